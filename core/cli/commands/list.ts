@@ -1,0 +1,51 @@
+import { parseRequest } from '../../contract/result';
+import { resolveDataDir } from '../../engine/data-dir';
+import { Engine } from '../../engine/engine';
+import { EinthovenError } from '../../errors';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+
+export const listCommand: CliCommand = {
+  name: 'list',
+  summary: 'List the records in the local database',
+  usage: `Usage: ecg list [--json] [--search TEXT] [--limit N] [--offset N] [--data-dir DIR]
+
+Lists stored records, newest first. With --json, prints {"total":N,"items":[…]} where each
+item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt.
+
+Options:
+  --json           JSON instead of a table
+  --search TEXT    filter by file name, patient or statement text
+  --limit N        at most N records (1–1000, default 200)
+  --offset N       skip the first N records
+  --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      search: { type: 'string' },
+      limit: { type: 'string', default: '200' },
+      offset: { type: 'string', default: '0' },
+      'data-dir': { type: 'string' },
+    });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    const engine = new Engine({ dataDir: resolveDataDir(values['data-dir']), shell: 'cli' });
+    try {
+      const request = parseRequest('records:list', {
+        search: values.search,
+        limit: Number(values.limit),
+        offset: Number(values.offset),
+      });
+      if (!request.ok) throw new EinthovenError(request.error.code, request.error.message);
+      const page = engine.records.list(request.value);
+      if (values.json) {
+        io.stdout(JSON.stringify(page));
+        return 0;
+      }
+      io.stdout(`${page.total} record(s)`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.sourcePath}`);
+      return 0;
+    } finally {
+      await engine.close();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import {
+  AppInfoSchema,
+  ErrorInfoSchema,
+  ImportFileSchema,
+  ImportReportSchema,
+  JobId,
+  JobKind,
+  RecordDetailSchema,
+  RecordId,
+  RecordSummarySchema,
+  importLimits,
+} from './schemas';
+
+/**
+ * The one contract between renderer, main and engine. Every request/response pair is a
+ * channel named `domain:verb`; every push from the engine is an event. The preload bridge,
+ * the browser-mode bridge, main's validation and the engine's dispatcher are all derived
+ * from these two objects — add a channel here and each side must handle it (tsc says where).
+ */
+export const channels = {
+  'app:info': {
+    request: z.object({}).strict(),
+    response: AppInfoSchema,
+  },
+  'records:list': {
+    request: z
+      .object({
+        search: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    response: z.object({ total: z.number().int().nonnegative(), items: z.array(RecordSummarySchema) }),
+  },
+  'records:get': {
+    request: z.object({ id: RecordId }).strict(),
+    response: RecordDetailSchema,
+  },
+  'records:import': {
+    request: z.object({ files: z.array(ImportFileSchema).min(1).max(importLimits.maxFiles) }).strict(),
+    response: z.object({ jobId: JobId }),
+  },
+  'jobs:cancel': {
+    request: z.object({ jobId: JobId }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+} as const;
+
+export const JobProgressSchema = z.object({
+  jobId: JobId,
+  kind: JobKind,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  message: z.string().optional(),
+});
+
+export const JobFinishedSchema = z.discriminatedUnion('status', [
+  z.object({ jobId: JobId, kind: z.literal('import'), status: z.literal('succeeded'), result: ImportReportSchema }),
+  z.object({ jobId: JobId, kind: JobKind, status: z.literal('cancelled'), result: ImportReportSchema.optional() }),
+  z.object({ jobId: JobId, kind: JobKind, status: z.literal('failed'), error: ErrorInfoSchema }),
+]);
+
+export const events = {
+  'jobs:progress': JobProgressSchema,
+  'jobs:finished': JobFinishedSchema,
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type EventName = keyof typeof events;
+export type RequestOf<K extends ChannelName> = z.input<Channels[K]['request']>;
+export type ParsedRequestOf<K extends ChannelName> = z.output<Channels[K]['request']>;
+export type ResponseOf<K extends ChannelName> = z.output<Channels[K]['response']>;
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;
+export type JobProgress = EventOf<'jobs:progress'>;
+export type JobFinished = EventOf<'jobs:finished'>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.hasOwn(channels, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

@@ -1,0 +1,5 @@
+export * from './channels';
+export * from './schemas';
+export * from './result';
+export * from './bridge';
+export * from './wire';

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { errorCodes } from '../errors';
+
+/** Shapes shared by several channels. Typed arrays travel as such over IPC and as base64 on the HTTP bridge. */
+export const ErrorInfoSchema = z.object({ code: z.enum(errorCodes), message: z.string() });
+
+export const RecordId = z.number().int().positive();
+
+export const PatientSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  sex: z.enum(['M', 'F', 'U']).optional(),
+  ageYears: z.number().optional(),
+  birthDate: z.string().optional(),
+});
+
+export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean() });
+
+export const RecordSummarySchema = z.object({
+  id: RecordId,
+  contentHash: z.string(),
+  sourcePath: z.string(),
+  format: z.string(),
+  fs: z.number().positive(),
+  nSamples: z.number().int().nonnegative(),
+  leads: z.array(LeadInfoSchema),
+  patient: PatientSchema,
+  recordedAt: z.string().nullable(),
+  importedAt: z.string(),
+});
+export type RecordSummary = z.infer<typeof RecordSummarySchema>;
+
+export const RecordDetailSchema = RecordSummarySchema.extend({
+  signals: z.array(z.instanceof(Float32Array)),
+  statements: z.array(z.string()),
+  warnings: z.array(z.string()),
+  missingLeads: z.array(z.string()),
+});
+export type RecordDetail = z.infer<typeof RecordDetailSchema>;
+
+/** Limits on what one import request may carry; the HTTP bridge enforces the byte total too. */
+export const importLimits = { maxFiles: 5000, maxFileBytes: 256 * 1024 * 1024, maxNameLength: 1024 } as const;
+
+export const ImportFileSchema = z.object({
+  name: z.string().min(1).max(importLimits.maxNameLength),
+  bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= importLimits.maxFileBytes, 'file too large'),
+});
+
+export const ImportFileReportSchema = z.object({
+  files: z.array(z.string()),
+  status: z.enum(['imported', 'duplicate', 'rejected']),
+  recordId: RecordId.optional(),
+  reason: z.string().optional(),
+});
+export type ImportFileReport = z.infer<typeof ImportFileReportSchema>;
+
+export const ImportReportSchema = z.object({ reports: z.array(ImportFileReportSchema) });
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+export const JobId = z.string().min(1).max(64);
+export const JobKind = z.enum(['import']);
+
+export const AppInfoSchema = z.object({
+  name: z.literal('Einthoven'),
+  version: z.string(),
+  shell: z.enum(['electron', 'browser', 'cli', 'test']),
+  dataDir: z.string(),
+  researchUseOnly: z.literal(true),
+  recordCount: z.number().int().nonnegative(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;

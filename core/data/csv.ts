@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import Papa from 'papaparse';
+import { EinthovenError } from '../errors';
+
+/** Largest label/metadata table we read (PTB-XL's full database is ~8 MB). */
+const maxTableBytes = 256 * 1024 * 1024;
+
+/** Reads a delimited text table with a header row into records of strings. */
+export async function readTable(file: string, delimiter?: string): Promise<Record<string, string>[]> {
+  let text: string;
+  try {
+    const bytes = await readFile(file);
+    if (bytes.length > maxTableBytes) throw new EinthovenError('E_TOO_LARGE', `${file}: ${bytes.length} bytes is too large for a label table`);
+    text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    if (error instanceof EinthovenError) throw error;
+    throw new EinthovenError('E_NOT_FOUND', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = Papa.parse<Record<string, string>>(text, {
+    header: true,
+    skipEmptyLines: true,
+    ...(delimiter ? { delimiter } : {}),
+    transformHeader: (h) => h.trim(),
+  });
+  const fatal = parsed.errors.find((e) => e.type !== 'FieldMismatch' && e.code !== 'UndetectableDelimiter');
+  if (fatal) throw new EinthovenError('E_FORMAT', `${file}: row ${fatal.row ?? '?'}: ${fatal.message}`);
+  return parsed.data;
+}
+
+/** A required column value, or E_FORMAT naming the file, row and column. */
+export function requireField(row: Record<string, string>, column: string, where: string): string {
+  const value = row[column];
+  if (value === undefined || value.trim() === '') throw new EinthovenError('E_FORMAT', `${where}: missing value in column '${column}'`);
+  return value.trim();
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LeadSignal } from '../signal/pipeline';
+import type { PipelineConfig } from '../signal/pipeline-config';
+
+/** A key that changes when a file (path, size, mtime) or the pre-crop pipeline changes. */
+export async function cacheKey(files: readonly string[], config: PipelineConfig): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(config));
+  for (const file of files) {
+    const info = await stat(file);
+    hash.update(`${path.resolve(file)}\0${info.size}\0${info.mtimeMs}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** File layout: uint32 header length, JSON {fs, leads, n}, then leads × n float32 little-endian. */
+export async function writeCached(dir: string, key: string, s: LeadSignal): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const n = s.signal[0]?.length ?? 0;
+  const header = Buffer.from(JSON.stringify({ fs: s.fs, leads: s.signal.length, n }));
+  const body = new Float32Array(s.signal.length * n);
+  s.signal.forEach((lead, l) => body.set(lead, l * n));
+  const lengthPrefix = Buffer.alloc(4);
+  lengthPrefix.writeUInt32LE(header.length);
+  const file = path.join(dir, `${key}.sig`);
+  await writeFile(`${file}.tmp`, Buffer.concat([lengthPrefix, header, Buffer.from(body.buffer)]));
+  await rename(`${file}.tmp`, file); // atomic: a crash never leaves a half-written entry
+}
+
+/** A cached signal, or undefined when absent or unreadable (then it is simply rebuilt). */
+export async function readCached(dir: string, key: string): Promise<LeadSignal | undefined> {
+  const bytes = await readFile(path.join(dir, `${key}.sig`)).catch(() => undefined);
+  if (!bytes || bytes.length < 4) return undefined;
+  try {
+    const headerLength = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as { fs: number; leads: number; n: number };
+    const start = 4 + headerLength;
+    if (bytes.length !== start + header.leads * header.n * 4) return undefined;
+    const body = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
+    return { fs: header.fs, signal: Array.from({ length: header.leads }, (_, l) => body.slice(l * header.n, (l + 1) * header.n)) };
+  } catch {
+    return undefined;
+  }
+}

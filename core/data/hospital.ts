@@ -1,0 +1,105 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EinthovenError } from '../errors';
+import { readTable } from './csv';
+import { patientSplit } from './folds';
+import { splitNames, type Dataset, type DatasetItem, type Split } from './types';
+
+export interface HospitalOptions {
+  /** Labels CSV: `file,label[,patient_id][,split]`, or the PE-HSM layout `filename;label` (0/1). */
+  readonly labels: string;
+  /** A second CSV whose rows form the locked test split (e.g. PE-HSM's labels_test). */
+  readonly testLabels?: string;
+  /** Class name of a 0/1 label column; 'PE' for the PE-HSM layout, else 'positive'. */
+  readonly positiveClass?: string;
+  readonly seed?: number;
+  /** Shares of patients for validation and test when the CSV has no split column. */
+  readonly fractions?: { readonly val: number; readonly test: number };
+}
+
+interface Row {
+  readonly file: string;
+  readonly labels: string[];
+  readonly patientId?: string;
+  readonly split?: Split;
+}
+
+function parseSplit(value: string | undefined, where: string): Split | undefined {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return undefined;
+  const normalised = v === 'validation' ? 'val' : v;
+  if (!(splitNames as readonly string[]).includes(normalised)) throw new EinthovenError('E_FORMAT', `${where}: split '${value}' is not train/val/test`);
+  return normalised as Split;
+}
+
+async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[]; semicolon: boolean }> {
+  const firstLine = (await readFile(file, 'utf8')).split(/\r?\n/, 1)[0] ?? '';
+  const semicolon = firstLine.includes(';') && !firstLine.includes(',');
+  const table = await readTable(file, semicolon ? ';' : ',');
+  const rows = table.map((r, i): Row => {
+    const where = `${path.basename(file)} row ${i + 2}`;
+    const name = (r.file ?? r.filename ?? '').trim();
+    const label = (r.label ?? r.labels ?? '').trim();
+    if (!name) throw new EinthovenError('E_FORMAT', `${where}: no file name (column 'file' or 'filename')`);
+    if (!label) throw new EinthovenError('E_FORMAT', `${where}: no label`);
+    const patient = (r.patient_id ?? '').trim();
+    const split = forcedSplit ?? parseSplit(r.split, where);
+    return { file: name, labels: label.split(/[|;]/).map((l) => l.trim()).filter(Boolean), ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}) };
+  });
+  return { rows, semicolon };
+}
+
+/** The files of one listed record: a WFDB header brings its same-named signal files; `.xml` falls back to a WFDB copy (PE-HSM). */
+function resolveFiles(root: string, name: string): string[] | undefined {
+  const full = path.resolve(root, name);
+  if (!full.startsWith(path.resolve(root) + path.sep)) throw new EinthovenError('E_FORBIDDEN', `${name}: a labelled file must lie inside the data folder`);
+  const stem = full.replace(/\.(hea|xml)$/i, '');
+  if (existsSync(`${stem}.hea`) && (full.endsWith('.hea') || !existsSync(full))) {
+    const dir = path.dirname(stem);
+    const base = path.basename(stem);
+    return readdirSync(dir).filter((f) => f.startsWith(`${base}.`)).map((f) => path.join(dir, f));
+  }
+  return existsSync(full) ? [full] : undefined;
+}
+
+/** True when every label is 0 or 1: a single-output (binary) task. */
+function isBinary(rows: readonly Row[]): boolean {
+  return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
+}
+
+/**
+ * Indexes a hospital folder: ECG files in any supported format plus a labels CSV. A 0/1
+ * label column gives one output; otherwise every distinct label is a class (several per file
+ * with `|`). Split: the CSV's split column, else a seeded patient-level split (patient_id, or
+ * the file when absent), with `testLabels` rows forming a locked test split.
+ */
+export async function loadHospital(root: string, options: HospitalOptions): Promise<Dataset> {
+  const main = await readRows(options.labels);
+  const test = options.testLabels ? (await readRows(options.testLabels, 'test')).rows : [];
+  const rows = [...main.rows, ...test];
+  const binary = isBinary(rows);
+  const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : [...new Set(rows.flatMap((r) => r.labels))].sort();
+  const fractions = options.fractions ?? { val: 0.15, test: test.length > 0 ? 0 : 0.15 };
+  const merged = new Map<string, DatasetItem>();
+  const dropped: { id: string; reason: string }[] = [];
+  for (const row of rows) {
+    const files = resolveFiles(root, row.file);
+    if (!files) {
+      dropped.push({ id: row.file, reason: 'file not found' });
+      continue;
+    }
+    const labels = binary ? [Number(row.labels[0])] : classes.map((c) => (row.labels.includes(c) ? 1 : 0));
+    const previous = merged.get(row.file);
+    const split = row.split ?? patientSplit(row.patientId ?? row.file, options.seed ?? 1, fractions);
+    merged.set(row.file, {
+      id: row.file,
+      files,
+      labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
+      ...(row.patientId ? { patientId: row.patientId } : {}),
+      split: previous?.split ?? split,
+    });
+  }
+  if (merged.size === 0) throw new EinthovenError('E_NOT_FOUND', `none of the ${rows.length} labelled files was found under ${root}`);
+  return { name: `hospital:${path.basename(root)}`, root, classes, items: [...merged.values()], dropped };
+}

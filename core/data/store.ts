@@ -1,0 +1,124 @@
+import { EinthovenError } from '../errors';
+import { buildPipeline, type LeadSignal, type Pipeline } from '../signal/pipeline';
+import type { PipelineConfig } from '../signal/pipeline-config';
+import type { Rng } from '../signal/rng';
+import { readCached, cacheKey, writeCached } from './disk-cache';
+import { decodeRecordFiles, recordToLeadSignal } from './records';
+import type { DatasetItem } from './types';
+
+/** The stages before the first crop (run once per record and cached), and the rest (run per sample). */
+export function splitAtCrop(config: PipelineConfig): { before: PipelineConfig; after: PipelineConfig } {
+  const at = config.stages.findIndex((s) => s.kind === 'crop');
+  const cut = at < 0 ? config.stages.length : at;
+  return {
+    before: { ...config, stages: config.stages.slice(0, cut), augmentation: null },
+    after: { ...config, stages: config.stages.slice(cut) },
+  };
+}
+
+export interface StoreOptions {
+  readonly pipeline: PipelineConfig;
+  /** Folder for decoded+filtered records, for data larger than memory or repeated runs. */
+  readonly cacheDir?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Decoded and filtered records, held once in memory (and optionally on disk); crops,
+ * normalisation and augmentation run on the fly per sample, so every epoch sees new crops.
+ */
+export class SignalStore {
+  private readonly signals = new Map<string, LeadSignal>();
+  private after: Pipeline;
+  /** Records that could not be decoded, with why; they are left out of training and evaluation. */
+  readonly failures: { id: string; message: string }[] = [];
+
+  private constructor(private config: PipelineConfig) {
+    this.after = buildPipeline(splitAtCrop(config).after);
+  }
+
+  /** Decodes and filters every item once. */
+  static async build(items: readonly DatasetItem[], options: StoreOptions): Promise<SignalStore> {
+    const store = new SignalStore(options.pipeline);
+    const before = buildPipeline(splitAtCrop(options.pipeline).before);
+    for (const [i, item] of items.entries()) {
+      if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
+      try {
+        store.signals.set(item.id, await loadOne(item, before, options.cacheDir));
+      } catch (error) {
+        store.failures.push({ id: item.id, message: error instanceof Error ? error.message : String(error) });
+      }
+      options.onProgress?.(i + 1, items.length);
+      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve)); // let cancel and progress through
+    }
+    return store;
+  }
+
+  get pipelineConfig(): PipelineConfig {
+    return this.config;
+  }
+
+  has(id: string): boolean {
+    return this.signals.has(id);
+  }
+
+  /** One model input (leads × samples): random crop + augmentation in training, centre crop in evaluation. */
+  sample(id: string, mode: 'train' | 'eval', rng?: Rng): Float32Array[] {
+    return [...this.after.run(this.cached(id), { mode, ...(rng ? { rng } : {}) }).signal];
+  }
+
+  /** Every window over the whole record (`stride` apart), for sliding-window evaluation. */
+  windows(id: string, stride: number): Float32Array[][] {
+    return this.after.windows(this.cached(id), stride).map((w) => [...w.signal]);
+  }
+
+  /**
+   * Fits an unfitted `standardise` stage on the given (training) records: per-lead mean and
+   * std over every cached sample. Returns the fitted config (to be saved with the model).
+   */
+  fitStandardisation(trainIds: readonly string[]): PipelineConfig {
+    const index = this.config.stages.findIndex((s) => s.kind === 'standardise' && (s.mean === null || s.std === null));
+    if (index < 0) return this.config;
+    const leads = this.config.leads.length;
+    const sum = new Float64Array(leads);
+    const sq = new Float64Array(leads);
+    let count = 0;
+    for (const id of trainIds) {
+      const s = this.signals.get(id);
+      if (!s) continue;
+      s.signal.forEach((lead, l) => {
+        for (const v of lead) {
+          sum[l] = (sum[l] as number) + v;
+          sq[l] = (sq[l] as number) + v * v;
+        }
+      });
+      count += s.signal[0]?.length ?? 0;
+    }
+    if (count < 2) throw new EinthovenError('E_VALIDATION', 'no training samples to fit the standardisation on');
+    const mean = Array.from(sum, (v) => v / count);
+    const std = Array.from(sq, (v, l) => Math.sqrt(Math.max(0, v / count - (mean[l] as number) ** 2)));
+    const stages = this.config.stages.map((s, i) => (i === index ? { kind: 'standardise' as const, mean, std } : s));
+    this.config = { ...this.config, stages };
+    this.after = buildPipeline(splitAtCrop(this.config).after);
+    return this.config;
+  }
+
+  private cached(id: string): LeadSignal {
+    const s = this.signals.get(id);
+    if (!s) throw new EinthovenError('E_NOT_FOUND', `record ${id} is not loaded`);
+    return s;
+  }
+}
+
+async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LeadSignal> {
+  const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
+  if (cacheDir && key) {
+    const hit = await readCached(cacheDir, key);
+    if (hit) return hit;
+  }
+  const record = await decodeRecordFiles(item.files);
+  const out = before.run(recordToLeadSignal(record, before.config.leads), { mode: 'eval' });
+  if (cacheDir && key) await writeCached(cacheDir, key, out);
+  return out;
+}

@@ -1,0 +1,37 @@
+/** Dataset splits. `test` is locked: training, selection, tuning and search never read it. */
+export const splitNames = ['train', 'val', 'test'] as const;
+export type Split = (typeof splitNames)[number];
+
+/** One labelled recording of a dataset. */
+export interface DatasetItem {
+  /** Stable identifier (PTB-XL ecg_id, CPSC recording name, relative file path …). */
+  readonly id: string;
+  /** Absolute paths of every file the record needs (a WFDB header and its signal files). */
+  readonly files: readonly string[];
+  /** Multi-hot targets in the dataset's class order. */
+  readonly labels: readonly number[];
+  readonly patientId?: string;
+  readonly split: Split;
+}
+
+/** An indexed dataset: class names and items, each already assigned to a split. */
+export interface Dataset {
+  readonly name: string;
+  readonly root: string;
+  readonly classes: readonly string[];
+  readonly items: readonly DatasetItem[];
+  /** Records left out while indexing, with why (e.g. no diagnostic superclass). */
+  readonly dropped: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/** Items of one split. */
+export function itemsOf(dataset: Dataset, split: Split): DatasetItem[] {
+  return dataset.items.filter((item) => item.split === split);
+}
+
+/** Per-class positive counts of a list of items, in class order. */
+export function classCounts(items: readonly DatasetItem[], classCount: number): number[] {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const item of items) item.labels.forEach((v, j) => (counts[j] = (counts[j] as number) + v));
+  return counts;
+}

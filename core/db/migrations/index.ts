@@ -1,0 +1,5 @@
+import { migration0001 } from './0001-records-and-audit';
+import type { Migration } from './types';
+
+/** Every migration in order. Never edit one that has shipped: add the next number. */
+export const migrations: readonly Migration[] = [migration0001];

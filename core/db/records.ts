@@ -1,0 +1,160 @@
+import type { RecordDetail, RecordSummary } from '../contract/schemas';
+import type { EcgRecord } from '../formats/record';
+import type { Db } from './database';
+
+interface RecordRow {
+  id: number;
+  content_hash: string;
+  source_path: string;
+  format: string;
+  fs: number;
+  n_samples: number;
+  leads: string;
+  missing_leads: string;
+  patient_id: string | null;
+  patient_name: string | null;
+  patient_sex: 'M' | 'F' | 'U' | null;
+  patient_age_years: number | null;
+  patient_birth_date: string | null;
+  recorded_at: string | null;
+  statements: string;
+  warnings: string;
+  imported_at: string;
+}
+
+const summaryColumns = `id, content_hash, source_path, format, fs, n_samples, leads, missing_leads,
+  patient_id, patient_name, patient_sex, patient_age_years, patient_birth_date, recorded_at,
+  statements, warnings, imported_at`;
+
+export interface ListQuery {
+  search?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Typed access to the records and their signals. All values are bound, never interpolated. */
+export class RecordStore {
+  readonly #db: Db;
+  readonly #byHash;
+  readonly #byId;
+  readonly #signal;
+  readonly #insertRecord;
+  readonly #insertSignal;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#byHash = db.prepare('SELECT id FROM records WHERE content_hash = ?');
+    this.#byId = db.prepare(`SELECT ${summaryColumns} FROM records WHERE id = ?`);
+    this.#signal = db.prepare('SELECT data FROM record_signals WHERE record_id = ?');
+    this.#insertRecord = db.prepare(`INSERT INTO records (
+        content_hash, source_path, format, format_version, fs, n_samples, leads, missing_leads,
+        patient_id, patient_name, patient_sex, patient_age_years, patient_birth_date, recorded_at,
+        statements, warnings, imported_at)
+      VALUES (@contentHash, @sourcePath, @format, @formatVersion, @fs, @nSamples, @leads, @missingLeads,
+        @patientId, @patientName, @patientSex, @patientAge, @patientBirthDate, @recordedAt,
+        @statements, @warnings, @importedAt)`);
+    this.#insertSignal = db.prepare(
+      "INSERT INTO record_signals (record_id, encoding, data) VALUES (?, 'f32le-lead-major', ?)",
+    );
+  }
+
+  findIdByHash(contentHash: string): number | undefined {
+    return (this.#byHash.get(contentHash) as { id: number } | undefined)?.id;
+  }
+
+  /** Inserts record and signal in one transaction; returns the new id. */
+  insert(record: EcgRecord, contentHash: string, sourcePath: string): number {
+    return this.#db.transaction(() => {
+      const info = this.#insertRecord.run({
+        contentHash,
+        sourcePath,
+        format: record.source.format,
+        formatVersion: record.source.version ?? null,
+        fs: record.fs,
+        nSamples: record.nSamples,
+        leads: JSON.stringify(record.leads.map((l) => ({ name: l.name, derived: l.derived }))),
+        missingLeads: JSON.stringify(record.missingLeads),
+        patientId: record.patient.id ?? null,
+        patientName: record.patient.name ?? null,
+        patientSex: record.patient.sex ?? null,
+        patientAge: record.patient.ageYears ?? null,
+        patientBirthDate: record.patient.birthDate ?? null,
+        recordedAt: record.startTime ?? null,
+        statements: JSON.stringify(record.statements),
+        warnings: JSON.stringify(record.warnings),
+        importedAt: new Date().toISOString(),
+      });
+      const id = Number(info.lastInsertRowid);
+      this.#insertSignal.run(id, encodeSignals(record.leads.map((l) => l.samples), record.nSamples));
+      return id;
+    })();
+  }
+
+  list(query: ListQuery): { total: number; items: RecordSummary[] } {
+    const where = query.search ? `WHERE source_path LIKE @like ESCAPE '\\' OR patient_id LIKE @like ESCAPE '\\'
+      OR patient_name LIKE @like ESCAPE '\\' OR statements LIKE @like ESCAPE '\\'` : '';
+    const like = query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const params = { like, limit: query.limit, offset: query.offset };
+    const bound = query.search ? params : { limit: params.limit, offset: params.offset };
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM records ${where}`).get(query.search ? { like } : {}) as {
+      n: number;
+    }).n;
+    const rows = this.#db
+      .prepare(`SELECT ${summaryColumns} FROM records ${where} ORDER BY imported_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+      .all(bound) as RecordRow[];
+    return { total, items: rows.map(toSummary) };
+  }
+
+  count(): number {
+    return (this.#db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+  }
+
+  get(id: number): RecordDetail | undefined {
+    const row = this.#byId.get(id) as RecordRow | undefined;
+    if (!row) return undefined;
+    const blob = (this.#signal.get(id) as { data: Buffer } | undefined)?.data;
+    const summary = toSummary(row);
+    return {
+      ...summary,
+      signals: blob ? decodeSignals(blob, summary.leads.length, summary.nSamples) : [],
+      statements: JSON.parse(row.statements) as string[],
+      warnings: JSON.parse(row.warnings) as string[],
+      missingLeads: JSON.parse(row.missing_leads) as string[],
+    };
+  }
+}
+
+function toSummary(row: RecordRow): RecordSummary {
+  const patient: RecordSummary['patient'] = {};
+  if (row.patient_id !== null) patient.id = row.patient_id;
+  if (row.patient_name !== null) patient.name = row.patient_name;
+  if (row.patient_sex !== null) patient.sex = row.patient_sex;
+  if (row.patient_age_years !== null) patient.ageYears = row.patient_age_years;
+  if (row.patient_birth_date !== null) patient.birthDate = row.patient_birth_date;
+  return {
+    id: row.id,
+    contentHash: row.content_hash,
+    sourcePath: row.source_path,
+    format: row.format,
+    fs: row.fs,
+    nSamples: row.n_samples,
+    leads: JSON.parse(row.leads) as RecordSummary['leads'],
+    patient,
+    recordedAt: row.recorded_at,
+    importedAt: row.imported_at,
+  };
+}
+
+/** Lead-major little-endian float32, one contiguous blob. */
+function encodeSignals(leads: readonly Float32Array[], nSamples: number): Buffer {
+  const out = new Float32Array(leads.length * nSamples);
+  leads.forEach((samples, i) => out.set(samples.subarray(0, nSamples), i * nSamples));
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function decodeSignals(blob: Buffer, nLeads: number, nSamples: number): Float32Array<ArrayBuffer>[] {
+  // Copy into an aligned buffer: a Buffer slice may start at an offset not divisible by 4.
+  const all = new Float32Array(nLeads * nSamples);
+  new Uint8Array(all.buffer).set(blob.subarray(0, all.byteLength));
+  return Array.from({ length: nLeads }, (_, i) => all.subarray(i * nSamples, (i + 1) * nSamples));
+}

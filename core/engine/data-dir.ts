@@ -1,0 +1,19 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where the database and models live, by precedence: an explicit flag, the
+ * EINTHOVEN_DATA_DIR environment variable, then the OS convention for per-user app data.
+ */
+export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (flag) return path.resolve(flag);
+  if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'einthoven');
+}
+
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, 'einthoven.sqlite');
+}

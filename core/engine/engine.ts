@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  channels,
+  isChannelName,
+  type ChannelName,
+  type EventName,
+  type EventOf,
+  type ParsedRequestOf,
+  type ResponseOf,
+} from '../contract/channels';
+import { fail, ok, parseRequest, type Result } from '../contract/result';
+import type { AppInfo } from '../contract/schemas';
+import { AppState } from '../db/app-state';
+import { AuditLog } from '../db/audit';
+import { openDatabase, type Db } from '../db/database';
+import { RecordStore } from '../db/records';
+import { EinthovenError, toErrorInfo } from '../errors';
+import { databasePath } from './data-dir';
+import { importFiles } from './import';
+import { JobRunner } from './jobs';
+import { readSourceFiles } from './read-sources';
+import { engineVersion } from './version';
+
+export interface EngineOptions {
+  readonly dataDir: string;
+  /** Folder with bundled samples/ and models/; omitted in tests that want an empty start. */
+  readonly resourcesDir?: string | undefined;
+  readonly shell: AppInfo['shell'];
+}
+
+export type EngineEventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+type Handlers = {
+  [K in ChannelName]: (request: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
+};
+
+/**
+ * The engine: owns the database and the jobs, answers contract requests. The same object
+ * serves the Electron utilityProcess, the browser-mode child process, the CLI and tests.
+ */
+export class Engine {
+  readonly db: Db;
+  readonly records: RecordStore;
+  readonly audit: AuditLog;
+  readonly jobs: JobRunner;
+  readonly #state: AppState;
+  readonly #options: EngineOptions;
+  readonly #listeners = new Set<EngineEventListener>();
+  readonly #handlers: Handlers;
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.db = openDatabase(databasePath(options.dataDir)).db;
+    this.records = new RecordStore(this.db);
+    this.audit = new AuditLog(this.db);
+    this.#state = new AppState(this.db);
+    this.jobs = new JobRunner({
+      progress: (event) => this.#emit('jobs:progress', event),
+      finished: (event) => this.#emit('jobs:finished', event),
+    });
+    this.#handlers = this.#createHandlers();
+  }
+
+  onEvent(listener: EngineEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Validates and answers one request. Never throws: failures come back as {ok:false}. */
+  async handle(channel: unknown, payload: unknown): Promise<Result<unknown>> {
+    if (!isChannelName(channel)) return fail('E_VALIDATION', `unknown channel ${JSON.stringify(channel)}`);
+    return this.#dispatch(channel, payload);
+  }
+
+  /** Imports the bundled samples once per database, so a new user sees data on first start. */
+  async seedSamplesOnce(): Promise<number> {
+    const dir = this.#options.resourcesDir && path.join(this.#options.resourcesDir, 'samples');
+    if (!dir || !existsSync(dir) || this.#state.get('samples.seeded')) return 0;
+    const files = readSourceFiles([dir]).filter((f) => !/\.(md|txt)$/i.test(f.name));
+    const named = files.map((f) => ({ ...f, name: `samples/${path.relative(dir, f.name).replaceAll('\\', '/')}` }));
+    const report = await importFiles(this.records, this.audit, named, { actor: 'system' });
+    this.#state.set('samples.seeded', new Date().toISOString());
+    return report.reports.filter((r) => r.status === 'imported').length;
+  }
+
+  async close(): Promise<void> {
+    this.jobs.cancelAll();
+    await this.jobs.idle();
+    this.db.close();
+  }
+
+  async #dispatch<K extends ChannelName>(channel: K, payload: unknown): Promise<Result<ResponseOf<K>>> {
+    const request = parseRequest(channel, payload);
+    if (!request.ok) return request;
+    try {
+      const handler = this.#handlers[channel] as (r: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
+      const value = await handler(request.value);
+      // Responses are checked too: a handler bug surfaces here, not as a confused UI.
+      const checked = channels[channel].response.safeParse(value);
+      if (!checked.success) return fail('E_INTERNAL', `engine produced an invalid ${channel} response`);
+      return ok(value);
+    } catch (error) {
+      const info = toErrorInfo(error);
+      return fail(info.code, info.message);
+    }
+  }
+
+  #emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    for (const listener of this.#listeners) listener(event, payload);
+  }
+
+  #createHandlers(): Handlers {
+    return {
+      'app:info': () => ({
+        name: 'Einthoven',
+        version: engineVersion,
+        shell: this.#options.shell,
+        dataDir: this.#options.dataDir,
+        researchUseOnly: true,
+        recordCount: this.records.count(),
+      }),
+      'records:list': (request) => this.records.list(request),
+      'records:get': (request) => {
+        const detail = this.records.get(request.id);
+        if (!detail) throw new EinthovenError('E_NOT_FOUND', `record ${request.id} does not exist`);
+        return detail;
+      },
+      'records:import': (request) => {
+        const jobId = this.jobs.start('import', (context) =>
+          importFiles(this.records, this.audit, request.files, {
+            actor: 'user',
+            signal: context.signal,
+            onProgress: (done, total, message) => context.progress(done, total, message),
+          }),
+        );
+        return { jobId };
+      },
+      'jobs:cancel': (request) => ({ cancelled: this.jobs.cancel(request.jobId) }),
+    };
+  }
+}

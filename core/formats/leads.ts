@@ -1,0 +1,68 @@
+import { asMillivolts, canonicalLeads, type CanonicalLead, type Lead, type MillivoltSamples } from './record';
+
+const byLowerName = new Map<string, CanonicalLead>(canonicalLeads.map((name) => [name.toLowerCase(), name]));
+const derivableLimbLeads = ['III', 'aVR', 'aVL', 'aVF'] as const;
+
+/**
+ * Maps a file's lead label to the canonical name when it is one of the 12 standard leads
+ * ('avr', 'AVR', 'Lead aVR', 'MDC_ECG_LEAD_AVR', 'V1 ' …); other labels are kept trimmed.
+ */
+export function canonicalLeadName(label: string): string {
+  const trimmed = label.trim();
+  const stripped = trimmed
+    .replace(/^MDC_ECG_LEAD_/i, '')
+    .replace(/^lead[\s_-]*/i, '')
+    .replace(/\s+/g, '');
+  return byLowerName.get(stripped.toLowerCase()) ?? trimmed;
+}
+
+export function isCanonicalLead(name: string): name is CanonicalLead {
+  return byLowerName.get(name.toLowerCase()) === name;
+}
+
+/**
+ * Einthoven/Goldberger identities: III = II − I, aVR = −(I + II)/2, aVL = I − II/2,
+ * aVF = II − I/2. NaN in I or II propagates (a missing sample stays missing).
+ */
+function deriveLimbLead(name: (typeof derivableLimbLeads)[number], lead1: Float32Array, lead2: Float32Array): MillivoltSamples {
+  const out = new Float32Array(lead1.length);
+  for (let i = 0; i < out.length; i++) {
+    const a = lead1[i] as number;
+    const b = lead2[i] as number;
+    if (name === 'III') out[i] = b - a;
+    else if (name === 'aVR') out[i] = -(a + b) / 2;
+    else if (name === 'aVL') out[i] = a - b / 2;
+    else out[i] = b - a / 2;
+  }
+  return asMillivolts(out);
+}
+
+/**
+ * When I and II are present but III/aVR/aVL/aVF are not (8-lead storage, e.g. MUSE),
+ * computes the missing limb leads, flags them derived and returns a warning per lead.
+ */
+export function deriveMissingLimbLeads(leads: readonly Lead[]): { leads: Lead[]; warnings: string[] } {
+  const lead1 = leads.find((l) => l.name === 'I');
+  const lead2 = leads.find((l) => l.name === 'II');
+  const result = [...leads];
+  const warnings: string[] = [];
+  if (!lead1 || !lead2 || lead1.samples.length !== lead2.samples.length) return { leads: result, warnings };
+  for (const name of derivableLimbLeads) {
+    if (result.some((l) => l.name === name)) continue;
+    result.push({ name, samples: deriveLimbLead(name, lead1.samples, lead2.samples), derived: true });
+    warnings.push(`${name} derived from I and II`);
+  }
+  return { leads: result, warnings };
+}
+
+/** Canonical leads first in I…V6 order, then the others in file order. */
+export function sortLeads(leads: readonly Lead[]): Lead[] {
+  const rank = (name: string) => {
+    const index = (canonicalLeads as readonly string[]).indexOf(name);
+    return index < 0 ? canonicalLeads.length : index;
+  };
+  return leads
+    .map((lead, index) => ({ lead, index }))
+    .sort((a, b) => rank(a.lead.name) - rank(b.lead.name) || a.index - b.index)
+    .map((entry) => entry.lead);
+}

@@ -1,0 +1,75 @@
+/**
+ * The one record type every reader produces. Values are physical (mV); ADC counts never
+ * leave a reader (see AdcSignal). Missing samples are NaN; a missing lead is absent from
+ * `leads` and listed in `missingLeads`.
+ */
+export const canonicalLeads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
+export type CanonicalLead = (typeof canonicalLeads)[number];
+
+/** Physical samples in millivolts. Branded so ADC counts cannot be passed where mV are expected. */
+export type MillivoltSamples = Float32Array & { readonly __unit: 'mV' };
+
+/** Raw digital (ADC) samples as stored in a file, before gain and baseline are applied. */
+export interface AdcSignal {
+  readonly kind: 'adc';
+  readonly samples: Int32Array;
+  readonly gain: number; // ADC units per mV
+  readonly baseline: number; // ADC value that corresponds to 0 mV
+}
+
+export interface Lead {
+  /** Canonical name (I, II, …, V6) when recognised, otherwise the file's own label. */
+  readonly name: string;
+  readonly samples: MillivoltSamples;
+  /** True when computed from other leads (e.g. III = II − I) rather than recorded. */
+  readonly derived: boolean;
+}
+
+export interface PatientInfo {
+  id?: string;
+  name?: string;
+  sex?: 'M' | 'F' | 'U';
+  ageYears?: number;
+  birthDate?: string;
+}
+
+export interface SourceInfo {
+  /** Stable identifier of the reader, e.g. 'wfdb', 'muse-xml', 'scp-ecg'. */
+  format: string;
+  version?: string;
+}
+
+export interface EcgRecord {
+  readonly fs: number;
+  readonly nSamples: number;
+  readonly leads: readonly Lead[];
+  readonly missingLeads: readonly string[];
+  /** ISO 8601 local time when known. */
+  readonly startTime?: string;
+  readonly patient: PatientInfo;
+  /** Machine or physician statements found in the file, verbatim. */
+  readonly statements: readonly string[];
+  readonly source: SourceInfo;
+  readonly warnings: readonly string[];
+}
+
+export function asMillivolts(samples: Float32Array): MillivoltSamples {
+  return samples as MillivoltSamples;
+}
+
+/** Converts ADC counts to mV: physical = (d − baseline) / gain. Invalid-sample markers become NaN. */
+export function adcToMillivolts(adc: AdcSignal, invalidValue?: number): MillivoltSamples {
+  const out = new Float32Array(adc.samples.length);
+  const { samples, gain, baseline } = adc;
+  for (let i = 0; i < samples.length; i++) {
+    const d = samples[i] as number;
+    out[i] = d === invalidValue ? Number.NaN : (d - baseline) / gain;
+  }
+  return asMillivolts(out);
+}
+
+/** A file handed to the readers: a (relative) name and its bytes. Multi-file formats (WFDB) read several. */
+export interface SourceFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}

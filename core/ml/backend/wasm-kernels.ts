@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import { explicitTransposeMatMul } from './batch-matmul';
+import { conv2dBackpropFilterKernel } from './conv-backprop-filter';
+import { conv2dBackpropInputKernel } from './conv-backprop-input';
+
+/** Kernels this module replaces or adds on the wasm backend. */
+export const wasmTrainingKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'] as const;
+
+let registered = false;
+
+/**
+ * Makes the wasm backend able to train convolutions, and faster at it (stack.md §1):
+ * adds Conv2DBackpropFilter (missing), replaces the naive Conv2DBackpropInput with one
+ * built on the XNNPACK conv2d, and wraps (Fused)BatchMatMul so transposes are explicit.
+ * Must run after the wasm backend module is imported; idempotent.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  }
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropFilterKernel as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropInputKernel as tf.KernelFunc,
+  });
+  for (const name of ['BatchMatMul', '_FusedMatMul'] as const) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(explicitTransposeMatMul(original));
+  }
+  registered = true;
+}

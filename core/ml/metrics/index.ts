@@ -1,0 +1,18 @@
+/** Classification metrics (pure TypeScript, no tfjs), checked against scikit-learn fixtures. */
+export { binarize, checkPair, column, type Matrix } from './matrix';
+export { classRates, confusion, confusions, type ClassRates, type Confusion } from './confusion';
+export { f1Macro, gmeanMacro, gmeanPaper, hammingAccuracy, subsetAccuracy } from './classification';
+export {
+  averagePrecision,
+  averagePrecisionMacro,
+  perClassAp,
+  perClassAuc,
+  precisionRecallCurve,
+  rocAuc,
+  rocAucMacro,
+  rocCurve,
+  type PrCurve,
+  type RocCurve,
+} from './ranking';
+export { bootstrapIntervals, percentile, resampleIndices, type BootstrapOptions, type Interval } from './bootstrap';
+export { metricsIntervals, metricsReport, type ClassReport, type MetricsReport, type ReportOptions } from './report';

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+
+type Shape = tf.Shape;
+
+/** The standard sin/cos table (base 10000) for `steps` positions of width d, as a Float32Array. */
+export function sinusoidTable(steps: number, d: number): Float32Array {
+  const table = new Float32Array(steps * d);
+  for (let pos = 0; pos < steps; pos++) {
+    for (let i = 0; i < d; i += 2) {
+      const angle = pos * Math.exp((-Math.log(10000) * i) / d);
+      table[pos * d + i] = Math.sin(angle);
+      if (i + 1 < d) table[pos * d + i + 1] = Math.cos(angle);
+    }
+  }
+  return table;
+}
+
+/** Adds the fixed sinusoidal positional encoding; no weights. Refuses inputs longer than maxLength. */
+export class SinusoidalPositionalEncoding extends tf.layers.Layer {
+  static readonly className = 'EinthovenSinusoidalPositionalEncoding';
+  readonly maxLength: number;
+
+  constructor(args: { maxLength: number; name?: string }) {
+    super(args.name ? { name: args.name } : {});
+    this.maxLength = args.maxLength;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+    const [, steps, d] = x.shape;
+    if (steps > this.maxLength) throw new Error(`positional encoding: ${steps} steps exceed maxLength ${this.maxLength}`);
+    return tf.tidy(() => tf.add(x, tf.tensor2d(sinusoidTable(steps, d), [steps, d])));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), maxLength: this.maxLength };
+  }
+}
+tf.serialization.registerClass(SinusoidalPositionalEncoding);

@@ -1,0 +1,36 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FromEngine } from '../core/engine/protocol';
+import type { EnginePort } from './engine-client';
+
+export interface EngineLaunch {
+  /** dist-electron/engine.js when built; core/engine/main.ts is run through tsx in dev and tests. */
+  readonly entry: string;
+  readonly dataDir: string;
+  readonly resourcesDir?: string | undefined;
+}
+
+/** Starts the engine as a plain Node child process (browser mode, tests). */
+export function forkEngine(launch: EngineLaunch): EnginePort {
+  const args = ['--data-dir', launch.dataDir, '--shell', 'browser'];
+  if (launch.resourcesDir) args.push('--resources-dir', launch.resourcesDir);
+  const execArgv = launch.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = fork(launch.entry, args, {
+    serialization: 'advanced',
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    send: (message) => child.send(message),
+    onMessage: (listener) => child.on('message', (message) => listener(message as FromEngine)),
+    onExit: (listener) => child.on('exit', (code) => listener(code)),
+    kill: () => child.kill(),
+  };
+}
+
+/** The built engine if present, else its TypeScript source (run through tsx). */
+export function defaultEngineEntry(repoRoot: string): string {
+  const built = path.join(repoRoot, 'dist-electron', 'engine.js');
+  return existsSync(built) ? built : path.join(repoRoot, 'core', 'engine', 'main.ts');
+}

@@ -1,0 +1,68 @@
+/**
+ * Electron main process: one hardened window showing the renderer from app://einthoven/,
+ * the engine in a utilityProcess, and validated IPC between them.
+ */
+import { app, BrowserWindow, protocol } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '../core/engine/data-dir';
+import { EngineClient } from './engine-client';
+import { hardenApp, hardenSession } from './hardening';
+import { registerIpc } from './ipc';
+import { readStaticFile } from './static-files';
+import { forkUtilityEngine } from './utility-engine';
+import { contentSecurityPolicy, mainWindowOptions } from './window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererRoot = path.join(here, '..', 'dist', 'renderer');
+const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(here, '..', 'resources');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+function dataDirFromArgs(): string {
+  const flag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  return resolveDataDir(flag);
+}
+
+function serveRenderer(): void {
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'einthoven' ? await readStaticFile(rendererRoot, url.pathname) : undefined;
+    if (!file) return new Response('not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), {
+      headers: {
+        'content-type': file.contentType,
+        'content-security-policy': contentSecurityPolicy,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+}
+
+async function start(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+  hardenApp();
+  await app.whenReady();
+  hardenSession();
+  serveRenderer();
+  const engine = new EngineClient(forkUtilityEngine(path.join(here, 'engine.js'), dataDirFromArgs(), resourcesDir));
+  registerIpc(engine);
+  await engine.ready;
+  const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL('app://einthoven/index.html');
+  app.on('second-instance', () => window.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => void engine.shutdown());
+}
+
+start().catch((error: unknown) => {
+  console.error('Einthoven failed to start:', error);
+  app.exit(1);
+});

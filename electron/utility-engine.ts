@@ -1,0 +1,17 @@
+import { utilityProcess } from 'electron';
+import type { FromEngine } from '../core/engine/protocol';
+import type { EnginePort } from './engine-client';
+
+/** Starts the engine in an Electron utilityProcess, so heavy work never blocks the UI. */
+export function forkUtilityEngine(entry: string, dataDir: string, resourcesDir: string): EnginePort {
+  const child = utilityProcess.fork(entry, ['--data-dir', dataDir, '--resources-dir', resourcesDir, '--shell', 'electron'], {
+    serviceName: 'Einthoven engine',
+    stdio: 'inherit',
+  });
+  return {
+    send: (message) => child.postMessage(message),
+    onMessage: (listener) => child.on('message', (message: unknown) => listener(message as FromEngine)),
+    onExit: (listener) => child.on('exit', (code) => listener(code)),
+    kill: () => void child.kill(),
+  };
+}

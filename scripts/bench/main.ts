@@ -1,0 +1,36 @@
+/**
+ * `npm run bench -- <area> [--json]`: speed measurements, each against a reference
+ * measured side by side in the same run. With --json, one JSON object on stdout.
+ * Add an area by writing scripts/bench/<area>.ts exporting `bench` and listing it here.
+ */
+export interface BenchArea {
+  readonly name: string;
+  readonly summary: string;
+  /** Returns the figures; `log` prints human-readable progress (to stderr when --json). */
+  bench(options: { args: readonly string[]; log: (line: string) => void }): Promise<Record<string, unknown>>;
+}
+
+const areas: Record<string, () => Promise<BenchArea>> = {
+  signal: () => import('./signal').then((m) => m.area),
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const rest = argv.filter((a) => a !== '--json');
+  const [name, ...args] = rest;
+  const load = name === undefined ? undefined : areas[name];
+  if (!load) {
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(areas).join('|')}> [--json]\n`);
+    return 2;
+  }
+  const area = await load();
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const figures = await area.bench({ args, log });
+  if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else log(JSON.stringify(figures, null, 2));
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

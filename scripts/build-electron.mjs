@@ -1,0 +1,21 @@
+// Bundles the shell and the engine with esbuild into dist-electron/. Our own TypeScript is
+// bundled; npm packages stay external (native modules and wasm files are loaded from
+// node_modules at run time, and unpacked from the asar by electron-builder).
+import { build } from 'esbuild';
+
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.js', format: 'esm', packages: 'external' }),
+  build({ ...common, entryPoints: ['core/engine/main.ts'], outfile: 'dist-electron/engine.js', format: 'esm', packages: 'external' }),
+  build({
+    ...common,
+    entryPoints: ['electron/browser-mode/main.ts'],
+    outfile: 'dist-electron/browser-server.js',
+    format: 'esm',
+    packages: 'external',
+  }),
+  // A sandboxed preload can require only 'electron': everything else (zod, the contract) is bundled in.
+  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+]);
+console.log('built dist-electron/ (main.js, preload.cjs, engine.js, browser-server.js)');
