@@ -21,9 +21,12 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ]);
 
-function dataDirFromArgs(): string {
-  const flag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
-  return resolveDataDir(flag);
+/** Accepts `--data-dir=DIR` and `--data-dir DIR`; Chromium's own switches are left alone. */
+function dataDirFromArgs(argv: readonly string[] = process.argv): string {
+  const index = argv.findIndex((a) => a === '--data-dir' || a.startsWith('--data-dir='));
+  const arg = index >= 0 ? argv[index] : undefined;
+  const flag = arg?.includes('=') ? arg.slice('--data-dir='.length) : argv[index + 1];
+  return resolveDataDir(index >= 0 ? flag : undefined);
 }
 
 function serveRenderer(): void {

@@ -1,7 +1,10 @@
 import { EinthovenError } from '../errors';
 import type { CsvOptions } from './csv/options';
 import type { DetectedFormat } from './detect';
+import { readCsv } from './csv/read';
+import { readEdf } from './edf/read';
 import { readCpscMat } from './mat5/cpsc';
+import { readMuseXml } from './muse/read';
 import type { EcgRecord, SourceFile } from './record';
 
 export interface DecodeOptions {
@@ -13,6 +16,9 @@ type SingleFileReader = (file: SourceFile, options: DecodeOptions) => EcgRecord;
 /** Readers of one-file formats, keyed by the detected format. */
 const readers: Partial<Record<DetectedFormat, SingleFileReader>> = {
   mat5: readCpscMat,
+  'muse-xml': readMuseXml,
+  edf: readEdf,
+  csv: (file, options) => readCsv(file, options.csv),
 };
 
 export function readSingleFile(file: SourceFile, format: DetectedFormat, options: DecodeOptions): EcgRecord {

@@ -39,6 +39,14 @@ export interface SourceInfo {
   version?: string;
 }
 
+/** A time-stamped event stored in the file (EDF+ TAL, …). */
+export interface Annotation {
+  /** Seconds from the start of the record. */
+  readonly onsetS: number;
+  readonly durationS?: number;
+  readonly text: string;
+}
+
 export interface EcgRecord {
   readonly fs: number;
   readonly nSamples: number;
@@ -51,6 +59,8 @@ export interface EcgRecord {
   readonly statements: readonly string[];
   readonly source: SourceInfo;
   readonly warnings: readonly string[];
+  /** Events stored in the file (e.g. EDF+ annotations), when present. */
+  readonly annotations?: readonly Annotation[];
 }
 
 export function asMillivolts(samples: Float32Array): MillivoltSamples {

@@ -10,7 +10,7 @@
 export { butter, filterBands, type FilterBand } from './butter';
 export type { Sos } from './sos';
 export { sosfilt, sosfiltfilt, sosfiltZi, sosfiltfiltPadlen, iirnotch, type Samples } from './sosfilt';
-export { resamplePoly, planResample, rateRatio, firwinKaiser, kaiserWindow, type ResamplePlan } from './resample';
+export { resamplePoly, resampleLeads, planResample, rateRatio, firwinKaiser, kaiserWindow, type ResamplePlan } from './resample';
 export { createRng, type Rng } from './rng';
 export { normalise, normalisations, minmax, zscore, rscale, logscale, l2, type Normalisation } from './normalise';
 export { augment, paperAugmentation, augmentationKinds, type AugmentationKind, type AugmentationParams } from './augment';

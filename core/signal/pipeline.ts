@@ -3,7 +3,7 @@ import { augment } from './augment';
 import { butter } from './butter';
 import { normalise } from './normalise';
 import { pipelineConfigSchema, type PipelineConfig, type Stage } from './pipeline-config';
-import { planResample, rateRatio, resamplePoly } from './resample';
+import { planResample, rateRatio, resampleLeads } from './resample';
 import type { Rng } from './rng';
 import type { Sos } from './sos';
 import { iirnotch, sosfilt, sosfiltfilt } from './sosfilt';
@@ -68,7 +68,7 @@ function resampleStage(targetHz: number): StageFn {
     if (input.fs === targetHz) return input;
     const { up, down } = rateRatio(input.fs, targetHz);
     const plan = planResample(input.signal[0]?.length ?? 0, up, down);
-    return mapLeads(input, (lead) => resamplePoly(lead, up, down, plan), targetHz);
+    return { fs: targetHz, signal: resampleLeads(input.signal, up, down, plan).map((lead) => Float32Array.from(lead)) };
   };
 }
 

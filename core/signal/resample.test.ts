@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../test/shared-data';
-import { firwinKaiser, kaiserWindow, rateRatio, resamplePoly } from './resample';
+import { firwinKaiser, kaiserWindow, rateRatio, resampleLeads, resamplePoly } from './resample';
 
 interface Fixture {
   cases: { up: number; down: number; x: number[]; y: number[] }[];
@@ -26,6 +26,16 @@ describe('resamplePoly', () => {
 
   it.each(fixture.cases.map((c) => [`${c.up}/${c.down} n=${c.x.length}`, c] as const))('%s equals scipy.signal.resample_poly', (_, c) => {
     expect(maxAbsDiff(resamplePoly(c.x, c.up, c.down), c.y)).toBeLessThan(1e-10);
+  });
+
+  it('resampleLeads (paired fast path) equals scipy for an odd number of leads', () => {
+    const cases = fixture.cases.filter((c) => c.x.length === 5000 || c.up === 3);
+    for (const c of cases) {
+      const ys = resampleLeads([c.x, c.x.map((v) => -v), c.x], c.up, c.down);
+      expect(maxAbsDiff(ys[0] as Float64Array, c.y)).toBeLessThan(1e-10);
+      expect(maxAbsDiff(ys[1] as Float64Array, c.y.map((v) => -v))).toBeLessThan(1e-10);
+      expect(maxAbsDiff(ys[2] as Float64Array, c.y)).toBeLessThan(1e-10);
+    }
   });
 
   it('rejects non-integer factors', () => {

@@ -85,47 +85,82 @@ export function planResample(nIn: number, up: number, down: number): ResamplePla
  * at the ends). Output length ceil(n·up/down).
  */
 export function resamplePoly(input: Samples, up: number, down: number, plan = planResample(input.length, up, down)): Float64Array {
-  if (plan.nIn !== input.length) throw new EinthovenError('E_INTERNAL', 'resample plan was made for another length');
-  const x = input instanceof Float64Array ? input : Float64Array.from(input);
+  return resampleLeads([input], up, down, plan)[0] as Float64Array;
+}
+
+/** `resamplePoly` for several equal-length leads at once (faster: pairs of leads share each filter tap load). */
+export function resampleLeads(inputs: readonly Samples[], up: number, down: number, plan = planResample(inputs[0]?.length ?? 0, up, down)): Float64Array[] {
+  const xs = inputs.map((x) => {
+    if (x.length !== plan.nIn) throw new EinthovenError('E_VALIDATION', `resample plan was made for ${plan.nIn} samples, got ${x.length}`);
+    return x instanceof Float64Array ? x : Float64Array.from(x);
+  });
+  if (plan.up === 1 && plan.down === 1) return xs.map((x) => Float64Array.from(x));
+  const ys = xs.map(() => new Float64Array(plan.nOut));
+  // With up = 1 the single phase is the whole window-design filter, symmetric and odd-length.
+  if (plan.up !== 1) {
+    xs.forEach((x, l) => resampleEdges(plan, x, ys[l] as Float64Array, false));
+    return ys;
+  }
+  for (let l = 0; l < xs.length; l += 2) {
+    const l2 = Math.min(l + 1, xs.length - 1);
+    decimateInteriorPair(plan, xs[l] as Float64Array, xs[l2] as Float64Array, ys[l] as Float64Array, ys[l2] as Float64Array);
+  }
+  xs.forEach((x, l) => resampleEdges(plan, x, ys[l] as Float64Array, true));
+  return ys;
+}
+
+/** Generic polyphase loop; with `edgesOnly`, skips the outputs whose filter lies fully inside the input. */
+function resampleEdges(plan: ResamplePlan, x: Float64Array, y: Float64Array, edgesOnly: boolean): void {
   const { up: u, down: d, nOut, halfLen, phases } = plan;
-  if (u === 1 && d === 1) return Float64Array.from(x);
-  const y = new Float64Array(nOut);
   const nIn = x.length;
-  // With up = 1 the single phase is the whole (symmetric, odd-length) window-design filter.
-  const symmetric = u === 1;
   for (let m = 0; m < nOut; m++) {
     // Output m = Σ_j taps[p + u·j]·x[last − j] at upsampled index t = halfLen + m·down, p = t mod u.
     const t = halfLen + m * d;
     const p = t % u;
     const g = phases[p] as Float64Array;
     const base = (t - p) / u - (g.length - 1);
-    const from = Math.max(0, -base);
     const to = Math.min(g.length, nIn - base);
-    y[m] = symmetric && from === 0 && to === g.length ? symmetricDot(g, x, base) : dot(g, x, from, to, base);
+    if (edgesOnly && base >= 0 && to === g.length) continue;
+    y[m] = dot(g, x, Math.max(0, -base), to, base);
   }
-  return y;
 }
 
-/** Like `dot` over the whole of a symmetric odd-length `g`: folds mirrored samples to halve the multiplications. */
-function symmetricDot(g: Float64Array, x: Float64Array, base: number): number {
+/**
+ * Interior outputs for up = 1, two leads at a time: folds mirrored samples around the
+ * symmetric filter's centre (half the multiplications) and loads each tap once for both leads.
+ */
+function decimateInteriorPair(plan: ResamplePlan, xa: Float64Array, xb: Float64Array, ya: Float64Array, yb: Float64Array): void {
+  const g = plan.phases[0] as Float64Array;
   const last = g.length - 1;
   const centre = last >> 1;
-  const mid = base + last;
-  let a0 = (g[centre] as number) * (x[base + centre] as number);
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  let q = 0;
-  for (; q + 3 < centre; q += 4) {
-    const i = base + q;
-    const j = mid - q;
-    a0 += (g[q] as number) * ((x[i] as number) + (x[j] as number));
-    a1 += (g[q + 1] as number) * ((x[i + 1] as number) + (x[j - 1] as number));
-    a2 += (g[q + 2] as number) * ((x[i + 2] as number) + (x[j - 2] as number));
-    a3 += (g[q + 3] as number) * ((x[i + 3] as number) + (x[j - 3] as number));
+  const gc = g[centre] as number;
+  for (let m = 0; m < plan.nOut; m++) {
+    const base = plan.halfLen + m * plan.down - last;
+    if (base < 0 || base + last >= xa.length) continue;
+    const mid = base + last;
+    let a0 = gc * (xa[base + centre] as number);
+    let b0 = gc * (xb[base + centre] as number);
+    let a1 = 0;
+    let b1 = 0;
+    let q = 0;
+    for (; q + 1 < centre; q += 2) {
+      const i = base + q;
+      const j = mid - q;
+      const g0 = g[q] as number;
+      const g1 = g[q + 1] as number;
+      a0 += g0 * ((xa[i] as number) + (xa[j] as number));
+      b0 += g0 * ((xb[i] as number) + (xb[j] as number));
+      a1 += g1 * ((xa[i + 1] as number) + (xa[j - 1] as number));
+      b1 += g1 * ((xb[i + 1] as number) + (xb[j - 1] as number));
+    }
+    for (; q < centre; q++) {
+      const g0 = g[q] as number;
+      a0 += g0 * ((xa[base + q] as number) + (xa[mid - q] as number));
+      b0 += g0 * ((xb[base + q] as number) + (xb[mid - q] as number));
+    }
+    ya[m] = a0 + a1;
+    yb[m] = b0 + b1;
   }
-  for (; q < centre; q++) a0 += (g[q] as number) * ((x[base + q] as number) + (x[mid - q] as number));
-  return a0 + a1 + (a2 + a3);
 }
 
 /** Σ g[q]·x[base + q] for q in [from, to), four accumulators to keep the FPU busy. */

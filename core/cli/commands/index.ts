@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command';
+import { convertCommand } from './convert';
 import { importCommand } from './import';
+import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 
 /**
@@ -9,4 +11,6 @@ import { listCommand } from './list';
 export const commands: readonly CliCommand[] = [
   importCommand,
   listCommand,
+  inspectCommand,
+  convertCommand,
 ];

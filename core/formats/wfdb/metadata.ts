@@ -29,6 +29,7 @@ export function wfdbCommentMetadata(comments: readonly string[]): { patient: Pat
     const sex = /(?:^|[\s<])sex>?\s*:\s*([A-Za-z]+)/i.exec(comment) ?? /^sex>?\s*:\s*([A-Za-z]+)/i.exec(comment.replace(/^</, ''));
     if (sex?.[1] !== undefined && patient.sex === undefined) patient.sex = parseSex(sex[1]);
     if (/^Dx\s*:/i.test(comment)) statements.push(comment);
+    else if (/^Statement\s*:/.test(comment)) statements.push(comment.replace(/^Statement\s*:\s*/, ''));
     if (inDiagnoses && comment !== '' && !/^<\w+>\s*:/.test(comment)) statements.push(comment);
     if (/^<diagnoses>\s*:\s*$/i.test(comment)) inDiagnoses = true;
     else if (/^<\w+>\s*:/.test(comment)) inDiagnoses = false;

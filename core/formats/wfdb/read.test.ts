@@ -30,7 +30,7 @@ describe('WFDB signal formats (checked against the PhysioNet header checksums an
     expect(rec.fs).toBe(200);
     expect(rec.nSamples).toBe(499);
     expect(rec.warnings).toEqual([]); // a checksum mismatch would be a warning
-    header.signals.forEach((spec, i) => {
+    header.signals.forEach((spec) => {
       const lead = rec.leads.find((l) => l.name === spec.description)!;
       const expected = spec.initialValue / 200;
       expect(Math.abs(lead.samples[0]! - expected) / Math.max(1, Math.abs(expected)), `format ${spec.format}`).toBeLessThan(1e-6);

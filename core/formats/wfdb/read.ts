@@ -89,12 +89,12 @@ function toMillivolts(spec: WfdbSignalSpec, adc: Int32Array, nFrames: number, sc
   const invalid = invalidSampleValue[spec.format];
   const spf = spec.samplesPerFrame;
   const out = new Float32Array(nFrames);
-  const factor = scale / spec.gain;
-  const { baseline } = spec;
+  const { baseline, gain } = spec;
   if (spf === 1) {
+    // Division (not × 1/gain) so values match adcToMillivolts and the writer's exactness check.
     for (let i = 0; i < nFrames; i++) {
       const d = adc[i] as number;
-      out[i] = d === invalid ? Number.NaN : (d - baseline) * factor;
+      out[i] = d === invalid ? Number.NaN : ((d - baseline) / gain) * scale;
     }
     return out;
   }
@@ -104,7 +104,7 @@ function toMillivolts(spec: WfdbSignalSpec, adc: Int32Array, nFrames: number, sc
       const d = adc[f * spf + j] as number;
       sum += d === invalid ? Number.NaN : d;
     }
-    out[f] = (sum / spf - baseline) * factor;
+    out[f] = ((sum / spf - baseline) / gain) * scale;
   }
   return out;
 }

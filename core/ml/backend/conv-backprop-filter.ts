@@ -29,7 +29,7 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Bac
     false,
     'channelsLast',
   );
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor4D => {
     const { top, bottom, left, right } = info.padInfo;
     const padded =
       top || bottom || left || right
@@ -50,7 +50,7 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Bac
     const im2col = tf.reshape(columns, [rows, fh * fw * cin]);
     const dyT = tf.transpose(tf.reshape(dy, [rows, cout]));
     const gradT = tf.matMul(dyT, im2col); // [cout, taps·cin]
-    return tf.reshape(tf.transpose(gradT), [fh, fw, cin, cout]);
+    return tf.reshape(tf.transpose(gradT), [fh, fw, cin, cout]) as tf.Tensor4D;
   });
 }
 
@@ -64,7 +64,7 @@ function tapSlice(padded: tf.Tensor4D, i: number, j: number, info: tf.backend_ut
     [0, i, j, 0],
     [info.batchSize, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, info.inChannels],
     [1, sh, sw, 1],
-  );
+  ) as tf.Tensor4D;
 }
 
 /** KernelConfig body: adapts TensorInfos to tensors and back. */

@@ -28,7 +28,7 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
     false,
     'channelsLast',
   );
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor4D => {
     const [fh, fw] = [info.filterHeight, info.filterWidth];
     const dilated = dilate(dy, info.strideHeight, info.strideWidth);
     const [padTop, padBottom] = transposedPads(fh, info.padInfo.top, inputShape[1], dilated.shape[1]);
@@ -41,7 +41,7 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
       [Math.max(0, padLeft), Math.max(0, padRight)],
       [0, 0],
     ];
-    return tf.conv2d(trimmed, flipped as tf.Tensor4D, 1, explicit, 'NHWC');
+    return tf.conv2d(trimmed, flipped as tf.Tensor4D, 1, explicit, 'NHWC') as tf.Tensor4D;
   });
 }
 
@@ -80,7 +80,7 @@ function dilateAxis(t: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
   const merged = tf.reshape(stacked, shape);
   const size = [...shape] as [number, number, number, number];
   size[axis] = (t.shape[axis] - 1) * stride + 1;
-  return tf.slice(merged, [0, 0, 0, 0], size);
+  return tf.slice(merged, [0, 0, 0, 0], size) as tf.Tensor4D;
 }
 
 /** KernelConfig body: adapts TensorInfos to tensors and back. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 
 /**
  * Initialisers of the paper code (`utils.init_weights`, paper-spec §4 Init), expressed
@@ -6,17 +7,17 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 /** Conv1d: kaiming_normal(mode='fan_out', nonlinearity='relu') → N(0, 2 / (cout·k)). */
-export function kaimingFanOut(filters: number, kernelSize: number): tf.initializers.Initializer {
+export function kaimingFanOut(filters: number, kernelSize: number): Initializer {
   return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (filters * kernelSize)) });
 }
 
 /** Linear (also the transformer's feed-forward): N(0, 0.01). */
-export function linearNormal(): tf.initializers.Initializer {
+export function linearNormal(): Initializer {
   return tf.initializers.randomNormal({ mean: 0, stddev: 0.01 });
 }
 
 /** Attention projections and RNN input weights: xavier_uniform. */
-export function xavierUniform(): tf.initializers.Initializer {
+export function xavierUniform(): Initializer {
   return tf.initializers.glorotUniform({});
 }
 

@@ -152,5 +152,5 @@ export function buildModel(name: string, options: BuildOptions): tf.LayersModel 
 
 /** Trainable parameters (BN moving statistics excluded, as torch's requires_grad count). */
 export function countTrainableParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }

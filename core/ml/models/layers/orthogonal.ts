@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 
 /** Standard normal draws (Box–Muller) in float64. */
 function gaussian(n: number): Float64Array {
@@ -46,7 +47,7 @@ export function randomOrthogonal(rows: number, cols: number, gain = 1): Float32A
 }
 
 // tfjs exports the Initializer base class only as a type; reach the runtime class through a built-in.
-const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as typeof tf.initializers.Initializer;
+const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as abstract new () => Initializer;
 
 /** Serialisable initialiser producing randomOrthogonal kernels (last axis = columns). */
 export class FastOrthogonal extends InitializerBase {
@@ -68,4 +69,4 @@ export class FastOrthogonal extends InitializerBase {
     return { gain: this.gain };
   }
 }
-tf.serialization.registerClass(FastOrthogonal);
+tf.serialization.registerClass(FastOrthogonal as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import { layerNorm, selfAttention } from './attention';
 
 type Shape = tf.Shape;
@@ -39,7 +40,7 @@ export class TransformerEncoderLayer extends tf.layers.Layer {
     const normal = tf.initializers.randomNormal({ mean: 0, stddev: 0.01 });
     const zeros = tf.initializers.zeros();
     const ones = tf.initializers.ones();
-    const add = (name: string, shape: number[], init: tf.initializers.Initializer) =>
+    const add = (name: string, shape: number[], init: Initializer) =>
       this.addWeight(name, shape, 'float32', init);
     this.w = {
       inKernel: add('in_kernel', [d, 3 * d], glorot),

@@ -1,0 +1,80 @@
+import type { CliCommand } from '../command';
+import { parseCommandArgs } from '../args';
+import { EinthovenError } from '../../errors';
+import { decodeFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
+import { filesSha256 } from '../../formats/hash';
+import { loadFilesForDecoding } from '../../formats/load';
+import type { SourceFile } from '../../formats/record';
+
+const csvFlags = {
+  fs: { type: 'string' },
+  units: { type: 'string' },
+  leads: { type: 'string' },
+} as const;
+
+/** --fs/--units/--leads for CSV inputs (what a CSV cannot tell by itself). */
+export function csvOptionsFromFlags(values: { fs?: string; units?: string; leads?: string }): CsvOptions {
+  const options: CsvOptions = {};
+  if (values.fs !== undefined) {
+    const fs = Number(values.fs);
+    if (!(fs > 0)) throw new EinthovenError('E_VALIDATION', `--fs must be a positive number, got '${values.fs}'`);
+    options.fs = fs;
+  }
+  if (values.units !== undefined) {
+    const perValue = Number(values.units);
+    if (values.units === 'mV' || values.units === 'uV') options.units = values.units;
+    else if (perValue > 0) options.units = perValue;
+    else throw new EinthovenError('E_VALIDATION', `--units must be mV, uV or µV per value, got '${values.units}'`);
+  }
+  if (values.leads !== undefined) options.leads = values.leads.split(',').map((l) => l.trim());
+  return options;
+}
+
+export const csvFlagOptions = csvFlags;
+
+function summary(outcome: DecodeOutcome, files: Map<string, SourceFile>): Record<string, unknown> {
+  const file = outcome.files[0];
+  if (!outcome.ok) return { file, error: outcome.error };
+  const { record } = outcome;
+  return {
+    file,
+    format: record.source.format,
+    fs: record.fs,
+    nSamples: record.nSamples,
+    durationS: record.nSamples / record.fs,
+    leads: record.leads.map((l) => l.name),
+    units: 'mV',
+    sha256: filesSha256(outcome.files.map((name) => files.get(name)!)),
+    warnings: record.warnings,
+    statements: record.statements,
+    patient: record.patient,
+  };
+}
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  summary: 'Read ECG files of any supported format and print what they hold',
+  usage: [
+    'Usage: ecg inspect FILE… [--json] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
+    '',
+    'Reads each file (a WFDB .hea brings its signal files from the same folder) and prints one',
+    'line per record. With --json, one JSON object per line:',
+    '  {"file","format","fs","nSamples","durationS","leads","units","sha256","warnings","statements","patient"}',
+    'or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1).',
+    '--fs, --units and --leads answer what a CSV file cannot tell by itself.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, ...csvFlags });
+    if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg inspect --help)');
+    const sources = loadFilesForDecoding(positionals);
+    const byName = new Map(sources.map((f) => [f.name, f]));
+    const outcomes = decodeFiles(sources, { csv: csvOptionsFromFlags(values) });
+    for (const outcome of outcomes) {
+      const line = summary(outcome, byName);
+      if (values.json) io.stdout(JSON.stringify(line));
+      else if (!outcome.ok) io.stdout(`${line.file}: ${outcome.error.code}: ${outcome.error.message}`);
+      else io.stdout(`${line.file}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.join('; ')}` : ''}`);
+    }
+    return outcomes.every((o) => o.ok) ? 0 : 1;
+  },
+};

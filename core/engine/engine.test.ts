@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { RecordDetail } from '../contract/schemas';
+import { Engine } from './engine';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const resourcesDir = path.join(repoRoot, 'resources');
+const sample = (name: string) => ({
+  name: `upload/${name}`,
+  bytes: new Uint8Array(readFileSync(path.join(resourcesDir, 'samples', 'ptbxl', name))),
+});
+
+const engines: Engine[] = [];
+function newEngine(withResources = false): Engine {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-engine-'));
+  const engine = new Engine({ dataDir, shell: 'test', resourcesDir: withResources ? resourcesDir : undefined });
+  engines.push(engine);
+  return engine;
+}
+
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+function finishedJob(engine: Engine, jobId: string): Promise<JobFinished> {
+  return new Promise((resolve) => {
+    const off = engine.onEvent((event, payload) => {
+      if (event === 'jobs:finished' && (payload as JobFinished).jobId === jobId) {
+        off();
+        resolve(payload as JobFinished);
+      }
+    });
+  });
+}
+
+async function importViaContract(engine: Engine, files: { name: string; bytes: Uint8Array }[]) {
+  const started = await engine.handle('records:import', { files });
+  if (!started.ok) throw new Error(started.error.message);
+  return finishedJob(engine, (started.value as { jobId: string }).jobId);
+}
+
+describe('engine', () => {
+  it('imports a PTB-XL record, lists it and returns its 12 leads in mV', async () => {
+    const engine = newEngine();
+    const done = await importViaContract(engine, [sample('00001_hr.hea'), sample('00001_hr.dat')]);
+    expect(done).toMatchObject({ status: 'succeeded', result: { reports: [{ status: 'imported', recordId: 1 }] } });
+    const list = await engine.handle('records:list', {});
+    expect(list).toMatchObject({ ok: true, value: { total: 1, items: [{ fs: 500, nSamples: 5000, format: 'wfdb' }] } });
+    const got = await engine.handle('records:get', { id: 1 });
+    expect(got.ok).toBe(true);
+    const detail = (got as { value: RecordDetail }).value;
+    expect(detail.leads.map((l) => l.name)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    expect(detail.signals).toHaveLength(12);
+    // PTB-XL 00001_hr lead I starts at -0.115 mV (ADC -115, gain 1000/mV).
+    expect(detail.signals[0]?.[0]).toBeCloseTo(-0.115, 6);
+    expect(engine.audit.recent()[0]).toMatchObject({ action: 'record.imported', subject: 'record:1' });
+  });
+
+  it('recognises the same content imported again instead of storing it twice', async () => {
+    const engine = newEngine();
+    await importViaContract(engine, [sample('00001_hr.hea'), sample('00001_hr.dat')]);
+    const again = await importViaContract(engine, [sample('00001_hr.dat'), sample('00001_hr.hea')]);
+    expect(again).toMatchObject({ status: 'succeeded', result: { reports: [{ status: 'duplicate', recordId: 1 }] } });
+    expect(engine.records.count()).toBe(1);
+  });
+
+  it('keeps good records when another file in the same import is bad', async () => {
+    const engine = newEngine();
+    const truncated = sample('00008_hr.dat');
+    const done = await importViaContract(engine, [
+      sample('00001_hr.hea'),
+      sample('00001_hr.dat'),
+      sample('00008_hr.hea'),
+      { ...truncated, bytes: truncated.bytes.subarray(0, 1000) },
+      { name: 'notes.bin', bytes: new Uint8Array([1, 2, 3]) },
+    ]);
+    if (done.status !== 'succeeded') throw new Error(`import ${done.status}`);
+    const statuses = done.result.reports.map((r) => r.status);
+    expect(statuses.filter((s) => s === 'imported')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'rejected')).toHaveLength(2);
+    expect(done.result.reports.find((r) => r.files.includes('notes.bin'))?.reason).toMatch(/E_FORMAT/);
+    expect(engine.records.count()).toBe(1);
+  });
+
+  it('answers malformed requests and unknown channels with typed errors', async () => {
+    const engine = newEngine();
+    expect(await engine.handle('records:get', { id: 'x' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(await engine.handle('records:get', { id: 42 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    expect(await engine.handle('nope:nothing', {})).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(await engine.handle('records:import', { files: [] })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+  });
+
+  it('cancels an import between records and keeps what was stored', async () => {
+    const engine = newEngine();
+    const names = ['00001', '00008', '00017', '00030', '00102'].flatMap((r) => [`${r}_hr.hea`, `${r}_hr.dat`]);
+    const started = await engine.handle('records:import', { files: names.map(sample) });
+    if (!started.ok) throw new Error(started.error.message);
+    const { jobId } = started.value as { jobId: string };
+    const finished = finishedJob(engine, jobId);
+    const cancelled = await engine.handle('jobs:cancel', { jobId });
+    expect(cancelled).toEqual({ ok: true, value: { cancelled: true } });
+    const done = await finished;
+    expect(done.status).toBe('cancelled');
+    expect(engine.records.count()).toBeLessThan(5);
+    expect(await engine.handle('jobs:cancel', { jobId })).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  it('seeds the bundled samples once, on the first start only', async () => {
+    const engine = newEngine(true);
+    expect(await engine.seedSamplesOnce()).toBe(5);
+    expect(await engine.seedSamplesOnce()).toBe(0);
+    expect(engine.records.count()).toBe(5);
+  });
+});

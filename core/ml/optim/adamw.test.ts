@@ -1,0 +1,40 @@
+// Golden values: /usr/bin/python3 scripts/fixtures/ml_losses_optim.py (torch.optim.AdamW).
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/init';
+import { AdamW } from './adamw';
+
+interface AdamWCase {
+  lr: number;
+  weightDecay: number;
+  start: number[][];
+  grads: number[][][];
+  final: number[][];
+}
+const fixture = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/ml/losses-optim.json', import.meta.url), 'utf8'),
+) as { adamw: AdamWCase[] };
+
+describe('AdamW vs torch.optim.AdamW', () => {
+  beforeAll(async () => {
+    await initBackend({ force: 'cpu' });
+  });
+
+  it.each(fixture.adamw)('lr $lr, weight decay $weightDecay: parameters after 6 steps', (c) => {
+    const before = tf.memory().numTensors;
+    const param = tf.tidy(() => tf.variable(tf.tensor2d(c.start)));
+    const optimizer = new AdamW({ learningRate: c.lr, weightDecay: c.weightDecay });
+    for (const g of c.grads) {
+      const grad = tf.tensor2d(g);
+      optimizer.applyGradients({ [param.name]: grad });
+      grad.dispose();
+    }
+    const got = param.arraySync() as number[][];
+    c.final.forEach((row, i) => row.forEach((v, j) => expect(got[i]![j]).toBeCloseTo(v, 5)));
+    expect(optimizer.iterations).toBe(c.grads.length);
+    optimizer.dispose();
+    param.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,56 @@
+import { butter } from './butter';
+import { sosfiltfilt } from './sosfilt';
+import { median } from './stats';
+
+/** Representative beat per lead: the sample-wise median over aligned beats. */
+export interface MedianBeat {
+  /** One array per input lead (same order); samples [R − pre, R + post). */
+  readonly leads: Float64Array[];
+  /** Index of the R fiducial inside each array. */
+  readonly pre: number;
+  readonly fs: number;
+  readonly beatsUsed: number;
+}
+
+/** Zero-phase 0.5–40 Hz: removes wander and most mains/EMG without shifting wave boundaries. */
+export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float64Array {
+  const x = Float64Array.from(lead, (v) => (Number.isFinite(v) ? v : 0));
+  const hp = butter(2, 0.5, 'highpass', fs);
+  const y = x.length > 15 ? sosfiltfilt(hp, x) : x;
+  if (fs <= 90) return y;
+  const lp = butter(4, 40, 'lowpass', fs);
+  return y.length > 27 ? sosfiltfilt(lp, y) : y;
+}
+
+/** Beats that sit at a typical RR (±20 % of the median) so ectopics do not blur the median. */
+function typicalBeats(beats: readonly number[]): number[] {
+  if (beats.length < 5) return [...beats];
+  const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
+  const m = median(rr);
+  const kept = beats.filter((_, k) => k > 0 && Math.abs((rr[k - 1] as number) - m) <= 0.2 * m);
+  return kept.length >= 3 ? kept : [...beats];
+}
+
+/**
+ * Median beat from cleaned leads around the detected beats. The window is 0.35 s (at most
+ * half an RR) before R and up to 0.7 s after, enough for the T wave at ordinary rates.
+ */
+export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number): MedianBeat | undefined {
+  const n = cleanLeads[0]?.length ?? 0;
+  if (beats.length === 0 || n === 0) return undefined;
+  const rr = beats.length > 1 ? median(beats.slice(1).map((b, k) => b - (beats[k] as number))) : 0.8 * fs;
+  const pre = Math.round(Math.min(0.35 * fs, 0.5 * rr));
+  const post = Math.round(Math.min(0.7 * fs, Math.max(0.35 * fs, 0.85 * rr)));
+  const usable = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
+  if (usable.length === 0) return undefined;
+  const column = new Float64Array(usable.length);
+  const leads = cleanLeads.map((lead) => {
+    const out = new Float64Array(pre + post);
+    for (let i = 0; i < pre + post; i++) {
+      usable.forEach((b, k) => (column[k] = lead[b - pre + i] as number));
+      out[i] = median(column);
+    }
+    return out;
+  });
+  return { leads, pre, fs, beatsUsed: usable.length };
+}

@@ -1,0 +1,119 @@
+import { butter } from './butter';
+import { sosfiltfilt } from './sosfilt';
+import { medianFilter, movingAverage, quantile } from './stats';
+
+/** Outcome of beat detection: sample indices at the input rate, or none with the reason. */
+export interface BeatDetection {
+  readonly beats: number[];
+  /** Set when no beats could be detected (flat, missing, too short, unsupported rate). */
+  readonly reason?: string;
+  /** Indices of the leads that contributed. */
+  readonly leadsUsed: number[];
+}
+
+const minDurationS = 2;
+const refractoryS = 0.25;
+
+/** A lead is usable when it is mostly finite and not flat (peak-to-peak ≥ 20 µV). */
+export function usableLead(lead: ArrayLike<number>): boolean {
+  let finite = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < lead.length; i++) {
+    const v = lead[i] as number;
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return finite >= 0.8 * lead.length && hi - lo >= 0.02;
+}
+
+/**
+ * Per-lead QRS energy, scaled so each lead counts equally and capped so one noisy lead
+ * cannot dominate: spike-removing median filter (≈10 ms, pacing spikes), 5–20 Hz zero-phase
+ * band-pass (wander and T waves out), squared central difference.
+ */
+function leadEnergy(lead: ArrayLike<number>, fs: number): Float64Array {
+  const x = Float64Array.from(lead, (v) => (Number.isFinite(v) ? v : 0));
+  const spikeWindow = Math.max(3, (Math.round(0.012 * fs) >> 1) * 2 + 1);
+  const bp = sosfiltfilt(butter(2, [5, Math.min(20, 0.45 * fs)], 'bandpass', fs), medianFilter(x, spikeWindow));
+  const e = new Float64Array(bp.length);
+  for (let i = 1; i + 1 < bp.length; i++) e[i] = ((bp[i + 1] as number) - (bp[i - 1] as number)) ** 2;
+  const scale = quantile(e, 0.98) || 1;
+  for (let i = 0; i < e.length; i++) e[i] = Math.min(4, (e[i] as number) / scale);
+  return e;
+}
+
+/** Indices that are the maximum of their ±radius neighbourhood (first one on plateaus). */
+function localMaxima(x: Float64Array, radius: number): number[] {
+  const peaks: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (v <= 0) continue;
+    let isMax = true;
+    for (let j = Math.max(0, i - radius); j <= Math.min(x.length - 1, i + radius) && isMax; j++) {
+      const w = x[j] as number;
+      if (w > v || (w === v && j < i)) isMax = false;
+    }
+    if (isMax) peaks.push(i);
+  }
+  return peaks;
+}
+
+/**
+ * Keeps candidates above 30 % of the local reference (80th percentile of candidate heights
+ * within ±5 s), then searches back in RR gaps longer than 1.6 × the median RR for the
+ * highest candidate above 12 %.
+ */
+function selectBeats(candidates: number[], height: Float64Array, fs: number): number[] {
+  const heights = candidates.map((c) => height[c] as number);
+  const window = 5 * fs;
+  const reference = candidates.map((c) => quantile(heights.filter((_, k) => Math.abs((candidates[k] as number) - c) <= window), 0.8));
+  const beats = candidates.filter((c, k) => (heights[k] as number) >= 0.3 * (reference[k] as number));
+  if (beats.length < 3) return beats;
+  const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
+  const medianRr = quantile(rr, 0.5);
+  const result: number[] = [beats[0] as number];
+  for (let k = 1; k < beats.length; k++) {
+    const prev = result[result.length - 1] as number;
+    const next = beats[k] as number;
+    if (next - prev > 1.6 * medianRr) {
+      const inGap = candidates.filter((c, j) => c > prev + refractoryS * fs && c < next - refractoryS * fs && (heights[j] as number) >= 0.12 * (reference[j] as number));
+      const best = inGap.reduce<number | undefined>((b, c) => (b === undefined || (height[c] as number) > (height[b] as number) ? c : b), undefined);
+      if (best !== undefined) result.push(best);
+    }
+    result.push(next);
+  }
+  return result;
+}
+
+/**
+ * Multi-lead QRS detection. `leads` are mV at `fs` Hz (NaN = missing). Robust to baseline
+ * wander, noise, pacing spikes, low amplitude and inverted leads (energy is sign-free and
+ * scaled per lead). Never throws on bad signal: returns no beats and a reason.
+ */
+export function detectQrs(leads: readonly ArrayLike<number>[], fs: number): BeatDetection {
+  if (!(fs >= 50) || !Number.isFinite(fs)) return { beats: [], leadsUsed: [], reason: `sampling rate ${fs} Hz is too low for QRS detection (need ≥ 50 Hz)` };
+  const n = leads[0]?.length ?? 0;
+  if (n < minDurationS * fs) return { beats: [], leadsUsed: [], reason: `record too short (${(n / fs).toFixed(2)} s < ${minDurationS} s)` };
+  const leadsUsed = leads.flatMap((lead, i) => (lead.length === n && usableLead(lead) ? [i] : []));
+  if (leadsUsed.length === 0) return { beats: [], leadsUsed, reason: 'no usable lead: all are flat, missing or mostly invalid' };
+  const combined = new Float64Array(n);
+  for (const i of leadsUsed) {
+    const e = leadEnergy(leads[i] as ArrayLike<number>, fs);
+    for (let k = 0; k < n; k++) combined[k] = (combined[k] as number) + (e[k] as number);
+  }
+  const integrated = movingAverage(combined, Math.round(0.1 * fs) | 1);
+  const candidates = localMaxima(integrated, Math.round(refractoryS * fs));
+  const beats = selectBeats(candidates, integrated, fs).map((c) => refine(combined, c, Math.round(0.06 * fs)));
+  if (beats.length === 0) return { beats, leadsUsed, reason: 'no QRS complexes found' };
+  return { beats, leadsUsed };
+}
+
+/** Moves a beat to the steepest point of the QRS (energy maximum within ±radius). */
+function refine(energy: Float64Array, at: number, radius: number): number {
+  let best = at;
+  for (let i = Math.max(0, at - radius); i <= Math.min(energy.length - 1, at + radius); i++) if ((energy[i] as number) > (energy[best] as number)) best = i;
+  return best;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { thresholdMethods } from './thresholds';
+
+export const selectionMetrics = ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const;
+export type SelectionMetric = (typeof selectionMetrics)[number];
+
+/** How a model trains. Every field has the engine's default; the paper's values are noted. */
+export const trainConfigSchema = z.object({
+  epochs: z.number().int().min(1).max(1000).default(50),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  learningRate: z.number().positive().max(1).default(2e-4),
+  weightDecay: z.number().min(0).max(1).default(0.01),
+  loss: z.enum(['focal', 'bce']).default('focal'),
+  /** BCE only: positive weights per class (the yml's PTB-XL example [2, 4, 2, 1, 2]). */
+  posWeight: z.array(z.number().positive()).optional(),
+  /** Epochs without a better validation score before stopping; 0 disables early stopping (the paper). */
+  patience: z.number().int().min(0).max(1000).default(10),
+  /** Validation score that selects the model (higher is better; valLoss: lower). */
+  selection: z.enum(selectionMetrics).default('f1Macro'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(20),
+  dropLast: z.boolean().default(true),
+  /** Per-class thresholds tuned on validation after training, or the paper's fixed 0.5. */
+  thresholds: z.enum([...thresholdMethods, 'fixed']).default('f1'),
+  calibrate: z.boolean().default(true),
+  evaluation: z
+    .object({
+      mode: z.enum(['centre', 'windows']).default('centre'),
+      stride: z.number().int().positive().optional(),
+      aggregate: z.enum(['mean', 'max']).default('mean'),
+    })
+    .default({ mode: 'centre', aggregate: 'mean' }),
+  /** Learning-rate factor for the trunk in `full` fine-tuning (the head uses the full rate). */
+  trunkLrFactor: z.number().positive().max(1).default(0.1),
+  /** The paper's flawed protocol, for reproduction only: select on the test split, no early stopping. */
+  paperExact: z.boolean().default(false),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;

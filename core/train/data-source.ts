@@ -1,0 +1,34 @@
+import type * as tf from '@tensorflow/tfjs';
+import { packChannelsLast } from '../data/batches';
+import type { SignalStore } from '../data/store';
+import type { Rng } from '../signal/rng';
+import { recordLogits, type EvalOptions } from './predict';
+
+/** What the training loop needs from its data: training inputs on demand, and validation logits. */
+export interface TrainingData {
+  readonly trainLabels: readonly (readonly number[])[];
+  readonly valLabels: readonly (readonly number[])[];
+  /** Model inputs of the given training rows (random crops/augmentation drawn from `rng`). */
+  trainInputs(rows: readonly number[], rng: Rng): { data: Float32Array; shape: number[] };
+  /** Logits of every validation record. */
+  valLogits(model: tf.LayersModel): number[][];
+}
+
+/** Training data drawn from decoded records: random crops + augmentation per sample, evaluation as configured. */
+export function recordTrainingData(
+  store: SignalStore,
+  train: { ids: readonly string[]; labels: readonly (readonly number[])[] },
+  val: { ids: readonly string[]; labels: readonly (readonly number[])[] },
+  evaluation: EvalOptions,
+): TrainingData {
+  return {
+    trainLabels: train.labels,
+    valLabels: val.labels,
+    trainInputs(rows, rng) {
+      return packChannelsLast(rows.map((r) => store.sample(train.ids[r] as string, 'train', rng)));
+    },
+    valLogits(model) {
+      return recordLogits(model, store, val.ids, evaluation);
+    },
+  };
+}

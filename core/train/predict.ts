@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { EinthovenError } from '../errors';
+import { chunk, packChannelsLast } from '../data/batches';
+import type { SignalStore } from '../data/store';
+
+export const evalModes = ['centre', 'windows'] as const;
+export type EvalMode = (typeof evalModes)[number];
+
+/** How records are turned into model inputs at evaluation. */
+export interface EvalOptions {
+  /** 'centre': the paper's single centre crop; 'windows': every window over the record. */
+  readonly mode: EvalMode;
+  /** Window stride in samples (windows mode); half the crop length is the usual choice. */
+  readonly stride?: number;
+  /** How window outputs combine: mean or max of the logits (max = Strodthoff's aggregate). */
+  readonly aggregate?: 'mean' | 'max';
+  readonly batchSize?: number;
+}
+
+/** Runs the model on packed inputs in batches and returns logits per input. */
+export function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float32Array[])[], batchSize: number): number[][] {
+  const out: number[][] = [];
+  for (const part of chunk(inputs, batchSize, false)) {
+    const { data, shape } = packChannelsLast(part);
+    const values = tf.tidy(() => {
+      const y = model.predict(tf.tensor3d(data, shape)) as tf.Tensor;
+      return y.arraySync() as number[][];
+    });
+    out.push(...values);
+  }
+  return out;
+}
+
+/** Logits of each record (one row per id), from its centre crop or aggregated over sliding windows. */
+export function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): number[][] {
+  const batchSize = options.batchSize ?? 32;
+  if (options.mode === 'centre') return logitsOf(model, ids.map((id) => store.sample(id, 'eval')), batchSize);
+  const stride = options.stride;
+  if (!stride || stride < 1) throw new EinthovenError('E_VALIDATION', 'sliding-window evaluation needs a positive stride');
+  return ids.map((id) => {
+    const windows = logitsOf(model, store.windows(id, stride), batchSize);
+    const classes = windows[0]?.length ?? 0;
+    return Array.from({ length: classes }, (_, j) => {
+      const values = windows.map((w) => w[j] as number);
+      return options.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { EinthovenError } from '../errors';
+import { itemsOf, type Dataset, type DatasetItem } from '../data/types';
+import { SignalStore } from '../data/store';
+import type { PipelineConfig } from '../signal/pipeline-config';
+import { initBackend, type BackendName, type BackendReport } from '../ml/backend/init';
+import type { JobContext } from './progress';
+
+let started: BackendReport | undefined;
+
+/** Starts (once per process, or again when forced to another) the compute backend. */
+export async function ensureBackend(force?: BackendName): Promise<BackendReport> {
+  if (!started || (force && started.active !== force)) started = await initBackend(force ? { force } : {});
+  return started;
+}
+
+/** Training and selection items; `paperExact` selects on the test split, as the paper's code does. */
+export function selectionItems(dataset: Dataset, paperExact: boolean): { train: DatasetItem[]; val: DatasetItem[] } {
+  const train = itemsOf(dataset, 'train');
+  const val = itemsOf(dataset, paperExact ? 'test' : 'val');
+  if (train.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name}: no training records`);
+  if (val.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name}: no validation records`);
+  return { train, val };
+}
+
+/** Decodes and filters the items once, reporting progress; records that fail are left out. */
+export async function loadStore(items: readonly DatasetItem[], pipeline: PipelineConfig, context: JobContext, cacheDir?: string): Promise<SignalStore> {
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records` });
+  return SignalStore.build(items, {
+    pipeline,
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+}
+
+/** Items whose record decoded, with their ids and labels side by side. */
+export function usable(items: readonly DatasetItem[], store: SignalStore): { ids: string[]; labels: number[][] } {
+  const kept = items.filter((i) => store.has(i.id));
+  return { ids: kept.map((i) => i.id), labels: kept.map((i) => [...i.labels]) };
+}
+
+/** A short hash of anything JSON-serialisable (job keys, dataset fingerprints). */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}

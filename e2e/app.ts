@@ -1,0 +1,82 @@
+/**
+ * Test harness for the app: starts the real browser-mode server (built engine, real SQLite in
+ * a temporary folder) and drives Debian's Chromium through playwright-core. Every request the
+ * page makes is recorded so tests can prove the app talks only to its local bridge.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = path.join(repoRoot, 'test-results', 'e2e');
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface RunningApp {
+  readonly url: string;
+  readonly origin: string;
+  readonly page: Page;
+  /** Every URL the page requested, in order. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`browser-mode server printed no URL:\n${output}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`browser-mode server exited (${code}):\n${output}`)));
+  });
+}
+
+/** Starts server + browser on a fresh data folder; the engine seeds the bundled samples. */
+export async function launchApp(): Promise<RunningApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-'));
+  const server = spawn(process.execPath, ['dist-electron/browser-server.js', '--data-dir', dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await waitForUrl(server);
+  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(url);
+  return {
+    url,
+    origin: new URL(url).origin,
+    page,
+    requests,
+    async close() {
+      await browser.close();
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    },
+  };
+}
+
+export function artifactPath(name: string): string {
+  mkdirSync(artifactsDir, { recursive: true });
+  return path.join(artifactsDir, name);
+}

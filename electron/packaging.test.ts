@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { DebugLogger } from 'builder-util';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * electron-builder cannot package here (it downloads Electron), so we check what can be
+ * checked: the config parses, passes electron-builder's own schema, and keeps our policies.
+ */
+describe('electron-builder.yml', async () => {
+  const config = await getConfig(repoRoot, path.join(repoRoot, 'electron-builder.yml'), null);
+
+  it("passes electron-builder's schema validation", async () => {
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('builds a per-machine NSIS installer, an AppImage and a deb', () => {
+    expect(config.win?.target).toEqual(['nsis']);
+    expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
+    expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('unpacks native modules from the asar and turns auto-update off', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/node_modules/better-sqlite3/**']));
+    expect(config.publish).toBeNull();
+  });
+});
