@@ -70,7 +70,7 @@ function selectBeats(candidates: number[], height: Float64Array, fs: number): nu
   const heights = candidates.map((c) => height[c] as number);
   const window = 5 * fs;
   const reference = candidates.map((c) => quantile(heights.filter((_, k) => Math.abs((candidates[k] as number) - c) <= window), 0.8));
-  const beats = candidates.filter((c, k) => (heights[k] as number) >= 0.3 * (reference[k] as number));
+  const beats = candidates.filter((_, k) => (heights[k] as number) >= 0.3 * (reference[k] as number));
   if (beats.length < 3) return beats;
   const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
   const medianRr = quantile(rr, 0.5);

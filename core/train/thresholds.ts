@@ -19,8 +19,11 @@ function score(yTrue: readonly number[], scores: readonly number[], t: number, m
   let tn = 0;
   scores.forEach((s, i) => {
     const positive = s > t;
-    if (yTrue[i] === 1) positive ? tp++ : fn++;
-    else positive ? fp++ : tn++;
+    if (yTrue[i] === 1) {
+      if (positive) tp++;
+      else fn++;
+    } else if (positive) fp++;
+    else tn++;
   });
   if (method === 'f1') return 2 * tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
   return tp / Math.max(1, tp + fn) + tn / Math.max(1, tn + fp) - 1;

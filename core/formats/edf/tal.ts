@@ -10,6 +10,7 @@ export function parseTals(bytes: Uint8Array, maxAnnotations = 100_000): Annotati
   for (const tal of text.split('\x00')) {
     const parts = tal.split('\x14');
     const head = parts[0] ?? '';
+    // eslint-disable-next-line no-control-regex -- EDF+ separates onset and duration with byte 0x15
     const match = /^([+-]\d+(?:\.\d*)?)(?:\x15(\d+(?:\.\d*)?))?$/.exec(head);
     if (!match) continue;
     for (const note of parts.slice(1)) {

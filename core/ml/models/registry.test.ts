@@ -57,7 +57,7 @@ describe('no tensor leaks: predict and a training step, every architecture (wasm
     await initBackend({ force: 'wasm' });
   });
 
-  it.each([...architectureNames])('%s', (name) => {
+  it.each([...architectureNames])('%s', async (name) => {
     const model = buildModel(name, { numClasses: 3, inputLength: 256 });
     const x = tf.randomNormal([2, 256, 12]);
     const y = tf.tensor2d([
@@ -66,7 +66,7 @@ describe('no tensor leaks: predict and a training step, every architecture (wasm
     ]);
     const optimizer = new AdamW({ learningRate: 1e-3 });
     model.compile({ optimizer, loss: makeLoss('focal') });
-    model.trainOnBatch(x, y); // creates the optimiser's moment variables once
+    await model.trainOnBatch(x, y); // creates the optimiser's moment variables once
 
     const beforePredict = tf.memory().numTensors;
     const prediction = model.predict(x) as tf.Tensor;
@@ -75,7 +75,7 @@ describe('no tensor leaks: predict and a training step, every architecture (wasm
     prediction.dispose();
     expect(tf.memory().numTensors).toBe(beforePredict);
 
-    const loss = model.trainOnBatch(x, y) as number;
+    const loss = (await model.trainOnBatch(x, y)) as number;
     expect(Number.isFinite(loss)).toBe(true);
     expect(tf.memory().numTensors).toBe(beforePredict);
 
