@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../test/shared-data';
-import { augment, leadDrop, paperAugmentation, sineWave, squareWave, timeDrop, type AugmentationKind } from './augment';
+import { augment, leadDrop, paperAugmentation, sineSum, sineWave, squarePulseSum, squareWave, timeDrop, type AugmentationKind } from './augment';
 import { createRng } from './rng';
 
 const fixture = JSON.parse(readFileSync(fixturePath('signal', 'augment.json'), 'utf8')) as {
@@ -52,6 +52,27 @@ describe('augment', () => {
       }
     }
     expect(dropped / 2400).toBeCloseTo(0.2, 1);
+  });
+
+  it("draws the paper's amplitudes and frequencies (sine A ~ U(0.25, 1), f ~ U(0.001, 0.02); square A ~ U(0.005, 0.02), f ~ U(0.001, 0.1))", () => {
+    const calls: [number, number][] = [];
+    const rng = createRng(5);
+    const recording = { ...rng, uniform: (lo: number, hi: number) => (calls.push([lo, hi]), rng.uniform(lo, hi)) };
+    const input = leads();
+    const sine = sineSum(input, paperAugmentation, recording);
+    const square = squarePulseSum(input, paperAugmentation, recording);
+    expect(calls).toEqual([
+      [0.25, 1],
+      [0.001, 0.02],
+      [0.005, 0.02],
+      [0.001, 0.1],
+    ]);
+    // The same wave, phase 0, is added to every lead.
+    const added = (out: Float32Array[], l: number) => Array.from(out[l] as Float32Array, (v, i) => v - (input[l] as Float32Array)[i]!);
+    expect(added(sine, 0)[0]).toBeCloseTo(0, 6); // sin(0)
+    expect(added(square, 0)[0]).toBeGreaterThan(0); // square(0) = +1
+    for (const out of [sine, square]) for (let l = 1; l < 12; l++) added(out, l).forEach((v, i) => expect(v).toBeCloseTo(added(out, 0)[i]!, 5));
+    expect(paperAugmentation).toMatchObject({ timeDropProbability: 0.1, leadDropProbability: 0.2 });
   });
 
   it('does not modify its input', () => {

@@ -38,6 +38,19 @@ describe('butter', () => {
     expect(maxAbsDiff(sos.flat(), c.sos.flat())).toBeLessThan(1e-10);
   });
 
+  it("reproduces the paper's coefficients (paper-spec §2): the code's fs=100 design and the intended fs=500 one", () => {
+    const asUsed = [
+      [0.765599987913459, 1.531199975826918, 0.765599987913459, 1, 1.560334465031569, 0.6414527399502982],
+      [1, -2, 1, 1, -1.9111684434225842, 0.9149848016966404],
+    ];
+    const intended = [
+      [0.05432786111292473, 0.10865572222584946, 0.05432786111292473, 1, -1.2470325960720368, 0.46661521778494824],
+      [1, -2, 1, 1, -1.9822565919548591, 0.9824198621854613],
+    ];
+    expect(maxAbsDiff(butter(2, [1, 45], 'bandpass', 100).flat(), asUsed.flat())).toBeLessThan(1e-10);
+    expect(maxAbsDiff(butter(2, [1, 45], 'bandpass', 500).flat(), intended.flat())).toBeLessThan(1e-10);
+  });
+
   it('rejects cutoffs outside (0, fs/2) and bad orders', () => {
     expect(() => butter(2, 300, 'lowpass', 500)).toThrow(/between 0 and fs\/2/);
     expect(() => butter(2, [40, 1], 'bandpass', 500)).toThrow(/increasing/);

@@ -26,3 +26,11 @@ export {
 export { buildPipeline, windowStarts, cropAt, type Pipeline, type LeadSignal, type RunOptions } from './pipeline';
 export { fitStandardisation } from './standardise';
 export { recordToLeadSignal } from './leads';
+export { detectQrs, type BeatDetection } from './qrs';
+export { matchBeats, totalMatch, type BeatMatch } from './beat-match';
+export { analyseEcg, type EcgAnalysis, type EcgMeasurements } from './measure';
+export { qtcFormulas, qtcFormulaText, correctQt, qtcAll, type QtcFormula } from './qtc';
+export { frontalAxis } from './axis';
+export { assessLead, leadQualityMetrics, qualityIssues, qualityThresholds, type LeadQuality, type LeadQualityMetrics, type QualityIssue } from './quality';
+export { assessRecord, qualityVerdicts, issueText, type RecordQuality, type QualityVerdict, type NamedLead } from './record-quality';
+export { readWfdbAnnotations, type WfdbAnnotation } from './wfdb-annotations';

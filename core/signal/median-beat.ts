@@ -10,6 +10,8 @@ export interface MedianBeat {
   readonly pre: number;
   readonly fs: number;
   readonly beatsUsed: number;
+  /** Median RR interval in samples (bounds the search for the T end before the next P wave). */
+  readonly rr: number;
 }
 
 /** Zero-phase 0.5–40 Hz: removes wander and most mains/EMG without shifting wave boundaries. */
@@ -22,12 +24,17 @@ export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float6
   return y.length > 27 ? sosfiltfilt(lp, y) : y;
 }
 
-/** Beats that sit at a typical RR (±20 % of the median) so ectopics do not blur the median. */
+/**
+ * Beats whose RR before and after are both typical (±20 % of the median), so neither an
+ * ectopic beat nor an early next beat inside the window (which would pass for a late T wave)
+ * blurs the median. The last beat, with no RR after it, needs only the one before.
+ */
 function typicalBeats(beats: readonly number[]): number[] {
   if (beats.length < 5) return [...beats];
   const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
   const m = median(rr);
-  const kept = beats.filter((_, k) => k > 0 && Math.abs((rr[k - 1] as number) - m) <= 0.2 * m);
+  const typical = (k: number) => k < 0 || k >= rr.length || Math.abs((rr[k] as number) - m) <= 0.2 * m;
+  const kept = beats.filter((_, k) => k > 0 && typical(k - 1) && typical(k));
   return kept.length >= 3 ? kept : [...beats];
 }
 
@@ -52,5 +59,5 @@ export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly 
     }
     return out;
   });
-  return { leads, pre, fs, beatsUsed: usable.length };
+  return { leads, pre, fs, beatsUsed: usable.length, rr };
 }

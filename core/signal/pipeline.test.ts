@@ -74,6 +74,42 @@ describe('paper pipeline', () => {
   });
 });
 
+describe('pipeline properties over random configurations', () => {
+  it('for 40 random stage lists: expected shape, finite output from finite input, same output for the same seed', () => {
+    const rng = createRng(2024);
+    const pick = <T>(items: readonly T[]): T => items[rng.int(0, items.length - 1)] as T;
+    for (let trial = 0; trial < 40; trial++) {
+      const fs = pick([100, 250, 500]);
+      const n = rng.int(Math.round(0.5 * fs), 12 * fs);
+      const crop = rng.int(16, 3 * fs);
+      const stages = [
+        ...(rng.next() < 0.5 ? [{ kind: 'padTruncate', length: rng.int(crop, 6 * fs) }] : []),
+        ...(rng.next() < 0.5 ? [{ kind: 'filter', band: 'bandpass', order: rng.int(1, 4), cutoffHz: [1, Math.min(45, 0.4 * fs)], paperExact: rng.next() < 0.3 }] : []),
+        ...(fs > 100 && rng.next() < 0.3 ? [{ kind: 'notch', freqHz: 50 }] : []),
+        ...(rng.next() < 0.3 ? [{ kind: 'resample', targetHz: 100 }] : []),
+        { kind: 'crop', length: crop },
+        { kind: 'normalise', method: pick(normalisations) },
+      ];
+      const pipeline = buildPipeline({ version: 1, stages, augmentation: { scheme: 'paper' } });
+      const input = record(n, trial, fs);
+      const a = pipeline.run(input, { mode: 'train', rng: createRng(trial) });
+      const b = pipeline.run(input, { mode: 'train', rng: createRng(trial) });
+      expect(a.signal.length).toBe(12);
+      expect(a.signal.every((l) => l.length === crop)).toBe(true);
+      expect(allFinite(a)).toBe(true);
+      expect(b).toEqual(a);
+    }
+  });
+
+  it('draws training crop starts uniformly from 0 to n − length inclusive (Eq. 1)', () => {
+    const pipeline = buildPipeline({ version: 1, stages: [{ kind: 'crop', length: 8 }] });
+    const ramp: LeadSignal = { fs: 500, signal: Array.from({ length: 12 }, () => Float32Array.from({ length: 10 }, (_, i) => i)) };
+    const rng = createRng(9);
+    const starts = new Set(Array.from({ length: 200 }, () => pipeline.run(ramp, { mode: 'train', rng }).signal[0]?.[0]));
+    expect([...starts].sort()).toEqual([0, 1, 2]);
+  });
+});
+
 describe('resample stage and windows', () => {
   it('resamples 500 → 100 Hz', () => {
     const config = { version: 1, stages: [{ kind: 'resample', targetHz: 100 }] };

@@ -1,10 +1,13 @@
-// Accuracy on real annotated data (LUDB) runs when ../shared is present; the figures for the
-// whole evaluation come from `npm run bench -- signal qrs` (docs/benchmarks.md).
+// Real annotated data: the committed HL7 aECG example (CC0, core/test/fixtures/signal/aecg-example.json from
+// scripts/fixtures/signal_aecg.py) always; LUDB when ../shared is present. Figures over every annotated record:
+// `npx tsx scripts/bench/signal-eval.ts` (docs/benchmarks.md, "signal").
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
 import { sharedData, sharedDataPath } from '../test/shared-data';
+import { loadAecgFixture } from './annotated-fixture';
 import { matchBeats } from './beat-match';
+import { perturb, perturbations } from './perturb';
 import { detectQrs } from './qrs';
 import { syntheticEcg } from './synthetic-ecg';
 import { readWfdbAnnotations } from './wfdb-annotations';
@@ -62,6 +65,33 @@ describe('detectQrs on synthetic ECGs', () => {
   });
 });
 
+describe('detectQrs on a real annotated recording (HL7 aECG example)', () => {
+  const record = loadAecgFixture();
+  const reference = record.beats.map((b) => Math.round((b.qrsOn + b.qrsOff) / 2));
+  const leads = record.leads.map((l) => l.samples);
+
+  it.each(['clean', ...perturbations] as const)('finds all 12 annotated beats and nothing else: %s', (kind) => {
+    const input = kind === 'clean' ? leads : perturb(kind, leads, record.fs, reference, 5);
+    const m = matchBeats(reference, detectQrs(input, record.fs).beats, tol(record.fs));
+    expect([m.truePositives, m.falseNegatives, m.falsePositives]).toEqual([12, 0, 0]);
+  });
+
+  it('ignores a cart calibration pulse (flat, then a 1 mV step on every lead) appended to the tracing', () => {
+    // Philips PageWriter files end this way; the step's edge must not count as a beat.
+    const withPulse = leads.map((l) => Float32Array.from(l, (v, i) => (i < 4700 ? v : i < 4850 ? 0 : 1)));
+    const m = matchBeats(reference.filter((b) => b < 4650), detectQrs(withPulse, record.fs).beats, tol(record.fs));
+    expect([m.sensitivity, m.ppv]).toEqual([1, 1]);
+    expect(detectQrs(withPulse, record.fs).beats.every((b) => b < 4700)).toBe(true);
+  });
+
+  it('works from any single lead', () => {
+    for (const lead of leads) {
+      const m = matchBeats(reference, detectQrs([lead], record.fs).beats, tol(record.fs));
+      expect([m.sensitivity, m.ppv]).toEqual([1, 1]);
+    }
+  });
+});
+
 describe.runIf(sharedData)('detectQrs on LUDB (shared corpus)', () => {
   it('matches the cardiologists’ lead-II QRS annotations at 150 ms', () => {
     const dir = sharedDataPath('ecg', 'wfdb-ludb');
@@ -73,5 +103,11 @@ describe.runIf(sharedData)('detectQrs on LUDB (shared corpus)', () => {
     const m = matchBeats(reference, detection.beats, tol(outcome.record.fs));
     expect(m.sensitivity).toBe(1);
     expect(m.ppv).toBe(1);
+    // Every lead alone against that lead's own annotations.
+    for (const lead of outcome.record.leads) {
+      const own = readWfdbAnnotations(readFileSync(`${dir}/ludb-ecg.${lead.name.toLowerCase()}`)).filter((a) => a.symbol === 'N').map((a) => a.sample);
+      const single = matchBeats(own, detectQrs([lead.samples], outcome.record.fs).beats, tol(outcome.record.fs));
+      expect([lead.name, single.sensitivity, single.ppv]).toEqual([lead.name, 1, 1]);
+    }
   });
 });

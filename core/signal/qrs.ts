@@ -106,10 +106,37 @@ export function detectQrs(leads: readonly ArrayLike<number>[], fs: number): Beat
   }
   const integrated = movingAverage(combined, Math.round(0.1 * fs) | 1);
   const candidates = localMaxima(integrated, Math.round(refractoryS * fs));
-  const beats = selectBeats(candidates, integrated, fs).map((c) => refine(combined, c, Math.round(0.06 * fs)));
+  const still = stillRuns(leadsUsed.map((i) => leads[i] as ArrayLike<number>), fs);
+  const beats = selectBeats(candidates, integrated, fs)
+    .map((c) => refine(combined, c, Math.round(0.06 * fs)))
+    .filter((b) => !nearStill(still, b, Math.round(0.04 * fs)));
   if (beats.length === 0) return { beats, leadsUsed, reason: 'no QRS complexes found' };
   return { beats, leadsUsed };
 }
+
+/**
+ * Stretches of at least 50 ms where every used lead repeats its previous sample exactly. A
+ * living heart never holds all leads perfectly still; carts do, around the 1 mV calibration
+ * pulse some append to the tracing (Philips) and in signal dropouts, whose edges would
+ * otherwise look like QRS complexes.
+ */
+function stillRuns(leads: readonly ArrayLike<number>[], fs: number): [number, number][] {
+  const n = leads[0]?.length ?? 0;
+  const minRun = Math.round(0.05 * fs);
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = 1; i <= n; i++) {
+    const still = i < n && leads.every((l) => l[i] === l[i - 1]);
+    if (still && start < 0) start = i - 1;
+    if (!still && start >= 0) {
+      if (i - start >= minRun) runs.push([start, i - 1]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+const nearStill = (runs: readonly [number, number][], at: number, margin: number): boolean => runs.some(([a, b]) => at >= a - margin && at <= b + margin);
 
 /** Moves a beat to the steepest point of the QRS (energy maximum within ±radius). */
 function refine(energy: Float64Array, at: number, radius: number): number {

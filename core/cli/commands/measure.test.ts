@@ -1,0 +1,84 @@
+// `ecg measure` end to end on real files: the committed HL7 aECG example (CC0, core/test/fixtures/signal/aecg-example.json)
+// written as WFDB, plus an all-zero record and a file that is not an ECG.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { asMillivolts, type EcgRecord } from '../../formats/record';
+import { writeWfdb16 } from '../../formats/wfdb/write';
+import { loadAecgFixture } from '../../signal/annotated-fixture';
+import { measureCommand } from './measure';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ecg-measure-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeRecord(name: string, leads: { name: string; samples: ArrayLike<number> }[], fs: number): string {
+  const record: EcgRecord = {
+    fs,
+    nSamples: leads[0]?.samples.length ?? 0,
+    leads: leads.map((l) => ({ name: l.name, samples: asMillivolts(Float32Array.from(l.samples)), derived: false })),
+    missingLeads: [],
+    patient: {},
+    statements: [],
+    source: { format: 'test' },
+    warnings: [],
+  };
+  const { header, data } = writeWfdb16(record, name);
+  writeFileSync(path.join(dir, `${name}.hea`), header);
+  writeFileSync(path.join(dir, `${name}.dat`), data);
+  return path.join(dir, `${name}.hea`);
+}
+
+async function run(args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await measureCommand.run(args, { stdout: (t) => lines.push(t), stderr: (t) => lines.push(`stderr: ${t}`) });
+  return { code, lines };
+}
+
+const aecg = loadAecgFixture();
+const good = writeRecord('aecg', aecg.leads, aecg.fs);
+const flat = writeRecord('flat', aecg.leads.map((l) => ({ name: l.name, samples: new Float32Array(5000) })), 500);
+const notEcg = path.join(dir, 'notes.txt');
+writeFileSync(notEcg, 'not an ECG\n');
+
+describe('ecg measure --json', () => {
+  it('prints exactly the specified fields per file, in order, with values', async () => {
+    const { code, lines } = await run([good, '--json']);
+    expect(code).toBe(0);
+    const out = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons']);
+    expect(Object.keys(out.rrMs as object)).toEqual(['mean', 'sd']);
+    expect(Object.keys(out.qtcMs as object)).toEqual(['bazett', 'fridericia', 'framingham', 'hodges']);
+    expect(Object.keys(out.axisDeg as object)).toEqual(['p', 'qrs', 't']);
+    expect(out.file).toMatch(/aecg\.hea$/);
+    expect(out.beats).toHaveLength(12);
+    expect(Object.keys(out.quality as object)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    expect((out.quality as Record<string, unknown>).V1).toEqual({ ok: true, issues: [] });
+    expect(out.verdict).toBe('good');
+    expect(out.reasons).toEqual({});
+    expect(Math.abs((out.qtMs as number) - 420)).toBeLessThanOrEqual(25);
+    expect(Number.isInteger(out.qrsMs)).toBe(true);
+  });
+
+  it('gives null with a reason for what cannot be measured, and an error line for an unreadable file', async () => {
+    const { code, lines } = await run([flat, notEcg, '--json']);
+    expect(code).toBe(1);
+    const [flatOut, errorOut] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(flatOut).toMatchObject({ heartRateBpm: null, rrMs: { mean: null, sd: null }, prMs: null, qtcMs: { bazett: null }, axisDeg: { qrs: null }, beats: [], verdict: 'unusable' });
+    const reasons = flatOut?.reasons as Record<string, string>;
+    expect(reasons.qrsMs).toMatch(/no usable lead/);
+    expect(reasons.verdict).toMatch(/12 of 12 leads missing or flat/);
+    expect(errorOut).toMatchObject({ file: expect.stringMatching(/notes\.txt$/), error: { code: expect.stringMatching(/^E_/) } });
+  });
+
+  it('prints a readable summary without --json, naming each QTc formula', async () => {
+    const { lines } = await run([good]);
+    expect(lines[0]).toMatch(/HR \d+(\.\d)? bpm, RR \d+/);
+    expect(lines[0]).toMatch(/QTc: Bazett \d+ ms, Fridericia \d+ ms, Framingham \d+ ms, Hodges \d+ ms/);
+    expect(lines[0]).toMatch(/quality: good/);
+  });
+
+  it('rejects a call without files', async () => {
+    await expect(run(['--json'])).rejects.toThrow(/no FILE given/);
+  });
+});

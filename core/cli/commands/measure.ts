@@ -1,0 +1,85 @@
+import type { CliCommand } from '../command';
+import { parseCommandArgs } from '../args';
+import { EinthovenError } from '../../errors';
+import { decodeFiles } from '../../formats/index';
+import { loadFilesForDecoding } from '../../formats/load';
+import type { EcgRecord } from '../../formats/record';
+import { analyseEcg, type EcgAnalysis } from '../../signal/measure';
+import { qtcFormulas } from '../../signal/qtc';
+import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
+
+const round = (v: number | null, digits = 0): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+/** The `ecg measure --json` line for one record (issue 4 fixes the field names). */
+export function measurementJson(file: string, record: EcgRecord, analysis: EcgAnalysis): Record<string, unknown> {
+  const m = analysis.measurements;
+  const quality = Object.fromEntries(Object.entries(analysis.quality.leads).map(([lead, q]) => [lead, { ok: q.ok, issues: q.issues }]));
+  const reasons: Record<string, string> = { ...m.reasons };
+  if (analysis.quality.verdict !== 'good') reasons.verdict = analysis.quality.reasons.join('; ');
+  return {
+    file,
+    heartRateBpm: round(m.heartRateBpm, 1),
+    rrMs: { mean: round(m.rrMs.mean, 1), sd: round(m.rrMs.sd, 1) },
+    prMs: round(m.prMs),
+    qrsMs: round(m.qrsMs),
+    qtMs: round(m.qtMs),
+    qtcMs: Object.fromEntries(qtcFormulas.map((f) => [f, round(m.qtcMs[f])])),
+    axisDeg: { p: round(m.axisDeg.p), qrs: round(m.axisDeg.qrs), t: round(m.axisDeg.t) },
+    beats: m.beats,
+    quality,
+    verdict: analysis.quality.verdict,
+    fs: record.fs,
+    reasons,
+  };
+}
+
+function text(line: Record<string, unknown>): string {
+  const show = (v: unknown, unit: string) => (v === null ? 'n/a' : `${String(v)}${unit}`);
+  const rr = line.rrMs as { mean: number | null; sd: number | null };
+  const qtc = line.qtcMs as Record<string, number | null>;
+  const axis = line.axisDeg as Record<string, number | null>;
+  const reasons = line.reasons as Record<string, string>;
+  return [
+    `${String(line.file)}: HR ${show(line.heartRateBpm, ' bpm')}, RR ${show(rr.mean, '')} ± ${show(rr.sd, ' ms')}, PR ${show(line.prMs, ' ms')}, QRS ${show(line.qrsMs, ' ms')}, QT ${show(line.qtMs, ' ms')}`,
+    `  QTc: ${qtcFormulas.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)} ${show(qtc[f] ?? null, ' ms')}`).join(', ')}`,
+    `  frontal axis: P ${show(axis.p, '°')}, QRS ${show(axis.qrs, '°')}, T ${show(axis.t, '°')}; ${(line.beats as number[]).length} beats`,
+    `  quality: ${String(line.verdict)}${reasons.verdict ? ` (${reasons.verdict})` : ''}`,
+    ...Object.entries(reasons)
+      .filter(([k]) => k !== 'verdict')
+      .map(([k, v]) => `  ${k}: ${v}`),
+  ].join('\n');
+}
+
+export const measureCommand: CliCommand = {
+  name: 'measure',
+  summary: 'Measure HR, RR, PR, QRS, QT, QTc, axes, beats and signal quality of ECG files',
+  usage: [
+    'Usage: ecg measure FILE… [--json] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
+    '',
+    'Detects beats on all leads, builds a median beat and measures global intervals (ms), QTc by',
+    'Bazett, Fridericia, Framingham and Hodges, and the frontal P/QRS/T axes (degrees); checks',
+    'each lead for missing/flat signal, clipping, baseline wander, muscle noise and mains.',
+    'With --json, one JSON object per record and line:',
+    '  {"file","heartRateBpm","rrMs":{"mean","sd"},"prMs","qrsMs","qtMs",',
+    '   "qtcMs":{"bazett","fridericia","framingham","hodges"},"axisDeg":{"p","qrs","t"},',
+    '   "beats":[sample indices at the record\'s fs],"quality":{"<lead>":{"ok","issues":[…]}},',
+    '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"}}',
+    'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
+    '{"file","error":{"code","message"}} and exit code 1. Research use only: not a diagnosis.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, ...csvFlagOptions });
+    if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg measure --help)');
+    const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
+    for (const outcome of outcomes) {
+      const file = outcome.files[0] ?? '';
+      if (!outcome.ok) {
+        io.stdout(values.json ? JSON.stringify({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
+        continue;
+      }
+      const line = measurementJson(file, outcome.record, analyseEcg(outcome.record.leads, outcome.record.fs));
+      io.stdout(values.json ? JSON.stringify(line) : text(line));
+    }
+    return outcomes.every((o) => o.ok) ? 0 : 1;
+  },
+};

@@ -1,0 +1,150 @@
+// Reference values: the HL7 aECG example's own cart measurements (core/test/fixtures/signal/aecg-example.json,
+// made by scripts/fixtures/signal_aecg.py); LUDB and GE MUSE references run when ../shared is present.
+// Accuracy over every annotated record: `npx tsx scripts/bench/signal-eval.ts` (docs/benchmarks.md).
+import { describe, expect, it } from 'vitest';
+import { decodeFiles } from '../formats/index';
+import { loadFilesForDecoding } from '../formats/load';
+import { sharedData, sharedDataPath } from '../test/shared-data';
+import { loadAecgFixture } from './annotated-fixture';
+import { frontalAxis } from './axis';
+import { analyseEcg } from './measure';
+import { correctQt, qtcAll } from './qtc';
+
+describe('QTc formulas', () => {
+  it('match hand-computed values and keep their names', () => {
+    // QT 400 ms at RR 0.8 s (75 bpm).
+    expect(correctQt('bazett', 400, 800)).toBeCloseTo(400 / Math.sqrt(0.8), 9);
+    expect(correctQt('fridericia', 400, 800)).toBeCloseTo(400 / Math.cbrt(0.8), 9);
+    expect(correctQt('framingham', 400, 800)).toBeCloseTo(400 + 154 * 0.2, 9);
+    expect(correctQt('hodges', 400, 800)).toBeCloseTo(400 + 1.75 * 15, 9);
+    // At 60 bpm every correction is the identity.
+    expect(Object.values(qtcAll(420, 1000)).map((v) => Math.round(v as number))).toEqual([420, 420, 420, 420]);
+    expect(Object.keys(qtcAll(420, 1000))).toEqual(['bazett', 'fridericia', 'framingham', 'hodges']);
+    expect(qtcAll(null, 800).bazett).toBeNull();
+    expect(qtcAll(400, 50).bazett).toBeNull();
+  });
+});
+
+describe('frontalAxis', () => {
+  const project = (axisDeg: number, leads: string[], drop: string[] = []) => {
+    const dirs: Record<string, [number, number]> = { I: [0, 1], II: [60, 1], III: [120, 1], aVR: [-150, Math.sqrt(3) / 2], aVL: [-30, Math.sqrt(3) / 2], aVF: [90, Math.sqrt(3) / 2] };
+    return new Map(
+      leads.filter((l) => !drop.includes(l)).map((l) => {
+        const [angle, gain] = dirs[l] as [number, number];
+        return [l, 2.5 * gain * Math.cos(((axisDeg - angle) * Math.PI) / 180)] as const;
+      }),
+    );
+  };
+  const limb = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'];
+
+  it.each([-150, -90, -61, -30, 0, 45, 60, 90, 120, 179])('recovers %i° from the six limb leads and from any two', (deg) => {
+    expect(frontalAxis(project(deg, limb))).toBeCloseTo(deg, 9);
+    expect(frontalAxis(project(deg, ['I', 'aVF']))).toBeCloseTo(deg, 9);
+    expect(frontalAxis(project(deg, ['II', 'aVL']))).toBeCloseTo(deg, 9);
+  });
+
+  it('is undefined without two independent limb leads or with no vector', () => {
+    expect(frontalAxis(project(30, ['I']))).toBeUndefined();
+    expect(frontalAxis(new Map([['V1', 1], ['V2', 2]]))).toBeUndefined();
+    expect(frontalAxis(new Map(limb.map((l) => [l, 0])), 1e-6)).toBeUndefined();
+  });
+});
+
+describe('analyseEcg on the annotated aECG example', () => {
+  const record = loadAecgFixture();
+  const { measurements: m, quality } = analyseEcg(record.leads, record.fs);
+  const ref = record.measurements;
+  const rr = record.beats.slice(1).map((b, k) => ((b.qrsOn - (record.beats[k] as { qrsOn: number }).qrsOn) * 1000) / record.fs);
+  const refRr = rr.reduce((a, b) => a + b, 0) / rr.length;
+
+  it('measures rate and intervals within the usual tolerances of the cart’s values', () => {
+    expect(Math.abs((m.rrMs.mean as number) - refRr)).toBeLessThan(10);
+    expect(m.rrMs.sd).toBeGreaterThan(0);
+    expect(Math.abs((m.heartRateBpm as number) - 60000 / refRr)).toBeLessThan(1);
+    expect(Math.abs((m.prMs as number) - (ref.prMs as number))).toBeLessThanOrEqual(15);
+    expect(Math.abs((m.qrsMs as number) - (ref.qrsMs as number))).toBeLessThanOrEqual(12);
+    expect(Math.abs((m.qtMs as number) - (ref.qtMs as number))).toBeLessThanOrEqual(25);
+    expect(m.qtcMs.bazett).toBeCloseTo(correctQt('bazett', m.qtMs as number, m.rrMs.mean as number), 9);
+  });
+
+  it('finds the frontal axes within 15° (left axis deviation at −61° included)', () => {
+    expect(Math.abs((m.axisDeg.qrs as number) - (ref.qrsAxisDeg as number))).toBeLessThanOrEqual(15);
+    expect(m.axisDeg.qrs as number).toBeLessThan(-30);
+    expect(Math.abs((m.axisDeg.t as number) - (ref.tAxisDeg as number))).toBeLessThanOrEqual(15);
+    expect(Math.abs((m.axisDeg.p as number) - (ref.pAxisDeg as number))).toBeLessThanOrEqual(15);
+  });
+
+  it('calls the clean recording good and explains nothing', () => {
+    expect(quality.verdict).toBe('good');
+    expect(m.reasons).toEqual({});
+  });
+});
+
+describe('analyseEcg on unmeasurable input', () => {
+  const leads = (samples: Float32Array) => ['I', 'II', 'V1'].map((name) => ({ name, samples }));
+  it.each([
+    ['all zero', new Float32Array(5000), /no usable lead/],
+    ['flat non-zero', new Float32Array(5000).fill(0.4), /no usable lead/],
+    ['all NaN', new Float32Array(5000).fill(Number.NaN), /no usable lead/],
+    ['too short', new Float32Array(400), /too short/],
+  ] as const)('%s: every value null with a reason, verdict unusable', (_, samples, reason) => {
+    const { measurements: m, quality } = analyseEcg(leads(samples), 500);
+    expect([m.heartRateBpm, m.rrMs.mean, m.prMs, m.qrsMs, m.qtMs, m.axisDeg.qrs, m.qtcMs.hodges]).toEqual([null, null, null, null, null, null, null]);
+    expect(m.beats).toEqual([]);
+    expect(m.reasons.qrsMs).toMatch(reason);
+    expect(Object.keys(m.reasons)).toEqual(expect.arrayContaining(['heartRateBpm', 'prMs', 'qtMs', 'axisDeg.p', 'qtcMs.bazett']));
+    expect(quality.verdict).toBe('unusable');
+  });
+});
+
+describe('analyseEcg at odd sampling rates', () => {
+  const record = loadAecgFixture();
+  it.each([0, Number.NaN, -500, 10])('fs = %s: no exception, unusable with a reason', (fs) => {
+    const a = analyseEcg(record.leads, fs);
+    expect(a.measurements.beats).toEqual([]);
+    expect(a.quality.verdict).toBe('unusable');
+    expect(a.quality.reasons.join(' ')).toMatch(/sampling rate/);
+  });
+
+  it('measures a 100 Hz record (PTB-XL records100 rate)', () => {
+    const leads = record.leads.map((l) => ({ name: l.name, samples: Float32Array.from(l.samples).filter((_, i) => i % 5 === 0) }));
+    const a = analyseEcg(leads, 100);
+    expect(a.measurements.beats).toHaveLength(12);
+    expect(Math.abs((a.measurements.qtMs as number) - 420)).toBeLessThanOrEqual(40);
+  });
+});
+
+describe.runIf(sharedData)('analyseEcg against the shared corpus references', () => {
+  const load = (...parts: string[]) => {
+    const outcome = decodeFiles(loadFilesForDecoding([sharedDataPath(...parts)]))[0];
+    if (!outcome?.ok) throw new Error(`${parts.join('/')} did not decode`);
+    return outcome.record;
+  };
+
+  it('GE MUSE example: within tolerance of 12SL (HR 90, PR 144, QRS 86, QT 402, axes 48/0/111)', () => {
+    const r = load('ecg', 'muse-xml', 'muse-sinus.xml');
+    const m = analyseEcg(r.leads, r.fs).measurements;
+    expect(Math.abs((m.heartRateBpm as number) - 90)).toBeLessThan(1.5);
+    expect(Math.abs((m.prMs as number) - 144)).toBeLessThanOrEqual(25);
+    expect(Math.abs((m.qrsMs as number) - 86)).toBeLessThanOrEqual(10);
+    expect(Math.abs((m.qtMs as number) - 402)).toBeLessThanOrEqual(25);
+    for (const [ours, theirs] of [[m.axisDeg.p, 48], [m.axisDeg.qrs, 0], [m.axisDeg.t, 111]] as const) expect(Math.abs((ours as number) - theirs)).toBeLessThanOrEqual(10);
+  });
+
+  it('all-zero MUSE export: no beats, unusable, every lead flat', () => {
+    const r = load('ecg', 'muse-xml', 'bad-ecg.hea');
+    const a = analyseEcg(r.leads, r.fs);
+    expect(a.measurements.beats).toEqual([]);
+    expect(a.quality.verdict).toBe('unusable');
+    expect(Object.values(a.quality.leads).every((q) => q.issues.includes('flat'))).toBe(true);
+  });
+
+  it('CinC JS20004: its three all-zero chest leads are flagged flat and measurement still works', () => {
+    const r = load('ecg', 'cinc2021', 'JS20004.hea');
+    const a = analyseEcg(r.leads, r.fs);
+    const flat = Object.entries(a.quality.leads).filter(([, q]) => q.issues.includes('flat')).map(([lead]) => lead);
+    expect(flat).toEqual(['V2', 'V4', 'V6']);
+    expect(a.quality.verdict).toBe('degraded');
+    expect(a.measurements.qrsMs).not.toBeNull();
+  });
+});

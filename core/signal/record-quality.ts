@@ -1,0 +1,78 @@
+import { canonicalLeads } from '../formats/record';
+import { assessLead, type LeadQuality, type QualityIssue } from './quality';
+
+/**
+ * Record-level verdict that predictions use to abstain:
+ * - `good`: every expected lead passed every check;
+ * - `degraded`: readable, but some leads have issues (predictions are shown with the issues);
+ * - `unusable`: predictions must abstain (no beats found, too short, or too many leads lost).
+ */
+export const qualityVerdicts = ['good', 'degraded', 'unusable'] as const;
+export type QualityVerdict = (typeof qualityVerdicts)[number];
+
+export interface RecordQuality {
+  /** Keyed by lead name, in `expectedLeads` order followed by any other leads of the record. */
+  readonly leads: Record<string, LeadQuality>;
+  readonly verdict: QualityVerdict;
+  /** Why the verdict is not `good` (empty when it is). */
+  readonly reasons: string[];
+}
+
+export interface NamedLead {
+  readonly name: string;
+  readonly samples: ArrayLike<number>;
+}
+
+/** A 12-lead model tolerates a few zeroed leads (its training drops leads at random), not more. */
+const maxLostLeads = 3;
+/**
+ * Muscle noise or clipping on this many leads at once makes the tracing unreliable. Wander
+ * and mains are left out: the model's band-pass removes most of them (they still degrade).
+ */
+const maxNoisyLeads = 6;
+const irreparable = (q: LeadQuality) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped');
+const minDurationS = 2;
+const minRateHz = 20;
+
+const lost = (q: LeadQuality) => q.issues.includes('missing') || q.issues.includes('flat');
+
+/**
+ * Quality of every lead plus the verdict. `beats` come from QRS detection on the same record
+ * (an empty list with `noBeatsReason` means detection failed); `expectedLeads` are the leads a
+ * model needs (canonical 12 by default): one the record lacks is reported as missing.
+ */
+export function assessRecord(
+  leads: readonly NamedLead[],
+  fs: number,
+  detection: { beats: readonly number[]; reason?: string },
+  expectedLeads: readonly string[] = canonicalLeads,
+): RecordQuality {
+  const byName = new Map(leads.map((l) => [l.name, l.samples]));
+  const names = [...expectedLeads, ...leads.map((l) => l.name).filter((n) => !expectedLeads.includes(n))];
+  const quality: Record<string, LeadQuality> = {};
+  const rateOk = fs >= minRateHz && Number.isFinite(fs);
+  // At an impossible rate no check can run: every lead counts as missing, and the reason says why.
+  for (const name of names) quality[name] = rateOk ? assessLead(byName.get(name), fs, detection.beats) : { ok: false, issues: ['missing'], metrics: null };
+  const reasons: string[] = [];
+  const n = leads[0]?.samples.length ?? 0;
+  if (!rateOk) reasons.push(`sampling rate ${fs} Hz is too low to assess (need ≥ ${minRateHz} Hz)`);
+  else if (n < minDurationS * fs) reasons.push(`record too short for analysis (${(n / fs).toFixed(2)} s < ${minDurationS} s)`);
+  if (detection.beats.length === 0) reasons.push(`no beats detected${detection.reason ? `: ${detection.reason}` : ''}`);
+  const expected = expectedLeads.map((name) => [name, quality[name] as LeadQuality] as const);
+  const lostLeads = expected.filter(([, q]) => lost(q)).map(([name]) => name);
+  if (lostLeads.length > maxLostLeads) reasons.push(`${lostLeads.length} of ${expectedLeads.length} leads missing or flat (${lostLeads.join(', ')})`);
+  const noisy = expected.filter(([, q]) => irreparable(q)).map(([name]) => name);
+  if (noisy.length >= maxNoisyLeads) reasons.push(`${noisy.length} leads with muscle noise or clipping (${noisy.join(', ')})`);
+  if (reasons.length > 0) return { leads: quality, verdict: 'unusable', reasons };
+  const issues = names.flatMap((name) => (quality[name] as LeadQuality).issues.map((issue) => `${name}: ${issueText[issue]}`));
+  return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues } : { leads: quality, verdict: 'good', reasons };
+}
+
+export const issueText: Record<QualityIssue, string> = {
+  missing: 'missing',
+  flat: 'flat (no signal)',
+  clipped: 'clipped at the amplifier range',
+  baselineWander: 'baseline wander',
+  highFrequencyNoise: 'high-frequency (muscle) noise',
+  mainsInterference: 'mains interference',
+};
