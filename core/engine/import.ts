@@ -2,15 +2,16 @@ import type { ImportFileReport, ImportReport } from '../contract/schemas';
 import type { AuditLog } from '../db/audit';
 import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
-import { decodeFiles } from '../formats/index';
+import { decodeFileGroup, groupFiles, type CsvOptions, type CsvQuestion, type DecodeOutcome } from '../formats/index';
 import type { SourceFile } from '../formats/record';
-import { groupByRecordStem } from './grouping';
 import { recordContentHash } from './record-hash';
 
 export interface ImportOptions {
   readonly actor: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number, message: string) => void;
+  /** Answers for CSV files that cannot tell fs, units or lead order themselves. */
+  readonly csv?: CsvOptions;
 }
 
 /**
@@ -24,14 +25,15 @@ export async function importFiles(
   files: readonly SourceFile[],
   options: ImportOptions,
 ): Promise<ImportReport> {
-  const groups = groupByRecordStem(files);
+  // Records are grouped by content (a WFDB header claims the files it names, a multi-segment
+  // master its segments), then decoded and stored one at a time for progress and cancel.
+  const groups = groupFiles(files);
   const reports: ImportFileReport[] = [];
   for (const [index, group] of groups.entries()) {
     if (options.signal?.aborted) break;
-    options.onProgress?.(index, groups.length, group[0]?.name ?? '');
-    for (const outcome of decodeFiles(group)) {
-      reports.push(outcome.ok ? storeRecord(store, audit, outcome, options.actor) : reject(audit, outcome, options.actor));
-    }
+    options.onProgress?.(index, groups.length, group.kind === 'wfdb' ? group.header.name : group.file.name);
+    const outcome = decodeFileGroup(group, options.csv ? { csv: options.csv } : {});
+    reports.push(outcome.ok ? storeRecord(store, audit, outcome, options.actor) : reject(audit, outcome, options.actor));
     // Yield between records so cancel requests and other calls are served during long imports.
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -40,8 +42,8 @@ export async function importFiles(
   return { reports };
 }
 
-type Decoded = Extract<ReturnType<typeof decodeFiles>[number], { ok: true }>;
-type Failed = Extract<ReturnType<typeof decodeFiles>[number], { ok: false }>;
+type Decoded = Extract<DecodeOutcome, { ok: true }>;
+type Failed = Extract<DecodeOutcome, { ok: false }>;
 
 function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, actor: string): ImportFileReport {
   const hash = recordContentHash(outcome.record);
@@ -59,7 +61,17 @@ function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, acto
   return { files: outcome.files, status: 'imported', recordId: id };
 }
 
+/** The contract's mutable copy of a reader's CSV question. */
+function csvQuestionReport(question: CsvQuestion): NonNullable<ImportFileReport['csvQuestion']> {
+  return { needs: [...question.needs], columns: question.columns, ...(question.header ? { header: [...question.header] } : {}) };
+}
+
 function reject(audit: AuditLog, outcome: Failed, actor: string): ImportFileReport {
   audit.append(actor, 'record.import-rejected', null, { files: outcome.files, error: outcome.error });
-  return { files: outcome.files, status: 'rejected', reason: `${outcome.error.code}: ${outcome.error.message}` };
+  return {
+    files: outcome.files,
+    status: 'rejected',
+    reason: `${outcome.error.code}: ${outcome.error.message}`,
+    ...(outcome.csvQuestion ? { csvQuestion: csvQuestionReport(outcome.csvQuestion) } : {}),
+  };
 }

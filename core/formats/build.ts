@@ -1,12 +1,18 @@
 import { EinthovenError } from '../errors';
 import { canonicalLeadName, deriveMissingLimbLeads, sortLeads } from './leads';
 import { checkFs, checkSignalSize } from './limits';
-import { canonicalLeads, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type SourceInfo } from './record';
+import { canonicalLeads, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
 
 export interface Channel {
   /** The label as written in the file; canonicalised here. */
   readonly label: string;
   readonly samples: MillivoltSamples;
+}
+
+/** A representative beat as a reader finds it: its own rate and channels (usually the 12 leads). */
+export interface BeatParts {
+  readonly fs: number;
+  readonly channels: readonly Channel[];
 }
 
 export interface RecordParts {
@@ -18,6 +24,7 @@ export interface RecordParts {
   readonly patient?: PatientInfo;
   readonly statements?: readonly string[];
   readonly warnings?: readonly string[];
+  readonly representativeBeat?: BeatParts;
 }
 
 function uniqueName(name: string, taken: Set<string>): string {
@@ -27,9 +34,36 @@ function uniqueName(name: string, taken: Set<string>): string {
   return `${name} (${n})`;
 }
 
-function isAllZero(samples: Float32Array): boolean {
-  for (let i = 0; i < samples.length; i++) if (samples[i] !== 0) return false;
-  return samples.length > 0;
+/**
+ * The single value of a lead whose every present sample is equal (missing samples, NaN, do
+ * not count), else undefined. Such a lead was almost certainly not recorded (JS20004 V2 = 0;
+ * the Contec EDF maps its zero lead to 0.0153 mV).
+ */
+function constantValue(samples: Float32Array): number | undefined {
+  let value: number | undefined;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i] as number;
+    if (Number.isNaN(v)) continue;
+    if (value === undefined) value = v;
+    else if (v !== value) return undefined;
+  }
+  return value;
+}
+
+/** Canonical names and order for a representative beat; a malformed beat is dropped with a warning, never fatal. */
+function buildBeat(fileName: string, beat: BeatParts, warnings: string[]): RepresentativeBeat | undefined {
+  const nSamples = beat.channels[0]?.samples.length ?? 0;
+  if (!(beat.fs > 0 && Number.isFinite(beat.fs)) || nSamples === 0 || beat.channels.some((c) => c.samples.length !== nSamples)) {
+    warnings.push(`${fileName}: representative beat ignored (inconsistent rate or lengths)`);
+    return undefined;
+  }
+  const taken = new Set<string>();
+  const leads = beat.channels.map((c) => {
+    const name = uniqueName(canonicalLeadName(c.label), taken);
+    taken.add(name);
+    return { name, samples: c.samples, derived: false };
+  });
+  return { fs: beat.fs, nSamples, leads: sortLeads(leads) };
 }
 
 /**
@@ -52,12 +86,14 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     if (name !== channel.label.trim() && name.includes(' (')) warnings.push(`duplicate lead label ${channel.label} renamed ${name}`);
     taken.add(name);
     stored.push({ name, samples: channel.samples, derived: false });
-    if (isAllZero(channel.samples)) warnings.push(`${name} is flat zero (probably not recorded)`);
+    const flat = nSamples > 1 ? constantValue(channel.samples) : undefined;
+    if (flat !== undefined) warnings.push(`${name} is flat (every sample ${+flat.toPrecision(4)} mV; probably not recorded)`);
   }
   const derived = deriveMissingLimbLeads(stored);
   warnings.push(...derived.warnings);
   const leads = sortLeads(derived.leads);
   const names = new Set(leads.map((l) => l.name));
+  const beat = parts.representativeBeat ? buildBeat(parts.fileName, parts.representativeBeat, warnings) : undefined;
   return {
     fs: parts.fs,
     nSamples,
@@ -68,5 +104,6 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     statements: parts.statements ?? [],
     source: parts.source,
     warnings,
+    ...(beat ? { representativeBeat: beat } : {}),
   };
 }

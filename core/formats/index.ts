@@ -1,16 +1,23 @@
 import { EinthovenError, toErrorInfo, type ErrorInfo } from '../errors';
+import type { CsvQuestion } from './csv/options';
+import { CsvOptionsNeeded } from './csv/read';
 import { groupFiles, type FileGroup } from './group';
 import { limits } from './limits';
 import type { EcgRecord, SourceFile } from './record';
 import { readSingleFile, type DecodeOptions } from './readers';
-import { readWfdbRecord } from './wfdb/read';
+import { readWfdb } from './wfdb/segments';
 
 export type { DecodeOptions } from './readers';
-export type { CsvOptions } from './csv/options';
+export type { CsvNeed, CsvOptions, CsvQuestion } from './csv/options';
 
 export type DecodeOutcome =
   | { ok: true; files: string[]; record: EcgRecord }
-  | { ok: false; files: string[]; error: ErrorInfo };
+  /**
+   * `csvQuestion`: a CSV that needs fs/units/lead names (the import asks and retries).
+   * `unexpected` names a JavaScript error (RangeError, TypeError…) a reader let escape instead
+   * of a typed error: a bug the fuzzer counts.
+   */
+  | { ok: false; files: string[]; error: ErrorInfo; csvQuestion?: CsvQuestion; unexpected?: string };
 
 function orphanError(group: Extract<FileGroup, { kind: 'orphan' }>): EinthovenError {
   const name = group.file.name;
@@ -30,10 +37,28 @@ function decodeGroup(group: FileGroup, options: DecodeOptions): EcgRecord {
       throw new EinthovenError('E_TOO_LARGE', `${file.name}: ${file.bytes.length} bytes exceed the limit of ${limits.maxFileBytes}`);
     }
   }
-  if (group.kind === 'wfdb') return readWfdbRecord(group.header, (name) => group.lookup.get(name));
+  if (group.kind === 'wfdb') return readWfdb(group.header, (name) => group.lookup.get(name), group.parsed);
   if (group.kind === 'single') return readSingleFile(group.file, group.format, options);
   throw orphanError(group);
 }
+
+/** Decodes one group of groupFiles; never throws for bad input (see decodeFiles). */
+export function decodeFileGroup(group: FileGroup, options: DecodeOptions = {}): DecodeOutcome {
+  const names = (group.kind === 'wfdb' ? group.files : [group.file]).map((f) => f.name);
+  try {
+    return { ok: true, files: names, record: decodeGroup(group, options) };
+  } catch (error) {
+    const info = toErrorInfo(error);
+    // A RangeError or similar from a corrupt file is still the file's fault, not ours.
+    const code = info.code === 'E_INTERNAL' ? 'E_FORMAT' : info.code;
+    const message = info.message.startsWith(names[0] ?? '') ? info.message : `${names[0]}: ${info.message}`;
+    const unexpected = error instanceof EinthovenError ? undefined : error instanceof Error ? error.name : typeof error;
+    const csvQuestion = error instanceof CsvOptionsNeeded ? error.question : undefined;
+    return { ok: false, files: names, error: { code, message }, ...(csvQuestion ? { csvQuestion } : {}), ...(unexpected ? { unexpected } : {}) };
+  }
+}
+
+export { groupFiles, type FileGroup } from './group';
 
 /**
  * Groups the given files into records (a WFDB .hea with its .dat/.mat/other signal files;
@@ -43,16 +68,5 @@ function decodeGroup(group: FileGroup, options: DecodeOptions): EcgRecord {
  * ok:false too.
  */
 export function decodeFiles(files: readonly SourceFile[], options: DecodeOptions = {}): DecodeOutcome[] {
-  return groupFiles(files).map((group) => {
-    const names = (group.kind === 'wfdb' ? group.files : [group.file]).map((f) => f.name);
-    try {
-      return { ok: true, files: names, record: decodeGroup(group, options) };
-    } catch (error) {
-      const info = toErrorInfo(error);
-      // A RangeError or similar from a corrupt file is still the file's fault, not ours.
-      const code = info.code === 'E_INTERNAL' ? 'E_FORMAT' : info.code;
-      const message = info.message.startsWith(names[0] ?? '') ? info.message : `${names[0]}: ${info.message}`;
-      return { ok: false, files: names, error: { code, message } };
-    }
-  });
+  return groupFiles(files).map((group) => decodeFileGroup(group, options));
 }

@@ -5,12 +5,13 @@ const derivableLimbLeads = ['III', 'aVR', 'aVL', 'aVF'] as const;
 
 /**
  * Maps a file's lead label to the canonical name when it is one of the 12 standard leads
- * ('avr', 'AVR', 'Lead aVR', 'MDC_ECG_LEAD_AVR', 'V1 ' …); other labels are kept trimmed.
+ * ('avr', 'AVR', 'Lead aVR', 'MDC_ECG_LEAD_AVR', 'ECG V1', 'V1 ' …); other labels are kept trimmed.
  */
 export function canonicalLeadName(label: string): string {
   const trimmed = label.trim();
   const stripped = trimmed
     .replace(/^MDC_ECG_LEAD_/i, '')
+    .replace(/^(ecg|ekg)[\s_-]*/i, '')
     .replace(/^lead[\s_-]*/i, '')
     .replace(/\s+/g, '');
   return byLowerName.get(stripped.toLowerCase()) ?? trimmed;

@@ -11,6 +11,8 @@ export const limits = {
   maxTotalSamples: 64_000_000,
   maxFileBytes: 512 * 1024 * 1024,
   maxFs: 1_000_000,
+  /** Text formats (XML, CSV) parse into trees or cell arrays several times their size. */
+  maxTextBytes: 128 * 1024 * 1024,
   /** Decompressed bytes of one zlib/XLI stream. */
   maxInflatedBytes: 256 * 1024 * 1024,
 } as const;

@@ -6,6 +6,7 @@ import { limits } from './limits';
 import type { SourceFile } from './record';
 import { decodeLatin1 } from './text';
 import { parseWfdbHeader } from './wfdb/header';
+import { segmentHeaderNames } from './wfdb/segments';
 
 function readSource(filePath: string, name: string): SourceFile {
   let size: number;
@@ -18,15 +19,19 @@ function readSource(filePath: string, name: string): SourceFile {
   return { name, bytes: new Uint8Array(readFileSync(filePath)) };
 }
 
-/** Signal files a WFDB header names, found beside it (with the LUDB stem fallback). */
-function wfdbSiblings(filePath: string, header: SourceFile): string[] {
+/** Signal files a WFDB header names, found beside it (with the LUDB stem fallback); for a multi-segment master, its segment headers and theirs. */
+function wfdbSiblings(filePath: string, header: SourceFile, depth = 0): string[] {
   try {
     const parsed = parseWfdbHeader(header.name, decodeLatin1(header.bytes));
     const dir = path.dirname(filePath);
     const stem = path.basename(filePath).replace(/\.[^.]*$/, '');
-    const names = parsed.signals.flatMap((s) => [s.fileName, stem + s.fileName.slice(parsed.recordName.length)]);
+    const names = parsed.segments
+      ? segmentHeaderNames(parsed)
+      : parsed.signals.flatMap((s) => [s.fileName, stem + s.fileName.slice(parsed.recordName.length)]);
     const present = new Set(readdirSync(dir));
-    return [...new Set(names)].filter((n) => present.has(n) && !n.includes('/')).map((n) => path.join(dir, n));
+    const found = [...new Set(names)].filter((n) => present.has(n) && !n.includes('/')).map((n) => path.join(dir, n));
+    if (!parsed.segments || depth > 0) return found;
+    return found.flatMap((segment) => [segment, ...wfdbSiblings(segment, { name: segment, bytes: new Uint8Array(readFileSync(segment)) }, 1)]);
   } catch {
     return [];
   }

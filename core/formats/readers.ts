@@ -1,11 +1,16 @@
 import { EinthovenError } from '../errors';
 import type { CsvOptions } from './csv/options';
 import type { DetectedFormat } from './detect';
+import { limits } from './limits';
+import { readAecg } from './aecg/read';
 import { readCsv } from './csv/read';
+import { readDicom } from './dicom/read';
 import { readEdf } from './edf/read';
 import { readCpscMat } from './mat5/cpsc';
 import { readMuseXml } from './muse/read';
+import { readPhilipsXml } from './philips/read';
 import type { EcgRecord, SourceFile } from './record';
+import { readScp } from './scp/read';
 
 export interface DecodeOptions {
   csv?: CsvOptions;
@@ -18,10 +23,19 @@ const readers: Partial<Record<DetectedFormat, SingleFileReader>> = {
   mat5: readCpscMat,
   'muse-xml': readMuseXml,
   edf: readEdf,
+  'scp-ecg': readScp,
+  'hl7-aecg': readAecg,
+  dicom: readDicom,
+  'philips-xml': readPhilipsXml,
   csv: (file, options) => readCsv(file, options.csv),
 };
 
+const textFormats: readonly DetectedFormat[] = ['muse-xml', 'philips-xml', 'hl7-aecg', 'csv'];
+
 export function readSingleFile(file: SourceFile, format: DetectedFormat, options: DecodeOptions): EcgRecord {
+  if (textFormats.includes(format) && file.bytes.length > limits.maxTextBytes) {
+    throw new EinthovenError('E_TOO_LARGE', `${file.name}: ${format} text of ${file.bytes.length} bytes exceeds the ${limits.maxTextBytes}-byte limit for text formats`);
+  }
   const reader = readers[format];
   if (!reader) throw new EinthovenError('E_UNSUPPORTED', `${file.name}: ${format} files are recognised but not readable yet`);
   return reader(file, options);

@@ -47,6 +47,13 @@ export interface Annotation {
   readonly text: string;
 }
 
+/** A representative (median or average) beat computed by the device, when the file stores one. */
+export interface RepresentativeBeat {
+  readonly fs: number;
+  readonly nSamples: number;
+  readonly leads: readonly Lead[];
+}
+
 export interface EcgRecord {
   readonly fs: number;
   readonly nSamples: number;
@@ -61,6 +68,8 @@ export interface EcgRecord {
   readonly warnings: readonly string[];
   /** Events stored in the file (e.g. EDF+ annotations), when present. */
   readonly annotations?: readonly Annotation[];
+  /** The device's representative beat (MUSE median, Philips repbeats, aECG, DICOM, SCP section 5), when stored. */
+  readonly representativeBeat?: RepresentativeBeat;
 }
 
 export function asMillivolts(samples: Float32Array): MillivoltSamples {

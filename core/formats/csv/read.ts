@@ -4,10 +4,20 @@ import { buildRecord } from '../build';
 import { checkSignalSize } from '../limits';
 import { asMillivolts, type EcgRecord, type SourceFile } from '../record';
 import { decodeText } from '../text';
-import type { CsvOptions } from './options';
+import type { CsvNeed, CsvOptions, CsvQuestion } from './options';
 
 const timeHeader = /^(time|t|sec|seconds|ms|msec|timestamp|time_?s|time_?ms)\b|^time\s*[([]/i;
 const unitSuffix = /\s*[([]\s*(mv|uv|µv|μv)\s*[)\]]\s*$|[_ ](mv|uv|µv|μv)$/i;
+
+/** E_VALIDATION that also says, machine-readably, what the import dialog must ask for. */
+export class CsvOptionsNeeded extends EinthovenError {
+  constructor(
+    message: string,
+    readonly question: CsvQuestion,
+  ) {
+    super('E_VALIDATION', message);
+  }
+}
 
 function isNumeric(cell: string): boolean {
   return cell.trim() !== '' && Number.isFinite(Number(cell));
@@ -56,12 +66,20 @@ export function readCsv(file: SourceFile, options: CsvOptions = {}): EcgRecord {
   const fs = options.fs ?? (timeColumn >= 0 ? fsFromTime(rows, timeColumn, header![timeColumn]!) : undefined);
   const units = options.units ?? (header ? headerUnits(header) : undefined);
   const labels = options.leads ?? header?.filter((_, i) => i !== timeColumn).map((l) => l.replace(unitSuffix, ''));
-  const needed = [
-    fs === undefined ? 'fs (sampling rate in Hz)' : undefined,
-    units === undefined ? "units ('mV', 'uV' or µV per value)" : undefined,
-    labels === undefined ? `leads (names of the ${dataColumns.length} columns in order)` : undefined,
-  ].filter((n) => n !== undefined);
-  if (needed.length > 0) throw new EinthovenError('E_VALIDATION', `${file.name}: cannot infer from the CSV; please provide ${needed.join(', ')}`);
+  const questions: [CsvNeed, boolean, string][] = [
+    ['fs', fs === undefined, 'fs (sampling rate in Hz)'],
+    ['units', units === undefined, "units ('mV', 'uV' or µV per value)"],
+    ['leads', labels === undefined, `leads (names of the ${dataColumns.length} columns in order)`],
+  ];
+  const needed = questions.filter(([, missing]) => missing);
+  if (needed.length > 0) {
+    const headerLabels = header?.filter((_, i) => i !== timeColumn);
+    throw new CsvOptionsNeeded(`${file.name}: cannot infer from the CSV; please provide ${needed.map(([, , text]) => text).join(', ')}`, {
+      needs: needed.map(([need]) => need),
+      columns: dataColumns.length,
+      ...(headerLabels ? { header: headerLabels } : {}),
+    });
+  }
   if (labels!.length !== dataColumns.length) {
     throw new EinthovenError('E_VALIDATION', `${file.name}: ${labels!.length} lead names given for ${dataColumns.length} data columns`);
   }

@@ -1,7 +1,7 @@
 import { EinthovenError } from '../../errors';
 import { buildRecord, type Channel } from '../build';
 import { checkSignalSize, limits, requireBytes } from '../limits';
-import { asMillivolts, type Annotation, type EcgRecord, type SourceFile } from '../record';
+import { asMillivolts, type Annotation, type EcgRecord, type PatientInfo, type SourceFile } from '../record';
 import { decodeLatin1 } from '../text';
 import { millivoltsPerUnit } from '../wfdb/metadata';
 import { parseTals } from './tal';
@@ -53,6 +53,21 @@ function parseSignals(file: SourceFile, ns: number): EdfSignal[] {
     offset += samplesPerRecord * 2;
   }
   return signals;
+}
+
+const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** EDF+ local patient identification: "code sex birthdate name" ('X' = unknown, name with '_' for spaces). */
+function edfPlusPatient(b: Uint8Array): PatientInfo {
+  const [code, sex, birth, name] = field(b, 8, 80).split(/\s+/);
+  const patient: PatientInfo = {};
+  if (code && code !== 'X') patient.id = code;
+  if (sex === 'M' || sex === 'F') patient.sex = sex;
+  const date = /^(\d{2})-([A-Z]{3})-(\d{4})$/i.exec(birth ?? '');
+  const month = date ? months.indexOf(date[2]!.toUpperCase()) + 1 : 0;
+  if (date && month > 0) patient.birthDate = `${date[3]}-${String(month).padStart(2, '0')}-${date[1]}`;
+  if (name && name !== 'X') patient.name = name.replace(/_/g, ' ');
+  return patient;
 }
 
 /** dd.mm.yy + hh.mm.ss → ISO (EDF's two-digit years: 85–99 → 19xx, else 20xx). */
@@ -119,6 +134,7 @@ export function readEdf(file: SourceFile): EcgRecord {
       fs: maxRate / duration,
       channels,
       source: { format: 'edf', version: reserved.startsWith('EDF+') ? reserved.slice(0, 5) : 'EDF' },
+      ...(reserved.startsWith('EDF+') ? { patient: edfPlusPatient(b) } : {}),
       warnings,
       ...(startTime ? { startTime } : {}),
     }),

@@ -65,7 +65,16 @@ function leadChannel(fileName: string, lead: XmlNode, nSamples: number): Channel
   return { label: id, samples: adcToMillivolts(adc) };
 }
 
-/** Reads a GE MUSE XML export (rhythm waveform; III/aVR/aVL/aVF derived when absent). */
+/** One <Waveform>: its rate (SampleBase × 10^SampleExponent) and its leads in mV. */
+function waveformChannels(fileName: string, waveform: XmlNode): { fs: number; channels: Channel[] } {
+  const fs = Number(text(waveform, 'SampleBase')) * 10 ** Number(text(waveform, 'SampleExponent') ?? '0');
+  const leads = children(waveform, 'LeadData').filter((l): l is XmlNode => typeof l !== 'string' && !Array.isArray(l));
+  const nSamples = Number(text(leads[0], 'LeadSampleCountTotal') ?? 0);
+  checkSignalSize(fileName, leads.length, nSamples);
+  return { fs, channels: leads.map((lead) => leadChannel(fileName, lead, nSamples)) };
+}
+
+/** Reads a GE MUSE XML export (rhythm waveform, median beat; III/aVR/aVL/aVF derived when absent). */
 export function readMuseXml(file: SourceFile): EcgRecord {
   const doc = parseXml(file.name, file.bytes, ['Waveform', 'LeadData', 'DiagnosisStatement', 'StmtFlag', 'Diagnosis']);
   const root = child(doc, 'RestingECG');
@@ -73,11 +82,9 @@ export function readMuseXml(file: SourceFile): EcgRecord {
   const waveforms = children(root, 'Waveform');
   const rhythm = waveforms.find((w) => text(w, 'WaveformType')?.toLowerCase() === 'rhythm') ?? waveforms[0];
   if (!rhythm || typeof rhythm === 'string' || Array.isArray(rhythm)) throw new EinthovenError('E_FORMAT', `${file.name}: no <Waveform> element`);
-  const fs = Number(text(rhythm, 'SampleBase')) * 10 ** Number(text(rhythm, 'SampleExponent') ?? '0');
-  const leads = children(rhythm, 'LeadData').filter((l): l is XmlNode => typeof l !== 'string' && !Array.isArray(l));
-  const nSamples = Number(text(leads[0], 'LeadSampleCountTotal') ?? 0);
-  checkSignalSize(file.name, leads.length, nSamples);
-  const channels = leads.map((lead) => leadChannel(file.name, lead, nSamples));
+  const { fs, channels } = waveformChannels(file.name, rhythm);
+  const median = waveforms.find((w) => text(w, 'WaveformType')?.toLowerCase() === 'median');
+  const representativeBeat = median && median !== rhythm && typeof median !== 'string' && !Array.isArray(median) ? waveformChannels(file.name, median) : undefined;
   const date = museDate(text(child(root, 'TestDemographics'), 'AcquisitionDate'));
   const time = text(child(root, 'TestDemographics'), 'AcquisitionTime');
   return buildRecord({
@@ -88,5 +95,6 @@ export function readMuseXml(file: SourceFile): EcgRecord {
     patient: patientOf(root),
     statements: statementsOf(root),
     ...(date && time ? { startTime: `${date}T${time}` } : {}),
+    ...(representativeBeat ? { representativeBeat } : {}),
   });
 }

@@ -30,7 +30,17 @@ export interface WfdbHeader {
   readonly baseDate?: string;
   readonly signals: readonly WfdbSignalSpec[];
   readonly comments: readonly string[];
+  /** Multi-segment records (`name/nseg`): the segments in order; '~' is a gap of missing samples. */
+  readonly segments?: readonly WfdbSegment[];
 }
+
+export interface WfdbSegment {
+  readonly name: string;
+  readonly nSamples: number;
+}
+
+/** More segments than any real recording (MIMIC's longest have a few thousand); guards the loop below. */
+const maxSegments = 100_000;
 
 export const supportedWfdbFormats = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311] as const;
 const flacFormats = [508, 516, 524];
@@ -48,10 +58,10 @@ function parseNumber(name: string, text: string, what: string): number {
 }
 
 function parseRecordLine(name: string, line: string) {
-  const [nameField = '', nsig = '', fsField, nsamp, time, date] = line.trim().split(/\s+/);
-  if (nameField.includes('/')) {
-    throw new EinthovenError('E_UNSUPPORTED', `${name}: multi-segment WFDB records (${nameField}) are not supported`);
-  }
+  const [recordField = '', nsig = '', fsField, nsamp, time, date] = line.trim().split(/\s+/);
+  const [nameField = '', segmentField] = recordField.split('/');
+  const nSegments = segmentField === undefined ? undefined : parseNumber(name, segmentField, 'number of segments');
+  if (nSegments !== undefined && !(Number.isInteger(nSegments) && nSegments >= 1 && nSegments <= maxSegments)) fail(name, `number of segments '${segmentField}'`);
   const nSignals = parseNumber(name, nsig, 'number of signals');
   if (!Number.isInteger(nSignals) || nSignals < 0) fail(name, `number of signals '${nsig}'`);
   if (nSignals > limits.maxLeads) throw new EinthovenError('E_TOO_LARGE', `${name}: ${nSignals} signals exceed the limit of ${limits.maxLeads}`);
@@ -60,7 +70,15 @@ function parseRecordLine(name: string, line: string) {
   if (!(fs > 0 && fs <= limits.maxFs)) fail(name, `sampling frequency ${fs}`);
   const nSamples = nsamp === undefined ? undefined : parseNumber(name, nsamp, 'number of samples');
   if (nSamples !== undefined && (!Number.isInteger(nSamples) || nSamples < 0)) fail(name, `number of samples '${nsamp}'`);
-  return { recordName: nameField, nSignals, fs, nSamples: nSamples || undefined, baseTime: time, baseDate: date };
+  return { recordName: nameField, nSignals, fs, nSamples: nSamples || undefined, baseTime: time, baseDate: date, nSegments };
+}
+
+/** Segment lines of a multi-segment header: "segment-name samples" each. */
+function parseSegmentLine(name: string, line: string): WfdbSegment {
+  const [segment = '', count = ''] = line.trim().split(/\s+/);
+  const nSamples = parseNumber(name, count, `length of segment ${segment}`);
+  if (!Number.isInteger(nSamples) || nSamples < 0 || /[/\\]|^\.\.?$/.test(segment)) fail(name, `segment line '${line}'`);
+  return { name: segment, nSamples };
 }
 
 /** "16", "16x1+24", "212x4:2+100" → format, samples per frame, skew, byte offset. */
@@ -117,7 +135,11 @@ export function parseWfdbHeader(name: string, text: string): WfdbHeader {
   }
   const [recordLine, ...signalLines] = lines;
   if (recordLine === undefined) fail(name, 'no record line');
-  const record = parseRecordLine(name, recordLine);
+  const { nSegments, ...record } = parseRecordLine(name, recordLine);
+  if (nSegments !== undefined) {
+    if (signalLines.length < nSegments) fail(name, `declares ${nSegments} segments but has ${signalLines.length} segment lines`);
+    return { ...record, signals: [], comments, segments: signalLines.slice(0, nSegments).map((line) => parseSegmentLine(name, line)) };
+  }
   if (signalLines.length < record.nSignals) fail(name, `declares ${record.nSignals} signals but has ${signalLines.length} signal lines`);
   const signals = signalLines.slice(0, record.nSignals).map((line) => parseSignalLine(name, line));
   return { ...record, signals, comments };

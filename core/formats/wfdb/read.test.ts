@@ -113,6 +113,41 @@ describe('WFDB header quirks', () => {
     expect(rec.missingLeads).toEqual([]);
   });
 
+  it('the format-16 fast path (lookup tables for long records) equals (d − baseline) / gain exactly', () => {
+    const frames = Array.from({ length: 20000 }, (_, i) => [((i * 7919) % 65536) - 32768, ((i * 104729) % 4000) - 2000]);
+    frames[3]![0] = -32768;
+    const hea = 'lut 2 500 20000\nlut.dat 16 1716.5(6)/uV 16 0 0 0 0 I\nlut.dat 16 1716.5(6)/mV 16 0 0 0 0 II\n';
+    const rec = record(decodeFiles([{ name: 'lut.hea', bytes: encode(hea) }, { name: 'lut.dat', bytes: int16Bytes(frames) }])[0]);
+    const [one, two] = [rec.leads.find((l) => l.name === 'I')!.samples, rec.leads.find((l) => l.name === 'II')!.samples];
+    frames.forEach(([a, b], i) => {
+      const want = a === -32768 ? Number.NaN : Math.fround(((a! - 6) / 1716.5) * 1e-3);
+      expect(Object.is(one[i], want) || (Number.isNaN(one[i]) && Number.isNaN(want)), `I[${i}]`).toBe(true);
+      expect(two[i]).toBe(Math.fround((b! - 6) / 1716.5));
+    });
+  });
+
+  it('multi-segment records: layout header, gap segment, a segment lacking a signal, one record only', () => {
+    const files = [
+      { name: 'mimic/m.hea', bytes: encode('m/4 2 125 7 10:00:00 01/02/2020\nm_layout 0\nm_0001 3\n~ 2\nm_0002 2\n') },
+      { name: 'mimic/m_layout.hea', bytes: encode('m_layout 2 125 0\n~ 16 200/mV 16 0 0 0 0 II\n~ 16 200/mV 16 0 0 0 0 V\n') },
+      { name: 'mimic/m_0001.hea', bytes: encode('m_0001 2 125 3\nm_0001.dat 16 200/mV 16 0 2 0 0 II\nm_0001.dat 16 100/mV 16 0 4 0 0 V\n') },
+      { name: 'mimic/m_0001.dat', bytes: int16Bytes([[2, 4], [6, 8], [10, 12]]) },
+      { name: 'mimic/m_0002.hea', bytes: encode('m_0002 1 125 2\nm_0002.dat 16 200/mV 16 0 0 0 0 V\n') },
+      { name: 'mimic/m_0002.dat', bytes: int16Bytes([[20], [40]]) },
+    ];
+    const outcomes = decodeFiles(files);
+    expect(outcomes).toHaveLength(1); // segment headers belong to the master, not records of their own
+    const rec = record(outcomes[0]);
+    expect(outcomes[0]!.files).toHaveLength(6);
+    expect(rec.nSamples).toBe(7);
+    expect(rec.fs).toBe(125);
+    expect(rec.startTime).toBe('2020-02-01T10:00:00');
+    expect(rec.source.version).toBe('multi-segment (3 segments)');
+    const [ii, v] = [rec.leads.find((l) => l.name === 'II')!.samples, rec.leads.find((l) => l.name === 'V')!.samples];
+    expect(Array.from(ii)).toEqual([0.01, 0.03, 0.05, Number.NaN, Number.NaN, Number.NaN, Number.NaN].map(Math.fround));
+    expect(Array.from(v)).toEqual([0.04, 0.08, 0.12, Number.NaN, Number.NaN, 0.1, 0.2].map(Math.fround));
+  });
+
   it('falls back to the header file stem when the record name differs (LUDB)', () => {
     const hea = '1 1 500 3\n1.dat 16 1000/mV 16 0 100 0 0 I\n';
     const rec = record(decodeFiles([{ name: 'ludb-ecg.hea', bytes: encode(hea) }, { name: 'ludb-ecg.dat', bytes: int16Bytes([[100], [1], [2]]) }])[0]);
@@ -120,10 +155,12 @@ describe('WFDB header quirks', () => {
     expect(rec.missingLeads).toContain('V1');
   });
 
-  it('reports FLAC formats, multi-segment records and bad fields as typed errors', () => {
+  it('reports FLAC formats, missing segments and bad fields as typed errors', () => {
     const cases: [string, string][] = [
       ['f 1 500 10\nf.dat 516 200/mV 16 0 0 0 0 I\n', 'E_UNSUPPORTED'],
-      ['m/2 1 500 10\nseg_1 10\nseg_2 10\n', 'E_UNSUPPORTED'],
+      ['m/2 1 500 10\nseg_1 10\nseg_2 10\n', 'E_NOT_FOUND'],
+      ['m/0 1 500 10\n', 'E_FORMAT'],
+      ['m/2 1 500 10\n../up 10\nseg_2 10\n', 'E_FORMAT'],
       ['b 1 abc 10\nb.dat 16 200 16 0 0 0 0 I\n', 'E_FORMAT'],
       ['c 3 500 10\nc.dat 16 200 16 0 0 0 0 I\n', 'E_FORMAT'],
       ['h 9999 500 10\n', 'E_TOO_LARGE'],
@@ -131,6 +168,10 @@ describe('WFDB header quirks', () => {
     for (const [text, code] of cases) {
       const outcome = decodeFiles([{ name: 'case.hea', bytes: encode(text) }, { name: 'f.dat', bytes: dat }])[0];
       expect(errorOf(outcome).code, text).toBe(code);
+    }
+    for (const flac of [508, 516, 524]) {
+      const error = errorOf(decodeFiles([{ name: 'flac.hea', bytes: encode(`f 1 500 10\nf.dat ${flac} 200/mV 16 0 0 0 0 I\n`) }])[0]);
+      expect(error).toEqual({ code: 'E_UNSUPPORTED', message: `flac.hea: WFDB FLAC-compressed signal format ${flac} is not supported yet` });
     }
   });
 

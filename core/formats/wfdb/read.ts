@@ -5,6 +5,7 @@ import { asMillivolts, type EcgRecord, type SourceFile } from '../record';
 import { decodeLatin1 } from '../text';
 import { parseWfdbHeader, type WfdbHeader, type WfdbSignalSpec } from './header';
 import { millivoltsPerUnit, wfdbCommentMetadata, wfdbStartTime } from './metadata';
+import { readFormat16Frames, type DecodedSignal } from './fast16';
 import { decodeSampleStream, invalidSampleValue, samplesInBytes } from './samples';
 
 /** Looks up a signal file named in the header (relative to the header's folder). */
@@ -41,8 +42,8 @@ function resolveSignalFile(headerName: string, header: WfdbHeader, fileName: str
   throw new EinthovenError('E_NOT_FOUND', `${headerName}: signal file ${fileName} named in the header is missing`);
 }
 
-/** Decodes one signal file into per-signal ADC arrays (frames × samples-per-frame). */
-function decodeGroup(headerName: string, header: WfdbHeader, group: FileGroup, file: SourceFile): { nFrames: number; adc: Int32Array[] } {
+/** Decodes one signal file into per-signal physical samples and ADC sums (for the checksums). */
+function decodeGroup(headerName: string, header: WfdbHeader, group: FileGroup, file: SourceFile): { nFrames: number; signals: DecodedSignal[] } {
   const format = group.members[0]!.spec.format;
   if (group.members.some((m) => m.spec.format !== format)) {
     throw new EinthovenError('E_FORMAT', `${headerName}: signals in ${group.fileName} mix formats`);
@@ -55,19 +56,32 @@ function decodeGroup(headerName: string, header: WfdbHeader, group: FileGroup, f
   if (nFrames * frameSamples > available) {
     throw new EinthovenError('E_FORMAT', `${file.name}: truncated — header declares ${nFrames} samples per signal but the file holds ${Math.floor(available / frameSamples)}`);
   }
+  const members = group.members.map(({ spec }) => ({ spec, scale: millivoltsPerUnit(spec.units) ?? 1 }));
+  if (format === 16 && frameSamples === group.members.length) return { nFrames, signals: readFormat16Frames(file.bytes, offset, nFrames, members) };
   const stream = decodeSampleStream(file.bytes, offset, format, nFrames * frameSamples);
   let position = 0;
-  const adc = group.members.map(({ spec }) => {
-    const spf = spec.samplesPerFrame;
-    const out = new Int32Array(nFrames * spf);
-    for (let f = 0, src = position; f < nFrames; f++, src += frameSamples) {
-      for (let j = 0; j < spf; j++) out[f * spf + j] = stream[src + j] as number;
-    }
-    position += spf;
-    if (format === 8) integrateFirstDifferences(out, spec.initialValue);
-    return out;
+  const signals = members.map(({ spec, scale }) => {
+    const adc = deinterleave(stream, position, spec.samplesPerFrame, frameSamples, nFrames);
+    position += spec.samplesPerFrame;
+    if (format === 8) integrateFirstDifferences(adc, spec.initialValue);
+    let adcSum = 0;
+    for (let i = 0; i < adc.length; i++) adcSum += adc[i] as number;
+    return { samples: toMillivolts(spec, adc, nFrames, scale), adcSum };
   });
-  return { nFrames, adc };
+  return { nFrames, signals };
+}
+
+/** One signal's samples out of the interleaved frame stream (the one-sample-per-frame loop is the hot path). */
+function deinterleave(stream: Int32Array, first: number, spf: number, frameSamples: number, nFrames: number): Int32Array {
+  const out = new Int32Array(nFrames * spf);
+  if (spf === 1) {
+    for (let f = 0, src = first; f < nFrames; f++, src += frameSamples) out[f] = stream[src] as number;
+    return out;
+  }
+  for (let f = 0, src = first; f < nFrames; f++, src += frameSamples) {
+    for (let j = 0; j < spf; j++) out[f * spf + j] = stream[src + j] as number;
+  }
+  return out;
 }
 
 function integrateFirstDifferences(values: Int32Array, initial: number): void {
@@ -78,10 +92,9 @@ function integrateFirstDifferences(values: Int32Array, initial: number): void {
   }
 }
 
-function checksumMatches(adc: Int32Array, checksum: number): boolean {
-  let sum = 0;
-  for (let i = 0; i < adc.length; i++) sum = (sum + (adc[i] as number)) % 65536;
-  return (((sum - checksum) % 65536) + 65536) % 65536 === 0;
+/** WFDB checksums are the 16-bit sum of the samples (some writers print it unsigned): compare modulo 65536. */
+function checksumMatches(adcSum: number, checksum: number): boolean {
+  return (((adcSum - checksum) % 65536) + 65536) % 65536 === 0;
 }
 
 /** ADC → mV with gain, baseline and units; multi-sample frames are averaged (as wfdb smooth_frames). */
@@ -109,9 +122,18 @@ function toMillivolts(spec: WfdbSignalSpec, adc: Int32Array, nFrames: number, sc
   return out;
 }
 
-/** Reads a WFDB record: the .hea text plus the signal files it names. */
-export function readWfdbRecord(headerFile: SourceFile, resolve: SignalFileResolver): EcgRecord {
-  const header = parseWfdbHeader(headerFile.name, decodeLatin1(headerFile.bytes));
+/** A single-segment record's signals in header order, before lead naming and derivation. */
+export interface WfdbChannels {
+  readonly header: WfdbHeader;
+  readonly channels: Channel[];
+  readonly nSamples: number;
+  readonly warnings: string[];
+}
+
+/** Decodes every signal a (single-segment) header names, from the signal files the resolver finds. */
+export function readWfdbChannels(headerFile: SourceFile, resolve: SignalFileResolver, parsed?: WfdbHeader): WfdbChannels {
+  const header = parsed ?? parseWfdbHeader(headerFile.name, decodeLatin1(headerFile.bytes));
+  if (header.segments) throw new EinthovenError('E_FORMAT', `${headerFile.name}: a multi-segment header where a segment was expected`);
   const warnings: string[] = [];
   const channels: (Channel | undefined)[] = new Array(header.nSignals);
   let nSamples: number | undefined;
@@ -123,25 +145,30 @@ export function readWfdbRecord(headerFile: SourceFile, resolve: SignalFileResolv
     }
     nSamples = decoded.nFrames;
     group.members.forEach(({ spec, index }, k) => {
-      const adc = decoded.adc[k]!;
+      const signal = decoded.signals[k]!;
       const label = spec.description || `signal ${index}`;
-      if (spec.checksum !== undefined && header.nSamples !== undefined && !checksumMatches(adc, spec.checksum)) {
+      if (spec.checksum !== undefined && header.nSamples !== undefined && !checksumMatches(signal.adcSum, spec.checksum)) {
         warnings.push(`${label}: checksum mismatch (file may be corrupt)`);
       }
       if (spec.skew !== 0) warnings.push(`${label}: skew ${spec.skew} ignored`);
       if (spec.samplesPerFrame > 1) warnings.push(`${label}: ${spec.samplesPerFrame} samples per frame averaged to ${header.fs} Hz`);
-      const scale = millivoltsPerUnit(spec.units);
-      if (scale === undefined) warnings.push(`${label}: units '${spec.units}' are not a voltage; values kept in ${spec.units}`);
-      channels[index] = { label, samples: asMillivolts(toMillivolts(spec, adc, decoded.nFrames, scale ?? 1)) };
+      if (millivoltsPerUnit(spec.units) === undefined) warnings.push(`${label}: units '${spec.units}' are not a voltage; values kept in ${spec.units}`);
+      channels[index] = { label, samples: asMillivolts(signal.samples) };
     });
   }
+  return { header, channels: channels.filter((c): c is Channel => c !== undefined), nSamples: nSamples ?? 0, warnings };
+}
+
+/** Reads a single-segment WFDB record: the .hea text (or its already parsed form) plus the signal files it names. */
+export function readWfdbRecord(headerFile: SourceFile, resolve: SignalFileResolver, parsed?: WfdbHeader): EcgRecord {
+  const { header, channels, warnings } = readWfdbChannels(headerFile, resolve, parsed);
   const formats = [...new Set(header.signals.map((s) => s.format))].join(',');
   const { patient, statements } = wfdbCommentMetadata(header.comments);
   const startTime = wfdbStartTime(header);
   return buildRecord({
     fileName: headerFile.name,
     fs: header.fs,
-    channels: channels.filter((c): c is Channel => c !== undefined),
+    channels,
     source: { format: 'wfdb', version: `format ${formats}` },
     patient,
     statements,

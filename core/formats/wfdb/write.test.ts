@@ -46,6 +46,22 @@ describe('WFDB format 16 writer', () => {
     }
   });
 
+  it('SCP-ECG, HL7 aECG, Philips XLI, DICOM and EDF records are bit-exact through WFDB too', () => {
+    const sources = [
+      fixtureFiles('scp', 'default-huffman.scp'),
+      fixtureFiles('scp', 'refbeat.scp'),
+      fixtureFiles('aecg', 'compact.xml'),
+      fixtureFiles('philips', '129DYPRG.XML'),
+      fixtureFiles('dicom', 'synthetic.dcm'),
+    ];
+    for (const files of sources) {
+      const original = record(decodeFiles(files)[0]);
+      const { back, warnings } = roundTrip(original);
+      expect(warnings, files[0]!.name).toEqual([]);
+      expectBitExact(original, back);
+    }
+  });
+
   it('keeps NaN samples missing and warns when values must be quantised', () => {
     const original = record(decodeFiles(fixtureFiles('ptbxl', '00143_lr.hea', '00143_lr.dat'))[0]);
     const samples = original.leads[0]!.samples;

@@ -7,11 +7,16 @@ export interface PickedFile {
 /** Largest batch sent in one import request; keeps browser-mode requests under the server's body limit. */
 export const maxBatchBytes = 48 * 1024 * 1024;
 
+/**
+ * Folder + stem; a WFDB multi-segment record's segments (`<record>_0001`, `<record>_layout`,
+ * the MIMIC naming) share their master's key so one batch carries the whole record.
+ */
 function stemKey(name: string): string {
   const slash = name.lastIndexOf('/');
   const base = name.slice(slash + 1);
   const dot = base.indexOf('.');
-  return name.slice(0, slash + 1) + (dot > 0 ? base.slice(0, dot) : base);
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return name.slice(0, slash + 1) + stem.replace(/_(\d+|layout)$/, '');
 }
 
 /**

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../test/shared-data';
+import type { CliIO } from '../command';
+import { convertCommand } from './convert';
+import { inspectCommand } from './inspect';
+
+function capture(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+const fixture = (...parts: string[]) => path.relative(process.cwd(), fixturePath('formats', ...parts));
+
+describe('ecg inspect --json', () => {
+  it('prints one JSON object per file and per line, an error object for a bad file, and exits 1', async () => {
+    const io = capture();
+    const bad = path.join(mkdtempSync(path.join(os.tmpdir(), 'inspect-')), 'bad.scp');
+    writeFileSync(bad, readFileSync(fixturePath('formats', 'scp', 'refbeat.scp')).subarray(0, 100));
+    const files = [fixture('philips', '129DYPRG.XML'), fixture('dicom', 'synthetic.dcm'), fixture('ptbxl', '00143_lr.hea'), bad];
+    const code = await inspectCommand.run([...files, '--json'], io);
+    expect(code).toBe(1);
+    const lines = io.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4);
+    expect(Object.keys(lines[0]!)).toEqual(['file', 'format', 'fs', 'nSamples', 'durationS', 'leads', 'units', 'sha256', 'warnings', 'statements', 'patient']);
+    expect(lines[0]).toMatchObject({ format: 'philips-xml', fs: 500, nSamples: 5500, durationS: 11, units: 'mV', patient: { sex: 'M', ageYears: 50 } });
+    expect(lines[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[1]).toMatchObject({ format: 'dicom', leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] });
+    expect(lines[2]).toMatchObject({ format: 'wfdb', fs: 100, nSamples: 1000 });
+    expect(lines[3]).toEqual({ file: expect.stringContaining('bad.scp'), error: { code: 'E_FORMAT', message: expect.stringContaining('bad.scp') } });
+  });
+
+  it('needs --fs/--units/--leads for a bare CSV and reads it with them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
+    const csv = path.join(dir, 'raw.csv');
+    writeFileSync(csv, '-20,-25,-5\n-30,-34,-4\n');
+    const asked = capture();
+    expect(await inspectCommand.run([csv, '--json'], asked)).toBe(1);
+    expect(JSON.parse(asked.out[0]!)).toMatchObject({ error: { code: 'E_VALIDATION', message: expect.stringMatching(/fs .*units.*leads/) } });
+    const answered = capture();
+    expect(await inspectCommand.run([csv, '--json', '--fs', '800', '--units', '5', '--leads', 'I,II,III'], answered)).toBe(0);
+    expect(JSON.parse(answered.out[0]!)).toMatchObject({ format: 'csv', fs: 800, nSamples: 2 });
+  });
+});
+
+describe('ecg convert', () => {
+  it('converts an SCP-ECG file to WFDB and to CSV, and the WFDB copy reads back bit-exact', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'convert-'));
+    const io = capture();
+    expect(await convertCommand.run([fixture('scp', 'default-huffman.scp'), '--to', 'wfdb', '--out', out], io)).toBe(0);
+    expect(io.out).toEqual([path.join(out, 'default-huffman.hea'), path.join(out, 'default-huffman.dat')]);
+    expect(io.err).toEqual([]); // lossless: no quantisation warning
+    const back = capture();
+    await inspectCommand.run([path.join(out, 'default-huffman.hea'), '--json'], back);
+    expect(JSON.parse(back.out[0]!)).toMatchObject({ format: 'wfdb', fs: 500, nSamples: 1000 });
+    const csvIo = capture();
+    expect(await convertCommand.run([fixture('scp', 'default-huffman.scp'), '--to', 'csv', '--out', out], csvIo)).toBe(0);
+    expect(readFileSync(path.join(out, 'default-huffman.csv'), 'utf8').split('\n')[0]).toBe('time (s),I (mV),II (mV),III (mV),aVR (mV),aVL (mV),aVF (mV),V1 (mV),V2 (mV),V3 (mV),V4 (mV),V5 (mV),V6 (mV)');
+  });
+});

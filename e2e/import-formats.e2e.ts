@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+const fixture = (folder: string, name: string) => path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', folder, name);
+
+describe('browser mode: importing every format, a folder, and a CSV that needs answers', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await launchApp();
+    await app.page.getByTestId('record-row').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('imports Philips XML, DICOM, HL7 aECG, SCP-ECG and EDF files picked together, with a per-file report', async () => {
+    const before = await app.page.getByTestId('record-row').count();
+    await app.page.getByTestId('import-files').setInputFiles([
+      fixture('philips', '129DYPRG.XML'),
+      fixture('dicom', 'synthetic.dcm'),
+      fixture('aecg', 'pretty.xml'),
+      fixture('scp', 'default-huffman.scp'),
+      fixture('edf', 'synthetic.edf'),
+    ]);
+    const report = app.page.getByTestId('import-report');
+    await expect.poll(() => report.getAttribute('data-outcome')).toBe('succeeded');
+    const statuses = await app.page.getByTestId('import-report-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(statuses).toEqual(['imported', 'imported', 'imported', 'imported', 'imported']);
+    await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 5);
+  });
+
+  it('imports a whole folder recursively (WFDB header + signal files paired), reporting what was already present', async () => {
+    const before = await app.page.getByTestId('record-row').count();
+    await app.page.getByTestId('import-folder').setInputFiles(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'scp'));
+    await expect.poll(() => app.page.getByTestId('import-report').getAttribute('data-outcome')).toBe('succeeded');
+    const rows = await app.page.getByTestId('import-report-row').evaluateAll((r) => r.map((row) => [row.getAttribute('data-status'), row.textContent]));
+    // default-huffman.scp came in the previous test: already present; the other two are new;
+    // expected.json and ATTRIBUTION.md are no ECG: rejected with their reason.
+    expect(rows.filter(([s]) => s === 'imported')).toHaveLength(2);
+    expect(rows.filter(([s]) => s === 'duplicate')).toHaveLength(1);
+    expect(rows.filter(([s]) => s === 'rejected').map(([, t]) => t)).toEqual([expect.stringMatching(/ATTRIBUTION\.md.*not a recognised ECG/), expect.stringMatching(/expected\.json.*not a recognised ECG/)]);
+    await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 2);
+  });
+
+  it('asks for sampling rate, units and lead order of a bare CSV, then imports it', async () => {
+    const before = await app.page.getByTestId('record-row').count();
+    const csv = Buffer.from('-20,-25,-5\n-30,-34,-4\n-33,-34,-1\n'.repeat(50));
+    await app.page.getByTestId('import-files').setInputFiles([{ name: 'contec.csv', mimeType: 'text/csv', buffer: csv }]);
+    const question = app.page.getByTestId('csv-question');
+    await question.waitFor();
+    expect(await question.textContent()).toMatch(/3 data columns.*sampling rate.*units.*lead order/s);
+    expect(await app.page.getByTestId('csv-leads').inputValue()).toBe('I, II, III');
+    await question.screenshot({ path: artifactPath('csv-question.png') });
+    await app.page.getByTestId('csv-fs').fill('800');
+    await app.page.getByTestId('csv-units').selectOption('per-value');
+    await app.page.getByTestId('csv-uv-per-value').fill('5');
+    await app.page.getByTestId('csv-import').click();
+    await expect.poll(() => app.page.getByTestId('import-report-row').first().getAttribute('data-status')).toBe('imported');
+    await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 1);
+    expect(await question.count()).toBe(0);
+    await app.page.screenshot({ path: artifactPath('imported-csv.png'), fullPage: true });
+  });
+});
