@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../command';
+import { importCommand } from './import';
+import { listCommand } from './list';
+
+function capture(): CliIO & { out: string[] } {
+  const out: string[] = [];
+  return { out, stdout: (t) => out.push(t), stderr: () => undefined };
+}
+
+describe('ecg import', () => {
+  it('rejects a bare CSV that cannot tell its sampling rate, then imports it once --fs/--units/--leads answer', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+    const dataDir = path.join(dir, 'data');
+    const csv = path.join(dir, 'raw.csv');
+    writeFileSync(csv, '-20,-25,-5\n-30,-34,-4\n-10,-12,-2\n');
+
+    const asked = capture();
+    expect(await importCommand.run([csv, '--json', '--data-dir', dataDir], asked)).toBe(1);
+    expect(JSON.parse(asked.out[0]!)).toMatchObject({ status: 'rejected' });
+
+    const answered = capture();
+    const flags = ['--fs', '250', '--units', 'uV', '--leads', 'I,II,III'];
+    expect(await importCommand.run([csv, '--json', '--data-dir', dataDir, ...flags], answered)).toBe(0);
+    expect(JSON.parse(answered.out[0]!)).toMatchObject({ status: 'imported' });
+
+    const listed = capture();
+    expect(await listCommand.run(['--json', '--data-dir', dataDir], listed)).toBe(0);
+    expect(listed.out.join('\n')).toContain('"fs":250');
+  });
+});
