@@ -41,6 +41,8 @@ describe('browser mode: first start, import, view', () => {
     const id = await listed.getAttribute('data-record-id');
     const plot = app.page.getByTestId('ecg-plot');
     await expect.poll(() => plot.getAttribute('data-record-id')).toBe(id);
+    // The tracing appears once the engine has applied the display filter.
+    await plot.getByTestId('lead-trace').first().waitFor();
     const leads = await plot.getByTestId('lead-trace').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-lead')));
     expect(leads).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
     // Each lead is really drawn: a polyline with many points spanning the 10 s width.

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   AppInfoSchema,
+  BackendReportSchema,
+  CsvOptionsSchema,
   ErrorInfoSchema,
   ImportFileSchema,
   ImportReportSchema,
@@ -11,6 +13,8 @@ import {
   RecordSummarySchema,
   importLimits,
 } from './schemas';
+import { trainingChannels, trainingEvents } from './training-schemas';
+import { viewerChannels } from './viewer-schemas';
 
 /**
  * The one contract between renderer, main and engine. Every request/response pair is a
@@ -38,13 +42,22 @@ export const channels = {
     response: RecordDetailSchema,
   },
   'records:import': {
-    request: z.object({ files: z.array(ImportFileSchema).min(1).max(importLimits.maxFiles) }).strict(),
+    request: z.object({ files: z.array(ImportFileSchema).min(1).max(importLimits.maxFiles), csv: CsvOptionsSchema.optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'jobs:cancel': {
     request: z.object({ jobId: JobId }).strict(),
     response: z.object({ cancelled: z.boolean() }),
   },
+  // The compute backend chosen at engine start (tensorflow → wasm → cpu) and what was tried.
+  'ml:backend': {
+    request: z.object({}).strict(),
+    response: BackendReportSchema,
+  },
+  // models:list/predict/evaluate, train:start/finetune/hpo (core/contract/training-schemas.ts)
+  ...trainingChannels,
+  // records:filter (display filters), records:measure (measurements + signal quality): core/contract/viewer-schemas.ts
+  ...viewerChannels,
 } as const;
 
 export const JobProgressSchema = z.object({
@@ -64,6 +77,8 @@ export const JobFinishedSchema = z.discriminatedUnion('status', [
 export const events = {
   'jobs:progress': JobProgressSchema,
   'jobs:finished': JobFinishedSchema,
+  // train:progress, train:finished
+  ...trainingEvents,
 } as const;
 
 export type Channels = typeof channels;

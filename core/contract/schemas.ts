@@ -46,11 +46,24 @@ export const ImportFileSchema = z.object({
   bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= importLimits.maxFileBytes, 'file too large'),
 });
 
+/** What a CSV cannot tell by itself (sampling rate, units, lead order): the import asks, then retries with these. */
+export const CsvOptionsSchema = z
+  .object({
+    fs: z.number().positive().max(1_000_000).optional(),
+    units: z.union([z.enum(['mV', 'uV']), z.number().positive().max(1_000_000)]).optional(),
+    leads: z.array(z.string().min(1).max(64)).min(1).max(256).optional(),
+  })
+  .strict();
+
 export const ImportFileReportSchema = z.object({
   files: z.array(z.string()),
   status: z.enum(['imported', 'duplicate', 'rejected']),
   recordId: RecordId.optional(),
   reason: z.string().optional(),
+  /** A CSV rejected only for want of fs/units/lead names: what to ask (the UI asks and retries). */
+  csvQuestion: z
+    .object({ needs: z.array(z.enum(['fs', 'units', 'leads'])), columns: z.number().int().nonnegative(), header: z.array(z.string()).optional() })
+    .optional(),
 });
 export type ImportFileReport = z.infer<typeof ImportFileReportSchema>;
 
@@ -69,3 +82,13 @@ export const AppInfoSchema = z.object({
   recordCount: z.number().int().nonnegative(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+/** The compute backend the engine chose at start and every backend it tried (core/ml/backend/init.ts). */
+export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
+export const BackendReportSchema = z.object({
+  active: BackendNameSchema,
+  tfBackend: z.string(),
+  forced: z.object({ name: BackendNameSchema, by: z.enum(['option', 'setting']) }).optional(),
+  tried: z.array(z.object({ name: BackendNameSchema, ok: z.boolean(), detail: z.string().optional(), error: z.string().optional() })),
+});
+export type BackendReportInfo = z.infer<typeof BackendReportSchema>;

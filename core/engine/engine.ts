@@ -10,16 +10,20 @@ import {
   type ResponseOf,
 } from '../contract/channels';
 import { fail, ok, parseRequest, type Result } from '../contract/result';
-import type { AppInfo } from '../contract/schemas';
+import type { AppInfo, RecordDetail } from '../contract/schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog } from '../db/audit';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
+import { applyDisplayFilter } from './display-filter';
 import { importFiles } from './import';
 import { JobRunner } from './jobs';
+import { TrainingService } from '../train/service/index';
+import { ensureBackend } from '../train/setup';
 import { readSourceFiles } from './read-sources';
+import { MeasurementCache } from './record-measurements';
 import { engineVersion } from './version';
 
 export interface EngineOptions {
@@ -44,10 +48,14 @@ export class Engine {
   readonly records: RecordStore;
   readonly audit: AuditLog;
   readonly jobs: JobRunner;
+  /** Models, predictions and training jobs (core/train). */
+  readonly training: TrainingService;
   readonly #state: AppState;
   readonly #options: EngineOptions;
   readonly #listeners = new Set<EngineEventListener>();
   readonly #handlers: Handlers;
+  /** Measurements of recently viewed records (records never change once stored). */
+  readonly #measurements = new MeasurementCache();
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -58,6 +66,12 @@ export class Engine {
     this.jobs = new JobRunner({
       progress: (event) => this.#emit('jobs:progress', event),
       finished: (event) => this.#emit('jobs:finished', event),
+    });
+    this.training = new TrainingService({
+      dataDir: options.dataDir,
+      resourcesDir: options.resourcesDir,
+      progress: (event) => this.#emit('train:progress', event),
+      finished: (event) => this.#emit('train:finished', event),
     });
     this.#handlers = this.#createHandlers();
   }
@@ -86,7 +100,10 @@ export class Engine {
 
   async close(): Promise<void> {
     this.jobs.cancelAll();
+    this.training.cancelAll();
     await this.jobs.idle();
+    await this.training.idle();
+    this.training.dispose();
     this.db.close();
   }
 
@@ -110,6 +127,12 @@ export class Engine {
     for (const listener of this.#listeners) listener(event, payload);
   }
 
+  #existingRecord(id: number): RecordDetail {
+    const record = this.records.get(id);
+    if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
+    return record;
+  }
+
   #createHandlers(): Handlers {
     return {
       'app:info': () => ({
@@ -130,13 +153,34 @@ export class Engine {
         const jobId = this.jobs.start('import', (context) =>
           importFiles(this.records, this.audit, request.files, {
             actor: 'user',
+            ...(request.csv ? { csv: request.csv } : {}),
             signal: context.signal,
             onProgress: (done, total, message) => context.progress(done, total, message),
           }),
         );
         return { jobId };
       },
-      'jobs:cancel': (request) => ({ cancelled: this.jobs.cancel(request.jobId) }),
+      'jobs:cancel': (request) => ({ cancelled: this.jobs.cancel(request.jobId) || this.training.cancel(request.jobId) }),
+      // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
+      'ml:backend': async () => await ensureBackend(),
+      'models:list': async () => ({ models: await this.training.listModels() }),
+      'models:predict': async (request) => {
+        const record = this.records.get(request.recordId);
+        if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
+        const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
+        const prediction = await this.training.predict(request.modelId, { fs: record.fs, leads });
+        this.audit.append('user', 'record.predicted', `record:${record.id}`, { model: prediction.model.id, abstained: prediction.abstained, operatingPoint: prediction.operatingPoint.method });
+        return { recordId: record.id, ...prediction };
+      },
+      'models:evaluate': async (request) => ({ jobId: await this.training.startEvaluate(request) }),
+      'train:start': (request) => ({ jobId: this.training.startTrain(request) }),
+      'train:finetune': async (request) => ({ jobId: await this.training.startFinetune(request) }),
+      'train:hpo': (request) => ({ jobId: this.training.startHpo(request) }),
+      'records:filter': (request) => {
+        const record = this.#existingRecord(request.id);
+        return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
+      },
+      'records:measure': (request) => this.#measurements.get(this.#existingRecord(request.id)),
     };
   }
 }

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { RecordId } from './schemas';
+
+/**
+ * Shapes of the clinical viewer's channels: display filters applied by the engine (the stored
+ * record is never altered) and the record's measurements with signal quality. The viewer may
+ * import only core/contract, so every figure it shows comes through these channels.
+ */
+
+/**
+ * Display filters a cardiograph offers: 0.05 Hz high-pass keeps the diagnostic band (AHA 1990,
+ * AHA/ACC/HRS 2007); 0.5 Hz removes more wander but distorts ST; 40 Hz low-pass is the common
+ * "monitor" filter; 150 Hz is the diagnostic upper limit; a notch removes 50 or 60 Hz mains.
+ * `null` means off.
+ */
+export const DisplayFilterSchema = z
+  .object({
+    highpassHz: z.union([z.literal(0.05), z.literal(0.5)]).nullable(),
+    lowpassHz: z.union([z.literal(40), z.literal(150)]).nullable(),
+    notchHz: z.union([z.literal(50), z.literal(60)]).nullable(),
+  })
+  .strict();
+export type DisplayFilter = z.infer<typeof DisplayFilterSchema>;
+
+export const FilteredSignalsSchema = z.object({
+  recordId: RecordId,
+  fs: z.number().positive(),
+  /** What was actually applied: a requested filter the sampling rate cannot carry is null here, and `notes` say why. */
+  applied: DisplayFilterSchema,
+  notes: z.array(z.string()),
+  /** One array per lead, in the record's lead order, mV; missing samples stay NaN. */
+  signals: z.array(z.instanceof(Float32Array)),
+});
+export type FilteredSignals = z.infer<typeof FilteredSignalsSchema>;
+
+const measured = z.number().nullable();
+
+export const QtcValueSchema = z.object({
+  /** Stable id (bazett, fridericia, framingham, hodges). */
+  formula: z.string(),
+  /** The formula as printed next to its value, e.g. "Bazett: QT / √RR". */
+  text: z.string(),
+  ms: measured,
+});
+
+export const LeadQualityReportSchema = z.object({
+  lead: z.string(),
+  ok: z.boolean(),
+  /** Issue ids (missing, flat, clipped, baselineWander, highFrequencyNoise, mainsInterference). */
+  issues: z.array(z.string()),
+  /** The same issues in words, for badges and tooltips. */
+  descriptions: z.array(z.string()),
+});
+export type LeadQualityReport = z.infer<typeof LeadQualityReportSchema>;
+
+export const RecordMeasurementsSchema = z.object({
+  recordId: RecordId,
+  fs: z.number().positive(),
+  heartRateBpm: measured,
+  rrMs: z.object({ mean: measured, sd: measured }),
+  prMs: measured,
+  qrsMs: measured,
+  qtMs: measured,
+  qtc: z.array(QtcValueSchema),
+  axisDeg: z.object({ p: measured, qrs: measured, t: measured }),
+  /** QRS positions, sample indices at `fs`. */
+  beats: z.array(z.number().int().nonnegative()),
+  /** Why a value is null, keyed like the field ('prMs', 'axisDeg.p', 'qtcMs.bazett', …). */
+  reasons: z.record(z.string(), z.string()),
+  quality: z.object({
+    verdict: z.enum(['good', 'degraded', 'unusable']),
+    reasons: z.array(z.string()),
+    leads: z.array(LeadQualityReportSchema),
+  }),
+});
+export type RecordMeasurements = z.infer<typeof RecordMeasurementsSchema>;
+
+export const viewerChannels = {
+  'records:filter': {
+    request: z.object({ id: RecordId, filter: DisplayFilterSchema }).strict(),
+    response: FilteredSignalsSchema,
+  },
+  'records:measure': {
+    request: z.object({ id: RecordId }).strict(),
+    response: RecordMeasurementsSchema,
+  },
+} as const;

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { RecordDetail } from '../contract/schemas';
+import type { FilteredSignals, RecordMeasurements } from '../contract/viewer-schemas';
+import { measurementJson } from '../cli/commands/measure';
+import { decodeFiles } from '../formats/index';
+import { loadFilesForDecoding } from '../formats/load';
+import { analyseEcg } from '../signal/measure';
+import { applyDisplayFilter } from './display-filter';
+import { Engine } from './engine';
+
+/** The viewer's channels on the real engine with a real SQLite database in a temporary folder. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const samplePath = (name: string) => path.join(repoRoot, 'resources', 'samples', 'ptbxl', name);
+const upload = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(samplePath(name))) });
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+async function engineWith(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<Engine> {
+  const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-viewer-')), shell: 'test' });
+  engines.push(engine);
+  const started = await engine.handle('records:import', csv ? { files, csv } : { files });
+  if (!started.ok) throw new Error(started.error.message);
+  const { jobId } = started.value as { jobId: string };
+  await new Promise<void>((resolve) => {
+    const off = engine.onEvent((event, payload) => {
+      if (event === 'jobs:finished' && (payload as JobFinished).jobId === jobId) {
+        off();
+        resolve();
+      }
+    });
+  });
+  return engine;
+}
+
+async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
+  const result = await engine.handle(channel, request);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+describe('records:measure', () => {
+  it('gives the same figures as `ecg measure` on the same file, with QTc under every formula', async () => {
+    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const m = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const [decoded] = decodeFiles(loadFilesForDecoding([samplePath('00001_hr.hea')]));
+    if (!decoded?.ok) throw new Error('sample did not decode');
+    const cli = measurementJson('00001_hr.hea', decoded.record, analyseEcg(decoded.record.leads, decoded.record.fs)) as {
+      heartRateBpm: number;
+      rrMs: { mean: number; sd: number };
+      qtcMs: Record<string, number>;
+      beats: number[];
+      verdict: string;
+    } & Record<string, unknown>;
+    expect(m.heartRateBpm).toBeCloseTo(cli.heartRateBpm, 1);
+    expect(m.heartRateBpm).toBeGreaterThan(40);
+    expect(m.heartRateBpm).toBeLessThan(150);
+    expect(m.rrMs.mean).toBeCloseTo(cli.rrMs.mean, 0);
+    for (const key of ['prMs', 'qrsMs', 'qtMs'] as const) expect(Math.round(m[key] ?? Number.NaN)).toBe(cli[key]);
+    expect(m.qtc.map((q) => q.formula)).toEqual(['bazett', 'fridericia', 'framingham', 'hodges']);
+    for (const q of m.qtc) expect(Math.round(q.ms ?? Number.NaN)).toBe(cli.qtcMs[q.formula]);
+    expect(m.qtc[0]?.text).toMatch(/^Bazett: QT \/ √RR/);
+    expect(m.beats).toEqual(cli.beats);
+    expect(m.quality.verdict).toBe(cli.verdict);
+    expect(m.quality.leads.map((l) => l.lead)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+  });
+
+  it('flags leads with issues in words and grades the record', async () => {
+    // 00008_hr: baseline wander on II, III and aVF (see `ecg measure`).
+    const engine = await engineWith([upload('00008_hr.hea'), upload('00008_hr.dat')]);
+    const m = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    expect(m.quality.verdict).toBe('degraded');
+    const flagged = m.quality.leads.filter((l) => !l.ok);
+    expect(flagged.map((l) => l.lead)).toEqual(expect.arrayContaining(['II', 'III', 'aVF']));
+    expect(flagged[0]?.descriptions).toContain('baseline wander');
+  });
+
+  it('returns nulls with their reasons for a tracing without beats, and E_NOT_FOUND for an unknown record', async () => {
+    const flat = Buffer.from('0.01,0.01,0.01\n'.repeat(1500));
+    const engine = await engineWith([{ name: 'flat.csv', bytes: new Uint8Array(flat) }], { fs: 500, units: 'mV', leads: ['I', 'II', 'III'] });
+    const m = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    expect(m.heartRateBpm).toBeNull();
+    expect(m.reasons.heartRateBpm).toMatch(/beats/);
+    expect(m.prMs).toBeNull();
+    expect(m.reasons.prMs).toBeTruthy();
+    expect(m.qtc.every((q) => q.ms === null)).toBe(true);
+    expect(m.quality.verdict).toBe('unusable');
+    expect(m.quality.leads.find((l) => l.lead === 'V1')?.issues).toEqual(['missing']);
+    expect(await engine.handle('records:measure', { id: 99 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+});
+
+describe('records:filter', () => {
+  it('returns the filtered leads and what was applied, and leaves the stored record untouched', async () => {
+    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const stored = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    const filter = { highpassHz: 0.05, lowpassHz: 40, notchHz: 50 } as const;
+    const filtered = await value<FilteredSignals>(engine, 'records:filter', { id: 1, filter });
+    expect(filtered).toMatchObject({ recordId: 1, fs: 500, applied: filter, notes: [] });
+    expect(filtered.signals).toEqual(applyDisplayFilter(stored.signals, 500, filter).signals);
+    expect(filtered.signals[1]).not.toEqual(stored.signals[1]);
+    const again = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    expect(again.signals).toEqual(stored.signals);
+  });
+
+  it('accepts only the filters a cardiograph offers', async () => {
+    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const bad = await engine.handle('records:filter', { id: 1, filter: { highpassHz: 1, lowpassHz: null, notchHz: null } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    const missing = await engine.handle('records:filter', { id: 1, filter: { highpassHz: null, lowpassHz: null } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { qtcFlag } from './qtc-limits';
+
+describe('qtcFlag', () => {
+  it('applies the sex-specific limits (≥ 450 ms men, ≥ 460 ms women)', () => {
+    expect(qtcFlag(449, 'M').level).toBe('normal');
+    expect(qtcFlag(450, 'M')).toEqual({ level: 'prolonged', text: 'prolonged (≥ 450 ms, male)' });
+    expect(qtcFlag(455, 'F').level).toBe('normal');
+    expect(qtcFlag(460, 'F')).toEqual({ level: 'prolonged', text: 'prolonged (≥ 460 ms, female)' });
+  });
+
+  it('flags above 500 ms whatever the sex', () => {
+    for (const sex of ['M', 'F', 'U', undefined] as const) expect(qtcFlag(501, sex).level).toBe('marked');
+    expect(qtcFlag(500, 'F').level).toBe('prolonged');
+  });
+
+  it('without sex: prolonged over both limits, borderline between them, and says sex is unknown', () => {
+    expect(qtcFlag(470, undefined).level).toBe('prolonged');
+    expect(qtcFlag(452, 'U')).toMatchObject({ level: 'borderline', text: expect.stringMatching(/if male.*sex unknown/) });
+    expect(qtcFlag(420, undefined).text).toMatch(/sex unknown/);
+  });
+
+  it('flags the value as displayed (rounded to whole ms), and reports a missing value', () => {
+    expect(qtcFlag(449.6, 'M').level).toBe('prolonged');
+    expect(qtcFlag(null, 'M').level).toBe('unknown');
+  });
+});

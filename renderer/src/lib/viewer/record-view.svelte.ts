@@ -1,0 +1,54 @@
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { RecordDetail } from '../../../../core/contract/schemas';
+import type { DisplayFilter, RecordMeasurements } from '../../../../core/contract/viewer-schemas';
+import { isNoFilter } from './filter-label';
+
+/** The samples being drawn and the filter that produced them: the label always matches the drawing. */
+export interface ShownSignals {
+  readonly recordId: number;
+  readonly signals: readonly Float32Array[];
+  readonly applied: DisplayFilter;
+  readonly notes: readonly string[];
+}
+
+/**
+ * What the engine computes for the open record: the display-filtered signals and the
+ * measurements. Answers that arrive after the user moved on (another record, another filter)
+ * are dropped, so a slow reply never paints over a newer one.
+ */
+export class RecordView {
+  readonly #bridge: EinthovenBridge;
+  shown = $state.raw<ShownSignals | null>(null);
+  measurements = $state.raw<RecordMeasurements | null>(null);
+  measuring = $state(false);
+  error = $state<string | null>(null);
+  #filterTicket = 0;
+  #measureTicket = 0;
+
+  constructor(bridge: EinthovenBridge) {
+    this.#bridge = bridge;
+  }
+
+  async filter(record: RecordDetail, filter: DisplayFilter): Promise<void> {
+    const ticket = ++this.#filterTicket;
+    if (isNoFilter(filter)) {
+      this.shown = { recordId: record.id, signals: record.signals, applied: filter, notes: [] };
+      return;
+    }
+    const result = await this.#bridge.api['records:filter']({ id: record.id, filter });
+    if (ticket !== this.#filterTicket) return;
+    if (result.ok) this.shown = { recordId: record.id, signals: result.value.signals, applied: result.value.applied, notes: result.value.notes };
+    else this.error = `Display filter failed: ${result.error.message}`;
+  }
+
+  async measure(recordId: number): Promise<void> {
+    const ticket = ++this.#measureTicket;
+    this.measurements = null;
+    this.measuring = true;
+    const result = await this.#bridge.api['records:measure']({ id: recordId });
+    if (ticket !== this.#measureTicket) return;
+    this.measuring = false;
+    if (result.ok) this.measurements = result.value;
+    else this.error = `Measurements failed: ${result.error.message}`;
+  }
+}
