@@ -50,9 +50,12 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-/** Starts server + browser on a fresh data folder; the engine seeds the bundled samples. */
-export async function launchApp(): Promise<RunningApp> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-'));
+/**
+ * Starts server + browser on a fresh data folder (or the given one, e.g. with models already
+ * trained into its models/ folder); the engine seeds the bundled samples.
+ */
+export async function launchApp(options: { readonly dataDir?: string } = {}): Promise<RunningApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-'));
   const server = spawn(process.execPath, ['dist-electron/browser-server.js', '--data-dir', dataDir], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -13,6 +13,7 @@ import {
   RecordSummarySchema,
   importLimits,
 } from './schemas';
+import { clinicChannels } from './clinic-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
 
@@ -58,6 +59,8 @@ export const channels = {
   ...trainingChannels,
   // records:filter (display filters), records:measure (measurements + signal quality): core/contract/viewer-schemas.ts
   ...viewerChannels,
+  // predictions:list (stored history), models:get (one model's provenance), datasets:inspect: core/contract/clinic-schemas.ts
+  ...clinicChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

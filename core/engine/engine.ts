@@ -18,12 +18,16 @@ import { RecordStore } from '../db/records';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
+import { inspectDataset } from './dataset-inspection';
 import { importFiles } from './import';
 import { JobRunner } from './jobs';
+import { modelDetail } from './model-detail';
+import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
 import { ensureBackend } from '../train/setup';
 import { readSourceFiles } from './read-sources';
 import { MeasurementCache } from './record-measurements';
+import { TrainingAudit } from './training-audit';
 import { engineVersion } from './version';
 
 export interface EngineOptions {
@@ -50,6 +54,9 @@ export class Engine {
   readonly jobs: JobRunner;
   /** Models, predictions and training jobs (core/train). */
   readonly training: TrainingService;
+  /** Stored predictions and the model registry (SQLite). */
+  readonly ledger: PredictionLedger;
+  readonly #trainingAudit: TrainingAudit;
   readonly #state: AppState;
   readonly #options: EngineOptions;
   readonly #listeners = new Set<EngineEventListener>();
@@ -71,8 +78,11 @@ export class Engine {
       dataDir: options.dataDir,
       resourcesDir: options.resourcesDir,
       progress: (event) => this.#emit('train:progress', event),
-      finished: (event) => this.#emit('train:finished', event),
+      // Audited (and its model registered) before the UI hears of it, so a refreshed list is complete.
+      finished: (event) => void this.#trainingAudit.finished(event).then(() => this.#emit('train:finished', event)),
     });
+    this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
+    this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#handlers = this.#createHandlers();
   }
 
@@ -103,6 +113,7 @@ export class Engine {
     this.training.cancelAll();
     await this.jobs.idle();
     await this.training.idle();
+    await this.#trainingAudit.idle();
     this.training.dispose();
     this.db.close();
   }
@@ -168,14 +179,21 @@ export class Engine {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
         const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
-        const prediction = await this.training.predict(request.modelId, { fs: record.fs, leads });
-        this.audit.append('user', 'record.predicted', `record:${record.id}`, { model: prediction.model.id, abstained: prediction.abstained, operatingPoint: prediction.operatingPoint.method });
-        return { recordId: record.id, ...prediction };
+        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads })) };
+        // Stored (with the exact weights' hash) and audited before the user sees it.
+        await this.ledger.record(prediction, 'user');
+        return prediction;
       },
-      'models:evaluate': async (request) => ({ jobId: await this.training.startEvaluate(request) }),
-      'train:start': (request) => ({ jobId: this.training.startTrain(request) }),
-      'train:finetune': async (request) => ({ jobId: await this.training.startFinetune(request) }),
-      'train:hpo': (request) => ({ jobId: this.training.startHpo(request) }),
+      'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
+      'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
+      'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),
+      'train:hpo': (request) => this.#trainingAudit.started('hpo', this.training.startHpo(request), request),
+      'predictions:list': (request) => {
+        this.#existingRecord(request.recordId);
+        return { items: this.ledger.history(request.recordId, request.limit) };
+      },
+      'models:get': async (request) => modelDetail(await this.training.models.find(request.modelId)),
+      'datasets:inspect': (request) => inspectDataset(request.dataset),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { RecordId } from './schemas';
+import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema } from './training-schemas';
+
+/**
+ * The app side of models (issue 6 seen from the clinic): a record's stored prediction history,
+ * one model's full description for the models view, and the health check of a fine-tuning
+ * dataset before a job is allowed to start. Every stored prediction carries the model (name,
+ * weights hash) and the operating point that produced it.
+ */
+const metricValue = z.number().nullable();
+const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
+
+/** A prediction as kept in SQLite: the engine's answer plus who/when/which exact weights. */
+export const StoredPredictionSchema = PredictionSchema.extend({
+  id: z.number().int().positive(),
+  model: z.object({ id: z.string(), name: z.string(), demonstration: z.boolean(), weightsSha256: z.string() }),
+  /** The model's output order (the order probabilities are shown in). */
+  classes: z.array(z.string()),
+  engineVersion: z.string(),
+  createdAt: z.string(),
+});
+export type StoredPrediction = z.infer<typeof StoredPredictionSchema>;
+
+/** Validation (or test) metrics with bootstrap confidence intervals, as the manifest records them. */
+export const EvaluatedMetricsSchema = z.object({
+  n: z.number().int().nonnegative(),
+  metrics: ModelSummarySchema.shape.validation,
+  ci: IntervalsSchema,
+});
+export type EvaluatedMetrics = z.infer<typeof EvaluatedMetricsSchema>;
+
+export const FinetuneModeSchema = z.enum(['head', 'full']);
+
+/** Everything the models view shows about one package: identity, provenance, metrics, operating point. */
+export const ModelDetailSchema = ModelSummarySchema.extend({
+  params: z.number().int().nonnegative(),
+  weightsSha256: z.string(),
+  engineVersion: z.string(),
+  inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }),
+  training: z.object({
+    learningRate: z.number().nullable(),
+    batchSize: z.number().nullable(),
+    loss: z.string().nullable(),
+    patience: z.number().nullable(),
+  }),
+  provenance: z.object({
+    datasetSha256: z.string(),
+    records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
+    split: z.string(),
+    epochs: z.object({ run: z.number().int().nonnegative(), best: z.number().int().nonnegative(), planned: z.number().int().nonnegative() }),
+    seed: z.number().int(),
+    backend: z.string(),
+    secondsPerEpoch: z.number().nonnegative(),
+    selection: z.string(),
+    base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+  }),
+  validationDetail: EvaluatedMetricsSchema,
+  /** Present only after an explicit final evaluation on the locked test split. */
+  test: EvaluatedMetricsSchema.optional(),
+  /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */
+  finetuneDefaultMode: FinetuneModeSchema,
+});
+export type ModelDetail = z.infer<typeof ModelDetailSchema>;
+
+const splitCounts = z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() });
+
+/** What a dataset would give a training job, read from its index (nothing is decoded). */
+export const DatasetInspectionSchema = z.object({
+  name: z.string(),
+  classes: z.array(z.string()),
+  records: splitCounts,
+  /** Positives per class and split, in class order. */
+  positives: z.object({ train: z.array(z.number().int()), val: z.array(z.number().int()), test: z.array(z.number().int()) }),
+  dropped: z.object({ count: z.number().int().nonnegative(), examples: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+  /** Problems that allow training but weaken it (e.g. a class with no validation positive). */
+  warnings: z.array(z.string()),
+  /** Problems that make training impossible (no training or validation records); empty when ready. */
+  blockers: z.array(z.string()),
+});
+export type DatasetInspection = z.infer<typeof DatasetInspectionSchema>;
+
+export const clinicChannels = {
+  'predictions:list': {
+    request: z.object({ recordId: RecordId, limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    response: z.object({ items: z.array(StoredPredictionSchema) }),
+  },
+  'models:get': {
+    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    response: ModelDetailSchema,
+  },
+  'datasets:inspect': {
+    request: z.object({ dataset: DatasetSpecSchema }).strict(),
+    response: DatasetInspectionSchema,
+  },
+} as const;

@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeFiles } from '../formats/index';
+import { loadFilesForDecoding } from '../formats/load';
+import type { EcgRecord } from '../formats/record';
+import { fixturePath } from '../test/shared-data';
+import { AuditLog } from './audit';
+import { openDatabase, type Db } from './database';
+import { migration0001 } from './migrations/0001-records-and-audit';
+import { migrations } from './migrations/index';
+import { ModelRegistry, type ModelRegistration } from './model-registry';
+import { PredictionStore, type NewPrediction } from './predictions';
+import { RecordStore } from './records';
+
+function tempDbFile(): string {
+  return path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-predictions-')), 'test.sqlite');
+}
+
+/** A real PTB-XL record (CC BY 4.0, core/test/fixtures/train/ATTRIBUTION.md). */
+function realRecord(): EcgRecord {
+  const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea')]));
+  if (!outcome?.ok) throw new Error('fixture record did not decode');
+  return outcome.record;
+}
+
+const sha = (digit: string) => digit.repeat(64);
+const model: ModelRegistration = {
+  id: `tiny@${sha('a').slice(0, 12)}`,
+  name: 'tiny',
+  weightsSha256: sha('a'),
+  architecture: 'xresnet1d50',
+  classes: ['NORM', 'MI'],
+  demonstration: true,
+  origin: 'bundled',
+  baseModelId: null,
+  manifest: { id: 'tiny', provenance: { seed: 20 } },
+};
+
+function prediction(recordId: number, overrides: Partial<NewPrediction> = {}): NewPrediction {
+  return {
+    recordId,
+    model: { id: model.id, name: model.name, demonstration: true, weightsSha256: model.weightsSha256 },
+    classes: ['NORM', 'MI'],
+    operatingPoint: { method: 'f1', temperature: 1.7, thresholds: { NORM: 0.41, MI: 0.22 } },
+    probabilities: { NORM: 0.8, MI: 0.1 },
+    decisions: { NORM: true, MI: false },
+    abstained: false,
+    reason: null,
+    quality: { verdict: 'good', reasons: [] },
+    engineVersion: '0.1.0',
+    actor: 'user',
+    ...overrides,
+  };
+}
+
+function seeded(db: Db): { records: RecordStore; registry: ModelRegistry; predictions: PredictionStore; recordId: number } {
+  const records = new RecordStore(db);
+  const registry = new ModelRegistry(db);
+  const recordId = records.insert(realRecord(), 'hash-1', 'ptbxl/00001_lr.hea');
+  registry.register(model);
+  return { records, registry, predictions: new PredictionStore(db), recordId };
+}
+
+describe('predictions and model registry (real SQLite)', () => {
+  it('stores predictions with model, operating point and quality, and lists a record newest first', () => {
+    const { db } = openDatabase(tempDbFile());
+    const { predictions, recordId } = seeded(db);
+    const first = predictions.insert(prediction(recordId));
+    const abstained = predictions.insert(
+      prediction(recordId, { probabilities: null, decisions: null, abstained: true, reason: 'signal quality unusable: flat leads', quality: { verdict: 'unusable', reasons: ['flat leads'] } }),
+    );
+    expect(first).toMatchObject({ recordId, model: { id: model.id, weightsSha256: sha('a') }, operatingPoint: { method: 'f1', temperature: 1.7, thresholds: { NORM: 0.41, MI: 0.22 } }, probabilities: { NORM: 0.8, MI: 0.1 }, researchUseOnly: true });
+    expect(predictions.listForRecord(recordId, 10).map((p) => [p.id, p.abstained, p.reason])).toEqual([
+      [abstained.id, true, 'signal quality unusable: flat leads'],
+      [first.id, false, null],
+    ]);
+    expect(predictions.listForRecord(recordId, 1)).toHaveLength(1);
+    expect(predictions.listForRecord(recordId + 1, 10)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses updates, inconsistent abstain rows, and predictions of unknown records or unregistered models', () => {
+    const { db } = openDatabase(tempDbFile());
+    const { predictions, recordId } = seeded(db);
+    predictions.insert(prediction(recordId));
+    expect(() => db.prepare('UPDATE predictions SET probabilities = NULL').run()).toThrow(/immutable: UPDATE refused/);
+    expect(() => db.prepare("UPDATE model_registry SET name = 'other'").run()).toThrow(/immutable: UPDATE refused/);
+    expect(() => predictions.insert(prediction(recordId, { abstained: true }))).toThrow(/CHECK constraint failed/);
+    expect(() => predictions.insert(prediction(recordId, { probabilities: null, decisions: null, abstained: true, reason: null }))).toThrow(/CHECK constraint failed/);
+    expect(() => predictions.insert(prediction(recordId + 99))).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => predictions.insert(prediction(recordId, { model: { id: 'ghost@000000000000', name: 'ghost', demonstration: false, weightsSha256: sha('b') } }))).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('registers a model once, keeps its first manifest, and refuses the same id with other weights', () => {
+    const { db } = openDatabase(tempDbFile());
+    const registry = new ModelRegistry(db);
+    const first = registry.register(model);
+    expect(registry.register({ ...model, manifest: { changed: true } })).toEqual(first);
+    expect(first).toMatchObject({ id: model.id, classes: ['NORM', 'MI'], demonstration: true, origin: 'bundled', manifest: { provenance: { seed: 20 } } });
+    expect(() => registry.register({ ...model, weightsSha256: sha('c') })).toThrow(/reuses another model's id/);
+    expect(registry.list().map((m) => m.id)).toEqual([model.id]);
+    db.close();
+  });
+
+  it('migrates a version-1 database and keeps its records and audit entries', () => {
+    const file = tempDbFile();
+    const old = openDatabase(file, [migration0001]);
+    const recordId = new RecordStore(old.db).insert(realRecord(), 'hash-1', 'ptbxl/00001_lr.hea');
+    new AuditLog(old.db).append('user', 'record.imported', `record:${recordId}`);
+    expect(old.db.prepare("SELECT name FROM sqlite_master WHERE name = 'predictions'").get()).toBeUndefined();
+    old.db.close();
+
+    const { db, previousVersion } = openDatabase(file);
+    expect(previousVersion).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
+    const record = new RecordStore(db).get(recordId);
+    expect(record).toMatchObject({ id: recordId, sourcePath: 'ptbxl/00001_lr.hea', fs: 100, nSamples: 1000 });
+    expect(record?.signals[1]?.slice(0, 3)).toEqual(realRecord().leads[1]?.samples.slice(0, 3));
+    expect(new AuditLog(db).recent()).toMatchObject([{ action: 'record.imported', subject: `record:${recordId}` }]);
+    new ModelRegistry(db).register(model);
+    expect(new PredictionStore(db).insert(prediction(recordId)).recordId).toBe(recordId);
+    db.close();
+  });
+});

@@ -1,0 +1,57 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetInspection } from '../contract/clinic-schemas';
+import { loadDataset, type DatasetSpec } from '../data/load';
+import { classCounts, itemsOf } from '../data/types';
+import { EinthovenError } from '../errors';
+
+/** Fewer validation records than this make thresholds and early stopping little better than chance. */
+const fewValidationRecords = 10;
+
+/** A typed path must name an existing folder or file on the engine's machine; says which and why not. */
+function checkPath(what: string, value: string | undefined, kind: 'folder' | 'file'): void {
+  if (value === undefined) return;
+  if (!path.isAbsolute(value)) throw new EinthovenError('E_VALIDATION', `${what} '${value}' must be an absolute path on the computer running the engine`);
+  if (!existsSync(value)) throw new EinthovenError('E_NOT_FOUND', `${what} ${value} does not exist`);
+  const isFolder = statSync(value).isDirectory();
+  if (kind === 'folder' && !isFolder) throw new EinthovenError('E_VALIDATION', `${what} ${value} is a file, not a folder`);
+  if (kind === 'file' && isFolder) throw new EinthovenError('E_VALIDATION', `${what} ${value} is a folder, not a file`);
+}
+
+function problemsOf(classes: readonly string[], counts: DatasetInspection['records'], positives: DatasetInspection['positives']): Pick<DatasetInspection, 'warnings' | 'blockers'> {
+  const blockers: string[] = [];
+  const warnings: string[] = [];
+  if (counts.train === 0) blockers.push('no training records: every labelled file is in the validation or test split, or none was found');
+  if (counts.val === 0) blockers.push('no validation records: model selection, thresholds and calibration need a validation split (add a split column, or more patients)');
+  else if (counts.val < fewValidationRecords) warnings.push(`only ${counts.val} validation records: the chosen epoch, thresholds and metrics will be unreliable`);
+  classes.forEach((c, j) => {
+    if (counts.train > 0 && positives.train[j] === 0) warnings.push(`class ${c} has no positive training record`);
+    if (counts.val > 0 && positives.val[j] === 0) warnings.push(`class ${c} has no positive validation record: its threshold cannot be tuned`);
+  });
+  return { warnings, blockers };
+}
+
+/**
+ * The health check the fine-tuning form runs before it lets a job start (product.md §4): the
+ * paths exist, the labels parse, and the split sizes and per-class counts are usable. Only the
+ * dataset's index is read; no ECG is decoded. The test split is counted but stays locked.
+ */
+export async function inspectDataset(spec: DatasetSpec): Promise<DatasetInspection> {
+  checkPath('Data folder', spec.root, 'folder');
+  checkPath('Labels CSV', spec.labels, 'file');
+  checkPath('Test labels CSV', spec.testLabels, 'file');
+  checkPath('Mapping CSV', spec.mapping, 'file');
+  const dataset = await loadDataset(spec);
+  const split = { train: itemsOf(dataset, 'train'), val: itemsOf(dataset, 'val'), test: itemsOf(dataset, 'test') };
+  const records = { train: split.train.length, val: split.val.length, test: split.test.length };
+  const n = dataset.classes.length;
+  const positives = { train: classCounts(split.train, n), val: classCounts(split.val, n), test: classCounts(split.test, n) };
+  return {
+    name: dataset.name,
+    classes: [...dataset.classes],
+    records,
+    positives,
+    dropped: { count: dataset.dropped.length, examples: dataset.dropped.slice(0, 5).map((d) => ({ id: d.id, reason: d.reason })) },
+    ...problemsOf(dataset.classes, records, positives),
+  };
+}

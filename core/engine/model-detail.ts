@@ -1,0 +1,51 @@
+import type { ModelDetail } from '../contract/clinic-schemas';
+import type { ModelSummary } from '../contract/training-schemas';
+import { jsonSafe } from '../train/finalize';
+import { defaultFinetuneMode } from '../train/jobs/finetune-job';
+import type { ModelManifest } from '../train/package/manifest';
+import { summaryOf } from '../train/service/models';
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['validationDetail'] {
+  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: m.ci };
+}
+
+/**
+ * The models view's description of a package, straight from its validated manifest: where it
+ * came from (dataset, split, epochs, seed), how it did on validation (with bootstrap CIs), the
+ * operating point its predictions use, and how a fine-tuning from it starts by default.
+ */
+export function modelDetail(entry: { readonly manifest: ModelManifest; readonly location: string; readonly bundled: boolean }): ModelDetail {
+  const { manifest } = entry;
+  const { provenance, hyperParameters: hp } = manifest;
+  return jsonSafe({
+    ...summaryOf(entry),
+    params: manifest.architecture.params,
+    weightsSha256: manifest.weightsSha256,
+    engineVersion: manifest.engineVersion,
+    inference: manifest.inference,
+    training: {
+      learningRate: numberOrNull(hp.learningRate),
+      batchSize: numberOrNull(hp.batchSize),
+      loss: typeof hp.loss === 'string' ? hp.loss : null,
+      patience: numberOrNull(hp.patience),
+    },
+    provenance: {
+      datasetSha256: provenance.dataset.sha256,
+      records: provenance.dataset.records,
+      split: provenance.dataset.split,
+      epochs: provenance.epochs,
+      seed: provenance.seed,
+      backend: provenance.backend,
+      secondsPerEpoch: provenance.secondsPerEpoch,
+      selection: provenance.selection,
+      ...(provenance.base ? { base: provenance.base } : {}),
+    },
+    validationDetail: evaluated(provenance.validation),
+    ...(provenance.test ? { test: evaluated(provenance.test) } : {}),
+    finetuneDefaultMode: defaultFinetuneMode(manifest.architecture.name),
+  });
+}

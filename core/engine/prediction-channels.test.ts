@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { DatasetInspection, ModelDetail, StoredPrediction } from '../contract/clinic-schemas';
+import type { ModelSummary, PredictionResult, TrainFinished } from '../contract/training-schemas';
+import { loadPtbxl } from '../data/ptbxl';
+import { fixturePath } from '../test/shared-data';
+import { trainJob } from '../train/jobs/train-job';
+import type { ModelManifest } from '../train/package/manifest';
+import { Engine } from './engine';
+
+/**
+ * Predictions, their stored history, the model registry and the training audit through the real
+ * engine: real SQLite in a temporary folder, a real (tiny) model trained on real PTB-XL records.
+ */
+const data = fixturePath('train', 'ptbxl');
+const resourcesDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-clinic-resources-'));
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-clinic-'));
+const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+let engine: Engine;
+let manifest: ModelManifest;
+
+async function value<T>(channel: string, request: object, on: Engine = engine): Promise<T> {
+  const r = await on.handle(channel, request);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+async function importRecord(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<number> {
+  const { jobId } = await value<{ jobId: string }>('records:import', csv ? { files, csv } : { files });
+  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
+  if (done.status !== 'succeeded' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  return done.result.reports[0].recordId;
+}
+
+function finishOf(jobId: string): Promise<TrainFinished> {
+  return new Promise((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));
+}
+
+beforeAll(async () => {
+  const out = path.join(resourcesDir, 'models', 'tiny');
+  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+  manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as ModelManifest;
+  engine = new Engine({ dataDir, shell: 'test', resourcesDir });
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('predictions: stored, listed per record, registered and audited', () => {
+  it('stores each prediction with the exact weights and operating point, keeps abstentions, and survives a restart', async () => {
+    const wfdb = ['00001_lr.hea', '00001_lr.dat'].map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(data, 'records100', '00000', f))) }));
+    const good = await importRecord(wfdb);
+    // A flat-line recording: the quality gate must make the model abstain, and say why.
+    const flat = await importRecord([{ name: 'flat.csv', bytes: new TextEncoder().encode(`${'0,'.repeat(11)}0\n`.repeat(1000)) }], { fs: 100, units: 'mV', leads });
+
+    const shown = await value<PredictionResult>('models:predict', { modelId: manifest.id, recordId: good });
+    const abstained = await value<PredictionResult>('models:predict', { modelId: 'tiny', recordId: flat });
+    expect(abstained).toMatchObject({ abstained: true, probabilities: null, quality: { verdict: 'unusable' }, reason: expect.stringMatching(/signal quality unusable/) });
+
+    const { items } = await value<{ items: StoredPrediction[] }>('predictions:list', { recordId: good });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      recordId: good,
+      model: { id: manifest.id, name: 'tiny', demonstration: true, weightsSha256: manifest.weightsSha256 },
+      classes: manifest.classes,
+      operatingPoint: { method: manifest.operatingPoint.method, temperature: manifest.operatingPoint.temperature },
+      probabilities: shown.probabilities,
+      decisions: shown.decisions,
+      abstained: false,
+      researchUseOnly: true,
+    });
+    expect(Object.values(items[0]?.operatingPoint.thresholds ?? {})).toEqual(manifest.operatingPoint.thresholds);
+    expect((await value<{ items: StoredPrediction[] }>('predictions:list', { recordId: flat })).items).toMatchObject([{ abstained: true, reason: abstained.reason, quality: { verdict: 'unusable' } }]);
+    expect(await engine.handle('predictions:list', { recordId: 999 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+
+    expect(engine.ledger.registry.list()).toMatchObject([{ id: manifest.id, origin: 'bundled', weightsSha256: manifest.weightsSha256 }]);
+    const audit = engine.audit.recent().filter((a) => ['model.registered', 'record.predicted'].includes(a.action));
+    expect(audit.map((a) => [a.action, a.subject])).toEqual([
+      ['record.predicted', `record:${flat}`],
+      ['record.predicted', `record:${good}`],
+      ['model.registered', `model:${manifest.id}`],
+    ]);
+    expect(audit[1]?.details).toMatchObject({ prediction: items[0]?.id, weightsSha256: manifest.weightsSha256 });
+
+    const reopened = new Engine({ dataDir, shell: 'test', resourcesDir });
+    try {
+      expect((await value<{ items: StoredPrediction[] }>('predictions:list', { recordId: good }, reopened)).items).toEqual(items);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('describes a model with its provenance, validation metrics with CIs and operating point', async () => {
+    const detail = await value<ModelDetail>('models:get', { modelId: manifest.id });
+    expect(detail).toMatchObject({
+      id: manifest.id,
+      architecture: 'xresnet1d50',
+      demonstration: true,
+      params: manifest.architecture.params,
+      provenance: { records: { train: 12, val: 5, test: 5 }, seed: 20, epochs: { run: 1, best: 1, planned: 1 }, split: manifest.provenance.dataset.split },
+      validationDetail: { n: 5, ci: manifest.provenance.validation.ci },
+      finetuneDefaultMode: 'head',
+      training: { learningRate: 2e-4, batchSize: 6 },
+    });
+    expect(detail.validationDetail.metrics.f1Macro).toBe(manifest.provenance.validation.metrics.f1Macro);
+    expect(await engine.handle('models:get', { modelId: 'nope' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+});
+
+describe('datasets:inspect and the training audit', () => {
+  it('checks typed paths with clear errors and reports split sizes, class counts and blockers', async () => {
+    const inspect = (dataset: object) => engine.handle('datasets:inspect', { dataset });
+    expect(await inspect({ kind: 'csv', root: 'relative/folder', labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/absolute path/) } });
+    expect(await inspect({ kind: 'csv', root: path.join(data, 'missing'), labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/Data folder .*missing does not exist/) } });
+    expect(await inspect({ kind: 'csv', root: data, labels: data })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a folder, not a file/) } });
+    const ptbxl = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });
+    expect(ptbxl).toMatchObject({ classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], records: { train: 12, val: 5, test: 5 }, dropped: { count: 1 }, blockers: [] });
+    expect(ptbxl.warnings).toContain('only 5 validation records: the chosen epoch, thresholds and metrics will be unreliable');
+
+    const onlyTrain = path.join(dataDir, 'train-only.csv');
+    await writeFile(onlyTrain, 'file,label,split\nrecords100/00000/00001_lr.hea,1,train\nrecords100/00000/00002_lr.hea,0,train\n');
+    const blocked = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'csv', root: data, labels: onlyTrain, positiveClass: 'MI' } });
+    expect(blocked).toMatchObject({ classes: ['MI'], records: { train: 2, val: 0 }, positives: { train: [1] } });
+    expect(blocked.blockers).toEqual([expect.stringMatching(/^no validation records/)]);
+  });
+
+  it('audits a fine-tuning from start to finish and registers the model it produced', async () => {
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const labels = path.join(dataDir, 'mi.csv');
+    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
+    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4 } });
+    const done = await finishOf(jobId);
+    expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head' } });
+    const modelId = done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.modelId : null;
+    // The finish event comes after the registration: the new model is already in the registry.
+    expect(engine.ledger.registry.get(modelId ?? '')).toMatchObject({ name: 'mi head', origin: 'user', baseModelId: manifest.id, classes: ['MI'] });
+    const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
+    expect(entries.map((a) => a.action)).toEqual(['finetune.finished', 'finetune.started']);
+    expect(entries[1]?.details).toMatchObject({ baseModelId: manifest.id, name: 'mi head', dataset: { kind: 'csv', root: data, labels }, settings: { epochs: 1, batchSize: 4 } });
+    expect(entries[0]?.details).toMatchObject({ status: 'succeeded', model: modelId, bestEpoch: 1, epochs: 1, cancelled: false });
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.id);
+    expect(listed).toContain(modelId);
+  });
+});

@@ -1,0 +1,78 @@
+import type { PredictionResult } from '../contract/training-schemas';
+import type { StoredPrediction } from '../contract/clinic-schemas';
+import type { AuditLog } from '../db/audit';
+import type { Db } from '../db/database';
+import { ModelRegistry, type RegisteredModel } from '../db/model-registry';
+import { PredictionStore } from '../db/predictions';
+import { EinthovenError } from '../errors';
+import type { ModelManifest } from '../train/package/manifest';
+import { engineVersion } from './version';
+
+/** Where a model's manifest comes from: the engine's model folders (core/train/service/models.ts). */
+export interface ModelLookup {
+  find(modelId: string): Promise<{ readonly manifest: ModelManifest; readonly bundled: boolean }>;
+}
+
+/**
+ * Keeps what the clinic must be able to show later: every prediction with the exact weights
+ * and operating point behind it, and the registry of models used or trained here. Each stored
+ * prediction is also an audit entry.
+ */
+export class PredictionLedger {
+  readonly predictions: PredictionStore;
+  readonly registry: ModelRegistry;
+  readonly #audit: AuditLog;
+  readonly #models: ModelLookup;
+
+  constructor(db: Db, audit: AuditLog, models: ModelLookup) {
+    this.predictions = new PredictionStore(db);
+    this.registry = new ModelRegistry(db);
+    this.#audit = audit;
+    this.#models = models;
+  }
+
+  /** The registry row of a model, registering it from its package's manifest the first time. */
+  async registerModel(modelId: string): Promise<RegisteredModel> {
+    const known = this.registry.get(modelId);
+    if (known) return known;
+    const { manifest, bundled } = await this.#models.find(modelId);
+    if (manifest.id !== modelId) throw new EinthovenError('E_MODEL', `model ${modelId}: its package names itself ${manifest.id}`);
+    const registered = this.registry.register({
+      id: manifest.id,
+      name: manifest.name,
+      weightsSha256: manifest.weightsSha256,
+      architecture: manifest.architecture.name,
+      classes: manifest.classes,
+      demonstration: manifest.demonstration,
+      origin: bundled ? 'bundled' : 'user',
+      baseModelId: manifest.provenance.base?.id ?? null,
+      manifest,
+    });
+    this.#audit.append('system', 'model.registered', `model:${manifest.id}`, { name: manifest.name, weightsSha256: manifest.weightsSha256, origin: registered.origin });
+    return registered;
+  }
+
+  /** Stores one prediction the user is about to see, and audits it. */
+  async record(prediction: PredictionResult, actor: string): Promise<StoredPrediction> {
+    const model = await this.registerModel(prediction.model.id);
+    const stored = this.predictions.insert({
+      ...prediction,
+      model: { ...prediction.model, weightsSha256: model.weightsSha256 },
+      classes: [...model.classes],
+      engineVersion,
+      actor,
+    });
+    this.#audit.append(actor, 'record.predicted', `record:${prediction.recordId}`, {
+      prediction: stored.id,
+      model: model.id,
+      weightsSha256: model.weightsSha256,
+      operatingPoint: prediction.operatingPoint.method,
+      abstained: prediction.abstained,
+    });
+    return stored;
+  }
+
+  history(recordId: number, limit: number): StoredPrediction[] {
+    return this.predictions.listForRecord(recordId, limit);
+  }
+}

@@ -1,0 +1,78 @@
+import type { TrainFinished, TrainProgressEvent } from '../contract/training-schemas';
+import type { AuditLog } from '../db/audit';
+import type { PredictionLedger } from './prediction-ledger';
+
+type JobKind = TrainProgressEvent['kind'];
+
+/** The parts of a training request worth keeping: what data, from which model, with which settings. */
+interface StartedRequest {
+  readonly dataset: { readonly kind: string; readonly root: string; readonly labels?: string | undefined };
+  readonly name?: string;
+  readonly baseModelId?: string;
+  readonly architecture?: string;
+  readonly modelId?: string;
+  readonly mode?: string | undefined;
+  readonly settings?: object;
+  readonly split?: string;
+}
+
+/**
+ * Audit entries for training-side jobs (an on-site fine-tuning changes the device: who started
+ * it, on which data, from which model, and what came out must be traceable), and registration
+ * of every model a job produced, so the registry lists it even before its first prediction.
+ */
+export class TrainingAudit {
+  readonly #audit: AuditLog;
+  readonly #ledger: PredictionLedger;
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(audit: AuditLog, ledger: PredictionLedger) {
+    this.#audit = audit;
+    this.#ledger = ledger;
+  }
+
+  started(kind: JobKind, jobId: string, request: StartedRequest): { jobId: string } {
+    const { dataset, ...rest } = request;
+    this.#audit.append('user', `${kind}.started`, `job:${jobId}`, { ...rest, dataset: { kind: dataset.kind, root: dataset.root, labels: dataset.labels ?? null } });
+    return { jobId };
+  }
+
+  /** Audits a job's end (registering its model); never rejects, so the finish event always follows. */
+  finished(event: TrainFinished): Promise<void> {
+    const pending = this.#finish(event)
+      .catch((error: unknown) => {
+        this.#audit.append('system', `${event.kind}.audit-failed`, `job:${event.jobId}`, { error: error instanceof Error ? error.message : String(error) });
+      })
+      // The last resort when even that entry cannot be written (a closed database at shutdown).
+      .catch(() => undefined);
+    this.#pending.add(pending);
+    return pending.finally(() => this.#pending.delete(pending));
+  }
+
+  /** Resolves when every finish is audited (before the database closes). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+
+  async #finish(event: TrainFinished): Promise<void> {
+    const action = `${event.kind}.finished`;
+    const subject = `job:${event.jobId}`;
+    if (event.status === 'failed') return this.#audit.append('system', action, subject, { status: event.status, error: event.error });
+    const result = event.result;
+    if (!result) return this.#audit.append('system', action, subject, { status: event.status });
+    if (result.kind === 'evaluate') {
+      const { f1Macro, aucMacro } = result.metrics;
+      return this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+    }
+    const registered = result.modelId ? await this.#ledger.registerModel(result.modelId) : null;
+    this.#audit.append('system', action, subject, {
+      status: event.status,
+      model: result.modelId,
+      weightsSha256: registered?.weightsSha256 ?? null,
+      bestEpoch: result.bestEpoch,
+      epochs: result.epochs,
+      cancelled: result.cancelled,
+      validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
+    });
+  }
+}

@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPtbxl } from '../core/data/ptbxl';
+import { trainJob } from '../core/train/jobs/train-job';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * Predictions, models and fine-tuning in the browser-mode app, with real models: before the app
+ * starts, the engine's training job trains a tiny package on the real PTB-XL training fixture
+ * into the data folder's models/, marked a demonstration model as the bundled starter is (so the
+ * test needs no bundled model); the app runs it on a bundled sample, `ecg predict` runs it on
+ * the same file for comparison, and a fine-tuning through the UI produces more models.
+ *
+ * The fine-tuning labels use the PE-HSM layout (`filename;label`, 0/1, class PE). No PE-labelled
+ * ECG may be redistributed, so the fixture's real MI-vs-rest labels stand in for PE: what is
+ * tested is the layout and how the app shows a PE-type output, not PE detection.
+ */
+const fixture = path.join(repoRoot, 'core', 'test', 'fixtures', 'train', 'ptbxl');
+const sample = path.join(repoRoot, 'resources', 'samples', 'ptbxl', '00001_hr.hea');
+
+interface Manifest {
+  id: string;
+  weightsSha256: string;
+  classes: string[];
+  operatingPoint: { method: string; temperature: number; thresholds: number[] };
+}
+interface CliPrediction {
+  probabilities: Record<string, number>;
+  model: { id: string };
+}
+
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
+
+/** A WFDB record whose 12 leads are flat lines: the quality gate must refuse to predict it. */
+function flatRecord(dir: string): string[] {
+  const header = `flat 12 100 1000\n${['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((l) => `flat.dat 16 200 16 0 0 0 0 ${l}`).join('\n')}\n`;
+  writeFileSync(path.join(dir, 'flat.hea'), header);
+  writeFileSync(path.join(dir, 'flat.dat'), new Uint8Array(12 * 1000 * 2));
+  return [path.join(dir, 'flat.hea'), path.join(dir, 'flat.dat')];
+}
+
+/** Screenshot of a whole view: the window grows for a tall one (views scroll inside the app). */
+async function shoot(page: Page, testid: string, name: string): Promise<void> {
+  const height = await page.getByTestId(testid).evaluate((n) => n.scrollHeight);
+  await page.setViewportSize({ width: 1400, height: Math.max(1000, height + 160) });
+  await page.getByTestId(testid).screenshot({ path: artifactPath(name) });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+}
+
+/** Opens a listed record in the viewer and waits until its prediction history is read. */
+async function openRecord(page: Page, name: string): Promise<string> {
+  const id = (await page.getByTestId('record-row').filter({ hasText: name }).getAttribute('data-record-id')) ?? '';
+  await page.getByTestId('record-row').filter({ hasText: name }).click();
+  await page.locator(`[data-testid="predictions"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+  return id;
+}
+
+/** Runs a model on the open record; resolves when the panel shows the new stored prediction. */
+async function run(page: Page, modelId: string): Promise<void> {
+  const before = await page.getByTestId('prediction-history-row').count();
+  await page.getByTestId('model-select').selectOption(modelId);
+  await page.getByTestId('predict-run').click();
+  // A failure shows as an alert in the panel: report it instead of waiting out the poll.
+  const outcome = async () => (await page.getByTestId('predictions').getByRole('alert').allTextContents()).join(' ') || (await page.getByTestId('prediction-history-row').count());
+  await expect.poll(outcome, { timeout: 30_000 }).toBe(before + 1);
+  await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
+}
+
+describe('browser mode: predictions, models and fine-tuning with real models', () => {
+  let app: RunningApp;
+  let page: Page;
+  let manifest: Manifest;
+  let cliPrediction: CliPrediction;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-models-'));
+  const labels = path.join(dataDir, 'pe-labels.csv');
+
+  beforeAll(async () => {
+    const out = path.join(dataDir, 'models', 'ptbxl-tiny');
+    await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out, name: 'ptbxl tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+    manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    [app, cliPrediction] = await Promise.all([launchApp({ dataDir }), cli('predict', '--model', out, sample, '--json').then((s) => JSON.parse(s) as CliPrediction)]);
+    page = app.page;
+    // Every fixture record, labelled 1 when PTB-XL gives it the MI superclass (class index 1).
+    const ptbxl = await loadPtbxl(fixture, { fs: 100, keepUnlabeled: true });
+    const rows = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')};${item.labels[1]}`);
+    writeFileSync(labels, `filename;label\n${rows.join('\n')}\n`);
+    // The app opens the newest record by itself first; then the test picks its sample.
+    await page.getByTestId('predictions').waitFor();
+    await openRecord(page, '00001_hr');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs a real model on the open record: model, version, operating point, calibrated probabilities, research use only', async () => {
+    // Chosen explicitly: a bundled starter model, when resources/models has one, is listed first.
+    await page.getByTestId('model-select').selectOption(manifest.id);
+    await expect.poll(() => page.getByTestId('model-info').textContent()).toMatch(/^Demonstration model\s*trained on 12 records of ptbxl-superclass-100hz · validation macro AUC \d\.\d{3}/);
+    await expect(page.getByTestId('prediction-empty').textContent()).resolves.toMatch(/No prediction/);
+    await run(page, manifest.id);
+    const result = page.getByTestId('prediction-result');
+    expect(await result.getByTestId('prediction-model').textContent()).toMatch(new RegExp(`ptbxl tiny\\s*version ${manifest.weightsSha256.slice(0, 12)}\\s*demonstration model`));
+    const op = result.getByTestId('prediction-operating-point');
+    expect(await op.textContent()).toContain(`F1-optimal thresholds tuned on validation · temperature ${manifest.operatingPoint.temperature.toFixed(2)}`);
+    expect(await page.getByTestId('prediction-ruo').textContent()).toBe('Research use only — not a diagnosis');
+    const rows = await result.getByTestId('prediction-class').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-class'), Number(n.getAttribute('data-probability')), n.textContent]));
+    expect(rows.map((r) => r[0])).toEqual(manifest.classes);
+    // The app shows what the CLI computes on the same file with the same package.
+    rows.forEach(([name, p, text], j) => {
+      expect(p).toBeCloseTo(cliPrediction.probabilities[name as string] as number, 5);
+      expect(text).toContain(`${((manifest.operatingPoint.thresholds[j] as number) * 100).toFixed(1)} %`);
+    });
+    await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-panel.png') });
+  });
+
+  it('abstains on a flat-line record and says why; the history keeps both records apart', async () => {
+    await page.getByTestId('import-files').setInputFiles(flatRecord(dataDir));
+    await page.getByTestId('record-row').filter({ hasText: 'flat' }).waitFor();
+    await openRecord(page, 'flat');
+    await page.getByTestId('prediction-empty').waitFor();
+    await run(page, manifest.id);
+    const abstained = page.getByTestId('prediction-abstained');
+    expect(await abstained.textContent()).toMatch(/model abstained.*signal quality unusable/s);
+    expect(await page.getByTestId('prediction-class').count()).toBe(0);
+    expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
+  });
+
+  it('fine-tunes from the model on a typed folder and labels CSV, with progress, then lists and runs the new model', async () => {
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-base').selectOption(manifest.id);
+    await expect.poll(() => page.getByTestId('finetune-name').inputValue()).toMatch(/^ptbxl tiny fine-tuned/);
+    await page.getByTestId('finetune-name').fill('pe head e2e');
+    await page.getByTestId('finetune-data').fill('relative/folder');
+    expect(await page.getByTestId('finetune-data-error').textContent()).toMatch(/absolute path/);
+    expect(await page.getByTestId('finetune-blocked').textContent()).toMatch(/^Training disabled:/);
+    expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
+    await page.getByTestId('finetune-data').fill(path.join(dataDir, 'missing'));
+    await page.getByTestId('finetune-labels').fill(labels);
+    await page.getByTestId('finetune-check').click();
+    expect(await page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
+    await page.getByTestId('finetune-data').fill(fixture);
+    await page.getByTestId('finetune-check').click();
+    const check = page.getByTestId('dataset-check');
+    await check.waitFor();
+    expect(await check.getAttribute('data-ready')).toBe('true');
+    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([18, 2, 3]);
+    expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
+    await page.getByTestId('finetune-epochs').fill('2');
+    await page.getByTestId('finetune-batch').fill('8');
+    await page.getByTestId('finetune-start').click();
+
+    const result = page.getByTestId('finetune-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-status')).toBe('succeeded');
+    expect(await page.getByTestId('finetune-epoch-row').count()).toBe(2);
+    expect(await page.getByTestId('finetune-phase').textContent()).toMatch(/features|training|calibrat/);
+    expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/Validation: macro AUC/);
+    const newId = (await result.getAttribute('data-model-id')) ?? '';
+    expect(newId).toMatch(/^pe head e2e@[0-9a-f]{12}$/);
+    await shoot(page, 'finetune-view', 'finetune.png');
+
+    await page.getByTestId('finetune-open-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${newId}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${newId}"]`);
+    expect(await detail.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Fine-tuned from\\s*ptbxl tiny \\(${manifest.id}\\), head mode`));
+    expect(await detail.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
+    // A fine-tuning of a demonstration model stays one.
+    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 18 records/);
+    await shoot(page, 'models-view', 'models.png');
+
+    await page.getByTestId('nav-viewer').click();
+    await openRecord(page, '00001_hr');
+    await run(page, newId);
+    expect(await page.getByTestId('prediction-model').textContent()).toMatch(/pe head e2e/);
+    expect(await page.getByTestId('pe-caveat').textContent()).toMatch(/ECG alone is weak evidence/);
+    expect(await page.getByTestId('prediction-class').textContent()).toMatch(/threshold: (consider further evaluation|does not rule out PE)/);
+    expect(await page.getByTestId('prediction-history-row').count()).toBe(2);
+  });
+
+  it('stops a running fine-tuning on request and keeps the best model so far', async () => {
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-name').fill('pe full stopped');
+    await page.getByTestId('finetune-mode-full').check();
+    await page.getByTestId('finetune-epochs').fill('50');
+    await page.getByTestId('finetune-patience').fill('0');
+    await page.getByTestId('finetune-start').click();
+    await page.getByTestId('nav-training-running').waitFor();
+    await page.getByTestId('finetune-epoch-row').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('finetune-eta').textContent()).toMatch(/^ETA \d+ (s|min)/);
+    await page.getByTestId('finetune-cancel').click();
+    const result = page.getByTestId('finetune-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-status')).toBe('cancelled');
+    expect(await result.textContent()).toMatch(/Stopped; the best model so far was kept: pe full stopped .* best epoch 1 of \d+/s);
+    expect(await page.getByTestId('finetune-epoch-row').count()).toBeLessThan(50);
+    const keptId = (await result.getAttribute('data-model-id')) ?? '';
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${keptId}"]`).click();
+    expect(await page.getByTestId('model-provenance').textContent()).toMatch(/full mode/);
+  });
+
+  it('makes no request anywhere but its own local bridge', () => {
+    expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { decisionText, duration, isPulmonaryEmbolismModel, metricWithInterval, modelVersion, operatingPointLabel, percent } from './format';
+
+describe('how model outputs are worded', () => {
+  it('names the operating point: threshold method and calibration temperature', () => {
+    expect(operatingPointLabel({ method: 'f1', temperature: 1.7034 })).toBe('F1-optimal thresholds tuned on validation · temperature 1.70');
+    expect(operatingPointLabel({ method: 'youden', temperature: 1 })).toBe("Youden's J thresholds tuned on validation · no temperature scaling");
+    expect(operatingPointLabel({ method: 'fixed', temperature: 1 })).toBe('fixed 0.5 thresholds (not tuned) · no temperature scaling');
+  });
+
+  it('never states a binary PE: the decision at the threshold asks for evaluation or says it rules nothing out', () => {
+    expect(isPulmonaryEmbolismModel(['PE'])).toBe(true);
+    expect(isPulmonaryEmbolismModel(['pulmonary embolism'])).toBe(true);
+    expect(isPulmonaryEmbolismModel(['NORM', 'MI', 'STTC', 'CD', 'HYP'])).toBe(false);
+    expect(isPulmonaryEmbolismModel(['PEAK'])).toBe(false);
+    expect(decisionText('PE', true)).toBe('above threshold: consider further evaluation');
+    expect(decisionText('PE', false)).toBe('below threshold: does not rule out PE');
+    expect(decisionText('MI', true)).toBe('flagged');
+    expect(decisionText('MI', false)).toBe('not flagged');
+  });
+
+  it('formats probabilities, metrics with intervals, versions and durations, with a dash where undefined', () => {
+    expect(percent(0.8234)).toBe('82.3 %');
+    expect(percent(null)).toBe('—');
+    expect(percent(Number.NaN)).toBe('—');
+    expect(metricWithInterval(0.81234, { low: 0.7, high: 0.9 })).toBe('0.812 (0.700–0.900)');
+    expect(metricWithInterval(0.5, { low: null, high: 0.9 })).toBe('0.500');
+    expect(metricWithInterval(undefined)).toBe('—');
+    expect(modelVersion('53e124d18651f630ba17ea9ee2d9d9a30dff5b994a7d0984ff5f1c56dc3ec151')).toBe('53e124d18651');
+    expect([duration(45.4), duration(125), duration(7260), duration(undefined), duration(-1)]).toEqual(['45 s', '2 min 05 s', '2 h 01 min', '—', '—']);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
+ * on (which operating point, what a PE output may claim) is unit-tested.
+ */
+
+/** Headline metrics in the order the models view lists them, with their on-screen names. */
+export const headlineMetrics = [
+  ['aucMacro', 'Macro AUC'],
+  ['f1Macro', 'Macro F1'],
+  ['mapMacro', 'Macro average precision'],
+  ['gmean', 'G-mean'],
+  ['accuracy', 'Accuracy (per label)'],
+  ['subsetAccuracy', 'Exact-match accuracy'],
+] as const;
+
+const methodNames: Record<string, string> = {
+  f1: 'F1-optimal thresholds tuned on validation',
+  youden: "Youden's J thresholds tuned on validation",
+  fixed: 'fixed 0.5 thresholds (not tuned)',
+};
+
+/** "F1-optimal thresholds tuned on validation · temperature 1.70" (temperature 1 = uncalibrated). */
+export function operatingPointLabel(point: { readonly method: string; readonly temperature: number }): string {
+  const method = methodNames[point.method] ?? `${point.method} thresholds`;
+  const calibration = Math.abs(point.temperature - 1) < 1e-9 ? 'no temperature scaling' : `temperature ${point.temperature.toFixed(2)}`;
+  return `${method} · ${calibration}`;
+}
+
+/** A probability or rate as a percentage with one decimal; "—" where undefined (e.g. no positives). */
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)} %`;
+}
+
+/** A metric in [0, 1] with three decimals and its interval: "0.812 (0.701–0.903)". */
+export function metricWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const shown = value.toFixed(3);
+  if (!ci || ci.low === null || ci.high === null) return shown;
+  return `${shown} (${ci.low.toFixed(3)}–${ci.high.toFixed(3)})`;
+}
+
+/** The model version people can compare: the first 12 hex digits of the weights' SHA-256. */
+export function modelVersion(weightsSha256: string): string {
+  return weightsSha256.slice(0, 12);
+}
+
+/**
+ * A pulmonary-embolism output: the PE-HSM layout's class 'PE', or a class naming embolism. For
+ * these, ECG alone is weak evidence (product.md §3): the UI shows the calibrated probability
+ * with a caveat and never a binary "PE".
+ */
+export function isPulmonaryEmbolismClass(name: string): boolean {
+  return /^pe$/i.test(name.trim()) || /embol/i.test(name);
+}
+
+export function isPulmonaryEmbolismModel(classes: readonly string[]): boolean {
+  return classes.some(isPulmonaryEmbolismClass);
+}
+
+/** What the decision at the operating point says for one class. */
+export function decisionText(className: string, flagged: boolean): string {
+  if (isPulmonaryEmbolismClass(className)) return flagged ? 'above threshold: consider further evaluation' : 'below threshold: does not rule out PE';
+  return flagged ? 'flagged' : 'not flagged';
+}
+
+/** "2 min 05 s", "45 s"; "—" before the first estimate. */
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

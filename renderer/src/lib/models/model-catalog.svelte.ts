@@ -1,0 +1,63 @@
+import { getContext, setContext } from 'svelte';
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
+import type { ModelSummary } from '../../../../core/contract/training-schemas';
+
+const key = Symbol.for('einthoven.model-catalog');
+
+/**
+ * The installed models (bundled and trained here), shared by the prediction panel, the models
+ * view and fine-tuning: a model a fine-tuning produces appears everywhere after one refresh.
+ */
+export class ModelCatalog {
+  readonly #bridge: EinthovenBridge;
+  /** Not reactive on purpose: a cache the UI never renders directly. */
+  readonly #details: Record<string, ModelDetail> = {};
+  models = $state.raw<ModelSummary[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** The model the prediction panel runs; kept across records. */
+  chosenId = $state<string | null>(null);
+
+  constructor(bridge: EinthovenBridge) {
+    this.#bridge = bridge;
+  }
+
+  get chosen(): ModelSummary | undefined {
+    return this.models.find((m) => m.id === this.chosenId);
+  }
+
+  byId(id: string): ModelSummary | undefined {
+    return this.models.find((m) => m.id === id);
+  }
+
+  async refresh(): Promise<void> {
+    const result = await this.#bridge.api['models:list']({});
+    this.loaded = true;
+    if (!result.ok) {
+      this.error = `Models could not be listed: ${result.error.message}`;
+      return;
+    }
+    this.error = null;
+    this.models = result.value.models;
+    if (!this.chosen) this.chosenId = this.models[0]?.id ?? null;
+  }
+
+  /** One model's full description (cached: a model id names fixed weights and manifest). */
+  async detail(id: string): Promise<{ ok: true; value: ModelDetail } | { ok: false; message: string }> {
+    const cached = this.#details[id];
+    if (cached) return { ok: true, value: cached };
+    const result = await this.#bridge.api['models:get']({ modelId: id });
+    if (!result.ok) return { ok: false, message: result.error.message };
+    this.#details[id] = result.value;
+    return { ok: true, value: result.value };
+  }
+}
+
+export function setModelCatalog(catalog: ModelCatalog): ModelCatalog {
+  return setContext(key, catalog);
+}
+
+export function useModelCatalog(): ModelCatalog {
+  return getContext<ModelCatalog>(key);
+}

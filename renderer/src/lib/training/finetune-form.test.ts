@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { datasetOf, defaultName, isAbsolutePath, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+
+const form: FinetuneForm = {
+  baseModelId: 'tiny@53e124d18651',
+  dataRoot: '/data/hospital',
+  labels: '/data/hospital/labels.csv',
+  positiveClass: '',
+  name: 'pe head',
+  mode: 'head',
+  ...settingDefaults,
+};
+
+describe('fine-tuning form', () => {
+  it('accepts a complete form and builds the train:finetune request with numbers', () => {
+    expect(validateForm(form, ['tiny'])).toEqual({});
+    expect(requestOf({ ...form, positiveClass: ' PE ', learningRate: '1e-3' })).toEqual({
+      baseModelId: 'tiny@53e124d18651',
+      dataset: { kind: 'csv', root: '/data/hospital', labels: '/data/hospital/labels.csv', positiveClass: 'PE' },
+      mode: 'head',
+      name: 'pe head',
+      settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10 },
+    });
+    expect(datasetOf(form)).not.toHaveProperty('positiveClass');
+  });
+
+  it('says what is missing or wrong, field by field', () => {
+    const errors = validateForm({ ...form, baseModelId: '', dataRoot: 'data/hospital', labels: '', name: 'tiny', epochs: '2.5', batchSize: '0', learningRate: 'fast', patience: '' }, ['tiny']);
+    expect(errors).toEqual({
+      baseModelId: 'choose the model to start from',
+      dataRoot: 'The data folder must be an absolute path on the computer running the engine (e.g. /data/ecg or C:\\ECG)',
+      labels: 'The labels CSV is required',
+      name: "a model named 'tiny' already exists",
+      epochs: 'must be a whole number',
+      batchSize: 'must be between 1 and 4096',
+      learningRate: 'must be a number such as 0.0002',
+      patience: 'must be a whole number',
+    });
+    expect(validateForm({ ...form, name: '../escape' }, []).name).toMatch(/letters, digits/);
+    expect(validateForm({ ...form, learningRate: '2' }, []).learningRate).toBe('must be greater than 0 and at most 1');
+  });
+
+  it('recognises absolute paths of the engine machine, POSIX or Windows', () => {
+    expect(['/data', 'C:\\ECG', 'd:/ecg', '\\\\server\\share'].map(isAbsolutePath)).toEqual([true, true, true, true]);
+    expect(['data', './data', '~/ecg', 'C:ecg'].map(isAbsolutePath)).toEqual([false, false, false, false]);
+  });
+
+  it('proposes a valid, dated default name that is not taken', () => {
+    const at = new Date(2026, 10, 25, 14, 2).getTime();
+    const name = defaultName('tiny/β', [], at);
+    expect(name).toBe('tiny__ fine-tuned 2026-11-25 14.02');
+    expect(validateForm({ ...form, name }, []).name).toBeUndefined();
+    expect(defaultName('tiny/β', [name, `${name} 2`], at)).toBe(`${name} 3`);
+  });
+});

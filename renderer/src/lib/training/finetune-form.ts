@@ -1,0 +1,90 @@
+import type { RequestOf } from '../../../../core/contract/channels';
+
+/** What the fine-tuning form holds; numbers stay text until checked, so a half-typed value is not lost. */
+export interface FinetuneForm {
+  baseModelId: string;
+  /** Folder of the hospital's ECG files, on the computer running the engine. */
+  dataRoot: string;
+  /** Labels CSV: file,label[,patient_id][,split], or the PE-HSM layout filename;label. */
+  labels: string;
+  /** Class name for a 0/1 label column (empty: the engine's default, PE for filename;label). */
+  positiveClass: string;
+  name: string;
+  mode: 'head' | 'full';
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  patience: string;
+}
+
+export type FinetuneRequest = RequestOf<'train:finetune'>;
+export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
+
+/** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002' } as const;
+
+const namePattern = /^[\w .-]+$/;
+
+function integer(text: string, min: number, max: number): number | string {
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(n)) return 'a whole number';
+  return n < min || n > max ? `between ${min} and ${max}` : n;
+}
+
+function rate(text: string): number | string {
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(n)) return 'a number such as 0.0002';
+  return n <= 0 || n > 1 ? 'greater than 0 and at most 1' : n;
+}
+
+/** An absolute path on Windows (C:\…, \\server\…) or POSIX (/…): the engine has no other base to resolve from. */
+export function isAbsolutePath(text: string): boolean {
+  return /^(?:[A-Za-z]:[\\/]|\\\\|\/)/.test(text.trim());
+}
+
+function pathError(what: string, text: string): string | undefined {
+  if (text.trim() === '') return `${what} is required`;
+  return isAbsolutePath(text) ? undefined : `${what} must be an absolute path on the computer running the engine (e.g. /data/ecg or C:\\ECG)`;
+}
+
+/** Every problem of the form, by field; empty when a job may start (given a clean dataset check). */
+export function validateForm(form: FinetuneForm, existingNames: readonly string[]): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!form.baseModelId) errors.baseModelId = 'choose the model to start from';
+  const root = pathError('The data folder', form.dataRoot);
+  if (root) errors.dataRoot = root;
+  const labels = pathError('The labels CSV', form.labels);
+  if (labels) errors.labels = labels;
+  if (!namePattern.test(form.name.trim())) errors.name = 'a name of letters, digits, spaces, dots, dashes or underscores';
+  else if (existingNames.includes(form.name.trim())) errors.name = `a model named '${form.name.trim()}' already exists`;
+  const checks = { epochs: integer(form.epochs, 1, 1000), batchSize: integer(form.batchSize, 1, 4096), patience: integer(form.patience, 0, 1000), learningRate: rate(form.learningRate) };
+  for (const [field, result] of Object.entries(checks)) if (typeof result === 'string') errors[field as keyof typeof checks] = `must be ${result}`;
+  return errors;
+}
+
+/** The dataset part of the request, as datasets:inspect and train:finetune take it. */
+export function datasetOf(form: FinetuneForm): FinetuneRequest['dataset'] {
+  const positiveClass = form.positiveClass.trim();
+  return { kind: 'csv', root: form.dataRoot.trim(), labels: form.labels.trim(), ...(positiveClass ? { positiveClass } : {}) };
+}
+
+/** The train:finetune request of a valid form. */
+export function requestOf(form: FinetuneForm): FinetuneRequest {
+  return {
+    baseModelId: form.baseModelId,
+    dataset: datasetOf(form),
+    mode: form.mode,
+    name: form.name.trim(),
+    settings: { epochs: Number(form.epochs), batchSize: Number(form.batchSize), learningRate: Number(form.learningRate), patience: Number(form.patience) },
+  };
+}
+
+/** A default model name that is valid and not taken: "<base> fine-tuned 2026-11-25 14.02" (then " 2", " 3" …). */
+export function defaultName(baseName: string, taken: readonly string[] = [], at: number = Date.now()): string {
+  const now = new Date(at);
+  const stamp = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')} ${String(now.getHours()).padStart(2, '0')}.${String(now.getMinutes()).padStart(2, '0')}`;
+  const name = `${baseName.replace(/[^\w .-]/g, '_').slice(0, 80)} fine-tuned ${stamp}`;
+  let n = 1;
+  while (taken.includes(n === 1 ? name : `${name} ${n}`)) n += 1;
+  return n === 1 ? name : `${name} ${n}`;
+}

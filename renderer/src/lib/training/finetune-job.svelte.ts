@@ -1,0 +1,151 @@
+import { getContext, setContext } from 'svelte';
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { DatasetInspection } from '../../../../core/contract/clinic-schemas';
+import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
+import type { ModelCatalog } from '../models/model-catalog.svelte';
+import { datasetOf, defaultName, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
+
+const key = Symbol.for('einthoven.finetune-job');
+
+type Status = 'idle' | 'starting' | 'running' | 'cancelling' | 'succeeded' | 'cancelled' | 'failed';
+type Result = Extract<TrainFinished, { status: 'succeeded' }>['result'];
+
+/**
+ * One fine-tuning at a time, kept at app level so it runs on while the user reads ECGs: the
+ * form, the dataset check that must pass before Start, then live progress from train:progress,
+ * cancel (the engine keeps the best epoch) and the result. A finished job refreshes the catalog,
+ * so the new model is offered everywhere.
+ */
+export class FinetuneJob {
+  readonly #bridge: EinthovenBridge;
+  readonly #catalog: ModelCatalog;
+  form = $state<FinetuneForm>({ baseModelId: '', dataRoot: '', labels: '', positiveClass: '', name: '', mode: 'head', ...settingDefaults });
+  inspection = $state.raw<DatasetInspection | null>(null);
+  /** The dataset the inspection describes; a later edit makes it stale. */
+  inspectedKey = $state<string | null>(null);
+  inspecting = $state(false);
+  inspectError = $state<string | null>(null);
+  status = $state<Status>('idle');
+  jobId = $state<string | null>(null);
+  phase = $state<string | null>(null);
+  step = $state.raw<TrainProgressEvent | null>(null);
+  /** One entry per finished epoch (loss, validation loss and metrics). */
+  epochs = $state.raw<TrainProgressEvent[]>([]);
+  result = $state.raw<Result | null>(null);
+  error = $state<string | null>(null);
+  #early: (TrainProgressEvent | TrainFinished)[] = [];
+
+  constructor(bridge: EinthovenBridge, catalog: ModelCatalog) {
+    this.#bridge = bridge;
+    this.#catalog = catalog;
+    bridge.on('train:progress', (e) => this.#route(e, () => this.#progress(e)));
+    bridge.on('train:finished', (e) => this.#route(e, () => void this.#finished(e)));
+  }
+
+  get active(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'cancelling';
+  }
+
+  get errors(): FieldErrors {
+    return validateForm(this.form, this.#names());
+  }
+
+  #names(): string[] {
+    return this.#catalog.models.map((m) => m.name);
+  }
+
+  get checkedCurrentData(): boolean {
+    return this.inspection !== null && this.inspectedKey === JSON.stringify(datasetOf(this.form));
+  }
+
+  /** Why Start is disabled, in words; null when it may start. */
+  get blockedReason(): string | null {
+    if (this.active) return 'a fine-tuning is already running';
+    const errors = Object.values(this.errors);
+    if (errors.length > 0) return `Fix the form first: ${errors[0]}`;
+    if (!this.checkedCurrentData) return 'Check the data first (the check reads the labels and counts records per split)';
+    const blockers = this.inspection?.blockers ?? [];
+    return blockers.length > 0 ? `The data cannot train a model: ${blockers[0]}` : null;
+  }
+
+  /** Picks the base model; its architecture's paper default decides head/full, its rate the LR. */
+  async chooseBase(id: string): Promise<void> {
+    this.form.baseModelId = id;
+    const base = this.#catalog.byId(id);
+    if (base && !this.form.name) this.form.name = defaultName(base.name, this.#names());
+    const detail = id ? await this.#catalog.detail(id) : null;
+    if (!detail?.ok || this.form.baseModelId !== id) return;
+    this.form.mode = detail.value.finetuneDefaultMode;
+    if (detail.value.training.learningRate !== null) this.form.learningRate = String(detail.value.training.learningRate);
+  }
+
+  async inspect(): Promise<void> {
+    const dataset = datasetOf(this.form);
+    Object.assign(this, { inspecting: true, inspectError: null, inspection: null });
+    const result = await this.#bridge.api['datasets:inspect']({ dataset });
+    this.inspecting = false;
+    if (!result.ok) {
+      this.inspectError = result.error.message;
+      return;
+    }
+    this.inspection = result.value;
+    this.inspectedKey = JSON.stringify(dataset);
+  }
+
+  async start(): Promise<void> {
+    if (this.blockedReason) return;
+    Object.assign(this, { status: 'starting', jobId: null, phase: null, step: null, epochs: [], result: null, error: null });
+    this.#early = [];
+    const started = await this.#bridge.api['train:finetune'](requestOf(this.form));
+    if (!started.ok) {
+      Object.assign(this, { status: 'failed', error: started.error.message });
+      return;
+    }
+    this.jobId = started.value.jobId;
+    this.status = 'running';
+    // Events that arrived before the job id did.
+    for (const e of this.#early.splice(0)) {
+      if (e.jobId !== this.jobId) continue;
+      if ('status' in e) void this.#finished(e);
+      else this.#progress(e);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.jobId || this.status !== 'running') return;
+    this.status = 'cancelling';
+    await this.#bridge.api['jobs:cancel']({ jobId: this.jobId });
+  }
+
+  #route(event: TrainProgressEvent | TrainFinished, handle: () => void): void {
+    if (this.status === 'starting') this.#early.push(event);
+    else if (event.jobId === this.jobId && this.active) handle();
+  }
+
+  #progress(e: TrainProgressEvent): void {
+    if (e.phase !== undefined) this.phase = e.message ? `${e.phase}: ${e.message}` : e.phase;
+    if (e.valLoss !== undefined) this.epochs = [...this.epochs, e];
+    else if (e.step !== undefined) this.step = e;
+  }
+
+  async #finished(e: TrainFinished): Promise<void> {
+    if (e.status === 'failed') {
+      Object.assign(this, { status: 'failed', error: e.error.message });
+      return;
+    }
+    this.result = e.result ?? null;
+    this.status = e.status;
+    await this.#catalog.refresh();
+    // The name is now taken; propose the next one so another run needs no retyping.
+    const base = this.#catalog.byId(this.form.baseModelId);
+    if (base && this.#names().includes(this.form.name.trim())) this.form.name = defaultName(base.name, this.#names());
+  }
+}
+
+export function setFinetuneJob(job: FinetuneJob): FinetuneJob {
+  return setContext(key, job);
+}
+
+export function useFinetuneJob(): FinetuneJob {
+  return getContext<FinetuneJob>(key);
+}
