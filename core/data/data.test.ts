@@ -8,7 +8,7 @@ import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { packChannelsLast } from './batches';
 import { parseDxLine } from './cinc';
 import { stratifiedFolds } from './folds';
-import { itemsOf, loadCinc, loadCpsc, loadHospital, loadPtbxl, SignalStore } from './index';
+import { itemsOf, loadCinc, loadCpsc, loadHospital, loadPtbxl, readSnomedMapping, SignalStore } from './index';
 import { parseScpCodes } from './scp-codes';
 
 const ptbxlRoot = fixturePath('train', 'ptbxl');
@@ -56,6 +56,34 @@ describe('folds and splits', () => {
       expect(inFold.filter((id) => keys[ids.indexOf(id)] === 'A').length).toBeGreaterThanOrEqual(2);
     }
   });
+  it('deals CPSC 2018 into 10 deterministic stratified folds (1–8 train, 9 val, 10 test)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cpsc-'));
+    const rows = Array.from({ length: 60 }, (_, i) => `A${String(i + 1).padStart(4, '0')},${(i % 3) + 1},${i % 10 === 0 ? 5 : ''},`);
+    await writeFile(path.join(dir, 'REFERENCE.csv'), `Recording,First_label,Second_label,Third_label\n${rows.join('\n')}\n`);
+    const ds = await loadCpsc(dir);
+    expect(ds.classes).toEqual(['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD', 'STE']);
+    expect((await loadCpsc(dir)).items).toEqual(ds.items);
+    expect(ds.items.find((i) => i.id === 'A0001')?.labels).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0]);
+    expect([itemsOf(ds, 'train').length, itemsOf(ds, 'val').length, itemsOf(ds, 'test').length]).toEqual([48, 6, 6]);
+    for (const split of ['val', 'test'] as const) for (const j of [0, 1, 2]) expect(itemsOf(ds, split).some((i) => i.labels[j] === 1)).toBe(true);
+    await writeFile(path.join(dir, 'REFERENCE.csv'), 'Recording,First_label\nA0001,12\n');
+    await expect(loadCpsc(dir)).rejects.toThrow(/label 12 is not 1..9/);
+  });
+
+  it('maps CinC # Dx: SNOMED codes through a mapping table and drops unmapped records', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cinc-'));
+    await writeFile(path.join(dir, 'E1.hea'), 'E1 12 500 5000\n# Dx: 164889003,59118001\n');
+    await writeFile(path.join(dir, 'E2.hea'), 'E2 12 500 5000\n# Dx: 426783006\n');
+    await writeFile(path.join(dir, 'E3.hea'), 'E3 12 500 5000\n# Dx: 11111\n');
+    const cpsc = await loadCinc(dir);
+    expect(cpsc.items.find((i) => i.id === 'E1')?.labels).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0]);
+    expect(cpsc.dropped).toEqual([{ id: 'E3', reason: 'no mapped Dx code' }]);
+    await writeFile(path.join(dir, 'map.csv'), 'SNOMEDCTCode,Abbreviation\n164889003,AF\n11111,X\n');
+    const custom = await loadCinc(dir, { mapping: await readSnomedMapping(path.join(dir, 'map.csv')) });
+    expect(custom.classes).toEqual(['AF', 'X']);
+    expect(custom.items.map((i) => [i.id, i.labels])).toEqual([['E1', [1, 0]], ['E3', [0, 1]]]);
+  });
+
   it('reads # Dx: codes', () => {
     expect(parseDxLine('E1 12 500 5000\n# Age: 3\n# Dx: 426783006, 164889003\n')).toEqual(['426783006', '164889003']);
   });
@@ -94,6 +122,29 @@ describe('hospital folder', () => {
     expect(new Set(p1).size).toBe(1);
   });
 
+  it('keeps a split column, gives a patient the split of any of its rows, and refuses a patient in two splits', async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label,patient_id,split\necgs/00001_lr.hea,AF,p1,test\necgs/00002_lr.hea,AF,p1,\necgs/00003_lr.hea,NORM,p2,validation\necgs/00008_lr.hea,NORM,p3,train\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.csv') });
+    expect(Object.fromEntries(ds.items.map((i) => [i.id, i.split]))).toEqual({ 'ecgs/00001_lr.hea': 'test', 'ecgs/00002_lr.hea': 'test', 'ecgs/00003_lr.hea': 'val', 'ecgs/00008_lr.hea': 'train' });
+    await writeFile(path.join(dir, 'leak.csv'), 'file,label,patient_id,split\necgs/00001_lr.hea,AF,p1,train\necgs/00002_lr.hea,AF,p1,test\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'leak.csv') })).rejects.toThrow(/patient p1 is listed in both the train and the test split/);
+    await writeFile(path.join(dir, 'bad.csv'), 'file,label,split\necgs/00001_lr.hea,AF,holdout\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'bad.csv') })).rejects.toThrow(/split 'holdout' is not train\/val\/test/);
+  });
+
+  it('assigns seeded patient-level splits that do not move when records are added', async () => {
+    const dir = await hospitalFolder();
+    const rows = ['00001', '00002', '00003', '00008'].map((id, i) => `ecgs/${id}_lr.hea,${i % 2},p${i}`);
+    await writeFile(path.join(dir, 'a.csv'), `file,label,patient_id\n${rows.slice(0, 2).join('\n')}\n`);
+    await writeFile(path.join(dir, 'b.csv'), `file,label,patient_id\n${rows.join('\n')}\n`);
+    const fractions = { val: 0.3, test: 0.3 };
+    const a = await loadHospital(dir, { labels: path.join(dir, 'a.csv'), fractions, seed: 3 });
+    const b = await loadHospital(dir, { labels: path.join(dir, 'b.csv'), fractions, seed: 3 });
+    expect(a.classes).toEqual(['positive']);
+    for (const item of a.items) expect(b.items.find((i) => i.id === item.id)?.split).toBe(item.split);
+  });
+
   it('refuses files outside the data folder', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label\n../../etc/passwd,1\n');
@@ -128,6 +179,23 @@ describe('signal store', () => {
     expect(store.windows(id, 125)).toHaveLength(7); // 1000 samples: starts 0,125,…,750
     const again = await SignalStore.build(items, { pipeline: config, cacheDir });
     expect(again.sample(id, 'eval')).toEqual(store.sample(id, 'eval'));
+  });
+
+  it('serves the same samples from disk as from memory, and shares records across post-crop pipelines', async () => {
+    const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });
+    const items = itemsOf(ds, 'train').slice(0, 2);
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'einthoven-disk-'));
+    const memory = await SignalStore.build(items, { pipeline: config });
+    const disk = await SignalStore.build(items, { pipeline: config, cacheDir, inMemory: false });
+    const id = (items[1] as (typeof items)[number]).id;
+    expect(disk.sample(id, 'train', createRng(9))).toEqual(memory.sample(id, 'train', createRng(9)));
+    await expect(SignalStore.build(items, { pipeline: config, inMemory: false })).rejects.toThrow(/needs a cache folder/);
+    const minmax = pipelineConfigSchema.parse({ ...config, stages: [...config.stages.slice(0, 2), { kind: 'normalise', method: 'minmax' }] });
+    const view = disk.withPipeline(minmax);
+    const lead = view.sample(id, 'eval')[0] as Float32Array;
+    expect(Math.min(...lead)).toBeCloseTo(0, 6);
+    expect(Math.max(...lead)).toBeCloseTo(1, 6);
+    expect(() => memory.withPipeline(pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'crop', length: 250 }] }))).toThrow(/same stages before the crop/);
   });
 
   it('packs leads × samples into channels-last batches', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LeadSignal } from '../signal/pipeline';
@@ -31,7 +32,19 @@ export async function writeCached(dir: string, key: string, s: LeadSignal): Prom
 
 /** A cached signal, or undefined when absent or unreadable (then it is simply rebuilt). */
 export async function readCached(dir: string, key: string): Promise<LeadSignal | undefined> {
-  const bytes = await readFile(path.join(dir, `${key}.sig`)).catch(() => undefined);
+  return parseCached(await readFile(path.join(dir, `${key}.sig`)).catch(() => undefined));
+}
+
+/** The same, synchronously: the disk-backed store reads one record per training sample. */
+export function readCachedSync(dir: string, key: string): LeadSignal | undefined {
+  try {
+    return parseCached(readFileSync(path.join(dir, `${key}.sig`)));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseCached(bytes: Buffer | undefined): LeadSignal | undefined {
   if (!bytes || bytes.length < 4) return undefined;
   try {
     const headerLength = bytes.readUInt32LE(0);

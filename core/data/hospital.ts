@@ -63,6 +63,26 @@ function resolveFiles(root: string, name: string): string[] | undefined {
   return existsSync(full) ? [full] : undefined;
 }
 
+/**
+ * One split per patient (per file when there is no patient id): the split the CSV gives for
+ * any of the patient's rows (rows of the test CSV are 'test'), else a seeded hash of the id.
+ * A patient given two different splits is refused: it would leak between training and test.
+ */
+function patientSplits(rows: readonly Row[], seed: number, fractions: { val: number; test: number }): (row: Row) => Split {
+  const groupOf = (row: Row) => row.patientId ?? `file:${row.file}`;
+  const explicit = new Map<string, Split>();
+  for (const row of rows) {
+    if (!row.split) continue;
+    const group = groupOf(row);
+    const seen = explicit.get(group);
+    if (seen && seen !== row.split) {
+      throw new EinthovenError('E_VALIDATION', `${row.patientId ? `patient ${row.patientId}` : row.file} is listed in both the ${seen} and the ${row.split} split; a patient's records must stay in one split`);
+    }
+    explicit.set(group, row.split);
+  }
+  return (row) => explicit.get(groupOf(row)) ?? patientSplit(groupOf(row), seed, fractions);
+}
+
 /** True when every label is 0 or 1: a single-output (binary) task. */
 function isBinary(rows: readonly Row[]): boolean {
   return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
@@ -81,6 +101,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const binary = isBinary(rows);
   const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : [...new Set(rows.flatMap((r) => r.labels))].sort();
   const fractions = options.fractions ?? { val: 0.15, test: test.length > 0 ? 0 : 0.15 };
+  const splitOf = patientSplits(rows, options.seed ?? 1, fractions);
   const merged = new Map<string, DatasetItem>();
   const dropped: { id: string; reason: string }[] = [];
   for (const row of rows) {
@@ -91,13 +112,12 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
     }
     const labels = binary ? [Number(row.labels[0])] : classes.map((c) => (row.labels.includes(c) ? 1 : 0));
     const previous = merged.get(row.file);
-    const split = row.split ?? patientSplit(row.patientId ?? row.file, options.seed ?? 1, fractions);
     merged.set(row.file, {
       id: row.file,
       files,
       labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
       ...(row.patientId ? { patientId: row.patientId } : {}),
-      split: previous?.split ?? split,
+      split: splitOf(row),
     });
   }
   if (merged.size === 0) throw new EinthovenError('E_NOT_FOUND', `none of the ${rows.length} labelled files was found under ${root}`);

@@ -2,7 +2,7 @@ import { EinthovenError } from '../errors';
 import { buildPipeline, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { Rng } from '../signal/rng';
-import { readCached, cacheKey, writeCached } from './disk-cache';
+import { cacheKey, readCached, readCachedSync, writeCached } from './disk-cache';
 import { decodeRecordFiles, recordToLeadSignal } from './records';
 import type { DatasetItem } from './types';
 
@@ -20,6 +20,11 @@ export interface StoreOptions {
   readonly pipeline: PipelineConfig;
   /** Folder for decoded+filtered records, for data larger than memory or repeated runs. */
   readonly cacheDir?: string;
+  /**
+   * false: keep only the cache keys in memory and read each record from `cacheDir` when a
+   * sample is drawn (data larger than memory; the OS page cache does the rest). Default true.
+   */
+  readonly inMemory?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -30,6 +35,9 @@ export interface StoreOptions {
  */
 export class SignalStore {
   private readonly signals = new Map<string, LeadSignal>();
+  /** Disk-backed mode: record id → cache key in `diskDir`. */
+  private readonly onDisk = new Map<string, string>();
+  private diskDir: string | undefined;
   private after: Pipeline;
   /** Records that could not be decoded, with why; they are left out of training and evaluation. */
   readonly failures: { id: string; message: string }[] = [];
@@ -42,10 +50,15 @@ export class SignalStore {
   static async build(items: readonly DatasetItem[], options: StoreOptions): Promise<SignalStore> {
     const store = new SignalStore(options.pipeline);
     const before = buildPipeline(splitAtCrop(options.pipeline).before);
+    const inMemory = options.inMemory ?? true;
+    if (!inMemory && !options.cacheDir) throw new EinthovenError('E_VALIDATION', 'a disk-backed signal store needs a cache folder');
+    store.diskDir = inMemory ? undefined : options.cacheDir;
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
-        store.signals.set(item.id, await loadOne(item, before, options.cacheDir));
+        const signal = await loadOne(item, before, options.cacheDir);
+        if (inMemory) store.signals.set(item.id, signal);
+        else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
       } catch (error) {
         store.failures.push({ id: item.id, message: error instanceof Error ? error.message : String(error) });
       }
@@ -55,12 +68,28 @@ export class SignalStore {
     return store;
   }
 
+  /**
+   * The same decoded records under a pipeline that differs only after the crop (another
+   * normalisation, say): the cache is shared, nothing is decoded again. E_VALIDATION otherwise.
+   */
+  withPipeline(config: PipelineConfig): SignalStore {
+    if (JSON.stringify(splitAtCrop(config).before) !== JSON.stringify(splitAtCrop(this.config).before)) {
+      throw new EinthovenError('E_VALIDATION', 'a shared signal store needs the same stages before the crop');
+    }
+    const view = new SignalStore(config);
+    for (const [id, signal] of this.signals) view.signals.set(id, signal);
+    for (const [id, key] of this.onDisk) view.onDisk.set(id, key);
+    view.diskDir = this.diskDir;
+    view.failures.push(...this.failures);
+    return view;
+  }
+
   get pipelineConfig(): PipelineConfig {
     return this.config;
   }
 
   has(id: string): boolean {
-    return this.signals.has(id);
+    return this.signals.has(id) || this.onDisk.has(id);
   }
 
   /** One model input (leads × samples): random crop + augmentation in training, centre crop in evaluation. */
@@ -85,8 +114,8 @@ export class SignalStore {
     const sq = new Float64Array(leads);
     let count = 0;
     for (const id of trainIds) {
-      const s = this.signals.get(id);
-      if (!s) continue;
+      if (!this.has(id)) continue;
+      const s = this.cached(id);
       s.signal.forEach((lead, l) => {
         for (const v of lead) {
           sum[l] = (sum[l] as number) + v;
@@ -106,8 +135,11 @@ export class SignalStore {
 
   private cached(id: string): LeadSignal {
     const s = this.signals.get(id);
-    if (!s) throw new EinthovenError('E_NOT_FOUND', `record ${id} is not loaded`);
-    return s;
+    if (s) return s;
+    const key = this.onDisk.get(id);
+    const read = key && this.diskDir ? readCachedSync(this.diskDir, key) : undefined;
+    if (!read) throw new EinthovenError(key ? 'E_IO' : 'E_NOT_FOUND', key ? `record ${id}: its cached signal is missing or damaged in ${this.diskDir ?? '?'}` : `record ${id} is not loaded`);
+    return read;
   }
 }
 

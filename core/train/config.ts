@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schedules } from './step';
 import { thresholdMethods } from './thresholds';
 
 export const selectionMetrics = ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const;
@@ -10,6 +11,8 @@ export const trainConfigSchema = z.object({
   batchSize: z.number().int().min(1).max(4096).default(64),
   learningRate: z.number().positive().max(1).default(2e-4),
   weightDecay: z.number().min(0).max(1).default(0.01),
+  /** Learning-rate schedule: the paper's constant rate, or fastai's one-cycle (Strodthoff). */
+  schedule: z.enum(schedules).default('constant'),
   loss: z.enum(['focal', 'bce']).default('focal'),
   /** BCE only: positive weights per class (the yml's PTB-XL example [2, 4, 2, 1, 2]). */
   posWeight: z.array(z.number().positive()).optional(),
@@ -31,9 +34,14 @@ export const trainConfigSchema = z.object({
     .default({ mode: 'centre', aggregate: 'mean' }),
   /** Learning-rate factor for the trunk in `full` fine-tuning (the head uses the full rate). */
   trunkLrFactor: z.number().positive().max(1).default(0.1),
-  /** The paper's flawed protocol, for reproduction only: select on the test split, no early stopping. */
+  /**
+   * The paper's flawed protocol, for reproduction only: selection on the test split, unlabeled
+   * PTB-XL records kept, random crops at CPSC/HSM evaluation, no early stopping, and its fixed
+   * 0.5 threshold without calibration.
+   */
   paperExact: z.boolean().default(false),
-});
+})
+  .transform((c) => (c.paperExact ? { ...c, thresholds: 'fixed' as const, calibrate: false } : c));
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

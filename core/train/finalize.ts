@@ -2,39 +2,51 @@ import type * as tf from '@tensorflow/tfjs';
 import { metricsIntervals, metricsReport, type Interval, type MetricsReport } from '../ml/metrics/index';
 import { fitTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
+import type { OperatingPoint } from './package/manifest';
 import { tuneThresholds } from './thresholds';
 
 /** Calibration and decision thresholds fitted on validation, with the validation metrics they give. */
 export interface Calibrated {
-  readonly temperature: number;
-  readonly thresholds: number[];
+  readonly operatingPoint: OperatingPoint;
   readonly metrics: MetricsReport;
   readonly ci: Record<string, Interval>;
 }
 
-/** Fits the temperature (if configured) and per-class thresholds on validation logits. */
+/** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
+export const bootstrapResamples = 1000;
+
+/** Metrics of probabilities at an operating point, with bootstrap CIs. */
+export function scoreWithCi(labels: number[][], probs: number[][], classes: readonly string[], thresholds: readonly number[], seed: number): { metrics: MetricsReport; ci: Record<string, Interval> } {
+  const options = { classes, thresholds, binaryAsTwoClasses: false };
+  return { metrics: metricsReport(labels, probs, options), ci: metricsIntervals(labels, probs, { ...options, bootstrap: { resamples: bootstrapResamples, seed } }) };
+}
+
+/**
+ * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
+ * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5).
+ */
 export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig): Calibrated {
   const temperature = config.calibrate ? fitTemperature(valLabels, valLogits) : 1;
   const probs = probabilities(valLogits, temperature);
-  const thresholds = config.thresholds === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, config.thresholds);
-  const options = { classes, thresholds, binaryAsTwoClasses: false };
-  return {
-    temperature,
-    thresholds,
-    metrics: metricsReport(valLabels, probs, options),
-    ci: metricsIntervals(valLabels, probs, { ...options, bootstrap: { resamples: 500, seed: config.seed } }),
-  };
+  const method = config.thresholds;
+  const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
+  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed) };
+}
+
+/** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */
+export function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
 }
 
 /** Copies every weight of `from` into `to` except the output layer's (`logits`). Returns how many tensors moved. */
 export function copyTrunkWeights(from: tf.LayersModel, to: tf.LayersModel): number {
+  if (from.layers.length !== to.layers.length) return 0;
   let copied = 0;
-  for (const layer of to.layers) {
-    if (layer.name === 'logits' || layer.weights.length === 0) continue;
-    const source = from.layers[to.layers.indexOf(layer)];
-    if (!source || source.getClassName() !== layer.getClassName()) continue;
+  to.layers.forEach((layer, i) => {
+    const source = from.layers[i];
+    if (layer.name === 'logits' || layer.weights.length === 0 || !source || source.getClassName() !== layer.getClassName()) return;
     layer.setWeights(source.getWeights());
     copied += layer.weights.length;
-  }
+  });
   return copied;
 }

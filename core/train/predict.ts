@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
 import { chunk, packChannelsLast } from '../data/batches';
 import type { SignalStore } from '../data/store';
+import { createRng } from '../signal/rng';
 
 export const evalModes = ['centre', 'windows'] as const;
-export type EvalMode = (typeof evalModes)[number];
+/** 'random': the paper code's CPSC/HSM evaluation (random crop + augmentation, seeded); paperExact only. */
+export type EvalMode = (typeof evalModes)[number] | 'random';
 
 /** How records are turned into model inputs at evaluation. */
 export interface EvalOptions {
@@ -15,6 +17,8 @@ export interface EvalOptions {
   /** How window outputs combine: mean or max of the logits (max = Strodthoff's aggregate). */
   readonly aggregate?: 'mean' | 'max';
   readonly batchSize?: number;
+  /** Seed of the 'random' mode's crops and augmentation. */
+  readonly seed?: number;
 }
 
 /** Runs the model on packed inputs in batches and returns logits per input. */
@@ -31,18 +35,24 @@ export function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float
   return out;
 }
 
+/** One record's logits from its windows' logits: mean or max per class. */
+export function aggregateLogits(windows: readonly (readonly number[])[], aggregate: 'mean' | 'max' = 'mean'): number[] {
+  const classes = windows[0]?.length ?? 0;
+  return Array.from({ length: classes }, (_, j) => {
+    const values = windows.map((w) => w[j] as number);
+    return aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+  });
+}
+
 /** Logits of each record (one row per id), from its centre crop or aggregated over sliding windows. */
 export function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): number[][] {
   const batchSize = options.batchSize ?? 32;
   if (options.mode === 'centre') return logitsOf(model, ids.map((id) => store.sample(id, 'eval')), batchSize);
+  if (options.mode === 'random') {
+    const rng = createRng(options.seed ?? 0);
+    return logitsOf(model, ids.map((id) => store.sample(id, 'train', rng)), batchSize);
+  }
   const stride = options.stride;
   if (!stride || stride < 1) throw new EinthovenError('E_VALIDATION', 'sliding-window evaluation needs a positive stride');
-  return ids.map((id) => {
-    const windows = logitsOf(model, store.windows(id, stride), batchSize);
-    const classes = windows[0]?.length ?? 0;
-    return Array.from({ length: classes }, (_, j) => {
-      const values = windows.map((w) => w[j] as number);
-      return options.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
-    });
-  });
+  return ids.map((id) => aggregateLogits(logitsOf(model, store.windows(id, stride), batchSize), options.aggregate));
 }

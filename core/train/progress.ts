@@ -20,6 +20,7 @@ export type TrainProgress =
       readonly val: { readonly f1Macro: number; readonly aucMacro: number; readonly mapMacro: number };
       readonly improved: boolean;
       readonly seconds: number;
+      readonly samplesPerSecond: number;
       readonly etaSeconds: number;
     };
 

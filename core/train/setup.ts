@@ -24,10 +24,11 @@ export function selectionItems(dataset: Dataset, paperExact: boolean): { train: 
 }
 
 /** Decodes and filters the items once, reporting progress; records that fail are left out. */
-export async function loadStore(items: readonly DatasetItem[], pipeline: PipelineConfig, context: JobContext, cacheDir?: string): Promise<SignalStore> {
-  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records` });
+export async function loadStore(items: readonly DatasetItem[], pipeline: PipelineConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<SignalStore> {
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records${inMemory ? '' : ' (kept on disk)'}` });
   return SignalStore.build(items, {
     pipeline,
+    inMemory,
     ...(cacheDir ? { cacheDir } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
   });

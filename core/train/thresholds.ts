@@ -3,10 +3,13 @@ import { column, type Matrix } from '../ml/metrics/index';
 export const thresholdMethods = ['f1', 'youden'] as const;
 export type ThresholdMethod = (typeof thresholdMethods)[number];
 
-/** Candidate thresholds: midpoints between consecutive distinct scores (decisions use score > t). */
+/**
+ * Candidate thresholds: midpoints between consecutive distinct scores (decisions use score > t),
+ * and 0 (everything positive), so every partition a threshold can make is tried.
+ */
 function candidates(scores: readonly number[]): number[] {
   const distinct = [...new Set(scores)].sort((a, b) => a - b);
-  const out: number[] = [];
+  const out: number[] = [0];
   for (let i = 0; i + 1 < distinct.length; i++) out.push(((distinct[i] as number) + (distinct[i + 1] as number)) / 2);
   return out;
 }

@@ -1,34 +1,84 @@
 /**
- * Trains a model on ../shared/data/ptbxl-pool (folds 1–8 train, 9 validation; 10 untouched).
- * Usage: npx tsx scripts/train/starter.ts <architecture> <outDir> [epochs] [batchSize] [lr]
- * Writes the package to outDir and a JSON summary to outDir/training.json.
+ * The starter-model runs (issue 6 item 7): trains one architecture on a PTB-XL folder (folds 1–8
+ * train, 9 validation), then — only after selection and calibration are final — evaluates it
+ * once on fold 10 and writes everything to OUT/run.json beside the package.
+ *
+ *   npx tsx scripts/train/starter.ts ARCH OUT [--data DIR] [--epochs N] [--batch N] [--lr X] [--backend wasm]
+ *
+ * Presets per architecture are the ones recorded in docs/results.md. Run it with `nice -n 10`.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { backendNameSchema } from '../../core/ml/backend/init';
+import type { TrainConfigInput } from '../../core/train/config';
+import { evaluateJob } from '../../core/train/jobs/evaluate-job';
+import { attachTestReport } from '../../core/train/package/io';
 import { trainJob } from '../../core/train/jobs/train-job';
+import { defaultPipeline } from '../../core/train/pipelines';
+import type { TrainProgress } from '../../core/train/progress';
 import { sharedDataPath } from '../../core/test/shared-data';
 
-const [architecture = 'xresnet1d50', out = 'resources/models/starter', epochs = '30', batchSize = '32', lr = '1e-3'] = process.argv.slice(2);
+const presets: Record<string, { train: TrainConfigInput; augment: boolean }> = {
+  // Strodthoff et al.: one-cycle, BCE, random 2.5 s crops, no other augmentation, windows (max) at test.
+  xresnet1d50: { train: { epochs: 60, batchSize: 32, learningRate: 3e-3, loss: 'bce', schedule: 'onecycle', evaluation: { mode: 'windows', stride: 125, aggregate: 'mean' } }, augment: false },
+  xresnet1d101: { train: { epochs: 40, batchSize: 32, learningRate: 3e-3, loss: 'bce', schedule: 'onecycle', evaluation: { mode: 'windows', stride: 125, aggregate: 'mean' } }, augment: false },
+  // The paper's models: focal loss, its augmentation, centre crop; one-cycle to fit ~30 min on wasm.
+  resnet18: { train: { epochs: 24, batchSize: 32, learningRate: 1e-3, loss: 'focal', schedule: 'onecycle' }, augment: true },
+  'crnn-gru': { train: { epochs: 16, batchSize: 32, learningRate: 1e-3, loss: 'focal', schedule: 'onecycle' }, augment: true },
+};
 
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { data: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, backend: { type: 'string', default: 'wasm' } },
+});
+const [architecture = 'xresnet1d50', out = path.join('.tmp', 'train', 'runs', architecture)] = positionals;
+const preset = presets[architecture];
+if (!preset) throw new Error(`no preset for ${architecture} (have ${Object.keys(presets).join(', ')})`);
+const root = values.data ?? sharedDataPath('ptbxl-pool');
+const backend = backendNameSchema.parse(values.backend);
+const train: TrainConfigInput = {
+  ...preset.train,
+  ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+  ...(values.batch ? { batchSize: Number(values.batch) } : {}),
+  ...(values.lr ? { learningRate: Number(values.lr) } : {}),
+  patience: 0, // one-cycle runs to the end; the best validation epoch is kept
+  selection: 'aucMacro',
+  thresholds: 'f1',
+  seed: 20,
+};
+
+function log(e: TrainProgress): void {
+  const t = new Date().toISOString().slice(11, 19);
+  if (e.kind === 'epoch') console.error(`${t} epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)} val ${e.valLoss.toFixed(4)} auc ${e.val.aucMacro.toFixed(3)} f1 ${e.val.f1Macro.toFixed(3)} map ${e.val.mapMacro.toFixed(3)} ${e.seconds.toFixed(0)} s ${e.samplesPerSecond.toFixed(1)} samples/s eta ${(e.etaSeconds / 60).toFixed(0)} min${e.improved ? ' *' : ''}`);
+  else if (e.kind === 'phase') console.error(`${t} [${e.phase}] ${e.message}`);
+  else if (e.step === 1 || e.step % 5 === 0) console.error(`${t}   step ${e.step}/${e.steps} loss ${e.loss.toFixed(4)} ${e.samplesPerSecond.toFixed(1)} samples/s`);
+}
+
+const packageDir = path.join(out, 'package');
+const started = Date.now();
 const result = await trainJob(
   {
-    dataset: { kind: 'ptbxl', root: sharedDataPath('ptbxl-pool') },
+    dataset: { kind: 'ptbxl', root },
     architecture,
-    out,
-    train: { epochs: Number(epochs), batchSize: Number(batchSize), learningRate: Number(lr), patience: 10, selection: 'aucMacro', thresholds: 'f1' },
-    cacheDir: path.join('.tmp', 'cache', architecture),
-    checkpointDir: path.join('.tmp', 'checkpoints', `${architecture}-${path.basename(out)}`),
-    name: `${architecture}-ptbxl-pool`,
+    out: packageDir,
+    train,
+    pipeline: defaultPipeline(architecture, { augment: preset.augment }),
+    backend,
+    cacheDir: path.join('.tmp', 'train', 'cache'),
+    checkpointDir: path.join(out, 'checkpoint'),
+    name: `${architecture}-ptbxl-pool-demo`,
     demonstration: true,
-    description: 'Demonstration model trained on 326 PTB-XL records (ptbxl-pool folds 1–8; fold 9 for selection). Far too little data for clinical use.',
+    description:
+      'Demonstration model: trained on the 326 labelled PTB-XL records of folds 1–8 in ptbxl-pool (fold 9 for selection, calibration and thresholds). ' +
+      'Far too little data for clinical use; research use only.',
   },
-  {
-    onProgress: (e) => {
-      if (e.kind === 'epoch') console.error(`epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)} val ${e.valLoss.toFixed(4)} auc ${e.val.aucMacro.toFixed(3)} f1 ${e.val.f1Macro.toFixed(3)} ${e.seconds.toFixed(1)} s${e.improved ? ' *' : ''}`);
-      else if (e.kind === 'phase') console.error(`[${e.phase}] ${e.message}`);
-      else if (e.step === 1 || e.step % 5 === 0) console.error(`  step ${e.step}/${e.steps} loss ${e.loss.toFixed(4)} ${e.samplesPerSecond.toFixed(1)} samples/s`);
-    },
-  },
+  { onProgress: log },
 );
-await writeFile(path.join(out, 'training.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.log(JSON.stringify({ out: result.out, backend: result.backend, bestEpoch: result.bestEpoch, secondsPerEpoch: result.secondsPerEpoch, val: { auc: result.validation.aucMacro, f1: result.validation.f1Macro } }));
+const trainSeconds = (Date.now() - started) / 1000;
+// Fold 10 is read here for the first time, after the model, its temperature and thresholds are fixed.
+const test = await evaluateJob({ model: packageDir, dataset: { kind: 'ptbxl', root }, split: 'test', backend }, { onProgress: log });
+await attachTestReport(packageDir, test);
+const summary = { architecture, backend: result.backend, train, trainSeconds, secondsPerEpoch: result.secondsPerEpoch, bestEpoch: result.bestEpoch, counts: result.counts, history: result.history, validation: { metrics: result.validation, ci: result.validationCi }, test, manifest: result.manifest };
+await writeFile(path.join(out, 'run.json'), `${JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+console.log(JSON.stringify({ architecture, secondsPerEpoch: result.secondsPerEpoch, bestEpoch: result.bestEpoch, valAuc: result.validation.aucMacro, testAuc: test.metrics.aucMacro, testF1: test.metrics.f1Macro }));

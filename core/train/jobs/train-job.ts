@@ -1,22 +1,21 @@
-import path from 'node:path';
-import { loadDataset, type DatasetSpec } from '../../data/load';
-import { makeLoss } from '../../ml/loss/losses';
-import { architectureInfo, buildModel } from '../../ml/models/registry';
+import type { DatasetSpec } from '../../data/load';
 import type { BackendName } from '../../ml/backend/init';
+import { makeLoss } from '../../ml/loss/losses';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
-import { pipelineConfigSchema, type PipelineConfigInput } from '../../signal/pipeline-config';
+import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
-import { saveBundle } from '../bundle';
+import { pipelineConfigSchema, type PipelineConfigInput } from '../../signal/pipeline-config';
 import { trainConfigSchema, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
-import { calibrateOnValidation } from '../finalize';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
+import type { ModelManifest } from '../package/manifest';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
-import { recordLogits } from '../predict';
 import type { JobContext } from '../progress';
-import { ensureBackend, fingerprint, loadStore, selectionItems, usable } from '../setup';
-
-export const engineVersion = '0.1.0';
+import { ensureBackend, fingerprint } from '../setup';
+import { withSeededRandom } from '../step';
+import { createRng } from '../../signal/rng';
+import { calibrateAndPackage } from './package-trained';
+import { datasetSha256, prepareTraining, selectionEvalOptions } from './prepare';
 
 /** What `ecg train` and the app's training job take. */
 export interface TrainJobOptions {
@@ -30,98 +29,91 @@ export interface TrainJobOptions {
   readonly normalisation?: Normalisation;
   readonly checkpointDir?: string;
   readonly cacheDir?: string;
+  /** false: keep decoded records on disk (in cacheDir) instead of memory, for data larger than memory. */
+  readonly inMemory?: boolean;
   readonly backend?: BackendName;
   readonly name?: string;
   readonly description?: string;
   readonly demonstration?: boolean;
+  /** CRNN: the recurrent part (layers, hidden, dropout, bidirectional). */
+  readonly rnn?: BuildOptions['rnn'];
 }
 
 export interface TrainJobResult {
   readonly out: string;
+  readonly manifest: ModelManifest;
   readonly backend: string;
-  readonly classes: readonly string[];
   readonly counts: { readonly train: number; readonly val: number; readonly failed: number };
   readonly history: readonly EpochRecord[];
   readonly bestEpoch: number;
   readonly cancelled: boolean;
   readonly stoppedEarly: boolean;
   readonly secondsPerEpoch: number;
-  readonly thresholds: readonly number[];
-  readonly temperature: number;
   readonly validation: MetricsReport;
   readonly validationCi: Record<string, Interval>;
 }
 
+/** The pipeline a job trains with: the caller's, or the architecture's default. */
+export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, paperExact: boolean) {
+  if (options.pipeline) return pipelineConfigSchema.parse(options.pipeline);
+  return defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact, augment: true });
+}
+
 /**
- * Trains an architecture on a dataset's train split, selecting on validation, then calibrates
- * and tunes thresholds on validation and writes a model package. The test split is never read.
+ * Trains an architecture on a dataset's train split, selecting and stopping on validation, then
+ * calibrates and tunes thresholds on validation and writes a model package. The test split is
+ * never read. A cancelled job still writes the best model so far.
  */
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
   const info = architectureInfo(options.architecture);
-  const dataset = await loadDataset({ ...options.dataset, ...(options.dataset.kind === 'ptbxl' && !options.dataset.fs ? { fs: info.fs === 100 ? 100 : 500 } : {}), keepUnlabeled: options.dataset.keepUnlabeled ?? config.paperExact });
-  const { train, val } = selectionItems(dataset, config.paperExact);
-  const pipelineInput = options.pipeline
-    ? pipelineConfigSchema.parse(options.pipeline)
-    : defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact: config.paperExact, augment: true });
-  const store = await loadStore([...train, ...val], pipelineInput, context, options.cacheDir);
-  const trainSet = usable(train, store);
-  const valSet = usable(val, store);
-  const pipeline = store.fitStandardisation(trainSet.ids);
+  const pipelineInput = jobPipeline(options, config.paperExact);
+  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
+  const { dataset, store, train, val, pipeline } = prepared;
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
-  const model = buildModel(options.architecture, { numClasses: dataset.classes.length, inputLength, paperExact: config.paperExact });
-  const evaluation = { mode: config.evaluation.mode, aggregate: config.evaluation.aggregate, stride: config.evaluation.stride ?? Math.floor(inputLength / 2) };
-  const data = recordTrainingData(store, trainSet, valSet, evaluation);
-  const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
-  const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
-  const jobKey = fingerprint({ a: options.architecture, d: dataset.name, n: trainSet.ids.length, config, pipeline: pipelineInput });
-  context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${trainSet.ids.length} records, validating on ${valSet.ids.length}` });
-  const result = await trainLoop({ model, data, config, loss, groups, jobKey, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
-  context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
-  const calibrated = calibrateOnValidation(recordLogits(model, store, valSet.ids, evaluation), valSet.labels, dataset.classes, config);
-  const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
-  await saveBundle(options.out, model, {
-    name: options.name ?? path.basename(options.out),
-    architecture: options.architecture,
-    buildOptions: { numClasses: dataset.classes.length, inputLength, paperExact: config.paperExact },
-    classes: [...dataset.classes],
-    pipeline: { ...pipeline, augmentation: null },
-    thresholds: calibrated.thresholds,
-    temperature: calibrated.temperature,
-    demonstration: options.demonstration ?? false,
-    description: options.description ?? '',
-    engineVersion,
-    provenance: {
-      dataset: dataset.name,
-      datasetFingerprint: fingerprint(dataset.items.map((i) => [i.id, i.split, i.labels])),
-      trainRecords: trainSet.ids.length,
-      valRecords: valSet.ids.length,
-      split: config.paperExact ? 'paperExact: selected on test' : 'train / val (test untouched)',
-      epochsRun: result.history.length,
-      bestEpoch: result.bestEpoch,
-      seed: config.seed,
+  const buildOptions: BuildOptions = { numClasses: dataset.classes.length, inputLength, ...(config.paperExact ? { paperExact: true } : {}), ...(options.rnn ? { rnn: options.rnn } : {}) };
+  // Initial weights drawn from the seed too, so a run is reproducible from its config.
+  const model = withSeededRandom(createRng(config.seed), () => buildModel(options.architecture, buildOptions));
+  try {
+    const evaluation = selectionEvalOptions(config, inputLength, dataset);
+    const data = recordTrainingData(store, train, val, evaluation);
+    const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
+    const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
+    const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backend.active})` });
+    const result = await trainLoop({ model, data, config, loss, groups, jobKey, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
+    context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
+    const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
+      out: options.out,
+      model,
+      prepared,
       config,
+      evaluation,
+      architecture: options.architecture,
+      buildOptions,
+      result,
       backend: backend.active,
+      name: options.name,
+      description: options.description,
+      demonstration: options.demonstration,
+      hyperParameters: { ...config, normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
+    });
+    context.onProgress?.({ kind: 'phase', phase: 'done', message: `saved ${options.out}` });
+    return {
+      out: options.out,
+      manifest,
+      backend: backend.active,
+      counts: { train: train.ids.length, val: val.ids.length, failed: store.failures.length },
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      cancelled: result.cancelled,
+      stoppedEarly: result.stoppedEarly,
       secondsPerEpoch,
-      validation: { metrics: calibrated.metrics, ci: calibrated.ci },
-    },
-  });
-  model.dispose();
-  context.onProgress?.({ kind: 'phase', phase: 'done', message: `saved ${options.out}` });
-  return {
-    out: options.out,
-    backend: backend.active,
-    classes: dataset.classes,
-    counts: { train: trainSet.ids.length, val: valSet.ids.length, failed: store.failures.length },
-    history: result.history,
-    bestEpoch: result.bestEpoch,
-    cancelled: result.cancelled,
-    stoppedEarly: result.stoppedEarly,
-    secondsPerEpoch,
-    thresholds: calibrated.thresholds,
-    temperature: calibrated.temperature,
-    validation: calibrated.metrics,
-    validationCi: calibrated.ci,
-  };
+      validation: calibrated.metrics,
+      validationCi: calibrated.ci,
+    };
+  } finally {
+    model.dispose();
+  }
 }

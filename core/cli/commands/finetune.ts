@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { finetuneJob, finetuneModes, type FinetuneMode } from '../../train/jobs/finetune-job';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { resolveModel } from './model-path';
+import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+
+export const finetuneCommand: CliCommand = {
+  name: 'finetune',
+  summary: 'Fine-tune a model package on your own labelled ECGs (transfer learning)',
+  usage: `Usage: ecg finetune --base M --data DIR --labels CSV [--mode head|full] --out DIR [options]
+
+Starts from the model package M (folder, .ecgmodel file or bundled model name), replaces its
+output layer for the classes of the labels CSV (one output for 0/1 labels, e.g. PE) and trains:
+  head   the new output layer only; the trunk and its batch-norm statistics stay frozen and its
+         features are computed once and cached, so training takes seconds to minutes
+  full   every weight; the trunk at --trunk-lr-factor × the learning rate
+  scratch  the same architecture from random weights (a baseline for comparison)
+Default: head for ResNet18, CRNN and the other CNNs, full for the attention models (the paper's
+finding). The base model's preprocessing is kept. Selection, calibration and thresholds use the
+validation split only (the CSV's split column, else a seeded patient-level split).
+
+Labels CSV (files relative to DIR): file,label[,patient_id][,split] (several labels with |),
+or the PE-HSM layout filename;label with 0/1.
+
+  --base M              model package to start from
+  --mode MODE           head | full | scratch
+  --out DIR             model package folder to write (a single file when it ends in .ecgmodel)
+  --feature-crops N     head: random crops per training record whose features are cached (default 8)
+  --trunk-lr-factor X   full: trunk learning rate factor (default 0.1)
+  --name TEXT           model name in the manifest
+
+${datasetUsage}
+
+${trainUsage}
+
+Output (--json): {"out","mode","manifest":{…},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' } });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    if (!values.base) throw new EinthovenError('E_VALIDATION', '--base M is required');
+    if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
+    if (values.mode && !(finetuneModes as readonly string[]).includes(values.mode)) throw new EinthovenError('E_VALIDATION', `--mode must be head, full or scratch, got '${values.mode}'`);
+    const trunkLrFactor = numberFlag(values['trunk-lr-factor'], '--trunk-lr-factor', { min: 1e-6, max: 1 });
+    const featureCrops = numberFlag(values['feature-crops'], '--feature-crops', { integer: true, min: 1, max: 256 });
+    const backend = backendFrom(values.backend);
+    const result = await finetuneJob(
+      {
+        base: resolveModel(values.base),
+        dataset: datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) }),
+        out: path.resolve(values.out),
+        train: { ...trainConfigFrom(values), ...(trunkLrFactor ? { trunkLrFactor } : {}) },
+        ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),
+        ...(featureCrops ? { featureCrops } : {}),
+        ...(backend ? { backend } : {}),
+        ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
+        ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+        ...(values.name ? { name: values.name } : {}),
+      },
+      { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
+    );
+    if (values.json) io.stdout(jsonLine(result));
+    else {
+      const v = result.manifest.provenance.validation.metrics as { f1Macro?: number; aucMacro?: number };
+      io.stdout(`${result.mode} fine-tuning ${result.cancelled ? 'cancelled; best model so far' : 'done'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.epochs}, validation F1 ${(v.f1Macro ?? Number.NaN).toFixed(3)} AUC ${(v.aucMacro ?? Number.NaN).toFixed(3)}, ${result.secondsTotal.toFixed(1)} s`);
+    }
+    return 0;
+  },
+};

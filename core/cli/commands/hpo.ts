@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { architectureNames } from '../../ml/models/registry';
+import { hpoJob } from '../../train/jobs/hpo-job';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+
+export const hpoCommand: CliCommand = {
+  name: 'hpo',
+  summary: 'Hyper-parameter search (TPE + median pruning) on validation macro-F1',
+  usage: `Usage: ecg hpo --data DIR --arch NAME --study DIR [--trials N] [--timeout S] [--out DIR] [options]
+
+Bayesian search (Tree-structured Parzen Estimator, Optuna's defaults: 10 random start-up trials,
+24 candidates) with median pruning (after 5 completed trials) over the paper's space: learning
+rate log-U[1e-6, 1e-2] and the per-lead normalisation; for CRNNs also RNN layers {1,2,4},
+hidden {128,256,512}, dropout {0,0.1,0.3} and direction. The objective is the best validation
+macro-F1 of each trial — the test split is never read (the paper searched on test). The study
+is saved in --study after every epoch: rerun the same command to resume an interrupted search.
+Prints the results table (Markdown) at the end.
+
+  --arch NAME     ${architectureNames.join(' | ')}
+  --study DIR     study folder (study.json and per-trial checkpoints)
+  --trials N      trials to finish in total (default 20; the paper ran 100)
+  --timeout S     start no new trial after S seconds
+  --prune-warmup N  no pruning before epoch N+1 (default 0, Optuna's; a one-cycle warm-up may want more)
+  --out DIR       package the best trial's model here (calibrated on validation)
+
+${datasetUsage}
+
+${trainUsage}
+
+Output (--json): {"study":{…,"trials":[{"number","params","state","value","intermediate","bestEpoch","seconds"}]},"best","table","cancelled","manifest"?}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, study: { type: 'string' }, trials: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' }, 'prune-warmup': { type: 'string' } });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required');
+    if (!values.study) throw new EinthovenError('E_VALIDATION', '--study DIR is required');
+    const trials = numberFlag(values.trials, '--trials', { integer: true, min: 1, max: 10_000 }) ?? 20;
+    const timeoutSeconds = numberFlag(values.timeout, '--timeout', { min: 1 });
+    const pruneWarmupEpochs = numberFlag(values['prune-warmup'], '--prune-warmup', { integer: true, min: 0 });
+    const backend = backendFrom(values.backend);
+    const result = await hpoJob(
+      {
+        dataset: datasetSpecFrom(values),
+        architecture: values.arch,
+        studyDir: path.resolve(values.study),
+        trials,
+        train: trainConfigFrom(values),
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+        ...(pruneWarmupEpochs === undefined ? {} : { pruneWarmupEpochs }),
+        ...(values.out ? { out: path.resolve(values.out) } : {}),
+        ...(backend ? { backend } : {}),
+        ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+      },
+      { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
+    );
+    if (values.json) io.stdout(jsonLine(result));
+    else {
+      io.stdout(result.table);
+      io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${JSON.stringify(result.best.params)}` : 'no completed trial yet');
+      if (result.cancelled) io.stdout('interrupted: rerun the same command to resume the study');
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPtbxl } from '../../data/ptbxl';
+import { loadPackage } from '../../train/package/archive';
+import { fixturePath } from '../../test/shared-data';
+import type { CliCommand } from '../command';
+import { evaluateCommand } from './evaluate';
+import { finetuneCommand } from './finetune';
+import { hpoCommand } from './hpo';
+import { predictCommand } from './predict';
+import { trainCommand } from './train';
+
+/** Runs a command in-process and captures what it prints. */
+async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  return { code, stdout, stderr };
+}
+
+const data = fixturePath('train', 'ptbxl');
+const record = (id: string) => path.join(data, 'records100', '00000', `${id}_lr.hea`);
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cli-'));
+  model = path.join(dir, 'model');
+  // 12 real PTB-XL records, one epoch: enough to exercise the whole command, not to learn.
+  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--json']);
+  expect(r.code).toBe(0);
+  const result = JSON.parse(r.stdout[0] as string) as { manifest: { id: string; classes: string[]; provenance: { dataset: { records: object } } }; counts: { train: number; val: number }; history: unknown[] };
+  expect(result.manifest.classes).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+  expect(result.counts).toMatchObject({ train: 12, val: 5 }); // fold 9's unlabeled record dropped, fold 10 never loaded
+  expect(result.manifest.provenance.dataset.records).toEqual({ train: 12, val: 5, test: 5 });
+  expect(result.history).toHaveLength(2);
+  expect(r.stderr.some((l) => /^epoch 2\/2 .*samples\/s .*ETA/.test(l))).toBe(true);
+});
+
+describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records', () => {
+  it('evaluate --json prints the documented keys, on the locked test split by default', async () => {
+    const r = await cli(evaluateCommand, ['--model', model, '--data', data, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout[0] as string) as Record<string, unknown> & { metrics: Record<string, unknown>; ci: Record<string, unknown> };
+    expect(report).toMatchObject({ n: 5, classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], split: 'test' });
+    expect(Object.keys(report.metrics)).toEqual(expect.arrayContaining(['accuracy', 'subsetAccuracy', 'f1Macro', 'mapMacro', 'gmean', 'aucMacro', 'perClass']));
+    expect(Object.keys(report.metrics.perClass as object)).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    expect(report.ci.f1Macro).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
+    const all = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--dataset', 'ptbxl', '--split', 'all', '--eval', 'centre', '--json'])).stdout[0] as string) as { n: number; evaluation: { mode: string } };
+    expect(all).toMatchObject({ n: 22, evaluation: { mode: 'centre' } });
+    const half = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--threshold', '0.5', '--json'])).stdout[0] as string) as { metrics: { perClass: Record<string, { threshold: number }>; aucMacro: number } };
+    expect(Object.values(half.metrics.perClass).map((c) => c.threshold)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(half.metrics.aucMacro).toBe(report.metrics.aucMacro); // thresholds move decisions, not rankings
+    await expect(cli(evaluateCommand, ['--model', model, '--data', data, '--split', 'holdout'])).rejects.toThrow(/--split must be one of/);
+  });
+
+  it('predict --json prints one line per file with model, operating point, and abstains on an unusable record', async () => {
+    const flat = path.join(dir, 'flat.csv');
+    const header = 'I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6';
+    await writeFile(flat, `${header}\n${Array.from({ length: 1000 }, () => new Array(12).fill('0').join(',')).join('\n')}\n`);
+    const junk = path.join(dir, 'junk.bin');
+    await writeFile(junk, new Uint8Array([1, 2, 3, 4]));
+    const r = await cli(predictCommand, ['--model', model, record('00001'), record('00008'), flat, junk, '--fs', '100', '--units', 'mV', '--json']);
+    expect(r.code).toBe(1); // the unreadable file
+    const lines = r.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4);
+    const [first, , flatLine, junkLine] = lines as [Record<string, unknown>, unknown, Record<string, unknown>, Record<string, unknown>];
+    expect(first).toMatchObject({ abstained: false, reason: null, researchUseOnly: true, model: { name: 'model', demonstration: false }, operatingPoint: { method: 'f1' } });
+    expect(Object.keys(first.probabilities as object)).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    expect(Object.values(first.decisions as object).every((d) => typeof d === 'boolean')).toBe(true);
+    expect(String(first.file)).toMatch(/00001_lr\.hea$/);
+    expect(flatLine).toMatchObject({ abstained: true, probabilities: null, decisions: null, quality: { verdict: 'unusable' } });
+    expect(String(flatLine.reason)).toMatch(/signal quality unusable/);
+    expect(junkLine).toMatchObject({ error: { code: expect.stringMatching(/^E_/) } });
+  });
+
+  it('finetune --mode head trains a one-output head on cached features from a hospital labels CSV', async () => {
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const mi = ds.classes.indexOf('MI');
+    const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[mi]},${i.patientId ?? ''},${i.split}`);
+    const labels = path.join(dir, 'mi.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    const out = path.join(dir, 'mi-head.ecgmodel'); // the single-file export
+    const r = await cli(finetuneCommand, ['--base', model, '--data', data, '--labels', labels, '--class', 'MI', '--mode', 'head', '--out', out, '--epochs', '5', '--batch', '4', '--feature-crops', '2', '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout[0] as string) as { mode: string; featureSeconds: number; manifest: { classes: string[]; architecture: { buildOptions: { numClasses: number } }; provenance: { base: { mode: string } } } };
+    expect(result).toMatchObject({ mode: 'head', manifest: { classes: ['MI'], architecture: { buildOptions: { numClasses: 1 } }, provenance: { base: { mode: 'head' } } } });
+    const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { preprocessing: unknown };
+    const pkg = await loadPackage(out);
+    expect(pkg.manifest).toMatchObject({ preprocessing: base.preprocessing });
+    pkg.model.dispose();
+    const evaluation = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--labels', labels, '--class', 'MI', '--json'])).stdout[0] as string) as { classes: string[]; n: number };
+    expect(evaluation).toMatchObject({ classes: ['MI'], n: 5 });
+  });
+
+  it('hpo runs TPE trials on validation, prints the table and resumes a study', async () => {
+    const study = path.join(dir, 'study');
+    const common = ['--data', data, '--arch', 'xresnet1d50', '--study', study, '--epochs', '1', '--batch', '6', '--backend', 'wasm', '--quiet'];
+    const first = await cli(hpoCommand, [...common, '--trials', '1']);
+    expect(first.stdout[0]).toMatch(/^\| trial \| state \| val F1 \| epochs \| best epoch \| learningRate \| normalisation \| seconds \|/);
+    const second = JSON.parse((await cli(hpoCommand, [...common, '--trials', '2', '--json'])).stdout[0] as string) as { study: { trials: { number: number; state: string; params: object }[] } };
+    expect(second.study.trials.map((t) => [t.number, t.state])).toEqual([[0, 'complete'], [1, 'complete']]);
+    const saved = JSON.parse(await readFile(path.join(study, 'study.json'), 'utf8')) as { trials: { params: object }[] };
+    expect(saved.trials[0]?.params).toEqual(second.study.trials[0]?.params); // trial 0 was not rerun
+  });
+
+  it('explains itself and refuses bad arguments with typed errors', async () => {
+    for (const command of [trainCommand, hpoCommand, finetuneCommand, evaluateCommand, predictCommand]) expect(command.usage).toMatch(new RegExp(`^Usage: ecg ${command.name} `));
+    await expect(cli(trainCommand, ['--data', data, '--out', path.join(dir, 'x')])).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    await expect(cli(trainCommand, ['--data', data, '--arch', 'nope', '--out', path.join(dir, 'x'), '--epochs', '1'])).rejects.toThrow(/unknown architecture 'nope'/);
+    await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', path.join(dir, 'x'), '--epochs', 'many'])).rejects.toThrow(/--epochs must be an integer/);
+    await expect(cli(predictCommand, ['--model', path.join(dir, 'missing'), record('00001')])).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    expect(existsSync(path.join(dir, 'x'))).toBe(false);
+  });
+});

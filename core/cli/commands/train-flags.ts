@@ -1,0 +1,186 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { datasetKinds, type DatasetKind, type DatasetSpec } from '../../data/load';
+import { ptbxlTasks, type PtbxlTask } from '../../data/ptbxl';
+import { EinthovenError } from '../../errors';
+import { backendNames, type BackendName } from '../../ml/backend/init';
+import { normalisations, type Normalisation } from '../../signal/normalise';
+import type { TrainConfigInput } from '../../train/config';
+import type { TrainProgress } from '../../train/progress';
+import type { CliIO } from '../command';
+
+/** Flags shared by train, hpo and finetune to describe a dataset. */
+export const datasetFlags = {
+  data: { type: 'string' },
+  dataset: { type: 'string' },
+  labels: { type: 'string' },
+  'test-labels': { type: 'string' },
+  mapping: { type: 'string' },
+  task: { type: 'string' },
+  fs: { type: 'string' },
+  'keep-unlabeled': { type: 'boolean' },
+  class: { type: 'string' },
+} as const;
+
+export const datasetUsage = `Dataset:
+  --data DIR          dataset folder (required)
+  --dataset KIND      ptbxl | cpsc | cinc | csv (default: detected from the folder)
+  --labels CSV        csv: file,label[,patient_id][,split] or PE-HSM filename;label (files relative to DIR)
+  --test-labels CSV   csv: a second labels file whose rows form the locked test split
+  --class NAME        csv with 0/1 labels: the class name (default PE for filename;label, else positive)
+  --mapping CSV       cinc: SNOMED mapping (SNOMEDCTCode,Abbreviation); default the CPSC 9 classes
+  --task T            ptbxl: superclass | subclass | all (default superclass)
+  --fs 100|500        ptbxl: which records folder (default: the model's rate)
+  --keep-unlabeled    keep records without a label of the task (the paper's behaviour)`;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new EinthovenError('E_VALIDATION', `${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+export function numberFlag(value: string | undefined, flag: string, options: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const bad = !Number.isFinite(n) || (options.integer && !Number.isInteger(n)) || (options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max);
+  if (bad) throw new EinthovenError('E_VALIDATION', `${flag} must be a${options.integer ? 'n integer' : ' number'}${options.min !== undefined ? ` ≥ ${options.min}` : ''}${options.max !== undefined ? ` ≤ ${options.max}` : ''}, got '${value}'`);
+  return n;
+}
+
+/** The dataset kind of a folder: PTB-XL, CPSC (REFERENCE.csv), a labels CSV, or CinC headers. */
+export function detectDatasetKind(root: string, labels: string | undefined): DatasetKind {
+  if (labels) return 'csv';
+  if (existsSync(path.join(root, 'ptbxl_database.csv'))) return 'ptbxl';
+  if (existsSync(path.join(root, 'REFERENCE.csv'))) return 'cpsc';
+  if (existsSync(root) && readdirSync(root).some((f) => f.endsWith('.hea'))) return 'cinc';
+  throw new EinthovenError('E_VALIDATION', `${root}: cannot tell the dataset kind; pass --dataset ptbxl|cpsc|cinc|csv (and --labels for csv)`);
+}
+
+type DatasetValues = { [K in keyof typeof datasetFlags]?: (typeof datasetFlags)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function datasetSpecFrom(values: DatasetValues): DatasetSpec {
+  if (!values.data) throw new EinthovenError('E_VALIDATION', '--data DIR is required');
+  const root = path.resolve(values.data);
+  const kind = values.dataset ? oneOf(values.dataset, datasetKinds, '--dataset') : detectDatasetKind(root, values.labels);
+  const fs = numberFlag(values.fs, '--fs');
+  if (fs !== undefined && fs !== 100 && fs !== 500) throw new EinthovenError('E_VALIDATION', `--fs must be 100 or 500, got '${values.fs}'`);
+  return {
+    kind,
+    root,
+    ...(values.task ? { task: oneOf<PtbxlTask>(values.task, ptbxlTasks, '--task') } : {}),
+    ...(fs ? { fs } : {}),
+    ...(values['keep-unlabeled'] ? { keepUnlabeled: true } : {}),
+    ...(values.labels ? { labels: path.resolve(values.labels) } : {}),
+    ...(values['test-labels'] ? { testLabels: path.resolve(values['test-labels']) } : {}),
+    ...(values.mapping ? { mapping: path.resolve(values.mapping) } : {}),
+    ...(values.class ? { positiveClass: values.class } : {}),
+  };
+}
+
+/** Flags of the training configuration. */
+export const trainFlags = {
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  loss: { type: 'string' },
+  schedule: { type: 'string' },
+  patience: { type: 'string' },
+  selection: { type: 'string' },
+  thresholds: { type: 'string' },
+  eval: { type: 'string' },
+  stride: { type: 'string' },
+  aggregate: { type: 'string' },
+  seed: { type: 'string' },
+  'no-calibration': { type: 'boolean' },
+  'paper-exact': { type: 'boolean' },
+  backend: { type: 'string' },
+  checkpoint: { type: 'string' },
+  cache: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
+export const trainUsage = `Training:
+  --epochs N          epochs (default 50, the paper's)
+  --batch N           batch size (default 64)
+  --lr X              learning rate (default 2e-4; finetune: the base model's)
+  --weight-decay X    AdamW decoupled weight decay (default 0.01)
+  --loss focal|bce    sigmoid focal loss α 0.7 γ 2 (default) or BCE
+  --schedule S        constant (default, the paper's) | onecycle
+  --patience N        early stopping after N epochs without a better validation score (0 = off; default 10)
+  --selection M       validation score that selects the epoch: f1Macro (default) | aucMacro | mapMacro | valLoss
+  --thresholds T      per-class thresholds tuned on validation: f1 (default) | youden | fixed (0.5)
+  --no-calibration    skip temperature scaling on validation
+  --eval centre|windows  evaluation: the paper's centre crop (default) or sliding windows
+  --stride N          windows: stride in samples (default half a crop)
+  --aggregate mean|max   windows: how window outputs combine (default mean)
+  --seed N            seed of crops, augmentation, dropout and initial weights (default 20)
+  --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
+  --backend B         tensorflow | wasm | cpu (default: the best that starts)
+  --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
+  --cache DIR         cache decoded, filtered records on disk
+  --json              print the result as JSON on stdout
+  --quiet             no progress on stderr`;
+
+type TrainValues = { [K in keyof typeof trainFlags]?: (typeof trainFlags)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function trainConfigFrom(values: TrainValues): TrainConfigInput {
+  const n = (flag: keyof TrainValues, o: Parameters<typeof numberFlag>[2] = {}) => numberFlag(values[flag] as string | undefined, `--${flag}`, o);
+  const config: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => value !== undefined && (config[key] = value);
+  set('epochs', n('epochs', { integer: true, min: 1, max: 1000 }));
+  set('batchSize', n('batch', { integer: true, min: 1, max: 4096 }));
+  set('learningRate', n('lr', { min: 1e-9, max: 1 }));
+  set('weightDecay', n('weight-decay', { min: 0, max: 1 }));
+  set('patience', n('patience', { integer: true, min: 0 }));
+  set('seed', n('seed', { integer: true, min: 0 }));
+  if (values.loss) set('loss', oneOf(values.loss, ['focal', 'bce'] as const, '--loss'));
+  if (values.schedule) set('schedule', oneOf(values.schedule, ['constant', 'onecycle'] as const, '--schedule'));
+  if (values.selection) set('selection', oneOf(values.selection, ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const, '--selection'));
+  if (values.thresholds) set('thresholds', oneOf(values.thresholds, ['f1', 'youden', 'fixed'] as const, '--thresholds'));
+  if (values['no-calibration']) set('calibrate', false);
+  if (values['paper-exact']) set('paperExact', true);
+  if (values.eval || values.stride || values.aggregate) {
+    config.evaluation = {
+      mode: values.eval ? oneOf(values.eval, ['centre', 'windows'] as const, '--eval') : 'centre',
+      ...(values.stride ? { stride: n('stride', { integer: true, min: 1 }) } : {}),
+      aggregate: values.aggregate ? oneOf(values.aggregate, ['mean', 'max'] as const, '--aggregate') : 'mean',
+    };
+  }
+  return config as TrainConfigInput;
+}
+
+export function backendFrom(value: string | undefined): BackendName | undefined {
+  return value === undefined ? undefined : oneOf(value, backendNames, '--backend');
+}
+
+export function normalisationFrom(value: string | undefined): Normalisation | undefined {
+  return value === undefined ? undefined : oneOf(value, normalisations, '--norm');
+}
+
+/** Prints training progress on stderr, one line per epoch and every 10th step. */
+export function progressPrinter(io: CliIO, quiet: boolean | undefined): (e: TrainProgress) => void {
+  return (e) => {
+    if (quiet) return;
+    if (e.kind === 'phase') io.stderr(`[${e.phase}] ${e.message}`);
+    else if (e.kind === 'epoch') {
+      io.stderr(`epoch ${e.epoch}/${e.epochs}  loss ${e.trainLoss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  F1 ${e.val.f1Macro.toFixed(3)}  AUC ${e.val.aucMacro.toFixed(3)}  MAP ${e.val.mapMacro.toFixed(3)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ETA ${Math.round(e.etaSeconds)} s${e.improved ? '  *' : ''}`);
+    } else if (e.step === e.steps || e.step % 10 === 0) io.stderr(`  step ${e.step}/${e.steps}  loss ${e.loss.toFixed(4)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ETA ${Math.round(e.etaSeconds)} s`);
+  };
+}
+
+/** A cancel on Ctrl-C: the job stops at the next step and keeps its best model. */
+export function interruptSignal(io: CliIO): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    io.stderr('interrupted: stopping after this step, keeping the best model so far (Ctrl-C again to quit now)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+/** JSON with NaN/∞ written as null. */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}

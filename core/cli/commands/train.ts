@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { architectureNames } from '../../ml/models/registry';
+import { trainJob } from '../../train/jobs/train-job';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'Train a model on a dataset (selection on validation; the test split is never read)',
+  usage: `Usage: ecg train --data DIR --arch NAME --out DIR [options]
+
+Trains on the train split, validates every epoch, selects the epoch and stops early on the
+validation split only, then fits temperature scaling and per-class thresholds on validation and
+writes a model package to --out. Ctrl-C stops after the current step and still writes the best
+model so far; with --checkpoint a rerun of the same command resumes where it stopped.
+Evaluate the package on the test split afterwards with \`ecg evaluate\`.
+
+Model:
+  --arch NAME         ${architectureNames.join(' | ')}
+  --out DIR           model package folder to write (a single file when it ends in .ecgmodel)
+  --norm N            per-lead normalisation instead of the architecture's default
+                      (minmax | zscore | rscale | logscale | l2)
+  --name TEXT         model name in the manifest (default: the folder name)
+  --description TEXT  free text stored in the manifest
+  --on-disk           keep decoded records on disk in --cache (data larger than memory)
+
+${datasetUsage}
+
+${trainUsage}
+
+Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","failed"},"history":[…],
+"bestEpoch","cancelled","stoppedEarly","secondsPerEpoch","validation":{…},"validationCi":{…}}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, 'on-disk': { type: 'boolean' } });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required (see ecg train --help)');
+    if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
+    if (values['on-disk'] && !values.cache) throw new EinthovenError('E_VALIDATION', '--on-disk needs --cache DIR');
+    const normalisation = normalisationFrom(values.norm);
+    const backend = backendFrom(values.backend);
+    const result = await trainJob(
+      {
+        dataset: datasetSpecFrom(values),
+        architecture: values.arch,
+        out: path.resolve(values.out),
+        train: trainConfigFrom(values),
+        ...(normalisation ? { normalisation } : {}),
+        ...(backend ? { backend } : {}),
+        ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
+        ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+        ...(values['on-disk'] ? { inMemory: false } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.description ? { description: values.description } : {}),
+      },
+      { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
+    );
+    if (values.json) io.stdout(jsonLine(result));
+    else {
+      const v = result.validation;
+      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, validation F1 ${v.f1Macro.toFixed(3)} AUC ${v.aucMacro.toFixed(3)} MAP ${v.mapMacro.toFixed(3)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
+    }
+    return 0;
+  },
+};

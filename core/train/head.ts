@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SignalStore } from '../data/store';
+import { EinthovenError } from '../errors';
+import { linearNormal } from '../ml/models/init';
+import { createRng } from '../signal/rng';
+import type { TrainingData } from './data-source';
+import { aggregateLogits, logitsOf, type EvalOptions } from './predict';
+import type { LabelledIds } from './jobs/prepare';
+
+/** The model's output layer: the Dense that makes the logits (every registry model ends with one). */
+export function outputLayer(model: tf.LayersModel): tf.layers.Layer {
+  const last = model.layers[model.layers.length - 1];
+  if (!last || last.getClassName() !== 'Dense') throw new EinthovenError('E_MODEL', `${model.name}: the last layer is not a Dense output layer`);
+  return last;
+}
+
+/** The trunk: the model up to the input of its output layer (inference mode: BN statistics fixed). */
+export function trunkOf(model: tf.LayersModel): tf.LayersModel {
+  const input = outputLayer(model).input;
+  if (Array.isArray(input)) throw new EinthovenError('E_MODEL', `${model.name}: the output layer has several inputs`);
+  return tf.model({ inputs: model.inputs, outputs: input });
+}
+
+/** A fresh head: one Dense from the trunk's features to the new classes, initialised N(0, 0.01) as the paper. */
+export function buildHead(features: number, classes: number): tf.LayersModel {
+  const input = tf.input({ shape: [features] });
+  const out = tf.layers.dense({ units: classes, kernelInitializer: linearNormal(), biasInitializer: 'zeros', name: 'logits' }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'head' });
+}
+
+/** Copies a trained head into the full model's output layer. */
+export function installHead(model: tf.LayersModel, head: tf.LayersModel): void {
+  outputLayer(model).setWeights(outputLayer(head).getWeights());
+}
+
+/**
+ * Training data for `head` fine-tuning: trunk features computed once — `crops` random crops per
+ * training record (seeded) and every evaluation window of each validation record — so each
+ * epoch is only a small dense layer's work. The trunk runs in inference mode, so its weights
+ * and batch-norm statistics stay exactly those of the base model.
+ */
+export function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, train: LabelledIds, val: LabelledIds, evaluation: EvalOptions, crops: number, seed: number): TrainingData & { featureCount: number } {
+  const rng = createRng(seed);
+  const batchSize = evaluation.batchSize ?? 32;
+  const trainFeatures = train.ids.map((id) => logitsOf(trunk, Array.from({ length: crops }, () => store.sample(id, 'train', rng)), batchSize));
+  const valFeatures = val.ids.map((id) => logitsOf(trunk, evaluation.mode === 'centre' ? [store.sample(id, 'eval')] : store.windows(id, evaluation.stride ?? 1), batchSize));
+  const featureCount = trainFeatures[0]?.[0]?.length ?? 0;
+  return {
+    featureCount,
+    trainLabels: train.labels,
+    valLabels: val.labels,
+    trainInputs(rows, pick) {
+      const data = new Float32Array(rows.length * featureCount);
+      rows.forEach((r, b) => {
+        const options = trainFeatures[r] as number[][];
+        data.set(options[pick.int(0, options.length - 1)] as number[], b * featureCount);
+      });
+      return { data, shape: [rows.length, featureCount] };
+    },
+    valLogits(head) {
+      return valFeatures.map((windows) => aggregateLogits(tf.tidy(() => (head.predict(tf.tensor2d(windows)) as tf.Tensor).arraySync() as number[][]), evaluation.aggregate));
+    },
+  };
+}

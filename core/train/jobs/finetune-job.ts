@@ -1,0 +1,152 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { DatasetSpec } from '../../data/load';
+import { EinthovenError } from '../../errors';
+import type { BackendName } from '../../ml/backend/init';
+import { makeLoss } from '../../ml/loss/losses';
+import { buildModel } from '../../ml/models/registry';
+import { createRng } from '../../signal/rng';
+import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { recordTrainingData, type TrainingData } from '../data-source';
+import { copyTrunkWeights } from '../finalize';
+import { buildHead, cachedFeatureData, installHead, outputLayer, trunkOf } from '../head';
+import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../loop';
+import { loadPackage } from '../package/archive';
+import type { ModelManifest } from '../package/manifest';
+import type { JobContext } from '../progress';
+import { ensureBackend, fingerprint } from '../setup';
+import { withSeededRandom, type ParamGroup } from '../step';
+import { calibrateAndPackage } from './package-trained';
+import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+
+/** `head`: new output layer on a frozen trunk; `full`: every weight, the trunk at a lower rate; `scratch`: same architecture, random start (the baseline). */
+export const finetuneModes = ['head', 'full', 'scratch'] as const;
+export type FinetuneMode = (typeof finetuneModes)[number];
+
+/**
+ * The paper's finding (§8): a new head alone transferred best for ResNet18 and the CRNNs (and so
+ * the other convolutional models), all weights for the attention models.
+ */
+export function defaultFinetuneMode(architecture: string): Exclude<FinetuneMode, 'scratch'> {
+  return ['attresnet', 'transformer', 'restransformer'].includes(architecture) ? 'full' : 'head';
+}
+
+export interface FinetuneJobOptions {
+  /** Model package (folder or single file) to start from. */
+  readonly base: string;
+  readonly dataset: DatasetSpec;
+  readonly mode?: FinetuneMode;
+  readonly out: string;
+  readonly train?: TrainConfigInput;
+  /** head mode: random training crops per record whose trunk features are cached. */
+  readonly featureCrops?: number;
+  readonly checkpointDir?: string;
+  readonly cacheDir?: string;
+  readonly backend?: BackendName;
+  readonly name?: string;
+  readonly description?: string;
+}
+
+export interface FinetuneJobResult {
+  readonly out: string;
+  readonly mode: FinetuneMode;
+  readonly manifest: ModelManifest;
+  readonly bestEpoch: number;
+  readonly epochs: number;
+  readonly cancelled: boolean;
+  readonly secondsTotal: number;
+  readonly featureSeconds: number;
+}
+
+/** Head mode: train a fresh Dense on cached trunk features, then install it in the model. */
+async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: TrainConfig, options: FinetuneJobOptions, context: JobContext, jobKey: string) {
+  const evaluation = evalOptionsOf(config, model.inputs[0]?.shape[1] ?? 1);
+  const started = performance.now();
+  context.onProgress?.({ kind: 'phase', phase: 'features', message: `trunk features of ${prepared.train.ids.length} + ${prepared.val.ids.length} records, computed once` });
+  const trunk = trunkOf(model);
+  const data = cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
+  const featureSeconds = (performance.now() - started) / 1000;
+  const head = withSeededRandom(createRng(config.seed), () => buildHead(data.featureCount, prepared.dataset.classes.length));
+  try {
+    const groups = [adamWGroup(trainableVariables(head), config.learningRate, config.weightDecay, 'head')];
+    const result = await runLoop(head, data, config, groups, options.checkpointDir, jobKey, context);
+    installHead(model, head);
+    return { result, featureSeconds };
+  } finally {
+    head.dispose();
+  }
+}
+
+function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext): Promise<TrainLoopResult> {
+  const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
+  return trainLoop({ model, data, config, loss, groups, jobKey, ...(checkpointDir ? { checkpointDir } : {}) }, context);
+}
+
+/** Full / scratch: train every weight on records; in `full` the trunk learns at trunkLrFactor × the rate. */
+function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: FinetuneMode): ParamGroup[] {
+  if (mode === 'scratch') return [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
+  const headNames = new Set(outputLayer(model).trainableWeights.map((w) => (w.read() as tf.Variable).name));
+  const variables = trainableVariables(model);
+  return [
+    adamWGroup(variables.filter((v) => !headNames.has(v.name)), config.learningRate * config.trunkLrFactor, config.weightDecay, 'trunk'),
+    adamWGroup(variables.filter((v) => headNames.has(v.name)), config.learningRate, config.weightDecay, 'head'),
+  ];
+}
+
+/**
+ * Transfer learning (issue 6 item 4): starts from a package, replaces its output layer for the
+ * dataset's classes (e.g. one PE output) and trains in the chosen mode, selecting on validation.
+ * The base package's preprocessing (fitted statistics included) is kept unchanged.
+ */
+export async function finetuneJob(options: FinetuneJobOptions, context: JobContext = {}): Promise<FinetuneJobResult> {
+  const backend = await ensureBackend(options.backend);
+  const base = await loadPackage(options.base);
+  const started = performance.now();
+  const architecture = base.manifest.architecture.name;
+  const mode = options.mode ?? defaultFinetuneMode(architecture);
+  const baseRate = Number(base.manifest.hyperParameters.learningRate);
+  const config = trainConfigSchema.parse({ ...(Number.isFinite(baseRate) ? { learningRate: baseRate } : {}), ...options.train });
+  let prepared: PreparedData;
+  let model: tf.LayersModel;
+  try {
+    prepared = await prepareTraining(options.dataset, base.manifest.preprocessing, config, context, options.cacheDir);
+    const numClasses = prepared.dataset.classes.length;
+    model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
+    if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {
+      model.dispose();
+      throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
+    }
+  } finally {
+    base.model.dispose();
+  }
+  const { dataset } = prepared;
+  const buildOptions = { ...base.manifest.architecture.buildOptions, numClasses: dataset.classes.length };
+  try {
+    const jobKey = fingerprint({ base: base.manifest.id, mode, d: datasetSha256(dataset), config });
+    const evaluation = evalOptionsOf(config, buildOptions.inputLength ?? 1);
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${mode} fine-tuning of ${base.manifest.name} on ${prepared.train.ids.length} records (${backend.active})` });
+    const { result, featureSeconds } =
+      mode === 'head'
+        ? await trainHead(model, prepared, config, options, context, jobKey)
+        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context), featureSeconds: 0 };
+    const { manifest } = await calibrateAndPackage({
+      out: options.out,
+      model,
+      prepared,
+      config,
+      evaluation,
+      architecture,
+      buildOptions,
+      result,
+      backend: backend.active,
+      name: options.name,
+      description: options.description ?? `${mode} fine-tuning of ${base.manifest.name}`,
+      demonstration: base.manifest.demonstration,
+      hyperParameters: { ...config, finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
+      base: { id: base.manifest.id, name: base.manifest.name, mode },
+    });
+    const secondsTotal = (performance.now() - started) / 1000;
+    return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };
+  } finally {
+    model.dispose();
+  }
+}

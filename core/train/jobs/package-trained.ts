@@ -1,0 +1,69 @@
+import type * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { engineVersion } from '../../engine/version';
+import type { BuildOptions } from '../../ml/models/registry';
+import type { TrainConfig } from '../config';
+import { calibrateOnValidation, jsonSafe, type Calibrated } from '../finalize';
+import type { TrainLoopResult } from '../loop';
+import { saveModelPackage } from '../package/archive';
+import type { ModelManifest, Provenance } from '../package/manifest';
+import { recordLogits, type EvalOptions } from '../predict';
+import { datasetSha256, evalOptionsOf, splitCounts, splitPolicy, type PreparedData } from './prepare';
+
+export interface PackageTrainedArgs {
+  readonly out: string;
+  readonly model: tf.LayersModel;
+  readonly prepared: PreparedData;
+  readonly config: TrainConfig;
+  /** How validation logits are made for calibration (the paper-exact random mode included). */
+  readonly evaluation: EvalOptions;
+  readonly architecture: string;
+  readonly buildOptions: BuildOptions;
+  readonly result: TrainLoopResult;
+  readonly backend: string;
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly demonstration?: boolean | undefined;
+  readonly hyperParameters: Record<string, unknown>;
+  readonly base?: Provenance['base'];
+}
+
+/**
+ * After training: fits temperature and per-class thresholds on the validation split, then
+ * writes the package with its full provenance. Reads no test data.
+ */
+export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ manifest: ModelManifest; calibrated: Calibrated; secondsPerEpoch: number }> {
+  const { prepared, config, result } = args;
+  const { dataset, store, val } = prepared;
+  const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config);
+  const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
+  const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
+  const manifest = await saveModelPackage(
+    args.out,
+    args.model,
+    jsonSafe({
+      name: args.name ?? path.basename(path.resolve(args.out)),
+      description: args.description ?? '',
+      demonstration: args.demonstration ?? false,
+      architecture: { name: args.architecture, buildOptions: args.buildOptions },
+      hyperParameters: args.hyperParameters,
+      classes: [...dataset.classes],
+      preprocessing: { ...prepared.pipeline, augmentation: null },
+      inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
+      operatingPoint: calibrated.operatingPoint,
+      provenance: {
+        dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },
+        epochs: { run: result.history.length, best: result.bestEpoch, planned: config.epochs },
+        seed: config.seed,
+        backend: args.backend,
+        secondsPerEpoch,
+        selection,
+        validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
+        ...(args.base ? { base: args.base } : {}),
+        history: result.history.map((h) => ({ ...h })),
+      },
+    }),
+    engineVersion,
+  );
+  return { manifest, calibrated, secondsPerEpoch };
+}

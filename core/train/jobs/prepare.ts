@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { loadDataset, type DatasetSpec } from '../../data/load';
+import type { SignalStore } from '../../data/store';
+import { itemsOf, type Dataset, type Split } from '../../data/types';
+import type { PipelineConfig } from '../../signal/pipeline-config';
+import type { TrainConfig } from '../config';
+import type { EvalOptions, evalModes } from '../predict';
+
+type EvalModeName = (typeof evalModes)[number];
+import type { JobContext } from '../progress';
+import { loadStore, selectionItems, usable } from '../setup';
+
+/** Records of one split that decoded, side by side with their labels. */
+export interface LabelledIds {
+  readonly ids: string[];
+  readonly labels: number[][];
+}
+
+/** A dataset ready for training: decoded and filtered once, split into train and validation. */
+export interface PreparedData {
+  readonly dataset: Dataset;
+  readonly store: SignalStore;
+  readonly train: LabelledIds;
+  readonly val: LabelledIds;
+  /** The pipeline with any training-set statistics (standardisation) fitted. */
+  readonly pipeline: PipelineConfig;
+}
+
+/** SHA-256 of a dataset's index (classes, then id, split and labels of every item): what the model saw. */
+export function datasetSha256(dataset: Dataset): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(dataset.classes));
+  for (const item of dataset.items) hash.update(`\n${JSON.stringify([item.id, item.split, item.labels])}`);
+  return hash.digest('hex');
+}
+
+/** PTB-XL's own rate folder matching a pipeline's resample stage (records100 for 100 Hz). */
+export function ptbxlRateFor(pipeline: PipelineConfig): 100 | 500 {
+  const stage = pipeline.stages.find((s) => s.kind === 'resample');
+  return stage?.kind === 'resample' && stage.targetHz <= 100 ? 100 : 500;
+}
+
+/** Indexes a dataset for a pipeline (PTB-XL at the pipeline's rate; unlabeled records kept only by `paperExact`). */
+export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, paperExact: boolean): Promise<Dataset> {
+  return loadDataset({
+    ...spec,
+    ...(spec.kind === 'ptbxl' && !spec.fs ? { fs: ptbxlRateFor(pipeline) } : {}),
+    keepUnlabeled: spec.keepUnlabeled ?? paperExact,
+  });
+}
+
+/**
+ * Indexes the dataset, decodes train + validation records once (the test split is never
+ * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
+ * paper's code does.
+ */
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<PreparedData> {
+  const dataset = await indexDataset(spec, pipeline, config.paperExact);
+  const { train, val } = selectionItems(dataset, config.paperExact);
+  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory);
+  const trainSet = usable(train, store);
+  const valSet = usable(val, store);
+  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
+}
+
+/** Split sizes for provenance. */
+export function splitCounts(dataset: Dataset): Record<Split, number> {
+  return { train: itemsOf(dataset, 'train').length, val: itemsOf(dataset, 'val').length, test: itemsOf(dataset, 'test').length };
+}
+
+/** A human description of the split policy, for the manifest. */
+export function splitPolicy(dataset: Dataset, paperExact: boolean): string {
+  const base = dataset.name.startsWith('ptbxl') ? 'PTB-XL strat_fold 1–8 train / 9 validation / 10 test' : `${dataset.name}: train / validation / locked test`;
+  return paperExact ? `${base}; paperExact: selection on the test split (reproduction only)` : `${base}; selection and calibration on validation, test never read`;
+}
+
+/** The evaluation a training config asks for, with the stride defaulting to half a crop. */
+export function evalOptionsOf(config: TrainConfig, inputLength: number): EvalOptions & { mode: EvalModeName; aggregate: 'mean' | 'max' } {
+  return { mode: config.evaluation.mode, aggregate: config.evaluation.aggregate, stride: config.evaluation.stride ?? Math.max(1, Math.floor(inputLength / 2)) };
+}
+
+/**
+ * Evaluation during training (validation each epoch, calibration). With `paperExact` on a
+ * dataset other than PTB-XL this is the paper code's: random crops and augmentation (seeded),
+ * as its CPSC and HSM loaders run with test=False. The package still predicts by `evalOptionsOf`.
+ */
+export function selectionEvalOptions(config: TrainConfig, inputLength: number, dataset: Dataset): EvalOptions {
+  if (config.paperExact && !dataset.name.startsWith('ptbxl')) return { mode: 'random', seed: config.seed };
+  return evalOptionsOf(config, inputLength);
+}

@@ -1,0 +1,90 @@
+import { unzipSync, zipSync } from 'fflate';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import type * as tf from '@tensorflow/tfjs';
+import { loadPackageBytes, packageBytes, packageFiles, packageLimits, readPackageFolder, writePackageFolder, type LoadedPackage, type ManifestFields, type PackageBytes } from './io';
+import type { ModelManifest } from './manifest';
+
+/** Extension of the single-file export: a zip of the package's three files. */
+export const packageExtension = '.ecgmodel';
+
+const maxArchiveBytes = packageLimits.weightsBytes + packageLimits.modelJsonBytes + packageLimits.manifestBytes;
+
+/** Zips a package's files into one file (weights stored, JSON deflated). */
+export function packArchive(bytes: PackageBytes): Uint8Array {
+  return zipSync({
+    [packageFiles.manifest]: [bytes.manifest, { level: 6 }],
+    [packageFiles.model]: [bytes.model, { level: 6 }],
+    [packageFiles.weights]: [bytes.weights, { level: 0 }],
+  });
+}
+
+/**
+ * Reads a single-file package. Entries are checked by name and declared size before anything
+ * is inflated, so a hostile archive cannot make us allocate more than the package limits.
+ */
+export function unpackArchive(data: Uint8Array, where: string): PackageBytes {
+  const caps: Record<string, number> = {
+    [packageFiles.manifest]: packageLimits.manifestBytes,
+    [packageFiles.model]: packageLimits.modelJsonBytes,
+    [packageFiles.weights]: packageLimits.weightsBytes,
+  };
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(data, {
+      filter: (file) => {
+        const cap = caps[file.name];
+        if (cap === undefined) return false; // unknown entries are ignored, never extracted
+        if (file.originalSize > cap) throw new EinthovenError('E_TOO_LARGE', `${where}: ${file.name} declares ${file.originalSize} bytes, over the ${cap}-byte limit`);
+        return true;
+      },
+    });
+  } catch (error) {
+    if (error instanceof EinthovenError) throw error;
+    throw new EinthovenError('E_MODEL', `${where}: not a readable model package archive (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const get = (name: string) => {
+    const entry = entries[name];
+    if (!entry) throw new EinthovenError('E_MODEL', `${where}: the archive has no ${name}`);
+    return entry;
+  };
+  return { manifest: get(packageFiles.manifest), model: get(packageFiles.model), weights: get(packageFiles.weights) };
+}
+
+/** Exports a package folder as one file (verifying it first, so a broken package is never exported). */
+export async function exportPackage(dir: string, file: string): Promise<void> {
+  const bytes = await readPackageFolder(dir);
+  const loaded = loadPackageBytes(bytes, dir);
+  loaded.model.dispose();
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, packArchive(bytes));
+  await rename(`${file}.tmp`, file);
+}
+
+/** Reads a package's bytes from a folder or a single-file export. */
+export async function readPackage(location: string): Promise<PackageBytes> {
+  const info = await stat(location).catch(() => undefined);
+  if (!info) throw new EinthovenError('E_NOT_FOUND', `${location}: no such model package`);
+  if (info.isDirectory()) return readPackageFolder(location);
+  if (info.size > maxArchiveBytes) throw new EinthovenError('E_TOO_LARGE', `${location}: ${info.size} bytes is too large for a model package`);
+  return unpackArchive(new Uint8Array(await readFile(location)), location);
+}
+
+/** Loads and verifies a package from a folder or a single file (the hash check runs every time). */
+export async function loadPackage(location: string): Promise<LoadedPackage> {
+  return loadPackageBytes(await readPackage(location), location);
+}
+
+/** Saves a model as a package: a single file when `location` ends in .ecgmodel, else a folder. */
+export async function saveModelPackage(location: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<ModelManifest> {
+  const { manifest, bytes } = await packageBytes(model, fields, engineVersion);
+  if (!location.endsWith(packageExtension)) {
+    await writePackageFolder(location, bytes);
+    return manifest;
+  }
+  await mkdir(path.dirname(location), { recursive: true });
+  await writeFile(`${location}.tmp`, packArchive(bytes));
+  await rename(`${location}.tmp`, location);
+  return manifest;
+}

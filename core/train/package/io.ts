@@ -1,0 +1,234 @@
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { EinthovenError } from '../../errors';
+import { buildModel, countTrainableParams } from '../../ml/models/registry';
+import { buildPipeline, type Pipeline } from '../../signal/pipeline';
+import { identityOf, modelManifestSchema, packageFormatVersion, type ModelIdentity, type ModelManifest, type ModelManifestInput } from './manifest';
+
+export const packageFiles = { manifest: 'manifest.json', model: 'model.json', weights: 'weights.bin' } as const;
+
+/** Caps read before allocating: a package is a few MB to ~100 MB (AlexNet, float32). */
+export const packageLimits = { manifestBytes: 8 * 1024 * 1024, modelJsonBytes: 64 * 1024 * 1024, weightsBytes: 1024 * 1024 * 1024 } as const;
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The three files of a package, as bytes (a folder's or a single-file archive's). */
+export interface PackageBytes {
+  readonly manifest: Uint8Array;
+  readonly model: Uint8Array;
+  readonly weights: Uint8Array;
+}
+
+/** A loaded, verified package: the model with its weights, and the pipeline that feeds it. */
+export interface LoadedPackage {
+  readonly manifest: ModelManifest;
+  readonly model: tf.LayersModel;
+  readonly pipeline: Pipeline;
+  readonly identity: ModelIdentity;
+  /** Where it was loaded from (folder or file). */
+  readonly source: string;
+}
+
+/** tfjs's model.json (layers-model format), as far as loading needs it. */
+const modelJsonSchema = z.object({
+  format: z.literal('layers-model'),
+  modelTopology: z.unknown(),
+  weightsManifest: z
+    .array(
+      z.object({
+        paths: z.array(z.string()),
+        weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), dtype: z.literal('float32') })),
+      }),
+    )
+    .length(1),
+});
+
+/**
+ * The model in tfjs's own layers-model format (model.json + one weights.bin), so any tfjs
+ * tooling can open it. Every weight (BN running statistics too) in model.weights order.
+ */
+export async function modelArtifacts(model: tf.LayersModel): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured?.weightSpecs || captured.weightData === undefined) throw new EinthovenError('E_INTERNAL', 'tfjs returned no weights for the model');
+  const data = Array.isArray(captured.weightData) ? tf.io.concatenateArrayBuffers(captured.weightData) : captured.weightData;
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: 'Einthoven',
+    modelTopology: captured.modelTopology,
+    weightsManifest: [{ paths: [packageFiles.weights], weights: captured.weightSpecs }],
+  };
+  return { modelJson: new TextEncoder().encode(JSON.stringify(modelJson)), weights: new Uint8Array(data) };
+}
+
+/** Fields the writer fills itself. */
+export type ManifestFields = Omit<ModelManifestInput, 'format' | 'formatVersion' | 'id' | 'weightsSha256' | 'topologySha256' | 'engineVersion' | 'createdAt' | 'researchUseOnly' | 'architecture'> & {
+  readonly architecture: { readonly name: string; readonly buildOptions: ModelManifestInput['architecture']['buildOptions'] };
+};
+
+/** Builds the complete, validated manifest and the files of a package in memory. */
+export async function packageBytes(model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<{ manifest: ModelManifest; bytes: PackageBytes }> {
+  const frozen = model.layers.filter((l) => !l.trainable);
+  frozen.forEach((l) => (l.trainable = true)); // weight order must be the freshly built model's
+  try {
+    const { modelJson, weights } = await modelArtifacts(model);
+    const weightsSha256 = sha256Hex(weights);
+    const manifest = modelManifestSchema.parse({
+      ...fields,
+      format: 'einthoven-model',
+      formatVersion: packageFormatVersion,
+      id: `${fields.name}@${weightsSha256.slice(0, 12)}`,
+      researchUseOnly: true,
+      createdAt: new Date().toISOString(),
+      architecture: { ...fields.architecture, params: countTrainableParams(model) },
+      engineVersion,
+      weightsSha256,
+      topologySha256: sha256Hex(modelJson),
+    });
+    const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+    return { manifest, bytes: { manifest: manifestBytes, model: modelJson, weights } };
+  } finally {
+    frozen.forEach((l) => (l.trainable = false));
+  }
+}
+
+/** Writes a package folder (manifest.json, model.json, weights.bin); the manifest goes last. */
+export async function writePackageFolder(dir: string, bytes: PackageBytes): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [key, name] of [['weights', packageFiles.weights], ['model', packageFiles.model], ['manifest', packageFiles.manifest]] as const) {
+    await writeFile(path.join(dir, `${name}.tmp`), bytes[key]);
+    await rename(path.join(dir, `${name}.tmp`), path.join(dir, name));
+  }
+}
+
+/** Saves a trained model as a package folder and returns its manifest. */
+export async function savePackage(dir: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<ModelManifest> {
+  const { manifest, bytes } = await packageBytes(model, fields, engineVersion);
+  await writePackageFolder(dir, bytes);
+  return manifest;
+}
+
+async function readCapped(file: string, cap: number): Promise<Uint8Array> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new EinthovenError('E_MODEL', `${file}: missing from the model package`);
+  if (info.size > cap) throw new EinthovenError('E_TOO_LARGE', `${file}: ${info.size} bytes exceed the ${cap}-byte limit for a package file`);
+  return new Uint8Array(await readFile(file));
+}
+
+/** Reads the three files of a package folder. */
+export async function readPackageFolder(dir: string): Promise<PackageBytes> {
+  return {
+    manifest: await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes),
+    model: await readCapped(path.join(dir, packageFiles.model), packageLimits.modelJsonBytes),
+    weights: await readCapped(path.join(dir, packageFiles.weights), packageLimits.weightsBytes),
+  };
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new EinthovenError('E_MODEL', `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Validates the manifest alone (cheap: for listing packages without loading weights). */
+export function parseManifest(bytes: Uint8Array, where: string): ModelManifest {
+  const raw = parseJson(bytes, `${where}: ${packageFiles.manifest}`);
+  if (typeof raw === 'object' && raw !== null && 'formatVersion' in raw && raw.formatVersion !== packageFormatVersion) {
+    throw new EinthovenError('E_MODEL', `${where}: package format version ${String(raw.formatVersion)} is not supported (this engine reads version ${packageFormatVersion})`);
+  }
+  const parsed = modelManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new EinthovenError('E_MODEL', `${where}: invalid manifest: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Checks that the manifest's parts agree with each other (classes, thresholds, input length, leads). */
+function checkConsistency(manifest: ModelManifest, where: string): void {
+  const classes = manifest.classes.length;
+  const problems: string[] = [];
+  if (manifest.architecture.buildOptions.numClasses !== classes) problems.push(`${manifest.architecture.buildOptions.numClasses} outputs for ${classes} classes`);
+  if (manifest.operatingPoint.thresholds.length !== classes) problems.push(`${manifest.operatingPoint.thresholds.length} thresholds for ${classes} classes`);
+  const crop = manifest.preprocessing.stages.find((s) => s.kind === 'crop');
+  const length = manifest.architecture.buildOptions.inputLength;
+  if (crop?.kind === 'crop' && length !== undefined && crop.length !== length) problems.push(`preprocessing crops ${crop.length} samples, the model takes ${length}`);
+  if (manifest.preprocessing.leads.length !== 12) problems.push(`preprocessing gives ${manifest.preprocessing.leads.length} leads, the models take 12`);
+  if (manifest.preprocessing.augmentation) problems.push('preprocessing carries a training augmentation');
+  if (problems.length > 0) throw new EinthovenError('E_MODEL', `${where}: mismatched package: ${problems.join('; ')}`);
+}
+
+/**
+ * Verifies and loads a package from its bytes: manifest schema and consistency, both SHA-256
+ * digests, the weight specs against the architecture rebuilt from the manifest (never from the
+ * file's topology, so a package cannot make the engine build arbitrary layers). E_MODEL with
+ * the reason on any mismatch.
+ */
+export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPackage {
+  const manifest = parseManifest(bytes.manifest, source);
+  checkConsistency(manifest, source);
+  if (sha256Hex(bytes.weights) !== manifest.weightsSha256) {
+    throw new EinthovenError('E_MODEL', `${source}: ${packageFiles.weights} does not match the manifest's SHA-256: the package was altered or is incomplete; refusing to load it`);
+  }
+  if (sha256Hex(bytes.model) !== manifest.topologySha256) {
+    throw new EinthovenError('E_MODEL', `${source}: ${packageFiles.model} does not match the manifest's SHA-256: the package was altered; refusing to load it`);
+  }
+  const modelJson = modelJsonSchema.safeParse(parseJson(bytes.model, `${source}: ${packageFiles.model}`));
+  if (!modelJson.success) throw new EinthovenError('E_MODEL', `${source}: ${packageFiles.model} is not a tfjs layers model with one float32 weights file`);
+  const specs = (modelJson.data.weightsManifest[0] as { weights: { name: string; shape: number[] }[] }).weights;
+  const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
+  if (sizes.reduce((a, b) => a + b, 0) * 4 !== bytes.weights.byteLength) {
+    throw new EinthovenError('E_MODEL', `${source}: ${packageFiles.weights} holds ${bytes.weights.byteLength} bytes, the weight specs need ${sizes.reduce((a, b) => a + b, 0) * 4}`);
+  }
+  const model = buildModel(manifest.architecture.name, manifest.architecture.buildOptions);
+  try {
+    if (model.weights.length !== specs.length) throw new EinthovenError('E_MODEL', `${source}: ${specs.length} weights stored, ${manifest.architecture.name} has ${model.weights.length}`);
+    model.weights.forEach((w, i) => {
+      const spec = specs[i] as { name: string; shape: number[] };
+      if (JSON.stringify(w.shape) !== JSON.stringify(spec.shape)) {
+        throw new EinthovenError('E_MODEL', `${source}: weight ${i} (${spec.name}) has shape ${JSON.stringify(spec.shape)}, ${manifest.architecture.name} expects ${JSON.stringify(w.shape)}`);
+      }
+    });
+    const all = new Float32Array(bytes.weights.buffer.slice(bytes.weights.byteOffset, bytes.weights.byteOffset + bytes.weights.byteLength));
+    let offset = 0;
+    const tensors = specs.map((spec, i) => {
+      const size = sizes[i] as number;
+      const t = tf.tensor(all.subarray(offset, offset + size), spec.shape);
+      offset += size;
+      return t;
+    });
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return { manifest, model, pipeline: buildPipeline(manifest.preprocessing), identity: identityOf(manifest), source };
+}
+
+/**
+ * Records a final test-split evaluation in a package folder's manifest (provenance.test). The
+ * weights and their digests are untouched; the manifest is re-validated before it is written.
+ */
+export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object }): Promise<ModelManifest> {
+  const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
+  const safe = JSON.parse(JSON.stringify({ n: report.n, metrics: report.metrics, ci: report.ci }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
+  const updated = modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } });
+  const file = path.join(dir, packageFiles.manifest);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(updated, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
+  return updated;
+}

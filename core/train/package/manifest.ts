@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { buildOptionsSchema } from '../../ml/models/registry';
+import { pipelineConfigSchema } from '../../signal/pipeline-config';
+
+/** Package format version; a loader refuses any other (a newer engine writes a new number). */
+export const packageFormatVersion = 1;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
+const finite = z.number().refine(Number.isFinite, 'must be finite');
+/** Metrics may be NaN where undefined (a class without positives); JSON writes that as null. */
+const metricValue = z.number().nullable();
+const interval = z.object({ low: metricValue, high: metricValue });
+
+/** Headline metrics with bootstrap CIs, as evaluation reports them. */
+export const metricsWithCiSchema = z.object({
+  n: z.number().int().nonnegative(),
+  metrics: z.record(z.string(), z.unknown()),
+  ci: z.record(z.string(), interval),
+});
+
+/** The decision rule a package's predictions use; every prediction repeats it. */
+export const operatingPointSchema = z.object({
+  /** How the thresholds were chosen: on validation (F1-optimal or Youden), or the paper's fixed 0.5. */
+  method: z.enum(['f1', 'youden', 'fixed']),
+  thresholds: z.array(finite.pipe(z.number().min(0).max(1))).min(1),
+  /** Temperature applied to logits before the sigmoid (1 = uncalibrated). */
+  temperature: finite.pipe(z.number().positive().max(1000)),
+});
+export type OperatingPoint = z.infer<typeof operatingPointSchema>;
+
+/** How a record becomes model inputs at prediction time. */
+export const inferenceSchema = z.object({
+  mode: z.enum(['centre', 'windows']),
+  stride: z.number().int().positive().optional(),
+  aggregate: z.enum(['mean', 'max']).default('mean'),
+});
+
+/** Where a model came from: enough to reproduce or audit it. */
+export const provenanceSchema = z.object({
+  dataset: z.object({
+    name: z.string(),
+    /** SHA-256 over the dataset index (ids, splits, labels) the model saw. */
+    sha256: sha256,
+    records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
+    /** How the split was made, e.g. 'PTB-XL strat_fold 1–8 / 9 / 10 (test untouched)'. */
+    split: z.string(),
+  }),
+  epochs: z.object({ run: z.number().int().nonnegative(), best: z.number().int().nonnegative(), planned: z.number().int().nonnegative() }),
+  seed: z.number().int(),
+  backend: z.string(),
+  secondsPerEpoch: z.number().nonnegative(),
+  selection: z.string(),
+  validation: metricsWithCiSchema,
+  /** Filled only by an explicit final evaluation on the locked test split, never used for selection. */
+  test: metricsWithCiSchema.optional(),
+  /** For fine-tuned models: the package it started from and how. */
+  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+  history: z.array(z.record(z.string(), z.number().nullable())).default([]),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+/**
+ * The manifest of a model package (manifest.json beside model.json and weights.bin). Versioned
+ * and validated on load; the weights' SHA-256 is checked against the files before use.
+ */
+export const modelManifestSchema = z.object({
+  format: z.literal('einthoven-model'),
+  formatVersion: z.literal(packageFormatVersion),
+  /** Stable identifier: name + first 12 hex digits of the weights' SHA-256. */
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(120),
+  description: z.string().max(4000).default(''),
+  researchUseOnly: z.literal(true),
+  /** True for the bundled starter: trained on a few hundred records, for demonstration only. */
+  demonstration: z.boolean(),
+  createdAt: z.string(),
+  architecture: z.object({ name: z.string(), buildOptions: buildOptionsSchema, params: z.number().int().nonnegative() }),
+  /** Training hyper-parameters (learning rate, batch, loss, schedule, normalisation …). */
+  hyperParameters: z.record(z.string(), z.unknown()),
+  classes: z.array(z.string().min(1).max(100)).min(1).max(1000),
+  /** The full signal pipeline, fitted statistics included; no augmentation. */
+  preprocessing: pipelineConfigSchema,
+  inference: inferenceSchema,
+  operatingPoint: operatingPointSchema,
+  provenance: provenanceSchema,
+  engineVersion: z.string(),
+  weightsSha256: sha256,
+  /** SHA-256 of model.json (topology and weight specs). */
+  topologySha256: sha256,
+});
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type ModelManifestInput = z.input<typeof modelManifestSchema>;
+
+/** What a prediction says about the model that made it. */
+export interface ModelIdentity {
+  readonly id: string;
+  readonly name: string;
+  readonly demonstration: boolean;
+  readonly operatingPoint: OperatingPoint;
+}
+
+export function identityOf(manifest: ModelManifest): ModelIdentity {
+  return { id: manifest.id, name: manifest.name, demonstration: manifest.demonstration, operatingPoint: manifest.operatingPoint };
+}

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import { canonicalLeads } from '../formats/record';
+import type { LeadSignal } from '../signal/pipeline';
+import { probabilities } from './calibration';
+import type { LoadedPackage } from './package/io';
+import type { ModelIdentity } from './package/manifest';
+import { aggregateLogits } from './predict';
+import { qualityGate, type QualityGate } from './quality-gate';
+
+/** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample). */
+export interface PredictionInput {
+  readonly fs: number;
+  readonly leads: readonly { readonly name: string; readonly samples: Float32Array }[];
+}
+
+/** One record's prediction, exactly what `ecg predict --json` prints (plus the file name). */
+export interface Prediction {
+  /** Calibrated probabilities per class; null when the model abstained. */
+  readonly probabilities: Record<string, number> | null;
+  /** probability > threshold per class, at the package's operating point; null when abstained. */
+  readonly decisions: Record<string, boolean> | null;
+  readonly abstained: boolean;
+  /** Why the model abstained (null when it did not). */
+  readonly reason: string | null;
+  /** Which model and which operating point produced the numbers. */
+  readonly model: { readonly id: string; readonly name: string; readonly demonstration: boolean };
+  readonly operatingPoint: { readonly method: string; readonly temperature: number; readonly thresholds: Record<string, number> };
+  readonly quality: QualityGate;
+  readonly researchUseOnly: true;
+}
+
+function modelBlock(identity: ModelIdentity, classes: readonly string[]): Pick<Prediction, 'model' | 'operatingPoint'> {
+  const { operatingPoint } = identity;
+  return {
+    model: { id: identity.id, name: identity.name, demonstration: identity.demonstration },
+    operatingPoint: { method: operatingPoint.method, temperature: operatingPoint.temperature, thresholds: Object.fromEntries(classes.map((c, j) => [c, operatingPoint.thresholds[j] as number])) },
+  };
+}
+
+/** Minimum duration the model needs: its crop length at its own rate. */
+function minimumSeconds(loaded: LoadedPackage): number {
+  const crop = loaded.manifest.preprocessing.stages.find((s) => s.kind === 'crop');
+  const rate = loaded.manifest.preprocessing.stages.find((s) => s.kind === 'resample');
+  if (crop?.kind !== 'crop' || rate?.kind !== 'resample') return 0;
+  return crop.length / rate.targetHz;
+}
+
+/** The 12 model leads in order; null entries for leads the record lacks. */
+function modelLeads(input: PredictionInput): (Float32Array | null)[] {
+  const byName = new Map(input.leads.map((l) => [l.name.toLowerCase(), l.samples]));
+  return canonicalLeads.map((name) => byName.get(name.toLowerCase()) ?? null);
+}
+
+/**
+ * Predicts one record with a loaded package: quality gate first (abstain on a record the
+ * signal-quality verdict rejects, on missing leads, or on one too short for the model), then
+ * the package's pipeline, inference mode (centre crop or windows), temperature and thresholds.
+ */
+export function predictRecord(loaded: LoadedPackage, input: PredictionInput): Prediction {
+  const { manifest } = loaded;
+  const classes = manifest.classes;
+  const leads = modelLeads(input);
+  const n = input.leads[0]?.samples.length ?? 0;
+  const quality = qualityGate(input, leads, minimumSeconds(loaded));
+  const base = { ...modelBlock(loaded.identity, classes), quality, researchUseOnly: true as const };
+  if (quality.abstain) return { ...base, probabilities: null, decisions: null, abstained: true, reason: quality.reason };
+  const signal: LeadSignal = { fs: input.fs, signal: leads.map((l) => (l ? l : new Float32Array(n))) };
+  const inference = manifest.inference;
+  const windows = inference.mode === 'centre' ? [loaded.pipeline.run(signal, { mode: 'eval' })] : loaded.pipeline.windows(signal, inference.stride ?? 1);
+  const length = windows[0]?.signal[0]?.length ?? 0;
+  const logits = tf.tidy(() => {
+    const x = tf.buffer([windows.length, length, 12], 'float32');
+    windows.forEach((w, b) => w.signal.forEach((lead, l) => lead.forEach((v, t) => x.set(v, b, t, l))));
+    return (loaded.model.predict(x.toTensor()) as tf.Tensor).arraySync() as number[][];
+  });
+  const probs = probabilities([aggregateLogits(logits, inference.aggregate)], manifest.operatingPoint.temperature)[0] as number[];
+  return {
+    ...base,
+    probabilities: Object.fromEntries(classes.map((c, j) => [c, probs[j] as number])),
+    decisions: Object.fromEntries(classes.map((c, j) => [c, (probs[j] as number) > (manifest.operatingPoint.thresholds[j] as number)])),
+    abstained: false,
+    reason: null,
+  };
+}

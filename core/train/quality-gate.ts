@@ -1,0 +1,37 @@
+import { canonicalLeads } from '../formats/record';
+import { detectQrs } from '../signal/qrs';
+import { assessRecord, type QualityVerdict } from '../signal/record-quality';
+
+/** The signal-quality verdict a prediction carries, and whether it made the model abstain. */
+export interface QualityGate {
+  readonly verdict: QualityVerdict;
+  /** Why the verdict is not 'good' (lead issues, missing leads …). */
+  readonly reasons: string[];
+  readonly abstain: boolean;
+  /** One sentence for the user when abstaining. */
+  readonly reason: string | null;
+}
+
+/**
+ * Runs core/signal's record-quality assessment (QRS detection + per-lead checks) on the
+ * record. The model abstains when that verdict is 'unusable', or when the record is shorter
+ * than the model's input window (it would otherwise see mostly zero padding).
+ */
+export function qualityGate(
+  input: { readonly fs: number; readonly leads: readonly { readonly name: string; readonly samples: Float32Array }[] },
+  modelLeads: readonly (Float32Array | null)[],
+  minimumSeconds: number,
+): QualityGate {
+  const present = canonicalLeads.flatMap((name, i) => {
+    const samples = modelLeads[i];
+    return samples ? [{ name, samples }] : [];
+  });
+  const detection = detectQrs(present.map((l) => l.samples), input.fs);
+  const quality = assessRecord(present, input.fs, detection);
+  const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
+  if (seconds + 1e-9 < minimumSeconds) {
+    return { verdict: quality.verdict, reasons: quality.reasons, abstain: true, reason: `record is ${seconds.toFixed(2)} s long; the model needs at least ${minimumSeconds.toFixed(2)} s` };
+  }
+  if (quality.verdict === 'unusable') return { verdict: quality.verdict, reasons: quality.reasons, abstain: true, reason: `signal quality unusable: ${quality.reasons.join('; ')}` };
+  return { verdict: quality.verdict, reasons: quality.reasons, abstain: false, reason: null };
+}

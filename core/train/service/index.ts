@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { TrainingResultSchema, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
+import { EinthovenError, toErrorInfo } from '../../errors';
+import { jsonSafe } from '../finalize';
+import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
+import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
+import { hpoJob } from '../jobs/hpo-job';
+import { trainJob } from '../jobs/train-job';
+import type { DatasetSpec } from '../../data/load';
+import type { TrainConfigInput } from '../config';
+import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import type { JobContext, TrainProgress } from '../progress';
+import { ensureBackend } from '../setup';
+import { ModelDirectory, summaryOf } from './models';
+
+type Kind = TrainProgressEvent['kind'];
+
+/** A job's result in the contract's shape (NaN metrics become null; the shape is checked here, not in the UI). */
+function asResult(value: unknown): TrainingResult {
+  return TrainingResultSchema.parse(jsonSafe(value));
+}
+
+export interface TrainingServiceOptions {
+  readonly dataDir: string;
+  readonly resourcesDir?: string | undefined;
+  progress(event: TrainProgressEvent): void;
+  finished(event: TrainFinished): void;
+}
+
+function progressEvent(jobId: string, kind: Kind, e: TrainProgress): TrainProgressEvent {
+  if (e.kind === 'phase') return { jobId, kind, phase: e.phase, message: e.message };
+  if (e.kind === 'step') return { jobId, kind, epoch: e.epoch, epochs: e.epochs, step: e.step, steps: e.steps, loss: e.loss, samplesPerSecond: e.samplesPerSecond, etaSeconds: e.etaSeconds };
+  return jsonSafe({ jobId, kind, epoch: e.epoch, epochs: e.epochs, loss: e.trainLoss, valLoss: e.valLoss, val: e.val, improved: e.improved, samplesPerSecond: e.samplesPerSecond, etaSeconds: e.etaSeconds });
+}
+
+/**
+ * The engine's training side (issue 6 through the contract): lists and loads model packages,
+ * predicts stored records, and runs train / fine-tune / search / evaluate jobs in the engine
+ * process with progress and finish events. Models it trains go to <data folder>/models.
+ */
+export class TrainingService {
+  readonly models: ModelDirectory;
+  readonly #running = new Map<string, AbortController>();
+  readonly #options: TrainingServiceOptions;
+
+  constructor(options: TrainingServiceOptions) {
+    this.#options = options;
+    this.models = new ModelDirectory(options.resourcesDir && path.join(options.resourcesDir, 'models'), path.join(options.dataDir, 'models'));
+  }
+
+  async listModels() {
+    return (await this.models.list()).entries.map(summaryOf);
+  }
+
+  async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
+    await ensureBackend();
+    return predictRecord(await this.models.load(modelId), input);
+  }
+
+  /** Where a job's named output goes inside the data folder (names are validated by the contract). */
+  #outputDir(kind: string, name: string): string {
+    const safe = name.trim().replace(/[^\w .-]/g, '_');
+    if (!safe || safe.startsWith('.')) throw new EinthovenError('E_VALIDATION', `'${name}' is not a usable model name`);
+    return path.join(this.#options.dataDir, kind, safe);
+  }
+
+  startTrain(request: { architecture: string; dataset: DatasetSpec; name: string; settings: TrainConfigInput }): string {
+    const out = this.#outputDir('models', request.name);
+    return this.#start('train', async (context) => {
+      const r = await trainJob({ dataset: request.dataset, architecture: request.architecture, out, name: request.name, train: request.settings, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation });
+    });
+  }
+
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
+    const base = (await this.models.find(request.baseModelId)).location;
+    const out = this.#outputDir('models', request.name);
+    return this.#start('finetune', async (context) => {
+      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
+    });
+  }
+
+  startHpo(request: { architecture: string; dataset: DatasetSpec; name: string; trials: number; settings: TrainConfigInput }): string {
+    return this.#start('hpo', async (context) => {
+      const r = await hpoJob({ dataset: request.dataset, architecture: request.architecture, studyDir: this.#outputDir('studies', request.name), trials: request.trials, train: request.settings, out: this.#outputDir('models', request.name) }, context);
+      return asResult({
+        kind: 'hpo',
+        modelId: r.manifest?.id ?? null,
+        name: request.name,
+        bestEpoch: r.best?.bestEpoch ?? 0,
+        epochs: r.best?.intermediate.length ?? 0,
+        cancelled: r.cancelled,
+        validation: r.manifest ? r.manifest.provenance.validation.metrics : {},
+        table: r.table,
+      });
+    });
+  }
+
+  async startEvaluate(request: { modelId: string; dataset: DatasetSpec; split: EvaluateSplit }): Promise<string> {
+    const model = (await this.models.find(request.modelId)).location;
+    return this.#start('evaluate', async (context) => {
+      const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
+      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+    });
+  }
+
+  cancel(jobId: string): boolean {
+    const controller = this.#running.get(jobId);
+    if (!controller) return false;
+    controller.abort(new EinthovenError('E_CANCELLED', 'cancelled by the user'));
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const jobId of this.#running.keys()) this.cancel(jobId);
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  dispose(): void {
+    this.models.dispose();
+  }
+
+  /** Runs one job at a time per call; a cancelled training still reports the model it kept. */
+  #start(kind: Kind, work: (context: JobContext) => Promise<TrainingResult>): string {
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    this.#running.set(jobId, controller);
+    const context: JobContext = { signal: controller.signal, onProgress: (e) => this.#options.progress(progressEvent(jobId, kind, e)) };
+    setImmediate(() => {
+      void (async () => {
+        try {
+          await mkdir(path.join(this.#options.dataDir, 'models'), { recursive: true });
+          const result = await work(context);
+          this.#options.finished({ jobId, kind, status: controller.signal.aborted ? 'cancelled' : 'succeeded', result });
+        } catch (error) {
+          const info = toErrorInfo(error);
+          this.#options.finished(info.code === 'E_CANCELLED' ? { jobId, kind, status: 'cancelled' } : { jobId, kind, status: 'failed', error: info });
+        } finally {
+          this.#running.delete(jobId);
+        }
+      })();
+    });
+    return jobId;
+  }
+}

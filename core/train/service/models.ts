@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelSummary } from '../../contract/training-schemas';
+import { EinthovenError } from '../../errors';
+import { jsonSafe } from '../finalize';
+import { loadPackage, packageExtension, readPackage } from '../package/archive';
+import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
+import type { ModelManifest } from '../package/manifest';
+
+interface Entry {
+  readonly manifest: ModelManifest;
+  readonly location: string;
+  readonly bundled: boolean;
+}
+
+/** Packages in a folder: sub-folders holding a manifest.json, and .ecgmodel files. */
+async function packagesIn(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => (e.isDirectory() && existsSync(path.join(dir, e.name, packageFiles.manifest))) || (e.isFile() && e.name.endsWith(packageExtension)))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+async function readManifest(location: string): Promise<ModelManifest> {
+  const info = await stat(location);
+  if (info.isDirectory()) return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);
+  return parseManifest((await readPackage(location)).manifest, location);
+}
+
+export function summaryOf(entry: Entry): ModelSummary {
+  const { manifest } = entry;
+  return jsonSafe({
+    id: manifest.id,
+    name: manifest.name,
+    description: manifest.description,
+    architecture: manifest.architecture.name,
+    classes: manifest.classes,
+    demonstration: manifest.demonstration,
+    bundled: entry.bundled,
+    createdAt: manifest.createdAt,
+    operatingPoint: { method: manifest.operatingPoint.method, temperature: manifest.operatingPoint.temperature, thresholds: Object.fromEntries(manifest.classes.map((c, j) => [c, manifest.operatingPoint.thresholds[j] as number])) },
+    dataset: manifest.provenance.dataset.name,
+    trainRecords: manifest.provenance.dataset.records.train,
+    validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
+  });
+}
+
+/**
+ * The models the engine knows: bundled ones (resources/models, read-only) and the user's
+ * (data folder/models, where training writes). Manifests are read for listing; weights are
+ * loaded — and their SHA-256 verified — only when a model is used, and the last two used stay
+ * loaded.
+ */
+export class ModelDirectory {
+  readonly #loaded = new Map<string, LoadedPackage>();
+
+  constructor(
+    readonly bundledDir: string | undefined,
+    readonly userDir: string,
+  ) {}
+
+  /** Every readable package; unreadable ones are skipped with their reason. */
+  async list(): Promise<{ entries: Entry[]; skipped: { location: string; reason: string }[] }> {
+    const entries: Entry[] = [];
+    const skipped: { location: string; reason: string }[] = [];
+    for (const [dir, bundled] of [[this.bundledDir, true], [this.userDir, false]] as const) {
+      if (!dir) continue;
+      for (const location of await packagesIn(dir)) {
+        try {
+          entries.push({ manifest: await readManifest(location), location, bundled });
+        } catch (error) {
+          skipped.push({ location, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
+    return { entries, skipped };
+  }
+
+  async find(modelId: string): Promise<Entry> {
+    const found = (await this.list()).entries.find((e) => e.manifest.id === modelId || e.manifest.name === modelId);
+    if (!found) throw new EinthovenError('E_NOT_FOUND', `no model '${modelId}' (see models:list)`);
+    return found;
+  }
+
+  /** The loaded, hash-verified package of a model (cached). */
+  async load(modelId: string): Promise<LoadedPackage> {
+    const cached = this.#loaded.get(modelId);
+    if (cached) return cached;
+    const entry = await this.find(modelId);
+    const loaded = await loadPackage(entry.location);
+    this.#loaded.set(modelId, loaded);
+    while (this.#loaded.size > 2) {
+      const [oldest, held] = this.#loaded.entries().next().value as [string, LoadedPackage];
+      held.model.dispose();
+      this.#loaded.delete(oldest);
+    }
+    return loaded;
+  }
+
+  dispose(): void {
+    for (const loaded of this.#loaded.values()) loaded.model.dispose();
+    this.#loaded.clear();
+  }
+}
