@@ -1,8 +1,8 @@
 /**
- * core/ml: compute backends, the model zoo, losses, optimiser and model packages.
+ * core/ml: compute backends, the model zoo, losses, optimiser and metrics (core/ml/metrics).
  * Call initBackend() once at engine start, before building or loading any model.
  */
-export { initBackend, backendReport, backendNames, backendNameSchema } from './backend/init';
+export { initBackend, backendReport, backendNames, backendNameSchema, backendFromSetting, backendSettingName } from './backend/init';
 export type { BackendName, BackendAttempt, BackendReport } from './backend/init';
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './backend/wasm-kernels';
 export {

@@ -12,6 +12,8 @@ export interface BenchArea {
 
 const areas: Record<string, () => Promise<BenchArea>> = {
   signal: () => import('./signal').then((m) => m.area),
+  models: () => import('./models').then((m) => m.area),
+  formats: () => import('./formats').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,8 +1,16 @@
 import type { CliCommand } from '../command';
+import { backendCommand } from './backend';
 import { convertCommand } from './convert';
+import { evaluateCommand } from './evaluate';
+import { finetuneCommand } from './finetune';
+import { hpoCommand } from './hpo';
 import { importCommand } from './import';
 import { inspectCommand } from './inspect';
 import { listCommand } from './list';
+import { measureCommand } from './measure';
+import { modelsCommand } from './models';
+import { predictCommand } from './predict';
+import { trainCommand } from './train';
 
 /**
  * Every command the `ecg` CLI knows, in the order `ecg --help` lists them.
@@ -13,4 +21,12 @@ export const commands: readonly CliCommand[] = [
   listCommand,
   inspectCommand,
   convertCommand,
+  measureCommand,
+  trainCommand,
+  hpoCommand,
+  finetuneCommand,
+  evaluateCommand,
+  predictCommand,
+  modelsCommand,
+  backendCommand,
 ];

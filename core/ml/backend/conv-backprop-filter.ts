@@ -12,16 +12,13 @@ interface BackpropFilterAttrs {
 }
 
 /**
- * Filter gradient of an NHWC conv2d (dilation 1) as ONE matrix product:
- * an im2col matrix of x [M, taps·cin] (one strided slice per tap, concatenated) and
- * dyᵀ [cout, M] give dWᵀ [cout, taps·cin]. Transposes are explicit because any
- * transposed matMul on wasm is ~12× slower (stack.md §1).
+ * Filter gradient of an NHWC conv2d (dilation 1). Every conv1d (filter height 1, no vertical
+ * stride or padding) takes the row path below; true 2-D filters take the generic im2col path.
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: BackpropFilterAttrs): tf.Tensor4D {
-  const filterShape = attrs.filterShape;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape,
-    filterShape,
+    attrs.filterShape,
     pairOf(attrs.strides),
     1,
     attrs.pad,
@@ -29,6 +26,53 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Bac
     false,
     'channelsLast',
   );
+  const { top, bottom } = info.padInfo;
+  const rowWise = info.filterHeight === 1 && info.strideHeight === 1 && top === 0 && bottom === 0;
+  return rowWise ? rowFilterGradient(x, dy, info) : im2colFilterGradient(x, dy, info);
+}
+
+/**
+ * conv1d filter gradient as one matrix product with no transposed operand (any transposed
+ * matMul is ~12× slower on wasm, stack.md §1): x (padded, rows folded into the batch) is
+ * reshaped to [B, W/s, s, C] and transposed ONCE to [s, C, B, W/s], so that the input values
+ * filter tap j multiplies are a contiguous slice [C, B·outW] for any stride s (phase j mod s,
+ * offset ⌊j/s⌋). Stacking the taps gives im2colᵀ [k·C, M]; im2colᵀ · dy[M, cout] is dW.
+ * wasm's StridedSlice and Reverse are naive loops, so neither is used.
+ */
+function rowFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+  return tf.tidy((): tf.Tensor4D => {
+    const { batchSize, inHeight, inWidth, inChannels: c, outWidth, outChannels, filterWidth: k, strideWidth: s } = info;
+    const rows = batchSize * inHeight;
+    const before = info.padInfo.left;
+    const needed = (outWidth - 1) * s + k; // padded samples the taps reach
+    const padded = Math.ceil(Math.max(needed, inWidth + before) / s) * s;
+    let signal: tf.Tensor = tf.reshape(x, [rows, inWidth, c]);
+    const after = padded - inWidth - before;
+    if (before > 0 || after > 0) {
+      signal = tf.pad(signal, [
+        [0, 0],
+        [before, after],
+        [0, 0],
+      ]);
+    }
+    const phases = tf.transpose(tf.reshape(signal, [rows, padded / s, s, c]), [2, 3, 0, 1]); // [s, C, rows, W/s]
+    const m = rows * outWidth;
+    const taps: tf.Tensor[] = [];
+    for (let j = 0; j < k; j++) {
+      const tap = tf.slice(phases, [j % s, 0, 0, Math.floor(j / s)], [1, c, rows, outWidth]);
+      taps.push(tf.reshape(tap, [c, m]));
+    }
+    const im2colT = taps.length === 1 ? taps[0]! : tf.concat(taps, 0); // [k·C, M]
+    const grad = tf.matMul(im2colT, tf.reshape(dy, [m, outChannels])); // [k·C, cout]
+    return tf.reshape(grad, [1, k, c, outChannels]);
+  });
+}
+
+/**
+ * Generic 2-D filter gradient: an im2col matrix of x [M, taps·cin] (one strided slice per tap,
+ * concatenated) and dyᵀ [cout, M] (explicit transpose) give dWᵀ [cout, taps·cin].
+ */
+function im2colFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   return tf.tidy((): tf.Tensor4D => {
     const { top, bottom, left, right } = info.padInfo;
     const padded =
@@ -40,7 +84,7 @@ export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Bac
             [0, 0],
           ])
         : x;
-    const [fh, fw, cin, cout] = filterShape;
+    const { filterHeight: fh, filterWidth: fw, inChannels: cin, outChannels: cout } = info;
     const rows = info.batchSize * info.outHeight * info.outWidth;
     const taps: tf.Tensor[] = [];
     for (let i = 0; i < fh; i++) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { stridedRowInputGradient } from './conv-backprop-input-rows';
 import { pairOf, wrapTensorInfo } from './tensor-wrap';
 
 type PadAttr = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -15,6 +16,7 @@ interface BackpropInputAttrs {
  * Input gradient of an NHWC conv2d (dilation 1) rebuilt on the fast (XNNPACK) forward
  * conv: dilate dy by the stride, then a 'valid'-geometry conv2d with the spatially
  * reversed filter whose in/out channels are swapped. wasm's native kernel is a naive loop.
+ * A strided conv1d skips the dilation (conv-backprop-input-rows.ts).
  */
 export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: BackpropInputAttrs): tf.Tensor4D {
   const inputShape = attrs.inputShape;
@@ -28,13 +30,17 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
     false,
     'channelsLast',
   );
+  const { top, bottom } = info.padInfo;
+  if (info.filterHeight === 1 && info.strideHeight === 1 && top === 0 && bottom === 0 && info.strideWidth > 1) {
+    return stridedRowInputGradient(dy, filter, info);
+  }
   return tf.tidy((): tf.Tensor4D => {
     const [fh, fw] = [info.filterHeight, info.filterWidth];
     const dilated = dilate(dy, info.strideHeight, info.strideWidth);
     const [padTop, padBottom] = transposedPads(fh, info.padInfo.top, inputShape[1], dilated.shape[1]);
     const [padLeft, padRight] = transposedPads(fw, info.padInfo.left, inputShape[2], dilated.shape[2]);
     const trimmed = cropNegative(dilated, padTop, padBottom, padLeft, padRight);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    const flipped = flipFilter(filter);
     const explicit: tf.backend_util.ExplicitPadding = [
       [0, 0],
       [Math.max(0, padTop), Math.max(0, padBottom)],
@@ -43,6 +49,16 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
     ];
     return tf.conv2d(trimmed, flipped as tf.Tensor4D, 1, explicit, 'NHWC') as tf.Tensor4D;
   });
+}
+
+/**
+ * The filter rotated by 180° over its taps, in/out channels swapped: [fh, fw, cout, cin].
+ * Reversing both tap axes is reversing the flattened tap index: one single-axis Reverse.
+ */
+function flipFilter(filter: tf.Tensor4D): tf.Tensor4D {
+  const [fh, fw, cin, cout] = filter.shape;
+  const reversed = tf.reverse(tf.reshape(filter, [fh * fw, cin * cout]), 0);
+  return tf.transpose(tf.reshape(reversed, [fh, fw, cin, cout]), [0, 1, 3, 2]);
 }
 
 /** Pads before/after so that a stride-1 'valid' correlation of the dilated dy yields `inputLength` values. */

@@ -21,7 +21,23 @@ export interface BackendReport {
   active: BackendName;
   /** tf.getBackend() after selection: 'tensorflow', 'wasm' or 'cpu'. */
   tfBackend: string;
+  /** The backend that was forced, and by what; absent when the engine chose by preference. */
+  forced?: { name: BackendName; by: 'option' | 'setting' };
   tried: BackendAttempt[];
+}
+
+/** The setting (environment variable) that forces a backend for the engine, the app and the CLI. */
+export const backendSettingName = 'EINTHOVEN_BACKEND';
+
+/** The backend the EINTHOVEN_BACKEND setting forces, if set; E_VALIDATION when it names none. */
+export function backendFromSetting(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = env[backendSettingName]?.trim();
+  if (!value) return undefined;
+  const parsed = backendNameSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new EinthovenError('E_VALIDATION', `${backendSettingName}='${value}' is not a backend (use ${backendNames.join(', ')})`);
+  }
+  return parsed.data;
 }
 
 let current: BackendReport | undefined;
@@ -32,18 +48,21 @@ export function backendReport(): BackendReport | undefined {
 }
 
 /**
- * Chooses the compute backend: with `force`, only that one (E_UNSUPPORTED if it cannot
- * start); otherwise tensorflow (native, optional install), then wasm (SIMD, with our
- * training kernels), then cpu. Safe to call again: re-selects.
+ * Chooses the compute backend: with `force` (or the EINTHOVEN_BACKEND setting), only that one
+ * (E_UNSUPPORTED if it cannot start); otherwise tensorflow (native, optional install), then
+ * wasm (SIMD, with our training kernels), then cpu — a failure to load falls through to the
+ * next. Safe to call again: re-selects.
  */
-export async function initBackend(options: { force?: BackendName } = {}): Promise<BackendReport> {
-  const candidates = options.force ? [options.force] : backendNames;
+export async function initBackend(options: { force?: BackendName; env?: NodeJS.ProcessEnv } = {}): Promise<BackendReport> {
+  const setting = options.force ? undefined : backendFromSetting(options.env);
+  const forced = options.force ? { name: options.force, by: 'option' as const } : setting ? { name: setting, by: 'setting' as const } : undefined;
+  const candidates = forced ? [forced.name] : backendNames;
   const tried: BackendAttempt[] = [];
   for (const name of candidates) {
     const attempt = await tryBackend(name);
     tried.push(attempt);
     if (attempt.ok) {
-      current = { active: name, tfBackend: tf.getBackend(), tried };
+      current = { active: name, tfBackend: tf.getBackend(), ...(forced ? { forced } : {}), tried };
       return current;
     }
   }
@@ -61,7 +80,9 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt> {
     const ok = await tf.setBackend(name);
     await tf.ready();
     if (!ok || tf.getBackend() !== name) return { name, ok: false, error: `tf.setBackend('${name}') failed` };
-    return { name, ok: true };
+    if (name !== 'wasm') return { name, ok: true, detail: 'pure JavaScript (slow: for tests and as a last resort)' };
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    return { name, ok: true, detail: `${simd ? 'SIMD' : 'no SIMD'}, 1 thread, training kernels registered` };
   } catch (error) {
     return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

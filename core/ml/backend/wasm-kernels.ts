@@ -2,16 +2,21 @@ import * as tf from '@tensorflow/tfjs';
 import { explicitTransposeMatMul } from './batch-matmul';
 import { conv2dBackpropFilterKernel } from './conv-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv-backprop-input';
+import { fastReverseKernel, fastSliceKernel, fastUnpackKernel } from './fast-copy';
+import { fastTransposeKernel } from './fast-transpose';
+import { fastMaxPoolGradKernel } from './max-pool-grad';
 
 /** Kernels this module replaces or adds on the wasm backend. */
-export const wasmTrainingKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'] as const;
+export const wasmTrainingKernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Slice', 'Reverse', 'MaxPoolGrad', 'Transpose', 'Unpack'] as const;
 
 let registered = false;
 
 /**
  * Makes the wasm backend able to train convolutions, and faster at it (stack.md §1):
  * adds Conv2DBackpropFilter (missing), replaces the naive Conv2DBackpropInput with one
- * built on the XNNPACK conv2d, and wraps (Fused)BatchMatMul so transposes are explicit.
+ * built on the XNNPACK conv2d, wraps (Fused)BatchMatMul so that no operand reaches the
+ * native kernel transposed, and replaces Slice, Unpack, Transpose, single-axis Reverse and MaxPoolGrad,
+ * whose wasm versions work element by element (Slice even copies the whole input out of the heap first).
  * Must run after the wasm backend module is imported; idempotent.
  */
 export function registerWasmTrainingKernels(): void {
@@ -29,6 +34,18 @@ export function registerWasmTrainingKernels(): void {
     backendName: 'wasm',
     kernelFunc: conv2dBackpropInputKernel as tf.KernelFunc,
   });
+  for (const [name, fast] of [
+    ['Slice', fastSliceKernel],
+    ['Reverse', fastReverseKernel],
+    ['MaxPoolGrad', fastMaxPoolGradKernel],
+    ['Transpose', fastTransposeKernel],
+    ['Unpack', fastUnpackKernel],
+  ] as const) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(fast(original));
+  }
   for (const name of ['BatchMatMul', '_FusedMatMul'] as const) {
     const original = tf.getKernel(name, 'wasm');
     if (!original) continue;

@@ -25,7 +25,7 @@ export function buildAlexNet(input: Sym, numClasses: number, options: { dropout:
   x = maxPool(relu(batchNorm(conv1d(x, 256, 3, { useBias: true }))));
   x = new AdaptiveAvgPool1D({ timeBins: 6 }).apply(x) as Sym;
   x = tf.layers.flatten().apply(x) as Sym;
-  x = dense(dropout(x, options.dropout), 4096, 'relu');
-  x = dense(dropout(x, options.dropout), 4096, 'relu');
+  x = dense(dropout(x, options.dropout), 4096, { activation: 'relu' });
+  x = dense(dropout(x, options.dropout), 4096, { activation: 'relu' });
   return logits(x, numClasses);
 }

@@ -16,10 +16,7 @@ export function linearNormal(): Initializer {
   return tf.initializers.randomNormal({ mean: 0, stddev: 0.01 });
 }
 
-/** Attention projections and RNN input weights: xavier_uniform. */
-export function xavierUniform(): Initializer {
-  return tf.initializers.glorotUniform({});
+/** torch kaiming_normal_ defaults (fan_in, gain √2): fastai's init_cnn, used by xresnet1d for conv and linear. */
+export function kaimingFanIn(fanIn: number): Initializer {
+  return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn) });
 }
-
-/** BatchNorm as torch: eps 1e-5, momentum 0.1 (tfjs counts momentum the other way). */
-export const torchBatchNorm = { epsilon: 1e-5, momentum: 0.9 } as const;

@@ -1,22 +1,26 @@
-import * as tf from '@tensorflow/tfjs';
+// Parameter counts of the PyTorch twins: regenerate with `/usr/bin/python3 scripts/fixtures/ml_layers.py`.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../test/shared-data';
 import { initBackend } from '../backend/init';
-import { makeLoss } from '../loss/losses';
-import { AdamW } from '../optim/adamw';
 import { architectureNames, buildModel, countTrainableParams, listArchitectures } from './registry';
 
-// Trainable parameters at 5 outputs, paper input 12×2048 (paper-spec §4). ResNet18's exact
-// torch count is from stack.md §1; the others are the paper's rounded figures.
-const paperParams: Record<string, { count: number; tolerance: number; paperExact: boolean }> = {
-  resnet18: { count: 3_851_397, tolerance: 0, paperExact: false },
-  alexnet: { count: 23.88e6, tolerance: 0.005e6, paperExact: false },
-  vgg11bn: { count: 20.09e6, tolerance: 0.005e6, paperExact: true },
-  attresnet: { count: 4.902e6, tolerance: 0.0005e6, paperExact: true },
-  transformer: { count: 12.63e6, tolerance: 0.005e6, paperExact: false },
-  restransformer: { count: 10.16e6, tolerance: 0.005e6, paperExact: false },
-  // tfjs GRU/LSTM cells keep one bias vector where torch keeps two: 2 layers × 3h (GRU) / 4h (LSTM) fewer.
-  'crnn-gru': { count: 4.836e6 - 2 * 3 * 256, tolerance: 0.0005e6, paperExact: true },
-  'crnn-lstm': { count: 5.165e6 - 2 * 4 * 256, tolerance: 0.0005e6, paperExact: true },
+const torchParams = (
+  JSON.parse(readFileSync(fixturePath('ml', 'layers.json'), 'utf8')) as {
+    params: Record<string, { default: number; paperExact: number }>;
+  }
+).params;
+
+/** The paper's rounded figures at 5 outputs (paper-spec §4), in millions. */
+const paperMillions: Record<string, [number, number]> = {
+  alexnet: [23.88, 0.005],
+  vgg11bn: [20.09, 0.005], // paperExact: the 49-feature pooling quirk
+  resnet18: [3.851, 0.0005],
+  'crnn-gru': [4.836, 0.0005],
+  'crnn-lstm': [5.165, 0.0005],
+  attresnet: [4.9, 0.005],
+  transformer: [12.63, 0.005],
+  restransformer: [10.16, 0.005],
 };
 
 describe('model registry', () => {
@@ -31,17 +35,21 @@ describe('model registry', () => {
     expect(list.find((a) => a.name === 'xresnet1d101')).toMatchObject({ fs: 100, inputLength: 250 });
   });
 
-  it.each(Object.entries(paperParams))('%s has the paper parameter count', (name, expected) => {
-    const model = buildModel(name, { numClasses: 5, paperExact: expected.paperExact });
-    expect(Math.abs(countTrainableParams(model) - expected.count)).toBeLessThanOrEqual(expected.tolerance);
-    expect(model.inputs[0]!.shape).toEqual([null, 2048, 12]);
-    expect(model.outputs[0]!.shape).toEqual([null, 5]);
-    model.dispose();
+  it('the PyTorch twins have the paper’s parameter counts (paperExact where the paper has a quirk)', () => {
+    for (const [name, [millions, tolerance]] of Object.entries(paperMillions)) {
+      const count = torchParams[name]!.paperExact / 1e6;
+      expect(Math.abs(count - millions), name).toBeLessThanOrEqual(tolerance);
+    }
   });
 
-  it('the sane VGG head pools time only (7 × 512 features)', () => {
-    const model = buildModel('vgg11bn', { numClasses: 5 });
-    expect(countTrainableParams(model)).toBe(20_089_157 + (7 * 512 - 49) * 4096);
+  // The paperExact variants are counted by `ecg models --json --paper-exact` (core/cli/commands/models-backend.test.ts).
+  it.each([...architectureNames])('%s (default variant): exactly the PyTorch twin’s trainable parameters', (name) => {
+    const model = buildModel(name, { numClasses: 5 });
+    const expected = torchParams[name]!.default;
+    expect(countTrainableParams(model)).toBe(expected);
+    const length = listArchitectures().find((a) => a.name === name)!.inputLength;
+    expect(model.inputs[0]!.shape).toEqual([null, length, 12]);
+    expect(model.outputs[0]!.shape).toEqual([null, 5]);
     model.dispose();
   });
 
@@ -49,38 +57,6 @@ describe('model registry', () => {
     expect(() => buildModel('resnet50', { numClasses: 5 })).toThrow(/unknown architecture/);
     expect(() => buildModel('alexnet', { numClasses: 5, inputLength: 100 })).toThrow(/at least 256/);
     expect(() => buildModel('resnet18', { numClasses: 0 })).toThrow(/numClasses/);
-  });
-});
-
-describe('no tensor leaks: predict and a training step, every architecture (wasm, batch 2, 256 samples)', () => {
-  beforeAll(async () => {
-    await initBackend({ force: 'wasm' });
-  });
-
-  it.each([...architectureNames])('%s', async (name) => {
-    const model = buildModel(name, { numClasses: 3, inputLength: 256 });
-    const x = tf.randomNormal([2, 256, 12]);
-    const y = tf.tensor2d([
-      [1, 0, 1],
-      [0, 1, 0],
-    ]);
-    const optimizer = new AdamW({ learningRate: 1e-3 });
-    model.compile({ optimizer, loss: makeLoss('focal') });
-    await model.trainOnBatch(x, y); // creates the optimiser's moment variables once
-
-    const beforePredict = tf.memory().numTensors;
-    const prediction = model.predict(x) as tf.Tensor;
-    expect(prediction.shape).toEqual([2, 3]);
-    expect(Array.from(prediction.dataSync()).every(Number.isFinite)).toBe(true);
-    prediction.dispose();
-    expect(tf.memory().numTensors).toBe(beforePredict);
-
-    const loss = (await model.trainOnBatch(x, y)) as number;
-    expect(Number.isFinite(loss)).toBe(true);
-    expect(tf.memory().numTensors).toBe(beforePredict);
-
-    tf.dispose([x, y]);
-    optimizer.dispose();
-    model.dispose();
+    expect(() => buildModel('transformer', { numClasses: 5, inputLength: 6000 })).toThrow(/at most 5000/);
   });
 });

@@ -31,6 +31,16 @@ export const buildOptionsSchema = z.object({
   inputLength: z.number().int().min(16).max(100_000).optional(),
   /** Reproduce the paper code's quirks (VGG 49-feature pool, AttResNet 8 heads, CRNN last step). */
   paperExact: z.boolean().optional(),
+  /** CRNN only: the recurrent part, as the paper's search space (paper-spec §7); default 2 × 256, dropout 0.1, one direction. */
+  rnn: z
+    .object({
+      layers: z.number().int().min(1).max(8),
+      hidden: z.number().int().min(8).max(2048),
+      dropout: z.number().min(0).max(0.9),
+      bidirectional: z.boolean(),
+    })
+    .partial()
+    .optional(),
 });
 export type BuildOptions = z.infer<typeof buildOptionsSchema>;
 
@@ -43,11 +53,13 @@ export interface ArchitectureInfo {
   inputLength: number;
   /** Shortest input the architecture's strides and poolings accept. */
   minInputLength: number;
+  /** Longest input, where positional encodings bound it (Transformer 5000 positions, ResTransformer 2048 tokens). */
+  maxInputLength?: number;
   leads: number;
 }
 
 interface Architecture extends ArchitectureInfo {
-  build(input: Sym, numClasses: number, paperExact: boolean): Sym;
+  build(input: Sym, numClasses: number, paperExact: boolean, options: BuildOptions): Sym;
 }
 
 const paper = { fs: 500, inputLength: 2048, leads: 12 } as const;
@@ -60,14 +72,14 @@ const architectures: readonly Architecture[] = [
     summary: 'ResNet18 trunk + 2×GRU(256)',
     ...paper,
     minInputLength: 64,
-    build: (x, c, exact) => buildCrnn(x, c, { cell: 'gru', hidden: 256, layers: 2, dropout: 0.1, lastStepOnly: exact }),
+    build: (x, c, exact, o) => buildCrnn(x, c, { cell: 'gru', hidden: 256, layers: 2, dropout: 0.1, bidirectional: false, ...o.rnn, lastStepOnly: exact }),
   },
   {
     name: 'crnn-lstm',
     summary: 'ResNet18 trunk + 2×LSTM(256)',
     ...paper,
     minInputLength: 64,
-    build: (x, c, exact) => buildCrnn(x, c, { cell: 'lstm', hidden: 256, layers: 2, dropout: 0.1, lastStepOnly: exact }),
+    build: (x, c, exact, o) => buildCrnn(x, c, { cell: 'lstm', hidden: 256, layers: 2, dropout: 0.1, bidirectional: false, ...o.rnn, lastStepOnly: exact }),
   },
   { name: 'alexnet', summary: 'AlexNet1D', ...paper, minInputLength: 256, build: (x, c) => buildAlexNet(x, c, { dropout: 0.5 }) },
   {
@@ -89,6 +101,7 @@ const architectures: readonly Architecture[] = [
     summary: 'Conv embedding + 4-layer post-LN transformer encoder (d 512, 4 heads)',
     ...paper,
     minInputLength: 16,
+    maxInputLength: 5000,
     build: (x, c) => buildTransformer(x, c, { width: 512, layers: 4, heads: 4, dropout: 0.1 }),
   },
   {
@@ -96,6 +109,7 @@ const architectures: readonly Architecture[] = [
     summary: 'ResNet18 trunk + 2-layer transformer encoder',
     ...paper,
     minInputLength: 64,
+    maxInputLength: 2048 * 32,
     build: (x, c) => buildResTransformer(x, c, { layers: 2, heads: 4, dropout: 0.1 }),
   },
   {
@@ -145,8 +159,11 @@ export function buildModel(name: string, options: BuildOptions): tf.LayersModel 
   if (length < arch.minInputLength) {
     throw new EinthovenError('E_VALIDATION', `${name} needs at least ${arch.minInputLength} samples per lead, got ${length}`);
   }
+  if (arch.maxInputLength !== undefined && length > arch.maxInputLength) {
+    throw new EinthovenError('E_VALIDATION', `${name} takes at most ${arch.maxInputLength} samples per lead (its positional encoding), got ${length}`);
+  }
   const input = tf.input({ shape: [length, arch.leads], name: 'ecg' });
-  const output = arch.build(input, parsed.data.numClasses, parsed.data.paperExact ?? false);
+  const output = arch.build(input, parsed.data.numClasses, parsed.data.paperExact ?? false, parsed.data);
   return tf.model({ inputs: input, outputs: output, name });
 }
 

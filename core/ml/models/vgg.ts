@@ -20,7 +20,7 @@ export function buildVgg11Bn(input: Sym, numClasses: number, options: { dropout:
   }
   x = new AdaptiveAvgPool1D({ timeBins: 7, channelBins: options.paperExact ? 7 : null }).apply(x) as Sym;
   x = tf.layers.flatten().apply(x) as Sym;
-  x = dropout(dense(x, 4096, 'relu'), options.dropout);
-  x = dropout(dense(x, 4096, 'relu'), options.dropout);
+  x = dropout(dense(x, 4096, { activation: 'relu' }), options.dropout);
+  x = dropout(dense(x, 4096, { activation: 'relu' }), options.dropout);
   return logits(x, numClasses);
 }

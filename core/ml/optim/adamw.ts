@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { EinthovenError } from '../../errors';
 
 export interface AdamWConfig {
   learningRate: number;
@@ -27,7 +28,8 @@ interface Moments {
  */
 export class AdamW extends tf.Optimizer {
   static readonly className = 'EinthovenAdamW';
-  readonly learningRate: number;
+  /** Mutable so a schedule (e.g. one-cycle in core/train) can set it before each step. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -68,6 +70,31 @@ export class AdamW extends tf.Optimizer {
       });
     }
     this.incrementIterations();
+  }
+
+  /**
+   * Optimizer state for a checkpoint: the step count and the moments of `variables`, in that
+   * order (variable names differ between model instances, the order does not). Clones.
+   */
+  exportState(variables: readonly tf.Variable[]): { step: number; moments: tf.Tensor[] } {
+    const moments = variables.flatMap((variable) => {
+      const { m, v } = this.momentsOf(variable.name, variable);
+      return [m.clone(), v.clone()];
+    });
+    return { step: this.step, moments };
+  }
+
+  /** Restores exportState's output onto the same variables (of a rebuilt model); resumes bit-exactly. */
+  importState(variables: readonly tf.Variable[], state: { step: number; moments: readonly tf.Tensor[] }): void {
+    if (state.moments.length !== variables.length * 2) {
+      throw new EinthovenError('E_VALIDATION', `optimizer state holds ${state.moments.length / 2} variables, the model has ${variables.length}`);
+    }
+    variables.forEach((variable, i) => {
+      const { m, v } = this.momentsOf(variable.name, variable);
+      m.assign(state.moments[2 * i] as tf.Tensor);
+      v.assign(state.moments[2 * i + 1] as tf.Tensor);
+    });
+    this.step = state.step;
   }
 
   private momentsOf(name: string, variable: tf.Variable): Moments {

@@ -20,7 +20,8 @@ function poolAxis(x: tf.Tensor3D, axis: 1 | 2, bins: number): tf.Tensor3D {
 
 /**
  * torch AdaptiveAvgPool over time ([B, T, C] → [B, timeBins, C]); with `channelBins` also over
- * channels, which reproduces VGG's AdaptiveAvgPool2d(7) applied to a 3-D tensor (49 features).
+ * channels, which reproduces VGG's AdaptiveAvgPool2d(7) applied to a 3-D tensor (49 features):
+ * that output is [B, channelBins, timeBins], torch's order, so flattened features line up.
  */
 export class AdaptiveAvgPool1D extends tf.layers.Layer {
   static readonly className = 'EinthovenAdaptiveAvgPool1D';
@@ -35,14 +36,16 @@ export class AdaptiveAvgPool1D extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const shape = inputShape as Shape;
-    return [shape[0] ?? null, this.timeBins, this.channelBins ?? shape[2] ?? null];
+    if (this.channelBins !== null) return [shape[0] ?? null, this.channelBins, this.timeBins];
+    return [shape[0] ?? null, this.timeBins, shape[2] ?? null];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
     return tf.tidy(() => {
       const pooled = poolAxis(x, 1, this.timeBins);
-      return this.channelBins === null ? pooled : poolAxis(pooled, 2, this.channelBins);
+      if (this.channelBins === null) return pooled;
+      return tf.transpose(poolAxis(pooled, 2, this.channelBins), [0, 2, 1]);
     });
   }
 

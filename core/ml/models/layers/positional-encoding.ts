@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { EinthovenError } from '../../../errors';
 
 type Shape = tf.Shape;
 
@@ -11,6 +12,19 @@ export function sinusoidTable(steps: number, d: number): Float32Array {
       table[pos * d + i] = Math.sin(angle);
       if (i + 1 < d) table[pos * d + i + 1] = Math.cos(angle);
     }
+  }
+  return table;
+}
+
+/** Tables already computed, by "steps×width": a 2048 × 512 table is a million sin/cos calls. */
+const tables = new Map<string, Float32Array>();
+
+function cachedTable(steps: number, d: number): Float32Array {
+  const key = `${steps}x${d}`;
+  let table = tables.get(key);
+  if (!table) {
+    table = sinusoidTable(steps, d);
+    tables.set(key, table);
   }
   return table;
 }
@@ -32,8 +46,10 @@ export class SinusoidalPositionalEncoding extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
     const [, steps, d] = x.shape;
-    if (steps > this.maxLength) throw new Error(`positional encoding: ${steps} steps exceed maxLength ${this.maxLength}`);
-    return tf.tidy(() => tf.add(x, tf.tensor2d(sinusoidTable(steps, d), [steps, d])));
+    if (steps > this.maxLength) {
+      throw new EinthovenError('E_VALIDATION', `positional encoding: ${steps} positions exceed the model's maximum of ${this.maxLength}`);
+    }
+    return tf.tidy(() => tf.add(x, tf.tensor2d(cachedTable(steps, d), [steps, d])));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -70,3 +70,25 @@ export class FastOrthogonal extends InitializerBase {
   }
 }
 tf.serialization.registerClass(FastOrthogonal as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+
+/** LSTM bias init of the paper code: zeros, with the forget-gate slice [h, 2h) set to 1. */
+export class LstmBias extends InitializerBase {
+  static readonly className = 'EinthovenLstmBias';
+  readonly units: number;
+
+  constructor(args: { units: number }) {
+    super();
+    this.units = args.units;
+  }
+
+  apply(shape: number[]): tf.Tensor {
+    const values = new Float32Array(shape[0] ?? 0);
+    values.fill(1, this.units, 2 * this.units);
+    return tf.tensor1d(values);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { units: this.units };
+  }
+}
+tf.serialization.registerClass(LstmBias as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

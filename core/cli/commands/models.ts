@@ -1,0 +1,57 @@
+import { backendNameSchema, initBackend } from '../../ml/backend/init';
+import { buildModel, countTrainableParams, listArchitectures } from '../../ml/models/registry';
+import { EinthovenError } from '../../errors';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+
+export const modelsCommand: CliCommand = {
+  name: 'models',
+  summary: 'List the model architectures with parameter counts at their design input',
+  usage: `Usage: ecg models [--json] [--paper-exact] [--classes N] [--backend B]
+
+Builds every architecture of the model zoo (untrained) at its design input — the paper's
+12 × 2048 at 500 Hz; xresnet1d at 12 × 250 at 100 Hz — and counts its trainable parameters.
+With --json prints [{"name","params","inputLength","fs"}, …].
+
+Options:
+  --json          JSON instead of a table
+  --paper-exact   the variants that reproduce the paper code's quirks (VGG's 49-feature
+                  pooling, AttResNet's 8 heads, CRNN's last step only)
+  --classes N     outputs (default 5, the paper's PTB-XL superclasses)
+  --backend B     tensorflow | wasm | cpu (default: the best that starts)`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      'paper-exact': { type: 'boolean' },
+      classes: { type: 'string', default: '5' },
+      backend: { type: 'string' },
+    });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    const numClasses = Number(values.classes);
+    if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 1000) {
+      throw new EinthovenError('E_VALIDATION', `--classes must be an integer 1..1000, got '${values.classes}'`);
+    }
+    const force = values.backend === undefined ? undefined : backendNameSchema.safeParse(values.backend);
+    if (force && !force.success) throw new EinthovenError('E_VALIDATION', `--backend must be tensorflow, wasm or cpu, got '${values.backend}'`);
+    await initBackend(force ? { force: force.data } : {});
+    const paperExact = values['paper-exact'] === true;
+    const rows = listArchitectures().map((arch) => {
+      const model = buildModel(arch.name, { numClasses, paperExact });
+      try {
+        return { name: arch.name, params: countTrainableParams(model), inputLength: arch.inputLength, fs: arch.fs, summary: arch.summary };
+      } finally {
+        model.dispose();
+      }
+    });
+    if (values.json) {
+      io.stdout(JSON.stringify(rows.map(({ name, params, inputLength, fs }) => ({ name, params, inputLength, fs }))));
+      return 0;
+    }
+    const width = Math.max(...rows.map((r) => r.name.length));
+    io.stdout(`${numClasses} outputs${paperExact ? ', paper-exact variants' : ''}`);
+    for (const r of rows) {
+      io.stdout(`${r.name.padEnd(width)}  ${(r.params / 1e6).toFixed(3).padStart(7)}M  12 × ${String(r.inputLength).padEnd(4)} @ ${String(r.fs).padStart(3)} Hz  ${r.summary}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/init';
+import { buildModel } from './registry';
+
+/** Weights of a model by layer class, as plain arrays with their shapes. */
+function weightsOf(model: tf.LayersModel, className: string): { name: string; shape: number[]; values: Float32Array }[] {
+  return model.layers
+    .filter((l) => l.getClassName() === className)
+    .flatMap((l) => l.weights.map((w) => ({ name: w.name, shape: w.shape as number[], values: w.read().dataSync() as Float32Array })));
+}
+
+function std(values: Float32Array): number {
+  let mean = 0;
+  values.forEach((v) => (mean += v / values.length));
+  let sq = 0;
+  values.forEach((v) => (sq += (v - mean) ** 2 / values.length));
+  return Math.sqrt(sq);
+}
+
+const maxAbs = (values: Float32Array) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const allEqual = (values: Float32Array, target: number) => values.every((v) => v === target);
+
+describe('initialisation as the paper code (utils.init_weights, paper-spec §4 Init)', () => {
+  beforeAll(async () => {
+    await initBackend({ force: 'wasm' });
+  });
+
+  it('ResNet18: conv kaiming-normal fan-out, linear N(0, 0.01) with zero bias, BN 1/0', () => {
+    const model = buildModel('resnet18', { numClasses: 5, inputLength: 64 });
+    for (const w of weightsOf(model, 'Conv1D').filter((w) => w.name.endsWith('kernel') && w.values.length > 4000)) {
+      const [k, , cout] = w.shape as [number, number, number];
+      expect(std(w.values) / Math.sqrt(2 / (cout * k))).toBeCloseTo(1, 1);
+    }
+    const [kernel, bias] = weightsOf(model, 'Dense');
+    expect(std(kernel!.values) / 0.01).toBeCloseTo(1, 1);
+    expect(allEqual(bias!.values, 0)).toBe(true);
+    const bn = weightsOf(model, 'EinthovenBatchNorm');
+    expect(bn.filter((w) => w.name.endsWith('gamma')).every((w) => allEqual(w.values, 1))).toBe(true);
+    expect(bn.filter((w) => /beta|moving_mean/.test(w.name)).every((w) => allEqual(w.values, 0))).toBe(true);
+    expect(bn.filter((w) => w.name.endsWith('moving_variance')).every((w) => allEqual(w.values, 1))).toBe(true);
+    model.dispose();
+  });
+
+  it.each(['gru', 'lstm'] as const)('CRNN-%s: W_ih xavier-uniform, W_hh orthogonal, biases 0 (LSTM forget slice 1 in both)', (cell) => {
+    const model = buildModel(`crnn-${cell}`, { numClasses: 5, inputLength: 64 });
+    const weights = weightsOf(model, 'EinthovenTorchRnn');
+    const units = 256;
+    const gates = cell === 'gru' ? 3 : 4;
+    for (const w of weights) {
+      if (w.name.endsWith('/kernel')) {
+        const limit = Math.sqrt(6 / (w.shape[0]! + gates * units));
+        expect(maxAbs(w.values)).toBeLessThanOrEqual(limit);
+        expect(std(w.values) / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
+      } else if (w.name.endsWith('recurrent_kernel')) {
+        // Rows of W_hhᵀ [h, G·h] are orthonormal: W·Wᵀ = I.
+        const product = tf.tidy(() => {
+          const m = tf.tensor2d(w.values, [units, gates * units]);
+          return tf.sub(tf.matMul(m, tf.transpose(m)), tf.eye(units)).abs().max().dataSync()[0]!;
+        });
+        expect(product).toBeLessThan(1e-4);
+      } else {
+        const expected = Float32Array.from({ length: gates * units }, (_, i) => (cell === 'lstm' && i >= units && i < 2 * units ? 1 : 0));
+        expect(Array.from(w.values)).toEqual(Array.from(expected));
+      }
+    }
+    expect(weights.filter((w) => /bias_(ih|hh)$/.test(w.name))).toHaveLength(4);
+    model.dispose();
+  });
+
+  it('attention and transformer layers: in/out projections xavier-uniform, biases 0, FFN N(0, 0.01), LayerNorm 1/0', () => {
+    const att = buildModel('attresnet', { numClasses: 5, inputLength: 64, paperExact: true });
+    const [inKernel, inBias, outKernel, outBias] = weightsOf(att, 'EinthovenMultiHeadAttention');
+    expect(maxAbs(inKernel!.values)).toBeLessThanOrEqual(Math.sqrt(6 / (512 + 1536)));
+    expect(maxAbs(outKernel!.values)).toBeLessThanOrEqual(Math.sqrt(6 / 1024));
+    expect(allEqual(inBias!.values, 0) && allEqual(outBias!.values, 0)).toBe(true);
+    expect(att.layers.find((l) => l.getClassName() === 'EinthovenMultiHeadAttention')!.getConfig()['heads']).toBe(8);
+    att.dispose();
+    const transformer = buildModel('transformer', { numClasses: 5, inputLength: 32 });
+    const encoder = weightsOf(transformer, 'EinthovenTransformerEncoderLayer');
+    const named = (suffix: string) => encoder.filter((w) => w.name.endsWith(suffix));
+    expect(named('ff1_kernel')).toHaveLength(4);
+    for (const w of [...named('ff1_kernel'), ...named('ff2_kernel')]) expect(std(w.values) / 0.01).toBeCloseTo(1, 1);
+    expect(named('ln1_gamma').every((w) => allEqual(w.values, 1))).toBe(true);
+    expect([...named('ff1_bias'), ...named('ln2_beta'), ...named('in_bias')].every((w) => allEqual(w.values, 0))).toBe(true);
+    transformer.dispose();
+  });
+
+  it('xresnet1d50 (fastai init_cnn): kaiming-normal fan-in convs, γ = 0 on the last BN of every block', () => {
+    const model = buildModel('xresnet1d50', { numClasses: 5, inputLength: 64 });
+    for (const w of weightsOf(model, 'Conv1D').filter((w) => w.values.length > 4000)) {
+      const [k, cin] = w.shape as [number, number];
+      expect(std(w.values) / Math.sqrt(2 / (cin * k))).toBeCloseTo(1, 1);
+    }
+    const zeroGamma = weightsOf(model, 'EinthovenBatchNorm').filter((w) => w.name.endsWith('gamma') && allEqual(w.values, 0));
+    expect(zeroGamma).toHaveLength(3 + 4 + 6 + 3);
+    model.dispose();
+  });
+});
