@@ -6,7 +6,15 @@ import { ErrorInfoSchema, JobId, RecordId } from './schemas';
  * the engine's machine (the app picks them with a folder dialog); the engine never writes
  * outside its data folder.
  */
-const pathString = z.string().min(1).max(4096);
+/** An absolute path on Windows (C:\…, \\server\…) or POSIX (/…): the engine has no other base to resolve a UI's path from. */
+export function isAbsoluteEnginePath(text: string): boolean {
+  return /^(?:[A-Za-z]:[\\/]|\\\\|\/)/.test(text.trim());
+}
+const pathString = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(isAbsoluteEnginePath, 'must be an absolute path on the computer running the engine');
 const name = z.string().min(1).max(120).regex(/^[\w .-]+$/, 'letters, digits, space, dot, dash or underscore');
 
 export const DatasetSpecSchema = z.object({

@@ -1,4 +1,5 @@
 import type { RequestOf } from '../../../../core/contract/channels';
+import { isAbsoluteEnginePath } from '../../../../core/contract/training-schemas';
 
 /** What the fine-tuning form holds; numbers stay text until checked, so a half-typed value is not lost. */
 export interface FinetuneForm {
@@ -37,10 +38,8 @@ function rate(text: string): number | string {
   return n <= 0 || n > 1 ? 'greater than 0 and at most 1' : n;
 }
 
-/** An absolute path on Windows (C:\…, \\server\…) or POSIX (/…): the engine has no other base to resolve from. */
-export function isAbsolutePath(text: string): boolean {
-  return /^(?:[A-Za-z]:[\\/]|\\\\|\/)/.test(text.trim());
-}
+/** The contract's own rule, so the form refuses exactly what the engine would. */
+export const isAbsolutePath = isAbsoluteEnginePath;
 
 function pathError(what: string, text: string): string | undefined {
   if (text.trim() === '') return `${what} is required`;
