@@ -6,12 +6,21 @@ import type { PipelineConfig } from '../signal/pipeline-config';
 import { initBackend, type BackendName, type BackendReport } from '../ml/backend/init';
 import type { JobContext } from './progress';
 
-let started: BackendReport | undefined;
+let starting: Promise<BackendReport> | undefined;
 
-/** Starts (once per process, or again when forced to another) the compute backend. */
+/**
+ * Starts (once per process, or again when forced to another) the compute backend. The promise
+ * itself is kept, so calls that arrive while the backend is still starting (engine start-up,
+ * a prediction, a training job) share one initialisation instead of racing two.
+ */
 export async function ensureBackend(force?: BackendName): Promise<BackendReport> {
-  if (!started || (force && started.active !== force)) started = await initBackend(force ? { force } : {});
-  return started;
+  const current = starting ? await starting.catch(() => undefined) : undefined;
+  if (!starting || !current || (force && current.active !== force)) {
+    const next = initBackend(force ? { force } : {});
+    starting = next;
+    return next;
+  }
+  return current;
 }
 
 /** Training and selection items; `paperExact` selects on the test split, as the paper's code does. */
