@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { JobFinished, JobProgress } from '../contract/channels';
-import { EinthovenError, toErrorInfo } from '../errors';
+import { BackgroundJobs, type JobOutcome } from '../background-jobs';
 
 export interface JobContext {
   readonly jobId: string;
@@ -9,6 +8,7 @@ export interface JobContext {
 }
 
 type JobKind = JobProgress['kind'];
+type JobResult = Extract<JobFinished, { status: 'succeeded' }>['result'];
 
 export interface JobEvents {
   progress(event: JobProgress): void;
@@ -16,75 +16,51 @@ export interface JobEvents {
 }
 
 /**
- * Runs long work in the background of the engine process: each job gets an id, an
- * AbortSignal for cancel, and reports progress and its end as contract events.
- * The work function decides what partial result a cancel keeps (an import keeps every
- * record stored before the cancel).
+ * Runs the engine's record jobs (imports) in the background: each reports progress and its end
+ * as contract events. The work function decides what partial result a cancel keeps (an import
+ * keeps every record stored before the cancel).
  */
 export class JobRunner {
-  readonly #running = new Map<string, AbortController>();
+  readonly #jobs = new BackgroundJobs();
   readonly #events: JobEvents;
 
   constructor(events: JobEvents) {
     this.#events = events;
   }
 
-  start<R extends Extract<JobFinished, { status: 'succeeded' }>['result']>(
-    kind: JobKind,
-    work: (context: JobContext) => Promise<R>,
-  ): string {
-    const jobId = randomUUID();
-    const controller = new AbortController();
-    this.#running.set(jobId, controller);
-    const context: JobContext = {
-      jobId,
-      signal: controller.signal,
-      progress: (done, total, message) =>
-        this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }) }),
-    };
-    // Deferred so the caller receives the job id before the first progress event.
-    setImmediate(() => void this.#run(kind, context, work));
-    return jobId;
+  start(kind: JobKind, work: (context: JobContext) => Promise<JobResult>): string {
+    return this.#jobs.start(
+      (jobId, signal) =>
+        work({
+          jobId,
+          signal,
+          progress: (done, total, message) =>
+            this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }) }),
+        }),
+      (jobId, outcome) => this.#events.finished(finishedEvent(jobId, kind, outcome)),
+    );
   }
 
   cancel(jobId: string): boolean {
-    const controller = this.#running.get(jobId);
-    if (!controller) return false;
-    controller.abort(new EinthovenError('E_CANCELLED', 'cancelled by the user'));
-    return true;
+    return this.#jobs.cancel(jobId);
   }
 
   cancelAll(): void {
-    for (const jobId of this.#running.keys()) this.cancel(jobId);
+    this.#jobs.cancelAll();
   }
 
   get activeCount(): number {
-    return this.#running.size;
+    return this.#jobs.activeCount;
   }
 
   /** Resolves when no job is running (used at shutdown and in tests). */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.#jobs.idle();
   }
+}
 
-  async #run<R extends Extract<JobFinished, { status: 'succeeded' }>['result']>(
-    kind: JobKind,
-    context: JobContext,
-    work: (context: JobContext) => Promise<R>,
-  ): Promise<void> {
-    const { jobId } = context;
-    try {
-      const result = await work(context);
-      this.#events.finished(
-        context.signal.aborted ? { jobId, kind, status: 'cancelled', result } : { jobId, kind, status: 'succeeded', result },
-      );
-    } catch (error) {
-      const info = toErrorInfo(error);
-      this.#events.finished(
-        info.code === 'E_CANCELLED' ? { jobId, kind, status: 'cancelled' } : { jobId, kind, status: 'failed', error: info },
-      );
-    } finally {
-      this.#running.delete(jobId);
-    }
-  }
+function finishedEvent(jobId: string, kind: JobKind, outcome: JobOutcome<JobResult>): JobFinished {
+  if (outcome.status === 'failed') return { jobId, kind, status: 'failed', error: outcome.error };
+  if (outcome.status === 'cancelled') return { jobId, kind, status: 'cancelled', ...(outcome.result ? { result: outcome.result } : {}) };
+  return { jobId, kind: 'import', status: 'succeeded', result: outcome.result };
 }

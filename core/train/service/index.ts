@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TrainingResultSchema, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
-import { EinthovenError, toErrorInfo } from '../../errors';
+import { BackgroundJobs } from '../../background-jobs';
+import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
 import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
@@ -42,7 +42,7 @@ function progressEvent(jobId: string, kind: Kind, e: TrainProgress): TrainProgre
  */
 export class TrainingService {
   readonly models: ModelDirectory;
-  readonly #running = new Map<string, AbortController>();
+  readonly #jobs = new BackgroundJobs();
   readonly #options: TrainingServiceOptions;
 
   constructor(options: TrainingServiceOptions) {
@@ -108,44 +108,29 @@ export class TrainingService {
   }
 
   cancel(jobId: string): boolean {
-    const controller = this.#running.get(jobId);
-    if (!controller) return false;
-    controller.abort(new EinthovenError('E_CANCELLED', 'cancelled by the user'));
-    return true;
+    return this.#jobs.cancel(jobId);
   }
 
   cancelAll(): void {
-    for (const jobId of this.#running.keys()) this.cancel(jobId);
+    this.#jobs.cancelAll();
   }
 
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.#jobs.idle();
   }
 
   dispose(): void {
     this.models.dispose();
   }
 
-  /** Runs one job at a time per call; a cancelled training still reports the model it kept. */
+  /** Starts a job in the background; a cancelled training still reports the model it kept. */
   #start(kind: Kind, work: (context: JobContext) => Promise<TrainingResult>): string {
-    const jobId = randomUUID();
-    const controller = new AbortController();
-    this.#running.set(jobId, controller);
-    const context: JobContext = { signal: controller.signal, onProgress: (e) => this.#options.progress(progressEvent(jobId, kind, e)) };
-    setImmediate(() => {
-      void (async () => {
-        try {
-          await mkdir(path.join(this.#options.dataDir, 'models'), { recursive: true });
-          const result = await work(context);
-          this.#options.finished({ jobId, kind, status: controller.signal.aborted ? 'cancelled' : 'succeeded', result });
-        } catch (error) {
-          const info = toErrorInfo(error);
-          this.#options.finished(info.code === 'E_CANCELLED' ? { jobId, kind, status: 'cancelled' } : { jobId, kind, status: 'failed', error: info });
-        } finally {
-          this.#running.delete(jobId);
-        }
-      })();
-    });
-    return jobId;
+    return this.#jobs.start(
+      async (jobId, signal) => {
+        await mkdir(path.join(this.#options.dataDir, 'models'), { recursive: true });
+        return work({ signal, onProgress: (e) => this.#options.progress(progressEvent(jobId, kind, e)) });
+      },
+      (jobId, outcome) => this.#options.finished({ jobId, kind, ...outcome }),
+    );
   }
 }
