@@ -2,6 +2,7 @@ import { EinthovenError } from '../errors';
 import { buildPipeline, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { Rng } from '../signal/rng';
+import { perLeadMoments, withFittedStandardisation } from '../signal/standardise';
 import { cacheKey, readCached, readCachedSync, writeCached } from './disk-cache';
 import { decodeRecordFiles, recordToLeadSignal } from './records';
 import type { DatasetItem } from './types';
@@ -109,26 +110,13 @@ export class SignalStore {
   fitStandardisation(trainIds: readonly string[]): PipelineConfig {
     const index = this.config.stages.findIndex((s) => s.kind === 'standardise' && (s.mean === null || s.std === null));
     if (index < 0) return this.config;
-    const leads = this.config.leads.length;
-    const sum = new Float64Array(leads);
-    const sq = new Float64Array(leads);
-    let count = 0;
-    for (const id of trainIds) {
-      if (!this.has(id)) continue;
-      const s = this.cached(id);
-      s.signal.forEach((lead, l) => {
-        for (const v of lead) {
-          sum[l] = (sum[l] as number) + v;
-          sq[l] = (sq[l] as number) + v * v;
-        }
-      });
-      count += s.signal[0]?.length ?? 0;
-    }
-    if (count < 2) throw new EinthovenError('E_VALIDATION', 'no training samples to fit the standardisation on');
-    const mean = Array.from(sum, (v) => v / count);
-    const std = Array.from(sq, (v, l) => Math.sqrt(Math.max(0, v / count - (mean[l] as number) ** 2)));
-    const stages = this.config.stages.map((s, i) => (i === index ? { kind: 'standardise' as const, mean, std } : s));
-    this.config = { ...this.config, stages };
+    // A generator, so records cached on disk are read one at a time, never all at once.
+    const cachedTraining = (function* (store: SignalStore) {
+      for (const id of trainIds) if (store.has(id)) yield store.cached(id).signal;
+    })(this);
+    const fit = perLeadMoments(cachedTraining, this.config.leads.length);
+    if (fit.signals === 0) throw new EinthovenError('E_VALIDATION', 'no training samples to fit the standardisation on');
+    this.config = withFittedStandardisation(this.config, index, fit);
     this.after = buildPipeline(splitAtCrop(this.config).after);
     return this.config;
   }

@@ -29,6 +29,23 @@ class LeadMoments {
   }
 }
 
+/** Per-lead mean and unbiased std over every sample of every signal, and how many signals there were. */
+export function perLeadMoments(signals: Iterable<readonly Float32Array[]>, leads: number): { mean: number[]; std: number[]; signals: number } {
+  const moments = Array.from({ length: leads }, () => new LeadMoments());
+  let count = 0;
+  for (const signal of signals) {
+    signal.forEach((lead, l) => moments[l]?.add(lead));
+    count++;
+  }
+  return { mean: moments.map((m) => m.mean), std: moments.map((m) => m.std()), signals: count };
+}
+
+/** The config with its standardise stage at `index` replaced by the fitted one. */
+export function withFittedStandardisation(config: PipelineConfig, index: number, fit: { mean: number[]; std: number[] }): PipelineConfig {
+  const stages = config.stages.map((s, i) => (i === index ? { kind: 'standardise' as const, mean: fit.mean, std: fit.std } : s));
+  return pipelineConfigSchema.parse({ ...config, stages });
+}
+
 /**
  * Fits the config's (first) standardise stage on training signals only: runs the stages
  * before it in evaluation mode and returns a new config with per-lead mean and std filled in.
@@ -37,13 +54,10 @@ export function fitStandardisation(config: PipelineConfig, trainingSignals: Iter
   const index = config.stages.findIndex((s) => s.kind === 'standardise');
   if (index < 0) throw new EinthovenError('E_VALIDATION', 'the pipeline has no standardise stage to fit');
   const prefix = buildPipeline({ ...config, stages: config.stages.slice(0, index), augmentation: null });
-  const moments = config.leads.map(() => new LeadMoments());
-  let records = 0;
-  for (const input of trainingSignals) {
-    prefix.run(input, { mode: 'eval' }).signal.forEach((lead, l) => moments[l]?.add(lead));
-    records++;
-  }
-  if (records === 0) throw new EinthovenError('E_VALIDATION', 'cannot fit standardisation on an empty training set');
-  const stages = config.stages.map((s, i) => (i === index ? { kind: 'standardise' as const, mean: moments.map((m) => m.mean), std: moments.map((m) => m.std()) } : s));
-  return pipelineConfigSchema.parse({ ...config, stages });
+  const prepared = (function* () {
+    for (const input of trainingSignals) yield prefix.run(input, { mode: 'eval' }).signal;
+  })();
+  const fit = perLeadMoments(prepared, config.leads.length);
+  if (fit.signals === 0) throw new EinthovenError('E_VALIDATION', 'cannot fit standardisation on an empty training set');
+  return withFittedStandardisation(config, index, fit);
 }
