@@ -193,12 +193,19 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-start').click();
     await page.getByTestId('nav-training-running').waitFor();
     await page.getByTestId('finetune-epoch-row').first().waitFor({ timeout: 60_000 });
+    // A reloaded window shows the running job again: its name, its epochs so far, live progress.
+    await page.reload();
+    await page.getByTestId('nav-training-running').waitFor();
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-epoch-row').first().waitFor();
+    expect(await page.getByTestId('finetune-name').inputValue()).toBe('pe full stopped');
+    expect(await page.getByTestId('finetune-epoch-row').first().getAttribute('data-epoch')).toBe('1');
     expect(await page.getByTestId('finetune-eta').textContent()).toMatch(/^ETA \d+ (s|min)/);
     await page.getByTestId('finetune-cancel').click();
     const result = page.getByTestId('finetune-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-status')).toBe('cancelled');
-    expect(await result.textContent()).toMatch(/Stopped; the best model so far was kept: pe full stopped .* best epoch 1 of \d+/s);
+    expect(await result.textContent()).toMatch(/Stopped; the best model so far was kept: pe full stopped .* best epoch \d+ of \d+/s);
     expect(await page.getByTestId('finetune-epoch-row').count()).toBeLessThan(50);
     const keptId = (await result.getAttribute('data-model-id')) ?? '';
     await page.getByTestId('nav-models').click();

@@ -150,6 +150,23 @@ export const TrainFinishedSchema = z.discriminatedUnion('status', [
 ]);
 export type TrainFinished = z.infer<typeof TrainFinishedSchema>;
 
+/** At most this many epoch events are kept per running job for a UI that attaches later. */
+export const activeJobEpochLimit = 1000;
+
+/** A training-side job still running, with what a UI needs to show it again (after a reload). */
+export const ActiveTrainingJobSchema = z.object({
+  jobId: JobId,
+  kind: TrainJobKind,
+  /** The model (or study) name the job was started with. */
+  name: z.string(),
+  baseModelId: z.string().nullable(),
+  startedAt: z.string(),
+  phase: TrainProgressSchema.nullable(),
+  step: TrainProgressSchema.nullable(),
+  epochs: z.array(TrainProgressSchema).max(activeJobEpochLimit),
+});
+export type ActiveTrainingJob = z.infer<typeof ActiveTrainingJobSchema>;
+
 export const trainingChannels = {
   'models:list': {
     request: z.object({}).strict(),
@@ -174,6 +191,11 @@ export const trainingChannels = {
   'train:hpo': {
     request: z.object({ architecture: z.string().min(1).max(60), dataset: DatasetSpecSchema, name, trials: z.number().int().min(1).max(1000), settings: TrainSettingsSchema.default({}) }).strict(),
     response: z.object({ jobId: JobId }),
+  },
+  // Running training-side jobs and their progress so far: a reloaded window shows them again.
+  'train:active': {
+    request: z.object({}).strict(),
+    response: z.object({ jobs: z.array(ActiveTrainingJobSchema) }),
   },
 } as const;
 

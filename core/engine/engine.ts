@@ -188,6 +188,7 @@ export class Engine {
       'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
       'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),
       'train:hpo': (request) => this.#trainingAudit.started('hpo', this.training.startHpo(request), request),
+      'train:active': () => ({ jobs: this.training.activeJobs() }),
       'predictions:list': (request) => {
         this.#existingRecord(request.recordId);
         return { items: this.ledger.history(request.recordId, request.limit) };

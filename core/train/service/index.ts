@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TrainingResultSchema, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
+import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
@@ -13,6 +13,7 @@ import type { TrainConfigInput } from '../config';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
+import { ActiveJobs, type JobLabel } from './active-jobs';
 import { ModelDirectory, summaryOf } from './models';
 
 type Kind = TrainProgressEvent['kind'];
@@ -43,6 +44,7 @@ function progressEvent(jobId: string, kind: Kind, e: TrainProgress): TrainProgre
 export class TrainingService {
   readonly models: ModelDirectory;
   readonly #jobs = new BackgroundJobs();
+  readonly #active = new ActiveJobs();
   readonly #options: TrainingServiceOptions;
 
   constructor(options: TrainingServiceOptions) {
@@ -68,7 +70,7 @@ export class TrainingService {
 
   startTrain(request: { architecture: string; dataset: DatasetSpec; name: string; settings: TrainConfigInput }): string {
     const out = this.#outputDir('models', request.name);
-    return this.#start('train', async (context) => {
+    return this.#start('train', { name: request.name }, async (context) => {
       const r = await trainJob({ dataset: request.dataset, architecture: request.architecture, out, name: request.name, train: request.settings, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation });
     });
@@ -77,14 +79,14 @@ export class TrainingService {
   async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
-    return this.#start('finetune', async (context) => {
+    return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
     });
   }
 
   startHpo(request: { architecture: string; dataset: DatasetSpec; name: string; trials: number; settings: TrainConfigInput }): string {
-    return this.#start('hpo', async (context) => {
+    return this.#start('hpo', { name: request.name }, async (context) => {
       const r = await hpoJob({ dataset: request.dataset, architecture: request.architecture, studyDir: this.#outputDir('studies', request.name), trials: request.trials, train: request.settings, out: this.#outputDir('models', request.name) }, context);
       return asResult({
         kind: 'hpo',
@@ -101,10 +103,15 @@ export class TrainingService {
 
   async startEvaluate(request: { modelId: string; dataset: DatasetSpec; split: EvaluateSplit }): Promise<string> {
     const model = (await this.models.find(request.modelId)).location;
-    return this.#start('evaluate', async (context) => {
+    return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
       return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
     });
+  }
+
+  /** Running jobs with their progress so far, for a window that opens (or reloads) while they run. */
+  activeJobs(): ActiveTrainingJob[] {
+    return this.#active.list();
   }
 
   cancel(jobId: string): boolean {
@@ -124,13 +131,24 @@ export class TrainingService {
   }
 
   /** Starts a job in the background; a cancelled training still reports the model it kept. */
-  #start(kind: Kind, work: (context: JobContext) => Promise<TrainingResult>): string {
-    return this.#jobs.start(
-      async (jobId, signal) => {
+  #start(kind: Kind, label: JobLabel, work: (context: JobContext) => Promise<TrainingResult>): string {
+    const jobId = this.#jobs.start(
+      async (id, signal) => {
         await mkdir(path.join(this.#options.dataDir, 'models'), { recursive: true });
-        return work({ signal, onProgress: (e) => this.#options.progress(progressEvent(jobId, kind, e)) });
+        return work({ signal, onProgress: (e) => this.#progress(progressEvent(id, kind, e)) });
       },
-      (jobId, outcome) => this.#options.finished({ jobId, kind, ...outcome }),
+      (id, outcome) => {
+        this.#active.end(id);
+        this.#options.finished({ jobId: id, kind, ...outcome });
+      },
     );
+    // The work starts on a later turn, so the job is listed before its first event.
+    this.#active.begin(jobId, kind, label);
+    return jobId;
+  }
+
+  #progress(event: TrainProgressEvent): void {
+    this.#active.record(event);
+    this.#options.progress(event);
   }
 }

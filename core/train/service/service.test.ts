@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../../contract/channels';
-import type { ModelSummary, PredictionResult, TrainFinished, TrainProgressEvent } from '../../contract/training-schemas';
+import type { ActiveTrainingJob, ModelSummary, PredictionResult, TrainFinished, TrainProgressEvent } from '../../contract/training-schemas';
 import { Engine } from '../../engine/engine';
 import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
@@ -74,11 +74,21 @@ describe('training through the engine contract', () => {
 
     const cancelled = await value<{ jobId: string }>('train:start', { architecture: 'xresnet1d50', dataset: { kind: 'ptbxl', root: data }, name: 'stopped', settings: { epochs: 50, batchSize: 6 } });
     const run = events(cancelled.jobId);
+    let seenMidRun: Promise<{ jobs: ActiveTrainingJob[] }> | undefined;
     const off = engine.onEvent((e, p) => {
-      if (e === 'train:progress' && (p as TrainProgressEvent).valLoss !== undefined) void engine.handle('jobs:cancel', { jobId: cancelled.jobId });
+      if (e !== 'train:progress' || (p as TrainProgressEvent).valLoss === undefined) return;
+      // What a window reloaded at this moment would be shown, then the stop.
+      seenMidRun ??= value<{ jobs: ActiveTrainingJob[] }>('train:active', {});
+      void engine.handle('jobs:cancel', { jobId: cancelled.jobId });
     });
     const stopped = await run.finished;
     off();
+    const midRun = (await seenMidRun)?.jobs;
+    expect(midRun).toHaveLength(1);
+    expect(midRun?.[0]).toMatchObject({ jobId: cancelled.jobId, kind: 'train', name: 'stopped', baseModelId: null, step: { epoch: 1 } });
+    expect(midRun?.[0]?.epochs.map((ep) => ep.epoch)).toEqual([1]);
+    expect(midRun?.[0]?.phase?.phase).toBe('training');
+    expect(await value('train:active', {})).toEqual({ jobs: [] });
     expect(stopped).toMatchObject({ status: 'cancelled', result: { kind: 'train', cancelled: true, bestEpoch: 1, epochs: 1 } });
     const names = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => [m.name, m.bundled]);
     expect(names).toEqual([['tiny', true], ['mi head', false], ['stopped', false]]);

@@ -103,12 +103,37 @@ export class FinetuneJob {
     }
     this.jobId = started.value.jobId;
     this.status = 'running';
-    // Events that arrived before the job id did.
+    this.#replayEarly();
+  }
+
+  /** Events that arrived before the job id did. */
+  #replayEarly(): void {
     for (const e of this.#early.splice(0)) {
       if (e.jobId !== this.jobId) continue;
       if ('status' in e) void this.#finished(e);
       else this.#progress(e);
     }
+  }
+
+  /**
+   * Shows a fine-tuning that is already running in the engine (the window was reloaded or
+   * reopened mid-run): its name, base model, progress so far, then live events as usual.
+   */
+  async reattach(): Promise<void> {
+    if (this.status !== 'idle') return;
+    this.status = 'starting'; // buffers events that arrive while the engine answers
+    this.#early = [];
+    const active = await this.#bridge.api['train:active']({});
+    const job = active.ok ? active.value.jobs.find((j) => j.kind === 'finetune') : undefined;
+    if (!job) {
+      this.status = 'idle';
+      this.#early = [];
+      return;
+    }
+    Object.assign(this, { jobId: job.jobId, status: 'running', phase: null, step: null, epochs: [], result: null, error: null });
+    Object.assign(this.form, { name: job.name, ...(job.baseModelId ? { baseModelId: job.baseModelId } : {}) });
+    for (const e of [job.phase, job.step, ...job.epochs]) if (e) this.#progress(e);
+    this.#replayEarly();
   }
 
   async cancel(): Promise<void> {
@@ -124,7 +149,8 @@ export class FinetuneJob {
 
   #progress(e: TrainProgressEvent): void {
     if (e.phase !== undefined) this.phase = e.message ? `${e.phase}: ${e.message}` : e.phase;
-    if (e.valLoss !== undefined) this.epochs = [...this.epochs, e];
+    // An epoch both in a reattach snapshot and in a buffered event is shown once.
+    if (e.valLoss !== undefined) this.epochs = this.epochs.some((x) => x.epoch === e.epoch) ? this.epochs : [...this.epochs, e];
     else if (e.step !== undefined) this.step = e;
   }
 
