@@ -1,3 +1,4 @@
+import { entryHash, verifyChain, type AuditVerification, type ChainedRow } from './audit-chain';
 import type { Db } from './database';
 
 export interface AuditEntry {
@@ -7,37 +8,70 @@ export interface AuditEntry {
   action: string;
   subject: string | null;
   details: Record<string, unknown>;
+  /** SHA-256 chaining this entry to the one before it; null for entries older than the chain. */
+  hash: string | null;
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string | null;
-  details: string;
+/** Which entries to read, oldest first: after an id, from a time, of an action (prefix, e.g. `record.`). */
+export interface AuditQuery {
+  readonly afterId?: number | undefined;
+  readonly since?: string | undefined;
+  readonly actionPrefix?: string | undefined;
+  readonly limit: number;
 }
 
-/** The append-only audit trail; the table's triggers refuse UPDATE and DELETE. */
+const columns = 'id, at, actor, action, subject, details, prev_hash, hash';
+
+function toEntry(row: ChainedRow): AuditEntry {
+  return { id: row.id, at: row.at, actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(row.details) as Record<string, unknown>, hash: row.hash };
+}
+
+/**
+ * The append-only audit trail: the table's triggers refuse UPDATE and DELETE, and each entry is
+ * hash-chained to the one before it so changes made around the triggers can be detected.
+ */
 export class AuditLog {
+  readonly #db: Db;
+  readonly #last;
   readonly #insert;
   readonly #recent;
+  readonly #query;
+  readonly #all;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(
-      'INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)',
+    this.#db = db;
+    this.#last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1');
+    this.#insert = db.prepare(`INSERT INTO audit_log (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#recent = db.prepare(`SELECT ${columns} FROM audit_log ORDER BY id DESC LIMIT ?`);
+    this.#query = db.prepare(
+      `SELECT ${columns} FROM audit_log WHERE id > ? AND at >= ? AND substr(action, 1, length(?)) = ? ORDER BY id LIMIT ?`,
     );
-    this.#recent = db.prepare('SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?');
+    this.#all = db.prepare(`SELECT ${columns} FROM audit_log ORDER BY id`);
   }
 
   append(actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}): void {
-    this.#insert.run(new Date().toISOString(), actor, action, subject, JSON.stringify(details));
+    // IMMEDIATE: the app and a CLI may share the file, and two writers must not chain to the same entry.
+    this.#db
+      .transaction(() => {
+        const last = this.#last.get() as { id: number; hash: string | null } | undefined;
+        const row = { id: (last?.id ?? 0) + 1, at: new Date().toISOString(), actor, action, subject, details: JSON.stringify(details), prev_hash: last?.hash ?? null };
+        this.#insert.run(row.id, row.at, row.actor, row.action, row.subject, row.details, row.prev_hash, entryHash(row));
+      })
+      .immediate();
   }
 
   recent(limit = 100): AuditEntry[] {
-    return (this.#recent.all(limit) as AuditRow[]).map((row) => ({
-      ...row,
-      details: JSON.parse(row.details) as Record<string, unknown>,
-    }));
+    return (this.#recent.all(limit) as ChainedRow[]).map(toEntry);
+  }
+
+  /** Entries matching the query, oldest first (page with `afterId` = the last id returned). */
+  entries(query: AuditQuery): AuditEntry[] {
+    const prefix = query.actionPrefix ?? '';
+    return (this.#query.all(query.afterId ?? 0, query.since ?? '', prefix, prefix, query.limit) as ChainedRow[]).map(toEntry);
+  }
+
+  /** Checks the whole chain, streaming row by row. */
+  verify(): AuditVerification {
+    return verifyChain(this.#all.iterate() as Iterable<ChainedRow>);
   }
 }

@@ -109,7 +109,8 @@ describe('predictions and model registry (real SQLite)', () => {
     const file = tempDbFile();
     const old = openDatabase(file, [migration0001]);
     const recordId = new RecordStore(old.db).insert(realRecord(), 'hash-1', 'ptbxl/00001_lr.hea');
-    new AuditLog(old.db).append('user', 'record.imported', `record:${recordId}`);
+    // As version 1 wrote it: no hash columns yet.
+    old.db.prepare("INSERT INTO audit_log (at, actor, action, subject, details) VALUES ('2026-01-01T00:00:00.000Z', 'user', 'record.imported', ?, '{}')").run(`record:${recordId}`);
     expect(old.db.prepare("SELECT name FROM sqlite_master WHERE name = 'predictions'").get()).toBeUndefined();
     old.db.close();
 
@@ -119,7 +120,11 @@ describe('predictions and model registry (real SQLite)', () => {
     const record = new RecordStore(db).get(recordId);
     expect(record).toMatchObject({ id: recordId, sourcePath: 'ptbxl/00001_lr.hea', fs: 100, nSamples: 1000 });
     expect(record?.signals[1]?.slice(0, 3)).toEqual(realRecord().leads[1]?.samples.slice(0, 3));
-    expect(new AuditLog(db).recent()).toMatchObject([{ action: 'record.imported', subject: `record:${recordId}` }]);
+    const audit = new AuditLog(db);
+    expect(audit.recent()).toMatchObject([{ action: 'record.imported', subject: `record:${recordId}`, hash: null }]);
+    // The chain starts after the migration; the older entry stays readable, counted as unchained.
+    audit.append('user', 'record.viewed', `record:${recordId}`);
+    expect(audit.verify()).toMatchObject({ ok: true, entries: 2, unchained: 1, lastId: 2, head: audit.recent(1)[0]?.hash });
     new ModelRegistry(db).register(model);
     expect(new PredictionStore(db).insert(prediction(recordId)).recordId).toBe(recordId);
     db.close();

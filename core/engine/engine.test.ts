@@ -57,7 +57,11 @@ describe('engine', () => {
     expect(detail.signals).toHaveLength(12);
     // PTB-XL 00001_hr lead I starts at -0.115 mV (ADC -115, gain 1000/mV).
     expect(detail.signals[0]?.[0]).toBeCloseTo(-0.115, 6);
-    expect(engine.audit.recent()[0]).toMatchObject({ action: 'record.imported', subject: 'record:1' });
+    // Newest first: reading the record's signals is logged after its import.
+    expect(engine.audit.recent(2)).toMatchObject([
+      { action: 'record.viewed', subject: 'record:1' },
+      { action: 'record.imported', subject: 'record:1' },
+    ]);
   });
 
   it('recognises the same content imported again instead of storing it twice', async () => {

@@ -158,6 +158,8 @@ export class Engine {
       'records:get': (request) => {
         const detail = this.records.get(request.id);
         if (!detail) throw new EinthovenError('E_NOT_FOUND', `record ${request.id} does not exist`);
+        // Access to patient data is logged, as hospital audit rules expect of a clinical viewer.
+        this.audit.append('user', 'record.viewed', `record:${detail.id}`, { shell: this.#options.shell });
         return detail;
       },
       'records:import': (request) => {

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
 import { evaluateCommand } from './evaluate';
@@ -29,4 +30,5 @@ export const commands: readonly CliCommand[] = [
   predictCommand,
   modelsCommand,
   backendCommand,
+  auditCommand,
 ];

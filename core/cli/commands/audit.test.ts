@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { databasePath } from '../../engine/data-dir';
+import { Engine } from '../../engine/engine';
+import { fixturePath } from '../../test/shared-data';
+import type { CliIO } from '../command';
+import { auditCommand } from './audit';
+import { importCommand } from './import';
+
+function capture(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+async function audit(args: string[]): Promise<{ code: number; out: string[] }> {
+  const io = capture();
+  return { code: await auditCommand.run(args, io), out: io.out };
+}
+
+describe('ecg audit', () => {
+  it('exports who imported and viewed a real record as JSON lines, filters them, and verifies the chain', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+    const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
+    expect(await importCommand.run([hea, hea.replace(/\.hea$/, '.dat'), '--json', '--data-dir', dataDir], capture())).toBe(0);
+    const engine = new Engine({ dataDir, shell: 'test' });
+    expect(await engine.handle('records:get', { id: 1 })).toMatchObject({ ok: true });
+    await engine.close();
+
+    const all = await audit(['--json', '--data-dir', dataDir]);
+    expect(all.code).toBe(0);
+    const entries = all.out.map((line) => JSON.parse(line) as { id: number; actor: string; action: string; subject: string; hash: string });
+    expect(entries.map((e) => [e.actor, e.action, e.subject])).toEqual([
+      ['cli', 'record.imported', 'record:1'],
+      ['user', 'record.viewed', 'record:1'],
+    ]);
+    expect((await audit(['--json', '--action', 'record.viewed', '--data-dir', dataDir])).out).toHaveLength(1);
+    expect((await audit(['--json', '--after-id', '1', '--data-dir', dataDir])).out.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([2]);
+    expect((await audit(['--since', '2999-01-01', '--data-dir', dataDir])).out).toEqual([]);
+
+    const verified = await audit(['--verify', '--json', '--data-dir', dataDir]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.out[0] ?? '')).toEqual({ ok: true, entries: 2, unchained: 0, head: entries[1]?.hash, lastId: 2, problem: null });
+
+    // Someone edits the import entry with a SQLite shell after dropping the trigger.
+    const { db } = openDatabase(databasePath(dataDir));
+    db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone-else' WHERE id = 1;");
+    db.close();
+    const tampered = await audit(['--verify', '--data-dir', dataDir]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out[0]).toMatch(/^FAILED at entry 1: its content does not match its hash/);
+  });
+
+  it('refuses bad flags and a missing database with a clear error, creating nothing', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'audit-cli-')), 'absent');
+    await expect(audit(['--data-dir', dataDir])).rejects.toThrow(/no Einthoven database at .*absent/);
+    await expect(audit(['--limit', '0', '--data-dir', dataDir])).rejects.toThrow(/--limit must be a whole number from 1/);
+    await expect(audit(['--since', 'yesterday', '--data-dir', dataDir])).rejects.toThrow(/--since must be an ISO 8601 date/);
+    await expect(audit(['--verfy', '--data-dir', dataDir])).rejects.toThrow(/Unknown option '--verfy'/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
