@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
@@ -26,11 +28,12 @@ interface CliMeasurement {
 }
 
 const samples = ['00001_hr', '00008_hr', '00102_hr'];
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 async function cliMeasure(): Promise<Map<string, CliMeasurement>> {
   const files = samples.map((s) => path.join('resources', 'samples', 'ptbxl', `${s}.hea`));
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const { stdout } = await promisify(execFile)(tsx, ['core/cli/main.ts', 'measure', '--json', ...files], { cwd: repoRoot });
+  const stdout = await cli('measure', '--json', ...files);
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as CliMeasurement);
   return new Map(lines.map((m, i) => [samples[i] as string, m]));
 }
@@ -56,11 +59,12 @@ async function openSample(page: Page, name: string): Promise<void> {
 describe('browser mode: the clinical viewer', () => {
   let app: RunningApp;
   let page: Page;
-  let cli: Map<string, CliMeasurement>;
+  let measured: Map<string, CliMeasurement>;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-viewer-'));
   const paper = () => page.getByTestId('ecg-paper');
 
   beforeAll(async () => {
-    [app, cli] = await Promise.all([launchApp(), cliMeasure()]);
+    [app, measured] = await Promise.all([launchApp({ dataDir }), cliMeasure()]);
     page = app.page;
     await page.getByTestId('record-row').first().waitFor();
     await openSample(page, '00001_hr');
@@ -103,7 +107,7 @@ describe('browser mode: the clinical viewer', () => {
   });
 
   it('shows the engine measurements, equal to `ecg measure` on the same file, with the QTc formula named', async () => {
-    const expected = cli.get('00001_hr') as CliMeasurement;
+    const expected = measured.get('00001_hr') as CliMeasurement;
     const hr = await number(page.getByTestId('measure-hr'), 'data-value');
     expect(hr).toBeGreaterThan(40);
     expect(hr).toBeLessThan(150);
@@ -128,7 +132,7 @@ describe('browser mode: the clinical viewer', () => {
 
   it('flags each lead with its signal-quality issues and grades the record, as the engine does', async () => {
     await openSample(page, '00008_hr');
-    const expected = cli.get('00008_hr') as CliMeasurement;
+    const expected = measured.get('00008_hr') as CliMeasurement;
     expect(await page.getByTestId('quality-verdict').getAttribute('data-verdict')).toBe(expected.verdict);
     const badges = await page.getByTestId('lead-trace').getByTestId('lead-quality').evaluateAll((n) => n.map((b) => [b.getAttribute('data-lead'), b.getAttribute('data-ok') === 'true']));
     expect(badges).toEqual(Object.entries(expected.quality).map(([lead, q]) => [lead, q.ok]));
@@ -138,7 +142,7 @@ describe('browser mode: the clinical viewer', () => {
 
   it('shows a value the engine could not measure as a dash with the engine’s reason', async () => {
     await openSample(page, '00102_hr');
-    const expected = cli.get('00102_hr') as CliMeasurement;
+    const expected = measured.get('00102_hr') as CliMeasurement;
     expect(expected.prMs).toBeNull();
     const pr = page.getByTestId('measure-pr');
     expect(await pr.getAttribute('data-value')).toBe('');
@@ -245,6 +249,41 @@ describe('browser mode: the clinical viewer', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => paper().getAttribute('data-layout')).toBe('3x4');
     expect(await page.getByTestId('research-use-only').isVisible()).toBe(true);
+  });
+
+  it('prints the open record on one A4 page at true scale with identification, settings and the research-use label, audited', async () => {
+    await openSample(page, '00001_hr');
+    await page.getByTestId('viewer-zoom-in').click();
+    const zoomed = (1.25 * 96) / 25.4;
+    expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);
+    // The events the browser raises around any print (button, Ctrl+P, menu); a print dialog cannot be driven headless.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(96 / 25.4, 6);
+    await page.emulateMedia({ media: 'print' });
+    const header = page.getByTestId('print-header');
+    expect(await header.isVisible()).toBe(true);
+    expect(await header.textContent()).toMatch(/record \d+ · 00001_hr\.hea.*Printed .+ from Einthoven v\d.*Research use only — not for diagnostic use/s);
+    for (const id of ['viewer-toolbar', 'predict-run', 'import-files', 'nav-finetune']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
+    expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
+    // No prediction yet: the prediction panel has nothing to put on paper.
+    expect(await page.getByTestId('predictions').isVisible()).toBe(false);
+    for (const id of ['tracing-settings', 'tracing-ruo', 'measure-hr', 'measure-qtc']) expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    await page.screenshot({ path: artifactPath('print-preview.png'), fullPage: true });
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);
+
+    // Chromium's own print to PDF runs the same cycle: true scale while capturing, the zoom back after.
+    const pdf = (await page.pdf({ path: artifactPath('print.pdf'), preferCSSPageSize: true, printBackground: true })).toString('latin1');
+    await page.emulateMedia({ media: 'screen' });
+    expect(pdf).toMatch(/\/MediaBox \[0 0 841\.\d+ 59[45]\.\d+\]/); // A4 landscape, in points
+    expect(pdf.match(/\/Type \/Page\b/g)).toHaveLength(1);
+    expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);
+    await page.getByTestId('viewer-zoom-out').click();
+
+    const printed = (await cli('audit', '--json', '--action', 'record.printed', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { actor: string; subject: string; details: Record<string, unknown> });
+    expect(printed).toHaveLength(2);
+    for (const entry of printed) expect(entry).toMatchObject({ actor: 'user', subject: expect.stringMatching(/^record:\d+$/), details: { layout: '3x4', speedMmS: 25, gainMmMv: 10, filter: '0.05–150 Hz' } });
+    expect(await cli('audit', '--verify', '--data-dir', dataDir)).toMatch(/^OK: \d+ entries, \d+ hash-chained/);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

@@ -84,4 +84,17 @@ export const viewerChannels = {
     request: z.object({ id: RecordId }).strict(),
     response: RecordMeasurementsSchema,
   },
+  // A tracing is being printed (or saved as PDF): patient data leaving the screen is audited with the settings used.
+  'records:printed': {
+    request: z
+      .object({
+        id: RecordId,
+        layout: z.string().min(1).max(20),
+        speedMmS: z.number().positive().max(1000),
+        gainMmMv: z.number().positive().max(1000),
+        filter: z.string().max(200),
+      })
+      .strict(),
+    response: z.object({ audited: z.literal(true) }),
+  },
 } as const;

@@ -202,6 +202,10 @@ export class Engine {
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
       },
       'records:measure': (request) => this.#measurements.get(this.#existingRecord(request.id)),
+      'records:printed': ({ id, ...settings }) => {
+        this.audit.append('user', 'record.printed', `record:${this.#existingRecord(id).id}`, settings);
+        return { audited: true as const };
+      },
     };
   }
 }

@@ -25,9 +25,13 @@ export class ViewerSettings {
   qtcFormula = $state('fridericia');
   enlarged = $state<string | null>(null);
   pageStart = $state(0);
+  /** While printing, the tracing is drawn at true scale (1 paper mm = 1 printed mm), whatever the zoom. */
+  printing = $state(false);
+  /** When the current print started, for the printed header. */
+  printedAt = $state<Date | null>(null);
 
   /** The paper the tracing is drawn on now (zoom and enlargement included). */
-  paper: Paper = $derived(makePaper(this.speed, this.gain, this.zoom * (this.enlarged ? enlargedScale : 1)));
+  paper: Paper = $derived(makePaper(this.speed, this.gain, this.printing ? 1 : this.zoom * (this.enlarged ? enlargedScale : 1)));
 
   zoomIn(): void {
     this.zoom = zoomSteps.find((z) => z > this.zoom) ?? this.zoom;

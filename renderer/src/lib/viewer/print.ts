@@ -1,0 +1,28 @@
+import { flushSync } from 'svelte';
+import type { ViewerSettings } from './viewer-settings.svelte';
+
+/**
+ * Follows the browser's print cycle — the Print button, Ctrl+P and the Electron menu all raise
+ * `beforeprint` — so the tracing is laid out at true scale before the page is captured, the
+ * print is reported (for the audit trail), and the screen zoom comes back afterwards.
+ * Returns the function that stops watching.
+ */
+export function watchPrinting(settings: ViewerSettings, onPrint: () => void): () => void {
+  const before = (): void => {
+    // Synchronously: the print snapshot is taken right after this handler returns.
+    flushSync(() => {
+      settings.printing = true;
+      settings.printedAt = new Date();
+    });
+    onPrint();
+  };
+  const after = (): void => {
+    settings.printing = false;
+  };
+  window.addEventListener('beforeprint', before);
+  window.addEventListener('afterprint', after);
+  return () => {
+    window.removeEventListener('beforeprint', before);
+    window.removeEventListener('afterprint', after);
+  };
+}
