@@ -12,6 +12,7 @@ export const errorCodes = [
   'E_CANCELLED',
   'E_MODEL', // a model package is invalid, tampered or mismatched
   'E_IO',
+  'E_CONFLICT', // the stored state changed since the request was prepared (e.g. another reading was signed)
   'E_INTERNAL',
 ] as const;
 

@@ -210,6 +210,7 @@ describe('browser mode: the clinical viewer', () => {
   it('measures an RR interval and an amplitude with the calipers, by mouse and by keyboard', async () => {
     const pxPerMm = await number(paper(), 'data-px-per-mm');
     const timeZero = await number(paper(), 'data-time-zero-px');
+    await paper().scrollIntoViewIfNeeded();
     const box = (await paper().boundingBox()) as { x: number; y: number };
     const beats = await page.getByTestId('beat-marker').evaluateAll((n) => n.map((m) => Number(m.getAttribute('data-time-s'))));
     const [b1, b2] = [beats[2] as number, beats[3] as number];

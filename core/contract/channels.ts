@@ -14,6 +14,7 @@ import {
   importLimits,
 } from './schemas';
 import { clinicChannels } from './clinic-schemas';
+import { overreadChannels } from './overread-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
 
@@ -32,6 +33,8 @@ export const channels = {
     request: z
       .object({
         search: z.string().max(200).optional(),
+        /** Worklist filter: records nobody has confirmed yet, or confirmed ones. */
+        review: z.enum(['unconfirmed', 'confirmed']).optional(),
         limit: z.number().int().min(1).max(1000).default(200),
         offset: z.number().int().min(0).default(0),
       })
@@ -61,6 +64,8 @@ export const channels = {
   ...viewerChannels,
   // predictions:list (stored history), models:get (one model's provenance), datasets:inspect: core/contract/clinic-schemas.ts
   ...clinicChannels,
+  // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
+  ...overreadChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

@@ -27,6 +27,8 @@ export const RecordSummarySchema = z.object({
   patient: PatientSchema,
   recordedAt: z.string().nullable(),
   importedAt: z.string(),
+  /** The current (latest) reading, or null while the record is unconfirmed. */
+  confirmed: z.object({ reader: z.string(), at: z.string() }).nullable(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 

@@ -105,10 +105,20 @@ describe('predictions and model registry (real SQLite)', () => {
     db.close();
   });
 
-  it('migrates a version-1 database and keeps its records and audit entries', () => {
+  it('migrates a version-1 database to the latest and keeps its records and audit entries', () => {
     const file = tempDbFile();
     const old = openDatabase(file, [migration0001]);
-    const recordId = new RecordStore(old.db).insert(realRecord(), 'hash-1', 'ptbxl/00001_lr.hea');
+    // Written as version 1 stored records: today's RecordStore needs tables version 1 lacks.
+    const v1 = realRecord();
+    const recordId = Number(
+      old.db
+        .prepare(`INSERT INTO records (content_hash, source_path, format, fs, n_samples, leads, missing_leads, statements, warnings, imported_at)
+          VALUES ('hash-1', 'ptbxl/00001_lr.hea', ?, ?, ?, ?, '[]', '[]', '[]', '2026-01-01T00:00:00.000Z')`)
+        .run(v1.source.format, v1.fs, v1.nSamples, JSON.stringify(v1.leads.map((l) => ({ name: l.name, derived: l.derived })))).lastInsertRowid,
+    );
+    const blob = new Float32Array(v1.leads.length * v1.nSamples);
+    v1.leads.forEach((l, i) => blob.set(l.samples, i * v1.nSamples));
+    old.db.prepare("INSERT INTO record_signals (record_id, encoding, data) VALUES (?, 'f32le-lead-major', ?)").run(recordId, Buffer.from(blob.buffer));
     // As version 1 wrote it: no hash columns yet.
     old.db.prepare("INSERT INTO audit_log (at, actor, action, subject, details) VALUES ('2026-01-01T00:00:00.000Z', 'user', 'record.imported', ?, '{}')").run(`record:${recordId}`);
     expect(old.db.prepare("SELECT name FROM sqlite_master WHERE name = 'predictions'").get()).toBeUndefined();
@@ -118,7 +128,7 @@ describe('predictions and model registry (real SQLite)', () => {
     expect(previousVersion).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
     const record = new RecordStore(db).get(recordId);
-    expect(record).toMatchObject({ id: recordId, sourcePath: 'ptbxl/00001_lr.hea', fs: 100, nSamples: 1000 });
+    expect(record).toMatchObject({ id: recordId, sourcePath: 'ptbxl/00001_lr.hea', fs: 100, nSamples: 1000, confirmed: null });
     expect(record?.signals[1]?.slice(0, 3)).toEqual(realRecord().leads[1]?.samples.slice(0, 3));
     const audit = new AuditLog(db);
     expect(audit.recent()).toMatchObject([{ action: 'record.imported', subject: `record:${recordId}`, hash: null }]);

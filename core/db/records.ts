@@ -20,22 +20,40 @@ interface RecordRow {
   statements: string;
   warnings: string;
   imported_at: string;
+  confirmed_reader: string | null;
+  confirmed_at: string | null;
 }
 
-const summaryColumns = `id, content_hash, source_path, format, fs, n_samples, leads, missing_leads,
-  patient_id, patient_name, patient_sex, patient_age_years, patient_birth_date, recorded_at,
-  statements, warnings, imported_at`;
+const summaryColumns = `r.id, r.content_hash, r.source_path, r.format, r.fs, r.n_samples, r.leads, r.missing_leads,
+  r.patient_id, r.patient_name, r.patient_sex, r.patient_age_years, r.patient_birth_date, r.recorded_at,
+  r.statements, r.warnings, r.imported_at, o.reader AS confirmed_reader, o.confirmed_at`;
+
+/** Each record with its current reading (the newest overread), if any. */
+const withReading = 'records r LEFT JOIN overreads o ON o.id = (SELECT max(id) FROM overreads WHERE record_id = r.id)';
 
 export interface ListQuery {
   search?: string | undefined;
+  review?: 'unconfirmed' | 'confirmed' | undefined;
   limit: number;
   offset: number;
+}
+
+/** The WHERE clause of a list query; values are bound as @like. */
+function listFilter(query: ListQuery): string {
+  const conditions: string[] = [];
+  if (query.search) {
+    conditions.push(`(r.source_path LIKE @like ESCAPE '\\' OR r.patient_id LIKE @like ESCAPE '\\'
+      OR r.patient_name LIKE @like ESCAPE '\\' OR r.statements LIKE @like ESCAPE '\\' OR o.statements LIKE @like ESCAPE '\\')`);
+  }
+  if (query.review) conditions.push(query.review === 'confirmed' ? 'o.id IS NOT NULL' : 'o.id IS NULL');
+  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
 /** Typed access to the records and their signals. All values are bound, never interpolated. */
 export class RecordStore {
   readonly #db: Db;
   readonly #byHash;
+  readonly #exists;
   readonly #byId;
   readonly #signal;
   readonly #insertRecord;
@@ -44,7 +62,8 @@ export class RecordStore {
   constructor(db: Db) {
     this.#db = db;
     this.#byHash = db.prepare('SELECT id FROM records WHERE content_hash = ?');
-    this.#byId = db.prepare(`SELECT ${summaryColumns} FROM records WHERE id = ?`);
+    this.#exists = db.prepare('SELECT 1 FROM records WHERE id = ?');
+    this.#byId = db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id = ?`);
     this.#signal = db.prepare('SELECT data FROM record_signals WHERE record_id = ?');
     this.#insertRecord = db.prepare(`INSERT INTO records (
         content_hash, source_path, format, format_version, fs, n_samples, leads, missing_leads,
@@ -56,6 +75,10 @@ export class RecordStore {
     this.#insertSignal = db.prepare(
       "INSERT INTO record_signals (record_id, encoding, data) VALUES (?, 'f32le-lead-major', ?)",
     );
+  }
+
+  exists(id: number): boolean {
+    return this.#exists.get(id) !== undefined;
   }
 
   findIdByHash(contentHash: string): number | undefined {
@@ -91,17 +114,12 @@ export class RecordStore {
   }
 
   list(query: ListQuery): { total: number; items: RecordSummary[] } {
-    const where = query.search ? `WHERE source_path LIKE @like ESCAPE '\\' OR patient_id LIKE @like ESCAPE '\\'
-      OR patient_name LIKE @like ESCAPE '\\' OR statements LIKE @like ESCAPE '\\'` : '';
-    const like = query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    const params = { like, limit: query.limit, offset: query.offset };
-    const bound = query.search ? params : { limit: params.limit, offset: params.offset };
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM records ${where}`).get(query.search ? { like } : {}) as {
-      n: number;
-    }).n;
+    const where = listFilter(query);
+    const like = query.search ? { like: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {};
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${withReading} ${where}`).get(like) as { n: number }).n;
     const rows = this.#db
-      .prepare(`SELECT ${summaryColumns} FROM records ${where} ORDER BY imported_at DESC, id DESC LIMIT @limit OFFSET @offset`)
-      .all(bound) as RecordRow[];
+      .prepare(`SELECT ${summaryColumns} FROM ${withReading} ${where} ORDER BY r.imported_at DESC, r.id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...like, limit: query.limit, offset: query.offset }) as RecordRow[];
     return { total, items: rows.map(toSummary) };
   }
 
@@ -142,6 +160,7 @@ function toSummary(row: RecordRow): RecordSummary {
     patient,
     recordedAt: row.recorded_at,
     importedAt: row.imported_at,
+    confirmed: row.confirmed_reader !== null && row.confirmed_at !== null ? { reader: row.confirmed_reader, at: row.confirmed_at } : null,
   };
 }
 

@@ -22,6 +22,7 @@ import { inspectDataset } from './dataset-inspection';
 import { importFiles } from './import';
 import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
+import { OverreadDesk } from './overread-desk';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
 import { ensureBackend } from '../train/setup';
@@ -56,6 +57,8 @@ export class Engine {
   readonly training: TrainingService;
   /** Stored predictions and the model registry (SQLite). */
   readonly ledger: PredictionLedger;
+  /** Cardiologists' readings (confirm / amend) of records. */
+  readonly overreads: OverreadDesk;
   readonly #trainingAudit: TrainingAudit;
   readonly #state: AppState;
   readonly #options: EngineOptions;
@@ -82,6 +85,7 @@ export class Engine {
       finished: (event) => void this.#trainingAudit.finished(event).then(() => this.#emit('train:finished', event)),
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
+    this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#handlers = this.#createHandlers();
   }
@@ -202,6 +206,9 @@ export class Engine {
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
       },
       'records:measure': (request) => this.#measurements.get(this.#existingRecord(request.id)),
+      'statements:library': () => this.overreads.library(),
+      'overreads:list': (request) => this.overreads.list(request.recordId),
+      'overreads:confirm': (request) => this.overreads.confirm(request),
       'records:printed': ({ id, ...settings }) => {
         this.audit.append('user', 'record.printed', `record:${this.#existingRecord(id).id}`, settings);
         return { audited: true as const };

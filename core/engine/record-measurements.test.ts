@@ -18,6 +18,7 @@ function flatRecord(id: number, contentHash = `hash-${id}`): RecordDetail {
     patient: {},
     recordedAt: null,
     importedAt: '2025-01-01T00:00:00Z',
+    confirmed: null,
     signals: [new Float32Array(750), new Float32Array(750)],
     statements: [],
     warnings: [],

@@ -8,14 +8,16 @@ import type { CliCommand } from '../command';
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'List the records in the local database',
-  usage: `Usage: ecg list [--json] [--search TEXT] [--limit N] [--offset N] [--data-dir DIR]
+  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--limit N] [--offset N] [--data-dir DIR]
 
 Lists stored records, newest first. With --json, prints {"total":N,"items":[…]} where each
-item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt.
+item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
+and confirmed ({reader, at} of the current reading, or null while unconfirmed).
 
 Options:
   --json           JSON instead of a table
-  --search TEXT    filter by file name, patient or statement text
+  --search TEXT    filter by file name, patient, or statement text (the file's or the reader's)
+  --review STATUS  only unconfirmed records (the worklist) or only confirmed ones
   --limit N        at most N records (1–1000, default 200)
   --offset N       skip the first N records
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
@@ -23,6 +25,7 @@ Options:
     const { values, positionals } = parseCommandArgs(args, {
       json: { type: 'boolean' },
       search: { type: 'string' },
+      review: { type: 'string' },
       limit: { type: 'string', default: '200' },
       offset: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
@@ -32,6 +35,7 @@ Options:
     try {
       const request = parseRequest('records:list', {
         search: values.search,
+        review: values.review,
         limit: Number(values.limit),
         offset: Number(values.offset),
       });
@@ -42,7 +46,7 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.sourcePath}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'}\t${r.sourcePath}`);
       return 0;
     } finally {
       await engine.close();

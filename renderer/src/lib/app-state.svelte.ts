@@ -11,6 +11,8 @@ export class AppState {
   records = $state.raw<RecordSummary[]>([]);
   total = $state(0);
   search = $state('');
+  /** Worklist filter of the record list. */
+  review = $state<'all' | 'unconfirmed' | 'confirmed'>('all');
   selected = $state.raw<RecordDetail | null>(null);
   error = $state<string | null>(null);
 
@@ -25,13 +27,21 @@ export class AppState {
   }
 
   async refresh(): Promise<void> {
-    const result = await this.bridge.api['records:list']({ search: this.search || undefined, limit: 500 });
+    const review = this.review === 'all' ? undefined : this.review;
+    const result = await this.bridge.api['records:list']({ search: this.search || undefined, review, limit: 500 });
     if (!result.ok) {
       this.error = result.error.message;
       return;
     }
     this.records = result.value.items;
     this.total = result.value.total;
+  }
+
+  /** The next record in list order after `currentId` that nobody has confirmed, wrapping round; undefined when none is left. */
+  nextUnconfirmed(currentId: number): RecordSummary | undefined {
+    const at = this.records.findIndex((r) => r.id === currentId);
+    const ordered = [...this.records.slice(at + 1), ...this.records.slice(0, Math.max(0, at))];
+    return ordered.find((r) => r.confirmed === null && r.id !== currentId);
   }
 
   async open(id: number): Promise<void> {

@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * The cardiologist's worklist in the browser-mode app on the bundled samples: confirm a record
+ * with SCP-ECG and typed statements, move to the next unconfirmed one, give a verdict on a real
+ * prediction of the bundled starter model, amend a reading; the audit trail (read by the CLI
+ * from the same database) names the reader of each step.
+ */
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
+
+async function openRow(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-testid="record-row"][data-record-id="${id}"]`).click();
+  await page.locator(`[data-testid="overread"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+}
+
+async function addStatement(page: Page, text: string): Promise<void> {
+  await page.getByTestId('overread-statement-input').fill(text);
+  await page.getByTestId('overread-statement-input').press('Enter');
+}
+
+const reviewStates = (page: Page) => page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-review')));
+
+describe('browser mode: physician reading and the worklist', () => {
+  let app: RunningApp;
+  let page: Page;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-overread-'));
+  let firstId = '';
+
+  beforeAll(async () => {
+    app = await launchApp({ dataDir });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+    firstId = (await page.getByTestId('record-row').first().getAttribute('data-record-id')) ?? '';
+    await openRow(page, firstId);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('confirms a record with library and typed statements; the list and the worklist follow', async () => {
+    expect(await reviewStates(page)).toEqual(Array(5).fill('unconfirmed'));
+    const panel = page.getByTestId('overread');
+    expect(await panel.getAttribute('data-status')).toBe('unconfirmed');
+    expect(await page.getByTestId('overread-banner').textContent()).toMatch(/Unconfirmed — no physician has read this ECG/);
+    expect(await page.getByTestId('overread-sign').isDisabled()).toBe(true);
+    expect(await page.getByTestId('overread-blocked').textContent()).toMatch(/add at least one statement/);
+
+    await addStatement(page, 'SR — sinus rhythm'); // a library entry as the picker offers it
+    await addStatement(page, 'Normal ECG'); // the library's wording, typed
+    await addStatement(page, 'early repolarisation'); // the reader's own wording
+    expect(await page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toEqual(['SR', 'NORM', '']);
+    await page.getByTestId('overread-note').fill('No prior ECG for comparison.');
+    await page.getByTestId('overread-reader').fill('Dr. E2E Reader');
+    await page.getByTestId('overread-sign').click();
+
+    await page.getByTestId('overread-current').waitFor();
+    expect(await panel.getAttribute('data-status')).toBe('confirmed');
+    expect(await page.getByTestId('overread-statements').locator('li').allTextContents()).toEqual(['sinus rhythm (SR)', 'normal ECG (NORM)', 'early repolarisation']);
+    expect(await page.getByTestId('overread-reader-name').textContent()).toBe('Dr. E2E Reader');
+    await expect.poll(() => page.locator(`[data-testid="record-row"][data-record-id="${firstId}"]`).getAttribute('data-review')).toBe('confirmed');
+    await page.getByTestId('overread').screenshot({ path: artifactPath('overread-confirmed.png') });
+
+    await page.getByTestId('record-review-filter').selectOption('unconfirmed');
+    await expect.poll(() => reviewStates(page)).toEqual(Array(4).fill('unconfirmed'));
+    await page.getByTestId('record-review-filter').selectOption('all');
+    await expect.poll(() => page.getByTestId('record-row').count()).toBe(5);
+  });
+
+  it('moves to the next unconfirmed ECG and records a verdict on the real prediction on screen', async () => {
+    await page.getByTestId('worklist-next').click();
+    const panel = page.locator(`[data-testid="overread"][data-state="ready"]`);
+    await expect.poll(() => panel.getAttribute('data-record-id')).not.toBe(firstId);
+    expect(await panel.getAttribute('data-status')).toBe('unconfirmed');
+    // The last reader's name is offered again.
+    expect(await page.getByTestId('overread-reader').inputValue()).toBe('Dr. E2E Reader');
+
+    await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
+    await page.getByTestId('predict-run').click();
+    await page.getByTestId('prediction-result').waitFor({ timeout: 60_000 });
+    await page.getByTestId('overread-agreement-disagree').check();
+    await addStatement(page, 'AFIB');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+    expect(await page.getByTestId('overread-verdict').textContent()).toMatch(/The reader disagreed with AI prediction #\d+\./);
+  });
+
+  it('amends a reading: the new one is current, the first stays on file, each step audited with its reader', async () => {
+    await openRow(page, firstId);
+    await page.getByTestId('overread-amend').click();
+    expect(await page.getByTestId('overread-chosen').locator('li').count()).toBe(3);
+    await page.getByTestId('overread-chosen').locator('li[data-code="NORM"] button').click();
+    await addStatement(page, 'SBRAD');
+    await page.getByTestId('overread-reader').fill('Dr. Second');
+    await page.getByTestId('overread-sign').click();
+    await expect.poll(() => page.getByTestId('overread-reader-name').first().textContent()).toBe('Dr. Second');
+    expect(await page.getByTestId('overread-statements').first().locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toEqual(['SR', 'SBRAD', '']);
+    expect(await page.getByTestId('overread-history').locator('summary').textContent()).toBe('Earlier readings (1)');
+
+    const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { actor: string; action: string; subject: string });
+    const readings = audit.filter((e) => e.action === 'record.confirmed' || e.action === 'record.amended').map((e) => [e.actor, e.action, e.subject]);
+    expect(readings).toEqual([
+      ['Dr. E2E Reader', 'record.confirmed', `record:${firstId}`],
+      ['Dr. E2E Reader', 'record.confirmed', expect.stringMatching(/^record:\d+$/)],
+      ['Dr. Second', 'record.amended', `record:${firstId}`],
+    ]);
+    expect(await cli('list', '--review', 'unconfirmed', '--json', '--data-dir', dataDir)).toMatch(/"total":3/);
+  });
+
+  it('makes no request anywhere but its own local bridge', () => {
+    expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
+  });
+});

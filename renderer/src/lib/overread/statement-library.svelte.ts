@@ -1,0 +1,47 @@
+import { getContext, setContext } from 'svelte';
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { LibraryStatementInfo as LibraryStatement } from '../../../../core/contract/overread-schemas';
+
+const key = Symbol.for('einthoven.statement-library');
+
+/** The SCP-ECG statements a reader picks from, read once from the engine. */
+export class StatementLibrary {
+  readonly #bridge: EinthovenBridge;
+  items = $state.raw<LibraryStatement[]>([]);
+  error = $state<string | null>(null);
+
+  constructor(bridge: EinthovenBridge) {
+    this.#bridge = bridge;
+  }
+
+  async load(): Promise<void> {
+    if (this.items.length > 0) return;
+    const result = await this.#bridge.api['statements:library']({});
+    if (!result.ok) {
+      this.error = `The statement library could not be read: ${result.error.message}`;
+      return;
+    }
+    this.items = result.value.items;
+  }
+
+  /** The library's wording of a code (71 entries: a linear search is instant). */
+  text(code: string): string {
+    return this.items.find((s) => s.code === code)?.text ?? code;
+  }
+
+  /** The code a picker entry stands for: "AFIB — atrial fibrillation", "AFIB" or the exact wording. */
+  codeOf(entry: string): string | undefined {
+    const trimmed = entry.trim();
+    const code = trimmed.split(' — ')[0] ?? trimmed;
+    if (this.items.some((s) => s.code === code)) return code;
+    return this.items.find((s) => s.text.toLowerCase() === trimmed.toLowerCase())?.code;
+  }
+}
+
+export function setStatementLibrary(library: StatementLibrary): StatementLibrary {
+  return setContext(key, library);
+}
+
+export function useStatementLibrary(): StatementLibrary {
+  return getContext<StatementLibrary>(key);
+}
