@@ -81,6 +81,13 @@ export const ModelSummarySchema = z.object({
   dataset: z.string(),
   trainRecords: z.number().int().nonnegative(),
   validation: HeadlineMetricsSchema.partial(),
+  /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
+  input: z.object({
+    rateHz: z.number().positive().nullable(),
+    windowSeconds: z.number().positive().nullable(),
+    mode: z.enum(['centre', 'windows']),
+    aggregate: z.enum(['mean', 'max']),
+  }),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
 

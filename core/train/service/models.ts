@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ModelSummary } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
+import { pipelineCrop, pipelineRate } from '../pipelines';
 import { loadPackage, packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
 import type { ModelManifest } from '../package/manifest';
@@ -30,6 +31,13 @@ async function readManifest(location: string): Promise<ModelManifest> {
   return parseManifest((await readPackage(location)).manifest, location);
 }
 
+/** The model's input as a reader needs to know it: rate, window, and how a whole record is covered. */
+function inputOf(manifest: ModelManifest): ModelSummary['input'] {
+  const rateHz = pipelineRate(manifest.preprocessing) ?? null;
+  const crop = pipelineCrop(manifest.preprocessing);
+  return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate };
+}
+
 export function summaryOf(entry: Entry): ModelSummary {
   const { manifest } = entry;
   return jsonSafe({
@@ -45,6 +53,7 @@ export function summaryOf(entry: Entry): ModelSummary {
     dataset: manifest.provenance.dataset.name,
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
+    input: inputOf(manifest),
   });
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, isPulmonaryEmbolismModel, metricWithInterval, modelVersion, operatingPointLabel, percent } from './format';
+import { decisionText, duration, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent } from './format';
 
 describe('how model outputs are worded', () => {
+  it('says how the record reached the model: resampling and which part was scored', () => {
+    expect(modelInputText(500, { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean' })).toBe("Input: resampled from 500 Hz to the model's 100 Hz; 2.5 s windows across the whole record, mean of their outputs.");
+    expect(modelInputText(500, { rateHz: 500, windowSeconds: 4.096, mode: 'centre', aggregate: 'mean' })).toBe('Input: read at 500 Hz; the central 4.1 s of the record.');
+    expect(modelInputText(250, { rateHz: null, windowSeconds: null, mode: 'centre', aggregate: 'max' })).toBe('Input: read at 250 Hz.');
+  });
+
   it('names the operating point: threshold method and calibration temperature', () => {
     expect(operatingPointLabel({ method: 'f1', temperature: 1.7034 })).toBe('F1-optimal thresholds tuned on validation · temperature 1.70');
     expect(operatingPointLabel({ method: 'youden', temperature: 1 })).toBe("Youden's J thresholds tuned on validation · no temperature scaling");

@@ -2,6 +2,7 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
+import type { ModelSummary } from '../../../../core/contract/training-schemas';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
 export const headlineMetrics = [
@@ -71,4 +72,16 @@ export function duration(seconds: number | undefined): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/**
+ * How a record reached the model, in words: the resampling (so a 500 Hz tracing read by a 100 Hz
+ * model is never a surprise) and which part of the record was scored.
+ */
+export function modelInputText(recordHz: number, input: ModelSummary['input']): string {
+  const rate = input.rateHz === null || input.rateHz === recordHz ? `read at ${recordHz} Hz` : `resampled from ${recordHz} Hz to the model's ${input.rateHz} Hz`;
+  if (input.windowSeconds === null) return `Input: ${rate}.`;
+  const seconds = Number(input.windowSeconds.toFixed(1));
+  const covered = input.mode === 'windows' ? `${seconds} s windows across the whole record, ${input.aggregate} of their outputs` : `the central ${seconds} s of the record`;
+  return `Input: ${rate}; ${covered}.`;
 }
