@@ -162,6 +162,11 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-status')).toBe('succeeded');
     expect(await page.getByTestId('finetune-epoch-row').count()).toBe(2);
+    // Learning curves: one point per epoch for each loss and validation metric.
+    expect(await page.getByTestId('finetune-curves').getAttribute('data-epochs')).toBe('2');
+    for (const curve of ['curve-train-loss', 'curve-val-loss', 'curve-val-auc']) {
+      expect((await page.getByTestId(curve).getAttribute('points'))?.split(' '), curve).toHaveLength(2);
+    }
     expect(await page.getByTestId('finetune-phase').textContent()).toMatch(/features|training|calibrat/);
     expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/Validation: macro AUC/);
     const newId = (await result.getAttribute('data-model-id')) ?? '';
