@@ -210,7 +210,8 @@ export class Engine {
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
       'records:printed': ({ id, ...settings }) => {
-        this.audit.append('user', 'record.printed', `record:${this.#existingRecord(id).id}`, settings);
+        if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
+        this.audit.append('user', 'record.printed', `record:${id}`, settings);
         return { audited: true as const };
       },
     };
