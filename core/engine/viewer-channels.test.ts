@@ -118,3 +118,15 @@ describe('records:filter', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
   });
 });
+
+describe('records:printed', () => {
+  it('audits a print with the settings it was printed at; refuses an unknown record or a malformed report', async () => {
+    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const settings = { layout: '6x2', speedMmS: 50, gainMmMv: 20, filter: '0.5–40 Hz, notch 50 Hz' };
+    expect(await value(engine, 'records:printed', { id: 1, ...settings })).toEqual({ audited: true });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'user', action: 'record.printed', subject: 'record:1', details: settings });
+    expect(await engine.handle('records:printed', { id: 2, ...settings })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    expect(await engine.handle('records:printed', { id: 1, ...settings, layout: 'x'.repeat(21) })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(engine.audit.verify()).toMatchObject({ ok: true });
+  });
+});
