@@ -127,7 +127,14 @@ describe('browser mode: the clinical viewer', () => {
     // Every detected beat is marked above the tracing, at its time.
     const marks = await page.getByTestId('beat-marker').evaluateAll((n) => n.map((m) => Number(m.getAttribute('data-time-s'))));
     expect(marks.map((t) => Math.round(t * 500))).toEqual(expected.beats);
+    // The median beats the intervals came from, with the boundaries drawn: they give back PR, QRS and QT.
+    await page.getByTestId('median-beats-toggle').locator('summary').click();
+    expect(await page.getByTestId('median-beat').evaluateAll((n) => n.map((p) => p.getAttribute('data-lead')))).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    const at = Object.fromEntries(await page.getByTestId('median-fiducial').evaluateAll((n) => n.map((f) => [f.getAttribute('data-fiducial'), Number(f.getAttribute('data-index'))]))) as Record<string, number>;
+    const msBetween = (a: string, b: string) => Math.round((((at[b] ?? Number.NaN) - (at[a] ?? Number.NaN)) * 1000) / 500);
+    expect([msBetween('pOnset', 'qrsOnset'), msBetween('qrsOnset', 'qrsOffset'), msBetween('qrsOnset', 'tEnd')]).toEqual([expected.prMs, expected.qrsMs, expected.qtMs]);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('viewer-measurements.png') });
+    await page.getByTestId('median-beats-toggle').locator('summary').click();
   });
 
   it('flags each lead with its signal-quality issues and grades the record, as the engine does', async () => {

@@ -53,6 +53,23 @@ export const LeadQualityReportSchema = z.object({
 });
 export type LeadQualityReport = z.infer<typeof LeadQualityReportSchema>;
 
+const sampleIndex = z.number().int().nonnegative().nullable();
+
+/**
+ * The representative (median) beat the intervals were measured on: one array per usable lead
+ * (cleaned 0.5–40 Hz, mV), the R fiducial at index `pre`, and the wave boundaries found on it
+ * (indices into the arrays; null where a boundary was not found). Lets a reader check each
+ * interval against the waveform it came from.
+ */
+export const MedianBeatSchema = z.object({
+  leads: z.array(z.string()),
+  samples: z.array(z.instanceof(Float32Array)),
+  pre: z.number().int().nonnegative(),
+  beatsUsed: z.number().int().nonnegative(),
+  fiducials: z.object({ pOnset: sampleIndex, pOffset: sampleIndex, qrsOnset: sampleIndex, qrsOffset: sampleIndex, tEnd: sampleIndex }),
+});
+export type MedianBeatView = z.infer<typeof MedianBeatSchema>;
+
 export const RecordMeasurementsSchema = z.object({
   recordId: RecordId,
   fs: z.number().positive(),
@@ -65,6 +82,8 @@ export const RecordMeasurementsSchema = z.object({
   axisDeg: z.object({ p: measured, qrs: measured, t: measured }),
   /** QRS positions, sample indices at `fs`. */
   beats: z.array(z.number().int().nonnegative()),
+  /** Null when no median beat could be formed (the reasons say why the intervals are missing). */
+  medianBeat: MedianBeatSchema.nullable(),
   /** Why a value is null, keyed like the field ('prMs', 'axisDeg.p', 'qtcMs.bazett', …). */
   reasons: z.record(z.string(), z.string()),
   quality: z.object({

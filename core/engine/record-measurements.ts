@@ -1,5 +1,7 @@
 import type { RecordDetail } from '../contract/schemas';
-import type { RecordMeasurements } from '../contract/viewer-schemas';
+import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
+import type { Fiducials } from '../signal/delineate';
+import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
 import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
@@ -13,7 +15,7 @@ import { issueText } from '../signal/record-quality';
 export function measureRecord(record: RecordDetail): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
-  const { measurements: m, quality } = analyseEcg(leads, record.fs);
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials } = analyseEcg(leads, record.fs);
   return {
     recordId: record.id,
     fs: record.fs,
@@ -25,12 +27,24 @@ export function measureRecord(record: RecordDetail): RecordMeasurements {
     qtc: qtcFormulas.map((formula) => ({ formula, text: qtcFormulaText[formula], ms: m.qtcMs[formula] })),
     axisDeg: { ...m.axisDeg },
     beats: [...m.beats],
+    medianBeat: medianBeat ? medianBeatView(medianBeat, medianLeads, fiducials) : null,
     reasons: { ...m.reasons },
     quality: {
       verdict: quality.verdict,
       reasons: [...quality.reasons],
       leads: Object.entries(quality.leads).map(([lead, q]) => ({ lead, ok: q.ok, issues: [...q.issues], descriptions: q.issues.map((issue) => issueText[issue]) })),
     },
+  };
+}
+
+function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined): MedianBeatView {
+  const at = (i: number | undefined) => (i === undefined ? null : i);
+  return {
+    leads: [...leads],
+    samples: beat.leads.map((lead) => Float32Array.from(lead)),
+    pre: beat.pre,
+    beatsUsed: beat.beatsUsed,
+    fiducials: { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) },
   };
 }
 

@@ -70,6 +70,19 @@ describe('records:measure', () => {
     expect(m.beats).toEqual(cli.beats);
     expect(m.quality.verdict).toBe(cli.verdict);
     expect(m.quality.leads.map((l) => l.lead)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    // The median beat the intervals came from: its boundaries give back exactly the intervals shown.
+    const beat = m.medianBeat;
+    if (!beat) throw new Error('no median beat');
+    expect(beat.leads).toEqual(m.quality.leads.map((l) => l.lead));
+    expect(beat.samples.every((s) => s.length === beat.samples[0]?.length && s.every(Number.isFinite))).toBe(true);
+    expect(beat.beatsUsed).toBeGreaterThanOrEqual(3);
+    const f = beat.fiducials;
+    const ms = (a: number | null, b: number | null) => ((b ?? Number.NaN) - (a ?? Number.NaN)) * (1000 / m.fs);
+    expect(ms(f.pOnset, f.qrsOnset)).toBeCloseTo(m.prMs ?? Number.NaN, 6);
+    expect(ms(f.qrsOnset, f.qrsOffset)).toBeCloseTo(m.qrsMs ?? Number.NaN, 6);
+    expect(ms(f.qrsOnset, f.tEnd)).toBeCloseTo(m.qtMs ?? Number.NaN, 6);
+    expect(f.qrsOnset).toBeLessThan(beat.pre);
+    expect(f.qrsOffset).toBeGreaterThan(beat.pre);
   });
 
   it('flags leads with issues in words and grades the record', async () => {
@@ -90,6 +103,7 @@ describe('records:measure', () => {
     expect(m.reasons.heartRateBpm).toMatch(/beats/);
     expect(m.prMs).toBeNull();
     expect(m.reasons.prMs).toBeTruthy();
+    expect(m.medianBeat).toBeNull();
     expect(m.qtc.every((q) => q.ms === null)).toBe(true);
     expect(m.quality.verdict).toBe('unusable');
     expect(m.quality.leads.find((l) => l.lead === 'V1')?.issues).toEqual(['missing']);
