@@ -22,6 +22,8 @@ interface Run {
   mode?: string;
   backend?: string;
   secondsPerEpoch?: number;
+  /** starter.ts: the reduced rate and crop of an architecture too slow at its design input. */
+  reducedInput?: { rateHz: number; crop: number } | null;
   seconds?: number;
   featureSeconds?: number;
   bestEpoch: number;
@@ -45,7 +47,7 @@ const runs = readdirSync(root)
 console.log('| Model | Rate, input | Params | Epochs (best) | s/epoch | Val AUC | Test AUC (95 % CI) | Test F1 | Test MAP | Test G-mean | Test Acc |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of runs.filter((x) => x.architecture)) {
-  const rate = r.architecture?.startsWith('xresnet') ? '100 Hz, 250' : '500 Hz, 2048';
+  const rate = r.reducedInput ? `${r.reducedInput.rateHz} Hz, ${r.reducedInput.crop} (reduced)` : r.architecture?.startsWith('xresnet') ? '100 Hz, 250' : '500 Hz, 2048';
   console.log(`| ${r.architecture} | ${rate} | ${((r.manifest?.architecture.params ?? 0) / 1e6).toFixed(2)}M | ${r.history?.length ?? '?'} (${r.bestEpoch}) | ${r.secondsPerEpoch?.toFixed(0)} | ${pct(r.validation.metrics.aucMacro)} | ${withCi(r.test, 'aucMacro')} | ${withCi(r.test, 'f1Macro')} | ${withCi(r.test, 'mapMacro')} | ${withCi(r.test, 'gmean')} | ${withCi(r.test, 'accuracy')} |`);
 }
 console.log('');
