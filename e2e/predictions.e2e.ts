@@ -184,6 +184,17 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await detail.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
     // A fine-tuning of a demonstration model stays one.
     expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 18 records/);
+    // Its card says what it is for and where its figures are weak: 1 PE-type positive in 2 validation records, no test evaluation.
+    const limits = await detail.getByTestId('model-intended-use').locator('li').allTextContents();
+    expect(limits).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Input: a resting 12-lead ECG of at least 2\.5 seconds, resampled to 100 Hz/),
+        expect.stringMatching(/^Demonstration model: 18 training records/),
+        'Few validation positives (< 10) for PE (1): their thresholds and metrics are unreliable.',
+        expect.stringMatching(/^Not yet evaluated on its locked test split/),
+        expect.stringMatching(/weak evidence for pulmonary embolism/),
+      ]),
+    );
     await shoot(page, 'models-view', 'models.png');
 
     await page.getByTestId('nav-viewer').click();

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
+import { intendedUse } from './model-card';
+
+const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
+
+function model(overrides: Partial<ModelDetail>): ModelDetail {
+  return {
+    id: 'm@0123456789ab',
+    name: 'm',
+    description: '',
+    architecture: 'xresnet1d50',
+    classes: ['NORM', 'MI'],
+    demonstration: false,
+    bundled: true,
+    createdAt: '2026-11-25T00:00:00.000Z',
+    operatingPoint: { method: 'f1', temperature: 1.2, thresholds: { NORM: 0.5, MI: 0.2 } },
+    dataset: 'ptbxl-superclass-100hz',
+    trainRecords: 17000,
+    validation: {},
+    input: { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean' },
+    params: 1,
+    weightsSha256: 'a'.repeat(64),
+    engineVersion: '0.1.0',
+    inference: { mode: 'windows', aggregate: 'mean' },
+    training: { learningRate: 0.003, batchSize: 32, loss: 'bce', patience: 0 },
+    provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro' },
+    validationDetail: metrics({ NORM: 900, MI: 500 }),
+    test: metrics({ NORM: 900, MI: 500 }),
+    finetuneDefaultMode: 'head',
+    ...overrides,
+  };
+}
+
+describe("the model card's intended use and limits", () => {
+  it('states input, output and population limits for every model, and nothing more for a well-evaluated one', () => {
+    const lines = intendedUse(model({}));
+    expect(lines).toEqual([
+      'Input: a resting 12-lead ECG of at least 2.5 seconds, resampled to 100 Hz. Output: a calibrated probability per class (NORM, MI) and a decision at the operating point.',
+      'Supports, and never replaces, a physician reading the tracing. Research use only.',
+      'Trained on ptbxl-superclass-100hz (17000 training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.',
+    ]);
+  });
+
+  it('warns about demonstration models, weakly supported classes, a missing test evaluation and PE', () => {
+    const { test: _unused, ...untested } = model({ demonstration: true, trainRecords: 326, classes: ['PE'], validationDetail: metrics({ PE: 4 }) });
+    const lines = intendedUse(untested).slice(3);
+    expect(lines).toEqual([
+      expect.stringMatching(/^Demonstration model: 326 training records/),
+      'Few validation positives (< 10) for PE (4): their thresholds and metrics are unreliable.',
+      expect.stringMatching(/^Not yet evaluated on its locked test split/),
+      expect.stringMatching(/weak evidence for pulmonary embolism/),
+    ]);
+  });
+});

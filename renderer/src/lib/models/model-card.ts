@@ -1,0 +1,26 @@
+import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
+import { isPulmonaryEmbolismModel } from './format';
+
+/** Below this many validation positives a class's threshold and metrics rest on too few cases. */
+export const fewPositives = 10;
+
+/**
+ * The model card's "intended use and limits", derived from the package itself (input, classes,
+ * data, evaluations), so every model — bundled or trained here — states what it may be used for
+ * and where its figures are weak.
+ */
+export function intendedUse(model: ModelDetail): string[] {
+  const { input } = model;
+  const lines = [
+    `Input: a resting 12-lead ECG of at least ${input.windowSeconds === null ? 'a few' : Number(input.windowSeconds.toFixed(1))} seconds${input.rateHz === null ? '' : `, resampled to ${input.rateHz} Hz`}. Output: a calibrated probability per class (${model.classes.join(', ')}) and a decision at the operating point.`,
+    'Supports, and never replaces, a physician reading the tracing. Research use only.',
+    `Trained on ${model.dataset} (${model.trainRecords} training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`,
+  ];
+  if (model.demonstration) lines.push(`Demonstration model: ${model.trainRecords} training records show that the pipeline works end to end; its figures are not what the architecture can reach, and it is not for patient care.`);
+  const perClass = model.validationDetail.metrics.perClass ?? {};
+  const weak = model.classes.filter((c) => (perClass[c]?.support ?? 0) < fewPositives);
+  if (weak.length > 0) lines.push(`Few validation positives (< ${fewPositives}) for ${weak.map((c) => `${c} (${perClass[c]?.support ?? 0})`).join(', ')}: their thresholds and metrics are unreliable.`);
+  if (!model.test) lines.push('Not yet evaluated on its locked test split: the validation figures are optimistic, having chosen the epoch, thresholds and temperature.');
+  if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
+  return lines;
+}
