@@ -235,6 +235,23 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('model-provenance').textContent()).toMatch(/full mode/);
   });
 
+  it('runs the chosen model on every listed ECG as one batch; each prediction is stored and audited', async () => {
+    const predicted = async () => (await cli('audit', '--json', '--action', 'record.predicted', '--data-dir', dataDir)).trim().split('\n').filter(Boolean).length;
+    await page.getByTestId('nav-viewer').click();
+    await page.getByTestId('model-select').selectOption(manifest.id);
+    const listed = await page.getByTestId('record-row').count();
+    const before = await predicted();
+    expect(await page.getByTestId('batch-run').textContent()).toMatch(new RegExp(`Run ptbxl tiny on the ${listed} listed ECGs`));
+    await page.getByTestId('batch-run').click();
+    const summary = page.getByTestId('batch-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    expect(await summary.getAttribute('data-done')).toBe(String(listed));
+    expect(await summary.getAttribute('data-failed')).toBe('0');
+    // The flat-line record abstains in a batch exactly as it does alone.
+    expect(await summary.textContent()).toMatch(new RegExp(`Done: ${listed} of ${listed} predicted and stored, 1 abstained`));
+    expect((await predicted()) - before).toBe(listed);
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });
