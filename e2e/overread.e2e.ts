@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,16 @@ async function openRow(page: Page, id: string): Promise<void> {
 async function addStatement(page: Page, text: string): Promise<void> {
   await page.getByTestId('overread-statement-input').fill(text);
   await page.getByTestId('overread-statement-input').press('Enter');
+}
+
+/** The MUSE export with another acquisition date and its first sample shifted by `delta` (its CRCs dropped, as some exports have none). */
+function museVariant(xml: string, date: string, delta: number): string {
+  const dated = xml.replace(/<AcquisitionDate>[^<]*</, `<AcquisitionDate>${date}<`).replace(/<LeadDataCRC32>[^<]*<\/LeadDataCRC32>/g, '');
+  return dated.replace(/<WaveFormData>([^<]*)</, (_all, data: string) => {
+    const bytes = Buffer.from(data, 'base64');
+    bytes.writeInt16LE(bytes.readInt16LE(0) + delta, 0);
+    return `<WaveFormData>${bytes.toString('base64')}<`;
+  });
 }
 
 const reviewStates = (page: Page) => page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-review')));
@@ -113,6 +123,39 @@ describe('browser mode: physician reading and the worklist', () => {
       ['Dr. Second', 'record.amended', `record:${firstId}`],
     ]);
     expect(await cli('list', '--review', 'unconfirmed', '--json', '--data-dir', dataDir)).toMatch(/"total":3/);
+  });
+
+  it('compares an ECG with the same patient’s previous one and shows the previous physician reading', async () => {
+    // Two GE MUSE exports of one (synthetic) patient, taken a year and a half apart: another date
+    // and one sample changed, so they are two recordings (the import identifies an ECG by its samples).
+    const muse = readFileSync(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml'), 'latin1');
+    const files = [['muse-2024.xml', '01-02-2024', 0], ['muse-2025.xml', '06-01-2025', 7]].map(([name, date, delta]) => {
+      const file = path.join(dataDir, name as string);
+      writeFileSync(file, museVariant(muse, date as string, delta as number), 'latin1');
+      return file;
+    });
+    await page.getByTestId('import-files').setInputFiles(files);
+    await page.getByTestId('record-row').filter({ hasText: 'muse-2025.xml' }).waitFor();
+    const older = (await page.getByTestId('record-row').filter({ hasText: 'muse-2024.xml' }).getAttribute('data-record-id')) ?? '';
+    const newer = (await page.getByTestId('record-row').filter({ hasText: 'muse-2025.xml' }).getAttribute('data-record-id')) ?? '';
+
+    await openRow(page, older);
+    expect(await page.getByTestId('prior-comparison').count()).toBe(0); // nothing earlier for this patient
+    await addStatement(page, 'SR');
+    await page.getByTestId('overread-reader').fill('Dr. E2E Reader');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+
+    await openRow(page, newer);
+    const panel = page.getByTestId('prior-comparison');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-prior-id')).toBe(older);
+    expect(await panel.textContent()).toContain('2024-01-02T08:15:00');
+    await page.getByTestId('prior-row').first().waitFor();
+    expect(await page.getByTestId('prior-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))).toEqual(['Heart rate', 'PR', 'QRS', 'QT', 'QTc (fridericia)', 'QRS axis']);
+    expect(await page.getByTestId('prior-reading').textContent()).toMatch(/Previous reading by Dr\. E2E Reader: sinus rhythm/);
+    await page.getByTestId('prior-open').click();
+    await expect.poll(() => page.getByTestId('ecg-plot').getAttribute('data-record-id')).toBe(older);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

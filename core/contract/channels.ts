@@ -33,6 +33,8 @@ export const channels = {
     request: z
       .object({
         search: z.string().max(200).optional(),
+        /** Exactly this patient's records (serial comparison with prior ECGs). */
+        patientId: z.string().min(1).max(200).optional(),
         /** Worklist filter: records nobody has confirmed yet, or confirmed ones. */
         review: z.enum(['unconfirmed', 'confirmed']).optional(),
         limit: z.number().int().min(1).max(1000).default(200),

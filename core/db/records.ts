@@ -34,17 +34,19 @@ const withReading = 'records r LEFT JOIN overreads o ON o.id = (SELECT max(id) F
 export interface ListQuery {
   search?: string | undefined;
   review?: 'unconfirmed' | 'confirmed' | undefined;
+  patientId?: string | undefined;
   limit: number;
   offset: number;
 }
 
-/** The WHERE clause of a list query; values are bound as @like. */
+/** The WHERE clause of a list query; values are bound as @like and @patientId. */
 function listFilter(query: ListQuery): string {
   const conditions: string[] = [];
   if (query.search) {
     conditions.push(`(r.source_path LIKE @like ESCAPE '\\' OR r.patient_id LIKE @like ESCAPE '\\'
       OR r.patient_name LIKE @like ESCAPE '\\' OR r.statements LIKE @like ESCAPE '\\' OR o.statements LIKE @like ESCAPE '\\')`);
   }
+  if (query.patientId !== undefined) conditions.push('r.patient_id = @patientId');
   if (query.review) conditions.push(query.review === 'confirmed' ? 'o.id IS NOT NULL' : 'o.id IS NULL');
   return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
@@ -115,11 +117,14 @@ export class RecordStore {
 
   list(query: ListQuery): { total: number; items: RecordSummary[] } {
     const where = listFilter(query);
-    const like = query.search ? { like: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {};
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${withReading} ${where}`).get(like) as { n: number }).n;
+    const bound = {
+      ...(query.search ? { like: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {}),
+      ...(query.patientId !== undefined ? { patientId: query.patientId } : {}),
+    };
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${withReading} ${where}`).get(bound) as { n: number }).n;
     const rows = this.#db
       .prepare(`SELECT ${summaryColumns} FROM ${withReading} ${where} ORDER BY r.imported_at DESC, r.id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...like, limit: query.limit, offset: query.offset }) as RecordRow[];
+      .all({ ...bound, limit: query.limit, offset: query.offset }) as RecordRow[];
     return { total, items: rows.map(toSummary) };
   }
 
