@@ -294,6 +294,22 @@ describe('browser mode: the clinical viewer', () => {
     expect(await cli('audit', '--verify', '--data-dir', dataDir)).toMatch(/^OK: \d+ entries, \d+ hash-chained/);
   });
 
+  it('exports the open record de-identified into the data folder, readable by the CLI', async () => {
+    await openSample(page, '00001_hr');
+    expect(await page.getByTestId('export-deidentify').isChecked()).toBe(true);
+    await page.getByTestId('export-run').click();
+    const outcome = page.getByTestId('export-outcome');
+    await outcome.waitFor();
+    const files = ((await outcome.textContent()) ?? '').replace(/^Saved /, '').replace(/ \(.*\)$/, '').split(', ');
+    expect(files.map((f) => path.dirname(f))).toEqual([path.join(dataDir, 'exports'), path.join(dataDir, 'exports')]);
+    expect(files.map((f) => path.basename(f))).toEqual([expect.stringMatching(/^record-\d+-deidentified\.hea$/), expect.stringMatching(/^record-\d+-deidentified\.dat$/)]);
+    const inspected = JSON.parse(await cli('inspect', files[0] as string, '--json')) as { fs: number; nSamples: number; leads: string[]; patient: object; statements: string[] };
+    expect(inspected).toMatchObject({ fs: 500, nSamples: 5000, statements: [] });
+    expect(inspected.leads).toHaveLength(12);
+    expect(inspected.patient).not.toHaveProperty('id');
+    expect(inspected.patient).not.toHaveProperty('name');
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });

@@ -103,6 +103,11 @@ export const viewerChannels = {
     request: z.object({ id: RecordId }).strict(),
     response: RecordMeasurementsSchema,
   },
+  // Writes the record as WFDB format 16 or CSV into the data folder's exports/, de-identified on request; audited.
+  'records:export': {
+    request: z.object({ id: RecordId, format: z.enum(['wfdb', 'csv']), deidentify: z.boolean() }).strict(),
+    response: z.object({ files: z.array(z.string()), warnings: z.array(z.string()) }),
+  },
   // A tracing is being printed (or saved as PDF): patient data leaving the screen is audited with the settings used.
   'records:printed': {
     request: z

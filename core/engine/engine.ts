@@ -23,6 +23,7 @@ import { importFiles } from './import';
 import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { OverreadDesk } from './overread-desk';
+import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
 import { ensureBackend } from '../train/setup';
@@ -209,6 +210,12 @@ export class Engine {
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
+      'records:export': (request) => {
+        const dir = path.join(this.#options.dataDir, 'exports');
+        const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });
+        this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
+        return written;
+      },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
         this.audit.append('user', 'record.printed', `record:${id}`, settings);

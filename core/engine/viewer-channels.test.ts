@@ -144,3 +144,42 @@ describe('records:printed', () => {
     expect(engine.audit.verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('records:export', () => {
+  const muse = path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml');
+
+  it('writes a de-identified WFDB copy that reads back with the same signals and none of the identifiers, audited', async () => {
+    const engine = await engineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
+    const stored = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    expect(stored.patient).toMatchObject({ id: 'SYNTH-1', name: 'Zoé Bézier', sex: 'F', ageYears: 70 });
+    const { files } = await value<{ files: string[] }>(engine, 'records:export', { id: 1, format: 'wfdb', deidentify: true });
+    expect(files.map((f) => path.basename(f))).toEqual(['record-1-deidentified.hea', 'record-1-deidentified.dat']);
+    const header = readFileSync(files[0] as string, 'utf8');
+    for (const identifier of ['SYNTH-1', 'Bézier', 'Zo', '2024', 'muse']) expect(header).not.toContain(identifier);
+    const [back] = decodeFiles(loadFilesForDecoding(files));
+    if (!back?.ok) throw new Error('the export did not read back');
+    expect(back.record.patient).toEqual({ sex: 'F', ageYears: 70 });
+    expect(back.record.startTime).toBeUndefined();
+    expect(back.record.statements).toEqual([]);
+    for (const name of ['I', 'II', 'V1', 'V6']) {
+      const before = stored.signals[stored.leads.findIndex((l) => l.name === name)] as Float32Array;
+      const after = back.record.leads.find((l) => l.name === name)?.samples as Float32Array;
+      // WFDB stores 16-bit integers: the writer picks a gain fine enough for the stored µV steps.
+      before.forEach((v, i) => expect(Math.abs((after[i] as number) - v)).toBeLessThan(0.0011));
+    }
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.exported', subject: 'record:1', details: { format: 'wfdb', deidentified: true } });
+  });
+
+  it('keeps the clinical context when not de-identifying, and refuses an unknown record', async () => {
+    const engine = await engineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
+    const { files } = await value<{ files: string[] }>(engine, 'records:export', { id: 1, format: 'wfdb', deidentify: false });
+    const [back] = decodeFiles(loadFilesForDecoding(files));
+    if (!back?.ok) throw new Error('the export did not read back');
+    expect(back.record.startTime).toBe('2024-01-02T08:15:00');
+    expect(back.record.statements).toEqual(['Sinus rhythm', 'Septal infarct, age undetermined & old']);
+    const csv = await value<{ files: string[] }>(engine, 'records:export', { id: 1, format: 'csv', deidentify: false });
+    expect(readFileSync(csv.files[0] as string, 'utf8').split('\n')[0]).toBe('time (s),I (mV),II (mV),III (mV),aVR (mV),aVL (mV),aVF (mV),V1 (mV),V2 (mV),V3 (mV),V4 (mV),V5 (mV),V6 (mV)');
+    expect(await engine.handle('records:export', { id: 9, format: 'csv', deidentify: true })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    expect(await engine.handle('records:export', { id: 1, format: 'edf', deidentify: true })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+  });
+});
