@@ -310,6 +310,27 @@ describe('browser mode: the clinical viewer', () => {
     expect(inspected.patient).not.toHaveProperty('name');
   });
 
+  it('calibrates the screen so a paper millimetre is a real one, keeps it across a reload, and still prints exactly', async () => {
+    const nominal = 96 / 25.4;
+    await page.getByTestId('calibrate-open').click();
+    expect(Number(await page.getByTestId('calibrate-ruler').getAttribute('data-length-px'))).toBeCloseTo(100 * nominal, 6);
+    // This "monitor" shows the 100 mm bar 80 mm long: everything must be drawn 1.25 times larger.
+    await page.getByTestId('calibrate-measured').fill('80');
+    await page.getByTestId('calibrate-save').click();
+    await expect.poll(() => number(paper(), 'data-px-per-mm')).toBeCloseTo(1.25 * nominal, 6);
+    expect(Number(await page.getByTestId('calibrate-ruler').getAttribute('data-length-px'))).toBeCloseTo(125 * nominal, 6);
+    await page.reload();
+    await paper().waitFor();
+    await expect.poll(() => number(paper(), 'data-px-per-mm')).toBeCloseTo(1.25 * nominal, 6);
+    // Paper from a printer is exact: the calibration is for the screen only.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(nominal, 6);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    await page.getByTestId('calibrate-open').click();
+    await page.getByTestId('calibrate-reset').click();
+    await expect.poll(() => number(paper(), 'data-px-per-mm')).toBeCloseTo(nominal, 6);
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });

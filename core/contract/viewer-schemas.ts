@@ -103,6 +103,16 @@ export const viewerChannels = {
     request: z.object({ id: RecordId }).strict(),
     response: RecordMeasurementsSchema,
   },
+  // Screen calibration: how much larger than CSS millimetres paper must be drawn for 1 mm on
+  // this monitor to be 1 mm (1 = uncalibrated). Kept in the database, so it holds across runs.
+  'display:get': {
+    request: z.object({}).strict(),
+    response: z.object({ screenScale: z.number().positive() }),
+  },
+  'display:calibrate': {
+    request: z.object({ screenScale: z.number().min(0.5).max(2) }).strict(),
+    response: z.object({ screenScale: z.number().positive() }),
+  },
   // Writes the record as WFDB format 16 or CSV into the data folder's exports/, de-identified on request; audited.
   'records:export': {
     request: z.object({ id: RecordId, format: z.enum(['wfdb', 'csv']), deidentify: z.boolean() }).strict(),

@@ -45,6 +45,9 @@ type Handlers = {
   [K in ChannelName]: (request: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
 };
 
+/** app_state key of the screen calibration factor (see display:calibrate). */
+const screenScaleKey = 'display.screenScale';
+
 /**
  * The engine: owns the database and the jobs, answers contract requests. The same object
  * serves the Electron utilityProcess, the browser-mode child process, the CLI and tests.
@@ -210,6 +213,12 @@ export class Engine {
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
+      'display:get': () => ({ screenScale: Number(this.#state.get(screenScaleKey) ?? 1) }),
+      'display:calibrate': ({ screenScale }) => {
+        this.#state.set(screenScaleKey, String(screenScale));
+        this.audit.append('user', 'display.calibrated', null, { screenScale });
+        return { screenScale };
+      },
       'records:export': (request) => {
         const dir = path.join(this.#options.dataDir, 'exports');
         const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });

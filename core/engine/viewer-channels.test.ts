@@ -183,3 +183,20 @@ describe('records:export', () => {
     expect(await engine.handle('records:export', { id: 1, format: 'edf', deidentify: true })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
   });
 });
+
+describe('display calibration', () => {
+  it('keeps the screen scale in the database across engine restarts, within plausible bounds, audited', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-display-'));
+    const first = new Engine({ dataDir, shell: 'test' });
+    engines.push(first);
+    expect(await value(first, 'display:get', {})).toEqual({ screenScale: 1 });
+    expect(await value(first, 'display:calibrate', { screenScale: 1.25 })).toEqual({ screenScale: 1.25 });
+    expect(await first.handle('display:calibrate', { screenScale: 3 })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(first.audit.recent(1)[0]).toMatchObject({ action: 'display.calibrated', details: { screenScale: 1.25 } });
+    await first.close();
+    engines.splice(engines.indexOf(first), 1);
+    const again = new Engine({ dataDir, shell: 'test' });
+    engines.push(again);
+    expect(await value(again, 'display:get', {})).toEqual({ screenScale: 1.25 });
+  });
+});

@@ -30,8 +30,15 @@ export class ViewerSettings {
   /** When the current print started, for the printed header. */
   printedAt = $state<Date | null>(null);
 
-  /** The paper the tracing is drawn on now (zoom and enlargement included). */
-  paper: Paper = $derived(makePaper(this.speed, this.gain, this.printing ? 1 : this.zoom * (this.enlarged ? enlargedScale : 1)));
+  /** The screen calibration factor (1 = the browser's nominal millimetres). */
+  readonly #screenScale: () => number = () => 1;
+
+  constructor(screenScale?: () => number) {
+    if (screenScale) this.#screenScale = screenScale;
+  }
+
+  /** The paper the tracing is drawn on now (zoom, enlargement and screen calibration included; printing is exact). */
+  paper: Paper = $derived(makePaper(this.speed, this.gain, this.printing ? 1 : this.zoom * (this.enlarged ? enlargedScale : 1) * this.#screenScale()));
 
   zoomIn(): void {
     this.zoom = zoomSteps.find((z) => z > this.zoom) ?? this.zoom;
