@@ -31,6 +31,9 @@ describe('PTB-XL indexing', () => {
     const first = ds.items.find((i) => i.id === '1');
     expect(first?.labels).toEqual([1, 0, 0, 0, 0]);
     expect(first?.files[0]).toMatch(/records100\/00000\/00001_lr\.hea$/);
+    // ptbxl_database.csv row 1: age 56.0, sex 1 (PTB-XL codes 0 male, 1 female).
+    expect(first?.demographics).toEqual({ sex: 'F', ageYears: 56 });
+    expect(ds.items.find((i) => i.id === '2')?.demographics).toEqual({ sex: 'M', ageYears: 19 });
     const kept = await loadPtbxl(ptbxlRoot, { fs: 100, keepUnlabeled: true });
     expect(kept.items).toHaveLength(23);
   });

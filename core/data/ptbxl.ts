@@ -2,7 +2,7 @@ import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { readTable, requireField } from './csv';
 import { parseScpCodes } from './scp-codes';
-import type { Dataset, DatasetItem, Split } from './types';
+import type { Dataset, DatasetItem, Demographics, Split } from './types';
 
 /** The five diagnostic superclasses, in the engine's output order. */
 export const ptbxlSuperclasses = ['NORM', 'MI', 'STTC', 'CD', 'HYP'] as const;
@@ -38,6 +38,18 @@ async function readStatements(root: string): Promise<Map<string, Statement>> {
     });
   }
   return out;
+}
+
+/**
+ * PTB-XL's `sex` (0 male, 1 female) and `age` columns. Ages above 89 are stored as 300 for
+ * privacy; they are kept as 90 ("90 or older"). Absent or unreadable values are left out.
+ */
+function demographicsOf(row: Record<string, string>): Demographics | undefined {
+  const sex = row.sex?.trim() === '0' ? 'M' : row.sex?.trim() === '1' ? 'F' : undefined;
+  const age = Number(row.age);
+  const ageYears = row.age?.trim() && Number.isFinite(age) && age >= 0 ? Math.min(age, 90) : undefined;
+  if (sex === undefined && ageYears === undefined) return undefined;
+  return { ...(sex ? { sex } : {}), ...(ageYears === undefined ? {} : { ageYears }) };
 }
 
 /** strat_fold 1–8 train, 9 validation, 10 test (the recommended PTB-XL split). */
@@ -80,7 +92,7 @@ export async function loadPtbxl(root: string, options: PtbxlOptions = {}): Promi
     if (!Number.isInteger(fold) || fold < 1 || fold > 10) throw new EinthovenError('E_FORMAT', `${where}: strat_fold ${fold} is not 1..10`);
     const labels = labelsOf(parseScpCodes(requireField(row, 'scp_codes', where)), statements, task, options.minLikelihood ?? 0);
     const base = requireField(row, fs === 100 ? 'filename_lr' : 'filename_hr', where);
-    return { id: requireField(row, 'ecg_id', where), patientId: row.patient_id?.trim(), fold, labels, base };
+    return { id: requireField(row, 'ecg_id', where), patientId: row.patient_id?.trim(), demographics: demographicsOf(row), fold, labels, base };
   });
   const classes = task === 'superclass' ? [...ptbxlSuperclasses] : [...new Set(records.flatMap((r) => [...r.labels]))].sort();
   const items: DatasetItem[] = [];
@@ -95,6 +107,7 @@ export async function loadPtbxl(root: string, options: PtbxlOptions = {}): Promi
       files: [`${r.base}.hea`, `${r.base}.dat`].map((f) => path.join(root, f)),
       labels: classes.map((c) => (r.labels.has(c) ? 1 : 0)),
       ...(r.patientId ? { patientId: r.patientId } : {}),
+      ...(r.demographics ? { demographics: r.demographics } : {}),
       split: ptbxlSplit(r.fold),
     });
   }

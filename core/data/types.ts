@@ -11,7 +11,14 @@ export interface DatasetItem {
   /** Multi-hot targets in the dataset's class order. */
   readonly labels: readonly number[];
   readonly patientId?: string;
+  /** Sex and age when the dataset lists them (PTB-XL), for subgroup evaluation. */
+  readonly demographics?: Demographics;
   readonly split: Split;
+}
+
+export interface Demographics {
+  readonly sex?: 'M' | 'F';
+  readonly ageYears?: number;
 }
 
 /** An indexed dataset: class names and items, each already assigned to a split. */

@@ -28,6 +28,8 @@ confidence intervals (1000 resamples, seeded).
   --aggregate mean|max windows: how window outputs combine
   --threshold X        decide at X for every class instead of the package's tuned thresholds
                        (0.5 reproduces the paper's rule, for comparison with its tables)
+  --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
+                       dataset lists them (PTB-XL), at the same operating point
   --backend B          tensorflow | wasm | cpu
   --json               one JSON object on stdout
 
@@ -35,10 +37,10 @@ ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed"}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
+"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -54,7 +56,7 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
     const backend = backendFrom(values.backend);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }) },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.json) {
@@ -66,6 +68,10 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
     io.stdout(`  ${['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'].map((k) => metric(r, k)).join('\n  ')}`);
     for (const [name, c] of Object.entries(report.metrics.perClass)) {
       io.stdout(`  ${name.padEnd(8)} AUC ${c.auc.toFixed(3)}  sens ${c.sensitivity.toFixed(3)}  spec ${c.specificity.toFixed(3)}  threshold ${c.threshold.toFixed(3)}`);
+    }
+    for (const group of report.subgroups ?? []) {
+      const g = group as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
+      io.stdout(`  ${group.name} (n = ${group.n}): ${metric(g, 'aucMacro')}; ${metric(g, 'f1Macro')}`);
     }
     if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
     return 0;

@@ -57,6 +57,26 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     await expect(cli(evaluateCommand, ['--model', model, '--data', data, '--split', 'holdout'])).rejects.toThrow(/--split must be one of/);
   });
 
+  it('evaluate --subgroups reports sex and age bands from PTB-XL, partitioning the records at the same operating point', async () => {
+    type Group = { name: string; n: number; metrics: { accuracy: number; aucMacro: number | null } };
+    const r = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--split', 'all', '--subgroups', '--json'])).stdout[0] as string) as { n: number; metrics: { accuracy: number }; subgroups: Group[] };
+    const items = (await loadPtbxl(data, { fs: 100 })).items;
+    const count = (test: (i: (typeof items)[number]) => boolean) => items.filter(test).length;
+    expect(r.subgroups.map((g) => [g.name, g.n])).toEqual([
+      ['sex: female', count((i) => i.demographics?.sex === 'F')],
+      ['sex: male', count((i) => i.demographics?.sex === 'M')],
+      ['age < 40', count((i) => (i.demographics?.ageYears ?? -1) < 40)],
+      ['age 40–64', count((i) => ((i.demographics?.ageYears ?? -1) >= 40 && (i.demographics?.ageYears ?? -1) < 65))],
+      ['age ≥ 65', count((i) => (i.demographics?.ageYears ?? -1) >= 65)],
+    ]);
+    const [female, male] = r.subgroups as [Group, Group];
+    expect(female.n + male.n).toBe(r.n);
+    // Per-label accuracy is a mean over records: the two sexes' accuracies weigh back to the whole.
+    expect((female.n * female.metrics.accuracy + male.n * male.metrics.accuracy) / r.n).toBeCloseTo(r.metrics.accuracy, 10);
+    const plain = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--split', 'all', '--json'])).stdout[0] as string) as object;
+    expect(plain).not.toHaveProperty('subgroups');
+  });
+
   it('predict --json prints one line per file with model, operating point, and abstains on an unusable record', async () => {
     const flat = path.join(dir, 'flat.csv');
     const header = 'I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6';

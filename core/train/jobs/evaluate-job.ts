@@ -6,6 +6,7 @@ import type { BackendName } from '../../ml/backend/init';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { probabilities } from '../calibration';
 import { scoreWithCi } from '../finalize';
+import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { loadPackage } from '../package/archive';
 import type { ModelIdentity } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
@@ -28,6 +29,8 @@ export interface EvaluateJobOptions {
   readonly seed?: number;
   /** Decide at this one threshold for every class instead of the package's tuned ones (0.5 = the paper's rule). */
   readonly threshold?: number;
+  /** Also report metrics per sex and age band, when the dataset lists them. */
+  readonly subgroups?: boolean;
 }
 
 /** `ecg evaluate --json`: counts, classes, metrics at the package's operating point, bootstrap CIs. */
@@ -41,6 +44,8 @@ export interface EvaluationReport {
   readonly model: ModelIdentity;
   readonly evaluation: EvalOptions;
   readonly failed: { id: string; message: string }[];
+  /** Present when asked for: metrics per sex and age band (records whose dataset lists them). */
+  readonly subgroups?: SubgroupReport[];
 }
 
 /**
@@ -79,8 +84,10 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const probs = probabilities(logits, manifest.operatingPoint.temperature);
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
-    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, options.seed ?? 20);
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures };
+    const seed = options.seed ?? 20;
+    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed);
+    const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures, ...subgroups };
   } finally {
     loaded.model.dispose();
   }
