@@ -252,6 +252,30 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect((await predicted()) - before).toBe(listed);
   });
 
+  it('promotes a model to the default for predictions, rolls back, compares models, and keeps the default across a reload', async () => {
+    await page.getByTestId('nav-models').click();
+    const row = (id: string) => page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
+    await row(manifest.id).click();
+    await page.getByTestId('model-promote').click();
+    await row(manifest.id).getByTestId('model-default-badge').waitFor();
+    const installed = await page.getByTestId('model-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id') ?? ''));
+    expect(await page.getByTestId('comparison-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id')))).toEqual(installed);
+    // Promote another model, then roll back to this one.
+    const other = installed.find((id) => id !== manifest.id) as string;
+    await row(other).click();
+    await page.getByTestId('model-promote').click();
+    await row(other).getByTestId('model-default-badge').waitFor();
+    expect(await page.getByTestId('model-rollback').textContent()).toBe('Roll back to ptbxl tiny');
+    await page.getByTestId('model-rollback').click();
+    await row(manifest.id).getByTestId('model-default-badge').waitFor();
+    expect(await page.getByTestId('model-default-badge').count()).toBe(1);
+    await page.reload();
+    await page.getByTestId('model-select').waitFor();
+    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(manifest.id);
+    const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => (JSON.parse(l) as { subject: string }).subject);
+    expect(promoted).toEqual([`model:${manifest.id}`, `model:${other}`, `model:${manifest.id}`]);
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });

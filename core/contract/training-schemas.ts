@@ -177,7 +177,13 @@ export type ActiveTrainingJob = z.infer<typeof ActiveTrainingJobSchema>;
 export const trainingChannels = {
   'models:list': {
     request: z.object({}).strict(),
-    response: z.object({ models: z.array(ModelSummarySchema) }),
+    /** `defaultModelId`: the model this workstation offers first for predictions; `previousDefaultId`: the one before it (for a rollback). */
+    response: z.object({ models: z.array(ModelSummarySchema), defaultModelId: z.string().nullable(), previousDefaultId: z.string().nullable() }),
+  },
+  // Makes a model the workstation's default for predictions (promote; promoting the previous one rolls back). Audited.
+  'models:promote': {
+    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ defaultModelId: z.string(), previousDefaultId: z.string().nullable() }),
   },
   'models:predict': {
     request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId }).strict(),

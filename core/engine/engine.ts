@@ -22,6 +22,7 @@ import { inspectDataset } from './dataset-inspection';
 import { importFiles } from './import';
 import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
+import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -64,6 +65,7 @@ export class Engine {
   /** Cardiologists' readings (confirm / amend) of records. */
   readonly overreads: OverreadDesk;
   readonly #trainingAudit: TrainingAudit;
+  readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
   readonly #options: EngineOptions;
   readonly #listeners = new Set<EngineEventListener>();
@@ -91,6 +93,7 @@ export class Engine {
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
+    this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
   }
 
@@ -184,7 +187,11 @@ export class Engine {
       'jobs:cancel': (request) => ({ cancelled: this.jobs.cancel(request.jobId) || this.training.cancel(request.jobId) }),
       // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
       'ml:backend': async () => await ensureBackend(),
-      'models:list': async () => ({ models: await this.training.listModels() }),
+      'models:list': async () => {
+        const models = await this.training.listModels();
+        return { models, ...this.#modelDefaults.current(models.map((m) => m.id)) };
+      },
+      'models:promote': async (request) => this.#modelDefaults.promote((await this.training.models.find(request.modelId)).manifest.id),
       'models:predict': async (request) => {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);

@@ -18,6 +18,9 @@ export class ModelCatalog {
   error = $state<string | null>(null);
   /** The model the prediction panel runs; kept across records. */
   chosenId = $state<string | null>(null);
+  /** The workstation's default model (offered first) and the one it replaced, for a rollback. */
+  defaultModelId = $state<string | null>(null);
+  previousDefaultId = $state<string | null>(null);
 
   constructor(bridge: EinthovenBridge) {
     this.#bridge = bridge;
@@ -40,7 +43,21 @@ export class ModelCatalog {
     }
     this.error = null;
     this.models = result.value.models;
-    if (!this.chosen) this.chosenId = this.models[0]?.id ?? null;
+    this.defaultModelId = result.value.defaultModelId;
+    this.previousDefaultId = result.value.previousDefaultId;
+    if (!this.chosen) this.chosenId = this.defaultModelId ?? this.models[0]?.id ?? null;
+  }
+
+  /** Makes a model the default for predictions (promoting the previous default rolls back); the prediction panel switches to it. */
+  async promote(id: string): Promise<void> {
+    const result = await this.#bridge.api['models:promote']({ modelId: id });
+    if (!result.ok) {
+      this.error = `The default model could not be changed: ${result.error.message}`;
+      return;
+    }
+    this.defaultModelId = result.value.defaultModelId;
+    this.previousDefaultId = result.value.previousDefaultId;
+    this.chosenId = result.value.defaultModelId;
   }
 
   /** One model's full description (cached: a model id names fixed weights and manifest). */

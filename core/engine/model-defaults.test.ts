@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { trainJob } from '../train/jobs/train-job';
+import { fixturePath } from '../test/shared-data';
+import { Engine } from './engine';
+
+/** Promoting and rolling back the default model on the real engine: the bundled starter and a tiny model trained on real records. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-defaults-'));
+const engines: Engine[] = [];
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.close()));
+});
+
+async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
+  const r = await engine.handle(channel, request);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+type Listing = { models: { id: string; bundled: boolean }[]; defaultModelId: string | null; previousDefaultId: string | null };
+
+describe('default model for predictions', () => {
+  it('promotes, rolls back, survives a restart, forgets an uninstalled model, and is audited', async () => {
+    await trainJob({ dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') }, architecture: 'xresnet1d50', out: path.join(dataDir, 'models', 'local'), name: 'local', backend: 'wasm', train: { epochs: 1, batchSize: 6 } });
+    const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(engine);
+    const listed = await value<Listing>(engine, 'models:list', {});
+    expect(listed).toMatchObject({ defaultModelId: null, previousDefaultId: null });
+    const starter = listed.models.find((m) => m.bundled)?.id as string;
+    const local = listed.models.find((m) => !m.bundled)?.id as string;
+
+    expect(await value(engine, 'models:promote', { modelId: starter })).toEqual({ defaultModelId: starter, previousDefaultId: null });
+    expect(await value(engine, 'models:promote', { modelId: 'local' })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'model.promoted', subject: `model:${local}`, details: { previous: starter } });
+    // Rolling back is promoting the previous one.
+    expect(await value(engine, 'models:promote', { modelId: starter })).toEqual({ defaultModelId: starter, previousDefaultId: local });
+    expect(await engine.handle('models:promote', { modelId: 'nope' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+
+    const restarted = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(restarted);
+    expect(await value<Listing>(restarted, 'models:list', {})).toMatchObject({ defaultModelId: starter, previousDefaultId: local });
+    // Without the bundled models the stored default names nothing installed: it is not offered.
+    const bare = new Engine({ dataDir, shell: 'test' });
+    engines.push(bare);
+    expect(await value<Listing>(bare, 'models:list', {})).toMatchObject({ defaultModelId: null, previousDefaultId: local });
+  });
+});
