@@ -136,6 +136,21 @@ describe('hospital folder', () => {
     await expect(loadHospital(dir, { labels: path.join(dir, 'bad.csv') })).rejects.toThrow(/split 'holdout' is not train\/val\/test/);
   });
 
+  it('reads optional sex and age columns for subgroup evaluation, refusing values it would have to guess', async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label,sex,age\necgs/00001_lr.hea,AF,F,71\necgs/00002_lr.hea,NORM,male,95\necgs/00003_lr.hea,NORM,,\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.csv') });
+    expect(Object.fromEntries(ds.items.map((i) => [i.id, i.demographics]))).toEqual({
+      'ecgs/00001_lr.hea': { sex: 'F', ageYears: 71 },
+      'ecgs/00002_lr.hea': { sex: 'M', ageYears: 90 },
+      'ecgs/00003_lr.hea': undefined,
+    });
+    await writeFile(path.join(dir, 'bad-sex.csv'), 'file,label,sex\necgs/00001_lr.hea,AF,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'bad-sex.csv') })).rejects.toThrow(/row 2: sex '1' is not M or F/);
+    await writeFile(path.join(dir, 'bad-age.csv'), 'file,label,age\necgs/00001_lr.hea,AF,old\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'bad-age.csv') })).rejects.toThrow(/age 'old' is not a number of years/);
+  });
+
   it('assigns seeded patient-level splits that do not move when records are added', async () => {
     const dir = await hospitalFolder();
     const rows = ['00001', '00002', '00003', '00008'].map((id, i) => `ecgs/${id}_lr.hea,${i % 2},p${i}`);

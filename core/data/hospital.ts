@@ -4,10 +4,10 @@ import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
 import { patientSplit } from './folds';
-import { splitNames, type Dataset, type DatasetItem, type Split } from './types';
+import { splitNames, type Dataset, type DatasetItem, type Demographics, type Split } from './types';
 
 export interface HospitalOptions {
-  /** Labels CSV: `file,label[,patient_id][,split]`, or the PE-HSM layout `filename;label` (0/1). */
+  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age]`, or the PE-HSM layout `filename;label` (0/1). */
   readonly labels: string;
   /** A second CSV whose rows form the locked test split (e.g. PE-HSM's labels_test). */
   readonly testLabels?: string;
@@ -23,6 +23,19 @@ interface Row {
   readonly labels: string[];
   readonly patientId?: string;
   readonly split?: Split;
+  readonly demographics?: Demographics;
+}
+
+/** Optional `sex` (M/F, male/female) and `age` (years) columns, for subgroup evaluation; other values are refused, not guessed. */
+function demographicsOf(r: Record<string, string>, where: string): Demographics | undefined {
+  const sexText = (r.sex ?? '').trim().toLowerCase();
+  const sex = sexText === 'm' || sexText === 'male' ? 'M' : sexText === 'f' || sexText === 'female' ? 'F' : undefined;
+  if (sexText && !sex) throw new EinthovenError('E_FORMAT', `${where}: sex '${r.sex}' is not M or F`);
+  const ageText = (r.age ?? '').trim();
+  const age = Number(ageText);
+  if (ageText && !(Number.isFinite(age) && age >= 0 && age < 150)) throw new EinthovenError('E_FORMAT', `${where}: age '${r.age}' is not a number of years`);
+  if (!sex && !ageText) return undefined;
+  return { ...(sex ? { sex } : {}), ...(ageText ? { ageYears: Math.min(age, 90) } : {}) };
 }
 
 function parseSplit(value: string | undefined, where: string): Split | undefined {
@@ -45,7 +58,8 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     if (!label) throw new EinthovenError('E_FORMAT', `${where}: no label`);
     const patient = (r.patient_id ?? '').trim();
     const split = forcedSplit ?? parseSplit(r.split, where);
-    return { file: name, labels: label.split(/[|;]/).map((l) => l.trim()).filter(Boolean), ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}) };
+    const demographics = demographicsOf(r, where);
+    return { file: name, labels: label.split(/[|;]/).map((l) => l.trim()).filter(Boolean), ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}) };
   });
   return { rows, semicolon };
 }
@@ -117,6 +131,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
       files,
       labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
       ...(row.patientId ? { patientId: row.patientId } : {}),
+      ...(row.demographics ? { demographics: row.demographics } : {}),
       split: splitOf(row),
     });
   }

@@ -21,7 +21,7 @@ Default: head for ResNet18, CRNN and the other CNNs, full for the attention mode
 finding). The base model's preprocessing is kept. Selection, calibration and thresholds use the
 validation split only (the CSV's split column, else a seeded patient-level split).
 
-Labels CSV (files relative to DIR): file,label[,patient_id][,split] (several labels with |),
+Labels CSV (files relative to DIR): file,label[,patient_id][,split][,sex][,age] (several labels with |),
 or the PE-HSM layout filename;label with 0/1.
 
   --base M              model package to start from
