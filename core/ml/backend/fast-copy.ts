@@ -7,7 +7,7 @@ interface WasmHeapBackend {
 }
 
 /** A slice as a few axes: contiguous inner runs of `run` elements at `offsets` strides. */
-interface CollapsedSlice {
+export interface CollapsedSlice {
   base: number;
   /** Outer axes (outermost first): how many runs and the input stride between them. */
   counts: number[];
@@ -49,8 +49,8 @@ export function collapseSlice(shape: readonly number[], begin: readonly number[]
   return { base, counts, strides, run };
 }
 
-/** Copies the runs of a collapsed slice; short runs by a loop, long ones by TypedArray.set. */
-export function copySlice<T extends Float32Array | Int32Array | Uint8Array>(input: T, output: T, slice: CollapsedSlice): void {
+/** Copies the runs of a collapsed slice (or of a transpose that keeps the innermost axis); short runs by a loop, long ones by TypedArray.set. Input and output have the same dtype. */
+export function copySlice(input: Float32Array | Int32Array | Uint8Array, output: Float32Array | Int32Array | Uint8Array, slice: CollapsedSlice): void {
   const { base, counts, strides, run } = slice;
   const outer = counts.reduce((a, b) => a * b, 1);
   const index = new Array<number>(counts.length).fill(0);

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { copySlice } from './fast-copy';
 
 /** The parts of the wasm backend this kernel uses (BackendWasm is not exported as a type). */
 interface WasmHeapBackend {
@@ -47,25 +48,8 @@ function copyRuns(input: Float32Array | Int32Array | Uint8Array, output: Float32
   const inStrides = new Array<number>(rank);
   inStrides[rank - 1] = 1;
   for (let a = rank - 2; a >= 0; a--) inStrides[a] = inStrides[a + 1]! * shape[a + 1]!;
-  const run = shape[rank - 1]!;
-  const counts = perm.slice(0, -1).map((a) => shape[a]!);
-  const strides = perm.slice(0, -1).map((a) => inStrides[a]!);
-  const index = new Array<number>(counts.length).fill(0);
-  const outer = counts.reduce((n, c) => n * c, 1);
-  let offset = 0;
-  let out = 0;
-  for (let r = 0; r < outer; r++) {
-    if (run >= 64) output.set(input.subarray(offset, offset + run), out);
-    else for (let e = 0; e < run; e++) output[out + e] = input[offset + e]!;
-    out += run;
-    for (let a = counts.length - 1; a >= 0; a--) {
-      index[a]! += 1;
-      offset += strides[a]!;
-      if (index[a]! < counts[a]!) break;
-      offset -= strides[a]! * counts[a]!;
-      index[a] = 0;
-    }
-  }
+  // The runs are visited in output order: the outer axes in permuted order, with their input strides.
+  copySlice(input, output, { base: 0, counts: perm.slice(0, -1).map((a) => shape[a]!), strides: perm.slice(0, -1).map((a) => inStrides[a]!), run: shape[rank - 1]! });
 }
 
 /**
