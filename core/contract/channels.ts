@@ -4,6 +4,7 @@ import {
   BackendReportSchema,
   CsvOptionsSchema,
   ErrorInfoSchema,
+  ImportFileReportSchema,
   ImportFileSchema,
   ImportReportSchema,
   JobId,
@@ -76,6 +77,8 @@ export const JobProgressSchema = z.object({
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   message: z.string().optional(),
+  /** Import: the outcome of each file as soon as it is known, so the report grows from the first file. */
+  file: ImportFileReportSchema.optional(),
 });
 
 export const JobFinishedSchema = z.discriminatedUnion('status', [

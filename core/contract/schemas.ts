@@ -59,9 +59,14 @@ export const CsvOptionsSchema = z
 
 export const ImportFileReportSchema = z.object({
   files: z.array(z.string()),
-  status: z.enum(['imported', 'duplicate', 'rejected']),
+  /** skipped: not an ECG record (annotations, notes, licences); rejected: an ECG file that could not be read. */
+  status: z.enum(['imported', 'duplicate', 'skipped', 'rejected']),
+  /** imported: the new record; duplicate: the record already stored with the same content. */
   recordId: RecordId.optional(),
+  /** Why, in the user's terms. */
   reason: z.string().optional(),
+  /** The internal detail behind `reason` (library message, offsets), shown only on request. */
+  details: z.string().max(2000).optional(),
   /** A CSV rejected only for want of fs/units/lead names: what to ask (the UI asks and retries). */
   csvQuestion: z
     .object({ needs: z.array(z.enum(['fs', 'units', 'leads'])), columns: z.number().int().nonnegative(), header: z.array(z.string()).optional() })
