@@ -13,6 +13,7 @@ export const errorCodes = [
   'E_MODEL', // a model package is invalid, tampered or mismatched
   'E_IO',
   'E_CONFLICT', // the stored state changed since the request was prepared (e.g. another reading was signed)
+  'E_DEVICE', // the compute device failed or was lost (GPU driver reset, device removed)
   'E_INTERNAL',
 ] as const;
 

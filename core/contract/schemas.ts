@@ -91,11 +91,40 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 /** The compute backend the engine chose at start and every backend it tried (core/ml/backend/init.ts). */
-export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
+export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+/** A GPU adapter Dawn offered (core/ml/backend/webgpu-adapter.ts). */
+export const GpuAdapterSchema = z.object({
+  description: z.string(),
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  dawnBackend: z.enum(['vulkan', 'd3d12', 'metal', 'opengles']),
+  featureLevel: z.enum(['core', 'compatibility']),
+  hardware: z.boolean(),
+  softwareReason: z.string().optional(),
+  limits: z.object({
+    maxBufferSize: z.number(),
+    maxStorageBufferBindingSize: z.number(),
+    maxComputeWorkgroupStorageSize: z.number(),
+    maxComputeInvocationsPerWorkgroup: z.number(),
+    maxComputeWorkgroupsPerDimension: z.number(),
+  }),
+});
+export type GpuAdapterInfo = z.infer<typeof GpuAdapterSchema>;
 export const BackendReportSchema = z.object({
   active: BackendNameSchema,
   tfBackend: z.string(),
   forced: z.object({ name: BackendNameSchema, by: z.enum(['option', 'setting']) }).optional(),
-  tried: z.array(z.object({ name: BackendNameSchema, ok: z.boolean(), detail: z.string().optional(), error: z.string().optional() })),
+  tried: z.array(
+    z.object({
+      name: BackendNameSchema,
+      ok: z.boolean(),
+      detail: z.string().optional(),
+      error: z.string().optional(),
+      adapter: GpuAdapterSchema.optional(),
+    }),
+  ),
+  notTried: z.array(z.object({ name: BackendNameSchema, reason: z.string() })).default([]),
+  adapter: GpuAdapterSchema.optional(),
 });
 export type BackendReportInfo = z.infer<typeof BackendReportSchema>;

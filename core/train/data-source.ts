@@ -10,8 +10,8 @@ export interface TrainingData {
   readonly valLabels: readonly (readonly number[])[];
   /** Model inputs of the given training rows (random crops/augmentation drawn from `rng`). */
   trainInputs(rows: readonly number[], rng: Rng): { data: Float32Array; shape: number[] };
-  /** Logits of every validation record. */
-  valLogits(model: tf.LayersModel): number[][];
+  /** Logits of every validation record (read asynchronously: GPU backends have no synchronous read). */
+  valLogits(model: tf.LayersModel): Promise<number[][]>;
 }
 
 /** Training data drawn from decoded records: random crops + augmentation per sample, evaluation as configured. */

@@ -4,6 +4,7 @@ import { EinthovenError } from '../errors';
 import { linearNormal } from '../ml/models/init';
 import { createRng } from '../signal/rng';
 import type { TrainingData } from './data-source';
+import { readRows } from '../ml/backend/read';
 import { aggregateLogits, logitsOf, type EvalOptions } from './predict';
 import type { LabelledIds } from './jobs/prepare';
 
@@ -39,11 +40,14 @@ export function installHead(model: tf.LayersModel, head: tf.LayersModel): void {
  * epoch is only a small dense layer's work. The trunk runs in inference mode, so its weights
  * and batch-norm statistics stay exactly those of the base model.
  */
-export function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, train: LabelledIds, val: LabelledIds, evaluation: EvalOptions, crops: number, seed: number): TrainingData & { featureCount: number } {
+export async function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, train: LabelledIds, val: LabelledIds, evaluation: EvalOptions, crops: number, seed: number): Promise<TrainingData & { featureCount: number }> {
   const rng = createRng(seed);
   const batchSize = evaluation.batchSize ?? 32;
-  const trainFeatures = train.ids.map((id) => logitsOf(trunk, Array.from({ length: crops }, () => store.sample(id, 'train', rng)), batchSize));
-  const valFeatures = val.ids.map((id) => logitsOf(trunk, evaluation.mode === 'centre' ? [store.sample(id, 'eval')] : store.windows(id, evaluation.stride ?? 1), batchSize));
+  // In record order: the crops draw from one generator.
+  const trainFeatures: number[][][] = [];
+  for (const id of train.ids) trainFeatures.push(await logitsOf(trunk, Array.from({ length: crops }, () => store.sample(id, 'train', rng)), batchSize));
+  const valFeatures: number[][][] = [];
+  for (const id of val.ids) valFeatures.push(await logitsOf(trunk, evaluation.mode === 'centre' ? [store.sample(id, 'eval')] : store.windows(id, evaluation.stride ?? 1), batchSize));
   const featureCount = trainFeatures[0]?.[0]?.length ?? 0;
   return {
     featureCount,
@@ -57,8 +61,13 @@ export function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, tra
       });
       return { data, shape: [rows.length, featureCount] };
     },
-    valLogits(head) {
-      return valFeatures.map((windows) => aggregateLogits(tf.tidy(() => (head.predict(tf.tensor2d(windows)) as tf.Tensor).arraySync() as number[][]), evaluation.aggregate));
+    async valLogits(head) {
+      const out: number[][] = [];
+      for (const windows of valFeatures) {
+        const y = tf.tidy(() => head.predict(tf.tensor2d(windows)) as tf.Tensor);
+        out.push(aggregateLogits(await readRows(y).finally(() => y.dispose()), evaluation.aggregate));
+      }
+      return out;
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { chunk, shuffledIndices } from '../data/batches';
+import { readScalar } from '../ml/backend/read';
 import { metricsReport } from '../ml/metrics/index';
 import { createRng } from '../signal/rng';
 import { loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint';
@@ -43,10 +44,11 @@ export function selectionScore(record: EpochRecord, config: TrainConfig): number
 
 type ValidationFigures = Pick<EpochRecord, 'valLoss' | 'f1Macro' | 'aucMacro' | 'mapMacro'>;
 
-function validate(options: TrainLoopOptions): ValidationFigures {
-  const logits = options.data.valLogits(options.model);
+async function validate(options: TrainLoopOptions): Promise<ValidationFigures> {
+  const logits = await options.data.valLogits(options.model);
   const labels = options.data.valLabels;
-  const valLoss = tf.tidy(() => options.loss(tf.tensor2d(labels as number[][]), tf.tensor2d(logits)).dataSync()[0] as number);
+  const lossTensor = tf.tidy(() => options.loss(tf.tensor2d(labels as number[][]), tf.tensor2d(logits)));
+  const valLoss = await readScalar(lossTensor).finally(() => lossTensor.dispose());
   const probs = logits.map((row) => row.map((z) => 1 / (1 + Math.exp(-z))));
   const m = metricsReport(labels, probs, { classes: [] });
   return { valLoss, f1Macro: m.f1Macro, aucMacro: m.aucMacro, mapMacro: m.mapMacro };
@@ -105,7 +107,7 @@ export async function trainLoop(options: TrainLoopOptions, context: JobContext =
       const { data: xData, shape } = data.trainInputs(rows, rng);
       const x = tf.tensor(xData, shape);
       const y = tf.tensor2d(rows.map((r) => [...(data.trainLabels[r] as readonly number[])]));
-      const loss = trainStep(model, options.groups, options.loss, x, y, (config.seed * 7919 + epoch) * 100_003 + step);
+      const loss = await trainStep(model, options.groups, options.loss, x, y, (config.seed * 7919 + epoch) * 100_003 + step);
       tf.dispose([x, y]);
       lossSum += loss;
       const elapsed = (performance.now() - epochStart) / 1000;
@@ -124,7 +126,7 @@ export async function trainLoop(options: TrainLoopOptions, context: JobContext =
     }
     if (cancelled) break;
     const trainSeconds = (performance.now() - epochStart) / 1000;
-    const v = validate(options);
+    const v = await validate(options);
     const record: EpochRecord = {
       epoch,
       trainLoss: lossSum / Math.max(1, batches.length),

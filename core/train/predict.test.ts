@@ -22,16 +22,16 @@ beforeAll(async () => {
 });
 
 describe('record evaluation: centre crop and sliding windows', () => {
-  it('centre: one input per record, the pipeline’s centre crop', () => {
-    const got = recordLogits(model, store, ids, { mode: 'centre', batchSize: 2 });
-    expect(got).toEqual(logitsOf(model, ids.map((id) => store.sample(id, 'eval')), 32));
+  it('centre: one input per record, the pipeline’s centre crop', async () => {
+    const got = await recordLogits(model, store, ids, { mode: 'centre', batchSize: 2 });
+    expect(got).toEqual(await logitsOf(model, ids.map((id) => store.sample(id, 'eval')), 32));
   });
 
-  it('windows: every window over the 10 s record, combined by mean or max per class', () => {
-    const perRecord = ids.map((id) => logitsOf(model, store.windows(id, 125), 32));
+  it('windows: every window over the 10 s record, combined by mean or max per class', async () => {
+    const perRecord = await Promise.all(ids.map((id) => logitsOf(model, store.windows(id, 125), 32)));
     expect(perRecord.every((w) => w.length === 7)).toBe(true); // 1000 samples, 250 long, stride 125
-    const mean = recordLogits(model, store, ids, { mode: 'windows', stride: 125, aggregate: 'mean' });
-    const max = recordLogits(model, store, ids, { mode: 'windows', stride: 125, aggregate: 'max' });
+    const mean = await recordLogits(model, store, ids, { mode: 'windows', stride: 125, aggregate: 'mean' });
+    const max = await recordLogits(model, store, ids, { mode: 'windows', stride: 125, aggregate: 'max' });
     perRecord.forEach((windows, r) => {
       for (let j = 0; j < 3; j++) {
         const column = windows.map((w) => w[j] as number);
@@ -39,6 +39,6 @@ describe('record evaluation: centre crop and sliding windows', () => {
         expect(max[r]?.[j]).toBe(Math.max(...column));
       }
     });
-    expect(() => recordLogits(model, store, ids, { mode: 'windows' })).toThrow(/positive stride/);
+    await expect(recordLogits(model, store, ids, { mode: 'windows' })).rejects.toThrow(/positive stride/);
   });
 });

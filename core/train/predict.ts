@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
+import { readRows } from '../ml/backend/read';
 import { chunk, packChannelsLast } from '../data/batches';
 import type { SignalStore } from '../data/store';
 import { createRng } from '../signal/rng';
@@ -22,15 +23,16 @@ export interface EvalOptions {
 }
 
 /** Runs the model on packed inputs in batches and returns logits per input. */
-export function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float32Array[])[], batchSize: number): number[][] {
+export async function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float32Array[])[], batchSize: number): Promise<number[][]> {
   const out: number[][] = [];
   for (const part of chunk(inputs, batchSize, false)) {
     const { data, shape } = packChannelsLast(part);
-    const values = tf.tidy(() => {
-      const y = model.predict(tf.tensor3d(data, shape)) as tf.Tensor;
-      return y.arraySync() as number[][];
-    });
-    out.push(...values);
+    const y = tf.tidy(() => model.predict(tf.tensor3d(data, shape)) as tf.Tensor);
+    try {
+      out.push(...(await readRows(y)));
+    } finally {
+      y.dispose();
+    }
   }
   return out;
 }
@@ -45,7 +47,7 @@ export function aggregateLogits(windows: readonly (readonly number[])[], aggrega
 }
 
 /** Logits of each record (one row per id), from its centre crop or aggregated over sliding windows. */
-export function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): number[][] {
+export async function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): Promise<number[][]> {
   const batchSize = options.batchSize ?? 32;
   if (options.mode === 'centre') return logitsOf(model, ids.map((id) => store.sample(id, 'eval')), batchSize);
   if (options.mode === 'random') {
@@ -54,5 +56,7 @@ export function recordLogits(model: tf.LayersModel, store: SignalStore, ids: rea
   }
   const stride = options.stride;
   if (!stride || stride < 1) throw new EinthovenError('E_VALIDATION', 'sliding-window evaluation needs a positive stride');
-  return ids.map((id) => aggregateLogits(logitsOf(model, store.windows(id, stride), batchSize), options.aggregate));
+  const out: number[][] = [];
+  for (const id of ids) out.push(aggregateLogits(await logitsOf(model, store.windows(id, stride), batchSize), options.aggregate));
+  return out;
 }

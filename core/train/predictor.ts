@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { canonicalLeads } from '../formats/record';
+import { readRows } from '../ml/backend/read';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
@@ -56,7 +57,7 @@ function modelLeads(input: PredictionInput): (Float32Array | null)[] {
  * signal-quality verdict rejects, on missing leads, or on one too short for the model), then
  * the package's pipeline, inference mode (centre crop or windows), temperature and thresholds.
  */
-export function predictRecord(loaded: LoadedPackage, input: PredictionInput): Prediction {
+export async function predictRecord(loaded: LoadedPackage, input: PredictionInput): Promise<Prediction> {
   const { manifest } = loaded;
   const classes = manifest.classes;
   const leads = modelLeads(input);
@@ -68,11 +69,12 @@ export function predictRecord(loaded: LoadedPackage, input: PredictionInput): Pr
   const inference = manifest.inference;
   const windows = inference.mode === 'centre' ? [loaded.pipeline.run(signal, { mode: 'eval' })] : loaded.pipeline.windows(signal, inference.stride ?? 1);
   const length = windows[0]?.signal[0]?.length ?? 0;
-  const logits = tf.tidy(() => {
+  const y = tf.tidy(() => {
     const x = tf.buffer([windows.length, length, 12], 'float32');
     windows.forEach((w, b) => w.signal.forEach((lead, l) => lead.forEach((v, t) => x.set(v, b, t, l))));
-    return (loaded.model.predict(x.toTensor()) as tf.Tensor).arraySync() as number[][];
+    return loaded.model.predict(x.toTensor()) as tf.Tensor;
   });
+  const logits = await readRows(y).finally(() => y.dispose());
   const probs = probabilities([aggregateLogits(logits, inference.aggregate)], manifest.operatingPoint.temperature)[0] as number[];
   return {
     ...base,

@@ -15,7 +15,7 @@ const golden = JSON.parse(readFileSync(fixturePath('train', 'starter-expected.js
 
 async function probabilitiesOf(loaded: LoadedPackage, id: string): Promise<Record<string, number> | null> {
   const base = fixturePath('train', 'ptbxl', 'records100', '00000', `${id}_lr`);
-  return predictRecord(loaded, await decodeRecordFiles([`${base}.hea`, `${base}.dat`])).probabilities;
+  return (await predictRecord(loaded, await decodeRecordFiles([`${base}.hea`, `${base}.dat`]))).probabilities;
 }
 
 describe('the bundled starter model', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readScalar } from '../ml/backend/read';
 import { AdamW } from '../ml/optim/adamw';
 import { createRng, type Rng } from '../signal/rng';
 
@@ -58,14 +59,22 @@ export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
   }
 }
 
-/** One optimisation step on a batch; returns the batch loss. Dropout is seeded by `seed`. */
-export function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], loss: LossFn, x: tf.Tensor, y: tf.Tensor, seed: number): number {
+/**
+ * One optimisation step on a batch; returns the batch loss. Dropout is seeded by `seed`. The loss
+ * is read asynchronously (a GPU backend has no synchronous read; a lost device ends in E_DEVICE).
+ */
+export async function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], loss: LossFn, x: tf.Tensor, y: tf.Tensor, seed: number): Promise<number> {
   const variables = groups.flatMap((g) => g.variables);
-  return withSeededRandom(createRng(seed), () =>
+  const value = withSeededRandom(createRng(seed), () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
       for (const group of groups) group.optimizer.applyGradients(Object.fromEntries(group.variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
-      return value.dataSync()[0] as number;
+      return value;
     }),
   );
+  try {
+    return await readScalar(value);
+  } finally {
+    value.dispose();
+  }
 }

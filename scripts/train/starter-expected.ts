@@ -19,7 +19,7 @@ const expected: Record<string, Record<string, number> | null> = {};
 for (const id of records) {
   const base = fixturePath('train', 'ptbxl', 'records100', '00000', `${id}_lr`);
   const record = await decodeRecordFiles([`${base}.hea`, `${base}.dat`]);
-  expected[id] = predictRecord(loaded, record).probabilities;
+  expected[id] = (await predictRecord(loaded, record)).probabilities;
 }
 await writeFile(fixturePath('train', 'starter-expected.json'), `${JSON.stringify({ generator: 'scripts/train/starter-expected.ts', model: loaded.manifest.id, backend: 'cpu', probabilities: expected }, null, 2)}\n`);
 console.log(JSON.stringify(expected));

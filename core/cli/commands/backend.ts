@@ -1,17 +1,44 @@
-import { backendNameSchema, backendSettingName, initBackend } from '../../ml/backend/init';
+import { backendNameSchema, backendNames, backendSettingName, initBackend, type BackendReport, type GpuAdapterReport } from '../../ml/backend/init';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+/** One line for an adapter: what it is, how Dawn drives it, and the limits that bound a batch. */
+export function adapterLine(a: GpuAdapterReport): string {
+  const who = [a.vendor, a.architecture].filter(Boolean).join(' ');
+  const kind = a.hardware ? 'hardware' : `software — ${a.softwareReason ?? 'runs on the CPU'}`;
+  return (
+    `${a.description}${who ? ` (${who})` : ''}; Dawn ${a.dawnBackend}${a.featureLevel === 'compatibility' ? ' (compatibility mode)' : ''}; ${kind}; ` +
+    `max buffer ${mib(a.limits.maxBufferSize)}, max storage binding ${mib(a.limits.maxStorageBufferBindingSize)}, ` +
+    `workgroup memory ${a.limits.maxComputeWorkgroupStorageSize} B, ${a.limits.maxComputeInvocationsPerWorkgroup} invocations per workgroup`
+  );
+}
+
+function printText(report: BackendReport, out: (line: string) => void): void {
+  const how = report.forced ? ` (forced by ${report.forced.by === 'option' ? '--backend' : backendSettingName})` : '';
+  out(`active: ${report.active}${how}`);
+  if (report.adapter) out(`  GPU adapter: ${adapterLine(report.adapter)}`);
+  for (const t of report.tried) {
+    out(`  ${t.ok ? 'ok    ' : 'failed'} ${t.name}${t.detail ? ` — ${t.detail}` : ''}${t.error ? ` — ${t.error}` : ''}`);
+    if (!t.ok && t.adapter) out(`         adapter found: ${adapterLine(t.adapter)}`);
+  }
+  for (const n of report.notTried) out(`  not tried ${n.name} — ${n.reason}`);
+}
+
 export const backendCommand: CliCommand = {
   name: 'backend',
   summary: 'Show the compute backend the engine chooses and what it tried',
-  usage: `Usage: ecg backend [--json] [--backend tensorflow|wasm|cpu]
+  usage: `Usage: ecg backend [--json] [--backend ${backendNames.join('|')}]
 
 Starts the compute backend as the engine does: tensorflow (the optional @tensorflow/tfjs-node-gpu,
-else @tensorflow/tfjs-node), then wasm (SIMD), then cpu; a backend that fails to load falls
-through to the next. With --json prints {"active","tfBackend","forced"?,"tried":[{"name","ok",
-"detail"?,"error"?}]}.
+else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) when a hardware GPU
+adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
+A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
+{"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
+"notTried":[{"name","reason"}]}; an adapter is {"description","vendor","architecture","device",
+"dawnBackend","featureLevel","hardware","softwareReason"?,"limits":{…}}.
 
 Options:
   --json          JSON instead of text
@@ -23,17 +50,12 @@ Options:
     let force;
     if (values.backend !== undefined) {
       const parsed = backendNameSchema.safeParse(values.backend);
-      if (!parsed.success) throw new EinthovenError('E_VALIDATION', `--backend must be tensorflow, wasm or cpu, got '${values.backend}'`);
+      if (!parsed.success) throw new EinthovenError('E_VALIDATION', `--backend must be ${backendNames.join(', ')}, got '${values.backend}'`);
       force = parsed.data;
     }
     const report = await initBackend(force ? { force } : {});
-    if (values.json) {
-      io.stdout(JSON.stringify(report));
-      return 0;
-    }
-    const how = report.forced ? ` (forced by ${report.forced.by === 'option' ? '--backend' : backendSettingName})` : '';
-    io.stdout(`active: ${report.active}${how}`);
-    for (const t of report.tried) io.stdout(`  ${t.ok ? 'ok    ' : 'failed'} ${t.name}${t.detail ? ` — ${t.detail}` : ''}${t.error ? ` — ${t.error}` : ''}`);
+    if (values.json) io.stdout(JSON.stringify(report));
+    else printText(report, (line) => io.stdout(line));
     return 0;
   },
 };

@@ -38,7 +38,7 @@ describe('ecg backend --json', () => {
     const io = capture();
     expect(await backendCommand.run(['--json'], io)).toBe(0);
     const report = JSON.parse(io.out.join('')) as { active: string; tried: { name: string; ok: boolean; error?: string }[] };
-    const order = ['tensorflow', 'wasm', 'cpu'];
+    const order = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
     expect(report.tried.map((t) => t.name)).toEqual(order.slice(0, order.indexOf(report.active) + 1));
     expect(report.tried.at(-1)).toMatchObject({ name: report.active, ok: true });
     for (const failed of report.tried.slice(0, -1)) expect(failed.ok === false && failed.error).toBeTruthy();

@@ -45,7 +45,7 @@ than the model's input window. Research use only: not a medical device.
           io.stdout(values.json ? jsonLine({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
           continue;
         }
-        const prediction = predictRecord(loaded, outcome.record);
+        const prediction = await predictRecord(loaded, outcome.record);
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);

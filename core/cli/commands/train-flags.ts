@@ -116,7 +116,7 @@ export const trainUsage = `Training:
   --aggregate mean|max   windows: how window outputs combine (default mean)
   --seed N            seed of crops, augmentation, dropout and initial weights (default 20)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
-  --backend B         tensorflow | wasm | cpu (default: the best that starts)
+  --backend B         tensorflow | webgpu | wasm | cpu (default: the best that starts)
   --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
   --cache DIR         cache decoded, filtered records on disk
   --json              print the result as JSON on stdout

@@ -14,7 +14,7 @@ describe("contract channel 'ml:backend'", () => {
       if (!result.ok) return;
       const report = BackendReportSchema.parse(result.value);
       expect(report.tried.at(-1)).toMatchObject({ name: report.active, ok: true });
-      expect(['tensorflow', 'wasm', 'cpu']).toContain(report.active);
+      expect(['tensorflow', 'webgpu', 'wasm', 'cpu']).toContain(report.active);
       // Answered from the same started backend the second time.
       expect(await engine.handle('ml:backend', {})).toEqual(result);
       expect(await engine.handle('ml:backend', { force: 'cpu' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });

@@ -24,11 +24,21 @@ describe('compute backend selection', () => {
       expect(report.active).toBe('tensorflow');
       return;
     }
-    expect(report.tried.map((t) => t.name)).toEqual(['tensorflow', 'wasm']);
+    if (report.active === 'webgpu') {
+      // A machine with a hardware GPU adapter: webgpu is taken before wasm.
+      expect(report.adapter?.hardware).toBe(true);
+      return;
+    }
+    expect(report.tried.map((t) => t.name)).toEqual(['tensorflow', 'webgpu', 'wasm']);
     expect(report.tried[0]).toMatchObject({ ok: false });
     expect(report.tried[0]!.error).toMatch(/tfjs-node-gpu.*tfjs-node/);
+    // No GPU here: no adapter, or only a software one, which is never taken unless forced.
+    expect(report.tried[1]).toMatchObject({ ok: false });
+    expect(report.tried[1]!.error).toMatch(/only a software adapter|no WebGPU adapter|not installed/);
+    if (report.tried[1]!.adapter) expect(report.tried[1]!.adapter.hardware).toBe(false);
     expect(report).toMatchObject({ active: 'wasm', tfBackend: 'wasm' });
-    expect(report.tried[1]!.detail).toMatch(/SIMD/);
+    expect(report.tried[2]!.detail).toMatch(/SIMD/);
+    expect(report.notTried).toEqual([{ name: 'cpu', reason: 'wasm is preferred and started' }]);
     expect(tf.getBackend()).toBe('wasm');
     expect(backendReport()).toEqual(report);
   });
@@ -37,6 +47,7 @@ describe('compute backend selection', () => {
     const report = await initBackend({ env: { EINTHOVEN_BACKEND: 'cpu' } });
     expect(report).toMatchObject({ active: 'cpu', forced: { name: 'cpu', by: 'setting' } });
     expect(report.tried.map((t) => t.name)).toEqual(['cpu']);
+    expect(report.notTried.map((n) => n.reason)).toEqual(Array(3).fill('cpu was forced by EINTHOVEN_BACKEND'));
     expect(tf.getBackend()).toBe('cpu');
     expect(() => backendFromSetting({ EINTHOVEN_BACKEND: 'gpu' })).toThrow(/EINTHOVEN_BACKEND='gpu' is not a backend/);
     expect(backendFromSetting({ EINTHOVEN_BACKEND: ' ' })).toBeUndefined();

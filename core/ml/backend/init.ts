@@ -2,9 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import type { GpuAdapterReport } from './webgpu-adapter';
+import { startWebgpu } from './webgpu-backend';
 
-/** Compute backends in the order the engine prefers them. */
-export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
+export type { GpuAdapterReport } from './webgpu-adapter';
+
+/**
+ * Compute backends in the order the engine prefers them. webgpu is taken by preference only
+ * on a hardware adapter; a software one (llvmpipe, SwiftShader) only when forced.
+ */
+export const backendNames = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
 export const backendNameSchema = z.enum(backendNames);
 
@@ -15,6 +22,8 @@ export interface BackendAttempt {
   /** Which package provided it (tensorflow: tfjs-node-gpu or tfjs-node). */
   detail?: string;
   error?: string;
+  /** webgpu: the adapter Dawn offered, whether or not it was taken. */
+  adapter?: GpuAdapterReport;
 }
 
 export interface BackendReport {
@@ -24,6 +33,10 @@ export interface BackendReport {
   /** The backend that was forced, and by what; absent when the engine chose by preference. */
   forced?: { name: BackendName; by: 'option' | 'setting' };
   tried: BackendAttempt[];
+  /** Backends not tried, and why (a preferred one started first, or another was forced). */
+  notTried: { name: BackendName; reason: string }[];
+  /** The GPU adapter in use, when active is webgpu. */
+  adapter?: GpuAdapterReport;
 }
 
 /** The setting (environment variable) that forces a backend for the engine, the app and the CLI. */
@@ -50,8 +63,8 @@ export function backendReport(): BackendReport | undefined {
 /**
  * Chooses the compute backend: with `force` (or the EINTHOVEN_BACKEND setting), only that one
  * (E_UNSUPPORTED if it cannot start); otherwise tensorflow (native, optional install), then
- * wasm (SIMD, with our training kernels), then cpu — a failure to load falls through to the
- * next. Safe to call again: re-selects.
+ * webgpu on a hardware GPU adapter (Dawn, optional install), then wasm (SIMD, with our training
+ * kernels), then cpu — a failure to load falls through to the next. Safe to call again: re-selects.
  */
 export async function initBackend(options: { force?: BackendName; env?: NodeJS.ProcessEnv } = {}): Promise<BackendReport> {
   const setting = options.force ? undefined : backendFromSetting(options.env);
@@ -59,10 +72,13 @@ export async function initBackend(options: { force?: BackendName; env?: NodeJS.P
   const candidates = forced ? [forced.name] : backendNames;
   const tried: BackendAttempt[] = [];
   for (const name of candidates) {
-    const attempt = await tryBackend(name);
+    const attempt = await tryBackend(name, forced !== undefined);
     tried.push(attempt);
     if (attempt.ok) {
-      current = { active: name, tfBackend: tf.getBackend(), ...(forced ? { forced } : {}), tried };
+      const notTried = backendNames
+        .filter((other) => !tried.some((t) => t.name === other))
+        .map((other) => ({ name: other, reason: forced ? `${name} was forced by ${forced.by === 'option' ? '--backend' : backendSettingName}` : `${name} is preferred and started` }));
+      current = { active: name, tfBackend: tf.getBackend(), ...(forced ? { forced } : {}), tried, notTried, ...(attempt.adapter && name === 'webgpu' ? { adapter: attempt.adapter } : {}) };
       return current;
     }
   }
@@ -70,9 +86,10 @@ export async function initBackend(options: { force?: BackendName; env?: NodeJS.P
   throw new EinthovenError('E_UNSUPPORTED', `no compute backend could start (${reasons})`);
 }
 
-async function tryBackend(name: BackendName): Promise<BackendAttempt> {
+async function tryBackend(name: BackendName, forced: boolean): Promise<BackendAttempt> {
   try {
     if (name === 'tensorflow') return await tryNative();
+    if (name === 'webgpu') return { name, ...(await startWebgpu(forced)) };
     if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
       registerWasmTrainingKernels();

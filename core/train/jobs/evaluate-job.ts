@@ -80,7 +80,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const kept = items.filter((i) => store.has(i.id));
     const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
-    const logits = recordLogits(loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
+    const logits = await recordLogits(loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
     const probs = probabilities(logits, manifest.operatingPoint.temperature);
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);

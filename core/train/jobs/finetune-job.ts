@@ -63,7 +63,7 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   const started = performance.now();
   context.onProgress?.({ kind: 'phase', phase: 'features', message: `trunk features of ${prepared.train.ids.length} + ${prepared.val.ids.length} records, computed once` });
   const trunk = trunkOf(model);
-  const data = cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
+  const data = await cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
   const featureSeconds = (performance.now() - started) / 1000;
   const head = withSeededRandom(createRng(config.seed), () => buildHead(data.featureCount, prepared.dataset.classes.length));
   try {

@@ -35,7 +35,7 @@ export interface PackageTrainedArgs {
 export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ manifest: ModelManifest; calibrated: Calibrated; secondsPerEpoch: number }> {
   const { prepared, config, result } = args;
   const { dataset, store, val } = prepared;
-  const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config);
+  const calibrated = calibrateOnValidation(await recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config);
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(

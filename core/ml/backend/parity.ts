@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../../signal/rng';
+import { makeLoss } from '../loss/losses';
+import { architectureNames, buildModel, type ArchitectureName } from '../models/registry';
+
+/**
+ * Backend parity of every architecture: the same weights, input, labels and dropout masks on a
+ * reference backend (cpu) and a target (webgpu); the forward logits, the loss and every
+ * trainable variable's gradient of one training step compared. Used by the unit tests
+ * (core/ml/backend/webgpu.test.ts) and `npm run bench -- parity`.
+ *
+ * The reference must run first: tfjs moves tensors between backends through the source's
+ * synchronous read, which the webgpu backend lacks in Node, so data only ever flows cpu → webgpu.
+ */
+
+/**
+ * The smallest input each architecture accepts (every stride and pool still exercised): the cpu
+ * reference is pure JavaScript, and VGG11 at 224 samples already takes ~45 s there per step.
+ */
+export const parityLengths: Record<ArchitectureName, number> = {
+  resnet18: 64,
+  'crnn-gru': 64,
+  'crnn-lstm': 64,
+  alexnet: 256,
+  vgg11bn: 224,
+  attresnet: 64,
+  transformer: 32,
+  restransformer: 64,
+  xresnet1d50: 64,
+  xresnet1d101: 64,
+};
+
+export interface ParityResult {
+  name: ArchitectureName;
+  length: number;
+  batch: number;
+  /** max |a − b| / max |a| of the inference-mode logits. */
+  forwardRel: number;
+  lossRel: number;
+  /** The largest, over trainable variables, of max |a − b| / max |a| of the gradient. */
+  maxGradRel: number;
+  worstVariable: string;
+  variables: number;
+  referenceMs: number;
+  targetMs: number;
+}
+
+/** max |a − b| / max |a|: the difference relative to the tensor's own scale (no blow-up at zeros). */
+export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(a[i]!));
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+  }
+  if (a.length !== b.length) return Infinity;
+  return scale === 0 ? diff : diff / scale;
+}
+
+interface Outputs {
+  logits: Float32Array;
+  loss: number;
+  grads: Float32Array[];
+  ms: number;
+}
+
+async function runOn(model: tf.LayersModel, weights: { data: Float32Array; shape: number[] }[], x: { data: Float32Array; shape: number[] }, labels: number[][]): Promise<Outputs> {
+  const t0 = performance.now();
+  const initial = weights.map((w) => tf.tensor(w.data, w.shape));
+  model.setWeights(initial);
+  tf.dispose(initial);
+  const xt = tf.tensor(x.data, x.shape);
+  const yt = tf.tensor2d(labels);
+  const logitsT = model.predict(xt) as tf.Tensor;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // Seeded Math.random: dropout masks (tf.layers.dropout and ours) are drawn in JavaScript, so both
+  // backends see the same ones.
+  const rng = createRng(7);
+  const original = Math.random;
+  Math.random = () => rng.next();
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    result = tf.variableGrads(() => makeLoss('focal')(yt, model.apply(xt, { training: true }) as tf.Tensor), variables);
+  } finally {
+    Math.random = original;
+  }
+  const grads = await Promise.all(variables.map((v) => result.grads[v.name]!.data() as Promise<Float32Array>));
+  const out = { logits: (await logitsT.data()) as Float32Array, loss: (await result.value.data())[0]!, grads, ms: performance.now() - t0 };
+  tf.dispose([xt, yt, logitsT, result.value, ...Object.values(result.grads)]);
+  return out;
+}
+
+/**
+ * Parity of one architecture between two already-initialised backends (tf.setBackend switches
+ * between them without re-creating either).
+ */
+export async function architectureParity(name: ArchitectureName, options: { reference: string; target: string; batch?: number; length?: number; seed?: number }): Promise<ParityResult> {
+  const length = options.length ?? parityLengths[name];
+  const batch = options.batch ?? 2;
+  const seed = options.seed ?? 1;
+  await tf.setBackend(options.reference);
+  const model = buildModel(name, { numClasses: 3, inputLength: length });
+  try {
+    const weights = await Promise.all(model.getWeights().map(async (w) => ({ data: (await w.data()) as Float32Array, shape: w.shape })));
+    const xr = tf.randomNormal([batch, length, 12], 0, 1, 'float32', seed);
+    const x = { data: (await xr.data()) as Float32Array, shape: xr.shape };
+    xr.dispose();
+    const labels = Array.from({ length: batch }, (_, b) => [b % 2, (b + 1) % 2, 1]);
+    const ref = await runOn(model, weights, x, labels);
+    await tf.setBackend(options.target);
+    const got = await runOn(model, weights, x, labels);
+    const gradRel = ref.grads.map((g, i) => relativeDifference(g, got.grads[i]!));
+    const worst = gradRel.reduce((best, v, i) => (v > gradRel[best]! ? i : best), 0);
+    return {
+      name,
+      length,
+      batch,
+      forwardRel: relativeDifference(ref.logits, got.logits),
+      lossRel: Math.abs(ref.loss - got.loss) / Math.max(Math.abs(ref.loss), 1e-12),
+      maxGradRel: gradRel[worst] ?? 0,
+      worstVariable: model.trainableWeights[worst]?.name ?? '',
+      variables: gradRel.length,
+      referenceMs: Math.round(ref.ms),
+      targetMs: Math.round(got.ms),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+export { architectureNames };
