@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
 import { readRows } from '../ml/backend/read';
+import { microBatchSize } from '../ml/backend/webgpu-memory';
 import { chunk, packChannelsLast } from '../data/batches';
 import type { SignalStore } from '../data/store';
 import { createRng } from '../signal/rng';
@@ -25,7 +26,9 @@ export interface EvalOptions {
 /** Runs the model on packed inputs in batches and returns logits per input. */
 export async function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float32Array[])[], batchSize: number): Promise<number[][]> {
   const out: number[][] = [];
-  for (const part of chunk(inputs, batchSize, false)) {
+  // Smaller batches where the GPU's buffer limits require them (webgpu only).
+  const size = Math.min(batchSize, microBatchSize(model, batchSize) ?? batchSize);
+  for (const part of chunk(inputs, size, false)) {
     const { data, shape } = packChannelsLast(part);
     const y = tf.tidy(() => model.predict(tf.tensor3d(data, shape)) as tf.Tensor);
     try {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { readScalar } from '../ml/backend/read';
+import { assertDeviceAlive } from '../ml/backend/webgpu-backend';
+import { microBatchSize } from '../ml/backend/webgpu-memory';
 import { AdamW } from '../ml/optim/adamw';
 import { createRng, type Rng } from '../signal/rng';
+import { accumulatedTrainStep } from './step-microbatch';
 
 /** Loss of raw logits against 0/1 targets, reduced to a scalar. */
 export type LossFn = (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar;
@@ -64,6 +67,10 @@ export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
  * is read asynchronously (a GPU backend has no synchronous read; a lost device ends in E_DEVICE).
  */
 export async function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], loss: LossFn, x: tf.Tensor, y: tf.Tensor, seed: number): Promise<number> {
+  assertDeviceAlive();
+  // A batch beyond the GPU's buffer limits goes as micro-batches (webgpu only).
+  const micro = microBatchSize(model, x.shape[0]!);
+  if (micro !== undefined) return accumulatedTrainStep(model, groups, loss, x, y, seed, micro);
   const variables = groups.flatMap((g) => g.variables);
   const value = withSeededRandom(createRng(seed), () =>
     tf.tidy(() => {

@@ -1,21 +1,26 @@
 import type * as tf from '@tensorflow/tfjs';
-import { deviceLostError, webgpuLostSignal } from './webgpu-backend';
+import { deviceLostError, webgpuDeviceLost, webgpuLostSignal } from './webgpu-backend';
 
 /**
  * Reading tensors back to JavaScript, asynchronously. The webgpu backend has no synchronous
- * read in Node (tfjs's readSync goes through OffscreenCanvas, which Node lacks), and a read
- * from a lost GPU device must end in an error instead of waiting forever.
+ * read in Node (tfjs's readSync goes through OffscreenCanvas, which Node lacks); a read from a
+ * lost GPU device ends in E_DEVICE instead of waiting forever, and values computed after the GPU
+ * reported an error (which leaves kernels' outputs unwritten) are refused.
  */
 export async function readTensor(t: tf.Tensor): Promise<Float32Array> {
   const lost = webgpuLostSignal();
   const read = t.data() as Promise<Float32Array>;
-  if (!lost) return read;
-  return Promise.race([
-    read,
-    lost.then((reason): never => {
-      throw deviceLostError(reason);
-    }),
-  ]);
+  const values = lost
+    ? await Promise.race([
+        read,
+        lost.then((reason): never => {
+          throw deviceLostError(reason);
+        }),
+      ])
+    : await read;
+  const failed = webgpuDeviceLost();
+  if (failed) throw deviceLostError(failed);
+  return values;
 }
 
 /** The first value of a tensor (a loss). */

@@ -47,6 +47,7 @@ export interface DawnAdapterInfo {
 export interface DawnDevice {
   readonly lost: Promise<{ reason?: string; message?: string }>;
   destroy(): void;
+  addEventListener(type: 'uncapturederror', listener: (event: { error?: { message?: string } }) => void): void;
 }
 export interface DawnAdapter {
   readonly info: DawnAdapterInfo;

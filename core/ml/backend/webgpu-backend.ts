@@ -23,7 +23,7 @@ let lostSignal: Promise<string> | undefined;
 
 /** The reason the webgpu device was lost, if it was; undefined while it works (or on other backends). */
 export function webgpuDeviceLost(): string | undefined {
-  return lostReason;
+  return tf.getBackend() === 'webgpu' ? lostReason : undefined;
 }
 
 /** Resolves with the loss reason when the webgpu device is lost; undefined when no device was started. */
@@ -71,6 +71,12 @@ function deviceDescriptor(adapter: FoundAdapter['adapter']): Record<string, unkn
 
 function watchDevice(device: DawnDevice): void {
   lostReason = undefined;
+  // A validation or out-of-memory error invalidates a whole command buffer: the kernels in it
+  // silently leave zeros. A job must not train on that, so the first such error ends it.
+  device.addEventListener('uncapturederror', (event) => {
+    const first = (event.error?.message ?? 'unknown error').split('\n')[0];
+    lostReason ??= `the GPU reported an error (${first})`;
+  });
   lostSignal = device.lost.then((info) => {
     // 'destroyed' is our own dispose at exit or on a backend switch, not a failure.
     if (info.reason === 'destroyed' && tf.getBackend() !== 'webgpu') return new Promise<string>(() => undefined);
@@ -144,7 +150,8 @@ export async function startWebgpu(allowSoftware: boolean): Promise<WebgpuStart> 
  * against the loss (readTensor) so that nothing waits forever on a device that is gone.
  */
 export function assertDeviceAlive(): void {
-  if (lostReason) throw deviceLostError(lostReason);
+  const reason = webgpuDeviceLost();
+  if (reason) throw deviceLostError(reason);
 }
 
 /** The typed error a job ends with when its GPU is gone. */

@@ -47,7 +47,10 @@ function shaderBody(): string {
       var acc : array<f32, 16>;
       for (var i = 0; i < 16; i++) { acc[i] = 0.0; }
 
-      for (var m0 = mStart; m0 < mEnd; m0 += ${tileK}) {
+      // The trip count comes from uniforms only: barriers must sit in uniform control flow.
+      let iterations = uniforms.chunkRows / ${tileK};
+      for (var it = 0; it < iterations; it++) {
+        let m0 = mStart + it * ${tileK};
         if (flat < ${tileK}) {
           let m = m0 + flat;
           var base = -1;

@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { architectureNames } from '../models/registry';
+import { initBackend } from './init';
+import { architectureParity, parityLengths } from './parity';
+import { webgpuTestsCanRun } from './webgpu-test-gate';
+
+/**
+ * Every architecture of the zoo on webgpu against cpu: inference logits, loss and every gradient
+ * of one training step (dropout on, same masks), at batch 2 and the shortest input each accepts
+ * (parityLengths: 32–256 samples; full-width channels). In CI this runs on Mesa's llvmpipe.
+ */
+describe.runIf(await webgpuTestsCanRun())('every architecture: webgpu forward and gradients equal cpu', () => {
+  beforeAll(async () => {
+    await initBackend({ force: 'webgpu' });
+    await tf.setBackend('cpu');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each([...architectureNames])('%s', async (name) => {
+    const result = await architectureParity(name, { reference: 'cpu', target: 'webgpu' });
+    expect(result.length).toBe(parityLengths[name]);
+    expect(result.forwardRel, 'logits').toBeLessThan(1e-4);
+    expect(result.lossRel, 'loss').toBeLessThan(1e-4);
+    expect(result.maxGradRel, `worst gradient: ${result.worstVariable}`).toBeLessThan(1e-3);
+  });
+});
