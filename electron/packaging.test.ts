@@ -1,7 +1,9 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
+import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,5 +28,22 @@ describe('electron-builder.yml', async () => {
   it('unpacks native modules from the asar and turns auto-update off', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/node_modules/better-sqlite3/**']));
     expect(config.publish).toBeNull();
+  });
+
+  it("unpacks Dawn (the webgpu package) so the engine process can load dawn.node, and ships each platform only its own", () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/webgpu/dist/**']));
+    expect(config.linux?.files).toEqual(['!**/node_modules/webgpu/dist/{darwin,win32}-*/**']);
+    expect(config.win?.files).toEqual(['!**/node_modules/webgpu/dist/{darwin,linux}-*/**']);
+    expect(config.mac?.files).toEqual(['!**/node_modules/webgpu/dist/{linux,win32}-*/**']);
+    // The patterns against the package's real files: Linux keeps linux-x64/dawn.node and drops the rest.
+    const dist = path.join(repoRoot, 'node_modules/webgpu/dist');
+    if (!existsSync(dist)) return; // optional dependency not installed here
+    const files = readdirSync(dist).flatMap((dir) => readdirSync(path.join(dist, dir)).map((f) => `node_modules/webgpu/dist/${dir}/${f}`));
+    const linuxExclusion = '**/node_modules/webgpu/dist/{darwin,win32}-*/**';
+    const keptOnLinux = files.filter((f) => !minimatch(f, linuxExclusion));
+    expect(keptOnLinux.length).toBeGreaterThan(0);
+    expect(keptOnLinux.every((f) => f.includes('/linux-'))).toBe(true);
+    expect(keptOnLinux).toContain('node_modules/webgpu/dist/linux-x64/dawn.node');
+    expect(files.every((f) => minimatch(f, '**/node_modules/webgpu/dist/**'))).toBe(true);
   });
 });

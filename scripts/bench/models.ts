@@ -8,7 +8,9 @@ import { backendNameSchema, initBackend } from '../../core/ml/backend/init';
 import { makeLoss } from '../../core/ml/loss/losses';
 import { architectureNames, buildModel, listArchitectures } from '../../core/ml/models/registry';
 import { AdamW } from '../../core/ml/optim/adamw';
+import { stockWebgpuKernel, type webgpuKernels } from '../../core/ml/backend/webgpu-kernels';
 import type { BenchArea } from './main';
+import { profileWebgpuStep } from './webgpu-profile';
 
 const python = '/usr/bin/python3';
 const twins = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
@@ -54,6 +56,15 @@ async function timeMs(fn: () => Promise<void>, repeats: number, warmup: number):
 
 /** The heaviest kernels of one training step (tf.profile; nested kernels count in their parents too). */
 async function profileStep(step: () => Promise<void>, log: (line: string) => void): Promise<void> {
+  if (tf.getBackend() === 'webgpu') {
+    // No GPU timestamps on every adapter: replayed per kernel instead (webgpu-profile.ts).
+    const times = await profileWebgpuStep(step, (name) => stockWebgpuKernel(name as (typeof webgpuKernels)[number]));
+    for (const k of times.slice(0, 12)) {
+      const stock = k.stockMs === undefined ? '' : `  (tfjs stock kernel: ${k.stockMs.toFixed(0)} ms)`;
+      log(`    ${k.name.padEnd(24)} ${k.ms.toFixed(0).padStart(7)} ms  ${k.calls} calls${stock}`);
+    }
+    return;
+  }
   const info = await tf.profile(step);
   const totals = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {

@@ -310,23 +310,28 @@ def timings_ms(fn, repeats, warmup):
     return times[len(times) // 2], times[0]
 
 
-def bench(name, batch, repeats, warmup):
+def bench(name, batch, repeats, warmup, device='cpu', length=None):
+    """`device` 'cuda' times on the GPU (synchronised after each call); `length` overrides the design input."""
     torch.manual_seed(20)
-    model = build(name)
-    x = torch.randn(batch, 12, input_length(name))
-    y = (torch.rand(batch, 5) > 0.5).float()
+    length = length or input_length(name)
+    model = build(name).to(device)
+    x = torch.randn(batch, 12, length, device=device)
+    y = (torch.rand(batch, 5, device=device) > 0.5).float()
     optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    sync = torch.cuda.synchronize if device.startswith('cuda') else (lambda: None)
 
     def forward():
         model.eval()
         with torch.no_grad():
             model(x)
+        sync()
 
     def train_step():
         model.train()
         optimiser.zero_grad()
         focal_loss(model(x), y).backward()
         optimiser.step()
+        sync()
 
     forward_ms, forward_min = timings_ms(forward, repeats, warmup)
     train_ms, train_min = timings_ms(train_step, repeats, warmup)
@@ -337,7 +342,7 @@ def bench(name, batch, repeats, warmup):
         'trainStepMinMs': train_min,
         'params': trainable_params(model),
         'batch': batch,
-        'inputLength': input_length(name),
+        'inputLength': length,
     }
 
 
@@ -349,14 +354,16 @@ def main():
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu', help="'cuda' for the GPU check (scripts/gpu-check)")
+    parser.add_argument('--length', type=int, default=0, help='input samples per lead (default: each model\'s design input)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     overrides = dict((kv.split('=')[0], int(kv.split('=')[1])) for kv in args.batches.split(',') if kv)
     out = {}
     for name in args.models.split(','):
-        out[name] = bench(name, overrides.get(name, args.batch), args.repeats, args.warmup)
+        out[name] = bench(name, overrides.get(name, args.batch), args.repeats, args.warmup, args.device, args.length or None)
         print(f'torch {name}: {json.dumps(out[name])}', file=sys.stderr, flush=True)
-    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'models': out}))
+    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'device': args.device, 'models': out}))
 
 
 if __name__ == '__main__':
