@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { deviceLostError, webgpuDeviceLost, webgpuLostSignal } from './webgpu-backend';
 
 /**
@@ -8,7 +8,7 @@ import { deviceLostError, webgpuDeviceLost, webgpuLostSignal } from './webgpu-ba
  * reported an error (which leaves kernels' outputs unwritten) are refused.
  */
 export async function readTensor(t: tf.Tensor): Promise<Float32Array> {
-  const lost = webgpuLostSignal();
+  const lost = tf.getBackend() === 'webgpu' ? webgpuLostSignal() : undefined;
   const read = t.data() as Promise<Float32Array>;
   const values = lost
     ? await Promise.race([
