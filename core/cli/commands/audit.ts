@@ -76,7 +76,8 @@ Options:
     const file = databasePath(resolveDataDir(values['data-dir']));
     // Reading an audit trail must not create an empty database where none was.
     if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
-    const { db } = openDatabase(file);
+    // Read-only: reading or verifying the trail never writes, and works on archival media.
+    const { db } = openDatabase(file, undefined, { readonly: true });
     try {
       const audit = new AuditLog(db);
       if (!values.verify) {

@@ -10,6 +10,7 @@ import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelsCommand } from './models';
+import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
@@ -29,6 +30,7 @@ export const commands: readonly CliCommand[] = [
   evaluateCommand,
   predictCommand,
   modelsCommand,
+  packageCommand,
   backendCommand,
   auditCommand,
 ];
