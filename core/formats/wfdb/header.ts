@@ -67,7 +67,7 @@ function parseRecordLine(name: string, line: string) {
   if (nSignals > limits.maxLeads) throw new EinthovenError('E_TOO_LARGE', `${name}: ${nSignals} signals exceed the limit of ${limits.maxLeads}`);
   // fs may carry "/counter frequency" and "(base counter)".
   const fs = fsField === undefined ? 250 : parseNumber(name, fsField.split(/[/(]/)[0] ?? '', 'sampling frequency');
-  if (!(fs > 0 && fs <= limits.maxFs)) fail(name, `sampling frequency ${fs}`);
+  if (!(fs >= limits.minFs && fs <= limits.maxFs)) fail(name, `sampling frequency ${fs} Hz is impossible for an ECG (accepted: ${limits.minFs} Hz to ${limits.maxFs / 1000} kHz; an empty field shifts the next one into its place)`);
   const nSamples = nsamp === undefined ? undefined : parseNumber(name, nsamp, 'number of samples');
   if (nSamples !== undefined && (!Number.isInteger(nSamples) || nSamples < 0)) fail(name, `number of samples '${nsamp}'`);
   return { recordName: nameField, nSignals, fs, nSamples: nSamples || undefined, baseTime: time, baseDate: date, nSegments };
