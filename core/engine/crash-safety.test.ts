@@ -106,7 +106,7 @@ describe('crash safety: kill -9 and concurrent processes (real child processes)'
       expect(reports.filter((r) => r.status === 'imported')).toHaveLength(total - stored);
       expect(checkIntegrity(dataDir)).toBe(total);
     }
-  });
+  }, 60_000 * trials(2));
 
   it('two processes importing overlapping folders into one new data folder both finish, every record stored once', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-concurrent-'));
@@ -148,5 +148,5 @@ describe('crash safety: kill -9 and concurrent processes (real child processes)'
       expect(done.manifest.provenance.base?.mode).toBe('head');
       done.model.dispose();
     }
-  }, 600_000);
+  }, 180_000 * trials(1));
 });
