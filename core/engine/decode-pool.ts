@@ -66,6 +66,11 @@ export class DecodePool {
     }
   }
 
+  /** Starts the first worker ahead of the first import, so that import's first file does not wait for it. */
+  warm(): void {
+    if (this.#slots.length === 0 && !this.#closed) this.#slots.push(this.#spawn());
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#slots.splice(0).map((s) => s.worker.terminate()));

@@ -125,6 +125,11 @@ export class Engine {
     return report.reports.filter((r) => r.status === 'imported').length;
   }
 
+  /** Starts a decoding worker now (the app calls it at start: the first import then shows progress at once). */
+  warmImport(): void {
+    this.#decodePool().warm();
+  }
+
   #decodePool(): DecodePool {
     this.#pool ??= new DecodePool();
     return this.#pool;

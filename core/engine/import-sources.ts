@@ -33,8 +33,12 @@ const ignoredNames = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 const sniffBytes = 4096;
 /** A WFDB header is text of a few KB; a multi-segment master at most some hundred KB. */
 const maxHeaderBytes = 1024 * 1024;
-/** Extensions of ECG files we read: an unrecognised file with one of them is an unreadable ECG, not a stray note. */
-const ecgExtensions = /\.(hea|dat|mat|xml|scp|edf|bdf|dcm|csv|ecg|d\d+)$/i;
+/**
+ * Extensions only ECG files use: an unrecognised file with one of them is an unreadable ECG,
+ * not a stray note. (.xml and .csv are also spreadsheets and metadata — PTB-XL's
+ * ptbxl_database.csv — so an unrecognised one is skipped as not an ECG record.)
+ */
+const ecgExtensions = /\.(hea|dat|mat|scp|edf|bdf|dcm|ecg|d\d+)$/i;
 
 function readHead(file: string, length: number): Uint8Array {
   const fd = openSync(file, 'r');
