@@ -13,6 +13,9 @@ import { fail, ok, parseRequest, type Result } from '../contract/result';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
+import { makeAnchor } from '../db/audit-anchor';
+import { writeFileAtomic } from '../storage/atomic';
+import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { EinthovenError, toErrorInfo } from '../errors';
@@ -249,6 +252,17 @@ export class Engine {
         const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });
         this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
         return written;
+      },
+      'audit:head': () => {
+        const v = this.audit.verify();
+        return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem };
+      },
+      'audit:export-anchor': async () => {
+        const anchor = makeAnchor(this.audit.verify(), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
+        const file = path.join(this.#options.dataDir, 'exports', `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
+        await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`);
+        this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
+        return { file, lastId: anchor.lastId, head: anchor.head, signedBy: anchor.signature?.signer ?? null };
       },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
