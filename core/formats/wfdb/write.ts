@@ -55,6 +55,7 @@ function baseTime(startTime: string | undefined): string {
  */
 export const safeDescription = (text: string) =>
   text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f#]/g, ' ')
     .replace(/[^\u0020-\u00ff]/gu, '?')
     .replace(/\s+/g, ' ')
