@@ -25,3 +25,23 @@ describe('audit:head and audit:export-anchor (the app shows and anchors the head
     }
   });
 });
+
+describe('path-taking channels do not echo file content', () => {
+  it('datasets:inspect on a file that is not a labels CSV says where and why, never what the file holds', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-echo-'));
+    const secret = path.join(dir, 'secret.csv');
+    // A parser quoting the cell it failed on would hand the cell to whoever asked (here: the age column).
+    writeFileSync(secret, 'file,label,age\nrecord.hea,1,secret-password-hash\n');
+    const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-echo-data-')), shell: 'test' });
+    try {
+      const result = await engine.handle('datasets:inspect', { dataset: { kind: 'csv', root: dir, labels: secret } });
+      expect(result.ok).toBe(false);
+      const message = (result as { error: { message: string } }).error.message;
+      expect(message).toMatch(/secret\.csv row 2: age \(…\) is not a number of years/);
+      expect(message).not.toMatch(/secret-password/);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -50,6 +50,18 @@ type Handlers = {
   [K in ChannelName]: (request: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
 };
 
+/** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
+const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate']);
+
+/**
+ * An error of a path-taking channel with every quoted excerpt removed: a parser's message
+ * may quote the line it failed on, and the renderer (untrusted) could otherwise point the
+ * channel at any file and read it back a line at a time. What and where stay; the content goes.
+ */
+export function withoutFileContent(message: string): string {
+  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
+}
+
 /** app_state key of the screen calibration factor (see display:calibrate). */
 const screenScaleKey = 'display.screenScale';
 
@@ -161,7 +173,7 @@ export class Engine {
       return ok(value);
     } catch (error) {
       const info = toErrorInfo(error);
-      return fail(info.code, info.message);
+      return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message);
     }
   }
 
