@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { decodeFiles, type DecodeOptions, type DecodeOutcome } from '../formats/index';
+import { initFlac } from '../formats/wfdb/flac';
 import { limits } from '../formats/limits';
 import type { SourceFile } from '../formats/record';
 import type { DecodeJob, DecodeReply, WorkerFile } from './decode-protocol';
@@ -50,4 +51,6 @@ parentPort?.on('message', (job: DecodeJob) => {
     parentPort?.postMessage(reply);
   }
 });
+// The FLAC decoder (WFDB 508/516/524) starts asynchronously: the worker is ready once it has.
+await initFlac();
 parentPort?.postMessage({ ready: true });

@@ -7,7 +7,9 @@
 import { toErrorInfo } from '../../core/errors';
 import { decodeFiles } from '../../core/formats/index';
 import { loadFilesForDecoding } from '../../core/formats/load';
+import { initFlac } from '../../core/formats/wfdb/flac';
 
+await initFlac();
 for (const file of process.argv.slice(2)) {
   const started = performance.now();
   let line: Record<string, unknown>;

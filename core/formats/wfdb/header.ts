@@ -42,8 +42,7 @@ export interface WfdbSegment {
 /** More segments than any real recording (MIMIC's longest have a few thousand); guards the loop below. */
 const maxSegments = 100_000;
 
-export const supportedWfdbFormats = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311] as const;
-const flacFormats = [508, 516, 524];
+export const supportedWfdbFormats = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, 516, 524] as const;
 /** WFDB's default gain when the field is absent or 0. */
 const defaultGain = 200;
 
@@ -86,9 +85,6 @@ function parseFormatField(name: string, field: string) {
   const match = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/.exec(field);
   if (!match) fail(name, `signal format '${field}'`);
   const format = Number(match[1]);
-  if (flacFormats.includes(format)) {
-    throw new EinthovenError('E_UNSUPPORTED', `${name}: WFDB FLAC-compressed signal format ${format} is not supported yet`);
-  }
   if (!(supportedWfdbFormats as readonly number[]).includes(format)) {
     throw new EinthovenError('E_UNSUPPORTED', `${name}: WFDB signal format ${format} is not supported`);
   }
