@@ -69,20 +69,25 @@ describe.runIf(torchAvailable)('distributed training: shards → 2-process DDP (
     expect(await worstInputDifference(shards, fixture)).toBeLessThan(1e-5);
   });
 
-  it('trains one short epoch in two gloo processes, imports the result, and the app lists and runs it', async () => {
+  it('trains in two gloo processes, resumes from its checkpoint, imports the result, and the app lists and runs it', async () => {
     const out = path.join(work, 'run');
-    execFileSync(
-      pythonExecutable,
-      // --redirects/--tee 1: Debian's torch 1.13 on Python 3.11 needs them set (its Std flag parsing returns None for the default 0).
-      ['-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node', '2', '-m', 'einthoven_ddp', 'train',
-        '--shards', path.join(work, 'shards'), '--arch', arch, '--out', out, '--epochs', '1', '--batch-size', '16', '--max-steps', '3', '--loader-workers', '0'],
-      { cwd: path.join(repoRoot, 'distributed'), encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const torchrun = (epochs: number, extra: string[] = []) =>
+      execFileSync(
+        pythonExecutable,
+        // --redirects/--tee 1: Debian's torch 1.13 on Python 3.11 needs them set (its Std flag parsing returns None for the default 0).
+        ['-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node', '2', '-m', 'einthoven_ddp', 'train',
+          '--shards', path.join(work, 'shards'), '--arch', arch, '--out', out, '--epochs', String(epochs), '--batch-size', '16', '--max-steps', '2', '--loader-workers', '0', ...extra],
+        { cwd: path.join(repoRoot, 'distributed'), encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    torchrun(1);
+    // An interrupted or extended run resumes from its checkpoint instead of starting again.
+    expect(torchrun(2, ['--resume'])).toMatch(/"event": "resumed", "epoch": 1/);
     const userDir = path.join(work, 'models');
     const { manifest, maxLogitDifference } = await importPytorch(out, path.join(userDir, 'ddp-trained'), { shardsDir: path.join(work, 'shards') });
     expect(maxLogitDifference).toBeLessThan(1e-4);
     expect(manifest.provenance.backend).toMatch(/DDP, gloo, 2 process/);
-    expect(manifest.provenance.epochs).toEqual({ run: 1, best: 1, planned: 1 });
+    expect(manifest.provenance.epochs.run).toBe(2);
+    expect(manifest.provenance.epochs.planned).toBe(2);
 
     const models = new ModelDirectory(undefined, userDir);
     const listed = (await models.list()).entries.map((e) => e.manifest.id);
