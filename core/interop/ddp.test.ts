@@ -96,7 +96,7 @@ describe.runIf(torchAvailable)('distributed training: shards → 2-process DDP (
     const record = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
     const [decoded] = decodeFiles(loadFilesForDecoding([record]), {});
     if (!decoded?.ok) throw new Error('fixture record did not decode');
-    const prediction = predictRecord(loaded, decoded.record);
+    const prediction = await predictRecord(loaded, decoded.record);
     expect(prediction.abstained).toBe(false);
     expect(Object.keys(prediction.probabilities ?? {})).toEqual(manifest.classes);
     models.dispose();

@@ -52,16 +52,18 @@ export function engineOrderLayers(model: tf.LayersModel, architecture: string, b
 }
 
 /** Every weight of the model (BN running statistics included) in engine order and layout. */
-export function exportEngineWeights(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): { tensors: NamedArray[]; layers: EngineLayerSpec[] } {
+export async function exportEngineWeights(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): Promise<{ tensors: NamedArray[]; layers: EngineLayerSpec[] }> {
   const layers = engineOrderLayers(model, architecture, buildOptions);
   const tensors: NamedArray[] = [];
-  const specs = layers.map((layer, index) => {
+  const specs: EngineLayerSpec[] = [];
+  for (const [index, layer] of layers.entries()) {
     const names = layer.weights.map((w) => shortName(w.originalName));
-    layer.weights.forEach((w, j) => {
-      tensors.push({ name: engineKey(index, names[j] as string), shape: w.shape as number[], data: Float32Array.from(w.read().dataSync()) });
-    });
-    return { index, className: layer.getClassName(), weights: names };
-  });
+    // Read asynchronously: the webgpu backend has no synchronous read in Node.
+    for (const [j, w] of layer.weights.entries()) {
+      tensors.push({ name: engineKey(index, names[j] as string), shape: w.shape as number[], data: Float32Array.from(await w.read().data()) });
+    }
+    specs.push({ index, className: layer.getClassName(), weights: names });
+  }
   return { tensors, layers: specs };
 }
 

@@ -13,7 +13,7 @@ export async function exportPytorch(packagePath: string, outDir: string): Promis
   try {
     const { manifest } = loaded;
     const { name, buildOptions } = manifest.architecture;
-    const { tensors, layers } = exportEngineWeights(loaded.model, name, buildOptions);
+    const { tensors, layers } = await exportEngineWeights(loaded.model, name, buildOptions);
     const config: PytorchConfig = {
       ...pytorchFormat,
       name: manifest.name,

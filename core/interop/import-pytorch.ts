@@ -31,7 +31,7 @@ async function readMatrix(dir: string, name: string, columns: number): Promise<n
  * imported weights — the numbers its calibration then uses — and the largest difference from the
  * trainer's own logits, which shows the round trip is exact.
  */
-function engineValidationLogits(model: tf.LayersModel, config: PytorchConfig, shardsDir: string): number[][] {
+async function engineValidationLogits(model: tf.LayersModel, config: PytorchConfig, shardsDir: string): Promise<number[][]> {
   const index = readShardIndex(shardsDir);
   if (JSON.stringify(index.pipeline) !== JSON.stringify(config.preprocessing)) {
     throw new EinthovenError('E_VALIDATION', `${shardsDir}: the shards' pipeline is not the one the model was trained with`);
@@ -42,8 +42,8 @@ function engineValidationLogits(model: tf.LayersModel, config: PytorchConfig, sh
   const out: number[][] = [];
   for (const signal of shardRecords(shardsDir, index.splits.val)) {
     const record = { fs, signal };
-    if (config.inference.mode === 'windows') out.push(aggregateLogits(logitsOf(model, after.windows(record, config.inference.stride ?? 1).map((w) => [...w.signal]), 32), config.inference.aggregate));
-    else out.push(...logitsOf(model, [[...after.run(record, { mode: 'eval' }).signal]], 1));
+    if (config.inference.mode === 'windows') out.push(aggregateLogits(await logitsOf(model, after.windows(record, config.inference.stride ?? 1).map((w) => [...w.signal]), 32), config.inference.aggregate));
+    else out.push(...(await logitsOf(model, [[...after.run(record, { mode: 'eval' }).signal]], 1)));
   }
   return out;
 }
@@ -76,7 +76,7 @@ export async function importPytorch(dir: string, out: string, options: { name?: 
     let logits = trainerLogits;
     let maxLogitDifference: number | undefined;
     if (options.shardsDir) {
-      logits = engineValidationLogits(model, config, options.shardsDir);
+      logits = await engineValidationLogits(model, config, options.shardsDir);
       if (logits.length !== trainerLogits.length) throw new EinthovenError('E_VALIDATION', `${options.shardsDir}: ${logits.length} validation records, the trainer scored ${trainerLogits.length}`);
       maxLogitDifference = Math.max(...logits.flatMap((row, i) => row.map((z, j) => Math.abs(z - (trainerLogits[i]![j] as number)))));
       if (!(maxLogitDifference <= 1e-3)) throw new EinthovenError('E_MODEL', `the engine's validation logits differ from the trainer's by ${maxLogitDifference.toExponential(2)}: not the same model`);
