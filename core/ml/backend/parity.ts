@@ -81,6 +81,16 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   return scale === 0 ? diff : diff / scale;
 }
 
+function withRandom<T>(rng: { next(): number }, fn: () => T): T {
+  const original = Math.random;
+  Math.random = () => rng.next();
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
 interface Outputs {
   logits: Float32Array;
   loss: number;
@@ -99,15 +109,7 @@ async function runOn(model: tf.LayersModel, weights: { data: Float32Array; shape
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // Seeded Math.random: dropout masks (tf.layers.dropout and ours) are drawn in JavaScript, so both
   // backends see the same ones.
-  const rng = createRng(7);
-  const original = Math.random;
-  Math.random = () => rng.next();
-  let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
-  try {
-    result = tf.variableGrads(() => makeLoss('focal')(yt, model.apply(xt, { training: true }) as tf.Tensor), variables);
-  } finally {
-    Math.random = original;
-  }
+  const result = withRandom(createRng(7), () => tf.variableGrads(() => makeLoss('focal')(yt, model.apply(xt, { training: true }) as tf.Tensor), variables));
   const grads = await Promise.all(variables.map((v) => result.grads[v.name]!.data() as Promise<Float32Array>));
   const out = { logits: (await logitsT.data()) as Float32Array, loss: (await result.value.data())[0]!, grads, ms: performance.now() - t0 };
   tf.dispose([xt, yt, logitsT, result.value, ...Object.values(result.grads)]);
@@ -123,7 +125,8 @@ export async function architectureParity(name: ArchitectureName, options: { refe
   const batch = options.batch ?? parityInputs[name].batch;
   const seed = options.seed ?? 1;
   await tf.setBackend(options.reference);
-  const model = buildModel(name, { numClasses: 3, inputLength: length });
+  // Seeded initial weights (tfjs initialisers draw their seeds from Math.random): the same figures every run.
+  const model = withRandom(createRng(seed), () => buildModel(name, { numClasses: 3, inputLength: length }));
   try {
     const weights = await Promise.all(model.getWeights().map(async (w) => ({ data: (await w.data()) as Float32Array, shape: w.shape })));
     const xr = tf.randomNormal([batch, length, 12], 0, 1, 'float32', seed);
