@@ -9,7 +9,7 @@ import type { TrainingData } from '../../train/data-source';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../../train/loop';
 import { modelArtifacts } from '../../train/package/io';
 import { logitsOf } from '../../train/predict';
-import { trainStep } from '../../train/step';
+import { trainStep, withSeededRandom } from '../../train/step';
 import { makeLoss } from '../loss/losses';
 import { buildModel } from '../models/registry';
 import { initBackend } from './init';
@@ -89,7 +89,8 @@ async function trainOn(backend: string, checkpointDir?: string, onEpoch?: (epoch
 describe.runIf(await webgpuTestsCanRun())('training on webgpu', { timeout: 900_000 }, () => {
   beforeAll(async () => {
     await initBackend({ force: 'wasm' });
-    const model = buildModel('resnet18', { numClasses: classes, inputLength: length });
+    // Seeded initial weights (tfjs initialisers draw their seeds from Math.random): the same run every time.
+    const model = withSeededRandom(createRng(3), () => buildModel('resnet18', { numClasses: classes, inputLength: length }));
     initial = await Promise.all(model.getWeights().map(async (w) => ({ data: (await w.data()) as Float32Array, shape: w.shape })));
     model.dispose();
     await initBackend({ force: 'webgpu' });
@@ -106,13 +107,18 @@ describe.runIf(await webgpuTestsCanRun())('training on webgpu', { timeout: 900_0
     gpu.model.dispose();
     expect(gpu.result.history).toHaveLength(3);
     // Float rounding differs between the backends and training amplifies it (Adam, and batch norm
-    // over 8 values per channel in the last stage at this size): within 1e-3 for the first epoch,
-    // within 1e-2 after three.
+    // over 8 values per channel in the last stage at this size), while the loss itself falls toward
+    // zero: the first epoch within 1e-3 relative, every epoch within 1 % of the first epoch's loss
+    // (measured: 6e-6 / 2e-4 in epoch 1, at most 1.8e-3 of it by epoch 3).
+    const first = wasm.result.history[0]!;
     for (const [i, h] of gpu.result.history.entries()) {
       const ref = wasm.result.history[i]!;
-      const tolerance = i === 0 ? 1e-3 : 1e-2;
-      expect(Math.abs(h.trainLoss - ref.trainLoss) / ref.trainLoss, `epoch ${h.epoch} train loss`).toBeLessThan(tolerance);
-      expect(Math.abs(h.valLoss - ref.valLoss) / ref.valLoss, `epoch ${h.epoch} validation loss`).toBeLessThan(tolerance);
+      if (i === 0) {
+        expect(Math.abs(h.trainLoss - ref.trainLoss) / ref.trainLoss, 'epoch 1 train loss').toBeLessThan(1e-3);
+        expect(Math.abs(h.valLoss - ref.valLoss) / ref.valLoss, 'epoch 1 validation loss').toBeLessThan(1e-3);
+      }
+      expect(Math.abs(h.trainLoss - ref.trainLoss) / first.trainLoss, `epoch ${h.epoch} train loss`).toBeLessThan(1e-2);
+      expect(Math.abs(h.valLoss - ref.valLoss) / first.valLoss, `epoch ${h.epoch} validation loss`).toBeLessThan(1e-2);
     }
     // The same number of live tensors after every epoch: nothing accumulates per step or epoch.
     expect(new Set(gpu.tensorsPerEpoch).size, JSON.stringify(gpu.tensorsPerEpoch)).toBe(1);
