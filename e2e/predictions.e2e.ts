@@ -155,9 +155,12 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([18, 2, 3]);
     expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
     // Where the job will run, as the engine reports it (no native TensorFlow on these machines: WebAssembly).
-    const backend = JSON.parse(await cli('backend', '--json')) as { active: string };
+    const backend = JSON.parse(await cli('backend', '--json')) as { active: string; tried: { name: string; adapter?: { description: string } }[] };
     await expect.poll(() => page.getByTestId('compute-backend').getAttribute('data-active')).toBe(backend.active);
-    expect(await page.getByTestId('compute-backend').textContent()).toMatch(/^\s*Compute: (WebAssembly|native TensorFlow|plain JavaScript)/);
+    expect(await page.getByTestId('compute-backend').textContent()).toMatch(/^\s*Compute: (WebAssembly|native TensorFlow|plain JavaScript|the GPU through WebGPU)/);
+    // A GPU adapter found but not taken (here: Mesa's software one) is named, with why.
+    const gpu = backend.tried.find((t) => t.name === 'webgpu')?.adapter;
+    if (gpu && backend.active !== 'webgpu') expect(await page.getByTestId('unused-gpu').textContent()).toContain(gpu.description);
     await page.getByTestId('finetune-epochs').fill('2');
     await page.getByTestId('finetune-batch').fill('8');
     await page.getByTestId('finetune-start').click();
