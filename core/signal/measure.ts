@@ -92,7 +92,8 @@ function axes(beat: MedianBeat, names: readonly string[], f: Fiducials, reasons:
   };
   const lastIndex = (beat.leads[0]?.length ?? 1) - 1;
   return {
-    p: axisOf('p', f.pOnset, f.pOffset, f.pOnset, f.reasons.p ?? 'no P wave found'),
+    // The P baseline is taken 10 ms before the onset, off the wave's first slope.
+    p: axisOf('p', f.pOnset, f.pOffset, f.pOnset === undefined ? undefined : Math.max(w + 1, f.pOnset - w), f.reasons.p ?? 'no P wave found'),
     qrs: axisOf('qrs', f.qrsOnset, f.qrsOffset, f.qrsOnset, f.reasons.qrs ?? 'QRS boundaries not found'),
     t: axisOf('t', f.qrsOffset, f.tEnd === undefined ? undefined : Math.min(Math.floor(f.tEnd), lastIndex), f.qrsOnset, f.reasons.t ?? 'no T wave end found'),
   };
