@@ -7,7 +7,7 @@
  * QRS ≥ 120 ms, PACE → paced). Prints Markdown for docs/benchmarks.md ("measure"); --json
  * prints the figures. --quick keeps the labelled PTB-XL records and 40 others (development).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { decodeFiles } from '../../core/formats/index';
@@ -38,6 +38,8 @@ const fmt = (d: number) => (Math.round(d) === 0 ? '±0' : `${d > 0 ? '+' : ''}${
 interface PoolRecord {
   readonly id: string;
   readonly codes: Set<string>;
+  /** PTB-XL `heart_axis` (German Lagetyp categories: LAD, ALAD, MID, AXR, RAD, ARAD, …). */
+  readonly heartAxis: string;
   readonly analysis: EcgAnalysis;
 }
 
@@ -55,7 +57,12 @@ export const area: BenchArea = {
     figures.references = references(dataDir, log);
     figures.mitdb100 = mitdb(flag('--mitdb'), log);
     const pool = loadPool(dataDir, quick, log);
-    if (pool.length > 0) figures.ptbxl = ptbxlIntervals(pool, log);
+    if (pool.length > 0) {
+      figures.ptbxl = ptbxlIntervals(pool, log);
+      figures.pacing = ptbxlPacing(pool, log);
+      figures.statements = ptbxlStatements(pool, log);
+    }
+    figures.corpusStatements = corpusStatements(dataDir, log);
     return figures;
   },
 };
@@ -122,10 +129,10 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
   const out: PoolRecord[] = [];
   for (const row of rows) {
     const codes = new Set(Object.keys(parseScp(row.scp_codes ?? '')));
-    if (quick && ![...codes].some((c) => interesting.has(c)) && others++ >= 40) continue;
+    if (quick && ![...codes].some((c) => interesting.has(c)) && others++ >= 60) continue;
     const record = decode(path.join(pool, `${row.filename_hr}.hea`));
     if (!record) continue;
-    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, analysis: analyseEcg(record.leads, record.fs) });
+    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', analysis: analyseEcg(record.leads, record.fs, { sex: record.patient.sex }) });
   }
   return out;
 }
@@ -167,4 +174,152 @@ function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record
     sinusPrMeasured: prMeasured / Math.max(1, sinus.length),
     qtcFridericia: { median: q(0.5), p05: q(0.05), p95: q(0.95), over500: qtcF.filter((v) => v > 500).length },
   };
+}
+
+function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const labelled = pool.filter((p) => p.codes.has('PACE'));
+  const called = pool.filter((p) => p.analysis.pacing.paced);
+  const tp = called.filter((p) => p.codes.has('PACE')).length;
+  const spikesInOthers = pool.filter((p) => !p.codes.has('PACE') && p.analysis.pacing.spikeTimesSec.length > 0).length;
+  log(
+    `#### Pacing (core/signal/pacing.ts): ${tp} of ${labelled.length} PTB-XL records labelled PACE marked paced (${labelled.map((p) => `${p.id}: ${Math.round(100 * p.analysis.pacing.pacedBeatFraction)} % of beats after a spike`).join(', ')}); ${called.length - tp} of ${pool.length - labelled.length} others marked paced, ${spikesInOthers} with any spike event.`,
+  );
+  log('');
+  return { labelled: labelled.length, truePositives: tp, falsePositives: called.length - tp, othersWithSpikes: spikesInOthers };
+}
+
+/** Wilson score interval for a proportion (95 %). */
+function wilson(k: number, n: number): [number, number] {
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const z = 1.959964;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
+ * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
+ * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention).
+ */
+const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean }> = {
+  SR: { label: 'SR', truth: (p) => p.codes.has('SR') },
+  SBRAD: { label: 'SBRAD', truth: (p) => p.codes.has('SBRAD') },
+  STACH: { label: 'STACH', truth: (p) => p.codes.has('STACH') },
+  SARRH: { label: 'SARRH', truth: (p) => p.codes.has('SARRH') },
+  AFIB: { label: 'AFIB or AFLT', truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT') },
+  '1AVB': { label: '1AVB or LPR', truth: (p) => p.codes.has('1AVB') || p.codes.has('LPR') },
+  CLBBB: { label: 'CLBBB', truth: (p) => p.codes.has('CLBBB') },
+  CRBBB: { label: 'CRBBB', truth: (p) => p.codes.has('CRBBB') },
+  IRBBB: { label: 'IRBBB', truth: (p) => p.codes.has('IRBBB') },
+  ILBBB: { label: 'ILBBB', truth: (p) => p.codes.has('ILBBB') },
+  IVCD: { label: 'IVCD', truth: (p) => p.codes.has('IVCD') },
+  PACE: { label: 'PACE', truth: (p) => p.codes.has('PACE') },
+  LVOLT: { label: 'LVOLT', truth: (p) => p.codes.has('LVOLT') },
+  LNGQT: { label: 'LNGQT', truth: (p) => p.codes.has('LNGQT') },
+  PVC: { label: 'PVC', truth: (p) => p.codes.has('PVC') },
+  PAC: { label: 'PAC', truth: (p) => p.codes.has('PAC') },
+  LAD: { label: 'heart_axis ALAD (records with a heart_axis)', truth: (p) => p.heartAxis === 'ALAD', applies: (p) => p.heartAxis !== '' },
+  RAD: { label: 'heart_axis RAD/ARAD (records with a heart_axis)', truth: (p) => p.heartAxis === 'RAD' || p.heartAxis === 'ARAD', applies: (p) => p.heartAxis !== '' },
+};
+
+function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+  log(`#### Interpretive statements against PTB-XL's labels (${pool.length} records)`);
+  log('');
+  log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) |');
+  log('| --- | --- | ---: | ---: | ---: | --- | --- |');
+  const out: Record<string, unknown> = {};
+  for (const [code, { label, truth, applies }] of Object.entries(ptbxlTruth)) {
+    const scored = applies ? pool.filter(applies) : pool;
+    const stated = (p: PoolRecord) => p.analysis.statements.some((s) => s.code === code);
+    const positives = scored.filter(truth).length;
+    const calls = scored.filter(stated).length;
+    const both = scored.filter((p) => truth(p) && stated(p)).length;
+    const sens = both / positives;
+    const ppv = both / calls;
+    const [sl, sh] = wilson(both, positives);
+    const [pl, ph] = wilson(both, calls);
+    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) |`);
+    out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv };
+  }
+  log('');
+  return out;
+}
+
+/** CPSC 2018 classes and CinC 2021 SNOMED CT codes that one of our statements speaks to. */
+const cpscTruth: Record<string, string> = { '2': 'AFIB', '3': '1AVB', '4': 'CLBBB', '5': 'CRBBB', '6': 'PAC', '7': 'PVC' };
+const snomedTruth: Record<string, string> = {
+  '426783006': 'SR',
+  '426177001': 'SBRAD',
+  '427084000': 'STACH',
+  '427393009': 'SARRH',
+  '164889003': 'AFIB',
+  '164890007': 'AFIB',
+  '270492004': '1AVB',
+  '164909002': 'CLBBB',
+  '733534002': 'CLBBB',
+  '59118001': 'CRBBB',
+  '713427006': 'CRBBB',
+  '713426002': 'IRBBB',
+  '284470004': 'PAC',
+  '427172004': 'PVC',
+  '17338001': 'PVC',
+  '251120003': 'ILBBB',
+  '698252002': 'IVCD',
+  '111975006': 'LNGQT',
+  '10370003': 'PACE',
+  '39732003': 'LAD',
+  '47665007': 'RAD',
+  '251146004': 'LVOLT',
+};
+
+/** CPSC 2018 and CinC 2021 records of ../shared/data/ecg: their labels beside our statements, per record. */
+function corpusStatements(dataDir: string, log: (line: string) => void): Record<string, unknown> {
+  const rows: { record: string; truth: string[]; ours: string[] }[] = [];
+  const cpscRef = path.join(dataDir, 'ecg', 'cpsc2018', 'REFERENCE.csv');
+  if (existsSync(cpscRef)) {
+    for (const line of readFileSync(cpscRef, 'utf8').split(/\r?\n/).slice(1)) {
+      const [name, ...labels] = line.split(',');
+      if (!name) continue;
+      const record = decode(path.join(dataDir, 'ecg', 'cpsc2018', `${name}.mat`));
+      if (!record) continue;
+      const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
+      rows.push({ record: `cpsc2018/${name}`, truth: labels.filter(Boolean).map((l) => cpscTruth[l.trim()] ?? (l.trim() === '1' ? 'normal' : `class ${l.trim()}`)), ours: a.statements.map((s) => s.code) });
+    }
+  }
+  const cinc = path.join(dataDir, 'ecg', 'cinc2021');
+  if (existsSync(cinc)) {
+    for (const file of readdirSync(cinc).filter((f) => f.endsWith('.hea')).sort()) {
+      const header = readFileSync(path.join(cinc, file), 'utf8');
+      const dx = /#\s*Dx:\s*([\d,]+)/.exec(header)?.[1]?.split(',') ?? [];
+      const record = decode(path.join(cinc, file));
+      if (!record) continue;
+      const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
+      rows.push({ record: `cinc2021/${file.replace('.hea', '')}`, truth: dx.map((c) => snomedTruth[c] ?? `SNOMED ${c}`), ours: a.statements.map((s) => s.code) });
+    }
+  }
+  if (rows.length === 0) return {};
+  const scored = new Set(Object.keys(ptbxlTruth));
+  let agree = 0;
+  let missed = 0;
+  let extra = 0;
+  log(`#### CPSC 2018 and CinC 2021 records (${rows.length}): their labels and our statements`);
+  log('');
+  log('| record | labels (mapped to our codes where one applies) | our statements | labels we state / miss |');
+  log('| --- | --- | --- | --- |');
+  for (const r of rows) {
+    const truth = r.truth.filter((c) => scored.has(c));
+    const hit = truth.filter((c) => r.ours.includes(c));
+    const miss = truth.filter((c) => !r.ours.includes(c));
+    agree += hit.length;
+    missed += miss.length;
+    extra += r.ours.filter((c) => scored.has(c) && !truth.includes(c) && !['LAD', 'RAD', 'SR'].includes(c)).length;
+    log(`| ${r.record} | ${r.truth.join(', ')} | ${r.ours.join(', ') || '—'} | ${hit.join(', ') || '—'} / ${miss.join(', ') || '—'} |`);
+  }
+  log('');
+  log(`Of ${agree + missed} labels one of our statements speaks to, we state ${agree}; ${extra} rhythm/conduction statements of ours have no matching label (axis and SR left out: these files rarely label them).`);
+  log('');
+  return { records: rows.length, labelsStated: agree, labelsMissed: missed, unmatchedStatements: extra };
 }
