@@ -32,11 +32,27 @@ export const RecordSummarySchema = z.object({
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 
+/** The recording device's own global measurements, as the file stated them. */
+export const DeviceMeasurementsSchema = z.object({
+  source: z.string(),
+  values: z.object({
+    heartRateBpm: z.number().optional(),
+    prMs: z.number().optional(),
+    qrsMs: z.number().optional(),
+    qtMs: z.number().optional(),
+    qtcMs: z.number().optional(),
+    pAxisDeg: z.number().optional(),
+    qrsAxisDeg: z.number().optional(),
+    tAxisDeg: z.number().optional(),
+  }),
+});
+
 export const RecordDetailSchema = RecordSummarySchema.extend({
   signals: z.array(z.instanceof(Float32Array)),
   statements: z.array(z.string()),
   warnings: z.array(z.string()),
   missingLeads: z.array(z.string()),
+  deviceMeasurements: DeviceMeasurementsSchema.optional(),
 });
 export type RecordDetail = z.infer<typeof RecordDetailSchema>;
 

@@ -1,5 +1,5 @@
 import type { RecordDetail, RecordSummary } from '../contract/schemas';
-import type { EcgRecord } from '../formats/record';
+import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
 import type { Db } from './database';
 
 interface RecordRow {
@@ -60,6 +60,8 @@ export class RecordStore {
   readonly #signal;
   readonly #insertRecord;
   readonly #insertSignal;
+  readonly #insertDevice;
+  readonly #device;
 
   constructor(db: Db) {
     this.#db = db;
@@ -77,6 +79,8 @@ export class RecordStore {
     this.#insertSignal = db.prepare(
       "INSERT INTO record_signals (record_id, encoding, data) VALUES (?, 'f32le-lead-major', ?)",
     );
+    this.#insertDevice = db.prepare('INSERT INTO record_device_measurements (record_id, source, measurements) VALUES (?, ?, ?)');
+    this.#device = db.prepare('SELECT source, measurements FROM record_device_measurements WHERE record_id = ?');
   }
 
   exists(id: number): boolean {
@@ -111,6 +115,7 @@ export class RecordStore {
       });
       const id = Number(info.lastInsertRowid);
       this.#insertSignal.run(id, encodeSignals(record.leads.map((l) => l.samples), record.nSamples));
+      if (record.deviceMeasurements) this.#insertDevice.run(id, record.deviceMeasurements.source.slice(0, 200), JSON.stringify(record.deviceMeasurements.values));
       return id;
     })();
   }
@@ -143,7 +148,17 @@ export class RecordStore {
       statements: JSON.parse(row.statements) as string[],
       warnings: JSON.parse(row.warnings) as string[],
       missingLeads: JSON.parse(row.missing_leads) as string[],
+      ...this.#deviceMeasurements(id),
     };
+  }
+
+  /** The device's stored measurements, only the known fields and only numbers. */
+  #deviceMeasurements(id: number): { deviceMeasurements?: DeviceMeasurements } {
+    const row = this.#device.get(id) as { source: string; measurements: string } | undefined;
+    if (!row) return {};
+    const parsed = JSON.parse(row.measurements) as Record<string, unknown>;
+    const values = Object.fromEntries(deviceMeasurementFields.flatMap((f) => (typeof parsed[f] === 'number' ? [[f, parsed[f]]] : [])));
+    return { deviceMeasurements: { source: row.source, values } };
   }
 }
 

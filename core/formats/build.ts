@@ -1,7 +1,7 @@
 import { EinthovenError } from '../errors';
 import { canonicalLeadName, deriveMissingLimbLeads, sortLeads } from './leads';
 import { checkFs, checkSignalSize } from './limits';
-import { canonicalLeads, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
+import { canonicalLeads, type DeviceMeasurements, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
 
 export interface Channel {
   /** The label as written in the file; canonicalised here. */
@@ -25,6 +25,7 @@ export interface RecordParts {
   readonly statements?: readonly string[];
   readonly warnings?: readonly string[];
   readonly representativeBeat?: BeatParts;
+  readonly deviceMeasurements?: DeviceMeasurements | undefined;
 }
 
 function uniqueName(name: string, taken: Set<string>): string {
@@ -105,5 +106,6 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     source: parts.source,
     warnings,
     ...(beat ? { representativeBeat: beat } : {}),
+    ...(parts.deviceMeasurements && Object.keys(parts.deviceMeasurements.values).length > 0 ? { deviceMeasurements: parts.deviceMeasurements } : {}),
   };
 }
