@@ -27,7 +27,7 @@ interface CliMeasurement {
   reasons: Record<string, string>;
 }
 
-const samples = ['00001_hr', '00008_hr', '00102_hr'];
+const samples = ['00001_hr', '00008_hr', '00017_hr'];
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
@@ -148,8 +148,9 @@ describe('browser mode: the clinical viewer', () => {
   });
 
   it('shows a value the engine could not measure as a dash with the engine’s reason', async () => {
-    await openSample(page, '00102_hr');
-    const expected = measured.get('00102_hr') as CliMeasurement;
+    // Atrial flutter at 150 bpm: no P wave to measure a PR from.
+    await openSample(page, '00017_hr');
+    const expected = measured.get('00017_hr') as CliMeasurement;
     expect(expected.prMs).toBeNull();
     const pr = page.getByTestId('measure-pr');
     expect(await pr.getAttribute('data-value')).toBe('');
