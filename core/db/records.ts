@@ -83,6 +83,11 @@ export class RecordStore {
     this.#device = db.prepare('SELECT source, measurements FROM record_device_measurements WHERE record_id = ?');
   }
 
+  /** Runs `work` in one IMMEDIATE transaction (the write lock taken first, so readers-then-writers cannot race). */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work).immediate();
+  }
+
   exists(id: number): boolean {
     return this.#exists.get(id) !== undefined;
   }
