@@ -114,7 +114,9 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (input.intervalsWithheld) return [];
   const out: EcgStatement[] = [];
   if (input.amplitudeImplausible) {
-    out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: 'physiological range of limb-lead QRS amplitudes', evidence: [] });
+    const limb = [...(input.morphology ?? [])].filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].includes(name));
+    const evidence = limb.length > 0 ? [{ name: 'largest limb-lead QRS', value: mv(Math.max(...limb.map(([, q]) => q.peakToPeakMv))), unit: 'mV' }] : [];
+    out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology`, evidence });
   }
   const paced = pacingStatement(input);
   if (paced) out.push(paced);
