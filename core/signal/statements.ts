@@ -263,7 +263,6 @@ interface Morphology {
 }
 
 const mv = (v: number) => Number(v.toFixed(2));
-const minWave = 0.1;
 
 /**
  * [AHA-III] RBBB: rsr′, rsR′ or rSR′ in V1 or V2 (a late R′, or a dominant wide R), and an S
@@ -275,7 +274,8 @@ function rightBundleMorphology(m: ReadonlyMap<string, LeadQrs>): Morphology {
   if (anterior.length === 0 || lateral.length === 0) return { met: false, evidence: [] };
   // R′: a second positive peak, or an R that dominates the S, ending the QRS positive.
   const rPrime = anterior.some((l) => l.terminalMv > 0.05 && (l.rPeaks >= 2 || l.rMv >= l.sMv));
-  const terminalS = lateral.filter((l) => l.terminalMv < 0 && l.sMv >= minWave).length >= Math.min(2, lateral.length);
+  // AHA words the S wave by its duration, not its height: a low-voltage record's slurred S counts.
+  const terminalS = lateral.filter((l) => l.terminalMv < 0).length >= Math.min(2, lateral.length);
   const v1 = anterior[0] as LeadQrs;
   return {
     met: rPrime && terminalS,
