@@ -25,7 +25,7 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await head.textContent()).toContain(hash.slice(0, 12));
     await app.page.getByTestId('audit-export-anchor').click();
-    await expect.poll(() => app.page.getByTestId('audit-export-anchor').getAttribute('title')).toMatch(/Anchor written to .*audit-anchor-.*\.json/);
+    await expect.poll(() => app.page.getByTestId('audit-export-anchor').getAttribute('title'), { timeout: 20_000 }).toMatch(/Anchor written to .*audit-anchor-.*\.json/);
     expect(readdirSync(path.join(dataDir, 'exports')).filter((f) => f.startsWith('audit-anchor-'))).toHaveLength(1);
   });
 });
