@@ -1,0 +1,64 @@
+// The research protocol from the command line (issue 16): model comparison, cross-validation, ensembles.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../test/shared-data';
+import type { CliCommand } from '../command';
+import { evaluateCommand } from './evaluate';
+import { trainCommand } from './train';
+
+async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  return { code, stdout, stderr };
+}
+
+const data = fixturePath('train', 'ptbxl');
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'einthoven-protocol-'));
+  model = path.join(dir, 'model');
+  // 12 real PTB-XL records, two epochs: a model that differs from the starter, not a good one.
+  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--quiet']);
+  expect(r.code).toBe(0);
+});
+
+interface Comparison {
+  n: number;
+  classes: string[];
+  perClass: { name: string; aucA: number | null; delong: { p: number; ci95: [number, number] } | null; auc: { p: number } }[];
+  macro: { metric: string; a: number; b: number; diff: number; ci95: [number, number]; p: number; over: number }[];
+  bootstrap: { unit: string };
+}
+
+describe('ecg evaluate --compare', () => {
+  it('prints paired differences with CIs and p-values, on the records and figures plain evaluation gives', async () => {
+    const args = ['--data', data, '--split', 'all', '--backend', 'wasm'];
+    const r = JSON.parse((await cli(evaluateCommand, ['--model', model, '--compare', 'starter', ...args, '--resamples', '100', '--json'])).stdout[0] as string) as Comparison;
+    const a = JSON.parse((await cli(evaluateCommand, ['--model', model, ...args, '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number; f1Macro: number } };
+    const b = JSON.parse((await cli(evaluateCommand, ['--model', 'starter', ...args, '--json'])).stdout[0] as string) as { metrics: { aucMacro: number; f1Macro: number } };
+    expect(r.n).toBe(a.n);
+    expect(r.classes).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    expect(r.bootstrap.unit).toBe('patient'); // PTB-XL lists patient ids
+    const macro = Object.fromEntries(r.macro.map((m) => [m.metric, m]));
+    expect(macro.aucMacro?.a).toBeCloseTo(a.metrics.aucMacro, 12);
+    expect(macro.aucMacro?.b).toBeCloseTo(b.metrics.aucMacro, 12);
+    expect(macro.f1Macro?.diff).toBeCloseTo(a.metrics.f1Macro - b.metrics.f1Macro, 12);
+    for (const m of r.macro) {
+      expect(m.ci95[0]).toBeLessThanOrEqual(m.ci95[1]);
+      expect(m.p).toBeGreaterThan(0);
+      expect(m.p).toBeLessThanOrEqual(1);
+    }
+    expect(r.perClass.filter((k) => k.delong !== null).length).toBeGreaterThan(0);
+
+    const text = (await cli(evaluateCommand, ['--model', model, '--compare', 'starter', ...args, '--resamples', '100', '--quiet'])).stdout;
+    expect(text[0]).toMatch(/^A = model, B = /);
+    expect(text.find((l) => l.trim().startsWith('aucMacro'))).toMatch(/A − B [+-]\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\], p [=<] \d\.\d{3}\s+\(over \d of 5 classes/);
+    expect(text.some((l) => /DeLong [+-]\d\.\d{3} \[.*\], p [=<] /.test(l))).toBe(true);
+    await expect(cli(evaluateCommand, ['--model', model, '--compare', 'starter', ...args, '--threshold', '0.5'])).rejects.toThrow(/--compare uses each model's own operating point/);
+  });
+});
