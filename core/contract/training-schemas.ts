@@ -87,6 +87,9 @@ export const ModelSummarySchema = z.object({
     windowSeconds: z.number().positive().nullable(),
     mode: z.enum(['centre', 'windows']),
     aggregate: z.enum(['mean', 'max']),
+    /** A record longer than the padded length (`paddedSeconds`): truncated to its start, or read whole by windows. */
+    longRecords: z.enum(['truncated', 'whole']).optional(),
+    paddedSeconds: z.number().positive().nullable().optional(),
   }),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;

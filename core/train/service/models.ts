@@ -35,7 +35,9 @@ async function readManifest(location: string): Promise<ModelManifest> {
 function inputOf(manifest: ModelManifest): ModelSummary['input'] {
   const rateHz = pipelineRate(manifest.preprocessing) ?? null;
   const crop = pipelineCrop(manifest.preprocessing);
-  return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate };
+  const pad = manifest.preprocessing.stages.find((s) => s.kind === 'padTruncate');
+  const padding = pad?.kind === 'padTruncate' && rateHz ? { longRecords: pad.longer === 'keep' ? ('whole' as const) : ('truncated' as const), paddedSeconds: pad.length / rateHz } : {};
+  return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate, ...padding };
 }
 
 export function summaryOf(entry: Entry): ModelSummary {
