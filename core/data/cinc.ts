@@ -79,6 +79,6 @@ export async function loadCinc(root: string, options: CincOptions = {}): Promise
     records.push({ id, files: [file, file.replace(/\.hea$/, '.mat')], labels: classes.map((c) => (names.has(c) ? 1 : 0)) });
   }
   const folds = stratifiedFolds(records.map((r) => r.id), records.map((r) => r.labels.join('')), 10, options.seed ?? 2020);
-  const items: DatasetItem[] = records.map((r) => ({ ...r, split: foldSplit(folds.get(r.id) as number, 10) }));
+  const items: DatasetItem[] = records.map((r) => ({ ...r, split: foldSplit(folds.get(r.id) as number, 10), fold: folds.get(r.id) as number }));
   return { name: 'cinc', root, classes, items, dropped };
 }

@@ -1,9 +1,10 @@
 // The research protocol from the command line (issue 16): model comparison, cross-validation, ensembles.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
+import { writeTinyCpsc } from '../../test/tiny-cpsc';
 import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
 import { trainCommand } from './train';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   // 12 real PTB-XL records, two epochs: a model that differs from the starter, not a good one.
   const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--quiet']);
   expect(r.code).toBe(0);
-});
+}, 180_000);
 
 interface Comparison {
   n: number;
@@ -61,4 +62,46 @@ describe('ecg evaluate --compare', () => {
     expect(text.some((l) => /DeLong [+-]\d\.\d{3} \[.*\], p [=<] /.test(l))).toBe(true);
     await expect(cli(evaluateCommand, ['--model', model, '--compare', 'starter', ...args, '--threshold', '0.5'])).rejects.toThrow(/--compare uses each model's own operating point/);
   });
+});
+
+interface CvReport {
+  k: number;
+  source: string;
+  dataset: string;
+  classes: string[];
+  perFold: { fold: number; n: number; metrics: Record<string, number | null> }[];
+  meanSd: Record<string, { mean: number | null; sd: number | null; folds: number }>;
+  pooled: { n: number; metrics: Record<string, number | null>; ci: Record<string, { low: number; high: number }>; unit: string };
+  folds: { fold: number; out: string; counts: { train: number; val: number; test: number } }[];
+}
+
+describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny budget)', () => {
+  it('trains one model per fold, selected on its own inner validation fold, and prints per-fold and pooled figures', async () => {
+    const cpsc = path.join(dir, 'cpsc');
+    await mkdir(cpsc);
+    const records = await writeTinyCpsc(cpsc);
+    const out = path.join(dir, 'cv');
+    const args = ['--cv', '10', '--dataset', 'cpsc', '--data', cpsc, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '8', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--quiet'];
+    const r = await cli(trainCommand, args);
+    expect(r.code).toBe(0);
+    expect(r.stdout[0]).toMatch(/^10-fold cross-validation on cpsc2018 \(cpsc2018: 10 folds stratified/);
+    expect(r.stdout.filter((l) => /^\d+\s+\d+\s+/.test(l))).toHaveLength(10); // one line per fold
+    expect(r.stdout.find((l) => l.startsWith('mean ± SD'))).toMatch(/\d\.\d{3} ± \d\.\d{3}/);
+    expect(r.stdout.find((l) => l.trim().startsWith('aucMacro'))).toMatch(/^ {2}aucMacro\s+\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
+
+    const report = JSON.parse(await readFile(path.join(out, 'cv.json'), 'utf8')) as CvReport & { predictions: { fold: number; ids: string[] }[] };
+    expect(report.k).toBe(10);
+    expect(report.classes).toEqual(['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD', 'STE']);
+    // Every record is scored exactly once, out of fold, by the model that never trained or validated on it.
+    const scored = report.predictions.flatMap((p) => p.ids);
+    expect(new Set(scored).size).toBe(records);
+    expect(scored).toHaveLength(records);
+    expect(report.pooled.n).toBe(records);
+    expect(report.perFold.reduce((n, f) => n + f.n, 0)).toBe(records);
+    for (const f of report.folds) expect(f.counts.train + f.counts.val + f.counts.test).toBe(records);
+    const manifest = JSON.parse(await readFile(path.join(out, 'fold-03', 'manifest.json'), 'utf8')) as { name: string; provenance: { dataset: { name: string; records: { train: number; val: number; test: number } } } };
+    expect(manifest.provenance.dataset.name).toBe('cpsc2018 (CV fold 3 of 10)');
+    expect(manifest.provenance.dataset.records).toEqual(report.folds[2]?.counts);
+    expect(report.meanSd.aucMacro?.folds).toBeGreaterThan(0);
+  }, 300_000); // ten trainings: minutes on a loaded 2-core machine
 });
