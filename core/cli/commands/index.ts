@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
+import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -27,6 +28,7 @@ export const commands: readonly CliCommand[] = [
   hpoCommand,
   finetuneCommand,
   evaluateCommand,
+  ensembleCommand,
   predictCommand,
   modelsCommand,
   backendCommand,

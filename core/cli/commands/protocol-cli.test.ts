@@ -1,11 +1,19 @@
 // The research protocol from the command line (issue 16): model comparison, cross-validation, ensembles.
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
 import { writeTinyCpsc } from '../../test/tiny-cpsc';
+import type { JobFinished } from '../../contract/channels';
+import type { ModelSummary, PredictionResult } from '../../contract/training-schemas';
+import { Engine } from '../../engine/engine';
+import { loadModel, disposeModel } from '../../train/ensemble/package';
+import { predictModel } from '../../train/ensemble/score';
+import { decodeRecordFiles } from '../../data/records';
 import type { CliCommand } from '../command';
+import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { trainCommand } from './train';
 
@@ -104,4 +112,68 @@ describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny bud
     expect(manifest.provenance.dataset.records).toEqual(report.folds[2]?.counts);
     expect(report.meanSd.aucMacro?.folds).toBeGreaterThan(0);
   }, 300_000); // ten trainings: minutes on a loaded 2-core machine
+});
+
+interface EnsembleResult {
+  manifest: { id: string; ensemble: { aggregation: string; members: { name: string; architecture: string; rateHz: number }[] }; provenance: { split: string; dataset: { split: string } } };
+  n: number;
+  validation: { aucMacro: number };
+  members: { name: string; metrics: { aucMacro: number } }[];
+  versusBest: { macro: { metric: string; diff: number; ci95: [number, number] }[] };
+}
+
+describe('ecg ensemble: two models as one package', () => {
+  it('averages calibrated outputs, fits its own operating point on validation, is no worse than its best member there, and predicts in the app', async () => {
+    const resources = path.join(dir, 'resources');
+    const out = path.join(resources, 'models', 'pair');
+    const r = await cli(ensembleCommand, ['--member', 'starter', '--member', model, '--data', data, '--out', out, '--backend', 'wasm', '--json']);
+    const result = JSON.parse(r.stdout[0] as string) as EnsembleResult;
+    expect(result.manifest.ensemble.aggregation).toBe('mean-calibrated-probability');
+    expect(result.manifest.ensemble.members.map((m) => m.name)).toEqual(['xresnet1d50-ptbxl-pool-demo', 'model']);
+    expect(result.manifest.provenance.dataset.split).toMatch(/validation split; the test split never read\. Members: xresnet1d50-ptbxl-pool-demo/);
+    // At least as good as its best member on validation, within the paired CI.
+    const auc = result.versusBest.macro.find((m) => m.metric === 'aucMacro');
+    expect(auc?.ci95[1]).toBeGreaterThanOrEqual(0);
+    expect(result.validation.aucMacro).toBeGreaterThanOrEqual(Math.min(...result.members.map((m) => m.metrics.aucMacro)));
+
+    // The package evaluates like any other, and its prediction is the mean of its members'.
+    const evaluated = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--split', 'val', '--backend', 'wasm', '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number } };
+    expect(evaluated.n).toBe(result.n);
+    expect(evaluated.metrics.aucMacro).toBeCloseTo(result.validation.aucMacro, 12);
+    const base = path.join(data, 'records100', '00000', '00001_lr');
+    const input = await decodeRecordFiles([`${base}.hea`, `${base}.dat`]);
+    const loaded = await loadModel(out);
+    const mean = predictModel(loaded, input);
+    if (!('members' in loaded)) throw new Error('not loaded as an ensemble');
+    const parts = loaded.members.map((m) => predictModel(m, input).probabilities as Record<string, number>);
+    for (const [c, p] of Object.entries(mean.probabilities ?? {})) expect(p).toBeCloseTo(((parts[0]?.[c] as number) + (parts[1]?.[c] as number)) / 2, 10);
+    disposeModel(loaded);
+    // A member altered after packaging is refused, as a single package would be.
+    const altered = path.join(dir, 'altered');
+    await cp(out, altered, { recursive: true });
+    const weights = path.join(altered, 'members', '02', 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    await writeFile(weights, bytes);
+    await expect(loadModel(altered)).rejects.toMatchObject({ code: 'E_MODEL' });
+
+    // In the app: listed with the bundled models, and it predicts a stored record through the engine contract.
+    const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-ensemble-app-')), shell: 'test', resourcesDir: resources });
+    try {
+      const listed = await engine.handle('models:list', {});
+      if (!listed.ok) throw new Error(listed.error.message);
+      const pair = (listed.value as { models: ModelSummary[] }).models.find((m) => m.name === 'pair');
+      expect(pair).toMatchObject({ architecture: 'ensemble', classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'] });
+      const imported = await engine.handle('records:import', { files: ['00001_lr.hea', '00001_lr.dat'].map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(data, 'records100', '00000', f))) })) });
+      if (!imported.ok) throw new Error(imported.error.message);
+      await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === (imported.value as { jobId: string }).jobId && resolve(p as JobFinished)));
+      const predicted = await engine.handle('models:predict', { modelId: pair?.id, recordId: 1 });
+      if (!predicted.ok) throw new Error(predicted.error.message);
+      const prediction = predicted.value as PredictionResult;
+      expect(prediction).toMatchObject({ abstained: false, model: { id: pair?.id, name: 'pair' }, operatingPoint: { temperature: 1 }, researchUseOnly: true });
+      for (const [c, p] of Object.entries(prediction.probabilities ?? {})) expect(p).toBeCloseTo(mean.probabilities?.[c] as number, 6);
+    } finally {
+      await engine.close();
+    }
+  }, 180_000);
 });

@@ -1,12 +1,13 @@
 import { EinthovenError } from '../../errors';
 import { compareModels, type ModelComparison } from '../../ml/metrics/comparison';
-import { loadPackage } from '../package/archive';
-import type { LoadedPackage } from '../package/io';
+import { disposeModel, loadModel, readingPipeline, type LoadedModel } from '../ensemble/package';
+import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { patientIdsOf } from '../finalize';
 import { ensureBackend } from '../setup';
-import { classMapping, scoreItems, splitItems, type EvaluateJobOptions, type EvaluateSplit, type ScoredItems } from './evaluate-job';
+import { classMapping, splitItems, type EvaluateJobOptions, type EvaluateSplit } from './evaluate-job';
+import type { ScoredItems } from './score-items';
 import { indexDataset } from './prepare';
 
 export interface CompareJobOptions extends Omit<EvaluateJobOptions, 'threshold' | 'subgroups'> {
@@ -25,11 +26,11 @@ export interface ComparisonReport extends ModelComparison {
   readonly leftOut: number;
 }
 
-async function scoreOne(loaded: LoadedPackage, options: CompareJobOptions, context: JobContext): Promise<ScoredItems & { columns: number[]; datasetName: string }> {
+async function scoreOne(loaded: LoadedModel, options: CompareJobOptions, context: JobContext): Promise<ScoredItems & { columns: number[]; datasetName: string }> {
   // Each model reads the dataset at its own rate (PTB-XL records100 or records500): same record ids.
-  const dataset = await indexDataset(options.dataset, loaded.manifest.preprocessing, false);
+  const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
   const columns = classMapping(loaded.manifest.classes, dataset);
-  return { ...(await scoreItems(loaded, splitItems(dataset, options.split ?? 'test'), options, context)), columns, datasetName: dataset.name };
+  return { ...(await scoreModelItems(loaded, splitItems(dataset, options.split ?? 'test'), options, context)), columns, datasetName: dataset.name };
 }
 
 /**
@@ -40,9 +41,9 @@ async function scoreOne(loaded: LoadedPackage, options: CompareJobOptions, conte
  */
 export async function compareJob(options: CompareJobOptions, context: JobContext = {}): Promise<ComparisonReport> {
   await ensureBackend(options.backend);
-  const a = await loadPackage(options.model);
+  const a = await loadModel(options.model);
   try {
-    const b = await loadPackage(options.other);
+    const b = await loadModel(options.other);
     try {
       const classes = a.manifest.classes.filter((c) => b.manifest.classes.includes(c));
       if (classes.length === 0) throw new EinthovenError('E_VALIDATION', `${a.manifest.name} and ${b.manifest.name} share no class to compare (${a.manifest.classes.join(', ')} vs ${b.manifest.classes.join(', ')})`);
@@ -69,9 +70,9 @@ export async function compareJob(options: CompareJobOptions, context: JobContext
       const leftOut = scoredA.kept.length + scoredB.kept.length - 2 * rows.length;
       return { ...comparison, split: options.split ?? 'test', dataset: scoredA.datasetName, modelA: a.identity, modelB: b.identity, leftOut };
     } finally {
-      b.model.dispose();
+      disposeModel(b);
     }
   } finally {
-    a.model.dispose();
+    disposeModel(a);
   }
 }

@@ -10,7 +10,8 @@ import { hpoJob } from '../jobs/hpo-job';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
-import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import { predictModel } from '../ensemble/score';
+import type { Prediction, PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
 import { ActiveJobs, type JobLabel } from './active-jobs';
@@ -58,7 +59,7 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
-    return predictRecord(await this.models.load(modelId), input);
+    return predictModel(await this.models.load(modelId), input);
   }
 
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */

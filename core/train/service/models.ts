@@ -5,8 +5,9 @@ import type { ModelSummary } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
 import { pipelineCrop, pipelineRate } from '../pipelines';
-import { loadPackage, packageExtension, readPackage } from '../package/archive';
-import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
+import { disposeModel, loadModel, type LoadedModel } from '../ensemble/package';
+import { packageExtension, readPackage } from '../package/archive';
+import { packageFiles, parseManifest } from '../package/io';
 import type { ModelManifest } from '../package/manifest';
 
 interface Entry {
@@ -66,7 +67,7 @@ export function summaryOf(entry: Entry): ModelSummary {
  * loaded.
  */
 export class ModelDirectory {
-  readonly #loaded = new Map<string, LoadedPackage>();
+  readonly #loaded = new Map<string, LoadedModel>();
 
   constructor(
     readonly bundledDir: string | undefined,
@@ -96,23 +97,23 @@ export class ModelDirectory {
     return found;
   }
 
-  /** The loaded, hash-verified package of a model (cached). */
-  async load(modelId: string): Promise<LoadedPackage> {
+  /** The loaded, hash-verified package of a model or ensemble (cached). */
+  async load(modelId: string): Promise<LoadedModel> {
     const cached = this.#loaded.get(modelId);
     if (cached) return cached;
     const entry = await this.find(modelId);
-    const loaded = await loadPackage(entry.location);
+    const loaded = await loadModel(entry.location);
     this.#loaded.set(modelId, loaded);
     while (this.#loaded.size > 2) {
-      const [oldest, held] = this.#loaded.entries().next().value as [string, LoadedPackage];
-      held.model.dispose();
+      const [oldest, held] = this.#loaded.entries().next().value as [string, LoadedModel];
+      disposeModel(held);
       this.#loaded.delete(oldest);
     }
     return loaded;
   }
 
   dispose(): void {
-    for (const loaded of this.#loaded.values()) loaded.model.dispose();
+    for (const loaded of this.#loaded.values()) disposeModel(loaded);
     this.#loaded.clear();
   }
 }
