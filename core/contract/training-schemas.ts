@@ -38,6 +38,8 @@ export const TrainSettingsSchema = z
     learningRate: z.number().positive().max(1),
     weightDecay: z.number().min(0).max(1),
     loss: z.enum(['focal', 'bce']),
+    /** BCE only: the weight of each class's positives, one per class. */
+    posWeight: z.array(z.number().positive().max(1000)).min(1).max(1000),
     schedule: z.enum(['constant', 'onecycle']),
     patience: z.number().int().min(0).max(1000),
     selection: z.enum(['f1Macro', 'aucMacro', 'mapMacro', 'valLoss']),

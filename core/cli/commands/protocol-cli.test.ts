@@ -177,3 +177,16 @@ describe('ecg ensemble: two models as one package', () => {
     }
   }, 180_000);
 });
+
+describe('ecg train --pos-weight (weighted BCE)', () => {
+  it('trains with one positive weight per class and refuses weights that would be ignored or misapplied', async () => {
+    const common = ['--data', data, '--arch', 'xresnet1d50', '--epochs', '1', '--batch', '6', '--backend', 'wasm', '--quiet'];
+    const out = path.join(dir, 'weighted');
+    const r = await cli(trainCommand, [...common, '--out', out, '--loss', 'bce', '--pos-weight', '2,4,2,1,2', '--json']);
+    const result = JSON.parse(r.stdout[0] as string) as { manifest: { hyperParameters: { loss: string; posWeight: number[] } } };
+    expect(result.manifest.hyperParameters).toMatchObject({ loss: 'bce', posWeight: [2, 4, 2, 1, 2] });
+    await expect(cli(trainCommand, [...common, '--out', path.join(dir, 'w2'), '--loss', 'bce', '--pos-weight', '2,4'])).rejects.toThrow(/2 positive-class weights for 5 classes/);
+    await expect(cli(trainCommand, [...common, '--out', path.join(dir, 'w3'), '--pos-weight', '2,4,2,1,2'])).rejects.toThrow(/apply to the BCE loss/);
+    await expect(cli(trainCommand, [...common, '--out', path.join(dir, 'w4'), '--loss', 'bce', '--pos-weight', '2,-1,2,1,2'])).rejects.toThrow(/positive numbers/);
+  }, 120_000);
+});

@@ -5,7 +5,7 @@ import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
 import { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from '../../signal/pipeline-config';
-import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
@@ -79,6 +79,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
 export async function trainPrepared(options: TrainJobOptions, config: TrainConfig, backendName: string, pipelineInput: PipelineConfig, prepared: PreparedData, context: JobContext = {}): Promise<TrainJobResult> {
   const info = architectureInfo(options.architecture);
   const { dataset, store, train, val, pipeline } = prepared;
+  checkPosWeight(config, dataset.classes.length);
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
   const buildOptions: BuildOptions = { numClasses: dataset.classes.length, inputLength, ...(config.paperExact ? { paperExact: true } : {}), ...(options.rnn ? { rnn: options.rnn } : {}) };
   // Initial weights drawn from the seed too, so a run is reproducible from its config.
