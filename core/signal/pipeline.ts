@@ -1,5 +1,6 @@
 import { EinthovenError } from '../errors';
 import { augment } from './augment';
+import { augmentationAtRate } from './augment-rate';
 import { butter } from './butter';
 import { normalise } from './normalise';
 import { pipelineConfigSchema, type PipelineConfig, type Stage } from './pipeline-config';
@@ -183,7 +184,7 @@ export function buildPipeline(configInput: unknown): Pipeline {
       const out = runStages(validateInput(input, leadCount), 0, stages.length, options);
       if (options.mode !== 'train' || !config.augmentation) return out;
       if (!options.rng) throw new EinthovenError('E_VALIDATION', 'training mode needs a seeded rng');
-      return { fs: out.fs, signal: augment(out.signal, config.augmentation, options.rng).leads };
+      return { fs: out.fs, signal: augment(out.signal, augmentationAtRate(config.augmentation, out.fs), options.rng).leads };
     },
     windows: (input, stride) => evalInputs(input, { mode: 'windows', stride }),
     evalInputs,
