@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
+import { datasetCommand } from './dataset';
 import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
@@ -10,6 +11,7 @@ import { importCommand } from './import';
 import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 import { measureCommand } from './measure';
+import { modelCommand } from './model';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
@@ -31,6 +33,8 @@ export const commands: readonly CliCommand[] = [
   ensembleCommand,
   predictCommand,
   modelsCommand,
+  modelCommand,
+  datasetCommand,
   backendCommand,
   auditCommand,
 ];
