@@ -59,7 +59,7 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
-    return predictModel(await this.models.load(modelId), input);
+    return predictModel(await this.models.loadAny(modelId), input);
   }
 
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */

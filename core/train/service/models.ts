@@ -5,9 +5,9 @@ import type { ModelSummary } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
 import { pipelineCrop, pipelineRate } from '../pipelines';
-import { disposeModel, loadModel, type LoadedModel } from '../ensemble/package';
+import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemble/package';
 import { packageExtension, readPackage } from '../package/archive';
-import { packageFiles, parseManifest } from '../package/io';
+import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
 import type { ModelManifest } from '../package/manifest';
 
 interface Entry {
@@ -97,8 +97,15 @@ export class ModelDirectory {
     return found;
   }
 
-  /** The loaded, hash-verified package of a model or ensemble (cached). */
-  async load(modelId: string): Promise<LoadedModel> {
+  /** The loaded, hash-verified package of a single model (cached); an ensemble is refused (see `loadAny`). */
+  async load(modelId: string): Promise<LoadedPackage> {
+    const loaded = await this.loadAny(modelId);
+    if (isEnsemble(loaded)) throw new EinthovenError('E_VALIDATION', `${loaded.manifest.name} is an ensemble of ${loaded.members.length} models, not a single model`);
+    return loaded;
+  }
+
+  /** The loaded, hash-verified package of a model or an ensemble (cached): what predictions use. */
+  async loadAny(modelId: string): Promise<LoadedModel> {
     const cached = this.#loaded.get(modelId);
     if (cached) return cached;
     const entry = await this.find(modelId);
