@@ -52,7 +52,7 @@ export const TrainSettingsSchema = z
   .partial()
   .strict();
 
-export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate']);
+export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate', 'compare']);
 
 const metricValue = z.number().nullable();
 const HeadlineMetricsSchema = z.object({
@@ -132,7 +132,24 @@ export const TrainedModelResultSchema = z.object({
   table: z.string().optional(),
 });
 
-export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema]);
+const pairedDifference = z.object({ diff: metricValue, ci95: z.tuple([metricValue, metricValue]), p: metricValue });
+
+/** Two models on the same records (core/ml/metrics/comparison.ts): differences A − B with CIs and p-values. */
+export const ComparisonResultSchema = z.object({
+  kind: z.literal('compare'),
+  n: z.number().int().nonnegative(),
+  classes: z.array(z.string()),
+  split: z.string(),
+  dataset: z.string(),
+  modelA: z.object({ id: z.string(), name: z.string() }),
+  modelB: z.object({ id: z.string(), name: z.string() }),
+  macro: z.array(pairedDifference.extend({ metric: z.string(), a: metricValue, b: metricValue, over: z.number().int().nonnegative() })),
+  perClass: z.array(z.object({ name: z.string(), positives: z.number().int().nonnegative(), aucA: metricValue, aucB: metricValue, delong: pairedDifference.nullable(), auc: pairedDifference })),
+  bootstrap: z.object({ resamples: z.number().int().positive(), unit: z.enum(['patient', 'record']) }),
+});
+export type ComparisonResult = z.infer<typeof ComparisonResultSchema>;
+
+export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema, ComparisonResultSchema]);
 export type TrainingResult = z.infer<typeof TrainingResultSchema>;
 
 /** Progress of a training-side job: a phase message, or step/epoch figures. */
@@ -196,6 +213,11 @@ export const trainingChannels = {
   },
   'models:evaluate': {
     request: z.object({ modelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
+    response: z.object({ jobId: JobId }),
+  },
+  // Two models evaluated on the same records, compared pairwise (a job; the result is kind 'compare').
+  'models:compare': {
+    request: z.object({ modelId: z.string().min(1).max(200), otherModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:start': {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
 import { writeTinyCpsc } from '../../test/tiny-cpsc';
 import type { JobFinished } from '../../contract/channels';
-import type { ModelSummary, PredictionResult } from '../../contract/training-schemas';
+import type { ModelSummary, PredictionResult, TrainFinished } from '../../contract/training-schemas';
 import { Engine } from '../../engine/engine';
 import { loadModel, disposeModel } from '../../train/ensemble/package';
 import { predictModel } from '../../train/ensemble/score';
@@ -158,6 +158,7 @@ describe('ecg ensemble: two models as one package', () => {
     await expect(loadModel(altered)).rejects.toMatchObject({ code: 'E_MODEL' });
 
     // In the app: listed with the bundled models, and it predicts a stored record through the engine contract.
+    await cp(model, path.join(resources, 'models', 'tiny'), { recursive: true });
     const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-ensemble-app-')), shell: 'test', resourcesDir: resources });
     try {
       const listed = await engine.handle('models:list', {});
@@ -172,6 +173,19 @@ describe('ecg ensemble: two models as one package', () => {
       const prediction = predicted.value as PredictionResult;
       expect(prediction).toMatchObject({ abstained: false, model: { id: pair?.id, name: 'pair' }, operatingPoint: { temperature: 1 }, researchUseOnly: true });
       for (const [c, p] of Object.entries(prediction.probabilities ?? {})) expect(p).toBeCloseTo(mean.probabilities?.[c] as number, 6);
+
+      // The app's model comparison: the ensemble against its weaker member, on the same records, as a job.
+      const tiny = (listed.value as { models: ModelSummary[] }).models.find((m) => m.name === 'model');
+      const started = await engine.handle('models:compare', { modelId: pair?.id, otherModelId: tiny?.id, dataset: { kind: 'ptbxl', root: data }, split: 'val' });
+      if (!started.ok) throw new Error(started.error.message);
+      const jobId = (started.value as { jobId: string }).jobId;
+      const done = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));
+      if (done.status !== 'succeeded' || done.result.kind !== 'compare') throw new Error(`comparison ${done.status}`);
+      expect(done.result).toMatchObject({ kind: 'compare', n: result.n, classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], modelA: { id: pair?.id }, modelB: { id: tiny?.id }, bootstrap: { unit: 'patient' } });
+      const auc = done.result.macro.find((m) => m.metric === 'aucMacro');
+      expect(auc?.a).toBeCloseTo(result.validation.aucMacro, 12);
+      expect(auc?.b).toBeCloseTo(result.members[1]?.metrics.aucMacro as number, 12);
+      expect(engine.audit.recent().some((a) => a.action === 'compare.finished')).toBe(true);
     } finally {
       await engine.close();
     }

@@ -4,6 +4,7 @@ import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type 
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
+import { compareJob } from '../jobs/compare-job';
 import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
@@ -107,6 +108,26 @@ export class TrainingService {
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
       return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+    });
+  }
+
+  async startCompare(request: { modelId: string; otherModelId: string; dataset: DatasetSpec; split: EvaluateSplit }): Promise<string> {
+    const a = (await this.models.find(request.modelId)).location;
+    const b = (await this.models.find(request.otherModelId)).location;
+    return this.#start('compare', { name: `${request.modelId} vs ${request.otherModelId}`, baseModelId: request.modelId }, async (context) => {
+      const r = await compareJob({ model: a, other: b, dataset: request.dataset, split: request.split }, context);
+      return asResult({
+        kind: 'compare',
+        n: r.n,
+        classes: r.classes,
+        split: r.split,
+        dataset: r.dataset,
+        modelA: { id: r.modelA.id, name: r.modelA.name },
+        modelB: { id: r.modelB.id, name: r.modelB.name },
+        macro: r.macro.map(({ metric, a: va, b: vb, diff, ci95, p, over }) => ({ metric, a: va, b: vb, diff, ci95, p, over })),
+        perClass: r.perClass.map((k) => ({ name: k.name, positives: k.positives, aucA: k.aucA, aucB: k.aucB, delong: k.delong ? { diff: k.delong.diff, ci95: k.delong.ci95, p: k.delong.p } : null, auc: k.auc })),
+        bootstrap: { resamples: r.bootstrap.resamples, unit: r.bootstrap.unit },
+      });
     });
   }
 
