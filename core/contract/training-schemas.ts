@@ -130,6 +130,15 @@ export const TrainedModelResultSchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
+  /** finetune with crossValidation: the K-fold estimate made before the final model (core/train/cv.ts). */
+  crossValidation: z
+    .object({
+      k: z.number().int().positive(),
+      source: z.string(),
+      meanSd: z.record(z.string(), z.object({ mean: metricValue, sd: metricValue, folds: z.number().int().nonnegative() })),
+      pooled: z.object({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), metricValue), ci: IntervalsSchema }),
+    })
+    .optional(),
 });
 
 const pairedDifference = z.object({ diff: metricValue, ci95: z.tuple([metricValue, metricValue]), p: metricValue });
@@ -225,7 +234,8 @@ export const trainingChannels = {
     response: z.object({ jobId: JobId }),
   },
   'train:finetune': {
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}) }).strict(),
+    /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
+    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

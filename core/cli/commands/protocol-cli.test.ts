@@ -12,6 +12,7 @@ import { Engine } from '../../engine/engine';
 import { loadModel, disposeModel } from '../../train/ensemble/package';
 import { predictModel } from '../../train/ensemble/score';
 import { decodeRecordFiles } from '../../data/records';
+import { loadPtbxl } from '../../data/ptbxl';
 import type { CliCommand } from '../command';
 import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
@@ -203,4 +204,35 @@ describe('ecg train --pos-weight (weighted BCE)', () => {
     await expect(cli(trainCommand, [...common, '--out', path.join(dir, 'w3'), '--pos-weight', '2,4,2,1,2'])).rejects.toThrow(/apply to the BCE loss/);
     await expect(cli(trainCommand, [...common, '--out', path.join(dir, 'w4'), '--loss', 'bce', '--pos-weight', '2,-1,2,1,2'])).rejects.toThrow(/positive numbers/);
   }, 120_000);
+});
+
+describe('cross-validation in the app: a fine-tuning cross-validated first', () => {
+  it('runs K patient-grouped fold fine-tunings, reports mean ± SD and pooled figures, then trains the final model', async () => {
+    const resources = path.join(dir, 'cv-resources');
+    await mkdir(path.join(resources, 'models'), { recursive: true });
+    await cp(model, path.join(resources, 'models', 'tiny'), { recursive: true });
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const norm = ds.classes.indexOf('NORM');
+    const labels = path.join(dir, 'norm.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`).join('\n')}\n`);
+    const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-cv-app-')), shell: 'test', resourcesDir: resources });
+    try {
+      const listed = await engine.handle('models:list', {});
+      if (!listed.ok) throw new Error(listed.error.message);
+      const tiny = (listed.value as { models: ModelSummary[] }).models[0] as ModelSummary;
+      const started = await engine.handle('train:finetune', { baseModelId: tiny.id, dataset: { kind: 'csv', root: data, labels, positiveClass: 'NORM' }, mode: 'head', name: 'norm-cv', settings: { epochs: 2, batchSize: 4 }, crossValidation: 3 });
+      if (!started.ok) throw new Error(started.error.message);
+      const jobId = (started.value as { jobId: string }).jobId;
+      const done = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));
+      if (done.status !== 'succeeded' || done.result.kind !== 'finetune') throw new Error(`fine-tuning ${done.status}: ${done.status === 'failed' ? done.error.message : ''}`);
+      const cv = done.result.crossValidation;
+      expect(cv).toMatchObject({ k: 3, source: expect.stringMatching(/3 patient-grouped folds/) });
+      // The locked test split (fold 10's rows) stays out: the pooled records are the 17 others.
+      expect(cv?.pooled.n).toBe(ds.items.filter((i) => i.split !== 'test').length);
+      expect(cv?.meanSd.aucMacro?.folds).toBeGreaterThan(0);
+      expect(done.result.modelId).toMatch(/^norm-cv@/);
+    } finally {
+      await engine.close();
+    }
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
 import { compareJob } from '../jobs/compare-job';
 import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
+import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
 import { trainJob } from '../jobs/train-job';
@@ -78,12 +79,16 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
-      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
+      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}) };
+      const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
+      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
+      if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
+      const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics, ...(crossValidation ? { crossValidation } : {}) });
     });
   }
 

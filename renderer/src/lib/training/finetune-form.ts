@@ -19,13 +19,15 @@ export interface FinetuneForm {
   /** Advanced: the loss, and for BCE the weight of each class's positives ("3", or "2,4" for two classes). */
   loss: 'focal' | 'bce';
   posWeight: string;
+  /** Advanced: cross-validate the fine-tuning with this many patient-grouped folds first ('' = no). */
+  crossValidation: string;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', loss: 'focal', posWeight: '' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', loss: 'focal', posWeight: '', crossValidation: '' } as const;
 
 const namePattern = /^[\w .-]+$/;
 
@@ -64,6 +66,10 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
   const weights = posWeightsOf(form.posWeight);
   if (typeof weights === 'string') errors.posWeight = weights;
   else if (weights && form.loss !== 'bce') errors.posWeight = 'positive-class weights apply to the BCE loss only';
+  if (form.crossValidation.trim() !== '') {
+    const folds = integer(form.crossValidation, 3, 20);
+    if (typeof folds === 'string') errors.crossValidation = `must be ${folds} (or empty for none)`;
+  }
   return errors;
 }
 
@@ -95,6 +101,7 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
       ...(form.loss === 'bce' ? { loss: 'bce' as const } : {}),
       ...advancedWeights(form),
     },
+    ...(form.crossValidation.trim() !== '' ? { crossValidation: Number(form.crossValidation) } : {}),
   };
 }
 
