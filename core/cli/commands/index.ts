@@ -13,6 +13,7 @@ import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
+import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
@@ -33,6 +34,7 @@ export const commands: readonly CliCommand[] = [
   ensembleCommand,
   predictCommand,
   modelsCommand,
+  packageCommand,
   modelCommand,
   datasetCommand,
   backendCommand,

@@ -4,6 +4,7 @@ import { engineVersion } from '../../engine/version';
 import { EinthovenError } from '../../errors';
 import { loadPackage, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage } from '../package/io';
+import { sealManifest } from '../package/seal';
 import { identityOf, modelManifestSchema, packageFormatVersion, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
 import { pipelineRate } from '../pipelines';
 
@@ -111,12 +112,11 @@ export async function saveEnsemblePackage(dir: string, members: readonly { reado
     else await writePackageFolder(target, await readPackage(member.location));
     specs.push({ dir: memberDir, id: m.id, name: m.name, architecture: m.architecture.name, rateHz: pipelineRate(m.preprocessing) ?? null, weightsSha256: m.weightsSha256, topologySha256: m.topologySha256 });
   }
-  const weightsSha256 = digestOfDigests(specs.map((s) => s.weightsSha256));
-  const manifest = modelManifestSchema.parse({
+  const unsealed = modelManifestSchema.parse({
     ...fields,
     format: 'einthoven-model',
     formatVersion: packageFormatVersion,
-    id: `${fields.name}@${weightsSha256.slice(0, 12)}`,
+    id: 'unsealed',
     researchUseOnly: true,
     createdAt: new Date().toISOString(),
     architecture: { name: 'ensemble', buildOptions: { numClasses: classes.length }, params: members.reduce((n, m) => n + m.loaded.manifest.architecture.params, 0) },
@@ -126,11 +126,15 @@ export async function saveEnsemblePackage(dir: string, members: readonly { reado
     inference: { mode: 'centre', aggregate: 'mean' },
     ensemble: { aggregation: 'mean-calibrated-probability', members: specs },
     engineVersion,
-    weightsSha256,
+    weightsSha256: digestOfDigests(specs.map((s) => s.weightsSha256)),
     topologySha256: digestOfDigests(specs.map((s) => s.topologySha256)),
   });
+  // Sealed like any package: the seal covers the member list and its digests, so the ensemble's
+  // id changes whenever a member, a threshold or anything else in it does.
+  const sealed = sealManifest(unsealed as unknown as Record<string, unknown>);
+  const manifest = modelManifestSchema.parse(sealed);
   const file = path.join(dir, packageFiles.manifest);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(sealed, null, 2)}\n`);
   await rename(`${file}.tmp`, file);
   return manifest;
 }

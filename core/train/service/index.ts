@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
@@ -13,6 +14,8 @@ import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
 import { predictModel } from '../ensemble/score';
+import { resealPackageFolder } from '../package/io';
+import { loadSigningKey } from '../package/keys';
 import type { Prediction, PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
@@ -64,6 +67,15 @@ export class TrainingService {
     return predictModel(await this.models.loadAny(modelId), input);
   }
 
+  /**
+   * Signs a package this workstation just made when the hospital created a signing key
+   * (ecg package keygen): the app then shows who produced it. Signing leaves the seal and id as they are.
+   */
+  async #signIfKeyed(out: string): Promise<void> {
+    const signer = loadSigningKey(this.#options.dataDir);
+    if (signer && existsSync(out)) await resealPackageFolder(out, signer);
+  }
+
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */
   #outputDir(kind: string, name: string): string {
     const safe = name.trim().replace(/[^\w .-]/g, '_');
@@ -75,6 +87,7 @@ export class TrainingService {
     const out = this.#outputDir('models', request.name);
     return this.#start('train', { name: request.name }, async (context) => {
       const r = await trainJob({ dataset: request.dataset, architecture: request.architecture, out, name: request.name, train: request.settings, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      await this.#signIfKeyed(out);
       return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation });
     });
   }
@@ -88,6 +101,7 @@ export class TrainingService {
       const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
       const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      await this.#signIfKeyed(out);
       return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics, ...(crossValidation ? { crossValidation } : {}) });
     });
   }
