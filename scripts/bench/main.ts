@@ -15,6 +15,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   models: () => import('./models').then((m) => m.area),
   formats: () => import('./formats').then((m) => m.area),
   measure: () => import('./measure').then((m) => m.area),
+  import: () => import('./import').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
