@@ -82,7 +82,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
 
   beforeAll(async () => {
     const out = path.join(dataDir, 'models', 'ptbxl-tiny');
-    await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out, name: 'ptbxl tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+    await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out, name: 'ptbxl tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
     manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
     [app, cliPrediction] = await Promise.all([launchApp({ dataDir }), cli('predict', '--model', out, sample, '--json').then((s) => JSON.parse(s) as CliPrediction)]);
     page = app.page;

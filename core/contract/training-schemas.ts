@@ -45,6 +45,10 @@ export const TrainSettingsSchema = z
     calibrate: z.boolean(),
     seed: z.number().int().min(0),
     trunkLrFactor: z.number().positive().max(1),
+    /** Training-time augmentation (recorded in the manifest). */
+    augment: z.enum(['none', 'paper']),
+    /** Fewest positives and negatives per class in training / validation; below 10 / 3 is an override (audited with the request). */
+    minExamples: z.object({ train: z.number().int().min(1).max(1_000_000), val: z.number().int().min(1).max(1_000_000) }),
     evaluation: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }),
   })
   .partial()

@@ -42,7 +42,7 @@ function finishOf(jobId: string): Promise<TrainFinished> {
 
 beforeAll(async () => {
   const out = path.join(resourcesDir, 'models', 'tiny');
-  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as ModelManifest;
   engine = new Engine({ dataDir, shell: 'test', resourcesDir });
 });
@@ -134,7 +134,7 @@ describe('datasets:inspect and the training audit', () => {
     const labels = path.join(dataDir, 'mi.csv');
     await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
     const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4 } });
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     const done = await finishOf(jobId);
     expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head' } });
     const modelId = done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.modelId : null;
@@ -142,7 +142,7 @@ describe('datasets:inspect and the training audit', () => {
     expect(engine.ledger.registry.get(modelId ?? '')).toMatchObject({ name: 'mi head', origin: 'user', baseModelId: manifest.id, classes: ['MI'] });
     const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
     expect(entries.map((a) => a.action)).toEqual(['finetune.finished', 'finetune.started']);
-    expect(entries[1]?.details).toMatchObject({ baseModelId: manifest.id, name: 'mi head', dataset: { kind: 'csv', root: data, labels }, settings: { epochs: 1, batchSize: 4 } });
+    expect(entries[1]?.details).toMatchObject({ baseModelId: manifest.id, name: 'mi head', dataset: { kind: 'csv', root: data, labels }, settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     expect(entries[0]?.details).toMatchObject({ status: 'succeeded', model: modelId, bestEpoch: 1, epochs: 1, cancelled: false });
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.id);
     expect(listed).toContain(modelId);

@@ -1,6 +1,7 @@
 import { EinthovenError } from '../../errors';
 import { evaluateJob, evaluateSplits, type EvaluateSplit } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
+import { attachTestReport } from '../../train/package/io';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
@@ -30,6 +31,8 @@ confidence intervals (1000 resamples, seeded).
                        (0.5 reproduces the paper's rule, for comparison with its tables)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point
+  --attach             write this evaluation into the package's manifest as its locked-test
+                       figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
   --json               one JSON object on stdout
 
@@ -40,7 +43,7 @@ Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro"
 "evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, attach: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -53,12 +56,16 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
       ...(stride ? { stride } : {}),
       ...(values.aggregate ? { aggregate: values.aggregate as 'mean' | 'max' } : {}),
     };
+    if (values.attach && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
+      throw new EinthovenError('E_VALIDATION', '--attach records a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
+    }
     const backend = backendFrom(values.backend);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     const report = await evaluateJob(
       { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
+    if (values.attach) await attachTestReport(resolveModel(values.model), report);
     if (values.json) {
       io.stdout(jsonLine(report));
       return 0;

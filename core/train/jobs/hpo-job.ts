@@ -17,6 +17,7 @@ import { shouldPrune } from '../hpo/pruner';
 import { sampleTpe } from '../hpo/tpe';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
@@ -92,9 +93,11 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const base = trainConfigSchema.parse({ ...options.train, paperExact: false });
   const seed = options.seed ?? base.seed;
   const space = paperSearchSpace(options.architecture);
-  const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
+  // One augmentation for the whole study (recorded in every trial), so trials differ only in what the search samples.
+  const augment = base.augment ?? defaultAugment(options.architecture);
+  const basePipeline = withAugmentation(defaultPipeline(options.architecture, { normalisation: 'zscore' }), augment);
   const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
-  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
+  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed, augment });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
   // Saves are chained: an epoch's save must never race the trial's own (same temp file).
@@ -109,7 +112,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
     // trial counts with its best value before it was stopped.
     const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number }));
     const number = resumed?.number ?? study.trials.length;
-    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
+    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), augmentation: augment, state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
     if (!resumed) study.trials.push(trial);
     await persist();
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `trial ${number} (${finished() + 1}/${options.trials}): ${JSON.stringify(trial.params)}` });
@@ -189,7 +192,7 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       backend,
       name: `${options.architecture}-hpo-trial-${best.number}`,
       description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
-      hyperParameters: { ...setup.config, normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
+      hyperParameters: { ...setup.config, augment: augmentChoiceOf(basePipeline), normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
     });
     return manifest;
   } finally {

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
+import { recordedAugmentation } from '../augmentation';
 import type { TrainConfig } from '../config';
 import { calibrateOnValidation, jsonSafe, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
@@ -49,6 +50,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       hyperParameters: args.hyperParameters,
       classes: [...dataset.classes],
       preprocessing: { ...prepared.pipeline, augmentation: null },
+      augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
       operatingPoint: calibrated.operatingPoint,
       provenance: {

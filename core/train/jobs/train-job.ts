@@ -5,10 +5,11 @@ import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
 import { pipelineConfigSchema, type PipelineConfigInput } from '../../signal/pipeline-config';
-import { trainConfigSchema, type TrainConfigInput } from '../config';
+import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
@@ -53,10 +54,18 @@ export interface TrainJobResult {
   readonly validationCi: Record<string, Interval>;
 }
 
-/** The pipeline a job trains with: the caller's, or the architecture's default. */
-export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, paperExact: boolean) {
-  if (options.pipeline) return pipelineConfigSchema.parse(options.pipeline);
-  return defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact, augment: true });
+/**
+ * The pipeline a job trains with: the caller's, or the architecture's default, with the
+ * augmentation `config.augment` chooses (else the caller's pipeline's, else the architecture's
+ * default). What it holds is what the manifest records.
+ */
+export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, config: Pick<TrainConfig, 'paperExact' | 'augment'>) {
+  if (options.pipeline) {
+    const given = pipelineConfigSchema.parse(options.pipeline);
+    return config.augment ? withAugmentation(given, config.augment) : given;
+  }
+  const pipeline = defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact: config.paperExact });
+  return withAugmentation(pipeline, config.augment ?? defaultAugment(options.architecture));
 }
 
 /**
@@ -68,7 +77,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
   const info = architectureInfo(options.architecture);
-  const pipelineInput = jobPipeline(options, config.paperExact);
+  const pipelineInput = jobPipeline(options, config);
   const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
   const { dataset, store, train, val, pipeline } = prepared;
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
@@ -97,7 +106,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,
-      hyperParameters: { ...config, normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
+      hyperParameters: { ...config, augment: augmentChoiceOf(pipeline), normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
     });
     context.onProgress?.({ kind: 'phase', phase: 'done', message: `saved ${options.out}` });
     return {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
+import { trainingAugmentationSchema } from '../augmentation';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -54,7 +55,7 @@ export const provenanceSchema = z.object({
   /** Filled only by an explicit final evaluation on the locked test split, never used for selection. */
   test: metricsWithCiSchema.optional(),
   /** For fine-tuned models: the package it started from and how. */
-  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']), inference: inferenceSchema.optional() }).optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
@@ -78,8 +79,13 @@ export const modelManifestSchema = z.object({
   /** Training hyper-parameters (learning rate, batch, loss, schedule, normalisation …). */
   hyperParameters: z.record(z.string(), z.unknown()),
   classes: z.array(z.string().min(1).max(100)).min(1).max(1000),
-  /** The full signal pipeline, fitted statistics included; no augmentation. */
+  /** The full signal pipeline, fitted statistics included; no augmentation (prediction never augments). */
   preprocessing: pipelineConfigSchema,
+  /**
+   * The augmentation training ran with — none, or the paper's scheme with its parameters — so
+   * the package is reproducible from its manifest. null: written before it was recorded.
+   */
+  augmentation: trainingAugmentationSchema.nullable().default(null),
   inference: inferenceSchema,
   operatingPoint: operatingPointSchema,
   provenance: provenanceSchema,
@@ -101,4 +107,15 @@ export interface ModelIdentity {
 
 export function identityOf(manifest: ModelManifest): ModelIdentity {
   return { id: manifest.id, name: manifest.name, demonstration: manifest.demonstration, operatingPoint: manifest.operatingPoint };
+}
+
+/** Fields that record when and how fast a training ran, not what it produced. */
+const timingFields = new Set(['createdAt', 'secondsPerEpoch', 'seconds', 'samplesPerSecond']);
+
+/**
+ * The manifest without its timings (creation time, seconds per epoch and per-epoch speeds):
+ * what two runs of the same training must agree on, weights' SHA-256 included.
+ */
+export function reproducibleView(manifest: ModelManifest): unknown {
+  return JSON.parse(JSON.stringify(manifest, (key, value: unknown) => (timingFields.has(key) ? undefined : value))) as unknown;
 }
