@@ -79,6 +79,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   let cliPrediction: CliPrediction;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-models-'));
   const labels = path.join(dataDir, 'pe-labels.csv');
+  const noTrainingPositive = path.join(dataDir, 'no-training-positive.csv');
 
   beforeAll(async () => {
     const out = path.join(dataDir, 'models', 'ptbxl-tiny');
@@ -90,6 +91,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const ptbxl = await loadPtbxl(fixture, { fs: 100, keepUnlabeled: true });
     const rows = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')};${item.labels[1]}`);
     writeFileSync(labels, `filename;label\n${rows.join('\n')}\n`);
+    // The same records with the fixture's own splits, every training label 0.
+    const split = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.split === 'train' ? 0 : item.labels[1]},${item.split}`);
+    writeFileSync(noTrainingPositive, `file,label,split\n${split.join('\n')}\n`);
     // The app opens the newest record by itself first; then the test picks its sample.
     await page.getByTestId('predictions').waitFor();
     await openRecord(page, '00001_hr');
@@ -148,6 +152,23 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-check').click();
     expect(await page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
     await page.getByTestId('finetune-data').fill(fixture);
+    // The fixture is tiny: the minimum examples per class are lowered (an override the screen flags).
+    await page.getByTestId('finetune-min-train').fill('1');
+    await page.getByTestId('finetune-min-val').fill('1');
+    expect(await page.getByTestId('finetune-min-override').textContent()).toMatch(/Override: fewer examples per class/);
+    // Labels whose training rows hold no positive: Start stays disabled, for the reason the engine gives.
+    await page.getByTestId('finetune-labels').fill(noTrainingPositive);
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="false"]').waitFor();
+    const reason = 'class PE has 0 positive training records; at least 1 are needed';
+    expect(await page.getByTestId('dataset-blocker').allTextContents()).toContain(`✗ ${reason}`);
+    expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('finetune-blocked').textContent()).toBe(`Training disabled: The data cannot train a model: ${reason}`);
+    await shoot(page, 'finetune-view', 'finetune-refused.png');
+    const refused = await cli('finetune', '--base', path.join(dataDir, 'models', 'ptbxl-tiny'), '--data', fixture, '--labels', noTrainingPositive, '--class', 'PE', '--out', path.join(dataDir, 'refused'), '--min-examples', '1,1').catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining(`E_VALIDATION: `) });
+    expect((refused as { stderr: string }).stderr).toContain(reason);
+    await page.getByTestId('finetune-labels').fill(labels);
     await page.getByTestId('finetune-check').click();
     const check = page.getByTestId('dataset-check');
     await check.waitFor();

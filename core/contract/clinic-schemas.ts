@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema } from './training-schemas';
+import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
 
 /**
  * The app side of models (issue 6 seen from the clinic): a record's stored prediction history,
@@ -90,7 +90,8 @@ export const clinicChannels = {
     response: ModelDetailSchema,
   },
   'datasets:inspect': {
-    request: z.object({ dataset: DatasetSpecSchema }).strict(),
+    /** `minExamples`: the minimums the job will use (default 10 in training, 3 in validation). */
+    request: z.object({ dataset: DatasetSpecSchema, minExamples: TrainSettingsSchema.shape.minExamples }).strict(),
     response: DatasetInspectionSchema,
   },
 } as const;

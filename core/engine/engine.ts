@@ -211,7 +211,7 @@ export class Engine {
         return { items: this.ledger.history(request.recordId, request.limit) };
       },
       'models:get': async (request) => modelDetail(await this.training.models.find(request.modelId)),
-      'datasets:inspect': (request) => inspectDataset(request.dataset),
+      'datasets:inspect': (request) => inspectDataset(request.dataset, request.minExamples),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };

@@ -36,7 +36,7 @@ export function assertLearnable(datasetName: string, classes: readonly string[],
   const problems = learnabilityProblems(classes, labels, minimum);
   if (problems.length === 0) return;
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  throw new EinthovenError('E_VALIDATION', `${datasetName}: nothing can be learned for ${problems.slice(0, 3).join('; ')}${more}`);
+  throw new EinthovenError('E_VALIDATION', `${datasetName}: cannot train: ${problems.slice(0, 3).join('; ')}${more}`);
 }
 
 /** A sentence for the log and the manifest when the minimums were lowered below the defaults; null otherwise. */
