@@ -106,7 +106,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   it('runs a real model on the open record: model, version, operating point, calibrated probabilities, research use only', async () => {
     // Chosen explicitly: a bundled starter model, when resources/models has one, is listed first.
     await page.getByTestId('model-select').selectOption(manifest.id);
-    await expect.poll(() => page.getByTestId('model-info').textContent()).toMatch(/^Demonstration model\s*trained on 12 records of ptbxl-superclass-100hz · validation macro AUC \d\.\d{3}/);
+    await expect.poll(() => page.getByTestId('model-info').textContent()).toMatch(/^Demonstration model\s*trained on 12 records of ptbxl-superclass-100hz ·\s*no locked-test evaluation: its quality on unseen records is unknown/);
+    // No validation figure is offered as the model's quality anywhere beside a prediction.
+    expect(await page.getByTestId('model-info').textContent()).not.toMatch(/validation/i);
     await expect(page.getByTestId('prediction-empty').textContent()).resolves.toMatch(/No prediction/);
     await run(page, manifest.id);
     const result = page.getByTestId('prediction-result');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
+import { DatasetSpecSchema, EvaluatedSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
 
 /**
  * The app side of models (issue 6 seen from the clinic): a record's stored prediction history,
@@ -8,8 +8,6 @@ import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema, TrainSettingsS
  * dataset before a job is allowed to start. Every stored prediction carries the model (name,
  * weights hash) and the operating point that produced it.
  */
-const metricValue = z.number().nullable();
-const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
 
 /** A prediction as kept in SQLite: the engine's answer plus who/when/which exact weights. */
 export const StoredPredictionSchema = PredictionSchema.extend({
@@ -23,11 +21,7 @@ export const StoredPredictionSchema = PredictionSchema.extend({
 export type StoredPrediction = z.infer<typeof StoredPredictionSchema>;
 
 /** Validation (or test) metrics with bootstrap confidence intervals, as the manifest records them. */
-export const EvaluatedMetricsSchema = z.object({
-  n: z.number().int().nonnegative(),
-  metrics: ModelSummarySchema.shape.validation,
-  ci: IntervalsSchema,
-});
+export const EvaluatedMetricsSchema = EvaluatedSchema;
 export type EvaluatedMetrics = z.infer<typeof EvaluatedMetricsSchema>;
 
 export const FinetuneModeSchema = z.enum(['head', 'full']);
@@ -56,8 +50,6 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
   }),
   validationDetail: EvaluatedMetricsSchema,
-  /** Present only after an explicit final evaluation on the locked test split. */
-  test: EvaluatedMetricsSchema.optional(),
   /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */
   finetuneDefaultMode: FinetuneModeSchema,
 });

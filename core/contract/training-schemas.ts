@@ -65,9 +65,16 @@ const HeadlineMetricsSchema = z.object({
   gmean: metricValue,
   gmeanPaper: metricValue,
   aucMacro: metricValue,
+  /** One-output tasks: the positive class's F1 and the paper's mean F1 over both classes (f1Macro is one of them). */
+  f1Positive: metricValue.optional(),
+  f1TwoClassMean: metricValue.optional(),
   perClass: z.record(z.string(), z.record(z.string(), metricValue)),
 });
 const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
+
+/** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
+export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
+export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
 export const OperatingPointSchema = z.object({ method: z.string(), temperature: z.number(), thresholds: z.record(z.string(), z.number()) });
 
@@ -84,7 +91,10 @@ export const ModelSummarySchema = z.object({
   operatingPoint: OperatingPointSchema,
   dataset: z.string(),
   trainRecords: z.number().int().nonnegative(),
+  /** Validation figures: the split that chose the epoch, thresholds and temperature — optimistic, never the headline. */
   validation: HeadlineMetricsSchema.partial(),
+  /** The locked-test evaluation in the package (its dataset's test split, read once after every choice); null when it has none. */
+  test: EvaluatedSchema.nullable(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
   input: z.object({
     rateHz: z.number().positive().nullable(),

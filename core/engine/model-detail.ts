@@ -45,7 +45,6 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       ...(provenance.base ? { base: provenance.base } : {}),
     },
     validationDetail: evaluated(provenance.validation),
-    ...(provenance.test ? { test: evaluated(provenance.test) } : {}),
     finetuneDefaultMode: defaultFinetuneMode(manifest.architecture.name),
   });
 }

@@ -1,25 +1,19 @@
 import type * as tf from '@tensorflow/tfjs';
-import { metricsIntervals, metricsReport, type Interval, type MetricsReport } from '../ml/metrics/index';
+import type { Interval } from '../ml/metrics/index';
 import { fitTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
 import type { OperatingPoint } from './package/manifest';
+import { scoreWithCi, type ScoredMetrics } from './scores';
 import { tuneThresholds } from './thresholds';
 
 /** Calibration and decision thresholds fitted on validation, with the validation metrics they give. */
 export interface Calibrated {
   readonly operatingPoint: OperatingPoint;
-  readonly metrics: MetricsReport;
+  readonly metrics: ScoredMetrics;
   readonly ci: Record<string, Interval>;
 }
 
-/** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
-export const bootstrapResamples = 1000;
-
-/** Metrics of probabilities at an operating point, with bootstrap CIs. */
-export function scoreWithCi(labels: number[][], probs: number[][], classes: readonly string[], thresholds: readonly number[], seed: number): { metrics: MetricsReport; ci: Record<string, Interval> } {
-  const options = { classes, thresholds, binaryAsTwoClasses: false };
-  return { metrics: metricsReport(labels, probs, options), ci: metricsIntervals(labels, probs, { ...options, bootstrap: { resamples: bootstrapResamples, seed } }) };
-}
+export { bootstrapResamples, scoreWithCi, type ScoredMetrics } from './scores';
 
 /**
  * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
@@ -30,7 +24,7 @@ export function calibrateOnValidation(valLogits: number[][], valLabels: number[]
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
   const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
-  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed) };
+  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, { paperExact: config.paperExact }) };
 }
 
 /** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */

@@ -31,6 +31,8 @@ confidence intervals (1000 resamples, seeded).
                        (0.5 reproduces the paper's rule, for comparison with its tables)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point
+  --paper-exact        one-output tasks: headline F1 is the paper's mean over both classes
+                       (default: the package's own protocol); both F1s are always reported
   --attach             write this evaluation into the package's manifest as its locked-test
                        figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
@@ -41,9 +43,12 @@ ${datasetUsage}
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
 "evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
-gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.`,
+gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"
+(the positive class's F1) and "f1TwoClassMean" (the paper's mean over both classes); f1Macro is the
+former, or the latter with --paper-exact. ci also holds "<class>.<sensitivity|specificity|ppv|npv|f1|auc>".
+Undefined values are null.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, attach: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, attach: { type: 'boolean' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -62,7 +67,7 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
     const backend = backendFrom(values.backend);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.attach) await attachTestReport(resolveModel(values.model), report);
@@ -73,6 +78,7 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
     const r = report as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
     io.stdout(`${report.model.name} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`);
     io.stdout(`  ${['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'].map((k) => metric(r, k)).join('\n  ')}`);
+    if (report.metrics.f1Positive !== undefined) io.stdout(`  one output: ${metric(r, 'f1Positive')} (positive class); ${metric(r, 'f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
     for (const [name, c] of Object.entries(report.metrics.perClass)) {
       io.stdout(`  ${name.padEnd(8)} AUC ${c.auc.toFixed(3)}  sens ${c.sensitivity.toFixed(3)}  spec ${c.specificity.toFixed(3)}  threshold ${c.threshold.toFixed(3)}`);
     }

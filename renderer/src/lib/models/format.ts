@@ -32,6 +32,31 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)} %`;
 }
 
+/**
+ * A model's probability as a percentage. Never "100.0 %" or "0.0 %": a calibrated model is never
+ * certain, and rounding must not make it look so ("> 99.9 %", "< 0.1 %").
+ */
+export function probabilityText(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value > 0.999) return '> 99.9 %';
+  if (value < 0.001) return '< 0.1 %';
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+/** A rate with its 95 % interval: "85.7 % (42.1–99.6)"; the interval left out when unknown. */
+export function rateWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
+  const shown = percent(value);
+  if (shown === '—' || !ci || ci.low === null || ci.high === null || !Number.isFinite(ci.low) || !Number.isFinite(ci.high)) return shown;
+  return `${shown} (${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)})`;
+}
+
+/** The labels every figure on screen carries: which split it comes from and what that means. */
+export const splitLabels = {
+  test: 'Locked test split — read once, after every choice was made',
+  validation: 'Validation — used to choose thresholds, optimistic',
+  none: 'No locked-test evaluation: this model\'s quality on unseen records is unknown',
+} as const;
+
 /** A metric in [0, 1] with three decimals and its interval: "0.812 (0.701–0.903)". */
 export function metricWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -20,7 +20,7 @@ export function intendedUse(model: ModelDetail): string[] {
   const perClass = model.validationDetail.metrics.perClass ?? {};
   const weak = model.classes.filter((c) => (perClass[c]?.support ?? 0) < fewPositives);
   if (weak.length > 0) lines.push(`Few validation positives (< ${fewPositives}) for ${weak.map((c) => `${c} (${perClass[c]?.support ?? 0})`).join(', ')}: their thresholds and metrics are unreliable.`);
-  if (!model.test) lines.push('Not yet evaluated on its locked test split: the validation figures are optimistic, having chosen the epoch, thresholds and temperature.');
+  if (!model.test) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
   if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
 }
