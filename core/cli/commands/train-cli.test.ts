@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../../data/ptbxl';
 import { loadPackage } from '../../train/package/archive';
+import type { ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
 import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
@@ -108,8 +109,20 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const out = path.join(dir, 'mi-head.ecgmodel'); // the single-file export
     const r = await cli(finetuneCommand, ['--base', model, '--data', data, '--labels', labels, '--class', 'MI', '--mode', 'head', '--out', out, '--epochs', '5', '--batch', '4', '--feature-crops', '2', '--min-examples', '1,1', '--json', '--quiet']);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout[0] as string) as { mode: string; featureSeconds: number; manifest: { classes: string[]; architecture: { buildOptions: { numClasses: number } }; provenance: { base: { mode: string } } } };
-    expect(result).toMatchObject({ mode: 'head', manifest: { classes: ['MI'], architecture: { buildOptions: { numClasses: 1 } }, provenance: { base: { mode: 'head' } } } });
+    const result = JSON.parse(r.stdout[0] as string) as { mode: string; featureSeconds: number; manifest: ModelManifest };
+    expect(result).toMatchObject({ mode: 'head', manifest: { classes: ['MI'], architecture: { buildOptions: { numClasses: 1 } }, provenance: { base: { mode: 'head', inference: { mode: 'windows', stride: 125 } } } } });
+    // It keeps its base's sliding windows (the fine-tuning chose no other inference).
+    expect(result.manifest.inference).toMatchObject({ mode: 'windows', stride: 125 });
+    // It ends with one evaluation on the 6 locked test rows, the base model on the same records beside it.
+    const { test, comparison } = result.manifest.provenance;
+    expect(test?.n).toBe(6);
+    expect(test?.metrics).toHaveProperty('f1Positive');
+    expect(test?.metrics).toHaveProperty('f1TwoClassMean');
+    expect(comparison).toMatchObject({ base: { name: 'model' }, n: 6, classes: [{ name: 'MI', positives: 1, method: expect.stringMatching(/DeLong needs 2 of each/) }] });
+    expect(comparison?.classes[0]?.aucBase).toEqual(expect.any(Number));
+    // The base kept a filter of its training records: none of the locked test rows is among them (PTB-XL fold 10).
+    expect(comparison?.overlap).toMatchObject({ checked: 6, inBaseTraining: 0 });
+    expect(result.manifest.provenance.trainingRecords?.count).toBe(18);
     const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { preprocessing: unknown };
     const pkg = await loadPackage(out);
     expect(pkg.manifest).toMatchObject({ preprocessing: base.preprocessing });

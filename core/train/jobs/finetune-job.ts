@@ -16,6 +16,7 @@ import type { ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
+import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
 
@@ -131,8 +132,10 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       model.dispose();
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
-  } finally {
+    assertTestRows(prepared.dataset);
+  } catch (error) {
     base.model.dispose();
+    throw error;
   }
   const { dataset } = prepared;
   const buildOptions = { ...base.manifest.architecture.buildOptions, numClasses: dataset.classes.length };
@@ -159,10 +162,13 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       demonstration: base.manifest.demonstration,
       hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
       base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
+      // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it.
+      ...(result.cancelled ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };
   } finally {
     model.dispose();
+    base.model.dispose();
   }
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
+import { baseComparisonSchema } from '../comparison';
+import { recordFilterSchema } from '../record-filter';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -54,6 +56,14 @@ export const provenanceSchema = z.object({
   validation: metricsWithCiSchema,
   /** Filled only by an explicit final evaluation on the locked test split, never used for selection. */
   test: metricsWithCiSchema.optional(),
+  /**
+   * The content hashes of the records it trained and validated on, as a compact filter: a later
+   * fine-tuning or evaluation counts how many of its records this model has already seen.
+   * Absent in packages written before it was kept.
+   */
+  trainingRecords: recordFilterSchema.optional(),
+  /** For fine-tuned models: the closing comparison with the base on the same locked test records. */
+  comparison: baseComparisonSchema.optional(),
   /** For fine-tuned models: the package it started from and how. */
   base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']), inference: inferenceSchema.optional() }).optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
