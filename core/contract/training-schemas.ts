@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BaseComparisonSchema, SiteEvaluationSchema } from './evaluation-schemas';
 import { ErrorInfoSchema, JobId, RecordId } from './schemas';
 
 /**
@@ -95,6 +96,8 @@ export const ModelSummarySchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** The locked-test evaluation in the package (its dataset's test split, read once after every choice); null when it has none. */
   test: EvaluatedSchema.nullable(),
+  /** The newest locked-test evaluation recorded on this workstation's own data (what promotion needs); null when none. */
+  siteEvaluation: SiteEvaluationSchema.nullable(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
   input: z.object({
     rateHz: z.number().positive().nullable(),
@@ -118,8 +121,12 @@ export const PredictionSchema = z.object({
 });
 export type PredictionResult = z.infer<typeof PredictionSchema>;
 
+/** The data an evaluation read, so it can be recorded and shown with its source. */
+const EvaluatedOnSchema = z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() });
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
+  evaluatedOn: EvaluatedOnSchema.optional(),
   n: z.number().int().nonnegative(),
   classes: z.array(z.string()),
   metrics: HeadlineMetricsSchema,
@@ -139,6 +146,11 @@ export const TrainedModelResultSchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
+  /** finetune: the closing evaluation on the hospital's locked test rows (null when the run was stopped before its end). */
+  test: EvaluatedSchema.nullable().optional(),
+  /** finetune: the base model on the same test records, side by side. */
+  comparison: BaseComparisonSchema.nullable().optional(),
+  evaluatedOn: EvaluatedOnSchema.optional(),
 });
 
 export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema]);
@@ -195,8 +207,13 @@ export const trainingChannels = {
     response: z.object({ models: z.array(ModelSummarySchema), defaultModelId: z.string().nullable(), previousDefaultId: z.string().nullable() }),
   },
   // Makes a model the workstation's default for predictions (promote; promoting the previous one rolls back). Audited.
+  /**
+   * Refused (E_VALIDATION, saying what to run) unless the model has a locked-test evaluation
+   * recorded on this site's data — except a rollback to the previous default. Needs the
+   * promoter's name and an explicit confirmation; audited with both evaluations.
+   */
   'models:promote': {
-    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    request: z.object({ modelId: z.string().min(1).max(200), promotedBy: z.string().trim().min(1).max(120), confirmed: z.literal(true) }).strict(),
     response: z.object({ defaultModelId: z.string(), previousDefaultId: z.string().nullable() }),
   },
   'models:predict': {

@@ -188,10 +188,13 @@ export class Engine {
       // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
       'ml:backend': async () => await ensureBackend(),
       'models:list': async () => {
-        const models = await this.training.listModels();
+        const models = (await this.training.listModels()).map((m) => ({ ...m, siteEvaluation: this.ledger.evaluations.latest(m.id) }));
         return { models, ...this.#modelDefaults.current(models.map((m) => m.id)) };
       },
-      'models:promote': async (request) => this.#modelDefaults.promote((await this.training.models.find(request.modelId)).manifest.id),
+      'models:promote': async (request) => {
+        const modelId = (await this.training.models.find(request.modelId)).manifest.id;
+        return this.#modelDefaults.promote(modelId, { promotedBy: request.promotedBy, evaluations: this.ledger.evaluations });
+      },
       'models:predict': async (request) => {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
@@ -210,7 +213,10 @@ export class Engine {
         this.#existingRecord(request.recordId);
         return { items: this.ledger.history(request.recordId, request.limit) };
       },
-      'models:get': async (request) => modelDetail(await this.training.models.find(request.modelId)),
+      'models:get': async (request) => {
+        const detail = modelDetail(await this.training.models.find(request.modelId));
+        return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
+      },
       'datasets:inspect': (request) => inspectDataset(request.dataset, request.minExamples),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);

@@ -1,48 +1,17 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { BaseComparison, ClassComparisonSchema } from '../contract/evaluation-schemas';
 import { delongPaired } from '../ml/metrics/paired';
 import { rocAuc, type Interval } from '../ml/metrics/index';
 import { scoreWithCi, type ScoredMetrics } from './scores';
 
-const metricValue = z.number().nullable();
-const interval = z.object({ low: metricValue, high: metricValue });
-
-/** One class of a base-versus-fine-tuned comparison: both AUCs on the same records and DeLong's paired test of their difference. */
-export const classComparisonSchema = z.object({
-  name: z.string(),
-  positives: z.number().int().nonnegative(),
-  aucFinetuned: metricValue,
-  aucBase: metricValue,
-  /** AUC(fine-tuned) − AUC(base). */
-  diff: metricValue,
-  ci95: z.tuple([metricValue, metricValue]),
-  p: metricValue,
-  /** 'DeLong' when it could be computed; otherwise why not. */
-  method: z.string(),
-});
-
-/**
- * A fine-tuning's closing comparison on the hospital's locked test rows: the fine-tuned model and
- * its base on the same records, side by side, with DeLong's paired CI of each class's AUC
- * difference, and how many of those records the base model had already seen in training.
- */
-export const baseComparisonSchema = z.object({
-  base: z.object({ id: z.string(), name: z.string() }),
-  n: z.number().int().nonnegative(),
-  /** The base model's metrics at its own operating point on the same records; null when it has no output for these classes. */
-  baseMetrics: z.object({ metrics: z.record(z.string(), z.unknown()), ci: z.record(z.string(), interval) }).nullable(),
-  classes: z.array(classComparisonSchema),
-  /** Test records whose content hash is in the base model's training-record filter (null: the base keeps no filter). */
-  overlap: z.object({ checked: z.number().int().nonnegative(), inBaseTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
-  note: z.string(),
-});
-export type BaseComparison = z.infer<typeof baseComparisonSchema>;
+export { BaseComparisonSchema as baseComparisonSchema, type BaseComparison } from '../contract/evaluation-schemas';
 
 export interface ScoredSet {
   readonly labels: number[][];
   readonly probs: number[][];
 }
 
-function classComparison(name: string, y: number[], finetuned: number[], base: number[] | null): z.infer<typeof classComparisonSchema> {
+function classComparison(name: string, y: number[], finetuned: number[], base: number[] | null): z.infer<typeof ClassComparisonSchema> {
   const positives = y.filter((v) => v === 1).length;
   const aucFinetuned = positives > 0 && positives < y.length ? rocAuc(y, finetuned) : null;
   if (!base) return { name, positives, aucFinetuned, aucBase: null, diff: null, ci95: [null, null], p: null, method: 'the base model has no output for this class' };

@@ -1,9 +1,10 @@
 import { EinthovenError } from '../../errors';
-import { evaluateJob, evaluateSplits, type EvaluateSplit } from '../../train/jobs/evaluate-job';
+import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
@@ -11,6 +12,25 @@ function metric(report: { metrics: Record<string, unknown>; ci: Record<string, {
   const v = report.metrics[key] as number;
   const ci = report.ci[key];
   return `${key} ${v.toFixed(3)}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}`;
+}
+
+/** Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited. */
+async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
+  const engine = cliEngine(dataDir);
+  try {
+    await engine.ledger.recordEvaluation({
+      modelId: report.model.id,
+      source: 'evaluate',
+      dataset: { name: report.dataset, root: dataset.root, labels: dataset.labels ?? null },
+      n: report.n,
+      metrics: report.metrics as unknown as Record<string, unknown>,
+      ci: report.ci,
+      comparison: null,
+      actor: 'cli',
+    });
+  } finally {
+    await engine.close();
+  }
 }
 
 export const evaluateCommand: CliCommand = {
@@ -33,6 +53,10 @@ confidence intervals (1000 resamples, seeded).
                        dataset lists them (PTB-XL), at the same operating point
   --paper-exact        one-output tasks: headline F1 is the paper's mean over both classes
                        (default: the package's own protocol); both F1s are always reported
+  --record             record this locked-test evaluation in the workstation's database as
+                       an evaluation on this site's data (what \`ecg models promote\` needs);
+                       --split test only, an installed model (bundled or in --data-dir's models/)
+  --data-dir DIR       with --record: the database folder
   --attach             write this evaluation into the package's manifest as its locked-test
                        figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
@@ -48,7 +72,7 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). One-outpu
 former, or the latter with --paper-exact. ci also holds "<class>.<sensitivity|specificity|ppv|npv|f1|auc>".
 Undefined values are null.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, attach: { type: 'boolean' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -61,8 +85,8 @@ Undefined values are null.`,
       ...(stride ? { stride } : {}),
       ...(values.aggregate ? { aggregate: values.aggregate as 'mean' | 'max' } : {}),
     };
-    if (values.attach && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
-      throw new EinthovenError('E_VALIDATION', '--attach records a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
+    if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
+      throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
     const backend = backendFrom(values.backend);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
@@ -71,6 +95,7 @@ Undefined values are null.`,
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.attach) await attachTestReport(resolveModel(values.model), report);
+    if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
     if (values.json) {
       io.stdout(jsonLine(report));
       return 0;

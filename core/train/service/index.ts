@@ -81,7 +81,19 @@ export class TrainingService {
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
-      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
+      const { test, comparison, validation } = r.manifest.provenance;
+      return asResult({
+        kind: 'finetune',
+        modelId: r.manifest.id,
+        name: r.manifest.name,
+        bestEpoch: r.bestEpoch,
+        epochs: r.epochs,
+        cancelled: r.cancelled,
+        validation: validation.metrics,
+        test: test ?? null,
+        comparison: comparison ?? null,
+        evaluatedOn: { name: r.manifest.provenance.dataset.name, root: request.dataset.root, labels: request.dataset.labels ?? null },
+      });
     });
   }
 
@@ -105,7 +117,7 @@ export class TrainingService {
     const model = (await this.models.find(request.modelId)).location;
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
-      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null } });
     });
   }
 
