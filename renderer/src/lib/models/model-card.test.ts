@@ -27,6 +27,7 @@ function model(overrides: Partial<ModelDetail>): ModelDetail {
     provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro' },
     validationDetail: metrics({ NORM: 900, MI: 500 }),
     test: metrics({ NORM: 900, MI: 500 }),
+    siteEvaluation: null,
     finetuneDefaultMode: 'head',
     ...overrides,
   };
