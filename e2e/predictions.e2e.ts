@@ -80,6 +80,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-models-'));
   const labels = path.join(dataDir, 'pe-labels.csv');
   const noTrainingPositive = path.join(dataDir, 'no-training-positive.csv');
+  const miLabels = path.join(dataDir, 'mi-labels.csv');
 
   beforeAll(async () => {
     const out = path.join(dataDir, 'models', 'ptbxl-tiny');
@@ -94,6 +95,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     // The same records with the fixture's own splits, every training label 0.
     const split = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.split === 'train' ? 0 : item.labels[1]},${item.split}`);
     writeFileSync(noTrainingPositive, `file,label,split\n${split.join('\n')}\n`);
+    // MI against the rest with PTB-XL's own folds (1–8 train, 9 validation, 10 the locked test).
+    const mi = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.labels[1]},${item.split}`);
+    writeFileSync(miLabels, `file,label,split\n${mi.join('\n')}\n`);
     // The app opens the newest record by itself first; then the test picks its sample.
     await page.getByTestId('predictions').waitFor();
     await openRecord(page, '00001_hr');
@@ -195,9 +199,16 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       expect((await page.getByTestId(curve).getAttribute('points'))?.split(' '), curve).toHaveLength(2);
     }
     expect(await page.getByTestId('finetune-phase').textContent()).toMatch(/features|training|calibrat/);
-    expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/Validation: macro AUC/);
+    expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/^\s*Validation — used to choose the epoch and thresholds, optimistic: macro AUC/);
     const newId = (await result.getAttribute('data-model-id')) ?? '';
     expect(newId).toMatch(/^pe head e2e@[0-9a-f]{12}$/);
+    // It ended with its locked-test evaluation beside the base model's on the same records. The base
+    // has no PE output, so only the new model's figures exist; the seeded patient split put some of
+    // the base's own training records among the test rows, and the screen warns about it.
+    const comparison = page.getByTestId('finetune-comparison');
+    expect(await comparison.getByTestId('comparison-class').getAttribute('data-method')).toBe('the base model has no output for this class');
+    expect(Number(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap'))).toBeGreaterThan(0);
+    expect(await comparison.getByTestId('comparison-overlap').textContent()).toMatch(/^⚠ Overlap with the base model's training data: \d+ of the \d+ test records are among ptbxl tiny's training and validation records/);
     await shoot(page, 'finetune-view', 'finetune.png');
 
     await page.getByTestId('finetune-open-models').click();
@@ -214,10 +225,11 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
         expect.stringMatching(/^Input: a resting 12-lead ECG of at least 2\.5 seconds, resampled to 100 Hz/),
         expect.stringMatching(/^Demonstration model: 18 training records/),
         'Few validation positives (< 10) for PE (1): their thresholds and metrics are unreliable.',
-        expect.stringMatching(/^Not yet evaluated on its locked test split/),
         expect.stringMatching(/weak evidence for pulmonary embolism/),
       ]),
     );
+    // Its headline is the fine-tuning's locked-test evaluation on this site's data.
+    expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .* \(its fine-tuning,/);
     await shoot(page, 'models-view', 'models.png');
 
     await page.getByTestId('nav-viewer').click();
@@ -227,6 +239,29 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('pe-caveat').textContent()).toMatch(/ECG alone is weak evidence/);
     expect(await page.getByTestId('prediction-class').textContent()).toMatch(/threshold: (consider further evaluation|does not rule out PE)/);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(2);
+  });
+
+  it('ends a fine-tuning with the base and the fine-tuned model side by side on the locked test records', async () => {
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-name').fill('mi head e2e');
+    await page.getByTestId('finetune-labels').fill(miLabels);
+    await page.getByTestId('finetune-class').fill('MI');
+    await page.getByTestId('finetune-mode-head').check();
+    await page.getByTestId('finetune-epochs').fill('3');
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
+    await page.getByTestId('finetune-start').click();
+    const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-model-id')).toMatch(/^mi head e2e@/);
+    const comparison = page.getByTestId('finetune-comparison');
+    // PTB-XL fold 10 as the hospital's locked test rows: the base, trained on folds 1–9, saw none of them.
+    expect(await comparison.getAttribute('data-n')).toBe('6');
+    const row = comparison.locator('[data-testid="comparison-class"][data-class="MI"]');
+    expect(await row.textContent()).toMatch(/^MI AUC \(1 positive\)\s*\d\.\d{3}.*\d\.\d{3}.*not tested: 1 positive and 5 negative test records/s);
+    expect(await comparison.getByTestId('comparison-macro').textContent()).toMatch(/Macro AUC\s*\d\.\d{3}.*\d\.\d{3}/s);
+    expect(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap')).toBe('0');
+    await shoot(page, 'finetune-view', 'finetune-comparison.png');
   });
 
   it('stops a running fine-tuning on request and keeps the best model so far', async () => {
@@ -275,28 +310,57 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect((await predicted()) - before).toBe(listed);
   });
 
-  it('promotes a model to the default for predictions, rolls back, compares models, and keeps the default across a reload', async () => {
+  it('promotes only a model with a locked-test evaluation on this site, under a name, beside the current default; rolls back; keeps the default across a reload', async () => {
     await page.getByTestId('nav-models').click();
     const row = (id: string) => page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
-    await row(manifest.id).click();
-    await page.getByTestId('model-promote').click();
-    await row(manifest.id).getByTestId('model-default-badge').waitFor();
     const installed = await page.getByTestId('model-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id') ?? ''));
     expect(await page.getByTestId('comparison-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id')))).toEqual(installed);
-    // Promote another model, then roll back to this one.
-    const other = installed.find((id) => id !== manifest.id) as string;
-    await row(other).click();
+    // The tiny model has never been evaluated on this site's data: promotion is refused, saying why.
+    await row(manifest.id).click();
     await page.getByTestId('model-promote').click();
-    await row(other).getByTestId('model-default-badge').waitFor();
-    expect(await page.getByTestId('model-rollback').textContent()).toBe('Roll back to ptbxl tiny');
+    expect(await page.getByTestId('promote-candidate-evaluation').textContent()).toBe("no locked-test evaluation on this site's data");
+    await page.getByTestId('promote-by').fill('Dr Waller');
+    await page.getByTestId('promote-confirm').check();
+    expect(await page.getByTestId('promote-submit').isDisabled()).toBe(true);
+    expect(await page.getByTestId('promote-blocked').textContent()).toMatch(/^Not yet: it has no locked-test evaluation on this site's data/);
+    await page.getByTestId('promote-cancel').click();
+    // The fine-tuned models carry their closing evaluation: each can be promoted under a name, with confirmation.
+    const pe = installed.find((id) => id.startsWith('pe head e2e@')) as string;
+    const mi = installed.find((id) => id.startsWith('mi head e2e@')) as string;
+    const promote = async (id: string, button: 'model-promote' | 'model-rollback') => {
+      await row(id).click();
+      await page.getByTestId(button).click();
+      expect(await page.getByTestId('promote-submit').isDisabled()).toBe(true); // no name, no confirmation yet
+      await page.getByTestId('promote-by').fill('Dr Waller');
+      await page.getByTestId('promote-confirm').check();
+      await page.getByTestId('promote-submit').click();
+      await row(id).getByTestId('model-default-badge').waitFor();
+    };
+    await row(pe).click();
+    await page.getByTestId('model-promote').click();
+    expect(await page.getByTestId('promote-candidate-evaluation').textContent()).toMatch(/macro AUC .* on \d+ locked test records/);
+    expect(await page.getByTestId('promote-current-evaluation').textContent()).toBe('none');
+    await page.getByTestId('promote-cancel').click();
+    await promote(pe, 'model-promote');
+    await row(mi).click();
+    await page.getByTestId('model-promote').click();
+    // Shown against the current default's own evaluation.
+    expect(await page.getByTestId('promote-current-evaluation').textContent()).toMatch(/macro AUC .* on \d+ locked test records/);
+    await shoot(page, 'models-view', 'promote.png');
+    await page.getByTestId('promote-cancel').click();
+    await promote(mi, 'model-promote');
+    expect(await page.getByTestId('model-rollback').textContent()).toBe('Roll back to pe head e2e…');
     await page.getByTestId('model-rollback').click();
-    await row(manifest.id).getByTestId('model-default-badge').waitFor();
+    await page.getByTestId('promote-by').fill('Dr Waller');
+    await page.getByTestId('promote-confirm').check();
+    await page.getByTestId('promote-submit').click();
+    await row(pe).getByTestId('model-default-badge').waitFor();
     expect(await page.getByTestId('model-default-badge').count()).toBe(1);
     await page.reload();
     await page.getByTestId('model-select').waitFor();
-    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(manifest.id);
-    const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => (JSON.parse(l) as { subject: string }).subject);
-    expect(promoted).toEqual([`model:${manifest.id}`, `model:${other}`, `model:${manifest.id}`]);
+    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(pe);
+    const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; actor: string });
+    expect(promoted.map((p) => [p.subject, p.actor])).toEqual([[`model:${pe}`, 'Dr Waller'], [`model:${mi}`, 'Dr Waller'], [`model:${pe}`, 'Dr Waller']]);
   });
 
   it('makes no request anywhere but its own local bridge', () => {
