@@ -117,6 +117,8 @@ export const PredictionSchema = z.object({
   model: z.object({ id: z.string(), name: z.string(), demonstration: z.boolean() }),
   operatingPoint: OperatingPointSchema,
   quality: z.object({ verdict: z.enum(['good', 'degraded', 'unusable']), reasons: z.array(z.string()) }),
+  /** Why the record is outside the model's intended input (then it abstained), and what could not be checked (e.g. pacing at 100 Hz). */
+  scope: z.object({ reasons: z.array(z.string()), notes: z.array(z.string()) }).default({ reasons: [], notes: [] }),
   researchUseOnly: z.literal(true),
 });
 export type PredictionResult = z.infer<typeof PredictionSchema>;

@@ -199,7 +199,7 @@ export class Engine {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
         const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
-        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads })) };
+        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads, patient: record.patient })) };
         // Stored (with the exact weights' hash) and audited before the user sees it.
         await this.ledger.record(prediction, 'user');
         return prediction;

@@ -12,7 +12,7 @@ import { copyTrunkWeights } from '../finalize';
 import { buildHead, cachedFeatureData, installHead, outputLayer, trunkOf } from '../head';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../loop';
 import { loadPackage } from '../package/archive';
-import type { ModelManifest } from '../package/manifest';
+import { intendedInputOf, type ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
@@ -162,6 +162,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       demonstration: base.manifest.demonstration,
       hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
       base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
+      intendedInput: intendedInputOf(base.manifest),
       // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it.
       ...(result.cancelled ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
     });

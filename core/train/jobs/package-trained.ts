@@ -4,6 +4,7 @@ import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
 import { recordedAugmentation } from '../augmentation';
 import { buildRecordFilter } from '../record-filter';
+import { defaultIntendedInput, type IntendedInput } from '../scope';
 import type { TrainConfig } from '../config';
 import { calibrateOnValidation, jsonSafe, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
@@ -28,6 +29,8 @@ export interface PackageTrainedArgs {
   readonly demonstration?: boolean | undefined;
   readonly hyperParameters: Record<string, unknown>;
   readonly base?: Provenance['base'];
+  /** The input the model is for; default: adults, no pacing, every lead, one window, the model's rate or faster. */
+  readonly intendedInput?: IntendedInput;
   /** Run once the operating point is fixed, before the package is written: a fine-tuning's locked-test evaluation and comparison. */
   readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
 }
@@ -65,6 +68,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       preprocessing: { ...prepared.pipeline, augmentation: null },
       augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
+      intendedInput: args.intendedInput ?? defaultIntendedInput(prepared.pipeline),
       operatingPoint: calibrated.operatingPoint,
       provenance: {
         dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },

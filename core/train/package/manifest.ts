@@ -4,6 +4,7 @@ import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
 import { baseComparisonSchema } from '../comparison';
 import { recordFilterSchema } from '../record-filter';
+import { defaultIntendedInput, intendedInputSchema, type IntendedInput } from '../scope';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -97,6 +98,8 @@ export const modelManifestSchema = z.object({
    */
   augmentation: trainingAugmentationSchema.nullable().default(null),
   inference: inferenceSchema,
+  /** The input the model is for (age, pacing, leads, duration, rates, channels); older packages get `defaultIntendedInput` of their pipeline. */
+  intendedInput: intendedInputSchema.optional(),
   operatingPoint: operatingPointSchema,
   provenance: provenanceSchema,
   engineVersion: z.string(),
@@ -128,4 +131,9 @@ const timingFields = new Set(['createdAt', 'secondsPerEpoch', 'seconds', 'sample
  */
 export function reproducibleView(manifest: ModelManifest): unknown {
   return JSON.parse(JSON.stringify(manifest, (key, value: unknown) => (timingFields.has(key) ? undefined : value))) as unknown;
+}
+
+/** What a package is for: as it states, or, for a package written before it stated it, its pipeline's default. */
+export function intendedInputOf(manifest: ModelManifest): IntendedInput {
+  return manifest.intendedInput ?? defaultIntendedInput(manifest.preprocessing);
 }
