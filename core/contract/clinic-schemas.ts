@@ -47,7 +47,28 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     backend: z.string(),
     secondsPerEpoch: z.number().nonnegative(),
     selection: z.string(),
-    base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+    base: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        mode: z.enum(['head', 'full', 'scratch']),
+        /** How the base read records; the UI says when the fine-tuned model reads them differently. */
+        inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }).optional(),
+      })
+      .optional(),
+    /** Training-time augmentation as recorded in the manifest, in words. */
+    augmentation: z.string(),
+    /** The minimum positives/negatives per class it was trained with, and whether that was an override. */
+    minExamples: z.object({ train: z.number().int(), val: z.number().int(), override: z.boolean() }).nullable(),
+  }),
+  /** The input the model is for: a record outside it gets no prediction. */
+  intendedInput: z.object({
+    ageYears: z.object({ min: z.number().nullable(), max: z.number().nullable() }),
+    pacing: z.enum(['excluded', 'allowed']),
+    requiredLeads: z.array(z.string()),
+    minSeconds: z.number(),
+    fsHz: z.object({ min: z.number(), max: z.number() }),
+    channels: z.literal('ecg'),
   }),
   validationDetail: EvaluatedMetricsSchema,
   /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */

@@ -58,15 +58,9 @@ export interface ScopeInput {
   readonly patient?: { readonly ageYears?: number | undefined } | undefined;
 }
 
+/** A lead the record holds (a flat one is a signal-quality matter, judged by the quality gate). */
 function hasSignal(samples: Float32Array | undefined): boolean {
-  if (!samples) return false;
-  let first: number | undefined;
-  for (const v of samples) {
-    if (!Number.isFinite(v)) continue;
-    if (first === undefined) first = v;
-    else if (v !== first) return true;
-  }
-  return false;
+  return samples !== undefined && samples.some(Number.isFinite);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -23,6 +23,13 @@ describe('how model outputs are worded', () => {
     expect(decisionText('PE', false)).toBe('below threshold: does not rule out PE');
     expect(decisionText('MI', true)).toBe('flagged');
     expect(decisionText('MI', false)).toBe('not flagged');
+  });
+
+  it('says when a fine-tuned model reads records differently from its base', () => {
+    const windows = { mode: 'windows', aggregate: 'mean', stride: 125 } as const;
+    expect(inferenceDiffers(windows, windows)).toBeNull();
+    expect(inferenceDiffers(windows, undefined)).toBeNull();
+    expect(inferenceDiffers({ mode: 'centre', aggregate: 'mean' }, windows)).toBe('reads records differently from its base: centre crop here, sliding windows (mean, stride 125) in the base');
   });
 
   it('never shows a probability as 100.0 % or 0.0 %', () => {

@@ -110,3 +110,18 @@ export function modelInputText(recordHz: number, input: ModelSummary['input']): 
   const covered = input.mode === 'windows' ? `${seconds} s windows across the whole record, ${input.aggregate} of their outputs` : `the central ${seconds} s of the record`;
   return `Input: ${rate}; ${covered}.`;
 }
+
+/** "sliding windows (mean, stride 125)" or "centre crop": how a model reads a record. */
+export function inferenceText(inference: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined }): string {
+  return inference.mode === 'centre' ? 'centre crop' : `sliding windows (${inference.aggregate}${inference.stride ? `, stride ${inference.stride}` : ''})`;
+}
+
+/** Null when a fine-tuned model reads records as its base did; else what differs, in words. */
+export function inferenceDiffers(
+  model: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined },
+  base: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined } | undefined,
+): string | null {
+  if (!base) return null;
+  const same = model.mode === base.mode && (model.mode === 'centre' || (model.aggregate === base.aggregate && (model.stride ?? null) === (base.stride ?? null)));
+  return same ? null : `reads records differently from its base: ${inferenceText(model)} here, ${inferenceText(base)} in the base`;
+}
