@@ -126,6 +126,25 @@ export type PredictionResult = z.infer<typeof PredictionSchema>;
 /** The data an evaluation read, so it can be recorded and shown with its source. */
 const EvaluatedOnSchema = z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() });
 
+/** An explanation of one class's output for one record (integrated gradients; see core/train/saliency.ts for why). */
+export const SaliencySchema = z.object({
+  modelId: z.string(),
+  recordId: RecordId,
+  className: z.string(),
+  method: z.literal('integrated-gradients'),
+  steps: z.number().int().positive(),
+  baseline: z.literal('zero'),
+  leads: z.array(z.string()),
+  binSeconds: z.number().positive(),
+  seconds: z.number().nonnegative(),
+  /** |attribution| per lead × time bin, the largest bin 1. */
+  map: z.array(z.array(z.number())),
+  /** Each lead's share of the total attribution (sums to 1). */
+  perLead: z.array(z.number()),
+  windowStarts: z.array(z.number()),
+});
+export type SaliencyResult = z.infer<typeof SaliencySchema>;
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
   evaluatedOn: EvaluatedOnSchema.optional(),
@@ -221,6 +240,11 @@ export const trainingChannels = {
   'models:predict': {
     request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId }).strict(),
     response: PredictionSchema,
+  },
+  /** Where on the tracing a class's output came from: integrated gradients over time × lead (core/train/saliency.ts). */
+  'models:explain': {
+    request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId, className: z.string().min(1).max(100) }).strict(),
+    response: SaliencySchema,
   },
   'models:evaluate': {
     request: z.object({ modelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),

@@ -204,6 +204,13 @@ export class Engine {
         await this.ledger.record(prediction, 'user');
         return prediction;
       },
+      'models:explain': async (request) => {
+        const record = this.#existingRecord(request.recordId);
+        const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
+        const saliency = await this.training.explain(request.modelId, { fs: record.fs, leads, patient: record.patient }, request.className);
+        this.audit.append('user', 'record.explained', `record:${record.id}`, { model: request.modelId, className: request.className, method: saliency.method });
+        return { modelId: request.modelId, recordId: record.id, ...saliency };
+      },
       'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
       'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
       'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),

@@ -11,6 +11,7 @@ import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
 import { ActiveJobs, type JobLabel } from './active-jobs';
@@ -59,6 +60,15 @@ export class TrainingService {
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
     return predictRecord(await this.models.load(modelId), input);
+  }
+
+  /** Integrated-gradients saliency of one class for one record, with the package's own pipeline and inference windows. */
+  async explain(modelId: string, input: PredictionInput, className: string): Promise<Saliency> {
+    await ensureBackend();
+    const loaded = await this.models.load(modelId);
+    const { manifest } = loaded;
+    const stride = manifest.inference.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
+    return explainRecord({ model: loaded.model, pipeline: loaded.pipeline, classes: manifest.classes, inference: { mode: manifest.inference.mode, stride } }, input, className);
   }
 
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */
