@@ -129,7 +129,27 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       expect(p).toBeCloseTo(cliPrediction.probabilities[name as string] as number, 5);
       expect(text).toContain(`${((manifest.operatingPoint.thresholds[j] as number) * 100).toFixed(1)} %`);
     });
+    // No probability is ever shown as certain.
+    expect(await result.textContent()).not.toMatch(/100\.0 %|[^.\d]0\.0 %/);
     await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-panel.png') });
+  });
+
+  it('explains a prediction on the tracing: integrated gradients per lead over time, each lead\'s share, printed when shown', async () => {
+    const top = await page.getByTestId('saliency-class').inputValue();
+    await page.getByTestId('saliency-run').click();
+    const map = page.locator(`[data-testid="saliency-map"][data-class="${top}"]`);
+    await map.waitFor({ timeout: 60_000 });
+    expect(await map.getByTestId('saliency-lead').evaluateAll((n) => n.map((e) => e.getAttribute('data-lead')))).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    const shares = await map.getByTestId('saliency-lead-bar').evaluateAll((n) => n.map((e) => Number(e.getAttribute('data-share'))));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(await map.getByTestId('saliency-heat').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('saliency-title').textContent()).toMatch(/integrated gradients \(32 steps from a flat baseline\)/);
+    await page.emulateMedia({ media: 'print' });
+    expect(await map.isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-saliency.png') });
+    const explained = (await cli('audit', '--json', '--action', 'record.explained', '--data-dir', dataDir)).trim().split('\n').filter(Boolean);
+    expect(explained).toHaveLength(1);
   });
 
   it('abstains on a flat-line record and says why; the history keeps both records apart', async () => {

@@ -102,8 +102,11 @@ describe('predictions: stored, listed per record, registered and audited', () =>
       architecture: 'xresnet1d50',
       demonstration: true,
       params: manifest.architecture.params,
-      provenance: { records: { train: 12, val: 5, test: 5 }, seed: 20, epochs: { run: 1, best: 1, planned: 1 }, split: manifest.provenance.dataset.split },
-      validationDetail: { n: 5, ci: manifest.provenance.validation.ci },
+      provenance: { records: { train: 12, val: 6, test: 6 }, seed: 20, epochs: { run: 1, best: 1, planned: 1 }, split: manifest.provenance.dataset.split, augmentation: 'none (random crops only)', minExamples: { train: 1, val: 1, override: true } },
+      validationDetail: { n: 6, ci: manifest.provenance.validation.ci },
+      test: null,
+      siteEvaluation: null,
+      intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', minSeconds: 2.5, fsHz: { min: 100 } },
       finetuneDefaultMode: 'head',
       training: { learningRate: 2e-4, batchSize: 6 },
     });
@@ -118,15 +121,20 @@ describe('datasets:inspect and the training audit', () => {
     expect(await inspect({ kind: 'csv', root: 'relative/folder', labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/absolute path/) } });
     expect(await inspect({ kind: 'csv', root: path.join(data, 'missing'), labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/Data folder .*missing does not exist/) } });
     expect(await inspect({ kind: 'csv', root: data, labels: data })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a folder, not a file/) } });
-    const ptbxl = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });
-    expect(ptbxl).toMatchObject({ classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], records: { train: 12, val: 5, test: 5 }, dropped: { count: 1 }, blockers: [] });
-    expect(ptbxl.warnings).toContain('only 5 validation records: the chosen epoch, thresholds and metrics will be unreliable');
+    // With the default minimums (10 positives and negatives per class in training, 3 in validation) the fixture cannot train: Start stays disabled.
+    const strict = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });
+    expect(strict.blockers).toContain('class NORM has 3 positive training records; at least 10 are needed');
+    expect(strict.blockers).toContain('class HYP has 1 positive validation record; at least 3 are needed');
+    const ptbxl = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data }, minExamples: { train: 1, val: 1 } });
+    expect(ptbxl).toMatchObject({ classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], records: { train: 12, val: 6, test: 6 }, dropped: { count: 1 }, blockers: [] });
+    expect(ptbxl.warnings).toContain('only 6 validation records: the chosen epoch, thresholds and metrics will be unreliable');
+    expect(ptbxl.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^override: minimum examples per class lowered to 1 in training and 1 in validation/)]));
 
     const onlyTrain = path.join(dataDir, 'train-only.csv');
     await writeFile(onlyTrain, 'file,label,split\nrecords100/00000/00001_lr.hea,1,train\nrecords100/00000/00002_lr.hea,0,train\n');
     const blocked = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'csv', root: data, labels: onlyTrain, positiveClass: 'MI' } });
     expect(blocked).toMatchObject({ classes: ['MI'], records: { train: 2, val: 0 }, positives: { train: [1] } });
-    expect(blocked.blockers).toEqual([expect.stringMatching(/^no validation records/)]);
+    expect(blocked.blockers).toEqual([expect.stringMatching(/^no validation records/), expect.stringMatching(/^no locked test records/)]);
   });
 
   it('audits a fine-tuning from start to finish and registers the model it produced', async () => {
