@@ -184,6 +184,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('finetune-min-override').textContent()).toMatch(/Override: fewer examples per class/);
     // Labels whose training rows hold no positive: Start stays disabled, for the reason the engine gives.
     await page.getByTestId('finetune-labels').fill(noTrainingPositive);
+    await page.getByTestId('finetune-class').fill('PE');
     await page.getByTestId('finetune-check').click();
     await page.locator('[data-testid="dataset-check"][data-ready="false"]').waitFor();
     const reason = 'class PE has 0 positive training records; at least 1 are needed';
@@ -199,7 +200,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const check = page.getByTestId('dataset-check');
     await check.waitFor();
     expect(await check.getAttribute('data-ready')).toBe('true');
-    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([18, 2, 3]);
+    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([19, 2, 4]);
     expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
     // Where the job will run, as the engine reports it (no native TensorFlow on these machines: WebAssembly).
     const backend = JSON.parse(await cli('backend', '--json')) as { active: string };
@@ -235,15 +236,18 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.locator(`[data-testid="model-row"][data-model-id="${newId}"]`).click();
     const detail = page.locator(`[data-testid="model-detail"][data-model-id="${newId}"]`);
     expect(await detail.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Fine-tuned from\\s*ptbxl tiny \\(${manifest.id}\\), head mode`));
-    expect(await detail.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
+    // Its figures are the locked-test ones; validation is only in a collapsed section, labelled optimistic.
+    const testTable = detail.locator('[data-testid="model-metrics"][data-split="test"]');
+    expect(await testTable.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
+    expect(await detail.getByTestId('model-validation').locator('summary').textContent()).toBe('Validation — used to choose thresholds, optimistic');
     // A fine-tuning of a demonstration model stays one.
-    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 18 records/);
+    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 19 records/);
     // Its card says what it is for and where its figures are weak: 1 PE-type positive in 2 validation records, no test evaluation.
     const limits = await detail.getByTestId('model-intended-use').locator('li').allTextContents();
     expect(limits).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Input: a resting 12-lead ECG of at least 2\.5 seconds, resampled to 100 Hz/),
-        expect.stringMatching(/^Demonstration model: 18 training records/),
+        expect.stringMatching(/^Demonstration model: 19 training records/),
         'Few validation positives (< 10) for PE (1): their thresholds and metrics are unreliable.',
         expect.stringMatching(/weak evidence for pulmonary embolism/),
       ]),
