@@ -253,7 +253,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       ]),
     );
     // Its headline is the fine-tuning's locked-test evaluation on this site's data.
-    expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .* \(its fine-tuning,/);
+    expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .*\(its fine-tuning,/s);
     await shoot(page, 'models-view', 'models.png');
 
     await page.getByTestId('nav-viewer').click();
