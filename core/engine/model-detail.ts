@@ -4,6 +4,7 @@ import { jsonSafe } from '../train/finalize';
 import { defaultFinetuneMode } from '../train/jobs/finetune-job';
 import { describeAugmentation } from '../train/augmentation';
 import { defaultMinExamples } from '../train/learnability';
+import { signerOf } from '../train/package/io';
 import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
 
@@ -33,6 +34,8 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
     ...summaryOf(entry),
     params: manifest.architecture.params,
     weightsSha256: manifest.weightsSha256,
+    ...(manifest.integrity ? { sealSha256: manifest.integrity.sha256 } : {}),
+    signedBy: signerOf(manifest) ?? null,
     engineVersion: manifest.engineVersion,
     inference: manifest.inference,
     training: {
