@@ -133,12 +133,16 @@ export function identityOf(manifest: ModelManifest): ModelIdentity {
   return { id: manifest.id, name: manifest.name, demonstration: manifest.demonstration, operatingPoint: manifest.operatingPoint };
 }
 
-/** Fields that record when and how fast a training ran, not what it produced. */
-const timingFields = new Set(['createdAt', 'secondsPerEpoch', 'seconds', 'samplesPerSecond']);
+/**
+ * Fields that record when and how fast a training ran, not what it produced — and the seal, the
+ * id derived from it and a signature, which cover those timings too.
+ */
+const timingFields = new Set(['createdAt', 'secondsPerEpoch', 'seconds', 'samplesPerSecond', 'id', 'integrity', 'signature']);
 
 /**
- * The manifest without its timings (creation time, seconds per epoch and per-epoch speeds):
- * what two runs of the same training must agree on, weights' SHA-256 included.
+ * The manifest without its timings (creation time, seconds per epoch and per-epoch speeds) and
+ * the seal over them: what two runs of the same training must agree on, the weights' and the
+ * topology's SHA-256 included.
  */
 export function reproducibleView(manifest: ModelManifest): unknown {
   return JSON.parse(JSON.stringify(manifest, (key, value: unknown) => (timingFields.has(key) ? undefined : value))) as unknown;
