@@ -15,16 +15,23 @@ export interface Calibrated {
 
 export { bootstrapResamples, scoreWithCi, type ScoredMetrics } from './scores';
 
+/** Patient ids of records, or undefined unless every record has one (a partial grouping would mix units). */
+export function patientIdsOf(items: readonly { readonly id: string; readonly patientId?: string }[], ids: readonly string[]): string[] | undefined {
+  const byId = new Map(items.map((i) => [i.id, i.patientId]));
+  const patients = ids.map((id) => byId.get(id));
+  return patients.every((p): p is string => p !== undefined) ? patients : undefined;
+}
+
 /**
  * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
  * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5).
  */
-export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig): Calibrated {
+export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig, patients?: readonly string[]): Calibrated {
   const temperature = config.calibrate ? fitTemperature(valLabels, valLogits) : 1;
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
   const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
-  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, { paperExact: config.paperExact }) };
+  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
 }
 
 /** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */

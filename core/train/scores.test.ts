@@ -13,7 +13,7 @@ describe('evaluation scores', () => {
     expect(plain.metrics.f1Positive).toBeCloseTo(4 / 6, 12);
     expect(plain.metrics.f1TwoClassMean).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
     expect(plain.metrics.f1Macro).toBeCloseTo(4 / 6, 12);
-    const paper = scoreWithCi(labels, probs, ['PE'], [0.5], 1, { paperExact: true });
+    const paper = scoreWithCi(labels, probs, ['PE'], [0.5], 1, undefined, { paperExact: true });
     expect(paper.metrics.f1Macro).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
     expect(paper.metrics.f1Macro).toBe(f1Macro(labels, probs.map((r) => r.map((p) => (p > 0.5 ? 1 : 0))), true));
     expect(paper.ci.f1TwoClassMean?.low).toBeLessThanOrEqual(paper.metrics.f1TwoClassMean as number);

@@ -1,4 +1,4 @@
-import { bootstrapIntervals, classRates, column, confusion, f1Macro, metricsIntervals, metricsReport, resampleIndices, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
 export const bootstrapResamples = 1000;
@@ -31,7 +31,10 @@ function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Mat
 
 /**
  * Metrics of probabilities at an operating point, with seeded bootstrap 95 % CIs for the
- * headline figures and for every class's sensitivity, specificity, PPV, NPV, F1 and AUC.
+ * headline figures (each class's AUC as `auc:<class>` too) and for every class's sensitivity,
+ * specificity, PPV, NPV, F1 and AUC (`<class>.<figure>`). `patients` (one id per row, when the
+ * dataset has them) makes the bootstrap resample patients rather than records; both sets of
+ * intervals use the same stratified resamples.
  */
 export function scoreWithCi(
   labels: number[][],
@@ -39,15 +42,16 @@ export function scoreWithCi(
   classes: readonly string[],
   thresholds: readonly number[],
   seed: number,
+  patients?: readonly string[],
   options: { readonly paperExact?: boolean } = {},
 ): { metrics: ScoredMetrics; ci: Record<string, Interval> } {
   const binary = classes.length === 1;
   const report = { classes, thresholds, binaryAsTwoClasses: binary && options.paperExact === true };
   const metrics = metricsReport(labels, probs, report);
   const extra = binary ? binaryStatistics(thresholds) : {};
-  const indices = resampleIndices(labels.length, bootstrapResamples, seed);
+  const indices = drawResamples(resamplePlan(labels, patients), bootstrapResamples, seed);
   const ci = {
-    ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed } }),
+    ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
     ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
   };
   if (!binary) return { metrics, ci };

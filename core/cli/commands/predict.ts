@@ -1,8 +1,8 @@
 import { EinthovenError } from '../../errors';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
-import { loadPackage } from '../../train/package/archive';
-import { predictRecord } from '../../train/predictor';
+import { disposeModel, loadModel } from '../../train/ensemble/package';
+import { predictModel } from '../../train/ensemble/score';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -44,7 +44,7 @@ or flat, no beats, widespread noise); "scope" says which. Research use only: not
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg predict --help)');
     const backend = backendFrom(values.backend);
     await ensureBackend(backend);
-    const loaded = await loadPackage(resolveModel(values.model));
+    const loaded = await loadModel(resolveModel(values.model));
     try {
       const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
       if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
@@ -54,7 +54,7 @@ or flat, no beats, widespread noise); "scope" says which. Research use only: not
           io.stdout(values.json ? jsonLine({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
           continue;
         }
-        const prediction = predictRecord(loaded, outcome.record);
+        const prediction = predictModel(loaded, outcome.record);
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
@@ -66,7 +66,7 @@ or flat, no beats, widespread noise); "scope" says which. Research use only: not
       }
       return outcomes.every((o) => o.ok) ? 0 : 1;
     } finally {
-      loaded.model.dispose();
+      disposeModel(loaded);
     }
   },
 };

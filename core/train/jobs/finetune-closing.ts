@@ -5,12 +5,12 @@ import { EinthovenError } from '../../errors';
 import { probabilities } from '../calibration';
 import type { TrainConfig } from '../config';
 import { compareWithBase, type BaseComparison } from '../comparison';
-import type { Calibrated } from '../finalize';
 import type { LoadedPackage } from '../package/io';
 import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { recordFilterTest } from '../record-filter';
+import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
 
@@ -66,7 +66,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const ids = kept.map((i) => i.id);
     const labels = kept.map((i) => [...i.labels]);
     const probs = probabilities(recordLogits(model, store, ids, args.evaluation), calibrated.operatingPoint.temperature);
-    const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, { paperExact: config.paperExact });
+    const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, patientIdsOf(kept, ids), { paperExact: config.paperExact });
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
     const overlap = overlapOf(base, ids.map((id) => store.contentHash(id)));
