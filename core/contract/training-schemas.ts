@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BaseComparisonSchema, SiteEvaluationSchema } from './evaluation-schemas';
 import { ErrorInfoSchema, JobId, RecordId } from './schemas';
 
 /**
@@ -47,6 +48,10 @@ export const TrainSettingsSchema = z
     calibrate: z.boolean(),
     seed: z.number().int().min(0),
     trunkLrFactor: z.number().positive().max(1),
+    /** Training-time augmentation (recorded in the manifest). */
+    augment: z.enum(['none', 'paper']),
+    /** Fewest positives and negatives per class in training / validation; below 10 / 3 is an override (audited with the request). */
+    minExamples: z.object({ train: z.number().int().min(1).max(1_000_000), val: z.number().int().min(1).max(1_000_000) }),
     evaluation: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }),
   })
   .partial()
@@ -63,9 +68,16 @@ const HeadlineMetricsSchema = z.object({
   gmean: metricValue,
   gmeanPaper: metricValue,
   aucMacro: metricValue,
+  /** One-output tasks: the positive class's F1 and the paper's mean F1 over both classes (f1Macro is one of them). */
+  f1Positive: metricValue.optional(),
+  f1TwoClassMean: metricValue.optional(),
   perClass: z.record(z.string(), z.record(z.string(), metricValue)),
 });
 const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
+
+/** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
+export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
+export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
 export const OperatingPointSchema = z.object({ method: z.string(), temperature: z.number(), thresholds: z.record(z.string(), z.number()) });
 
@@ -82,7 +94,12 @@ export const ModelSummarySchema = z.object({
   operatingPoint: OperatingPointSchema,
   dataset: z.string(),
   trainRecords: z.number().int().nonnegative(),
+  /** Validation figures: the split that chose the epoch, thresholds and temperature — optimistic, never the headline. */
   validation: HeadlineMetricsSchema.partial(),
+  /** The locked-test evaluation in the package (its dataset's test split, read once after every choice); null when it has none. */
+  test: EvaluatedSchema.nullable(),
+  /** The newest locked-test evaluation recorded on this workstation's own data (what promotion needs); null when none. */
+  siteEvaluation: SiteEvaluationSchema.nullable(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
   input: z.object({
     rateHz: z.number().positive().nullable(),
@@ -105,12 +122,37 @@ export const PredictionSchema = z.object({
   model: z.object({ id: z.string(), name: z.string(), demonstration: z.boolean() }),
   operatingPoint: OperatingPointSchema,
   quality: z.object({ verdict: z.enum(['good', 'degraded', 'unusable']), reasons: z.array(z.string()) }),
+  /** Why the record is outside the model's intended input (then it abstained), and what could not be checked (e.g. pacing at 100 Hz). */
+  scope: z.object({ reasons: z.array(z.string()), notes: z.array(z.string()) }).default({ reasons: [], notes: [] }),
   researchUseOnly: z.literal(true),
 });
 export type PredictionResult = z.infer<typeof PredictionSchema>;
 
+/** The data an evaluation read, so it can be recorded and shown with its source. */
+const EvaluatedOnSchema = z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() });
+
+/** An explanation of one class's output for one record (integrated gradients; see core/train/saliency.ts for why). */
+export const SaliencySchema = z.object({
+  modelId: z.string(),
+  recordId: RecordId,
+  className: z.string(),
+  method: z.literal('integrated-gradients'),
+  steps: z.number().int().positive(),
+  baseline: z.literal('zero'),
+  leads: z.array(z.string()),
+  binSeconds: z.number().positive(),
+  seconds: z.number().nonnegative(),
+  /** |attribution| per lead × time bin, the largest bin 1. */
+  map: z.array(z.array(z.number())),
+  /** Each lead's share of the total attribution (sums to 1). */
+  perLead: z.array(z.number()),
+  windowStarts: z.array(z.number()),
+});
+export type SaliencyResult = z.infer<typeof SaliencySchema>;
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
+  evaluatedOn: EvaluatedOnSchema.optional(),
   n: z.number().int().nonnegative(),
   classes: z.array(z.string()),
   metrics: HeadlineMetricsSchema,
@@ -130,6 +172,11 @@ export const TrainedModelResultSchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
+  /** finetune: the closing evaluation on the hospital's locked test rows (null when the run was stopped before its end). */
+  test: EvaluatedSchema.nullable().optional(),
+  /** finetune: the base model on the same test records, side by side. */
+  comparison: BaseComparisonSchema.nullable().optional(),
+  evaluatedOn: EvaluatedOnSchema.optional(),
   /** finetune with crossValidation: the K-fold estimate made before the final model (core/train/cv.ts). */
   crossValidation: z
     .object({
@@ -212,13 +259,23 @@ export const trainingChannels = {
     response: z.object({ models: z.array(ModelSummarySchema), defaultModelId: z.string().nullable(), previousDefaultId: z.string().nullable() }),
   },
   // Makes a model the workstation's default for predictions (promote; promoting the previous one rolls back). Audited.
+  /**
+   * Refused (E_VALIDATION, saying what to run) unless the model has a locked-test evaluation
+   * recorded on this site's data — except a rollback to the previous default. Needs the
+   * promoter's name and an explicit confirmation; audited with both evaluations.
+   */
   'models:promote': {
-    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    request: z.object({ modelId: z.string().min(1).max(200), promotedBy: z.string().trim().min(1).max(120), confirmed: z.literal(true) }).strict(),
     response: z.object({ defaultModelId: z.string(), previousDefaultId: z.string().nullable() }),
   },
   'models:predict': {
     request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId }).strict(),
     response: PredictionSchema,
+  },
+  /** Where on the tracing a class's output came from: integrated gradients over time × lead (core/train/saliency.ts). */
+  'models:explain': {
+    request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId, className: z.string().min(1).max(100) }).strict(),
+    response: SaliencySchema,
   },
   'models:evaluate': {
     request: z.object({ modelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),

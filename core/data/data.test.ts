@@ -23,11 +23,11 @@ describe('PTB-XL indexing', () => {
   it('gives superclasses, folds 1–8/9/10 and drops unlabeled records', async () => {
     const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });
     expect(ds.classes).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
-    expect(ds.items.length + ds.dropped.length).toBe(23);
+    expect(ds.items.length + ds.dropped.length).toBe(25);
     expect(ds.dropped).toHaveLength(1);
     expect(itemsOf(ds, 'train')).toHaveLength(12);
-    expect(itemsOf(ds, 'val')).toHaveLength(5);
-    expect(itemsOf(ds, 'test')).toHaveLength(5);
+    expect(itemsOf(ds, 'val')).toHaveLength(6);
+    expect(itemsOf(ds, 'test')).toHaveLength(6);
     const first = ds.items.find((i) => i.id === '1');
     expect(first?.labels).toEqual([1, 0, 0, 0, 0]);
     expect(first?.files[0]).toMatch(/records100\/00000\/00001_lr\.hea$/);
@@ -35,7 +35,7 @@ describe('PTB-XL indexing', () => {
     expect(first?.demographics).toEqual({ sex: 'F', ageYears: 56 });
     expect(ds.items.find((i) => i.id === '2')?.demographics).toEqual({ sex: 'M', ageYears: 19 });
     const kept = await loadPtbxl(ptbxlRoot, { fs: 100, keepUnlabeled: true });
-    expect(kept.items).toHaveLength(23);
+    expect(kept.items).toHaveLength(25);
   });
 
   it('lists sub-classes and all statements as classes', async () => {

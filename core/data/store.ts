@@ -1,3 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { recordContentHash } from '../engine/record-hash';
 import { EinthovenError } from '../errors';
 import { buildPipeline, evaluatesByWindows, type EvalInputOptions, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
@@ -42,6 +45,8 @@ export class SignalStore {
   private after: Pipeline;
   /** Records that could not be decoded, with why; they are left out of training and evaluation. */
   readonly failures: { id: string; message: string }[] = [];
+  /** Content hash (core/engine/record-hash.ts) of every decoded record: which recordings a model saw. */
+  readonly #contentHashes = new Map<string, string>();
 
   private constructor(private config: PipelineConfig) {
     this.after = buildPipeline(splitAtCrop(config).after);
@@ -57,7 +62,8 @@ export class SignalStore {
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
-        const signal = await loadOne(item, before, options.cacheDir);
+        const { signal, contentHash } = await loadOne(item, before, options.cacheDir);
+        store.#contentHashes.set(item.id, contentHash);
         if (inMemory) store.signals.set(item.id, signal);
         else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
       } catch (error) {
@@ -82,11 +88,17 @@ export class SignalStore {
     for (const [id, key] of this.onDisk) view.onDisk.set(id, key);
     view.diskDir = this.diskDir;
     view.failures.push(...this.failures);
+    for (const [id, hash] of this.#contentHashes) view.#contentHashes.set(id, hash);
     return view;
   }
 
   get pipelineConfig(): PipelineConfig {
     return this.config;
+  }
+
+  /** The content hash of a decoded record (undefined for one that failed). */
+  contentHash(id: string): string | undefined {
+    return this.#contentHashes.get(id);
   }
 
   has(id: string): boolean {
@@ -141,14 +153,20 @@ export class SignalStore {
   }
 }
 
-async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LeadSignal> {
+async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<{ signal: LeadSignal; contentHash: string }> {
   const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
   if (cacheDir && key) {
     const hit = await readCached(cacheDir, key);
-    if (hit) return hit;
+    // The content hash lives beside the cached signal; an older cache without it is decoded once more.
+    const hash = hit && (await readFile(path.join(cacheDir, `${key}.sha256`), 'utf8').catch(() => undefined));
+    if (hit && hash && /^[0-9a-f]{64}$/.test(hash)) return { signal: hit, contentHash: hash };
   }
   const record = await decodeRecordFiles(item.files);
+  const contentHash = recordContentHash(record);
   const out = before.run(recordToLeadSignal(record, before.config.leads), { mode: 'eval' });
-  if (cacheDir && key) await writeCached(cacheDir, key, out);
-  return out;
+  if (cacheDir && key) {
+    await writeCached(cacheDir, key, out);
+    await writeFile(path.join(cacheDir, `${key}.sha256`), contentHash);
+  }
+  return { signal: out, contentHash };
 }

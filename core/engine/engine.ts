@@ -221,18 +221,28 @@ export class Engine {
       // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
       'ml:backend': async () => await ensureBackend(),
       'models:list': async () => {
-        const models = await this.training.listModels();
+        const models = (await this.training.listModels()).map((m) => ({ ...m, siteEvaluation: this.ledger.evaluations.latest(m.id) }));
         return { models, ...this.#modelDefaults.current(models.map((m) => m.id)) };
       },
-      'models:promote': async (request) => this.#modelDefaults.promote((await this.training.models.find(request.modelId)).manifest.id),
+      'models:promote': async (request) => {
+        const modelId = (await this.training.models.find(request.modelId)).manifest.id;
+        return this.#modelDefaults.promote(modelId, { promotedBy: request.promotedBy, evaluations: this.ledger.evaluations });
+      },
       'models:predict': async (request) => {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
         const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
-        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads })) };
+        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads, patient: record.patient })) };
         // Stored (with the exact weights' hash) and audited before the user sees it.
         await this.ledger.record(prediction, 'user');
         return prediction;
+      },
+      'models:explain': async (request) => {
+        const record = this.#existingRecord(request.recordId);
+        const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
+        const saliency = await this.training.explain(request.modelId, { fs: record.fs, leads, patient: record.patient }, request.className);
+        this.audit.append('user', 'record.explained', `record:${record.id}`, { model: request.modelId, className: request.className, method: saliency.method });
+        return { modelId: request.modelId, recordId: record.id, ...saliency };
       },
       'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
       'models:compare': async (request) => this.#trainingAudit.started('compare', await this.training.startCompare(request), request),
@@ -244,8 +254,11 @@ export class Engine {
         this.#existingRecord(request.recordId);
         return { items: this.ledger.history(request.recordId, request.limit) };
       },
-      'models:get': async (request) => modelDetail(await this.training.models.find(request.modelId)),
-      'datasets:inspect': (request) => inspectDataset(request.dataset),
+      'models:get': async (request) => {
+        const detail = modelDetail(await this.training.models.find(request.modelId));
+        return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
+      },
+      'datasets:inspect': (request) => inspectDataset(request.dataset, request.minExamples),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };

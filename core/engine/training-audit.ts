@@ -67,7 +67,12 @@ export class TrainingAudit {
     }
     if (result.kind === 'evaluate') {
       const { f1Macro, aucMacro } = result.metrics;
-      return this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+      this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+      // A locked-test evaluation on this site's data is what a promotion needs: kept.
+      if (result.split === 'test' && result.evaluatedOn) {
+        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, actor: 'user' });
+      }
+      return;
     }
     const registered = result.modelId ? await this.#ledger.registerModel(result.modelId) : null;
     this.#audit.append('system', action, subject, {
@@ -79,5 +84,8 @@ export class TrainingAudit {
       cancelled: result.cancelled,
       validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
     });
+    if (result.modelId && result.test && result.evaluatedOn) {
+      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, actor: 'user' });
+    }
   }
 }

@@ -1,30 +1,19 @@
 import type * as tf from '@tensorflow/tfjs';
-import { metricsIntervals, metricsReport, type Interval, type MetricsReport } from '../ml/metrics/index';
+import type { Interval } from '../ml/metrics/index';
 import { fitTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
 import type { OperatingPoint } from './package/manifest';
+import { scoreWithCi, type ScoredMetrics } from './scores';
 import { tuneThresholds } from './thresholds';
 
 /** Calibration and decision thresholds fitted on validation, with the validation metrics they give. */
 export interface Calibrated {
   readonly operatingPoint: OperatingPoint;
-  readonly metrics: MetricsReport;
+  readonly metrics: ScoredMetrics;
   readonly ci: Record<string, Interval>;
 }
 
-/** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
-export const bootstrapResamples = 1000;
-
-/**
- * Metrics of probabilities at an operating point, with bootstrap CIs (headline figures and each
- * class's AUC). `patients` (one id per row, when the dataset has them) makes the bootstrap
- * resample patients rather than records.
- */
-export function scoreWithCi(labels: number[][], probs: number[][], classes: readonly string[], thresholds: readonly number[], seed: number, patients?: readonly string[]): { metrics: MetricsReport; ci: Record<string, Interval> } {
-  const options = { classes, thresholds, binaryAsTwoClasses: false };
-  const bootstrap = { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) };
-  return { metrics: metricsReport(labels, probs, options), ci: metricsIntervals(labels, probs, { ...options, bootstrap }) };
-}
+export { bootstrapResamples, scoreWithCi, type ScoredMetrics } from './scores';
 
 /** Patient ids of records, or undefined unless every record has one (a partial grouping would mix units). */
 export function patientIdsOf(items: readonly { readonly id: string; readonly patientId?: string }[], ids: readonly string[]): string[] | undefined {
@@ -42,7 +31,7 @@ export function calibrateOnValidation(valLogits: number[][], valLabels: number[]
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
   const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
-  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients) };
+  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
 }
 
 /** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */

@@ -3,14 +3,16 @@ import { canonicalLeads } from '../formats/record';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
-import type { ModelIdentity } from './package/manifest';
+import { intendedInputOf, type ModelIdentity } from './package/manifest';
+import { checkScope, type ScopeVerdict } from './scope';
 import { aggregateLogits } from './predict';
 import { qualityGate, type QualityGate } from './quality-gate';
 
-/** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample). */
+/** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample), and the patient's age when the file states it. */
 export interface PredictionInput {
   readonly fs: number;
   readonly leads: readonly { readonly name: string; readonly samples: Float32Array }[];
+  readonly patient?: { readonly ageYears?: number | undefined } | undefined;
 }
 
 /** One record's prediction, exactly what `ecg predict --json` prints (plus the file name). */
@@ -26,6 +28,8 @@ export interface Prediction {
   readonly model: { readonly id: string; readonly name: string; readonly demonstration: boolean };
   readonly operatingPoint: { readonly method: string; readonly temperature: number; readonly thresholds: Record<string, number> };
   readonly quality: QualityGate;
+  /** Where the record falls outside the model's intended input (then it abstained), and what could not be checked. */
+  readonly scope: ScopeVerdict;
   readonly researchUseOnly: true;
 }
 
@@ -68,7 +72,10 @@ export function predictRecord(loaded: LoadedPackage, input: PredictionInput): Pr
   const leads = modelLeads(input);
   const n = input.leads[0]?.samples.length ?? 0;
   const quality = qualityGate(input, leads, minimumSeconds(loaded));
-  const base = { ...modelBlock(loaded.identity, classes), quality, researchUseOnly: true as const };
+  const scope = checkScope(input, intendedInputOf(manifest));
+  const base = { ...modelBlock(loaded.identity, classes), quality, scope, researchUseOnly: true as const };
+  // Out of scope first: a record the model is not for gets no number, however clean its signal.
+  if (scope.reasons.length > 0) return { ...base, probabilities: null, decisions: null, abstained: true, reason: `outside the model's intended input: ${scope.reasons.join('; ')}` };
   if (quality.abstain) return { ...base, probabilities: null, decisions: null, abstained: true, reason: quality.reason };
   const signal: LeadSignal = { fs: input.fs, signal: leads.map((l) => (l ? l : new Float32Array(n))) };
   const inference = manifest.inference;

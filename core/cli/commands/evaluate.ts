@@ -1,10 +1,12 @@
 import { EinthovenError } from '../../errors';
 import { compareJob } from '../../train/jobs/compare-job';
-import { evaluateJob, evaluateSplits, type EvaluateSplit } from '../../train/jobs/evaluate-job';
+import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
+import { attachTestReport } from '../../train/package/io';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { comparisonLines, evaluationLines } from './evaluate-print';
+import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
@@ -12,6 +14,25 @@ function metric(report: { metrics: Record<string, unknown>; ci: Record<string, {
   const v = report.metrics[key] as number;
   const ci = report.ci[key];
   return `${key} ${v.toFixed(3)}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}`;
+}
+
+/** Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited. */
+async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
+  const engine = cliEngine(dataDir);
+  try {
+    await engine.ledger.recordEvaluation({
+      modelId: report.model.id,
+      source: 'evaluate',
+      dataset: { name: report.dataset, root: dataset.root, labels: dataset.labels ?? null },
+      n: report.n,
+      metrics: report.metrics as unknown as Record<string, unknown>,
+      ci: report.ci,
+      comparison: null,
+      actor: 'cli',
+    });
+  } finally {
+    await engine.close();
+  }
 }
 
 export const evaluateCommand: CliCommand = {
@@ -39,6 +60,14 @@ says how many classes it averages over and which it leaves out; every class gets
   --resamples N        bootstrap resamples of --compare (default 1000)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point
+  --paper-exact        one-output tasks: headline F1 is the paper's mean over both classes
+                       (default: the package's own protocol); both F1s are always reported
+  --record             record this locked-test evaluation in the workstation's database as
+                       an evaluation on this site's data (what \`ecg models promote\` needs);
+                       --split test only, an installed model (bundled or in --data-dir's models/)
+  --data-dir DIR       with --record: the database folder
+  --attach             write this evaluation into the package's manifest as its locked-test
+                       figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
   --json               one JSON object on stdout
 
@@ -47,13 +76,16 @@ ${datasetUsage}
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
 "evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
-gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.
+gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"
+(the positive class's F1) and "f1TwoClassMean" (the paper's mean over both classes); f1Macro is the
+former, or the latter with --paper-exact. ci also holds "<class>.<sensitivity|specificity|ppv|npv|f1|auc>".
+Undefined values are null.
 metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each class's AUC interval.
 --compare --json: {"n","classes","perClass":[{"name","positives","aucA","aucB","delong":{"diff","se","z","p","ci95"},
 "auc":{"diff","ci95","p"},"f1A","f1B","f1":{…}}],"macro":[{"metric","a","b","diff","ci95","p","over","leftOut"}],
 "bootstrap","split","dataset","modelA","modelB","leftOut"}.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -66,6 +98,9 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       ...(stride ? { stride } : {}),
       ...(values.aggregate ? { aggregate: values.aggregate as 'mean' | 'max' } : {}),
     };
+    if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
+      throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
+    }
     const backend = backendFrom(values.backend);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     if (values.compare) {
@@ -81,14 +116,20 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
+    if (values.attach) await attachTestReport(resolveModel(values.model), report);
+    if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
     if (values.json) {
       io.stdout(jsonLine(report));
       return 0;
     }
     evaluationLines(report).forEach((line) => io.stdout(line));
+    if (report.metrics.f1Positive !== undefined) {
+      const f1 = (key: 'f1Positive' | 'f1TwoClassMean') => `${(report.metrics[key] ?? Number.NaN).toFixed(3)} [${(report.ci[key]?.low ?? Number.NaN).toFixed(3)}, ${(report.ci[key]?.high ?? Number.NaN).toFixed(3)}]`;
+      io.stdout(`  one output: F1 ${f1('f1Positive')} (positive class); F1 ${f1('f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
+    }
     for (const group of report.subgroups ?? []) {
       const g = group as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
       io.stdout(`  ${group.name} (n = ${group.n}): ${metric(g, 'aucMacro')}; ${metric(g, 'f1Macro')}`);

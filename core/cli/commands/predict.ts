@@ -10,6 +10,13 @@ import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
 import { backendFrom, jsonLine } from './train-flags';
 
+/** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
+export function probabilityText(p: number): string {
+  if (p > 0.999) return '> 99.9 %';
+  if (p < 0.001) return '< 0.1 %';
+  return `${(p * 100).toFixed(1)} %`;
+}
+
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Predict ECG files with a model package (research use only)',
@@ -17,15 +24,17 @@ export const predictCommand: CliCommand = {
 
 Reads each file (any supported format; a WFDB .hea brings its signal files), checks its signal
 quality, and runs the model with its own preprocessing, temperature and per-class thresholds.
-The model abstains — no probabilities, no decisions — when core/signal's quality verdict is
-'unusable' (too many leads missing or flat, no beats, widespread noise) or the record is shorter
-than the model's input window. Research use only: not a medical device.
+The model abstains — no probabilities, no decisions — when the record is outside the model's
+intended input (its manifest's intendedInput: pacemaker spikes, a patient younger than the model
+is for when the file states the age, non-ECG channels, a missing lead, too short, a sampling rate
+below the model's), or when core/signal's quality verdict is 'unusable' (too many leads missing
+or flat, no beats, widespread noise); "scope" says which. Research use only: not a medical device.
 
   --model M     model package (folder, .ecgmodel file or bundled model name)
   --json        one JSON object per record:
                 {"file","probabilities":{class:p}|null,"decisions":{class:bool}|null,"abstained",
                  "reason","model":{"id","name","demonstration"},"operatingPoint":{"method",
-                 "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"researchUseOnly":true}
+                 "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"scope":{"reasons","notes"},"researchUseOnly":true}
                 or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1)
   --backend B   tensorflow | wasm | cpu
   --fs, --units, --leads   what a CSV file cannot tell by itself (see ecg inspect --help)`,
@@ -50,8 +59,9 @@ than the model's input window. Research use only: not a medical device.
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
         else {
-          const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${p.toFixed(2)}${prediction.decisions?.[c] ? '*' : ''}`);
+          const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}`);
           io.stdout(`${file}: ${parts.join('  ')}   (${prediction.model.id}, ${prediction.operatingPoint.method} thresholds, T ${prediction.operatingPoint.temperature.toFixed(2)}; * = above threshold; research use only)`);
+          for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
       }
       return outcomes.every((o) => o.ok) ? 0 : 1;

@@ -5,6 +5,7 @@ import { ptbxlTasks, type PtbxlTask } from '../../data/ptbxl';
 import { EinthovenError } from '../../errors';
 import { backendNames, type BackendName } from '../../ml/backend/init';
 import { normalisations, type Normalisation } from '../../signal/normalise';
+import { augmentChoices } from '../../train/augmentation';
 import type { TrainConfigInput } from '../../train/config';
 import type { TrainProgress } from '../../train/progress';
 import type { CliIO } from '../command';
@@ -92,6 +93,8 @@ export const trainFlags = {
   stride: { type: 'string' },
   aggregate: { type: 'string' },
   seed: { type: 'string' },
+  augment: { type: 'string' },
+  'min-examples': { type: 'string' },
   'no-calibration': { type: 'boolean' },
   'paper-exact': { type: 'boolean' },
   backend: { type: 'string' },
@@ -119,6 +122,12 @@ export const trainUsage = `Training:
   --stride N          windows: stride in samples (default half a crop)
   --aggregate mean|max   windows: how window outputs combine (default mean)
   --seed N            seed of crops, augmentation, dropout and initial weights (default 20)
+  --augment none|paper  training-time augmentation, recorded in the manifest: none (random crops
+                      only) or the paper's scheme; default paper for the paper's architectures,
+                      none for xresnet1d (Strodthoff); finetune: none
+  --min-examples T,V  fewest positives and negatives each class needs in training (T) and
+                      validation (V) before training starts (default 10,3; down to 1,1 as an
+                      override that is logged and kept in the manifest)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
   --backend B         tensorflow | wasm | cpu (default: the best that starts)
   --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
@@ -143,6 +152,8 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
   if (values.schedule) set('schedule', oneOf(values.schedule, ['constant', 'onecycle'] as const, '--schedule'));
   if (values.selection) set('selection', oneOf(values.selection, ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const, '--selection'));
   if (values.thresholds) set('thresholds', oneOf(values.thresholds, ['f1', 'youden', 'fixed'] as const, '--thresholds'));
+  if (values.augment) set('augment', oneOf(values.augment, augmentChoices, '--augment'));
+  if (values['min-examples'] !== undefined) set('minExamples', minExamplesFrom(values['min-examples']));
   if (values['no-calibration']) set('calibrate', false);
   if (values['paper-exact']) set('paperExact', true);
   if (values.eval || values.stride || values.aggregate) {
@@ -153,6 +164,14 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
     };
   }
   return config as TrainConfigInput;
+}
+
+/** `--min-examples 10,3` (or one number for both splits). */
+function minExamplesFrom(text: string): { train: number; val: number } {
+  const parts = text.split(',').map((p) => numberFlag(p.trim(), '--min-examples', { integer: true, min: 1, max: 1_000_000 }) as number);
+  if (parts.length === 1) return { train: parts[0] as number, val: parts[0] as number };
+  if (parts.length !== 2) throw new EinthovenError('E_VALIDATION', `--min-examples takes TRAIN,VAL (e.g. 10,3), got '${text}'`);
+  return { train: parts[0] as number, val: parts[1] as number };
 }
 
 /** "2,4,2,1,2" → [2, 4, 2, 1, 2]: positive, finite weights. */

@@ -38,6 +38,7 @@ Model:
                       (minmax | zscore | rscale | logscale | l2)
   --name TEXT         model name in the manifest (default: the folder name)
   --description TEXT  free text stored in the manifest
+  --demonstration     mark the package a demonstration model (as the bundled starter)
   --on-disk           keep decoded records on disk in --cache (data larger than memory)
 
 ${datasetUsage}
@@ -47,7 +48,7 @@ ${trainUsage}
 Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","failed"},"history":[…],
 "bestEpoch","cancelled","stoppedEarly","secondsPerEpoch","validation":{…},"validationCi":{…}}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, 'on-disk': { type: 'boolean' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, demonstration: { type: 'boolean' }, 'on-disk': { type: 'boolean' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required (see ecg train --help)');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
@@ -69,6 +70,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       ...(values['on-disk'] ? { inMemory: false } : {}),
       ...(values.name ? { name: values.name } : {}),
       ...(values.description ? { description: values.description } : {}),
+      ...(values.demonstration ? { demonstration: true } : {}),
     };
     if (folds !== undefined) {
       const cv = await cvJob({ ...common, folds, ...(foldSeed === undefined ? {} : { foldSeed }) }, { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) });

@@ -33,13 +33,15 @@ function predictEnsemble(loaded: LoadedEnsemble, input: PredictionInput): Predic
   const abstaining = members.findIndex((p) => p.abstained);
   if (abstaining >= 0) {
     const p = members[abstaining] as Prediction;
-    return { ...base, quality: p.quality, probabilities: null, decisions: null, abstained: true, reason: `ensemble member ${p.model.name}: ${p.reason ?? 'abstained'}` };
+    return { ...base, quality: p.quality, scope: p.scope, probabilities: null, decisions: null, abstained: true, reason: `ensemble member ${p.model.name}: ${p.reason ?? 'abstained'}` };
   }
   const probs = meanRows(members.map((p) => manifest.classes.map((c) => (p.probabilities as Record<string, number>)[c] as number)));
   const worst = members.find((p) => p.quality.verdict !== 'good') ?? (members[0] as Prediction);
   return {
     ...base,
     quality: worst.quality,
+    // In scope for every member (none abstained); what none could check is said once.
+    scope: { reasons: [], notes: [...new Set(members.flatMap((p) => p.scope.notes))] },
     probabilities: Object.fromEntries(manifest.classes.map((c, j) => [c, probs[j] as number])),
     decisions: Object.fromEntries(manifest.classes.map((c, j) => [c, (probs[j] as number) > (point.thresholds[j] as number)])),
     abstained: false,

@@ -54,7 +54,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   const config = trainConfigSchema.parse(options.train ?? {});
   if (config.paperExact) throw new EinthovenError('E_VALIDATION', 'cross-validation selects each fold on its own validation fold; --paper-exact (selection on the test split) does not apply');
   const backend = await ensureBackend(options.backend);
-  const pipelineInput = jobPipeline(options, false);
+  const pipelineInput = jobPipeline(options, config);
   const dataset = await indexDataset(options.dataset, pipelineInput, false);
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed);
   const participants = dataset.items.filter((i) => plan.folds.has(i.id));

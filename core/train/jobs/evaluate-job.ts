@@ -2,8 +2,8 @@ import type { DatasetSpec } from '../../data/load';
 import { itemsOf, splitNames, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
-import type { Interval, MetricsReport } from '../../ml/metrics/index';
-import { patientIdsOf, scoreWithCi } from '../finalize';
+import type { Interval } from '../../ml/metrics/index';
+import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
@@ -30,13 +30,15 @@ export interface EvaluateJobOptions {
   readonly threshold?: number;
   /** Also report metrics per sex and age band, when the dataset lists them. */
   readonly subgroups?: boolean;
+  /** One-output tasks: headline F1 as the paper's mean over both classes (default: the package's paperExact). */
+  readonly paperExact?: boolean;
 }
 
 /** `ecg evaluate --json`: counts, classes, metrics at the package's operating point, bootstrap CIs. */
 export interface EvaluationReport {
   readonly n: number;
   readonly classes: string[];
-  readonly metrics: MetricsReport;
+  readonly metrics: ScoredMetrics;
   readonly ci: Record<string, Interval>;
   readonly split: EvaluateSplit;
   readonly dataset: string;
@@ -85,7 +87,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
     const seed = options.seed ?? 20;
-    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)));
+    const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
+    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact });
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
     return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups };
   } finally {

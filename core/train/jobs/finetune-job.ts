@@ -7,16 +7,33 @@ import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
 import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData, type TrainingData } from '../data-source';
+import { augmentChoiceOf, withAugmentation } from '../augmentation';
 import { copyTrunkWeights } from '../finalize';
 import { buildHead, cachedFeatureData, installHead, outputLayer, trunkOf } from '../head';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../loop';
 import { loadPackage } from '../package/archive';
-import type { ModelManifest } from '../package/manifest';
+import { intendedInputOf, type ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
+import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+
+/**
+ * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
+ * crop or sliding windows, with its stride and aggregate) unless the caller sets them, so a
+ * fine-tuned model reads records as its base did unless chosen otherwise.
+ */
+export function finetuneConfig(base: ModelManifest, train: TrainConfigInput | undefined): TrainConfig {
+  const baseRate = Number(base.hyperParameters.learningRate);
+  const { mode, stride, aggregate } = base.inference;
+  return trainConfigSchema.parse({
+    ...(Number.isFinite(baseRate) ? { learningRate: baseRate } : {}),
+    evaluation: { mode, aggregate, ...(stride ? { stride } : {}) },
+    ...train,
+  });
+}
 
 /** `head`: new output layer on a frozen trunk; `full`: every weight, the trunk at a lower rate; `scratch`: same architecture, random start (the baseline). */
 export const finetuneModes = ['head', 'full', 'scratch'] as const;
@@ -104,20 +121,22 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   const started = performance.now();
   const architecture = base.manifest.architecture.name;
   const mode = options.mode ?? defaultFinetuneMode(architecture);
-  const baseRate = Number(base.manifest.hyperParameters.learningRate);
-  const config = trainConfigSchema.parse({ ...(Number.isFinite(baseRate) ? { learningRate: baseRate } : {}), ...options.train });
+  const config = finetuneConfig(base.manifest, options.train);
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
-    prepared = await prepareTraining(options.dataset, base.manifest.preprocessing, config, context, options.cacheDir);
+    // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir);
     const numClasses = prepared.dataset.classes.length;
     model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
     if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {
       model.dispose();
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
-  } finally {
+    assertTestRows(prepared.dataset);
+  } catch (error) {
     base.model.dispose();
+    throw error;
   }
   const { dataset } = prepared;
   const buildOptions = { ...base.manifest.architecture.buildOptions, numClasses: dataset.classes.length };
@@ -142,12 +161,16 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       name: options.name,
       description: options.description ?? `${mode} fine-tuning of ${base.manifest.name}`,
       demonstration: base.manifest.demonstration,
-      hyperParameters: { ...config, finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
-      base: { id: base.manifest.id, name: base.manifest.name, mode },
+      hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
+      base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
+      intendedInput: intendedInputOf(base.manifest),
+      // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it.
+      ...(result.cancelled ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };
   } finally {
     model.dispose();
+    base.model.dispose();
   }
 }

@@ -18,6 +18,7 @@ import { sampleTpe } from '../hpo/tpe';
 import { checkpointGeneration } from '../checkpoint';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
@@ -93,10 +94,12 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const base = trainConfigSchema.parse({ ...options.train, paperExact: false });
   const seed = options.seed ?? base.seed;
   const space = paperSearchSpace(options.architecture);
-  const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
+  // One augmentation for the whole study (recorded in every trial), so trials differ only in what the search samples.
+  const augment = base.augment ?? defaultAugment(options.architecture);
+  const basePipeline = withAugmentation(defaultPipeline(options.architecture, { normalisation: 'zscore' }), augment);
   const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
   checkPosWeight(base, shared.dataset.classes.length);
-  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
+  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed, augment });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
   // Saves are chained: an epoch's save must never race the trial's own (same temp file).
@@ -111,7 +114,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
     // trial is ranked below every completed one, by how far it got and its last value (tpe.ts).
     const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number, ...(t.state === 'pruned' ? { pruned: { step: t.intermediate.length, last: t.intermediate[t.intermediate.length - 1] ?? Number.NaN } } : {}) }));
     const number = resumed?.number ?? study.trials.length;
-    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
+    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), augmentation: augment, state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
     if (!resumed) study.trials.push(trial);
     await persist();
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `trial ${number} (${finished() + 1}/${options.trials}): ${JSON.stringify(trial.params)}` });
@@ -193,7 +196,7 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       backend,
       name: `${options.architecture}-hpo-trial-${best.number}`,
       description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
-      hyperParameters: { ...setup.config, normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
+      hyperParameters: { ...setup.config, augment: augmentChoiceOf(basePipeline), normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
     });
     return manifest;
   } finally {

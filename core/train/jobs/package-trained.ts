@@ -2,6 +2,9 @@ import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
+import { recordedAugmentation } from '../augmentation';
+import { buildRecordFilter } from '../record-filter';
+import { defaultIntendedInput, type IntendedInput } from '../scope';
 import type { TrainConfig } from '../config';
 import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
@@ -26,6 +29,19 @@ export interface PackageTrainedArgs {
   readonly demonstration?: boolean | undefined;
   readonly hyperParameters: Record<string, unknown>;
   readonly base?: Provenance['base'];
+  /** The input the model is for; default: adults, no pacing, every lead, one window, the model's rate or faster. */
+  readonly intendedInput?: IntendedInput;
+  /** Run once the operating point is fixed, before the package is written: a fine-tuning's locked-test evaluation and comparison. */
+  readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
+}
+
+/** The filter of the content hashes of every record the model trained or validated on. */
+function trainingRecordFilter(prepared: PreparedData) {
+  const hashes = [...prepared.train.ids, ...prepared.val.ids].flatMap((id) => {
+    const hash = prepared.store.contentHash(id);
+    return hash ? [hash] : [];
+  });
+  return buildRecordFilter(hashes);
 }
 
 /**
@@ -37,6 +53,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
   const { dataset, store, val } = prepared;
   const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
+  const closing = args.closing ? await args.closing(calibrated) : {};
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(
     args.out,
@@ -49,7 +66,9 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       hyperParameters: args.hyperParameters,
       classes: [...dataset.classes],
       preprocessing: { ...prepared.pipeline, augmentation: null },
+      augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
+      intendedInput: args.intendedInput ?? defaultIntendedInput(prepared.pipeline),
       operatingPoint: calibrated.operatingPoint,
       provenance: {
         dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },
@@ -59,6 +78,8 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         secondsPerEpoch,
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
+        trainingRecords: trainingRecordFilter(prepared),
+        ...closing,
         ...(args.base ? { base: args.base } : {}),
         history: result.history.map((h) => ({ ...h })),
       },

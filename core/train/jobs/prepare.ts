@@ -9,6 +9,7 @@ import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
 
 type EvalModeName = (typeof evalModes)[number];
+import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
 
@@ -63,9 +64,16 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
 export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
+  // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
+  const check = (t: readonly { labels: readonly number[] }[], v: readonly { labels: readonly number[] }[]) =>
+    assertLearnable(dataset.name, dataset.classes, { train: t.map((i) => i.labels), val: v.map((i) => i.labels) }, config.minExamples);
+  check(train, val);
+  const override = minimumOverride(config.minExamples);
+  if (override) context.onProgress?.({ kind: 'phase', phase: 'loading', message: override });
   const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory);
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
+  check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
   return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
 }
 

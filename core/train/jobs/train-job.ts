@@ -9,6 +9,7 @@ import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigIn
 import { recordTrainingData } from '../data-source';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
@@ -53,10 +54,18 @@ export interface TrainJobResult {
   readonly validationCi: Record<string, Interval>;
 }
 
-/** The pipeline a job trains with: the caller's, or the architecture's default. */
-export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, paperExact: boolean) {
-  if (options.pipeline) return pipelineConfigSchema.parse(options.pipeline);
-  return defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact, augment: true });
+/**
+ * The pipeline a job trains with: the caller's, or the architecture's default, with the
+ * augmentation `config.augment` chooses (else the caller's pipeline's, else the architecture's
+ * default). What it holds is what the manifest records.
+ */
+export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, config: Pick<TrainConfig, 'paperExact' | 'augment'>) {
+  if (options.pipeline) {
+    const given = pipelineConfigSchema.parse(options.pipeline);
+    return config.augment ? withAugmentation(given, config.augment) : given;
+  }
+  const pipeline = defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact: config.paperExact });
+  return withAugmentation(pipeline, config.augment ?? defaultAugment(options.architecture));
 }
 
 /**
@@ -67,7 +76,7 @@ export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'archite
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
-  const pipelineInput = jobPipeline(options, config.paperExact);
+  const pipelineInput = jobPipeline(options, config);
   const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
   return trainPrepared(options, config, backend.active, pipelineInput, prepared, context);
 }
@@ -106,7 +115,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,
-      hyperParameters: { ...config, normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
+      hyperParameters: { ...config, augment: augmentChoiceOf(pipeline), normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
     });
     context.onProgress?.({ kind: 'phase', phase: 'done', message: `saved ${options.out}` });
     return {

@@ -17,6 +17,7 @@ import { predictModel } from '../ensemble/score';
 import { resealPackageFolder } from '../package/io';
 import { loadSigningKey } from '../package/keys';
 import type { Prediction, PredictionInput } from '../predictor';
+import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
 import { ActiveJobs, type JobLabel } from './active-jobs';
@@ -67,6 +68,15 @@ export class TrainingService {
     return predictModel(await this.models.loadAny(modelId), input);
   }
 
+  /** Integrated-gradients saliency of one class for one record, with the package's own pipeline and inference windows. */
+  async explain(modelId: string, input: PredictionInput, className: string): Promise<Saliency> {
+    await ensureBackend();
+    const loaded = await this.models.load(modelId);
+    const { manifest } = loaded;
+    const stride = manifest.inference.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
+    return explainRecord({ model: loaded.model, pipeline: loaded.pipeline, classes: manifest.classes, inference: { mode: manifest.inference.mode, stride } }, input, className);
+  }
+
   /**
    * Signs a package this workstation just made when the hospital created a signing key
    * (ecg package keygen): the app then shows who produced it. Signing leaves the seal and id as they are.
@@ -102,7 +112,20 @@ export class TrainingService {
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
       const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
-      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics, ...(crossValidation ? { crossValidation } : {}) });
+      const { test, comparison, validation } = r.manifest.provenance;
+      return asResult({
+        kind: 'finetune',
+        modelId: r.manifest.id,
+        name: r.manifest.name,
+        bestEpoch: r.bestEpoch,
+        epochs: r.epochs,
+        cancelled: r.cancelled,
+        validation: validation.metrics,
+        test: test ?? null,
+        comparison: comparison ?? null,
+        evaluatedOn: { name: r.manifest.provenance.dataset.name, root: request.dataset.root, labels: request.dataset.labels ?? null },
+        ...(crossValidation ? { crossValidation } : {}),
+      });
     });
   }
 
@@ -126,7 +149,7 @@ export class TrainingService {
     const model = (await this.models.find(request.modelId)).location;
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
-      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null } });
     });
   }
 

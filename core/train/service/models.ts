@@ -56,6 +56,8 @@ export function summaryOf(entry: Entry): ModelSummary {
     dataset: manifest.provenance.dataset.name,
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
+    siteEvaluation: null,
+    test: manifest.provenance.test ? { n: manifest.provenance.test.n, metrics: manifest.provenance.test.metrics as ModelSummary['validation'], ci: manifest.provenance.test.ci } : null,
     input: inputOf(manifest),
   });
 }

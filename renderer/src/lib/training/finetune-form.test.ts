@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, defaultName, isAbsolutePath, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
   baseModelId: 'tiny@53e124d18651',
@@ -19,7 +19,7 @@ describe('fine-tuning form', () => {
       dataset: { kind: 'csv', root: '/data/hospital', labels: '/data/hospital/labels.csv', positiveClass: 'PE' },
       mode: 'head',
       name: 'pe head',
-      settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10 },
+      settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10, minExamples: { train: 10, val: 3 } },
     });
     expect(datasetOf(form)).not.toHaveProperty('positiveClass');
   });
@@ -52,6 +52,8 @@ describe('fine-tuning form', () => {
     });
     expect(validateForm({ ...form, name: '../escape' }, []).name).toMatch(/letters, digits/);
     expect(validateForm({ ...form, learningRate: '2' }, []).learningRate).toBe('must be greater than 0 and at most 1');
+    expect(validateForm({ ...form, minTrain: '0', minVal: '' }, [])).toEqual({ minTrain: 'must be between 1 and 1000000', minVal: 'must be a whole number' });
+    expect([isMinimumOverride(form), isMinimumOverride({ ...form, minTrain: '1' }), isMinimumOverride({ ...form, minVal: '2' })]).toEqual([false, true, true]);
   });
 
   it('recognises absolute paths of the engine machine, POSIX or Windows', () => {

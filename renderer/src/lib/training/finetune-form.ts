@@ -16,6 +16,9 @@ export interface FinetuneForm {
   batchSize: string;
   learningRate: string;
   patience: string;
+  /** Fewest positives and negatives per class in training / validation (10 / 3; lower is a logged override). */
+  minTrain: string;
+  minVal: string;
   /** Advanced: the loss, and for BCE the weight of each class's positives ("3", or "2,4" for two classes). */
   loss: 'focal' | 'bce';
   posWeight: string;
@@ -27,7 +30,7 @@ export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', loss: 'focal', posWeight: '', crossValidation: '' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: '10', minVal: '3', loss: 'focal', posWeight: '', crossValidation: '' } as const;
 
 const namePattern = /^[\w .-]+$/;
 
@@ -61,7 +64,14 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
   if (labels) errors.labels = labels;
   if (!namePattern.test(form.name.trim())) errors.name = 'a name of letters, digits, spaces, dots, dashes or underscores';
   else if (existingNames.includes(form.name.trim())) errors.name = `a model named '${form.name.trim()}' already exists`;
-  const checks = { epochs: integer(form.epochs, 1, 1000), batchSize: integer(form.batchSize, 1, 4096), patience: integer(form.patience, 0, 1000), learningRate: rate(form.learningRate) };
+  const checks = {
+    epochs: integer(form.epochs, 1, 1000),
+    batchSize: integer(form.batchSize, 1, 4096),
+    patience: integer(form.patience, 0, 1000),
+    learningRate: rate(form.learningRate),
+    minTrain: integer(form.minTrain, 1, 1_000_000),
+    minVal: integer(form.minVal, 1, 1_000_000),
+  };
   for (const [field, result] of Object.entries(checks)) if (typeof result === 'string') errors[field as keyof typeof checks] = `must be ${result}`;
   const weights = posWeightsOf(form.posWeight);
   if (typeof weights === 'string') errors.posWeight = weights;
@@ -86,6 +96,17 @@ export function datasetOf(form: FinetuneForm): FinetuneRequest['dataset'] {
   return { kind: 'csv', root: form.dataRoot.trim(), labels: form.labels.trim(), ...(positiveClass ? { positiveClass } : {}) };
 }
 
+/** The minimums the dataset check and the job use (numbers of a valid form). */
+export function minExamplesOf(form: FinetuneForm): { train: number; val: number } {
+  return { train: Number(form.minTrain), val: Number(form.minVal) };
+}
+
+/** Below the engine's 10 / 3: an override the audit log and the model keep. */
+export function isMinimumOverride(form: FinetuneForm): boolean {
+  const { train, val } = minExamplesOf(form);
+  return train < Number(settingDefaults.minTrain) || val < Number(settingDefaults.minVal);
+}
+
 /** The train:finetune request of a valid form. */
 export function requestOf(form: FinetuneForm): FinetuneRequest {
   return {
@@ -98,6 +119,7 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
       batchSize: Number(form.batchSize),
       learningRate: Number(form.learningRate),
       patience: Number(form.patience),
+      minExamples: minExamplesOf(form),
       ...(form.loss === 'bce' ? { loss: 'bce' as const } : {}),
       ...advancedWeights(form),
     },
