@@ -16,6 +16,7 @@ import {
 } from './schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
+import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
 
@@ -69,6 +70,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
+  // pe:preview, pe:list, pe:assess (clinical pre-test scores for PE): core/contract/pe-schemas.ts
+  ...peChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

@@ -26,12 +26,12 @@ export interface ScoreResult {
   readonly name: string;
   readonly source: string;
   /** Items not assessed that this score needs (empty when complete). */
-  readonly missing: readonly PeItemId[];
+  readonly missing: PeItemId[];
   /** Points (points scores) or null (decision rules, or incomplete). */
   readonly total: number | null;
-  readonly points: readonly PointsLine[];
+  readonly points: PointsLine[];
   /** Clinical probability in the score's own three-level and two-level schemes (points scores). */
-  readonly categories: readonly ProbabilityCategory[];
+  readonly categories: ProbabilityCategory[];
   /** Decision rules (YEARS, PEGeD, age-adjusted D-dimer): true when imaging is indicated, false when PE is excluded; null for points scores or incomplete. */
   readonly imagingIndicated: boolean | null;
   /** In words, for the form and the printed report. */
