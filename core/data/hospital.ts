@@ -4,10 +4,11 @@ import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
 import { patientSplit } from './folds';
-import { splitNames, type Dataset, type DatasetItem, type Demographics, type Split } from './types';
+import { readPeScores } from './pe-columns';
+import { splitNames, type Dataset, type DatasetItem, type Demographics, type PeRecordScores, type Split } from './types';
 
 export interface HospitalOptions {
-  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age]`, or the PE-HSM layout `filename;label` (0/1). */
+  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age][,PE score columns]`, or the PE-HSM layout `filename;label` (0/1). */
   readonly labels: string;
   /** A second CSV whose rows form the locked test split (e.g. PE-HSM's labels_test). */
   readonly testLabels?: string;
@@ -27,6 +28,7 @@ interface Row {
   readonly patientId?: string;
   readonly split?: Split;
   readonly demographics?: Demographics;
+  readonly peScores?: PeRecordScores;
 }
 
 /** Optional `sex` (M/F, male/female) and `age` (years) columns, for subgroup evaluation; other values are refused, not guessed. */
@@ -62,9 +64,11 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     const patient = (r.patient_id ?? '').trim();
     const split = forcedSplit ?? parseSplit(r.split, where);
     const demographics = demographicsOf(r, where);
+    const ageText = (r.age ?? '').trim();
+    const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined);
     // '-' lists a record with none of the classes: a negative for every one of them.
     const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
-    return { file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}) };
+    return { file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };
   });
   return { rows, semicolon };
 }
@@ -144,6 +148,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
       labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
       ...(row.patientId ? { patientId: row.patientId } : {}),
       ...(row.demographics ? { demographics: row.demographics } : {}),
+      ...(row.peScores ?? previous?.peScores ? { peScores: row.peScores ?? previous?.peScores } : {}),
       split: splitOf(row),
     });
   }
