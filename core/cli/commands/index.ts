@@ -10,6 +10,7 @@ import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelsCommand } from './models';
+import { peFuseCommand } from './pe-fuse';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
@@ -27,6 +28,7 @@ export const commands: readonly CliCommand[] = [
   hpoCommand,
   finetuneCommand,
   evaluateCommand,
+  peFuseCommand,
   predictCommand,
   modelsCommand,
   backendCommand,

@@ -7,6 +7,8 @@ import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { probabilities } from '../calibration';
 import { scoreWithCi } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
+import { peComparisonOf } from '../pe/evaluate';
+import type { PeComparison } from '../pe/comparison';
 import { loadPackage } from '../package/archive';
 import type { ModelIdentity } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
@@ -46,6 +48,11 @@ export interface EvaluationReport {
   readonly failed: { id: string; message: string }[];
   /** Present when asked for: metrics per sex and age band (records whose dataset lists them). */
   readonly subgroups?: SubgroupReport[];
+  /**
+   * One-output (PE) model on a dataset whose labels CSV carries clinical score items or totals:
+   * the model beside each score (and the fusion model, for a fusion package) on the same records.
+   */
+  readonly peComparison?: PeComparison;
 }
 
 /**
@@ -87,7 +94,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const seed = options.seed ?? 20;
     const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed);
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures, ...subgroups };
+    const pe = peComparisonOf(manifest, kept, probs, labels, thresholds, split, seed);
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
   } finally {
     loaded.model.dispose();
   }

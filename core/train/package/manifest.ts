@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
+import { fusionSchema } from '../pe/fusion';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -87,6 +88,8 @@ export const modelManifestSchema = z.object({
   weightsSha256: sha256,
   /** SHA-256 of model.json (topology and weight specs). */
   topologySha256: sha256,
+  /** PE fusion packages only: the logistic regressions on the ECG logit plus clinical score items (core/train/pe/fusion.ts). */
+  fusion: fusionSchema.optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelManifestInput = z.input<typeof modelManifestSchema>;
