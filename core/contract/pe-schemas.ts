@@ -49,6 +49,60 @@ export const PeAssessmentSchema = z.object({
 });
 export type PeAssessment = z.infer<typeof PeAssessmentSchema>;
 
+/** One probability on the PE panel, always with the model and operating point that produced it. */
+const ShownProbabilitySchema = z.object({
+  probability: z.number().min(0).max(1),
+  modelId: z.string(),
+  modelName: z.string(),
+  /** Decision rule: calibrated probability > threshold (method: how it was tuned, on validation). */
+  threshold: z.number(),
+  method: z.string(),
+  temperature: z.number(),
+  decision: z.boolean(),
+});
+
+/** The PE panel of a record: the ECG model's probability, the score-based pre-test probability and, when a fusion model exists, the fused one. */
+export const PeProbabilitiesSchema = z.object({
+  recordId: RecordId,
+  predictionId: z.number().int().positive(),
+  ecg: ShownProbabilitySchema,
+  /** The current PE score entry the figures below use (null: none entered yet). */
+  assessmentId: z.number().int().positive().nullable(),
+  /** The site's pre-test probability from the score items (a fusion package's items-only regression), when one is installed and the items are complete. */
+  pretest: ShownProbabilitySchema.nullable(),
+  fused: ShownProbabilitySchema.nullable(),
+  /** Why no fused (or site pre-test) probability: no fusion model for this ECG model, or the items it still needs. */
+  fusionUnavailable: z.string().nullable(),
+  notice: z.string().nullable(),
+});
+export type PeProbabilities = z.infer<typeof PeProbabilitiesSchema>;
+
+const RateSchema = z.object({ value: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), k: z.number().int(), n: z.number().int() });
+
+/** The paper's Fig. 3 on a site's data (core/train/pe/comparison.ts): the ECG model, each score and the fusion model on one split. */
+export const PeComparisonSchema = z.object({
+  n: z.number().int().nonnegative(),
+  positives: z.number().int().nonnegative(),
+  split: z.string(),
+  curves: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['model', 'score', 'fusion']),
+      n: z.number().int().nonnegative(),
+      positives: z.number().int().nonnegative(),
+      auc: z.number().nullable(),
+      aucCi: z.object({ low: z.number().nullable(), high: z.number().nullable() }),
+      roc: z.object({ fpr: z.array(z.number().nullable()), tpr: z.array(z.number().nullable()) }),
+      operatingPoints: z.array(z.object({ label: z.string(), sensitivity: RateSchema, specificity: RateSchema, ppv: RateSchema, npv: RateSchema, fpr: z.number().nullable(), tpr: z.number().nullable() })),
+      vsModel: z.object({ aucA: z.number().nullable(), aucB: z.number().nullable(), diff: z.number().nullable(), se: z.number().nullable(), z: z.number().nullable(), p: z.number().nullable(), ci95: z.tuple([z.number().nullable(), z.number().nullable()]), n: z.number().int() }).optional(),
+      provenance: z.object({ items: z.number().int(), total: z.number().int() }).optional(),
+    }),
+  ),
+  absent: z.array(z.string()),
+});
+export type PeComparisonInfo = z.infer<typeof PeComparisonSchema>;
+
 export const peLimits = { note: 2000, assessor: 120 } as const;
 
 export const peChannels = {
@@ -74,5 +128,10 @@ export const peChannels = {
       })
       .strict(),
     response: PeAssessmentSchema,
+  },
+  /** For a stored prediction of a one-output PE model: the ECG, pre-test and fused probabilities. */
+  'pe:probabilities': {
+    request: z.object({ recordId: RecordId, predictionId: z.number().int().positive() }).strict(),
+    response: PeProbabilitiesSchema,
   },
 } as const;

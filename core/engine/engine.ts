@@ -95,7 +95,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
-    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state });
+    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
@@ -227,6 +227,7 @@ export class Engine {
       'pe:preview': (request) => this.pe.preview(request.items),
       'pe:list': (request) => this.pe.list(request.recordId),
       'pe:assess': (request) => this.pe.assess(request),
+      'pe:probabilities': (request) => this.pe.probabilities(request.recordId, request.predictionId),
       'display:get': () => ({ screenScale: Number(this.#state.get(screenScaleKey) ?? 1) }),
       'display:calibrate': ({ screenScale }) => {
         this.#state.set(screenScaleKey, String(screenScale));

@@ -1,7 +1,10 @@
 import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ParsedRequestOf } from '../contract/channels';
-import type { PeAssessment } from '../contract/pe-schemas';
+import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
+import type { PredictionStore } from '../db/predictions';
+import type { ModelDirectory } from '../train/service/models';
+import { applyFusion, type FusionBlock } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
@@ -28,13 +31,57 @@ export class PeDesk {
   readonly #audit: AuditLog;
   readonly #records: RecordStore;
   readonly #state: AppState;
+  readonly #predictions: PredictionStore;
+  readonly #models: ModelDirectory;
 
-  constructor(deps: { db: Db; audit: AuditLog; records: RecordStore; state: AppState }) {
+  constructor(deps: { db: Db; audit: AuditLog; records: RecordStore; state: AppState; predictions: PredictionStore; models: ModelDirectory }) {
     this.entries = new PeAssessmentStore(deps.db);
     this.#db = deps.db;
     this.#audit = deps.audit;
     this.#records = deps.records;
     this.#state = deps.state;
+    this.#predictions = deps.predictions;
+    this.#models = deps.models;
+  }
+
+  /**
+   * The PE panel of a stored prediction: its ECG probability, and — from the newest installed
+   * fusion package built on the same ECG weights (verified on load) and the record's current
+   * score entry — the site's score-based pre-test probability and the fused probability.
+   */
+  async probabilities(recordId: number, predictionId: number): Promise<PeProbabilities> {
+    this.#requireRecord(recordId);
+    const prediction = this.#predictions.get(predictionId);
+    if (prediction?.recordId !== recordId) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a prediction of record ${recordId}`);
+    const cls = prediction.classes[0];
+    const probability = cls === undefined ? undefined : prediction.probabilities?.[cls];
+    if (prediction.classes.length !== 1 || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
+    const op = prediction.operatingPoint;
+    const threshold = op.thresholds[cls] ?? 0.5;
+    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, temperature: op.temperature, decision: probability > threshold };
+    const assessment = this.entries.current(recordId) ?? null;
+    const base = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, pretest: null, fused: null };
+    const fusion = await this.#fusionFor(prediction.model.weightsSha256);
+    if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
+    if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
+    const outcome = applyFusion(fusion.block, probability, assessment.items);
+    if (!outcome.ok) return { ...base, fusionUnavailable: `items not assessed: ${outcome.missing.join(', ')}`, notice: fusion.block.notice };
+    const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, decision });
+    const result = { ...base, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision), fusionUnavailable: null, notice: fusion.block.notice };
+    this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest, fused: outcome.fused });
+    return result;
+  }
+
+  async #fusionFor(weightsSha256: string): Promise<{ id: string; name: string; block: FusionBlock } | undefined> {
+    const candidates = (await this.#models.list()).entries
+      .filter((e) => e.manifest.fusion?.baseModel.weightsSha256 === weightsSha256)
+      .sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
+    const newest = candidates[0];
+    if (!newest) return undefined;
+    // Loading verifies the package's hashes: a fused probability never comes from an altered package.
+    const loaded = await this.#models.load(newest.manifest.id);
+    const block = loaded.manifest.fusion;
+    return block ? { id: loaded.manifest.id, name: loaded.manifest.name, block } : undefined;
   }
 
   preview(items: PeItems) {

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliCommand } from '../../cli/command';
 import { evaluateCommand } from '../../cli/commands/evaluate';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
+import type { JobFinished } from '../../contract/channels';
+import type { StoredPrediction } from '../../contract/clinic-schemas';
+import type { PeProbabilities } from '../../contract/pe-schemas';
+import type { TrainFinished } from '../../contract/training-schemas';
 import { readTable } from '../../data/csv';
+import { Engine } from '../../engine/engine';
 import { parseScpCodes } from '../../data/scp-codes';
 import { fixturePath } from '../../test/shared-data';
 import { finetuneJob } from '../jobs/finetune-job';
@@ -124,5 +129,42 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const report = JSON.parse((await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--json']))[0] as string) as { split: string; peComparison: PeComparison };
     expect(report.split).toBe('test');
     expect(report.peComparison.curves.map((c) => c.id)).toEqual(['model', 'wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer', 'fusion']);
+  });
+
+  it('shows, in the app, the ECG, pre-test and fused probabilities of a record, each with its model and operating point; and the comparison as an evaluation job', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-pe-app-'));
+    await cp(model, path.join(dataDir, 'models', 'pe-ecg'), { recursive: true });
+    await cp(fusion, path.join(dataDir, 'models', 'pe-fusion'), { recursive: true });
+    const engine = new Engine({ dataDir, shell: 'test' });
+    try {
+      const value = async <T>(channel: string, request: object): Promise<T> => {
+        const r = await engine.handle(channel, request);
+        if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+        return r.value as T;
+      };
+      const dir = path.join(root, 'records100', '00000');
+      const files = ['hea', 'dat'].map((ext) => ({ name: `00010_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00010_lr.${ext}`))) }));
+      const { jobId } = await value<{ jobId: string }>('records:import', { files });
+      const imported = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
+      const recordId = imported.status === 'succeeded' ? (imported.result.reports[0]?.recordId as number) : 0;
+      await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
+      const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
+      if (!prediction) throw new Error('no prediction stored');
+      const before = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
+      expect(before).toMatchObject({ ecg: { modelName: 'pe-ecg-synthetic', probability: prediction.probabilities?.PE }, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record' });
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120 }, assessor: 'Dr. T' });
+      expect((await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id })).fusionUnavailable).toBe('items not assessed: peMostLikely, immobilisationOrSurgery4w, previousVte, haemoptysis, activeCancer');
+      const [current] = (await value<{ items: { id: number }[] }>('pe:list', { recordId })).items;
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120, peMostLikely: true, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false }, assessor: 'Dr. T', supersedes: current?.id });
+      const shown = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
+      expect(shown).toMatchObject({ fused: { modelName: 'pe-ecg-synthetic-fusion', method: 'youden' }, pretest: { modelName: 'pe-ecg-synthetic-fusion' }, fusionUnavailable: null });
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.fused', subject: `record:${recordId}`, details: { prediction: prediction.id, fused: shown.fused?.probability } });
+
+      const { jobId: evalJob } = await value<{ jobId: string }>('models:evaluate', { modelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, split: 'test' });
+      const finished = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === evalJob && resolve(p as TrainFinished)));
+      expect(finished).toMatchObject({ status: 'succeeded', result: { kind: 'evaluate', split: 'test', peComparison: { n: 5 } } });
+    } finally {
+      await engine.close();
+    }
   });
 });
