@@ -22,6 +22,7 @@ export const PeItemsSchema = z
     ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
   })
   .strict();
+export type PeItems = z.infer<typeof PeItemsSchema>;
 
 export const PeScoreResultSchema = z.object({
   score: z.enum(peScoreIds),
