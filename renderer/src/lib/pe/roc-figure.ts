@@ -1,7 +1,7 @@
 import type { PeComparisonInfo } from '../../../../core/contract/pe-schemas';
 
 /** Geometry of the Fig. 3-style plot: ROC curves and each score's operating points on one plane. */
-export const figure = { width: 560, height: 440, left: 56, top: 20, plot: 360 } as const;
+export const figure = { width: 720, height: 440, left: 56, top: 20, plot: 360 } as const;
 
 /** Colour per curve kind and order (colour-blind-safe Okabe–Ito palette). */
 const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
