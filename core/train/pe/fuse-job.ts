@@ -131,7 +131,8 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
         ...manifest,
         id: `${name}@${manifest.weightsSha256.slice(0, 12)}`,
         name,
-        description: `PE fusion of ${manifest.name}: ${fusionNotice}`,
+        // The package's own validation figures and operating point stay its ECG network's (what models:predict uses); the fusion's are in its block.
+        description: `PE fusion of ${manifest.name}: ${fusionNotice} The validation figures and operating point listed for this package are its ECG network's; the fusion's validation AUC is ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'} (score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}).`,
         createdAt: new Date().toISOString(),
         provenance: {
           ...manifest.provenance,
