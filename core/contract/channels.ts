@@ -14,6 +14,7 @@ import {
   RecordSummarySchema,
   importLimits,
 } from './schemas';
+import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
@@ -72,6 +73,8 @@ export const channels = {
   ...overreadChannels,
   // pe:preview, pe:list, pe:assess (clinical pre-test scores for PE): core/contract/pe-schemas.ts
   ...peChannels,
+  // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
+  ...auditChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

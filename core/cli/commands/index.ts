@@ -13,6 +13,7 @@ import { measureCommand } from './measure';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
 import { peFuseCommand } from './pe-fuse';
+import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
@@ -33,6 +34,7 @@ export const commands: readonly CliCommand[] = [
   peFuseCommand,
   predictCommand,
   modelsCommand,
+  packageCommand,
   modelCommand,
   datasetCommand,
   backendCommand,

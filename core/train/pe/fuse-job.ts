@@ -11,6 +11,7 @@ import { indexDataset } from '../jobs/prepare';
 import { loadPackage, readPackage } from '../package/archive';
 import { writePackageFolder } from '../package/io';
 import { modelManifestSchema, type ModelManifest } from '../package/manifest';
+import { sealManifest } from '../package/seal';
 import { recordLogits } from '../predict';
 import type { JobContext } from '../progress';
 import { ensureBackend, loadStore } from '../setup';
@@ -126,10 +127,10 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
     });
     const name = options.name ?? `${manifest.name}-fusion`;
     const bytes = await readPackage(options.model);
-    const fused = modelManifestSchema.parse(
+    // Sealed like any package: the seal covers the fusion block, and the id follows from it.
+    const sealed = sealManifest(
       jsonSafe({
         ...manifest,
-        id: `${name}@${manifest.weightsSha256.slice(0, 12)}`,
         name,
         // The package's own validation figures and operating point stay its ECG network's (what models:predict uses); the fusion's are in its block.
         description: `PE fusion of ${manifest.name}: ${fusionNotice} The validation figures and operating point listed for this package are its ECG network's; the fusion's validation AUC is ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'} (score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}).`,
@@ -140,9 +141,13 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
           test: undefined,
         },
         fusion,
+        integrity: undefined,
+        signature: undefined,
       }),
     );
-    await writePackageFolder(options.out, { ...bytes, manifest: new TextEncoder().encode(`${JSON.stringify(fused, null, 2)}\n`) });
+    // The bytes written are exactly what was sealed (the schema's defaults are not applied to them).
+    await writePackageFolder(options.out, { ...bytes, manifest: new TextEncoder().encode(`${JSON.stringify(sealed, null, 2)}\n`) });
+    const fused = modelManifestSchema.parse(sealed);
     return fused;
   } finally {
     loaded.model.dispose();

@@ -106,7 +106,10 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const loaded = await loadPackage(fusion);
     loaded.model.dispose();
     const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { id: string; weightsSha256: string };
-    expect(loaded.manifest.id).toBe(`pe-ecg-synthetic-fusion@${base.weightsSha256.slice(0, 12)}`);
+    // Sealed like any package (loading checked the seal); the same ECG weights as its base.
+    expect(loaded.manifest.id).toMatch(/^pe-ecg-synthetic-fusion@[0-9a-f]{12}$/);
+    expect(loaded.manifest.integrity?.sha256.startsWith(loaded.manifest.id.split('@')[1] as string)).toBe(true);
+    expect(loaded.manifest.weightsSha256).toBe(base.weightsSha256);
     const block = loaded.manifest.fusion;
     expect(block?.baseModel.id).toBe(base.id);
     expect(block?.items).toEqual(['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer']);
