@@ -19,6 +19,8 @@ export interface DatasetItem {
   /** Clinical pre-test scores for PE when the labels CSV carries them (hospital datasets). */
   readonly peScores?: PeRecordScores;
   readonly split: Split;
+  /** The dataset's own fold (PTB-XL strat_fold, CPSC/CinC stratified fold), for cross-validation. */
+  readonly fold?: number;
 }
 
 /** A score's value on one record: a points total or a decision (1 imaging, 0 excluded), and whether it was computed from items or given as a total. */

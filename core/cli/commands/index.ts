@@ -3,6 +3,7 @@ import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
 import { datasetCommand } from './dataset';
+import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -32,6 +33,7 @@ export const commands: readonly CliCommand[] = [
   finetuneCommand,
   evaluateCommand,
   peFuseCommand,
+  ensembleCommand,
   predictCommand,
   modelsCommand,
   packageCommand,

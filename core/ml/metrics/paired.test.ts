@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
 import { delongPaired, pairedBootstrapDiff, pairedFromIndices, twoSidedNormalP } from './paired';
 import { drawResamples, resamplePlan } from './resample';
+import { compareFromIndices, compareModels } from './comparison';
 import { rocAuc } from './ranking';
 
 interface Bootstrap {
@@ -23,7 +24,18 @@ interface Case {
   bootstrapSensitivity: Bootstrap;
 }
 
-const fixture = JSON.parse(readFileSync(fixturePath('metrics', 'paired.json'), 'utf8')) as { cases: Case[] };
+interface Compare {
+  yTrue: number[][];
+  probsA: number[][];
+  probsB: number[][];
+  thresholdsA: number[];
+  thresholdsB: number[];
+  indices: number[][];
+  perClass: { aucA: number; aucB: number; delong: Case['delong']; auc: Bootstrap; f1A: number; f1B: number; f1: Bootstrap }[];
+  macro: Record<'aucMacro' | 'f1Macro' | 'mapMacro', Bootstrap>;
+}
+
+const fixture = JSON.parse(readFileSync(fixturePath('metrics', 'paired.json'), 'utf8')) as { cases: Case[]; compare: Compare };
 const close = (a: number, b: number, digits = 10) => expect(a).toBeCloseTo(b, digits);
 
 const sensitivity = (y: readonly number[], s: readonly number[]): number => {
@@ -99,5 +111,36 @@ describe('paired bootstrap resampling', () => {
   it('computes normal tail probabilities accurately far in the tail', () => {
     close(twoSidedNormalP(1.959963984540054), 0.05, 14);
     expect(twoSidedNormalP(8) / 1.244192114854348e-15).toBeCloseTo(1, 12);
+  });
+});
+
+describe('two models compared per class and macro vs numpy', () => {
+  const c = fixture.compare;
+  const options = { classes: ['common', 'less common', 'rare'], thresholdsA: c.thresholdsA, thresholdsB: c.thresholdsB };
+
+  it('gives DeLong and paired bootstrap differences per class, and macro AUC / F1 / MAP differences', () => {
+    const got = compareFromIndices(c.yTrue, c.probsA, c.probsB, options, c.indices);
+    c.perClass.forEach((want, j) => {
+      const k = got.perClass[j];
+      if (!k?.delong) throw new Error(`class ${j} missing DeLong`);
+      close(k.aucA, want.aucA);
+      close(k.aucB, want.aucB);
+      close(k.delong.p, want.delong.p);
+      close(k.delong.ci95[0], want.delong.ci95[0]);
+      close(k.delong.ci95[1], want.delong.ci95[1]);
+      checkBootstrap(k.auc, want.auc);
+      close(k.f1A, want.f1A);
+      close(k.f1B, want.f1B);
+      checkBootstrap(k.f1, want.f1);
+    });
+    for (const m of got.macro) checkBootstrap(m, c.macro[m.metric]);
+    expect(got.macro.map((m) => m.over)).toEqual([3, 3, 3]);
+  });
+
+  it('draws stratified resamples itself, reproducibly, and says so', () => {
+    const a = compareModels(c.yTrue, c.probsA, c.probsB, { ...options, resamples: 100, seed: 9 });
+    expect(a.bootstrap).toEqual({ resamples: 100, seed: 9, unit: 'record', stratified: true });
+    expect(compareModels(c.yTrue, c.probsA, c.probsB, { ...options, resamples: 100, seed: 9 })).toEqual(a);
+    close(a.macro[0]?.diff as number, c.macro.aucMacro.diff);
   });
 });

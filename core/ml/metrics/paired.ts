@@ -160,12 +160,24 @@ export function delongPaired(yTrue: ArrayLike<number>, scoreA: ArrayLike<number>
 }
 
 /**
- * The paired bootstrap over given resamples (lists of record indices): both models are scored on
- * the same resample each time. Resamples where the metric is undefined for either model are
- * skipped. The interval is the percentile interval (numpy's linear rule) of the resampled
- * differences; the two-sided p-value is 2·min(#{d* ≤ 0} + 1, #{d* ≥ 0} + 1) / (B + 1), capped at 1
- * (the percentile test: p < 0.05 exactly when 0 lies outside the interval, never reported as 0).
+ * The paired bootstrap of any difference statistic over given resamples (lists of record
+ * indices); `difference(rows)` scores both models on the same rows, and on every record when
+ * `rows` is null. Resamples where it is undefined are skipped. The interval is the percentile
+ * interval (numpy's linear rule) of the resampled differences; the two-sided p-value is
+ * 2·min(#{d* ≤ 0} + 1, #{d* ≥ 0} + 1) / (B + 1), capped at 1 (the percentile test: p < 0.05
+ * exactly when 0 lies outside the interval, and never reported as 0).
  */
+export function pairedOverResamples(difference: (rows: ArrayLike<number> | null) => number, indexSets: readonly ArrayLike<number>[], level = 0.95): PairedBootstrapResult {
+  const diff = difference(null);
+  const diffs = indexSets.map(difference).filter(Number.isFinite).sort((x, y) => x - y);
+  const below = diffs.filter((d) => d <= 0).length;
+  const above = diffs.filter((d) => d >= 0).length;
+  const tail = ((1 - level) / 2) * 100;
+  const p = diffs.length === 0 ? Number.NaN : Math.min(1, (2 * (Math.min(below, above) + 1)) / (diffs.length + 1));
+  return { diff, ci95: [percentile(diffs, tail), percentile(diffs, 100 - tail)], p };
+}
+
+/** The paired bootstrap of metric(A) − metric(B) over given resamples (see `pairedOverResamples`). */
 export function pairedFromIndices(
   yTrue: ArrayLike<number>,
   scoreA: ArrayLike<number>,
@@ -176,17 +188,12 @@ export function pairedFromIndices(
 ): PairedBootstrapResult {
   const n = checkInputs(yTrue, scoreA, scoreB);
   const all = Array.from({ length: n }, (_, i) => i);
-  const evaluate = (rows: ArrayLike<number>): number => {
+  const difference = (selected: ArrayLike<number> | null): number => {
+    const rows = selected ?? all;
     const y = Array.from(rows, (i) => yTrue[i] as number);
     return metric(y, Array.from(rows, (i) => scoreA[i] as number)) - metric(y, Array.from(rows, (i) => scoreB[i] as number));
   };
-  const diff = evaluate(all);
-  const diffs = indexSets.map(evaluate).filter(Number.isFinite).sort((x, y) => x - y);
-  const below = diffs.filter((d) => d <= 0).length;
-  const above = diffs.filter((d) => d >= 0).length;
-  const tail = ((1 - level) / 2) * 100;
-  const p = diffs.length === 0 ? Number.NaN : Math.min(1, (2 * (Math.min(below, above) + 1)) / (diffs.length + 1));
-  return { diff, ci95: [percentile(diffs, tail), percentile(diffs, 100 - tail)], p };
+  return pairedOverResamples(difference, indexSets, level);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { atCutOff, peCutOffs } from '../../clinic/pe-scores/cut-offs';
 import { peScoreIds, type PeScoreId } from '../../clinic/pe-scores/points';
 import type { PeRecordScores } from '../../data/types';
-import { percentile, resampleIndices } from '../../ml/metrics/bootstrap';
+import { percentile } from '../../ml/metrics/bootstrap';
+import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { classRates, confusion } from '../../ml/metrics/confusion';
 import { delongPaired, type DelongResult } from '../../ml/metrics/paired';
 import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
@@ -99,10 +100,10 @@ function operatingPoint(label: string, y: readonly number[], decisions: readonly
   };
 }
 
-/** Percentile bootstrap interval of the AUC (1000 seeded resamples, as the app's other intervals). */
+/** Percentile bootstrap interval of the AUC: 1000 seeded resamples, stratified by outcome (core/ml/metrics/resample.ts), as the app's other intervals. */
 function aucInterval(y: readonly number[], s: readonly number[], seed: number): { low: number; high: number } {
   const values: number[] = [];
-  for (const idx of resampleIndices(y.length, 1000, seed)) {
+  for (const idx of drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)) {
     const v = rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => s[i] as number));
     if (Number.isFinite(v)) values.push(v);
   }

@@ -3,7 +3,8 @@ import type { DatasetSpec } from '../../data/load';
 import type { DatasetItem } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
-import { percentile, resampleIndices } from '../../ml/metrics/bootstrap';
+import { percentile } from '../../ml/metrics/bootstrap';
+import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { rocAuc } from '../../ml/metrics/ranking';
 import { fitTemperature, probabilities } from '../calibration';
 import { jsonSafe } from '../finalize';
@@ -72,7 +73,7 @@ function calibrate(model: LogisticModel, x: readonly number[][], y: readonly num
   const threshold = tuneThresholds(labels, probs, method)[0] as number;
   const scores = probs.map((r) => r[0] as number);
   const auc = rocAuc(y, scores);
-  const boot = resampleIndices(y.length, 1000, seed)
+  const boot = drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)
     .map((idx) => rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => scores[i] as number)))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
