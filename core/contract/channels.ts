@@ -17,6 +17,7 @@ import {
 import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
+import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
 
@@ -70,6 +71,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
+  // pe:preview, pe:list, pe:assess (clinical pre-test scores for PE): core/contract/pe-schemas.ts
+  ...peChannels,
   // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
   ...auditChannels,
 } as const;

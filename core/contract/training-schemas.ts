@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BaseComparisonSchema, SiteEvaluationSchema } from './evaluation-schemas';
+import { PeComparisonSchema } from './pe-schemas';
 import { ErrorInfoSchema, JobId, RecordId } from './schemas';
 
 /**
@@ -160,6 +161,8 @@ export const EvaluationResultSchema = z.object({
   split: z.string(),
   dataset: z.string(),
   modelId: z.string(),
+  /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
+  peComparison: PeComparisonSchema.optional(),
 });
 
 export const TrainedModelResultSchema = z.object({

@@ -174,6 +174,16 @@ describe('hospital folder', () => {
     for (const item of a.items) expect(b.items.find((i) => i.id === item.id)?.split).toBe(item.split);
   });
 
+  it("lists a record with none of the classes as '-' (negative for every class), and refuses a CSV with no class at all", async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00001_lr.hea,AF|PVC\necgs/00002_lr.hea,-\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.csv') });
+    expect(ds.classes).toEqual(['AF', 'PVC']);
+    expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.labels).toEqual([0, 0]);
+    await writeFile(path.join(dir, 'none.csv'), 'file,label\necgs/00001_lr.hea,-\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'none.csv') })).rejects.toThrow(/no class to learn/);
+  });
+
   it('refuses files outside the data folder', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label\n../../etc/passwd,1\n');

@@ -29,6 +29,7 @@ import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
+import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
@@ -80,6 +81,8 @@ export class Engine {
   readonly ledger: PredictionLedger;
   /** Cardiologists' readings (confirm / amend) of records. */
   readonly overreads: OverreadDesk;
+  /** Clinical pre-test scores for PE entered on records. */
+  readonly pe: PeDesk;
   readonly #trainingAudit: TrainingAudit;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
@@ -113,6 +116,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
+    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
@@ -267,6 +271,10 @@ export class Engine {
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
+      'pe:preview': (request) => this.pe.preview(request.items),
+      'pe:list': (request) => this.pe.list(request.recordId),
+      'pe:assess': (request) => this.pe.assess(request),
+      'pe:probabilities': (request) => this.pe.probabilities(request.recordId, request.predictionId),
       'display:get': () => ({ screenScale: Number(this.#state.get(screenScaleKey) ?? 1) }),
       'display:calibrate': ({ screenScale }) => {
         this.#state.set(screenScaleKey, String(screenScale));

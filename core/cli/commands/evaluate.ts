@@ -3,6 +3,7 @@ import { compareJob } from '../../train/jobs/compare-job';
 import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
+import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { comparisonLines, evaluationLines } from './evaluate-print';
@@ -33,6 +34,21 @@ async function recordOnSite(dataDir: string | undefined, report: EvaluationRepor
   } finally {
     await engine.close();
   }
+}
+
+const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.high)}] (${r.k}/${r.n})`;
+
+/** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
+function printPeComparison(c: PeComparison, out: (line: string) => void): void {
+  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap, rates Wilson`);
+  for (const curve of c.curves) {
+    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
+    const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
+    out(`  ${curve.name} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
+    for (const op of curve.operatingPoints) out(`    ${op.label}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);
+  }
+  if (c.absent.length > 0) out(`  no values for: ${c.absent.join(', ')}`);
 }
 
 export const evaluateCommand: CliCommand = {
@@ -71,11 +87,19 @@ says how many classes it averages over and which it leaves out; every class gets
   --backend B          tensorflow | wasm | cpu
   --json               one JSON object on stdout
 
+A one-output (PE) model on a labels CSV that carries clinical score items or totals (README,
+"Hospital labels CSV") is also compared with each score on the same records — the paper's
+Fig. 3: AUC with CI for the model, each score (and the fusion model of a pe-fuse package), each
+score's sensitivity, specificity, PPV and NPV at its standard cut-offs, and DeLong's paired test
+of each AUC against the model's. Run it on the locked test split once, after all choices are made.
+
 ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
+"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
+"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent"}]}.
+accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"
 (the positive class's F1) and "f1TwoClassMean" (the paper's mean over both classes); f1Macro is the
 former, or the latter with --paper-exact. ci also holds "<class>.<sensitivity|specificity|ppv|npv|f1|auc>".
@@ -134,6 +158,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       const g = group as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
       io.stdout(`  ${group.name} (n = ${group.n}): ${metric(g, 'aucMacro')}; ${metric(g, 'f1Macro')}`);
     }
+    if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
     if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
     return 0;
   },

@@ -26,7 +26,8 @@ export const datasetFlags = {
 export const datasetUsage = `Dataset:
   --data DIR          dataset folder (required)
   --dataset KIND      ptbxl | cpsc | cinc | csv (default: detected from the folder)
-  --labels CSV        csv: file,label[,patient_id][,split][,sex][,age] or PE-HSM filename;label (files relative to DIR)
+  --labels CSV        csv: file,label[,patient_id][,split][,sex][,age][,PE score columns (README)] or PE-HSM
+                      filename;label (files relative to DIR)
   --test-labels CSV   csv: a second labels file whose rows form the locked test split
   --class NAME        csv with 0/1 labels: the class name (default PE for filename;label, else positive)
   --mapping CSV       cinc: SNOMED mapping (SNOMEDCTCode,Abbreviation); default the CPSC 9 classes

@@ -5,6 +5,8 @@ import type { BackendName } from '../../ml/backend/init';
 import type { Interval } from '../../ml/metrics/index';
 import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
+import { peComparisonOf } from '../pe/evaluate';
+import type { PeComparison } from '../pe/comparison';
 import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
@@ -47,6 +49,11 @@ export interface EvaluationReport {
   readonly failed: { id: string; message: string }[];
   /** Present when asked for: metrics per sex and age band (records whose dataset lists them). */
   readonly subgroups?: SubgroupReport[];
+  /**
+   * One-output (PE) model on a dataset whose labels CSV carries clinical score items or totals:
+   * the model beside each score (and the fusion model, for a fusion package) on the same records.
+   */
+  readonly peComparison?: PeComparison;
 }
 
 /**
@@ -90,7 +97,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
     const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact });
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups };
+    const pe = peComparisonOf(manifest, kept, probs, labels, thresholds, split, seed);
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
   } finally {
     disposeModel(loaded);
   }

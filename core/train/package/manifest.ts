@@ -5,6 +5,7 @@ import { trainingAugmentationSchema } from '../augmentation';
 import { baseComparisonSchema } from '../comparison';
 import { recordFilterSchema } from '../record-filter';
 import { defaultIntendedInput, intendedInputSchema, type IntendedInput } from '../scope';
+import { fusionSchema } from '../pe/fusion';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -140,6 +141,8 @@ export const modelManifestSchema = z.object({
   weightsSha256: sha256,
   /** SHA-256 of model.json (topology and weight specs). */
   topologySha256: sha256,
+  /** PE fusion packages only: the logistic regressions on the ECG logit plus clinical score items (core/train/pe/fusion.ts). */
+  fusion: fusionSchema.optional(),
   /** Optional in the schema so that an unsealed package is refused with a message that says so (checkSeal). */
   integrity: integritySchema.optional(),
   signature: signatureSchema.optional(),
