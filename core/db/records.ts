@@ -1,6 +1,8 @@
 import type { RecordDetail, RecordSummary } from '../contract/schemas';
 import type { EcgRecord } from '../formats/record';
+import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
+import { worklistOrder, worklistWhere } from './worklist';
 
 interface RecordRow {
   id: number;
@@ -31,25 +33,12 @@ const summaryColumns = `r.id, r.content_hash, r.source_path, r.format, r.fs, r.n
 /** Each record with its current reading (the newest overread), if any. */
 const withReading = 'records r LEFT JOIN overreads o ON o.id = (SELECT max(id) FROM overreads WHERE record_id = r.id)';
 
-export interface ListQuery {
-  search?: string | undefined;
-  review?: 'unconfirmed' | 'confirmed' | undefined;
-  patientId?: string | undefined;
+export type ListQuery = WorklistFilter & {
+  sort?: WorklistSort | undefined;
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
   offset: number;
-}
-
-/** The WHERE clause of a list query; values are bound as @like and @patientId. */
-function listFilter(query: ListQuery): string {
-  const conditions: string[] = [];
-  if (query.search) {
-    conditions.push(`(r.source_path LIKE @like ESCAPE '\\' OR r.patient_id LIKE @like ESCAPE '\\'
-      OR r.patient_name LIKE @like ESCAPE '\\' OR r.statements LIKE @like ESCAPE '\\' OR o.statements LIKE @like ESCAPE '\\')`);
-  }
-  if (query.patientId !== undefined) conditions.push('r.patient_id = @patientId');
-  if (query.review) conditions.push(query.review === 'confirmed' ? 'o.id IS NOT NULL' : 'o.id IS NULL');
-  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-}
+};
 
 /** Typed access to the records and their signals. All values are bound, never interpolated. */
 export class RecordStore {
@@ -116,16 +105,20 @@ export class RecordStore {
   }
 
   list(query: ListQuery): { total: number; items: RecordSummary[] } {
-    const where = listFilter(query);
-    const bound = {
-      ...(query.search ? { like: `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {}),
-      ...(query.patientId !== undefined ? { patientId: query.patientId } : {}),
-    };
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${withReading} ${where}`).get(bound) as { n: number }).n;
+    const { where, params } = worklistWhere(query);
+    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${withReading} ${where}`).get(params) as { n: number }).n;
+    const order = worklistOrder(query.sort ?? 'imported', query.order ?? 'desc');
     const rows = this.#db
-      .prepare(`SELECT ${summaryColumns} FROM ${withReading} ${where} ORDER BY r.imported_at DESC, r.id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...bound, limit: query.limit, offset: query.offset }) as RecordRow[];
+      .prepare(`SELECT ${summaryColumns} FROM ${withReading} ${where} ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: query.limit, offset: query.offset }) as RecordRow[];
     return { total, items: rows.map(toSummary) };
+  }
+
+  /** Every id the filter selects, in list order (a batch covers the whole filtered set). */
+  ids(query: WorklistFilter & { sort?: WorklistSort | undefined; order?: 'asc' | 'desc' | undefined }): number[] {
+    const { where, params } = worklistWhere(query);
+    const order = worklistOrder(query.sort ?? 'imported', query.order ?? 'desc');
+    return this.#db.prepare(`SELECT r.id FROM ${withReading} ${where} ${order}`).pluck().all(params) as number[];
   }
 
   count(): number {
