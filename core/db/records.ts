@@ -86,7 +86,7 @@ export class RecordStore {
         formatVersion: record.source.version ?? null,
         fs: record.fs,
         nSamples: record.nSamples,
-        leads: JSON.stringify(record.leads.map((l) => ({ name: l.name, derived: l.derived }))),
+        leads: JSON.stringify(record.leads.map((l) => ({ name: l.name, derived: l.derived, ...(l.units !== undefined ? { units: l.units } : {}) }))),
         missingLeads: JSON.stringify(record.missingLeads),
         patientId: record.patient.id ?? null,
         patientName: record.patient.name ?? null,
