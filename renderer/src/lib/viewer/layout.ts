@@ -53,9 +53,9 @@ export interface LeadLayout {
   readonly cells: readonly Cell[];
 }
 
-/** The page at `startS` (clamped into the record), at most `pageSeconds` long. */
-export function pageWindow(durationS: number, startS = 0): TimeWindow {
-  const length = Math.min(pageSeconds, Math.max(0, durationS));
+/** The page at `startS` (clamped into the record), at most `seconds` long (a printed page at 50 mm/s holds 5 s). */
+export function pageWindow(durationS: number, startS = 0, seconds = pageSeconds): TimeWindow {
+  const length = Math.min(seconds, Math.max(0, durationS));
   const start = Math.min(Math.max(0, startS), Math.max(0, durationS - length));
   return { start, end: start + length };
 }
