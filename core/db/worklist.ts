@@ -9,6 +9,8 @@ import type { Db } from './database';
 export interface WorklistSql {
   readonly where: string;
   readonly params: Record<string, string | number>;
+  /** Whether the clause reads the current reading `o` (the join costs a lookup per record; skipped when unused). */
+  readonly readsReading: boolean;
 }
 
 /** The newest prediction of @modelId on the record: the one the viewer shows and a reader judged. */
@@ -58,7 +60,8 @@ export function worklistWhere(filter: WorklistFilter): WorklistSql {
     // decisions is JSON {class: true|false}; json_extract gives 1 for true. An abstained prediction (NULL) flags nothing.
     conditions.push(`json_extract(${latestPrediction}, @flagPath) = 1`);
   }
-  return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return { where, params, readsReading: /\bo\./.test(where) };
 }
 
 /** ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record. */

@@ -14,6 +14,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   signal: () => import('./signal').then((m) => m.area),
   models: () => import('./models').then((m) => m.area),
   formats: () => import('./formats').then((m) => m.area),
+  worklist: () => import('./worklist').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
