@@ -104,7 +104,7 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     await expect.poll(() => plotId(page)).toBe(first);
     for (const [key, attribute, value] of [['l', 'data-layout', '6x2'], ['l', 'data-layout', '12x1'], ['l', 'data-layout', '3x4'], ['s', 'data-speed', '50'], ['s', 'data-speed', '25'], ['g', 'data-gain', '20'], ['G', 'data-gain', '10']] as const) {
       await page.locator('body').press(key);
-      await expect.poll(() => paper.getAttribute(attribute), `${key} → ${value}`).toBe(value);
+      await expect.poll(() => paper.getAttribute(attribute), { message: `${key} → ${value}` }).toBe(value);
     }
     await page.locator('body').press('?');
     const help = page.getByTestId('shortcuts-help');
