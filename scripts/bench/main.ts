@@ -15,6 +15,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   models: () => import('./models').then((m) => m.area),
   formats: () => import('./formats').then((m) => m.area),
   worklist: () => import('./worklist').then((m) => m.area),
+  viewer: () => import('./viewer').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
