@@ -29,6 +29,8 @@ export class AppState {
   /** Where the open record sits in the list, when it was opened from it (next/previous go on from there). */
   selectedPosition = $state<number | null>(null);
   error = $state<string | null>(null);
+  /** Counts completed refreshes (an import, a signature, a filter change): views that show a record's reading read it again. */
+  refreshes = $state(0);
   /** Bumped by every refresh: a page that arrives for an older query is dropped. */
   #generation = 0;
   /** Pages being fetched (plain bookkeeping, never rendered). */
@@ -78,6 +80,7 @@ export class AppState {
     result.value.items.forEach((item, i) => (rows[i] = item));
     this.rows = rows;
     if (this.selected) this.selectedPosition = this.positionOf(this.selected.id);
+    this.refreshes++;
   }
 
   /** Fetches the pages covering positions [from, to) that are not loaded yet. */
