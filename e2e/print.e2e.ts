@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,13 +28,16 @@ interface RenderedPage {
 async function renderPdf(pdf: Buffer, name: string): Promise<{ pages: RenderedPage[]; text: string[]; pngs: string[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-print-'));
   const file = path.join(dir, 'page.pdf');
-  await import('node:fs/promises').then((fs) => fs.writeFile(file, pdf));
+  writeFileSync(file, pdf);
+  // PNGs of an earlier run (with another page count) must not be counted as this one's.
+  const artifacts = path.dirname(artifactPath('x'));
+  for (const old of readdirSync(artifacts).filter((f) => f.startsWith(`${name}-page`))) rmSync(path.join(artifacts, old));
   await run('pdftoppm', ['-r', '60', '-png', file, artifactPath(`${name}-page`)]);
   await run('pdftoppm', ['-r', '30', '-gray', file, path.join(dir, 'page')]);
   const pgms = readdirSync(dir).filter((f) => f.endsWith('.pgm')).sort();
   const pages = pgms.map((f) => readPgm(readFileSync(path.join(dir, f))));
   const text = (await run('pdftotext', ['-layout', file, '-'])).stdout.split('\f').filter((t) => t.trim() !== '');
-  const pngs = readdirSync(path.dirname(artifactPath('x'))).filter((f) => f.startsWith(`${name}-page`));
+  const pngs = readdirSync(artifacts).filter((f) => f.startsWith(`${name}-page`));
   return { pages, text, pngs };
 }
 
