@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { measurementsLine, predictionLine, readingLine } from './print-summary';
+import { computedStatementsLine, measurementsLine, predictionLine, readingLine, type MeasurementExtras } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -25,6 +25,14 @@ describe('printed summary lines', () => {
       'HR 90 bpm · RR 663 ms · PR 166 ms · QRS 88 ms · QT 406 ms · QTc 466 ms (Fridericia; prolonged (≥ 450 ms, male)) · Axes P/QRS/T 48° / 2° / 106° · Signal quality: good',
     );
     expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
+  });
+
+  it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {
+    const paced: RecordMeasurements & MeasurementExtras = { ...measured, pacing: { paced: true }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [{ text: 'Sinus rhythm' }, { text: 'Paced rhythm' }] };
+    expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: paced rhythm$/);
+    expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } } as RecordMeasurements, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
+    expect(computedStatementsLine(paced)).toBe('Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.');
+    expect(computedStatementsLine(measured)).toBeNull();
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -13,12 +13,30 @@ import { qtcFlag, type Sex } from './qtc-limits';
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)}`);
 const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
 
-export function measurementsLine(m: RecordMeasurements, qtcFormula: string, sex: Sex): string {
+/**
+ * What the engine may add to its measurements (the measurement work: cautions, pacing, rule-based
+ * statements); read when present, so the printed page says what the screen says.
+ */
+export interface MeasurementExtras {
+  readonly caveats?: { intervalsWithheld?: string | undefined; amplitudeImplausible?: string | undefined; qtcNotInterpretable?: string | undefined; stNotInterpretable?: string | undefined };
+  readonly pacing?: { paced: boolean };
+  readonly statements?: readonly { text: string }[];
+}
+
+export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
+  const m: RecordMeasurements & MeasurementExtras = measured;
   const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
   // Intervals of an unusable tracing are not printed: they would be read as if they meant something.
+  if (m.caveats?.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
   if (m.quality.verdict === 'unusable') return `${quality}. Intervals and axes not shown: the signal is not usable for measurement.`;
   const qtc = m.qtc.find((q) => q.formula === qtcFormula) ?? m.qtc[0];
-  const qtcText = qtc ? `${ms(qtc.ms)} ms (${qtc.text.split(':')[0] ?? qtc.formula}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex).text}`})` : '—';
+  const qtcName = qtc ? (qtc.text.split(':')[0] ?? qtc.formula) : '';
+  const qtcText = !qtc
+    ? '—'
+    : m.caveats?.qtcNotInterpretable
+      ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
+      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex).text}`})`;
+  const cautions = [m.pacing?.paced ? 'paced rhythm' : null, m.caveats?.amplitudeImplausible ?? null, m.caveats?.stNotInterpretable ?? null].filter((c) => c !== null);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
@@ -28,7 +46,15 @@ export function measurementsLine(m: RecordMeasurements, qtcFormula: string, sex:
     `QTc ${qtcText}`,
     `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}`,
     quality,
+    ...cautions.map((c) => `Caution: ${c}`),
   ].join(' · ');
+}
+
+/** The engine's rule-based statements, when it made any: printed apart from the AI output and the reading. */
+export function computedStatementsLine(measured: RecordMeasurements): string | null {
+  const m: RecordMeasurements & MeasurementExtras = measured;
+  if (!m.statements || m.statements.length === 0) return null;
+  return `Computed statements (rule-based, to be confirmed by a physician): ${m.statements.map((s) => s.text).join('; ')}.`;
 }
 
 export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
