@@ -14,6 +14,7 @@ import {
   RecordSummarySchema,
   importLimits,
 } from './schemas';
+import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
@@ -43,6 +44,8 @@ export const channels = {
       .strict(),
     response: z.object({ total: z.number().int().nonnegative(), items: z.array(RecordSummarySchema) }),
   },
+  // records:ids (the whole filtered set, for batches), records:facets (readers, models): core/contract/worklist-schemas.ts
+  ...worklistChannels,
   'records:get': {
     request: z.object({ id: RecordId }).strict(),
     response: RecordDetailSchema,
@@ -68,8 +71,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
-  // records:ids (the whole filtered set, for batches), records:facets (readers, models): core/contract/worklist-schemas.ts
-  ...worklistChannels,
+  // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
+  ...auditChannels,
 } as const;
 
 export const JobProgressSchema = z.object({
