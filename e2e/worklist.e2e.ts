@@ -135,8 +135,11 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
   it('imports 1,000 records with progress from the first file, lists them all and reaches the last one', async () => {
     await page.getByTestId('import-files').setInputFiles(manyRecords());
     await page.getByTestId('import-progress').waitFor();
+    // The report grows while the engine reports each file, before the import ends.
+    await page.getByTestId('import-live-report').getByTestId('import-report-row').first().waitFor({ state: 'attached', timeout: 60_000 });
     await page.getByTestId('import-report').waitFor({ timeout: 110_000 });
     expect(await page.getByTestId('import-report').getAttribute('data-outcome')).toBe('succeeded');
+    expect(await page.locator('[data-testid="import-report-row"][data-status="imported"]').count()).toBe(1000);
     await page.getByTestId('record-search').fill('gen-');
     await expect.poll(() => page.getByTestId('record-list').getAttribute('data-total')).toBe('1000');
     expect(await page.getByTestId('record-count').textContent()).toMatch(/^1000 records \(filtered\)/);
