@@ -38,6 +38,8 @@ export const TrainSettingsSchema = z
     learningRate: z.number().positive().max(1),
     weightDecay: z.number().min(0).max(1),
     loss: z.enum(['focal', 'bce']),
+    /** BCE only: the weight of each class's positives, one per class. */
+    posWeight: z.array(z.number().positive().max(1000)).min(1).max(1000),
     schedule: z.enum(['constant', 'onecycle']),
     patience: z.number().int().min(0).max(1000),
     selection: z.enum(['f1Macro', 'aucMacro', 'mapMacro', 'valLoss']),
@@ -50,7 +52,7 @@ export const TrainSettingsSchema = z
   .partial()
   .strict();
 
-export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate']);
+export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate', 'compare']);
 
 const metricValue = z.number().nullable();
 const HeadlineMetricsSchema = z.object({
@@ -87,6 +89,9 @@ export const ModelSummarySchema = z.object({
     windowSeconds: z.number().positive().nullable(),
     mode: z.enum(['centre', 'windows']),
     aggregate: z.enum(['mean', 'max']),
+    /** A record longer than the padded length (`paddedSeconds`): truncated to its start, or read whole by windows. */
+    longRecords: z.enum(['truncated', 'whole']).optional(),
+    paddedSeconds: z.number().positive().nullable().optional(),
   }),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
@@ -125,9 +130,35 @@ export const TrainedModelResultSchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
+  /** finetune with crossValidation: the K-fold estimate made before the final model (core/train/cv.ts). */
+  crossValidation: z
+    .object({
+      k: z.number().int().positive(),
+      source: z.string(),
+      meanSd: z.record(z.string(), z.object({ mean: metricValue, sd: metricValue, folds: z.number().int().nonnegative() })),
+      pooled: z.object({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), metricValue), ci: IntervalsSchema }),
+    })
+    .optional(),
 });
 
-export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema]);
+const pairedDifference = z.object({ diff: metricValue, ci95: z.tuple([metricValue, metricValue]), p: metricValue });
+
+/** Two models on the same records (core/ml/metrics/comparison.ts): differences A − B with CIs and p-values. */
+export const ComparisonResultSchema = z.object({
+  kind: z.literal('compare'),
+  n: z.number().int().nonnegative(),
+  classes: z.array(z.string()),
+  split: z.string(),
+  dataset: z.string(),
+  modelA: z.object({ id: z.string(), name: z.string() }),
+  modelB: z.object({ id: z.string(), name: z.string() }),
+  macro: z.array(pairedDifference.extend({ metric: z.string(), a: metricValue, b: metricValue, over: z.number().int().nonnegative() })),
+  perClass: z.array(z.object({ name: z.string(), positives: z.number().int().nonnegative(), aucA: metricValue, aucB: metricValue, delong: pairedDifference.nullable(), auc: pairedDifference })),
+  bootstrap: z.object({ resamples: z.number().int().positive(), unit: z.enum(['patient', 'record']) }),
+});
+export type ComparisonResult = z.infer<typeof ComparisonResultSchema>;
+
+export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema, ComparisonResultSchema]);
 export type TrainingResult = z.infer<typeof TrainingResultSchema>;
 
 /** Progress of a training-side job: a phase message, or step/epoch figures. */
@@ -193,12 +224,18 @@ export const trainingChannels = {
     request: z.object({ modelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
     response: z.object({ jobId: JobId }),
   },
+  // Two models evaluated on the same records, compared pairwise (a job; the result is kind 'compare').
+  'models:compare': {
+    request: z.object({ modelId: z.string().min(1).max(200), otherModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
+    response: z.object({ jobId: JobId }),
+  },
   'train:start': {
     request: z.object({ architecture: z.string().min(1).max(60), dataset: DatasetSpecSchema, name, settings: TrainSettingsSchema.default({}) }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:finetune': {
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}) }).strict(),
+    /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
+    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

@@ -87,6 +87,17 @@ describe('folds and splits', () => {
     expect(custom.items.map((i) => [i.id, i.labels])).toEqual([['E1', [1, 0]], ['E3', [0, 1]]]);
   });
 
+  it("maps CinC 2021's equivalent codes by default (complete RBBB, SVPB, PVC, VPB)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cinc21-'));
+    await writeFile(path.join(dir, 'G1.hea'), 'G1 12 500 5000\n# Dx: 713427006,63593006\n');
+    await writeFile(path.join(dir, 'G2.hea'), 'G2 12 500 5000\n# Dx: 427172004\n');
+    await writeFile(path.join(dir, 'G3.hea'), 'G3 12 500 5000\n# Dx: 17338001\n');
+    const ds = await loadCinc(dir);
+    expect(ds.dropped).toEqual([]);
+    const named = (id: string) => ds.classes.filter((_, j) => ds.items.find((i) => i.id === id)?.labels[j] === 1);
+    expect([named('G1'), named('G2'), named('G3')]).toEqual([['RBBB', 'PAC'], ['PVC'], ['PVC']]);
+  });
+
   it('reads # Dx: codes', () => {
     expect(parseDxLine('E1 12 500 5000\n# Age: 3\n# Dx: 426783006, 164889003\n')).toEqual(['426783006', '164889003']);
   });

@@ -1,5 +1,5 @@
 import { EinthovenError } from '../errors';
-import { buildPipeline, type LeadSignal, type Pipeline } from '../signal/pipeline';
+import { buildPipeline, evaluatesByWindows, type EvalInputOptions, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { Rng } from '../signal/rng';
 import { perLeadMoments, withFittedStandardisation } from '../signal/standardise';
@@ -101,6 +101,16 @@ export class SignalStore {
   /** Every window over the whole record (`stride` apart), for sliding-window evaluation. */
   windows(id: string, stride: number): Float32Array[][] {
     return this.after.windows(this.cached(id), stride).map((w) => [...w.signal]);
+  }
+
+  /**
+   * Evaluation inputs of a record as the package's inference reads them: the centre crop, or
+   * windows across the whole record (windows mode, or a long record kept whole; pipeline.ts).
+   */
+  evalInputs(id: string, options: EvalInputOptions): Float32Array[][] {
+    const cached = this.cached(id);
+    const byWindows = evaluatesByWindows(this.config, cached.signal[0]?.length ?? 0, options.mode);
+    return byWindows ? this.after.windows(cached, options.stride).map((w) => [...w.signal]) : [[...this.after.run(cached, { mode: 'eval' }).signal]];
   }
 
   /**

@@ -14,6 +14,8 @@ export interface DatasetItem {
   /** Sex and age when the dataset lists them (PTB-XL), for subgroup evaluation. */
   readonly demographics?: Demographics;
   readonly split: Split;
+  /** The dataset's own fold (PTB-XL strat_fold, CPSC/CinC stratified fold), for cross-validation. */
+  readonly fold?: number;
 }
 
 export interface Demographics {

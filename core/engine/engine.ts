@@ -238,6 +238,7 @@ export class Engine {
         return prediction;
       },
       'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
+      'models:compare': async (request) => this.#trainingAudit.started('compare', await this.training.startCompare(request), request),
       'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
       'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),
       'train:hpo': (request) => this.#trainingAudit.started('hpo', this.training.startHpo(request), request),

@@ -11,6 +11,7 @@ interface StartedRequest {
   readonly baseModelId?: string;
   readonly architecture?: string;
   readonly modelId?: string;
+  readonly otherModelId?: string;
   readonly mode?: string | undefined;
   readonly settings?: object;
   readonly split?: string;
@@ -60,6 +61,10 @@ export class TrainingAudit {
     if (event.status === 'failed') return this.#audit.append('system', action, subject, { status: event.status, error: event.error });
     const result = event.result;
     if (!result) return this.#audit.append('system', action, subject, { status: event.status });
+    if (result.kind === 'compare') {
+      const auc = result.macro.find((m) => m.metric === 'aucMacro');
+      return this.#audit.append('system', action, subject, { status: event.status, modelA: result.modelA.id, modelB: result.modelB.id, split: result.split, n: result.n, aucMacroDiff: auc?.diff ?? null, p: auc?.p ?? null });
+    }
     if (result.kind === 'evaluate') {
       const { f1Macro, aucMacro } = result.metrics;
       return this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EinthovenError } from '../errors';
 import { schedules } from './step';
 import { thresholdMethods } from './thresholds';
 
@@ -45,3 +46,10 @@ export const trainConfigSchema = z.object({
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** BCE positive weights must give one weight per class, and only BCE uses them (a silently ignored weight would mislead). */
+export function checkPosWeight(config: Pick<TrainConfig, 'loss' | 'posWeight'>, classCount: number): void {
+  if (!config.posWeight) return;
+  if (config.loss !== 'bce') throw new EinthovenError('E_VALIDATION', 'positive-class weights apply to the BCE loss (--loss bce), not to the focal loss');
+  if (config.posWeight.length !== classCount) throw new EinthovenError('E_VALIDATION', `${config.posWeight.length} positive-class weights for ${classCount} classes: give one per class, in the dataset's class order`);
+}

@@ -45,6 +45,12 @@ function minimumSeconds(loaded: LoadedPackage): number {
   return crop.length / rate.targetHz;
 }
 
+/** Half the crop: the stride of a centre-crop model reading a long record by windows (as evaluation). */
+function defaultStride(loaded: LoadedPackage): number {
+  const crop = loaded.manifest.preprocessing.stages.find((s) => s.kind === 'crop');
+  return crop?.kind === 'crop' ? Math.max(1, Math.floor(crop.length / 2)) : 1;
+}
+
 /** The 12 model leads in order; null entries for leads the record lacks. */
 function modelLeads(input: PredictionInput): (Float32Array | null)[] {
   const byName = new Map(input.leads.map((l) => [l.name.toLowerCase(), l.samples]));
@@ -66,7 +72,7 @@ export function predictRecord(loaded: LoadedPackage, input: PredictionInput): Pr
   if (quality.abstain) return { ...base, probabilities: null, decisions: null, abstained: true, reason: quality.reason };
   const signal: LeadSignal = { fs: input.fs, signal: leads.map((l) => (l ? l : new Float32Array(n))) };
   const inference = manifest.inference;
-  const windows = inference.mode === 'centre' ? [loaded.pipeline.run(signal, { mode: 'eval' })] : loaded.pipeline.windows(signal, inference.stride ?? 1);
+  const windows = loaded.pipeline.evalInputs(signal, { mode: inference.mode, stride: inference.stride ?? defaultStride(loaded) });
   const length = windows[0]?.signal[0]?.length ?? 0;
   const logits = tf.tidy(() => {
     const x = tf.buffer([windows.length, length, 12], 'float32');

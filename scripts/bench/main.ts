@@ -16,6 +16,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   formats: () => import('./formats').then((m) => m.area),
   worklist: () => import('./worklist').then((m) => m.area),
   viewer: () => import('./viewer').then((m) => m.area),
+  import: () => import('./import').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -28,7 +28,8 @@ interface Preset {
 }
 
 const presets: Record<string, Preset> = {
-  // Strodthoff et al.: one-cycle, BCE, random 2.5 s crops, no other augmentation, windows (max) at test.
+  // Strodthoff et al.: one-cycle, BCE, random 2.5 s crops, no other augmentation; windows at test,
+  // aggregated by mean here (Strodthoff's fastai models take the max).
   xresnet1d50: { train: { epochs: 60, batchSize: 32, learningRate: 3e-3, loss: 'bce', schedule: 'onecycle', evaluation: { mode: 'windows', stride: 125, aggregate: 'mean' } }, augment: false },
   xresnet1d101: { train: { epochs: 40, batchSize: 32, learningRate: 3e-3, loss: 'bce', schedule: 'onecycle', evaluation: { mode: 'windows', stride: 125, aggregate: 'mean' } }, augment: false },
   // The paper's models: focal loss, its augmentation, centre crop; one-cycle to fit ~30 min on wasm.

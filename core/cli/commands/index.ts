@@ -3,6 +3,7 @@ import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
 import { datasetCommand } from './dataset';
+import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -30,6 +31,7 @@ export const commands: readonly CliCommand[] = [
   hpoCommand,
   finetuneCommand,
   evaluateCommand,
+  ensembleCommand,
   predictCommand,
   modelsCommand,
   packageCommand,

@@ -1,8 +1,8 @@
 import { EinthovenError } from '../../errors';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
-import { loadPackage } from '../../train/package/archive';
-import { predictRecord } from '../../train/predictor';
+import { disposeModel, loadModel } from '../../train/ensemble/package';
+import { predictModel } from '../../train/ensemble/score';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -35,7 +35,7 @@ than the model's input window. Research use only: not a medical device.
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg predict --help)');
     const backend = backendFrom(values.backend);
     await ensureBackend(backend);
-    const loaded = await loadPackage(resolveModel(values.model));
+    const loaded = await loadModel(resolveModel(values.model));
     try {
       const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
       if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
@@ -45,7 +45,7 @@ than the model's input window. Research use only: not a medical device.
           io.stdout(values.json ? jsonLine({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
           continue;
         }
-        const prediction = predictRecord(loaded, outcome.record);
+        const prediction = predictModel(loaded, outcome.record);
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
@@ -56,7 +56,7 @@ than the model's input window. Research use only: not a medical device.
       }
       return outcomes.every((o) => o.ok) ? 0 : 1;
     } finally {
-      loaded.model.dispose();
+      disposeModel(loaded);
     }
   },
 };

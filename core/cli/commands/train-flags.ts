@@ -83,6 +83,7 @@ export const trainFlags = {
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
   loss: { type: 'string' },
+  'pos-weight': { type: 'string' },
   schedule: { type: 'string' },
   patience: { type: 'string' },
   selection: { type: 'string' },
@@ -106,6 +107,9 @@ export const trainUsage = `Training:
   --lr X              learning rate (default 2e-4; finetune: the base model's)
   --weight-decay X    AdamW decoupled weight decay (default 0.01)
   --loss focal|bce    sigmoid focal loss α 0.7 γ 2 (default) or BCE
+  --pos-weight W,…    BCE only: weight of each class's positives, one per class in the dataset's
+                      class order (e.g. the paper's PTB-XL example 2,4,2,1,2; a single number for a
+                      one-output task)
   --schedule S        constant (default, the paper's) | onecycle
   --patience N        early stopping after N epochs without a better validation score (0 = off; default 10)
   --selection M       validation score that selects the epoch: f1Macro (default) | aucMacro | mapMacro | valLoss
@@ -135,6 +139,7 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
   set('patience', n('patience', { integer: true, min: 0 }));
   set('seed', n('seed', { integer: true, min: 0 }));
   if (values.loss) set('loss', oneOf(values.loss, ['focal', 'bce'] as const, '--loss'));
+  if (values['pos-weight'] !== undefined) set('posWeight', posWeightFrom(values['pos-weight']));
   if (values.schedule) set('schedule', oneOf(values.schedule, ['constant', 'onecycle'] as const, '--schedule'));
   if (values.selection) set('selection', oneOf(values.selection, ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const, '--selection'));
   if (values.thresholds) set('thresholds', oneOf(values.thresholds, ['f1', 'youden', 'fixed'] as const, '--thresholds'));
@@ -148,6 +153,13 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
     };
   }
   return config as TrainConfigInput;
+}
+
+/** "2,4,2,1,2" → [2, 4, 2, 1, 2]: positive, finite weights. */
+export function posWeightFrom(text: string): number[] {
+  const weights = text.split(',').map((part) => Number(part.trim()));
+  if (weights.length === 0 || weights.some((w) => !Number.isFinite(w) || w <= 0)) throw new EinthovenError('E_VALIDATION', `--pos-weight must be positive numbers separated by commas, got '${text}'`);
+  return weights;
 }
 
 export function backendFrom(value: string | undefined): BackendName | undefined {

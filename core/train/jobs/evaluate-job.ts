@@ -1,15 +1,14 @@
 import type { DatasetSpec } from '../../data/load';
-import { SignalStore } from '../../data/store';
-import { itemsOf, splitNames, type Dataset, type Split } from '../../data/types';
+import { itemsOf, splitNames, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
-import { probabilities } from '../calibration';
-import { scoreWithCi } from '../finalize';
+import { patientIdsOf, scoreWithCi } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
-import { loadPackage } from '../package/archive';
+import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
+import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
-import { recordLogits, type EvalOptions } from '../predict';
+import type { EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
@@ -61,34 +60,35 @@ export function classMapping(modelClasses: readonly string[], dataset: Dataset):
   return modelClasses.map((c) => dataset.classes.indexOf(c));
 }
 
+/** Items of one split (or all), refusing an empty one. */
+export function splitItems(dataset: Dataset, split: EvaluateSplit): DatasetItem[] {
+  const items = split === 'all' ? [...dataset.items] : itemsOf(dataset, split as Split);
+  if (items.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name} has no records in the ${split} split`);
+  return items;
+}
+
+export { scoreItems, type ScoredItems } from './score-items';
+
 /**
- * Evaluates a package on one split of a dataset with the package's own preprocessing, inference
+ * Evaluates a package (a single model or an ensemble) on one split of a dataset with the package's own preprocessing, inference
  * mode and operating point. This is the only place the test split is read, after training.
  */
 export async function evaluateJob(options: EvaluateJobOptions, context: JobContext = {}): Promise<EvaluationReport> {
   await ensureBackend(options.backend);
-  const loaded = await loadPackage(options.model);
+  const loaded = await loadModel(options.model);
   try {
     const { manifest } = loaded;
     const split = options.split ?? 'test';
-    const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
+    const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
     const columns = classMapping(manifest.classes, dataset);
-    const items = split === 'all' ? [...dataset.items] : itemsOf(dataset, split as Split);
-    if (items.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name} has no records in the ${split} split`);
-    context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records` });
-    const store = await SignalStore.build(items, { pipeline: manifest.preprocessing, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(context.signal ? { signal: context.signal } : {}) });
-    const kept = items.filter((i) => store.has(i.id));
-    const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
-    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
-    const logits = recordLogits(loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
-    const probs = probabilities(logits, manifest.operatingPoint.temperature);
+    const { kept, probs, evaluation, failed } = await scoreModelItems(loaded, splitItems(dataset, split), options, context);
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
     const seed = options.seed ?? 20;
-    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed);
+    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)));
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures, ...subgroups };
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups };
   } finally {
-    loaded.model.dispose();
+    disposeModel(loaded);
   }
 }

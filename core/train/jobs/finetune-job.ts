@@ -5,7 +5,7 @@ import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
-import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData, type TrainingData } from '../data-source';
 import { copyTrunkWeights } from '../finalize';
 import { buildHead, cachedFeatureData, installHead, outputLayer, trunkOf } from '../head';
@@ -77,6 +77,7 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
 }
 
 function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext): Promise<TrainLoopResult> {
+  checkPosWeight(config, data.trainLabels[0]?.length ?? 0);
   const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
   return trainLoop({ model, data, config, loss, groups, jobKey, ...(checkpointDir ? { checkpointDir } : {}) }, context);
 }

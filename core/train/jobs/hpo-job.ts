@@ -9,7 +9,7 @@ import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models
 import type { Normalisation } from '../../signal/normalise';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import { createRng } from '../../signal/rng';
-import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { paperSearchSpace, type Params } from '../hpo/space';
 import { openStudy, resultsTable, saveStudy, type Study, type Trial } from '../hpo/study';
@@ -95,6 +95,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const space = paperSearchSpace(options.architecture);
   const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
   const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
+  checkPosWeight(base, shared.dataset.classes.length);
   const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
@@ -107,8 +108,8 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
     if (options.timeoutSeconds && (performance.now() - started) / 1000 > options.timeoutSeconds) break;
     const resumed = study.trials.find((t) => t.state === 'running');
     // As Optuna: completed and pruned trials both inform (and end) the start-up phase; a pruned
-    // trial counts with its best value before it was stopped.
-    const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number }));
+    // trial is ranked below every completed one, by how far it got and its last value (tpe.ts).
+    const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number, ...(t.state === 'pruned' ? { pruned: { step: t.intermediate.length, last: t.intermediate[t.intermediate.length - 1] ?? Number.NaN } } : {}) }));
     const number = resumed?.number ?? study.trials.length;
     const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
     if (!resumed) study.trials.push(trial);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
 import type { TrainConfig } from '../config';
-import { calibrateOnValidation, jsonSafe, type Calibrated } from '../finalize';
+import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
 import { saveModelPackage } from '../package/archive';
 import type { ModelManifest, Provenance } from '../package/manifest';
@@ -35,7 +35,7 @@ export interface PackageTrainedArgs {
 export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ manifest: ModelManifest; calibrated: Calibrated; secondsPerEpoch: number }> {
   const { prepared, config, result } = args;
   const { dataset, store, val } = prepared;
-  const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config);
+  const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(

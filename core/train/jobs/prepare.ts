@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { EinthovenError } from '../../errors';
+import { crossValidationPlan, foldDataset } from '../cv';
 import { loadDataset, type DatasetSpec } from '../../data/load';
 import type { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset, type Split } from '../../data/types';
@@ -42,11 +44,15 @@ export function ptbxlRateFor(pipeline: PipelineConfig): 100 | 500 {
 
 /** Indexes a dataset for a pipeline (PTB-XL at the pipeline's rate; unlabeled records kept only by `paperExact`). */
 export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, paperExact: boolean): Promise<Dataset> {
-  return loadDataset({
+  const dataset = await loadDataset({
     ...spec,
     ...(spec.kind === 'ptbxl' && !spec.fs ? { fs: ptbxlRateFor(pipeline) } : {}),
     keepUnlabeled: spec.keepUnlabeled ?? paperExact,
   });
+  if (!spec.cvFold) return dataset;
+  const { k, fold, seed } = spec.cvFold;
+  if (!Number.isInteger(fold) || fold < 1 || fold > k) throw new EinthovenError('E_VALIDATION', `cross-validation fold ${fold} is not 1..${k}`);
+  return foldDataset(dataset, crossValidationPlan(dataset, k, seed), fold);
 }
 
 /**

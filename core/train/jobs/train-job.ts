@@ -4,8 +4,8 @@ import { makeLoss } from '../../ml/loss/losses';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
-import { pipelineConfigSchema, type PipelineConfigInput } from '../../signal/pipeline-config';
-import { trainConfigSchema, type TrainConfigInput } from '../config';
+import { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from '../../signal/pipeline-config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
@@ -15,7 +15,7 @@ import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
 import { calibrateAndPackage } from './package-trained';
-import { datasetSha256, prepareTraining, selectionEvalOptions } from './prepare';
+import { datasetSha256, prepareTraining, selectionEvalOptions, type PreparedData } from './prepare';
 
 /** What `ecg train` and the app's training job take. */
 export interface TrainJobOptions {
@@ -67,10 +67,19 @@ export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'archite
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
-  const info = architectureInfo(options.architecture);
   const pipelineInput = jobPipeline(options, config.paperExact);
   const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
+  return trainPrepared(options, config, backend.active, pipelineInput, prepared, context);
+}
+
+/**
+ * Trains on data already decoded and split (a dataset's own split, or one cross-validation
+ * fold's), then calibrates on its validation records and writes the package.
+ */
+export async function trainPrepared(options: TrainJobOptions, config: TrainConfig, backendName: string, pipelineInput: PipelineConfig, prepared: PreparedData, context: JobContext = {}): Promise<TrainJobResult> {
+  const info = architectureInfo(options.architecture);
   const { dataset, store, train, val, pipeline } = prepared;
+  checkPosWeight(config, dataset.classes.length);
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
   const buildOptions: BuildOptions = { numClasses: dataset.classes.length, inputLength, ...(config.paperExact ? { paperExact: true } : {}), ...(options.rnn ? { rnn: options.rnn } : {}) };
   // Initial weights drawn from the seed too, so a run is reproducible from its config.
@@ -81,7 +90,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
     const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
     const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
     const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
-    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backend.active})` });
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backendName})` });
     const result = await trainLoop({ model, data, config, loss, groups, jobKey, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
     const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
@@ -93,7 +102,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
       architecture: options.architecture,
       buildOptions,
       result,
-      backend: backend.active,
+      backend: backendName,
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,
@@ -103,7 +112,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
     return {
       out: options.out,
       manifest,
-      backend: backend.active,
+      backend: backendName,
       counts: { train: train.ids.length, val: val.ids.length, failed: store.failures.length },
       history: result.history,
       bestEpoch: result.bestEpoch,

@@ -35,6 +35,30 @@ export const inferenceSchema = z.object({
   aggregate: z.enum(['mean', 'max']).default('mean'),
 });
 
+/** A member of an ensemble package: a complete package of its own under `dir`, named by its digests. */
+export const ensembleMemberSchema = z.object({
+  /** Folder of the member package inside the ensemble package. */
+  dir: z.string().regex(/^members\/\d{2}$/, 'members/NN'),
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(120),
+  architecture: z.string().min(1).max(60),
+  /** The member's input rate (records are resampled to it); null when its pipeline fixes none. */
+  rateHz: z.number().positive().nullable(),
+  weightsSha256: sha256,
+  topologySha256: sha256,
+});
+
+/**
+ * What makes a package an ensemble: its members and how their outputs combine. Null (the default,
+ * so every older package reads unchanged) for a single model.
+ */
+export const ensembleSchema = z.object({
+  /** The mean of the members' calibrated probabilities (each member with its own pipeline, inference and temperature). */
+  aggregation: z.literal('mean-calibrated-probability'),
+  members: z.array(ensembleMemberSchema).min(2).max(16),
+});
+export type EnsembleSpec = z.infer<typeof ensembleSchema>;
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
   dataset: z.object({
@@ -91,6 +115,8 @@ export const modelManifestSchema = z.object({
   inference: inferenceSchema,
   operatingPoint: operatingPointSchema,
   provenance: provenanceSchema,
+  /** Ensemble packages only (see ensembleSchema); architecture.name is then 'ensemble'. */
+  ensemble: ensembleSchema.nullable().default(null),
   engineVersion: z.string(),
   weightsSha256: sha256,
   /** SHA-256 of model.json (topology and weight specs). */

@@ -5,15 +5,18 @@ import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type 
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
+import { compareJob } from '../jobs/compare-job';
 import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
+import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
+import { predictModel } from '../ensemble/score';
 import { resealPackageFolder } from '../package/io';
 import { loadSigningKey } from '../package/keys';
-import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import type { Prediction, PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
 import { ActiveJobs, type JobLabel } from './active-jobs';
@@ -61,7 +64,7 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
-    return predictRecord(await this.models.load(modelId), input);
+    return predictModel(await this.models.loadAny(modelId), input);
   }
 
   /**
@@ -89,13 +92,17 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}) };
+      const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
+      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
+      if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
+      const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
-      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
+      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics, ...(crossValidation ? { crossValidation } : {}) });
     });
   }
 
@@ -120,6 +127,26 @@ export class TrainingService {
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
       return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+    });
+  }
+
+  async startCompare(request: { modelId: string; otherModelId: string; dataset: DatasetSpec; split: EvaluateSplit }): Promise<string> {
+    const a = (await this.models.find(request.modelId)).location;
+    const b = (await this.models.find(request.otherModelId)).location;
+    return this.#start('compare', { name: `${request.modelId} vs ${request.otherModelId}`, baseModelId: request.modelId }, async (context) => {
+      const r = await compareJob({ model: a, other: b, dataset: request.dataset, split: request.split }, context);
+      return asResult({
+        kind: 'compare',
+        n: r.n,
+        classes: r.classes,
+        split: r.split,
+        dataset: r.dataset,
+        modelA: { id: r.modelA.id, name: r.modelA.name },
+        modelB: { id: r.modelB.id, name: r.modelB.name },
+        macro: r.macro.map(({ metric, a: va, b: vb, diff, ci95, p, over }) => ({ metric, a: va, b: vb, diff, ci95, p, over })),
+        perClass: r.perClass.map((k) => ({ name: k.name, positives: k.positives, aucA: k.aucA, aucB: k.aucB, delong: k.delong ? { diff: k.delong.diff, ci95: k.delong.ci95, p: k.delong.p } : null, auc: k.auc })),
+        bootstrap: { resamples: r.bootstrap.resamples, unit: r.bootstrap.unit },
+      });
     });
   }
 

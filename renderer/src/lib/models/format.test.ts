@@ -6,6 +6,8 @@ describe('how model outputs are worded', () => {
     expect(modelInputText(500, { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean' })).toBe("Input: resampled from 500 Hz to the model's 100 Hz; 2.5 s windows across the whole record, mean of their outputs.");
     expect(modelInputText(500, { rateHz: 500, windowSeconds: 4.096, mode: 'centre', aggregate: 'mean' })).toBe('Input: read at 500 Hz; the central 4.1 s of the record.');
     expect(modelInputText(250, { rateHz: null, windowSeconds: null, mode: 'centre', aggregate: 'max' })).toBe('Input: read at 250 Hz.');
+    expect(modelInputText(500, { rateHz: 500, windowSeconds: 4.096, mode: 'centre', aggregate: 'mean', longRecords: 'whole', paddedSeconds: 10 })).toBe('Input: read at 500 Hz; the central 4.1 s of the record; a record longer than 10 s is read by 4.1 s windows across its whole length, mean of their outputs.');
+    expect(modelInputText(100, { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean', longRecords: 'truncated', paddedSeconds: 10 })).toBe("Input: read at 100 Hz; 2.5 s windows across the whole record, mean of their outputs; a record longer than 10 s is read only in its first 10 s.");
   });
 
   it('names the operating point: threshold method and calibration temperature', () => {

@@ -83,5 +83,13 @@ export function modelInputText(recordHz: number, input: ModelSummary['input']): 
   if (input.windowSeconds === null) return `Input: ${rate}.`;
   const seconds = Number(input.windowSeconds.toFixed(1));
   const covered = input.mode === 'windows' ? `${seconds} s windows across the whole record, ${input.aggregate} of their outputs` : `the central ${seconds} s of the record`;
-  return `Input: ${rate}; ${covered}.`;
+  return `Input: ${rate}; ${covered}${longRecordText(input, seconds)}.`;
+}
+
+/** What happens to a record longer than the model's padded length (packages say so since whole-record inference). */
+function longRecordText(input: ModelSummary['input'], seconds: number): string {
+  if (!input.longRecords || !input.paddedSeconds) return '';
+  const padded = Number(input.paddedSeconds.toFixed(1));
+  if (input.longRecords === 'truncated') return `; a record longer than ${padded} s is read only in its first ${padded} s`;
+  return input.mode === 'windows' ? '' : `; a record longer than ${padded} s is read by ${seconds} s windows across its whole length, ${input.aggregate} of their outputs`;
 }

@@ -24,6 +24,20 @@ describe('fine-tuning form', () => {
     expect(datasetOf(form)).not.toHaveProperty('positiveClass');
   });
 
+  it('sends the BCE loss and its positive-class weights from the advanced settings, and refuses weights without BCE', () => {
+    expect(requestOf({ ...form, loss: 'bce', posWeight: '3' }).settings).toMatchObject({ loss: 'bce', posWeight: [3] });
+    expect(requestOf({ ...form, loss: 'bce', posWeight: '' }).settings).not.toHaveProperty('posWeight');
+    expect(validateForm({ ...form, posWeight: '3' }, []).posWeight).toMatch(/BCE loss only/);
+    expect(validateForm({ ...form, loss: 'bce', posWeight: '2, -1' }, []).posWeight).toMatch(/positive numbers/);
+    expect(validateForm({ ...form, loss: 'bce', posWeight: '2, 4' }, [])).toEqual({});
+  });
+
+  it('asks for cross-validation with 3 to 20 folds, or none', () => {
+    expect(requestOf({ ...form, crossValidation: '5' }).crossValidation).toBe(5);
+    expect(requestOf(form)).not.toHaveProperty('crossValidation');
+    expect(validateForm({ ...form, crossValidation: '2' }, []).crossValidation).toBe('must be between 3 and 20 (or empty for none)');
+  });
+
   it('says what is missing or wrong, field by field', () => {
     const errors = validateForm({ ...form, baseModelId: '', dataRoot: 'data/hospital', labels: '', name: 'tiny', epochs: '2.5', batchSize: '0', learningRate: 'fast', patience: '' }, ['tiny']);
     expect(errors).toEqual({

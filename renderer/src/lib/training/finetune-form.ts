@@ -16,13 +16,18 @@ export interface FinetuneForm {
   batchSize: string;
   learningRate: string;
   patience: string;
+  /** Advanced: the loss, and for BCE the weight of each class's positives ("3", or "2,4" for two classes). */
+  loss: 'focal' | 'bce';
+  posWeight: string;
+  /** Advanced: cross-validate the fine-tuning with this many patient-grouped folds first ('' = no). */
+  crossValidation: string;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', loss: 'focal', posWeight: '', crossValidation: '' } as const;
 
 const namePattern = /^[\w .-]+$/;
 
@@ -58,7 +63,21 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
   else if (existingNames.includes(form.name.trim())) errors.name = `a model named '${form.name.trim()}' already exists`;
   const checks = { epochs: integer(form.epochs, 1, 1000), batchSize: integer(form.batchSize, 1, 4096), patience: integer(form.patience, 0, 1000), learningRate: rate(form.learningRate) };
   for (const [field, result] of Object.entries(checks)) if (typeof result === 'string') errors[field as keyof typeof checks] = `must be ${result}`;
+  const weights = posWeightsOf(form.posWeight);
+  if (typeof weights === 'string') errors.posWeight = weights;
+  else if (weights && form.loss !== 'bce') errors.posWeight = 'positive-class weights apply to the BCE loss only';
+  if (form.crossValidation.trim() !== '') {
+    const folds = integer(form.crossValidation, 3, 20);
+    if (typeof folds === 'string') errors.crossValidation = `must be ${folds} (or empty for none)`;
+  }
   return errors;
+}
+
+/** "3" or "2, 4" → numbers; undefined when empty; a message when not positive numbers. */
+export function posWeightsOf(text: string): number[] | undefined | string {
+  if (text.trim() === '') return undefined;
+  const weights = text.split(',').map((part) => Number(part.trim()));
+  return weights.every((w) => Number.isFinite(w) && w > 0 && w <= 1000) ? weights : 'must be positive numbers separated by commas, one per class';
 }
 
 /** The dataset part of the request, as datasets:inspect and train:finetune take it. */
@@ -74,8 +93,21 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
     dataset: datasetOf(form),
     mode: form.mode,
     name: form.name.trim(),
-    settings: { epochs: Number(form.epochs), batchSize: Number(form.batchSize), learningRate: Number(form.learningRate), patience: Number(form.patience) },
+    settings: {
+      epochs: Number(form.epochs),
+      batchSize: Number(form.batchSize),
+      learningRate: Number(form.learningRate),
+      patience: Number(form.patience),
+      ...(form.loss === 'bce' ? { loss: 'bce' as const } : {}),
+      ...advancedWeights(form),
+    },
+    ...(form.crossValidation.trim() !== '' ? { crossValidation: Number(form.crossValidation) } : {}),
   };
+}
+
+function advancedWeights(form: FinetuneForm): { posWeight?: number[] } {
+  const weights = posWeightsOf(form.posWeight);
+  return Array.isArray(weights) && form.loss === 'bce' ? { posWeight: weights } : {};
 }
 
 /** A default model name that is valid and not taken: "<base> fine-tuned 2026-11-25 14.02" (then " 2", " 3" …). */
