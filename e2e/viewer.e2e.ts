@@ -276,7 +276,10 @@ describe('browser mode: the clinical viewer', () => {
     expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
     // No prediction yet: the prediction panel has nothing to put on paper.
     expect(await page.getByTestId('predictions').isVisible()).toBe(false);
-    for (const id of ['tracing-settings', 'tracing-ruo', 'measure-hr', 'measure-qtc']) expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    for (const id of ['tracing-settings', 'tracing-ruo', 'print-measurements', 'print-reading']) expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    // On paper the panels give way to a few summary lines, so the page stays one sheet.
+    for (const id of ['measurements', 'overread']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
+    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/HR \d+ bpm · RR \d+ ms · PR .* · QTc \d+ ms \((Fridericia|Bazett)/);
     await page.screenshot({ path: artifactPath('print-preview.png'), fullPage: true });
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
     expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);

@@ -14,7 +14,8 @@ export const PatientSchema = z.object({
   birthDate: z.string().optional(),
 });
 
-export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean() });
+/** `units`: present only on a channel that is not an ECG voltage (mmHg, NU…): the viewer draws it apart, in these units. */
+export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean(), units: z.string().optional() });
 
 export const RecordSummarySchema = z.object({
   id: RecordId,

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../storage/atomic';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
+import { worklistFacets } from '../db/worklist';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
@@ -202,6 +203,8 @@ export class Engine {
         recordCount: this.records.count(),
       }),
       'records:list': (request) => this.records.list(request),
+      'records:ids': (request) => ({ ids: this.records.ids(request) }),
+      'records:facets': () => worklistFacets(this.db),
       'records:get': (request) => {
         const detail = this.records.get(request.id);
         if (!detail) throw new EinthovenError('E_NOT_FOUND', `record ${request.id} does not exist`);

@@ -7,6 +7,8 @@ export interface Channel {
   /** The label as written in the file; canonicalised here. */
   readonly label: string;
   readonly samples: MillivoltSamples;
+  /** Set only when the unit is not a voltage (blood pressure, plethysmogram…): the samples are in this unit, not mV. */
+  readonly units?: string;
 }
 
 /** A representative beat as a reader finds it: its own rate and channels (usually the 12 leads). */
@@ -88,7 +90,7 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     const name = uniqueName(canonicalLeadName(channel.label), taken);
     if (name !== channel.label.trim() && name.includes(' (')) warnings.push(`duplicate lead label ${channel.label} renamed ${name}`);
     taken.add(name);
-    stored.push({ name, samples: channel.samples, derived: false });
+    stored.push({ name, samples: channel.samples, derived: false, ...(channel.units !== undefined ? { units: channel.units } : {}) });
     const flat = nSamples > 1 ? constantValue(channel.samples) : undefined;
     if (flat !== undefined) warnings.push(`${name} is flat (every sample ${+flat.toPrecision(4)} mV; probably not recorded)`);
   }

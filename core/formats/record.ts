@@ -23,6 +23,8 @@ export interface Lead {
   readonly samples: MillivoltSamples;
   /** True when computed from other leads (e.g. III = II − I) rather than recorded. */
   readonly derived: boolean;
+  /** The channel's own physical unit when it is not a voltage (mmHg, NU, %): not an ECG lead, values kept as they are. */
+  readonly units?: string;
 }
 
 export interface PatientInfo {

@@ -24,6 +24,9 @@ export class ModelCatalog {
 
   constructor(bridge: EinthovenBridge) {
     this.#bridge = bridge;
+    // Any training, fine-tuning or search that ends may have written a model (this window's or another's):
+    // the list follows without a reload.
+    bridge.on('train:finished', () => void this.refresh());
   }
 
   get chosen(): ModelSummary | undefined {
