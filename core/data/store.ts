@@ -7,6 +7,20 @@ import { cacheKey, readCached, readCachedSync, writeCached } from './disk-cache'
 import { decodeRecordFiles, recordToLeadSignal } from './records';
 import type { DatasetItem } from './types';
 
+/**
+ * A store's decoded records in one SharedArrayBuffer (in-memory mode) or its disk-cache keys
+ * (disk-backed mode), plus the pipeline: what a worker thread needs to draw the same samples
+ * without a copy of the data. Posting it to N workers shares the buffer, never copies it.
+ */
+export interface SharedSignals {
+  readonly buffer: SharedArrayBuffer | null;
+  /** [id, float offset, leads, samples per lead, fs] of every in-memory record. */
+  readonly entries: readonly (readonly [string, number, number, number, number])[];
+  readonly diskDir: string | null;
+  readonly diskKeys: readonly (readonly [string, string])[];
+  readonly config: PipelineConfig;
+}
+
 /** The stages before the first crop (run once per record and cached), and the rest (run per sample). */
 export function splitAtCrop(config: PipelineConfig): { before: PipelineConfig; after: PipelineConfig } {
   const at = config.stages.findIndex((s) => s.kind === 'crop');
@@ -40,6 +54,7 @@ export class SignalStore {
   private readonly onDisk = new Map<string, string>();
   private diskDir: string | undefined;
   private after: Pipeline;
+  private shared: SharedSignals | undefined;
   /** Records that could not be decoded, with why; they are left out of training and evaluation. */
   readonly failures: { id: string; message: string }[] = [];
 
@@ -83,6 +98,50 @@ export class SignalStore {
     view.diskDir = this.diskDir;
     view.failures.push(...this.failures);
     return view;
+  }
+
+  /**
+   * Moves the in-memory records into one SharedArrayBuffer (this store then reads its views, so
+   * the data is held once) and returns the handle workers attach to. Idempotent until the
+   * pipeline changes (fitStandardisation).
+   */
+  share(): SharedSignals {
+    if (this.shared && this.shared.config === this.config) return this.shared;
+    let total = 0;
+    for (const s of this.signals.values()) total += s.signal.length * (s.signal[0]?.length ?? 0);
+    const buffer = this.signals.size > 0 ? new SharedArrayBuffer(total * 4) : null;
+    const entries: [string, number, number, number, number][] = [];
+    if (buffer) {
+      const all = new Float32Array(buffer);
+      let offset = 0;
+      for (const [id, s] of this.signals) {
+        const n = s.signal[0]?.length ?? 0;
+        entries.push([id, offset, s.signal.length, n, s.fs]);
+        const views = s.signal.map((lead, l) => {
+          const view = all.subarray(offset + l * n, offset + (l + 1) * n);
+          view.set(lead);
+          return view;
+        });
+        this.signals.set(id, { fs: s.fs, signal: views });
+        offset += s.signal.length * n;
+      }
+    }
+    this.shared = { buffer, entries, diskDir: this.diskDir ?? null, diskKeys: [...this.onDisk.entries()], config: this.config };
+    return this.shared;
+  }
+
+  /** A worker's view of a shared store: the same records (no copy) and the same pipeline. */
+  static attach(shared: SharedSignals): SignalStore {
+    const store = new SignalStore(shared.config);
+    if (shared.buffer) {
+      const all = new Float32Array(shared.buffer);
+      for (const [id, offset, leads, n, fs] of shared.entries) {
+        store.signals.set(id, { fs, signal: Array.from({ length: leads }, (_, l) => all.subarray(offset + l * n, offset + (l + 1) * n)) });
+      }
+    }
+    for (const [id, key] of shared.diskKeys) store.onDisk.set(id, key);
+    store.diskDir = shared.diskDir ?? undefined;
+    return store;
   }
 
   get pipelineConfig(): PipelineConfig {
@@ -131,7 +190,8 @@ export class SignalStore {
   }
 }
 
-async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LeadSignal> {
+/** Decodes one record and runs the stages before the crop, through the disk cache when given one. */
+export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LeadSignal> {
   const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
   if (cacheDir && key) {
     const hit = await readCached(cacheDir, key);

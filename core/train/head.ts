@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SignalStore } from '../data/store';
 import { EinthovenError } from '../errors';
 import { linearNormal } from '../ml/models/init';
-import { createRng } from '../signal/rng';
+import { createRng, type Rng } from '../signal/rng';
 import type { TrainingData } from './data-source';
 import { aggregateLogits, logitsOf, type EvalOptions } from './predict';
 import type { LabelledIds } from './jobs/prepare';
@@ -49,11 +49,11 @@ export function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, tra
     featureCount,
     trainLabels: train.labels,
     valLabels: val.labels,
-    trainInputs(rows, pick) {
+    trainInputs(rows, picks) {
       const data = new Float32Array(rows.length * featureCount);
       rows.forEach((r, b) => {
         const options = trainFeatures[r] as number[][];
-        data.set(options[pick.int(0, options.length - 1)] as number[], b * featureCount);
+        data.set(options[(picks[b] as Rng).int(0, options.length - 1)] as number[], b * featureCount);
       });
       return { data, shape: [rows.length, featureCount] };
     },

@@ -3,6 +3,7 @@ import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
+import { resolveWorkers } from '../../parallel/worker-count';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
 import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
@@ -42,6 +43,8 @@ export interface FinetuneJobOptions {
   readonly checkpointDir?: string;
   readonly cacheDir?: string;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads for full/scratch fine-tuning and head-mode feature caching (default: cores − 1). */
+  readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
 }
@@ -76,9 +79,10 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   }
 }
 
-function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext): Promise<TrainLoopResult> {
+function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext, workers = 1): Promise<TrainLoopResult> {
   const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
-  return trainLoop({ model, data, config, loss, groups, jobKey, ...(checkpointDir ? { checkpointDir } : {}) }, context);
+  const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
+  return trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(checkpointDir ? { checkpointDir } : {}) }, context);
 }
 
 /** Full / scratch: train every weight on records; in `full` the trunk learns at trunkLrFactor × the rate. */
@@ -127,7 +131,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const { result, featureSeconds } =
       mode === 'head'
         ? await trainHead(model, prepared, config, options, context, jobKey)
-        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context), featureSeconds: 0 };
+        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveWorkers(options.workers)), featureSeconds: 0 };
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,
