@@ -42,7 +42,15 @@ export interface StoreOptions {
   readonly inMemory?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Decodes a batch of items elsewhere (core/parallel: worker threads), each with the stages
+   * before the crop and through `cacheDir`; `lanes` batches run at once. Absent: this thread.
+   */
+  readonly decoder?: { readonly decode: (items: readonly DatasetItem[]) => Promise<DecodedItem[]>; readonly lanes: number };
 }
+
+/** One item decoded by a StoreOptions.decoder: its signal, or why it failed. */
+export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[] } | { readonly id: string; readonly error: string };
 
 /**
  * Decoded and filtered records, held once in memory (and optionally on disk); crops,
@@ -69,6 +77,10 @@ export class SignalStore {
     const inMemory = options.inMemory ?? true;
     if (!inMemory && !options.cacheDir) throw new EinthovenError('E_VALIDATION', 'a disk-backed signal store needs a cache folder');
     store.diskDir = inMemory ? undefined : options.cacheDir;
+    if (options.decoder) {
+      await store.addDecoded(items, await decodeInLanes(items, options.decoder, options), before, inMemory);
+      return store;
+    }
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
@@ -82,6 +94,16 @@ export class SignalStore {
       if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve)); // let cancel and progress through
     }
     return store;
+  }
+
+  /** Keeps what a decoder returned, in item order (failures listed as this thread would). */
+  private async addDecoded(items: readonly DatasetItem[], decoded: readonly DecodedItem[], before: Pipeline, inMemory: boolean): Promise<void> {
+    for (const [i, item] of items.entries()) {
+      const outcome = decoded[i] as DecodedItem;
+      if ('error' in outcome) this.failures.push({ id: item.id, message: outcome.error });
+      else if (inMemory) this.signals.set(item.id, { fs: outcome.fs, signal: outcome.signal });
+      else this.onDisk.set(item.id, await cacheKey(item.files, before.config));
+    }
   }
 
   /**
@@ -188,6 +210,30 @@ export class SignalStore {
     if (!read) throw new EinthovenError(key ? 'E_IO' : 'E_NOT_FOUND', key ? `record ${id}: its cached signal is missing or damaged in ${this.diskDir ?? '?'}` : `record ${id} is not loaded`);
     return read;
   }
+}
+
+/** Items per decoder request: small enough for steady progress, large enough to amortise a message. */
+const decodeBatchSize = 8;
+
+/** Runs a decoder over the items in `lanes` concurrent batches, reporting progress and honouring cancel. */
+async function decodeInLanes(items: readonly DatasetItem[], decoder: NonNullable<StoreOptions['decoder']>, options: StoreOptions): Promise<DecodedItem[]> {
+  const out: DecodedItem[] = new Array<DecodedItem>(items.length);
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
+      const start = next;
+      next += decodeBatchSize;
+      const part = items.slice(start, start + decodeBatchSize);
+      const decoded = await decoder.decode(part);
+      decoded.forEach((d, k) => (out[start + k] = d));
+      done += part.length;
+      options.onProgress?.(done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, decoder.lanes) }, lane));
+  return out;
 }
 
 /** Decodes one record and runs the stages before the crop, through the disk cache when given one. */

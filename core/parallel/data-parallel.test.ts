@@ -13,8 +13,21 @@ import { trainConfigSchema } from '../train/config';
 import { recordTrainingData, type TrainingData } from '../train/data-source';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../train/loop';
 import { withSeededRandom } from '../train/step';
+import { BatchNorm } from '../ml/models/layers/batch-norm';
+import { DataParallelTrainer } from './data-parallel';
 import { liveWorkerThreads } from './pool';
 import { readTensors } from '../train/weights-io';
+
+/** The zoo's batch norm (torch semantics) in a small net. */
+function normModel(): tf.LayersModel {
+  const input = tf.input({ shape: [250, 12] });
+  let x = tf.layers.conv1d({ filters: 6, kernelSize: 5, padding: 'same', useBias: false }).apply(input) as tf.SymbolicTensor;
+  x = new BatchNorm().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling1d().apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 5, name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
 
 /** A small conv net with neither batch norm nor dropout: N workers must reach 1 worker's weights. */
 function plainModel(): tf.LayersModel {
@@ -105,5 +118,42 @@ describe('data-parallel training on worker threads (real PTB-XL records, wasm)',
     expect(resumed.result.resumedFromEpoch).toBe(1);
     expect(resumed.result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     expect(maxRelativeDifference(resumed.weights, (one as { weights: number[][] }).weights)).toBeLessThan(2e-5);
+  });
+
+  it('normalises each shard with its own batch statistics (DDP without SyncBN) and keeps the size-weighted mean of the running statistics', async () => {
+    const rows = [0, 1, 2, 3, 4];
+    const seeds = rows.map((b) => 1000 + b);
+    // Reference in this thread: each shard (3 + 2 rows) on its own copy of the model.
+    const expectedGrads: number[][] = [];
+    const expectedStats: number[][] = [];
+    for (const shard of [[0, 1, 2], [3, 4]]) {
+      const copy = withSeededRandom(createRng(3), normModel);
+      const { data: xData, shape } = data.trainInputs(shard.map((b) => rows[b] as number), shard.map((b) => createRng(seeds[b] as number)));
+      const weight = shard.length / rows.length;
+      const grads = tf.tidy(() => {
+        const x = tf.tensor(xData, shape);
+        const y = tf.tensor2d(shard.map((b) => [...(data.trainLabels[rows[b] as number] as number[])]));
+        const { grads: g } = tf.variableGrads(() => loss(y, copy.apply(x, { training: true }) as tf.Tensor), trainableVariables(copy));
+        return trainableVariables(copy).map((v) => Array.from((g[v.name] as tf.Tensor).dataSync()));
+      });
+      grads.forEach((g, i) => (expectedGrads[i] = g.map((v, k) => (expectedGrads[i]?.[k] ?? 0) + weight * v)));
+      copy.nonTrainableWeights.forEach((w, i) => (expectedStats[i] = Array.from(w.read().dataSync()).map((v, k) => (expectedStats[i]?.[k] ?? 0) + weight * v)));
+      copy.dispose();
+    }
+    const model = withSeededRandom(createRng(3), normModel);
+    const records = data.records as NonNullable<TrainingData['records']>;
+    const trainer = await DataParallelTrainer.start({ model, store: records.store, trainIds: records.trainIds, trainLabels: data.trainLabels, loss: { name: 'focal' }, workers: 2, backend: 'wasm' });
+    try {
+      const { grads } = await trainer.step({ step: 1, rows, seeds, dropoutSeed: 5 });
+      const got = trainableVariables(model).map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()));
+      tf.dispose(Object.values(grads));
+      expect(maxRelativeDifference(got, expectedGrads)).toBeLessThan(1e-5);
+      const stats = model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
+      expect(stats).toHaveLength(2); // moving mean and variance
+      expect(maxRelativeDifference(stats, expectedStats)).toBeLessThan(1e-6);
+    } finally {
+      await trainer.close();
+      model.dispose();
+    }
   });
 });

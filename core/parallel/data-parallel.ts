@@ -3,8 +3,9 @@ import type { SignalStore } from '../data/store';
 import type { EvalOptions } from '../train/predict';
 import type { BatchPlan } from '../train/step-runner';
 import { WorkerPool, splitEvenly } from './pool';
-import type { LossSpec, ReplicaSpec, WorkerStart } from './protocol';
-import { layoutOf, readTensors, sharedFloats, writeTensors, type TensorLayout } from './tensor-layout';
+import { shareModel, type SharedModel } from './model-share';
+import type { LossSpec, WorkerStart } from './protocol';
+import { layoutOf, readTensors, sharedFloats, type TensorLayout } from './tensor-layout';
 
 export interface DataParallelOptions {
   readonly model: tf.LayersModel;
@@ -44,14 +45,13 @@ function shardDropoutSeed(seed: number, shard: number): number {
  */
 export class DataParallelTrainer {
   private readonly trainable: tf.Variable[];
-  private version = 0;
   /** Prepare requests already sent, by step number. */
   private readonly preparing = new Map<number, Promise<unknown>>();
 
   private constructor(
     private readonly options: DataParallelOptions,
     readonly pool: WorkerPool,
-    private readonly weights: { spec: ReplicaSpec; buffer: Float32Array; layout: TensorLayout },
+    private readonly shared: SharedModel,
     private readonly gradLayout: TensorLayout,
     private readonly statsLayout: TensorLayout,
     private readonly slots: { grads: Float32Array; stats: Float32Array },
@@ -61,22 +61,14 @@ export class DataParallelTrainer {
 
   static async start(options: DataParallelOptions): Promise<DataParallelTrainer> {
     const { model, workers } = options;
-    const layout = layoutOf(model.weights.map((w) => w.shape as number[]));
     const gradLayout = layoutOf(model.trainableWeights.map((w) => w.shape as number[]));
     const statsLayout = layoutOf(model.nonTrainableWeights.map((w) => w.shape as number[]));
-    const buffer = sharedFloats(layout.total);
-    const spec: ReplicaSpec = {
-      topology: JSON.stringify(model.toJSON(undefined, false)),
-      weights: buffer,
-      layout,
-      version: new Int32Array(new SharedArrayBuffer(4)),
-    };
+    const shared = shareModel(model);
     const slots = { grads: sharedFloats(workers * gradLayout.total), stats: sharedFloats(workers * statsLayout.total) };
     const pool = WorkerPool.start(workers, options.backend);
-    const trainer = new DataParallelTrainer(options, pool, { spec, buffer, layout }, gradLayout, statsLayout, slots);
+    const trainer = new DataParallelTrainer(options, pool, shared, gradLayout, statsLayout, slots);
     try {
-      trainer.publish();
-      await pool.all({ kind: 'replica', spec });
+      await pool.all({ kind: 'replica', spec: shared.spec });
       await pool.all({ kind: 'store', shared: options.store.share() });
     } catch (error) {
       await pool.close();
@@ -91,13 +83,7 @@ export class DataParallelTrainer {
 
   /** Copies the main model's weights into the shared buffer; replicas load them before their next request. */
   publish(): void {
-    writeTensors(
-      this.options.model.weights.map((w) => w.read()),
-      this.weights.layout,
-      this.weights.buffer,
-    );
-    this.version += 1;
-    Atomics.store(this.weights.spec.version, 0, this.version);
+    this.shared.publish();
   }
 
   private shards(plan: BatchPlan): number[][] {

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { EinthovenError } from '../errors';
 import type { WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
-import { spawnWorker } from './spawn';
+import { spawnWorker, workerLaunch, type WorkerLaunch } from './spawn';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -62,9 +62,9 @@ class PoolWorker {
 export class WorkerPool {
   private constructor(private readonly workers: PoolWorker[]) {}
 
-  static start(size: number, backend: WorkerStart['backend']): WorkerPool {
+  static start(size: number, backend: WorkerStart['backend'], launch: WorkerLaunch = workerLaunch()): WorkerPool {
     if (!Number.isInteger(size) || size < 1) throw new EinthovenError('E_VALIDATION', `a worker pool needs at least one worker, got ${size}`);
-    return new WorkerPool(Array.from({ length: size }, (_, index) => new PoolWorker(spawnWorker({ backend, index } satisfies WorkerStart))));
+    return new WorkerPool(Array.from({ length: size }, (_, index) => new PoolWorker(spawnWorker({ backend, index } satisfies WorkerStart, launch))));
   }
 
   get size(): number {

@@ -4,7 +4,7 @@ import type { EvalOptions } from '../../train/predict';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 function metric(report: { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> }, key: string): string {
   const v = report.metrics[key] as number;
@@ -31,6 +31,7 @@ confidence intervals (1000 resamples, seeded).
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point
   --backend B          tensorflow | wasm | cpu
+  --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
 
 ${datasetUsage}
@@ -40,7 +41,7 @@ Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro"
 "evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -54,9 +55,10 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
       ...(values.aggregate ? { aggregate: values.aggregate as 'mean' | 'max' } : {}),
     };
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.json) {

@@ -4,7 +4,7 @@ import { finetuneJob, finetuneModes, type FinetuneMode } from '../../train/jobs/
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const finetuneCommand: CliCommand = {
   name: 'finetune',
@@ -45,6 +45,7 @@ Output (--json): {"out","mode","manifest":{…},"bestEpoch","epochs","cancelled"
     const trunkLrFactor = numberFlag(values['trunk-lr-factor'], '--trunk-lr-factor', { min: 1e-6, max: 1 });
     const featureCrops = numberFlag(values['feature-crops'], '--feature-crops', { integer: true, min: 1, max: 256 });
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const result = await finetuneJob(
       {
         base: resolveModel(values.base),
@@ -54,6 +55,7 @@ Output (--json): {"out","mode","manifest":{…},"bestEpoch","epochs","cancelled"
         ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),
         ...(featureCrops ? { featureCrops } : {}),
         ...(backend ? { backend } : {}),
+        ...workers,
         ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
         ...(values.name ? { name: values.name } : {}),

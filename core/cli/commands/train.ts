@@ -4,7 +4,7 @@ import { architectureNames } from '../../ml/models/registry';
 import { trainJob } from '../../train/jobs/train-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -40,6 +40,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
     if (values['on-disk'] && !values.cache) throw new EinthovenError('E_VALIDATION', '--on-disk needs --cache DIR');
     const normalisation = normalisationFrom(values.norm);
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const result = await trainJob(
       {
         dataset: datasetSpecFrom(values),
@@ -48,6 +49,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
         train: trainConfigFrom(values),
         ...(normalisation ? { normalisation } : {}),
         ...(backend ? { backend } : {}),
+        ...workers,
         ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
         ...(values['on-disk'] ? { inMemory: false } : {}),

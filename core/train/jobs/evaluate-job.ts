@@ -9,7 +9,9 @@ import { scoreWithCi } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { loadPackage } from '../package/archive';
 import type { ModelIdentity } from '../package/manifest';
-import { recordLogits, type EvalOptions } from '../predict';
+import type { EvalOptions } from '../predict';
+import { logitsOn, withInferencePool } from '../../parallel/inference';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
@@ -25,6 +27,8 @@ export interface EvaluateJobOptions {
   /** Overrides the package's inference mode (centre crop or sliding windows). */
   readonly evaluation?: Partial<EvalOptions>;
   readonly backend?: BackendName;
+  /** Worker threads for decoding and inference (default: cores − 1). */
+  readonly workers?: number;
   readonly cacheDir?: string;
   readonly seed?: number;
   /** Decide at this one threshold for every class instead of the package's tuned ones (0.5 = the paper's rule). */
@@ -75,12 +79,20 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const columns = classMapping(manifest.classes, dataset);
     const items = split === 'all' ? [...dataset.items] : itemsOf(dataset, split as Split);
     if (items.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name} has no records in the ${split} split`);
-    context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records` });
-    const store = await SignalStore.build(items, { pipeline: manifest.preprocessing, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(context.signal ? { signal: context.signal } : {}) });
-    const kept = items.filter((i) => store.has(i.id));
     const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
-    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
-    const logits = recordLogits(loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
+    const { store, kept, logits } = await withInferencePool(resolveWorkers(options.workers), async (pool) => {
+      context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records${pool ? ` on ${pool.size} workers` : ''}` });
+      const s = await SignalStore.build(items, {
+        pipeline: manifest.preprocessing,
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
+        ...(pool ? { decoder: pool.decoder(manifest.preprocessing, options.cacheDir) } : {}),
+      });
+      const k = items.filter((i) => s.has(i.id));
+      context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${k.length} records, ${evaluation.mode}` });
+      const stride = evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
+      return { store: s, kept: k, logits: await logitsOn(pool, loaded.model, s, k.map((i) => i.id), { ...evaluation, stride }) };
+    });
     const probs = probabilities(logits, manifest.operatingPoint.temperature);
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);

@@ -4,6 +4,7 @@ import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
 import { resolveWorkers } from '../../parallel/worker-count';
+import { withInferencePool } from '../../parallel/inference';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
 import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
@@ -66,7 +67,9 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   const started = performance.now();
   context.onProgress?.({ kind: 'phase', phase: 'features', message: `trunk features of ${prepared.train.ids.length} + ${prepared.val.ids.length} records, computed once` });
   const trunk = trunkOf(model);
-  const data = cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
+  const data = await withInferencePool(resolveWorkers(options.workers), (pool) =>
+    cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed, pool),
+  );
   const featureSeconds = (performance.now() - started) / 1000;
   const head = withSeededRandom(createRng(config.seed), () => buildHead(data.featureCount, prepared.dataset.classes.length));
   try {
@@ -112,7 +115,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
-    prepared = await prepareTraining(options.dataset, base.manifest.preprocessing, config, context, options.cacheDir);
+    prepared = await prepareTraining(options.dataset, base.manifest.preprocessing, config, context, options.cacheDir, true, resolveWorkers(options.workers));
     const numClasses = prepared.dataset.classes.length;
     model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
     if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {
@@ -142,6 +145,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       buildOptions,
       result,
       backend: backend.active,
+      workers: resolveWorkers(options.workers),
       name: options.name,
       description: options.description ?? `${mode} fine-tuning of ${base.manifest.name}`,
       demonstration: base.manifest.demonstration,

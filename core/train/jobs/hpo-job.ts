@@ -96,7 +96,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const seed = options.seed ?? base.seed;
   const space = paperSearchSpace(options.architecture);
   const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
-  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
+  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir, true, resolveWorkers(options.workers));
   const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
@@ -192,6 +192,7 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       buildOptions: setup.buildOptions,
       result: { history: state.history ?? [], bestEpoch: best.bestEpoch, bestScore: best.value ?? 0, stoppedEarly: false, pruned: false, cancelled: false, resumedFromEpoch: 0, workers: 1 },
       backend,
+      workers: resolveWorkers(options.workers),
       name: `${options.architecture}-hpo-trial-${best.number}`,
       description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
       hyperParameters: { ...setup.config, normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },

@@ -54,10 +54,10 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
  * paper's code does.
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
-  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory);
+  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
   return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };

@@ -72,7 +72,8 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
   const backend = await ensureBackend(options.backend);
   const info = architectureInfo(options.architecture);
   const pipelineInput = jobPipeline(options, config.paperExact);
-  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
+  const workers = resolveWorkers(options.workers);
+  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true, workers);
   const { dataset, store, train, val, pipeline } = prepared;
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
   const buildOptions: BuildOptions = { numClasses: dataset.classes.length, inputLength, ...(config.paperExact ? { paperExact: true } : {}), ...(options.rnn ? { rnn: options.rnn } : {}) };
@@ -85,7 +86,6 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
     const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
     const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backend.active})` });
-    const workers = resolveWorkers(options.workers);
     const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
     const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
@@ -99,6 +99,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
       buildOptions,
       result,
       backend: backend.active,
+      workers,
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,
