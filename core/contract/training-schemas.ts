@@ -198,7 +198,8 @@ export const trainingChannels = {
     response: z.object({ jobId: JobId }),
   },
   'train:finetune': {
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}) }).strict(),
+    // workers: data-parallel worker threads (core/parallel); absent = the engine's default, cores − 1.
+    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), workers: z.number().int().min(1).max(64).optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

@@ -76,11 +76,11 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; workers?: number | undefined }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
     });
   }

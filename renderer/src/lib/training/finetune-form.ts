@@ -16,13 +16,20 @@ export interface FinetuneForm {
   batchSize: string;
   learningRate: string;
   patience: string;
+  /** Worker threads; empty: the engine's default (every core but one). */
+  workers: string;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', workers: '' } as const;
+
+/** The engine's default worker count on this computer: every core but one (the app keeps one). */
+export function defaultWorkers(cores: number = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  return Math.max(1, cores - 1);
+}
 
 const namePattern = /^[\w .-]+$/;
 
@@ -58,6 +65,8 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
   else if (existingNames.includes(form.name.trim())) errors.name = `a model named '${form.name.trim()}' already exists`;
   const checks = { epochs: integer(form.epochs, 1, 1000), batchSize: integer(form.batchSize, 1, 4096), patience: integer(form.patience, 0, 1000), learningRate: rate(form.learningRate) };
   for (const [field, result] of Object.entries(checks)) if (typeof result === 'string') errors[field as keyof typeof checks] = `must be ${result}`;
+  const workers = form.workers.trim() === '' ? 1 : integer(form.workers, 1, 64);
+  if (typeof workers === 'string') errors.workers = `must be ${workers} (or empty for the default)`;
   return errors;
 }
 
@@ -75,6 +84,7 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
     mode: form.mode,
     name: form.name.trim(),
     settings: { epochs: Number(form.epochs), batchSize: Number(form.batchSize), learningRate: Number(form.learningRate), patience: Number(form.patience) },
+    ...(form.workers.trim() === '' ? {} : { workers: Number(form.workers) }),
   };
 }
 
