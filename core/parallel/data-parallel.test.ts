@@ -86,7 +86,7 @@ function maxRelativeDifference(a: number[][], b: number[][]): number {
 }
 
 describe('data-parallel training on worker threads (real PTB-XL records, wasm)', () => {
-  it('reaches the weights of one worker with 2 and 3 workers (no batch norm, same seed and global batch)', async () => {
+  it('reaches the weights of one worker with 2 workers (no batch norm, same seed and global batch)', async () => {
     one = await train(plainModel, 1);
     const two = await train(plainModel, 2);
     expect(one.result.workers).toBe(1);

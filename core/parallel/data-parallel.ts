@@ -5,6 +5,7 @@ import type { BatchPlan } from '../train/step-runner';
 import { WorkerPool, splitEvenly } from './pool';
 import { shareModel, type SharedModel } from './model-share';
 import type { LossSpec, WorkerStart } from './protocol';
+import { splitRange, weightedSumInto } from './reduce';
 import { layoutOf, readTensors, sharedFloats, type TensorLayout } from './tensor-layout';
 
 export interface DataParallelOptions {
@@ -30,8 +31,9 @@ function shardDropoutSeed(seed: number, shard: number): number {
  *  2. each worker takes a contiguous shard of the global batch (inputs drawn ahead, while the
  *     previous update ran), runs forward and backward on its replica and writes its gradient
  *     into its own slot of a shared gradient buffer;
- *  3. the main thread reduces the slots (weighted by shard size: the loss is a mean, so this
- *     is exactly the global batch's gradient) and its optimizer makes the one update.
+ *  3. the slots are reduced (weighted by shard size: the loss is a mean, so this is exactly the
+ *     global batch's gradient), each worker summing its own range of the shared buffer, and
+ *     the main thread's optimizer makes the one update.
  * Broadcasting weights rather than replaying the update in every worker keeps one optimizer
  * state (checkpoints, resume with any N, learning-rate schedules and parameter groups stay
  * the main thread's) at the cost of one weight copy per step per worker (~15 MB for ResNet18).
@@ -54,7 +56,7 @@ export class DataParallelTrainer {
     private readonly shared: SharedModel,
     private readonly gradLayout: TensorLayout,
     private readonly statsLayout: TensorLayout,
-    private readonly slots: { grads: Float32Array; stats: Float32Array },
+    private readonly slots: { grads: Float32Array; stats: Float32Array; reduced: Float32Array },
   ) {
     this.trainable = options.model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
@@ -64,7 +66,7 @@ export class DataParallelTrainer {
     const gradLayout = layoutOf(model.trainableWeights.map((w) => w.shape as number[]));
     const statsLayout = layoutOf(model.nonTrainableWeights.map((w) => w.shape as number[]));
     const shared = shareModel(model);
-    const slots = { grads: sharedFloats(workers * gradLayout.total), stats: sharedFloats(workers * statsLayout.total) };
+    const slots = { grads: sharedFloats(workers * gradLayout.total), stats: sharedFloats(workers * statsLayout.total), reduced: sharedFloats(gradLayout.total) };
     const pool = WorkerPool.start(workers, options.backend);
     const trainer = new DataParallelTrainer(options, pool, shared, gradLayout, statsLayout, slots);
     try {
@@ -142,10 +144,19 @@ export class DataParallelTrainer {
     const total = plan.rows.length;
     const weights = shards.map((s) => s.length / total);
     const loss = losses.reduce((sum, l, i) => sum + l * (weights[i] as number), 0);
-    const reduced = weightedSum(this.slots.grads, this.gradLayout.total, weights);
-    this.setRunningStatistics(weightedSum(this.slots.stats, this.statsLayout.total, weights));
-    const tensors = readTensors(this.gradLayout, reduced);
+    await this.reduce(weights);
+    const stats = new Float32Array(this.statsLayout.total);
+    weightedSumInto(this.slots.stats, this.statsLayout.total, weights, stats);
+    this.setRunningStatistics(stats);
+    const tensors = readTensors(this.gradLayout, this.slots.reduced);
     return { loss, grads: Object.fromEntries(this.trainable.map((v, i) => [v.name, tensors[i] as tf.Tensor])) };
+  }
+
+  /** Each worker sums its own range of the gradient slots into the shared reduced buffer. */
+  private async reduce(weights: readonly number[]): Promise<void> {
+    const size = this.gradLayout.total;
+    const { grads, reduced } = this.slots;
+    await Promise.all(splitRange(size, this.pool.size).map(([from, to], i) => this.pool.call(i, { kind: 'reduce', slots: grads, size, weights, from, to, into: reduced })));
   }
 
   private setRunningStatistics(values: Float32Array): void {
@@ -165,15 +176,4 @@ export class DataParallelTrainer {
   async close(): Promise<void> {
     await this.pool.close();
   }
-}
-
-/** Σᵢ weightᵢ · slotᵢ over the slots of a shared buffer (slots with weight 0 are skipped). */
-export function weightedSum(slots: Float32Array, size: number, weights: readonly number[]): Float32Array {
-  const out = new Float32Array(size);
-  weights.forEach((w, i) => {
-    if (w === 0) return;
-    const base = i * size;
-    for (let k = 0; k < size; k++) out[k] = (out[k] as number) + w * (slots[base + k] as number);
-  });
-  return out;
 }

@@ -45,6 +45,8 @@ export type WorkerRequest =
   /** Draws the training inputs of a shard ahead of its step (crop, normalise, augment). */
   | { readonly kind: 'prepare'; readonly step: number; readonly ids: readonly string[]; readonly seeds: readonly number[]; readonly labels: readonly (readonly number[])[] }
   | { readonly kind: 'step'; readonly step: number; readonly loss: LossSpec; readonly dropoutSeed: number; readonly slots: StepSlots }
+  /** Sums elements [from, to) of the gradient slots, weighted, into `into`: the reduction split across workers. */
+  | { readonly kind: 'reduce'; readonly slots: Float32Array; readonly size: number; readonly weights: readonly number[]; readonly from: number; readonly to: number; readonly into: Float32Array }
   | { readonly kind: 'logits'; readonly ids: readonly string[]; readonly evaluation: EvalOptions }
   /** `crops` random training crops per id, each drawn from its own seed; windows or centre crop when crops is 0. */
   | { readonly kind: 'features'; readonly ids: readonly string[]; readonly crops: number; readonly seeds: readonly number[]; readonly evaluation: EvalOptions; readonly batchSize: number }

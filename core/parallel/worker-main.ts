@@ -13,6 +13,7 @@ import { buildPipeline } from '../signal/pipeline';
 import { createRng } from '../signal/rng';
 import { logitsOf, recordLogits } from '../train/predict';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
+import { weightedSumInto } from './reduce';
 import { Replica } from './replica';
 
 interface PreparedShard {
@@ -73,6 +74,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         tf.dispose([x, y]);
       }
     }
+    case 'reduce':
+      weightedSumInto(request.slots, request.size, request.weights, request.into, request.from, request.to);
+      return null;
     case 'logits': {
       const r = need(replica, 'model');
       r.sync();
