@@ -9,6 +9,7 @@ import { makeLoss } from '../../core/ml/loss/losses';
 import { architectureNames, buildModel, listArchitectures } from '../../core/ml/models/registry';
 import { AdamW } from '../../core/ml/optim/adamw';
 import type { BenchArea } from './main';
+import { benchWorkers, scalingModels } from './models-workers';
 
 const python = '/usr/bin/python3';
 const twins = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
@@ -128,10 +129,16 @@ const option = (args: readonly string[], name: string) => args.find((a) => a.sta
 
 export const area: BenchArea = {
   name: 'models',
-  summary: 'forward and training step per architecture at batch 32 on the active backend, vs the PyTorch twin (2 threads)',
+  summary: 'forward and training step per architecture at batch 32 on the active backend, vs the PyTorch twin (2 threads); --workers=N: data-parallel scaling 1 vs N workers vs PyTorch at 1 and N threads',
   async bench({ args, log }) {
     const repeats = Number(option(args, 'repeats') ?? 3);
     const batch = Number(option(args, 'batch') ?? 32);
+    const workers = option(args, 'workers');
+    if (workers !== undefined) {
+      const n = Number(workers);
+      if (!Number.isInteger(n) || n < 2) throw new Error(`--workers must be an integer ≥ 2 (it is compared with 1 worker), got '${workers}'`);
+      return benchWorkers({ workers: n, batch, repeats, names: (option(args, 'models') ?? scalingModels.join(',')).split(','), log });
+    }
     const names = (option(args, 'models') ?? architectureNames.join(',')).split(',');
     const unknown = names.filter((n) => !(architectureNames as readonly string[]).includes(n));
     if (unknown.length > 0) throw new Error(`unknown architecture(s): ${unknown.join(', ')}`);
