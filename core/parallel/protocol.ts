@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../errors';
 import type { LossName } from '../ml/loss/losses';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { EvalOptions } from '../train/predict';
+import type { PredictionInput } from '../train/predictor';
 import type { TensorLayout } from './tensor-layout';
 
 /** What a worker thread starts with (its workerData). */
@@ -50,6 +51,8 @@ export type WorkerRequest =
   | { readonly kind: 'logits'; readonly ids: readonly string[]; readonly evaluation: EvalOptions }
   /** `crops` random training crops per id, each drawn from its own seed; windows or centre crop when crops is 0. */
   | { readonly kind: 'features'; readonly ids: readonly string[]; readonly crops: number; readonly seeds: readonly number[]; readonly evaluation: EvalOptions; readonly batchSize: number }
+  /** One record's prediction with the package at `location` (loaded and verified by the worker, then kept). */
+  | { readonly kind: 'predict'; readonly location: string; readonly input: PredictionInput }
   | { readonly kind: 'decode'; readonly items: readonly DatasetItem[]; readonly before: PipelineConfig; readonly cacheDir: string | null };
 
 /** A decoded record (pre-crop stages applied), or why it failed. */

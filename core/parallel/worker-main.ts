@@ -11,7 +11,10 @@ import { EinthovenError, toErrorInfo } from '../errors';
 import { initBackend } from '../ml/backend/init';
 import { buildPipeline } from '../signal/pipeline';
 import { createRng } from '../signal/rng';
+import { loadPackage } from '../train/package/archive';
+import type { LoadedPackage } from '../train/package/io';
 import { logitsOf, recordLogits } from '../train/predict';
+import { predictRecord } from '../train/predictor';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
 import { weightedSumInto } from './reduce';
 import { Replica } from './replica';
@@ -26,6 +29,24 @@ const ready = initBackend({ force: start.backend });
 let replica: Replica | undefined;
 let store: SignalStore | undefined;
 const prepared = new Map<number, PreparedShard>();
+/** Packages this worker predicts with, by location; the last two used stay loaded (as ModelDirectory). */
+const packages = new Map<string, Promise<LoadedPackage>>();
+
+async function packageAt(location: string): Promise<LoadedPackage> {
+  let loaded = packages.get(location);
+  if (!loaded) {
+    loaded = loadPackage(location);
+    loaded.catch(() => packages.delete(location));
+    packages.set(location, loaded);
+  } else packages.delete(location);
+  packages.set(location, loaded); // most recent last
+  while (packages.size > 2) {
+    const [oldest, held] = packages.entries().next().value as [string, Promise<LoadedPackage>];
+    packages.delete(oldest);
+    void held.then((p) => p.model.dispose(), () => undefined);
+  }
+  return loaded;
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new EinthovenError('E_INTERNAL', `worker ${start.index}: no ${what} loaded`);
@@ -97,6 +118,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     }
     case 'decode':
       return decode(request);
+    case 'predict':
+      return predictRecord(await packageAt(request.location), request.input);
   }
 }
 

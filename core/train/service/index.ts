@@ -13,6 +13,8 @@ import type { TrainConfigInput } from '../config';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
+import { PredictionPool } from '../../parallel/prediction-pool';
+import { defaultWorkers } from '../../parallel/worker-count';
 import { ActiveJobs, type JobLabel } from './active-jobs';
 import { ModelDirectory, summaryOf } from './models';
 
@@ -46,6 +48,8 @@ export class TrainingService {
   readonly #jobs = new BackgroundJobs();
   readonly #active = new ActiveJobs();
   readonly #options: TrainingServiceOptions;
+  /** Worker threads for predictions (cores − 1 of them; none on a 2-core machine, where one thread predicts). */
+  readonly #predictions = new PredictionPool(defaultWorkers());
 
   constructor(options: TrainingServiceOptions) {
     this.#options = options;
@@ -58,6 +62,7 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
+    if (this.#predictions.enabled) return this.#predictions.predict((await this.models.find(modelId)).location, input);
     return predictRecord(await this.models.load(modelId), input);
   }
 
@@ -127,6 +132,7 @@ export class TrainingService {
   }
 
   dispose(): void {
+    void this.#predictions.close();
     this.models.dispose();
   }
 
