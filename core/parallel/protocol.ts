@@ -5,6 +5,8 @@ import type { LossName } from '../ml/loss/losses';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { EvalOptions } from '../train/predict';
 import type { PredictionInput } from '../train/predictor';
+import type { DecodeOptions, FileGroup } from '../formats/index';
+import type { FileTask } from './record-files';
 import type { TensorLayout } from './tensor-layout';
 
 /** What a worker thread starts with (its workerData). */
@@ -53,6 +55,8 @@ export type WorkerRequest =
   | { readonly kind: 'features'; readonly ids: readonly string[]; readonly crops: number; readonly seeds: readonly number[]; readonly evaluation: EvalOptions; readonly batchSize: number }
   /** One record's prediction with the package at `location` (loaded and verified by the worker, then kept). */
   | { readonly kind: 'predict'; readonly location: string; readonly input: PredictionInput }
+  /** Decodes file groups and predicts or measures each record (ecg predict / ecg measure over many files). */
+  | { readonly kind: 'record-files'; readonly groups: readonly FileGroup[]; readonly options: DecodeOptions; readonly task: FileTask }
   | { readonly kind: 'decode'; readonly items: readonly DatasetItem[]; readonly before: PipelineConfig; readonly cacheDir: string | null };
 
 /** A decoded record (pre-crop stages applied), or why it failed. */

@@ -17,6 +17,7 @@ import { logitsOf, recordLogits } from '../train/predict';
 import { predictRecord } from '../train/predictor';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
 import { weightedSumInto } from './reduce';
+import { runFileTask } from './record-files';
 import { Replica } from './replica';
 
 interface PreparedShard {
@@ -120,6 +121,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return decode(request);
     case 'predict':
       return predictRecord(await packageAt(request.location), request.input);
+    case 'record-files': {
+      const out = [];
+      for (const group of request.groups) out.push(await runFileTask(group, request.options, request.task, packageAt));
+      return out;
+    }
   }
 }
 
