@@ -53,7 +53,7 @@ async function timeMs(fn: () => Promise<void>, repeats: number, warmup: number):
   return { median: times[times.length >> 1]!, min: times[0]! };
 }
 
-/** The heaviest kernels of one training step (tf.profile; nested kernels count in their parents too). */
+/** The heaviest kernels of one call (tf.profile; nested kernels count in their parents too). */
 async function profileStep(step: () => Promise<void>, log: (line: string) => void): Promise<void> {
   const info = await tf.profile(step);
   const totals = new Map<string, { ms: number; calls: number }>();
@@ -88,7 +88,16 @@ async function benchTfjs(name: string, batch: number, repeats: number, profile: 
       await model.trainOnBatch(x, y);
     };
     const train = await timeMs(step, repeats, 1);
-    if (profile) await profileStep(step, log);
+    if (profile) {
+      log(`  ${name} forward, heaviest kernels:`);
+      await profileStep(async () => {
+        const p = model.predict(x) as tf.Tensor;
+        await p.data();
+        p.dispose();
+      }, log);
+      log(`  ${name} training step, heaviest kernels:`);
+      await profileStep(step, log);
+    }
     const params = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
     return { forwardMs: forward.median, trainStepMs: train.median, trainStepMinMs: train.min, params };
   } finally {
