@@ -119,7 +119,8 @@ export class DataParallelTrainer {
    * Runs one step's forward and backward on every worker and returns the global batch's mean
    * loss and gradients (tensors keyed by variable name, for the caller's optimizers; the caller
    * disposes them). Also sets the main model's running statistics to the replicas' mean.
-   * `next` is drawn by the workers while the caller updates the weights.
+   * `next` is drawn by the workers while the caller updates the weights, so a step never waits
+   * for its data (only the very first step draws its own).
    */
   async step(plan: BatchPlan, next?: BatchPlan): Promise<{ loss: number; grads: Record<string, tf.Tensor> }> {
     this.publish();
@@ -138,13 +139,15 @@ export class DataParallelTrainer {
             slots: { grads: this.slots.grads, gradBase: i * this.gradLayout.total, stats: this.slots.stats, statsBase: i * this.statsLayout.total },
           }),
     );
-    if (next) this.prepare(next);
     await ready;
     const losses = await Promise.all(stepRequests);
     const total = plan.rows.length;
     const weights = shards.map((s) => s.length / total);
     const loss = losses.reduce((sum, l, i) => sum + l * (weights[i] as number), 0);
-    await this.reduce(weights);
+    const reduced = this.reduce(weights);
+    // Queued behind the reduction: each worker draws its next shard while this thread runs the update.
+    if (next) this.prepare(next);
+    await reduced;
     const stats = new Float32Array(this.statsLayout.total);
     weightedSumInto(this.slots.stats, this.statsLayout.total, weights, stats);
     this.setRunningStatistics(stats);
