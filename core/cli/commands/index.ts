@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
+import { datasetCommand } from './dataset';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -9,6 +10,7 @@ import { importCommand } from './import';
 import { inspectCommand } from './inspect';
 import { listCommand } from './list';
 import { measureCommand } from './measure';
+import { modelCommand } from './model';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
@@ -29,6 +31,8 @@ export const commands: readonly CliCommand[] = [
   evaluateCommand,
   predictCommand,
   modelsCommand,
+  modelCommand,
+  datasetCommand,
   backendCommand,
   auditCommand,
 ];

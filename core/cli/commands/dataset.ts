@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { exportShards } from '../../interop/shards';
+import { architectureNames } from '../../ml/models/registry';
+import { defaultPipeline } from '../../train/pipelines';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag } from './train-flags';
+
+export const datasetCommand: CliCommand = {
+  name: 'dataset',
+  summary: 'Export a dataset as NumPy shards for the distributed PyTorch trainer',
+  usage: `Usage: ecg dataset export-shards --data DIR --arch NAME --out SHARDS [--shard-size N] [--norm N] [--json]
+
+Writes the train and validation splits as NumPy shards (train/x-00000.npy [n, 12, T] float32,
+y-00000.npy [n, classes]) with index.json: the dataset's provenance, classes and the pipeline of
+--arch with its training-set statistics fitted. Each record is stored after the stages before the
+crop (resampling, padding, filtering) exactly as the engine caches it; the trainer crops,
+normalises and augments per sample as the engine does. The locked test split is not exported:
+evaluate the imported package on it with \`ecg evaluate\`.
+
+  --arch NAME       ${architectureNames.join(' | ')} (sets the rate, length and filters)
+  --out SHARDS      folder to write
+  --shard-size N    records per shard (default 1024)
+  --norm N          per-lead normalisation instead of the architecture's default
+  --augment none|paper   the trainer's per-sample augmentation (default: the architecture's,
+                    as \`ecg train\` uses it); recorded in index.json and in the imported package
+
+${datasetUsage}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, arch: { type: 'string' }, out: { type: 'string' }, 'shard-size': { type: 'string' }, norm: { type: 'string' }, augment: { type: 'string' }, json: { type: 'boolean' } });
+    if (positionals[0] !== 'export-shards' || positionals.length > 1) throw new EinthovenError('E_VALIDATION', 'usage: ecg dataset export-shards … (see ecg dataset --help)');
+    if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required');
+    if (!values.out) throw new EinthovenError('E_VALIDATION', '--out SHARDS is required');
+    const normalisation = normalisationFrom(values.norm);
+    if (values.augment !== undefined && values.augment !== 'none' && values.augment !== 'paper') throw new EinthovenError('E_VALIDATION', `--augment must be none or paper, got '${values.augment}'`);
+    const shardSize = numberFlag(values['shard-size'], '--shard-size', { integer: true, min: 1, max: 1_000_000 });
+    const index = await exportShards({
+      spec: datasetSpecFrom(values),
+      pipeline: defaultPipeline(values.arch, { ...(normalisation ? { normalisation } : {}), ...(values.augment ? { augment: values.augment === 'paper' } : {}) }),
+      architecture: values.arch,
+      out: path.resolve(values.out),
+      ...(shardSize ? { shardSize } : {}),
+      signal: interruptSignal(io),
+      onProgress: (done, total) => {
+        if (done === total || done % 200 === 0) io.stderr(`exported ${done}/${total} records`);
+      },
+    });
+    const counts = { train: index.splits.train.ids.length, val: index.splits.val.ids.length, failed: index.failures.length };
+    io.stdout(values.json ? jsonLine({ out: path.resolve(values.out), counts, dataset: index.dataset, classes: index.classes }) : `exported ${counts.train} training and ${counts.val} validation records (${counts.failed} unreadable) of ${index.dataset.name} to ${path.resolve(values.out)}`);
+    return 0;
+  },
+};

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { exportPytorch } from '../../interop/export-pytorch';
+import { importPytorch } from '../../interop/import-pytorch';
+import { ensureBackend } from '../../train/setup';
+import { parseCommandArgs } from '../args';
+import type { CliCommand, CliIO } from '../command';
+import { resolveModel } from './model-path';
+import { backendFrom, jsonLine } from './train-flags';
+
+const usage = `Usage: ecg model export-pytorch MODEL DIR [--json]
+       ecg model import-pytorch DIR OUT [--shards SHARDS] [--name TEXT] [--description TEXT] [--json]
+
+Round trips between Einthoven packages and PyTorch (distributed/einthoven_ddp, the distributed
+trainer: README "Training beyond one workstation").
+
+export-pytorch  writes MODEL (package folder, .ecgmodel file or bundled name) as an exchange
+                folder: einthoven.json (architecture, classes, preprocessing, operating point)
+                and weights.safetensors (every weight, engine order). In Python:
+                einthoven_ddp.exchange.load_exported(DIR) gives the PyTorch twin with them.
+import-pytorch  builds a package at OUT from a training result written by
+                \`torchrun … -m einthoven_ddp train --out DIR\`: the weights go into the
+                engine's own model, then temperature and per-class thresholds are fitted on
+                validation with the engine's calibration. With --shards (the folder the run
+                trained on) the engine recomputes the validation logits itself and refuses a
+                result whose logits differ from the trainer's by more than 1e-3.
+
+  --backend B   tensorflow | wasm | cpu (default: the best that starts)
+  --json        print the manifest (and the largest logit difference) as JSON`;
+
+async function runExport(positionals: string[], json: boolean | undefined, io: CliIO): Promise<number> {
+  const [model, dir] = positionals;
+  if (!model || !dir || positionals.length > 2) throw new EinthovenError('E_VALIDATION', 'export-pytorch needs MODEL and DIR (see ecg model --help)');
+  const config = await exportPytorch(resolveModel(model), path.resolve(dir));
+  io.stdout(json ? jsonLine({ dir: path.resolve(dir), source: config.source, architecture: config.architecture }) : `exported ${config.source?.id ?? config.name} (${config.architecture.name}) to ${path.resolve(dir)}`);
+  return 0;
+}
+
+export const modelCommand: CliCommand = {
+  name: 'model',
+  summary: 'Export a package to PyTorch, or import a PyTorch (DDP) training result as a package',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      backend: { type: 'string' },
+      shards: { type: 'string' },
+      name: { type: 'string' },
+      description: { type: 'string' },
+    });
+    const [verb, ...rest] = positionals;
+    await ensureBackend(backendFrom(values.backend));
+    if (verb === 'export-pytorch') return runExport(rest, values.json, io);
+    if (verb !== 'import-pytorch') throw new EinthovenError('E_VALIDATION', `unknown subcommand '${verb ?? ''}' (export-pytorch | import-pytorch)`);
+    const [dir, out] = rest;
+    if (!dir || !out || rest.length > 2) throw new EinthovenError('E_VALIDATION', 'import-pytorch needs DIR and OUT (see ecg model --help)');
+    const result = await importPytorch(path.resolve(dir), path.resolve(out), {
+      ...(values.shards ? { shardsDir: path.resolve(values.shards) } : {}),
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.description ? { description: values.description } : {}),
+    });
+    const m = result.manifest;
+    if (values.json) io.stdout(jsonLine({ out: path.resolve(out), manifest: m, maxLogitDifference: result.maxLogitDifference ?? null }));
+    else {
+      const check = result.maxLogitDifference === undefined ? 'trainer validation logits used (pass --shards to recompute them here)' : `engine vs trainer validation logits within ${result.maxLogitDifference.toExponential(1)}`;
+      io.stdout(`imported ${m.id} (${m.architecture.name}, ${m.classes.length} classes) to ${path.resolve(out)}; ${check}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { EinthovenError } from '../errors';
+import { buildModel, type BuildOptions } from '../ml/models/registry';
+import type { NamedArray } from './safetensors';
+
+/**
+ * Weights in "engine order": every layer that holds weights, in the order the architecture's
+ * builder creates them (core/ml/models), each weight under `NNNN.<name>` in the engine's own
+ * layout (channels-last kernels, [in, out] dense kernels). The PyTorch twins
+ * (distributed/einthoven_ddp/models.py) run their modules in the same order, so the two sides
+ * pair layers by position and convert layouts in one place (einthoven_ddp/engine_weights.py),
+ * with every shape checked — no name tables kept in two languages.
+ */
+export interface EngineLayerSpec {
+  readonly index: number;
+  readonly className: string;
+  readonly weights: readonly string[];
+}
+
+/** Where the weight's own name starts: tfjs names weights `<layer name>/<weight name>`. */
+function shortName(originalName: string): string {
+  return originalName.slice(originalName.lastIndexOf('/') + 1);
+}
+
+export function engineKey(index: number, weight: string): string {
+  return `${String(index).padStart(4, '0')}.${weight}`;
+}
+
+/**
+ * The model's weighted layers in builder order. A package's model comes back from JSON with
+ * its layers in topological order, not creation order; building the same architecture afresh
+ * (same options) recovers the creation order, and layer i of both has the same class and shapes.
+ */
+export function engineOrderLayers(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): tf.layers.Layer[] {
+  const fresh = buildModel(architecture, buildOptions);
+  try {
+    if (fresh.layers.length !== model.layers.length) {
+      throw new EinthovenError('E_MODEL', `the model has ${model.layers.length} layers; ${architecture} with these options has ${fresh.layers.length}`);
+    }
+    fresh.layers.forEach((layer, i) => {
+      const other = model.layers[i] as tf.layers.Layer;
+      const shapes = (l: tf.layers.Layer) => JSON.stringify(l.weights.map((w) => w.shape));
+      if (layer.getClassName() !== other.getClassName() || shapes(layer) !== shapes(other)) {
+        throw new EinthovenError('E_MODEL', `layer ${i} (${other.getClassName()}) does not match ${architecture}'s ${layer.getClassName()}`);
+      }
+    });
+    const order = fresh.layers.map((layer, i) => ({ id: layer.id, i })).sort((a, b) => a.id - b.id);
+    return order.map(({ i }) => model.layers[i] as tf.layers.Layer).filter((layer) => layer.weights.length > 0);
+  } finally {
+    fresh.dispose();
+  }
+}
+
+/** Every weight of the model (BN running statistics included) in engine order and layout. */
+export function exportEngineWeights(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): { tensors: NamedArray[]; layers: EngineLayerSpec[] } {
+  const layers = engineOrderLayers(model, architecture, buildOptions);
+  const tensors: NamedArray[] = [];
+  const specs = layers.map((layer, index) => {
+    const names = layer.weights.map((w) => shortName(w.originalName));
+    layer.weights.forEach((w, j) => {
+      tensors.push({ name: engineKey(index, names[j] as string), shape: w.shape as number[], data: Float32Array.from(w.read().dataSync()) });
+    });
+    return { index, className: layer.getClassName(), weights: names };
+  });
+  return { tensors, layers: specs };
+}
+
+/** Sets every weight of the model from engine-order tensors; E_MODEL naming the first missing or misshapen one. */
+export function importEngineWeights(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions, tensors: readonly NamedArray[]): void {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const layers = engineOrderLayers(model, architecture, buildOptions);
+  const expected = layers.reduce((n, l) => n + l.weights.length, 0);
+  if (tensors.length !== expected) throw new EinthovenError('E_MODEL', `${tensors.length} tensors for ${architecture}, which has ${expected} weights`);
+  layers.forEach((layer, index) => {
+    const values = layer.weights.map((w) => {
+      const key = engineKey(index, shortName(w.originalName));
+      const t = byName.get(key);
+      if (!t) throw new EinthovenError('E_MODEL', `weight ${key} (${layer.getClassName()}) is missing`);
+      if (JSON.stringify(t.shape) !== JSON.stringify(w.shape)) {
+        throw new EinthovenError('E_MODEL', `weight ${key} has shape [${t.shape.join(', ')}], ${architecture} needs [${w.shape.join(', ')}]`);
+      }
+      if (!t.data.every(Number.isFinite)) throw new EinthovenError('E_MODEL', `weight ${key} holds non-finite values`);
+      return tf.tensor(t.data, [...t.shape]);
+    });
+    layer.setWeights(values);
+    tf.dispose(values);
+  });
+}

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRecordFiles, recordToLeadSignal } from '../data/records';
+import { initBackend } from '../ml/backend/init';
+import { architectureInfo, buildModel, type BuildOptions } from '../ml/models/registry';
+import { buildPipeline } from '../signal/pipeline';
+import { pipelineConfigSchema, type PipelineConfig } from '../signal/pipeline-config';
+import { loadPackage } from '../train/package/archive';
+import { savePackage, type ManifestFields } from '../train/package/io';
+import { fixturePath } from '../test/shared-data';
+import { runEinthovenDdp, torchAvailable } from '../test/python';
+import { exportPytorch } from './export-pytorch';
+import { importPytorch } from './import-pytorch';
+import { decodeNpy, encodeNpy } from './npy';
+import { pytorchFiles } from './pytorch-dir';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const classes = ['NORM', 'MI', 'STTC', 'CD', 'HYP'];
+const records = ['00001', '00002', '00003'].map((id) => fixturePath('train', 'ptbxl', 'records100', '00000', `${id}_lr.hea`));
+
+/** Every architecture and every option that changes its structure, at short inputs to keep the test quick. */
+const variants: { arch: string; options: Omit<BuildOptions, 'numClasses'> }[] = [
+  { arch: 'resnet18', options: { inputLength: 256 } },
+  { arch: 'crnn-gru', options: { inputLength: 256 } },
+  { arch: 'crnn-gru', options: { inputLength: 256, rnn: { layers: 1, bidirectional: true, hidden: 32 } } },
+  { arch: 'crnn-lstm', options: { inputLength: 256, paperExact: true } },
+  { arch: 'alexnet', options: { inputLength: 512 } },
+  { arch: 'vgg11bn', options: { inputLength: 256 } },
+  { arch: 'vgg11bn', options: { inputLength: 256, paperExact: true } },
+  { arch: 'attresnet', options: { inputLength: 256 } },
+  { arch: 'attresnet', options: { inputLength: 256, paperExact: true } },
+  { arch: 'transformer', options: { inputLength: 96 } },
+  { arch: 'restransformer', options: { inputLength: 256 } },
+  { arch: 'xresnet1d50', options: { inputLength: 250 } },
+  { arch: 'xresnet1d101', options: { inputLength: 251 } },
+];
+
+function pipelineFor(arch: string, inputLength: number): PipelineConfig {
+  const fs = architectureInfo(arch).fs;
+  return pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'resample', targetHz: fs }, { kind: 'padTruncate', length: fs * 10 }, { kind: 'crop', length: inputLength }, { kind: 'normalise', method: 'zscore' }] });
+}
+
+function fieldsFor(arch: string, buildOptions: BuildOptions): ManifestFields {
+  return {
+    name: `roundtrip-${arch}`,
+    description: 'pytorch-roundtrip.test.ts',
+    demonstration: true,
+    architecture: { name: arch, buildOptions },
+    hyperParameters: {},
+    classes,
+    preprocessing: pipelineFor(arch, buildOptions.inputLength as number),
+    inference: { mode: 'centre', aggregate: 'mean' },
+    operatingPoint: { method: 'f1', thresholds: [0.5, 0.4, 0.3, 0.6, 0.5], temperature: 1.3 },
+    provenance: {
+      dataset: { name: 'unit', sha256: 'b'.repeat(64), records: { train: 1, val: 1, test: 1 }, split: 'none' },
+      epochs: { run: 1, best: 1, planned: 1 },
+      seed: 1,
+      backend: 'wasm',
+      secondsPerEpoch: 0,
+      selection: 'none',
+      validation: { n: 0, metrics: {}, ci: {} },
+      history: [],
+    },
+  };
+}
+
+/** A model whose every weight, BN running statistics included, differs from its initial value. */
+function perturbed(arch: string, buildOptions: BuildOptions): tf.LayersModel {
+  const model = buildModel(arch, buildOptions);
+  model.weights.forEach((w, i) => {
+    const v = w.read();
+    const isScale = /gamma|moving_variance/.test(w.originalName);
+    w.write(tf.tidy(() => (isScale ? tf.randomUniform(v.shape, 0.8, 1.2, 'float32', i) : tf.add(v, tf.randomUniform(v.shape, -0.05, 0.05, 'float32', i)))));
+  });
+  return model;
+}
+
+async function inputsOf(pipeline: PipelineConfig): Promise<{ data: Float32Array; shape: number[] }> {
+  const run = buildPipeline(pipeline);
+  const rows = await Promise.all(records.map(async (file) => run.run(recordToLeadSignal(await decodeRecordFiles([file, file.replace('.hea', '.dat')]), pipeline.leads), { mode: 'eval' }).signal));
+  const length = rows[0]![0]!.length;
+  const data = new Float32Array(rows.length * length * 12);
+  rows.forEach((leads, r) => leads.forEach((lead, l) => lead.forEach((v, t) => (data[(r * length + t) * 12 + l] = v))));
+  return { data, shape: [rows.length, length, 12] };
+}
+
+function probabilities(logits: ArrayLike<number>, temperature: number): number[] {
+  return Array.from(logits, (z) => 1 / (1 + Math.exp(-z / temperature)));
+}
+
+function logitsOfModel(model: tf.LayersModel, inputs: { data: Float32Array; shape: number[] }): Float32Array {
+  return tf.tidy(() => (model.predict(tf.tensor3d(inputs.data, inputs.shape as [number, number, number])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+describe.runIf(torchAvailable)('PyTorch round trip: export → twin → import predicts the same (every architecture, real records)', () => {
+  let work: string;
+  beforeAll(async () => {
+    await initBackend({ force: 'wasm' });
+    work = await mkdtemp(path.join(tmpdir(), 'einthoven-pytorch-'));
+  });
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** Per variant: the original package's probabilities on the real records' model inputs. */
+  const expected: number[][] = [];
+  const dirOf = (i: number) => path.join(work, `v${i}`);
+
+  beforeAll(async () => {
+    for (const [i, { arch, options }] of variants.entries()) {
+      const buildOptions: BuildOptions = { numClasses: classes.length, ...options };
+      const model = perturbed(arch, buildOptions);
+      await savePackage(path.join(dirOf(i), 'package'), model, fieldsFor(arch, buildOptions), 'test');
+      model.dispose();
+      const original = await loadPackage(path.join(dirOf(i), 'package'));
+      const inputs = await inputsOf(original.manifest.preprocessing);
+      const logits = logitsOfModel(original.model, inputs);
+      original.model.dispose();
+      expected[i] = probabilities(logits, 1.3);
+      await writeFile(path.join(dirOf(i), 'inputs.npy'), encodeNpy(inputs.data, inputs.shape));
+      await writeFile(path.join(dirOf(i), 'logits.npy'), encodeNpy(logits, [inputs.shape[0] as number, classes.length]));
+      await exportPytorch(path.join(dirOf(i), 'package'), path.join(dirOf(i), 'export'));
+    }
+    // One Python process for every variant: the twin predicts and writes its weights back.
+    const perVariant = variants.flatMap((_, i) => ['--dir', path.join(dirOf(i), 'export'), '--inputs', path.join(dirOf(i), 'inputs.npy'), '--out', path.join(dirOf(i), 'torch.npy'), '--write-weights', path.join(dirOf(i), 'back.safetensors')]);
+    runEinthovenDdp(repoRoot, ['predict', ...perVariant], 600_000);
+  }, 900_000);
+
+  for (const [i, { arch, options }] of variants.entries()) {
+    it(`${arch} ${JSON.stringify(options)}: the PyTorch twin, then the package imported back, predict within 1e-4`, async () => {
+      const want = expected[i] as number[];
+      const torchLogits = decodeNpy(new Uint8Array(readFileSync(path.join(dirOf(i), 'torch.npy'))), 'torch.npy');
+      probabilities(torchLogits.data, 1.3).forEach((p, k) => expect(Math.abs(p - (want[k] as number))).toBeLessThan(1e-4));
+
+      // Home again: the twin's weights, converted back by the Python side, as a training result.
+      const result = path.join(dirOf(i), 'result');
+      await mkdir(result);
+      await copyFile(path.join(dirOf(i), 'back.safetensors'), path.join(result, pytorchFiles.weights));
+      await copyFile(path.join(dirOf(i), 'logits.npy'), path.join(result, pytorchFiles.valLogits));
+      const rows = want.length / classes.length;
+      await writeFile(path.join(result, pytorchFiles.valLabels), encodeNpy(Float32Array.from({ length: rows * classes.length }, (_, k) => (k % 3 === 0 ? 1 : 0)), [rows, classes.length]));
+      const exported = JSON.parse(readFileSync(path.join(dirOf(i), 'export', pytorchFiles.config), 'utf8')) as Record<string, unknown>;
+      const training = {
+        config: { calibrate: false, thresholds: 'fixed' },
+        dataset: { name: 'unit', sha256: 'c'.repeat(64), records: { train: 1, val: rows, test: 0 }, split: 'unit' },
+        epochs: { run: 1, best: 1, planned: 1 },
+        seed: 1,
+        backend: 'pytorch (test)',
+        secondsPerEpoch: 0,
+        selection: 'none',
+      };
+      await writeFile(path.join(result, pytorchFiles.config), JSON.stringify({ ...exported, operatingPoint: undefined, training }));
+      await importPytorch(result, path.join(dirOf(i), 'imported'));
+      const imported = await loadPackage(path.join(dirOf(i), 'imported'));
+      const inputs = decodeNpy(new Uint8Array(readFileSync(path.join(dirOf(i), 'inputs.npy'))), 'inputs.npy');
+      const back = probabilities(logitsOfModel(imported.model, inputs), 1.3);
+      imported.model.dispose();
+      back.forEach((p, k) => expect(Math.abs(p - (want[k] as number))).toBeLessThan(1e-4));
+    }, 120_000);
+  }
+});
