@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemsOf, loadPtbxl, SignalStore, type DatasetItem } from '../data/index';
 import { initBackend } from '../ml/backend/init';
@@ -70,6 +73,12 @@ describe('the worker pool for work over records (real PTB-XL records, wasm)', ()
       const got = flat(await pool.recordLogits(model, store, ids, evaluation));
       got.forEach((v, k) => expect(v).toBeCloseTo(expected[k] as number, 5));
     }
+    // A disk-backed store (data larger than memory): workers read the shared cache files themselves.
+    const cacheDir = await mkdtemp(path.join(tmpdir(), 'einthoven-pool-cache-'));
+    const onDisk = await SignalStore.build(items, { pipeline, cacheDir, inMemory: false, decoder: pool.decoder(pipeline, cacheDir) });
+    expect(onDisk.share().buffer).toBeNull();
+    const fromDisk = flat(await pool.recordLogits(model, onDisk, ids, { mode: 'centre' }));
+    fromDisk.forEach((v, k) => expect(v).toBeCloseTo(flat(recordLogits(model, store, ids, { mode: 'centre' }))[k] as number, 5));
     // New weights reach the replicas without a reload of the topology.
     model.setWeights(model.getWeights().map((w) => tf.mul(w, 0.5)));
     const expected = flat(recordLogits(model, store, ids, { mode: 'centre' }));
