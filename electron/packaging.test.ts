@@ -23,6 +23,12 @@ describe('electron-builder.yml', async () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
   });
 
+  it('ships the engine\'s worker-thread script beside the engine, inside the asar (worker threads read it there)', () => {
+    expect(JSON.stringify(config.files)).toContain('"dist-electron/**"');
+    // Kept in the asar, not unpacked: its npm imports must resolve to app.asar/node_modules as the engine's do.
+    expect(JSON.stringify(config.asarUnpack)).not.toContain('parallel-worker');
+  });
+
   it('unpacks native modules from the asar and turns auto-update off', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/node_modules/better-sqlite3/**']));
     expect(config.publish).toBeNull();
