@@ -9,11 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium } from '../scripts/chromium.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = path.join(repoRoot, 'test-results', 'e2e');
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Debian's, Playwright's or an installed Chrome (npm test checks first and says how to install one).
+const chromiumPath = findChromium() ?? '/usr/bin/chromium';
 const chromiumFlags = [
   '--headless',
   '--no-sandbox',

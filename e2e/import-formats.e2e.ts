@@ -38,10 +38,11 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
     await expect.poll(() => app.page.getByTestId('import-report').getAttribute('data-outcome')).toBe('succeeded');
     const rows = await app.page.getByTestId('import-report-row').evaluateAll((r) => r.map((row) => [row.getAttribute('data-status'), row.textContent]));
     // default-huffman.scp came in the previous test: already present; the other two are new;
-    // expected.json and ATTRIBUTION.md are no ECG: rejected with their reason.
+    // expected.json and ATTRIBUTION.md are no ECG: skipped, not rejected.
     expect(rows.filter(([s]) => s === 'imported')).toHaveLength(2);
     expect(rows.filter(([s]) => s === 'duplicate')).toHaveLength(1);
-    expect(rows.filter(([s]) => s === 'rejected').map(([, t]) => t)).toEqual([expect.stringMatching(/ATTRIBUTION\.md.*not a recognised ECG/), expect.stringMatching(/expected\.json.*not a recognised ECG/)]);
+    expect(rows.filter(([s]) => s === 'rejected')).toEqual([]);
+    expect(rows.filter(([s]) => s === 'skipped').map(([, t]) => t)).toEqual([expect.stringMatching(/ATTRIBUTION\.md/), expect.stringMatching(/expected\.json/)]);
     await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 2);
   });
 

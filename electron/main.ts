@@ -50,14 +50,14 @@ async function start(): Promise<void> {
     return;
   }
   app.enableSandbox();
-  hardenApp();
+  hardenApp(app.isPackaged);
   await app.whenReady();
-  hardenSession();
+  hardenSession(app.isPackaged);
   serveRenderer();
   const engine = new EngineClient(forkUtilityEngine(path.join(here, 'engine.js'), dataDirFromArgs(), resourcesDir));
   registerIpc(engine);
   await engine.ready;
-  const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), app.isPackaged));
   window.once('ready-to-show', () => window.show());
   await window.loadURL('app://einthoven/index.html');
   app.on('second-instance', () => window.focus());

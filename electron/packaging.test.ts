@@ -29,6 +29,16 @@ describe('electron-builder.yml', async () => {
     expect(JSON.stringify(config.asarUnpack)).not.toContain('parallel-worker');
   });
 
+  it('flips the Electron fuses: no RunAsNode, no NODE_OPTIONS, no --inspect, asar integrity on, app only from the asar', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
   it('unpacks native modules from the asar and turns auto-update off', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/node_modules/better-sqlite3/**']));
     expect(config.publish).toBeNull();

@@ -1,6 +1,7 @@
 import { toErrorInfo } from '../errors';
 import type { CliIO } from './command';
 import { commands } from './commands/index';
+import { initFlac } from '../formats/wfdb/flac';
 
 const io: CliIO = {
   stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -46,12 +47,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`ecg: ${toErrorInfo(error).message}\n`);
-    process.exitCode = 1;
-  },
-);
+// The FLAC decoder (WFDB 508/516/524) starts asynchronously, once, before any command decodes.
+initFlac()
+  .then(() => runCli(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`ecg: ${toErrorInfo(error).message}\n`);
+      process.exitCode = 1;
+    },
+  );

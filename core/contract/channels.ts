@@ -14,6 +14,7 @@ import {
   RecordSummarySchema,
   importLimits,
 } from './schemas';
+import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
@@ -69,6 +70,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
+  // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
+  ...auditChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

@@ -36,6 +36,10 @@ export const FinetuneModeSchema = z.enum(['head', 'full']);
 export const ModelDetailSchema = ModelSummarySchema.extend({
   params: z.number().int().nonnegative(),
   weightsSha256: z.string(),
+  /** The package seal's SHA-256 (whole manifest, which names the weights' and topology's digests). */
+  sealSha256: z.string().optional(),
+  /** Who signed the package with their key (verified on load), or null: a seal alone says nothing about who made it. */
+  signedBy: z.object({ signer: z.string(), keyFingerprint: z.string() }).nullable().optional(),
   engineVersion: z.string(),
   inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }),
   training: z.object({

@@ -23,3 +23,22 @@ describe('wire codec', () => {
     expect(() => base64ToBytes('abc')).toThrow(/multiple of 4/);
   });
 });
+
+describe('binary wire framing', () => {
+  it('round-trips file bytes and floats as raw parts after the JSON', async () => {
+    const { decodeWireBinary, encodeWireBinary } = await import('./wire');
+    const value = { files: [{ name: 'a.dat', bytes: new Uint8Array([1, 2, 3]) }, { name: 'b', bytes: new Uint8Array(0) }], f: new Float32Array([1.5, Number.NaN]).subarray(1) };
+    const { json, parts } = encodeWireBinary(value);
+    const body = new Uint8Array(json.byteLength + parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of [json, ...parts]) {
+      body.set(p, at);
+      at += p.byteLength;
+    }
+    const back = decodeWireBinary(body) as typeof value;
+    expect(back.files[0]?.bytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(back.files[1]?.bytes).toEqual(new Uint8Array(0));
+    expect(Number.isNaN(back.f[0])).toBe(true);
+    expect(() => decodeWireBinary(body.subarray(0, json.byteLength))).toThrow(/outside the body/);
+  });
+});

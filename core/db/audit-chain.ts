@@ -11,12 +11,26 @@ export interface ChainedRow {
   readonly details: string;
   readonly prev_hash: string | null;
   readonly hash: string | null;
+  /** Operating-system account and chosen reader (migration 0007); null in older entries. */
+  readonly os_account?: string | null;
+  readonly reader?: string | null;
 }
 
-/** SHA-256 over the entry's columns and the previous entry's hash, as hex. */
+/**
+ * SHA-256 over the entry's columns and the previous entry's hash, as hex. Entries with an
+ * attribution (every entry since migration 0007) hash it too; older ones keep their recipe.
+ */
 export function entryHash(row: Omit<ChainedRow, 'hash'>): string {
-  const content = JSON.stringify([row.id, row.at, row.actor, row.action, row.subject, row.details, row.prev_hash]);
+  const base = [row.id, row.at, row.actor, row.action, row.subject, row.details, row.prev_hash];
+  const attributed = (row.os_account ?? null) !== null || (row.reader ?? null) !== null;
+  const content = JSON.stringify(attributed ? [...base, row.os_account ?? null, row.reader ?? null] : base);
   return createHash('sha256').update(content).digest('hex');
+}
+
+/** A head recorded outside the database (exported anchor): the entry id and its hash at that time. */
+export interface AuditAnchor {
+  readonly lastId: number;
+  readonly head: string;
 }
 
 export interface AuditVerification {
@@ -37,18 +51,36 @@ export interface AuditVerification {
  * entry fails its own hash; a removed one breaks the next entry's link. Removing entries at the
  * very end leaves a shorter valid chain, which only a head hash recorded elsewhere can reveal.
  */
-export function verifyChain(rows: Iterable<ChainedRow>): AuditVerification {
+export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditAnchor[] = []): AuditVerification {
   let entries = 0;
   let unchained = 0;
   let previous: ChainedRow | null = null;
+  const pending = new Map(anchors.map((a) => [a.lastId, a.head]));
+  const fail = (id: number, reason: string): AuditVerification => ({ ok: false, entries, unchained, head: null, lastId: id, problem: { id, reason } });
   for (const row of rows) {
     entries++;
-    const problem = checkRow(row, previous);
-    if (problem) return { ok: false, entries, unchained, head: null, lastId: row.id, problem: { id: row.id, reason: problem } };
+    const problem = checkIds(row, previous) ?? checkRow(row, previous);
+    if (problem) return fail(row.id, problem);
+    const anchored = pending.get(row.id);
+    if (anchored !== undefined) {
+      if (anchored !== row.hash) return fail(row.id, `differs from the exported anchor (entry ${row.id} was ${short(anchored)}, is now ${short(row.hash)}): the trail was rewritten up to this entry`);
+      pending.delete(row.id);
+    }
     if (row.hash === null) unchained++;
     previous = row;
   }
+  const missing = [...pending.keys()].sort((a, b) => a - b)[0];
+  if (missing !== undefined) return fail(missing, `the exported anchor names entry ${missing}, which is no longer in the trail: entries were removed from its end`);
   return { ok: true, entries, unchained, head: previous?.hash ?? null, lastId: previous?.id ?? null, problem: null };
+}
+
+/** Ids are assigned 1, 2, 3 … by the app: a gap is a removed entry even if the hashes were recomputed around it. */
+function checkIds(row: ChainedRow, previous: ChainedRow | null): string | null {
+  const expected = (previous?.id ?? 0) + 1;
+  if (row.id === expected) return null;
+  if (row.id < expected) return `id ${row.id} follows ${previous?.id ?? 0}: the trail was reordered`;
+  const missing = row.id - 1 > expected ? `entries ${expected}–${row.id - 1} are` : `entry ${expected} is`;
+  return `${missing} missing (ids jump from ${previous?.id ?? 0} to ${row.id}): removed`;
 }
 
 function checkRow(row: ChainedRow, previous: ChainedRow | null): string | null {

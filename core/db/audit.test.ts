@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from './audit';
+import { AuditLog, currentOsAccount } from './audit';
 import { openDatabase, type Db } from './database';
 
 function freshLog(): { db: Db; audit: AuditLog } {
@@ -26,11 +26,12 @@ describe('audit trail hash chain (real SQLite)', () => {
     const { db, audit } = freshLog();
     const entries = audit.entries({ limit: 10 });
     expect(entries.map((e) => e.id)).toEqual([1, 2, 3, 4]);
-    const rows = db.prepare('SELECT id, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY id').all() as { id: number; at: string; actor: string; action: string; subject: string | null; details: string; prev_hash: string | null; hash: string }[];
+    const rows = db.prepare('SELECT id, at, actor, action, subject, details, prev_hash, hash, os_account, reader FROM audit_log ORDER BY id').all() as { id: number; at: string; actor: string; action: string; subject: string | null; details: string; prev_hash: string | null; hash: string; os_account: string; reader: string | null }[];
     expect(rows[0]?.prev_hash).toBeNull();
     rows.forEach((row, i) => {
       // The documented recipe, recomputed independently of the module under test.
-      const expected = createHash('sha256').update(JSON.stringify([row.id, row.at, row.actor, row.action, row.subject, row.details, row.prev_hash])).digest('hex');
+      expect(row.os_account).toBe(currentOsAccount()); // every entry names the operating-system account
+      const expected = createHash('sha256').update(JSON.stringify([row.id, row.at, row.actor, row.action, row.subject, row.details, row.prev_hash, row.os_account, row.reader])).digest('hex');
       expect(row.hash).toBe(expected);
       if (i > 0) expect(row.prev_hash).toBe(rows[i - 1]?.hash);
     });
@@ -50,13 +51,14 @@ describe('audit trail hash chain (real SQLite)', () => {
     const { db, audit } = freshLog();
     bypassTriggers(db);
     db.prepare('DELETE FROM audit_log WHERE id = 2').run();
-    expect(audit.verify()).toMatchObject({ ok: false, problem: { id: 3, reason: expect.stringMatching(/removed or altered/) } });
+    expect(audit.verify()).toMatchObject({ ok: false, problem: { id: 3, reason: expect.stringMatching(/entry 2 is missing/) } });
     // Re-linking entry 3 to entry 1 changes entry 3's hash, which entry 4 still names as its predecessor.
     const first = db.prepare('SELECT hash FROM audit_log WHERE id = 1').get() as { hash: string };
-    const third = db.prepare('SELECT id, at, actor, action, subject, details FROM audit_log WHERE id = 3').get() as { id: number; at: string; actor: string; action: string; subject: string; details: string };
-    const rehashed = createHash('sha256').update(JSON.stringify([third.id, third.at, third.actor, third.action, third.subject, third.details, first.hash])).digest('hex');
-    db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = 3').run(first.hash, rehashed);
-    expect(audit.verify()).toMatchObject({ ok: false, problem: { id: 4, reason: expect.stringMatching(/removed or altered/) } });
+    const third = db.prepare('SELECT id, at, actor, action, subject, details, os_account, reader FROM audit_log WHERE id = 3').get() as { id: number; at: string; actor: string; action: string; subject: string; details: string; os_account: string; reader: null };
+    // Renumbered to close the id gap, too.
+    const rehashed = createHash('sha256').update(JSON.stringify([2, third.at, third.actor, third.action, third.subject, third.details, first.hash, third.os_account, third.reader])).digest('hex');
+    db.prepare('UPDATE audit_log SET id = 2, prev_hash = ?, hash = ? WHERE id = 3').run(first.hash, rehashed);
+    expect(audit.verify()).toMatchObject({ ok: false, problem: { id: 4, reason: expect.stringMatching(/entry 3 is missing/) } });
     db.close();
   });
 

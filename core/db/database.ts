@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { migrations } from './migrations/index';
@@ -11,40 +11,114 @@ export interface OpenedDatabase {
   db: Db;
   /** user_version before migrations ran; 0 means the file was created now. */
   previousVersion: number;
+  /** Opened read-only (archival media, or asked for): reading and verifying work, writing does not. */
+  readonly: boolean;
 }
 
-/** Opens (creating if needed) the database file, sets pragmas and applies pending migrations. */
-export function openDatabase(file: string, list: readonly Migration[] = migrations): OpenedDatabase {
+export interface OpenOptions {
+  /** Never write: no migrations, no journal-mode change, no file created. */
+  readonly readonly?: boolean;
+}
+
+/** Whether the database can be written where it lies (folder and file writable, not a read-only mount). */
+function writable(file: string): boolean {
+  try {
+    accessSync(path.dirname(file), constants.W_OK);
+    if (existsSync(file)) accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens (creating if needed) the database file, sets pragmas and applies pending migrations.
+ * A database on read-only media (or opened with readonly) is opened read-only: it can be read
+ * and its audit trail verified, never migrated or switched to WAL.
+ */
+export function openDatabase(file: string, list: readonly Migration[] = migrations, options: OpenOptions = {}): OpenedDatabase {
+  if (file !== ':memory:' && (options.readonly || (existsSync(file) && !writable(file)))) return openReadOnly(file, list);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const previousVersion = userVersion(db);
-  const latest = list.at(-1)?.version ?? 0;
-  if (previousVersion > latest) {
+  try {
+    // Set first, so that a second process opening the same file waits instead of failing.
+    db.pragma('busy_timeout = 10000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    const previousVersion = applyMigrations(db, list, file);
+    return { db, previousVersion, readonly: false };
+  } catch (error) {
     db.close();
-    throw new EinthovenError(
-      'E_IO',
-      `database ${file} has schema version ${previousVersion}, newer than this app (${latest}); refusing to open it`,
-    );
+    throw error;
   }
-  applyMigrations(db, list, previousVersion);
-  return { db, previousVersion };
+}
+
+/** Largest database copied into memory when read-only media leave SQLite no other way to read it. */
+const maxInMemoryBytes = 1024 * 1024 * 1024;
+
+function openReadOnly(file: string, list: readonly Migration[]): OpenedDatabase {
+  if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails here, not later, if the file cannot be read
+  } catch (error) {
+    db = openInMemoryCopy(file, error);
+  }
+  const version = userVersion(db);
+  checkNotNewer(db, version, list, file);
+  return { db, previousVersion: version, readonly: true };
+}
+
+/**
+ * A WAL-mode database on read-only media (a DVD, a read-only mount) cannot be opened in place:
+ * SQLite needs to create its -shm index beside it. Reading a copy in memory, switched to the
+ * rollback journal in the copy's header (bytes 18–19), works for verifying and reading.
+ */
+function openInMemoryCopy(file: string, cause: unknown): Db {
+  try {
+    if (statSync(file).size > maxInMemoryBytes) throw new Error('too large to read into memory; copy the data folder to writable storage');
+    const bytes = readFileSync(file);
+    if (bytes.length >= 20 && bytes[18] === 2) bytes.fill(1, 18, 20);
+    return new Database(bytes, { readonly: true });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new EinthovenError('E_IO', `cannot open ${file} read-only (${cause instanceof Error ? cause.message : String(cause)}; ${why})`, { cause: error });
+  }
 }
 
 function userVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Each migration runs in its own transaction together with its user_version bump. */
-function applyMigrations(db: Db, list: readonly Migration[], from: number): void {
-  for (const migration of list) {
-    if (migration.version <= from) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      // PRAGMA takes no bound parameters; the version is an integer from our own code.
-      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
-    })();
-  }
+function checkNotNewer(db: Db, version: number, list: readonly Migration[], file: string): void {
+  const latest = list.at(-1)?.version ?? 0;
+  if (version <= latest) return;
+  db.close();
+  throw new EinthovenError('E_IO', `database ${file} has schema version ${version}, newer than this app (${latest}); refusing to open it`);
+}
+
+/**
+ * Applies pending migrations under an EXCLUSIVE lock, reading user_version inside it: two
+ * processes opening a new data folder at once do not both create the tables; the second waits
+ * (busy_timeout) and then finds them. Each migration's user_version bump commits with it.
+ */
+function applyMigrations(db: Db, list: readonly Migration[], file: string): number {
+  const latest = list.at(-1)?.version ?? 0;
+  const before = userVersion(db);
+  checkNotNewer(db, before, list, file);
+  if (before === latest) return before;
+  return db
+    .transaction(() => {
+      const from = userVersion(db);
+      for (const migration of list) {
+        if (migration.version <= from) continue;
+        db.exec(migration.sql);
+        // PRAGMA takes no bound parameters; the version is an integer from our own code.
+        db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+      }
+      return before === 0 ? from : before;
+    })
+    .exclusive();
 }

@@ -79,6 +79,11 @@ export class RecordStore {
     );
   }
 
+  /** Runs `work` in one IMMEDIATE transaction (the write lock taken first, so readers-then-writers cannot race). */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work).immediate();
+  }
+
   exists(id: number): boolean {
     return this.#exists.get(id) !== undefined;
   }

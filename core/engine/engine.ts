@@ -12,14 +12,19 @@ import {
 import { fail, ok, parseRequest, type Result } from '../contract/result';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
 import { AppState } from '../db/app-state';
-import { AuditLog } from '../db/audit';
+import { AuditLog, currentOsAccount } from '../db/audit';
+import { makeAnchor } from '../db/audit-anchor';
+import { writeFileAtomic } from '../storage/atomic';
+import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
 import { inspectDataset } from './dataset-inspection';
-import { importFiles } from './import';
+import { importSources } from './import';
+import { listSources, uploadedSources } from './import-sources';
+import { DecodePool } from './decode-pool';
 import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
@@ -28,7 +33,6 @@ import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
 import { ensureBackend } from '../train/setup';
-import { readSourceFiles } from './read-sources';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit } from './training-audit';
 import { engineVersion } from './version';
@@ -45,6 +49,18 @@ export type EngineEventListener = <E extends EventName>(event: E, payload: Event
 type Handlers = {
   [K in ChannelName]: (request: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
 };
+
+/** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
+const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate']);
+
+/**
+ * An error of a path-taking channel with every quoted excerpt removed: a parser's message
+ * may quote the line it failed on, and the renderer (untrusted) could otherwise point the
+ * channel at any file and read it back a line at a time. What and where stay; the content goes.
+ */
+export function withoutFileContent(message: string): string {
+  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
+}
 
 /** app_state key of the screen calibration factor (see display:calibrate). */
 const screenScaleKey = 'display.screenScale';
@@ -72,13 +88,18 @@ export class Engine {
   readonly #handlers: Handlers;
   /** Measurements of recently viewed records (records never change once stored). */
   readonly #measurements = new MeasurementCache();
+  /** Decoding worker threads for imports, started at the first import and kept for the next. */
+  #pool: DecodePool | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
     this.db = openDatabase(databasePath(options.dataDir)).db;
     this.records = new RecordStore(this.db);
-    this.audit = new AuditLog(this.db);
     this.#state = new AppState(this.db);
+    const osAccount = currentOsAccount();
+    // The reader chosen in the app (the last one who signed a reading here); the CLI names one with EINTHOVEN_READER.
+    const reader = () => (options.shell === 'cli' ? process.env.EINTHOVEN_READER : this.#state.get('reader.last')) || undefined;
+    this.audit = new AuditLog(this.db, () => ({ osAccount, reader: reader() }));
     this.jobs = new JobRunner({
       progress: (event) => this.#emit('jobs:progress', event),
       finished: (event) => this.#emit('jobs:finished', event),
@@ -112,17 +133,28 @@ export class Engine {
   async seedSamplesOnce(): Promise<number> {
     const dir = this.#options.resourcesDir && path.join(this.#options.resourcesDir, 'samples');
     if (!dir || !existsSync(dir) || this.#state.get('samples.seeded')) return 0;
-    const files = readSourceFiles([dir]).filter((f) => !/\.(md|txt)$/i.test(f.name));
-    const named = files.map((f) => ({ ...f, name: `samples/${path.relative(dir, f.name).replaceAll('\\', '/')}` }));
-    const report = await importFiles(this.records, this.audit, named, { actor: 'system' });
+    // Notes and licences beside the samples are skipped by the import itself.
+    const named = listSources([dir]).map((f) => ({ ...f, name: `samples/${path.relative(dir, f.name).replaceAll('\\', '/')}` }));
+    const report = await importSources(this.records, this.audit, named, { actor: 'system', pool: this.#decodePool() });
     this.#state.set('samples.seeded', new Date().toISOString());
     return report.reports.filter((r) => r.status === 'imported').length;
+  }
+
+  /** Starts a decoding worker now (the app calls it at start: the first import then shows progress at once). */
+  warmImport(): void {
+    this.#decodePool().warm();
+  }
+
+  #decodePool(): DecodePool {
+    this.#pool ??= new DecodePool();
+    return this.#pool;
   }
 
   async close(): Promise<void> {
     this.jobs.cancelAll();
     this.training.cancelAll();
     await this.jobs.idle();
+    await this.#pool?.close();
     await this.training.idle();
     await this.#trainingAudit.idle();
     this.training.dispose();
@@ -141,7 +173,7 @@ export class Engine {
       return ok(value);
     } catch (error) {
       const info = toErrorInfo(error);
-      return fail(info.code, info.message);
+      return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message);
     }
   }
 
@@ -175,11 +207,12 @@ export class Engine {
       },
       'records:import': (request) => {
         const jobId = this.jobs.start('import', (context) =>
-          importFiles(this.records, this.audit, request.files, {
+          importSources(this.records, this.audit, uploadedSources(request.files), {
             actor: 'user',
             ...(request.csv ? { csv: request.csv } : {}),
             signal: context.signal,
-            onProgress: (done, total, message) => context.progress(done, total, message),
+            pool: this.#decodePool(),
+            onProgress: (done, total, message, file) => context.progress(done, total, message, file),
           }),
         );
         return { jobId };
@@ -231,6 +264,17 @@ export class Engine {
         const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });
         this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
         return written;
+      },
+      'audit:head': () => {
+        const v = this.audit.verify();
+        return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem };
+      },
+      'audit:export-anchor': async () => {
+        const anchor = makeAnchor(this.audit.verify(), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
+        const file = path.join(this.#options.dataDir, 'exports', `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
+        await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`);
+        this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
+        return { file, lastId: anchor.lastId, head: anchor.head, signedBy: anchor.signature?.signer ?? null };
       },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);

@@ -1,64 +1,117 @@
 import type { ImportFileReport, ImportReport } from '../contract/schemas';
 import type { AuditLog } from '../db/audit';
 import type { RecordStore } from '../db/records';
-import { EinthovenError } from '../errors';
-import { decodeFileGroup, groupFiles, type CsvOptions, type CsvQuestion, type DecodeOutcome } from '../formats/index';
-import type { SourceFile } from '../formats/record';
+import { EinthovenError, type ErrorInfo } from '../errors';
+import type { CsvOptions, CsvQuestion, DecodeOutcome } from '../formats/index';
+import { DecodePool } from './decode-pool';
+import type { WorkerFile } from './decode-protocol';
+import { planImport, type ImportSource, type PlannedItem } from './import-sources';
 import { recordContentHash } from './record-hash';
 
 export interface ImportOptions {
   readonly actor: string;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number, message: string) => void;
+  /** Called before the first file (done 0) and after each record, with that record's report. */
+  readonly onProgress?: (done: number, total: number, message: string, file?: ImportFileReport) => void;
   /** Answers for CSV files that cannot tell fs, units or lead order themselves. */
   readonly csv?: CsvOptions;
-}
-
-/**
- * Decodes and stores every record among `files`. Each record is committed on its own, so a
- * later bad file or a cancel never loses what was already stored. Same content already in
- * the database is reported as a duplicate, not stored twice.
- */
-export async function importFiles(
-  store: RecordStore,
-  audit: AuditLog,
-  files: readonly SourceFile[],
-  options: ImportOptions,
-): Promise<ImportReport> {
-  // Records are grouped by content (a WFDB header claims the files it names, a multi-segment
-  // master its segments), then decoded and stored one at a time for progress and cancel.
-  const groups = groupFiles(files);
-  const reports: ImportFileReport[] = [];
-  for (const [index, group] of groups.entries()) {
-    if (options.signal?.aborted) break;
-    options.onProgress?.(index, groups.length, group.kind === 'wfdb' ? group.header.name : group.file.name);
-    const outcome = decodeFileGroup(group, options.csv ? { csv: options.csv } : {});
-    reports.push(outcome.ok ? storeRecord(store, audit, outcome, options.actor) : reject(audit, outcome, options.actor));
-    // Yield between records so cancel requests and other calls are served during long imports.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  options.onProgress?.(reports.length === 0 ? 0 : groups.length, groups.length, 'done');
-  if (options.signal?.aborted && reports.length === 0) throw new EinthovenError('E_CANCELLED', 'import cancelled');
-  return { reports };
+  /** Decoding workers; a pool made for this import (and closed after it) when not given. */
+  readonly pool?: DecodePool;
 }
 
 type Decoded = Extract<DecodeOutcome, { ok: true }>;
 type Failed = Extract<DecodeOutcome, { ok: false }>;
 
+/**
+ * Imports records: sources are grouped into records by content, decoded in worker threads
+ * (several records in flight, each bounded in time and memory) while this thread only hashes
+ * and stores. Each record commits with its audit entry in one transaction, so a kill -9 never
+ * leaves a record without its entry and never loses what was already stored. Same content
+ * already stored — by this import, an earlier one or another process at the same time — is a
+ * duplicate naming that record. Non-ECG files are skipped, unreadable ones rejected, and the
+ * import goes on either way. Disk full (or a read-only database) stops it with E_IO naming
+ * the file it stopped at.
+ */
+export async function importSources(store: RecordStore, audit: AuditLog, sources: readonly ImportSource[], options: ImportOptions): Promise<ImportReport> {
+  const items = planImport(sources);
+  const pool = options.pool ?? new DecodePool();
+  const reports: ImportFileReport[] = [];
+  options.onProgress?.(0, items.length, items.length > 0 ? `reading ${items[0]?.files[0]?.name ?? ''}` : 'nothing to import');
+  const decodeOptions = options.csv ? { csv: options.csv } : {};
+  const inFlight: Promise<ItemResult>[] = [];
+  const settle = async () => {
+    const result = await (inFlight.shift() as Promise<ItemResult>);
+    for (const report of storeResult(store, audit, result, options.actor)) {
+      reports.push(report);
+      options.onProgress?.(reports.length, Math.max(items.length, reports.length), report.files[0] ?? '', report);
+    }
+  };
+  try {
+    for (const item of items) {
+      if (options.signal?.aborted) break;
+      inFlight.push(runItem(item, pool, decodeOptions));
+      // One record more in flight than workers, so a worker never waits for this thread.
+      if (inFlight.length > pool.size) await settle();
+    }
+    while (inFlight.length > 0) await settle();
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+  options.onProgress?.(reports.length, Math.max(items.length, reports.length), 'done');
+  if (options.signal?.aborted && reports.length === 0) throw new EinthovenError('E_CANCELLED', 'import cancelled');
+  return { reports };
+}
+
+/** Files already in memory (the app's upload, tests). */
+export async function importFiles(store: RecordStore, audit: AuditLog, files: readonly { name: string; bytes: Uint8Array }[], options: ImportOptions): Promise<ImportReport> {
+  return importSources(store, audit, files.map((f) => ({ name: f.name, size: f.bytes.byteLength, bytes: f.bytes })), options);
+}
+
+type ItemResult = { readonly item: PlannedItem; readonly outcomes?: DecodeOutcome[] };
+
+async function runItem(item: PlannedItem, pool: DecodePool, options: { csv?: CsvOptions }): Promise<ItemResult> {
+  if (item.kind !== 'decode') return { item };
+  const files: WorkerFile[] = item.files.map((f) => (f.bytes ? { name: f.name, bytes: f.bytes } : { name: f.name, path: f.path as string }));
+  const bytes = item.files.reduce((sum, f) => sum + f.size, 0);
+  return { item, outcomes: await pool.decode(files, options, bytes) };
+}
+
+function storeResult(store: RecordStore, audit: AuditLog, result: ItemResult, actor: string): ImportFileReport[] {
+  const { item } = result;
+  const names = item.files.map((f) => f.name);
+  if (item.kind === 'skip') return [{ files: names, status: 'skipped', reason: item.reason }];
+  if (item.kind === 'reject') return [reject(store, audit, { ok: false, files: names, error: { code: item.code, message: item.details } }, actor, item.reason)];
+  return (result.outcomes ?? []).map((outcome) => (outcome.ok ? storeRecord(store, audit, outcome, actor) : reject(store, audit, outcome, actor)));
+}
+
+/** SQLite errors that mean the import cannot go on (the next record would fail the same way). */
+function fatalStorageError(error: unknown, file: string): EinthovenError | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  if (code.startsWith('SQLITE_FULL')) return new EinthovenError('E_IO', `the disk is full: the import stopped at ${file} (every record before it is stored)`, { cause: error });
+  if (code.startsWith('SQLITE_READONLY')) return new EinthovenError('E_IO', `the data folder is read-only: the import stopped at ${file}`, { cause: error });
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return new EinthovenError('E_IO', `a disk error stopped the import at ${file} (${code})`, { cause: error });
+  return undefined;
+}
+
 function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, actor: string): ImportFileReport {
   const hash = recordContentHash(outcome.record);
-  const existing = store.findIdByHash(hash);
-  if (existing !== undefined) {
-    return { files: outcome.files, status: 'duplicate', recordId: existing, reason: `same content as record ${existing}` };
-  }
   const sourcePath = outcome.files[0] ?? '(unnamed)';
-  const id = store.insert(outcome.record, hash, sourcePath);
-  audit.append(actor, 'record.imported', `record:${id}`, {
-    files: outcome.files,
-    format: outcome.record.source.format,
-    contentHash: hash,
-  });
-  return { files: outcome.files, status: 'imported', recordId: id };
+  try {
+    // One IMMEDIATE transaction: the duplicate check, the record and its audit entry commit
+    // together or not at all, and a second process importing the same file waits, then finds it.
+    return store.transaction(() => {
+      const existing = store.findIdByHash(hash);
+      if (existing !== undefined) {
+        return { files: outcome.files, status: 'duplicate' as const, recordId: existing, reason: `Same ECG as record ${existing}, already in the database.` };
+      }
+      const id = store.insert(outcome.record, hash, sourcePath);
+      audit.append(actor, 'record.imported', `record:${id}`, { files: outcome.files, format: outcome.record.source.format, contentHash: hash });
+      return { files: outcome.files, status: 'imported' as const, recordId: id };
+    });
+  } catch (error) {
+    throw fatalStorageError(error, sourcePath) ?? error;
+  }
 }
 
 /** The contract's mutable copy of a reader's CSV question. */
@@ -66,12 +119,38 @@ function csvQuestionReport(question: CsvQuestion): NonNullable<ImportFileReport[
   return { needs: [...question.needs], columns: question.columns, ...(question.header ? { header: [...question.header] } : {}) };
 }
 
-function reject(audit: AuditLog, outcome: Failed, actor: string): ImportFileReport {
-  audit.append(actor, 'record.import-rejected', null, { files: outcome.files, error: outcome.error });
+const reasons: Partial<Record<ErrorInfo['code'], string>> = {
+  E_FORMAT: 'The file could not be read as an ECG: it is damaged, truncated or not laid out as its format requires.',
+  E_UNSUPPORTED: 'This ECG file uses a feature Einthoven cannot read yet.',
+  E_TOO_LARGE: 'The file is larger, longer or slower to read than Einthoven accepts for one ECG.',
+  E_NOT_FOUND: 'A file this record needs is missing.',
+  E_IO: 'The file could not be read from the disk.',
+};
+
+/**
+ * Why a file was rejected, in the user's terms. Our readers' messages are written for people
+ * and name the field at fault, so they are kept (without the file name the report shows
+ * anyway); a library's internal message goes to `details` only.
+ */
+function userReason(outcome: Failed): string {
+  const message = outcome.error.message.replace(/^[^:]*:\s*/, '');
+  if (outcome.csvQuestion) return `This CSV file does not say ${outcome.csvQuestion.needs.join(', ')}: answer the question to import it.`;
+  if (outcome.unexpected) return reasons[outcome.error.code] ?? reasons.E_FORMAT ?? '';
+  const general = reasons[outcome.error.code];
+  return general ? `${general} ${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}` : message;
+}
+
+function reject(store: RecordStore, audit: AuditLog, outcome: Failed, actor: string, reason = userReason(outcome)): ImportFileReport {
+  try {
+    store.transaction(() => audit.append(actor, 'record.import-rejected', null, { files: outcome.files, error: outcome.error }));
+  } catch (error) {
+    throw fatalStorageError(error, outcome.files[0] ?? '(unnamed)') ?? error;
+  }
   return {
     files: outcome.files,
     status: 'rejected',
-    reason: `${outcome.error.code}: ${outcome.error.message}`,
+    reason,
+    details: `${outcome.error.code}: ${outcome.error.message}`.slice(0, 2000),
     ...(outcome.csvQuestion ? { csvQuestion: csvQuestionReport(outcome.csvQuestion) } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { BackgroundJobs, type JobOutcome } from '../background-jobs';
 export interface JobContext {
   readonly jobId: string;
   readonly signal: AbortSignal;
-  progress(done: number, total: number, message?: string): void;
+  progress(done: number, total: number, message?: string, file?: JobProgress['file']): void;
 }
 
 type JobKind = JobProgress['kind'];
@@ -34,8 +34,8 @@ export class JobRunner {
         work({
           jobId,
           signal,
-          progress: (done, total, message) =>
-            this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }) }),
+          progress: (done, total, message, file) =>
+            this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }), ...(file === undefined ? {} : { file }) }),
         }),
       (jobId, outcome) => this.#events.finished(finishedEvent(jobId, kind, outcome)),
     );

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   // The engine must not outlive its shell (an orphan would hold the database).
   process.on('disconnect', () => void engine.close().then(() => process.exit(0)));
   channel.send({ type: 'ready' });
+  engine.warmImport();
   // Choose the compute backend now (tensorflow → wasm → cpu, or EINTHOVEN_BACKEND), not at the
   // first prediction; 'ml:backend' answers from the same memoised start.
   void engine.handle('ml:backend', {});

@@ -2,6 +2,7 @@ import type { ModelDetail } from '../contract/clinic-schemas';
 import type { ModelSummary } from '../contract/training-schemas';
 import { jsonSafe } from '../train/finalize';
 import { defaultFinetuneMode } from '../train/jobs/finetune-job';
+import { signerOf } from '../train/package/io';
 import type { ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
 
@@ -25,6 +26,8 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
     ...summaryOf(entry),
     params: manifest.architecture.params,
     weightsSha256: manifest.weightsSha256,
+    ...(manifest.integrity ? { sealSha256: manifest.integrity.sha256 } : {}),
+    signedBy: signerOf(manifest) ?? null,
     engineVersion: manifest.engineVersion,
     inference: manifest.inference,
     training: {

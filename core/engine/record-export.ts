@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RecordDetail } from '../contract/schemas';
 import { writeCsv } from '../formats/csv/write';
 import { asMillivolts, type EcgRecord, type PatientInfo } from '../formats/record';
-import { writeWfdb16 } from '../formats/wfdb/write';
+import { wfdbHeaderBytes, writeWfdb16 } from '../formats/wfdb/write';
 
 export type ExportFormat = 'wfdb' | 'csv';
 
@@ -54,7 +54,7 @@ export function exportRecord(detail: RecordDetail, options: { format: ExportForm
   }
   const { header, data, warnings } = writeWfdb16(record, stem);
   const files = [path.join(options.dir, `${stem}.hea`), path.join(options.dir, `${stem}.dat`)];
-  writeFileSync(files[0] as string, header);
+  writeFileSync(files[0] as string, wfdbHeaderBytes(header));
   writeFileSync(files[1] as string, data);
   return { files, warnings };
 }

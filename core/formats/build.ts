@@ -1,6 +1,6 @@
 import { EinthovenError } from '../errors';
 import { canonicalLeadName, deriveMissingLimbLeads, sortLeads } from './leads';
-import { checkFs, checkSignalSize } from './limits';
+import { checkFinite, checkFs, checkSignalSize } from './limits';
 import { canonicalLeads, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
 
 export interface Channel {
@@ -75,6 +75,7 @@ export function buildRecord(parts: RecordParts): EcgRecord {
   checkFs(parts.fileName, parts.fs);
   const nSamples = parts.channels[0]?.samples.length ?? 0;
   checkSignalSize(parts.fileName, parts.channels.length, nSamples);
+  if (parts.channels.length === 0 || nSamples === 0) throw new EinthovenError('E_FORMAT', `${parts.fileName}: the file holds no samples (${parts.channels.length} signals × ${nSamples} samples)`);
   const warnings = [...(parts.warnings ?? [])];
   const taken = new Set<string>();
   const stored: Lead[] = [];
@@ -82,6 +83,7 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     if (channel.samples.length !== nSamples) {
       throw new EinthovenError('E_FORMAT', `${parts.fileName}: lead ${channel.label} has ${channel.samples.length} samples, expected ${nSamples}`);
     }
+    checkFinite(parts.fileName, channel.label, channel.samples);
     const name = uniqueName(canonicalLeadName(channel.label), taken);
     if (name !== channel.label.trim() && name.includes(' (')) warnings.push(`duplicate lead label ${channel.label} renamed ${name}`);
     taken.add(name);

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedData, sharedDataPath } from '../test/shared-data';
 import { decodeFiles } from './index';
 import type { SourceFile } from './record';
+import { initFlac } from './wfdb/flac';
 
 interface LabelRow {
   record: string;
@@ -26,6 +27,7 @@ function filesOf(record: string): SourceFile[] {
 }
 
 describe.runIf(sharedData)('corpus: every record in ../shared/data/ecg/labels.csv', () => {
+  beforeAll(initFlac);
   const rows = sharedData
     ? Papa.parse<LabelRow>(readFileSync(sharedDataPath('ecg', 'labels.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data
     : [];

@@ -37,3 +37,28 @@ export function inflateZlib(fileName: string, data: Uint8Array, maxBytes: number
   }
   return out;
 }
+
+/**
+ * The first `length` bytes a zlib stream inflates to (fewer if it is shorter), without inflating
+ * the rest: enough to read a size the content declares and refuse it before inflating it all.
+ */
+export function inflateHead(fileName: string, data: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let filled = 0;
+  const enough = new Error('enough');
+  const stream = new Unzlib((chunk) => {
+    const take = Math.min(chunk.length, length - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+    if (filled >= length) throw enough;
+  });
+  try {
+    for (let at = 0; at < data.length && filled < length; at += 1024) {
+      const end = Math.min(data.length, at + 1024);
+      stream.push(data.subarray(at, end), end === data.length);
+    }
+  } catch (error) {
+    if (error !== enough) throw new EinthovenError('E_FORMAT', `${fileName}: corrupt compressed data (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return out.subarray(0, filled);
+}

@@ -7,6 +7,7 @@ import { itemsOf, loadPtbxl, SignalStore } from '../data/index';
 import { sigmoidFocalLoss } from '../ml/loss/losses';
 import { pipelineConfigSchema } from '../signal/pipeline-config';
 import { fixturePath } from '../test/shared-data';
+import { checkpointWeightsPath } from './checkpoint';
 import { trainConfigSchema } from './config';
 import { recordTrainingData, type TrainingData } from './data-source';
 import { adamWGroup, trainableVariables, trainLoop } from './loop';
@@ -65,7 +66,7 @@ function run(checkpointDir: string, signal?: AbortSignal, onEpoch?: (epoch: numb
 }
 
 async function lastWeights(dir: string): Promise<number[][]> {
-  const tensors = await readTensors(path.join(dir, 'last'));
+  const tensors = await readTensors(await checkpointWeightsPath(dir, 'last'));
   const out = tensors.map((t) => Array.from(t.tensor.dataSync()));
   tensors.forEach((t) => t.tensor.dispose());
   return out;
@@ -100,7 +101,7 @@ describe('training loop on real PTB-XL records (100 Hz, tiny model, cpu backend)
     const r = await result;
     expect(r.cancelled).toBe(true);
     const best = tinyModel();
-    await loadModelWeights(best, path.join(dir, 'best'));
+    await loadModelWeights(best, await checkpointWeightsPath(dir, 'best'));
     const expected = best.getWeights().map((w) => Array.from(w.dataSync()));
     expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(expected);
 

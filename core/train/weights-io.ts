@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { EinthovenError } from '../errors';
+import { writeFileAtomic } from '../storage/atomic';
 
 /** Shapes (and order) of a list of tensors, stored beside their raw float32 data. */
 interface TensorListSpec {
@@ -21,10 +22,9 @@ export async function writeTensors(file: string, tensors: readonly { name: strin
     bin.set(p, offset);
     offset += p.length;
   }
-  await writeFile(`${file}.bin.tmp`, Buffer.from(bin.buffer));
-  await writeFile(`${file}.json.tmp`, JSON.stringify(spec));
-  await rename(`${file}.bin.tmp`, `${file}.bin`);
-  await rename(`${file}.json.tmp`, `${file}.json`);
+  // Each file is replaced atomically; a checkpoint commits the pair as a whole (core/train/checkpoint.ts).
+  await writeFileAtomic(`${file}.bin`, new Uint8Array(bin.buffer));
+  await writeFileAtomic(`${file}.json`, JSON.stringify(spec));
 }
 
 /** Reads tensors written by writeTensors; the caller disposes them. */

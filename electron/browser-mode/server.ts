@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isChannelName } from '../../core/contract/channels';
 import { fail, type Result } from '../../core/contract/result';
-import { decodeWire, encodeWire } from '../../core/contract/wire';
+import { binaryWireType, decodeWire, decodeWireBinary, encodeWire } from '../../core/contract/wire';
 import type { EngineClient } from '../engine-client';
 import { gateRequest } from '../request-gate';
 import { readStaticFile } from '../static-files';
@@ -109,15 +109,16 @@ async function invoke(req: IncomingMessage, res: ServerResponse, engine: EngineC
   if (!body.ok) return sendResult(res, body);
   let payload: unknown;
   try {
-    payload = decodeWire(body.value);
+    // File bytes come as raw binary after the JSON (an import batch), everything else as JSON.
+    payload = req.headers['content-type'] === binaryWireType ? decodeWireBinary(body.value) : decodeWire(body.value.toString('utf8'));
   } catch (error) {
-    return sendResult(res, fail('E_VALIDATION', `request body is not valid JSON: ${(error as Error).message}`));
+    return sendResult(res, fail('E_VALIDATION', `request body is not valid: ${(error as Error).message}`));
   }
   // The token and origin checks above are the browser-mode equivalent of Electron's sender check.
   sendResult(res, await gateRequest(channel, payload, true, engine));
 }
 
-function readBody(req: IncomingMessage): Promise<Result<string>> {
+function readBody(req: IncomingMessage): Promise<Result<Buffer>> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
     req.resume();
@@ -133,7 +134,7 @@ function readBody(req: IncomingMessage): Promise<Result<string>> {
         resolve(fail('E_TOO_LARGE', `request exceeds ${maxBodyBytes} bytes`));
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve({ ok: true, value: Buffer.concat(chunks).toString('utf8') }));
+    req.on('end', () => resolve({ ok: true, value: Buffer.concat(chunks) }));
     req.on('error', (error) => resolve(fail('E_IO', error.message)));
   });
 }

@@ -1,21 +1,28 @@
 /**
- * Mutation fuzzer for the ECG readers: `npx tsx scripts/fuzz/formats.ts [--cases 10000]
- * [--seed 1] [--fixtures] [--timeout-ms 10000] [--json]`.
+ * Mutation fuzzer for the ECG readers: `npm run fuzz -- [--cases 10000] [--seed 1] [--fixtures]
+ * [--timeout-ms 5000] [--heap-mb 256] [--json]`.
  *
  * Seeds: every record of ../shared/data/ecg (labels.csv) when present, else the committed
  * fixtures. Each case mutates one file of one record (core/formats/test/mutate.ts) and decodes
- * it in a worker thread with a memory cap; a case that does not answer within the timeout is a
- * hang, a worker that dies is an out-of-memory or crash. Prints counts by outcome; exits 1 if
- * any case ended in anything other than a record or a typed error.
+ * it in a worker thread with a memory cap (V8 heap --heap-mb; samples and other buffers outside
+ * the heap are measured after each case against the same figure); a case that does not answer
+ * within the timeout is a hang, a worker that dies of its heap cap or exceeds the buffer figure
+ * is over-memory. Prints counts per seed format and outcome; exits 1 if any case ended in
+ * anything other than a record or a typed error.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import type { SourceFile } from '../../core/formats/record';
+import { makeCase } from '../../core/formats/test/mutate';
+import { fixtureSeeds, sharedSeeds } from '../../core/formats/test/seeds';
 
 interface Reply {
   seed: number;
+  format: string;
+  arrayBuffersMb: number;
   primary: string;
   classes: string[];
   messages: string[];
@@ -31,30 +38,47 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '10000' },
     seed: { type: 'string', default: '1' },
     fixtures: { type: 'boolean', default: false },
-    'timeout-ms': { type: 'string', default: '10000' },
+    'timeout-ms': { type: 'string', default: '5000' },
+    'heap-mb': { type: 'string', default: '256' },
     json: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.cases);
 const firstSeed = Number(values.seed);
 const timeoutMs = Number(values['timeout-ms']);
+const heapMb = Number(values['heap-mb']);
 const useShared = !values.fixtures && existsSync(path.join(sharedEcg, 'labels.csv'));
 
 function startWorker(): Worker {
   return new Worker(path.join(here, 'formats-worker.mjs'), {
     workerData: { sharedEcg: useShared ? sharedEcg : undefined },
-    resourceLimits: { maxOldGenerationSizeMb: 1536 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
 }
 
 const counts = new Map<string, number>();
+/** Per seed format: outcome → cases (the record holding the mutated file). */
+const byFormat = new Map<string, Map<string, number>>();
 const cases = new Map<string, number>();
 const byTarget = new Map<string, Map<string, number>>();
 const bad: string[] = [];
 const slowest: { seed: number; ms: number; target: string }[] = [];
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
+function countFormat(format: string, outcome: string): void {
+  const perFormat = byFormat.get(format) ?? new Map<string, number>();
+  byFormat.set(format, perFormat);
+  count(perFormat, outcome);
+}
+
 function record(reply: Reply): void {
+  if (reply.arrayBuffersMb > heapMb) {
+    bad.push(`seed ${reply.seed} ${reply.target}: over-memory (${reply.arrayBuffersMb.toFixed(0)} MB of buffers after the case)`);
+    count(cases, 'over-memory');
+    countFormat(reply.format, 'over-memory');
+    return;
+  }
+  countFormat(reply.format, reply.primary);
   const kind = reply.target.replace(/^.*\//, '').replace(/^.*?(\.[^.]+)?$/, (_, ext: string | undefined) => ext?.toLowerCase() ?? '(none)');
   const perTarget = byTarget.get(kind) ?? new Map<string, number>();
   byTarget.set(kind, perTarget);
@@ -82,6 +106,13 @@ async function readyWorker(): Promise<Worker> {
   return worker;
 }
 
+/** The seed format of a case that never answered (rebuilt here: the worker is gone). */
+let seedRecords: SourceFile[][] | undefined;
+function formatOf(seed: number): string {
+  seedRecords ??= useShared ? sharedSeeds(sharedEcg) : fixtureSeeds();
+  return makeCase(seed, seedRecords).format;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   let worker = await readyWorker();
@@ -92,7 +123,7 @@ async function main(): Promise<void> {
     const reply = await new Promise<Reply | { failure: string }>((resolve) => {
       // Only our own listeners are removed: Worker keeps internal ones that route its messages.
       const onMessage = (m: Reply) => done(m);
-      const onError = (e: Error & { code?: string }) => done({ failure: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : `worker-error:${e.message}` });
+      const onError = (e: Error & { code?: string }) => done({ failure: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'over-memory' : `crash:${e.message}` });
       const onExit = (code: number) => done({ failure: `worker-exit:${code}` });
       const timer = setTimeout(() => done({ failure: 'hang' }), timeoutMs);
       function done(value: Reply | { failure: string }): void {
@@ -106,6 +137,7 @@ async function main(): Promise<void> {
     if ('failure' in reply) {
       count(counts, reply.failure);
       count(cases, reply.failure);
+      countFormat(formatOf(current), reply.failure.replace(/:.*$/, ''));
       bad.push(`seed ${current}: ${reply.failure}`);
       await worker.terminate();
       worker = await readyWorker();
@@ -120,6 +152,10 @@ async function main(): Promise<void> {
     seconds: (Date.now() - started) / 1000,
     cases: Object.fromEntries([...cases].sort((a, b) => b[1] - a[1])),
     allOutcomes: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])),
+    byFormat: Object.fromEntries([...byFormat].sort().map(([k, v]) => [k, Object.fromEntries(v)])),
+    failuresByFormat: Object.fromEntries([...byFormat].sort().map(([k, v]) => [k, { crash: (v.get('crash') ?? 0) + [...v].filter(([o]) => o.startsWith('unexpected')).reduce((n, [, c]) => n + c, 0), hang: v.get('hang') ?? 0, overMemory: v.get('over-memory') ?? 0 }])),
+    limits: { timeoutMs, heapMb },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
     byMutatedFile: Object.fromEntries([...byTarget].map(([k, v]) => [k, Object.fromEntries(v)])),
     slowestMs: slowest,
     bad,
@@ -131,7 +167,8 @@ async function main(): Promise<void> {
     for (const [outcome, n] of Object.entries(summary.cases)) console.log(`    ${outcome.padEnd(28)} ${n}`);
     console.log('  every outcome (a case may also leave orphaned companion files):');
     for (const [outcome, n] of Object.entries(summary.allOutcomes)) console.log(`    ${outcome.padEnd(28)} ${n}`);
-    console.log(`  by mutated file type: ${Object.entries(summary.byMutatedFile).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join('; ')}`);
+    console.log('  by seed format:');
+    for (const [format, outcomes] of Object.entries(summary.byFormat)) console.log(`    ${format.padEnd(12)} ${JSON.stringify(outcomes)}`);
     console.log(`  slowest: ${slowest.map((s) => `seed ${s.seed} ${s.ms.toFixed(0)} ms (${s.target})`).join('; ')}`);
     console.log(bad.length === 0 ? '  every case ended in a record or a typed error' : `  ${bad.length} BAD cases:\n    ${bad.slice(0, 50).join('\n    ')}`);
   }

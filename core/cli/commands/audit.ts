@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AuditLog, type AuditEntry } from '../../db/audit';
-import type { AuditVerification } from '../../db/audit-chain';
+import { makeAnchor, parseAnchor } from '../../db/audit-anchor';
+import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
+import { writeFileAtomic } from '../../storage/atomic';
+import { loadSigningKey } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
@@ -22,39 +25,55 @@ function isoTime(text: string): string {
   return new Date(t).toISOString();
 }
 
-function printEntries(entries: AuditEntry[], json: boolean, io: CliIO): void {
-  for (const e of entries) io.stdout(json ? JSON.stringify(e) : `${e.id}\t${e.at}\t${e.actor}\t${e.action}\t${e.subject ?? '-'}\t${JSON.stringify(e.details)}`);
+/** Prints entries as they are read; returns how many and the last id. */
+function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): { count: number; lastId: number | null } {
+  let count = 0;
+  let lastId: number | null = null;
+  for (const e of entries) {
+    io.stdout(json ? JSON.stringify(e) : `${e.id}\t${e.at}\t${e.actor}\t${e.osAccount ?? '-'}\t${e.reader ?? '-'}\t${e.action}\t${e.subject ?? '-'}\t${JSON.stringify(e.details)}`);
+    count++;
+    lastId = e.id;
+  }
+  return { count, lastId };
 }
 
 function printVerification(v: AuditVerification, json: boolean, io: CliIO): void {
   if (json) return io.stdout(JSON.stringify(v));
   if (!v.ok) return io.stdout(`FAILED at entry ${v.problem?.id}: ${v.problem?.reason} (${v.entries} entries read)`);
   io.stdout(`OK: ${v.entries} entries, ${v.entries - v.unchained} hash-chained${v.unchained > 0 ? `, ${v.unchained} older entries without hashes` : ''}`);
-  io.stdout(`head: entry ${v.lastId ?? '-'} ${v.head ?? '-'} (keep it elsewhere to detect later removal of the newest entries)`);
+  io.stdout(`head: entry ${v.lastId ?? '-'} ${v.head ?? '-'} (keep it elsewhere — ecg audit --export-anchor FILE — to detect a rewritten trail)`);
 }
 
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'Print, export or verify the audit trail',
   usage: `Usage: ecg audit [--json] [--since TIME] [--after-id N] [--action PREFIX] [--limit N] [--data-dir DIR]
-       ecg audit --verify [--json] [--data-dir DIR]
+       ecg audit --verify [--anchor FILE]… [--json] [--data-dir DIR]
+       ecg audit --export-anchor FILE [--data-dir DIR]
 
-Prints audit entries oldest first (who did what, to which record, model or job, and when): one
-tab-separated line each, or with --json one JSON object per line {"id","at","actor","action",
-"subject","details","hash"} for export to a log archive. Page with --after-id (the last id printed).
-Reading never writes to the trail.
+Prints audit entries oldest first (who did what, to which record, model or job, and when;
+the app's role, the operating-system account and the chosen reader): one tab-separated line
+each, or with --json one JSON object per line {"id","at","actor","osAccount","reader","action",
+"subject","details","hash"} for export to a log archive. Without --limit every matching entry
+is printed; with --limit, when more remain, stderr says so and how to continue (--after-id).
+Reading never writes to the trail, and works on a read-only data folder.
 
 --verify walks the whole hash chain and exits 1 if an entry was edited or removed behind the
-app's back (for example with another SQLite tool). It prints the head hash: record it elsewhere,
-as only an outside copy can reveal removal of the newest entries.
+app's back (ids must run without gaps; each hash must match and link). It prints the head hash.
+Anyone with the database file could rewrite the whole chain and recompute every hash; an anchor
+exported earlier and kept elsewhere (--export-anchor, signed with the installation's key when
+one exists) makes that detectable: --verify --anchor FILE fails unless the anchored entry is
+still there with the same hash.
 
 Options:
   --json             JSON lines instead of a table
   --since TIME       entries at or after an ISO 8601 date or time (UTC unless an offset is given)
   --after-id N       entries after id N
   --action PREFIX    entries whose action starts with PREFIX (e.g. record. or finetune.)
-  --limit N          at most N entries (1–${maxLimit}, default 1000)
+  --limit N          at most N entries (1–${maxLimit}; default: all)
   --verify           check the hash chain instead of printing entries
+  --anchor FILE      with --verify: also check against an exported anchor (repeatable)
+  --export-anchor FILE  verify, then write the head (entry id and hash) to FILE
   --data-dir DIR     database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -62,13 +81,15 @@ Options:
       since: { type: 'string' },
       'after-id': { type: 'string', default: '0' },
       action: { type: 'string' },
-      limit: { type: 'string', default: '1000' },
+      limit: { type: 'string' },
       verify: { type: 'boolean' },
+      anchor: { type: 'string', multiple: true },
+      'export-anchor': { type: 'string' },
       'data-dir': { type: 'string' },
     });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     const query = {
-      limit: wholeNumber('limit', values.limit, 1, maxLimit),
+      limit: values.limit === undefined ? undefined : wholeNumber('limit', values.limit, 1, maxLimit),
       afterId: wholeNumber('after-id', values['after-id'], 0, Number.MAX_SAFE_INTEGER),
       since: values.since === undefined ? undefined : isoTime(values.since),
       actionPrefix: values.action,
@@ -76,15 +97,30 @@ Options:
     const file = databasePath(resolveDataDir(values['data-dir']));
     // Reading an audit trail must not create an empty database where none was.
     if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
-    const { db } = openDatabase(file);
+    // Read-only: reading or verifying the trail never writes, and works on archival media.
+    const { db } = openDatabase(file, undefined, { readonly: true });
     try {
       const audit = new AuditLog(db);
-      if (!values.verify) {
-        printEntries(audit.entries(query), values.json === true, io);
+      if (values['export-anchor']) {
+        const anchor = makeAnchor(audit.verify(), file, loadSigningKey(resolveDataDir(values['data-dir'])));
+        await writeFileAtomic(values['export-anchor'], `${JSON.stringify(anchor, null, 2)}\n`);
+        io.stdout(`anchor written to ${values['export-anchor']}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${anchor.signature.signer}` : ''}`);
         return 0;
       }
-      const verification = audit.verify();
+      if (!values.verify) {
+        if (query.limit === undefined) {
+          printEntries(audit.all(query), values.json === true, io);
+          return 0;
+        }
+        const printed = printEntries(audit.entries({ ...query, limit: query.limit }), values.json === true, io);
+        const more = printed.lastId !== null && audit.entries({ ...query, afterId: printed.lastId, limit: 1 }).length > 0;
+        if (more) io.stderr(`ecg audit: ${printed.count} entries printed (--limit ${query.limit}); more follow: continue with --after-id ${printed.lastId}`);
+        return 0;
+      }
+      const anchors: AuditAnchor[] = (values.anchor ?? []).map((f) => parseAnchor(readFileSync(f, 'utf8'), f));
+      const verification = audit.verify(anchors);
       printVerification(verification, values.json === true, io);
+      if (verification.ok && anchors.length > 0 && !values.json) io.stdout(`matches ${anchors.length} exported anchor${anchors.length > 1 ? 's' : ''}`);
       return verification.ok ? 0 : 1;
     } finally {
       db.close();

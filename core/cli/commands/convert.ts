@@ -6,7 +6,7 @@ import { EinthovenError } from '../../errors';
 import { writeCsv } from '../../formats/csv/write';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
-import { writeWfdb16 } from '../../formats/wfdb/write';
+import { wfdbHeaderBytes, writeWfdb16 } from '../../formats/wfdb/write';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
 const targets = ['wfdb', 'csv'] as const;
@@ -38,7 +38,7 @@ export const convertCommand: CliCommand = {
     if (to === 'wfdb') {
       const { header, data, warnings } = writeWfdb16(outcome.record, stem);
       written.push(path.join(values.out, `${stem}.hea`), path.join(values.out, `${stem}.dat`));
-      writeFileSync(written[0]!, header);
+      writeFileSync(written[0]!, wfdbHeaderBytes(header));
       writeFileSync(written[1]!, data);
       for (const warning of warnings) io.stderr(`ecg convert: warning: ${warning}`);
     } else {

@@ -1,10 +1,11 @@
 import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
-import { importFiles } from '../../engine/import';
-import { readSourceFiles } from '../../engine/read-sources';
+import { importSources } from '../../engine/import';
+import { listSources, withWfdbSiblings } from '../../engine/import-sources';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import type { ImportFileReport } from '../../contract/schemas';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
 export const importCommand: CliCommand = {
@@ -12,11 +13,14 @@ export const importCommand: CliCommand = {
   summary: 'Import ECG files or folders into the local database',
   usage: `Usage: ecg import <file|folder>… [--json] [--data-dir DIR] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]
 
-Decodes every record among the given files (folders are read recursively; a WFDB
-header travels with its signal files) and stores it. Content already in the database
-is reported as a duplicate. Prints one line per record; with --json, one JSON object
-per line: {"files":[…],"status":"imported|duplicate|rejected","recordId"?,"reason"?}.
-Exit code 1 when any record was rejected.
+Decodes every record among the given files (folders are read recursively, file by file,
+a linked folder once; a WFDB header brings the signal files it names from its folder) and
+stores it with its audit entry. Content already in the database is a duplicate naming its
+record; files that are not ECG records (notes, licences, annotation files) are skipped.
+Prints one line per record as soon as it is known; with --json, one JSON object per line:
+{"files":[…],"status":"imported|duplicate|skipped|rejected","recordId"?,"reason"?,"details"?}.
+Exit code 0 when every ECG record was imported (or already there), 1 when any was
+rejected; a full disk stops the import with an E_IO error naming the file.
 
 Options:
   --json           JSON lines instead of text
@@ -32,15 +36,15 @@ Options:
       ...csvFlagOptions,
     });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no files given (see ecg import --help)');
-    const files = readSourceFiles(positionals);
+    const sources = withWfdbSiblings(listSources(positionals));
     const csv = csvOptionsFromFlags(values);
     const engine = new Engine({ dataDir: resolveDataDir(values['data-dir']), shell: 'cli' });
     try {
-      const { reports } = await importFiles(engine.records, engine.audit, files, { actor: 'cli', csv });
-      for (const report of reports) {
+      const print = (report: ImportFileReport) => {
         if (values.json) io.stdout(JSON.stringify(report));
         else io.stdout(`${report.status}\t${report.recordId ?? '-'}\t${report.files.join(' ')}${report.reason ? `\t${report.reason}` : ''}`);
-      }
+      };
+      const { reports } = await importSources(engine.records, engine.audit, sources, { actor: 'cli', csv, onProgress: (_d, _t, _m, file) => file && print(file) });
       return reports.some((r) => r.status === 'rejected') ? 1 : 0;
     } finally {
       await engine.close();

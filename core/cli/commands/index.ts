@@ -12,6 +12,7 @@ import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
+import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 
@@ -31,6 +32,7 @@ export const commands: readonly CliCommand[] = [
   evaluateCommand,
   predictCommand,
   modelsCommand,
+  packageCommand,
   modelCommand,
   datasetCommand,
   backendCommand,

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
 import { EinthovenError } from '../../errors';
-import { decodeFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
+import { toErrorInfo } from '../../errors';
+import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
 import { filesSha256 } from '../../formats/hash';
 import { loadFilesForDecoding } from '../../formats/load';
 import type { SourceFile } from '../../formats/record';
@@ -66,15 +67,31 @@ export const inspectCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, ...csvFlags });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg inspect --help)');
-    const sources = loadFilesForDecoding(positionals);
-    const byName = new Map(sources.map((f) => [f.name, f]));
-    const outcomes = decodeFiles(sources, { csv: csvOptionsFromFlags(values) });
-    for (const outcome of outcomes) {
+    const csv = csvOptionsFromFlags(values);
+    const print = (outcome: DecodeOutcome, byName: Map<string, SourceFile>) => {
       const line = summary(outcome, byName);
       if (values.json) io.stdout(JSON.stringify(line));
       else if (!outcome.ok) io.stdout(`${line.file}: ${outcome.error.code}: ${outcome.error.message}`);
       else io.stdout(`${line.file}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.join('; ')}` : ''}`);
+    };
+    // Each path is read on its own (a missing one is reported and the others still inspected);
+    // then the readable files are grouped together, so a .hea and its .dat given apart pair up.
+    const sources: SourceFile[] = [];
+    let failed = false;
+    for (const given of positionals) {
+      try {
+        for (const file of loadFilesForDecoding([given])) if (!sources.some((s) => s.name === file.name)) sources.push(file);
+      } catch (error) {
+        failed = true;
+        print({ ok: false, files: [given], error: toErrorInfo(error) }, new Map());
+      }
     }
-    return outcomes.every((o) => o.ok) ? 0 : 1;
+    const byName = new Map(sources.map((f) => [f.name, f]));
+    for (const group of groupFiles(sources)) {
+      const outcome = decodeFileGroup(group, { csv });
+      failed ||= !outcome.ok;
+      print(outcome, byName);
+    }
+    return failed ? 1 : 0;
   },
 };

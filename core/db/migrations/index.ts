@@ -2,7 +2,8 @@ import { migration0001 } from './0001-records-and-audit';
 import { migration0002 } from './0002-predictions-and-model-registry';
 import { migration0003 } from './0003-audit-hash-chain';
 import { migration0004 } from './0004-overreads';
+import { migration0007 } from './0007-audit-attribution';
 import type { Migration } from './types';
 
 /** Every migration in order. Never edit one that has shipped: add the next number. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0007];

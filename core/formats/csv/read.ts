@@ -5,6 +5,7 @@ import { checkSignalSize } from '../limits';
 import { asMillivolts, type EcgRecord, type SourceFile } from '../record';
 import { decodeText } from '../text';
 import type { CsvNeed, CsvOptions, CsvQuestion } from './options';
+import { unguardCsvLabel } from './write';
 
 const timeHeader = /^(time|t|sec|seconds|ms|msec|timestamp|time_?s|time_?ms)\b|^time\s*[([]/i;
 const unitSuffix = /\s*[([]\s*(mv|uv|µv|μv)\s*[)\]]\s*$|[_ ](mv|uv|µv|μv)$/i;
@@ -65,7 +66,7 @@ export function readCsv(file: SourceFile, options: CsvOptions = {}): EcgRecord {
   const dataColumns = Array.from({ length: width }, (_, i) => i).filter((i) => i !== timeColumn);
   const fs = options.fs ?? (timeColumn >= 0 ? fsFromTime(rows, timeColumn, header![timeColumn]!) : undefined);
   const units = options.units ?? (header ? headerUnits(header) : undefined);
-  const labels = options.leads ?? header?.filter((_, i) => i !== timeColumn).map((l) => l.replace(unitSuffix, ''));
+  const labels = options.leads ?? header?.filter((_, i) => i !== timeColumn).map((l) => unguardCsvLabel(l.replace(unitSuffix, '')));
   const questions: [CsvNeed, boolean, string][] = [
     ['fs', fs === undefined, 'fs (sampling rate in Hz)'],
     ['units', units === undefined, "units ('mV', 'uV' or µV per value)"],

@@ -40,13 +40,20 @@ function parseSignals(file: SourceFile, ns: number): EdfSignal[] {
     if (!Number.isInteger(samplesPerRecord) || samplesPerRecord < 0 || samplesPerRecord > limits.maxTotalSamples) {
       throw new EinthovenError('E_FORMAT', `${file.name}: EDF samples per record ${samplesPerRecord}`);
     }
+    const label = field(b, at(0, 16, i), 16);
+    const digMin = numberField(file.name, b, at(120, 8, i), 8, 'digital minimum');
+    const digMax = numberField(file.name, b, at(128, 8, i), 8, 'digital maximum');
+    // Annotation signals carry text, not scaled samples; every other signal needs a scaling.
+    if (digMax === digMin && label !== 'EDF Annotations') {
+      throw new EinthovenError('E_FORMAT', `${file.name}: EDF signal ${label || i + 1} has digital minimum = digital maximum (${digMin}): its scaling to physical units is undefined`);
+    }
     signals.push({
-      label: field(b, at(0, 16, i), 16),
+      label,
       units: field(b, at(96, 8, i), 8),
       physMin: numberField(file.name, b, at(104, 8, i), 8, 'physical minimum'),
       physMax: numberField(file.name, b, at(112, 8, i), 8, 'physical maximum'),
-      digMin: numberField(file.name, b, at(120, 8, i), 8, 'digital minimum'),
-      digMax: numberField(file.name, b, at(128, 8, i), 8, 'digital maximum'),
+      digMin,
+      digMax,
       samplesPerRecord,
       offset,
     });
@@ -110,6 +117,8 @@ export function readEdf(file: SourceFile): EcgRecord {
   const recordBytes = signals.reduce((sum, s) => sum + s.samplesPerRecord * 2, 0);
   if (recordBytes === 0) throw new EinthovenError('E_FORMAT', `${file.name}: EDF data records are empty`);
   const declared = numberField(file.name, b, 236, 8, 'number of data records');
+  // A count: a whole number, or -1 while recording (then the file's length tells).
+  if (!Number.isInteger(declared) || declared < -1) throw new EinthovenError('E_FORMAT', `${file.name}: EDF number of data records '${field(b, 236, 8)}' is not a whole number`);
   const present = Math.floor((b.length - headerBytes) / recordBytes);
   const nRecords = declared < 0 ? present : declared;
   if (nRecords > present) throw new EinthovenError('E_FORMAT', `${file.name}: truncated — header declares ${nRecords} data records but the file holds ${present}`);

@@ -1,5 +1,5 @@
 import { EinthovenError } from '../../errors';
-import { inflateZlib } from '../inflate';
+import { inflateHead, inflateZlib } from '../inflate';
 import { limits } from '../limits';
 
 /** The subset of MATLAB v5 values the ECG readers need. */
@@ -21,6 +21,9 @@ interface Element {
 }
 
 class Reader {
+  /** Decompressed bytes still allowed for this file: the cap is per file, not per variable. */
+  inflateBudget: number = limits.maxInflatedBytes;
+
   constructor(readonly file: string, readonly little: boolean) {}
 
   fail(why: string): never {
@@ -123,12 +126,28 @@ export function parseMat5(file: string, bytes: Uint8Array): MatValue[] {
   const indicator = String.fromCharCode(bytes[126]!, bytes[127]!);
   if (indicator !== 'IM' && indicator !== 'MI') throw new EinthovenError('E_FORMAT', `${file}: bad MATLAB v5 endian indicator`);
   const reader = new Reader(file, indicator === 'IM');
-  const values: MatValue[] = [];
+  const elements: Element[] = [];
   for (let at = 128; at + 8 <= bytes.length; ) {
     const el = reader.element(bytes, at);
     at = el.next;
+    elements.push(el);
+  }
+  // Every compressed variable's tag declares its inflated size: the file's total is checked
+  // against the cap before anything is inflated (a few KB of zlib can declare gigabytes).
+  let declaredTotal = 0;
+  for (const el of elements) {
+    if (el.type !== miCOMPRESSED) continue;
+    const head = inflateHead(file, el.data, 8);
+    declaredTotal += head.length === 8 ? new DataView(head.buffer, head.byteOffset, 8).getUint32(4, reader.little) + 8 : 0;
+    if (declaredTotal > limits.maxInflatedBytes) {
+      throw new EinthovenError('E_TOO_LARGE', `${file}: its compressed variables declare more than ${limits.maxInflatedBytes} bytes together (the limit for one file)`);
+    }
+  }
+  const values: MatValue[] = [];
+  for (const el of elements) {
     if (el.type === miCOMPRESSED) {
-      const inner = inflateZlib(file, el.data);
+      const inner = inflateZlib(file, el.data, reader.inflateBudget);
+      reader.inflateBudget -= inner.length;
       const matrix = reader.element(inner, 0);
       if (matrix.type === miMATRIX) values.push(reader.matrix(matrix.data, 0));
     } else if (el.type === miMATRIX) {

@@ -1,4 +1,6 @@
+import { Zlib } from 'fflate';
 import { crcCcitt } from '../crc';
+import { detectFormat } from '../detect';
 import { decodeFiles, type DecodeOutcome } from '../index';
 import type { SourceFile } from '../record';
 
@@ -95,11 +97,70 @@ export function restampScpCrcs(b: Uint8Array): Uint8Array {
   return out;
 }
 
-const operators = ['bitFlips', 'hostileWord', 'truncate', 'deleteRange', 'insertRandom', 'numberToken', 'splice', 'empty', 'rename'] as const;
+const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** Inserts text just after an XML declaration (or at the start): where a DOCTYPE or the root's content would go. */
+function afterDeclaration(b: Uint8Array, insert: Uint8Array): Uint8Array {
+  const head = new TextDecoder('latin1').decode(b.subarray(0, 512));
+  const end = head.startsWith('<?xml') ? head.indexOf('?>') + 2 : 0;
+  return concat(b.subarray(0, end), insert, b.subarray(end));
+}
+
+/** A "billion laughs" DOCTYPE: entities that expand tenfold per level (we never expand them). */
+function entityBomb(b: Uint8Array): Uint8Array {
+  const levels = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+  return afterDeclaration(b, latin1(`<!DOCTYPE r [<!ENTITY l0 "lol">${levels}]>`));
+}
+
+/** 100,000 nested elements opened (and closed) around the document: a recursive parser's stack. */
+function deepNest(rng: Rng, b: Uint8Array): Uint8Array {
+  const depth = 10_000 + int(rng, 90_000);
+  return concat(afterDeclaration(b, latin1('<a>'.repeat(depth))), latin1('</a>'.repeat(depth)));
+}
+
+let bomb: Uint8Array | undefined;
+/** A MATLAB miCOMPRESSED element whose ~64 KB of zlib inflate to 64 MiB (built once). */
+function zlibBombElement(): Uint8Array {
+  if (!bomb) {
+    const parts: Uint8Array[] = [];
+    const z = new Zlib({ level: 9 }, (chunk) => parts.push(chunk));
+    const zeros = new Uint8Array(1024 * 1024);
+    const head = new Uint8Array(8);
+    new DataView(head.buffer).setUint32(0, 14, true); // miMATRIX whose declared size is a lie
+    new DataView(head.buffer).setUint32(4, 1024, true);
+    z.push(head);
+    for (let i = 0; i < 64; i++) z.push(zeros, i === 63);
+    const data = concat(...parts);
+    const tag = new Uint8Array(8);
+    new DataView(tag.buffer).setUint32(0, 15, true);
+    new DataView(tag.buffer).setUint32(4, data.length, true);
+    bomb = concat(tag, data);
+  }
+  return bomb;
+}
+
+/** A compression bomb where a MATLAB file's variables start (other formats: at a random place). */
+function compressionBomb(rng: Rng, b: Uint8Array): Uint8Array {
+  const at = b.length >= 128 && new TextDecoder('latin1').decode(b.subarray(0, 10)) === 'MATLAB 5.0' ? 128 : int(rng, b.length + 1);
+  return concat(b.subarray(0, at), zlibBombElement(), b.subarray(at));
+}
+
+const operators = ['bitFlips', 'hostileWord', 'truncate', 'deleteRange', 'insertRandom', 'numberToken', 'splice', 'empty', 'rename', 'entityBomb', 'deepNest', 'compressionBomb'] as const;
 export type Operator = (typeof operators)[number];
 
 export interface FuzzCase {
   readonly seed: number;
+  /** The seed record's format before mutation (its first file's, by content): what the counts are grouped by. */
+  readonly format: string;
   readonly files: SourceFile[];
   readonly operators: Operator[];
   /** The seed file that was mutated, and its name after the mutations (a rename may change it). */
@@ -127,11 +188,16 @@ export function makeCase(seed: number, records: readonly SourceFile[][]): FuzzCa
     else if (op === 'numberToken') bytes = numberToken(rng, bytes);
     else if (op === 'splice') bytes = spliceOther(rng, bytes, pick(rng, pick(rng, records)).bytes);
     else if (op === 'empty') bytes = new Uint8Array();
+    else if (op === 'entityBomb') bytes = entityBomb(bytes);
+    else if (op === 'deepNest') bytes = deepNest(rng, bytes);
+    else if (op === 'compressionBomb') bytes = compressionBomb(rng, bytes);
     else name = name.replace(/\.[^./]*$/, '') + pick(rng, ['.dat', '.xml', '.hea', '.bin', '.csv', '']);
   }
   if (rng() < 0.7) bytes = restampScpCrcs(bytes);
   const files = group.map((f, i) => (i === index ? { name, bytes } : f));
-  return { seed, files, operators: applied, target: target.name, mutatedName: name };
+  const primary = group.find((f) => detectFormat(f.bytes) === 'wfdb-header') ?? group[0]!;
+  const format = detectFormat(primary.bytes)?.replace('wfdb-header', 'wfdb') ?? 'unknown';
+  return { seed, format, files, operators: applied, target: target.name, mutatedName: name };
 }
 
 /** 'record', a typed error code, or `unexpected:<ErrorName>` for an untyped exception a reader let through. */

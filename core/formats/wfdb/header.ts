@@ -42,8 +42,7 @@ export interface WfdbSegment {
 /** More segments than any real recording (MIMIC's longest have a few thousand); guards the loop below. */
 const maxSegments = 100_000;
 
-export const supportedWfdbFormats = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311] as const;
-const flacFormats = [508, 516, 524];
+export const supportedWfdbFormats = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, 516, 524] as const;
 /** WFDB's default gain when the field is absent or 0. */
 const defaultGain = 200;
 
@@ -67,7 +66,7 @@ function parseRecordLine(name: string, line: string) {
   if (nSignals > limits.maxLeads) throw new EinthovenError('E_TOO_LARGE', `${name}: ${nSignals} signals exceed the limit of ${limits.maxLeads}`);
   // fs may carry "/counter frequency" and "(base counter)".
   const fs = fsField === undefined ? 250 : parseNumber(name, fsField.split(/[/(]/)[0] ?? '', 'sampling frequency');
-  if (!(fs > 0 && fs <= limits.maxFs)) fail(name, `sampling frequency ${fs}`);
+  if (!(fs >= limits.minFs && fs <= limits.maxFs)) fail(name, `sampling frequency ${fs} Hz is impossible for an ECG (accepted: ${limits.minFs} Hz to ${limits.maxFs / 1000} kHz; an empty field shifts the next one into its place)`);
   const nSamples = nsamp === undefined ? undefined : parseNumber(name, nsamp, 'number of samples');
   if (nSamples !== undefined && (!Number.isInteger(nSamples) || nSamples < 0)) fail(name, `number of samples '${nsamp}'`);
   return { recordName: nameField, nSignals, fs, nSamples: nSamples || undefined, baseTime: time, baseDate: date, nSegments };
@@ -86,9 +85,6 @@ function parseFormatField(name: string, field: string) {
   const match = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/.exec(field);
   if (!match) fail(name, `signal format '${field}'`);
   const format = Number(match[1]);
-  if (flacFormats.includes(format)) {
-    throw new EinthovenError('E_UNSUPPORTED', `${name}: WFDB FLAC-compressed signal format ${format} is not supported yet`);
-  }
   if (!(supportedWfdbFormats as readonly number[]).includes(format)) {
     throw new EinthovenError('E_UNSUPPORTED', `${name}: WFDB signal format ${format} is not supported`);
   }

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeFiles, type DecodeOutcome } from '../index';
 import { fixtureFiles } from '../test/fixtures';
+import { initFlac } from './flac';
 import { parseWfdbHeader } from './header';
+
+beforeAll(initFlac);
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -157,7 +160,7 @@ describe('WFDB header quirks', () => {
 
   it('reports FLAC formats, missing segments and bad fields as typed errors', () => {
     const cases: [string, string][] = [
-      ['f 1 500 10\nf.dat 516 200/mV 16 0 0 0 0 I\n', 'E_UNSUPPORTED'],
+      ['f 1 500 10\nf.dat 516 200/mV 16 0 0 0 0 I\n', 'E_FORMAT'], // FLAC format, but f.dat is no FLAC stream
       ['m/2 1 500 10\nseg_1 10\nseg_2 10\n', 'E_NOT_FOUND'],
       ['m/0 1 500 10\n', 'E_FORMAT'],
       ['m/2 1 500 10\n../up 10\nseg_2 10\n', 'E_FORMAT'],
@@ -170,8 +173,8 @@ describe('WFDB header quirks', () => {
       expect(errorOf(outcome).code, text).toBe(code);
     }
     for (const flac of [508, 516, 524]) {
-      const error = errorOf(decodeFiles([{ name: 'flac.hea', bytes: encode(`f 1 500 10\nf.dat ${flac} 200/mV 16 0 0 0 0 I\n`) }])[0]);
-      expect(error).toEqual({ code: 'E_UNSUPPORTED', message: `flac.hea: WFDB FLAC-compressed signal format ${flac} is not supported yet` });
+      const error = errorOf(decodeFiles([{ name: 'flac.hea', bytes: encode(`f 1 500 10\nf.dat ${flac} 200/mV 16 0 0 0 0 I\n`) }, { name: 'f.dat', bytes: dat }])[0]);
+      expect(error).toEqual({ code: 'E_FORMAT', message: 'flac.hea: f.dat: not a FLAC stream (no STREAMINFO block)' });
     }
   });
 

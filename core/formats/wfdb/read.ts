@@ -1,4 +1,5 @@
 import { EinthovenError } from '../../errors';
+import { decodeFlacSignals } from './flac';
 import { buildRecord, type Channel } from '../build';
 import { checkSignalSize } from '../limits';
 import { asMillivolts, type EcgRecord, type SourceFile } from '../record';
@@ -48,6 +49,7 @@ function decodeGroup(headerName: string, header: WfdbHeader, group: FileGroup, f
   if (group.members.some((m) => m.spec.format !== format)) {
     throw new EinthovenError('E_FORMAT', `${headerName}: signals in ${group.fileName} mix formats`);
   }
+  if (format === 508 || format === 516 || format === 524) return decodeFlacGroup(headerName, header, group, file, format);
   const offset = group.members[0]!.spec.byteOffset;
   const frameSamples = group.members.reduce((sum, m) => sum + m.spec.samplesPerFrame, 0);
   const available = offset > file.bytes.length ? 0 : samplesInBytes(format, file.bytes.length - offset);
@@ -67,6 +69,23 @@ function decodeGroup(headerName: string, header: WfdbHeader, group: FileGroup, f
     let adcSum = 0;
     for (let i = 0; i < adc.length; i++) adcSum += adc[i] as number;
     return { samples: toMillivolts(spec, adc, nFrames, scale), adcSum };
+  });
+  return { nFrames, signals };
+}
+
+/** A FLAC signal file (formats 508/516/524): one channel per signal, one sample per frame. */
+function decodeFlacGroup(headerName: string, header: WfdbHeader, group: FileGroup, file: SourceFile, format: 508 | 516 | 524): { nFrames: number; signals: DecodedSignal[] } {
+  if (group.members.some((m) => m.spec.samplesPerFrame !== 1)) throw new EinthovenError('E_UNSUPPORTED', `${headerName}: FLAC signals with several samples per frame are not supported`);
+  const channels = decodeFlacSignals(file.name, file.bytes, format, group.members.length);
+  const available = Math.min(...channels.map((c) => c.length));
+  const nFrames = header.nSamples ?? available;
+  checkSignalSize(headerName, header.nSignals, nFrames);
+  if (nFrames > available) throw new EinthovenError('E_FORMAT', `${file.name}: truncated — header declares ${nFrames} samples per signal but the FLAC stream holds ${available}`);
+  const signals = group.members.map(({ spec }, k) => {
+    const adc = (channels[k] as Int32Array).subarray(0, nFrames);
+    let adcSum = 0;
+    for (let i = 0; i < adc.length; i++) adcSum += adc[i] as number;
+    return { samples: toMillivolts(spec, adc, nFrames, millivoltsPerUnit(spec.units) ?? 1), adcSum };
   });
   return { nFrames, signals };
 }

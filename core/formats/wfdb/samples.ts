@@ -12,6 +12,9 @@ export const invalidSampleValue: Readonly<Record<number, number | undefined>> = 
   212: -2048,
   310: -512,
   311: -512,
+  508: -128,
+  516: -32768,
+  524: -8388608,
 };
 
 /** How many whole samples `byteCount` bytes hold in a given format (packed formats keep partial groups). */

@@ -48,8 +48,19 @@ function baseTime(startTime: string | undefined): string {
   return m ? ` ${m[4]}:${m[5]}:${m[6]} ${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
-/** Labels may not contain line breaks; everything else after the 8th field is the description. */
-const safeLabel = (name: string) => name.replace(/[\r\n#]/g, ' ').trim() || 'unnamed';
+/**
+ * A description is the rest of its line after the 8th field, read as Latin-1: no line break,
+ * no control character, no '#' (a comment), nothing outside Latin-1 (it would come back as
+ * mojibake). Whitespace runs become one space, as the reader joins the fields with one.
+ */
+export const safeDescription = (text: string) =>
+  text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\u0000-\u001f\u007f#]/g, ' ')
+    .replace(/[^\u0020-\u00ff]/gu, '?')
+    .replace(/\s+/g, ' ')
+    .trim() || 'unnamed';
+const safeLabel = safeDescription;
 
 /**
  * Writes a record as WFDB format 16 (`<name>.hea` + `<name>.dat`). Derived leads are not
@@ -76,7 +87,15 @@ export function writeWfdb16(record: EcgRecord, recordName: string): { header: st
   const { patient } = record;
   if (patient.ageYears !== undefined) lines.push(`# Age: ${patient.ageYears}`);
   if (patient.sex === 'M' || patient.sex === 'F') lines.push(`# Sex: ${patient.sex === 'M' ? 'Male' : 'Female'}`);
-  for (const statement of record.statements) lines.push(/^Dx\s*:/i.test(statement) ? `# ${statement}` : `# Statement: ${statement.replace(/[\r\n]/g, ' ')}`);
+  for (const statement of record.statements) {
+    const line = statement.replace(/[\r\n]+/g, ' ').replace(/[^\u0020-\u00ff]/gu, '?');
+    lines.push(/^Dx\s*:/i.test(line) ? `# ${line}` : `# Statement: ${line}`);
+  }
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { header: `${lines.join('\n')}\n`, data: bytes, warnings };
+}
+
+/** The header's bytes as the reader decodes them (Latin-1). */
+export function wfdbHeaderBytes(header: string): Uint8Array {
+  return Uint8Array.from(header, (c) => c.charCodeAt(0) & 0xff);
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
+import { writeFileAtomic } from '../../storage/atomic';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -45,10 +46,7 @@ export async function openStudy(dir: string, key: string, description: string): 
 
 /** Writes the study atomically (after every epoch, so a crash loses at most one epoch). */
 export async function saveStudy(dir: string, study: Study): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const file = studyFile(dir);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(study, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(studyFile(dir), `${JSON.stringify(study, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
 }
 
 /** The results table: one row per trial, best first, as Markdown. */

@@ -16,6 +16,7 @@ import { paperSearchSpace, type Params } from '../hpo/space';
 import { openStudy, resultsTable, saveStudy, type Study, type Trial } from '../hpo/study';
 import { shouldPrune } from '../hpo/pruner';
 import { sampleTpe } from '../hpo/tpe';
+import { checkpointGeneration } from '../checkpoint';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
@@ -179,8 +180,10 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
   const setup = setUpTrial(options, base, shared, basePipeline, best.params);
   try {
     const trialDir = path.join(options.studyDir, 'trials', String(best.number));
-    await loadModelWeights(setup.model, path.join(trialDir, 'best'));
-    const state = JSON.parse(await readFile(path.join(trialDir, 'state.json'), 'utf8')) as { history?: EpochRecord[] };
+    const generation = await checkpointGeneration(trialDir);
+    if (!generation) throw new EinthovenError('E_NOT_FOUND', `${trialDir}: the best trial has no checkpoint`);
+    await loadModelWeights(setup.model, path.join(generation, 'best'));
+    const state = JSON.parse(await readFile(path.join(generation, 'state.json'), 'utf8')) as { history?: EpochRecord[] };
     const rnn = rnnOf(best.params);
     const { manifest } = await calibrateAndPackage({
       out: options.out as string,

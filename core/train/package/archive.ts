@@ -1,9 +1,9 @@
 import { unzipSync, zipSync } from 'fflate';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { EinthovenError } from '../../errors';
+import { writeFileAtomic } from '../../storage/atomic';
 import type * as tf from '@tensorflow/tfjs';
-import { loadPackageBytes, packageBytes, packageFiles, packageLimits, readPackageFolder, writePackageFolder, type LoadedPackage, type ManifestFields, type PackageBytes } from './io';
+import { loadPackageBytes, packageBytes, packageFiles, packageLimits, readPackageFolder, writePackageFolder, type LoadedPackage, type ManifestFields, type PackageBytes, type PackageSigner } from './io';
 import type { ModelManifest } from './manifest';
 
 /** Extension of the single-file export: a zip of the package's three files. */
@@ -57,9 +57,7 @@ export async function exportPackage(dir: string, file: string): Promise<void> {
   const bytes = await readPackageFolder(dir);
   const loaded = loadPackageBytes(bytes, dir);
   loaded.model.dispose();
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, packArchive(bytes));
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, packArchive(bytes));
 }
 
 /** Reads a package's bytes from a folder or a single-file export. */
@@ -77,14 +75,12 @@ export async function loadPackage(location: string): Promise<LoadedPackage> {
 }
 
 /** Saves a model as a package: a single file when `location` ends in .ecgmodel, else a folder. */
-export async function saveModelPackage(location: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<ModelManifest> {
-  const { manifest, bytes } = await packageBytes(model, fields, engineVersion);
+export async function saveModelPackage(location: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string, signer?: PackageSigner): Promise<ModelManifest> {
+  const { manifest, bytes } = await packageBytes(model, fields, engineVersion, signer);
   if (!location.endsWith(packageExtension)) {
     await writePackageFolder(location, bytes);
     return manifest;
   }
-  await mkdir(path.dirname(location), { recursive: true });
-  await writeFile(`${location}.tmp`, packArchive(bytes));
-  await rename(`${location}.tmp`, location);
+  await writeFileAtomic(location, packArchive(bytes));
   return manifest;
 }

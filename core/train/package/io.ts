@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
 import { buildModel, countTrainableParams } from '../../ml/models/registry';
 import { buildPipeline, type Pipeline } from '../../signal/pipeline';
+import { recoverFolder, replaceFolderAtomic, writeFileAtomic } from '../../storage/atomic';
+import { checkSeal, keyFingerprint, sealManifest } from './seal';
 import { identityOf, modelManifestSchema, packageFormatVersion, type ModelIdentity, type ModelManifest, type ModelManifestInput } from './manifest';
 
 export const packageFiles = { manifest: 'manifest.json', model: 'model.json', weights: 'weights.bin' } as const;
@@ -73,48 +75,63 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<{ modelJson
 }
 
 /** Fields the writer fills itself. */
-export type ManifestFields = Omit<ModelManifestInput, 'format' | 'formatVersion' | 'id' | 'weightsSha256' | 'topologySha256' | 'engineVersion' | 'createdAt' | 'researchUseOnly' | 'architecture'> & {
+export type ManifestFields = Omit<ModelManifestInput, 'format' | 'formatVersion' | 'id' | 'weightsSha256' | 'topologySha256' | 'engineVersion' | 'createdAt' | 'researchUseOnly' | 'architecture' | 'integrity' | 'signature'> & {
   readonly architecture: { readonly name: string; readonly buildOptions: ModelManifestInput['architecture']['buildOptions'] };
 };
 
 /** Builds the complete, validated manifest and the files of a package in memory. */
-export async function packageBytes(model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<{ manifest: ModelManifest; bytes: PackageBytes }> {
+/** A hospital's signing key (see core/train/package/keys.ts). */
+export interface PackageSigner {
+  readonly name: string;
+  readonly privateKeyPem: string;
+}
+
+export async function packageBytes(model: tf.LayersModel, fields: ManifestFields, engineVersion: string, signer?: PackageSigner): Promise<{ manifest: ModelManifest; bytes: PackageBytes }> {
   const frozen = model.layers.filter((l) => !l.trainable);
   frozen.forEach((l) => (l.trainable = true)); // weight order must be the freshly built model's
   try {
     const { modelJson, weights } = await modelArtifacts(model);
-    const weightsSha256 = sha256Hex(weights);
-    const manifest = modelManifestSchema.parse({
+    const unsealed = modelManifestSchema.parse({
       ...fields,
       format: 'einthoven-model',
       formatVersion: packageFormatVersion,
-      id: `${fields.name}@${weightsSha256.slice(0, 12)}`,
+      id: 'unsealed',
       researchUseOnly: true,
       createdAt: new Date().toISOString(),
       architecture: { ...fields.architecture, params: countTrainableParams(model) },
       engineVersion,
-      weightsSha256,
+      weightsSha256: sha256Hex(weights),
       topologySha256: sha256Hex(modelJson),
     });
-    const manifestBytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-    return { manifest, bytes: { manifest: manifestBytes, model: modelJson, weights } };
+    const sealed = sealManifest(unsealed as unknown as Record<string, unknown>, signer);
+    const manifestBytes = new TextEncoder().encode(`${JSON.stringify(sealed, null, 2)}\n`);
+    return { manifest: modelManifestSchema.parse(sealed), bytes: { manifest: manifestBytes, model: modelJson, weights } };
   } finally {
     frozen.forEach((l) => (l.trainable = false));
   }
 }
 
-/** Writes a package folder (manifest.json, model.json, weights.bin); the manifest goes last. */
+/**
+ * Writes a package folder (manifest.json, model.json, weights.bin) under a temporary name,
+ * fsynced, and swaps it in whole: an interrupted save never damages the package it replaces.
+ */
 export async function writePackageFolder(dir: string, bytes: PackageBytes): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const [key, name] of [['weights', packageFiles.weights], ['model', packageFiles.model], ['manifest', packageFiles.manifest]] as const) {
-    await writeFile(path.join(dir, `${name}.tmp`), bytes[key]);
-    await rename(path.join(dir, `${name}.tmp`), path.join(dir, name));
-  }
+  await replaceFolderAtomic(dir, async (staging) => {
+    for (const [key, name] of [['weights', packageFiles.weights], ['model', packageFiles.model], ['manifest', packageFiles.manifest]] as const) {
+      const handle = await open(path.join(staging, name), 'w');
+      try {
+        await handle.writeFile(bytes[key]);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+  });
 }
 
 /** Saves a trained model as a package folder and returns its manifest. */
-export async function savePackage(dir: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string): Promise<ModelManifest> {
-  const { manifest, bytes } = await packageBytes(model, fields, engineVersion);
+export async function savePackage(dir: string, model: tf.LayersModel, fields: ManifestFields, engineVersion: string, signer?: PackageSigner): Promise<ModelManifest> {
+  const { manifest, bytes } = await packageBytes(model, fields, engineVersion, signer);
   await writePackageFolder(dir, bytes);
   return manifest;
 }
@@ -126,8 +143,9 @@ async function readCapped(file: string, cap: number): Promise<Uint8Array> {
   return new Uint8Array(await readFile(file));
 }
 
-/** Reads the three files of a package folder. */
+/** Reads the three files of a package folder (first undoing a replacement a crash interrupted). */
 export async function readPackageFolder(dir: string): Promise<PackageBytes> {
+  await recoverFolder(dir);
   return {
     manifest: await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes),
     model: await readCapped(path.join(dir, packageFiles.model), packageLimits.modelJsonBytes),
@@ -143,12 +161,17 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-/** Validates the manifest alone (cheap: for listing packages without loading weights). */
+/**
+ * Validates the manifest alone, seal included (cheap: for listing packages without loading
+ * weights); the files' own digests are checked when the package is loaded.
+ */
 export function parseManifest(bytes: Uint8Array, where: string): ModelManifest {
   const raw = parseJson(bytes, `${where}: ${packageFiles.manifest}`);
-  if (typeof raw === 'object' && raw !== null && 'formatVersion' in raw && raw.formatVersion !== packageFormatVersion) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EinthovenError('E_MODEL', `${where}: ${packageFiles.manifest} is not a JSON object`);
+  if ('formatVersion' in raw && raw.formatVersion !== packageFormatVersion) {
     throw new EinthovenError('E_MODEL', `${where}: package format version ${String(raw.formatVersion)} is not supported (this engine reads version ${packageFormatVersion})`);
   }
+  checkSeal(raw as Record<string, unknown>, where);
   const parsed = modelManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -226,9 +249,28 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
 export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object }): Promise<ModelManifest> {
   const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
   const safe = JSON.parse(JSON.stringify({ n: report.n, metrics: report.metrics, ci: report.ci }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
-  const updated = modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } });
-  const file = path.join(dir, packageFiles.manifest);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(updated, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
-  return updated;
+  // Resealed: the test figures are part of the package, so its id changes with them.
+  const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>);
+  await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
+  return modelManifestSchema.parse(sealed);
+}
+
+/** Who signed a package, if anyone (its signature was verified when the manifest was parsed). */
+export function signerOf(manifest: ModelManifest): { signer: string; keyFingerprint: string } | undefined {
+  return manifest.signature ? { signer: manifest.signature.signer, keyFingerprint: keyFingerprint(manifest.signature.publicKey) } : undefined;
+}
+
+/**
+ * Seals a package folder as it is now: recomputes the files' digests and the seal (and signs
+ * it with `signer`). For a package whose content you trust — the bundled starter after it is
+ * retrained, or a package sealed by an older version. Returns the new manifest.
+ */
+export async function resealPackageFolder(dir: string, signer?: PackageSigner): Promise<ModelManifest> {
+  const bytes = await readPackageFolder(dir);
+  const raw = parseJson(bytes.manifest, `${dir}: ${packageFiles.manifest}`) as Record<string, unknown>;
+  const updated = { ...raw, weightsSha256: sha256Hex(bytes.weights), topologySha256: sha256Hex(bytes.model) };
+  modelManifestSchema.parse({ ...updated, id: 'x' }); // refuse to seal what would not load
+  const sealed = sealManifest(updated, signer);
+  await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
+  return parseManifest(new TextEncoder().encode(JSON.stringify(sealed)), dir);
 }

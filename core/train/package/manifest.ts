@@ -59,14 +59,22 @@ export const provenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
+/** The seal (core/train/package/seal.ts): SHA-256 over the canonical manifest, which names the files' digests. */
+export const integritySchema = z.object({ algorithm: z.literal('sha256-canonical-json-v1'), sha256 });
+
+/** An optional Ed25519 signature of the seal by the key of whoever produced the package. */
+export const signatureSchema = z.object({ algorithm: z.literal('ed25519'), signer: z.string().min(1).max(200), publicKey: z.string().max(200), signature: z.string().max(200) });
+
 /**
  * The manifest of a model package (manifest.json beside model.json and weights.bin). Versioned
- * and validated on load; the weights' SHA-256 is checked against the files before use.
+ * and validated on load; its seal is checked first (any edited field is refused), then the
+ * weights' and topology's SHA-256 against the files before use. New fields need a default for
+ * older packages; the seal covers them without being told.
  */
 export const modelManifestSchema = z.object({
   format: z.literal('einthoven-model'),
   formatVersion: z.literal(packageFormatVersion),
-  /** Stable identifier: name + first 12 hex digits of the weights' SHA-256. */
+  /** name@ + the first 12 hex digits of the seal digest: it changes whenever anything in the package changes. */
   id: z.string().min(1).max(200),
   name: z.string().min(1).max(120),
   description: z.string().max(4000).default(''),
@@ -87,6 +95,9 @@ export const modelManifestSchema = z.object({
   weightsSha256: sha256,
   /** SHA-256 of model.json (topology and weight specs). */
   topologySha256: sha256,
+  /** Optional in the schema so that an unsealed package is refused with a message that says so (checkSeal). */
+  integrity: integritySchema.optional(),
+  signature: signatureSchema.optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelManifestInput = z.input<typeof modelManifestSchema>;

@@ -9,6 +9,7 @@ import { buildModel } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { exportPackage, loadPackage, packageExtension } from './archive';
 import { savePackage, type ManifestFields } from './io';
+import { sealManifest } from './seal';
 
 const classes = ['NORM', 'MI'];
 const sha = 'a'.repeat(64);
@@ -83,7 +84,7 @@ describe('model package', () => {
   it('round-trips as a folder with the versioned manifest, identical predictions and all weights', async () => {
     const loaded = await loadPackage(path.join(dir, 'pkg'));
     expect(loaded.manifest).toMatchObject({ format: 'einthoven-model', formatVersion: 1, researchUseOnly: true, classes, engineVersion: '0.1.0' });
-    expect(loaded.manifest.id).toBe(`unit-test-model@${loaded.manifest.weightsSha256.slice(0, 12)}`);
+    expect(loaded.manifest.id).toBe(`unit-test-model@${loaded.manifest.integrity?.sha256.slice(0, 12)}`);
     expect(loaded.manifest.architecture.params).toBeGreaterThan(900_000);
     expect(await predictOn(loaded.model)).toEqual(expected);
     const modelJson = JSON.parse(await readFile(path.join(dir, 'pkg', 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
@@ -119,7 +120,8 @@ describe('model package', () => {
     const edit = (change: (m: Record<string, unknown>) => void) => (f: Record<string, Uint8Array>) => {
       const m = JSON.parse(new TextDecoder().decode(f['manifest.json'])) as Record<string, unknown>;
       change(m);
-      f['manifest.json'] = new TextEncoder().encode(JSON.stringify(m));
+      // Resealed, so that the checks behind the seal are exercised (seal.test.ts tests the seal itself).
+      f['manifest.json'] = new TextEncoder().encode(JSON.stringify(sealManifest(m)));
     };
     const thresholds = await tamperedCopy('thresholds', edit((m) => ((m.operatingPoint as { thresholds: number[] }).thresholds = [0.5])));
     await expect(loadPackage(thresholds)).rejects.toThrow(/mismatched package: 1 thresholds for 2 classes/);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
@@ -10,6 +11,8 @@ import { hpoJob } from '../jobs/hpo-job';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
+import { resealPackageFolder } from '../package/io';
+import { loadSigningKey } from '../package/keys';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
@@ -66,6 +69,15 @@ export class TrainingService {
     return predictRecord(await this.models.load(modelId), input);
   }
 
+  /**
+   * Signs a package this workstation just made when the hospital created a signing key
+   * (ecg package keygen): the app then shows who produced it. Signing leaves the seal and id as they are.
+   */
+  async #signIfKeyed(out: string): Promise<void> {
+    const signer = loadSigningKey(this.#options.dataDir);
+    if (signer && existsSync(out)) await resealPackageFolder(out, signer);
+  }
+
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */
   #outputDir(kind: string, name: string): string {
     const safe = name.trim().replace(/[^\w .-]/g, '_');
@@ -77,6 +89,7 @@ export class TrainingService {
     const out = this.#outputDir('models', request.name);
     return this.#start('train', { name: request.name }, async (context) => {
       const r = await trainJob({ dataset: request.dataset, architecture: request.architecture, out, name: request.name, train: request.settings, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      await this.#signIfKeyed(out);
       return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation });
     });
   }
@@ -86,6 +99,7 @@ export class TrainingService {
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      await this.#signIfKeyed(out);
       return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
     });
   }

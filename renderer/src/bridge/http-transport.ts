@@ -1,6 +1,6 @@
 import type { BridgeTransport } from '../../../core/contract/bridge';
 import type { EventName } from '../../../core/contract/channels';
-import { decodeWire, encodeWire } from '../../../core/contract/wire';
+import { binaryWireType, decodeWire, encodeWire, encodeWireBinary } from '../../../core/contract/wire';
 
 const tokenKey = 'einthoven.session-token';
 
@@ -64,10 +64,12 @@ export function createHttpTransport(token: string): BridgeTransport {
   return {
     async invoke(channel, request) {
       await connected;
+      // An import batch goes as binary: no base64 of file bytes on the page's thread.
+      const binary = channel === 'records:import' ? encodeWireBinary(request) : undefined;
       const response = await fetch(`/api/invoke/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-einthoven-token': token },
-        body: encodeWire(request),
+        headers: { 'content-type': binary ? binaryWireType : 'application/json', 'x-einthoven-token': token },
+        body: binary ? new Blob([binary.json, ...binary.parts] as BlobPart[]) : encodeWire(request),
       });
       if (!response.ok) throw new Error(`${channel}: HTTP ${response.status} ${await response.text()}`);
       return decodeWire(await response.text());

@@ -4,8 +4,12 @@ export interface PickedFile {
   readonly file: Blob;
 }
 
-/** Largest batch sent in one import request; keeps browser-mode requests under the server's body limit. */
-export const maxBatchBytes = 48 * 1024 * 1024;
+/**
+ * Largest batch sent in one import request. Small, so that encoding one request (base64 in
+ * browser mode) never holds the page for long and the first records are stored — and
+ * progress moves — within a second of the pick; the engine keeps its decoding workers between batches.
+ */
+export const maxBatchBytes = 2 * 1024 * 1024;
 
 /**
  * Folder + stem; a WFDB multi-segment record's segments (`<record>_0001`, `<record>_layout`,

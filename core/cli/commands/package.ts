@@ -1,0 +1,69 @@
+import { createPublicKey } from 'node:crypto';
+import { resolveDataDir } from '../../engine/data-dir';
+import { EinthovenError } from '../../errors';
+import { loadPackage } from '../../train/package/archive';
+import { resealPackageFolder, signerOf } from '../../train/package/io';
+import { createSigningKey, loadSigningKey, signingKeyPath } from '../../train/package/keys';
+import { keyFingerprint } from '../../train/package/seal';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+
+function fingerprintOfPem(pem: string): string {
+  return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
+}
+
+export const packageCommand: CliCommand = {
+  name: 'package',
+  summary: 'Verify, seal or sign model packages; create the hospital signing key',
+  usage: `Usage: ecg package verify PACKAGE… [--json]
+       ecg package seal DIR [--sign] [--data-dir DIR]
+       ecg package keygen --signer NAME [--data-dir DIR]
+
+verify   loads each package and checks its seal (one SHA-256 over the whole manifest, which
+         names the SHA-256 of model.json and weights.bin) and its signature if it has one;
+         prints the model id and who signed it. Exit 1 if any package fails.
+seal     recomputes the digests and the seal of a package folder as it is now, so its id
+         changes (for a package whose content you trust: the bundled starter after retraining,
+         or one made by an older version). With --sign, signs it with this installation's key.
+keygen   creates this installation's Ed25519 signing key in DATA-DIR/keys (once).
+
+A seal is integrity, not authenticity: anyone able to edit a package can reseal it. Only a
+signature by a key you know says who produced a model; compare its fingerprint.`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, sign: { type: 'boolean' }, signer: { type: 'string' }, 'data-dir': { type: 'string' } });
+    const [action, ...targets] = positionals;
+    const dataDir = resolveDataDir(values['data-dir']);
+    if (action === 'keygen') {
+      if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
+      const key = await createSigningKey(dataDir, values.signer);
+      io.stdout(`created ${signingKeyPath(dataDir)} for ${key.name}, fingerprint ${fingerprintOfPem(key.privateKeyPem)}`);
+      return 0;
+    }
+    if (targets.length === 0) throw new EinthovenError('E_VALIDATION', `no package given (see ecg package --help)`);
+    if (action === 'seal') {
+      const signer = values.sign ? loadSigningKey(dataDir) : undefined;
+      if (values.sign && !signer) throw new EinthovenError('E_NOT_FOUND', `no signing key at ${signingKeyPath(dataDir)} (create one with ecg package keygen --signer NAME)`);
+      for (const dir of targets) {
+        const manifest = await resealPackageFolder(dir, signer);
+        io.stdout(`${dir}: sealed as ${manifest.id}${signer ? `, signed by ${signer.name}` : ''}`);
+      }
+      return 0;
+    }
+    if (action !== 'verify') throw new EinthovenError('E_VALIDATION', `unknown action '${action ?? ''}' (verify, seal or keygen)`);
+    let failed = 0;
+    for (const location of targets) {
+      try {
+        const loaded = await loadPackage(location);
+        loaded.model.dispose();
+        const signed = signerOf(loaded.manifest);
+        if (values.json) io.stdout(JSON.stringify({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null }));
+        else io.stdout(`${location}: OK ${loaded.manifest.id}${signed ? `, signed by ${signed.signer} (key ${signed.keyFingerprint})` : ', not signed'}`);
+      } catch (error) {
+        failed++;
+        const message = error instanceof Error ? error.message : String(error);
+        io.stdout(values.json ? JSON.stringify({ package: location, ok: false, error: message }) : `${location}: FAILED ${message}`);
+      }
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,63 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { z } from 'zod';
+import { EinthovenError } from '../errors';
+import type { AuditAnchor, AuditVerification } from './audit-chain';
+
+/**
+ * An exported head of the audit trail, kept by the hospital outside the database (another
+ * machine, a printed report, a write-once share). Anyone with the database file can rewrite
+ * the whole chain and recompute every hash; they cannot change an anchor already elsewhere.
+ * Verifying against it finds a rewrite, a removal from the end, or a removed entry with the
+ * hashes recomputed. With the installation's signing key the anchor is signed, so a forged
+ * anchor file is recognisable too.
+ */
+export const anchorSchema = z.object({
+  format: z.literal('einthoven-audit-anchor'),
+  version: z.literal(1),
+  lastId: z.number().int().positive(),
+  head: z.string().regex(/^[0-9a-f]{64}$/),
+  entries: z.number().int().nonnegative(),
+  exportedAt: z.string(),
+  database: z.string(),
+  signature: z.object({ signer: z.string(), publicKey: z.string(), signature: z.string() }).optional(),
+});
+export type AnchorFile = z.infer<typeof anchorSchema>;
+
+const signedText = (a: Pick<AnchorFile, 'lastId' | 'head' | 'entries' | 'exportedAt'>) => `einthoven-audit-anchor-v1:${a.lastId}:${a.head}:${a.entries}:${a.exportedAt}`;
+
+export function makeAnchor(verification: AuditVerification, database: string, signer?: { name: string; privateKeyPem: string }): AnchorFile {
+  if (!verification.ok || verification.lastId === null || verification.head === null) {
+    throw new EinthovenError('E_CONFLICT', 'the audit trail does not verify (or has no hash-chained entry); an anchor would vouch for a damaged trail');
+  }
+  const anchor: AnchorFile = { format: 'einthoven-audit-anchor', version: 1, lastId: verification.lastId, head: verification.head, entries: verification.entries, exportedAt: new Date().toISOString(), database };
+  if (!signer) return anchor;
+  const key = createPrivateKey(signer.privateKeyPem);
+  return {
+    ...anchor,
+    signature: {
+      signer: signer.name,
+      publicKey: createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64'),
+      signature: sign(null, Buffer.from(signedText(anchor)), key).toString('base64'),
+    },
+  };
+}
+
+/** Reads an anchor file; a signed one must verify. */
+export function parseAnchor(text: string, where: string): AuditAnchor & { signedBy?: string } {
+  let parsed;
+  try {
+    parsed = anchorSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) throw new EinthovenError('E_VALIDATION', `${where}: not an Einthoven audit anchor file`);
+  const a = parsed.data;
+  if (a.signature) {
+    const key = createPublicKey({ key: Buffer.from(a.signature.publicKey, 'base64'), format: 'der', type: 'spki' });
+    if (!verify(null, Buffer.from(signedText(a)), key, Buffer.from(a.signature.signature, 'base64'))) {
+      throw new EinthovenError('E_VALIDATION', `${where}: the anchor's signature does not verify: the anchor file was altered`);
+    }
+    return { lastId: a.lastId, head: a.head, signedBy: a.signature.signer };
+  }
+  return { lastId: a.lastId, head: a.head };
+}
