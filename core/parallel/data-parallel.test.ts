@@ -16,6 +16,7 @@ import { withSeededRandom } from '../train/step';
 import { BatchNorm } from '../ml/models/layers/batch-norm';
 import { DataParallelTrainer } from './data-parallel';
 import { liveWorkerThreads } from './pool';
+import { checkpointWeightsPath } from '../train/checkpoint';
 import { readTensors } from '../train/weights-io';
 
 /** The zoo's batch norm (torch semantics) in a small net. */
@@ -110,7 +111,7 @@ describe('data-parallel training on worker threads (real PTB-XL records, wasm)',
     expect(steps).toBe(stepsPerEpoch + 1); // the abort came after a step: no further step started
     expect(liveWorkerThreads()).toBe(0);
     expect(cancelled.result.history).toHaveLength(1);
-    const last = await readTensors(path.join(dir, 'last'));
+    const last = await readTensors(await checkpointWeightsPath(dir, 'last'));
     expect(last.length).toBeGreaterThan(0);
     last.forEach((t) => t.tensor.dispose());
 
