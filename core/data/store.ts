@@ -62,6 +62,8 @@ export class SignalStore {
   private readonly onDisk = new Map<string, string>();
   private diskDir: string | undefined;
   private after: Pipeline;
+  /** The in-memory records' SharedArrayBuffer once shared (views of this store share it too). */
+  private sharedData: Pick<SharedSignals, 'buffer' | 'entries'> | undefined;
   private shared: SharedSignals | undefined;
   /** Records that could not be decoded, with why; they are left out of training and evaluation. */
   readonly failures: { id: string; message: string }[] = [];
@@ -118,17 +120,25 @@ export class SignalStore {
     for (const [id, signal] of this.signals) view.signals.set(id, signal);
     for (const [id, key] of this.onDisk) view.onDisk.set(id, key);
     view.diskDir = this.diskDir;
+    view.sharedData = this.sharedData; // the same buffer, under another pipeline: never a second copy
     view.failures.push(...this.failures);
     return view;
   }
 
   /**
    * Moves the in-memory records into one SharedArrayBuffer (this store then reads its views, so
-   * the data is held once) and returns the handle workers attach to. Idempotent until the
-   * pipeline changes (fitStandardisation).
+   * the data is held once) and returns the handle workers attach to, with the current pipeline.
+   * The records are packed once: later calls, and views made by withPipeline afterwards, reuse
+   * the buffer.
    */
   share(): SharedSignals {
     if (this.shared && this.shared.config === this.config) return this.shared;
+    this.sharedData ??= this.packShared();
+    this.shared = { ...this.sharedData, diskDir: this.diskDir ?? null, diskKeys: [...this.onDisk.entries()], config: this.config };
+    return this.shared;
+  }
+
+  private packShared(): Pick<SharedSignals, 'buffer' | 'entries'> {
     let total = 0;
     for (const s of this.signals.values()) total += s.signal.length * (s.signal[0]?.length ?? 0);
     const buffer = this.signals.size > 0 ? new SharedArrayBuffer(total * 4) : null;
@@ -148,8 +158,7 @@ export class SignalStore {
         offset += s.signal.length * n;
       }
     }
-    this.shared = { buffer, entries, diskDir: this.diskDir ?? null, diskKeys: [...this.onDisk.entries()], config: this.config };
-    return this.shared;
+    return { buffer, entries };
   }
 
   /** A worker's view of a shared store: the same records (no copy) and the same pipeline. */

@@ -98,6 +98,8 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const space = paperSearchSpace(options.architecture);
   const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
   const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir, true, resolveWorkers(options.workers));
+  // Trials see the records through views with their own normalisation: packed for workers once, here.
+  if (resolveWorkers(options.workers) > 1) shared.store.share();
   const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
