@@ -295,7 +295,8 @@ export const trainingChannels = {
   },
   'train:finetune': {
     /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional() }).strict(),
+    // workers: data-parallel worker threads (core/parallel); absent = the engine's default, cores − 1.
+    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

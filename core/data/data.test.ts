@@ -237,6 +237,24 @@ describe('signal store', () => {
     expect(() => memory.withPipeline(pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'crop', length: 250 }] }))).toThrow(/same stages before the crop/);
   });
 
+  it('shares its records with worker threads through one SharedArrayBuffer, packed once for every view', async () => {
+    const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });
+    const items = itemsOf(ds, 'train').slice(0, 3);
+    const store = await SignalStore.build(items, { pipeline: config });
+    const id = (items[2] as (typeof items)[number]).id;
+    const before = store.sample(id, 'train', createRng(4));
+    const shared = store.share();
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.buffer?.byteLength).toBe(3 * 12 * 1000 * 4);
+    expect(store.sample(id, 'train', createRng(4))).toEqual(before); // now read from the buffer
+    expect(SignalStore.attach(shared).sample(id, 'train', createRng(4))).toEqual(before);
+    const minmax = pipelineConfigSchema.parse({ ...config, stages: [...config.stages.slice(0, 2), { kind: 'normalise', method: 'minmax' }] });
+    const view = store.withPipeline(minmax);
+    expect(view.share().buffer).toBe(shared.buffer);
+    expect(view.share().config).toBe(minmax);
+    expect(SignalStore.attach(view.share()).sample(id, 'eval')).toEqual(view.sample(id, 'eval'));
+  });
+
   it('packs leads × samples into channels-last batches', () => {
     const s = [Float32Array.of(1, 2), Float32Array.of(3, 4)];
     expect(Array.from(packChannelsLast([s]).data)).toEqual([1, 3, 2, 4]);

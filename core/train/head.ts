@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { SignalStore } from '../data/store';
 import { EinthovenError } from '../errors';
 import { linearNormal } from '../ml/models/init';
-import { createRng } from '../signal/rng';
+import { createRng, type Rng } from '../signal/rng';
 import type { TrainingData } from './data-source';
 import { aggregateLogits, logitsOf, type EvalOptions } from './predict';
 import type { LabelledIds } from './jobs/prepare';
+import type { InferencePool } from '../parallel/inference';
+import { mixSeed } from './seeds';
 
 /** The model's output layer: the Dense that makes the logits (every registry model ends with one). */
 export function outputLayer(model: tf.LayersModel): tf.layers.Layer {
@@ -35,25 +37,33 @@ export function installHead(model: tf.LayersModel, head: tf.LayersModel): void {
 
 /**
  * Training data for `head` fine-tuning: trunk features computed once — `crops` random crops per
- * training record (seeded) and every evaluation window of each validation record — so each
- * epoch is only a small dense layer's work. The trunk runs in inference mode, so its weights
- * and batch-norm statistics stay exactly those of the base model.
+ * training record (record i's drawn from its own seed, so any number of workers computes the
+ * same features) and every evaluation window of each validation record — so each epoch is only
+ * a small dense layer's work. The trunk runs in inference mode, so its weights and batch-norm
+ * statistics stay exactly those of the base model. With a pool the records are split across
+ * its workers.
  */
-export function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, train: LabelledIds, val: LabelledIds, evaluation: EvalOptions, crops: number, seed: number): TrainingData & { featureCount: number } {
-  const rng = createRng(seed);
+export async function cachedFeatureData(trunk: tf.LayersModel, store: SignalStore, train: LabelledIds, val: LabelledIds, evaluation: EvalOptions, crops: number, seed: number, pool?: InferencePool): Promise<TrainingData & { featureCount: number }> {
   const batchSize = evaluation.batchSize ?? 32;
-  const trainFeatures = train.ids.map((id) => logitsOf(trunk, Array.from({ length: crops }, () => store.sample(id, 'train', rng)), batchSize));
-  const valFeatures = val.ids.map((id) => logitsOf(trunk, evaluation.mode === 'centre' ? [store.sample(id, 'eval')] : store.windows(id, evaluation.stride ?? 1), batchSize));
+  const seeds = train.ids.map((_, i) => mixSeed(seed, i));
+  const evalFeatures = (id: string) => logitsOf(trunk, evaluation.mode === 'windows' ? store.windows(id, evaluation.stride ?? 1) : [store.sample(id, 'eval')], batchSize);
+  const trainFeatures = pool
+    ? await pool.features(trunk, store, train.ids, { crops, seeds, evaluation, batchSize })
+    : train.ids.map((id, i) => {
+        const rng = createRng(seeds[i] as number);
+        return logitsOf(trunk, Array.from({ length: crops }, () => store.sample(id, 'train', rng)), batchSize);
+      });
+  const valFeatures = pool ? await pool.features(trunk, store, val.ids, { crops: 0, seeds: [], evaluation, batchSize }) : val.ids.map(evalFeatures);
   const featureCount = trainFeatures[0]?.[0]?.length ?? 0;
   return {
     featureCount,
     trainLabels: train.labels,
     valLabels: val.labels,
-    trainInputs(rows, pick) {
+    trainInputs(rows, picks) {
       const data = new Float32Array(rows.length * featureCount);
       rows.forEach((r, b) => {
         const options = trainFeatures[r] as number[][];
-        data.set(options[pick.int(0, options.length - 1)] as number[], b * featureCount);
+        data.set(options[(picks[b] as Rng).int(0, options.length - 1)] as number[], b * featureCount);
       });
       return { data, shape: [rows.length, featureCount] };
     },

@@ -58,13 +58,18 @@ export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
   }
 }
 
+/** Each group's optimizer applies its variables' gradients (keyed by variable name). */
+export function applyGroupGradients(groups: readonly ParamGroup[], grads: Readonly<Record<string, tf.Tensor>>): void {
+  for (const group of groups) group.optimizer.applyGradients(Object.fromEntries(group.variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
+}
+
 /** One optimisation step on a batch; returns the batch loss. Dropout is seeded by `seed`. */
 export function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], loss: LossFn, x: tf.Tensor, y: tf.Tensor, seed: number): number {
   const variables = groups.flatMap((g) => g.variables);
   return withSeededRandom(createRng(seed), () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
-      for (const group of groups) group.optimizer.applyGradients(Object.fromEntries(group.variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
+      applyGroupGradients(groups, grads);
       return value.dataSync()[0] as number;
     }),
   );

@@ -9,7 +9,7 @@ import type { CliCommand } from '../command';
 import { comparisonLines, evaluationLines } from './evaluate-print';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 function metric(report: { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> }, key: string): string {
   const v = report.metrics[key] as number;
@@ -85,6 +85,7 @@ says how many classes it averages over and which it leaves out; every class gets
   --attach             write this evaluation into the package's manifest as its locked-test
                        figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
+  --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
 
 A one-output (PE) model on a labels CSV that carries clinical score items or totals (README,
@@ -109,7 +110,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
 "auc":{"diff","ci95","p"},"f1A","f1B","f1":{…}}],"macro":[{"metric","a","b","diff","ci95","p","over","leftOut"}],
 "bootstrap","split","dataset","modelA","modelB","leftOut"}.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -126,6 +127,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
     if (values.compare) {
       if (threshold !== undefined || values.subgroups) throw new EinthovenError('E_VALIDATION', '--compare uses each model\'s own operating point and the whole split: no --threshold or --subgroups');
@@ -140,7 +142,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.attach) await attachTestReport(resolveModel(values.model), report);

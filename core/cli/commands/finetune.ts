@@ -5,7 +5,7 @@ import type { ModelManifest } from '../../train/package/manifest';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
@@ -71,6 +71,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
     const trunkLrFactor = numberFlag(values['trunk-lr-factor'], '--trunk-lr-factor', { min: 1e-6, max: 1 });
     const featureCrops = numberFlag(values['feature-crops'], '--feature-crops', { integer: true, min: 1, max: 256 });
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const result = await finetuneJob(
       {
         base: resolveModel(values.base),
@@ -80,6 +81,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
         ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),
         ...(featureCrops ? { featureCrops } : {}),
         ...(backend ? { backend } : {}),
+        ...workers,
         ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
         ...(values.name ? { name: values.name } : {}),

@@ -1,10 +1,13 @@
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
 import { EinthovenError } from '../../errors';
-import { decodeFiles } from '../../formats/index';
+import { groupFiles } from '../../formats/index';
+import { forEachFileResult } from '../../parallel/record-files';
+import { resolveWorkers } from '../../parallel/worker-count';
+import { workersFrom } from './train-flags';
 import { loadFilesForDecoding } from '../../formats/load';
 import type { EcgRecord } from '../../formats/record';
-import { analyseEcg, type EcgAnalysis } from '../../signal/measure';
+import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
@@ -69,7 +72,7 @@ export const measureCommand: CliCommand = {
   name: 'measure',
   summary: 'Measure HR, RR, PR, QRS, QT, QTc, axes, beats, signal quality and pacing of ECG files, with rule-based statements',
   usage: [
-    'Usage: ecg measure FILE… [--json] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
+    'Usage: ecg measure FILE… [--json] [--workers N] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
     '',
     'Detects beats on all leads, builds a median beat and measures global intervals (ms), QTc by',
     'Bazett, Fridericia, Framingham and Hodges, and the frontal P/QRS/T axes (degrees); checks',
@@ -87,20 +90,24 @@ export const measureCommand: CliCommand = {
     'the criterion, its published source and the measured values that met it.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
     '{"file","error":{"code","message"}} and exit code 1. Research use only: not a diagnosis.',
+    'Many files are measured on worker threads (--workers N, default: cores − 1), in the same order.',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, ...csvFlagOptions });
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, workers: { type: 'string' }, ...csvFlagOptions });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg measure --help)');
-    const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
-    for (const outcome of outcomes) {
-      const file = outcome.files[0] ?? '';
-      if (!outcome.ok) {
-        io.stdout(values.json ? JSON.stringify({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
-        continue;
+    const workers = resolveWorkers(workersFrom(values.workers).workers);
+    const groups = groupFiles(loadFilesForDecoding(positionals));
+    let allRead = true;
+    // Many files are measured on worker threads (core/parallel); lines keep the files' order.
+    await forEachFileResult(groups, { csv: csvOptionsFromFlags(values) }, { kind: 'measure' }, workers, (result) => {
+      if (!result.ok) {
+        allRead = false;
+        io.stdout(values.json ? JSON.stringify({ file: result.file, error: result.error }) : `${result.file}: ${result.error.code}: ${result.error.message}`);
+        return;
       }
-      const line = measurementJson(file, outcome.record, analyseEcg(outcome.record.leads, outcome.record.fs, { sex: outcome.record.patient.sex }));
+      const line = result.value as Record<string, unknown>;
       io.stdout(values.json ? JSON.stringify(line) : text(line));
-    }
-    return outcomes.every((o) => o.ok) ? 0 : 1;
+    }, () => Promise.reject(new Error('measure needs no model')));
+    return allRead ? 0 : 1;
   },
 };

@@ -4,6 +4,7 @@ import { datasetKinds, type DatasetKind, type DatasetSpec } from '../../data/loa
 import { ptbxlTasks, type PtbxlTask } from '../../data/ptbxl';
 import { EinthovenError } from '../../errors';
 import { backendNames, type BackendName } from '../../ml/backend/init';
+import { defaultWorkers, maxWorkers } from '../../parallel/worker-count';
 import { normalisations, type Normalisation } from '../../signal/normalise';
 import { augmentChoices } from '../../train/augmentation';
 import type { TrainConfigInput } from '../../train/config';
@@ -99,6 +100,7 @@ export const trainFlags = {
   'no-calibration': { type: 'boolean' },
   'paper-exact': { type: 'boolean' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   checkpoint: { type: 'string' },
   cache: { type: 'string' },
   json: { type: 'boolean' },
@@ -131,6 +133,8 @@ export const trainUsage = `Training:
                       override that is logged and kept in the manifest)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
   --backend B         tensorflow | wasm | cpu (default: the best that starts)
+  --workers N         data-parallel worker threads on wasm/cpu (default: cores − 1 = ${defaultWorkers()});
+                      a checkpoint resumes with any N
   --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
   --cache DIR         cache decoded, filtered records on disk
   --json              print the result as JSON on stdout
@@ -180,6 +184,12 @@ export function posWeightFrom(text: string): number[] {
   const weights = text.split(',').map((part) => Number(part.trim()));
   if (weights.length === 0 || weights.some((w) => !Number.isFinite(w) || w <= 0)) throw new EinthovenError('E_VALIDATION', `--pos-weight must be positive numbers separated by commas, got '${text}'`);
   return weights;
+}
+
+/** --workers N: 1..64; absent → the job's default (cores − 1). */
+export function workersFrom(value: string | undefined): { workers?: number } {
+  const workers = numberFlag(value, '--workers', { integer: true, min: 1, max: maxWorkers });
+  return workers === undefined ? {} : { workers };
 }
 
 export function backendFrom(value: string | undefined): BackendName | undefined {

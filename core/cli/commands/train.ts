@@ -6,7 +6,7 @@ import { trainJob } from '../../train/jobs/train-job';
 import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -58,6 +58,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
     const folds = numberFlag(values.cv, '--cv', { integer: true, min: 3, max: 20 });
     const foldSeed = numberFlag(values['fold-seed'], '--fold-seed', { integer: true, min: 0 });
     if (foldSeed !== undefined && folds === undefined) throw new EinthovenError('E_VALIDATION', '--fold-seed applies to --cv');
+    const workers = workersFrom(values.workers);
     const common = {
       dataset: datasetSpecFrom(values),
       architecture: values.arch,
@@ -65,6 +66,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       train: trainConfigFrom(values),
       ...(normalisation ? { normalisation } : {}),
       ...(backend ? { backend } : {}),
+      ...workers,
       ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
       ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
       ...(values['on-disk'] ? { inMemory: false } : {}),

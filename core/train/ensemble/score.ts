@@ -58,7 +58,7 @@ export async function scoreModelItems(loaded: LoadedModel, items: readonly Datas
   if (!isEnsemble(loaded)) return scoreItems(loaded, items, options, context);
   // Each member reads with its own inference: an override of the mode would not mean the same for all.
   const scored = [];
-  for (const member of loaded.members) scored.push(await scoreItems(member, items, { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, context));
+  for (const member of loaded.members) scored.push(await scoreItems(member, items, { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.pool ? { pool: options.pool } : {}) }, context));
   const rows = scored.map((s) => new Map(s.kept.map((item, k) => [item.id, s.probs[k] as number[]])));
   const kept = (scored[0] as ScoredItems).kept.filter((item) => rows.every((r) => r.has(item.id)));
   const probs = kept.map((item) => meanRows(rows.map((r) => r.get(item.id) as number[])));

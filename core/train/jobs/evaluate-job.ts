@@ -11,6 +11,8 @@ import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
 import type { EvalOptions } from '../predict';
+import { withInferencePool } from '../../parallel/inference';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
@@ -26,6 +28,8 @@ export interface EvaluateJobOptions {
   /** Overrides the package's inference mode (centre crop or sliding windows). */
   readonly evaluation?: Partial<EvalOptions>;
   readonly backend?: BackendName;
+  /** Worker threads for decoding and inference (default: cores − 1). */
+  readonly workers?: number;
   readonly cacheDir?: string;
   readonly seed?: number;
   /** Decide at this one threshold for every class instead of the package's tuned ones (0.5 = the paper's rule). */
@@ -90,7 +94,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const split = options.split ?? 'test';
     const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
     const columns = classMapping(manifest.classes, dataset);
-    const { kept, probs, evaluation, failed } = await scoreModelItems(loaded, splitItems(dataset, split), options, context);
+    const { kept, probs, evaluation, failed } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
     const seed = options.seed ?? 20;

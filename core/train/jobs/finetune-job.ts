@@ -3,6 +3,8 @@ import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
+import { resolveWorkers } from '../../parallel/worker-count';
+import { withInferencePool } from '../../parallel/inference';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
 import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
@@ -59,6 +61,8 @@ export interface FinetuneJobOptions {
   readonly checkpointDir?: string;
   readonly cacheDir?: string;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads for full/scratch fine-tuning and head-mode feature caching (default: cores − 1). */
+  readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
 }
@@ -80,7 +84,9 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   const started = performance.now();
   context.onProgress?.({ kind: 'phase', phase: 'features', message: `trunk features of ${prepared.train.ids.length} + ${prepared.val.ids.length} records, computed once` });
   const trunk = trunkOf(model);
-  const data = cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
+  const data = await withInferencePool(resolveWorkers(options.workers), (pool) =>
+    cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed, pool),
+  );
   const featureSeconds = (performance.now() - started) / 1000;
   const head = withSeededRandom(createRng(config.seed), () => buildHead(data.featureCount, prepared.dataset.classes.length));
   try {
@@ -93,10 +99,11 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   }
 }
 
-function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext): Promise<TrainLoopResult> {
+function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext, workers = 1): Promise<TrainLoopResult> {
   checkPosWeight(config, data.trainLabels[0]?.length ?? 0);
   const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
-  return trainLoop({ model, data, config, loss, groups, jobKey, ...(checkpointDir ? { checkpointDir } : {}) }, context);
+  const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
+  return trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(checkpointDir ? { checkpointDir } : {}) }, context);
 }
 
 /** Full / scratch: train every weight on records; in `full` the trunk learns at trunkLrFactor × the rate. */
@@ -126,7 +133,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   let model: tf.LayersModel;
   try {
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
-    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir);
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
     const numClasses = prepared.dataset.classes.length;
     model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
     if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {
@@ -147,7 +154,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const { result, featureSeconds } =
       mode === 'head'
         ? await trainHead(model, prepared, config, options, context, jobKey)
-        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context), featureSeconds: 0 };
+        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveWorkers(options.workers)), featureSeconds: 0 };
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,
@@ -158,6 +165,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       buildOptions,
       result,
       backend: backend.active,
+      workers: resolveWorkers(options.workers),
       name: options.name,
       description: options.description ?? `${mode} fine-tuning of ${base.manifest.name}`,
       demonstration: base.manifest.demonstration,

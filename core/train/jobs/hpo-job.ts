@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
@@ -44,6 +45,8 @@ export interface HpoJobOptions {
   /** Median pruning starts after this many epochs (Optuna's n_warmup_steps, default 0). */
   readonly pruneWarmupEpochs?: number;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads per trial (default: cores − 1). */
+  readonly workers?: number;
   readonly cacheDir?: string;
 }
 
@@ -97,8 +100,10 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   // One augmentation for the whole study (recorded in every trial), so trials differ only in what the search samples.
   const augment = base.augment ?? defaultAugment(options.architecture);
   const basePipeline = withAugmentation(defaultPipeline(options.architecture, { normalisation: 'zscore' }), augment);
-  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
+  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir, true, resolveWorkers(options.workers));
   checkPosWeight(base, shared.dataset.classes.length);
+  // Trials see the records through views with their own normalisation: packed for workers once, here.
+  if (resolveWorkers(options.workers) > 1) shared.store.share();
   const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed, augment });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
@@ -131,6 +136,8 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
           groups: [adamWGroup(trainableVariables(setup.model), setup.config.learningRate, setup.config.weightDecay)],
           jobKey: fingerprint({ key, number, params: trial.params }),
           checkpointDir: path.join(options.studyDir, 'trials', String(number)),
+          workers: resolveWorkers(options.workers),
+          lossSpec: { name: setup.config.loss, ...(setup.config.posWeight ? { posWeight: setup.config.posWeight } : {}) },
           shouldStop: () =>
             shouldPrune(
               trial.intermediate.map((v) => v ?? Number.NaN),
@@ -192,8 +199,9 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       evaluation: evalOptionsOf(setup.config, setup.buildOptions.inputLength ?? 1),
       architecture: options.architecture,
       buildOptions: setup.buildOptions,
-      result: { history: state.history ?? [], bestEpoch: best.bestEpoch, bestScore: best.value ?? 0, stoppedEarly: false, pruned: false, cancelled: false, resumedFromEpoch: 0 },
+      result: { history: state.history ?? [], bestEpoch: best.bestEpoch, bestScore: best.value ?? 0, stoppedEarly: false, pruned: false, cancelled: false, resumedFromEpoch: 0, workers: 1 },
       backend,
+      workers: resolveWorkers(options.workers),
       name: `${options.architecture}-hpo-trial-${best.number}`,
       description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
       hyperParameters: { ...setup.config, augment: augmentChoiceOf(basePipeline), normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },

@@ -10,7 +10,8 @@ import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '
 import type { TrainLoopResult } from '../loop';
 import { saveModelPackage } from '../package/archive';
 import type { ModelManifest, Provenance } from '../package/manifest';
-import { recordLogits, type EvalOptions } from '../predict';
+import type { EvalOptions } from '../predict';
+import { logitsOn, withInferencePool } from '../../parallel/inference';
 import { datasetSha256, evalOptionsOf, splitCounts, splitPolicy, type PreparedData } from './prepare';
 
 export interface PackageTrainedArgs {
@@ -24,6 +25,8 @@ export interface PackageTrainedArgs {
   readonly buildOptions: BuildOptions;
   readonly result: TrainLoopResult;
   readonly backend: string;
+  /** Worker threads for the validation pass (default 1: this thread). */
+  readonly workers?: number;
   readonly name?: string | undefined;
   readonly description?: string | undefined;
   readonly demonstration?: boolean | undefined;
@@ -51,7 +54,8 @@ function trainingRecordFilter(prepared: PreparedData) {
 export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ manifest: ModelManifest; calibrated: Calibrated; secondsPerEpoch: number }> {
   const { prepared, config, result } = args;
   const { dataset, store, val } = prepared;
-  const calibrated = calibrateOnValidation(recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
+  const logits = await withInferencePool(args.workers ?? 1, (pool) => logitsOn(pool, args.model, store, val.ids, args.evaluation));
+  const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
   const closing = args.closing ? await args.closing(calibrated) : {};
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;

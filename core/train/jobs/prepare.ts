@@ -61,7 +61,7 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
  * paper's code does.
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
   // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
@@ -70,7 +70,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   check(train, val);
   const override = minimumOverride(config.minExamples);
   if (override) context.onProgress?.({ kind: 'phase', phase: 'loading', message: override });
-  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory);
+  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));

@@ -1,6 +1,7 @@
 import type { DatasetSpec } from '../../data/load';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
@@ -33,6 +34,8 @@ export interface TrainJobOptions {
   /** false: keep decoded records on disk (in cacheDir) instead of memory, for data larger than memory. */
   readonly inMemory?: boolean;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads (default: cores − 1; 1 trains in the engine's own thread). */
+  readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
   readonly demonstration?: boolean;
@@ -77,7 +80,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
   const pipelineInput = jobPipeline(options, config);
-  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
+  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true, resolveWorkers(options.workers));
   return trainPrepared(options, config, backend.active, pipelineInput, prepared, context);
 }
 
@@ -87,6 +90,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
  */
 export async function trainPrepared(options: TrainJobOptions, config: TrainConfig, backendName: string, pipelineInput: PipelineConfig, prepared: PreparedData, context: JobContext = {}): Promise<TrainJobResult> {
   const info = architectureInfo(options.architecture);
+  const workers = resolveWorkers(options.workers);
   const { dataset, store, train, val, pipeline } = prepared;
   checkPosWeight(config, dataset.classes.length);
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
@@ -100,7 +104,8 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
     const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
     const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backendName})` });
-    const result = await trainLoop({ model, data, config, loss, groups, jobKey, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
+    const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
+    const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
     const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
       out: options.out,
@@ -112,6 +117,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
       buildOptions,
       result,
       backend: backendName,
+      workers,
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,

@@ -20,6 +20,8 @@ import type { Prediction, PredictionInput } from '../predictor';
 import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
+import { PredictionPool } from '../../parallel/prediction-pool';
+import { defaultWorkers } from '../../parallel/worker-count';
 import { ActiveJobs, type JobLabel } from './active-jobs';
 import { ModelDirectory, summaryOf } from './models';
 
@@ -53,6 +55,8 @@ export class TrainingService {
   readonly #jobs = new BackgroundJobs();
   readonly #active = new ActiveJobs();
   readonly #options: TrainingServiceOptions;
+  /** Worker threads for predictions (cores − 1 of them; none on a 2-core machine, where one thread predicts). */
+  readonly #predictions = new PredictionPool(defaultWorkers());
 
   constructor(options: TrainingServiceOptions) {
     this.#options = options;
@@ -65,6 +69,7 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
+    if (this.#predictions.enabled) return this.#predictions.predict((await this.models.find(modelId)).location, input);
     return predictModel(await this.models.loadAny(modelId), input);
   }
 
@@ -102,11 +107,11 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined; workers?: number | undefined }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}) };
+      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
       const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
       const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
@@ -191,6 +196,7 @@ export class TrainingService {
   }
 
   dispose(): void {
+    void this.#predictions.close();
     this.models.dispose();
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, defaultName, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
   baseModelId: 'tiny@53e124d18651',
@@ -22,6 +22,10 @@ describe('fine-tuning form', () => {
       settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10, minExamples: { train: 10, val: 3 } },
     });
     expect(datasetOf(form)).not.toHaveProperty('positiveClass');
+    // Worker threads: empty leaves the engine's default (cores − 1); a number is sent.
+    expect(requestOf({ ...form, workers: ' 3 ' })).toMatchObject({ workers: 3 });
+    expect(validateForm({ ...form, workers: '0' }, []).workers).toBe('must be between 1 and 64 (or empty for the default)');
+    expect([defaultWorkers(16), defaultWorkers(2), defaultWorkers(1)]).toEqual([15, 1, 1]);
   });
 
   it('sends the BCE loss and its positive-class weights from the advanced settings, and refuses weights without BCE', () => {

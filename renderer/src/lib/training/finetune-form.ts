@@ -24,13 +24,20 @@ export interface FinetuneForm {
   posWeight: string;
   /** Advanced: cross-validate the fine-tuning with this many patient-grouped folds first ('' = no). */
   crossValidation: string;
+  /** Worker threads; empty: the engine's default (every core but one). */
+  workers: string;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: '10', minVal: '3', loss: 'focal', posWeight: '', crossValidation: '' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: '10', minVal: '3', loss: 'focal', posWeight: '', crossValidation: '', workers: '' } as const;
+
+/** The engine's default worker count on this computer: every core but one (the app keeps one). */
+export function defaultWorkers(cores: number = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  return Math.max(1, cores - 1);
+}
 
 const namePattern = /^[\w .-]+$/;
 
@@ -80,6 +87,8 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
     const folds = integer(form.crossValidation, 3, 20);
     if (typeof folds === 'string') errors.crossValidation = `must be ${folds} (or empty for none)`;
   }
+  const workers = form.workers.trim() === '' ? 1 : integer(form.workers, 1, 64);
+  if (typeof workers === 'string') errors.workers = `must be ${workers} (or empty for the default)`;
   return errors;
 }
 
@@ -124,6 +133,7 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
       ...advancedWeights(form),
     },
     ...(form.crossValidation.trim() !== '' ? { crossValidation: Number(form.crossValidation) } : {}),
+    ...(form.workers.trim() === '' ? {} : { workers: Number(form.workers) }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { computedStatementsLine, measurementsLine, predictionLine, readingLine, type MeasurementExtras } from './print-summary';
+import { computedStatementsLine, measurementsLine, predictionLine, readingLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -17,7 +17,14 @@ const measured: RecordMeasurements = {
   medianBeat: null,
   reasons: {},
   quality: { verdict: 'good', reasons: [], leads: [] },
+  pacing: { assessed: true, paced: false, spikes: 0, pacedBeatFraction: 0, reason: '' },
+  caveats: {},
+  statements: [],
+  device: null,
 };
+
+/** A rule-based statement as the engine gives it (only its text is printed). */
+const statement = (code: string, text: string) => ({ code, text, category: 'rhythm' as const, criterion: '', source: '', evidence: [] });
 
 describe('printed summary lines', () => {
   it('says every measurement with its unit, the QTc formula and its flag', () => {
@@ -28,9 +35,9 @@ describe('printed summary lines', () => {
   });
 
   it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {
-    const paced: RecordMeasurements & MeasurementExtras = { ...measured, pacing: { paced: true }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [{ text: 'Sinus rhythm' }, { text: 'Paced rhythm' }] };
+    const paced: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [statement('SR', 'Sinus rhythm'), statement('PACE', 'Paced rhythm')] };
     expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: paced rhythm$/);
-    expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } } as RecordMeasurements, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
+    expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
     expect(computedStatementsLine(paced)).toBe('Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.');
     expect(computedStatementsLine(measured)).toBeNull();
   });
@@ -47,6 +54,7 @@ describe('printed summary lines', () => {
       abstained: false,
       reason: null,
       quality: { verdict: 'good', reasons: [] },
+      scope: { reasons: [], notes: [] },
       engineVersion: '0.1.0',
       createdAt: '2026-01-01T10:00:00Z',
       researchUseOnly: true,

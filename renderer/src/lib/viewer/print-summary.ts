@@ -13,30 +13,20 @@ import { qtcFlag, type Sex } from './qtc-limits';
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)}`);
 const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
 
-/**
- * What the engine may add to its measurements (the measurement work: cautions, pacing, rule-based
- * statements); read when present, so the printed page says what the screen says.
- */
-export interface MeasurementExtras {
-  readonly caveats?: { intervalsWithheld?: string | undefined; amplitudeImplausible?: string | undefined; qtcNotInterpretable?: string | undefined; stNotInterpretable?: string | undefined };
-  readonly pacing?: { paced: boolean };
-  readonly statements?: readonly { text: string }[];
-}
-
 export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
-  const m: RecordMeasurements & MeasurementExtras = measured;
+  const m = measured;
   const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
   // Intervals of an unusable tracing are not printed: they would be read as if they meant something.
-  if (m.caveats?.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
+  if (m.caveats.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
   if (m.quality.verdict === 'unusable') return `${quality}. Intervals and axes not shown: the signal is not usable for measurement.`;
   const qtc = m.qtc.find((q) => q.formula === qtcFormula) ?? m.qtc[0];
   const qtcName = qtc ? (qtc.text.split(':')[0] ?? qtc.formula) : '';
   const qtcText = !qtc
     ? '—'
-    : m.caveats?.qtcNotInterpretable
+    : m.caveats.qtcNotInterpretable
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
       : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex).text}`})`;
-  const cautions = [m.pacing?.paced ? 'paced rhythm' : null, m.caveats?.amplitudeImplausible ?? null, m.caveats?.stNotInterpretable ?? null].filter((c) => c !== null);
+  const cautions = [m.pacing.paced ? 'paced rhythm' : null, m.caveats.amplitudeImplausible ?? null, m.caveats.stNotInterpretable ?? null].filter((c) => c !== null);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
@@ -52,8 +42,8 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
 
 /** The engine's rule-based statements, when it made any: printed apart from the AI output and the reading. */
 export function computedStatementsLine(measured: RecordMeasurements): string | null {
-  const m: RecordMeasurements & MeasurementExtras = measured;
-  if (!m.statements || m.statements.length === 0) return null;
+  const m = measured;
+  if (m.statements.length === 0) return null;
   return `Computed statements (rule-based, to be confirmed by a physician): ${m.statements.map((s) => s.text).join('; ')}.`;
 }
 
