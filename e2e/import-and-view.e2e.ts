@@ -54,10 +54,42 @@ describe('browser mode: first start, import, view', () => {
     await app.page.screenshot({ path: artifactPath('imported-record.png'), fullPage: true });
   });
 
-  it('recognises the same record imported again instead of duplicating it', async () => {
+  it('recognises the same record imported again instead of duplicating it, names that record and opens it on click', async () => {
+    const stored = await app.page.getByTestId('record-row').filter({ hasText: '00131_hr' }).getAttribute('data-record-id');
+    await app.page.getByTestId('record-row').last().click();
     await app.page.getByTestId('import-files').setInputFiles([fixture('00131_hr.hea'), fixture('00131_hr.dat')]);
     await expect.poll(() => app.page.getByTestId('import-report-row').first().getAttribute('data-status')).toBe('duplicate');
     expect(await app.page.getByTestId('record-row').count()).toBe(6);
+    const open = app.page.getByTestId('import-duplicate-open');
+    expect(await open.textContent()).toBe(`same as record ${stored} — open it`);
+    await app.page.getByTestId('record-row').last().click();
+    await open.click();
+    await expect.poll(() => app.page.getByTestId('ecg-plot').getAttribute('data-record-id')).toBe(stored);
+    // The report goes away when dismissed.
+    await app.page.getByTestId('import-dismiss').click();
+    expect(await app.page.getByTestId('import-report').count()).toBe(0);
+  });
+
+  it('asks one CSV question per layout, for all the files sharing it, and can leave a layout rejected', async () => {
+    const three = (shift: number) => Buffer.from(`${shift},-25,-5\n-30,-34,-4\n-33,-34,-1\n`.repeat(50));
+    const two = Buffer.from('10,20\n-30,-34\n'.repeat(80));
+    await app.page.getByTestId('import-files').setInputFiles([
+      { name: 'a.csv', mimeType: 'text/csv', buffer: three(1) },
+      { name: 'b.csv', mimeType: 'text/csv', buffer: two },
+      { name: 'c.csv', mimeType: 'text/csv', buffer: three(2) },
+    ]);
+    const question = app.page.getByTestId('csv-question');
+    await question.waitFor();
+    expect(await question.getAttribute('data-files')).toBe('2');
+    expect(await app.page.getByTestId('csv-files').textContent()).toBe('a.csv, c.csv');
+    await app.page.getByTestId('csv-fs').fill('500');
+    await app.page.getByTestId('csv-import').click();
+    // The 3-column files are imported with the answer; the 2-column one is asked next, on its own.
+    await expect.poll(() => app.page.getByTestId('csv-files').textContent()).toBe('b.csv');
+    expect(await app.page.getByTestId('import-report-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')).sort())).toEqual(['imported', 'imported', 'rejected']);
+    await app.page.getByTestId('csv-decline').click();
+    expect(await question.count()).toBe(0);
+    expect(await app.page.locator('[data-testid="import-report-row"][data-status="rejected"]').textContent()).toMatch(/b\.csv/);
   });
 
   it('rejects a broken file with its reason and loses nothing', async () => {
@@ -67,7 +99,7 @@ describe('browser mode: first start, import, view', () => {
     const row = app.page.getByTestId('import-report-row').first();
     await expect.poll(() => row.getAttribute('data-status')).toBe('rejected');
     expect(await row.textContent()).toMatch(/broken/);
-    expect(await app.page.getByTestId('record-row').count()).toBe(6);
+    expect(await app.page.getByTestId('record-row').count()).toBe(8);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

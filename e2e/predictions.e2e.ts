@@ -79,10 +79,12 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   let cliPrediction: CliPrediction;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-models-'));
   const labels = path.join(dataDir, 'pe-labels.csv');
+  const noTrainingPositive = path.join(dataDir, 'no-training-positive.csv');
+  const miLabels = path.join(dataDir, 'mi-labels.csv');
 
   beforeAll(async () => {
     const out = path.join(dataDir, 'models', 'ptbxl-tiny');
-    await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out, name: 'ptbxl tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+    await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out, name: 'ptbxl tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
     manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
     [app, cliPrediction] = await Promise.all([launchApp({ dataDir }), cli('predict', '--model', out, sample, '--json').then((s) => JSON.parse(s) as CliPrediction)]);
     page = app.page;
@@ -90,6 +92,12 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const ptbxl = await loadPtbxl(fixture, { fs: 100, keepUnlabeled: true });
     const rows = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')};${item.labels[1]}`);
     writeFileSync(labels, `filename;label\n${rows.join('\n')}\n`);
+    // The same records with the fixture's own splits, every training label 0.
+    const split = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.split === 'train' ? 0 : item.labels[1]},${item.split}`);
+    writeFileSync(noTrainingPositive, `file,label,split\n${split.join('\n')}\n`);
+    // MI against the rest with PTB-XL's own folds (1–8 train, 9 validation, 10 the locked test).
+    const mi = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.labels[1]},${item.split}`);
+    writeFileSync(miLabels, `file,label,split\n${mi.join('\n')}\n`);
     // The app opens the newest record by itself first; then the test picks its sample.
     await page.getByTestId('predictions').waitFor();
     await openRecord(page, '00001_hr');
@@ -102,7 +110,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   it('runs a real model on the open record: model, version, operating point, calibrated probabilities, research use only', async () => {
     // Chosen explicitly: a bundled starter model, when resources/models has one, is listed first.
     await page.getByTestId('model-select').selectOption(manifest.id);
-    await expect.poll(() => page.getByTestId('model-info').textContent()).toMatch(/^Demonstration model\s*trained on 12 records of ptbxl-superclass-100hz · validation macro AUC \d\.\d{3}/);
+    await expect.poll(() => page.getByTestId('model-info').textContent()).toMatch(/^Demonstration model\s*trained on 12 records of ptbxl-superclass-100hz ·\s*no locked-test evaluation: its quality on unseen records is unknown/);
+    // No validation figure is offered as the model's quality anywhere beside a prediction.
+    expect(await page.getByTestId('model-info').textContent()).not.toMatch(/validation/i);
     await expect(page.getByTestId('prediction-empty').textContent()).resolves.toMatch(/No prediction/);
     await run(page, manifest.id);
     const result = page.getByTestId('prediction-result');
@@ -111,7 +121,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await op.textContent()).toContain(`F1-optimal thresholds tuned on validation · temperature ${manifest.operatingPoint.temperature.toFixed(2)}`);
     expect(await page.getByTestId('prediction-ruo').textContent()).toBe('Research use only — not a diagnosis');
     // The 500 Hz sample is resampled for the 100 Hz model, and the screen says so.
-    expect(await result.getByTestId('prediction-input').textContent()).toMatch(/^Input: resampled from 500 Hz to the model's 100 Hz; (2\.5 s windows across the whole record, (mean|max) of their outputs|the central 2\.5 s of the record)\.$/);
+    expect(await result.getByTestId('prediction-input').textContent()).toMatch(/^Input: resampled from 500 Hz to the model's 100 Hz; (2\.5 s windows across the whole record, (mean|max) of their outputs|the central 2\.5 s of the record)(; a record longer than 10 s is read .+)?\.$/);
     const rows = await result.getByTestId('prediction-class').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-class'), Number(n.getAttribute('data-probability')), n.textContent]));
     expect(rows.map((r) => r[0])).toEqual(manifest.classes);
     // The app shows what the CLI computes on the same file with the same package.
@@ -119,7 +129,27 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       expect(p).toBeCloseTo(cliPrediction.probabilities[name as string] as number, 5);
       expect(text).toContain(`${((manifest.operatingPoint.thresholds[j] as number) * 100).toFixed(1)} %`);
     });
+    // No probability is ever shown as certain.
+    expect(await result.textContent()).not.toMatch(/100\.0 %|[^.\d]0\.0 %/);
     await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-panel.png') });
+  });
+
+  it('explains a prediction on the tracing: integrated gradients per lead over time, each lead\'s share, printed when shown', async () => {
+    const top = await page.getByTestId('saliency-class').inputValue();
+    await page.getByTestId('saliency-run').click();
+    const map = page.locator(`[data-testid="saliency-map"][data-class="${top}"]`);
+    await map.waitFor({ timeout: 60_000 });
+    expect(await map.getByTestId('saliency-lead').evaluateAll((n) => n.map((e) => e.getAttribute('data-lead')))).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    const shares = await map.getByTestId('saliency-lead-bar').evaluateAll((n) => n.map((e) => Number(e.getAttribute('data-share'))));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(await map.getByTestId('saliency-heat').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('saliency-title').textContent()).toMatch(/integrated gradients \(32 steps from a flat baseline\)/);
+    await page.emulateMedia({ media: 'print' });
+    expect(await map.isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-saliency.png') });
+    const explained = (await cli('audit', '--json', '--action', 'record.explained', '--data-dir', dataDir)).trim().split('\n').filter(Boolean);
+    expect(explained).toHaveLength(1);
   });
 
   it('abstains on a flat-line record and says why; the history keeps both records apart', async () => {
@@ -148,11 +178,29 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-check').click();
     expect(await page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
     await page.getByTestId('finetune-data').fill(fixture);
+    // The fixture is tiny: the minimum examples per class are lowered (an override the screen flags).
+    await page.getByTestId('finetune-min-train').fill('1');
+    await page.getByTestId('finetune-min-val').fill('1');
+    expect(await page.getByTestId('finetune-min-override').textContent()).toMatch(/Override: fewer examples per class/);
+    // Labels whose training rows hold no positive: Start stays disabled, for the reason the engine gives.
+    await page.getByTestId('finetune-labels').fill(noTrainingPositive);
+    await page.getByTestId('finetune-class').fill('PE');
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="false"]').waitFor();
+    const reason = 'class PE has 0 positive training records; at least 1 are needed';
+    expect(await page.getByTestId('dataset-blocker').allTextContents()).toContain(`✗ ${reason}`);
+    expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('finetune-blocked').textContent()).toBe(`Training disabled: The data cannot train a model: ${reason}`);
+    await shoot(page, 'finetune-view', 'finetune-refused.png');
+    const refused = await cli('finetune', '--base', path.join(dataDir, 'models', 'ptbxl-tiny'), '--data', fixture, '--labels', noTrainingPositive, '--class', 'PE', '--out', path.join(dataDir, 'refused'), '--min-examples', '1,1').catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining(`E_VALIDATION: `) });
+    expect((refused as { stderr: string }).stderr).toContain(reason);
+    await page.getByTestId('finetune-labels').fill(labels);
     await page.getByTestId('finetune-check').click();
     const check = page.getByTestId('dataset-check');
     await check.waitFor();
     expect(await check.getAttribute('data-ready')).toBe('true');
-    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([18, 2, 3]);
+    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([19, 2, 4]);
     expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
     // Where the job will run, as the engine reports it (no native TensorFlow on these machines: WebAssembly).
     const backend = JSON.parse(await cli('backend', '--json')) as { active: string; tried: { name: string; adapter?: { description: string } }[] };
@@ -175,29 +223,40 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       expect((await page.getByTestId(curve).getAttribute('points'))?.split(' '), curve).toHaveLength(2);
     }
     expect(await page.getByTestId('finetune-phase').textContent()).toMatch(/features|training|calibrat/);
-    expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/Validation: macro AUC/);
+    expect(await page.getByTestId('finetune-validation').textContent()).toMatch(/^\s*Validation — used to choose the epoch and thresholds, optimistic: macro AUC/);
     const newId = (await result.getAttribute('data-model-id')) ?? '';
     expect(newId).toMatch(/^pe head e2e@[0-9a-f]{12}$/);
+    // It ended with its locked-test evaluation beside the base model's on the same records. The base
+    // has no PE output, so only the new model's figures exist; the seeded patient split put some of
+    // the base's own training records among the test rows, and the screen warns about it.
+    const comparison = page.getByTestId('finetune-comparison');
+    expect(await comparison.getByTestId('comparison-class').getAttribute('data-method')).toBe('the base model has no output for this class');
+    expect(Number(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap'))).toBeGreaterThan(0);
+    expect(await comparison.getByTestId('comparison-overlap').textContent()).toMatch(/^⚠ Overlap with the base model's training data: \d+ of the \d+ test records are among ptbxl tiny's training and validation records/);
     await shoot(page, 'finetune-view', 'finetune.png');
 
     await page.getByTestId('finetune-open-models').click();
     await page.locator(`[data-testid="model-row"][data-model-id="${newId}"]`).click();
     const detail = page.locator(`[data-testid="model-detail"][data-model-id="${newId}"]`);
     expect(await detail.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Fine-tuned from\\s*ptbxl tiny \\(${manifest.id}\\), head mode`));
-    expect(await detail.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
+    // Its figures are the locked-test ones; validation is only in a collapsed section, labelled optimistic.
+    const testTable = detail.locator('[data-testid="model-metrics"][data-split="test"]');
+    expect(await testTable.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
+    expect(await detail.getByTestId('model-validation').locator('summary').textContent()).toBe('Validation — used to choose thresholds, optimistic');
     // A fine-tuning of a demonstration model stays one.
-    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 18 records/);
+    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 19 records/);
     // Its card says what it is for and where its figures are weak: 1 PE-type positive in 2 validation records, no test evaluation.
     const limits = await detail.getByTestId('model-intended-use').locator('li').allTextContents();
     expect(limits).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Input: a resting 12-lead ECG of at least 2\.5 seconds, resampled to 100 Hz/),
-        expect.stringMatching(/^Demonstration model: 18 training records/),
+        expect.stringMatching(/^Demonstration model: 19 training records/),
         'Few validation positives (< 10) for PE (1): their thresholds and metrics are unreliable.',
-        expect.stringMatching(/^Not yet evaluated on its locked test split/),
         expect.stringMatching(/weak evidence for pulmonary embolism/),
       ]),
     );
+    // Its headline is the fine-tuning's locked-test evaluation on this site's data.
+    expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .*\(its fine-tuning,/s);
     await shoot(page, 'models-view', 'models.png');
 
     await page.getByTestId('nav-viewer').click();
@@ -207,6 +266,29 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('pe-caveat').textContent()).toMatch(/ECG alone is weak evidence/);
     expect(await page.getByTestId('prediction-class').textContent()).toMatch(/threshold: (consider further evaluation|does not rule out PE)/);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(2);
+  });
+
+  it('ends a fine-tuning with the base and the fine-tuned model side by side on the locked test records', async () => {
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-name').fill('mi head e2e');
+    await page.getByTestId('finetune-labels').fill(miLabels);
+    await page.getByTestId('finetune-class').fill('MI');
+    await page.getByTestId('finetune-mode-head').check();
+    await page.getByTestId('finetune-epochs').fill('3');
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
+    await page.getByTestId('finetune-start').click();
+    const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-model-id')).toMatch(/^mi head e2e@/);
+    const comparison = page.getByTestId('finetune-comparison');
+    // PTB-XL fold 10 as the hospital's locked test rows: the base, trained on folds 1–9, saw none of them.
+    expect(await comparison.getAttribute('data-n')).toBe('6');
+    const row = comparison.locator('[data-testid="comparison-class"][data-class="MI"]');
+    expect(await row.textContent()).toMatch(/^MI AUC \(1 positive\)\s*\d\.\d{3}.*\d\.\d{3}.*not tested: 1 positive and 5 negative test records/s);
+    expect(await comparison.getByTestId('comparison-macro').textContent()).toMatch(/Macro AUC\s*\d\.\d{3}.*\d\.\d{3}/s);
+    expect(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap')).toBe('0');
+    await shoot(page, 'finetune-view', 'finetune-comparison.png');
   });
 
   it('stops a running fine-tuning on request and keeps the best model so far', async () => {
@@ -255,28 +337,57 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect((await predicted()) - before).toBe(listed);
   });
 
-  it('promotes a model to the default for predictions, rolls back, compares models, and keeps the default across a reload', async () => {
+  it('promotes only a model with a locked-test evaluation on this site, under a name, beside the current default; rolls back; keeps the default across a reload', async () => {
     await page.getByTestId('nav-models').click();
     const row = (id: string) => page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
-    await row(manifest.id).click();
-    await page.getByTestId('model-promote').click();
-    await row(manifest.id).getByTestId('model-default-badge').waitFor();
     const installed = await page.getByTestId('model-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id') ?? ''));
     expect(await page.getByTestId('comparison-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-model-id')))).toEqual(installed);
-    // Promote another model, then roll back to this one.
-    const other = installed.find((id) => id !== manifest.id) as string;
-    await row(other).click();
+    // The tiny model has never been evaluated on this site's data: promotion is refused, saying why.
+    await row(manifest.id).click();
     await page.getByTestId('model-promote').click();
-    await row(other).getByTestId('model-default-badge').waitFor();
-    expect(await page.getByTestId('model-rollback').textContent()).toBe('Roll back to ptbxl tiny');
+    expect(await page.getByTestId('promote-candidate-evaluation').textContent()).toBe("no locked-test evaluation on this site's data");
+    await page.getByTestId('promote-by').fill('Dr Waller');
+    await page.getByTestId('promote-confirm').check();
+    expect(await page.getByTestId('promote-submit').isDisabled()).toBe(true);
+    expect(await page.getByTestId('promote-blocked').textContent()).toMatch(/^Not yet: it has no locked-test evaluation on this site's data/);
+    await page.getByTestId('promote-cancel').click();
+    // The fine-tuned models carry their closing evaluation: each can be promoted under a name, with confirmation.
+    const pe = installed.find((id) => id.startsWith('pe head e2e@')) as string;
+    const mi = installed.find((id) => id.startsWith('mi head e2e@')) as string;
+    const promote = async (id: string, button: 'model-promote' | 'model-rollback') => {
+      await row(id).click();
+      await page.getByTestId(button).click();
+      expect(await page.getByTestId('promote-submit').isDisabled()).toBe(true); // no name, no confirmation yet
+      await page.getByTestId('promote-by').fill('Dr Waller');
+      await page.getByTestId('promote-confirm').check();
+      await page.getByTestId('promote-submit').click();
+      await row(id).getByTestId('model-default-badge').waitFor();
+    };
+    await row(pe).click();
+    await page.getByTestId('model-promote').click();
+    expect(await page.getByTestId('promote-candidate-evaluation').textContent()).toMatch(/macro AUC .* on \d+ locked test records/);
+    expect(await page.getByTestId('promote-current-evaluation').textContent()).toBe('none');
+    await page.getByTestId('promote-cancel').click();
+    await promote(pe, 'model-promote');
+    await row(mi).click();
+    await page.getByTestId('model-promote').click();
+    // Shown against the current default's own evaluation.
+    expect(await page.getByTestId('promote-current-evaluation').textContent()).toMatch(/macro AUC .* on \d+ locked test records/);
+    await shoot(page, 'models-view', 'promote.png');
+    await page.getByTestId('promote-cancel').click();
+    await promote(mi, 'model-promote');
+    expect(await page.getByTestId('model-rollback').textContent()).toBe('Roll back to pe head e2e…');
     await page.getByTestId('model-rollback').click();
-    await row(manifest.id).getByTestId('model-default-badge').waitFor();
+    await page.getByTestId('promote-by').fill('Dr Waller');
+    await page.getByTestId('promote-confirm').check();
+    await page.getByTestId('promote-submit').click();
+    await row(pe).getByTestId('model-default-badge').waitFor();
     expect(await page.getByTestId('model-default-badge').count()).toBe(1);
     await page.reload();
     await page.getByTestId('model-select').waitFor();
-    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(manifest.id);
-    const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => (JSON.parse(l) as { subject: string }).subject);
-    expect(promoted).toEqual([`model:${manifest.id}`, `model:${other}`, `model:${manifest.id}`]);
+    await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(pe);
+    const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; actor: string });
+    expect(promoted.map((p) => [p.subject, p.actor])).toEqual([[`model:${pe}`, 'Dr Waller'], [`model:${mi}`, 'Dr Waller'], [`model:${pe}`, 'Dr Waller']]);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

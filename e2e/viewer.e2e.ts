@@ -27,7 +27,7 @@ interface CliMeasurement {
   reasons: Record<string, string>;
 }
 
-const samples = ['00001_hr', '00008_hr', '00102_hr'];
+const samples = ['00001_hr', '00008_hr', '00017_hr'];
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
@@ -148,8 +148,9 @@ describe('browser mode: the clinical viewer', () => {
   });
 
   it('shows a value the engine could not measure as a dash with the engine’s reason', async () => {
-    await openSample(page, '00102_hr');
-    const expected = measured.get('00102_hr') as CliMeasurement;
+    // Atrial flutter at 150 bpm: no P wave to measure a PR from.
+    await openSample(page, '00017_hr');
+    const expected = measured.get('00017_hr') as CliMeasurement;
     expect(expected.prMs).toBeNull();
     const pr = page.getByTestId('measure-pr');
     expect(await pr.getAttribute('data-value')).toBe('');
@@ -275,7 +276,10 @@ describe('browser mode: the clinical viewer', () => {
     expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
     // No prediction yet: the prediction panel has nothing to put on paper.
     expect(await page.getByTestId('predictions').isVisible()).toBe(false);
-    for (const id of ['tracing-settings', 'tracing-ruo', 'measure-hr', 'measure-qtc']) expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    for (const id of ['tracing-settings', 'tracing-ruo', 'print-measurements', 'print-reading']) expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    // On paper the panels give way to a few summary lines, so the page stays one sheet.
+    for (const id of ['measurements', 'overread']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
+    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/HR \d+ bpm · RR \d+ ms · PR .* · QTc \d+ ms \((Fridericia|Bazett)/);
     await page.screenshot({ path: artifactPath('print-preview.png'), fullPage: true });
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
     expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);

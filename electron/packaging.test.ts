@@ -25,6 +25,12 @@ describe('electron-builder.yml', async () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
   });
 
+  it('ships the engine\'s worker-thread script beside the engine, inside the asar (worker threads read it there)', () => {
+    expect(JSON.stringify(config.files)).toContain('"dist-electron/**"');
+    // Kept in the asar, not unpacked: its npm imports must resolve to app.asar/node_modules as the engine's do.
+    expect(JSON.stringify(config.asarUnpack)).not.toContain('parallel-worker');
+  });
+
   it('flips the Electron fuses: no RunAsNode, no NODE_OPTIONS, no --inspect, asar integrity on, app only from the asar', () => {
     expect(config.electronFuses).toMatchObject({
       runAsNode: false,

@@ -45,6 +45,6 @@ describe('IPC handler', () => {
     const handler = makeIpcHandler('records:list', { isTrustedSender, engine });
     const result = await handler(ownEvent, {});
     expect(result.ok).toBe(true);
-    expect(engine.calls).toEqual([{ channel: 'records:list', payload: { limit: 200, offset: 0 } }]);
+    expect(engine.calls).toEqual([{ channel: 'records:list', payload: { sort: 'imported', order: 'desc', limit: 200, offset: 0 } }]);
   });
 });

@@ -8,6 +8,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['core/engine/main.ts'], outfile: 'dist-electron/engine.js', format: 'esm', packages: 'external' }),
+  // The engine's worker threads (core/parallel) load this file from beside engine.js (inside app.asar too).
+  build({ ...common, entryPoints: ['core/parallel/worker-main.ts'], outfile: 'dist-electron/parallel-worker.js', format: 'esm', packages: 'external' }),
   // The import's decoding worker thread, self-contained (the readers' packages are pure JS), so it
   // loads the same way beside engine.js in dev, browser mode and the packaged app.
   build({
@@ -28,4 +30,4 @@ await Promise.all([
   // A sandboxed preload can require only 'electron': everything else (zod, the contract) is bundled in.
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);
-console.log('built dist-electron/ (main.js, preload.cjs, engine.js, decode-worker.js, browser-server.js)');
+console.log('built dist-electron/ (main.js, preload.cjs, engine.js, parallel-worker.js, decode-worker.js, browser-server.js)');

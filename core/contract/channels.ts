@@ -17,8 +17,10 @@ import {
 import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { overreadChannels } from './overread-schemas';
+import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
+import { worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
 
 /**
  * The one contract between renderer, main and engine. Every request/response pair is a
@@ -32,19 +34,19 @@ export const channels = {
     response: AppInfoSchema,
   },
   'records:list': {
+    // Filters and order: core/contract/worklist-schemas.ts (records:ids takes the same filter).
     request: z
       .object({
-        search: z.string().max(200).optional(),
-        /** Exactly this patient's records (serial comparison with prior ECGs). */
-        patientId: z.string().min(1).max(200).optional(),
-        /** Worklist filter: records nobody has confirmed yet, or confirmed ones. */
-        review: z.enum(['unconfirmed', 'confirmed']).optional(),
+        ...worklistFilterShape,
+        ...worklistOrderShape,
         limit: z.number().int().min(1).max(1000).default(200),
         offset: z.number().int().min(0).default(0),
       })
       .strict(),
     response: z.object({ total: z.number().int().nonnegative(), items: z.array(RecordSummarySchema) }),
   },
+  // records:ids (the whole filtered set, for batches), records:facets (readers, models): core/contract/worklist-schemas.ts
+  ...worklistChannels,
   'records:get': {
     request: z.object({ id: RecordId }).strict(),
     response: RecordDetailSchema,
@@ -70,6 +72,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
+  // pe:preview, pe:list, pe:assess (clinical pre-test scores for PE): core/contract/pe-schemas.ts
+  ...peChannels,
   // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
   ...auditChannels,
 } as const;

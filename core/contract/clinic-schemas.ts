@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema } from './training-schemas';
+import { DatasetSpecSchema, EvaluatedSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
 
 /**
  * The app side of models (issue 6 seen from the clinic): a record's stored prediction history,
@@ -8,8 +8,6 @@ import { DatasetSpecSchema, ModelSummarySchema, PredictionSchema } from './train
  * dataset before a job is allowed to start. Every stored prediction carries the model (name,
  * weights hash) and the operating point that produced it.
  */
-const metricValue = z.number().nullable();
-const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
 
 /** A prediction as kept in SQLite: the engine's answer plus who/when/which exact weights. */
 export const StoredPredictionSchema = PredictionSchema.extend({
@@ -23,11 +21,7 @@ export const StoredPredictionSchema = PredictionSchema.extend({
 export type StoredPrediction = z.infer<typeof StoredPredictionSchema>;
 
 /** Validation (or test) metrics with bootstrap confidence intervals, as the manifest records them. */
-export const EvaluatedMetricsSchema = z.object({
-  n: z.number().int().nonnegative(),
-  metrics: ModelSummarySchema.shape.validation,
-  ci: IntervalsSchema,
-});
+export const EvaluatedMetricsSchema = EvaluatedSchema;
 export type EvaluatedMetrics = z.infer<typeof EvaluatedMetricsSchema>;
 
 export const FinetuneModeSchema = z.enum(['head', 'full']);
@@ -57,11 +51,30 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     backend: z.string(),
     secondsPerEpoch: z.number().nonnegative(),
     selection: z.string(),
-    base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+    base: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        mode: z.enum(['head', 'full', 'scratch']),
+        /** How the base read records; the UI says when the fine-tuned model reads them differently. */
+        inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }).optional(),
+      })
+      .optional(),
+    /** Training-time augmentation as recorded in the manifest, in words. */
+    augmentation: z.string(),
+    /** The minimum positives/negatives per class it was trained with, and whether that was an override. */
+    minExamples: z.object({ train: z.number().int(), val: z.number().int(), override: z.boolean() }).nullable(),
+  }),
+  /** The input the model is for: a record outside it gets no prediction. */
+  intendedInput: z.object({
+    ageYears: z.object({ min: z.number().nullable(), max: z.number().nullable() }),
+    pacing: z.enum(['excluded', 'allowed']),
+    requiredLeads: z.array(z.string()),
+    minSeconds: z.number(),
+    fsHz: z.object({ min: z.number(), max: z.number() }),
+    channels: z.literal('ecg'),
   }),
   validationDetail: EvaluatedMetricsSchema,
-  /** Present only after an explicit final evaluation on the locked test split. */
-  test: EvaluatedMetricsSchema.optional(),
   /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */
   finetuneDefaultMode: FinetuneModeSchema,
 });
@@ -94,7 +107,8 @@ export const clinicChannels = {
     response: ModelDetailSchema,
   },
   'datasets:inspect': {
-    request: z.object({ dataset: DatasetSpecSchema }).strict(),
+    /** `minExamples`: the minimums the job will use (default 10 in training, 3 in validation). */
+    request: z.object({ dataset: DatasetSpecSchema, minExamples: TrainSettingsSchema.shape.minExamples }).strict(),
     response: DatasetInspectionSchema,
   },
 } as const;

@@ -14,7 +14,8 @@ export const PatientSchema = z.object({
   birthDate: z.string().optional(),
 });
 
-export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean() });
+/** `units`: present only on a channel that is not an ECG voltage (mmHg, NU…): the viewer draws it apart, in these units. */
+export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean(), units: z.string().optional() });
 
 export const RecordSummarySchema = z.object({
   id: RecordId,
@@ -32,11 +33,27 @@ export const RecordSummarySchema = z.object({
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 
+/** The recording device's own global measurements, as the file stated them. */
+export const DeviceMeasurementsSchema = z.object({
+  source: z.string(),
+  values: z.object({
+    heartRateBpm: z.number().optional(),
+    prMs: z.number().optional(),
+    qrsMs: z.number().optional(),
+    qtMs: z.number().optional(),
+    qtcMs: z.number().optional(),
+    pAxisDeg: z.number().optional(),
+    qrsAxisDeg: z.number().optional(),
+    tAxisDeg: z.number().optional(),
+  }),
+});
+
 export const RecordDetailSchema = RecordSummarySchema.extend({
   signals: z.array(z.instanceof(Float32Array)),
   statements: z.array(z.string()),
   warnings: z.array(z.string()),
   missingLeads: z.array(z.string()),
+  deviceMeasurements: DeviceMeasurementsSchema.optional(),
 });
 export type RecordDetail = z.infer<typeof RecordDetailSchema>;
 

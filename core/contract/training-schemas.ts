@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BaseComparisonSchema, SiteEvaluationSchema } from './evaluation-schemas';
+import { PeComparisonSchema } from './pe-schemas';
 import { ErrorInfoSchema, JobId, RecordId } from './schemas';
 
 /**
@@ -38,6 +40,8 @@ export const TrainSettingsSchema = z
     learningRate: z.number().positive().max(1),
     weightDecay: z.number().min(0).max(1),
     loss: z.enum(['focal', 'bce']),
+    /** BCE only: the weight of each class's positives, one per class. */
+    posWeight: z.array(z.number().positive().max(1000)).min(1).max(1000),
     schedule: z.enum(['constant', 'onecycle']),
     patience: z.number().int().min(0).max(1000),
     selection: z.enum(['f1Macro', 'aucMacro', 'mapMacro', 'valLoss']),
@@ -45,12 +49,16 @@ export const TrainSettingsSchema = z
     calibrate: z.boolean(),
     seed: z.number().int().min(0),
     trunkLrFactor: z.number().positive().max(1),
+    /** Training-time augmentation (recorded in the manifest). */
+    augment: z.enum(['none', 'paper']),
+    /** Fewest positives and negatives per class in training / validation; below 10 / 3 is an override (audited with the request). */
+    minExamples: z.object({ train: z.number().int().min(1).max(1_000_000), val: z.number().int().min(1).max(1_000_000) }),
     evaluation: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }),
   })
   .partial()
   .strict();
 
-export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate']);
+export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate', 'compare']);
 
 const metricValue = z.number().nullable();
 const HeadlineMetricsSchema = z.object({
@@ -61,9 +69,16 @@ const HeadlineMetricsSchema = z.object({
   gmean: metricValue,
   gmeanPaper: metricValue,
   aucMacro: metricValue,
+  /** One-output tasks: the positive class's F1 and the paper's mean F1 over both classes (f1Macro is one of them). */
+  f1Positive: metricValue.optional(),
+  f1TwoClassMean: metricValue.optional(),
   perClass: z.record(z.string(), z.record(z.string(), metricValue)),
 });
 const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
+
+/** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
+export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
+export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
 export const OperatingPointSchema = z.object({ method: z.string(), temperature: z.number(), thresholds: z.record(z.string(), z.number()) });
 
@@ -80,13 +95,21 @@ export const ModelSummarySchema = z.object({
   operatingPoint: OperatingPointSchema,
   dataset: z.string(),
   trainRecords: z.number().int().nonnegative(),
+  /** Validation figures: the split that chose the epoch, thresholds and temperature — optimistic, never the headline. */
   validation: HeadlineMetricsSchema.partial(),
+  /** The locked-test evaluation in the package (its dataset's test split, read once after every choice); null when it has none. */
+  test: EvaluatedSchema.nullable(),
+  /** The newest locked-test evaluation recorded on this workstation's own data (what promotion needs); null when none. */
+  siteEvaluation: SiteEvaluationSchema.nullable(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
   input: z.object({
     rateHz: z.number().positive().nullable(),
     windowSeconds: z.number().positive().nullable(),
     mode: z.enum(['centre', 'windows']),
     aggregate: z.enum(['mean', 'max']),
+    /** A record longer than the padded length (`paddedSeconds`): truncated to its start, or read whole by windows. */
+    longRecords: z.enum(['truncated', 'whole']).optional(),
+    paddedSeconds: z.number().positive().nullable().optional(),
   }),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
@@ -100,12 +123,37 @@ export const PredictionSchema = z.object({
   model: z.object({ id: z.string(), name: z.string(), demonstration: z.boolean() }),
   operatingPoint: OperatingPointSchema,
   quality: z.object({ verdict: z.enum(['good', 'degraded', 'unusable']), reasons: z.array(z.string()) }),
+  /** Why the record is outside the model's intended input (then it abstained), and what could not be checked (e.g. pacing at 100 Hz). */
+  scope: z.object({ reasons: z.array(z.string()), notes: z.array(z.string()) }).default({ reasons: [], notes: [] }),
   researchUseOnly: z.literal(true),
 });
 export type PredictionResult = z.infer<typeof PredictionSchema>;
 
+/** The data an evaluation read, so it can be recorded and shown with its source. */
+const EvaluatedOnSchema = z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() });
+
+/** An explanation of one class's output for one record (integrated gradients; see core/train/saliency.ts for why). */
+export const SaliencySchema = z.object({
+  modelId: z.string(),
+  recordId: RecordId,
+  className: z.string(),
+  method: z.literal('integrated-gradients'),
+  steps: z.number().int().positive(),
+  baseline: z.literal('zero'),
+  leads: z.array(z.string()),
+  binSeconds: z.number().positive(),
+  seconds: z.number().nonnegative(),
+  /** |attribution| per lead × time bin, the largest bin 1. */
+  map: z.array(z.array(z.number())),
+  /** Each lead's share of the total attribution (sums to 1). */
+  perLead: z.array(z.number()),
+  windowStarts: z.array(z.number()),
+});
+export type SaliencyResult = z.infer<typeof SaliencySchema>;
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
+  evaluatedOn: EvaluatedOnSchema.optional(),
   n: z.number().int().nonnegative(),
   classes: z.array(z.string()),
   metrics: HeadlineMetricsSchema,
@@ -113,6 +161,8 @@ export const EvaluationResultSchema = z.object({
   split: z.string(),
   dataset: z.string(),
   modelId: z.string(),
+  /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
+  peComparison: PeComparisonSchema.optional(),
 });
 
 export const TrainedModelResultSchema = z.object({
@@ -125,9 +175,40 @@ export const TrainedModelResultSchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
+  /** finetune: the closing evaluation on the hospital's locked test rows (null when the run was stopped before its end). */
+  test: EvaluatedSchema.nullable().optional(),
+  /** finetune: the base model on the same test records, side by side. */
+  comparison: BaseComparisonSchema.nullable().optional(),
+  evaluatedOn: EvaluatedOnSchema.optional(),
+  /** finetune with crossValidation: the K-fold estimate made before the final model (core/train/cv.ts). */
+  crossValidation: z
+    .object({
+      k: z.number().int().positive(),
+      source: z.string(),
+      meanSd: z.record(z.string(), z.object({ mean: metricValue, sd: metricValue, folds: z.number().int().nonnegative() })),
+      pooled: z.object({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), metricValue), ci: IntervalsSchema }),
+    })
+    .optional(),
 });
 
-export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema]);
+const pairedDifference = z.object({ diff: metricValue, ci95: z.tuple([metricValue, metricValue]), p: metricValue });
+
+/** Two models on the same records (core/ml/metrics/comparison.ts): differences A − B with CIs and p-values. */
+export const ComparisonResultSchema = z.object({
+  kind: z.literal('compare'),
+  n: z.number().int().nonnegative(),
+  classes: z.array(z.string()),
+  split: z.string(),
+  dataset: z.string(),
+  modelA: z.object({ id: z.string(), name: z.string() }),
+  modelB: z.object({ id: z.string(), name: z.string() }),
+  macro: z.array(pairedDifference.extend({ metric: z.string(), a: metricValue, b: metricValue, over: z.number().int().nonnegative() })),
+  perClass: z.array(z.object({ name: z.string(), positives: z.number().int().nonnegative(), aucA: metricValue, aucB: metricValue, delong: pairedDifference.nullable(), auc: pairedDifference })),
+  bootstrap: z.object({ resamples: z.number().int().positive(), unit: z.enum(['patient', 'record']) }),
+});
+export type ComparisonResult = z.infer<typeof ComparisonResultSchema>;
+
+export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema, ComparisonResultSchema]);
 export type TrainingResult = z.infer<typeof TrainingResultSchema>;
 
 /** Progress of a training-side job: a phase message, or step/epoch figures. */
@@ -181,16 +262,31 @@ export const trainingChannels = {
     response: z.object({ models: z.array(ModelSummarySchema), defaultModelId: z.string().nullable(), previousDefaultId: z.string().nullable() }),
   },
   // Makes a model the workstation's default for predictions (promote; promoting the previous one rolls back). Audited.
+  /**
+   * Refused (E_VALIDATION, saying what to run) unless the model has a locked-test evaluation
+   * recorded on this site's data — except a rollback to the previous default. Needs the
+   * promoter's name and an explicit confirmation; audited with both evaluations.
+   */
   'models:promote': {
-    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    request: z.object({ modelId: z.string().min(1).max(200), promotedBy: z.string().trim().min(1).max(120), confirmed: z.literal(true) }).strict(),
     response: z.object({ defaultModelId: z.string(), previousDefaultId: z.string().nullable() }),
   },
   'models:predict': {
     request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId }).strict(),
     response: PredictionSchema,
   },
+  /** Where on the tracing a class's output came from: integrated gradients over time × lead (core/train/saliency.ts). */
+  'models:explain': {
+    request: z.object({ modelId: z.string().min(1).max(200), recordId: RecordId, className: z.string().min(1).max(100) }).strict(),
+    response: SaliencySchema,
+  },
   'models:evaluate': {
     request: z.object({ modelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
+    response: z.object({ jobId: JobId }),
+  },
+  // Two models evaluated on the same records, compared pairwise (a job; the result is kind 'compare').
+  'models:compare': {
+    request: z.object({ modelId: z.string().min(1).max(200), otherModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, split: z.enum(['train', 'val', 'test', 'all']).default('test') }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:start': {
@@ -198,7 +294,9 @@ export const trainingChannels = {
     response: z.object({ jobId: JobId }),
   },
   'train:finetune': {
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}) }).strict(),
+    /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
+    // workers: data-parallel worker threads (core/parallel); absent = the engine's default, cores − 1.
+    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
+import { DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
 
 /**
  * Shapes of the clinical viewer's channels: display filters applied by the engine (the stored
@@ -91,6 +92,12 @@ export const RecordMeasurementsSchema = z.object({
     reasons: z.array(z.string()),
     leads: z.array(LeadQualityReportSchema),
   }),
+  pacing: PacingSummarySchema,
+  caveats: MeasurementCaveatsSchema,
+  /** Rule-based interpretive statements; empty when the intervals are withheld. */
+  statements: z.array(InterpretiveStatementSchema),
+  /** The recording device's own measurements beside ours, when the file stored them. */
+  device: DeviceComparisonSchema.nullable(),
 });
 export type RecordMeasurements = z.infer<typeof RecordMeasurementsSchema>;
 

@@ -9,15 +9,25 @@ import type { Dataset, DatasetItem } from './types';
 /** SNOMED CT code → class name. */
 export type SnomedMapping = ReadonlyMap<string, string>;
 
-/** The CPSC 2018 classes as the CinC 2020 repackaging codes them (shared/data/ecg/README.md). */
+/**
+ * The CPSC 2018 classes as the CinC 2020 repackaging codes them (shared/data/ecg/README.md), plus
+ * the codes CinC 2021 scores as equivalent (its dx_mapping_scored.csv): complete RBBB 713427006 as
+ * RBBB, supraventricular premature beats 63593006 as PAC, premature ventricular contractions
+ * 427172004 and ventricular premature beats 17338001 as PVC. Without them a Georgia or Ningbo
+ * record coded that way would be dropped or miss its class.
+ */
 export const cpscSnomedMapping: SnomedMapping = new Map([
   ['426783006', 'SNR'],
   ['164889003', 'AF'],
   ['270492004', 'IAVB'],
   ['164909002', 'LBBB'],
   ['59118001', 'RBBB'],
+  ['713427006', 'RBBB'],
   ['284470004', 'PAC'],
+  ['63593006', 'PAC'],
   ['164884008', 'PVC'],
+  ['427172004', 'PVC'],
+  ['17338001', 'PVC'],
   ['429622005', 'STD'],
   ['164931005', 'STE'],
 ]);
@@ -79,6 +89,6 @@ export async function loadCinc(root: string, options: CincOptions = {}): Promise
     records.push({ id, files: [file, file.replace(/\.hea$/, '.mat')], labels: classes.map((c) => (names.has(c) ? 1 : 0)) });
   }
   const folds = stratifiedFolds(records.map((r) => r.id), records.map((r) => r.labels.join('')), 10, options.seed ?? 2020);
-  const items: DatasetItem[] = records.map((r) => ({ ...r, split: foldSplit(folds.get(r.id) as number, 10) }));
+  const items: DatasetItem[] = records.map((r) => ({ ...r, split: foldSplit(folds.get(r.id) as number, 10), fold: folds.get(r.id) as number }));
   return { name: 'cinc', root, classes, items, dropped };
 }

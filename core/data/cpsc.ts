@@ -52,6 +52,7 @@ export async function loadCpsc(root: string, options: CpscOptions = {}): Promise
     files: recordFiles(root, r.id),
     labels: r.labels,
     split: foldSplit(folds.get(r.id) as number, k),
+    fold: folds.get(r.id) as number,
   }));
   return { name: 'cpsc2018', root, classes: [...cpscClasses], items, dropped: [] };
 }

@@ -23,11 +23,11 @@ describe('PTB-XL indexing', () => {
   it('gives superclasses, folds 1–8/9/10 and drops unlabeled records', async () => {
     const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });
     expect(ds.classes).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
-    expect(ds.items.length + ds.dropped.length).toBe(23);
+    expect(ds.items.length + ds.dropped.length).toBe(25);
     expect(ds.dropped).toHaveLength(1);
     expect(itemsOf(ds, 'train')).toHaveLength(12);
-    expect(itemsOf(ds, 'val')).toHaveLength(5);
-    expect(itemsOf(ds, 'test')).toHaveLength(5);
+    expect(itemsOf(ds, 'val')).toHaveLength(6);
+    expect(itemsOf(ds, 'test')).toHaveLength(6);
     const first = ds.items.find((i) => i.id === '1');
     expect(first?.labels).toEqual([1, 0, 0, 0, 0]);
     expect(first?.files[0]).toMatch(/records100\/00000\/00001_lr\.hea$/);
@@ -35,7 +35,7 @@ describe('PTB-XL indexing', () => {
     expect(first?.demographics).toEqual({ sex: 'F', ageYears: 56 });
     expect(ds.items.find((i) => i.id === '2')?.demographics).toEqual({ sex: 'M', ageYears: 19 });
     const kept = await loadPtbxl(ptbxlRoot, { fs: 100, keepUnlabeled: true });
-    expect(kept.items).toHaveLength(23);
+    expect(kept.items).toHaveLength(25);
   });
 
   it('lists sub-classes and all statements as classes', async () => {
@@ -85,6 +85,17 @@ describe('folds and splits', () => {
     const custom = await loadCinc(dir, { mapping: await readSnomedMapping(path.join(dir, 'map.csv')) });
     expect(custom.classes).toEqual(['AF', 'X']);
     expect(custom.items.map((i) => [i.id, i.labels])).toEqual([['E1', [1, 0]], ['E3', [0, 1]]]);
+  });
+
+  it("maps CinC 2021's equivalent codes by default (complete RBBB, SVPB, PVC, VPB)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cinc21-'));
+    await writeFile(path.join(dir, 'G1.hea'), 'G1 12 500 5000\n# Dx: 713427006,63593006\n');
+    await writeFile(path.join(dir, 'G2.hea'), 'G2 12 500 5000\n# Dx: 427172004\n');
+    await writeFile(path.join(dir, 'G3.hea'), 'G3 12 500 5000\n# Dx: 17338001\n');
+    const ds = await loadCinc(dir);
+    expect(ds.dropped).toEqual([]);
+    const named = (id: string) => ds.classes.filter((_, j) => ds.items.find((i) => i.id === id)?.labels[j] === 1);
+    expect([named('G1'), named('G2'), named('G3')]).toEqual([['RBBB', 'PAC'], ['PVC'], ['PVC']]);
   });
 
   it('reads # Dx: codes', () => {
@@ -163,6 +174,16 @@ describe('hospital folder', () => {
     for (const item of a.items) expect(b.items.find((i) => i.id === item.id)?.split).toBe(item.split);
   });
 
+  it("lists a record with none of the classes as '-' (negative for every class), and refuses a CSV with no class at all", async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00001_lr.hea,AF|PVC\necgs/00002_lr.hea,-\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.csv') });
+    expect(ds.classes).toEqual(['AF', 'PVC']);
+    expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.labels).toEqual([0, 0]);
+    await writeFile(path.join(dir, 'none.csv'), 'file,label\necgs/00001_lr.hea,-\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'none.csv') })).rejects.toThrow(/no class to learn/);
+  });
+
   it('refuses files outside the data folder', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label\n../../etc/passwd,1\n');
@@ -214,6 +235,24 @@ describe('signal store', () => {
     expect(Math.min(...lead)).toBeCloseTo(0, 6);
     expect(Math.max(...lead)).toBeCloseTo(1, 6);
     expect(() => memory.withPipeline(pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'crop', length: 250 }] }))).toThrow(/same stages before the crop/);
+  });
+
+  it('shares its records with worker threads through one SharedArrayBuffer, packed once for every view', async () => {
+    const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });
+    const items = itemsOf(ds, 'train').slice(0, 3);
+    const store = await SignalStore.build(items, { pipeline: config });
+    const id = (items[2] as (typeof items)[number]).id;
+    const before = store.sample(id, 'train', createRng(4));
+    const shared = store.share();
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.buffer?.byteLength).toBe(3 * 12 * 1000 * 4);
+    expect(store.sample(id, 'train', createRng(4))).toEqual(before); // now read from the buffer
+    expect(SignalStore.attach(shared).sample(id, 'train', createRng(4))).toEqual(before);
+    const minmax = pipelineConfigSchema.parse({ ...config, stages: [...config.stages.slice(0, 2), { kind: 'normalise', method: 'minmax' }] });
+    const view = store.withPipeline(minmax);
+    expect(view.share().buffer).toBe(shared.buffer);
+    expect(view.share().config).toBe(minmax);
+    expect(SignalStore.attach(view.share()).sample(id, 'eval')).toEqual(view.sample(id, 'eval'));
   });
 
   it('packs leads × samples into channels-last batches', () => {

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
 import { patientSplit } from './folds';
-import { splitNames, type Dataset, type DatasetItem, type Demographics, type Split } from './types';
+import { readPeScores } from './pe-columns';
+import { splitNames, type Dataset, type DatasetItem, type Demographics, type PeRecordScores, type Split } from './types';
 
 export interface HospitalOptions {
-  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age]`, or the PE-HSM layout `filename;label` (0/1). */
+  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age][,PE score columns]`, or the PE-HSM layout `filename;label` (0/1). */
   readonly labels: string;
   /** A second CSV whose rows form the locked test split (e.g. PE-HSM's labels_test). */
   readonly testLabels?: string;
@@ -18,12 +19,16 @@ export interface HospitalOptions {
   readonly fractions?: { readonly val: number; readonly test: number };
 }
 
+/** The label of a record that has none of the dataset's classes (multi-class CSVs). */
+export const noClassLabel = '-';
+
 interface Row {
   readonly file: string;
   readonly labels: string[];
   readonly patientId?: string;
   readonly split?: Split;
   readonly demographics?: Demographics;
+  readonly peScores?: PeRecordScores;
 }
 
 /** Optional `sex` (M/F, male/female) and `age` (years) columns, for subgroup evaluation; other values are refused, not guessed. */
@@ -59,7 +64,11 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     const patient = (r.patient_id ?? '').trim();
     const split = forcedSplit ?? parseSplit(r.split, where);
     const demographics = demographicsOf(r, where);
-    return { file: name, labels: label.split(/[|;]/).map((l) => l.trim()).filter(Boolean), ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}) };
+    const ageText = (r.age ?? '').trim();
+    const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined);
+    // '-' lists a record with none of the classes: a negative for every one of them.
+    const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
+    return { file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };
   });
   return { rows, semicolon };
 }
@@ -102,10 +111,17 @@ function isBinary(rows: readonly Row[]): boolean {
   return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
 }
 
+/** Classes of a multi-class CSV: every label that occurs (a class with no example is never one). */
+function classesOf(rows: readonly Row[]): string[] {
+  const classes = [...new Set(rows.flatMap((r) => r.labels))].sort();
+  if (classes.length === 0) throw new EinthovenError('E_VALIDATION', `every row is labelled '${noClassLabel}' (none of the classes): there is no class to learn`);
+  return classes;
+}
+
 /**
  * Indexes a hospital folder: ECG files in any supported format plus a labels CSV. A 0/1
  * label column gives one output; otherwise every distinct label is a class (several per file
- * with `|`). Split: the CSV's split column, else a seeded patient-level split (patient_id, or
+ * with `|`; `-` for a record with none of them). Split: the CSV's split column, else a seeded patient-level split (patient_id, or
  * the file when absent), with `testLabels` rows forming a locked test split.
  */
 export async function loadHospital(root: string, options: HospitalOptions): Promise<Dataset> {
@@ -113,7 +129,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const test = options.testLabels ? (await readRows(options.testLabels, 'test')).rows : [];
   const rows = [...main.rows, ...test];
   const binary = isBinary(rows);
-  const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : [...new Set(rows.flatMap((r) => r.labels))].sort();
+  const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : classesOf(rows);
   const fractions = options.fractions ?? { val: 0.15, test: test.length > 0 ? 0 : 0.15 };
   const splitOf = patientSplits(rows, options.seed ?? 1, fractions);
   const merged = new Map<string, DatasetItem>();
@@ -132,6 +148,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
       labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
       ...(row.patientId ? { patientId: row.patientId } : {}),
       ...(row.demographics ? { demographics: row.demographics } : {}),
+      ...(row.peScores ?? previous?.peScores ? { peScores: row.peScores ?? previous?.peScores } : {}),
       split: splitOf(row),
     });
   }

@@ -21,6 +21,11 @@ export interface DatasetSpec {
   readonly mapping?: string;
   readonly positiveClass?: string;
   readonly seed?: number;
+  /**
+   * One cross-validation fold's view of the dataset (core/train/cv.ts): its records split into
+   * train / validation / test by fold instead of the dataset's own split.
+   */
+  readonly cvFold?: { readonly k: number; readonly fold: number; readonly seed?: number };
 }
 
 /** Indexes a dataset of any supported kind. */

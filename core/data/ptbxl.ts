@@ -109,6 +109,7 @@ export async function loadPtbxl(root: string, options: PtbxlOptions = {}): Promi
       ...(r.patientId ? { patientId: r.patientId } : {}),
       ...(r.demographics ? { demographics: r.demographics } : {}),
       split: ptbxlSplit(r.fold),
+      fold: r.fold,
     });
   }
   return { name: `ptbxl-${task}-${fs}hz`, root, classes, items, dropped };

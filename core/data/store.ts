@@ -1,11 +1,28 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { recordContentHash } from '../engine/record-hash';
 import { EinthovenError } from '../errors';
-import { buildPipeline, type LeadSignal, type Pipeline } from '../signal/pipeline';
+import { buildPipeline, evaluatesByWindows, type EvalInputOptions, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { Rng } from '../signal/rng';
 import { perLeadMoments, withFittedStandardisation } from '../signal/standardise';
 import { cacheKey, readCached, readCachedSync, writeCached } from './disk-cache';
 import { decodeRecordFiles, recordToLeadSignal } from './records';
 import type { DatasetItem } from './types';
+
+/**
+ * A store's decoded records in one SharedArrayBuffer (in-memory mode) or its disk-cache keys
+ * (disk-backed mode), plus the pipeline: what a worker thread needs to draw the same samples
+ * without a copy of the data. Posting it to N workers shares the buffer, never copies it.
+ */
+export interface SharedSignals {
+  readonly buffer: SharedArrayBuffer | null;
+  /** [id, float offset, leads, samples per lead, fs] of every in-memory record. */
+  readonly entries: readonly (readonly [string, number, number, number, number])[];
+  readonly diskDir: string | null;
+  readonly diskKeys: readonly (readonly [string, string])[];
+  readonly config: PipelineConfig;
+}
 
 /** The stages before the first crop (run once per record and cached), and the rest (run per sample). */
 export function splitAtCrop(config: PipelineConfig): { before: PipelineConfig; after: PipelineConfig } {
@@ -28,7 +45,15 @@ export interface StoreOptions {
   readonly inMemory?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Decodes a batch of items elsewhere (core/parallel: worker threads), each with the stages
+   * before the crop and through `cacheDir`; `lanes` batches run at once. Absent: this thread.
+   */
+  readonly decoder?: { readonly decode: (items: readonly DatasetItem[]) => Promise<DecodedItem[]>; readonly lanes: number };
 }
+
+/** One item decoded by a StoreOptions.decoder: its signal, or why it failed. */
+export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string } | { readonly id: string; readonly error: string };
 
 /**
  * Decoded and filtered records, held once in memory (and optionally on disk); crops,
@@ -40,8 +65,13 @@ export class SignalStore {
   private readonly onDisk = new Map<string, string>();
   private diskDir: string | undefined;
   private after: Pipeline;
+  /** The in-memory records' SharedArrayBuffer once shared (views of this store share it too). */
+  private sharedData: Pick<SharedSignals, 'buffer' | 'entries'> | undefined;
+  private shared: SharedSignals | undefined;
   /** Records that could not be decoded, with why; they are left out of training and evaluation. */
   readonly failures: { id: string; message: string }[] = [];
+  /** Content hash (core/engine/record-hash.ts) of every decoded record: which recordings a model saw. */
+  readonly #contentHashes = new Map<string, string>();
 
   private constructor(private config: PipelineConfig) {
     this.after = buildPipeline(splitAtCrop(config).after);
@@ -54,10 +84,15 @@ export class SignalStore {
     const inMemory = options.inMemory ?? true;
     if (!inMemory && !options.cacheDir) throw new EinthovenError('E_VALIDATION', 'a disk-backed signal store needs a cache folder');
     store.diskDir = inMemory ? undefined : options.cacheDir;
+    if (options.decoder) {
+      await store.addDecoded(items, await decodeInLanes(items, options.decoder, options), before, inMemory);
+      return store;
+    }
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
-        const signal = await loadOne(item, before, options.cacheDir);
+        const { signal, contentHash } = await loadOne(item, before, options.cacheDir);
+        store.#contentHashes.set(item.id, contentHash);
         if (inMemory) store.signals.set(item.id, signal);
         else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
       } catch (error) {
@@ -67,6 +102,20 @@ export class SignalStore {
       if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve)); // let cancel and progress through
     }
     return store;
+  }
+
+  /** Keeps what a decoder returned, in item order (failures listed as this thread would). */
+  private async addDecoded(items: readonly DatasetItem[], decoded: readonly DecodedItem[], before: Pipeline, inMemory: boolean): Promise<void> {
+    for (const [i, item] of items.entries()) {
+      const outcome = decoded[i] as DecodedItem;
+      if ('error' in outcome) {
+        this.failures.push({ id: item.id, message: outcome.error });
+        continue;
+      }
+      this.#contentHashes.set(item.id, outcome.contentHash);
+      if (inMemory) this.signals.set(item.id, { fs: outcome.fs, signal: outcome.signal });
+      else this.onDisk.set(item.id, await cacheKey(item.files, before.config));
+    }
   }
 
   /**
@@ -81,12 +130,69 @@ export class SignalStore {
     for (const [id, signal] of this.signals) view.signals.set(id, signal);
     for (const [id, key] of this.onDisk) view.onDisk.set(id, key);
     view.diskDir = this.diskDir;
+    view.sharedData = this.sharedData; // the same buffer, under another pipeline: never a second copy
     view.failures.push(...this.failures);
+    for (const [id, hash] of this.#contentHashes) view.#contentHashes.set(id, hash);
     return view;
+  }
+
+  /**
+   * Moves the in-memory records into one SharedArrayBuffer (this store then reads its views, so
+   * the data is held once) and returns the handle workers attach to, with the current pipeline.
+   * The records are packed once: later calls, and views made by withPipeline afterwards, reuse
+   * the buffer.
+   */
+  share(): SharedSignals {
+    if (this.shared && this.shared.config === this.config) return this.shared;
+    this.sharedData ??= this.packShared();
+    this.shared = { ...this.sharedData, diskDir: this.diskDir ?? null, diskKeys: [...this.onDisk.entries()], config: this.config };
+    return this.shared;
+  }
+
+  private packShared(): Pick<SharedSignals, 'buffer' | 'entries'> {
+    let total = 0;
+    for (const s of this.signals.values()) total += s.signal.length * (s.signal[0]?.length ?? 0);
+    const buffer = this.signals.size > 0 ? new SharedArrayBuffer(total * 4) : null;
+    const entries: [string, number, number, number, number][] = [];
+    if (buffer) {
+      const all = new Float32Array(buffer);
+      let offset = 0;
+      for (const [id, s] of this.signals) {
+        const n = s.signal[0]?.length ?? 0;
+        entries.push([id, offset, s.signal.length, n, s.fs]);
+        const views = s.signal.map((lead, l) => {
+          const view = all.subarray(offset + l * n, offset + (l + 1) * n);
+          view.set(lead);
+          return view;
+        });
+        this.signals.set(id, { fs: s.fs, signal: views });
+        offset += s.signal.length * n;
+      }
+    }
+    return { buffer, entries };
+  }
+
+  /** A worker's view of a shared store: the same records (no copy) and the same pipeline. */
+  static attach(shared: SharedSignals): SignalStore {
+    const store = new SignalStore(shared.config);
+    if (shared.buffer) {
+      const all = new Float32Array(shared.buffer);
+      for (const [id, offset, leads, n, fs] of shared.entries) {
+        store.signals.set(id, { fs, signal: Array.from({ length: leads }, (_, l) => all.subarray(offset + l * n, offset + (l + 1) * n)) });
+      }
+    }
+    for (const [id, key] of shared.diskKeys) store.onDisk.set(id, key);
+    store.diskDir = shared.diskDir ?? undefined;
+    return store;
   }
 
   get pipelineConfig(): PipelineConfig {
     return this.config;
+  }
+
+  /** The content hash of a decoded record (undefined for one that failed). */
+  contentHash(id: string): string | undefined {
+    return this.#contentHashes.get(id);
   }
 
   has(id: string): boolean {
@@ -101,6 +207,16 @@ export class SignalStore {
   /** Every window over the whole record (`stride` apart), for sliding-window evaluation. */
   windows(id: string, stride: number): Float32Array[][] {
     return this.after.windows(this.cached(id), stride).map((w) => [...w.signal]);
+  }
+
+  /**
+   * Evaluation inputs of a record as the package's inference reads them: the centre crop, or
+   * windows across the whole record (windows mode, or a long record kept whole; pipeline.ts).
+   */
+  evalInputs(id: string, options: EvalInputOptions): Float32Array[][] {
+    const cached = this.cached(id);
+    const byWindows = evaluatesByWindows(this.config, cached.signal[0]?.length ?? 0, options.mode);
+    return byWindows ? this.after.windows(cached, options.stride).map((w) => [...w.signal]) : [[...this.after.run(cached, { mode: 'eval' }).signal]];
   }
 
   /**
@@ -131,14 +247,45 @@ export class SignalStore {
   }
 }
 
-async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LeadSignal> {
+/** Items per decoder request: small enough for steady progress, large enough to amortise a message. */
+const decodeBatchSize = 8;
+
+/** Runs a decoder over the items in `lanes` concurrent batches, reporting progress and honouring cancel. */
+async function decodeInLanes(items: readonly DatasetItem[], decoder: NonNullable<StoreOptions['decoder']>, options: StoreOptions): Promise<DecodedItem[]> {
+  const out: DecodedItem[] = new Array<DecodedItem>(items.length);
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
+      const start = next;
+      next += decodeBatchSize;
+      const part = items.slice(start, start + decodeBatchSize);
+      const decoded = await decoder.decode(part);
+      decoded.forEach((d, k) => (out[start + k] = d));
+      done += part.length;
+      options.onProgress?.(done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, decoder.lanes) }, lane));
+  return out;
+}
+
+/** Decodes one record and runs the stages before the crop, through the disk cache when given one. */
+export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<{ signal: LeadSignal; contentHash: string }> {
   const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
   if (cacheDir && key) {
     const hit = await readCached(cacheDir, key);
-    if (hit) return hit;
+    // The content hash lives beside the cached signal; an older cache without it is decoded once more.
+    const hash = hit && (await readFile(path.join(cacheDir, `${key}.sha256`), 'utf8').catch(() => undefined));
+    if (hit && hash && /^[0-9a-f]{64}$/.test(hash)) return { signal: hit, contentHash: hash };
   }
   const record = await decodeRecordFiles(item.files);
+  const contentHash = recordContentHash(record);
   const out = before.run(recordToLeadSignal(record, before.config.leads), { mode: 'eval' });
-  if (cacheDir && key) await writeCached(cacheDir, key, out);
-  return out;
+  if (cacheDir && key) {
+    await writeCached(cacheDir, key, out);
+    await writeFile(path.join(cacheDir, `${key}.sha256`), contentHash);
+  }
+  return { signal: out, contentHash };
 }

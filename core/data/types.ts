@@ -1,3 +1,6 @@
+import type { PeItems } from '../clinic/pe-scores/items';
+import type { PeScoreId } from '../clinic/pe-scores/points';
+
 /** Dataset splits. `test` is locked: training, selection, tuning and search never read it. */
 export const splitNames = ['train', 'val', 'test'] as const;
 export type Split = (typeof splitNames)[number];
@@ -13,7 +16,25 @@ export interface DatasetItem {
   readonly patientId?: string;
   /** Sex and age when the dataset lists them (PTB-XL), for subgroup evaluation. */
   readonly demographics?: Demographics;
+  /** Clinical pre-test scores for PE when the labels CSV carries them (hospital datasets). */
+  readonly peScores?: PeRecordScores;
   readonly split: Split;
+  /** The dataset's own fold (PTB-XL strat_fold, CPSC/CinC stratified fold), for cross-validation. */
+  readonly fold?: number;
+}
+
+/** A score's value on one record: a points total or a decision (1 imaging, 0 excluded), and whether it was computed from items or given as a total. */
+export interface PeScoreValue {
+  readonly value: number;
+  readonly provenance: 'items' | 'total';
+}
+
+/** A record's PE score items and the value of every score they (or a given total) define. */
+export interface PeRecordScores {
+  readonly items: PeItems;
+  readonly values: Partial<Record<PeScoreId, PeScoreValue>>;
+  /** Where the site says the scores came from (the CSV's pe_scores_source). */
+  readonly source?: string;
 }
 
 export interface Demographics {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditLog } from './audit';
 import { openDatabase } from './database';
 import { migrations } from './migrations/index';
+import type { Migration } from './migrations/types';
 
 function tempDbFile(): string {
   return path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-db-')), 'test.sqlite');
@@ -51,5 +52,23 @@ describe('database', () => {
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only: DELETE refused/);
     expect(audit.recent()).toMatchObject([{ actor: 'user', action: 'record.imported', details: { files: ['a.hea'] } }]);
     db.close();
+  });
+});
+
+describe('migrations that land out of order', () => {
+  it('applies a migration whose number is below the newest applied one (parallel branches), once', () => {
+    const file = tempDbFile();
+    const first: Migration[] = [
+      { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER) STRICT;' },
+      { version: 7, name: 'seven', sql: 'CREATE TABLE c (x INTEGER) STRICT;' },
+    ];
+    openDatabase(file, first).db.close();
+    const later: Migration[] = [first[0]!, { version: 5, name: 'five', sql: 'CREATE TABLE b (x INTEGER) STRICT;' }, first[1]!];
+    const { db } = openDatabase(file, later);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b', 'c') ORDER BY name").all()).toEqual([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([1, 5, 7]);
+    db.close();
+    openDatabase(file, later).db.close(); // nothing runs twice
   });
 });

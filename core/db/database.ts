@@ -100,25 +100,42 @@ function checkNotNewer(db: Db, version: number, list: readonly Migration[], file
 }
 
 /**
- * Applies pending migrations under an EXCLUSIVE lock, reading user_version inside it: two
+ * Applies pending migrations under an EXCLUSIVE lock, reading the state inside it: two
  * processes opening a new data folder at once do not both create the tables; the second waits
- * (busy_timeout) and then finds them. Each migration's user_version bump commits with it.
+ * (busy_timeout) and then finds them. Applied migrations are recorded by number in
+ * schema_migrations, so one whose number is lower than the newest applied (numbers are
+ * assigned to parallel branches and may land out of order) still runs; a database that
+ * predates the table counts every version up to its user_version as applied. user_version
+ * stays the highest applied number, and each migration commits with its record.
  */
 function applyMigrations(db: Db, list: readonly Migration[], file: string): number {
-  const latest = list.at(-1)?.version ?? 0;
   const before = userVersion(db);
   checkNotNewer(db, before, list, file);
-  if (before === latest) return before;
+  const pending = () => {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+    const applied = hasTable ? new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)) : undefined;
+    const version = userVersion(db);
+    return list.filter((m) => (applied ? !applied.has(m.version) : m.version > version));
+  };
+  if (pending().length === 0 && before > 0) return before;
   return db
     .transaction(() => {
-      const from = userVersion(db);
-      for (const migration of list) {
-        if (migration.version <= from) continue;
+      const todo = pending();
+      const version = userVersion(db);
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+      const record = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      const now = new Date().toISOString();
+      // A database from before the table: everything up to its user_version was applied.
+      for (const m of list) if (m.version <= version && !todo.includes(m)) record.run(m.version, m.name, now);
+      for (const migration of todo) {
         db.exec(migration.sql);
-        // PRAGMA takes no bound parameters; the version is an integer from our own code.
-        db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+        record.run(migration.version, migration.name, now);
       }
-      return before === 0 ? from : before;
+      const highest = Math.max(version, ...todo.map((m) => Math.trunc(m.version)));
+      // PRAGMA takes no bound parameters; the version is an integer from our own code.
+      db.pragma(`user_version = ${highest}`);
+      // What the file held when this process got the lock (another process may have migrated it meanwhile).
+      return version;
     })
     .exclusive();
 }

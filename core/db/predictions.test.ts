@@ -49,6 +49,7 @@ function prediction(recordId: number, overrides: Partial<NewPrediction> = {}): N
     abstained: false,
     reason: null,
     quality: { verdict: 'good', reasons: [] },
+    scope: { reasons: [], notes: [] },
     engineVersion: '0.1.0',
     actor: 'user',
     ...overrides,

@@ -23,12 +23,13 @@ interface PredictionRow {
   quality_verdict: StoredPrediction['quality']['verdict'];
   quality_reasons: string;
   engine_version: string;
+  out_of_scope: string | null;
   created_at: string;
 }
 
 const columns = `id, record_id, model_id, model_name, model_weights_sha256, demonstration, classes, op_method,
   op_temperature, op_thresholds, probabilities, decisions, abstained, abstain_reason, quality_verdict,
-  quality_reasons, engine_version, created_at`;
+  quality_reasons, engine_version, out_of_scope, created_at`;
 
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
@@ -46,6 +47,7 @@ function fromRow(row: PredictionRow): StoredPrediction {
     abstained: row.abstained === 1,
     reason: row.abstain_reason,
     quality: { verdict: row.quality_verdict, reasons: JSON.parse(row.quality_reasons) as string[] },
+    scope: parseJson<StoredPrediction['scope']>(row.out_of_scope) ?? { reasons: [], notes: [] },
     engineVersion: row.engine_version,
     createdAt: row.created_at,
     researchUseOnly: true,
@@ -64,9 +66,9 @@ export class PredictionStore {
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO predictions (record_id, model_id, model_name, model_weights_sha256, demonstration,
         classes, op_method, op_temperature, op_thresholds, probabilities, decisions, abstained, abstain_reason,
-        quality_verdict, quality_reasons, engine_version, actor, created_at)
+        quality_verdict, quality_reasons, engine_version, actor, out_of_scope, created_at)
       VALUES (@recordId, @modelId, @modelName, @weightsSha256, @demonstration, @classes, @method, @temperature, @thresholds,
-        @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @createdAt)`);
+        @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @outOfScope, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM predictions WHERE id = ?`);
     this.#forRecord = db.prepare(`SELECT ${columns} FROM predictions WHERE record_id = ? ORDER BY id DESC LIMIT ?`);
   }
@@ -90,6 +92,7 @@ export class PredictionStore {
       qualityReasons: JSON.stringify(p.quality.reasons),
       engineVersion: p.engineVersion,
       actor: p.actor,
+      outOfScope: p.scope.reasons.length + p.scope.notes.length > 0 ? JSON.stringify(p.scope) : null,
       createdAt: new Date().toISOString(),
     });
     const stored = this.get(Number(info.lastInsertRowid));

@@ -133,7 +133,7 @@ describe('crash safety: kill -9 and concurrent processes (real child processes)'
       const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-kill-finetune-'));
       const out = path.join(dir, 'out');
       cpSync(starter, out, { recursive: true }); // a good package the new one replaces
-      const args = ['finetune', '--base', starter, '--data', fixturePath('train', 'ptbxl'), '--mode', 'head', '--out', out, '--checkpoint', path.join(dir, 'ck'), '--epochs', '6', '--batch', '4', '--feature-crops', '1', '--backend', 'cpu'];
+      const args = ['finetune', '--base', starter, '--data', fixturePath('train', 'ptbxl'), '--mode', 'head', '--out', out, '--checkpoint', path.join(dir, 'ck'), '--epochs', '6', '--batch', '4', '--feature-crops', '1', '--min-examples', '1,1', '--backend', 'cpu'];
       // Killed after 0–6 epochs (6 = while the package is written), at a random moment within.
       await killAfter(ecg(args), 'stderr', /^epoch \d+\/6/, Math.floor(rng() * 7), Math.floor(rng() * 400));
       const survivor = await loadPackage(out); // the old package or the complete new one, never a mix

@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetInspection } from '../contract/clinic-schemas';
 import { loadDataset, type DatasetSpec } from '../data/load';
-import { classCounts, itemsOf } from '../data/types';
+import { classCounts, itemsOf, type Dataset, type DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
+import { defaultMinExamples, learnabilityProblems, minimumOverride, type MinExamples } from '../train/learnability';
 
 /** Fewer validation records than this make thresholds and early stopping little better than chance. */
 const fewValidationRecords = 10;
@@ -18,16 +19,22 @@ function checkPath(what: string, value: string | undefined, kind: 'folder' | 'fi
   if (kind === 'file' && isFolder) throw new EinthovenError('E_VALIDATION', `${what} ${value} is a folder, not a file`);
 }
 
-function problemsOf(classes: readonly string[], counts: DatasetInspection['records'], positives: DatasetInspection['positives']): Pick<DatasetInspection, 'warnings' | 'blockers'> {
+function problemsOf(dataset: Dataset, split: Record<'train' | 'val' | 'test', DatasetItem[]>, minimum: MinExamples): Pick<DatasetInspection, 'warnings' | 'blockers'> {
   const blockers: string[] = [];
   const warnings: string[] = [];
+  const counts = { train: split.train.length, val: split.val.length, test: split.test.length };
   if (counts.train === 0) blockers.push('no training records: every labelled file is in the validation or test split, or none was found');
   if (counts.val === 0) blockers.push('no validation records: model selection, thresholds and calibration need a validation split (add a split column, or more patients)');
   else if (counts.val < fewValidationRecords) warnings.push(`only ${counts.val} validation records: the chosen epoch, thresholds and metrics will be unreliable`);
-  classes.forEach((c, j) => {
-    if (counts.train > 0 && positives.train[j] === 0) warnings.push(`class ${c} has no positive training record`);
-    if (counts.val > 0 && positives.val[j] === 0) warnings.push(`class ${c} has no positive validation record: its threshold cannot be tuned`);
+  // The very check a training job makes before its first epoch (core/train/learnability.ts), so Start is refused for the same reason.
+  if (counts.train > 0 && counts.val > 0) blockers.push(...learnabilityProblems(dataset.classes, { train: split.train.map((i) => i.labels), val: split.val.map((i) => i.labels) }, minimum));
+  if (counts.test === 0) blockers.push('no locked test records: a fine-tuning ends with its test evaluation (add test rows to the split column, or a test labels CSV)');
+  dataset.classes.forEach((c, j) => {
+    const positives = split.test.filter((i) => i.labels[j] === 1).length;
+    if (counts.test > 0 && (positives === 0 || positives === counts.test)) warnings.push(`class ${c} has ${positives === 0 ? 'no positive' : 'no negative'} test record: its test AUC cannot be computed`);
   });
+  const override = minimumOverride(minimum);
+  if (override) warnings.push(override);
   return { warnings, blockers };
 }
 
@@ -36,7 +43,7 @@ function problemsOf(classes: readonly string[], counts: DatasetInspection['recor
  * paths exist, the labels parse, and the split sizes and per-class counts are usable. Only the
  * dataset's index is read; no ECG is decoded. The test split is counted but stays locked.
  */
-export async function inspectDataset(spec: DatasetSpec): Promise<DatasetInspection> {
+export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = defaultMinExamples): Promise<DatasetInspection> {
   checkPath('Data folder', spec.root, 'folder');
   checkPath('Labels CSV', spec.labels, 'file');
   checkPath('Test labels CSV', spec.testLabels, 'file');
@@ -52,6 +59,6 @@ export async function inspectDataset(spec: DatasetSpec): Promise<DatasetInspecti
     records,
     positives,
     dropped: { count: dataset.dropped.length, examples: dataset.dropped.slice(0, 5).map((d) => ({ id: d.id, reason: d.reason })) },
-    ...problemsOf(dataset.classes, records, positives),
+    ...problemsOf(dataset, split, minimum),
   };
 }

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../storage/atomic';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
+import { worklistFacets } from '../db/worklist';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
@@ -29,6 +30,7 @@ import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
+import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
@@ -80,6 +82,8 @@ export class Engine {
   readonly ledger: PredictionLedger;
   /** Cardiologists' readings (confirm / amend) of records. */
   readonly overreads: OverreadDesk;
+  /** Clinical pre-test scores for PE entered on records. */
+  readonly pe: PeDesk;
   readonly #trainingAudit: TrainingAudit;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
@@ -113,6 +117,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
+    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
@@ -198,6 +203,8 @@ export class Engine {
         recordCount: this.records.count(),
       }),
       'records:list': (request) => this.records.list(request),
+      'records:ids': (request) => ({ ids: this.records.ids(request) }),
+      'records:facets': () => worklistFacets(this.db),
       'records:get': (request) => {
         const detail = this.records.get(request.id);
         if (!detail) throw new EinthovenError('E_NOT_FOUND', `record ${request.id} does not exist`);
@@ -221,20 +228,31 @@ export class Engine {
       // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
       'ml:backend': async () => await ensureBackend(),
       'models:list': async () => {
-        const models = await this.training.listModels();
+        const models = (await this.training.listModels()).map((m) => ({ ...m, siteEvaluation: this.ledger.evaluations.latest(m.id) }));
         return { models, ...this.#modelDefaults.current(models.map((m) => m.id)) };
       },
-      'models:promote': async (request) => this.#modelDefaults.promote((await this.training.models.find(request.modelId)).manifest.id),
+      'models:promote': async (request) => {
+        const modelId = (await this.training.models.find(request.modelId)).manifest.id;
+        return this.#modelDefaults.promote(modelId, { promotedBy: request.promotedBy, evaluations: this.ledger.evaluations });
+      },
       'models:predict': async (request) => {
         const record = this.records.get(request.recordId);
         if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} does not exist`);
         const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
-        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads })) };
+        const prediction = { recordId: record.id, ...(await this.training.predict(request.modelId, { fs: record.fs, leads, patient: record.patient })) };
         // Stored (with the exact weights' hash) and audited before the user sees it.
         await this.ledger.record(prediction, 'user');
         return prediction;
       },
+      'models:explain': async (request) => {
+        const record = this.#existingRecord(request.recordId);
+        const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples) }));
+        const saliency = await this.training.explain(request.modelId, { fs: record.fs, leads, patient: record.patient }, request.className);
+        this.audit.append('user', 'record.explained', `record:${record.id}`, { model: request.modelId, className: request.className, method: saliency.method });
+        return { modelId: request.modelId, recordId: record.id, ...saliency };
+      },
       'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
+      'models:compare': async (request) => this.#trainingAudit.started('compare', await this.training.startCompare(request), request),
       'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
       'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),
       'train:hpo': (request) => this.#trainingAudit.started('hpo', this.training.startHpo(request), request),
@@ -243,8 +261,11 @@ export class Engine {
         this.#existingRecord(request.recordId);
         return { items: this.ledger.history(request.recordId, request.limit) };
       },
-      'models:get': async (request) => modelDetail(await this.training.models.find(request.modelId)),
-      'datasets:inspect': (request) => inspectDataset(request.dataset),
+      'models:get': async (request) => {
+        const detail = modelDetail(await this.training.models.find(request.modelId));
+        return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
+      },
+      'datasets:inspect': (request) => inspectDataset(request.dataset, request.minExamples),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
@@ -253,6 +274,10 @@ export class Engine {
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
+      'pe:preview': (request) => this.pe.preview(request.items),
+      'pe:list': (request) => this.pe.list(request.recordId),
+      'pe:assess': (request) => this.pe.assess(request),
+      'pe:probabilities': (request) => this.pe.probabilities(request.recordId, request.predictionId),
       'display:get': () => ({ screenScale: Number(this.#state.get(screenScaleKey) ?? 1) }),
       'display:calibrate': ({ screenScale }) => {
         this.#state.set(screenScaleKey, String(screenScale));

@@ -23,22 +23,54 @@ async function value<T>(engine: Engine, channel: string, request: object): Promi
 
 type Listing = { models: { id: string; bundled: boolean }[]; defaultModelId: string | null; previousDefaultId: string | null };
 
+/** Runs a locked-test evaluation job through the contract and waits until it is recorded. */
+async function evaluateOnTest(engine: Engine, modelId: string): Promise<void> {
+  const done = new Promise<void>((resolve) => {
+    const off = engine.onEvent((event) => {
+      if (event === 'train:finished') {
+        off();
+        resolve();
+      }
+    });
+  });
+  await value(engine, 'models:evaluate', { modelId, dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') }, split: 'test' });
+  await done;
+}
+
 describe('default model for predictions', () => {
-  it('promotes, rolls back, survives a restart, forgets an uninstalled model, and is audited', async () => {
-    await trainJob({ dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') }, architecture: 'xresnet1d50', out: path.join(dataDir, 'models', 'local'), name: 'local', backend: 'wasm', train: { epochs: 1, batchSize: 6 } });
+  it('is gated on a recorded locked-test evaluation; promotes under a name, rolls back, survives a restart, forgets an uninstalled model, and is audited', async () => {
+    await trainJob({ dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') }, architecture: 'xresnet1d50', out: path.join(dataDir, 'models', 'local'), name: 'local', backend: 'wasm', train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
     const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
     engines.push(engine);
     const listed = await value<Listing>(engine, 'models:list', {});
     expect(listed).toMatchObject({ defaultModelId: null, previousDefaultId: null });
     const starter = listed.models.find((m) => m.bundled)?.id as string;
     const local = listed.models.find((m) => !m.bundled)?.id as string;
+    const by = { promotedBy: 'Dr Einthoven', confirmed: true };
 
-    expect(await value(engine, 'models:promote', { modelId: starter })).toEqual({ defaultModelId: starter, previousDefaultId: null });
-    expect(await value(engine, 'models:promote', { modelId: 'local' })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too
-    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'model.promoted', subject: `model:${local}`, details: { previous: starter } });
+    // No locked-test evaluation on this site's data: refused, saying what to run.
+    const refused = await engine.handle('models:promote', { modelId: starter, ...by });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/no locked-test evaluation on this site's data.*ecg evaluate --model .* --split test --record/) } });
+    // Without a name or a confirmation the request itself is invalid.
+    expect(await engine.handle('models:promote', { modelId: starter })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(await engine.handle('models:promote', { modelId: starter, promotedBy: ' ', confirmed: true })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+
+    await evaluateOnTest(engine, starter);
+    await evaluateOnTest(engine, local);
+    const evaluated = await value<{ models: { id: string; siteEvaluation: { n: number; source: string } | null }[] }>(engine, 'models:list', {});
+    expect(evaluated.models.map((m) => m.siteEvaluation)).toEqual([expect.objectContaining({ n: 6, source: 'evaluate' }), expect.objectContaining({ n: 6, source: 'evaluate' })]);
+
+    expect(await value(engine, 'models:promote', { modelId: starter, ...by })).toEqual({ defaultModelId: starter, previousDefaultId: null });
+    expect(await value(engine, 'models:promote', { modelId: 'local', ...by })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too
+    expect(engine.audit.recent(1)[0]).toMatchObject({
+      actor: 'Dr Einthoven',
+      action: 'model.promoted',
+      subject: `model:${local}`,
+      details: { previous: starter, rollback: false, evaluation: { n: 6 }, previousEvaluation: { n: 6 } },
+    });
     // Rolling back is promoting the previous one.
-    expect(await value(engine, 'models:promote', { modelId: starter })).toEqual({ defaultModelId: starter, previousDefaultId: local });
-    expect(await engine.handle('models:promote', { modelId: 'nope' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    expect(await value(engine, 'models:promote', { modelId: starter, ...by })).toEqual({ defaultModelId: starter, previousDefaultId: local });
+    expect(await engine.handle('models:promote', { modelId: 'nope', ...by })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
 
     const restarted = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
     engines.push(restarted);

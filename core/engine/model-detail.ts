@@ -2,9 +2,17 @@ import type { ModelDetail } from '../contract/clinic-schemas';
 import type { ModelSummary } from '../contract/training-schemas';
 import { jsonSafe } from '../train/finalize';
 import { defaultFinetuneMode } from '../train/jobs/finetune-job';
+import { describeAugmentation } from '../train/augmentation';
+import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
-import type { ModelManifest } from '../train/package/manifest';
+import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
+
+function minExamplesOf(value: unknown): ModelDetail['provenance']['minExamples'] {
+  const m = value as { train?: unknown; val?: unknown } | undefined;
+  if (typeof m?.train !== 'number' || typeof m.val !== 'number') return null;
+  return { train: m.train, val: m.val, override: m.train < defaultMinExamples.train || m.val < defaultMinExamples.val };
+}
 
 function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -46,9 +54,11 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       secondsPerEpoch: provenance.secondsPerEpoch,
       selection: provenance.selection,
       ...(provenance.base ? { base: provenance.base } : {}),
+      augmentation: describeAugmentation(manifest.augmentation),
+      minExamples: minExamplesOf(hp.minExamples),
     },
+    intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),
-    ...(provenance.test ? { test: evaluated(provenance.test) } : {}),
     finetuneDefaultMode: defaultFinetuneMode(manifest.architecture.name),
   });
 }

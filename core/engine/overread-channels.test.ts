@@ -39,7 +39,7 @@ async function importRecord(name: string): Promise<number> {
 const reviewOf = async (review: 'unconfirmed' | 'confirmed') => (await value<{ items: RecordSummary[] }>('records:list', { review })).items.map((r) => r.id);
 
 beforeAll(async () => {
-  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   engine = new Engine({ dataDir, shell: 'test', resourcesDir });
   first = await importRecord('00001_lr');
   second = await importRecord('00002_lr');

@@ -42,7 +42,7 @@ function finishOf(jobId: string): Promise<TrainFinished> {
 
 beforeAll(async () => {
   const out = path.join(resourcesDir, 'models', 'tiny');
-  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as ModelManifest;
   engine = new Engine({ dataDir, shell: 'test', resourcesDir });
 });
@@ -102,8 +102,11 @@ describe('predictions: stored, listed per record, registered and audited', () =>
       architecture: 'xresnet1d50',
       demonstration: true,
       params: manifest.architecture.params,
-      provenance: { records: { train: 12, val: 5, test: 5 }, seed: 20, epochs: { run: 1, best: 1, planned: 1 }, split: manifest.provenance.dataset.split },
-      validationDetail: { n: 5, ci: manifest.provenance.validation.ci },
+      provenance: { records: { train: 12, val: 6, test: 6 }, seed: 20, epochs: { run: 1, best: 1, planned: 1 }, split: manifest.provenance.dataset.split, augmentation: 'none (random crops only)', minExamples: { train: 1, val: 1, override: true } },
+      validationDetail: { n: 6, ci: manifest.provenance.validation.ci },
+      test: null,
+      siteEvaluation: null,
+      intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', minSeconds: 2.5, fsHz: { min: 100 } },
       finetuneDefaultMode: 'head',
       training: { learningRate: 2e-4, batchSize: 6 },
     });
@@ -118,15 +121,20 @@ describe('datasets:inspect and the training audit', () => {
     expect(await inspect({ kind: 'csv', root: 'relative/folder', labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/absolute path/) } });
     expect(await inspect({ kind: 'csv', root: path.join(data, 'missing'), labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/Data folder .*missing does not exist/) } });
     expect(await inspect({ kind: 'csv', root: data, labels: data })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a folder, not a file/) } });
-    const ptbxl = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });
-    expect(ptbxl).toMatchObject({ classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], records: { train: 12, val: 5, test: 5 }, dropped: { count: 1 }, blockers: [] });
-    expect(ptbxl.warnings).toContain('only 5 validation records: the chosen epoch, thresholds and metrics will be unreliable');
+    // With the default minimums (10 positives and negatives per class in training, 3 in validation) the fixture cannot train: Start stays disabled.
+    const strict = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });
+    expect(strict.blockers).toContain('class NORM has 3 positive training records; at least 10 are needed');
+    expect(strict.blockers).toContain('class HYP has 1 positive validation record; at least 3 are needed');
+    const ptbxl = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data }, minExamples: { train: 1, val: 1 } });
+    expect(ptbxl).toMatchObject({ classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], records: { train: 12, val: 6, test: 6 }, dropped: { count: 1 }, blockers: [] });
+    expect(ptbxl.warnings).toContain('only 6 validation records: the chosen epoch, thresholds and metrics will be unreliable');
+    expect(ptbxl.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^override: minimum examples per class lowered to 1 in training and 1 in validation/)]));
 
     const onlyTrain = path.join(dataDir, 'train-only.csv');
     await writeFile(onlyTrain, 'file,label,split\nrecords100/00000/00001_lr.hea,1,train\nrecords100/00000/00002_lr.hea,0,train\n');
     const blocked = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'csv', root: data, labels: onlyTrain, positiveClass: 'MI' } });
     expect(blocked).toMatchObject({ classes: ['MI'], records: { train: 2, val: 0 }, positives: { train: [1] } });
-    expect(blocked.blockers).toEqual([expect.stringMatching(/^no validation records/)]);
+    expect(blocked.blockers).toEqual([expect.stringMatching(/^no validation records/), expect.stringMatching(/^no locked test records/)]);
   });
 
   it('audits a fine-tuning from start to finish and registers the model it produced', async () => {
@@ -134,7 +142,7 @@ describe('datasets:inspect and the training audit', () => {
     const labels = path.join(dataDir, 'mi.csv');
     await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
     const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4 } });
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     const done = await finishOf(jobId);
     expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head' } });
     const modelId = done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.modelId : null;
@@ -142,7 +150,7 @@ describe('datasets:inspect and the training audit', () => {
     expect(engine.ledger.registry.get(modelId ?? '')).toMatchObject({ name: 'mi head', origin: 'user', baseModelId: manifest.id, classes: ['MI'] });
     const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
     expect(entries.map((a) => a.action)).toEqual(['finetune.finished', 'finetune.started']);
-    expect(entries[1]?.details).toMatchObject({ baseModelId: manifest.id, name: 'mi head', dataset: { kind: 'csv', root: data, labels }, settings: { epochs: 1, batchSize: 4 } });
+    expect(entries[1]?.details).toMatchObject({ baseModelId: manifest.id, name: 'mi head', dataset: { kind: 'csv', root: data, labels }, settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     expect(entries[0]?.details).toMatchObject({ status: 'succeeded', model: modelId, bestEpoch: 1, epochs: 1, cancelled: false });
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.id);
     expect(listed).toContain(modelId);

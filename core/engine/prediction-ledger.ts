@@ -1,7 +1,9 @@
 import type { PredictionResult } from '../contract/training-schemas';
 import type { StoredPrediction } from '../contract/clinic-schemas';
+import type { SiteEvaluation } from '../contract/evaluation-schemas';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
+import { ModelEvaluations, type NewEvaluation } from '../db/model-evaluations';
 import { ModelRegistry, type RegisteredModel } from '../db/model-registry';
 import { PredictionStore } from '../db/predictions';
 import { EinthovenError } from '../errors';
@@ -21,12 +23,15 @@ export interface ModelLookup {
 export class PredictionLedger {
   readonly predictions: PredictionStore;
   readonly registry: ModelRegistry;
+  /** Locked-test evaluations on this site's data (what promotion rests on). */
+  readonly evaluations: ModelEvaluations;
   readonly #audit: AuditLog;
   readonly #models: ModelLookup;
 
   constructor(db: Db, audit: AuditLog, models: ModelLookup) {
     this.predictions = new PredictionStore(db);
     this.registry = new ModelRegistry(db);
+    this.evaluations = new ModelEvaluations(db);
     this.#audit = audit;
     this.#models = models;
   }
@@ -68,6 +73,22 @@ export class PredictionLedger {
       weightsSha256: model.weightsSha256,
       operatingPoint: prediction.operatingPoint.method,
       abstained: prediction.abstained,
+    });
+    return stored;
+  }
+
+  /** Records a locked-test evaluation of a model on this site's data (registering the model first), and audits it. */
+  async recordEvaluation(evaluation: Omit<NewEvaluation, 'weightsSha256'>): Promise<SiteEvaluation> {
+    const model = await this.registerModel(evaluation.modelId);
+    const stored = this.evaluations.record({ ...evaluation, weightsSha256: model.weightsSha256 });
+    this.#audit.append(evaluation.actor, 'model.evaluated', `model:${model.id}`, {
+      evaluation: stored.id,
+      source: stored.source,
+      dataset: stored.dataset,
+      n: stored.n,
+      aucMacro: stored.metrics.aucMacro ?? null,
+      f1Macro: stored.metrics.f1Macro ?? null,
+      testRecordsInBaseTraining: stored.comparison?.overlap.inBaseTraining ?? null,
     });
     return stored;
   }

@@ -1,5 +1,7 @@
+import type { DeviceComparison } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
 import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
+import type { EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
@@ -15,7 +17,7 @@ import { issueText } from '../signal/record-quality';
 export function measureRecord(record: RecordDetail): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
-  const { measurements: m, quality, medianBeat, medianLeads, fiducials } = analyseEcg(leads, record.fs);
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, caveats, statements } = analyseEcg(leads, record.fs, { sex: record.patient.sex });
   return {
     recordId: record.id,
     fs: record.fs,
@@ -34,7 +36,55 @@ export function measureRecord(record: RecordDetail): RecordMeasurements {
       reasons: [...quality.reasons],
       leads: Object.entries(quality.leads).map(([lead, q]) => ({ lead, ok: q.ok, issues: [...q.issues], descriptions: q.issues.map((issue) => issueText[issue]) })),
     },
+    pacing: { assessed: pacing.assessed, paced: pacing.paced, spikes: pacing.spikeTimesSec.length, pacedBeatFraction: pacing.pacedBeatFraction, reason: pacing.reason },
+    caveats: { ...caveats },
+    statements: statements.map((st) => ({ ...st, evidence: st.evidence.map((e) => ({ ...e })) })),
+    device: record.deviceMeasurements ? compareWithDevice(m, record.deviceMeasurements) : null,
   };
+}
+
+type Field = DeviceComparison['rows'][number]['field'];
+
+/**
+ * How far apart two programs' figures may be before the viewer highlights them. IEC
+ * 60601-2-25 (2011) accepts a mean bias of 10 ms with a 10 ms SD for PR and QRS and 25 ms
+ * with a 30 ms SD for QT against the CSE reference, so two sound programs differ by up to
+ * about twice those SDs on one ECG; axes and rate by what cart programs are usually compared at.
+ */
+export const deviceTolerance: Record<Field, { label: string; unit: string; tolerance: number }> = {
+  heartRateBpm: { label: 'Heart rate', unit: 'bpm', tolerance: 5 },
+  prMs: { label: 'PR', unit: 'ms', tolerance: 20 },
+  qrsMs: { label: 'QRS', unit: 'ms', tolerance: 20 },
+  qtMs: { label: 'QT', unit: 'ms', tolerance: 30 },
+  qtcMs: { label: 'QTc (Bazett)', unit: 'ms', tolerance: 30 },
+  pAxisDeg: { label: 'P axis', unit: '°', tolerance: 20 },
+  qrsAxisDeg: { label: 'QRS axis', unit: '°', tolerance: 20 },
+  tAxisDeg: { label: 'T axis', unit: '°', tolerance: 20 },
+};
+
+/** Ours beside the device's, for the fields the device stated. Device QTc is compared with our Bazett QTc (the carts' default). */
+export function compareWithDevice(m: EcgMeasurements, device: NonNullable<RecordDetail['deviceMeasurements']>): DeviceComparison {
+  const ours: Record<Field, number | null> = {
+    heartRateBpm: m.heartRateBpm,
+    prMs: m.prMs,
+    qrsMs: m.qrsMs,
+    qtMs: m.qtMs,
+    qtcMs: m.qtcMs.bazett,
+    pAxisDeg: m.axisDeg.p,
+    qrsAxisDeg: m.axisDeg.qrs,
+    tAxisDeg: m.axisDeg.t,
+  };
+  const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field) => {
+    const theirs = device.values[field];
+    if (theirs === undefined) return [];
+    const mine = ours[field];
+    const raw = mine === null ? null : mine - theirs;
+    // Angles wrap: −170° and +170° are 20° apart.
+    const difference = raw === null ? null : field.endsWith('AxisDeg') ? ((((raw % 360) + 540) % 360) - 180) : raw;
+    const { label, unit, tolerance } = deviceTolerance[field];
+    return [{ field, label, unit, ours: mine, device: theirs, difference, tolerance, beyondTolerance: difference !== null && Math.abs(difference) > tolerance }];
+  });
+  return { source: device.source, values: { ...device.values }, rows };
 }
 
 function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined): MedianBeatView {

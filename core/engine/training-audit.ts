@@ -11,6 +11,7 @@ interface StartedRequest {
   readonly baseModelId?: string;
   readonly architecture?: string;
   readonly modelId?: string;
+  readonly otherModelId?: string;
   readonly mode?: string | undefined;
   readonly settings?: object;
   readonly split?: string;
@@ -60,9 +61,18 @@ export class TrainingAudit {
     if (event.status === 'failed') return this.#audit.append('system', action, subject, { status: event.status, error: event.error });
     const result = event.result;
     if (!result) return this.#audit.append('system', action, subject, { status: event.status });
+    if (result.kind === 'compare') {
+      const auc = result.macro.find((m) => m.metric === 'aucMacro');
+      return this.#audit.append('system', action, subject, { status: event.status, modelA: result.modelA.id, modelB: result.modelB.id, split: result.split, n: result.n, aucMacroDiff: auc?.diff ?? null, p: auc?.p ?? null });
+    }
     if (result.kind === 'evaluate') {
       const { f1Macro, aucMacro } = result.metrics;
-      return this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+      this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+      // A locked-test evaluation on this site's data is what a promotion needs: kept.
+      if (result.split === 'test' && result.evaluatedOn) {
+        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, actor: 'user' });
+      }
+      return;
     }
     const registered = result.modelId ? await this.#ledger.registerModel(result.modelId) : null;
     this.#audit.append('system', action, subject, {
@@ -74,5 +84,8 @@ export class TrainingAudit {
       cancelled: result.cancelled,
       validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
     });
+    if (result.modelId && result.test && result.evaluatedOn) {
+      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, actor: 'user' });
+    }
   }
 }

@@ -1,12 +1,14 @@
 import { EinthovenError } from '../errors';
 import { canonicalLeadName, deriveMissingLimbLeads, sortLeads } from './leads';
 import { checkFinite, checkFs, checkSignalSize } from './limits';
-import { canonicalLeads, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
+import { canonicalLeads, type DeviceMeasurements, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
 
 export interface Channel {
   /** The label as written in the file; canonicalised here. */
   readonly label: string;
   readonly samples: MillivoltSamples;
+  /** Set only when the unit is not a voltage (blood pressure, plethysmogram…): the samples are in this unit, not mV. */
+  readonly units?: string;
 }
 
 /** A representative beat as a reader finds it: its own rate and channels (usually the 12 leads). */
@@ -25,6 +27,7 @@ export interface RecordParts {
   readonly statements?: readonly string[];
   readonly warnings?: readonly string[];
   readonly representativeBeat?: BeatParts;
+  readonly deviceMeasurements?: DeviceMeasurements | undefined;
 }
 
 function uniqueName(name: string, taken: Set<string>): string {
@@ -87,7 +90,7 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     const name = uniqueName(canonicalLeadName(channel.label), taken);
     if (name !== channel.label.trim() && name.includes(' (')) warnings.push(`duplicate lead label ${channel.label} renamed ${name}`);
     taken.add(name);
-    stored.push({ name, samples: channel.samples, derived: false });
+    stored.push({ name, samples: channel.samples, derived: false, ...(channel.units !== undefined ? { units: channel.units } : {}) });
     const flat = nSamples > 1 ? constantValue(channel.samples) : undefined;
     if (flat !== undefined) warnings.push(`${name} is flat (every sample ${+flat.toPrecision(4)} mV; probably not recorded)`);
   }
@@ -107,5 +110,6 @@ export function buildRecord(parts: RecordParts): EcgRecord {
     source: parts.source,
     warnings,
     ...(beat ? { representativeBeat: beat } : {}),
+    ...(parts.deviceMeasurements && Object.keys(parts.deviceMeasurements.values).length > 0 ? { deviceMeasurements: parts.deviceMeasurements } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface Lead {
   readonly samples: MillivoltSamples;
   /** True when computed from other leads (e.g. III = II − I) rather than recorded. */
   readonly derived: boolean;
+  /** The channel's own physical unit when it is not a voltage (mmHg, NU, %): not an ECG lead, values kept as they are. */
+  readonly units?: string;
 }
 
 export interface PatientInfo {
@@ -54,6 +56,16 @@ export interface RepresentativeBeat {
   readonly leads: readonly Lead[];
 }
 
+/** Global measurements the recording device stored with the ECG (ms, degrees, bpm). */
+export const deviceMeasurementFields = ['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg'] as const;
+export type DeviceMeasurementField = (typeof deviceMeasurementFields)[number];
+
+export interface DeviceMeasurements {
+  /** The program that measured, in the file's terms (e.g. "GE MUSE 12SL", "Philips PageWriter"). */
+  readonly source: string;
+  readonly values: Partial<Record<DeviceMeasurementField, number>>;
+}
+
 export interface EcgRecord {
   readonly fs: number;
   readonly nSamples: number;
@@ -70,6 +82,8 @@ export interface EcgRecord {
   readonly annotations?: readonly Annotation[];
   /** The device's representative beat (MUSE median, Philips repbeats, aECG, DICOM, SCP section 5), when stored. */
   readonly representativeBeat?: RepresentativeBeat;
+  /** The device's own global measurements (MUSE, Philips, DICOM, HL7 aECG), when stored. */
+  readonly deviceMeasurements?: DeviceMeasurements;
 }
 
 export function asMillivolts(samples: Float32Array): MillivoltSamples {

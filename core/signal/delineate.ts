@@ -65,7 +65,10 @@ function levelOver(x: Float64Array, from: number, to: number): number {
  * noise and T shape than the tangent method. The record's T end is the latest among the
  * leads whose T wave reaches 30 % of the largest (global T end = latest lead; tiny T waves
  * are left out because their ends are noise). Window and lead rule were chosen among six
- * variants on the three annotated records we have (docs/benchmarks.md says so).
+ * variants on the three annotated records we have (docs/benchmarks.md says so). A lead's T
+ * peak is its largest deviation from the TP segment (before the P wave): measured from the
+ * PR segment instead, a depressed ST segment made MIT-BIH 100's TP segment look like a late T
+ * wave and put the T end 170 ms late.
  */
 function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrsOffset: number, pOnset: number | undefined): number | undefined {
   const { fs, pre, rr } = beat;
@@ -85,7 +88,9 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
   const ends: { amplitude: number; end: number }[] = [];
   for (const raw of beat.leads) {
     const lead = movingAverage(raw, Math.round(0.02 * fs) | 1);
-    const level = levelOver(lead, Math.max(0, qrsOnset - Math.round(0.02 * fs)), qrsOnset + 1);
+    // The T wave returns to the TP segment, the isoelectric line before the P wave; without a P
+    // wave the PR segment stands in for it.
+    const level = pOnset !== undefined ? levelOver(lead, Math.max(0, pOnset - Math.round(0.02 * fs)), pOnset + 1) : levelOver(lead, Math.max(0, qrsOnset - Math.round(0.02 * fs)), qrsOnset + 1);
     const stop = Math.min(lead.length - 2, nextP);
     if (start >= stop - window) return undefined;
     let peak = start;
@@ -124,44 +129,106 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
   return Math.max(...candidates.filter((end) => end <= typical));
 }
 
+/** A local maximum of a curve with its topographic prominence and the valleys that bound it. */
+interface Hump {
+  readonly peak: number;
+  readonly prominence: number;
+  readonly leftBase: number;
+  readonly rightBase: number;
+}
+
 /**
- * P wave in the 300 ms before QRS onset. Each lead is smoothed (20 ms) and referred to the
- * straight line between the window's first samples and the PR segment, so a sloping TP–PR
- * baseline or the previous T wave's tail is not mistaken for P; the spatial magnitude of these
- * deviations peaks on the P wave, and its onset/offset are where the summed slope falls to
- * 15 % of its P-wave maximum.
+ * Humps of `m` inside [from, to]: local maxima (not at the window's edges) with their
+ * prominence, the height above the higher of the two valleys between them and a higher point
+ * (or the window's edge) on either side.
  */
-function delineateP(beat: MedianBeat, qrsOnset: number): { onset?: number; offset?: number; reason?: string } {
+function humps(m: Float64Array, from: number, to: number): Hump[] {
+  const out: Hump[] = [];
+  for (let i = from + 1; i < to; i++) {
+    const v = m[i] as number;
+    if (!(v > (m[i - 1] as number) && v >= (m[i + 1] as number))) continue;
+    let leftBase = i;
+    for (let k = i - 1; k >= from && (m[k] as number) <= v; k--) if ((m[k] as number) < (m[leftBase] as number)) leftBase = k;
+    let rightBase = i;
+    for (let k = i + 1; k <= to && (m[k] as number) <= v; k++) if ((m[k] as number) < (m[rightBase] as number)) rightBase = k;
+    const prominence = v - Math.max(m[leftBase] as number, m[rightBase] as number);
+    if (leftBase < i && rightBase > i) out.push({ peak: i, prominence, leftBase, rightBase });
+  }
+  return out;
+}
+
+/**
+ * P wave between `earliest` and QRS onset. Each lead is smoothed (20 ms) and referred to its
+ * PR-segment level just before the QRS; the root mean square of these deviations over the
+ * leads rises into a hump on the P wave. The P wave is the most prominent hump (at least
+ * 0.015 mV above its surroundings): prominence, unlike height, is not fooled by a TP segment
+ * that sits above or below the PR segment, or by the tail of the previous T wave at the
+ * window's start. Onset and offset come from the summed slope (below).
+ */
+function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { onset?: number; offset?: number; reason?: string } {
   const { fs } = beat;
-  const from = Math.max(1, qrsOnset - Math.round(0.3 * fs));
-  const to = qrsOnset - Math.round(0.02 * fs);
+  const from = Math.max(1, earliest);
+  const to = qrsOnset - Math.round(0.01 * fs);
   if (to - from < Math.round(0.1 * fs)) return { reason: 'too little signal before the QRS to look for a P wave' };
   const edge = Math.max(1, Math.round(0.01 * fs));
   const magnitude = new Float64Array(to + 1);
   const smoothed = beat.leads.map((lead) => movingAverage(lead, Math.round(0.02 * fs) | 1));
   for (const x of smoothed) {
-    const a = levelOver(x, from, from + edge);
-    const b = levelOver(x, to - edge, to + 1);
-    for (let i = from; i <= to; i++) magnitude[i] = (magnitude[i] as number) + ((x[i] as number) - (a + ((b - a) * (i - from)) / (to - from))) ** 2;
+    const level = levelOver(x, to - edge, to + 1);
+    for (let i = from; i <= to; i++) magnitude[i] = (magnitude[i] as number) + ((x[i] as number) - level) ** 2;
   }
-  let peak = from;
-  for (let i = from; i <= to; i++) if ((magnitude[i] as number) > (magnitude[peak] as number)) peak = i;
-  const rms = Math.sqrt((magnitude[peak] as number) / beat.leads.length);
-  if (rms < 0.02 || peak - from < edge || to - peak < edge) return { reason: 'no distinct P wave before the QRS' };
+  for (let i = from; i <= to; i++) magnitude[i] = Math.sqrt((magnitude[i] as number) / beat.leads.length);
+  const candidates = humps(magnitude, from, to).filter((h) => h.prominence >= 0.015);
+  if (candidates.length === 0) return { reason: 'no distinct P wave before the QRS' };
+  const p = candidates.reduce((best, h) => (h.prominence > best.prominence ? h : best));
+  // Boundaries from the summed slope: walking out from the steepest point on each side of the
+  // hump until the slope falls to `pEdgeFraction` of the way from the window's quiet level to
+  // that steepest slope (held 8 ms). Slope, unlike level, ignores a TP segment that sits above
+  // or below the PR segment.
   const slope = combinedSlope(smoothed, 1);
-  let maxSlope = 0;
-  for (let i = Math.max(from, peak - Math.round(0.06 * fs)); i <= Math.min(to, peak + Math.round(0.06 * fs)); i++) maxSlope = Math.max(maxSlope, slope[i] as number);
+  const floor = quantile(slope.subarray(from, to + 1), 0.25);
+  const steepest = (a: number, b: number) => {
+    let best = a;
+    for (let i = a; i <= b; i++) if ((slope[i] as number) > (slope[best] as number)) best = i;
+    return best;
+  };
+  const rise = steepest(p.leftBase, p.peak);
+  const fall = steepest(p.peak, p.rightBase);
   const hold = Math.max(2, Math.round(0.008 * fs));
-  // A P wave lasts at most ~120 ms either side of its peak combined: a boundary not found
-  // within 100 ms of the peak means the "P" is noise or merges with the T wave.
-  const reach = Math.round(0.1 * fs);
-  const onset = walkToQuiet(slope, peak - 1, -1, Math.max(from, peak - reach), 0.15 * maxSlope, hold);
-  const offset = walkToQuiet(slope, peak + 1, 1, Math.min(to, peak + reach), 0.15 * maxSlope, hold);
-  if (onset === undefined) return { reason: 'P wave onset not distinct from the preceding T wave or noise' };
-  return { onset, offset: offset ?? to };
+  const level = (at: number) => floor + pEdgeFraction * ((slope[at] as number) - floor);
+  // A P wave lasts at most ~160 ms: neither boundary lies more than 120 ms from its peak.
+  const reach = Math.round(0.12 * fs);
+  const onset = walkToQuiet(slope, rise, -1, Math.max(from, p.peak - reach), level(rise), hold) ?? Math.max(p.leftBase, p.peak - reach);
+  const offset = walkToQuiet(slope, fall, 1, Math.min(to, p.peak + reach), level(fall), hold) ?? Math.min(p.rightBase, p.peak + reach);
+  // A P wave lasts 40–160 ms; a hump narrower than 30 ms is noise.
+  const durationMs = ((offset - onset) * 1000) / fs;
+  if (durationMs < 30) return { reason: `no P wave of plausible duration before the QRS (found ${Math.round(durationMs)} ms)` };
+  return { onset, offset };
 }
 
-/** Finds QRS onset/offset, P onset/offset and T end on a median beat. */
+/**
+ * Where a P boundary is placed: the fraction of the way from the window's quiet slope to the P
+ * wave's steepest slope. Chosen among 0.05–0.35 on the five cart and LUDB references (mean
+ * absolute PR difference 4.2 ms at 0.25, docs/benchmarks.md "measure").
+ */
+const pEdgeFraction = 0.25;
+
+/**
+ * The P search starts 500 ms before QRS onset (a PR interval of up to ~450 ms, first-degree
+ * AV block included) but after the previous beat's T wave, which ends `rr` samples before this
+ * beat's own T end; without a T end, 300 ms before QRS onset.
+ */
+function pSearchStart(beat: MedianBeat, qrsOnset: number, tEnd: number | undefined): number {
+  const { fs, rr } = beat;
+  if (tEnd === undefined) return qrsOnset - Math.round(0.3 * fs);
+  return Math.max(qrsOnset - Math.round(0.5 * fs), Math.round(tEnd - rr) + Math.round(0.02 * fs));
+}
+
+/**
+ * Finds QRS onset/offset, P onset/offset and T end on a median beat. The T wave is found first
+ * (bounded by the next QRS), so the P search can start where the previous beat's T wave ends;
+ * then the T end is found again, bounded by the next beat's P wave.
+ */
 export function delineate(beat: MedianBeat): Fiducials {
   const reasons: Record<string, string> = {};
   const slope = combinedSlope(beat.leads, 1);
@@ -170,9 +237,10 @@ export function delineate(beat: MedianBeat): Fiducials {
     reasons.qrs = 'QRS boundaries not found on the median beat';
     return { qrsOnset: qrs.onset, qrsOffset: qrs.offset, reasons };
   }
-  const p = delineateP(beat, qrs.onset);
+  const firstT = delineateT(beat, slope, qrs.onset, qrs.offset, undefined);
+  const p = delineateP(beat, qrs.onset, pSearchStart(beat, qrs.onset, firstT));
   if (p.reason) reasons.p = p.reason;
-  const tEnd = delineateT(beat, slope, qrs.onset, qrs.offset, p.onset);
+  const tEnd = p.onset === undefined ? firstT : delineateT(beat, slope, qrs.onset, qrs.offset, p.onset);
   if (tEnd === undefined) reasons.t = 'no measurable T wave end (T waves under 0.1 mV, or beat window too short)';
   return { qrsOnset: qrs.onset, qrsOffset: qrs.offset, pOnset: p.onset, pOffset: p.offset, tEnd, reasons };
 }

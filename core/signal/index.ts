@@ -27,6 +27,7 @@ export { buildPipeline, windowStarts, cropAt, type Pipeline, type LeadSignal, ty
 export { fitStandardisation } from './standardise';
 export { recordToLeadSignal } from './leads';
 export { detectQrs, type BeatDetection } from './qrs';
+export { detectPacing, minPacingRateHz, type PacingResult } from './pacing';
 export { matchBeats, totalMatch, type BeatMatch } from './beat-match';
 export { analyseEcg, type EcgAnalysis, type EcgMeasurements } from './measure';
 export { qtcFormulas, qtcFormulaText, correctQt, qtcAll, type QtcFormula } from './qtc';

@@ -1,9 +1,13 @@
 import { frontalAxis, limbLeads } from './axis';
 import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
+import { qrsMorphology, type LeadQrs } from './morphology';
+import { detectPacing, type PacingResult } from './pacing';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
+import { atrialActivity, rhythmFeatures, type RhythmFeatures } from './rhythm';
+import { interpretiveStatements, statementThresholds, type EcgStatement } from './statements';
 import { mean, sampleStd } from './stats';
 
 /**
@@ -25,6 +29,18 @@ export interface EcgMeasurements {
   readonly reasons: Record<string, string>;
 }
 
+/** Limits on how the measurements may be read; each present key says why. */
+export interface MeasurementCaveats {
+  /** No interval is reported: the record's signal quality makes them unreadable. */
+  readonly intervalsWithheld?: string;
+  /** Limb-lead QRS amplitudes far beyond physiology: the file's scaling is in doubt. */
+  readonly amplitudeImplausible?: string;
+  /** QTc must not be read against its limits (paced rhythm, doubtful scaling). */
+  readonly qtcNotInterpretable?: string;
+  /** ST levels and T waves must not be interpreted (paced rhythm, doubtful scaling). */
+  readonly stNotInterpretable?: string;
+}
+
 export interface EcgAnalysis {
   readonly measurements: EcgMeasurements;
   readonly quality: RecordQuality;
@@ -32,7 +48,27 @@ export interface EcgAnalysis {
   readonly medianBeat?: MedianBeat;
   readonly medianLeads: string[];
   readonly fiducials?: Fiducials;
+  readonly pacing: PacingResult;
+  readonly rhythm: RhythmFeatures;
+  /** QRS shape per lead on the median beat (absent without QRS boundaries). */
+  readonly morphology?: ReadonlyMap<string, LeadQrs>;
+  readonly caveats: MeasurementCaveats;
+  /** Rule-based interpretive statements (core/signal/statements.ts), empty when intervals are withheld. */
+  readonly statements: EcgStatement[];
 }
+
+export interface AnalysisOptions {
+  /** The patient's sex, for the sex-specific QTc limit of the statements. */
+  readonly sex?: 'M' | 'F' | 'U' | undefined;
+}
+
+/**
+ * Limb-lead QRS peak-to-peak amplitudes above this (mV) are not physiology: the largest
+ * normal and hypertrophied limb-lead QRS stay under ~3 mV (Cornell and Sokolow–Lyon limb
+ * criteria are 1.1–2.5 mV), so a file beyond 5 mV has almost certainly been scaled wrongly
+ * (Contec 0000050 as EDF reads 6× too large: 7.2 mV in lead I).
+ */
+export const maxLimbQrsMv = 5;
 
 /** Values outside these ranges (ms) are delineation failures, not physiology: they are withheld. */
 const plausible = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
@@ -92,7 +128,8 @@ function axes(beat: MedianBeat, names: readonly string[], f: Fiducials, reasons:
   };
   const lastIndex = (beat.leads[0]?.length ?? 1) - 1;
   return {
-    p: axisOf('p', f.pOnset, f.pOffset, f.pOnset, f.reasons.p ?? 'no P wave found'),
+    // The P baseline is taken 10 ms before the onset, off the wave's first slope.
+    p: axisOf('p', f.pOnset, f.pOffset, f.pOnset === undefined ? undefined : Math.max(w + 1, f.pOnset - w), f.reasons.p ?? 'no P wave found'),
     qrs: axisOf('qrs', f.qrsOnset, f.qrsOffset, f.qrsOnset, f.reasons.qrs ?? 'QRS boundaries not found'),
     t: axisOf('t', f.qrsOffset, f.tEnd === undefined ? undefined : Math.min(Math.floor(f.tEnd), lastIndex), f.qrsOnset, f.reasons.t ?? 'no T wave end found'),
   };
@@ -107,10 +144,12 @@ const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'qrsMs' | 'q
 });
 
 /**
- * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample).
- * Never throws on bad signal: unmeasurable values are null with a reason.
+ * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
+ * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
+ * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
+ * with a reason.
  */
-export function analyseEcg(leads: readonly NamedLead[], fs: number): EcgAnalysis {
+export function analyseEcg(leads: readonly NamedLead[], fs: number, options: AnalysisOptions = {}): EcgAnalysis {
   const detection = detectQrs(
     leads.map((l) => l.samples),
     fs,
@@ -118,12 +157,12 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number): EcgAnalysis
   const quality = assessRecord(leads, fs, detection);
   const reasons: Record<string, string> = {};
   const rrMs = rrStatistics(detection.beats, fs, reasons);
-  const heartRateBpm = rrMs.mean === null ? null : 60000 / rrMs.mean;
   const usable = leads.filter((l) => {
     const q = quality.leads[l.name];
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
-  const beat = detection.beats.length > 0 && usable.length > 0 ? medianBeat(usable.map((l) => cleanForMeasurement(l.samples, fs)), detection.beats, fs) : undefined;
+  const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
+  const beat = detection.beats.length > 0 && usable.length > 0 ? medianBeat(clean, detection.beats, fs) : undefined;
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
   let fiducials: Fiducials | undefined;
@@ -141,10 +180,77 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number): EcgAnalysis
       reasons: r,
     };
   }
+  const pacing = detectPacing(
+    usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
+    fs,
+    detection.beats,
+  );
+  const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
+  const caveats = caveatsOf(quality, usable.length, morphology, pacing);
+  if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
-  const qtcMs = qtcAll(waves.qtMs, rrMs.mean);
-  const qtcReason = waves.qtMs === null ? 'QT not measured' : rrMs.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
+  const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
+  const rr = caveats.intervalsWithheld ? { mean: null, sd: null } : rrMs;
+  if (caveats.intervalsWithheld) reasons.heartRateBpm = reasons['rrMs.mean'] = reasons['rrMs.sd'] = caveats.intervalsWithheld;
+  const qtcMs = qtcAll(waves.qtMs, rr.mean);
+  const qtcReason = waves.qtMs === null ? 'QT not measured' : rr.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
-  const measurements: EcgMeasurements = { heartRateBpm, rrMs, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
-  return { measurements, quality, medianLeads, ...(beat ? { medianBeat: beat } : {}), ...(fiducials ? { fiducials } : {}) };
+  const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
+  const rhythm = rhythmFeatures(clean, detection.beats, fs, beat);
+  const statements = interpretiveStatements({
+    heartRateBpm,
+    prMs: waves.prMs,
+    qrsMs: waves.qrsMs,
+    qtcLinearMs: qtcMs.framingham,
+    qrsAxisDeg: waves.axisDeg.qrs,
+    pWave: fiducials?.pOnset !== undefined,
+    morphology,
+    rhythm,
+    atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),
+    pacing,
+    beats: detection.beats.length,
+    intervalsWithheld: caveats.intervalsWithheld,
+    amplitudeImplausible: caveats.amplitudeImplausible,
+    sex: options.sex,
+  });
+  return {
+    measurements,
+    quality,
+    medianLeads,
+    ...(beat ? { medianBeat: beat } : {}),
+    ...(fiducials ? { fiducials } : {}),
+    pacing,
+    rhythm,
+    ...(morphology ? { morphology } : {}),
+    caveats,
+    statements,
+  };
+}
+
+/**
+ * What may be read from the measurements. Intervals are withheld when the record's verdict
+ * is unusable for any cause but missing leads (a two-lead Holter strip lacks ten of the twelve
+ * leads a model needs, yet measures well) or when every present lead is noisy or clipped.
+ */
+function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: ReadonlyMap<string, LeadQrs> | undefined, pacing: PacingResult): MeasurementCaveats {
+  const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
+  const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
+  const blocking = quality.unusableBecause.filter((c) => c !== 'leadsLost');
+  const intervalsWithheld =
+    blocking.length > 0 || allNoisy || usableLeads === 0
+      ? `signal quality unusable (${quality.reasons.length > 0 ? quality.reasons.join('; ') : 'every present lead noisy or clipped'}): no interval is reported`
+      : undefined;
+  const limb = [...(morphology ?? [])].filter(([name]) => limbLeads.includes(name));
+  const largest = limb.reduce<[string, number] | undefined>((best, [name, q]) => (best === undefined || q.peakToPeakMv > best[1] ? [name, q.peakToPeakMv] : best), undefined);
+  const amplitudeImplausible =
+    largest && largest[1] > maxLimbQrsMv ? `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling` : undefined;
+  const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
+  const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
+  const stNotInterpretable = pacedRhythm ? 'paced rhythm: ST and T changes follow the paced QRS' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
+  return {
+    ...(intervalsWithheld ? { intervalsWithheld } : {}),
+    ...(amplitudeImplausible ? { amplitudeImplausible } : {}),
+    ...(qtcNotInterpretable ? { qtcNotInterpretable } : {}),
+    ...(stNotInterpretable ? { stNotInterpretable } : {}),
+  };
 }

@@ -39,14 +39,15 @@ function typicalBeats(beats: readonly number[]): number[] {
 }
 
 /**
- * Median beat from cleaned leads around the detected beats. The window is 0.35 s (at most
- * half an RR) before R and up to 0.7 s after, enough for the T wave at ordinary rates.
+ * Median beat from cleaned leads around the detected beats. The window is 0.6 s (at most
+ * 0.65 RR) before R, enough for the P wave of a first-degree AV block (PR up to ~450 ms),
+ * and up to 0.7 s after, enough for the T wave at ordinary rates.
  */
 export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number): MedianBeat | undefined {
   const n = cleanLeads[0]?.length ?? 0;
   if (beats.length === 0 || n === 0) return undefined;
   const rr = beats.length > 1 ? median(beats.slice(1).map((b, k) => b - (beats[k] as number))) : 0.8 * fs;
-  const pre = Math.round(Math.min(0.35 * fs, 0.5 * rr));
+  const pre = Math.round(Math.min(0.6 * fs, 0.65 * rr));
   const post = Math.round(Math.min(0.7 * fs, Math.max(0.35 * fs, 0.85 * rr)));
   const usable = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
   if (usable.length === 0) return undefined;

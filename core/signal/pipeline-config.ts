@@ -6,8 +6,13 @@ import { normalisations } from './normalise';
 const positiveInt = z.number().int().positive().max(10_000_000);
 const hz = z.number().positive().max(100_000);
 
-/** Right-zero-pad or truncate every lead to `length` samples. */
-const padTruncateStage = z.object({ kind: z.literal('padTruncate'), length: positiveInt });
+/**
+ * Right-zero-pad every lead to `length` samples. A longer record is truncated to its first
+ * `length` samples (`longer: 'truncate'`, the paper's code and every package made before
+ * whole-record inference), or kept whole (`'keep'`): training crops are then drawn from the whole
+ * record and a record longer than `length` is evaluated by windows across its full duration.
+ */
+const padTruncateStage = z.object({ kind: z.literal('padTruncate'), length: positiveInt, longer: z.enum(['truncate', 'keep']).default('truncate') });
 
 /**
  * Butterworth filter designed at the signal's real rate, zero-phase (`sosfiltfilt`) unless

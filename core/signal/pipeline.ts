@@ -1,5 +1,6 @@
 import { EinthovenError } from '../errors';
 import { augment } from './augment';
+import { augmentationAtRate } from './augment-rate';
 import { butter } from './butter';
 import { normalise } from './normalise';
 import { pipelineConfigSchema, type PipelineConfig, type Stage } from './pipeline-config';
@@ -30,9 +31,10 @@ const mapLeads = (input: LeadSignal, f: (lead: Float32Array) => ArrayLike<number
   fs,
 });
 
-function padTruncate(length: number): StageFn {
+function padTruncate(length: number, longer: 'truncate' | 'keep'): StageFn {
   return (input) =>
     mapLeads(input, (lead) => {
+      if (lead.length >= length && longer === 'keep') return lead;
       const out = new Float32Array(length);
       out.set(lead.length > length ? lead.subarray(0, length) : lead);
       return out;
@@ -103,7 +105,7 @@ function standardiseStage(stage: Extract<Stage, { kind: 'standardise' }>): Stage
 function compileStage(stage: Stage): StageFn {
   switch (stage.kind) {
     case 'padTruncate':
-      return padTruncate(stage.length);
+      return padTruncate(stage.length, stage.longer);
     case 'filter':
       return filterStage(stage);
     case 'notch':
@@ -128,12 +130,31 @@ export function validateInput(input: LeadSignal, leadCount: number): LeadSignal 
   return mapLeads(input, (lead) => lead.map((v) => (Number.isFinite(v) ? v : 0)));
 }
 
+/** How a record becomes evaluation inputs: the centre crop or windows (`stride` apart). */
+export interface EvalInputOptions {
+  readonly mode: 'centre' | 'windows';
+  readonly stride: number;
+}
+
+/**
+ * Whether evaluation reads a record by windows: always in windows mode; in centre mode when the
+ * pipeline keeps long records whole and this one (after the stages before the crop) is longer
+ * than the padded length: a centre crop would then see only the middle of it.
+ */
+export function evaluatesByWindows(config: PipelineConfig, lengthBeforeCrop: number, mode: 'centre' | 'windows'): boolean {
+  if (mode === 'windows') return true;
+  const pad = config.stages.find((s) => s.kind === 'padTruncate');
+  return pad?.kind === 'padTruncate' && pad.longer === 'keep' && lengthBeforeCrop > pad.length;
+}
+
 export interface Pipeline {
   readonly config: PipelineConfig;
   /** Runs every stage, then (training only) the augmentation. Input is not modified. */
   run(input: LeadSignal, options: RunOptions): LeadSignal;
   /** Whole-record evaluation: stages up to the crop, then every window of the crop length (`stride` apart, the last one flush with the end), then the remaining stages. */
   windows(input: LeadSignal, stride: number): LeadSignal[];
+  /** Evaluation inputs of a record: its centre crop, or windows across its whole length (see `evaluatesByWindows`). */
+  evalInputs(input: LeadSignal, options: EvalInputOptions): LeadSignal[];
 }
 
 /** Builds a pipeline from a (possibly untrusted, e.g. read from a model package) config; E_VALIDATION if malformed. */
@@ -145,25 +166,28 @@ export function buildPipeline(configInput: unknown): Pipeline {
   const leadCount = config.leads.length;
   const runStages = (input: LeadSignal, from: number, to: number, options: RunOptions) =>
     stages.slice(from, to).reduce((signal, stage) => stage(signal, options), input);
+  const evalInputs = (input: LeadSignal, options: EvalInputOptions): LeadSignal[] => {
+    const { mode, stride } = options;
+    if (!Number.isInteger(stride) || stride < 1) throw new EinthovenError('E_VALIDATION', `window stride must be a positive integer, got ${stride}`);
+    const cropIndex = config.stages.findIndex((s) => s.kind === 'crop');
+    const evalMode: RunOptions = { mode: 'eval' };
+    const before = runStages(validateInput(input, leadCount), 0, cropIndex < 0 ? stages.length : cropIndex, evalMode);
+    const crop = config.stages[cropIndex];
+    if (!crop || crop.kind !== 'crop') return [before];
+    const n = before.signal[0]?.length ?? 0;
+    const starts = evaluatesByWindows(config, n, mode) ? windowStarts(n, crop.length, stride) : [cropStart(n, crop.length, evalMode)];
+    return starts.map((start) => runStages(cropAt(before, start, crop.length), cropIndex + 1, stages.length, evalMode));
+  };
   return {
     config,
     run(input, options) {
       const out = runStages(validateInput(input, leadCount), 0, stages.length, options);
       if (options.mode !== 'train' || !config.augmentation) return out;
       if (!options.rng) throw new EinthovenError('E_VALIDATION', 'training mode needs a seeded rng');
-      return { fs: out.fs, signal: augment(out.signal, config.augmentation, options.rng).leads };
+      return { fs: out.fs, signal: augment(out.signal, augmentationAtRate(config.augmentation, out.fs), options.rng).leads };
     },
-    windows(input, stride) {
-      if (!Number.isInteger(stride) || stride < 1) throw new EinthovenError('E_VALIDATION', `window stride must be a positive integer, got ${stride}`);
-      const cropIndex = config.stages.findIndex((s) => s.kind === 'crop');
-      const evalMode: RunOptions = { mode: 'eval' };
-      const before = runStages(validateInput(input, leadCount), 0, cropIndex < 0 ? stages.length : cropIndex, evalMode);
-      const crop = config.stages[cropIndex];
-      if (!crop || crop.kind !== 'crop') return [before];
-      return windowStarts(before.signal[0]?.length ?? 0, crop.length, stride).map((start) =>
-        runStages(cropAt(before, start, crop.length), cropIndex + 1, stages.length, evalMode),
-      );
-    },
+    windows: (input, stride) => evalInputs(input, { mode: 'windows', stride }),
+    evalInputs,
   };
 }
 

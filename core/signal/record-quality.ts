@@ -16,7 +16,16 @@ export interface RecordQuality {
   readonly verdict: QualityVerdict;
   /** Why the verdict is not `good` (empty when it is). */
   readonly reasons: string[];
+  /**
+   * What made the verdict `unusable` (empty otherwise): a 12-lead model needs the leads a
+   * two-lead Holter record lacks (`leadsLost`), while measurements need only some clean leads;
+   * the others (rate, too short, no beats, noise) make intervals unreadable too.
+   */
+  readonly unusableBecause: UnusableCause[];
 }
+
+export const unusableCauses = ['rate', 'short', 'noBeats', 'leadsLost', 'noisy'] as const;
+export type UnusableCause = (typeof unusableCauses)[number];
 
 export interface NamedLead {
   readonly name: string;
@@ -54,18 +63,23 @@ export function assessRecord(
   // At an impossible rate no check can run: every lead counts as missing, and the reason says why.
   for (const name of names) quality[name] = rateOk ? assessLead(byName.get(name), fs, detection.beats) : { ok: false, issues: ['missing'], metrics: null };
   const reasons: string[] = [];
+  const causes: UnusableCause[] = [];
+  const block = (cause: UnusableCause, reason: string) => {
+    causes.push(cause);
+    reasons.push(reason);
+  };
   const n = leads[0]?.samples.length ?? 0;
-  if (!rateOk) reasons.push(`sampling rate ${fs} Hz is too low to assess (need ≥ ${minRateHz} Hz)`);
-  else if (n < minDurationS * fs) reasons.push(`record too short for analysis (${(n / fs).toFixed(2)} s < ${minDurationS} s)`);
-  if (detection.beats.length === 0) reasons.push(`no beats detected${detection.reason ? `: ${detection.reason}` : ''}`);
+  if (!rateOk) block('rate', `sampling rate ${fs} Hz is too low to assess (need ≥ ${minRateHz} Hz)`);
+  else if (n < minDurationS * fs) block('short', `record too short for analysis (${(n / fs).toFixed(2)} s < ${minDurationS} s)`);
+  if (detection.beats.length === 0) block('noBeats', `no beats detected${detection.reason ? `: ${detection.reason}` : ''}`);
   const expected = expectedLeads.map((name) => [name, quality[name] as LeadQuality] as const);
   const lostLeads = expected.filter(([, q]) => lost(q)).map(([name]) => name);
-  if (lostLeads.length > maxLostLeads) reasons.push(`${lostLeads.length} of ${expectedLeads.length} leads missing or flat (${lostLeads.join(', ')})`);
+  if (lostLeads.length > maxLostLeads) block('leadsLost', `${lostLeads.length} of ${expectedLeads.length} leads missing or flat (${lostLeads.join(', ')})`);
   const noisy = expected.filter(([, q]) => irreparable(q)).map(([name]) => name);
-  if (noisy.length >= maxNoisyLeads) reasons.push(`${noisy.length} leads with muscle noise or clipping (${noisy.join(', ')})`);
-  if (reasons.length > 0) return { leads: quality, verdict: 'unusable', reasons };
+  if (noisy.length >= maxNoisyLeads) block('noisy', `${noisy.length} leads with muscle noise or clipping (${noisy.join(', ')})`);
+  if (reasons.length > 0) return { leads: quality, verdict: 'unusable', reasons, unusableBecause: causes };
   const issues = names.flatMap((name) => (quality[name] as LeadQuality).issues.map((issue) => `${name}: ${issueText[issue]}`));
-  return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues } : { leads: quality, verdict: 'good', reasons };
+  return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues, unusableBecause: [] } : { leads: quality, verdict: 'good', reasons, unusableBecause: [] };
 }
 
 export const issueText: Record<QualityIssue, string> = {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { EinthovenError } from '../errors';
+import { augmentChoices } from './augmentation';
 import { schedules } from './step';
 import { thresholdMethods } from './thresholds';
 
@@ -32,6 +34,16 @@ export const trainConfigSchema = z.object({
       aggregate: z.enum(['mean', 'max']).default('mean'),
     })
     .default({ mode: 'centre', aggregate: 'mean' }),
+  /** Training-time augmentation; unset: the architecture's default (augmentation.ts). Recorded in the manifest either way. */
+  augment: z.enum(augmentChoices).optional(),
+  /**
+   * Fewest positive and fewest negative records every class needs in the training and the
+   * validation split before a job starts (learnability.ts). Below 10 / 3 is an override: logged
+   * at the start and kept with the model.
+   */
+  minExamples: z
+    .object({ train: z.number().int().min(1).max(1_000_000).default(10), val: z.number().int().min(1).max(1_000_000).default(3) })
+    .default({ train: 10, val: 3 }),
   /** Learning-rate factor for the trunk in `full` fine-tuning (the head uses the full rate). */
   trunkLrFactor: z.number().positive().max(1).default(0.1),
   /**
@@ -45,3 +57,10 @@ export const trainConfigSchema = z.object({
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** BCE positive weights must give one weight per class, and only BCE uses them (a silently ignored weight would mislead). */
+export function checkPosWeight(config: Pick<TrainConfig, 'loss' | 'posWeight'>, classCount: number): void {
+  if (!config.posWeight) return;
+  if (config.loss !== 'bce') throw new EinthovenError('E_VALIDATION', 'positive-class weights apply to the BCE loss (--loss bce), not to the focal loss');
+  if (config.posWeight.length !== classCount) throw new EinthovenError('E_VALIDATION', `${config.posWeight.length} positive-class weights for ${classCount} classes: give one per class, in the dataset's class order`);
+}

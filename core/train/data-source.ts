@@ -8,10 +8,20 @@ import { recordLogits, type EvalOptions } from './predict';
 export interface TrainingData {
   readonly trainLabels: readonly (readonly number[])[];
   readonly valLabels: readonly (readonly number[])[];
-  /** Model inputs of the given training rows (random crops/augmentation drawn from `rng`). */
-  trainInputs(rows: readonly number[], rng: Rng): { data: Float32Array; shape: number[] };
+  /** Model inputs of the given training rows (random crops/augmentation drawn from one generator per row). */
+  trainInputs(rows: readonly number[], rngs: readonly Rng[]): { data: Float32Array; shape: number[] };
   /** Logits of every validation record (read asynchronously: GPU backends have no synchronous read). */
   valLogits(model: tf.LayersModel): Promise<number[][]>;
+  /** What worker threads need to draw the same inputs themselves (record data only). */
+  readonly records?: RecordSource;
+}
+
+/** Decoded records and the ids of each split: what data-parallel workers share. */
+export interface RecordSource {
+  readonly store: SignalStore;
+  readonly trainIds: readonly string[];
+  readonly valIds: readonly string[];
+  readonly evaluation: EvalOptions;
 }
 
 /** Training data drawn from decoded records: random crops + augmentation per sample, evaluation as configured. */
@@ -24,11 +34,12 @@ export function recordTrainingData(
   return {
     trainLabels: train.labels,
     valLabels: val.labels,
-    trainInputs(rows, rng) {
-      return packChannelsLast(rows.map((r) => store.sample(train.ids[r] as string, 'train', rng)));
+    trainInputs(rows, rngs) {
+      return packChannelsLast(rows.map((r, b) => store.sample(train.ids[r] as string, 'train', rngs[b])));
     },
     valLogits(model) {
       return recordLogits(model, store, val.ids, evaluation);
     },
+    records: { store, trainIds: train.ids, valIds: val.ids, evaluation },
   };
 }

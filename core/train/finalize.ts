@@ -1,36 +1,37 @@
 import type * as tf from '@tensorflow/tfjs';
-import { metricsIntervals, metricsReport, type Interval, type MetricsReport } from '../ml/metrics/index';
+import type { Interval } from '../ml/metrics/index';
 import { fitTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
 import type { OperatingPoint } from './package/manifest';
+import { scoreWithCi, type ScoredMetrics } from './scores';
 import { tuneThresholds } from './thresholds';
 
 /** Calibration and decision thresholds fitted on validation, with the validation metrics they give. */
 export interface Calibrated {
   readonly operatingPoint: OperatingPoint;
-  readonly metrics: MetricsReport;
+  readonly metrics: ScoredMetrics;
   readonly ci: Record<string, Interval>;
 }
 
-/** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
-export const bootstrapResamples = 1000;
+export { bootstrapResamples, scoreWithCi, type ScoredMetrics } from './scores';
 
-/** Metrics of probabilities at an operating point, with bootstrap CIs. */
-export function scoreWithCi(labels: number[][], probs: number[][], classes: readonly string[], thresholds: readonly number[], seed: number): { metrics: MetricsReport; ci: Record<string, Interval> } {
-  const options = { classes, thresholds, binaryAsTwoClasses: false };
-  return { metrics: metricsReport(labels, probs, options), ci: metricsIntervals(labels, probs, { ...options, bootstrap: { resamples: bootstrapResamples, seed } }) };
+/** Patient ids of records, or undefined unless every record has one (a partial grouping would mix units). */
+export function patientIdsOf(items: readonly { readonly id: string; readonly patientId?: string }[], ids: readonly string[]): string[] | undefined {
+  const byId = new Map(items.map((i) => [i.id, i.patientId]));
+  const patients = ids.map((id) => byId.get(id));
+  return patients.every((p): p is string => p !== undefined) ? patients : undefined;
 }
 
 /**
  * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
  * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5).
  */
-export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig): Calibrated {
+export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig, patients?: readonly string[]): Calibrated {
   const temperature = config.calibrate ? fitTemperature(valLabels, valLogits) : 1;
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
   const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
-  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed) };
+  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
 }
 
 /** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */

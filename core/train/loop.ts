@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { chunk, shuffledIndices } from '../data/batches';
 import { readScalar } from '../ml/backend/read';
 import { metricsReport } from '../ml/metrics/index';
@@ -7,7 +6,12 @@ import { loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } fro
 import type { TrainConfig } from './config';
 import type { TrainingData } from './data-source';
 import type { JobContext } from './progress';
-import { learningRateFactor, trainStep, type LossFn, type ParamGroup } from './step';
+import * as tf from '@tensorflow/tfjs';
+import { startParallelRunner, whySingleThread } from '../parallel/runner';
+import type { LossSpec } from '../parallel/protocol';
+import { sampleSeed } from './seeds';
+import { learningRateFactor, type LossFn, type ParamGroup } from './step';
+import { inProcessRunner, type BatchPlan, type StepRunner } from './step-runner';
 
 export { adamWGroup, trainableVariables, type LossFn, type ParamGroup } from './step';
 export type { EpochRecord } from './checkpoint';
@@ -24,6 +28,13 @@ export interface TrainLoopOptions {
   readonly jobKey: string;
   /** Called after each epoch with its record; true stops the run (HPO's median pruner). */
   readonly shouldStop?: (record: EpochRecord) => boolean;
+  /**
+   * Worker threads for data-parallel training (core/parallel); 1 or absent: this thread. Needs
+   * record data and `lossSpec`; not part of the job key, so a checkpoint resumes with any N.
+   */
+  readonly workers?: number;
+  /** The loss by name, for workers to rebuild (`loss` must be the same function). */
+  readonly lossSpec?: LossSpec;
 }
 
 export interface TrainLoopResult {
@@ -34,6 +45,8 @@ export interface TrainLoopResult {
   readonly pruned: boolean;
   readonly cancelled: boolean;
   readonly resumedFromEpoch: number;
+  /** Threads that computed the steps. */
+  readonly workers: number;
 }
 
 /** Higher is better for every selection metric except the validation loss; undefined (NaN) ranks last. */
@@ -44,8 +57,8 @@ export function selectionScore(record: EpochRecord, config: TrainConfig): number
 
 type ValidationFigures = Pick<EpochRecord, 'valLoss' | 'f1Macro' | 'aucMacro' | 'mapMacro'>;
 
-async function validate(options: TrainLoopOptions): Promise<ValidationFigures> {
-  const logits = await options.data.valLogits(options.model);
+async function validate(options: TrainLoopOptions, runner: StepRunner): Promise<ValidationFigures> {
+  const logits = await runner.valLogits();
   const labels = options.data.valLabels;
   const lossTensor = tf.tidy(() => options.loss(tf.tensor2d(labels as number[][]), tf.tensor2d(logits)));
   const valLoss = await readScalar(lossTensor).finally(() => lossTensor.dispose());
@@ -66,10 +79,29 @@ function applySchedule(groups: readonly ParamGroup[], config: TrainConfig, globa
   for (const group of groups) group.optimizer.learningRate = group.baseLearningRate * factor;
 }
 
-/** The cheap part of an epoch: batches of the seeded shuffle, each with its own step seed. */
+/** The cheap part of an epoch: batches of the seeded shuffle. */
 function epochBatches(config: TrainConfig, n: number, epoch: number) {
   const rng = createRng(config.seed * 7919 + epoch);
-  return { rng, batches: chunk(shuffledIndices(n, rng), config.batchSize, config.dropLast && n > config.batchSize) };
+  return { batches: chunk(shuffledIndices(n, rng), config.batchSize, config.dropLast && n > config.batchSize) };
+}
+
+/** A step's plan: its rows, a crop/augmentation seed per sample and the dropout seed, all from (seed, epoch, step). */
+function planOf(config: TrainConfig, epoch: number, step: number, rows: readonly number[]): BatchPlan {
+  return {
+    step: epoch * 1_000_000 + step,
+    rows,
+    seeds: rows.map((_, b) => sampleSeed(config.seed, epoch, step, b)),
+    dropoutSeed: (config.seed * 7919 + epoch) * 100_003 + step,
+  };
+}
+
+/** Data-parallel workers when asked for and possible, else this thread. */
+async function startRunner(options: TrainLoopOptions, context: JobContext): Promise<StepRunner> {
+  const workers = options.workers ?? 1;
+  const why = whySingleThread(workers, options.data, options.lossSpec, tf.getBackend());
+  if (why === undefined && options.lossSpec) return startParallelRunner(options.model, options.data, options.groups, options.lossSpec, workers);
+  if (workers > 1) context.onProgress?.({ kind: 'phase', phase: 'training', message: `training in one thread: ${why ?? ''}` });
+  return inProcessRunner(options.model, options.data, options.groups, options.loss);
 }
 
 /**
@@ -93,77 +125,79 @@ export async function trainLoop(options: TrainLoopOptions, context: JobContext =
   let cancelled = false;
   let stoppedEarly = false;
   let pruned = false;
-  const started = performance.now();
-  for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
-    const { rng, batches } = epochBatches(config, n, epoch);
-    const epochStart = performance.now();
-    let lossSum = 0;
-    for (const [step, rows] of batches.entries()) {
-      if (context.signal?.aborted) {
-        cancelled = true;
-        break;
+  const runner = await startRunner(options, context);
+  try {
+    const started = performance.now();
+    for (let epoch = state.epoch + 1; epoch <= config.epochs && !cancelled; epoch++) {
+      const { batches } = epochBatches(config, n, epoch);
+      const epochStart = performance.now();
+      let lossSum = 0;
+      for (const [step, rows] of batches.entries()) {
+        if (context.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+        applySchedule(options.groups, config, (epoch - 1) * steps + step, config.epochs * steps);
+        const nextRows = batches[step + 1];
+        const loss = await runner.step(planOf(config, epoch, step, rows), nextRows ? planOf(config, epoch, step + 1, nextRows) : undefined);
+        lossSum += loss;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        const remainingSteps = steps - step - 1 + (config.epochs - epoch) * steps;
+        context.onProgress?.({
+          kind: 'step',
+          epoch,
+          epochs: config.epochs,
+          step: step + 1,
+          steps,
+          loss,
+          samplesPerSecond: ((step + 1) * rows.length) / Math.max(elapsed, 1e-9),
+          etaSeconds: (elapsed / (step + 1)) * remainingSteps,
+        });
+        await new Promise((resolve) => setImmediate(resolve)); // lets a cancel request arrive
       }
-      applySchedule(options.groups, config, (epoch - 1) * steps + step, config.epochs * steps);
-      const { data: xData, shape } = data.trainInputs(rows, rng);
-      const x = tf.tensor(xData, shape);
-      const y = tf.tensor2d(rows.map((r) => [...(data.trainLabels[r] as readonly number[])]));
-      const loss = await trainStep(model, options.groups, options.loss, x, y, (config.seed * 7919 + epoch) * 100_003 + step);
-      tf.dispose([x, y]);
-      lossSum += loss;
-      const elapsed = (performance.now() - epochStart) / 1000;
-      const remainingSteps = steps - step - 1 + (config.epochs - epoch) * steps;
+      if (cancelled) break;
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+      const v = await validate(options, runner);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / Math.max(1, batches.length),
+        ...v,
+        seconds: (performance.now() - epochStart) / 1000,
+        samplesPerSecond: batches.reduce((s, b) => s + b.length, 0) / Math.max(trainSeconds, 1e-9),
+      };
+      const score = selectionScore(record, config);
+      const improved = state.bestEpoch === 0 || score > state.bestScore;
+      if (improved) best = snapshot(model, best);
+      state = { ...state, epoch, history: [...state.history, record], ...(improved ? { bestEpoch: epoch, bestScore: score } : {}) };
+      if (options.checkpointDir) await saveCheckpoint(options.checkpointDir, state, options, improved);
+      const perEpoch = (performance.now() - started) / 1000 / (epoch - resumedFromEpoch);
       context.onProgress?.({
-        kind: 'step',
+        kind: 'epoch',
         epoch,
         epochs: config.epochs,
-        step: step + 1,
-        steps,
-        loss,
-        samplesPerSecond: ((step + 1) * rows.length) / Math.max(elapsed, 1e-9),
-        etaSeconds: (elapsed / (step + 1)) * remainingSteps,
+        trainLoss: record.trainLoss,
+        valLoss: v.valLoss,
+        val: { f1Macro: v.f1Macro, aucMacro: v.aucMacro, mapMacro: v.mapMacro },
+        improved,
+        seconds: record.seconds,
+        samplesPerSecond: record.samplesPerSecond,
+        etaSeconds: perEpoch * (config.epochs - epoch),
       });
-      await new Promise((resolve) => setImmediate(resolve)); // lets a cancel request arrive
+      if (options.shouldStop?.(record)) {
+        pruned = true;
+        break;
+      }
+      if (config.patience > 0 && !config.paperExact && epoch - state.bestEpoch >= config.patience) {
+        stoppedEarly = true;
+        break;
+      }
     }
-    if (cancelled) break;
-    const trainSeconds = (performance.now() - epochStart) / 1000;
-    const v = await validate(options);
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: lossSum / Math.max(1, batches.length),
-      ...v,
-      seconds: (performance.now() - epochStart) / 1000,
-      samplesPerSecond: batches.reduce((s, b) => s + b.length, 0) / Math.max(trainSeconds, 1e-9),
-    };
-    const score = selectionScore(record, config);
-    const improved = state.bestEpoch === 0 || score > state.bestScore;
-    if (improved) best = snapshot(model, best);
-    state = { ...state, epoch, history: [...state.history, record], ...(improved ? { bestEpoch: epoch, bestScore: score } : {}) };
-    if (options.checkpointDir) await saveCheckpoint(options.checkpointDir, state, options, improved);
-    const perEpoch = (performance.now() - started) / 1000 / (epoch - resumedFromEpoch);
-    context.onProgress?.({
-      kind: 'epoch',
-      epoch,
-      epochs: config.epochs,
-      trainLoss: record.trainLoss,
-      valLoss: v.valLoss,
-      val: { f1Macro: v.f1Macro, aucMacro: v.aucMacro, mapMacro: v.mapMacro },
-      improved,
-      seconds: record.seconds,
-      samplesPerSecond: record.samplesPerSecond,
-      etaSeconds: perEpoch * (config.epochs - epoch),
-    });
-    if (options.shouldStop?.(record)) {
-      pruned = true;
-      break;
-    }
-    if (config.patience > 0 && !config.paperExact && epoch - state.bestEpoch >= config.patience) {
-      stoppedEarly = true;
-      break;
-    }
+  } finally {
+    await runner.close(); // a cancel ends every worker here, after the step in flight
   }
   if (best) {
     model.setWeights(best);
     best.forEach((t) => t.dispose());
   }
-  return { history: state.history, bestEpoch: state.bestEpoch, bestScore: state.bestScore, stoppedEarly, pruned, cancelled, resumedFromEpoch };
+  return { history: state.history, bestEpoch: state.bestEpoch, bestScore: state.bestScore, stoppedEarly, pruned, cancelled, resumedFromEpoch, workers: runner.workers };
 }

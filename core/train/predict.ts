@@ -49,17 +49,36 @@ export function aggregateLogits(windows: readonly (readonly number[])[], aggrega
   });
 }
 
-/** Logits of each record (one row per id), from its centre crop or aggregated over sliding windows. */
+/**
+ * Logits of each record (one row per id): from its centre crop, or aggregated (mean or max) over
+ * windows across its whole length — in windows mode, and in centre mode for a record longer than
+ * the padded length when the pipeline keeps long records whole (the app's predictor reads records
+ * the same way, through `Pipeline.evalInputs`). Inputs of several records share batches.
+ */
 export async function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): Promise<number[][]> {
   const batchSize = options.batchSize ?? 32;
-  if (options.mode === 'centre') return logitsOf(model, ids.map((id) => store.sample(id, 'eval')), batchSize);
   if (options.mode === 'random') {
     const rng = createRng(options.seed ?? 0);
     return logitsOf(model, ids.map((id) => store.sample(id, 'train', rng)), batchSize);
   }
-  const stride = options.stride;
+  const stride = options.stride ?? (options.mode === 'centre' ? defaultStride(store) : undefined);
   if (!stride || stride < 1) throw new EinthovenError('E_VALIDATION', 'sliding-window evaluation needs a positive stride');
   const out: number[][] = [];
-  for (const id of ids) out.push(aggregateLogits(await logitsOf(model, store.windows(id, stride), batchSize), options.aggregate));
+  // Records go through the model a few at a time, so a long record's windows never pile up in memory.
+  for (const part of chunk(ids, Math.max(1, batchSize), false)) {
+    const inputs = part.map((id) => store.evalInputs(id, { mode: options.mode === 'windows' ? 'windows' : 'centre', stride }));
+    const logits = await logitsOf(model, inputs.flat(), batchSize);
+    let next = 0;
+    for (const windows of inputs) {
+      out.push(aggregateLogits(logits.slice(next, next + windows.length), options.aggregate));
+      next += windows.length;
+    }
+  }
   return out;
+}
+
+/** Half the crop: the stride a centre-crop model uses on a record it reads by windows. */
+function defaultStride(store: SignalStore): number {
+  const crop = store.pipelineConfig.stages.find((s) => s.kind === 'crop');
+  return crop?.kind === 'crop' ? Math.max(1, Math.floor(crop.length / 2)) : 1;
 }

@@ -4,14 +4,16 @@ import { readRows } from '../ml/backend/read';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
-import type { ModelIdentity } from './package/manifest';
+import { intendedInputOf, type ModelIdentity } from './package/manifest';
+import { checkScope, type ScopeVerdict } from './scope';
 import { aggregateLogits } from './predict';
 import { qualityGate, type QualityGate } from './quality-gate';
 
-/** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample). */
+/** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample), and the patient's age when the file states it. */
 export interface PredictionInput {
   readonly fs: number;
   readonly leads: readonly { readonly name: string; readonly samples: Float32Array }[];
+  readonly patient?: { readonly ageYears?: number | undefined } | undefined;
 }
 
 /** One record's prediction, exactly what `ecg predict --json` prints (plus the file name). */
@@ -27,6 +29,8 @@ export interface Prediction {
   readonly model: { readonly id: string; readonly name: string; readonly demonstration: boolean };
   readonly operatingPoint: { readonly method: string; readonly temperature: number; readonly thresholds: Record<string, number> };
   readonly quality: QualityGate;
+  /** Where the record falls outside the model's intended input (then it abstained), and what could not be checked. */
+  readonly scope: ScopeVerdict;
   readonly researchUseOnly: true;
 }
 
@@ -46,6 +50,12 @@ function minimumSeconds(loaded: LoadedPackage): number {
   return crop.length / rate.targetHz;
 }
 
+/** Half the crop: the stride of a centre-crop model reading a long record by windows (as evaluation). */
+function defaultStride(loaded: LoadedPackage): number {
+  const crop = loaded.manifest.preprocessing.stages.find((s) => s.kind === 'crop');
+  return crop?.kind === 'crop' ? Math.max(1, Math.floor(crop.length / 2)) : 1;
+}
+
 /** The 12 model leads in order; null entries for leads the record lacks. */
 function modelLeads(input: PredictionInput): (Float32Array | null)[] {
   const byName = new Map(input.leads.map((l) => [l.name.toLowerCase(), l.samples]));
@@ -63,11 +73,14 @@ export async function predictRecord(loaded: LoadedPackage, input: PredictionInpu
   const leads = modelLeads(input);
   const n = input.leads[0]?.samples.length ?? 0;
   const quality = qualityGate(input, leads, minimumSeconds(loaded));
-  const base = { ...modelBlock(loaded.identity, classes), quality, researchUseOnly: true as const };
+  const scope = checkScope(input, intendedInputOf(manifest));
+  const base = { ...modelBlock(loaded.identity, classes), quality, scope, researchUseOnly: true as const };
+  // Out of scope first: a record the model is not for gets no number, however clean its signal.
+  if (scope.reasons.length > 0) return { ...base, probabilities: null, decisions: null, abstained: true, reason: `outside the model's intended input: ${scope.reasons.join('; ')}` };
   if (quality.abstain) return { ...base, probabilities: null, decisions: null, abstained: true, reason: quality.reason };
   const signal: LeadSignal = { fs: input.fs, signal: leads.map((l) => (l ? l : new Float32Array(n))) };
   const inference = manifest.inference;
-  const windows = inference.mode === 'centre' ? [loaded.pipeline.run(signal, { mode: 'eval' })] : loaded.pipeline.windows(signal, inference.stride ?? 1);
+  const windows = loaded.pipeline.evalInputs(signal, { mode: inference.mode, stride: inference.stride ?? defaultStride(loaded) });
   const length = windows[0]?.signal[0]?.length ?? 0;
   const y = tf.tidy(() => {
     const x = tf.buffer([windows.length, length, 12], 'float32');

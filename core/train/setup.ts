@@ -5,6 +5,7 @@ import { SignalStore } from '../data/store';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import { initBackend, type BackendName, type BackendReport } from '../ml/backend/init';
 import type { JobContext } from './progress';
+import { withInferencePool } from '../parallel/inference';
 
 let starting: Promise<BackendReport> | undefined;
 
@@ -32,14 +33,21 @@ export function selectionItems(dataset: Dataset, paperExact: boolean): { train: 
   return { train, val };
 }
 
-/** Decodes and filters the items once, reporting progress; records that fail are left out. */
-export async function loadStore(items: readonly DatasetItem[], pipeline: PipelineConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<SignalStore> {
-  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records${inMemory ? '' : ' (kept on disk)'}` });
-  return SignalStore.build(items, {
-    pipeline,
-    inMemory,
-    ...(cacheDir ? { cacheDir } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
+/**
+ * Decodes and filters the items once, reporting progress; records that fail are left out.
+ * With `workers` > 1 (wasm/cpu backends) the records are decoded on that many worker threads.
+ */
+export async function loadStore(items: readonly DatasetItem[], pipeline: PipelineConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1): Promise<SignalStore> {
+  return withInferencePool(Math.min(workers, Math.ceil(items.length / 16)), async (pool) => {
+    const on = pool ? ` on ${pool.size} workers` : '';
+    context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records${inMemory ? '' : ' (kept on disk)'}${on}` });
+    return SignalStore.build(items, {
+      pipeline,
+      inMemory,
+      ...(cacheDir ? { cacheDir } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+      ...(pool ? { decoder: pool.decoder(pipeline, cacheDir) } : {}),
+    });
   });
 }
 

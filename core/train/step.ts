@@ -62,6 +62,11 @@ export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
   }
 }
 
+/** Each group's optimizer applies its variables' gradients (keyed by variable name). */
+export function applyGroupGradients(groups: readonly ParamGroup[], grads: Readonly<Record<string, tf.Tensor>>): void {
+  for (const group of groups) group.optimizer.applyGradients(Object.fromEntries(group.variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
+}
+
 /**
  * One optimisation step on a batch; returns the batch loss. Dropout is seeded by `seed`. The loss
  * is read asynchronously (a GPU backend has no synchronous read; a lost device ends in E_DEVICE).
@@ -75,7 +80,7 @@ export async function trainStep(model: tf.LayersModel, groups: readonly ParamGro
   const value = withSeededRandom(createRng(seed), () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
-      for (const group of groups) group.optimizer.applyGradients(Object.fromEntries(group.variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
+      applyGroupGradients(groups, grads);
       return value;
     }),
   );

@@ -1,6 +1,6 @@
 import type { DatasetItem } from '../data/types';
 import type { Interval, MetricsReport } from '../ml/metrics/index';
-import { scoreWithCi } from './finalize';
+import { patientIdsOf, scoreWithCi } from './finalize';
 
 /** A subgroup's headline metrics with bootstrap intervals (per-class figures stay with the whole split). */
 export interface SubgroupReport {
@@ -36,7 +36,8 @@ export function subgroupReports(
   for (const group of subgroupDefinitions) {
     const rows = items.flatMap((item, k) => (group.member(item) ? [k] : []));
     if (rows.length === 0) continue;
-    const { metrics, ci } = scoreWithCi(rows.map((k) => labels[k] as number[]), rows.map((k) => probs[k] as number[]), classes, thresholds, seed);
+    const members = rows.map((k) => items[k] as DatasetItem);
+    const { metrics, ci } = scoreWithCi(rows.map((k) => labels[k] as number[]), rows.map((k) => probs[k] as number[]), classes, thresholds, seed, patientIdsOf(members, members.map((i) => i.id)));
     const { accuracy, f1Macro, mapMacro, gmean, aucMacro } = metrics;
     reports.push({ name: group.name, n: rows.length, metrics: { accuracy, f1Macro, mapMacro, gmean, aucMacro }, ci: pick(ci, ['accuracy', 'f1Macro', 'mapMacro', 'gmean', 'aucMacro']) });
   }

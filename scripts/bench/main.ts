@@ -15,6 +15,10 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   models: () => import('./models').then((m) => m.area),
   formats: () => import('./formats').then((m) => m.area),
   parity: () => import('./parity').then((m) => m.area),
+  measure: () => import('./measure').then((m) => m.area),
+  worklist: () => import('./worklist').then((m) => m.area),
+  viewer: () => import('./viewer').then((m) => m.area),
+  import: () => import('./import').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -11,6 +11,7 @@ import { AdamW } from '../../core/ml/optim/adamw';
 import { stockWebgpuKernel, type webgpuKernels } from '../../core/ml/backend/webgpu-kernels';
 import type { BenchArea } from './main';
 import { profileWebgpuStep } from './webgpu-profile';
+import { benchWorkers, scalingModels } from './models-workers';
 
 const python = '/usr/bin/python3';
 const twins = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
@@ -54,7 +55,7 @@ async function timeMs(fn: () => Promise<void>, repeats: number, warmup: number):
   return { median: times[times.length >> 1]!, min: times[0]! };
 }
 
-/** The heaviest kernels of one training step (tf.profile; nested kernels count in their parents too). */
+/** The heaviest kernels of one call (tf.profile; nested kernels count in their parents too). */
 async function profileStep(step: () => Promise<void>, log: (line: string) => void): Promise<void> {
   if (tf.getBackend() === 'webgpu') {
     // No GPU timestamps on every adapter: replayed per kernel instead (webgpu-profile.ts).
@@ -98,7 +99,16 @@ async function benchTfjs(name: string, batch: number, repeats: number, profile: 
       await model.trainOnBatch(x, y);
     };
     const train = await timeMs(step, repeats, 1);
-    if (profile) await profileStep(step, log);
+    if (profile) {
+      log(`  ${name} forward, heaviest kernels:`);
+      await profileStep(async () => {
+        const p = model.predict(x) as tf.Tensor;
+        await p.data();
+        p.dispose();
+      }, log);
+      log(`  ${name} training step, heaviest kernels:`);
+      await profileStep(step, log);
+    }
     const params = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
     return { forwardMs: forward.median, trainStepMs: train.median, trainStepMinMs: train.min, params };
   } finally {
@@ -139,10 +149,16 @@ const option = (args: readonly string[], name: string) => args.find((a) => a.sta
 
 export const area: BenchArea = {
   name: 'models',
-  summary: 'forward and training step per architecture at batch 32 on the active backend, vs the PyTorch twin (2 threads)',
+  summary: 'forward and training step per architecture at batch 32 on the active backend, vs the PyTorch twin (2 threads); --workers=N: data-parallel scaling 1 vs N workers vs PyTorch at 1 and N threads',
   async bench({ args, log }) {
     const repeats = Number(option(args, 'repeats') ?? 3);
     const batch = Number(option(args, 'batch') ?? 32);
+    const workers = option(args, 'workers');
+    if (workers !== undefined) {
+      const n = Number(workers);
+      if (!Number.isInteger(n) || n < 2) throw new Error(`--workers must be an integer ≥ 2 (it is compared with 1 worker), got '${workers}'`);
+      return benchWorkers({ workers: n, batch, repeats, names: (option(args, 'models') ?? scalingModels.join(',')).split(','), log });
+    }
     const names = (option(args, 'models') ?? architectureNames.join(',')).split(',');
     const unknown = names.filter((n) => !(architectureNames as readonly string[]).includes(n));
     if (unknown.length > 0) throw new Error(`unknown architecture(s): ${unknown.join(', ')}`);

@@ -1,12 +1,13 @@
 /** Worker of scripts/fuzz/formats.ts: builds the seed records once, then runs one case per message. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeCase, runCase } from '../../core/formats/test/mutate';
+import { makeCase, runCase, zlibBombElement } from '../../core/formats/test/mutate';
 import { initFlac } from '../../core/formats/wfdb/flac';
 import { fixtureSeeds, sharedSeeds } from '../../core/formats/test/seeds';
 
 const { sharedEcg } = workerData as { sharedEcg?: string };
 const seeds = sharedEcg ? sharedSeeds(sharedEcg) : fixtureSeeds();
 await initFlac();
+zlibBombElement(); // built once here, not inside the first bomb case's time limit
 parentPort?.postMessage('ready');
 
 parentPort?.on('message', (seed: number) => {

@@ -1,5 +1,6 @@
 import { backendNameSchema, backendNames, backendSettingName, initBackend, type BackendReport, type GpuAdapterReport } from '../../ml/backend/init';
 import { EinthovenError } from '../../errors';
+import { workersReport } from '../../parallel/worker-count';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 
@@ -37,7 +38,9 @@ else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) wh
 adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
 A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
 {"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
-"notTried":[{"name","reason"}]}; an adapter is {"description","vendor","architecture","device",
+"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"}}
+(workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
+cores − 1); an adapter is {"description","vendor","architecture","device",
 "dawnBackend","featureLevel","hardware","softwareReason"?,"limits":{…}}.
 
 Options:
@@ -54,8 +57,12 @@ Options:
       force = parsed.data;
     }
     const report = await initBackend(force ? { force } : {});
-    if (values.json) io.stdout(JSON.stringify(report));
-    else printText(report, (line) => io.stdout(line));
+    const workers = workersReport();
+    if (values.json) io.stdout(JSON.stringify({ ...report, workers }));
+    else {
+      printText(report, (line) => io.stdout(line));
+      io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N`);
+    }
     return 0;
   },
 };

@@ -1,10 +1,15 @@
 import { EinthovenError } from '../../errors';
-import { evaluateJob, evaluateSplits, type EvaluateSplit } from '../../train/jobs/evaluate-job';
+import { compareJob } from '../../train/jobs/compare-job';
+import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
+import { attachTestReport } from '../../train/package/io';
+import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { comparisonLines, evaluationLines } from './evaluate-print';
+import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 function metric(report: { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> }, key: string): string {
   const v = report.metrics[key] as number;
@@ -12,14 +17,51 @@ function metric(report: { metrics: Record<string, unknown>; ci: Record<string, {
   return `${key} ${v.toFixed(3)}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}`;
 }
 
+/** Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited. */
+async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
+  const engine = cliEngine(dataDir);
+  try {
+    await engine.ledger.recordEvaluation({
+      modelId: report.model.id,
+      source: 'evaluate',
+      dataset: { name: report.dataset, root: dataset.root, labels: dataset.labels ?? null },
+      n: report.n,
+      metrics: report.metrics as unknown as Record<string, unknown>,
+      ci: report.ci,
+      comparison: null,
+      actor: 'cli',
+    });
+  } finally {
+    await engine.close();
+  }
+}
+
+const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.high)}] (${r.k}/${r.n})`;
+
+/** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
+function printPeComparison(c: PeComparison, out: (line: string) => void): void {
+  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap, rates Wilson`);
+  for (const curve of c.curves) {
+    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
+    const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
+    out(`  ${curve.name} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
+    for (const op of curve.operatingPoints) out(`    ${op.label}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);
+  }
+  if (c.absent.length > 0) out(`  no values for: ${c.absent.join(', ')}`);
+}
+
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: 'Evaluate a model package on a dataset split, with bootstrap 95 % CIs',
   usage: `Usage: ecg evaluate --model M --data DIR [--dataset ptbxl|cpsc|cinc|csv [--labels CSV]] [--split all|train|val|test] [--json]
+       ecg evaluate --model A --compare B --data DIR [...]   (paired comparison of two models)
 
 Runs the package's own preprocessing, inference mode and operating point (temperature and
 per-class thresholds) on one split (default: test) and prints the metrics with bootstrap 95 %
-confidence intervals (1000 resamples, seeded).
+confidence intervals (1000 resamples, seeded; stratified so every class keeps positives and
+negatives in every resample; by patient where the dataset has patient ids). Every macro figure
+says how many classes it averages over and which it leaves out; every class gets an AUC interval.
 
   --model M            model package (folder, .ecgmodel file or bundled model name)
   --split S            all | train | val | test (default test)
@@ -28,19 +70,47 @@ confidence intervals (1000 resamples, seeded).
   --aggregate mean|max windows: how window outputs combine
   --threshold X        decide at X for every class instead of the package's tuned thresholds
                        (0.5 reproduces the paper's rule, for comparison with its tables)
+  --compare B          compare with model B on the same records: per class and macro, the
+                       differences A − B (AUC, F1 at each model's own thresholds, MAP) with
+                       paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC
+  --resamples N        bootstrap resamples of --compare (default 1000)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point
+  --paper-exact        one-output tasks: headline F1 is the paper's mean over both classes
+                       (default: the package's own protocol); both F1s are always reported
+  --record             record this locked-test evaluation in the workstation's database as
+                       an evaluation on this site's data (what \`ecg models promote\` needs);
+                       --split test only, an installed model (bundled or in --data-dir's models/)
+  --data-dir DIR       with --record: the database folder
+  --attach             write this evaluation into the package's manifest as its locked-test
+                       figures (provenance.test; --split test only, a package folder only)
   --backend B          tensorflow | wasm | cpu
+  --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
+
+A one-output (PE) model on a labels CSV that carries clinical score items or totals (README,
+"Hospital labels CSV") is also compared with each score on the same records — the paper's
+Fig. 3: AUC with CI for the model, each score (and the fusion model of a pe-fuse package), each
+score's sensitivity, specificity, PPV and NPV at its standard cut-offs, and DeLong's paired test
+of each AUC against the model's. Run it on the locked test split once, after all choices are made.
 
 ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]]}. accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
-gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined values are null.`,
+"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
+"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent"}]}.
+accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
+gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"
+(the positive class's F1) and "f1TwoClassMean" (the paper's mean over both classes); f1Macro is the
+former, or the latter with --paper-exact. ci also holds "<class>.<sensitivity|specificity|ppv|npv|f1|auc>".
+Undefined values are null.
+metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each class's AUC interval.
+--compare --json: {"n","classes","perClass":[{"name","positives","aucA","aucB","delong":{"diff","se","z","p","ci95"},
+"auc":{"diff","ci95","p"},"f1A","f1B","f1":{…}}],"macro":[{"metric","a","b","diff","ci95","p","over","leftOut"}],
+"bootstrap","split","dataset","modelA","modelB","leftOut"}.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -53,26 +123,44 @@ gmeanPaper is the paper code's √(macro recall × micro specificity). Undefined
       ...(stride ? { stride } : {}),
       ...(values.aggregate ? { aggregate: values.aggregate as 'mean' | 'max' } : {}),
     };
+    if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
+      throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
+    }
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });
+    if (values.compare) {
+      if (threshold !== undefined || values.subgroups) throw new EinthovenError('E_VALIDATION', '--compare uses each model\'s own operating point and the whole split: no --threshold or --subgroups');
+      const resamples = numberFlag(values.resamples, '--resamples', { integer: true, min: 100, max: 100_000 });
+      const comparison = await compareJob(
+        { model: resolveModel(values.model), other: resolveModel(values.compare), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(resamples ? { resamples } : {}) },
+        { onProgress: progressPrinter(io, values.quiet || values.json) },
+      );
+      if (values.json) io.stdout(jsonLine(comparison));
+      else comparisonLines(comparison).forEach((line) => io.stdout(line));
+      return 0;
+    }
+    if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true },
+      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
+    if (values.attach) await attachTestReport(resolveModel(values.model), report);
+    if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
     if (values.json) {
       io.stdout(jsonLine(report));
       return 0;
     }
-    const r = report as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
-    io.stdout(`${report.model.name} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`);
-    io.stdout(`  ${['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'].map((k) => metric(r, k)).join('\n  ')}`);
-    for (const [name, c] of Object.entries(report.metrics.perClass)) {
-      io.stdout(`  ${name.padEnd(8)} AUC ${c.auc.toFixed(3)}  sens ${c.sensitivity.toFixed(3)}  spec ${c.specificity.toFixed(3)}  threshold ${c.threshold.toFixed(3)}`);
+    evaluationLines(report).forEach((line) => io.stdout(line));
+    if (report.metrics.f1Positive !== undefined) {
+      const f1 = (key: 'f1Positive' | 'f1TwoClassMean') => `${(report.metrics[key] ?? Number.NaN).toFixed(3)} [${(report.ci[key]?.low ?? Number.NaN).toFixed(3)}, ${(report.ci[key]?.high ?? Number.NaN).toFixed(3)}]`;
+      io.stdout(`  one output: F1 ${f1('f1Positive')} (positive class); F1 ${f1('f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
     }
     for (const group of report.subgroups ?? []) {
       const g = group as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
       io.stdout(`  ${group.name} (n = ${group.n}): ${metric(g, 'aucMacro')}; ${metric(g, 'f1Macro')}`);
     }
+    if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
     if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
     return 0;
   },

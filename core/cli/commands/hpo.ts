@@ -4,7 +4,7 @@ import { architectureNames } from '../../ml/models/registry';
 import { hpoJob } from '../../train/jobs/hpo-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const hpoCommand: CliCommand = {
   name: 'hpo',
@@ -40,6 +40,7 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
     const timeoutSeconds = numberFlag(values.timeout, '--timeout', { min: 1 });
     const pruneWarmupEpochs = numberFlag(values['prune-warmup'], '--prune-warmup', { integer: true, min: 0 });
     const backend = backendFrom(values.backend);
+    const workers = workersFrom(values.workers);
     const result = await hpoJob(
       {
         dataset: datasetSpecFrom(values),
@@ -51,6 +52,7 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
         ...(pruneWarmupEpochs === undefined ? {} : { pruneWarmupEpochs }),
         ...(values.out ? { out: path.resolve(values.out) } : {}),
         ...(backend ? { backend } : {}),
+        ...workers,
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
       },
       { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },

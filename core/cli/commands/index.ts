@@ -3,6 +3,7 @@ import { auditCommand } from './audit';
 import { backendCommand } from './backend';
 import { convertCommand } from './convert';
 import { datasetCommand } from './dataset';
+import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -12,6 +13,7 @@ import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
+import { peFuseCommand } from './pe-fuse';
 import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
@@ -30,6 +32,8 @@ export const commands: readonly CliCommand[] = [
   hpoCommand,
   finetuneCommand,
   evaluateCommand,
+  peFuseCommand,
+  ensembleCommand,
   predictCommand,
   modelsCommand,
   packageCommand,

@@ -8,16 +8,25 @@ import type { CliCommand } from '../command';
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'List the records in the local database',
-  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--limit N] [--offset N] [--data-dir DIR]
+  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status]
+                [--order asc|desc] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sex M|F|U] [--age-min N] [--age-max N]
+                [--reader NAME] [--flagged MODEL_ID:CLASS] [--limit N] [--offset N] [--data-dir DIR]
 
-Lists stored records, newest first. With --json, prints {"total":N,"items":[…]} where each
+Lists stored records, newest import first. With --json, prints {"total":N,"items":[…]} where each
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
-and confirmed ({reader, at} of the current reading, or null while unconfirmed).
+and confirmed ({reader, at} of the current reading, or null while unconfirmed). The filters are
+the worklist's (the app's record list asks the engine the same question).
 
 Options:
   --json           JSON instead of a table
   --search TEXT    filter by file name, patient, or statement text (the file's or the reader's)
   --review STATUS  only unconfirmed records (the worklist) or only confirmed ones
+  --sort KEY       imported (default), recorded (recording date, undated last), patient, status (unconfirmed first)
+  --order DIR      desc (default) or asc
+  --from, --to     recording date range, inclusive
+  --sex, --age-min, --age-max   patient filters (records without the value are left out)
+  --reader NAME    confirmed by this reader (current reading)
+  --flagged M:C    the newest prediction of model M flags class C (e.g. starter@0123456789ab:MI)
   --limit N        at most N records (1–1000, default 200)
   --offset N       skip the first N records
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
@@ -26,6 +35,15 @@ Options:
       json: { type: 'boolean' },
       search: { type: 'string' },
       review: { type: 'string' },
+      sort: { type: 'string' },
+      order: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      sex: { type: 'string' },
+      'age-min': { type: 'string' },
+      'age-max': { type: 'string' },
+      reader: { type: 'string' },
+      flagged: { type: 'string' },
       limit: { type: 'string', default: '200' },
       offset: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
@@ -36,6 +54,15 @@ Options:
       const request = parseRequest('records:list', {
         search: values.search,
         review: values.review,
+        sort: values.sort,
+        order: values.order,
+        recordedFrom: values.from,
+        recordedTo: values.to,
+        sex: values.sex,
+        ageMin: values['age-min'] === undefined ? undefined : Number(values['age-min']),
+        ageMax: values['age-max'] === undefined ? undefined : Number(values['age-max']),
+        reader: values.reader,
+        flagged: flaggedOption(values.flagged),
         limit: Number(values.limit),
         offset: Number(values.offset),
       });
@@ -53,3 +80,11 @@ Options:
     }
   },
 };
+
+/** "model-id:CLASS" → the worklist's model-output filter; the class is after the last colon (model ids contain '@', not ':'). */
+function flaggedOption(value: string | undefined): { modelId: string; className: string } | undefined {
+  if (value === undefined) return undefined;
+  const at = value.lastIndexOf(':');
+  if (at <= 0 || at === value.length - 1) throw new EinthovenError('E_VALIDATION', `--flagged wants MODEL_ID:CLASS, got '${value}'`);
+  return { modelId: value.slice(0, at), className: value.slice(at + 1) };
+}

@@ -46,7 +46,13 @@ describe('ecg measure --json', () => {
     const { code, lines } = await run([good, '--json']);
     expect(code).toBe(0);
     const out = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons']);
+    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons', 'paced', 'pacing', 'caveats', 'statements']);
+    expect(out.paced).toBe(false);
+    expect(out.caveats).toEqual({});
+    const statements = out.statements as { code: string; criterion: string; source: string; evidence: unknown[] }[];
+    // The HL7 example: sinus rhythm at 72 bpm with left axis deviation (−61° on the cart).
+    expect(statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', 'LAD']));
+    for (const s of statements) expect(s.source.length > 0 && s.criterion.length > 0 && s.evidence.length > 0).toBe(true);
     expect(Object.keys(out.rrMs as object)).toEqual(['mean', 'sd']);
     expect(Object.keys(out.qtcMs as object)).toEqual(['bazett', 'fridericia', 'framingham', 'hodges']);
     expect(Object.keys(out.axisDeg as object)).toEqual(['p', 'qrs', 't']);

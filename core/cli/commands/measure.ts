@@ -1,10 +1,13 @@
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
 import { EinthovenError } from '../../errors';
-import { decodeFiles } from '../../formats/index';
+import { groupFiles } from '../../formats/index';
+import { forEachFileResult } from '../../parallel/record-files';
+import { resolveWorkers } from '../../parallel/worker-count';
+import { workersFrom } from './train-flags';
 import { loadFilesForDecoding } from '../../formats/load';
 import type { EcgRecord } from '../../formats/record';
-import { analyseEcg, type EcgAnalysis } from '../../signal/measure';
+import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
@@ -30,6 +33,18 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
     verdict: analysis.quality.verdict,
     fs: record.fs,
     reasons,
+    paced: analysis.pacing.paced,
+    pacing: {
+      assessed: analysis.pacing.assessed,
+      spikes: analysis.pacing.spikeTimesSec.length,
+      spikeTimesSec: analysis.pacing.spikeTimesSec.map((t) => round(t, 3)),
+      spikesPerBeat: round(analysis.pacing.spikesPerBeat, 2),
+      pacedBeatFraction: round(analysis.pacing.pacedBeatFraction, 2),
+      leadsWithSpikes: analysis.pacing.leadsWithSpikes,
+      reason: analysis.pacing.reason,
+    },
+    caveats: analysis.caveats,
+    statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}) })),
   };
 }
 
@@ -44,6 +59,9 @@ function text(line: Record<string, unknown>): string {
     `  QTc: ${qtcFormulas.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)} ${show(qtc[f] ?? null, ' ms')}`).join(', ')}`,
     `  frontal axis: P ${show(axis.p, '°')}, QRS ${show(axis.qrs, '°')}, T ${show(axis.t, '°')}; ${(line.beats as number[]).length} beats`,
     `  quality: ${String(line.verdict)}${reasons.verdict ? ` (${reasons.verdict})` : ''}`,
+    `  pacing: ${(line.pacing as { reason: string }).reason}`,
+    ...[...new Set(Object.values(line.caveats as Record<string, string>))].map((c) => `  caution: ${c}`),
+    ...(line.statements as { text: string; qualifier?: string }[]).map((s) => `  statement: ${s.text}${s.qualifier ? ` (${s.qualifier})` : ''}`),
     ...Object.entries(reasons)
       .filter(([k]) => k !== 'verdict')
       .map(([k, v]) => `  ${k}: ${v}`),
@@ -52,9 +70,9 @@ function text(line: Record<string, unknown>): string {
 
 export const measureCommand: CliCommand = {
   name: 'measure',
-  summary: 'Measure HR, RR, PR, QRS, QT, QTc, axes, beats and signal quality of ECG files',
+  summary: 'Measure HR, RR, PR, QRS, QT, QTc, axes, beats, signal quality and pacing of ECG files, with rule-based statements',
   usage: [
-    'Usage: ecg measure FILE… [--json] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
+    'Usage: ecg measure FILE… [--json] [--workers N] [--fs HZ --units mV|uV|µV-per-value --leads I,II,…]',
     '',
     'Detects beats on all leads, builds a median beat and measures global intervals (ms), QTc by',
     'Bazett, Fridericia, Framingham and Hodges, and the frontal P/QRS/T axes (degrees); checks',
@@ -63,23 +81,33 @@ export const measureCommand: CliCommand = {
     '  {"file","heartRateBpm","rrMs":{"mean","sd"},"prMs","qrsMs","qtMs",',
     '   "qtcMs":{"bazett","fridericia","framingham","hodges"},"axisDeg":{"p","qrs","t"},',
     '   "beats":[sample indices at the record\'s fs],"quality":{"<lead>":{"ok","issues":[…]}},',
-    '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"}}',
+    '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
+    '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
+    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"qtcNotInterpretable"?,"stNotInterpretable"?},',
+    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?}]}',
+    'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, AF or flutter suspected, first-degree',
+    'AV block, bundle branch blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
+    'the criterion, its published source and the measured values that met it.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
     '{"file","error":{"code","message"}} and exit code 1. Research use only: not a diagnosis.',
+    'Many files are measured on worker threads (--workers N, default: cores − 1), in the same order.',
   ].join('\n'),
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, ...csvFlagOptions });
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, workers: { type: 'string' }, ...csvFlagOptions });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg measure --help)');
-    const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
-    for (const outcome of outcomes) {
-      const file = outcome.files[0] ?? '';
-      if (!outcome.ok) {
-        io.stdout(values.json ? JSON.stringify({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
-        continue;
+    const workers = resolveWorkers(workersFrom(values.workers).workers);
+    const groups = groupFiles(loadFilesForDecoding(positionals));
+    let allRead = true;
+    // Many files are measured on worker threads (core/parallel); lines keep the files' order.
+    await forEachFileResult(groups, { csv: csvOptionsFromFlags(values) }, { kind: 'measure' }, workers, (result) => {
+      if (!result.ok) {
+        allRead = false;
+        io.stdout(values.json ? JSON.stringify({ file: result.file, error: result.error }) : `${result.file}: ${result.error.code}: ${result.error.message}`);
+        return;
       }
-      const line = measurementJson(file, outcome.record, analyseEcg(outcome.record.leads, outcome.record.fs));
+      const line = result.value as Record<string, unknown>;
       io.stdout(values.json ? JSON.stringify(line) : text(line));
-    }
-    return outcomes.every((o) => o.ok) ? 0 : 1;
+    }, () => Promise.reject(new Error('measure needs no model')));
+    return allRead ? 0 : 1;
   },
 };

@@ -3,11 +3,13 @@ import { buildModel, countTrainableParams, listArchitectures } from '../../ml/mo
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { promoteUsage, runPromote } from './models-promote';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
   summary: 'List the model architectures with parameter counts at their design input',
   usage: `Usage: ecg models [--json] [--paper-exact] [--classes N] [--backend B]
+       ecg models promote MODEL --by NAME --yes   (see ecg models promote --help)
 
 Builds every architecture of the model zoo (untrained) at its design input — the paper's
 12 × 2048 at 500 Hz; xresnet1d at 12 × 250 at 100 Hz — and counts its trainable parameters.
@@ -20,6 +22,13 @@ Options:
   --classes N     outputs (default 5, the paper's PTB-XL superclasses)
   --backend B     tensorflow | wasm | cpu (default: the best that starts)`,
   async run(args, io) {
+    if (args[0] === 'promote') {
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(promoteUsage);
+        return 0;
+      }
+      return runPromote(args.slice(1), io);
+    }
     const { values, positionals } = parseCommandArgs(args, {
       json: { type: 'boolean' },
       'paper-exact': { type: 'boolean' },

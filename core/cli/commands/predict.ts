@@ -1,14 +1,23 @@
 import { EinthovenError } from '../../errors';
-import { decodeFiles } from '../../formats/index';
+import { groupFiles } from '../../formats/index';
+import { forEachFileResult, type FileResult } from '../../parallel/record-files';
+import { resolveWorkers } from '../../parallel/worker-count';
+import type { Prediction } from '../../train/predictor';
 import { loadFilesForDecoding } from '../../formats/load';
-import { loadPackage } from '../../train/package/archive';
-import { predictRecord } from '../../train/predictor';
+import { disposeModel, loadModel } from '../../train/ensemble/package';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
-import { backendFrom, jsonLine } from './train-flags';
+import { backendFrom, jsonLine, workersFrom } from './train-flags';
+
+/** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
+export function probabilityText(p: number): string {
+  if (p > 0.999) return '> 99.9 %';
+  if (p < 0.001) return '< 0.1 %';
+  return `${(p * 100).toFixed(1)} %`;
+}
 
 export const predictCommand: CliCommand = {
   name: 'predict',
@@ -17,46 +26,55 @@ export const predictCommand: CliCommand = {
 
 Reads each file (any supported format; a WFDB .hea brings its signal files), checks its signal
 quality, and runs the model with its own preprocessing, temperature and per-class thresholds.
-The model abstains — no probabilities, no decisions — when core/signal's quality verdict is
-'unusable' (too many leads missing or flat, no beats, widespread noise) or the record is shorter
-than the model's input window. Research use only: not a medical device.
+The model abstains — no probabilities, no decisions — when the record is outside the model's
+intended input (its manifest's intendedInput: pacemaker spikes, a patient younger than the model
+is for when the file states the age, non-ECG channels, a missing lead, too short, a sampling rate
+below the model's), or when core/signal's quality verdict is 'unusable' (too many leads missing
+or flat, no beats, widespread noise); "scope" says which. Research use only: not a medical device.
 
   --model M     model package (folder, .ecgmodel file or bundled model name)
   --json        one JSON object per record:
                 {"file","probabilities":{class:p}|null,"decisions":{class:bool}|null,"abstained",
                  "reason","model":{"id","name","demonstration"},"operatingPoint":{"method",
-                 "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"researchUseOnly":true}
+                 "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"scope":{"reasons","notes"},"researchUseOnly":true}
                 or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1)
   --backend B   tensorflow | wasm | cpu
+  --workers N   worker threads when there are many files (default: cores − 1); output keeps the files' order
   --fs, --units, --leads   what a CSV file cannot tell by itself (see ecg inspect --help)`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...csvFlagOptions });
+    const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, ...csvFlagOptions });
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg predict --help)');
     const backend = backendFrom(values.backend);
+    const workers = resolveWorkers(workersFrom(values.workers).workers);
     await ensureBackend(backend);
-    const loaded = await loadPackage(resolveModel(values.model));
+    const model = resolveModel(values.model);
+    const loaded = await loadModel(model);
     try {
-      const outcomes = decodeFiles(loadFilesForDecoding(positionals), { csv: csvOptionsFromFlags(values) });
+      const groups = groupFiles(loadFilesForDecoding(positionals));
       if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
-      for (const outcome of outcomes) {
-        const file = outcome.files[0] ?? '?';
-        if (!outcome.ok) {
-          io.stdout(values.json ? jsonLine({ file, error: outcome.error }) : `${file}: ${outcome.error.code}: ${outcome.error.message}`);
-          continue;
+      let allRead = true;
+      const print = (result: FileResult) => {
+        const { file } = result;
+        if (!result.ok) {
+          allRead = false;
+          io.stdout(values.json ? jsonLine({ file, error: result.error }) : `${file}: ${result.error.code}: ${result.error.message}`);
+          return;
         }
-        const prediction = await predictRecord(loaded, outcome.record);
+        const prediction = result.value as Prediction;
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
         else {
-          const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${p.toFixed(2)}${prediction.decisions?.[c] ? '*' : ''}`);
+          const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}`);
           io.stdout(`${file}: ${parts.join('  ')}   (${prediction.model.id}, ${prediction.operatingPoint.method} thresholds, T ${prediction.operatingPoint.temperature.toFixed(2)}; * = above threshold; research use only)`);
+          for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
-      }
-      return outcomes.every((o) => o.ok) ? 0 : 1;
+      };
+      await forEachFileResult(groups, { csv: csvOptionsFromFlags(values) }, { kind: 'predict', model }, workers, print, () => Promise.resolve(loaded));
+      return allRead ? 0 : 1;
     } finally {
-      loaded.model.dispose();
+      disposeModel(loaded);
     }
   },
 };

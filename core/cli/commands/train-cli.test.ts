@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../../data/ptbxl';
 import { loadPackage } from '../../train/package/archive';
+import type { ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
 import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
@@ -30,12 +33,12 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'einthoven-cli-'));
   model = path.join(dir, 'model');
   // 12 real PTB-XL records, one epoch: enough to exercise the whole command, not to learn.
-  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--json']);
+  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--min-examples', '1,1', '--json']);
   expect(r.code).toBe(0);
   const result = JSON.parse(r.stdout[0] as string) as { manifest: { id: string; classes: string[]; provenance: { dataset: { records: object } } }; counts: { train: number; val: number }; history: unknown[] };
   expect(result.manifest.classes).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
-  expect(result.counts).toMatchObject({ train: 12, val: 5 }); // fold 9's unlabeled record dropped, fold 10 never loaded
-  expect(result.manifest.provenance.dataset.records).toEqual({ train: 12, val: 5, test: 5 });
+  expect(result.counts).toMatchObject({ train: 12, val: 6 }); // fold 9's unlabeled record dropped, fold 10 never loaded
+  expect(result.manifest.provenance.dataset.records).toEqual({ train: 12, val: 6, test: 6 });
   expect(result.history).toHaveLength(2);
   expect(r.stderr.some((l) => /^epoch 2\/2 .*samples\/s .*ETA/.test(l))).toBe(true);
 });
@@ -45,12 +48,12 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const r = await cli(evaluateCommand, ['--model', model, '--data', data, '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout[0] as string) as Record<string, unknown> & { metrics: Record<string, unknown>; ci: Record<string, unknown> };
-    expect(report).toMatchObject({ n: 5, classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], split: 'test' });
+    expect(report).toMatchObject({ n: 6, classes: ['NORM', 'MI', 'STTC', 'CD', 'HYP'], split: 'test' });
     expect(Object.keys(report.metrics)).toEqual(expect.arrayContaining(['accuracy', 'subsetAccuracy', 'f1Macro', 'mapMacro', 'gmean', 'aucMacro', 'perClass']));
     expect(Object.keys(report.metrics.perClass as object)).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
     expect(report.ci.f1Macro).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
     const all = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--dataset', 'ptbxl', '--split', 'all', '--eval', 'centre', '--json'])).stdout[0] as string) as { n: number; evaluation: { mode: string } };
-    expect(all).toMatchObject({ n: 22, evaluation: { mode: 'centre' } });
+    expect(all).toMatchObject({ n: 24, evaluation: { mode: 'centre' } });
     const half = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--threshold', '0.5', '--json'])).stdout[0] as string) as { metrics: { perClass: Record<string, { threshold: number }>; aucMacro: number } };
     expect(Object.values(half.metrics.perClass).map((c) => c.threshold)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
     expect(half.metrics.aucMacro).toBe(report.metrics.aucMacro); // thresholds move decisions, not rankings
@@ -104,25 +107,57 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const labels = path.join(dir, 'mi.csv');
     await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
     const out = path.join(dir, 'mi-head.ecgmodel'); // the single-file export
-    const r = await cli(finetuneCommand, ['--base', model, '--data', data, '--labels', labels, '--class', 'MI', '--mode', 'head', '--out', out, '--epochs', '5', '--batch', '4', '--feature-crops', '2', '--json', '--quiet']);
+    const r = await cli(finetuneCommand, ['--base', model, '--data', data, '--labels', labels, '--class', 'MI', '--mode', 'head', '--out', out, '--epochs', '5', '--batch', '4', '--feature-crops', '2', '--min-examples', '1,1', '--json', '--quiet']);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout[0] as string) as { mode: string; featureSeconds: number; manifest: { classes: string[]; architecture: { buildOptions: { numClasses: number } }; provenance: { base: { mode: string } } } };
-    expect(result).toMatchObject({ mode: 'head', manifest: { classes: ['MI'], architecture: { buildOptions: { numClasses: 1 } }, provenance: { base: { mode: 'head' } } } });
+    const result = JSON.parse(r.stdout[0] as string) as { mode: string; featureSeconds: number; manifest: ModelManifest };
+    expect(result).toMatchObject({ mode: 'head', manifest: { classes: ['MI'], architecture: { buildOptions: { numClasses: 1 } }, provenance: { base: { mode: 'head', inference: { mode: 'windows', stride: 125 } } } } });
+    // It keeps its base's sliding windows (the fine-tuning chose no other inference).
+    expect(result.manifest.inference).toMatchObject({ mode: 'windows', stride: 125 });
+    // It ends with one evaluation on the 6 locked test rows, the base model on the same records beside it.
+    const { test, comparison } = result.manifest.provenance;
+    expect(test?.n).toBe(6);
+    expect(test?.metrics).toHaveProperty('f1Positive');
+    expect(test?.metrics).toHaveProperty('f1TwoClassMean');
+    expect(comparison).toMatchObject({ base: { name: 'model' }, n: 6, classes: [{ name: 'MI', positives: 1, method: expect.stringMatching(/DeLong needs 2 of each/) }] });
+    expect(comparison?.classes[0]?.aucBase).toEqual(expect.any(Number));
+    // The base kept a filter of its training records: none of the locked test rows is among them (PTB-XL fold 10).
+    expect(comparison?.overlap).toMatchObject({ checked: 6, inBaseTraining: 0 });
+    expect(result.manifest.provenance.trainingRecords?.count).toBe(18);
     const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { preprocessing: unknown };
     const pkg = await loadPackage(out);
     expect(pkg.manifest).toMatchObject({ preprocessing: base.preprocessing });
     pkg.model.dispose();
     const evaluation = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--labels', labels, '--class', 'MI', '--json'])).stdout[0] as string) as { classes: string[]; n: number };
-    expect(evaluation).toMatchObject({ classes: ['MI'], n: 5 });
+    expect(evaluation).toMatchObject({ classes: ['MI'], n: 6 });
+  });
+
+  it('refuses, before the first epoch, a class with too few examples in training or validation (exit 2, E_VALIDATION naming class and split)', async () => {
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const mi = ds.classes.indexOf('MI');
+    // The hospital's MI labels with every training positive removed: nothing to learn MI from.
+    const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.split === 'train' ? 0 : i.labels[mi]},${i.patientId ?? ''},${i.split}`);
+    const labels = path.join(dir, 'no-train-positive.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    const out = path.join(dir, 'never-written');
+    const args = ['finetune', '--base', model, '--data', data, '--labels', labels, '--class', 'MI', '--out', out, '--min-examples', '1,1', '--quiet'];
+    const run = await promisify(execFile)(path.resolve('node_modules/.bin/tsx'), ['core/cli/main.ts', ...args]).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ecg finetune: E_VALIDATION: .*class MI has 0 positive training records; at least 1 are needed/);
+    // The defaults (10 in training, 3 in validation) refuse the 12-record fixture outright, naming each shortfall.
+    await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1'])).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringMatching(/class NORM has 3 positive training records; at least 10 are needed; class NORM has 9 negative training records; at least 10 are needed/),
+    });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('hpo runs TPE trials on validation, prints the table and resumes a study', async () => {
     const study = path.join(dir, 'study');
-    const common = ['--data', data, '--arch', 'xresnet1d50', '--study', study, '--epochs', '1', '--batch', '6', '--backend', 'wasm', '--quiet'];
+    const common = ['--data', data, '--arch', 'xresnet1d50', '--study', study, '--epochs', '1', '--batch', '6', '--min-examples', '1,1', '--backend', 'wasm', '--quiet'];
     const first = await cli(hpoCommand, [...common, '--trials', '1']);
-    expect(first.stdout[0]).toMatch(/^\| trial \| state \| val F1 \| epochs \| best epoch \| learningRate \| normalisation \| seconds \|/);
-    const second = JSON.parse((await cli(hpoCommand, [...common, '--trials', '2', '--json'])).stdout[0] as string) as { study: { trials: { number: number; state: string; params: object }[] } };
-    expect(second.study.trials.map((t) => [t.number, t.state])).toEqual([[0, 'complete'], [1, 'complete']]);
+    expect(first.stdout[0]).toMatch(/^\| trial \| state \| val F1 \| epochs \| best epoch \| learningRate \| normalisation \| augmentation \| seconds \|/);
+    const second = JSON.parse((await cli(hpoCommand, [...common, '--trials', '2', '--json'])).stdout[0] as string) as { study: { trials: { number: number; state: string; params: object; augmentation: string }[] } };
+    expect(second.study.trials.map((t) => [t.number, t.state, t.augmentation])).toEqual([[0, 'complete', 'none'], [1, 'complete', 'none']]);
     const saved = JSON.parse(await readFile(path.join(study, 'study.json'), 'utf8')) as { trials: { params: object }[] };
     expect(saved.trials[0]?.params).toEqual(second.study.trials[0]?.params); // trial 0 was not rerun
   });

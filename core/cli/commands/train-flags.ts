@@ -4,7 +4,9 @@ import { datasetKinds, type DatasetKind, type DatasetSpec } from '../../data/loa
 import { ptbxlTasks, type PtbxlTask } from '../../data/ptbxl';
 import { EinthovenError } from '../../errors';
 import { backendNames, type BackendName } from '../../ml/backend/init';
+import { defaultWorkers, maxWorkers } from '../../parallel/worker-count';
 import { normalisations, type Normalisation } from '../../signal/normalise';
+import { augmentChoices } from '../../train/augmentation';
 import type { TrainConfigInput } from '../../train/config';
 import type { TrainProgress } from '../../train/progress';
 import type { CliIO } from '../command';
@@ -25,7 +27,8 @@ export const datasetFlags = {
 export const datasetUsage = `Dataset:
   --data DIR          dataset folder (required)
   --dataset KIND      ptbxl | cpsc | cinc | csv (default: detected from the folder)
-  --labels CSV        csv: file,label[,patient_id][,split][,sex][,age] or PE-HSM filename;label (files relative to DIR)
+  --labels CSV        csv: file,label[,patient_id][,split][,sex][,age][,PE score columns (README)] or PE-HSM
+                      filename;label (files relative to DIR)
   --test-labels CSV   csv: a second labels file whose rows form the locked test split
   --class NAME        csv with 0/1 labels: the class name (default PE for filename;label, else positive)
   --mapping CSV       cinc: SNOMED mapping (SNOMEDCTCode,Abbreviation); default the CPSC 9 classes
@@ -83,6 +86,7 @@ export const trainFlags = {
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
   loss: { type: 'string' },
+  'pos-weight': { type: 'string' },
   schedule: { type: 'string' },
   patience: { type: 'string' },
   selection: { type: 'string' },
@@ -91,9 +95,12 @@ export const trainFlags = {
   stride: { type: 'string' },
   aggregate: { type: 'string' },
   seed: { type: 'string' },
+  augment: { type: 'string' },
+  'min-examples': { type: 'string' },
   'no-calibration': { type: 'boolean' },
   'paper-exact': { type: 'boolean' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   checkpoint: { type: 'string' },
   cache: { type: 'string' },
   json: { type: 'boolean' },
@@ -106,6 +113,9 @@ export const trainUsage = `Training:
   --lr X              learning rate (default 2e-4; finetune: the base model's)
   --weight-decay X    AdamW decoupled weight decay (default 0.01)
   --loss focal|bce    sigmoid focal loss α 0.7 γ 2 (default) or BCE
+  --pos-weight W,…    BCE only: weight of each class's positives, one per class in the dataset's
+                      class order (e.g. the paper's PTB-XL example 2,4,2,1,2; a single number for a
+                      one-output task)
   --schedule S        constant (default, the paper's) | onecycle
   --patience N        early stopping after N epochs without a better validation score (0 = off; default 10)
   --selection M       validation score that selects the epoch: f1Macro (default) | aucMacro | mapMacro | valLoss
@@ -115,8 +125,16 @@ export const trainUsage = `Training:
   --stride N          windows: stride in samples (default half a crop)
   --aggregate mean|max   windows: how window outputs combine (default mean)
   --seed N            seed of crops, augmentation, dropout and initial weights (default 20)
+  --augment none|paper  training-time augmentation, recorded in the manifest: none (random crops
+                      only) or the paper's scheme; default paper for the paper's architectures,
+                      none for xresnet1d (Strodthoff); finetune: none
+  --min-examples T,V  fewest positives and negatives each class needs in training (T) and
+                      validation (V) before training starts (default 10,3; down to 1,1 as an
+                      override that is logged and kept in the manifest)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
   --backend B         tensorflow | webgpu | wasm | cpu (default: the best that starts)
+  --workers N         data-parallel worker threads on wasm/cpu (default: cores − 1 = ${defaultWorkers()});
+                      a checkpoint resumes with any N
   --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
   --cache DIR         cache decoded, filtered records on disk
   --json              print the result as JSON on stdout
@@ -135,9 +153,12 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
   set('patience', n('patience', { integer: true, min: 0 }));
   set('seed', n('seed', { integer: true, min: 0 }));
   if (values.loss) set('loss', oneOf(values.loss, ['focal', 'bce'] as const, '--loss'));
+  if (values['pos-weight'] !== undefined) set('posWeight', posWeightFrom(values['pos-weight']));
   if (values.schedule) set('schedule', oneOf(values.schedule, ['constant', 'onecycle'] as const, '--schedule'));
   if (values.selection) set('selection', oneOf(values.selection, ['f1Macro', 'aucMacro', 'mapMacro', 'valLoss'] as const, '--selection'));
   if (values.thresholds) set('thresholds', oneOf(values.thresholds, ['f1', 'youden', 'fixed'] as const, '--thresholds'));
+  if (values.augment) set('augment', oneOf(values.augment, augmentChoices, '--augment'));
+  if (values['min-examples'] !== undefined) set('minExamples', minExamplesFrom(values['min-examples']));
   if (values['no-calibration']) set('calibrate', false);
   if (values['paper-exact']) set('paperExact', true);
   if (values.eval || values.stride || values.aggregate) {
@@ -148,6 +169,27 @@ export function trainConfigFrom(values: TrainValues): TrainConfigInput {
     };
   }
   return config as TrainConfigInput;
+}
+
+/** `--min-examples 10,3` (or one number for both splits). */
+function minExamplesFrom(text: string): { train: number; val: number } {
+  const parts = text.split(',').map((p) => numberFlag(p.trim(), '--min-examples', { integer: true, min: 1, max: 1_000_000 }) as number);
+  if (parts.length === 1) return { train: parts[0] as number, val: parts[0] as number };
+  if (parts.length !== 2) throw new EinthovenError('E_VALIDATION', `--min-examples takes TRAIN,VAL (e.g. 10,3), got '${text}'`);
+  return { train: parts[0] as number, val: parts[1] as number };
+}
+
+/** "2,4,2,1,2" → [2, 4, 2, 1, 2]: positive, finite weights. */
+export function posWeightFrom(text: string): number[] {
+  const weights = text.split(',').map((part) => Number(part.trim()));
+  if (weights.length === 0 || weights.some((w) => !Number.isFinite(w) || w <= 0)) throw new EinthovenError('E_VALIDATION', `--pos-weight must be positive numbers separated by commas, got '${text}'`);
+  return weights;
+}
+
+/** --workers N: 1..64; absent → the job's default (cores − 1). */
+export function workersFrom(value: string | undefined): { workers?: number } {
+  const workers = numberFlag(value, '--workers', { integer: true, min: 1, max: maxWorkers });
+  return workers === undefined ? {} : { workers };
 }
 
 export function backendFrom(value: string | undefined): BackendName | undefined {

@@ -1,15 +1,18 @@
 import path from 'node:path';
 import { EinthovenError } from '../../errors';
 import { architectureNames } from '../../ml/models/registry';
+import { cvJob } from '../../train/jobs/cv-job';
 import { trainJob } from '../../train/jobs/train-job';
+import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train a model on a dataset (selection on validation; the test split is never read)',
   usage: `Usage: ecg train --data DIR --arch NAME --out DIR [options]
+       ecg train --cv K --data DIR --arch NAME --out DIR [options]   (K-fold cross-validation)
 
 Trains on the train split, validates every epoch, selects the epoch and stops early on the
 validation split only, then fits temperature scaling and per-class thresholds on validation and
@@ -17,13 +20,25 @@ writes a model package to --out. Ctrl-C stops after the current step and still w
 model so far; with --checkpoint a rerun of the same command resumes where it stopped.
 Evaluate the package on the test split afterwards with \`ecg evaluate\`.
 
+Cross-validation (--cv K): the dataset's own folds — PTB-XL strat_fold (K ≤ 10 merges them),
+CPSC/CinC stratified folds, patient-grouped stratified folds for a hospital CSV (its locked test
+split stays out). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
+model is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. Each
+fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json. Prints every
+fold's figures, their mean ± SD, and the pooled out-of-fold figures with bootstrap 95 % CIs, at
+each fold model's thresholds and at the paper's 0.5 rule. The paper's CPSC protocol:
+  ecg train --cv 10 --dataset cpsc --data DIR --arch crnn-gru --out cv/
+
 Model:
+  --cv K              K-fold cross-validation (3..20) instead of one split
+  --fold-seed N       seed of folds the dataset does not fix (default 2018)
   --arch NAME         ${architectureNames.join(' | ')}
   --out DIR           model package folder to write (a single file when it ends in .ecgmodel)
   --norm N            per-lead normalisation instead of the architecture's default
                       (minmax | zscore | rscale | logscale | l2)
   --name TEXT         model name in the manifest (default: the folder name)
   --description TEXT  free text stored in the manifest
+  --demonstration     mark the package a demonstration model (as the bundled starter)
   --on-disk           keep decoded records on disk in --cache (data larger than memory)
 
 ${datasetUsage}
@@ -33,29 +48,39 @@ ${trainUsage}
 Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","failed"},"history":[…],
 "bestEpoch","cancelled","stoppedEarly","secondsPerEpoch","validation":{…},"validationCi":{…}}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, 'on-disk': { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, demonstration: { type: 'boolean' }, 'on-disk': { type: 'boolean' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required (see ecg train --help)');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
     if (values['on-disk'] && !values.cache) throw new EinthovenError('E_VALIDATION', '--on-disk needs --cache DIR');
     const normalisation = normalisationFrom(values.norm);
     const backend = backendFrom(values.backend);
-    const result = await trainJob(
-      {
-        dataset: datasetSpecFrom(values),
-        architecture: values.arch,
-        out: path.resolve(values.out),
-        train: trainConfigFrom(values),
-        ...(normalisation ? { normalisation } : {}),
-        ...(backend ? { backend } : {}),
-        ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
-        ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
-        ...(values['on-disk'] ? { inMemory: false } : {}),
-        ...(values.name ? { name: values.name } : {}),
-        ...(values.description ? { description: values.description } : {}),
-      },
-      { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
-    );
+    const folds = numberFlag(values.cv, '--cv', { integer: true, min: 3, max: 20 });
+    const foldSeed = numberFlag(values['fold-seed'], '--fold-seed', { integer: true, min: 0 });
+    if (foldSeed !== undefined && folds === undefined) throw new EinthovenError('E_VALIDATION', '--fold-seed applies to --cv');
+    const workers = workersFrom(values.workers);
+    const common = {
+      dataset: datasetSpecFrom(values),
+      architecture: values.arch,
+      out: path.resolve(values.out),
+      train: trainConfigFrom(values),
+      ...(normalisation ? { normalisation } : {}),
+      ...(backend ? { backend } : {}),
+      ...workers,
+      ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
+      ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+      ...(values['on-disk'] ? { inMemory: false } : {}),
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.description ? { description: values.description } : {}),
+      ...(values.demonstration ? { demonstration: true } : {}),
+    };
+    if (folds !== undefined) {
+      const cv = await cvJob({ ...common, folds, ...(foldSeed === undefined ? {} : { foldSeed }) }, { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) });
+      if (values.json) io.stdout(jsonLine(cv));
+      else cvLines(cv).forEach((line) => io.stdout(line));
+      return 0;
+    }
+    const result = await trainJob(common, { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) });
     if (values.json) io.stdout(jsonLine(result));
     else {
       const v = result.validation;

@@ -2,8 +2,13 @@ import { migration0001 } from './0001-records-and-audit';
 import { migration0002 } from './0002-predictions-and-model-registry';
 import { migration0003 } from './0003-audit-hash-chain';
 import { migration0004 } from './0004-overreads';
+import { migration0005 } from './0005-model-evaluations';
+import { migration0006 } from './0006-pe-assessments';
 import { migration0007 } from './0007-audit-attribution';
+import { migration0009 } from './0009-device-measurements';
 import type { Migration } from './types';
 
 /** Every migration in order. Never edit one that has shipped: add the next number. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0007];
+export const migrations: readonly Migration[] = [
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0009,
+];

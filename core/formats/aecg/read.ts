@@ -3,6 +3,7 @@ import { buildRecord, type BeatParts, type Channel } from '../build';
 import { checkSignalSize, limits } from '../limits';
 import { asMillivolts, type EcgRecord, type PatientInfo, type SourceFile } from '../record';
 import { attr, child, children, parseXml, text, type XmlNode, type XmlValue } from '../xml/parse';
+import { aecgMeasurements } from '../device-measurements';
 import { aecgStatements } from './statements';
 
 const asNodes = (values: XmlValue[]): XmlNode[] => values.filter((v): v is XmlNode => typeof v !== 'string' && !Array.isArray(v));
@@ -127,6 +128,7 @@ export function readAecg(file: SourceFile): EcgRecord {
     source: { format: 'hl7-aecg' },
     patient: patientOf(root),
     statements: aecgStatements(rhythm),
+    deviceMeasurements: aecgMeasurements([rhythm, ...derived]),
     warnings: [...signals.warnings, ...(beat?.warnings ?? [])],
     ...(startTime ? { startTime } : {}),
     ...(representativeBeat ? { representativeBeat } : {}),

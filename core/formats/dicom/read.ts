@@ -4,6 +4,7 @@ import { buildRecord, type BeatParts, type Channel } from '../build';
 import { checkSignalSize } from '../limits';
 import { asMillivolts, type EcgRecord, type PatientInfo, type SourceFile } from '../record';
 import { scpLeadName } from '../scp/leads';
+import { dicomMeasurements } from '../device-measurements';
 import { dicomStartTime, dicomStatements } from './metadata';
 
 /** Tags used here, in dicom-parser's 'xGGGGEEEE' form. */
@@ -161,6 +162,7 @@ export function readDicom(file: SourceFile): EcgRecord {
     source: { format: 'dicom', version: set.string(tags.sopClass) ?? 'unknown SOP class' },
     patient: patientOf(set),
     statements: dicomStatements(set),
+    deviceMeasurements: dicomMeasurements(set),
     warnings,
     ...(startTime ? { startTime } : {}),
     ...(representativeBeat ? { representativeBeat } : {}),

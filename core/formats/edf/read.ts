@@ -135,7 +135,11 @@ export function readEdf(file: SourceFile): EcgRecord {
   const warnings = data.filter((s) => s.samplesPerRecord !== maxRate).map((s) => `${s.label}: sampled at a lower rate; not imported`);
   if (reserved.startsWith('EDF+D')) warnings.push('EDF+D (discontinuous) read as continuous');
   for (const s of kept) if (millivoltsPerUnit(s.units) === undefined) warnings.push(`${s.label}: units '${s.units}' are not a voltage; values kept as is`);
-  const channels: Channel[] = kept.map((s) => ({ label: s.label, samples: asMillivolts(readSignal(b, s, headerBytes, recordBytes, nRecords)) }));
+  const channels: Channel[] = kept.map((s) => ({
+    label: s.label,
+    samples: asMillivolts(readSignal(b, s, headerBytes, recordBytes, nRecords)),
+    ...(millivoltsPerUnit(s.units) === undefined ? { units: s.units } : {}),
+  }));
   const startTime = startTimeOf(b);
   return {
     ...buildRecord({

@@ -4,6 +4,7 @@ import { buildRecord, type Channel } from '../build';
 import { crc32 } from '../crc';
 import { checkSignalSize } from '../limits';
 import { adcToMillivolts, type EcgRecord, type PatientInfo, type SourceFile } from '../record';
+import { museMeasurements } from '../device-measurements';
 import { child, children, parseXml, text, type XmlNode } from '../xml/parse';
 
 /** MM-DD-YYYY → YYYY-MM-DD. */
@@ -94,6 +95,7 @@ export function readMuseXml(file: SourceFile): EcgRecord {
     source: { format: 'muse-xml', ...(text(child(root, 'MuseInfo'), 'MuseVersion') ? { version: text(child(root, 'MuseInfo'), 'MuseVersion')! } : {}) },
     patient: patientOf(root),
     statements: statementsOf(root),
+    deviceMeasurements: museMeasurements(root),
     ...(date && time ? { startTime: `${date}T${time}` } : {}),
     ...(representativeBeat ? { representativeBeat } : {}),
   });

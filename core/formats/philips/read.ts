@@ -4,6 +4,7 @@ import { buildRecord, type BeatParts, type Channel } from '../build';
 import { checkFs, checkSignalSize, limits } from '../limits';
 import { asMillivolts, type EcgRecord, type SourceFile } from '../record';
 import { attr, child, parseXml, text, type XmlNode } from '../xml/parse';
+import { philipsMeasurements } from '../device-measurements';
 import { philipsPatient, philipsStatements, repbeatChannels } from './metadata';
 import { decodeXli } from './xli';
 
@@ -99,6 +100,7 @@ export function readPhilipsXml(file: SourceFile): EcgRecord {
     source: { format: 'philips-xml', ...(text(child(root, 'documentinfo'), 'documentversion') ? { version: text(child(root, 'documentinfo'), 'documentversion')! } : {}) },
     patient: philipsPatient(root),
     statements: philipsStatements(root),
+    deviceMeasurements: philipsMeasurements(root),
     warnings,
     ...(date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? { startTime: time && /^\d{2}:\d{2}:\d{2}$/.test(time) ? `${date}T${time}` : date } : {}),
     ...(representativeBeat ? { representativeBeat } : {}),

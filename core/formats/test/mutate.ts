@@ -128,11 +128,14 @@ function deepNest(rng: Rng, b: Uint8Array): Uint8Array {
 }
 
 let bomb: Uint8Array | undefined;
-/** A MATLAB miCOMPRESSED element whose ~64 KB of zlib inflate to 64 MiB (built once). */
-function zlibBombElement(): Uint8Array {
+/**
+ * A MATLAB miCOMPRESSED element whose few hundred KB of zlib inflate to 64 MiB (built once per
+ * process; the fuzzer's workers build it before their first case, outside its time limit).
+ */
+export function zlibBombElement(): Uint8Array {
   if (!bomb) {
     const parts: Uint8Array[] = [];
-    const z = new Zlib({ level: 9 }, (chunk) => parts.push(chunk));
+    const z = new Zlib({ level: 1 }, (chunk) => parts.push(chunk));
     const zeros = new Uint8Array(1024 * 1024);
     const head = new Uint8Array(8);
     new DataView(head.buffer).setUint32(0, 14, true); // miMATRIX whose declared size is a lie

@@ -172,7 +172,8 @@ export function readWfdbChannels(headerFile: SourceFile, resolve: SignalFileReso
       if (spec.skew !== 0) warnings.push(`${label}: skew ${spec.skew} ignored`);
       if (spec.samplesPerFrame > 1) warnings.push(`${label}: ${spec.samplesPerFrame} samples per frame averaged to ${header.fs} Hz`);
       if (millivoltsPerUnit(spec.units) === undefined) warnings.push(`${label}: units '${spec.units}' are not a voltage; values kept in ${spec.units}`);
-      channels[index] = { label, samples: asMillivolts(signal.samples) };
+      const units = millivoltsPerUnit(spec.units) === undefined ? { units: spec.units } : {};
+      channels[index] = { label, samples: asMillivolts(signal.samples), ...units };
     });
   }
   return { header, channels: channels.filter((c): c is Channel => c !== undefined), nSamples: nSamples ?? 0, warnings };

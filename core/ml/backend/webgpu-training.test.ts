@@ -125,7 +125,7 @@ describe.runIf(await webgpuTestsCanRun())('training on webgpu', { timeout: 900_0
   });
 
   it('a model trained on webgpu predicts the same on wasm from its saved weights, and the reverse', async () => {
-    const x = data.trainInputs([0, 1, 2, 3], createRng(0));
+    const x = data.trainInputs([0, 1, 2, 3], [0, 1, 2, 3].map((r) => createRng(r)));
     for (const [from, to] of [
       ['webgpu', 'wasm'],
       ['wasm', 'webgpu'],
@@ -170,7 +170,7 @@ describe.runIf(await webgpuTestsCanRun())('training on webgpu', { timeout: 900_0
       const pooled = tf.layers.globalAveragePooling1d().apply(conv) as tf.SymbolicTensor;
       return tf.model({ inputs: input, outputs: tf.layers.dense({ units: classes }).apply(pooled) as tf.SymbolicTensor });
     };
-    const x = data.trainInputs([0, 1, 2, 3], createRng(0));
+    const x = data.trainInputs([0, 1, 2, 3], [0, 1, 2, 3].map((r) => createRng(r)));
     const weightsAfter = async (limit: number | undefined): Promise<Float32Array[]> => {
       overrideBufferLimit(limit);
       const model = net();

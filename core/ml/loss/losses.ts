@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** log(1 + e^(−|z|)) + max(−z, 0) = −log σ(z), computed without overflow. */
+/**
+ * −log σ(z) = softplus(−z), computed without overflow. Written as softplus, not as
+ * log(1 + e^(−|z|)) + max(−z, 0): the subgradients of |z| and max at exactly z = 0 made that
+ * form's gradient +½ instead of −½ there (a zero-initialised head's first step).
+ */
 function negLogSigmoid(z: tf.Tensor): tf.Tensor {
-  return tf.add(tf.log1p(tf.exp(tf.neg(tf.abs(z)))), tf.relu(tf.neg(z)));
+  return tf.softplus(tf.neg(z));
 }
 
 /** Element-wise BCEWithLogits: max(z, 0) − z·t + log(1 + e^(−|z|)). */

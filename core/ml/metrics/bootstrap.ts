@@ -1,4 +1,3 @@
-import { EinthovenError } from '../../errors';
 import type { Matrix } from './matrix';
 
 /** A 95 % (by default) percentile interval. NaN bounds when no resample gave a defined value. */
@@ -13,31 +12,8 @@ export interface BootstrapOptions {
   readonly seed?: number;
   /** Two-sided coverage, 0.95 by default. */
   readonly level?: number;
-}
-
-/** Mulberry32: a small, fast, seedable generator; enough for drawing resample indices. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Seeded lists of n indices drawn with replacement, one per resample. */
-export function resampleIndices(n: number, resamples: number, seed: number): Int32Array[] {
-  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 100_000) {
-    throw new EinthovenError('E_VALIDATION', `bootstrap resamples must be 1..100000, got ${resamples}`);
-  }
-  const random = mulberry32(seed);
-  return Array.from({ length: resamples }, () => {
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = Math.floor(random() * n);
-    return idx;
-  });
+  /** One patient id per record: resample patients (all their records together) instead of records. */
+  readonly groups?: ArrayLike<string>;
 }
 
 /** Linear-interpolated percentile of sorted values (numpy's default method). */

@@ -14,5 +14,7 @@ export {
   type PrCurve,
   type RocCurve,
 } from './ranking';
-export { bootstrapIntervals, percentile, resampleIndices, type BootstrapOptions, type Interval } from './bootstrap';
-export { metricsIntervals, metricsReport, type ClassReport, type MetricsReport, type ReportOptions } from './report';
+export { bootstrapIntervals, percentile, type BootstrapOptions, type Interval } from './bootstrap';
+export { classAucKey, metricsIntervals, metricsReport, type Averaging, type ClassReport, type MacroCoverage, type MetricsReport, type ReportOptions } from './report';
+export { delongPaired, pairedBootstrapDiff, pairedFromIndices, type DelongResult, type PairedBootstrapResult, type PairedMetric } from './paired';
+export { drawResamples, resamplePlan, type ResamplePlan } from './resample';

@@ -1,14 +1,34 @@
-import { bootstrapIntervals, resampleIndices, type BootstrapOptions, type Interval } from './bootstrap';
+import { bootstrapIntervals, type BootstrapOptions, type Interval } from './bootstrap';
 import { f1Macro, gmeanMacro, gmeanPaper, hammingAccuracy, subsetAccuracy } from './classification';
 import { classRates, confusions, type ClassRates } from './confusion';
-import { binarize, checkPair, type Matrix } from './matrix';
-import { averagePrecisionMacro, perClassAp, perClassAuc, rocAucMacro } from './ranking';
+import { binarize, checkPair, column, type Matrix } from './matrix';
+import { averagePrecisionMacro, perClassAp, perClassAuc, rocAuc, rocAucMacro } from './ranking';
+import { drawResamples, resamplePlan } from './resample';
 
 /** Per-class figures of a report. */
 export interface ClassReport extends ClassRates {
   readonly threshold: number;
   readonly auc: number;
   readonly ap: number;
+}
+
+/** Which classes a macro figure averages over: how many, and which were left out (undefined for them). */
+export interface MacroCoverage {
+  readonly over: number;
+  readonly leftOut: string[];
+}
+
+/**
+ * What every macro figure averages. AUC needs both outcomes, AP and G-mean need positives (and
+ * negatives for G-mean), so a class without them is left out of those means and named here. F1
+ * follows sklearn (zero_division 0): a class without positives counts as 0, never left out.
+ */
+export interface Averaging {
+  readonly classes: number;
+  readonly aucMacro: MacroCoverage;
+  readonly mapMacro: MacroCoverage;
+  readonly gmean: MacroCoverage;
+  readonly f1Macro: MacroCoverage;
 }
 
 /** The metrics block of `ecg evaluate --json` and of training progress. */
@@ -24,6 +44,8 @@ export interface MetricsReport {
   readonly gmeanPaper: number;
   readonly aucMacro: number;
   readonly perClass: Readonly<Record<string, ClassReport>>;
+  /** How many classes each macro figure covers, and which it leaves out. */
+  readonly averaging: Averaging;
 }
 
 /** Options of a report: class names, decision thresholds (0.5 by default) and optional CIs. */
@@ -49,6 +71,11 @@ function headlineStatistics(thresholds: number | readonly number[], binaryAsTwoC
   };
 }
 
+function coverage(names: readonly string[], values: readonly number[]): MacroCoverage {
+  const leftOut = names.filter((_, j) => !Number.isFinite(values[j] as number));
+  return { over: names.length - leftOut.length, leftOut };
+}
+
 /** Every metric of one evaluation: headline figures and per-class rates at the given thresholds. */
 export function metricsReport(yTrue: Matrix, yProb: Matrix, options: ReportOptions): MetricsReport {
   const { c } = checkPair(yTrue, yProb);
@@ -58,8 +85,9 @@ export function metricsReport(yTrue: Matrix, yProb: Matrix, options: ReportOptio
   const auc = perClassAuc(yTrue, yProb);
   const ap = perClassAp(yTrue, yProb);
   const perClass: Record<string, ClassReport> = {};
+  const names = Array.from({ length: c }, (_, j) => options.classes[j] ?? `class${j}`);
   for (let j = 0; j < c; j++) {
-    const name = options.classes[j] ?? `class${j}`;
+    const name = names[j] as string;
     const threshold = typeof thresholds === 'number' ? thresholds : (thresholds[j] as number);
     perClass[name] = { ...(rates[j] as ClassRates), threshold, auc: auc[j] as number, ap: ap[j] as number };
   }
@@ -72,17 +100,35 @@ export function metricsReport(yTrue: Matrix, yProb: Matrix, options: ReportOptio
     gmeanPaper: stats.gmeanPaper(yTrue, yProb),
     aucMacro: stats.aucMacro(yTrue, yProb),
     perClass,
+    averaging: {
+      classes: c,
+      aucMacro: coverage(names, auc),
+      mapMacro: coverage(names, ap),
+      gmean: coverage(names, rates.map((r) => r.gmean)),
+      f1Macro: { over: c, leftOut: [] },
+    },
   };
 }
 
-/** Bootstrap percentile intervals of the headline metrics (seeded, so reproducible). */
+/** The interval key of one class's AUC in `metricsIntervals`' result. */
+export const classAucKey = (name: string): string => `auc:${name}`;
+
+/**
+ * Bootstrap percentile intervals of the headline metrics and of every class's AUC (seeded, so
+ * reproducible). Resamples are stratified and, when `bootstrap.groups` gives each record's
+ * patient id, drawn by patient (resample.ts): every class with positives and negatives in the
+ * evaluated set keeps both in every resample, so each resampled macro figure averages over the
+ * same classes as the point estimate.
+ */
 export function metricsIntervals(
   yTrue: Matrix,
   yProb: Matrix,
   options: ReportOptions & { readonly bootstrap: BootstrapOptions },
 ): Record<string, Interval> {
-  const { n } = checkPair(yTrue, yProb);
-  const { resamples = 1000, seed = 20, level = 0.95 } = options.bootstrap;
-  const stats = headlineStatistics(options.thresholds ?? 0.5, options.binaryAsTwoClasses ?? false);
-  return bootstrapIntervals(yTrue, yProb, stats, resampleIndices(n, resamples, seed), level);
+  const { c } = checkPair(yTrue, yProb);
+  const { resamples = 1000, seed = 20, level = 0.95, groups } = options.bootstrap;
+  const stats: Record<string, (t: Matrix, s: Matrix) => number> = { ...headlineStatistics(options.thresholds ?? 0.5, options.binaryAsTwoClasses ?? false) };
+  for (let j = 0; j < c; j++) stats[classAucKey(options.classes[j] ?? `class${j}`)] = (t, s) => rocAuc(column(t, j), column(s, j));
+  const indexSets = drawResamples(resamplePlan(yTrue, groups), resamples, seed);
+  return bootstrapIntervals(yTrue, yProb, stats, indexSets, level);
 }

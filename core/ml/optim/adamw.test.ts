@@ -16,9 +16,10 @@ const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/ml/losses-optim.json', import.meta.url), 'utf8'),
 ) as { adamw: AdamWCase[] };
 
-describe('AdamW vs torch.optim.AdamW', () => {
+// The update is one fused kernel on wasm and cpu (adamw-kernel.ts); both run the torch cases.
+describe.each(['cpu', 'wasm'] as const)('AdamW vs torch.optim.AdamW on %s', (backend) => {
   beforeAll(async () => {
-    await initBackend({ force: 'cpu' });
+    await initBackend({ force: backend });
   });
 
   it.each(fixture.adamw)('lr $lr, weight decay $weightDecay: parameters after 6 steps', (c) => {

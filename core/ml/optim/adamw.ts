@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../../errors';
+import { fusedAdamWUpdate } from './adamw-kernel';
 
 export interface AdamWConfig {
   learningRate: number;
@@ -59,6 +60,14 @@ export class AdamW extends tf.Optimizer {
       const variable = tf.engine().registeredVariables[name];
       if (!variable || !gradient) continue;
       const { m, v } = this.momentsOf(name, variable);
+      const fused = fusedAdamWUpdate(variable, m, v, gradient, { decay: 1 - lr * this.weightDecay, beta1: this.beta1, beta2: this.beta2, stepSize, epsHat });
+      if (fused) {
+        variable.assign(fused[0]);
+        m.assign(fused[1]);
+        v.assign(fused[2]);
+        tf.dispose(fused);
+        continue;
+      }
       tf.tidy(() => {
         const newM = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));

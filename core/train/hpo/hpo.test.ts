@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../ml/models/registry';
 import { shouldPrune } from './pruner';
 import { paperSearchSpace, type Params, type SearchSpace } from './space';
-import { goodCount, observationWeights, sampleTpe, type Observation } from './tpe';
+import { goodCount, observationWeights, sampleTpe, tpeSplit, type Observation } from './tpe';
 
 describe('TPE sampler', () => {
   it('uses Optuna’s gamma and weights', () => {
@@ -52,6 +52,23 @@ describe('TPE sampler', () => {
     const tpe = run(space, objective, false);
     expect(tpe.slice(20).filter((o) => o.params.c === 'c').length).toBeGreaterThanOrEqual(15);
     expect(lateMean(tpe)).toBeGreaterThan(lateMean(run(space, objective, true)));
+  });
+});
+
+describe('pruned trials in TPE, as Optuna ranks them', () => {
+  const complete = (n: number, value: number): Observation => ({ params: { n }, value });
+  const pruned = (n: number, best: number, step: number, last: number): Observation => ({ params: { n }, value: best, pruned: { step, last } });
+
+  it('never lets a pruned trial outrank a completed one, whatever it reached before being stopped', () => {
+    // 11 observations: 2 good slots. The pruned trial's best (0.95) beats every completed value.
+    const obs = [pruned(0, 0.95, 3, 0.5), ...Array.from({ length: 10 }, (_, i) => complete(i + 1, 0.1 + i * 0.05))];
+    expect(tpeSplit(obs).good.map((o) => o.params.n)).toEqual([9, 10]);
+  });
+
+  it('fills the good slots with pruned trials only when too few completed: deepest first, then the last value', () => {
+    const obs = [complete(0, 0.2), pruned(1, 0.9, 2, 0.8), pruned(2, 0.5, 5, 0.4), pruned(3, 0.6, 5, 0.45), ...Array.from({ length: 8 }, (_, i) => pruned(i + 4, 0.3, 1, 0.3))];
+    // 12 observations: 2 good slots; the completed trial, then trial 3 (5 epochs, last 0.45 > 0.4).
+    expect(tpeSplit(obs).good.map((o) => o.params.n)).toEqual([0, 3]);
   });
 });
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
+import { augmentChoices } from '../augmentation';
 import { writeFileAtomic } from '../../storage/atomic';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -10,6 +11,8 @@ const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 export const trialSchema = z.object({
   number: z.number().int().nonnegative(),
   params: z.record(z.string(), paramValue),
+  /** Training-time augmentation of the trial (fixed per study, recorded per trial); absent in studies from before it was recorded. */
+  augmentation: z.enum(augmentChoices).optional(),
   state: z.enum(['running', 'complete', 'pruned', 'failed']),
   /** Objective: best validation macro-F1 over the trial's epochs (null until known). */
   value: z.number().nullable(),
@@ -54,7 +57,7 @@ export function resultsTable(study: Study): string {
   const names = [...new Set(study.trials.flatMap((t) => Object.keys(t.params)))];
   const format = (v: string | number | boolean | undefined) => (typeof v === 'number' ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : String(Math.round(v * 1e4) / 1e4)) : String(v ?? ''));
   const rows = [...study.trials].sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.number - b.number);
-  const header = ['trial', 'state', 'val F1', 'epochs', 'best epoch', ...names, 'seconds'];
-  const lines = rows.map((t) => [String(t.number), t.state, t.value === null ? '' : t.value.toFixed(4), String(t.intermediate.length), String(t.bestEpoch), ...names.map((n) => format(t.params[n])), t.seconds.toFixed(0)]);
+  const header = ['trial', 'state', 'val F1', 'epochs', 'best epoch', ...names, 'augmentation', 'seconds'];
+  const lines = rows.map((t) => [String(t.number), t.state, t.value === null ? '' : t.value.toFixed(4), String(t.intermediate.length), String(t.bestEpoch), ...names.map((n) => format(t.params[n])), t.augmentation ?? 'not recorded', t.seconds.toFixed(0)]);
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
 }

@@ -5,6 +5,8 @@ import type { ParamSpec, Params, SearchSpace } from './space';
 export interface Observation {
   readonly params: Params;
   readonly value: number;
+  /** Set for a pruned trial: how many epochs it reported and its last reported value. */
+  readonly pruned?: { readonly step: number; readonly last: number };
 }
 
 /** Optuna's TPESampler defaults (univariate). */
@@ -104,18 +106,35 @@ function sampleRandom(spec: ParamSpec, rng: Rng): string | number | boolean {
   return rng.uniform(spec.low, spec.high);
 }
 
-/** Splits observations (in trial order) into good (top values) and bad, with their weights. */
-function split(observations: readonly Observation[]): { good: Observation[]; bad: Observation[]; goodW: number[]; badW: number[] } {
+/**
+ * Optuna's ranking of a pruned trial (`_get_pruned_trial_score`, maximising): the deeper it got
+ * the better, then the higher its last reported value; a NaN last value ranks last at its depth.
+ */
+function prunedOrder(a: NonNullable<Observation['pruned']>, b: NonNullable<Observation['pruned']>): number {
+  const value = (p: NonNullable<Observation['pruned']>) => (Number.isNaN(p.last) ? -Infinity : p.last);
+  return b.step - a.step || value(b) - value(a);
+}
+
+/**
+ * Splits observations (in trial order) into good and bad as Optuna's TPE does (`_split_trials`):
+ * the best completed trials fill the ⌈10 %⌉ good slots first; only when too few trials completed
+ * do pruned ones take the rest, ranked by how far they got and then by their last value —
+ * never by a value they reached before being stopped, as if they had completed.
+ */
+export function tpeSplit(observations: readonly Observation[]): { good: Observation[]; bad: Observation[]; goodW: number[]; badW: number[] } {
   const nGood = goodCount(observations.length);
-  const ranked = observations.map((o, i) => ({ o, i })).sort((a, b) => b.o.value - a.o.value || a.i - b.i);
-  const goodSet = new Set(ranked.slice(0, nGood).map((r) => r.i));
+  const indexed = observations.map((o, i) => ({ o, i }));
+  const complete = indexed.filter((r) => !r.o.pruned).sort((a, b) => b.o.value - a.o.value || a.i - b.i);
+  const pruned = indexed.filter((r) => r.o.pruned).sort((a, b) => prunedOrder(a.o.pruned as NonNullable<Observation['pruned']>, b.o.pruned as NonNullable<Observation['pruned']>) || a.i - b.i);
+  const ranked = [...complete.slice(0, nGood), ...pruned.slice(0, Math.max(0, nGood - complete.length))];
+  const goodSet = new Set(ranked.map((r) => r.i));
   const good = observations.filter((_, i) => goodSet.has(i));
   const bad = observations.filter((_, i) => !goodSet.has(i));
   return { good, bad, goodW: observationWeights(good.length), badW: observationWeights(bad.length) };
 }
 
 function sampleOne(name: string, spec: ParamSpec, observations: readonly Observation[], rng: Rng): string | number | boolean {
-  const { good, bad, goodW, badW } = split(observations.filter((o) => name in o.params));
+  const { good, bad, goodW, badW } = tpeSplit(observations.filter((o) => name in o.params));
   if (spec.kind === 'categorical') {
     const index = (o: Observation) => Math.max(0, spec.choices.indexOf(o.params[name] as string | number | boolean));
     const l = categoricalEstimator(good.map(index), goodW, spec.choices.length, tpeDefaults.priorWeight);
@@ -154,7 +173,7 @@ function sampleOne(name: string, spec: ParamSpec, observations: readonly Observa
  */
 export function sampleTpe(space: SearchSpace, observations: readonly Observation[], seed: number, trialNumber: number): Params {
   const rng = createRng((seed * 1_000_003 + trialNumber * 7919) >>> 0);
-  const usable = observations.filter((o) => Number.isFinite(o.value));
+  const usable = observations.filter((o) => Number.isFinite(o.value) || o.pruned);
   const params: Params = {};
   for (const [name, spec] of Object.entries(space)) {
     params[name] = usable.length < tpeDefaults.startupTrials ? sampleRandom(spec, rng) : sampleOne(name, spec, usable, rng);

@@ -1,15 +1,18 @@
 import type { DatasetSpec } from '../../data/load';
-import { SignalStore } from '../../data/store';
-import { itemsOf, splitNames, type Dataset, type Split } from '../../data/types';
+import { itemsOf, splitNames, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
-import type { Interval, MetricsReport } from '../../ml/metrics/index';
-import { probabilities } from '../calibration';
-import { scoreWithCi } from '../finalize';
+import type { Interval } from '../../ml/metrics/index';
+import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
-import { loadPackage } from '../package/archive';
+import { peComparisonOf } from '../pe/evaluate';
+import type { PeComparison } from '../pe/comparison';
+import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
+import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
-import { recordLogits, type EvalOptions } from '../predict';
+import type { EvalOptions } from '../predict';
+import { withInferencePool } from '../../parallel/inference';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
@@ -25,19 +28,23 @@ export interface EvaluateJobOptions {
   /** Overrides the package's inference mode (centre crop or sliding windows). */
   readonly evaluation?: Partial<EvalOptions>;
   readonly backend?: BackendName;
+  /** Worker threads for decoding and inference (default: cores − 1). */
+  readonly workers?: number;
   readonly cacheDir?: string;
   readonly seed?: number;
   /** Decide at this one threshold for every class instead of the package's tuned ones (0.5 = the paper's rule). */
   readonly threshold?: number;
   /** Also report metrics per sex and age band, when the dataset lists them. */
   readonly subgroups?: boolean;
+  /** One-output tasks: headline F1 as the paper's mean over both classes (default: the package's paperExact). */
+  readonly paperExact?: boolean;
 }
 
 /** `ecg evaluate --json`: counts, classes, metrics at the package's operating point, bootstrap CIs. */
 export interface EvaluationReport {
   readonly n: number;
   readonly classes: string[];
-  readonly metrics: MetricsReport;
+  readonly metrics: ScoredMetrics;
   readonly ci: Record<string, Interval>;
   readonly split: EvaluateSplit;
   readonly dataset: string;
@@ -46,6 +53,11 @@ export interface EvaluationReport {
   readonly failed: { id: string; message: string }[];
   /** Present when asked for: metrics per sex and age band (records whose dataset lists them). */
   readonly subgroups?: SubgroupReport[];
+  /**
+   * One-output (PE) model on a dataset whose labels CSV carries clinical score items or totals:
+   * the model beside each score (and the fusion model, for a fusion package) on the same records.
+   */
+  readonly peComparison?: PeComparison;
 }
 
 /**
@@ -61,34 +73,37 @@ export function classMapping(modelClasses: readonly string[], dataset: Dataset):
   return modelClasses.map((c) => dataset.classes.indexOf(c));
 }
 
+/** Items of one split (or all), refusing an empty one. */
+export function splitItems(dataset: Dataset, split: EvaluateSplit): DatasetItem[] {
+  const items = split === 'all' ? [...dataset.items] : itemsOf(dataset, split as Split);
+  if (items.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name} has no records in the ${split} split`);
+  return items;
+}
+
+export { scoreItems, type ScoredItems } from './score-items';
+
 /**
- * Evaluates a package on one split of a dataset with the package's own preprocessing, inference
+ * Evaluates a package (a single model or an ensemble) on one split of a dataset with the package's own preprocessing, inference
  * mode and operating point. This is the only place the test split is read, after training.
  */
 export async function evaluateJob(options: EvaluateJobOptions, context: JobContext = {}): Promise<EvaluationReport> {
   await ensureBackend(options.backend);
-  const loaded = await loadPackage(options.model);
+  const loaded = await loadModel(options.model);
   try {
     const { manifest } = loaded;
     const split = options.split ?? 'test';
-    const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
+    const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
     const columns = classMapping(manifest.classes, dataset);
-    const items = split === 'all' ? [...dataset.items] : itemsOf(dataset, split as Split);
-    if (items.length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name} has no records in the ${split} split`);
-    context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records` });
-    const store = await SignalStore.build(items, { pipeline: manifest.preprocessing, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(context.signal ? { signal: context.signal } : {}) });
-    const kept = items.filter((i) => store.has(i.id));
-    const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
-    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
-    const logits = await recordLogits(loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
-    const probs = probabilities(logits, manifest.operatingPoint.temperature);
+    const { kept, probs, evaluation, failed } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
     const seed = options.seed ?? 20;
-    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed);
+    const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
+    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact });
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed: store.failures, ...subgroups };
+    const pe = peComparisonOf(manifest, kept, probs, labels, thresholds, split, seed);
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
   } finally {
-    loaded.model.dispose();
+    disposeModel(loaded);
   }
 }

@@ -3,20 +3,39 @@ import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
+import { resolveWorkers } from '../../parallel/worker-count';
+import { withInferencePool } from '../../parallel/inference';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
-import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData, type TrainingData } from '../data-source';
+import { augmentChoiceOf, withAugmentation } from '../augmentation';
 import { copyTrunkWeights } from '../finalize';
 import { buildHead, cachedFeatureData, installHead, outputLayer, trunkOf } from '../head';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../loop';
 import { loadPackage } from '../package/archive';
-import type { ModelManifest } from '../package/manifest';
+import { intendedInputOf, type ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
+import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+
+/**
+ * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
+ * crop or sliding windows, with its stride and aggregate) unless the caller sets them, so a
+ * fine-tuned model reads records as its base did unless chosen otherwise.
+ */
+export function finetuneConfig(base: ModelManifest, train: TrainConfigInput | undefined): TrainConfig {
+  const baseRate = Number(base.hyperParameters.learningRate);
+  const { mode, stride, aggregate } = base.inference;
+  return trainConfigSchema.parse({
+    ...(Number.isFinite(baseRate) ? { learningRate: baseRate } : {}),
+    evaluation: { mode, aggregate, ...(stride ? { stride } : {}) },
+    ...train,
+  });
+}
 
 /** `head`: new output layer on a frozen trunk; `full`: every weight, the trunk at a lower rate; `scratch`: same architecture, random start (the baseline). */
 export const finetuneModes = ['head', 'full', 'scratch'] as const;
@@ -42,6 +61,8 @@ export interface FinetuneJobOptions {
   readonly checkpointDir?: string;
   readonly cacheDir?: string;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads for full/scratch fine-tuning and head-mode feature caching (default: cores − 1). */
+  readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
 }
@@ -63,7 +84,9 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   const started = performance.now();
   context.onProgress?.({ kind: 'phase', phase: 'features', message: `trunk features of ${prepared.train.ids.length} + ${prepared.val.ids.length} records, computed once` });
   const trunk = trunkOf(model);
-  const data = await cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed);
+  const data = await withInferencePool(resolveWorkers(options.workers), (pool) =>
+    cachedFeatureData(trunk, prepared.store, prepared.train, prepared.val, evaluation, options.featureCrops ?? 8, config.seed, pool),
+  );
   const featureSeconds = (performance.now() - started) / 1000;
   const head = withSeededRandom(createRng(config.seed), () => buildHead(data.featureCount, prepared.dataset.classes.length));
   try {
@@ -76,9 +99,11 @@ async function trainHead(model: tf.LayersModel, prepared: PreparedData, config: 
   }
 }
 
-function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext): Promise<TrainLoopResult> {
+function runLoop(model: tf.LayersModel, data: TrainingData, config: TrainConfig, groups: ParamGroup[], checkpointDir: string | undefined, jobKey: string, context: JobContext, workers = 1): Promise<TrainLoopResult> {
+  checkPosWeight(config, data.trainLabels[0]?.length ?? 0);
   const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
-  return trainLoop({ model, data, config, loss, groups, jobKey, ...(checkpointDir ? { checkpointDir } : {}) }, context);
+  const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
+  return trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(checkpointDir ? { checkpointDir } : {}) }, context);
 }
 
 /** Full / scratch: train every weight on records; in `full` the trunk learns at trunkLrFactor × the rate. */
@@ -103,20 +128,22 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   const started = performance.now();
   const architecture = base.manifest.architecture.name;
   const mode = options.mode ?? defaultFinetuneMode(architecture);
-  const baseRate = Number(base.manifest.hyperParameters.learningRate);
-  const config = trainConfigSchema.parse({ ...(Number.isFinite(baseRate) ? { learningRate: baseRate } : {}), ...options.train });
+  const config = finetuneConfig(base.manifest, options.train);
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
-    prepared = await prepareTraining(options.dataset, base.manifest.preprocessing, config, context, options.cacheDir);
+    // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
     const numClasses = prepared.dataset.classes.length;
     model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
     if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {
       model.dispose();
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
-  } finally {
+    assertTestRows(prepared.dataset);
+  } catch (error) {
     base.model.dispose();
+    throw error;
   }
   const { dataset } = prepared;
   const buildOptions = { ...base.manifest.architecture.buildOptions, numClasses: dataset.classes.length };
@@ -127,7 +154,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const { result, featureSeconds } =
       mode === 'head'
         ? await trainHead(model, prepared, config, options, context, jobKey)
-        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context), featureSeconds: 0 };
+        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveWorkers(options.workers)), featureSeconds: 0 };
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,
@@ -138,15 +165,20 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       buildOptions,
       result,
       backend: backend.active,
+      workers: resolveWorkers(options.workers),
       name: options.name,
       description: options.description ?? `${mode} fine-tuning of ${base.manifest.name}`,
       demonstration: base.manifest.demonstration,
-      hyperParameters: { ...config, finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
-      base: { id: base.manifest.id, name: base.manifest.name, mode },
+      hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
+      base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
+      intendedInput: intendedInputOf(base.manifest),
+      // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it.
+      ...(result.cancelled ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };
   } finally {
     model.dispose();
+    base.model.dispose();
   }
 }

@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import { createRng } from '../../signal/rng';
-import { trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { paperSearchSpace, type Params } from '../hpo/space';
 import { openStudy, resultsTable, saveStudy, type Study, type Trial } from '../hpo/study';
@@ -18,6 +19,7 @@ import { sampleTpe } from '../hpo/tpe';
 import { checkpointGeneration } from '../checkpoint';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
@@ -43,6 +45,8 @@ export interface HpoJobOptions {
   /** Median pruning starts after this many epochs (Optuna's n_warmup_steps, default 0). */
   readonly pruneWarmupEpochs?: number;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads per trial (default: cores − 1). */
+  readonly workers?: number;
   readonly cacheDir?: string;
 }
 
@@ -93,9 +97,14 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const base = trainConfigSchema.parse({ ...options.train, paperExact: false });
   const seed = options.seed ?? base.seed;
   const space = paperSearchSpace(options.architecture);
-  const basePipeline = defaultPipeline(options.architecture, { normalisation: 'zscore', augment: true });
-  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir);
-  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed });
+  // One augmentation for the whole study (recorded in every trial), so trials differ only in what the search samples.
+  const augment = base.augment ?? defaultAugment(options.architecture);
+  const basePipeline = withAugmentation(defaultPipeline(options.architecture, { normalisation: 'zscore' }), augment);
+  const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir, true, resolveWorkers(options.workers));
+  checkPosWeight(base, shared.dataset.classes.length);
+  // Trials see the records through views with their own normalisation: packed for workers once, here.
+  if (resolveWorkers(options.workers) > 1) shared.store.share();
+  const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed, augment });
   const study = await openStudy(options.studyDir, key, `${options.architecture} on ${shared.dataset.name}`);
   const started = performance.now();
   // Saves are chained: an epoch's save must never race the trial's own (same temp file).
@@ -107,10 +116,10 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
     if (options.timeoutSeconds && (performance.now() - started) / 1000 > options.timeoutSeconds) break;
     const resumed = study.trials.find((t) => t.state === 'running');
     // As Optuna: completed and pruned trials both inform (and end) the start-up phase; a pruned
-    // trial counts with its best value before it was stopped.
-    const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number }));
+    // trial is ranked below every completed one, by how far it got and its last value (tpe.ts).
+    const observations = study.trials.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== null).map((t) => ({ params: t.params, value: t.value as number, ...(t.state === 'pruned' ? { pruned: { step: t.intermediate.length, last: t.intermediate[t.intermediate.length - 1] ?? Number.NaN } } : {}) }));
     const number = resumed?.number ?? study.trials.length;
-    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
+    const trial: Trial = resumed ?? { number, params: sampleTpe(space, observations, seed, number), augmentation: augment, state: 'running', value: null, intermediate: [], bestEpoch: 0, seconds: 0 };
     if (!resumed) study.trials.push(trial);
     await persist();
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `trial ${number} (${finished() + 1}/${options.trials}): ${JSON.stringify(trial.params)}` });
@@ -127,6 +136,8 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
           groups: [adamWGroup(trainableVariables(setup.model), setup.config.learningRate, setup.config.weightDecay)],
           jobKey: fingerprint({ key, number, params: trial.params }),
           checkpointDir: path.join(options.studyDir, 'trials', String(number)),
+          workers: resolveWorkers(options.workers),
+          lossSpec: { name: setup.config.loss, ...(setup.config.posWeight ? { posWeight: setup.config.posWeight } : {}) },
           shouldStop: () =>
             shouldPrune(
               trial.intermediate.map((v) => v ?? Number.NaN),
@@ -188,11 +199,12 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       evaluation: evalOptionsOf(setup.config, setup.buildOptions.inputLength ?? 1),
       architecture: options.architecture,
       buildOptions: setup.buildOptions,
-      result: { history: state.history ?? [], bestEpoch: best.bestEpoch, bestScore: best.value ?? 0, stoppedEarly: false, pruned: false, cancelled: false, resumedFromEpoch: 0 },
+      result: { history: state.history ?? [], bestEpoch: best.bestEpoch, bestScore: best.value ?? 0, stoppedEarly: false, pruned: false, cancelled: false, resumedFromEpoch: 0, workers: 1 },
       backend,
+      workers: resolveWorkers(options.workers),
       name: `${options.architecture}-hpo-trial-${best.number}`,
       description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
-      hyperParameters: { ...setup.config, normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
+      hyperParameters: { ...setup.config, augment: augmentChoiceOf(basePipeline), normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
     });
     return manifest;
   } finally {

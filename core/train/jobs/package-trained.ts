@@ -2,12 +2,16 @@ import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
+import { recordedAugmentation } from '../augmentation';
+import { buildRecordFilter } from '../record-filter';
+import { defaultIntendedInput, type IntendedInput } from '../scope';
 import type { TrainConfig } from '../config';
-import { calibrateOnValidation, jsonSafe, type Calibrated } from '../finalize';
+import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
 import { saveModelPackage } from '../package/archive';
 import type { ModelManifest, Provenance } from '../package/manifest';
-import { recordLogits, type EvalOptions } from '../predict';
+import type { EvalOptions } from '../predict';
+import { logitsOn, withInferencePool } from '../../parallel/inference';
 import { datasetSha256, evalOptionsOf, splitCounts, splitPolicy, type PreparedData } from './prepare';
 
 export interface PackageTrainedArgs {
@@ -21,11 +25,26 @@ export interface PackageTrainedArgs {
   readonly buildOptions: BuildOptions;
   readonly result: TrainLoopResult;
   readonly backend: string;
+  /** Worker threads for the validation pass (default 1: this thread). */
+  readonly workers?: number;
   readonly name?: string | undefined;
   readonly description?: string | undefined;
   readonly demonstration?: boolean | undefined;
   readonly hyperParameters: Record<string, unknown>;
   readonly base?: Provenance['base'];
+  /** The input the model is for; default: adults, no pacing, every lead, one window, the model's rate or faster. */
+  readonly intendedInput?: IntendedInput;
+  /** Run once the operating point is fixed, before the package is written: a fine-tuning's locked-test evaluation and comparison. */
+  readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
+}
+
+/** The filter of the content hashes of every record the model trained or validated on. */
+function trainingRecordFilter(prepared: PreparedData) {
+  const hashes = [...prepared.train.ids, ...prepared.val.ids].flatMap((id) => {
+    const hash = prepared.store.contentHash(id);
+    return hash ? [hash] : [];
+  });
+  return buildRecordFilter(hashes);
 }
 
 /**
@@ -35,8 +54,10 @@ export interface PackageTrainedArgs {
 export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ manifest: ModelManifest; calibrated: Calibrated; secondsPerEpoch: number }> {
   const { prepared, config, result } = args;
   const { dataset, store, val } = prepared;
-  const calibrated = calibrateOnValidation(await recordLogits(args.model, store, val.ids, args.evaluation), val.labels, dataset.classes, config);
+  const logits = await withInferencePool(args.workers ?? 1, (pool) => logitsOn(pool, args.model, store, val.ids, args.evaluation));
+  const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
+  const closing = args.closing ? await args.closing(calibrated) : {};
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(
     args.out,
@@ -49,7 +70,9 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       hyperParameters: args.hyperParameters,
       classes: [...dataset.classes],
       preprocessing: { ...prepared.pipeline, augmentation: null },
+      augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
+      intendedInput: args.intendedInput ?? defaultIntendedInput(prepared.pipeline),
       operatingPoint: calibrated.operatingPoint,
       provenance: {
         dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },
@@ -59,6 +82,8 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         secondsPerEpoch,
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
+        trainingRecords: trainingRecordFilter(prepared),
+        ...closing,
         ...(args.base ? { base: args.base } : {}),
         history: result.history.map((h) => ({ ...h })),
       },

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { EinthovenError } from '../../errors';
+import { crossValidationPlan, foldDataset } from '../cv';
 import { loadDataset, type DatasetSpec } from '../../data/load';
 import type { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset, type Split } from '../../data/types';
@@ -7,6 +9,7 @@ import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
 
 type EvalModeName = (typeof evalModes)[number];
+import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
 
@@ -42,11 +45,15 @@ export function ptbxlRateFor(pipeline: PipelineConfig): 100 | 500 {
 
 /** Indexes a dataset for a pipeline (PTB-XL at the pipeline's rate; unlabeled records kept only by `paperExact`). */
 export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, paperExact: boolean): Promise<Dataset> {
-  return loadDataset({
+  const dataset = await loadDataset({
     ...spec,
     ...(spec.kind === 'ptbxl' && !spec.fs ? { fs: ptbxlRateFor(pipeline) } : {}),
     keepUnlabeled: spec.keepUnlabeled ?? paperExact,
   });
+  if (!spec.cvFold) return dataset;
+  const { k, fold, seed } = spec.cvFold;
+  if (!Number.isInteger(fold) || fold < 1 || fold > k) throw new EinthovenError('E_VALIDATION', `cross-validation fold ${fold} is not 1..${k}`);
+  return foldDataset(dataset, crossValidationPlan(dataset, k, seed), fold);
 }
 
 /**
@@ -54,12 +61,19 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
  * paper's code does.
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
-  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory);
+  // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
+  const check = (t: readonly { labels: readonly number[] }[], v: readonly { labels: readonly number[] }[]) =>
+    assertLearnable(dataset.name, dataset.classes, { train: t.map((i) => i.labels), val: v.map((i) => i.labels) }, config.minExamples);
+  check(train, val);
+  const override = minimumOverride(config.minExamples);
+  if (override) context.onProgress?.({ kind: 'phase', phase: 'loading', message: override });
+  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
+  check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
   return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
 }
 

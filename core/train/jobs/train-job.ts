@@ -1,21 +1,23 @@
 import type { DatasetSpec } from '../../data/load';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
+import { resolveWorkers } from '../../parallel/worker-count';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
-import { pipelineConfigSchema, type PipelineConfigInput } from '../../signal/pipeline-config';
-import { trainConfigSchema, type TrainConfigInput } from '../config';
+import { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from '../../signal/pipeline-config';
+import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
 import { calibrateAndPackage } from './package-trained';
-import { datasetSha256, prepareTraining, selectionEvalOptions } from './prepare';
+import { datasetSha256, prepareTraining, selectionEvalOptions, type PreparedData } from './prepare';
 
 /** What `ecg train` and the app's training job take. */
 export interface TrainJobOptions {
@@ -32,6 +34,8 @@ export interface TrainJobOptions {
   /** false: keep decoded records on disk (in cacheDir) instead of memory, for data larger than memory. */
   readonly inMemory?: boolean;
   readonly backend?: BackendName;
+  /** Data-parallel worker threads (default: cores − 1; 1 trains in the engine's own thread). */
+  readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
   readonly demonstration?: boolean;
@@ -53,10 +57,18 @@ export interface TrainJobResult {
   readonly validationCi: Record<string, Interval>;
 }
 
-/** The pipeline a job trains with: the caller's, or the architecture's default. */
-export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, paperExact: boolean) {
-  if (options.pipeline) return pipelineConfigSchema.parse(options.pipeline);
-  return defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact, augment: true });
+/**
+ * The pipeline a job trains with: the caller's, or the architecture's default, with the
+ * augmentation `config.augment` chooses (else the caller's pipeline's, else the architecture's
+ * default). What it holds is what the manifest records.
+ */
+export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'architecture' | 'normalisation'>, config: Pick<TrainConfig, 'paperExact' | 'augment'>) {
+  if (options.pipeline) {
+    const given = pipelineConfigSchema.parse(options.pipeline);
+    return config.augment ? withAugmentation(given, config.augment) : given;
+  }
+  const pipeline = defaultPipeline(options.architecture, { ...(options.normalisation ? { normalisation: options.normalisation } : {}), paperExact: config.paperExact });
+  return withAugmentation(pipeline, config.augment ?? defaultAugment(options.architecture));
 }
 
 /**
@@ -67,10 +79,20 @@ export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'archite
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
+  const pipelineInput = jobPipeline(options, config);
+  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true, resolveWorkers(options.workers));
+  return trainPrepared(options, config, backend.active, pipelineInput, prepared, context);
+}
+
+/**
+ * Trains on data already decoded and split (a dataset's own split, or one cross-validation
+ * fold's), then calibrates on its validation records and writes the package.
+ */
+export async function trainPrepared(options: TrainJobOptions, config: TrainConfig, backendName: string, pipelineInput: PipelineConfig, prepared: PreparedData, context: JobContext = {}): Promise<TrainJobResult> {
   const info = architectureInfo(options.architecture);
-  const pipelineInput = jobPipeline(options, config.paperExact);
-  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true);
+  const workers = resolveWorkers(options.workers);
   const { dataset, store, train, val, pipeline } = prepared;
+  checkPosWeight(config, dataset.classes.length);
   const inputLength = pipelineCrop(pipeline) ?? info.inputLength;
   const buildOptions: BuildOptions = { numClasses: dataset.classes.length, inputLength, ...(config.paperExact ? { paperExact: true } : {}), ...(options.rnn ? { rnn: options.rnn } : {}) };
   // Initial weights drawn from the seed too, so a run is reproducible from its config.
@@ -81,8 +103,9 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
     const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
     const groups = [adamWGroup(trainableVariables(model), config.learningRate, config.weightDecay)];
     const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
-    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backend.active})` });
-    const result = await trainLoop({ model, data, config, loss, groups, jobKey, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backendName})` });
+    const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
+    const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
     const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
       out: options.out,
@@ -93,17 +116,18 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
       architecture: options.architecture,
       buildOptions,
       result,
-      backend: backend.active,
+      backend: backendName,
+      workers,
       name: options.name,
       description: options.description,
       demonstration: options.demonstration,
-      hyperParameters: { ...config, normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
+      hyperParameters: { ...config, augment: augmentChoiceOf(pipeline), normalisation: options.normalisation ?? null, ...(options.rnn ? { rnn: options.rnn } : {}) },
     });
     context.onProgress?.({ kind: 'phase', phase: 'done', message: `saved ${options.out}` });
     return {
       out: options.out,
       manifest,
-      backend: backend.active,
+      backend: backendName,
       counts: { train: train.ids.length, val: val.ids.length, failed: store.failures.length },
       history: result.history,
       bestEpoch: result.bestEpoch,

@@ -51,6 +51,33 @@ const modelJsonSchema = z.object({
 });
 
 /**
+ * tfjs names layers from a process-wide counter (`conv1d_Conv1D53` for the 53rd Conv1D built),
+ * so the same model built after other models would get another model.json — and another
+ * topology digest. Renumbers every such name per stem in order of appearance (`…1`, `…2`), in
+ * the topology and in the weight specs alike, so a package depends only on what was trained.
+ */
+export function canonicalLayerNames(topology: unknown, specs: readonly tf.io.WeightsManifestEntry[]): { topology: unknown; specs: tf.io.WeightsManifestEntry[] } {
+  const config = (topology as { config?: { name?: unknown; layers?: { name?: unknown; config?: { name?: unknown } }[] } }).config;
+  const names = [config?.name, ...(config?.layers ?? []).flatMap((l) => [l.name, l.config?.name])].filter((n): n is string => typeof n === 'string');
+  const renamed = new Map<string, string>();
+  const counts = new Map<string, number>();
+  for (const name of names) {
+    const stem = /^(.*?)\d+$/.exec(name)?.[1];
+    if (stem === undefined || renamed.has(name)) continue;
+    const k = (counts.get(stem) ?? 0) + 1;
+    counts.set(stem, k);
+    renamed.set(name, `${stem}${k}`);
+  }
+  const rename = (value: string) => renamed.get(value) ?? value;
+  const canonical = JSON.parse(JSON.stringify(topology), (_key, value: unknown) => (typeof value === 'string' ? rename(value) : value)) as unknown;
+  const weightName = (name: string) => {
+    const slash = name.indexOf('/');
+    return slash < 0 ? rename(name) : `${rename(name.slice(0, slash))}${name.slice(slash)}`;
+  };
+  return { topology: canonical, specs: specs.map((spec) => ({ ...spec, name: weightName(spec.name) })) };
+}
+
+/**
  * The model in tfjs's own layers-model format (model.json + one weights.bin), so any tfjs
  * tooling can open it. Every weight (BN running statistics too) in model.weights order.
  */
@@ -64,12 +91,13 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<{ modelJson
   );
   if (!captured?.weightSpecs || captured.weightData === undefined) throw new EinthovenError('E_INTERNAL', 'tfjs returned no weights for the model');
   const data = Array.isArray(captured.weightData) ? tf.io.concatenateArrayBuffers(captured.weightData) : captured.weightData;
+  const { topology, specs } = canonicalLayerNames(captured.modelTopology, captured.weightSpecs);
   const modelJson = {
     format: 'layers-model',
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     convertedBy: 'Einthoven',
-    modelTopology: captured.modelTopology,
-    weightsManifest: [{ paths: [packageFiles.weights], weights: captured.weightSpecs }],
+    modelTopology: topology,
+    weightsManifest: [{ paths: [packageFiles.weights], weights: specs }],
   };
   return { modelJson: new TextEncoder().encode(JSON.stringify(modelJson)), weights: new Uint8Array(data) };
 }

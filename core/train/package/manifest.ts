@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
+import { trainingAugmentationSchema } from '../augmentation';
+import { baseComparisonSchema } from '../comparison';
+import { recordFilterSchema } from '../record-filter';
+import { defaultIntendedInput, intendedInputSchema, type IntendedInput } from '../scope';
+import { fusionSchema } from '../pe/fusion';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -35,6 +40,30 @@ export const inferenceSchema = z.object({
   aggregate: z.enum(['mean', 'max']).default('mean'),
 });
 
+/** A member of an ensemble package: a complete package of its own under `dir`, named by its digests. */
+export const ensembleMemberSchema = z.object({
+  /** Folder of the member package inside the ensemble package. */
+  dir: z.string().regex(/^members\/\d{2}$/, 'members/NN'),
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(120),
+  architecture: z.string().min(1).max(60),
+  /** The member's input rate (records are resampled to it); null when its pipeline fixes none. */
+  rateHz: z.number().positive().nullable(),
+  weightsSha256: sha256,
+  topologySha256: sha256,
+});
+
+/**
+ * What makes a package an ensemble: its members and how their outputs combine. Null (the default,
+ * so every older package reads unchanged) for a single model.
+ */
+export const ensembleSchema = z.object({
+  /** The mean of the members' calibrated probabilities (each member with its own pipeline, inference and temperature). */
+  aggregation: z.literal('mean-calibrated-probability'),
+  members: z.array(ensembleMemberSchema).min(2).max(16),
+});
+export type EnsembleSpec = z.infer<typeof ensembleSchema>;
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
   dataset: z.object({
@@ -53,8 +82,16 @@ export const provenanceSchema = z.object({
   validation: metricsWithCiSchema,
   /** Filled only by an explicit final evaluation on the locked test split, never used for selection. */
   test: metricsWithCiSchema.optional(),
+  /**
+   * The content hashes of the records it trained and validated on, as a compact filter: a later
+   * fine-tuning or evaluation counts how many of its records this model has already seen.
+   * Absent in packages written before it was kept.
+   */
+  trainingRecords: recordFilterSchema.optional(),
+  /** For fine-tuned models: the closing comparison with the base on the same locked test records. */
+  comparison: baseComparisonSchema.optional(),
   /** For fine-tuned models: the package it started from and how. */
-  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']) }).optional(),
+  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']), inference: inferenceSchema.optional() }).optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
@@ -86,15 +123,26 @@ export const modelManifestSchema = z.object({
   /** Training hyper-parameters (learning rate, batch, loss, schedule, normalisation …). */
   hyperParameters: z.record(z.string(), z.unknown()),
   classes: z.array(z.string().min(1).max(100)).min(1).max(1000),
-  /** The full signal pipeline, fitted statistics included; no augmentation. */
+  /** The full signal pipeline, fitted statistics included; no augmentation (prediction never augments). */
   preprocessing: pipelineConfigSchema,
+  /**
+   * The augmentation training ran with — none, or the paper's scheme with its parameters — so
+   * the package is reproducible from its manifest. null: written before it was recorded.
+   */
+  augmentation: trainingAugmentationSchema.nullable().default(null),
   inference: inferenceSchema,
+  /** The input the model is for (age, pacing, leads, duration, rates, channels); older packages get `defaultIntendedInput` of their pipeline. */
+  intendedInput: intendedInputSchema.optional(),
   operatingPoint: operatingPointSchema,
   provenance: provenanceSchema,
+  /** Ensemble packages only (see ensembleSchema); architecture.name is then 'ensemble'. */
+  ensemble: ensembleSchema.nullable().default(null),
   engineVersion: z.string(),
   weightsSha256: sha256,
   /** SHA-256 of model.json (topology and weight specs). */
   topologySha256: sha256,
+  /** PE fusion packages only: the logistic regressions on the ECG logit plus clinical score items (core/train/pe/fusion.ts). */
+  fusion: fusionSchema.optional(),
   /** Optional in the schema so that an unsealed package is refused with a message that says so (checkSeal). */
   integrity: integritySchema.optional(),
   signature: signatureSchema.optional(),
@@ -112,4 +160,24 @@ export interface ModelIdentity {
 
 export function identityOf(manifest: ModelManifest): ModelIdentity {
   return { id: manifest.id, name: manifest.name, demonstration: manifest.demonstration, operatingPoint: manifest.operatingPoint };
+}
+
+/**
+ * Fields that record when and how fast a training ran, not what it produced — and the seal, the
+ * id derived from it and a signature, which cover those timings too.
+ */
+const timingFields = new Set(['createdAt', 'secondsPerEpoch', 'seconds', 'samplesPerSecond', 'id', 'integrity', 'signature']);
+
+/**
+ * The manifest without its timings (creation time, seconds per epoch and per-epoch speeds) and
+ * the seal over them: what two runs of the same training must agree on, the weights' and the
+ * topology's SHA-256 included.
+ */
+export function reproducibleView(manifest: ModelManifest): unknown {
+  return JSON.parse(JSON.stringify(manifest, (key, value: unknown) => (timingFields.has(key) ? undefined : value))) as unknown;
+}
+
+/** What a package is for: as it states, or, for a package written before it stated it, its pipeline's default. */
+export function intendedInputOf(manifest: ModelManifest): IntendedInput {
+  return manifest.intendedInput ?? defaultIntendedInput(manifest.preprocessing);
 }

@@ -5,17 +5,23 @@ import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type 
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
+import { compareJob } from '../jobs/compare-job';
 import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
+import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
+import { predictModel } from '../ensemble/score';
 import { resealPackageFolder } from '../package/io';
 import { loadSigningKey } from '../package/keys';
-import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import type { Prediction, PredictionInput } from '../predictor';
+import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
+import { PredictionPool } from '../../parallel/prediction-pool';
+import { defaultWorkers } from '../../parallel/worker-count';
 import { ActiveJobs, type JobLabel } from './active-jobs';
 import { ModelDirectory, summaryOf } from './models';
 
@@ -49,6 +55,8 @@ export class TrainingService {
   readonly #jobs = new BackgroundJobs();
   readonly #active = new ActiveJobs();
   readonly #options: TrainingServiceOptions;
+  /** Worker threads for predictions (cores − 1 of them; none on a 2-core machine, where one thread predicts). */
+  readonly #predictions = new PredictionPool(defaultWorkers());
 
   constructor(options: TrainingServiceOptions) {
     this.#options = options;
@@ -61,7 +69,17 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
-    return predictRecord(await this.models.load(modelId), input);
+    if (this.#predictions.enabled) return this.#predictions.predict((await this.models.find(modelId)).location, input);
+    return predictModel(await this.models.loadAny(modelId), input);
+  }
+
+  /** Integrated-gradients saliency of one class for one record, with the package's own pipeline and inference windows. */
+  async explain(modelId: string, input: PredictionInput, className: string): Promise<Saliency> {
+    await ensureBackend();
+    const loaded = await this.models.load(modelId);
+    const { manifest } = loaded;
+    const stride = manifest.inference.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
+    return explainRecord({ model: loaded.model, pipeline: loaded.pipeline, classes: manifest.classes, inference: { mode: manifest.inference.mode, stride } }, input, className);
   }
 
   /**
@@ -89,13 +107,30 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined; workers?: number | undefined }): Promise<string> {
     const base = (await this.models.find(request.baseModelId)).location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const r = await finetuneJob({ base, dataset: request.dataset, out, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
+      const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
+      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
+      if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
+      const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
-      return asResult({ kind: 'finetune', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.epochs, cancelled: r.cancelled, validation: r.manifest.provenance.validation.metrics });
+      const { test, comparison, validation } = r.manifest.provenance;
+      return asResult({
+        kind: 'finetune',
+        modelId: r.manifest.id,
+        name: r.manifest.name,
+        bestEpoch: r.bestEpoch,
+        epochs: r.epochs,
+        cancelled: r.cancelled,
+        validation: validation.metrics,
+        test: test ?? null,
+        comparison: comparison ?? null,
+        evaluatedOn: { name: r.manifest.provenance.dataset.name, root: request.dataset.root, labels: request.dataset.labels ?? null },
+        ...(crossValidation ? { crossValidation } : {}),
+      });
     });
   }
 
@@ -119,7 +154,27 @@ export class TrainingService {
     const model = (await this.models.find(request.modelId)).location;
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
-      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id });
+      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null }, ...(r.peComparison ? { peComparison: r.peComparison } : {}) });
+    });
+  }
+
+  async startCompare(request: { modelId: string; otherModelId: string; dataset: DatasetSpec; split: EvaluateSplit }): Promise<string> {
+    const a = (await this.models.find(request.modelId)).location;
+    const b = (await this.models.find(request.otherModelId)).location;
+    return this.#start('compare', { name: `${request.modelId} vs ${request.otherModelId}`, baseModelId: request.modelId }, async (context) => {
+      const r = await compareJob({ model: a, other: b, dataset: request.dataset, split: request.split }, context);
+      return asResult({
+        kind: 'compare',
+        n: r.n,
+        classes: r.classes,
+        split: r.split,
+        dataset: r.dataset,
+        modelA: { id: r.modelA.id, name: r.modelA.name },
+        modelB: { id: r.modelB.id, name: r.modelB.name },
+        macro: r.macro.map(({ metric, a: va, b: vb, diff, ci95, p, over }) => ({ metric, a: va, b: vb, diff, ci95, p, over })),
+        perClass: r.perClass.map((k) => ({ name: k.name, positives: k.positives, aucA: k.aucA, aucB: k.aucB, delong: k.delong ? { diff: k.delong.diff, ci95: k.delong.ci95, p: k.delong.p } : null, auc: k.auc })),
+        bootstrap: { resamples: r.bootstrap.resamples, unit: r.bootstrap.unit },
+      });
     });
   }
 
@@ -141,6 +196,7 @@ export class TrainingService {
   }
 
   dispose(): void {
+    void this.#predictions.close();
     this.models.dispose();
   }
 

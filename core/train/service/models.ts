@@ -5,7 +5,8 @@ import type { ModelSummary } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
 import { pipelineCrop, pipelineRate } from '../pipelines';
-import { loadPackage, packageExtension, readPackage } from '../package/archive';
+import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemble/package';
+import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
 import type { ModelManifest } from '../package/manifest';
 
@@ -35,7 +36,9 @@ async function readManifest(location: string): Promise<ModelManifest> {
 function inputOf(manifest: ModelManifest): ModelSummary['input'] {
   const rateHz = pipelineRate(manifest.preprocessing) ?? null;
   const crop = pipelineCrop(manifest.preprocessing);
-  return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate };
+  const pad = manifest.preprocessing.stages.find((s) => s.kind === 'padTruncate');
+  const padding = pad?.kind === 'padTruncate' && rateHz ? { longRecords: pad.longer === 'keep' ? ('whole' as const) : ('truncated' as const), paddedSeconds: pad.length / rateHz } : {};
+  return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate, ...padding };
 }
 
 export function summaryOf(entry: Entry): ModelSummary {
@@ -53,6 +56,8 @@ export function summaryOf(entry: Entry): ModelSummary {
     dataset: manifest.provenance.dataset.name,
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
+    siteEvaluation: null,
+    test: manifest.provenance.test ? { n: manifest.provenance.test.n, metrics: manifest.provenance.test.metrics as ModelSummary['validation'], ci: manifest.provenance.test.ci } : null,
     input: inputOf(manifest),
   });
 }
@@ -64,7 +69,7 @@ export function summaryOf(entry: Entry): ModelSummary {
  * loaded.
  */
 export class ModelDirectory {
-  readonly #loaded = new Map<string, LoadedPackage>();
+  readonly #loaded = new Map<string, LoadedModel>();
 
   constructor(
     readonly bundledDir: string | undefined,
@@ -94,23 +99,30 @@ export class ModelDirectory {
     return found;
   }
 
-  /** The loaded, hash-verified package of a model (cached). */
+  /** The loaded, hash-verified package of a single model (cached); an ensemble is refused (see `loadAny`). */
   async load(modelId: string): Promise<LoadedPackage> {
+    const loaded = await this.loadAny(modelId);
+    if (isEnsemble(loaded)) throw new EinthovenError('E_VALIDATION', `${loaded.manifest.name} is an ensemble of ${loaded.members.length} models, not a single model`);
+    return loaded;
+  }
+
+  /** The loaded, hash-verified package of a model or an ensemble (cached): what predictions use. */
+  async loadAny(modelId: string): Promise<LoadedModel> {
     const cached = this.#loaded.get(modelId);
     if (cached) return cached;
     const entry = await this.find(modelId);
-    const loaded = await loadPackage(entry.location);
+    const loaded = await loadModel(entry.location);
     this.#loaded.set(modelId, loaded);
     while (this.#loaded.size > 2) {
-      const [oldest, held] = this.#loaded.entries().next().value as [string, LoadedPackage];
-      held.model.dispose();
+      const [oldest, held] = this.#loaded.entries().next().value as [string, LoadedModel];
+      disposeModel(held);
       this.#loaded.delete(oldest);
     }
     return loaded;
   }
 
   dispose(): void {
-    for (const loaded of this.#loaded.values()) loaded.model.dispose();
+    for (const loaded of this.#loaded.values()) disposeModel(loaded);
     this.#loaded.clear();
   }
 }

@@ -16,7 +16,7 @@ let engine: Engine;
 
 beforeAll(async () => {
   // A "bundled" model, trained briefly on the fixture records.
-  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6 } });
+  await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-engine-train-')), shell: 'test', resourcesDir });
 });
 
@@ -64,7 +64,7 @@ describe('training through the engine contract', () => {
     const ds = await loadPtbxl(data, { fs: 100 });
     const labels = path.join(resourcesDir, 'mi.csv');
     await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: 'tiny', dataset: { kind: 'csv', root: data, labels, positiveClass: 'MI' }, mode: 'head', name: 'mi head', settings: { epochs: 3, batchSize: 4 } });
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: 'tiny', dataset: { kind: 'csv', root: data, labels, positiveClass: 'MI' }, mode: 'head', name: 'mi head', settings: { epochs: 3, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     const { progress, finished } = events(jobId);
     const done = await finished;
     expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head', cancelled: false } });
@@ -72,7 +72,7 @@ describe('training through the engine contract', () => {
     expect(progress.filter((p) => p.valLoss !== undefined).map((p) => p.epoch)).toEqual([1, 2, 3]);
     expect(progress.find((p) => p.step !== undefined)).toMatchObject({ samplesPerSecond: expect.any(Number), etaSeconds: expect.any(Number) });
 
-    const cancelled = await value<{ jobId: string }>('train:start', { architecture: 'xresnet1d50', dataset: { kind: 'ptbxl', root: data }, name: 'stopped', settings: { epochs: 50, batchSize: 6 } });
+    const cancelled = await value<{ jobId: string }>('train:start', { architecture: 'xresnet1d50', dataset: { kind: 'ptbxl', root: data }, name: 'stopped', settings: { epochs: 50, batchSize: 6, minExamples: { train: 1, val: 1 } } });
     const run = events(cancelled.jobId);
     let seenMidRun: Promise<{ jobs: ActiveTrainingJob[] }> | undefined;
     const off = engine.onEvent((e, p) => {

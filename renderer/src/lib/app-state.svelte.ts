@@ -1,23 +1,61 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../core/contract/bridge';
+import type { RequestOf } from '../../../core/contract/channels';
 import type { AppInfo, RecordDetail, RecordSummary } from '../../../core/contract/schemas';
+import type { WorklistFilter, WorklistSort } from '../../../core/contract/worklist-schemas';
 
 const key = Symbol.for('einthoven.app-state');
 
-/** What the whole UI shares: the bridge, app info, the record list and the open record. */
+/** Rows are fetched a page at a time, as the list scrolls to them. */
+export const worklistPageSize = 200;
+
+/** The worklist's filters beyond the search box and the review status (sex, age, dates, reader, model output). */
+export type WorklistFilters = Omit<WorklistFilter, 'search' | 'review' | 'patientId'>;
+
+/** What the whole UI shares: the bridge, app info, the worklist and the open record. */
 export class AppState {
   readonly bridge: EinthovenBridge;
   info = $state.raw<AppInfo | null>(null);
-  records = $state.raw<RecordSummary[]>([]);
+  /** Rows of the list by position; a position not fetched yet is undefined (virtual scrolling fetches what comes into view). */
+  rows = $state.raw<(RecordSummary | undefined)[]>([]);
   total = $state(0);
   search = $state('');
   /** Worklist filter of the record list. */
   review = $state<'all' | 'unconfirmed' | 'confirmed'>('all');
+  filters = $state<WorklistFilters>({});
+  sort = $state<WorklistSort>('imported');
+  order = $state<'asc' | 'desc'>('desc');
   selected = $state.raw<RecordDetail | null>(null);
+  /** Where the open record sits in the list, when it was opened from it (next/previous go on from there). */
+  selectedPosition = $state<number | null>(null);
   error = $state<string | null>(null);
+  /** Counts completed refreshes (an import, a signature, a filter change): views that show a record's reading read it again. */
+  refreshes = $state(0);
+  /** Bumped by every refresh: a page that arrives for an older query is dropped. */
+  #generation = 0;
+  /** Pages being fetched (plain bookkeeping, never rendered). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #pending = new Set<number>();
 
   constructor(bridge: EinthovenBridge) {
     this.bridge = bridge;
+  }
+
+  /** The rows fetched so far, in list order (the first page at least). */
+  get records(): RecordSummary[] {
+    return this.rows.filter((r): r is RecordSummary => r !== undefined);
+  }
+
+  /** The filter and order every worklist request carries, so list, count and batch agree. */
+  get query(): WorklistFilter & { sort: WorklistSort; order: 'asc' | 'desc' } {
+    const defined = Object.fromEntries(Object.entries(this.filters).filter(([, v]) => v !== undefined && v !== '')) as WorklistFilters;
+    return {
+      ...defined,
+      ...(this.search ? { search: this.search } : {}),
+      ...(this.review === 'all' ? {} : { review: this.review }),
+      sort: this.sort,
+      order: this.order,
+    };
   }
 
   async loadInfo(): Promise<void> {
@@ -26,28 +64,84 @@ export class AppState {
     else this.error = result.error.message;
   }
 
+  /** Reads the list again from its first page (after a filter change, an import, a signature). */
   async refresh(): Promise<void> {
-    const review = this.review === 'all' ? undefined : this.review;
-    const result = await this.bridge.api['records:list']({ search: this.search || undefined, review, limit: 500 });
+    const generation = ++this.#generation;
+    this.#pending.clear();
+    const result = await this.#fetch(0);
+    if (generation !== this.#generation) return;
     if (!result.ok) {
       this.error = result.error.message;
       return;
     }
-    this.records = result.value.items;
+    this.error = null;
     this.total = result.value.total;
+    const rows: (RecordSummary | undefined)[] = new Array<RecordSummary | undefined>(result.value.total);
+    result.value.items.forEach((item, i) => (rows[i] = item));
+    this.rows = rows;
+    if (this.selected) this.selectedPosition = this.positionOf(this.selected.id);
+    this.refreshes++;
+  }
+
+  /** Fetches the pages covering positions [from, to) that are not loaded yet. */
+  async ensureRows(from: number, to: number): Promise<void> {
+    const generation = this.#generation;
+    const first = Math.floor(Math.max(0, from) / worklistPageSize);
+    const last = Math.floor(Math.max(0, Math.min(this.total, to) - 1) / worklistPageSize);
+    const missing: number[] = [];
+    for (let page = first; page <= last; page++) {
+      const start = page * worklistPageSize;
+      if (this.rows[start] === undefined && start < this.total && !this.#pending.has(page)) missing.push(page);
+    }
+    await Promise.all(
+      missing.map(async (page) => {
+        this.#pending.add(page);
+        const result = await this.#fetch(page * worklistPageSize);
+        this.#pending.delete(page);
+        if (generation !== this.#generation || !result.ok) return;
+        const rows = [...this.rows];
+        result.value.items.forEach((item, i) => (rows[page * worklistPageSize + i] = item));
+        this.rows = rows;
+      }),
+    );
+  }
+
+  #fetch(offset: number) {
+    const request: RequestOf<'records:list'> = { ...this.query, limit: worklistPageSize, offset };
+    return this.bridge.api['records:list'](request);
+  }
+
+  positionOf(id: number): number | null {
+    const at = this.rows.findIndex((r) => r?.id === id);
+    return at >= 0 ? at : null;
   }
 
   /** The next record in list order after `currentId` that nobody has confirmed, wrapping round; undefined when none is left. */
   nextUnconfirmed(currentId: number): RecordSummary | undefined {
-    const at = this.records.findIndex((r) => r.id === currentId);
-    const ordered = [...this.records.slice(at + 1), ...this.records.slice(0, Math.max(0, at))];
+    const rows = this.records;
+    const at = rows.findIndex((r) => r.id === currentId);
+    const ordered = [...rows.slice(at + 1), ...rows.slice(0, Math.max(0, at))];
     return ordered.find((r) => r.confirmed === null && r.id !== currentId);
   }
 
-  async open(id: number): Promise<void> {
+  /** Opens the record `step` places after (or before) the open one in the list; stops at either end. */
+  async openNeighbour(step: 1 | -1): Promise<void> {
+    const current = this.selectedPosition ?? (this.selected ? this.positionOf(this.selected.id) : null);
+    const target = current === null ? 0 : current + step;
+    if (target < 0 || target >= this.total) return;
+    await this.ensureRows(target, target + 1);
+    const row = this.rows[target];
+    if (row) await this.open(row.id, target);
+  }
+
+  async open(id: number, position?: number): Promise<void> {
     const result = await this.bridge.api['records:get']({ id });
-    if (result.ok) this.selected = result.value;
-    else this.error = result.error.message;
+    if (!result.ok) {
+      this.error = result.error.message;
+      return;
+    }
+    this.selected = result.value;
+    this.selectedPosition = position ?? this.positionOf(id);
   }
 }
 

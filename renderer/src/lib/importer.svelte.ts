@@ -1,56 +1,74 @@
 import type { EinthovenBridge } from '../../../core/contract/bridge';
-import type { JobFinished } from '../../../core/contract/channels';
+import type { JobFinished, JobProgress, RequestOf } from '../../../core/contract/channels';
 import type { ImportFileReport } from '../../../core/contract/schemas';
-import type { RequestOf } from '../../../core/contract/channels';
 import { makeBatches, type PickedFile } from './batches';
+import { countByStatus, csvGroups, type CsvGroup, type ImportStatus } from './import-report';
 
 /** Answers for CSV files that cannot tell their sampling rate, units or lead order. */
 export type CsvAnswers = NonNullable<RequestOf<'records:import'>['csv']>;
 
 /**
  * Runs an import as a sequence of engine jobs (one per batch), with one progress bar and
- * one cancel for the whole. Records already stored stay stored when a later batch fails
- * or the user cancels.
+ * one cancel for the whole. The report grows file by file as the engine reports each one;
+ * records already stored stay stored when a later batch fails or the user cancels.
  */
 export class Importer {
   readonly #bridge: EinthovenBridge;
   running = $state(false);
+  /** reading: the browser reads the picked files' bytes; importing: the engine decodes and stores them. */
+  phase = $state<'reading' | 'importing' | null>(null);
+  /** How many files were picked, shown from the first moment. */
+  fileCount = $state(0);
   fraction = $state(0);
   currentFile = $state('');
   reports = $state.raw<ImportFileReport[]>([]);
   outcome = $state<'succeeded' | 'cancelled' | 'failed' | null>(null);
   error = $state<string | null>(null);
+  /** CSV layouts the user chose not to answer: their files stay rejected, the question goes away. */
+  #declinedCsv = $state.raw<readonly string[]>([]);
   #jobId: string | null = null;
   #cancelRequested = false;
-  /** The files of the last run, so CSVs that need answers can be sent again with them. */
-  #lastFiles: readonly PickedFile[] = [];
+  /** Every file picked since the report was last dismissed, so CSVs that need answers can be sent again. */
+  #files: readonly PickedFile[] = [];
 
   constructor(bridge: EinthovenBridge) {
     this.#bridge = bridge;
   }
 
-  get counts() {
-    const count = (status: ImportFileReport['status']) => this.reports.filter((r) => r.status === status).length;
-    return { imported: count('imported'), duplicate: count('duplicate'), rejected: count('rejected') };
+  get counts(): Record<ImportStatus, number> {
+    return countByStatus(this.reports);
   }
 
-  /** Rejected CSVs that only need fs/units/lead names; the report asks for them. */
+  /** CSV files that only need fs/units/lead names, one question per layout. */
+  get csvGroups(): CsvGroup[] {
+    return csvGroups(this.reports).filter((g) => !this.#declinedCsv.includes(g.key));
+  }
+
+  /** Rejected CSVs that only need fs/units/lead names. */
   get csvQuestions(): ImportFileReport[] {
     return this.reports.filter((r) => r.status === 'rejected' && r.csvQuestion !== undefined);
   }
 
   async run(files: readonly PickedFile[], csv?: CsvAnswers): Promise<void> {
     if (this.running || files.length === 0) return;
-    Object.assign(this, { running: true, fraction: 0, reports: [], outcome: null, error: null });
+    Object.assign(this, { running: true, phase: 'reading', fileCount: files.length, fraction: 0, currentFile: '', reports: [], outcome: null, error: null });
+    this.#declinedCsv = [];
     this.#cancelRequested = false;
-    this.#lastFiles = files;
+    this.#files = files;
+    await this.#runFiles(files, csv);
+  }
+
+  async #runFiles(files: readonly PickedFile[], csv: CsvAnswers | undefined): Promise<void> {
+    this.running = true;
     const batches = makeBatches(files);
     try {
       for (const [index, batch] of batches.entries()) {
         if (this.#cancelRequested) break;
+        const before = this.reports;
         const finished = await this.#runBatch(batch, index, batches.length, csv);
         if (finished.status === 'failed') throw new Error(finished.error.message);
-        if (finished.result) this.reports = [...this.reports, ...finished.result.reports];
+        // The final report of the batch replaces what arrived file by file (same outcomes, engine's order).
+        if (finished.result) this.reports = [...before, ...finished.result.reports];
       }
       this.outcome = this.#cancelRequested ? 'cancelled' : 'succeeded';
     } catch (error) {
@@ -58,19 +76,33 @@ export class Importer {
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
       this.running = false;
+      this.phase = null;
       this.#jobId = null;
     }
   }
 
-  /** Imports again the CSVs that asked for fs/units/lead names, with the user's answers; other reports stay. */
-  async answerCsv(csv: CsvAnswers): Promise<void> {
-    const asked = this.csvQuestions.flatMap((r) => r.files);
-    const files = this.#lastFiles.filter((f) => asked.includes(f.name));
-    const kept = this.reports.filter((r) => !r.files.some((name) => asked.includes(name)));
-    const previous = this.#lastFiles;
-    await this.run(files, csv);
-    this.reports = [...kept, ...this.reports];
-    this.#lastFiles = previous;
+  /** Imports again the CSVs of one layout with the user's answers; every other report stays. */
+  async answerCsv(group: CsvGroup, csv: CsvAnswers): Promise<void> {
+    if (this.running) return;
+    const files = this.#files.filter((f) => group.files.includes(f.name));
+    const kept = this.reports.filter((r) => !r.files.some((name) => group.files.includes(name)));
+    this.reports = kept;
+    Object.assign(this, { phase: 'reading', fileCount: files.length, fraction: 0, outcome: null, error: null });
+    this.#cancelRequested = false;
+    await this.#runFiles(files, csv);
+  }
+
+  /** Leaves the CSVs of one layout rejected and stops asking about them. */
+  declineCsv(group: CsvGroup): void {
+    this.#declinedCsv = [...this.#declinedCsv, group.key];
+  }
+
+  /** Closes the report (and any pending CSV question). */
+  dismiss(): void {
+    if (this.running) return;
+    Object.assign(this, { reports: [], outcome: null, error: null, fileCount: 0 });
+    this.#declinedCsv = [];
+    this.#files = [];
   }
 
   async cancel(): Promise<void> {
@@ -78,25 +110,36 @@ export class Importer {
     if (this.#jobId) await this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
   }
 
+  #onProgress(event: JobProgress, index: number, count: number): void {
+    if (event.file) this.reports = [...this.reports, event.file];
+    if (event.total === 0) return;
+    this.fraction = (index + event.done / event.total) / count;
+    if (event.message) this.currentFile = event.message;
+  }
+
   async #runBatch(batch: PickedFile[], index: number, count: number, csv: CsvAnswers | undefined): Promise<JobFinished> {
+    this.phase = 'reading';
+    this.currentFile = `Reading ${batch.length} file${batch.length === 1 ? '' : 's'}…`;
     const files = await Promise.all(batch.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.file.arrayBuffer()) })));
+    this.phase = 'importing';
     let resolveFinished: (event: JobFinished) => void = () => undefined;
     const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
     const early: JobFinished[] = [];
+    const earlyProgress: JobProgress[] = [];
     const offFinished = this.#bridge.on('jobs:finished', (event) => {
       if (event.jobId === this.#jobId) resolveFinished(event);
       else early.push(event);
     });
     const offProgress = this.#bridge.on('jobs:progress', (event) => {
-      if (event.jobId !== this.#jobId || event.total === 0) return;
-      this.fraction = (index + event.done / event.total) / count;
-      this.currentFile = event.message ?? '';
+      if (this.#jobId === null) earlyProgress.push(event);
+      else if (event.jobId === this.#jobId) this.#onProgress(event, index, count);
     });
     try {
       const started = await this.#bridge.api['records:import'](csv ? { files, csv } : { files });
       if (!started.ok) throw new Error(started.error.message);
       this.#jobId = started.value.jobId;
-      // The job may have finished before we learned its id.
+      // Events may arrive before the job's id does.
+      for (const event of earlyProgress) if (event.jobId === this.#jobId) this.#onProgress(event, index, count);
       const already = early.find((e) => e.jobId === this.#jobId);
       if (already) resolveFinished(already);
       const event = await finished;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tracePaths } from './trace';
+import { cachedTraceMicrovolts, traceMicrovolts, tracePaths } from './trace';
 
 const geometry = { pxPerSecond: 100, pxPerMv: 40, baselineY: 50 };
 
@@ -36,5 +36,13 @@ describe('tracePaths', () => {
 
   it('draws nothing for an all-missing lead', () => {
     expect(tracePaths(new Float32Array(10).fill(Number.NaN), 100, geometry)).toEqual([]);
+  });
+
+  it('gives the same decimation in microvolts (gain applied later as a scale), reused for the same window', () => {
+    const samples = Float32Array.from([0, 1, -1, 0.5]);
+    expect(points(traceMicrovolts(samples, 100, 100)[0] ?? '')).toEqual([[0, 0], [1, 1000], [2, -1000], [3, 500]]);
+    const first = cachedTraceMicrovolts(samples, 0, 4, 100, 100);
+    expect(cachedTraceMicrovolts(samples, 0, 4, 100, 100)).toBe(first);
+    expect(cachedTraceMicrovolts(samples, 1, 4, 100, 100)).not.toBe(first);
   });
 });

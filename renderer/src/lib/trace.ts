@@ -12,15 +12,29 @@ export interface TraceGeometry {
   readonly baselineY: number;
 }
 
+/** A coordinate with one decimal, without toFixed (which dominated a page redraw's time). */
+function tenth(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
 export function tracePaths(samples: Float32Array, fs: number, geometry: TraceGeometry): string[] {
   const { pxPerSecond, pxPerMv, baselineY } = geometry;
   const samplesPerPx = fs / pxPerSecond;
+  const pxPerSample = pxPerSecond / fs;
   const columns = Math.ceil(samples.length / samplesPerPx);
   const paths: string[] = [];
-  let current: string[] = [];
+  // One string per unbroken run, built by appending (cheaper than arrays of point strings).
+  let current = '';
+  let count = 0;
   const flush = () => {
-    if (current.length > 1) paths.push(current.join(' '));
-    current = [];
+    if (count > 1) paths.push(current);
+    current = '';
+    count = 0;
+  };
+  const add = (i: number) => {
+    const point = `${tenth(i * pxPerSample)},${tenth(baselineY - (samples[i] as number) * pxPerMv)}`;
+    current = count === 0 ? point : `${current} ${point}`;
+    count++;
   };
   for (let col = 0; col < columns; col++) {
     const start = Math.floor(col * samplesPerPx);
@@ -32,24 +46,54 @@ export function tracePaths(samples: Float32Array, fs: number, geometry: TraceGeo
     let sawNaN = false;
     for (let i = start; i < end; i++) {
       const v = samples[i] as number;
-      if (Number.isNaN(v)) {
+      if (v !== v) {
         sawNaN = true;
         continue;
       }
-      if (v < min) [min, minAt] = [v, i];
-      if (v > max) [max, maxAt] = [v, i];
+      if (v < min) {
+        min = v;
+        minAt = i;
+      }
+      if (v > max) {
+        max = v;
+        maxAt = i;
+      }
     }
     if (min === Infinity) {
       flush();
       continue;
     }
-    const y = (v: number) => (baselineY - v * pxPerMv).toFixed(1);
-    const x = (i: number) => ((i / fs) * pxPerSecond).toFixed(1);
-    const [first, second] = minAt <= maxAt ? [minAt, maxAt] : [maxAt, minAt];
-    current.push(`${x(first)},${y(samples[first] as number)}`);
-    if (second !== first) current.push(`${x(second)},${y(samples[second] as number)}`);
+    const first = minAt <= maxAt ? minAt : maxAt;
+    const second = minAt <= maxAt ? maxAt : minAt;
+    add(first);
+    if (second !== first) add(second);
     if (sawNaN) flush();
   }
   flush();
+  return paths;
+}
+
+/**
+ * The same min/max decimation as tracePaths, with x in pixels and y in microvolts (one decimal
+ * each), positive up: the gain is then a scale on the drawing (a transform), so a gain
+ * change redraws nothing, and one lead's paths can be reused whatever the gain.
+ */
+export function traceMicrovolts(samples: Float32Array, fs: number, pxPerSecond: number): string[] {
+  return tracePaths(samples, fs, { pxPerSecond, pxPerMv: -1000, baselineY: 0 });
+}
+
+/** Paths per signal array (records never change once stored), per window and horizontal scale; a few kept per lead. */
+const cache = new WeakMap<Float32Array, Map<string, string[]>>();
+const perSignal = 24;
+
+export function cachedTraceMicrovolts(signal: Float32Array, from: number, to: number, fs: number, pxPerSecond: number): string[] {
+  const key = `${from}:${to}:${pxPerSecond}`;
+  let entries = cache.get(signal);
+  if (!entries) cache.set(signal, (entries = new Map()));
+  const hit = entries.get(key);
+  if (hit) return hit;
+  const paths = traceMicrovolts(signal.subarray(from, to), fs, pxPerSecond);
+  if (entries.size >= perSignal) entries.delete(entries.keys().next().value as string);
+  entries.set(key, paths);
   return paths;
 }

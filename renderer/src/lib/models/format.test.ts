@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
     expect(modelInputText(500, { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean' })).toBe("Input: resampled from 500 Hz to the model's 100 Hz; 2.5 s windows across the whole record, mean of their outputs.");
     expect(modelInputText(500, { rateHz: 500, windowSeconds: 4.096, mode: 'centre', aggregate: 'mean' })).toBe('Input: read at 500 Hz; the central 4.1 s of the record.');
     expect(modelInputText(250, { rateHz: null, windowSeconds: null, mode: 'centre', aggregate: 'max' })).toBe('Input: read at 250 Hz.');
+    expect(modelInputText(500, { rateHz: 500, windowSeconds: 4.096, mode: 'centre', aggregate: 'mean', longRecords: 'whole', paddedSeconds: 10 })).toBe('Input: read at 500 Hz; the central 4.1 s of the record; a record longer than 10 s is read by 4.1 s windows across its whole length, mean of their outputs.');
+    expect(modelInputText(100, { rateHz: 100, windowSeconds: 2.5, mode: 'windows', aggregate: 'mean', longRecords: 'truncated', paddedSeconds: 10 })).toBe("Input: read at 100 Hz; 2.5 s windows across the whole record, mean of their outputs; a record longer than 10 s is read only in its first 10 s.");
   });
 
   it('names the operating point: threshold method and calibration temperature', () => {
@@ -25,6 +27,18 @@ describe('how model outputs are worded', () => {
     expect(decisionText('MI', false)).toBe('not flagged');
   });
 
+  it('says when a fine-tuned model reads records differently from its base', () => {
+    const windows = { mode: 'windows', aggregate: 'mean', stride: 125 } as const;
+    expect(inferenceDiffers(windows, windows)).toBeNull();
+    expect(inferenceDiffers(windows, undefined)).toBeNull();
+    expect(inferenceDiffers({ mode: 'centre', aggregate: 'mean' }, windows)).toBe('reads records differently from its base: centre crop here, sliding windows (mean, stride 125) in the base');
+  });
+
+  it('never shows a probability as 100.0 % or 0.0 %', () => {
+    expect([0.9996, 0.999, 0.5, 0.001, 0.0004, 1, 0].map(probabilityText)).toEqual(['> 99.9 %', '99.9 %', '50.0 %', '0.1 %', '< 0.1 %', '> 99.9 %', '< 0.1 %']);
+    expect(probabilityText(Number.NaN)).toBe('—');
+  });
+
   it('formats probabilities, metrics with intervals, versions and durations, with a dash where undefined', () => {
     expect(percent(0.8234)).toBe('82.3 %');
     expect(percent(null)).toBe('—');
@@ -33,6 +47,8 @@ describe('how model outputs are worded', () => {
     expect(metricWithInterval(0.5, { low: null, high: 0.9 })).toBe('0.500');
     expect(metricWithInterval(undefined)).toBe('—');
     expect(modelVersion('53e124d18651f630ba17ea9ee2d9d9a30dff5b994a7d0984ff5f1c56dc3ec151')).toBe('53e124d18651');
+    expect(rateWithInterval(0.857, { low: 0.421, high: 0.996 })).toBe('85.7 % (42.1–99.6)');
+    expect(rateWithInterval(0.5, { low: null, high: 1 })).toBe('50.0 %');
     expect([duration(45.4), duration(125), duration(7260), duration(undefined), duration(-1)]).toEqual(['45 s', '2 min 05 s', '2 h 01 min', '—', '—']);
   });
 });

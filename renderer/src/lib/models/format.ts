@@ -32,6 +32,31 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)} %`;
 }
 
+/**
+ * A model's probability as a percentage. Never "100.0 %" or "0.0 %": a calibrated model is never
+ * certain, and rounding must not make it look so ("> 99.9 %", "< 0.1 %").
+ */
+export function probabilityText(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value > 0.999) return '> 99.9 %';
+  if (value < 0.001) return '< 0.1 %';
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+/** A rate with its 95 % interval: "85.7 % (42.1–99.6)"; the interval left out when unknown. */
+export function rateWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
+  const shown = percent(value);
+  if (shown === '—' || !ci || ci.low === null || ci.high === null || !Number.isFinite(ci.low) || !Number.isFinite(ci.high)) return shown;
+  return `${shown} (${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)})`;
+}
+
+/** The labels every figure on screen carries: which split it comes from and what that means. */
+export const splitLabels = {
+  test: 'Locked test split — read once, after every choice was made',
+  validation: 'Validation — used to choose thresholds, optimistic',
+  none: 'No locked-test evaluation: this model\'s quality on unseen records is unknown',
+} as const;
+
 /** A metric in [0, 1] with three decimals and its interval: "0.812 (0.701–0.903)". */
 export function metricWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
@@ -83,5 +108,28 @@ export function modelInputText(recordHz: number, input: ModelSummary['input']): 
   if (input.windowSeconds === null) return `Input: ${rate}.`;
   const seconds = Number(input.windowSeconds.toFixed(1));
   const covered = input.mode === 'windows' ? `${seconds} s windows across the whole record, ${input.aggregate} of their outputs` : `the central ${seconds} s of the record`;
-  return `Input: ${rate}; ${covered}.`;
+  return `Input: ${rate}; ${covered}${longRecordText(input, seconds)}.`;
+}
+
+/** What happens to a record longer than the model's padded length (packages say so since whole-record inference). */
+function longRecordText(input: ModelSummary['input'], seconds: number): string {
+  if (!input.longRecords || !input.paddedSeconds) return '';
+  const padded = Number(input.paddedSeconds.toFixed(1));
+  if (input.longRecords === 'truncated') return `; a record longer than ${padded} s is read only in its first ${padded} s`;
+  return input.mode === 'windows' ? '' : `; a record longer than ${padded} s is read by ${seconds} s windows across its whole length, ${input.aggregate} of their outputs`;
+}
+
+/** "sliding windows (mean, stride 125)" or "centre crop": how a model reads a record. */
+export function inferenceText(inference: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined }): string {
+  return inference.mode === 'centre' ? 'centre crop' : `sliding windows (${inference.aggregate}${inference.stride ? `, stride ${inference.stride}` : ''})`;
+}
+
+/** Null when a fine-tuned model reads records as its base did; else what differs, in words. */
+export function inferenceDiffers(
+  model: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined },
+  base: { readonly mode: 'centre' | 'windows'; readonly aggregate: 'mean' | 'max'; readonly stride?: number | undefined } | undefined,
+): string | null {
+  if (!base) return null;
+  const same = model.mode === base.mode && (model.mode === 'centre' || (model.aggregate === base.aggregate && (model.stride ?? null) === (base.stride ?? null)));
+  return same ? null : `reads records differently from its base: ${inferenceText(model)} here, ${inferenceText(base)} in the base`;
 }

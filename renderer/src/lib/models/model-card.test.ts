@@ -24,9 +24,11 @@ function model(overrides: Partial<ModelDetail>): ModelDetail {
     engineVersion: '0.1.0',
     inference: { mode: 'windows', aggregate: 'mean' },
     training: { learningRate: 0.003, batchSize: 32, loss: 'bce', patience: 0 },
-    provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro' },
+    provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro', augmentation: 'none (random crops only)', minExamples: { train: 10, val: 3, override: false } },
+    intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', requiredLeads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], minSeconds: 2.5, fsHz: { min: 100, max: 20000 }, channels: 'ecg' },
     validationDetail: metrics({ NORM: 900, MI: 500 }),
     test: metrics({ NORM: 900, MI: 500 }),
+    siteEvaluation: null,
     finetuneDefaultMode: 'head',
     ...overrides,
   };
@@ -37,14 +39,15 @@ describe("the model card's intended use and limits", () => {
     const lines = intendedUse(model({}));
     expect(lines).toEqual([
       'Input: a resting 12-lead ECG of at least 2.5 seconds, resampled to 100 Hz. Output: a calibrated probability per class (NORM, MI) and a decision at the operating point.',
+      'Intended for: patients aged 18 years and older, no pacemaker rhythm; surface ECG leads only (all 12), sampled at 100 Hz or faster. A record outside this gets no prediction: the model abstains and says why.',
       'Supports, and never replaces, a physician reading the tracing. Research use only.',
       'Trained on ptbxl-superclass-100hz (17000 training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.',
     ]);
   });
 
   it('warns about demonstration models, weakly supported classes, a missing test evaluation and PE', () => {
-    const { test: _unused, ...untested } = model({ demonstration: true, trainRecords: 326, classes: ['PE'], validationDetail: metrics({ PE: 4 }) });
-    const lines = intendedUse(untested).slice(3);
+    const untested = model({ demonstration: true, trainRecords: 326, classes: ['PE'], validationDetail: metrics({ PE: 4 }), test: null });
+    const lines = intendedUse(untested).slice(4);
     expect(lines).toEqual([
       expect.stringMatching(/^Demonstration model: 326 training records/),
       'Few validation positives (< 10) for PE (4): their thresholds and metrics are unreliable.',

@@ -10,9 +10,11 @@ export const fewPositives = 10;
  * and where its figures are weak.
  */
 export function intendedUse(model: ModelDetail): string[] {
-  const { input } = model;
+  const { input, intendedInput: scope } = model;
+  const ages = scope.ageYears.min !== null && scope.ageYears.max !== null ? `${scope.ageYears.min}–${scope.ageYears.max} years` : scope.ageYears.min !== null ? `${scope.ageYears.min} years and older` : scope.ageYears.max !== null ? `up to ${scope.ageYears.max} years` : 'any age';
   const lines = [
     `Input: a resting 12-lead ECG of at least ${input.windowSeconds === null ? 'a few' : Number(input.windowSeconds.toFixed(1))} seconds${input.rateHz === null ? '' : `, resampled to ${input.rateHz} Hz`}. Output: a calibrated probability per class (${model.classes.join(', ')}) and a decision at the operating point.`,
+    `Intended for: patients aged ${ages}${scope.pacing === 'excluded' ? ', no pacemaker rhythm' : ''}; surface ECG leads only (${scope.requiredLeads.length === 12 ? 'all 12' : scope.requiredLeads.join(', ')}), sampled at ${scope.fsHz.min} Hz or faster. A record outside this gets no prediction: the model abstains and says why.`,
     'Supports, and never replaces, a physician reading the tracing. Research use only.',
     `Trained on ${model.dataset} (${model.trainRecords} training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`,
   ];
@@ -20,7 +22,7 @@ export function intendedUse(model: ModelDetail): string[] {
   const perClass = model.validationDetail.metrics.perClass ?? {};
   const weak = model.classes.filter((c) => (perClass[c]?.support ?? 0) < fewPositives);
   if (weak.length > 0) lines.push(`Few validation positives (< ${fewPositives}) for ${weak.map((c) => `${c} (${perClass[c]?.support ?? 0})`).join(', ')}: their thresholds and metrics are unreliable.`);
-  if (!model.test) lines.push('Not yet evaluated on its locked test split: the validation figures are optimistic, having chosen the epoch, thresholds and temperature.');
+  if (!model.test) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
   if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
 }

@@ -24,6 +24,9 @@ export class ModelCatalog {
 
   constructor(bridge: EinthovenBridge) {
     this.#bridge = bridge;
+    // Any training, fine-tuning or search that ends may have written a model (this window's or another's):
+    // the list follows without a reload.
+    bridge.on('train:finished', () => void this.refresh());
   }
 
   get chosen(): ModelSummary | undefined {
@@ -48,16 +51,22 @@ export class ModelCatalog {
     if (!this.chosen) this.chosenId = this.defaultModelId ?? this.models[0]?.id ?? null;
   }
 
-  /** Makes a model the default for predictions (promoting the previous default rolls back); the prediction panel switches to it. */
-  async promote(id: string): Promise<void> {
-    const result = await this.#bridge.api['models:promote']({ modelId: id });
+  /**
+   * Makes a model the default for predictions under the promoter's name (promoting the previous
+   * default rolls back); the prediction panel switches to it. The engine refuses a model without
+   * a locked-test evaluation on this site's data. True when it changed.
+   */
+  async promote(id: string, promotedBy: string): Promise<boolean> {
+    const result = await this.#bridge.api['models:promote']({ modelId: id, promotedBy, confirmed: true });
     if (!result.ok) {
       this.error = `The default model could not be changed: ${result.error.message}`;
-      return;
+      return false;
     }
+    this.error = null;
     this.defaultModelId = result.value.defaultModelId;
     this.previousDefaultId = result.value.previousDefaultId;
     this.chosenId = result.value.defaultModelId;
+    return true;
   }
 
   /** One model's full description (cached: a model id names fixed weights and manifest). */

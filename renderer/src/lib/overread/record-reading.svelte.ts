@@ -76,6 +76,19 @@ export class RecordReading {
     Object.assign(this, { amending: true, error: null, draft: { ...emptyDraft(this.#lastReader), codes, freeText, note: current.note } });
   }
 
+  /**
+   * Adds a statement to the draft (opening an amendment when the record is already read): by
+   * its code when the library has it, else as typed text. Repeats are ignored.
+   */
+  adopt(code: string, text: string): void {
+    if (!this.loaded) return;
+    if (!this.editing) this.startAmending();
+    const known = this.library.items.some((s) => s.code === code);
+    const draft = this.draft;
+    if (known && !draft.codes.includes(code)) this.draft = { ...draft, codes: [...draft.codes, code] };
+    else if (!known && !draft.freeText.includes(text)) this.draft = { ...draft, freeText: [...draft.freeText, text] };
+  }
+
   cancelAmending(): void {
     Object.assign(this, { amending: false, error: null, draft: emptyDraft(this.#lastReader) });
   }

@@ -8,6 +8,9 @@ const key = Symbol.for('einthoven.statement-library');
 export class StatementLibrary {
   readonly #bridge: EinthovenBridge;
   items = $state.raw<LibraryStatement[]>([]);
+  /** Code → wording, for showing names instead of codes (lib/names); rebuilt whole, never mutated. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  names: ReadonlyMap<string, string> = $derived(new Map(this.items.map((s) => [s.code, s.text])));
   error = $state<string | null>(null);
 
   constructor(bridge: EinthovenBridge) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, defaultName, isAbsolutePath, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
   baseModelId: 'tiny@53e124d18651',
@@ -19,9 +19,27 @@ describe('fine-tuning form', () => {
       dataset: { kind: 'csv', root: '/data/hospital', labels: '/data/hospital/labels.csv', positiveClass: 'PE' },
       mode: 'head',
       name: 'pe head',
-      settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10 },
+      settings: { epochs: 50, batchSize: 64, learningRate: 0.001, patience: 10, minExamples: { train: 10, val: 3 } },
     });
     expect(datasetOf(form)).not.toHaveProperty('positiveClass');
+    // Worker threads: empty leaves the engine's default (cores − 1); a number is sent.
+    expect(requestOf({ ...form, workers: ' 3 ' })).toMatchObject({ workers: 3 });
+    expect(validateForm({ ...form, workers: '0' }, []).workers).toBe('must be between 1 and 64 (or empty for the default)');
+    expect([defaultWorkers(16), defaultWorkers(2), defaultWorkers(1)]).toEqual([15, 1, 1]);
+  });
+
+  it('sends the BCE loss and its positive-class weights from the advanced settings, and refuses weights without BCE', () => {
+    expect(requestOf({ ...form, loss: 'bce', posWeight: '3' }).settings).toMatchObject({ loss: 'bce', posWeight: [3] });
+    expect(requestOf({ ...form, loss: 'bce', posWeight: '' }).settings).not.toHaveProperty('posWeight');
+    expect(validateForm({ ...form, posWeight: '3' }, []).posWeight).toMatch(/BCE loss only/);
+    expect(validateForm({ ...form, loss: 'bce', posWeight: '2, -1' }, []).posWeight).toMatch(/positive numbers/);
+    expect(validateForm({ ...form, loss: 'bce', posWeight: '2, 4' }, [])).toEqual({});
+  });
+
+  it('asks for cross-validation with 3 to 20 folds, or none', () => {
+    expect(requestOf({ ...form, crossValidation: '5' }).crossValidation).toBe(5);
+    expect(requestOf(form)).not.toHaveProperty('crossValidation');
+    expect(validateForm({ ...form, crossValidation: '2' }, []).crossValidation).toBe('must be between 3 and 20 (or empty for none)');
   });
 
   it('says what is missing or wrong, field by field', () => {
@@ -38,6 +56,8 @@ describe('fine-tuning form', () => {
     });
     expect(validateForm({ ...form, name: '../escape' }, []).name).toMatch(/letters, digits/);
     expect(validateForm({ ...form, learningRate: '2' }, []).learningRate).toBe('must be greater than 0 and at most 1');
+    expect(validateForm({ ...form, minTrain: '0', minVal: '' }, [])).toEqual({ minTrain: 'must be between 1 and 1000000', minVal: 'must be a whole number' });
+    expect([isMinimumOverride(form), isMinimumOverride({ ...form, minTrain: '1' }), isMinimumOverride({ ...form, minVal: '2' })]).toEqual([false, true, true]);
   });
 
   it('recognises absolute paths of the engine machine, POSIX or Windows', () => {

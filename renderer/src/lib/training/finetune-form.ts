@@ -16,13 +16,28 @@ export interface FinetuneForm {
   batchSize: string;
   learningRate: string;
   patience: string;
+  /** Fewest positives and negatives per class in training / validation (10 / 3; lower is a logged override). */
+  minTrain: string;
+  minVal: string;
+  /** Advanced: the loss, and for BCE the weight of each class's positives ("3", or "2,4" for two classes). */
+  loss: 'focal' | 'bce';
+  posWeight: string;
+  /** Advanced: cross-validate the fine-tuning with this many patient-grouped folds first ('' = no). */
+  crossValidation: string;
+  /** Worker threads; empty: the engine's default (every core but one). */
+  workers: string;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: '10', minVal: '3', loss: 'focal', posWeight: '', crossValidation: '', workers: '' } as const;
+
+/** The engine's default worker count on this computer: every core but one (the app keeps one). */
+export function defaultWorkers(cores: number = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  return Math.max(1, cores - 1);
+}
 
 const namePattern = /^[\w .-]+$/;
 
@@ -56,15 +71,49 @@ export function validateForm(form: FinetuneForm, existingNames: readonly string[
   if (labels) errors.labels = labels;
   if (!namePattern.test(form.name.trim())) errors.name = 'a name of letters, digits, spaces, dots, dashes or underscores';
   else if (existingNames.includes(form.name.trim())) errors.name = `a model named '${form.name.trim()}' already exists`;
-  const checks = { epochs: integer(form.epochs, 1, 1000), batchSize: integer(form.batchSize, 1, 4096), patience: integer(form.patience, 0, 1000), learningRate: rate(form.learningRate) };
+  const checks = {
+    epochs: integer(form.epochs, 1, 1000),
+    batchSize: integer(form.batchSize, 1, 4096),
+    patience: integer(form.patience, 0, 1000),
+    learningRate: rate(form.learningRate),
+    minTrain: integer(form.minTrain, 1, 1_000_000),
+    minVal: integer(form.minVal, 1, 1_000_000),
+  };
   for (const [field, result] of Object.entries(checks)) if (typeof result === 'string') errors[field as keyof typeof checks] = `must be ${result}`;
+  const weights = posWeightsOf(form.posWeight);
+  if (typeof weights === 'string') errors.posWeight = weights;
+  else if (weights && form.loss !== 'bce') errors.posWeight = 'positive-class weights apply to the BCE loss only';
+  if (form.crossValidation.trim() !== '') {
+    const folds = integer(form.crossValidation, 3, 20);
+    if (typeof folds === 'string') errors.crossValidation = `must be ${folds} (or empty for none)`;
+  }
+  const workers = form.workers.trim() === '' ? 1 : integer(form.workers, 1, 64);
+  if (typeof workers === 'string') errors.workers = `must be ${workers} (or empty for the default)`;
   return errors;
+}
+
+/** "3" or "2, 4" → numbers; undefined when empty; a message when not positive numbers. */
+export function posWeightsOf(text: string): number[] | undefined | string {
+  if (text.trim() === '') return undefined;
+  const weights = text.split(',').map((part) => Number(part.trim()));
+  return weights.every((w) => Number.isFinite(w) && w > 0 && w <= 1000) ? weights : 'must be positive numbers separated by commas, one per class';
 }
 
 /** The dataset part of the request, as datasets:inspect and train:finetune take it. */
 export function datasetOf(form: FinetuneForm): FinetuneRequest['dataset'] {
   const positiveClass = form.positiveClass.trim();
   return { kind: 'csv', root: form.dataRoot.trim(), labels: form.labels.trim(), ...(positiveClass ? { positiveClass } : {}) };
+}
+
+/** The minimums the dataset check and the job use (numbers of a valid form). */
+export function minExamplesOf(form: FinetuneForm): { train: number; val: number } {
+  return { train: Number(form.minTrain), val: Number(form.minVal) };
+}
+
+/** Below the engine's 10 / 3: an override the audit log and the model keep. */
+export function isMinimumOverride(form: FinetuneForm): boolean {
+  const { train, val } = minExamplesOf(form);
+  return train < Number(settingDefaults.minTrain) || val < Number(settingDefaults.minVal);
 }
 
 /** The train:finetune request of a valid form. */
@@ -74,8 +123,23 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
     dataset: datasetOf(form),
     mode: form.mode,
     name: form.name.trim(),
-    settings: { epochs: Number(form.epochs), batchSize: Number(form.batchSize), learningRate: Number(form.learningRate), patience: Number(form.patience) },
+    settings: {
+      epochs: Number(form.epochs),
+      batchSize: Number(form.batchSize),
+      learningRate: Number(form.learningRate),
+      patience: Number(form.patience),
+      minExamples: minExamplesOf(form),
+      ...(form.loss === 'bce' ? { loss: 'bce' as const } : {}),
+      ...advancedWeights(form),
+    },
+    ...(form.crossValidation.trim() !== '' ? { crossValidation: Number(form.crossValidation) } : {}),
+    ...(form.workers.trim() === '' ? {} : { workers: Number(form.workers) }),
   };
+}
+
+function advancedWeights(form: FinetuneForm): { posWeight?: number[] } {
+  const weights = posWeightsOf(form.posWeight);
+  return Array.isArray(weights) && form.loss === 'bce' ? { posWeight: weights } : {};
 }
 
 /** A default model name that is valid and not taken: "<base> fine-tuned 2026-11-25 14.02" (then " 2", " 3" …). */

@@ -3,7 +3,7 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { DatasetInspection } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
-import { datasetOf, defaultName, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
 
 const key = Symbol.for('einthoven.finetune-job');
 
@@ -54,8 +54,13 @@ export class FinetuneJob {
     return this.#catalog.models.map((m) => m.name);
   }
 
+  /** What a dataset check depends on: the dataset and the minimums it checks against. */
+  #checkKey(): string {
+    return JSON.stringify([datasetOf(this.form), minExamplesOf(this.form)]);
+  }
+
   get checkedCurrentData(): boolean {
-    return this.inspection !== null && this.inspectedKey === JSON.stringify(datasetOf(this.form));
+    return this.inspection !== null && this.inspectedKey === this.#checkKey();
   }
 
   /** Why Start is disabled, in words; null when it may start. */
@@ -81,15 +86,16 @@ export class FinetuneJob {
 
   async inspect(): Promise<void> {
     const dataset = datasetOf(this.form);
+    const key = this.#checkKey();
     Object.assign(this, { inspecting: true, inspectError: null, inspection: null });
-    const result = await this.#bridge.api['datasets:inspect']({ dataset });
+    const result = await this.#bridge.api['datasets:inspect']({ dataset, minExamples: minExamplesOf(this.form) });
     this.inspecting = false;
     if (!result.ok) {
       this.inspectError = result.error.message;
       return;
     }
     this.inspection = result.value;
-    this.inspectedKey = JSON.stringify(dataset);
+    this.inspectedKey = key;
   }
 
   async start(): Promise<void> {

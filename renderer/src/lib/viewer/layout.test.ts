@@ -70,7 +70,27 @@ describe('records that are not a plain 12-lead', () => {
   });
 
   it('enlarges one lead across the page', () => {
-    expect(enlargedLayout('V2', twelve, page)).toEqual({ rows: 1, columns: 1, cells: [{ lead: 'V2', leadIndex: 7, row: 0, col: 0, window: page, rhythm: false }] });
+    expect(enlargedLayout('V2', twelve, page)).toEqual({ rows: 1, columns: 1, cells: [{ lead: 'V2', label: 'V2', leadIndex: 7, row: 0, col: 0, window: page, rhythm: false }] });
+  });
+
+  it('puts recorded modified leads at their places in every layout: MIT-BIH 100 (MLII, V5) has II, its rhythm strip and V5', () => {
+    const names = ['MLII', 'V5'];
+    for (const kind of ['3x4', '6x2', '12x1'] as const) {
+      const layout = layoutCells(kind, names, page);
+      expect(where(layout, 'II'), kind).toMatchObject({ label: 'MLII', leadIndex: 0 });
+      expect(where(layout, 'V5'), kind).toMatchObject({ label: 'V5', leadIndex: 1 });
+      expect(layout.cells.some((c) => c.lead === 'MLII'), kind).toBe(false);
+    }
+    expect(where(layoutCells('3x4', names, page), 'II', true)).toMatchObject({ label: 'MLII', leadIndex: 0 });
+    expect(layoutCells('12x1', names, page).cells.map((c) => c.label)).toEqual(['MLII', 'V5']);
+    // A true II wins its place; the modified lead then gets a row of its own.
+    expect(where(layoutCells('3x4', ['II', 'MLII'], page), 'MLII')).toMatchObject({ row: 4, leadIndex: 1 });
+  });
+
+  it('leaves excluded channels (blood pressure…) off the paper', () => {
+    const layout = layoutCells('3x4', ['I', 'II', 'ABP'], page, { exclude: (i) => i === 2 });
+    expect(layout.cells.some((c) => c.label === 'ABP')).toBe(false);
+    expect(layout.rows).toBe(4);
   });
 });
 

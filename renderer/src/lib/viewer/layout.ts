@@ -34,7 +34,10 @@ export interface TimeWindow {
 }
 
 export interface Cell {
+  /** The place on the page: a standard lead name (I … V6), or the record's own name for other leads. */
   readonly lead: string;
+  /** What the record calls the lead drawn here ("MLII" in the II place of an MIT-BIH record); equal to `lead` for standard leads. */
+  readonly label: string;
   /** Index into the record's leads, or null when the record lacks this lead. */
   readonly leadIndex: number | null;
   readonly row: number;
@@ -50,9 +53,9 @@ export interface LeadLayout {
   readonly cells: readonly Cell[];
 }
 
-/** The page at `startS` (clamped into the record), at most `pageSeconds` long. */
-export function pageWindow(durationS: number, startS = 0): TimeWindow {
-  const length = Math.min(pageSeconds, Math.max(0, durationS));
+/** The page at `startS` (clamped into the record), at most `seconds` long (a printed page at 50 mm/s holds 5 s). */
+export function pageWindow(durationS: number, startS = 0, seconds = pageSeconds): TimeWindow {
+  const length = Math.min(seconds, Math.max(0, durationS));
   const start = Math.min(Math.max(0, startS), Math.max(0, durationS - length));
   return { start, end: start + length };
 }
@@ -69,44 +72,89 @@ export function sampleRange(window: TimeWindow, fs: number, nSamples: number): {
   return { from, to: Math.min(nSamples, Math.max(from, Math.round(window.end * fs))) };
 }
 
-function indexOrNull(leadNames: readonly string[], lead: string): number | null {
-  const index = leadNames.indexOf(lead);
-  return index >= 0 ? index : null;
+/**
+ * The standard place of a recorded lead: itself when standard, else the lead a modified lead
+ * stands for (MIT-BIH's MLII in place of II, MCL1 in place of V1). Holter "modified limb leads"
+ * are read where the standard lead would be, and keep their own name on the page.
+ */
+export function standardPlaceOf(name: string): string | undefined {
+  if (standardLeadOrder.includes(name)) return name;
+  const limb = /^ML(I{1,3})$/i.exec(name.trim());
+  if (limb?.[1]) return limb[1].toUpperCase();
+  const chest = /^MCL([1-6])$/i.exec(name.trim());
+  return chest?.[1] ? `V${chest[1]}` : undefined;
 }
 
-function fullRows(leads: readonly string[], leadNames: readonly string[], window: TimeWindow, firstRow: number): Cell[] {
-  return leads.map((lead, k) => ({ lead, leadIndex: indexOrNull(leadNames, lead), row: firstRow + k, col: 0, window, rhythm: false }));
+interface Placed {
+  /** Standard place → index of the lead drawn there. */
+  readonly places: ReadonlyMap<string, number>;
+  /** Indices of leads with no standard place, in record order. */
+  readonly extras: readonly number[];
+}
+
+/** Puts every drawable lead at its place; a true standard lead wins over a modified one for the same place. */
+function placeLeads(leadNames: readonly string[], include: (index: number) => boolean): Placed {
+  const places = new Map<string, number>();
+  leadNames.forEach((name, i) => include(i) && standardLeadOrder.includes(name) && places.set(name, i));
+  const extras: number[] = [];
+  leadNames.forEach((name, i) => {
+    if (!include(i) || standardLeadOrder.includes(name)) return;
+    const place = standardPlaceOf(name);
+    if (place && !places.has(place)) places.set(place, i);
+    else extras.push(i);
+  });
+  return { places, extras };
+}
+
+function cellAt(placed: Placed, leadNames: readonly string[], lead: string, at: Omit<Cell, 'lead' | 'label' | 'leadIndex'>): Cell {
+  const index = placed.places.get(lead);
+  return { lead, label: index === undefined ? lead : (leadNames[index] as string), leadIndex: index ?? null, ...at };
+}
+
+export interface LayoutOptions {
+  /** The rhythm strip's lead (its standard place); II by default. */
+  readonly rhythmLead?: string;
+  /** Leads to leave off the ECG paper (channels that are not ECG: blood pressure, plethysmogram…). */
+  readonly exclude?: (index: number) => boolean;
 }
 
 /**
  * Cells of a layout for a record with leads `leadNames`. Standard leads sit at their fixed
- * places (a lead the record lacks keeps its cell, marked not recorded); other leads (V7, a
- * Holter channel…) follow as full-length rows. A record with no standard lead at all is shown
- * one lead per row whatever the layout.
+ * places (a lead the record lacks keeps its cell, marked not recorded; a modified lead such as
+ * MLII takes its standard lead's place); other leads (V7, a Holter channel…) follow as
+ * full-length rows. A record with no lead at a standard place is shown one lead per row
+ * whatever the layout.
  */
-export function layoutCells(kind: LayoutKind, leadNames: readonly string[], window: TimeWindow, rhythmLead = 'II'): LeadLayout {
-  const standard = standardLeadOrder.filter((name) => leadNames.includes(name));
-  const extras = leadNames.filter((name) => !standardLeadOrder.includes(name));
+export function layoutCells(kind: LayoutKind, leadNames: readonly string[], window: TimeWindow, options: LayoutOptions = {}): LeadLayout {
+  const placed = placeLeads(leadNames, (i) => !(options.exclude?.(i) ?? false));
+  const standard = standardLeadOrder.filter((name) => placed.places.has(name));
+  const extraRows = (firstRow: number): Cell[] =>
+    placed.extras.map((index, k) => {
+      const name = leadNames[index] as string;
+      return { lead: name, label: name, leadIndex: index, row: firstRow + k, col: 0, window, rhythm: false };
+    });
   if (kind === '12x1' || standard.length === 0) {
-    const cells = fullRows([...standard, ...extras], leadNames, window, 0);
+    const cells = [...standard.map((lead, row) => cellAt(placed, leadNames, lead, { row, col: 0, window, rhythm: false })), ...extraRows(standard.length)];
     return { rows: cells.length, columns: 1, cells };
   }
   const columns = columnsOf[kind];
   const windows = columnWindows(window, columns.length);
-  const cells: Cell[] = columns.flatMap((leads, col) =>
-    leads.map((lead, row) => ({ lead, leadIndex: indexOrNull(leadNames, lead), row, col, window: windows[col] as TimeWindow, rhythm: false })),
-  );
+  const cells: Cell[] = columns.flatMap((leads, col) => leads.map((lead, row) => cellAt(placed, leadNames, lead, { row, col, window: windows[col] as TimeWindow, rhythm: false })));
   let rows = columns[0]?.length ?? 0;
   if (kind === '3x4') {
-    const lead = leadNames.includes(rhythmLead) ? rhythmLead : (standard[0] as string);
-    cells.push({ lead, leadIndex: indexOrNull(leadNames, lead), row: rows, col: 0, window, rhythm: true });
+    const rhythmLead = options.rhythmLead ?? 'II';
+    const lead = placed.places.has(rhythmLead) ? rhythmLead : (standard[0] as string);
+    cells.push(cellAt(placed, leadNames, lead, { row: rows, col: 0, window, rhythm: true }));
     rows += 1;
   }
-  cells.push(...fullRows(extras, leadNames, window, rows));
+  const extras = extraRows(rows);
+  cells.push(...extras);
   return { rows: rows + extras.length, columns: columns.length, cells };
 }
 
-/** One lead over the whole page, for the enlarged view. */
-export function enlargedLayout(lead: string, leadNames: readonly string[], window: TimeWindow): LeadLayout {
-  return { rows: 1, columns: 1, cells: fullRows([lead], leadNames, window, 0) };
+/** One lead (by the record's name for it) over the whole page, for the enlarged view. */
+export function enlargedLayout(label: string, leadNames: readonly string[], window: TimeWindow): LeadLayout {
+  const index = leadNames.indexOf(label);
+  const lead = standardPlaceOf(label) ?? label;
+  return { rows: 1, columns: 1, cells: [{ lead, label, leadIndex: index >= 0 ? index : null, row: 0, col: 0, window, rhythm: false }] };
 }

@@ -12,6 +12,10 @@ function measured(values: { hr: number; qrs: number | null; qtc: number; axis: n
     recordId: 1, fs: 500, heartRateBpm: values.hr, rrMs: { mean: 60000 / values.hr, sd: 10 }, prMs: 160, qrsMs: values.qrs, qtMs: 400,
     qtc: [{ formula: 'fridericia', text: 'Fridericia', ms: values.qtc }], axisDeg: { p: 50, qrs: values.axis, t: 40 }, beats: [], medianBeat: null, reasons: {},
     quality: { verdict: 'good', reasons: [], leads: [] },
+    pacing: { assessed: true, paced: false, spikes: 0, pacedBeatFraction: 0, reason: 'no pacemaker spikes' },
+    caveats: {},
+    statements: [],
+    device: null,
   };
 }
 

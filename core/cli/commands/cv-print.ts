@@ -1,0 +1,29 @@
+import type { CvMetric } from '../../train/cv';
+import type { CvJobResult } from '../../train/jobs/cv-job';
+
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'f1Macro@0.5', 'accuracy@0.5', 'gmeanPaper@0.5'];
+
+/** The human-readable `ecg train --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */
+export function cvLines(r: CvJobResult): string[] {
+  const unit = r.pooled.unit === 'patient' ? 'patients' : 'records';
+  const lines = [
+    `${r.k}-fold cross-validation on ${r.dataset} (${r.source})${r.excluded ? `; ${r.excluded.count} records left out: ${r.excluded.reason}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
+    `Each fold: trained on ${r.k - 2} folds, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
+    `fold  n     ${shown.map((m) => m.padEnd(16)).join('')}best epoch`,
+  ];
+  for (const f of r.perFold) {
+    const outcome = r.folds.find((o) => o.fold === f.fold);
+    lines.push(`${String(f.fold).padEnd(6)}${String(f.n).padEnd(6)}${shown.map((m) => f3(f.metrics[m]).padEnd(16)).join('')}${outcome ? `${outcome.bestEpoch}/${outcome.epochs}` : ''}`);
+  }
+  lines.push(`mean ± SD   ${shown.map((m) => `${f3(r.meanSd[m].mean)} ± ${f3(r.meanSd[m].sd)}`.padEnd(16)).join('')}`);
+  lines.push(`pooled out-of-fold (every record once, by its fold's model; n = ${r.pooled.n}; bootstrap 95 % CIs, stratified resampling of ${unit}):`);
+  for (const m of shown) {
+    const ci = r.pooled.ci[m];
+    lines.push(`  ${m.padEnd(15)} ${f3(r.pooled.metrics[m])}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);
+  }
+  const cov = r.pooled.report.averaging.aucMacro;
+  lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
+  lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
+  return lines;
+}

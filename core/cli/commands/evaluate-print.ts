@@ -1,0 +1,53 @@
+import type { Interval, MetricsReport } from '../../ml/metrics/index';
+import { classAucKey } from '../../ml/metrics/report';
+import type { ComparisonReport } from '../../train/jobs/compare-job';
+import type { EvaluationReport } from '../../train/jobs/evaluate-job';
+import type { PairedBootstrapResult } from '../../ml/metrics/paired';
+
+const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(3)}` : '—');
+const interval = (ci: Interval | undefined) => (ci && Number.isFinite(ci.low) && Number.isFinite(ci.high) ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : '');
+const pValue = (p: number) => (!Number.isFinite(p) ? 'p —' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** "over 4 of 5 classes; left out: HYP (undefined on these records)" for a macro figure. */
+function coverageNote(metrics: MetricsReport, key: string): string {
+  const coverage = metrics.averaging[key as keyof Omit<MetricsReport['averaging'], 'classes'>] as { over: number; leftOut: string[] } | undefined;
+  if (!coverage) return '';
+  const left = coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.join(', ')} (undefined on these records)` : '';
+  return ` (over ${coverage.over} of ${metrics.averaging.classes} classes${left})`;
+}
+
+/** The human-readable `ecg evaluate` report: headline figures with CIs and coverage, then per class. */
+export function evaluationLines(report: EvaluationReport): string[] {
+  const m = report.metrics;
+  const lines = [`${report.model.name} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  for (const key of ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'] as const) {
+    lines.push(`  ${key} ${f3(m[key])}${interval(report.ci[key])}${coverageNote(m, key)}`);
+  }
+  for (const [name, c] of Object.entries(m.perClass)) {
+    const undefinedNote = c.support === 0 ? '  (no positives: sensitivity, AUC and AP undefined)' : c.support === report.n ? '  (no negatives: specificity and AUC undefined)' : '';
+    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}  spec ${f3(c.specificity)}  threshold ${c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
+  }
+  return lines;
+}
+
+const paired = (r: PairedBootstrapResult) => `${signed(r.diff)} [${f3(r.ci95[0])}, ${f3(r.ci95[1])}], ${pValue(r.p)}`;
+
+/** The human-readable `ecg evaluate --compare` report: A − B per macro figure and per class. */
+export function comparisonLines(r: ComparisonReport): string[] {
+  const unit = r.bootstrap.unit === 'patient' ? 'patients' : 'records';
+  const lines = [
+    `A = ${r.modelA.name}, B = ${r.modelB.name} on ${r.dataset} (${r.split}, n = ${r.n} records both could read${r.leftOut > 0 ? `, ${r.leftOut} read by only one left out` : ''}).`,
+    `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); DeLong for per-class AUC.`,
+  ];
+  for (const m of r.macro) {
+    const left = m.leftOut.length > 0 ? `; left out: ${m.leftOut.join(', ')}` : '';
+    lines.push(`  ${m.metric.padEnd(9)} A ${f3(m.a)}  B ${f3(m.b)}  A − B ${paired(m)}  (over ${m.over} of ${r.classes.length} classes${left})`);
+  }
+  for (const k of r.perClass) {
+    const delong = k.delong ? `DeLong ${signed(k.delong.diff)} [${f3(k.delong.ci95[0])}, ${f3(k.delong.ci95[1])}], ${pValue(k.delong.p)}` : 'DeLong — (fewer than 2 positives or negatives)';
+    lines.push(`  ${k.name.padEnd(8)} AUC A ${f3(k.aucA)} B ${f3(k.aucB)}: ${delong}; bootstrap ${paired(k.auc)}`);
+    lines.push(`  ${''.padEnd(8)} F1  A ${f3(k.f1A)} B ${f3(k.f1B)} (each at its own thresholds): ${paired(k.f1)}  positives ${k.positives}`);
+  }
+  return lines;
+}

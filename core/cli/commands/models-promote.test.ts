@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../test/shared-data';
+import type { CliCommand } from '../command';
+import { evaluateCommand } from './evaluate';
+import { bundledModelsDir } from './model-path';
+import { modelsCommand } from './models';
+
+async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[] }> {
+  const stdout: string[] = [];
+  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: () => undefined });
+  return { code, stdout };
+}
+
+describe('ecg models promote', () => {
+  it('refuses a model without a locked-test evaluation on this site, saying what to run; promotes it once one is recorded', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-promote-'));
+    const starter = (JSON.parse(readFileSync(path.join(bundledModelsDir, 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
+    const promote = ['promote', starter, '--by', 'Dr Waller', '--yes', '--data-dir', dataDir];
+    await expect(cli(modelsCommand, promote)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/no locked-test evaluation on this site's data.*`ecg evaluate --model .* --split test --record`/) });
+    // Without --yes nothing changes; the evaluations are shown.
+    expect(await cli(modelsCommand, ['promote', starter, '--data-dir', dataDir])).toMatchObject({ code: 1, stdout: [expect.stringMatching(/no locked-test evaluation/), 'current default: none', expect.stringMatching(/not promoted/)] });
+
+    const evaluated = await cli(evaluateCommand, ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--quiet', '--json']);
+    expect(evaluated.code).toBe(0);
+    const promoted = await cli(modelsCommand, promote);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout[0]).toMatch(new RegExp(`^${starter.replace(/[.@]/g, '\\$&')}: macro AUC \\d\\.\\d{3} on 6 locked test records of ptbxl-superclass-100hz`));
+    expect(promoted.stdout.at(-1)).toBe(`promoted: ${starter} is the default for predictions (previous: none)`);
+    await expect(cli(evaluateCommand, ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'val', '--record', '--data-dir', dataDir])).rejects.toThrow(/--split test/);
+  });
+});

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { resolveDataDir } from '../../engine/data-dir';
+import { Engine } from '../../engine/engine';
+import { EinthovenError } from '../../errors';
+import { parseCommandArgs } from '../args';
+import type { CliIO } from '../command';
+import { bundledModelsDir } from './model-path';
+
+export const promoteUsage = `Usage: ecg models promote MODEL --by NAME --yes [--data-dir DIR] [--json]
+
+Makes MODEL (an installed model's id or name: bundled, or in the data folder's models/) the
+workstation's default for predictions. Refused unless MODEL has a locked-test evaluation
+recorded on this site's data — run \`ecg evaluate --model MODEL --data DIR --labels CSV --split test
+--record\` first (a fine-tuning in the app records one by itself). Promoting the previous default
+again is the rollback. Prints the model's evaluation beside the current default's; audited under
+--by.
+
+  --by NAME        who promotes it (kept in the audit log)
+  --yes            confirm (without it, nothing changes: the evaluations are shown)
+  --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`;
+
+/** An engine on the CLI's data folder that also sees the bundled models. */
+export function cliEngine(dataDir: string | undefined): Engine {
+  return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir), shell: 'cli' });
+}
+
+function summary(label: string, evaluation: { n: number; dataset: { name: string; root: string }; metrics: Record<string, unknown>; createdAt: string } | null): string {
+  if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
+  const auc = evaluation.metrics.aucMacro;
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root}), ${evaluation.createdAt}`;
+}
+
+export async function runPromote(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { by: { type: 'string' }, yes: { type: 'boolean' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
+  const [model, ...rest] = positionals;
+  if (!model) throw new EinthovenError('E_VALIDATION', 'ecg models promote needs the MODEL to promote (see --help)');
+  if (rest.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${rest[0]}'`);
+  const engine = cliEngine(values['data-dir']);
+  try {
+    const listed = await engine.handle('models:list', {});
+    if (!listed.ok) throw new EinthovenError(listed.error.code, listed.error.message);
+    const { models, defaultModelId } = listed.value as { models: { id: string; name: string; siteEvaluation: Parameters<typeof summary>[1] }[]; defaultModelId: string | null };
+    const candidate = models.find((m) => m.id === model || m.name === model);
+    if (!candidate) throw new EinthovenError('E_NOT_FOUND', `no installed model '${model}' (bundled, or in the data folder's models/)`);
+    const current = models.find((m) => m.id === defaultModelId);
+    if (!values.json) {
+      io.stdout(summary(`${candidate.id}`, candidate.siteEvaluation));
+      io.stdout(current ? summary(`current default ${current.id}`, current.siteEvaluation) : 'current default: none');
+    }
+    if (!values.yes) {
+      io.stdout('not promoted: add --yes (and --by NAME) to confirm');
+      return 1;
+    }
+    if (!values.by?.trim()) throw new EinthovenError('E_VALIDATION', '--by NAME is required: who promotes the model is kept in the audit log');
+    const promoted = await engine.handle('models:promote', { modelId: candidate.id, promotedBy: values.by, confirmed: true });
+    if (!promoted.ok) throw new EinthovenError(promoted.error.code, promoted.error.message);
+    io.stdout(values.json ? JSON.stringify(promoted.value) : `promoted: ${candidate.id} is the default for predictions (previous: ${(promoted.value as { previousDefaultId: string | null }).previousDefaultId ?? 'none'})`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

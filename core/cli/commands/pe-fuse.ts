@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { fuseJob } from '../../train/pe/fuse-job';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { resolveModel } from './model-path';
+import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, progressPrinter } from './train-flags';
+
+export const peFuseCommand: CliCommand = {
+  name: 'pe-fuse',
+  summary: 'Fit a PE fusion model: the ECG model’s logit plus clinical score items (logistic regression)',
+  usage: `Usage: ecg pe-fuse --model M --data DIR --labels CSV --out DIR [--with-d-dimer] [--name TEXT] [--json]
+
+Fits two logistic regressions on the training rows of a PE dataset whose labels CSV carries the
+clinical score items (README, "Hospital labels CSV"): the fusion model (the ECG model's logit plus
+Wells' items: signs of DVT, PE most likely, heart rate > 100, immobilisation/surgery, previous
+VTE, haemoptysis, cancer) and the same items without the ECG (the site's score-based pre-test
+probability). Both are temperature-scaled and thresholded (Youden) on the validation rows; rows
+lacking an item are left out and counted. The test split is never read: evaluate the result once
+with \`ecg evaluate --model OUT --split test\`, which reports it beside the ECG model and each score.
+
+The output is an ordinary model package (the ECG network's own weights, a \`fusion\` block in its
+manifest), versioned and registered like any other.
+
+  --model M            the ECG-only PE package (one output)
+  --out DIR            package folder to write
+  --with-d-dimer       also use log10 D-dimer (every row then needs d_dimer_ng_ml_feu)
+  --name TEXT          model name (default: the ECG model's name + '-fusion')
+  --backend B          tensorflow | wasm | cpu
+  --json               the manifest as one JSON object on stdout
+
+${datasetUsage}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'with-d-dimer': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
+    if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
+    if (!values.labels) throw new EinthovenError('E_VALIDATION', '--labels CSV is required (the score items are columns of it)');
+    const backend = backendFrom(values.backend);
+    const manifest = await fuseJob(
+      { model: resolveModel(values.model), dataset: datasetSpecFrom({ ...values, dataset: 'csv' }), out: path.resolve(values.out), withDDimer: values['with-d-dimer'] === true, ...(values.name ? { name: values.name } : {}), ...(backend ? { backend } : {}) },
+      { onProgress: progressPrinter(io, values.quiet || values.json) },
+    );
+    if (values.json) {
+      io.stdout(jsonLine(manifest));
+      return 0;
+    }
+    const f = manifest.fusion;
+    const auc = (v: { auc: number | null; low: number | null; high: number | null }) => `${v.auc?.toFixed(3) ?? '–'} [${v.low?.toFixed(3) ?? '–'}, ${v.high?.toFixed(3) ?? '–'}]`;
+    io.stdout(`${manifest.id} written to ${values.out}: fused on ${f?.rows.train} training rows (${f?.rows.trainSkipped} lacked an item), calibrated on ${f?.rows.val}`);
+    if (f) io.stdout(`  validation AUC: fusion ${auc(f.fused.validation)}, score items only ${auc(f.pretest.validation)} — evaluate on the locked test split with ecg evaluate --split test`);
+    return 0;
+  },
+};

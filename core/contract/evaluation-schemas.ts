@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Locked-test evaluations on this site's data and the base-versus-fine-tuned comparison a
+ * fine-tuning ends with (issue 12): what the app shows beside a model and what a promotion to
+ * the default model rests on.
+ */
+const metricValue = z.number().nullable();
+const interval = z.object({ low: metricValue, high: metricValue });
+
+/** One class of a base-versus-fine-tuned comparison: both AUCs on the same records and DeLong's paired test of their difference. */
+export const ClassComparisonSchema = z.object({
+  name: z.string(),
+  positives: z.number().int().nonnegative(),
+  aucFinetuned: metricValue,
+  aucBase: metricValue,
+  /** AUC(fine-tuned) − AUC(base). */
+  diff: metricValue,
+  ci95: z.tuple([metricValue, metricValue]),
+  p: metricValue,
+  /** 'DeLong' when it could be computed; otherwise why not. */
+  method: z.string(),
+});
+
+/**
+ * A fine-tuning's closing comparison on the hospital's locked test rows: the fine-tuned model and
+ * its base on the same records, side by side, with DeLong's paired CI of each class's AUC
+ * difference, and how many of those records the base model had already seen in training.
+ */
+export const BaseComparisonSchema = z.object({
+  base: z.object({ id: z.string(), name: z.string() }),
+  n: z.number().int().nonnegative(),
+  /** The base model's metrics at its own operating point on the same records; null when it has no output for these classes. */
+  baseMetrics: z.object({ metrics: z.record(z.string(), z.unknown()), ci: z.record(z.string(), interval) }).nullable(),
+  classes: z.array(ClassComparisonSchema),
+  /** Test records whose content hash is in the base model's training-record filter (null: the base keeps no filter). */
+  overlap: z.object({ checked: z.number().int().nonnegative(), inBaseTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
+  note: z.string(),
+});
+export type BaseComparison = z.infer<typeof BaseComparisonSchema>;
+
+/** A locked-test evaluation recorded on this workstation (model_evaluations, migration 0005). */
+export const SiteEvaluationSchema = z.object({
+  id: z.number().int().positive(),
+  modelId: z.string(),
+  source: z.enum(['finetune', 'evaluate']),
+  dataset: z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() }),
+  n: z.number().int().nonnegative(),
+  metrics: z.record(z.string(), z.unknown()),
+  ci: z.record(z.string(), interval),
+  comparison: BaseComparisonSchema.nullable(),
+  actor: z.string(),
+  createdAt: z.string(),
+});
+export type SiteEvaluation = z.infer<typeof SiteEvaluationSchema>;

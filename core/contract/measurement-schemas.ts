@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DeviceMeasurementsSchema } from './schemas';
+
+/**
+ * What the measurement panel shows besides the numbers: the rule-based interpretive
+ * statements (core/signal/statements.ts), the limits on reading the measurements (quality,
+ * scaling, pacing) and the recording device's own figures beside ours.
+ */
+export const StatementEvidenceSchema = z.object({ name: z.string(), value: z.union([z.number(), z.string()]), unit: z.string().optional() });
+
+export const InterpretiveStatementSchema = z.object({
+  /** SCP-ECG code where one exists (adoptable into the reading by code), else our own. */
+  code: z.string(),
+  text: z.string(),
+  category: z.enum(['quality', 'pacing', 'rhythm', 'ectopy', 'conduction', 'axis', 'voltage', 'repolarisation']),
+  criterion: z.string(),
+  source: z.string(),
+  evidence: z.array(StatementEvidenceSchema),
+  qualifier: z.string().optional(),
+});
+export type InterpretiveStatement = z.infer<typeof InterpretiveStatementSchema>;
+
+export const MeasurementCaveatsSchema = z.object({
+  intervalsWithheld: z.string().optional(),
+  amplitudeImplausible: z.string().optional(),
+  qtcNotInterpretable: z.string().optional(),
+  stNotInterpretable: z.string().optional(),
+});
+
+export const PacingSummarySchema = z.object({
+  assessed: z.boolean(),
+  paced: z.boolean(),
+  spikes: z.number().int().nonnegative(),
+  pacedBeatFraction: z.number(),
+  reason: z.string(),
+});
+
+/** Ours against the device's, field by field; `beyondTolerance` when the difference exceeds `toleranceMs` (or degrees, bpm). */
+export const DeviceComparisonSchema = DeviceMeasurementsSchema.extend({
+  rows: z.array(
+    z.object({
+      field: z.enum(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg']),
+      label: z.string(),
+      unit: z.string(),
+      ours: z.number().nullable(),
+      device: z.number().nullable(),
+      difference: z.number().nullable(),
+      tolerance: z.number(),
+      beyondTolerance: z.boolean(),
+    }),
+  ),
+});
+export type DeviceComparison = z.infer<typeof DeviceComparisonSchema>;

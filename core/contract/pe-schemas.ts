@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { peScoreIds } from '../clinic/pe-scores/points';
+import { RecordId } from './schemas';
+
+/**
+ * The clinical pre-test scores for pulmonary embolism on a record: the items a clinician
+ * entered (each score is computed from them, never typed as a total), stored immutably like a
+ * physician reading — a new entry supersedes the current one and both stay on file.
+ */
+export { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
+
+const numberItem = (id: PeNumberItem) => {
+  const { min, max, unit } = peNumberRanges[id];
+  return z.number().refine(Number.isFinite, `${id} must be a number`).pipe(z.number().min(min, `${id} below ${min} ${unit} is not plausible`).max(max, `${id} above ${max} ${unit} is not plausible`));
+};
+
+/** Items entered; a missing key is "not assessed" (not "absent"). */
+export const PeItemsSchema = z
+  .object({
+    ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
+    ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
+  })
+  .strict();
+export type PeItems = z.infer<typeof PeItemsSchema>;
+
+export const PeScoreResultSchema = z.object({
+  score: z.enum(peScoreIds),
+  name: z.string(),
+  source: z.string(),
+  missing: z.array(z.string()),
+  total: z.number().nullable(),
+  points: z.array(z.object({ item: z.string(), points: z.number() })),
+  categories: z.array(z.object({ name: z.string(), scheme: z.enum(['three-level', 'two-level']), reportedPrevalence: z.number().nullable(), prevalenceSource: z.string().nullable() })),
+  imagingIndicated: z.boolean().nullable(),
+  summary: z.string(),
+});
+export type PeScoreResultInfo = z.infer<typeof PeScoreResultSchema>;
+
+export const PeAssessmentSchema = z.object({
+  id: z.number().int().positive(),
+  recordId: RecordId,
+  items: PeItemsSchema,
+  /** The scores as computed from the items when they were entered. */
+  scores: z.array(PeScoreResultSchema),
+  assessor: z.string(),
+  note: z.string(),
+  supersedes: z.number().int().positive().nullable(),
+  enteredAt: z.string(),
+});
+export type PeAssessment = z.infer<typeof PeAssessmentSchema>;
+
+/** One probability on the PE panel, always with the model and operating point that produced it. */
+const ShownProbabilitySchema = z.object({
+  probability: z.number().min(0).max(1),
+  modelId: z.string(),
+  modelName: z.string(),
+  /** Decision rule: calibrated probability > threshold (method: how it was tuned, on validation). */
+  threshold: z.number(),
+  method: z.string(),
+  temperature: z.number(),
+  decision: z.boolean(),
+});
+
+/** The PE panel of a record: the ECG model's probability, the score-based pre-test probability and, when a fusion model exists, the fused one. */
+export const PeProbabilitiesSchema = z.object({
+  recordId: RecordId,
+  predictionId: z.number().int().positive(),
+  ecg: ShownProbabilitySchema,
+  /** The current PE score entry the figures below use (null: none entered yet). */
+  assessmentId: z.number().int().positive().nullable(),
+  /** The site's pre-test probability from the score items (a fusion package's items-only regression), when one is installed and the items are complete. */
+  pretest: ShownProbabilitySchema.nullable(),
+  fused: ShownProbabilitySchema.nullable(),
+  /** Why no fused (or site pre-test) probability: no fusion model for this ECG model, or the items it still needs. */
+  fusionUnavailable: z.string().nullable(),
+  notice: z.string().nullable(),
+});
+export type PeProbabilities = z.infer<typeof PeProbabilitiesSchema>;
+
+const RateSchema = z.object({ value: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), k: z.number().int(), n: z.number().int() });
+
+/** The paper's Fig. 3 on a site's data (core/train/pe/comparison.ts): the ECG model, each score and the fusion model on one split. */
+export const PeComparisonSchema = z.object({
+  n: z.number().int().nonnegative(),
+  positives: z.number().int().nonnegative(),
+  split: z.string(),
+  curves: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['model', 'score', 'fusion']),
+      n: z.number().int().nonnegative(),
+      positives: z.number().int().nonnegative(),
+      auc: z.number().nullable(),
+      aucCi: z.object({ low: z.number().nullable(), high: z.number().nullable() }),
+      roc: z.object({ fpr: z.array(z.number().nullable()), tpr: z.array(z.number().nullable()) }),
+      operatingPoints: z.array(z.object({ label: z.string(), sensitivity: RateSchema, specificity: RateSchema, ppv: RateSchema, npv: RateSchema, fpr: z.number().nullable(), tpr: z.number().nullable() })),
+      vsModel: z.object({ aucA: z.number().nullable(), aucB: z.number().nullable(), diff: z.number().nullable(), se: z.number().nullable(), z: z.number().nullable(), p: z.number().nullable(), ci95: z.tuple([z.number().nullable(), z.number().nullable()]), n: z.number().int() }).optional(),
+      provenance: z.object({ items: z.number().int(), total: z.number().int() }).optional(),
+    }),
+  ),
+  absent: z.array(z.string()),
+});
+export type PeComparisonInfo = z.infer<typeof PeComparisonSchema>;
+
+export const peLimits = { note: 2000, assessor: 120 } as const;
+
+export const peChannels = {
+  /** Scores computed from items without storing anything: the form's live preview. */
+  'pe:preview': {
+    request: z.object({ items: PeItemsSchema }).strict(),
+    response: z.object({ scores: z.array(PeScoreResultSchema) }),
+  },
+  'pe:list': {
+    request: z.object({ recordId: RecordId }).strict(),
+    /** Newest (current) first; `lastAssessor` pre-fills the name field. */
+    response: z.object({ items: z.array(PeAssessmentSchema), lastAssessor: z.string().nullable() }),
+  },
+  'pe:assess': {
+    request: z
+      .object({
+        recordId: RecordId,
+        items: PeItemsSchema,
+        assessor: z.string().trim().min(1, 'the assessor must be named').max(peLimits.assessor),
+        note: z.string().max(peLimits.note).default(''),
+        /** The entry this one replaces: must be the record's current one (a stale form is refused). */
+        supersedes: z.number().int().positive().optional(),
+      })
+      .strict(),
+    response: PeAssessmentSchema,
+  },
+  /** For a stored prediction of a one-output PE model: the ECG, pre-test and fused probabilities. */
+  'pe:probabilities': {
+    request: z.object({ recordId: RecordId, predictionId: z.number().int().positive() }).strict(),
+    response: PeProbabilitiesSchema,
+  },
+} as const;

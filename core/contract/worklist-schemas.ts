@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { RecordId } from './schemas';
+
+/**
+ * The worklist: which stored records to list, in which order. The same filter selects the
+ * rows a list page shows, the ids a batch prediction runs on and the count the list states,
+ * so the three always agree.
+ */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+export const worklistFilterShape = {
+  /** File name, patient id or name, the file's statements or the reader's. */
+  search: z.string().max(200).optional(),
+  /** Exactly this patient's records (serial comparison with prior ECGs). */
+  patientId: z.string().min(1).max(200).optional(),
+  /** Records nobody has confirmed yet, or confirmed ones. */
+  review: z.enum(['unconfirmed', 'confirmed']).optional(),
+  /** Recording date range, inclusive (records whose file gives no date are left out when either bound is set). */
+  recordedFrom: isoDate.optional(),
+  recordedTo: isoDate.optional(),
+  sex: z.enum(['M', 'F', 'U']).optional(),
+  /** Age in years at recording, inclusive (records without an age are left out when either bound is set). */
+  ageMin: z.number().min(0).max(150).optional(),
+  ageMax: z.number().min(0).max(150).optional(),
+  /** Who signed the current reading. */
+  reader: z.string().min(1).max(120).optional(),
+  /** The newest prediction of this model on the record flags this class (e.g. "MI flagged by model X"). */
+  flagged: z.object({ modelId: z.string().min(1).max(200), className: z.string().min(1).max(64) }).strict().optional(),
+};
+
+export const WorklistFilterSchema = z.object(worklistFilterShape).strict();
+export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
+
+export const worklistSorts = ['imported', 'recorded', 'patient', 'status'] as const;
+export type WorklistSort = (typeof worklistSorts)[number];
+
+export const worklistOrderShape = {
+  /** imported: newest import first (the default); recorded: recording date; patient: name then id; status: unconfirmed first. */
+  sort: z.enum(worklistSorts).default('imported'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+};
+
+export const WorklistFacetsSchema = z.object({
+  /** Everyone who has signed a current reading. */
+  readers: z.array(z.string()),
+  /** Models with stored predictions, and their classes: what "flagged by model X" can ask. */
+  models: z.array(z.object({ id: z.string(), name: z.string(), classes: z.array(z.string()) })),
+});
+export type WorklistFacets = z.infer<typeof WorklistFacetsSchema>;
+
+export const worklistChannels = {
+  /** Every record id the filter selects, in list order: a batch runs on the whole filtered set, not just the rows on screen. */
+  'records:ids': {
+    request: WorklistFilterSchema.extend(worklistOrderShape).strict(),
+    response: z.object({ ids: z.array(RecordId) }),
+  },
+  'records:facets': {
+    request: z.object({}).strict(),
+    response: WorklistFacetsSchema,
+  },
+} as const;

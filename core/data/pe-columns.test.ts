@@ -1,0 +1,60 @@
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../test/shared-data';
+import { loadHospital } from './hospital';
+
+/** PE score columns of a hospital labels CSV, on real PTB-XL records with synthetic labels and items. */
+async function folder(csv: string): Promise<{ dir: string; labels: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-pe-csv-'));
+  await mkdir(path.join(dir, 'ecgs'));
+  for (const id of ['00001', '00002', '00003']) {
+    for (const ext of ['hea', 'dat']) await copyFile(fixturePath('train', 'ptbxl', 'records100', '00000', `${id}_lr.${ext}`), path.join(dir, 'ecgs', `${id}_lr.${ext}`));
+  }
+  await writeFile(path.join(dir, 'labels.csv'), csv);
+  return { dir, labels: path.join(dir, 'labels.csv') };
+}
+
+const header = 'file,label,age,heart_rate,d_dimer_ng_ml_feu,dvt_signs,pe_most_likely,immobilisation_or_surgery_4w,previous_vte,haemoptysis,active_cancer,surgery_or_fracture_1m,unilateral_leg_pain,wells_total,peged_imaging,pe_scores_source';
+
+describe('hospital labels CSV: PE score items and totals', () => {
+  it('computes every score from the items, takes totals where only they were recorded, and keeps the provenance', async () => {
+    const { dir, labels } = await folder(
+      `${header}\n` +
+        'ecgs/00001_lr.hea,1,70,110,650,yes,no,no,no,no,no,no,no,,,ED form\n' + // Wells 4.5 from items
+        'ecgs/00002_lr.hea,0,45,,,,,,,,,,,2,0,chart review\n' + // only totals
+        'ecgs/00003_lr.hea,0,,,,,,,,,,,,,,\n', // nothing: no scores
+    );
+    const ds = await loadHospital(dir, { labels });
+    const [a, b, c] = ['ecgs/00001_lr.hea', 'ecgs/00002_lr.hea', 'ecgs/00003_lr.hea'].map((id) => ds.items.find((i) => i.id === id));
+    expect(ds.classes).toEqual(['positive']);
+    expect(a?.peScores?.items).toEqual({ ageYears: 70, heartRateBpm: 110, dDimerNgMlFeu: 650, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false });
+    expect(a?.peScores?.values).toEqual({
+      wells: { value: 4.5, provenance: 'items' },
+      revisedGeneva: { value: 10, provenance: 'items' },
+      simplifiedGeneva: { value: 4, provenance: 'items' },
+      years: { value: 1, provenance: 'items' },
+      peged: { value: 1, provenance: 'items' },
+      ageAdjustedDdimer: { value: 1, provenance: 'items' },
+    });
+    expect(a?.peScores?.source).toBe('ED form');
+    expect(b?.peScores).toEqual({ items: { ageYears: 45 }, values: { wells: { value: 2, provenance: 'total' }, peged: { value: 0, provenance: 'total' } }, source: 'chart review' });
+    expect(c?.peScores).toBeUndefined();
+  });
+
+  it('refuses unreadable values and totals that contradict their items, naming the row and column', async () => {
+    const cases: [string, RegExp][] = [
+      ['ecgs/00001_lr.hea,1,70,110,650,maybe,no,no,no,no,no,no,no,,,', /row 2: dvt_signs 'maybe' is not yes\/no/],
+      ['ecgs/00001_lr.hea,1,70,fast,650,,,,,,,,,,,', /row 2: heart_rate 'fast' is not a number of beats\/min/],
+      ['ecgs/00001_lr.hea,1,70,110,-5,,,,,,,,,,,', /d_dimer_ng_ml_feu '-5' is not a number of ng\/mL FEU/],
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,14,,', /wells_total '14' is not a wells total \(0–12.5\)/],
+      ['ecgs/00001_lr.hea,1,70,110,650,yes,no,no,no,no,no,no,no,6,,', /wells_total 6 disagrees with 4.5 computed from the row's items/],
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,,perhaps,', /peged_imaging 'perhaps' is not yes\/no/],
+    ];
+    for (const [row, message] of cases) {
+      const { dir, labels } = await folder(`${header}\n${row}\n`);
+      await expect(loadHospital(dir, { labels }), row).rejects.toThrow(message);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { computePeScores } from '../clinic/pe-scores/index';
+import { peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
+import { scoreValue } from '../clinic/pe-scores/cut-offs';
+import type { PeScoreId } from '../clinic/pe-scores/points';
+import { EinthovenError } from '../errors';
+import type { PeRecordScores, PeScoreValue } from './types';
+
+/**
+ * Columns of a hospital labels CSV that carry the clinical pre-test scores for PE (README,
+ * "Hospital labels CSV"). Items are preferred: every score is computed from them. A total (or a
+ * decision) may be given instead when only that was recorded; given beside complete items it
+ * must agree with them. An empty cell is "not assessed"; an unreadable one is refused.
+ */
+export const peItemColumns: Readonly<Record<PeBooleanItem | Exclude<PeNumberItem, 'ageYears'>, string>> = {
+  heartRateBpm: 'heart_rate',
+  dDimerNgMlFeu: 'd_dimer_ng_ml_feu',
+  dvtSigns: 'dvt_signs',
+  peMostLikely: 'pe_most_likely',
+  immobilisationOrSurgery4w: 'immobilisation_or_surgery_4w',
+  previousVte: 'previous_vte',
+  haemoptysis: 'haemoptysis',
+  activeCancer: 'active_cancer',
+  surgeryOrFracture1m: 'surgery_or_fracture_1m',
+  unilateralLegPain: 'unilateral_leg_pain',
+};
+
+/** Totals of points scores, and decisions (1 imaging indicated, 0 PE excluded) of the rules. */
+export const peTotalColumns: Readonly<Record<PeScoreId, string>> = {
+  wells: 'wells_total',
+  revisedGeneva: 'revised_geneva_total',
+  simplifiedGeneva: 'simplified_geneva_total',
+  years: 'years_imaging',
+  peged: 'peged_imaging',
+  ageAdjustedDdimer: 'age_adjusted_ddimer_imaging',
+};
+
+/** Free text saying where the scores came from (e.g. 'ED form, prospective'); kept as provenance. */
+export const peSourceColumn = 'pe_scores_source';
+
+const yes = new Set(['1', 'yes', 'y', 'true']);
+const no = new Set(['0', 'no', 'n', 'false']);
+const decisions: Readonly<Record<string, number>> = { imaging: 1, excluded: 0 };
+
+function cell(row: Record<string, string>, column: string): string {
+  return (row[column] ?? '').trim();
+}
+
+function readBoolean(text: string, column: string, where: string): boolean {
+  const t = text.toLowerCase();
+  if (yes.has(t)) return true;
+  if (no.has(t)) return false;
+  throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not yes/no (1/0, yes/no, true/false); leave it empty when not assessed`);
+}
+
+function readNumber(text: string, column: string, where: string, range: { min: number; max: number; unit: string }): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < range.min || v > range.max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${range.unit} in ${range.min}–${range.max}`);
+  return v;
+}
+
+function readItems(row: Record<string, string>, where: string): PeItems {
+  const items: PeItems = {};
+  for (const [id, column] of Object.entries(peItemColumns) as [keyof typeof peItemColumns, string][]) {
+    const text = cell(row, column);
+    if (!text) continue;
+    if (id === 'heartRateBpm' || id === 'dDimerNgMlFeu') items[id] = readNumber(text, column, where, peNumberRanges[id]);
+    else items[id] = readBoolean(text, column, where);
+  }
+  return items;
+}
+
+function readTotal(id: PeScoreId, text: string, column: string, where: string): number {
+  if (column.endsWith('_imaging')) {
+    const decision = decisions[text.toLowerCase()];
+    if (decision !== undefined) return decision;
+    return readBoolean(text, column, where) ? 1 : 0;
+  }
+  const v = Number(text);
+  const max = id === 'wells' ? 12.5 : id === 'revisedGeneva' ? 22 : 9;
+  if (!Number.isFinite(v) || v < 0 || v > max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a ${id} total (0–${max})`);
+  return v;
+}
+
+/** True when the row has any PE score column filled. */
+function hasPeColumns(row: Record<string, string>): boolean {
+  return [...Object.values(peItemColumns), ...Object.values(peTotalColumns)].some((c) => cell(row, c) !== '');
+}
+
+/**
+ * The PE score items and values of one CSV row; undefined when the row has none. `ageYears`
+ * is the row's `age` column (already read for demographics), uncapped.
+ */
+export function readPeScores(row: Record<string, string>, where: string, ageYears: number | undefined): PeRecordScores | undefined {
+  if (!hasPeColumns(row)) return undefined;
+  const items: PeItems = { ...readItems(row, where), ...(ageYears === undefined ? {} : { ageYears }) };
+  const computed = new Map(computePeScores(items).map((r) => [r.score, scoreValue(r)]));
+  const values: Partial<Record<PeScoreId, PeScoreValue>> = {};
+  for (const [id, column] of Object.entries(peTotalColumns) as [PeScoreId, string][]) {
+    const fromItems = computed.get(id) ?? null;
+    const text = cell(row, column);
+    const given = text ? readTotal(id, text, column, where) : null;
+    if (given !== null && fromItems !== null && Math.abs(given - fromItems) > 1e-9) {
+      throw new EinthovenError('E_VALIDATION', `${where}: ${column} ${text} disagrees with ${fromItems} computed from the row's items; correct the total or the items`);
+    }
+    if (fromItems !== null) values[id] = { value: fromItems, provenance: 'items' };
+    else if (given !== null) values[id] = { value: given, provenance: 'total' };
+  }
+  const source = cell(row, peSourceColumn);
+  return { items, values, ...(source ? { source } : {}) };
+}

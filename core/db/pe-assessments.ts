@@ -1,0 +1,70 @@
+import type { PeItems } from '../clinic/pe-scores/items';
+import type { ScoreResult } from '../clinic/pe-scores/points';
+import type { PeAssessment } from '../contract/pe-schemas';
+import type { Db } from './database';
+
+export interface NewPeAssessment {
+  readonly recordId: number;
+  readonly items: PeItems;
+  readonly scores: readonly ScoreResult[];
+  readonly assessor: string;
+  readonly note: string;
+  readonly supersedes: number | null;
+}
+
+interface Row {
+  id: number;
+  record_id: number;
+  items: string;
+  scores: string;
+  assessor: string;
+  note: string;
+  supersedes: number | null;
+  entered_at: string;
+}
+
+const columns = 'id, record_id, items, scores, assessor, note, supersedes, entered_at';
+
+function fromRow(row: Row): PeAssessment {
+  return {
+    id: row.id,
+    recordId: row.record_id,
+    items: JSON.parse(row.items) as PeAssessment['items'],
+    scores: JSON.parse(row.scores) as PeAssessment['scores'],
+    assessor: row.assessor,
+    note: row.note,
+    supersedes: row.supersedes,
+    enteredAt: row.entered_at,
+  };
+}
+
+/** PE pre-test score entries of records, immutable (the table refuses UPDATE); the newest is current. */
+export class PeAssessmentStore {
+  readonly #insert;
+  readonly #byId;
+  readonly #forRecord;
+  readonly #current;
+
+  constructor(db: Db) {
+    this.#insert = db.prepare(`INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at)
+      VALUES (@recordId, @items, @scores, @assessor, @note, @supersedes, @enteredAt)`);
+    this.#byId = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE id = ?`);
+    this.#forRecord = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE record_id = ? ORDER BY id DESC`);
+    this.#current = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1`);
+  }
+
+  insert(entry: NewPeAssessment): PeAssessment {
+    const info = this.#insert.run({ ...entry, items: JSON.stringify(entry.items), scores: JSON.stringify(entry.scores), enteredAt: new Date().toISOString() });
+    return fromRow(this.#byId.get(Number(info.lastInsertRowid)) as Row);
+  }
+
+  /** Every entry of a record, newest (current) first. */
+  listForRecord(recordId: number): PeAssessment[] {
+    return (this.#forRecord.all(recordId) as Row[]).map(fromRow);
+  }
+
+  current(recordId: number): PeAssessment | undefined {
+    const row = this.#current.get(recordId) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordSummary } from '../contract/schemas';
+import type { WorklistFilter } from '../contract/worklist-schemas';
+import { seedModel, seedWorklist } from '../test/worklist-seed';
+import { openDatabase } from './database';
+import { RecordStore } from './records';
+import { worklistFacets } from './worklist';
+
+/** Filters and sorts of the worklist on real SQLite, checked against the same question asked of every row in JavaScript. */
+describe('worklist queries (real SQLite)', () => {
+  const { db } = openDatabase(':memory:');
+  const seeded = seedWorklist(db, 300);
+  const store = new RecordStore(db);
+  const all = store.list({ limit: 1000, offset: 0 }).items;
+  const ids = (filter: WorklistFilter) => store.ids(filter);
+  const expected = (keep: (r: RecordSummary) => boolean) => all.filter(keep).map((r) => r.id);
+
+  it('filters by sex, age, recording date, reader, status and model output, alone and together', () => {
+    expect(ids({ sex: 'F' })).toEqual(expected((r) => r.patient.sex === 'F'));
+    expect(ids({ ageMin: 40, ageMax: 49 })).toEqual(expected((r) => (r.patient.ageYears ?? -1) >= 40 && (r.patient.ageYears ?? 999) <= 49));
+    const inMay2021 = (r: RecordSummary) => r.recordedAt !== null && r.recordedAt >= '2021-05-01' && r.recordedAt.slice(0, 10) <= '2021-05-31';
+    expect(ids({ recordedFrom: '2021-05-01', recordedTo: '2021-05-31' })).toEqual(expected(inMay2021));
+    expect(ids({ recordedFrom: '2021-05-01', recordedTo: '2021-05-31' }).length).toBeGreaterThan(0);
+    expect(ids({ reader: 'Dr. B' })).toEqual(expected((r) => r.confirmed?.reader === 'Dr. B'));
+    expect(ids({ review: 'unconfirmed' })).toEqual(expected((r) => r.confirmed === null));
+    const flagged = ids({ flagged: { modelId: seedModel.id, className: 'MI' } });
+    expect(flagged).toEqual(expected((r) => seeded.miFlagged.has(r.id)));
+    expect(flagged.length).toBe(75);
+    expect(ids({ flagged: { modelId: 'other@000000000000', className: 'MI' } })).toEqual([]);
+    expect(ids({ flagged: { modelId: seedModel.id, className: 'MI' }, sex: 'M', review: 'confirmed' })).toEqual(
+      expected((r) => seeded.miFlagged.has(r.id) && r.patient.sex === 'M' && r.confirmed !== null),
+    );
+  });
+
+  it('pages through a filter without gaps or repeats, and counts what it lists', () => {
+    const filter: WorklistFilter = { sex: 'M' };
+    const pages: number[] = [];
+    let total = -1;
+    for (let offset = 0; offset < 200; offset += 37) {
+      const page = store.list({ ...filter, sort: 'patient', order: 'asc', limit: 37, offset });
+      total = page.total;
+      pages.push(...page.items.map((r) => r.id));
+    }
+    expect(total).toBe(expected((r) => r.patient.sex === 'M').length);
+    expect(pages).toEqual(store.ids({ ...filter, sort: 'patient', order: 'asc' }));
+  });
+
+  it('sorts by recording date (undated last), patient and status', () => {
+    const byDate = store.list({ sort: 'recorded', order: 'asc', limit: 1000, offset: 0 }).items;
+    const dated = byDate.filter((r) => r.recordedAt !== null).map((r) => r.recordedAt as string);
+    expect(dated).toEqual([...dated].sort());
+    expect(byDate.slice(dated.length).every((r) => r.recordedAt === null)).toBe(true);
+    const names = store.list({ sort: 'patient', order: 'desc', limit: 1000, offset: 0 }).items.map((r) => r.patient.name ?? '');
+    expect(names).toEqual([...names].sort().reverse());
+    const status = store.list({ sort: 'status', order: 'desc', limit: 1000, offset: 0 }).items;
+    const firstConfirmed = status.findIndex((r) => r.confirmed !== null);
+    expect(status.slice(0, firstConfirmed).every((r) => r.confirmed === null)).toBe(true);
+    expect(status.slice(firstConfirmed).every((r) => r.confirmed !== null)).toBe(true);
+  });
+
+  it('offers the readers of current readings and the models with stored predictions', () => {
+    expect(worklistFacets(db)).toEqual({ readers: ['Dr. A', 'Dr. B'], models: [{ id: seedModel.id, name: seedModel.name, classes: seedModel.classes }] });
+  });
+});

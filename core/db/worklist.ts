@@ -1,0 +1,94 @@
+import type { WorklistFacets, WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
+import type { Db } from './database';
+
+/**
+ * SQL for the worklist: the WHERE clause a filter asks for and the ORDER BY of a sort, over
+ * `records r` joined with its current reading `o` (see withReading in records.ts). Values are
+ * always bound by name, never interpolated; only fixed fragments of this file become SQL text.
+ */
+export interface WorklistSql {
+  readonly where: string;
+  readonly params: Record<string, string | number>;
+  /** Whether the clause reads the current reading `o` (the join costs a lookup per record; skipped when unused). */
+  readonly readsReading: boolean;
+}
+
+/** The newest prediction of @modelId on the record: the one the viewer shows and a reader judged. */
+const latestPrediction = `(SELECT p.decisions FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
+
+export function worklistWhere(filter: WorklistFilter): WorklistSql {
+  const conditions: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.search) {
+    params.like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(`(r.source_path LIKE @like ESCAPE '\\' OR r.patient_id LIKE @like ESCAPE '\\'
+      OR r.patient_name LIKE @like ESCAPE '\\' OR r.statements LIKE @like ESCAPE '\\' OR o.statements LIKE @like ESCAPE '\\')`);
+  }
+  if (filter.patientId !== undefined) {
+    params.patientId = filter.patientId;
+    conditions.push('r.patient_id = @patientId');
+  }
+  if (filter.review) conditions.push(filter.review === 'confirmed' ? 'o.id IS NOT NULL' : 'o.id IS NULL');
+  if (filter.recordedFrom !== undefined) {
+    params.recordedFrom = filter.recordedFrom;
+    conditions.push('r.recorded_at >= @recordedFrom');
+  }
+  if (filter.recordedTo !== undefined) {
+    // Inclusive of the whole last day: "2024-05-01T23:59" sorts before "2024-05-01~" (the tilde follows every digit and T).
+    params.recordedTo = `${filter.recordedTo}~`;
+    conditions.push('r.recorded_at < @recordedTo');
+  }
+  if (filter.sex !== undefined) {
+    params.sex = filter.sex;
+    conditions.push('r.patient_sex = @sex');
+  }
+  if (filter.ageMin !== undefined) {
+    params.ageMin = filter.ageMin;
+    conditions.push('r.patient_age_years >= @ageMin');
+  }
+  if (filter.ageMax !== undefined) {
+    params.ageMax = filter.ageMax;
+    conditions.push('r.patient_age_years <= @ageMax');
+  }
+  if (filter.reader !== undefined) {
+    params.reader = filter.reader;
+    conditions.push('o.reader = @reader');
+  }
+  if (filter.flagged !== undefined) {
+    params.flagModel = filter.flagged.modelId;
+    params.flagPath = `$."${filter.flagged.className.replace(/["\\]/g, '')}"`;
+    // decisions is JSON {class: true|false}; json_extract gives 1 for true. An abstained prediction (NULL) flags nothing.
+    conditions.push(`json_extract(${latestPrediction}, @flagPath) = 1`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  return { where, params, readsReading: /\bo\./.test(where) };
+}
+
+/** ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record. */
+export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc'): string {
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  switch (sort) {
+    case 'recorded':
+      // Records without a date come last either way.
+      return `ORDER BY r.recorded_at IS NULL, r.recorded_at ${dir}, r.id ${dir}`;
+    case 'patient':
+      return `ORDER BY coalesce(r.patient_name, r.patient_id) IS NULL, coalesce(r.patient_name, r.patient_id) COLLATE NOCASE ${dir}, r.patient_id ${dir}, r.id ${dir}`;
+    case 'status':
+      // Descending: unconfirmed first (what is left to read), then the most recently confirmed.
+      return `ORDER BY o.id IS NULL ${dir}, o.confirmed_at ${dir}, r.id ${dir}`;
+    case 'imported':
+      return `ORDER BY r.imported_at ${dir}, r.id ${dir}`;
+  }
+}
+
+/** What the worklist's reader and model-output filters can offer: readers of current readings, models with stored predictions. */
+export function worklistFacets(db: Db): WorklistFacets {
+  const readers = db
+    .prepare('SELECT DISTINCT o.reader FROM overreads o WHERE o.id = (SELECT max(id) FROM overreads WHERE record_id = o.record_id) ORDER BY o.reader COLLATE NOCASE')
+    .pluck()
+    .all() as string[];
+  const models = db
+    .prepare('SELECT model_id AS id, model_name AS name, classes FROM predictions WHERE id IN (SELECT max(id) FROM predictions GROUP BY model_id) ORDER BY model_name, model_id')
+    .all() as { id: string; name: string; classes: string }[];
+  return { readers, models: models.map((m) => ({ id: m.id, name: m.name, classes: JSON.parse(m.classes) as string[] })) };
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
+import { fixturePath } from '../test/shared-data';
+import { Engine } from './engine';
+
+/** PE pre-test scores through the real engine: real SQLite, a real PTB-XL record. */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-pe-'));
+let engine: Engine;
+let recordId: number;
+
+async function value<T>(channel: string, request: object): Promise<T> {
+  const r = await engine.handle(channel, request);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+beforeAll(async () => {
+  engine = new Engine({ dataDir, shell: 'test' });
+  const dir = fixturePath('train', 'ptbxl', 'records100', '00000');
+  const files = ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) }));
+  const { jobId } = await value<{ jobId: string }>('records:import', { files });
+  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
+  if (done.status !== 'succeeded' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  recordId = done.result.reports[0].recordId;
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+const byScore = (scores: PeScoreResultInfo[]) => Object.fromEntries(scores.map((s) => [s.score, s]));
+
+describe('PE pre-test scores on a record', () => {
+  it('previews the scores from items without storing, naming what is missing', async () => {
+    const { scores } = await value<{ scores: PeScoreResultInfo[] }>('pe:preview', { items: { dvtSigns: true, heartRateBpm: 110 } });
+    expect(byScore(scores).wells).toMatchObject({ total: null, missing: ['peMostLikely', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer'] });
+    expect(await value('pe:list', { recordId })).toEqual({ items: [], lastAssessor: null });
+  });
+
+  it('stores the items with the scores computed from them, audited; a correction supersedes and both stay', async () => {
+    const items = { ageYears: 70, heartRateBpm: 110, dDimerNgMlFeu: 650, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
+    const first = await value<PeAssessment>('pe:assess', { recordId, items, assessor: ' Dr. E. Medic ', note: 'ED triage' });
+    expect(first).toMatchObject({ recordId, items, assessor: 'Dr. E. Medic', note: 'ED triage', supersedes: null });
+    expect(byScore(first.scores).wells?.total).toBe(4.5);
+    expect(byScore(first.scores).peged?.imagingIndicated).toBe(true);
+    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'Dr. E. Medic', action: 'pe.scores.entered', subject: `record:${recordId}`, details: { assessment: first.id, scores: { wells: 4.5, revisedGeneva: 10, years: 'imaging', peged: 'imaging' } } });
+
+    const corrected = await value<PeAssessment>('pe:assess', { recordId, items: { ...items, dvtSigns: false }, assessor: 'Dr. F', supersedes: first.id });
+    expect(byScore(corrected.scores).wells?.total).toBe(1.5);
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.scores.corrected', details: { supersedes: first.id } });
+    expect(await value('pe:list', { recordId })).toEqual({ items: [corrected, first], lastAssessor: 'Dr. F' });
+    expect(() => engine.db.prepare("UPDATE pe_assessments SET assessor = 'x'").run()).toThrow(/immutable: UPDATE refused/);
+  });
+
+  it('refuses a stale correction, an empty or implausible entry, an unnamed assessor and an unknown record, storing nothing', async () => {
+    const before = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items;
+    const stale = before.at(-1)?.id;
+    const refusals: [object, string, RegExp][] = [
+      [{ recordId, items: { haemoptysis: true }, assessor: 'Dr. G', supersedes: stale }, 'E_CONFLICT', /entered by Dr\. F/],
+      [{ recordId, items: { haemoptysis: true }, assessor: 'Dr. G' }, 'E_CONFLICT', /open that entry/],
+      [{ recordId, items: {}, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /at least one score item/],
+      [{ recordId, items: { heartRateBpm: 1000 }, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateBpm above 350/],
+      [{ recordId, items: { wellsTotal: 5 }, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /wellsTotal/],
+      [{ recordId, items: { haemoptysis: true }, assessor: '  ', supersedes: before[0]?.id }, 'E_VALIDATION', /assessor must be named/],
+      [{ recordId: 999, items: { haemoptysis: true }, assessor: 'Dr. G' }, 'E_NOT_FOUND', /record 999 does not exist/],
+    ];
+    for (const [request, code, message] of refusals) {
+      expect(await engine.handle('pe:assess', request), JSON.stringify(request)).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
+    }
+    expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items).toEqual(before);
+  });
+});

@@ -1,0 +1,125 @@
+import { computePeScores } from '../clinic/pe-scores/index';
+import type { PeItems } from '../clinic/pe-scores/items';
+import type { ParsedRequestOf } from '../contract/channels';
+import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
+import type { PredictionStore } from '../db/predictions';
+import type { ModelDirectory } from '../train/service/models';
+import { applyFusion, type FusionBlock } from '../train/pe/fusion';
+import type { AppState } from '../db/app-state';
+import type { AuditLog } from '../db/audit';
+import type { Db } from '../db/database';
+import { PeAssessmentStore } from '../db/pe-assessments';
+import type { RecordStore } from '../db/records';
+import { EinthovenError } from '../errors';
+
+const lastAssessorKey = 'pe.lastAssessor';
+
+/** Only the items that were assessed: `undefined` keys (not assessed) are not stored. */
+function assessedItems(items: PeItems): PeItems {
+  return Object.fromEntries(Object.entries(items).filter(([, v]) => v !== undefined)) as PeItems;
+}
+
+/**
+ * Where the clinical pre-test scores for PE are entered on a record: computes every score
+ * from the items, refuses a form that was opened on an entry that is no longer current (two
+ * clinicians never silently overwrite each other), stores the entry and audits it, in one
+ * transaction.
+ */
+export class PeDesk {
+  readonly entries: PeAssessmentStore;
+  readonly #db: Db;
+  readonly #audit: AuditLog;
+  readonly #records: RecordStore;
+  readonly #state: AppState;
+  readonly #predictions: PredictionStore;
+  readonly #models: ModelDirectory;
+
+  constructor(deps: { db: Db; audit: AuditLog; records: RecordStore; state: AppState; predictions: PredictionStore; models: ModelDirectory }) {
+    this.entries = new PeAssessmentStore(deps.db);
+    this.#db = deps.db;
+    this.#audit = deps.audit;
+    this.#records = deps.records;
+    this.#state = deps.state;
+    this.#predictions = deps.predictions;
+    this.#models = deps.models;
+  }
+
+  /**
+   * The PE panel of a stored prediction: its ECG probability, and — from the newest installed
+   * fusion package built on the same ECG weights (verified on load) and the record's current
+   * score entry — the site's score-based pre-test probability and the fused probability.
+   */
+  async probabilities(recordId: number, predictionId: number): Promise<PeProbabilities> {
+    this.#requireRecord(recordId);
+    const prediction = this.#predictions.get(predictionId);
+    if (prediction?.recordId !== recordId) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a prediction of record ${recordId}`);
+    const cls = prediction.classes[0];
+    const probability = cls === undefined ? undefined : prediction.probabilities?.[cls];
+    if (prediction.classes.length !== 1 || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
+    const op = prediction.operatingPoint;
+    const threshold = op.thresholds[cls] ?? 0.5;
+    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, temperature: op.temperature, decision: probability > threshold };
+    const assessment = this.entries.current(recordId) ?? null;
+    const base = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, pretest: null, fused: null };
+    const fusion = await this.#fusionFor(prediction.model.weightsSha256);
+    if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
+    if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
+    const outcome = applyFusion(fusion.block, probability, assessment.items);
+    if (!outcome.ok) return { ...base, fusionUnavailable: `items not assessed: ${outcome.missing.join(', ')}`, notice: fusion.block.notice };
+    const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, decision });
+    const result = { ...base, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision), fusionUnavailable: null, notice: fusion.block.notice };
+    this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest, fused: outcome.fused });
+    return result;
+  }
+
+  async #fusionFor(weightsSha256: string): Promise<{ id: string; name: string; block: FusionBlock } | undefined> {
+    const candidates = (await this.#models.list()).entries
+      .filter((e) => e.manifest.fusion?.baseModel.weightsSha256 === weightsSha256)
+      .sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
+    const newest = candidates[0];
+    if (!newest) return undefined;
+    // Loading verifies the package's hashes: a fused probability never comes from an altered package.
+    const loaded = await this.#models.load(newest.manifest.id);
+    const block = loaded.manifest.fusion;
+    return block ? { id: loaded.manifest.id, name: loaded.manifest.name, block } : undefined;
+  }
+
+  preview(items: PeItems) {
+    return { scores: computePeScores(assessedItems(items)) };
+  }
+
+  list(recordId: number): { items: PeAssessment[]; lastAssessor: string | null } {
+    this.#requireRecord(recordId);
+    return { items: this.entries.listForRecord(recordId), lastAssessor: this.#state.get(lastAssessorKey) ?? null };
+  }
+
+  assess(request: ParsedRequestOf<'pe:assess'>): PeAssessment {
+    const items = assessedItems(request.items);
+    if (Object.keys(items).length === 0) throw new EinthovenError('E_VALIDATION', 'no item was assessed: enter at least one score item');
+    const scores = computePeScores(items);
+    return this.#db.transaction(() => {
+      this.#requireRecord(request.recordId);
+      this.#requireCurrent(request.recordId, request.supersedes);
+      const entry = this.entries.insert({ recordId: request.recordId, items, scores, assessor: request.assessor, note: request.note.trim(), supersedes: request.supersedes ?? null });
+      this.#state.set(lastAssessorKey, entry.assessor);
+      this.#audit.append(entry.assessor, entry.supersedes ? 'pe.scores.corrected' : 'pe.scores.entered', `record:${entry.recordId}`, {
+        assessment: entry.id,
+        items,
+        scores: Object.fromEntries(scores.map((s) => [s.score, s.total ?? (s.imagingIndicated === null ? null : s.imagingIndicated ? 'imaging' : 'excluded')])),
+        supersedes: entry.supersedes,
+      });
+      return entry;
+    })();
+  }
+
+  #requireRecord(recordId: number): void {
+    if (!this.#records.exists(recordId)) throw new EinthovenError('E_NOT_FOUND', `record ${recordId} does not exist`);
+  }
+
+  #requireCurrent(recordId: number, supersedes: number | undefined): void {
+    const current = this.entries.current(recordId);
+    if ((current?.id ?? undefined) === supersedes) return;
+    if (!current) throw new EinthovenError('E_VALIDATION', `record ${recordId} has no PE score entry to correct (entry ${supersedes} is not its current one)`);
+    throw new EinthovenError('E_CONFLICT', `the PE scores of record ${recordId} were entered by ${current.assessor} at ${current.enteredAt} (entry ${current.id}); open that entry before correcting it`);
+  }
+}

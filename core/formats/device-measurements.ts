@@ -1,0 +1,144 @@
+import type { DataSet } from 'dicom-parser';
+import type { DeviceMeasurementField, DeviceMeasurements } from './record';
+import { attr, child, children, text, type XmlNode, type XmlValue } from './xml/parse';
+
+/**
+ * The recording device's own global measurements, read from the places each format keeps
+ * them (metadata only: nothing here touches the signal). Values that are absent, not numbers
+ * or outside a broad physiological range are left out rather than guessed.
+ */
+const ranges: Record<DeviceMeasurementField, [number, number]> = {
+  heartRateBpm: [10, 400],
+  prMs: [20, 1000],
+  qrsMs: [20, 400],
+  qtMs: [100, 1000],
+  qtcMs: [100, 1000],
+  pAxisDeg: [-360, 360],
+  qrsAxisDeg: [-360, 360],
+  tAxisDeg: [-360, 360],
+};
+
+function collect(source: string, entries: [DeviceMeasurementField, string | number | undefined][]): DeviceMeasurements | undefined {
+  const values: Partial<Record<DeviceMeasurementField, number>> = {};
+  for (const [field, raw] of entries) {
+    if (raw === undefined || values[field] !== undefined) continue;
+    const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    const [lo, hi] = ranges[field];
+    if (String(raw).trim() !== '' && Number.isFinite(v) && v >= lo && v <= hi) values[field] = v;
+  }
+  return Object.keys(values).length > 0 ? { source, values } : undefined;
+}
+
+/** GE MUSE XML: <RestingECGMeasurements> (12SL). */
+export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined {
+  const m = child(root, 'RestingECGMeasurements');
+  if (!m) return undefined;
+  const version = text(child(root, 'MuseInfo'), 'MuseVersion');
+  return collect(`GE MUSE 12SL${version ? ` (MUSE ${version})` : ''}`, [
+    ['heartRateBpm', text(m, 'VentricularRate')],
+    ['prMs', text(m, 'PRInterval')],
+    ['qrsMs', text(m, 'QRSDuration')],
+    ['qtMs', text(m, 'QTInterval')],
+    ['qtcMs', text(m, 'QTCorrected')],
+    ['pAxisDeg', text(m, 'PAxis')],
+    ['qrsAxisDeg', text(m, 'RAxis')],
+    ['tAxisDeg', text(m, 'TAxis')],
+  ]);
+}
+
+/**
+ * Philips Sierra XML: <globalmeasurements> of the interpretation (1.04: heartrate, print,
+ * qrsdur, qtint, qtcb; 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc).
+ */
+export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
+  const global = findFirst(root, 'globalmeasurements', 6);
+  if (!global) return undefined;
+  const first = (...tags: string[]) => tags.map((tag) => text(global, tag)).find((v) => v !== undefined);
+  const device = text(findFirst(root, 'machine', 4)) ?? attr(findFirst(root, 'machine', 4), 'machineid');
+  return collect(`Philips${device ? ` ${device}` : ' PageWriter'}`, [
+    ['heartRateBpm', first('heartrate', 'meanventrate')],
+    ['prMs', first('print', 'meanprint')],
+    ['qrsMs', first('qrsdur', 'meanqrsdur')],
+    ['qtMs', first('qtint', 'meanqtint')],
+    ['qtcMs', first('qtcb', 'meanqtc')],
+    ['pAxisDeg', first('pfrontaxis')],
+    ['qrsAxisDeg', first('qrsfrontaxis')],
+    ['tAxisDeg', first('tfrontaxis')],
+  ]);
+}
+
+/** Depth-limited search for the first element of a name. */
+function findFirst(node: XmlValue | undefined, name: string, depth: number): XmlNode | undefined {
+  if (node === undefined || typeof node === 'string' || depth < 0) return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findFirst(item, name, depth);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const direct = child(node, name);
+  if (direct) return direct;
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@_') || key === '#text') continue;
+    const found = findFirst(value, name, depth - 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const aecgCodes: Record<string, DeviceMeasurementField> = {
+  MDC_ECG_HEART_RATE: 'heartRateBpm',
+  MDC_ECG_TIME_PD_PR: 'prMs',
+  MDC_ECG_TIME_PD_QRS: 'qrsMs',
+  MDC_ECG_TIME_PD_QT: 'qtMs',
+  MDC_ECG_TIME_PD_QTc: 'qtcMs',
+  MDC_ECG_ANGLE_P_FRONT: 'pAxisDeg',
+  MDC_ECG_ANGLE_QRS_FRONT: 'qrsAxisDeg',
+  MDC_ECG_ANGLE_T_FRONT: 'tAxisDeg',
+};
+
+/** HL7 aECG: the first annotation of each MDC_ECG_TIME_PD_… / MDC_ECG_ANGLE_… code (value in ms or degrees) in the series' annotation sets. */
+export function aecgMeasurements(series: readonly XmlNode[]): DeviceMeasurements | undefined {
+  const found: [DeviceMeasurementField, string | undefined][] = [];
+  const visit = (node: XmlValue, depth: number) => {
+    if (depth > 12 || typeof node === 'string') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, depth);
+      return;
+    }
+    const field = aecgCodes[attr(child(node, 'code'), 'code') ?? ''];
+    if (field) found.push([field, attr(child(node, 'value'), 'value')]);
+    for (const [key, value] of Object.entries(node)) if (!key.startsWith('@_') && key !== '#text') visit(value, depth + 1);
+  };
+  for (const one of series) for (const subjectOf of children(one, 'subjectOf')) visit(subjectOf, 0);
+  return collect('device (HL7 aECG annotations)', found);
+}
+
+/** DICOM 12-lead ECG: numeric measurements of the Waveform Annotation Sequence (0040,B020), by concept name. */
+export function dicomMeasurements(set: DataSet): DeviceMeasurements | undefined {
+  const byName: Record<string, DeviceMeasurementField> = {
+    'PR Interval': 'prMs',
+    'QRS Duration': 'qrsMs',
+    'QT Interval': 'qtMs',
+    'QTc Interval': 'qtcMs',
+    'P Axis': 'pAxisDeg',
+    'QRS Axis': 'qrsAxisDeg',
+    'T Axis': 'tAxisDeg',
+    'Ventricular Heart Rate': 'heartRateBpm',
+  };
+  const found: [DeviceMeasurementField, string | number | undefined][] = [];
+  for (const item of set.elements['x0040b020']?.items ?? []) {
+    const d = item.dataSet;
+    const meaning = d?.elements['x0040a043']?.items?.[0]?.dataSet?.string('x00080104');
+    const value = d?.string('x0040a30a');
+    if (!meaning || value === undefined) continue;
+    if (meaning === 'RR Interval') {
+      const rr = Number(value.split('\\')[0]);
+      if (rr > 0) found.push(['heartRateBpm', 60000 / rr]);
+    } else if (byName[meaning]) found.push([byName[meaning], value.split('\\')[0]]);
+  }
+  const manufacturer = set.string('x00080070');
+  const model = set.string('x00081090');
+  return collect(`DICOM${manufacturer || model ? ` (${[manufacturer, model].filter(Boolean).join(' ')})` : ''}`, found);
+}

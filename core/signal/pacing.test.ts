@@ -1,0 +1,122 @@
+// Real paced record: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced); real
+// non-paced records: the bundled samples (resources/samples/ptbxl). With ../shared: the PTB-XL
+// records of the corpus (3 paced, 26 not) and the Philips files, whose calibration pulse has
+// spike-sharp edges. Whole-pool figures: `npm run bench -- measure` (docs/benchmarks.md).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeFiles } from '../formats/index';
+import { loadFilesForDecoding } from '../formats/load';
+import type { EcgRecord } from '../formats/record';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
+import { detectPacing } from './pacing';
+import { syntheticEcg } from './synthetic-ecg';
+
+function read(file: string): EcgRecord {
+  const outcome = decodeFiles(loadFilesForDecoding([file]))[0];
+  if (!outcome?.ok) throw new Error(`cannot read ${file}`);
+  return outcome.record;
+}
+
+const samplesDir = path.resolve(fixturePath(), '../../../resources/samples/ptbxl');
+const leadsOf = (r: EcgRecord) => r.leads.map((l) => l.samples as Float32Array);
+
+describe('detectPacing on real records', () => {
+  it('marks the paced PTB-XL record 00143 paced, with a spike before every beat in most leads', () => {
+    const record = read(fixturePath('signal', 'ptbxl-paced', '00143_hr.hea'));
+    const result = detectPacing(leadsOf(record), record.fs);
+    expect(result.paced).toBe(true);
+    expect(result.assessed).toBe(true);
+    expect(result.spikeTimesSec.length).toBeGreaterThanOrEqual(10);
+    expect(result.pacedBeatFraction).toBeGreaterThanOrEqual(0.9);
+    expect(result.spikesPerBeat).toBeGreaterThan(0.8);
+    expect(result.spikesPerBeat).toBeLessThan(1.3);
+    expect(result.leadsWithSpikes).toBeGreaterThanOrEqual(8);
+    expect(result.reason).toMatch(/pacemaker spikes/);
+  });
+
+  it('finds no spikes in the bundled non-paced samples', () => {
+    const files = readdirSync(samplesDir).filter((f) => f.endsWith('.hea'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const record = read(path.join(samplesDir, file));
+      const result = detectPacing(leadsOf(record), record.fs);
+      expect({ file, paced: result.paced, spikes: result.spikeTimesSec.length }).toEqual({ file, paced: false, spikes: 0 });
+      expect(result.assessed).toBe(true);
+    }
+  });
+
+  it('does not judge below 250 Hz and says why', () => {
+    const record = read(fixturePath('signal', 'ptbxl-paced', '00143_hr.hea'));
+    const every5th = leadsOf(record).map((l) => l.filter((_, i) => i % 5 === 0));
+    const result = detectPacing(every5th, 100);
+    expect(result).toMatchObject({ paced: false, assessed: false, spikeTimesSec: [] });
+    expect(result.reason).toMatch(/could not be assessed.*100 Hz.*250 Hz/);
+    expect(detectPacing([], 500)).toMatchObject({ paced: false, assessed: false });
+    expect(detectPacing([new Float32Array(5000)], 500).reason).toMatch(/no usable lead/);
+  });
+});
+
+describe('detectPacing on synthetic ECGs', () => {
+  const ecg = syntheticEcg({ seconds: 10, seed: 11, rrS: 0.9 });
+  /** Adds a 2-sample spike of `mv` at `offsetS` before every beat on the given leads. */
+  const withSpikes = (leads: number[], mv: number, offsetS: number) =>
+    ecg.leads.map((lead, k) => {
+      const out = Float32Array.from(lead);
+      if (!leads.includes(k)) return out;
+      for (const b of ecg.beats) {
+        const at = b - Math.round(offsetS * ecg.fs);
+        out[at] = (out[at] as number) + mv;
+        out[at + 1] = (out[at + 1] as number) + 0.5 * mv;
+      }
+      return out;
+    });
+  const all = [...Array(12).keys()];
+
+  it('calls ventricular and atrial stimuli on every lead paced, and times them', () => {
+    for (const offsetS of [0.04, 0.2]) {
+      const result = detectPacing(withSpikes(all, 1.5, offsetS), ecg.fs);
+      expect(result.paced).toBe(true);
+      expect(result.pacedBeatFraction).toBe(1);
+      expect(result.leadsWithSpikes).toBe(12);
+      const expected = ecg.beats.map((b) => (b - Math.round(offsetS * ecg.fs)) / ecg.fs);
+      expect(result.spikeTimesSec).toEqual(expected);
+    }
+  });
+
+  it('ignores an artefact confined to a few leads (one faulty electrode) and a clean record', () => {
+    expect(detectPacing(withSpikes([0, 1, 3], 2, 0.1), ecg.fs).paced).toBe(false);
+    expect(detectPacing(withSpikes([0, 1, 3], 2, 0.1), ecg.fs).spikeTimesSec).toEqual([]);
+    expect(detectPacing(ecg.leads, ecg.fs)).toMatchObject({ paced: false, assessed: true, spikeTimesSec: [] });
+  });
+
+  it('ignores steps on every lead (a calibration pulse)', () => {
+    const pulsed = ecg.leads.map((lead) => lead.map((v, i) => (i >= 4800 && i < 4900 ? 1 : i >= 4700 ? 0 : v)));
+    expect(detectPacing(pulsed, ecg.fs).spikeTimesSec).toEqual([]);
+  });
+});
+
+describe.runIf(sharedData)('detectPacing on the corpus (../shared)', () => {
+  it('agrees with PTB-XL pacemaker labels and is not fooled by calibration pulses', () => {
+    const dir = sharedDataPath('ecg', 'ptbxl', 'records500');
+    const labels = new Map(pacedLabels(sharedDataPath('ecg', 'labels.csv')));
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.hea'))) {
+      const record = read(path.join(dir, file));
+      const paced = labels.get(`ptbxl/records500/${file.replace('.hea', '')}`);
+      expect({ file, paced: detectPacing(leadsOf(record), record.fs).paced }).toEqual({ file, paced });
+    }
+    for (const file of ['129DYPRG.XML', '2020-5-18_15-48-11.xml']) {
+      const record = read(sharedDataPath('ecg', 'philips-xml', file));
+      expect({ file, spikes: detectPacing(leadsOf(record), record.fs).spikeTimesSec }).toEqual({ file, spikes: [] });
+    }
+  });
+});
+
+/** labels.csv rows → [record, has the PTB-XL PACE statement]. */
+function pacedLabels(file: string): [string, boolean][] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => [line.split(',')[0] as string, /(^|[,;])PACE:/.test(line)]);
+}

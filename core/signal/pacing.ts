@@ -1,0 +1,187 @@
+import { detectQrs, usableLead } from './qrs';
+import { quantile } from './stats';
+
+/**
+ * Pacemaker stimulus ("spike") detection on a multi-lead surface ECG.
+ *
+ * A pacing stimulus lasts 0.1–2 ms. After a cart's anti-alias filter it survives as a
+ * deflection one to three samples wide at 500 Hz, and because the stimulating dipole is inside
+ * the heart it appears at the same instant in nearly every lead, limb and precordial alike.
+ * Nothing physiological is that narrow: the steepest QRS turns over 5–10 ms. A candidate is a
+ * sample whose distance from the mean of its neighbours 2 ms either side (a second difference:
+ * a high-pass that ignores wander and the QRS) is at least 6 times the lead's 98th percentile
+ * of that figure, on a quiet stretch (nothing half as sharp 8–30 ms before: not ringing or
+ * muscle noise) and coming back within 30 ms (not a step such as a calibration pulse's edge).
+ * A spike event is candidates within 8 ms in at least two thirds of the usable leads: electrode
+ * pops and cable glitches are as narrow but show only in the leads sharing the faulty
+ * electrode. Thresholds were chosen on the PTB-XL pool (456 records, 4 labelled PACE;
+ * docs/benchmarks.md "measure"): paced spikes show in 8–12 of 12 leads, and no record without
+ * a pacemaker has a single event in 8 or more.
+ *
+ * Background: diagnostic electrocardiographs must show pacemaker pulses (IEC 60601-2-25) and
+ * sample at several kHz internally to catch them. Many carts remove the spikes from the stored signal and keep only a marker, so on
+ * such files (GE MUSE, Philips) spikes may not be visible at all: `paced: false` then means
+ * "no spikes in the stored signal", which `reason` says.
+ */
+export interface PacingResult {
+  /** Spikes followed by a QRS (capture) at least twice, and before at least 10 % of the beats. */
+  readonly paced: boolean;
+  /** Time of each multi-lead spike event, seconds from the record's start. */
+  readonly spikeTimesSec: number[];
+  /** Spike events per detected beat (≈1 for single-chamber pacing on every beat, ≈2 dual-chamber). */
+  readonly spikesPerBeat: number;
+  /** Leads showing a spike in at least half of the spike events. */
+  readonly leadsWithSpikes: number;
+  /** Why the verdict is what it is, in the user's terms. */
+  readonly reason: string;
+  /** False when pacing could not be judged (rate below 250 Hz, no usable lead, no beats). */
+  readonly assessed: boolean;
+  /** Fraction of detected beats with a spike in the 400 ms before (or within 20 ms after) their QRS fiducial. */
+  readonly pacedBeatFraction: number;
+  /** Indices of the leads (in input order) counted in `leadsWithSpikes`. */
+  readonly spikeLeads: number[];
+}
+
+/** Below this rate a stimulus is averaged away by the anti-alias filter: no verdict. */
+export const minPacingRateHz = 250;
+/** A spike stands this many times above the lead's 98th percentile of the second-difference figure. */
+const spikeRatio = 6;
+/** Single-lead records cannot be corroborated across leads: a stricter ratio. */
+const singleLeadSpikeRatio = 12;
+/** Absolute floor (mV): below it a "spike" is quantisation or noise. */
+const minSpikeMv = 0.1;
+/** Fraction of usable leads that must show the spike at once. */
+const leadFraction = 2 / 3;
+/** Share of beats that must follow a spike for the record to be called paced. */
+const minPacedBeatFraction = 0.1;
+
+interface Candidate {
+  readonly at: number;
+  readonly lead: number;
+}
+
+/** Narrow-deflection figure |x[i] − (x[i−w] + x[i+w]) / 2| with w ≈ 2 ms; NaN samples hold the last valid value. */
+function spikeFigure(lead: ArrayLike<number>, w: number): Float64Array {
+  const x = new Float64Array(lead.length);
+  let last = 0;
+  for (let i = 0; i < lead.length; i++) {
+    const v = lead[i] as number;
+    if (Number.isFinite(v)) last = v;
+    x[i] = last;
+  }
+  const a = new Float64Array(x.length);
+  for (let i = w; i + w < x.length; i++) a[i] = Math.abs((x[i] as number) - ((x[i - w] as number) + (x[i + w] as number)) / 2);
+  return a;
+}
+
+/**
+ * A spike comes back: within 30 ms of its peak the lead returns at least halfway to where it
+ * was 8 ms before. A step (a calibration pulse's edge, an amplifier swinging between its rails,
+ * an electrode pop that shifts the baseline) stays where it went.
+ */
+function returnsToBaseline(lead: ArrayLike<number>, i: number, fs: number): boolean {
+  const base = lead[i - Math.round(0.008 * fs)] as number;
+  const height = (lead[i] as number) - base;
+  const last = Math.min(lead.length - 1, i + Math.round(0.03 * fs));
+  for (let k = i + 1; k <= last; k++) if (Math.sign(height) * ((lead[k] as number) - base) <= 0.5 * Math.abs(height)) return true;
+  return false;
+}
+
+/**
+ * Nothing as sharp in the 8–30 ms before: a stimulus falls on a quiet baseline (before the P
+ * wave or the QRS it triggers), while high-frequency ringing and muscle bursts repeat.
+ */
+function quietBefore(a: Float64Array, i: number, from: number, to: number): boolean {
+  let max = 0;
+  for (let k = i - from; k <= i - to; k++) max = Math.max(max, a[k] as number);
+  return max <= 0.5 * (a[i] as number);
+}
+
+function leadCandidates(lead: ArrayLike<number>, index: number, fs: number, ratio: number): Candidate[] {
+  const w = Math.max(1, Math.round(0.002 * fs));
+  const a = spikeFigure(lead, w);
+  const threshold = Math.max(minSpikeMv, ratio * quantile(a, 0.98));
+  const out: Candidate[] = [];
+  const quietFrom = Math.round(0.03 * fs);
+  const quietTo = Math.round(0.008 * fs);
+  for (let i = quietFrom; i + 1 < a.length; i++) {
+    const v = a[i] as number;
+    if (v < threshold || v < (a[i - 1] as number) || v <= (a[i + 1] as number)) continue;
+    if (quietBefore(a, i, quietFrom, quietTo) && returnsToBaseline(lead, i, fs)) out.push({ at: i, lead: index });
+  }
+  return out;
+}
+
+/** Groups candidates from all leads that fall within 8 ms of a group's first one. */
+function groupAcrossLeads(candidates: Candidate[], fs: number): Candidate[][] {
+  const span = Math.max(1, Math.round(0.008 * fs));
+  const sorted = [...candidates].sort((p, q) => p.at - q.at);
+  const groups: Candidate[][] = [];
+  for (const c of sorted) {
+    const current = groups[groups.length - 1];
+    if (current && c.at - (current[0] as Candidate).at <= span) current.push(c);
+    else groups.push([c]);
+  }
+  return groups;
+}
+
+const notAssessed = (reason: string): PacingResult => ({
+  paced: false,
+  spikeTimesSec: [],
+  spikesPerBeat: 0,
+  leadsWithSpikes: 0,
+  reason,
+  assessed: false,
+  pacedBeatFraction: 0,
+  spikeLeads: [],
+});
+
+/**
+ * Finds pacemaker spikes in `signal` (one array per lead, mV, equal lengths; NaN = missing)
+ * sampled at `fs` Hz. `beats` (QRS sample indices) may be passed when already detected;
+ * otherwise they are detected here. Never throws on bad signal.
+ */
+export function detectPacing(signal: Float32Array[], fs: number, beats?: readonly number[]): PacingResult {
+  if (!Number.isFinite(fs) || fs < minPacingRateHz) {
+    return notAssessed(`pacing could not be assessed: the record is sampled at ${Number.isFinite(fs) ? fs : 'an unknown rate'} Hz, and pacemaker spikes need at least ${minPacingRateHz} Hz to be seen`);
+  }
+  const n = signal[0]?.length ?? 0;
+  const usable = signal.flatMap((lead, i) => (lead.length === n && usableLead(lead) ? [i] : []));
+  if (usable.length === 0) return notAssessed('pacing could not be assessed: no usable lead');
+  const ratio = usable.length === 1 ? singleLeadSpikeRatio : spikeRatio;
+  const candidates = usable.flatMap((i) => leadCandidates(signal[i] as Float32Array, i, fs, ratio));
+  const needed = Math.max(1, Math.ceil(leadFraction * usable.length - 1e-9));
+  const events = groupAcrossLeads(candidates, fs)
+    .map((group) => ({ at: Math.min(...group.map((c) => c.at)), leads: new Set(group.map((c) => c.lead)) }))
+    .filter((e) => e.leads.size >= needed);
+  const qrs = beats ?? detectQrs(signal, fs).beats;
+  const before = Math.round(0.4 * fs);
+  const after = Math.round(0.02 * fs);
+  // A stimulus captures when a QRS follows within 400 ms (atrial pacing, AV delay up to ~300 ms) or
+  // the QRS fiducial already sits on the spike's own upstroke (within 20 ms after it).
+  const captures = (at: number) => qrs.some((b) => b >= at - after && b <= at + before);
+  const captured = events.filter((e) => captures(e.at)).length;
+  const pacedBeats = qrs.filter((b) => events.some((e) => e.at >= b - before && e.at <= b + after)).length;
+  const leadCounts = usable.map((i) => [i, events.filter((e) => e.leads.has(i)).length] as const);
+  const spikeLeads = events.length === 0 ? [] : leadCounts.filter(([, count]) => count >= events.length / 2).map(([i]) => i);
+  const base = {
+    spikeTimesSec: events.map((e) => e.at / fs),
+    spikesPerBeat: qrs.length > 0 ? events.length / qrs.length : 0,
+    leadsWithSpikes: spikeLeads.length,
+    assessed: qrs.length > 0,
+    pacedBeatFraction: qrs.length > 0 ? pacedBeats / qrs.length : 0,
+    spikeLeads,
+  };
+  if (qrs.length === 0) return { ...base, paced: false, reason: 'pacing could not be assessed: no QRS complexes found' };
+  // Artefact bursts can put spike-like events before a few beats by chance; a pacemaker that is
+  // working paces a good share of a 10 s strip, so a share under 10 % is not called paced.
+  if (captured >= 2 && base.pacedBeatFraction >= minPacedBeatFraction) {
+    const share = Math.round(100 * base.pacedBeatFraction);
+    return { ...base, paced: true, reason: `${events.length} pacemaker spikes in ${spikeLeads.length} of ${usable.length} leads; ${pacedBeats} of ${qrs.length} beats (${share} %) follow a spike` };
+  }
+  if (events.length > 0) {
+    const why = captured < 2 ? 'fewer than two followed by a QRS' : `only ${pacedBeats} of ${qrs.length} beats follow one`;
+    return { ...base, paced: false, reason: `${events.length} spike-like deflection${events.length > 1 ? 's' : ''} in most leads, but ${why}: not called paced (artefact, or pacing too rare to judge)` };
+  }
+  return { ...base, paced: false, reason: 'no pacemaker spikes in the stored signal (carts that remove spikes before storing hide them)' };
+}

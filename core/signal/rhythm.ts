@@ -1,0 +1,172 @@
+import type { MedianBeat } from './median-beat';
+import { median } from './stats';
+
+/** Beat-to-beat figures of a record, for the rhythm statements. */
+export interface RhythmFeatures {
+  /** RR intervals, ms (one fewer than the beats). */
+  readonly rrMs: number[];
+  /** Median RR, ms (null with fewer than two beats). */
+  readonly medianRrMs: number | null;
+  /** Root mean square of successive RR differences over the mean RR, premature beats and the RR after them left out. */
+  readonly normalisedRmssd: number | null;
+  /** The same over every RR: in atrial fibrillation "premature" beats are the rhythm itself. */
+  readonly normalisedRmssdAll: number | null;
+  /** Largest minus smallest RR over the mean RR, premature beats and the RR after them left out. */
+  readonly rrRange: number | null;
+  /** Beats at least 20 % early (RR before < 0.8 × median) followed by a longer RR; indices into the beats. */
+  readonly premature: number[];
+  /** Premature beats whose QRS differs from the median beat's (correlation under 0.8): ventricular. */
+  readonly prematureVentricular: number[];
+}
+
+/**
+ * RR statistics and premature beats. A beat is premature when it comes at least 20 % early
+ * and the next RR is longer than the early one (the pause that follows an ectopic beat); it
+ * is ventricular when its QRS, compared over ±60 ms with the median beat in every lead, does
+ * not match the dominant (conducted) shape: the distinction the carts draw between PVC and
+ * PAC/APC (Mason et al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325).
+ */
+export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined): RhythmFeatures {
+  const rrMs = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
+  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [] };
+  const med = median(rrMs);
+  const premature: number[] = [];
+  for (let k = 1; k < beats.length; k++) {
+    const before = rrMs[k - 1] as number;
+    const after = rrMs[k];
+    if (before < 0.8 * med && (after === undefined || after > 1.1 * before)) premature.push(k);
+  }
+  // RR intervals that touch an ectopic beat are not the underlying rhythm's.
+  const touched = new Set(premature.flatMap((k) => [k - 1, k]));
+  const clean = rrMs.filter((_, i) => !touched.has(i));
+  const mean = clean.reduce((a, b) => a + b, 0) / Math.max(1, clean.length);
+  let ss = 0;
+  let pairs = 0;
+  for (let i = 1; i < rrMs.length; i++) {
+    if (touched.has(i) || touched.has(i - 1)) continue;
+    ss += ((rrMs[i] as number) - (rrMs[i - 1] as number)) ** 2;
+    pairs++;
+  }
+  const prematureVentricular = template ? premature.filter((k) => !matchesTemplate(cleanLeads, beats[k] as number, template)) : [];
+  return {
+    rrMs,
+    medianRrMs: med,
+    normalisedRmssd: pairs > 0 ? Math.sqrt(ss / pairs) / mean : null,
+    normalisedRmssdAll: rmssdAll(rrMs),
+    rrRange: clean.length >= 2 ? (Math.max(...clean) - Math.min(...clean)) / mean : null,
+    premature,
+    prematureVentricular,
+  };
+}
+
+/** Pearson correlation, over every lead at once, of a beat's ±60 ms QRS window with the median beat's is at least 0.8. */
+function matchesTemplate(leads: readonly Float64Array[], at: number, template: MedianBeat): boolean {
+  const half = Math.round(0.06 * template.fs);
+  const n = leads[0]?.length ?? 0;
+  if (at - half < 0 || at + half >= n) return true;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sx = 0;
+  let sy = 0;
+  let count = 0;
+  leads.forEach((lead, k) => {
+    const t = template.leads[k];
+    if (!t) return;
+    for (let d = -half; d <= half; d++) {
+      const x = lead[at + d] as number;
+      const y = t[template.pre + d] as number;
+      sxy += x * y;
+      sxx += x * x;
+      syy += y * y;
+      sx += x;
+      sy += y;
+      count++;
+    }
+  });
+  const cov = sxy - (sx * sy) / count;
+  const r = cov / Math.sqrt(Math.max(1e-12, (sxx - (sx * sx) / count) * (syy - (sy * sy) / count)));
+  return r >= 0.8;
+}
+
+function rmssdAll(rr: readonly number[]): number | null {
+  if (rr.length < 2) return null;
+  let ss = 0;
+  for (let i = 1; i < rr.length; i++) ss += ((rr[i] as number) - (rr[i - 1] as number)) ** 2;
+  return Math.sqrt(ss / (rr.length - 1)) / (rr.reduce((a, b) => a + b, 0) / rr.length);
+}
+
+/** Regular atrial activity left after the QRST complexes are cancelled: flutter waves. */
+export interface AtrialActivity {
+  /** Best normalised autocorrelation of the residual at a lag of 160–260 ms (230–375 atrial beats a minute) minus that at half the lag. */
+  readonly periodicity: number;
+  /** Atrial rate at that lag, per minute. */
+  readonly atrialRatePerMin: number;
+  /** Robust amplitude (5–95 % range) of the residual, mV. */
+  readonly amplitudeMv: number;
+  /** The lead it was found in. */
+  readonly lead: string;
+}
+
+const atrialLeads = ['II', 'III', 'aVF', 'V1'];
+
+/**
+ * Flutter waves: each beat's QRST is cancelled by subtracting the median beat from 100 ms
+ * before to 450 ms (at most 0.6 RR) after its fiducial; what remains in II, III, aVF and V1 is
+ * atrial activity. Flutter is a regular sawtooth at 250–350 a minute, so its residual repeats at
+ * lags of 160–260 ms; sinus P waves repeat only once per RR and fibrillatory waves not at all.
+ * Atrial flutter with 2:1 conduction is regular in the ventricles, which an RR rule misses.
+ */
+export function atrialActivity(cleanLeads: readonly Float64Array[], names: readonly string[], beats: readonly number[], fs: number, template: MedianBeat | undefined): AtrialActivity | undefined {
+  if (!template || beats.length < 4) return undefined;
+  let best: AtrialActivity | undefined;
+  const rr = template.rr;
+  const before = Math.round(0.1 * fs);
+  const after = Math.round(Math.min(0.45 * fs, 0.6 * rr));
+  for (const lead of atrialLeads) {
+    const k = names.indexOf(lead);
+    const x = cleanLeads[k];
+    const t = template.leads[k];
+    if (k < 0 || !x || !t) continue;
+    const residual = Float64Array.from(x);
+    for (const b of beats) {
+      for (let d = -before; d <= after; d++) {
+        const i = b + d;
+        const j = template.pre + d;
+        if (i >= 0 && i < residual.length && j >= 0 && j < t.length) residual[i] = (residual[i] as number) - (t[j] as number);
+      }
+    }
+    const found = periodicityOf(residual, fs);
+    if (found && (!best || found.periodicity > best.periodicity)) best = { ...found, lead };
+  }
+  return best;
+}
+
+function periodicityOf(x: Float64Array, fs: number): Omit<AtrialActivity, 'lead'> | undefined {
+  const n = x.length;
+  if (n < 2 * fs) return undefined;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i] as number;
+  m /= n;
+  const y = Float64Array.from(x, (v) => v - m);
+  let energy = 0;
+  for (let i = 0; i < n; i++) energy += (y[i] as number) ** 2;
+  if (energy <= 0) return undefined;
+  const r = (lag: number) => {
+    let s = 0;
+    for (let i = 0; i + lag < n; i++) s += (y[i] as number) * (y[i + lag] as number);
+    return s / energy;
+  };
+  // A sawtooth correlates with itself one period later and anti-correlates half a period later;
+  // smooth leftovers (imperfect QRST cancellation, wander) correlate at both, so the difference
+  // measures regular atrial activity.
+  let bestLag = 0;
+  let bestR = -Infinity;
+  for (let lag = Math.round(0.16 * fs); lag <= Math.round(0.26 * fs); lag++) {
+    const score = r(lag) - r(Math.round(lag / 2));
+    if (score > bestR) [bestR, bestLag] = [score, lag];
+  }
+  const sorted = Float64Array.from(y).sort();
+  const amplitudeMv = (sorted[Math.floor(0.95 * (n - 1))] as number) - (sorted[Math.floor(0.05 * (n - 1))] as number);
+  return { periodicity: bestR, atrialRatePerMin: (60 * fs) / bestLag, amplitudeMv };
+}

@@ -1,0 +1,136 @@
+// Rules checked one by one on hand-built inputs (each criterion met and just missed), then on real
+// records: PTB-XL 00143 (paced, CC BY 4.0 fixture), the bundled PTB-XL samples 00102 (first-degree
+// AV block) and 00017 (atrial flutter), and, with ../shared, the Contec EDF whose scaling is 6× wrong.
+// Agreement with PTB-XL's labels over the pool: `npm run bench -- measure` (docs/benchmarks.md).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeFiles } from '../formats/index';
+import { loadFilesForDecoding } from '../formats/load';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
+import { analyseEcg } from './measure';
+import type { LeadQrs } from './morphology';
+import type { PacingResult } from './pacing';
+import type { RhythmFeatures } from './rhythm';
+import { interpretiveStatements, type StatementInput } from './statements';
+
+const regular: RhythmFeatures = { rrMs: Array(11).fill(800), medianRrMs: 800, normalisedRmssd: 0.01, normalisedRmssdAll: 0.01, rrRange: 0.02, premature: [], prematureVentricular: [] };
+const notPaced: PacingResult = { paced: false, spikeTimesSec: [], spikesPerBeat: 0, leadsWithSpikes: 0, reason: 'none', assessed: true, pacedBeatFraction: 0, spikeLeads: [] };
+const lead = (over: Partial<LeadQrs> = {}): LeadQrs => ({ rMv: 1, sMv: 0.3, peakToPeakMv: 1.3, terminalMv: -0.05, initialMv: 0.1, q: false, rPeakTimeMs: 40, rPeaks: 1, areaMvMs: 20, ...over });
+const normalLeads = (): Map<string, LeadQrs> => new Map(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((n) => [n, lead()]));
+const input = (over: Partial<StatementInput> = {}): StatementInput => ({
+  heartRateBpm: 75,
+  prMs: 160,
+  qrsMs: 90,
+  qtcLinearMs: 420,
+  qrsAxisDeg: 45,
+  pWave: true,
+  morphology: normalLeads(),
+  rhythm: regular,
+  pacing: notPaced,
+  beats: 12,
+  ...over,
+});
+const codes = (over: Partial<StatementInput> = {}) => interpretiveStatements(input(over)).map((s) => s.code);
+
+describe('interpretiveStatements: each rule at its threshold', () => {
+  it('sinus rhythm, bradycardia (< 50 bpm), tachycardia (> 100 bpm) and arrhythmia', () => {
+    expect(codes()).toEqual(['SR']);
+    expect(codes({ heartRateBpm: 49 })).toEqual(['SBRAD']);
+    expect(codes({ heartRateBpm: 50 })).toEqual(['SR']);
+    expect(codes({ heartRateBpm: 101 })).toEqual(['STACH']);
+    expect(codes({ rhythm: { ...regular, rrRange: 0.2 } })).toEqual(['SARRH']);
+    expect(codes({ pWave: false })).toEqual([]);
+  });
+
+  it('AF or flutter: irregular RR without P, or flutter waves; not with P and regular RR', () => {
+    const irregular = { ...regular, normalisedRmssdAll: 0.15 };
+    expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
+    expect(codes({ pWave: true, rhythm: irregular })).not.toContain('AFIB');
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
+    expect(codes({ pWave: false, atrial: flutter })).toEqual(['AFIB']);
+    expect(codes({ pWave: true, atrial: flutter })).toEqual(['SR']);
+    const af = interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0];
+    expect(af?.evidence.map((e) => e.name)).toContain('RR irregularity (normalised RMSSD)');
+    expect(af?.source).toMatch(/January et al/);
+  });
+
+  it('first-degree AV block over 200 ms, with the PR as evidence', () => {
+    expect(codes({ prMs: 200 })).toEqual(['SR']);
+    const s = interpretiveStatements(input({ prMs: 236 }));
+    expect(s.map((x) => x.code)).toEqual(['SR', '1AVB']);
+    expect(s[1]?.evidence).toEqual([{ name: 'PR', value: 236, unit: 'ms' }]);
+  });
+
+  it('complete and incomplete bundle branch blocks by QRS width and lead morphology', () => {
+    const rbbb = normalLeads();
+    rbbb.set('V1', lead({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));
+    for (const n of ['I', 'V6', 'V5']) rbbb.set(n, lead({ sMv: 0.4, terminalMv: -0.3 }));
+    expect(codes({ qrsMs: 140, morphology: rbbb })).toContain('CRBBB');
+    expect(codes({ qrsMs: 114, morphology: rbbb })).toContain('IRBBB');
+    expect(codes({ qrsMs: 100, morphology: rbbb })).not.toContain('IRBBB');
+    const lbbb = normalLeads();
+    lbbb.set('V1', lead({ rMv: 0.1, sMv: 1.5, terminalMv: -0.6 }));
+    for (const n of ['I', 'V5', 'V6']) lbbb.set(n, lead({ rMv: 1.2, sMv: 0.1, q: false, rPeakTimeMs: 90 }));
+    expect(codes({ qrsMs: 150, morphology: lbbb })).toContain('CLBBB');
+    lbbb.set('V6', lead({ rMv: 1.2, sMv: 0.1, q: true, rPeakTimeMs: 90 }));
+    expect(codes({ qrsMs: 150, morphology: lbbb })).toContain('IVCD');
+  });
+
+  it('axis deviation, low voltage, long and short QTc', () => {
+    expect(codes({ qrsAxisDeg: -45 })).toContain('LAD');
+    expect(codes({ qrsAxisDeg: -29 })).not.toContain('LAD');
+    expect(codes({ qrsAxisDeg: 110 })).toContain('RAD');
+    const low = new Map([...normalLeads()].map(([n, q]) => [n, n.startsWith('V') ? q : lead({ rMv: 0.3, sMv: 0.1, peakToPeakMv: 0.4 })]));
+    expect(codes({ morphology: low })).toContain('LVOLT');
+    expect(codes({ qtcLinearMs: 455 })).not.toContain('LNGQT');
+    expect(codes({ qtcLinearMs: 455, sex: 'M' })).toContain('LNGQT');
+    expect(codes({ qtcLinearMs: 460 })).toContain('LNGQT');
+    expect(codes({ qtcLinearMs: 385 })).toContain('SQT');
+  });
+
+  it('paced rhythm: pacing stated, QTc not interpretable, no sinus or bundle branch statements', () => {
+    const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
+    const s = interpretiveStatements(input({ pacing: paced, qrsMs: 180, pWave: false, qtcLinearMs: 520 }));
+    expect(s.map((x) => x.code)).toEqual(['PACE', 'QTCNI']);
+    expect(s[0]?.qualifier).toMatch(/QTc/);
+  });
+
+  it('says nothing when intervals are withheld, and flags doubtful scaling', () => {
+    expect(interpretiveStatements(input({ intervalsWithheld: 'signal quality unusable' }))).toEqual([]);
+    const s = interpretiveStatements(input({ amplitudeImplausible: 'QRS 7.2 mV in lead I' }));
+    expect(s.map((x) => x.code)).toEqual(['SCALE', 'SR', 'QTCNI']);
+  });
+});
+
+describe('analyseEcg: caveats and statements on real records', () => {
+  const read = (file: string) => {
+    const outcome = decodeFiles(loadFilesForDecoding([file]))[0];
+    if (!outcome?.ok) throw new Error(`${file} did not decode`);
+    return outcome.record;
+  };
+  const sample = (name: string) => path.resolve(fixturePath(), '../../../resources/samples/ptbxl', name);
+
+  it('paced PTB-XL 00143: paced, QTc and ST not interpretable, "Paced rhythm" stated', () => {
+    const r = read(fixturePath('signal', 'ptbxl-paced', '00143_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    expect(a.pacing.paced).toBe(true);
+    expect(a.caveats.qtcNotInterpretable).toMatch(/paced/);
+    expect(a.statements.map((s) => s.code)).toContain('PACE');
+    expect(a.statements.map((s) => s.code)).not.toContain('LNGQT');
+  });
+
+  it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: AF or flutter suspected', () => {
+    const avb = read(sample('00102_hr.hea'));
+    expect(analyseEcg(avb.leads, avb.fs).statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', '1AVB']));
+    const flutter = read(sample('00017_hr.hea'));
+    expect(analyseEcg(flutter.leads, flutter.fs).statements.map((s) => s.code)).toContain('AFIB');
+  });
+
+  it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {
+    const r = read(sharedDataPath('ecg', 'contec-scp-edf-csv', '0000050.ECG.edf'));
+    const a = analyseEcg(r.leads, r.fs);
+    expect(a.caveats.amplitudeImplausible).toMatch(/check the file's scaling/);
+    expect(a.measurements.qtMs).toBeNull();
+    expect(a.measurements.qtcMs.bazett).toBeNull();
+  });
+});

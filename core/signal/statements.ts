@@ -1,0 +1,362 @@
+import type { LeadQrs } from './morphology';
+import type { PacingResult } from './pacing';
+import type { AtrialActivity, RhythmFeatures } from './rhythm';
+
+/**
+ * Rule-based interpretive statements from the measurements, as a cart's program states them
+ * (GE 12SL, Philips DXL): each names the criterion it applied, the published source of that
+ * criterion, and the measured values that met it. They are computed statements for a reader
+ * to confirm or reject, never a diagnosis. Codes are the SCP-ECG codes PTB-XL uses where one
+ * exists (so a reader can adopt a statement into the reading, and so they can be scored
+ * against PTB-XL's labels); the others have short codes of their own.
+ *
+ * Sources, cited per rule below:
+ * - [AHA-II] Mason JW et al. Recommendations for the standardization and interpretation of the
+ *   electrocardiogram, Part II: electrocardiography diagnostic statement list. Circulation
+ *   2007;115:1325–1332.
+ * - [AHA-III] Surawicz B et al. Part III: intraventricular conduction disturbances. Circulation
+ *   2009;119:e235–e240.
+ * - [AHA-IV] Rautaharju PM et al. Part IV: the ST segment, T and U waves, and the QT interval.
+ *   Circulation 2009;119:e241–e250.
+ * - [AHA-V] Hancock EW et al. Part V: electrocardiogram changes associated with cardiac chamber
+ *   hypertrophy. Circulation 2009;119:e251–e261 (low voltage).
+ * - [AF-2014] January CT et al. 2014 AHA/ACC/HRS guideline for the management of patients with
+ *   atrial fibrillation. Circulation 2014;130:e199–e267 (definition of AF on the ECG).
+ * - [BRADY-2018] Kusumoto FM et al. 2018 ACC/AHA/HRS guideline on the evaluation and management
+ *   of patients with bradycardia and cardiac conduction delay. Circulation 2019;140:e382–e482.
+ */
+export const statementCategories = ['quality', 'pacing', 'rhythm', 'ectopy', 'conduction', 'axis', 'voltage', 'repolarisation'] as const;
+export type StatementCategory = (typeof statementCategories)[number];
+
+export interface StatementEvidence {
+  readonly name: string;
+  readonly value: number | string;
+  readonly unit?: string;
+}
+
+export interface EcgStatement {
+  /** SCP-ECG code as PTB-XL uses it where one exists (SR, AFIB, 1AVB, CLBBB, …), else our own (LAD, RAD, SQT, …). */
+  readonly code: string;
+  readonly text: string;
+  readonly category: StatementCategory;
+  /** The criterion applied, in words. */
+  readonly criterion: string;
+  /** The published source of the criterion. */
+  readonly source: string;
+  /** The measured values that met the criterion. */
+  readonly evidence: StatementEvidence[];
+  /** A caveat that limits the statement (e.g. "QRS ≥ 120 ms lengthens QT"). */
+  readonly qualifier?: string;
+}
+
+export interface StatementInput {
+  readonly heartRateBpm: number | null;
+  readonly prMs: number | null;
+  readonly qrsMs: number | null;
+  /** QTc by a linear correction (Framingham), as [AHA-IV] recommends over Bazett's. */
+  readonly qtcLinearMs: number | null;
+  readonly qrsAxisDeg: number | null;
+  /** Whether a P wave was found before the QRS on the median beat. */
+  readonly pWave: boolean;
+  readonly morphology: ReadonlyMap<string, LeadQrs> | undefined;
+  readonly rhythm: RhythmFeatures;
+  /** Regular atrial activity after QRST cancellation (flutter waves), when it could be assessed. */
+  readonly atrial?: AtrialActivity | undefined;
+  readonly pacing: PacingResult;
+  readonly beats: number;
+  /** Why no interval may be interpreted (signal quality unusable), when that is so. */
+  readonly intervalsWithheld?: string | undefined;
+  /** Why amplitudes must not be interpreted (implausible scaling), when that is so. */
+  readonly amplitudeImplausible?: string | undefined;
+  readonly sex?: 'M' | 'F' | 'U' | undefined;
+}
+
+const src = {
+  ahaII: 'Mason et al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325',
+  ahaIII: 'Surawicz et al., AHA/ACCF/HRS 2009 Part III, Circulation 119:e235',
+  ahaIV: 'Rautaharju et al., AHA/ACCF/HRS 2009 Part IV, Circulation 119:e241',
+  ahaV: 'Hancock et al., AHA/ACCF/HRS 2009 Part V, Circulation 119:e251',
+  af: 'January et al., 2014 AHA/ACC/HRS AF guideline, Circulation 130:e199',
+  brady: 'Kusumoto et al., 2018 ACC/AHA/HRS bradycardia guideline, Circulation 140:e382',
+} as const;
+
+/** Thresholds in one place, so the documentation and the benchmark can print them. */
+export const statementThresholds = {
+  /** [AHA-II] recommends 50 bpm as the lower limit of normal sinus rate (not the traditional 60). */
+  bradycardiaBpm: 50,
+  tachycardiaBpm: 100,
+  /** Sinus arrhythmia: longest minus shortest RR over the mean RR (≈ 120 ms at 75 bpm). */
+  sinusArrhythmiaRange: 0.16,
+  /** AF: RR irregularity (normalised RMSSD over every RR). */
+  afNormalisedRmssd: 0.1,
+  /** Flutter waves: periodicity of the QRST-cancelled residual at 230–375 a minute (see rhythm.ts). */
+  atrialPeriodicity: 0.5,
+  atrialAmplitudeMv: 0.05,
+  firstDegreeAvbMs: 200,
+  completeBbbMs: 120,
+  incompleteBbbMs: 110,
+  leftAxisDeg: -30,
+  rightAxisDeg: 90,
+  lowVoltageLimbMv: 0.5,
+  lowVoltagePrecordialMv: 1.0,
+  longQtcMaleMs: 450,
+  longQtcFemaleMs: 460,
+  shortQtcMs: 390,
+  /** Share of beats after a pacemaker spike for "paced rhythm" rather than "intermittent pacing". */
+  pacedRhythmFraction: 0.5,
+} as const;
+
+const t = statementThresholds;
+const round = (v: number) => Math.round(v);
+
+/** The statements for one record, in the order a cart prints them: quality, pacing, rhythm, ectopy, conduction, axis, voltage, repolarisation. */
+export function interpretiveStatements(input: StatementInput): EcgStatement[] {
+  if (input.intervalsWithheld) return [];
+  const out: EcgStatement[] = [];
+  if (input.amplitudeImplausible) {
+    const limb = [...(input.morphology ?? [])].filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].includes(name));
+    const evidence = limb.length > 0 ? [{ name: 'largest limb-lead QRS', value: mv(Math.max(...limb.map(([, q]) => q.peakToPeakMv))), unit: 'mV' }] : [];
+    out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology`, evidence });
+  }
+  const paced = pacingStatement(input);
+  if (paced) out.push(paced);
+  const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
+  const af = ventricularPaced ? undefined : atrialFibrillation(input);
+  if (af) out.push(af);
+  if (!ventricularPaced && !af) out.push(...sinusRhythm(input));
+  if (!af) out.push(...prematureBeats(input));
+  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)));
+  out.push(...axis(input));
+  if (!input.amplitudeImplausible) out.push(...lowVoltage(input));
+  out.push(...qtc(input, ventricularPaced));
+  return out;
+}
+
+function pacingStatement(input: StatementInput): EcgStatement | undefined {
+  const p = input.pacing;
+  if (!p.paced) return undefined;
+  const evidence = [
+    { name: 'pacemaker spikes', value: p.spikeTimesSec.length },
+    { name: 'beats after a spike', value: round(100 * p.pacedBeatFraction), unit: '%' },
+    { name: 'leads showing the spikes', value: p.leadsWithSpikes },
+  ];
+  const rhythm = p.pacedBeatFraction >= t.pacedRhythmFraction;
+  return {
+    code: 'PACE',
+    text: rhythm ? 'Paced rhythm' : 'Intermittent pacing (pacemaker spikes before some beats)',
+    category: 'pacing',
+    criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats`,
+    source: src.ahaII,
+    evidence,
+    ...(rhythm ? { qualifier: 'QRS duration, bundle branch block, QTc and ST statements are not made on paced beats' } : {}),
+  };
+}
+
+/**
+ * [AF-2014]: irregularly irregular RR with no distinct repeating P waves; or regular atrial
+ * waves at 230–375 a minute left after QRST cancellation (flutter, [AHA-II]) with the RR
+ * irregular or no P wave found. Flutter with fixed 2:1 conduction hides its waves in the
+ * median beat and is missed (docs/benchmarks.md).
+ */
+function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
+  const irregularity = input.rhythm.normalisedRmssdAll;
+  if (irregularity === null || input.beats < 6) return undefined;
+  const irregular = irregularity >= t.afNormalisedRmssd;
+  const a = input.atrial;
+  const flutterWaves = a !== undefined && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv;
+  if (!((irregular && !input.pWave) || (flutterWaves && (irregular || !input.pWave)))) return undefined;
+  const evidence: StatementEvidence[] = [{ name: 'RR irregularity (normalised RMSSD)', value: Number(irregularity.toFixed(2)) }, { name: 'P wave', value: input.pWave ? 'found on the median beat' : 'not found' }];
+  if (flutterWaves) evidence.push({ name: `regular atrial waves (${a.lead})`, value: Math.round(a.atrialRatePerMin), unit: '/min' });
+  if (input.heartRateBpm !== null) evidence.push({ name: 'ventricular rate', value: round(input.heartRateBpm), unit: 'bpm' });
+  return {
+    code: 'AFIB',
+    text: 'Atrial fibrillation or flutter suspected',
+    category: 'rhythm',
+    criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}) without a distinct P wave, or regular atrial waves at 230–375/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave`,
+    source: `${src.af}; ${src.ahaII}`,
+    evidence,
+  };
+}
+
+/** [AHA-II]: sinus rhythm and its rate/regularity variants, when a P wave precedes each QRS. */
+function sinusRhythm(input: StatementInput): EcgStatement[] {
+  const hr = input.heartRateBpm;
+  if (!input.pWave || hr === null) return [];
+  const evidence: StatementEvidence[] = [
+    { name: 'heart rate', value: round(hr), unit: 'bpm' },
+    { name: 'P wave', value: 'before the QRS' },
+  ];
+  const range = input.rhythm.rrRange;
+  const irregular = range !== null && range >= t.sinusArrhythmiaRange;
+  const arrhythmia: EcgStatement | undefined = irregular
+    ? {
+        code: 'SARRH',
+        text: 'Sinus arrhythmia',
+        category: 'rhythm',
+        criterion: `RR varies by at least ${round(100 * t.sinusArrhythmiaRange)} % of its mean (premature beats left out) with a P wave before each QRS`,
+        source: src.ahaII,
+        evidence: [...evidence, { name: 'RR range / mean RR', value: round(100 * (range as number)), unit: '%' }],
+      }
+    : undefined;
+  if (hr < t.bradycardiaBpm) return [{ code: 'SBRAD', text: 'Sinus bradycardia', category: 'rhythm', criterion: `P wave before each QRS and rate under ${t.bradycardiaBpm} bpm`, source: src.ahaII, evidence }, ...(arrhythmia ? [arrhythmia] : [])];
+  if (hr > t.tachycardiaBpm) return [{ code: 'STACH', text: 'Sinus tachycardia', category: 'rhythm', criterion: `P wave before each QRS and rate over ${t.tachycardiaBpm} bpm`, source: src.ahaII, evidence }];
+  if (arrhythmia) return [arrhythmia];
+  return [{ code: 'SR', text: 'Sinus rhythm', category: 'rhythm', criterion: `P wave before each QRS, rate ${t.bradycardiaBpm}–${t.tachycardiaBpm} bpm, regular`, source: src.ahaII, evidence }];
+}
+
+/** [AHA-II]: premature complexes, ventricular when their QRS differs from the conducted beats'. */
+function prematureBeats(input: StatementInput): EcgStatement[] {
+  const { premature, prematureVentricular } = input.rhythm;
+  const ventricular = prematureVentricular.length;
+  const supraventricular = premature.length - ventricular;
+  const out: EcgStatement[] = [];
+  const criterion = 'beat at least 20 % early (RR under 0.8 × the median) followed by a longer RR';
+  if (ventricular > 0) {
+    out.push({ code: 'PVC', text: `Ventricular premature complex${ventricular > 1 ? 'es' : ''} (${ventricular})`, category: 'ectopy', criterion: `${criterion}, QRS unlike the conducted beats (correlation under 0.8)`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
+  }
+  if (supraventricular > 0) {
+    out.push({ code: 'PAC', text: `Supraventricular premature complex${supraventricular > 1 ? 'es' : ''} (${supraventricular})`, category: 'ectopy', criterion: `${criterion}, QRS like the conducted beats`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
+  }
+  return out;
+}
+
+/** First-degree AV block [BRADY-2018] and intraventricular conduction [AHA-III]. */
+function conduction(input: StatementInput, af: boolean): EcgStatement[] {
+  const out: EcgStatement[] = [];
+  if (!af && input.pWave && input.prMs !== null && input.prMs > t.firstDegreeAvbMs) {
+    out.push({ code: '1AVB', text: 'First-degree AV block', category: 'conduction', criterion: `PR over ${t.firstDegreeAvbMs} ms`, source: src.brady, evidence: [{ name: 'PR', value: round(input.prMs), unit: 'ms' }] });
+  }
+  const qrs = input.qrsMs;
+  const m = input.morphology;
+  if (qrs === null || qrs < t.incompleteBbbMs || !m) return out;
+  const complete = qrs >= t.completeBbbMs;
+  const right = rightBundleMorphology(m);
+  const left = leftBundleMorphology(m);
+  const qrsEvidence = { name: 'QRS', value: round(qrs), unit: 'ms' };
+  if (right.met) {
+    out.push({
+      code: complete ? 'CRBBB' : 'IRBBB',
+      text: complete ? 'Complete right bundle branch block' : 'Incomplete right bundle branch block',
+      category: 'conduction',
+      criterion: `QRS ${complete ? `≥ ${t.completeBbbMs}` : `${t.incompleteBbbMs}–${t.completeBbbMs - 1}`} ms, terminal positivity (R′) in V1/V2, terminal S in I and V6`,
+      source: src.ahaIII,
+      evidence: [qrsEvidence, ...right.evidence],
+    });
+  } else if (left.met) {
+    out.push({
+      code: complete ? 'CLBBB' : 'ILBBB',
+      text: complete ? 'Complete left bundle branch block' : 'Incomplete left bundle branch block',
+      category: 'conduction',
+      criterion: `QRS ${complete ? `≥ ${t.completeBbbMs}` : `${t.incompleteBbbMs}–${t.completeBbbMs - 1}`} ms, dominant S in V1, no q in I, V5, V6, R peak time over 60 ms in V5/V6`,
+      source: src.ahaIII,
+      evidence: [qrsEvidence, ...left.evidence],
+    });
+  } else {
+    out.push({ code: 'IVCD', text: 'Nonspecific intraventricular conduction delay', category: 'conduction', criterion: `QRS over ${t.incompleteBbbMs} ms without the criteria of either bundle branch block`, source: src.ahaIII, evidence: [qrsEvidence] });
+  }
+  return out;
+}
+
+interface Morphology {
+  readonly met: boolean;
+  readonly evidence: StatementEvidence[];
+}
+
+const mv = (v: number) => Number(v.toFixed(2));
+
+/**
+ * [AHA-III] RBBB: rsr′, rsR′ or rSR′ in V1 or V2 (a late R′, or a dominant wide R), and an S
+ * wave wider than R or over 40 ms in I and V6 (terminal 40 ms negative).
+ */
+function rightBundleMorphology(m: ReadonlyMap<string, LeadQrs>): Morphology {
+  const anterior = ['V1', 'V2'].map((name) => m.get(name)).filter((l): l is LeadQrs => l !== undefined);
+  const lateral = ['I', 'V6', 'V5'].map((name) => m.get(name)).filter((l): l is LeadQrs => l !== undefined);
+  if (anterior.length === 0 || lateral.length === 0) return { met: false, evidence: [] };
+  // R′: a second positive peak, or an R that dominates the S, ending the QRS positive.
+  const rPrime = anterior.some((l) => l.terminalMv > 0.05 && (l.rPeaks >= 2 || l.rMv >= l.sMv));
+  // AHA words the S wave by its duration, not its height: a low-voltage record's slurred S counts.
+  const terminalS = lateral.filter((l) => l.terminalMv < 0).length >= Math.min(2, lateral.length);
+  const v1 = anterior[0] as LeadQrs;
+  return {
+    met: rPrime && terminalS,
+    evidence: [
+      { name: 'V1 R / S / terminal 40 ms', value: `${mv(v1.rMv)} / ${mv(v1.sMv)} / ${mv(v1.terminalMv)}`, unit: 'mV' },
+      { name: 'I/V6 terminal 40 ms', value: lateral.map((l) => mv(l.terminalMv)).join(' / '), unit: 'mV' },
+    ],
+  };
+}
+
+/**
+ * [AHA-III] LBBB: QS or rS in V1 (S dominant), broad R in I, aVL, V5, V6 (R dominant), no q in
+ * I, V5, V6, R peak time over 60 ms in V5 and V6. Dominance rather than the terminal 40 ms is
+ * used: the discordant ST segment of LBBB blurs the end of the QRS.
+ */
+function leftBundleMorphology(m: ReadonlyMap<string, LeadQrs>): Morphology {
+  const v1 = m.get('V1') ?? m.get('V2');
+  const lateral = ['I', 'V5', 'V6'].map((name) => m.get(name)).filter((l): l is LeadQrs => l !== undefined);
+  const late = ['V5', 'V6'].map((name) => m.get(name)?.rPeakTimeMs ?? null).filter((v): v is number => v !== null);
+  if (!v1 || lateral.length === 0 || late.length === 0) return { met: false, evidence: [] };
+  const anteriorNegative = v1.sMv > 2 * v1.rMv;
+  const noQ = lateral.every((l) => !l.q);
+  const lateralPositive = lateral.filter((l) => l.rMv > l.sMv).length >= Math.min(2, lateral.length);
+  const delayed = Math.max(...late) > 60;
+  return {
+    met: anteriorNegative && noQ && lateralPositive && delayed,
+    evidence: [
+      { name: 'V1 R / S', value: `${mv(v1.rMv)} / ${mv(v1.sMv)}`, unit: 'mV' },
+      { name: 'q in I, V5, V6', value: noQ ? 'none' : 'present' },
+      { name: 'R peak time V5/V6', value: round(Math.max(...late)), unit: 'ms' },
+    ],
+  };
+}
+
+/** [AHA-III] left axis deviation −30° to −90°; right axis deviation +90° to +180° (adults). */
+function axis(input: StatementInput): EcgStatement[] {
+  const a = input.qrsAxisDeg;
+  if (a === null) return [];
+  const evidence = [{ name: 'QRS axis', value: round(a), unit: '°' }];
+  if (a < t.leftAxisDeg && a >= -90) return [{ code: 'LAD', text: 'Left axis deviation', category: 'axis', criterion: `QRS axis between −90° and ${t.leftAxisDeg}°`, source: src.ahaIII, evidence }];
+  if (a > t.rightAxisDeg && a <= 180) return [{ code: 'RAD', text: 'Right axis deviation', category: 'axis', criterion: `QRS axis between +${t.rightAxisDeg}° and +180°`, source: src.ahaIII, evidence }];
+  return [];
+}
+
+/** [AHA-V] low voltage: QRS amplitude under 0.5 mV in every limb lead, or under 1.0 mV in every precordial lead. */
+function lowVoltage(input: StatementInput): EcgStatement[] {
+  const m = input.morphology;
+  if (!m) return [];
+  const group = (names: string[]) => names.map((n) => m.get(n)?.peakToPeakMv).filter((v): v is number => v !== undefined);
+  const limb = group(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
+  const chest = group(['V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+  const lowLimb = limb.length >= 4 && Math.max(...limb) < t.lowVoltageLimbMv;
+  const lowChest = chest.length >= 4 && Math.max(...chest) < t.lowVoltagePrecordialMv;
+  if (!lowLimb && !lowChest) return [];
+  const where = lowLimb && lowChest ? 'limb and precordial leads' : lowLimb ? 'limb leads' : 'precordial leads';
+  const evidence: StatementEvidence[] = [];
+  if (limb.length > 0) evidence.push({ name: 'largest limb-lead QRS', value: mv(Math.max(...limb)), unit: 'mV' });
+  if (chest.length > 0) evidence.push({ name: 'largest precordial QRS', value: mv(Math.max(...chest)), unit: 'mV' });
+  return [{ code: 'LVOLT', text: `Low QRS voltage in the ${where}`, category: 'voltage', criterion: `QRS peak-to-peak under ${t.lowVoltageLimbMv} mV in every limb lead or under ${t.lowVoltagePrecordialMv} mV in every precordial lead`, source: src.ahaV, evidence }];
+}
+
+/**
+ * [AHA-IV] QTc ≥ 450 ms (men) / ≥ 460 ms (women, or sex unknown) prolonged; ≤ 390 ms short.
+ * The QTc is the linear (Framingham) correction: [AHA-IV] recommends a linear regression
+ * function over Bazett's, which overcorrects at fast rates and flags sinus tachycardia.
+ */
+function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
+  const q = input.qtcLinearMs;
+  if (q === null) return [];
+  const evidence = [{ name: 'QTc (Framingham)', value: round(q), unit: 'ms' }];
+  if (paced || input.amplitudeImplausible) {
+    const why = paced ? 'paced rhythm: ventricular pacing lengthens QT' : 'amplitudes implausible: the recording’s scaling is in doubt';
+    return [{ code: 'QTCNI', text: 'QTc not interpretable', category: 'repolarisation', criterion: why, source: src.ahaIV, evidence }];
+  }
+  const limit = input.sex === 'M' ? t.longQtcMaleMs : t.longQtcFemaleMs;
+  const wide = input.qrsMs !== null && input.qrsMs >= t.completeBbbMs;
+  const qualifier = wide ? `QRS ${round(input.qrsMs as number)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time` : undefined;
+  if (q >= limit) {
+    const who = input.sex === 'M' ? 'men' : input.sex === 'F' ? 'women' : 'women, the higher limit, sex unknown';
+    return [{ code: 'LNGQT', text: 'Prolonged QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence, ...(qualifier ? { qualifier } : {}) }];
+  }
+  if (q <= t.shortQtcMs) return [{ code: 'SQT', text: 'Short QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms`, source: src.ahaIV, evidence }];
+  return [];
+}

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { BaseComparison, ClassComparisonSchema } from '../contract/evaluation-schemas';
+import { delongPaired } from '../ml/metrics/paired';
+import { rocAuc, type Interval } from '../ml/metrics/index';
+import { scoreWithCi, type ScoredMetrics } from './scores';
+
+export { BaseComparisonSchema as baseComparisonSchema, type BaseComparison } from '../contract/evaluation-schemas';
+
+export interface ScoredSet {
+  readonly labels: number[][];
+  readonly probs: number[][];
+}
+
+function classComparison(name: string, y: number[], finetuned: number[], base: number[] | null): z.infer<typeof ClassComparisonSchema> {
+  const positives = y.filter((v) => v === 1).length;
+  const aucFinetuned = positives > 0 && positives < y.length ? rocAuc(y, finetuned) : null;
+  if (!base) return { name, positives, aucFinetuned, aucBase: null, diff: null, ci95: [null, null], p: null, method: 'the base model has no output for this class' };
+  const aucBase = positives > 0 && positives < y.length ? rocAuc(y, base) : null;
+  if (positives < 2 || y.length - positives < 2) {
+    return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: ${positives} positive and ${y.length - positives} negative test records (DeLong needs 2 of each)` };
+  }
+  const d = delongPaired(y, finetuned, base);
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return { name, positives, aucFinetuned: d.aucA, aucBase: d.aucB, diff: d.diff, ci95: [finite(d.ci95[0]), finite(d.ci95[1])], p: finite(d.p), method: 'DeLong' };
+}
+
+/**
+ * Compares a fine-tuned model with its base on the same test records. `base` holds the base's
+ * probabilities for the fine-tuned classes it also outputs (null columns where it has none).
+ */
+export function compareWithBase(
+  classes: readonly string[],
+  finetuned: ScoredSet,
+  base: { readonly id: string; readonly name: string; readonly probs: (number | null)[][]; readonly thresholds: (number | null)[] },
+  overlap: BaseComparison['overlap'],
+  seed: number,
+): { comparison: BaseComparison; baseScored: { metrics: ScoredMetrics; ci: Record<string, Interval> } | null } {
+  const column = (m: readonly (readonly (number | null)[])[], j: number) => m.map((r) => r[j] as number | null);
+  const comparable = classes.every((_, j) => base.thresholds[j] !== null);
+  const rows = classes.map((name, j) => {
+    const b = column(base.probs, j);
+    return classComparison(name, column(finetuned.labels, j) as number[], column(finetuned.probs, j) as number[], b.every((v) => v !== null) ? (b as number[]) : null);
+  });
+  const baseScored = comparable ? scoreWithCi(finetuned.labels, base.probs as number[][], classes, base.thresholds as number[], seed) : null;
+  const missing = classes.filter((_, j) => base.thresholds[j] === null);
+  const note = comparable
+    ? 'Both models on the same locked test records; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).'
+    : `The base model has no output for ${missing.join(', ')}: only the fine-tuned model's figures can be shown for ${missing.length === 1 ? 'it' : 'them'}.`;
+  return {
+    comparison: { base: { id: base.id, name: base.name }, n: finetuned.labels.length, baseMetrics: baseScored && { metrics: baseScored.metrics as unknown as Record<string, unknown>, ci: baseScored.ci }, classes: rows, overlap, note },
+    baseScored,
+  };
+}

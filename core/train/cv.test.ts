@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset, DatasetItem } from '../data/types';
+import { crossValidationPlan, foldDataset, summariseFolds, type FoldPredictions } from './cv';
+
+const item = (id: string, labels: number[], extra: Partial<DatasetItem> = {}): DatasetItem => ({ id, files: [], labels, split: 'train', ...extra });
+
+describe('cross-validation folds', () => {
+  it("uses PTB-XL's strat_fold, merging folds for K < 10 without splitting a fold", () => {
+    const items = Array.from({ length: 40 }, (_, i) => item(String(i), [i % 2, 1 - (i % 2)], { fold: (i % 10) + 1 }));
+    const ds: Dataset = { name: 'ptbxl-superclass-500hz', root: '', classes: ['a', 'b'], items, dropped: [] };
+    expect([...crossValidationPlan(ds, 10).folds.values()]).toEqual(items.map((i) => i.fold));
+    const five = crossValidationPlan(ds, 5);
+    items.forEach((i) => expect(five.folds.get(i.id)).toBe((((i.fold as number) - 1) % 5) + 1));
+    expect(() => crossValidationPlan(ds, 12)).toThrow(/10 strat_folds/);
+  });
+
+  it('tests each fold once, validates on the next, trains on the rest', () => {
+    const items = Array.from({ length: 30 }, (_, i) => item(`A${i}`, [i % 3 === 0 ? 1 : 0], { fold: (i % 10) + 1 }));
+    const ds: Dataset = { name: 'cpsc2018', root: '', classes: ['x'], items, dropped: [] };
+    const plan = crossValidationPlan(ds, 10);
+    expect(plan.source).toMatch(/loader’s own/);
+    const tested = new Set<string>();
+    for (let fold = 1; fold <= 10; fold++) {
+      const d = foldDataset(ds, plan, fold);
+      expect(d.name).toBe(`cpsc2018 (CV fold ${fold} of 10)`);
+      const of = (s: string) => d.items.filter((i) => i.split === s).map((i) => plan.folds.get(i.id));
+      expect(new Set(of('test'))).toEqual(new Set([fold]));
+      expect(new Set(of('val'))).toEqual(new Set([(fold % 10) + 1]));
+      expect(of('train')).toHaveLength(24);
+      d.items.filter((i) => i.split === 'test').forEach((i) => tested.add(i.id));
+    }
+    expect(tested.size).toBe(30);
+  });
+
+  it("keeps a hospital patient's records in one fold and its locked test split out", () => {
+    const items = Array.from({ length: 60 }, (_, i) => item(`f${i}`, [i % 4 === 0 ? 1 : 0], { patientId: `p${Math.floor(i / 3)}`, split: i >= 54 ? 'test' : 'train' }));
+    const ds: Dataset = { name: 'hospital:ward', root: '', classes: ['PE'], items, dropped: [] };
+    const plan = crossValidationPlan(ds, 5, 7);
+    expect(plan.excluded).toEqual({ count: 6, reason: expect.stringMatching(/locked test/) });
+    expect(plan.folds.size).toBe(54);
+    for (let p = 0; p < 18; p++) expect(new Set([0, 1, 2].map((k) => plan.folds.get(`f${3 * p + k}`))).size).toBe(1);
+  });
+});
+
+describe('pooled out-of-fold summary', () => {
+  it('pools every record once, reports mean ± SD over folds and threshold figures at each fold model’s own thresholds', () => {
+    const fold = (f: number, probs: number[][], labels: number[][], thresholds: number[]): FoldPredictions => ({ fold: f, ids: probs.map((_, i) => `${f}-${i}`), patients: probs.map(() => undefined), labels, probs, thresholds });
+    const folds = [
+      fold(1, [[0.9], [0.2], [0.6], [0.1]], [[1], [0], [1], [0]], [0.5]),
+      fold(2, [[0.4], [0.3], [0.8], [0.35]], [[1], [0], [1], [0]], [0.37]),
+      fold(3, [[0.7], [0.6], [0.2], [0.9]], [[1], [0], [0], [1]], [0.65]),
+    ];
+    const s = summariseFolds(folds, ['x'], { resamples: 200, seed: 1 });
+    expect(s.pooled.n).toBe(12);
+    expect(s.perFold.map((f) => f.metrics.accuracy)).toEqual([1, 1, 1]); // each fold perfect at its own threshold
+    expect(s.perFold.map((f) => f.metrics['accuracy@0.5'])).toEqual([1, 0.75, 0.75]);
+    expect(s.pooled.metrics.accuracy).toBe(1);
+    expect(s.meanSd['accuracy@0.5'].mean).toBeCloseTo(2.5 / 3, 12);
+    expect(s.meanSd['accuracy@0.5'].sd).toBeCloseTo(Math.sqrt(((1 - 2.5 / 3) ** 2 + 2 * (0.75 - 2.5 / 3) ** 2) / 2), 12);
+    expect(s.pooled.metrics.aucMacro).toBeLessThan(1); // pooled ranks mix folds' calibrations
+    expect(s.pooled.ci.aucMacro.low).toBeLessThanOrEqual(s.pooled.metrics.aucMacro);
+  });
+});

@@ -1,0 +1,140 @@
+import { cp, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { engineVersion } from '../../engine/version';
+import { EinthovenError } from '../../errors';
+import { loadPackage, readPackage } from '../package/archive';
+import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage } from '../package/io';
+import { sealManifest } from '../package/seal';
+import { identityOf, modelManifestSchema, packageFormatVersion, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
+import { pipelineRate } from '../pipelines';
+
+/**
+ * Ensemble packages (issue 16 item 5): a folder holding manifest.json (a model manifest whose
+ * `ensemble` names the members and how they combine) and each member as a complete, verified
+ * package under members/NN. The ensemble's weightsSha256 and topologySha256 are digests of its
+ * members' digests in order, so its id changes whenever any member's weights do.
+ */
+export interface LoadedEnsemble {
+  readonly manifest: ModelManifest & { readonly ensemble: EnsembleSpec };
+  readonly identity: ModelIdentity;
+  readonly source: string;
+  readonly members: readonly LoadedPackage[];
+}
+
+/** A loaded single-model package or ensemble: what evaluation and prediction take. */
+export type LoadedModel = LoadedPackage | LoadedEnsemble;
+
+export function isEnsemble(loaded: LoadedModel): loaded is LoadedEnsemble {
+  return 'members' in loaded;
+}
+
+/**
+ * The pipeline that decides how a dataset is read for this model (PTB-XL's records100 or
+ * records500): an ensemble's first member's; record ids are the same at either rate.
+ */
+export function readingPipeline(loaded: LoadedModel): ModelManifest['preprocessing'] {
+  return isEnsemble(loaded) ? (loaded.members[0] as LoadedPackage).manifest.preprocessing : loaded.manifest.preprocessing;
+}
+
+/** Releases every tensor a loaded model holds. */
+export function disposeModel(loaded: LoadedModel): void {
+  if (isEnsemble(loaded)) loaded.members.forEach((m) => m.model.dispose());
+  else loaded.model.dispose();
+}
+
+/** Digest of the members' digests, in order (the ensemble's stand-in for a weights hash). */
+export function digestOfDigests(digests: readonly string[]): string {
+  return sha256Hex(new TextEncoder().encode(digests.join('\n')));
+}
+
+/** The manifest of a package folder or file, or null when there is none to read (then it is a single-file package). */
+async function folderManifest(location: string): Promise<ModelManifest | null> {
+  const info = await stat(location).catch(() => undefined);
+  if (!info?.isDirectory()) return null;
+  return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);
+}
+
+/** Loads a member and checks it is the one the ensemble manifest names (both digests). */
+async function loadMember(root: string, member: EnsembleSpec['members'][number]): Promise<LoadedPackage> {
+  const loaded = await loadPackage(path.join(root, member.dir));
+  if (loaded.manifest.weightsSha256 !== member.weightsSha256 || loaded.manifest.topologySha256 !== member.topologySha256) {
+    loaded.model.dispose();
+    throw new EinthovenError('E_MODEL', `${root}: member ${member.dir} is not the model the ensemble was built from (${member.name}); refusing to load it`);
+  }
+  return loaded;
+}
+
+/**
+ * Loads any package: a single model (hash-verified), or an ensemble whose members are each
+ * verified and must match the digests its manifest lists. E_MODEL on any mismatch.
+ */
+export async function loadModel(location: string): Promise<LoadedModel> {
+  const manifest = await folderManifest(location);
+  if (!manifest?.ensemble) return loadPackage(location);
+  const spec = manifest.ensemble;
+  if (digestOfDigests(spec.members.map((m) => m.weightsSha256)) !== manifest.weightsSha256 || digestOfDigests(spec.members.map((m) => m.topologySha256)) !== manifest.topologySha256) {
+    throw new EinthovenError('E_MODEL', `${location}: the ensemble's digests do not match its member list: the package was altered; refusing to load it`);
+  }
+  const members: LoadedPackage[] = [];
+  try {
+    for (const member of spec.members) {
+      const loaded = await loadMember(location, member);
+      members.push(loaded);
+      if (loaded.manifest.classes.join('|') !== manifest.classes.join('|')) throw new EinthovenError('E_MODEL', `${location}: member ${member.dir} predicts ${loaded.manifest.classes.join(', ')}, the ensemble ${manifest.classes.join(', ')}`);
+    }
+  } catch (error) {
+    members.forEach((m) => m.model.dispose());
+    throw error;
+  }
+  return { manifest: { ...manifest, ensemble: spec }, identity: identityOf(manifest), source: location, members };
+}
+
+/** What the ensemble writer needs besides its members. */
+export type EnsembleFields = Pick<ModelManifestInput, 'name' | 'description' | 'demonstration' | 'operatingPoint' | 'provenance' | 'hyperParameters'>;
+
+/**
+ * Writes an ensemble package: copies each member package (folder or single file) into
+ * members/NN, then writes the manifest last, so a half-written folder is never a valid package.
+ */
+export async function saveEnsemblePackage(dir: string, members: readonly { readonly location: string; readonly loaded: LoadedPackage }[], fields: EnsembleFields): Promise<ModelManifest> {
+  if (members.length < 2) throw new EinthovenError('E_VALIDATION', 'an ensemble needs at least two members');
+  const classes = members[0]?.loaded.manifest.classes ?? [];
+  await mkdir(path.join(dir, 'members'), { recursive: true });
+  const specs: EnsembleSpec['members'] = [];
+  for (const [k, member] of members.entries()) {
+    const m = member.loaded.manifest;
+    if (m.ensemble) throw new EinthovenError('E_VALIDATION', `${member.location}: an ensemble cannot be a member of another`);
+    const memberDir = `members/${String(k + 1).padStart(2, '0')}`;
+    const target = path.join(dir, memberDir);
+    const info = await stat(member.location);
+    if (info.isDirectory()) await cp(member.location, target, { recursive: true, filter: (src) => !src.endsWith('.tmp') });
+    // A single-file export is unpacked into a folder, so every member reads the same way.
+    else await writePackageFolder(target, await readPackage(member.location));
+    specs.push({ dir: memberDir, id: m.id, name: m.name, architecture: m.architecture.name, rateHz: pipelineRate(m.preprocessing) ?? null, weightsSha256: m.weightsSha256, topologySha256: m.topologySha256 });
+  }
+  const unsealed = modelManifestSchema.parse({
+    ...fields,
+    format: 'einthoven-model',
+    formatVersion: packageFormatVersion,
+    id: 'unsealed',
+    researchUseOnly: true,
+    createdAt: new Date().toISOString(),
+    architecture: { name: 'ensemble', buildOptions: { numClasses: classes.length }, params: members.reduce((n, m) => n + m.loaded.manifest.architecture.params, 0) },
+    classes: [...classes],
+    // Each member keeps its own pipeline and inference; the ensemble adds none of its own.
+    preprocessing: { version: 1, stages: [], augmentation: null },
+    inference: { mode: 'centre', aggregate: 'mean' },
+    ensemble: { aggregation: 'mean-calibrated-probability', members: specs },
+    engineVersion,
+    weightsSha256: digestOfDigests(specs.map((s) => s.weightsSha256)),
+    topologySha256: digestOfDigests(specs.map((s) => s.topologySha256)),
+  });
+  // Sealed like any package: the seal covers the member list and its digests, so the ensemble's
+  // id changes whenever a member, a threshold or anything else in it does.
+  const sealed = sealManifest(unsealed as unknown as Record<string, unknown>);
+  const manifest = modelManifestSchema.parse(sealed);
+  const file = path.join(dir, packageFiles.manifest);
+  await writeFile(`${file}.tmp`, `${JSON.stringify(sealed, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
+  return manifest;
+}

@@ -1,0 +1,99 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EinthovenError } from '../../errors';
+import { probabilities } from '../calibration';
+import { trainConfigSchema } from '../config';
+import { crossValidationPlan, foldDataset, summariseFolds, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
+import { jsonSafe } from '../finalize';
+import { loadPackage } from '../package/archive';
+import { pipelineCrop } from '../pipelines';
+import { recordLogits } from '../predict';
+import type { JobContext } from '../progress';
+import { ensureBackend, loadStore, usable } from '../setup';
+import { evalOptionsOf, indexDataset, type PreparedData } from './prepare';
+import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
+
+export interface CvJobOptions extends TrainJobOptions {
+  /** Number of folds. */
+  readonly folds: number;
+  /** Seed of the folds where the dataset does not fix them (CPSC/CinC with K ≠ 10, hospital data). */
+  readonly foldSeed?: number;
+  readonly resamples?: number;
+}
+
+/** One fold's model and what it did. */
+export interface FoldOutcome {
+  readonly fold: number;
+  readonly out: string;
+  readonly modelId: string;
+  readonly counts: { readonly train: number; readonly val: number; readonly test: number };
+  readonly bestEpoch: number;
+  readonly epochs: number;
+  readonly secondsPerEpoch: number;
+}
+
+/** `ecg train --cv K --json`: the plan, every fold's model, and the summary (per fold, mean ± SD, pooled with CIs). */
+export interface CvJobResult extends CvSummary {
+  readonly k: number;
+  readonly source: string;
+  readonly excluded: CvPlan['excluded'];
+  readonly dataset: string;
+  readonly classes: string[];
+  readonly folds: FoldOutcome[];
+  readonly cancelled: boolean;
+  readonly out: string;
+}
+
+/**
+ * K-fold cross-validation: decodes every participating record once, then for each fold trains
+ * on K − 2 folds, selects, calibrates and tunes thresholds on its inner validation fold, writes
+ * its package (OUT/fold-NN), and scores its test fold with that package's own inference and
+ * operating point. The summary pools every record's out-of-fold prediction.
+ */
+export async function cvJob(options: CvJobOptions, context: JobContext = {}): Promise<CvJobResult> {
+  const config = trainConfigSchema.parse(options.train ?? {});
+  if (config.paperExact) throw new EinthovenError('E_VALIDATION', 'cross-validation selects each fold on its own validation fold; --paper-exact (selection on the test split) does not apply');
+  const backend = await ensureBackend(options.backend);
+  const pipelineInput = jobPipeline(options, config);
+  const dataset = await indexDataset(options.dataset, pipelineInput, false);
+  const plan = crossValidationPlan(dataset, options.folds, options.foldSeed);
+  const participants = dataset.items.filter((i) => plan.folds.has(i.id));
+  const store = await loadStore(participants, pipelineInput, context, options.cacheDir, options.inMemory ?? true);
+  await mkdir(options.out, { recursive: true });
+  const predictions: FoldPredictions[] = [];
+  const outcomes: FoldOutcome[] = [];
+  let cancelled = false;
+  for (let fold = 1; fold <= plan.k && !cancelled; fold++) {
+    const data = foldDataset(dataset, plan, fold);
+    const of = (split: 'train' | 'val' | 'test') => data.items.filter((i) => i.split === split);
+    const view = store.withPipeline(pipelineInput);
+    const train = usable(of('train'), view);
+    const val = usable(of('val'), view);
+    const test = usable(of('test'), view);
+    if (train.ids.length === 0 || val.ids.length === 0 || test.ids.length === 0) {
+      throw new EinthovenError('E_VALIDATION', `fold ${fold}: ${train.ids.length} training, ${val.ids.length} validation and ${test.ids.length} test records; every fold needs all three (fewer folds?)`);
+    }
+    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids) };
+    const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${val.ids.length}, test ${test.ids.length}` });
+    const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;
+    const trained = await trainPrepared({ ...options, out, name, checkpointDir: options.checkpointDir && path.join(options.checkpointDir, `fold-${fold}`) }, config, backend.active, pipelineInput, prepared, context);
+    cancelled = trained.cancelled;
+    if (cancelled) break;
+    const loaded = await loadPackage(out);
+    try {
+      const inputLength = pipelineCrop(loaded.manifest.preprocessing) ?? 1;
+      const logits = await recordLogits(loaded.model, view, test.ids, evalOptionsOf(config, inputLength));
+      const patientOf = new Map(dataset.items.map((i) => [i.id, i.patientId]));
+      predictions.push({ fold, ids: test.ids, patients: test.ids.map((id) => patientOf.get(id)), labels: test.labels, probs: probabilities(logits, loaded.manifest.operatingPoint.temperature), thresholds: loaded.manifest.operatingPoint.thresholds });
+    } finally {
+      loaded.model.dispose();
+    }
+    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: val.ids.length, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch });
+  }
+  if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
+  const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });
+  const result: CvJobResult = { ...summary, k: plan.k, source: plan.source, excluded: plan.excluded, dataset: dataset.name, classes: [...dataset.classes], folds: outcomes, cancelled, out: options.out };
+  await writeFile(path.join(options.out, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
+  return result;
+}

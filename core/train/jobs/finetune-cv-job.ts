@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { EinthovenError } from '../../errors';
+import { crossValidationPlan, summariseFolds, type CvSummary, type FoldPredictions } from '../cv';
+import { jsonSafe } from '../finalize';
+import { loadPackage } from '../package/archive';
+import type { JobContext } from '../progress';
+import { classMapping, splitItems } from './evaluate-job';
+import { finetuneJob, type FinetuneJobOptions } from './finetune-job';
+import { indexDataset } from './prepare';
+import { scoreItems } from './score-items';
+
+export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
+  readonly folds: number;
+  readonly foldSeed?: number;
+  /** Folder for the fold models and cv.json (not a model folder: fold models are not offered for predictions). */
+  readonly workDir: string;
+}
+
+export interface FinetuneCvResult extends CvSummary {
+  readonly k: number;
+  readonly source: string;
+  readonly folds: { readonly fold: number; readonly modelId: string }[];
+  readonly cancelled: boolean;
+}
+
+/**
+ * Cross-validates a fine-tuning on the hospital's own data before it is run on all of it: K
+ * fine-tunings, each on K − 2 patient-grouped folds, selected and calibrated on the next fold and
+ * scored on its own (the locked test split is never read). The estimate the final model cannot
+ * give about itself: how much the result varies with the data, and the pooled out-of-fold figures.
+ */
+export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
+  await mkdir(options.workDir, { recursive: true });
+  const predictions: FoldPredictions[] = [];
+  const folds: { fold: number; modelId: string }[] = [];
+  let source = '';
+  let classes: string[] = [];
+  let cancelled = false;
+  for (let fold = 1; fold <= options.folds && !cancelled; fold++) {
+    const dataset = { ...options.dataset, cvFold: { k: options.folds, fold, ...(options.foldSeed === undefined ? {} : { seed: options.foldSeed }) } };
+    const out = path.join(options.workDir, `fold-${String(fold).padStart(2, '0')}`);
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `cross-validation fold ${fold} of ${options.folds}` });
+    const { folds: _k, foldSeed: _s, workDir: _w, ...finetune } = options;
+    const r = await finetuneJob({ ...finetune, dataset, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context);
+    cancelled = r.cancelled;
+    if (cancelled) break;
+    const loaded = await loadPackage(out);
+    try {
+      const indexed = await indexDataset(dataset, loaded.manifest.preprocessing, false);
+      if (fold === 1) {
+        const base = await indexDataset(options.dataset, loaded.manifest.preprocessing, false);
+        source = crossValidationPlan(base, options.folds, options.foldSeed).source;
+      }
+      classes = [...loaded.manifest.classes];
+      const columns = classMapping(loaded.manifest.classes, indexed);
+      const scored = await scoreItems(loaded, splitItems(indexed, 'test'), options.cacheDir ? { cacheDir: options.cacheDir } : {}, context);
+      predictions.push({
+        fold,
+        ids: scored.kept.map((i) => i.id),
+        patients: scored.kept.map((i) => i.patientId),
+        labels: scored.kept.map((i) => columns.map((c) => i.labels[c] as number)),
+        probs: scored.probs,
+        thresholds: loaded.manifest.operatingPoint.thresholds,
+      });
+    } finally {
+      loaded.model.dispose();
+    }
+    folds.push({ fold, modelId: r.manifest.id });
+  }
+  if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
+  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, source, folds, cancelled };
+  await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
+  return result;
+}

@@ -1,0 +1,44 @@
+import { SignalStore } from '../../data/store';
+import { logitsOn, type InferencePool } from '../../parallel/inference';
+import type { DatasetItem } from '../../data/types';
+import { probabilities } from '../calibration';
+import type { LoadedPackage } from '../package/io';
+import type { EvalOptions } from '../predict';
+import type { JobContext } from '../progress';
+
+/** Overrides of the package's inference, and a cache folder for decoded records. */
+export interface ScoreOptions {
+  readonly evaluation?: Partial<EvalOptions> | undefined;
+  readonly cacheDir?: string | undefined;
+  /** Worker threads that decode and score the records (core/parallel); absent: this thread. */
+  readonly pool?: InferencePool | undefined;
+}
+
+/** Probabilities of a loaded package on dataset items, with its own preprocessing, inference and temperature. */
+export interface ScoredItems {
+  /** The items whose record decoded, in order. */
+  readonly kept: DatasetItem[];
+  /** Calibrated probabilities per kept item, in the model's class order. */
+  readonly probs: number[][];
+  readonly evaluation: EvalOptions;
+  readonly failed: { id: string; message: string }[];
+}
+
+/** Decodes the items with the package's pipeline and runs its inference (or the override) on them. */
+export async function scoreItems(loaded: LoadedPackage, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext = {}): Promise<ScoredItems> {
+  const { manifest } = loaded;
+  const { pool } = options;
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records for ${manifest.name}${pool ? ` on ${pool.size} workers` : ''}` });
+  const store = await SignalStore.build(items, {
+    pipeline: manifest.preprocessing,
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(pool ? { decoder: pool.decoder(manifest.preprocessing, options.cacheDir) } : {}),
+  });
+  const kept = items.filter((i) => store.has(i.id));
+  const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
+  context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
+  const logits = await logitsOn(pool, loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
+  return { kept, probs: probabilities(logits, manifest.operatingPoint.temperature), evaluation, failed: store.failures };
+}
+

@@ -1,0 +1,168 @@
+import { atCutOff, peCutOffs } from '../../clinic/pe-scores/cut-offs';
+import { peScoreIds, type PeScoreId } from '../../clinic/pe-scores/points';
+import type { PeRecordScores } from '../../data/types';
+import { percentile } from '../../ml/metrics/bootstrap';
+import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
+import { classRates, confusion } from '../../ml/metrics/confusion';
+import { delongPaired, type DelongResult } from '../../ml/metrics/paired';
+import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
+
+/**
+ * The paper's Fig. 3 comparison on a site's data: the ECG model's ROC beside each clinical
+ * score's ROC and standard operating points, on the same records of one split (the locked test
+ * split when it is the final evaluation), with DeLong's paired test of each AUC against the
+ * model's. A score is compared on the records where it has a value; the model on all of them.
+ */
+
+/** A rate with its Wilson 95 % interval (binomial; well-behaved at 0 and 1 with small n). */
+export interface RateWithCi {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/** Sensitivity, specificity, PPV and NPV at one operating point, with the point on the ROC plane. */
+export interface OperatingPointReport {
+  readonly label: string;
+  readonly sensitivity: RateWithCi;
+  readonly specificity: RateWithCi;
+  readonly ppv: RateWithCi;
+  readonly npv: RateWithCi;
+  /** 1 − specificity, sensitivity: where the point sits on the ROC plot. */
+  readonly fpr: number;
+  readonly tpr: number;
+}
+
+/** One curve of the figure: the ECG model, a clinical score, or the fusion model. */
+export interface ComparedCurve {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'model' | 'score' | 'fusion';
+  /** Records with a value (a score's items or total may be missing). */
+  readonly n: number;
+  readonly positives: number;
+  readonly auc: number;
+  readonly aucCi: { readonly low: number; readonly high: number };
+  readonly roc: { readonly fpr: number[]; readonly tpr: number[] };
+  readonly operatingPoints: OperatingPointReport[];
+  /** DeLong's paired test against the ECG model on this curve's records (absent for the model itself). */
+  readonly vsModel?: DelongResult & { readonly n: number };
+  /** Scores: how many values were computed from items, how many were given as totals. */
+  readonly provenance?: { readonly items: number; readonly total: number };
+  readonly source?: string;
+}
+
+export interface PeComparison {
+  readonly n: number;
+  readonly positives: number;
+  readonly split: string;
+  readonly curves: ComparedCurve[];
+  /** Scores no record had a value for (named, so a missing column is not silent). */
+  readonly absent: PeScoreId[];
+}
+
+/** One record of the comparison: its label, the model's calibrated probability, its score values. */
+export interface ComparedRecord {
+  readonly label: 0 | 1;
+  readonly probability: number;
+  readonly scores?: PeRecordScores;
+  /** The fusion model's probability, when a fusion model is evaluated and could score the record. */
+  readonly fused?: number;
+}
+
+const z975 = 1.959963984540054;
+const maxCurvePoints = 400;
+const scoreNames: Readonly<Record<PeScoreId, string>> = { wells: 'Wells', revisedGeneva: 'Revised Geneva', simplifiedGeneva: 'Simplified Geneva', years: 'YEARS', peged: 'PEGeD', ageAdjustedDdimer: 'Age-adjusted D-dimer' };
+
+/** Wilson score interval of k successes in n trials. NaN when n is 0. */
+export function wilson(k: number, n: number): RateWithCi {
+  if (n === 0) return { value: Number.NaN, low: Number.NaN, high: Number.NaN, k, n };
+  const p = k / n;
+  const z2 = z975 * z975;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z975 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), k, n };
+}
+
+function operatingPoint(label: string, y: readonly number[], decisions: readonly number[]): OperatingPointReport {
+  const c = confusion(y, decisions);
+  const rates = classRates(c);
+  return {
+    label,
+    sensitivity: wilson(c.tp, c.tp + c.fn),
+    specificity: wilson(c.tn, c.tn + c.fp),
+    ppv: wilson(c.tp, c.tp + c.fp),
+    npv: wilson(c.tn, c.tn + c.fn),
+    fpr: 1 - rates.specificity,
+    tpr: rates.sensitivity,
+  };
+}
+
+/** Percentile bootstrap interval of the AUC: 1000 seeded resamples, stratified by outcome (core/ml/metrics/resample.ts), as the app's other intervals. */
+function aucInterval(y: readonly number[], s: readonly number[], seed: number): { low: number; high: number } {
+  const values: number[] = [];
+  for (const idx of drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)) {
+    const v = rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => s[i] as number));
+    if (Number.isFinite(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return { low: percentile(values, 2.5), high: percentile(values, 97.5) };
+}
+
+/** The ROC curve, thinned to at most `maxCurvePoints` points (its first and last kept) for drawing. */
+function drawableRoc(y: readonly number[], s: readonly number[]): { fpr: number[]; tpr: number[] } {
+  const roc = rocCurve(y, s);
+  const step = Math.max(1, Math.ceil(roc.fpr.length / maxCurvePoints));
+  const keep = roc.fpr.map((_, k) => k).filter((k) => k % step === 0 || k === roc.fpr.length - 1);
+  return { fpr: keep.map((k) => roc.fpr[k] as number), tpr: keep.map((k) => roc.tpr[k] as number) };
+}
+
+function curve(base: Omit<ComparedCurve, 'n' | 'positives' | 'auc' | 'aucCi' | 'roc'>, y: readonly number[], s: readonly number[], seed: number): ComparedCurve {
+  return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: aucInterval(y, s, seed), roc: drawableRoc(y, s) };
+}
+
+function vsModel(y: readonly number[], s: readonly number[], model: readonly number[]): ComparedCurve['vsModel'] {
+  if (new Set(y).size < 2) return undefined;
+  return { ...delongPaired(y, s, model), n: y.length };
+}
+
+/**
+ * Builds the comparison. `threshold` is the model's own operating point (its tuned threshold on
+ * the calibrated probability, decision p > threshold); `fusionThreshold` the fusion model's.
+ */
+export function comparePe(records: readonly ComparedRecord[], options: { readonly split: string; readonly modelName: string; readonly threshold: number; readonly fusionName?: string; readonly fusionThreshold?: number; readonly seed?: number }): PeComparison {
+  const seed = options.seed ?? 20;
+  const y = records.map((r) => r.label);
+  const p = records.map((r) => r.probability);
+  const curves: ComparedCurve[] = [
+    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(`threshold ${options.threshold.toFixed(3)}`, y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed),
+  ];
+  const absent: PeScoreId[] = [];
+  for (const id of peScoreIds) {
+    const rows = records.flatMap((r) => {
+      const v = r.scores?.values[id];
+      return v ? [{ y: r.label, s: v.value, p: r.probability, provenance: v.provenance }] : [];
+    });
+    if (rows.length === 0) {
+      absent.push(id);
+      continue;
+    }
+    const ys = rows.map((r) => r.y);
+    const ss = rows.map((r) => r.s);
+    const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0))));
+    const provenance = { items: rows.filter((r) => r.provenance === 'items').length, total: rows.filter((r) => r.provenance === 'total').length };
+    const versus = vsModel(ys, ss, rows.map((r) => r.p));
+    curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...(versus ? { vsModel: versus } : {}) }, ys, ss, seed));
+  }
+  const fused = records.flatMap((r) => (r.fused === undefined ? [] : [{ y: r.label, f: r.fused, p: r.probability }]));
+  if (options.fusionName && options.fusionThreshold !== undefined && fused.length > 0) {
+    const ys = fused.map((r) => r.y);
+    const fs = fused.map((r) => r.f);
+    const threshold = options.fusionThreshold;
+    const versus = vsModel(ys, fs, fused.map((r) => r.p));
+    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(`threshold ${threshold.toFixed(3)}`, ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed));
+  }
+  return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent };
+}

@@ -1,0 +1,34 @@
+import type { DatasetItem } from '../../data/types';
+import type { ModelManifest } from '../package/manifest';
+import { comparePe, type ComparedRecord, type PeComparison } from './comparison';
+import { applyFusion } from './fusion';
+
+/**
+ * The PE comparison of an evaluation, when it applies: a one-output model on records that carry
+ * clinical score values. For a fusion package the ECG curve is its base network (the same
+ * weights) and the fusion model is a curve of its own, on the records with every item it needs.
+ */
+export function peComparisonOf(
+  manifest: ModelManifest,
+  items: readonly DatasetItem[],
+  probs: readonly (readonly number[])[],
+  labels: readonly (readonly number[])[],
+  thresholds: readonly number[],
+  split: string,
+  seed: number,
+): PeComparison | undefined {
+  if (manifest.classes.length !== 1 || !items.some((i) => i.peScores)) return undefined;
+  const fusion = manifest.fusion;
+  const records: ComparedRecord[] = items.map((item, k) => {
+    const probability = (probs[k] as readonly number[])[0] as number;
+    const outcome = fusion && item.peScores ? applyFusion(fusion, probability, item.peScores.items) : undefined;
+    return {
+      label: (labels[k] as readonly number[])[0] === 1 ? 1 : 0,
+      probability,
+      ...(item.peScores ? { scores: item.peScores } : {}),
+      ...(outcome?.ok ? { fused: outcome.fused } : {}),
+    };
+  });
+  const modelName = fusion ? `${fusion.baseModel.name} (ECG only)` : manifest.name;
+  return comparePe(records, { split, modelName, threshold: thresholds[0] as number, seed, ...(fusion ? { fusionName: manifest.name, fusionThreshold: fusion.fused.threshold } : {}) });
+}

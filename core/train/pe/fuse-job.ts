@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { DatasetSpec } from '../../data/load';
+import type { DatasetItem } from '../../data/types';
+import { EinthovenError } from '../../errors';
+import type { BackendName } from '../../ml/backend/init';
+import { percentile } from '../../ml/metrics/bootstrap';
+import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
+import { rocAuc } from '../../ml/metrics/ranking';
+import { fitTemperature, probabilities } from '../calibration';
+import { jsonSafe } from '../finalize';
+import { indexDataset } from '../jobs/prepare';
+import { loadPackage, readPackage } from '../package/archive';
+import { writePackageFolder } from '../package/io';
+import { modelManifestSchema, type ModelManifest } from '../package/manifest';
+import { sealManifest } from '../package/seal';
+import { recordLogits } from '../predict';
+import type { JobContext } from '../progress';
+import { ensureBackend, loadStore } from '../setup';
+import { tuneThresholds, type ThresholdMethod } from '../thresholds';
+import { fitLogistic, logisticLogit, type LogisticModel } from './logistic';
+import { fusionItemFeatures, fusionSchema, itemFeatures, logitOf, type FusionBlock, type FusionItemFeature } from './fusion';
+
+export interface FuseJobOptions {
+  /** The ECG-only PE package (one output). */
+  readonly model: string;
+  /** A hospital dataset whose labels CSV carries the score items (README, "Hospital labels CSV"). */
+  readonly dataset: DatasetSpec;
+  readonly out: string;
+  readonly name?: string;
+  /** Also use log10 D-dimer (then every row needs a D-dimer). */
+  readonly withDDimer?: boolean;
+  readonly thresholds?: ThresholdMethod;
+  readonly backend?: BackendName;
+  readonly cacheDir?: string;
+}
+
+export const fusionNotice =
+  'A logistic regression on the ECG model’s logit plus clinical score items, fitted on the training rows and calibrated on validation; ' +
+  'the ECG logit on its own training rows is optimistic, so the fused weights lean on it — judge the model by its locked-test figures only. Research use only.';
+
+interface Rows {
+  readonly x: number[][];
+  readonly ecg: number[];
+  readonly y: number[];
+  readonly skipped: number;
+}
+
+/** Rows of one split that have every item feature, with the ECG model's calibrated probability. */
+function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number>, features: readonly FusionItemFeature[]): Rows {
+  const x: number[][] = [];
+  const ecg: number[] = [];
+  const y: number[] = [];
+  let skipped = 0;
+  for (const item of items) {
+    const p = probs.get(item.id);
+    const f = item.peScores ? itemFeatures(item.peScores.items, features) : { missing: ['all'] };
+    if (p === undefined || 'missing' in f) {
+      skipped++;
+      continue;
+    }
+    x.push(f.values);
+    ecg.push(p);
+    y.push(item.labels[0] as number);
+  }
+  return { x, ecg, y, skipped };
+}
+
+function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number): FusionBlock['fused'] {
+  const logits = x.map((row) => [logisticLogit(model, row)]);
+  const labels = y.map((v) => [v]);
+  const temperature = fitTemperature(labels, logits);
+  const probs = probabilities(logits, temperature);
+  const threshold = tuneThresholds(labels, probs, method)[0] as number;
+  const scores = probs.map((r) => r[0] as number);
+  const auc = rocAuc(y, scores);
+  const boot = drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)
+    .map((idx) => rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => scores[i] as number)))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return { model, temperature, threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: boot.length ? percentile(boot, 2.5) : null, high: boot.length ? percentile(boot, 97.5) : null } };
+}
+
+/** SHA-256 over what the fusion saw: ids, splits, labels and score items. */
+function fusionDatasetSha(items: readonly DatasetItem[]): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(`${JSON.stringify([item.id, item.split, item.labels, item.peScores?.items ?? null])}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * Fits the PE fusion model and its score-only companion on the training rows, calibrates and
+ * thresholds both on validation, and writes an ordinary package: the ECG network's own files
+ * with a `fusion` block in the manifest. Reads no test record.
+ */
+export async function fuseJob(options: FuseJobOptions, context: JobContext = {}): Promise<ModelManifest> {
+  await ensureBackend(options.backend);
+  const loaded = await loadPackage(options.model);
+  try {
+    const { manifest } = loaded;
+    if (manifest.classes.length !== 1) throw new EinthovenError('E_VALIDATION', `${manifest.name} has ${manifest.classes.length} outputs; a PE fusion needs a one-output (PE) model`);
+    if (manifest.fusion) throw new EinthovenError('E_VALIDATION', `${manifest.name} is already a fusion package; fuse its base model ${manifest.fusion.baseModel.name}`);
+    const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
+    const train = dataset.items.filter((i) => i.split === 'train');
+    const val = dataset.items.filter((i) => i.split === 'val');
+    const store = await loadStore([...train, ...val], manifest.preprocessing, context, options.cacheDir);
+    const ids = [...train, ...val].filter((i) => store.has(i.id)).map((i) => i.id);
+    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `ECG probabilities of ${ids.length} training and validation records` });
+    const stride = manifest.inference.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
+    const logits = await recordLogits(loaded.model, store, ids, { ...manifest.inference, stride });
+    const probs = new Map(ids.map((id, k) => [id, (probabilities([logits[k] as number[]], manifest.operatingPoint.temperature)[0] as number[])[0] as number]));
+    const features: FusionItemFeature[] = fusionItemFeatures.filter((f) => f !== 'log10DDimer' || options.withDDimer === true);
+    const trainRows = rowsOf(train, probs, features);
+    const valRows = rowsOf(val, probs, features);
+    if (trainRows.y.length < 10 || valRows.y.length < 5) {
+      throw new EinthovenError('E_VALIDATION', `too few rows with every score item (${features.join(', ')}): ${trainRows.y.length} training, ${valRows.y.length} validation`);
+    }
+    const method = options.thresholds ?? 'youden';
+    const fusedModel = fitLogistic(trainRows.x.map((r, i) => [logitOf(trainRows.ecg[i] as number), ...r]), trainRows.y);
+    const pretestModel = fitLogistic(trainRows.x, trainRows.y);
+    const fusion: FusionBlock = fusionSchema.parse({
+      version: 1,
+      baseModel: { id: manifest.id, name: manifest.name, weightsSha256: manifest.weightsSha256 },
+      items: features,
+      fused: calibrate(fusedModel, valRows.x.map((r, i) => [logitOf(valRows.ecg[i] as number), ...r]), valRows.y, method, 20),
+      pretest: calibrate(pretestModel, valRows.x, valRows.y, method, 20),
+      rows: { train: trainRows.y.length, val: valRows.y.length, trainSkipped: trainRows.skipped, valSkipped: valRows.skipped },
+      notice: fusionNotice,
+    });
+    const name = options.name ?? `${manifest.name}-fusion`;
+    const bytes = await readPackage(options.model);
+    // Sealed like any package: the seal covers the fusion block, and the id follows from it.
+    const sealed = sealManifest(
+      jsonSafe({
+        ...manifest,
+        name,
+        // The package's own validation figures and operating point stay its ECG network's (what models:predict uses); the fusion's are in its block.
+        description: `PE fusion of ${manifest.name}: ${fusionNotice} The validation figures and operating point listed for this package are its ECG network's; the fusion's validation AUC is ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'} (score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}).`,
+        createdAt: new Date().toISOString(),
+        provenance: {
+          ...manifest.provenance,
+          dataset: { name: dataset.name, sha256: fusionDatasetSha(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
+          test: undefined,
+        },
+        fusion,
+        integrity: undefined,
+        signature: undefined,
+      }),
+    );
+    // The bytes written are exactly what was sealed (the schema's defaults are not applied to them).
+    await writePackageFolder(options.out, { ...bytes, manifest: new TextEncoder().encode(`${JSON.stringify(sealed, null, 2)}\n`) });
+    const fused = modelManifestSchema.parse(sealed);
+    return fused;
+  } finally {
+    loaded.model.dispose();
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { PeItems } from '../../clinic/pe-scores/items';
+import { logisticLogit, type LogisticModel } from './logistic';
+
+/**
+ * The PE fusion model: a logistic regression on the ECG model's logit plus the clinical score
+ * items (Somani et al. 2021: ECG alone AUROC 0.59, fused with clinical data 0.81). Its
+ * companion, the same regression without the ECG, is the site's score-based pre-test
+ * probability. Both are fitted on training rows, temperature-scaled and thresholded on
+ * validation, and shipped in the manifest of an ordinary model package (the ECG network's own
+ * weights), so they are versioned, hashed and registered like any model.
+ */
+
+/** Item features (Wells' items, heart rate as Wells' > 100/min), optionally log10 D-dimer. */
+export const fusionItemFeatures = ['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer', 'log10DDimer'] as const;
+export type FusionItemFeature = (typeof fusionItemFeatures)[number];
+
+const logisticSchema = z.object({
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+  weights: z.array(z.number()),
+  intercept: z.number(),
+});
+
+const calibratedSchema = z.object({
+  model: logisticSchema,
+  /** Temperature of the logit, fitted on validation. */
+  temperature: z.number().positive(),
+  /** Decision threshold on the calibrated probability (p > threshold), tuned on validation. */
+  threshold: z.number().min(0).max(1),
+  method: z.enum(['f1', 'youden']),
+  /** Validation AUC and its bootstrap interval (the test split is never read here). */
+  validation: z.object({ n: z.number().int().nonnegative(), auc: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() }),
+});
+
+/** The manifest block of a fusion package. */
+export const fusionSchema = z.object({
+  version: z.literal(1),
+  /** The ECG-only package whose calibrated probability's logit is the first feature. */
+  baseModel: z.object({ id: z.string(), name: z.string(), weightsSha256: z.string() }),
+  /** Item features after the ECG logit, in weight order. */
+  items: z.array(z.enum(fusionItemFeatures)).min(1),
+  fused: calibratedSchema,
+  pretest: calibratedSchema,
+  /** Rows used: records of the split that had every item the model needs. */
+  rows: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), trainSkipped: z.number().int().nonnegative(), valSkipped: z.number().int().nonnegative() }),
+  /** Why this exists and what it is not: shown with every fused probability. */
+  notice: z.string(),
+});
+export type FusionBlock = z.infer<typeof fusionSchema>;
+type Calibrated = FusionBlock['fused'];
+
+/** The item features of one record, or the items it lacks. */
+export function itemFeatures(items: PeItems, wanted: readonly FusionItemFeature[]): { values: number[] } | { missing: string[] } {
+  const values: number[] = [];
+  const missing: string[] = [];
+  for (const feature of wanted) {
+    if (feature === 'tachycardia') {
+      if (items.heartRateBpm === undefined) missing.push('heartRateBpm');
+      else values.push(items.heartRateBpm > 100 ? 1 : 0);
+    } else if (feature === 'log10DDimer') {
+      if (items.dDimerNgMlFeu === undefined) missing.push('dDimerNgMlFeu');
+      else values.push(Math.log10(Math.max(items.dDimerNgMlFeu, 10)));
+    } else {
+      const v = items[feature];
+      if (v === undefined) missing.push(feature);
+      else values.push(v ? 1 : 0);
+    }
+  }
+  return missing.length > 0 ? { missing } : { values };
+}
+
+/** Logit of a calibrated probability, clipped so 0 and 1 stay finite. */
+export function logitOf(probability: number): number {
+  const p = Math.min(1 - 1e-6, Math.max(1e-6, probability));
+  return Math.log(p / (1 - p));
+}
+
+function calibratedProbability(calibrated: Calibrated, x: readonly number[]): number {
+  const z = logisticLogit(calibrated.model as LogisticModel, x) / calibrated.temperature;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** What the fusion block says about one record. */
+export type FusionOutcome =
+  | { readonly ok: true; readonly pretest: number; readonly fused: number; readonly pretestDecision: boolean; readonly fusedDecision: boolean }
+  | { readonly ok: false; readonly missing: string[] };
+
+/** The score-based pre-test probability and the fused probability of a record, from its ECG probability and items. */
+export function applyFusion(block: FusionBlock, ecgProbability: number, items: PeItems): FusionOutcome {
+  const features = itemFeatures(items, block.items);
+  if ('missing' in features) return { ok: false, missing: features.missing };
+  const pretest = calibratedProbability(block.pretest, features.values);
+  const fused = calibratedProbability(block.fused, [logitOf(ecgProbability), ...features.values]);
+  return { ok: true, pretest, fused, pretestDecision: pretest > block.pretest.threshold, fusedDecision: fused > block.fused.threshold };
+}

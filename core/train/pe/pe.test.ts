@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliCommand } from '../../cli/command';
+import { evaluateCommand } from '../../cli/commands/evaluate';
+import { peFuseCommand } from '../../cli/commands/pe-fuse';
+import type { JobFinished } from '../../contract/channels';
+import type { StoredPrediction } from '../../contract/clinic-schemas';
+import type { PeProbabilities } from '../../contract/pe-schemas';
+import type { TrainFinished } from '../../contract/training-schemas';
+import { readTable } from '../../data/csv';
+import { Engine } from '../../engine/engine';
+import { parseScpCodes } from '../../data/scp-codes';
+import { fixturePath } from '../../test/shared-data';
+import { finetuneJob } from '../jobs/finetune-job';
+import { loadPackage } from '../package/archive';
+import { comparePe, wilson, type PeComparison } from './comparison';
+import { applyFusion } from './fusion';
+import { fitLogistic, logisticLogit } from './logistic';
+import { peEcgFindings, syntheticPeCsv } from './synthetic';
+
+interface Golden {
+  x: number[][];
+  y: number[];
+  l2: number;
+  weights: number[];
+  intercept: number;
+  mean: number[];
+  std: number[];
+  wilson: { k: number; n: number; interval: [number, number] }[];
+}
+const golden = JSON.parse(readFileSync(fixturePath('pe', 'logistic.json'), 'utf8')) as Golden;
+
+describe('PE fusion numerics against scipy', () => {
+  it('fits the penalised logistic regression scipy finds (standardised features, intercept free)', () => {
+    const model = fitLogistic(golden.x, golden.y, golden.l2);
+    model.weights.forEach((w, j) => expect(w).toBeCloseTo(golden.weights[j] as number, 5));
+    expect(model.intercept).toBeCloseTo(golden.intercept, 5);
+    model.std.forEach((s, j) => expect(s).toBeCloseTo(golden.std[j] as number, 10));
+    expect(() => fitLogistic([[1], [2]], [1, 1])).toThrow(/both outcomes/);
+  });
+
+  it('gives Wilson score intervals', () => {
+    for (const { k, n, interval } of golden.wilson) {
+      const r = wilson(k, n);
+      expect(r.low).toBeCloseTo(interval[0], 12);
+      expect(r.high).toBeCloseTo(interval[1], 12);
+    }
+  });
+
+  it('compares the model with each score on the records that have it, naming absent scores', () => {
+    const records = [0, 1, 0, 1, 0, 1, 0, 0].map((label, i) => ({
+      label: label as 0 | 1,
+      probability: [0.1, 0.8, 0.3, 0.6, 0.2, 0.4, 0.7, 0.05][i] as number,
+      scores: { items: {}, values: i < 6 ? { wells: { value: [1, 6, 2, 4.5, 0, 3][i] as number, provenance: i < 3 ? ('items' as const) : ('total' as const) } } : {} },
+    }));
+    const c = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 });
+    const [model, wellsCurve] = c.curves;
+    expect(c).toMatchObject({ n: 8, positives: 3, absent: ['revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer'] });
+    expect(model).toMatchObject({ id: 'model', n: 8, auc: 13 / 15 });
+    expect(wellsCurve).toMatchObject({ id: 'wells', n: 6, positives: 3, auc: 1, provenance: { items: 3, total: 3 } });
+    expect(wellsCurve?.operatingPoints.map((o) => [o.label, o.sensitivity.value, o.specificity.value])).toEqual([
+      ['Wells > 4 (PE likely)', 2 / 3, 1],
+      ['Wells ≥ 2 (moderate or high)', 1, 2 / 3],
+    ]);
+    expect(wellsCurve?.vsModel?.n).toBe(6);
+  });
+});
+
+/**
+ * The whole flow on real ECGs with SYNTHETIC PE labels and items (core/train/pe/synthetic.ts):
+ * a one-output PE head fine-tuned from the bundled starter, a fusion package fitted on its
+ * training rows, and `ecg evaluate` reporting the model, every score and the fusion on test.
+ */
+async function cli(command: CliCommand, args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const code = await command.run(args, { stdout: (t) => out.push(t), stderr: () => undefined });
+  expect(code).toBe(0);
+  return out;
+}
+
+const root = fixturePath('train', 'ptbxl');
+let labels: string;
+let model: string;
+let fusion: string;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-pe-eval-'));
+  const rows = await readTable(path.join(root, 'ptbxl_database.csv'));
+  const sources = rows.map((r) => {
+    const fold = Number(r.strat_fold);
+    return { file: `${r.filename_lr}.hea`, patientId: `p${r.patient_id}`, ecgRisk: [...parseScpCodes(r.scp_codes ?? '{}').keys()].some((c) => peEcgFindings.includes(c)), split: fold === 10 ? ('test' as const) : fold === 9 ? ('val' as const) : ('train' as const) };
+  });
+  labels = path.join(dir, 'labels.csv');
+  await writeFile(labels, syntheticPeCsv(sources, 23));
+  model = path.join(dir, 'pe-ecg');
+  fusion = path.join(dir, 'pe-fusion');
+  await finetuneJob({ base: path.resolve('resources/models/starter'), dataset: { kind: 'csv', root, labels, positiveClass: 'PE' }, out: model, mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3 }, backend: 'wasm', name: 'pe-ecg-synthetic' });
+}, 240_000);
+
+describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries score items', () => {
+  it('fits the fusion on training rows only and packages it like any model', async () => {
+    await cli(peFuseCommand, ['--model', model, '--data', root, '--labels', labels, '--out', fusion, '--quiet']);
+    const loaded = await loadPackage(fusion);
+    loaded.model.dispose();
+    const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { id: string; weightsSha256: string };
+    // Sealed like any package (loading checked the seal); the same ECG weights as its base.
+    expect(loaded.manifest.id).toMatch(/^pe-ecg-synthetic-fusion@[0-9a-f]{12}$/);
+    expect(loaded.manifest.integrity?.sha256.startsWith(loaded.manifest.id.split('@')[1] as string)).toBe(true);
+    expect(loaded.manifest.weightsSha256).toBe(base.weightsSha256);
+    const block = loaded.manifest.fusion;
+    expect(block?.baseModel.id).toBe(base.id);
+    expect(block?.items).toEqual(['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer']);
+    expect(block?.rows).toMatchObject({ trainSkipped: 0, valSkipped: 0 });
+    if (!block) throw new Error('no fusion block');
+    const outcome = applyFusion(block, 0.4, { dvtSigns: true, peMostLikely: true, heartRateBpm: 120, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false });
+    expect(outcome.ok && outcome.fused > 0 && outcome.fused < 1).toBe(true);
+    expect(applyFusion(block, 0.4, { dvtSigns: true })).toEqual({ ok: false, missing: ['peMostLikely', 'heartRateBpm', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer'] });
+    const direct = logisticLogit(block.fused.model, [Math.log(0.4 / 0.6), 1, 1, 1, 0, 0, 0, 0]) / block.fused.temperature;
+    expect(outcome.ok && outcome.fused).toBeCloseTo(1 / (1 + Math.exp(-direct)), 12);
+  });
+
+  it('prints, on the test split, AUC with CI for the model, each score and the fusion, and each score at its cut-offs', async () => {
+    const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--class', 'PE'])).join('\n');
+    expect(text).toMatch(/PE: ECG model vs clinical scores on the test split \(n = 5, \d PE\)/);
+    expect(text).toMatch(/pe-ecg-synthetic \(ECG only\) \(model, n = 5\): AUC/);
+    for (const name of ['Wells', 'Revised Geneva', 'Simplified Geneva', 'YEARS', 'PEGeD', 'Age-adjusted D-dimer']) expect(text).toMatch(new RegExp(`\\n  ${name} \\(score, n = 5, 5 from items, 0 from totals\\): AUC`));
+    expect(text).toMatch(/pe-ecg-synthetic-fusion \(fusion, n = 5\): AUC/);
+    expect(text).toMatch(/Wells > 4 \(PE likely\): sens .* spec .* PPV .* NPV/);
+    const report = JSON.parse((await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--json']))[0] as string) as { split: string; peComparison: PeComparison };
+    expect(report.split).toBe('test');
+    expect(report.peComparison.curves.map((c) => c.id)).toEqual(['model', 'wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer', 'fusion']);
+  });
+
+  it('shows, in the app, the ECG, pre-test and fused probabilities of a record, each with its model and operating point; and the comparison as an evaluation job', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-pe-app-'));
+    await cp(model, path.join(dataDir, 'models', 'pe-ecg'), { recursive: true });
+    await cp(fusion, path.join(dataDir, 'models', 'pe-fusion'), { recursive: true });
+    const engine = new Engine({ dataDir, shell: 'test' });
+    try {
+      const value = async <T>(channel: string, request: object): Promise<T> => {
+        const r = await engine.handle(channel, request);
+        if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+        return r.value as T;
+      };
+      const dir = path.join(root, 'records100', '00000');
+      const files = ['hea', 'dat'].map((ext) => ({ name: `00010_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00010_lr.${ext}`))) }));
+      const { jobId } = await value<{ jobId: string }>('records:import', { files });
+      const imported = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
+      const recordId = imported.status === 'succeeded' ? (imported.result.reports[0]?.recordId as number) : 0;
+      await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
+      const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
+      if (!prediction) throw new Error('no prediction stored');
+      const before = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
+      expect(before).toMatchObject({ ecg: { modelName: 'pe-ecg-synthetic', probability: prediction.probabilities?.PE }, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record' });
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120 }, assessor: 'Dr. T' });
+      expect((await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id })).fusionUnavailable).toBe('items not assessed: peMostLikely, immobilisationOrSurgery4w, previousVte, haemoptysis, activeCancer');
+      const [current] = (await value<{ items: { id: number }[] }>('pe:list', { recordId })).items;
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120, peMostLikely: true, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false }, assessor: 'Dr. T', supersedes: current?.id });
+      const shown = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
+      expect(shown).toMatchObject({ fused: { modelName: 'pe-ecg-synthetic-fusion', method: 'youden' }, pretest: { modelName: 'pe-ecg-synthetic-fusion' }, fusionUnavailable: null });
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.fused', subject: `record:${recordId}`, details: { prediction: prediction.id, fused: shown.fused?.probability } });
+
+      const { jobId: evalJob } = await value<{ jobId: string }>('models:evaluate', { modelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, split: 'test' });
+      const finished = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === evalJob && resolve(p as TrainFinished)));
+      expect(finished).toMatchObject({ status: 'succeeded', result: { kind: 'evaluate', split: 'test', peComparison: { n: 5 } } });
+    } finally {
+      await engine.close();
+    }
+  });
+});

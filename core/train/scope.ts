@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { canonicalLeads } from '../formats/record';
+import { detectPacing } from '../signal/pacing';
+import type { PipelineConfig } from '../signal/pipeline-config';
+import { pipelineCrop, pipelineRate } from './pipelines';
+
+/**
+ * What a package is for (issue 12 item 5): the input it was trained to read. A record outside it
+ * gets no number: the model abstains and says which part of its intended use the record misses.
+ */
+export const intendedInputSchema = z.object({
+  /** Patient ages in years; a record whose file states an age outside them is out of scope (null: open bound). */
+  ageYears: z.object({ min: z.number().nonnegative().nullable(), max: z.number().positive().nullable() }),
+  /** 'excluded': a record with pacemaker spikes is out of scope (paced QRS complexes mimic bundle-branch block and infarction). */
+  pacing: z.enum(['excluded', 'allowed']),
+  /** Leads the record must have (with signal in them). */
+  requiredLeads: z.array(z.enum(canonicalLeads)).min(1),
+  /** Shortest record in seconds. */
+  minSeconds: z.number().nonnegative(),
+  /** Sampling rates the record may have: below the model's own rate the signal was never there. */
+  fsHz: z.object({ min: z.number().positive(), max: z.number().positive() }),
+  /** 'ecg': surface ECG leads only; a record holding other channels (pressure, respiration, SpO₂ …) is out of scope. */
+  channels: z.literal('ecg'),
+});
+export type IntendedInput = z.infer<typeof intendedInputSchema>;
+
+/**
+ * The intended input of a package trained with this pipeline (and of older packages, which did
+ * not state one): adults (the training sets are adult 12-lead resting ECGs), no pacing, every
+ * lead the pipeline feeds, at least one model window, sampled at the model's rate or faster.
+ */
+export function defaultIntendedInput(pipeline: PipelineConfig): IntendedInput {
+  const rate = pipelineRate(pipeline);
+  const crop = pipelineCrop(pipeline);
+  return {
+    ageYears: { min: 18, max: null },
+    pacing: 'excluded',
+    requiredLeads: [...pipeline.leads],
+    minSeconds: rate && crop ? crop / rate : 0,
+    fsHz: { min: rate ?? 100, max: 20_000 },
+    channels: 'ecg',
+  };
+}
+
+/** Surface-ECG channel names beyond the 12 standard leads (Frank XYZ, right-sided and posterior leads, monitoring leads). */
+const ecgChannel = /^(i|ii|iii|avr|avl|avf|-avr|v\d{1,2}r?|v\d{1,2}-v\d{1,2}|x|y|z|vx|vy|vz|ml.*|mcl\d|cm\d|d\d|ecg.*|lead.*|ekg.*)$/i;
+
+export interface ScopeVerdict {
+  /** Why the record is outside the model's intended input; empty when inside. */
+  readonly reasons: string[];
+  /** What could not be checked (e.g. pacing at 100 Hz), shown with the prediction. */
+  readonly notes: string[];
+}
+
+export interface ScopeInput {
+  readonly fs: number;
+  readonly leads: readonly { readonly name: string; readonly samples: Float32Array }[];
+  readonly patient?: { readonly ageYears?: number | undefined } | undefined;
+}
+
+/** A lead the record holds (a flat one is a signal-quality matter, judged by the quality gate). */
+function hasSignal(samples: Float32Array | undefined): boolean {
+  return samples !== undefined && samples.some(Number.isFinite);
+}
+
+/**
+ * Checks a record against a package's intended input: its channels, sampling rate, required
+ * leads, duration, the patient's age when the file states it, and pacemaker spikes (core/signal's
+ * detector; at rates below 250 Hz pacing cannot be judged, which becomes a note).
+ */
+export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVerdict {
+  const reasons: string[] = [];
+  const notes: string[] = [];
+  const foreign = input.leads.map((l) => l.name).filter((name) => !ecgChannel.test(name.trim()));
+  if (foreign.length > 0) reasons.push(`the record holds non-ECG channels (${foreign.join(', ')}); the model reads surface ECG leads only`);
+  if (input.fs < intended.fsHz.min || input.fs > intended.fsHz.max) reasons.push(`sampled at ${input.fs} Hz; the model is for ${intended.fsHz.min}–${intended.fsHz.max} Hz`);
+  const byName = new Map(input.leads.map((l) => [l.name.trim().toLowerCase(), l.samples]));
+  const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())));
+  if (missing.length > 0) reasons.push(`missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
+  const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
+  if (seconds + 1e-9 < intended.minSeconds) reasons.push(`too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s`);
+  const age = input.patient?.ageYears;
+  const { min, max } = intended.ageYears;
+  if (age !== undefined && Number.isFinite(age) && ((min !== null && age < min) || (max !== null && age > max))) {
+    reasons.push(`patient aged ${age} years; the model is for ${min !== null && max !== null ? `${min}–${max} years` : min !== null ? `${min} years and older` : `up to ${max} years`}`);
+  }
+  if (intended.pacing === 'excluded') {
+    const present = input.leads.filter((l) => ecgChannel.test(l.name.trim()) && hasSignal(l.samples));
+    const pacing = detectPacing(present.map((l) => l.samples), input.fs);
+    if (pacing.paced) reasons.push(`pacing spikes detected (${pacing.reason}): the model was not trained on paced rhythms`);
+    else if (!pacing.assessed) notes.push(`${pacing.reason.replace(/^pacing could not be assessed/, 'Pacing could not be assessed')}; the model is not for paced rhythms`);
+  }
+  return { reasons, notes };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { f1Macro } from '../ml/metrics/index';
+import { scoreWithCi } from './scores';
+
+// A one-output task (PE-like): 8 records, 3 positive.
+const labels = [[1], [1], [1], [0], [0], [0], [0], [0]];
+const probs = [[0.9], [0.7], [0.2], [0.6], [0.1], [0.3], [0.05], [0.4]];
+
+describe('evaluation scores', () => {
+  it('reports both binary F1s for a one-output task, labelled, and the paper\u2019s as headline only under paperExact', () => {
+    // At 0.5: TP 2, FN 1, FP 1, TN 4 → positive F1 = 4/6; negative F1 = 8/10; mean 0.7333.
+    const plain = scoreWithCi(labels, probs, ['PE'], [0.5], 1);
+    expect(plain.metrics.f1Positive).toBeCloseTo(4 / 6, 12);
+    expect(plain.metrics.f1TwoClassMean).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
+    expect(plain.metrics.f1Macro).toBeCloseTo(4 / 6, 12);
+    const paper = scoreWithCi(labels, probs, ['PE'], [0.5], 1, undefined, { paperExact: true });
+    expect(paper.metrics.f1Macro).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
+    expect(paper.metrics.f1Macro).toBe(f1Macro(labels, probs.map((r) => r.map((p) => (p > 0.5 ? 1 : 0))), true));
+    expect(paper.ci.f1TwoClassMean?.low).toBeLessThanOrEqual(paper.metrics.f1TwoClassMean as number);
+  });
+
+  it('gives every class a 95 % interval for sensitivity, specificity, PPV, NPV, F1 and AUC that holds the point estimate', () => {
+    const multi = scoreWithCi(labels.map((r, i) => [r[0] as number, i % 2]), probs.map((r, i) => [r[0] as number, i % 2 ? 0.8 : 0.3]), ['A', 'B'], [0.5, 0.5], 3);
+    expect(multi.metrics).not.toHaveProperty('f1Positive');
+    for (const name of ['A', 'B']) {
+      for (const figure of ['sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auc'] as const) {
+        const value = figure === 'auc' ? multi.metrics.perClass[name]?.auc : multi.metrics.perClass[name]?.[figure];
+        const ci = multi.ci[`${name}.${figure}`];
+        expect(ci, `${name}.${figure}`).toBeDefined();
+        expect(ci?.low).toBeLessThanOrEqual((value as number) + 1e-12);
+        expect(ci?.high).toBeGreaterThanOrEqual((value as number) - 1e-12);
+      }
+    }
+    expect(multi.ci['B.auc']).toEqual({ low: 1, high: 1 });
+  });
+});

@@ -1,0 +1,61 @@
+import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+
+/** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
+export const bootstrapResamples = 1000;
+
+/**
+ * An evaluation's metrics. For a one-output task (PE) both binary F1s are reported, labelled:
+ * the positive class's F1, and the mean of both classes' F1 the paper's Table 3 reports; the
+ * headline `f1Macro` is the positive class's, or the paper's under `paperExact`.
+ */
+export type ScoredMetrics = MetricsReport & { readonly f1Positive?: number; readonly f1TwoClassMean?: number };
+
+/** Per-class figures with a bootstrap interval each, keyed `<class>.<figure>` in the CI record. */
+export const perClassIntervalFigures = ['sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auc'] as const;
+
+function perClassStatistics(classes: readonly string[], thresholds: readonly number[]): Record<string, (t: Matrix, s: Matrix) => number> {
+  const stats: Record<string, (t: Matrix, s: Matrix) => number> = {};
+  classes.forEach((name, j) => {
+    const rates = (t: Matrix, s: Matrix) => classRates(confusion(column(t, j), column(s, j).map((p) => (p > (thresholds[j] as number) ? 1 : 0))));
+    for (const figure of perClassIntervalFigures) {
+      stats[`${name}.${figure}`] = figure === 'auc' ? (t, s) => rocAuc(column(t, j), column(s, j)) : (t, s) => rates(t, s)[figure];
+    }
+  });
+  return stats;
+}
+
+function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Matrix, s: Matrix) => number> {
+  const decide = (s: Matrix) => s.map((row) => row.map((p, j) => (p > (thresholds[j] as number) ? 1 : 0)));
+  return { f1Positive: (t, s) => f1Macro(t, decide(s), false), f1TwoClassMean: (t, s) => f1Macro(t, decide(s), true) };
+}
+
+/**
+ * Metrics of probabilities at an operating point, with seeded bootstrap 95 % CIs for the
+ * headline figures (each class's AUC as `auc:<class>` too) and for every class's sensitivity,
+ * specificity, PPV, NPV, F1 and AUC (`<class>.<figure>`). `patients` (one id per row, when the
+ * dataset has them) makes the bootstrap resample patients rather than records; both sets of
+ * intervals use the same stratified resamples.
+ */
+export function scoreWithCi(
+  labels: number[][],
+  probs: number[][],
+  classes: readonly string[],
+  thresholds: readonly number[],
+  seed: number,
+  patients?: readonly string[],
+  options: { readonly paperExact?: boolean } = {},
+): { metrics: ScoredMetrics; ci: Record<string, Interval> } {
+  const binary = classes.length === 1;
+  const report = { classes, thresholds, binaryAsTwoClasses: binary && options.paperExact === true };
+  const metrics = metricsReport(labels, probs, report);
+  const extra = binary ? binaryStatistics(thresholds) : {};
+  const indices = drawResamples(resamplePlan(labels, patients), bootstrapResamples, seed);
+  const ci = {
+    ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
+    ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
+  };
+  if (!binary) return { metrics, ci };
+  const f1Positive = (extra.f1Positive as (t: Matrix, s: Matrix) => number)(labels, probs);
+  const f1TwoClassMean = (extra.f1TwoClassMean as (t: Matrix, s: Matrix) => number)(labels, probs);
+  return { metrics: { ...metrics, f1Positive, f1TwoClassMean }, ci };
+}

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../signal/rng';
+import type { TrainingData } from './data-source';
+import { trainStep, type LossFn, type ParamGroup } from './step';
+
+/** One step's global batch: training rows, one crop/augmentation seed per row, and the dropout seed. */
+export interface BatchPlan {
+  readonly step: number;
+  readonly rows: readonly number[];
+  readonly seeds: readonly number[];
+  readonly dropoutSeed: number;
+}
+
+/** Runs the loop's steps and validation passes: in this thread, or on worker threads (core/parallel). */
+export interface StepRunner {
+  /** Threads that compute (1 for the in-process runner). */
+  readonly workers: number;
+  /** One optimisation step (forward, backward, update); returns the batch's mean loss. `next` may be prepared ahead. */
+  step(plan: BatchPlan, next: BatchPlan | undefined): Promise<number>;
+  /** Logits of every validation record with the current weights. */
+  valLogits(): Promise<number[][]>;
+  /** Ends whatever the runner started (every worker thread). */
+  close(): Promise<void>;
+}
+
+/** Steps on this thread's backend, inputs drawn here. */
+export function inProcessRunner(model: tf.LayersModel, data: TrainingData, groups: readonly ParamGroup[], loss: LossFn): StepRunner {
+  return {
+    workers: 1,
+    async step(plan) {
+      const { data: xData, shape } = data.trainInputs(plan.rows, plan.seeds.map((s) => createRng(s)));
+      const x = tf.tensor(xData, shape);
+      const y = tf.tensor2d(plan.rows.map((r) => [...(data.trainLabels[r] as readonly number[])]));
+      try {
+        return await trainStep(model, groups, loss, x, y, plan.dropoutSeed);
+      } finally {
+        tf.dispose([x, y]);
+      }
+    },
+    valLogits: () => data.valLogits(model),
+    close: () => Promise.resolve(),
+  };
+}

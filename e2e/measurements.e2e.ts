@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * The measurement panel on real files imported by the CLI: a paced PTB-XL record (paced,
+ * QTc not interpretable), the first-degree AV block sample (its computed statement adopted
+ * into the reading with one click) and a Philips file (the cart's measurements beside ours,
+ * the QRS difference highlighted).
+ */
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
+
+async function open(page: Page, name: string): Promise<void> {
+  const row = page.getByTestId('record-row').filter({ hasText: name });
+  const id = await row.getAttribute('data-record-id');
+  await row.click();
+  await page.locator(`[data-testid="ecg-plot"][data-record-id="${id ?? ''}"] [data-testid="measure-hr"]`).waitFor();
+  await page.locator(`[data-testid="overread"][data-record-id="${id ?? ''}"][data-state="ready"]`).waitFor();
+}
+
+const codes = (page: Page) => page.getByTestId('computed-statement').evaluateAll((n) => n.map((s) => s.getAttribute('data-code')));
+
+describe('browser mode: measurements beside the device, cautions and computed statements', () => {
+  let app: RunningApp;
+  let page: Page;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-measure-'));
+
+  beforeAll(async () => {
+    await cli(
+      'import',
+      '--data-dir',
+      dataDir,
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-paced', `00143_hr.${ext}`)),
+      path.join('core', 'test', 'fixtures', 'formats', 'philips', '129DYPRG.XML'),
+      ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
+    );
+    app = await launchApp({ dataDir });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a paced record says paced and does not read its QTc against the limits', async () => {
+    await open(page, '00143_hr');
+    const cautions = page.getByTestId('measurement-cautions');
+    expect(await cautions.getAttribute('data-paced')).toBe('true');
+    expect(await cautions.textContent()).toMatch(/Paced: \d+ pacemaker spikes/);
+    expect(await page.getByTestId('measure-qtc').getAttribute('data-flag')).toBe('not-interpretable');
+    expect(await page.getByTestId('qtc-flag').textContent()).toMatch(/not interpretable: paced rhythm/);
+    expect(await codes(page)).toContain('PACE');
+    expect(await codes(page)).not.toContain('LNGQT');
+  });
+
+  it('adopts a computed statement into the physician’s reading with one click', async () => {
+    await open(page, '00102_hr');
+    expect(Number(await page.getByTestId('measure-pr').getAttribute('data-value'))).toBeGreaterThan(200);
+    const avb = page.locator('[data-testid="computed-statement"][data-code="1AVB"]');
+    expect(await avb.textContent()).toMatch(/First-degree AV block.*PR \d+ ms/);
+    await avb.getByTestId('adopt-statement').click();
+    await expect.poll(() => page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toContain('1AVB');
+    expect(await avb.getByTestId('adopt-statement').textContent()).toMatch(/In the reading/);
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-statements.png') });
+  });
+
+  it('shows the Philips cart’s measurements beside ours, the QRS difference highlighted', async () => {
+    await open(page, '129DYPRG');
+    const device = page.getByTestId('device-measurements');
+    expect(await device.textContent()).toMatch(/The device's measurements \(Philips/);
+    const row = (field: string) => page.locator(`[data-testid="device-row"][data-field="${field}"]`);
+    expect(await row('qrsMs').getAttribute('data-beyond')).toBe('true');
+    expect(await row('prMs').getAttribute('data-beyond')).toBe('false');
+    expect(await row('qrsMs').textContent()).toMatch(/135/);
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-device.png') });
+  });
+});

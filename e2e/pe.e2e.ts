@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTable } from '../core/data/csv';
+import { parseScpCodes } from '../core/data/scp-codes';
+import { finetuneJob } from '../core/train/jobs/finetune-job';
+import { fuseJob } from '../core/train/pe/fuse-job';
+import { peEcgFindings, syntheticPeCsv } from '../core/train/pe/synthetic';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * Pulmonary embolism in the app, end to end: the clinical pre-test score form on a record, the
+ * PE panel beside a PE model's probability, and the Fig. 3-style comparison on the Models page.
+ * The PE models are trained before the app starts on real PTB-XL ECGs with SYNTHETIC PE labels
+ * and score items (core/train/pe/synthetic.ts): what is tested is the app, not PE detection.
+ */
+const fixture = path.join(repoRoot, 'core', 'test', 'fixtures', 'train', 'ptbxl');
+
+async function openRecord(page: Page, name: string): Promise<void> {
+  const id = (await page.getByTestId('record-row').filter({ hasText: name }).getAttribute('data-record-id')) ?? '';
+  await page.getByTestId('record-row').filter({ hasText: name }).click();
+  await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+  await page.locator(`[data-testid="predictions"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+}
+
+describe('browser mode: PE pre-test scores, PE panel and the comparison figure', () => {
+  let app: RunningApp;
+  let page: Page;
+  let labels: string;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-pe-'));
+  const ecgModel = 'pe-ecg-synthetic';
+  const fusionModel = 'pe-ecg-synthetic-fusion';
+  let ecgModelId = '';
+
+  beforeAll(async () => {
+    const rows = await readTable(path.join(fixture, 'ptbxl_database.csv'));
+    const sources = rows.map((r) => {
+      const fold = Number(r.strat_fold);
+      return { file: `${r.filename_lr}.hea`, patientId: `p${r.patient_id}`, ecgRisk: [...parseScpCodes(r.scp_codes ?? '{}').keys()].some((c) => peEcgFindings.includes(c)), split: fold === 10 ? ('test' as const) : fold === 9 ? ('val' as const) : ('train' as const) };
+    });
+    labels = path.join(dataDir, 'pe-labels.csv');
+    writeFileSync(labels, syntheticPeCsv(sources, 23));
+    const dataset = { kind: 'csv' as const, root: fixture, labels, positiveClass: 'PE' };
+    const ecg = await finetuneJob({ base: path.join(repoRoot, 'resources', 'models', 'starter'), dataset, out: path.join(dataDir, 'models', 'pe-ecg'), mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3 }, backend: 'wasm', name: ecgModel });
+    ecgModelId = ecg.manifest.id;
+    await fuseJob({ model: ecg.out, dataset, out: path.join(dataDir, 'models', 'pe-fusion'), backend: 'wasm' });
+    app = await launchApp({ dataDir });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('computes, stores and audits the scores entered on a record, and shows them beside the ECG probability', async () => {
+    await openRecord(page, '00008_hr');
+    expect(await page.getByTestId('pe-none').textContent()).toMatch(/No PE score items entered/);
+    await page.getByTestId('model-select').selectOption(ecgModelId);
+    await page.getByTestId('predict-run').click();
+    await expect.poll(() => page.getByTestId('prediction-history-row').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('pe-ecg').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/^0\.\d+|^1$|e-/);
+    expect(await page.getByTestId('pe-fused').textContent()).toMatch(/no PE score items entered for this record/);
+
+    await page.getByTestId('pe-enter').click();
+    await page.getByTestId('pe-item-heartRateBpm').fill('112');
+    await page.getByTestId('pe-item-dvtSigns').selectOption('yes');
+    // Wells is still incomplete: the form names what it needs.
+    await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="wells"]').textContent()).toMatch(/missing 5: PE the most likely diagnosis, Immobilisation/);
+    for (const id of ['peMostLikely', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer', 'surgeryOrFracture1m', 'unilateralLegPain']) await page.getByTestId(`pe-item-${id}`).selectOption('no');
+    await page.getByTestId('pe-item-ageYears').fill('72');
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('640');
+    await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="wells"]').getAttribute('data-total')).toBe('4.5');
+    expect(await page.locator('[data-testid="pe-preview"] [data-score="revisedGeneva"]').getAttribute('data-total')).toBe('10'); // 1 + 5 + 4
+    expect(await page.locator('[data-testid="pe-preview"] [data-score="peged"]').textContent()).toMatch(/imaging indicated \(moderate C-PTP \(Wells 4.5\), D-dimer 640 ≥ 500 ng\/mL\)/);
+    expect(await page.locator('[data-testid="pe-preview"] [data-score="ageAdjustedDdimer"]').textContent()).toMatch(/imaging indicated \(PE likely/);
+    expect(await page.getByTestId('pe-blocked').textContent()).toMatch(/type your name/);
+    await page.getByTestId('pe-assessor').fill('Dr. E2E');
+    await page.getByTestId('pe-save').click();
+    await page.getByTestId('pe-current').waitFor();
+    expect(await page.getByTestId('pe-current').textContent()).toMatch(/Entered by Dr\. E2E/);
+    expect(await page.locator('[data-testid="pe-current-scores"] [data-score="years"]').getAttribute('data-imaging')).toBe('true');
+    // With the items complete, the fusion model built on this ECG model gives the pre-test and fused probabilities.
+    await expect.poll(() => page.getByTestId('pe-fused').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/\d/);
+    expect(await page.getByTestId('pe-fused').textContent()).toMatch(new RegExp(`${fusionModel}.*p > .*youden`));
+    expect(await page.getByTestId('pe-pretest').textContent()).toMatch(new RegExp(fusionModel));
+    expect(await page.getByTestId('pe-ecg').textContent()).toMatch(new RegExp(`${ecgModel}.*p > `));
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-panel.png') });
+
+    // Stored and audited: read back from the app's own database (the audit entry names the clinician and the totals).
+    const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+    try {
+      const stored = db.prepare('SELECT assessor, items FROM pe_assessments').all() as { assessor: string; items: string }[];
+      expect(stored.map((r) => [r.assessor, JSON.parse(r.items) as object])).toEqual([['Dr. E2E', { ageYears: 72, heartRateBpm: 112, dDimerNgMlFeu: 640, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false }]]);
+      const audited = db.prepare("SELECT actor, details FROM audit_log WHERE action = 'pe.scores.entered'").all() as { actor: string; details: string }[];
+      expect(audited.map((a) => [a.actor, (JSON.parse(a.details) as { scores: object }).scores])).toEqual([['Dr. E2E', { wells: 4.5, revisedGeneva: 10, simplifiedGeneva: 4, years: 'imaging', peged: 'imaging', ageAdjustedDdimer: 'imaging' }]]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('draws the Fig. 3-style comparison of the fusion package on the locked test split, exportable as SVG and PNG', async () => {
+    await page.getByTestId('nav-models').click();
+    const row = page.getByTestId('model-row').filter({ hasText: fusionModel });
+    await row.click();
+    const detail = page.locator('[data-testid="model-detail"]').filter({ hasText: fusionModel });
+    await detail.getByTestId('pe-compare-data').fill(fixture);
+    await detail.getByTestId('pe-compare-labels').fill(labels);
+    await detail.getByTestId('pe-compare-run').click();
+    await detail.locator('[data-testid="pe-comparison"][data-state="done"]').waitFor({ timeout: 90_000 });
+    const curves = await detail.getByTestId('pe-curve').evaluateAll((n) => n.map((c) => c.getAttribute('data-curve')));
+    expect(curves).toEqual(['model', 'wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer', 'fusion']);
+    const markers = await detail.getByTestId('pe-marker').evaluateAll((n) => n.map((m) => m.getAttribute('data-label')));
+    expect(markers).toEqual(expect.arrayContaining(['Wells > 4 (PE likely)', 'PEGeD: imaging indicated', 'YEARS: imaging indicated']));
+    expect(await detail.getByTestId('pe-figure-table').textContent()).toMatch(/Wells > 4 \(PE likely\)/);
+    // The window grows so the whole figure and its table are in the screenshot (views scroll inside the app).
+    const height = await detail.getByTestId('pe-figure').evaluate((n) => n.scrollHeight);
+    await page.setViewportSize({ width: 1400, height: Math.max(1000, height + 400) });
+    await detail.getByTestId('pe-figure').scrollIntoViewIfNeeded();
+    await detail.getByTestId('pe-figure').screenshot({ path: artifactPath('pe-figure.png') });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), detail.getByTestId('pe-export-svg').click()]);
+    const svg = readFileSync((await svgDownload.path()) ?? '', 'utf8');
+    expect(svgDownload.suggestedFilename()).toBe(`pe-comparison-${fusionModel}.svg`);
+    expect(svg).toMatch(/^<\?xml[^]*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<polyline/);
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), detail.getByTestId('pe-export-png').click()]);
+    const png = readFileSync((await pngDownload.path()) ?? '');
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(1440); // 2 × the 720-pixel figure
+
+    // Printed with the page: the figure is not hidden on paper.
+    await page.emulateMedia({ media: 'print' });
+    expect(await detail.getByTestId('pe-figure').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    expect(app.requests.every((u) => u.startsWith(app.origin) || u.startsWith('blob:') || u.startsWith('data:'))).toBe(true);
+  });
+});

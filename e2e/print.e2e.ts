@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedData, sharedDataPath } from '../core/test/shared-data';
+import { artifactPath, launchApp, type RunningApp } from './app';
+
+/**
+ * One printed page per ECG, checked the way a reader gets it: Chromium's print to PDF, rendered
+ * to PNG by poppler (pdftoppm) and its text read back (pdftotext). Files whose statements are long
+ * (GE MUSE), a Philips cart export and a CinC record with SNOMED CT diagnoses, the MUSE one with
+ * an AI output and a signed reading on screen: each must print as exactly one landscape A4 page
+ * carrying the patient's identifiers and the research-use label, with nothing cut at the bottom.
+ */
+const run = promisify(execFile);
+
+interface RenderedPage {
+  readonly width: number;
+  readonly height: number;
+  /** Grey levels, row by row. */
+  readonly pixels: Uint8Array;
+}
+
+/** Renders every page of a PDF (PNG for the artifacts, PGM to read pixels) and extracts its text per page. */
+async function renderPdf(pdf: Buffer, name: string): Promise<{ pages: RenderedPage[]; text: string[]; pngs: string[] }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-print-'));
+  const file = path.join(dir, 'page.pdf');
+  writeFileSync(file, pdf);
+  // PNGs of an earlier run (with another page count) must not be counted as this one's.
+  const artifacts = path.dirname(artifactPath('x'));
+  for (const old of readdirSync(artifacts).filter((f) => f.startsWith(`${name}-page`))) rmSync(path.join(artifacts, old));
+  await run('pdftoppm', ['-r', '60', '-png', file, artifactPath(`${name}-page`)]);
+  await run('pdftoppm', ['-r', '30', '-gray', file, path.join(dir, 'page')]);
+  const pgms = readdirSync(dir).filter((f) => f.endsWith('.pgm')).sort();
+  const pages = pgms.map((f) => readPgm(readFileSync(path.join(dir, f))));
+  const text = (await run('pdftotext', ['-layout', file, '-'])).stdout.split('\f').filter((t) => t.trim() !== '');
+  const pngs = readdirSync(artifacts).filter((f) => f.startsWith(`${name}-page`));
+  return { pages, text, pngs };
+}
+
+/** Binary PGM (P5): "P5 width height maxval" then one byte per pixel. */
+function readPgm(bytes: Buffer): RenderedPage {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error('not a binary PGM');
+  const [all, width, height] = header;
+  return { width: Number(width), height: Number(height), pixels: bytes.subarray(all.length) };
+}
+
+/** Share of non-white pixels in the rows [from, to) of the page (fractions of its height). */
+function inkIn(page: RenderedPage, from: number, to: number): number {
+  let ink = 0;
+  const rows = [Math.floor(page.height * from), Math.floor(page.height * to)] as const;
+  for (let y = rows[0]; y < rows[1]; y++) for (let x = 0; x < page.width; x++) if ((page.pixels[y * page.width + x] as number) < 200) ink++;
+  return ink / Math.max(1, (rows[1] - rows[0]) * page.width);
+}
+
+async function importAndOpen(page: Page, files: string[]): Promise<void> {
+  const name = path.basename(files[0] as string);
+  await page.getByTestId('import-files').setInputFiles(files.map((f) => ({ name: path.basename(f), mimeType: 'application/octet-stream', buffer: readFileSync(f) })));
+  // The import opens what it imported; wait for that record's measurements (they are printed too).
+  const row = page.getByTestId('record-row').filter({ hasText: name });
+  await row.waitFor();
+  const id = (await row.getAttribute('data-record-id')) ?? '';
+  await page.locator(`[data-testid="ecg-plot"][data-record-id="${id}"] [data-testid="measure-hr"]`).waitFor();
+  await page.getByTestId('ecg-paper').waitFor();
+}
+
+async function printed(page: Page, name: string) {
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  const rendered = await renderPdf(pdf, name);
+  expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 841\.\d+ 59[45]\.\d+\]/); // A4 landscape
+  return rendered;
+}
+
+function expectOnePage(result: Awaited<ReturnType<typeof printed>>, identifiers: RegExp[]): void {
+  expect(result.pages).toHaveLength(1);
+  expect(result.pngs).toHaveLength(1);
+  const [page] = result.pages as [RenderedPage];
+  expect(page.width / page.height).toBeCloseTo(297 / 210, 1);
+  // The tracing's grid fills the upper part; the bottom margin stays white (nothing was cut off).
+  expect(inkIn(page, 0.2, 0.6)).toBeGreaterThan(0.2);
+  expect(inkIn(page, 0.975, 1)).toBeLessThan(0.002);
+  const text = result.text.join('\n');
+  for (const pattern of [...identifiers, /Research use only — not for diagnostic use/, /Automatic measurements/, /Unconfirmed|Physician reading/]) expect(text).toMatch(pattern);
+}
+
+describe.runIf(sharedData)('printing real cart exports: one page each, identified', () => {
+  let app: RunningApp;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await launchApp();
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('prints the GE MUSE sinus example, with its long statements, an AI output and a signed reading, on one page with its identifiers', async () => {
+    await importAndOpen(page, [sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml')]);
+    await page.getByTestId('predict-run').click();
+    await page.getByTestId('prediction-result').waitFor({ timeout: 60_000 });
+    await page.getByTestId('overread-statement-input').fill('SR — sinus rhythm');
+    await page.getByTestId('overread-statement-input').press('Enter');
+    await page.getByTestId('overread-note').fill('Compared with the previous tracing: no significant change. '.repeat(12));
+    await page.getByTestId('overread-reader').fill('Dr. Print');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+    const result = await printed(page, 'print-muse-sinus');
+    expectOnePage(result, [/JOHN DOE/, /ID 081486213/, /born 1979-07-08/, /muse-sinus\.xml/]);
+    const text = result.text.join('\n');
+    expect(text).toMatch(/Anterior infarct/);
+    expect(text).toMatch(/AI output, research use only/);
+    expect(text).toMatch(/Physician reading — Dr\. Print/);
+    expect(text).toMatch(/HR \d+ bpm/);
+  });
+
+  it('prints a Philips PageWriter export on one page', async () => {
+    await importAndOpen(page, [sharedDataPath('ecg', 'philips-xml', '129DYPRG.XML')]);
+    expectOnePage(await printed(page, 'print-philips'), [/129DYPRG\.XML/, /record \d+/]);
+  });
+
+  it('prints a CinC record on one page, its SNOMED CT diagnoses by name', async () => {
+    await importAndOpen(page, [sharedDataPath('ecg', 'cinc2021', 'JS20000.hea'), sharedDataPath('ecg', 'cinc2021', 'JS20000.mat')]);
+    const result = await printed(page, 'print-cinc');
+    expectOnePage(result, [/JS20000\.hea/]);
+    expect(result.text.join('\n').replace(/\s+/g, ' ')).toMatch(/premature atrial contraction \(PAC, SNOMED CT 284470004\)/);
+  });
+});

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedData, sharedDataPath } from '../core/test/shared-data';
+import { artifactPath, launchApp, type RunningApp } from './app';
+import { beatWave, wfdbRecord, type GeneratedFile } from './generated';
+
+/**
+ * The reading desk at a laptop's 1366×768: the whole 3×4 + rhythm page in view, the keyboard
+ * (skip link, one Tab stop for the worklist, shortcuts), recorded leads in their places and
+ * non-ECG channels apart, and a worklist of 1,000+ records reached to its last row, with a
+ * batch prediction over a filtered set.
+ */
+const twelve = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+
+/** 1,000 tiny distinct records (2 leads, 1 s, ~1 KB each: cheap to import) and a few full 12-lead 10 s ones the model can read. */
+function manyRecords(): GeneratedFile[] {
+  const tiny = Array.from({ length: 994 }, (_, i) =>
+    wfdbRecord(`gen-${String(i).padStart(4, '0')}`, 250, 1, [
+      { name: 'I', units: 'mV', gain: 200, values: beatWave(i / 997) },
+      { name: 'II', units: 'mV', gain: 200, values: beatWave(i / 991, 1.2) },
+    ]),
+  );
+  const full = Array.from({ length: 6 }, (_, i) => wfdbRecord(`gen-full-${i}`, 100, 10, twelve.map((name, k) => ({ name, units: 'mV', gain: 200, values: beatWave(i / 7 + k / 50, 0.5 + k / 20) }))));
+  return [...tiny, ...full].flat();
+}
+
+async function visibleBox(page: Page, testId: string) {
+  const box = await page.getByTestId(testId).first().boundingBox();
+  if (!box) throw new Error(`${testId} has no box`);
+  return box;
+}
+
+const plotId = (page: Page) => page.getByTestId('ecg-plot').getAttribute('data-record-id');
+
+describe('browser mode: the reading desk and a worklist that scales', () => {
+  let app: RunningApp;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await launchApp();
+    page = app.page;
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByTestId('record-row').first().waitFor();
+    await page.getByTestId('ecg-paper').waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('shows the whole 3×4 + rhythm page at 1366×768 without scrolling, the panels beside or under it', async () => {
+    const files = sharedData ? [sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml')] : [];
+    for (const file of files) {
+      await page.getByTestId('import-files').setInputFiles([{ name: 'muse-sinus.xml', mimeType: 'text/xml', buffer: readFileSync(file) }]);
+      await page.getByTestId('record-statements').waitFor();
+    }
+    await page.getByTestId('rhythm-trace').waitFor();
+    const paper = await visibleBox(page, 'ecg-paper');
+    expect(paper.y + paper.height).toBeLessThanOrEqual(768);
+    expect(paper.x + paper.width).toBeLessThanOrEqual(1366);
+    const measurements = await visibleBox(page, 'measurements');
+    expect(measurements.y >= paper.y + paper.height || measurements.x >= paper.x + paper.width).toBe(true);
+    const viewer = await page.getByTestId('ecg-plot').evaluate((n) => {
+      const section = n.closest('section') as HTMLElement;
+      return { scrollTop: section.scrollTop, overflowX: section.scrollWidth - section.clientWidth };
+    });
+    expect(viewer).toEqual({ scrollTop: 0, overflowX: 0 });
+    expect(measurements.x + Math.min(measurements.width, 100)).toBeLessThanOrEqual(1366);
+    await page.screenshot({ path: artifactPath('desk-1366x768.png') });
+  });
+
+  it('reaches the tracing by a skip link, the import buttons by Tab, and leaves the worklist in one Tab', async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('skip-to-tracing');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tracing');
+    // From the section tabs, the import buttons come within a few Tabs.
+    await page.getByTestId('nav-finetune').focus();
+    const reached: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      reached.push((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) ?? '');
+    }
+    expect(reached).toContain('import-files-button');
+    // The worklist is one Tab stop: arrows move inside it, the next Tab is out of it.
+    await page.getByTestId('record-row').first().focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe('1');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#worklist') === null)).toBe(true);
+  });
+
+  it('switches record, layout, speed and gain by single keys, listed in the UI', async () => {
+    await page.getByTestId('record-row').first().click();
+    const first = await page.getByTestId('record-row').nth(0).getAttribute('data-record-id');
+    const second = await page.getByTestId('record-row').nth(1).getAttribute('data-record-id');
+    await expect.poll(() => plotId(page)).toBe(first);
+    const paper = page.getByTestId('ecg-paper');
+    await page.locator('body').press('n');
+    await expect.poll(() => plotId(page)).toBe(second);
+    await page.locator('body').press('p');
+    await expect.poll(() => plotId(page)).toBe(first);
+    for (const [key, attribute, value] of [['l', 'data-layout', '6x2'], ['l', 'data-layout', '12x1'], ['l', 'data-layout', '3x4'], ['s', 'data-speed', '50'], ['s', 'data-speed', '25'], ['g', 'data-gain', '20'], ['G', 'data-gain', '10']] as const) {
+      await page.locator('body').press(key);
+      await expect.poll(() => paper.getAttribute(attribute), { message: `${key} → ${value}` }).toBe(value);
+    }
+    await page.locator('body').press('?');
+    const help = page.getByTestId('shortcuts-help');
+    expect(await help.getAttribute('open')).not.toBeNull();
+    expect(await help.textContent()).toMatch(/N or J\s*next record in the worklist/);
+    await page.locator('body').press('?');
+  });
+
+  it('puts MIT-BIH-style MLII and V5 in their places and draws a blood-pressure channel apart, in mmHg', async () => {
+    await page.getByTestId('import-files').setInputFiles([
+      ...wfdbRecord('mitdb-like', 360, 10, [{ name: 'MLII', units: 'mV', gain: 200, values: beatWave(0) }, { name: 'V5', units: 'mV', gain: 200, values: beatWave(0.05, 0.6) }]),
+      ...wfdbRecord('monitor-bp', 250, 10, [{ name: 'II', units: 'mV', gain: 200, values: beatWave(0.1) }, { name: 'ABP', units: 'mmHg', gain: 100, values: (t) => 80 + 40 * Math.max(0, Math.sin(2 * Math.PI * 1.25 * t)) }]),
+    ]);
+    await page.getByTestId('record-row').filter({ hasText: 'mitdb-like' }).click();
+    await page.locator('[data-testid="lead-trace"][data-label="MLII"]').first().waitFor();
+    expect(await page.locator('[data-testid="lead-trace"][data-lead="II"]').getAttribute('data-label')).toBe('MLII');
+    expect(await page.getByTestId('rhythm-trace').getAttribute('data-label')).toBe('MLII');
+    expect(await page.locator('[data-testid="lead-trace"][data-lead="V5"] polyline').count()).toBeGreaterThan(0);
+    await page.getByTestId('record-row').filter({ hasText: 'monitor-bp' }).click();
+    const abp = page.getByTestId('aux-channel');
+    await abp.waitFor();
+    expect(await abp.getAttribute('data-units')).toBe('mmHg');
+    expect(Number(await abp.getAttribute('data-high'))).toBeGreaterThanOrEqual(120);
+    expect(await page.locator('[data-testid="lead-trace"][data-label="ABP"], [data-testid="rhythm-trace"][data-label="ABP"]').count()).toBe(0);
+    await page.getByTestId('ecg-plot').screenshot({ path: artifactPath('desk-non-ecg-channel.png') });
+  });
+
+  it('imports 1,000 records with progress from the first file, lists them all and reaches the last one', async () => {
+    await page.getByTestId('import-files').setInputFiles(manyRecords());
+    await page.getByTestId('import-progress').waitFor();
+    // The report grows while the engine reports each file, before the import ends.
+    await page.getByTestId('import-live-report').getByTestId('import-report-row').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await page.getByTestId('import-report').waitFor({ timeout: 110_000 });
+    expect(await page.getByTestId('import-report').getAttribute('data-outcome')).toBe('succeeded');
+    expect(await page.locator('[data-testid="import-report-row"][data-status="imported"]').count()).toBe(1000);
+    await page.getByTestId('record-search').fill('gen-');
+    await expect.poll(() => page.getByTestId('record-list').getAttribute('data-total')).toBe('1000');
+    expect(await page.getByTestId('record-count').textContent()).toMatch(/^1000 records \(filtered\)/);
+    // Only the rows in view exist in the page; End scrolls the list to its last row.
+    expect(await page.getByTestId('record-row').count()).toBeLessThan(60);
+    await page.getByTestId('record-row').first().focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-position'))).toBe('999');
+    const last = page.locator('[data-testid="record-row"][data-position="999"]');
+    const lastId = await last.getAttribute('data-record-id');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => plotId(page)).toBe(lastId);
+    await page.screenshot({ path: artifactPath('desk-last-of-1000.png') });
+  });
+
+  it('runs a batch prediction over every record of a filter, not only the rows loaded', async () => {
+    // The batch offers the whole filtered set (the engine lists its ids), though the page holds a few dozen rows.
+    expect(await page.getByTestId('batch-run').getAttribute('data-count')).toBe('1000');
+    expect(await page.getByTestId('batch-run').textContent()).toMatch(/on the 1000 listed ECGs/);
+    await page.getByTestId('record-search').fill('gen-full');
+    await expect.poll(() => page.getByTestId('batch-run').getAttribute('data-count')).toBe('6');
+    await page.getByTestId('batch-run').click();
+    const summary = page.getByTestId('batch-summary');
+    await summary.waitFor({ timeout: 100_000 });
+    expect(await summary.getAttribute('data-done')).toBe('6');
+    expect(await summary.getAttribute('data-failed')).toBe('0');
+  });
+
+  it('makes no request anywhere but its own local bridge', () => {
+    expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
+  });
+});

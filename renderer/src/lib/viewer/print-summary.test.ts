@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
+import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
+import { computedStatementsLine, measurementsLine, predictionLine, readingLine } from './print-summary';
+
+const measured: RecordMeasurements = {
+  recordId: 1,
+  fs: 500,
+  heartRateBpm: 90.4,
+  rrMs: { mean: 663.2, sd: 10 },
+  prMs: 166,
+  qrsMs: 88,
+  qtMs: 406,
+  qtc: [{ formula: 'fridericia', ms: 466, text: 'Fridericia: QT / ∛RR' }],
+  axisDeg: { p: 48, qrs: 2, t: 106 },
+  beats: [],
+  medianBeat: null,
+  reasons: {},
+  quality: { verdict: 'good', reasons: [], leads: [] },
+  pacing: { assessed: true, paced: false, spikes: 0, pacedBeatFraction: 0, reason: '' },
+  caveats: {},
+  statements: [],
+  device: null,
+};
+
+/** A rule-based statement as the engine gives it (only its text is printed). */
+const statement = (code: string, text: string) => ({ code, text, category: 'rhythm' as const, criterion: '', source: '', evidence: [] });
+
+describe('printed summary lines', () => {
+  it('says every measurement with its unit, the QTc formula and its flag', () => {
+    expect(measurementsLine(measured, 'fridericia', 'M')).toBe(
+      'HR 90 bpm · RR 663 ms · PR 166 ms · QRS 88 ms · QT 406 ms · QTc 466 ms (Fridericia; prolonged (≥ 450 ms, male)) · Axes P/QRS/T 48° / 2° / 106° · Signal quality: good',
+    );
+    expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
+  });
+
+  it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {
+    const paced: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [statement('SR', 'Sinus rhythm'), statement('PACE', 'Paced rhythm')] };
+    expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: paced rhythm$/);
+    expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
+    expect(computedStatementsLine(paced)).toBe('Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.');
+    expect(computedStatementsLine(measured)).toBeNull();
+  });
+
+  it('names the model, its version, operating point and the classes in words', () => {
+    const p = {
+      id: 3,
+      recordId: 1,
+      model: { id: 'm@abc', name: 'starter', demonstration: true, weightsSha256: 'abcdef0123456789'.repeat(4) },
+      classes: ['NORM', 'MI'],
+      operatingPoint: { method: 'f1', temperature: 1.5, thresholds: { NORM: 0.5, MI: 0.3 } },
+      probabilities: { NORM: 0.1, MI: 0.8 },
+      decisions: { NORM: false, MI: true },
+      abstained: false,
+      reason: null,
+      quality: { verdict: 'good', reasons: [] },
+      scope: { reasons: [], notes: [] },
+      engineVersion: '0.1.0',
+      createdAt: '2026-01-01T10:00:00Z',
+      researchUseOnly: true,
+    } as StoredPrediction;
+    const line = predictionLine(p);
+    expect(line).toMatch(/^AI output, research use only, not a diagnosis — starter vabcdef012345 \(demonstration model\), F1-optimal/);
+    expect(line).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %\.$/);
+    expect(predictionLine({ ...p, abstained: true, probabilities: null, decisions: null, reason: 'flat leads' })).toMatch(/: abstained — flat leads\.$/);
+  });
+
+  it('prints the reading with its reader, or says the ECG is unconfirmed', () => {
+    expect(readingLine(null)).toMatch(/^Unconfirmed/);
+    const reading = { id: 1, recordId: 1, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: null, text: 'early repolarisation' }], note: 'No prior.', reader: 'Dr. A', predictionId: null, agreement: null, supersedes: null, confirmedAt: '2026-01-01T10:00:00Z' };
+    expect(readingLine(reading)).toMatch(/^Physician reading — Dr\. A, .+: sinus rhythm \(SR\); early repolarisation\. Note: No prior\.$/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
+import type { Overread } from '../../../../core/contract/overread-schemas';
+import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
+import { modelVersion, operatingPointLabel, percent } from '../models/format';
+import { className, type ScpNames } from '../names/classes';
+import { qtcFlag, type Sex } from './qtc-limits';
+
+/**
+ * The lines printed under the tracing, so a whole ECG fits one landscape A4 page: the automatic
+ * measurements, the AI output on screen and the physician reading, each said in one or two
+ * lines, every figure with what produced it.
+ */
+const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)}`);
+const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
+
+export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
+  const m = measured;
+  const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
+  // Intervals of an unusable tracing are not printed: they would be read as if they meant something.
+  if (m.caveats.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
+  if (m.quality.verdict === 'unusable') return `${quality}. Intervals and axes not shown: the signal is not usable for measurement.`;
+  const qtc = m.qtc.find((q) => q.formula === qtcFormula) ?? m.qtc[0];
+  const qtcName = qtc ? (qtc.text.split(':')[0] ?? qtc.formula) : '';
+  const qtcText = !qtc
+    ? '—'
+    : m.caveats.qtcNotInterpretable
+      ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
+      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex).text}`})`;
+  const cautions = [m.pacing.paced ? 'paced rhythm' : null, m.caveats.amplitudeImplausible ?? null, m.caveats.stNotInterpretable ?? null].filter((c) => c !== null);
+  return [
+    `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
+    `RR ${ms(m.rrMs.mean)} ms`,
+    `PR ${ms(m.prMs)} ms`,
+    `QRS ${ms(m.qrsMs)} ms`,
+    `QT ${ms(m.qtMs)} ms`,
+    `QTc ${qtcText}`,
+    `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}`,
+    quality,
+    ...cautions.map((c) => `Caution: ${c}`),
+  ].join(' · ');
+}
+
+/** The engine's rule-based statements, when it made any: printed apart from the AI output and the reading. */
+export function computedStatementsLine(measured: RecordMeasurements): string | null {
+  const m = measured;
+  if (m.statements.length === 0) return null;
+  return `Computed statements (rule-based, to be confirmed by a physician): ${m.statements.map((s) => s.text).join('; ')}.`;
+}
+
+export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
+  const model = `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
+  const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${new Date(p.createdAt).toLocaleString()}`;
+  if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
+  const { probabilities, decisions } = p;
+  const part = (flagged: boolean) =>
+    p.classes
+      .filter((c) => (decisions[c] === true) === flagged)
+      .map((c) => `${className(c, scp)} ${percent(probabilities[c])}`)
+      .join(', ');
+  const flagged = part(true);
+  const rest = part(false);
+  return `${source}: flagged ${flagged || 'nothing'}${rest ? `; not flagged ${rest}` : ''}.`;
+}
+
+export function readingLine(reading: Overread | null): string {
+  if (!reading) return 'Unconfirmed — no physician has read this ECG yet. Automatic measurements and AI output are unreviewed.';
+  const statements = reading.statements.map((s) => (s.code ? `${s.text} (${s.code})` : s.text)).join('; ');
+  const note = reading.note.trim() ? ` Note: ${reading.note.trim()}` : '';
+  return `Physician reading — ${reading.reader}, ${new Date(reading.confirmedAt).toLocaleString()}: ${statements}.${note}`;
+}

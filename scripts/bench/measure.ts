@@ -1,0 +1,325 @@
+/**
+ * `npm run bench -- measure [--json] [--quick] [--data DIR] [--mitdb DIR]`: accuracy of the
+ * global measurements, pacing detection and interpretive statements against every reference
+ * at hand — the carts' own figures (GE MUSE, Philips, DICOM, HL7 aECG), LUDB's cardiologist
+ * boundaries, MIT-BIH 100 (committed 60 s excerpt; the whole record with --mitdb DIR holding
+ * 100.hea/100.dat) and the PTB-XL pool's statements (1AVB → PR > 200 ms, bundle branch blocks →
+ * QRS ≥ 120 ms, PACE → paced). Prints Markdown for docs/benchmarks.md ("measure"); --json
+ * prints the figures. --quick keeps the labelled PTB-XL records and 40 others (development).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { decodeFiles } from '../../core/formats/index';
+import { loadFilesForDecoding } from '../../core/formats/load';
+import type { EcgRecord } from '../../core/formats/record';
+import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
+import { fixturePath } from '../../core/test/shared-data';
+import type { BenchArea } from './main';
+import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
+
+type Field = 'heartRateBpm' | 'prMs' | 'qrsMs' | 'qtMs' | 'pAxisDeg' | 'qrsAxisDeg' | 'tAxisDeg';
+const fields: Field[] = ['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg'];
+
+function decode(file: string): EcgRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  const outcome = decodeFiles(loadFilesForDecoding([file]))[0];
+  return outcome?.ok ? outcome.record : undefined;
+}
+
+function oursOf(a: EcgAnalysis): Record<Field, number | null> {
+  const m = a.measurements;
+  return { heartRateBpm: m.heartRateBpm, prMs: m.prMs, qrsMs: m.qrsMs, qtMs: m.qtMs, pAxisDeg: m.axisDeg.p, qrsAxisDeg: m.axisDeg.qrs, tAxisDeg: m.axisDeg.t };
+}
+
+const signedDiff = (key: Field, v: number, ref: number) => (key.endsWith('AxisDeg') ? ((((v - ref) % 360) + 540) % 360) - 180 : v - ref);
+const fmt = (d: number) => (Math.round(d) === 0 ? '±0' : `${d > 0 ? '+' : ''}${Math.round(d)}`);
+
+interface PoolRecord {
+  readonly id: string;
+  readonly codes: Set<string>;
+  /** PTB-XL `heart_axis` (German Lagetyp categories: LAD, ALAD, MID, AXR, RAD, ARAD, …). */
+  readonly heartAxis: string;
+  readonly analysis: EcgAnalysis;
+}
+
+export const area: BenchArea = {
+  name: 'measure',
+  summary: 'measurement, pacing and statement accuracy against the carts, LUDB, MIT-BIH 100 and PTB-XL labels',
+  async bench({ args, log }) {
+    const flag = (name: string) => {
+      const i = args.indexOf(name);
+      return i >= 0 ? args[i + 1] : undefined;
+    };
+    const dataDir = path.resolve(flag('--data') ?? '../shared/data');
+    const quick = args.includes('--quick');
+    const figures: Record<string, unknown> = {};
+    figures.references = references(dataDir, log);
+    figures.mitdb100 = mitdb(flag('--mitdb'), log);
+    const pool = loadPool(dataDir, quick, log);
+    if (pool.length > 0) {
+      figures.ptbxl = ptbxlIntervals(pool, log);
+      figures.pacing = ptbxlPacing(pool, log);
+      figures.statements = ptbxlStatements(pool, log);
+    }
+    figures.corpusStatements = corpusStatements(dataDir, log);
+    return figures;
+  },
+};
+
+function references(dataDir: string, log: (line: string) => void): Record<string, unknown> {
+  const records = [loadAecg(), loadLudb(dataDir), loadMuse(dataDir), loadDicom(dataDir), loadPhilips(dataDir, '129DYPRG.XML'), loadPhilips(dataDir, '2020-5-18_15-48-11.xml')].filter((r): r is ReferenceRecord => r !== undefined);
+  log('#### Against the carts and LUDB (ours vs reference, difference)');
+  log('');
+  log('| record | reference | HR bpm | PR ms | QRS ms | QT ms | P axis ° | QRS axis ° | T axis ° |');
+  log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const errors: Partial<Record<Field, number[]>> = {};
+  const perRecord: Record<string, Record<string, number | null>> = {};
+  for (const r of records) {
+    const ours = oursOf(analyseEcg(r.leads, r.fs));
+    perRecord[r.name] = ours;
+    const cell = (key: Field) => {
+      const ref = r.measurements[key];
+      const v = ours[key];
+      if (ref === undefined) return v === null ? '—' : `${Math.round(v)} (no ref.)`;
+      if (v === null) return `n/a vs ${Math.round(ref)}`;
+      const d = signedDiff(key, v, ref);
+      (errors[key] ??= []).push(Math.abs(d));
+      const perLead = key === 'prMs' || key === 'qrsMs' || key === 'qtMs' ? r.perLeadMedianMs?.[key] : undefined;
+      return `${Math.round(v)} vs ${Math.round(ref)} (${fmt(d)})${perLead !== undefined ? `; per-lead median ${Math.round(perLead)}` : ''}`;
+    };
+    log(`| ${[r.name, r.annotator, ...fields.map(cell)].join(' | ')} |`);
+  }
+  const meanAbs = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+  log('');
+  log(`Mean absolute difference: ${Object.entries(meanAbs).map(([k, v]) => `${k} ${v.toFixed(1)} (n=${errors[k as Field]!.length})`).join(', ')}.`);
+  log('');
+  return { meanAbsError: meanAbs, perRecord };
+}
+
+function mitdb(dir: string | undefined, log: (line: string) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const files: [string, string][] = [['60 s excerpt (committed fixture)', fixturePath('signal', 'mitdb-100', '100.hea')]];
+  if (dir) files.push(['whole record (30 min)', path.join(dir, '100.hea')]);
+  log('#### MIT-BIH Arrhythmia Database record 100 (MLII, V5; 360 Hz)');
+  log('');
+  log('| part | HR bpm | PR ms | QRS ms | QT ms | QTc Bazett ms | QTc Fridericia ms |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [label, file] of files) {
+    const record = decode(file);
+    if (!record) continue;
+    const m = analyseEcg(record.leads, record.fs).measurements;
+    const r = (v: number | null) => (v === null ? 'n/a' : String(Math.round(v)));
+    log(`| ${label} | ${r(m.heartRateBpm)} | ${r(m.prMs)} | ${r(m.qrsMs)} | ${r(m.qtMs)} | ${r(m.qtcMs.bazett)} | ${r(m.qtcMs.fridericia)} |`);
+    out[label] = { qtMs: m.qtMs, qtcBazettMs: m.qtcMs.bazett, qtcFridericiaMs: m.qtcMs.fridericia, prMs: m.prMs, qrsMs: m.qrsMs };
+  }
+  log('');
+  return out;
+}
+
+function loadPool(dataDir: string, quick: boolean, log: (line: string) => void): PoolRecord[] {
+  const pool = path.join(dataDir, 'ptbxl-pool');
+  if (!existsSync(path.join(pool, 'ptbxl_database.csv'))) {
+    log('(PTB-XL pool not found: skipped)');
+    return [];
+  }
+  const rows = Papa.parse<Record<string, string>>(readFileSync(path.join(pool, 'ptbxl_database.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const interesting = new Set(['1AVB', 'CLBBB', 'CRBBB', 'IRBBB', 'ILBBB', 'PACE', 'AFIB', 'AFLT', 'STACH', 'SBRAD', 'SARRH', 'LVOLT', 'LNGQT']);
+  let others = 0;
+  const out: PoolRecord[] = [];
+  for (const row of rows) {
+    const codes = new Set(Object.keys(parseScp(row.scp_codes ?? '')));
+    if (quick && ![...codes].some((c) => interesting.has(c)) && others++ >= 60) continue;
+    const record = decode(path.join(pool, `${row.filename_hr}.hea`));
+    if (!record) continue;
+    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', analysis: analyseEcg(record.leads, record.fs, { sex: record.patient.sex }) });
+  }
+  return out;
+}
+
+/** PTB-XL `scp_codes` is a Python dict literal: {'NORM': 100.0, 'SR': 0.0}. */
+function parseScp(text: string): Record<string, number> {
+  return Object.fromEntries([...text.matchAll(/'([^']+)':\s*([\d.]+)/g)].map((m) => [m[1] as string, Number(m[2])]));
+}
+
+function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const r = (v: number | null) => (v === null ? 'n/a' : String(Math.round(v)));
+  const avb = pool.filter((p) => p.codes.has('1AVB'));
+  const prLong = avb.filter((p) => (p.analysis.measurements.prMs ?? 0) >= 200).length;
+  log(`#### PTB-XL first-degree AV block (PR > 200 ms by definition): PR ≥ 200 ms measured on ${prLong} of ${avb.length}`);
+  log('');
+  log(`| record | ${avb.map((p) => p.id).join(' | ')} |`);
+  log(`| --- | ${avb.map(() => '---:').join(' | ')} |`);
+  log(`| PR ms | ${avb.map((p) => r(p.analysis.measurements.prMs)).join(' | ')} |`);
+  log('');
+  const bbb = pool.filter((p) => p.codes.has('CLBBB') || p.codes.has('CRBBB'));
+  const wide = bbb.filter((p) => (p.analysis.measurements.qrsMs ?? 0) >= 120).length;
+  log(`#### PTB-XL complete bundle branch block (QRS ≥ 120 ms by definition): QRS ≥ 120 ms on ${wide} of ${bbb.length}`);
+  log('');
+  log(`| record | ${bbb.map((p) => `${p.id} ${p.codes.has('CLBBB') ? 'LBBB' : 'RBBB'}`).join(' | ')} |`);
+  log(`| --- | ${bbb.map(() => '---:').join(' | ')} |`);
+  log(`| QRS ms | ${bbb.map((p) => r(p.analysis.measurements.qrsMs)).join(' | ')} |`);
+  log('');
+  const sinus = pool.filter((p) => p.codes.has('SR'));
+  const prMeasured = sinus.filter((p) => p.analysis.measurements.prMs !== null).length;
+  const qtcF = pool.map((p) => p.analysis.measurements.qtcMs.fridericia).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const q = (f: number) => Math.round(qtcF[Math.min(qtcF.length - 1, Math.floor(f * qtcF.length))] ?? Number.NaN);
+  log(
+    `Pool (${pool.length} records): PR measured on ${prMeasured} of ${sinus.length} labelled sinus rhythm (${((100 * prMeasured) / Math.max(1, sinus.length)).toFixed(1)} %); QTc Fridericia median ${q(0.5)} ms, 5–95 % ${q(0.05)}–${q(0.95)} ms, ${qtcF.filter((v) => v > 500).length} over 500 ms.`,
+  );
+  log('');
+  return {
+    firstDegreeAvb: { records: avb.length, prAtLeast200: prLong, prMs: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prMs])) },
+    bundleBranchBlock: { records: bbb.length, qrsAtLeast120: wide, qrsMs: Object.fromEntries(bbb.map((p) => [p.id, p.analysis.measurements.qrsMs])) },
+    sinusPrMeasured: prMeasured / Math.max(1, sinus.length),
+    qtcFridericia: { median: q(0.5), p05: q(0.05), p95: q(0.95), over500: qtcF.filter((v) => v > 500).length },
+  };
+}
+
+function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const labelled = pool.filter((p) => p.codes.has('PACE'));
+  const called = pool.filter((p) => p.analysis.pacing.paced);
+  const tp = called.filter((p) => p.codes.has('PACE')).length;
+  const spikesInOthers = pool.filter((p) => !p.codes.has('PACE') && p.analysis.pacing.spikeTimesSec.length > 0).length;
+  log(
+    `#### Pacing (core/signal/pacing.ts): ${tp} of ${labelled.length} PTB-XL records labelled PACE marked paced (${labelled.map((p) => `${p.id}: ${Math.round(100 * p.analysis.pacing.pacedBeatFraction)} % of beats after a spike`).join(', ')}); ${called.length - tp} of ${pool.length - labelled.length} others marked paced, ${spikesInOthers} with any spike event.`,
+  );
+  log('');
+  return { labelled: labelled.length, truePositives: tp, falsePositives: called.length - tp, othersWithSpikes: spikesInOthers };
+}
+
+/** Wilson score interval for a proportion (95 %). */
+function wilson(k: number, n: number): [number, number] {
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const z = 1.959964;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
+ * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
+ * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention).
+ */
+const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean }> = {
+  SR: { label: 'SR', truth: (p) => p.codes.has('SR') },
+  SBRAD: { label: 'SBRAD', truth: (p) => p.codes.has('SBRAD') },
+  STACH: { label: 'STACH', truth: (p) => p.codes.has('STACH') },
+  SARRH: { label: 'SARRH', truth: (p) => p.codes.has('SARRH') },
+  AFIB: { label: 'AFIB or AFLT', truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT') },
+  '1AVB': { label: '1AVB or LPR', truth: (p) => p.codes.has('1AVB') || p.codes.has('LPR') },
+  CLBBB: { label: 'CLBBB', truth: (p) => p.codes.has('CLBBB') },
+  CRBBB: { label: 'CRBBB', truth: (p) => p.codes.has('CRBBB') },
+  IRBBB: { label: 'IRBBB', truth: (p) => p.codes.has('IRBBB') },
+  ILBBB: { label: 'ILBBB', truth: (p) => p.codes.has('ILBBB') },
+  IVCD: { label: 'IVCD', truth: (p) => p.codes.has('IVCD') },
+  PACE: { label: 'PACE', truth: (p) => p.codes.has('PACE') },
+  LVOLT: { label: 'LVOLT', truth: (p) => p.codes.has('LVOLT') },
+  LNGQT: { label: 'LNGQT', truth: (p) => p.codes.has('LNGQT') },
+  PVC: { label: 'PVC', truth: (p) => p.codes.has('PVC') },
+  PAC: { label: 'PAC', truth: (p) => p.codes.has('PAC') },
+  LAD: { label: 'heart_axis ALAD (records with a heart_axis)', truth: (p) => p.heartAxis === 'ALAD', applies: (p) => p.heartAxis !== '' },
+  RAD: { label: 'heart_axis RAD/ARAD (records with a heart_axis)', truth: (p) => p.heartAxis === 'RAD' || p.heartAxis === 'ARAD', applies: (p) => p.heartAxis !== '' },
+};
+
+function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+  log(`#### Interpretive statements against PTB-XL's labels (${pool.length} records)`);
+  log('');
+  log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) |');
+  log('| --- | --- | ---: | ---: | ---: | --- | --- |');
+  const out: Record<string, unknown> = {};
+  for (const [code, { label, truth, applies }] of Object.entries(ptbxlTruth)) {
+    const scored = applies ? pool.filter(applies) : pool;
+    const stated = (p: PoolRecord) => p.analysis.statements.some((s) => s.code === code);
+    const positives = scored.filter(truth).length;
+    const calls = scored.filter(stated).length;
+    const both = scored.filter((p) => truth(p) && stated(p)).length;
+    const sens = both / positives;
+    const ppv = both / calls;
+    const [sl, sh] = wilson(both, positives);
+    const [pl, ph] = wilson(both, calls);
+    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) |`);
+    out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv };
+  }
+  log('');
+  return out;
+}
+
+/** CPSC 2018 classes and CinC 2021 SNOMED CT codes that one of our statements speaks to. */
+const cpscTruth: Record<string, string> = { '2': 'AFIB', '3': '1AVB', '4': 'CLBBB', '5': 'CRBBB', '6': 'PAC', '7': 'PVC' };
+const snomedTruth: Record<string, string> = {
+  '426783006': 'SR',
+  '426177001': 'SBRAD',
+  '427084000': 'STACH',
+  '427393009': 'SARRH',
+  '164889003': 'AFIB',
+  '164890007': 'AFIB',
+  '270492004': '1AVB',
+  '164909002': 'CLBBB',
+  '733534002': 'CLBBB',
+  '59118001': 'CRBBB',
+  '713427006': 'CRBBB',
+  '713426002': 'IRBBB',
+  '284470004': 'PAC',
+  '427172004': 'PVC',
+  '17338001': 'PVC',
+  '251120003': 'ILBBB',
+  '698252002': 'IVCD',
+  '111975006': 'LNGQT',
+  '10370003': 'PACE',
+  '39732003': 'LAD',
+  '47665007': 'RAD',
+  '251146004': 'LVOLT',
+};
+
+/** CPSC 2018 and CinC 2021 records of ../shared/data/ecg: their labels beside our statements, per record. */
+function corpusStatements(dataDir: string, log: (line: string) => void): Record<string, unknown> {
+  const rows: { record: string; truth: string[]; ours: string[] }[] = [];
+  const cpscRef = path.join(dataDir, 'ecg', 'cpsc2018', 'REFERENCE.csv');
+  if (existsSync(cpscRef)) {
+    for (const line of readFileSync(cpscRef, 'utf8').split(/\r?\n/).slice(1)) {
+      const [name, ...labels] = line.split(',');
+      if (!name) continue;
+      const record = decode(path.join(dataDir, 'ecg', 'cpsc2018', `${name}.mat`));
+      if (!record) continue;
+      const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
+      rows.push({ record: `cpsc2018/${name}`, truth: labels.filter(Boolean).map((l) => cpscTruth[l.trim()] ?? (l.trim() === '1' ? 'normal' : `class ${l.trim()}`)), ours: a.statements.map((s) => s.code) });
+    }
+  }
+  const cinc = path.join(dataDir, 'ecg', 'cinc2021');
+  if (existsSync(cinc)) {
+    for (const file of readdirSync(cinc).filter((f) => f.endsWith('.hea')).sort()) {
+      const header = readFileSync(path.join(cinc, file), 'utf8');
+      const dx = /#\s*Dx:\s*([\d,]+)/.exec(header)?.[1]?.split(',') ?? [];
+      const record = decode(path.join(cinc, file));
+      if (!record) continue;
+      const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
+      rows.push({ record: `cinc2021/${file.replace('.hea', '')}`, truth: dx.map((c) => snomedTruth[c] ?? `SNOMED ${c}`), ours: a.statements.map((s) => s.code) });
+    }
+  }
+  if (rows.length === 0) return {};
+  const scored = new Set(Object.keys(ptbxlTruth));
+  let agree = 0;
+  let missed = 0;
+  let extra = 0;
+  log(`#### CPSC 2018 and CinC 2021 records (${rows.length}): their labels and our statements`);
+  log('');
+  log('| record | labels (mapped to our codes where one applies) | our statements | labels we state / miss |');
+  log('| --- | --- | --- | --- |');
+  for (const r of rows) {
+    const truth = r.truth.filter((c) => scored.has(c));
+    const hit = truth.filter((c) => r.ours.includes(c));
+    const miss = truth.filter((c) => !r.ours.includes(c));
+    agree += hit.length;
+    missed += miss.length;
+    extra += r.ours.filter((c) => scored.has(c) && !truth.includes(c) && !['LAD', 'RAD', 'SR'].includes(c)).length;
+    log(`| ${r.record} | ${r.truth.join(', ')} | ${r.ours.join(', ') || '—'} | ${hit.join(', ') || '—'} / ${miss.join(', ') || '—'} |`);
+  }
+  log('');
+  log(`Of ${agree + missed} labels one of our statements speaks to, we state ${agree}; ${extra} rhythm/conduction statements of ours have no matching label (axis and SR left out: these files rarely label them).`);
+  log('');
+  return { records: rows.length, labelsStated: agree, labelsMissed: missed, unmatchedStatements: extra };
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RequestOf } from '../../core/contract/channels';
+import { Engine } from '../../core/engine/engine';
+import { seedModel, seedWorklist } from '../../core/test/worklist-seed';
+import type { BenchArea } from './main';
+
+/**
+ * The worklist with 10,000 records in the database (a reading on every third, a prediction on
+ * every other): the time the engine takes to answer records:list — count and first page of 200 —
+ * for each sort and filter the UI offers, through the same validated channel the UI calls.
+ * Reference, measured side by side: the bare SQLite page (no join, no filter) of the same table.
+ */
+const queries: Record<string, RequestOf<'records:list'>> = {
+  'newest first (default)': {},
+  'sort by recording date': { sort: 'recorded', order: 'asc' },
+  'sort by patient': { sort: 'patient', order: 'asc' },
+  'sort by status': { sort: 'status', order: 'desc' },
+  'search text': { search: 'hypertrophy' },
+  'recorded in 2021': { recordedFrom: '2021-01-01', recordedTo: '2021-12-31' },
+  'female, 40–60 y': { sex: 'F', ageMin: 40, ageMax: 60 },
+  'read by Dr. B': { reader: 'Dr. B' },
+  unconfirmed: { review: 'unconfirmed' },
+  'MI flagged by seed-model': { flagged: { modelId: seedModel.id, className: 'MI' } },
+  'MI flagged, female, unconfirmed, by date': { flagged: { modelId: seedModel.id, className: 'MI' }, sex: 'F', review: 'unconfirmed', sort: 'recorded' },
+  'last page': { offset: 9800 },
+};
+
+async function medianMs(runs: number, once: () => Promise<unknown> | unknown): Promise<number> {
+  await once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await once();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return Number(times.sort((a, b) => a - b)[times.length >> 1]!.toFixed(2));
+}
+
+export const area: BenchArea = {
+  name: 'worklist',
+  summary: 'records:list (count + page of 200) with 10,000 records, each sort and filter',
+  async bench({ args, log }) {
+    const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
+    const runs = 15;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bench-worklist-'));
+    const engine = new Engine({ dataDir: dir, shell: 'cli' });
+    try {
+      const t0 = Date.now();
+      seedWorklist(engine.db, count);
+      log(`seeded ${count} records in ${Date.now() - t0} ms`);
+      const bare = engine.db.prepare('SELECT * FROM records ORDER BY id DESC LIMIT 200');
+      const referenceMs = await medianMs(runs, () => bare.all());
+      const listMs: Record<string, number> = {};
+      for (const [name, query] of Object.entries(queries)) {
+        listMs[name] = await medianMs(runs, async () => {
+          const result = await engine.handle('records:list', { limit: 200, ...query });
+          if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+        });
+        log(`${name}: ${listMs[name]} ms`);
+      }
+      const idsMs = await medianMs(runs, () => engine.handle('records:ids', { review: 'unconfirmed' }));
+      const maxMs = Math.max(...Object.values(listMs), idsMs);
+      return { records: count, runs, listMs, idsAllUnconfirmedMs: idsMs, maxMs, referenceBarePageMs: referenceMs, maxOverReference: Number((maxMs / referenceMs).toFixed(1)), goalMs: 100, load: os.loadavg().map((l) => Number(l.toFixed(2))) };
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
