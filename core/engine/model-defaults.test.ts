@@ -44,7 +44,7 @@ describe('default model for predictions', () => {
     engines.push(engine);
     const listed = await value<Listing>(engine, 'models:list', {});
     expect(listed).toMatchObject({ defaultModelId: null, previousDefaultId: null });
-    const starter = listed.models.find((m) => m.bundled)?.id as string;
+    const starter = listed.models.find((m) => m.bundled && m.id.startsWith('xresnet1d50-ptbxl-pool-demo@'))?.id as string;
     const local = listed.models.find((m) => !m.bundled)?.id as string;
     const by = { promotedBy: 'Dr Einthoven', confirmed: true };
 
@@ -58,7 +58,10 @@ describe('default model for predictions', () => {
     await evaluateOnTest(engine, starter);
     await evaluateOnTest(engine, local);
     const evaluated = await value<{ models: { id: string; siteEvaluation: { n: number; source: string } | null }[] }>(engine, 'models:list', {});
-    expect(evaluated.models.map((m) => m.siteEvaluation)).toEqual([expect.objectContaining({ n: 6, source: 'evaluate' }), expect.objectContaining({ n: 6, source: 'evaluate' })]);
+    // The two evaluated models carry their evaluation; the other bundled model (starter-cpsc) has none.
+    const siteEvaluationOf = (id: string) => evaluated.models.find((m) => m.id === id)?.siteEvaluation;
+    expect([siteEvaluationOf(starter), siteEvaluationOf(local)]).toEqual([expect.objectContaining({ n: 6, source: 'evaluate' }), expect.objectContaining({ n: 6, source: 'evaluate' })]);
+    expect(evaluated.models.filter((m) => m.id !== starter && m.id !== local).map((m) => m.siteEvaluation)).toEqual([null]);
 
     expect(await value(engine, 'models:promote', { modelId: starter, ...by })).toEqual({ defaultModelId: starter, previousDefaultId: null });
     expect(await value(engine, 'models:promote', { modelId: 'local', ...by })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too

@@ -33,7 +33,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'einthoven-protocol-'));
   model = path.join(dir, 'model');
   // 12 real PTB-XL records, two epochs: a model that differs from the starter, not a good one.
-  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--quiet']);
+  const r = await cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', model, '--epochs', '2', '--batch', '6', '--lr', '1e-3', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--selection', 'aucMacro', '--min-examples', '1,1', '--quiet']);
   expect(r.code).toBe(0);
 }, 180_000);
 
@@ -90,7 +90,7 @@ describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny bud
     await mkdir(cpsc);
     const records = await writeTinyCpsc(cpsc);
     const out = path.join(dir, 'cv');
-    const args = ['--cv', '10', '--dataset', 'cpsc', '--data', cpsc, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '8', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--quiet'];
+    const args = ['--cv', '10', '--dataset', 'cpsc', '--data', cpsc, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '8', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--min-examples', '1,1', '--quiet'];
     const r = await cli(trainCommand, args);
     expect(r.code).toBe(0);
     expect(r.stdout[0]).toMatch(/^10-fold cross-validation on cpsc2018 \(cpsc2018: 10 folds stratified/);
@@ -196,7 +196,7 @@ describe('ecg ensemble: two models as one package', () => {
 
 describe('ecg train --pos-weight (weighted BCE)', () => {
   it('trains with one positive weight per class and refuses weights that would be ignored or misapplied', async () => {
-    const common = ['--data', data, '--arch', 'xresnet1d50', '--epochs', '1', '--batch', '6', '--backend', 'wasm', '--quiet'];
+    const common = ['--data', data, '--arch', 'xresnet1d50', '--epochs', '1', '--batch', '6', '--backend', 'wasm', '--min-examples', '1,1', '--quiet'];
     const out = path.join(dir, 'weighted');
     const r = await cli(trainCommand, [...common, '--out', out, '--loss', 'bce', '--pos-weight', '2,4,2,1,2', '--json']);
     const result = JSON.parse(r.stdout[0] as string) as { manifest: { hyperParameters: { loss: string; posWeight: number[] } } };
@@ -221,7 +221,7 @@ describe('cross-validation in the app: a fine-tuning cross-validated first', () 
       const listed = await engine.handle('models:list', {});
       if (!listed.ok) throw new Error(listed.error.message);
       const tiny = (listed.value as { models: ModelSummary[] }).models[0] as ModelSummary;
-      const started = await engine.handle('train:finetune', { baseModelId: tiny.id, dataset: { kind: 'csv', root: data, labels, positiveClass: 'NORM' }, mode: 'head', name: 'norm-cv', settings: { epochs: 2, batchSize: 4 }, crossValidation: 3 });
+      const started = await engine.handle('train:finetune', { baseModelId: tiny.id, dataset: { kind: 'csv', root: data, labels, positiveClass: 'NORM' }, mode: 'head', name: 'norm-cv', settings: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, crossValidation: 3 });
       if (!started.ok) throw new Error(started.error.message);
       const jobId = (started.value as { jobId: string }).jobId;
       const done = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));

@@ -81,6 +81,7 @@ async function cli(command: CliCommand, args: string[]): Promise<string[]> {
   return out;
 }
 
+// The fixture's fold 10 holds six records (PTB-XL 38, 57, 65, 128, 175, 299): the test split below.
 const root = fixturePath('train', 'ptbxl');
 let labels: string;
 let model: string;
@@ -97,7 +98,7 @@ beforeAll(async () => {
   await writeFile(labels, syntheticPeCsv(sources, 23));
   model = path.join(dir, 'pe-ecg');
   fusion = path.join(dir, 'pe-fusion');
-  await finetuneJob({ base: path.resolve('resources/models/starter'), dataset: { kind: 'csv', root, labels, positiveClass: 'PE' }, out: model, mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3 }, backend: 'wasm', name: 'pe-ecg-synthetic' });
+  await finetuneJob({ base: path.resolve('resources/models/starter'), dataset: { kind: 'csv', root, labels, positiveClass: 'PE' }, out: model, mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3, minExamples: { train: 1, val: 1 } }, backend: 'wasm', name: 'pe-ecg-synthetic' });
 }, 240_000);
 
 describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries score items', () => {
@@ -124,10 +125,10 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
 
   it('prints, on the test split, AUC with CI for the model, each score and the fusion, and each score at its cut-offs', async () => {
     const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--class', 'PE'])).join('\n');
-    expect(text).toMatch(/PE: ECG model vs clinical scores on the test split \(n = 5, \d PE\)/);
-    expect(text).toMatch(/pe-ecg-synthetic \(ECG only\) \(model, n = 5\): AUC/);
-    for (const name of ['Wells', 'Revised Geneva', 'Simplified Geneva', 'YEARS', 'PEGeD', 'Age-adjusted D-dimer']) expect(text).toMatch(new RegExp(`\\n  ${name} \\(score, n = 5, 5 from items, 0 from totals\\): AUC`));
-    expect(text).toMatch(/pe-ecg-synthetic-fusion \(fusion, n = 5\): AUC/);
+    expect(text).toMatch(/PE: ECG model vs clinical scores on the test split \(n = 6, \d PE\)/);
+    expect(text).toMatch(/pe-ecg-synthetic \(ECG only\) \(model, n = 6\): AUC/);
+    for (const name of ['Wells', 'Revised Geneva', 'Simplified Geneva', 'YEARS', 'PEGeD', 'Age-adjusted D-dimer']) expect(text).toMatch(new RegExp(`\\n  ${name} \\(score, n = 6, 6 from items, 0 from totals\\): AUC`));
+    expect(text).toMatch(/pe-ecg-synthetic-fusion \(fusion, n = 6\): AUC/);
     expect(text).toMatch(/Wells > 4 \(PE likely\): sens .* spec .* PPV .* NPV/);
     const report = JSON.parse((await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--json']))[0] as string) as { split: string; peComparison: PeComparison };
     expect(report.split).toBe('test');
@@ -165,7 +166,7 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
 
       const { jobId: evalJob } = await value<{ jobId: string }>('models:evaluate', { modelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, split: 'test' });
       const finished = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === evalJob && resolve(p as TrainFinished)));
-      expect(finished).toMatchObject({ status: 'succeeded', result: { kind: 'evaluate', split: 'test', peComparison: { n: 5 } } });
+      expect(finished).toMatchObject({ status: 'succeeded', result: { kind: 'evaluate', split: 'test', peComparison: { n: 6 } } });
     } finally {
       await engine.close();
     }
