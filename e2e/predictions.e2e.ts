@@ -144,6 +144,8 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(await map.getByTestId('saliency-heat').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('saliency-title').textContent()).toMatch(/integrated gradients \(32 steps from a flat baseline\)/);
+    // Printed with the record while shown: the class, the method and the leads with the largest share.
+    expect(await page.getByTestId('print-saliency').textContent()).toMatch(/^Where the model looked for .+ \(integrated gradients, 32 steps from a flat baseline; .*\): (I|II|III|aVR|aVL|aVF|V[1-6]) \d+ %/);
     await page.emulateMedia({ media: 'print' });
     expect(await map.isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });

@@ -73,6 +73,8 @@ export function starterJobOptions(architecture: string, where: { root: string; o
     train: { ...preset.train, ...common, ...overrides },
     ...(preset.input ? { pipeline: reducedPipeline(architecture, preset.input) } : {}),
     backend: where.backend,
+    // One thread: batch-norm statistics, and so the weights, depend on the number of workers.
+    workers: 1,
     ...(where.cacheDir ? { cacheDir: where.cacheDir } : {}),
     ...(where.checkpointDir ? { checkpointDir: where.checkpointDir } : {}),
     name: `${architecture}-ptbxl-pool-demo`,

@@ -79,6 +79,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         epochs: { run: result.history.length, best: result.bestEpoch, planned: config.epochs },
         seed: config.seed,
         backend: args.backend,
+        workers: result.workers,
         secondsPerEpoch,
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },

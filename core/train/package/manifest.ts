@@ -77,6 +77,12 @@ export const provenanceSchema = z.object({
   epochs: z.object({ run: z.number().int().nonnegative(), best: z.number().int().nonnegative(), planned: z.number().int().nonnegative() }),
   seed: z.number().int(),
   backend: z.string(),
+  /**
+   * Threads that computed the training steps (data-parallel workers, core/parallel). Batch norm
+   * uses each replica's own batch statistics, so N changes the weights of a model with batch norm:
+   * a run is reproduced with the same N. Absent in packages written before it was kept (1).
+   */
+  workers: z.number().int().positive().optional(),
   secondsPerEpoch: z.number().nonnegative(),
   selection: z.string(),
   validation: metricsWithCiSchema,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { computedStatementsLine, measurementsLine, predictionLine, readingLine } from './print-summary';
+import type { SaliencyResult } from '../../../../core/contract/training-schemas';
+import { computedStatementsLine, measurementsLine, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -69,5 +70,14 @@ describe('printed summary lines', () => {
     expect(readingLine(null)).toMatch(/^Unconfirmed/);
     const reading = { id: 1, recordId: 1, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: null, text: 'early repolarisation' }], note: 'No prior.', reader: 'Dr. A', predictionId: null, agreement: null, supersedes: null, confirmedAt: '2026-01-01T10:00:00Z' };
     expect(readingLine(reading)).toMatch(/^Physician reading — Dr\. A, .+: sinus rhythm \(SR\); early repolarisation\. Note: No prior\.$/);
+  });
+
+  it('prints a shown saliency map as its class, method and the leads with the largest share', () => {
+    const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+    const perLead = [0.02, 0.03, 0.01, 0.01, 0.01, 0.02, 0.2, 0.45, 0.15, 0.05, 0.03, 0.02];
+    const saliency: SaliencyResult = { modelId: 'm@abc', recordId: 1, className: 'MI', method: 'integrated-gradients', steps: 32, baseline: 'zero', leads, binSeconds: 0.04, seconds: 10, map: [], perLead, windowStarts: [0] };
+    expect(saliencyLine(saliency)).toBe(
+      'Where the model looked for Myocardial infarction (MI) (integrated gradients, 32 steps from a flat baseline; an explanation of the model, not of the patient): V2 45 %, V1 20 %, V3 15 %, V4 5 % of the attribution.',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { Overread } from '../../../../core/contract/overread-schemas';
+import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { modelVersion, operatingPointLabel, percent } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
@@ -67,4 +68,14 @@ export function readingLine(reading: Overread | null): string {
   const statements = reading.statements.map((s) => (s.code ? `${s.text} (${s.code})` : s.text)).join('; ');
   const note = reading.note.trim() ? ` Note: ${reading.note.trim()}` : '';
   return `Physician reading — ${reading.reader}, ${new Date(reading.confirmedAt).toLocaleString()}: ${statements}.${note}`;
+}
+
+/** A shown saliency map on paper: the class it explains, its method, and the leads with the largest share. */
+export function saliencyLine(saliency: SaliencyResult, scp?: ScpNames, top = 4): string {
+  const leads = saliency.leads
+    .map((lead, l) => ({ lead, share: saliency.perLead[l] ?? 0 }))
+    .sort((a, b) => b.share - a.share)
+    .slice(0, top)
+    .map((l) => `${l.lead} ${Math.round(l.share * 100)} %`);
+  return `Where the model looked for ${className(saliency.className, scp)} (integrated gradients, ${saliency.steps} steps from a flat baseline; an explanation of the model, not of the patient): ${leads.join(', ')} of the attribution.`;
 }
