@@ -44,7 +44,7 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     labels = path.join(dataDir, 'pe-labels.csv');
     writeFileSync(labels, syntheticPeCsv(sources, 23));
     const dataset = { kind: 'csv' as const, root: fixture, labels, positiveClass: 'PE' };
-    const ecg = await finetuneJob({ base: path.join(repoRoot, 'resources', 'models', 'starter'), dataset, out: path.join(dataDir, 'models', 'pe-ecg'), mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3 }, backend: 'wasm', name: ecgModel });
+    const ecg = await finetuneJob({ base: path.join(repoRoot, 'resources', 'models', 'starter'), dataset, out: path.join(dataDir, 'models', 'pe-ecg'), mode: 'head', featureCrops: 2, train: { epochs: 3, batchSize: 6, seed: 3, minExamples: { train: 1, val: 1 } }, backend: 'wasm', name: ecgModel });
     ecgModelId = ecg.manifest.id;
     await fuseJob({ model: ecg.out, dataset, out: path.join(dataDir, 'models', 'pe-fusion'), backend: 'wasm' });
     app = await launchApp({ dataDir });

@@ -146,9 +146,13 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('saliency-title').textContent()).toMatch(/integrated gradients \(32 steps from a flat baseline\)/);
     // Printed with the record while shown: the class, the method and the leads with the largest share.
     expect(await page.getByTestId('print-saliency').textContent()).toMatch(/^Where the model looked for .+ \(integrated gradients, 32 steps from a flat baseline; .*\): (I|II|III|aVR|aVL|aVF|V[1-6]) \d+ %/);
+    // On paper the panels give way to the summary's lines (one page per ECG): the saliency prints as its line.
     await page.emulateMedia({ media: 'print' });
-    expect(await map.isVisible()).toBe(true);
-    await page.emulateMedia({ media: 'screen' });
+    try {
+      expect(await page.getByTestId('print-saliency').isVisible()).toBe(true);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
     await page.getByTestId('predictions').screenshot({ path: artifactPath('prediction-saliency.png') });
     const explained = (await cli('audit', '--json', '--action', 'record.explained', '--data-dir', dataDir)).trim().split('\n').filter(Boolean);
     expect(explained).toHaveLength(1);

@@ -111,6 +111,8 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     await page.getByTestId('overread-reader').fill('Dr. Print');
     await page.getByTestId('overread-sign').click();
     await page.getByTestId('overread-current').waitFor();
+    // The printed summary reads the signed reading back once the list refreshes; print after it has.
+    await expect.poll(() => page.getByTestId('print-reading').textContent()).toMatch(/Dr\. Print/);
     const result = await printed(page, 'print-muse-sinus');
     expectOnePage(result, [/JOHN DOE/, /ID 081486213/, /born 1979-07-08/, /muse-sinus\.xml/]);
     const text = result.text.join('\n');
