@@ -3,7 +3,13 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodeOptions, DecodeOutcome } from '../formats/index';
-import type { DecodeJob, DecodeReply, WorkerFile } from './decode-protocol';
+import type { RecordDetail } from '../contract/schemas';
+import type { RecordMeasurements } from '../contract/viewer-schemas';
+import { EinthovenError, type ErrorInfo } from '../errors';
+import type { DecodeReply, WorkerFile, WorkerJob } from './decode-protocol';
+
+/** Why a job ended without a reply: the worker was stopped, died or never started. */
+type Failure = { readonly code: 'E_TOO_LARGE' | 'E_FORMAT' | 'E_INTERNAL'; readonly message: string };
 
 /**
  * Decoding in worker threads, each file with a time and a memory bound: a worker that does not
@@ -57,12 +63,37 @@ export class DecodePool {
     try {
       return await this.#run(slot, files, options, this.#timeoutMs(bytes));
     } finally {
-      slot.busy = false;
-      const next = this.#waiting.shift();
-      if (next) {
-        slot.busy = true;
-        next(slot);
-      }
+      this.#release(slot);
+    }
+  }
+
+  /** Frees a slot, or hands it straight to the next waiting job. */
+  #release(slot: Slot): void {
+    slot.busy = false;
+    const next = this.#waiting.shift();
+    if (next) {
+      slot.busy = true;
+      next(slot);
+    }
+  }
+
+  /**
+   * Measures a stored record in a worker (beats, intervals, statements), stopped after
+   * `timeoutMs` (default from the record's size, as a decode): a pathological record costs its
+   * time limit, never the engine's main thread. Throws the typed error when it is stopped.
+   */
+  async measure(record: RecordDetail, timeoutMs?: number): Promise<RecordMeasurements> {
+    const bytes = record.signals.reduce((n, s) => n + s.byteLength, 0);
+    const slot = await this.#acquire();
+    try {
+      const answer = await this.#exchange(slot, (id) => ({ kind: 'measure', id, record }), timeoutMs ?? this.#timeoutMs(bytes), `record ${record.id}`, 'measuring it');
+      if ('failure' in answer) throw new EinthovenError(answer.failure.code, answer.failure.message);
+      const { reply } = answer;
+      if ('measurements' in reply) return reply.measurements;
+      const error: ErrorInfo = 'error' in reply ? reply.error : { code: 'E_INTERNAL', message: 'the worker answered a measurement with a decode' };
+      throw new EinthovenError(error.code, error.message);
+    } finally {
+      this.#release(slot);
     }
   }
 
@@ -113,41 +144,51 @@ export class DecodePool {
 
   async #run(slot: Slot, files: readonly WorkerFile[], options: DecodeOptions, timeoutMs: number): Promise<DecodeOutcome[]> {
     const names = files.map((f) => f.name);
-    const failed = (code: 'E_TOO_LARGE' | 'E_FORMAT' | 'E_INTERNAL', message: string): DecodeOutcome[] => [{ ok: false, files: names, error: { code, message } }];
+    const answer = await this.#exchange(slot, (id) => ({ kind: 'decode', id, files, options }), timeoutMs, names[0] ?? '?', 'reading it');
+    if ('failure' in answer) return [{ ok: false, files: names, error: answer.failure }];
+    const { reply } = answer;
+    if ('outcomes' in reply) return reply.outcomes;
+    return [{ ok: false, files: names, error: { code: 'E_FORMAT', message: `${names[0]}: ${'error' in reply ? reply.error.message : 'no outcome'}` } }];
+  }
+
+  /**
+   * Sends one job to the slot's worker and waits for its reply, at most `timeoutMs`: a worker
+   * that does not answer in time, runs out of memory or exits is replaced, and the job fails
+   * with a typed error naming `subject` and `doing`.
+   */
+  async #exchange(slot: Slot, job: (id: number) => WorkerJob, timeoutMs: number, subject: string, doing: string): Promise<{ reply: DecodeReply } | { failure: Failure }> {
     try {
       await slot.ready;
     } catch (error) {
       this.#respawn(slot);
-      return failed('E_INTERNAL', `the decoding worker could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return { failure: { code: 'E_INTERNAL', message: `the decoding worker could not start: ${error instanceof Error ? error.message : String(error)}` } };
     }
     const id = this.#nextId++;
     const worker = slot.worker;
-    return await new Promise<DecodeOutcome[]>((resolve) => {
-      const finish = (outcomes: DecodeOutcome[], stop: boolean) => {
+    return await new Promise((resolve) => {
+      const finish = (answer: { reply: DecodeReply } | { failure: Failure }, stop: boolean) => {
         clearTimeout(timer);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         if (stop) this.#respawn(slot);
-        resolve(outcomes);
+        resolve(answer);
       };
       const onMessage = (reply: DecodeReply) => {
-        if (reply.id !== id) return;
-        finish('outcomes' in reply ? reply.outcomes : failed('E_FORMAT', `${names[0]}: ${reply.error.message}`), false);
+        if (reply.id === id) finish({ reply }, false);
       };
       const onError = (error: Error & { code?: string }) =>
         finish(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? failed('E_TOO_LARGE', `${names[0]}: reading it needed more memory than one file may use (${this.#heapMb} MB); stopped`)
-            : failed('E_FORMAT', `${names[0]}: the reader failed (${error.message})`),
+            ? { failure: { code: 'E_TOO_LARGE', message: `${subject}: ${doing} needed more memory than one record may use (${this.#heapMb} MB); stopped` } }
+            : { failure: { code: 'E_FORMAT', message: `${subject}: the worker failed (${error.message})` } },
           true,
         );
-      const onExit = (code: number) => finish(failed('E_FORMAT', `${names[0]}: the reader stopped unexpectedly (exit ${code})`), true);
+      const onExit = (code: number) => finish({ failure: { code: 'E_FORMAT', message: `${subject}: the worker stopped unexpectedly (exit ${code})` } }, true);
       const timer = setTimeout(
-        () => finish(failed('E_TOO_LARGE', `${names[0]}: reading it took longer than ${(timeoutMs / 1000).toFixed(0)} s, the limit for a file of its size; stopped (the file may be damaged)`), true),
+        () => finish({ failure: { code: 'E_TOO_LARGE', message: `${subject}: ${doing} took longer than ${(timeoutMs / 1000).toFixed(0)} s, the limit for a record of its size; stopped (the file may be damaged)` } }, true),
         timeoutMs,
       );
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-      const job: DecodeJob = { id, files, options };
-      worker.postMessage(job);
+      worker.postMessage(job(id));
     });
   }
 }

@@ -1,3 +1,5 @@
+import type { RecordDetail } from '../contract/schemas';
+import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { ErrorInfo } from '../errors';
 import type { DecodeOptions, DecodeOutcome } from '../formats/index';
 
@@ -9,9 +11,22 @@ export interface WorkerFile {
 }
 
 export interface DecodeJob {
+  readonly kind: 'decode';
   readonly id: number;
   readonly files: readonly WorkerFile[];
   readonly options: DecodeOptions;
 }
 
-export type DecodeReply = { readonly id: number; readonly outcomes: DecodeOutcome[] } | { readonly id: number; readonly error: ErrorInfo };
+/** Measure a stored record (beats, intervals, statements): bounded in time like a decode. */
+export interface MeasureJob {
+  readonly kind: 'measure';
+  readonly id: number;
+  readonly record: RecordDetail;
+}
+
+export type WorkerJob = DecodeJob | MeasureJob;
+
+export type DecodeReply =
+  | { readonly id: number; readonly outcomes: DecodeOutcome[] }
+  | { readonly id: number; readonly measurements: RecordMeasurements }
+  | { readonly id: number; readonly error: ErrorInfo };

@@ -2,7 +2,8 @@
  * A decoding worker thread (core/engine/decode-pool.ts): reads one record's files from disk
  * (or takes their bytes), decodes them and posts the outcomes back with the samples'
  * buffers transferred. The engine's main thread never decodes: a hostile file stalls only
- * this worker, which the pool stops after its time limit.
+ * this worker, which the pool stops after its time limit. It also measures stored records
+ * (records:measure), under the same kind of limit, so no record's analysis stalls the engine.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
@@ -11,7 +12,8 @@ import { decodeFiles, type DecodeOptions, type DecodeOutcome } from '../formats/
 import { initFlac } from '../formats/wfdb/flac';
 import { limits } from '../formats/limits';
 import type { SourceFile } from '../formats/record';
-import type { DecodeJob, DecodeReply, WorkerFile } from './decode-protocol';
+import type { DecodeReply, WorkerFile, WorkerJob } from './decode-protocol';
+import { measureRecord } from './record-measurements';
 
 function load(file: WorkerFile): SourceFile {
   if (file.bytes) return { name: file.name, bytes: file.bytes };
@@ -37,10 +39,10 @@ function buffersOf(outcomes: readonly DecodeOutcome[]): ArrayBuffer[] {
   return [...buffers];
 }
 
-parentPort?.on('message', (job: DecodeJob) => {
+parentPort?.on('message', (job: WorkerJob) => {
   let reply: DecodeReply;
   try {
-    reply = { id: job.id, outcomes: decode(job.files, job.options) };
+    reply = job.kind === 'measure' ? { id: job.id, measurements: measureRecord(job.record) } : { id: job.id, outcomes: decode(job.files, job.options) };
   } catch (error) {
     reply = { id: job.id, error: toErrorInfo(error) };
   }

@@ -91,7 +91,8 @@ export class Engine {
   readonly #listeners = new Set<EngineEventListener>();
   readonly #handlers: Handlers;
   /** Measurements of recently viewed records (records never change once stored). */
-  readonly #measurements = new MeasurementCache();
+  // Measured in a decode worker, stopped after its time limit: no record's analysis stalls the engine.
+  readonly #measurements = new MeasurementCache(16, (record) => this.#decodePool().measure(record));
   /** Decoding worker threads for imports, started at the first import and kept for the next. */
   #pool: DecodePool | undefined;
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordDetail } from '../contract/schemas';
 import { RecordMeasurementsSchema } from '../contract/viewer-schemas';
 import { openDatabase } from '../db/database';
@@ -9,6 +9,7 @@ import { RecordStore } from '../db/records';
 import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
 import { fixturePath } from '../test/shared-data';
+import { DecodePool } from './decode-pool';
 import { MeasurementCache, measureRecord } from './record-measurements';
 
 /** A 3 s, 2-lead record of flat signal: quick to analyse, and everything in it is unmeasurable. */
@@ -78,21 +79,49 @@ describe('measureRecord beside the device', () => {
 });
 
 describe('MeasurementCache', () => {
-  it('answers a record it measured from memory and forgets the least recently used beyond its capacity', () => {
+  it('answers a record it measured from memory and forgets the least recently used beyond its capacity', async () => {
     const cache = new MeasurementCache(2);
-    const first = cache.get(flatRecord(1));
-    expect(cache.get(flatRecord(1))).toBe(first);
-    cache.get(flatRecord(2));
-    cache.get(flatRecord(1)); // 1 is now the most recent, 2 the least
-    cache.get(flatRecord(3)); // evicts 2
-    expect(cache.get(flatRecord(1))).toBe(first);
-    const again = cache.get(flatRecord(2));
+    const first = await cache.get(flatRecord(1));
+    expect(await cache.get(flatRecord(1))).toBe(first);
+    await cache.get(flatRecord(2));
+    await cache.get(flatRecord(1)); // 1 is now the most recent, 2 the least
+    await cache.get(flatRecord(3)); // evicts 2
+    expect(await cache.get(flatRecord(1))).toBe(first);
+    const again = await cache.get(flatRecord(2));
     expect(again).toEqual(measureRecord(flatRecord(2)));
   });
 
-  it('never answers for other samples under the same id', () => {
+  it('never answers for other samples under the same id', async () => {
     const cache = new MeasurementCache();
-    const first = cache.get(flatRecord(1, 'a'));
-    expect(cache.get(flatRecord(1, 'b'))).not.toBe(first);
+    const first = await cache.get(flatRecord(1, 'a'));
+    expect(await cache.get(flatRecord(1, 'b'))).not.toBe(first);
+  });
+
+  it('does not keep a measurement that failed', async () => {
+    let calls = 0;
+    const cache = new MeasurementCache(4, (record) => (++calls === 1 ? Promise.reject(new Error('stopped')) : Promise.resolve(measureRecord(record))));
+    await expect(cache.get(flatRecord(1))).rejects.toThrow('stopped');
+    expect((await cache.get(flatRecord(1))).recordId).toBe(1);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('measuring in a decode worker (records:measure)', () => {
+  const pool = new DecodePool({ workers: 1 });
+  afterAll(() => pool.close());
+
+  function philips(): RecordDetail {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '129DYPRG.XML')]));
+    if (!outcome?.ok) throw new Error('fixture did not decode');
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-worker-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    return store.get(store.insert(outcome.record, 'hash-philips', '129DYPRG.XML')) as RecordDetail;
+  }
+
+  it('gives what this thread gives, and stops a measurement past its time limit with a typed error, the worker replaced', async () => {
+    const record = philips();
+    expect(RecordMeasurementsSchema.parse(await pool.measure(record))).toEqual(RecordMeasurementsSchema.parse(measureRecord(record)));
+    await expect(pool.measure(record, 1)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: expect.stringMatching(/measuring it took longer than 0 s.*stopped/) });
+    expect((await pool.measure(record)).recordId).toBe(record.id);
   });
 });

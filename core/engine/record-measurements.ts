@@ -98,20 +98,26 @@ function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials
   };
 }
 
+/** Measures one record; the engine's measures in a stoppable worker (DecodePool.measure). */
+export type Measurer = (record: RecordDetail) => Promise<RecordMeasurements>;
+
 /**
  * Stored records never change (content-addressed), so a measurement can be kept (≈0.1–0.2 s
  * per 10 s 12-lead record saved); a few are enough for flicking between records in the list.
- * Keyed by id and content hash, so an id that ever pointed at other samples cannot hit.
+ * Keyed by id and content hash, so an id that ever pointed at other samples cannot hit. A
+ * measurement in progress is shared by every request for the same record; a failed one is not kept.
  */
 export class MeasurementCache {
-  readonly #entries = new Map<string, RecordMeasurements>();
+  readonly #entries = new Map<string, Promise<RecordMeasurements>>();
   readonly #capacity: number;
+  readonly #measure: Measurer;
 
-  constructor(capacity = 16) {
+  constructor(capacity = 16, measure: Measurer = (record) => Promise.resolve(measureRecord(record))) {
     this.#capacity = capacity;
+    this.#measure = measure;
   }
 
-  get(record: RecordDetail): RecordMeasurements {
+  get(record: RecordDetail): Promise<RecordMeasurements> {
     const key = `${record.id}:${record.contentHash}`;
     const hit = this.#entries.get(key);
     if (hit) {
@@ -120,7 +126,8 @@ export class MeasurementCache {
       this.#entries.set(key, hit);
       return hit;
     }
-    const fresh = measureRecord(record);
+    const fresh = this.#measure(record);
+    fresh.catch(() => this.#entries.get(key) === fresh && this.#entries.delete(key));
     this.#entries.set(key, fresh);
     if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value as string);
     return fresh;
