@@ -65,7 +65,7 @@ export class PeDesk {
     if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
     const outcome = applyFusion(fusion.block, probability, assessment.items);
-    if (!outcome.ok) return { ...base, fusionUnavailable: `items not assessed: ${outcome.missing.join(', ')}`, notice: fusion.block.notice };
+    if (!outcome.ok) return { ...base, fusionUnavailable: outcome.reason, notice: fusion.block.notice };
     const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, decision });
     const result = { ...base, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision), fusionUnavailable: null, notice: fusion.block.notice };
     this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest, fused: outcome.fused });

@@ -84,13 +84,26 @@ function calibratedProbability(calibrated: Calibrated, x: readonly number[]): nu
 /** What the fusion block says about one record. */
 export type FusionOutcome =
   | { readonly ok: true; readonly pretest: number; readonly fused: number; readonly pretestDecision: boolean; readonly fusedDecision: boolean }
-  | { readonly ok: false; readonly missing: string[] };
+  | { readonly ok: false; readonly missing: string[]; readonly reason: string };
+
+/**
+ * How far (in training standard deviations) the ECG logit may lie from the training records'
+ * before the fusion refuses to extrapolate: a logistic model far outside the data it was fitted
+ * on gives a confident number it has no evidence for.
+ */
+export const fusionEcgRangeSd = 6;
 
 /** The score-based pre-test probability and the fused probability of a record, from its ECG probability and items. */
 export function applyFusion(block: FusionBlock, ecgProbability: number, items: PeItems): FusionOutcome {
   const features = itemFeatures(items, block.items);
-  if ('missing' in features) return { ok: false, missing: features.missing };
+  if ('missing' in features) return { ok: false, missing: features.missing, reason: `items not assessed: ${features.missing.join(', ')}` };
+  const ecgLogit = logitOf(ecgProbability);
+  const mean = block.fused.model.mean[0] ?? 0;
+  const sd = block.fused.model.std[0] ?? 1;
+  if (Math.abs(ecgLogit - mean) > fusionEcgRangeSd * sd) {
+    return { ok: false, missing: [], reason: `the ECG probability ${ecgProbability.toFixed(3)} lies outside what the fusion model was fitted on (more than ${fusionEcgRangeSd} SD from its training records'): no fused number` };
+  }
   const pretest = calibratedProbability(block.pretest, features.values);
-  const fused = calibratedProbability(block.fused, [logitOf(ecgProbability), ...features.values]);
+  const fused = calibratedProbability(block.fused, [ecgLogit, ...features.values]);
   return { ok: true, pretest, fused, pretestDecision: pretest > block.pretest.threshold, fusedDecision: fused > block.fused.threshold };
 }

@@ -116,10 +116,17 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(block?.items).toEqual(['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer']);
     expect(block?.rows).toMatchObject({ trainSkipped: 0, valSkipped: 0 });
     if (!block) throw new Error('no fusion block');
-    const outcome = applyFusion(block, 0.4, { dvtSigns: true, peMostLikely: true, heartRateBpm: 120, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false });
+    // An ECG probability like the training records' (their mean logit, 1 SD above).
+    const ecgLogit = (block.fused.model.mean[0] as number) + (block.fused.model.std[0] as number);
+    const ecgProbability = 1 / (1 + Math.exp(-ecgLogit));
+    const items = { dvtSigns: true, peMostLikely: true, heartRateBpm: 120, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false };
+    const outcome = applyFusion(block, ecgProbability, items);
     expect(outcome.ok && outcome.fused > 0 && outcome.fused < 1).toBe(true);
-    expect(applyFusion(block, 0.4, { dvtSigns: true })).toEqual({ ok: false, missing: ['peMostLikely', 'heartRateBpm', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer'] });
-    const direct = logisticLogit(block.fused.model, [Math.log(0.4 / 0.6), 1, 1, 1, 0, 0, 0, 0]) / block.fused.temperature;
+    expect(applyFusion(block, ecgProbability, { dvtSigns: true })).toMatchObject({ ok: false, missing: ['peMostLikely', 'heartRateBpm', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer'] });
+    // Far outside the ECG outputs it was fitted on, the fusion gives no number rather than a confident one.
+    const far = 1 / (1 + Math.exp(-(ecgLogit + 10 * (block.fused.model.std[0] as number))));
+    expect(applyFusion(block, far, items)).toMatchObject({ ok: false, reason: expect.stringMatching(/outside what the fusion model was fitted on/) });
+    const direct = logisticLogit(block.fused.model, [Math.log(ecgProbability / (1 - ecgProbability)), 1, 1, 1, 0, 0, 0, 0]) / block.fused.temperature;
     expect(outcome.ok && outcome.fused).toBeCloseTo(1 / (1 + Math.exp(-direct)), 12);
   });
 
