@@ -26,3 +26,19 @@ export function createRng(seed: number): Rng {
     uniform: (lo, hi) => lo + (hi - lo) * next(),
   };
 }
+
+/**
+ * Runs `fn` with Math.random replaced by a seeded generator. tfjs draws dropout masks from
+ * seedrandom seeded by Math.random(), and its layers offer no per-call seed that changes
+ * between steps; seeding here makes dropout — and so a resumed run — reproducible. The step
+ * is synchronous, so nothing else in the process can observe the swap.
+ */
+export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
+  const original = Math.random;
+  Math.random = () => rng.next();
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}

@@ -3,7 +3,7 @@ import { readScalar } from '../ml/backend/read';
 import { assertDeviceAlive } from '../ml/backend/webgpu-backend';
 import { microBatchSize } from '../ml/backend/webgpu-memory';
 import { AdamW } from '../ml/optim/adamw';
-import { createRng, type Rng } from '../signal/rng';
+import { createRng, withSeededRandom } from '../signal/rng';
 import { accumulatedTrainStep } from './step-microbatch';
 
 /** Loss of raw logits against 0/1 targets, reduced to a scalar. */
@@ -46,21 +46,7 @@ export function learningRateFactor(schedule: Schedule, step: number, totalSteps:
   return cosine(1, 1 / 25 / 1e4, (step - warm) / Math.max(1, totalSteps - warm));
 }
 
-/**
- * Runs `fn` with Math.random replaced by a seeded generator. tfjs draws dropout masks from
- * seedrandom seeded by Math.random(), and its layers offer no per-call seed that changes
- * between steps; seeding here makes dropout — and so a resumed run — reproducible. The step
- * is synchronous, so nothing else in the process can observe the swap.
- */
-export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
-  const original = Math.random;
-  Math.random = () => rng.next();
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}
+export { withSeededRandom } from '../signal/rng';
 
 /** Each group's optimizer applies its variables' gradients (keyed by variable name). */
 export function applyGroupGradients(groups: readonly ParamGroup[], grads: Readonly<Record<string, tf.Tensor>>): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../signal/rng';
+import { createRng, withSeededRandom } from '../../signal/rng';
 import { makeLoss } from '../loss/losses';
 import { architectureNames, buildModel, type ArchitectureName } from '../models/registry';
 
@@ -81,15 +81,6 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   return scale === 0 ? diff : diff / scale;
 }
 
-function withRandom<T>(rng: { next(): number }, fn: () => T): T {
-  const original = Math.random;
-  Math.random = () => rng.next();
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}
 
 interface Outputs {
   logits: Float32Array;
@@ -109,7 +100,7 @@ async function runOn(model: tf.LayersModel, weights: { data: Float32Array; shape
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // Seeded Math.random: dropout masks (tf.layers.dropout and ours) are drawn in JavaScript, so both
   // backends see the same ones.
-  const result = withRandom(createRng(7), () => tf.variableGrads(() => makeLoss('focal')(yt, model.apply(xt, { training: true }) as tf.Tensor), variables));
+  const result = withSeededRandom(createRng(7), () => tf.variableGrads(() => makeLoss('focal')(yt, model.apply(xt, { training: true }) as tf.Tensor), variables));
   const grads = await Promise.all(variables.map((v) => result.grads[v.name]!.data() as Promise<Float32Array>));
   const out = { logits: (await logitsT.data()) as Float32Array, loss: (await result.value.data())[0]!, grads, ms: performance.now() - t0 };
   tf.dispose([xt, yt, logitsT, result.value, ...Object.values(result.grads)]);
@@ -126,7 +117,7 @@ export async function architectureParity(name: ArchitectureName, options: { refe
   const seed = options.seed ?? 1;
   await tf.setBackend(options.reference);
   // Seeded initial weights (tfjs initialisers draw their seeds from Math.random): the same figures every run.
-  const model = withRandom(createRng(seed), () => buildModel(name, { numClasses: 3, inputLength: length }));
+  const model = withSeededRandom(createRng(seed), () => buildModel(name, { numClasses: 3, inputLength: length }));
   try {
     const weights = await Promise.all(model.getWeights().map(async (w) => ({ data: (await w.data()) as Float32Array, shape: w.shape })));
     const xr = tf.randomNormal([batch, length, 12], 0, 1, 'float32', seed);
