@@ -22,8 +22,11 @@ const fixture = path.join(repoRoot, 'core', 'test', 'fixtures', 'train', 'ptbxl'
 async function openRecord(page: Page, name: string): Promise<void> {
   const id = (await page.getByTestId('record-row').filter({ hasText: name }).getAttribute('data-record-id')) ?? '';
   await page.getByTestId('record-row').filter({ hasText: name }).click();
-  await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor();
-  await page.locator(`[data-testid="predictions"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+  // As long as a loaded machine needs; a panel that could not read its scores fails at once, saying why.
+  const panel = page.locator(`[data-testid="pe-panel"][data-record-id="${id}"]:is([data-state="ready"], [data-state="error"])`);
+  await panel.waitFor({ timeout: 90_000 });
+  expect(await panel.getAttribute('data-state'), (await panel.textContent()) ?? '').toBe('ready');
+  await page.locator(`[data-testid="predictions"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 90_000 });
 }
 
 describe('browser mode: PE pre-test scores, PE panel and the comparison figure', () => {
