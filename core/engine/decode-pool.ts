@@ -84,7 +84,8 @@ export class DecodePool {
    */
   async measure(record: RecordDetail, timeoutMs?: number): Promise<RecordMeasurements> {
     const bytes = record.signals.reduce((n, s) => n + s.byteLength, 0);
-    const slot = await this.#acquire();
+    // Ahead of queued decodes: a reader opening a record waits for one file of an import, not all of it.
+    const slot = await this.#acquire(true);
     try {
       const answer = await this.#exchange(slot, (id) => ({ kind: 'measure', id, record }), timeoutMs ?? this.#timeoutMs(bytes), `record ${record.id}`, 'measuring it');
       if ('failure' in answer) throw new EinthovenError(answer.failure.code, answer.failure.message);
@@ -118,7 +119,7 @@ export class DecodePool {
     return { worker, ready, busy: false };
   }
 
-  async #acquire(): Promise<Slot> {
+  async #acquire(first = false): Promise<Slot> {
     const free = this.#slots.find((s) => !s.busy);
     if (free) {
       free.busy = true;
@@ -130,7 +131,7 @@ export class DecodePool {
       this.#slots.push(slot);
       return slot;
     }
-    return await new Promise<Slot>((resolve) => this.#waiting.push(resolve));
+    return await new Promise<Slot>((resolve) => (first ? this.#waiting.unshift(resolve) : this.#waiting.push(resolve)));
   }
 
   /** Replaces a stopped or dead worker in its slot. */

@@ -124,4 +124,14 @@ describe('measuring in a decode worker (records:measure)', () => {
     await expect(pool.measure(record, 1)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: expect.stringMatching(/measuring it took longer than 0 s.*stopped/) });
     expect((await pool.measure(record)).recordId).toBe(record.id);
   });
+
+  it('goes ahead of decodes already queued (a reader opening a record during an import waits for one file, not the import)', async () => {
+    const record = philips();
+    const file = fixturePath('formats', 'philips', '129DYPRG.XML');
+    const finished: string[] = [];
+    const decodes = [1, 2, 3].map((k) => pool.decode([{ name: `decode-${k}`, path: file }], {}, 1).then(() => finished.push(`decode-${k}`)));
+    const measured = pool.measure(record).then(() => finished.push('measure'));
+    await Promise.all([...decodes, measured]);
+    expect(finished).toEqual(['decode-1', 'measure', 'decode-2', 'decode-3']);
+  });
 });
