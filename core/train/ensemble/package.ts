@@ -5,7 +5,7 @@ import { EinthovenError } from '../../errors';
 import { loadPackage, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage } from '../package/io';
 import { sealManifest } from '../package/seal';
-import { identityOf, modelManifestSchema, packageFormatVersion, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
+import { identityOf, modelManifestSchema, unsealedHeader, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
 import { pipelineRate } from '../pipelines';
 
 /**
@@ -114,11 +114,7 @@ export async function saveEnsemblePackage(dir: string, members: readonly { reado
   }
   const unsealed = modelManifestSchema.parse({
     ...fields,
-    format: 'einthoven-model',
-    formatVersion: packageFormatVersion,
-    id: 'unsealed',
-    researchUseOnly: true,
-    createdAt: new Date().toISOString(),
+    ...unsealedHeader(),
     architecture: { name: 'ensemble', buildOptions: { numClasses: classes.length }, params: members.reduce((n, m) => n + m.loaded.manifest.architecture.params, 0) },
     classes: [...classes],
     // Each member keeps its own pipeline and inference; the ensemble adds none of its own.

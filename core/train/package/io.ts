@@ -8,7 +8,7 @@ import { buildModel, countTrainableParams } from '../../ml/models/registry';
 import { buildPipeline, type Pipeline } from '../../signal/pipeline';
 import { recoverFolder, replaceFolderAtomic, writeFileAtomic } from '../../storage/atomic';
 import { checkSeal, keyFingerprint, sealManifest } from './seal';
-import { identityOf, modelManifestSchema, packageFormatVersion, type ModelIdentity, type ModelManifest, type ModelManifestInput } from './manifest';
+import { identityOf, modelManifestSchema, packageFormatVersion, unsealedHeader, type ModelIdentity, type ModelManifest, type ModelManifestInput } from './manifest';
 
 export const packageFiles = { manifest: 'manifest.json', model: 'model.json', weights: 'weights.bin' } as const;
 
@@ -121,11 +121,7 @@ export async function packageBytes(model: tf.LayersModel, fields: ManifestFields
     const { modelJson, weights } = await modelArtifacts(model);
     const unsealed = modelManifestSchema.parse({
       ...fields,
-      format: 'einthoven-model',
-      formatVersion: packageFormatVersion,
-      id: 'unsealed',
-      researchUseOnly: true,
-      createdAt: new Date().toISOString(),
+      ...unsealedHeader(),
       architecture: { ...fields.architecture, params: countTrainableParams(model) },
       engineVersion,
       weightsSha256: sha256Hex(weights),

@@ -10,6 +10,11 @@ import { fusionSchema } from '../pe/fusion';
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
 
+/** The fields every manifest starts from before it is sealed (a single model's or an ensemble's). */
+export function unsealedHeader() {
+  return { format: 'einthoven-model', formatVersion: packageFormatVersion, id: 'unsealed', researchUseOnly: true, createdAt: new Date().toISOString() } as const;
+}
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
 const finite = z.number().refine(Number.isFinite, 'must be finite');
 /** Metrics may be NaN where undefined (a class without positives); JSON writes that as null. */
