@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { findChromium } from '../scripts/chromium.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,4 +85,18 @@ export async function launchApp(options: { readonly dataDir?: string } = {}): Pr
 export function artifactPath(name: string): string {
   mkdirSync(artifactsDir, { recursive: true });
   return path.join(artifactsDir, name);
+}
+
+/**
+ * Clicks "Allow reading this folder" in `scope` until the form names no folder left to allow,
+ * as a user does before the engine may read a dataset (training and evaluation are confined
+ * to allowed folders).
+ */
+export async function allowFolders(scope: Page | Locator): Promise<void> {
+  const needs = scope.getByTestId('folder-need');
+  // Bounded: each click allows a folder (and with it any other need inside it), or the test fails.
+  for (let left = await needs.count(), clicks = 0; left > 0 && clicks < 10; left = await needs.count(), clicks++) {
+    await needs.first().getByTestId('folder-allow').click();
+    await expect.poll(() => needs.count()).toBeLessThan(left);
+  }
 }

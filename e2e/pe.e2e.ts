@@ -9,7 +9,7 @@ import { parseScpCodes } from '../core/data/scp-codes';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
 import { fuseJob } from '../core/train/pe/fuse-job';
 import { peEcgFindings, syntheticPeCsv } from '../core/train/pe/synthetic';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
  * Pulmonary embolism in the app, end to end: the clinical pre-test score form on a record, the
@@ -112,6 +112,7 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     const detail = page.locator('[data-testid="model-detail"]').filter({ hasText: fusionModel });
     await detail.getByTestId('pe-compare-data').fill(fixture);
     await detail.getByTestId('pe-compare-labels').fill(labels);
+    await allowFolders(detail);
     await detail.getByTestId('pe-compare-run').click();
     await detail.locator('[data-testid="pe-comparison"][data-state="done"]').waitFor({ timeout: 90_000 });
     const curves = await detail.getByTestId('pe-curve').evaluateAll((n) => n.map((c) => c.getAttribute('data-curve')));

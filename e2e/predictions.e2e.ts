@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
  * Predictions, models and fine-tuning in the browser-mode app, with real models: before the app
@@ -181,9 +181,19 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
     await page.getByTestId('finetune-data').fill(path.join(dataDir, 'missing'));
     await page.getByTestId('finetune-labels').fill(labels);
+    // The engine reads only folders the user allowed: the form names them, and the engine refuses until they are.
+    expect(await page.getByTestId('folder-need').allTextContents()).toEqual([expect.stringContaining(path.join(dataDir, 'missing')), expect.stringContaining(`${dataDir} yet`)]);
     await page.getByTestId('finetune-check').click();
-    expect(await page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
+    expect(await page.getByTestId('finetune-check-error').textContent()).toMatch(/missing is not inside a folder you allowed Einthoven to read/);
+    await page.getByTestId('folder-need').first().getByTestId('folder-allow').click();
+    expect(await page.getByTestId('folder-error').textContent()).toMatch(/missing could not be allowed: .*is not a folder on this computer/);
+    await page.getByTestId('folder-need').nth(1).getByTestId('folder-allow').click();
+    await expect.poll(() => page.getByTestId('folder-need').count()).toBe(0);
+    await page.getByTestId('finetune-check').click();
+    await expect.poll(() => page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
     await page.getByTestId('finetune-data').fill(fixture);
+    await allowFolders(page);
+    expect(await page.getByTestId('allowed-folder').allTextContents()).toEqual([expect.stringContaining(dataDir), expect.stringContaining(fixture)]);
     // The fixture is tiny: the minimum examples per class are lowered (an override the screen flags).
     await page.getByTestId('finetune-min-train').fill('1');
     await page.getByTestId('finetune-min-val').fill('1');

@@ -48,3 +48,25 @@ describe('IPC handler', () => {
     expect(engine.calls).toEqual([{ channel: 'records:list', payload: { sort: 'imported', order: 'desc', limit: 200, offset: 0 } }]);
   });
 });
+
+describe('folders:allow from a window', () => {
+  it('allows the folder the user picked in the dialog, not the one the page asked for', async () => {
+    const engine = recordingEngine();
+    const suggested: string[] = [];
+    const handler = makeIpcHandler('folders:allow', { isTrustedSender, engine, chooseFolder: async (_event, path) => (suggested.push(path), '/data/picked') });
+    expect((await handler(ownEvent, { path: '/etc' })).ok).toBe(true);
+    expect(suggested).toEqual(['/etc']);
+    expect(engine.calls).toEqual([{ channel: 'folders:allow', payload: { path: '/data/picked' } }]);
+  });
+
+  it('allows nothing when the user cancels, the sender is foreign, or no dialog exists', async () => {
+    const engine = recordingEngine();
+    const cancelled = makeIpcHandler('folders:allow', { isTrustedSender, engine, chooseFolder: async () => undefined });
+    expect(await cancelled(ownEvent, { path: '/data' })).toMatchObject({ ok: false, error: { code: 'E_CANCELLED' } });
+    const chooser = makeIpcHandler('folders:allow', { isTrustedSender, engine, chooseFolder: async () => '/data' });
+    expect(await chooser(foreignEvent, { path: '/data' })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+    const noDialog = makeIpcHandler('folders:allow', { isTrustedSender, engine });
+    expect(await noDialog(ownEvent, { path: '/data' })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+    expect(engine.calls).toHaveLength(0);
+  });
+});

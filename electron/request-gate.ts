@@ -32,10 +32,33 @@ export interface IpcSenderEvent {
   readonly senderFrame?: { readonly url: string } | null;
 }
 
+/** Shows the system's folder dialog opened at `suggested`; undefined when the user cancels. */
+export type FolderChooser = (event: IpcSenderEvent, suggested: string) => Promise<string | undefined>;
+
+/**
+ * folders:allow from a window: the folder the engine may read is the one the user picks in the
+ * system's dialog (the renderer's path is only where the dialog opens), so a compromised page
+ * cannot widen what training and evaluation may read.
+ */
+async function gateFolderAllow(event: IpcSenderEvent, payload: unknown, senderIsTrusted: boolean, engine: EngineRequester, chooseFolder: FolderChooser): Promise<Result<unknown>> {
+  if (!senderIsTrusted) return fail('E_FORBIDDEN', 'folders:allow: request from a sender that is not an Einthoven window');
+  const request = parseRequest('folders:allow', payload);
+  if (!request.ok) return request;
+  const chosen = await chooseFolder(event, request.value.path);
+  if (chosen === undefined) return fail('E_CANCELLED', 'no folder was chosen');
+  return gateRequest('folders:allow', { path: chosen }, true, engine);
+}
+
 /** Builds the ipcMain.handle callback for one channel. */
 export function makeIpcHandler(
   channel: ChannelName,
-  options: { isTrustedSender: (event: IpcSenderEvent) => boolean; engine: EngineRequester },
+  options: { isTrustedSender: (event: IpcSenderEvent) => boolean; engine: EngineRequester; chooseFolder?: FolderChooser },
 ): (event: IpcSenderEvent, payload: unknown) => Promise<Result<unknown>> {
+  const { chooseFolder } = options;
+  if (channel === 'folders:allow') {
+    // Without a dialog to ask the user, no window may allow a folder.
+    return (event, payload) =>
+      chooseFolder ? gateFolderAllow(event, payload, options.isTrustedSender(event), options.engine, chooseFolder) : Promise.resolve(fail('E_FORBIDDEN', 'folders:allow needs the folder dialog'));
+  }
   return (event, payload) => gateRequest(channel, payload, options.isTrustedSender(event), options.engine);
 }

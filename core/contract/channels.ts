@@ -16,6 +16,7 @@ import {
 } from './schemas';
 import { auditChannels } from './audit-schemas';
 import { clinicChannels } from './clinic-schemas';
+import { folderChannels } from './folder-schemas';
 import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
@@ -76,6 +77,8 @@ export const channels = {
   ...peChannels,
   // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
   ...auditChannels,
+  // folders:list, folders:allow, folders:forget (where datasets may be read from): core/contract/folder-schemas.ts
+  ...folderChannels,
 } as const;
 
 export const JobProgressSchema = z.object({

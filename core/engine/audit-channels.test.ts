@@ -35,6 +35,7 @@ describe('path-taking channels do not echo file content', () => {
     writeFileSync(secret, 'file,label,age\nrecord.hea,1,secret-password-hash\n');
     const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-echo-data-')), shell: 'test' });
     try {
+      engine.folders.allow(dir);
       const result = await engine.handle('datasets:inspect', { dataset: { kind: 'csv', root: dir, labels: secret } });
       expect(result.ok).toBe(false);
       const message = (result as { error: { message: string } }).error.message;

@@ -23,6 +23,7 @@ import { EinthovenError, toErrorInfo } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
 import { inspectDataset } from './dataset-inspection';
+import { FolderAccess } from './folder-access';
 import { importSources } from './import';
 import { listSources, uploadedSources } from './import-sources';
 import { DecodePool } from './decode-pool';
@@ -53,7 +54,7 @@ type Handlers = {
 };
 
 /** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
-const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate']);
+const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate', 'models:compare', 'folders:allow']);
 
 /**
  * An error of a path-taking channel with every quoted excerpt removed: a parser's message
@@ -84,6 +85,8 @@ export class Engine {
   readonly overreads: OverreadDesk;
   /** Clinical pre-test scores for PE entered on records. */
   readonly pe: PeDesk;
+  /** The folders datasets may be read from; every path-taking channel is confined to them. */
+  readonly folders: FolderAccess;
   readonly #trainingAudit: TrainingAudit;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
@@ -119,6 +122,7 @@ export class Engine {
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
     this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
+    this.folders = new FolderAccess(this.#state, this.audit);
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
@@ -187,6 +191,11 @@ export class Engine {
     for (const listener of this.#listeners) listener(event, payload);
   }
 
+  /** The request with its dataset's paths checked against the allowed folders and made real. */
+  #confined<R extends { dataset: Parameters<FolderAccess['confine']>[0] }>(request: R): R {
+    return { ...request, dataset: this.folders.confine(request.dataset) };
+  }
+
   #existingRecord(id: number): RecordDetail {
     const record = this.records.get(id);
     if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
@@ -252,11 +261,26 @@ export class Engine {
         this.audit.append('user', 'record.explained', `record:${record.id}`, { model: request.modelId, className: request.className, method: saliency.method });
         return { modelId: request.modelId, recordId: record.id, ...saliency };
       },
-      'models:evaluate': async (request) => this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request),
-      'models:compare': async (request) => this.#trainingAudit.started('compare', await this.training.startCompare(request), request),
-      'train:start': (request) => this.#trainingAudit.started('train', this.training.startTrain(request), request),
-      'train:finetune': async (request) => this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request),
-      'train:hpo': (request) => this.#trainingAudit.started('hpo', this.training.startHpo(request), request),
+      'models:evaluate': async (asked) => {
+        const request = this.#confined(asked);
+        return this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request);
+      },
+      'models:compare': async (asked) => {
+        const request = this.#confined(asked);
+        return this.#trainingAudit.started('compare', await this.training.startCompare(request), request);
+      },
+      'train:start': (asked) => {
+        const request = this.#confined(asked);
+        return this.#trainingAudit.started('train', this.training.startTrain(request), request);
+      },
+      'train:finetune': async (asked) => {
+        const request = this.#confined(asked);
+        return this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request);
+      },
+      'train:hpo': (asked) => {
+        const request = this.#confined(asked);
+        return this.#trainingAudit.started('hpo', this.training.startHpo(request), request);
+      },
       'train:active': () => ({ jobs: this.training.activeJobs() }),
       'predictions:list': (request) => {
         this.#existingRecord(request.recordId);
@@ -266,7 +290,10 @@ export class Engine {
         const detail = modelDetail(await this.training.models.find(request.modelId));
         return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
       },
-      'datasets:inspect': (request) => inspectDataset(request.dataset, request.minExamples),
+      'datasets:inspect': (request) => inspectDataset(this.folders.confine(request.dataset), request.minExamples),
+      'folders:list': () => ({ folders: this.folders.list() }),
+      'folders:allow': (request) => ({ folder: this.folders.allow(request.path), asked: path.resolve(request.path) }),
+      'folders:forget': (request) => ({ forgotten: this.folders.forget(request.path) }),
       'records:filter': (request) => {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };

@@ -41,6 +41,7 @@ describe('default model for predictions', () => {
   it('is gated on a recorded locked-test evaluation; promotes under a name, rolls back, survives a restart, forgets an uninstalled model, and is audited', async () => {
     await trainJob({ dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') }, architecture: 'xresnet1d50', out: path.join(dataDir, 'models', 'local'), name: 'local', backend: 'wasm', train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
     const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engine.folders.allow(fixturePath('train', 'ptbxl'));
     engines.push(engine);
     const listed = await value<Listing>(engine, 'models:list', {});
     expect(listed).toMatchObject({ defaultModelId: null, previousDefaultId: null });

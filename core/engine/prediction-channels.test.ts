@@ -45,6 +45,8 @@ beforeAll(async () => {
   await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as ModelManifest;
   engine = new Engine({ dataDir, shell: 'test', resourcesDir });
+  // The user allowed the fixture folder and the folder the tests write labels CSVs into.
+  for (const folder of [data, dataDir]) engine.folders.allow(folder);
 });
 
 afterAll(async () => {
@@ -119,7 +121,7 @@ describe('datasets:inspect and the training audit', () => {
   it('checks typed paths with clear errors and reports split sizes, class counts and blockers', async () => {
     const inspect = (dataset: object) => engine.handle('datasets:inspect', { dataset });
     expect(await inspect({ kind: 'csv', root: 'relative/folder', labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/absolute path/) } });
-    expect(await inspect({ kind: 'csv', root: path.join(data, 'missing'), labels: '/x.csv' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/Data folder .*missing does not exist/) } });
+    expect(await inspect({ kind: 'csv', root: path.join(data, 'missing'), labels: path.join(data, 'x.csv') })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/Data folder .*missing does not exist/) } });
     expect(await inspect({ kind: 'csv', root: data, labels: data })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a folder, not a file/) } });
     // With the default minimums (10 positives and negatives per class in training, 3 in validation) the fixture cannot train: Start stays disabled.
     const strict = await value<DatasetInspection>('datasets:inspect', { dataset: { kind: 'ptbxl', root: data } });

@@ -162,6 +162,7 @@ describe('ecg ensemble: two models as one package', () => {
     // In the app: listed with the bundled models, and it predicts a stored record through the engine contract.
     await cp(model, path.join(resources, 'models', 'tiny'), { recursive: true });
     const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-ensemble-app-')), shell: 'test', resourcesDir: resources });
+    engine.folders.allow(data);
     try {
       const listed = await engine.handle('models:list', {});
       if (!listed.ok) throw new Error(listed.error.message);
@@ -217,6 +218,7 @@ describe('cross-validation in the app: a fine-tuning cross-validated first', () 
     const labels = path.join(dir, 'norm.csv');
     await writeFile(labels, `file,label,patient_id,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`).join('\n')}\n`);
     const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-cv-app-')), shell: 'test', resourcesDir: resources });
+    for (const folder of [data, dir]) engine.folders.allow(folder);
     try {
       const listed = await engine.handle('models:list', {});
       if (!listed.ok) throw new Error(listed.error.message);

@@ -147,6 +147,7 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     await cp(model, path.join(dataDir, 'models', 'pe-ecg'), { recursive: true });
     await cp(fusion, path.join(dataDir, 'models', 'pe-fusion'), { recursive: true });
     const engine = new Engine({ dataDir, shell: 'test' });
+    for (const folder of [root, path.dirname(labels)]) engine.folders.allow(folder);
     try {
       const value = async <T>(channel: string, request: object): Promise<T> => {
         const r = await engine.handle(channel, request);

@@ -18,6 +18,7 @@ beforeAll(async () => {
   // A "bundled" model, trained briefly on the fixture records.
   await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-engine-train-')), shell: 'test', resourcesDir });
+  for (const folder of [data, resourcesDir]) engine.folders.allow(folder);
 });
 
 afterAll(async () => {

@@ -1,0 +1,92 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { maxAllowedFolders, type AllowedFolder } from '../contract/folder-schemas';
+import type { AppState } from '../db/app-state';
+import type { AuditLog } from '../db/audit';
+import { EinthovenError } from '../errors';
+
+/** app_state key of the allowed folders (a JSON array of AllowedFolder). */
+const allowedKey = 'folders.allowed';
+
+/** The dataset fields that name paths on the engine's computer. */
+const pathFields = ['root', 'labels', 'testLabels', 'mapping'] as const;
+type PathFields = Partial<Record<(typeof pathFields)[number], string | undefined>>;
+
+/** The real path of `target` when it exists (symbolic links resolved), else its normalised absolute form. */
+function realOrResolved(target: string): string {
+  const resolved = path.resolve(target);
+  return existsSync(resolved) ? realpathSync.native(resolved) : resolved;
+}
+
+function inside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * The folders the user allowed the engine to read datasets from, kept in the database and
+ * audited; every path a training, evaluation or dataset-check request names must lie inside
+ * one of them, checked on its text and on its real path (a symbolic link inside an allowed
+ * folder that points out of it is refused). Refusals name the path, never its content.
+ */
+export class FolderAccess {
+  readonly #state: AppState;
+  readonly #audit: AuditLog;
+
+  constructor(state: AppState, audit: AuditLog) {
+    this.#state = state;
+    this.#audit = audit;
+  }
+
+  list(): AllowedFolder[] {
+    const stored = this.#state.get(allowedKey);
+    return stored ? (JSON.parse(stored) as AllowedFolder[]) : [];
+  }
+
+  allow(folder: string): AllowedFolder {
+    const resolved = path.resolve(folder);
+    if (!existsSync(resolved) || !statSync(resolved).isDirectory()) throw new EinthovenError('E_NOT_FOUND', `${resolved} is not a folder on this computer`);
+    const real = realpathSync.native(resolved);
+    if (path.parse(real).root === real) throw new EinthovenError('E_VALIDATION', `${real} is a whole disk: allow the folder that holds the data`);
+    const folders = this.list();
+    const known = folders.find((f) => f.path === real);
+    if (known) return known;
+    if (folders.length >= maxAllowedFolders) throw new EinthovenError('E_TOO_LARGE', `at most ${maxAllowedFolders} folders may be allowed; forget one first`);
+    const added = { path: real, allowedAt: new Date().toISOString() };
+    this.#save([...folders, added]);
+    this.#audit.append('user', 'folder.allowed', null, { path: real });
+    return added;
+  }
+
+  forget(folder: string): boolean {
+    const folders = this.list();
+    const kept = folders.filter((f) => f.path !== folder && f.path !== realOrResolved(folder));
+    if (kept.length === folders.length) return false;
+    this.#save(kept);
+    this.#audit.append('user', 'folder.forgotten', null, { path: folder });
+    return true;
+  }
+
+  /**
+   * The dataset with each path replaced by its real path, after checking that each lies in an
+   * allowed folder: the job then reads exactly what was checked, even if a link changes later.
+   */
+  confine<T extends PathFields>(spec: T): T {
+    const folders = this.list().map((f) => f.path);
+    const confined: T = { ...spec };
+    for (const field of pathFields) {
+      const given = spec[field];
+      if (given === undefined) continue;
+      const real = realOrResolved(given);
+      if (!folders.some((f) => inside(f, path.resolve(given)) && inside(f, real))) {
+        throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow its folder first (Data folders)`);
+      }
+      confined[field] = real;
+    }
+    return confined;
+  }
+
+  #save(folders: AllowedFolder[]): void {
+    this.#state.set(allowedKey, JSON.stringify(folders));
+  }
+}
