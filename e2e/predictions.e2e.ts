@@ -172,6 +172,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
 
   it('fine-tunes from the model on a typed folder and labels CSV, with progress, then lists and runs the new model', async () => {
     await page.getByTestId('nav-finetune').click();
+    // The worklist belongs to the viewer: the fine-tuning page has the whole width.
+    expect(await page.getByTestId('worklist-fold').isVisible()).toBe(false);
+    expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
     await page.getByTestId('finetune-base').selectOption(manifest.id);
     await expect.poll(() => page.getByTestId('finetune-name').inputValue()).toMatch(/^ptbxl tiny fine-tuned/);
     await page.getByTestId('finetune-name').fill('pe head e2e');

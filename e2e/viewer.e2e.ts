@@ -260,6 +260,17 @@ describe('browser mode: the clinical viewer', () => {
     expect(await page.getByTestId('research-use-only').isVisible()).toBe(true);
   });
 
+  it('folds the worklist away and back, the tracing taking its width', async () => {
+    const width = () => page.locator('#viewer').evaluate((n) => n.getBoundingClientRect().width);
+    const before = await width();
+    await page.getByTestId('worklist-fold').click();
+    expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
+    await expect.poll(width).toBeGreaterThan(before + 200);
+    await page.getByTestId('worklist-fold').click();
+    await page.getByTestId('record-row').first().waitFor();
+    await expect.poll(width).toBe(before);
+  });
+
   it('prints the open record on one A4 page at true scale with identification, settings and the research-use label, audited', async () => {
     await openSample(page, '00001_hr');
     await page.getByTestId('viewer-zoom-in').click();
