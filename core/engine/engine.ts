@@ -37,7 +37,7 @@ import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
 import { ensureBackend } from '../train/setup';
 import { MeasurementCache } from './record-measurements';
-import { TrainingAudit } from './training-audit';
+import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
 import { engineVersion } from './version';
 
 export interface EngineOptions {
@@ -191,9 +191,13 @@ export class Engine {
     for (const listener of this.#listeners) listener(event, payload);
   }
 
-  /** The request with its dataset's paths checked against the allowed folders and made real. */
-  #confined<R extends { dataset: Parameters<FolderAccess['confine']>[0] }>(request: R): R {
-    return { ...request, dataset: this.folders.confine(request.dataset) };
+  /**
+   * Starts a job that reads a dataset, once its paths are checked against the allowed folders
+   * (and made real), and audits the start with the paths it will read.
+   */
+  async #startConfined<R extends StartedRequest>(kind: JobKind, asked: R, start: (request: R) => Promise<string> | string): Promise<{ jobId: string }> {
+    const request = { ...asked, dataset: this.folders.confine(asked.dataset) };
+    return this.#trainingAudit.started(kind, await start(request), request);
   }
 
   #existingRecord(id: number): RecordDetail {
@@ -261,26 +265,11 @@ export class Engine {
         this.audit.append('user', 'record.explained', `record:${record.id}`, { model: request.modelId, className: request.className, method: saliency.method });
         return { modelId: request.modelId, recordId: record.id, ...saliency };
       },
-      'models:evaluate': async (asked) => {
-        const request = this.#confined(asked);
-        return this.#trainingAudit.started('evaluate', await this.training.startEvaluate(request), request);
-      },
-      'models:compare': async (asked) => {
-        const request = this.#confined(asked);
-        return this.#trainingAudit.started('compare', await this.training.startCompare(request), request);
-      },
-      'train:start': (asked) => {
-        const request = this.#confined(asked);
-        return this.#trainingAudit.started('train', this.training.startTrain(request), request);
-      },
-      'train:finetune': async (asked) => {
-        const request = this.#confined(asked);
-        return this.#trainingAudit.started('finetune', await this.training.startFinetune(request), request);
-      },
-      'train:hpo': (asked) => {
-        const request = this.#confined(asked);
-        return this.#trainingAudit.started('hpo', this.training.startHpo(request), request);
-      },
+      'models:evaluate': (request) => this.#startConfined('evaluate', request, (r) => this.training.startEvaluate(r)),
+      'models:compare': (request) => this.#startConfined('compare', request, (r) => this.training.startCompare(r)),
+      'train:start': (request) => this.#startConfined('train', request, (r) => this.training.startTrain(r)),
+      'train:finetune': (request) => this.#startConfined('finetune', request, (r) => this.training.startFinetune(r)),
+      'train:hpo': (request) => this.#startConfined('hpo', request, (r) => this.training.startHpo(r)),
       'train:active': () => ({ jobs: this.training.activeJobs() }),
       'predictions:list': (request) => {
         this.#existingRecord(request.recordId);

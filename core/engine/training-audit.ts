@@ -2,10 +2,10 @@ import type { TrainFinished, TrainProgressEvent } from '../contract/training-sch
 import type { AuditLog } from '../db/audit';
 import type { PredictionLedger } from './prediction-ledger';
 
-type JobKind = TrainProgressEvent['kind'];
+export type JobKind = TrainProgressEvent['kind'];
 
 /** The parts of a training request worth keeping: what data, from which model, with which settings. */
-interface StartedRequest {
+export interface StartedRequest {
   readonly dataset: { readonly kind: string; readonly root: string; readonly labels?: string | undefined };
   readonly name?: string;
   readonly baseModelId?: string;
