@@ -245,7 +245,7 @@ function conduction(input: StatementInput, af: boolean): EcgStatement[] {
       criterion: `PR over ${t.firstDegreeAvbMs} ms${perBeat ? ' (median of the beats’ own PR: the median beat showed no P wave)' : ''}`,
       source: src.brady,
       evidence: [{ name: perBeat ? 'PR (median of beats)' : 'PR', value: round(input.prMs), unit: 'ms' }, ...spread],
-      ...(perBeat?.varies ? { qualifier: 'the PR varies from beat to beat (see the variable PR statement)' } : {}),
+      ...(perBeat?.varies ? { qualifier: 'the PR varies from beat to beat: see the variable PR statement' } : {}),
     });
   }
   if (!af && perBeat?.varies) {
