@@ -4,7 +4,7 @@
  * at hand — the carts' own figures (GE MUSE, Philips, DICOM, HL7 aECG), LUDB's cardiologist
  * boundaries, MIT-BIH 100 (committed 60 s excerpt; the whole record with --mitdb DIR holding
  * 100.hea/100.dat) and the PTB-XL pool's statements (1AVB → PR > 200 ms, bundle branch blocks →
- * QRS ≥ 120 ms, PACE → paced). Prints Markdown for docs/benchmarks.md ("measure"); --json
+ * QRS ≥ 120 ms, PACE → paced; PR measured beat by beat where the median beat shows no P wave). Prints Markdown for docs/benchmarks.md ("measure"); --json
  * prints the figures. --quick keeps the labelled PTB-XL records and 40 others (development).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -142,6 +142,13 @@ function parseScp(text: string): Record<string, number> {
   return Object.fromEntries([...text.matchAll(/'([^']+)':\s*([\d.]+)/g)].map((m) => [m[1] as string, Number(m[2])]));
 }
 
+/** Where a record's PR came from: the median beat, or its beats (with their range and count). */
+function prSource(a: EcgAnalysis): string {
+  const b = a.measurements.prBeats;
+  if (a.measurements.prMs === null) return '—';
+  return b ? `beats ${Math.round(b.minMs)}–${Math.round(b.maxMs)} (${b.measured}/${b.of})${b.varies ? ', varies' : ''}` : 'median beat';
+}
+
 function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
   const r = (v: number | null) => (v === null ? 'n/a' : String(Math.round(v)));
   const avb = pool.filter((p) => p.codes.has('1AVB'));
@@ -151,6 +158,12 @@ function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record
   log(`| record | ${avb.map((p) => p.id).join(' | ')} |`);
   log(`| --- | ${avb.map(() => '---:').join(' | ')} |`);
   log(`| PR ms | ${avb.map((p) => r(p.analysis.measurements.prMs)).join(' | ')} |`);
+  log(`| measured on | ${avb.map((p) => prSource(p.analysis)).join(' | ')} |`);
+  log('');
+  const perBeat = pool.filter((p) => p.analysis.measurements.prBeats !== null);
+  log(
+    `PR measured beat by beat (no P wave on the median beat) on ${perBeat.length} of ${pool.length} records: ${perBeat.map((p) => `${p.id} [${[...p.codes].join(', ')}] ${prSource(p.analysis)}`).join('; ') || 'none'}.`,
+  );
   log('');
   const bbb = pool.filter((p) => p.codes.has('CLBBB') || p.codes.has('CRBBB'));
   const wide = bbb.filter((p) => (p.analysis.measurements.qrsMs ?? 0) >= 120).length;
@@ -169,7 +182,8 @@ function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record
   );
   log('');
   return {
-    firstDegreeAvb: { records: avb.length, prAtLeast200: prLong, prMs: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prMs])) },
+    firstDegreeAvb: { records: avb.length, prAtLeast200: prLong, prMs: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prMs])), prBeats: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prBeats])) },
+    prBeatByBeat: perBeat.map((p) => p.id),
     bundleBranchBlock: { records: bbb.length, qrsAtLeast120: wide, qrsMs: Object.fromEntries(bbb.map((p) => [p.id, p.analysis.measurements.qrsMs])) },
     sinusPrMeasured: prMeasured / Math.max(1, sinus.length),
     qtcFridericia: { median: q(0.5), p05: q(0.05), p95: q(0.95), over500: qtcF.filter((v) => v > 500).length },
