@@ -10,7 +10,7 @@ import { loadFilesForDecoding } from '../formats/load';
 import { fixturePath } from '../test/shared-data';
 import { loadAecgFixture } from './annotated-fixture';
 import { beatByBeatPr, beatPrRules } from './beat-pr';
-import { analyseEcg } from './measure';
+import { analyseEcg, plausibleIntervalsMs } from './measure';
 import { cleanForMeasurement } from './median-beat';
 
 const read = (file: string) => {
@@ -55,7 +55,7 @@ describe('PR beat by beat', () => {
     expect(a.measurements.prMs).toBeCloseTo((((f?.qrsOnset ?? 0) - (f?.pOnset ?? 0)) * 1000) / record.fs, 9);
     // Measured beat by beat anyway, the record's PR stays within 10 ms of the median beat's (and of the cart's 148 ms).
     const clean = a.medianLeads.map((name) => cleanForMeasurement(record.leads.find((l) => l.name === name)?.samples ?? [], record.fs));
-    const b = a.medianBeat && f ? beatByBeatPr(clean, a.measurements.beats, a.medianBeat, f, [60, 450]) : undefined;
+    const b = a.medianBeat && f ? beatByBeatPr(clean, a.measurements.beats, a.medianBeat, f, plausibleIntervalsMs.prMs) : undefined;
     expect(b && 'medianMs' in b ? Math.abs(b.medianMs - (a.measurements.prMs ?? 0)) : Number.NaN).toBeLessThanOrEqual(10);
     expect(b && 'varies' in b ? b.varies : undefined).toBe(false);
   });

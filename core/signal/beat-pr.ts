@@ -40,10 +40,9 @@ export const beatPrRules = {
   shapeHalfWidthMs: 40,
   /**
    * The beats' PR spans more than this (max − min) before it is said to vary: twice the
-   * largest span measured this way on the PTB-XL pool's 221 records labelled normal (20 ms;
-   * 22 ms at the 99th percentile of its 308 sinus records without sinus arrhythmia,
-   * docs/benchmarks.md "measure"). No guideline gives a number: the threshold only has to
-   * clear measurement noise.
+   * largest span measured this way on the 234 PTB-XL pool records labelled normal (20 ms;
+   * 99th percentile 18 ms; `npm run bench -- measure`, docs/benchmarks.md "measure"). No
+   * guideline gives a number: the threshold only has to clear measurement noise.
    */
   variableRangeMs: 40,
 } as const;

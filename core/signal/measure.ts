@@ -77,7 +77,7 @@ export interface AnalysisOptions {
 export const maxLimbQrsMv = 5;
 
 /** Values outside these ranges (ms) are delineation failures, not physiology: they are withheld. */
-const plausible = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
+export const plausibleIntervalsMs = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
 
 function rrStatistics(beats: readonly number[], fs: number, reasons: Record<string, string>): { mean: number | null; sd: number | null } {
   const rr = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
@@ -90,13 +90,13 @@ function rrStatistics(beats: readonly number[], fs: number, reasons: Record<stri
   return { mean: mean(rr), sd: rr.length >= 2 ? sampleStd(rr) : null };
 }
 
-function interval(name: keyof typeof plausible, from: number | undefined, to: number | undefined, fs: number, reasons: Record<string, string>, missing: string): number | null {
+function interval(name: keyof typeof plausibleIntervalsMs, from: number | undefined, to: number | undefined, fs: number, reasons: Record<string, string>, missing: string): number | null {
   if (from === undefined || to === undefined) {
     reasons[name] = missing;
     return null;
   }
   const ms = ((to - from) * 1000) / fs;
-  const [lo, hi] = plausible[name];
+  const [lo, hi] = plausibleIntervalsMs[name];
   if (ms < lo || ms > hi) {
     reasons[name] = `delineation gave ${Math.round(ms)} ms, outside the plausible ${lo}–${hi} ms; not reported`;
     return null;
@@ -158,7 +158,7 @@ const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'prBeats' | 
 function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat, f: Fiducials, reasons: Record<string, string>): Pick<EcgMeasurements, 'prMs' | 'prBeats'> {
   const onMedian = interval('prMs', f.pOnset, f.qrsOnset, beat.fs, reasons, f.reasons.p ?? 'no P wave found');
   if (f.pOnset !== undefined || f.qrsOnset === undefined) return { prMs: onMedian, prBeats: null };
-  const perBeat = beatByBeatPr(clean, beats, beat, f, plausible.prMs);
+  const perBeat = beatByBeatPr(clean, beats, beat, f, plausibleIntervalsMs.prMs);
   if ('reason' in perBeat) {
     reasons.prMs = `${reasons.prMs ?? 'no P wave on the median beat'}; beat by beat: ${perBeat.reason}`;
     return { prMs: null, prBeats: null };
