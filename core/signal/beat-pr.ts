@@ -5,7 +5,7 @@ import { median, movingAverage } from './stats';
 /**
  * The PR interval measured beat by beat, for a record whose median beat shows no P wave
  * because the P waves do not sit at the same distance from every QRS (PTB-XL 00191: PR
- * 320–390 ms at 31 bpm). A PR that changes from beat to beat is itself a finding (Wenckebach
+ * 310–384 ms at 31 bpm). A PR that changes from beat to beat is itself a finding (Wenckebach
  * periodicity, AV dissociation), so the spread is reported with the value.
  */
 export interface BeatPr {
