@@ -25,7 +25,27 @@ export const MeasurementCaveatsSchema = z.object({
   amplitudeImplausible: z.string().optional(),
   qtcNotInterpretable: z.string().optional(),
   stNotInterpretable: z.string().optional(),
+  /** PR was measured beat by beat (the median beat showed no P wave): how, and whether it varies. */
+  prFromBeats: z.string().optional(),
 });
+
+/**
+ * The PR measured beat by beat (core/signal/beat-pr.ts), given when the median beat showed no
+ * P wave: the record's PR is their median, and a PR that varies from beat to beat is a finding.
+ */
+export const BeatPrSchema = z.object({
+  medianMs: z.number(),
+  minMs: z.number(),
+  maxMs: z.number(),
+  /** Beats whose own P wave gave a PR, of those examined. */
+  measured: z.number().int().nonnegative(),
+  of: z.number().int().nonnegative(),
+  /** Each examined beat's PR in beat order, null where it had no P wave of the record's shape. */
+  perBeatMs: z.array(z.number().nullable()),
+  /** The span exceeds measurement noise (core/signal/beat-pr.ts `variableRangeMs`). */
+  varies: z.boolean(),
+});
+export type BeatPrView = z.infer<typeof BeatPrSchema>;
 
 export const PacingSummarySchema = z.object({
   assessed: z.boolean(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
+import { BeatPrSchema, DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
 
 /**
  * Shapes of the clinical viewer's channels: display filters applied by the engine (the stored
@@ -76,7 +76,10 @@ export const RecordMeasurementsSchema = z.object({
   fs: z.number().positive(),
   heartRateBpm: measured,
   rrMs: z.object({ mean: measured, sd: measured }),
+  /** From the median beat, or the median of the beats' own PR when `prBeats` is set. */
   prMs: measured,
+  /** Set when PR was measured beat by beat; optional so measurements made before it still parse. */
+  prBeats: BeatPrSchema.nullable().optional(),
   qrsMs: measured,
   qtMs: measured,
   qtc: z.array(QtcValueSchema),

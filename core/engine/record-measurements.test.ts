@@ -70,6 +70,21 @@ describe('measureRecord beside the device', () => {
     db.close();
   });
 
+  it('carries a PR measured beat by beat across the contract (PTB-XL 00191), and still parses measurements made before it', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('signal', 'ptbxl-1avb', '00191_hr.hea')]));
+    if (!outcome?.ok) throw new Error('fixture did not decode');
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-beat-pr-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(outcome.record, 'hash-00191', '00191_hr.hea')) as RecordDetail;
+    const m = RecordMeasurementsSchema.parse(measureRecord(detail));
+    expect(m.prBeats).toMatchObject({ measured: expect.any(Number), of: 5, varies: true });
+    expect(m.prMs).toBe(m.prBeats?.medianMs);
+    expect(m.caveats.prFromBeats).toMatch(/PR measured beat by beat/);
+    const { prBeats: _dropped, ...older } = m;
+    expect(RecordMeasurementsSchema.parse(older).prBeats).toBeUndefined();
+    db.close();
+  });
+
   it('has no device column for a file without device measurements, and no statements when the signal is flat', () => {
     const m = measureRecord(flatRecord(7));
     expect(m.device).toBeNull();

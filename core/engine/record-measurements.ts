@@ -24,6 +24,7 @@ export function measureRecord(record: RecordDetail): RecordMeasurements {
     heartRateBpm: m.heartRateBpm,
     rrMs: { mean: m.rrMs.mean, sd: m.rrMs.sd },
     prMs: m.prMs,
+    prBeats: m.prBeats ? { ...m.prBeats, perBeatMs: [...m.prBeats.perBeatMs] } : null,
     qrsMs: m.qrsMs,
     qtMs: m.qtMs,
     qtc: qtcFormulas.map((formula) => ({ formula, text: qtcFormulaText[formula], ms: m.qtcMs[formula] })),

@@ -165,7 +165,7 @@ function humps(m: Float64Array, from: number, to: number): Hump[] {
  * that sits above or below the PR segment, or by the tail of the previous T wave at the
  * window's start. Onset and offset come from the summed slope (below).
  */
-function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { onset?: number; offset?: number; reason?: string } {
+function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { onset?: number; offset?: number; peak?: number; reason?: string } {
   const { fs } = beat;
   const from = Math.max(1, earliest);
   const to = qrsOnset - Math.round(0.01 * fs);
@@ -203,7 +203,7 @@ function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { ons
   // A P wave lasts 40–160 ms; a hump narrower than 30 ms is noise.
   const durationMs = ((offset - onset) * 1000) / fs;
   if (durationMs < 30) return { reason: `no P wave of plausible duration before the QRS (found ${Math.round(durationMs)} ms)` };
-  return { onset, offset };
+  return { onset, offset, peak: p.peak };
 }
 
 /**
@@ -222,6 +222,30 @@ function pSearchStart(beat: MedianBeat, qrsOnset: number, tEnd: number | undefin
   const { fs, rr } = beat;
   if (tEnd === undefined) return qrsOnset - Math.round(0.3 * fs);
   return Math.max(qrsOnset - Math.round(0.5 * fs), Math.round(tEnd - rr) + Math.round(0.02 * fs));
+}
+
+/** QRS onset and P wave of one beat, as indices into its window (undefined = not found). */
+export interface BeatP {
+  readonly qrsOnset?: number;
+  readonly pOnset?: number;
+  readonly pOffset?: number;
+  /** The top of the P wave's hump, where beats' P waves are aligned to compare their shapes. */
+  readonly pPeak?: number;
+  readonly reason?: string;
+}
+
+/**
+ * QRS onset and P wave of a single beat (one beat's window in `MedianBeat` form, `rr` the RR
+ * interval before it) by the same rules as on the median beat; the P search starts where the
+ * previous beat's T wave ends, `tEnd` being the median beat's T end (undefined: 300 ms before
+ * the QRS). For the beat-by-beat PR (beat-pr.ts), when the median beat blurs P waves whose PR
+ * varies.
+ */
+export function delineateBeatP(beat: MedianBeat, tEnd: number | undefined): BeatP {
+  const qrs = delineateQrs(beat, combinedSlope(beat.leads, 1));
+  if (qrs.onset === undefined) return { reason: 'QRS onset not found' };
+  const p = delineateP(beat, qrs.onset, pSearchStart(beat, qrs.onset, tEnd));
+  return { qrsOnset: qrs.onset, pOnset: p.onset, pOffset: p.offset, pPeak: p.peak, ...(p.reason ? { reason: p.reason } : {}) };
 }
 
 /**

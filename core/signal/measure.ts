@@ -1,4 +1,5 @@
 import { frontalAxis, limbLeads } from './axis';
+import { beatByBeatPr, type BeatPr } from './beat-pr';
 import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
@@ -19,7 +20,10 @@ import { mean, sampleStd } from './stats';
 export interface EcgMeasurements {
   readonly heartRateBpm: number | null;
   readonly rrMs: { readonly mean: number | null; readonly sd: number | null };
+  /** From the median beat; when it shows no P wave, the median of the beats' own PR (then `prBeats` is set). */
   readonly prMs: number | null;
+  /** The PR measured beat by beat, when the median beat showed no P wave (null otherwise). */
+  readonly prBeats: BeatPr | null;
   readonly qrsMs: number | null;
   readonly qtMs: number | null;
   readonly qtcMs: Readonly<Record<QtcFormula, number | null>>;
@@ -39,6 +43,8 @@ export interface MeasurementCaveats {
   readonly qtcNotInterpretable?: string;
   /** ST levels and T waves must not be interpreted (paced rhythm, doubtful scaling). */
   readonly stNotInterpretable?: string;
+  /** PR was measured beat by beat, not on the median beat: how, and whether it varies. */
+  readonly prFromBeats?: string;
 }
 
 export interface EcgAnalysis {
@@ -71,7 +77,7 @@ export interface AnalysisOptions {
 export const maxLimbQrsMv = 5;
 
 /** Values outside these ranges (ms) are delineation failures, not physiology: they are withheld. */
-const plausible = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
+export const plausibleIntervalsMs = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
 
 function rrStatistics(beats: readonly number[], fs: number, reasons: Record<string, string>): { mean: number | null; sd: number | null } {
   const rr = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
@@ -84,13 +90,13 @@ function rrStatistics(beats: readonly number[], fs: number, reasons: Record<stri
   return { mean: mean(rr), sd: rr.length >= 2 ? sampleStd(rr) : null };
 }
 
-function interval(name: keyof typeof plausible, from: number | undefined, to: number | undefined, fs: number, reasons: Record<string, string>, missing: string): number | null {
+function interval(name: keyof typeof plausibleIntervalsMs, from: number | undefined, to: number | undefined, fs: number, reasons: Record<string, string>, missing: string): number | null {
   if (from === undefined || to === undefined) {
     reasons[name] = missing;
     return null;
   }
   const ms = ((to - from) * 1000) / fs;
-  const [lo, hi] = plausible[name];
+  const [lo, hi] = plausibleIntervalsMs[name];
   if (ms < lo || ms > hi) {
     reasons[name] = `delineation gave ${Math.round(ms)} ms, outside the plausible ${lo}–${hi} ms; not reported`;
     return null;
@@ -135,13 +141,31 @@ function axes(beat: MedianBeat, names: readonly string[], f: Fiducials, reasons:
   };
 }
 
-const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'qrsMs' | 'qtMs' | 'axisDeg'> & { reasons: Record<string, string> } => ({
+const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'prBeats' | 'qrsMs' | 'qtMs' | 'axisDeg'> & { reasons: Record<string, string> } => ({
   prMs: null,
+  prBeats: null,
   qrsMs: null,
   qtMs: null,
   axisDeg: { p: null, qrs: null, t: null },
   reasons: { prMs: reason, qrsMs: reason, qtMs: reason, 'axisDeg.p': reason, 'axisDeg.qrs': reason, 'axisDeg.t': reason },
 });
+
+/**
+ * PR from the median beat; when it shows no P wave, from the beats one by one (beat-pr.ts):
+ * P waves whose PR varies from beat to beat do not line up in the median beat, which then
+ * blurs them away (PTB-XL 00191), yet each beat shows its own.
+ */
+function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat, f: Fiducials, reasons: Record<string, string>): Pick<EcgMeasurements, 'prMs' | 'prBeats'> {
+  const onMedian = interval('prMs', f.pOnset, f.qrsOnset, beat.fs, reasons, f.reasons.p ?? 'no P wave found');
+  if (f.pOnset !== undefined || f.qrsOnset === undefined) return { prMs: onMedian, prBeats: null };
+  const perBeat = beatByBeatPr(clean, beats, beat, f, plausibleIntervalsMs.prMs);
+  if ('reason' in perBeat) {
+    reasons.prMs = `${reasons.prMs ?? 'no P wave on the median beat'}; beat by beat: ${perBeat.reason}`;
+    return { prMs: null, prBeats: null };
+  }
+  delete reasons.prMs;
+  return { prMs: perBeat.medianMs, prBeats: perBeat };
+}
 
 /**
  * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
@@ -173,7 +197,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     fiducials = f;
     const r: Record<string, string> = {};
     waves = {
-      prMs: interval('prMs', f.pOnset, f.qrsOnset, fs, r, f.reasons.p ?? 'no P wave found'),
+      ...prOf(clean, detection.beats, beat, f, r),
       qrsMs: interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, r, f.reasons.qrs ?? 'QRS boundaries not found'),
       qtMs: interval('qtMs', f.qrsOnset, f.tEnd, fs, r, f.reasons.t ?? f.reasons.qrs ?? 'no T wave end found'),
       axisDeg: axes(beat, medianLeads, f, r),
@@ -186,7 +210,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     detection.beats,
   );
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = caveatsOf(quality, usable.length, morphology, pacing);
+  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p);
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
@@ -195,15 +219,16 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const qtcMs = qtcAll(waves.qtMs, rr.mean);
   const qtcReason = waves.qtMs === null ? 'QT not measured' : rr.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
-  const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
+  const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
   const rhythm = rhythmFeatures(clean, detection.beats, fs, beat);
   const statements = interpretiveStatements({
     heartRateBpm,
     prMs: waves.prMs,
+    prBeats: waves.prBeats,
     qrsMs: waves.qrsMs,
     qtcLinearMs: qtcMs.framingham,
     qrsAxisDeg: waves.axisDeg.qrs,
-    pWave: fiducials?.pOnset !== undefined,
+    pWave: fiducials?.pOnset !== undefined || waves.prBeats !== null,
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),
@@ -232,7 +257,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
  * is unusable for any cause but missing leads (a two-lead Holter strip lacks ten of the twelve
  * leads a model needs, yet measures well) or when every present lead is noisy or clipped.
  */
-function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: ReadonlyMap<string, LeadQrs> | undefined, pacing: PacingResult): MeasurementCaveats {
+function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: ReadonlyMap<string, LeadQrs> | undefined, pacing: PacingResult, prBeats: BeatPr | null, noMedianP: string | undefined): MeasurementCaveats {
   const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
   const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
   const blocking = quality.unusableBecause.filter((c) => c !== 'leadsLost');
@@ -252,5 +277,11 @@ function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: Read
     ...(amplitudeImplausible ? { amplitudeImplausible } : {}),
     ...(qtcNotInterpretable ? { qtcNotInterpretable } : {}),
     ...(stNotInterpretable ? { stNotInterpretable } : {}),
+    ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
   };
+}
+
+function prFromBeatsText(b: BeatPr, noMedianP: string | undefined): string {
+  const how = `PR measured beat by beat (${noMedianP ?? 'no P wave'} on the median beat): median ${Math.round(b.medianMs)} ms over ${b.measured} of ${b.of} beats, range ${Math.round(b.minMs)}–${Math.round(b.maxMs)} ms`;
+  return b.varies ? `${how}; the PR varies from beat to beat` : how;
 }

@@ -61,6 +61,27 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(s[1]?.evidence).toEqual([{ name: 'PR', value: 236, unit: 'ms' }]);
   });
 
+  it('PR measured beat by beat: first-degree AV block names the range; a PR varying over 40 ms is stated apart', () => {
+    const beats = (minMs: number, maxMs: number) => ({ medianMs: (minMs + maxMs) / 2, minMs, maxMs, measured: 5, of: 5, perBeatMs: [minMs, maxMs], varies: maxMs - minMs > 40 });
+    const steady = interpretiveStatements(input({ prMs: 240, prBeats: beats(230, 250) }));
+    expect(steady.map((x) => x.code)).toEqual(['SR', '1AVB']);
+    expect(steady[1]?.evidence).toEqual([
+      { name: 'PR (median of beats)', value: 240, unit: 'ms' },
+      { name: 'PR range over 5 of 5 beats', value: '230–250', unit: 'ms' },
+    ]);
+    expect(steady[1]?.qualifier).toBeUndefined();
+    expect(codes({ prMs: 200, prBeats: beats(180, 220) })).toEqual(['SR']);
+    const varying = interpretiveStatements(input({ prMs: 240, prBeats: beats(200, 241) }));
+    expect(varying.map((x) => x.code)).toEqual(['SR', '1AVB', 'PRVAR']);
+    expect(varying[1]?.qualifier).toMatch(/varies/);
+    expect(varying[2]?.text).toMatch(/consider second-degree AV block type I .*or AV dissociation/);
+    expect(varying[2]?.source).toMatch(/Kusumoto/);
+    expect(codes({ prMs: 170, prBeats: beats(150, 191) })).toEqual(['SR', 'PRVAR']);
+    // With flutter waves and an irregular RR the atrial rhythm is not sinus: no PR statements.
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
+    expect(codes({ prMs: 240, prBeats: beats(200, 260), atrial: flutter, rhythm: { ...regular, normalisedRmssdAll: 0.15 } })).toEqual(['AFIB']);
+  });
+
   it('complete and incomplete bundle branch blocks by QRS width and lead morphology', () => {
     const rbbb = normalLeads();
     rbbb.set('V1', lead({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));

@@ -1,3 +1,4 @@
+import { beatPrRules, type BeatPr } from './beat-pr';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import type { AtrialActivity, RhythmFeatures } from './rhythm';
@@ -52,11 +53,13 @@ export interface EcgStatement {
 export interface StatementInput {
   readonly heartRateBpm: number | null;
   readonly prMs: number | null;
+  /** When PR was measured beat by beat (the median beat showed no P wave): its spread. */
+  readonly prBeats?: BeatPr | null | undefined;
   readonly qrsMs: number | null;
   /** QTc by a linear correction (Framingham), as [AHA-IV] recommends over Bazett's. */
   readonly qtcLinearMs: number | null;
   readonly qrsAxisDeg: number | null;
-  /** Whether a P wave was found before the QRS on the median beat. */
+  /** Whether a P wave was found before the QRS on the median beat, or beat by beat. */
   readonly pWave: boolean;
   readonly morphology: ReadonlyMap<string, LeadQrs> | undefined;
   readonly rhythm: RhythmFeatures;
@@ -93,6 +96,8 @@ export const statementThresholds = {
   atrialPeriodicity: 0.5,
   atrialAmplitudeMv: 0.05,
   firstDegreeAvbMs: 200,
+  /** Beat-by-beat PR spread beyond measurement noise (beat-pr.ts says how it was chosen). */
+  variablePrRangeMs: beatPrRules.variableRangeMs,
   completeBbbMs: 120,
   incompleteBbbMs: 110,
   leftAxisDeg: -30,
@@ -220,11 +225,39 @@ function prematureBeats(input: StatementInput): EcgStatement[] {
   return out;
 }
 
-/** First-degree AV block [BRADY-2018] and intraventricular conduction [AHA-III]. */
+/**
+ * First-degree AV block [BRADY-2018]: PR over 200 ms; measured beat by beat, the median of
+ * the beats' PR. A PR that varies from beat to beat is stated apart, for the reader to look
+ * for its cause: progressive PR lengthening before a non-conducted P wave is second-degree AV
+ * block type I (Wenckebach), P waves unrelated to the QRS are AV dissociation [BRADY-2018,
+ * section 3 definitions; both are statements of [AHA-II]]. Only P waves before a QRS are
+ * measured, so non-conducted P waves are not seen and neither is diagnosed.
+ */
 function conduction(input: StatementInput, af: boolean): EcgStatement[] {
   const out: EcgStatement[] = [];
+  const perBeat = input.prBeats ?? undefined;
+  const spread: StatementEvidence[] = perBeat ? [{ name: `PR range over ${perBeat.measured} of ${perBeat.of} beats`, value: `${round(perBeat.minMs)}–${round(perBeat.maxMs)}`, unit: 'ms' }] : [];
   if (!af && input.pWave && input.prMs !== null && input.prMs > t.firstDegreeAvbMs) {
-    out.push({ code: '1AVB', text: 'First-degree AV block', category: 'conduction', criterion: `PR over ${t.firstDegreeAvbMs} ms`, source: src.brady, evidence: [{ name: 'PR', value: round(input.prMs), unit: 'ms' }] });
+    out.push({
+      code: '1AVB',
+      text: 'First-degree AV block',
+      category: 'conduction',
+      criterion: `PR over ${t.firstDegreeAvbMs} ms${perBeat ? ' (median of the beats’ own PR: the median beat showed no P wave)' : ''}`,
+      source: src.brady,
+      evidence: [{ name: perBeat ? 'PR (median of beats)' : 'PR', value: round(input.prMs), unit: 'ms' }, ...spread],
+      ...(perBeat?.varies ? { qualifier: 'the PR varies from beat to beat: see the variable PR statement' } : {}),
+    });
+  }
+  if (!af && perBeat?.varies) {
+    out.push({
+      code: 'PRVAR',
+      text: 'Variable PR interval: consider second-degree AV block type I (Wenckebach) or AV dissociation',
+      category: 'conduction',
+      criterion: `the beats’ own PR spans more than ${t.variablePrRangeMs} ms (measurement noise stays under half of that)`,
+      source: `${src.brady}; ${src.ahaII}`,
+      evidence: spread,
+      qualifier: 'only P waves before a QRS were measured: look for non-conducted P waves on the tracing',
+    });
   }
   const qrs = input.qrsMs;
   const m = input.morphology;

@@ -4,7 +4,7 @@
  * at hand — the carts' own figures (GE MUSE, Philips, DICOM, HL7 aECG), LUDB's cardiologist
  * boundaries, MIT-BIH 100 (committed 60 s excerpt; the whole record with --mitdb DIR holding
  * 100.hea/100.dat) and the PTB-XL pool's statements (1AVB → PR > 200 ms, bundle branch blocks →
- * QRS ≥ 120 ms, PACE → paced). Prints Markdown for docs/benchmarks.md ("measure"); --json
+ * QRS ≥ 120 ms, PACE → paced; PR measured beat by beat where the median beat shows no P wave). Prints Markdown for docs/benchmarks.md ("measure"); --json
  * prints the figures. --quick keeps the labelled PTB-XL records and 40 others (development).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,9 @@ import Papa from 'papaparse';
 import { decodeFiles } from '../../core/formats/index';
 import { loadFilesForDecoding } from '../../core/formats/load';
 import type { EcgRecord } from '../../core/formats/record';
-import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
+import { beatByBeatPr, beatPrRules, type BeatPr } from '../../core/signal/beat-pr';
+import { analyseEcg, plausibleIntervalsMs, type EcgAnalysis } from '../../core/signal/measure';
+import { cleanForMeasurement } from '../../core/signal/median-beat';
 import { fixturePath } from '../../core/test/shared-data';
 import type { BenchArea } from './main';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
@@ -41,6 +43,8 @@ interface PoolRecord {
   /** PTB-XL `heart_axis` (German Lagetyp categories: LAD, ALAD, MID, AXR, RAD, ARAD, …). */
   readonly heartAxis: string;
   readonly analysis: EcgAnalysis;
+  /** The beat-by-beat PR computed anyway where the median beat has a P wave: a check of that method. */
+  readonly beatPrCheck?: BeatPr | undefined;
 }
 
 export const area: BenchArea = {
@@ -132,14 +136,31 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     if (quick && ![...codes].some((c) => interesting.has(c)) && others++ >= 60) continue;
     const record = decode(path.join(pool, `${row.filename_hr}.hea`));
     if (!record) continue;
-    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', analysis: analyseEcg(record.leads, record.fs, { sex: record.patient.sex }) });
+    const analysis = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
+    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
   }
   return out;
+}
+
+/** The beat-by-beat PR of a record whose median beat has a P wave (where analyseEcg does not use it), to compare the two. */
+function beatPrOnMedianP(record: EcgRecord, a: EcgAnalysis): BeatPr | undefined {
+  const f = a.fiducials;
+  if (!a.medianBeat || !f || f.pOnset === undefined || a.measurements.prMs === null) return undefined;
+  const clean = a.medianLeads.map((name) => cleanForMeasurement(record.leads.find((l) => l.name === name)?.samples ?? [], record.fs));
+  const b = beatByBeatPr(clean, a.measurements.beats, a.medianBeat, f, plausibleIntervalsMs.prMs);
+  return 'medianMs' in b ? b : undefined;
 }
 
 /** PTB-XL `scp_codes` is a Python dict literal: {'NORM': 100.0, 'SR': 0.0}. */
 function parseScp(text: string): Record<string, number> {
   return Object.fromEntries([...text.matchAll(/'([^']+)':\s*([\d.]+)/g)].map((m) => [m[1] as string, Number(m[2])]));
+}
+
+/** Where a record's PR came from: the median beat, or its beats (with their range and count). */
+function prSource(a: EcgAnalysis): string {
+  const b = a.measurements.prBeats;
+  if (a.measurements.prMs === null) return '—';
+  return b ? `beats ${Math.round(b.minMs)}–${Math.round(b.maxMs)} (${b.measured}/${b.of})${b.varies ? ', varies' : ''}` : 'median beat';
 }
 
 function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
@@ -151,7 +172,14 @@ function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record
   log(`| record | ${avb.map((p) => p.id).join(' | ')} |`);
   log(`| --- | ${avb.map(() => '---:').join(' | ')} |`);
   log(`| PR ms | ${avb.map((p) => r(p.analysis.measurements.prMs)).join(' | ')} |`);
+  log(`| measured on | ${avb.map((p) => prSource(p.analysis)).join(' | ')} |`);
   log('');
+  const perBeat = pool.filter((p) => p.analysis.measurements.prBeats !== null);
+  log(
+    `PR measured beat by beat (no P wave on the median beat) on ${perBeat.length} of ${pool.length} records: ${perBeat.map((p) => `${p.id} [${[...p.codes].join(', ')}] ${prSource(p.analysis)}`).join('; ') || 'none'}.`,
+  );
+  log('');
+  const beatPr = beatPrAgreement(pool, log);
   const bbb = pool.filter((p) => p.codes.has('CLBBB') || p.codes.has('CRBBB'));
   const wide = bbb.filter((p) => (p.analysis.measurements.qrsMs ?? 0) >= 120).length;
   log(`#### PTB-XL complete bundle branch block (QRS ≥ 120 ms by definition): QRS ≥ 120 ms on ${wide} of ${bbb.length}`);
@@ -169,11 +197,40 @@ function ptbxlIntervals(pool: PoolRecord[], log: (line: string) => void): Record
   );
   log('');
   return {
-    firstDegreeAvb: { records: avb.length, prAtLeast200: prLong, prMs: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prMs])) },
+    firstDegreeAvb: { records: avb.length, prAtLeast200: prLong, prMs: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prMs])), prBeats: Object.fromEntries(avb.map((p) => [p.id, p.analysis.measurements.prBeats])) },
+    prBeatByBeat: perBeat.map((p) => p.id),
+    beatPrAgreement: beatPr,
     bundleBranchBlock: { records: bbb.length, qrsAtLeast120: wide, qrsMs: Object.fromEntries(bbb.map((p) => [p.id, p.analysis.measurements.qrsMs])) },
     sinusPrMeasured: prMeasured / Math.max(1, sinus.length),
     qtcFridericia: { median: q(0.5), p05: q(0.05), p95: q(0.95), over500: qtcF.filter((v) => v > 500).length },
   };
+}
+
+/**
+ * How far the beat-by-beat PR can be trusted: on the records whose median beat has a P wave,
+ * the beats' median PR against the median beat's, and the span (max − min) of the beats' PR on
+ * records labelled normal, which sets the noise floor for "the PR varies" (core/signal/beat-pr.ts).
+ */
+function beatPrAgreement(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
+  const checked = pool.filter((p) => p.analysis.fiducials?.pOnset !== undefined && p.analysis.measurements.prMs !== null);
+  const given = checked.filter((p) => p.beatPrCheck !== undefined);
+  const diffs = given.map((p) => (p.beatPrCheck as BeatPr).medianMs - (p.analysis.measurements.prMs as number));
+  const spans = given.filter((p) => p.codes.has('NORM')).map((p) => (p.beatPrCheck as BeatPr).maxMs - (p.beatPrCheck as BeatPr).minMs).sort((a, b) => a - b);
+  const at = (f: number) => Math.round(spans[Math.min(spans.length - 1, Math.floor(f * spans.length))] ?? Number.NaN);
+  const meanOf = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const figures = {
+    recordsWithMedianP: checked.length,
+    beatPrGiven: given.length,
+    meanDifferenceMs: meanOf(diffs),
+    meanAbsDifferenceMs: meanOf(diffs.map(Math.abs)),
+    normalSpanMs: { records: spans.length, median: at(0.5), p99: at(0.99), max: Math.round(spans[spans.length - 1] ?? Number.NaN) },
+    variesAboveMs: beatPrRules.variableRangeMs,
+  };
+  log(
+    `Check of the beat-by-beat PR where it is not used (median beat with a P wave): given on ${given.length} of ${checked.length} records; its median minus the median beat's PR ${figures.meanDifferenceMs.toFixed(1)} ms on average, ${figures.meanAbsDifferenceMs.toFixed(1)} ms mean absolute. Span of the beats' PR on ${spans.length} records labelled NORM: median ${at(0.5)}, 99th percentile ${at(0.99)}, largest ${figures.normalSpanMs.max} ms ("varies" above ${beatPrRules.variableRangeMs} ms).`,
+  );
+  log('');
+  return figures;
 }
 
 function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {

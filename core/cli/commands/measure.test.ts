@@ -46,8 +46,10 @@ describe('ecg measure --json', () => {
     const { code, lines } = await run([good, '--json']);
     expect(code).toBe(0);
     const out = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons', 'paced', 'pacing', 'caveats', 'statements']);
+    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'prBeats', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons', 'paced', 'pacing', 'caveats', 'statements']);
     expect(out.paced).toBe(false);
+    // The median beat shows the P wave: PR is not measured beat by beat.
+    expect(out.prBeats).toBeNull();
     expect(out.caveats).toEqual({});
     const statements = out.statements as { code: string; criterion: string; source: string; evidence: unknown[] }[];
     // The HL7 example: sinus rhythm at 72 bpm with left axis deviation (−61° on the cart).

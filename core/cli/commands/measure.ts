@@ -24,6 +24,7 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
     heartRateBpm: round(m.heartRateBpm, 1),
     rrMs: { mean: round(m.rrMs.mean, 1), sd: round(m.rrMs.sd, 1) },
     prMs: round(m.prMs),
+    prBeats: m.prBeats ? { medianMs: round(m.prBeats.medianMs), minMs: round(m.prBeats.minMs), maxMs: round(m.prBeats.maxMs), measured: m.prBeats.measured, of: m.prBeats.of, perBeatMs: m.prBeats.perBeatMs.map((v) => round(v)), varies: m.prBeats.varies } : null,
     qrsMs: round(m.qrsMs),
     qtMs: round(m.qtMs),
     qtcMs: Object.fromEntries(qtcFormulas.map((f) => [f, round(m.qtcMs[f])])),
@@ -48,6 +49,12 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
   };
 }
 
+/** " (beat by beat 310–384 ms)" when PR was measured beat by beat. */
+function beatRange(prBeats: unknown): string {
+  const b = prBeats as { minMs: number; maxMs: number; varies: boolean } | null;
+  return b ? ` (beat by beat ${b.minMs}–${b.maxMs} ms${b.varies ? ', varies' : ''})` : '';
+}
+
 function text(line: Record<string, unknown>): string {
   const show = (v: unknown, unit: string) => (v === null ? 'n/a' : `${String(v)}${unit}`);
   const rr = line.rrMs as { mean: number | null; sd: number | null };
@@ -55,7 +62,7 @@ function text(line: Record<string, unknown>): string {
   const axis = line.axisDeg as Record<string, number | null>;
   const reasons = line.reasons as Record<string, string>;
   return [
-    `${String(line.file)}: HR ${show(line.heartRateBpm, ' bpm')}, RR ${show(rr.mean, '')} ± ${show(rr.sd, ' ms')}, PR ${show(line.prMs, ' ms')}, QRS ${show(line.qrsMs, ' ms')}, QT ${show(line.qtMs, ' ms')}`,
+    `${String(line.file)}: HR ${show(line.heartRateBpm, ' bpm')}, RR ${show(rr.mean, '')} ± ${show(rr.sd, ' ms')}, PR ${show(line.prMs, ' ms')}${beatRange(line.prBeats)}, QRS ${show(line.qrsMs, ' ms')}, QT ${show(line.qtMs, ' ms')}`,
     `  QTc: ${qtcFormulas.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)} ${show(qtc[f] ?? null, ' ms')}`).join(', ')}`,
     `  frontal axis: P ${show(axis.p, '°')}, QRS ${show(axis.qrs, '°')}, T ${show(axis.t, '°')}; ${(line.beats as number[]).length} beats`,
     `  quality: ${String(line.verdict)}${reasons.verdict ? ` (${reasons.verdict})` : ''}`,
@@ -78,16 +85,18 @@ export const measureCommand: CliCommand = {
     'Bazett, Fridericia, Framingham and Hodges, and the frontal P/QRS/T axes (degrees); checks',
     'each lead for missing/flat signal, clipping, baseline wander, muscle noise and mains.',
     'With --json, one JSON object per record and line:',
-    '  {"file","heartRateBpm","rrMs":{"mean","sd"},"prMs","qrsMs","qtMs",',
+    '  {"file","heartRateBpm","rrMs":{"mean","sd"},"prMs","prBeats","qrsMs","qtMs",',
     '   "qtcMs":{"bazett","fridericia","framingham","hodges"},"axisDeg":{"p","qrs","t"},',
     '   "beats":[sample indices at the record\'s fs],"quality":{"<lead>":{"ok","issues":[…]}},',
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
-    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"qtcNotInterpretable"?,"stNotInterpretable"?},',
+    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"qtcNotInterpretable"?,"stNotInterpretable"?,"prFromBeats"?},',
     '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?}]}',
     'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, AF or flutter suspected, first-degree',
     'AV block, bundle branch blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
     'the criterion, its published source and the measured values that met it.',
+    'PR comes from the median beat; when it shows no P wave, from each beat\'s own P wave: prBeats then',
+    'gives {"medianMs","minMs","maxMs","measured","of","perBeatMs":[…],"varies"} and prMs is its median.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
     '{"file","error":{"code","message"}} and exit code 1. Research use only: not a diagnosis.',
     'Many files are measured on worker threads (--workers N, default: cores − 1), in the same order.',

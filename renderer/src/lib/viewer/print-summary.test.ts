@@ -32,6 +32,8 @@ describe('printed summary lines', () => {
     expect(measurementsLine(measured, 'fridericia', 'M')).toBe(
       'HR 90 bpm · RR 663 ms · PR 166 ms · QRS 88 ms · QT 406 ms · QTc 466 ms (Fridericia; prolonged (≥ 450 ms, male)) · Axes P/QRS/T 48° / 2° / 106° · Signal quality: good',
     );
+    const beatByBeat = { ...measured, prMs: 328, prBeats: { medianMs: 328, minMs: 310, maxMs: 384, measured: 5, of: 5, perBeatMs: [324, 356, 328, 384, 310], varies: true } };
+    expect(measurementsLine(beatByBeat, 'fridericia', 'M')).toMatch(/ · PR 328 ms \(beat by beat 310–384 ms, varies\) · /);
     expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
   });
 

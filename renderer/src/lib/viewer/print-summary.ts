@@ -31,7 +31,7 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
-    `PR ${ms(m.prMs)} ms`,
+    `PR ${ms(m.prMs)} ms${m.prBeats ? ` (beat by beat ${ms(m.prBeats.minMs)}–${ms(m.prBeats.maxMs)} ms${m.prBeats.varies ? ', varies' : ''})` : ''}`,
     `QRS ${ms(m.qrsMs)} ms`,
     `QT ${ms(m.qtMs)} ms`,
     `QTc ${qtcText}`,
