@@ -77,8 +77,8 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     await page.getByTestId('pe-item-ageYears').fill('72');
     await page.getByTestId('pe-item-dDimerNgMlFeu').fill('640');
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="wells"]').getAttribute('data-total')).toBe('4.5');
-    expect(await page.locator('[data-testid="pe-preview"] [data-score="revisedGeneva"]').getAttribute('data-total')).toBe('10'); // 1 + 5 + 4
-    // Wells does not wait for the D-dimer: the scores that use it are polled until its preview arrives.
+    await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="revisedGeneva"]').getAttribute('data-total')).toBe('10'); // 1 + 5 + 4
+    // Wells needs neither age nor D-dimer: the scores that use them are polled until their preview arrives.
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="peged"]').textContent()).toMatch(/imaging indicated \(moderate C-PTP \(Wells 4.5\), D-dimer 640 ≥ 500 ng\/mL\)/);
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="ageAdjustedDdimer"]').textContent()).toMatch(/imaging indicated \(PE likely/);
     expect(await page.getByTestId('pe-blocked').textContent()).toMatch(/type your name/);
