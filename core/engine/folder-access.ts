@@ -79,7 +79,7 @@ export class FolderAccess {
       if (given === undefined) continue;
       const real = realOrResolved(given);
       if (!folders.some((f) => inside(f, path.resolve(given)) && inside(f, real))) {
-        throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow its folder first (Data folders)`);
+        throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow the folder first`);
       }
       confined[field] = real;
     }
