@@ -227,6 +227,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     prBeats: waves.prBeats,
     qrsMs: waves.qrsMs,
     qtcLinearMs: qtcMs.framingham,
+    qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave: fiducials?.pOnset !== undefined || waves.prBeats !== null,
     morphology,

@@ -109,6 +109,17 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ qtcLinearMs: 385 })).toContain('SQT');
   });
 
+  it('says when a QTc statement depends on the correction formula (slow or fast rates), and not otherwise', () => {
+    const qtc = (over: Partial<StatementInput>) => interpretiveStatements(input(over)).find((s) => s.code === 'SQT' || s.code === 'LNGQT');
+    // PTB-XL 00191's case: 31 bpm, Framingham short, Hodges well above the limit.
+    const slow = qtc({ heartRateBpm: 31, qtcLinearMs: 332, qtcCheckMs: { fridericia: 381, hodges: 424 } });
+    expect(slow?.qualifier).toBe('the correction formulas disagree at 31 bpm (Hodges does not cross this limit): judge the QT itself');
+    expect(slow?.evidence.map((e) => e.name)).toEqual(['QTc (Framingham)', 'QTc (Fridericia)', 'QTc (Hodges)']);
+    expect(qtc({ qtcLinearMs: 380, qtcCheckMs: { fridericia: 382, hodges: 385 } })?.qualifier).toBeUndefined();
+    const fast = qtc({ heartRateBpm: 120, qtcLinearMs: 465, qtcCheckMs: { fridericia: 455, hodges: 450 } });
+    expect(fast?.qualifier).toMatch(/disagree at 120 bpm \(Fridericia and Hodges do not cross this limit\)/);
+  });
+
   it('paced rhythm: pacing stated, QTc not interpretable, no sinus or bundle branch statements', () => {
     const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
     const s = interpretiveStatements(input({ pacing: paced, qrsMs: 180, pWave: false, qtcLinearMs: 520 }));

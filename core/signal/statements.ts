@@ -58,6 +58,8 @@ export interface StatementInput {
   readonly qrsMs: number | null;
   /** QTc by a linear correction (Framingham), as [AHA-IV] recommends over Bazett's. */
   readonly qtcLinearMs: number | null;
+  /** The same QT by two other corrections, to see whether the statement depends on the formula at this rate. */
+  readonly qtcCheckMs?: { readonly fridericia: number | null; readonly hodges: number | null } | undefined;
   readonly qrsAxisDeg: number | null;
   /** Whether a P wave was found before the QRS on the median beat, or beat by beat. */
   readonly pWave: boolean;
@@ -388,8 +390,38 @@ function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
   const qualifier = wide ? `QRS ${round(input.qrsMs as number)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time` : undefined;
   if (q >= limit) {
     const who = input.sex === 'M' ? 'men' : input.sex === 'F' ? 'women' : 'women, the higher limit, sex unknown';
-    return [{ code: 'LNGQT', text: 'Prolonged QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence, ...(qualifier ? { qualifier } : {}) }];
+    const qualifiers = [qualifier, formulaDisagreement(input, (v) => v >= limit)].filter((x) => x !== undefined);
+    return [{ code: 'LNGQT', text: 'Prolonged QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence: [...evidence, ...checkEvidence(input)], ...(qualifiers.length > 0 ? { qualifier: qualifiers.join('; ') } : {}) }];
   }
-  if (q <= t.shortQtcMs) return [{ code: 'SQT', text: 'Short QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms`, source: src.ahaIV, evidence }];
+  if (q <= t.shortQtcMs) {
+    const disagreement = formulaDisagreement(input, (v) => v <= t.shortQtcMs);
+    return [{ code: 'SQT', text: 'Short QTc', category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms`, source: src.ahaIV, evidence: [...evidence, ...checkEvidence(input)], ...(disagreement ? { qualifier: disagreement } : {}) }];
+  }
   return [];
+}
+
+/** Fridericia's and Hodges' QTc beside the Framingham value the statement rests on. */
+function checkEvidence(input: StatementInput): StatementEvidence[] {
+  const c = input.qtcCheckMs;
+  if (!c) return [];
+  return [
+    ...(c.fridericia === null ? [] : [{ name: 'QTc (Fridericia)', value: round(c.fridericia), unit: 'ms' }]),
+    ...(c.hodges === null ? [] : [{ name: 'QTc (Hodges)', value: round(c.hodges), unit: 'ms' }]),
+  ];
+}
+
+/**
+ * The correction formulas diverge at slow and fast rates (qtc.ts): when Fridericia's or
+ * Hodges' QTc does not cross the limit Framingham's crosses, the statement depends on the
+ * formula, not on the patient (PTB-XL 00191 at 31 bpm: Framingham 332 ms "short", Hodges
+ * over 420), and the reader is told to judge the QT itself.
+ */
+function formulaDisagreement(input: StatementInput, crosses: (qtcMs: number) => boolean): string | undefined {
+  const c = input.qtcCheckMs;
+  if (!c) return undefined;
+  const against = (['fridericia', 'hodges'] as const).filter((f) => c[f] !== null && !crosses(c[f] as number));
+  if (against.length === 0) return undefined;
+  const rate = input.heartRateBpm === null ? '' : ` at ${round(input.heartRateBpm)} bpm`;
+  const names = against.map((f) => (f === 'fridericia' ? 'Fridericia' : 'Hodges')).join(' and ');
+  return `the correction formulas disagree${rate} (${names} do${against.length === 1 ? 'es' : ''} not cross this limit): judge the QT itself`;
 }
