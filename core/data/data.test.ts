@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paperPipelineConfig, pipelineConfigSchema } from '../signal/pipeline-config';
+import { smallPipeline } from '../test/small-pipeline';
 import { createRng } from '../signal/rng';
 import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { packChannelsLast } from './batches';
@@ -192,15 +193,7 @@ describe('hospital folder', () => {
 });
 
 describe('signal store', () => {
-  const config = pipelineConfigSchema.parse({
-    version: 1,
-    stages: [
-      { kind: 'filter', band: 'bandpass', order: 2, cutoffHz: [0.5, 40] },
-      { kind: 'crop', length: 250 },
-      { kind: 'normalise', method: 'zscore' },
-    ],
-    augmentation: { scheme: 'paper' },
-  });
+  const config = smallPipeline();
 
   it('caches filtered records and draws reproducible random crops from a seed', async () => {
     const ds = await loadPtbxl(ptbxlRoot, { fs: 100 });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { itemsOf, loadPtbxl, SignalStore } from '../data/index';
 import { initBackend } from '../ml/backend/init';
 import { sigmoidFocalLoss } from '../ml/loss/losses';
-import { pipelineConfigSchema } from '../signal/pipeline-config';
+import { smallPipeline } from '../test/small-pipeline';
 import { createRng } from '../signal/rng';
 import { fixturePath } from '../test/shared-data';
 import { trainConfigSchema } from '../train/config';
@@ -40,15 +40,7 @@ function plainModel(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
-const pipeline = pipelineConfigSchema.parse({
-  version: 1,
-  stages: [
-    { kind: 'filter', band: 'bandpass', order: 2, cutoffHz: [0.5, 40] },
-    { kind: 'crop', length: 250 },
-    { kind: 'normalise', method: 'zscore' },
-  ],
-  augmentation: { scheme: 'paper' },
-});
+const pipeline = smallPipeline();
 const config = trainConfigSchema.parse({ epochs: 3, batchSize: 5, dropLast: false, learningRate: 1e-2, patience: 0, selection: 'valLoss' });
 const loss = (y: tf.Tensor, z: tf.Tensor) => sigmoidFocalLoss(y, z);
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemsOf, loadPtbxl, SignalStore, type DatasetItem } from '../data/index';
 import { initBackend } from '../ml/backend/init';
-import { pipelineConfigSchema } from '../signal/pipeline-config';
+import { smallPipeline } from '../test/small-pipeline';
 import { createRng } from '../signal/rng';
 import { fixturePath } from '../test/shared-data';
 import { cachedFeatureData, trunkOf } from '../train/head';
@@ -14,15 +14,7 @@ import { withSeededRandom } from '../train/step';
 import { InferencePool } from './inference';
 import { liveWorkerThreads } from './pool';
 
-const pipeline = pipelineConfigSchema.parse({
-  version: 1,
-  stages: [
-    { kind: 'filter', band: 'bandpass', order: 2, cutoffHz: [0.5, 40] },
-    { kind: 'crop', length: 250 },
-    { kind: 'normalise', method: 'zscore' },
-  ],
-  augmentation: { scheme: 'paper' },
-});
+const pipeline = smallPipeline();
 
 function smallModel(): tf.LayersModel {
   const input = tf.input({ shape: [250, 12] });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { itemsOf, loadPtbxl, SignalStore } from '../data/index';
 import { sigmoidFocalLoss } from '../ml/loss/losses';
-import { pipelineConfigSchema } from '../signal/pipeline-config';
+import { smallPipeline } from '../test/small-pipeline';
 import { fixturePath } from '../test/shared-data';
 import { checkpointWeightsPath } from './checkpoint';
 import { trainConfigSchema } from './config';
@@ -25,14 +25,7 @@ function tinyModel(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
-const pipeline = pipelineConfigSchema.parse({
-  version: 1,
-  stages: [
-    { kind: 'filter', band: 'bandpass', order: 2, cutoffHz: [0.5, 40] },
-    { kind: 'crop', length: 250 },
-    { kind: 'normalise', method: 'zscore' },
-  ],
-});
+const pipeline = smallPipeline({ augment: false });
 const config = trainConfigSchema.parse({ epochs: 4, batchSize: 4, learningRate: 1e-2, patience: 0, selection: 'valLoss' });
 
 let data: TrainingData;
