@@ -48,9 +48,9 @@ describe('electron-builder.yml', async () => {
 
   it("unpacks Dawn (the webgpu package) so the engine process can load dawn.node, and ships each platform only its own", () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/webgpu/dist/**']));
-    expect(config.linux?.files).toEqual(['!**/node_modules/webgpu/dist/{darwin,win32}-*/**']);
-    expect(config.win?.files).toEqual(['!**/node_modules/webgpu/dist/{darwin,linux}-*/**']);
-    expect(config.mac?.files).toEqual(['!**/node_modules/webgpu/dist/{linux,win32}-*/**']);
+    expect(config.linux?.files).toContain('!**/node_modules/webgpu/dist/{darwin,win32}-*/**');
+    expect(config.win?.files).toContain('!**/node_modules/webgpu/dist/{darwin,linux}-*/**');
+    expect(config.mac?.files).toContain('!**/node_modules/webgpu/dist/{linux,win32}-*/**');
     // The patterns against the package's real files: Linux keeps linux-x64/dawn.node and drops the rest.
     const dist = path.join(repoRoot, 'node_modules/webgpu/dist');
     if (!existsSync(dist)) return; // optional dependency not installed here
@@ -61,5 +61,24 @@ describe('electron-builder.yml', async () => {
     expect(keptOnLinux.every((f) => f.includes('/linux-'))).toBe(true);
     expect(keptOnLinux).toContain('node_modules/webgpu/dist/linux-x64/dawn.node');
     expect(files.every((f) => minimatch(f, '**/node_modules/webgpu/dist/**'))).toBe(true);
+  });
+
+  it('unpacks onnxruntime (binding and shared library) and ships each platform only its own', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/onnxruntime-node/bin/**']));
+    const bin = path.join(repoRoot, 'node_modules/onnxruntime-node/bin/napi-v6');
+    if (!existsSync(bin)) return; // optional dependency not installed here
+    const files = readdirSync(bin, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(repoRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+    const patterns = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.startsWith('!')) : []);
+    const kept = (exclusions: unknown) => files.filter((f) => !patterns(exclusions).some((x) => minimatch(f, x.slice(1))));
+    const platforms = { linux: config.linux?.files, win32: config.win?.files, darwin: config.mac?.files } as const;
+    for (const [platform, exclusions] of Object.entries(platforms)) {
+      const left = kept(exclusions);
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.every((f) => f.includes(`/napi-v6/${platform}/`))).toBe(true);
+      expect(left.some((f) => f.endsWith('onnxruntime_binding.node'))).toBe(true);
+    }
+    expect(kept(platforms.linux)).toContain('node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1');
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DecodedItem, SignalStore, StoreOptions } from '../data/store';
 import type { DatasetItem } from '../data/types';
+import { runsOnOnnx } from '../ml/onnx/runtime';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import { recordLogits, type EvalOptions } from '../train/predict';
 import { shareModel, type SharedModel } from './model-share';
@@ -92,7 +93,12 @@ export async function withInferencePool<T>(workers: number, fn: (pool: Inference
   }
 }
 
-/** Record logits on the pool when there is one, else in this thread. */
-export function logitsOn(pool: InferencePool | undefined, model: tf.LayersModel, store: SignalStore, ids: readonly string[], evaluation: EvalOptions): Promise<number[][]> {
-  return pool ? pool.recordLogits(model, store, ids, evaluation) : recordLogits(model, store, ids, evaluation);
+/**
+ * Record logits on the pool when there is one, else in this thread — and in this thread when the
+ * model runs on onnxruntime, whose one session already uses every core (replicas in N workers
+ * would each run tfjs's single-threaded wasm kernels, several times slower).
+ */
+export async function logitsOn(pool: InferencePool | undefined, model: tf.LayersModel, store: SignalStore, ids: readonly string[], evaluation: EvalOptions): Promise<number[][]> {
+  if (!pool || (await runsOnOnnx(model))) return recordLogits(model, store, ids, evaluation);
+  return pool.recordLogits(model, store, ids, evaluation);
 }

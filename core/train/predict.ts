@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
 import { readRows } from '../ml/backend/read';
 import { microBatchSize } from '../ml/backend/webgpu-memory';
+import { onnxLogits, onnxSessionFor } from '../ml/onnx/runtime';
 import { chunk, packChannelsLast } from '../data/batches';
 import type { SignalStore } from '../data/store';
 import { createRng } from '../signal/rng';
@@ -23,9 +24,20 @@ export interface EvalOptions {
   readonly seed?: number;
 }
 
-/** Runs the model on packed inputs in batches and returns logits per input. */
+/**
+ * Runs the model on packed inputs in batches and returns logits per input: on onnxruntime where
+ * the model exports and tfjs runs on a CPU backend (core/ml/onnx/runtime.ts), else on tfjs.
+ */
 export async function logitsOf(model: tf.LayersModel, inputs: readonly (readonly Float32Array[])[], batchSize: number): Promise<number[][]> {
   const out: number[][] = [];
+  const session = inputs.length > 0 ? await onnxSessionFor(model) : null;
+  if (session) {
+    for (const part of chunk(inputs, batchSize, false)) {
+      const { data, shape } = packChannelsLast(part);
+      out.push(...(await onnxLogits(session, data, shape)));
+    }
+    return out;
+  }
   // Smaller batches where the GPU's buffer limits require them (webgpu only).
   const size = Math.min(batchSize, microBatchSize(model, batchSize) ?? batchSize);
   for (const part of chunk(inputs, size, false)) {

@@ -1,12 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import { canonicalLeads } from '../formats/record';
-import { readRows } from '../ml/backend/read';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
 import { intendedInputOf, type ModelIdentity } from './package/manifest';
 import { checkScope, type ScopeVerdict } from './scope';
-import { aggregateLogits } from './predict';
+import { aggregateLogits, logitsOf } from './predict';
 import { qualityGate, type QualityGate } from './quality-gate';
 
 /** The minimum a prediction needs from a record: rate and named leads in mV (NaN = missing sample), and the patient's age when the file states it. */
@@ -81,13 +79,7 @@ export async function predictRecord(loaded: LoadedPackage, input: PredictionInpu
   const signal: LeadSignal = { fs: input.fs, signal: leads.map((l) => (l ? l : new Float32Array(n))) };
   const inference = manifest.inference;
   const windows = loaded.pipeline.evalInputs(signal, { mode: inference.mode, stride: inference.stride ?? defaultStride(loaded) });
-  const length = windows[0]?.signal[0]?.length ?? 0;
-  const y = tf.tidy(() => {
-    const x = tf.buffer([windows.length, length, 12], 'float32');
-    windows.forEach((w, b) => w.signal.forEach((lead, l) => lead.forEach((v, t) => x.set(v, b, t, l))));
-    return loaded.model.predict(x.toTensor()) as tf.Tensor;
-  });
-  const logits = await readRows(y).finally(() => y.dispose());
+  const logits = await logitsOf(loaded.model, windows.map((w) => w.signal), Math.max(1, windows.length));
   const probs = probabilities([aggregateLogits(logits, inference.aggregate)], manifest.operatingPoint.temperature)[0] as number[];
   return {
     ...base,

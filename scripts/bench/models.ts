@@ -9,6 +9,7 @@ import { makeLoss } from '../../core/ml/loss/losses';
 import { architectureNames, buildModel, listArchitectures } from '../../core/ml/models/registry';
 import { AdamW } from '../../core/ml/optim/adamw';
 import { stockWebgpuKernel, type webgpuKernels } from '../../core/ml/backend/webgpu-kernels';
+import { onnxLogits, onnxSessionFor } from '../../core/ml/onnx/runtime';
 import type { BenchArea } from './main';
 import { profileWebgpuStep } from './webgpu-profile';
 import { benchWorkers, scalingModels } from './models-workers';
@@ -32,6 +33,11 @@ interface Figures {
   /** Median tfjs step / median PyTorch step. */
   trainRatio: number | null;
   forwardRatio: number | null;
+  /** The app's forward pass on onnxruntime (all cores) where the architecture exports; null where tfjs runs it. */
+  onnxForwardMs: number | null;
+  onnxForwardMinMs: number | null;
+  /** onnxruntime forward / PyTorch forward (both at this machine's thread count, 2 here). */
+  onnxForwardRatio: number | null;
   /** The fastest repeat of each side: least disturbed by other jobs on a shared machine. */
   trainStepMinMs: number;
   torchTrainStepMinMs: number | null;
@@ -78,6 +84,21 @@ async function profileStep(step: () => Promise<void>, log: (line: string) => voi
   for (const [name, { ms, calls }] of top) log(`    ${name.padEnd(24)} ${ms.toFixed(0).padStart(7)} ms  ${calls} calls`);
 }
 
+/** The app's forward pass on onnxruntime (core/ml/onnx), same input, ≥ 7 repeats after 2 warm-ups; undefined where tfjs runs it. */
+async function benchOnnxForward(model: tf.LayersModel, x: tf.Tensor, repeats: number): Promise<{ median: number; min: number } | undefined> {
+  const session = await onnxSessionFor(model);
+  if (!session) return undefined;
+  const data = (await x.data()) as Float32Array;
+  const shape = x.shape as [number, number, number];
+  return timeMs(
+    async () => {
+      await onnxLogits(session, data, shape);
+    },
+    Math.max(7, repeats),
+    2,
+  );
+}
+
 async function benchTfjs(name: string, batch: number, repeats: number, profile: boolean, log: (line: string) => void) {
   const arch = listArchitectures().find((a) => a.name === name)!;
   const model = buildModel(name, { numClasses: 5 });
@@ -95,6 +116,7 @@ async function benchTfjs(name: string, batch: number, repeats: number, profile: 
       repeats,
       1,
     );
+    const onnx = await benchOnnxForward(model, x, repeats);
     const step = async () => {
       await model.trainOnBatch(x, y);
     };
@@ -110,7 +132,7 @@ async function benchTfjs(name: string, batch: number, repeats: number, profile: 
       await profileStep(step, log);
     }
     const params = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
-    return { forwardMs: forward.median, trainStepMs: train.median, trainStepMinMs: train.min, params };
+    return { forwardMs: forward.median, onnx, trainStepMs: train.median, trainStepMinMs: train.min, params };
   } finally {
     tf.dispose([x, y]);
     optimizer.dispose();
@@ -181,6 +203,9 @@ export const area: BenchArea = {
         torchTrainStepMs: torch ? round(torch.trainStepMs) : null,
         trainRatio: ratio(ours.trainStepMs, torch?.trainStepMs),
         forwardRatio: ratio(ours.forwardMs, torch?.forwardMs),
+        onnxForwardMs: ours.onnx ? round(ours.onnx.median) : null,
+        onnxForwardMinMs: ours.onnx ? round(ours.onnx.min) : null,
+        onnxForwardRatio: ours.onnx ? ratio(ours.onnx.median, torch?.forwardMs) : null,
         trainStepMinMs: round(ours.trainStepMinMs),
         torchTrainStepMinMs: torch ? round(torch.trainStepMinMs) : null,
         trainRatioMin: ratio(ours.trainStepMinMs, torch?.trainStepMinMs),
@@ -190,7 +215,7 @@ export const area: BenchArea = {
       };
       const m = models[name];
       log(
-        `${name.padEnd(15)} b${size}: forward ${m.forwardMs} ms (torch ${m.torchForwardMs ?? '–'}), train step ${m.trainStepMs} ms ` +
+        `${name.padEnd(15)} b${size}: forward ${m.forwardMs} ms (onnxruntime ${m.onnxForwardMs ?? '–'} → ${m.onnxForwardRatio ?? '–'}×; torch ${m.torchForwardMs ?? '–'}), train step ${m.trainStepMs} ms ` +
           `(torch ${m.torchTrainStepMs ?? '–'}) → ${m.trainRatio ?? '–'}× (fastest repeats: ${m.trainStepMinMs} vs ${m.torchTrainStepMinMs ?? '–'} → ` +
           `${m.trainRatioMin ?? '–'}×); load ${m.load.join('→')}`,
       );

@@ -1,5 +1,6 @@
 import { backendNameSchema, backendNames, backendSettingName, initBackend, type BackendReport, type GpuAdapterReport } from '../../ml/backend/init';
 import { EinthovenError } from '../../errors';
+import { inferenceEngineReport, inferenceSettingName } from '../../ml/onnx/runtime';
 import { workersReport } from '../../parallel/worker-count';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -38,9 +39,12 @@ else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) wh
 adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
 A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
 {"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
-"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"}}
+"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"},
+"inference":{"engine","version"?,"threads"?,"reason"?}}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
-cores − 1); an adapter is {"description","vendor","architecture","device",
+cores − 1; inference: on wasm/cpu the forward pass of ResNet18, AlexNet, VGG11_bn and xresnet1d
+runs on onnxruntime (the optional onnxruntime-node) with every core, unless
+${inferenceSettingName}=tfjs); an adapter is {"description","vendor","architecture","device",
 "dawnBackend","featureLevel","hardware","softwareReason"?,"limits":{…}}.
 
 Options:
@@ -58,10 +62,12 @@ Options:
     }
     const report = await initBackend(force ? { force } : {});
     const workers = workersReport();
-    if (values.json) io.stdout(JSON.stringify({ ...report, workers }));
+    const inference = await inferenceEngineReport();
+    if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference }));
     else {
       printText(report, (line) => io.stdout(line));
       io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N`);
+      io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (convolutional models)` : `tfjs — ${inference.reason}`}`);
     }
     return 0;
   },

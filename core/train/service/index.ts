@@ -20,6 +20,7 @@ import type { Prediction, PredictionInput } from '../predictor';
 import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
 import { ensureBackend } from '../setup';
+import { onnxRunsArchitecture } from '../../ml/onnx/runtime';
 import { PredictionPool } from '../../parallel/prediction-pool';
 import { defaultWorkers } from '../../parallel/worker-count';
 import { ActiveJobs, type JobLabel } from './active-jobs';
@@ -69,7 +70,10 @@ export class TrainingService {
 
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
-    if (this.#predictions.enabled) return this.#predictions.predict((await this.models.find(modelId)).location, input);
+    const entry = await this.models.find(modelId);
+    // A model onnxruntime runs is predicted here: its one session uses every core already.
+    const onOnnx = !entry.manifest.ensemble && (await onnxRunsArchitecture(entry.manifest.architecture.name));
+    if (this.#predictions.enabled && !onOnnx) return this.#predictions.predict(entry.location, input);
     return predictModel(await this.models.loadAny(modelId), input);
   }
 
