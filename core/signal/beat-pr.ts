@@ -1,6 +1,6 @@
 import { delineateBeatP, type Fiducials } from './delineate';
 import type { MedianBeat } from './median-beat';
-import { median, movingAverage } from './stats';
+import { median, movingAverage, pearson } from './stats';
 
 /**
  * The PR interval measured beat by beat, for a record whose median beat shows no P wave
@@ -159,25 +159,19 @@ function sameShape(segments: readonly Float64Array[]): boolean[] {
   return segments.map((s) => pearson(s, template) >= beatPrRules.shapeCorrelation);
 }
 
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    sa += a[i] as number;
-    sb += b[i] as number;
-  }
-  const ma = sa / n;
-  const mb = sb / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = (a[i] as number) - ma;
-    const db = (b[i] as number) - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(Math.max(1e-24, saa * sbb));
+/**
+ * Distinct repeating P waves (the criterion whose absence defines atrial fibrillation), looked
+ * for beat by beat with the P search not bounded by the median beat's T end: it starts 300 ms
+ * before each QRS (delineate.ts). Where the T wave is flat, the median beat's T end can fall on
+ * the next beat's P wave (PTB-XL 00305, sinus arrhythmia: T end 638 ms after R at RR 756 ms),
+ * and then both the median beat's and `beatByBeatPr`'s search start after that P wave. Found
+ * means P waves of one shape before two thirds of the beats at a PR that holds within
+ * measurement noise (not `varies`): fibrillatory waves and the previous T wave's tail, whose
+ * distance to the QRS changes with the RR, do not pass. For the rhythm statements only (AF,
+ * sinus): the record's PR stays as `beatByBeatPr` measured it, since the same misplaced T end
+ * also bounds the QT (docs/benchmarks.md, "measure").
+ */
+export function repeatingPWaves(cleanLeads: readonly Float64Array[], beats: readonly number[], template: MedianBeat, limitsMs: readonly [number, number]): BeatPr | undefined {
+  const found = beatByBeatPr(cleanLeads, beats, template, { reasons: {} }, limitsMs);
+  return 'medianMs' in found && !found.varies ? found : undefined;
 }

@@ -1,5 +1,5 @@
 import { frontalAxis, limbLeads } from './axis';
-import { beatByBeatPr, type BeatPr } from './beat-pr';
+import { beatByBeatPr, repeatingPWaves, type BeatPr } from './beat-pr';
 import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
@@ -7,7 +7,7 @@ import { detectPacing, type PacingResult } from './pacing';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
-import { atrialActivity, rhythmFeatures, type RhythmFeatures } from './rhythm';
+import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
 import { interpretiveStatements, statementThresholds, type EcgStatement } from './statements';
 import { mean, sampleStd } from './stats';
 
@@ -221,6 +221,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
   const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
   const rhythm = rhythmFeatures(clean, detection.beats, fs, beat);
+  const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
   const statements = interpretiveStatements({
     heartRateBpm,
     prMs: waves.prMs,
@@ -229,10 +230,12 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcLinearMs: qtcMs.framingham,
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
-    pWave: fiducials?.pOnset !== undefined || waves.prBeats !== null,
+    pWave,
+    repeatingP: !pWave && beat ? repeatingPWaves(clean, detection.beats, beat, plausibleIntervalsMs.prMs) : undefined,
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),
+    halfCycle: beat && fiducials?.qrsOnset !== undefined && fiducials.qrsOffset !== undefined ? halfCycleAtrialWaves(beat, medianLeads, fiducials.qrsOnset, fiducials.qrsOffset) : undefined,
     pacing,
     beats: detection.beats.length,
     intervalsWithheld: caveats.intervalsWithheld,

@@ -10,6 +10,7 @@ import { loadFilesForDecoding } from '../formats/load';
 import type { EcgRecord } from '../formats/record';
 import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { detectPacing } from './pacing';
+import { detectQrs } from './qrs';
 import { syntheticEcg } from './synthetic-ecg';
 
 function read(file: string): EcgRecord {
@@ -29,6 +30,10 @@ describe('detectPacing on real records', () => {
     expect(result.assessed).toBe(true);
     expect(result.spikeTimesSec.length).toBeGreaterThanOrEqual(10);
     expect(result.pacedBeatFraction).toBeGreaterThanOrEqual(0.9);
+    // The paced beats by index, for the AF rule (statements.ts leaves them out of the RR irregularity).
+    const beats = detectQrs(leadsOf(record), record.fs).beats;
+    expect(result.pacedBeats.length).toBe(Math.round(result.pacedBeatFraction * beats.length));
+    expect(result.pacedBeats.every((k) => Number.isInteger(k) && k >= 0 && k < beats.length)).toBe(true);
     expect(result.spikesPerBeat).toBeGreaterThan(0.8);
     expect(result.spikesPerBeat).toBeLessThan(1.3);
     expect(result.leadsWithSpikes).toBeGreaterThanOrEqual(8);

@@ -40,6 +40,8 @@ export interface PacingResult {
   readonly pacedBeatFraction: number;
   /** Indices of the leads (in input order) counted in `leadsWithSpikes`. */
   readonly spikeLeads: number[];
+  /** Indices into the beats of those counted in `pacedBeatFraction`: the beats a spike preceded. */
+  readonly pacedBeats: number[];
 }
 
 /** Below this rate a stimulus is averaged away by the anti-alias filter: no verdict. */
@@ -134,6 +136,7 @@ const notAssessed = (reason: string): PacingResult => ({
   assessed: false,
   pacedBeatFraction: 0,
   spikeLeads: [],
+  pacedBeats: [],
 });
 
 /**
@@ -161,7 +164,8 @@ export function detectPacing(signal: Float32Array[], fs: number, beats?: readonl
   // the QRS fiducial already sits on the spike's own upstroke (within 20 ms after it).
   const captures = (at: number) => qrs.some((b) => b >= at - after && b <= at + before);
   const captured = events.filter((e) => captures(e.at)).length;
-  const pacedBeats = qrs.filter((b) => events.some((e) => e.at >= b - before && e.at <= b + after)).length;
+  const pacedBeatIndices = qrs.flatMap((b, k) => (events.some((e) => e.at >= b - before && e.at <= b + after) ? [k] : []));
+  const pacedBeats = pacedBeatIndices.length;
   const leadCounts = usable.map((i) => [i, events.filter((e) => e.leads.has(i)).length] as const);
   const spikeLeads = events.length === 0 ? [] : leadCounts.filter(([, count]) => count >= events.length / 2).map(([i]) => i);
   const base = {
@@ -171,6 +175,7 @@ export function detectPacing(signal: Float32Array[], fs: number, beats?: readonl
     assessed: qrs.length > 0,
     pacedBeatFraction: qrs.length > 0 ? pacedBeats / qrs.length : 0,
     spikeLeads,
+    pacedBeats: pacedBeatIndices,
   };
   if (qrs.length === 0) return { ...base, paced: false, reason: 'pacing could not be assessed: no QRS complexes found' };
   // Artefact bursts can put spike-like events before a few beats by chance; a pacemaker that is

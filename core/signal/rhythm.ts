@@ -1,5 +1,5 @@
 import type { MedianBeat } from './median-beat';
-import { median } from './stats';
+import { median, pearson } from './stats';
 
 /** Beat-to-beat figures of a record, for the rhythm statements. */
 export interface RhythmFeatures {
@@ -169,4 +169,78 @@ function periodicityOf(x: Float64Array, fs: number): Omit<AtrialActivity, 'lead'
   const sorted = Float64Array.from(y).sort();
   const amplitudeMv = (sorted[Math.floor(0.95 * (n - 1))] as number) - (sorted[Math.floor(0.05 * (n - 1))] as number);
   return { periodicity: bestR, atrialRatePerMin: (60 * fs) / bestLag, amplitudeMv };
+}
+
+/**
+ * RR irregularity (normalised RMSSD) over the successive RR pairs whose three beats are all
+ * outside `skipped` (paced beats): a demand pacemaker fires after a pause, so the RR before a
+ * paced beat is the pacemaker's escape interval, and the one after it the intrinsic rhythm's
+ * restart: neither says whether the intrinsic rhythm is irregular. Null with fewer than four
+ * such pairs (the five RR intervals the AF rule needs from six beats).
+ */
+export function normalisedRmssdWithout(rrMs: readonly number[], skipped: ReadonlySet<number>): number | null {
+  let ss = 0;
+  let pairs = 0;
+  let sum = 0;
+  let count = 0;
+  rrMs.forEach((rr, i) => {
+    if (skipped.has(i) || skipped.has(i + 1)) return;
+    sum += rr;
+    count++;
+    const previous = rrMs[i - 1];
+    if (previous === undefined || skipped.has(i - 1)) return;
+    ss += (rr - previous) ** 2;
+    pairs++;
+  });
+  return pairs >= 4 ? Math.sqrt(ss / pairs) / (sum / count) : null;
+}
+
+/** Atrial waves at twice the ventricular rate, seen on the median beat (2:1 atrial flutter). */
+export interface HalfCycleAtrialWaves {
+  /**
+   * Per lead (II, III, aVF, V1 where present): the Pearson correlation of one RR cycle of the
+   * median beat, QRS left out, with itself half an RR later; and the 5–95 % range of that signal.
+   */
+  readonly leads: { readonly lead: string; readonly correlation: number; readonly amplitudeMv: number }[];
+  /** Twice the median beat's ventricular rate, per minute: the atrial rate if the repeating waves are atrial. */
+  readonly atrialRatePerMin: number;
+}
+
+/**
+ * Flutter conducted 2:1 is phase-locked to the QRS, so it is part of the median beat and the
+ * QRST cancellation of `atrialActivity` removes it with the QRS. Its waves then repeat every
+ * half RR: one sits midway between the QRS complexes, the other inside the QRS or ST segment
+ * (the "Bix rule": a P wave midway between QRS complexes means another one hides in the QRS).
+ * On one RR cycle of the median beat centred on R, with the QRS (± 20 ms) left out, the signal
+ * is compared with itself half a cycle later: a QRST complex occurs once per cycle and, outside
+ * the QRS, does not match itself shifted by half a cycle (at 115–188 bpm a sinus P wave lands
+ * on the ST segment, the T wave near the PR segment); waves that repeat at twice the
+ * ventricular rate do.
+ */
+export function halfCycleAtrialWaves(template: MedianBeat, names: readonly string[], qrsOnset: number, qrsOffset: number): HalfCycleAtrialWaves | undefined {
+  const { pre, rr, fs } = template;
+  const half = Math.round(rr / 2);
+  const length = template.leads[0]?.length ?? 0;
+  if (half < Math.round(0.1 * fs) || pre < half || pre + half > length) return undefined;
+  const start = pre - half;
+  const margin = Math.round(0.02 * fs);
+  // Cycle positions outside the QRS whose partner half a cycle later is outside it too.
+  const outside = (i: number) => start + i < qrsOnset - margin || start + i > qrsOffset + margin;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < 2 * half; i++) {
+    const j = (i + half) % (2 * half);
+    if (outside(i) && outside(j)) pairs.push([i, j]);
+  }
+  if (pairs.length < Math.round(0.1 * fs)) return undefined;
+  const leads: HalfCycleAtrialWaves['leads'][number][] = [];
+  for (const lead of atrialLeads) {
+    const x = template.leads[names.indexOf(lead)];
+    if (!x) continue;
+    const a = Float64Array.from(pairs, ([i]) => x[start + i] as number);
+    const b = Float64Array.from(pairs, ([, j]) => x[start + j] as number);
+    const sorted = Float64Array.from(a).sort();
+    const amplitudeMv = (sorted[Math.floor(0.95 * (sorted.length - 1))] as number) - (sorted[Math.floor(0.05 * (sorted.length - 1))] as number);
+    leads.push({ lead, correlation: pearson(a, b), amplitudeMv });
+  }
+  return leads.length > 0 ? { leads, atrialRatePerMin: (2 * 60 * fs) / rr } : undefined;
 }

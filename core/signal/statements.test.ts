@@ -1,5 +1,6 @@
 // Rules checked one by one on hand-built inputs (each criterion met and just missed), then on real
-// records: PTB-XL 00143 (paced, CC BY 4.0 fixture), the bundled PTB-XL samples 00102 (first-degree
+// records: PTB-XL 00143 (paced), 00023 (atrial flutter with fixed 2:1 conduction) and 00305 (sinus
+// arrhythmia with a flat T) (CC BY 4.0 fixtures), the bundled PTB-XL samples 00102 (first-degree
 // AV block) and 00017 (atrial flutter), and, with ../shared, the Contec EDF whose scaling is 6× wrong.
 // Agreement with PTB-XL's labels over the pool: `npm run bench -- measure` (docs/benchmarks.md).
 import path from 'node:path';
@@ -10,11 +11,11 @@ import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { analyseEcg } from './measure';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
-import type { RhythmFeatures } from './rhythm';
-import { interpretiveStatements, type StatementInput } from './statements';
+import { halfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
+import { interpretiveStatements, statementThresholds, type StatementInput } from './statements';
 
 const regular: RhythmFeatures = { rrMs: Array(11).fill(800), medianRrMs: 800, normalisedRmssd: 0.01, normalisedRmssdAll: 0.01, rrRange: 0.02, premature: [], prematureVentricular: [] };
-const notPaced: PacingResult = { paced: false, spikeTimesSec: [], spikesPerBeat: 0, leadsWithSpikes: 0, reason: 'none', assessed: true, pacedBeatFraction: 0, spikeLeads: [] };
+const notPaced: PacingResult = { paced: false, spikeTimesSec: [], spikesPerBeat: 0, leadsWithSpikes: 0, reason: 'none', assessed: true, pacedBeatFraction: 0, spikeLeads: [], pacedBeats: [] };
 const lead = (over: Partial<LeadQrs> = {}): LeadQrs => ({ rMv: 1, sMv: 0.3, peakToPeakMv: 1.3, terminalMv: -0.05, initialMv: 0.1, q: false, rPeakTimeMs: 40, rPeaks: 1, areaMvMs: 20, ...over });
 const normalLeads = (): Map<string, LeadQrs> => new Map(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((n) => [n, lead()]));
 const input = (over: Partial<StatementInput> = {}): StatementInput => ({
@@ -52,6 +53,47 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const af = interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0];
     expect(af?.evidence.map((e) => e.name)).toContain('RR irregularity (normalised RMSSD)');
     expect(af?.source).toMatch(/January et al/);
+  });
+
+  it('2:1 flutter: the median beat repeating half an RR later in 3 of II, III, aVF, V1 at a 2:1 flutter rate', () => {
+    const wave = (lead: string, correlation: number, amplitudeMv = 0.2) => ({ lead, correlation, amplitudeMv });
+    const halfCycle = (correlations: number[], atrialRatePerMin = 280) => ({ leads: ['II', 'III', 'aVF', 'V1'].map((l, i) => wave(l, correlations[i] ?? 0)), atrialRatePerMin });
+    // Regular, a "P wave" on the median beat: sinus tachycardia unless the beat repeats at half the RR.
+    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) })).toEqual(['AFIB']);
+    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.79, -0.3]) })).toEqual(['STACH']);
+    // Atrial rate outside flutter's 230–375/min: 2:1 block of a slower atrial rhythm is not flutter.
+    expect(codes({ heartRateBpm: 110, halfCycle: halfCycle([0.95, 0.95, 0.95, 0.95], 220) })).toEqual(['STACH']);
+    expect(codes({ heartRateBpm: 190, halfCycle: halfCycle([0.95, 0.95, 0.95, 0.95], 380) })).toEqual(['STACH']);
+    // Waves under 0.05 mV do not count.
+    const flat = { leads: ['II', 'III', 'aVF'].map((l) => wave(l, 0.95, 0.04)), atrialRatePerMin: 280 };
+    expect(codes({ heartRateBpm: 140, halfCycle: flat })).toEqual(['STACH']);
+    const s = interpretiveStatements(input({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.95, 0.9]) }))[0];
+    expect(s?.evidence.find((e) => e.name.startsWith('beat repeats half an RR later'))?.value).toBe(280);
+    expect(s?.qualifier).toMatch(/2:1 conduction rather than sinus tachycardia/);
+    expect(s?.source).toMatch(/Page et al.*Bix/);
+  });
+
+  it('AF needs no distinct repeating P waves: P waves found beat by beat make an irregular rhythm sinus arrhythmia', () => {
+    const irregular = { ...regular, normalisedRmssdAll: 0.12, rrRange: 0.37 };
+    const repeatingP = { medianMs: 196, minMs: 180, maxMs: 198, measured: 11, of: 12, perBeatMs: [], varies: false };
+    expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
+    const s = interpretiveStatements(input({ pWave: false, repeatingP, rhythm: irregular }));
+    expect(s.map((x) => x.code)).toEqual(['SARRH']);
+    expect(s[0]?.evidence.find((e) => e.name === 'P wave')?.value).toBe('before 11 of 12 QRS complexes (found beat by beat)');
+  });
+
+  it('intermittent pacing: the RR irregularity is that of the unpaced beats', () => {
+    // 13 beats; beats 9 and 12 paced after pauses. The unpaced beats' RR are regular (800 ms).
+    const rrMs = [800, 800, 800, 800, 800, 800, 800, 800, 1000, 560, 800, 1000];
+    const rhythm = { ...regular, rrMs, normalisedRmssdAll: 0.2 };
+    const intermittent: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [7.2, 9.8], pacedBeatFraction: 2 / 13, pacedBeats: [9, 12], leadsWithSpikes: 10 };
+    expect(codes({ pWave: false, rhythm, beats: 13 })).toEqual(['AFIB']);
+    expect(codes({ pWave: false, rhythm, beats: 13, pacing: intermittent })).toEqual(['PACE']);
+    // Irregular between unpaced beats too: AF is still suspected, and the evidence says over which beats.
+    const irregularIntrinsic = { ...rhythm, rrMs: [800, 600, 900, 650, 1000, 700, 850, 620, 1000, 560, 800, 1000] };
+    const s = interpretiveStatements(input({ pWave: false, rhythm: irregularIntrinsic, beats: 13, pacing: intermittent }));
+    expect(s.map((x) => x.code)).toEqual(['PACE', 'AFIB']);
+    expect(s[1]?.evidence[0]?.name).toBe('RR irregularity of the unpaced beats (normalised RMSSD)');
   });
 
   it('first-degree AV block over 200 ms, with the PR as evidence', () => {
@@ -156,6 +198,48 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(analyseEcg(avb.leads, avb.fs).statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', '1AVB']));
     const flutter = read(sample('00017_hr.hea'));
     expect(analyseEcg(flutter.leads, flutter.fs).statements.map((s) => s.code)).toContain('AFIB');
+  });
+
+  it('PTB-XL 00023 (atrial flutter, fixed 2:1 conduction): AF or flutter suspected, not sinus tachycardia', () => {
+    const r = read(fixturePath('signal', 'ptbxl-flutter', '00023_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    // Regular at 128 bpm, with a flutter wave taken for a P wave on the median beat: the trap.
+    expect(a.rhythm.normalisedRmssdAll).toBeLessThan(statementThresholds.afNormalisedRmssd);
+    expect(a.fiducials?.pOnset).toBeDefined();
+    const af = a.statements.find((s) => s.code === 'AFIB');
+    expect(af?.evidence.find((e) => e.name.startsWith('beat repeats half an RR later (II, III, aVF, V1)'))?.value).toBeGreaterThan(230);
+    expect(a.statements.map((s) => s.code)).not.toContain('STACH');
+    const beat = a.medianBeat;
+    const f = a.fiducials;
+    if (!beat || f?.qrsOnset === undefined || f.qrsOffset === undefined) throw new Error('00023: no median beat');
+    for (const l of halfCycleAtrialWaves(beat, a.medianLeads, f.qrsOnset, f.qrsOffset)?.leads ?? []) expect(l.correlation).toBeGreaterThan(0.9);
+  });
+
+  it('sinus records do not repeat half an RR later: bundled 00001, 00008, 00030, 00102 and the 31-bpm 00191', () => {
+    const files = ['00001_hr.hea', '00008_hr.hea', '00030_hr.hea', '00102_hr.hea'].map(sample).concat(fixturePath('signal', 'ptbxl-1avb', '00191_hr.hea'));
+    for (const file of files) {
+      const r = read(file);
+      const a = analyseEcg(r.leads, r.fs);
+      const beat = a.medianBeat;
+      const f = a.fiducials;
+      if (!beat || f?.qrsOnset === undefined || f.qrsOffset === undefined) throw new Error(`${file}: no median beat`);
+      const repeating = (halfCycleAtrialWaves(beat, a.medianLeads, f.qrsOnset, f.qrsOffset)?.leads ?? []).filter((l) => l.correlation >= statementThresholds.halfCycleCorrelation);
+      expect(repeating.length, file).toBeLessThan(statementThresholds.halfCycleLeads);
+      expect(a.statements.map((s) => s.code), file).not.toContain('AFIB');
+    }
+  });
+
+  it('PTB-XL 00305 (sinus arrhythmia, flat T): P waves found beat by beat, so sinus arrhythmia and not AF', () => {
+    const r = read(fixturePath('signal', 'ptbxl-sarrh', '00305_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    // Irregular, and the median beat's T end lies on the next P wave, hiding it from the P search.
+    expect(a.rhythm.normalisedRmssdAll).toBeGreaterThanOrEqual(statementThresholds.afNormalisedRmssd);
+    expect(a.fiducials?.pOnset).toBeUndefined();
+    expect(a.measurements.prBeats).toBeNull();
+    const codes = a.statements.map((s) => s.code);
+    expect(codes).not.toContain('AFIB');
+    expect(codes).toContain('SARRH');
+    expect(a.statements.find((s) => s.code === 'SARRH')?.evidence.find((e) => e.name === 'P wave')?.value).toMatch(/found beat by beat/);
   });
 
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {

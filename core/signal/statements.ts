@@ -1,7 +1,7 @@
 import { beatPrRules, type BeatPr } from './beat-pr';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
-import type { AtrialActivity, RhythmFeatures } from './rhythm';
+import { normalisedRmssdWithout, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
 
 /**
  * Rule-based interpretive statements from the measurements, as a cart's program states them
@@ -25,6 +25,13 @@ import type { AtrialActivity, RhythmFeatures } from './rhythm';
  *   atrial fibrillation. Circulation 2014;130:e199–e267 (definition of AF on the ECG).
  * - [BRADY-2018] Kusumoto FM et al. 2018 ACC/AHA/HRS guideline on the evaluation and management
  *   of patients with bradycardia and cardiac conduction delay. Circulation 2019;140:e382–e482.
+ * - [SVT-2015] Page RL et al. 2015 ACC/AHA/HRS guideline for the management of adult patients with
+ *   supraventricular tachycardia. Circulation 2016;133:e506–e574 (atrial flutter: regular atrial
+ *   waves best seen in the inferior leads and V1, commonly conducted 2:1).
+ * - [BIX] The "Bix rule" (Harold Bix): P waves midway between the QRS complexes of a
+ *   supraventricular tachycardia mean another P wave hides in each QRS, i.e. atrial flutter or
+ *   atrial tachycardia with 2:1 conduction (Grauer K, "What is the Bix rule?", ECG Review, Relias
+ *   Media).
  */
 export const statementCategories = ['quality', 'pacing', 'rhythm', 'ectopy', 'conduction', 'axis', 'voltage', 'repolarisation'] as const;
 export type StatementCategory = (typeof statementCategories)[number];
@@ -63,10 +70,17 @@ export interface StatementInput {
   readonly qrsAxisDeg: number | null;
   /** Whether a P wave was found before the QRS on the median beat, or beat by beat. */
   readonly pWave: boolean;
+  /**
+   * When `pWave` is false: P waves of one shape at a fixed PR found beat by beat with the search
+   * not bounded by the median beat's T end (beat-pr.ts `repeatingPWaves`), undefined if none.
+   */
+  readonly repeatingP?: BeatPr | undefined;
   readonly morphology: ReadonlyMap<string, LeadQrs> | undefined;
   readonly rhythm: RhythmFeatures;
   /** Regular atrial activity after QRST cancellation (flutter waves), when it could be assessed. */
   readonly atrial?: AtrialActivity | undefined;
+  /** The median beat compared with itself half an RR later, outside the QRS: atrial waves at twice the ventricular rate (2:1 flutter). */
+  readonly halfCycle?: HalfCycleAtrialWaves | undefined;
   readonly pacing: PacingResult;
   readonly beats: number;
   /** Why no interval may be interpreted (signal quality unusable), when that is so. */
@@ -83,6 +97,8 @@ const src = {
   ahaV: 'Hancock et al., AHA/ACCF/HRS 2009 Part V, Circulation 119:e251',
   af: 'January et al., 2014 AHA/ACC/HRS AF guideline, Circulation 130:e199',
   brady: 'Kusumoto et al., 2018 ACC/AHA/HRS bradycardia guideline, Circulation 140:e382',
+  svt: 'Page et al., 2015 ACC/AHA/HRS SVT guideline, Circulation 133:e506',
+  bix: 'the Bix rule (Grauer, "What is the Bix rule?", ECG Review)',
 } as const;
 
 /** Thresholds in one place, so the documentation and the benchmark can print them. */
@@ -97,6 +113,16 @@ export const statementThresholds = {
   /** Flutter waves: periodicity of the QRST-cancelled residual at 230–375 a minute (see rhythm.ts). */
   atrialPeriodicity: 0.5,
   atrialAmplitudeMv: 0.05,
+  /** Flutter's atrial rate, per minute: the band rhythm.ts searches for flutter waves (lags 160–260 ms), [AHA-II]. */
+  flutterAtrialRatePerMin: [230, 375],
+  /**
+   * 2:1 flutter: the median beat matches itself half an RR later (QRS left out) with a Pearson
+   * correlation of at least this, the shape agreement rhythm.ts asks of a QRS of the dominant
+   * shape and beat-pr.ts of a P wave of the record's shape; in at least `halfCycleLeads` of II,
+   * III, aVF and V1, the leads flutter waves are read in [SVT-2015].
+   */
+  halfCycleCorrelation: 0.8,
+  halfCycleLeads: 3,
   firstDegreeAvbMs: 200,
   /** Beat-by-beat PR spread beyond measurement noise (beat-pr.ts says how it was chosen). */
   variablePrRangeMs: beatPrRules.variableRangeMs,
@@ -162,36 +188,71 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
 /**
  * [AF-2014]: irregularly irregular RR with no distinct repeating P waves; or regular atrial
  * waves at 230–375 a minute left after QRST cancellation (flutter, [AHA-II]) with the RR
- * irregular or no P wave found. Flutter with fixed 2:1 conduction hides its waves in the
- * median beat and is missed (docs/benchmarks.md).
+ * irregular or no P wave found; or atrial waves at twice a ventricular rate of 115–188 bpm on
+ * the median beat (flutter with fixed 2:1 conduction, [SVT-2015], [BIX]), whose waves are
+ * phase-locked to the QRS and cancelled with it. "No distinct repeating P waves" is checked
+ * beat by beat too when the median beat shows none (sinus arrhythmia with a flat T, PTB-XL
+ * 00305); with intermittent pacing, the irregularity is that of the unpaced beats.
  */
 function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
-  const irregularity = input.rhythm.normalisedRmssdAll;
-  if (irregularity === null || input.beats < 6) return undefined;
-  const irregular = irregularity >= t.afNormalisedRmssd;
+  if (input.beats < 6) return undefined;
+  const irregularity = rrIrregularity(input);
+  const irregular = irregularity !== null && irregularity.value >= t.afNormalisedRmssd;
   const a = input.atrial;
   const flutterWaves = a !== undefined && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv;
-  if (!((irregular && !input.pWave) || (flutterWaves && (irregular || !input.pWave)))) return undefined;
-  const evidence: StatementEvidence[] = [{ name: 'RR irregularity (normalised RMSSD)', value: Number(irregularity.toFixed(2)) }, { name: 'P wave', value: input.pWave ? 'found on the median beat' : 'not found' }];
+  const twoToOne = twoToOneFlutter(input.halfCycle);
+  const noRepeatingP = !input.pWave && input.repeatingP === undefined;
+  if (!((irregular && noRepeatingP) || (flutterWaves && (irregular || !input.pWave)) || twoToOne)) return undefined;
+  const evidence: StatementEvidence[] = [];
+  if (irregularity !== null) evidence.push({ name: `RR irregularity${irregularity.unpacedOnly ? ' of the unpaced beats' : ''} (normalised RMSSD)`, value: Number(irregularity.value.toFixed(2)) });
+  evidence.push({ name: 'P wave', value: input.pWave ? 'found on the median beat' : input.repeatingP ? 'found beat by beat' : 'not found' });
   if (flutterWaves) evidence.push({ name: `regular atrial waves (${a.lead})`, value: Math.round(a.atrialRatePerMin), unit: '/min' });
+  if (twoToOne) evidence.push({ name: `beat repeats half an RR later (${twoToOne.leads.join(', ')}): atrial waves at twice the ventricular rate`, value: Math.round(twoToOne.atrialRatePerMin), unit: '/min' });
   if (input.heartRateBpm !== null) evidence.push({ name: 'ventricular rate', value: round(input.heartRateBpm), unit: 'bpm' });
+  const [low, high] = t.flutterAtrialRatePerMin;
   return {
     code: 'AFIB',
     text: 'Atrial fibrillation or flutter suspected',
     category: 'rhythm',
-    criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}) without a distinct P wave, or regular atrial waves at 230–375/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave`,
-    source: `${src.af}; ${src.ahaII}`,
+    criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}) without distinct repeating P waves, or regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave, or the median beat repeating half an RR later outside the QRS (correlation ≥ ${t.halfCycleCorrelation} in at least ${t.halfCycleLeads} of II, III, aVF, V1) at a ventricular rate of ${low / 2}–${high / 2} bpm`,
+    source: `${src.af}; ${src.ahaII}${twoToOne ? `; ${src.svt}; ${src.bix}` : ''}`,
     evidence,
+    ...(twoToOne && (input.pWave || input.repeatingP) ? { qualifier: 'the wave taken for a P wave repeats half an RR later: atrial flutter with 2:1 conduction rather than sinus tachycardia, and the PR shown is not a PR interval' } : {}),
   };
 }
 
-/** [AHA-II]: sinus rhythm and its rate/regularity variants, when a P wave precedes each QRS. */
+/**
+ * RR irregularity for the AF rule: over every RR (in AF "premature" beats are the rhythm
+ * itself), or, when some beats were paced, over the RR pairs of unpaced beats only
+ * (rhythm.ts `normalisedRmssdWithout`): a paced beat's RR is the pacemaker's, not the atria's.
+ */
+function rrIrregularity(input: StatementInput): { value: number; unpacedOnly: boolean } | null {
+  const paced = input.pacing.paced ? input.pacing.pacedBeats : [];
+  if (paced.length === 0) return input.rhythm.normalisedRmssdAll === null ? null : { value: input.rhythm.normalisedRmssdAll, unpacedOnly: false };
+  const value = normalisedRmssdWithout(input.rhythm.rrMs, new Set(paced));
+  return value === null ? null : { value, unpacedOnly: true };
+}
+
+/** The leads where the median beat repeats half an RR later (2:1 flutter), when enough do at a rate 2:1 flutter can have. */
+function twoToOneFlutter(h: HalfCycleAtrialWaves | undefined): { leads: string[]; atrialRatePerMin: number } | undefined {
+  if (!h) return undefined;
+  const [low, high] = t.flutterAtrialRatePerMin;
+  if (h.atrialRatePerMin < low || h.atrialRatePerMin > high) return undefined;
+  const leads = h.leads.filter((l) => l.correlation >= t.halfCycleCorrelation && l.amplitudeMv >= t.atrialAmplitudeMv).map((l) => l.lead);
+  return leads.length >= t.halfCycleLeads ? { leads, atrialRatePerMin: h.atrialRatePerMin } : undefined;
+}
+
+/**
+ * [AHA-II]: sinus rhythm and its rate/regularity variants, when a P wave precedes each QRS: on
+ * the median beat, or beat by beat (beat-pr.ts), including P waves of one shape at a fixed PR
+ * that only the search unbounded by the median beat's T end finds (`repeatingP`, PTB-XL 00305).
+ */
 function sinusRhythm(input: StatementInput): EcgStatement[] {
   const hr = input.heartRateBpm;
-  if (!input.pWave || hr === null) return [];
+  if (!(input.pWave || input.repeatingP) || hr === null) return [];
   const evidence: StatementEvidence[] = [
     { name: 'heart rate', value: round(hr), unit: 'bpm' },
-    { name: 'P wave', value: 'before the QRS' },
+    { name: 'P wave', value: input.pWave ? 'before the QRS' : `before ${input.repeatingP?.measured} of ${input.repeatingP?.of} QRS complexes (found beat by beat)` },
   ];
   const range = input.rhythm.rrRange;
   const irregular = range !== null && range >= t.sinusArrhythmiaRange;

@@ -70,3 +70,27 @@ export function medianFilter(x: Float64Array, window: number): Float64Array {
   }
   return out;
 }
+
+/** Pearson correlation of two equal-length series (0 when either is constant). */
+export function pearson(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < n; i++) {
+    sa += a[i] as number;
+    sb += b[i] as number;
+  }
+  const ma = sa / n;
+  const mb = sb / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = (a[i] as number) - ma;
+    const db = (b[i] as number) - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return sab / Math.sqrt(Math.max(1e-24, saa * sbb));
+}
