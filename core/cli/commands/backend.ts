@@ -1,6 +1,8 @@
 import { backendNameSchema, backendNames, backendSettingName, initBackend, type BackendReport, type GpuAdapterReport } from '../../ml/backend/init';
 import { EinthovenError } from '../../errors';
-import { inferenceEngineReport, inferenceSettingName } from '../../ml/onnx/runtime';
+import { ortKernelsUnavailable } from '../../ml/backend/ort-kernels';
+import { inferenceEngineReport } from '../../ml/onnx/runtime';
+import { onnxSettingName } from '../../ml/onnx/setting';
 import { workersReport } from '../../parallel/worker-count';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -40,11 +42,12 @@ adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls t
 A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
 {"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
 "notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"},
-"inference":{"engine","version"?,"threads"?,"reason"?}}
+"inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
 cores − 1; inference: on wasm/cpu the forward pass of ResNet18, AlexNet, VGG11_bn and xresnet1d
 runs on onnxruntime (the optional onnxruntime-node) with every core, unless
-${inferenceSettingName}=tfjs); an adapter is {"description","vendor","architecture","device",
+${onnxSettingName}=off; trainingKernels "onnxruntime" when wasm's conv1d and large matrix
+products run on onnxruntime's kernels, else "tfjs"); an adapter is {"description","vendor","architecture","device",
 "dawnBackend","featureLevel","hardware","softwareReason"?,"limits":{…}}.
 
 Options:
@@ -63,11 +66,14 @@ Options:
     const report = await initBackend(force ? { force } : {});
     const workers = workersReport();
     const inference = await inferenceEngineReport();
-    if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference }));
+    const trainingKernels = report.active === 'wasm' && ortKernelsUnavailable() === undefined ? 'onnxruntime' : 'tfjs';
+    if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference, trainingKernels }));
     else {
       printText(report, (line) => io.stdout(line));
       io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N`);
       io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (convolutional models)` : `tfjs — ${inference.reason}`}`);
+      const kernels = report.active === 'wasm' ? ortKernelsUnavailable() : `the ${report.active} backend`;
+      io.stdout(`training kernels: ${kernels === undefined ? 'conv1d and large matrix products on onnxruntime (one thread per worker)' : `tfjs's own — ${kernels}`}`);
     }
     return 0;
   },

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transposePlan } from './batch-matmul';
 import { initBackend } from './init';
+import { ortKernelSessionCount, ortKernelsUnavailable } from './ort-kernels';
 
 /** max |a − b| / max |b|: relative to the reference's scale, robust to values near zero. */
 function relativeError(actual: Float32Array | Int32Array | Uint8Array, expected: Float32Array | Int32Array | Uint8Array): number {
@@ -116,6 +117,51 @@ describe('wasm training kernels vs cpu', () => {
       fn as (...t: tf.Tensor[]) => tf.Tensor[],
     );
     for (let i = 0; i < 3; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThan(1e-5);
+  });
+
+  // Large enough for onnxruntime's kernels (ort-kernels.ts) where onnxruntime-node is installed;
+  // the same XNNPACK paths as above where it is not.
+  const ortRequired = process.env['EINTHOVEN_REQUIRE_ONNX'] === '1';
+  const largeConvs = [1, 3, 7].flatMap((kernel) =>
+    [1, 2].flatMap((stride) => [
+      { kernel, stride, length: 301, pad: 'same' as const },
+      { kernel, stride, length: 300, pad: 'valid' as const },
+    ]),
+  );
+  it.each(largeConvs)('large conv1d k$kernel s$stride L$length $pad (onnxruntime kernels): value and gradients', async ({ kernel, stride, length, pad }) => {
+    if (ortRequired) expect(ortKernelsUnavailable()).toBeUndefined();
+    const sessionsBefore = ortKernelSessionCount();
+    const xShape = [8, length, 48];
+    const wShape = [kernel, 48, 64];
+    const fn = (x: tf.Tensor, w: tf.Tensor) => {
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, stride, pad);
+      const y = f(x, w);
+      const probe = tf.tensor(randomValues(product(y.shape), 8), y.shape);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), probe)))([x, w]);
+      probe.dispose();
+      return [y, gx!, gw!];
+    };
+    const { cpu, wasm } = await onBothBackends([randomValues(product(xShape), 9), randomValues(product(wShape), 10)], [xShape, wShape], fn as (...t: tf.Tensor[]) => tf.Tensor[]);
+    for (let i = 0; i < 3; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThan(1e-5);
+    if (ortKernelsUnavailable() === undefined) expect(ortKernelSessionCount()).toBeGreaterThan(sessionsBefore);
+  });
+
+  it.each([
+    { ta: false, tb: false, a: [2, 128, 256], b: [2, 256, 96] },
+    { ta: true, tb: false, a: [2, 256, 128], b: [2, 256, 96] },
+    { ta: false, tb: true, a: [2, 128, 256], b: [2, 96, 256] },
+    { ta: true, tb: true, a: [256, 300], b: [200, 256] },
+    { ta: true, tb: false, a: [300, 256], b: [300, 200] },
+  ])('large matMul transposeA=$ta transposeB=$tb $a·$b (onnxruntime kernels): value and gradients', async ({ ta, tb, a: aShape, b: bShape }) => {
+    const sessionsBefore = ortKernelSessionCount();
+    const fn = (a: tf.Tensor, b: tf.Tensor) => {
+      const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, ta, tb);
+      const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(f(p, q))))([a, b]);
+      return [f(a, b), ga!, gb!];
+    };
+    const { cpu, wasm } = await onBothBackends([randomValues(product(aShape), 11), randomValues(product(bShape), 12)], [aShape, bShape], fn as (...t: tf.Tensor[]) => tf.Tensor[]);
+    for (let i = 0; i < 3; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThan(1e-5);
+    if (ortKernelsUnavailable() === undefined) expect(ortKernelSessionCount()).toBeGreaterThan(sessionsBefore);
   });
 
   it('turns a plain product around only when a narrow A meets a wide, deep B', () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
+import { onnxDisabledReason, onnxRequired, onnxSettingName } from './setting';
 import { exportOnnx, onnxArchitectures, OnnxExportUnsupported, unsupportedLayers } from './export';
 
 /**
@@ -19,8 +20,6 @@ import { exportOnnx, onnxArchitectures, OnnxExportUnsupported, unsupportedLayers
 type OrtModule = typeof ort;
 type OrtSession = ort.InferenceSession;
 
-/** The setting that turns the onnxruntime forward pass off (`tfjs`) or requires it (`onnxruntime`). */
-export const inferenceSettingName = 'EINTHOVEN_INFERENCE';
 
 export interface InferenceEngineReport {
   /** Which engine runs forward passes of exportable models in this process. */
@@ -35,13 +34,13 @@ let runtime: Promise<{ ort: OrtModule } | { reason: string }> | undefined;
 
 function loadRuntime(): Promise<{ ort: OrtModule } | { reason: string }> {
   runtime ??= (async () => {
-    const setting = process.env[inferenceSettingName]?.trim();
-    if (setting === 'tfjs') return { reason: `${inferenceSettingName}=tfjs` };
+    const disabled = onnxDisabledReason();
+    if (disabled) return { reason: disabled };
     try {
       return { ort: await import('onnxruntime-node') };
     } catch (error) {
       const reason = `onnxruntime-node is not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
-      if (setting === 'onnxruntime') throw new Error(`${inferenceSettingName}=onnxruntime but ${reason}`, { cause: error });
+      if (onnxRequired()) throw new Error(`${onnxSettingName}=on but ${reason}`, { cause: error });
       return { reason };
     }
   })();
