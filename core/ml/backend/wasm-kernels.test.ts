@@ -40,6 +40,18 @@ function randomValues(n: number, seed: number): number[] {
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** conv1d of x and w with stride and padding, its output and both gradients under a seeded probe (sum of output × probe). */
+function conv1dWithGradients(stride: number, pad: 'same' | 'valid', probeSeed: number) {
+  return (x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => {
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, stride, pad);
+    const y = f(x, w);
+    const probe = tf.tensor(randomValues(product(y.shape), probeSeed), y.shape);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), probe)))([x, w]);
+    probe.dispose();
+    return [y, gx!, gw!];
+  };
+}
+
 describe('wasm training kernels vs cpu', () => {
   beforeAll(async () => {
     await initBackend({ force: 'wasm' });
@@ -57,14 +69,7 @@ describe('wasm training kernels vs cpu', () => {
   it.each(cases)('conv1d k$kernel s$stride L$length $pad: value and gradients', async ({ kernel, stride, length, pad }) => {
     const xShape = [2, length, 3];
     const wShape = [kernel, 3, 4];
-    const fn = (x: tf.Tensor, w: tf.Tensor) => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, stride, pad);
-      const y = f(x, w);
-      const probe = tf.tensor(randomValues(product(y.shape), 7), y.shape);
-      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), probe)))([x, w]);
-      probe.dispose();
-      return [y, gx!, gw!];
-    };
+    const fn = conv1dWithGradients(stride, pad, 7);
     const { cpu, wasm } = await onBothBackends(
       [randomValues(product(xShape), 1), randomValues(product(wShape), 2)],
       [xShape, wShape],
@@ -133,14 +138,7 @@ describe('wasm training kernels vs cpu', () => {
     const sessionsBefore = ortKernelSessionCount();
     const xShape = [8, length, 48];
     const wShape = [kernel, 48, 64];
-    const fn = (x: tf.Tensor, w: tf.Tensor) => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, stride, pad);
-      const y = f(x, w);
-      const probe = tf.tensor(randomValues(product(y.shape), 8), y.shape);
-      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), probe)))([x, w]);
-      probe.dispose();
-      return [y, gx!, gw!];
-    };
+    const fn = conv1dWithGradients(stride, pad, 8);
     const { cpu, wasm } = await onBothBackends([randomValues(product(xShape), 9), randomValues(product(wShape), 10)], [xShape, wShape], fn as (...t: tf.Tensor[]) => tf.Tensor[]);
     for (let i = 0; i < 3; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThan(1e-5);
     if (ortKernelsUnavailable() === undefined) expect(ortKernelSessionCount()).toBeGreaterThan(sessionsBefore);
