@@ -9,9 +9,10 @@ import { exportOnnx, onnxArchitectures, OnnxExportUnsupported, unsupportedLayers
  * The forward pass on onnxruntime's CPU kernels (optional dependency `onnxruntime-node`), for
  * models the exporter covers, where tfjs would run on wasm or its pure-JS cpu backend: MLAS
  * uses the machine's AVX2/AVX-512 and every core, tfjs's wasm one 128-bit SIMD thread
- * (docs/benchmarks.md, "Inference on onnxruntime"). Training stays on tfjs: onnxruntime-node
- * has no training API. Nothing here opens a network connection; the package's install script
- * (a CUDA download) is disabled in package.json's allowScripts.
+ * (docs/benchmarks.md, "Inference on onnxruntime"). Training stays on tfjs — onnxruntime-node
+ * has no training API — whose wasm backend borrows onnxruntime's conv and matrix kernels
+ * (core/ml/backend/ort-kernels.ts). Nothing here opens a network connection; the package's
+ * install script (a CUDA download) is disabled in package.json's allowScripts.
  *
  * Correctness does not depend on call sites: a session remembers a fingerprint of the weights it
  * was exported from and is rebuilt when they change (a model validated between epochs).
@@ -19,7 +20,6 @@ import { exportOnnx, onnxArchitectures, OnnxExportUnsupported, unsupportedLayers
 
 type OrtModule = typeof ort;
 type OrtSession = ort.InferenceSession;
-
 
 export interface InferenceEngineReport {
   /** Which engine runs forward passes of exportable models in this process. */
