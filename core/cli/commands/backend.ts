@@ -44,8 +44,8 @@ A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is force
 "notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"},
 "inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
-cores − 1; inference: on wasm/cpu the forward pass of ResNet18, AlexNet, VGG11_bn and xresnet1d
-runs on onnxruntime (the optional onnxruntime-node) with every core, unless
+cores − 1; inference: on wasm/cpu the forward pass of every model but CRNN-GRU/LSTM and the
+2048-sample Transformer runs on onnxruntime (the optional onnxruntime-node) with every core, unless
 ${onnxSettingName}=off; trainingKernels "onnxruntime" when wasm's conv1d and large matrix
 products run on onnxruntime's kernels, else "tfjs"); an adapter is {"description","vendor","architecture","device",
 "dawnBackend","featureLevel","hardware","softwareReason"?,"limits":{…}}.
@@ -71,7 +71,7 @@ Options:
     else {
       printText(report, (line) => io.stdout(line));
       io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N`);
-      io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (convolutional models)` : `tfjs — ${inference.reason}`}`);
+      io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (all but the recurrent models and the long-input Transformer)` : `tfjs — ${inference.reason}`}`);
       const kernels = report.active === 'wasm' ? ortKernelsUnavailable() : `the ${report.active} backend`;
       io.stdout(`training kernels: ${kernels === undefined ? 'conv1d and large matrix products on onnxruntime (one thread per worker)' : `tfjs's own — ${kernels}`}`);
     }

@@ -1,38 +1,29 @@
 import type * as tf from '@tensorflow/tfjs';
 import { adaptiveBins } from '../models/layers/adaptive-pool';
-import { encodeModel, type AttributeValue, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './proto';
+import { encodeModel, type AttributeValue, type OnnxGraph } from './proto';
+import { asChannelsFirst, asTfjs, cf, GraphBuilder, inputShape, OnnxExportUnsupported, type Exported, type Handler, type Weights } from './graph';
+import { attentionExportBlocker, attentionHandlers } from './export-attention';
+
+export { OnnxExportUnsupported } from './graph';
 
 /**
- * Exports the convolutional architectures of the zoo (ResNet18, xresnet1d50/101, AlexNet,
- * VGG11_bn) to an ONNX inference graph, so a CPU runtime with AVX2/AVX-512 kernels and its own
- * threads can run their forward pass (tfjs's wasm kernels are 128-bit SIMD on one thread,
- * ~5× PyTorch; docs/benchmarks.md). Inference semantics only: batch norm with running
- * statistics, dropout as identity. Recurrent and attention layers are not exported: those
- * models keep the tfjs forward pass, and `exportOnnx` says which layer stopped it.
+ * Exports the zoo's architectures but the recurrent ones (ResNet18, xresnet1d50/101, AlexNet,
+ * VGG11_bn, AttResNet, ResTransformer) to an ONNX inference graph, so a CPU runtime with
+ * AVX2/AVX-512 kernels and its own threads can run their forward pass (tfjs's wasm kernels are
+ * 128-bit SIMD on one thread, ~5× PyTorch; docs/benchmarks.md). Inference semantics only: batch
+ * norm with running statistics, dropout as identity. GRU/LSTM layers, and attention over more
+ * than maxAttentionTokens (the 2048-sample Transformer), are not exported: those models keep
+ * the tfjs forward pass, and `exportOnnx` says which layer stopped it.
  *
  * Layout: tfjs tensors are channels-last [B, T, C]; ONNX's Conv and pools are [B, C, T]. The
- * input is transposed once and every 3-D tensor stays [B, C, T] until a Flatten needs tfjs's
- * order back.
+ * input is transposed once; each layer's 3-D inputs are put in the layout its operators read
+ * (inputLayouts), so a tensor is transposed only where the layout changes.
  */
 
 export const onnxOpset = 13;
 
-/** The architectures whose every layer exports (onnx.test.ts checks this against the layers). */
-export const onnxArchitectures: ReadonlySet<string> = new Set(['resnet18', 'alexnet', 'vgg11bn', 'xresnet1d50', 'xresnet1d101']);
-
-export class OnnxExportUnsupported extends Error {
-  constructor(readonly layer: string, readonly className: string) {
-    super(`layer '${layer}' (${className}) has no ONNX export; the model runs on tfjs`);
-  }
-}
-
-/** How an exported tensor relates to the tfjs tensor of the same layer. */
-type Layout = 'channels-first' | 'as-tfjs';
-
-interface Exported {
-  readonly name: string;
-  readonly layout: Layout;
-}
+/** The architectures whose every layer exports at their design input (onnx.test.ts checks this against the layers). */
+export const onnxArchitectures: ReadonlySet<string> = new Set(['resnet18', 'alexnet', 'vgg11bn', 'attresnet', 'restransformer', 'xresnet1d50', 'xresnet1d101']);
 
 interface ConvLikeConfig {
   readonly kernelSize?: number | readonly number[];
@@ -62,28 +53,6 @@ export function samePadding(length: number, kernel: number, stride: number): [nu
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxInitializer[] = [];
-  #count = 0;
-
-  fresh(base: string): string {
-    return `${base}__${this.#count++}`;
-  }
-
-  node(op: string, inputs: string[], attributes?: OnnxNode['attributes'], output?: string): string {
-    const out = output ?? this.fresh(op.toLowerCase());
-    this.nodes.push({ op, inputs, outputs: [out], ...(attributes ? { attributes } : {}) });
-    return out;
-  }
-
-  constant(base: string, dims: number[], data: Float32Array | BigInt64Array): string {
-    const name = this.fresh(base);
-    this.initializers.push({ name, dims, data });
-    return name;
-  }
-}
-
 /** tfjs conv1d kernel [k, in, out] → ONNX Conv weight [out, in, k]. */
 function convWeight(kernel: Float32Array, k: number, cin: number, cout: number): Float32Array {
   const w = new Float32Array(kernel.length);
@@ -106,26 +75,11 @@ function transpose2d(m: Float32Array, rows: number, cols: number): Float32Array 
   return out;
 }
 
-function inputShape(layer: tf.layers.Layer): readonly (number | null)[] {
-  const input = layer.input;
-  return (Array.isArray(input) ? input[0]! : input).shape;
-}
-
 function activation(g: GraphBuilder, x: string, name: string | undefined, layer: tf.layers.Layer): string {
   if (name === undefined || name === 'linear') return x;
   if (name === 'relu') return g.node('Relu', [x]);
   throw new OnnxExportUnsupported(layer.name, `${layer.getClassName()} with activation ${name}`);
 }
-
-/** Puts a 3-D tensor back in tfjs's [B, T, C] order (before a Flatten or a Dense). */
-function asTfjs(g: GraphBuilder, x: Exported, rank: number): string {
-  return x.layout === 'channels-first' && rank === 3 ? g.node('Transpose', [x.name], { perm: { ints: [0, 2, 1] } }) : x.name;
-}
-
-type Weights = Float32Array[];
-type Handler = (g: GraphBuilder, layer: tf.layers.Layer, inputs: Exported[], weights: Weights) => Exported;
-
-const cf = (name: string): Exported => ({ name, layout: 'channels-first' });
 
 function conv(g: GraphBuilder, layer: tf.layers.Layer, [x]: Exported[], [kernel, bias]: Weights): Exported {
   const c = layer.getConfig() as ConvLikeConfig;
@@ -224,11 +178,31 @@ const handlers: Record<string, Handler> = {
   Flatten: flatten,
   EinthovenZeroPadding1D: zeroPadding,
   EinthovenAdaptiveAvgPool1D: adaptivePool,
+  ...attentionHandlers,
 };
+
+/** Layers whose ONNX operators read a 3-D tensor's channels on axis 1, and those that combine inputs element by element. */
+const channelsFirstLayers = new Set(['Conv1D', 'EinthovenBatchNorm', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Concatenate', 'EinthovenZeroPadding1D', 'EinthovenAdaptiveAvgPool1D']);
+const elementwiseLayers = new Set(['Add']);
+
+/** Puts a layer's 3-D inputs in the layout its operators need: channels first, or one layout for all. */
+function inputLayouts(g: GraphBuilder, layer: tf.layers.Layer, inputs: Exported[]): Exported[] {
+  const cls = layer.getClassName();
+  if (inputShape(layer).length !== 3) return inputs;
+  const mixed = inputs.some((x) => x.layout !== inputs[0]!.layout);
+  if (!channelsFirstLayers.has(cls) && !(elementwiseLayers.has(cls) && mixed)) return inputs;
+  return inputs.map((x) => cf(asChannelsFirst(g, x, 3)));
+}
 
 /** The layers a model uses that have no export, or [] when the whole model exports. */
 export function unsupportedLayers(model: tf.LayersModel): string[] {
-  return model.layers.filter((l) => l.getClassName() !== 'InputLayer' && !(l.getClassName() in handlers)).map((l) => `${l.name} (${l.getClassName()})`);
+  return model.layers
+    .filter((l) => l.getClassName() !== 'InputLayer')
+    .flatMap((l) => {
+      if (!(l.getClassName() in handlers)) return [`${l.name} (${l.getClassName()})`];
+      const blocker = attentionExportBlocker(l);
+      return blocker ? [`${l.name} (${l.getClassName()}: ${blocker})`] : [];
+    });
 }
 
 interface InboundNode {
@@ -265,7 +239,7 @@ export async function exportOnnx(model: tf.LayersModel): Promise<Uint8Array> {
       exported.set(layer.name, cf(g.node('Transpose', ['ecg'], { perm: { ints: [0, 2, 1] } })));
       continue;
     }
-    const inputs = inboundLayers(layer).map((l) => exported.get(l.name)!);
+    const inputs = inputLayouts(g, layer, inboundLayers(layer).map((l) => exported.get(l.name)!));
     exported.set(layer.name, handlers[layer.getClassName()]!(g, layer, inputs, await weightsOf(layer)));
   }
   const last = exported.get(model.outputLayers[0]!.name)!;

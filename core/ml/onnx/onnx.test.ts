@@ -70,6 +70,10 @@ describe.runIf(available)('ONNX export runs the same forward pass on onnxruntime
     { arch: 'alexnet', length: 1000 },
     { arch: 'vgg11bn', length: 449 },
     { arch: 'vgg11bn', length: 449, paperExact: true },
+    { arch: 'attresnet', length: 300 },
+    { arch: 'attresnet', length: 300, paperExact: true },
+    { arch: 'restransformer', length: 257 },
+    { arch: 'transformer', length: 96 },
   ];
   for (const { arch, length, paperExact } of cases) {
     it(`${arch}${paperExact ? ' (paperExact)' : ''}, ${length} samples: logits within 1e-4 of tfjs`, async () => {
@@ -100,9 +104,13 @@ describe.runIf(available)('ONNX export runs the same forward pass on onnxruntime
     model.dispose();
   });
 
-  it('keeps recurrent and attention models on tfjs, naming the layer', async () => {
-    for (const arch of ['crnn-gru', 'attresnet']) {
-      const model = buildModel(arch, { numClasses: 2, inputLength: 128 });
+  it('keeps recurrent models and attention over long inputs on tfjs, naming the layer', async () => {
+    for (const [arch, inputLength] of [
+      ['crnn-gru', 128],
+      ['crnn-lstm', 128],
+      ['transformer', 600],
+    ] as const) {
+      const model = buildModel(arch, { numClasses: 2, inputLength });
       expect(unsupportedLayers(model).length).toBeGreaterThan(0);
       expect(await onnxSessionFor(model)).toBeNull();
       model.dispose();
@@ -111,9 +119,9 @@ describe.runIf(available)('ONNX export runs the same forward pass on onnxruntime
 });
 
 describe('onnxArchitectures', () => {
-  it('names exactly the architectures whose every layer exports', () => {
+  it('names exactly the architectures whose every layer exports at their design input', () => {
     for (const arch of architectureNames) {
-      const model = buildModel(arch, { numClasses: 2, inputLength: Math.max(256, architectureInfo(arch).minInputLength) });
+      const model = buildModel(arch, { numClasses: 2, inputLength: architectureInfo(arch).inputLength });
       expect({ arch, exports: unsupportedLayers(model).length === 0 }).toEqual({ arch, exports: onnxArchitectures.has(arch) });
       model.dispose();
     }
