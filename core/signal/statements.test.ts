@@ -250,6 +250,26 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(codes).toContain('SARRH');
   });
 
+  it('PTB-XL 00039 (quinidine, labelled LNGQT): the T wave running into the next P wave keeps its long QT and the P onset its place', () => {
+    const r = read(fixturePath('signal', 'ptbxl-lngqt', '00039_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    const beat = a.medianBeat;
+    const f = a.fiducials;
+    if (!beat || f?.tEnd === undefined || f.pOnset === undefined) throw new Error('00039: T end or P wave not found');
+    // The T wave (0.3 mV in V2, peak ~320 ms after R) has not returned to the PR level when the
+    // next P wave rises, ~460 ms after R (RR 676 ms). The P onset used to be clipped 40 ms inside
+    // the P wave (PR 128 ms), the TP level read there made the depressed ST segment the "T wave":
+    // QT 340 ms and "Short QTc" on a report that reads "QT-Verlängerung".
+    expect(f.tEnd).toBeLessThan(f.pOnset + beat.rr);
+    expect(a.measurements.qtMs).toBeGreaterThan(450);
+    expect(a.measurements.qtMs).toBeLessThan(520);
+    expect(a.measurements.prMs).toBeGreaterThan(150);
+    expect(a.measurements.prMs).toBeLessThan(190);
+    const codes = a.statements.map((s) => s.code);
+    expect(codes).toContain('LNGQT');
+    expect(codes).not.toContain('SQT');
+  });
+
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {
     const r = read(sharedDataPath('ecg', 'contec-scp-edf-csv', '0000050.ECG.edf'));
     const a = analyseEcg(r.leads, r.fs);
