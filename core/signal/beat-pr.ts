@@ -162,14 +162,16 @@ function sameShape(segments: readonly Float64Array[]): boolean[] {
 /**
  * Distinct repeating P waves (the criterion whose absence defines atrial fibrillation), looked
  * for beat by beat with the P search not bounded by the median beat's T end: it starts 300 ms
- * before each QRS (delineate.ts). Where the T wave is flat, the median beat's T end can fall on
- * the next beat's P wave (PTB-XL 00305, sinus arrhythmia: T end 638 ms after R at RR 756 ms),
- * and then both the median beat's and `beatByBeatPr`'s search start after that P wave. Found
+ * before each QRS (delineate.ts). Where the median beat's T end falls on the next beat's P
+ * wave, both the median beat's and `beatByBeatPr`'s search start after that P wave (PTB-XL
+ * 00305, sinus arrhythmia with a flat T wave: T end 638 ms after R at RR 756 ms, until the T
+ * peak was searched for before 0.7 RR, delineate.ts `tTiming`; 00028 and 00483 still show no P
+ * wave on the median beat). Found
  * means P waves of one shape before two thirds of the beats at a PR that holds within
  * measurement noise (not `varies`): fibrillatory waves and the previous T wave's tail, whose
  * distance to the QRS changes with the RR, do not pass. For the rhythm statements only (AF,
- * sinus): the record's PR stays as `beatByBeatPr` measured it, since the same misplaced T end
- * also bounds the QT (docs/benchmarks.md, "measure").
+ * sinus): the record's PR stays as `beatByBeatPr` measured it, since a misplaced T end would
+ * also misplace the QT (docs/benchmarks.md, "measure").
  */
 export function repeatingPWaves(cleanLeads: readonly Float64Array[], beats: readonly number[], template: MedianBeat, limitsMs: readonly [number, number]): BeatPr | undefined {
   const found = beatByBeatPr(cleanLeads, beats, template, { reasons: {} }, limitsMs);

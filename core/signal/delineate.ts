@@ -59,6 +59,17 @@ function levelOver(x: Float64Array, from: number, to: number): number {
 }
 
 /**
+ * Where a T wave can be. Delineators bound the T search by the RR interval (Laguna et al.,
+ * Comput Biomed Res 1994; Martínez et al., IEEE TBME 2004); Hermans et al. (PLoS One 2017,
+ * e0184352, validated on LQT1–3 patients as well as controls) take the T peak as the largest
+ * deflection between R + 50 ms and R + 0.7 RR. Beyond 0.7 RR lie the next beat's P wave (P
+ * onset at RR − PR, PR 120–200 ms: 0.7–0.85 RR at 60–100 bpm) and, in flutter, its F waves:
+ * where the T wave is flat they are a lead's largest deflection after the QRS (PTB-XL 00305:
+ * T wave 0.15 mV at 240 ms, P wave 0.14 mV at 580 ms, RR 756 ms).
+ */
+export const tTiming = { latestPeakRr: 0.7 } as const;
+
+/**
  * T end per lead by Zhang's trapezium-area method (IEEE TBME 2006): after the steepest
  * point of the T wave's descent, the end maximises the area between the signal and the
  * horizontal through the candidate point over a 128 ms window behind it. Less sensitive to
@@ -85,6 +96,9 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
     }
   }
   const window = Math.round(0.128 * fs);
+  // The T peak lies at most 0.7 RR after R (tTiming): a lead's largest deflection later than
+  // that is the next beat's P wave or a flutter wave, not its T wave.
+  const latestPeak = pre + Math.round(tTiming.latestPeakRr * rr);
   const ends: { amplitude: number; end: number }[] = [];
   for (const raw of beat.leads) {
     const lead = movingAverage(raw, Math.round(0.02 * fs) | 1);
@@ -93,24 +107,27 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
     const level = pOnset !== undefined ? levelOver(lead, Math.max(0, pOnset - Math.round(0.02 * fs)), pOnset + 1) : levelOver(lead, Math.max(0, qrsOnset - Math.round(0.02 * fs)), qrsOnset + 1);
     const stop = Math.min(lead.length - 2, nextP);
     if (start >= stop - window) return undefined;
-    let peak = start;
-    for (let i = start; i <= stop; i++) if (Math.abs((lead[i] as number) - level) > Math.abs((lead[peak] as number) - level)) peak = i;
+    const peakStop = Math.min(stop, latestPeak);
+    // The T peak is searched for after the ST segment has stopped approaching the baseline: a
+    // depressed or elevated ST segment still returning at the window's start is no T peak (PTB-XL
+    // 00026, quinidine: the ST segment 0.04–0.07 mV below the PR level in I and V4–V6, measured
+    // from a TP level 0.09–0.1 mV above it where the T–U wave runs into the next P wave, deviated
+    // more than the T wave did, and the T end fell on the ST segment: QT 320 ms, "Short QTc").
+    const from = endOfApproach(lead, level, start, peakStop);
+    let peak = from;
+    for (let i = from; i <= peakStop; i++) if (Math.abs((lead[i] as number) - level) > Math.abs((lead[peak] as number) - level)) peak = i;
     const amplitude = Math.abs((lead[peak] as number) - level);
-    if (amplitude < 0.05 || peak >= stop - Math.round(0.04 * fs)) continue;
+    // A largest deflection at the window's end is still rising: not a T peak inside it.
+    if (amplitude < 0.05 || peak >= peakStop - Math.round(0.04 * fs)) continue;
     const sign = Math.sign((lead[peak] as number) - level);
-    // Steepest return towards baseline after the peak.
+    const ownEnd = tWaveReturn(lead, peak, sign, level, amplitude, Math.min(stop, peak + Math.round(0.4 * fs)), fs);
+    // Steepest return towards baseline after the peak, on the T wave's own return.
     let steepest = peak + 1;
     const descent = (i: number) => -sign * ((lead[i + 1] as number) - (lead[i - 1] as number));
-    for (let i = peak + 1; i < stop && i < peak + Math.round(0.2 * fs); i++) if (descent(i) > descent(steepest)) steepest = i;
-    // Search at most 200 ms past the steepest point, and not beyond 20 ms after the wave has
-    // come back to the baseline: a U wave after it must not drag the end along.
-    let limit = Math.min(stop, steepest + Math.round(0.2 * fs));
-    for (let i = steepest; i < limit; i++) {
-      if (sign * ((lead[i] as number) - level) <= 0) {
-        limit = Math.min(limit, i + Math.round(0.02 * fs));
-        break;
-      }
-    }
+    for (let i = peak + 1; i < ownEnd && i < peak + Math.round(0.2 * fs); i++) if (descent(i) > descent(steepest)) steepest = i;
+    // Search at most 200 ms past the steepest point, and not past the T wave's own return: a U
+    // wave or the next P wave after it must not drag the end along.
+    const limit = Math.min(ownEnd, steepest + Math.round(0.2 * fs));
     let best = -Infinity;
     let end = -1;
     for (let t = steepest; t <= limit; t++) {
@@ -118,7 +135,10 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
       for (let k = Math.max(0, t - window); k <= t; k++) area += sign * ((lead[k] as number) - (lead[t] as number));
       if (area > best) [best, end] = [area, t];
     }
-    if (end > steepest) ends.push({ amplitude, end });
+    // Bounded by the next beat's P wave, an end found on that bound is where the P wave cut the
+    // search, not where the T wave ended (CinC 2021 E07508: the P onset found 40 ms late, II and
+    // aVF's T ends fell on the next P wave's upstroke): that lead's end is not measured.
+    if (end > steepest && (pOnset === undefined || end < stop)) ends.push({ amplitude, end });
   }
   // The end of a T wave under 0.1 mV in every lead is guesswork: report none rather than a wrong QT.
   if (ends.length === 0 || Math.max(...ends.map((e) => e.amplitude)) < 0.1) return undefined;
@@ -127,6 +147,35 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
   // more than 80 ms after the median lead's.
   const typical = quantile(candidates, 0.5) + Math.round(0.08 * fs);
   return Math.max(...candidates.filter((end) => end <= typical));
+}
+
+/** The first index from `from` (at most `to`) after which `lead` stops approaching `level`. */
+function endOfApproach(lead: Float64Array, level: number, from: number, to: number): number {
+  const deviation = (i: number) => Math.abs((lead[i] as number) - level);
+  let i = from;
+  while (i < to && deviation(i + 1) < deviation(i)) i++;
+  return i;
+}
+
+/**
+ * Where a lead's T wave has finished returning from its peak towards `level`: 20 ms after it
+ * crosses the baseline, or, where the signal turns away from the baseline again by more than a
+ * fifth of the T amplitude (a notch in a bifid T wave is smaller), its closest approach to the
+ * baseline before that turn, since from there on it traces the next wave: a U wave, or the next
+ * beat's P wave where the TP segment sits away from the PR segment (PTB-XL 00135: TP segment
+ * 0.06–0.08 mV above the PR segment in II and aVF, so the T wave never crosses the PR level
+ * before the next P wave rises). At most `until`.
+ */
+function tWaveReturn(lead: Float64Array, peak: number, sign: number, level: number, amplitude: number, until: number, fs: number): number {
+  let closest = amplitude;
+  let closestAt = peak;
+  for (let i = peak + 1; i < until; i++) {
+    const deviation = sign * ((lead[i] as number) - level);
+    if (deviation <= 0) return Math.min(until, i + Math.round(0.02 * fs));
+    if (deviation < closest) [closest, closestAt] = [deviation, i];
+    else if (deviation - closest > 0.2 * amplitude) return closestAt;
+  }
+  return until;
 }
 
 /** A local maximum of a curve with its topographic prominence and the valleys that bound it. */
@@ -196,9 +245,14 @@ function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { ons
   const fall = steepest(p.peak, p.rightBase);
   const hold = Math.max(2, Math.round(0.008 * fs));
   const level = (at: number) => floor + pEdgeFraction * ((slope[at] as number) - floor);
-  // A P wave lasts at most ~160 ms: neither boundary lies more than 120 ms from its peak.
+  // A P wave lasts at most ~160 ms: neither boundary lies more than 120 ms from its peak. The
+  // onset may lie before `earliest`: that bound keeps the previous T wave from being taken for
+  // the P wave, but where that T wave's end was placed late (T–P fusion: PTB-XL 00039, aVL's T
+  // end 478 ms after R while the next P wave already rises in II) it cuts into the P wave: the
+  // onset clipped there lay 40 ms inside the P wave (PR 128 instead of 168 ms), the TP level was
+  // read on it, and against that level the ST segment became the T wave (QT 340 instead of ~490).
   const reach = Math.round(0.12 * fs);
-  const onset = walkToQuiet(slope, rise, -1, Math.max(from, p.peak - reach), level(rise), hold) ?? Math.max(p.leftBase, p.peak - reach);
+  const onset = walkToQuiet(slope, rise, -1, Math.max(1, p.peak - reach), level(rise), hold) ?? Math.max(p.leftBase, p.peak - reach);
   const offset = walkToQuiet(slope, fall, 1, Math.min(to, p.peak + reach), level(fall), hold) ?? Math.min(p.rightBase, p.peak + reach);
   // A P wave lasts 40–160 ms; a hump narrower than 30 ms is noise.
   const durationMs = ((offset - onset) * 1000) / fs;

@@ -229,17 +229,45 @@ describe('analyseEcg: caveats and statements on real records', () => {
     }
   });
 
-  it('PTB-XL 00305 (sinus arrhythmia, flat T): P waves found beat by beat, so sinus arrhythmia and not AF', () => {
+  it('PTB-XL 00305 (sinus arrhythmia, flat T): the T end stays before the next P wave, so the P wave and PR are found; sinus arrhythmia, not AF', () => {
     const r = read(fixturePath('signal', 'ptbxl-sarrh', '00305_hr.hea'));
     const a = analyseEcg(r.leads, r.fs);
-    // Irregular, and the median beat's T end lies on the next P wave, hiding it from the P search.
+    const beat = a.medianBeat;
+    const f = a.fiducials;
+    if (!beat || f?.tEnd === undefined || f.pOnset === undefined || f.qrsOnset === undefined) throw new Error('00305: T end or P wave not found');
     expect(a.rhythm.normalisedRmssdAll).toBeGreaterThanOrEqual(statementThresholds.afNormalisedRmssd);
-    expect(a.fiducials?.pOnset).toBeUndefined();
-    expect(a.measurements.prBeats).toBeNull();
+    // Its T wave (0.15 mV) ends ~340 ms after R; the next P wave begins ~220 ms before the next R
+    // (RR 756 ms). The T end used to land on that P wave (638 ms), QT 676 ms and no PR.
+    const nextPOnset = f.pOnset + beat.rr;
+    expect(f.tEnd).toBeLessThan(nextPOnset);
+    expect(a.measurements.qtMs).toBeGreaterThan(300);
+    expect(a.measurements.qtMs).toBeLessThan(450);
+    expect(a.measurements.prMs).toBeGreaterThan(150);
+    expect(a.measurements.prMs).toBeLessThan(250);
     const codes = a.statements.map((s) => s.code);
     expect(codes).not.toContain('AFIB');
+    expect(codes).not.toContain('LNGQT');
     expect(codes).toContain('SARRH');
-    expect(a.statements.find((s) => s.code === 'SARRH')?.evidence.find((e) => e.name === 'P wave')?.value).toMatch(/found beat by beat/);
+  });
+
+  it('PTB-XL 00039 (quinidine, labelled LNGQT): the T wave running into the next P wave keeps its long QT and the P onset its place', () => {
+    const r = read(fixturePath('signal', 'ptbxl-lngqt', '00039_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    const beat = a.medianBeat;
+    const f = a.fiducials;
+    if (!beat || f?.tEnd === undefined || f.pOnset === undefined) throw new Error('00039: T end or P wave not found');
+    // The T wave (0.3 mV in V2, peak ~320 ms after R) has not returned to the PR level when the
+    // next P wave rises, ~460 ms after R (RR 676 ms). The P onset used to be clipped 40 ms inside
+    // the P wave (PR 128 ms), the TP level read there made the depressed ST segment the "T wave":
+    // QT 340 ms and "Short QTc" on a report that reads "QT-Verlängerung".
+    expect(f.tEnd).toBeLessThan(f.pOnset + beat.rr);
+    expect(a.measurements.qtMs).toBeGreaterThan(450);
+    expect(a.measurements.qtMs).toBeLessThan(520);
+    expect(a.measurements.prMs).toBeGreaterThan(150);
+    expect(a.measurements.prMs).toBeLessThan(190);
+    const codes = a.statements.map((s) => s.code);
+    expect(codes).toContain('LNGQT');
+    expect(codes).not.toContain('SQT');
   });
 
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {

@@ -191,8 +191,8 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
  * irregular or no P wave found; or atrial waves at twice a ventricular rate of 115–188 bpm on
  * the median beat (flutter with fixed 2:1 conduction, [SVT-2015], [BIX]), whose waves are
  * phase-locked to the QRS and cancelled with it. "No distinct repeating P waves" is checked
- * beat by beat too when the median beat shows none (sinus arrhythmia with a flat T, PTB-XL
- * 00305); with intermittent pacing, the irregularity is that of the unpaced beats.
+ * beat by beat too when the median beat shows none (its T end on the next P wave: PTB-XL 00305,
+ * sinus arrhythmia with a flat T, before delineate.ts bounded the T peak at 0.7 RR); with intermittent pacing, the irregularity is that of the unpaced beats.
  */
 function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
   if (input.beats < 6) return undefined;
@@ -245,7 +245,8 @@ function twoToOneFlutter(h: HalfCycleAtrialWaves | undefined): { leads: string[]
 /**
  * [AHA-II]: sinus rhythm and its rate/regularity variants, when a P wave precedes each QRS: on
  * the median beat, or beat by beat (beat-pr.ts), including P waves of one shape at a fixed PR
- * that only the search unbounded by the median beat's T end finds (`repeatingP`, PTB-XL 00305).
+ * that only the search unbounded by the median beat's T end finds (`repeatingP`; PTB-XL 00305
+ * before delineate.ts bounded the T peak at 0.7 RR).
  */
 function sinusRhythm(input: StatementInput): EcgStatement[] {
   const hr = input.heartRateBpm;
