@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { encodeModel, type OnnxNode, type OnnxValue } from '../onnx/proto';
+import { encodeModel, onnxOpset, type OnnxNode, type OnnxValue } from '../onnx/proto';
 import { onnxDisabledReason } from '../onnx/setting';
 
 /**
@@ -90,7 +90,7 @@ function sessionFor(key: string, build: () => SingleOpModel): NativeSession {
   if (cached) return cached;
   const ort = loadNative()!;
   const { nodes, inputs, outputs } = build();
-  const bytes = encodeModel({ name: key, nodes, initializers: [], inputs, outputs }, 13);
+  const bytes = encodeModel({ name: key, nodes, initializers: [], inputs, outputs }, onnxOpset);
   const session = new ort.Session();
   session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
     // One thread, as tfjs's wasm kernels: cores are used by data-parallel workers, one each.

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { sinusoidTable } from '../models/layers/positional-encoding';
 import { asTfjs, inputShape, type GraphBuilder, type Handler } from './graph';
+import { int64 } from './proto';
 
 /**
  * ONNX export of the attention layers (AttResNet's bare self-attention, ResTransformer's encoder
@@ -25,8 +26,6 @@ export function attentionExportBlocker(layer: tf.layers.Layer): string | undefin
   const steps = inputShape(layer)[1];
   return typeof steps === 'number' && steps <= maxAttentionTokens ? undefined : `attention over ${String(steps)} tokens (more than ${maxAttentionTokens})`;
 }
-
-const int64 = (values: number[]) => BigInt64Array.from(values.map(BigInt));
 
 interface AttentionParams {
   readonly inKernel: Float32Array;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { adaptiveBins } from '../models/layers/adaptive-pool';
-import { encodeModel, type AttributeValue, type OnnxGraph } from './proto';
+import { encodeModel, int64, onnxOpset, type AttributeValue, type OnnxGraph } from './proto';
 import { asChannelsFirst, asTfjs, cf, GraphBuilder, inputShape, OnnxExportUnsupported, type Exported, type Handler, type Weights } from './graph';
 import { attentionExportBlocker, attentionHandlers } from './export-attention';
 
@@ -19,8 +19,6 @@ export { OnnxExportUnsupported } from './graph';
  * input is transposed once; each layer's 3-D inputs are put in the layout its operators read
  * (inputLayouts), so a tensor is transposed only where the layout changes.
  */
-
-export const onnxOpset = 13;
 
 /** The architectures whose every layer exports at their design input (onnx.test.ts checks this against the layers). */
 export const onnxArchitectures: ReadonlySet<string> = new Set(['resnet18', 'alexnet', 'vgg11bn', 'attresnet', 'restransformer', 'xresnet1d50', 'xresnet1d101']);
@@ -158,7 +156,7 @@ function flatten(g: GraphBuilder, layer: tf.layers.Layer, [x]: Exported[]): Expo
 
 function zeroPadding(g: GraphBuilder, layer: tf.layers.Layer, [x]: Exported[]): Exported {
   const c = layer.getConfig() as ConvLikeConfig;
-  const pads = g.constant('pads', [6], BigInt64Array.from([0, 0, c.before ?? 0, 0, 0, c.after ?? 0].map(BigInt)));
+  const pads = g.constant('pads', [6], int64([0, 0, c.before ?? 0, 0, 0, c.after ?? 0]));
   return cf(g.node('Pad', [x!.name, pads]));
 }
 

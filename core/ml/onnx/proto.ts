@@ -73,6 +73,12 @@ export class ProtoWriter {
   }
 }
 
+/** The ONNX operator set every model here is written for. */
+export const onnxOpset = 13;
+
+/** An int64 initializer's values (shapes, pads, indices). */
+export const int64 = (values: readonly number[]): BigInt64Array => BigInt64Array.from(values.map(BigInt));
+
 /** onnx.proto TensorProto.DataType values used here. */
 export const OnnxType = { float: 1, int64: 7 } as const;
 
