@@ -38,6 +38,8 @@ await build({
   target: 'node20',
   format: 'esm',
   minify: true,
+  // tfjs names GPU timings by the shader program's class: keep them readable in the profile.
+  keepNames: true,
   logLevel: 'warning',
   // Bundled CommonJS (tfjs) calls require() for Node built-ins.
   banner: { js: "import { createRequire as __einthovenRequire } from 'node:module'; const require = __einthovenRequire(import.meta.url);" },
@@ -56,6 +58,7 @@ for (const [from, to] of [
   ['scripts/gpu-check/run.sh', 'run.sh'],
   ['scripts/gpu-check/README.md', 'README.md'],
   ['scripts/gpu-check/torch_grid.py', 'torch_grid.py'],
+  ['scripts/gpu-check/cpu_profile.py', 'cpu_profile.py'],
   ['scripts/bench/torch_models.py', 'torch_models.py'],
 ]) copyFileSync(path.join(root, from), path.join(out, to));
 

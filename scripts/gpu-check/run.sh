@@ -7,7 +7,10 @@
 #
 # Knobs (defaults are the GPU machine's): GPU_CHECK_TORCH_DEVICE=cuda|cpu, GPU_CHECK_MODELS,
 # GPU_CHECK_BATCHES=32,64, GPU_CHECK_LENGTHS=2048,5000, GPU_CHECK_REPEATS=3,
-# GPU_CHECK_PARITY_MODELS (default: all ten), PYTHON=python3.
+# GPU_CHECK_PROFILE_BATCH=32, GPU_CHECK_PROFILE_LENGTH=5000 (the ResNet18 step profiled),
+# GPU_CHECK_VARIANTS (tfjs flag sets tried on that step, ';'-separated; empty for none),
+# GPU_CHECK_CPU_PROFILE=1|0 (V8 profile of that step), GPU_CHECK_PARITY_MODELS (default: all ten,
+# cheapest first), PYTHON=python3.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 start=$(date +%s)
@@ -27,9 +30,13 @@ log "node $("$work/node" --version)"
 # --- Vulkan/EGL loaders (Debian 12 .debs): unpacked here, used only when the system lacks them.
 mkdir -p "$work/sysroot"
 for deb in "$here"/debs/*.deb; do dpkg -x "$deb" "$work/sysroot" 2>/dev/null || log "could not unpack $(basename "$deb")"; done
+# The driver's own folders first; the loaders last (libGLX_nvidia, which the NVIDIA Vulkan ICD
+# names, needs libGLdispatch from libglvnd0 even where the system has a Vulkan loader).
 libdirs=()
-ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || libdirs+=("$work/sysroot/usr/lib/x86_64-linux-gnu")
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu/nvidia; do [ -d "$d" ] && libdirs+=("$d"); done
+libdirs+=("$work/sysroot/usr/lib/x86_64-linux-gnu")
+log "system: $(ldconfig -p 2>/dev/null | grep -oE 'lib(vulkan|GLX_nvidia|GLdispatch|EGL_nvidia)\.so[.0-9]*' | sort -u | tr '\n' ' ')"
+log "Vulkan ICDs: $(ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d 2>/dev/null | tr '\n' ' ')"
 if [ ${#libdirs[@]} -gt 0 ]; then export LD_LIBRARY_PATH="$(IFS=:; echo "${libdirs[*]}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 if [ -z "${VK_DRIVER_FILES:-}" ] && [ -z "${VK_ICD_FILENAMES:-}" ]; then
   for icd in /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json; do
@@ -38,7 +45,7 @@ if [ -z "${VK_DRIVER_FILES:-}" ] && [ -z "${VK_ICD_FILENAMES:-}" ]; then
 fi
 log "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-} VK_DRIVER_FILES=${VK_DRIVER_FILES:-(loader default)}"
 export EGL_PLATFORM="${EGL_PLATFORM:-surfaceless}" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$work}"
-command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$results/nvidia-smi.txt" >&2
+command -v nvidia-smi >/dev/null && log "nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv,noheader)"
 
 node() { "$work/node" --max-old-space-size=8192 "$work/app/check.mjs" "$@"; }
 
@@ -49,16 +56,32 @@ if ! node adapter > "$results/adapter.json" 2>> "$results/run.log"; then
   exit 1
 fi
 
-# 2. Parity: every architecture's gradients against cpu (the cpu side is plain JavaScript: slow).
-log "parity"
-node parity --deadline "$(deadline_ms $(( budget * 40 / 100 )))" ${GPU_CHECK_PARITY_MODELS:+--models "$GPU_CHECK_PARITY_MODELS"} > "$results/parity.json" 2>> "$results/run.log" || log "parity failed (run.log)"
-
-# 3. Training steps on webgpu, then the same in PyTorch.
+# 2. Training steps on webgpu (the grid), where one step's time goes, tfjs flag variants, then the
+#    same grid in PyTorch. Speed first: it is what only a GPU machine can tell.
 grid=(--models "${GPU_CHECK_MODELS:-resnet18,crnn-gru,xresnet1d50}" --batches "${GPU_CHECK_BATCHES:-32,64}" --lengths "${GPU_CHECK_LENGTHS:-2048,5000}")
+one=(--models resnet18 --batches "${GPU_CHECK_PROFILE_BATCH:-32}" --lengths "${GPU_CHECK_PROFILE_LENGTH:-5000}")
 log "webgpu training steps"
-node time "${grid[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --deadline "$(deadline_ms $(( budget * 75 / 100 )))" > "$results/webgpu.json" 2>> "$results/run.log" || log "webgpu timing failed (run.log)"
+node time "${grid[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --deadline "$(deadline_ms $(( budget * 35 / 100 )))" > "$results/webgpu.json" 2>> "$results/run.log" || log "webgpu timing failed (run.log)"
+log "profile of one step"
+node profile "${one[@]}" --deadline "$(deadline_ms $(( budget * 45 / 100 )))" > "$results/profile.json" 2>> "$results/run.log" || log "profile failed (run.log)"
+IFS=';' read -ra variants <<< "${GPU_CHECK_VARIANTS-WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=100;WEBGPU_CPU_FORWARD=false}"
+[ ${#variants[@]} -gt 0 ] && log "tfjs flag variants"
+for flags in "${variants[@]}"; do
+  node time "${one[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --flags "$flags" --deadline "$(deadline_ms $(( budget * 52 / 100 )))" > /dev/null 2>> "$results/run.log" || log "variant $flags failed (run.log)"
+done
+if [ "${GPU_CHECK_CPU_PROFILE:-1}" = 1 ]; then
+  # The CPU side of the same step (V8 profile of 5 steps, summarised by cpu_profile.py).
+  log "CPU profile of the step"
+  "$work/node" --max-old-space-size=8192 --cpu-prof --cpu-prof-dir="$work/cpuprof" "$work/app/check.mjs" time "${one[@]}" --repeats 5 > /dev/null 2>> "$results/run.log" \
+    && "${PYTHON:-python3}" "$here/cpu_profile.py" "$work/cpuprof" > "$results/cpu-profile.json" 2>> "$results/run.log" || log "CPU profile failed (run.log)"
+fi
 log "PyTorch training steps (${GPU_CHECK_TORCH_DEVICE:-cuda})"
-(cd "$here" && "${PYTHON:-python3}" torch_grid.py "${grid[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --device "${GPU_CHECK_TORCH_DEVICE:-cuda}" --deadline $(( start + budget * 95 / 100 ))) > "$results/torch.json" 2>> "$results/run.log" || log "PyTorch timing failed (run.log)"
+(cd "$here" && "${PYTHON:-python3}" torch_grid.py "${grid[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --device "${GPU_CHECK_TORCH_DEVICE:-cuda}" --deadline $(( start + budget * 65 / 100 ))) > "$results/torch.json" 2>> "$results/run.log" || log "PyTorch timing failed (run.log)"
+
+# 3. Parity: every architecture's gradients against cpu (the cpu side is plain JavaScript: slow,
+#    so the cheapest architectures go first and the rest are skipped once the budget is spent).
+log "parity"
+node parity --deadline "$(deadline_ms $(( budget * 90 / 100 )))" --models "${GPU_CHECK_PARITY_MODELS:-resnet18,crnn-gru,crnn-lstm,attresnet,restransformer,transformer,alexnet,xresnet1d50,xresnet1d101,vgg11bn}" > "$results/parity.json" 2>> "$results/run.log" || log "parity failed (run.log)"
 
 # 4. Side by side.
 node summary "$results/webgpu.json" "$results/torch.json" > "$results/summary.json" 2>> "$results/run.log"

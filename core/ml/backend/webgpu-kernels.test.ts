@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './init';
 import { relativeDifference } from './parity';
 import { readRows } from './read';
+import { fusedAdamWUpdate, type AdamWUpdateAttrs } from '../optim/adamw-kernel';
 import { reductionChunks } from './webgpu-conv-backprop-filter';
 import { webgpuTestsCanRun } from './webgpu-test-gate';
 
@@ -153,5 +154,24 @@ describe.runIf(await webgpuTestsCanRun())('our webgpu kernels against cpu (softw
       tf.dispose([a, b, y]);
     }
     expect(relativeDifference(results[0]!.flat(), results[1]!.flat())).toBeLessThan(1e-5);
+  });
+
+  it('the fused AdamW update matches the cpu kernel, including a variable past the dispatch limit', async () => {
+    const attrs: AdamWUpdateAttrs = { decay: 1 - 1e-3 * 0.01, beta1: 0.9, beta2: 0.999, stepSize: 1e-3 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3), epsHat: 1e-8 * Math.sqrt(1 - 0.999 ** 3) };
+    // 65,535 workgroups of 128 cover 8,388,480 values: the last shape needs a folded dispatch.
+    for (const shape of [[1], [3, 5, 7], [7, 12, 64], [4097], [8_400_001]]) {
+      const outputs: Float32Array[][] = [];
+      for (const backend of ['cpu', 'webgpu']) {
+        await tf.setBackend(backend);
+        const [p, m, g] = [1, 2, 3].map((seed) => tf.randomNormal(shape, 0, 1, 'float32', seed));
+        const v = tf.tidy(() => tf.square(tf.randomNormal(shape, 0, 1, 'float32', 4)));
+        const updated = fusedAdamWUpdate(p!, m!, v, g!, attrs);
+        expect(updated, backend).toBeDefined();
+        outputs.push(await Promise.all(updated!.map((t) => t.data() as Promise<Float32Array>)));
+        tf.dispose([p!, m!, v, g!, ...updated!]);
+      }
+      // WGSL's sqrt and division may be a few ulp off (the cpu kernel rounds a float64 result once).
+      outputs[0]!.forEach((ref, i) => expect(relativeDifference(ref, outputs[1]![i]!), `${JSON.stringify(shape)} output ${i}`).toBeLessThan(1e-5));
+    }
   });
 });

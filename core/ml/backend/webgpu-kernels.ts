@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wrapTensorInfo } from './tensor-wrap';
+import { registerWebgpuAdamW } from './webgpu-adamw';
 import { tiledConvBackpropFilter } from './webgpu-conv-backprop-filter';
 
 /** Kernels this module replaces on the webgpu backend. */
@@ -39,7 +40,8 @@ const stock = new Map<string, tf.KernelFunc>();
 
 /**
  * Replaces stock webgpu kernels with ours: the tiled Conv2DBackpropFilter
- * (webgpu-conv-backprop-filter.ts) and the split-K-safe (Fused)BatchMatMul. Runs after
+ * (webgpu-conv-backprop-filter.ts) and the split-K-safe (Fused)BatchMatMul, and adds the fused
+ * AdamW update (webgpu-adamw.ts). Runs after
  * @tensorflow/tfjs-backend-webgpu is imported; idempotent.
  */
 export function registerWebgpuKernels(): void {
@@ -57,6 +59,7 @@ export function registerWebgpuKernels(): void {
     tf.unregisterKernel(name, 'webgpu');
     tf.registerKernel(splitKSafeMatMul(original));
   }
+  registerWebgpuAdamW();
   registered = true;
 }
 
