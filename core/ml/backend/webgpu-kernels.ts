@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { wrapTensorInfo } from './tensor-wrap';
 import { registerWebgpuAdamW } from './webgpu-adamw';
+import { registerWebgpuBatchNorm } from './webgpu-batch-norm';
 import { tiledConvBackpropFilter } from './webgpu-conv-backprop-filter';
 
 /** Kernels this module replaces on the webgpu backend. */
@@ -41,7 +42,7 @@ const stock = new Map<string, tf.KernelFunc>();
 /**
  * Replaces stock webgpu kernels with ours: the tiled Conv2DBackpropFilter
  * (webgpu-conv-backprop-filter.ts) and the split-K-safe (Fused)BatchMatMul, and adds the fused
- * AdamW update (webgpu-adamw.ts). Runs after
+ * AdamW update (webgpu-adamw.ts) and training-mode batch norm (webgpu-batch-norm.ts). Runs after
  * @tensorflow/tfjs-backend-webgpu is imported; idempotent.
  */
 export function registerWebgpuKernels(): void {
@@ -60,6 +61,7 @@ export function registerWebgpuKernels(): void {
     tf.registerKernel(splitKSafeMatMul(original));
   }
   registerWebgpuAdamW();
+  registerWebgpuBatchNorm();
   registered = true;
 }
 
