@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { wrapTensorInfo } from './tensor-wrap';
 import { registerWebgpuAdamW } from './webgpu-adamw';
 import { registerWebgpuBatchNorm } from './webgpu-batch-norm';
+import { registerWebgpuGru } from './webgpu-gru';
+import { registerWebgpuLstm } from './webgpu-lstm';
 import { tiledConvBackpropFilter } from './webgpu-conv-backprop-filter';
 
 /** Kernels this module replaces on the webgpu backend. */
@@ -42,7 +44,8 @@ const stock = new Map<string, tf.KernelFunc>();
 /**
  * Replaces stock webgpu kernels with ours: the tiled Conv2DBackpropFilter
  * (webgpu-conv-backprop-filter.ts) and the split-K-safe (Fused)BatchMatMul, and adds the fused
- * AdamW update (webgpu-adamw.ts) and training-mode batch norm (webgpu-batch-norm.ts). Runs after
+ * AdamW update (webgpu-adamw.ts), training-mode batch norm (webgpu-batch-norm.ts) and the GRU and
+ * LSTM steps (webgpu-gru.ts, webgpu-lstm.ts). Runs after
  * @tensorflow/tfjs-backend-webgpu is imported; idempotent.
  */
 export function registerWebgpuKernels(): void {
@@ -62,6 +65,8 @@ export function registerWebgpuKernels(): void {
   }
   registerWebgpuAdamW();
   registerWebgpuBatchNorm();
+  registerWebgpuGru();
+  registerWebgpuLstm();
   registered = true;
 }
 

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedGruAvailable, fusedGruStep } from './gru-kernels';
 import { FastOrthogonal, LstmBias } from './initializers';
+import { fusedLstmAvailable, fusedLstmStep } from './lstm-kernels';
 
 type Shape = tf.Shape;
 
@@ -106,15 +108,32 @@ export class TorchRnn extends tf.layers.Layer {
     const perStep = tf.unstack(reverse ? tf.reverse(timeMajor, 0) : timeMajor) as tf.Tensor2D[];
     const recurrent = w.recurrent.read() as tf.Tensor2D;
     const biasHh = w.biasHh.read() as tf.Tensor1D;
+    if (this.cell === 'lstm' && fusedLstmAvailable()) {
+      const states = this.fusedLstmStates(perStep, recurrent, biasHh, batch);
+      return reverse ? states.reverse() : states;
+    }
     let h = tf.zeros([batch, this.units]) as tf.Tensor2D;
     let c = tf.zeros([batch, this.units]) as tf.Tensor2D;
     const states: tf.Tensor2D[] = [];
+    // A backend with a fused GRU step (webgpu) runs it: the same cell in a few dispatches.
+    const gru = fusedGruAvailable() ? (xp: tf.Tensor2D) => fusedGruStep(xp, h, recurrent, biasHh) as tf.Tensor2D : (xp: tf.Tensor2D) => gruStep(xp, h, recurrent, biasHh);
     for (const xp of perStep) {
-      if (this.cell === 'gru') h = gruStep(xp, h, recurrent, biasHh);
+      if (this.cell === 'gru') h = gru(xp);
       else [h, c] = lstmStep(xp, h, c, recurrent, biasHh);
       states.push(h);
     }
     return reverse ? states.reverse() : states;
+  }
+
+  /** The LSTM on a backend's fused step: the state packed as [h ‖ c], h sliced once per step (output and next product). */
+  private fusedLstmStates(perStep: tf.Tensor2D[], recurrent: tf.Tensor2D, biasHh: tf.Tensor1D, batch: number): tf.Tensor2D[] {
+    let hc: tf.Tensor = tf.zeros([batch, 2 * this.units]);
+    let h = tf.zeros([batch, this.units]) as tf.Tensor2D;
+    return perStep.map((xp) => {
+      hc = fusedLstmStep(xp, h, hc, recurrent, biasHh);
+      h = tf.slice(hc, [0, 0], [batch, this.units]) as tf.Tensor2D;
+      return h;
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
