@@ -94,4 +94,23 @@ describe.runIf(await webgpuTestsCanRun())('fused GRU and LSTM steps on webgpu (s
     const gpu = await rnnPass('webgpu', args, x, shape, weights, probe);
     for (const key of Object.keys(cpu)) expect(relativeDifference(cpu[key]!, gpu[key]!), key).toBeLessThan(1e-5);
   });
+
+  it.each([
+    { cell: 'gru', kernels: ['EinthovenGruGateGrads', 'EinthovenGruGates'] },
+    { cell: 'lstm', kernels: ['EinthovenLstmCell', 'EinthovenLstmCellGrads'] },
+  ] as const)('$cell trains on the fused kernels, not op by op', async ({ cell, kernels }) => {
+    await tf.setBackend('webgpu');
+    const layer = new TorchRnn({ cell, units: 4, returnSequences: false });
+    const x = tf.randomNormal([2, 6, 3]);
+    layer.build(x.shape);
+    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const info = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const names = new Set(info.kernels.map((k) => k.name));
+    expect([...names].filter((n) => n.startsWith('Einthoven')).sort()).toEqual(kernels);
+    expect(names.has('Sigmoid')).toBe(false);
+    tf.dispose([x, ...layer.weights.map((w) => w.read())]);
+  });
 });
