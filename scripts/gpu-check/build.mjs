@@ -41,16 +41,53 @@ await build({
   // tfjs names GPU timings by the shader program's class: keep them readable in the profile.
   keepNames: true,
   logLevel: 'warning',
-  // Bundled CommonJS (tfjs) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __einthovenRequire } from 'node:module'; const require = __einthovenRequire(import.meta.url);" },
-  // Dawn loads its native binary from its own folder; the others are never started by the check.
-  external: ['webgpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // Bundled CommonJS (tfjs) calls require() for Node built-ins; tfjs-backend-wasm's Emscripten
+  // loader reads __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __einthovenRequire } from 'node:module';",
+      "import { fileURLToPath as __einthovenFile } from 'node:url';",
+      "import { dirname as __einthovenDirname } from 'node:path';",
+      'const require = __einthovenRequire(import.meta.url);',
+      'const __filename = __einthovenFile(import.meta.url);',
+      'const __dirname = __einthovenDirname(__filename);',
+    ].join(' '),
+  },
+  // Dawn and onnxruntime load their native binaries from their own folders (copied below); the
+  // wasm backend is bundled (one tfjs instance) and finds its .wasm files through setWasmPaths;
+  // tfjs-node is never started by the check.
+  external: ['webgpu', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 });
+
+// The CPU engine (wasm backend with the onnxruntime training kernels), timed on the GPU machine's
+// host too: which of the two trains faster there decides nothing by itself, but it is evidence.
+const wasmDist = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+mkdirSync(path.join(out, 'app/wasm'), { recursive: true });
+for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDist, file), path.join(out, 'app/wasm', file));
+/** Copies `files` (relative to node_modules/<pkg>) of a package into the check's node_modules. */
+function copyPackage(pkg, files) {
+  for (const file of files) {
+    const to = path.join(out, 'app/node_modules', pkg, file);
+    mkdirSync(path.dirname(to), { recursive: true });
+    copyFileSync(path.join(root, 'node_modules', pkg, file), to);
+  }
+}
+const filesUnder = (pkg, dir, keep) =>
+  readdirSync(path.join(root, 'node_modules', pkg, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && keep(e.name))
+    .map((e) => path.relative(path.join(root, 'node_modules', pkg), path.join(e.parentPath ?? e.path, e.name)));
+const ortBin = 'bin/napi-v6/linux/x64';
+// GPU_CHECK_CPU_ENGINE=0 leaves onnxruntime out (12 MiB): the CPU stage then times wasm on tfjs's
+// own kernels, and says so.
+const withOnnxruntime = process.env.GPU_CHECK_CPU_ENGINE !== '0';
+if (withOnnxruntime) copyPackage('onnxruntime-node', ['package.json', ...filesUnder('onnxruntime-node', 'dist', (n) => n.endsWith('.js')), `${ortBin}/onnxruntime_binding.node`]);
+if (withOnnxruntime) copyPackage('onnxruntime-common', ['package.json', ...filesUnder('onnxruntime-common', 'dist/cjs', (n) => n.endsWith('.js') || n === 'package.json')]);
 
 const webgpu = path.join(root, 'node_modules/webgpu');
 for (const file of ['package.json', 'index.js', 'LICENSE.md']) copyFileSync(path.join(webgpu, file), path.join(out, 'app/node_modules/webgpu', file));
 await xz(path.join(webgpu, 'dist/linux-x64/dawn.node'), path.join(out, 'app/node_modules/webgpu/dist/linux-x64/dawn.node.xz'));
 await xz(process.execPath, path.join(out, 'node.xz'));
+if (withOnnxruntime) await xz(path.join(root, 'node_modules/onnxruntime-node', ortBin, 'libonnxruntime.so.1'), path.join(out, 'app/node_modules/onnxruntime-node', ortBin, 'libonnxruntime.so.1.xz'));
 
 execFileSync('apt-get', ['download', ...debs], { cwd: path.join(out, 'debs'), stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -73,4 +110,14 @@ for (const entry of readdirSync(out)) {
 if (bytes >= limitBytes) {
   console.error(`the GPU check folder is ${mib} MiB, over the 60 MiB a device run can carry`);
   process.exit(1);
+}
+// A device run carries the repository's tracked files too, 64 MiB in all.
+try {
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, maxBuffer: 64 * 2 ** 20 }).toString().split('\0').filter(Boolean);
+  const trackedBytes = tracked.reduce((sum, f) => sum + (statSync(path.join(root, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+  const total = (bytes + trackedBytes) / 2 ** 20;
+  console.log(`with the repository's tracked files: ${total.toFixed(1)} MiB of the 64 MiB a device run carries`);
+  if (total >= 64) console.error('over 64 MiB: build with GPU_CHECK_CPU_ENGINE=0 (leaves onnxruntime out)');
+} catch {
+  // Not a git checkout: nothing to add.
 }

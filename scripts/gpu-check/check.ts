@@ -8,15 +8,20 @@
  *                                            where one step's time goes: GPU kernel time (timestamp
  *                                            queries, where the adapter has them) against wall time,
  *                                            and time per kernel (replayed, bench/webgpu-profile.ts)
- *   node check.mjs summary webgpu.json torch.json   ratios webgpu / PyTorch per configuration
+ *   node check.mjs time --backend wasm …       the same on the CPU engine (wasm, onnxruntime kernels, 1 thread)
+ *   node check.mjs summary webgpu.json torch.json [wasm.json]   ratios per configuration
  * `--flags NAME=value,…` sets tfjs environment flags first (WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, …).
  * Each prints one JSON object on stdout; progress goes to stderr. A stage stops starting new work
  * once its deadline (epoch ms) has passed and says what it skipped.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../core/ml/backend/init';
+import { ortKernelsUnavailable } from '../../core/ml/backend/ort-kernels';
 import { stockWebgpuKernel, type webgpuKernels } from '../../core/ml/backend/webgpu-kernels';
 import { architectureNames, architectureParity } from '../../core/ml/backend/parity';
 import { makeLoss } from '../../core/ml/loss/losses';
@@ -167,11 +172,21 @@ interface Grid {
   repeats: number;
   deadline: number;
   flags?: string;
+  backend?: 'webgpu' | 'wasm';
+}
+
+/** The bundled wasm backend finds its .wasm files beside check.mjs (build.mjs copies them to wasm/). */
+function locateWasmFiles(): void {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasm');
+  if (existsSync(dir)) setWasmPaths(`${dir}/`);
 }
 
 async function time(options: Grid): Promise<void> {
-  const report = await initBackend({ force: 'webgpu' });
+  if (options.backend === 'wasm') locateWasmFiles();
+  const report = await initBackend({ force: options.backend ?? 'webgpu' });
   const flags = applyFlags(options.flags);
+  const trainingKernels = report.active === 'wasm' ? (ortKernelsUnavailable() ?? 'onnxruntime') : undefined;
+  if (trainingKernels) log(`wasm training kernels: ${trainingKernels}`);
   const results: { model: string; batch: number; length: number; medianMs?: number; minMs?: number; firstMs?: number; error?: string; skipped?: string }[] = [];
   for (const length of options.lengths) {
     for (const model of options.models) {
@@ -183,16 +198,16 @@ async function time(options: Grid): Promise<void> {
         try {
           const r = await timeSteps(model as ArchitectureName, batch, length, options.repeats);
           results.push({ model, batch, length, ...r });
-          log(`webgpu ${model} b${batch} 12×${length}: ${r.medianMs.toFixed(1)} ms per step (first ${r.firstMs.toFixed(0)} ms)${options.flags ? ` with ${options.flags}` : ''}`);
+          log(`${report.active} ${model} b${batch} 12×${length}: ${r.medianMs.toFixed(1)} ms per step (first ${r.firstMs.toFixed(0)} ms)${options.flags ? ` with ${options.flags}` : ''}`);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           results.push({ model, batch, length, error: message });
-          log(`webgpu ${model} b${batch} 12×${length}: ${message}`);
+          log(`${report.active} ${model} b${batch} 12×${length}: ${message}`);
         }
       }
     }
   }
-  out({ adapter: report.adapter ?? null, flags, repeats: options.repeats, results });
+  out({ backend: report.active, adapter: report.adapter ?? null, ...(trainingKernels ? { trainingKernels } : {}), flags, repeats: options.repeats, results });
 }
 
 async function profiles(options: Grid): Promise<void> {
@@ -225,16 +240,25 @@ interface TorchResults {
   results: { model: string; batch: number; length: number; trainStepMs?: number }[];
 }
 
-function summary(webgpuFile: string, torchFile: string): void {
+function summary(webgpuFile: string, torchFile: string, wasmFile?: string): void {
   const gpu = JSON.parse(readFileSync(webgpuFile, 'utf8')) as TimeResults;
   const torch = JSON.parse(readFileSync(torchFile, 'utf8')) as TorchResults;
+  // The CPU stage may have been skipped or failed (an empty file): the summary is made without it.
+  const wasmText = wasmFile && existsSync(wasmFile) ? readFileSync(wasmFile, 'utf8').trim() : '';
+  const wasm = wasmText ? (JSON.parse(wasmText) as TimeResults) : undefined;
+  const same = (a: { model: string; batch: number; length: number }) => (b: { model: string; batch: number; length: number }) => a.model === b.model && a.batch === b.batch && a.length === b.length;
+  const round = (v: number) => Math.round(v * 100) / 100;
   const rows = gpu.results.map((r) => {
-    const twin = torch.results.find((t) => t.model === r.model && t.batch === r.batch && t.length === r.length);
-    const ratio = r.medianMs && twin?.trainStepMs ? Math.round((r.medianMs / twin.trainStepMs) * 100) / 100 : null;
-    return { ...r, torchMs: twin?.trainStepMs ?? null, ratio };
+    const twin = torch.results.find(same(r));
+    const cpu = wasm?.results.find(same(r));
+    const ratio = r.medianMs && twin?.trainStepMs ? round(r.medianMs / twin.trainStepMs) : null;
+    return { ...r, torchMs: twin?.trainStepMs ?? null, ratio, ...(cpu?.medianMs ? { wasmMs: cpu.medianMs, wasmOverWebgpu: r.medianMs ? round(cpu.medianMs / r.medianMs) : null } : {}) };
   });
-  for (const r of rows) log(`${r.model.padEnd(12)} b${r.batch} 12×${r.length}: webgpu ${r.medianMs?.toFixed(1) ?? '–'} ms, torch (${torch.device}) ${r.torchMs?.toFixed(1) ?? '–'} ms → ${r.ratio ?? '–'}×`);
-  out({ torchDevice: torch.device, rows });
+  for (const r of rows) {
+    const cpu = r.wasmMs ? `; wasm (1 thread) ${r.wasmMs.toFixed(0)} ms = ${r.wasmOverWebgpu}× webgpu` : '';
+    log(`${r.model.padEnd(12)} b${r.batch} 12×${r.length}: webgpu ${r.medianMs?.toFixed(1) ?? '–'} ms, torch (${torch.device}) ${r.torchMs?.toFixed(1) ?? '–'} ms → ${r.ratio ?? '–'}×${cpu}`);
+  }
+  out({ torchDevice: torch.device, ...(wasm ? { wasmTrainingKernels: (wasm as TimeResults & { trainingKernels?: string }).trainingKernels ?? null } : {}), rows });
 }
 
 async function main(): Promise<void> {
@@ -249,6 +273,7 @@ async function main(): Promise<void> {
       repeats: { type: 'string' },
       deadline: { type: 'string' },
       flags: { type: 'string' },
+      backend: { type: 'string' },
     },
   });
   const deadline = Number(values.deadline ?? Date.now() + 3600_000);
@@ -261,10 +286,11 @@ async function main(): Promise<void> {
     repeats: Number(values.repeats ?? 3),
     deadline,
     ...(values.flags ? { flags: values.flags } : {}),
+    ...(values.backend === 'wasm' ? { backend: 'wasm' as const } : {}),
   });
   if (command === 'time') return time(grid('resnet18,crnn-gru,xresnet1d50', '32,64', '2048,5000'));
   if (command === 'profile') return profiles(grid('resnet18', '32', '5000'));
-  if (command === 'summary' && positionals.length === 2) return summary(positionals[0]!, positionals[1]!);
+  if (command === 'summary' && positionals.length >= 2) return summary(positionals[0]!, positionals[1]!, positionals[2]);
   throw new Error('usage: check.mjs adapter | parity [--models a,b] [--deadline MS] | time [...] | profile [...] | summary webgpu.json torch.json');
 }
 

@@ -9,7 +9,8 @@
 # GPU_CHECK_BATCHES=32,64, GPU_CHECK_LENGTHS=2048,5000, GPU_CHECK_REPEATS=3,
 # GPU_CHECK_PROFILE_BATCH=32, GPU_CHECK_PROFILE_LENGTH=5000 (the ResNet18 step profiled),
 # GPU_CHECK_VARIANTS (tfjs flag sets tried on that step, ';'-separated; empty for none),
-# GPU_CHECK_CPU_PROFILE=1|0 (V8 profile of that step), GPU_CHECK_PARITY_MODELS (default: all ten,
+# GPU_CHECK_CPU_PROFILE=1|0 (V8 profile of that step), GPU_CHECK_CPU_MODELS (the CPU engine's
+# models at b32 × 12 × 2048; empty to skip), GPU_CHECK_PARITY_MODELS (default: all ten,
 # cheapest first), PYTHON=python3.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +26,8 @@ deadline_ms() { echo $(( (start + $1) * 1000 )); }   # epoch ms, $1 seconds afte
 xz -dc "$here/node.xz" > "$work/node" && chmod +x "$work/node"
 cp -r "$here/app" "$work/app"
 xz -d "$work/app/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
+ort="$work/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1.xz"
+[ -f "$ort" ] && xz -d "$ort"
 log "node $("$work/node" --version)"
 
 # --- Vulkan/EGL loaders (Debian 12 .debs): unpacked here, used only when the system lacks them.
@@ -75,6 +78,12 @@ if [ "${GPU_CHECK_CPU_PROFILE:-1}" = 1 ]; then
   "$work/node" --max-old-space-size=8192 --cpu-prof --cpu-prof-dir="$work/cpuprof" "$work/app/check.mjs" time "${one[@]}" --repeats 5 > /dev/null 2>> "$results/run.log" \
     && "${PYTHON:-python3}" "$here/cpu_profile.py" "$work/cpuprof" > "$results/cpu-profile.json" 2>> "$results/run.log" || log "CPU profile failed (run.log)"
 fi
+if [ -n "${GPU_CHECK_CPU_MODELS-resnet18,xresnet1d50}" ]; then
+  # The CPU engine on the same host (wasm + onnxruntime kernels, one thread): evidence for which
+  # backend a machine like this should train on.
+  log "CPU engine (wasm, 1 thread) training steps"
+  node time --backend wasm --models "${GPU_CHECK_CPU_MODELS-resnet18,xresnet1d50}" --batches 32 --lengths 2048 --repeats "${GPU_CHECK_REPEATS:-3}" --deadline "$(deadline_ms $(( budget * 58 / 100 )))" > "$work/wasm.json" 2>> "$results/run.log" || log "CPU engine timing failed (run.log)"
+fi
 log "PyTorch training steps (${GPU_CHECK_TORCH_DEVICE:-cuda})"
 (cd "$here" && "${PYTHON:-python3}" torch_grid.py "${grid[@]}" --repeats "${GPU_CHECK_REPEATS:-3}" --device "${GPU_CHECK_TORCH_DEVICE:-cuda}" --deadline $(( start + budget * 65 / 100 ))) > "$results/torch.json" 2>> "$results/run.log" || log "PyTorch timing failed (run.log)"
 
@@ -84,7 +93,7 @@ log "parity"
 node parity --deadline "$(deadline_ms $(( budget * 90 / 100 )))" --models "${GPU_CHECK_PARITY_MODELS:-resnet18,crnn-gru,crnn-lstm,attresnet,restransformer,transformer,alexnet,xresnet1d50,xresnet1d101,vgg11bn}" > "$results/parity.json" 2>> "$results/run.log" || log "parity failed (run.log)"
 
 # 4. Side by side.
-node summary "$results/webgpu.json" "$results/torch.json" > "$results/summary.json" 2>> "$results/run.log"
+node summary "$results/webgpu.json" "$results/torch.json" "$work/wasm.json" > "$results/summary.json" 2>> "$results/run.log"
 tail -n 20 "$results/run.log" >&2
 log "done in $(( $(date +%s) - start )) s; results in $results"
 rm -rf "$work"
