@@ -149,6 +149,14 @@ describe.runIf(await webgpuTestsCanRun())('fused batch norm on webgpu (software 
     const x = tf.randomNormal([2, 50, 16]);
     layer.build(x.shape);
     const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step(); // builds what the layer keeps (running statistics are rewritten in place, not added)
+    const live = tf.memory().numTensors;
+    step();
+    expect(tf.memory().numTensors, 'tensors left behind by a training step').toBe(live);
     const info = await tf.profile(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
       tf.dispose([value, ...Object.values(grads)]);

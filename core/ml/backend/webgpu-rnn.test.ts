@@ -104,6 +104,14 @@ describe.runIf(await webgpuTestsCanRun())('fused GRU and LSTM steps on webgpu (s
     const x = tf.randomNormal([2, 6, 3]);
     layer.build(x.shape);
     const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step(); // builds what the layer keeps (running statistics are rewritten in place, not added)
+    const live = tf.memory().numTensors;
+    step();
+    expect(tf.memory().numTensors, 'tensors left behind by a training step').toBe(live);
     const info = await tf.profile(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
       tf.dispose([value, ...Object.values(grads)]);
