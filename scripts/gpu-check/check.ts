@@ -106,7 +106,7 @@ async function timeSteps(name: ArchitectureName, batch: number, length: number, 
  * queries; 0 where the adapter has none), kernel calls per step, and the heaviest kernels
  * replayed one by one (with tfjs's stock kernel beside ours where we replaced it).
  */
-async function profile(name: ArchitectureName, batch: number, length: number): Promise<unknown> {
+async function profile(name: ArchitectureName, batch: number, length: number): Promise<object> {
   const fixture = stepFixture(name, batch, length);
   try {
     await fixture.step(1);
@@ -181,54 +181,61 @@ function locateWasmFiles(): void {
   if (existsSync(dir)) setWasmPaths(`${dir}/`);
 }
 
+interface Config {
+  model: ArchitectureName;
+  batch: number;
+  length: number;
+}
+
+/**
+ * Runs `measure` on every configuration of the grid, lengths outermost, until the deadline; a
+ * configuration that fails (out of memory, say) is recorded with its error and the rest go on.
+ */
+async function overGrid<T extends object>(options: Grid, measure: (c: Config) => Promise<T>, label: string): Promise<((Config & T) | (Config & { error?: string; skipped?: string }))[]> {
+  const results: ((Config & T) | (Config & { error?: string; skipped?: string }))[] = [];
+  for (const length of options.lengths) {
+    for (const model of options.models as ArchitectureName[]) {
+      for (const batch of options.batches) {
+        const config = { model, batch, length };
+        if (Date.now() > options.deadline) {
+          results.push({ ...config, skipped: 'time budget spent' });
+          continue;
+        }
+        try {
+          results.push({ ...config, ...(await measure(config)) });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          results.push({ ...config, error: message });
+          log(`${label} ${model} b${batch} 12×${length}: ${message}`);
+        }
+      }
+    }
+  }
+  return results;
+}
+
 async function time(options: Grid): Promise<void> {
   if (options.backend === 'wasm') locateWasmFiles();
   const report = await initBackend({ force: options.backend ?? 'webgpu' });
   const flags = applyFlags(options.flags);
   const trainingKernels = report.active === 'wasm' ? (ortKernelsUnavailable() ?? 'onnxruntime') : undefined;
   if (trainingKernels) log(`wasm training kernels: ${trainingKernels}`);
-  const results: { model: string; batch: number; length: number; medianMs?: number; minMs?: number; firstMs?: number; error?: string; skipped?: string }[] = [];
-  for (const length of options.lengths) {
-    for (const model of options.models) {
-      for (const batch of options.batches) {
-        if (Date.now() > options.deadline) {
-          results.push({ model, batch, length, skipped: 'time budget spent' });
-          continue;
-        }
-        try {
-          const r = await timeSteps(model as ArchitectureName, batch, length, options.repeats);
-          results.push({ model, batch, length, ...r });
-          log(`${report.active} ${model} b${batch} 12×${length}: ${r.medianMs.toFixed(1)} ms per step (first ${r.firstMs.toFixed(0)} ms)${options.flags ? ` with ${options.flags}` : ''}`);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          results.push({ model, batch, length, error: message });
-          log(`${report.active} ${model} b${batch} 12×${length}: ${message}`);
-        }
-      }
-    }
-  }
+  const results = await overGrid(
+    options,
+    async ({ model, batch, length }) => {
+      const r = await timeSteps(model, batch, length, options.repeats);
+      log(`${report.active} ${model} b${batch} 12×${length}: ${r.medianMs.toFixed(1)} ms per step (first ${r.firstMs.toFixed(0)} ms)${options.flags ? ` with ${options.flags}` : ''}`);
+      return r;
+    },
+    report.active,
+  );
   out({ backend: report.active, adapter: report.adapter ?? null, ...(trainingKernels ? { trainingKernels } : {}), flags, repeats: options.repeats, results });
 }
 
 async function profiles(options: Grid): Promise<void> {
   await initBackend({ force: 'webgpu' });
   const flags = applyFlags(options.flags);
-  const results: unknown[] = [];
-  for (const length of options.lengths) {
-    for (const model of options.models) {
-      for (const batch of options.batches) {
-        if (Date.now() > options.deadline) {
-          results.push({ model, batch, length, skipped: 'time budget spent' });
-          continue;
-        }
-        try {
-          results.push(await profile(model as ArchitectureName, batch, length));
-        } catch (error) {
-          results.push({ model, batch, length, error: error instanceof Error ? error.message : String(error) });
-        }
-      }
-    }
-  }
+  const results = await overGrid(options, ({ model, batch, length }) => profile(model, batch, length), 'profile');
   out({ flags, results });
 }
 

@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { adamwKernelName, type AdamWUpdateAttrs } from '../optim/adamw-kernel';
+import { ElementwiseProgram, float32, type WebgpuBackendLike, type WebgpuKernelArgs } from './webgpu-program';
 
 /**
  * The fused AdamW update (optim/adamw-kernel.ts) on the webgpu backend. On a real GPU a training
@@ -9,64 +10,25 @@ import { adamwKernelName, type AdamWUpdateAttrs } from '../optim/adamw-kernel';
  * (p′, m′ and v′: tfjs programs have one output each), every one reading p, m, v, g once.
  */
 
-type Output = 0 | 1 | 2;
+/** p′, m′, v′ — the same algebra as adamwUpdateInto, m̂/(√v̂ + ε) folded into stepSize and epsHat. */
+const outputs = ['p', 'm', 'v'] as const;
+const update = `
+  let g = gradient[index];
+  let m = uniforms.beta1 * moment1[index] + (1.0 - uniforms.beta1) * g;
+  let v = uniforms.beta2 * moment2[index] + (1.0 - uniforms.beta2) * g * g;
+  let p = param[index] * uniforms.decay - m / (sqrt(v) + uniforms.epsHat) * uniforms.stepSize;
+`;
 
-/** A program in the shape tfjs-backend-webgpu's runWebGPUProgram expects (as ConvBackpropFilterTiledProgram). */
-class AdamWProgram {
-  readonly variableNames = ['param', 'moment1', 'moment2', 'gradient'];
-  readonly uniforms = 'decay : f32, beta1 : f32, beta2 : f32, stepSize : f32, epsHat : f32,';
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  shaderKey: string;
-  constructor(
-    shape: readonly number[],
-    private readonly output: Output,
-  ) {
-    this.outputShape = [...shape];
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
-    // runWebGPUProgram folds a dispatch over the per-dimension limit into y and z.
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape([...shape]) / this.workgroupSize[0]), 1, 1];
-    this.shaderKey = `einthovenAdamW${output}`;
-  }
-  getUserCode(): string {
-    const value = ['p', 'm', 'v'][this.output];
-    // Same algebra as adamwUpdateInto: m̂/(√v̂ + ε) folded into stepSize and epsHat.
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          let g = gradient[index];
-          let m = uniforms.beta1 * moment1[index] + (1.0 - uniforms.beta1) * g;
-          let v = uniforms.beta2 * moment2[index] + (1.0 - uniforms.beta2) * g * g;
-          let p = param[index] * uniforms.decay - m / (sqrt(v) + uniforms.epsHat) * uniforms.stepSize;
-          setOutputAtIndex(index, ${value});
-        }
-      }
-    `;
-  }
-}
-
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
-
-function webgpuAdamW({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+function webgpuAdamW({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo[] {
   const { param, m, v, grad } = inputs as unknown as { param: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo; grad: tf.TensorInfo };
   const a = attrs as unknown as AdamWUpdateAttrs;
   const gpu = backend as WebgpuBackendLike;
-  const uniforms = [a.decay, a.beta1, a.beta2, a.stepSize, a.epsHat].map((value) => ({ type: 'float32', data: [value] }));
-  return ([0, 1, 2] as const).map((output) => gpu.runWebGPUProgram(new AdamWProgram(param.shape, output), [param, m, v, grad], 'float32', uniforms));
+  const uniforms = [a.decay, a.beta1, a.beta2, a.stepSize, a.epsHat].map(float32);
+  return outputs.map((output) => {
+    const program = new ElementwiseProgram(`einthovenAdamW_${output}`, ['param', 'moment1', 'moment2', 'gradient'], 'decay : f32, beta1 : f32, beta2 : f32, stepSize : f32, epsHat : f32,', [...param.shape], `${update} setOutputAtIndex(index, ${output});`);
+    return gpu.runWebGPUProgram(program, [param, m, v, grad], 'float32', uniforms);
+  });
 }
 
-let registered = false;
-
-/** Registers the fused update for webgpu (after @tensorflow/tfjs-backend-webgpu is imported). Idempotent. */
-export function registerWebgpuAdamW(): void {
-  if (registered) return;
-  tf.registerKernel({ kernelName: adamwKernelName, backendName: 'webgpu', kernelFunc: webgpuAdamW as unknown as tf.KernelFunc });
-  registered = true;
-}
+/** The kernel this module adds to webgpu (registered by webgpu-kernels.ts). */
+export const webgpuAdamWKernels: tf.KernelConfig[] = [{ kernelName: adamwKernelName, backendName: 'webgpu', kernelFunc: webgpuAdamW as unknown as tf.KernelFunc }];

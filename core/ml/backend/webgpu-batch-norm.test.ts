@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { layerTrainingStep } from '../../test/layer-step';
 import { fixturePath } from '../../test/shared-data';
 import { BatchNorm, batchNormTraining } from '../models/layers/batch-norm';
 import { fusedBatchNormAvailable } from '../models/layers/batch-norm-kernels';
@@ -143,29 +144,16 @@ describe.runIf(await webgpuTestsCanRun())('fused batch norm on webgpu (software 
     }
   });
 
-  it('runs as the fused kernels, not op by op', async () => {
+  it('runs as the fused kernels, not op by op, and leaves no tensor behind', async () => {
     await tf.setBackend('webgpu');
     const layer = new BatchNorm();
     const x = tf.randomNormal([2, 50, 16]);
-    layer.build(x.shape);
-    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
-      tf.dispose([value, ...Object.values(grads)]);
-    };
-    step(); // builds what the layer keeps (running statistics are rewritten in place, not added)
-    const live = tf.memory().numTensors;
-    step();
-    expect(tf.memory().numTensors, 'tensors left behind by a training step').toBe(live);
-    const info = await tf.profile(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
-      tf.dispose([value, ...Object.values(grads)]);
-    });
-    const names = new Set(info.kernels.map((k) => k.name));
-    expect([...names].filter((n) => n.startsWith('EinthovenBatchNorm')).sort()).toEqual(
+    const { leaked, kernels } = await layerTrainingStep(layer, x);
+    expect(leaked, 'tensors left behind by a training step').toBe(0);
+    expect([...kernels].filter((n) => n.startsWith('EinthovenBatchNorm')).sort()).toEqual(
       ['EinthovenBatchNormApply', 'EinthovenBatchNormDx', 'EinthovenBatchNormGradSums', 'EinthovenBatchNormParamGrads', 'EinthovenBatchNormRunning', 'EinthovenBatchNormStats'],
     );
-    expect(names.has('AvgPool')).toBe(false);
+    expect(kernels.has('AvgPool')).toBe(false);
     tf.dispose([x, ...layer.weights.map((w) => w.read())]);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormKernels } from '../models/layers/batch-norm-kernels';
+import { ElementwiseProgram, float32, int32, type WebgpuBackendLike, type WebgpuKernelArgs } from './webgpu-program';
 
 /**
  * Training-mode batch norm on the webgpu backend in ten dispatches per layer and step (five
@@ -36,16 +37,15 @@ const chanMerge = `
   }
 `;
 
-/** A program in the shape tfjs-backend-webgpu's runWebGPUProgram expects (its class name labels GPU timings). */
+/** A reduction program over a grid of (channel tile, row chunk) workgroups; its class name labels GPU timings. */
 class BatchNormProgram {
-  size?: boolean;
   constructor(
     readonly shaderKey: string,
     readonly variableNames: string[],
     readonly uniforms: string,
     readonly outputShape: number[],
     readonly dispatchLayout: { x: number[]; y?: number[] },
-    public dispatch: [number, number, number],
+    readonly dispatch: [number, number, number],
     readonly workgroupSize: [number, number, number],
     private readonly userCode: string,
   ) {}
@@ -57,15 +57,6 @@ class BatchNormProgram {
 /** A grid program: its own main() (a dispatch layout with y makes tfjs call main() without an index). */
 function gridProgram(key: string, variableNames: string[], uniforms: string, outputShape: number[], dispatch: [number, number, number], body: string, workgroupSize: [number, number, number]): BatchNormProgram {
   return new BatchNormProgram(key, variableNames, uniforms, outputShape, { x: [1], y: [0] }, dispatch, workgroupSize, body);
-}
-
-/** An element-wise program over `outputShape`: main(index) once per output value. */
-function flatProgram(key: string, variableNames: string[], uniforms: string, outputShape: number[], body: string): BatchNormProgram {
-  const size = tf.util.sizeFromShape(outputShape);
-  const layout = { x: outputShape.map((_, i) => i) };
-  const program = new BatchNormProgram(key, variableNames, uniforms, outputShape, layout, [Math.ceil(size / 128), 1, 1], [128, 1, 1], `fn main(index : i32) { if (index < uniforms.size) { ${body} } }`);
-  program.size = true;
-  return program;
 }
 
 /** Per chunk of rows and channel: Welford's (n, mean, M2) of x, as [chunks, 3, C]. */
@@ -168,15 +159,6 @@ function mergeGradSums(channels: number): BatchNormProgram {
   return gridProgram('einthovenBnMergeGradSums', ['partials'], 'channels : i32, chunks : i32,', [2, channels], [Math.ceil(channels / channelTile), 1, 1], body, [channelTile, 1, 1]);
 }
 
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
-  disposeData(dataId: tf.DataId, force?: boolean): boolean;
-  device: { limits: { maxComputeWorkgroupsPerDimension: number } };
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
-const int = (value: number) => ({ type: 'int32', data: [value] });
-const float = (value: number) => ({ type: 'float32', data: [value] });
 const channelsOf = (t: tf.TensorInfo) => t.shape[t.shape.length - 1]!;
 
 /** Partial results per chunk, then their merge; the partials are freed here. */
@@ -184,37 +166,37 @@ function twoPassReduction(gpu: WebgpuBackendLike, inputs: tf.TensorInfo[], x: tf
   const channels = channelsOf(x);
   const rows = tf.util.sizeFromShape(x.shape) / channels;
   const { chunks, chunkRows } = rowChunks(rows, channels, gpu.device.limits.maxComputeWorkgroupsPerDimension);
-  const partials = gpu.runWebGPUProgram(partial(chunks, channels), inputs, 'float32', [int(rows), int(channels), int(chunkRows)]);
+  const partials = gpu.runWebGPUProgram(partial(chunks, channels), inputs, 'float32', [int32(rows), int32(channels), int32(chunkRows)]);
   try {
-    return gpu.runWebGPUProgram(merge(channels), [partials], 'float32', [int(channels), int(chunks)]);
+    return gpu.runWebGPUProgram(merge(channels), [partials], 'float32', [int32(channels), int32(chunks)]);
   } finally {
     gpu.disposeData(partials.dataId);
   }
 }
 
-function statsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+function statsKernel({ inputs, backend }: WebgpuKernelArgs): tf.TensorInfo {
   const { x } = inputs as { x: tf.TensorInfo };
   return twoPassReduction(backend as WebgpuBackendLike, [x], x, partialStats, mergeStats);
 }
 
-function gradSumsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+function gradSumsKernel({ inputs, backend }: WebgpuKernelArgs): tf.TensorInfo {
   const { dy, x, stats } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; stats: tf.TensorInfo };
   return twoPassReduction(backend as WebgpuBackendLike, [dy, x, stats], x, partialGradSums, mergeGradSums);
 }
 
 /** y = (x − μ)·γ/√(σ² + ε) + β. */
-function applyKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+function applyKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo {
   const { x, stats, gamma, beta } = inputs as { x: tf.TensorInfo; stats: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
   const body = `
     let c = index % uniforms.channels;
     let scale = gammas[c] * inverseSqrt(stats[uniforms.channels + c] + uniforms.epsilon);
     setOutputAtIndex(index, (xs[index] - stats[c]) * scale + betas[c]);`;
-  const program = flatProgram('einthovenBnApply', ['xs', 'stats', 'gammas', 'betas'], 'channels : i32, epsilon : f32,', [...x.shape], body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', [int(channelsOf(x)), float(Number(attrs?.['epsilon']))]);
+  const program = new ElementwiseProgram('einthovenBnApply', ['xs', 'stats', 'gammas', 'betas'], 'channels : i32, epsilon : f32,', [...x.shape], body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', [int32(channelsOf(x)), float32(Number(attrs?.['epsilon']))]);
 }
 
 /** dx = a·dy − a·r·dγ/N·(x − μ) − a·dβ/N with r = 1/√(σ² + ε), a = γr, dγ = r·Σdy·(x − μ), dβ = Σdy. */
-function dxKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+function dxKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo {
   const { dy, x, stats, sums, gamma } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; stats: tf.TensorInfo; sums: tf.TensorInfo; gamma: tf.TensorInfo };
   const body = `
     let c = index % uniforms.channels;
@@ -222,46 +204,41 @@ function dxKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
     let a = gammas[c] * r;
     let dGamma = r * sums[uniforms.channels + c];
     setOutputAtIndex(index, a * dys[index] - a * r * dGamma / uniforms.count * (xs[index] - stats[c]) - a * sums[c] / uniforms.count);`;
-  const program = flatProgram('einthovenBnDx', ['dys', 'xs', 'stats', 'sums', 'gammas'], 'channels : i32, epsilon : f32, count : f32,', [...x.shape], body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [dy, x, stats, sums, gamma], 'float32', [int(channelsOf(x)), float(Number(attrs?.['epsilon'])), float(Number(attrs?.['count']))]);
+  const program = new ElementwiseProgram('einthovenBnDx', ['dys', 'xs', 'stats', 'sums', 'gammas'], 'channels : i32, epsilon : f32, count : f32,', [...x.shape], body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [dy, x, stats, sums, gamma], 'float32', [int32(channelsOf(x)), float32(Number(attrs?.['epsilon'])), float32(Number(attrs?.['count']))]);
 }
 
 /** [dγ, dβ] = [r·Σdy·(x − μ), Σdy]. */
-function paramGradsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+function paramGradsKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo[] {
   const { stats, sums } = inputs as { stats: tf.TensorInfo; sums: tf.TensorInfo };
   const channels = channelsOf(stats);
   const gpu = backend as WebgpuBackendLike;
   // Every input must appear in its shader: Dawn drops unused bindings from the derived layout.
-  const dGamma = flatProgram('einthovenBnDGamma', ['stats', 'sums'], 'channels : i32, epsilon : f32,', [channels], 'setOutputAtIndex(index, inverseSqrt(stats[uniforms.channels + index] + uniforms.epsilon) * sums[uniforms.channels + index]);');
-  const dBeta = flatProgram('einthovenBnDBeta', ['sums'], 'channels : i32,', [channels], 'setOutputAtIndex(index, sums[index]);');
+  const dGamma = new ElementwiseProgram('einthovenBnDGamma', ['stats', 'sums'], 'channels : i32, epsilon : f32,', [channels], 'setOutputAtIndex(index, inverseSqrt(stats[uniforms.channels + index] + uniforms.epsilon) * sums[uniforms.channels + index]);');
+  const dBeta = new ElementwiseProgram('einthovenBnDBeta', ['sums'], 'channels : i32,', [channels], 'setOutputAtIndex(index, sums[index]);');
   return [
-    gpu.runWebGPUProgram(dGamma, [stats, sums], 'float32', [int(channels), float(Number(attrs?.['epsilon']))]),
-    gpu.runWebGPUProgram(dBeta, [sums], 'float32', [int(channels)]),
+    gpu.runWebGPUProgram(dGamma, [stats, sums], 'float32', [int32(channels), float32(Number(attrs?.['epsilon']))]),
+    gpu.runWebGPUProgram(dBeta, [sums], 'float32', [int32(channels)]),
   ];
 }
 
 /** moving·(1 − momentum) + momentum·factor·stat, stat = the mean (row 0) or variance (row 1). */
-function runningKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+function runningKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo {
   const { moving, stats } = inputs as { moving: tf.TensorInfo; stats: tf.TensorInfo };
   const row = Number(attrs?.['row']);
   const body = `setOutputAtIndex(index, moving[index] * (1.0 - uniforms.momentum) + stats[${row} * uniforms.channels + index] * uniforms.momentum * uniforms.factor);`;
-  const program = flatProgram(`einthovenBnRunning${row}`, ['moving', 'stats'], 'channels : i32, momentum : f32, factor : f32,', [...moving.shape], body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [moving, stats], 'float32', [int(channelsOf(stats)), float(Number(attrs?.['momentum'])), float(Number(attrs?.['factor']))]);
+  const program = new ElementwiseProgram(`einthovenBnRunning${row}`, ['moving', 'stats'], 'channels : i32, momentum : f32, factor : f32,', [...moving.shape], body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [moving, stats], 'float32', [int32(channelsOf(stats)), float32(Number(attrs?.['momentum'])), float32(Number(attrs?.['factor']))]);
 }
 
-let registered = false;
-
-/** Registers the fused batch-norm kernels for webgpu (after @tensorflow/tfjs-backend-webgpu is imported). Idempotent. */
-export function registerWebgpuBatchNorm(): void {
-  if (registered) return;
-  const kernels: [string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]][] = [
+/** The kernels this module adds to webgpu (registered by webgpu-kernels.ts). */
+export const webgpuBatchNormKernels: tf.KernelConfig[] = (
+  [
     [batchNormKernels.stats, statsKernel],
     [batchNormKernels.apply, applyKernel],
     [batchNormKernels.running, runningKernel],
     [batchNormKernels.gradSums, gradSumsKernel],
     [batchNormKernels.dx, dxKernel],
     [batchNormKernels.paramGrads, paramGradsKernel],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  registered = true;
-}
+  ] as const
+).map(([kernelName, kernelFunc]) => ({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc }));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { pairOf } from './tensor-wrap';
+import type { WebgpuBackendLike, WebgpuKernelArgs } from './webgpu-program';
 
 /**
  * Conv2DBackpropFilter for the webgpu backend, channels-last, as a tiled matrix product.
@@ -138,16 +139,10 @@ export function reductionChunks(rows: number, tiles: number, taps: number, maxPe
   return { chunks: Math.ceil(rows / chunkRows), chunkRows };
 }
 
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
-  device: { limits: { maxComputeWorkgroupsPerDimension: number } };
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
 /** The kernel; falls back to `stock` for channels-first data (our models are channels-last). */
 export function tiledConvBackpropFilter(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: WebgpuKernelArgs) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const attrs = (args.attrs ?? {}) as unknown as {
       strides: [number, number] | number;

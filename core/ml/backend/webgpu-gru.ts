@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { gruKernels } from '../models/layers/gru-kernels';
+import { ElementwiseProgram, int32, type WebgpuBackendLike, type WebgpuKernelArgs } from './webgpu-program';
 
 /**
  * The fused GRU step (models/layers/gru-kernels.ts) on webgpu: one element-wise program per output,
@@ -28,41 +29,17 @@ const gateGradients = `
   let daz = g * (hPrev - n) * z * (1.0 - z);
 `;
 
-class GruProgram {
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly uniforms = 'units : i32,';
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  constructor(
-    readonly shaderKey: string,
-    readonly variableNames: string[],
-    readonly outputShape: number[],
-    private readonly body: string,
-  ) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / 128), 1, 1];
-  }
-  getUserCode(): string {
-    return `fn main(index : i32) { if (index < uniforms.size) { ${this.body} } }`;
-  }
-}
-
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
-}
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 type GruInputs = { xp: tf.TensorInfo; hp: tf.TensorInfo; bias: tf.TensorInfo; h: tf.TensorInfo; dy?: tf.TensorInfo };
 
-function gatesKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+function gatesKernel({ inputs, backend }: WebgpuKernelArgs): tf.TensorInfo {
   const { xp, hp, bias, h } = inputs as unknown as GruInputs;
   const [batch, units] = h.shape as [number, number];
   const body = `let b = index / uniforms.units; let u = index % uniforms.units; ${gates} setOutputAtIndex(index, (1.0 - z) * n + z * hPrev);`;
-  const program = new GruProgram('einthovenGruGates', ['xps', 'hps', 'biases', 'hs'], [batch, units], body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, h], 'float32', [{ type: 'int32', data: [units] }]);
+  const program = new ElementwiseProgram('einthovenGruGates', ['xps', 'hps', 'biases', 'hs'], 'units : i32,', [batch, units], body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, h], 'float32', [int32(units)]);
 }
 
-function gateGradsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+function gateGradsKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo {
   const { xp, hp, bias, h, dy } = inputs as unknown as GruInputs;
   const [batch, units] = h.shape as [number, number];
   const part = Number(attrs?.['part']);
@@ -78,16 +55,12 @@ function gateGradsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo 
   ][part];
   const body = `${position} ${gates} ${gateGradients} setOutputAtIndex(index, ${value});`;
   const shape = part === 2 ? [batch, units] : [batch, 3 * units];
-  const program = new GruProgram(`einthovenGruGateGrads${part}`, ['xps', 'hps', 'biases', 'hs', 'dys'], shape, body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, h, dy!], 'float32', [{ type: 'int32', data: [units] }]);
+  const program = new ElementwiseProgram(`einthovenGruGateGrads${part}`, ['xps', 'hps', 'biases', 'hs', 'dys'], 'units : i32,', shape, body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, h, dy!], 'float32', [int32(units)]);
 }
 
-let registered = false;
-
-/** Registers the fused GRU kernels for webgpu (after @tensorflow/tfjs-backend-webgpu is imported). Idempotent. */
-export function registerWebgpuGru(): void {
-  if (registered) return;
-  tf.registerKernel({ kernelName: gruKernels.gates, backendName: 'webgpu', kernelFunc: gatesKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: gruKernels.gateGrads, backendName: 'webgpu', kernelFunc: gateGradsKernel as unknown as tf.KernelFunc });
-  registered = true;
-}
+/** The kernels this module adds to webgpu (registered by webgpu-kernels.ts). */
+export const webgpuGruKernels: tf.KernelConfig[] = [
+  { kernelName: gruKernels.gates, backendName: 'webgpu', kernelFunc: gatesKernel as unknown as tf.KernelFunc },
+  { kernelName: gruKernels.gateGrads, backendName: 'webgpu', kernelFunc: gateGradsKernel as unknown as tf.KernelFunc },
+];

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { wrapTensorInfo } from './tensor-wrap';
-import { registerWebgpuAdamW } from './webgpu-adamw';
-import { registerWebgpuBatchNorm } from './webgpu-batch-norm';
-import { registerWebgpuGru } from './webgpu-gru';
-import { registerWebgpuLstm } from './webgpu-lstm';
+import { webgpuAdamWKernels } from './webgpu-adamw';
+import { webgpuBatchNormKernels } from './webgpu-batch-norm';
+import { webgpuGruKernels } from './webgpu-gru';
+import { webgpuLstmKernels } from './webgpu-lstm';
 import { tiledConvBackpropFilter } from './webgpu-conv-backprop-filter';
 
 /** Kernels this module replaces on the webgpu backend. */
@@ -63,10 +63,7 @@ export function registerWebgpuKernels(): void {
     tf.unregisterKernel(name, 'webgpu');
     tf.registerKernel(splitKSafeMatMul(original));
   }
-  registerWebgpuAdamW();
-  registerWebgpuBatchNorm();
-  registerWebgpuGru();
-  registerWebgpuLstm();
+  for (const config of [...webgpuAdamWKernels, ...webgpuBatchNormKernels, ...webgpuGruKernels, ...webgpuLstmKernels]) tf.registerKernel(config);
   registered = true;
 }
 

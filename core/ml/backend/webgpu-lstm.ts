@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { lstmKernels } from '../models/layers/lstm-kernels';
+import { ElementwiseProgram, int32, type WebgpuBackendLike, type WebgpuKernelArgs } from './webgpu-program';
 
 /**
  * The fused LSTM step (models/layers/lstm-kernels.ts) on webgpu: element-wise programs, each
@@ -25,44 +26,20 @@ const cellGradients = `
   let dcTotal = dys[b * 2 * H + H + u] + dh * o * (1.0 - tc * tc);
 `;
 
-class LstmProgram {
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly uniforms = 'units : i32,';
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  constructor(
-    readonly shaderKey: string,
-    readonly variableNames: string[],
-    readonly outputShape: number[],
-    private readonly body: string,
-  ) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / 128), 1, 1];
-  }
-  getUserCode(): string {
-    return `fn main(index : i32) { if (index < uniforms.size) { ${this.body} } }`;
-  }
-}
-
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
-}
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 type LstmInputs = { xp: tf.TensorInfo; hp: tf.TensorInfo; bias: tf.TensorInfo; hc: tf.TensorInfo; dy?: tf.TensorInfo };
 
 /** Index → (b, j) over a row of `width` units, and the unit u = j mod H. */
 const position = (width: string) => `let b = index / (${width}); let j = index % (${width}); let u = j % uniforms.units;`;
 
-function cellKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+function cellKernel({ inputs, backend }: WebgpuKernelArgs): tf.TensorInfo {
   const { xp, hp, bias, hc } = inputs as unknown as LstmInputs;
   const units = hc.shape[1]! / 2;
   const body = `${position('2 * uniforms.units')} ${cell} setOutputAtIndex(index, select(cNext, o * tc, j < uniforms.units));`;
-  const program = new LstmProgram('einthovenLstmCell', ['xps', 'hps', 'biases', 'hcs'], [...hc.shape], body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, hc], 'float32', [{ type: 'int32', data: [units] }]);
+  const program = new ElementwiseProgram('einthovenLstmCell', ['xps', 'hps', 'biases', 'hcs'], 'units : i32,', [...hc.shape], body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, hc], 'float32', [int32(units)]);
 }
 
-function cellGradsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+function cellGradsKernel({ inputs, backend, attrs }: WebgpuKernelArgs): tf.TensorInfo {
   const { xp, hp, bias, hc, dy } = inputs as unknown as LstmInputs;
   const units = hc.shape[1]! / 2;
   const part = Number(attrs?.['part']);
@@ -80,16 +57,12 @@ function cellGradsKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo 
         `${position('2 * uniforms.units')} ${cell} ${cellGradients}
          setOutputAtIndex(index, select(dcTotal * f, 0.0, j < uniforms.units));`;
   const shape = part === 0 ? [hc.shape[0]!, 4 * units] : [...hc.shape];
-  const program = new LstmProgram(`einthovenLstmCellGrads${part}`, ['xps', 'hps', 'biases', 'hcs', 'dys'], shape, body);
-  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, hc, dy!], 'float32', [{ type: 'int32', data: [units] }]);
+  const program = new ElementwiseProgram(`einthovenLstmCellGrads${part}`, ['xps', 'hps', 'biases', 'hcs', 'dys'], 'units : i32,', shape, body);
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, [xp, hp, bias, hc, dy!], 'float32', [int32(units)]);
 }
 
-let registered = false;
-
-/** Registers the fused LSTM kernels for webgpu (after @tensorflow/tfjs-backend-webgpu is imported). Idempotent. */
-export function registerWebgpuLstm(): void {
-  if (registered) return;
-  tf.registerKernel({ kernelName: lstmKernels.cell, backendName: 'webgpu', kernelFunc: cellKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: lstmKernels.cellGrads, backendName: 'webgpu', kernelFunc: cellGradsKernel as unknown as tf.KernelFunc });
-  registered = true;
-}
+/** The kernels this module adds to webgpu (registered by webgpu-kernels.ts). */
+export const webgpuLstmKernels: tf.KernelConfig[] = [
+  { kernelName: lstmKernels.cell, backendName: 'webgpu', kernelFunc: cellKernel as unknown as tf.KernelFunc },
+  { kernelName: lstmKernels.cellGrads, backendName: 'webgpu', kernelFunc: cellGradsKernel as unknown as tf.KernelFunc },
+];

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { layerTrainingStep } from '../../test/layer-step';
 import { fixturePath } from '../../test/shared-data';
 import { fusedGruAvailable } from '../models/layers/gru-kernels';
 import { fusedLstmAvailable } from '../models/layers/lstm-kernels';
@@ -98,27 +99,14 @@ describe.runIf(await webgpuTestsCanRun())('fused GRU and LSTM steps on webgpu (s
   it.each([
     { cell: 'gru', kernels: ['EinthovenGruGateGrads', 'EinthovenGruGates'] },
     { cell: 'lstm', kernels: ['EinthovenLstmCell', 'EinthovenLstmCellGrads'] },
-  ] as const)('$cell trains on the fused kernels, not op by op', async ({ cell, kernels }) => {
+  ] as const)('$cell trains on the fused kernels, not op by op, and leaves no tensor behind', async ({ cell, kernels }) => {
     await tf.setBackend('webgpu');
     const layer = new TorchRnn({ cell, units: 4, returnSequences: false });
     const x = tf.randomNormal([2, 6, 3]);
-    layer.build(x.shape);
-    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
-      tf.dispose([value, ...Object.values(grads)]);
-    };
-    step(); // builds what the layer keeps (running statistics are rewritten in place, not added)
-    const live = tf.memory().numTensors;
-    step();
-    expect(tf.memory().numTensors, 'tensors left behind by a training step').toBe(live);
-    const info = await tf.profile(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor), weights);
-      tf.dispose([value, ...Object.values(grads)]);
-    });
-    const names = new Set(info.kernels.map((k) => k.name));
-    expect([...names].filter((n) => n.startsWith('Einthoven')).sort()).toEqual(kernels);
-    expect(names.has('Sigmoid')).toBe(false);
+    const step = await layerTrainingStep(layer, x);
+    expect(step.leaked, 'tensors left behind by a training step').toBe(0);
+    expect([...step.kernels].filter((n) => n.startsWith('Einthoven')).sort()).toEqual(kernels);
+    expect(step.kernels.has('Sigmoid')).toBe(false);
     tf.dispose([x, ...layer.weights.map((w) => w.read())]);
   });
 });

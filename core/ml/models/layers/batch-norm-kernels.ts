@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { activeBackendHas, runNamedKernel as run, runNamedKernelOutputs } from './backend-kernels';
 import { customGrad3 } from './custom-grad';
 
 /**
@@ -24,31 +25,28 @@ export const batchNormKernels = {
 
 /** Whether the active backend has every fused batch-norm kernel. */
 export function fusedBatchNormAvailable(): boolean {
-  const backend = tf.getBackend();
-  return Object.values(batchNormKernels).every((name) => tf.getKernel(name, backend) !== undefined);
+  return activeBackendHas(batchNormKernels);
 }
 
-const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
-  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
 
 /** The running average of one statistic (row 0: mean; row 1: variance, scaled by `factor`). */
 export function fusedRunningStatistic(moving: tf.Tensor, stats: tf.Tensor, row: 0 | 1, momentum: number, factor: number): tf.Tensor {
-  return run(batchNormKernels.running, { moving, stats }, { momentum, factor, row }) as tf.Tensor;
+  return run(batchNormKernels.running, { moving, stats }, { momentum, factor, row });
 }
 
 /** Training-mode batch norm on the fused kernels; `onStats` gets the [2, C] statistics (for running averages). */
 export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStats?: (stats: tf.Tensor) => void): tf.Tensor {
   const count = x.size / (x.shape[x.rank - 1] as number);
   const forward = customGrad3((input, g, b, save) => {
-    const stats = run(batchNormKernels.stats, { x: input }) as tf.Tensor;
+    const stats = run(batchNormKernels.stats, { x: input });
     onStats?.(stats);
     save([input, stats, g]);
-    const value = run(batchNormKernels.apply, { x: input, stats, gamma: g, beta: b }, { epsilon }) as tf.Tensor;
+    const value = run(batchNormKernels.apply, { x: input, stats, gamma: g, beta: b }, { epsilon });
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, st, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const sums = run(batchNormKernels.gradSums, { dy, x: xs, stats: st }) as tf.Tensor;
-      const dx = run(batchNormKernels.dx, { dy, x: xs, stats: st, sums, gamma: gs }, { epsilon, count }) as tf.Tensor;
-      const [dGamma, dBeta] = run(batchNormKernels.paramGrads, { stats: st, sums }, { epsilon }) as tf.Tensor[];
+      const sums = run(batchNormKernels.gradSums, { dy, x: xs, stats: st });
+      const dx = run(batchNormKernels.dx, { dy, x: xs, stats: st, sums, gamma: gs }, { epsilon, count });
+      const [dGamma, dBeta] = runNamedKernelOutputs(batchNormKernels.paramGrads, { stats: st, sums }, { epsilon });
       return [dx, dGamma!, dBeta!];
     };
     return { value, gradFunc };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas, runNamedKernel as run } from './backend-kernels';
 import { customGradN } from './custom-grad';
 
 /**
@@ -18,12 +19,9 @@ export const gruKernels = {
 
 /** Whether the active backend has the fused GRU kernels. */
 export function fusedGruAvailable(): boolean {
-  const backend = tf.getBackend();
-  return Object.values(gruKernels).every((name) => tf.getKernel(name, backend) !== undefined);
+  return activeBackendHas(gruKernels);
 }
 
-const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
-  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 
 /**
  * h′ = (1 − z)·n + z·h with r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n) where

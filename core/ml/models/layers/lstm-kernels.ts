@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas, runNamedKernel as run } from './backend-kernels';
 import { customGradN } from './custom-grad';
 
 /**
@@ -17,12 +18,9 @@ export const lstmKernels = {
 
 /** Whether the active backend has the fused LSTM kernels. */
 export function fusedLstmAvailable(): boolean {
-  const backend = tf.getBackend();
-  return Object.values(lstmKernels).every((name) => tf.getKernel(name, backend) !== undefined);
+  return activeBackendHas(lstmKernels);
 }
 
-const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
-  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 
 /**
  * hc′ = [o·tanh(c′) ‖ c′] with c′ = f·c + i·g and (i, f, g, o) = (σ, σ, tanh, σ)(xp + h·W_hh + b_hh),

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Whether the active backend registers every kernel named (fused kernels some backends provide). */
+export function activeBackendHas(names: Record<string, string>): boolean {
+  const backend = tf.getBackend();
+  return Object.values(names).every((name) => tf.getKernel(name, backend) !== undefined);
+}
+
+const runKernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number>) =>
+  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+
+/** Runs a kernel of one output by name on the active backend. */
+export function runNamedKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}): tf.Tensor {
+  return runKernel(name, inputs, attrs) as tf.Tensor;
+}
+
+/** Runs a kernel of several outputs by name on the active backend. */
+export function runNamedKernelOutputs(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}): tf.Tensor[] {
+  return runKernel(name, inputs, attrs) as tf.Tensor[];
+}
