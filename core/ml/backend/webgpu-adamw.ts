@@ -5,7 +5,7 @@ import { ElementwiseProgram, float32, type WebgpuBackendLike, type WebgpuKernelA
 /**
  * The fused AdamW update (optim/adamw-kernel.ts) on the webgpu backend. On a real GPU a training
  * step is bound by the number of dispatches, not by arithmetic: the GPU check on an H200 measured
- * a ResNet18-1D step at ~300 ms of wall time for 66 ms of GPU kernels over ~2,400 dispatches
+ * a ResNet18-1D step at ~300 ms of wall time for 66 ms of GPU kernels over ~2,400 kernel calls
  * (docs/benchmarks.md). Built from ops the update is ~13 dispatches per variable; here it is three
  * (p′, m′ and v′: tfjs programs have one output each), every one reading p, m, v, g once.
  */

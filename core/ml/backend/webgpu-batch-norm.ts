@@ -6,7 +6,7 @@ import { ElementwiseProgram, float32, int32, type WebgpuBackendLike, type Webgpu
  * Training-mode batch norm on the webgpu backend in ten dispatches per layer and step (five
  * forward, five backward) where the op-by-op closed form (layers/batch-norm.ts) takes ~32: on a
  * real GPU a step is bound by dispatches, not arithmetic (the H200 GPU check: ~95 µs of host time
- * per dispatch against 66 ms of GPU work in a ~300 ms ResNet18 step; docs/benchmarks.md). The
+ * per kernel call against 66 ms of GPU work in a ~300 ms ResNet18 step; docs/benchmarks.md). The
  * per-channel reductions also replace the average-pool means, 14 ms of that step's GPU time.
  *
  * Layout: x is channels-last, read as [rows, C]. Statistics are packed [2, C] (mean, biased

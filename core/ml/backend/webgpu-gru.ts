@@ -5,7 +5,7 @@ import { ElementwiseProgram, int32, type WebgpuBackendLike, type WebgpuKernelArg
 /**
  * The fused GRU step (models/layers/gru-kernels.ts) on webgpu: one element-wise program per output,
  * each thread recomputing its unit's gates from xp, hp, b_hh and h (a dozen flops against a
- * dispatch's ~95 µs of host time on the H200; docs/benchmarks.md).
+ * kernel call's ~95 µs of host time on the H200; docs/benchmarks.md).
  */
 
 /** WGSL computing r, z, n, h and the pre-activation h_n + b_n of batch row `b`, unit `u`. */
