@@ -139,7 +139,6 @@ export function reductionChunks(rows: number, tiles: number, taps: number, maxPe
   return { chunks: Math.ceil(rows / chunkRows), chunkRows };
 }
 
-
 /** The kernel; falls back to `stock` for channels-first data (our models are channels-last). */
 export function tiledConvBackpropFilter(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: WebgpuKernelArgs) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { activeBackendHas, runNamedKernelOutputs } from '../named-kernels';
 
 /**
  * The whole AdamW update of one variable as one kernel: one pass reading p, m, v, g and writing
@@ -82,7 +83,7 @@ export function registerAdamWKernels(): void {
 /** The fused update on the active backend, or undefined where it has no such kernel. */
 export function fusedAdamWUpdate(param: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, attrs: AdamWUpdateAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
   registerAdamWKernels();
-  if (grad.dtype !== 'float32' || !tf.getKernel(adamwKernelName, tf.getBackend())) return undefined;
-  const out = tf.engine().runKernel(adamwKernelName, { param, m, v, grad } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  return [out[0] as tf.Tensor, out[1] as tf.Tensor, out[2] as tf.Tensor];
+  if (grad.dtype !== 'float32' || !activeBackendHas({ adamwKernelName })) return undefined;
+  const [p, mNext, vNext] = runNamedKernelOutputs(adamwKernelName, { param, m, v, grad }, { ...attrs });
+  return [p!, mNext!, vNext!];
 }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { activeBackendHas, runNamedKernel as run, runNamedKernelOutputs } from './backend-kernels';
+import { activeBackendHas, runNamedKernel as run, runNamedKernelOutputs } from '../../named-kernels';
 import { customGrad3 } from './custom-grad';
 
 /**
@@ -27,7 +27,6 @@ export const batchNormKernels = {
 export function fusedBatchNormAvailable(): boolean {
   return activeBackendHas(batchNormKernels);
 }
-
 
 /** The running average of one statistic (row 0: mean; row 1: variance, scaled by `factor`). */
 export function fusedRunningStatistic(moving: tf.Tensor, stats: tf.Tensor, row: 0 | 1, momentum: number, factor: number): tf.Tensor {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activeBackendHas, runNamedKernel as run } from './backend-kernels';
+import { activeBackendHas, runNamedKernel as run } from '../../named-kernels';
 import { customGradN } from './custom-grad';
 
 /**
@@ -21,7 +21,6 @@ export const gruKernels = {
 export function fusedGruAvailable(): boolean {
   return activeBackendHas(gruKernels);
 }
-
 
 /**
  * h′ = (1 − z)·n + z·h with r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n) where

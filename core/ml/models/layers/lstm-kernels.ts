@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activeBackendHas, runNamedKernel as run } from './backend-kernels';
+import { activeBackendHas, runNamedKernel as run } from '../../named-kernels';
 import { customGradN } from './custom-grad';
 
 /**
@@ -20,7 +20,6 @@ export const lstmKernels = {
 export function fusedLstmAvailable(): boolean {
   return activeBackendHas(lstmKernels);
 }
-
 
 /**
  * hc′ = [o·tanh(c′) ‖ c′] with c′ = f·c + i·g and (i, f, g, o) = (σ, σ, tanh, σ)(xp + h·W_hh + b_hh),

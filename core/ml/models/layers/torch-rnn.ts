@@ -116,9 +116,9 @@ export class TorchRnn extends tf.layers.Layer {
     let c = tf.zeros([batch, this.units]) as tf.Tensor2D;
     const states: tf.Tensor2D[] = [];
     // A backend with a fused GRU step (webgpu) runs it: the same cell in a few dispatches.
-    const gru = fusedGruAvailable() ? (xp: tf.Tensor2D) => fusedGruStep(xp, h, recurrent, biasHh) as tf.Tensor2D : (xp: tf.Tensor2D) => gruStep(xp, h, recurrent, biasHh);
+    const fusedGru = fusedGruAvailable();
     for (const xp of perStep) {
-      if (this.cell === 'gru') h = gru(xp);
+      if (this.cell === 'gru') h = fusedGru ? (fusedGruStep(xp, h, recurrent, biasHh) as tf.Tensor2D) : gruStep(xp, h, recurrent, biasHh);
       else [h, c] = lstmStep(xp, h, c, recurrent, biasHh);
       states.push(h);
     }

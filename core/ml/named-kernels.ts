@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** Whether the active backend registers every kernel named (fused kernels some backends provide). */
+/**
+ * Kernels of our own that only some backends register (fused AdamW, batch norm, RNN cells): the
+ * callers look them up on the active backend and fall back to tf ops where they are missing.
+ */
+
+/** Whether the active backend registers every kernel named. */
 export function activeBackendHas(names: Record<string, string>): boolean {
   const backend = tf.getBackend();
   return Object.values(names).every((name) => tf.getKernel(name, backend) !== undefined);
