@@ -30,7 +30,7 @@ ort="$work/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntim
 [ -f "$ort" ] && xz -d "$ort"
 log "node $("$work/node" --version)"
 
-# --- Vulkan/EGL loaders (Debian 12 .debs): unpacked here, used only when the system lacks them.
+# --- Vulkan/EGL loaders (Debian 12 .debs): unpacked here and searched after the driver's folders.
 mkdir -p "$work/sysroot"
 for deb in "$here"/debs/*.deb; do dpkg -x "$deb" "$work/sysroot" 2>/dev/null || log "could not unpack $(basename "$deb")"; done
 # The driver's own folders first; the loaders last (libGLX_nvidia, which the NVIDIA Vulkan ICD
