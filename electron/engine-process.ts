@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FromEngine } from '../core/engine/protocol';
+import { engineV8Flags } from '../core/engine/v8-flags';
 import type { EnginePort } from './engine-client';
 
 export interface EngineLaunch {
@@ -15,7 +16,7 @@ export interface EngineLaunch {
 export function forkEngine(launch: EngineLaunch): EnginePort {
   const args = ['--data-dir', launch.dataDir, '--shell', 'browser'];
   if (launch.resourcesDir) args.push('--resources-dir', launch.resourcesDir);
-  const execArgv = launch.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const execArgv = [...engineV8Flags, ...(launch.entry.endsWith('.ts') ? ['--import', 'tsx'] : [])];
   const child = fork(launch.entry, args, {
     serialization: 'advanced',
     execArgv,

@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { FromEngine } from '../core/engine/protocol';
+import { engineV8Flags } from '../core/engine/v8-flags';
 import type { EnginePort } from './engine-client';
 
 /** Starts the engine in an Electron utilityProcess, so heavy work never blocks the UI. */
@@ -7,6 +8,7 @@ export function forkUtilityEngine(entry: string, dataDir: string, resourcesDir: 
   const child = utilityProcess.fork(entry, ['--data-dir', dataDir, '--resources-dir', resourcesDir, '--shell', 'electron'], {
     serviceName: 'Einthoven engine',
     stdio: 'inherit',
+    execArgv: [...engineV8Flags],
   });
   return {
     send: (message) => child.postMessage(message),

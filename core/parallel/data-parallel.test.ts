@@ -14,6 +14,7 @@ import { recordTrainingData, type TrainingData } from '../train/data-source';
 import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from '../train/loop';
 import { withSeededRandom } from '../train/step';
 import { BatchNorm } from '../ml/models/layers/batch-norm';
+import { AdamW } from '../ml/optim/adamw';
 import { DataParallelTrainer } from './data-parallel';
 import { liveWorkerThreads } from './pool';
 import { checkpointWeightsPath } from '../train/checkpoint';
@@ -113,7 +114,7 @@ describe('data-parallel training on worker threads (real PTB-XL records, wasm)',
     expect(maxRelativeDifference(resumed.weights, (one as { weights: number[][] }).weights)).toBeLessThan(2e-5);
   });
 
-  it('normalises each shard with its own batch statistics (DDP without SyncBN) and keeps the size-weighted mean of the running statistics', async () => {
+  it('normalises each shard with its own batch statistics (DDP without SyncBN), keeps the size-weighted mean of the running statistics, and updates the shared weights per parameter group', async () => {
     const rows = [0, 1, 2, 3, 4];
     const seeds = rows.map((b) => 1000 + b);
     // Reference in this thread: each shard (3 + 2 rows) on its own copy of the model.
@@ -133,20 +134,41 @@ describe('data-parallel training on worker threads (real PTB-XL records, wasm)',
       copy.nonTrainableWeights.forEach((w, i) => (expectedStats[i] = Array.from(w.read().dataSync()).map((v, k) => (expectedStats[i]?.[k] ?? 0) + weight * v)));
       copy.dispose();
     }
+    // Two parameter groups at different rates, and the dense bias in none (left as it is).
+    const reference = withSeededRandom(createRng(3), normModel);
+    const variables = trainableVariables(reference);
+    const fast = new AdamW({ learningRate: 1e-2, weightDecay: 0.05 });
+    const slow = new AdamW({ learningRate: 1e-3 });
+    const groupOf = variables.map((_, j) => (j === variables.length - 1 ? null : j % 2 === 0 ? fast : slow));
+    for (const optimizer of [fast, slow]) {
+      optimizer.applyGradients(Object.fromEntries(variables.flatMap((v, j) => (groupOf[j] === optimizer ? [[v.name, tf.tensor(expectedGrads[j] as number[], v.shape)]] : []))));
+    }
+    const expectedWeights = variables.map((v) => Array.from(v.dataSync()));
+
     const model = withSeededRandom(createRng(3), normModel);
+    const initial = trainableVariables(model).map((v) => Array.from(v.dataSync()));
     const records = data.records as NonNullable<TrainingData['records']>;
     const trainer = await DataParallelTrainer.start({ model, store: records.store, trainIds: records.trainIds, trainLabels: data.trainLabels, loss: { name: 'focal' }, workers: 2, backend: 'wasm' });
     try {
-      const { grads } = await trainer.step({ step: 1, rows, seeds, dropoutSeed: 5 });
-      const got = trainableVariables(model).map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()));
-      tf.dispose(Object.values(grads));
+      const attrs = groupOf.map((optimizer) => optimizer?.updateAttrs(1) ?? null);
+      await trainer.step({ step: 1, rows, seeds, dropoutSeed: 5 }, attrs);
+      const reduced = trainer.update.grads;
+      const got = reduced.layout.offsets.map((offset, j) => Array.from(reduced.reduced.slice(offset, offset + (expectedGrads[j] as number[]).length)));
       expect(maxRelativeDifference(got, expectedGrads)).toBeLessThan(1e-5);
+      trainer.pullWeights();
+      const weights = trainableVariables(model).map((v) => Array.from(v.dataSync()));
+      expect(maxRelativeDifference(weights, expectedWeights)).toBeLessThan(1e-5);
+      expect(weights.at(-1)).toEqual(initial.at(-1));
+      expect(maxRelativeDifference(weights.slice(0, -1), initial.slice(0, -1))).toBeGreaterThan(1e-4); // the step moved them
       const stats = model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
       expect(stats).toHaveLength(2); // moving mean and variance
       expect(maxRelativeDifference(stats, expectedStats)).toBeLessThan(1e-6);
     } finally {
       await trainer.close();
       model.dispose();
+      reference.dispose();
+      fast.dispose();
+      slow.dispose();
     }
   });
 });

@@ -3,9 +3,11 @@ import type { SignalStore } from '../data/store';
 import type { EvalOptions } from '../train/predict';
 import type { BatchPlan } from '../train/step-runner';
 import { WorkerPool, splitEvenly } from './pool';
+import type { AdamWUpdateAttrs } from '../ml/optim/adamw-kernel';
 import { shareModel, type SharedModel } from './model-share';
 import type { LossSpec, WorkerStart } from './protocol';
-import { splitRange, weightedSumInto } from './reduce';
+import { splitRange } from './reduce';
+import type { SharedUpdateState } from './shared-update';
 import { layoutOf, readTensors, sharedFloats, type TensorLayout } from './tensor-layout';
 
 export interface DataParallelOptions {
@@ -23,30 +25,38 @@ function shardDropoutSeed(seed: number, shard: number): number {
   return shard === 0 ? seed : (Math.imul(seed ^ 0x9e3779b9, shard + 1) ^ (shard << 16)) >>> 0;
 }
 
+/** Where each of `subset` (weights of `model`) lies in the buffer of model.weights. */
+function offsetsIn(model: tf.LayersModel, subset: readonly tf.LayerVariable[], layout: TensorLayout): number[] {
+  const all = model.weights;
+  return subset.map((w) => {
+    const index = all.indexOf(w);
+    if (index < 0) throw new Error(`weight ${w.name} is not among the model's weights`);
+    return layout.offsets[index] as number;
+  });
+}
+
 /**
- * Data-parallel training on N worker threads (issue 11 item 1), the main thread holding the
- * authoritative model and optimizer:
- *  1. the main thread publishes every weight into one SharedArrayBuffer (a version counter
- *     tells replicas to reload);
- *  2. each worker takes a contiguous shard of the global batch (inputs drawn ahead, while the
- *     previous update ran), runs forward and backward on its replica and writes its gradient
- *     into its own slot of a shared gradient buffer;
- *  3. the slots are reduced (weighted by shard size: the loss is a mean, so this is exactly the
- *     global batch's gradient), each worker summing its own range of the shared buffer, and
- *     the main thread's optimizer makes the one update.
- * Broadcasting weights rather than replaying the update in every worker keeps one optimizer
- * state (checkpoints, resume with any N, learning-rate schedules and parameter groups stay
- * the main thread's) at the cost of one weight copy per step per worker (~15 MB for ResNet18).
+ * Data-parallel training on N worker threads (issue 11 item 1). Per step:
+ *  1. each worker takes a contiguous shard of the global batch (inputs drawn ahead, while the
+ *     previous update ran), loads the shared weights into its replica if they changed, runs
+ *     forward and backward and writes its gradient into its own slot of shared memory;
+ *  2. each worker then updates its own range of the flat parameter vector: sums the slots there
+ *     (weighted by shard size: the loss is a mean, so this is exactly the global batch's
+ *     gradient) and applies AdamW to the shared weights and moments in place (shared-update.ts),
+ *     with the constants the caller's optimizers give for this step.
+ * The update is sharded like the reduction (as ZeRO-1 shards optimizer state), so no thread
+ * waits on a serial update and the weights are never copied back and forth per step; the main
+ * thread's model and optimizers fall behind until `pullWeights` (the runner's syncModel) brings
+ * them level — before validation, checkpoints and the end of training.
  *
  * Batch norm: each replica normalises with its own shard's statistics (PyTorch DDP without
  * SyncBN). Running statistics: every replica updates its own during the step and writes them
- * back; the main thread keeps their mean weighted by shard size — the momentum update is linear,
- * so this is the update by the mean of the shards' batch means and (unbiased) variances, which
- * uses every sample (DDP's default keeps rank 0's alone) — and publishes it with the
- * weights, so every replica starts each step from the same statistics.
+ * to its slot; the workers keep their mean weighted by shard size in the shared weights — the
+ * momentum update is linear, so this is the update by the mean of the shards' batch means and
+ * (unbiased) variances, which uses every sample (DDP's default keeps rank 0's alone) — so every
+ * replica starts each step from the same statistics.
  */
 export class DataParallelTrainer {
-  private readonly trainable: tf.Variable[];
   /** Prepare requests already sent, by step number. */
   private readonly preparing = new Map<number, Promise<unknown>>();
 
@@ -54,24 +64,30 @@ export class DataParallelTrainer {
     private readonly options: DataParallelOptions,
     readonly pool: WorkerPool,
     private readonly shared: SharedModel,
-    private readonly gradLayout: TensorLayout,
-    private readonly statsLayout: TensorLayout,
-    private readonly slots: { grads: Float32Array; stats: Float32Array; reduced: Float32Array },
-  ) {
-    this.trainable = options.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  }
+    /** The buffers of the update in shared memory; `m` and `v` are the AdamW moments in gradient layout. */
+    readonly update: SharedUpdateState,
+  ) {}
 
   static async start(options: DataParallelOptions): Promise<DataParallelTrainer> {
     const { model, workers } = options;
     const gradLayout = layoutOf(model.trainableWeights.map((w) => w.shape as number[]));
     const statsLayout = layoutOf(model.nonTrainableWeights.map((w) => w.shape as number[]));
     const shared = shareModel(model);
-    const slots = { grads: sharedFloats(workers * gradLayout.total), stats: sharedFloats(workers * statsLayout.total), reduced: sharedFloats(gradLayout.total) };
+    const update: SharedUpdateState = {
+      weights: shared.spec.weights,
+      m: sharedFloats(gradLayout.total),
+      v: sharedFloats(gradLayout.total),
+      grads: { slots: sharedFloats(workers * gradLayout.total), layout: gradLayout, reduced: sharedFloats(gradLayout.total) },
+      stats: { slots: sharedFloats(workers * statsLayout.total), layout: statsLayout, reduced: sharedFloats(statsLayout.total) },
+      trainableAt: offsetsIn(model, model.trainableWeights, shared.spec.layout),
+      statsAt: offsetsIn(model, model.nonTrainableWeights, shared.spec.layout),
+    };
     const pool = WorkerPool.start(workers, options.backend);
-    const trainer = new DataParallelTrainer(options, pool, shared, gradLayout, statsLayout, slots);
+    const trainer = new DataParallelTrainer(options, pool, shared, update);
     try {
       await pool.all({ kind: 'replica', spec: shared.spec });
       await pool.all({ kind: 'store', shared: options.store.share() });
+      await pool.all({ kind: 'update-state', state: update });
     } catch (error) {
       await pool.close();
       throw error;
@@ -86,6 +102,13 @@ export class DataParallelTrainer {
   /** Copies the main model's weights into the shared buffer; replicas load them before their next request. */
   publish(): void {
     this.shared.publish();
+  }
+
+  /** Sets the main model's weights (trainable and running statistics) to the shared ones the workers updated. */
+  pullWeights(): void {
+    const tensors = readTensors(this.shared.spec.layout, this.shared.spec.weights);
+    this.options.model.setWeights(tensors);
+    tf.dispose(tensors);
   }
 
   private shards(plan: BatchPlan): number[][] {
@@ -116,18 +139,18 @@ export class DataParallelTrainer {
   }
 
   /**
-   * Runs one step's forward and backward on every worker and returns the global batch's mean
-   * loss and gradients (tensors keyed by variable name, for the caller's optimizers; the caller
-   * disposes them). Also sets the main model's running statistics to the replicas' mean.
-   * `next` is drawn by the workers while the caller updates the weights, so a step never waits
-   * for its data (only the very first step draws its own).
+   * One optimisation step on the shared weights: forward and backward on every worker, then the
+   * sharded reduction and update with `attrs` (per trainable weight, model.trainableWeights
+   * order; null leaves a weight as it is). Returns the global batch's mean loss. `next` is drawn
+   * by the workers right after their part of the update, so a step never waits for its data
+   * (only the very first step draws its own). The main model is not touched: see pullWeights.
    */
-  async step(plan: BatchPlan, next?: BatchPlan): Promise<{ loss: number; grads: Record<string, tf.Tensor> }> {
-    this.publish();
+  async step(plan: BatchPlan, attrs: readonly (AdamWUpdateAttrs | null)[], next?: BatchPlan): Promise<number> {
     this.prepare(plan);
     const ready = this.preparing.get(plan.step);
     this.preparing.delete(plan.step);
     const shards = this.shards(plan);
+    const { grads, stats } = this.update;
     const stepRequests = shards.map((positions, i) =>
       positions.length === 0
         ? Promise.resolve(0)
@@ -136,42 +159,25 @@ export class DataParallelTrainer {
             step: plan.step,
             loss: this.options.loss,
             dropoutSeed: shardDropoutSeed(plan.dropoutSeed, i),
-            slots: { grads: this.slots.grads, gradBase: i * this.gradLayout.total, stats: this.slots.stats, statsBase: i * this.statsLayout.total },
+            slots: { grads: grads.slots, gradBase: i * grads.layout.total, stats: stats.slots, statsBase: i * stats.layout.total },
           }),
     );
     await ready;
     const losses = await Promise.all(stepRequests);
     const total = plan.rows.length;
-    const weights = shards.map((s) => s.length / total);
-    const loss = losses.reduce((sum, l, i) => sum + l * (weights[i] as number), 0);
-    const reduced = this.reduce(weights);
-    // Queued behind the reduction: each worker draws its next shard while this thread runs the update.
+    const shardWeights = shards.map((s) => s.length / total);
+    const gradRanges = splitRange(grads.layout.total, this.pool.size);
+    const statRanges = splitRange(stats.layout.total, this.pool.size);
+    const updated = Promise.all(gradRanges.map((range, i) => this.pool.call(i, { kind: 'update', share: { shardWeights, grads: range, stats: statRanges[i] as [number, number], attrs } })));
+    // Queued behind the update: each worker draws its next shard as soon as its part is done.
     if (next) this.prepare(next);
-    await reduced;
-    const stats = new Float32Array(this.statsLayout.total);
-    weightedSumInto(this.slots.stats, this.statsLayout.total, weights, stats);
-    this.setRunningStatistics(stats);
-    const tensors = readTensors(this.gradLayout, this.slots.reduced);
-    return { loss, grads: Object.fromEntries(this.trainable.map((v, i) => [v.name, tensors[i] as tf.Tensor])) };
+    await updated;
+    this.shared.changed();
+    return losses.reduce((sum, l, i) => sum + l * (shardWeights[i] as number), 0);
   }
 
-  /** Each worker sums its own range of the gradient slots into the shared reduced buffer. */
-  private async reduce(weights: readonly number[]): Promise<void> {
-    const size = this.gradLayout.total;
-    const { grads, reduced } = this.slots;
-    await Promise.all(splitRange(size, this.pool.size).map(([from, to], i) => this.pool.call(i, { kind: 'reduce', slots: grads, size, weights, from, to, into: reduced })));
-  }
-
-  private setRunningStatistics(values: Float32Array): void {
-    if (this.statsLayout.total === 0) return;
-    const tensors = readTensors(this.statsLayout, values);
-    this.options.model.nonTrainableWeights.forEach((w, i) => w.write(tensors[i] as tf.Tensor));
-    tf.dispose(tensors);
-  }
-
-  /** Logits of records with the main model's current weights, the ids split across the workers. */
+  /** Logits of records with the shared weights, the ids split across the workers. */
   async logits(ids: readonly string[], evaluation: EvalOptions): Promise<number[][]> {
-    this.publish();
     return this.pool.map<string, number[]>(ids, (part) => ({ kind: 'logits', ids: part, evaluation }));
   }
 

@@ -7,6 +7,8 @@ export interface SharedModel {
   readonly spec: ReplicaSpec;
   /** Copies the model's current weights into the buffer and bumps the version. */
   publish(): void;
+  /** Bumps the version after the workers changed the buffer themselves (the update in shared memory). */
+  changed(): void;
 }
 
 export function shareModel(model: tf.LayersModel): SharedModel {
@@ -18,15 +20,18 @@ export function shareModel(model: tf.LayersModel): SharedModel {
     version: new Int32Array(new SharedArrayBuffer(4)),
   };
   let version = 0;
+  const changed = () => {
+    version += 1;
+    Atomics.store(spec.version, 0, version);
+  };
   const publish = () => {
     writeTensors(
       model.weights.map((w) => w.read()),
       layout,
       spec.weights,
     );
-    version += 1;
-    Atomics.store(spec.version, 0, version);
+    changed();
   };
   publish();
-  return { spec, publish };
+  return { spec, publish, changed };
 }

@@ -7,6 +7,7 @@ import type { EvalOptions } from '../train/predict';
 import type { PredictionInput } from '../train/predictor';
 import type { DecodeOptions, FileGroup } from '../formats/index';
 import type { FileTask } from './record-files';
+import type { SharedUpdateState, UpdateShare } from './shared-update';
 import type { TensorLayout } from './tensor-layout';
 
 /** What a worker thread starts with (its workerData). */
@@ -48,8 +49,10 @@ export type WorkerRequest =
   /** Draws the training inputs of a shard ahead of its step (crop, normalise, augment). */
   | { readonly kind: 'prepare'; readonly step: number; readonly ids: readonly string[]; readonly seeds: readonly number[]; readonly labels: readonly (readonly number[])[] }
   | { readonly kind: 'step'; readonly step: number; readonly loss: LossSpec; readonly dropoutSeed: number; readonly slots: StepSlots }
-  /** Sums elements [from, to) of the gradient slots, weighted, into `into`: the reduction split across workers. */
-  | { readonly kind: 'reduce'; readonly slots: Float32Array; readonly size: number; readonly weights: readonly number[]; readonly from: number; readonly to: number; readonly into: Float32Array }
+  /** The shared buffers this worker's part of each step's update works on (once per trainer). */
+  | { readonly kind: 'update-state'; readonly state: SharedUpdateState }
+  /** Reduces this worker's range of the step's gradients and applies the update there (shared-update.ts). */
+  | { readonly kind: 'update'; readonly share: UpdateShare }
   | { readonly kind: 'logits'; readonly ids: readonly string[]; readonly evaluation: EvalOptions }
   /** `crops` random training crops per id, each drawn from its own seed; windows or centre crop when crops is 0. */
   | { readonly kind: 'features'; readonly ids: readonly string[]; readonly crops: number; readonly seeds: readonly number[]; readonly evaluation: EvalOptions; readonly batchSize: number }

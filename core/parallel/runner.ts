@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingData } from '../train/data-source';
-import { applyGroupGradients, type ParamGroup } from '../train/step';
+import { trainableVariables, type ParamGroup } from '../train/step';
 import type { StepRunner } from '../train/step-runner';
 import { DataParallelTrainer } from './data-parallel';
 import type { LossSpec, WorkerStart } from './protocol';
+import { SharedAdamW } from './shared-adamw';
 
 /** Backends whose workers we can start: tensorflow (native) already uses every core itself. */
 export function parallelBackend(active: string): WorkerStart['backend'] | undefined {
@@ -19,25 +20,45 @@ export function whySingleThread(workers: number, data: TrainingData, loss: LossS
   return undefined;
 }
 
-/** Starts a data-parallel runner on `workers` threads (see DataParallelTrainer). */
+/**
+ * Starts a data-parallel runner on `workers` threads (see DataParallelTrainer): the workers
+ * update the shared weights and AdamW moments with the groups' constants each step; the main
+ * model and optimizers are brought level by syncModel (the loop calls it after each epoch's
+ * steps, validation calls it first).
+ */
 export async function startParallelRunner(model: tf.LayersModel, data: TrainingData, groups: readonly ParamGroup[], loss: LossSpec, workers: number): Promise<StepRunner> {
   const records = data.records;
   const backend = parallelBackend(tf.getBackend());
   if (!records || !backend) throw new Error('startParallelRunner: record data on the wasm or cpu backend only');
   const trainer = await DataParallelTrainer.start({ model, store: records.store, trainIds: records.trainIds, trainLabels: data.trainLabels, loss, workers, backend });
+  const optimizers = new SharedAdamW(groups, trainableVariables(model), trainer.update);
+  /** Whether the shared weights and moments are newer than the main model's and optimizers'. */
+  let sharedAhead = false;
+  const syncModel = () => {
+    if (!sharedAhead) return;
+    trainer.pullWeights();
+    optimizers.pull();
+    sharedAhead = false;
+  };
   return {
     workers,
     async step(plan, next) {
-      const { loss: value, grads } = await trainer.step(plan, next);
-      try {
-        tf.tidy(() => applyGroupGradients(groups, grads));
-      } finally {
-        tf.dispose(Object.values(grads));
+      if (!sharedAhead) {
+        // The main thread's state is the latest (start, or after a sync): the workers start from it.
+        trainer.publish();
+        optimizers.publish();
       }
+      const value = await trainer.step(plan, optimizers.nextAttrs(), next);
+      optimizers.stepped();
+      sharedAhead = true;
       return value;
     },
+    syncModel,
     // 'random' evaluation (paperExact on CPSC/HSM) draws one sequence of crops over all records: kept in one thread.
-    valLogits: () => (records.evaluation.mode === 'random' ? data.valLogits(model) : trainer.logits(records.valIds, records.evaluation)),
+    valLogits: () => {
+      syncModel();
+      return records.evaluation.mode === 'random' ? data.valLogits(model) : trainer.logits(records.valIds, records.evaluation);
+    },
     close: () => trainer.close(),
   };
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { engineV8FlagsActive } from '../engine/v8-flags';
 import { EinthovenError } from '../errors';
 
 /** Most workers a job may ask for: more replicas than cores only adds memory and contention. */
@@ -11,7 +12,7 @@ export function availableCores(): number {
 
 /**
  * The default number of training workers: every core but one, which stays with the UI and the
- * engine's main thread (SQLite, progress, the optimizer update); at least 1.
+ * engine's main thread (SQLite, progress, validation bookkeeping); at least 1.
  */
 export function defaultWorkers(cores = availableCores()): number {
   return Math.max(1, cores - 1);
@@ -34,6 +35,8 @@ export interface WorkersReport {
   readonly max: number;
   /** How the work is split. */
   readonly mode: string;
+  /** Where garbage collection runs: on each worker's own thread when the engine started with its flags (core/engine/v8-flags.ts). */
+  readonly gc: string;
 }
 
 export function workersReport(cores = availableCores()): WorkersReport {
@@ -42,5 +45,6 @@ export function workersReport(cores = availableCores()): WorkersReport {
     default: defaultWorkers(cores),
     max: maxWorkers,
     mode: 'data-parallel worker threads, one wasm backend and model replica each (--workers N)',
+    gc: engineV8FlagsActive() ? 'each thread collects its own garbage (--single-threaded-gc)' : "V8's default: concurrent marking on helper threads (the engine was started without --single-threaded-gc)",
   };
 }

@@ -15,9 +15,9 @@ import { disposeModel, loadModel, type LoadedModel } from '../train/ensemble/pac
 import { predictModel } from '../train/ensemble/score';
 import { logitsOf, recordLogits } from '../train/predict';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
-import { weightedSumInto } from './reduce';
 import { runFileTask } from './record-files';
 import { Replica } from './replica';
+import { reduceAndUpdate, type SharedUpdateState } from './shared-update';
 
 interface PreparedShard {
   readonly x: { data: Float32Array; shape: number[] };
@@ -28,6 +28,7 @@ const start = workerData as WorkerStart;
 const ready = initBackend({ force: start.backend });
 let replica: Replica | undefined;
 let store: SignalStore | undefined;
+let updateState: SharedUpdateState | undefined;
 const prepared = new Map<number, PreparedShard>();
 /** Packages this worker predicts with, by location; the last two used stay loaded (as ModelDirectory). */
 const packages = new Map<string, Promise<LoadedModel>>();
@@ -95,8 +96,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         tf.dispose([x, y]);
       }
     }
-    case 'reduce':
-      weightedSumInto(request.slots, request.size, request.weights, request.into, request.from, request.to);
+    case 'update-state':
+      updateState = request.state;
+      return null;
+    case 'update':
+      reduceAndUpdate(need(updateState, 'update state'), request.share);
       return null;
     case 'logits': {
       const r = need(replica, 'model');

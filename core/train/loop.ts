@@ -155,6 +155,7 @@ export async function trainLoop(options: TrainLoopOptions, context: JobContext =
         });
         await new Promise((resolve) => setImmediate(resolve)); // lets a cancel request arrive
       }
+      runner.syncModel();
       if (cancelled) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       const v = await validate(options, runner);

@@ -17,6 +17,12 @@ export interface StepRunner {
   readonly workers: number;
   /** One optimisation step (forward, backward, update); returns the batch's mean loss. `next` may be prepared ahead. */
   step(plan: BatchPlan, next: BatchPlan | undefined): Promise<number>;
+  /**
+   * Brings the model's weights and its optimizers' state level with the runner's: data-parallel
+   * workers update in shared memory, and the loop reads the model (selection snapshot,
+   * checkpoint, the final weights) only after calling this. Nothing to do in this thread.
+   */
+  syncModel(): void;
   /** Logits of every validation record with the current weights. */
   valLogits(): Promise<number[][]>;
   /** Ends whatever the runner started (every worker thread). */
@@ -37,6 +43,7 @@ export function inProcessRunner(model: tf.LayersModel, data: TrainingData, group
         tf.dispose([x, y]);
       }
     },
+    syncModel: () => undefined,
     valLogits: () => data.valLogits(model),
     close: () => Promise.resolve(),
   };

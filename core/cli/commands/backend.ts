@@ -41,10 +41,10 @@ else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) wh
 adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
 A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
 {"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
-"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode"},
+"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode","gc"},
 "inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
-cores − 1; inference: on wasm/cpu the forward pass of every model but CRNN-GRU/LSTM and the
+cores − 1; gc: whether each thread collects its own garbage, as the engine's V8 flags ask; inference: on wasm/cpu the forward pass of every model but CRNN-GRU/LSTM and the
 2048-sample Transformer runs on onnxruntime (the optional onnxruntime-node) with every core, unless
 ${onnxSettingName}=off; trainingKernels "onnxruntime" when wasm's conv1d and large matrix
 products run on onnxruntime's kernels, else "tfjs"); an adapter is {"description","vendor","architecture","device",
@@ -70,7 +70,7 @@ Options:
     if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference, trainingKernels }));
     else {
       printText(report, (line) => io.stdout(line));
-      io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N`);
+      io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N; garbage collection: ${workers.gc}`);
       io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (all but the recurrent models and the long-input Transformer)` : `tfjs — ${inference.reason}`}`);
       const kernels = report.active === 'wasm' ? ortKernelsUnavailable() : `the ${report.active} backend`;
       io.stdout(`training kernels: ${kernels === undefined ? 'conv1d and large matrix products on onnxruntime (one thread per worker)' : `tfjs's own — ${kernels}`}`);

@@ -4,9 +4,10 @@ import { activeBackendHas, runNamedKernelOutputs } from '../named-kernels';
 /**
  * The whole AdamW update of one variable as one kernel: one pass reading p, m, v, g and writing
  * p', m', v'. Built from ops it is 13 full passes (and 10 temporaries) per variable; on the wasm
- * backend that was ~1 s per ResNet18 step on a loaded 2-core machine, and in data-parallel
- * training it runs on the main thread while every worker waits. Values are computed in double
- * precision and rounded once, so they can differ from the op-by-op float32 chain in the last bit.
+ * backend that was ~1 s per ResNet18 step on a loaded 2-core machine. Data-parallel workers run
+ * the same loop on their shares of the shared weights (core/parallel/shared-update.ts). Values
+ * are computed in double precision and rounded once, so they can differ from the op-by-op
+ * float32 chain in the last bit.
  */
 export const adamwKernelName = 'EinthovenAdamWUpdate';
 

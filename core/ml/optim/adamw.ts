@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../../errors';
-import { fusedAdamWUpdate } from './adamw-kernel';
+import { fusedAdamWUpdate, type AdamWUpdateAttrs } from './adamw-kernel';
 
 export interface AdamWConfig {
   learningRate: number;
@@ -52,15 +52,13 @@ export class AdamW extends tf.Optimizer {
       ? variableGradients.map((g) => [g.name, g.tensor] as const)
       : Object.entries(variableGradients);
     this.step += 1;
-    const t = this.step;
-    const lr = this.learningRate;
-    const stepSize = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const epsHat = this.epsilon * Math.sqrt(1 - this.beta2 ** t);
+    const attrs = this.updateAttrs(this.step);
+    const { stepSize, epsHat } = attrs;
     for (const [name, gradient] of entries) {
       const variable = tf.engine().registeredVariables[name];
       if (!variable || !gradient) continue;
       const { m, v } = this.momentsOf(name, variable);
-      const fused = fusedAdamWUpdate(variable, m, v, gradient, { decay: 1 - lr * this.weightDecay, beta1: this.beta1, beta2: this.beta2, stepSize, epsHat });
+      const fused = fusedAdamWUpdate(variable, m, v, gradient, attrs);
       if (fused) {
         variable.assign(fused[0]);
         m.assign(fused[1]);
@@ -74,11 +72,31 @@ export class AdamW extends tf.Optimizer {
         m.assign(newM);
         v.assign(newV);
         // m̂/(√v̂ + ε) = (m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + ε) = stepSize/lr · m / (√v + ε·√(1−β2ᵗ))
-        const decayed = tf.mul(variable, 1 - lr * this.weightDecay);
+        const decayed = tf.mul(variable, attrs.decay);
         variable.assign(tf.sub(decayed, tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), epsHat)), stepSize)));
       });
     }
     this.incrementIterations();
+  }
+
+  /** Updates applied so far (t of the last bias correction). */
+  get steps(): number {
+    return this.step;
+  }
+
+  /**
+   * The update's constants at step t with the current learning rate: what the fused kernel
+   * takes, here and in data-parallel workers that update shared weights for this optimizer.
+   */
+  updateAttrs(t: number): AdamWUpdateAttrs {
+    const lr = this.learningRate;
+    return {
+      decay: 1 - lr * this.weightDecay,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      stepSize: (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t),
+      epsHat: this.epsilon * Math.sqrt(1 - this.beta2 ** t),
+    };
   }
 
   /**
