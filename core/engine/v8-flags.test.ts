@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { engineV8Flags, engineV8FlagsActive } from './v8-flags';
+import { engineV8Flags, engineV8FlagsActive, garbageCollectionReport } from './v8-flags';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -15,6 +15,12 @@ describe("the engine's V8 flags", () => {
       expect(engineV8FlagsActive(argv), `npm run ${name}: ${scripts[name]}`).toBe(true);
     }
     expect(engineV8FlagsActive([])).toBe(engineV8Flags.length === 0);
+  });
+
+  it('are reported as applied only where V8 reads them at start (Node), as unverified in Electron', () => {
+    expect(garbageCollectionReport([...engineV8Flags], undefined)).toMatch(/each thread collects its own garbage/);
+    expect(garbageCollectionReport([...engineV8Flags], '41.7.1')).toMatch(/not verifiable in Electron/);
+    expect(garbageCollectionReport([], undefined)).toMatch(/V8's default/);
   });
 
   it('reach V8: `npm run ecg -- backend --json` reports per-thread garbage collection', () => {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { engineV8FlagsActive } from '../engine/v8-flags';
+import { garbageCollectionReport } from '../engine/v8-flags';
 import { EinthovenError } from '../errors';
 
 /** Most workers a job may ask for: more replicas than cores only adds memory and contention. */
@@ -45,6 +45,6 @@ export function workersReport(cores = availableCores()): WorkersReport {
     default: defaultWorkers(cores),
     max: maxWorkers,
     mode: 'data-parallel worker threads, one wasm backend and model replica each (--workers N)',
-    gc: engineV8FlagsActive() ? 'each thread collects its own garbage (--single-threaded-gc)' : "V8's default: concurrent marking on helper threads (the engine was started without --single-threaded-gc)",
+    gc: garbageCollectionReport(),
   };
 }
