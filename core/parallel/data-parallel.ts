@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SignalStore } from '../data/store';
+import type { AdamWUpdateAttrs } from '../ml/optim/adamw-kernel';
 import type { EvalOptions } from '../train/predict';
 import type { BatchPlan } from '../train/step-runner';
 import { WorkerPool, splitEvenly } from './pool';
-import type { AdamWUpdateAttrs } from '../ml/optim/adamw-kernel';
 import { shareModel, type SharedModel } from './model-share';
 import type { LossSpec, WorkerStart } from './protocol';
 import { splitRange } from './reduce';
@@ -176,8 +176,12 @@ export class DataParallelTrainer {
     return losses.reduce((sum, l, i) => sum + l * (shardWeights[i] as number), 0);
   }
 
-  /** Logits of records with the shared weights, the ids split across the workers. */
+  /**
+   * Logits of records with the main model's weights (published first), the ids split across the
+   * workers. After steps, pullWeights first: until then the main model is behind the workers.
+   */
   async logits(ids: readonly string[], evaluation: EvalOptions): Promise<number[][]> {
+    this.publish();
     return this.pool.map<string, number[]>(ids, (part) => ({ kind: 'logits', ids: part, evaluation }));
   }
 
