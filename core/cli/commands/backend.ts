@@ -44,7 +44,8 @@ A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is force
 "notTried":[{"name","reason"}],"workers":{"cores","default","max","mode","gc"},
 "inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
-cores − 1; gc: whether each thread collects its own garbage, as the engine's V8 flags ask; inference: on wasm/cpu the forward pass of every model but CRNN-GRU/LSTM and the
+cores − 1; gc: whether each thread collects its own garbage, as the engine's V8 flags ask;
+inference: on wasm/cpu the forward pass of every model but CRNN-GRU/LSTM and the
 2048-sample Transformer runs on onnxruntime (the optional onnxruntime-node) with every core, unless
 ${onnxSettingName}=off; trainingKernels "onnxruntime" when wasm's conv1d and large matrix
 products run on onnxruntime's kernels, else "tfjs"); an adapter is {"description","vendor","architecture","device",
