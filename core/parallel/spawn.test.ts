@@ -8,7 +8,8 @@ import { pipelineConfigSchema } from '../signal/pipeline-config';
 import { fixturePath } from '../test/shared-data';
 import { WorkerPool } from './pool';
 import type { DecodeOutcome } from './protocol';
-import { bundledWorkerName, workerLaunch } from './spawn';
+import { once } from 'node:events';
+import { bundledWorkerName, spawnWorker, workerLaunch, workerYoungGenerationMb } from './spawn';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,6 +35,20 @@ describe('worker script resolution', () => {
       expect((outcome as { signal: Float32Array[] }).signal).toHaveLength(12);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('starts workers with their own young-generation size, from source and bundled', async () => {
+    const outfile = path.join(repoRoot, 'node_modules', '.cache', 'einthoven-worker-test', bundledWorkerName);
+    await build({ entryPoints: [path.join(repoRoot, 'core', 'parallel', 'worker-main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
+    for (const launch of [workerLaunch(pathToFileURL(path.join(repoRoot, 'core', 'parallel', 'spawn.ts')).href), { kind: 'bundle' as const, script: outfile }]) {
+      const worker = spawnWorker({ backend: 'cpu', index: 0 }, launch);
+      try {
+        await once(worker, 'online');
+        expect(worker.resourceLimits?.maxYoungGenerationSizeMb, launch.kind).toBe(workerYoungGenerationMb);
+      } finally {
+        await worker.terminate();
+      }
     }
   });
 });
