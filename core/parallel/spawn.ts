@@ -39,12 +39,12 @@ import(workerData.launch.tsxApi).then(({ tsImport }) => tsImport(workerData.laun
 
 /**
  * Each worker's young generation (V8's nursery, where tfjs's many short-lived objects are born).
- * A training step allocates so much that V8's default (~48 MB) collects it several times a step
- * and promotes objects that die soon after, which later mark-compacts must trace: ResNet18-1D
- * b32 on 2 workers took 854–870 ms per step with the default and 741–769 ms with 64 MB (three
- * alternating runs each, V8's default collector; 764 → 705–740 ms with --single-threaded-gc), for
- * ~80 MB more resident memory. Unlike a V8 flag, a worker's resource limit applies in Electron's
- * utility process too.
+ * A training step allocates so many that V8's default (48 MB) is collected several times a step;
+ * a larger one is collected less often and promotes less. Measured: ResNet18-1D b32 on 2 workers
+ * took 854–870 ms per step with the default and 741–769 ms with 64 MB (three alternating runs
+ * each, V8's default collector; 764 → 705–740 ms with --single-threaded-gc), for ~80 MB more
+ * resident memory. A worker's resource limit is a Node API, not a V8 flag, so Electron's utility
+ * process should honour it too (not measured there).
  */
 export const workerYoungGenerationMb = 64;
 
