@@ -10,7 +10,7 @@
  * by the process; training makes several mark-compacts per step (onnxruntime's kernel outputs
  * count as external memory), and with one worker per core those helpers took the workers' cores
  * (ResNet18-1D, batch 32, 2 workers on 2 cores: 869 → 752 ms per step; one worker alone loses
- * ~3 %, the marking its helpers did on the idle core — docs/benchmarks.md).
+ * up to ~3 %, the marking its helpers did on the idle core — docs/benchmarks.md).
  */
 export const engineV8Flags: readonly string[] = ['--single-threaded-gc'];
 

@@ -46,8 +46,9 @@ function offsetsIn(model: tf.LayersModel, subset: readonly tf.LayerVariable[], l
  *     with the constants the caller's optimizers give for this step.
  * The update is sharded like the reduction (as ZeRO-1 shards optimizer state), so no thread
  * waits on a serial update and the weights are never copied back and forth per step; the main
- * thread's model and optimizers fall behind until `pullWeights` (the runner's syncModel) brings
- * them level — before validation, checkpoints and the end of training.
+ * thread's model and optimizers fall behind until the runner's syncModel brings them level
+ * (pullWeights here, the moments and step counts in shared-adamw.ts) — before validation,
+ * checkpoints and the end of training.
  *
  * Batch norm: each replica normalises with its own shard's statistics (PyTorch DDP without
  * SyncBN). Running statistics: every replica updates its own during the step and writes them

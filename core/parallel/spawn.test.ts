@@ -13,6 +13,18 @@ import { bundledWorkerName, spawnWorker, workerLaunch, workerYoungGenerationMb }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+let bundled: Promise<string> | undefined;
+
+/**
+ * The worker bundled as scripts/build-electron.mjs bundles it, built once per run. Under the
+ * repository, so that its npm imports resolve as they do from dist-electron/ (and app.asar).
+ */
+function bundledWorker(): Promise<string> {
+  const outfile = path.join(repoRoot, 'node_modules', '.cache', 'einthoven-worker-test', bundledWorkerName);
+  bundled ??= build({ entryPoints: [path.join(repoRoot, 'core', 'parallel', 'worker-main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' }).then(() => outfile);
+  return bundled;
+}
+
 describe('worker script resolution', () => {
   it('runs the TypeScript entry through tsx from source, and the bundled script beside a built engine', () => {
     const source = workerLaunch(pathToFileURL(path.join(repoRoot, 'core', 'parallel', 'spawn.ts')).href);
@@ -23,10 +35,7 @@ describe('worker script resolution', () => {
   });
 
   it('the bundled worker (as scripts/build-electron.mjs builds it) starts its wasm backend and decodes a record', async () => {
-    // Built under the repository so that its npm imports resolve as they do from dist-electron/ (and app.asar).
-    const outfile = path.join(repoRoot, 'node_modules', '.cache', 'einthoven-worker-test', bundledWorkerName);
-    await build({ entryPoints: [path.join(repoRoot, 'core', 'parallel', 'worker-main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
-    const pool = WorkerPool.start(1, 'wasm', { kind: 'bundle', script: outfile });
+    const pool = WorkerPool.start(1, 'wasm', { kind: 'bundle', script: await bundledWorker() });
     try {
       const item = (await loadPtbxl(fixturePath('train', 'ptbxl'), { fs: 100 })).items[0]!;
       const pipeline = pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'crop', length: 250 }] });
@@ -39,9 +48,7 @@ describe('worker script resolution', () => {
   });
 
   it('starts workers with their own young-generation size, from source and bundled', async () => {
-    const outfile = path.join(repoRoot, 'node_modules', '.cache', 'einthoven-worker-test', bundledWorkerName);
-    await build({ entryPoints: [path.join(repoRoot, 'core', 'parallel', 'worker-main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
-    for (const launch of [workerLaunch(pathToFileURL(path.join(repoRoot, 'core', 'parallel', 'spawn.ts')).href), { kind: 'bundle' as const, script: outfile }]) {
+    for (const launch of [workerLaunch(pathToFileURL(path.join(repoRoot, 'core', 'parallel', 'spawn.ts')).href), { kind: 'bundle' as const, script: await bundledWorker() }]) {
       const worker = spawnWorker({ backend: 'cpu', index: 0 }, launch);
       try {
         await once(worker, 'online');
