@@ -17,6 +17,8 @@ export const InterpretiveStatementSchema = z.object({
   source: z.string(),
   evidence: z.array(StatementEvidenceSchema),
   qualifier: z.string().optional(),
+  /** The value that met the criterion is within the measurement tolerance of its limit (the text says "Borderline"). */
+  borderline: z.literal(true).optional(),
 });
 export type InterpretiveStatement = z.infer<typeof InterpretiveStatementSchema>;
 

@@ -139,6 +139,38 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ qrsMs: 150, morphology: lbbb })).toContain('IVCD');
   });
 
+  it('a value within the measurement tolerance of its limit is stated as borderline (PR and QRS 10 ms, QTc 25 ms)', () => {
+    const find = (code: string, over: Partial<StatementInput>) => interpretiveStatements(input(over)).find((s) => s.code === code);
+    const near = find('1AVB', { prMs: 210 });
+    expect(near?.text).toBe('Borderline first-degree AV block');
+    expect(near?.borderline).toBe(true);
+    expect(near?.qualifier).toMatch(/^borderline: PR 210 ms is within 10 ms of the 200 ms limit/);
+    const clear = find('1AVB', { prMs: 211 });
+    expect(clear?.text).toBe('First-degree AV block');
+    expect(clear?.borderline).toBeUndefined();
+    expect(clear?.qualifier).toBeUndefined();
+    // Borderline and a varying PR: both said.
+    const varying = find('1AVB', { prMs: 205, prBeats: { medianMs: 205, minMs: 180, maxMs: 230, measured: 5, of: 5, perBeatMs: [180, 230], varies: true } });
+    expect(varying?.qualifier).toMatch(/^borderline: .*; the PR varies from beat to beat/);
+
+    const rbbb = normalLeads();
+    rbbb.set('V1', lead({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));
+    for (const n of ['I', 'V6', 'V5']) rbbb.set(n, lead({ sMv: 0.4, terminalMv: -0.3 }));
+    const bbb = find('CRBBB', { qrsMs: 128, morphology: rbbb });
+    expect(bbb?.text).toBe('Borderline complete right bundle branch block');
+    expect(bbb?.qualifier).toMatch(/within 10 ms of the 120 ms limit.*an incomplete block if the QRS is shorter$/);
+    expect(find('CRBBB', { qrsMs: 131, morphology: rbbb })?.borderline).toBeUndefined();
+    // An incomplete block is not qualified: it lies within tolerance of both of its limits.
+    expect(find('IRBBB', { qrsMs: 112, morphology: rbbb })?.borderline).toBeUndefined();
+
+    expect(find('LNGQT', { qtcLinearMs: 485 })?.text).toBe('Borderline prolonged QTc');
+    expect(find('LNGQT', { qtcLinearMs: 486 })?.text).toBe('Prolonged QTc');
+    expect(find('SQT', { qtcLinearMs: 365 })?.text).toBe('Borderline short QTc');
+    expect(find('SQT', { qtcLinearMs: 364 })?.text).toBe('Short QTc');
+    // QRS ≥ 120 ms and borderline: both qualifiers, the borderline first.
+    expect(find('LNGQT', { qtcLinearMs: 470, qrsMs: 130 })?.qualifier).toMatch(/^borderline: QTc 470 ms .*; QRS 130 ms: a wide QRS lengthens QT/);
+  });
+
   it('axis deviation, low voltage, long and short QTc', () => {
     expect(codes({ qrsAxisDeg: -45 })).toContain('LAD');
     expect(codes({ qrsAxisDeg: -29 })).not.toContain('LAD');
@@ -157,7 +189,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const slow = qtc({ heartRateBpm: 31, qtcLinearMs: 332, qtcCheckMs: { fridericia: 381, hodges: 424 } });
     expect(slow?.qualifier).toBe('the correction formulas disagree at 31 bpm (Hodges does not cross this limit): judge the QT itself');
     expect(slow?.evidence.map((e) => e.name)).toEqual(['QTc (Framingham)', 'QTc (Fridericia)', 'QTc (Hodges)']);
-    expect(qtc({ qtcLinearMs: 380, qtcCheckMs: { fridericia: 382, hodges: 385 } })?.qualifier).toBeUndefined();
+    expect(qtc({ qtcLinearMs: 360, qtcCheckMs: { fridericia: 362, hodges: 365 } })?.qualifier).toBeUndefined();
     const fast = qtc({ heartRateBpm: 120, qtcLinearMs: 465, qtcCheckMs: { fridericia: 455, hodges: 450 } });
     expect(fast?.qualifier).toMatch(/disagree at 120 bpm \(Fridericia and Hodges do not cross this limit\)/);
   });

@@ -13,15 +13,21 @@ import { recordTrainingData, type TrainingData } from './data-source';
 import { adamWGroup, trainableVariables, trainLoop } from './loop';
 import { loadModelWeights, readTensors, saveModelWeights } from './weights-io';
 
-/** A tiny conv net: enough to learn something from 12 records in seconds on the cpu backend. */
+/**
+ * A tiny conv net: enough to learn something from 12 records in seconds on the cpu backend.
+ * Seeded initial weights: unseeded, 4 epochs on 12 records once ended above the first epoch's
+ * loss (0.0666 → 0.0672, full-suite run 2026-12-04), so "lowers the loss" was left to chance.
+ * Seeds 1–8 all lower it; seed 1 from 0.086 to 0.064, the same on every run.
+ */
 function tinyModel(): tf.LayersModel {
+  const seed = 1;
   const input = tf.input({ shape: [250, 12] });
-  let x = tf.layers.conv1d({ filters: 8, kernelSize: 7, strides: 2, padding: 'same', useBias: false }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers.conv1d({ filters: 8, kernelSize: 7, strides: 2, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling1d().apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.2 }).apply(x) as tf.SymbolicTensor; // dropout too must replay on resume
-  const out = tf.layers.dense({ units: 5, name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 5, name: 'logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
 

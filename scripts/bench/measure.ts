@@ -17,7 +17,9 @@ import { beatByBeatPr, beatPrRules, type BeatPr } from '../../core/signal/beat-p
 import { analyseEcg, plausibleIntervalsMs, type EcgAnalysis } from '../../core/signal/measure';
 import { cleanForMeasurement } from '../../core/signal/median-beat';
 import { fixturePath } from '../../core/test/shared-data';
+import { wilson } from '../../core/train/pe/comparison';
 import type { BenchArea } from './main';
+import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
 
 type Field = 'heartRateBpm' | 'prMs' | 'qrsMs' | 'qtMs' | 'pAxisDeg' | 'qrsAxisDeg' | 'tAxisDeg';
@@ -42,6 +44,8 @@ interface PoolRecord {
   readonly codes: Set<string>;
   /** PTB-XL `heart_axis` (German Lagetyp categories: LAD, ALAD, MID, AXR, RAD, ARAD, …). */
   readonly heartAxis: string;
+  /** PTB-XL's original report text (scripts/bench/ptbxl-reports.ts). */
+  readonly report: string;
   readonly analysis: EcgAnalysis;
   /** The beat-by-beat PR computed anyway where the median beat has a P wave: a check of that method. */
   readonly beatPrCheck?: BeatPr | undefined;
@@ -65,6 +69,10 @@ export const area: BenchArea = {
       figures.ptbxl = ptbxlIntervals(pool, log);
       figures.pacing = ptbxlPacing(pool, log);
       figures.statements = ptbxlStatements(pool, log);
+      figures.reportStatements = reportAgreement(
+        pool.map((p) => ({ id: p.id, report: p.report, codes: p.codes, stated: new Set(p.analysis.statements.map((s) => s.code)) })),
+        log,
+      );
     }
     figures.corpusStatements = corpusStatements(dataDir, log);
     return figures;
@@ -137,7 +145,7 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     const record = decode(path.join(pool, `${row.filename_hr}.hea`));
     if (!record) continue;
     const analysis = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
-    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
+    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', report: row.report ?? '', analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
   }
   return out;
 }
@@ -245,16 +253,6 @@ function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<st
   return { labelled: labelled.length, truePositives: tp, falsePositives: called.length - tp, othersWithSpikes: spikesInOthers };
 }
 
-/** Wilson score interval for a proportion (95 %). */
-function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [Number.NaN, Number.NaN];
-  const z = 1.959964;
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 /**
  * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
  * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
@@ -285,21 +283,26 @@ function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Recor
   const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
   log(`#### Interpretive statements against PTB-XL's labels (${pool.length} records)`);
   log('');
-  log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) |');
-  log('| --- | --- | ---: | ---: | ---: | --- | --- |');
+  log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) | borderline calls (labelled) | PPV without them |');
+  log('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | --- |');
   const out: Record<string, unknown> = {};
   for (const [code, { label, truth, applies }] of Object.entries(ptbxlTruth)) {
     const scored = applies ? pool.filter(applies) : pool;
-    const stated = (p: PoolRecord) => p.analysis.statements.some((s) => s.code === code);
+    const statement = (p: PoolRecord) => p.analysis.statements.find((s) => s.code === code);
+    const stated = (p: PoolRecord) => statement(p) !== undefined;
     const positives = scored.filter(truth).length;
     const calls = scored.filter(stated).length;
     const both = scored.filter((p) => truth(p) && stated(p)).length;
     const sens = both / positives;
     const ppv = both / calls;
-    const [sl, sh] = wilson(both, positives);
-    const [pl, ph] = wilson(both, calls);
-    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) |`);
-    out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv };
+    const { low: sl, high: sh } = wilson(both, positives);
+    const { low: pl, high: ph } = wilson(both, calls);
+    // Borderline calls (within the measurement tolerance of the limit) say so; how the rest fare.
+    const borderline = scored.filter((p) => statement(p)?.borderline === true);
+    const borderlineTrue = borderline.filter(truth).length;
+    const firm = borderline.length === 0 ? '' : pct((both - borderlineTrue) / (calls - borderline.length));
+    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
+    out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv, borderline: borderline.length, borderlineLabelled: borderlineTrue };
   }
   log('');
   return out;

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { asMillivolts, type EcgRecord } from '../../formats/record';
 import { writeWfdb16 } from '../../formats/wfdb/write';
 import { loadAecgFixture } from '../../signal/annotated-fixture';
+import { sharedData, sharedDataPath } from '../../test/shared-data';
 import { measureCommand } from './measure';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecg-measure-'));
@@ -84,6 +85,16 @@ describe('ecg measure --json', () => {
     expect(lines[0]).toMatch(/HR \d+(\.\d)? bpm, RR \d+/);
     expect(lines[0]).toMatch(/QTc: Bazett \d+ ms, Fridericia \d+ ms, Framingham \d+ ms, Hodges \d+ ms/);
     expect(lines[0]).toMatch(/quality: good/);
+  });
+
+  // PTB-XL 00150 (../shared pool, CC BY 4.0): PR 202 ms, inside the 10 ms a program's PR may err by.
+  it.runIf(sharedData)('marks a statement whose value lies within the measurement tolerance of its limit as borderline', async () => {
+    const { lines } = await run([sharedDataPath('ptbxl-pool', 'records500', '00000', '00150_hr.hea'), '--json']);
+    const out = JSON.parse(lines[0] as string) as { prMs: number; statements: { code: string; text: string; borderline?: boolean; qualifier?: string }[] };
+    const avb = out.statements.find((s) => s.code === '1AVB');
+    expect(out.prMs).toBeGreaterThan(200);
+    expect(out.prMs).toBeLessThanOrEqual(210);
+    expect(avb).toMatchObject({ text: 'Borderline first-degree AV block', borderline: true, qualifier: expect.stringMatching(/^borderline: PR \d+ ms is within 10 ms/) });
   });
 
   it('rejects a call without files', async () => {
