@@ -59,6 +59,8 @@ const ShownProbabilitySchema = z.object({
   threshold: z.number(),
   method: z.string(),
   temperature: z.number(),
+  /** Why no temperature was fitted, or what the fitted one means (calibration.ts `calibrationTemperature`). */
+  calibrationNote: z.string().optional(),
   decision: z.boolean(),
 });
 

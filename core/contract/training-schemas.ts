@@ -80,7 +80,13 @@ const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: 
 export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
-export const OperatingPointSchema = z.object({ method: z.string(), temperature: z.number(), thresholds: z.record(z.string(), z.number()) });
+export const OperatingPointSchema = z.object({
+  method: z.string(),
+  temperature: z.number(),
+  thresholds: z.record(z.string(), z.number()),
+  /** Why no temperature was fitted on validation, or what the fitted one means (it ended at its bound). */
+  calibrationNote: z.string().optional(),
+});
 
 /** A model package as listed for the UI (from its manifest; weights are verified on load). */
 export const ModelSummarySchema = z.object({

@@ -82,6 +82,17 @@ describe('predictions and model registry (real SQLite)', () => {
     db.close();
   });
 
+  it('keeps the calibration note of an operating point whose temperature validation could not determine, and none otherwise', () => {
+    const { db } = openDatabase(tempDbFile());
+    const { predictions, recordId } = seeded(db);
+    const note = 'not calibrated: the 7 validation rows separate the classes perfectly, so no temperature is best (one would claim certainty)';
+    const noted = predictions.insert(prediction(recordId, { operatingPoint: { method: 'youden', temperature: 1, thresholds: { NORM: 0.5, MI: 0.5 }, calibrationNote: note } }));
+    expect(predictions.get(noted.id)?.operatingPoint).toEqual({ method: 'youden', temperature: 1, thresholds: { NORM: 0.5, MI: 0.5 }, calibrationNote: note });
+    expect(predictions.insert(prediction(recordId)).operatingPoint).not.toHaveProperty('calibrationNote');
+    expect(() => predictions.insert(prediction(recordId, { operatingPoint: { method: 'f1', temperature: 1, thresholds: {}, calibrationNote: 'x'.repeat(501) } }))).toThrow(/CHECK constraint failed/);
+    db.close();
+  });
+
   it('refuses updates, inconsistent abstain rows, and predictions of unknown records or unregistered models', () => {
     const { db } = openDatabase(tempDbFile());
     const { predictions, recordId } = seeded(db);

@@ -16,6 +16,7 @@ interface PredictionRow {
   op_method: string;
   op_temperature: number;
   op_thresholds: string;
+  op_calibration_note: string | null;
   probabilities: string | null;
   decisions: string | null;
   abstained: number;
@@ -28,7 +29,7 @@ interface PredictionRow {
 }
 
 const columns = `id, record_id, model_id, model_name, model_weights_sha256, demonstration, classes, op_method,
-  op_temperature, op_thresholds, probabilities, decisions, abstained, abstain_reason, quality_verdict,
+  op_temperature, op_thresholds, op_calibration_note, probabilities, decisions, abstained, abstain_reason, quality_verdict,
   quality_reasons, engine_version, out_of_scope, created_at`;
 
 function parseJson<T>(text: string | null): T | null {
@@ -41,7 +42,12 @@ function fromRow(row: PredictionRow): StoredPrediction {
     recordId: row.record_id,
     model: { id: row.model_id, name: row.model_name, demonstration: row.demonstration === 1, weightsSha256: row.model_weights_sha256 },
     classes: JSON.parse(row.classes) as string[],
-    operatingPoint: { method: row.op_method, temperature: row.op_temperature, thresholds: JSON.parse(row.op_thresholds) as Record<string, number> },
+    operatingPoint: {
+      method: row.op_method,
+      temperature: row.op_temperature,
+      thresholds: JSON.parse(row.op_thresholds) as Record<string, number>,
+      ...(row.op_calibration_note === null ? {} : { calibrationNote: row.op_calibration_note }),
+    },
     probabilities: parseJson<Record<string, number>>(row.probabilities),
     decisions: parseJson<Record<string, boolean>>(row.decisions),
     abstained: row.abstained === 1,
@@ -65,10 +71,10 @@ export class PredictionStore {
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO predictions (record_id, model_id, model_name, model_weights_sha256, demonstration,
-        classes, op_method, op_temperature, op_thresholds, probabilities, decisions, abstained, abstain_reason,
+        classes, op_method, op_temperature, op_thresholds, op_calibration_note, probabilities, decisions, abstained, abstain_reason,
         quality_verdict, quality_reasons, engine_version, actor, out_of_scope, created_at)
       VALUES (@recordId, @modelId, @modelName, @weightsSha256, @demonstration, @classes, @method, @temperature, @thresholds,
-        @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @outOfScope, @createdAt)`);
+        @calibrationNote, @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @outOfScope, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM predictions WHERE id = ?`);
     this.#forRecord = db.prepare(`SELECT ${columns} FROM predictions WHERE record_id = ? ORDER BY id DESC LIMIT ?`);
   }
@@ -84,6 +90,7 @@ export class PredictionStore {
       method: p.operatingPoint.method,
       temperature: p.operatingPoint.temperature,
       thresholds: JSON.stringify(p.operatingPoint.thresholds),
+      calibrationNote: p.operatingPoint.calibrationNote ?? null,
       probabilities: p.probabilities === null ? null : JSON.stringify(p.probabilities),
       decisions: p.decisions === null ? null : JSON.stringify(p.decisions),
       abstained: p.abstained ? 1 : 0,

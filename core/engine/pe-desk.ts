@@ -58,7 +58,7 @@ export class PeDesk {
     if (prediction.classes.length !== 1 || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
     const op = prediction.operatingPoint;
     const threshold = op.thresholds[cls] ?? 0.5;
-    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, temperature: op.temperature, decision: probability > threshold };
+    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, temperature: op.temperature, ...(op.calibrationNote ? { calibrationNote: op.calibrationNote } : {}), decision: probability > threshold };
     const assessment = this.entries.current(recordId) ?? null;
     const base = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, pretest: null, fused: null };
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);
@@ -66,7 +66,7 @@ export class PeDesk {
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
     const outcome = applyFusion(fusion.block, probability, assessment.items);
     if (!outcome.ok) return { ...base, fusionUnavailable: outcome.reason, notice: fusion.block.notice };
-    const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, decision });
+    const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, ...(c.calibrationNote ? { calibrationNote: c.calibrationNote } : {}), decision });
     const result = { ...base, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision), fusionUnavailable: null, notice: fusion.block.notice };
     this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest, fused: outcome.fused });
     return result;

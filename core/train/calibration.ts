@@ -18,15 +18,19 @@ export function temperatureNll(yTrue: Matrix, logits: Matrix, temperature: numbe
   return sum / count;
 }
 
+/** The range searched for the temperature. */
+export const temperatureRange = { low: 1 / 20, high: 20 } as const;
+
 /**
  * Temperature scaling (Guo et al. 2017) fitted on validation logits: the single T > 0 that
- * minimises the BCE of sigmoid(z / T), by golden-section search over log T in [1/20, 20].
- * Decisions at a threshold of 0.5 are unchanged by T; probabilities become calibrated.
+ * minimises the BCE of sigmoid(z / T), by golden-section search over log T in
+ * `temperatureRange`. Decisions at a threshold of 0.5 are unchanged by T; probabilities become
+ * calibrated. `calibrationTemperature` decides whether the fitted T is applied.
  */
 export function fitTemperature(yTrue: Matrix, logits: Matrix): number {
   const f = (logT: number) => temperatureNll(yTrue, logits, Math.exp(logT));
-  let a = Math.log(1 / 20);
-  let b = Math.log(20);
+  let a = Math.log(temperatureRange.low);
+  let b = Math.log(temperatureRange.high);
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
@@ -48,6 +52,34 @@ export function fitTemperature(yTrue: Matrix, logits: Matrix): number {
     }
   }
   return Math.exp((a + b) / 2);
+}
+
+export interface TemperatureChoice {
+  /** The temperature to apply (1 = none). */
+  readonly temperature: number;
+  /** Why the fitted temperature was not applied, or what it means, when it lies at the search's bound. */
+  readonly note?: string;
+}
+
+/**
+ * The temperature a package applies. When validation separates the classes perfectly, the
+ * likelihood keeps rising as T falls: the fit ends at the search's lower bound and would push
+ * every probability to 0 or 1 on the strength of a few rows (a 7-row PE validation split gave
+ * T = 0.05 and a fused probability of 0.0 %). No finite temperature is best then, so none is
+ * applied (T = 1). At the upper bound the validation logits carry no information about the
+ * outcome: T is applied (probabilities flattened towards 50 % is what the data say) and the
+ * note says so.
+ */
+export function calibrationTemperature(yTrue: Matrix, logits: Matrix): TemperatureChoice {
+  const fitted = fitTemperature(yTrue, logits);
+  const n = logits.length;
+  if (fitted <= temperatureRange.low * 1.001) {
+    return { temperature: 1, note: `not calibrated: the ${n} validation rows separate the classes perfectly, so no temperature is best (one would claim certainty)` };
+  }
+  if (fitted >= temperatureRange.high * 0.999) {
+    return { temperature: fitted, note: `temperature at its upper bound (${temperatureRange.high}): on the ${n} validation rows the model's outputs carry no information about the outcome` };
+  }
+  return { temperature: fitted };
 }
 
 /** Probabilities from logits at a temperature. */

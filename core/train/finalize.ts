@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Interval } from '../ml/metrics/index';
-import { fitTemperature, probabilities } from './calibration';
+import { calibrationTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
 import type { OperatingPoint } from './package/manifest';
 import { scoreWithCi, type ScoredMetrics } from './scores';
@@ -24,14 +24,17 @@ export function patientIdsOf(items: readonly { readonly id: string; readonly pat
 
 /**
  * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
- * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5).
+ * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5). A
+ * temperature the validation rows cannot determine is not applied, and the operating point
+ * says why (calibration.ts `calibrationTemperature`).
  */
 export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig, patients?: readonly string[]): Calibrated {
-  const temperature = config.calibrate ? fitTemperature(valLabels, valLogits) : 1;
+  const { temperature, note } = config.calibrate ? calibrationTemperature(valLabels, valLogits) : { temperature: 1, note: undefined };
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
   const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
-  return { operatingPoint: { method, thresholds, temperature }, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
+  const operatingPoint = { method, thresholds, temperature, ...(note ? { calibrationNote: note } : {}) };
+  return { operatingPoint, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
 }
 
 /** Deep copy with every non-finite number replaced by null (JSON has no NaN; a metric can be undefined). */

@@ -2,7 +2,7 @@ import { canonicalLeads } from '../formats/record';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
-import { intendedInputOf, type ModelIdentity } from './package/manifest';
+import { intendedInputOf, operatingPointByClass, type ModelIdentity } from './package/manifest';
 import { checkScope, type ScopeVerdict } from './scope';
 import { aggregateLogits, logitsOf } from './predict';
 import { qualityGate, type QualityGate } from './quality-gate';
@@ -25,7 +25,7 @@ export interface Prediction {
   readonly reason: string | null;
   /** Which model and which operating point produced the numbers. */
   readonly model: { readonly id: string; readonly name: string; readonly demonstration: boolean };
-  readonly operatingPoint: { readonly method: string; readonly temperature: number; readonly thresholds: Record<string, number> };
+  readonly operatingPoint: { readonly method: string; readonly temperature: number; readonly thresholds: Record<string, number>; readonly calibrationNote?: string };
   readonly quality: QualityGate;
   /** Where the record falls outside the model's intended input (then it abstained), and what could not be checked. */
   readonly scope: ScopeVerdict;
@@ -33,10 +33,9 @@ export interface Prediction {
 }
 
 function modelBlock(identity: ModelIdentity, classes: readonly string[]): Pick<Prediction, 'model' | 'operatingPoint'> {
-  const { operatingPoint } = identity;
   return {
     model: { id: identity.id, name: identity.name, demonstration: identity.demonstration },
-    operatingPoint: { method: operatingPoint.method, temperature: operatingPoint.temperature, thresholds: Object.fromEntries(classes.map((c, j) => [c, operatingPoint.thresholds[j] as number])) },
+    operatingPoint: operatingPointByClass(identity.operatingPoint, classes),
   };
 }
 

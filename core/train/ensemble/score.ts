@@ -2,6 +2,7 @@ import type { DatasetItem } from '../../data/types';
 import { scoreItems, type ScoreOptions, type ScoredItems } from '../jobs/score-items';
 import type { JobContext } from '../progress';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
+import { operatingPointByClass } from '../package/manifest';
 import { isEnsemble, type LoadedEnsemble, type LoadedModel } from './package';
 
 /** Mean of the members' calibrated probabilities, per class. */
@@ -25,10 +26,9 @@ async function predictEnsemble(loaded: LoadedEnsemble, input: PredictionInput): 
   const { manifest } = loaded;
   const members: Prediction[] = [];
   for (const m of loaded.members) members.push(await predictRecord(m, input));
-  const point = manifest.operatingPoint;
   const base = {
     model: { id: manifest.id, name: manifest.name, demonstration: manifest.demonstration },
-    operatingPoint: { method: point.method, temperature: point.temperature, thresholds: Object.fromEntries(manifest.classes.map((c, j) => [c, point.thresholds[j] as number])) },
+    operatingPoint: operatingPointByClass(manifest.operatingPoint, manifest.classes),
     researchUseOnly: true as const,
   };
   const abstaining = members.findIndex((p) => p.abstained);
@@ -44,7 +44,7 @@ async function predictEnsemble(loaded: LoadedEnsemble, input: PredictionInput): 
     // In scope for every member (none abstained); what none could check is said once.
     scope: { reasons: [], notes: [...new Set(members.flatMap((p) => p.scope.notes))] },
     probabilities: Object.fromEntries(manifest.classes.map((c, j) => [c, probs[j] as number])),
-    decisions: Object.fromEntries(manifest.classes.map((c, j) => [c, (probs[j] as number) > (point.thresholds[j] as number)])),
+    decisions: Object.fromEntries(manifest.classes.map((c, j) => [c, (probs[j] as number) > (manifest.operatingPoint.thresholds[j] as number)])),
     abstained: false,
     reason: null,
   };

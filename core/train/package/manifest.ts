@@ -35,8 +35,16 @@ export const operatingPointSchema = z.object({
   thresholds: z.array(finite.pipe(z.number().min(0).max(1))).min(1),
   /** Temperature applied to logits before the sigmoid (1 = uncalibrated). */
   temperature: finite.pipe(z.number().positive().max(1000)),
+  /** Why no temperature was fitted, or what the fitted one means, when the fit ended at its bound (calibration.ts `calibrationTemperature`). */
+  calibrationNote: z.string().max(500).optional(),
 });
 export type OperatingPoint = z.infer<typeof operatingPointSchema>;
+
+/** The operating point as predictions and the model list carry it: thresholds by class name, with the calibration note when there is one. */
+export function operatingPointByClass(point: OperatingPoint, classes: readonly string[]): { method: string; temperature: number; thresholds: Record<string, number>; calibrationNote?: string } {
+  const thresholds = Object.fromEntries(classes.map((c, j) => [c, point.thresholds[j] as number]));
+  return { method: point.method, temperature: point.temperature, thresholds, ...(point.calibrationNote ? { calibrationNote: point.calibrationNote } : {}) };
+}
 
 /** How a record becomes model inputs at prediction time. */
 export const inferenceSchema = z.object({

@@ -6,7 +6,7 @@ import type { BackendName } from '../../ml/backend/init';
 import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { rocAuc } from '../../ml/metrics/ranking';
-import { fitTemperature, probabilities } from '../calibration';
+import { calibrationTemperature, probabilities } from '../calibration';
 import { jsonSafe } from '../finalize';
 import { indexDataset } from '../jobs/prepare';
 import { loadPackage, readPackage } from '../package/archive';
@@ -68,7 +68,7 @@ function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number
 function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number): FusionBlock['fused'] {
   const logits = x.map((row) => [logisticLogit(model, row)]);
   const labels = y.map((v) => [v]);
-  const temperature = fitTemperature(labels, logits);
+  const { temperature, note } = calibrationTemperature(labels, logits);
   const probs = probabilities(logits, temperature);
   const threshold = tuneThresholds(labels, probs, method)[0] as number;
   const scores = probs.map((r) => r[0] as number);
@@ -77,7 +77,7 @@ function calibrate(model: LogisticModel, x: readonly number[][], y: readonly num
     .map((idx) => rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => scores[i] as number)))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
-  return { model, temperature, threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: boot.length ? percentile(boot, 2.5) : null, high: boot.length ? percentile(boot, 97.5) : null } };
+  return { model, temperature, ...(note ? { calibrationNote: note } : {}), threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: boot.length ? percentile(boot, 2.5) : null, high: boot.length ? percentile(boot, 97.5) : null } };
 }
 
 /** SHA-256 over what the fusion saw: ids, splits, labels and score items. */

@@ -26,6 +26,8 @@ const calibratedSchema = z.object({
   model: logisticSchema,
   /** Temperature of the logit, fitted on validation. */
   temperature: z.number().positive(),
+  /** Why no temperature was fitted, or what the fitted one means (calibration.ts `calibrationTemperature`). */
+  calibrationNote: z.string().max(500).optional(),
   /** Decision threshold on the calibrated probability (p > threshold), tuned on validation. */
   threshold: z.number().min(0).max(1),
   method: z.enum(['f1', 'youden']),

@@ -116,6 +116,11 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(block?.items).toEqual(['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer']);
     expect(block?.rows).toMatchObject({ trainSkipped: 0, valSkipped: 0 });
     if (!block) throw new Error('no fusion block');
+    // Its 7 validation rows separate PE from the rest: a temperature fitted on them would run to
+    // its bound (0.05) and make every fused probability 0 or 1, so none is applied and it says why.
+    expect(block.fused.validation).toMatchObject({ n: 7, auc: 1 });
+    expect(block.fused).toMatchObject({ temperature: 1, calibrationNote: expect.stringMatching(/^not calibrated: the 7 validation rows separate the classes perfectly/) });
+    expect(block.pretest.calibrationNote).toBeUndefined();
     // An ECG probability like the training records' (their mean logit, 1 SD above).
     const ecgLogit = (block.fused.model.mean[0] as number) + (block.fused.model.std[0] as number);
     const ecgProbability = 1 / (1 + Math.exp(-ecgLogit));

@@ -8,7 +8,7 @@ import { pipelineCrop, pipelineRate } from '../pipelines';
 import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemble/package';
 import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
-import type { ModelManifest } from '../package/manifest';
+import { operatingPointByClass, type ModelManifest } from '../package/manifest';
 
 interface Entry {
   readonly manifest: ModelManifest;
@@ -52,7 +52,7 @@ export function summaryOf(entry: Entry): ModelSummary {
     demonstration: manifest.demonstration,
     bundled: entry.bundled,
     createdAt: manifest.createdAt,
-    operatingPoint: { method: manifest.operatingPoint.method, temperature: manifest.operatingPoint.temperature, thresholds: Object.fromEntries(manifest.classes.map((c, j) => [c, manifest.operatingPoint.thresholds[j] as number])) },
+    operatingPoint: operatingPointByClass(manifest.operatingPoint, manifest.classes),
     dataset: manifest.provenance.dataset.name,
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],

@@ -14,6 +14,9 @@ describe('how model outputs are worded', () => {
     expect(operatingPointLabel({ method: 'f1', temperature: 1.7034 })).toBe('F1-optimal thresholds tuned on validation · temperature 1.70');
     expect(operatingPointLabel({ method: 'youden', temperature: 1 })).toBe("Youden's J thresholds tuned on validation · no temperature scaling");
     expect(operatingPointLabel({ method: 'fixed', temperature: 1 })).toBe('fixed 0.5 thresholds (not tuned) · no temperature scaling');
+    expect(operatingPointLabel({ method: 'f1', temperature: 1, calibrationNote: 'not calibrated: the 6 validation rows separate the classes perfectly' })).toBe(
+      'F1-optimal thresholds tuned on validation · no temperature scaling (not calibrated: the 6 validation rows separate the classes perfectly)',
+    );
   });
 
   it('never states a binary PE: the decision at the threshold asks for evaluation or says it rules nothing out', () => {

@@ -20,11 +20,14 @@ const methodNames: Record<string, string> = {
   fixed: 'fixed 0.5 thresholds (not tuned)',
 };
 
-/** "F1-optimal thresholds tuned on validation · temperature 1.70" (temperature 1 = uncalibrated). */
-export function operatingPointLabel(point: { readonly method: string; readonly temperature: number }): string {
+/**
+ * "F1-optimal thresholds tuned on validation · temperature 1.70" (temperature 1 = uncalibrated),
+ * with the reason when the validation rows could not determine the temperature.
+ */
+export function operatingPointLabel(point: { readonly method: string; readonly temperature: number; readonly calibrationNote?: string | undefined }): string {
   const method = methodNames[point.method] ?? `${point.method} thresholds`;
   const calibration = Math.abs(point.temperature - 1) < 1e-9 ? 'no temperature scaling' : `temperature ${point.temperature.toFixed(2)}`;
-  return `${method} · ${calibration}`;
+  return `${method} · ${calibration}${point.calibrationNote ? ` (${point.calibrationNote})` : ''}`;
 }
 
 /** A probability or rate as a percentage with one decimal; "—" where undefined (e.g. no positives). */

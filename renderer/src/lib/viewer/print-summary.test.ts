@@ -65,6 +65,8 @@ describe('printed summary lines', () => {
     const line = predictionLine(p);
     expect(line).toMatch(/^AI output, research use only, not a diagnosis — starter vabcdef012345 \(demonstration model\), F1-optimal/);
     expect(line).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %\.$/);
+    // Printed like on screen: rounding never makes a probability look certain.
+    expect(predictionLine({ ...p, probabilities: { NORM: 0.0004, MI: 0.9996 } })).toMatch(/flagged Myocardial infarction \(MI\) > 99\.9 %; not flagged Normal ECG \(NORM\) < 0\.1 %\.$/);
     expect(predictionLine({ ...p, abstained: true, probabilities: null, decisions: null, reason: 'flat leads' })).toMatch(/: abstained — flat leads\.$/);
   });
 

@@ -2,7 +2,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { modelVersion, operatingPointLabel, percent } from '../models/format';
+import { modelVersion, operatingPointLabel, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { qtcFlag, type Sex } from './qtc-limits';
 
@@ -56,7 +56,7 @@ export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
   const part = (flagged: boolean) =>
     p.classes
       .filter((c) => (decisions[c] === true) === flagged)
-      .map((c) => `${className(c, scp)} ${percent(probabilities[c])}`)
+      .map((c) => `${className(c, scp)} ${probabilityText(probabilities[c])}`)
       .join(', ');
   const flagged = part(true);
   const rest = part(false);
