@@ -3,6 +3,7 @@ import type { EinthovenBridge } from '../../../core/contract/bridge';
 import type { RequestOf } from '../../../core/contract/channels';
 import type { AppInfo, RecordDetail, RecordSummary } from '../../../core/contract/schemas';
 import type { WorklistFilter, WorklistSort } from '../../../core/contract/worklist-schemas';
+import { OpenSequence } from './viewer/open-sequence';
 
 const key = Symbol.for('einthoven.app-state');
 
@@ -36,6 +37,8 @@ export class AppState {
   /** Pages being fetched (plain bookkeeping, never rendered). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #pending = new Set<number>();
+  /** Which open request is shown (open-sequence.ts): the latest, and the app's own only if the user asked for none. */
+  readonly #opens = new OpenSequence();
 
   constructor(bridge: EinthovenBridge) {
     this.bridge = bridge;
@@ -134,8 +137,12 @@ export class AppState {
     if (row) await this.open(row.id, target);
   }
 
-  async open(id: number, position?: number): Promise<void> {
+  /** Opens a record; `automatic` (the app's own choice at start) is skipped once the user has opened one. */
+  async open(id: number, position?: number, automatic = false): Promise<void> {
+    const ticket = this.#opens.begin(automatic);
+    if (ticket === undefined) return;
     const result = await this.bridge.api['records:get']({ id });
+    if (!this.#opens.isLatest(ticket)) return;
     if (!result.ok) {
       this.error = result.error.message;
       return;
