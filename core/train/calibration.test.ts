@@ -78,6 +78,14 @@ describe('which temperature a package applies', () => {
     expect(choice.note).toMatch(/not calibrated: the 6 validation rows separate the classes perfectly/);
   });
 
+  it('the lower bound kept, with no claim of separation, where a logit lies on the wrong side but all are tiny', () => {
+    const labels = [[1], [0], [1], [0]];
+    const logits = [[1e-4], [-1e-4], [1e-4], [1e-5]];
+    const choice = calibrationTemperature(labels, logits);
+    expect(choice.temperature).toBeLessThanOrEqual(temperatureRange.low * 1.001);
+    expect(choice.note).toBeUndefined();
+  });
+
   it('the upper bound, said so, where the outputs carry no information about the outcome', () => {
     // Ranked against the outcome: flattening towards 50 % is the best the data allow.
     const labels = [[1], [1], [0], [0]];

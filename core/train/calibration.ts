@@ -73,13 +73,22 @@ export interface TemperatureChoice {
 export function calibrationTemperature(yTrue: Matrix, logits: Matrix): TemperatureChoice {
   const fitted = fitTemperature(yTrue, logits);
   const n = logits.length;
-  if (fitted <= temperatureRange.low * 1.001) {
+  if (fitted <= temperatureRange.low * 1.001 && everyLogitOnItsSide(yTrue, logits)) {
     return { temperature: 1, note: `not calibrated: the ${n} validation rows separate the classes perfectly, so no temperature is best (one would claim certainty)` };
   }
   if (fitted >= temperatureRange.high * 0.999) {
     return { temperature: fitted, note: `temperature at its upper bound (${temperatureRange.high}): on the ${n} validation rows the model's outputs carry no information about the outcome` };
   }
   return { temperature: fitted };
+}
+
+/**
+ * Whether every logit lies on its label's side of 0 (positive for 1, negative for 0): then the
+ * likelihood keeps rising as T falls, which is what sends the fit to its lower bound. (A fit can
+ * reach that bound otherwise only with logits far smaller than their errors; it is then kept.)
+ */
+function everyLogitOnItsSide(yTrue: Matrix, logits: Matrix): boolean {
+  return logits.every((row, i) => row.every((z, j) => (yTrue[i]?.[j] === 1 ? z > 0 : z < 0)));
 }
 
 /** Probabilities from logits at a temperature. */
