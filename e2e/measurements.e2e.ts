@@ -10,7 +10,8 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 /**
  * The measurement panel on real files imported by the CLI: a paced PTB-XL record (paced,
  * QTc not interpretable), the first-degree AV block sample (its computed statement adopted
- * into the reading with one click) and a Philips file (the cart's measurements beside ours,
+ * into the reading with one click; a borderline one adopted as its words, since its code would
+ * drop the doubt) and a Philips file (the cart's measurements beside ours,
  * the QRS difference highlighted).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -39,6 +40,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-paced', `00143_hr.${ext}`)),
       path.join('core', 'test', 'fixtures', 'formats', 'philips', '129DYPRG.XML'),
       ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00008_lr.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -69,6 +71,16 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await expect.poll(() => page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toContain('1AVB');
     expect(await avb.getByTestId('adopt-statement').textContent()).toMatch(/In the reading/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-statements.png') });
+  });
+
+  it('adopts a borderline statement as its words, not as the definite SCP code', async () => {
+    await open(page, '00008_lr');
+    const avb = page.locator('[data-testid="computed-statement"][data-code="1AVB"]');
+    expect(await avb.textContent()).toMatch(/Borderline first-degree AV block/);
+    await avb.getByTestId('adopt-statement').click();
+    const chosen = page.getByTestId('overread-chosen').locator('li');
+    await expect.poll(() => chosen.allTextContents()).toContainEqual(expect.stringMatching(/Borderline first-degree AV block/));
+    expect(await chosen.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).not.toContain('1AVB');
   });
 
   it('shows the Philips cart’s measurements beside ours, the QRS difference highlighted', async () => {

@@ -1,6 +1,7 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
+import { draftEntryFor, type AdoptedStatement } from './adoption-entry';
 
 export type Agreement = NonNullable<Overread['agreement']>;
 
@@ -76,17 +77,14 @@ export class RecordReading {
     Object.assign(this, { amending: true, error: null, draft: { ...emptyDraft(this.#lastReader), codes, freeText, note: current.note } });
   }
 
-  /**
-   * Adds a statement to the draft (opening an amendment when the record is already read): by
-   * its code when the library has it, else as typed text. Repeats are ignored.
-   */
-  adopt(code: string, text: string): void {
+  /** Adds an adopted computed statement to the draft (opening an amendment when the record is already read). Repeats are ignored. */
+  adopt(statement: AdoptedStatement): void {
     if (!this.loaded) return;
     if (!this.editing) this.startAmending();
-    const known = this.library.items.some((s) => s.code === code);
+    const entry = draftEntryFor(statement, (code) => this.library.items.some((s) => s.code === code));
     const draft = this.draft;
-    if (known && !draft.codes.includes(code)) this.draft = { ...draft, codes: [...draft.codes, code] };
-    else if (!known && !draft.freeText.includes(text)) this.draft = { ...draft, freeText: [...draft.freeText, text] };
+    if (entry.kind === 'code' && !draft.codes.includes(entry.code)) this.draft = { ...draft, codes: [...draft.codes, entry.code] };
+    else if (entry.kind === 'text' && !draft.freeText.includes(entry.text)) this.draft = { ...draft, freeText: [...draft.freeText, entry.text] };
   }
 
   cancelAmending(): void {

@@ -1,15 +1,14 @@
+import type { AdoptedStatement } from './adoption-entry';
+
 /**
  * One-click adoption of a computed (rule-based) statement into the physician's reading. The
  * statements panel and the reading form live in different components; this small queue joins
  * them: the panel asks, the open reading takes the requests for its record into its draft
- * (by SCP code when the library has it, as typed text otherwise) and the panel shows what
- * was taken.
+ * (adoption-entry.ts says how: by SCP code or as typed text) and the panel shows what was
+ * taken.
  */
-export interface AdoptionRequest {
+export interface AdoptionRequest extends AdoptedStatement {
   readonly recordId: number;
-  /** SCP-ECG code; the reading adds it by code when its library knows it. */
-  readonly code: string;
-  readonly text: string;
 }
 
 export class StatementAdoption {
