@@ -1,5 +1,5 @@
 import type { LeadQrs } from './morphology';
-import type { StatementEvidence } from './statements';
+import { mv, round, type StatementEvidence } from './evidence';
 
 /**
  * The lead-morphology criteria of complete and incomplete bundle branch block, [AHA-III]
@@ -11,9 +11,6 @@ export interface BundleMorphology {
   readonly met: boolean;
   readonly evidence: StatementEvidence[];
 }
-
-const mv = (v: number) => Number(v.toFixed(2));
-const round = (v: number) => Math.round(v);
 
 /**
  * [AHA-III] RBBB: rsr′, rsR′ or rSR′ in V1 or V2 (a late R′, or a dominant wide R), and an S

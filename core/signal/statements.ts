@@ -1,5 +1,6 @@
 import { beatPrRules, type BeatPr } from './beat-pr';
 import { leftBundleMorphology, rightBundleMorphology } from './bundle-branch';
+import { mv, round, type StatementEvidence } from './evidence';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { normalisedRmssdWithout, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
@@ -37,11 +38,7 @@ import { normalisedRmssdWithout, type AtrialActivity, type HalfCycleAtrialWaves,
 export const statementCategories = ['quality', 'pacing', 'rhythm', 'ectopy', 'conduction', 'axis', 'voltage', 'repolarisation'] as const;
 export type StatementCategory = (typeof statementCategories)[number];
 
-export interface StatementEvidence {
-  readonly name: string;
-  readonly value: number | string;
-  readonly unit?: string;
-}
+export type { StatementEvidence } from './evidence';
 
 export interface EcgStatement {
   /** SCP-ECG code as PTB-XL uses it where one exists (SR, AFIB, 1AVB, CLBBB, …), else our own (LAD, RAD, SQT, …). */
@@ -151,8 +148,6 @@ export const statementThresholds = {
 } as const;
 
 const t = statementThresholds;
-const round = (v: number) => Math.round(v);
-const mv = (v: number) => Number(v.toFixed(2));
 
 /** The statements for one record, in the order a cart prints them: quality, pacing, rhythm, ectopy, conduction, axis, voltage, repolarisation. */
 export function interpretiveStatements(input: StatementInput): EcgStatement[] {
