@@ -194,11 +194,15 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(fast?.qualifier).toMatch(/disagree at 120 bpm \(Fridericia and Hodges do not cross this limit\)/);
   });
 
-  it('paced rhythm: pacing stated, QTc not interpretable, no sinus or bundle branch statements', () => {
+  it('paced rhythm: pacing stated, QTc not interpretable, no sinus, bundle branch or axis statements', () => {
     const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
-    const s = interpretiveStatements(input({ pacing: paced, qrsMs: 180, pWave: false, qtcLinearMs: 520 }));
+    // Right-ventricular apical pacing: a superior axis that is the pacing site's, not a fascicular block's.
+    const s = interpretiveStatements(input({ pacing: paced, qrsMs: 180, pWave: false, qtcLinearMs: 520, qrsAxisDeg: -70 }));
     expect(s.map((x) => x.code)).toEqual(['PACE', 'QTCNI']);
-    expect(s[0]?.qualifier).toMatch(/QTc/);
+    expect(s[0]?.qualifier).toMatch(/axis deviation, QTc/);
+    // Intermittent pacing leaves the intrinsic beats to read: the axis is stated.
+    const some: PacingResult = { ...paced, pacedBeatFraction: 0.2 };
+    expect(interpretiveStatements(input({ pacing: some, qrsAxisDeg: -70 })).map((x) => x.code)).toContain('LAD');
   });
 
   it('says nothing when intervals are withheld, and flags doubtful scaling', () => {
@@ -223,6 +227,9 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.caveats.qtcNotInterpretable).toMatch(/paced/);
     expect(a.statements.map((s) => s.code)).toContain('PACE');
     expect(a.statements.map((s) => s.code)).not.toContain('LNGQT');
+    // Its paced QRS axis lies beyond −30°: no left axis deviation is stated for it.
+    expect(a.measurements.axisDeg.qrs).toBeLessThan(-30);
+    expect(a.statements.map((s) => s.code)).not.toContain('LAD');
   });
 
   it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: AF or flutter suspected', () => {

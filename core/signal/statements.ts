@@ -166,7 +166,9 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (!ventricularPaced && !af) out.push(...sinusRhythm(input));
   if (!af) out.push(...prematureBeats(input));
   if (!ventricularPaced) out.push(...conduction(input, Boolean(af)));
-  out.push(...axis(input));
+  // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
+  // points it superiorly, to the left): a deviation then says nothing about the fascicles.
+  if (!ventricularPaced) out.push(...axis(input));
   if (!input.amplitudeImplausible) out.push(...lowVoltage(input));
   out.push(...qtc(input, ventricularPaced));
   return out;
@@ -188,7 +190,7 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
     criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats`,
     source: src.ahaII,
     evidence,
-    ...(rhythm ? { qualifier: 'QRS duration, bundle branch block, QTc and ST statements are not made on paced beats' } : {}),
+    ...(rhythm ? { qualifier: 'QRS duration, bundle branch block, axis deviation, QTc and ST statements are not made on paced beats' } : {}),
   };
 }
 
