@@ -70,7 +70,7 @@ export const area: BenchArea = {
       figures.pacing = ptbxlPacing(pool, log);
       figures.statements = ptbxlStatements(pool, log);
       figures.reportStatements = reportAgreement(
-        pool.map((p) => ({ id: p.id, report: p.report, codes: p.codes, stated: new Set(p.analysis.statements.map((s) => s.code)) })),
+        pool.map((p) => ({ id: p.id, report: p.report, codes: p.codes, heartAxis: p.heartAxis, stated: new Set(p.analysis.statements.map((s) => s.code)) })),
         log,
       );
     }
@@ -256,7 +256,8 @@ function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<st
 /**
  * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
  * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
- * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention).
+ * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention; English
+ * reports file "left axis deviation" under LAD, so LAD is scored against the reports too: ptbxl-reports.ts).
  */
 const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean }> = {
   SR: { label: 'SR', truth: (p) => p.codes.has('SR') },

@@ -10,26 +10,31 @@ describe('reportFindings', () => {
     ['sinusrytm a-v block i st-t sÄnkning, sÅsom vid    anterolateral ischemi eller vÄnster belastning', ['1AVB']], // 00102
     ['sinus rhythm. premature ventricular contraction(s). prolonged pr interval. non-specific intraventricular delay.', ['1AVB']], // 00413
     ['premature ventricular contraction(s). sinus rhythm. right bundle branch block.', ['CRBBB']], // 00287
-    ['sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB']], // 00195
+    ['sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB', 'LAD']], // 00195
     ['sinusrytm svÅrbestÄmmbar el-axel lÅga qrs amplituder i extremitetsavledningarna hÖgersidigt skÄnkelblock', ['CRBBB']], // 00172
-    ['sinus rhythm. left axis deviation. left bundle branch block, this is most commonly due to    ischaemic heart disease.', ['CLBBB']], // 00286
+    ['sinus rhythm. left axis deviation. left bundle branch block, this is most commonly due to    ischaemic heart disease.', ['CLBBB', 'LAD']], // 00286
     ['sinusrytm vÄnster el-axel vÄnstersidigt skÄnkelblock ÖvervÄg wpw syndrom typ b', ['CLBBB']], // 00461
     ['fÖrmaksflimmer med hÖg kammarfrekvens vÄnster el-axel vÄnster kammarhypertrofi', ['AFIB']], // 00386
-    ['vorhof:hf  280 tachykardes vorhofflimmern ueberdrehter linkstyp', ['AFIB']], // 00017
+    ['vorhof:hf  280 tachykardes vorhofflimmern ueberdrehter linkstyp', ['AFIB', 'LAD']], // 00017
     ['atrial fibrillation with rapid ventricular response. right superior axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block.', ['AFIB', 'CRBBB']], // 00428
     ['pacemaker ekg', ['PACE']], // 00143
+    ['sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAD']], // 00285
+    ['sinusrhythmus ueberdrehter linkstyp', ['LAD']], // 00238
+    ['sinusrytm extrem vÄnster el-axel sÅsom vid vÄnster frÄmre hemiblock ofÖrÄndrat jmf med ekg 910220', ['LAD']], // 00157
   ])('finds what "%s" states', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });
 
   it.each([
-    ['sinus rhythm. left axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block. pr interval is normal.', ['CRBBB']], // 00424: PR normal
+    ['sinus rhythm. left axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block. pr interval is normal.', ['CRBBB', 'LAD']], // 00424: PR normal
     ['sinusrytm p fÖrlÄngd vÄnster el-axel vÄnster kammarhypertrofi', []], // 00173: the P wave is long, not the PQ
     ['sinus rhythm. incomplete right bundle branch block, this is probably    a normal variant.', []], // 00291
     ['sinusrhythmus unvollstÄndiger rechtsschenkelblock', []], // 00077
     ['sinusrytm vÄnster el-axel inkomplett hÖgersidigt skÄnkelblock', []], // 00169
     ['sinusrhythmus verdacht auf p-sinistrocardiale linkstyp zweiter tag erfolgreiche cardioversion von vorhofflattern (novodigal 0,2 1x1)', []], // 00026: history
     ['sinusrhythmus a-v block ii', []], // second degree is not first degree
+    ['sinusrhythmus linkstyp sonst normales ekg', []], // 00068: Lagetyp "Linkstyp" (+30° to −30°) is not deviation
+    ['sinusrytm vÄnster el-axel inget sÄkert patologikst', []], // 00134
   ])('does not over-read "%s"', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });
@@ -45,14 +50,16 @@ describe('originalReading', () => {
 
 describe('reportAgreement', () => {
   it('scores every record with a reading, ours and the labels, and lists the disagreements', () => {
-    const record = (id: string, report: string, codes: string[], stated: string[]) => ({ id, report, codes: new Set(codes), stated: new Set(stated) });
+    const record = (id: string, report: string, codes: string[], stated: string[], heartAxis = '') => ({ id, report, codes: new Set(codes), stated: new Set(stated), heartAxis });
     const lines: string[] = [];
     const out = reportAgreement(
       [
         record('00287', 'premature ventricular contraction(s). sinus rhythm. right bundle branch block.', ['CLBBB', 'SR'], ['SR', 'CRBBB']),
-        record('00195', 'sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB'], ['SR']),
+        record('00195', 'sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB'], ['SR'], 'ALAD'),
         record('00059', 'sinusrhythmus normales ekg', ['NORM'], ['SR', 'CRBBB']),
         record('00423', 'trace only requested.', ['ILBBB'], ['AFIB']),
+        record('00285', 'sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAFB', 'SR'], ['SR', 'LAD'], 'LAD'),
+        record('00068', 'sinusrhythmus linkstyp sonst normales ekg', ['NORM', 'SR'], ['SR', 'LAD'], 'LAD'),
       ],
       (line) => lines.push(line),
     ) as Record<string, { reportSays: number; stated: number; both: number; sensitivity: number; ppv: number; labelled: number; labelledAndReported: number; disagreements: string[] }>;
@@ -60,6 +67,8 @@ describe('reportAgreement', () => {
     expect(out.CLBBB).toMatchObject({ reportSays: 0, stated: 0, labelled: 1, labelledAndReported: 0 });
     // 00423 has no reading: its AF statement is not scored.
     expect(out.AFIB).toMatchObject({ reportSays: 0, stated: 0 });
-    expect(lines[0]).toContain('3 of 4 records have one');
+    // heart_axis LAD is an English deviation on 00285 and a German normal-range Linkstyp on 00068: the report tells them apart.
+    expect(out.LAD).toMatchObject({ reportSays: 2, stated: 2, both: 1, labelled: 1, labelledAndReported: 1, disagreements: ['−00195 L', '+00068'] });
+    expect(lines[0]).toContain('5 of 6 records have one');
   });
 });

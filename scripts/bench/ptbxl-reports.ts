@@ -8,18 +8,28 @@
  * reference's own noise. It is symmetric (every record is read by the same phrase rules, not only
  * those where we disagree with the labels), and it is not the issue's measure, which stays the
  * labels.
+ *
+ * Left axis deviation is scored here too because its label, the `heart_axis` column, means
+ * different things by the report's language: German records follow the Lagetyp categories
+ * ("Linkstyp" → LAD, an axis of +30° to −30°, which is not deviation; "überdrehter Linkstyp" →
+ * ALAD, beyond −30°), while English ones put "left axis deviation" (beyond −30°) under LAD as
+ * well (00266, 00285, 00331, 00350: left anterior fascicular block, whose axis lies beyond −45°),
+ * and Swedish ones have none. Scored against ALAD alone, every English deviation counts against us.
  */
 import { wilson } from '../../core/train/pe/comparison';
 
-/** The statements scored against the reports: the five the issue sets a goal for. */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE'] as const;
+/** The statements scored against the reports: the five the issue sets a goal for, and left axis deviation (above). */
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
  * Phrases that state each finding, in the reports' three languages. PTB-XL writes umlauts in
  * upper case inside lower-case words ("fÖrmaksflimmer"), so matching ignores case. "Incomplete"
  * bundle branch blocks ("unvollständiger", "inkomplett") are not complete ones; a
- * cardioversion "of" AF is the history, not the rhythm on the tracing (00026).
+ * cardioversion "of" AF is the history, not the rhythm on the tracing (00026). Left axis
+ * deviation is "left axis deviation", "überdrehter Linkstyp" (not "Linkstyp") and "extrem vänster
+ * el-axel" (not "vänster el-axel", read by analogy with the German pair: PTB-XL gives the
+ * Swedish records no `heart_axis` to check it by).
  */
 const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   AFIB: [/(?<!(?:cardio|kardio)version (?:von|of) )(?:atrial (?:fibrillation|flutter)|vorhof(?:flimmern|flattern)|f[öo]rmaks(?:flimmer|fladder))/iu],
@@ -27,15 +37,18 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   CLBBB: [/(?<!incomplete )left bundle branch block/iu, /(?<!unvollst[äa]ndiger |inkompletter )linksschenkelblock/iu, /(?<!inkomplett )v[äa]nstersidigt sk[äa]nkelblock/iu],
   CRBBB: [/(?<!incomplete )right bundle branch block/iu, /(?<!unvollst[äa]ndiger |inkompletter )rechtsschenkelblock/iu, /(?<!inkomplett )h[öo]gersidigt sk[äa]nkelblock/iu],
   PACE: [/pacemaker|schrittmacher|paced rhythm/iu],
+  LAD: [/left axis deviation/iu, /(?:ü|ue)berdrehter linkstyp/iu, /extrem v[äa]nster el-?axel/iu],
 };
 
-/** Which labels count as the same finding (as the statements table scores them). */
-const labelCodes: Readonly<Record<ReportScoredCode, readonly string[]>> = {
-  AFIB: ['AFIB', 'AFLT'],
-  '1AVB': ['1AVB', 'LPR'],
-  CLBBB: ['CLBBB'],
-  CRBBB: ['CRBBB'],
-  PACE: ['PACE'],
+/** Which labels count as the same finding (as the statements table scores them: left axis deviation by `heart_axis` ALAD). */
+const hasLabel = (...codes: string[]) => (r: ReportScoredRecord) => codes.some((c) => r.codes.has(c));
+const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boolean>> = {
+  AFIB: hasLabel('AFIB', 'AFLT'),
+  '1AVB': hasLabel('1AVB', 'LPR'),
+  CLBBB: hasLabel('CLBBB'),
+  CRBBB: hasLabel('CRBBB'),
+  PACE: hasLabel('PACE'),
+  LAD: (r) => r.heartAxis === 'ALAD',
 };
 
 /**
@@ -61,6 +74,8 @@ export interface ReportScoredRecord {
   readonly codes: ReadonlySet<string>;
   /** Our statements' codes. */
   readonly stated: ReadonlySet<string>;
+  /** PTB-XL's `heart_axis` ('' where it has none). */
+  readonly heartAxis: string;
 }
 
 interface Agreement {
@@ -95,19 +110,19 @@ export function reportAgreement(records: readonly ReportScoredRecord[], log: (li
   for (const code of reportScoredCodes) {
     const reported = (r: (typeof read)[number]) => r.findings.has(code);
     const ours = (r: (typeof read)[number]) => r.stated.has(code);
-    const labelled = (r: (typeof read)[number]) => labelCodes[code].some((c) => r.codes.has(c));
+    const isLabelled = labelled[code];
     const reportSays = read.filter(reported).length;
     const stated = read.filter(ours).length;
     const both = read.filter((r) => reported(r) && ours(r)).length;
-    const disagreements = read.filter((r) => reported(r) !== ours(r)).map((r) => `${ours(r) ? '+' : '−'}${r.id}${labelled(r) ? ' L' : ''}`);
+    const disagreements = read.filter((r) => reported(r) !== ours(r)).map((r) => `${ours(r) ? '+' : '−'}${r.id}${isLabelled(r) ? ' L' : ''}`);
     const a: Agreement = {
       reportSays,
       stated,
       both,
       sensitivity: both / reportSays,
       ppv: both / stated,
-      labelled: read.filter(labelled).length,
-      labelledAndReported: read.filter((r) => labelled(r) && reported(r)).length,
+      labelled: read.filter(isLabelled).length,
+      labelledAndReported: read.filter((r) => isLabelled(r) && reported(r)).length,
       disagreements,
     };
     out[code] = a;

@@ -179,7 +179,7 @@ function evaluatePtbxl(): void {
     `High-frequency noise flag (≥ ${hf} mV) against PTB-XL's \`static_noise\`/\`burst_noise\` annotations: flags ${pct(noisy.filter((d) => d.hf >= hf).length / noisy.length)} of ${noisy.length} annotated leads and ${pct(quiet.filter((d) => d.hf >= hf).length / quiet.length)} of ${quiet.length} others; AUC of the noise figure ${auc(noisy.map((d) => d.hf), quiet.map((d) => d.hf)).toFixed(3)} (median ${(1000 * quantileOf(noisy.map((d) => d.hf), 0.5)).toFixed(1)} µV in annotated leads: PTB-XL marks noise far below what hides waves).`,
   );
   say();
-  say('QRS axis by PTB-XL `heart_axis` category (ranges assume the German Lagetyp convention of the Schiller carts):');
+  say('QRS axis by PTB-XL `heart_axis` category (ranges assume the German Lagetyp convention of the Schiller carts; records with English reports file "left axis deviation", beyond −30°, under LAD as well, which accounts for LAD records outside −30…30: see "measure", left axis deviation):');
   say();
   row(['category', 'records', 'median axis °', 'expected', 'within ±15° of expected']);
   row(['---', '---:', '---:', '---', '---:']);
