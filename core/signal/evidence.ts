@@ -5,7 +5,7 @@ export interface StatementEvidence {
   readonly unit?: string;
 }
 
-/** Amplitudes are cited to 0.01 mV, the resolution a reader measures at on 10 mm/mV paper and the precision of the criteria. */
+/** Amplitudes are cited to 0.01 mV, finer than the 0.05–0.1 mV steps of the voltage criteria they are checked against. */
 export const mv = (v: number) => Number(v.toFixed(2));
 /** Intervals, rates and angles are cited to whole units (ms, bpm, °). */
 export const round = (v: number) => Math.round(v);
