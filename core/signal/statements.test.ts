@@ -43,8 +43,11 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ pWave: false })).toEqual([]);
   });
 
+  /** RR of atrial fibrillation: irregular throughout (normalised RMSSD ≈ 0.3). */
+  const afRr = [620, 910, 700, 1040, 580, 830, 760, 990, 640, 880, 720];
+
   it('AF or flutter: irregular RR without P, or flutter waves; not with P and regular RR', () => {
-    const irregular = { ...regular, normalisedRmssdAll: 0.15 };
+    const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.15 };
     expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
     expect(codes({ pWave: true, rhythm: irregular })).not.toContain('AFIB');
     const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
@@ -53,6 +56,20 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const af = interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0];
     expect(af?.evidence.map((e) => e.name)).toContain('RR irregularity (normalised RMSSD)');
     expect(af?.source).toMatch(/January et al/);
+  });
+
+  it('AF needs the RR irregular beyond premature beats: a regular rhythm with two premature beats is not AF', () => {
+    // Sinus tachycardia at 115 bpm with two premature atrial beats (beats 5 and 13) and no P wave found (Ningbo JS20003).
+    const rrMs = [520, 520, 525, 515, 330, 700, 520, 525, 515, 520, 520, 520, 330, 700, 520, 520];
+    const withEctopy = { ...regular, rrMs, normalisedRmssdAll: 0.23, premature: [5, 13] };
+    expect(codes({ pWave: false, rhythm: withEctopy, beats: 17, heartRateBpm: 115 })).not.toContain('AFIB');
+    // The same beats with the rest irregular too: AF, and the evidence gives both figures.
+    const af = interpretiveStatements(input({ pWave: false, rhythm: { ...regular, rrMs: [...afRr, 330, 980], normalisedRmssdAll: 0.3, premature: [12] }, beats: 14 }))[0];
+    expect(af?.code).toBe('AFIB');
+    expect(af?.evidence.map((e) => e.name)).toContain('the same without premature beats and their pauses');
+    // Too few RR pairs left to judge: the irregularity over every RR decides.
+    const mostlyPremature = { ...regular, rrMs: [900, 500, 950, 480, 920, 510, 940, 470], normalisedRmssdAll: 0.6, premature: [2, 4, 6] };
+    expect(codes({ pWave: false, rhythm: mostlyPremature, beats: 9 })).toContain('AFIB');
   });
 
   it('2:1 flutter: the median beat repeating half an RR later in 3 of II, III, aVF, V1 at a 2:1 flutter rate', () => {
@@ -74,7 +91,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
   });
 
   it('AF needs no distinct repeating P waves: P waves found beat by beat make an irregular rhythm sinus arrhythmia', () => {
-    const irregular = { ...regular, normalisedRmssdAll: 0.12, rrRange: 0.37 };
+    const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.12, rrRange: 0.37 };
     const repeatingP = { medianMs: 196, minMs: 180, maxMs: 198, measured: 11, of: 12, perBeatMs: [], varies: false };
     expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
     const s = interpretiveStatements(input({ pWave: false, repeatingP, rhythm: irregular }));

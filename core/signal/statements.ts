@@ -202,18 +202,28 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
  * phase-locked to the QRS and cancelled with it. "No distinct repeating P waves" is checked
  * beat by beat too when the median beat shows none (its T end on the next P wave: PTB-XL 00305,
  * sinus arrhythmia with a flat T, before delineate.ts bounded the T peak at 0.7 RR); with intermittent pacing, the irregularity is that of the unpaced beats.
+ * "Irregularly irregular" is not a regular rhythm interrupted by premature beats: where the RR
+ * alone makes the call, it must stay irregular with the premature beats and the pauses after
+ * them left out (Ningbo CinC 2021 JS20003, sinus tachycardia with two premature atrial beats and
+ * P waves too small to find: RMSSD 0.23 over every RR, 0.07 without them, was called AF). In AF
+ * the beats taken for premature are the rhythm itself and the rest stays irregular (0.14–0.29 on
+ * the pool's AF records); where fewer than four RR pairs are left, nothing can be said and the
+ * irregularity over every RR decides.
  */
 function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
   if (input.beats < 6) return undefined;
   const irregularity = rrIrregularity(input);
   const irregular = irregularity !== null && irregularity.value >= t.afNormalisedRmssd;
+  const beyondEctopy = irregularityBeyondPrematureBeats(input);
+  const irregularlyIrregular = irregular && (beyondEctopy === null || beyondEctopy >= t.afNormalisedRmssd);
   const a = input.atrial;
   const flutterWaves = a !== undefined && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv;
   const twoToOne = twoToOneFlutter(input.halfCycle);
   const noRepeatingP = !input.pWave && input.repeatingP === undefined;
-  if (!((irregular && noRepeatingP) || (flutterWaves && (irregular || !input.pWave)) || twoToOne)) return undefined;
+  if (!((irregularlyIrregular && noRepeatingP) || (flutterWaves && (irregular || !input.pWave)) || twoToOne)) return undefined;
   const evidence: StatementEvidence[] = [];
   if (irregularity !== null) evidence.push({ name: `RR irregularity${irregularity.unpacedOnly ? ' of the unpaced beats' : ''} (normalised RMSSD)`, value: Number(irregularity.value.toFixed(2)) });
+  if (beyondEctopy !== null && input.rhythm.premature.length > 0) evidence.push({ name: 'the same without premature beats and their pauses', value: Number(beyondEctopy.toFixed(2)) });
   evidence.push({ name: 'P wave', value: input.pWave ? 'found on the median beat' : input.repeatingP ? 'found beat by beat' : 'not found' });
   if (flutterWaves) evidence.push({ name: `regular atrial waves (${a.lead})`, value: Math.round(a.atrialRatePerMin), unit: '/min' });
   if (twoToOne) evidence.push({ name: `beat repeats half an RR later (${twoToOne.leads.join(', ')}): atrial waves at twice the ventricular rate`, value: Math.round(twoToOne.atrialRatePerMin), unit: '/min' });
@@ -223,7 +233,7 @@ function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
     code: 'AFIB',
     text: 'Atrial fibrillation or flutter suspected',
     category: 'rhythm',
-    criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}) without distinct repeating P waves, or regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave, or the median beat repeating half an RR later outside the QRS (correlation ≥ ${t.halfCycleCorrelation} in at least ${t.halfCycleLeads} of II, III, aVF, V1) at a ventricular rate of ${low / 2}–${high / 2} bpm`,
+    criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}, also with premature beats and their pauses left out where four RR pairs remain) without distinct repeating P waves, or regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave, or the median beat repeating half an RR later outside the QRS (correlation ≥ ${t.halfCycleCorrelation} in at least ${t.halfCycleLeads} of II, III, aVF, V1) at a ventricular rate of ${low / 2}–${high / 2} bpm`,
     source: `${src.af}; ${src.ahaII}${twoToOne ? `; ${src.svt}; ${src.bix}` : ''}`,
     evidence,
     ...(twoToOne && (input.pWave || input.repeatingP) ? { qualifier: 'the wave taken for a P wave repeats half an RR later: atrial flutter with 2:1 conduction rather than sinus tachycardia, and the PR shown is not a PR interval' } : {}),
@@ -240,6 +250,15 @@ function rrIrregularity(input: StatementInput): { value: number; unpacedOnly: bo
   if (paced.length === 0) return input.rhythm.normalisedRmssdAll === null ? null : { value: input.rhythm.normalisedRmssdAll, unpacedOnly: false };
   const value = normalisedRmssdWithout(input.rhythm.rrMs, new Set(paced));
   return value === null ? null : { value, unpacedOnly: true };
+}
+
+/**
+ * RR irregularity with premature beats, the RR after each (its pause) and paced beats left out:
+ * what is left of the underlying rhythm's irregularity. Null with fewer than four RR pairs left.
+ */
+function irregularityBeyondPrematureBeats(input: StatementInput): number | null {
+  const paced = input.pacing.paced ? input.pacing.pacedBeats : [];
+  return normalisedRmssdWithout(input.rhythm.rrMs, new Set([...input.rhythm.premature, ...paced]));
 }
 
 /** The leads where the median beat repeats half an RR later (2:1 flutter), when enough do at a rate 2:1 flutter can have. */
