@@ -21,6 +21,11 @@ describe('reportFindings', () => {
     ['sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAD']], // 00285
     ['sinusrhythmus ueberdrehter linkstyp', ['LAD']], // 00238
     ['sinusrytm extrem vÄnster el-axel sÅsom vid vÄnster frÄmre hemiblock ofÖrÄndrat jmf med ekg 910220', ['LAD']], // 00157
+    ['sinusbradykardi lÅga qrs amplituder i extremitetsavledningarna t-fÖrÄndring, sÅsom vid    anterior myokardaffektion', ['SBRAD']], // 00186
+    ['sinustachykardi ospecifik t-fÖrÄndring', ['STACH']], // 00465
+    ['sinus tachycardia. left atrial enlargement. non-specific st-t wave changes in inferolateral leads.', ['STACH']], // 00263
+    ['sinus arrhythmie verdacht auf p-sinistrocardiale', ['SARRH']], // 00098
+    ['sinus bradycardia with sinus arrhythmia. the cause of the bradycardia is not evident.', ['SARRH', 'SBRAD']], // 00284
   ])('finds what "%s" states', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });
@@ -35,6 +40,7 @@ describe('reportFindings', () => {
     ['sinusrhythmus a-v block ii', []], // second degree is not first degree
     ['sinusrhythmus linkstyp sonst normales ekg', []], // 00068: Lagetyp "Linkstyp" (+30° to −30°) is not deviation
     ['sinusrytm vÄnster el-axel inget sÄkert patologikst', []], // 00134
+    ['supraventrikulÄre ersatzsystole(n) interponierte supraventrikulÄre extrasystole(n) supraventrikulÄre tachykardie linkstyp', []], // 00020: not sinus
   ])('does not over-read "%s"', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });

@@ -18,8 +18,12 @@
  */
 import { wilson } from '../../core/train/pe/comparison';
 
-/** The statements scored against the reports: the five the issue sets a goal for, and left axis deviation (above). */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD'] as const;
+/**
+ * The statements scored against the reports: the five the issue sets a goal for, left axis
+ * deviation (above), and the sinus rate and rhythm statements, which PTB-XL's labels leave out
+ * on Swedish records whose reports state them (00186 "sinusbradykardi", 00465 "sinustachykardi").
+ */
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
@@ -38,6 +42,9 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   CRBBB: [/(?<!incomplete )right bundle branch block/iu, /(?<!unvollst[äa]ndiger |inkompletter )rechtsschenkelblock/iu, /(?<!inkomplett )h[öo]gersidigt sk[äa]nkelblock/iu],
   PACE: [/pacemaker|schrittmacher|paced rhythm/iu],
   LAD: [/left axis deviation/iu, /(?:ü|ue)berdrehter linkstyp/iu, /extrem v[äa]nster el-?axel/iu],
+  SBRAD: [/sinus ?brad[yi]kardi|sinus bradycardia/iu],
+  STACH: [/sinus ?ta(?:ch|k)[yi]kardi|sinus tachycardia/iu],
+  SARRH: [/sinus ?arrhythmi|sinus ?arytmi/iu],
 };
 
 /** Which labels count as the same finding (as the statements table scores them: left axis deviation by `heart_axis` ALAD). */
@@ -49,6 +56,9 @@ const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boo
   CRBBB: hasLabel('CRBBB'),
   PACE: hasLabel('PACE'),
   LAD: (r) => r.heartAxis === 'ALAD',
+  SBRAD: hasLabel('SBRAD'),
+  STACH: hasLabel('STACH'),
+  SARRH: hasLabel('SARRH'),
 };
 
 /**
