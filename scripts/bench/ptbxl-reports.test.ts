@@ -8,8 +8,8 @@ describe('reportFindings', () => {
   it.each([
     ['sinusrhythmus lagetyp normal av-block 1.grades pathologisch', ['1AVB']], // 00218
     ['sinusrytm a-v block i st-t sÄnkning, sÅsom vid    anterolateral ischemi eller vÄnster belastning', ['1AVB']], // 00102
-    ['sinus rhythm. premature ventricular contraction(s). prolonged pr interval. non-specific intraventricular delay.', ['1AVB']], // 00413
-    ['premature ventricular contraction(s). sinus rhythm. right bundle branch block.', ['CRBBB']], // 00287
+    ['sinus rhythm. premature ventricular contraction(s). prolonged pr interval. non-specific intraventricular delay.', ['1AVB', 'PVC']], // 00413
+    ['premature ventricular contraction(s). sinus rhythm. right bundle branch block.', ['CRBBB', 'PVC']], // 00287
     ['sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB', 'LAD']], // 00195
     ['sinusrytm svÅrbestÄmmbar el-axel lÅga qrs amplituder i extremitetsavledningarna hÖgersidigt skÄnkelblock', ['CRBBB']], // 00172
     ['sinus rhythm. left axis deviation. left bundle branch block, this is most commonly due to    ischaemic heart disease.', ['CLBBB', 'LAD']], // 00286
@@ -26,6 +26,12 @@ describe('reportFindings', () => {
     ['sinus tachycardia. left atrial enlargement. non-specific st-t wave changes in inferolateral leads.', ['STACH']], // 00263
     ['sinus arrhythmie verdacht auf p-sinistrocardiale', ['SARRH']], // 00098
     ['sinus bradycardia with sinus arrhythmia. the cause of the bradycardia is not evident.', ['SARRH', 'SBRAD']], // 00284
+    ['supraventrikulÄre extrasystole(n) sinusrhythmus sonst normales ekg', ['PAC']], // 00118
+    ['sinusrytm supraventrikulÄra extraslag eljest normalt ekg', ['PAC']], // 00176
+    ['premature atrial contraction(s). sinus rhythm. r-s transition zone in v leads displaced to the right. otherwise normal ecg.', ['PAC']], // 00427
+    ['ventrikulÄre extrasystole(n), bigeminus sinusrhythmus', ['PVC']], // 00363
+    ['supraventrikulÄre ersatzsystole(n) interponierte supraventrikulÄre extrasystole(n) supraventrikulÄre tachykardie linkstyp', ['PAC']], // 00020: no sinus tachycardia, no PVC, no LAD
+    ['ventrikulÄr(a) extrasystoli(er) fÖrmaksflimmer/-fladder vÄnster el-axel ospecifikt inkomplett skÄnkelblock vÄnster kammarhypertrofi', ['AFIB', 'PVC']], // 00452
   ])('finds what "%s" states', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });
@@ -40,7 +46,6 @@ describe('reportFindings', () => {
     ['sinusrhythmus a-v block ii', []], // second degree is not first degree
     ['sinusrhythmus linkstyp sonst normales ekg', []], // 00068: Lagetyp "Linkstyp" (+30° to −30°) is not deviation
     ['sinusrytm vÄnster el-axel inget sÄkert patologikst', []], // 00134
-    ['supraventrikulÄre ersatzsystole(n) interponierte supraventrikulÄre extrasystole(n) supraventrikulÄre tachykardie linkstyp', []], // 00020: not sinus
   ])('does not over-read "%s"', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });

@@ -20,10 +20,12 @@ import { wilson } from '../../core/train/pe/comparison';
 
 /**
  * The statements scored against the reports: the five the issue sets a goal for, left axis
- * deviation (above), and the sinus rate and rhythm statements, which PTB-XL's labels leave out
- * on Swedish records whose reports state them (00186 "sinusbradykardi", 00465 "sinustachykardi").
+ * deviation (above), and the sinus rate and rhythm statements and premature beats, which PTB-XL's
+ * labels often leave out where the report states them (00186 "sinusbradykardi", 00465
+ * "sinustachykardi", 00118 "supraventrikuläre Extrasystole(n)", 00485 "ventrikuläre
+ * Extrasystole(n)").
  */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH'] as const;
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
@@ -45,6 +47,8 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   SBRAD: [/sinus ?brad[yi]kardi|sinus bradycardia/iu],
   STACH: [/sinus ?ta(?:ch|k)[yi]kardi|sinus tachycardia/iu],
   SARRH: [/sinus ?arrhythmi|sinus ?arytmi/iu],
+  PAC: [/premature atrial contraction/iu, /supraventrikul\S* extra(?:systol|slag)/iu],
+  PVC: [/premature ventricular contraction/iu, /(?<!supra)ventrikul\S* extra(?:systol|slag)/iu],
 };
 
 /** Which labels count as the same finding (as the statements table scores them: left axis deviation by `heart_axis` ALAD). */
@@ -59,6 +63,8 @@ const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boo
   SBRAD: hasLabel('SBRAD'),
   STACH: hasLabel('STACH'),
   SARRH: hasLabel('SARRH'),
+  PAC: hasLabel('PAC'),
+  PVC: hasLabel('PVC'),
 };
 
 /**
