@@ -46,12 +46,15 @@ describe('interpretiveStatements: each rule at its threshold', () => {
   /** RR of atrial fibrillation: irregular throughout (normalised RMSSD ≈ 0.3). */
   const afRr = [620, 910, 700, 1040, 580, 830, 760, 990, 640, 880, 720];
 
-  it('AF or flutter: irregular RR without P, or flutter waves; not with P and regular RR', () => {
+  it('AF or flutter: irregular RR without P (fibrillation), or flutter waves (fibrillation or flutter); not with P and regular RR', () => {
     const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.15 };
     expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
     expect(codes({ pWave: true, rhythm: irregular })).not.toContain('AFIB');
     const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
     expect(codes({ pWave: false, atrial: flutter })).toEqual(['AFIB']);
+    // Regular atrial waves without 2:1 conduction name neither rhythm with confidence.
+    expect(interpretiveStatements(input({ pWave: false, atrial: flutter }))[0]?.text).toBe('Atrial fibrillation or flutter suspected');
+    expect(interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0]?.text).toBe('Atrial fibrillation suspected');
     expect(codes({ pWave: true, atrial: flutter })).toEqual(['SR']);
     const af = interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0];
     expect(af?.evidence.map((e) => e.name)).toContain('RR irregularity (normalised RMSSD)');
@@ -76,7 +79,9 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const wave = (lead: string, correlation: number, amplitudeMv = 0.2) => ({ lead, correlation, amplitudeMv });
     const halfCycle = (correlations: number[], atrialRatePerMin = 280) => ({ leads: ['II', 'III', 'aVF', 'V1'].map((l, i) => wave(l, correlations[i] ?? 0)), atrialRatePerMin });
     // Regular, a "P wave" on the median beat: sinus tachycardia unless the beat repeats at half the RR.
-    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) })).toEqual(['AFIB']);
+    // Atrial waves at twice the ventricular rate are flutter's: "Atrial flutter suspected", adopted as AFLT.
+    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) })).toEqual(['AFLT']);
+    expect(interpretiveStatements(input({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) }))[0]?.text).toBe('Atrial flutter suspected');
     expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.79, -0.3]) })).toEqual(['STACH']);
     // Atrial rate outside flutter's 230–375/min: 2:1 block of a slower atrial rhythm is not flutter.
     expect(codes({ heartRateBpm: 110, halfCycle: halfCycle([0.95, 0.95, 0.95, 0.95], 220) })).toEqual(['STACH']);
@@ -249,20 +254,20 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.statements.map((s) => s.code)).not.toContain('LAD');
   });
 
-  it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: AF or flutter suspected', () => {
+  it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: atrial flutter suspected', () => {
     const avb = read(sample('00102_hr.hea'));
     expect(analyseEcg(avb.leads, avb.fs).statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', '1AVB']));
     const flutter = read(sample('00017_hr.hea'));
-    expect(analyseEcg(flutter.leads, flutter.fs).statements.map((s) => s.code)).toContain('AFIB');
+    expect(analyseEcg(flutter.leads, flutter.fs).statements.map((s) => s.code)).toContain('AFLT');
   });
 
-  it('PTB-XL 00023 (atrial flutter, fixed 2:1 conduction): AF or flutter suspected, not sinus tachycardia', () => {
+  it('PTB-XL 00023 (atrial flutter, fixed 2:1 conduction): atrial flutter suspected, not sinus tachycardia', () => {
     const r = read(fixturePath('signal', 'ptbxl-flutter', '00023_hr.hea'));
     const a = analyseEcg(r.leads, r.fs);
     // Regular at 128 bpm, with a flutter wave taken for a P wave on the median beat: the trap.
     expect(a.rhythm.normalisedRmssdAll).toBeLessThan(statementThresholds.afNormalisedRmssd);
     expect(a.fiducials?.pOnset).toBeDefined();
-    const af = a.statements.find((s) => s.code === 'AFIB');
+    const af = a.statements.find((s) => s.code === 'AFLT');
     expect(af?.evidence.find((e) => e.name.startsWith('beat repeats half an RR later (II, III, aVF, V1)'))?.value).toBeGreaterThan(230);
     expect(a.statements.map((s) => s.code)).not.toContain('STACH');
     const beat = a.medianBeat;
@@ -282,6 +287,7 @@ describe('analyseEcg: caveats and statements on real records', () => {
       const repeating = (halfCycleAtrialWaves(beat, a.medianLeads, f.qrsOnset, f.qrsOffset)?.leads ?? []).filter((l) => l.correlation >= statementThresholds.halfCycleCorrelation);
       expect(repeating.length, file).toBeLessThan(statementThresholds.halfCycleLeads);
       expect(a.statements.map((s) => s.code), file).not.toContain('AFIB');
+      expect(a.statements.map((s) => s.code), file).not.toContain('AFLT');
     }
   });
 
@@ -302,6 +308,7 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.measurements.prMs).toBeLessThan(250);
     const codes = a.statements.map((s) => s.code);
     expect(codes).not.toContain('AFIB');
+    expect(codes).not.toContain('AFLT');
     expect(codes).not.toContain('LNGQT');
     expect(codes).toContain('SARRH');
   });

@@ -208,7 +208,7 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
  * P waves too small to find: RMSSD 0.23 over every RR, 0.07 without them, was called AF). In AF
  * the beats taken for premature are the rhythm itself and the rest stays irregular (0.14–0.29 on
  * the pool's AF records); where fewer than four RR pairs are left, nothing can be said and the
- * irregularity over every RR decides.
+ * irregularity over every RR decides. `atrialRhythmNamed` says which rhythm the evidence names.
  */
 function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
   if (input.beats < 6) return undefined;
@@ -230,8 +230,7 @@ function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
   if (input.heartRateBpm !== null) evidence.push({ name: 'ventricular rate', value: round(input.heartRateBpm), unit: 'bpm' });
   const [low, high] = t.flutterAtrialRatePerMin;
   return {
-    code: 'AFIB',
-    text: 'Atrial fibrillation or flutter suspected',
+    ...atrialRhythmNamed(twoToOne !== undefined, flutterWaves),
     category: 'rhythm',
     criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}, also with premature beats and their pauses left out where four RR pairs remain) without distinct repeating P waves, or regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave, or the median beat repeating half an RR later outside the QRS (correlation ≥ ${t.halfCycleCorrelation} in at least ${t.halfCycleLeads} of II, III, aVF, V1) at a ventricular rate of ${low / 2}–${high / 2} bpm`,
     source: `${src.af}; ${src.ahaII}${twoToOne ? `; ${src.svt}; ${src.bix}` : ''}`,
@@ -250,6 +249,20 @@ function rrIrregularity(input: StatementInput): { value: number; unpacedOnly: bo
   if (paced.length === 0) return input.rhythm.normalisedRmssdAll === null ? null : { value: input.rhythm.normalisedRmssdAll, unpacedOnly: false };
   const value = normalisedRmssdWithout(input.rhythm.rrMs, new Set(paced));
   return value === null ? null : { value, unpacedOnly: true };
+}
+
+/**
+ * Which atrial rhythm the evidence names. Atrial waves at twice the ventricular rate (2:1
+ * conduction) are flutter's [SVT-2015]: atrial flutter (AFLT), whose adoption into a reading
+ * must not say fibrillation. An irregular RR without P waves and without regular atrial waves is
+ * fibrillation (AFIB). Regular atrial waves without 2:1 conduction name neither with confidence:
+ * they were found on the pool's fibrillation records too (00330, 00351, 00428 at 375/min, the
+ * search band's edge; 00500 at 330/min), so that statement stays "fibrillation or flutter".
+ */
+function atrialRhythmNamed(twoToOne: boolean, flutterWaves: boolean): Pick<EcgStatement, 'code' | 'text'> {
+  if (twoToOne) return { code: 'AFLT', text: 'Atrial flutter suspected' };
+  if (!flutterWaves) return { code: 'AFIB', text: 'Atrial fibrillation suspected' };
+  return { code: 'AFIB', text: 'Atrial fibrillation or flutter suspected' };
 }
 
 /**

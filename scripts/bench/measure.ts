@@ -70,7 +70,7 @@ export const area: BenchArea = {
       figures.pacing = ptbxlPacing(pool, log);
       figures.statements = ptbxlStatements(pool, log);
       figures.reportStatements = reportAgreement(
-        pool.map((p) => ({ id: p.id, report: p.report, codes: p.codes, heartAxis: p.heartAxis, stated: new Set(p.analysis.statements.map((s) => s.code)) })),
+        pool.map((p) => ({ id: p.id, report: p.report, codes: p.codes, heartAxis: p.heartAxis, stated: withAfUnion(p.analysis.statements.map((s) => s.code)) })),
         log,
       );
     }
@@ -253,18 +253,27 @@ function ptbxlPacing(pool: PoolRecord[], log: (line: string) => void): Record<st
   return { labelled: labelled.length, truePositives: tp, falsePositives: called.length - tp, othersWithSpikes: spikesInOthers };
 }
 
+/** Our AF statements: "atrial fibrillation (or flutter) suspected" (AFIB) and "atrial flutter suspected" (AFLT). */
+const afOrFlutter = ['AFIB', 'AFLT'] as const;
+
+/** Statement codes as the AF-or-flutter scoring reads them: an AFLT statement counts as AFIB too. */
+function withAfUnion(codes: readonly string[]): Set<string> {
+  return new Set(codes.flatMap((c) => (c === 'AFLT' ? ['AFLT', 'AFIB'] : [c])));
+}
+
 /**
  * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
  * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
  * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention; English
  * reports file "left axis deviation" under LAD, so LAD is scored against the reports too: ptbxl-reports.ts).
  */
-const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean }> = {
+const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean; ours?: readonly string[] }> = {
   SR: { label: 'SR', truth: (p) => p.codes.has('SR') },
   SBRAD: { label: 'SBRAD', truth: (p) => p.codes.has('SBRAD') },
   STACH: { label: 'STACH', truth: (p) => p.codes.has('STACH') },
   SARRH: { label: 'SARRH', truth: (p) => p.codes.has('SARRH') },
-  AFIB: { label: 'AFIB or AFLT', truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT') },
+  AFIB: { label: 'AFIB or AFLT', truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT'), ours: afOrFlutter },
+  AFLT: { label: 'AFLT', truth: (p) => p.codes.has('AFLT') },
   '1AVB': { label: '1AVB or LPR', truth: (p) => p.codes.has('1AVB') || p.codes.has('LPR') },
   CLBBB: { label: 'CLBBB', truth: (p) => p.codes.has('CLBBB') },
   CRBBB: { label: 'CRBBB', truth: (p) => p.codes.has('CRBBB') },
@@ -287,9 +296,10 @@ function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Recor
   log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) | borderline calls (labelled) | PPV without them |');
   log('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | --- |');
   const out: Record<string, unknown> = {};
-  for (const [code, { label, truth, applies }] of Object.entries(ptbxlTruth)) {
+  for (const [code, { label, truth, applies, ours }] of Object.entries(ptbxlTruth)) {
     const scored = applies ? pool.filter(applies) : pool;
-    const statement = (p: PoolRecord) => p.analysis.statements.find((s) => s.code === code);
+    const codes = ours ?? [code];
+    const statement = (p: PoolRecord) => p.analysis.statements.find((s) => codes.includes(s.code));
     const stated = (p: PoolRecord) => statement(p) !== undefined;
     const positives = scored.filter(truth).length;
     const calls = scored.filter(stated).length;
@@ -347,7 +357,7 @@ function corpusStatements(dataDir: string, log: (line: string) => void): Record<
       const record = decode(path.join(dataDir, 'ecg', 'cpsc2018', `${name}.mat`));
       if (!record) continue;
       const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
-      rows.push({ record: `cpsc2018/${name}`, truth: labels.filter(Boolean).map((l) => cpscTruth[l.trim()] ?? (l.trim() === '1' ? 'normal' : `class ${l.trim()}`)), ours: a.statements.map((s) => s.code) });
+      rows.push({ record: `cpsc2018/${name}`, truth: labels.filter(Boolean).map((l) => cpscTruth[l.trim()] ?? (l.trim() === '1' ? 'normal' : `class ${l.trim()}`)), ours: [...withAfUnion(a.statements.map((s) => s.code))] });
     }
   }
   const cinc = path.join(dataDir, 'ecg', 'cinc2021');
@@ -358,7 +368,7 @@ function corpusStatements(dataDir: string, log: (line: string) => void): Record<
       const record = decode(path.join(cinc, file));
       if (!record) continue;
       const a = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
-      rows.push({ record: `cinc2021/${file.replace('.hea', '')}`, truth: dx.map((c) => snomedTruth[c] ?? `SNOMED ${c}`), ours: a.statements.map((s) => s.code) });
+      rows.push({ record: `cinc2021/${file.replace('.hea', '')}`, truth: dx.map((c) => snomedTruth[c] ?? `SNOMED ${c}`), ours: [...withAfUnion(a.statements.map((s) => s.code))] });
     }
   }
   if (rows.length === 0) return {};
