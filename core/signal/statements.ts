@@ -55,6 +55,8 @@ export interface EcgStatement {
   readonly qualifier?: string;
   /** The value that met the criterion lies within the measurement tolerance of its limit (`statementThresholds.borderlineMs`). */
   readonly borderline?: true;
+  /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB): a reading adopts its words, not the code. */
+  readonly partialCode?: true;
 }
 
 export interface StatementInput {
@@ -259,10 +261,10 @@ function rrIrregularity(input: StatementInput): { value: number; unpacedOnly: bo
  * they were found on the pool's fibrillation records too (00330, 00351, 00428 at 375/min, the
  * search band's edge; 00500 at 330/min), so that statement stays "fibrillation or flutter".
  */
-function atrialRhythmNamed(twoToOne: boolean, flutterWaves: boolean): Pick<EcgStatement, 'code' | 'text'> {
+function atrialRhythmNamed(twoToOne: boolean, flutterWaves: boolean): Pick<EcgStatement, 'code' | 'text' | 'partialCode'> {
   if (twoToOne) return { code: 'AFLT', text: 'Atrial flutter suspected' };
   if (!flutterWaves) return { code: 'AFIB', text: 'Atrial fibrillation suspected' };
-  return { code: 'AFIB', text: 'Atrial fibrillation or flutter suspected' };
+  return { code: 'AFIB', text: 'Atrial fibrillation or flutter suspected', partialCode: true };
 }
 
 /**

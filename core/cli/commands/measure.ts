@@ -45,7 +45,7 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
       reason: analysis.pacing.reason,
     },
     caveats: analysis.caveats,
-    statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}) })),
+    statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}), ...(s.partialCode ? { partialCode: true } : {}) })),
   };
 }
 
@@ -91,11 +91,12 @@ export const measureCommand: CliCommand = {
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
     '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"qtcNotInterpretable"?,"stNotInterpretable"?,"prFromBeats"?},',
-    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?}]}',
-    'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, AF or flutter suspected, first-degree',
+    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?}]}',
+    'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, atrial fibrillation or flutter suspected, first-degree',
     'AV block, bundle branch blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
     'the criterion, its published source and the measured values that met it; one whose value lies within',
-    'the measurement tolerance of its limit (PR, QRS 10 ms, QTc 25 ms) says "Borderline" and carries "borderline":true.',
+    'the measurement tolerance of its limit (PR, QRS 10 ms, QTc 25 ms) says "Borderline" and carries "borderline":true;',
+    'one whose code says less than its text ("Atrial fibrillation or flutter suspected", AFIB) carries "partialCode":true.',
     'PR comes from the median beat; when it shows no P wave, from each beat\'s own P wave: prBeats then',
     'gives {"medianMs","minMs","maxMs","measured","of","perBeatMs":[…],"varies"} and prMs is its median.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
