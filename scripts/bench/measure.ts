@@ -263,7 +263,8 @@ function withAfUnion(codes: readonly string[]): Set<string> {
 
 /**
  * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
- * Our "AF or flutter suspected" is scored against AFIB ∪ AFLT; axis deviation against the
+ * Our fibrillation and flutter statements (AFIB, AFLT) together are scored against AFIB ∪ AFLT,
+ * and the flutter statement alone against AFLT; axis deviation against the
  * `heart_axis` column (ALAD: beyond −30°; RAD/ARAD: beyond +90° in the Lagetyp convention; English
  * reports file "left axis deviation" under LAD, so LAD is scored against the reports too: ptbxl-reports.ts).
  */
