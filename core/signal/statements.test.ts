@@ -40,7 +40,11 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ heartRateBpm: 50 })).toEqual(['SR']);
     expect(codes({ heartRateBpm: 101 })).toEqual(['STACH']);
     expect(codes({ rhythm: { ...regular, rrRange: 0.2 } })).toEqual(['SARRH']);
-    expect(codes({ pWave: false })).toEqual([]);
+    // No P wave and no AF or flutter: the rhythm is still stated, as undetermined, with its rate.
+    expect(codes({ pWave: false })).toEqual(['URHY']);
+    const undetermined = interpretiveStatements(input({ pWave: false }))[0];
+    expect(undetermined?.text).toBe('Rhythm undetermined: no P wave found');
+    expect(undetermined?.evidence.find((e) => e.name === 'ventricular rate')?.value).toBe(75);
   });
 
   /** RR of atrial fibrillation: irregular throughout (normalised RMSSD ≈ 0.3). */
@@ -65,7 +69,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     // Sinus tachycardia at 115 bpm with two premature atrial beats (beats 5 and 13) and no P wave found (Ningbo JS20003).
     const rrMs = [520, 520, 525, 515, 330, 700, 520, 525, 515, 520, 520, 520, 330, 700, 520, 520];
     const withEctopy = { ...regular, rrMs, normalisedRmssdAll: 0.23, premature: [5, 13] };
-    expect(codes({ pWave: false, rhythm: withEctopy, beats: 17, heartRateBpm: 115 })).not.toContain('AFIB');
+    expect(codes({ pWave: false, rhythm: withEctopy, beats: 17, heartRateBpm: 115 })).toEqual(['URHY', 'PAC']);
     // The same beats with the rest irregular too: AF, and the evidence gives both figures.
     const af = interpretiveStatements(input({ pWave: false, rhythm: { ...regular, rrMs: [...afRr, 330, 980], normalisedRmssdAll: 0.3, premature: [12] }, beats: 14 }))[0];
     expect(af?.code).toBe('AFIB');
@@ -110,7 +114,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const rhythm = { ...regular, rrMs, normalisedRmssdAll: 0.2 };
     const intermittent: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [7.2, 9.8], pacedBeatFraction: 2 / 13, pacedBeats: [9, 12], leadsWithSpikes: 10 };
     expect(codes({ pWave: false, rhythm, beats: 13 })).toEqual(['AFIB']);
-    expect(codes({ pWave: false, rhythm, beats: 13, pacing: intermittent })).toEqual(['PACE']);
+    expect(codes({ pWave: false, rhythm, beats: 13, pacing: intermittent })).toEqual(['PACE', 'URHY']);
     // Irregular between unpaced beats too: AF is still suspected, and the evidence says over which beats.
     const irregularIntrinsic = { ...rhythm, rrMs: [800, 600, 900, 650, 1000, 700, 850, 620, 1000, 560, 800, 1000] };
     const s = interpretiveStatements(input({ pWave: false, rhythm: irregularIntrinsic, beats: 13, pacing: intermittent }));

@@ -165,7 +165,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
   const af = ventricularPaced ? undefined : atrialFibrillation(input);
   if (af) out.push(af);
-  if (!ventricularPaced && !af) out.push(...sinusRhythm(input));
+  if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   if (!af) out.push(...prematureBeats(input));
   if (!ventricularPaced) out.push(...conduction(input, Boolean(af)));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
@@ -314,6 +314,25 @@ function sinusRhythm(input: StatementInput): EcgStatement[] {
   if (hr > t.tachycardiaBpm) return [{ code: 'STACH', text: 'Sinus tachycardia', category: 'rhythm', criterion: `P wave before each QRS and rate over ${t.tachycardiaBpm} bpm`, source: src.ahaII, evidence }];
   if (arrhythmia) return [arrhythmia];
   return [{ code: 'SR', text: 'Sinus rhythm', category: 'rhythm', criterion: `P wave before each QRS, rate ${t.bradycardiaBpm}–${t.tachycardiaBpm} bpm, regular`, source: src.ahaII, evidence }];
+}
+
+/**
+ * The rhythm is stated on every tracing, as the carts print it: a sinus statement when a P wave
+ * precedes the QRS complexes, otherwise that the rhythm could not be determined, with the rate,
+ * rather than no rhythm statement at all (PTB-XL 00377, reported "regelmässiger Rhythmus, keine
+ * P-Welle erkannt": regular, no P wave recognised). AF and flutter, which need no P wave, are
+ * stated before this is reached; a junctional or ectopic atrial rhythm is not told apart here.
+ */
+function sinusOrUndetermined(input: StatementInput): EcgStatement[] {
+  const sinus = sinusRhythm(input);
+  if (sinus.length > 0 || input.heartRateBpm === null) return sinus;
+  const evidence: StatementEvidence[] = [
+    { name: 'ventricular rate', value: round(input.heartRateBpm), unit: 'bpm' },
+    { name: 'P wave', value: 'not found on the median beat or beat by beat' },
+  ];
+  const irregularity = input.rhythm.normalisedRmssdAll;
+  if (irregularity !== null) evidence.push({ name: 'RR irregularity (normalised RMSSD)', value: Number(irregularity.toFixed(2)) });
+  return [{ code: 'URHY', text: 'Rhythm undetermined: no P wave found', category: 'rhythm', criterion: 'no P wave before the QRS complexes, and neither atrial fibrillation nor flutter suspected', source: src.ahaII, evidence }];
 }
 
 /** [AHA-II]: premature complexes, ventricular when their QRS differs from the conducted beats'. */
