@@ -332,7 +332,7 @@ function sinusOrUndetermined(input: StatementInput): EcgStatement[] {
   ];
   const irregularity = input.rhythm.normalisedRmssdAll;
   if (irregularity !== null) evidence.push({ name: 'RR irregularity (normalised RMSSD)', value: Number(irregularity.toFixed(2)) });
-  return [{ code: 'URHY', text: 'Rhythm undetermined: no P wave found', category: 'rhythm', criterion: 'no P wave before the QRS complexes, and neither atrial fibrillation nor flutter suspected', source: src.ahaII, evidence }];
+  return [{ code: 'URHY', text: 'Rhythm undetermined: no P wave found', category: 'rhythm', criterion: 'no P wave before the QRS complexes, and neither atrial fibrillation nor flutter suspected', source: `${src.ahaII}: none of its rhythm statements that these rules check was met`, evidence }];
 }
 
 /** [AHA-II]: premature complexes, ventricular when their QRS differs from the conducted beats'. */
