@@ -11,7 +11,7 @@ describe('reportFindings', () => {
     ['sinus rhythm. premature ventricular contraction(s). prolonged pr interval. non-specific intraventricular delay.', ['1AVB', 'PVC']], // 00413
     ['premature ventricular contraction(s). sinus rhythm. right bundle branch block.', ['CRBBB', 'PVC']], // 00287
     ['sinusrhythmus ueberdrehter linkstyp rechtsschenkelblock', ['CRBBB', 'LAD']], // 00195
-    ['sinusrytm svÅrbestÄmmbar el-axel lÅga qrs amplituder i extremitetsavledningarna hÖgersidigt skÄnkelblock', ['CRBBB']], // 00172
+    ['sinusrytm svÅrbestÄmmbar el-axel lÅga qrs amplituder i extremitetsavledningarna hÖgersidigt skÄnkelblock', ['CRBBB', 'LVOLT']], // 00172
     ['sinus rhythm. left axis deviation. left bundle branch block, this is most commonly due to    ischaemic heart disease.', ['CLBBB', 'LAD']], // 00286
     ['sinusrytm vÄnster el-axel vÄnstersidigt skÄnkelblock ÖvervÄg wpw syndrom typ b', ['CLBBB']], // 00461
     ['fÖrmaksflimmer med hÖg kammarfrekvens vÄnster el-axel vÄnster kammarhypertrofi', ['AFIB']], // 00386
@@ -21,7 +21,7 @@ describe('reportFindings', () => {
     ['sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAD']], // 00285
     ['sinusrhythmus ueberdrehter linkstyp', ['LAD']], // 00238
     ['sinusrytm extrem vÄnster el-axel sÅsom vid vÄnster frÄmre hemiblock ofÖrÄndrat jmf med ekg 910220', ['LAD']], // 00157
-    ['sinusbradykardi lÅga qrs amplituder i extremitetsavledningarna t-fÖrÄndring, sÅsom vid    anterior myokardaffektion', ['SBRAD']], // 00186
+    ['sinusbradykardi lÅga qrs amplituder i extremitetsavledningarna t-fÖrÄndring, sÅsom vid    anterior myokardaffektion', ['LVOLT', 'SBRAD']], // 00186
     ['sinustachykardi ospecifik t-fÖrÄndring', ['STACH']], // 00465
     ['sinus tachycardia. left atrial enlargement. non-specific st-t wave changes in inferolateral leads.', ['STACH']], // 00263
     ['sinus arrhythmie verdacht auf p-sinistrocardiale', ['SARRH']], // 00098
@@ -31,6 +31,11 @@ describe('reportFindings', () => {
     ['premature atrial contraction(s). sinus rhythm. r-s transition zone in v leads displaced to the right. otherwise normal ecg.', ['PAC']], // 00427
     ['ventrikulÄre extrasystole(n), bigeminus sinusrhythmus', ['PVC']], // 00363
     ['supraventrikulÄre ersatzsystole(n) interponierte supraventrikulÄre extrasystole(n) supraventrikulÄre tachykardie linkstyp', ['PAC']], // 00020: no sinus tachycardia, no PVC, no LAD
+    ['sinusrhythmus periphere niederspannung', ['LVOLT']], // 00044
+    ['sinus rhythm. low limb lead voltage. no definite pathology.', ['LVOLT']], // 00407
+    ['sinusrhythmus linkstyp qt-verlÄngerung', ['LNGQT']], // 00369
+    ['sinusrytm ospecifik t-fÖrÄndring qt fÖrlÄngd', ['LNGQT']], // 00458
+    ['premature atrial contraction(s). sinus arrhythmia. voltages are high in chest leads suggesting lvh. st segments are depressed in ii, iii, avf, v4,5,6. this may be due to lv strain or ischaemia. prolonged qt, this may be due to a drug effect or an    elect', ['LNGQT', 'PAC', 'SARRH']], // 00316
     ['ventrikulÄr(a) extrasystoli(er) fÖrmaksflimmer/-fladder vÄnster el-axel ospecifikt inkomplett skÄnkelblock vÄnster kammarhypertrofi', ['AFIB', 'PVC']], // 00452
   ])('finds what "%s" states', (report, expected) => {
     expect(findings(report)).toEqual(expected);
@@ -46,6 +51,9 @@ describe('reportFindings', () => {
     ['sinusrhythmus a-v block ii', []], // second degree is not first degree
     ['sinusrhythmus linkstyp sonst normales ekg', []], // 00068: Lagetyp "Linkstyp" (+30° to −30°) is not deviation
     ['sinusrytm vÄnster el-axel inget sÄkert patologikst', []], // 00134
+    ['sinus rhythm. voltages are high in chest leads suggesting lvh. st segments are depressed in ii, iii, avf, v4,5,6. this may be due to lv strain or ischaemia.', []], // 00313: high voltage is not low
+    ['sinusbradykardi amplitudkriterier fÖr vÄnster kammarhypertrofi avvikande qrs(t) fÖrlopp    lateral myokardskada kan ej uteslutas', ['SBRAD']], // 00191: amplitude criteria of LVH
+    ['sinus rhythm. premature ventricular contraction(s). prolonged pr interval. non-specific intraventricular delay. st segments are depressed in i, ii, v4,5,6. t waves are low or flat in limb leads and v5,6. findings are likely to be due to ischaemic heart   ', ['1AVB', 'PVC']], // 00413: low T waves are not low voltage
   ])('does not over-read "%s"', (report, expected) => {
     expect(findings(report)).toEqual(expected);
   });

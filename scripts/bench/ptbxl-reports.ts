@@ -20,12 +20,12 @@ import { wilson } from '../../core/train/pe/comparison';
 
 /**
  * The statements scored against the reports: the five the issue sets a goal for, left axis
- * deviation (above), and the sinus rate and rhythm statements and premature beats, which PTB-XL's
- * labels often leave out where the report states them (00186 "sinusbradykardi", 00465
- * "sinustachykardi", 00118 "supraventrikuläre Extrasystole(n)", 00485 "ventrikuläre
- * Extrasystole(n)").
+ * deviation (above), and the sinus rate and rhythm statements, premature beats, low voltage and
+ * long QT, which PTB-XL's labels often leave out where the report states them (00186
+ * "sinusbradykardi", 00465 "sinustachykardi", 00118 "supraventrikuläre Extrasystole(n)", 00485
+ * "ventrikuläre Extrasystole(n)", 00044 "periphere Niederspannung", 00369 "QT-Verlängerung").
  */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC'] as const;
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC', 'LVOLT', 'LNGQT'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
@@ -35,7 +35,9 @@ export type ReportScoredCode = (typeof reportScoredCodes)[number];
  * cardioversion "of" AF is the history, not the rhythm on the tracing (00026). Left axis
  * deviation is "left axis deviation", "überdrehter Linkstyp" (not "Linkstyp") and "extrem vänster
  * el-axel" (not "vänster el-axel", read by analogy with the German pair: PTB-XL gives the
- * Swedish records no `heart_axis` to check it by).
+ * Swedish records no `heart_axis` to check it by). Every low-voltage report in the pool is about
+ * the limb leads ("periphere Niederspannung", "låga QRS-amplituder i extremitetsavledningarna",
+ * "low limb lead voltage"); high voltage ("voltages are high in chest leads") is not low.
  */
 const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   AFIB: [/(?<!(?:cardio|kardio)version (?:von|of) )(?:atrial (?:fibrillation|flutter)|vorhof(?:flimmern|flattern)|f[öo]rmaks(?:flimmer|fladder))/iu],
@@ -49,6 +51,8 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   SARRH: [/sinus ?arrhythmi|sinus ?arytmi/iu],
   PAC: [/premature atrial contraction/iu, /supraventrikul\S* extra(?:systol|slag)/iu],
   PVC: [/premature ventricular contraction/iu, /(?<!supra)ventrikul\S* extra(?:systol|slag)/iu],
+  LVOLT: [/niederspannung|niedervoltage/iu, /low (?:limb lead |chest lead |qrs )?voltage/iu, /l[åa]ga qrs[- ]?amplituder/iu],
+  LNGQT: [/qt[- ]?verl[äa]ngerung/iu, /prolonged qt|qt prolongation|long qt/iu, /qt[- ]?(?:tid )?f[öo]rl[äa]ngd/iu],
 };
 
 /** Which labels count as the same finding (as the statements table scores them: left axis deviation by `heart_axis` ALAD). */
@@ -65,6 +69,8 @@ const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boo
   SARRH: hasLabel('SARRH'),
   PAC: hasLabel('PAC'),
   PVC: hasLabel('PVC'),
+  LVOLT: hasLabel('LVOLT'),
+  LNGQT: hasLabel('LNGQT'),
 };
 
 /**
