@@ -191,8 +191,8 @@ describe('interpretiveStatements: each rule at its threshold', () => {
 
     expect(find('LNGQT', { qtcLinearMs: 485 })?.text).toBe('Borderline prolonged QTc');
     expect(find('LNGQT', { qtcLinearMs: 486 })?.text).toBe('Prolonged QTc');
-    expect(find('SQT', { qtcLinearMs: 365 })?.text).toBe('Borderline short QTc');
-    expect(find('SQT', { qtcLinearMs: 364 })?.text).toBe('Short QTc');
+    expect(find('SQT', { qtcLinearMs: 335 })?.text).toBe('Borderline short QTc');
+    expect(find('SQT', { qtcLinearMs: 334 })?.text).toBe('Short QTc');
     // QRS ≥ 120 ms and borderline: both qualifiers, the borderline first.
     expect(find('LNGQT', { qtcLinearMs: 470, qrsMs: 130 })?.qualifier).toMatch(/^borderline: QTc 470 ms .*; QRS 130 ms: a wide QRS lengthens QT/);
   });
@@ -206,16 +206,19 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ qtcLinearMs: 455 })).not.toContain('LNGQT');
     expect(codes({ qtcLinearMs: 455, sex: 'M' })).toContain('LNGQT');
     expect(codes({ qtcLinearMs: 460 })).toContain('LNGQT');
-    expect(codes({ qtcLinearMs: 385 })).toContain('SQT');
+    expect(codes({ qtcLinearMs: 360 })).toContain('SQT');
+    // AHA 2009's "≤ 390 ms" is about 1 SD below the healthy mean: a QTc of 385 ms is not stated short.
+    expect(codes({ qtcLinearMs: 385 })).not.toContain('SQT');
+    expect(interpretiveStatements(input({ qtcLinearMs: 350 })).find((s) => s.code === 'SQT')?.source).toMatch(/HRS\/EHRA\/APHRS 2013/);
   });
 
   it('says when a QTc statement depends on the correction formula (slow or fast rates), and not otherwise', () => {
     const qtc = (over: Partial<StatementInput>) => interpretiveStatements(input(over)).find((s) => s.code === 'SQT' || s.code === 'LNGQT');
     // PTB-XL 00191's case: 31 bpm, Framingham short, Hodges well above the limit.
     const slow = qtc({ heartRateBpm: 31, qtcLinearMs: 332, qtcCheckMs: { fridericia: 381, hodges: 424 } });
-    expect(slow?.qualifier).toBe('the correction formulas disagree at 31 bpm (Hodges does not cross this limit): judge the QT itself');
+    expect(slow?.qualifier).toBe('the correction formulas disagree at 31 bpm (Fridericia and Hodges do not cross this limit): judge the QT itself');
     expect(slow?.evidence.map((e) => e.name)).toEqual(['QTc (Framingham)', 'QTc (Fridericia)', 'QTc (Hodges)']);
-    expect(qtc({ qtcLinearMs: 360, qtcCheckMs: { fridericia: 362, hodges: 365 } })?.qualifier).toBeUndefined();
+    expect(qtc({ qtcLinearMs: 330, qtcCheckMs: { fridericia: 332, hodges: 334 } })?.qualifier).toBeUndefined();
     const fast = qtc({ heartRateBpm: 120, qtcLinearMs: 465, qtcCheckMs: { fridericia: 455, hodges: 450 } });
     expect(fast?.qualifier).toMatch(/disagree at 120 bpm \(Fridericia and Hodges do not cross this limit\)/);
   });

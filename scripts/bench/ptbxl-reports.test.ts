@@ -36,6 +36,8 @@ describe('reportFindings', () => {
     ['sinusrhythmus linkstyp qt-verlÄngerung', ['LNGQT']], // 00369
     ['sinusrytm ospecifik t-fÖrÄndring qt fÖrlÄngd', ['LNGQT']], // 00458
     ['premature atrial contraction(s). sinus arrhythmia. voltages are high in chest leads suggesting lvh. st segments are depressed in ii, iii, avf, v4,5,6. this may be due to lv strain or ischaemia. prolonged qt, this may be due to a drug effect or an    elect', ['LNGQT', 'PAC', 'SARRH']], // 00316
+    ['sinus rhythm. short qt interval.', ['SQT']], // constructed, not quoted: no pool report states a short QT
+    ['sinusrhythmus qt-verkÜrzung', ['SQT']], // constructed likewise, in German
     ['ventrikulÄr(a) extrasystoli(er) fÖrmaksflimmer/-fladder vÄnster el-axel ospecifikt inkomplett skÄnkelblock vÄnster kammarhypertrofi', ['AFIB', 'PVC']], // 00452
   ])('finds what "%s" states', (report, expected) => {
     expect(findings(report)).toEqual(expected);

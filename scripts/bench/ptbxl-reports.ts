@@ -21,11 +21,11 @@ import { wilson } from '../../core/train/pe/comparison';
 /**
  * The statements scored against the reports: the five the issue sets a goal for, left axis
  * deviation (above), and the sinus rate and rhythm statements, premature beats, low voltage and
- * long QT, which PTB-XL's labels often leave out where the report states them (00186
+ * long or short QT, which PTB-XL's labels often leave out where the report states them (00186
  * "sinusbradykardi", 00465 "sinustachykardi", 00118 "supraventrikuläre Extrasystole(n)", 00485
  * "ventrikuläre Extrasystole(n)", 00044 "periphere Niederspannung", 00369 "QT-Verlängerung").
  */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC', 'LVOLT', 'LNGQT'] as const;
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC', 'LVOLT', 'LNGQT', 'SQT'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
@@ -53,6 +53,7 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   PVC: [/premature ventricular contraction/iu, /(?<!supra)ventrikul\S* extra(?:systol|slag)/iu],
   LVOLT: [/niederspannung|niedervoltage/iu, /low (?:limb lead |chest lead |qrs )?voltage/iu, /l[åa]ga qrs[- ]?amplituder/iu],
   LNGQT: [/qt[- ]?verl[äa]ngerung/iu, /prolonged qt|qt prolongation|long qt/iu, /qt[- ]?(?:tid )?f[öo]rl[äa]ngd/iu],
+  SQT: [/qt[- ]?verk[üu]rzung|kurze[sr]? qt/iu, /short(?:ened)? qt/iu, /qt[- ]?(?:tid )?f[öo]rkortad/iu],
 };
 
 /** Which labels count as the same finding (as the statements table scores them: left axis deviation by `heart_axis` ALAD). */
@@ -71,6 +72,8 @@ const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boo
   PVC: hasLabel('PVC'),
   LVOLT: hasLabel('LVOLT'),
   LNGQT: hasLabel('LNGQT'),
+  // PTB-XL's SCP statements have no code for a short QT.
+  SQT: () => false,
 };
 
 /**
