@@ -50,6 +50,8 @@ export const beatPrRules = {
 /** Why no per-beat PR could be given. */
 export interface BeatPrMissing {
   readonly reason: string;
+  /** When P waves were found, but before too few beats for a PR: how many beats had one of the beats' shape at a plausible PR, of those examined. */
+  readonly partial?: { readonly measured: number; readonly of: number };
 }
 
 interface FoundP {
@@ -99,7 +101,7 @@ export function beatByBeatPr(cleanLeads: readonly Float64Array[], beats: readonl
   }
   const needed = Math.max(beatPrRules.minBeats, Math.ceil(beatPrRules.minFraction * examined.length));
   if (byBeat.size < needed) {
-    return { reason: `a P wave of one shape and a plausible PR before ${byBeat.size} of ${examined.length} beats (at least ${needed} needed)` };
+    return { reason: `a P wave of one shape and a plausible PR before ${byBeat.size} of ${examined.length} beats (at least ${needed} needed)`, partial: { measured: byBeat.size, of: examined.length } };
   }
   const values = [...byBeat.values()];
   const minMs = Math.min(...values);
@@ -173,7 +175,22 @@ function sameShape(segments: readonly Float64Array[]): boolean[] {
  * sinus): the record's PR stays as `beatByBeatPr` measured it, since a misplaced T end would
  * also misplace the QT (docs/benchmarks.md, "measure").
  */
-export function repeatingPWaves(cleanLeads: readonly Float64Array[], beats: readonly number[], template: MedianBeat, limitsMs: readonly [number, number]): BeatPr | undefined {
+export function repeatingPWaves(cleanLeads: readonly Float64Array[], beats: readonly number[], template: MedianBeat, limitsMs: readonly [number, number]): BeatPWaves {
   const found = beatByBeatPr(cleanLeads, beats, template, { reasons: {} }, limitsMs);
-  return 'medianMs' in found && !found.varies ? found : undefined;
+  if (!('medianMs' in found)) return { measured: found.partial?.measured ?? 0, of: found.partial?.of ?? 0, prVaries: false };
+  return found.varies ? { measured: found.measured, of: found.of, prVaries: true } : { repeating: found, measured: found.measured, of: found.of, prVaries: false };
+}
+
+/**
+ * What the unbounded beat-by-beat P search found: the rhythm's P waves (`repeating`) when they
+ * meet the rule above, and in any case how many beats had a P wave of the beats' shape at a
+ * plausible PR. A few such beats do not make a rhythm's P wave, but a reader weighing an AF
+ * statement wants to know of them (sinus beats between premature atrial complexes).
+ */
+export interface BeatPWaves {
+  readonly repeating?: BeatPr;
+  readonly measured: number;
+  readonly of: number;
+  /** Found before enough beats, but at a PR that varies beyond measurement noise. */
+  readonly prVaries: boolean;
 }

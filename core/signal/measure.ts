@@ -8,7 +8,7 @@ import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
-import { interpretiveStatements, statementThresholds, type EcgStatement } from './statements';
+import { interpretiveStatements, statementThresholds, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
 
 /**
@@ -168,6 +168,17 @@ function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: Me
 }
 
 /**
+ * Where neither the median beat nor the beats one by one showed the record's P wave: the P search
+ * not bounded by the median beat's T end (beat-pr.ts `repeatingPWaves`), for the rhythm
+ * statements: the rhythm's P waves if it finds them, and how many beats had one in any case.
+ */
+function pWavesBeatByBeat(pWave: boolean, clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat | undefined): Pick<StatementInput, 'repeatingP' | 'pWavesBeatByBeat'> {
+  if (pWave || !beat) return {};
+  const found = repeatingPWaves(clean, beats, beat, plausibleIntervalsMs.prMs);
+  return { repeatingP: found.repeating, pWavesBeatByBeat: { measured: found.measured, of: found.of, prVaries: found.prVaries } };
+}
+
+/**
  * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
  * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
  * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
@@ -231,7 +242,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave,
-    repeatingP: !pWave && beat ? repeatingPWaves(clean, detection.beats, beat, plausibleIntervalsMs.prMs) : undefined,
+    ...pWavesBeatByBeat(pWave, clean, detection.beats, beat),
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),

@@ -79,6 +79,23 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ pWave: false, rhythm: mostlyPremature, beats: 9 })).toContain('AFIB');
   });
 
+  it('AF: P waves of one shape before some beats are in the evidence, and from three beats on the statement asks for a check', () => {
+    const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.15 };
+    const af = (pWavesBeatByBeat?: StatementInput['pWavesBeatByBeat']) => interpretiveStatements(input({ pWave: false, rhythm: irregular, pWavesBeatByBeat }))[0];
+    const pEvidence = (s: ReturnType<typeof af>) => s?.evidence.find((e) => e.name === 'P wave')?.value;
+    // Ningbo JS20005 (labelled PAC, sinus tachycardia): sinus P waves before 5 of its 17 beats.
+    const ectopy = af({ measured: 5, of: 17, prVaries: false });
+    expect(ectopy?.code).toBe('AFIB');
+    expect(pEvidence(ectopy)).toBe('not found on the median beat; one shape before only 5 of 17 beats');
+    expect(ectopy?.qualifier).toMatch(/^P waves of one shape before 5 of 17 beats: sinus beats between frequent premature atrial complexes can look like this; confirm on the rhythm strip/);
+    // Two beats make no PR (beat-pr.ts needs three): said, not qualified.
+    const two = af({ measured: 2, of: 12, prVaries: false });
+    expect(pEvidence(two)).toBe('not found on the median beat; one shape before only 2 of 12 beats');
+    expect(two?.qualifier).toBeUndefined();
+    expect(af({ measured: 12, of: 14, prVaries: true })?.qualifier).toMatch(/before 12 of 14 beats at a PR that varies: a rhythm with P waves/);
+    expect(pEvidence(af({ measured: 0, of: 12, prVaries: false }))).toBe('not found');
+    expect(pEvidence(af(undefined))).toBe('not found');
+  });
   it('2:1 flutter: the median beat repeating half an RR later in 3 of II, III, aVF, V1 at a 2:1 flutter rate', () => {
     const wave = (lead: string, correlation: number, amplitudeMv = 0.2) => ({ lead, correlation, amplitudeMv });
     const halfCycle = (correlations: number[], atrialRatePerMin = 280) => ({ leads: ['II', 'III', 'aVF', 'V1'].map((l, i) => wave(l, correlations[i] ?? 0)), atrialRatePerMin });
@@ -338,6 +355,15 @@ describe('analyseEcg: caveats and statements on real records', () => {
     const codes = a.statements.map((s) => s.code);
     expect(codes).toContain('LNGQT');
     expect(codes).not.toContain('SQT');
+  });
+
+  it.runIf(sharedData)('Ningbo JS20005 and JS20010 (labelled PAC and sinus tachycardia, called AF): the sinus P waves before some beats are named and ask for a check', () => {
+    for (const [name, measured] of [['JS20005', 5], ['JS20010', 9]] as const) {
+      const r = read(sharedDataPath('ecg', 'cinc2021', `${name}.hea`));
+      const af = analyseEcg(r.leads, r.fs).statements.find((s) => s.code === 'AFIB');
+      expect(af?.evidence.find((e) => e.name === 'P wave')?.value, name).toMatch(new RegExp(`one shape before only ${measured} of \\d+ beats`));
+      expect(af?.qualifier, name).toMatch(/sinus beats between frequent premature atrial complexes/);
+    }
   });
 
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {
