@@ -4,7 +4,7 @@ import { calibrationTemperature, probabilities } from './calibration';
 import type { TrainConfig } from './config';
 import type { OperatingPoint } from './package/manifest';
 import { scoreWithCi, type ScoredMetrics } from './scores';
-import { tuneThresholds } from './thresholds';
+import { operatingThresholds } from './thresholds';
 
 /** Calibration and decision thresholds fitted on validation, with the validation metrics they give. */
 export interface Calibrated {
@@ -24,15 +24,17 @@ export function patientIdsOf(items: readonly { readonly id: string; readonly pat
 
 /**
  * Fits the temperature (Guo et al.) on validation logits, then per-class thresholds on the
- * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5). A
- * temperature the validation rows cannot determine is not applied, and the operating point
- * says why (calibration.ts `calibrationTemperature`).
+ * calibrated validation probabilities (F1-optimal, Youden, or the paper's fixed 0.5); a tuned
+ * threshold is given only to a class whose validation scores show discrimination, the others are
+ * never flagged (thresholds.ts `operatingThresholds`). A temperature the validation rows cannot
+ * determine is not applied, and the operating point says why (calibration.ts
+ * `calibrationTemperature`).
  */
 export function calibrateOnValidation(valLogits: number[][], valLabels: number[][], classes: readonly string[], config: TrainConfig, patients?: readonly string[]): Calibrated {
   const { temperature, note } = config.calibrate ? calibrationTemperature(valLabels, valLogits) : { temperature: 1, note: undefined };
   const probs = probabilities(valLogits, temperature);
   const method = config.thresholds;
-  const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(valLabels, probs, method);
+  const thresholds = method === 'fixed' ? classes.map(() => 0.5) : operatingThresholds(valLabels, probs, method);
   const operatingPoint = { method, thresholds, temperature, ...(note ? { calibrationNote: note } : {}) };
   return { operatingPoint, ...scoreWithCi(valLabels, probs, classes, thresholds, config.seed, patients, { paperExact: config.paperExact }) };
 }

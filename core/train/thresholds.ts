@@ -1,4 +1,4 @@
-import { column, type Matrix } from '../ml/metrics/index';
+import { column, rocAuc, type Matrix } from '../ml/metrics/index';
 
 export const thresholdMethods = ['f1', 'youden'] as const;
 export type ThresholdMethod = (typeof thresholdMethods)[number];
@@ -54,4 +54,35 @@ export function tuneThresholds(yTrue: Matrix, yProb: Matrix, method: ThresholdMe
     }
     return best;
   });
+}
+
+/** The threshold of a class that is never flagged: decisions are p > t, and p ≤ 1. */
+export const neverFlagged = 1;
+
+/** One-sided normal quantile the validation AUC must clear to flag a class: α = 0.05. */
+const discriminationZ = 1.645;
+
+/**
+ * Whether validation scores rank a class's positives above its negatives beyond chance: the
+ * Mann–Whitney test of AUC > 0.5 (AUC = U / n₀n₁, Hanley & McNeil, Radiology 1982; one-sided,
+ * α = 0.05; the variance under no discrimination, n₀ + n₁ + 1 over 12 n₀n₁, ignores ties, which
+ * only makes the test stricter). Not shown when validation has one outcome only.
+ */
+export function showsDiscrimination(yTrue: readonly number[], scores: readonly number[]): boolean {
+  const positives = yTrue.filter((v) => v === 1).length;
+  const negatives = yTrue.length - positives;
+  if (positives === 0 || negatives === 0) return false;
+  const standardError = Math.sqrt((positives + negatives + 1) / (12 * positives * negatives));
+  return (rocAuc(yTrue, scores) - 0.5) / standardError > discriminationZ;
+}
+
+/**
+ * The operating point's thresholds: tuned on validation (`tuneThresholds`), except that a class
+ * whose validation scores show no discrimination (`showsDiscrimination`) is never flagged. F1
+ * tuning on an uninformative score still lands somewhere, often below every score (flagging
+ * everything has F1 2p/(1+p) at prevalence p, which a random ranking rarely beats), and a model
+ * whose calibrated outputs sit near 50 % would then flag that class on every record.
+ */
+export function operatingThresholds(yTrue: Matrix, yProb: Matrix, method: ThresholdMethod): number[] {
+  return tuneThresholds(yTrue, yProb, method).map((t, j) => (showsDiscrimination(column(yTrue, j), column(yProb, j)) ? t : neverFlagged));
 }

@@ -13,7 +13,7 @@ import type { LoadedPackage } from '../package/io';
 import type { ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
-import { tuneThresholds, type ThresholdMethod } from '../thresholds';
+import { operatingThresholds, type ThresholdMethod } from '../thresholds';
 import { saveEnsemblePackage } from './package';
 
 export interface EnsembleJobOptions {
@@ -89,7 +89,7 @@ export async function ensembleJob(options: EnsembleJobOptions, context: JobConte
     const memberProbs = byId.map((m) => kept.map((item) => m.get(item.id) as number[]));
     const probs = kept.map((_, r) => classes.map((_c, j) => memberProbs.reduce((s, p) => s + ((p[r] as number[])[j] as number), 0) / members.length));
     const method = options.thresholds ?? 'f1';
-    const thresholds = method === 'fixed' ? classes.map(() => 0.5) : tuneThresholds(labels, probs, method);
+    const thresholds = method === 'fixed' ? classes.map(() => 0.5) : operatingThresholds(labels, probs, method);
     const seed = options.seed ?? 20;
     const patients = patientIdsOf(kept, kept.map((i) => i.id));
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} validation records; ensemble and each member` });

@@ -16,7 +16,7 @@ import { sealManifest } from '../package/seal';
 import { recordLogits } from '../predict';
 import type { JobContext } from '../progress';
 import { ensureBackend, loadStore } from '../setup';
-import { tuneThresholds, type ThresholdMethod } from '../thresholds';
+import { operatingThresholds, type ThresholdMethod } from '../thresholds';
 import { fitLogistic, logisticLogit, type LogisticModel } from './logistic';
 import { fusionItemFeatures, fusionSchema, itemFeatures, logitOf, type FusionBlock, type FusionItemFeature } from './fusion';
 
@@ -70,7 +70,7 @@ function calibrate(model: LogisticModel, x: readonly number[][], y: readonly num
   const labels = y.map((v) => [v]);
   const { temperature, note } = calibrationTemperature(labels, logits);
   const probs = probabilities(logits, temperature);
-  const threshold = tuneThresholds(labels, probs, method)[0] as number;
+  const threshold = operatingThresholds(labels, probs, method)[0] as number;
   const scores = probs.map((r) => r[0] as number);
   const auc = rocAuc(y, scores);
   const boot = drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -35,6 +35,12 @@ describe('how model outputs are worded', () => {
     expect(inferenceDiffers(windows, windows)).toBeNull();
     expect(inferenceDiffers(windows, undefined)).toBeNull();
     expect(inferenceDiffers({ mode: 'centre', aggregate: 'mean' }, windows)).toBe('reads records differently from its base: centre crop here, sliding windows (mean, stride 125) in the base');
+  });
+
+  it('says a class is never flagged where validation showed no discrimination (threshold 1)', () => {
+    expect(thresholdText(0.4321)).toBe('43.2 %');
+    expect(thresholdText(1)).toBe('none: no discrimination on validation, never flagged');
+    expect(thresholdText(undefined)).toBe('—');
   });
 
   it('never shows a probability as 100.0 % or 0.0 %', () => {

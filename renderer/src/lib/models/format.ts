@@ -46,6 +46,15 @@ export function probabilityText(value: number | null | undefined): string {
   return `${(value * 100).toFixed(1)} %`;
 }
 
+/**
+ * A class's decision threshold. 1 can never be crossed (decisions are p > t): the engine gives it
+ * to a class whose validation scores showed no discrimination (core/train/thresholds.ts
+ * `operatingThresholds`), and the screen says so rather than "> 99.9 %".
+ */
+export function thresholdText(value: number | null | undefined): string {
+  return value !== null && value !== undefined && value >= 1 ? 'none: no discrimination on validation, never flagged' : probabilityText(value);
+}
+
 /** A rate with its 95 % interval: "85.7 % (42.1–99.6)"; the interval left out when unknown. */
 export function rateWithInterval(value: number | null | undefined, ci?: { readonly low: number | null; readonly high: number | null }): string {
   const shown = percent(value);
