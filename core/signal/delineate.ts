@@ -81,7 +81,7 @@ export const tTiming = { latestPeakRr: 0.7 } as const;
  * PR segment instead, a depressed ST segment made MIT-BIH 100's TP segment look like a late T
  * wave and put the T end 170 ms late.
  */
-function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrsOffset: number, pOnset: number | undefined): number | undefined {
+function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrsOffset: number, pOnset: number | undefined, endsOnBound: 'kept' | 'dropped'): number | undefined {
   const { fs, pre, rr } = beat;
   const start = qrsOffset + Math.round(0.06 * fs);
   // The search ends before the next beat's P wave (or 100 ms before its QRS when no P was found),
@@ -135,10 +135,12 @@ function delineateT(beat: MedianBeat, slope: Float64Array, qrsOnset: number, qrs
       for (let k = Math.max(0, t - window); k <= t; k++) area += sign * ((lead[k] as number) - (lead[t] as number));
       if (area > best) [best, end] = [area, t];
     }
-    // Bounded by the next beat's P wave, an end found on that bound is where the P wave cut the
-    // search, not where the T wave ended (CinC 2021 E07508: the P onset found 40 ms late, II and
-    // aVF's T ends fell on the next P wave's upstroke): that lead's end is not measured.
-    if (end > steepest && (pOnset === undefined || end < stop)) ends.push({ amplitude, end });
+    // An end found on the search's bound is where the bound cut the search, not where the T wave
+    // ended: on the next beat's P wave (CinC 2021 E07508: the P onset found 40 ms late, II and
+    // aVF's T ends fell on the next P wave's upstroke), or, without a P wave, 100 ms before the
+    // next QRS (Ningbo JS20010 at 128 bpm: QT 416 ms of an RR of 468, "Prolonged QTc"). That
+    // lead's end is not measured. Only the first pass, which just bounds the P search, keeps it.
+    if (end > steepest && (endsOnBound === 'kept' || end < stop)) ends.push({ amplitude, end });
   }
   // The end of a T wave under 0.1 mV in every lead is guesswork: report none rather than a wrong QT.
   if (ends.length === 0 || Math.max(...ends.map((e) => e.amplitude)) < 0.1) return undefined;
@@ -305,7 +307,8 @@ export function delineateBeatP(beat: MedianBeat, tEnd: number | undefined): Beat
 /**
  * Finds QRS onset/offset, P onset/offset and T end on a median beat. The T wave is found first
  * (bounded by the next QRS), so the P search can start where the previous beat's T wave ends;
- * then the T end is found again, bounded by the next beat's P wave.
+ * then the T end is found again, bounded by the next beat's P wave (or, without one, 100 ms
+ * before the next QRS), leaving out ends that fall on that bound.
  */
 export function delineate(beat: MedianBeat): Fiducials {
   const reasons: Record<string, string> = {};
@@ -315,10 +318,10 @@ export function delineate(beat: MedianBeat): Fiducials {
     reasons.qrs = 'QRS boundaries not found on the median beat';
     return { qrsOnset: qrs.onset, qrsOffset: qrs.offset, reasons };
   }
-  const firstT = delineateT(beat, slope, qrs.onset, qrs.offset, undefined);
+  const firstT = delineateT(beat, slope, qrs.onset, qrs.offset, undefined, 'kept');
   const p = delineateP(beat, qrs.onset, pSearchStart(beat, qrs.onset, firstT));
   if (p.reason) reasons.p = p.reason;
-  const tEnd = p.onset === undefined ? firstT : delineateT(beat, slope, qrs.onset, qrs.offset, p.onset);
-  if (tEnd === undefined) reasons.t = 'no measurable T wave end (T waves under 0.1 mV, or beat window too short)';
+  const tEnd = delineateT(beat, slope, qrs.onset, qrs.offset, p.onset, 'dropped');
+  if (tEnd === undefined) reasons.t = 'no measurable T wave end (T waves under 0.1 mV, T waves running into the next beat, or beat window too short)';
   return { qrsOnset: qrs.onset, qrsOffset: qrs.offset, pOnset: p.onset, pOffset: p.offset, tEnd, reasons };
 }

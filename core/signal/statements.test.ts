@@ -366,6 +366,19 @@ describe('analyseEcg: caveats and statements on real records', () => {
     }
   });
 
+  it.runIf(sharedData)('Ningbo JS20010 (128 bpm, no P wave on the median beat): no T end on the search bound 100 ms before the next QRS, no "Prolonged QTc"', () => {
+    const r = read(sharedDataPath('ecg', 'cinc2021', 'JS20010.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    const beat = a.medianBeat;
+    const f = a.fiducials;
+    if (!beat || f?.qrsOnset === undefined) throw new Error('JS20010: no median beat');
+    expect(f.pOnset).toBeUndefined();
+    // It used to end exactly there: QT 416 ms of an RR of 468 ms.
+    const bound = beat.pre + beat.rr - Math.round(0.1 * beat.fs);
+    if (f.tEnd !== undefined) expect(f.tEnd).toBeLessThan(bound);
+    expect(a.statements.map((s) => s.code)).not.toContain('LNGQT');
+  });
+
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {
     const r = read(sharedDataPath('ecg', 'contec-scp-edf-csv', '0000050.ECG.edf'));
     const a = analyseEcg(r.leads, r.fs);
