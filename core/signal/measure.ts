@@ -172,7 +172,7 @@ function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: Me
  * not bounded by the median beat's T end (beat-pr.ts `repeatingPWaves`), for the rhythm
  * statements: the rhythm's P waves if it finds them, and how many beats had one in any case.
  */
-function pWavesBeatByBeat(pWave: boolean, clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat | undefined): Pick<StatementInput, 'repeatingP' | 'pWavesBeatByBeat'> {
+function unboundedPSearch(pWave: boolean, clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat | undefined): Pick<StatementInput, 'repeatingP' | 'pWavesBeatByBeat'> {
   if (pWave || !beat) return {};
   const found = repeatingPWaves(clean, beats, beat, plausibleIntervalsMs.prMs);
   return { repeatingP: found.repeating, pWavesBeatByBeat: { measured: found.measured, of: found.of, prVaries: found.prVaries } };
@@ -242,7 +242,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave,
-    ...pWavesBeatByBeat(pWave, clean, detection.beats, beat),
+    ...unboundedPSearch(pWave, clean, detection.beats, beat),
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),
