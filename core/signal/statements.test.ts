@@ -93,6 +93,11 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(pEvidence(two)).toBe('not found on the median beat; one shape before only 2 of 12 beats');
     expect(two?.qualifier).toBeUndefined();
     expect(af({ measured: 12, of: 14, prVaries: true })?.qualifier).toMatch(/before 12 of 14 beats at a PR that varies: a rhythm with P waves/);
+    // With regular atrial waves found (PTB-XL 00428, an AF report: 375/min, "P waves" before 3 of 16 beats), those are no sinus P waves.
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 375, amplitudeMv: 0.2, lead: 'II' };
+    const waves = interpretiveStatements(input({ pWave: false, rhythm: irregular, atrial: flutter, pWavesBeatByBeat: { measured: 3, of: 16, prVaries: false } }))[0];
+    expect(waves?.text).toBe('Atrial fibrillation or flutter suspected');
+    expect(waves?.qualifier).toBeUndefined();
     expect(pEvidence(af({ measured: 0, of: 12, prVaries: false }))).toBe('not found');
     expect(pEvidence(af(undefined))).toBe('not found');
   });

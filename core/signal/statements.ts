@@ -254,7 +254,7 @@ function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
     criterion: `irregular RR (normalised RMSSD ≥ ${t.afNormalisedRmssd}, also with premature beats and their pauses left out where four RR pairs remain) without distinct repeating P waves, or regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) with the RR irregular or no P wave, or the median beat repeating half an RR later outside the QRS (correlation ≥ ${t.halfCycleCorrelation} in at least ${t.halfCycleLeads} of II, III, aVF, V1) at a ventricular rate of ${low / 2}–${high / 2} bpm`,
     source: `${src.af}; ${src.ahaII}${twoToOne ? `; ${src.svt}; ${src.bix}` : ''}`,
     evidence,
-    ...atrialRhythmQualifier(input, twoToOne !== undefined),
+    ...atrialRhythmQualifier(input, twoToOne !== undefined, flutterWaves),
   };
 }
 
@@ -269,17 +269,19 @@ function pWaveFound(input: StatementInput): string {
 
 /**
  * What a reader should check before accepting the AF/flutter statement: a "P wave" that repeats
- * half an RR later is a flutter wave; and P waves of one shape before some beats (at least the
+ * half an RR later is a flutter wave; and where the call rests on the irregular RR alone (no
+ * regular atrial waves), P waves of one shape before some beats (at least the
  * `beatPrRules.minBeats` a PR needs, though fewer than the rhythm's two thirds) are what sinus
  * beats between frequent premature atrial complexes leave, whose RR is irregular too (CinC 2021
  * JS20005 and JS20010, labelled PAC and sinus tachycardia: 5 of 17 and 9 of 20 beats; the pool's
- * AF records whose reports say AF show 0–3 of 10–25, and 00428's 3 of 16 is cautioned too). P
- * waves before most beats at a varying PR are a rhythm with P waves as well.
+ * such calls whose reports say AF show 0–1 of 13–21, 00486, without a reading, 5 of 14). P waves
+ * before most beats at a varying PR are a rhythm with P waves as well. With regular atrial waves
+ * found, a "P wave" before a few beats is one of them (00428, an AF report: 3 of 16).
  */
-function atrialRhythmQualifier(input: StatementInput, twoToOne: boolean): Pick<EcgStatement, 'qualifier'> {
+function atrialRhythmQualifier(input: StatementInput, twoToOne: boolean, flutterWaves: boolean): Pick<EcgStatement, 'qualifier'> {
   if (twoToOne && (input.pWave || input.repeatingP)) return { qualifier: 'the wave taken for a P wave repeats half an RR later: atrial flutter with 2:1 conduction rather than sinus tachycardia, and the PR shown is not a PR interval' };
   const some = input.pWavesBeatByBeat;
-  if (input.pWave || input.repeatingP || !some || some.measured < beatPrRules.minBeats) return {};
+  if (twoToOne || flutterWaves || input.pWave || input.repeatingP || !some || some.measured < beatPrRules.minBeats) return {};
   const what = some.prVaries ? ' at a PR that varies: a rhythm with P waves and varying AV conduction' : ': sinus beats between frequent premature atrial complexes';
   return { qualifier: `P waves of one shape before ${some.measured} of ${some.of} beats${what} can look like this; confirm on the rhythm strip that P waves are absent` };
 }
