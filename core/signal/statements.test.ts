@@ -101,6 +101,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(pEvidence(af({ measured: 0, of: 12, prVaries: false }))).toBe('not found');
     expect(pEvidence(af(undefined))).toBe('not found');
   });
+
   it('2:1 flutter: the median beat repeating half an RR later in 3 of II, III, aVF, V1 at a 2:1 flutter rate', () => {
     const wave = (lead: string, correlation: number, amplitudeMv = 0.2) => ({ lead, correlation, amplitudeMv });
     const halfCycle = (correlations: number[], atrialRatePerMin = 280) => ({ leads: ['II', 'III', 'aVF', 'V1'].map((l, i) => wave(l, correlations[i] ?? 0)), atrialRatePerMin });
