@@ -119,7 +119,8 @@ export const trainUsage = `Training:
   --schedule S        constant (default, the paper's) | onecycle
   --patience N        early stopping after N epochs without a better validation score (0 = off; default 10)
   --selection M       validation score that selects the epoch: f1Macro (default) | aucMacro | mapMacro | valLoss
-  --thresholds T      per-class thresholds tuned on validation: f1 (default) | youden | fixed (0.5)
+  --thresholds T      per-class thresholds tuned on validation: f1 (default) | youden | fixed (0.5);
+                      with f1 or youden, a class without discrimination on validation is never flagged
   --no-calibration    skip temperature scaling on validation
   --eval centre|windows  evaluation: the paper's centre crop (default) or sliding windows
   --stride N          windows: stride in samples (default half a crop)
