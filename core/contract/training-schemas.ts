@@ -80,6 +80,13 @@ const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: 
 export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
+/**
+ * The threshold of a class that is never flagged (decisions are p > t, and p ≤ 1): the engine
+ * gives it to a class whose validation scores showed no discrimination
+ * (core/train/thresholds.ts `operatingThresholds`); screens say so instead of printing it.
+ */
+export const neverFlaggedThreshold = 1;
+
 export const OperatingPointSchema = z.object({
   method: z.string(),
   temperature: z.number(),

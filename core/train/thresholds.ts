@@ -1,3 +1,4 @@
+import { neverFlaggedThreshold } from '../contract/training-schemas';
 import { column, rocAuc, type Matrix } from '../ml/metrics/index';
 
 export const thresholdMethods = ['f1', 'youden'] as const;
@@ -57,7 +58,7 @@ export function tuneThresholds(yTrue: Matrix, yProb: Matrix, method: ThresholdMe
 }
 
 /** The threshold of a class that is never flagged: decisions are p > t, and p ≤ 1. */
-export const neverFlagged = 1;
+export const neverFlagged = neverFlaggedThreshold;
 
 /** One-sided normal quantile the validation AUC must clear to flag a class: α = 0.05. */
 const discriminationZ = 1.645;

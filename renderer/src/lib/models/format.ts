@@ -2,7 +2,7 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
-import type { ModelSummary } from '../../../../core/contract/training-schemas';
+import { neverFlaggedThreshold, type ModelSummary } from '../../../../core/contract/training-schemas';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
 export const headlineMetrics = [
@@ -46,13 +46,14 @@ export function probabilityText(value: number | null | undefined): string {
   return `${(value * 100).toFixed(1)} %`;
 }
 
-/**
- * A class's decision threshold. 1 can never be crossed (decisions are p > t): the engine gives it
- * to a class whose validation scores showed no discrimination (core/train/thresholds.ts
- * `operatingThresholds`), and the screen says so rather than "> 99.9 %".
- */
+/** A class that is never flagged (`neverFlaggedThreshold`): validation showed no discrimination. */
+export function isNeverFlagged(threshold: number | null | undefined): boolean {
+  return threshold !== null && threshold !== undefined && threshold >= neverFlaggedThreshold;
+}
+
+/** A class's decision threshold; a class that is never flagged says so rather than "> 99.9 %". */
 export function thresholdText(value: number | null | undefined): string {
-  return value !== null && value !== undefined && value >= 1 ? 'none: no discrimination on validation, never flagged' : probabilityText(value);
+  return isNeverFlagged(value) ? 'none: no discrimination on validation, never flagged' : probabilityText(value);
 }
 
 /** A rate with its 95 % interval: "85.7 % (42.1–99.6)"; the interval left out when unknown. */
