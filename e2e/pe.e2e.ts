@@ -95,7 +95,8 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect(await page.getByTestId('pe-pretest').textContent()).toMatch(new RegExp(fusionModel));
     // The ECG model's temperature ran to its upper bound on these synthetic labels: said beside it, kept with the stored prediction.
     // Its validation scores show no discrimination, so it has no threshold and is never above one.
-    expect(await page.getByTestId('pe-ecg').textContent()).toMatch(new RegExp(`${ecgModel}.*none: no discrimination on validation, never flagged.*below threshold`));
+    expect(await page.getByTestId('pe-ecg').textContent()).toMatch(new RegExp(`${ecgModel}.*none: no discrimination on validation, never flagged.*no decision: .*neither suggests nor rules out PE`));
+    expect(await page.getByTestId('pe-ecg').textContent()).not.toContain('below threshold');
     expect(await page.getByTestId('pe-ecg').textContent()).toMatch(/T = 20\.00\) — temperature at its upper bound \(20\): on the 7 validation rows the model's outputs carry no information/);
     await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-panel.png') });
 

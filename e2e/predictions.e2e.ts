@@ -118,7 +118,14 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const result = page.getByTestId('prediction-result');
     expect(await result.getByTestId('prediction-model').textContent()).toMatch(new RegExp(`ptbxl tiny\\s*version ${manifest.weightsSha256.slice(0, 12)}\\s*demonstration model`));
     const op = result.getByTestId('prediction-operating-point');
-    expect(await op.textContent()).toContain(`F1-optimal thresholds tuned on validation · temperature ${manifest.operatingPoint.temperature.toFixed(2)}`);
+    // The label counts the classes left without a threshold (see below), and names no tuning when none discriminated.
+    const neverFlagged = manifest.operatingPoint.thresholds.filter((t) => t >= 1).length;
+    const tuning = neverFlagged === 0
+      ? 'F1-optimal thresholds tuned on validation'
+      : neverFlagged === manifest.classes.length
+        ? 'no thresholds: no class discriminated on validation, none is ever flagged'
+        : `F1-optimal thresholds tuned on validation; ${neverFlagged} of ${manifest.classes.length} classes never flagged (no discrimination on validation)`;
+    expect(await op.textContent()).toContain(`${tuning} · temperature ${manifest.operatingPoint.temperature.toFixed(2)}`);
     expect(await page.getByTestId('prediction-ruo').textContent()).toBe('Research use only — not a diagnosis');
     // The 500 Hz sample is resampled for the 100 Hz model, and the screen says so.
     expect(await result.getByTestId('prediction-input').textContent()).toMatch(/^Input: resampled from 500 Hz to the model's 100 Hz; (2\.5 s windows across the whole record, (mean|max) of their outputs|the central 2\.5 s of the record)(; a record longer than 10 s is read .+)?\.$/);
@@ -131,7 +138,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
       // flagged (core/train/thresholds.ts): the one-epoch model's outputs hover near 50 %.
       const threshold = manifest.operatingPoint.thresholds[j] as number;
       expect(text).toContain(threshold >= 1 ? 'none: no discrimination on validation, never flagged' : `${(threshold * 100).toFixed(1)} %`);
-      if (threshold >= 1) expect(text).toContain('not flagged');
+      // …and it made no decision: "not flagged" would read as a negative finding.
+      if (threshold >= 1) expect(text).toContain('no decision: never flagged (no discrimination on validation)');
+      else expect(text).toMatch(/(not )?flagged/);
     });
     // No probability is ever shown as certain.
     expect(await result.textContent()).not.toMatch(/100\.0 %|[^.\d]0\.0 %/);
@@ -287,7 +296,10 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await run(page, newId);
     expect(await page.getByTestId('prediction-model').textContent()).toMatch(/pe head e2e/);
     expect(await page.getByTestId('pe-caveat').textContent()).toMatch(/ECG alone is weak evidence/);
-    expect(await page.getByTestId('prediction-class').textContent()).toMatch(/threshold: (consider further evaluation|does not rule out PE)/);
+    // One positive against one negative on validation cannot show discrimination (the smallest
+    // one-sided Mann–Whitney p is 0.5): the PE output gets no threshold and says it decides nothing.
+    expect(await page.getByTestId('prediction-class').textContent()).toMatch(/none: no discrimination on validation, never flagged\s*no decision: the model did not discriminate PE on validation; neither suggests nor rules out PE/);
+    expect(await page.getByTestId('prediction-operating-point').textContent()).toMatch(/no thresholds: no class discriminated on validation, none is ever flagged/);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(2);
   });
 

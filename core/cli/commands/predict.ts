@@ -1,3 +1,4 @@
+import { neverFlaggedThreshold } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { groupFiles } from '../../formats/index';
 import { forEachFileResult, type FileResult } from '../../parallel/record-files';
@@ -19,6 +20,18 @@ export function probabilityText(p: number): string {
   return `${(p * 100).toFixed(1)} %`;
 }
 
+/**
+ * One record's outputs in a line. A class without a threshold (no discrimination on validation)
+ * is marked as such: printed bare, it would read as below its threshold, a negative finding.
+ */
+export function predictionText(prediction: Prediction): string {
+  const { thresholds, method, temperature } = prediction.operatingPoint;
+  const undecided = (c: string) => (thresholds[c] ?? 0) >= neverFlaggedThreshold;
+  const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${undecided(c) ? ' (no threshold)' : ''}`);
+  const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
+  return `${parts.join('  ')}   (${prediction.model.id}, ${method} thresholds, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;
+}
+
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Predict ECG files with a model package (research use only)',
@@ -30,7 +43,9 @@ The model abstains — no probabilities, no decisions — when the record is out
 intended input (its manifest's intendedInput: pacemaker spikes, a patient younger than the model
 is for when the file states the age, non-ECG channels, a missing lead, too short, a sampling rate
 below the model's), or when core/signal's quality verdict is 'unusable' (too many leads missing
-or flat, no beats, widespread noise); "scope" says which. Research use only: not a medical device.
+or flat, no beats, widespread noise); "scope" says which. A class whose validation scores showed
+no discrimination has threshold 1 and is never flagged ("no threshold" in the text output).
+Research use only: not a medical device.
 
   --model M     model package (folder, .ecgmodel file or bundled model name)
   --json        one JSON object per record:
@@ -66,8 +81,7 @@ or flat, no beats, widespread noise); "scope" says which. Research use only: not
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
         else {
-          const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}`);
-          io.stdout(`${file}: ${parts.join('  ')}   (${prediction.model.id}, ${prediction.operatingPoint.method} thresholds, T ${prediction.operatingPoint.temperature.toFixed(2)}; * = above threshold; research use only)`);
+          io.stdout(`${file}: ${predictionText(prediction)}`);
           for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
       };

@@ -13,7 +13,8 @@ import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
-import { predictCommand } from './predict';
+import { predictCommand, predictionText } from './predict';
+import type { Prediction } from '../../train/predictor';
 import { trainCommand } from './train';
 
 /** Runs a command in-process and captures what it prints. */
@@ -98,6 +99,15 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(flatLine).toMatchObject({ abstained: true, probabilities: null, decisions: null, quality: { verdict: 'unusable' } });
     expect(String(flatLine.reason)).toMatch(/signal quality unusable/);
     expect(junkLine).toMatchObject({ error: { code: expect.stringMatching(/^E_/) } });
+    // The text line marks a class without a threshold, which a bare figure would show as a negative.
+    const real = first as unknown as Prediction;
+    const withoutMi = { ...real.operatingPoint.thresholds, MI: 1 };
+    const text = predictionText({ ...real, operatingPoint: { ...real.operatingPoint, thresholds: withoutMi } });
+    expect(text).toMatch(/MI [<>\d.]+ %\*? \(no threshold\)/);
+    expect(text.match(/\(no threshold\)/g)).toHaveLength(Object.values(withoutMi).filter((t) => t >= 1).length);
+    expect(text).toContain('no threshold = no discrimination on validation, never flagged');
+    const tuned = predictionText({ ...real, operatingPoint: { ...real.operatingPoint, thresholds: { NORM: 0.5, MI: 0.5, STTC: 0.5, CD: 0.5, HYP: 0.5 } } });
+    expect(tuned).not.toMatch(/no threshold/);
   });
 
   it('finetune --mode head trains a one-output head on cached features from a hospital labels CSV', async () => {

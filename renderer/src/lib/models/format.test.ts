@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, percent, probabilityText, rateWithInterval, thresholdText } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -19,6 +19,14 @@ describe('how model outputs are worded', () => {
     );
   });
 
+  it('counts the classes left without a threshold, and names no tuning when none discriminated', () => {
+    expect(operatingPointLabel({ method: 'f1', temperature: 1.2, thresholds: { NORM: 0.41, MI: 0.3 } })).toBe('F1-optimal thresholds tuned on validation · temperature 1.20');
+    expect(operatingPointLabel({ method: 'f1', temperature: 1.2, thresholds: { NORM: 0.41, MI: 1, CD: 1 } })).toBe(
+      'F1-optimal thresholds tuned on validation; 2 of 3 classes never flagged (no discrimination on validation) · temperature 1.20',
+    );
+    expect(operatingPointLabel({ method: 'youden', temperature: 1, thresholds: { PE: 1 } })).toBe('no thresholds: no class discriminated on validation, none is ever flagged · no temperature scaling');
+  });
+
   it('never states a binary PE: the decision at the threshold asks for evaluation or says it rules nothing out', () => {
     expect(isPulmonaryEmbolismModel(['PE'])).toBe(true);
     expect(isPulmonaryEmbolismModel(['pulmonary embolism'])).toBe(true);
@@ -28,6 +36,16 @@ describe('how model outputs are worded', () => {
     expect(decisionText('PE', false)).toBe('below threshold: does not rule out PE');
     expect(decisionText('MI', true)).toBe('flagged');
     expect(decisionText('MI', false)).toBe('not flagged');
+  });
+
+  it('says a class without a threshold made no decision, rather than a negative one', () => {
+    expect(decisionText('PE', false, 1)).toBe('no decision: the model did not discriminate PE on validation; neither suggests nor rules out PE');
+    expect(decisionText('PE', false, 0.2)).toBe('below threshold: does not rule out PE');
+    expect(decisionText('MI', false, 1)).toBe('no decision: never flagged (no discrimination on validation)');
+    expect(decisionText('MI', true, 0.6)).toBe('flagged');
+    expect(peDecisionText(false, 1)).toMatch(/^no decision: .*neither suggests nor rules out PE$/);
+    expect(peDecisionText(false, 0.3)).toBe('below threshold');
+    expect(peDecisionText(true, 0.3)).toBe('above threshold');
   });
 
   it('says when a fine-tuned model reads records differently from its base', () => {

@@ -20,14 +20,32 @@ const methodNames: Record<string, string> = {
   fixed: 'fixed 0.5 thresholds (not tuned)',
 };
 
+interface OperatingPointShown {
+  readonly method: string;
+  readonly temperature: number;
+  readonly calibrationNote?: string | undefined;
+  /** Per class; a class at `neverFlaggedThreshold` showed no discrimination on validation. */
+  readonly thresholds?: Readonly<Record<string, number>>;
+}
+
 /**
  * "F1-optimal thresholds tuned on validation · temperature 1.70" (temperature 1 = uncalibrated),
- * with the reason when the validation rows could not determine the temperature.
+ * with the reason when the validation rows could not determine the temperature. Classes left
+ * without a threshold are counted, and a model none of whose classes discriminated says so
+ * instead of naming a tuning that chose nothing.
  */
-export function operatingPointLabel(point: { readonly method: string; readonly temperature: number; readonly calibrationNote?: string | undefined }): string {
-  const method = methodNames[point.method] ?? `${point.method} thresholds`;
+export function operatingPointLabel(point: OperatingPointShown): string {
   const calibration = Math.abs(point.temperature - 1) < 1e-9 ? 'no temperature scaling' : `temperature ${point.temperature.toFixed(2)}`;
-  return `${method} · ${calibration}${point.calibrationNote ? ` (${point.calibrationNote})` : ''}`;
+  return `${thresholdsLabel(point)} · ${calibration}${point.calibrationNote ? ` (${point.calibrationNote})` : ''}`;
+}
+
+function thresholdsLabel(point: OperatingPointShown): string {
+  const method = methodNames[point.method] ?? `${point.method} thresholds`;
+  const thresholds = Object.values(point.thresholds ?? {});
+  const never = thresholds.filter(isNeverFlagged).length;
+  if (never === 0) return method;
+  if (never === thresholds.length) return 'no thresholds: no class discriminated on validation, none is ever flagged';
+  return `${method}; ${never} of ${thresholds.length} classes never flagged (no discrimination on validation)`;
 }
 
 /** A probability or rate as a percentage with one decimal; "—" where undefined (e.g. no positives). */
@@ -96,10 +114,26 @@ export function isPulmonaryEmbolismModel(classes: readonly string[]): boolean {
   return classes.some(isPulmonaryEmbolismClass);
 }
 
-/** What the decision at the operating point says for one class. */
-export function decisionText(className: string, flagged: boolean): string {
-  if (isPulmonaryEmbolismClass(className)) return flagged ? 'above threshold: consider further evaluation' : 'below threshold: does not rule out PE';
+/**
+ * What the decision at the operating point says for one class. A class without a threshold made
+ * no decision: "not flagged" or "below threshold" would read as a negative finding it never made.
+ */
+export function decisionText(className: string, flagged: boolean, threshold?: number | null): string {
+  const pe = isPulmonaryEmbolismClass(className);
+  if (isNeverFlagged(threshold)) return pe ? noDecisionText.pe : noDecisionText.other;
+  if (pe) return flagged ? 'above threshold: consider further evaluation' : 'below threshold: does not rule out PE';
   return flagged ? 'flagged' : 'not flagged';
+}
+
+const noDecisionText = {
+  pe: 'no decision: the model did not discriminate PE on validation; neither suggests nor rules out PE',
+  other: 'no decision: never flagged (no discrimination on validation)',
+} as const;
+
+/** The PE panel's decision cell: any of its three probabilities (ECG, pre-test, fused) may lack a threshold. */
+export function peDecisionText(decision: boolean, threshold: number): string {
+  if (isNeverFlagged(threshold)) return noDecisionText.pe;
+  return decision ? 'above threshold' : 'below threshold';
 }
 
 /** "2 min 05 s", "45 s"; "—" before the first estimate. */

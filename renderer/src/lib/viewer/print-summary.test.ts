@@ -67,6 +67,10 @@ describe('printed summary lines', () => {
     expect(line).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %\.$/);
     // Printed like on screen: rounding never makes a probability look certain.
     expect(predictionLine({ ...p, probabilities: { NORM: 0.0004, MI: 0.9996 } })).toMatch(/flagged Myocardial infarction \(MI\) > 99\.9 %; not flagged Normal ECG \(NORM\) < 0\.1 %\.$/);
+    // A class without a threshold decided nothing, and the line does not list it as a negative.
+    const undecided = predictionLine({ ...p, classes: ['NORM', 'MI', 'CD'], probabilities: { NORM: 0.1, MI: 0.8, CD: 0.5 }, decisions: { NORM: false, MI: true, CD: false }, operatingPoint: { method: 'f1', temperature: 1.5, thresholds: { NORM: 0.5, MI: 0.3, CD: 1 } } });
+    expect(undecided).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %; no decision \(no discrimination on validation\) Conduction disturbance \(CD\) 50\.0 %\.$/);
+    expect(undecided).toContain('1 of 3 classes never flagged');
     expect(predictionLine({ ...p, abstained: true, probabilities: null, decisions: null, reason: 'flat leads' })).toMatch(/: abstained — flat leads\.$/);
   });
 

@@ -2,7 +2,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { modelVersion, operatingPointLabel, probabilityText } from '../models/format';
+import { isNeverFlagged, modelVersion, operatingPointLabel, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { qtcFlag, type Sex } from './qtc-limits';
 
@@ -53,14 +53,17 @@ export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
   const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${new Date(p.createdAt).toLocaleString()}`;
   if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
   const { probabilities, decisions } = p;
-  const part = (flagged: boolean) =>
+  // A class without a threshold decided nothing: listing it as "not flagged" would print a negative finding.
+  const outcome = (c: string) => (isNeverFlagged(p.operatingPoint.thresholds[c]) ? 'none' : decisions[c] === true ? 'flagged' : 'not');
+  const part = (wanted: 'flagged' | 'not' | 'none') =>
     p.classes
-      .filter((c) => (decisions[c] === true) === flagged)
+      .filter((c) => outcome(c) === wanted)
       .map((c) => `${className(c, scp)} ${probabilityText(probabilities[c])}`)
       .join(', ');
-  const flagged = part(true);
-  const rest = part(false);
-  return `${source}: flagged ${flagged || 'nothing'}${rest ? `; not flagged ${rest}` : ''}.`;
+  const flagged = part('flagged');
+  const rest = part('not');
+  const undecided = part('none');
+  return `${source}: flagged ${flagged || 'nothing'}${rest ? `; not flagged ${rest}` : ''}${undecided ? `; no decision (no discrimination on validation) ${undecided}` : ''}.`;
 }
 
 export function readingLine(reading: Overread | null): string {
