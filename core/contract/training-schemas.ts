@@ -87,6 +87,13 @@ export type Evaluated = z.infer<typeof EvaluatedSchema>;
  */
 export const neverFlaggedThreshold = 1;
 
+/**
+ * Fewest rows of a training batch each worker's shard should have when the engine picks the
+ * worker count itself (core/parallel/worker-count.ts `resolveTrainingWorkers`); the fine-tuning
+ * form says the same default.
+ */
+export const minRowsPerTrainingWorker = 8;
+
 export const OperatingPointSchema = z.object({
   method: z.string(),
   temperature: z.number(),

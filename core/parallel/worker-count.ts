@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { garbageCollectionReport } from '../engine/v8-flags';
+import { minRowsPerTrainingWorker } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
 
 /** Most workers a job may ask for: more replicas than cores only adds memory and contention. */
@@ -18,6 +19,21 @@ export function defaultWorkers(cores = availableCores()): number {
   return Math.max(1, cores - 1);
 }
 
+/**
+ * Workers for a training loop: a requested count as asked (validated); by default every core
+ * but one, but no more than one per `minRowsPerTrainingWorker` rows of the batch. Every worker
+ * adds fixed costs to a step (its weights reloaded, its gradient in the reduction), so past some
+ * count more workers make a step slower. Measured on a 16-core host at batch 64
+ * (docs/benchmarks.md "The CPU engine on 16 cores"): xresnet1d50, the starter's architecture,
+ * 299 ms a step on 8 workers and 360 ms on 15; ResNet18-1D 809 and 766 ms, for 3.0 s more CPU
+ * time a step and 1.3 GB more memory. Decoding and inference pools are not capped: their work is
+ * whole records, not shards of one step.
+ */
+export function resolveTrainingWorkers(requested: number | undefined, batchSize: number, cores = availableCores()): number {
+  if (requested !== undefined) return resolveWorkers(requested, cores);
+  return Math.max(1, Math.min(defaultWorkers(cores), Math.floor(batchSize / minRowsPerTrainingWorker)));
+}
+
 /** A requested worker count, validated; undefined → the default. */
 export function resolveWorkers(requested: number | undefined, cores = availableCores()): number {
   if (requested === undefined) return defaultWorkers(cores);
@@ -30,8 +46,9 @@ export function resolveWorkers(requested: number | undefined, cores = availableC
 /** What `ecg backend --json` reports about parallelism. */
 export interface WorkersReport {
   readonly cores: number;
-  /** Workers a training or evaluation job uses unless told otherwise. */
+  /** Workers a job uses unless told otherwise (a training loop: also at most one per `minRowsPerTrainingWorker` rows of its batch). */
   readonly default: number;
+  readonly minRowsPerTrainingWorker: number;
   readonly max: number;
   /** How the work is split. */
   readonly mode: string;
@@ -43,6 +60,7 @@ export function workersReport(cores = availableCores()): WorkersReport {
   return {
     cores,
     default: defaultWorkers(cores),
+    minRowsPerTrainingWorker,
     max: maxWorkers,
     mode: 'data-parallel worker threads, one wasm backend and model replica each (--workers N)',
     gc: garbageCollectionReport(),

@@ -5,7 +5,7 @@
  * runner) or N worker threads (core/parallel), on real PTB-XL fixture records through the
  * architecture's own pipeline (crop, normalisation, augmentation drawn per step).
  *
- *   npx tsx scripts/bench/parallel-step.ts --model=resnet18 --workers=2 --batch=32 --repeats=3 [--warmup=2]
+ *   npx tsx scripts/bench/parallel-step.ts --model=resnet18 --workers=2 --batch=32 --repeats=3 [--warmup=2] [--fixtures=DIR]
  * prints {"trainStepMs","trainStepMinMs","trainCpuMs","forwardMs","forwardMinMs","forwardCpuMs","rssMb","workers","batch","backend"}
  * (…CpuMs: CPU time of all threads per call, mean over the repeats).
  */
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   // Two warm-up calls: every worker is its own V8 isolate and JIT-compiles tfjs for itself.
   const warmup = Number(option('warmup', '2'));
   await initBackend({ force: 'wasm' });
-  const dataset = await loadPtbxl(fixturePath('train', 'ptbxl'), { fs: 100 });
+  // --fixtures: where the bundled copy (scripts/gpu-check/cpu-scaling.sh) finds the committed records.
+  const dataset = await loadPtbxl(option('fixtures', fixturePath('train', 'ptbxl')), { fs: 100 });
   const items = [...itemsOf(dataset, 'train'), ...itemsOf(dataset, 'val')];
   const store = await SignalStore.build(items, { pipeline: defaultPipeline(name, { augment: true }) });
   store.fitStandardisation(items.map((i) => i.id));

@@ -4,13 +4,18 @@
 // PyTorch twins and run.sh. Refuses to finish over 60 MiB. Usage: node scripts/gpu-check/build.mjs [DIR]
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = path.resolve(process.argv[2] ?? path.join(root, '.tmp/gpu-check'));
+// --cpu-scaling builds the CPU-only folder of cpu-scaling.sh instead (default .tmp/cpu-scaling):
+// no Dawn, no loaders, no check; the data-parallel step and its worker. Both at once would not
+// fit the 64 MiB a device run carries.
+const cpuScaling = process.argv.includes('--cpu-scaling');
+const dirArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const out = path.resolve(dirArg ?? path.join(root, cpuScaling ? '.tmp/cpu-scaling' : '.tmp/gpu-check'));
 const limitBytes = 60 * 2 ** 20;
 /** What Dawn's Vulkan and OpenGL ES backends open at run time (gpu.md). */
 const debs = ['libvulkan1', 'libegl1', 'libglvnd0', 'libopengl0', 'libgl1', 'libglx0', 'libgles2'];
@@ -27,12 +32,12 @@ function folderBytes(dir) {
 }
 
 rmSync(out, { recursive: true, force: true });
-mkdirSync(path.join(out, 'app/node_modules/webgpu/dist/linux-x64'), { recursive: true });
-mkdirSync(path.join(out, 'debs'), { recursive: true });
+mkdirSync(path.join(out, 'app'), { recursive: true });
 
-await build({
-  entryPoints: [path.join(root, 'scripts/gpu-check/check.ts')],
-  outfile: path.join(out, 'app/check.mjs'),
+/** One bundle of the engine's code with tfjs: the check, the CPU scaling step and its worker thread. */
+const bundle = (entry, outfile) => build({
+  entryPoints: [path.join(root, entry)],
+  outfile: path.join(out, 'app', outfile),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -58,12 +63,22 @@ await build({
   // tfjs-node is never started by the check.
   external: ['webgpu', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 });
+if (cpuScaling) {
+  // The CPU engine's data-parallel training step (scripts/bench/parallel-step.ts) and the worker
+  // thread it starts from beside itself (core/parallel/spawn.ts), an ES module like the app's own
+  // dist-electron/parallel-worker.js.
+  await bundle('scripts/bench/parallel-step.ts', 'parallel-step.mjs');
+  await bundle('core/parallel/worker-main.ts', 'parallel-worker.js');
+  writeFileSync(path.join(out, 'app/package.json'), '{ "type": "module" }\n');
+} else {
+  await bundle('scripts/gpu-check/check.ts', 'check.mjs');
+}
 
 // The CPU engine (wasm backend with the onnxruntime training kernels), timed on the GPU machine's
 // host too: which of the two trains faster there decides nothing by itself, but it is evidence.
+// Beside the bundles: tfjs-backend-wasm's loader looks in its module's folder (__dirname).
 const wasmDist = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-mkdirSync(path.join(out, 'app/wasm'), { recursive: true });
-for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDist, file), path.join(out, 'app/wasm', file));
+for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDist, file), path.join(out, 'app', file));
 /** Copies `files` (relative to node_modules/<pkg>) of a package into the check's node_modules. */
 function copyPackage(pkg, files) {
   for (const file of files) {
@@ -79,25 +94,29 @@ const filesUnder = (pkg, dir, keep) =>
 const ortBin = 'bin/napi-v6/linux/x64';
 // GPU_CHECK_CPU_ENGINE=0 leaves onnxruntime out (12 MiB): the CPU stage then times wasm on tfjs's
 // own kernels, and says so.
-const withOnnxruntime = process.env.GPU_CHECK_CPU_ENGINE !== '0';
+const withOnnxruntime = cpuScaling || process.env.GPU_CHECK_CPU_ENGINE !== '0';
 if (withOnnxruntime) copyPackage('onnxruntime-node', ['package.json', ...filesUnder('onnxruntime-node', 'dist', (n) => n.endsWith('.js')), `${ortBin}/onnxruntime_binding.node`]);
 if (withOnnxruntime) copyPackage('onnxruntime-common', ['package.json', ...filesUnder('onnxruntime-common', 'dist/cjs', (n) => n.endsWith('.js') || n === 'package.json')]);
 
-const webgpu = path.join(root, 'node_modules/webgpu');
-for (const file of ['package.json', 'index.js', 'LICENSE.md']) copyFileSync(path.join(webgpu, file), path.join(out, 'app/node_modules/webgpu', file));
-await xz(path.join(webgpu, 'dist/linux-x64/dawn.node'), path.join(out, 'app/node_modules/webgpu/dist/linux-x64/dawn.node.xz'));
+if (!cpuScaling) {
+  const webgpu = path.join(root, 'node_modules/webgpu');
+  mkdirSync(path.join(out, 'app/node_modules/webgpu/dist/linux-x64'), { recursive: true });
+  for (const file of ['package.json', 'index.js', 'LICENSE.md']) copyFileSync(path.join(webgpu, file), path.join(out, 'app/node_modules/webgpu', file));
+  await xz(path.join(webgpu, 'dist/linux-x64/dawn.node'), path.join(out, 'app/node_modules/webgpu/dist/linux-x64/dawn.node.xz'));
+  mkdirSync(path.join(out, 'debs'), { recursive: true });
+  execFileSync('apt-get', ['download', ...debs], { cwd: path.join(out, 'debs'), stdio: ['ignore', 'ignore', 'inherit'] });
+}
 await xz(process.execPath, path.join(out, 'node.xz'));
 if (withOnnxruntime) await xz(path.join(root, 'node_modules/onnxruntime-node', ortBin, 'libonnxruntime.so.1'), path.join(out, 'app/node_modules/onnxruntime-node', ortBin, 'libonnxruntime.so.1.xz'));
 
-execFileSync('apt-get', ['download', ...debs], { cwd: path.join(out, 'debs'), stdio: ['ignore', 'ignore', 'inherit'] });
-
-for (const [from, to] of [
-  ['scripts/gpu-check/run.sh', 'run.sh'],
-  ['scripts/gpu-check/README.md', 'README.md'],
-  ['scripts/gpu-check/torch_grid.py', 'torch_grid.py'],
-  ['scripts/gpu-check/cpu_profile.py', 'cpu_profile.py'],
-  ['scripts/bench/torch_models.py', 'torch_models.py'],
-]) copyFileSync(path.join(root, from), path.join(out, to));
+const scripts = cpuScaling
+  ? [['scripts/gpu-check/cpu-scaling.sh', 'cpu-scaling.sh']]
+  : [
+      ['scripts/gpu-check/run.sh', 'run.sh'],
+      ['scripts/gpu-check/torch_grid.py', 'torch_grid.py'],
+      ['scripts/gpu-check/cpu_profile.py', 'cpu_profile.py'],
+    ];
+for (const [from, to] of [...scripts, ['scripts/gpu-check/README.md', 'README.md'], ['scripts/bench/torch_models.py', 'torch_models.py']]) copyFileSync(path.join(root, from), path.join(out, to));
 
 const bytes = folderBytes(out);
 const mib = (bytes / 2 ** 20).toFixed(1);
@@ -108,7 +127,7 @@ for (const entry of readdirSync(out)) {
   console.log(`  ${entry.padEnd(16)} ${(size / 2 ** 20).toFixed(1)} MiB`);
 }
 if (bytes >= limitBytes) {
-  console.error(`the GPU check folder is ${mib} MiB, over the 60 MiB a device run can carry`);
+  console.error(`the folder is ${mib} MiB, over the 60 MiB a device run can carry`);
   process.exit(1);
 }
 // A device run carries the repository's tracked files too, 64 MiB in all.

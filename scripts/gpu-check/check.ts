@@ -175,10 +175,10 @@ interface Grid {
   backend?: 'webgpu' | 'wasm';
 }
 
-/** The bundled wasm backend finds its .wasm files beside check.mjs (build.mjs copies them to wasm/). */
+/** The bundled wasm backend finds its .wasm files beside check.mjs (build.mjs copies them there). */
 function locateWasmFiles(): void {
-  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasm');
-  if (existsSync(dir)) setWasmPaths(`${dir}/`);
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  if (existsSync(path.join(dir, 'tfjs-backend-wasm.wasm'))) setWasmPaths(`${dir}/`);
 }
 
 interface Config {

@@ -41,7 +41,7 @@ else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) wh
 adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
 A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
 {"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
-"notTried":[{"name","reason"}],"workers":{"cores","default","max","mode","gc"},
+"notTried":[{"name","reason"}],"workers":{"cores","default","minRowsPerTrainingWorker","max","mode","gc"},
 "inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default
 cores − 1; gc: whether each thread collects its own garbage, as the engine's V8 flags ask;
@@ -71,7 +71,7 @@ Options:
     if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference, trainingKernels }));
     else {
       printText(report, (line) => io.stdout(line));
-      io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app), up to ${workers.max} with --workers N; garbage collection: ${workers.gc}`);
+      io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app; a training loop at most one per ${workers.minRowsPerTrainingWorker} rows of its batch), up to ${workers.max} with --workers N; garbage collection: ${workers.gc}`);
       io.stdout(`inference: ${inference.engine === 'onnxruntime' ? `onnxruntime ${inference.version}, ${inference.threads} threads (all but the recurrent models and the long-input Transformer)` : `tfjs — ${inference.reason}`}`);
       const kernels = report.active === 'wasm' ? ortKernelsUnavailable() : `the ${report.active} backend`;
       io.stdout(`training kernels: ${kernels === undefined ? 'conv1d and large matrix products on onnxruntime (one thread per worker)' : `tfjs's own — ${kernels}`}`);

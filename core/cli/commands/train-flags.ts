@@ -4,6 +4,7 @@ import { datasetKinds, type DatasetKind, type DatasetSpec } from '../../data/loa
 import { ptbxlTasks, type PtbxlTask } from '../../data/ptbxl';
 import { EinthovenError } from '../../errors';
 import { backendNames, type BackendName } from '../../ml/backend/init';
+import { minRowsPerTrainingWorker } from '../../contract/training-schemas';
 import { defaultWorkers, maxWorkers } from '../../parallel/worker-count';
 import { normalisations, type Normalisation } from '../../signal/normalise';
 import { augmentChoices } from '../../train/augmentation';
@@ -134,7 +135,8 @@ export const trainUsage = `Training:
                       override that is logged and kept in the manifest)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
   --backend B         tensorflow | webgpu | wasm | cpu (default: the best that starts)
-  --workers N         data-parallel worker threads on wasm/cpu (default: cores − 1 = ${defaultWorkers()});
+  --workers N         data-parallel worker threads on wasm/cpu (default: cores − 1 = ${defaultWorkers()},
+                      for the training loop at most one per ${minRowsPerTrainingWorker} rows of the batch);
                       a checkpoint resumes with any N
   --checkpoint DIR    checkpoint every epoch into DIR; an interrupted run resumes from it
   --cache DIR         cache decoded, filtered records on disk

@@ -3,7 +3,7 @@ import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
-import { resolveWorkers } from '../../parallel/worker-count';
+import { resolveTrainingWorkers, resolveWorkers } from '../../parallel/worker-count';
 import { withInferencePool } from '../../parallel/inference';
 import { buildModel } from '../../ml/models/registry';
 import { createRng } from '../../signal/rng';
@@ -154,7 +154,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const { result, featureSeconds } =
       mode === 'head'
         ? await trainHead(model, prepared, config, options, context, jobKey)
-        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveWorkers(options.workers)), featureSeconds: 0 };
+        : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveTrainingWorkers(options.workers, config.batchSize)), featureSeconds: 0 };
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,

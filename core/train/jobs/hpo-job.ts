@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
-import { resolveWorkers } from '../../parallel/worker-count';
+import { resolveTrainingWorkers, resolveWorkers } from '../../parallel/worker-count';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
@@ -136,7 +136,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
           groups: [adamWGroup(trainableVariables(setup.model), setup.config.learningRate, setup.config.weightDecay)],
           jobKey: fingerprint({ key, number, params: trial.params }),
           checkpointDir: path.join(options.studyDir, 'trials', String(number)),
-          workers: resolveWorkers(options.workers),
+          workers: resolveTrainingWorkers(options.workers, setup.config.batchSize),
           lossSpec: { name: setup.config.loss, ...(setup.config.posWeight ? { posWeight: setup.config.posWeight } : {}) },
           shouldStop: () =>
             shouldPrune(

@@ -1,7 +1,7 @@
 import type { DatasetSpec } from '../../data/load';
 import type { BackendName } from '../../ml/backend/init';
 import { makeLoss } from '../../ml/loss/losses';
-import { resolveWorkers } from '../../parallel/worker-count';
+import { resolveTrainingWorkers, resolveWorkers } from '../../parallel/worker-count';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureInfo, buildModel, type BuildOptions } from '../../ml/models/registry';
 import type { Normalisation } from '../../signal/normalise';
@@ -34,7 +34,7 @@ export interface TrainJobOptions {
   /** false: keep decoded records on disk (in cacheDir) instead of memory, for data larger than memory. */
   readonly inMemory?: boolean;
   readonly backend?: BackendName;
-  /** Data-parallel worker threads (default: cores − 1; 1 trains in the engine's own thread). */
+  /** Data-parallel worker threads (default: cores − 1, for training at most one per 8 rows of the batch; 1 trains in the engine's own thread). */
   readonly workers?: number;
   readonly name?: string;
   readonly description?: string;
@@ -105,7 +105,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
     const jobKey = fingerprint({ a: options.architecture, d: datasetSha256(dataset), config, pipeline: pipelineInput });
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backendName})` });
     const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
-    const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers, ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
+    const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers: resolveTrainingWorkers(options.workers, config.batchSize), ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
     const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
       out: options.out,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+import { batchSizeOf, datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
   baseModelId: 'tiny@53e124d18651',
@@ -25,7 +25,9 @@ describe('fine-tuning form', () => {
     // Worker threads: empty leaves the engine's default (cores − 1); a number is sent.
     expect(requestOf({ ...form, workers: ' 3 ' })).toMatchObject({ workers: 3 });
     expect(validateForm({ ...form, workers: '0' }, []).workers).toBe('must be between 1 and 64 (or empty for the default)');
-    expect([defaultWorkers(16), defaultWorkers(2), defaultWorkers(1)]).toEqual([15, 1, 1]);
+    // The default for the training loop: every core but one, at most one per 8 rows of the batch (as the engine's).
+    expect([defaultWorkers(256, 16), defaultWorkers(64, 16), defaultWorkers(64, 8), defaultWorkers(64, 2), defaultWorkers(64, 1), defaultWorkers(4, 16)]).toEqual([15, 8, 7, 1, 1, 1]);
+    expect([batchSizeOf({ batchSize: '' }), batchSizeOf({ batchSize: ' 128 ' }), batchSizeOf({ batchSize: '12.5' })]).toEqual([64, 128, 64]);
   });
 
   it('sends the BCE loss and its positive-class weights from the advanced settings, and refuses weights without BCE', () => {
