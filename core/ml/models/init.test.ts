@@ -19,6 +19,12 @@ function std(values: Float32Array): number {
 }
 
 const maxAbs = (values: Float32Array) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+/**
+ * A uniform bound as float32 weights can meet it: a draw from U(−l, l) is computed and stored in
+ * float32, so it may exceed the float64 bound by an ulp (0.06846532226 against 0.06846531969 once,
+ * on an unseeded draw).
+ */
+const float32Bound = (limit: number) => limit * (1 + 2 ** -20);
 const allEqual = (values: Float32Array, target: number) => values.every((v) => v === target);
 
 describe('initialisation as the paper code (utils.init_weights, paper-spec §4 Init)', () => {
@@ -50,7 +56,7 @@ describe('initialisation as the paper code (utils.init_weights, paper-spec §4 I
     for (const w of weights) {
       if (w.name.endsWith('/kernel')) {
         const limit = Math.sqrt(6 / (w.shape[0]! + gates * units));
-        expect(maxAbs(w.values)).toBeLessThanOrEqual(limit);
+        expect(maxAbs(w.values)).toBeLessThanOrEqual(float32Bound(limit));
         expect(std(w.values) / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
       } else if (w.name.endsWith('recurrent_kernel')) {
         // Rows of W_hhᵀ [h, G·h] are orthonormal: W·Wᵀ = I.
@@ -71,8 +77,8 @@ describe('initialisation as the paper code (utils.init_weights, paper-spec §4 I
   it('attention and transformer layers: in/out projections xavier-uniform, biases 0, FFN N(0, 0.01), LayerNorm 1/0', () => {
     const att = buildModel('attresnet', { numClasses: 5, inputLength: 64, paperExact: true });
     const [inKernel, inBias, outKernel, outBias] = weightsOf(att, 'EinthovenMultiHeadAttention');
-    expect(maxAbs(inKernel!.values)).toBeLessThanOrEqual(Math.sqrt(6 / (512 + 1536)));
-    expect(maxAbs(outKernel!.values)).toBeLessThanOrEqual(Math.sqrt(6 / 1024));
+    expect(maxAbs(inKernel!.values)).toBeLessThanOrEqual(float32Bound(Math.sqrt(6 / (512 + 1536))));
+    expect(maxAbs(outKernel!.values)).toBeLessThanOrEqual(float32Bound(Math.sqrt(6 / 1024)));
     expect(allEqual(inBias!.values, 0) && allEqual(outBias!.values, 0)).toBe(true);
     expect(att.layers.find((l) => l.getClassName() === 'EinthovenMultiHeadAttention')!.getConfig()['heads']).toBe(8);
     att.dispose();
