@@ -301,6 +301,8 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('prediction-class').textContent()).toMatch(/none: no discrimination on validation, never flagged\s*no decision: the model did not discriminate PE on validation; neither suggests nor rules out PE/);
     expect(await page.getByTestId('prediction-operating-point').textContent()).toMatch(/no thresholds: no class discriminated on validation, none is ever flagged/);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(2);
+    // The history sums it up the same way: no decision, rather than "nothing flagged".
+    expect(await page.locator(`[data-testid="prediction-history-row"]`).allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/pe head e2e .*no decision: no class discriminated on validation/)]));
   });
 
   it('ends a fine-tuning with the base and the fine-tuned model side by side on the locked test records', async () => {

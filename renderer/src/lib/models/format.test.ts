@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText, rateWithInterval, thresholdText } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -46,6 +46,16 @@ describe('how model outputs are worded', () => {
     expect(peDecisionText(false, 1)).toMatch(/^no decision: .*neither suggests nor rules out PE$/);
     expect(peDecisionText(false, 0.3)).toBe('below threshold');
     expect(peDecisionText(true, 0.3)).toBe('above threshold');
+  });
+
+  it('sums up a stored prediction for the history without counting a class without a threshold as a negative', () => {
+    const base = { abstained: false, classes: ['NORM', 'MI'], decisions: { NORM: false, MI: true }, operatingPoint: { thresholds: { NORM: 0.4, MI: 0.3 } } };
+    const name = (c: string) => `<${c}>`;
+    expect(predictionOutcomeText(base, name)).toBe('flagged: <MI>');
+    expect(predictionOutcomeText({ ...base, decisions: { NORM: false, MI: false } }, name)).toBe('nothing flagged');
+    expect(predictionOutcomeText({ ...base, decisions: { NORM: false, MI: false }, operatingPoint: { thresholds: { NORM: 1, MI: 0.3 } } }, name)).toBe('nothing flagged (1 of 2 classes without a threshold)');
+    expect(predictionOutcomeText({ ...base, decisions: { NORM: false, MI: false }, operatingPoint: { thresholds: { NORM: 1, MI: 1 } } }, name)).toBe('no decision: no class discriminated on validation');
+    expect(predictionOutcomeText({ ...base, abstained: true, decisions: null }, name)).toBe('abstained');
   });
 
   it('says when a fine-tuned model reads records differently from its base', () => {

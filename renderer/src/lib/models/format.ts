@@ -130,6 +130,19 @@ const noDecisionText = {
   other: 'no decision: never flagged (no discrimination on validation)',
 } as const;
 
+/** A stored prediction's outcome in a few words (the history list); classes without a threshold are not counted as negatives. */
+export function predictionOutcomeText(
+  p: { readonly abstained: boolean; readonly classes: readonly string[]; readonly decisions: Readonly<Record<string, boolean>> | null; readonly operatingPoint: { readonly thresholds: Readonly<Record<string, number>> } },
+  name: (className: string) => string,
+): string {
+  if (p.abstained) return 'abstained';
+  const undecided = p.classes.filter((c) => isNeverFlagged(p.operatingPoint.thresholds[c]));
+  if (undecided.length === p.classes.length) return 'no decision: no class discriminated on validation';
+  const flagged = p.classes.filter((c) => p.decisions?.[c]);
+  const without = undecided.length > 0 ? ` (${undecided.length} of ${p.classes.length} classes without a threshold)` : '';
+  return `${flagged.length > 0 ? `flagged: ${flagged.map(name).join(', ')}` : 'nothing flagged'}${without}`;
+}
+
 /** The PE panel's decision cell: any of its three probabilities (ECG, pre-test, fused) may lack a threshold. */
 export function peDecisionText(decision: boolean, threshold: number): string {
   if (isNeverFlagged(threshold)) return noDecisionText.pe;
