@@ -87,12 +87,22 @@ export type Evaluated = z.infer<typeof EvaluatedSchema>;
  */
 export const neverFlaggedThreshold = 1;
 
+/** Whether a class's threshold is the never-flagged one; undefined or null (no threshold given) is not. */
+export function isNeverFlagged(threshold: number | null | undefined): boolean {
+  return threshold !== null && threshold !== undefined && threshold >= neverFlaggedThreshold;
+}
+
 /**
  * Fewest rows of a training batch each worker's shard should have when the engine picks the
  * worker count itself (core/parallel/worker-count.ts `resolveTrainingWorkers`); the fine-tuning
  * form says the same default.
  */
 export const minRowsPerTrainingWorker = 8;
+
+/** The default workers of a training loop: every core but one, at most one per `minRowsPerTrainingWorker` rows of the batch, at least 1. */
+export function defaultTrainingWorkers(cores: number, batchSize: number): number {
+  return Math.max(1, Math.min(cores - 1, Math.floor(batchSize / minRowsPerTrainingWorker)));
+}
 
 export const OperatingPointSchema = z.object({
   method: z.string(),

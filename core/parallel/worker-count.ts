@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { garbageCollectionReport } from '../engine/v8-flags';
-import { minRowsPerTrainingWorker } from '../contract/training-schemas';
+import { defaultTrainingWorkers, minRowsPerTrainingWorker } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
 
 /** Most workers a job may ask for: more replicas than cores only adds memory and contention. */
@@ -31,7 +31,7 @@ export function defaultWorkers(cores = availableCores()): number {
  */
 export function resolveTrainingWorkers(requested: number | undefined, batchSize: number, cores = availableCores()): number {
   if (requested !== undefined) return resolveWorkers(requested, cores);
-  return Math.max(1, Math.min(defaultWorkers(cores), Math.floor(batchSize / minRowsPerTrainingWorker)));
+  return defaultTrainingWorkers(cores, batchSize);
 }
 
 /** A requested worker count, validated; undefined → the default. */

@@ -57,9 +57,6 @@ export function tuneThresholds(yTrue: Matrix, yProb: Matrix, method: ThresholdMe
   });
 }
 
-/** The threshold of a class that is never flagged: decisions are p > t, and p ≤ 1. */
-export const neverFlagged = neverFlaggedThreshold;
-
 /** One-sided normal quantile the validation AUC must clear to flag a class: α = 0.05. */
 const discriminationZ = 1.645;
 
@@ -85,5 +82,5 @@ export function showsDiscrimination(yTrue: readonly number[], scores: readonly n
  * whose calibrated outputs sit near 50 % would then flag that class on every record.
  */
 export function operatingThresholds(yTrue: Matrix, yProb: Matrix, method: ThresholdMethod): number[] {
-  return tuneThresholds(yTrue, yProb, method).map((t, j) => (showsDiscrimination(column(yTrue, j), column(yProb, j)) ? t : neverFlagged));
+  return tuneThresholds(yTrue, yProb, method).map((t, j) => (showsDiscrimination(column(yTrue, j), column(yProb, j)) ? t : neverFlaggedThreshold));
 }

@@ -1,4 +1,4 @@
-import { neverFlaggedThreshold } from '../../contract/training-schemas';
+import { isNeverFlagged } from '../../contract/training-schemas';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
@@ -27,7 +27,7 @@ export function evaluationLines(report: EvaluationReport): string[] {
   }
   for (const [name, c] of Object.entries(m.perClass)) {
     const undefinedNote = c.support === 0 ? '  (no positives: sensitivity, AUC and AP undefined)' : c.support === report.n ? '  (no negatives: specificity and AUC undefined)' : '';
-    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}  spec ${f3(c.specificity)}  threshold ${c.threshold >= neverFlaggedThreshold ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
+    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}  spec ${f3(c.specificity)}  threshold ${isNeverFlagged(c.threshold) ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
   }
   return lines;
 }

@@ -1,4 +1,4 @@
-import { neverFlaggedThreshold } from '../../contract/training-schemas';
+import { isNeverFlagged } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { groupFiles } from '../../formats/index';
 import { forEachFileResult, type FileResult } from '../../parallel/record-files';
@@ -26,7 +26,7 @@ export function probabilityText(p: number): string {
  */
 export function predictionText(prediction: Prediction): string {
   const { thresholds, method, temperature } = prediction.operatingPoint;
-  const undecided = (c: string) => (thresholds[c] ?? 0) >= neverFlaggedThreshold;
+  const undecided = (c: string) => isNeverFlagged(thresholds[c]);
   const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${undecided(c) ? ' (no threshold)' : ''}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
   return `${parts.join('  ')}   (${prediction.model.id}, ${method} thresholds, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;

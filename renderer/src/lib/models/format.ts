@@ -2,7 +2,7 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
-import { neverFlaggedThreshold, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, type ModelSummary } from '../../../../core/contract/training-schemas';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
 export const headlineMetrics = [
@@ -62,11 +62,6 @@ export function probabilityText(value: number | null | undefined): string {
   if (value > 0.999) return '> 99.9 %';
   if (value < 0.001) return '< 0.1 %';
   return `${(value * 100).toFixed(1)} %`;
-}
-
-/** A class that is never flagged (`neverFlaggedThreshold`): validation showed no discrimination. */
-export function isNeverFlagged(threshold: number | null | undefined): boolean {
-  return threshold !== null && threshold !== undefined && threshold >= neverFlaggedThreshold;
 }
 
 /** A class's decision threshold; a class that is never flagged says so rather than "> 99.9 %". */

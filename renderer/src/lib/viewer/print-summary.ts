@@ -2,7 +2,8 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { isNeverFlagged, modelVersion, operatingPointLabel, probabilityText } from '../models/format';
+import { isNeverFlagged } from '../../../../core/contract/training-schemas';
+import { modelVersion, operatingPointLabel, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { qtcFlag, type Sex } from './qtc-limits';
 
