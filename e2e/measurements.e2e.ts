@@ -11,14 +11,16 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * The measurement panel on real files imported by the CLI: a paced PTB-XL record (paced,
  * QTc not interpretable), the first-degree AV block sample (its computed statement adopted
  * into the reading with one click; a borderline one adopted as its words, since its code would
- * drop the doubt) and a Philips file (the cart's measurements beside ours,
- * the QRS difference highlighted).
+ * drop the doubt), a Philips file (the cart's measurements beside ours,
+ * the QRS difference highlighted) and LUDB record 1, whose leads were each rescaled to 1 mV
+ * (no axes, no voltage statement, the reason shown).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
-async function open(page: Page, name: string): Promise<void> {
-  const row = page.getByTestId('record-row').filter({ hasText: name });
+/** Opens the record whose row shows `name`, or (`by: 'path'`) whose source path ends with it. */
+async function open(page: Page, name: string, by: 'text' | 'path' = 'text'): Promise<void> {
+  const row = by === 'text' ? page.getByTestId('record-row').filter({ hasText: name }) : page.locator(`[data-testid="record-row"][title$="${name}"]`);
   const id = await row.getAttribute('data-record-id');
   await row.click();
   await page.locator(`[data-testid="ecg-plot"][data-record-id="${id ?? ''}"] [data-testid="measure-hr"]`).waitFor();
@@ -41,6 +43,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       path.join('core', 'test', 'fixtures', 'formats', 'philips', '129DYPRG.XML'),
       ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00008_lr.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-1', `1.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -92,5 +95,14 @@ describe('browser mode: measurements beside the device, cautions and computed st
     expect(await row('prMs').getAttribute('data-beyond')).toBe('false');
     expect(await row('qrsMs').textContent()).toMatch(/135/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-device.png') });
+  });
+
+  it('a file whose leads were rescaled one by one shows no axes and no voltage statement, and says why', async () => {
+    await open(page, `ludb-1${path.sep}1.hea`, 'path');
+    expect(await page.getByTestId('measurement-cautions').textContent()).toMatch(/Amplitudes not as recorded: every lead spans the same 1\.00 mV peak to peak/);
+    expect(await page.getByTestId('measure-axis-qrs').getAttribute('data-null-reason')).toMatch(/rescaled lead by lead/);
+    expect(await codes(page)).toContain('RESCALED');
+    expect(await codes(page)).not.toContain('LVOLT');
+    expect(Number(await page.getByTestId('measure-pr').getAttribute('data-value'))).toBeGreaterThan(100);
   });
 });

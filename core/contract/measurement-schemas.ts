@@ -27,6 +27,8 @@ export type InterpretiveStatement = z.infer<typeof InterpretiveStatementSchema>;
 export const MeasurementCaveatsSchema = z.object({
   intervalsWithheld: z.string().optional(),
   amplitudeImplausible: z.string().optional(),
+  /** Every lead rescaled to one peak-to-peak range (core/signal/lead-normalisation.ts): voltage, axes and ST are not interpretable. */
+  amplitudeNormalised: z.string().optional(),
   qtcNotInterpretable: z.string().optional(),
   stNotInterpretable: z.string().optional(),
   /** PR was measured beat by beat (the median beat showed no P wave): how, and whether it varies. */

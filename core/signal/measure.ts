@@ -8,6 +8,7 @@ import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
+import { leadByLeadNormalisation, leadNormalisationText, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
 
@@ -39,6 +40,8 @@ export interface MeasurementCaveats {
   readonly intervalsWithheld?: string;
   /** Limb-lead QRS amplitudes far beyond physiology: the file's scaling is in doubt. */
   readonly amplitudeImplausible?: string;
+  /** Every lead rescaled to one range (lead-normalisation.ts): voltage, axes and ST are not interpretable. */
+  readonly amplitudeNormalised?: string;
   /** QTc must not be read against its limits (paced rhythm, doubtful scaling). */
   readonly qtcNotInterpretable?: string;
   /** ST levels and T waves must not be interpreted (paced rhythm, doubtful scaling). */
@@ -141,6 +144,17 @@ function axes(beat: MedianBeat, names: readonly string[], f: Fiducials, reasons:
   };
 }
 
+/**
+ * The frontal axes come from the limb leads' net areas relative to each other; rescaling each
+ * lead on its own changes those ratios (LUDB 1.0.1: every lead 1 mV peak to peak), so no axis
+ * is given rather than a wrong one. Timing measurements are unaffected.
+ */
+function withheldAxes(normalised: LeadNormalisation, reasons: Record<string, string>): EcgMeasurements['axisDeg'] {
+  const why = `amplitudes rescaled lead by lead (every lead ${normalised.rangeMv.toFixed(2)} mV peak to peak): the limb leads' relative sizes the axis is computed from are not the recorded ones`;
+  for (const key of ['p', 'qrs', 't']) reasons[`axisDeg.${key}`] = why;
+  return { p: null, qrs: null, t: null };
+}
+
 const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'prBeats' | 'qrsMs' | 'qtMs' | 'axisDeg'> & { reasons: Record<string, string> } => ({
   prMs: null,
   prBeats: null,
@@ -190,6 +204,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     fs,
   );
   const quality = assessRecord(leads, fs, detection);
+  const normalised = leadByLeadNormalisation(leads, quality);
   const reasons: Record<string, string> = {};
   const rrMs = rrStatistics(detection.beats, fs, reasons);
   const usable = leads.filter((l) => {
@@ -211,7 +226,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
       ...prOf(clean, detection.beats, beat, f, r),
       qrsMs: interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, r, f.reasons.qrs ?? 'QRS boundaries not found'),
       qtMs: interval('qtMs', f.qrsOnset, f.tEnd, fs, r, f.reasons.t ?? f.reasons.qrs ?? 'no T wave end found'),
-      axisDeg: axes(beat, medianLeads, f, r),
+      axisDeg: normalised ? withheldAxes(normalised, r) : axes(beat, medianLeads, f, r),
       reasons: r,
     };
   }
@@ -221,7 +236,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     detection.beats,
   );
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p);
+  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised);
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
@@ -251,6 +266,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     beats: detection.beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
     amplitudeImplausible: caveats.amplitudeImplausible,
+    amplitudeNormalised: caveats.amplitudeNormalised,
     sex: options.sex,
   });
   return {
@@ -272,7 +288,15 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
  * is unusable for any cause but missing leads (a two-lead Holter strip lacks ten of the twelve
  * leads a model needs, yet measures well) or when every present lead is noisy or clipped.
  */
-function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: ReadonlyMap<string, LeadQrs> | undefined, pacing: PacingResult, prBeats: BeatPr | null, noMedianP: string | undefined): MeasurementCaveats {
+function caveatsOf(
+  quality: RecordQuality,
+  usableLeads: number,
+  morphology: ReadonlyMap<string, LeadQrs> | undefined,
+  pacing: PacingResult,
+  prBeats: BeatPr | null,
+  noMedianP: string | undefined,
+  normalised: LeadNormalisation | undefined,
+): MeasurementCaveats {
   const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
   const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
   const blocking = quality.unusableBecause.filter((c) => c !== 'leadsLost');
@@ -286,10 +310,18 @@ function caveatsOf(quality: RecordQuality, usableLeads: number, morphology: Read
     largest && largest[1] > maxLimbQrsMv ? `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling` : undefined;
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
-  const stNotInterpretable = pacedRhythm ? 'paced rhythm: ST and T changes follow the paced QRS' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
+  const amplitudeNormalised = normalised ? leadNormalisationText(normalised) : undefined;
+  const stNotInterpretable = pacedRhythm
+    ? 'paced rhythm: ST and T changes follow the paced QRS'
+    : amplitudeImplausible
+      ? 'amplitude scaling in doubt'
+      : amplitudeNormalised
+        ? 'amplitudes rescaled lead by lead'
+        : undefined;
   return {
     ...(intervalsWithheld ? { intervalsWithheld } : {}),
     ...(amplitudeImplausible ? { amplitudeImplausible } : {}),
+    ...(amplitudeNormalised ? { amplitudeNormalised } : {}),
     ...(qtcNotInterpretable ? { qtcNotInterpretable } : {}),
     ...(stNotInterpretable ? { stNotInterpretable } : {}),
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),

@@ -95,6 +95,8 @@ export interface StatementInput {
   readonly intervalsWithheld?: string | undefined;
   /** Why amplitudes must not be interpreted (implausible scaling), when that is so. */
   readonly amplitudeImplausible?: string | undefined;
+  /** Why amplitudes are not the recorded ones (every lead rescaled to one range), when that is so. */
+  readonly amplitudeNormalised?: string | undefined;
   readonly sex?: 'M' | 'F' | 'U' | undefined;
 }
 
@@ -177,6 +179,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
     const evidence = limb.length > 0 ? [{ name: 'largest limb-lead QRS', value: mv(Math.max(...limb.map(([, q]) => q.peakToPeakMv))), unit: 'mV' }] : [];
     out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology`, evidence });
   }
+  if (input.amplitudeNormalised) out.push(rescaledStatement(input.amplitudeNormalised));
   const paced = pacingStatement(input);
   if (paced) out.push(paced);
   const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
@@ -188,7 +191,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
   if (!ventricularPaced) out.push(...axis(input));
-  if (!input.amplitudeImplausible) out.push(...lowVoltage(input));
+  if (!input.amplitudeImplausible && !input.amplitudeNormalised) out.push(...lowVoltage(input));
   out.push(...qtc(input, ventricularPaced));
   return out;
 }
@@ -210,6 +213,22 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
     source: src.ahaII,
     evidence,
     ...(rhythm ? { qualifier: 'QRS duration, bundle branch block, axis deviation, QTc and ST statements are not made on paced beats' } : {}),
+  };
+}
+
+/**
+ * Leads rescaled one by one (lead-normalisation.ts) keep their timing but not their voltage:
+ * low voltage is not stated and no axis was measured, which a reader must be told rather than
+ * left to read as "normal axis, normal voltage".
+ */
+function rescaledStatement(why: string): EcgStatement {
+  return {
+    code: 'RESCALED',
+    text: 'Amplitudes rescaled lead by lead: voltage, axis and ST not interpretable',
+    category: 'quality',
+    criterion: why,
+    source: 'a property of the file, not a guideline criterion: recorded leads never share one peak-to-peak range (on 456 PTB-XL records the largest lead’s is at least 1.89 times the smallest’s)',
+    evidence: [],
   };
 }
 

@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- measure [--json] [--quick] [--data DIR] [--mitdb DIR]`: accuracy of the
+ * `npm run bench -- measure [--json] [--quick] [--data DIR] [--mitdb DIR] [--ludb DIR]`: accuracy of the
  * global measurements, pacing detection and interpretive statements against every reference
  * at hand — the carts' own figures (GE MUSE, Philips, DICOM, HL7 aECG), LUDB's cardiologist
  * boundaries, MIT-BIH 100 (committed 60 s excerpt; the whole record with --mitdb DIR holding
  * 100.hea/100.dat) and the PTB-XL pool's statements (1AVB → PR > 200 ms, bundle branch blocks →
  * QRS ≥ 120 ms, PACE → paced; PR measured beat by beat where the median beat shows no P wave). Prints Markdown for docs/benchmarks.md ("measure"); --json
  * prints the figures. --quick keeps the labelled PTB-XL records and 40 others (development).
+ * --ludb DIR adds all 200 LUDB records (scripts/bench/ludb.ts): intervals against the
+ * cardiologists' boundaries, statements against their diagnoses.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,7 @@ import { cleanForMeasurement } from '../../core/signal/median-beat';
 import { fixturePath } from '../../core/test/shared-data';
 import { wilson } from '../../core/train/pe/comparison';
 import type { BenchArea } from './main';
+import { ludbEvaluation } from './ludb';
 import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
 
@@ -53,7 +56,7 @@ interface PoolRecord {
 
 export const area: BenchArea = {
   name: 'measure',
-  summary: 'measurement, pacing and statement accuracy against the carts, LUDB, MIT-BIH 100 and PTB-XL labels',
+  summary: 'measurement, pacing and statement accuracy against the carts, LUDB, MIT-BIH 100, PTB-XL labels and (--ludb DIR) all of LUDB',
   async bench({ args, log }) {
     const flag = (name: string) => {
       const i = args.indexOf(name);
@@ -75,6 +78,7 @@ export const area: BenchArea = {
       );
     }
     figures.corpusStatements = corpusStatements(dataDir, log);
+    figures.ludb = ludbEvaluation(flag('--ludb'), withAfUnion, log);
     return figures;
   },
 };

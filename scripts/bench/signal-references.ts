@@ -48,15 +48,26 @@ function ludbWaves(anns: readonly WfdbAnnotation[]): { kind: string; on: number;
 }
 
 /**
- * LUDB record 1 (cardiologists' per-lead P/QRS/T boundaries). Global boundaries per beat are
- * the earliest onset and latest offset over the 12 leads (as a cart measures); intervals are
- * the median over beats that have all three waves.
+ * LUDB record 1 (cardiologists' per-lead P/QRS/T boundaries), as the shared corpus holds it.
  */
 export function loadLudb(dataDir: string): ReferenceRecord | undefined {
-  const dir = path.join(dataDir, 'ecg', 'wfdb-ludb');
-  const record = decode(path.join(dir, 'ludb-ecg.hea'));
+  return loadLudbRecord(path.join(dataDir, 'ecg', 'wfdb-ludb'), 'ludb-ecg', 'wfdb-ludb/ludb-ecg');
+}
+
+/** At least this many leads must show a wave for a beat's global P or T boundary (LUDB leaves invisible waves unannotated). */
+const ludbMinLeadsPerWave = 6;
+
+/**
+ * One LUDB record (`stem`.hea/.dat and one annotation file per lead). Global boundaries per beat
+ * are the earliest onset and latest offset over the leads (as a cart measures), for beats whose
+ * QRS is annotated in every lead; the P (T) boundary where at least `ludbMinLeadsPerWave` leads
+ * show that wave (none in atrial fibrillation). Intervals are the median over the beats that
+ * have them.
+ */
+export function loadLudbRecord(dir: string, stem: string, name: string): ReferenceRecord | undefined {
+  const record = decode(path.join(dir, `${stem}.hea`));
   if (!record) return undefined;
-  const perLead = new Map(record.leads.map((l) => [l.name, ludbWaves(readWfdbAnnotations(readFileSync(path.join(dir, `ludb-ecg.${l.name.toLowerCase()}`))))]));
+  const perLead = new Map(record.leads.map((l) => [l.name, ludbWaves(readWfdbAnnotations(readFileSync(path.join(dir, `${stem}.${l.name.toLowerCase()}`))))]));
   const lead2 = (perLead.get('II') ?? []).filter((w) => w.kind === 'N');
   const beats: AnnotatedBeat[] = [];
   const perLeadIntervals: Record<'prMs' | 'qrsMs' | 'qtMs', number[]> = { prMs: [], qrsMs: [], qtMs: [] };
@@ -68,33 +79,54 @@ export function loadLudb(dataDir: string): ReferenceRecord | undefined {
       const t = qrs && waves.find((w) => w.kind === 't' && w.on >= qrs.off && w.on - qrs.off < 0.4 * record.fs);
       return { qrs, p, t };
     });
-    const complete = near.filter((n) => n.qrs && n.p && n.t);
-    for (const n of complete) {
-      perLeadIntervals.prMs.push(ms(n.qrs!.on - n.p!.on));
-      perLeadIntervals.qrsMs.push(ms(n.qrs!.off - n.qrs!.on));
-      perLeadIntervals.qtMs.push(ms(n.t!.off - n.qrs!.on));
+    for (const n of near) {
+      if (!n.qrs) continue;
+      if (n.p) perLeadIntervals.prMs.push(ms(n.qrs.on - n.p.on));
+      perLeadIntervals.qrsMs.push(ms(n.qrs.off - n.qrs.on));
+      if (n.t) perLeadIntervals.qtMs.push(ms(n.t.off - n.qrs.on));
     }
-    if (complete.length < near.length) continue;
+    const qrs = near.map((n) => n.qrs);
+    if (qrs.some((q) => q === undefined)) continue;
+    const ps = near.flatMap((n) => (n.p ? [n.p] : []));
+    const ts = near.flatMap((n) => (n.t ? [n.t] : []));
     beats.push({
-      pOn: Math.min(...complete.map((n) => n.p!.on)),
-      pOff: Math.max(...complete.map((n) => n.p!.off)),
-      qrsOn: Math.min(...complete.map((n) => n.qrs!.on)),
-      qrsOff: Math.max(...complete.map((n) => n.qrs!.off)),
-      tOff: Math.max(...complete.map((n) => n.t!.off)),
+      ...(ps.length >= ludbMinLeadsPerWave ? { pOn: Math.min(...ps.map((p) => p.on)), pOff: Math.max(...ps.map((p) => p.off)) } : {}),
+      qrsOn: Math.min(...qrs.map((q) => q!.on)),
+      qrsOff: Math.max(...qrs.map((q) => q!.off)),
+      ...(ts.length >= ludbMinLeadsPerWave ? { tOff: Math.max(...ts.map((t) => t.off)) } : {}),
     });
   }
-  const global = (f: (b: AnnotatedBeat) => number) => median(beats.map((b) => ms(f(b))));
+  const global = (f: (b: AnnotatedBeat) => number | undefined) => {
+    const values = beats.flatMap((b) => {
+      const v = f(b);
+      return v === undefined ? [] : [ms(v)];
+    });
+    return values.length === 0 ? undefined : median(values);
+  };
+  const orNone = (v: number[]) => (v.length === 0 ? undefined : median(v));
+  const measurements = {
+    heartRateBpm: rateOf(lead2.map((w) => w.peak), record.fs),
+    prMs: global((b) => (b.pOn === undefined ? undefined : b.qrsOn - b.pOn)),
+    qrsMs: global((b) => b.qrsOff - b.qrsOn),
+    qtMs: global((b) => (b.tOff === undefined ? undefined : b.tOff - b.qrsOn)),
+  };
+  const perLeadMedians = { prMs: orNone(perLeadIntervals.prMs), qrsMs: orNone(perLeadIntervals.qrsMs), qtMs: orNone(perLeadIntervals.qtMs) };
   return {
-    name: 'wfdb-ludb/ludb-ecg',
+    name,
     annotator: 'LUDB cardiologists (per-lead wave boundaries)',
     fs: record.fs,
     leads: record.leads.map((l) => ({ name: l.name, samples: l.samples })),
     beats,
     referenceBeats: lead2.map((w) => w.peak),
     perLeadBeats: new Map([...perLead].map(([lead, waves]) => [lead, waves.filter((w) => w.kind === 'N').map((w) => w.peak)])),
-    measurements: { heartRateBpm: rateOf(lead2.map((w) => w.peak), record.fs), prMs: global((b) => b.qrsOn - b.pOn!), qrsMs: global((b) => b.qrsOff - b.qrsOn), qtMs: global((b) => b.tOff! - b.qrsOn) },
-    perLeadMedianMs: { prMs: median(perLeadIntervals.prMs), qrsMs: median(perLeadIntervals.qrsMs), qtMs: median(perLeadIntervals.qtMs) },
+    measurements: definedOnly(measurements),
+    perLeadMedianMs: definedOnly(perLeadMedians),
   };
+}
+
+/** The object without its undefined entries (the reference types' optional fields are exact). */
+function definedOnly<K extends string>(o: Record<K, number | undefined>): Partial<Record<K, number>> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<K, number>>;
 }
 
 const xmlNumber = (xml: string, tag: string): number | undefined => {

@@ -43,6 +43,9 @@ describe('printed summary lines', () => {
     expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
     expect(computedStatementsLine(paced)).toBe('Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.');
     expect(computedStatementsLine(measured)).toBeNull();
+    // LUDB 1.0.1: every lead rescaled to 1 mV; the engine gives no axes and says why.
+    const rescaled: RecordMeasurements = { ...measured, axisDeg: { p: null, qrs: null, t: null }, caveats: { amplitudeNormalised: 'every lead spans the same 1.00 mV peak to peak (12 leads)', stNotInterpretable: 'amplitudes rescaled lead by lead' } };
+    expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\) · Caution: amplitudes rescaled lead by lead$/);
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -1,0 +1,145 @@
+/**
+ * LUDB 1.0.1 for `npm run bench -- measure --ludb DIR` (DIR holds ludb.csv and data/): 200
+ * ten-second 12-lead records whose P, QRS and T boundaries cardiologists marked in every lead,
+ * each with the cardiologists' diagnoses. Kalyakulina A. et al., LUDB: a new open-access
+ * validation tool for electrocardiogram delineation algorithms, IEEE Access 8:186181 (2020);
+ * PhysioNet doi:10.13026/eegm-h675; ODC-By 1.0. Not in ../shared (34 MB): PhysioNet's
+ * SHA256SUMS.txt in the folder checks a copy.
+ *
+ * As published, every lead of every record spans exactly 1 mV peak to peak (rescaled lead by
+ * lead, core/signal/lead-normalisation.ts), so only what timing decides is scored here: the
+ * intervals against the cardiologists' boundaries, and the rhythm, conduction, ectopy and pacing
+ * statements against their diagnoses. Axis and low voltage are withheld on such files.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
+import { wilson } from '../../core/train/pe/comparison';
+import { loadLudbRecord, type ReferenceRecord } from './signal-references';
+
+interface LudbRecord {
+  readonly id: string;
+  readonly diagnoses: Record<string, string>;
+  readonly reference: ReferenceRecord;
+  readonly analysis: EcgAnalysis;
+  readonly stated: Set<string>;
+}
+
+type Interval = 'prMs' | 'qrsMs' | 'qtMs';
+
+/** The diagnosis columns of ludb.csv whose words one of our statements speaks to (LUDB's spelling kept). */
+const ludbTruth: Record<string, { label: string; truth: (d: Record<string, string>) => boolean }> = {
+  AFIB: { label: 'atrial fibrillation or flutter', truth: (d) => /Atrial (fibrillation|flutter)/.test(d.Rhythms ?? '') },
+  AFLT: { label: 'atrial flutter', truth: (d) => /Atrial flutter/.test(d.Rhythms ?? '') },
+  '1AVB': { label: 'I degree AV block', truth: (d) => /I degree av block/i.test(d['Conduction abnormalities'] ?? '') },
+  CLBBB: { label: 'complete LBBB', truth: (d) => /\bComplete left bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
+  CRBBB: { label: 'complete RBBB', truth: (d) => /\bComplete right bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
+  IRBBB: { label: 'incomplete RBBB', truth: (d) => /Incomplete right bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
+  ILBBB: { label: 'incomplete LBBB', truth: (d) => /Incomplete left bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
+  IVCD: { label: 'non-specific intraventricular conduction delay', truth: (d) => /intravintricular|intraventricular/i.test(d['Conduction abnormalities'] ?? '') },
+  PACE: { label: 'any cardiac pacing entry', truth: (d) => (d['Cardiac pacing'] ?? '').trim() !== '' },
+  SBRAD: { label: 'sinus bradycardia (their limit 60 bpm, ours 50)', truth: (d) => /Sinus bradycardia/.test(d.Rhythms ?? '') },
+  STACH: { label: 'sinus tachycardia', truth: (d) => /Sinus tachycardia/.test(d.Rhythms ?? '') },
+  SARRH: { label: 'sinus arrhythmia', truth: (d) => /Sinus arrhythmia/.test(d.Rhythms ?? '') },
+  PVC: { label: 'ventricular extrasystole', truth: (d) => /Ventricular extrasystole/.test(d.Extrasystolies ?? '') },
+  PAC: { label: 'atrial extrasystole', truth: (d) => /Atrial extrasystole/.test(d.Extrasystolies ?? '') },
+};
+
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : String(Math.round(v)));
+const two = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+
+function loadLudbRecords(dir: string, statedCodes: (codes: readonly string[]) => Set<string>): LudbRecord[] {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(path.join(dir, 'ludb.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const out: LudbRecord[] = [];
+  for (const row of rows) {
+    const id = (row.ID ?? '').trim();
+    const reference = id === '' ? undefined : loadLudbRecord(path.join(dir, 'data'), id, `ludb/${id}`);
+    if (!reference) continue;
+    const sex = (row.Sex ?? '').trim();
+    const analysis = analyseEcg(reference.leads, reference.fs, { sex: sex === 'M' || sex === 'F' ? sex : 'U' });
+    out.push({ id, diagnoses: row, reference, analysis, stated: statedCodes(analysis.statements.map((s) => s.code)) });
+  }
+  return out;
+}
+
+/** Ours minus the cardiologists' global interval, over the records where both exist. */
+function intervalAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  log(`#### LUDB 1.0.1: global intervals against the cardiologists' per-lead boundaries (${records.length} records)`);
+  log('');
+  log('Reference per beat: earliest onset to latest offset over the leads (P and T where at least 6 leads show them), median over the annotated beats; ours from the median beat.');
+  log('');
+  log('| interval | records | mean difference ms | median | mean absolute | SD | 95 % limits of agreement |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  const out: Record<string, unknown> = {};
+  for (const key of ['prMs', 'qrsMs', 'qtMs'] as const satisfies readonly Interval[]) {
+    const diffs = records.flatMap((r) => {
+      const ours = r.analysis.measurements[key];
+      const ref = r.reference.measurements[key];
+      return ours === null || ref === undefined ? [] : [ours - ref];
+    });
+    if (diffs.length === 0) continue;
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, diffs.length - 1));
+    const sorted = [...diffs].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1] as number;
+    const meanAbs = diffs.reduce((a, b) => a + Math.abs(b), 0) / diffs.length;
+    log(`| ${key.replace('Ms', '').toUpperCase()} | ${diffs.length} | ${mean.toFixed(1)} | ${median.toFixed(1)} | ${meanAbs.toFixed(1)} | ${sd.toFixed(1)} | ${(mean - 1.96 * sd).toFixed(0)} to ${(mean + 1.96 * sd).toFixed(0)} |`);
+    out[key] = { records: diffs.length, meanDiffMs: mean, medianDiffMs: median, meanAbsMs: meanAbs, sdMs: sd };
+  }
+  log('');
+  return out;
+}
+
+function statementAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  log(`#### LUDB 1.0.1: statements against the cardiologists' diagnoses (${records.length} records)`);
+  log('');
+  log('| our statement | LUDB diagnosis | diagnosed | stated | both | sensitivity (95 % CI) | PPV (95 % CI) | disagreements (+ we state, − we do not) |');
+  log('| --- | --- | ---: | ---: | ---: | --- | --- | --- |');
+  const out: Record<string, unknown> = {};
+  for (const [code, { label, truth }] of Object.entries(ludbTruth)) {
+    const diagnosed = records.filter((r) => truth(r.diagnoses));
+    const stated = records.filter((r) => r.stated.has(code));
+    const both = diagnosed.filter((r) => r.stated.has(code)).length;
+    const s = wilson(both, diagnosed.length);
+    const p = wilson(both, stated.length);
+    const disagreements = records.filter((r) => truth(r.diagnoses) !== r.stated.has(code)).map((r) => `${r.stated.has(code) ? '+' : '−'}${r.id}`);
+    log(`| ${code} | ${label} | ${diagnosed.length} | ${stated.length} | ${both} | ${two(both / diagnosed.length)} (${two(s.low)}–${two(s.high)}) | ${two(both / stated.length)} (${two(p.low)}–${two(p.high)}) | ${disagreements.join(', ') || '—'} |`);
+    out[code] = { label, diagnosed: diagnosed.length, stated: stated.length, both, sensitivity: both / diagnosed.length, ppv: both / stated.length };
+  }
+  const rescaled = records.filter((r) => r.stated.has('RESCALED')).length;
+  log('');
+  log(`Axis and low voltage are not scored: ${rescaled} of ${records.length} records were found rescaled lead by lead, so no axis or voltage statement was made.`);
+  log('');
+  return out;
+}
+
+/** First-degree AV block: our PR and the one the cardiologists' own boundaries give, wherever either says over 200 ms or they diagnosed it. */
+function firstDegreeDetail(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  const truth = ludbTruth['1AVB']!.truth;
+  const rows = records.filter((r) => truth(r.diagnoses) || r.stated.has('1AVB') || (r.reference.measurements.prMs ?? 0) > 200);
+  log('#### LUDB 1.0.1: first-degree AV block, record by record');
+  log('');
+  log('| record | diagnosed | stated | PR from their boundaries ms | our PR ms | rhythm (theirs) |');
+  log('| --- | --- | --- | ---: | ---: | --- |');
+  for (const r of rows) {
+    log(`| ${r.id} | ${truth(r.diagnoses) ? 'yes' : ''} | ${r.stated.has('1AVB') ? 'yes' : ''} | ${ms(r.reference.measurements.prMs)} | ${ms(r.analysis.measurements.prMs)} | ${(r.diagnoses.Rhythms ?? '').replace(/\s*\n\s*/g, '; ')} |`);
+  }
+  const overLimit = records.filter((r) => (r.reference.measurements.prMs ?? 0) > 200);
+  const overLimitDiagnosed = overLimit.filter((r) => truth(r.diagnoses)).length;
+  log('');
+  log(`Their own boundaries give a PR over 200 ms on ${overLimit.length} records; they diagnosed first-degree AV block on ${overLimitDiagnosed} of them.`);
+  log('');
+  return { prOver200ByTheirBoundaries: overLimit.length, ofThemDiagnosed: overLimitDiagnosed };
+}
+
+/** The LUDB section of the measure bench; empty when `dir` holds no ludb.csv. */
+export function ludbEvaluation(dir: string | undefined, statedCodes: (codes: readonly string[]) => Set<string>, log: (line: string) => void): Record<string, unknown> {
+  if (!dir) return {};
+  if (!existsSync(path.join(dir, 'ludb.csv'))) {
+    log(`(no ludb.csv in ${dir}: LUDB skipped)`);
+    return {};
+  }
+  const records = loadLudbRecords(dir, statedCodes);
+  return { intervals: intervalAgreement(records, log), statements: statementAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
+}
