@@ -372,6 +372,14 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     // The flat-line record abstains in a batch exactly as it does alone.
     expect(await summary.textContent()).toMatch(new RegExp(`Done: ${listed} of ${listed} predicted and stored, 1 abstained`));
     expect((await predicted()) - before).toBe(listed);
+    // The worklist's model-output filter offers the classes this model can flag; a class it never
+    // flags (no threshold) is listed after them, disabled, instead of a filter that matches nothing.
+    await page.getByTestId('record-filters').locator('summary').click();
+    const never = manifest.classes.filter((_, j) => (manifest.operatingPoint.thresholds[j] as number) >= 1);
+    const offered = [...manifest.classes.filter((c) => !never.includes(c)), ...never].map((c) => [`${manifest.id}\u27c2${c}`, never.includes(c)]);
+    const options = page.getByTestId('filter-flagged').locator(`option[value^="${manifest.id}\u27c2"]`);
+    await expect.poll(() => options.evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('value'), (n as HTMLOptionElement).disabled]))).toEqual(offered);
+    await page.getByTestId('record-filters').locator('summary').click();
   });
 
   it('promotes only a model with a locked-test evaluation on this site, under a name, beside the current default; rolls back; keeps the default across a reload', async () => {

@@ -43,8 +43,11 @@ export const worklistOrderShape = {
 export const WorklistFacetsSchema = z.object({
   /** Everyone who has signed a current reading. */
   readers: z.array(z.string()),
-  /** Models with stored predictions, and their classes: what "flagged by model X" can ask. */
-  models: z.array(z.object({ id: z.string(), name: z.string(), classes: z.array(z.string()) })),
+  /**
+   * Models with stored predictions, and the classes their latest operating point can flag: what
+   * "flagged by model X" can ask. `neverFlagged`: the classes it never flags (no threshold).
+   */
+  models: z.array(z.object({ id: z.string(), name: z.string(), classes: z.array(z.string()), neverFlagged: z.array(z.string()) })),
 });
 export type WorklistFacets = z.infer<typeof WorklistFacetsSchema>;
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordSummary } from '../contract/schemas';
 import type { WorklistFilter } from '../contract/worklist-schemas';
-import { seedModel, seedWorklist } from '../test/worklist-seed';
+import { neverFlaggedThreshold } from '../contract/training-schemas';
+import { seedModel, seedPrediction, seedWorklist } from '../test/worklist-seed';
+import { PredictionStore } from './predictions';
 import { openDatabase } from './database';
 import { RecordStore } from './records';
 import { worklistFacets } from './worklist';
@@ -59,6 +61,17 @@ describe('worklist queries (real SQLite)', () => {
   });
 
   it('offers the readers of current readings and the models with stored predictions', () => {
-    expect(worklistFacets(db)).toEqual({ readers: ['Dr. A', 'Dr. B'], models: [{ id: seedModel.id, name: seedModel.name, classes: seedModel.classes }] });
+    expect(worklistFacets(db)).toEqual({ readers: ['Dr. A', 'Dr. B'], models: [{ id: seedModel.id, name: seedModel.name, classes: seedModel.classes, neverFlagged: [] }] });
+  });
+
+  it('does not offer a class the model never flags (no threshold) as a filter, and names it apart', () => {
+    const { db: own } = openDatabase(':memory:');
+    seedWorklist(own, 4);
+    const record = new RecordStore(own).list({ limit: 1, offset: 0 }).items[0]!.id;
+    const thresholds = { NORM: 0.5, MI: neverFlaggedThreshold, STTC: 0.5, CD: neverFlaggedThreshold, HYP: 0.5 };
+    new PredictionStore(own).insert({ ...seedPrediction(record), operatingPoint: { method: 'f1', temperature: 1, thresholds }, decisions: { NORM: true, MI: false, STTC: false, CD: false, HYP: false } });
+    const [model] = worklistFacets(own).models;
+    expect(model?.classes).toEqual(['NORM', 'STTC', 'HYP']);
+    expect(model?.neverFlagged).toEqual(['MI', 'CD']);
   });
 });

@@ -1,3 +1,4 @@
+import { isNeverFlagged } from '../contract/training-schemas';
 import type { WorklistFacets, WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
 
@@ -81,14 +82,27 @@ export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc'): string
   }
 }
 
-/** What the worklist's reader and model-output filters can offer: readers of current readings, models with stored predictions. */
+/**
+ * What the worklist's reader and model-output filters can offer: readers of current readings,
+ * models with stored predictions. A class the model's latest operating point never flags (no
+ * discrimination on validation, so no threshold) is not offered as a filter that would match
+ * nothing; it is named apart, so the list can say why it is missing.
+ */
 export function worklistFacets(db: Db): WorklistFacets {
   const readers = db
     .prepare('SELECT DISTINCT o.reader FROM overreads o WHERE o.id = (SELECT max(id) FROM overreads WHERE record_id = o.record_id) ORDER BY o.reader COLLATE NOCASE')
     .pluck()
     .all() as string[];
   const models = db
-    .prepare('SELECT model_id AS id, model_name AS name, classes FROM predictions WHERE id IN (SELECT max(id) FROM predictions GROUP BY model_id) ORDER BY model_name, model_id')
-    .all() as { id: string; name: string; classes: string }[];
-  return { readers, models: models.map((m) => ({ id: m.id, name: m.name, classes: JSON.parse(m.classes) as string[] })) };
+    .prepare('SELECT model_id AS id, model_name AS name, classes, op_thresholds AS thresholds FROM predictions WHERE id IN (SELECT max(id) FROM predictions GROUP BY model_id) ORDER BY model_name, model_id')
+    .all() as { id: string; name: string; classes: string; thresholds: string }[];
+  return {
+    readers,
+    models: models.map((m) => {
+      const classes = JSON.parse(m.classes) as string[];
+      const thresholds = JSON.parse(m.thresholds) as Record<string, number | null>;
+      const never = (c: string) => isNeverFlagged(thresholds[c]);
+      return { id: m.id, name: m.name, classes: classes.filter((c) => !never(c)), neverFlagged: classes.filter(never) };
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { ModelRegistry } from '../db/model-registry';
 import { OverreadStore } from '../db/overreads';
-import { PredictionStore } from '../db/predictions';
+import { PredictionStore, type NewPrediction } from '../db/predictions';
 import { RecordStore } from '../db/records';
 import { asMillivolts, canonicalLeads, type EcgRecord } from '../formats/record';
 
@@ -46,6 +46,24 @@ function tinyRecord(i: number): EcgRecord {
   };
 }
 
+/** The seed model's prediction for a record: MI flagged, or NORM. */
+export function seedPrediction(recordId: number, mi = false): NewPrediction {
+  return {
+    recordId,
+    model: { id: seedModel.id, name: seedModel.name, demonstration: true, weightsSha256: seedModel.weightsSha256 },
+    classes: seedModel.classes,
+    operatingPoint: { method: 'f1', temperature: 1, thresholds: { NORM: 0.5, MI: 0.5, STTC: 0.5, CD: 0.5, HYP: 0.5 } },
+    probabilities: { NORM: mi ? 0.1 : 0.9, MI: mi ? 0.8 : 0.1, STTC: 0.1, CD: 0.1, HYP: 0.1 },
+    decisions: { NORM: !mi, MI: mi, STTC: false, CD: false, HYP: false },
+    abstained: false,
+    reason: null,
+    quality: { verdict: 'good', reasons: [] },
+    scope: { reasons: [], notes: [] },
+    engineVersion: 'seed',
+    actor: 'seed',
+  };
+}
+
 export function seedWorklist(db: Db, count: number): SeedExpectations {
   const records = new RecordStore(db);
   const readings = new OverreadStore(db);
@@ -61,20 +79,7 @@ export function seedWorklist(db: Db, count: number): SeedExpectations {
       if (i % 2 === 0) {
         const mi = i % 4 === 0;
         if (mi) miFlagged.add(id);
-        predictions.insert({
-          recordId: id,
-          model: { id: seedModel.id, name: seedModel.name, demonstration: true, weightsSha256: seedModel.weightsSha256 },
-          classes: seedModel.classes,
-          operatingPoint: { method: 'f1', temperature: 1, thresholds: { NORM: 0.5, MI: 0.5, STTC: 0.5, CD: 0.5, HYP: 0.5 } },
-          probabilities: { NORM: mi ? 0.1 : 0.9, MI: mi ? 0.8 : 0.1, STTC: 0.1, CD: 0.1, HYP: 0.1 },
-          decisions: { NORM: !mi, MI: mi, STTC: false, CD: false, HYP: false },
-          abstained: false,
-          reason: null,
-          quality: { verdict: 'good', reasons: [] },
-          scope: { reasons: [], notes: [] },
-          engineVersion: 'seed',
-          actor: 'seed',
-        });
+        predictions.insert(seedPrediction(id, mi));
       }
       if (i % 3 === 0) {
         const reader = i % 2 === 0 ? 'Dr. A' : 'Dr. B';
