@@ -42,7 +42,7 @@ describe('leads rescaled one by one', () => {
     expect(normalisationOf(ludb.leads, ludb.fs)).toEqual({ rangeMv: expect.closeTo(1, 6), leads: 12 });
     const a = analyseEcg(ludb.leads, ludb.fs);
     expect(a.caveats.amplitudeNormalised).toMatch(/same 1\.00 mV peak to peak \(12 leads\).*not interpretable/);
-    expect(a.caveats.stNotInterpretable).toBe('amplitudes rescaled lead by lead');
+    expect(a.caveats.stNotInterpretable).toBe('amplitudes rescaled lead by lead: ST levels are not the recorded millivolts');
     expect(a.measurements.axisDeg).toEqual({ p: null, qrs: null, t: null });
     expect(a.measurements.reasons['axisDeg.qrs']).toMatch(/rescaled lead by lead/);
     const codes = a.statements.map((s) => s.code);

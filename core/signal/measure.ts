@@ -316,7 +316,7 @@ function caveatsOf(
     : amplitudeImplausible
       ? 'amplitude scaling in doubt'
       : amplitudeNormalised
-        ? 'amplitudes rescaled lead by lead'
+        ? 'amplitudes rescaled lead by lead: ST levels are not the recorded millivolts'
         : undefined;
   return {
     ...(intervalsWithheld ? { intervalsWithheld } : {}),
