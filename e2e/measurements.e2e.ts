@@ -13,7 +13,7 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * into the reading with one click; a borderline one adopted as its words, since its code would
  * drop the doubt), a Philips file (the cart's measurements beside ours,
  * the QRS difference highlighted) and LUDB record 1, whose leads were each rescaled to 1 mV
- * (no axes, no voltage statement, the reason shown).
+ * (no voltage statement, the reason shown, axes from the limb leads' restored proportions).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -97,10 +97,10 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-device.png') });
   });
 
-  it('a file whose leads were rescaled one by one shows no axes and no voltage statement, and says why', async () => {
+  it('a file whose leads were rescaled one by one shows no voltage statement and says why; its axes come from the restored limb proportions', async () => {
     await open(page, `ludb-1${path.sep}1.hea`, 'path');
-    expect(await page.getByTestId('measurement-cautions').textContent()).toMatch(/Amplitudes not as recorded: every lead spans the same 1\.00 mV peak to peak/);
-    expect(await page.getByTestId('measure-axis-qrs').getAttribute('data-null-reason')).toMatch(/rescaled lead by lead/);
+    expect(await page.getByTestId('measurement-cautions').textContent()).toMatch(/Amplitudes not as recorded: every lead spans the same 1\.00 mV peak to peak.*restoring the limb leads' proportions/);
+    expect(await page.getByTestId('measure-axis-qrs').getAttribute('data-value')).toMatch(/^-?\d/);
     expect(await codes(page)).toContain('RESCALED');
     expect(await codes(page)).not.toContain('LVOLT');
     expect(Number(await page.getByTestId('measure-pr').getAttribute('data-value'))).toBeGreaterThan(100);

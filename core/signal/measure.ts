@@ -8,7 +8,7 @@ import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
-import { leadByLeadNormalisation, leadNormalisationText, type LeadNormalisation } from './lead-normalisation';
+import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
 
@@ -146,13 +146,25 @@ function axes(beat: MedianBeat, names: readonly string[], f: Fiducials, reasons:
 
 /**
  * The frontal axes come from the limb leads' net areas relative to each other; rescaling each
- * lead on its own changes those ratios (LUDB 1.0.1: every lead 1 mV peak to peak), so no axis
+ * lead on its own changes those ratios (LUDB 1.0.1: every lead 1 mV peak to peak). Where the
+ * limb leads' proportions cannot be restored (lead-normalisation.ts `limbProportions`), no axis
  * is given rather than a wrong one. Timing measurements are unaffected.
  */
 function withheldAxes(normalised: LeadNormalisation, reasons: Record<string, string>): EcgMeasurements['axisDeg'] {
   const why = `amplitudes rescaled lead by lead (every lead ${normalised.rangeMv.toFixed(2)} mV peak to peak): the limb leads' relative sizes the axis is computed from are not the recorded ones`;
   for (const key of ['p', 'qrs', 't']) reasons[`axisDeg.${key}`] = why;
   return { p: null, qrs: null, t: null };
+}
+
+/** The median beat with its limb leads brought back to one common scale (lead-normalisation.ts `limbProportions`). */
+function withLimbProportions(beat: MedianBeat, names: readonly string[], factors: ReadonlyMap<string, number>): MedianBeat {
+  return {
+    ...beat,
+    leads: beat.leads.map((lead, k) => {
+      const factor = factors.get(names[k] as string);
+      return factor === undefined ? lead : lead.map((v) => v * factor);
+    }),
+  };
 }
 
 const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'prBeats' | 'qrsMs' | 'qtMs' | 'axisDeg'> & { reasons: Record<string, string> } => ({
@@ -205,6 +217,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   );
   const quality = assessRecord(leads, fs, detection);
   const normalised = leadByLeadNormalisation(leads, quality);
+  const proportions = normalised ? limbProportions(leads, fs) : undefined;
   const reasons: Record<string, string> = {};
   const rrMs = rrStatistics(detection.beats, fs, reasons);
   const usable = leads.filter((l) => {
@@ -226,7 +239,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
       ...prOf(clean, detection.beats, beat, f, r),
       qrsMs: interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, r, f.reasons.qrs ?? 'QRS boundaries not found'),
       qtMs: interval('qtMs', f.qrsOnset, f.tEnd, fs, r, f.reasons.t ?? f.reasons.qrs ?? 'no T wave end found'),
-      axisDeg: normalised ? withheldAxes(normalised, r) : axes(beat, medianLeads, f, r),
+      axisDeg: normalised && !proportions ? withheldAxes(normalised, r) : axes(proportions ? withLimbProportions(beat, medianLeads, proportions) : beat, medianLeads, f, r),
       reasons: r,
     };
   }
@@ -236,7 +249,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     detection.beats,
   );
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised);
+  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined });
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
@@ -295,7 +308,7 @@ function caveatsOf(
   pacing: PacingResult,
   prBeats: BeatPr | null,
   noMedianP: string | undefined,
-  normalised: LeadNormalisation | undefined,
+  normalised: (LeadNormalisation & { axesRestored: boolean }) | undefined,
 ): MeasurementCaveats {
   const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
   const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
@@ -310,7 +323,7 @@ function caveatsOf(
     largest && largest[1] > maxLimbQrsMv ? `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling` : undefined;
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
-  const amplitudeNormalised = normalised ? leadNormalisationText(normalised) : undefined;
+  const amplitudeNormalised = normalised ? leadNormalisationText(normalised, normalised.axesRestored) : undefined;
   const stNotInterpretable = pacedRhythm
     ? 'paced rhythm: ST and T changes follow the paced QRS'
     : amplitudeImplausible

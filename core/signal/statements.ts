@@ -218,13 +218,13 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
 
 /**
  * Leads rescaled one by one (lead-normalisation.ts) keep their timing but not their voltage:
- * low voltage is not stated and no axis was measured, which a reader must be told rather than
- * left to read as "normal axis, normal voltage".
+ * low voltage is not stated (and the axes are measured only where the limb leads' proportions
+ * could be restored), which a reader must be told rather than left to read as "normal voltage".
  */
 function rescaledStatement(why: string): EcgStatement {
   return {
     code: 'RESCALED',
-    text: 'Amplitudes rescaled lead by lead: voltage, axis and ST not interpretable',
+    text: 'Amplitudes rescaled lead by lead: voltages and ST levels not interpretable',
     category: 'quality',
     criterion: why,
     source: 'a property of the file, not a guideline criterion: recorded leads never share one peak-to-peak range (on 456 PTB-XL records the largest lead’s is at least 1.89 times the smallest’s)',

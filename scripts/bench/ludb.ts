@@ -7,9 +7,10 @@
  * SHA256SUMS.txt in the folder checks a copy.
  *
  * As published, every lead of every record spans exactly 1 mV peak to peak (rescaled lead by
- * lead, core/signal/lead-normalisation.ts), so only what timing decides is scored here: the
- * intervals against the cardiologists' boundaries, and the rhythm, conduction, ectopy and pacing
- * statements against their diagnoses. Axis and low voltage are withheld on such files.
+ * lead, core/signal/lead-normalisation.ts), so voltages are not scored: the intervals against
+ * the cardiologists' boundaries, the rhythm, conduction, ectopy and pacing statements against
+ * their diagnoses, and our QRS axis (from the limb leads' restored proportions) beside their
+ * axis categories.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,9 +110,46 @@ function statementAgreement(records: readonly LudbRecord[], log: (line: string) 
   }
   const rescaled = records.filter((r) => r.stated.has('RESCALED')).length;
   log('');
-  log(`Axis and low voltage are not scored: ${rescaled} of ${records.length} records were found rescaled lead by lead, so no axis or voltage statement was made.`);
+  log(`Low voltage is not scored: ${rescaled} of ${records.length} records were found rescaled lead by lead, so no voltage statement was made.`);
   log('');
   return out;
+}
+
+/**
+ * Our QRS axis within each of LUDB's axis categories. Their boundaries are not given with the
+ * database (the Russian school's horizontal, normal and vertical positions lie around 0–30°,
+ * 30–70° and 70–90°, and its left deviation below 0°, not below −30° as in [AHA-II]), so the
+ * categories are shown beside our degrees rather than scored as our LAD/RAD statements.
+ */
+function axisAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  const byCategory = new Map<string, number[]>();
+  let unmeasured = 0;
+  for (const r of records) {
+    const category = (r.diagnoses['Electric axis of the heart'] ?? '').replace(/^Electric axis of the heart:\s*/, '').trim() || '(no category)';
+    const axis = r.analysis.measurements.axisDeg.qrs;
+    if (axis === null) unmeasured++;
+    else byCategory.set(category, [...(byCategory.get(category) ?? []), axis]);
+  }
+  log(`#### LUDB 1.0.1: our QRS axis (limb leads' proportions restored) within the cardiologists' axis categories`);
+  log('');
+  log('| their category | records | our QRS axis, median ° | quartiles ° | range ° |');
+  log('| --- | ---: | ---: | --- | --- |');
+  const out: Record<string, unknown> = {};
+  for (const [category, axes] of [...byCategory].sort((a, b) => quantileOf(a[1], 0.5) - quantileOf(b[1], 0.5))) {
+    const q = (p: number) => Math.round(quantileOf(axes, p));
+    log(`| ${category} | ${axes.length} | ${q(0.5)} | ${q(0.25)} to ${q(0.75)} | ${q(0)} to ${q(1)} |`);
+    out[category] = { records: axes.length, medianDeg: quantileOf(axes, 0.5), q1Deg: quantileOf(axes, 0.25), q3Deg: quantileOf(axes, 0.75) };
+  }
+  log('');
+  log(`No axis on ${unmeasured} record(s).`);
+  log('');
+  return out;
+}
+
+/** The p-quantile by the nearest lower rank (enough for a table of medians and quartiles). */
+function quantileOf(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(p * (sorted.length - 1))] as number;
 }
 
 /** First-degree AV block: our PR and the one the cardiologists' own boundaries give, wherever either says over 200 ms or they diagnosed it. */
@@ -141,5 +179,5 @@ export function ludbEvaluation(dir: string | undefined, statedCodes: (codes: rea
     return {};
   }
   const records = loadLudbRecords(dir, statedCodes);
-  return { intervals: intervalAgreement(records, log), statements: statementAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
+  return { intervals: intervalAgreement(records, log), statements: statementAgreement(records, log), axis: axisAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
 }
