@@ -27,7 +27,7 @@ export type InterpretiveStatement = z.infer<typeof InterpretiveStatementSchema>;
 export const MeasurementCaveatsSchema = z.object({
   intervalsWithheld: z.string().optional(),
   amplitudeImplausible: z.string().optional(),
-  /** Every lead rescaled to one peak-to-peak range (core/signal/lead-normalisation.ts): voltage, axes and ST are not interpretable. */
+  /** Every lead rescaled to one peak-to-peak range (core/signal/lead-normalisation.ts): voltage and ST are not interpretable; the axes only where the limb leads' proportions were restored. */
   amplitudeNormalised: z.string().optional(),
   qtcNotInterpretable: z.string().optional(),
   stNotInterpretable: z.string().optional(),

@@ -40,7 +40,7 @@ export interface MeasurementCaveats {
   readonly intervalsWithheld?: string;
   /** Limb-lead QRS amplitudes far beyond physiology: the file's scaling is in doubt. */
   readonly amplitudeImplausible?: string;
-  /** Every lead rescaled to one range (lead-normalisation.ts): voltage, axes and ST are not interpretable. */
+  /** Every lead rescaled to one range (lead-normalisation.ts): voltage and ST are not interpretable; the axes only where the limb leads' proportions were restored. */
   readonly amplitudeNormalised?: string;
   /** QTc must not be read against its limits (paced rhythm, doubtful scaling). */
   readonly qtcNotInterpretable?: string;
