@@ -205,6 +205,17 @@ function unboundedPSearch(pWave: boolean, clean: readonly Float64Array[], beats:
 }
 
 /**
+ * Where the median beat shows a P wave and the RR is irregular (the AF rule's irregularity):
+ * whether the beats one by one show it too (beat-pr.ts `repeatingPWaves`), for the statements'
+ * check against averaged fibrillatory waves. Not computed otherwise (it delineates every beat).
+ */
+function medianPCheck(pOnMedian: boolean, rhythm: RhythmFeatures, clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat | undefined): StatementInput['medianPBeatByBeat'] {
+  if (!pOnMedian || !beat || (rhythm.normalisedRmssdAll ?? 0) < statementThresholds.afNormalisedRmssd) return undefined;
+  const found = repeatingPWaves(clean, beats, beat, plausibleIntervalsMs.prMs);
+  return { measured: found.measured, of: found.of, repeating: found.repeating !== undefined };
+}
+
+/**
  * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
  * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
  * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
@@ -271,6 +282,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave,
     ...unboundedPSearch(pWave, clean, detection.beats, beat),
+    medianPBeatByBeat: medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, detection.beats, beat),
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),

@@ -1,7 +1,8 @@
 // Rules checked one by one on hand-built inputs (each criterion met and just missed), then on real
 // records: PTB-XL 00143 (paced), 00023 (atrial flutter with fixed 2:1 conduction) and 00305 (sinus
-// arrhythmia with a flat T) (CC BY 4.0 fixtures), the bundled PTB-XL samples 00102 (first-degree
-// AV block) and 00017 (atrial flutter), and, with ../shared, the Contec EDF whose scaling is 6× wrong.
+// arrhythmia with a flat T) (CC BY 4.0 fixtures), LUDB 96 (atrial fibrillation; ODC-By fixture), the
+// bundled PTB-XL samples 00102 (first-degree AV block) and 00017 (atrial flutter), and, with
+// ../shared, the Contec EDF whose scaling is 6× wrong.
 // Agreement with PTB-XL's labels over the pool: `npm run bench -- measure` (docs/benchmarks.md).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +130,20 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const s = interpretiveStatements(input({ pWave: false, repeatingP, rhythm: irregular }));
     expect(s.map((x) => x.code)).toEqual(['SARRH']);
     expect(s[0]?.evidence.find((e) => e.name === 'P wave')?.value).toBe('before 11 of 12 QRS complexes (found beat by beat)');
+  });
+
+  it('an irregular rhythm whose median-beat P wave the beats do not confirm: the sinus and AV block statements ask to exclude AF', () => {
+    const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.2, rrRange: 0.4 };
+    const unconfirmed = { measured: 3, of: 12, repeating: false };
+    const s = interpretiveStatements(input({ rhythm: irregular, prMs: 240, medianPBeatByBeat: unconfirmed }));
+    expect(s.map((x) => x.code)).toEqual(['SARRH', '1AVB']);
+    for (const x of s) expect(x.qualifier).toMatch(/before only 3 of 12 beats: exclude atrial fibrillation or flutter on the rhythm strip/);
+    // Confirmed beat by beat, or an irregularity that is the premature beats' alone: nothing to add.
+    expect(interpretiveStatements(input({ rhythm: irregular, medianPBeatByBeat: { ...unconfirmed, measured: 11, repeating: true } }))[0]?.qualifier).toBeUndefined();
+    const ectopic = { ...regular, rrMs: [800, 800, 560, 1040, 800, 800, 800, 560, 1040, 800, 800], normalisedRmssdAll: 0.2, rrRange: 0.05, premature: [3, 8] };
+    const withEctopy = interpretiveStatements(input({ rhythm: ectopic, medianPBeatByBeat: unconfirmed }));
+    expect(withEctopy.map((x) => x.code)).toEqual(['SR', 'PAC']);
+    expect(withEctopy.map((x) => x.qualifier)).toEqual([undefined, undefined]);
   });
 
   it('intermittent pacing: the RR irregularity is that of the unpaced beats', () => {
@@ -341,6 +356,15 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(codes).not.toContain('AFLT');
     expect(codes).not.toContain('LNGQT');
     expect(codes).toContain('SARRH');
+  });
+
+  it('LUDB 96 (atrial fibrillation, its leads rescaled): the median beat shows a P-like wave the beats do not, so its sinus arrhythmia asks to exclude AF; PTB-XL 00305 does not', () => {
+    const af = read(fixturePath('signal', 'ludb-96', '96.hea'));
+    const a = analyseEcg(af.leads, af.fs);
+    const sinus = a.statements.find((s) => s.code === 'SARRH');
+    expect(sinus?.qualifier).toMatch(/before only 0 of 13 beats: exclude atrial fibrillation or flutter on the rhythm strip/);
+    const sarrh = read(fixturePath('signal', 'ptbxl-sarrh', '00305_hr.hea'));
+    expect(analyseEcg(sarrh.leads, sarrh.fs).statements.find((s) => s.code === 'SARRH')?.qualifier).toBeUndefined();
   });
 
   it('PTB-XL 00039 (quinidine, labelled LNGQT): the T wave running into the next P wave keeps its long QT and the P onset its place', () => {
