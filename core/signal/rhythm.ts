@@ -20,22 +20,41 @@ export interface RhythmFeatures {
 }
 
 /**
- * RR statistics and premature beats. A beat is premature when it comes at least 20 % early
- * and the next RR is longer than the early one (the pause that follows an ectopic beat); it
- * is ventricular when its QRS, compared over ±60 ms with the median beat in every lead, does
- * not match the dominant (conducted) shape: the distinction the carts draw between PVC and
- * PAC/APC (Mason et al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325).
+ * Beats (indices) that come at least 20 % early: followed by a longer RR (the pause after an
+ * ectopic beat), or interpolated — no pause, the early beat splitting one sinus cycle in two
+ * (the two RRs around it, both short, add up to the median RR within 15 %), so the beat after
+ * it comes on time and is not premature itself. Before interpolated beats were recognised, that
+ * on-time sinus beat was taken for the premature one and, its QRS being the usual one, called
+ * supraventricular, while the ventricular beat went unnamed (LUDB 1.0.1 record 105: RR 912,
+ * 466, 462, 922 ms, "interpolated PVC", was read "supraventricular premature complexes").
+ */
+export function prematureBeats(rrMs: readonly number[], medianRr: number): number[] {
+  const premature: number[] = [];
+  for (let k = 1; k <= rrMs.length; k++) {
+    const before = rrMs[k - 1] as number;
+    const after = rrMs[k];
+    if (before >= 0.8 * medianRr) continue;
+    if (after === undefined || after > 1.1 * before) {
+      premature.push(k);
+    } else if (after < 0.8 * medianRr && Math.abs(before + after - medianRr) <= 0.15 * medianRr) {
+      premature.push(k);
+      k++;
+    }
+  }
+  return premature;
+}
+
+/**
+ * RR statistics and premature beats (`prematureBeats`). A premature beat is ventricular when
+ * its QRS, compared over ±60 ms with the median beat in every lead, does not match the
+ * dominant (conducted) shape: the distinction the carts draw between PVC and PAC/APC (Mason et
+ * al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325).
  */
 export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined): RhythmFeatures {
   const rrMs = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
   if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [] };
   const med = median(rrMs);
-  const premature: number[] = [];
-  for (let k = 1; k < beats.length; k++) {
-    const before = rrMs[k - 1] as number;
-    const after = rrMs[k];
-    if (before < 0.8 * med && (after === undefined || after > 1.1 * before)) premature.push(k);
-  }
+  const premature = prematureBeats(rrMs, med);
   // RR intervals that touch an ectopic beat are not the underlying rhythm's.
   const touched = new Set(premature.flatMap((k) => [k - 1, k]));
   const clean = rrMs.filter((_, i) => !touched.has(i));
