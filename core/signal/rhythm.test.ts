@@ -33,3 +33,35 @@ describe('premature beats', () => {
     expect(f.rrRange).toBeLessThan(0.05);
   });
 });
+
+describe('premature beats: ventricular or not, by QRS shape', () => {
+  const fs = 500;
+  const rr = [1000, 1000, 620, 1380, 1000, 1000];
+  const times = rr.reduce<number[]>((t, ms) => [...t, (t[t.length - 1] as number) + (ms * fs) / 1000], [200]);
+  /** A narrow QRS (Gaussian, σ 10 ms) or a wide biphasic one centred on each sample index given. */
+  const lead = (centres: readonly number[], wide: ReadonlySet<number> = new Set()) => {
+    const x = new Float64Array((times[times.length - 1] as number) + 400);
+    centres.forEach((c, k) => {
+      for (let i = 0; i < x.length; i++) {
+        const t = (i - c) / fs;
+        x[i] = (x[i] as number) + (wide.has(k) ? -(t / 0.03) * Math.exp(-((t / 0.03) ** 2)) : Math.exp(-((t / 0.01) ** 2) / 2));
+      }
+    });
+    return x;
+  };
+  const template = { leads: [Float64Array.from({ length: 301 }, (_, i) => Math.exp(-((((i - 150) / fs / 0.01) ** 2) / 2)))], pre: 150, fs, beatsUsed: 5, rr: fs };
+
+  it('an early beat of the usual shape is supraventricular even where the fiducial sits 12 ms off its peak', () => {
+    // The QRS of beat 3 lies 12 ms after its fiducial: at the fiducial alone the correlation is ~0.7.
+    const shifted = times.map((t, k) => (k === 3 ? t + 6 : t));
+    const f = rhythmFeatures([lead(shifted)], times, fs, template);
+    expect(f.premature).toEqual([3]);
+    expect(f.prematureVentricular).toEqual([]);
+  });
+
+  it('an early beat of another shape is ventricular', () => {
+    const f = rhythmFeatures([lead(times, new Set([3]))], times, fs, template);
+    expect(f.premature).toEqual([3]);
+    expect(f.prematureVentricular).toEqual([3]);
+  });
+});
