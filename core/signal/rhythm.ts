@@ -38,7 +38,7 @@ export function prematureBeats(rrMs: readonly number[], medianRr: number): numbe
       premature.push(k);
     } else if (after < 0.8 * medianRr && Math.abs(before + after - medianRr) <= 0.15 * medianRr) {
       premature.push(k);
-      k++;
+      k++; // the on-time beat after an interpolated one is not looked at as premature
     }
   }
   return premature;
