@@ -17,6 +17,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
 import { wilson } from '../../core/train/pe/comparison';
+import { excludeAfLine } from './qualifiers';
 import { loadLudbRecord, type ReferenceRecord } from './signal-references';
 
 interface LudbRecord {
@@ -111,6 +112,8 @@ function statementAgreement(records: readonly LudbRecord[], log: (line: string) 
   const rescaled = records.filter((r) => r.stated.has('RESCALED')).length;
   log('');
   log(`Low voltage is not scored: ${rescaled} of ${records.length} records were found rescaled lead by lead, so no voltage statement was made.`);
+  log('');
+  log(excludeAfLine(records.map((r) => ({ id: r.id, statements: r.analysis.statements, reference: (r.diagnoses.Rhythms ?? '').replace(/\s*\n\s*/g, '; ').trim() }))));
   log('');
   return out;
 }

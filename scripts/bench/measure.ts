@@ -22,6 +22,7 @@ import { fixturePath } from '../../core/test/shared-data';
 import { wilson } from '../../core/train/pe/comparison';
 import type { BenchArea } from './main';
 import { ludbEvaluation } from './ludb';
+import { excludeAfLine } from './qualifiers';
 import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
 
@@ -320,6 +321,8 @@ function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Recor
     log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
     out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv, borderline: borderline.length, borderlineLabelled: borderlineTrue };
   }
+  log('');
+  log(excludeAfLine(pool.map((p) => ({ id: p.id, statements: p.analysis.statements, reference: [...p.codes].join(' ') || 'no statement' }))));
   log('');
   return out;
 }
