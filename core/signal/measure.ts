@@ -228,7 +228,6 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   );
   const quality = assessRecord(leads, fs, detection);
   const normalised = leadByLeadNormalisation(leads, quality);
-  const proportions = normalised ? limbProportions(leads, fs) : undefined;
   const reasons: Record<string, string> = {};
   const rrMs = rrStatistics(detection.beats, fs, reasons);
   const usable = leads.filter((l) => {
@@ -236,6 +235,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
+  const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
   const beat = detection.beats.length > 0 && usable.length > 0 ? medianBeat(clean, detection.beats, fs) : undefined;
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
@@ -335,7 +335,7 @@ function caveatsOf(
     largest && largest[1] > maxLimbQrsMv ? `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling` : undefined;
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
-  const amplitudeNormalised = normalised ? leadNormalisationText(normalised, normalised.axesRestored) : undefined;
+  const amplitudeNormalised = normalised ? leadNormalisationText(normalised) : undefined;
   const stNotInterpretable = pacedRhythm
     ? 'paced rhythm: ST and T changes follow the paced QRS'
     : amplitudeImplausible
