@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
+import { mean as meanOf, quantile, sampleStd } from '../../core/signal/stats';
 import { wilson } from '../../core/train/pe/comparison';
 import { excludeAfLine } from './qualifiers';
 import { loadLudbRecord, type ReferenceRecord } from './signal-references';
@@ -81,11 +82,10 @@ function intervalAgreement(records: readonly LudbRecord[], log: (line: string) =
       return ours === null || ref === undefined ? [] : [ours - ref];
     });
     if (diffs.length === 0) continue;
-    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, diffs.length - 1));
-    const sorted = [...diffs].sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1] as number;
-    const meanAbs = diffs.reduce((a, b) => a + Math.abs(b), 0) / diffs.length;
+    const mean = meanOf(diffs);
+    const sd = sampleStd(diffs);
+    const median = quantile(diffs, 0.5);
+    const meanAbs = meanOf(diffs.map(Math.abs));
     log(`| ${key.replace('Ms', '').toUpperCase()} | ${diffs.length} | ${mean.toFixed(1)} | ${median.toFixed(1)} | ${meanAbs.toFixed(1)} | ${sd.toFixed(1)} | ${(mean - 1.96 * sd).toFixed(0)} to ${(mean + 1.96 * sd).toFixed(0)} |`);
     out[key] = { records: diffs.length, meanDiffMs: mean, medianDiffMs: median, meanAbsMs: meanAbs, sdMs: sd };
   }
@@ -138,21 +138,15 @@ function axisAgreement(records: readonly LudbRecord[], log: (line: string) => vo
   log('| their category | records | our QRS axis, median ° | quartiles ° | range ° |');
   log('| --- | ---: | ---: | --- | --- |');
   const out: Record<string, unknown> = {};
-  for (const [category, axes] of [...byCategory].sort((a, b) => quantileOf(a[1], 0.5) - quantileOf(b[1], 0.5))) {
-    const q = (p: number) => Math.round(quantileOf(axes, p));
+  for (const [category, axes] of [...byCategory].sort((a, b) => quantile(a[1], 0.5) - quantile(b[1], 0.5))) {
+    const q = (p: number) => Math.round(quantile(axes, p));
     log(`| ${category} | ${axes.length} | ${q(0.5)} | ${q(0.25)} to ${q(0.75)} | ${q(0)} to ${q(1)} |`);
-    out[category] = { records: axes.length, medianDeg: quantileOf(axes, 0.5), q1Deg: quantileOf(axes, 0.25), q3Deg: quantileOf(axes, 0.75) };
+    out[category] = { records: axes.length, medianDeg: quantile(axes, 0.5), q1Deg: quantile(axes, 0.25), q3Deg: quantile(axes, 0.75) };
   }
   log('');
   log(`No axis on ${unmeasured} record(s).`);
   log('');
   return out;
-}
-
-/** The p-quantile by the nearest lower rank (enough for a table of medians and quartiles). */
-function quantileOf(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(p * (sorted.length - 1))] as number;
 }
 
 /** First-degree AV block: our PR and the one the cardiologists' own boundaries give, wherever either says over 200 ms or they diagnosed it. */
