@@ -379,8 +379,11 @@ function unconfirmedMedianP(input: StatementInput): string | undefined {
   if (!check || check.repeating || check.of === 0) return undefined;
   const beyondEctopy = irregularityBeyondPrematureBeats(input);
   if (beyondEctopy !== null && beyondEctopy < t.afNormalisedRmssd) return undefined;
-  return `the RR is irregular and the median beat's P wave was found, at one shape and a steady PR, before only ${check.measured} of ${check.of} beats: exclude atrial fibrillation or flutter on the rhythm strip`;
+  return `the RR is irregular and the median beat's P wave was found, at one shape and a steady PR, before only ${check.measured} of ${check.of} beats: ${excludeAfAdvice}`;
 }
+
+/** How `unconfirmedMedianP`'s qualifier ends, for whoever counts the statements that carry it (the measure bench). */
+export const excludeAfAdvice = 'exclude atrial fibrillation or flutter on the rhythm strip';
 
 function sinusStatements(input: StatementInput): EcgStatement[] {
   const hr = input.heartRateBpm;

@@ -1,12 +1,12 @@
-import type { EcgStatement } from '../../core/signal/statements';
+import { excludeAfAdvice, type EcgStatement } from '../../core/signal/statements';
 
 /**
  * Records whose sinus (or AV block) statement asks the reader to exclude atrial fibrillation:
  * the median beat's P wave not confirmed beat by beat on an irregular rhythm
- * (core/signal/statements.ts `unconfirmedMedianP`; its wording is pinned by statements.test.ts).
+ * (core/signal/statements.ts `unconfirmedMedianP`, whose qualifier ends with `excludeAfAdvice`; other qualifiers may come before it).
  */
 export function asksToExcludeAf(statements: readonly EcgStatement[]): boolean {
-  return statements.some((s) => s.qualifier?.includes('exclude atrial fibrillation or flutter on the rhythm strip') === true);
+  return statements.some((s) => s.qualifier?.includes(excludeAfAdvice) === true);
 }
 
 /** One line for the bench: how many records carry the qualifier, and which, with what the reference says of each. */
