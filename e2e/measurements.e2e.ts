@@ -42,7 +42,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-paced', `00143_hr.${ext}`)),
       path.join('core', 'test', 'fixtures', 'formats', 'philips', '129DYPRG.XML'),
       ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
-      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00008_lr.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00003_lr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-1', `1.${ext}`)),
     );
     app = await launchApp({ dataDir });
@@ -77,13 +77,14 @@ describe('browser mode: measurements beside the device, cautions and computed st
   });
 
   it('adopts a borderline statement as its words, not as the definite SCP code', async () => {
-    await open(page, '00008_lr');
-    const avb = page.locator('[data-testid="computed-statement"][data-code="1AVB"]');
-    expect(await avb.textContent()).toMatch(/Borderline first-degree AV block/);
-    await avb.getByTestId('adopt-statement').click();
+    // PTB-XL 00003 at 100 Hz: QTc within 25 ms of the limit.
+    await open(page, '00003_lr');
+    const qtc = page.locator('[data-testid="computed-statement"][data-code="LNGQT"]');
+    expect(await qtc.textContent()).toMatch(/Borderline prolonged QTc/);
+    await qtc.getByTestId('adopt-statement').click();
     const chosen = page.getByTestId('overread-chosen').locator('li');
-    await expect.poll(() => chosen.allTextContents()).toContainEqual(expect.stringMatching(/Borderline first-degree AV block/));
-    expect(await chosen.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).not.toContain('1AVB');
+    await expect.poll(() => chosen.allTextContents()).toContainEqual(expect.stringMatching(/Borderline prolonged QTc/));
+    expect(await chosen.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).not.toContain('LNGQT');
   });
 
   it('shows the Philips cart’s measurements beside ours, the QRS difference highlighted', async () => {

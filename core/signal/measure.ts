@@ -4,6 +4,7 @@ import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
 import { detectPacing, type PacingResult } from './pacing';
+import { alignBeats } from './beat-alignment';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
@@ -229,14 +230,15 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const quality = assessRecord(leads, fs, detection);
   const normalised = leadByLeadNormalisation(leads, quality);
   const reasons: Record<string, string> = {};
-  const rrMs = rrStatistics(detection.beats, fs, reasons);
   const usable = leads.filter((l) => {
     const q = quality.leads[l.name];
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
   const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
-  const beat = detection.beats.length > 0 && usable.length > 0 ? medianBeat(clean, detection.beats, fs) : undefined;
+  const beats = alignBeats(clean, detection.beats, fs);
+  const rrMs = rrStatistics(beats, fs, reasons);
+  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs) : undefined;
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
   let fiducials: Fiducials | undefined;
@@ -247,7 +249,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     fiducials = f;
     const r: Record<string, string> = {};
     waves = {
-      ...prOf(clean, detection.beats, beat, f, r),
+      ...prOf(clean, beats, beat, f, r),
       qrsMs: interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, r, f.reasons.qrs ?? 'QRS boundaries not found'),
       qtMs: interval('qtMs', f.qrsOnset, f.tEnd, fs, r, f.reasons.t ?? f.reasons.qrs ?? 'no T wave end found'),
       axisDeg: normalised && !proportions ? withheldAxes(normalised, r) : axes(proportions ? withLimbProportions(beat, medianLeads, proportions) : beat, medianLeads, f, r),
@@ -257,7 +259,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const pacing = detectPacing(
     usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
     fs,
-    detection.beats,
+    beats,
   );
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
   const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined });
@@ -269,8 +271,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const qtcMs = qtcAll(waves.qtMs, rr.mean);
   const qtcReason = waves.qtMs === null ? 'QT not measured' : rr.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
-  const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats: detection.beats, reasons };
-  const rhythm = rhythmFeatures(clean, detection.beats, fs, beat);
+  const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats, reasons };
+  const rhythm = rhythmFeatures(clean, beats, fs, beat);
   const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
   const statements = interpretiveStatements({
     heartRateBpm,
@@ -281,14 +283,14 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave,
-    ...unboundedPSearch(pWave, clean, detection.beats, beat),
-    medianPBeatByBeat: medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, detection.beats, beat),
+    ...unboundedPSearch(pWave, clean, beats, beat),
+    medianPBeatByBeat: medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat),
     morphology,
     rhythm,
-    atrial: atrialActivity(clean, medianLeads, detection.beats, fs, beat),
+    atrial: atrialActivity(clean, medianLeads, beats, fs, beat),
     halfCycle: beat && fiducials?.qrsOnset !== undefined && fiducials.qrsOffset !== undefined ? halfCycleAtrialWaves(beat, medianLeads, fiducials.qrsOnset, fiducials.qrsOffset) : undefined,
     pacing,
-    beats: detection.beats.length,
+    beats: beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
     amplitudeImplausible: caveats.amplitudeImplausible,
     amplitudeNormalised: caveats.amplitudeNormalised,

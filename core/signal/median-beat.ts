@@ -29,7 +29,7 @@ export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float6
  * ectopic beat nor an early next beat inside the window (which would pass for a late T wave)
  * blurs the median. The last beat, with no RR after it, needs only the one before.
  */
-function typicalBeats(beats: readonly number[]): number[] {
+export function typicalBeats(beats: readonly number[]): number[] {
   if (beats.length < 5) return [...beats];
   const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
   const m = median(rr);

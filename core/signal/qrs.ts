@@ -107,8 +107,12 @@ export function detectQrs(leads: readonly ArrayLike<number>[], fs: number): Beat
   const integrated = movingAverage(combined, Math.round(0.1 * fs) | 1);
   const candidates = localMaxima(integrated, Math.round(refractoryS * fs));
   const still = stillRuns(leadsUsed.map((i) => leads[i] as ArrayLike<number>), fs);
+  // The squared slope has one hump on the upstroke and one on the downstroke, often of equal
+  // height: refining on it put the fiducial 14 ms before or after R from beat to beat (134 of
+  // the PTB-XL pool's 456 records). Smoothed over 40 ms the two merge into one peak.
+  const centred = movingAverage(combined, Math.round(0.04 * fs) | 1);
   const beats = selectBeats(candidates, integrated, fs)
-    .map((c) => refine(combined, c, Math.round(0.06 * fs)))
+    .map((c) => refine(centred, c, Math.round(0.06 * fs)))
     .filter((b) => !nearStill(still, b, Math.round(0.04 * fs)));
   if (beats.length === 0) return { beats, leadsUsed, reason: 'no QRS complexes found' };
   return { beats, leadsUsed };
@@ -138,7 +142,7 @@ function stillRuns(leads: readonly ArrayLike<number>[], fs: number): [number, nu
 
 const nearStill = (runs: readonly [number, number][], at: number, margin: number): boolean => runs.some(([a, b]) => at >= a - margin && at <= b + margin);
 
-/** Moves a beat to the steepest point of the QRS (energy maximum within ±radius). */
+/** Moves a beat to the centre of the QRS (maximum of the smoothed energy within ±radius). */
 function refine(energy: Float64Array, at: number, radius: number): number {
   let best = at;
   for (let i = Math.max(0, at - radius); i <= Math.min(energy.length - 1, at + radius); i++) if ((energy[i] as number) > (energy[best] as number)) best = i;
