@@ -50,6 +50,8 @@ interface PoolRecord {
   readonly heartAxis: string;
   /** PTB-XL's original report text (scripts/bench/ptbxl-reports.ts). */
   readonly report: string;
+  /** Whether the labels carry any of PTB-XL's rhythm statements (scp_statements.csv, rhythm = 1). */
+  readonly rhythmLabelled: boolean;
   readonly analysis: EcgAnalysis;
   /** The beat-by-beat PR computed anyway where the median beat has a P wave: a check of that method. */
   readonly beatPrCheck?: BeatPr | undefined;
@@ -141,6 +143,7 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     return [];
   }
   const rows = Papa.parse<Record<string, string>>(readFileSync(path.join(pool, 'ptbxl_database.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const rhythmCodes = ptbxlRhythmCodes(path.join(pool, 'scp_statements.csv'));
   const interesting = new Set(['1AVB', 'CLBBB', 'CRBBB', 'IRBBB', 'ILBBB', 'PACE', 'AFIB', 'AFLT', 'STACH', 'SBRAD', 'SARRH', 'LVOLT', 'LNGQT']);
   let others = 0;
   const out: PoolRecord[] = [];
@@ -150,9 +153,16 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     const record = decode(path.join(pool, `${row.filename_hr}.hea`));
     if (!record) continue;
     const analysis = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
-    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', report: row.report ?? '', analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
+    const rhythmLabelled = [...codes].some((c) => rhythmCodes.has(c));
+    out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', report: row.report ?? '', rhythmLabelled, analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
   }
   return out;
+}
+
+/** PTB-XL's rhythm statements (SR, AFIB, AFLT, STACH, SBRAD, SARRH, PACE, …): the rows of scp_statements.csv with rhythm = 1. */
+function ptbxlRhythmCodes(file: string): Set<string> {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  return new Set(rows.filter((r) => Number(r.rhythm) === 1).map((r) => r[''] ?? ''));
 }
 
 /** The beat-by-beat PR of a record whose median beat has a P wave (where analyseEcg does not use it), to compare the two. */
@@ -266,6 +276,15 @@ function withAfUnion(codes: readonly string[]): Set<string> {
   return new Set(codes.flatMap((c) => (c === 'AFLT' ? ['AFLT', 'AFIB'] : [c])));
 }
 
+const withRhythm = '(records with a rhythm label)';
+/**
+ * A record whose labels carry no rhythm statement at all has an unlabelled rhythm, not a negative
+ * one (29 of the pool's 456: their reports read sinus bradycardia, tachycardia, AF …), so the
+ * rhythm rows are scored on the records with a rhythm label, as the axis rows on those with a
+ * `heart_axis`; the bench prints the same rows over every record beside them.
+ */
+const rhythmLabelled = (p: PoolRecord) => p.rhythmLabelled;
+
 /**
  * Our statement (by code) against PTB-XL's: which PTB-XL codes count as the same finding.
  * Our fibrillation and flutter statements (AFIB, AFLT) together are scored against AFIB ∪ AFLT,
@@ -274,12 +293,12 @@ function withAfUnion(codes: readonly string[]): Set<string> {
  * reports file "left axis deviation" under LAD, so LAD is scored against the reports too: ptbxl-reports.ts).
  */
 const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => boolean; applies?: (p: PoolRecord) => boolean; ours?: readonly string[] }> = {
-  SR: { label: 'SR', truth: (p) => p.codes.has('SR') },
-  SBRAD: { label: 'SBRAD', truth: (p) => p.codes.has('SBRAD') },
-  STACH: { label: 'STACH', truth: (p) => p.codes.has('STACH') },
-  SARRH: { label: 'SARRH', truth: (p) => p.codes.has('SARRH') },
-  AFIB: { label: 'AFIB or AFLT', truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT'), ours: afOrFlutter },
-  AFLT: { label: 'AFLT', truth: (p) => p.codes.has('AFLT') },
+  SR: { label: `SR ${withRhythm}`, truth: (p) => p.codes.has('SR'), applies: rhythmLabelled },
+  SBRAD: { label: `SBRAD ${withRhythm}`, truth: (p) => p.codes.has('SBRAD'), applies: rhythmLabelled },
+  STACH: { label: `STACH ${withRhythm}`, truth: (p) => p.codes.has('STACH'), applies: rhythmLabelled },
+  SARRH: { label: `SARRH ${withRhythm}`, truth: (p) => p.codes.has('SARRH'), applies: rhythmLabelled },
+  AFIB: { label: `AFIB or AFLT ${withRhythm}`, truth: (p) => p.codes.has('AFIB') || p.codes.has('AFLT'), ours: afOrFlutter, applies: rhythmLabelled },
+  AFLT: { label: `AFLT ${withRhythm}`, truth: (p) => p.codes.has('AFLT'), applies: rhythmLabelled },
   '1AVB': { label: '1AVB or LPR', truth: (p) => p.codes.has('1AVB') || p.codes.has('LPR') },
   CLBBB: { label: 'CLBBB', truth: (p) => p.codes.has('CLBBB') },
   CRBBB: { label: 'CRBBB', truth: (p) => p.codes.has('CRBBB') },
@@ -295,32 +314,55 @@ const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => bool
   RAD: { label: 'heart_axis RAD/ARAD (records with a heart_axis)', truth: (p) => p.heartAxis === 'RAD' || p.heartAxis === 'ARAD', applies: (p) => p.heartAxis !== '' },
 };
 
+interface RowScore {
+  readonly positives: number;
+  readonly calls: number;
+  readonly both: number;
+  readonly sensitivity: number;
+  readonly ppv: number;
+}
+
+function scoreRow(scored: readonly PoolRecord[], truth: (p: PoolRecord) => boolean, stated: (p: PoolRecord) => boolean): RowScore {
+  const positives = scored.filter(truth).length;
+  const calls = scored.filter(stated).length;
+  const both = scored.filter((p) => truth(p) && stated(p)).length;
+  return { positives, calls, both, sensitivity: both / positives, ppv: both / calls };
+}
+
+const two = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+const withCi = (k: number, n: number) => {
+  const { low, high } = wilson(k, n);
+  return `${two(k / n)} (${two(low)}–${two(high)})`;
+};
+
 function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
-  const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
   log(`#### Interpretive statements against PTB-XL's labels (${pool.length} records)`);
   log('');
   log('| our statement | PTB-XL label | labelled | stated | both | sensitivity (95 % CI) | PPV (95 % CI) | borderline calls (labelled) | PPV without them |');
   log('| --- | --- | ---: | ---: | ---: | --- | --- | ---: | --- |');
   const out: Record<string, unknown> = {};
+  const overAll: string[] = [];
   for (const [code, { label, truth, applies, ours }] of Object.entries(ptbxlTruth)) {
     const scored = applies ? pool.filter(applies) : pool;
     const codes = ours ?? [code];
     const statement = (p: PoolRecord) => p.analysis.statements.find((s) => codes.includes(s.code));
     const stated = (p: PoolRecord) => statement(p) !== undefined;
-    const positives = scored.filter(truth).length;
-    const calls = scored.filter(stated).length;
-    const both = scored.filter((p) => truth(p) && stated(p)).length;
-    const sens = both / positives;
-    const ppv = both / calls;
-    const { low: sl, high: sh } = wilson(both, positives);
-    const { low: pl, high: ph } = wilson(both, calls);
+    const { positives, calls, both, sensitivity, ppv } = scoreRow(scored, truth, stated);
     // Borderline calls (within the measurement tolerance of the limit) say so; how the rest fare.
     const borderline = scored.filter((p) => statement(p)?.borderline === true);
     const borderlineTrue = borderline.filter(truth).length;
-    const firm = borderline.length === 0 ? '' : pct((both - borderlineTrue) / (calls - borderline.length));
-    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${pct(sens)} (${pct(sl)}–${pct(sh)}) | ${pct(ppv)} (${pct(pl)}–${pct(ph)}) | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
-    out[code] = { label, labelled: positives, stated: calls, both, sensitivity: sens, ppv, borderline: borderline.length, borderlineLabelled: borderlineTrue };
+    const firm = borderline.length === 0 ? '' : two((both - borderlineTrue) / (calls - borderline.length));
+    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${withCi(both, positives)} | ${withCi(both, calls)} | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
+    out[code] = { label, records: scored.length, labelled: positives, stated: calls, both, sensitivity, ppv, borderline: borderline.length, borderlineLabelled: borderlineTrue };
+    if (applies === rhythmLabelled) {
+      const all = scoreRow(pool, truth, stated);
+      overAll.push(`${code} ${all.both}/${all.positives} labelled, ${all.both}/${all.calls} stated (sensitivity ${two(all.sensitivity)}, PPV ${two(all.ppv)})`);
+      out[`${code}, all records`] = all;
+    }
   }
+  log('');
+  const unlabelled = pool.filter((p) => !p.rhythmLabelled);
+  log(`Rhythm rows: ${unlabelled.length} of ${pool.length} records carry no rhythm statement in their labels (${unlabelled.map((p) => p.id).join(', ')}). Counting them as negatives instead: ${overAll.join('; ')}.`);
   log('');
   log(excludeAfLine(pool.map((p) => ({ id: p.id, statements: p.analysis.statements, reference: [...p.codes].join(' ') || 'no statement' }))));
   log('');
