@@ -1,5 +1,6 @@
 // Real paced record: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced); real
-// non-paced records: the bundled samples (resources/samples/ptbxl). With ../shared: the PTB-XL
+// non-paced records: the bundled samples (resources/samples/ptbxl) and LUDB 99 (ODC-By 1.0,
+// core/test/fixtures/signal/ludb-99), whose clipped R waves end in steps. With ../shared: the PTB-XL
 // records of the corpus (3 paced, 26 not) and the Philips files, whose calibration pulse has
 // spike-sharp edges. Whole-pool figures: `npm run bench -- measure` (docs/benchmarks.md).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -49,6 +50,13 @@ describe('detectPacing on real records', () => {
       expect({ file, paced: result.paced, spikes: result.spikeTimesSec.length }).toEqual({ file, paced: false, spikes: 0 });
       expect(result.assessed).toBe(true);
     }
+  });
+
+  it('takes no spike from the drop off a clipped R wave (LUDB 99, sinus arrhythmia, was called paced)', () => {
+    // Its R waves are flat-topped in 10 leads and end in a one-sample drop: clipped, then filtered.
+    const record = read(fixturePath('signal', 'ludb-99', '99.hea'));
+    const result = detectPacing(leadsOf(record), record.fs);
+    expect(result).toMatchObject({ paced: false, assessed: true, spikeTimesSec: [] });
   });
 
   it('does not judge below 250 Hz and says why', () => {

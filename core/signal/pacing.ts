@@ -79,13 +79,18 @@ function spikeFigure(lead: ArrayLike<number>, w: number): Float64Array {
 /**
  * A spike comes back: within 30 ms of its peak the lead returns at least halfway to where it
  * was 8 ms before. A step (a calibration pulse's edge, an amplifier swinging between its rails,
- * an electrode pop that shifts the baseline) stays where it went.
+ * an electrode pop that shifts the baseline, the drop off a clipped QRS's plateau) stays where
+ * it went. The peak is the sample within ±w of the candidate farthest from that level: the
+ * second difference peaks beside a one- or two-sample spike, and at the corner of a step, where
+ * the lead has not yet moved (LUDB 99's clipped R waves passed as spikes when measured there).
  */
-function returnsToBaseline(lead: ArrayLike<number>, i: number, fs: number): boolean {
+function returnsToBaseline(lead: ArrayLike<number>, i: number, fs: number, w: number): boolean {
   const base = lead[i - Math.round(0.008 * fs)] as number;
-  const height = (lead[i] as number) - base;
-  const last = Math.min(lead.length - 1, i + Math.round(0.03 * fs));
-  for (let k = i + 1; k <= last; k++) if (Math.sign(height) * ((lead[k] as number) - base) <= 0.5 * Math.abs(height)) return true;
+  let peak = i;
+  for (let k = Math.max(0, i - w); k <= Math.min(lead.length - 1, i + w); k++) if (Math.abs((lead[k] as number) - base) > Math.abs((lead[peak] as number) - base)) peak = k;
+  const height = (lead[peak] as number) - base;
+  const last = Math.min(lead.length - 1, peak + Math.round(0.03 * fs));
+  for (let k = peak + 1; k <= last; k++) if (Math.sign(height) * ((lead[k] as number) - base) <= 0.5 * Math.abs(height)) return true;
   return false;
 }
 
@@ -109,7 +114,7 @@ function leadCandidates(lead: ArrayLike<number>, index: number, fs: number, rati
   for (let i = quietFrom; i + 1 < a.length; i++) {
     const v = a[i] as number;
     if (v < threshold || v < (a[i - 1] as number) || v <= (a[i + 1] as number)) continue;
-    if (quietBefore(a, i, quietFrom, quietTo) && returnsToBaseline(lead, i, fs)) out.push({ at: i, lead: index });
+    if (quietBefore(a, i, quietFrom, quietTo) && returnsToBaseline(lead, i, fs, w)) out.push({ at: i, lead: index });
   }
   return out;
 }
