@@ -180,6 +180,14 @@ function tWaveReturn(lead: Float64Array, peak: number, sign: number, level: numb
   return until;
 }
 
+/**
+ * A hump nearer the QRS this prominent, relative to the most prominent, is taken for the P wave
+ * instead. On LUDB 78 the P wave's prominence was 0.79 of the TP-segment hump's; 0.6 leaves a
+ * margin. On the PTB-XL pool no median beat's P wave moves; on LUDB two do (78, and 101, in AF,
+ * whose "P wave" moves from 240 to 128 ms before the QRS).
+ */
+const nearerPShare = 0.6;
+
 /** A local maximum of a curve with its topographic prominence and the valleys that bound it. */
 interface Hump {
   readonly peak: number;
@@ -214,7 +222,11 @@ function humps(m: Float64Array, from: number, to: number): Hump[] {
  * leads rises into a hump on the P wave. The P wave is the most prominent hump (at least
  * 0.015 mV above its surroundings): prominence, unlike height, is not fooled by a TP segment
  * that sits above or below the PR segment, or by the tail of the previous T wave at the
- * window's start. Onset and offset come from the summed slope (below).
+ * window's start. Of humps at least `nearerPShare` as prominent as that one, the nearest the
+ * QRS is taken: the conducted P wave is the last atrial wave before the QRS, and an earlier hump
+ * as large is a U wave, the previous T wave's tail or a non-conducted P wave (LUDB 78, sinus
+ * rhythm with first-degree AV block: a TP-segment hump gave PR 390 ms for the cardiologists'
+ * 240). Onset and offset come from the summed slope (below).
  */
 function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { onset?: number; offset?: number; peak?: number; reason?: string } {
   const { fs } = beat;
@@ -231,7 +243,8 @@ function delineateP(beat: MedianBeat, qrsOnset: number, earliest: number): { ons
   for (let i = from; i <= to; i++) magnitude[i] = Math.sqrt((magnitude[i] as number) / beat.leads.length);
   const candidates = humps(magnitude, from, to).filter((h) => h.prominence >= 0.015);
   if (candidates.length === 0) return { reason: 'no distinct P wave before the QRS' };
-  const p = candidates.reduce((best, h) => (h.prominence > best.prominence ? h : best));
+  const most = Math.max(...candidates.map((h) => h.prominence));
+  const p = candidates.filter((h) => h.prominence >= nearerPShare * most).reduce((last, h) => (h.peak > last.peak ? h : last));
   // Boundaries from the summed slope: walking out from the steepest point on each side of the
   // hump until the slope falls to `pEdgeFraction` of the way from the window's quiet level to
   // that steepest slope (held 8 ms). Slope, unlike level, ignores a TP segment that sits above
