@@ -236,6 +236,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
   const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
+  // Re-timed on the QRS itself (beat-alignment.ts): RR, the median beat and every beat-by-beat
+  // measure below use these, so they agree with each other to the sample.
   const beats = alignBeats(clean, detection.beats, fs);
   const rrMs = rrStatistics(beats, fs, reasons);
   const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs) : undefined;

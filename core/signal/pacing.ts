@@ -89,6 +89,7 @@ function returnsToBaseline(lead: ArrayLike<number>, i: number, fs: number, w: nu
   let peak = i;
   for (let k = Math.max(0, i - w); k <= Math.min(lead.length - 1, i + w); k++) if (Math.abs((lead[k] as number) - base) > Math.abs((lead[peak] as number) - base)) peak = k;
   const height = (lead[peak] as number) - base;
+  if (height === 0) return false;
   const last = Math.min(lead.length - 1, peak + Math.round(0.03 * fs));
   for (let k = peak + 1; k <= last; k++) if (Math.sign(height) * ((lead[k] as number) - base) <= 0.5 * Math.abs(height)) return true;
   return false;
