@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
+import { statementLibrary } from '../../core/clinic/statement-library';
 import { decodeFiles } from '../../core/formats/index';
 import { loadFilesForDecoding } from '../../core/formats/load';
 import type { EcgRecord } from '../../core/formats/record';
@@ -143,7 +144,6 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     return [];
   }
   const rows = Papa.parse<Record<string, string>>(readFileSync(path.join(pool, 'ptbxl_database.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
-  const rhythmCodes = ptbxlRhythmCodes(path.join(pool, 'scp_statements.csv'));
   const interesting = new Set(['1AVB', 'CLBBB', 'CRBBB', 'IRBBB', 'ILBBB', 'PACE', 'AFIB', 'AFLT', 'STACH', 'SBRAD', 'SARRH', 'LVOLT', 'LNGQT']);
   let others = 0;
   const out: PoolRecord[] = [];
@@ -153,17 +153,14 @@ function loadPool(dataDir: string, quick: boolean, log: (line: string) => void):
     const record = decode(path.join(pool, `${row.filename_hr}.hea`));
     if (!record) continue;
     const analysis = analyseEcg(record.leads, record.fs, { sex: record.patient.sex });
-    const rhythmLabelled = [...codes].some((c) => rhythmCodes.has(c));
+    const rhythmLabelled = [...codes].some((c) => ptbxlRhythmCodes.has(c));
     out.push({ id: String(row.ecg_id).padStart(5, '0'), codes, heartAxis: row.heart_axis ?? '', report: row.report ?? '', rhythmLabelled, analysis, beatPrCheck: beatPrOnMedianP(record, analysis) });
   }
   return out;
 }
 
-/** PTB-XL's rhythm statements (SR, AFIB, AFLT, STACH, SBRAD, SARRH, PACE, …): the rows of scp_statements.csv with rhythm = 1. */
-function ptbxlRhythmCodes(file: string): Set<string> {
-  const rows = Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
-  return new Set(rows.filter((r) => Number(r.rhythm) === 1).map((r) => r[''] ?? ''));
-}
+/** PTB-XL's 12 rhythm statements (SR, AFIB, AFLT, STACH, SBRAD, SARRH, PACE, …: scp_statements.csv's rhythm = 1). */
+const ptbxlRhythmCodes = new Set(statementLibrary.filter((s) => s.kind === 'rhythm').map((s) => s.code));
 
 /** The beat-by-beat PR of a record whose median beat has a P wave (where analyseEcg does not use it), to compare the two. */
 function beatPrOnMedianP(record: EcgRecord, a: EcgAnalysis): BeatPr | undefined {
