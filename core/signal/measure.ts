@@ -217,6 +217,19 @@ function medianPCheck(pOnMedian: boolean, rhythm: RhythmFeatures, clean: readonl
 }
 
 /**
+ * Under intermittent pacing (spikes before some beats, under half) the median beat is made of
+ * the unpaced beats: averaged with paced complexes it is neither, and the conduction, axis and
+ * QT statements made from it (only a paced *rhythm* suppresses them) would describe a blend
+ * (LUDB 8, AF with ventricular pacing before 42 % of beats, was stated left axis deviation from
+ * one). A paced rhythm keeps every beat. Where spikes are too small to see before every paced
+ * beat (bipolar pacing: LUDB 90) the "unpaced" beats may be paced too; nothing here can tell.
+ */
+function pacedToLeaveOut(pacing: PacingResult, beats: readonly number[]): ReadonlySet<number> {
+  if (!pacing.paced || pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction) return new Set();
+  return new Set(pacing.pacedBeats.map((i) => beats[i] as number));
+}
+
+/**
  * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
  * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
  * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
@@ -240,7 +253,12 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   // measure below use these, so they agree with each other to the sample.
   const beats = alignBeats(clean, detection.beats, fs);
   const rrMs = rrStatistics(beats, fs, reasons);
-  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs) : undefined;
+  const pacing = detectPacing(
+    usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
+    fs,
+    beats,
+  );
+  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, pacedToLeaveOut(pacing, beats)) : undefined;
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
   let fiducials: Fiducials | undefined;
@@ -258,11 +276,6 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
       reasons: r,
     };
   }
-  const pacing = detectPacing(
-    usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
-    fs,
-    beats,
-  );
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
   const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined });
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
@@ -292,6 +305,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     atrial: atrialActivity(clean, medianLeads, beats, fs, beat),
     halfCycle: beat && fiducials?.qrsOnset !== undefined && fiducials.qrsOffset !== undefined ? halfCycleAtrialWaves(beat, medianLeads, fiducials.qrsOnset, fiducials.qrsOffset) : undefined,
     pacing,
+    pacedBeatsLeftOut: beat?.beatsLeftOut,
     beats: beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
     amplitudeImplausible: caveats.amplitudeImplausible,

@@ -10,6 +10,8 @@ export interface MedianBeat {
   readonly pre: number;
   readonly fs: number;
   readonly beatsUsed: number;
+  /** Typical beats not averaged because they were in `leaveOut` (paced beats under intermittent pacing); absent means none. */
+  readonly beatsLeftOut?: number;
   /** Median RR interval in samples (bounds the search for the T end before the next P wave). */
   readonly rr: number;
 }
@@ -41,15 +43,19 @@ export function typicalBeats(beats: readonly number[]): number[] {
 /**
  * Median beat from cleaned leads around the detected beats. The window is 0.6 s (at most
  * 0.65 RR) before R, enough for the P wave of a first-degree AV block (PR up to ~450 ms),
- * and up to 0.7 s after, enough for the T wave at ordinary rates.
+ * and up to 0.7 s after, enough for the T wave at ordinary rates. Beats in `leaveOut` (by
+ * sample position) are not averaged while at least three others are left.
  */
-export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number): MedianBeat | undefined {
+export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, leaveOut: ReadonlySet<number> = new Set()): MedianBeat | undefined {
   const n = cleanLeads[0]?.length ?? 0;
   if (beats.length === 0 || n === 0) return undefined;
   const rr = beats.length > 1 ? median(beats.slice(1).map((b, k) => b - (beats[k] as number))) : 0.8 * fs;
   const pre = Math.round(Math.min(0.6 * fs, 0.65 * rr));
   const post = Math.round(Math.min(0.7 * fs, Math.max(0.35 * fs, 0.85 * rr)));
-  const usable = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
+  const inside = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
+  // Beats left out (paced ones, under intermittent pacing) only while three others remain.
+  const kept = inside.filter((b) => !leaveOut.has(b));
+  const usable = kept.length >= 3 ? kept : inside;
   if (usable.length === 0) return undefined;
   const column = new Float64Array(usable.length);
   const leads = cleanLeads.map((lead) => {
@@ -60,5 +66,5 @@ export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly 
     }
     return out;
   });
-  return { leads, pre, fs, beatsUsed: usable.length, rr };
+  return { leads, pre, fs, beatsUsed: usable.length, beatsLeftOut: inside.length - usable.length, rr };
 }

@@ -270,6 +270,10 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     // Intermittent pacing leaves the intrinsic beats to read: the axis is stated.
     const some: PacingResult = { ...paced, pacedBeatFraction: 0.2 };
     expect(interpretiveStatements(input({ pacing: some, qrsAxisDeg: -70 })).map((x) => x.code)).toContain('LAD');
+    // ... and says they are what was measured when the paced beats were left out of the median beat.
+    const intermittent = interpretiveStatements(input({ pacing: some, pacedBeatsLeftOut: 2 })).find((x) => x.code === 'PACE');
+    expect(intermittent?.qualifier).toBe('the median beat and its measurements are of the unpaced beats (2 paced left out)');
+    expect(interpretiveStatements(input({ pacing: some })).find((x) => x.code === 'PACE')?.qualifier).toBeUndefined();
   });
 
   it('says nothing when intervals are withheld, and flags doubtful scaling', () => {

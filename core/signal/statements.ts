@@ -95,6 +95,8 @@ export interface StatementInput {
   /** The median beat compared with itself half an RR later, outside the QRS: atrial waves at twice the ventricular rate (2:1 flutter). */
   readonly halfCycle?: HalfCycleAtrialWaves | undefined;
   readonly pacing: PacingResult;
+  /** Paced beats left out of the median beat (intermittent pacing): the measurements are the unpaced beats'. */
+  readonly pacedBeatsLeftOut?: number | undefined;
   readonly beats: number;
   /** Why no interval may be interpreted (signal quality unusable), when that is so. */
   readonly intervalsWithheld?: string | undefined;
@@ -217,7 +219,11 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
     criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats`,
     source: src.ahaII,
     evidence,
-    ...(rhythm ? { qualifier: 'QRS duration, bundle branch block, axis deviation, QTc and ST statements are not made on paced beats' } : {}),
+    ...(rhythm
+      ? { qualifier: 'QRS duration, bundle branch block, axis deviation, QTc and ST statements are not made on paced beats' }
+      : (input.pacedBeatsLeftOut ?? 0) > 0
+        ? { qualifier: `the median beat and its measurements are of the unpaced beats (${input.pacedBeatsLeftOut} paced left out)` }
+        : {}),
   };
 }
 
