@@ -17,8 +17,8 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
 import { mean as meanOf, quantile, sampleStd } from '../../core/signal/stats';
-import { wilson } from '../../core/train/pe/comparison';
 import { excludeAfLine } from './qualifiers';
+import { rateWithCi } from './rates';
 import { loadLudbRecord, type ReferenceRecord } from './signal-references';
 
 interface LudbRecord {
@@ -50,7 +50,6 @@ const ludbTruth: Record<string, { label: string; truth: (d: Record<string, strin
 };
 
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : String(Math.round(v)));
-const two = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 
 function loadLudbRecords(dir: string, statedCodes: (codes: readonly string[]) => Set<string>): LudbRecord[] {
   const rows = Papa.parse<Record<string, string>>(readFileSync(path.join(dir, 'ludb.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
@@ -103,10 +102,8 @@ function statementAgreement(records: readonly LudbRecord[], log: (line: string) 
     const diagnosed = records.filter((r) => truth(r.diagnoses));
     const stated = records.filter((r) => r.stated.has(code));
     const both = diagnosed.filter((r) => r.stated.has(code)).length;
-    const s = wilson(both, diagnosed.length);
-    const p = wilson(both, stated.length);
     const disagreements = records.filter((r) => truth(r.diagnoses) !== r.stated.has(code)).map((r) => `${r.stated.has(code) ? '+' : '−'}${r.id}`);
-    log(`| ${code} | ${label} | ${diagnosed.length} | ${stated.length} | ${both} | ${two(both / diagnosed.length)} (${two(s.low)}–${two(s.high)}) | ${two(both / stated.length)} (${two(p.low)}–${two(p.high)}) | ${disagreements.join(', ') || '—'} |`);
+    log(`| ${code} | ${label} | ${diagnosed.length} | ${stated.length} | ${both} | ${rateWithCi(both, diagnosed.length)} | ${rateWithCi(both, stated.length)} | ${disagreements.join(', ') || '—'} |`);
     out[code] = { label, diagnosed: diagnosed.length, stated: stated.length, both, sensitivity: both / diagnosed.length, ppv: both / stated.length };
   }
   const rescaled = records.filter((r) => r.stated.has('RESCALED')).length;

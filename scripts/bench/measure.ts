@@ -20,10 +20,10 @@ import { beatByBeatPr, beatPrRules, type BeatPr } from '../../core/signal/beat-p
 import { analyseEcg, plausibleIntervalsMs, type EcgAnalysis } from '../../core/signal/measure';
 import { cleanForMeasurement } from '../../core/signal/median-beat';
 import { fixturePath } from '../../core/test/shared-data';
-import { wilson } from '../../core/train/pe/comparison';
 import type { BenchArea } from './main';
 import { ludbEvaluation } from './ludb';
 import { excludeAfLine } from './qualifiers';
+import { rateWithCi, twoDecimals } from './rates';
 import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
 
@@ -326,12 +326,6 @@ function scoreRow(scored: readonly PoolRecord[], truth: (p: PoolRecord) => boole
   return { positives, calls, both, sensitivity: both / positives, ppv: both / calls };
 }
 
-const two = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
-const withCi = (k: number, n: number) => {
-  const { low, high } = wilson(k, n);
-  return `${two(k / n)} (${two(low)}–${two(high)})`;
-};
-
 function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Record<string, unknown> {
   log(`#### Interpretive statements against PTB-XL's labels (${pool.length} records)`);
   log('');
@@ -348,12 +342,12 @@ function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Recor
     // Borderline calls (within the measurement tolerance of the limit) say so; how the rest fare.
     const borderline = scored.filter((p) => statement(p)?.borderline === true);
     const borderlineTrue = borderline.filter(truth).length;
-    const firm = borderline.length === 0 ? '' : two((both - borderlineTrue) / (calls - borderline.length));
-    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${withCi(both, positives)} | ${withCi(both, calls)} | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
+    const firm = borderline.length === 0 ? '' : twoDecimals((both - borderlineTrue) / (calls - borderline.length));
+    log(`| ${code} | ${label} | ${positives} | ${calls} | ${both} | ${rateWithCi(both, positives)} | ${rateWithCi(both, calls)} | ${borderline.length === 0 ? '' : `${borderline.length} (${borderlineTrue})`} | ${firm} |`);
     out[code] = { label, records: scored.length, labelled: positives, stated: calls, both, sensitivity, ppv, borderline: borderline.length, borderlineLabelled: borderlineTrue };
     if (applies === rhythmLabelled) {
       const all = scoreRow(pool, truth, stated);
-      overAll.push(`${code} ${all.both}/${all.positives} labelled, ${all.both}/${all.calls} stated (sensitivity ${two(all.sensitivity)}, PPV ${two(all.ppv)})`);
+      overAll.push(`${code} ${all.both}/${all.positives} labelled, ${all.both}/${all.calls} stated (sensitivity ${twoDecimals(all.sensitivity)}, PPV ${twoDecimals(all.ppv)})`);
       out[`${code}, all records`] = all;
     }
   }

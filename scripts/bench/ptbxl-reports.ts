@@ -16,7 +16,7 @@
  * well (00266, 00285, 00331, 00350: left anterior fascicular block, whose axis lies beyond −45°),
  * and Swedish ones have none. Scored against ALAD alone, every English deviation counts against us.
  */
-import { wilson } from '../../core/train/pe/comparison';
+import { rateWithCi } from './rates';
 
 /**
  * The statements scored against the reports: the five the issue sets a goal for, left axis
@@ -122,11 +122,6 @@ export function reportAgreement(records: readonly ReportScoredRecord[], log: (li
     const reading = originalReading(r.report);
     return reading === undefined ? [] : [{ ...r, findings: reportFindings(reading) }];
   });
-  const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
-  const ci = (k: number, n: number) => {
-    const w = wilson(k, n);
-    return `${pct(w.value)} (${pct(w.low)}–${pct(w.high)})`;
-  };
   log(`#### The same statements against PTB-XL's original reports (${read.length} of ${records.length} records have one)`);
   log('');
   log('| our statement | report says | stated | both | sensitivity (95 % CI) | PPV (95 % CI) | PTB-XL labels (of them, reported) | disagreements (+ we state, − we do not; L labelled) |');
@@ -151,7 +146,7 @@ export function reportAgreement(records: readonly ReportScoredRecord[], log: (li
       disagreements,
     };
     out[code] = a;
-    log(`| ${code} | ${reportSays} | ${stated} | ${both} | ${ci(both, reportSays)} | ${ci(both, stated)} | ${a.labelled} (${a.labelledAndReported}) | ${disagreements.join(', ') || '—'} |`);
+    log(`| ${code} | ${reportSays} | ${stated} | ${both} | ${rateWithCi(both, reportSays)} | ${rateWithCi(both, stated)} | ${a.labelled} (${a.labelledAndReported}) | ${disagreements.join(', ') || '—'} |`);
   }
   log('');
   return out;
