@@ -1,5 +1,4 @@
-import { typicalBeats } from './median-beat';
-import { median } from './stats';
+import { sampleWiseMedian, typicalBeats } from './median-beat';
 
 const halfWindowS = 0.08;
 const maxLagS = 0.04;
@@ -34,16 +33,7 @@ export function alignBeats(cleanLeads: readonly Float64Array[], beats: readonly 
 /** Per lead, the sample-wise median of [b − half, b + half] over the beats that fit in the record. */
 function qrsTemplate(leads: readonly Float64Array[], beats: readonly number[], half: number, n: number): Float64Array[] | undefined {
   const inside = beats.filter((b) => b - half >= 0 && b + half < n);
-  if (inside.length < 3) return undefined;
-  const column = new Float64Array(inside.length);
-  return leads.map((lead) => {
-    const out = new Float64Array(2 * half + 1);
-    for (let i = -half; i <= half; i++) {
-      inside.forEach((b, k) => (column[k] = lead[b + i] as number));
-      out[i + half] = median(column);
-    }
-    return out;
-  });
+  return inside.length < 3 ? undefined : sampleWiseMedian(leads, inside, half, half + 1);
 }
 
 /** The shift within ±maxLag maximising the beat's correlation with the template; 0 where none reaches `sameShape`. */

@@ -57,14 +57,19 @@ export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly 
   const kept = inside.filter((b) => !leaveOut.has(b));
   const usable = kept.length >= 3 ? kept : inside;
   if (usable.length === 0) return undefined;
-  const column = new Float64Array(usable.length);
-  const leads = cleanLeads.map((lead) => {
-    const out = new Float64Array(pre + post);
-    for (let i = 0; i < pre + post; i++) {
-      usable.forEach((b, k) => (column[k] = lead[b - pre + i] as number));
+  const leads = sampleWiseMedian(cleanLeads, usable, pre, post);
+  return { leads, pre, fs, beatsUsed: usable.length, beatsLeftOut: inside.length - usable.length, rr };
+}
+
+/** Per lead, the sample-wise median of the windows [b − before, b + after) around the beats (all inside the record). */
+export function sampleWiseMedian(leads: readonly Float64Array[], beats: readonly number[], before: number, after: number): Float64Array[] {
+  const column = new Float64Array(beats.length);
+  return leads.map((lead) => {
+    const out = new Float64Array(before + after);
+    for (let i = 0; i < before + after; i++) {
+      beats.forEach((b, k) => (column[k] = lead[b - before + i] as number));
       out[i] = median(column);
     }
     return out;
   });
-  return { leads, pre, fs, beatsUsed: usable.length, beatsLeftOut: inside.length - usable.length, rr };
 }
