@@ -13,7 +13,8 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * into the reading with one click; a borderline one adopted as its words, since its code would
  * drop the doubt), a Philips file (the cart's measurements beside ours,
  * the QRS difference highlighted) and LUDB record 1, whose leads were each rescaled to 1 mV
- * (no voltage statement, the reason shown, axes from the limb leads' restored proportions).
+ * (no voltage statement, the reason shown, axes from the limb leads' restored proportions), and
+ * LUDB record 8 (intermittent ventricular pacing: its median beat is of the unpaced beats).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -44,6 +45,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00003_lr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-1', `1.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-8', `8.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -105,5 +107,14 @@ describe('browser mode: measurements beside the device, cautions and computed st
     expect(await codes(page)).toContain('RESCALED');
     expect(await codes(page)).not.toContain('LVOLT');
     expect(Number(await page.getByTestId('measure-pr').getAttribute('data-value'))).toBeGreaterThan(100);
+  });
+
+  it('under intermittent pacing the median beat says it is of the unpaced beats, as the pacing statement does', async () => {
+    await open(page, `ludb-8${path.sep}8.hea`, 'path');
+    const pacing = page.locator('[data-testid="computed-statement"][data-code="PACE"]');
+    expect(await pacing.textContent()).toMatch(/Intermittent pacing.*of the unpaced beats \((\d+) paced left out\)/);
+    const leftOut = (await pacing.textContent())?.match(/\((\d+) paced left out\)/)?.[1];
+    await page.getByTestId('median-beats-toggle').locator('summary').click();
+    expect(await page.getByTestId('median-paced-left-out').textContent()).toMatch(new RegExp(`the unpaced ones: ${leftOut} paced beats left out`));
   });
 });

@@ -67,6 +67,8 @@ export const MedianBeatSchema = z.object({
   samples: z.array(z.instanceof(Float32Array)),
   pre: z.number().int().nonnegative(),
   beatsUsed: z.number().int().nonnegative(),
+  /** Typical beats not averaged because they were paced (intermittent pacing: the median beat is of the unpaced ones); optional so measurements made before it still parse. */
+  pacedBeatsLeftOut: z.number().int().nonnegative().optional(),
   fiducials: z.object({ pOnset: sampleIndex, pOffset: sampleIndex, qrsOnset: sampleIndex, qrsOffset: sampleIndex, tEnd: sampleIndex }),
 });
 export type MedianBeatView = z.infer<typeof MedianBeatSchema>;

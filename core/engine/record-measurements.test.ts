@@ -85,6 +85,21 @@ describe('measureRecord beside the device', () => {
     db.close();
   });
 
+  it('says how many paced beats its median beat left out (LUDB 8, intermittent ventricular pacing), as the pacing statement does', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('signal', 'ludb-8', '8.hea')]));
+    if (!outcome?.ok) throw new Error('fixture did not decode');
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-paced-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(outcome.record, 'hash-ludb-8', '8.hea')) as RecordDetail;
+    const m = RecordMeasurementsSchema.parse(measureRecord(detail));
+    db.close();
+    const leftOut = m.medianBeat?.pacedBeatsLeftOut ?? 0;
+    expect(leftOut).toBeGreaterThan(0);
+    expect(m.statements.find((s) => s.code === 'PACE')?.qualifier).toBe(`the median beat and its measurements are of the unpaced beats (${leftOut} paced left out)`);
+    const { pacedBeatsLeftOut: _dropped, ...older } = m.medianBeat ?? {};
+    expect(RecordMeasurementsSchema.parse({ ...m, medianBeat: older }).medianBeat?.pacedBeatsLeftOut).toBeUndefined();
+  });
+
   it('has no device column for a file without device measurements, and no statements when the signal is flat', () => {
     const m = measureRecord(flatRecord(7));
     expect(m.device).toBeNull();

@@ -95,6 +95,7 @@ function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials
     samples: beat.leads.map((lead) => Float32Array.from(lead)),
     pre: beat.pre,
     beatsUsed: beat.beatsUsed,
+    pacedBeatsLeftOut: beat.beatsLeftOut ?? 0,
     fiducials: { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) },
   };
 }

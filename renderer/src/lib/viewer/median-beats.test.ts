@@ -3,7 +3,7 @@ import type { MedianBeatView } from '../../../../core/contract/viewer-schemas';
 import { beatPoints, cellWidthMm, medianCells, sampleXMm } from './median-beats';
 
 function beat(leads: string[], n = 500): MedianBeatView {
-  return { leads, samples: leads.map(() => new Float32Array(n)), pre: 175, beatsUsed: 9, fiducials: { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 } };
+  return { leads, samples: leads.map(() => new Float32Array(n)), pre: 175, beatsUsed: 9, pacedBeatsLeftOut: 0, fiducials: { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 } };
 }
 
 describe('median-beat panel geometry', () => {
