@@ -1,5 +1,6 @@
-// Real paced record: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced); real
-// non-paced records: the bundled samples (resources/samples/ptbxl) and LUDB 99 (ODC-By 1.0,
+// Real paced records: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced) and LUDB 93
+// (biventricular pacing, ODC-By 1.0, core/test/fixtures/signal/ludb-93); real non-paced records:
+// the bundled samples (resources/samples/ptbxl) and LUDB 99 (ODC-By 1.0,
 // core/test/fixtures/signal/ludb-99), whose clipped R waves end in steps. With ../shared: the PTB-XL
 // records of the corpus (3 paced, 26 not) and the Philips files, whose calibration pulse has
 // spike-sharp edges. Whole-pool figures: `npm run bench -- measure` (docs/benchmarks.md).
@@ -59,6 +60,15 @@ describe('detectPacing on real records', () => {
     expect(result).toMatchObject({ paced: false, assessed: true, spikeTimesSec: [] });
   });
 
+  it('calls LUDB 93 paced (biventricular pacing: spikes in 3–5 of 12 leads, each 128 ms before its QRS)', () => {
+    const record = read(fixturePath('signal', 'ludb-93', '93.hea'));
+    const result = detectPacing(leadsOf(record), record.fs);
+    expect(result).toMatchObject({ paced: true, assessed: true });
+    expect(result.pacedBeatFraction).toBeGreaterThanOrEqual(0.8);
+    expect(result.leadsWithSpikes).toBeLessThan(8);
+    expect(result.reason).toMatch(/each 12\d ms before its QRS/);
+  });
+
   it('does not judge below 250 Hz and says why', () => {
     const record = read(fixturePath('signal', 'ptbxl-paced', '00143_hr.hea'));
     const every5th = leadsOf(record).map((l) => l.filter((_, i) => i % 5 === 0));
@@ -72,16 +82,16 @@ describe('detectPacing on real records', () => {
 
 describe('detectPacing on synthetic ECGs', () => {
   const ecg = syntheticEcg({ seconds: 10, seed: 11, rrS: 0.9 });
-  /** Adds a 2-sample spike of `mv` at `offsetS` before every beat on the given leads. */
-  const withSpikes = (leads: number[], mv: number, offsetS: number) =>
+  /** Adds a 2-sample spike of `mv` at `offsetS` (one per beat, or a function of the beat's index) before every beat on the given leads. */
+  const withSpikes = (leads: number[], mv: number, offsetS: number | ((k: number) => number)) =>
     ecg.leads.map((lead, k) => {
       const out = Float32Array.from(lead);
       if (!leads.includes(k)) return out;
-      for (const b of ecg.beats) {
-        const at = b - Math.round(offsetS * ecg.fs);
+      ecg.beats.forEach((b, j) => {
+        const at = b - Math.round((typeof offsetS === 'number' ? offsetS : offsetS(j)) * ecg.fs);
         out[at] = (out[at] as number) + mv;
         out[at + 1] = (out[at + 1] as number) + 0.5 * mv;
-      }
+      });
       return out;
     });
   const all = [...Array(12).keys()];
@@ -98,9 +108,20 @@ describe('detectPacing on synthetic ECGs', () => {
   });
 
   it('ignores an artefact confined to a few leads (one faulty electrode) and a clean record', () => {
-    expect(detectPacing(withSpikes([0, 1, 3], 2, 0.1), ecg.fs).paced).toBe(false);
-    expect(detectPacing(withSpikes([0, 1, 3], 2, 0.1), ecg.fs).spikeTimesSec).toEqual([]);
+    expect(detectPacing(withSpikes([0, 1], 2, 0.1), ecg.fs)).toMatchObject({ paced: false, spikeTimesSec: [] });
+    // Three leads, at times that owe nothing to the beats: pops, not a pacemaker.
+    const unlocked = (j: number) => 0.05 + ((j * 0.137) % 0.3);
+    expect(detectPacing(withSpikes([0, 1, 3], 2, unlocked), ecg.fs)).toMatchObject({ paced: false, spikeTimesSec: [] });
     expect(detectPacing(ecg.leads, ecg.fs)).toMatchObject({ paced: false, assessed: true, spikeTimesSec: [] });
+  });
+
+  it('counts small stimuli seen in a few leads when they come at one fixed interval before the beats (bipolar, biventricular pacing)', () => {
+    const result = detectPacing(withSpikes([4, 9, 10], 0.6, 0.12), ecg.fs);
+    expect(result).toMatchObject({ paced: true, pacedBeatFraction: 1, leadsWithSpikes: 3 });
+    expect(result.reason).toMatch(/each 1[12]\d ms before its QRS \(spikes this small count only at a fixed interval before most beats\)/);
+    // On the QRS itself (a sharp R wave locks to the beats too), or at no fixed interval: not.
+    expect(detectPacing(withSpikes([4, 9, 10], 0.6, 0.01), ecg.fs).paced).toBe(false);
+    expect(detectPacing(withSpikes([4, 9, 10], 0.6, (j) => 0.06 + ((j * 0.071) % 0.2)), ecg.fs).paced).toBe(false);
   });
 
   it('ignores steps on every lead (a calibration pulse)', () => {

@@ -160,6 +160,20 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(s[1]?.evidence[0]?.name).toBe('RR irregularity of the unpaced beats (normalised RMSSD)');
   });
 
+  it('under a paced rhythm the atrial rhythm is read from the atrial waves alone, never from the pacemaker\'s RR', () => {
+    const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.5, 1.5], pacedBeatFraction: 1, pacedBeats: [...Array(11).keys()], leadsWithSpikes: 4 };
+    const flutter = { periodicity: 0.74, atrialRatePerMin: 345, amplitudeMv: 0.13, lead: 'V1' };
+    const s = interpretiveStatements(input({ pWave: false, pacing: paced, atrial: flutter }));
+    // QTCNI: the QTc of paced beats is not interpretable.
+    expect(s.map((x) => x.code)).toEqual(['PACE', 'AFIB', 'QTCNI']);
+    expect(s[1]).toMatchObject({ text: 'Atrial fibrillation or flutter suspected', partialCode: true, qualifier: 'the atrial rhythm under the paced one, read from the atrial waves alone' });
+    expect(s[1]?.evidence).toContainEqual({ name: 'regular atrial waves (V1)', value: 345, unit: '/min' });
+    // P waves found (atrial sensing, ventricular pacing), no atrial waves, or an irregular paced RR alone: no atrial statement.
+    expect(codes({ pWave: true, pacing: paced, atrial: flutter })).toEqual(['PACE', 'QTCNI']);
+    expect(codes({ pWave: false, pacing: paced })).toEqual(['PACE', 'QTCNI']);
+    expect(codes({ pWave: false, pacing: paced, rhythm: { ...regular, rrMs: afRr, normalisedRmssdAll: 0.15 } })).toEqual(['PACE', 'QTCNI']);
+  });
+
   it('first-degree AV block over 200 ms, with the PR as evidence', () => {
     expect(codes({ prMs: 200 })).toEqual(['SR']);
     const s = interpretiveStatements(input({ prMs: 236 }));
@@ -369,6 +383,14 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(sinus?.qualifier).toMatch(/before only 0 of 13 beats: exclude atrial fibrillation or flutter on the rhythm strip/);
     const sarrh = read(fixturePath('signal', 'ptbxl-sarrh', '00305_hr.hea'));
     expect(analyseEcg(sarrh.leads, sarrh.fs).statements.find((s) => s.code === 'SARRH')?.qualifier).toBeUndefined();
+  });
+
+  it('LUDB 93 (atrial fibrillation, biventricular pacing): small spikes in a few leads make it paced, and the atrial waves name the fibrillation under it', () => {
+    const r = read(fixturePath('signal', 'ludb-93', '93.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    expect(a.pacing.reason).toMatch(/each 12\d ms before its QRS/);
+    expect(a.statements.map((s) => s.code)).toEqual(['RESCALED', 'PACE', 'AFIB']);
+    expect(a.statements[2]?.qualifier).toBe('the atrial rhythm under the paced one, read from the atrial waves alone');
   });
 
   it('PTB-XL 00039 (quinidine, labelled LNGQT): the T wave running into the next P wave keeps its long QT and the P onset its place', () => {

@@ -190,7 +190,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   const paced = pacingStatement(input);
   if (paced) out.push(paced);
   const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
-  const af = ventricularPaced ? undefined : atrialFibrillation(input);
+  const af = ventricularPaced ? atrialWavesUnderPacing(input) : atrialFibrillation(input);
   if (af) out.push(af);
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   if (!af) out.push(...prematureBeats(input));
@@ -285,6 +285,31 @@ function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
     source: `${src.af}; ${src.ahaII}${twoToOne ? `; ${src.svt}; ${src.bix}` : ''}`,
     evidence,
     ...atrialRhythmQualifier(input, twoToOne !== undefined, flutterWaves),
+  };
+}
+
+/**
+ * Under a ventricular-paced rhythm the RR is the pacemaker's, so of the AF rule only its atrial
+ * branch can speak: regular atrial waves at 230–375/min after QRST cancellation and no P wave
+ * ([AHA-II]; carts print the underlying atrial rhythm with the paced one). LUDB 1.0.1 record 93
+ * (atrial fibrillation, biventricular pacing): waves at 345/min in V1; none of the pool's four
+ * or LUDB's nine other paced records shows them (docs/benchmarks.md).
+ */
+function atrialWavesUnderPacing(input: StatementInput): EcgStatement | undefined {
+  const a = input.atrial;
+  const flutterWaves = a !== undefined && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv;
+  if (!flutterWaves || input.pWave || input.repeatingP !== undefined) return undefined;
+  const [low, high] = t.flutterAtrialRatePerMin;
+  return {
+    ...atrialRhythmNamed(false, true),
+    category: 'rhythm',
+    criterion: `under a paced rhythm, regular atrial waves at ${low}–${high}/min (periodicity ≥ ${t.atrialPeriodicity}) and no P wave; the RR, the pacemaker's, is not used`,
+    source: `${src.af}; ${src.ahaII}`,
+    evidence: [
+      { name: 'P wave', value: pWaveFound(input) },
+      { name: `regular atrial waves (${a.lead})`, value: Math.round(a.atrialRatePerMin), unit: '/min' },
+    ],
+    qualifier: 'the atrial rhythm under the paced one, read from the atrial waves alone',
   };
 }
 
