@@ -14,7 +14,8 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * drop the doubt), a Philips file (the cart's measurements beside ours,
  * the QRS difference highlighted) and LUDB record 1, whose leads were each rescaled to 1 mV
  * (no voltage statement, the reason shown, axes from the limb leads' restored proportions), and
- * LUDB record 8 (intermittent ventricular pacing: its median beat is of the unpaced beats).
+ * LUDB record 8 (intermittent ventricular pacing: its median beat is of the unpaced beats) and
+ * LUDB record 99 (QRS peaks cut by the recorder: said, and those complexes left out).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -46,6 +47,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'train', 'ptbxl', 'records100', '00000', `00003_lr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-1', `1.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-8', `8.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-99', `99.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -116,5 +118,15 @@ describe('browser mode: measurements beside the device, cautions and computed st
     const leftOut = (await pacing.textContent())?.match(/\((\d+) paced left out\)/)?.[1];
     await page.getByTestId('median-beats-toggle').locator('summary').click();
     expect(await page.getByTestId('median-paced-left-out').textContent()).toMatch(new RegExp(`the unpaced ones: ${leftOut} paced beats left out`));
+  });
+
+  it('complexes the recorder cut are said, in the cautions, the statements and the median beat’s caption', async () => {
+    await open(page, `ludb-99${path.sep}99.hea`, 'path');
+    expect(await page.getByTestId('measurement-cautions').textContent()).toMatch(/Complexes cut by the recorder: every lead held still for ~\d+ ms and then jumped at 7 of \d+ QRS complexes/);
+    const held = page.locator('[data-testid="computed-statement"][data-code="HELD"]');
+    expect(await held.textContent()).toMatch(/QRS complexes cut by the recorder.*complexes 7 of \d+/);
+    await page.getByTestId('median-beats-toggle').locator('summary').click();
+    expect(await page.getByTestId('median-held-left-out').textContent()).toMatch(/\d+ complexes cut by the recorder left out/);
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-held.png') });
   });
 });

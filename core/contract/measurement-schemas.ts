@@ -33,6 +33,8 @@ export const MeasurementCaveatsSchema = z.object({
   stNotInterpretable: z.string().optional(),
   /** PR was measured beat by beat (the median beat showed no P wave): how, and whether it varies. */
   prFromBeats: z.string().optional(),
+  /** Some QRS complexes were cut by the recorder (every lead held, then jumped: core/signal/held-samples.ts): how many, and whether the median beat left them out. */
+  samplesHeld: z.string().optional(),
 });
 
 /**

@@ -69,6 +69,8 @@ export const MedianBeatSchema = z.object({
   beatsUsed: z.number().int().nonnegative(),
   /** Typical beats not averaged because they were paced (intermittent pacing: the median beat is of the unpaced ones); optional so measurements made before it still parse. */
   pacedBeatsLeftOut: z.number().int().nonnegative().optional(),
+  /** Complexes not averaged because the recorder had cut them (every lead held, then jumped: core/signal/held-samples.ts); optional like the above. */
+  heldBeatsLeftOut: z.number().int().nonnegative().optional(),
   fiducials: z.object({ pOnset: sampleIndex, pOffset: sampleIndex, qrsOnset: sampleIndex, qrsOffset: sampleIndex, tEnd: sampleIndex }),
 });
 export type MedianBeatView = z.infer<typeof MedianBeatSchema>;

@@ -17,7 +17,7 @@ import { issueText } from '../signal/record-quality';
 export function measureRecord(record: RecordDetail): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
-  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, caveats, statements } = analyseEcg(leads, record.fs, { sex: record.patient.sex });
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements } = analyseEcg(leads, record.fs, { sex: record.patient.sex });
   return {
     recordId: record.id,
     fs: record.fs,
@@ -30,7 +30,7 @@ export function measureRecord(record: RecordDetail): RecordMeasurements {
     qtc: qtcFormulas.map((formula) => ({ formula, text: qtcFormulaText[formula], ms: m.qtcMs[formula] })),
     axisDeg: { ...m.axisDeg },
     beats: [...m.beats],
-    medianBeat: medianBeat ? medianBeatView(medianBeat, medianLeads, fiducials) : null,
+    medianBeat: medianBeat ? medianBeatView(medianBeat, medianLeads, fiducials, beatsLeftOut) : null,
     reasons: { ...m.reasons },
     quality: {
       verdict: quality.verdict,
@@ -88,14 +88,15 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
   return { source: device.source, values: { ...device.values }, rows };
 }
 
-function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined): MedianBeatView {
+function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined, leftOut: { paced: number; held: number }): MedianBeatView {
   const at = (i: number | undefined) => (i === undefined ? null : i);
   return {
     leads: [...leads],
     samples: beat.leads.map((lead) => Float32Array.from(lead)),
     pre: beat.pre,
     beatsUsed: beat.beatsUsed,
-    pacedBeatsLeftOut: beat.beatsLeftOut ?? 0,
+    pacedBeatsLeftOut: leftOut.paced,
+    heldBeatsLeftOut: leftOut.held,
     fiducials: { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) },
   };
 }

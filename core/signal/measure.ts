@@ -3,6 +3,7 @@ import { beatByBeatPr, repeatingPWaves, type BeatPr } from './beat-pr';
 import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
+import type { HeldSamples } from './held-samples';
 import { detectPacing, type PacingResult } from './pacing';
 import { alignBeats } from './beat-alignment';
 import { detectQrs } from './qrs';
@@ -49,6 +50,8 @@ export interface MeasurementCaveats {
   readonly stNotInterpretable?: string;
   /** PR was measured beat by beat, not on the median beat: how, and whether it varies. */
   readonly prFromBeats?: string;
+  /** Some QRS complexes were cut by the recorder (held-samples.ts): which, and whether the median beat left them out. */
+  readonly samplesHeld?: string;
 }
 
 export interface EcgAnalysis {
@@ -59,6 +62,10 @@ export interface EcgAnalysis {
   readonly medianLeads: string[];
   readonly fiducials?: Fiducials;
   readonly pacing: PacingResult;
+  /** Complexes where every lead held still and then jumped (the recorder's blanking). */
+  readonly heldSamples: HeldSamples;
+  /** Typical beats the median beat left out: paced ones (intermittent pacing) and held ones. */
+  readonly beatsLeftOut: { readonly paced: number; readonly held: number };
   readonly rhythm: RhythmFeatures;
   /** QRS shape per lead on the median beat (absent without QRS boundaries). */
   readonly morphology?: ReadonlyMap<string, LeadQrs>;
@@ -258,7 +265,12 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     fs,
     beats,
   );
-  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, pacedToLeaveOut(pacing, beats)) : undefined;
+  // Found on the detected beats (record-quality.ts); the aligned beats keep their order and count.
+  const held = quality.heldComplexes ?? noneHeld;
+  const pacedOut = pacedToLeaveOut(pacing, beats);
+  const heldOut = new Set(held.beats.map((i) => beats[i] as number));
+  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut])) : undefined;
+  const beatsLeftOut = { paced: (beat?.leftOut ?? []).filter((b) => pacedOut.has(b)).length, held: (beat?.leftOut ?? []).filter((b) => heldOut.has(b)).length };
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
   let fiducials: Fiducials | undefined;
@@ -277,7 +289,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     };
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined });
+  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held));
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
@@ -305,7 +317,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     atrial: atrialActivity(clean, medianLeads, beats, fs, beat),
     halfCycle: beat && fiducials?.qrsOnset !== undefined && fiducials.qrsOffset !== undefined ? halfCycleAtrialWaves(beat, medianLeads, fiducials.qrsOnset, fiducials.qrsOffset) : undefined,
     pacing,
-    pacedBeatsLeftOut: beat?.beatsLeftOut,
+    pacedBeatsLeftOut: beatsLeftOut.paced,
+    ...(held.beats.length > 0 ? { heldSamples: { complexes: held.beats.length, of: beats.length, holdMs: held.holdMs, leads: held.leads, leftOut: beatsLeftOut.held } } : {}),
     beats: beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
     amplitudeImplausible: caveats.amplitudeImplausible,
@@ -319,11 +332,22 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     ...(beat ? { medianBeat: beat } : {}),
     ...(fiducials ? { fiducials } : {}),
     pacing,
+    heldSamples: held,
+    beatsLeftOut,
     rhythm,
     ...(morphology ? { morphology } : {}),
     caveats,
     statements,
   };
+}
+
+const noneHeld: HeldSamples = { beats: [], holdMs: 0, leads: 0 };
+
+/** The caveat for complexes the recorder cut (held-samples.ts), undefined when there are none. */
+function heldText(held: HeldSamples, beats: number, leftOut: number): string | undefined {
+  if (held.beats.length === 0) return undefined;
+  const cut = `every lead held still for ~${held.holdMs} ms and then jumped at ${held.beats.length} of ${beats} QRS complexes (the recorder's blanking, not the heart): their peaks and shape are not as recorded`;
+  return leftOut > 0 ? `${cut}; the median beat leaves them out` : `${cut}; too few others remain, so the median beat includes them`;
 }
 
 /**
@@ -339,6 +363,7 @@ function caveatsOf(
   prBeats: BeatPr | null,
   noMedianP: string | undefined,
   normalised: (LeadNormalisation & { axesRestored: boolean }) | undefined,
+  samplesHeld: string | undefined,
 ): MeasurementCaveats {
   const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
   const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
@@ -368,6 +393,7 @@ function caveatsOf(
     ...(qtcNotInterpretable ? { qtcNotInterpretable } : {}),
     ...(stNotInterpretable ? { stNotInterpretable } : {}),
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
+    ...(samplesHeld && !intervalsWithheld ? { samplesHeld } : {}),
   };
 }
 

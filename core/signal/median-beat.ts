@@ -10,8 +10,8 @@ export interface MedianBeat {
   readonly pre: number;
   readonly fs: number;
   readonly beatsUsed: number;
-  /** Typical beats not averaged because they were in `leaveOut` (paced beats under intermittent pacing); absent means none. */
-  readonly beatsLeftOut?: number;
+  /** Sample positions of the typical beats not averaged because they were in `leaveOut` (paced beats under intermittent pacing, held complexes); absent means none. */
+  readonly leftOut?: readonly number[];
   /** Median RR interval in samples (bounds the search for the T end before the next P wave). */
   readonly rr: number;
 }
@@ -53,12 +53,12 @@ export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly 
   const pre = Math.round(Math.min(0.6 * fs, 0.65 * rr));
   const post = Math.round(Math.min(0.7 * fs, Math.max(0.35 * fs, 0.85 * rr)));
   const inside = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
-  // Beats left out (paced ones, under intermittent pacing) only while three others remain.
+  // Beats left out (paced ones under intermittent pacing, held complexes) only while three others remain.
   const kept = inside.filter((b) => !leaveOut.has(b));
   const usable = kept.length >= 3 ? kept : inside;
   if (usable.length === 0) return undefined;
   const leads = sampleWiseMedian(cleanLeads, usable, pre, post);
-  return { leads, pre, fs, beatsUsed: usable.length, beatsLeftOut: inside.length - usable.length, rr };
+  return { leads, pre, fs, beatsUsed: usable.length, leftOut: usable === kept ? inside.filter((b) => leaveOut.has(b)) : [], rr };
 }
 
 /** Per lead, the sample-wise median of the windows [b − before, b + after) around the beats (all inside the record). */

@@ -1,10 +1,12 @@
 import { canonicalLeads } from '../formats/record';
+import { heldSamples, type HeldSamples } from './held-samples';
 import { assessLead, type LeadQuality, type QualityIssue } from './quality';
 
 /**
  * Record-level verdict that predictions use to abstain:
  * - `good`: every expected lead passed every check;
- * - `degraded`: readable, but some leads have issues (predictions are shown with the issues);
+ * - `degraded`: readable, but some leads have issues, or the recorder cut some QRS complexes
+ *   (predictions are shown with the issues);
  * - `unusable`: predictions must abstain (no beats found, too short, or too many leads lost).
  */
 export const qualityVerdicts = ['good', 'degraded', 'unusable'] as const;
@@ -22,6 +24,8 @@ export interface RecordQuality {
    * the others (rate, too short, no beats, noise) make intervals unreadable too.
    */
   readonly unusableBecause: UnusableCause[];
+  /** QRS complexes the recorder cut (every lead held, then jumped: held-samples.ts), indices into the detected beats; absent when none. */
+  readonly heldComplexes?: HeldSamples;
 }
 
 export const unusableCauses = ['rate', 'short', 'noBeats', 'leadsLost', 'noisy'] as const;
@@ -79,7 +83,16 @@ export function assessRecord(
   if (noisy.length >= maxNoisyLeads) block('noisy', `${noisy.length} leads with muscle noise or clipping (${noisy.join(', ')})`);
   if (reasons.length > 0) return { leads: quality, verdict: 'unusable', reasons, unusableBecause: causes };
   const issues = names.flatMap((name) => (quality[name] as LeadQuality).issues.map((issue) => `${name}: ${issueText[issue]}`));
-  return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues, unusableBecause: [] } : { leads: quality, verdict: 'good', reasons, unusableBecause: [] };
+  // A recorder that cut QRS peaks leaves every lead "clean" but the complexes not the heart's: a
+  // model reads them as they are, so its output is shown with that issue, like a noisy lead's.
+  const present = names.flatMap((name) => {
+    const samples = byName.get(name);
+    return samples !== undefined && !lost(quality[name] as LeadQuality) ? [samples] : [];
+  });
+  const held = heldSamples(present, fs, detection.beats);
+  const cut = held.beats.length > 0 ? { heldComplexes: held } : {};
+  if (held.beats.length > 0) issues.push(`${held.beats.length} of ${detection.beats.length} QRS complexes cut by the recorder (every lead held, then jumped)`);
+  return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues, unusableBecause: [], ...cut } : { leads: quality, verdict: 'good', reasons, unusableBecause: [] };
 }
 
 export const issueText: Record<QualityIssue, string> = {

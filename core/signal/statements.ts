@@ -104,6 +104,8 @@ export interface StatementInput {
   readonly amplitudeImplausible?: string | undefined;
   /** Why amplitudes are not the recorded ones (every lead rescaled to one range), when that is so. */
   readonly amplitudeNormalised?: string | undefined;
+  /** QRS complexes the recorder cut (held-samples.ts): how many of how many, the hold, the leads, and how many the median beat left out. */
+  readonly heldSamples?: { readonly complexes: number; readonly of: number; readonly holdMs: number; readonly leads: number; readonly leftOut: number } | undefined;
   readonly sex?: 'M' | 'F' | 'U' | undefined;
 }
 
@@ -187,6 +189,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
     out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology`, evidence });
   }
   if (input.amplitudeNormalised) out.push(rescaledStatement(input.amplitudeNormalised));
+  if (input.heldSamples) out.push(heldStatement(input.heldSamples));
   const paced = pacingStatement(input);
   if (paced) out.push(paced);
   const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
@@ -240,6 +243,27 @@ function rescaledStatement(why: string): EcgStatement {
     criterion: why,
     source: 'a property of the file, not a guideline criterion: recorded leads never share one peak-to-peak range (on 456 PTB-XL records the largest lead’s is at least 1.89 times the smallest’s)',
     evidence: [],
+  };
+}
+
+/**
+ * Complexes cut by the recorder (held-samples.ts): their peaks are the recorder's, so a reader
+ * must know that voltages and QRS shapes on them are not the heart's, and which beats the
+ * measurements come from.
+ */
+function heldStatement(h: NonNullable<StatementInput['heldSamples']>): EcgStatement {
+  return {
+    code: 'HELD',
+    text: 'QRS complexes cut by the recorder: every lead held, then jumped',
+    category: 'quality',
+    criterion: 'within 80 ms of a QRS, at least two thirds of the leads flat for 10 ms away from their level before it and then all jumping in one sample by more than their steepest slope',
+    source: 'a property of the recording, not a guideline criterion: a QRS’s leads see one rotating dipole, so they cannot all stand still and then all jump at once (a recorder blanking its input, as for a pacemaker pulse, does this)',
+    evidence: [
+      { name: 'complexes', value: `${h.complexes} of ${h.of}` },
+      { name: 'hold', value: h.holdMs, unit: 'ms' },
+      { name: 'leads', value: h.leads },
+    ],
+    qualifier: h.leftOut > 0 ? `the median beat and its measurements are of the other complexes (${h.leftOut} left out); voltages on the cut ones are not as recorded` : 'too few other complexes: the median beat includes the cut ones, so its QRS amplitudes and shape are in doubt',
   };
 }
 

@@ -46,6 +46,9 @@ describe('printed summary lines', () => {
     // LUDB 1.0.1: every lead rescaled to 1 mV; the engine gives no axes and says why.
     const rescaled: RecordMeasurements = { ...measured, axisDeg: { p: null, qrs: null, t: null }, caveats: { amplitudeNormalised: 'every lead spans the same 1.00 mV peak to peak (12 leads)', stNotInterpretable: 'amplitudes rescaled lead by lead' } };
     expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\) · Caution: amplitudes rescaled lead by lead$/);
+    // LUDB 99: QRS peaks the recorder cut.
+    const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
+    expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
   });
 
   it('names the model, its version, operating point and the classes in words', () => {
