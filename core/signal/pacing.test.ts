@@ -1,5 +1,6 @@
-// Real paced records: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced) and LUDB 93
-// (biventricular pacing, ODC-By 1.0, core/test/fixtures/signal/ludb-93); real non-paced records:
+// Real paced records: PTB-XL 00143 (CC BY 4.0, core/test/fixtures/signal/ptbxl-paced), LUDB 93
+// (biventricular pacing) and 111 (bipolar pacing, blanked by the recorder; both ODC-By 1.0,
+// core/test/fixtures/signal/ludb-93, ludb-111); real non-paced records:
 // the bundled samples (resources/samples/ptbxl) and LUDB 99 (ODC-By 1.0,
 // core/test/fixtures/signal/ludb-99), whose clipped R waves end in steps. With ../shared: the PTB-XL
 // records of the corpus (3 paced, 26 not) and the Philips files, whose calibration pulse has
@@ -11,6 +12,7 @@ import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
 import type { EcgRecord } from '../formats/record';
 import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
+import { analyseEcg } from './measure';
 import { detectPacing } from './pacing';
 import { detectQrs } from './qrs';
 import { syntheticEcg } from './synthetic-ecg';
@@ -69,6 +71,17 @@ describe('detectPacing on real records', () => {
     expect(result.reason).toMatch(/each 12\d ms before its QRS/);
   });
 
+  it('calls LUDB 111 paced (bipolar pacing: its recorder blanks each pulse, leaving a jump between two held values in every lead)', () => {
+    const record = read(fixturePath('signal', 'ludb-111', '111.hea'));
+    const result = detectPacing(leadsOf(record), record.fs);
+    expect(result).toMatchObject({ paced: true, assessed: true });
+    expect(result.leadsWithSpikes).toBeGreaterThanOrEqual(8);
+    // On the beats as the analysis aligns them, a paced rhythm: no QRS, axis or QTc statement.
+    const analysis = analyseEcg(record.leads, record.fs);
+    expect(analysis.pacing.pacedBeatFraction).toBeGreaterThanOrEqual(0.9);
+    expect(analysis.statements.map((st) => st.code)).toEqual(['RESCALED', 'PACE', 'QTCNI']);
+  });
+
   it('does not judge below 250 Hz and says why', () => {
     const record = read(fixturePath('signal', 'ptbxl-paced', '00143_hr.hea'));
     const every5th = leadsOf(record).map((l) => l.filter((_, i) => i % 5 === 0));
@@ -122,6 +135,31 @@ describe('detectPacing on synthetic ECGs', () => {
     // On the QRS itself (a sharp R wave locks to the beats too), or at no fixed interval: not.
     expect(detectPacing(withSpikes([4, 9, 10], 0.6, 0.01), ecg.fs).paced).toBe(false);
     expect(detectPacing(withSpikes([4, 9, 10], 0.6, (j) => 0.06 + ((j * 0.071) % 0.2)), ecg.fs).paced).toBe(false);
+  });
+
+  it('counts a blanked pulse (a held baseline, a jump, a short hold) on every lead, not a long hold nor one held at the R peak', () => {
+    const fs = ecg.fs;
+    /**
+     * `offsetS` before each beat's fiducial: the lead held for 10 ms (at its own level there, or
+     * at the R peak's with `fromPeak`), then a 0.5 mV jump held for `afterS`, then the signal again.
+     */
+    const blanked = (offsetS: number, afterS: number, fromPeak = false) =>
+      ecg.leads.map((lead) => {
+        const out = Float32Array.from(lead);
+        for (const b of ecg.beats) {
+          const jumpAt = b - Math.round(offsetS * fs);
+          const level = (fromPeak ? out[b] : out[jumpAt - 5]) as number;
+          for (let j = jumpAt - 5; j <= jumpAt; j++) out[j] = level;
+          for (let j = jumpAt + 1; j <= jumpAt + Math.round(afterS * fs); j++) out[j] = level - 0.5 * Math.sign(level || 1);
+        }
+        return out;
+      });
+    const result = detectPacing(blanked(0.06, 0.01), fs);
+    expect(result).toMatchObject({ paced: true, pacedBeatFraction: 1, leadsWithSpikes: 12 });
+    // Held 150 ms after the jump: a calibration pulse's shape, not a blanked stimulus.
+    expect(detectPacing(blanked(0.2, 0.15), fs).paced).toBe(false);
+    // Held at the R peak: the recorder cutting a steep QRS (LUDB 109), not a pacemaker.
+    expect(detectPacing(blanked(-0.006, 0.01, true), fs).paced).toBe(false);
   });
 
   it('ignores steps on every lead (a calibration pulse)', () => {

@@ -132,6 +132,70 @@ function leadCandidates(lead: ArrayLike<number>, index: number, fs: number, rati
   return out;
 }
 
+/** A blanked stimulus: the same value for this long before the jump, and again after it. */
+const blankHoldS = { before: 0.008, after: 0.006, maxAfter: 0.04 } as const;
+/** …after a quiet baseline: over the 10 ms before the hold the lead moves less than this share of the jump. */
+const quietBeforeHold = 0.25;
+
+/**
+ * Some recorders blank their input around a pacemaker pulse instead of passing the spike: the
+ * lead repeats one value, jumps, repeats the new value and then goes on (LUDB 1.0.1 record 111,
+ * bipolar pacing: ~10 samples within one quantisation step, a jump, 4 more, then a plateau until
+ * the paced QRS ~26 ms later, in every lead). A lead of a living heart never stays within one
+ * quantisation step for 8 ms on both sides of a jump; a calibration pulse does, but holds its level for 100 ms or
+ * more (the repeat after the jump must end within 40 ms). The jump must be as steep as the
+ * lead's steepest 1 % of steps, and the hold must follow a quiet baseline: the same recorders
+ * blank steep R waves too, holding the peak the upstroke has just reached (LUDB 109, no
+ * pacemaker; held-samples.ts). Such candidates still need two thirds of the leads at once.
+ */
+function blankedCandidates(lead: ArrayLike<number>, index: number, fs: number): Candidate[] {
+  const before = Math.max(2, Math.round(blankHoldS.before * fs));
+  const after = Math.max(2, Math.round(blankHoldS.after * fs));
+  const maxAfter = Math.round(blankHoldS.maxAfter * fs);
+  const steps = new Float64Array(Math.max(0, lead.length - 1));
+  for (let i = 1; i < lead.length; i++) steps[i - 1] = Math.abs((lead[i] as number) - (lead[i - 1] as number));
+  const steep = quantile(steps, 0.99);
+  const lsb = smallestStep(steps);
+  const lead10ms = Math.round(0.01 * fs);
+  const out: Candidate[] = [];
+  for (let i = before; i + 1 < lead.length; i++) {
+    const jump = steps[i] as number;
+    if (!(jump > 10 * lsb) || jump < steep) continue;
+    const held = repeatsFor(lead, i, -1, lsb);
+    if (held < before || !between(repeatsFor(lead, i + 1, 1, lsb), after, maxAfter)) continue;
+    // From a quiet baseline: a recorder that blanks a steep R wave holds its peak, reached by the upstroke (held-samples.ts).
+    const start = i - held + 1;
+    if (start - lead10ms >= 0 && rangeOver(lead, start - lead10ms, start) <= quietBeforeHold * jump) out.push({ at: i, lead: index });
+  }
+  return out;
+}
+
+function rangeOver(lead: ArrayLike<number>, from: number, to: number): number {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let k = from; k <= to; k++) {
+    lo = Math.min(lo, lead[k] as number);
+    hi = Math.max(hi, lead[k] as number);
+  }
+  return hi - lo;
+}
+
+/** The lead's quantisation step: its smallest non-zero sample-to-sample change. */
+function smallestStep(steps: Float64Array): number {
+  let lsb = Number.POSITIVE_INFINITY;
+  for (const d of steps) if (d > 0 && d < lsb) lsb = d;
+  return Number.isFinite(lsb) ? lsb : 0;
+}
+
+/** How many samples from `i` (inclusive) in direction `step` repeat the value at `i`, to one quantisation step. */
+function repeatsFor(lead: ArrayLike<number>, i: number, step: 1 | -1, lsb: number): number {
+  let k = i;
+  while (k + step >= 0 && k + step < lead.length && Math.abs((lead[k + step] as number) - (lead[i] as number)) <= lsb * 1.001) k += step;
+  return Math.abs(k - i) + 1;
+}
+
+const between = (v: number, lo: number, hi: number) => v >= lo && v <= hi;
+
 /** Groups candidates from all leads that fall within 8 ms of a group's first one. */
 function groupAcrossLeads(candidates: Candidate[], fs: number): Candidate[][] {
   const span = Math.max(1, Math.round(0.008 * fs));
@@ -170,7 +234,7 @@ export function detectPacing(signal: Float32Array[], fs: number, beats?: readonl
   const usable = signal.flatMap((lead, i) => (lead.length === n && usableLead(lead) ? [i] : []));
   if (usable.length === 0) return notAssessed('pacing could not be assessed: no usable lead');
   const ratio = usable.length === 1 ? singleLeadSpikeRatio : spikeRatio;
-  const candidates = usable.flatMap((i) => leadCandidates(signal[i] as Float32Array, i, fs, ratio));
+  const candidates = usable.flatMap((i) => [...leadCandidates(signal[i] as Float32Array, i, fs, ratio), ...blankedCandidates(signal[i] as Float32Array, i, fs)]);
   const needed = Math.max(1, Math.ceil(leadFraction * usable.length - 1e-9));
   const grouped = groupAcrossLeads(candidates, fs).map((group) => ({ at: Math.min(...group.map((c) => c.at)), leads: new Set(group.map((c) => c.lead)) }));
   const qrs = beats ?? detectQrs(signal, fs).beats;
