@@ -1,4 +1,4 @@
-import { quantile } from './stats';
+import { quantile, rangeWithin } from './stats';
 
 /**
  * Samples held in every lead, then a jump: a recorder's blanking, not the heart.
@@ -52,7 +52,7 @@ export function heldSamples(leads: readonly ArrayLike<number>[], fs: number, bea
     const to = Math.min(n - 2, b + search);
     const before = b - search - Math.round(0.02 * fs);
     if (before < 0 || to <= from) return;
-    const span = leads.map((x) => rangeOf(x, from, to));
+    const span = leads.map((x) => rangeWithin(x, from, to));
     for (let i = from; i <= to; i++) {
       const jumped = leads.flatMap((x, j) => (heldThenJumps(x, i, hold, steepest[j] as number) ? [j] : []));
       if (jumped.length < Math.max(3, Math.ceil(leadShare * leads.length))) continue;
@@ -76,14 +76,7 @@ function steepestStep(x: ArrayLike<number>): number {
 /** Flat over the `hold` samples up to `i` (range under `heldRangeOfJump` of the jump), then a jump steeper than the lead's steepest slope. */
 function heldThenJumps(x: ArrayLike<number>, i: number, hold: number, steepest: number): boolean {
   const jump = Math.abs((x[i + 1] as number) - (x[i] as number));
-  if (!(jump >= steepest)) return false;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let j = i - hold; j <= i; j++) {
-    lo = Math.min(lo, x[j] as number);
-    hi = Math.max(hi, x[j] as number);
-  }
-  return hi - lo <= heldRangeOfJump * jump;
+  return jump >= steepest && rangeWithin(x, i - hold, i) <= heldRangeOfJump * jump;
 }
 
 /** Held at a level `awayShare` of the complex's range from the lead's level before the QRS (sample `before`). */
@@ -109,16 +102,6 @@ function holdLength(leads: readonly ArrayLike<number>[], jumped: readonly number
     return i - k + 1;
   });
   return middle(lengths);
-}
-
-function rangeOf(x: ArrayLike<number>, from: number, to: number): number {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = from; i <= to; i++) {
-    lo = Math.min(lo, x[i] as number);
-    hi = Math.max(hi, x[i] as number);
-  }
-  return hi - lo;
 }
 
 function middle(values: readonly number[]): number {

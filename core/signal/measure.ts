@@ -62,9 +62,7 @@ export interface EcgAnalysis {
   readonly medianLeads: string[];
   readonly fiducials?: Fiducials;
   readonly pacing: PacingResult;
-  /** Complexes where every lead held still and then jumped (the recorder's blanking). */
-  readonly heldSamples: HeldSamples;
-  /** Typical beats the median beat left out: paced ones (intermittent pacing) and held ones. */
+  /** Typical beats the median beat left out: paced ones (intermittent pacing) and those the recorder cut (`quality.heldComplexes`). */
   readonly beatsLeftOut: { readonly paced: number; readonly held: number };
   readonly rhythm: RhythmFeatures;
   /** QRS shape per lead on the median beat (absent without QRS boundaries). */
@@ -332,7 +330,6 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     ...(beat ? { medianBeat: beat } : {}),
     ...(fiducials ? { fiducials } : {}),
     pacing,
-    heldSamples: held,
     beatsLeftOut,
     rhythm,
     ...(morphology ? { morphology } : {}),

@@ -1,5 +1,5 @@
 import { detectQrs, usableLead } from './qrs';
-import { quantile } from './stats';
+import { quantile, rangeWithin } from './stats';
 
 /**
  * Pacemaker stimulus ("spike") detection on a multi-lead surface ECG.
@@ -20,8 +20,8 @@ import { quantile } from './stats';
  *
  * Bipolar and biventricular leads make small stimuli that reach fewer leads (LUDB 1.0.1 record
  * 93, biventricular pacing: 3–5 of 12). Those count when the timing says pacemaker: events in
- * at least three leads, a quarter of them, before two thirds of the beats, each the same interval (±10 ms)
- * and at least 40 ms before the QRS energy peak (`lockedToBeats`). A stimulus starts the
+ * at least three leads, a quarter of them, before two thirds of the beats, each the same
+ * interval (±10 ms) and at least 40 ms before the QRS energy peak (`lockedToBeats`). A stimulus starts the
  * depolarisation it precedes, at the device's fixed delay; sharp deflections of the QRS itself
  * lock to the beats too, but on it (the pool's records without a pacemaker that have such
  * events in 3–6 leads: −4 to +4 ms), and pops and glitches do not lock at all.
@@ -142,8 +142,8 @@ const quietBeforeHold = 0.25;
  * lead repeats one value, jumps, repeats the new value and then goes on (LUDB 1.0.1 record 111,
  * bipolar pacing: ~10 samples within one quantisation step, a jump, 4 more, then a plateau until
  * the paced QRS ~26 ms later, in every lead). A lead of a living heart never stays within one
- * quantisation step for 8 ms on both sides of a jump; a calibration pulse does, but holds its level for 100 ms or
- * more (the repeat after the jump must end within 40 ms). The jump must be as steep as the
+ * quantisation step for 8 ms on both sides of a jump; a calibration pulse does, but holds its
+ * level for 100 ms or more (the repeat after the jump must end within 40 ms). The jump must be as steep as the
  * lead's steepest 1 % of steps, and the hold must follow a quiet baseline: the same recorders
  * blank steep R waves too, holding the peak the upstroke has just reached (LUDB 109, no
  * pacemaker; held-samples.ts). Such candidates still need two thirds of the leads at once.
@@ -165,19 +165,9 @@ function blankedCandidates(lead: ArrayLike<number>, index: number, fs: number): 
     if (held < before || !between(repeatsFor(lead, i + 1, 1, lsb), after, maxAfter)) continue;
     // From a quiet baseline: a recorder that blanks a steep R wave holds its peak, reached by the upstroke (held-samples.ts).
     const start = i - held + 1;
-    if (start - lead10ms >= 0 && rangeOver(lead, start - lead10ms, start) <= quietBeforeHold * jump) out.push({ at: i, lead: index });
+    if (start - lead10ms >= 0 && rangeWithin(lead, start - lead10ms, start) <= quietBeforeHold * jump) out.push({ at: i, lead: index });
   }
   return out;
-}
-
-function rangeOver(lead: ArrayLike<number>, from: number, to: number): number {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let k = from; k <= to; k++) {
-    lo = Math.min(lo, lead[k] as number);
-    hi = Math.max(hi, lead[k] as number);
-  }
-  return hi - lo;
 }
 
 /** The lead's quantisation step: its smallest non-zero sample-to-sample change. */

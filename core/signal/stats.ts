@@ -94,3 +94,14 @@ export function pearson(a: Float64Array, b: Float64Array): number {
   }
   return sab / Math.sqrt(Math.max(1e-24, saa * sbb));
 }
+
+/** Largest minus smallest of x[from..to] (both inclusive). */
+export function rangeWithin(x: ArrayLike<number>, from: number, to: number): number {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = from; i <= to; i++) {
+    lo = Math.min(lo, x[i] as number);
+    hi = Math.max(hi, x[i] as number);
+  }
+  return hi - lo;
+}
