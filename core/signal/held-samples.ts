@@ -17,9 +17,9 @@ import { quantile, rangeWithin } from './stats';
  * least two thirds of the leads (and three) are flat for 10 ms — a range under 15 % of the jump
  * that follows — and jump at the same sample, and at least half of them are held away from
  * their level before the QRS (30 % of the complex's range): a pacemaker spike also leaves a
- * flat baseline, but from the baseline. Thresholds set on LUDB 43, 99 and 109; the only records
- * flagged among LUDB's 200, the PTB-XL pool's 456, the shared corpus and MIT-BIH 100
- * (docs/benchmarks.md, "LUDB 1.0.1").
+ * flat baseline, but from the baseline. Thresholds set on LUDB 43, 99 and 109, the only records
+ * flagged among LUDB's 200, the PTB-XL pool's 456 and the shared corpus (docs/benchmarks.md,
+ * "LUDB 1.0.1"). Fewer than three leads (MIT-BIH's two) are not assessed.
  */
 export interface HeldSamples {
   /** Indices into the beats of the complexes with a hold. */
