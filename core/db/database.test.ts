@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from './audit';
 import { openDatabase } from './database';
@@ -71,4 +73,28 @@ describe('migrations that land out of order', () => {
     db.close();
     openDatabase(file, later).db.close(); // nothing runs twice
   });
+
+  it('two processes opening one new data folder at the same moment both open it (WAL switch retried, not failed)', async () => {
+    // Both read the new file and both ask for the lock the WAL switch needs: SQLite refused one
+    // at once, busy timeout or not (22 of 40 synchronised races failed with SQLITE_BUSY).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-open-race-'));
+    const files = Array.from({ length: 12 }, (_, k) => path.join(dir, `race-${k}`, 'einthoven.sqlite'));
+    const start = Date.now() + 2500; // after both children have loaded
+    const child = () =>
+      new Promise<string[]>((resolve, reject) => {
+        const script = fileURLToPath(new URL('../test/open-database-at.ts', import.meta.url));
+        const p = spawn(process.execPath, ['--import', 'tsx', script, String(start), '60', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        p.on('error', reject);
+        p.on('close', () => resolve(out.trim().split('\n')));
+      });
+    const [a, b] = await Promise.all([child(), child()]);
+    expect([...(a ?? []), ...(b ?? [])]).toEqual(Array(2 * files.length).fill('ok'));
+    for (const file of files) {
+      const { db } = openDatabase(file);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+    }
+  }, 30_000);
 });

@@ -42,8 +42,8 @@ export function openDatabase(file: string, list: readonly Migration[] = migratio
   const db = new Database(file);
   try {
     // Set first, so that a second process opening the same file waits instead of failing.
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    switchToWal(db);
     db.pragma('foreign_keys = ON');
     const previousVersion = applyMigrations(db, list, file);
     return { db, previousVersion, readonly: false };
@@ -51,6 +51,35 @@ export function openDatabase(file: string, list: readonly Migration[] = migratio
     db.close();
     throw error;
   }
+}
+
+/** How long a process waits for another one's lock before giving up. */
+const busyTimeoutMs = 10_000;
+
+/**
+ * Switches a new file to WAL. Two processes opening one new data folder at the same moment
+ * (two imports started together) both read it under a shared lock and both ask for the
+ * exclusive lock the switch needs; SQLite answers one of them SQLITE_BUSY at once, without
+ * the busy handler, because waiting could deadlock (its lock is released with the failed
+ * statement). That one tries again, within the busy timeout, and by then finds the file in WAL
+ * (a synchronised two-process race failed 22 times in 40 before this).
+ */
+function switchToWal(db: Db): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      sleepSync(Math.min(100, 5 * 2 ** attempt));
+    }
+  }
+}
+
+/** Blocks this thread for `ms` (as SQLite's own busy handler does): opening is synchronous. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Largest database copied into memory when read-only media leave SQLite no other way to read it. */
@@ -61,7 +90,7 @@ function openReadOnly(file: string, list: readonly Migration[]): OpenedDatabase 
   let db: Db;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails here, not later, if the file cannot be read
   } catch (error) {
     db = openInMemoryCopy(file, error);
