@@ -1,4 +1,4 @@
-import { quantile, rangeWithin } from './stats';
+import { absoluteSteps, quantile, rangeWithin } from './stats';
 
 /**
  * Samples held in every lead, then a jump: a recorder's blanking, not the heart.
@@ -68,9 +68,7 @@ export function heldSamples(leads: readonly ArrayLike<number>[], fs: number, bea
 
 /** The lead's 99th percentile of sample-to-sample change: its steepest physiological slope. */
 function steepestStep(x: ArrayLike<number>): number {
-  const d = new Float64Array(Math.max(0, x.length - 1));
-  for (let i = 1; i < x.length; i++) d[i - 1] = Math.abs((x[i] as number) - (x[i - 1] as number));
-  return quantile(d, 0.99) || Number.POSITIVE_INFINITY;
+  return quantile(absoluteSteps(x), 0.99) || Number.POSITIVE_INFINITY;
 }
 
 /** Flat over the `hold` samples up to `i` (range under `heldRangeOfJump` of the jump), then a jump steeper than the lead's steepest slope. */

@@ -1,5 +1,5 @@
 import { detectQrs, usableLead } from './qrs';
-import { quantile, rangeWithin } from './stats';
+import { absoluteSteps, quantile, rangeWithin } from './stats';
 
 /**
  * Pacemaker stimulus ("spike") detection on a multi-lead surface ECG.
@@ -152,8 +152,7 @@ function blankedCandidates(lead: ArrayLike<number>, index: number, fs: number): 
   const before = Math.max(2, Math.round(blankHoldS.before * fs));
   const after = Math.max(2, Math.round(blankHoldS.after * fs));
   const maxAfter = Math.round(blankHoldS.maxAfter * fs);
-  const steps = new Float64Array(Math.max(0, lead.length - 1));
-  for (let i = 1; i < lead.length; i++) steps[i - 1] = Math.abs((lead[i] as number) - (lead[i - 1] as number));
+  const steps = absoluteSteps(lead);
   const steep = quantile(steps, 0.99);
   const lsb = smallestStep(steps);
   const lead10ms = Math.round(0.01 * fs);
@@ -237,7 +236,7 @@ export function detectPacing(signal: Float32Array[], fs: number, beats?: readonl
   // the QRS fiducial already sits on the spike's own upstroke (within 20 ms after it).
   const captures = (at: number) => qrs.some((b) => b >= at - after && b <= at + before);
   const captured = events.filter((e) => captures(e.at)).length;
-  const pacedBeatIndices = qrs.flatMap((b, k) => (events.some((e) => e.at >= b - before && e.at <= b + after) ? [k] : []));
+  const pacedBeatIndices = eventBeforeEachBeat(events, qrs, fs).map((x) => x.beat);
   const pacedBeats = pacedBeatIndices.length;
   const leadCounts = usable.map((i) => [i, events.filter((e) => e.leads.has(i)).length] as const);
   const spikeLeads = events.length === 0 ? [] : leadCounts.filter(([, count]) => count >= events.length / 2).map(([i]) => i);
@@ -270,14 +269,14 @@ interface SpikeEvent {
   readonly leads: ReadonlySet<number>;
 }
 
-/** Per beat, the last event within 400 ms before its fiducial (or 20 ms after), and the interval from it to the fiducial, samples. */
-function eventBeforeEachBeat(events: readonly SpikeEvent[], qrs: readonly number[], fs: number): { event: SpikeEvent; lag: number }[] {
+/** Per beat a spike precedes (within 400 ms before its fiducial, or 20 ms after): its index, the last such spike and the interval from it to the fiducial, samples. */
+function eventBeforeEachBeat(events: readonly SpikeEvent[], qrs: readonly number[], fs: number): { beat: number; event: SpikeEvent; lag: number }[] {
   const before = Math.round(0.4 * fs);
   const after = Math.round(0.02 * fs);
-  return qrs.flatMap((b) => {
+  return qrs.flatMap((b, beat) => {
     const preceding = events.filter((e) => e.at >= b - before && e.at <= b + after);
     const event = preceding[preceding.length - 1];
-    return event ? [{ event, lag: b - event.at }] : [];
+    return event ? [{ beat, event, lag: b - event.at }] : [];
   });
 }
 

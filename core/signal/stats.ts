@@ -105,3 +105,10 @@ export function rangeWithin(x: ArrayLike<number>, from: number, to: number): num
   }
   return hi - lo;
 }
+
+/** |x[i] − x[i−1]| for i = 1…n−1: the sample-to-sample changes. */
+export function absoluteSteps(x: ArrayLike<number>): Float64Array {
+  const d = new Float64Array(Math.max(0, x.length - 1));
+  for (let i = 1; i < x.length; i++) d[i - 1] = Math.abs((x[i] as number) - (x[i - 1] as number));
+  return d;
+}
