@@ -1,5 +1,6 @@
 import { beatPrRules, type BeatPr } from './beat-pr';
 import { leftBundleMorphology, rightBundleMorphology } from './bundle-branch';
+import { leftAnteriorFascicularBlock } from './fascicular-block';
 import { mv, round, type StatementEvidence } from './evidence';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
@@ -506,7 +507,8 @@ function prematureBeats(input: StatementInput): EcgStatement[] {
  * for its cause: progressive PR lengthening before a non-conducted P wave is second-degree AV
  * block type I (Wenckebach), P waves unrelated to the QRS are AV dissociation [BRADY-2018,
  * section 3 definitions; both are statements of [AHA-II]]. Only P waves before a QRS are
- * measured, so non-conducted P waves are not seen and neither is diagnosed.
+ * measured, so non-conducted P waves are not seen and neither is diagnosed. Then the bundle
+ * branch blocks and the left anterior fascicular block (fascicular-block.ts), [AHA-III].
  */
 function conduction(input: StatementInput, af: boolean): EcgStatement[] {
   const out: EcgStatement[] = [];
@@ -535,9 +537,22 @@ function conduction(input: StatementInput, af: boolean): EcgStatement[] {
       qualifier: 'only P waves before a QRS were measured: look for non-conducted P waves on the tracing',
     });
   }
+  const bundle = bundleBranchBlock(input);
+  if (bundle) out.push(bundle);
+  const fascicle = leftAnteriorFascicularBlock(input.qrsAxisDeg, input.qrsMs, input.morphology, bundle?.code === 'CRBBB');
+  if (fascicle) out.push({ ...fascicle, category: 'conduction', source: src.ahaIII });
+  return out;
+}
+
+/**
+ * [AHA-III] bundle branch blocks, complete (QRS ≥ 120 ms) and incomplete (110–119 ms), by the
+ * lead morphology of bundle-branch.ts; a QRS as wide without either pattern is a nonspecific
+ * intraventricular conduction delay.
+ */
+function bundleBranchBlock(input: StatementInput): EcgStatement | undefined {
   const qrs = input.qrsMs;
   const m = input.morphology;
-  if (qrs === null || qrs < t.incompleteBbbMs || !m) return out;
+  if (qrs === null || qrs < t.incompleteBbbMs || !m) return undefined;
   const complete = qrs >= t.completeBbbMs;
   // Only "complete" is qualified: a borderline incomplete block is within tolerance of either neighbour.
   const near = complete ? borderline('QRS', qrs, t.completeBbbMs, t.borderlineMs.qrs, 'an incomplete block if the QRS is shorter') : undefined;
@@ -546,7 +561,7 @@ function conduction(input: StatementInput, af: boolean): EcgStatement[] {
   const left = leftBundleMorphology(m);
   const qrsEvidence = { name: 'QRS', value: round(qrs), unit: 'ms' };
   if (right.met) {
-    out.push({
+    return {
       code: complete ? 'CRBBB' : 'IRBBB',
       text: `${degree} right bundle branch block`,
       category: 'conduction',
@@ -554,9 +569,10 @@ function conduction(input: StatementInput, af: boolean): EcgStatement[] {
       source: src.ahaIII,
       evidence: [qrsEvidence, ...right.evidence],
       ...qualified(near),
-    });
-  } else if (left.met) {
-    out.push({
+    };
+  }
+  if (left.met) {
+    return {
       code: complete ? 'CLBBB' : 'ILBBB',
       text: `${degree} left bundle branch block`,
       category: 'conduction',
@@ -564,11 +580,9 @@ function conduction(input: StatementInput, af: boolean): EcgStatement[] {
       source: src.ahaIII,
       evidence: [qrsEvidence, ...left.evidence],
       ...qualified(near),
-    });
-  } else {
-    out.push({ code: 'IVCD', text: 'Nonspecific intraventricular conduction delay', category: 'conduction', criterion: `QRS over ${t.incompleteBbbMs} ms without the criteria of either bundle branch block`, source: src.ahaIII, evidence: [qrsEvidence] });
+    };
   }
-  return out;
+  return { code: 'IVCD', text: 'Nonspecific intraventricular conduction delay', category: 'conduction', criterion: `QRS over ${t.incompleteBbbMs} ms without the criteria of either bundle branch block`, source: src.ahaIII, evidence: [qrsEvidence] };
 }
 
 /** [AHA-III] left axis deviation −30° to −90°; right axis deviation +90° to +180° (adults). */

@@ -38,6 +38,7 @@ const ludbTruth: Record<string, { label: string; truth: (d: Record<string, strin
   '1AVB': { label: 'I degree AV block', truth: (d) => /I degree av block/i.test(d['Conduction abnormalities'] ?? '') },
   CLBBB: { label: 'complete LBBB', truth: (d) => /\bComplete left bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
   CRBBB: { label: 'complete RBBB', truth: (d) => /\bComplete right bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
+  LAFB: { label: 'left anterior hemiblock', truth: (d) => /Left anterior hemiblock/i.test(d['Conduction abnormalities'] ?? '') },
   IRBBB: { label: 'incomplete RBBB', truth: (d) => /Incomplete right bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
   ILBBB: { label: 'incomplete LBBB', truth: (d) => /Incomplete left bundle branch block/i.test(d['Conduction abnormalities'] ?? '') },
   IVCD: { label: 'non-specific intraventricular conduction delay', truth: (d) => /intravintricular|intraventricular/i.test(d['Conduction abnormalities'] ?? '') },

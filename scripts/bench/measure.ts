@@ -302,6 +302,7 @@ const ptbxlTruth: Record<string, { label: string; truth: (p: PoolRecord) => bool
   IRBBB: { label: 'IRBBB', truth: (p) => p.codes.has('IRBBB') },
   ILBBB: { label: 'ILBBB', truth: (p) => p.codes.has('ILBBB') },
   IVCD: { label: 'IVCD', truth: (p) => p.codes.has('IVCD') },
+  LAFB: { label: 'LAFB', truth: (p) => p.codes.has('LAFB') },
   PACE: { label: 'PACE', truth: (p) => p.codes.has('PACE') },
   LVOLT: { label: 'LVOLT', truth: (p) => p.codes.has('LVOLT') },
   LNGQT: { label: 'LNGQT', truth: (p) => p.codes.has('LNGQT') },

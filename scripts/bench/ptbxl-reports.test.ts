@@ -16,11 +16,13 @@ describe('reportFindings', () => {
     ['sinusrytm vÄnster el-axel vÄnstersidigt skÄnkelblock ÖvervÄg wpw syndrom typ b', ['CLBBB']], // 00461
     ['fÖrmaksflimmer med hÖg kammarfrekvens vÄnster el-axel vÄnster kammarhypertrofi', ['AFIB']], // 00386
     ['vorhof:hf  280 tachykardes vorhofflimmern ueberdrehter linkstyp', ['AFIB', 'LAD']], // 00017
-    ['atrial fibrillation with rapid ventricular response. right superior axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block.', ['AFIB', 'CRBBB']], // 00428
+    ['atrial fibrillation with rapid ventricular response. right superior axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block.', ['AFIB', 'CRBBB', 'LAFB']], // 00428
     ['pacemaker ekg', ['PACE']], // 00143
-    ['sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAD']], // 00285
+    ['sinus rhythm. left axis deviation. left anterior fascicular block.', ['LAD', 'LAFB']], // 00285
     ['sinusrhythmus ueberdrehter linkstyp', ['LAD']], // 00238
-    ['sinusrytm extrem vÄnster el-axel sÅsom vid vÄnster frÄmre hemiblock ofÖrÄndrat jmf med ekg 910220', ['LAD']], // 00157
+    ['sinusrhythmus ueberdrehter linkstyp linksanteriorer hemiblock', ['LAD', 'LAFB']], // 00448
+    ['sinusbradykardie                                        ueberdrehter linkstyp r-s #bergang in v ableitungen nach rechts verschoben lahb hohe, spitze t in v2-5', ['LAD', 'LAFB', 'SBRAD']], // 00235: LAHB, linksanteriorer Hemiblock
+    ['sinusrytm extrem vÄnster el-axel sÅsom vid vÄnster frÄmre hemiblock ofÖrÄndrat jmf med ekg 910220', ['LAD', 'LAFB']], // 00157
     ['sinusbradykardi lÅga qrs amplituder i extremitetsavledningarna t-fÖrÄndring, sÅsom vid    anterior myokardaffektion', ['LVOLT', 'SBRAD']], // 00186
     ['sinustachykardi ospecifik t-fÖrÄndring', ['STACH']], // 00465
     ['sinus tachycardia. left atrial enlargement. non-specific st-t wave changes in inferolateral leads.', ['STACH']], // 00263
@@ -44,7 +46,7 @@ describe('reportFindings', () => {
   });
 
   it.each([
-    ['sinus rhythm. left axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block. pr interval is normal.', ['CRBBB', 'LAD']], // 00424: PR normal
+    ['sinus rhythm. left axis deviation. left anterior fascicular block. right bundle branch block. bifascicular block. pr interval is normal.', ['CRBBB', 'LAD', 'LAFB']], // 00424: PR normal
     ['sinusrytm p fÖrlÄngd vÄnster el-axel vÄnster kammarhypertrofi', []], // 00173: the P wave is long, not the PQ
     ['sinus rhythm. incomplete right bundle branch block, this is probably    a normal variant.', []], // 00291
     ['sinusrhythmus unvollstÄndiger rechtsschenkelblock', []], // 00077

@@ -20,12 +20,13 @@ import { rateWithCi } from './rates';
 
 /**
  * The statements scored against the reports: the five the issue sets a goal for, left axis
- * deviation (above), and the sinus rate and rhythm statements, premature beats, low voltage and
+ * deviation (above), left anterior fascicular block ("LAHB" and "hemiblock" in German and
+ * Swedish), and the sinus rate and rhythm statements, premature beats, low voltage and
  * long or short QT, which PTB-XL's labels often leave out where the report states them (00186
  * "sinusbradykardi", 00465 "sinustachykardi", 00118 "supraventrikuläre Extrasystole(n)", 00485
  * "ventrikuläre Extrasystole(n)", 00044 "periphere Niederspannung", 00369 "QT-Verlängerung").
  */
-export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC', 'LVOLT', 'LNGQT', 'SQT'] as const;
+export const reportScoredCodes = ['AFIB', '1AVB', 'CLBBB', 'CRBBB', 'LAFB', 'PACE', 'LAD', 'SBRAD', 'STACH', 'SARRH', 'PAC', 'PVC', 'LVOLT', 'LNGQT', 'SQT'] as const;
 export type ReportScoredCode = (typeof reportScoredCodes)[number];
 
 /**
@@ -44,6 +45,7 @@ const phrases: Readonly<Record<ReportScoredCode, readonly RegExp[]>> = {
   '1AVB': [/a-?v[- ]?block (?:i|1)(?![iv\d])/iu, /(?:first|1st)[- ]degree (?:av|a-v|atrioventricular)/iu, /prolonged pr interval/iu, /pq[- ]?(?:zeit |intervall )?verl[äa]nger/iu, /pq[- ]?(?:tid |intervall )?f[öo]rl[äa]ngd/iu],
   CLBBB: [/(?<!incomplete )left bundle branch block/iu, /(?<!unvollst[äa]ndiger |inkompletter )linksschenkelblock/iu, /(?<!inkomplett )v[äa]nstersidigt sk[äa]nkelblock/iu],
   CRBBB: [/(?<!incomplete )right bundle branch block/iu, /(?<!unvollst[äa]ndiger |inkompletter )rechtsschenkelblock/iu, /(?<!inkomplett )h[öo]gersidigt sk[äa]nkelblock/iu],
+  LAFB: [/left anterior (?:fascicular block|hemiblock)/iu, /links-?anteriorer hemiblock|\blahb\b/iu, /v[äa]nster (?:fr[äa]mre|anteriort?) hemiblock/iu],
   PACE: [/pacemaker|schrittmacher|paced rhythm/iu],
   LAD: [/left axis deviation/iu, /(?:ü|ue)berdrehter linkstyp/iu, /extrem v[äa]nster el-?axel/iu],
   SBRAD: [/sinus ?brad[yi]kardi|sinus bradycardia/iu],
@@ -63,6 +65,7 @@ const labelled: Readonly<Record<ReportScoredCode, (r: ReportScoredRecord) => boo
   '1AVB': hasLabel('1AVB', 'LPR'),
   CLBBB: hasLabel('CLBBB'),
   CRBBB: hasLabel('CRBBB'),
+  LAFB: hasLabel('LAFB'),
   PACE: hasLabel('PACE'),
   LAD: (r) => r.heartAxis === 'ALAD',
   SBRAD: hasLabel('SBRAD'),

@@ -94,7 +94,7 @@ export const measureCommand: CliCommand = {
     '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?}]}',
     'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, atrial fibrillation or flutter suspected, rhythm',
     'undetermined when no P wave is found and neither is suspected, first-degree',
-    'AV block, bundle branch blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
+    'AV block, bundle branch and left anterior fascicular blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
     'the criterion, its published source and the measured values that met it; one whose value lies within',
     'the measurement tolerance of its limit (PR, QRS 10 ms, QTc 25 ms) says "Borderline" and carries "borderline":true;',
     'one whose code says less than its text ("Atrial fibrillation or flutter suspected", AFIB) carries "partialCode":true.',
