@@ -15,7 +15,9 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * the QRS difference highlighted) and LUDB record 1, whose leads were each rescaled to 1 mV
  * (no voltage statement, the reason shown, axes from the limb leads' restored proportions), and
  * LUDB record 8 (intermittent ventricular pacing: its median beat is of the unpaced beats) and
- * LUDB record 99 (QRS peaks cut by the recorder: said, and those complexes left out).
+ * LUDB record 99 (QRS peaks cut by the recorder: said, and those complexes left out), and PTB-XL
+ * 00455 (right bundle branch block with left anterior fascicular block: a bifascicular block,
+ * adopted as the coded statement).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -48,6 +50,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-1', `1.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-8', `8.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-99', `99.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-lafb', `00455_hr.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -128,5 +131,15 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await page.getByTestId('median-beats-toggle').locator('summary').click();
     expect(await page.getByTestId('median-held-left-out').textContent()).toMatch(/\d+ complexes cut by the recorder left out/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-held.png') });
+  });
+
+  it('a bifascicular block: right bundle branch block and left anterior fascicular block, each with its evidence, adopted as its code', async () => {
+    await open(page, '00455_hr');
+    expect(await codes(page)).toEqual(expect.arrayContaining(['CRBBB', 'LAFB', 'LAD']));
+    const lafb = page.locator('[data-testid="computed-statement"][data-code="LAFB"]');
+    expect(await lafb.textContent()).toMatch(/Left anterior fascicular block \(with the right bundle branch block: bifascicular block\).*QRS axis -\d+ ?°.*aVL q \/ R \/ S.*R peak time aVL \d+ ms/);
+    await lafb.getByTestId('adopt-statement').click();
+    await expect.poll(() => page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toContain('LAFB');
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-bifascicular.png') });
   });
 });
