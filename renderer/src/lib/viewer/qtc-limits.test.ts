@@ -24,4 +24,13 @@ describe('qtcFlag', () => {
     expect(qtcFlag(449.6, 'M').level).toBe('prolonged');
     expect(qtcFlag(null, 'M').level).toBe('unknown');
   });
+
+  it('qualifies a flag over a limit when the QRS is 120 ms or wider, in the QTc statement’s words; not a QTc within its limit', () => {
+    expect(qtcFlag(460, 'U', 162)).toEqual({ level: 'prolonged', text: 'prolonged (≥ 460 ms, over the limit for either sex); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time', wideQrs: true });
+    expect(qtcFlag(452, 'U', 120)).toMatchObject({ level: 'borderline', wideQrs: true });
+    expect(qtcFlag(520, 'F', 150).text).toMatch(/^markedly prolonged .*; QRS 150 ms: a wide QRS/);
+    expect(qtcFlag(460, 'U', 119)).toEqual(qtcFlag(460, 'U'));
+    expect(qtcFlag(430, 'M', 160)).toEqual({ level: 'normal', text: 'within the male limit' });
+    expect(qtcFlag(460, 'F', null).wideQrs).toBeUndefined();
+  });
 });
