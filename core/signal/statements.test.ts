@@ -8,16 +8,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
+import { leadQrs, notPaced, regularRhythm } from '../test/statement-inputs';
 import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { analyseEcg } from './measure';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
-import { halfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
+import { halfCycleAtrialWaves } from './rhythm';
 import { interpretiveStatements, statementThresholds, type StatementInput } from './statements';
 
-const regular: RhythmFeatures = { rrMs: Array(11).fill(800), medianRrMs: 800, normalisedRmssd: 0.01, normalisedRmssdAll: 0.01, rrRange: 0.02, premature: [], prematureVentricular: [] };
-const notPaced: PacingResult = { paced: false, spikeTimesSec: [], spikesPerBeat: 0, leadsWithSpikes: 0, reason: 'none', assessed: true, pacedBeatFraction: 0, spikeLeads: [], pacedBeats: [] };
-const lead = (over: Partial<LeadQrs> = {}): LeadQrs => ({ rMv: 1, sMv: 0.3, peakToPeakMv: 1.3, terminalMv: -0.05, initialMv: 0.1, q: false, initialQMv: 0, rPeakTimeMs: 40, rPeaks: 1, areaMvMs: 20, ...over });
+const regular = regularRhythm;
+const lead = leadQrs;
 const normalLeads = (): Map<string, LeadQrs> => new Map(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((n) => [n, lead()]));
 const input = (over: Partial<StatementInput> = {}): StatementInput => ({
   heartRateBpm: 75,
