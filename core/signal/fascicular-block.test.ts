@@ -1,7 +1,7 @@
 // Real records: PTB-XL 1.0.3 00448 (labelled LAFB, report "überdrehter Linkstyp linksanteriorer
-// Hemiblock"), 00455
-// (CRBBB and LAFB, report "… bifascikulärt block") and 00184 (inferior and anterior infarction,
-// report "extrem vänster el-axel", no fascicular block), CC BY 4.0, core/test/fixtures/signal/ptbxl-lafb.
+// Hemiblock"), 00455 (CRBBB and LAFB, report "… bifascikulärt block") and 00184 (inferior and
+// anterior infarction, report "extrem vänster el-axel", no fascicular block), CC BY 4.0,
+// core/test/fixtures/signal/ptbxl-lafb.
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
@@ -12,14 +12,11 @@ import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { interpretiveStatements, type StatementInput } from './statements';
 
-const regular = regularRhythm;
-const lead = leadQrs;
-
 /** A left anterior fascicular block's limb leads: qR in aVL with a late R peak, rS inferiorly. */
 function lafbLeads(aVL: Partial<LeadQrs> = {}): Map<string, LeadQrs> {
-  const m = new Map(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((n) => [n, lead()]));
-  m.set('aVL', lead({ rMv: 0.9, sMv: 0.1, initialQMv: 0.08, rPeakTimeMs: 60, ...aVL }));
-  for (const n of ['II', 'III', 'aVF']) m.set(n, lead({ rMv: 0.15, sMv: 0.9 }));
+  const m = new Map(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((n) => [n, leadQrs()]));
+  m.set('aVL', leadQrs({ rMv: 0.9, sMv: 0.1, initialQMv: 0.08, rPeakTimeMs: 60, ...aVL }));
+  for (const n of ['II', 'III', 'aVF']) m.set(n, leadQrs({ rMv: 0.15, sMv: 0.9 }));
   return m;
 }
 
@@ -31,7 +28,7 @@ const input = (over: Partial<StatementInput> = {}): StatementInput => ({
   qrsAxisDeg: -60,
   pWave: true,
   morphology: lafbLeads(),
-  rhythm: regular,
+  rhythm: regularRhythm,
   pacing: notPaced,
   beats: 12,
   ...over,
@@ -83,8 +80,8 @@ describe('left anterior fascicular block: the four criteria of AHA/ACCF/HRS 2009
     expect(find({ qrsMs: 119 })).toBeDefined();
     expect(find({ qrsMs: 120 })).toBeUndefined();
     const rbbb = lafbLeads();
-    rbbb.set('V1', lead({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));
-    for (const n of ['I', 'V6', 'V5']) rbbb.set(n, lead({ sMv: 0.4, terminalMv: -0.3 }));
+    rbbb.set('V1', leadQrs({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));
+    for (const n of ['I', 'V6', 'V5']) rbbb.set(n, leadQrs({ sMv: 0.4, terminalMv: -0.3 }));
     const both = interpretiveStatements(input({ qrsMs: 140, morphology: rbbb }));
     expect(both.map((x) => x.code)).toEqual(['SR', 'CRBBB', 'LAFB', 'LAD']);
     expect(both.find((x) => x.code === 'LAFB')?.text).toBe('Left anterior fascicular block (with the right bundle branch block: bifascicular block)');

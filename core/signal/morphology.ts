@@ -99,7 +99,7 @@ function initialQ(v: (i: number) => number, on: number, off: number): boolean {
 function initialDip(v: (i: number) => number, on: number, off: number): number {
   let lowest = 0;
   for (let i = on; i <= off && v(i) < smallWaveMv; i++) lowest = Math.min(lowest, v(i));
-  return -lowest;
+  return lowest < 0 ? -lowest : 0;
 }
 
 /** Local maxima above 0.1 mV, each separated from the previous by a fall of at least 0.1 mV. */
