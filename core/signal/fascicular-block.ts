@@ -4,10 +4,11 @@ import { smallWaveMv, type LeadQrs } from './morphology';
 /**
  * Left anterior fascicular block by the criteria of [AHA-III] (Surawicz et al., AHA/ACCF/HRS 2009
  * Part III, Circulation 119:e235), in adults: frontal QRS axis −45° to −90°; qR in aVL; R peak
- * time in aVL ≥ 45 ms; QRS < 120 ms. Beside a complete right bundle branch block it is a
- * bifascicular block, which [AHA-III] lists as such; with a left bundle branch block (both
- * fascicles) or a wide QRS of no bundle branch pattern it is not stated. The axis is the one the
- * axis statements use, and the left axis deviation is stated beside it.
+ * time in aVL ≥ 45 ms; QRS < 120 ms. Beside a complete right bundle branch block the QRS is wider
+ * and the block is still stated, each block by its own name: [AHA-III] recommends against
+ * "bifascicular block", whose patterns have no unique anatomic substrate. With a left bundle
+ * branch block (both fascicles) or a wide QRS of no bundle branch pattern it is not stated. The
+ * axis is the one the axis statements use, and the left axis deviation is stated beside it.
  *
  * Left posterior fascicular block is not stated: [AHA-III] grants it only once right ventricular
  * hypertrophy, a vertical heart and lateral infarction are excluded, which the tracing cannot
@@ -51,7 +52,7 @@ export function leftAnteriorFascicularBlock(axisDeg: number | null, qrsMs: numbe
   if (!aVL || !qR(aVL) || rPeakTime === null || rPeakTime < f.aVLRPeakTimeMs) return undefined;
   return {
     code: 'LAFB',
-    text: `Left anterior fascicular block${withRightBundleBlock ? ' (with the right bundle branch block: bifascicular block)' : ''}`,
+    text: `Left anterior fascicular block${withRightBundleBlock ? ' with the right bundle branch block' : ''}`,
     criterion: `QRS axis ${low}° to ${high}°, qR in aVL, R peak time in aVL ≥ ${f.aVLRPeakTimeMs} ms, ${withRightBundleBlock ? 'with a complete right bundle branch block' : `QRS under ${f.maxIsolatedQrsMs} ms`}`,
     evidence: [
       { name: 'QRS axis', value: axis, unit: '°' },
