@@ -9,6 +9,8 @@ import { smallWaveMv, type LeadQrs } from './morphology';
  * "bifascicular block", whose patterns have no unique anatomic substrate. With a left bundle
  * branch block (both fascicles) or a wide QRS of no bundle branch pattern it is not stated. The
  * axis is the one the axis statements use, and the left axis deviation is stated beside it.
+ * [AHA-III] adds that the criteria do not apply to congenital heart disease whose left axis
+ * deviation dates from infancy: the reader, who knows the patient, judges that.
  *
  * Left posterior fascicular block is not stated: [AHA-III] grants it only once right ventricular
  * hypertrophy, a vertical heart and lateral infarction are excluded, which the tracing cannot
