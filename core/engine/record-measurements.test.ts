@@ -7,6 +7,7 @@ import { RecordMeasurementsSchema } from '../contract/viewer-schemas';
 import { openDatabase } from '../db/database';
 import { RecordStore } from '../db/records';
 import { decodeFiles } from '../formats/index';
+import type { EcgRecord } from '../formats/record';
 import { loadFilesForDecoding } from '../formats/load';
 import { fixturePath } from '../test/shared-data';
 import { DecodePool } from './decode-pool';
@@ -36,6 +37,20 @@ function flatRecord(id: number, contentHash = `hash-${id}`): RecordDetail {
   };
 }
 
+/**
+ * A committed fixture as the viewer meets it: decoded, imported into a new database and read
+ * back (the device's measurements travel through the store); the database is closed after.
+ */
+function storedFixture(...parts: string[]): { decoded: EcgRecord; detail: RecordDetail } {
+  const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath(...parts)]));
+  if (!outcome?.ok) throw new Error(`${parts.join('/')} did not decode`);
+  const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+  const store = new RecordStore(db);
+  const detail = store.get(store.insert(outcome.record, `hash-${parts.join('/')}`, parts[parts.length - 1] ?? '')) as RecordDetail;
+  db.close();
+  return { decoded: outcome.record, detail };
+}
+
 describe('measureRecord', () => {
   it('reports the leads a 12-lead analysis expects but the record lacks as missing', () => {
     const m = measureRecord(flatRecord(1));
@@ -50,13 +65,8 @@ describe('measureRecord beside the device', () => {
   // The committed Philips example (core/test/fixtures/formats/philips): the cart states PR 151,
   // QRS 135 (mean QRS duration; its own QRS fiducials span 96 ms), QT 476, axes 66/−21/59.
   it('stores the device’s measurements at import and shows them beside ours, beyond-tolerance rows flagged', () => {
-    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '129DYPRG.XML')]));
-    if (!outcome?.ok) throw new Error('fixture did not decode');
-    expect(outcome.record.deviceMeasurements?.values).toMatchObject({ prMs: 151, qrsMs: 135, qtMs: 476, qrsAxisDeg: -21 });
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-device-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    const id = store.insert(outcome.record, 'hash-philips', '129DYPRG.XML');
-    const detail = store.get(id) as RecordDetail;
+    const { decoded, detail } = storedFixture('formats', 'philips', '129DYPRG.XML');
+    expect(decoded.deviceMeasurements?.values).toMatchObject({ prMs: 151, qrsMs: 135, qtMs: 476, qrsAxisDeg: -21 });
     expect(detail.deviceMeasurements?.source).toMatch(/Philips/);
     const m = RecordMeasurementsSchema.parse(measureRecord(detail));
     const row = (field: string) => m.device?.rows.find((r) => r.field === field);
@@ -67,32 +77,19 @@ describe('measureRecord beside the device', () => {
     expect(m.statements.length).toBeGreaterThan(0);
     expect(m.caveats).toEqual({});
     expect(m.pacing.paced).toBe(false);
-    db.close();
   });
 
   it('carries a PR measured beat by beat across the contract (PTB-XL 00191), and still parses measurements made before it', () => {
-    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('signal', 'ptbxl-1avb', '00191_hr.hea')]));
-    if (!outcome?.ok) throw new Error('fixture did not decode');
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-beat-pr-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    const detail = store.get(store.insert(outcome.record, 'hash-00191', '00191_hr.hea')) as RecordDetail;
-    const m = RecordMeasurementsSchema.parse(measureRecord(detail));
+    const m = RecordMeasurementsSchema.parse(measureRecord(storedFixture('signal', 'ptbxl-1avb', '00191_hr.hea').detail));
     expect(m.prBeats).toMatchObject({ measured: expect.any(Number), of: 5, varies: true });
     expect(m.prMs).toBe(m.prBeats?.medianMs);
     expect(m.caveats.prFromBeats).toMatch(/PR measured beat by beat/);
     const { prBeats: _dropped, ...older } = m;
     expect(RecordMeasurementsSchema.parse(older).prBeats).toBeUndefined();
-    db.close();
   });
 
   it('says how many paced beats its median beat left out (LUDB 8, intermittent ventricular pacing), as the pacing statement does', () => {
-    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('signal', 'ludb-8', '8.hea')]));
-    if (!outcome?.ok) throw new Error('fixture did not decode');
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-paced-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    const detail = store.get(store.insert(outcome.record, 'hash-ludb-8', '8.hea')) as RecordDetail;
-    const m = RecordMeasurementsSchema.parse(measureRecord(detail));
-    db.close();
+    const m = RecordMeasurementsSchema.parse(measureRecord(storedFixture('signal', 'ludb-8', '8.hea').detail));
     const leftOut = m.medianBeat?.pacedBeatsLeftOut ?? 0;
     expect(leftOut).toBeGreaterThan(0);
     expect(m.statements.find((s) => s.code === 'PACE')?.qualifier).toBe(`the median beat and its measurements are of the unpaced beats (${leftOut} paced left out)`);
@@ -140,13 +137,7 @@ describe('measuring in a decode worker (records:measure)', () => {
   const pool = new DecodePool({ workers: 1 });
   afterAll(() => pool.close());
 
-  function philips(): RecordDetail {
-    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '129DYPRG.XML')]));
-    if (!outcome?.ok) throw new Error('fixture did not decode');
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-worker-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    return store.get(store.insert(outcome.record, 'hash-philips', '129DYPRG.XML')) as RecordDetail;
-  }
+  const philips = (): RecordDetail => storedFixture('formats', 'philips', '129DYPRG.XML').detail;
 
   it('gives what this thread gives, and stops a measurement past its time limit with a typed error, the worker replaced', async () => {
     const record = philips();
