@@ -30,6 +30,8 @@ export const MeasurementCaveatsSchema = z.object({
   /** Every lead rescaled to one peak-to-peak range (core/signal/lead-normalisation.ts): voltage and ST are not interpretable; the axes only where the limb leads' proportions were restored. */
   amplitudeNormalised: z.string().optional(),
   qtcNotInterpretable: z.string().optional(),
+  /** A QRS of 120 ms or more lengthens the QT: said beside a QTc flagged over its limit. */
+  qtcWideQrs: z.string().optional(),
   stNotInterpretable: z.string().optional(),
   /** PR was measured beat by beat (the median beat showed no P wave): how, and whether it varies. */
   prFromBeats: z.string().optional(),

@@ -119,6 +119,9 @@ describe('left anterior fascicular block on real records', () => {
     const codes = a.statements.map((x) => x.code);
     expect(codes).toEqual(expect.arrayContaining(['CRBBB', 'LAFB']));
     expect(a.statements.find((x) => x.code === 'LAFB')?.text).toBe('Left anterior fascicular block with the right bundle branch block');
+    // Its QRS lengthens the QT: the caveat the viewer's QTc flag shows.
+    expect(a.caveats.qtcWideQrs).toBe(`QRS ${Math.round(a.measurements.qrsMs as number)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time`);
+    expect(analyse('00448_hr.hea').caveats.qtcWideQrs).toBeUndefined();
   });
 
   it('PTB-XL 00184 (inferior infarction, axis far left): left axis deviation without a fascicular block, since aVL starts with no q', () => {

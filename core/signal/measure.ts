@@ -11,7 +11,7 @@ import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
-import { interpretiveStatements, statementThresholds, type EcgStatement, type StatementInput } from './statements';
+import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
 
 /**
@@ -46,6 +46,8 @@ export interface MeasurementCaveats {
   readonly amplitudeNormalised?: string;
   /** QTc must not be read against its limits (paced rhythm, doubtful scaling). */
   readonly qtcNotInterpretable?: string;
+  /** The QRS is wide enough to lengthen the QT (statements.ts `wideQrsLengthensQt`): a QTc over its limit says so. */
+  readonly qtcWideQrs?: string;
   /** ST levels and T waves must not be interpreted (paced rhythm, doubtful scaling). */
   readonly stNotInterpretable?: string;
   /** PR was measured beat by beat, not on the median beat: how, and whether it varies. */
@@ -287,7 +289,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     };
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held));
+  const caveats = withWideQrs(caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
   if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
@@ -392,6 +394,12 @@ function caveatsOf(
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
     ...(samplesHeld && !intervalsWithheld ? { samplesHeld } : {}),
   };
+}
+
+/** The wide-QRS caveat on the QTc, where the QTc may be read at all. */
+function withWideQrs(caveats: MeasurementCaveats, qrsMs: number | null): MeasurementCaveats {
+  const qtcWideQrs = caveats.intervalsWithheld || caveats.qtcNotInterpretable ? undefined : wideQrsLengthensQt(qrsMs);
+  return qtcWideQrs ? { ...caveats, qtcWideQrs } : caveats;
 }
 
 function prFromBeatsText(b: BeatPr, noMedianP: string | undefined): string {

@@ -627,8 +627,7 @@ function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
     return [{ code: 'QTCNI', text: 'QTc not interpretable', category: 'repolarisation', criterion: why, source: src.ahaIV, evidence }];
   }
   const limit = input.sex === 'M' ? t.longQtcMaleMs : t.longQtcFemaleMs;
-  const wide = input.qrsMs !== null && input.qrsMs >= t.completeBbbMs;
-  const qualifier = wide ? `QRS ${round(input.qrsMs as number)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time` : undefined;
+  const qualifier = wideQrsLengthensQt(input.qrsMs);
   if (q >= limit) {
     const who = input.sex === 'M' ? 'men' : input.sex === 'F' ? 'women' : 'women, the higher limit, sex unknown';
     const near = borderline('QTc', q, limit, t.borderlineMs.qtc);
@@ -641,6 +640,15 @@ function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
     return [{ code: 'SQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms, where a short-QT syndrome is considered`, source: src.sqts, evidence: [...evidence, ...checkEvidence(input)], ...qualified(near, formulaDisagreement(input, (v) => v <= t.shortQtcMs)) }];
   }
   return [];
+}
+
+/**
+ * A QRS of a complete bundle branch block's width lengthens the QT by itself, so a QTc over its
+ * limit overstates repolarisation time [AHA-IV]: said on the QTc statement and, as the caveat
+ * `qtcWideQrs` (measure.ts), beside the QTc the viewer and the printout flag.
+ */
+export function wideQrsLengthensQt(qrsMs: number | null): string | undefined {
+  return qrsMs !== null && qrsMs >= t.completeBbbMs ? `QRS ${round(qrsMs)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time` : undefined;
 }
 
 /** Fridericia's and Hodges' QTc beside the Framingham value the statement rests on. */

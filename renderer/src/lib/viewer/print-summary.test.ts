@@ -36,7 +36,7 @@ describe('printed summary lines', () => {
     expect(measurementsLine(beatByBeat, 'fridericia', 'M')).toMatch(/ · PR 328 ms \(beat by beat 310–384 ms, varies\) · /);
     expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
     // A bundle branch block's QRS lengthens QT: the printed flag says so, as the screen's does.
-    expect(measurementsLine({ ...measured, qrsMs: 162 }, 'fridericia', 'M')).toMatch(/ · QRS 162 ms · QT 406 ms · QTc 466 ms \(Fridericia; prolonged \(≥ 450 ms, male\); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time\) · /);
+    expect(measurementsLine({ ...measured, qrsMs: 162, caveats: { qtcWideQrs: 'QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time' } }, 'fridericia', 'M')).toMatch(/ · QRS 162 ms · QT 406 ms · QTc 466 ms \(Fridericia; prolonged \(≥ 450 ms, male\); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time\) · /);
   });
 
   it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {

@@ -27,7 +27,7 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     ? '—'
     : m.caveats.qtcNotInterpretable
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
-      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.qrsMs).text}`})`;
+      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`})`;
   const cautions = [m.pacing.paced ? 'paced rhythm' : null, m.caveats.amplitudeImplausible ?? null, m.caveats.amplitudeNormalised ?? null, m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : null, m.caveats.stNotInterpretable ?? null].filter((c) => c !== null);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,

@@ -25,12 +25,13 @@ describe('qtcFlag', () => {
     expect(qtcFlag(null, 'M').level).toBe('unknown');
   });
 
-  it('qualifies a flag over a limit when the QRS is 120 ms or wider, in the QTc statement’s words; not a QTc within its limit', () => {
-    expect(qtcFlag(460, 'U', 162)).toEqual({ level: 'prolonged', text: 'prolonged (≥ 460 ms, over the limit for either sex); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time', wideQrs: true });
-    expect(qtcFlag(452, 'U', 120)).toMatchObject({ level: 'borderline', wideQrs: true });
-    expect(qtcFlag(520, 'F', 150).text).toMatch(/^markedly prolonged .*; QRS 150 ms: a wide QRS/);
-    expect(qtcFlag(460, 'U', 119)).toEqual(qtcFlag(460, 'U'));
-    expect(qtcFlag(430, 'M', 160)).toEqual({ level: 'normal', text: 'within the male limit' });
-    expect(qtcFlag(460, 'F', null).wideQrs).toBeUndefined();
+  it('qualifies a flag over a limit with the engine’s wide-QRS caveat (the QTc statement’s words); not a QTc within its limit', () => {
+    const wide = (qrsMs: number) => `QRS ${qrsMs} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time`;
+    expect(qtcFlag(460, 'U', wide(162))).toEqual({ level: 'prolonged', text: 'prolonged (≥ 460 ms, over the limit for either sex); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time', wideQrs: true });
+    expect(qtcFlag(452, 'U', wide(120))).toMatchObject({ level: 'borderline', wideQrs: true });
+    expect(qtcFlag(520, 'F', wide(150)).text).toMatch(/^markedly prolonged .*; QRS 150 ms: a wide QRS/);
+    expect(qtcFlag(460, 'U', undefined)).toEqual(qtcFlag(460, 'U'));
+    expect(qtcFlag(430, 'M', wide(160))).toEqual({ level: 'normal', text: 'within the male limit' });
+    expect(qtcFlag(460, 'F').wideQrs).toBeUndefined();
   });
 });

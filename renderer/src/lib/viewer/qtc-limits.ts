@@ -5,28 +5,24 @@
  */
 export const qtcLimitsMs = { male: 450, female: 460, marked: 500 } as const;
 
-/**
- * A QRS this wide (the complete bundle branch blocks' 120 ms) lengthens the QT by itself, so a
- * QTc over its limit overstates repolarisation time [AHA-IV]: the flag says so, in the words the
- * computed QTc statement uses (core/signal/statements.ts), so the badge and the statements agree.
- */
-export const wideQrsMs = 120;
-
 export type Sex = 'M' | 'F' | 'U' | undefined;
 
 export interface QtcFlag {
   readonly level: 'normal' | 'borderline' | 'prolonged' | 'marked' | 'unknown';
   /** Short text for the badge, naming the limit applied. */
   readonly text: string;
-  /** The QTc is over a limit and the QRS is wide: the text says the QT is lengthened by it. */
+  /** The QTc is over a limit and the engine said the QRS is wide enough to lengthen the QT: the text says so. */
   readonly wideQrs?: true;
 }
 
-/** Flags the value as displayed, and qualifies a flag over a limit when the QRS is `wideQrsMs` or wider. */
-export function qtcFlag(measured: number | null, sex: Sex, qrsMs: number | null = null): QtcFlag {
+/**
+ * Flags the value as displayed; a flag over a limit carries the engine's wide-QRS caveat
+ * (`caveats.qtcWideQrs`, the QTc statement's own words), so the badge and the statements agree.
+ */
+export function qtcFlag(measured: number | null, sex: Sex, wideQrsCaveat?: string): QtcFlag {
   const flag = qtcFlagOfValue(measured, sex);
-  if (qrsMs === null || Math.round(qrsMs) < wideQrsMs || (flag.level !== 'prolonged' && flag.level !== 'borderline' && flag.level !== 'marked')) return flag;
-  return { ...flag, text: `${flag.text}; QRS ${Math.round(qrsMs)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time`, wideQrs: true };
+  if (!wideQrsCaveat || (flag.level !== 'prolonged' && flag.level !== 'borderline' && flag.level !== 'marked')) return flag;
+  return { ...flag, text: `${flag.text}; ${wideQrsCaveat}`, wideQrs: true };
 }
 
 /** Flags the value as displayed (whole ms), so a shown "450" is never left unflagged. */
