@@ -33,9 +33,21 @@ function walkToQuiet(slope: Float64Array, from: number, step: 1 | -1, limit: num
 }
 
 /**
+ * How long the summed slope must stay quiet to mark a QRS boundary (ms). The end needs longer
+ * than the onset: a broad terminal wave in one lead (the R′ of V1 in right bundle branch block)
+ * is flat at its apex for 10–14 ms while every other lead has finished, and a 10 ms hold ended
+ * the QRS there (LUDB 10: 90 ms, R′ running to 124 ms; PTB-XL 00188: 92 ms, reported RBBB,
+ * R′ and the S of I to 132 ms). The ST segment after a QRS stays quiet far longer. Chosen
+ * among 10, 12, 16 and 20 ms on the PTB-XL pool and LUDB: 16 ms moves four records, each to the
+ * end of a terminal wave the tracing shows; 20 ms also widens PTB-XL 00255 (reported incomplete
+ * RBBB) to 126 ms (docs/benchmarks.md, "QRS end").
+ */
+export const qrsQuietMs = { onset: 10, offset: 16 } as const;
+
+/**
  * Global QRS onset and offset: where the summed slope of all leads, walking out from the R
  * fiducial, falls to the isoelectric level: 6 % of its QRS peak above the quietest slope
- * found in the beat, held for 10 ms.
+ * found in the beat, held for `qrsQuietMs`.
  */
 function delineateQrs(beat: MedianBeat, slope: Float64Array): { onset?: number; offset?: number } {
   const { pre, fs } = beat;
@@ -45,9 +57,9 @@ function delineateQrs(beat: MedianBeat, slope: Float64Array): { onset?: number; 
   for (let i = Math.max(1, pre - near); i <= Math.min(w - 2, pre + near); i++) peak = Math.max(peak, slope[i] as number);
   const floor = quantile(slope.subarray(1, w - 1), 0.05);
   const threshold = floor + 0.06 * (peak - floor);
-  const hold = Math.max(2, Math.round(0.01 * fs));
-  const onset = walkToQuiet(slope, pre, -1, Math.max(1, pre - Math.round(0.15 * fs)), threshold, hold);
-  const offset = walkToQuiet(slope, pre + Math.round(0.02 * fs), 1, Math.min(w - 2, pre + Math.round(0.2 * fs)), threshold, hold);
+  const hold = (ms: number) => Math.max(2, Math.round((ms / 1000) * fs));
+  const onset = walkToQuiet(slope, pre, -1, Math.max(1, pre - Math.round(0.15 * fs)), threshold, hold(qrsQuietMs.onset));
+  const offset = walkToQuiet(slope, pre + Math.round(0.02 * fs), 1, Math.min(w - 2, pre + Math.round(0.2 * fs)), threshold, hold(qrsQuietMs.offset));
   return { onset, offset };
 }
 
