@@ -299,7 +299,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const qtcReason = waves.qtMs === null ? 'QT not measured' : rr.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
   const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats, reasons };
-  const rhythm = rhythmFeatures(clean, beats, fs, beat);
+  const rhythm = rhythmFeatures(clean, beats, fs, beat, pacing.paced);
   const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
   const statements = interpretiveStatements({
     heartRateBpm,

@@ -64,4 +64,30 @@ describe('premature beats: ventricular or not, by QRS shape', () => {
     expect(f.premature).toEqual([3]);
     expect(f.prematureVentricular).toEqual([3]);
   });
+
+  // Beat 3 comes 15 % early (850 ms against 1000), then a pause.
+  const mildRr = [1000, 1000, 850, 1150, 1000, 1000];
+  const mildTimes = mildRr.reduce<number[]>((t, ms) => [...t, (t[t.length - 1] as number) + (ms * fs) / 1000], [200]);
+
+  it('15 % early is premature only with another QRS shape: the shape shows the ectopic origin', () => {
+    const usual = rhythmFeatures([lead(mildTimes)], mildTimes, fs, template);
+    expect(usual.premature).toEqual([]);
+    const different = rhythmFeatures([lead(mildTimes, new Set([3]))], mildTimes, fs, template);
+    expect(different.premature).toEqual([3]);
+    expect(different.prematureVentricular).toEqual([3]);
+    expect(different.differentQrs).toEqual([3]);
+  });
+
+  it('under pacing another QRS shape may be a paced beat: no shorter prematurity, no beats named by shape', () => {
+    const f = rhythmFeatures([lead(mildTimes, new Set([3]))], mildTimes, fs, template, true);
+    expect(f.premature).toEqual([]);
+    expect(f.differentQrs).toEqual([]);
+  });
+
+  it('a beat of another shape that is not early is counted by shape alone, for atrial fibrillation', () => {
+    const f = rhythmFeatures([lead(times, new Set([5]))], times, fs, template);
+    expect(f.premature).toEqual([3]);
+    expect(f.prematureVentricular).toEqual([]);
+    expect(f.differentQrs).toEqual([5]);
+  });
 });

@@ -13,14 +13,30 @@ export interface RhythmFeatures {
   readonly normalisedRmssdAll: number | null;
   /** Largest minus smallest RR over the mean RR, premature beats and the RR after them left out. */
   readonly rrRange: number | null;
-  /** Beats at least 20 % early (RR before < 0.8 × median) followed by a longer RR; indices into the beats. */
+  /** Beats early by `prematurity` (20 %, or 10 % with a QRS unlike the median beat's) followed by a longer RR; indices into the beats. */
   readonly premature: number[];
   /** Premature beats whose QRS differs from the median beat's (correlation under 0.8): ventricular. */
   readonly prematureVentricular: number[];
+  /**
+   * Every beat, premature or not, whose QRS differs from the median beat's: in atrial
+   * fibrillation, where no beat is premature to a rhythm, these are the ventricular or
+   * aberrantly conducted complexes. Empty under pacing (see `rhythmFeatures`).
+   */
+  readonly differentQrs: number[];
 }
 
 /**
- * Beats (indices) that come at least 20 % early: followed by a longer RR (the pause after an
+ * How early a beat must come to be premature, as a fraction of the median RR. A beat of the
+ * usual QRS must come 20 % early, beyond the beat-to-beat variation of sinus rhythm. A QRS unlike
+ * the conducted beats' shows its ectopic origin by its shape, so 10 % early with a longer RR after
+ * it is enough: LUDB 106's ventricular premature beat came 19 % early, its fully compensatory
+ * pause after it (572 + 834 ms against twice the 706 ms median), and was read as sinus arrhythmia.
+ */
+export const prematurity = { usualQrs: 0.8, differentQrs: 0.9 } as const;
+
+/**
+ * Beats (indices) that come early by `prematurity` (10 % for beats `qrsDiffers` says have
+ * another QRS shape, 20 % for the rest): followed by a longer RR (the pause after an
  * ectopic beat), or interpolated — no pause, the early beat splitting one sinus cycle in two
  * (the two RRs around it, both short, add up to the median RR within 15 %), so the beat after
  * it comes on time and is not premature itself. Before interpolated beats were recognised, that
@@ -28,12 +44,12 @@ export interface RhythmFeatures {
  * supraventricular, while the ventricular beat went unnamed (LUDB 1.0.1 record 105: RR 912,
  * 466, 462, 922 ms, "interpolated PVC", was read "supraventricular premature complexes").
  */
-export function prematureBeats(rrMs: readonly number[], medianRr: number): number[] {
+export function prematureBeats(rrMs: readonly number[], medianRr: number, qrsDiffers: (beat: number) => boolean = () => false): number[] {
   const premature: number[] = [];
   for (let k = 1; k <= rrMs.length; k++) {
     const before = rrMs[k - 1] as number;
     const after = rrMs[k];
-    if (before >= 0.8 * medianRr) continue;
+    if (before >= prematurity.usualQrs * medianRr && (before >= prematurity.differentQrs * medianRr || !qrsDiffers(k))) continue;
     if (after === undefined || after > 1.1 * before) {
       premature.push(k);
     } else if (after < 0.8 * medianRr && Math.abs(before + after - medianRr) <= 0.15 * medianRr) {
@@ -48,13 +64,21 @@ export function prematureBeats(rrMs: readonly number[], medianRr: number): numbe
  * RR statistics and premature beats (`prematureBeats`). A premature beat is ventricular when
  * its QRS, compared over ±60 ms with the median beat in every lead, does not match the
  * dominant (conducted) shape: the distinction the carts draw between PVC and PAC/APC (Mason et
- * al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325).
+ * al., AHA/ACCF/HRS 2007 statement list, Circulation 115:1325). Under pacing (`paced`) a QRS
+ * unlike the median beat's may be a paced one whose stimulus is too small to see (LUDB 8, 90),
+ * so there the shape neither shortens the prematurity asked nor counts outside premature beats.
  */
-export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined): RhythmFeatures {
+export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined, paced = false): RhythmFeatures {
   const rrMs = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
-  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [] };
+  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [], differentQrs: [] };
   const med = median(rrMs);
-  const premature = prematureBeats(rrMs, med);
+  const shapeOf = new Map<number, boolean>();
+  const qrsDiffers = (k: number): boolean => {
+    if (!template) return false;
+    if (!shapeOf.has(k)) shapeOf.set(k, !matchesTemplate(cleanLeads, beats[k] as number, template));
+    return shapeOf.get(k) as boolean;
+  };
+  const premature = prematureBeats(rrMs, med, paced ? undefined : qrsDiffers);
   // RR intervals that touch an ectopic beat are not the underlying rhythm's.
   const touched = new Set(premature.flatMap((k) => [k - 1, k]));
   const clean = rrMs.filter((_, i) => !touched.has(i));
@@ -66,7 +90,8 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
     ss += ((rrMs[i] as number) - (rrMs[i - 1] as number)) ** 2;
     pairs++;
   }
-  const prematureVentricular = template ? premature.filter((k) => !matchesTemplate(cleanLeads, beats[k] as number, template)) : [];
+  const prematureVentricular = premature.filter(qrsDiffers);
+  const differentQrs = paced ? [] : beats.flatMap((_, k) => (qrsDiffers(k) ? [k] : []));
   return {
     rrMs,
     medianRrMs: med,
@@ -75,6 +100,7 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
     rrRange: clean.length >= 2 ? (Math.max(...clean) - Math.min(...clean)) / mean : null,
     premature,
     prematureVentricular,
+    differentQrs,
   };
 }
 

@@ -4,7 +4,7 @@ import { leftAnteriorFascicularBlock } from './fascicular-block';
 import { mv, round, type StatementEvidence } from './evidence';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
-import { normalisedRmssdWithout, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
+import { normalisedRmssdWithout, prematurity, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
 
 /**
  * Rule-based interpretive statements from the measurements, as a cart's program states them
@@ -197,7 +197,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   const af = ventricularPaced ? atrialWavesUnderPacing(input) : atrialFibrillation(input);
   if (af) out.push(af);
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
-  if (!af) out.push(...prematureBeats(input));
+  out.push(...(af ? differentComplexesInAf(input) : prematureBeats(input)));
   if (!ventricularPaced) out.push(...conduction(input, Boolean(af)));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
@@ -491,14 +491,34 @@ function prematureBeats(input: StatementInput): EcgStatement[] {
   const ventricular = prematureVentricular.length;
   const supraventricular = premature.length - ventricular;
   const out: EcgStatement[] = [];
-  const criterion = 'beat at least 20 % early (RR under 0.8 × the median) followed by a longer RR';
+  const early = (fraction: number) => `${round(100 * (1 - fraction))} % early (RR under ${fraction} × the median) followed by a longer RR`;
   if (ventricular > 0) {
-    out.push({ code: 'PVC', text: `Ventricular premature complex${ventricular > 1 ? 'es' : ''} (${ventricular})`, category: 'ectopy', criterion: `${criterion}, QRS unlike the conducted beats (correlation under 0.8)`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
+    out.push({ code: 'PVC', text: `Ventricular premature complex${ventricular > 1 ? 'es' : ''} (${ventricular})`, category: 'ectopy', criterion: `QRS unlike the conducted beats (correlation under 0.8), beat at least ${early(prematurity.differentQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
   }
   if (supraventricular > 0) {
-    out.push({ code: 'PAC', text: `Supraventricular premature complex${supraventricular > 1 ? 'es' : ''} (${supraventricular})`, category: 'ectopy', criterion: `${criterion}, QRS like the conducted beats`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
+    out.push({ code: 'PAC', text: `Supraventricular premature complex${supraventricular > 1 ? 'es' : ''} (${supraventricular})`, category: 'ectopy', criterion: `QRS like the conducted beats, beat at least ${early(prematurity.usualQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
   }
   return out;
+}
+
+/**
+ * In atrial fibrillation no beat is premature to a rhythm, so a QRS unlike the conducted beats'
+ * is named by its shape alone. It may be a ventricular complex or a supraventricular one conducted
+ * aberrantly (the long–short cycles of AF favour aberrancy, Ashman's phenomenon), and one tracing
+ * cannot tell them apart, so both are named. LUDB 38 and 110 (AF with ventricular premature
+ * beats diagnosed) had no word of them; LUDB 109 is diagnosed AF with aberrant conduction.
+ */
+function differentComplexesInAf(input: StatementInput): EcgStatement[] {
+  const n = input.rhythm.differentQrs.length;
+  if (n === 0) return [];
+  return [{
+    code: 'PVC',
+    text: `Ventricular premature or aberrantly conducted complex${n > 1 ? 'es' : ''} (${n})`,
+    category: 'ectopy',
+    criterion: 'atrial fibrillation or flutter suspected, QRS unlike the conducted beats (correlation under 0.8)',
+    source: src.ahaII,
+    evidence: [{ name: 'beats with a different QRS', value: n }],
+  }];
 }
 
 /**
