@@ -84,6 +84,15 @@ describe('premature beats: ventricular or not, by QRS shape', () => {
     expect(f.differentQrs).toEqual([]);
   });
 
+  it('a lead whose baseline has wandered off does not change a QRS of the usual shape (LUDB 88’s last beat)', () => {
+    const template2 = { ...template, leads: [template.leads[0] as Float64Array, template.leads[0] as Float64Array] };
+    const wandered = lead(times);
+    const from = (times[5] as number) - 0.1 * fs;
+    for (let i = from; i < wandered.length; i++) wandered[i] = (wandered[i] as number) + 2;
+    const f = rhythmFeatures([lead(times), wandered], times, fs, template2);
+    expect(f.differentQrs).toEqual([]);
+  });
+
   it('a beat of another shape that is not early is counted by shape alone, for atrial fibrillation', () => {
     const f = rhythmFeatures([lead(times, new Set([5]))], times, fs, template);
     expect(f.premature).toEqual([3]);

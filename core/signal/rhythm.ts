@@ -1,5 +1,5 @@
 import type { MedianBeat } from './median-beat';
-import { median, pearson } from './stats';
+import { mean, median, pearson } from './stats';
 
 /** Beat-to-beat figures of a record, for the rhythm statements. */
 export interface RhythmFeatures {
@@ -124,30 +124,33 @@ function matchesTemplate(leads: readonly Float64Array[], at: number, template: M
   return false;
 }
 
-/** Pearson correlation of the ±`half` samples around `at`, all leads concatenated, with the median beat's around its R. */
+/**
+ * Pearson correlation of the ±`half` samples around `at`, all leads concatenated, with the
+ * median beat's around its R, each lead taken about its own mean over the window. Leads wander
+ * apart independently, so one mean over the concatenation counted a lead's baseline offset as
+ * QRS shape: the last beat of LUDB 88, its V1 riding a baseline swing, correlated under 0.8
+ * with a QRS like every other beat's.
+ */
 function correlationWithTemplate(leads: readonly Float64Array[], at: number, template: MedianBeat, half: number): number {
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  let sx = 0;
-  let sy = 0;
-  let count = 0;
   leads.forEach((lead, k) => {
     const t = template.leads[k];
-    if (!t) return;
-    for (let d = -half; d <= half; d++) {
-      const x = lead[at + d] as number;
-      const y = t[template.pre + d] as number;
-      sxy += x * y;
-      sxx += x * x;
-      syy += y * y;
-      sx += x;
-      sy += y;
-      count++;
+    if (!t || template.pre - half < 0 || template.pre + half >= t.length) return;
+    const x = lead.subarray(at - half, at + half + 1);
+    const y = t.subarray(template.pre - half, template.pre + half + 1);
+    const mx = mean(x);
+    const my = mean(y);
+    for (let i = 0; i < x.length; i++) {
+      const dx = (x[i] as number) - mx;
+      const dy = (y[i] as number) - my;
+      sxy += dx * dy;
+      sxx += dx * dx;
+      syy += dy * dy;
     }
   });
-  const cov = sxy - (sx * sy) / count;
-  return cov / Math.sqrt(Math.max(1e-12, (sxx - (sx * sx) / count) * (syy - (sy * sy) / count)));
+  return sxy / Math.sqrt(Math.max(1e-12, sxx * syy));
 }
 
 function rmssdAll(rr: readonly number[]): number | null {
