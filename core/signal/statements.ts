@@ -60,7 +60,7 @@ export interface EcgStatement {
   readonly qualifier?: string;
   /** The value that met the criterion lies within the measurement tolerance of its limit (`statementThresholds.borderlineMs`). */
   readonly borderline?: true;
-  /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB): a reading adopts its words, not the code. */
+  /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB, "ventricular premature or aberrantly conducted" coded PVC): a reading adopts its words, not the code. */
   readonly partialCode?: true;
 }
 
@@ -518,6 +518,8 @@ function differentComplexesInAf(input: StatementInput): EcgStatement[] {
     criterion: 'atrial fibrillation or flutter suspected, QRS unlike the conducted beats (correlation under 0.8)',
     source: src.ahaII,
     evidence: [{ name: 'beats with a different QRS', value: n }],
+    // Coded PVC, but the text allows aberrant conduction: a reading adopts the words.
+    partialCode: true,
   }];
 }
 

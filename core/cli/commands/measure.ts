@@ -97,7 +97,7 @@ export const measureCommand: CliCommand = {
     'AV block, bundle branch and left anterior fascicular blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
     'the criterion, its published source and the measured values that met it; one whose value lies within',
     'the measurement tolerance of its limit (PR, QRS 10 ms, QTc 25 ms) says "Borderline" and carries "borderline":true;',
-    'one whose code says less than its text ("Atrial fibrillation or flutter suspected", AFIB) carries "partialCode":true.',
+    'one whose code says less than its text ("Atrial fibrillation or flutter suspected", AFIB; "Ventricular premature or aberrantly conducted complex", PVC) carries "partialCode":true.',
     'PR comes from the median beat; when it shows no P wave, from each beat\'s own P wave: prBeats then',
     'gives {"medianMs","minMs","maxMs","measured","of","perBeatMs":[…],"varies"} and prMs is its median.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
