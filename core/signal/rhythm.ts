@@ -1,5 +1,5 @@
 import type { MedianBeat } from './median-beat';
-import { mean, median, pearson } from './stats';
+import { centredProductSums, median, pearson } from './stats';
 
 /** Beat-to-beat figures of a record, for the rhythm statements. */
 export interface RhythmFeatures {
@@ -132,25 +132,18 @@ function matchesTemplate(leads: readonly Float64Array[], at: number, template: M
  * with a QRS like every other beat's.
  */
 function correlationWithTemplate(leads: readonly Float64Array[], at: number, template: MedianBeat, half: number): number {
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
   leads.forEach((lead, k) => {
     const t = template.leads[k];
     if (!t || template.pre - half < 0 || template.pre + half >= t.length) return;
-    const x = lead.subarray(at - half, at + half + 1);
-    const y = t.subarray(template.pre - half, template.pre + half + 1);
-    const mx = mean(x);
-    const my = mean(y);
-    for (let i = 0; i < x.length; i++) {
-      const dx = (x[i] as number) - mx;
-      const dy = (y[i] as number) - my;
-      sxy += dx * dy;
-      sxx += dx * dx;
-      syy += dy * dy;
-    }
+    const sums = centredProductSums(lead.subarray(at - half, at + half + 1), t.subarray(template.pre - half, template.pre + half + 1));
+    ab += sums.ab;
+    aa += sums.aa;
+    bb += sums.bb;
   });
-  return sxy / Math.sqrt(Math.max(1e-12, sxx * syy));
+  return ab / Math.sqrt(Math.max(1e-12, aa * bb));
 }
 
 function rmssdAll(rr: readonly number[]): number | null {

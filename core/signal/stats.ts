@@ -71,8 +71,8 @@ export function medianFilter(x: Float64Array, window: number): Float64Array {
   return out;
 }
 
-/** Pearson correlation of two equal-length series (0 when either is constant). */
-export function pearson(a: Float64Array, b: Float64Array): number {
+/** Sums of products about each series' own mean: Σ(a−ā)(b−b̄), Σ(a−ā)², Σ(b−b̄)² (equal lengths). */
+export function centredProductSums(a: ArrayLike<number>, b: ArrayLike<number>): { ab: number; aa: number; bb: number } {
   const n = a.length;
   let sa = 0;
   let sb = 0;
@@ -82,17 +82,23 @@ export function pearson(a: Float64Array, b: Float64Array): number {
   }
   const ma = sa / n;
   const mb = sb / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
   for (let i = 0; i < n; i++) {
     const da = (a[i] as number) - ma;
     const db = (b[i] as number) - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
+    ab += da * db;
+    aa += da * da;
+    bb += db * db;
   }
-  return sab / Math.sqrt(Math.max(1e-24, saa * sbb));
+  return { ab, aa, bb };
+}
+
+/** Pearson correlation of two equal-length series (0 when either is constant). */
+export function pearson(a: Float64Array, b: Float64Array): number {
+  const { ab, aa, bb } = centredProductSums(a, b);
+  return ab / Math.sqrt(Math.max(1e-24, aa * bb));
 }
 
 /** Largest minus smallest of x[from..to] (both inclusive). */
