@@ -109,6 +109,47 @@ function intervalAgreement(records: readonly LudbRecord[], log: (line: string) =
   return out;
 }
 
+/**
+ * Our QRS onset and offset, carried from the median beat to each beat, against the
+ * cardiologists' marks of the same beat: the median over their 12 leads and their earliest
+ * onset / latest offset. Tells which boundary a difference in QRS duration comes from.
+ */
+function qrsBoundaryAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  const perRecord: Record<'onsetMedian' | 'onsetEarliest' | 'offsetMedian' | 'offsetLatest', number[]> = { onsetMedian: [], onsetEarliest: [], offsetMedian: [], offsetLatest: [] };
+  for (const r of records) {
+    const { fiducials: f, medianBeat: beat } = r.analysis;
+    const medians = r.reference.qrsBoundaryMedians;
+    if (!f || !beat || f.qrsOnset === undefined || f.qrsOffset === undefined || !medians) continue;
+    const ms = (samples: number) => (samples * 1000) / r.reference.fs;
+    const diffs: Record<keyof typeof perRecord, number[]> = { onsetMedian: [], onsetEarliest: [], offsetMedian: [], offsetLatest: [] };
+    r.reference.beats.forEach((ref, i) => {
+      const centre = (ref.qrsOn + ref.qrsOff) / 2;
+      const ours = r.analysis.measurements.beats.find((b) => Math.abs(b - centre) < 0.1 * r.reference.fs);
+      const median = medians[i];
+      if (ours === undefined || !median) return;
+      const on = ours + (f.qrsOnset as number) - beat.pre;
+      const off = ours + (f.qrsOffset as number) - beat.pre;
+      diffs.onsetMedian.push(ms(on - median.on));
+      diffs.onsetEarliest.push(ms(on - ref.qrsOn));
+      diffs.offsetMedian.push(ms(off - median.off));
+      diffs.offsetLatest.push(ms(off - ref.qrsOff));
+    });
+    if (diffs.onsetMedian.length === 0) continue;
+    for (const key of Object.keys(perRecord) as (keyof typeof perRecord)[]) perRecord[key].push(quantile(diffs[key], 0.5));
+  }
+  log(`#### LUDB 1.0.1: our QRS boundaries against the cardiologists' marks of the same beats`);
+  log('');
+  log('Per record the median over its beats of ours minus theirs (ms; negative: ours earlier).');
+  log('');
+  log('| boundary | records | mean difference ms | median | mean absolute | SD | 95 % limits of agreement |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  const labels: Record<keyof typeof perRecord, string> = { onsetMedian: 'onset vs their median lead', onsetEarliest: 'onset vs their earliest lead', offsetMedian: 'offset vs their median lead', offsetLatest: 'offset vs their latest lead' };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(perRecord) as (keyof typeof perRecord)[]) if (perRecord[key].length > 0) out[key] = differenceRow(labels[key], perRecord[key], log);
+  log('');
+  return out;
+}
+
 function statementAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
   log(`#### LUDB 1.0.1: statements against the cardiologists' diagnoses (${records.length} records)`);
   log('');
@@ -190,5 +231,5 @@ export function ludbEvaluation(dir: string | undefined, statedCodes: (codes: rea
     return {};
   }
   const records = loadLudbRecords(dir, statedCodes);
-  return { intervals: intervalAgreement(records, log), statements: statementAgreement(records, log), axis: axisAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
+  return { intervals: intervalAgreement(records, log), qrsBoundaries: qrsBoundaryAgreement(records, log), statements: statementAgreement(records, log), axis: axisAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
 }

@@ -20,6 +20,8 @@ export interface ReferenceRecord extends AnnotatedRecord {
   readonly perLeadBeats?: ReadonlyMap<string, number[]>;
   /** Reference intervals computed from per-lead annotations the way we measure (global and per-lead median). */
   readonly perLeadMedianMs?: Partial<Record<'prMs' | 'qrsMs' | 'qtMs', number>>;
+  /** Per annotated beat (as `beats`), the median over the leads of their QRS onset and offset, samples. */
+  readonly qrsBoundaryMedians?: readonly { readonly on: number; readonly off: number }[];
 }
 
 function decode(file: string): EcgRecord | undefined {
@@ -70,6 +72,7 @@ export function loadLudbRecord(dir: string, stem: string, name: string): Referen
   const perLead = new Map(record.leads.map((l) => [l.name, ludbWaves(readWfdbAnnotations(readFileSync(path.join(dir, `${stem}.${l.name.toLowerCase()}`))))]));
   const lead2 = (perLead.get('II') ?? []).filter((w) => w.kind === 'N');
   const beats: AnnotatedBeat[] = [];
+  const qrsBoundaryMedians: { on: number; off: number }[] = [];
   const perLeadIntervals: Record<'prMs' | 'qrsMs' | 'qtMs', number[]> = { prMs: [], qrsMs: [], qtMs: [] };
   const ms = (samples: number) => (samples * 1000) / record.fs;
   for (const anchor of lead2) {
@@ -87,6 +90,7 @@ export function loadLudbRecord(dir: string, stem: string, name: string): Referen
     }
     const qrs = near.map((n) => n.qrs);
     if (qrs.some((q) => q === undefined)) continue;
+    qrsBoundaryMedians.push({ on: median(qrs.map((q) => q!.on)), off: median(qrs.map((q) => q!.off)) });
     const ps = near.flatMap((n) => (n.p ? [n.p] : []));
     const ts = near.flatMap((n) => (n.t ? [n.t] : []));
     beats.push({
@@ -121,6 +125,7 @@ export function loadLudbRecord(dir: string, stem: string, name: string): Referen
     perLeadBeats: new Map([...perLead].map(([lead, waves]) => [lead, waves.filter((w) => w.kind === 'N').map((w) => w.peak)])),
     measurements: definedOnly(measurements),
     perLeadMedianMs: definedOnly(perLeadMedians),
+    qrsBoundaryMedians,
   };
 }
 
