@@ -17,7 +17,8 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * LUDB record 8 (intermittent ventricular pacing: its median beat is of the unpaced beats) and
  * LUDB record 99 (QRS peaks cut by the recorder: said, and those complexes left out), and PTB-XL
  * 00455 (right bundle branch block with left anterior fascicular block, each stated and adopted as
- * its code).
+ * its code), and LUDB record 110 (atrial fibrillation with a ventricular premature beat: named
+ * ventricular or aberrant, adopted as those words).
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -51,6 +52,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-8', `8.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-99', `99.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-lafb', `00455_hr.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-110', `110.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -145,5 +147,17 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await lafb.getByTestId('adopt-statement').click();
     await expect.poll(() => page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).toContain('LAFB');
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-rbbb-lafb.png') });
+  });
+
+  it('in atrial fibrillation a QRS unlike the others is named ventricular or aberrant, and adopted as those words, not as the PVC code', async () => {
+    await open(page, `ludb-110${path.sep}110.hea`, 'path');
+    expect(await codes(page)).toEqual(expect.arrayContaining(['AFIB', 'PVC']));
+    const different = page.locator('[data-testid="computed-statement"][data-code="PVC"]');
+    expect(await different.textContent()).toMatch(/Ventricular premature or aberrantly conducted complex \(1\).*beats with a different QRS/);
+    await different.getByTestId('adopt-statement').click();
+    const chosen = page.getByTestId('overread-chosen').locator('li');
+    await expect.poll(() => chosen.allTextContents()).toContainEqual(expect.stringMatching(/Ventricular premature or aberrantly conducted complex/));
+    expect(await chosen.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).not.toContain('PVC');
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-af-ectopy.png') });
   });
 });
