@@ -150,6 +150,52 @@ function qrsBoundaryAgreement(records: readonly LudbRecord[], log: (line: string
   return out;
 }
 
+/**
+ * Our beats against the cardiologists' QRS complexes: a complex is a QRS peak marked in at least
+ * 6 of the 12 leads within 100 ms of each other, a match within ±75 ms (the 150 ms window of
+ * ANSI/AAMI EC57). LUDB leaves the first and last beats of a record unmarked, so only beats from
+ * 150 ms before the first marked complex to 150 ms after the last are scored.
+ */
+function beatAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
+  let reference = 0;
+  let found = 0;
+  let ours = 0;
+  let matched = 0;
+  const misses: string[] = [];
+  const extras: string[] = [];
+  for (const r of records) {
+    const fs = r.reference.fs;
+    const peaks = [...(r.reference.perLeadBeats?.values() ?? [])].flat().sort((a, b) => a - b);
+    const clusters: number[][] = [];
+    for (const p of peaks) {
+      const last = clusters[clusters.length - 1];
+      if (last && p - (last[last.length - 1] as number) < 0.1 * fs) last.push(p);
+      else clusters.push([p]);
+    }
+    const complexes = clusters.filter((c) => c.length >= 6).map((c) => c[c.length >> 1] as number);
+    if (complexes.length === 0) continue;
+    const from = (complexes[0] as number) - 0.15 * fs;
+    const to = (complexes[complexes.length - 1] as number) + 0.15 * fs;
+    const beats = r.analysis.measurements.beats.filter((b) => b >= from && b <= to);
+    const near = (a: number, list: readonly number[]) => list.some((b) => Math.abs(a - b) <= 0.075 * fs);
+    const missed = complexes.filter((c) => !near(c, beats)).length;
+    const extra = beats.filter((b) => !near(b, complexes)).length;
+    reference += complexes.length;
+    found += complexes.length - missed;
+    ours += beats.length;
+    matched += beats.length - extra;
+    if (missed > 0) misses.push(`${r.id} (${missed})`);
+    if (extra > 0) extras.push(`${r.id} (${extra})`);
+  }
+  log(`#### LUDB 1.0.1: our beats against the cardiologists' QRS complexes (${records.length} records)`);
+  log('');
+  log('| their complexes | found | sensitivity (95 % CI) | our beats | matched | PPV (95 % CI) | missed in | extra in |');
+  log('| ---: | ---: | --- | ---: | ---: | --- | --- | --- |');
+  log(`| ${reference} | ${found} | ${rateWithCi(found, reference)} | ${ours} | ${matched} | ${rateWithCi(matched, ours)} | ${misses.join(', ') || '—'} | ${extras.join(', ') || '—'} |`);
+  log('');
+  return { reference, found, ours, matched, misses, extras };
+}
+
 function statementAgreement(records: readonly LudbRecord[], log: (line: string) => void): Record<string, unknown> {
   log(`#### LUDB 1.0.1: statements against the cardiologists' diagnoses (${records.length} records)`);
   log('');
@@ -231,5 +277,5 @@ export function ludbEvaluation(dir: string | undefined, statedCodes: (codes: rea
     return {};
   }
   const records = loadLudbRecords(dir, statedCodes);
-  return { intervals: intervalAgreement(records, log), qrsBoundaries: qrsBoundaryAgreement(records, log), statements: statementAgreement(records, log), axis: axisAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
+  return { beats: beatAgreement(records, log), intervals: intervalAgreement(records, log), qrsBoundaries: qrsBoundaryAgreement(records, log), statements: statementAgreement(records, log), axis: axisAgreement(records, log), firstDegree: firstDegreeDetail(records, log) };
 }
