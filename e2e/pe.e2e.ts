@@ -9,7 +9,7 @@ import { parseScpCodes } from '../core/data/scp-codes';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
 import { fuseJob } from '../core/train/pe/fuse-job';
 import { peEcgFindings, syntheticPeCsv } from '../core/train/pe/synthetic';
-import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * Pulmonary embolism in the app, end to end: the clinical pre-test score form on a record, the
@@ -62,9 +62,8 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
   it('computes, stores and audits the scores entered on a record, and shows them beside the ECG probability', async () => {
     await openRecord(page, '00008_hr');
     expect(await page.getByTestId('pe-none').textContent()).toMatch(/No PE score items entered/);
-    await page.getByTestId('model-select').selectOption(ecgModelId);
-    await page.getByTestId('predict-run').click();
-    await expect.poll(() => page.getByTestId('prediction-history-row').count(), { timeout: 60_000 }).toBe(1);
+    await runPrediction(page, ecgModelId);
+    expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
     await expect.poll(() => page.getByTestId('pe-ecg').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/^0\.\d+|^1$|e-/);
     expect(await page.getByTestId('pe-fused').textContent()).toMatch(/no PE score items entered for this record/);
 

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
-import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * Predictions, models and fine-tuning in the browser-mode app, with real models: before the app
@@ -61,17 +61,6 @@ async function openRecord(page: Page, name: string): Promise<string> {
   return id;
 }
 
-/** Runs a model on the open record; resolves when the panel shows the new stored prediction. */
-async function run(page: Page, modelId: string): Promise<void> {
-  const before = await page.getByTestId('prediction-history-row').count();
-  await page.getByTestId('model-select').selectOption(modelId);
-  await page.getByTestId('predict-run').click();
-  // A failure shows as an alert in the panel: report it instead of waiting out the poll.
-  const outcome = async () => (await page.getByTestId('predictions').getByRole('alert').allTextContents()).join(' ') || (await page.getByTestId('prediction-history-row').count());
-  await expect.poll(outcome, { timeout: 30_000 }).toBe(before + 1);
-  await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
-}
-
 describe('browser mode: predictions, models and fine-tuning with real models', () => {
   let app: RunningApp;
   let page: Page;
@@ -114,7 +103,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     // No validation figure is offered as the model's quality anywhere beside a prediction.
     expect(await page.getByTestId('model-info').textContent()).not.toMatch(/validation/i);
     await expect(page.getByTestId('prediction-empty').textContent()).resolves.toMatch(/No prediction/);
-    await run(page, manifest.id);
+    await runPrediction(page, manifest.id);
     const result = page.getByTestId('prediction-result');
     expect(await result.getByTestId('prediction-model').textContent()).toMatch(new RegExp(`ptbxl tiny\\s*version ${manifest.weightsSha256.slice(0, 12)}\\s*demonstration model`));
     const op = result.getByTestId('prediction-operating-point');
@@ -176,7 +165,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('record-row').filter({ hasText: 'flat' }).waitFor();
     await openRecord(page, 'flat');
     await page.getByTestId('prediction-empty').waitFor();
-    await run(page, manifest.id);
+    await runPrediction(page, manifest.id);
     const abstained = page.getByTestId('prediction-abstained');
     expect(await abstained.textContent()).toMatch(/model abstained.*signal quality unusable/s);
     expect(await page.getByTestId('prediction-class').count()).toBe(0);
@@ -293,7 +282,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
 
     await page.getByTestId('nav-viewer').click();
     await openRecord(page, '00001_hr');
-    await run(page, newId);
+    await runPrediction(page, newId);
     expect(await page.getByTestId('prediction-model').textContent()).toMatch(/pe head e2e/);
     expect(await page.getByTestId('pe-caveat').textContent()).toMatch(/ECG alone is weak evidence/);
     // One positive against one negative on validation cannot show discrimination (the smallest
