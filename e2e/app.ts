@@ -102,12 +102,14 @@ export async function allowFolders(scope: Page | Locator): Promise<void> {
 }
 
 /**
- * Runs a model on the open record and resolves when the panel shows the new stored prediction.
+ * Runs a model (the one chosen when `modelId` is not given) on the open record and resolves when
+ * the panel shows the new stored prediction.
  * A failure shows as an alert in the panel: that text is reported instead of waiting out the poll.
  */
-export async function runPrediction(page: Page, modelId: string): Promise<void> {
+export async function runPrediction(page: Page, modelId?: string): Promise<void> {
+  await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
   const before = await page.getByTestId('prediction-history-row').count();
-  await page.getByTestId('model-select').selectOption(modelId);
+  if (modelId !== undefined) await page.getByTestId('model-select').selectOption(modelId);
   await page.getByTestId('predict-run').click();
   const outcome = async () => (await page.getByTestId('predictions').getByRole('alert').allTextContents()).join(' ') || (await page.getByTestId('prediction-history-row').count());
   await expect.poll(outcome, { timeout: 60_000 }).toBe(before + 1);

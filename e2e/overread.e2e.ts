@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * The cardiologist's worklist in the browser-mode app on the bundled samples: confirm a record
@@ -93,8 +93,7 @@ describe('browser mode: physician reading and the worklist', () => {
     // The last reader's name is offered again.
     expect(await page.getByTestId('overread-reader').inputValue()).toBe('Dr. E2E Reader');
 
-    await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
-    await page.getByTestId('predict-run').click();
+    await runPrediction(page);
     await page.getByTestId('prediction-result').waitFor({ timeout: 60_000 });
     await page.getByTestId('overread-agreement-disagree').check();
     await addStatement(page, 'AFIB');

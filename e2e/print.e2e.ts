@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData, sharedDataPath } from '../core/test/shared-data';
-import { artifactPath, launchApp, type RunningApp } from './app';
+import { artifactPath, launchApp, runPrediction, type RunningApp } from './app';
 
 /**
  * One printed page per ECG, checked the way a reader gets it: Chromium's print to PDF, rendered
@@ -103,7 +103,7 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
 
   it('prints the GE MUSE sinus example, with its long statements, an AI output and a signed reading, on one page with its identifiers', async () => {
     await importAndOpen(page, [sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml')]);
-    await page.getByTestId('predict-run').click();
+    await runPrediction(page);
     await page.getByTestId('prediction-result').waitFor({ timeout: 60_000 });
     await page.getByTestId('overread-statement-input').fill('SR — sinus rhythm');
     await page.getByTestId('overread-statement-input').press('Enter');
