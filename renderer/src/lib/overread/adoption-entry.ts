@@ -5,7 +5,8 @@
  * within the measurement tolerance of the limit) goes in as its text even when its code is
  * known: the code (1AVB) states the finding without the doubt, and a signed reading must say
  * what the physician adopted, not something firmer. So does one whose code says less than its
- * text ("Atrial fibrillation or flutter suspected" is coded AFIB, "atrial fibrillation").
+ * text ("Atrial fibrillation or flutter suspected" is coded AFIB, "atrial fibrillation";
+ * "Ventricular premature or aberrantly conducted complex" is coded PVC).
  */
 export interface AdoptedStatement {
   readonly code: string;
