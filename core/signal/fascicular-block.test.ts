@@ -1,6 +1,7 @@
 // Real records: PTB-XL 1.0.3 00448 (labelled LAFB, report "überdrehter Linkstyp linksanteriorer
 // Hemiblock"), 00455 (CRBBB and LAFB, report "… bifascikulärt block") and 00184 (inferior and
-// anterior infarction, report "extrem vänster el-axel", no fascicular block), CC BY 4.0,
+// anterior infarction, report "extrem vänster el-axel", no fascicular block) and 00285 (labelled
+// and reported LAFB, whose q in aVL begins before the global QRS onset), CC BY 4.0,
 // core/test/fixtures/signal/ptbxl-lafb.
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
@@ -122,6 +123,21 @@ describe('left anterior fascicular block on real records', () => {
     // Its QRS lengthens the QT: the caveat the viewer's QTc flag shows.
     expect(a.caveats.qtcWideQrs).toBe(`QRS ${Math.round(a.measurements.qrsMs as number)} ms: a wide QRS lengthens QT, so QTc overstates repolarisation time`);
     expect(analyse('00448_hr.hea').caveats.qtcWideQrs).toBeUndefined();
+  });
+
+  it('PTB-XL 00285 (labelled and reported LAFB): stated, the q in aVL measured from where it begins, 10 ms before the QRS onset, and not from the onset near its bottom', () => {
+    const a = analyse('00285_hr.hea');
+    expect(a.statements.map((x) => x.code)).toContain('LAFB');
+    const f = a.fiducials;
+    const onset = f?.qrsOnset as number;
+    const first = f?.qrsFirstDeflection as number;
+    expect(onset - first).toBeGreaterThanOrEqual(Math.round(0.006 * (a.medianBeat?.fs ?? 0)));
+    // aVL, measured from the onset itself, dips only 0.018 mV: under the q the criteria ask for.
+    const aVL = a.medianBeat?.leads[a.medianLeads.indexOf('aVL')] as Float64Array;
+    let lowest = 0;
+    for (let i = onset; (aVL[i] as number) - (aVL[onset] as number) < 0.025; i++) lowest = Math.min(lowest, (aVL[i] as number) - (aVL[onset] as number));
+    expect(-lowest).toBeLessThan(0.025);
+    expect(a.morphology?.get('aVL')?.initialQMv).toBeGreaterThanOrEqual(0.05);
   });
 
   it('PTB-XL 00184 (inferior infarction, axis far left): left axis deviation without a fascicular block, since aVL starts with no q', () => {

@@ -22,8 +22,10 @@ export interface LeadQrs {
   readonly q: boolean;
   /**
    * Depth of the initial negative deflection, mV: the lowest level before the QRS first rises
-   * `smallWaveMv` above its onset (0 when it starts upwards; the whole depth of a QS). The small
-   * q of a qR that the fascicular-block criteria ask for is often under `q`'s 0.1 mV.
+   * `smallWaveMv` above its level at the first deflection (0 when it starts upwards; the whole
+   * depth of a QS), searched from the record's first deflection rather than its onset, where an
+   * early lead's q has already begun (delineate.ts `qrsFirstDeflectionShare`). The small q of a
+   * qR that the fascicular-block criteria ask for is often under `q`'s 0.1 mV.
    */
   readonly initialQMv: number;
   /** R peak time (intrinsicoid deflection): QRS onset to the last R peak, ms; null when the lead has no R. */
@@ -50,6 +52,7 @@ export function qrsMorphology(beat: MedianBeat, leadNames: readonly string[], f:
   const { fs } = beat;
   const on = f.qrsOnset;
   const off = f.qrsOffset;
+  const first = Math.min(f.qrsFirstDeflection ?? on, on);
   const span40 = Math.min(Math.round(0.04 * fs), Math.max(1, off - on));
   const out = new Map<string, LeadQrs>();
   beat.leads.forEach((lead, k) => {
@@ -57,6 +60,7 @@ export function qrsMorphology(beat: MedianBeat, leadNames: readonly string[], f:
     if (name === undefined) return;
     const base = lead[on] as number;
     const v = (i: number) => (lead[i] as number) - base;
+    const fromFirstDeflection = (i: number) => (lead[i] as number) - (lead[first] as number);
     let rMv = 0;
     let sMv = 0;
     let area = 0;
@@ -77,7 +81,7 @@ export function qrsMorphology(beat: MedianBeat, leadNames: readonly string[], f:
       terminalMv: mean(off - span40, off),
       initialMv: mean(on, on + span40),
       q: initialQ(v, on, off),
-      initialQMv: initialDip(v, on, off),
+      initialQMv: initialDip(fromFirstDeflection, first, off),
       rPeakTimeMs: rPeakTime(v, on, off, fs),
       rPeaks: positivePeaks(v, on, off),
       areaMvMs: (area * 1000) / fs,
@@ -95,7 +99,7 @@ function initialQ(v: (i: number) => number, on: number, off: number): boolean {
   return false;
 }
 
-/** How far the QRS falls below its onset level before it first rises `smallWaveMv` above it, mV. */
+/** How far the QRS falls below its level at `on` before it first rises `smallWaveMv` above it, mV. */
 function initialDip(v: (i: number) => number, on: number, off: number): number {
   let lowest = 0;
   for (let i = on; i <= off && v(i) < smallWaveMv; i++) lowest = Math.min(lowest, v(i));
