@@ -88,11 +88,15 @@ describe('measureRecord beside the device', () => {
     expect(RecordMeasurementsSchema.parse(older).prBeats).toBeUndefined();
   });
 
-  it('says how many paced beats its median beat left out (LUDB 8, intermittent ventricular pacing), as the pacing statement does', () => {
+  it('reads LUDB 8 (AF, ventricular pacing, spikes seen before 5 of 12 beats) as a paced rhythm: the beats of the paced QRS with no spike seen count too, none is left out, and nothing is said of its QRS', () => {
     const m = RecordMeasurementsSchema.parse(measureRecord(storedFixture('signal', 'ludb-8', '8.hea').detail));
-    const leftOut = m.medianBeat?.pacedBeatsLeftOut ?? 0;
-    expect(leftOut).toBeGreaterThan(0);
-    expect(m.statements.find((s) => s.code === 'PACE')?.qualifier).toBe(`the median beat and its measurements are of the unpaced beats (${leftOut} paced left out)`);
+    const pace = m.statements.find((s) => s.code === 'PACE');
+    expect(pace?.text).toBe('Paced rhythm');
+    expect(pace?.evidence).toEqual(expect.arrayContaining([{ name: 'beats after a spike', value: 42, unit: '%' }, { name: 'beats with the paced QRS, no spike seen', value: 33, unit: '%' }]));
+    expect(m.medianBeat?.pacedBeatsLeftOut ?? 0).toBe(0);
+    expect(m.statements.map((s) => s.code)).not.toContain('IVCD');
+    expect(m.statements.map((s) => s.code)).toContain('QTCNI');
+    // Measurements stored before the field existed still parse.
     const { pacedBeatsLeftOut: _dropped, ...older } = m.medianBeat ?? {};
     expect(RecordMeasurementsSchema.parse({ ...m, medianBeat: older }).medianBeat?.pacedBeatsLeftOut).toBeUndefined();
   });

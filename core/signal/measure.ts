@@ -4,6 +4,7 @@ import { delineate, type Fiducials } from './delineate';
 import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
 import type { HeldSamples } from './held-samples';
+import { withUnseenSpikeBeats } from './paced-shape';
 import { detectPacing, type PacingResult } from './pacing';
 import { alignBeats } from './beat-alignment';
 import { detectQrs } from './qrs';
@@ -229,7 +230,8 @@ function medianPCheck(pOnMedian: boolean, rhythm: RhythmFeatures, clean: readonl
  * QT statements made from it (only a paced *rhythm* suppresses them) would describe a blend
  * (LUDB 8, AF with ventricular pacing before 42 % of beats, was stated left axis deviation from
  * one). A paced rhythm keeps every beat. Where spikes are too small to see before every paced
- * beat (bipolar pacing: LUDB 90) the "unpaced" beats may be paced too; nothing here can tell.
+ * beat (bipolar pacing: LUDB 90) the beats of the spike beats' wide QRS count as paced too
+ * (paced-shape.ts), which can make the rhythm a paced one.
  */
 function pacedToLeaveOut(pacing: PacingResult, beats: readonly number[]): ReadonlySet<number> {
   if (!pacing.paced || pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction) return new Set();
@@ -260,10 +262,16 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   // measure below use these, so they agree with each other to the sample.
   const beats = alignBeats(clean, detection.beats, fs);
   const rrMs = rrStatistics(beats, fs, reasons);
-  const pacing = detectPacing(
-    usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
-    fs,
+  const pacing = withUnseenSpikeBeats(
+    detectPacing(
+      usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
+      fs,
+      beats,
+    ),
+    clean,
     beats,
+    fs,
+    statementThresholds.pacedRhythmFraction,
   );
   // Found on the detected beats (record-quality.ts); the aligned beats keep their order and count.
   const held = quality.heldComplexes ?? noneHeld;

@@ -48,8 +48,10 @@ export interface PacingResult {
   readonly pacedBeatFraction: number;
   /** Indices of the leads (in input order) counted in `leadsWithSpikes`. */
   readonly spikeLeads: number[];
-  /** Indices into the beats of those counted in `pacedBeatFraction`: the beats a spike preceded. */
+  /** Indices into the beats of those counted in `pacedBeatFraction`: the beats a spike preceded, and those of `unseenSpikeBeats`. */
   readonly pacedBeats: number[];
+  /** Of `pacedBeats`, those with no spike seen before them but the QRS of the beats with one (paced-shape.ts). */
+  readonly unseenSpikeBeats?: number[];
 }
 
 /** Below this rate a stimulus is averaged away by the anti-alias filter: no verdict. */

@@ -75,7 +75,7 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
   const shapeOf = new Map<number, boolean>();
   const qrsDiffers = (k: number): boolean => {
     if (!template) return false;
-    if (!shapeOf.has(k)) shapeOf.set(k, !matchesTemplate(cleanLeads, beats[k] as number, template));
+    if (!shapeOf.has(k)) shapeOf.set(k, !qrsMatchesTemplate(cleanLeads, beats[k] as number, template));
     return shapeOf.get(k) as boolean;
   };
   const premature = prematureBeats(rrMs, med, paced ? undefined : qrsDiffers);
@@ -112,7 +112,7 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
  * −0.05 and −0.01 with the median beat and were called ventricular, aligned 0.90 and 0.94.
  * A window that does not fit inside the record is taken to match (nothing to compare).
  */
-function matchesTemplate(leads: readonly Float64Array[], at: number, template: MedianBeat): boolean {
+export function qrsMatchesTemplate(leads: readonly Float64Array[], at: number, template: MedianBeat): boolean {
   const half = Math.round(0.06 * template.fs);
   const maxLag = Math.round(0.02 * template.fs);
   const n = leads[0]?.length ?? 0;

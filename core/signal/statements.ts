@@ -210,9 +210,12 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
 function pacingStatement(input: StatementInput): EcgStatement | undefined {
   const p = input.pacing;
   if (!p.paced) return undefined;
+  const unseen = p.unseenSpikeBeats?.length ?? 0;
+  const beats = Math.max(1, input.beats);
   const evidence = [
     { name: 'pacemaker spikes', value: p.spikeTimesSec.length },
-    { name: 'beats after a spike', value: round(100 * p.pacedBeatFraction), unit: '%' },
+    { name: 'beats after a spike', value: round((100 * (p.pacedBeats.length - unseen)) / beats), unit: '%' },
+    ...(unseen > 0 ? [{ name: 'beats with the paced QRS, no spike seen', value: round((100 * unseen) / beats), unit: '%' }] : []),
     { name: 'leads showing the spikes', value: p.leadsWithSpikes },
   ];
   const rhythm = p.pacedBeatFraction >= t.pacedRhythmFraction;
@@ -220,7 +223,7 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
     code: 'PACE',
     text: rhythm ? 'Paced rhythm' : 'Intermittent pacing (pacemaker spikes before some beats)',
     category: 'pacing',
-    criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats`,
+    criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats${unseen > 0 ? ', counting the beats with the wide QRS of those after a spike (their spikes too small to see)' : ''}`,
     source: src.ahaII,
     evidence,
     ...(rhythm
