@@ -290,6 +290,18 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(interpretiveStatements(input({ pacing: some })).find((x) => x.code === 'PACE')?.qualifier).toBeUndefined();
   });
 
+  it('paced rhythm: an early beat of the usual (paced) QRS is not named supraventricular; one of another QRS is still named ventricular', () => {
+    const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
+    const early = { ...regularRhythm, premature: [6], prematureVentricular: [] };
+    expect(interpretiveStatements(input({ pacing: paced, rhythm: early })).map((x) => x.code)).not.toContain('PAC');
+    expect(interpretiveStatements(input({ pacing: { ...paced, pacedBeatFraction: 0.2 }, rhythm: early })).map((x) => x.code)).toContain('PAC');
+    expect(interpretiveStatements(input({ rhythm: early })).map((x) => x.code)).toContain('PAC');
+    const ectopic = { ...regularRhythm, premature: [3, 6], prematureVentricular: [3] };
+    const codes = interpretiveStatements(input({ pacing: paced, rhythm: ectopic })).map((x) => x.code);
+    expect(codes).toContain('PVC');
+    expect(codes).not.toContain('PAC');
+  });
+
   it('says nothing when intervals are withheld, and flags doubtful scaling', () => {
     expect(interpretiveStatements(input({ intervalsWithheld: 'signal quality unusable' }))).toEqual([]);
     const s = interpretiveStatements(input({ amplitudeImplausible: 'QRS 7.2 mV in lead I' }));

@@ -193,7 +193,7 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (input.heldSamples) out.push(heldStatement(input.heldSamples));
   const paced = pacingStatement(input);
   if (paced) out.push(paced);
-  const ventricularPaced = input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
+  const ventricularPaced = pacedRhythm(input);
   const af = ventricularPaced ? atrialWavesUnderPacing(input) : atrialFibrillation(input);
   if (af) out.push(af);
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
@@ -206,6 +206,9 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   out.push(...qtc(input, ventricularPaced));
   return out;
 }
+
+/** Spikes (or the paced QRS with none seen, paced-shape.ts) before at least half the beats. */
+const pacedRhythm = (input: StatementInput): boolean => input.pacing.paced && input.pacing.pacedBeatFraction >= t.pacedRhythmFraction;
 
 function pacingStatement(input: StatementInput): EcgStatement | undefined {
   const p = input.pacing;
@@ -489,10 +492,18 @@ function sinusOrUndetermined(input: StatementInput): EcgStatement[] {
 }
 
 /** [AHA-II]: premature complexes, ventricular when their QRS differs from the conducted beats'. */
+/**
+ * Premature complexes: ventricular by a QRS unlike the conducted beats', supraventricular by
+ * the usual one. Under a paced rhythm the usual QRS is the paced one, so an early beat of that
+ * shape is a paced beat (the pacemaker tracking an early P wave, its spike unseen) or an ectopic
+ * beat from near the lead's tip, and nothing says it came from above the ventricles: it is not
+ * named supraventricular. LUDB 72 (P-synchronous pacing) and 74 (third-degree AV block, which
+ * conducts no premature atrial beat) each had one so named.
+ */
 function prematureBeats(input: StatementInput): EcgStatement[] {
   const { premature, prematureVentricular } = input.rhythm;
   const ventricular = prematureVentricular.length;
-  const supraventricular = premature.length - ventricular;
+  const supraventricular = pacedRhythm(input) ? 0 : premature.length - ventricular;
   const out: EcgStatement[] = [];
   const early = (fraction: number) => `${round(100 * (1 - fraction))} % early (RR under ${fraction} × the median) followed by a longer RR`;
   if (ventricular > 0) {
