@@ -491,9 +491,8 @@ function sinusOrUndetermined(input: StatementInput): EcgStatement[] {
   return [{ code: 'URHY', text: 'Rhythm undetermined: no P wave found', category: 'rhythm', criterion: 'no P wave before the QRS complexes, and neither atrial fibrillation nor flutter suspected', source: `${src.ahaII}: none of its rhythm statements that these rules check was met`, evidence }];
 }
 
-/** [AHA-II]: premature complexes, ventricular when their QRS differs from the conducted beats'. */
 /**
- * Premature complexes: ventricular by a QRS unlike the conducted beats', supraventricular by
+ * [AHA-II]: premature complexes, ventricular by a QRS unlike the conducted beats', supraventricular by
  * the usual one. Under a paced rhythm the usual QRS is the paced one, so an early beat of that
  * shape is a paced beat (the pacemaker tracking an early P wave, its spike unseen) or an ectopic
  * beat from near the lead's tip, and nothing says it came from above the ventricles: it is not
