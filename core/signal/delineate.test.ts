@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delineateBeatP } from './delineate';
+import { delineate, delineateBeatP } from './delineate';
 import type { MedianBeat } from './median-beat';
 
 const fs = 500;
@@ -40,5 +40,26 @@ describe('the P wave on the median beat', () => {
     const p = delineateBeatP(beat, tEnd);
     expect(p.pPeak).toBeDefined();
     expect(Math.abs(((p.pPeak as number) - pre) / fs + 0.17)).toBeLessThan(0.01);
+  });
+});
+
+describe('the first deflection of the QRS (the q of a qR, delineate.ts qrsFirstDeflectionShare)', () => {
+  const earlyQ = { amplitude: -0.04, centre: -0.04, width: 0.006 };
+  const pWave = (centre: number) => ({ amplitude: 0.12, centre, width: 0.02 });
+
+  it('lies before the onset where small forces start the QRS, and at it where they do not', () => {
+    const withQ = delineate(beatOf([...qrs, earlyQ, pWave(-0.17)]));
+    if (withQ.qrsOnset === undefined || withQ.qrsFirstDeflection === undefined) throw new Error('no QRS');
+    expect(withQ.qrsFirstDeflection).toBeLessThan(withQ.qrsOnset);
+    expect(((withQ.qrsOnset - withQ.qrsFirstDeflection) * 1000) / fs).toBeLessThanOrEqual(40);
+    const without = delineate(beatOf([...qrs, pWave(-0.17)]));
+    expect((without.qrsOnset as number) - (without.qrsFirstDeflection as number)).toBeLessThanOrEqual(2);
+  });
+
+  it('never reaches into the P wave when the PR is short: it stops at the P wave’s end', () => {
+    const f = delineate(beatOf([...qrs, earlyQ, pWave(-0.1)]));
+    if (f.qrsOnset === undefined || f.qrsFirstDeflection === undefined || f.pOffset === undefined) throw new Error('no QRS or P wave');
+    expect(f.qrsFirstDeflection).toBe(f.pOffset);
+    expect(f.qrsFirstDeflection).toBeLessThan(f.qrsOnset);
   });
 });
