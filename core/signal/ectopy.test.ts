@@ -1,7 +1,8 @@
 // Ectopic beats named by their QRS shape, on real records: LUDB 106 (sinus rhythm, one
-// ventricular extrasystole 19 % early) and LUDB 110 (atrial fibrillation, one ventricular
-// extrasystole), ODC-By 1.0, core/test/fixtures/signal/ludb-106 and ludb-110. Whole-set
-// figures: docs/benchmarks.md, "What changed and why (ectopy by QRS shape)".
+// ventricular extrasystole 19 % early), LUDB 110 (atrial fibrillation, one ventricular
+// extrasystole) and LUDB 124 (sinus rhythm, no extrasystole, a sharp deflection at the record's
+// end), ODC-By 1.0, core/test/fixtures/signal/ludb-106, ludb-110, ludb-124. Whole-set figures:
+// docs/benchmarks.md, "What changed and why (ectopy by QRS shape)" and "(paced beats …)".
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
@@ -31,5 +32,16 @@ describe('ectopic beats by QRS shape', () => {
     expect(a.rhythm.differentQrs).toEqual([5]);
     expect(statement(a, 'PVC')).toMatchObject({ text: 'Ventricular premature or aberrantly conducted complex (1)', partialCode: true });
     expect(statement(a, 'PAC')).toBeUndefined();
+  });
+
+  it('a "beat" the record’s end cuts is not premature, and its RR is not the rhythm’s (LUDB 124: a deflection 26 ms before the last sample, 400 ms after the beat before)', () => {
+    const a = analyse('signal', 'ludb-124', '124.hea');
+    const last = a.measurements.beats.length - 1;
+    expect(a.rhythm.cutByEdge).toContain(last);
+    expect(a.rhythm.premature).not.toContain(last);
+    expect(statement(a, 'PAC')).toBeUndefined();
+    expect(statement(a, 'SR')).toBeDefined();
+    // Its 400 ms RR is left out of the range the sinus arrhythmia rule reads.
+    expect(a.rhythm.rrRange).toBeLessThan(0.16);
   });
 });

@@ -23,6 +23,15 @@ export interface RhythmFeatures {
    * aberrantly conducted complexes. Empty under pacing (see `rhythmFeatures`).
    */
   readonly differentQrs: number[];
+  /**
+   * Beats whose QRS the record's start or end cuts (the ±60 ms shape window does not fit): neither
+   * their shape nor, at the end, a pause after them can be seen, and the fiducial of a cut QRS is
+   * not where a whole one's would be. Never premature; their RRs are left out with the premature
+   * beats'. LUDB 1.0.1 ends several records on a sharp deflection the detector takes for a beat 10–26 ms
+   * before the last sample (119, 124, 128, 130: 400–664 ms after the beat before), each then named
+   * a supraventricular premature complex.
+   */
+  readonly cutByEdge: number[];
 }
 
 /**
@@ -70,7 +79,7 @@ export function prematureBeats(rrMs: readonly number[], medianRr: number, qrsDif
  */
 export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined, paced = false): RhythmFeatures {
   const rrMs = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
-  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [], differentQrs: [] };
+  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [], differentQrs: [], cutByEdge: [] };
   const med = median(rrMs);
   const shapeOf = new Map<number, boolean>();
   const qrsDiffers = (k: number): boolean => {
@@ -78,9 +87,10 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
     if (!shapeOf.has(k)) shapeOf.set(k, !qrsMatchesTemplate(cleanLeads, beats[k] as number, template));
     return shapeOf.get(k) as boolean;
   };
-  const premature = prematureBeats(rrMs, med, paced ? undefined : qrsDiffers);
-  // RR intervals that touch an ectopic beat are not the underlying rhythm's.
-  const touched = new Set(premature.flatMap((k) => [k - 1, k]));
+  const cutByEdge = beats.flatMap((b, k) => (qrsWindowFits(cleanLeads, b, fs) ? [] : [k]));
+  const premature = prematureBeats(rrMs, med, paced ? undefined : qrsDiffers).filter((k) => !cutByEdge.includes(k));
+  // RR intervals that touch an ectopic beat, or a QRS the record cuts, are not the underlying rhythm's.
+  const touched = new Set([...premature, ...cutByEdge].flatMap((k) => [k - 1, k]));
   const clean = rrMs.filter((_, i) => !touched.has(i));
   const mean = clean.reduce((a, b) => a + b, 0) / Math.max(1, clean.length);
   let ss = 0;
@@ -101,7 +111,16 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
     premature,
     prematureVentricular,
     differentQrs,
+    cutByEdge,
   };
+}
+
+/** Whether the ±60 ms window the QRS shape is compared over lies inside the record (true without leads: nothing says it is cut). */
+function qrsWindowFits(leads: readonly Float64Array[], at: number, fs: number): boolean {
+  const n = leads[0]?.length;
+  if (n === undefined) return true;
+  const half = Math.round(0.06 * fs);
+  return at - half >= 0 && at + half < n;
 }
 
 /**

@@ -399,12 +399,13 @@ function atrialRhythmNamed(twoToOne: boolean, flutterWaves: boolean): Pick<EcgSt
 }
 
 /**
- * RR irregularity with premature beats, the RR after each (its pause) and paced beats left out:
- * what is left of the underlying rhythm's irregularity. Null with fewer than four RR pairs left.
+ * RR irregularity with premature beats, the RR after each (its pause), paced beats and beats the
+ * record's edge cuts left out: what is left of the underlying rhythm's irregularity. Null with
+ * fewer than four RR pairs left.
  */
 function irregularityBeyondPrematureBeats(input: StatementInput): number | null {
   const paced = input.pacing.paced ? input.pacing.pacedBeats : [];
-  return normalisedRmssdWithout(input.rhythm.rrMs, new Set([...input.rhythm.premature, ...paced]));
+  return normalisedRmssdWithout(input.rhythm.rrMs, new Set([...input.rhythm.premature, ...paced, ...input.rhythm.cutByEdge]));
 }
 
 /** The leads where the median beat repeats half an RR later (2:1 flutter), when enough do at a rate 2:1 flutter can have. */
