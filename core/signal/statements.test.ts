@@ -66,6 +66,17 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(af?.source).toMatch(/January et al/);
   });
 
+  it('regular atrial waves at a flutter rate beside a P wave: the sinus and AV block statements stand, and ask the reader to exclude flutter', () => {
+    const flutter = { periodicity: 0.71, atrialRatePerMin: 270, amplitudeMv: 0.16, lead: 'II' };
+    const s = interpretiveStatements(input({ pWave: true, prMs: 276, atrial: flutter }));
+    expect(s.map((x) => x.code)).toEqual(['SR', '1AVB']);
+    for (const x of s) expect(x.qualifier).toMatch(/^regular atrial waves at 270\/min \(II\) run between the complexes: exclude atrial flutter on the rhythm strip, whose wave before the QRS can pass for a P wave/);
+    // Waves too irregular or too small to be flutter's ask nothing.
+    for (const atrial of [{ ...flutter, periodicity: 0.4 }, { ...flutter, amplitudeMv: 0.03 }]) {
+      for (const x of interpretiveStatements(input({ pWave: true, prMs: 276, atrial }))) expect(x.qualifier).toBeUndefined();
+    }
+  });
+
   it('AF needs the RR irregular beyond premature beats: a regular rhythm with two premature beats is not AF', () => {
     // Sinus tachycardia at 115 bpm with two premature atrial beats (beats 5 and 13) and no P wave found (Ningbo JS20003).
     const rrMs = [520, 520, 525, 515, 330, 700, 520, 525, 515, 520, 520, 520, 330, 700, 520, 520];

@@ -17,7 +17,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { analyseEcg, type EcgAnalysis } from '../../core/signal/measure';
 import { mean as meanOf, quantile, sampleStd } from '../../core/signal/stats';
-import { excludeAfLine } from './qualifiers';
+import { excludeAfLine, excludeFlutterLine } from './qualifiers';
 import { rateWithCi } from './rates';
 import { loadLudbRecord, type ReferenceRecord } from './signal-references';
 
@@ -214,7 +214,10 @@ function statementAgreement(records: readonly LudbRecord[], log: (line: string) 
   log('');
   log(`Low voltage is not scored: ${rescaled} of ${records.length} records were found rescaled lead by lead, so no voltage statement was made.`);
   log('');
-  log(excludeAfLine(records.map((r) => ({ id: r.id, statements: r.analysis.statements, reference: (r.diagnoses.Rhythms ?? '').replace(/\s*\n\s*/g, '; ').trim() }))));
+  const qualified = records.map((r) => ({ id: r.id, statements: r.analysis.statements, reference: (r.diagnoses.Rhythms ?? '').replace(/\s*\n\s*/g, '; ').trim() }));
+  log(excludeAfLine(qualified));
+  log('');
+  log(excludeFlutterLine(qualified));
   log('');
   return out;
 }

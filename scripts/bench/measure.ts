@@ -22,7 +22,7 @@ import { cleanForMeasurement } from '../../core/signal/median-beat';
 import { fixturePath } from '../../core/test/shared-data';
 import type { BenchArea } from './main';
 import { ludbEvaluation } from './ludb';
-import { excludeAfLine } from './qualifiers';
+import { excludeAfLine, excludeFlutterLine } from './qualifiers';
 import { rateWithCi, twoDecimals } from './rates';
 import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
@@ -356,7 +356,10 @@ function ptbxlStatements(pool: PoolRecord[], log: (line: string) => void): Recor
   const unlabelled = pool.filter((p) => !p.rhythmLabelled);
   log(`Rhythm rows: ${unlabelled.length} of ${pool.length} records carry no rhythm statement in their labels (${unlabelled.map((p) => p.id).join(', ')}). Counting them as negatives instead: ${overAll.join('; ')}.`);
   log('');
-  log(excludeAfLine(pool.map((p) => ({ id: p.id, statements: p.analysis.statements, reference: [...p.codes].join(' ') || 'no statement' }))));
+  const qualified = pool.map((p) => ({ id: p.id, statements: p.analysis.statements, reference: [...p.codes].join(' ') || 'no statement' }));
+  log(excludeAfLine(qualified));
+  log('');
+  log(excludeFlutterLine(qualified));
   log('');
   return out;
 }
