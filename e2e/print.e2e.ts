@@ -120,6 +120,8 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(text).toMatch(/AI output, research use only/);
     expect(text).toMatch(/Physician reading — Dr\. Print/);
     expect(text).toMatch(/HR \d+ bpm/);
+    // The densest page (long statements in the file, an AI output, a long note) keeps the computed statements' cautions too.
+    expect(text.replace(/\s+/g, ' ')).toMatch(/Borderline prolonged QTc \[1\].*\[1\] borderline: QTc \d+ ms/);
   });
 
   it('prints a Philips PageWriter export on one page', async () => {
@@ -131,6 +133,10 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     await importAndOpen(page, [sharedDataPath('ecg', 'cinc2021', 'JS20000.hea'), sharedDataPath('ecg', 'cinc2021', 'JS20000.mat')]);
     const result = await printed(page, 'print-cinc');
     expectOnePage(result, [/JS20000\.hea/]);
-    expect(result.text.join('\n').replace(/\s+/g, ' ')).toMatch(/premature atrial contraction \(PAC, SNOMED CT 284470004\)/);
+    const flat = result.text.join('\n').replace(/\s+/g, ' ');
+    expect(flat).toMatch(/premature atrial contraction \(PAC, SNOMED CT 284470004\)/);
+    // A computed statement is printed with the caution the screen shows under it.
+    expect(flat).toMatch(/Borderline short QTc \[1\]/);
+    expect(flat).toMatch(/\[1\] borderline: QTc \d+ ms is within 25 ms of the 360 ms limit/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsLine, measurementsLine, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -24,8 +24,8 @@ const measured: RecordMeasurements = {
   device: null,
 };
 
-/** A rule-based statement as the engine gives it (only its text is printed). */
-const statement = (code: string, text: string) => ({ code, text, category: 'rhythm' as const, criterion: '', source: '', evidence: [] });
+/** A rule-based statement as the engine gives it (its text and qualifier are printed). */
+const statement = (code: string, text: string, qualifier?: string) => ({ code, text, category: 'rhythm' as const, criterion: '', source: '', evidence: [], ...(qualifier ? { qualifier } : {}) });
 
 describe('printed summary lines', () => {
   it('says every measurement with its unit, the QTc formula and its flag', () => {
@@ -43,14 +43,24 @@ describe('printed summary lines', () => {
     const paced: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [statement('SR', 'Sinus rhythm'), statement('PACE', 'Paced rhythm')] };
     expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: paced rhythm$/);
     expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
-    expect(computedStatementsLine(paced)).toBe('Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.');
-    expect(computedStatementsLine(measured)).toBeNull();
+    expect(computedStatementsPrint(paced)).toEqual({ statements: 'Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.', cautions: null });
+    expect(computedStatementsPrint(measured)).toBeNull();
     // LUDB 1.0.1: every lead rescaled to 1 mV; the engine gives no axes and says why.
     const rescaled: RecordMeasurements = { ...measured, axisDeg: { p: null, qrs: null, t: null }, caveats: { amplitudeNormalised: 'every lead spans the same 1.00 mV peak to peak (12 leads)', stNotInterpretable: 'amplitudes rescaled lead by lead' } };
     expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\) · Caution: amplitudes rescaled lead by lead$/);
     // LUDB 99: QRS peaks the recorder cut.
     const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
     expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
+  });
+
+  it('prints each computed statement with the caution the screen shows under it, a shared one once (LUDB 52: flutter waves beside a P wave)', () => {
+    const flutter = 'regular atrial waves at 270/min (II) run between the complexes: exclude atrial flutter on the rhythm strip, whose wave before the QRS can pass for a P wave (the PR is then not a PR interval)';
+    const near = 'borderline: QTc 464 ms is within 25 ms of the 460 ms limit, inside the mean error IEC 60601-2-25 allows a program\'s interval measurements: confirm on the tracing';
+    const m: RecordMeasurements = { ...measured, statements: [statement('SARRH', 'Sinus arrhythmia', flutter), statement('1AVB', 'First-degree AV block', flutter), statement('LNGQT', 'Borderline prolonged QTc', near), statement('LAD', 'Left axis deviation')] };
+    expect(computedStatementsPrint(m)).toEqual({
+      statements: 'Computed statements (rule-based, to be confirmed by a physician): Sinus arrhythmia [1]; First-degree AV block [1]; Borderline prolonged QTc [2]; Left axis deviation.',
+      cautions: `[1] ${flutter}. [2] ${near}.`,
+    });
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

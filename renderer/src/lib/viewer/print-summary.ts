@@ -42,11 +42,33 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
   ].join(' · ');
 }
 
-/** The engine's rule-based statements, when it made any: printed apart from the AI output and the reading. */
-export function computedStatementsLine(measured: RecordMeasurements): string | null {
-  const m = measured;
-  if (m.statements.length === 0) return null;
-  return `Computed statements (rule-based, to be confirmed by a physician): ${m.statements.map((s) => s.text).join('; ')}.`;
+/** The computed statements as printed: the statements, and the cautions their numbers point to. */
+export interface ComputedStatementsPrint {
+  readonly statements: string;
+  readonly cautions: string | null;
+}
+
+/**
+ * The engine's rule-based statements, when it made any: printed apart from the AI output and the
+ * reading, each with the caution the screen shows under it (exclude atrial flutter, a P wave the
+ * beats do not confirm, a value within the measurement error of its limit). Signed from paper
+ * without it, "First-degree AV block" would say more than the engine does when the engine asks
+ * whether that PR is a flutter wave's. A caution several statements share is printed once, under
+ * one number.
+ */
+export function computedStatementsPrint(measured: RecordMeasurements): ComputedStatementsPrint | null {
+  if (measured.statements.length === 0) return null;
+  const cautions: string[] = [];
+  const marked = measured.statements.map((s) => {
+    if (!s.qualifier) return s.text;
+    const known = cautions.indexOf(s.qualifier);
+    const n = known >= 0 ? known + 1 : cautions.push(s.qualifier);
+    return `${s.text} [${n}]`;
+  });
+  return {
+    statements: `Computed statements (rule-based, to be confirmed by a physician): ${marked.join('; ')}.`,
+    cautions: cautions.length === 0 ? null : cautions.map((c, i) => `[${i + 1}] ${c}.`).join(' '),
+  };
 }
 
 export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
