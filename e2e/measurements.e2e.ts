@@ -53,6 +53,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-99', `99.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-lafb', `00455_hr.${ext}`)),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-110', `110.${ext}`)),
+      ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ludb-52', `52.${ext}`)),
     );
     app = await launchApp({ dataDir });
     page = app.page;
@@ -160,5 +161,15 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await expect.poll(() => chosen.allTextContents()).toContainEqual(expect.stringMatching(/Ventricular premature or aberrantly conducted complex/));
     expect(await chosen.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).not.toContain('PVC');
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-af-ectopy.png') });
+  });
+
+  it('flutter whose wave before the QRS passes for a P wave (LUDB 52): the sinus and AV block statements say to exclude flutter, on screen and on paper', async () => {
+    await open(page, `ludb-52${path.sep}52.hea`, 'path');
+    const block = page.locator('[data-testid="computed-statement"][data-code="1AVB"]');
+    expect(await block.textContent()).toMatch(/First-degree AV block.*regular atrial waves at \d+\/min \(\w+\) run between the complexes: exclude atrial flutter on the rhythm strip/);
+    const cautions = (await page.getByTestId('print-computed-cautions').textContent()) ?? '';
+    expect(cautions).toMatch(/^\[1\] regular atrial waves at \d+\/min/);
+    expect(await page.getByTestId('print-computed').textContent()).toMatch(/First-degree AV block \[1\]/);
+    await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-flutter-caution.png') });
   });
 });
