@@ -126,6 +126,8 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     const markers = await detail.getByTestId('pe-marker').evaluateAll((n) => n.map((m) => m.getAttribute('data-label')));
     expect(markers).toEqual(expect.arrayContaining(['Wells > 4 (PE likely)', 'PEGeD: imaging indicated', 'YEARS: imaging indicated']));
     expect(await detail.getByTestId('pe-figure-table').textContent()).toMatch(/Wells > 4 \(PE likely\)/);
+    // The labels CSV's pe_scores_source says the items are synthetic: the figure says so under its title.
+    expect(await detail.getByTestId('pe-figure-sources').textContent()).toBe('score items: synthetic (core/train/pe/synthetic.ts) (6 of 6 records)');
     // The window grows so the whole figure and its table are in the screenshot (views scroll inside the app).
     const height = await detail.getByTestId('pe-figure').evaluate((n) => n.scrollHeight);
     await page.setViewportSize({ width: 1400, height: Math.max(1000, height + 400) });
@@ -137,6 +139,7 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     const svg = readFileSync((await svgDownload.path()) ?? '', 'utf8');
     expect(svgDownload.suggestedFilename()).toBe(`pe-comparison-${fusionModel}.svg`);
     expect(svg).toMatch(/^<\?xml[^]*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<polyline/);
+    expect(svg).toContain('score items: synthetic (core/train/pe/synthetic.ts)');
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), detail.getByTestId('pe-export-png').click()]);
     const png = readFileSync((await pngDownload.path()) ?? '');
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

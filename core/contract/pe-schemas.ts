@@ -103,6 +103,8 @@ export const PeComparisonSchema = z.object({
     }),
   ),
   absent: z.array(z.string()),
+  /** The labels CSV's pe_scores_source values among the compared records (absent from evaluations stored before it was kept). */
+  scoreSources: z.array(z.object({ source: z.string(), records: z.number().int().nonnegative() })).optional(),
 });
 export type PeComparisonInfo = z.infer<typeof PeComparisonSchema>;
 

@@ -42,6 +42,7 @@ const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.h
 /** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
 function printPeComparison(c: PeComparison, out: (line: string) => void): void {
   out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap, rates Wilson`);
+  for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${s.source}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
     const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
@@ -99,7 +100,8 @@ ${datasetUsage}
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
 "evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
-"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent"}]}.
+"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
+"scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"
 (the positive class's F1) and "f1TwoClassMean" (the paper's mean over both classes); f1Macro is the

@@ -51,7 +51,12 @@ export interface ComparedCurve {
   readonly vsModel?: DelongResult & { readonly n: number };
   /** Scores: how many values were computed from items, how many were given as totals. */
   readonly provenance?: { readonly items: number; readonly total: number };
-  readonly source?: string;
+}
+
+/** One value of the labels CSV's `pe_scores_source` among the compared records, and on how many. */
+export interface ScoreSource {
+  readonly source: string;
+  readonly records: number;
 }
 
 export interface PeComparison {
@@ -61,6 +66,12 @@ export interface PeComparison {
   readonly curves: ComparedCurve[];
   /** Scores no record had a value for (named, so a missing column is not silent). */
   readonly absent: PeScoreId[];
+  /**
+   * Where the site says the compared records' score items came from, each source with its record
+   * count, most records first: a dataset of synthetic items (core/train/pe/synthetic.ts) says so
+   * here, and the printed comparison and the figure repeat it wherever they appear.
+   */
+  readonly scoreSources: ScoreSource[];
 }
 
 /** One record of the comparison: its label, the model's calibrated probability, its score values. */
@@ -164,5 +175,14 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const versus = vsModel(ys, fs, fused.map((r) => r.p));
     curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(`threshold ${threshold.toFixed(3)}`, ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed));
   }
-  return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent };
+  return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };
+}
+
+function scoreSourcesOf(records: readonly ComparedRecord[]): ScoreSource[] {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    const source = r.scores?.source;
+    if (source) counts.set(source, (counts.get(source) ?? 0) + 1);
+  }
+  return [...counts].map(([source, n]) => ({ source, records: n })).sort((a, b) => b.records - a.records || a.source.localeCompare(b.source));
 }

@@ -54,7 +54,7 @@ describe('PE fusion numerics against scipy', () => {
     const records = [0, 1, 0, 1, 0, 1, 0, 0].map((label, i) => ({
       label: label as 0 | 1,
       probability: [0.1, 0.8, 0.3, 0.6, 0.2, 0.4, 0.7, 0.05][i] as number,
-      scores: { items: {}, values: i < 6 ? { wells: { value: [1, 6, 2, 4.5, 0, 3][i] as number, provenance: i < 3 ? ('items' as const) : ('total' as const) } } : {} },
+      scores: { items: {}, values: i < 6 ? { wells: { value: [1, 6, 2, 4.5, 0, 3][i] as number, provenance: i < 3 ? ('items' as const) : ('total' as const) } } : {}, ...(i < 5 ? { source: i < 2 ? 'synthetic' : 'ward form' } : {}) },
     }));
     const c = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 });
     const [model, wellsCurve] = c.curves;
@@ -66,6 +66,8 @@ describe('PE fusion numerics against scipy', () => {
       ['Wells ≥ 2 (moderate or high)', 1, 2 / 3],
     ]);
     expect(wellsCurve?.vsModel?.n).toBe(6);
+    // Where the site says the items came from, most records first: a synthetic source is never silent.
+    expect(c.scoreSources).toEqual([{ source: 'ward form', records: 3 }, { source: 'synthetic', records: 2 }]);
   });
 });
 
@@ -138,6 +140,7 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
   it('prints, on the test split, AUC with CI for the model, each score and the fusion, and each score at its cut-offs', async () => {
     const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--class', 'PE'])).join('\n');
     expect(text).toMatch(/PE: ECG model vs clinical scores on the test split \(n = 6, \d PE\)/);
+    expect(text).toMatch(/score items' source \(pe_scores_source\): synthetic \(core\/train\/pe\/synthetic\.ts\), 6 of 6 records/);
     expect(text).toMatch(/pe-ecg-synthetic \(ECG only\) \(model, n = 6\): AUC/);
     for (const name of ['Wells', 'Revised Geneva', 'Simplified Geneva', 'YEARS', 'PEGeD', 'Age-adjusted D-dimer']) expect(text).toMatch(new RegExp(`\\n  ${name} \\(score, n = 6, 6 from items, 0 from totals\\): AUC`));
     expect(text).toMatch(/pe-ecg-synthetic-fusion \(fusion, n = 6\): AUC/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeComparisonInfo } from '../../../../core/contract/pe-schemas';
-import { drawCurves, figure, toPlot } from './roc-figure';
+import { drawCurves, figure, scoreSourceCaption, toPlot } from './roc-figure';
 
 const rate = (value: number) => ({ value, low: value, high: value, k: 1, n: 1 });
 
@@ -23,5 +23,11 @@ describe('Fig. 3-style ROC plot geometry', () => {
     expect(model?.legend).toBe('ECG: AUC 0.75 (0.50–1.00), n = 4');
     expect(wells?.legend).toBe('Wells: AUC 0.50 (no interval), n = 4, DeLong p 0.012');
     expect(wells?.markers).toEqual([{ x: 56 + 0.25 * 360, y: 20 + 0.5 * 360, label: 'Wells > 4' }]);
+    // No pe_scores_source given (or an evaluation stored before it was kept): no second caption line.
+    expect(scoreSourceCaption(comparison)).toBeNull();
+    expect(scoreSourceCaption({ ...comparison, scoreSources: [] })).toBeNull();
+    expect(scoreSourceCaption({ ...comparison, scoreSources: [{ source: 'synthetic (core/train/pe/synthetic.ts)', records: 3 }, { source: 'ward form', records: 1 }] })).toBe(
+      'score items: synthetic (core/train/pe/synthetic.ts) (3 of 4 records); ward form (1 of 4 records)',
+    );
   });
 });

@@ -1,7 +1,17 @@
 import type { PeComparisonInfo } from '../../../../core/contract/pe-schemas';
 
 /** Geometry of the Fig. 3-style plot: ROC curves and each score's operating points on one plane. */
-export const figure = { width: 720, height: 440, left: 56, top: 20, plot: 360 } as const;
+export const figure = { width: 720, height: 456, left: 56, top: 20, plot: 360, captionY: 432 } as const;
+
+/**
+ * The figure's second caption line: where the site's labels CSV says the score items came from
+ * (pe_scores_source), so a figure drawn on synthetic items says so wherever it is shown or exported.
+ */
+export function scoreSourceCaption(comparison: PeComparisonInfo): string | null {
+  const sources = comparison.scoreSources ?? [];
+  if (sources.length === 0) return null;
+  return `score items: ${sources.map((s) => `${s.source} (${s.records} of ${comparison.n} records)`).join('; ')}`;
+}
 
 /** Colour per curve kind and order (colour-blind-safe Okabe–Ito palette). */
 const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
