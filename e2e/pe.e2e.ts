@@ -64,6 +64,11 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect(await page.getByTestId('pe-none').textContent()).toMatch(/No PE score items entered/);
     await runPrediction(page, ecgModelId);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
+    // On paper the PE probability keeps the screen's caveat: the ECG alone is weak evidence.
+    await expect.poll(() => page.getByTestId('print-prediction').textContent()).toMatch(/Pulmonary embolism \(PE\)/);
+    expect(await page.getByTestId('print-prediction-caveat').textContent()).toMatch(/^Pulmonary embolism: the ECG alone is weak evidence/);
+    const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1); // still one sheet
     await expect.poll(() => page.getByTestId('pe-ecg').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/^0\.\d+|^1$|e-/);
     expect(await page.getByTestId('pe-fused').textContent()).toMatch(/no PE score items entered for this record/);
 

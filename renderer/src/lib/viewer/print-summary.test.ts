@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsPrint, measurementsLine, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -90,6 +90,11 @@ describe('printed summary lines', () => {
     expect(undecided).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %; no decision \(no discrimination on validation\) Conduction disturbance \(CD\) 50\.0 %\.$/);
     expect(undecided).toContain('1 of 3 classes never flagged');
     expect(predictionLine({ ...p, abstained: true, probabilities: null, decisions: null, reason: 'flat leads' })).toMatch(/: abstained — flat leads\.$/);
+    // A PE probability carries the screen's caveat onto paper; other models' outputs need none.
+    expect(predictionCaveat(p)).toBeNull();
+    const pe = { ...p, classes: ['PE'], probabilities: { PE: 0.62 }, decisions: { PE: true }, operatingPoint: { method: 'youden', temperature: 1, thresholds: { PE: 0.4 } } };
+    expect(predictionLine(pe)).toMatch(/flagged Pulmonary embolism \(PE\) 62\.0 %\.$/);
+    expect(predictionCaveat(pe)).toMatch(/^Pulmonary embolism: the ECG alone is weak evidence .* neither confirms nor excludes PE/);
   });
 
   it('prints the reading with its reader, or says the ECG is unconfirmed', () => {

@@ -3,7 +3,7 @@ import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged } from '../../../../core/contract/training-schemas';
-import { modelVersion, operatingPointLabel, probabilityText } from '../models/format';
+import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { qtcFlag, type Sex } from './qtc-limits';
 
@@ -87,6 +87,16 @@ export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
   const rest = part('not');
   const undecided = part('none');
   return `${source}: flagged ${flagged || 'nothing'}${rest ? `; not flagged ${rest}` : ''}${undecided ? `; no decision (no discrimination on validation) ${undecided}` : ''}.`;
+}
+
+/**
+ * The screen's PE caveat (PeCaveat.svelte) in the words a printed line has room for, under a PE
+ * model's output: a PE probability signed from paper without it would stand as evidence the ECG
+ * alone cannot give. Null for other models.
+ */
+export function predictionCaveat(p: StoredPrediction): string | null {
+  if (!isPulmonaryEmbolismModel(p.classes)) return null;
+  return 'Pulmonary embolism: the ECG alone is weak evidence (published ECG-only AUROCs about 0.59–0.69, 0.81 with clinical data); this probability neither confirms nor excludes PE: follow the pre-test score, D-dimer and CT pulmonary angiography.';
 }
 
 export function readingLine(reading: Overread | null): string {
