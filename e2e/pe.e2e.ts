@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,8 +68,6 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // On paper the PE probability keeps the screen's caveat: the ECG alone is weak evidence.
     await expect.poll(() => page.getByTestId('print-prediction').textContent()).toMatch(/Pulmonary embolism \(PE\)/);
     expect(await page.getByTestId('print-prediction-caveat').textContent()).toMatch(/^Pulmonary embolism: the ECG alone is weak evidence/);
-    const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
-    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1); // still one sheet
     await expect.poll(() => page.getByTestId('pe-ecg').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/^0\.\d+|^1$|e-/);
     expect(await page.getByTestId('pe-fused').textContent()).toMatch(/no PE score items entered for this record/);
 
@@ -90,6 +89,16 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     await page.getByTestId('pe-save').click();
     await page.getByTestId('pe-current').waitFor();
     expect(await page.getByTestId('pe-current').textContent()).toMatch(/Entered by Dr\. E2E/);
+    // On paper the scores stand beside the ECG probability too, and the page stays one sheet.
+    await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toMatch(/^PE pre-test scores \(entered by Dr\. E2E, .*\): Wells 4\.5: .*; PEGeD: imaging indicated/);
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('pe-print.pdf'), pdf);
+    // Read back from the PDF: the AI line's long operating-point notes leave its probability on the page, not clamped away.
+    const printedText = execFileSync('pdftotext', [artifactPath('pe-print.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(printedText).toMatch(/no decision \(no discrimination on validation\) Pulmonary embolism \(PE\) \d+\.\d %/);
+    expect(printedText).toMatch(/Pulmonary embolism: the ECG alone is weak evidence/);
+    expect(printedText).toMatch(/Age-adjusted D-dimer: imaging indicated \(PE likely \(Wells 4\.5\)\)\./);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
     expect(await page.locator('[data-testid="pe-current-scores"] [data-score="years"]').getAttribute('data-imaging')).toBe('true');
     // With the items complete, the fusion model built on this ECG model gives the pre-test and fused probabilities.
     await expect.poll(() => page.getByTestId('pe-fused').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/\d/);

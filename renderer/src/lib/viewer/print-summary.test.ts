@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
+import type { PeAssessment } from '../../../../core/contract/pe-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsPrint, measurementsLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -61,6 +62,12 @@ describe('printed summary lines', () => {
       statements: 'Computed statements (rule-based, to be confirmed by a physician): Sinus arrhythmia [1]; First-degree AV block [1]; Borderline prolonged QTc [2]; Left axis deviation.',
       cautions: `[1] ${flutter}. [2] ${near}.`,
     });
+  });
+
+  it('prints the record\'s current PE scores as the panel shows them, and nothing without an entry', () => {
+    expect(peScoresLine(null)).toBeNull();
+    const entry = { id: 2, recordId: 1, items: {}, assessor: 'Dr. P', note: '', supersedes: 1, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }, { summary: 'PEGeD: imaging indicated (moderate C-PTP (Wells 4.5), D-dimer 640 ≥ 500 ng/mL)' }] } as unknown as PeAssessment;
+    expect(peScoresLine(entry)).toMatch(/^PE pre-test scores \(entered by Dr\. P, .+\): Wells 4\.5: moderate, PE likely; PEGeD: imaging indicated \(moderate C-PTP \(Wells 4\.5\), D-dimer 640 ≥ 500 ng\/mL\)\.$/);
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

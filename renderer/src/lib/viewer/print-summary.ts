@@ -1,5 +1,6 @@
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { Overread } from '../../../../core/contract/overread-schemas';
+import type { PeAssessment } from '../../../../core/contract/pe-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged } from '../../../../core/contract/training-schemas';
@@ -69,6 +70,15 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
     statements: `Computed statements (rule-based, to be confirmed by a physician): ${marked.join('; ')}.`,
     cautions: cautions.length === 0 ? null : cautions.map((c, i) => `[${i + 1}] ${c}.`).join(' '),
   };
+}
+
+/**
+ * The record's current PE pre-test scores, as the PE panel shows them beside the ECG probability:
+ * on paper too, the clinical scores stand next to a number the ECG alone cannot settle.
+ */
+export function peScoresLine(assessment: PeAssessment | null): string | null {
+  if (!assessment || assessment.scores.length === 0) return null;
+  return `PE pre-test scores (entered by ${assessment.assessor}, ${new Date(assessment.enteredAt).toLocaleString()}): ${assessment.scores.map((s) => s.summary).join('; ')}.`;
 }
 
 export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
