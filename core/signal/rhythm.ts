@@ -135,7 +135,7 @@ export function qrsMatchesTemplate(leads: readonly Float64Array[], at: number, t
   const half = Math.round(0.06 * template.fs);
   const maxLag = Math.round(0.02 * template.fs);
   const n = leads[0]?.length ?? 0;
-  if (at - half < 0 || at + half >= n) return true;
+  if (n === 0 || !qrsWindowFits(leads, at, template.fs)) return true;
   for (let lag = -maxLag; lag <= maxLag; lag++) {
     if (at + lag - half < 0 || at + lag + half >= n) continue;
     if (correlationWithTemplate(leads, at + lag, template, half) >= 0.8) return true;

@@ -6,6 +6,7 @@ import type { RecordMeasurements } from '../../../../core/contract/viewer-schema
 import { isNeverFlagged } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
+import { peEcgEvidence } from '../pe/pe-evidence';
 import { qtcFlag, type Sex } from './qtc-limits';
 
 /**
@@ -106,7 +107,8 @@ export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
  */
 export function predictionCaveat(p: StoredPrediction): string | null {
   if (!isPulmonaryEmbolismModel(p.classes)) return null;
-  return 'Pulmonary embolism: the ECG alone is weak evidence (published ECG-only AUROCs about 0.59–0.69, 0.81 with clinical data); this probability neither confirms nor excludes PE: follow the pre-test score, D-dimer and CT pulmonary angiography.';
+  const [low, high] = peEcgEvidence.ecgOnly;
+  return `Pulmonary embolism: the ECG alone is weak evidence (published ECG-only AUROCs about ${low.auroc}–${high.auroc}, ${peEcgEvidence.withClinicalData.auroc} with clinical data); this probability neither confirms nor excludes PE: follow the pre-test score, D-dimer and CT pulmonary angiography.`;
 }
 
 export function readingLine(reading: Overread | null): string {
