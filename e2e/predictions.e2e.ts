@@ -197,8 +197,10 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-check').click();
     await expect.poll(() => page.getByTestId('finetune-check-error').textContent()).toMatch(/Data folder .*missing does not exist/);
     await page.getByTestId('finetune-data').fill(fixture);
+    // The typed folder's need appears once the field's value reaches the access check: wait for it, or nothing is allowed.
+    await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
     await allowFolders(page);
-    expect(await page.getByTestId('allowed-folder').allTextContents()).toEqual([expect.stringContaining(dataDir), expect.stringContaining(fixture)]);
+    await expect.poll(() => page.getByTestId('allowed-folder').allTextContents()).toEqual([expect.stringContaining(dataDir), expect.stringContaining(fixture)]);
     // The fixture is tiny: the minimum examples per class are lowered (an override the screen flags).
     await page.getByTestId('finetune-min-train').fill('1');
     await page.getByTestId('finetune-min-val').fill('1');
