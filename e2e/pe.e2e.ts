@@ -106,6 +106,18 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // Its 7 validation rows separate PE from the rest: no temperature is applied, and the row says why.
     expect(await page.getByTestId('pe-fused').textContent()).toMatch(/T = 1\.00\) — not calibrated: the 7 validation rows separate the classes perfectly/);
     expect(await page.getByTestId('pe-pretest').textContent()).toMatch(new RegExp(fusionModel));
+    // On paper the site's pre-test and fused probabilities stand beside the ECG's, each with its model and operating point; still one sheet.
+    const probabilityLine = (model: string) =>
+      new RegExp(`PE probabilities beside the ECG's \\(${model}, research use only\\): score-based pre-test \\(this site\\) [<> ]*\\d+\\.\\d % \\((p > \\d+\\.\\d %, \\w+|no threshold: no discrimination on validation), T = \\d+\\.\\d\\d\\): (above threshold|below threshold|no decision); fused ECG \\+ score items [<> ]*\\d+\\.\\d % \\(p > `);
+    await expect.poll(() => page.getByTestId('print-pe-probabilities').textContent()).toMatch(probabilityLine(fusionModel));
+    const fusedPdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('pe-print-fused.pdf'), fusedPdf);
+    const fusedText = execFileSync('pdftotext', [artifactPath('pe-print-fused.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    // pdftotext drops the hyphen where a line breaks inside the model's name.
+    expect(fusedText).toMatch(probabilityLine(fusionModel.replaceAll('-', '-?')));
+    expect(fusedText).toMatch(/Pulmonary embolism: the ECG alone is weak evidence/);
+    expect(fusedText).toMatch(/Unconfirmed — no physician has read this ECG yet/);
+    expect(fusedPdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
     // The ECG model's temperature ran to its upper bound on these synthetic labels: said beside it, kept with the stored prediction.
     // Its validation scores show no discrimination, so it has no threshold and is never above one.
     expect(await page.getByTestId('pe-ecg').textContent()).toMatch(new RegExp(`${ecgModel}.*none: no discrimination on validation, never flagged.*no decision: .*neither suggests nor rules out PE`));

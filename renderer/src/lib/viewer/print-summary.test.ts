@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
-import type { PeAssessment } from '../../../../core/contract/pe-schemas';
+import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsPrint, measurementsLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -68,6 +68,22 @@ describe('printed summary lines', () => {
     expect(peScoresLine(null)).toBeNull();
     const entry = { id: 2, recordId: 1, items: {}, assessor: 'Dr. P', note: '', supersedes: 1, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }, { summary: 'PEGeD: imaging indicated (moderate C-PTP (Wells 4.5), D-dimer 640 ≥ 500 ng/mL)' }] } as unknown as PeAssessment;
     expect(peScoresLine(entry)).toMatch(/^PE pre-test scores \(entered by Dr\. P, .+\): Wells 4\.5: moderate, PE likely; PEGeD: imaging indicated \(moderate C-PTP \(Wells 4\.5\), D-dimer 640 ≥ 500 ng\/mL\)\.$/);
+  });
+
+  it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
+    const ecg = { probability: 0.31, modelId: 'm', modelName: 'PE ECG', threshold: 0.4, method: 'youden', temperature: 1.2, decision: false };
+    const none: PeProbabilities = { recordId: 1, predictionId: 3, ecg, assessmentId: null, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record', notice: null };
+    expect(peProbabilitiesLine(null)).toBeNull();
+    expect(peProbabilitiesLine(none)).toBeNull();
+    const fusion = { modelId: 'f', modelName: 'PE fusion', method: 'youden', temperature: 1, decision: true };
+    const shown: PeProbabilities = { ...none, assessmentId: 2, pretest: { ...fusion, probability: 0.2345, threshold: 0.15 }, fused: { ...fusion, probability: 0.0004, threshold: 0.3, decision: false }, fusionUnavailable: null };
+    const undecided = { ...shown, pretest: { ...fusion, probability: 0.145, threshold: 1, temperature: 0.94 } };
+    expect(peProbabilitiesLine(undecided)).toMatch(/^PE probabilities beside the ECG's \(PE fusion, research use only\): score-based pre-test \(this site\) 14\.5 % \(no threshold: no discrimination on validation, T = 0\.94\): no decision; fused ECG/);
+    // Two packages (not made today, but the panel allows it): each figure names its own.
+    expect(peProbabilitiesLine({ ...shown, fused: { ...shown.fused!, modelName: 'Other fusion' } })).toMatch(/\(research use only\): score-based pre-test \(this site\) 23\.4 % \(PE fusion, p > 15\.0 %.*; fused ECG \+ score items < 0\.1 % \(Other fusion, p > 30\.0 %/);
+    expect(peProbabilitiesLine(shown)).toBe(
+      "PE probabilities beside the ECG's (PE fusion, research use only): score-based pre-test (this site) 23.4 % (p > 15.0 %, youden, T = 1.00): above threshold; fused ECG + score items < 0.1 % (p > 30.0 %, youden, T = 1.00): below threshold.",
+    );
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -1,10 +1,10 @@
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { Overread } from '../../../../core/contract/overread-schemas';
-import type { PeAssessment } from '../../../../core/contract/pe-schemas';
+import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged } from '../../../../core/contract/training-schemas';
-import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, probabilityText } from '../models/format';
+import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
 import { qtcFlag, type Sex } from './qtc-limits';
@@ -80,6 +80,31 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
 export function peScoresLine(assessment: PeAssessment | null): string | null {
   if (!assessment || assessment.scores.length === 0) return null;
   return `PE pre-test scores (entered by ${assessment.assessor}, ${new Date(assessment.enteredAt).toLocaleString()}): ${assessment.scores.map((s) => s.summary).join('; ')}.`;
+}
+
+type ShownPeProbability = NonNullable<PeProbabilities['pretest']>;
+
+/** One probability as the PE panel's row gives it: the figure, its operating point and what it says there (the model when `named`). */
+function pePart(label: string, p: ShownPeProbability, named: boolean): string {
+  const model = named ? `${p.modelName}, ` : '';
+  const temperature = `T = ${p.temperature.toFixed(2)}`;
+  if (isNeverFlagged(p.threshold)) return `${label} ${probabilityText(p.probability)} (${model}no threshold: no discrimination on validation, ${temperature}): no decision`;
+  return `${label} ${probabilityText(p.probability)} (${model}p > ${percent(p.threshold)}, ${p.method}, ${temperature}): ${peDecisionText(p.decision, p.threshold)}`;
+}
+
+/**
+ * The site's score-based pre-test and fused probabilities the PE panel shows beside the ECG
+ * probability, each with the model and operating point that produced it: a page signed from
+ * paper would otherwise keep only the ECG-only figure, the weakest of the three. One fusion
+ * package gives both, so its name is said once (the line must leave the page one sheet). Null
+ * when the panel has neither (no fusion model, or its items incomplete: the panel says which).
+ */
+export function peProbabilitiesLine(shown: PeProbabilities | null): string | null {
+  if (!shown || (!shown.pretest && !shown.fused)) return null;
+  const { pretest, fused } = shown;
+  const oneModel = pretest && fused && pretest.modelName === fused.modelName ? pretest.modelName : null;
+  const parts = [pretest ? pePart('score-based pre-test (this site)', pretest, !oneModel) : null, fused ? pePart('fused ECG + score items', fused, !oneModel) : `fused: ${shown.fusionUnavailable ?? 'none'}`];
+  return `PE probabilities beside the ECG's (${oneModel ? `${oneModel}, ` : ''}research use only): ${parts.filter((x) => x !== null).join('; ')}.`;
 }
 
 export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
