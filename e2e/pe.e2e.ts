@@ -137,6 +137,29 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     }
   });
 
+  it('prints a record with a computed caution, a PE output, its scores and probabilities on one sheet, the reading included', async () => {
+    // 00017: "Atrial flutter suspected" with its caution. At the normal print size these lines ran the reading onto a second sheet.
+    await openRecord(page, '00017_hr');
+    await runPrediction(page, ecgModelId);
+    await page.getByTestId('pe-enter').click();
+    await page.getByTestId('pe-item-heartRateBpm').fill('96');
+    await page.getByTestId('pe-item-ageYears').fill('58');
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('820');
+    for (const id of ['dvtSigns', 'peMostLikely', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer', 'surgeryOrFracture1m', 'unilateralLegPain']) await page.getByTestId(`pe-item-${id}`).selectOption('no');
+    await page.getByTestId('pe-assessor').fill('Dr. E2E');
+    await page.getByTestId('pe-save').click();
+    await page.getByTestId('pe-current').waitFor();
+    await expect.poll(() => page.getByTestId('print-pe-probabilities').textContent(), { timeout: 30_000 }).toMatch(/fused ECG \+ score items/);
+    expect(await page.getByTestId('print-computed-cautions').textContent()).toMatch(/^\[1\] /);
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('pe-print-caution.pdf'), pdf);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    const text = execFileSync('pdftotext', [artifactPath('pe-print-caution.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const line of [/Atrial flutter suspected \[1\]/, /\[1\] /, /Pulmonary embolism: the ECG alone is weak evidence/, /PE pre-test scores \(entered by Dr\. E2E/, /fused ECG \+ score items [<> ]*\d+\.\d %/, /Unconfirmed — no physician has read this ECG yet/]) expect(text).toMatch(line);
+    // The print cycle set the summary smaller to keep it on the sheet.
+    expect(await page.getByTestId('print-summary').getAttribute('data-density')).not.toBe('normal');
+  });
+
   it('draws the Fig. 3-style comparison of the fusion package on the locked test split, exportable as SVG and PNG', async () => {
     await page.getByTestId('nav-models').click();
     const row = page.getByTestId('model-row').filter({ hasText: fusionModel });

@@ -4,16 +4,18 @@ import type { ViewerSettings } from './viewer-settings.svelte';
 /**
  * Follows the browser's print cycle — the Print button, Ctrl+P and the Electron menu all raise
  * `beforeprint` — so the tracing is laid out at true scale before the page is captured, the
- * print is reported (for the audit trail), and the screen zoom comes back afterwards.
+ * print is reported (for the audit trail), and the screen zoom comes back afterwards. `fit`
+ * runs once the tracing has its printed size (print-fit.ts sets the summary to fit the sheet).
  * Returns the function that stops watching.
  */
-export function watchPrinting(settings: ViewerSettings, onPrint: () => void): () => void {
+export function watchPrinting(settings: ViewerSettings, onPrint: () => void, fit?: () => void): () => void {
   const before = (): void => {
     // Synchronously: the print snapshot is taken right after this handler returns.
     flushSync(() => {
       settings.printing = true;
       settings.printedAt = new Date();
     });
+    fit?.();
     onPrint();
   };
   const after = (): void => {
