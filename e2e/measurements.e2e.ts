@@ -142,8 +142,10 @@ describe('browser mode: measurements beside the device, cautions and computed st
     expect(await codes(page)).toEqual(expect.arrayContaining(['CRBBB', 'LAFB', 'LAD']));
     const lafb = page.locator('[data-testid="computed-statement"][data-code="LAFB"]');
     expect(await lafb.textContent()).toMatch(/Left anterior fascicular block with the right bundle branch block.*QRS axis -\d+ ?°.*aVL q \/ R \/ S.*R peak time aVL \d+ ms/);
-    // Its QTc crosses the limit with a QRS of 162 ms: the badge says the wide QRS lengthens the QT.
-    expect(await page.getByTestId('measure-qtc').getAttribute('data-flag')).toBe('prolonged');
+    // Its QTc (Fridericia 460 ms, sex unknown) reaches the limit with a QRS of 162 ms: the badge says the wide QRS lengthens the QT,
+    // and, within 25 ms of the limit, "borderline" as a QTc statement would.
+    expect(await page.getByTestId('measure-qtc').getAttribute('data-flag')).toBe('borderline');
+    expect(await page.getByTestId('qtc-flag').textContent()).toMatch(/^borderline prolonged \(≥ 460 ms, over the limit for either sex; within 25 ms of the limit\)/);
     expect(await page.getByTestId('qtc-flag').getAttribute('data-wide-qrs')).toBe('true');
     expect(await page.getByTestId('qtc-flag').textContent()).toMatch(/QRS 162 ms: a wide QRS lengthens QT/);
     await lafb.getByTestId('adopt-statement').click();

@@ -2,6 +2,7 @@ import { beatPrRules, type BeatPr } from './beat-pr';
 import { leftBundleMorphology, rightBundleMorphology } from './bundle-branch';
 import { leftAnteriorFascicularBlock } from './fascicular-block';
 import { mv, round, type StatementEvidence } from './evidence';
+import { qtcLimitsMs } from '../contract/qtc-limits';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { normalisedRmssdWithout, prematurity, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
@@ -153,8 +154,8 @@ export const statementThresholds = {
   rightAxisDeg: 90,
   lowVoltageLimbMv: 0.5,
   lowVoltagePrecordialMv: 1.0,
-  longQtcMaleMs: 450,
-  longQtcFemaleMs: 460,
+  longQtcMaleMs: qtcLimitsMs.male,
+  longQtcFemaleMs: qtcLimitsMs.female,
   /**
    * Short QTc at the level where [SQTS-2013] and [ESC-2015] have a short-QT syndrome considered
    * (QTc ≤ 360 ms with a pathogenic mutation, family history or survived VT/VF; diagnosed at
@@ -165,7 +166,7 @@ export const statementThresholds = {
    * records labelled NORM (22 %) and 81 of 456 in all, none of whose reports mentions a short QT
    * (docs/benchmarks.md, "measure").
    */
-  shortQtcMs: 360,
+  shortQtcMs: qtcLimitsMs.short,
   /** Share of beats after a pacemaker spike for "paced rhythm" rather than "intermittent pacing". */
   pacedRhythmFraction: 0.5,
   /**
@@ -175,7 +176,7 @@ export const statementThresholds = {
    * pool, half the first-degree AV blocks stated where the labels have none had a PR of
    * 201–210 ms (docs/benchmarks.md).
    */
-  borderlineMs: { pr: 10, qrs: 10, qtc: 25 },
+  borderlineMs: { pr: 10, qrs: 10, qtc: qtcLimitsMs.borderline },
 } as const;
 
 const t = statementThresholds;

@@ -31,13 +31,13 @@ const statement = (code: string, text: string, qualifier?: string) => ({ code, t
 describe('printed summary lines', () => {
   it('says every measurement with its unit, the QTc formula and its flag', () => {
     expect(measurementsLine(measured, 'fridericia', 'M')).toBe(
-      'HR 90 bpm · RR 663 ms · PR 166 ms · QRS 88 ms · QT 406 ms · QTc 466 ms (Fridericia; prolonged (≥ 450 ms, male)) · Axes P/QRS/T 48° / 2° / 106° · Signal quality: good',
+      'HR 90 bpm · RR 663 ms · PR 166 ms · QRS 88 ms · QT 406 ms · QTc 466 ms (Fridericia; borderline prolonged (≥ 450 ms, male; within 25 ms of the limit)) · Axes P/QRS/T 48° / 2° / 106° · Signal quality: good',
     );
     const beatByBeat = { ...measured, prMs: 328, prBeats: { medianMs: 328, minMs: 310, maxMs: 384, measured: 5, of: 5, perBeatMs: [324, 356, 328, 384, 310], varies: true } };
     expect(measurementsLine(beatByBeat, 'fridericia', 'M')).toMatch(/ · PR 328 ms \(beat by beat 310–384 ms, varies\) · /);
     expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
     // A bundle branch block's QRS lengthens QT: the printed flag says so, as the screen's does.
-    expect(measurementsLine({ ...measured, qrsMs: 162, caveats: { qtcWideQrs: 'QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time' } }, 'fridericia', 'M')).toMatch(/ · QRS 162 ms · QT 406 ms · QTc 466 ms \(Fridericia; prolonged \(≥ 450 ms, male\); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time\) · /);
+    expect(measurementsLine({ ...measured, qrsMs: 162, caveats: { qtcWideQrs: 'QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time' } }, 'fridericia', 'M')).toMatch(/ · QRS 162 ms · QT 406 ms · QTc 466 ms \(Fridericia; borderline prolonged \(≥ 450 ms, male; within 25 ms of the limit\); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time\) · /);
   });
 
   it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {
