@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -173,5 +173,12 @@ describe('browser mode: measurements beside the device, cautions and computed st
     expect(cautions).toMatch(/^\[1\] regular atrial waves at \d+\/min/);
     expect(await page.getByTestId('print-computed').textContent()).toMatch(/First-degree AV block \[1\]/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-flutter-caution.png') });
+    // On paper the measurements keep their cautions to the end (LUDB's amplitudes were rescaled lead by lead: a long one), on one sheet.
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('measurements-flutter-print.pdf'), pdf);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    const printed = execFileSync('pdftotext', [artifactPath('measurements-flutter-print.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(printed).toMatch(/Signal quality: \w+.* · Caution: every lead spans the same [\d.]+ mV peak to peak .*not interpretable.*Computed statements/);
+    expect(printed).toMatch(/\[1\] regular atrial waves at \d+\/min/);
   });
 });
