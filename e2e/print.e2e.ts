@@ -119,6 +119,8 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(text).toMatch(/Anterior infarct/);
     expect(text).toMatch(/AI output, research use only/);
     expect(text).toMatch(/Physician reading — Dr\. Print/);
+    // The signed note printed whole (it was cut at two lines), the page still one sheet.
+    expect(text.replace(/\s+/g, ' ').match(/no significant change\./g)).toHaveLength(12);
     expect(text).toMatch(/HR \d+ bpm/);
     // The densest page (long statements in the file, an AI output, a long note) keeps the computed statements' cautions too.
     expect(text.replace(/\s+/g, ' ')).toMatch(/Borderline prolonged QTc \[1\].*\[1\] borderline: QTc \d+ ms/);
