@@ -131,6 +131,36 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expectOnePage(await printed(page, 'print-philips'), [/129DYPRG\.XML/, /record \d+/]);
   });
 
+  it('prints a signed reading too long for the page whole, on a second sheet that names the patient, its start under the tracing', async () => {
+    // 60 findings in a 3,600-character note: the four lines under the tracing hold about a fifth of it.
+    const findings = Array.from({ length: 60 }, (_, i) => `Finding ${i + 1} of 60: unchanged from the prior tracing.`);
+    await page.getByTestId('overread-statement-input').fill('SR — sinus rhythm');
+    await page.getByTestId('overread-statement-input').press('Enter');
+    await page.getByTestId('overread-note').fill(findings.join('\n'));
+    await page.getByTestId('overread-reader').fill('Dr. Long');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+    await expect.poll(() => page.getByTestId('print-reading').textContent()).toMatch(/Dr\. Long/);
+    const result = await printed(page, 'print-long-reading');
+    // One line per finding runs past one more sheet: the reading takes the sheets it needs, each one identified.
+    expect(result.pages.length).toBeGreaterThanOrEqual(2);
+    const [first, ...rest] = result.text.map((t) => t.replace(/\s+/g, ' ')) as [string, ...string[]];
+    expect(first).toMatch(/129DYPRG\.XML/);
+    expect(first).toMatch(/Physician reading — Dr\. Long/);
+    expect(first).toMatch(/continues, printed whole, on the next sheet/);
+    expect(first).not.toMatch(/Finding 60 of 60/);
+    for (const sheet of rest) {
+      expect(sheet).toMatch(/ID 1112010721168bdc · record \d+ · 129DYPRG\.XML/);
+      expect(sheet).toMatch(/continued: the physician's reading of the ECG on the first sheet/);
+      expect(sheet).toMatch(/Research use only — not for diagnostic use/);
+    }
+    // Every finding, in order, with nothing cut at any sheet's foot.
+    expect(rest[0]).toMatch(/Physician reading — Dr\. Long/);
+    expect(rest.join(' ').match(/Finding \d+ of 60: unchanged from the prior tracing\./g)).toEqual(findings);
+    for (const sheet of result.pages) expect(inkIn(sheet, 0.975, 1)).toBeLessThan(0.002);
+    expect(inkIn(result.pages[0] as RenderedPage, 0.2, 0.6)).toBeGreaterThan(0.2);
+  });
+
   it('prints a CinC record on one page, its SNOMED CT diagnoses by name', async () => {
     await importAndOpen(page, [sharedDataPath('ecg', 'cinc2021', 'JS20000.hea'), sharedDataPath('ecg', 'cinc2021', 'JS20000.mat')]);
     const result = await printed(page, 'print-cinc');

@@ -8,6 +8,11 @@ import { printableMm } from './print-page';
  * tracing it reads (a PE model's output on a record with one computed caution did). The summary
  * is then set in a smaller size, step by step, until it fits.
  *
+ * A signed reading can be far longer than any page holds (40 statements and a 4,000-character
+ * note), and one cut short on paper is not the reading that was signed: where the reading is cut
+ * at every size that fits, its start stays under the tracing with a line saying it continues,
+ * and it is printed whole on a second sheet (PrintSummary.svelte).
+ *
  * Measured in the print cycle's `beforeprint` (print.ts), when the page is still laid out for the
  * screen: the tracing is already at its printed size, and the print-only parts are measured as
  * clones, off screen, at the printed width.
@@ -15,24 +20,45 @@ import { printableMm } from './print-page';
 export const printDensities = ['normal', 'compact', 'smallest'] as const;
 export type PrintDensity = (typeof printDensities)[number];
 
+/** How the summary prints: its size, and whether the reading continues whole on a second sheet. */
+export interface PrintFit {
+  readonly density: PrintDensity;
+  readonly readingContinues: boolean;
+}
+
 const pxPerMm = 96 / 25.4;
 /** The article's two gaps in print (EcgViewer.svelte: 1.5 mm) and 3 mm for rounding and font differences. */
 const reserveMm = 2 * 1.5 + 3;
+/** The reading's paragraph in the summary (PrintSummary.svelte), whose clamp may cut it. */
+const readingSelector = '[data-testid="print-reading"]';
 
 function shownHeightMm(element: Element): number {
   return element.getBoundingClientRect().height / pxPerMm;
 }
 
-/** An element's height as it lays out on paper: a clone shown off screen at the printed width (print-only parts are hidden on screen). */
-export function paperHeightMm(element: HTMLElement): number {
+/** Lays `element` out as on paper — a clone shown off screen at the printed width (print-only parts are hidden on screen) — and reads it with `read`. */
+function onPaper<T>(element: HTMLElement, read: (clone: HTMLElement) => T): T {
   const clone = element.cloneNode(true) as HTMLElement;
   clone.style.cssText = `display: flow-root; position: absolute; left: -10000px; top: 0; width: ${printableMm.width}mm; visibility: hidden;`;
   element.after(clone);
   try {
-    return shownHeightMm(clone);
+    return read(clone);
   } finally {
     clone.remove();
   }
+}
+
+/** An element's height as it lays out on paper. */
+export function paperHeightMm(element: HTMLElement): number {
+  return onPaper(element, shownHeightMm);
+}
+
+/** The summary on paper: its height, and whether its line clamp cuts the reading (more text than the lines it may take). */
+function summaryOnPaper(summary: HTMLElement): { heightMm: number; readingCut: boolean } {
+  return onPaper(summary, (clone) => {
+    const reading = clone.querySelector(readingSelector);
+    return { heightMm: shownHeightMm(clone), readingCut: reading !== null && reading.scrollHeight > reading.clientHeight + 1 };
+  });
 }
 
 export interface PrintedParts {
@@ -42,17 +68,24 @@ export interface PrintedParts {
 }
 
 /**
- * The largest density at which the summary fits the room the header and the tracing leave.
- * `apply` must render the density synchronously (flushSync) so it can be measured; the smallest
- * is kept when none fits.
+ * The largest density at which the summary fits the room the header and the tracing leave with
+ * the reading whole; failing that, the largest at which it fits with the reading continued on a
+ * second sheet. `apply` must render what it is given synchronously (flushSync) so it can be
+ * measured; the smallest is kept when none fits.
  */
-export function fitPrintDensity(parts: PrintedParts, apply: (density: PrintDensity) => void): PrintDensity {
+export function fitPrint(parts: PrintedParts, apply: (fit: PrintFit) => void): PrintFit {
   const { header, tracing, summary } = parts;
-  if (!summary) return 'normal';
+  const chosen = (fit: PrintFit): PrintFit => (apply(fit), fit);
+  if (!summary) return chosen({ density: 'normal', readingContinues: false });
   const room = printableMm.height - (header ? paperHeightMm(header) : 0) - (tracing ? shownHeightMm(tracing) : 0) - reserveMm;
-  for (const density of printDensities) {
-    apply(density);
-    if (paperHeightMm(summary) <= room) return density;
+  for (const readingContinues of [false, true]) {
+    for (const density of printDensities) {
+      apply({ density, readingContinues });
+      const laid = summaryOnPaper(summary);
+      if (laid.heightMm <= room && (readingContinues || !laid.readingCut)) return { density, readingContinues };
+    }
   }
-  return 'smallest';
+  // Nothing fits: the smallest size, and a reading the clamp cuts still printed whole after the page.
+  apply({ density: 'smallest', readingContinues: false });
+  return chosen({ density: 'smallest', readingContinues: summaryOnPaper(summary).readingCut });
 }

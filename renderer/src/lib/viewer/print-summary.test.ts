@@ -3,7 +3,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsPrint, measurementsLine, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -48,7 +48,13 @@ describe('printed summary lines', () => {
     expect(computedStatementsPrint(measured)).toBeNull();
     // LUDB 1.0.1: every lead rescaled to 1 mV; the engine gives no axes and says why.
     const rescaled: RecordMeasurements = { ...measured, axisDeg: { p: null, qrs: null, t: null }, caveats: { amplitudeNormalised: 'every lead spans the same 1.00 mV peak to peak (12 leads)', stNotInterpretable: 'amplitudes rescaled lead by lead' } };
-    expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\) · Caution: amplitudes rescaled lead by lead$/);
+    // The ST caution's reason is the rescaling the caution before it states: printed once (it was printed twice).
+    expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\)$/);
+    const doubtful: RecordMeasurements = { ...measured, caveats: { amplitudeImplausible: 'QRS amplitude 40.0 mV in lead II is far beyond physiology', stNotInterpretable: 'amplitude scaling in doubt' } };
+    expect(measurementsLine(doubtful, 'fridericia', 'M')).toMatch(/ · Caution: QRS amplitude 40\.0 mV in lead II is far beyond physiology$/);
+    // A paced rhythm's ST caution names the rhythm: it replaces the bare "paced rhythm", it does not follow it.
+    const pacedSt: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { stNotInterpretable: 'paced rhythm: ST and T changes follow the paced QRS' } };
+    expect(measurementsLine(pacedSt, 'fridericia', 'M')).toMatch(/good · Caution: paced rhythm: ST and T changes follow the paced QRS$/);
     // LUDB 99: QRS peaks the recorder cut.
     const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
     expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
@@ -124,6 +130,14 @@ describe('printed summary lines', () => {
     expect(readingLine(null)).toMatch(/^Unconfirmed/);
     const reading = { id: 1, recordId: 1, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: null, text: 'early repolarisation' }], note: 'No prior.', reader: 'Dr. A', predictionId: null, agreement: null, supersedes: null, confirmedAt: '2026-01-01T10:00:00Z' };
     expect(readingLine(reading)).toMatch(/^Physician reading — Dr\. A, .+: sinus rhythm \(SR\); early repolarisation\. Note: No prior\.$/);
+    // The note's own line breaks are kept: the sheets after the page print the reading line by line.
+    expect(readingLine({ ...reading, note: 'First.\nSecond.' }).split('\n')).toHaveLength(2);
+  });
+
+  it('names the patient on every printed sheet by what the file holds, or says it holds nothing', () => {
+    expect(patientIdentifiers({ name: 'DOE^JOHN', id: '0814', birthDate: '1979-07-08', sex: 'M' })).toBe('DOE^JOHN · ID 0814 · born 1979-07-08');
+    expect(patientIdentifiers({ id: '0814' })).toBe('ID 0814');
+    expect(patientIdentifiers({ sex: 'F', ageYears: 60 })).toBe('no patient identifiers in the file');
   });
 
   it('prints a shown saliency map as its class, method and the leads with the largest share', () => {

@@ -2,6 +2,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
+import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
@@ -17,6 +18,20 @@ import { qtcFlag, type Sex } from './qtc-limits';
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)}`);
 const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
 
+/**
+ * The measurements' cautions on paper, each said once. The engine's ST caution has one of three
+ * reasons: a paced rhythm, which it then names (so it replaces the bare "paced rhythm"), or
+ * doubtful or rescaled amplitudes, which the caution printed for them already says ("…so voltage
+ * and ST levels are not interpretable"); printed beside it, LUDB's page said it twice.
+ */
+function measurementCautions(m: RecordMeasurements): string[] {
+  const scaling = [m.caveats.amplitudeImplausible, m.caveats.amplitudeNormalised].filter((c) => c !== undefined);
+  const st = scaling.length === 0 ? m.caveats.stNotInterpretable : undefined;
+  const pacing = m.pacing.paced ? (st ?? 'paced rhythm') : st;
+  const held = m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : undefined;
+  return [pacing, ...scaling, held].filter((c) => c !== undefined);
+}
+
 export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
   const m = measured;
   const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
@@ -30,7 +45,7 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     : m.caveats.qtcNotInterpretable
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
       : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`})`;
-  const cautions = [m.pacing.paced ? 'paced rhythm' : null, m.caveats.amplitudeImplausible ?? null, m.caveats.amplitudeNormalised ?? null, m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : null, m.caveats.stNotInterpretable ?? null].filter((c) => c !== null);
+  const cautions = measurementCautions(m);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
@@ -134,6 +149,12 @@ export function predictionCaveat(p: StoredPrediction): string | null {
   if (!isPulmonaryEmbolismModel(p.classes)) return null;
   const [low, high] = peEcgEvidence.ecgOnly;
   return `Pulmonary embolism: the ECG alone is weak evidence (published ECG-only AUROCs about ${low.auroc}–${high.auroc}, ${peEcgEvidence.withClinicalData.auroc} with clinical data); this probability neither confirms nor excludes PE: follow the pre-test score, D-dimer and CT pulmonary angiography.`;
+}
+
+/** Who a printed sheet belongs to: it leaves the app, so every sheet carries the identifiers the file has. */
+export function patientIdentifiers(patient: RecordDetail['patient']): string {
+  const parts = [patient.name, patient.id ? `ID ${patient.id}` : null, patient.birthDate ? `born ${patient.birthDate}` : null];
+  return parts.filter((p) => p).join(' · ') || 'no patient identifiers in the file';
 }
 
 export function readingLine(reading: Overread | null): string {
