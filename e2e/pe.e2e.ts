@@ -194,10 +194,31 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.readUInt32BE(16)).toBe(1440); // 2 × the 720-pixel figure
 
-    // Printed with the page: the figure is not hidden on paper.
-    await page.emulateMedia({ media: 'print' });
-    expect(await detail.getByTestId('pe-figure').isVisible()).toBe(true);
-    await page.emulateMedia({ media: 'screen' });
+    // Printed with the page, as a report on this model: the figure under its heading on one sheet, its table whole,
+    // without the list of models and the controls. The heading printed alone at the foot of a sheet, the figure on the next.
+    const recordPrints = () => {
+      const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'record.printed'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const recordPrintsBefore = recordPrints();
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('pe-models-report.pdf'), pdf);
+    // The viewer, hidden behind this page, printed nothing: no print of its record is audited.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(recordPrints()).toBe(recordPrintsBefore);
+    const sheets = execFileSync('pdftotext', [artifactPath('pe-models-report.pdf'), '-'], { encoding: 'utf8' })
+      .split('\f')
+      .map((t) => t.replace(/\s+/g, ' '));
+    const all = sheets.join(' ');
+    expect(sheets[0]).toMatch(new RegExp(`^ ?Model report — ${fusionModel} · printed .* · Research use only — not for diagnostic use`));
+    const figureSheet = sheets.find((t) => t.includes('Compare with the clinical scores')) ?? '';
+    expect(figureSheet).toMatch(new RegExp(`${fusionModel} vs clinical scores — .*research use only`));
+    for (const label of markers) expect(all).toContain(label);
+    for (const control of ['Installed models', 'Make this the default', 'Compare on the test split', 'Folder of ECG files', 'Save as SVG', 'Compare two models on the same records']) expect(all).not.toContain(control);
     expect(app.requests.every((u) => u.startsWith(app.origin) || u.startsWith('blob:') || u.startsWith('data:'))).toBe(true);
   });
 });
