@@ -10,8 +10,8 @@ import { printableMm } from './print-page';
  *
  * A signed reading can be far longer than any page holds (40 statements and a 4,000-character
  * note), and one cut short on paper is not the reading that was signed: where the reading is cut
- * at every size that fits, its start stays under the tracing with a line saying it continues,
- * and it is printed whole on a second sheet (PrintSummary.svelte).
+ * at every size that fits, its start (two lines) stays under the tracing with a line saying it
+ * continues, and it is printed whole on the sheets after (PrintSummary.svelte).
  *
  * Measured in the print cycle's `beforeprint` (print.ts), when the page is still laid out for the
  * screen: the tracing is already at its printed size, and the print-only parts are measured as
@@ -69,9 +69,9 @@ export interface PrintedParts {
 
 /**
  * The largest density at which the summary fits the room the header and the tracing leave with
- * the reading whole; failing that, the largest at which it fits with the reading continued on a
- * second sheet. `apply` must render what it is given synchronously (flushSync) so it can be
- * measured; the smallest is kept when none fits.
+ * the reading whole; failing that, the largest at which it fits with the reading continued on the
+ * sheets after. `apply` must render what it is given synchronously (flushSync) so it can be
+ * measured; the smallest, the reading continued, is kept when none fits.
  */
 export function fitPrint(parts: PrintedParts, apply: (fit: PrintFit) => void): PrintFit {
   const { header, tracing, summary } = parts;
@@ -85,7 +85,7 @@ export function fitPrint(parts: PrintedParts, apply: (fit: PrintFit) => void): P
       if (laid.heightMm <= room && (readingContinues || !laid.readingCut)) return { density, readingContinues };
     }
   }
-  // Nothing fits: the smallest size, and a reading the clamp cuts still printed whole after the page.
-  apply({ density: 'smallest', readingContinues: false });
-  return chosen({ density: 'smallest', readingContinues: summaryOnPaper(summary).readingCut });
+  // Nothing fits: the smallest size, the reading whole on the sheets after (its start takes fewer lines), so
+  // what runs over is never the only copy of the reading.
+  return chosen({ density: 'smallest', readingContinues: true });
 }
