@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { backendCommand } from './backend';
+import { backupCommand } from './backup';
 import { convertCommand } from './convert';
 import { datasetCommand } from './dataset';
 import { ensembleCommand } from './ensemble';
@@ -41,4 +42,5 @@ export const commands: readonly CliCommand[] = [
   datasetCommand,
   backendCommand,
   auditCommand,
+  backupCommand,
 ];

@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../cli/command';
+import { backupCommand } from '../cli/commands/backup';
+import { importCommand } from '../cli/commands/import';
+import { AuditLog } from '../db/audit';
+import { openDatabase } from '../db/database';
+import { databasePath } from '../engine/data-dir';
+import { Engine } from '../engine/engine';
+import { fixturePath } from '../test/shared-data';
+import { checkBackup, createBackup, manifestName, restoreBackup } from './backup';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+function capture(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+/** A data folder as the app leaves it: a real imported record, a model package, an export, the signing key and a training checkpoint. */
+async function dataFolder(): Promise<string> {
+  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'backup-')), 'data');
+  const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
+  expect(await importCommand.run([hea, hea.replace(/\.hea$/, '.dat'), '--data-dir', dataDir], capture())).toBe(0);
+  const files: Record<string, string> = {
+    'models/site-model/manifest.json': '{"name":"site-model"}',
+    'models/site-model/weights.bin': 'w'.repeat(4096),
+    'exports/00001_lr.csv': 'time,I\n0,0.1\n',
+    'keys/signing-key.json': '{"private":"secret"}',
+    'checkpoints/site-model/checkpoint.json': '{"epoch":3}',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dataDir, file)), { recursive: true });
+    writeFileSync(path.join(dataDir, file), text);
+  }
+  return dataDir;
+}
+
+/**
+ * Another process that opens a write transaction on `file` (a table created, not committed), and
+ * commits after `ms`. Resolves once the transaction is open, with a promise of the process's exit code
+ * (wrapped: an async function returning a promise would wait for it).
+ */
+async function holdWriteTransaction(file: string, ms: number): Promise<{ exited: Promise<number | null> }> {
+  const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE; CREATE TABLE uncommitted_work (x INTEGER)'); console.log('held'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+    child.on('exit', (code) => reject(new Error(`the writer exited (${code}) before holding its transaction`)));
+  });
+  return { exited };
+}
+
+const lastAudit = (file: string) => {
+  const { db } = openDatabase(file, undefined, { readonly: true });
+  try {
+    const entries = [...new AuditLog(db).all({ afterId: 0 })];
+    return { last: entries.at(-1), verification: new AuditLog(db).verify() };
+  } finally {
+    db.close();
+  }
+};
+
+describe('backing up, checking and restoring a data folder', () => {
+  it('copies a consistent snapshot while another connection holds an uncommitted write, with the packages and exports, not the key', async () => {
+    const dataDir = await dataFolder();
+    const before = lastAudit(databasePath(dataDir)).verification;
+    // The app writing at the moment of the backup, in its own process: its uncommitted work must not be in the
+    // copy, and must not block it. The audit entry after the snapshot waits (SQLite's busy timeout) for the commit.
+    const writer = await holdWriteTransaction(databasePath(dataDir), 3000);
+    const dest = path.join(path.dirname(dataDir), 'backup-1');
+    const { manifest, notAudited } = await createBackup(dataDir, dest, 'cli');
+    expect(await writer.exited).toBe(0);
+
+    expect(manifest.database.records).toBe(1);
+    expect(manifest.database.audit).toEqual({ entries: before.entries, lastId: before.lastId, head: before.head });
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(['exports/00001_lr.csv', 'models/site-model/manifest.json', 'models/site-model/weights.bin']);
+    expect(existsSync(path.join(dest, 'keys'))).toBe(false);
+    expect(existsSync(path.join(dest, 'checkpoints'))).toBe(false);
+    expect(manifest.leftOut.join(' ')).toMatch(/keys\/.*signing key.*checkpoints\//);
+    expect(readFileSync(path.join(dest, 'models', 'site-model', 'weights.bin'), 'utf8')).toBe('w'.repeat(4096));
+    const { db: copy } = openDatabase(path.join(dest, 'einthoven.sqlite'), undefined, { readonly: true });
+    expect(copy.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'uncommitted_work'").get()).toEqual({ n: 0 });
+    copy.close();
+
+    // The source's trail says where the backup went and which head it holds.
+    expect(notAudited).toBeNull();
+    const source = lastAudit(databasePath(dataDir));
+    expect(source.verification.ok).toBe(true);
+    expect(source.last).toMatchObject({ actor: 'cli', action: 'data.backup', details: { to: dest, records: 1, auditHead: { id: before.lastId, hash: before.head } } });
+
+    expect(await checkBackup(dest)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('names every file changed, missing or added after the backup, and a trail edited inside it', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-2');
+    await createBackup(dataDir, dest, 'cli');
+    appendFileSync(path.join(dest, 'models', 'site-model', 'weights.bin'), 'x');
+    writeFileSync(path.join(dest, 'exports', 'added.csv'), 'a');
+    const { db } = openDatabase(path.join(dest, 'einthoven.sqlite'));
+    db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone-else' WHERE id = 1;");
+    db.close();
+    const check = await checkBackup(dest);
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^einthoven\.sqlite: its SHA-256 is not the manifest's/),
+        'models/site-model/weights.bin: 4097 bytes, the manifest says 4096',
+        'exports/added.csv: not in the manifest',
+        expect.stringMatching(/^audit trail: fails at entry 1: its content does not match its hash/),
+      ]),
+    );
+    // And it is not restored.
+    await expect(restoreBackup(dest, path.join(path.dirname(dataDir), 'restored'), 'cli')).rejects.toThrow(/fails its check, nothing was restored/);
+    expect(existsSync(path.join(path.dirname(dataDir), 'restored'))).toBe(false);
+  });
+
+  it('restores into a new folder only, where the app reads the record and the trail goes on from the backup, saying so', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-3');
+    const { manifest } = await createBackup(dataDir, dest, 'cli');
+    await expect(restoreBackup(dest, dataDir, 'cli')).rejects.toThrow(/already holds a database: a restore never writes over stored records/);
+    const target = path.join(path.dirname(dataDir), 'restored');
+    await restoreBackup(dest, target, 'cli');
+    expect(readFileSync(path.join(target, 'models', 'site-model', 'manifest.json'), 'utf8')).toBe('{"name":"site-model"}');
+    const engine = new Engine({ dataDir: target, shell: 'test' });
+    try {
+      expect(await engine.handle('records:get', { id: 1 })).toMatchObject({ ok: true, value: { id: 1 } });
+    } finally {
+      await engine.close();
+    }
+    const restored = lastAudit(databasePath(target));
+    expect(restored.verification.ok).toBe(true);
+    const trail = (() => {
+      const { db } = openDatabase(databasePath(target), undefined, { readonly: true });
+      try {
+        return [...new AuditLog(db).all({ afterId: 0 })].map((e) => e.action);
+      } finally {
+        db.close();
+      }
+    })();
+    expect(trail.slice(0, 2)).toEqual(['record.imported', 'data.restored']);
+    expect(trail.filter((a) => a === 'data.restored')).toHaveLength(1);
+    expect(restored.verification.entries).toBeGreaterThan(manifest.database.audit.entries);
+  });
+
+  it('refuses a folder that is not empty, an unfinished backup and a data folder with no database, writing nothing', async () => {
+    const dataDir = await dataFolder();
+    const busy = path.join(path.dirname(dataDir), 'busy');
+    mkdirSync(busy);
+    writeFileSync(path.join(busy, 'keep.txt'), 'mine');
+    await expect(createBackup(dataDir, busy, 'cli')).rejects.toThrow(/is not an empty folder: nothing is written over existing files/);
+    expect(readFileSync(path.join(busy, 'keep.txt'), 'utf8')).toBe('mine');
+    await expect(checkBackup(busy)).rejects.toThrow(new RegExp(`no ${manifestName.replace('.', '\\.')} in .*: not an Einthoven backup, or one that did not finish`));
+    await expect(createBackup(path.join(busy, 'nothing'), path.join(busy, 'b'), 'cli')).rejects.toThrow(/no Einthoven database at/);
+    await expect(createBackup(dataDir, path.join(dataDir, 'exports', 'backup'), 'cli')).rejects.toThrow(/is inside the data folder it would back up/);
+    expect(existsSync(path.join(dataDir, 'exports', 'backup'))).toBe(false);
+    writeFileSync(path.join(busy, manifestName), '{"format":"other"}');
+    await expect(checkBackup(busy)).rejects.toThrow(/is not an Einthoven backup manifest: format/);
+  });
+
+  it('ecg backup: --to, --check and --restore with their exit codes, one mode at a time', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'cli-backup');
+    const made = capture();
+    expect(await backupCommand.run(['--to', dest, '--data-dir', dataDir], made)).toBe(0);
+    expect(made.out[0]).toMatch(/^backed up .* to .*cli-backup: 1 records, 3 model and export files, .* audit head entry 1 [0-9a-f]{64}/);
+    expect(made.out[1]).toBe('audited in the data folder (data.backup)');
+    const checked = capture();
+    expect(await backupCommand.run(['--check', dest, '--json'], checked)).toBe(0);
+    expect(JSON.parse(checked.out[0] ?? '')).toMatchObject({ ok: true, problems: [] });
+    writeFileSync(path.join(dest, 'exports', '00001_lr.csv'), 'changed');
+    const failed = capture();
+    expect(await backupCommand.run(['--check', dest], failed)).toBe(1);
+    expect(failed.out).toEqual([`FAILED: ${dest}`, "  exports/00001_lr.csv: 7 bytes, the manifest says 13"]);
+    await expect(backupCommand.run(['--to', dest, '--check', dest], capture())).rejects.toThrow(/exactly one of --to DIR, --check DIR or --restore DIR/);
+  });
+});
