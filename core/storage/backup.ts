@@ -8,7 +8,7 @@ import type { AuditVerification } from '../db/audit-chain';
 import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { EinthovenError } from '../errors';
-import { fsyncDir, temporaryName, writeFileAtomic } from './atomic';
+import { fsyncDir, ioError, temporaryName, writeFileAtomic } from './atomic';
 
 /**
  * Backing up a data folder while the app may be running, checking a backup, and restoring one.
@@ -119,13 +119,17 @@ export async function createBackup(dataDir: string, dest: string, actor: string)
   const { db } = openDatabase(source, undefined, { readonly: true });
   try {
     db.prepare('VACUUM INTO ?').run(partial);
+  } catch (error) {
+    // A full or failing disk: no half copy left behind under a name that could be taken for one.
+    await rm(partial, { force: true });
+    throw ioError(partial, error);
   } finally {
     db.close();
   }
   await rename(partial, copy);
   const inspected = inspectDatabase(copy);
   if (inspected.integrity !== 'ok') throw new EinthovenError('E_IO', `the database copy in ${dest} fails SQLite's integrity check (${inspected.integrity}); the backup is not usable`);
-  if (!inspected.audit.ok) throw new EinthovenError('E_CONFLICT', `the audit trail being backed up fails its check at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}; run ecg audit --verify`);
+  if (!inspected.audit.ok) throw new EinthovenError('E_CONFLICT', `the audit trail being backed up fails its check at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}; run ecg audit --verify (for an investigation, copy the whole data folder with the app closed)`);
   const files: z.infer<typeof FileEntrySchema>[] = [];
   for (const folder of carriedFolders) for (const relative of filesUnder(dataDir, path.join(dataDir, folder))) files.push(await copyEntry(dataDir, dest, relative));
   const manifest: BackupManifest = {
