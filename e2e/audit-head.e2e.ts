@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type RunningApp } from './app';
+import { checkBackup } from '../core/storage/backup';
+import { allowFolders, artifactPath, launchApp, type RunningApp } from './app';
 
 describe('browser mode: the audit head is shown and can be anchored', () => {
   let app: RunningApp;
@@ -27,5 +28,35 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     await app.page.getByTestId('audit-export-anchor').click();
     await expect.poll(() => app.page.getByTestId('audit-export-anchor').getAttribute('title'), { timeout: 20_000 }).toMatch(/Anchor written to .*audit-anchor-.*\.json/);
     expect(readdirSync(path.join(dataDir, 'exports')).filter((f) => f.startsWith('audit-anchor-'))).toHaveLength(1);
+  });
+
+  it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {
+    const page = app.page;
+    const site = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-backups-'));
+    const headBefore = (await page.getByTestId('audit-head').getAttribute('data-head')) ?? '';
+    await page.getByTestId('backup-open').click();
+    const panel = page.getByTestId('backup-panel');
+    const to = path.join(site, 'einthoven-backup-1');
+    await panel.getByTestId('backup-to').fill(to);
+    // Not allowed yet: the panel says so and offers to allow the folder the backup goes into.
+    expect(await panel.getByTestId('folder-need').textContent()).toContain(site);
+    await allowFolders(panel);
+    await panel.getByTestId('backup-run').click();
+    await panel.getByTestId('backup-done').waitFor({ timeout: 60_000 });
+    expect((await panel.getByTestId('backup-done').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/^Backed up \d+ records? and \d+ model and export files? \([\d.]+ MB\) to .*einthoven-backup-1; audit trail up to entry \d+ \([0-9a-f]{12}…\)\. The backup is in the audit trail\./);
+    expect((await panel.getByTestId('backup-left-out').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/^Not copied: keys\/ \(the installation's signing key/);
+    await panel.screenshot({ path: artifactPath('backup-panel.png') });
+    // What the app wrote is a backup the CLI's check accepts, with the anchor exported above among its files.
+    const check = await checkBackup(to);
+    expect(check.problems).toEqual([]);
+    expect(check.manifest?.database.records).toBeGreaterThan(0);
+    expect(check.manifest?.files.some((f) => f.path.startsWith('exports/audit-anchor-'))).toBe(true);
+    // A second backup into the same folder is refused: nothing is written over.
+    await panel.getByTestId('backup-run').click();
+    await expect.poll(() => panel.getByTestId('backup-error').textContent()).toMatch(/is not an empty folder: nothing is written over existing files/);
+    // Closing refreshes the header: the trail now ends with the backup's entry.
+    await panel.getByTestId('backup-close').click();
+    await expect.poll(() => page.getByTestId('audit-head').getAttribute('data-head')).not.toBe(headBefore);
+    expect(existsSync(path.join(to, 'keys'))).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ function isOwnWindow(event: IpcSenderEvent): boolean {
 /** The system's folder dialog over the asking window, opened where the form's path points. */
 const chooseFolder: FolderChooser = async (event, suggested) => {
   const window = BrowserWindow.getAllWindows().find((w) => w.webContents.id === event.sender.id);
-  const options = { title: 'Allow Einthoven to read this folder', buttonLabel: 'Allow', defaultPath: suggested, properties: ['openDirectory' as const] };
+  const options = { title: 'Allow Einthoven to use this folder (read datasets, write backups)', buttonLabel: 'Allow', defaultPath: suggested, properties: ['openDirectory' as const] };
   const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   return picked.canceled ? undefined : picked.filePaths[0];
 };

@@ -15,6 +15,7 @@ import {
   importLimits,
 } from './schemas';
 import { auditChannels } from './audit-schemas';
+import { backupChannels } from './backup-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { folderChannels } from './folder-schemas';
 import { overreadChannels } from './overread-schemas';
@@ -77,6 +78,8 @@ export const channels = {
   ...peChannels,
   // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts
   ...auditChannels,
+  // data:backup (the data folder copied into an allowed folder, checked, audited): core/contract/backup-schemas.ts
+  ...backupChannels,
   // folders:list, folders:allow, folders:forget (where datasets may be read from): core/contract/folder-schemas.ts
   ...folderChannels,
 } as const;

@@ -15,6 +15,7 @@ import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
 import { writeFileAtomic } from '../storage/atomic';
+import { backupSummary, createBackup } from '../storage/backup';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
@@ -317,6 +318,11 @@ export class Engine {
         await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`);
         this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
         return { file, lastId: anchor.lastId, head: anchor.head, signedBy: anchor.signature?.signer ?? null };
+      },
+      'data:backup': async (request) => {
+        const to = this.folders.confinePath(request.to);
+        const { manifest, notAudited } = await createBackup(this.#options.dataDir, to, (action, details) => this.audit.append('user', action, null, details));
+        return backupSummary(to, manifest, notAudited);
       },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);

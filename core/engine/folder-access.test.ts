@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { folderCovers } from '../contract/folder-schemas';
+import { checkBackup } from '../storage/backup';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
 
@@ -97,5 +98,28 @@ describe('folderCovers (the form\'s preview of the engine\'s rule)', () => {
     expect(folderCovers('/data/ecg', '/data/ecg/../secrets')).toBe(false);
     expect(folderCovers('C:\\ECG', 'c:/ecg/site')).toBe(true);
     expect(folderCovers('/', '/etc/passwd')).toBe(false);
+  });
+});
+
+describe('a backup from the app is written only into an allowed folder', () => {
+  it('refuses a folder never allowed and a link leading out; writes a checked, audited backup into a new folder inside an allowed one', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-folders-data-'));
+    const engine = openEngine(dataDir);
+    const { allowed, other } = siteFolders();
+    const forbidden = { ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringContaining('not inside a folder you allowed') } };
+    expect(await engine.handle('data:backup', { to: path.join(other, 'backup') })).toMatchObject(forbidden);
+    engine.folders.allow(allowed);
+    // A link inside the allowed folder that points out of it: the new folder would land outside.
+    symlinkSync(other, path.join(allowed, 'to-other'));
+    expect(await engine.handle('data:backup', { to: path.join(allowed, 'to-other', 'backup') })).toMatchObject(forbidden);
+    expect(existsSync(path.join(other, 'backup'))).toBe(false);
+    // Not empty (it holds the labels CSV): nothing is written over.
+    expect(await engine.handle('data:backup', { to: allowed })).toMatchObject({ ok: false, error: { code: 'E_CONFLICT' } });
+
+    const to = path.join(allowed, 'einthoven-backup');
+    const made = await engine.handle('data:backup', { to });
+    expect(made).toMatchObject({ ok: true, value: { to, records: 0, notAudited: null, leftOut: [expect.stringMatching(/^keys\//), expect.stringMatching(/^checkpoints\//)] } });
+    expect(await checkBackup(to)).toMatchObject({ ok: true });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'user', action: 'data.backup', details: { to } });
   });
 });

@@ -18,6 +18,14 @@ function realOrResolved(target: string): string {
   return existsSync(resolved) ? realpathSync.native(resolved) : resolved;
 }
 
+/** `target`'s real path through its nearest existing parent (symbolic links resolved there), the rest as given. */
+function realOfNearestExisting(target: string): string {
+  const resolved = path.resolve(target);
+  if (existsSync(resolved)) return realpathSync.native(resolved);
+  const parent = path.dirname(resolved);
+  return parent === resolved ? resolved : path.join(realOfNearestExisting(parent), path.basename(resolved));
+}
+
 function inside(folder: string, target: string): boolean {
   const relative = path.relative(folder, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
@@ -72,18 +80,26 @@ export class FolderAccess {
    * allowed folder: the job then reads exactly what was checked, even if a link changes later.
    */
   confine<T extends PathFields>(spec: T): T {
-    const folders = this.list().map((f) => f.path);
     const confined: T = { ...spec };
     for (const field of pathFields) {
       const given = spec[field];
-      if (given === undefined) continue;
-      const real = realOrResolved(given);
-      if (!folders.some((f) => inside(f, path.resolve(given)) && inside(f, real))) {
-        throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow the folder first`);
-      }
-      confined[field] = real;
+      if (given !== undefined) confined[field] = this.confinePath(given);
     }
     return confined;
+  }
+
+  /**
+   * The real path of `given` after checking that it lies in an allowed folder, on its text and
+   * on its real path; for a path that does not exist yet (a new backup folder), its nearest
+   * existing parent's real path decides, so a link cannot lead the new folder out.
+   */
+  confinePath(given: string): string {
+    const folders = this.list().map((f) => f.path);
+    const real = realOfNearestExisting(given);
+    if (!folders.some((f) => inside(f, path.resolve(given)) && inside(f, real))) {
+      throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow the folder first`);
+    }
+    return real;
   }
 
   #save(folders: AllowedFolder[]): void {

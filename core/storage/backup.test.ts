@@ -11,7 +11,9 @@ import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { fixturePath } from '../test/shared-data';
-import { checkBackup, createBackup, manifestName, restoreBackup } from './backup';
+import { auditThroughFile, checkBackup, createBackup, manifestName, restoreBackup } from './backup';
+
+const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'cli');
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -74,7 +76,7 @@ describe('backing up, checking and restoring a data folder', () => {
     // copy, and must not block it. The audit entry after the snapshot waits (SQLite's busy timeout) for the commit.
     const writer = await holdWriteTransaction(databasePath(dataDir), 3000);
     const dest = path.join(path.dirname(dataDir), 'backup-1');
-    const { manifest, notAudited } = await createBackup(dataDir, dest, 'cli');
+    const { manifest, notAudited } = await createBackup(dataDir, dest, cliAudit(dataDir));
     expect(await writer.exited).toBe(0);
 
     expect(manifest.database.records).toBe(1);
@@ -100,7 +102,7 @@ describe('backing up, checking and restoring a data folder', () => {
   it('names every file changed, missing or added after the backup, and a trail edited inside it', async () => {
     const dataDir = await dataFolder();
     const dest = path.join(path.dirname(dataDir), 'backup-2');
-    await createBackup(dataDir, dest, 'cli');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
     appendFileSync(path.join(dest, 'models', 'site-model', 'weights.bin'), 'x');
     writeFileSync(path.join(dest, 'exports', 'added.csv'), 'a');
     const { db } = openDatabase(path.join(dest, 'einthoven.sqlite'));
@@ -124,7 +126,7 @@ describe('backing up, checking and restoring a data folder', () => {
   it('restores into a new folder only, where the app reads the record and the trail goes on from the backup, saying so', async () => {
     const dataDir = await dataFolder();
     const dest = path.join(path.dirname(dataDir), 'backup-3');
-    const { manifest } = await createBackup(dataDir, dest, 'cli');
+    const { manifest } = await createBackup(dataDir, dest, cliAudit(dataDir));
     await expect(restoreBackup(dest, dataDir, 'cli')).rejects.toThrow(/already holds a database: a restore never writes over stored records/);
     const target = path.join(path.dirname(dataDir), 'restored');
     await restoreBackup(dest, target, 'cli');
@@ -155,11 +157,11 @@ describe('backing up, checking and restoring a data folder', () => {
     const busy = path.join(path.dirname(dataDir), 'busy');
     mkdirSync(busy);
     writeFileSync(path.join(busy, 'keep.txt'), 'mine');
-    await expect(createBackup(dataDir, busy, 'cli')).rejects.toThrow(/is not an empty folder: nothing is written over existing files/);
+    await expect(createBackup(dataDir, busy, cliAudit(dataDir))).rejects.toThrow(/is not an empty folder: nothing is written over existing files/);
     expect(readFileSync(path.join(busy, 'keep.txt'), 'utf8')).toBe('mine');
     await expect(checkBackup(busy)).rejects.toThrow(new RegExp(`no ${manifestName.replace('.', '\\.')} in .*: not an Einthoven backup, or one that did not finish`));
-    await expect(createBackup(path.join(busy, 'nothing'), path.join(busy, 'b'), 'cli')).rejects.toThrow(/no Einthoven database at/);
-    await expect(createBackup(dataDir, path.join(dataDir, 'exports', 'backup'), 'cli')).rejects.toThrow(/is inside the data folder it would back up/);
+    await expect(createBackup(path.join(busy, 'nothing'), path.join(busy, 'b'), cliAudit(dataDir))).rejects.toThrow(/no Einthoven database at/);
+    await expect(createBackup(dataDir, path.join(dataDir, 'exports', 'backup'), cliAudit(dataDir))).rejects.toThrow(/is inside the data folder it would back up/);
     expect(existsSync(path.join(dataDir, 'exports', 'backup'))).toBe(false);
     writeFileSync(path.join(busy, manifestName), '{"format":"other"}');
     await expect(checkBackup(busy)).rejects.toThrow(/is not an Einthoven backup manifest: format/);

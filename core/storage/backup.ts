@@ -3,6 +3,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { BackupSummary } from '../contract/backup-schemas';
 import { AuditLog } from '../db/audit';
 import type { AuditVerification } from '../db/audit-chain';
 import { openDatabase } from '../db/database';
@@ -103,10 +104,10 @@ async function copyEntry(fromRoot: string, toRoot: string, relative: string): Pr
 
 /**
  * Backs up the data folder `dataDir` into the new or empty folder `dest`; checks the copy before
- * writing its manifest, then audits the backup (where it went, the trail's head it holds) in the
- * source's trail. The database may be in use by the app meanwhile.
+ * writing its manifest, then audits the backup (where it went, the trail's head it holds) through
+ * `audit`. The database may be in use by the app meanwhile.
  */
-export async function createBackup(dataDir: string, dest: string, actor: string): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+export async function createBackup(dataDir: string, dest: string, audit: AuditAppend): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
   const source = databasePath(dataDir);
   if (!existsSync(source)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${source}`);
   const inside = path.relative(path.resolve(dataDir), path.resolve(dest));
@@ -150,26 +151,52 @@ export async function createBackup(dataDir: string, dest: string, actor: string)
   };
   await writeFileAtomic(path.join(dest, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   fsyncDir(dest);
-  const notAudited = appendAudit(source, actor, 'data.backup', { to: dest, createdAt: manifest.createdAt, databaseSha256: manifest.database.sha256, records: manifest.database.records, auditHead: { id: manifest.database.audit.lastId, hash: manifest.database.audit.head }, files: files.length });
+  const notAudited = tryAudit(audit, 'data.backup', { to: dest, createdAt: manifest.createdAt, databaseSha256: manifest.database.sha256, records: manifest.database.records, auditHead: { id: manifest.database.audit.lastId, hash: manifest.database.audit.head }, files: files.length });
   return { manifest, notAudited };
 }
 
+/** Appends an entry to an audit trail: the engine's own log in the app, a connection of its own from the CLI. */
+export type AuditAppend = (action: 'data.backup' | 'data.restored', details: Record<string, unknown>) => void;
+
+/** Appends through a connection of its own to the database at `file` (the CLI's way, the app maybe running beside it). */
+export function auditThroughFile(file: string, actor: string): AuditAppend {
+  return (action, details) => {
+    const { db, readonly } = openDatabase(file);
+    try {
+      if (readonly) throw new Error('the data folder is read-only');
+      new AuditLog(db).append(actor, action, null, details);
+    } finally {
+      db.close();
+    }
+  };
+}
+
 /**
- * Appends to a database's audit trail: null when done, else why not (a data folder on read-only
- * media; a write lock held past SQLite's busy timeout). The backup or restore it reports is
- * complete and checked either way, so that is said, not thrown.
+ * Audits what was done: null when done, else why not (a data folder on read-only media; a write
+ * lock held past SQLite's busy timeout). The backup or restore it reports is complete and checked
+ * either way, so that is said, not thrown.
  */
-function appendAudit(file: string, actor: string, action: string, details: Record<string, unknown>): string | null {
-  const { db, readonly } = openDatabase(file);
+function tryAudit(audit: AuditAppend, action: 'data.backup' | 'data.restored', details: Record<string, unknown>): string | null {
   try {
-    if (readonly) return 'the data folder is read-only';
-    new AuditLog(db).append(actor, action, null, details);
+    audit(action, details);
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
-  } finally {
-    db.close();
   }
+}
+
+/** What the app shows of a backup it made. */
+export function backupSummary(to: string, manifest: BackupManifest, notAudited: string | null): BackupSummary {
+  return {
+    to,
+    createdAt: manifest.createdAt,
+    records: manifest.database.records,
+    files: manifest.files.length,
+    bytes: manifest.database.bytes + manifest.files.reduce((sum, f) => sum + f.bytes, 0),
+    auditHead: { lastId: manifest.database.audit.lastId, head: manifest.database.audit.head },
+    notAudited,
+    leftOut: manifest.leftOut,
+  };
 }
 
 function readManifest(dir: string): BackupManifest {
@@ -235,6 +262,6 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   await rename(staging, dataDir);
   fsyncDir(path.dirname(dataDir));
   // The restored trail goes on from the backup's head and says where it came from; what was done after the backup is not in it.
-  const notAudited = appendAudit(databasePath(dataDir), actor, 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head } });
+  const notAudited = tryAudit(auditThroughFile(databasePath(dataDir), actor), 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head } });
   return { manifest: check.manifest, notAudited };
 }

@@ -1,5 +1,5 @@
-import { checkBackup, createBackup, manifestName, restoreBackup, type BackupManifest } from '../../storage/backup';
-import { resolveDataDir } from '../../engine/data-dir';
+import { auditThroughFile, checkBackup, createBackup, manifestName, restoreBackup, type BackupManifest } from '../../storage/backup';
+import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -51,7 +51,7 @@ export const backupCommand: CliCommand = {
     const json = values.json === true;
     const dataDir = resolveDataDir(values['data-dir']);
     if (values.to !== undefined) {
-      const { manifest, notAudited } = await createBackup(dataDir, values.to, 'cli');
+      const { manifest, notAudited } = await createBackup(dataDir, values.to, auditThroughFile(databasePath(dataDir), 'cli'));
       print(io, json, { ok: true, to: values.to, audited: notAudited === null, notAudited, manifest }, [
         `backed up ${dataDir} to ${values.to}: ${describe(manifest)}`,
         notAudited === null ? 'audited in the data folder (data.backup)' : `not audited in the data folder: ${notAudited}`,
