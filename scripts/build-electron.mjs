@@ -20,6 +20,8 @@ await Promise.all([
     // Bundled CommonJS packages (dicom-parser) require Node built-ins: give the ESM bundle a require.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   }),
+  // The app's backup (data:backup) runs on a thread of its own, loaded from beside engine.js like the one above.
+  build({ ...common, entryPoints: ['core/storage/backup-worker.ts'], outfile: 'dist-electron/backup-worker.js', format: 'esm', packages: 'external' }),
   build({
     ...common,
     entryPoints: ['electron/browser-mode/main.ts'],
@@ -30,4 +32,4 @@ await Promise.all([
   // A sandboxed preload can require only 'electron': everything else (zod, the contract) is bundled in.
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);
-console.log('built dist-electron/ (main.js, preload.cjs, engine.js, parallel-worker.js, decode-worker.js, browser-server.js)');
+console.log('built dist-electron/ (main.js, preload.cjs, engine.js, parallel-worker.js, decode-worker.js, backup-worker.js, browser-server.js)');

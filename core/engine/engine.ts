@@ -15,7 +15,8 @@ import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
 import { writeFileAtomic } from '../storage/atomic';
-import { backupSummary, createBackup } from '../storage/backup';
+import { backupAuditDetails, backupSummary } from '../storage/backup';
+import { writeBackupOffThread } from '../storage/backup-thread';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
@@ -321,8 +322,9 @@ export class Engine {
       },
       'data:backup': async (request) => {
         const to = this.folders.confinePath(request.to);
-        const { manifest, notAudited } = await createBackup(this.#options.dataDir, to, (action, details) => this.audit.append('user', action, null, details));
-        return backupSummary(to, manifest, notAudited);
+        const manifest = await writeBackupOffThread(this.#options.dataDir, to);
+        this.audit.append('user', 'data.backup', null, backupAuditDetails(to, manifest));
+        return backupSummary(to, manifest, null);
       },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);

@@ -103,11 +103,11 @@ async function copyEntry(fromRoot: string, toRoot: string, relative: string): Pr
 }
 
 /**
- * Backs up the data folder `dataDir` into the new or empty folder `dest`; checks the copy before
- * writing its manifest, then audits the backup (where it went, the trail's head it holds) through
- * `audit`. The database may be in use by the app meanwhile.
+ * Backs up the data folder `dataDir` into the new or empty folder `dest` and checks the copy
+ * before writing its manifest. The database may be in use by the app meanwhile. Audits nothing:
+ * `createBackup` does, or the engine, which runs this on a thread of its own (backup-thread.ts).
  */
-export async function createBackup(dataDir: string, dest: string, audit: AuditAppend): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+export async function writeBackup(dataDir: string, dest: string): Promise<BackupManifest> {
   const source = databasePath(dataDir);
   if (!existsSync(source)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${source}`);
   const inside = path.relative(path.resolve(dataDir), path.resolve(dest));
@@ -151,8 +151,19 @@ export async function createBackup(dataDir: string, dest: string, audit: AuditAp
   };
   await writeFileAtomic(path.join(dest, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   fsyncDir(dest);
-  const notAudited = tryAudit(audit, 'data.backup', { to: dest, createdAt: manifest.createdAt, databaseSha256: manifest.database.sha256, records: manifest.database.records, auditHead: { id: manifest.database.audit.lastId, hash: manifest.database.audit.head }, files: files.length });
-  return { manifest, notAudited };
+  return manifest;
+}
+
+/** What the audit entry of a backup says: where it went, what it holds, the trail's head it ends at. */
+export function backupAuditDetails(dest: string, manifest: BackupManifest): Record<string, unknown> {
+  const { database } = manifest;
+  return { to: dest, createdAt: manifest.createdAt, databaseSha256: database.sha256, records: database.records, auditHead: { id: database.audit.lastId, hash: database.audit.head }, files: manifest.files.length };
+}
+
+/** `writeBackup`, then the backup audited through `audit` (the CLI's way). */
+export async function createBackup(dataDir: string, dest: string, audit: AuditAppend): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+  const manifest = await writeBackup(dataDir, dest);
+  return { manifest, notAudited: tryAudit(audit, 'data.backup', backupAuditDetails(dest, manifest)) };
 }
 
 /** Appends an entry to an audit trail: the engine's own log in the app, a connection of its own from the CLI. */
