@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkBackup } from '../core/storage/backup';
+import { checkBackup } from '../core/storage/backup-check';
 import { allowFolders, artifactPath, launchApp, type RunningApp } from './app';
 
 describe('browser mode: the audit head is shown and can be anchored', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { folderCovers } from '../contract/folder-schemas';
-import { checkBackup } from '../storage/backup';
+import { checkBackup } from '../storage/backup-check';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
 

@@ -11,7 +11,8 @@ import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { fixturePath } from '../test/shared-data';
-import { auditThroughFile, checkBackup, createBackup, manifestName, restoreBackup } from './backup';
+import { auditThroughFile, createBackup, manifestName } from './backup';
+import { checkBackup, restoreBackup } from './backup-check';
 
 const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'cli');
 
@@ -118,6 +119,12 @@ describe('backing up, checking and restoring a data folder', () => {
         expect.stringMatching(/^audit trail: fails at entry 1: its content does not match its hash/),
       ]),
     );
+    // A manifest edited to name a file outside the backup: named, never read or copied.
+    const manifestFile = path.join(dest, manifestName);
+    const edited = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: object[] };
+    edited.files.push({ path: '../../outside.txt', bytes: 1, sha256: '0'.repeat(64) });
+    writeFileSync(manifestFile, JSON.stringify(edited));
+    expect((await checkBackup(dest)).problems).toContain('../../outside.txt: not a path inside the backup');
     // And it is not restored.
     await expect(restoreBackup(dest, path.join(path.dirname(dataDir), 'restored'), 'cli')).rejects.toThrow(/fails its check, nothing was restored/);
     expect(existsSync(path.join(path.dirname(dataDir), 'restored'))).toBe(false);

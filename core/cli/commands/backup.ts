@@ -1,13 +1,14 @@
-import { auditThroughFile, checkBackup, createBackup, manifestName, restoreBackup, type BackupManifest } from '../../storage/backup';
+import { auditThroughFile, backupSummary, createBackup, manifestName, type BackupManifest } from '../../storage/backup';
+import { checkBackup, restoreBackup } from '../../storage/backup-check';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 
 function describe(manifest: BackupManifest): string {
-  const bytes = manifest.database.bytes + manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-  const head = manifest.database.audit.lastId === null ? 'no audit entries' : `audit head entry ${manifest.database.audit.lastId} ${manifest.database.audit.head ?? '(unchained)'}`;
-  return `${manifest.database.records} records, ${manifest.files.length} model and export files, ${(bytes / 1e6).toFixed(1)} MB; ${head}; made ${manifest.createdAt}`;
+  const summary = backupSummary('', manifest, null);
+  const head = summary.auditHead.lastId === null ? 'no audit entries' : `audit head entry ${summary.auditHead.lastId} ${summary.auditHead.head ?? '(unchained)'}`;
+  return `${summary.records} records, ${summary.files} model and export files, ${(summary.bytes / 1e6).toFixed(1)} MB; ${head}; made ${summary.createdAt}`;
 }
 
 function print(io: CliIO, json: boolean, value: object, text: string[]): void {

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { databasePath } from '../engine/data-dir';
+import { EinthovenError } from '../errors';
+import { fsyncDir, temporaryName } from './atomic';
+import { auditThroughFile, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
+import { copyEntry, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
+
+// Checking a backup folder against its manifest, and restoring one into a new data folder.
+
+export interface BackupCheck {
+  readonly ok: boolean;
+  /** Each thing that does not match the manifest, or fails SQLite's or the audit trail's own check. */
+  readonly problems: readonly string[];
+  readonly manifest: BackupManifest | null;
+}
+
+function readManifest(dir: string): BackupManifest {
+  const file = path.join(dir, manifestName);
+  if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no ${manifestName} in ${dir}: not an Einthoven backup, or one that did not finish`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new EinthovenError('E_FORMAT', `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) throw new EinthovenError('E_FORMAT', `${file} is not an Einthoven backup manifest: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Whether a manifest's path names a file inside the backup (a hostile manifest could name one outside). */
+function staysInside(relative: string): boolean {
+  return !path.isAbsolute(relative) && !relative.split('/').some((part) => part === '..' || part === '');
+}
+
+/** A file of the backup against its manifest entry: missing, another size, another hash. */
+async function fileProblem(dir: string, entry: FileEntry): Promise<string | null> {
+  if (!staysInside(entry.path)) return `${entry.path}: not a path inside the backup`;
+  const file = path.join(dir, ...entry.path.split('/'));
+  if (!existsSync(file)) return `${entry.path}: missing`;
+  const bytes = statSync(file).size;
+  if (bytes !== entry.bytes) return `${entry.path}: ${bytes} bytes, the manifest says ${entry.bytes}`;
+  return (await sha256(file)) === entry.sha256 ? null : `${entry.path}: its SHA-256 is not the manifest's (changed since the backup)`;
+}
+
+/** Checks a backup folder: every file against the manifest, the database by SQLite and its audit trail by its hash chain. Reads only. */
+export async function checkBackup(dir: string): Promise<BackupCheck> {
+  const manifest = readManifest(dir);
+  const problems: string[] = [];
+  for (const entry of [manifest.database, ...manifest.files]) {
+    const problem = await fileProblem(dir, entry);
+    if (problem) problems.push(problem);
+  }
+  const listed = new Set([manifest.database.path, manifestName, ...manifest.files.map((f) => f.path)]);
+  for (const extra of filesUnder(dir, dir).filter((f) => !listed.has(f))) problems.push(`${extra}: not in the manifest`);
+  if (staysInside(manifest.database.path) && existsSync(path.join(dir, manifest.database.path))) {
+    const inspected = inspectDatabase(path.join(dir, manifest.database.path));
+    if (inspected.integrity !== 'ok') problems.push(`${manifest.database.path}: SQLite integrity check: ${inspected.integrity}`);
+    if (!inspected.audit.ok) problems.push(`audit trail: fails at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}`);
+    if (inspected.audit.head !== manifest.database.audit.head) problems.push(`audit trail: head ${inspected.audit.head ?? 'none'}, the manifest says ${manifest.database.audit.head ?? 'none'}`);
+    if (inspected.records !== manifest.database.records) problems.push(`records: ${inspected.records}, the manifest says ${manifest.database.records}`);
+  }
+  return { ok: problems.length === 0, problems, manifest };
+}
+
+/**
+ * Restores a checked backup into `dataDir`, which must hold no database: a restore never writes
+ * over what is stored (move the current data folder aside first). Files are copied to a folder
+ * beside the target and renamed into place, so an interrupted restore leaves no half data folder.
+ */
+export async function restoreBackup(dir: string, dataDir: string, actor: string): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+  const check = await checkBackup(dir);
+  if (!check.ok || !check.manifest) throw new EinthovenError('E_CONFLICT', `the backup in ${dir} fails its check, nothing was restored: ${check.problems.join('; ')}`);
+  if (existsSync(databasePath(dataDir))) throw new EinthovenError('E_CONFLICT', `${dataDir} already holds a database: a restore never writes over stored records; move that folder aside or restore into a new one`);
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) throw new EinthovenError('E_CONFLICT', `${dataDir} is not empty: restore into a new or empty folder`);
+  const staging = temporaryName(dataDir, 'restoring');
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path);
+  if (existsSync(dataDir)) await rm(dataDir, { recursive: true });
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await rename(staging, dataDir);
+  fsyncDir(path.dirname(dataDir));
+  // The restored trail goes on from the backup's head and says where it came from; what was done after the backup is not in it.
+  const notAudited = tryAudit(auditThroughFile(databasePath(dataDir), actor), 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head } });
+  return { manifest: check.manifest, notAudited };
+}
