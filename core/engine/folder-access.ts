@@ -12,12 +12,6 @@ const allowedKey = 'folders.allowed';
 const pathFields = ['root', 'labels', 'testLabels', 'mapping'] as const;
 type PathFields = Partial<Record<(typeof pathFields)[number], string | undefined>>;
 
-/** The real path of `target` when it exists (symbolic links resolved), else its normalised absolute form. */
-function realOrResolved(target: string): string {
-  const resolved = path.resolve(target);
-  return existsSync(resolved) ? realpathSync.native(resolved) : resolved;
-}
-
 /** `target`'s real path through its nearest existing parent (symbolic links resolved there), the rest as given. */
 function realOfNearestExisting(target: string): string {
   const resolved = path.resolve(target);
@@ -68,7 +62,7 @@ export class FolderAccess {
 
   forget(folder: string): boolean {
     const folders = this.list();
-    const kept = folders.filter((f) => f.path !== folder && f.path !== realOrResolved(folder));
+    const kept = folders.filter((f) => f.path !== folder && f.path !== realOfNearestExisting(folder));
     if (kept.length === folders.length) return false;
     this.#save(kept);
     this.#audit.append('user', 'folder.forgotten', null, { path: folder });
