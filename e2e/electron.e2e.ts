@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { artifactPath, repoRoot } from './app';
@@ -35,5 +37,12 @@ describe.runIf(binary !== undefined)('Electron app', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('runs the command line with --cli and no window: import, then verify the audit trail', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-electron-cli-'));
+    const run = (...args: string[]) => promisify(execFile)(binary ?? '', [repoRoot, '--cli', ...args], { cwd: os.tmpdir() });
+    expect((await run('import', '--data-dir', dataDir, path.join(repoRoot, 'resources/samples/ptbxl/00008_hr.hea'))).stdout).toMatch(/^imported\t1\t/m);
+    expect((await run('audit', '--verify', '--data-dir', dataDir)).stdout).toMatch(/^OK: \d+ entries/m);
   });
 });

@@ -6,6 +6,7 @@ import { app, BrowserWindow, protocol } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../core/engine/data-dir';
+import { cliArgsFrom, runBundledCli } from './cli-mode';
 import { EngineClient } from './engine-client';
 import { hardenApp, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
@@ -65,7 +66,13 @@ async function start(): Promise<void> {
   app.on('before-quit', () => void engine.shutdown());
 }
 
-start().catch((error: unknown) => {
-  console.error('Einthoven failed to start:', error);
+/** `Einthoven --cli …`: the command line, no window, no single-instance lock (the app may be open). */
+async function runCliMode(args: readonly string[]): Promise<void> {
+  app.exit(await runBundledCli(path.join(here, 'cli.js'), args));
+}
+
+const cliArgs = cliArgsFrom(process.argv);
+(cliArgs ? runCliMode(cliArgs) : start()).catch((error: unknown) => {
+  console.error(cliArgs ? 'Einthoven --cli failed:' : 'Einthoven failed to start:', error);
   app.exit(1);
 });

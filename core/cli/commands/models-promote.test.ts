@@ -17,7 +17,7 @@ async function cli(command: CliCommand, args: string[]): Promise<{ code: number;
 describe('ecg models promote', () => {
   it('refuses a model without a locked-test evaluation on this site, saying what to run; promotes it once one is recorded', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-promote-'));
-    const starter = (JSON.parse(readFileSync(path.join(bundledModelsDir, 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
+    const starter = (JSON.parse(readFileSync(path.join(bundledModelsDir(), 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
     const promote = ['promote', starter, '--by', 'Dr Waller', '--yes', '--data-dir', dataDir];
     await expect(cli(modelsCommand, promote)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/no locked-test evaluation on this site's data.*`ecg evaluate --model .* --split test --record`/) });
     // Without --yes nothing changes; the evaluations are shown.

@@ -21,7 +21,7 @@ again is the rollback. Prints the model's evaluation beside the current default'
 
 /** An engine on the CLI's data folder that also sees the bundled models. */
 export function cliEngine(dataDir: string | undefined): Engine {
-  return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir), shell: 'cli' });
+  return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
 }
 
 function summary(label: string, evaluation: { n: number; dataset: { name: string; root: string }; metrics: Record<string, unknown>; createdAt: string } | null): string {

@@ -17,7 +17,7 @@ type Manifest = Record<string, unknown> & {
   provenance: { validation: { metrics: Record<string, unknown> } };
 };
 
-const starter = path.join(bundledModelsDir, 'starter');
+const starter = path.join(bundledModelsDir(), 'starter');
 const work = mkdtempSync(path.join(tmpdir(), 'einthoven-seal-'));
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,0 +1,65 @@
+import { toErrorInfo } from '../errors';
+import { initFlac } from '../formats/wfdb/flac';
+import type { CliIO } from './command';
+import { commands } from './commands/index';
+
+/** The process's own streams, each message ended by one newline. */
+export const processIO: CliIO = {
+  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+function globalHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: ecg <command> [options]',
+    '',
+    'Einthoven engine, headless. Research use only.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `ecg <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+/** Runs one command line (without the program's name); returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(globalHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`ecg: unknown command '${name}' (try 'ecg --help')`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    io.stderr(`ecg ${name}: ${info.code}: ${info.message.split('\n')[0]}`);
+    return info.code === 'E_VALIDATION' ? 2 : 1;
+  }
+}
+
+/**
+ * The whole CLI on the process's streams: `npm run ecg` (core/cli/main.ts) and the desktop app's
+ * `--cli` mode (electron/cli-mode.ts, through the bundle dist-electron/cli.js) both run this.
+ * The FLAC decoder (WFDB 508/516/524) starts asynchronously, once, before any command decodes.
+ */
+export async function runCliProcess(argv: readonly string[]): Promise<number> {
+  try {
+    await initFlac();
+    return await runCli(argv);
+  } catch (error) {
+    processIO.stderr(`ecg: ${toErrorInfo(error).message}`);
+    return 1;
+  }
+}
