@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBackup } from '../core/storage/backup-check';
-import { allowFolders, artifactPath, launchApp, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 describe('browser mode: the audit head is shown and can be anchored', () => {
   let app: RunningApp;
@@ -30,6 +30,16 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     expect(readdirSync(path.join(dataDir, 'exports')).filter((f) => f.startsWith('audit-anchor-'))).toHaveLength(1);
   });
 
+  it('follows the trail: an import moves the head shown, without reopening anything', async () => {
+    const head = app.page.getByTestId('audit-head');
+    const before = await head.getAttribute('data-head');
+    const fixture = (name: string) => path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', name);
+    await app.page.getByTestId('import-files').setInputFiles([fixture('00131_hr.hea'), fixture('00131_hr.dat')]);
+    await app.page.getByTestId('import-report').waitFor();
+    await expect.poll(() => head.getAttribute('data-head')).not.toBe(before);
+    expect(await head.getAttribute('data-ok')).toBe('true');
+  });
+
   it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {
     const page = app.page;
     const site = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-backups-'));
@@ -43,6 +53,10 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     await allowFolders(panel);
     await panel.getByTestId('backup-run').click();
     await panel.getByTestId('backup-done').waitFor({ timeout: 60_000 });
+    // The header follows at once: the trail now ends with the backup's entry, the panel still open.
+    await expect.poll(() => page.getByTestId('audit-head').getAttribute('data-head')).not.toBe(headBefore);
+    const headAfterBackup = await page.getByTestId('audit-head').getAttribute('data-head');
+    expect(await page.getByTestId('audit-head').textContent()).toContain(headAfterBackup?.slice(0, 12));
     expect((await panel.getByTestId('backup-done').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/^Backed up \d+ records? and \d+ model and export files? \([\d.]+ MB\) to .*einthoven-backup-1; audit trail up to entry \d+ \([0-9a-f]{12}…\)\. The backup is in the audit trail\./);
     expect((await panel.getByTestId('backup-left-out').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/^Not copied: keys\/ \(the installation's signing key/);
     await panel.screenshot({ path: artifactPath('backup-panel.png') });
@@ -54,9 +68,7 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     // A second backup into the same folder is refused: nothing is written over.
     await panel.getByTestId('backup-run').click();
     await expect.poll(() => panel.getByTestId('backup-error').textContent()).toMatch(/is not an empty folder: nothing is written over existing files/);
-    // Closing refreshes the header: the trail now ends with the backup's entry.
     await panel.getByTestId('backup-close').click();
-    await expect.poll(() => page.getByTestId('audit-head').getAttribute('data-head')).not.toBe(headBefore);
     expect(existsSync(path.join(to, 'keys'))).toBe(false);
   });
 });
