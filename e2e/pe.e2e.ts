@@ -214,7 +214,10 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
       .split('\f')
       .map((t) => t.replace(/\s+/g, ' '));
     const all = sheets.join(' ');
-    expect(sheets[0]).toMatch(new RegExp(`^ ?Model report — ${fusionModel} · printed .* · Research use only — not for diagnostic use`));
+    // Each sheet numbered in its top margin, then the report's header first on the first sheet.
+    const count = sheets.filter((t) => t.trim() !== '').length;
+    sheets.slice(0, count).forEach((t, i) => expect(t).toMatch(new RegExp(`^ ?sheet ${i + 1} of ${count} `)));
+    expect(sheets[0]).toMatch(new RegExp(`^ ?sheet 1 of ${count} Model report — ${fusionModel} · printed .* · Research use only — not for diagnostic use`));
     const figureSheet = sheets.find((t) => t.includes('Compare with the clinical scores')) ?? '';
     expect(figureSheet).toMatch(new RegExp(`${fusionModel} vs clinical scores — .*research use only`));
     for (const label of markers) expect(all).toContain(label);

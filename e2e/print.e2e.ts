@@ -84,7 +84,7 @@ function expectOnePage(result: Awaited<ReturnType<typeof printed>>, identifiers:
   expect(inkIn(page, 0.2, 0.6)).toBeGreaterThan(0.2);
   expect(inkIn(page, 0.975, 1)).toBeLessThan(0.002);
   const text = result.text.join('\n');
-  for (const pattern of [...identifiers, /Research use only — not for diagnostic use/, /Automatic measurements/, /Unconfirmed|Physician reading/]) expect(text).toMatch(pattern);
+  for (const pattern of [...identifiers, /Research use only — not for diagnostic use/, /Automatic measurements/, /Unconfirmed|Physician reading/, /sheet 1 of 1/]) expect(text).toMatch(pattern);
 }
 
 describe.runIf(sharedData)('printing real cart exports: one page each, identified', () => {
@@ -149,6 +149,8 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(first).toMatch(/Physician reading — Dr\. Long/);
     expect(first).toMatch(/continues, printed whole, on the next sheet/);
     expect(first).not.toMatch(/Finding 60 of 60/);
+    // Numbered, so a loose sheet says where it belongs and that none is missing.
+    result.text.forEach((sheet, i) => expect(sheet).toContain(`sheet ${i + 1} of ${result.text.length}`));
     for (const sheet of rest) {
       expect(sheet).toMatch(/ID 1112010721168bdc · record \d+ · 129DYPRG\.XML/);
       expect(sheet).toMatch(/continued: the physician's reading of the ECG on the first sheet/);
