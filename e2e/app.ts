@@ -34,6 +34,8 @@ export interface RunningApp {
   readonly page: Page;
   /** Every URL the page requested, in order. */
   readonly requests: string[];
+  /** The browser-mode server's process id (the engine process is its child). */
+  readonly serverPid: number;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function launchApp(options: { readonly dataDir?: string } = {}): Pr
     origin: new URL(url).origin,
     page,
     requests,
+    serverPid: server.pid ?? 0,
     async close() {
       await browser.close();
       server.kill('SIGTERM');

@@ -1,6 +1,8 @@
 import type { EventName } from '../core/contract/channels';
+import type { EngineRestarted, EngineStopped } from '../core/contract/engine-events';
 import { fail, type Result } from '../core/contract/result';
 import type { FromEngine, ToEngine } from '../core/engine/protocol';
+import { RunningJobs } from './engine-jobs';
 
 /** The two ways we run the engine (utilityProcess in Electron, child_process in browser mode) look like this. */
 export interface EnginePort {
@@ -13,43 +15,63 @@ export interface EnginePort {
 export type EngineEventHandler = (event: EventName, payload: unknown) => void;
 
 /**
- * Request/response over an EnginePort, with ids. If the engine dies, every pending call
- * resolves to an E_INTERNAL error instead of hanging the UI.
+ * How often a stopped engine is started again: at most `maxRestarts` within `windowMs`. An engine
+ * that keeps dying (a damaged database, a native module that cannot load) is not restarted in a
+ * loop: the windows are told and the log says why.
+ */
+export interface RestartPolicy {
+  readonly maxRestarts: number;
+  readonly windowMs: number;
+}
+
+export const defaultRestartPolicy: RestartPolicy = { maxRestarts: 3, windowMs: 10 * 60_000 };
+
+export interface EngineClientOptions {
+  readonly restart?: RestartPolicy;
+  /** One line per start, stop and restart of the engine process (the shell's log file). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Request/response over an EnginePort, with ids. If the engine dies, every pending call resolves
+ * to an E_INTERNAL error instead of hanging the UI, every job it was running is reported failed,
+ * and a new engine is started (within the restart policy); calls made meanwhile wait for it.
+ * A failure to start the first time is not retried: `ready` rejects and the shell reports it.
  */
 export class EngineClient {
-  readonly #port: EnginePort;
-  readonly #pending = new Map<number, (result: Result<unknown>) => void>();
+  readonly #start: () => EnginePort;
+  readonly #policy: RestartPolicy;
+  readonly #log: (line: string) => void;
+  readonly #pending = new Map<number, { channel: string; resolve: (result: Result<unknown>) => void }>();
   readonly #eventHandlers = new Set<EngineEventHandler>();
+  readonly #jobs = new RunningJobs();
+  readonly #restartTimes: number[] = [];
   readonly ready: Promise<void>;
+  #port!: EnginePort;
+  /** Resolves true when the current engine is ready, false when it will never be. */
+  #current: Promise<boolean> = Promise.resolve(false);
   #nextId = 1;
-  #exited = false;
+  #stopped = false;
+  #shuttingDown = false;
 
-  constructor(port: EnginePort) {
-    this.#port = port;
-    this.ready = new Promise((resolve, reject) => {
-      port.onMessage((message) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'fatal') reject(new Error(`engine failed to start: ${message.message}`));
-        else if (message.type === 'response') this.#settle(message.id, message.result);
-        else if (message.type === 'event') for (const handler of this.#eventHandlers) handler(message.event, message.payload);
-      });
-      port.onExit((code) => {
-        this.#exited = true;
-        reject(new Error(`engine exited with code ${code}`));
-        for (const id of [...this.#pending.keys()]) this.#settle(id, fail('E_INTERNAL', 'the engine process stopped'));
-      });
-    });
+  constructor(start: () => EnginePort, options: EngineClientOptions = {}) {
+    this.#start = start;
+    this.#policy = options.restart ?? defaultRestartPolicy;
+    this.#log = options.log ?? (() => undefined);
+    this.ready = new Promise((resolve, reject) => this.#launch(null, resolve, reject));
     // A start failure is reported through `ready`; keep it from surfacing as an unhandled rejection.
     this.ready.catch(() => undefined);
   }
 
-  request(channel: string, payload: unknown): Promise<Result<unknown>> {
-    if (this.#exited) return Promise.resolve(fail('E_INTERNAL', 'the engine process is not running'));
+  async request(channel: string, payload: unknown): Promise<Result<unknown>> {
+    if (!(await this.#current) || this.#stopped) return fail('E_INTERNAL', 'the engine process is not running (restart Einthoven)');
     const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
+    const result = await new Promise<Result<unknown>>((resolve) => {
+      this.#pending.set(id, { channel, resolve });
       this.#port.send({ type: 'request', id, channel, payload });
     });
+    this.#jobs.started(channel, result);
+    return result;
   }
 
   onEvent(handler: EngineEventHandler): () => void {
@@ -59,18 +81,86 @@ export class EngineClient {
 
   /** Asks the engine to finish its jobs and close the database, then kills it if it lingers. */
   async shutdown(graceMs = 3000): Promise<void> {
-    if (this.#exited) return;
-    const exited = new Promise<void>((resolve) => this.#port.onExit(() => resolve()));
-    this.#port.send({ type: 'shutdown' });
-    const timer = setTimeout(() => this.#port.kill(), graceMs);
+    this.#shuttingDown = true;
+    if (this.#stopped || !(await this.#current)) return;
+    const port = this.#port;
+    const exited = new Promise<void>((resolve) => port.onExit(() => resolve()));
+    port.send({ type: 'shutdown' });
+    const timer = setTimeout(() => port.kill(), graceMs);
     await exited;
     clearTimeout(timer);
   }
 
+  /**
+   * Starts an engine process. `restarts`: null for the first start, else how many restarts the
+   * window holds with this one. The first start settles `ready` through `resolve`/`reject`.
+   */
+  #launch(restarts: number | null, resolve: () => void = () => undefined, reject: (error: Error) => void = () => undefined): void {
+    const port = this.#start();
+    this.#port = port;
+    let isReady = false;
+    this.#current = new Promise<boolean>((settle) => {
+      port.onMessage((message) => {
+        if (message.type === 'ready') {
+          isReady = true;
+          settle(true);
+          this.#log(restarts === null ? 'engine started' : `engine restarted (${restarts} of ${this.#policy.maxRestarts} allowed in ${this.#policy.windowMs / 60_000} min)`);
+          resolve();
+        } else if (message.type === 'fatal') {
+          this.#log(`engine failed to start: ${message.message}`);
+          reject(new Error(`engine failed to start: ${message.message}`));
+        } else if (message.type === 'response') this.#settle(message.id, message.result);
+        else if (message.type === 'event') this.#emit(message.event, message.payload);
+      });
+      port.onExit((code) => {
+        settle(false);
+        if (port !== this.#port || this.#shuttingDown) return;
+        if (!isReady && restarts === null) {
+          this.#stopped = true;
+          this.#log(`engine exited with code ${code} before it was ready`);
+          reject(new Error(`engine exited with code ${code}`));
+          return;
+        }
+        this.#crashed(code);
+      });
+    });
+  }
+
+  /** The engine stopped on its own: fail what it was doing, then start it again or give up. */
+  #crashed(code: number | null): void {
+    const because = `the engine process stopped (exit code ${code ?? 'none: killed by a signal'})`;
+    for (const id of [...this.#pending.keys()]) this.#settle(id, fail('E_INTERNAL', because));
+    const interrupted = this.#jobs.failAll(`${because} while this job was running; start it again`);
+    for (const { event, payload } of interrupted) this.#emit(event, payload);
+    const now = Date.now();
+    while (this.#restartTimes.length > 0 && now - (this.#restartTimes[0] ?? 0) > this.#policy.windowMs) this.#restartTimes.shift();
+    if (this.#restartTimes.length >= this.#policy.maxRestarts) {
+      this.#stopped = true;
+      this.#log(`${because}; not restarted: ${this.#restartTimes.length} restarts within ${this.#policy.windowMs / 60_000} min`);
+      const stopped: EngineStopped = { exitCode: code, at: new Date().toISOString(), restarts: this.#restartTimes.length, interruptedJobs: interrupted.length };
+      this.#emit('engine:stopped', stopped);
+      return;
+    }
+    this.#restartTimes.push(now);
+    this.#log(`${because}; ${interrupted.length} running job(s) reported failed; restarting`);
+    const restarts = this.#restartTimes.length;
+    this.#launch(restarts);
+    void this.#current.then((up) => {
+      if (!up) return;
+      const restarted: EngineRestarted = { exitCode: code, at: new Date().toISOString(), restarts, interruptedJobs: interrupted.length };
+      this.#emit('engine:restarted', restarted);
+    });
+  }
+
+  #emit(event: EventName, payload: unknown): void {
+    this.#jobs.observed(event, payload);
+    for (const handler of this.#eventHandlers) handler(event, payload);
+  }
+
   #settle(id: number, result: Result<unknown>): void {
-    const resolve = this.#pending.get(id);
-    if (!resolve) return;
+    const pending = this.#pending.get(id);
+    if (!pending) return;
     this.#pending.delete(id);
-    resolve(result);
+    pending.resolve(result);
   }
 }

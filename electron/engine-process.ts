@@ -23,7 +23,9 @@ export function forkEngine(launch: EngineLaunch): EnginePort {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return {
-    send: (message) => child.send(message),
+    // A message to a process that has just died fails here; its exit, seen next, answers every pending call
+    // (engine-client.ts). Without the callback the failure is an 'error' event that would stop this process too.
+    send: (message) => void child.send(message, () => undefined),
     onMessage: (listener) => child.on('message', (message) => listener(message as FromEngine)),
     onExit: (listener) => child.on('exit', (code) => listener(code)),
     kill: () => child.kill(),

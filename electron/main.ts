@@ -6,10 +6,12 @@ import { app, BrowserWindow, protocol } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../core/engine/data-dir';
+import { engineVersion } from '../core/engine/version';
 import { cliArgsFrom, runBundledCli } from './cli-mode';
 import { EngineClient } from './engine-client';
 import { hardenApp, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { shellLog } from './shell-log';
 import { readStaticFile } from './static-files';
 import { forkUtilityEngine } from './utility-engine';
 import { contentSecurityPolicy, mainWindowOptions } from './window-options';
@@ -29,6 +31,9 @@ function dataDirFromArgs(argv: readonly string[] = process.argv): string {
   const flag = arg?.includes('=') ? arg.slice('--data-dir='.length) : argv[index + 1];
   return resolveDataDir(index >= 0 ? flag : undefined);
 }
+
+const dataDir = dataDirFromArgs();
+const log = shellLog(dataDir, engineVersion);
 
 function serveRenderer(): void {
   protocol.handle('app', async (request) => {
@@ -55,7 +60,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   hardenSession(app.isPackaged);
   serveRenderer();
-  const engine = new EngineClient(forkUtilityEngine(path.join(here, 'engine.js'), dataDirFromArgs(), resourcesDir));
+  const engine = new EngineClient(() => forkUtilityEngine(path.join(here, 'engine.js'), dataDir, resourcesDir), { log });
   registerIpc(engine);
   await engine.ready;
   const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), app.isPackaged));
@@ -74,5 +79,6 @@ async function runCliMode(args: readonly string[]): Promise<void> {
 const cliArgs = cliArgsFrom(process.argv);
 (cliArgs ? runCliMode(cliArgs) : start()).catch((error: unknown) => {
   console.error(cliArgs ? 'Einthoven --cli failed:' : 'Einthoven failed to start:', error);
+  if (!cliArgs) log(`Einthoven failed to start: ${error instanceof Error ? error.message : String(error)}`);
   app.exit(1);
 });

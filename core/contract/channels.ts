@@ -17,6 +17,7 @@ import {
 import { auditChannels } from './audit-schemas';
 import { backupChannels } from './backup-schemas';
 import { clinicChannels } from './clinic-schemas';
+import { engineEvents } from './engine-events';
 import { folderChannels } from './folder-schemas';
 import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
@@ -105,6 +106,8 @@ export const events = {
   'jobs:finished': JobFinishedSchema,
   // train:progress, train:finished
   ...trainingEvents,
+  // engine:restarted, engine:stopped (sent by the shell, not the engine)
+  ...engineEvents,
 } as const;
 
 export type Channels = typeof channels;

@@ -8,8 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../core/engine/data-dir';
+import { engineVersion } from '../../core/engine/version';
 import { EngineClient } from '../engine-client';
 import { forkEngine } from '../engine-process';
+import { shellLog } from '../shell-log';
 import { startBrowserModeServer } from './server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,9 +23,9 @@ async function main(): Promise<void> {
     strict: true,
   });
   const dataDir = resolveDataDir(values['data-dir']);
-  const engine = new EngineClient(
-    forkEngine({ entry: path.join(here, 'engine.js'), dataDir, resourcesDir: path.join(repoRoot, 'resources') }),
-  );
+  const engine = new EngineClient(() => forkEngine({ entry: path.join(here, 'engine.js'), dataDir, resourcesDir: path.join(repoRoot, 'resources') }), {
+    log: shellLog(dataDir, engineVersion),
+  });
   await engine.ready;
   const server = await startBrowserModeServer({
     rendererRoot: path.join(repoRoot, 'dist', 'renderer'),

@@ -43,7 +43,7 @@ describe('browser-mode server', () => {
     mkdirSync(rendererRoot, { recursive: true });
     writeFileSync(path.join(rendererRoot, 'index.html'), '<!doctype html><title>t</title>');
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bm-'));
-    engine = new EngineClient(forkEngine({ entry: path.join(repoRoot, 'core/engine/main.ts'), dataDir }));
+    engine = new EngineClient(() => forkEngine({ entry: path.join(repoRoot, 'core/engine/main.ts'), dataDir }));
     await engine.ready;
     server = await startBrowserModeServer({ rendererRoot, engine });
     auth = { cookie: `einthoven_session=${server.token}`, 'x-einthoven-token': server.token };

@@ -1,0 +1,65 @@
+import type { ChannelName, EventName } from '../core/contract/channels';
+import type { Result } from '../core/contract/result';
+
+/**
+ * The jobs running in the engine, as the shell sees them pass: a job-starting call's answer
+ * (its jobId) adds one, its `finished` event removes it. When the engine process stops, each job
+ * still here is reported failed to the windows, so no progress bar waits for an event that a
+ * dead process will never send.
+ */
+type JobFamily = 'jobs' | 'train';
+type TrainKind = 'train' | 'finetune' | 'hpo' | 'evaluate' | 'compare';
+
+/** The channels whose answer is `{ jobId }`, with the event family and kind their job reports under. */
+const jobStarters: Partial<Record<ChannelName, { family: 'jobs'; kind: 'import' } | { family: 'train'; kind: TrainKind }>> = {
+  'records:import': { family: 'jobs', kind: 'import' },
+  'train:start': { family: 'train', kind: 'train' },
+  'train:finetune': { family: 'train', kind: 'finetune' },
+  'train:hpo': { family: 'train', kind: 'hpo' },
+  'models:evaluate': { family: 'train', kind: 'evaluate' },
+  'models:compare': { family: 'train', kind: 'compare' },
+};
+
+interface RunningJob {
+  readonly family: JobFamily;
+  readonly kind: string;
+}
+
+/** A `finished` event the shell sends in the engine's place. */
+export interface FinishedEvent {
+  readonly event: Extract<EventName, 'jobs:finished' | 'train:finished'>;
+  readonly payload: { jobId: string; kind: string; status: 'failed'; error: { code: 'E_INTERNAL'; message: string } };
+}
+
+function jobIdOf(value: unknown): string | undefined {
+  const id: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'jobId') : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export class RunningJobs {
+  readonly #jobs = new Map<string, RunningJob>();
+
+  /** A call's answer: a job-starting channel's jobId is a running job from now on. */
+  started(channel: string, result: Result<unknown>): void {
+    const starter = jobStarters[channel as ChannelName];
+    const jobId = result.ok ? jobIdOf(result.value) : undefined;
+    if (starter && jobId !== undefined) this.#jobs.set(jobId, starter);
+  }
+
+  /** An engine event: a job's `finished` ends it. */
+  observed(event: string, payload: unknown): void {
+    if (event !== 'jobs:finished' && event !== 'train:finished') return;
+    const jobId = jobIdOf(payload);
+    if (jobId !== undefined) this.#jobs.delete(jobId);
+  }
+
+  /** Every running job, reported failed with `message`; forgets them. */
+  failAll(message: string): FinishedEvent[] {
+    const events = [...this.#jobs].map(([jobId, job]): FinishedEvent => ({
+      event: job.family === 'jobs' ? 'jobs:finished' : 'train:finished',
+      payload: { jobId, kind: job.kind, status: 'failed', error: { code: 'E_INTERNAL', message } },
+    }));
+    this.#jobs.clear();
+    return events;
+  }
+}

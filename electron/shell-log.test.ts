@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shellLog } from './shell-log';
+
+describe('shellLog: the log for IT in the data folder', () => {
+  it('writes one dated line per event, its version and process, into logs/einthoven.log (the folder made)', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+    const log = shellLog(dataDir, '9.9.9');
+    log('engine started');
+    log('engine failed to start:\nE_DB: cannot open');
+    const lines = readFileSync(path.join(dataDir, 'logs', 'einthoven.log'), 'utf8').split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z v9\\.9\\.9 pid ${process.pid}: engine started$`));
+    // A message of several lines stays one line of the log.
+    expect(lines[1]).toMatch(/: engine failed to start: E_DB: cannot open$/);
+    expect(lines[2]).toBe('');
+  });
+
+  it('keeps the file under its limit by moving it to einthoven.log.1, the one before', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+    const log = shellLog(dataDir, '1.0.0', 200);
+    for (let i = 0; i < 8; i++) log(`line ${i}`);
+    const current = readFileSync(path.join(dataDir, 'logs', 'einthoven.log'), 'utf8');
+    const before = readFileSync(path.join(dataDir, 'logs', 'einthoven.log.1'), 'utf8');
+    expect(current.length).toBeLessThanOrEqual(200 + 80);
+    expect(`${before}${current}`).toContain('line 7');
+    expect(current).toContain('line 7');
+  });
+
+  it('never throws: a log that cannot be written leaves the app running', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+    writeFileSync(path.join(dataDir, 'logs'), 'a file where the folder should be');
+    expect(() => shellLog(dataDir, '1.0.0')('engine started')).not.toThrow();
+  });
+});

@@ -1,0 +1,31 @@
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The shell's log, for the hospital's IT: one line per start, stop and restart of the engine
+ * process and per failure to start, in `<data folder>/logs/einthoven.log` (a windowed app's
+ * stderr is seen by no one). It holds no patient data: events, exit codes and error messages of
+ * the engine's start. Kept under `maxBytes` by moving it to `einthoven.log.1` (the one before).
+ */
+export function shellLog(dataDir: string, version: string, maxBytes = 1_000_000): (line: string) => void {
+  const dir = path.join(dataDir, 'logs');
+  const file = path.join(dir, 'einthoven.log');
+  return (line) => {
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (fileSize(file) > maxBytes) renameSync(file, `${file}.1`);
+      appendFileSync(file, `${new Date().toISOString()} v${version} pid ${process.pid}: ${line.replace(/\s+/g, ' ')}\n`);
+    } catch (error) {
+      // The log must never stop the app; say so where a developer or a terminal can see it.
+      process.stderr.write(`einthoven: could not write ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
