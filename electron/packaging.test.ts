@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
+import { UUID } from 'builder-util-runtime';
 import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
 
@@ -19,9 +20,13 @@ describe('electron-builder.yml', async () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('builds a per-machine NSIS installer, an AppImage and a deb', () => {
-    expect(config.win?.target).toEqual(['nsis']);
+  it('builds a per-machine NSIS installer, a per-machine silent MSI with a pinned upgrade code, an AppImage and a deb', () => {
+    expect(config.win?.target).toEqual(['nsis', 'msi']);
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
+    // Deployment tools install the MSI with no one at the screen; the upgrade code must never change.
+    expect(config.msi).toMatchObject({ perMachine: true, oneClick: true, runAfterFinish: false, upgradeCode: '7D031198-C10F-5131-9F7A-F1D3CB87ED82' });
+    // The code written out is the one electron-builder derives from our appId (MsiTarget's namespace).
+    expect(UUID.v5(config.appId ?? '', UUID.parse('d752fe43-5d44-44d5-9fc9-6dd1bf19d5cc')).toUpperCase()).toBe(config.msi?.upgradeCode);
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
   });
 
