@@ -2,7 +2,7 @@
  * Electron main process: one hardened window showing the renderer from app://einthoven/,
  * the engine in a utilityProcess, and validated IPC between them.
  */
-import { app, BrowserWindow, protocol } from 'electron';
+import { app, BrowserWindow, dialog, protocol } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../core/engine/data-dir';
@@ -79,6 +79,11 @@ async function runCliMode(args: readonly string[]): Promise<void> {
 const cliArgs = cliArgsFrom(process.argv);
 (cliArgs ? runCliMode(cliArgs) : start()).catch((error: unknown) => {
   console.error(cliArgs ? 'Einthoven --cli failed:' : 'Einthoven failed to start:', error);
-  if (!cliArgs) log(`Einthoven failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  if (!cliArgs) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`Einthoven failed to start: ${message}`);
+    // A windowed app that exits without a word leaves the user nothing to report: say why, and where the log is.
+    dialog.showErrorBox('Einthoven could not start', `${message}\n\nData folder: ${dataDir}\nLog: ${path.join(dataDir, 'logs', 'einthoven.log')}`);
+  }
   app.exit(1);
 });
