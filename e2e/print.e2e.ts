@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32 } from '../core/formats/crc';
 import { sharedData, sharedDataPath } from '../core/test/shared-data';
 import { artifactPath, launchApp, runPrediction, type RunningApp } from './app';
 
@@ -66,6 +67,20 @@ async function importAndOpen(page: Page, files: string[]): Promise<void> {
   const id = (await row.getAttribute('data-record-id')) ?? '';
   await page.locator(`[data-testid="ecg-plot"][data-record-id="${id}"] [data-testid="measure-hr"]`).waitFor();
   await page.getByTestId('ecg-paper').waitFor();
+}
+
+/**
+ * The MUSE export with the first sample of its first rhythm lead one unit different (its CRC32 recomputed), so the
+ * import takes it for another recording, not a duplicate of the example.
+ */
+function anotherRecording(xml: string): string {
+  const rhythm = xml.indexOf('<WaveformType>Rhythm</WaveformType>');
+  const lead = /<LeadDataCRC32>(\d+)<\/LeadDataCRC32>\s*<WaveFormData>([^<]+)<\/WaveFormData>/.exec(xml.slice(rhythm));
+  if (rhythm < 0 || !lead) throw new Error('no rhythm lead in the MUSE example');
+  const bytes = Buffer.from((lead[2] ?? '').replace(/\s+/g, ''), 'base64');
+  bytes[0] = (bytes[0] ?? 0) ^ 1;
+  const changed = `<LeadDataCRC32>${crc32(bytes)}</LeadDataCRC32>\n<WaveFormData>${bytes.toString('base64')}</WaveFormData>`;
+  return xml.slice(0, rhythm) + xml.slice(rhythm).replace(lead[0], changed);
 }
 
 async function printed(page: Page, name: string) {
@@ -161,6 +176,39 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(rest.join(' ').match(/Finding \d+ of 60: unchanged from the prior tracing\./g)).toEqual(findings);
     for (const sheet of result.pages) expect(inkIn(sheet, 0.975, 1)).toBeLessThan(0.002);
     expect(inkIn(result.pages[0] as RenderedPage, 0.2, 0.6)).toBeGreaterThan(0.2);
+  });
+
+  it("prints a cart export whose own statements run past their three lines: the tracing's sheet stays one, the statements follow whole", async () => {
+    // The MUSE example with its 18 statement fragments (one finding per line where flagged) eight times over, as a long
+    // serial comparison can be: about 2,400 characters, past the three printed lines.
+    const xml = readFileSync(sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml'), 'utf8');
+    const statements = /<Diagnosis>[\s\S]*?<\/Diagnosis>/.exec(xml)?.[0] ?? '';
+    const inner = statements.replace(/^<Diagnosis>|<\/Diagnosis>$/g, '');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-long-statements-'));
+    const file = path.join(dir, 'muse-long-statements.xml');
+    writeFileSync(file, anotherRecording(xml.replace(statements, `<Diagnosis>${inner.repeat(8)}</Diagnosis>`).replace(/081486213/g, '081486214')));
+    await importAndOpen(page, [file]);
+    const shown = await page.getByTestId('record-statement').allTextContents();
+    expect(shown.length).toBe(6 * 8); // the example's six statements (its fragments joined into lines), eight times
+    const result = await printed(page, 'print-long-statements');
+    const [first, ...rest] = result.text.map((t) => t.replace(/\s+/g, ' ')) as [string, ...string[]];
+    // The first sheet: the tracing, its start of the statements and the line saying where the rest is; nothing cut at its foot.
+    expect(first).toMatch(/Statements in file: Normal Sinus rhythm/);
+    expect(first).toMatch(/The file's statements are longer than these lines: printed whole on the next sheet\./);
+    expect(first).toMatch(/Automatic measurements/);
+    expect(first).toMatch(/Unconfirmed/);
+    expect(inkIn(result.pages[0] as RenderedPage, 0.2, 0.6)).toBeGreaterThan(0.2);
+    for (const sheet of result.pages) expect(inkIn(sheet, 0.975, 1)).toBeLessThan(0.002);
+    // The sheets after: identified, and every statement whole, in the file's order (before: cut after three lines, with "…").
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    for (const sheet of rest) expect(sheet).toMatch(/ID 081486214 · born 1979-07-08 · record \d+ · muse-long-statements\.xml .* continued: the file's statements of the ECG on the first sheet, whole/);
+    const continued = rest.join(' ').replace(/^.*?Statements in file \(as the recording device or the file states them; not the physician's reading\) /, '');
+    let at = 0;
+    for (const statement of shown) {
+      const found = continued.indexOf(statement.replace(/\s+/g, ' ').trim(), at);
+      expect(found, statement).toBeGreaterThanOrEqual(at);
+      at = found;
+    }
   });
 
   it('prints a CinC record on one page, its SNOMED CT diagnoses by name', async () => {

@@ -20,17 +20,25 @@ import { printableMm } from './print-page';
 export const printDensities = ['normal', 'compact', 'smallest'] as const;
 export type PrintDensity = (typeof printDensities)[number];
 
-/** How the summary prints: its size, and whether the reading continues whole on a second sheet. */
+/**
+ * How the summary prints: its size, whether the reading continues whole on a second sheet, and
+ * whether the file's own statements do (their three printed lines under the header cut them).
+ */
 export interface PrintFit {
   readonly density: PrintDensity;
   readonly readingContinues: boolean;
+  readonly statementsContinue: boolean;
 }
+
+export const unfitted: PrintFit = { density: 'normal', readingContinues: false, statementsContinue: false };
 
 const pxPerMm = 96 / 25.4;
 /** The article's two gaps in print (EcgViewer.svelte: 1.5 mm) and 3 mm for rounding and font differences. */
 const reserveMm = 2 * 1.5 + 3;
 /** The reading's paragraph in the summary (PrintSummary.svelte), whose clamp may cut it. */
 const readingSelector = '[data-testid="print-reading"]';
+/** The line of the file's statements under the header (RecordHeader.svelte), clamped on paper. */
+const statementsLineSelector = 'summary';
 
 function shownHeightMm(element: Element): number {
   return element.getBoundingClientRect().height / pxPerMm;
@@ -53,39 +61,55 @@ export function paperHeightMm(element: HTMLElement): number {
   return onPaper(element, shownHeightMm);
 }
 
+/** Whether `element`'s line clamp cuts it: more text than the lines it may take. */
+const isCut = (element: Element | null): boolean => element !== null && element.scrollHeight > element.clientHeight + 1;
+
+/** The file's statements on paper (laid out as printed while `printing` is set): their height, and whether their clamp cuts them. */
+function statementsOnPaper(statements: HTMLElement): { heightMm: number; cut: boolean } {
+  return onPaper(statements, (clone) => ({ heightMm: shownHeightMm(clone), cut: isCut(clone.querySelector(statementsLineSelector)) }));
+}
+
 /** The summary on paper: its height, and whether its line clamp cuts the reading (more text than the lines it may take). */
 function summaryOnPaper(summary: HTMLElement): { heightMm: number; readingCut: boolean } {
   return onPaper(summary, (clone) => {
     const reading = clone.querySelector(readingSelector);
-    return { heightMm: shownHeightMm(clone), readingCut: reading !== null && reading.scrollHeight > reading.clientHeight + 1 };
+    return { heightMm: shownHeightMm(clone), readingCut: isCut(reading) };
   });
 }
 
 export interface PrintedParts {
   readonly header: HTMLElement | null;
+  /** The file's own statements under the header, when the record has any. */
+  readonly statements: HTMLElement | null;
   readonly tracing: HTMLElement | null;
   readonly summary: HTMLElement | null;
 }
 
 /**
- * The largest density at which the summary fits the room the header and the tracing leave with
- * the reading whole; failing that, the largest at which it fits with the reading continued on the
- * sheets after. `apply` must render what it is given synchronously (flushSync) so it can be
- * measured; the smallest, the reading continued, is kept when none fits.
+ * The file's statements first: where their three lines cut them, they are printed whole on the
+ * sheets after, and the line saying so is measured with them. Then the largest density at which
+ * the summary fits the room the header, the statements and the tracing leave with the reading
+ * whole; failing that, the largest at which it fits with the reading continued on the sheets
+ * after. `apply` must render what it is given synchronously (flushSync) so it can be measured;
+ * the smallest, the reading continued, is kept when none fits.
  */
 export function fitPrint(parts: PrintedParts, apply: (fit: PrintFit) => void): PrintFit {
-  const { header, tracing, summary } = parts;
+  const { header, statements, tracing, summary } = parts;
   const chosen = (fit: PrintFit): PrintFit => (apply(fit), fit);
-  if (!summary) return chosen({ density: 'normal', readingContinues: false });
-  const room = printableMm.height - (header ? paperHeightMm(header) : 0) - (tracing ? shownHeightMm(tracing) : 0) - reserveMm;
+  apply(unfitted);
+  const statementsContinue = statements !== null && statementsOnPaper(statements).cut;
+  if (statementsContinue) apply({ ...unfitted, statementsContinue });
+  if (!summary) return { ...unfitted, statementsContinue };
+  const above = (header ? paperHeightMm(header) : 0) + (statements ? statementsOnPaper(statements).heightMm : 0);
+  const room = printableMm.height - above - (tracing ? shownHeightMm(tracing) : 0) - reserveMm;
   for (const readingContinues of [false, true]) {
     for (const density of printDensities) {
-      apply({ density, readingContinues });
+      apply({ density, readingContinues, statementsContinue });
       const laid = summaryOnPaper(summary);
-      if (laid.heightMm <= room && (readingContinues || !laid.readingCut)) return { density, readingContinues };
+      if (laid.heightMm <= room && (readingContinues || !laid.readingCut)) return { density, readingContinues, statementsContinue };
     }
   }
   // Nothing fits: the smallest size, the reading whole on the sheets after (its start takes fewer lines), so
   // what runs over is never the only copy of the reading.
-  return chosen({ density: 'smallest', readingContinues: true });
+  return chosen({ density: 'smallest', readingContinues: true, statementsContinue });
 }
