@@ -64,7 +64,7 @@ export class EngineClient {
   }
 
   async request(channel: string, payload: unknown): Promise<Result<unknown>> {
-    if (!(await this.#current) || this.#stopped) return fail('E_INTERNAL', 'the engine process is not running (restart Einthoven)');
+    if (!(await this.#engineUp())) return fail('E_INTERNAL', 'the engine process is not running (restart Einthoven)');
     const id = this.#nextId++;
     const result = await new Promise<Result<unknown>>((resolve) => {
       this.#pending.set(id, { channel, resolve });
@@ -72,6 +72,16 @@ export class EngineClient {
     });
     this.#jobs.started(channel, result);
     return result;
+  }
+
+  /** Waits for the engine being started, through any restart that follows a failed one; false once it is given up. */
+  async #engineUp(): Promise<boolean> {
+    for (;;) {
+      const current = this.#current;
+      const up = await current;
+      if (this.#stopped) return false;
+      if (up || current === this.#current) return up;
+    }
   }
 
   onEvent(handler: EngineEventHandler): () => void {
@@ -82,7 +92,7 @@ export class EngineClient {
   /** Asks the engine to finish its jobs and close the database, then kills it if it lingers. */
   async shutdown(graceMs = 3000): Promise<void> {
     this.#shuttingDown = true;
-    if (this.#stopped || !(await this.#current)) return;
+    if (!(await this.#engineUp())) return;
     const port = this.#port;
     const exited = new Promise<void>((resolve) => port.onExit(() => resolve()));
     port.send({ type: 'shutdown' });
