@@ -65,6 +65,12 @@ async function start(): Promise<void> {
   await engine.ready;
   const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), app.isPackaged));
   window.once('ready-to-show', () => window.show());
+  // A renderer that crashed (or was killed) leaves a blank window: log it and load the page again, whose
+  // state (records, readings, jobs) lives in the engine and is read back as at start.
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log(`window's renderer gone (${details.reason}, exit code ${details.exitCode}); reloading`);
+    if (details.reason !== 'clean-exit') void window.loadURL('app://einthoven/index.html');
+  });
   await window.loadURL('app://einthoven/index.html');
   app.on('second-instance', () => window.focus());
   app.on('window-all-closed', () => app.quit());
