@@ -67,9 +67,16 @@ async function start(): Promise<void> {
   window.once('ready-to-show', () => window.show());
   // A renderer that crashed (or was killed) leaves a blank window: log it and load the page again, whose
   // state (records, readings, jobs) lives in the engine and is read back as at start.
+  // At most 3 reloads in 10 minutes, so a page that crashes as it loads is not reloaded in a loop.
+  const reloads: number[] = [];
   window.webContents.on('render-process-gone', (_event, details) => {
-    log(`window's renderer gone (${details.reason}, exit code ${details.exitCode}); reloading`);
-    if (details.reason !== 'clean-exit') void window.loadURL('app://einthoven/index.html');
+    const now = Date.now();
+    while (reloads.length > 0 && now - (reloads[0] ?? 0) > 10 * 60_000) reloads.shift();
+    const reload = details.reason !== 'clean-exit' && reloads.length < 3;
+    log(`window's renderer gone (${details.reason}, exit code ${details.exitCode}); ${reload ? 'reloading' : 'not reloaded'}`);
+    if (!reload) return;
+    reloads.push(now);
+    void window.loadURL('app://einthoven/index.html');
   });
   await window.loadURL('app://einthoven/index.html');
   app.on('second-instance', () => window.focus());
