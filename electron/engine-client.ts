@@ -42,7 +42,7 @@ export class EngineClient {
   readonly #start: () => EnginePort;
   readonly #policy: RestartPolicy;
   readonly #log: (line: string) => void;
-  readonly #pending = new Map<number, { channel: string; resolve: (result: Result<unknown>) => void }>();
+  readonly #pending = new Map<number, (result: Result<unknown>) => void>();
   readonly #eventHandlers = new Set<EngineEventHandler>();
   readonly #jobs = new RunningJobs();
   readonly #restartTimes: number[] = [];
@@ -67,7 +67,7 @@ export class EngineClient {
     if (!(await this.#engineUp())) return fail('E_INTERNAL', 'the engine process is not running (restart Einthoven)');
     const id = this.#nextId++;
     const result = await new Promise<Result<unknown>>((resolve) => {
-      this.#pending.set(id, { channel, resolve });
+      this.#pending.set(id, resolve);
       this.#port.send({ type: 'request', id, channel, payload });
     });
     this.#jobs.started(channel, result);
@@ -168,9 +168,9 @@ export class EngineClient {
   }
 
   #settle(id: number, result: Result<unknown>): void {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
+    const resolve = this.#pending.get(id);
+    if (!resolve) return;
     this.#pending.delete(id);
-    pending.resolve(result);
+    resolve(result);
   }
 }

@@ -36,21 +36,28 @@ function jobIdOf(value: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** How many finished job ids are remembered: a job can finish before its start's answer arrives. */
+const finishedMemory = 256;
+
 export class RunningJobs {
   readonly #jobs = new Map<string, RunningJob>();
+  readonly #finished = new Set<string>();
 
-  /** A call's answer: a job-starting channel's jobId is a running job from now on. */
+  /** A call's answer: a job-starting channel's jobId is a running job from now on, unless it has already finished. */
   started(channel: string, result: Result<unknown>): void {
-    const starter = jobStarters[channel as ChannelName];
+    const starter = Object.hasOwn(jobStarters, channel) ? jobStarters[channel as ChannelName] : undefined;
     const jobId = result.ok ? jobIdOf(result.value) : undefined;
-    if (starter && jobId !== undefined) this.#jobs.set(jobId, starter);
+    if (starter && jobId !== undefined && !this.#finished.has(jobId)) this.#jobs.set(jobId, starter);
   }
 
   /** An engine event: a job's `finished` ends it. */
   observed(event: string, payload: unknown): void {
     if (event !== 'jobs:finished' && event !== 'train:finished') return;
     const jobId = jobIdOf(payload);
-    if (jobId !== undefined) this.#jobs.delete(jobId);
+    if (jobId === undefined) return;
+    this.#jobs.delete(jobId);
+    this.#finished.add(jobId);
+    if (this.#finished.size > finishedMemory) this.#finished.delete(this.#finished.values().next().value ?? jobId);
   }
 
   /** Every running job, reported failed with `message`; forgets them. */
