@@ -30,6 +30,13 @@ export const RecordSummarySchema = z.object({
   importedAt: z.string(),
   /** The current (latest) reading, or null while the record is unconfirmed. */
   confirmed: z.object({ reader: z.string(), at: z.string() }).nullable(),
+  /**
+   * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
+   * the operating point that flagged it, so a ranked list says what it ranks by.
+   */
+  flaggedBy: z
+    .object({ modelName: z.string(), className: z.string(), probability: z.number(), threshold: z.number(), method: z.string() })
+    .optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 

@@ -31,11 +31,15 @@ export const worklistFilterShape = {
 export const WorklistFilterSchema = z.object(worklistFilterShape).strict();
 export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
 
-export const worklistSorts = ['imported', 'recorded', 'patient', 'status'] as const;
+export const worklistSorts = ['imported', 'recorded', 'patient', 'status', 'probability'] as const;
 export type WorklistSort = (typeof worklistSorts)[number];
 
 export const worklistOrderShape = {
-  /** imported: newest import first (the default); recorded: recording date; patient: name then id; status: unconfirmed first. */
+  /**
+   * imported: newest import first (the default); recorded: recording date; patient: name then id; status: unconfirmed first;
+   * probability: the "flagged by" filter's class as its model's newest prediction gives it, most probable first (triage
+   * of the records a model flags; needs that filter).
+   */
   sort: z.enum(worklistSorts).default('imported'),
   order: z.enum(['asc', 'desc']).default('desc'),
 };

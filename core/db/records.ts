@@ -2,7 +2,7 @@ import type { RecordDetail, RecordSummary } from '../contract/schemas';
 import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
-import { worklistOrder, worklistWhere } from './worklist';
+import { classJsonPath, worklistOrder, worklistWhere } from './worklist';
 
 interface RecordRow {
   id: number;
@@ -51,6 +51,7 @@ export class RecordStore {
   readonly #insertSignal;
   readonly #insertDevice;
   readonly #device;
+  readonly #flaggedPrediction;
 
   constructor(db: Db) {
     this.#db = db;
@@ -58,6 +59,10 @@ export class RecordStore {
     this.#exists = db.prepare('SELECT 1 FROM records WHERE id = ?');
     this.#byId = db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id = ?`);
     this.#signal = db.prepare('SELECT data FROM record_signals WHERE record_id = ?');
+    this.#flaggedPrediction = db.prepare(
+      `SELECT model_name AS modelName, op_method AS method, json_extract(probabilities, @path) AS probability, json_extract(op_thresholds, @path) AS threshold
+       FROM predictions WHERE record_id = @id AND model_id = @modelId ORDER BY id DESC LIMIT 1`,
+    );
     this.#insertRecord = db.prepare(`INSERT INTO records (
         content_hash, source_path, format, format_version, fs, n_samples, leads, missing_leads,
         patient_id, patient_name, patient_sex, patient_age_years, patient_birth_date, recorded_at,
@@ -125,7 +130,7 @@ export class RecordStore {
     const sort = query.sort ?? 'imported';
     const from = (reading: boolean) => (reading ? withReading : 'records r');
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${from(readsReading)} ${where}`).get(params) as { n: number }).n;
-    const order = worklistOrder(sort, query.order ?? 'desc');
+    const order = worklistOrder(sort, query.order ?? 'desc', query);
     const ids = this.#db
       .prepare(`SELECT r.id FROM ${from(readsReading || sort === 'status')} ${where} ${order} LIMIT @limit OFFSET @offset`)
       .pluck()
@@ -133,14 +138,25 @@ export class RecordStore {
     if (ids.length === 0) return { total, items: [] };
     const rows = this.#db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id IN (${ids.map(() => '?').join(',')})`).all(...ids) as RecordRow[];
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return { total, items: ids.map((id) => toSummary(byId.get(id) as RecordRow)) };
+    const flagged = query.flagged;
+    const summary = (id: number) => toSummary(byId.get(id) as RecordRow);
+    return { total, items: ids.map((id) => (flagged ? { ...summary(id), ...this.#flaggedBy(id, flagged) } : summary(id))) };
+  }
+
+  /** The flagged filter's class in its model's newest prediction on the record (the one that put it in the list). */
+  #flaggedBy(id: number, flagged: NonNullable<WorklistFilter['flagged']>): Pick<RecordSummary, 'flaggedBy'> {
+    const row = this.#flaggedPrediction.get({ id, modelId: flagged.modelId, path: classJsonPath(flagged.className) }) as
+      | { modelName: string; method: string; probability: number | null; threshold: number | null }
+      | undefined;
+    if (!row || row.probability === null || row.threshold === null) return {};
+    return { flaggedBy: { modelName: row.modelName, className: flagged.className, probability: row.probability, threshold: row.threshold, method: row.method } };
   }
 
   /** Every id the filter selects, in list order (a batch covers the whole filtered set). */
   ids(query: WorklistFilter & { sort?: WorklistSort | undefined; order?: 'asc' | 'desc' | undefined }): number[] {
     const { where, params, readsReading } = worklistWhere(query);
     const sort = query.sort ?? 'imported';
-    const order = worklistOrder(sort, query.order ?? 'desc');
+    const order = worklistOrder(sort, query.order ?? 'desc', query);
     return this.#db.prepare(`SELECT r.id FROM ${readsReading || sort === 'status' ? withReading : 'records r'} ${where} ${order}`).pluck().all(params) as number[];
   }
 

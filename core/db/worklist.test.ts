@@ -60,6 +60,29 @@ describe('worklist queries (real SQLite)', () => {
     expect(status.slice(firstConfirmed).every((r) => r.confirmed !== null)).toBe(true);
   });
 
+  it("ranks the records a model flags by that class's probability in its newest prediction, and says what it ranks by", () => {
+    const { db: own } = openDatabase(':memory:');
+    seedWorklist(own, 8);
+    const stored = new RecordStore(own);
+    const records = stored.list({ limit: 8, offset: 0 }).items.map((r) => r.id);
+    const predictions = new PredictionStore(own);
+    const mi = (id: number, p: number) => {
+      const base = seedPrediction(id, true);
+      predictions.insert({ ...base, probabilities: { ...base.probabilities, MI: p } as typeof base.probabilities, decisions: { ...base.decisions, MI: p > 0.5 } as typeof base.decisions });
+    };
+    records.forEach((id, i) => mi(id, [0.55, 0.97, 0.62, 0.2, 0.81, 0.74, 0.3, 0.9][i] as number));
+    // The newest prediction counts: record 7's 0.9 is replaced by 0.51.
+    mi(records[7] as number, 0.51);
+    const flagged = { modelId: seedModel.id, className: 'MI' };
+    const ranked = stored.list({ flagged, sort: 'probability', order: 'desc', limit: 10, offset: 0 }).items;
+    expect(ranked.map((r) => r.flaggedBy?.probability)).toEqual([0.97, 0.81, 0.74, 0.62, 0.55, 0.51]);
+    expect(ranked[0]?.flaggedBy).toEqual({ modelName: seedModel.name, className: 'MI', probability: 0.97, threshold: 0.5, method: 'f1' });
+    expect(stored.ids({ flagged, sort: 'probability', order: 'asc' })).toEqual(ranked.map((r) => r.id).reverse());
+    // Without the filter there is no class to rank by: a typed refusal, not an arbitrary order.
+    expect(() => stored.list({ sort: 'probability', limit: 10, offset: 0 })).toThrow(/sorting by probability needs the "flagged by" filter/);
+    expect(stored.list({ limit: 1, offset: 0 }).items[0]?.flaggedBy).toBeUndefined();
+  });
+
   it('offers the readers of current readings and the models with stored predictions', () => {
     expect(worklistFacets(db)).toEqual({ readers: ['Dr. A', 'Dr. B'], models: [{ id: seedModel.id, name: seedModel.name, classes: seedModel.classes, neverFlagged: [] }] });
   });

@@ -1,4 +1,5 @@
 import { isNeverFlagged } from '../contract/training-schemas';
+import { EinthovenError } from '../errors';
 import type { WorklistFacets, WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
 
@@ -14,8 +15,11 @@ export interface WorklistSql {
   readonly readsReading: boolean;
 }
 
-/** The newest prediction of @modelId on the record: the one the viewer shows and a reader judged. */
-const latestPrediction = `(SELECT p.decisions FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
+/** A column of the newest prediction of @flagModel on the record: the one the viewer shows and a reader judged. */
+const latestPrediction = (column: 'decisions' | 'probabilities') => `(SELECT p.${column} FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
+
+/** The JSON path of a class in a prediction's per-class objects (probabilities, decisions, thresholds). */
+export const classJsonPath = (className: string): string => `$."${className.replace(/["\\]/g, '')}"`;
 
 export function worklistWhere(filter: WorklistFilter): WorklistSql {
   const conditions: string[] = [];
@@ -57,18 +61,24 @@ export function worklistWhere(filter: WorklistFilter): WorklistSql {
   }
   if (filter.flagged !== undefined) {
     params.flagModel = filter.flagged.modelId;
-    params.flagPath = `$."${filter.flagged.className.replace(/["\\]/g, '')}"`;
+    params.flagPath = classJsonPath(filter.flagged.className);
     // decisions is JSON {class: true|false}; json_extract gives 1 for true. An abstained prediction (NULL) flags nothing.
-    conditions.push(`json_extract(${latestPrediction}, @flagPath) = 1`);
+    conditions.push(`json_extract(${latestPrediction('decisions')}, @flagPath) = 1`);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return { where, params, readsReading: /\bo\./.test(where) };
 }
 
-/** ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record. */
-export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc'): string {
+/**
+ * ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record.
+ * `probability` ranks by the flagged filter's class and model (its parameters come from worklistWhere).
+ */
+export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc', filter: WorklistFilter = {}): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   switch (sort) {
+    case 'probability':
+      if (filter.flagged === undefined) throw new EinthovenError('E_VALIDATION', 'sorting by probability needs the "flagged by" filter: which model, and which of its classes');
+      return `ORDER BY json_extract(${latestPrediction('probabilities')}, @flagPath) ${dir}, r.id ${dir}`;
     case 'recorded':
       // Records without a date come last either way.
       return `ORDER BY r.recorded_at IS NULL, r.recorded_at ${dir}, r.id ${dir}`;

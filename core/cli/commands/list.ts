@@ -1,14 +1,16 @@
+import type { RecordSummary } from '../../contract/schemas';
 import { parseRequest } from '../../contract/result';
 import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { probabilityText } from './predict';
 
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'List the records in the local database',
-  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status]
+  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status|probability]
                 [--order asc|desc] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sex M|F|U] [--age-min N] [--age-max N]
                 [--reader NAME] [--flagged MODEL_ID:CLASS] [--limit N] [--offset N] [--data-dir DIR]
 
@@ -21,7 +23,8 @@ Options:
   --json           JSON instead of a table
   --search TEXT    filter by file name, patient, or statement text (the file's or the reader's)
   --review STATUS  only unconfirmed records (the worklist) or only confirmed ones
-  --sort KEY       imported (default), recorded (recording date, undated last), patient, status (unconfirmed first)
+  --sort KEY       imported (default), recorded (recording date, undated last), patient, status (unconfirmed first),
+                   probability (with --flagged: the class's probability in that model's newest prediction)
   --order DIR      desc (default) or asc
   --from, --to     recording date range, inclusive
   --sex, --age-min, --age-max   patient filters (records without the value are left out)
@@ -73,13 +76,19 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'}\t${r.sourcePath}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'}\t${flaggedColumn(r)}${r.sourcePath}`);
       return 0;
     } finally {
       await engine.close();
     }
   },
 };
+
+/** Under --flagged: the class's probability, its model and operating point (what a ranked list ranks by). */
+function flaggedColumn(r: RecordSummary): string {
+  const f = r.flaggedBy;
+  return f ? `${f.className} ${probabilityText(f.probability)} (${f.modelName}, ${f.method} threshold ${probabilityText(f.threshold)})\t` : '';
+}
 
 /** "model-id:CLASS" → the worklist's model-output filter; the class is after the last colon (model ids contain '@', not ':'). */
 function flaggedOption(value: string | undefined): { modelId: string; className: string } | undefined {
