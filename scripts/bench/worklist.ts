@@ -24,6 +24,7 @@ const queries: Record<string, RequestOf<'records:list'>> = {
   unconfirmed: { review: 'unconfirmed' },
   'MI flagged by seed-model': { flagged: { modelId: seedModel.id, className: 'MI' } },
   'MI flagged, female, unconfirmed, by date': { flagged: { modelId: seedModel.id, className: 'MI' }, sex: 'F', review: 'unconfirmed', sort: 'recorded' },
+  'MI flagged, ranked by its probability': { flagged: { modelId: seedModel.id, className: 'MI' }, sort: 'probability', order: 'desc' },
   'last page': { offset: 9800 },
 };
 
