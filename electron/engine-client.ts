@@ -3,6 +3,7 @@ import type { EngineRestarted, EngineStopped } from '../core/contract/engine-eve
 import { fail, type Result } from '../core/contract/result';
 import type { FromEngine, ToEngine } from '../core/engine/protocol';
 import { RunningJobs } from './engine-jobs';
+import { RestartBudget } from './restart-budget';
 
 /** The two ways we run the engine (utilityProcess in Electron, child_process in browser mode) look like this. */
 export interface EnginePort {
@@ -45,7 +46,7 @@ export class EngineClient {
   readonly #pending = new Map<number, (result: Result<unknown>) => void>();
   readonly #eventHandlers = new Set<EngineEventHandler>();
   readonly #jobs = new RunningJobs();
-  readonly #restartTimes: number[] = [];
+  readonly #restarts: RestartBudget;
   readonly ready: Promise<void>;
   #port!: EnginePort;
   /** Resolves true when the current engine is ready, false when it will never be. */
@@ -57,6 +58,7 @@ export class EngineClient {
   constructor(start: () => EnginePort, options: EngineClientOptions = {}) {
     this.#start = start;
     this.#policy = options.restart ?? defaultRestartPolicy;
+    this.#restarts = new RestartBudget(this.#policy.maxRestarts, this.#policy.windowMs);
     this.#log = options.log ?? (() => undefined);
     this.ready = new Promise((resolve, reject) => this.#launch(null, resolve, reject));
     // A start failure is reported through `ready`; keep it from surfacing as an unhandled rejection.
@@ -142,18 +144,16 @@ export class EngineClient {
     for (const id of [...this.#pending.keys()]) this.#settle(id, fail('E_INTERNAL', because));
     const interrupted = this.#jobs.failAll(`${because} while this job was running; start it again`);
     for (const { event, payload } of interrupted) this.#emit(event, payload);
-    const now = Date.now();
-    while (this.#restartTimes.length > 0 && now - (this.#restartTimes[0] ?? 0) > this.#policy.windowMs) this.#restartTimes.shift();
-    if (this.#restartTimes.length >= this.#policy.maxRestarts) {
+    if (!this.#restarts.take()) {
       this.#stopped = true;
-      this.#log(`${because}; not restarted: ${this.#restartTimes.length} restarts within ${this.#policy.windowMs / 60_000} min`);
-      const stopped: EngineStopped = { exitCode: code, at: new Date().toISOString(), restarts: this.#restartTimes.length, interruptedJobs: interrupted.length };
+      const used = this.#restarts.used();
+      this.#log(`${because}; not restarted: ${used} restarts within ${this.#policy.windowMs / 60_000} min`);
+      const stopped: EngineStopped = { exitCode: code, at: new Date().toISOString(), restarts: used, interruptedJobs: interrupted.length };
       this.#emit('engine:stopped', stopped);
       return;
     }
-    this.#restartTimes.push(now);
     this.#log(`${because}; ${interrupted.length} running job(s) reported failed; restarting`);
-    const restarts = this.#restartTimes.length;
+    const restarts = this.#restarts.used();
     this.#launch(restarts);
     void this.#current.then((up) => {
       if (!up) return;

@@ -11,6 +11,7 @@ import { cliArgsFrom, runBundledCli } from './cli-mode';
 import { EngineClient } from './engine-client';
 import { hardenApp, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { RestartBudget } from './restart-budget';
 import { shellLog } from './shell-log';
 import { readStaticFile } from './static-files';
 import { forkUtilityEngine } from './utility-engine';
@@ -68,15 +69,11 @@ async function start(): Promise<void> {
   // A renderer that crashed (or was killed) leaves a blank window: log it and load the page again, whose
   // state (records, readings, jobs) lives in the engine and is read back as at start.
   // At most 3 reloads in 10 minutes, so a page that crashes as it loads is not reloaded in a loop.
-  const reloads: number[] = [];
+  const reloads = new RestartBudget(3, 10 * 60_000);
   window.webContents.on('render-process-gone', (_event, details) => {
-    const now = Date.now();
-    while (reloads.length > 0 && now - (reloads[0] ?? 0) > 10 * 60_000) reloads.shift();
-    const reload = details.reason !== 'clean-exit' && reloads.length < 3;
+    const reload = details.reason !== 'clean-exit' && reloads.take();
     log(`window's renderer gone (${details.reason}, exit code ${details.exitCode}); ${reload ? 'reloading' : 'not reloaded'}`);
-    if (!reload) return;
-    reloads.push(now);
-    void window.loadURL('app://einthoven/index.html');
+    if (reload) void window.loadURL('app://einthoven/index.html');
   });
   await window.loadURL('app://einthoven/index.html');
   app.on('second-instance', () => window.focus());
