@@ -36,7 +36,7 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     const fixture = (name: string) => path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', name);
     await app.page.getByTestId('import-files').setInputFiles([fixture('00131_hr.hea'), fixture('00131_hr.dat')]);
     await app.page.getByTestId('import-report').waitFor();
-    await expect.poll(() => head.getAttribute('data-head')).not.toBe(before);
+    await expect.poll(() => head.getAttribute('data-head'), { timeout: 10_000 }).not.toBe(before);
     expect(await head.getAttribute('data-ok')).toBe('true');
   });
 
