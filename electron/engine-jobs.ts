@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import type { ChannelName, EventName } from '../core/contract/channels';
 import type { Result } from '../core/contract/result';
+import type { JobKind } from '../core/contract/schemas';
+import type { TrainJobKind } from '../core/contract/training-schemas';
 
 /**
  * The jobs running in the engine, as the shell sees them pass: a job-starting call's answer
@@ -8,10 +11,9 @@ import type { Result } from '../core/contract/result';
  * dead process will never send.
  */
 type JobFamily = 'jobs' | 'train';
-type TrainKind = 'train' | 'finetune' | 'hpo' | 'evaluate' | 'compare';
 
 /** The channels whose answer is `{ jobId }`, with the event family and kind their job reports under. */
-const jobStarters: Partial<Record<ChannelName, { family: 'jobs'; kind: 'import' } | { family: 'train'; kind: TrainKind }>> = {
+const jobStarters: Partial<Record<ChannelName, { family: 'jobs'; kind: z.infer<typeof JobKind> } | { family: 'train'; kind: z.infer<typeof TrainJobKind> }>> = {
   'records:import': { family: 'jobs', kind: 'import' },
   'train:start': { family: 'train', kind: 'train' },
   'train:finetune': { family: 'train', kind: 'finetune' },

@@ -6,24 +6,20 @@ import { z } from 'zod';
  * training, a native module failing) cannot take the window down; the shell then starts it again
  * (electron/engine-client.ts) and says so, since whatever was running in it stopped.
  */
-export const EngineRestartedSchema = z.object({
+/** The engine stopped too often to be started again: the app must be restarted (see the log). */
+export const EngineStoppedSchema = z.object({
   /** The stopped process's exit code; null where it was killed by a signal. */
   exitCode: z.number().int().nullable(),
-  /** When the new engine was ready (ISO 8601). */
+  /** When it was restarted (engine:restarted: when the new engine was ready), or given up (ISO 8601). */
   at: z.string(),
-  /** Restarts within the restart window, this one included. */
-  restarts: z.number().int().positive(),
+  /** Restarts within the restart window (engine:restarted: this one included). */
+  restarts: z.number().int().nonnegative(),
   /** Imports, trainings and evaluations that were running and were reported failed. */
   interruptedJobs: z.number().int().nonnegative(),
 });
 
-/** The engine stopped too often to be started again: the app must be restarted (see the log). */
-export const EngineStoppedSchema = z.object({
-  exitCode: z.number().int().nullable(),
-  at: z.string(),
-  restarts: z.number().int().nonnegative(),
-  interruptedJobs: z.number().int().nonnegative(),
-});
+/** The engine stopped and was started again. */
+export const EngineRestartedSchema = EngineStoppedSchema.extend({ restarts: z.number().int().positive() });
 
 export const engineEvents = {
   'engine:restarted': EngineRestartedSchema,
