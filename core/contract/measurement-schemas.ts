@@ -81,3 +81,57 @@ export const DeviceComparisonSchema = DeviceMeasurementsSchema.extend({
   ),
 });
 export type DeviceComparison = z.infer<typeof DeviceComparisonSchema>;
+
+/** A boundary's time from the median beat's R fiducial (ms; negative before R). A median beat never spans more than a few seconds. */
+const msFromR = z.number().finite().min(-3000).max(3000);
+
+/**
+ * A reader's wave boundaries on the median beat (core/signal/boundary-correction.ts): each given
+ * boundary replaces the program's, the others stand; `pAbsent` says the reader sees no P wave.
+ * `{}` is "the program's boundaries" (a correction taken back).
+ */
+export const BoundaryCorrectionSchema = z
+  .object({
+    pOnset: msFromR.optional(),
+    pOffset: msFromR.optional(),
+    qrsOnset: msFromR.optional(),
+    qrsOffset: msFromR.optional(),
+    tEnd: msFromR.optional(),
+    pAbsent: z.literal(true).optional(),
+  })
+  .strict();
+export type BoundaryCorrectionInput = z.infer<typeof BoundaryCorrectionSchema>;
+
+export const correctionLimits = { reader: 120, note: 2000 } as const;
+
+/** A stored correction, as the database keeps it (core/db/boundary-corrections.ts). */
+export const StoredCorrectionSchema = z.object({
+  id: z.number().int().positive(),
+  recordId: z.number().int().positive(),
+  boundaries: BoundaryCorrectionSchema,
+  reader: z.string(),
+  note: z.string(),
+  supersedes: z.number().int().positive().nullable(),
+  correctedAt: z.string(),
+});
+export type StoredCorrection = z.infer<typeof StoredCorrectionSchema>;
+
+const boundaryIndex = z.number().int().nonnegative().nullable();
+
+/**
+ * The record's current correction beside what it changed: when `applied`, the measurements and
+ * statements come from the reader's boundaries and `automatic` keeps the program's; when not,
+ * `notApplied` says why (or the correction is `{}`, the program's boundaries taken back).
+ */
+export const CorrectionViewSchema = StoredCorrectionSchema.extend({
+  applied: z.boolean(),
+  notApplied: z.string().optional(),
+  automatic: z.object({
+    prMs: z.number().nullable(),
+    qrsMs: z.number().nullable(),
+    qtMs: z.number().nullable(),
+    /** The program's boundaries on the median beat (indices, like MedianBeatView's), null without a median beat. */
+    fiducials: z.object({ pOnset: boundaryIndex, pOffset: boundaryIndex, qrsOnset: boundaryIndex, qrsOffset: boundaryIndex, tEnd: boundaryIndex }).nullable(),
+  }),
+});
+export type CorrectionView = z.infer<typeof CorrectionViewSchema>;

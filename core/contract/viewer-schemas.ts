@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { BeatPrSchema, DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
+import { BeatPrSchema, BoundaryCorrectionSchema, correctionLimits, CorrectionViewSchema, DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
 
 /**
  * Shapes of the clinical viewer's channels: display filters applied by the engine (the stored
@@ -105,6 +105,8 @@ export const RecordMeasurementsSchema = z.object({
   statements: z.array(InterpretiveStatementSchema),
   /** The recording device's own measurements beside ours, when the file stored them. */
   device: DeviceComparisonSchema.nullable(),
+  /** The reader's current boundary correction, null when none was ever made; optional so measurements made before it still parse. */
+  correction: CorrectionViewSchema.nullable().optional(),
 });
 export type RecordMeasurements = z.infer<typeof RecordMeasurementsSchema>;
 
@@ -115,6 +117,21 @@ export const viewerChannels = {
   },
   'records:measure': {
     request: z.object({ id: RecordId }).strict(),
+    response: RecordMeasurementsSchema,
+  },
+  // A reader's wave boundaries on the median beat in place of the program's (`boundaries: {}` takes
+  // them back): stored as a new immutable row and audited; answers the measurements made from them.
+  'records:correct-boundaries': {
+    request: z
+      .object({
+        id: RecordId,
+        boundaries: BoundaryCorrectionSchema,
+        reader: z.string().trim().min(1, 'the reader must be named').max(correctionLimits.reader),
+        note: z.string().max(correctionLimits.note).default(''),
+        /** The correction on screen when the reader began: must still be the record's current one (a stale edit is refused). */
+        supersedes: z.number().int().positive().optional(),
+      })
+      .strict(),
     response: RecordMeasurementsSchema,
   },
   // Screen calibration: how much larger than CSS millimetres paper must be drawn for 1 mm on

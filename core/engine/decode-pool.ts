@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodeOptions, DecodeOutcome } from '../formats/index';
 import type { RecordDetail } from '../contract/schemas';
+import type { StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { EinthovenError, type ErrorInfo } from '../errors';
 import type { DecodeReply, WorkerFile, WorkerJob } from './decode-protocol';
@@ -82,12 +83,12 @@ export class DecodePool {
    * `timeoutMs` (default from the record's size, as a decode): a pathological record costs its
    * time limit, never the engine's main thread. Throws the typed error when it is stopped.
    */
-  async measure(record: RecordDetail, timeoutMs?: number): Promise<RecordMeasurements> {
+  async measure(record: RecordDetail, correction?: StoredCorrection, timeoutMs?: number): Promise<RecordMeasurements> {
     const bytes = record.signals.reduce((n, s) => n + s.byteLength, 0);
     // Ahead of queued decodes: a reader opening a record waits for one file of an import, not all of it.
     const slot = await this.#acquire(true);
     try {
-      const answer = await this.#exchange(slot, (id) => ({ kind: 'measure', id, record }), timeoutMs ?? this.#timeoutMs(bytes), `record ${record.id}`, 'measuring it');
+      const answer = await this.#exchange(slot, (id) => ({ kind: 'measure', id, record, correction }), timeoutMs ?? this.#timeoutMs(bytes), `record ${record.id}`, 'measuring it');
       if ('failure' in answer) throw new EinthovenError(answer.failure.code, answer.failure.message);
       const { reply } = answer;
       if ('measurements' in reply) return reply.measurements;

@@ -1,4 +1,5 @@
 import type { RecordDetail } from '../contract/schemas';
+import type { StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { ErrorInfo } from '../errors';
 import type { DecodeOptions, DecodeOutcome } from '../formats/index';
@@ -22,6 +23,8 @@ export interface MeasureJob {
   readonly kind: 'measure';
   readonly id: number;
   readonly record: RecordDetail;
+  /** The reader's current boundary correction of the record, if any. */
+  readonly correction?: StoredCorrection | undefined;
 }
 
 export type WorkerJob = DecodeJob | MeasureJob;

@@ -42,7 +42,7 @@ function buffersOf(outcomes: readonly DecodeOutcome[]): ArrayBuffer[] {
 parentPort?.on('message', (job: WorkerJob) => {
   let reply: DecodeReply;
   try {
-    reply = job.kind === 'measure' ? { id: job.id, measurements: measureRecord(job.record) } : { id: job.id, outcomes: decode(job.files, job.options) };
+    reply = job.kind === 'measure' ? { id: job.id, measurements: measureRecord(job.record, job.correction) } : { id: job.id, outcomes: decode(job.files, job.options) };
   } catch (error) {
     reply = { id: job.id, error: toErrorInfo(error) };
   }

@@ -33,6 +33,7 @@ import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
+import { BoundaryDesk } from './boundary-desk';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -87,6 +88,8 @@ export class Engine {
   readonly overreads: OverreadDesk;
   /** Clinical pre-test scores for PE entered on records. */
   readonly pe: PeDesk;
+  /** Readers' corrections of the median beat's wave boundaries, and the measurements under them. */
+  readonly boundaries: BoundaryDesk;
   /** The folders datasets may be read from; every path-taking channel is confined to them. */
   readonly folders: FolderAccess;
   readonly #trainingAudit: TrainingAudit;
@@ -97,7 +100,7 @@ export class Engine {
   readonly #handlers: Handlers;
   /** Measurements of recently viewed records (records never change once stored). */
   // Measured in a decode worker, stopped after its time limit: no record's analysis stalls the engine.
-  readonly #measurements = new MeasurementCache(16, (record) => this.#decodePool().measure(record));
+  readonly #measurements = new MeasurementCache(16, (record, correction) => this.#decodePool().measure(record, correction));
   /** Decoding worker threads for imports, started at the first import and kept for the next. */
   #pool: DecodePool | undefined;
 
@@ -123,6 +126,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
+    this.boundaries = new BoundaryDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements });
     this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.folders = new FolderAccess(this.#state, this.audit);
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
@@ -289,7 +293,8 @@ export class Engine {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
       },
-      'records:measure': (request) => this.#measurements.get(this.#existingRecord(request.id)),
+      'records:measure': (request) => this.boundaries.measure(this.#existingRecord(request.id)),
+      'records:correct-boundaries': (request) => this.boundaries.correct(this.#existingRecord(request.id), request),
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),

@@ -146,7 +146,7 @@ describe('measuring in a decode worker (records:measure)', () => {
   it('gives what this thread gives, and stops a measurement past its time limit with a typed error, the worker replaced', async () => {
     const record = philips();
     expect(RecordMeasurementsSchema.parse(await pool.measure(record))).toEqual(RecordMeasurementsSchema.parse(measureRecord(record)));
-    await expect(pool.measure(record, 1)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: expect.stringMatching(/measuring it took longer than 0 s.*stopped/) });
+    await expect(pool.measure(record, undefined, 1)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: expect.stringMatching(/measuring it took longer than 0 s.*stopped/) });
     expect((await pool.measure(record)).recordId).toBe(record.id);
   });
 

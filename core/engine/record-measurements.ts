@@ -1,7 +1,7 @@
-import type { DeviceComparison } from '../contract/measurement-schemas';
+import type { CorrectionView, DeviceComparison, StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
 import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
-import type { EcgMeasurements } from '../signal/measure';
+import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
@@ -12,12 +12,14 @@ import { issueText } from '../signal/record-quality';
  * The viewer's measurements for a stored record: the same analysis as `ecg measure`
  * (core/signal/measure.ts) on the same samples, unrounded, so the UI and the CLI agree.
  * QTc comes under every formula with the formula's text, because a QTc without its formula
- * is ambiguous (Bazett over-corrects at fast rates).
+ * is ambiguous (Bazett over-corrects at fast rates). With the reader's stored boundary
+ * correction, every interval and statement comes from the reader's boundaries and the
+ * program's own figures ride along for comparison.
  */
-export function measureRecord(record: RecordDetail): RecordMeasurements {
+export function measureRecord(record: RecordDetail, stored?: StoredCorrection): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
-  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements } = analyseEcg(leads, record.fs, { sex: record.patient.sex });
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries });
   return {
     recordId: record.id,
     fs: record.fs,
@@ -41,6 +43,17 @@ export function measureRecord(record: RecordDetail): RecordMeasurements {
     caveats: { ...caveats },
     statements: statements.map((st) => ({ ...st, evidence: st.evidence.map((e) => ({ ...e })) })),
     device: record.deviceMeasurements ? compareWithDevice(m, record.deviceMeasurements) : null,
+    correction: stored && correction ? correctionView(stored, correction) : null,
+  };
+}
+
+function correctionView(stored: StoredCorrection, c: CorrectionApplied): CorrectionView {
+  const f = c.automatic.fiducials;
+  return {
+    ...stored,
+    applied: c.applied,
+    ...(c.notApplied ? { notApplied: c.notApplied } : {}),
+    automatic: { prMs: c.automatic.prMs, qrsMs: c.automatic.qrsMs, qtMs: c.automatic.qtMs, fiducials: f ? fiducialIndices(f) : null },
   };
 }
 
@@ -89,7 +102,6 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
 }
 
 function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined, leftOut: { paced: number; held: number }): MedianBeatView {
-  const at = (i: number | undefined) => (i === undefined ? null : i);
   return {
     leads: [...leads],
     samples: beat.leads.map((lead) => Float32Array.from(lead)),
@@ -97,17 +109,23 @@ function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials
     beatsUsed: beat.beatsUsed,
     pacedBeatsLeftOut: leftOut.paced,
     heldBeatsLeftOut: leftOut.held,
-    fiducials: { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) },
+    fiducials: fiducialIndices(f),
   };
 }
 
-/** Measures one record; the engine's measures in a stoppable worker (DecodePool.measure). */
-export type Measurer = (record: RecordDetail) => Promise<RecordMeasurements>;
+function fiducialIndices(f: Fiducials | undefined): MedianBeatView['fiducials'] {
+  const at = (i: number | undefined) => (i === undefined ? null : i);
+  return { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) };
+}
+
+/** Measures one record (with its current boundary correction); the engine's measures in a stoppable worker (DecodePool.measure). */
+export type Measurer = (record: RecordDetail, correction?: StoredCorrection) => Promise<RecordMeasurements>;
 
 /**
  * Stored records never change (content-addressed), so a measurement can be kept (≈0.1–0.2 s
  * per 10 s 12-lead record saved); a few are enough for flicking between records in the list.
- * Keyed by id and content hash, so an id that ever pointed at other samples cannot hit. A
+ * Keyed by id, content hash and boundary correction, so an id that ever pointed at other samples
+ * (or a record whose boundaries a reader has corrected since) cannot hit. A
  * measurement in progress is shared by every request for the same record; a failed one is not kept.
  */
 export class MeasurementCache {
@@ -115,13 +133,23 @@ export class MeasurementCache {
   readonly #capacity: number;
   readonly #measure: Measurer;
 
-  constructor(capacity = 16, measure: Measurer = (record) => Promise.resolve(measureRecord(record))) {
+  constructor(capacity = 16, measure: Measurer = (record, correction) => Promise.resolve(measureRecord(record, correction))) {
     this.#capacity = capacity;
     this.#measure = measure;
   }
 
-  get(record: RecordDetail): Promise<RecordMeasurements> {
-    const key = `${record.id}:${record.contentHash}`;
+  /** Measures without keeping the result: a correction not yet stored (BoundaryDesk checks it before storing). */
+  measureUncached(record: RecordDetail, correction: StoredCorrection): Promise<RecordMeasurements> {
+    return this.#measure(record, correction);
+  }
+
+  /** Keeps measurements made outside the cache, once their correction is stored under its id. */
+  put(record: RecordDetail, correction: StoredCorrection | undefined, measurements: RecordMeasurements): void {
+    this.#keep(keyOf(record, correction), Promise.resolve(measurements));
+  }
+
+  get(record: RecordDetail, correction?: StoredCorrection): Promise<RecordMeasurements> {
+    const key = keyOf(record, correction);
     const hit = this.#entries.get(key);
     if (hit) {
       // Re-insert so the Map's order is least-recently-used first.
@@ -129,10 +157,20 @@ export class MeasurementCache {
       this.#entries.set(key, hit);
       return hit;
     }
-    const fresh = this.#measure(record);
+    const fresh = this.#measure(record, correction);
     fresh.catch(() => this.#entries.get(key) === fresh && this.#entries.delete(key));
-    this.#entries.set(key, fresh);
-    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#keep(key, fresh);
     return fresh;
   }
+
+  #keep(key: string, measurements: Promise<RecordMeasurements>): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, measurements);
+    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+}
+
+/** Corrections are immutable rows, so their id names the boundaries as the content hash names the samples. */
+function keyOf(record: RecordDetail, correction: StoredCorrection | undefined): string {
+  return `${record.id}:${record.contentHash}:${correction?.id ?? 0}`;
 }

@@ -7,6 +7,7 @@ import type { HeldSamples } from './held-samples';
 import { withUnseenSpikeBeats } from './paced-shape';
 import { detectPacing, type PacingResult } from './pacing';
 import { alignBeats } from './beat-alignment';
+import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from './boundary-correction';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
@@ -73,11 +74,26 @@ export interface EcgAnalysis {
   readonly caveats: MeasurementCaveats;
   /** Rule-based interpretive statements (core/signal/statements.ts), empty when intervals are withheld. */
   readonly statements: EcgStatement[];
+  /** Present when a reader's boundary correction was given (AnalysisOptions.boundaries): whether it applied, and the program's own figures. */
+  readonly correction?: CorrectionApplied;
+}
+
+/**
+ * A reader's boundary correction as the analysis took it. When `applied`, every figure and
+ * statement above comes from the reader's boundaries and `automatic` keeps the program's, so
+ * both can be shown; otherwise `notApplied` says why (the program's boundaries were used).
+ */
+export interface CorrectionApplied {
+  readonly applied: boolean;
+  readonly notApplied?: string;
+  readonly automatic: { readonly fiducials?: Fiducials; readonly prMs: number | null; readonly qrsMs: number | null; readonly qtMs: number | null };
 }
 
 export interface AnalysisOptions {
   /** The patient's sex, for the sex-specific QTc limit of the statements. */
   readonly sex?: 'M' | 'F' | 'U' | undefined;
+  /** The reader's wave boundaries on the median beat (boundary-correction.ts), in place of the program's. */
+  readonly boundaries?: BoundaryCorrection | undefined;
 }
 
 /**
@@ -190,9 +206,10 @@ const unmeasured = (reason: string): Pick<EcgMeasurements, 'prMs' | 'prBeats' | 
  * P waves whose PR varies from beat to beat do not line up in the median beat, which then
  * blurs them away (PTB-XL 00191), yet each beat shows its own.
  */
-function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat, f: Fiducials, reasons: Record<string, string>): Pick<EcgMeasurements, 'prMs' | 'prBeats'> {
+function prOf(clean: readonly Float64Array[], beats: readonly number[], beat: MedianBeat, f: Fiducials, reasons: Record<string, string>, readerSeesNoP = false): Pick<EcgMeasurements, 'prMs' | 'prBeats'> {
   const onMedian = interval('prMs', f.pOnset, f.qrsOnset, beat.fs, reasons, f.reasons.p ?? 'no P wave found');
-  if (f.pOnset !== undefined || f.qrsOnset === undefined) return { prMs: onMedian, prBeats: null };
+  // A reader who marked the P wave absent is not overruled by a search of the beats.
+  if (f.pOnset !== undefined || f.qrsOnset === undefined || readerSeesNoP) return { prMs: onMedian, prBeats: null };
   const perBeat = beatByBeatPr(clean, beats, beat, f, plausibleIntervalsMs.prMs);
   if ('reason' in perBeat) {
     reasons.prMs = `${reasons.prMs ?? 'no P wave on the median beat'}; beat by beat: ${perBeat.reason}`;
@@ -282,23 +299,40 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
   let fiducials: Fiducials | undefined;
+  let correction: CorrectionApplied | undefined;
+  const readerSeesNoP = options.boundaries?.pAbsent === true;
   if (!beat) {
     waves = unmeasured(detection.reason ?? (usable.length === 0 ? 'no usable lead' : 'too few complete beats for a median beat'));
+    if (options.boundaries) correction = { applied: false, notApplied: 'no median beat was formed', automatic: { prMs: null, qrsMs: null, qtMs: null } };
   } else {
-    const f = delineate(beat);
+    const automatic = delineate(beat);
+    const corrected = options.boundaries && !isEmptyCorrection(options.boundaries) ? correctedFiducials(automatic, beat, options.boundaries) : undefined;
+    const f = corrected?.ok ? corrected.fiducials : automatic;
     fiducials = f;
-    const r: Record<string, string> = {};
-    waves = {
-      ...prOf(clean, beats, beat, f, r),
-      qrsMs: interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, r, f.reasons.qrs ?? 'QRS boundaries not found'),
-      qtMs: interval('qtMs', f.qrsOnset, f.tEnd, fs, r, f.reasons.t ?? f.reasons.qrs ?? 'no T wave end found'),
-      axisDeg: normalised && !proportions ? withheldAxes(normalised, r) : axes(proportions ? withLimbProportions(beat, medianLeads, proportions) : beat, medianLeads, f, r),
-      reasons: r,
+    const wavesOf = (g: Fiducials, noP: boolean): ReturnType<typeof unmeasured> => {
+      const r: Record<string, string> = {};
+      return {
+        ...prOf(clean, beats, beat, g, r, noP),
+        qrsMs: interval('qrsMs', g.qrsOnset, g.qrsOffset, fs, r, g.reasons.qrs ?? 'QRS boundaries not found'),
+        qtMs: interval('qtMs', g.qrsOnset, g.tEnd, fs, r, g.reasons.t ?? g.reasons.qrs ?? 'no T wave end found'),
+        axisDeg: normalised && !proportions ? withheldAxes(normalised, r) : axes(proportions ? withLimbProportions(beat, medianLeads, proportions) : beat, medianLeads, g, r),
+        reasons: r,
+      };
     };
+    waves = wavesOf(f, corrected?.ok === true && readerSeesNoP);
+    if (corrected?.ok) {
+      const own = wavesOf(automatic, false);
+      correction = { applied: true, automatic: { fiducials: automatic, prMs: own.prMs, qrsMs: own.qrsMs, qtMs: own.qtMs } };
+    } else if (options.boundaries) {
+      correction = { applied: false, ...(corrected ? { notApplied: corrected.reason } : {}), automatic: { fiducials: automatic, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs } };
+    }
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
   const caveats = withWideQrs(caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
-  if (caveats.intervalsWithheld) waves = unmeasured(caveats.intervalsWithheld);
+  if (caveats.intervalsWithheld) {
+    waves = unmeasured(caveats.intervalsWithheld);
+    if (correction) correction = { applied: false, notApplied: caveats.intervalsWithheld, automatic: { prMs: null, qrsMs: null, qtMs: null } };
+  }
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;
   const rr = caveats.intervalsWithheld ? { mean: null, sd: null } : rrMs;
@@ -309,6 +343,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats, reasons };
   const rhythm = rhythmFeatures(clean, beats, fs, beat, pacing.paced);
   const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
+  // The reader placed the P wave (or marked it absent): no search of the beats overrules that.
+  const readerPlacedP = correction?.applied === true && (options.boundaries?.pOnset !== undefined || readerSeesNoP);
   const statements = interpretiveStatements({
     heartRateBpm,
     prMs: waves.prMs,
@@ -318,8 +354,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
     pWave,
-    ...unboundedPSearch(pWave, clean, beats, beat),
-    medianPBeatByBeat: medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat),
+    ...(readerPlacedP ? {} : unboundedPSearch(pWave, clean, beats, beat)),
+    medianPBeatByBeat: readerPlacedP ? undefined : medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat),
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, beats, fs, beat),
@@ -345,6 +381,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     ...(morphology ? { morphology } : {}),
     caveats,
     statements,
+    ...(correction ? { correction } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { isNeverFlagged } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
+import { correctionSummary, programDetail } from './boundary-edit';
 import { qtcFlag, type Sex } from './qtc-limits';
 
 /**
@@ -46,15 +47,22 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
       : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`})`;
   const cautions = measurementCautions(m);
+  // A corrected interval carries the program's figure: the page says whose boundaries it came from.
+  const program = (field: 'prMs' | 'qrsMs' | 'qtMs') => {
+    const detail = programDetail(m, field);
+    return detail ? ` (${detail})` : '';
+  };
+  const corrected = correctionSummary(m);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
-    `PR ${ms(m.prMs)} ms${m.prBeats ? ` (beat by beat ${ms(m.prBeats.minMs)}–${ms(m.prBeats.maxMs)} ms${m.prBeats.varies ? ', varies' : ''})` : ''}`,
-    `QRS ${ms(m.qrsMs)} ms`,
-    `QT ${ms(m.qtMs)} ms`,
+    `PR ${ms(m.prMs)} ms${program('prMs')}${m.prBeats ? ` (beat by beat ${ms(m.prBeats.minMs)}–${ms(m.prBeats.maxMs)} ms${m.prBeats.varies ? ', varies' : ''})` : ''}`,
+    `QRS ${ms(m.qrsMs)} ms${program('qrsMs')}`,
+    `QT ${ms(m.qtMs)} ms${program('qtMs')}`,
     `QTc ${qtcText}`,
     `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}`,
     quality,
+    ...(corrected ? [corrected] : []),
     ...cautions.map((c) => `Caution: ${c}`),
   ].join(' · ');
 }
@@ -83,7 +91,7 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
     return `${s.text} [${n}]`;
   });
   return {
-    statements: `Computed statements (rule-based, to be confirmed by a physician): ${marked.join('; ')}.`,
+    statements: `Computed statements (rule-based${measured.correction?.applied ? ', from the reader’s corrected wave boundaries' : ''}, to be confirmed by a physician): ${marked.join('; ')}.`,
     cautions: cautions.length === 0 ? null : cautions.map((c, i) => `[${i + 1}] ${c}.`).join(' '),
   };
 }

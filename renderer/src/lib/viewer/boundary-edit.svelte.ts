@@ -1,0 +1,97 @@
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
+import { correctionFrom, draftProblem, indexToMs, moved, msToIndex, programBoundaries, startingDraft, type BoundaryDraft, type BoundaryIndices } from './boundary-edit';
+import type { FiducialName } from './median-beats';
+import type { RecordView } from './record-view.svelte';
+
+/**
+ * The median beat's boundaries while a reader corrects them: the draft (drawn and typed), who is
+ * correcting and why, and the save. The reader's name starts as the last one who signed here.
+ */
+export class BoundaryEdit {
+  readonly #bridge: EinthovenBridge;
+  /** The record view whose measurements a save replaces (a getter: the panel's prop). */
+  readonly #view: () => RecordView;
+  draft = $state.raw<BoundaryDraft | null>(null);
+  reader = $state('');
+  note = $state('');
+  saving = $state(false);
+  error = $state<string | null>(null);
+  #recordId: number | null = null;
+
+  constructor(bridge: EinthovenBridge, view: () => RecordView) {
+    this.#bridge = bridge;
+    this.#view = view;
+  }
+
+  get editing(): boolean {
+    return this.draft !== null;
+  }
+
+  /** Why Save is disabled, in words; null when the draft may be saved. */
+  get blockedReason(): string | null {
+    if (!this.draft) return null;
+    if (!this.reader.trim()) return 'type the reader’s name';
+    return draftProblem(this.draft);
+  }
+
+  async start(m: RecordMeasurements): Promise<void> {
+    const draft = startingDraft(m);
+    if (!draft) return;
+    Object.assign(this, { draft, note: '', error: null, saving: false });
+    this.#recordId = m.recordId;
+    if (m.correction) this.reader = m.correction.reader;
+    else if (!this.reader) {
+      const last = await this.#bridge.api['overreads:list']({ recordId: m.recordId });
+      if (last.ok && !this.reader) this.reader = last.value.lastReader ?? '';
+    }
+  }
+
+  cancel(): void {
+    Object.assign(this, { draft: null, error: null });
+  }
+
+  move(name: FiducialName, index: number, beatLength: number): void {
+    if (this.draft) this.draft = moved(this.draft, name, index, beatLength);
+  }
+
+  moveToMs(name: FiducialName, ms: number, m: RecordMeasurements): void {
+    if (m.medianBeat && Number.isFinite(ms)) this.move(name, msToIndex(ms, m.medianBeat, m.fs), m.medianBeat.samples[0]?.length ?? 1);
+  }
+
+  msOf(index: number | null, m: RecordMeasurements): number | null {
+    return index === null || !m.medianBeat ? null : indexToMs(index, m.medianBeat, m.fs);
+  }
+
+  setPAbsent(absent: boolean, m: RecordMeasurements): void {
+    if (!this.draft) return;
+    // Giving the P wave back starts from the program's P boundaries (none if it found none).
+    const program = programBoundaries(m);
+    const at: BoundaryIndices = absent || !program ? this.draft.at : { ...this.draft.at, pOnset: this.draft.at.pOnset ?? program.pOnset, pOffset: this.draft.at.pOffset ?? program.pOffset };
+    this.draft = { at, pAbsent: absent };
+  }
+
+  /** Saves the draft: each boundary the reader moved from the program's. */
+  save(m: RecordMeasurements): Promise<void> {
+    const program = programBoundaries(m);
+    if (!this.draft || !program || !m.medianBeat || this.blockedReason) return Promise.resolve();
+    return this.#send(correctionFrom(this.draft, program, m.medianBeat, m.fs));
+  }
+
+  /** Takes the current correction back: the program's boundaries stand again. */
+  restoreProgram(): Promise<void> {
+    return this.#send({});
+  }
+
+  async #send(boundaries: Parameters<RecordView['correctBoundaries']>[1]): Promise<void> {
+    if (this.#recordId === null || !this.reader.trim()) {
+      this.error = 'type the reader’s name';
+      return;
+    }
+    this.saving = true;
+    const refused = await this.#view().correctBoundaries(this.#recordId, boundaries, this.reader.trim(), this.note.trim());
+    this.saving = false;
+    if (refused) this.error = refused;
+    else Object.assign(this, { draft: null, error: null, note: '' });
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { CorrectionView } from '../../../../core/contract/measurement-schemas';
+import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
+import { correctionFrom, correctionSummary, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './boundary-edit';
+import { computedStatementsPrint, measurementsLine } from './print-summary';
+
+const program = { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 };
+const beat = { leads: ['II'], samples: [new Float32Array(500)], pre: 175, beatsUsed: 9, fiducials: program };
+const measured: RecordMeasurements = {
+  recordId: 1,
+  fs: 500,
+  heartRateBpm: 70,
+  rrMs: { mean: 857, sd: 10 },
+  prMs: 160,
+  qrsMs: 90,
+  qtMs: 440,
+  qtc: [{ formula: 'fridericia', ms: 463, text: 'Fridericia: QT / ∛RR' }],
+  axisDeg: { p: 48, qrs: 2, t: 40 },
+  beats: [],
+  medianBeat: beat,
+  reasons: {},
+  quality: { verdict: 'good', reasons: [], leads: [] },
+  pacing: { assessed: true, paced: false, spikes: 0, pacedBeatFraction: 0, reason: '' },
+  caveats: {},
+  statements: [{ code: 'SR', text: 'Sinus rhythm', category: 'rhythm', criterion: '', source: '', evidence: [] }],
+  device: null,
+  correction: null,
+};
+/** The reader moved P onset 20 samples (40 ms) later: PR 200 → 160 ms. */
+const correction: CorrectionView = {
+  id: 3,
+  recordId: 1,
+  boundaries: { pOnset: -150 },
+  reader: 'Dr. A. Reader',
+  note: 'P starts later in II',
+  supersedes: null,
+  correctedAt: '2026-12-05T18:00:00.000Z',
+  applied: true,
+  automatic: { prMs: 240, qrsMs: 90, qtMs: 440, fiducials: { ...program, pOnset: 40 } },
+};
+const corrected: RecordMeasurements = { ...measured, correction };
+
+describe('boundary edit', () => {
+  it('maps sample indices to ms from R and back', () => {
+    expect(indexToMs(175, beat, 500)).toBe(0);
+    expect(indexToMs(80, beat, 500)).toBe(-190);
+    expect(indexToMs(81, beat, 360)).toBeCloseTo(-261.1, 6);
+    for (const i of [0, 81, 175, 499]) expect(msToIndex(indexToMs(i, beat, 360), beat, 360)).toBe(i);
+  });
+
+  it("sends only what the reader moved from the program's boundaries", () => {
+    const draft = startingDraft(measured);
+    if (!draft) throw new Error('no draft');
+    expect(correctionFrom(draft, program, beat, 500)).toEqual({});
+    const later = moved(draft, 'pOnset', 100, 500);
+    expect(correctionFrom(later, program, beat, 500)).toEqual({ pOnset: -150 });
+    expect(correctionFrom({ ...later, pAbsent: true }, program, beat, 500)).toEqual({ pAbsent: true });
+    // Kept inside the beat, whole samples.
+    expect(moved(draft, 'tEnd', 812.6, 500).at.tEnd).toBe(499);
+    expect(moved(draft, 'pOnset', -3, 500).at.pOnset).toBe(0);
+  });
+
+  it("under a correction, starts from the reader's boundaries and compares with the program's", () => {
+    const onScreen: RecordMeasurements = { ...corrected, medianBeat: { ...beat, fiducials: { ...program, pOnset: 100 } } };
+    expect(programBoundaries(onScreen)).toEqual({ ...program, pOnset: 40 });
+    const draft = startingDraft(onScreen);
+    if (!draft) throw new Error('no draft');
+    // Moving T end keeps the reader's earlier P onset in the new correction.
+    expect(correctionFrom(moved(draft, 'tEnd', 390, 500), programBoundaries(onScreen) ?? program, beat, 500)).toEqual({ pOnset: -150, tEnd: 430 });
+  });
+
+  it('finds boundaries out of order before the engine does', () => {
+    const draft = startingDraft(measured);
+    if (!draft) throw new Error('no draft');
+    expect(draftProblem(draft)).toBeNull();
+    expect(draftProblem(moved(draft, 'pOffset', 170, 500))).toBe('P offset must not come after QRS onset');
+    expect(draftProblem({ ...moved(draft, 'pOffset', 170, 500), pAbsent: true })).toBeNull();
+    expect(draftProblem(moved(draft, 'qrsOffset', 160, 500))).toBe('QRS onset must come before QRS offset');
+    expect(draftProblem(moved(draft, 'tEnd', 200, 500))).toBe('QRS offset must come before T end');
+  });
+
+  it('says who corrected what, on screen and on paper', () => {
+    expect(correctionSummary(measured)).toBeNull();
+    expect(correctionSummary(corrected)).toBe('Wave boundaries corrected by Dr. A. Reader on 2026-12-05: PR 160 ms (program 240 ms) — P starts later in II');
+    expect(programDetail(corrected, 'prMs')).toBe('corrected; program 240 ms');
+    expect(programDetail(corrected, 'qtMs')).toBe('');
+    expect(correctionSummary({ ...corrected, prMs: null, correction: { ...correction, boundaries: { pAbsent: true } } })).toMatch(/: P wave marked absent, PR — \(program 240 ms\)/);
+    expect(measurementsLine(corrected, 'fridericia', 'F')).toMatch(/ · PR 160 ms \(corrected; program 240 ms\) · QRS 90 ms · QT 440 ms · .* · Wave boundaries corrected by Dr\. A\. Reader on 2026-12-05: PR 160 ms \(program 240 ms\) — P starts later in II$/);
+    expect(computedStatementsPrint(corrected)?.statements).toMatch(/^Computed statements \(rule-based, from the reader’s corrected wave boundaries, to be confirmed/);
+    // Taken back, or not applicable: the program's figures, said as such.
+    const back = { ...measured, correction: { ...correction, boundaries: {}, applied: false } };
+    expect([correctionSummary(back), programDetail(back, 'prMs')]).toEqual([null, '']);
+    expect(measurementsLine(back, 'fridericia', 'F')).not.toMatch(/corrected/);
+  });
+});
