@@ -38,6 +38,10 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     await app.page.getByTestId('import-report').waitFor();
     await expect.poll(() => head.getAttribute('data-head'), { timeout: 10_000 }).not.toBe(before);
     expect(await head.getAttribute('data-ok')).toBe('true');
+    // Verified whole once (at start, and again by the anchor export), then only the entries added since.
+    const whole = app.page.getByTestId('audit-whole');
+    expect(await whole.textContent()).toMatch(/^whole trail verified \d{1,2}:\d{2}/);
+    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at .*; the \d+ entr(y|ies) added since were each checked as they came/);
   });
 
   it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {

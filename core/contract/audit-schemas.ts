@@ -7,11 +7,21 @@ export const AuditHeadSchema = z.object({
   lastId: z.number().int().nonnegative().nullable(),
   head: z.string().nullable(),
   problem: z.object({ id: z.number().int(), reason: z.string() }).nullable(),
+  // How much was read (core/db/audit.ts verifyHead): the whole trail, or only the entries added
+  // since the last call, linked onto the entry verified then. Optional: older engines omit them.
+  mode: z.enum(['full', 'incremental']).optional(),
+  /** Entries verified by this call. */
+  checked: z.number().int().nonnegative().optional(),
+  /** When the engine last verified the whole trail intact (ISO time); null until it has. */
+  wholeVerifiedAt: z.string().nullable().optional(),
+  /** Entries verified incrementally since then (an entry altered before them waits for the next whole check). */
+  checkedSinceWhole: z.number().int().nonnegative().optional(),
 });
 export type AuditHead = z.infer<typeof AuditHeadSchema>;
 
 export const auditChannels = {
-  // Verifies the chain and returns its head (shown in the app's header).
+  // Verifies the chain and returns its head (shown in the app's header): the whole trail at the
+  // engine's first call, then only the entries added since (see the fields above).
   'audit:head': {
     request: z.object({}).strict(),
     response: AuditHeadSchema,

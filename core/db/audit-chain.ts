@@ -31,7 +31,22 @@ export function entryHash(row: Omit<ChainedRow, 'hash'>): string {
 export interface AuditAnchor {
   readonly lastId: number;
   readonly head: string;
+  /** Who recorded it, as a failure names it (default: the exported anchor). */
+  readonly source?: string | undefined;
 }
+
+/**
+ * Where a walk begins: the entry just before the first row given, already verified, and the
+ * counts up to it. The whole trail starts from nothing; an incremental check from the last
+ * entry this process verified (core/db/audit.ts).
+ */
+export interface ChainStart {
+  readonly previous: Pick<ChainedRow, 'id' | 'hash'> | null;
+  readonly entries: number;
+  readonly unchained: number;
+}
+
+const fromNothing: ChainStart = { previous: null, entries: 0, unchained: 0 };
 
 export interface AuditVerification {
   readonly ok: boolean;
@@ -50,12 +65,11 @@ export interface AuditVerification {
  * chained entry's hash matches its content and links to the entry stored before it. An edited
  * entry fails its own hash; a removed one breaks the next entry's link. Removing entries at the
  * very end leaves a shorter valid chain, which only a head hash recorded elsewhere can reveal.
+ * Given a `start`, `rows` are the entries after it and the counts go on from its own.
  */
-export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditAnchor[] = []): AuditVerification {
-  let entries = 0;
-  let unchained = 0;
-  let previous: ChainedRow | null = null;
-  const pending = new Map(anchors.map((a) => [a.lastId, a.head]));
+export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditAnchor[] = [], start: ChainStart = fromNothing): AuditVerification {
+  let { entries, unchained, previous } = start;
+  const pending = new Map(anchors.map((a) => [a.lastId, a]));
   const fail = (id: number, reason: string): AuditVerification => ({ ok: false, entries, unchained, head: null, lastId: id, problem: { id, reason } });
   for (const row of rows) {
     entries++;
@@ -63,19 +77,23 @@ export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditA
     if (problem) return fail(row.id, problem);
     const anchored = pending.get(row.id);
     if (anchored !== undefined) {
-      if (anchored !== row.hash) return fail(row.id, `differs from the exported anchor (entry ${row.id} was ${short(anchored)}, is now ${short(row.hash)}): the trail was rewritten up to this entry`);
+      if (anchored.head !== row.hash) return fail(row.id, `differs from ${sourceOf(anchored)} (entry ${row.id} was ${short(anchored.head)}, is now ${short(row.hash)}): the trail was rewritten up to this entry`);
       pending.delete(row.id);
     }
     if (row.hash === null) unchained++;
     previous = row;
   }
-  const missing = [...pending.keys()].sort((a, b) => a - b)[0];
-  if (missing !== undefined) return fail(missing, `the exported anchor names entry ${missing}, which is no longer in the trail: entries were removed from its end`);
+  const missing = [...pending.values()].sort((a, b) => a.lastId - b.lastId)[0];
+  if (missing !== undefined) return fail(missing.lastId, `${sourceOf(missing)} names entry ${missing.lastId}, which is no longer in the trail: entries were removed from its end`);
   return { ok: true, entries, unchained, head: previous?.hash ?? null, lastId: previous?.id ?? null, problem: null };
 }
 
+function sourceOf(anchor: AuditAnchor): string {
+  return anchor.source ?? 'the exported anchor';
+}
+
 /** Ids are assigned 1, 2, 3 … by the app: a gap is a removed entry even if the hashes were recomputed around it. */
-function checkIds(row: ChainedRow, previous: ChainedRow | null): string | null {
+function checkIds(row: ChainedRow, previous: ChainStart['previous']): string | null {
   const expected = (previous?.id ?? 0) + 1;
   if (row.id === expected) return null;
   if (row.id < expected) return `id ${row.id} follows ${previous?.id ?? 0}: the trail was reordered`;
@@ -83,7 +101,7 @@ function checkIds(row: ChainedRow, previous: ChainedRow | null): string | null {
   return `${missing} missing (ids jump from ${previous?.id ?? 0} to ${row.id}): removed`;
 }
 
-function checkRow(row: ChainedRow, previous: ChainedRow | null): string | null {
+function checkRow(row: ChainedRow, previous: ChainStart['previous']): string | null {
   if (row.hash === null) return previous?.hash ? 'has no hash, but entries before it are chained' : null;
   const expectedPrev = previous?.hash ?? null;
   if (row.prev_hash !== expectedPrev) return `links to ${short(row.prev_hash)}, but the entry stored before it hashes to ${short(expectedPrev)}: an entry was removed or altered`;

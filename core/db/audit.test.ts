@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLog, currentOsAccount } from './audit';
+import { entryHash, type ChainedRow } from './audit-chain';
 import { openDatabase, type Db } from './database';
 
 function freshLog(): { db: Db; audit: AuditLog } {
@@ -82,6 +83,125 @@ describe('audit trail hash chain (real SQLite)', () => {
     }
     expect(second.verify()).toMatchObject({ ok: true, entries: 14 });
     other.db.close();
+    db.close();
+  });
+});
+
+/** What someone with a SQLite shell and the documented recipe can do: rewrite an entry and recompute its hash. */
+function rewriteAndRehash(db: Db, id: number, details: string): void {
+  const row = db.prepare('SELECT id, at, actor, action, subject, details, prev_hash, os_account, reader FROM audit_log WHERE id = ?').get(id) as Omit<ChainedRow, 'hash'>;
+  db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE id = ?').run(details, entryHash({ ...row, details }), id);
+}
+
+function appendViews(audit: AuditLog, n: number): void {
+  for (let i = 0; i < n; i++) audit.append('user', 'record.viewed', `record:${i}`);
+}
+
+describe('the head verified incrementally (real SQLite)', () => {
+  it('reads the whole trail at the first call, then only the entries added since, linked onto the one verified last', () => {
+    const { db, audit } = freshLog();
+    const before = new Date().toISOString();
+    const first = audit.verifyHead();
+    expect(first).toMatchObject({ ok: true, mode: 'full', checked: 4, entries: 4, lastId: 4, checkedSinceWhole: 0 });
+    expect(first.wholeVerifiedAt! >= before && first.wholeVerifiedAt! <= new Date().toISOString()).toBe(true);
+    appendViews(audit, 3);
+    const second = audit.verifyHead();
+    expect(second).toMatchObject({ ok: true, mode: 'incremental', checked: 3, entries: 7, lastId: 7, wholeVerifiedAt: first.wholeVerifiedAt, checkedSinceWhole: 3 });
+    // The same answer a whole check gives, less the reading of entries 1–3.
+    expect(second.head).toBe(new AuditLog(db).verify().head);
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 0, entries: 7, head: second.head, checkedSinceWhole: 3 });
+    db.close();
+  });
+
+  it('checks entries another process (the CLI) appended meanwhile, and a whole check (an anchor export) restarts the count', () => {
+    const { db, audit } = freshLog();
+    audit.verifyHead();
+    const cli = openDatabase(db.name);
+    appendViews(new AuditLog(cli.db), 5);
+    cli.db.close();
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 5, entries: 9, lastId: 9 });
+    const before = new Date().toISOString();
+    expect(audit.verify()).toMatchObject({ ok: true, entries: 9 });
+    appendViews(audit, 1);
+    const after = audit.verifyHead();
+    expect(after).toMatchObject({ mode: 'incremental', checked: 1, checkedSinceWhole: 1 });
+    expect(after.wholeVerifiedAt! >= before).toBe(true);
+    db.close();
+  });
+
+  it('finds an entry appended after the checkpoint and then altered, at the next call, and keeps finding it', () => {
+    const { db, audit } = freshLog();
+    audit.verifyHead();
+    appendViews(audit, 3);
+    bypassTriggers(db);
+    db.prepare(`UPDATE audit_log SET subject = 'record:99' WHERE id = 6`).run();
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 6, reason: expect.stringMatching(/does not match its hash/) } });
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 6 } });
+    db.close();
+  });
+
+  it('finds the remembered entry altered, and rewritten with a recomputed hash, which a whole check alone would pass', () => {
+    const { db, audit } = freshLog();
+    const remembered = audit.verifyHead().head;
+    bypassTriggers(db);
+    db.prepare(`UPDATE audit_log SET details = '{"model":"other"}' WHERE id = 4`).run();
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 4, reason: expect.stringMatching(/does not match its hash/) } });
+    // The whole tail rewritten consistently: only the hash this engine remembers shows it.
+    rewriteAndRehash(db, 4, '{"model":"other"}');
+    expect(new AuditLog(db).verify()).toMatchObject({ ok: true, entries: 4 });
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 4, reason: expect.stringContaining(`differs from the head this engine verified at`) } });
+    expect(audit.verifyHead().problem?.reason).toContain(`was ${remembered?.slice(0, 12)}`);
+    db.close();
+  });
+
+  it('finds the remembered entry removed from the end, and the removal of it and its successors re-appended', () => {
+    const { db, audit } = freshLog();
+    audit.verifyHead();
+    bypassTriggers(db);
+    db.prepare('DELETE FROM audit_log WHERE id = 4').run();
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 4, reason: expect.stringMatching(/names entry 4, which is no longer in the trail/) } });
+    // New entries in place of the removed one chain validly from entry 3, but entry 4 is not the one remembered.
+    appendViews(audit, 2);
+    expect(audit.verifyHead()).toMatchObject({ ok: false, problem: { id: 4, reason: expect.stringMatching(/differs from the head this engine verified/) } });
+    db.close();
+  });
+
+  it('misses an entry altered before the checkpoint until the next whole check, and says when the last one was', () => {
+    const { db, audit } = freshLog();
+    const whole = audit.verifyHead();
+    bypassTriggers(db);
+    db.prepare(`UPDATE audit_log SET actor = 'system' WHERE id = 2`).run();
+    appendViews(audit, 1);
+    // The honest answer: the new entry is fine, and the whole trail was last verified before the edit.
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 1, wholeVerifiedAt: whole.wholeVerifiedAt, checkedSinceWhole: 1 });
+    expect(audit.verify()).toMatchObject({ ok: false, problem: { id: 2 } });
+    // After a failure every head is verified whole again, and the last intact whole check is still named.
+    expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 2 }, wholeVerifiedAt: whole.wholeVerifiedAt });
+    // A restarted engine (a new connection) reads it whole at its first call.
+    expect(new AuditLog(db).verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 2 }, wholeVerifiedAt: null });
+    db.close();
+  });
+
+  it('starts over on another database: nothing remembered carries over', () => {
+    const { db, audit } = freshLog();
+    audit.verifyHead();
+    const other = freshLog();
+    appendViews(other.audit, 2);
+    expect(other.audit.verifyHead()).toMatchObject({ ok: true, mode: 'full', checked: 6, entries: 6, wholeVerifiedAt: expect.any(String) });
+    // The same file through a new connection too (the app restarted, or the engine after a crash).
+    expect(new AuditLog(db).verifyHead()).toMatchObject({ ok: true, mode: 'full', checked: 4 });
+    other.db.close();
+    db.close();
+  });
+
+  it('reads an empty trail whole each time (no hash to link onto), then goes incremental', () => {
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-audit-')), 'empty.sqlite'));
+    const audit = new AuditLog(db);
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'full', checked: 0, entries: 0, head: null, wholeVerifiedAt: null });
+    appendViews(audit, 2);
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'full', checked: 2 });
+    appendViews(audit, 1);
+    expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 1, entries: 3 });
     db.close();
   });
 });

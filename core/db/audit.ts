@@ -42,6 +42,33 @@ export interface AuditQuery {
 
 const columns = 'id, at, actor, action, subject, details, prev_hash, hash, os_account, reader';
 
+/** The head as the app's header shows it: the verification, and how much of the trail was read for it. */
+export interface HeadVerification extends AuditVerification {
+  /** 'full': every entry was read; 'incremental': only those after the last entry this process verified. */
+  readonly mode: 'full' | 'incremental';
+  /** Entries verified by this call (in an incremental one, the remembered entry re-read with them is not counted). */
+  readonly checked: number;
+  /** When this process last verified the whole trail and found it intact (ISO time); null until it has. */
+  readonly wholeVerifiedAt: string | null;
+  /** Entries verified incrementally since then: an entry altered before them is found only by the next whole check. */
+  readonly checkedSinceWhole: number;
+}
+
+/**
+ * The last entry this process verified and the counts up to it. Kept in memory only: the database
+ * is what an attacker can edit, so nothing about what was verified is ever read back from it.
+ */
+interface Checkpoint {
+  readonly id: number;
+  readonly hash: string;
+  readonly entries: number;
+  readonly unchained: number;
+  /** When this entry was verified (by either kind of check). */
+  readonly at: string;
+  readonly wholeAt: string;
+  readonly sinceWhole: number;
+}
+
 function toEntry(row: ChainedRow): AuditEntry {
   return {
     id: row.id,
@@ -67,7 +94,16 @@ export class AuditLog {
   readonly #recent;
   readonly #query;
   readonly #all;
+  readonly #byId;
+  readonly #after;
   readonly #attribution: () => Attribution;
+  /**
+   * Bound to this connection, so another database (a restore opens a new folder, a restarted
+   * engine a new connection) starts without one and is verified whole.
+   */
+  #checkpoint: Checkpoint | null = null;
+  /** The last verification failed: the next head is verified whole again, whatever is remembered. */
+  #failed = false;
 
   /** `attribution` is asked at every append (the reader chosen in the app may change). */
   constructor(db: Db, attribution: () => Attribution = () => ({ osAccount: currentOsAccount() })) {
@@ -80,6 +116,8 @@ export class AuditLog {
       `SELECT ${columns} FROM audit_log WHERE id > ? AND at >= ? AND substr(action, 1, length(?)) = ? ORDER BY id LIMIT ?`,
     );
     this.#all = db.prepare(`SELECT ${columns} FROM audit_log ORDER BY id`);
+    this.#byId = db.prepare(`SELECT ${columns} FROM audit_log WHERE id = ?`);
+    this.#after = db.prepare(`SELECT ${columns} FROM audit_log WHERE id > ? ORDER BY id`);
   }
 
   append(actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}): void {
@@ -125,8 +163,61 @@ export class AuditLog {
     }
   }
 
-  /** Checks the whole chain (ids without gaps, every hash and link, and the given exported anchors), streaming row by row. */
+  /**
+   * Checks the whole chain (ids without gaps, every hash and link, and the given exported anchors), streaming row by row.
+   * The last entry this process verified counts as one more anchor: a tail rewritten with recomputed hashes still fails.
+   */
   verify(anchors: readonly AuditAnchor[] = []): AuditVerification {
-    return verifyChain(this.#all.iterate() as Iterable<ChainedRow>, anchors);
+    const verification = verifyChain(this.#all.iterate() as Iterable<ChainedRow>, [...anchors, ...this.#remembered()]);
+    this.#rememberWhole(verification);
+    return verification;
+  }
+
+  /**
+   * The head for the app's header, in time proportional to the entries added since the last call:
+   * only those are read, and they must link onto the entry verified last, which must itself still
+   * hold the hash it had then (a rewritten tail fails here). The whole trail is read at the first
+   * call, after any failure, and when the remembered entry no longer matches (then against it, as an
+   * anchor). An entry altered further back is found only by a whole check: the result says when the
+   * last one was.
+   */
+  verifyHead(): HeadVerification {
+    const checkpoint = this.#failed ? null : this.#checkpoint;
+    const increment = checkpoint && this.#verifyAfter(checkpoint);
+    if (checkpoint && increment?.ok) return this.#rememberIncrement(checkpoint, increment);
+    // A failure is reported as a whole check finds it: the first broken entry, as `ecg audit --verify` names it.
+    const whole = this.verify();
+    return { ...whole, mode: 'full', checked: whole.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
+  }
+
+  /** The entries after the checkpoint, read in one snapshot with it; null when the checkpoint's own entry no longer matches. */
+  #verifyAfter(checkpoint: Checkpoint): AuditVerification | null {
+    return this.#db.transaction(() => {
+      const row = this.#byId.get(checkpoint.id) as ChainedRow | undefined;
+      if (row?.hash !== checkpoint.hash || entryHash(row) !== row.hash) return null;
+      const start = { previous: { id: checkpoint.id, hash: checkpoint.hash }, entries: checkpoint.entries, unchained: checkpoint.unchained };
+      return verifyChain(this.#after.iterate(checkpoint.id) as Iterable<ChainedRow>, [], start);
+    })();
+  }
+
+  #rememberIncrement(checkpoint: Checkpoint, v: AuditVerification): HeadVerification {
+    const checked = v.entries - checkpoint.entries;
+    const sinceWhole = checkpoint.sinceWhole + checked;
+    // After a chained checkpoint every later entry is chained (or the walk failed), so the head is a hash.
+    if (v.lastId !== null && v.head !== null) this.#checkpoint = { ...checkpoint, id: v.lastId, hash: v.head, entries: v.entries, unchained: v.unchained, at: new Date().toISOString(), sinceWhole };
+    return { ...v, mode: 'incremental', checked, wholeVerifiedAt: checkpoint.wholeAt, checkedSinceWhole: sinceWhole };
+  }
+
+  #rememberWhole(v: AuditVerification): void {
+    this.#failed = !v.ok;
+    // An empty trail, or one of unchained entries only, leaves no hash to link onto: the next check reads it whole again.
+    if (!v.ok || v.lastId === null || v.head === null) return;
+    const at = new Date().toISOString();
+    this.#checkpoint = { id: v.lastId, hash: v.head, entries: v.entries, unchained: v.unchained, at, wholeAt: at, sinceWhole: 0 };
+  }
+
+  #remembered(): AuditAnchor[] {
+    const c = this.#checkpoint;
+    return c ? [{ lastId: c.id, head: c.hash, source: `the head this engine verified at ${c.at}` }] : [];
   }
 }

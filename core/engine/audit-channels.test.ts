@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnchor } from '../db/audit-anchor';
+import { writeBackup } from '../storage/backup';
+import { restoreBackup } from '../storage/backup-check';
 import { Engine } from './engine';
 
 describe('audit:head and audit:export-anchor (the app shows and anchors the head)', () => {
@@ -22,6 +24,35 @@ describe('audit:head and audit:export-anchor (the app shows and anchors the head
       expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'audit.anchor-exported', details: { lastId: 1 } });
     } finally {
       await engine.close();
+    }
+  });
+});
+
+describe('audit:head reads only what was added since its last call', () => {
+  it('is whole at the first call, then incremental; an anchor export is a whole check; a restored folder starts whole again', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-audit-inc-'));
+    const engine = new Engine({ dataDir, shell: 'test' });
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'einthoven-audit-inc-backup-'));
+    try {
+      for (let i = 0; i < 3; i++) engine.audit.append('user', 'display.calibrated', null, { screenScale: 1 + i / 10 });
+      expect(await engine.handle('audit:head', {})).toMatchObject({ ok: true, value: { ok: true, mode: 'full', checked: 3, entries: 3, checkedSinceWhole: 0, wholeVerifiedAt: expect.any(String) } });
+      engine.audit.append('user', 'display.calibrated', null, { screenScale: 1.5 });
+      expect(await engine.handle('audit:head', {})).toMatchObject({ ok: true, value: { ok: true, mode: 'incremental', checked: 1, entries: 4, checkedSinceWhole: 1 } });
+      // Exporting an anchor verifies the whole trail (and appends its own entry): the count starts again.
+      expect(await engine.handle('audit:export-anchor', {})).toMatchObject({ ok: true });
+      expect(await engine.handle('audit:head', {})).toMatchObject({ ok: true, value: { mode: 'incremental', checked: 1, entries: 5, checkedSinceWhole: 1 } });
+      await writeBackup(dataDir, path.join(tmp, 'backup'));
+    } finally {
+      await engine.close();
+    }
+    const restoredDir = path.join(tmp, 'restored');
+    await restoreBackup(path.join(tmp, 'backup'), restoredDir, 'cli');
+    const restored = new Engine({ dataDir: restoredDir, shell: 'test' });
+    try {
+      // The restored trail (plus its data.restored entry) is another database: read whole, nothing remembered.
+      expect(await restored.handle('audit:head', {})).toMatchObject({ ok: true, value: { ok: true, mode: 'full', checked: 6, entries: 6, checkedSinceWhole: 0 } });
+    } finally {
+      await restored.close();
     }
   });
 });

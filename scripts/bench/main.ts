@@ -19,6 +19,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   worklist: () => import('./worklist').then((m) => m.area),
   viewer: () => import('./viewer').then((m) => m.area),
   import: () => import('./import').then((m) => m.area),
+  audit: () => import('./audit').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
