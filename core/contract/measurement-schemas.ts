@@ -102,13 +102,28 @@ export const BoundaryCorrectionSchema = z
   .strict();
 export type BoundaryCorrectionInput = z.infer<typeof BoundaryCorrectionSchema>;
 
-export const correctionLimits = { reader: 120, note: 2000 } as const;
+export const correctionLimits = { reader: 120, note: 2000, beatEdits: 2000 } as const;
 
-/** A stored correction, as the database keeps it (core/db/boundary-corrections.ts). */
+const sampleAt = z.number().int().nonnegative();
+
+/**
+ * A reader's corrections of the detected beats (core/signal/beat-edits.ts): sample indices at the
+ * record's rate of beats to add (placed on the QRS nearest) and of detected beats to remove.
+ */
+export const BeatEditsSchema = z
+  .object({
+    added: z.array(sampleAt).max(correctionLimits.beatEdits).default([]),
+    removed: z.array(sampleAt).max(correctionLimits.beatEdits).default([]),
+  })
+  .strict();
+export type BeatEditsInput = z.infer<typeof BeatEditsSchema>;
+
+/** A stored correction, as the database keeps it (core/db/fiducial-corrections.ts). */
 export const StoredCorrectionSchema = z.object({
   id: z.number().int().positive(),
   recordId: z.number().int().positive(),
   boundaries: BoundaryCorrectionSchema,
+  beats: BeatEditsSchema,
   reader: z.string(),
   note: z.string(),
   supersedes: z.number().int().positive().nullable(),
@@ -120,18 +135,17 @@ const boundaryIndex = z.number().int().nonnegative().nullable();
 
 /**
  * The record's current correction beside what it changed: when `applied`, the measurements and
- * statements come from the reader's boundaries and `automatic` keeps the program's; when not,
- * `notApplied` says why (or the correction is `{}`, the program's boundaries taken back).
+ * statements come from the reader's beats and boundaries; `notApplied` says why a part was not
+ * (a correction taken back is `{}` with no beat edits, and not applied).
  */
 export const CorrectionViewSchema = StoredCorrectionSchema.extend({
   applied: z.boolean(),
   notApplied: z.string().optional(),
-  automatic: z.object({
-    prMs: z.number().nullable(),
-    qrsMs: z.number().nullable(),
-    qtMs: z.number().nullable(),
-    /** The program's boundaries on the median beat (indices, like MedianBeatView's), null without a median beat. */
-    fiducials: z.object({ pOnset: boundaryIndex, pOffset: boundaryIndex, qrsOnset: boundaryIndex, qrsOffset: boundaryIndex, tEnd: boundaryIndex }).nullable(),
-  }),
+  /** The program's own figures, without any of the reader's corrections. */
+  program: z.object({ heartRateBpm: z.number().nullable(), prMs: z.number().nullable(), qrsMs: z.number().nullable(), qtMs: z.number().nullable() }),
+  /** The program's boundaries on the median beat shown (indices, like MedianBeatView's): what a moved boundary is compared with. Null without a median beat. */
+  automaticFiducials: z.object({ pOnset: boundaryIndex, pOffset: boundaryIndex, qrsOnset: boundaryIndex, qrsOffset: boundaryIndex, tEnd: boundaryIndex }).nullable(),
+  /** How the beat edits applied: beats added and removed, and edits that named no beat. */
+  beatEdits: z.object({ added: z.number().int().nonnegative(), removed: z.number().int().nonnegative(), unmatched: z.number().int().nonnegative() }),
 });
 export type CorrectionView = z.infer<typeof CorrectionViewSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecordId } from './schemas';
-import { BeatPrSchema, BoundaryCorrectionSchema, correctionLimits, CorrectionViewSchema, DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
+import { BeatEditsSchema, BeatPrSchema, BoundaryCorrectionSchema, correctionLimits, CorrectionViewSchema, DeviceComparisonSchema, InterpretiveStatementSchema, MeasurementCaveatsSchema, PacingSummarySchema } from './measurement-schemas';
 
 /**
  * Shapes of the clinical viewer's channels: display filters applied by the engine (the stored
@@ -119,13 +119,15 @@ export const viewerChannels = {
     request: z.object({ id: RecordId }).strict(),
     response: RecordMeasurementsSchema,
   },
-  // A reader's wave boundaries on the median beat in place of the program's (`boundaries: {}` takes
-  // them back): stored as a new immutable row and audited; answers the measurements made from them.
-  'records:correct-boundaries': {
+  // A reader's wave boundaries on the median beat and added or removed beats, in place of the
+  // program's (`boundaries: {}` and no beat edits take them back): stored as a new immutable row
+  // and audited; answers the measurements made from them.
+  'records:correct-fiducials': {
     request: z
       .object({
         id: RecordId,
         boundaries: BoundaryCorrectionSchema,
+        beats: BeatEditsSchema.default({ added: [], removed: [] }),
         reader: z.string().trim().min(1, 'the reader must be named').max(correctionLimits.reader),
         note: z.string().max(correctionLimits.note).default(''),
         /** The correction on screen when the reader began: must still be the record's current one (a stale edit is refused). */

@@ -33,7 +33,7 @@ import { JobRunner } from './jobs';
 import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
-import { BoundaryDesk } from './boundary-desk';
+import { FiducialDesk } from './fiducial-desk';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -88,8 +88,8 @@ export class Engine {
   readonly overreads: OverreadDesk;
   /** Clinical pre-test scores for PE entered on records. */
   readonly pe: PeDesk;
-  /** Readers' corrections of the median beat's wave boundaries, and the measurements under them. */
-  readonly boundaries: BoundaryDesk;
+  /** Readers' corrections of beats and of the median beat's wave boundaries, and the measurements under them. */
+  readonly fiducials: FiducialDesk;
   /** The folders datasets may be read from; every path-taking channel is confined to them. */
   readonly folders: FolderAccess;
   readonly #trainingAudit: TrainingAudit;
@@ -126,7 +126,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
-    this.boundaries = new BoundaryDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements });
+    this.fiducials = new FiducialDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements });
     this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.folders = new FolderAccess(this.#state, this.audit);
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
@@ -293,8 +293,8 @@ export class Engine {
         const record = this.#existingRecord(request.id);
         return { recordId: record.id, fs: record.fs, ...applyDisplayFilter(record.signals, record.fs, request.filter) };
       },
-      'records:measure': (request) => this.boundaries.measure(this.#existingRecord(request.id)),
-      'records:correct-boundaries': (request) => this.boundaries.correct(this.#existingRecord(request.id), request),
+      'records:measure': (request) => this.fiducials.measure(this.#existingRecord(request.id)),
+      'records:correct-fiducials': (request) => this.fiducials.correct(this.#existingRecord(request.id), request),
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),

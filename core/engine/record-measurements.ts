@@ -4,6 +4,7 @@ import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-sche
 import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
+import { hasBeatEdits } from '../signal/beat-edits';
 import { analyseEcg } from '../signal/measure';
 import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
@@ -12,14 +13,16 @@ import { issueText } from '../signal/record-quality';
  * The viewer's measurements for a stored record: the same analysis as `ecg measure`
  * (core/signal/measure.ts) on the same samples, unrounded, so the UI and the CLI agree.
  * QTc comes under every formula with the formula's text, because a QTc without its formula
- * is ambiguous (Bazett over-corrects at fast rates). With the reader's stored boundary
- * correction, every interval and statement comes from the reader's boundaries and the
+ * is ambiguous (Bazett over-corrects at fast rates). With the reader's stored correction
+ * (beats, wave boundaries), every figure and statement comes from the reader's and the
  * program's own figures ride along for comparison.
  */
 export function measureRecord(record: RecordDetail, stored?: StoredCorrection): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
-  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries });
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries, beatEdits: stored?.beats });
+  // Edited beats change the median beat itself: the program's own figures need its own analysis.
+  const program = stored && hasBeatEdits(stored.beats) ? analyseEcg(leads, record.fs, { sex: record.patient.sex }).measurements : undefined;
   return {
     recordId: record.id,
     fs: record.fs,
@@ -43,17 +46,21 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
     caveats: { ...caveats },
     statements: statements.map((st) => ({ ...st, evidence: st.evidence.map((e) => ({ ...e })) })),
     device: record.deviceMeasurements ? compareWithDevice(m, record.deviceMeasurements) : null,
-    correction: stored && correction ? correctionView(stored, correction) : null,
+    correction: stored && correction ? correctionView(stored, correction, program ?? m) : null,
   };
 }
 
-function correctionView(stored: StoredCorrection, c: CorrectionApplied): CorrectionView {
+function correctionView(stored: StoredCorrection, c: CorrectionApplied, m: EcgMeasurements): CorrectionView {
   const f = c.automatic.fiducials;
+  // With the boundaries corrected, the program's intervals are those between its own boundaries.
+  const intervals = c.applied && !hasBeatEdits(stored.beats) ? c.automatic : m;
   return {
     ...stored,
     applied: c.applied,
     ...(c.notApplied ? { notApplied: c.notApplied } : {}),
-    automatic: { prMs: c.automatic.prMs, qrsMs: c.automatic.qrsMs, qtMs: c.automatic.qtMs, fiducials: f ? fiducialIndices(f) : null },
+    program: { heartRateBpm: m.heartRateBpm, prMs: intervals.prMs, qrsMs: intervals.qrsMs, qtMs: intervals.qtMs },
+    automaticFiducials: f ? fiducialIndices(f) : null,
+    beatEdits: c.beats ?? { added: 0, removed: 0, unmatched: 0 },
   };
 }
 
@@ -118,13 +125,13 @@ function fiducialIndices(f: Fiducials | undefined): MedianBeatView['fiducials'] 
   return { pOnset: at(f?.pOnset), pOffset: at(f?.pOffset), qrsOnset: at(f?.qrsOnset), qrsOffset: at(f?.qrsOffset), tEnd: at(f?.tEnd) };
 }
 
-/** Measures one record (with its current boundary correction); the engine's measures in a stoppable worker (DecodePool.measure). */
+/** Measures one record (with the reader's current correction of its beats and boundaries); the engine's measures in a stoppable worker (DecodePool.measure). */
 export type Measurer = (record: RecordDetail, correction?: StoredCorrection) => Promise<RecordMeasurements>;
 
 /**
  * Stored records never change (content-addressed), so a measurement can be kept (≈0.1–0.2 s
  * per 10 s 12-lead record saved); a few are enough for flicking between records in the list.
- * Keyed by id, content hash and boundary correction, so an id that ever pointed at other samples
+ * Keyed by id, content hash and the reader's correction, so an id that ever pointed at other samples
  * (or a record whose boundaries a reader has corrected since) cannot hit. A
  * measurement in progress is shared by every request for the same record; a failed one is not kept.
  */
@@ -138,7 +145,7 @@ export class MeasurementCache {
     this.#measure = measure;
   }
 
-  /** Measures without keeping the result: a correction not yet stored (BoundaryDesk checks it before storing). */
+  /** Measures without keeping the result: a correction not yet stored (FiducialDesk checks it before storing). */
   measureUncached(record: RecordDetail, correction: StoredCorrection): Promise<RecordMeasurements> {
     return this.#measure(record, correction);
   }

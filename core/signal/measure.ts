@@ -7,6 +7,7 @@ import type { HeldSamples } from './held-samples';
 import { withUnseenSpikeBeats } from './paced-shape';
 import { detectPacing, type PacingResult } from './pacing';
 import { alignBeats } from './beat-alignment';
+import { applyBeatEdits, hasBeatEdits, type BeatEdits, type EditedBeats } from './beat-edits';
 import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from './boundary-correction';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
@@ -79,14 +80,17 @@ export interface EcgAnalysis {
 }
 
 /**
- * A reader's boundary correction as the analysis took it. When `applied`, every figure and
- * statement above comes from the reader's boundaries and `automatic` keeps the program's, so
- * both can be shown; otherwise `notApplied` says why (the program's boundaries were used).
+ * A reader's corrections (wave boundaries, beats) as the analysis took them. When `applied`,
+ * every figure and statement above comes from them; `notApplied` says why a part was not (the
+ * program's was used). `automatic` is the program's delineation of the median beat shown, and
+ * the intervals measured between those boundaries (with edited beats, on their median beat).
  */
 export interface CorrectionApplied {
   readonly applied: boolean;
   readonly notApplied?: string;
   readonly automatic: { readonly fiducials?: Fiducials; readonly prMs: number | null; readonly qrsMs: number | null; readonly qtMs: number | null };
+  /** The beat edits: how many beats were added and removed, and how many edits named no beat. */
+  readonly beats?: Omit<EditedBeats, 'detection'>;
 }
 
 export interface AnalysisOptions {
@@ -94,6 +98,8 @@ export interface AnalysisOptions {
   readonly sex?: 'M' | 'F' | 'U' | undefined;
   /** The reader's wave boundaries on the median beat (boundary-correction.ts), in place of the program's. */
   readonly boundaries?: BoundaryCorrection | undefined;
+  /** The reader's added and removed beats (beat-edits.ts), applied to the detected ones. */
+  readonly beatEdits?: BeatEdits | undefined;
 }
 
 /**
@@ -262,10 +268,16 @@ function pacedToLeaveOut(pacing: PacingResult, beats: readonly number[]): Readon
  * with a reason.
  */
 export function analyseEcg(leads: readonly NamedLead[], fs: number, options: AnalysisOptions = {}): EcgAnalysis {
-  const detection = detectQrs(
+  const detected = detectQrs(
     leads.map((l) => l.samples),
     fs,
   );
+  const beatEdit = options.beatEdits && hasBeatEdits(options.beatEdits) ? applyBeatEdits(detected, options.beatEdits, leads.map((l) => l.samples), fs) : undefined;
+  // Quality, the median beat and every measure below use the reader's beats where there are edits.
+  const detection = beatEdit?.detection ?? detected;
+  const corrections = options.boundaries !== undefined || options.beatEdits !== undefined;
+  const beatsEdited = beatEdit ? { beats: { added: beatEdit.added, removed: beatEdit.removed, unmatched: beatEdit.unmatched } } : {};
+  const beatsChanged = (beatEdit?.added ?? 0) + (beatEdit?.removed ?? 0) > 0;
   const quality = assessRecord(leads, fs, detection);
   const normalised = leadByLeadNormalisation(leads, quality);
   const reasons: Record<string, string> = {};
@@ -303,7 +315,9 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const readerSeesNoP = options.boundaries?.pAbsent === true;
   if (!beat) {
     waves = unmeasured(detection.reason ?? (usable.length === 0 ? 'no usable lead' : 'too few complete beats for a median beat'));
-    if (options.boundaries) correction = { applied: false, notApplied: 'no median beat was formed', automatic: { prMs: null, qrsMs: null, qtMs: null } };
+    // Beat edits apply without a median beat; boundaries have nothing to go on.
+    const boundariesGiven = options.boundaries !== undefined && !isEmptyCorrection(options.boundaries);
+    if (corrections) correction = { applied: beatsChanged, ...(boundariesGiven ? { notApplied: 'no median beat was formed' } : {}), automatic: { prMs: null, qrsMs: null, qtMs: null }, ...beatsEdited };
   } else {
     const automatic = delineate(beat);
     const corrected = options.boundaries && !isEmptyCorrection(options.boundaries) ? correctedFiducials(automatic, beat, options.boundaries) : undefined;
@@ -322,16 +336,16 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     waves = wavesOf(f, corrected?.ok === true && readerSeesNoP);
     if (corrected?.ok) {
       const own = wavesOf(automatic, false);
-      correction = { applied: true, automatic: { fiducials: automatic, prMs: own.prMs, qrsMs: own.qrsMs, qtMs: own.qtMs } };
-    } else if (options.boundaries) {
-      correction = { applied: false, ...(corrected ? { notApplied: corrected.reason } : {}), automatic: { fiducials: automatic, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs } };
+      correction = { applied: true, automatic: { fiducials: automatic, prMs: own.prMs, qrsMs: own.qrsMs, qtMs: own.qtMs }, ...beatsEdited };
+    } else if (corrections) {
+      correction = { applied: beatsChanged, ...(corrected ? { notApplied: corrected.reason } : {}), automatic: { fiducials: automatic, prMs: waves.prMs, qrsMs: waves.qrsMs, qtMs: waves.qtMs }, ...beatsEdited };
     }
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
   const caveats = withWideQrs(caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
   if (caveats.intervalsWithheld) {
     waves = unmeasured(caveats.intervalsWithheld);
-    if (correction) correction = { applied: false, notApplied: caveats.intervalsWithheld, automatic: { prMs: null, qrsMs: null, qtMs: null } };
+    if (correction) correction = { applied: beatsChanged, notApplied: caveats.intervalsWithheld, automatic: { prMs: null, qrsMs: null, qtMs: null }, ...beatsEdited };
   }
   Object.assign(reasons, waves.reasons);
   const heartRateBpm = caveats.intervalsWithheld || rrMs.mean === null ? null : 60000 / rrMs.mean;

@@ -7,7 +7,7 @@ import { migration0006 } from './0006-pe-assessments';
 import { migration0007 } from './0007-audit-attribution';
 import { migration0009 } from './0009-device-measurements';
 import { migration0010 } from './0010-prediction-calibration-note';
-import { migration0011 } from './0011-boundary-corrections';
+import { migration0011 } from './0011-fiducial-corrections';
 import type { Migration } from './types';
 
 /** Every migration in order. Never edit one that has shipped: add the next number. */

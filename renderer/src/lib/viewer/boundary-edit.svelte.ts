@@ -1,12 +1,13 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { correctionFrom, draftProblem, indexToMs, moved, msToIndex, programBoundaries, startingDraft, type BoundaryDraft, type BoundaryIndices } from './boundary-edit';
+import { addBeat, beatsFrom, correctionFrom, draftBeats, draftProblem, indexToMs, moved, msToIndex, programBoundaries, startingDraft, toggleBeat, type BeatMarkState, type BoundaryDraft, type BoundaryIndices } from './boundary-edit';
 import type { FiducialName } from './median-beats';
 import type { RecordView } from './record-view.svelte';
 
 /**
- * The median beat's boundaries while a reader corrects them: the draft (drawn and typed), who is
- * correcting and why, and the save. The reader's name starts as the last one who signed here.
+ * The reader's correction while it is being made: the draft beats (clicked in the band above the
+ * tracing) and median-beat boundaries (dragged or typed), who is correcting and why, and the
+ * save. The reader's name starts as the last one who signed here.
  */
 export class BoundaryEdit {
   readonly #bridge: EinthovenBridge;
@@ -37,7 +38,6 @@ export class BoundaryEdit {
 
   async start(m: RecordMeasurements): Promise<void> {
     const draft = startingDraft(m);
-    if (!draft) return;
     Object.assign(this, { draft, note: '', error: null, saving: false });
     this.#recordId = m.recordId;
     if (m.correction) this.reader = m.correction.reader;
@@ -68,28 +68,42 @@ export class BoundaryEdit {
     // Giving the P wave back starts from the program's P boundaries (none if it found none).
     const program = programBoundaries(m);
     const at: BoundaryIndices = absent || !program ? this.draft.at : { ...this.draft.at, pOnset: this.draft.at.pOnset ?? program.pOnset, pOffset: this.draft.at.pOffset ?? program.pOffset };
-    this.draft = { at, pAbsent: absent };
+    this.draft = { ...this.draft, at, pAbsent: absent };
+  }
+
+  /** The beat markers while editing, with their state (kept, removed, added). */
+  marks(m: RecordMeasurements): { at: number; state: BeatMarkState }[] {
+    return this.draft ? draftBeats(m.beats, this.draft, m.fs) : [];
+  }
+
+  toggleBeat(at: number, state: BeatMarkState, fs: number): void {
+    if (this.draft) this.draft = toggleBeat(this.draft, at, state, fs);
+  }
+
+  addBeat(at: number, m: RecordMeasurements, length: number): void {
+    if (this.draft) this.draft = addBeat(this.draft, at, this.marks(m), m.fs, length);
   }
 
   /** Saves the draft: each boundary the reader moved from the program's. */
   save(m: RecordMeasurements): Promise<void> {
     const program = programBoundaries(m);
-    if (!this.draft || !program || !m.medianBeat || this.blockedReason) return Promise.resolve();
-    return this.#send(correctionFrom(this.draft, program, m.medianBeat, m.fs));
+    if (!this.draft || this.blockedReason) return Promise.resolve();
+    const boundaries = program && m.medianBeat ? correctionFrom(this.draft, program, m.medianBeat, m.fs) : {};
+    return this.#send(boundaries, beatsFrom(this.draft));
   }
 
-  /** Takes the current correction back: the program's boundaries stand again. */
+  /** Takes the current correction back: the program's beats and boundaries stand again. */
   restoreProgram(): Promise<void> {
-    return this.#send({});
+    return this.#send({}, { added: [], removed: [] });
   }
 
-  async #send(boundaries: Parameters<RecordView['correctBoundaries']>[1]): Promise<void> {
+  async #send(boundaries: Parameters<RecordView['correctFiducials']>[1], beats: Parameters<RecordView['correctFiducials']>[2]): Promise<void> {
     if (this.#recordId === null || !this.reader.trim()) {
       this.error = 'type the reader’s name';
       return;
     }
     this.saving = true;
-    const refused = await this.#view().correctBoundaries(this.#recordId, boundaries, this.reader.trim(), this.note.trim());
+    const refused = await this.#view().correctFiducials(this.#recordId, boundaries, beats, this.reader.trim(), this.note.trim());
     this.saving = false;
     if (refused) this.error = refused;
     else Object.assign(this, { draft: null, error: null, note: '' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { correctionFrom, correctionSummary, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './boundary-edit';
+import { addBeat, beatsFrom, correctionFrom, correctionSummary, draftBeats, toggleBeat, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './boundary-edit';
 import { computedStatementsPrint, measurementsLine } from './print-summary';
 
 const program = { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 };
@@ -31,12 +31,15 @@ const correction: CorrectionView = {
   id: 3,
   recordId: 1,
   boundaries: { pOnset: -150 },
+  beats: { added: [], removed: [] },
   reader: 'Dr. A. Reader',
   note: 'P starts later in II',
   supersedes: null,
   correctedAt: '2026-12-05T18:00:00.000Z',
   applied: true,
-  automatic: { prMs: 240, qrsMs: 90, qtMs: 440, fiducials: { ...program, pOnset: 40 } },
+  program: { heartRateBpm: 70, prMs: 240, qrsMs: 90, qtMs: 440 },
+  automaticFiducials: { ...program, pOnset: 40 },
+  beatEdits: { added: 0, removed: 0, unmatched: 0 },
 };
 const corrected: RecordMeasurements = { ...measured, correction };
 
@@ -50,7 +53,6 @@ describe('boundary edit', () => {
 
   it("sends only what the reader moved from the program's boundaries", () => {
     const draft = startingDraft(measured);
-    if (!draft) throw new Error('no draft');
     expect(correctionFrom(draft, program, beat, 500)).toEqual({});
     const later = moved(draft, 'pOnset', 100, 500);
     expect(correctionFrom(later, program, beat, 500)).toEqual({ pOnset: -150 });
@@ -64,14 +66,12 @@ describe('boundary edit', () => {
     const onScreen: RecordMeasurements = { ...corrected, medianBeat: { ...beat, fiducials: { ...program, pOnset: 100 } } };
     expect(programBoundaries(onScreen)).toEqual({ ...program, pOnset: 40 });
     const draft = startingDraft(onScreen);
-    if (!draft) throw new Error('no draft');
     // Moving T end keeps the reader's earlier P onset in the new correction.
     expect(correctionFrom(moved(draft, 'tEnd', 390, 500), programBoundaries(onScreen) ?? program, beat, 500)).toEqual({ pOnset: -150, tEnd: 430 });
   });
 
   it('finds boundaries out of order before the engine does', () => {
     const draft = startingDraft(measured);
-    if (!draft) throw new Error('no draft');
     expect(draftProblem(draft)).toBeNull();
     expect(draftProblem(moved(draft, 'pOffset', 170, 500))).toBe('P offset must not come after QRS onset');
     expect(draftProblem({ ...moved(draft, 'pOffset', 170, 500), pAbsent: true })).toBeNull();
@@ -81,15 +81,39 @@ describe('boundary edit', () => {
 
   it('says who corrected what, on screen and on paper', () => {
     expect(correctionSummary(measured)).toBeNull();
-    expect(correctionSummary(corrected)).toBe('Wave boundaries corrected by Dr. A. Reader on 2026-12-05: PR 160 ms (program 240 ms) — P starts later in II');
+    expect(correctionSummary(corrected)).toBe('Corrected by Dr. A. Reader on 2026-12-05: PR 160 ms (program 240 ms) — P starts later in II');
     expect(programDetail(corrected, 'prMs')).toBe('corrected; program 240 ms');
     expect(programDetail(corrected, 'qtMs')).toBe('');
     expect(correctionSummary({ ...corrected, prMs: null, correction: { ...correction, boundaries: { pAbsent: true } } })).toMatch(/: P wave marked absent, PR — \(program 240 ms\)/);
-    expect(measurementsLine(corrected, 'fridericia', 'F')).toMatch(/ · PR 160 ms \(corrected; program 240 ms\) · QRS 90 ms · QT 440 ms · .* · Wave boundaries corrected by Dr\. A\. Reader on 2026-12-05: PR 160 ms \(program 240 ms\) — P starts later in II$/);
-    expect(computedStatementsPrint(corrected)?.statements).toMatch(/^Computed statements \(rule-based, from the reader’s corrected wave boundaries, to be confirmed/);
+    expect(measurementsLine(corrected, 'fridericia', 'F')).toMatch(/ · PR 160 ms \(corrected; program 240 ms\) · QRS 90 ms · QT 440 ms · .* · Corrected by Dr\. A\. Reader on 2026-12-05: PR 160 ms \(program 240 ms\) — P starts later in II$/);
+    expect(computedStatementsPrint(corrected)?.statements).toMatch(/^Computed statements \(rule-based, from the reader’s corrected beats and boundaries, to be confirmed/);
     // Taken back, or not applicable: the program's figures, said as such.
     const back = { ...measured, correction: { ...correction, boundaries: {}, applied: false } };
     expect([correctionSummary(back), programDetail(back, 'prMs')]).toEqual([null, '']);
     expect(measurementsLine(back, 'fridericia', 'F')).not.toMatch(/corrected/);
+  });
+
+  it('removes, restores and adds beats, and takes back a beat the reader added instead of removing it', () => {
+    const onScreen = { ...measured, beats: [400, 800, 1200, 1600] };
+    let draft = startingDraft(onScreen);
+    expect(draftBeats(onScreen.beats, draft, 500).map((b) => b.state)).toEqual(['kept', 'kept', 'kept', 'kept']);
+    draft = toggleBeat(draft, 800, 'kept', 500);
+    expect(draftBeats(onScreen.beats, draft, 500).map((b) => `${b.at}:${b.state}`)).toEqual(['400:kept', '800:removed', '1200:kept', '1600:kept']);
+    // Within 150 ms of a marker the click is on that beat; elsewhere in the band it adds one.
+    expect(addBeat(draft, 1250, draftBeats(onScreen.beats, draft, 500), 500, 5000)).toBe(draft);
+    draft = addBeat(draft, 2000.4, draftBeats(onScreen.beats, draft, 500), 500, 5000);
+    expect(draftBeats(onScreen.beats, draft, 500).at(-1)).toEqual({ at: 2000, state: 'added' });
+    expect(addBeat(draft, 5000, [], 500, 5000)).toBe(draft);
+    expect(beatsFrom(draft)).toEqual({ added: [2000], removed: [800] });
+    draft = toggleBeat(toggleBeat(draft, 800, 'removed', 500), 2000, 'added', 500);
+    expect(beatsFrom(draft)).toEqual({ added: [], removed: [] });
+
+    // Under a stored correction: its removed beats show as removed, its added beat (now measured, re-timed) is taken back, not removed.
+    const stored: RecordMeasurements = { ...onScreen, beats: [400, 1205, 1600, 2010], correction: { ...correction, beats: { added: [2000], removed: [800] }, beatEdits: { added: 1, removed: 1, unmatched: 0 } } };
+    draft = startingDraft(stored);
+    expect(draftBeats(stored.beats, draft, 500).map((b) => `${b.at}:${b.state}`)).toEqual(['400:kept', '800:removed', '1205:kept', '1600:kept', '2010:kept']);
+    expect(beatsFrom(toggleBeat(draft, 2010, 'kept', 500))).toEqual({ added: [], removed: [800] });
+    expect(correctionSummary({ ...stored, heartRateBpm: 60 })).toBe('Corrected by Dr. A. Reader on 2026-12-05: 1 beat removed, 1 beat added, HR 60 bpm (program 70 bpm), PR 160 ms (program 240 ms) — P starts later in II');
+    expect(programDetail({ ...stored, heartRateBpm: 60 }, 'heartRateBpm')).toBe('corrected; program 70 bpm');
   });
 });

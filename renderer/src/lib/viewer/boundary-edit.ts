@@ -1,10 +1,11 @@
-import type { BoundaryCorrectionInput, CorrectionView } from '../../../../core/contract/measurement-schemas';
+import type { BeatEditsInput, BoundaryCorrectionInput, CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { MedianBeatView, RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { FiducialName } from './median-beats';
 
 /**
- * The reader's boundary edit on the median beat, as plain data: positions are median-beat sample
- * indices while editing (what the drawing uses) and milliseconds from R on the wire (what the
+ * The reader's correction as plain data: beats added and removed (sample indices at the record's
+ * rate, core/signal/beat-edits.ts) and boundaries on the median beat (sample indices of the
+ * median beat while editing, what the drawing uses; milliseconds from R on the wire, what the
  * engine stores, core/signal/boundary-correction.ts). Only boundaries the reader moved away from
  * the program's are sent, so the program keeps the others.
  */
@@ -15,7 +16,12 @@ export type BoundaryIndices = MedianBeatView['fiducials'];
 export interface BoundaryDraft {
   readonly at: BoundaryIndices;
   readonly pAbsent: boolean;
+  readonly beats: { readonly added: readonly number[]; readonly removed: readonly number[] };
 }
+
+/** The engine's windows (core/signal/beat-edits.ts): a removal names the beat within 75 ms, an addition within 150 ms of a beat is that beat. */
+const removalToleranceS = 0.075;
+const sameBeatS = 0.15;
 
 /** Milliseconds from R of a median-beat index, to 0.1 ms (the engine maps it back to the same sample). */
 export function indexToMs(index: number, beat: Pick<MedianBeatView, 'pre'>, fs: number): number {
@@ -26,16 +32,58 @@ export function msToIndex(ms: number, beat: Pick<MedianBeatView, 'pre'>, fs: num
   return beat.pre + Math.round((ms * fs) / 1000);
 }
 
-/** The program's own boundaries: kept by the correction when one applies, else the ones drawn. */
+/** The program's own boundaries on the median beat shown: kept by the correction when one applies, else the ones drawn. */
 export function programBoundaries(m: RecordMeasurements): BoundaryIndices | null {
   if (!m.medianBeat) return null;
-  return m.correction?.applied && m.correction.automatic.fiducials ? m.correction.automatic.fiducials : m.medianBeat.fiducials;
+  return m.correction?.applied && m.correction.automaticFiducials ? m.correction.automaticFiducials : m.medianBeat.fiducials;
 }
 
-/** Where an edit starts: the boundaries on screen (the current correction's, or the program's). */
-export function startingDraft(m: RecordMeasurements): BoundaryDraft | null {
-  if (!m.medianBeat) return null;
-  return { at: { ...m.medianBeat.fiducials }, pAbsent: m.correction?.applied === true && m.correction.boundaries.pAbsent === true };
+/** Where an edit starts: the beats and boundaries on screen (the current correction's, or the program's). */
+export function startingDraft(m: RecordMeasurements): BoundaryDraft {
+  const applied = m.correction?.applied === true;
+  // Without a median beat there are no boundaries to move, but beats can still be corrected (a missed QRS may be why).
+  const none = { pOnset: null, pOffset: null, qrsOnset: null, qrsOffset: null, tEnd: null };
+  return {
+    at: m.medianBeat ? { ...m.medianBeat.fiducials } : none,
+    pAbsent: applied && m.correction?.boundaries.pAbsent === true,
+    beats: applied && m.correction ? { added: [...m.correction.beats.added], removed: [...m.correction.beats.removed] } : { added: [], removed: [] },
+  };
+}
+
+export type BeatMarkState = 'kept' | 'removed' | 'added';
+
+/**
+ * The beat markers while editing: the measured beats (kept, or removed by the draft), beats the
+ * stored correction removed (still removed unless restored), and the draft's new beats.
+ */
+export function draftBeats(beats: readonly number[], draft: BoundaryDraft, fs: number): { at: number; state: BeatMarkState }[] {
+  const near = (a: number, b: number, s: number) => Math.abs(a - b) <= s * fs;
+  const marks: { at: number; state: BeatMarkState }[] = beats.map((b) => ({ at: b, state: draft.beats.removed.some((r) => near(r, b, removalToleranceS)) ? 'removed' : 'kept' }));
+  for (const r of draft.beats.removed) if (!beats.some((b) => near(r, b, removalToleranceS))) marks.push({ at: r, state: 'removed' });
+  for (const a of draft.beats.added) if (!beats.some((b) => near(a, b, sameBeatS))) marks.push({ at: a, state: 'added' });
+  return marks.sort((x, y) => x.at - y.at);
+}
+
+/** A click on a marker: a kept beat is removed (an added one simply dropped), a removed one restored. */
+export function toggleBeat(draft: BoundaryDraft, at: number, state: BeatMarkState, fs: number): BoundaryDraft {
+  const { added, removed } = draft.beats;
+  const within = (s: number) => (x: number) => Math.abs(x - at) <= s * fs;
+  if (state === 'removed') return { ...draft, beats: { added, removed: removed.filter((r) => !within(removalToleranceS)(r)) } };
+  // A beat the reader added (now or in the stored correction) is taken out of the additions, not removed.
+  if (added.some(within(sameBeatS))) return { ...draft, beats: { added: added.filter((a) => !within(sameBeatS)(a)), removed } };
+  return { ...draft, beats: { added, removed: [...removed, at] } };
+}
+
+/** A click in the beat band away from every marker adds a beat there (the engine places it on the QRS nearest). */
+export function addBeat(draft: BoundaryDraft, at: number, marks: readonly { at: number }[], fs: number, length: number): BoundaryDraft {
+  const sample = Math.round(at);
+  if (sample < 0 || sample >= length || marks.some((m) => Math.abs(m.at - sample) < sameBeatS * fs)) return draft;
+  return { ...draft, beats: { added: [...draft.beats.added, sample], removed: draft.beats.removed } };
+}
+
+/** The beat edits as sent. */
+export function beatsFrom(draft: BoundaryDraft): BeatEditsInput {
+  return { added: [...draft.beats.added], removed: [...draft.beats.removed] };
 }
 
 /** A boundary moved to `index`, kept inside the median beat. */
@@ -72,32 +120,36 @@ export function draftProblem(draft: BoundaryDraft): string | null {
 const wholeMs = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 
 /**
- * The correction in one line, for the panel and the printout: who, when, and each interval it
+ * The correction in one line, for the panel and the printout: who, when, and each figure it
  * changed against the program's. Null without a correction in force.
  */
 export function correctionSummary(m: RecordMeasurements): string | null {
   const c: CorrectionView | null | undefined = m.correction;
   if (!c?.applied) return null;
+  const differs = (ours: number | null, program: number | null) => (ours === null) !== (program === null) || (ours !== null && program !== null && Math.round(ours) !== Math.round(program));
+  const rate = differs(m.heartRateBpm, c.program.heartRateBpm) ? [`HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm (program ${c.program.heartRateBpm === null ? '—' : Math.round(c.program.heartRateBpm)} bpm)`] : [];
   const changed = (
     [
-      ['PR', m.prMs, c.automatic.prMs],
-      ['QRS', m.qrsMs, c.automatic.qrsMs],
-      ['QT', m.qtMs, c.automatic.qtMs],
+      ['PR', m.prMs, c.program.prMs],
+      ['QRS', m.qrsMs, c.program.qrsMs],
+      ['QT', m.qtMs, c.program.qtMs],
     ] as const
   )
-    .filter(([, ours, program]) => (ours === null) !== (program === null) || (ours !== null && program !== null && Math.round(ours) !== Math.round(program)))
+    .filter(([, ours, program]) => differs(ours, program))
     .map(([name, ours, program]) => `${name} ${wholeMs(ours)} (program ${wholeMs(program)})`);
-  const what = [...(c.boundaries.pAbsent ? ['P wave marked absent'] : []), ...changed];
+  const count = (n: number, what: string) => (n === 0 ? [] : [`${n} ${n === 1 ? 'beat' : 'beats'} ${what}`]);
+  const what = [...count(c.beatEdits.removed, 'removed'), ...count(c.beatEdits.added, 'added'), ...(c.boundaries.pAbsent ? ['P wave marked absent'] : []), ...rate, ...changed];
   const when = c.correctedAt.slice(0, 10);
-  return `Wave boundaries corrected by ${c.reader} on ${when}${what.length > 0 ? `: ${what.join(', ')}` : ''}${c.note ? ` — ${c.note}` : ''}`;
+  return `Corrected by ${c.reader} on ${when}${what.length > 0 ? `: ${what.join(', ')}` : ''}${c.note ? ` — ${c.note}` : ''}`;
 }
 
-/** The program's figure beside a corrected interval, for the measurement's detail; '' when it is unchanged. */
-export function programDetail(m: RecordMeasurements, field: 'prMs' | 'qrsMs' | 'qtMs'): string {
+/** The program's figure beside a corrected one, for the measurement's detail; '' when it is unchanged. */
+export function programDetail(m: RecordMeasurements, field: 'heartRateBpm' | 'prMs' | 'qrsMs' | 'qtMs'): string {
   const c = m.correction;
   if (!c?.applied) return '';
-  const program = c.automatic[field];
+  const program = c.program[field];
   const ours = m[field];
   if (program === ours || (program !== null && ours !== null && Math.round(program) === Math.round(ours))) return '';
-  return `corrected; program ${wholeMs(program)}`;
+  const unit = field === 'heartRateBpm' ? 'bpm' : 'ms';
+  return `corrected; program ${program === null ? '—' : `${Math.round(program)} ${unit}`}`;
 }

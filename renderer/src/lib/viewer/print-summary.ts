@@ -91,7 +91,7 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
     return `${s.text} [${n}]`;
   });
   return {
-    statements: `Computed statements (rule-based${measured.correction?.applied ? ', from the reader’s corrected wave boundaries' : ''}, to be confirmed by a physician): ${marked.join('; ')}.`,
+    statements: `Computed statements (rule-based${measured.correction?.applied ? ', from the reader’s corrected beats and boundaries' : ''}, to be confirmed by a physician): ${marked.join('; ')}.`,
     cautions: cautions.length === 0 ? null : cautions.map((c, i) => `[${i + 1}] ${c}.`).join(' '),
   };
 }

@@ -1,6 +1,6 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { RecordDetail } from '../../../../core/contract/schemas';
-import type { BoundaryCorrectionInput } from '../../../../core/contract/measurement-schemas';
+import type { BeatEditsInput, BoundaryCorrectionInput } from '../../../../core/contract/measurement-schemas';
 import type { DisplayFilter, RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNoFilter } from './filter-label';
 
@@ -54,13 +54,14 @@ export class RecordView {
   }
 
   /**
-   * Stores the reader's boundaries (or `{}`: the program's again) and shows the measurements made
-   * from them. Resolves to the refusal in words, or null once the new figures are on screen.
+   * Stores the reader's beats and boundaries (none: the program's again) and shows the
+   * measurements made from them. Resolves to the refusal in words, or null once the new figures
+   * are on screen.
    */
-  async correctBoundaries(recordId: number, boundaries: BoundaryCorrectionInput, reader: string, note: string): Promise<string | null> {
+  async correctFiducials(recordId: number, boundaries: BoundaryCorrectionInput, beats: BeatEditsInput, reader: string, note: string): Promise<string | null> {
     const ticket = ++this.#measureTicket;
     const current = this.measurements?.recordId === recordId ? this.measurements.correction : null;
-    const result = await this.#bridge.api['records:correct-boundaries']({ id: recordId, boundaries, reader, note, ...(current ? { supersedes: current.id } : {}) });
+    const result = await this.#bridge.api['records:correct-fiducials']({ id: recordId, boundaries, beats, reader, note, ...(current ? { supersedes: current.id } : {}) });
     if (!result.ok) return result.error.message;
     if (ticket === this.#measureTicket) this.measurements = result.value;
     return null;

@@ -7,7 +7,7 @@ import type { JobFinished } from '../contract/channels';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { Engine } from './engine';
 
-// records:correct-boundaries on the real engine and SQLite, with the bundled PTB-XL 00102
+// records:correct-fiducials on the real engine and SQLite, with the bundled PTB-XL 00102
 // (first-degree AV block; CC BY 4.0): the program measures a PR of ~252 ms.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sample = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'resources', 'samples', 'ptbxl', name))) });
@@ -56,7 +56,7 @@ function msFromR(m: RecordMeasurements, name: 'pOnset' | 'qrsOnset' | 'tEnd'): n
 
 const codes = (m: RecordMeasurements) => m.statements.map((s) => s.code);
 
-describe('records:correct-boundaries', () => {
+describe('records:correct-fiducials', () => {
   it("stores the reader's P onset, measures from it, audits what changed and keeps it across a restart", async () => {
     const { engine, dataDir } = await engineWith00102();
     const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
@@ -65,21 +65,24 @@ describe('records:correct-boundaries', () => {
     expect(codes(program)).toContain('1AVB');
 
     const pOnset = msFromR(program, 'qrsOnset') - 180;
-    const corrected = await value<RecordMeasurements>(engine, 'records:correct-boundaries', { id: 1, boundaries: { pOnset }, reader: ' Dr. A. Reader ', note: 'P starts later in II' });
+    const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { pOnset }, reader: ' Dr. A. Reader ', note: 'P starts later in II' });
     expect(corrected.prMs as number).toBeCloseTo(180, 0);
     expect(codes(corrected)).not.toContain('1AVB');
     expect(corrected.correction).toMatchObject({ applied: true, reader: 'Dr. A. Reader', note: 'P starts later in II', supersedes: null, boundaries: { pOnset } });
-    expect(corrected.correction?.automatic.prMs).toBeCloseTo(program.prMs as number, 6);
-    expect(corrected.correction?.automatic.fiducials).toEqual(program.medianBeat?.fiducials);
+    expect(corrected.correction?.program.prMs).toBeCloseTo(program.prMs as number, 6);
+    expect(corrected.correction?.program.heartRateBpm).toBe(program.heartRateBpm);
+    expect(corrected.correction?.automaticFiducials).toEqual(program.medianBeat?.fiducials);
+    expect(corrected.correction?.beats).toEqual({ added: [], removed: [] });
     expect(corrected.medianBeat?.fiducials.pOnset).not.toBe(program.medianBeat?.fiducials.pOnset);
     expect(await value(engine, 'records:measure', { id: 1 })).toEqual(corrected);
 
     const [entry] = engine.audit.recent(1);
-    expect(entry).toMatchObject({ actor: 'Dr. A. Reader', action: 'measurements.boundaries.corrected', subject: 'record:1' });
+    expect(entry).toMatchObject({ actor: 'Dr. A. Reader', action: 'measurements.fiducials.corrected', subject: 'record:1' });
     expect(entry?.details).toMatchObject({
       correction: corrected.correction?.id,
       boundaries: { pOnset },
-      program: { prMs: Math.round(program.prMs as number), qrsMs: Math.round(program.qrsMs as number) },
+      beats: { added: [], removed: [] },
+      program: { prMs: Math.round(program.prMs as number), qrsMs: Math.round(program.qrsMs as number), beats: program.beats.length },
       reader: { prMs: 180 },
       statements: { added: [], removed: ['1AVB'] },
     });
@@ -93,27 +96,27 @@ describe('records:correct-boundaries', () => {
   it('refuses a stale edit (E_CONFLICT), takes a superseding one, and takes the correction back to the program', async () => {
     const { engine } = await engineWith00102();
     const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
-    const first = await value<RecordMeasurements>(engine, 'records:correct-boundaries', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 20 }, reader: 'Dr. A' });
+    const first = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 20 }, reader: 'Dr. A' });
     const firstId = first.correction?.id as number;
-    expect(await engine.handle('records:correct-boundaries', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B' })).toMatchObject({
+    expect(await engine.handle('records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B' })).toMatchObject({
       ok: false,
       error: { code: 'E_CONFLICT', message: expect.stringMatching(/corrected by Dr\. A .*reopen the record/) },
     });
-    const second = await value<RecordMeasurements>(engine, 'records:correct-boundaries', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B', supersedes: firstId });
+    const second = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B', supersedes: firstId });
     expect((second.qtMs as number) - (program.qtMs as number)).toBeCloseTo(30, 0);
     expect(second.correction?.supersedes).toBe(firstId);
 
-    const back = await value<RecordMeasurements>(engine, 'records:correct-boundaries', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: second.correction?.id });
+    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: second.correction?.id });
     expect(back.correction).toMatchObject({ applied: false, boundaries: {} });
     expect(back.correction?.notApplied).toBeUndefined();
     expect([back.prMs, back.qrsMs, back.qtMs, codes(back)]).toEqual([program.prMs, program.qrsMs, program.qtMs, codes(program)]);
-    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'measurements.boundaries.reverted', actor: 'Dr. B' });
-    expect(await engine.handle('records:correct-boundaries', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: back.correction?.id })).toMatchObject({
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'measurements.fiducials.reverted', actor: 'Dr. B' });
+    expect(await engine.handle('records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: back.correction?.id })).toMatchObject({
       ok: false,
-      error: { code: 'E_VALIDATION', message: expect.stringMatching(/already has the program's boundaries/) },
+      error: { code: 'E_VALIDATION', message: expect.stringMatching(/already has the program's beats and boundaries/) },
     });
     // Every version stays on file, newest first.
-    expect(engine.boundaries.corrections.listForRecord(1).map((c) => c.reader)).toEqual(['Dr. B', 'Dr. B', 'Dr. A']);
+    expect(engine.fiducials.corrections.listForRecord(1).map((c) => c.reader)).toEqual(['Dr. B', 'Dr. B', 'Dr. A']);
   });
 
   it('refuses boundaries the median beat cannot take, and bad requests, storing nothing', async () => {
@@ -124,23 +127,40 @@ describe('records:correct-boundaries', () => {
     for (const [request, code, message] of [
       [{ id: 1, boundaries: { qrsOffset: qrsOn - 4 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: QRS onset must come before QRS offset/],
       [{ id: 1, boundaries: { tEnd: 2900 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: T end at 2900 ms from R lies outside the median beat/],
+      [{ id: 1, boundaries: {}, beats: { removed: [Math.round(((program.beats[0] as number) + (program.beats[1] as number)) / 2)] }, reader: 'Dr. A' }, 'E_VALIDATION', /1 beat edit names no beat/],
+      [{ id: 1, boundaries: {}, beats: { added: [-3] }, reader: 'Dr. A' }, 'E_VALIDATION', /added/],
       [{ id: 1, boundaries: { tEnd: 9000 }, reader: 'Dr. A' }, 'E_VALIDATION', /tEnd/],
       [{ id: 1, boundaries: { pOnset: -150, wobble: 1 }, reader: 'Dr. A' }, 'E_VALIDATION', /wobble|unrecognized/i],
       [{ id: 1, boundaries: { pOnset: -150 }, reader: '  ' }, 'E_VALIDATION', /reader must be named/],
       [{ id: 1, boundaries: {}, reader: 'Dr. A' }, 'E_VALIDATION', /no correction to take back/],
-      [{ id: 1, boundaries: { pOnset: -150 }, reader: 'Dr. A', supersedes: 7 }, 'E_VALIDATION', /no boundary correction 7/],
+      [{ id: 1, boundaries: { pOnset: -150 }, reader: 'Dr. A', supersedes: 7 }, 'E_VALIDATION', /no correction 7/],
       [{ id: 9, boundaries: { pOnset: -150 }, reader: 'Dr. A' }, 'E_NOT_FOUND', /record 9/],
     ] as const) {
-      expect(await engine.handle('records:correct-boundaries', request), JSON.stringify(request)).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
+      expect(await engine.handle('records:correct-fiducials', request), JSON.stringify(request)).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
     }
-    expect(engine.boundaries.corrections.listForRecord(1)).toEqual([]);
+    expect(engine.fiducials.corrections.listForRecord(1)).toEqual([]);
     expect(engine.audit.recent(1)[0]?.id).toBe(auditBefore);
     expect(await value(engine, 'records:measure', { id: 1 })).toEqual(program);
   });
 
+  it("removes a beat the reader rejects: rate, RR and the program's figures beside them, audited", async () => {
+    const { engine } = await engineWith00102();
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const rejected = program.beats[3] as number;
+    const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, beats: { removed: [rejected] }, reader: 'Dr. A' });
+    expect(corrected.beats).toHaveLength(program.beats.length - 1);
+    expect(corrected.beats).not.toContain(rejected);
+    expect(corrected.heartRateBpm as number).toBeLessThan(program.heartRateBpm as number);
+    expect(corrected.correction).toMatchObject({ applied: true, beats: { added: [], removed: [rejected] }, beatEdits: { added: 0, removed: 1, unmatched: 0 }, program: { heartRateBpm: program.heartRateBpm, prMs: program.prMs } });
+    expect(engine.audit.recent(1)[0]?.details).toMatchObject({ beats: { removed: [rejected] }, program: { beats: program.beats.length }, reader: { beats: program.beats.length - 1 } });
+    // The beat comes back with the correction taken back.
+    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. A', supersedes: corrected.correction?.id });
+    expect(back.beats).toEqual(program.beats);
+  });
+
   it('the table refuses UPDATE: a stored correction cannot be rewritten', async () => {
     const { engine } = await engineWith00102();
-    await value(engine, 'records:correct-boundaries', { id: 1, boundaries: { pAbsent: true }, reader: 'Dr. A' });
-    expect(() => engine.db.prepare(`UPDATE boundary_corrections SET reader = 'someone else'`).run()).toThrow(/immutable/);
+    await value(engine, 'records:correct-fiducials', { id: 1, boundaries: { pAbsent: true }, reader: 'Dr. A' });
+    expect(() => engine.db.prepare(`UPDATE fiducial_corrections SET reader = 'someone else'`).run()).toThrow(/immutable/);
   });
 });

@@ -1,9 +1,10 @@
-import type { BoundaryCorrectionInput, StoredCorrection } from '../contract/measurement-schemas';
+import type { BeatEditsInput, BoundaryCorrectionInput, StoredCorrection } from '../contract/measurement-schemas';
 import type { Db } from './database';
 
 export interface NewCorrection {
   readonly recordId: number;
   readonly boundaries: BoundaryCorrectionInput;
+  readonly beats: BeatEditsInput;
   readonly reader: string;
   readonly note: string;
   readonly supersedes: number | null;
@@ -13,19 +14,21 @@ interface Row {
   id: number;
   record_id: number;
   boundaries: string;
+  beats: string;
   reader: string;
   note: string;
   supersedes: number | null;
   corrected_at: string;
 }
 
-const columns = 'id, record_id, boundaries, reader, note, supersedes, corrected_at';
+const columns = 'id, record_id, boundaries, beats, reader, note, supersedes, corrected_at';
 
 function fromRow(row: Row): StoredCorrection {
   return {
     id: row.id,
     recordId: row.record_id,
     boundaries: JSON.parse(row.boundaries) as BoundaryCorrectionInput,
+    beats: JSON.parse(row.beats) as BeatEditsInput,
     reader: row.reader,
     note: row.note,
     supersedes: row.supersedes,
@@ -33,23 +36,23 @@ function fromRow(row: Row): StoredCorrection {
   };
 }
 
-/** Readers' boundary corrections of records, immutable (the table refuses UPDATE); the newest is current. */
-export class BoundaryCorrectionStore {
+/** Readers' corrections of records' beats and wave boundaries, immutable (the table refuses UPDATE); the newest is current. */
+export class FiducialCorrectionStore {
   readonly #insert;
   readonly #byId;
   readonly #forRecord;
   readonly #current;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO boundary_corrections (record_id, boundaries, reader, note, supersedes, corrected_at)
-      VALUES (@recordId, @boundaries, @reader, @note, @supersedes, @correctedAt)`);
-    this.#byId = db.prepare(`SELECT ${columns} FROM boundary_corrections WHERE id = ?`);
-    this.#forRecord = db.prepare(`SELECT ${columns} FROM boundary_corrections WHERE record_id = ? ORDER BY id DESC`);
-    this.#current = db.prepare(`SELECT ${columns} FROM boundary_corrections WHERE record_id = ? ORDER BY id DESC LIMIT 1`);
+    this.#insert = db.prepare(`INSERT INTO fiducial_corrections (record_id, boundaries, beats, reader, note, supersedes, corrected_at)
+      VALUES (@recordId, @boundaries, @beats, @reader, @note, @supersedes, @correctedAt)`);
+    this.#byId = db.prepare(`SELECT ${columns} FROM fiducial_corrections WHERE id = ?`);
+    this.#forRecord = db.prepare(`SELECT ${columns} FROM fiducial_corrections WHERE record_id = ? ORDER BY id DESC`);
+    this.#current = db.prepare(`SELECT ${columns} FROM fiducial_corrections WHERE record_id = ? ORDER BY id DESC LIMIT 1`);
   }
 
   insert(entry: NewCorrection): StoredCorrection {
-    const info = this.#insert.run({ ...entry, boundaries: JSON.stringify(entry.boundaries), correctedAt: new Date().toISOString() });
+    const info = this.#insert.run({ ...entry, boundaries: JSON.stringify(entry.boundaries), beats: JSON.stringify(entry.beats), correctedAt: new Date().toISOString() });
     return fromRow(this.#byId.get(Number(info.lastInsertRowid)) as Row);
   }
 

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
- * A reader corrects the median beat's wave boundaries (product research: "edit fiducials by
+ * A reader corrects the fiducial points by hand (product research: "edit fiducials/R-peaks by
  * hand"): on the bundled PTB-XL 00102 (first-degree AV block by its label; the program measures
  * a PR over 230 ms) the reader types a later P onset and drags the T end, saves, and the PR,
  * QT, the computed statements and the printout follow; the correction survives a reload, is in
- * the audit trail, and can be taken back.
+ * the audit trail, and can be taken back. Then a beat is removed above the tracing (and one added
+ * and taken back): the rate follows, and the removed beat stays visible, hollow.
  */
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
@@ -85,19 +86,19 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     expect((await value(page, 'measure-qt')) - programQt).toBeCloseTo(tEndAfter - tEndBefore, 0);
     expect(await page.getByTestId('measure-pr').textContent()).toContain(`corrected; program ${Math.round(programPr)} ms`);
     expect(await page.getByTestId('boundary-correction').textContent()).toMatch(
-      new RegExp(`^Wave boundaries corrected by Dr\\. A\\. Reader on \\d{4}-\\d\\d-\\d\\d: PR 180 ms \\(program ${Math.round(programPr)} ms\\), QT \\d+ ms \\(program ${Math.round(programQt)} ms\\) — P starts later in II\\.$`),
+      new RegExp(`^Corrected by Dr\\. A\\. Reader on \\d{4}-\\d\\d-\\d\\d: PR 180 ms \\(program ${Math.round(programPr)} ms\\), QT \\d+ ms \\(program ${Math.round(programQt)} ms\\) — P starts later in II\\.$`),
     );
     expect(await codes(page)).not.toContain('1AVB');
-    expect(await page.getByTestId('computed-statements-basis').textContent()).toMatch(/on the reader’s corrected wave boundaries/);
+    expect(await page.getByTestId('computed-statements-basis').textContent()).toMatch(/on the reader’s corrected beats and boundaries/);
     // The median beat shows the reader's lines and, faintly, the program's.
     expect(Number(await page.locator('[data-testid="median-fiducial"][data-fiducial="pOnset"]').getAttribute('data-program-index'))).not.toBe(
       Number(await page.locator('[data-testid="median-fiducial"][data-fiducial="pOnset"]').getAttribute('data-index')),
     );
-    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/PR 180 ms \(corrected; program \d+ ms\).*Wave boundaries corrected by Dr\. A\. Reader/);
+    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/PR 180 ms \(corrected; program \d+ ms\).*Corrected by Dr\. A\. Reader/);
     await page.screenshot({ path: artifactPath('boundaries-corrected.png') });
 
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; details: { statements?: { removed: string[] }; reader?: { prMs: number } } });
-    const entry = audit.find((e) => e.action === 'measurements.boundaries.corrected');
+    const entry = audit.find((e) => e.action === 'measurements.fiducials.corrected');
     expect(entry).toMatchObject({ actor: 'Dr. A. Reader', details: { statements: { removed: ['1AVB'] }, reader: { prMs: 180 } } });
   });
 
@@ -121,6 +122,40 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     expect(await codes(page)).toContain('1AVB');
     expect(await page.getByTestId('computed-statements-basis').textContent()).not.toMatch(/corrected/);
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string });
-    expect(audit.map((e) => e.action).filter((a) => a.startsWith('measurements.boundaries'))).toEqual(['measurements.boundaries.corrected', 'measurements.boundaries.reverted']);
+    expect(audit.map((e) => e.action).filter((a) => a.startsWith('measurements.fiducials'))).toEqual(['measurements.fiducials.corrected', 'measurements.fiducials.reverted']);
+  });
+
+  it('removes a beat above the tracing (adds one and takes it back), and the rate follows', async () => {
+    const programHr = await value(page, 'measure-hr');
+    const beatsBefore = await page.getByTestId('beat-marker').count();
+    await page.getByTestId('boundary-correct').click();
+    const markers = page.locator('[data-testid="beat-marker"][data-state]');
+    expect(await markers.count()).toBe(beatsBefore);
+    await markers.nth(3).click();
+    expect(await markers.nth(3).getAttribute('data-state')).toBe('removed');
+
+    // A click on the band midway between two markers adds a beat there; a click on it takes it back.
+    const [a, b] = [await markers.nth(5).boundingBox(), await markers.nth(6).boundingBox()];
+    if (!a || !b) throw new Error('markers not drawn');
+    await page.mouse.click((a.x + a.width / 2 + b.x + b.width / 2) / 2, a.y + a.height / 2);
+    await page.locator('[data-testid="beat-marker"][data-state="added"]').waitFor();
+    expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 1 added\)/);
+    await page.locator('[data-testid="beat-marker"][data-state="added"]').click();
+    expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 0 added\)/);
+    await page.screenshot({ path: artifactPath('fiducials-beats-editing.png') });
+
+    await page.getByTestId('boundary-save').click();
+    await page.getByTestId('boundary-correction').waitFor();
+    expect(await page.getByTestId('boundary-correction').textContent()).toMatch(/^Corrected by Dr\. A\. Reader on .*: 1 beat removed, HR \d+ bpm \(program \d+ bpm\)/);
+    expect(await value(page, 'measure-hr')).toBeLessThan(programHr);
+    expect(await page.getByTestId('measure-hr').textContent()).toContain(`corrected; program ${Math.round(programHr)} bpm`);
+    expect(await page.getByTestId('beat-marker').count()).toBe(beatsBefore - 1);
+    expect(await page.getByTestId('beat-marker-removed').count()).toBe(1);
+
+    await page.getByTestId('boundary-correct').click();
+    await page.getByTestId('boundary-restore').click();
+    await page.getByTestId('boundary-correction').waitFor({ state: 'detached' });
+    expect(await value(page, 'measure-hr')).toBeCloseTo(programHr, 6);
+    expect(await page.getByTestId('beat-marker-removed').count()).toBe(0);
   });
 });
