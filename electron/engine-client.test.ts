@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +87,25 @@ describe('EngineClient: an engine process that stops under the window', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(e.ports).toHaveLength(1);
     expect(e.events.map((x) => x.event)).not.toContain('engine:restarted');
+  });
+
+  it("writes what a dying engine said last to the log, bounded and without quoted text", async () => {
+    // A real process that floods stderr, then says what V8 says when the heap runs out, and aborts.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-loud-'));
+    const script = path.join(dir, 'dies-loudly.mjs');
+    writeFileSync(
+      script,
+      [
+        "for (let i = 0; i < 500; i++) process.stderr.write(`noise ${i}\\n`);",
+        "process.stderr.write('Error: cannot read \"/data/patients/Doe, John 1961.xml\"\\n');",
+        "process.stderr.write('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\\n', () => process.exit(134));",
+      ].join('\n'),
+    );
+    const log: string[] = [];
+    const client = new EngineClient(() => forkEngine({ entry: script, dataDir: dir }), { restart: { maxRestarts: 0, windowMs: 60_000 }, log: (line) => log.push(line) });
+    await expect(client.ready).rejects.toThrow(/engine exited with code 134/);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^engine exited with code 134 before it was ready; its last messages: noise 490 \| .* \| Error: cannot read \(…\) \| FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory$/);
+    expect(log[0]).not.toMatch(/Doe|noise 489 /);
   });
 });

@@ -9,7 +9,8 @@ import { RestartBudget } from './restart-budget';
 export interface EnginePort {
   send(message: ToEngine): void;
   onMessage(listener: (message: FromEngine) => void): void;
-  onExit(listener: (code: number | null) => void): void;
+  /** `lastWords`: the end of what the process wrote to stderr (stderr-tail.ts), '' when nothing. */
+  onExit(listener: (code: number | null, lastWords: string) => void): void;
   kill(): void;
 }
 
@@ -124,22 +125,24 @@ export class EngineClient {
         } else if (message.type === 'response') this.#settle(message.id, message.result);
         else if (message.type === 'event') this.#emit(message.event, message.payload);
       });
-      port.onExit((code) => {
+      port.onExit((code, lastWords) => {
         settle(false);
         if (port !== this.#port || this.#shuttingDown) return;
+        // What the process said last (V8's heap limit, a native abort) is the reason IT needs.
+        const said = lastWords ? `; its last messages: ${lastWords}` : '';
         if (!isReady && restarts === null) {
           this.#stopped = true;
-          this.#log(`engine exited with code ${code} before it was ready`);
+          this.#log(`engine exited with code ${code} before it was ready${said}`);
           reject(new Error(`engine exited with code ${code}`));
           return;
         }
-        this.#crashed(code);
+        this.#crashed(code, said);
       });
     });
   }
 
   /** The engine stopped on its own: fail what it was doing, then start it again or give up. */
-  #crashed(code: number | null): void {
+  #crashed(code: number | null, said: string): void {
     const because = `the engine process stopped (exit code ${code ?? 'none: killed by a signal'})`;
     for (const id of [...this.#pending.keys()]) this.#settle(id, fail('E_INTERNAL', because));
     const interrupted = this.#jobs.failAll(`${because} while this job was running; start it again`);
@@ -147,12 +150,12 @@ export class EngineClient {
     if (!this.#restarts.take()) {
       this.#stopped = true;
       const used = this.#restarts.used();
-      this.#log(`${because}; not restarted: ${used} restarts within ${this.#policy.windowMs / 60_000} min`);
+      this.#log(`${because}${said}; not restarted: ${used} restarts within ${this.#policy.windowMs / 60_000} min`);
       const stopped: EngineStopped = { exitCode: code, at: new Date().toISOString(), restarts: used, interruptedJobs: interrupted.length };
       this.#emit('engine:stopped', stopped);
       return;
     }
-    this.#log(`${because}; ${interrupted.length} running job(s) reported failed; restarting`);
+    this.#log(`${because}${said}; ${interrupted.length} running job(s) reported failed; restarting`);
     const restarts = this.#restarts.used();
     this.#launch(restarts);
     void this.#current.then((up) => {

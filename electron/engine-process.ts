@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FromEngine } from '../core/engine/protocol';
 import { engineV8Flags } from '../core/engine/v8-flags';
 import type { EnginePort } from './engine-client';
+import { StderrTail } from './stderr-tail';
 
 export interface EngineLaunch {
   /** dist-electron/engine.js when built; core/engine/main.ts is run through tsx in dev and tests. */
@@ -20,14 +21,17 @@ export function forkEngine(launch: EngineLaunch): EnginePort {
   const child = fork(launch.entry, args, {
     serialization: 'advanced',
     execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stderr through a tail, so the log can say what the engine said before it stopped.
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
+  const tail = new StderrTail();
+  tail.follow(child.stderr);
   return {
     // A message to a process that has just died fails here; its exit, seen next, answers every pending call
     // (engine-client.ts). Without the callback the failure is an 'error' event that would stop this process too.
     send: (message) => void child.send(message, () => undefined),
     onMessage: (listener) => child.on('message', (message) => listener(message as FromEngine)),
-    onExit: (listener) => child.on('exit', (code) => listener(code)),
+    onExit: (listener) => child.on('exit', (code) => void tail.settled().then(() => listener(code, tail.text()))),
     kill: () => child.kill(),
   };
 }

@@ -21,7 +21,7 @@ import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
-import { EinthovenError, toErrorInfo } from '../errors';
+import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
 import { inspectDataset } from './dataset-inspection';
@@ -58,15 +58,6 @@ type Handlers = {
 
 /** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
 const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate', 'models:compare', 'folders:allow']);
-
-/**
- * An error of a path-taking channel with every quoted excerpt removed: a parser's message
- * may quote the line it failed on, and the renderer (untrusted) could otherwise point the
- * channel at any file and read it back a line at a time. What and where stay; the content goes.
- */
-export function withoutFileContent(message: string): string {
-  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
-}
 
 /** app_state key of the screen calibration factor (see display:calibrate). */
 const screenScaleKey = 'display.screenScale';
