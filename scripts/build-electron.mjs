@@ -22,6 +22,8 @@ await Promise.all([
   }),
   // The app's backup (data:backup) runs on a thread of its own, loaded from beside engine.js like the one above.
   build({ ...common, entryPoints: ['core/storage/backup-worker.ts'], outfile: 'dist-electron/backup-worker.js', format: 'esm', packages: 'external' }),
+  // The audit trail's whole verification (audit:head's first) on a thread of its own, loaded the same way.
+  build({ ...common, entryPoints: ['core/db/audit-verify-worker.ts'], outfile: 'dist-electron/audit-verify-worker.js', format: 'esm', packages: 'external' }),
   // The `ecg` command line inside the installed app (`Einthoven --cli …`, electron/cli-mode.ts).
   build({ ...common, entryPoints: ['core/cli/run.ts'], outfile: 'dist-electron/cli.js', format: 'esm', packages: 'external' }),
   build({
@@ -34,4 +36,4 @@ await Promise.all([
   // A sandboxed preload can require only 'electron': everything else (zod, the contract) is bundled in.
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);
-console.log('built dist-electron/ (main.js, preload.cjs, engine.js, parallel-worker.js, decode-worker.js, backup-worker.js, cli.js, browser-server.js)');
+console.log('built dist-electron/ (main.js, preload.cjs, engine.js, parallel-worker.js, decode-worker.js, backup-worker.js, audit-verify-worker.js, cli.js, browser-server.js)');

@@ -104,6 +104,8 @@ export class AuditLog {
   #checkpoint: Checkpoint | null = null;
   /** The last verification failed: the next head is verified whole again, whatever is remembered. */
   #failed = false;
+  /** A whole check under way on another thread (verifyHeadAsync): later calls wait for it instead of starting another. */
+  #wholeInFlight: Promise<AuditVerification> | null = null;
 
   /** `attribution` is asked at every append (the reader chosen in the app may change). */
   constructor(db: Db, attribution: () => Attribution = () => ({ osAccount: currentOsAccount() })) {
@@ -188,6 +190,34 @@ export class AuditLog {
     // A failure is reported as a whole check finds it: the first broken entry, as `ecg audit --verify` names it.
     const whole = this.verify();
     return { ...whole, mode: 'full', checked: whole.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
+  }
+
+  /**
+   * `verifyHead`, with the whole check (the first, or after a failure) done by `whole`: a worker
+   * thread reading the same file (audit-verify-thread.ts), so the engine answers other requests
+   * meanwhile. Calls while one is under way share it. Entries appended while the thread read are
+   * then verified here, linked onto the last one it verified.
+   */
+  async verifyHeadAsync(whole: (anchors: readonly AuditAnchor[]) => Promise<AuditVerification>): Promise<HeadVerification> {
+    const checkpoint = this.#failed ? null : this.#checkpoint;
+    const increment = checkpoint && this.#verifyAfter(checkpoint);
+    if (checkpoint && increment?.ok) return this.#rememberIncrement(checkpoint, increment);
+    this.#wholeInFlight ??= whole(this.#remembered())
+      .then((v) => (this.#rememberWhole(v), v))
+      .finally(() => (this.#wholeInFlight = null));
+    const v = await this.#wholeInFlight;
+    const verified = this.#failed ? null : this.#checkpoint;
+    const since = verified && this.#verifyAfter(verified);
+    if (verified && since?.ok) {
+      const head = this.#rememberIncrement(verified, since);
+      return { ...head, mode: 'full', checked: v.entries + head.checked };
+    }
+    if (verified && since) {
+      // Appended meanwhile and broken: a whole check names the entry, as `ecg audit --verify` would.
+      this.#failed = true;
+      return this.verifyHeadAsync(whole);
+    }
+    return { ...v, mode: 'full', checked: v.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
   }
 
   /** The entries after the checkpoint, read in one snapshot with it; null when the checkpoint's own entry no longer matches. */

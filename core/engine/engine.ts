@@ -34,6 +34,7 @@ import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
 import { FiducialDesk } from './fiducial-desk';
+import { verifyTrailOffThread } from '../db/audit-verify-thread';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -305,9 +306,10 @@ export class Engine {
         this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
         return written;
       },
-      'audit:head': () => {
-        // Incremental: a trail of millions of entries must not make every refresh of the header take seconds.
-        const v = this.audit.verifyHead();
+      'audit:head': async () => {
+        // Incremental: a trail of millions of entries must not make every refresh of the header take seconds;
+        // the first (whole) check runs on a thread of its own, so it holds no other request either.
+        const v = await this.audit.verifyHeadAsync((anchors) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors));
         return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem, mode: v.mode, checked: v.checked, wholeVerifiedAt: v.wholeVerifiedAt, checkedSinceWhole: v.checkedSinceWhole };
       },
       'audit:export-anchor': async () => {
