@@ -45,16 +45,11 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   return { code: 'E_INTERNAL', message: String(error) };
 }
 
-/** Every quoted excerpt of a message removed: what and where stay, a file's content goes. */
-export function withoutQuotedText(message: string): string {
-  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)');
-}
-
 /**
  * An error of a path-taking channel with every quoted excerpt removed: a parser's message
  * may quote the line it failed on, and the renderer (untrusted) could otherwise point the
  * channel at any file and read it back a line at a time. What and where stay; the content goes.
  */
 export function withoutFileContent(message: string): string {
-  return withoutQuotedText(message).slice(0, 500);
+  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
 }

@@ -55,7 +55,8 @@ describe.runIf(existsSync('/proc/self/stat'))('browser mode: the engine process 
     const log = readFileSync(path.join(dataDir, 'logs', 'einthoven.log'), 'utf8').trim().split('\n');
     expect(log.map((l) => l.replace(/^\S+ v[\d.]+ pid \d+: /, ''))).toEqual([
       'engine started',
-      'the engine process stopped (exit code none: killed by a signal); 0 running job(s) reported failed; restarting',
+      // Killed seconds after it started: what it wrote lately (a GPU adapter's warnings, say) comes with the exit.
+      expect.stringMatching(/^the engine process stopped \(exit code none: killed by a signal\)(; its last messages: .+)?; 0 running job\(s\) reported failed; restarting$/),
       'engine restarted (1 of 3 allowed in 10 min)',
     ]);
   });

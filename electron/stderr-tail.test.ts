@@ -12,6 +12,21 @@ describe('StderrTail', () => {
     const long = new StderrTail(3, 20);
     long.add(`at load (${'y'.repeat(15)} "C:/patients/Doe, John/ecg.xml")\n`);
     expect(long.text()).toBe(`at load (${'y'.repeat(11)}`);
+    // An apostrophe inside a word is not a quote; a quoted name with one goes whole.
+    const words = new StderrTail();
+    words.add("Warning: Couldn't load Vulkan: libvulkan.so.1\nopen 'O'Brien, Pat.xml' failed\n");
+    expect(words.text()).toBe("Warning: Couldn't load Vulkan: libvulkan.so.1 | open (…) failed");
+  });
+
+  it('says only what was written shortly before the stop, not start-up warnings from long before', () => {
+    let now = 0;
+    const tail = new StderrTail(12, 300, 10_000, () => now);
+    tail.add('Warning: started without a GPU\n');
+    now = 3_600_000;
+    expect(tail.text()).toBe('');
+    tail.add('FATAL ERROR: Reached heap limit\n');
+    now += 2_000;
+    expect(tail.text()).toBe('FATAL ERROR: Reached heap limit');
     expect(new StderrTail().text()).toBe('');
   });
 

@@ -3,24 +3,25 @@ interface TextStream {
   on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
 }
-import { withoutQuotedText } from '../core/errors';
 
 /**
  * The last lines an engine process wrote to stderr, for the shell's log when it stops: V8's
  * "Reached heap limit", a native module's abort or an uncaught error is otherwise lost in a
- * windowed app. Bounded (a process that floods stderr keeps only its last `maxLines` lines of
- * `maxLineChars` each), still passed on to the shell's own stderr for a terminal, and redacted
- * like an error of a path-taking channel: quoted text, which could be a patient's file name or
- * a line of one, is dropped.
+ * windowed app. Only what it wrote shortly before it stopped (`recentMs`): start-up warnings from
+ * an hour before are not why a process was killed. Bounded (the last `maxLines` lines of
+ * `maxLineChars` each), still passed on to the shell's own stderr for a terminal, and redacted:
+ * quoted text, which could be a patient's file name or a line of a file, is dropped.
  */
 export class StderrTail {
-  readonly #lines: string[] = [];
+  readonly #lines: { readonly at: number; readonly text: string }[] = [];
   #partial = '';
   #ended: Promise<void> = Promise.resolve();
 
   constructor(
     readonly maxLines = 12,
     readonly maxLineChars = 300,
+    readonly recentMs = 10_000,
+    readonly now: () => number = Date.now,
   ) {}
 
   /** Keeps the stream's last lines, and passes its bytes on to `forward`. */
@@ -57,24 +58,31 @@ export class StderrTail {
     }
   }
 
-  /** The tail as one log line (newest last, ' | ' between lines), redacted; '' when nothing was written. */
+  /** The recent tail as one log line (newest last, ' | ' between lines), redacted; '' when nothing was written lately. */
   text(): string {
+    const since = this.now() - this.recentMs;
+    const recent = this.#lines.filter((l) => l.at >= since).map((l) => l.text);
     const partial = redacted(this.#partial, this.maxLineChars);
-    return (partial === '' ? this.#lines : [...this.#lines, partial]).join(' | ');
+    return (partial === '' ? recent : [...recent, partial]).join(' | ');
   }
 
   #keep(line: string): void {
-    const kept = redacted(line, this.maxLineChars);
-    if (kept === '') return;
-    this.#lines.push(kept);
+    const text = redacted(line, this.maxLineChars);
+    if (text === '') return;
+    this.#lines.push({ at: this.now(), text });
     if (this.#lines.length > this.maxLines) this.#lines.shift();
   }
 }
 
-/** Quoted text dropped (and a quote left open, with all after it), then cut: never cut first, or half a quote would stay. */
+/**
+ * Quoted text dropped, and a quote left open with all after it, then cut (never cut first, or half
+ * a quote would stay). An apostrophe inside a word ("Couldn't") opens nothing; a single-quoted span
+ * runs to a quote not followed by a letter, so 'O'Brien.xml' goes whole.
+ */
 function redacted(line: string, maxChars: number): string {
-  return withoutQuotedText(line)
-    .replace(/['"`].*$/, '(…)')
+  return line
+    .replace(/"[^"\n]*"|`[^`\n]*`|(?<![\p{L}\p{N}])'.*?'(?![\p{L}\p{N}])/gu, '(…)')
+    .replace(/(?<![\p{L}\p{N}])['"`].*$|".*$|`.*$/u, '(…)')
     .trim()
     .slice(0, maxChars);
 }
