@@ -65,7 +65,7 @@ export class FiducialDesk {
         boundaries: stored.boundaries,
         beats: stored.beats,
         supersedes: stored.supersedes,
-        ...(stored.note ? { note: stored.note } : {}),
+        // The note stays in its row, like a reading's: free text may name the patient, and the trail is exported.
         program: intervals(program),
         reader: intervals(measured),
         statements: statementChange(program, measured),
