@@ -6,17 +6,19 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
+import type { WorkerReply } from '../worker-once';
+import type { AuditVerification } from './audit-chain';
 import { AuditLog } from './audit';
-import type { AuditVerifyJob, AuditVerifyReply } from './audit-verify-thread';
+import type { AuditVerifyJob } from './audit-verify-thread';
 import { openDatabase } from './database';
 import { migrations } from './migrations/index';
 
 const job = workerData as AuditVerifyJob;
-let reply: AuditVerifyReply;
+let reply: WorkerReply<AuditVerification>;
 try {
   const { db } = openDatabase(job.dbPath, migrations, { readonly: true });
   try {
-    reply = { ok: true, verification: new AuditLog(db).verify(job.anchors) };
+    reply = { ok: true, value: new AuditLog(db).verify(job.anchors) };
   } finally {
     db.close();
   }

@@ -6,10 +6,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../errors';
 import { writeBackup } from './backup';
-import type { BackupJob, BackupReply } from './backup-thread';
+import type { WorkerReply } from '../worker-once';
+import type { BackupManifest } from './backup';
+import type { BackupJob } from './backup-thread';
 
 const job = workerData as BackupJob;
 writeBackup(job.dataDir, job.dest).then(
-  (manifest) => parentPort?.postMessage({ ok: true, manifest } satisfies BackupReply),
-  (error: unknown) => parentPort?.postMessage({ ok: false, error: toErrorInfo(error) } satisfies BackupReply),
+  (manifest) => parentPort?.postMessage({ ok: true, value: manifest } satisfies WorkerReply<BackupManifest>),
+  (error: unknown) => parentPort?.postMessage({ ok: false, error: toErrorInfo(error) } satisfies WorkerReply<BackupManifest>),
 );
