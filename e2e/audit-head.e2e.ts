@@ -42,6 +42,10 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     const whole = app.page.getByTestId('audit-whole');
     expect(await whole.textContent()).toMatch(/^whole trail verified \d{1,2}:\d{2}/);
     expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at .*; the \d+ entr(y|ies) added since were each checked as they came/);
+    // "verify all": every entry again, now; none is counted as checked one by one since.
+    await app.page.getByTestId('audit-verify-whole').click();
+    await app.page.locator('[data-testid="audit-verify-whole"]:not([disabled])').waitFor();
+    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at [^;]*\. An older entry/);
   });
 
   it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {

@@ -21,9 +21,9 @@ export type AuditHead = z.infer<typeof AuditHeadSchema>;
 
 export const auditChannels = {
   // Verifies the chain and returns its head (shown in the app's header): the whole trail at the
-  // engine's first call, then only the entries added since (see the fields above).
+  // engine's first call, once a day after, and when `whole` asks; else only the entries added since.
   'audit:head': {
-    request: z.object({}).strict(),
+    request: z.object({ whole: z.boolean().optional() }).strict(),
     response: AuditHeadSchema,
   },
   // Writes the verified head as an anchor file (signed with the installation's key if there is

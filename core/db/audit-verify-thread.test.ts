@@ -41,6 +41,20 @@ describe('the whole audit check on a thread of its own (real SQLite, a real work
     expect(calls).toBe(1);
   });
 
+  it('verifies whole again when asked, or when the last whole check is older than allowed', async () => {
+    const { dbPath, audit } = trail(30);
+    let calls = 0;
+    const whole = (anchors: Parameters<typeof verifyTrailOffThread>[1]) => (calls++, verifyTrailOffThread(dbPath, anchors));
+    await audit.verifyHeadAsync(whole);
+    audit.append('user', 'record.viewed', 'record:30');
+    expect(await audit.verifyHeadAsync(whole)).toMatchObject({ mode: 'incremental', checked: 1, checkedSinceWhole: 1 });
+    expect(await audit.verifyHeadAsync(whole, { force: true })).toMatchObject({ ok: true, mode: 'full', checked: 31, checkedSinceWhole: 0 });
+    expect(await audit.verifyHeadAsync(whole, { maxWholeAgeMs: 60_000 })).toMatchObject({ mode: 'incremental', checked: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await audit.verifyHeadAsync(whole, { maxWholeAgeMs: 1 })).toMatchObject({ ok: true, mode: 'full', checked: 31 });
+    expect(calls).toBe(3);
+  });
+
   it('finds an altered entry and keeps finding it, a whole check each time', async () => {
     const { dbPath, audit, db } = trail(50);
     db.exec('DROP TRIGGER audit_log_no_update');

@@ -54,6 +54,13 @@ export interface HeadVerification extends AuditVerification {
   readonly checkedSinceWhole: number;
 }
 
+export interface WholeCheckOptions {
+  /** Verify the whole trail now, whatever was verified before (the header's "verify all"). */
+  readonly force?: boolean;
+  /** A whole check older than this is done again at the next call. */
+  readonly maxWholeAgeMs?: number;
+}
+
 /**
  * The last entry this process verified and the counts up to it. Kept in memory only: the database
  * is what an attacker can edit, so nothing about what was verified is ever read back from it.
@@ -198,8 +205,11 @@ export class AuditLog {
    * meanwhile. Calls while one is under way share it. Entries appended while the thread read are
    * then verified here, linked onto the last one it verified.
    */
-  async verifyHeadAsync(whole: (anchors: readonly AuditAnchor[]) => Promise<AuditVerification>): Promise<HeadVerification> {
-    const checkpoint = this.#failed ? null : this.#checkpoint;
+  async verifyHeadAsync(whole: (anchors: readonly AuditAnchor[]) => Promise<AuditVerification>, options: WholeCheckOptions = {}): Promise<HeadVerification> {
+    const { force = false, maxWholeAgeMs = Number.POSITIVE_INFINITY } = options;
+    // An entry altered behind the checkpoint is found only by a whole check: one is asked for, or the last is old.
+    const stale = this.#checkpoint !== null && Date.now() - Date.parse(this.#checkpoint.wholeAt) > maxWholeAgeMs;
+    const checkpoint = this.#failed || force || stale ? null : this.#checkpoint;
     const increment = checkpoint && this.#verifyAfter(checkpoint);
     if (checkpoint && increment?.ok) return this.#rememberIncrement(checkpoint, increment);
     this.#wholeInFlight ??= whole(this.#remembered())
@@ -215,7 +225,7 @@ export class AuditLog {
     if (verified && since) {
       // Appended meanwhile and broken: a whole check names the entry, as `ecg audit --verify` would.
       this.#failed = true;
-      return this.verifyHeadAsync(whole);
+      return this.verifyHeadAsync(whole, options);
     }
     return { ...v, mode: 'full', checked: v.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
   }

@@ -14,6 +14,7 @@ import type { AppInfo, RecordDetail } from '../contract/schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
+import type { AuditAnchor } from '../db/audit-chain';
 import { writeFileAtomic } from '../storage/atomic';
 import { backupAuditDetails, backupSummary } from '../storage/backup';
 import { writeBackupOffThread } from '../storage/backup-thread';
@@ -59,6 +60,9 @@ type Handlers = {
 
 /** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
 const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate', 'models:compare', 'folders:allow']);
+
+/** The header's head verifies the whole audit trail again when its last whole check is older than this. */
+const wholeAuditCheckEveryMs = 24 * 60 * 60 * 1000;
 
 /** app_state key of the screen calibration factor (see display:calibrate). */
 const screenScaleKey = 'display.screenScale';
@@ -306,10 +310,11 @@ export class Engine {
         this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
         return written;
       },
-      'audit:head': async () => {
+      'audit:head': async (request) => {
         // Incremental: a trail of millions of entries must not make every refresh of the header take seconds;
-        // the first (whole) check runs on a thread of its own, so it holds no other request either.
-        const v = await this.audit.verifyHeadAsync((anchors) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors));
+        // the whole checks (the first, daily, on request) run on a thread of their own, holding no other request.
+        const whole = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
+        const v = await this.audit.verifyHeadAsync(whole, { force: request.whole === true, maxWholeAgeMs: wholeAuditCheckEveryMs });
         return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem, mode: v.mode, checked: v.checked, wholeVerifiedAt: v.wholeVerifiedAt, checkedSinceWhole: v.checkedSinceWhole };
       },
       'audit:export-anchor': async () => {
