@@ -142,6 +142,13 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 1 added\)/);
     await page.locator('[data-testid="beat-marker"][data-state="added"]').click();
     expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 0 added\)/);
+    // By keyboard: the beat's time typed, Enter.
+    const midS = (Number(await markers.nth(5).getAttribute('data-time-s')) + Number(await markers.nth(6).getAttribute('data-time-s'))) / 2;
+    await page.getByTestId('beat-add-time').fill(midS.toFixed(2));
+    await page.getByTestId('beat-add-time').press('Enter');
+    expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 1 added\)/);
+    await page.locator('[data-testid="beat-marker"][data-state="added"]').press('Enter');
+    expect(await page.getByTestId('beat-edit-summary').textContent()).toMatch(/\(1 removed, 0 added\)/);
     await page.screenshot({ path: artifactPath('fiducials-beats-editing.png') });
 
     await page.getByTestId('boundary-save').click();
