@@ -19,6 +19,7 @@ import { backupChannels } from './backup-schemas';
 import { clinicChannels } from './clinic-schemas';
 import { engineEvents } from './engine-events';
 import { folderChannels } from './folder-schemas';
+import { noteChannels } from './note-schemas';
 import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
@@ -75,6 +76,8 @@ export const channels = {
   ...clinicChannels,
   // statements:library, overreads:list, overreads:confirm (the cardiologist's reading): core/contract/overread-schemas.ts
   ...overreadChannels,
+  // notes:list, notes:add, notes:retract (a reader's notes on the tracing): core/contract/note-schemas.ts
+  ...noteChannels,
   // pe:preview, pe:list, pe:assess (clinical pre-test scores for PE): core/contract/pe-schemas.ts
   ...peChannels,
   // audit:head, audit:export-anchor (the trail's head, anchored outside the database): core/contract/audit-schemas.ts

@@ -35,6 +35,7 @@ import { modelDetail } from './model-detail';
 import { ModelDefaults } from './model-defaults';
 import { OverreadDesk } from './overread-desk';
 import { FiducialDesk } from './fiducial-desk';
+import { NoteDesk } from './note-desk';
 import { verifyTrailOffThread } from '../db/audit-verify-thread';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
@@ -84,6 +85,8 @@ export class Engine {
   readonly overreads: OverreadDesk;
   /** Clinical pre-test scores for PE entered on records. */
   readonly pe: PeDesk;
+  /** Readers' notes on tracings. */
+  readonly notes: NoteDesk;
   /** Readers' corrections of beats and of the median beat's wave boundaries, and the measurements under them. */
   readonly fiducials: FiducialDesk;
   /** The folders datasets may be read from; every path-taking channel is confined to them. */
@@ -122,6 +125,7 @@ export class Engine {
     });
     this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
+    this.notes = new NoteDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state });
     this.fiducials = new FiducialDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements });
     this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
     this.folders = new FolderAccess(this.#state, this.audit);
@@ -294,6 +298,9 @@ export class Engine {
       'statements:library': () => this.overreads.library(),
       'overreads:list': (request) => this.overreads.list(request.recordId),
       'overreads:confirm': (request) => this.overreads.confirm(request),
+      'notes:list': (request) => this.notes.list(request.recordId),
+      'notes:add': (request) => this.notes.add(request),
+      'notes:retract': (request) => this.notes.retract(request),
       'pe:preview': (request) => this.pe.preview(request.items),
       'pe:list': (request) => this.pe.list(request.recordId),
       'pe:assess': (request) => this.pe.assess(request),

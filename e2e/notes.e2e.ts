@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * A reader's notes on the tracing (product research: "free-text notes/annotations on tracing"):
+ * a time picked above the tracing, a lead and a few words; a numbered flag on the tracing, the
+ * note in the printout; kept across a reload, audited, and taken back.
+ */
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
+
+async function openRecord(page: Page): Promise<void> {
+  const row = page.getByTestId('record-row').filter({ hasText: '00102_hr' });
+  const id = await row.getAttribute('data-record-id');
+  await row.click();
+  await page.locator(`[data-testid="tracing-notes"][data-record-id="${id ?? ''}"]`).waitFor();
+  await page.locator('[data-testid="measure-hr"][data-value]').waitFor();
+}
+
+describe('browser mode: notes on the tracing', () => {
+  let app: RunningApp;
+  let page: Page;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-notes-'));
+
+  beforeAll(async () => {
+    await cli('import', '--data-dir', dataDir, ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)));
+    app = await launchApp({ dataDir });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+    await openRecord(page);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('places a note by a click above the tracing, flags it there and prints it', async () => {
+    await page.getByTestId('note-place').click();
+    const band = page.getByTestId('note-band');
+    const box = await band.boundingBox();
+    if (!box) throw new Error('no band to click');
+    // The page's time runs continuously across the band: a click a quarter of the way along is near 2.5 s.
+    await page.mouse.click(box.x + box.width / 4, box.y + box.height / 2);
+    const atS = Number(await page.getByTestId('note-time').inputValue());
+    expect(atS).toBeGreaterThan(2.2);
+    expect(atS).toBeLessThan(2.8);
+    expect(await page.getByTestId('note-band').count()).toBe(0);
+    await page.getByTestId('note-lead').selectOption('V2');
+    await page.getByTestId('note-text').fill('baseline artefact, not ST change');
+    await page.getByTestId('note-author').fill('Dr. A. Reader');
+    await page.getByTestId('note-add').click();
+    await page.getByTestId('tracing-note').waitFor();
+    expect(await page.getByTestId('tracing-note').textContent()).toContain(`${atS.toFixed(2)} s, V2`);
+    expect(await page.getByTestId('note-flag').textContent()).toContain('1 V2');
+    expect(await page.getByTestId('print-notes').textContent()).toBe(`Notes on the tracing: [1] ${atS.toFixed(2)} s, V2: baseline artefact, not ST change (Dr. A. Reader).`);
+    await page.screenshot({ path: artifactPath('notes-flag.png') });
+    const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; details: Record<string, unknown> });
+    expect(audit.at(-1)).toMatchObject({ action: 'record.note.added', actor: 'Dr. A. Reader', details: { atS, lead: 'V2' } });
+  });
+
+  it('keeps the note across a reload, takes a typed second one, and takes the first back', async () => {
+    await page.reload();
+    await page.getByTestId('record-row').first().waitFor();
+    await openRecord(page);
+    await page.getByTestId('tracing-note').waitFor();
+    expect(await page.getByTestId('note-author').inputValue()).toBe('Dr. A. Reader');
+    await page.getByTestId('note-time').fill('9.1');
+    await page.getByTestId('note-text').fill('noise at the end');
+    await page.getByTestId('note-text').press('Enter');
+    await page.locator('[data-testid="tracing-note"]').nth(1).waitFor();
+    expect(await page.getByTestId('note-flag').count()).toBe(2);
+    await page.getByTestId('note-retract').first().click();
+    await page.locator('[data-testid="tracing-note"]').nth(1).waitFor({ state: 'detached' });
+    expect(await page.getByTestId('tracing-note').textContent()).toContain('9.10 s');
+    expect(await page.getByTestId('note-flag').count()).toBe(1);
+    expect(await page.getByTestId('print-notes').textContent()).toMatch(/^Notes on the tracing: \[1\] 9\.10 s: noise at the end/);
+  });
+});
