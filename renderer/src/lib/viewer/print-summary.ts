@@ -8,7 +8,7 @@ import { isNeverFlagged } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
-import { correctionSummary, programDetail } from './boundary-edit';
+import { correctionSummary, programDetail } from './fiducial-edit';
 import { qtcFlag, type Sex } from './qtc-limits';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { addBeat, beatsFrom, correctionFrom, correctionSummary, draftBeats, toggleBeat, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './boundary-edit';
+import { addBeat, beatsFrom, correctionFrom, correctionSummary, draftBeats, toggleBeat, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './fiducial-edit';
 import { computedStatementsPrint, measurementsLine } from './print-summary';
 
 const program = { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 };

@@ -13,7 +13,7 @@ export const editableBoundaries: readonly FiducialName[] = ['pOnset', 'pOffset',
 
 export type BoundaryIndices = MedianBeatView['fiducials'];
 
-export interface BoundaryDraft {
+export interface FiducialDraft {
   readonly at: BoundaryIndices;
   readonly pAbsent: boolean;
   readonly beats: { readonly added: readonly number[]; readonly removed: readonly number[] };
@@ -39,7 +39,7 @@ export function programBoundaries(m: RecordMeasurements): BoundaryIndices | null
 }
 
 /** Where an edit starts: the beats and boundaries on screen (the current correction's, or the program's). */
-export function startingDraft(m: RecordMeasurements): BoundaryDraft {
+export function startingDraft(m: RecordMeasurements): FiducialDraft {
   const applied = m.correction?.applied === true;
   // Without a median beat there are no boundaries to move, but beats can still be corrected (a missed QRS may be why).
   const none = { pOnset: null, pOffset: null, qrsOnset: null, qrsOffset: null, tEnd: null };
@@ -56,7 +56,7 @@ export type BeatMarkState = 'kept' | 'removed' | 'added';
  * The beat markers while editing: the measured beats (kept, or removed by the draft), beats the
  * stored correction removed (still removed unless restored), and the draft's new beats.
  */
-export function draftBeats(beats: readonly number[], draft: BoundaryDraft, fs: number): { at: number; state: BeatMarkState }[] {
+export function draftBeats(beats: readonly number[], draft: FiducialDraft, fs: number): { at: number; state: BeatMarkState }[] {
   const near = (a: number, b: number, s: number) => Math.abs(a - b) <= s * fs;
   const marks: { at: number; state: BeatMarkState }[] = beats.map((b) => ({ at: b, state: draft.beats.removed.some((r) => near(r, b, removalToleranceS)) ? 'removed' : 'kept' }));
   for (const r of draft.beats.removed) if (!beats.some((b) => near(r, b, removalToleranceS))) marks.push({ at: r, state: 'removed' });
@@ -65,7 +65,7 @@ export function draftBeats(beats: readonly number[], draft: BoundaryDraft, fs: n
 }
 
 /** A click on a marker: a kept beat is removed (an added one simply dropped), a removed one restored. */
-export function toggleBeat(draft: BoundaryDraft, at: number, state: BeatMarkState, fs: number): BoundaryDraft {
+export function toggleBeat(draft: FiducialDraft, at: number, state: BeatMarkState, fs: number): FiducialDraft {
   const { added, removed } = draft.beats;
   const within = (s: number) => (x: number) => Math.abs(x - at) <= s * fs;
   if (state === 'removed') return { ...draft, beats: { added, removed: removed.filter((r) => !within(removalToleranceS)(r)) } };
@@ -75,25 +75,25 @@ export function toggleBeat(draft: BoundaryDraft, at: number, state: BeatMarkStat
 }
 
 /** A click in the beat band away from every marker adds a beat there (the engine places it on the QRS nearest). */
-export function addBeat(draft: BoundaryDraft, at: number, marks: readonly { at: number }[], fs: number, length: number): BoundaryDraft {
+export function addBeat(draft: FiducialDraft, at: number, marks: readonly { at: number }[], fs: number, length: number): FiducialDraft {
   const sample = Math.round(at);
   if (sample < 0 || sample >= length || marks.some((m) => Math.abs(m.at - sample) < sameBeatS * fs)) return draft;
   return { ...draft, beats: { added: [...draft.beats.added, sample], removed: draft.beats.removed } };
 }
 
 /** The beat edits as sent. */
-export function beatsFrom(draft: BoundaryDraft): BeatEditsInput {
+export function beatsFrom(draft: FiducialDraft): BeatEditsInput {
   return { added: [...draft.beats.added], removed: [...draft.beats.removed] };
 }
 
 /** A boundary moved to `index`, kept inside the median beat. */
-export function moved(draft: BoundaryDraft, name: FiducialName, index: number, beatLength: number): BoundaryDraft {
+export function moved(draft: FiducialDraft, name: FiducialName, index: number, beatLength: number): FiducialDraft {
   const at = Math.min(Math.max(0, Math.round(index)), beatLength - 1);
   return { ...draft, at: { ...draft.at, [name]: at } };
 }
 
 /** What is sent: each boundary that differs from the program's, in ms from R; `{}` when none does. */
-export function correctionFrom(draft: BoundaryDraft, program: BoundaryIndices, beat: Pick<MedianBeatView, 'pre'>, fs: number): BoundaryCorrectionInput {
+export function correctionFrom(draft: FiducialDraft, program: BoundaryIndices, beat: Pick<MedianBeatView, 'pre'>, fs: number): BoundaryCorrectionInput {
   const out: { -readonly [K in keyof BoundaryCorrectionInput]: BoundaryCorrectionInput[K] } = {};
   for (const name of editableBoundaries) {
     if (draft.pAbsent && (name === 'pOnset' || name === 'pOffset')) continue;
@@ -105,7 +105,7 @@ export function correctionFrom(draft: BoundaryDraft, program: BoundaryIndices, b
 }
 
 /** Boundaries out of order, in words (the engine refuses them too); null when the draft may be saved. */
-export function draftProblem(draft: BoundaryDraft): string | null {
+export function draftProblem(draft: FiducialDraft): string | null {
   const { pOnset, pOffset, qrsOnset, qrsOffset, tEnd } = draft.at;
   const pairs: [number | null, number | null, string, boolean][] = [
     [draft.pAbsent ? null : pOnset, draft.pAbsent ? null : pOffset, 'P onset must come before P offset', true],

@@ -1,6 +1,6 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { addBeat, beatsFrom, correctionFrom, draftBeats, draftProblem, indexToMs, moved, msToIndex, programBoundaries, startingDraft, toggleBeat, type BeatMarkState, type BoundaryDraft, type BoundaryIndices } from './boundary-edit';
+import { addBeat, beatsFrom, correctionFrom, draftBeats, draftProblem, indexToMs, moved, msToIndex, programBoundaries, startingDraft, toggleBeat, type BeatMarkState, type FiducialDraft, type BoundaryIndices } from './fiducial-edit';
 import type { FiducialName } from './median-beats';
 import type { RecordView } from './record-view.svelte';
 
@@ -9,11 +9,11 @@ import type { RecordView } from './record-view.svelte';
  * tracing) and median-beat boundaries (dragged or typed), who is correcting and why, and the
  * save. The reader's name starts as the last one who signed here.
  */
-export class BoundaryEdit {
+export class FiducialEdit {
   readonly #bridge: EinthovenBridge;
   /** The record view whose measurements a save replaces (a getter: the panel's prop). */
   readonly #view: () => RecordView;
-  draft = $state.raw<BoundaryDraft | null>(null);
+  draft = $state.raw<FiducialDraft | null>(null);
   reader = $state('');
   note = $state('');
   saving = $state(false);
