@@ -40,10 +40,10 @@ export class FiducialEdit {
     const draft = startingDraft(m);
     Object.assign(this, { draft, note: '', error: null, saving: false });
     this.#recordId = m.recordId;
-    if (m.correction) this.reader = m.correction.reader;
-    else if (!this.reader) {
+    // Whoever last signed or corrected on this workstation, not the author of the correction on screen.
+    if (!this.reader) {
       const last = await this.#bridge.api['overreads:list']({ recordId: m.recordId });
-      if (last.ok && !this.reader) this.reader = last.value.lastReader ?? '';
+      if (!this.reader) this.reader = (last.ok ? last.value.lastReader : null) ?? m.correction?.reader ?? '';
     }
   }
 
