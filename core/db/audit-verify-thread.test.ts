@@ -79,6 +79,9 @@ describe('the whole audit check on a thread of its own (real SQLite, a real work
       expect(await list).toMatchObject({ ok: true });
       // The worklist did not wait for 100,000 entries to be read.
       expect(order).toEqual(['records:list', 'audit:head']);
+      // An anchor export reads the whole trail on the same thread; the head after it counts from it.
+      expect(await engine.handle('audit:export-anchor', {})).toMatchObject({ ok: true, value: { lastId: 100_000 } });
+      expect(await engine.handle('audit:head', {})).toMatchObject({ ok: true, value: { ok: true, mode: 'incremental', checked: 1, checkedSinceWhole: 1 } });
     } finally {
       await engine.close();
     }

@@ -182,6 +182,13 @@ export class AuditLog {
     return verification;
   }
 
+  /** `verify` done by `whole` (a worker thread reading the same file, audit-verify-thread.ts), remembered as a whole check here is. */
+  async verifyAsync(whole: (anchors: readonly AuditAnchor[]) => Promise<AuditVerification>, anchors: readonly AuditAnchor[] = []): Promise<AuditVerification> {
+    const verification = await whole([...anchors, ...this.#remembered()]);
+    this.#rememberWhole(verification);
+    return verification;
+  }
+
   /**
    * The head for the app's header, in time proportional to the entries added since the last call:
    * only those are read, and they must link onto the entry verified last, which must itself still

@@ -206,6 +206,9 @@ export class Engine {
     return this.#trainingAudit.started(kind, await start(request), request);
   }
 
+  /** The whole audit trail verified on a worker thread with its own read-only connection (core/db/audit-verify-thread.ts). */
+  readonly #wholeAuditCheck = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
+
   #existingRecord(id: number): RecordDetail {
     const record = this.records.get(id);
     if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
@@ -320,12 +323,12 @@ export class Engine {
       'audit:head': async (request) => {
         // Incremental: a trail of millions of entries must not make every refresh of the header take seconds;
         // the whole checks (the first, daily, on request) run on a thread of their own, holding no other request.
-        const whole = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
-        const v = await this.audit.verifyHeadAsync(whole, { force: request.whole === true, maxWholeAgeMs: wholeAuditCheckEveryMs });
+        const v = await this.audit.verifyHeadAsync(this.#wholeAuditCheck, { force: request.whole === true, maxWholeAgeMs: wholeAuditCheckEveryMs });
         return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem, mode: v.mode, checked: v.checked, wholeVerifiedAt: v.wholeVerifiedAt, checkedSinceWhole: v.checkedSinceWhole };
       },
       'audit:export-anchor': async () => {
-        const anchor = makeAnchor(this.audit.verify(), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
+        // The whole trail is read on a thread of its own: an export must not hold the engine for seconds either.
+        const anchor = makeAnchor(await this.audit.verifyAsync(this.#wholeAuditCheck), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
         const file = path.join(this.#options.dataDir, 'exports', `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
         await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`);
         this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
