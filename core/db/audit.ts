@@ -193,36 +193,41 @@ export class AuditLog {
    * The head for the app's header, in time proportional to the entries added since the last call:
    * only those are read, and they must link onto the entry verified last, which must itself still
    * hold the hash it had then (a rewritten tail fails here). The whole trail is read at the first
-   * call, after any failure, and when the remembered entry no longer matches (then against it, as an
-   * anchor). An entry altered further back is found only by a whole check: the result says when the
-   * last one was.
+   * call, after any failure, when the remembered entry no longer matches (then against it, as an
+   * anchor), and when `options` ask. An entry altered further back is found only by a whole check:
+   * the result says when the last one was.
    */
-  verifyHead(): HeadVerification {
-    const checkpoint = this.#failed ? null : this.#checkpoint;
-    const increment = checkpoint && this.#verifyAfter(checkpoint);
-    if (checkpoint && increment?.ok) return this.#rememberIncrement(checkpoint, increment);
-    // A failure is reported as a whole check finds it: the first broken entry, as `ecg audit --verify` names it.
-    const whole = this.verify();
-    return { ...whole, mode: 'full', checked: whole.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
+  verifyHead(options: WholeCheckOptions = {}): HeadVerification {
+    return this.#incrementalHead(options) ?? this.#headAfterWhole(this.verify(), () => this.verifyHead(options));
   }
 
   /**
-   * `verifyHead`, with the whole check (the first, or after a failure) done by `whole`: a worker
-   * thread reading the same file (audit-verify-thread.ts), so the engine answers other requests
-   * meanwhile. Calls while one is under way share it. Entries appended while the thread read are
-   * then verified here, linked onto the last one it verified.
+   * `verifyHead`, with the whole check done by `whole`: a worker thread reading the same file
+   * (audit-verify-thread.ts), so the engine answers other requests meanwhile. Calls while one is
+   * under way share it.
    */
   async verifyHeadAsync(whole: (anchors: readonly AuditAnchor[]) => Promise<AuditVerification>, options: WholeCheckOptions = {}): Promise<HeadVerification> {
-    const { force = false, maxWholeAgeMs = Number.POSITIVE_INFINITY } = options;
+    const incremental = this.#incrementalHead(options);
+    if (incremental) return incremental;
+    this.#wholeInFlight ??= this.verifyAsync(whole).finally(() => (this.#wholeInFlight = null));
+    return this.#headAfterWhole(await this.#wholeInFlight, () => this.verifyHeadAsync(whole, options));
+  }
+
+  /** The head from the entries added since the checkpoint; null when a whole check is due instead. */
+  #incrementalHead({ force = false, maxWholeAgeMs = Number.POSITIVE_INFINITY }: WholeCheckOptions): HeadVerification | null {
     // An entry altered behind the checkpoint is found only by a whole check: one is asked for, or the last is old.
     const stale = this.#checkpoint !== null && Date.now() - Date.parse(this.#checkpoint.wholeAt) > maxWholeAgeMs;
     const checkpoint = this.#failed || force || stale ? null : this.#checkpoint;
     const increment = checkpoint && this.#verifyAfter(checkpoint);
-    if (checkpoint && increment?.ok) return this.#rememberIncrement(checkpoint, increment);
-    this.#wholeInFlight ??= whole(this.#remembered())
-      .then((v) => (this.#rememberWhole(v), v))
-      .finally(() => (this.#wholeInFlight = null));
-    const v = await this.#wholeInFlight;
+    return checkpoint && increment?.ok ? this.#rememberIncrement(checkpoint, increment) : null;
+  }
+
+  /**
+   * The head once a whole check `v` is remembered: entries appended while it read (on another
+   * thread) are verified here, linked onto its last. Appended and broken: `again`, a whole check
+   * that names the entry, as `ecg audit --verify` would.
+   */
+  #headAfterWhole<T>(v: AuditVerification, again: () => T): HeadVerification | T {
     const verified = this.#failed ? null : this.#checkpoint;
     const since = verified && this.#verifyAfter(verified);
     if (verified && since?.ok) {
@@ -230,10 +235,10 @@ export class AuditLog {
       return { ...head, mode: 'full', checked: v.entries + head.checked };
     }
     if (verified && since) {
-      // Appended meanwhile and broken: a whole check names the entry, as `ecg audit --verify` would.
       this.#failed = true;
-      return this.verifyHeadAsync(whole, options);
+      return again();
     }
+    // A failure is reported as a whole check finds it: the first broken entry.
     return { ...v, mode: 'full', checked: v.entries, wholeVerifiedAt: this.#checkpoint?.wholeAt ?? null, checkedSinceWhole: this.#checkpoint?.sinceWhole ?? 0 };
   }
 
