@@ -107,6 +107,15 @@ export const correctionLimits = { reader: 120, note: 2000, beatEdits: 2000 } as 
 const sampleAt = z.number().int().nonnegative();
 
 /**
+ * How near a beat edit must be to a beat to name it, shared by the engine that applies edits
+ * (core/signal/beat-edits.ts) and the viewer that draws them: a removal names the beat within
+ * 75 ms (the ±75 ms window of ANSI/AAMI EC57, which a click on a marker is well within); an
+ * addition within 150 ms of a beat is that beat, not another (QRS detection's own refractory
+ * period is 250 ms).
+ */
+export const beatEditWindowsS = { removal: 0.075, sameBeat: 0.15 } as const;
+
+/**
  * A reader's corrections of the detected beats (core/signal/beat-edits.ts): sample indices at the
  * record's rate of beats to add (placed on the QRS nearest) and of detected beats to remove.
  */

@@ -1,5 +1,5 @@
 import type { ParsedRequestOf } from '../contract/channels';
-import type { StoredCorrection } from '../contract/measurement-schemas';
+import { beatEditWindowsS, type StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { AppState } from '../db/app-state';
@@ -54,7 +54,7 @@ export class FiducialDesk {
     const measured = await this.#cache.measureUncached(record, provisional);
     const outcome = measured.correction;
     if (outcome?.notApplied) throw new EinthovenError('E_VALIDATION', `the correction was not applied: ${outcome.notApplied}`);
-    if (outcome && outcome.beatEdits.unmatched > 0) throw new EinthovenError('E_VALIDATION', `${outcome.beatEdits.unmatched} beat ${outcome.beatEdits.unmatched === 1 ? 'edit names' : 'edits name'} no beat (a removal with no detected beat within 75 ms, or an addition on a beat already there)`);
+    if (outcome && outcome.beatEdits.unmatched > 0) throw new EinthovenError('E_VALIDATION', `${outcome.beatEdits.unmatched} beat ${outcome.beatEdits.unmatched === 1 ? 'edit names' : 'edits name'} no beat (a removal with no detected beat within ${beatEditWindowsS.removal * 1000} ms, or an addition on a beat already there)`);
     const program = await this.#cache.get(record);
     const entry = this.#db.transaction(() => {
       this.#requireCurrent(record.id, request.supersedes);

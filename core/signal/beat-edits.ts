@@ -1,3 +1,4 @@
+import { beatEditWindowsS } from '../contract/measurement-schemas';
 import type { BeatDetection } from './qrs';
 
 /**
@@ -13,10 +14,7 @@ export interface BeatEdits {
   readonly removed?: readonly number[];
 }
 
-/** A removal names the detected beat within this of it: the ±75 ms window of ANSI/AAMI EC57, which a click on a marker is well within. */
-export const removalToleranceS = 0.075;
-/** An added beat this close to a detected one is that beat, not another (QRS detection's own refractory period is 250 ms). */
-export const sameBeatS = 0.15;
+const { removal: removalToleranceS, sameBeat: sameBeatS } = beatEditWindowsS;
 /** An added beat is placed on the steepest QRS slope within this of the reader's click. */
 export const snapWindowS = 0.06;
 

@@ -1,4 +1,4 @@
-import type { BeatEditsInput, BoundaryCorrectionInput, CorrectionView } from '../../../../core/contract/measurement-schemas';
+import { beatEditWindowsS, type BeatEditsInput, type BoundaryCorrectionInput, type CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { MedianBeatView, RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { FiducialName } from './median-beats';
 
@@ -19,9 +19,8 @@ export interface FiducialDraft {
   readonly beats: { readonly added: readonly number[]; readonly removed: readonly number[] };
 }
 
-/** The engine's windows (core/signal/beat-edits.ts): a removal names the beat within 75 ms, an addition within 150 ms of a beat is that beat. */
-const removalToleranceS = 0.075;
-const sameBeatS = 0.15;
+/** The engine's windows, so what is drawn is what it will apply. */
+const { removal: removalToleranceS, sameBeat: sameBeatS } = beatEditWindowsS;
 
 /** Milliseconds from R of a median-beat index, to 0.1 ms (the engine maps it back to the same sample). */
 export function indexToMs(index: number, beat: Pick<MedianBeatView, 'pre'>, fs: number): number {
