@@ -96,6 +96,11 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     );
     expect(await page.getByTestId('print-measurements').textContent()).toMatch(/PR 180 ms \(corrected; program \d+ ms\).*Corrected by Dr\. A\. Reader/);
     await page.screenshot({ path: artifactPath('boundaries-corrected.png') });
+    // The worklist says so before the record is opened, and can list just the corrected records.
+    const row = page.getByTestId('record-row').filter({ hasText: '00102_hr' });
+    await row.getByTestId('record-corrected').waitFor();
+    expect(await row.getByTestId('record-corrected').getAttribute('title')).toMatch(/^Measurements from beats or boundaries corrected by Dr\. A\. Reader, /);
+    expect(await cli('list', '--corrected', 'yes', '--data-dir', dataDir)).toMatch(/^1 record\(s\)\n\d+\t.*fiducials corrected by Dr\. A\. Reader\t.*00102_hr/);
 
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; details: { statements?: { removed: string[] }; reader?: { prMs: number } } });
     const entry = audit.find((e) => e.action === 'measurements.fiducials.corrected');
@@ -119,6 +124,7 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     await page.getByTestId('boundary-restore').click();
     await page.getByTestId('boundary-correction').waitFor({ state: 'detached' });
     expect(await value(page, 'measure-pr')).toBeGreaterThan(230);
+    await page.getByTestId('record-row').filter({ hasText: '00102_hr' }).getByTestId('record-corrected').waitFor({ state: 'detached' });
     expect(await codes(page)).toContain('1AVB');
     expect(await page.getByTestId('computed-statements-basis').textContent()).not.toMatch(/corrected/);
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string });

@@ -62,6 +62,8 @@ describe('browser mode: notes on the tracing', () => {
     await page.screenshot({ path: artifactPath('notes-flag.png') });
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; details: Record<string, unknown> });
     expect(audit.at(-1)).toMatchObject({ action: 'record.note.added', actor: 'Dr. A. Reader', details: { atS, lead: 'V2' } });
+    // The worklist counts the record's notes.
+    await page.getByTestId('record-row').filter({ hasText: '00102_hr' }).locator('[data-testid="record-notes"][data-count="1"]').waitFor();
   });
 
   it('keeps the note across a reload, takes a typed second one, and takes the first back', async () => {
@@ -79,6 +81,15 @@ describe('browser mode: notes on the tracing', () => {
     await page.locator('[data-testid="tracing-note"]').nth(1).waitFor({ state: 'detached' });
     expect(await page.getByTestId('tracing-note').textContent()).toContain('9.10 s');
     expect(await page.getByTestId('note-flag').count()).toBe(1);
+    // Two added, one taken back: the list counts the one in force, and filters on it.
+    await page.getByTestId('record-row').filter({ hasText: '00102_hr' }).locator('[data-testid="record-notes"][data-count="1"]').waitFor();
+    await page.getByTestId('record-filters').locator('summary').click();
+    const all = Number(await page.getByTestId('record-count').getAttribute('data-total'));
+    expect(all).toBeGreaterThan(1);
+    await page.getByTestId('filter-notes').selectOption('no');
+    await page.locator(`[data-testid="record-count"][data-total="${all - 1}"]`).waitFor();
+    await page.getByTestId('filter-notes').selectOption('yes');
+    await page.locator('[data-testid="record-count"][data-total="1"]').waitFor();
     expect(await page.getByTestId('print-notes').textContent()).toMatch(/^Notes on the tracing: \[1\] 9\.10 s: noise at the end/);
   });
 });

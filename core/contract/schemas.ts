@@ -31,6 +31,13 @@ export const RecordSummarySchema = z.object({
   /** The current (latest) reading, or null while the record is unconfirmed. */
   confirmed: z.object({ reader: z.string(), at: z.string() }).nullable(),
   /**
+   * The reader's correction of beats or wave boundaries that the measurements use (who, when), or
+   * null: none, or taken back. The list shows it, so a corrected PR is never mistaken for the program's.
+   */
+  corrected: z.object({ reader: z.string(), at: z.string() }).nullable(),
+  /** How many notes the tracing carries (those taken back not counted). */
+  notes: z.number().int().nonnegative(),
+  /**
    * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
    * the operating point that flagged it, so a ranked list says what it ranks by.
    */

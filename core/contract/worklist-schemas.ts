@@ -24,6 +24,10 @@ export const worklistFilterShape = {
   ageMax: z.number().min(0).max(150).optional(),
   /** Who signed the current reading. */
   reader: z.string().min(1).max(120).optional(),
+  /** Records whose measurements use a reader's corrected beats or boundaries (true), or the program's (false). */
+  corrected: z.boolean().optional(),
+  /** Records with notes on their tracing (true), or without (false); notes taken back do not count. */
+  withNotes: z.boolean().optional(),
   /** The newest prediction of this model on the record flags this class (e.g. "MI flagged by model X"). */
   flagged: z.object({ modelId: z.string().min(1).max(200), className: z.string().min(1).max(64) }).strict().optional(),
 };

@@ -2,7 +2,7 @@ import type { RecordDetail, RecordSummary } from '../contract/schemas';
 import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
-import { classJsonPath, worklistOrder, worklistWhere } from './worklist';
+import { classJsonPath, correctionInForce, notesInForce, worklistOrder, worklistWhere } from './worklist';
 
 interface RecordRow {
   id: number;
@@ -24,11 +24,16 @@ interface RecordRow {
   imported_at: string;
   confirmed_reader: string | null;
   confirmed_at: string | null;
+  /** JSON {reader, at} of the correction in force, or null. */
+  corrected: string | null;
+  notes: number;
 }
 
 const summaryColumns = `r.id, r.content_hash, r.source_path, r.format, r.fs, r.n_samples, r.leads, r.missing_leads,
   r.patient_id, r.patient_name, r.patient_sex, r.patient_age_years, r.patient_birth_date, r.recorded_at,
-  r.statements, r.warnings, r.imported_at, o.reader AS confirmed_reader, o.confirmed_at`;
+  r.statements, r.warnings, r.imported_at, o.reader AS confirmed_reader, o.confirmed_at,
+  (SELECT json_object('reader', c.reader, 'at', c.corrected_at) ${correctionInForce}) AS corrected,
+  (SELECT count(*) ${notesInForce}) AS notes`;
 
 /** Each record with its current reading (the newest overread), if any. */
 const withReading = 'records r LEFT JOIN overreads o ON o.id = (SELECT max(id) FROM overreads WHERE record_id = r.id)';
@@ -208,6 +213,8 @@ function toSummary(row: RecordRow): RecordSummary {
     recordedAt: row.recorded_at,
     importedAt: row.imported_at,
     confirmed: row.confirmed_reader !== null && row.confirmed_at !== null ? { reader: row.confirmed_reader, at: row.confirmed_at } : null,
+    corrected: row.corrected === null ? null : (JSON.parse(row.corrected) as { reader: string; at: string }),
+    notes: row.notes,
   };
 }
 

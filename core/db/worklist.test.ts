@@ -3,7 +3,9 @@ import type { RecordSummary } from '../contract/schemas';
 import type { WorklistFilter } from '../contract/worklist-schemas';
 import { neverFlaggedThreshold } from '../contract/training-schemas';
 import { seedModel, seedPrediction, seedWorklist } from '../test/worklist-seed';
+import { FiducialCorrectionStore } from './fiducial-corrections';
 import { PredictionStore } from './predictions';
+import { TracingNoteStore } from './tracing-notes';
 import { openDatabase } from './database';
 import { RecordStore } from './records';
 import { worklistFacets } from './worklist';
@@ -96,5 +98,37 @@ describe('worklist queries (real SQLite)', () => {
     const [model] = worklistFacets(own).models;
     expect(model?.classes).toEqual(['NORM', 'STTC', 'HYP']);
     expect(model?.neverFlagged).toEqual(['MI', 'CD']);
+  });
+
+  it("says which records' measurements a reader corrected and which carry notes, and filters by both", () => {
+    const { db: own } = openDatabase(':memory:');
+    seedWorklist(own, 6);
+    const stored = new RecordStore(own);
+    const [a, b, c, d] = stored.list({ sort: 'imported', order: 'asc', limit: 6, offset: 0 }).items.map((r) => r.id) as [number, number, number, number];
+    const corrections = new FiducialCorrectionStore(own);
+    const correct = (recordId: number, boundaries: object, beats: { added: number[]; removed: number[] }, supersedes: number | null) =>
+      corrections.insert({ recordId, boundaries, beats, reader: `Dr. ${recordId}`, note: '', supersedes }).id;
+    // a: boundaries corrected; b: only a beat removed; c: corrected, then taken back (a row with nothing in it).
+    correct(a, { pOnset: -180 }, { added: [], removed: [] }, null);
+    correct(b, {}, { added: [], removed: [1200] }, null);
+    correct(c, {}, { added: [], removed: [] }, correct(c, { tEnd: 400 }, { added: [], removed: [] }, null));
+    const notes = new TracingNoteStore(own);
+    const note = (recordId: number) => notes.add({ recordId, atS: 1.5, lead: null, text: 'artefact', author: 'Dr. N' }).id;
+    note(a);
+    note(a);
+    note(d);
+    notes.retract(d, note(d), 'Dr. N');
+    const byId = new Map(stored.list({ limit: 6, offset: 0 }).items.map((r) => [r.id, r]));
+    expect(byId.get(a)?.corrected?.reader).toBe(`Dr. ${a}`);
+    expect(byId.get(b)?.corrected?.reader).toBe(`Dr. ${b}`);
+    expect(byId.get(c)?.corrected).toBeNull();
+    expect([a, b, c, d].map((id) => byId.get(id)?.notes)).toEqual([2, 0, 0, 1]);
+    expect(stored.get(a)?.corrected?.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y);
+    expect(sorted(stored.ids({ corrected: true }))).toEqual([a, b]);
+    expect(stored.ids({ corrected: false })).not.toContain(a);
+    expect(stored.ids({ corrected: false })).toContain(c);
+    expect(sorted(stored.ids({ withNotes: true }))).toEqual(sorted([a, d]));
+    expect(stored.list({ withNotes: false, corrected: false, limit: 10, offset: 0 }).total).toBe(3);
   });
 });

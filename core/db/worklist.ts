@@ -18,6 +18,18 @@ export interface WorklistSql {
 /** A column of the newest prediction of @flagModel on the record: the one the viewer shows and a reader judged. */
 const latestPrediction = (column: 'decisions' | 'probabilities') => `(SELECT p.${column} FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
 
+/**
+ * The record's current fiducial correction `c` (its newest row) when it changes something: a row
+ * with no boundaries and no beat edits is a correction taken back ("the program's beats and
+ * boundaries"), which leaves the measurements as the program made them.
+ */
+export const correctionInForce = `FROM fiducial_corrections c WHERE c.id = (SELECT max(id) FROM fiducial_corrections WHERE record_id = r.id)
+  AND ((SELECT count(*) FROM json_each(c.boundaries)) > 0 OR json_array_length(c.beats, '$.added') > 0 OR json_array_length(c.beats, '$.removed') > 0)`;
+
+/** The record's tracing notes `n` not taken back (a retraction is a row of its own naming the note). */
+export const notesInForce = `FROM tracing_notes n WHERE n.record_id = r.id AND n.retracts IS NULL
+  AND NOT EXISTS (SELECT 1 FROM tracing_notes x WHERE x.retracts = n.id)`;
+
 /** The JSON path of a class in a prediction's per-class objects (probabilities, decisions, thresholds). */
 export const classJsonPath = (className: string): string => `$."${className.replace(/["\\]/g, '')}"`;
 
@@ -65,6 +77,8 @@ export function worklistWhere(filter: WorklistFilter): WorklistSql {
     // decisions is JSON {class: true|false}; json_extract gives 1 for true. An abstained prediction (NULL) flags nothing.
     conditions.push(`json_extract(${latestPrediction('decisions')}, @flagPath) = 1`);
   }
+  if (filter.corrected !== undefined) conditions.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 ${correctionInForce})`);
+  if (filter.withNotes !== undefined) conditions.push(`${filter.withNotes ? '' : 'NOT '}EXISTS (SELECT 1 ${notesInForce})`);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   return { where, params, readsReading: /\bo\./.test(where) };
 }

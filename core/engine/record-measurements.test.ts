@@ -30,6 +30,8 @@ function flatRecord(id: number, contentHash = `hash-${id}`): RecordDetail {
     recordedAt: null,
     importedAt: '2025-01-01T00:00:00Z',
     confirmed: null,
+    corrected: null,
+    notes: 0,
     signals: [new Float32Array(750), new Float32Array(750)],
     statements: [],
     warnings: [],

@@ -2,13 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RequestOf } from '../../core/contract/channels';
+import type { Db } from '../../core/db/database';
+import { FiducialCorrectionStore } from '../../core/db/fiducial-corrections';
+import { TracingNoteStore } from '../../core/db/tracing-notes';
 import { Engine } from '../../core/engine/engine';
 import { seedModel, seedWorklist } from '../../core/test/worklist-seed';
 import type { BenchArea } from './main';
 
 /**
  * The worklist with 10,000 records in the database (a reading on every third, a prediction on
- * every other): the time the engine takes to answer records:list — count and first page of 200 —
+ * every other, a reader's fiducial correction on every seventh, notes on every fifth): the time the engine takes to answer records:list — count and first page of 200 —
  * for each sort and filter the UI offers, through the same validated channel the UI calls.
  * Reference, measured side by side: the bare SQLite page (no join, no filter) of the same table.
  */
@@ -25,8 +28,32 @@ const queries: Record<string, RequestOf<'records:list'>> = {
   'MI flagged by seed-model': { flagged: { modelId: seedModel.id, className: 'MI' } },
   'MI flagged, female, unconfirmed, by date': { flagged: { modelId: seedModel.id, className: 'MI' }, sex: 'F', review: 'unconfirmed', sort: 'recorded' },
   'MI flagged, ranked by its probability': { flagged: { modelId: seedModel.id, className: 'MI' }, sort: 'probability', order: 'desc' },
+  'measurements corrected by a reader': { corrected: true },
+  'with notes on the tracing': { withNotes: true },
+  "program's measurements, no notes, unconfirmed": { corrected: false, withNotes: false, review: 'unconfirmed' },
   'last page': { offset: 9800 },
 };
+
+/**
+ * Corrections and notes on some of the seeded records, with the rows a reader's history leaves:
+ * every 14th correction taken back (its newest row is empty), every 10th record's note retracted.
+ */
+function seedReaderWork(db: Db, ids: readonly number[]): void {
+  const corrections = new FiducialCorrectionStore(db);
+  const notes = new TracingNoteStore(db);
+  db.transaction(() => {
+    ids.forEach((recordId, i) => {
+      if (i % 7 === 0) {
+        const first = corrections.insert({ recordId, boundaries: { pOnset: -190 }, beats: { added: [], removed: [] }, reader: 'Dr. A', note: '', supersedes: null });
+        if (i % 14 === 0) corrections.insert({ recordId, boundaries: {}, beats: { added: [], removed: [] }, reader: 'Dr. A', note: '', supersedes: first.id });
+      }
+      if (i % 5 === 0) {
+        const note = notes.add({ recordId, atS: 2, lead: null, text: 'artefact', author: 'Dr. B' });
+        if (i % 10 === 0) notes.retract(recordId, note.id, 'Dr. B');
+      }
+    });
+  })();
+}
 
 async function medianMs(runs: number, once: () => Promise<unknown> | unknown): Promise<number> {
   await once();
@@ -49,7 +76,7 @@ export const area: BenchArea = {
     const engine = new Engine({ dataDir: dir, shell: 'cli' });
     try {
       const t0 = Date.now();
-      seedWorklist(engine.db, count);
+      seedReaderWork(engine.db, seedWorklist(engine.db, count).ids);
       log(`seeded ${count} records in ${Date.now() - t0} ms`);
       const bare = engine.db.prepare('SELECT * FROM records ORDER BY id DESC LIMIT 200');
       const referenceMs = await medianMs(runs, () => bare.all());

@@ -12,12 +12,15 @@ export const listCommand: CliCommand = {
   summary: 'List the records in the local database',
   usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status|probability]
                 [--order asc|desc] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sex M|F|U] [--age-min N] [--age-max N]
-                [--reader NAME] [--flagged MODEL_ID:CLASS] [--limit N] [--offset N] [--data-dir DIR]
+                [--reader NAME] [--flagged MODEL_ID:CLASS] [--corrected yes|no] [--notes yes|no]
+                [--limit N] [--offset N] [--data-dir DIR]
 
 Lists stored records, newest import first. With --json, prints {"total":N,"items":[…]} where each
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
-and confirmed ({reader, at} of the current reading, or null while unconfirmed). The filters are
-the worklist's (the app's record list asks the engine the same question).
+confirmed ({reader, at} of the current reading, or null while unconfirmed), corrected ({reader, at}
+of the correction of beats or wave boundaries the measurements use, or null) and notes (how many
+notes the tracing carries, those taken back not counted). The filters are the worklist's (the
+app's record list asks the engine the same question).
 
 Options:
   --json           JSON instead of a table
@@ -30,6 +33,8 @@ Options:
   --sex, --age-min, --age-max   patient filters (records without the value are left out)
   --reader NAME    confirmed by this reader (current reading)
   --flagged M:C    the newest prediction of model M flags class C (e.g. starter@0123456789ab:MI)
+  --corrected yes|no   measurements from a reader's corrected beats or boundaries, or the program's
+  --notes yes|no   with notes on the tracing, or without
   --limit N        at most N records (1–1000, default 200)
   --offset N       skip the first N records
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
@@ -47,6 +52,8 @@ Options:
       'age-max': { type: 'string' },
       reader: { type: 'string' },
       flagged: { type: 'string' },
+      corrected: { type: 'string' },
+      notes: { type: 'string' },
       limit: { type: 'string', default: '200' },
       offset: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
@@ -66,6 +73,8 @@ Options:
         ageMax: values['age-max'] === undefined ? undefined : Number(values['age-max']),
         reader: values.reader,
         flagged: flaggedOption(values.flagged),
+        corrected: yesNoOption('--corrected', values.corrected),
+        withNotes: yesNoOption('--notes', values.notes),
         limit: Number(values.limit),
         offset: Number(values.offset),
       });
@@ -76,13 +85,27 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'}\t${flaggedColumn(r)}${r.sourcePath}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r)}${r.sourcePath}`);
       return 0;
     } finally {
       await engine.close();
     }
   },
 };
+
+/** The reading, and what readers changed or added: a corrected PR must not pass for the program's. */
+function statusColumn(r: RecordSummary): string {
+  const parts = [r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'];
+  if (r.corrected) parts.push(`fiducials corrected by ${r.corrected.reader}`);
+  if (r.notes > 0) parts.push(`${r.notes} note${r.notes === 1 ? '' : 's'}`);
+  return parts.join('; ');
+}
+
+function yesNoOption(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'yes' || value === 'no') return value === 'yes';
+  throw new EinthovenError('E_VALIDATION', `${name} wants yes or no, got '${value}'`);
+}
 
 /** Under --flagged: the class's probability, its model and operating point (what a ranked list ranks by). */
 function flaggedColumn(r: RecordSummary): string {

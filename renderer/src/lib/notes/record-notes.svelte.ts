@@ -23,9 +23,12 @@ export class RecordNotes {
   saving = $state(false);
   error = $state<string | null>(null);
   #ticket = 0;
+  /** Called after a note is stored or taken back (the worklist counts each record's notes). */
+  readonly #onStored: () => void;
 
-  constructor(bridge: EinthovenBridge) {
+  constructor(bridge: EinthovenBridge, onStored: () => void) {
     this.#bridge = bridge;
+    this.#onStored = onStored;
   }
 
   /** Why Add is disabled, in words; null when the note may be added. */
@@ -67,6 +70,7 @@ export class RecordNotes {
       this.error = result.error.message;
       return;
     }
+    this.#onStored();
     if (this.recordId !== recordId) return;
     this.items = [...this.items, result.value].sort((a, b) => a.atS - b.atS || a.id - b.id);
     this.draft = { atS: null, lead: null, text: '', author: result.value.author };
@@ -86,6 +90,7 @@ export class RecordNotes {
       this.error = result.error.message;
       return;
     }
+    this.#onStored();
     if (this.recordId === recordId) this.items = this.items.filter((n) => n.id !== noteId);
   }
 }

@@ -19,10 +19,13 @@ export class FiducialEdit {
   saving = $state(false);
   error = $state<string | null>(null);
   #recordId: number | null = null;
+  /** Called after a correction is stored (the worklist shows which records carry one). */
+  readonly #onStored: () => void;
 
-  constructor(bridge: EinthovenBridge, view: () => RecordView) {
+  constructor(bridge: EinthovenBridge, view: () => RecordView, onStored: () => void) {
     this.#bridge = bridge;
     this.#view = view;
+    this.#onStored = onStored;
   }
 
   get editing(): boolean {
@@ -105,7 +108,11 @@ export class FiducialEdit {
     this.saving = true;
     const refused = await this.#view().correctFiducials(this.#recordId, boundaries, beats, this.reader.trim(), this.note.trim());
     this.saving = false;
-    if (refused) this.error = refused;
-    else Object.assign(this, { draft: null, error: null, note: '' });
+    if (refused) {
+      this.error = refused;
+      return;
+    }
+    Object.assign(this, { draft: null, error: null, note: '' });
+    this.#onStored();
   }
 }
