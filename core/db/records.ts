@@ -169,6 +169,12 @@ export class RecordStore {
     return (this.#db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
   }
 
+  /** The record's summary line without decoding its signals (what a listing or a history needs). */
+  summary(id: number): RecordSummary | undefined {
+    const row = this.#byId.get(id) as RecordRow | undefined;
+    return row ? toSummary(row) : undefined;
+  }
+
   get(id: number): RecordDetail | undefined {
     const row = this.#byId.get(id) as RecordRow | undefined;
     if (!row) return undefined;

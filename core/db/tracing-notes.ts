@@ -15,6 +15,18 @@ const columns = 'id, record_id, at_s, lead, text, author, created_at';
 
 const fromRow = (row: Row): TracingNote => ({ id: row.id, recordId: row.record_id, atS: row.at_s, lead: row.lead, text: row.text, author: row.author, createdAt: row.created_at });
 
+/** A note as it stands on file: taken back or not, and if so by whom and when. */
+export interface NoteOnFile extends TracingNote {
+  readonly retracted: { readonly by: string; readonly at: string } | null;
+}
+
+interface RowOnFile extends Row {
+  retracted_by: string | null;
+  retracted_at: string | null;
+}
+
+const onFile = (row: RowOnFile): NoteOnFile => ({ ...fromRow(row), retracted: row.retracted_by === null || row.retracted_at === null ? null : { by: row.retracted_by, at: row.retracted_at } });
+
 /** Notes on records' tracings, immutable (the table refuses UPDATE); a note is taken back by a row that retracts it. */
 export class TracingNoteStore {
   readonly #insert;
@@ -22,6 +34,7 @@ export class TracingNoteStore {
   readonly #byId;
   readonly #inForce;
   readonly #retracted;
+  readonly #onFile;
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO tracing_notes (record_id, at_s, lead, text, author, created_at) VALUES (@recordId, @atS, @lead, @text, @author, @createdAt)`);
@@ -30,6 +43,9 @@ export class TracingNoteStore {
     this.#inForce = db.prepare(`SELECT ${columns} FROM tracing_notes n WHERE record_id = ? AND retracts IS NULL
       AND NOT EXISTS (SELECT 1 FROM tracing_notes r WHERE r.retracts = n.id) ORDER BY at_s, id`);
     this.#retracted = db.prepare('SELECT 1 FROM tracing_notes WHERE retracts = ?');
+    // A note is retracted at most once (a unique index), so the join yields one row per note.
+    this.#onFile = db.prepare(`SELECT n.id, n.record_id, n.at_s, n.lead, n.text, n.author, n.created_at, r.author AS retracted_by, r.created_at AS retracted_at
+      FROM tracing_notes n LEFT JOIN tracing_notes r ON r.retracts = n.id WHERE n.record_id = ? AND n.retracts IS NULL ORDER BY n.id DESC`);
   }
 
   add(note: Omit<TracingNote, 'id' | 'createdAt'>): TracingNote {
@@ -54,5 +70,10 @@ export class TracingNoteStore {
   /** The record's notes not taken back, in time order. */
   inForce(recordId: number): TracingNote[] {
     return (this.#inForce.all(recordId) as Row[]).map(fromRow);
+  }
+
+  /** Every note ever put on the record's tracing, those taken back included (with who and when), newest first. */
+  onFile(recordId: number): NoteOnFile[] {
+    return (this.#onFile.all(recordId) as RowOnFile[]).map(onFile);
   }
 }

@@ -14,7 +14,7 @@ import type { MeasurementCache } from './record-measurements';
 const lastReaderKey = 'reader.last';
 
 /** Nothing corrected: the program's beats and boundaries stand. */
-const isNoCorrection = (c: Pick<StoredCorrection, 'boundaries' | 'beats'>) => isEmptyCorrection(c.boundaries) && !hasBeatEdits(c.beats);
+export const isNoCorrection = (c: Pick<StoredCorrection, 'boundaries' | 'beats'>) => isEmptyCorrection(c.boundaries) && !hasBeatEdits(c.beats);
 
 /**
  * Where a reader corrects a record's beats and the wave boundaries of its median beat. A

@@ -19,7 +19,8 @@ export type BoundaryCorrection = { readonly [K in BoundaryName]?: number } & { r
 
 export type CorrectionOutcome = { readonly ok: true; readonly fiducials: Fiducials } | { readonly ok: false; readonly reason: string };
 
-const labels: Record<BoundaryName, string> = { pOnset: 'P onset', pOffset: 'P offset', qrsOnset: 'QRS onset', qrsOffset: 'QRS offset', tEnd: 'T end' };
+/** How people name each boundary: in refusals here, and in `ecg record`'s history of corrections. */
+export const boundaryLabels: Record<BoundaryName, string> = { pOnset: 'P onset', pOffset: 'P offset', qrsOnset: 'QRS onset', qrsOffset: 'QRS offset', tEnd: 'T end' };
 
 /** True when the correction moves nothing: the program's boundaries stand. */
 export function isEmptyCorrection(c: BoundaryCorrection): boolean {
@@ -47,9 +48,9 @@ export function correctedFiducials(automatic: Fiducials, beat: MedianBeat, corre
   for (const name of boundaryNames) {
     const ms = correction[name];
     if (ms === undefined) continue;
-    if (correction.pAbsent && (name === 'pOnset' || name === 'pOffset')) return { ok: false, reason: `${labels[name]} given while the P wave is marked absent` };
+    if (correction.pAbsent && (name === 'pOnset' || name === 'pOffset')) return { ok: false, reason: `${boundaryLabels[name]} given while the P wave is marked absent` };
     const index = indexAt(beat, ms);
-    if (!Number.isFinite(ms) || index < 0 || index >= length) return { ok: false, reason: `${labels[name]} at ${ms} ms from R lies outside the median beat (${msFromR(beat, 0)} to ${msFromR(beat, length - 1)} ms)` };
+    if (!Number.isFinite(ms) || index < 0 || index >= length) return { ok: false, reason: `${boundaryLabels[name]} at ${ms} ms from R lies outside the median beat (${msFromR(beat, 0)} to ${msFromR(beat, length - 1)} ms)` };
     placed[name] = index;
   }
   const reasons = { ...automatic.reasons };
@@ -84,7 +85,7 @@ function outOfOrder(f: Fiducials): string | undefined {
     const x = f[a];
     const y = f[b];
     if (x === undefined || y === undefined) continue;
-    if (kind === 'strict' ? x >= y : x > y) return `${labels[a]} must come before ${labels[b]}`;
+    if (kind === 'strict' ? x >= y : x > y) return `${boundaryLabels[a]} must come before ${boundaryLabels[b]}`;
   }
   return undefined;
 }

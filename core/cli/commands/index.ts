@@ -17,6 +17,7 @@ import { modelsCommand } from './models';
 import { peFuseCommand } from './pe-fuse';
 import { packageCommand } from './package';
 import { predictCommand } from './predict';
+import { recordCommand } from './record';
 import { trainCommand } from './train';
 
 /**
@@ -26,6 +27,7 @@ import { trainCommand } from './train';
 export const commands: readonly CliCommand[] = [
   importCommand,
   listCommand,
+  recordCommand,
   inspectCommand,
   convertCommand,
   measureCommand,
