@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Overread } from '../../contract/overread-schemas';
 import type { TracingNote } from '../../contract/note-schemas';
 import type { RecordMeasurements } from '../../contract/viewer-schemas';
+import { openDatabase } from '../../db/database';
+import { migrations } from '../../db/migrations';
 import { Engine } from '../../engine/engine';
 import { fixturePath } from '../../test/shared-data';
 import type { CliIO } from '../command';
@@ -137,6 +139,11 @@ describe('ecg record', () => {
     const absent = path.join(dataDir, 'absent');
     await expect(record(['1', '--data-dir', absent])).rejects.toThrow(/no Einthoven database at .*absent/);
     expect(existsSync(absent)).toBe(false);
+
+    // A database from before corrections and notes existed, never opened by this program: read-only, it stays as it is.
+    const older = mkdtempSync(path.join(os.tmpdir(), 'record-cli-old-'));
+    openDatabase(path.join(older, 'einthoven.sqlite'), migrations.filter((m) => m.version < 11)).db.close();
+    await expect(record(['1', '--data-dir', older])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/has schema version 10, older than this program's \d+: open it once with the app/) });
 
     // Through the CLI's runner: the one-line typed error and its exit code.
     const missing = capture();

@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../../db/database';
 import { FiducialCorrectionStore } from '../../db/fiducial-corrections';
 import { OverreadStore } from '../../db/overreads';
 import { RecordStore } from '../../db/records';
+import { migrations } from '../../db/migrations';
 import { TracingNoteStore, type NoteOnFile } from '../../db/tracing-notes';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { isNoCorrection } from '../../engine/fiducial-desk';
@@ -72,8 +73,9 @@ Options:
     // Reading a history must not create an empty database where none was.
     if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
     // Read-only: an auditor's look never writes, and works on archival media.
-    const { db } = openDatabase(file, undefined, { readonly: true });
+    const { db, previousVersion } = openDatabase(file, undefined, { readonly: true });
     try {
+      refuseOlderSchema(previousVersion, file);
       const history = readHistory(db, id);
       if (values.json) io.stdout(JSON.stringify(history));
       else printHistory(history, io);
@@ -83,6 +85,16 @@ Options:
     }
   },
 };
+
+/**
+ * A database this program has never opened lacks the newer tables (corrections, notes), and a
+ * read-only open does not migrate it: say so, rather than fail on a missing table.
+ */
+function refuseOlderSchema(version: number, file: string): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (version >= latest) return;
+  throw new EinthovenError('E_VALIDATION', `database ${file} has schema version ${version}, older than this program's ${latest}: open it once with the app (or any ecg command that writes to it) to bring it up to date, on a copy if it is archived`);
+}
 
 /** The one positional argument, a record id: a positive whole number. */
 function recordId(positionals: readonly string[]): number {
