@@ -94,7 +94,10 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
     expect(Number(await page.locator('[data-testid="median-fiducial"][data-fiducial="pOnset"]').getAttribute('data-program-index'))).not.toBe(
       Number(await page.locator('[data-testid="median-fiducial"][data-fiducial="pOnset"]').getAttribute('data-index')),
     );
-    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/PR 180 ms \(corrected; program \d+ ms\).*Corrected by Dr\. A\. Reader/);
+    expect(await page.getByTestId('print-measurements').textContent()).toMatch(/PR 180 ms \(corrected; program \d+ ms\).*Axes P\/QRS\/T -?\d+° .*\(corrected; program P -?\d+°[^)]*\).*Corrected by Dr\. A\. Reader/);
+    // The P axis follows the reader's P wave, and says what the program had.
+    expect(await page.getByTestId('measure-axis-p').textContent()).toMatch(/corrected; program -?\d+°/);
+    expect(await page.getByTestId('qtc-program').textContent()).toMatch(/^corrected; program \d+ ms$/);
     await page.screenshot({ path: artifactPath('boundaries-corrected.png') });
     // The worklist says so before the record is opened, and can list just the corrected records.
     const row = page.getByTestId('record-row').filter({ hasText: '00102_hr' });

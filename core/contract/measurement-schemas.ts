@@ -150,8 +150,18 @@ const boundaryIndex = z.number().int().nonnegative().nullable();
 export const CorrectionViewSchema = StoredCorrectionSchema.extend({
   applied: z.boolean(),
   notApplied: z.string().optional(),
-  /** The program's own figures, without any of the reader's corrections. */
-  program: z.object({ heartRateBpm: z.number().nullable(), prMs: z.number().nullable(), qrsMs: z.number().nullable(), qtMs: z.number().nullable() }),
+  /**
+   * The program's own figures, without any of the reader's corrections: every figure a corrected
+   * boundary or beat can move, so each shown figure can say what the program had measured.
+   */
+  program: z.object({
+    heartRateBpm: z.number().nullable(),
+    prMs: z.number().nullable(),
+    qrsMs: z.number().nullable(),
+    qtMs: z.number().nullable(),
+    qtcMs: z.object({ bazett: z.number().nullable(), fridericia: z.number().nullable(), framingham: z.number().nullable(), hodges: z.number().nullable() }),
+    axisDeg: z.object({ p: z.number().nullable(), qrs: z.number().nullable(), t: z.number().nullable() }),
+  }),
   /** The program's boundaries on the median beat shown (indices, like MedianBeatView's): what a moved boundary is compared with. Null without a median beat. */
   automaticFiducials: z.object({ pOnset: boundaryIndex, pOffset: boundaryIndex, qrsOnset: boundaryIndex, qrsOffset: boundaryIndex, tEnd: boundaryIndex }).nullable(),
   /** How the beat edits applied: beats added and removed, and edits that named no beat. */

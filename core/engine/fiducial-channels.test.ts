@@ -71,6 +71,10 @@ describe('records:correct-fiducials', () => {
     expect(corrected.correction).toMatchObject({ applied: true, reader: 'Dr. A. Reader', note: 'P starts later in II', supersedes: null, boundaries: { pOnset } });
     expect(corrected.correction?.program.prMs).toBeCloseTo(program.prMs as number, 6);
     expect(corrected.correction?.program.heartRateBpm).toBe(program.heartRateBpm);
+    // Every figure a boundary can move carries the program's, as the screen showed it before: QTc under each formula, the axes.
+    expect(corrected.correction?.program.qtcMs).toEqual(Object.fromEntries(program.qtc.map((q) => [q.formula, q.ms])));
+    expect(corrected.correction?.program.axisDeg).toEqual(program.axisDeg);
+    expect(corrected.axisDeg.p).not.toBe(program.axisDeg.p);
     expect(corrected.correction?.automaticFiducials).toEqual(program.medianBeat?.fiducials);
     expect(corrected.correction?.beats).toEqual({ added: [], removed: [] });
     expect(corrected.medianBeat?.fiducials.pOnset).not.toBe(program.medianBeat?.fiducials.pOnset);

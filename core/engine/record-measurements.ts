@@ -4,7 +4,6 @@ import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-sche
 import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
-import { hasBeatEdits } from '../signal/beat-edits';
 import { analyseEcg } from '../signal/measure';
 import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
@@ -21,8 +20,8 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
   const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
   const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries, beatEdits: stored?.beats });
-  // Edited beats change the median beat itself: the program's own figures need its own analysis.
-  const program = stored && hasBeatEdits(stored.beats) ? analyseEcg(leads, record.fs, { sex: record.patient.sex }).measurements : undefined;
+  // The program's own figures, beside the reader's: its whole analysis, so each is what the screen showed before the correction.
+  const program = stored && correction?.applied ? analyseEcg(leads, record.fs, { sex: record.patient.sex }).measurements : undefined;
   return {
     recordId: record.id,
     fs: record.fs,
@@ -52,13 +51,11 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
 
 function correctionView(stored: StoredCorrection, c: CorrectionApplied, m: EcgMeasurements): CorrectionView {
   const f = c.automatic.fiducials;
-  // With the boundaries corrected, the program's intervals are those between its own boundaries.
-  const intervals = c.applied && !hasBeatEdits(stored.beats) ? c.automatic : m;
   return {
     ...stored,
     applied: c.applied,
     ...(c.notApplied ? { notApplied: c.notApplied } : {}),
-    program: { heartRateBpm: m.heartRateBpm, prMs: intervals.prMs, qrsMs: intervals.qrsMs, qtMs: intervals.qtMs },
+    program: { heartRateBpm: m.heartRateBpm, prMs: m.prMs, qrsMs: m.qrsMs, qtMs: m.qtMs, qtcMs: { ...m.qtcMs }, axisDeg: { ...m.axisDeg } },
     automaticFiducials: f ? fiducialIndices(f) : null,
     beatEdits: c.beats ?? { added: 0, removed: 0, unmatched: 0 },
   };

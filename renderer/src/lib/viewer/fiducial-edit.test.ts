@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { addBeat, beatsFrom, correctionFrom, correctionSummary, draftBeats, toggleBeat, draftProblem, indexToMs, moved, msToIndex, programBoundaries, programDetail, startingDraft } from './fiducial-edit';
+import {
+  addBeat,
+  beatsFrom,
+  correctionFrom,
+  correctionSummary,
+  draftBeats,
+  toggleBeat,
+  draftProblem,
+  indexToMs,
+  moved,
+  msToIndex,
+  programAxisDetail,
+  programBoundaries,
+  programDetail,
+  programQtcDetail,
+  startingDraft,
+  unappliedCorrection,
+} from './fiducial-edit';
 import { computedStatementsPrint, measurementsLine } from './print-summary';
 
 const program = { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 };
@@ -37,7 +54,7 @@ const correction: CorrectionView = {
   supersedes: null,
   correctedAt: '2026-12-05T18:00:00.000Z',
   applied: true,
-  program: { heartRateBpm: 70, prMs: 240, qrsMs: 90, qtMs: 440 },
+  program: { heartRateBpm: 70, prMs: 240, qrsMs: 90, qtMs: 440, qtcMs: { bazett: 475, fridericia: 463, framingham: 460, hodges: 458 }, axisDeg: { p: 48, qrs: 2, t: 40 } },
   automaticFiducials: { ...program, pOnset: 40 },
   beatEdits: { added: 0, removed: 0, unmatched: 0 },
 };
@@ -91,6 +108,28 @@ describe('boundary edit', () => {
     const back = { ...measured, correction: { ...correction, boundaries: {}, applied: false } };
     expect([correctionSummary(back), programDetail(back, 'prMs')]).toEqual([null, '']);
     expect(measurementsLine(back, 'fridericia', 'F')).not.toMatch(/corrected/);
+  });
+
+  it('marks a QTc and an axis the correction moved with the program’s, on screen and on paper', () => {
+    const moved: RecordMeasurements = { ...corrected, qtMs: 450, qtc: [{ formula: 'fridericia', ms: 473.4, text: 'Fridericia: QT / ∛RR' }], axisDeg: { p: 61, qrs: 2, t: 40 } };
+    expect(programQtcDetail(moved, 'fridericia')).toBe('corrected; program 463 ms');
+    expect(programQtcDetail(corrected, 'fridericia')).toBe('');
+    expect(programQtcDetail(moved, 'unknown')).toBe('');
+    expect(programAxisDetail(moved, 'p')).toBe('corrected; program 48°');
+    expect([programAxisDetail(moved, 'qrs'), programAxisDetail(moved, 't'), programAxisDetail(measured, 'p')]).toEqual(['', '', '']);
+    expect(measurementsLine(moved, 'fridericia', 'F')).toMatch(/ · QTc 473 ms \(Fridericia; .*; corrected; program 463 ms\) · Axes P\/QRS\/T 61° \/ 2° \/ 40° \(corrected; program P 48°\) · /);
+  });
+
+  it('says on paper, as on screen, when a stored correction could not be applied in full', () => {
+    const notApplied = 'P onset at -400 ms from R lies outside the median beat (-300 to 500 ms)';
+    const boundariesOnly = { ...measured, correction: { ...correction, applied: false, notApplied } };
+    const caution = `Caution: The correction Dr. A. Reader made on 2026-12-05 could not be applied in full (${notApplied}): the program's boundaries are shown`;
+    expect(unappliedCorrection(boundariesOnly)).toBe(caution.slice('Caution: '.length));
+    expect(measurementsLine(boundariesOnly, 'fridericia', 'F').endsWith(caution)).toBe(true);
+    // The beats the reader removed still apply; the boundaries did not, and the page says so.
+    const beatsApplied = { ...measured, correction: { ...correction, applied: true, notApplied, beatEdits: { added: 0, removed: 1, unmatched: 0 } } };
+    expect(measurementsLine(beatsApplied, 'fridericia', 'F')).toContain(caution);
+    expect([unappliedCorrection(corrected), unappliedCorrection(measured)]).toEqual([null, null]);
   });
 
   it('removes, restores and adds beats, and takes back a beat the reader added instead of removing it', () => {

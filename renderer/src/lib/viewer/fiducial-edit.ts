@@ -118,6 +118,9 @@ export function draftProblem(draft: FiducialDraft): string | null {
 
 const wholeMs = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 
+/** A figure the program gave otherwise: as it is shown, rounded (a difference below the shown digit is none). */
+const differsShown = (ours: number | null, program: number | null) => (ours === null) !== (program === null) || (ours !== null && program !== null && Math.round(ours) !== Math.round(program));
+
 /**
  * The correction in one line, for the panel and the printout: who, when, and each figure it
  * changed against the program's. Null without a correction in force.
@@ -125,8 +128,7 @@ const wholeMs = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms
 export function correctionSummary(m: RecordMeasurements): string | null {
   const c: CorrectionView | null | undefined = m.correction;
   if (!c?.applied) return null;
-  const differs = (ours: number | null, program: number | null) => (ours === null) !== (program === null) || (ours !== null && program !== null && Math.round(ours) !== Math.round(program));
-  const rate = differs(m.heartRateBpm, c.program.heartRateBpm) ? [`HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm (program ${c.program.heartRateBpm === null ? '—' : Math.round(c.program.heartRateBpm)} bpm)`] : [];
+  const rate = differsShown(m.heartRateBpm, c.program.heartRateBpm) ? [`HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm (program ${c.program.heartRateBpm === null ? '—' : Math.round(c.program.heartRateBpm)} bpm)`] : [];
   const changed = (
     [
       ['PR', m.prMs, c.program.prMs],
@@ -134,7 +136,7 @@ export function correctionSummary(m: RecordMeasurements): string | null {
       ['QT', m.qtMs, c.program.qtMs],
     ] as const
   )
-    .filter(([, ours, program]) => differs(ours, program))
+    .filter(([, ours, program]) => differsShown(ours, program))
     .map(([name, ours, program]) => `${name} ${wholeMs(ours)} (program ${wholeMs(program)})`);
   const count = (n: number, what: string) => (n === 0 ? [] : [`${n} ${n === 1 ? 'beat' : 'beats'} ${what}`]);
   const what = [...count(c.beatEdits.removed, 'removed'), ...count(c.beatEdits.added, 'added'), ...(c.boundaries.pAbsent ? ['P wave marked absent'] : []), ...rate, ...changed];
@@ -142,13 +144,39 @@ export function correctionSummary(m: RecordMeasurements): string | null {
   return `Corrected by ${c.reader} on ${when}${what.length > 0 ? `: ${what.join(', ')}` : ''}${c.note ? ` — ${c.note}` : ''}`;
 }
 
+const programText = (program: number | null, unit: string) => `corrected; program ${program === null ? '—' : `${Math.round(program)}${unit === '°' ? '' : ' '}${unit}`}`;
+
+/**
+ * A stored correction the program could not take in full (its median beat changed since, or no
+ * beat could be measured), in words for the panel and the printout alike: a signed printout must
+ * not carry the program's boundaries as if the reader's stood. Beats the reader added or removed
+ * may still apply (`applied`); the boundaries did not.
+ */
+export function unappliedCorrection(m: RecordMeasurements): string | null {
+  const c = m.correction;
+  if (!c?.notApplied) return null;
+  return `The correction ${c.reader} made on ${c.correctedAt.slice(0, 10)} could not be applied in full (${c.notApplied}): the program's boundaries are shown`;
+}
+
 /** The program's figure beside a corrected one, for the measurement's detail; '' when it is unchanged. */
 export function programDetail(m: RecordMeasurements, field: 'heartRateBpm' | 'prMs' | 'qrsMs' | 'qtMs'): string {
   const c = m.correction;
+  if (!c?.applied || !differsShown(m[field], c.program[field])) return '';
+  return programText(c.program[field], field === 'heartRateBpm' ? 'bpm' : 'ms');
+}
+
+/** The same for the QTc under one formula: it moves with a corrected T end, QRS onset or rate. */
+export function programQtcDetail(m: RecordMeasurements, formula: string): string {
+  const c = m.correction;
   if (!c?.applied) return '';
-  const program = c.program[field];
-  const ours = m[field];
-  if (program === ours || (program !== null && ours !== null && Math.round(program) === Math.round(ours))) return '';
-  const unit = field === 'heartRateBpm' ? 'bpm' : 'ms';
-  return `corrected; program ${program === null ? '—' : `${Math.round(program)} ${unit}`}`;
+  const ours = m.qtc.find((q) => q.formula === formula)?.ms ?? null;
+  const program = Object.entries(c.program.qtcMs).find(([name]) => name === formula)?.[1] ?? null;
+  return differsShown(ours, program) ? programText(program, 'ms') : '';
+}
+
+/** The same for an axis: the P axis follows the P boundaries, the QRS and T axes theirs. */
+export function programAxisDetail(m: RecordMeasurements, axis: 'p' | 'qrs' | 't'): string {
+  const c = m.correction;
+  if (!c?.applied || !differsShown(m.axisDeg[axis], c.program.axisDeg[axis])) return '';
+  return programText(c.program.axisDeg[axis], '°');
 }

@@ -8,7 +8,7 @@ import { isNeverFlagged } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
-import { correctionSummary, programDetail } from './fiducial-edit';
+import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
 import { qtcFlag, type Sex } from './qtc-limits';
 
 /**
@@ -33,6 +33,14 @@ function measurementCautions(m: RecordMeasurements): string[] {
   return [pacing, ...scaling, held].filter((c) => c !== undefined);
 }
 
+/** The axes the reader's boundaries moved, with the program's: "(corrected; program P 40°, T 61°)". */
+function axesProgram(m: RecordMeasurements): string {
+  const c = m.correction;
+  if (!c?.applied) return '';
+  const moved = (['p', 'qrs', 't'] as const).filter((axis) => programAxisDetail(m, axis) !== '').map((axis) => `${axis.toUpperCase()} ${deg(c.program.axisDeg[axis])}`);
+  return moved.length === 0 ? '' : ` (corrected; program ${moved.join(', ')})`;
+}
+
 export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
   const m = measured;
   const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
@@ -45,7 +53,7 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     ? '—'
     : m.caveats.qtcNotInterpretable
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
-      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`})`;
+      : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`}${qtc.ms === null || !programQtcDetail(m, qtc.formula) ? '' : `; ${programQtcDetail(m, qtc.formula)}`})`;
   const cautions = measurementCautions(m);
   // A corrected interval carries the program's figure: the page says whose boundaries it came from.
   const program = (field: 'prMs' | 'qrsMs' | 'qtMs') => {
@@ -53,6 +61,7 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     return detail ? ` (${detail})` : '';
   };
   const corrected = correctionSummary(m);
+  const unapplied = unappliedCorrection(m);
   return [
     `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
     `RR ${ms(m.rrMs.mean)} ms`,
@@ -60,10 +69,11 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     `QRS ${ms(m.qrsMs)} ms${program('qrsMs')}`,
     `QT ${ms(m.qtMs)} ms${program('qtMs')}`,
     `QTc ${qtcText}`,
-    `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}`,
+    `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}${axesProgram(m)}`,
     quality,
     ...(corrected ? [corrected] : []),
     ...cautions.map((c) => `Caution: ${c}`),
+    ...(unapplied ? [`Caution: ${unapplied}`] : []),
   ].join(' · ');
 }
 
