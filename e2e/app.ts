@@ -57,12 +57,14 @@ function waitForUrl(child: ChildProcess): Promise<string> {
 
 /**
  * Starts server + browser on a fresh data folder (or the given one, e.g. with models already
- * trained into its models/ folder); the engine seeds the bundled samples.
+ * trained into its models/ folder); the engine seeds the bundled samples. `env` adds to the
+ * server's environment (and so the engine's), e.g. EINTHOVEN_POLICY_FILE.
  */
-export async function launchApp(options: { readonly dataDir?: string } = {}): Promise<RunningApp> {
+export async function launchApp(options: { readonly dataDir?: string; readonly env?: Readonly<Record<string, string>> } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-'));
   const server = spawn(process.execPath, ['dist-electron/browser-server.js', '--data-dir', dataDir], {
     cwd: repoRoot,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await waitForUrl(server);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors';
+import { SiteAccessInfoSchema } from './access-schemas';
 
 /** Shapes shared by several channels. Typed arrays travel as such over IPC and as base64 on the HTTP bridge. */
 export const ErrorInfoSchema = z.object({ code: z.enum(errorCodes), message: z.string() });
@@ -118,6 +119,8 @@ export const AppInfoSchema = z.object({
   dataDir: z.string(),
   researchUseOnly: z.literal(true),
   recordCount: z.number().int().nonnegative(),
+  /** What this account may do here (local roles from the site policy). */
+  access: SiteAccessInfoSchema,
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveDataDir } from './data-dir';
@@ -14,5 +16,18 @@ describe('resolveDataDir', () => {
       path.join('C:/Users/u/AppData/Roaming', 'Einthoven'),
     );
     expect(resolveDataDir(undefined, {}, 'darwin')).toMatch(/Library[\\/]Application Support[\\/]Einthoven$/);
+  });
+
+  it("uses the site policy's shared folder after the flag and EINTHOVEN_DATA_DIR, and the account's own when the policy names none or cannot be read", () => {
+    const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
+    const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
+    writeFileSync(policy, JSON.stringify({ dataDir: '/srv/einthoven', trainers: ['bob'] }));
+    expect(resolveDataDir(undefined, env, 'linux')).toBe(path.resolve('/srv/einthoven'));
+    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
+    expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
+    for (const other of [{ trainers: ['bob'] }, { dataDir: 'relative/dir' }, '{ not json']) {
+      writeFileSync(policy, typeof other === 'string' ? other : JSON.stringify(other));
+      expect(resolveDataDir(undefined, env, 'linux')).toBe(path.join('/x', 'einthoven'));
+    }
   });
 });

@@ -1,13 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
+import { policyFileLocation, readPolicyFile } from './site-policy';
 
 /**
  * Where the database and models live, by precedence: an explicit flag, the
- * EINTHOVEN_DATA_DIR environment variable, then the OS convention for per-user app data.
+ * EINTHOVEN_DATA_DIR environment variable, the workstation's shared folder named by the site
+ * policy (site-policy.ts), then the OS convention for per-user app data.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (flag) return path.resolve(flag);
   if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
+  const policy = readPolicyFile(policyFileLocation(env, platform));
+  if (policy.state === 'loaded' && policy.policy.dataDir) return path.resolve(policy.policy.dataDir);
   const home = os.homedir();
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');

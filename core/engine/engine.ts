@@ -23,6 +23,7 @@ import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
 import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
+import { policyFileLocation, SiteAccess } from './site-policy';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
 import { inspectDataset } from './dataset-inspection';
@@ -51,6 +52,8 @@ export interface EngineOptions {
   /** Folder with bundled samples/ and models/; omitted in tests that want an empty start. */
   readonly resourcesDir?: string | undefined;
   readonly shell: AppInfo['shell'];
+  /** The site policy of local roles (site-policy.ts); by default the machine's. */
+  readonly policyFile?: string | undefined;
 }
 
 export type EngineEventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -91,6 +94,8 @@ export class Engine {
   readonly fiducials: FiducialDesk;
   /** The folders datasets may be read from; every path-taking channel is confined to them. */
   readonly folders: FolderAccess;
+  /** What the operating-system account may do here (local roles from the site policy). */
+  readonly access: SiteAccess;
   readonly #trainingAudit: TrainingAudit;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
@@ -109,6 +114,7 @@ export class Engine {
     this.records = new RecordStore(this.db);
     this.#state = new AppState(this.db);
     const osAccount = currentOsAccount();
+    this.access = SiteAccess.load(options.policyFile ?? policyFileLocation(), osAccount);
     // The reader chosen in the app (the last one who signed a reading here); the CLI names one with EINTHOVEN_READER.
     const reader = () => (options.shell === 'cli' ? process.env.EINTHOVEN_READER : this.#state.get('reader.last')) || undefined;
     this.audit = new AuditLog(this.db, () => ({ osAccount, reader: reader() }));
@@ -181,6 +187,7 @@ export class Engine {
     const request = parseRequest(channel, payload);
     if (!request.ok) return request;
     try {
+      this.authorize(channel);
       const handler = this.#handlers[channel] as (r: ParsedRequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>;
       const value = await handler(request.value);
       // Responses are checked too: a handler bug surfaces here, not as a confused UI.
@@ -190,6 +197,20 @@ export class Engine {
     } catch (error) {
       const info = toErrorInfo(error);
       return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message);
+    }
+  }
+
+  /**
+   * A channel the account's role does not cover is refused before it runs, and the refusal
+   * audited (who tried what). The CLI asks the same for what it writes into the site's database.
+   */
+  authorize(channel: ChannelName): void {
+    try {
+      this.access.check(channel);
+    } catch (error) {
+      const { policy } = this.access.info;
+      this.audit.append('user', 'access.refused', null, { channel, roles: this.access.info.roles, policy: policy.file, policyState: policy.state });
+      throw error;
     }
   }
 
@@ -224,6 +245,7 @@ export class Engine {
         dataDir: this.#options.dataDir,
         researchUseOnly: true,
         recordCount: this.records.count(),
+        access: this.access.info,
       }),
       'records:list': (request) => this.records.list(request),
       'records:ids': (request) => ({ ids: this.records.ids(request) }),

@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../contract/channels';
 import { EinthovenError } from '../../errors';
 import { compareJob } from '../../train/jobs/compare-job';
 import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
@@ -17,10 +18,22 @@ function metric(report: { metrics: Record<string, unknown>; ci: Record<string, {
   return `${key} ${v.toFixed(3)}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}`;
 }
 
+/** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */
+async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName): Promise<void> {
+  const engine = cliEngine(dataDir);
+  try {
+    engine.authorize(channel);
+  } finally {
+    await engine.close();
+  }
+}
+
 /** Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited. */
 async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
   const engine = cliEngine(dataDir);
   try {
+    // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to record.
+    engine.authorize('models:evaluate');
     await engine.ledger.recordEvaluation({
       modelId: report.model.id,
       source: 'evaluate',
@@ -128,6 +141,8 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
       throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
+    // Before the evaluation runs, not after: an account the site policy does not allow learns it at once.
+    if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate');
     const backend = backendFrom(values.backend);
     const workers = workersFrom(values.workers);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });

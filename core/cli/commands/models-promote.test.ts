@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,5 +30,23 @@ describe('ecg models promote', () => {
     expect(promoted.stdout[0]).toMatch(new RegExp(`^${starter.replace(/[.@]/g, '\\$&')}: macro AUC \\d\\.\\d{3} on 6 locked test records of ptbxl-superclass-100hz`));
     expect(promoted.stdout.at(-1)).toBe(`promoted: ${starter} is the default for predictions (previous: none)`);
     await expect(cli(evaluateCommand, ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'val', '--record', '--data-dir', dataDir])).rejects.toThrow(/--split test/);
+  });
+
+  it("under a site policy: a trainer records an evaluation but cannot change the default model, a reader cannot record one", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-promote-policy-'));
+    const policy = path.join(dataDir, 'policy.json');
+    const me = os.userInfo().username;
+    const evaluate = ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--quiet', '--json'];
+    const starter = (JSON.parse(readFileSync(path.join(bundledModelsDir(), 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
+    process.env.EINTHOVEN_POLICY_FILE = policy;
+    try {
+      writeFileSync(policy, JSON.stringify({ trainers: ['someone-else'] }));
+      await expect(cli(evaluateCommand, evaluate)).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringMatching(/^evaluating a model on a dataset needs the trainer role/) });
+      writeFileSync(policy, JSON.stringify({ trainers: [me] }));
+      expect((await cli(evaluateCommand, evaluate)).code).toBe(0);
+      await expect(cli(modelsCommand, ['promote', starter, '--by', 'Dr Waller', '--yes', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringMatching(/^making a model the default needs the admin role/) });
+    } finally {
+      delete process.env.EINTHOVEN_POLICY_FILE;
+    }
   });
 });

@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppInfo } from '../contract/schemas';
+import { Engine } from './engine';
+import { policyFileLocation, SiteAccess } from './site-policy';
+
+const me = os.userInfo().username;
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-'));
+
+function policyFile(content: unknown): string {
+  const file = path.join(tmp(), 'policy.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+function engineUnder(policy: string): Engine {
+  const engine = new Engine({ dataDir: tmp(), shell: 'test', policyFile: policy });
+  engines.push(engine);
+  return engine;
+}
+
+describe('site policy: local roles', () => {
+  it('gives every role without a policy file, and reads trainers and admins from one (any case, with or without a domain)', () => {
+    expect(SiteAccess.load(path.join(tmp(), 'absent.json'), 'alice').info).toMatchObject({ roles: ['reader', 'trainer', 'admin'], policy: { state: 'none' } });
+    const file = policyFile({ trainers: ['Bob'], admins: ['CLINIC\\Alice', 'carol@clinic.example'] });
+    expect(SiteAccess.load(file, 'alice').info).toEqual({ account: 'alice', roles: ['reader', 'trainer', 'admin'], policy: { state: 'loaded', file } });
+    expect(SiteAccess.load(file, 'carol').info.roles).toEqual(['reader', 'trainer', 'admin']);
+    expect(SiteAccess.load(file, 'bob').info.roles).toEqual(['reader', 'trainer']);
+    expect(SiteAccess.load(file, 'dave').info.roles).toEqual(['reader']);
+    expect(SiteAccess.load(file, 'alicex').info.roles).toEqual(['reader']);
+  });
+
+  it('reads only, naming why, when the policy file exists but is not a policy (a typo must not open everything)', () => {
+    for (const [content, why] of [
+      ['{"admins": ["alice"', /not JSON/],
+      [{ admin: ['alice'] }, /Unrecognized key.*admin/],
+      [{ admins: 'alice' }, /admins: .*array/],
+      [{ admins: [''] }, /admins\.0/],
+      [{ dataDir: 'einthoven' }, /dataDir: an absolute path/],
+    ] as const) {
+      const access = SiteAccess.load(policyFile(content), 'alice');
+      expect(access.info.roles).toEqual(['reader']);
+      expect(access.info.policy).toMatchObject({ state: 'invalid', error: expect.stringMatching(why) });
+      expect(() => access.check('models:promote')).toThrow(/making a model the default needs the admin role: the site policy .* could not be read/);
+    }
+  });
+
+  it("uses the machine's policy where one exists, and EINTHOVEN_POLICY_FILE only where none does", () => {
+    const programData = tmp();
+    const own = path.join(tmp(), 'mine.json');
+    const env = { ProgramData: programData, EINTHOVEN_POLICY_FILE: own };
+    const machine = path.join(programData, 'Einthoven', 'policy.json');
+    expect(policyFileLocation(env, 'win32')).toBe(own);
+    mkdirSync(path.dirname(machine), { recursive: true });
+    writeFileSync(machine, '{}');
+    expect(policyFileLocation(env, 'win32')).toBe(machine);
+    expect(policyFileLocation({ ProgramData: programData }, 'win32')).toBe(machine);
+    expect(policyFileLocation({}, 'darwin')).toBe('/Library/Application Support/Einthoven/policy.json');
+  });
+
+  it('refuses a reader what needs a role (E_FORBIDDEN, audited with the channel), and lets every account read', async () => {
+    const engine = engineUnder(policyFile({ trainers: ['somebody-else'] }));
+    const info = await engine.handle('app:info', {});
+    expect(info.ok && (info.value as AppInfo).access).toMatchObject({ account: me, roles: ['reader'], policy: { state: 'loaded' } });
+    for (const [channel, request, doing] of [
+      ['models:promote', { modelId: 'starter@0123456789ab', promotedBy: 'Dr. A', confirmed: true }, /^making a model the default needs the admin role: the site policy .*policy\.json does not give account '.+' the admin role; ask the site's IT$/],
+      ['folders:allow', { path: tmp() }, /^allowing a dataset folder needs the trainer role/],
+      ['datasets:inspect', { dataset: { kind: 'ptbxl', root: tmp() } }, /^inspecting a dataset needs the trainer role/],
+    ] as const) {
+      const refused = await engine.handle(channel, request);
+      expect(refused, channel).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(doing) } });
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'access.refused', osAccount: me, details: { channel, roles: ['reader'], policyState: 'loaded' } });
+    }
+    expect(engine.folders.list()).toEqual([]);
+    expect(await engine.handle('records:list', { limit: 10, offset: 0 })).toMatchObject({ ok: true });
+    expect(await engine.handle('models:list', {})).toMatchObject({ ok: true });
+  });
+
+  it('lets a trainer allow folders but not change the default model, and an admin do both', async () => {
+    const trainer = engineUnder(policyFile({ trainers: [me.toUpperCase()] }));
+    expect(await trainer.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: true });
+    expect(await trainer.handle('models:promote', { modelId: 'none@0123456789ab', promotedBy: 'Dr. A', confirmed: true })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+    const admin = engineUnder(policyFile({ admins: [`SOMEDOMAIN\\${me}`] }));
+    expect(await admin.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: true });
+    // Past the role check: the unknown model is what stops it.
+    expect(await admin.handle('models:promote', { modelId: 'none@0123456789ab', promotedBy: 'Dr. A', confirmed: true })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,161 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ChannelName } from '../contract/channels';
+import { type SiteRole, siteRoles, type SiteAccessInfo } from '../contract/access-schemas';
+import { EinthovenError } from '../errors';
+
+/**
+ * Local roles, set by the site's IT in a machine-wide policy file: every account reads ECGs
+ * (view, measure, correct, annotate, predict, sign readings); fine-tuning, hyper-parameter
+ * search, evaluations and the folders datasets are read from need the trainer role; making a
+ * model the default for every reader needs the admin role (admins may train too). Without a
+ * policy file the workstation has one kind of user and every account has every role, as before.
+ *
+ * The file names operating-system accounts, because those are what the audit trail records
+ * beside the reader's typed name. It is read once, when the engine starts.
+ */
+const account = z.string().trim().min(1).max(256);
+
+export const SitePolicySchema = z
+  .object({
+    /** Accounts that may fine-tune and evaluate models, and choose the folders datasets come from. */
+    trainers: z.array(account).max(10_000).default([]),
+    /** Accounts that may also make a model the default for every reader. */
+    admins: z.array(account).max(10_000).default([]),
+    /**
+     * The workstation's one data folder, shared by every account (its records, readings, models
+     * and audit trail), instead of each account's own: what makes a role mean something when
+     * several readers log in to one machine. IT gives those accounts write access to it.
+     */
+    dataDir: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((dir) => path.win32.isAbsolute(dir) || path.posix.isAbsolute(dir), 'an absolute path')
+      .optional(),
+  })
+  .strict();
+export type SitePolicy = z.infer<typeof SitePolicySchema>;
+
+/** The role a channel needs beyond reading; channels not named here are every reader's. */
+export const channelRoles: Partial<Record<ChannelName, Exclude<SiteRole, 'reader'>>> = {
+  'train:start': 'trainer',
+  'train:finetune': 'trainer',
+  'train:hpo': 'trainer',
+  'models:evaluate': 'trainer',
+  'models:compare': 'trainer',
+  'datasets:inspect': 'trainer',
+  'folders:allow': 'trainer',
+  'folders:forget': 'trainer',
+  'models:promote': 'admin',
+};
+
+/** A policy file is a short list of names; anything this large is not one. */
+const maxPolicyBytes = 1024 * 1024;
+
+/**
+ * Where the machine's policy lives: a folder standard users cannot write on a managed
+ * workstation. EINTHOVEN_POLICY_FILE is honoured only where no machine policy exists (a test,
+ * an unmanaged machine): an account cannot set its own environment to escape a deployed policy.
+ */
+export function policyFileLocation(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const machine = machinePolicyFile(env, platform);
+  if (existsSync(machine) || !env.EINTHOVEN_POLICY_FILE) return machine;
+  return path.resolve(env.EINTHOVEN_POLICY_FILE);
+}
+
+function machinePolicyFile(env: NodeJS.ProcessEnv, platform: string): string {
+  if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'Einthoven', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/Einthoven/policy.json';
+  return '/etc/einthoven/policy.json';
+}
+
+/** What an account may do here, and from which policy. */
+export class SiteAccess {
+  readonly #info: SiteAccessInfo;
+
+  private constructor(info: SiteAccessInfo) {
+    this.#info = info;
+  }
+
+  /**
+   * Reads the policy at `file` for `osAccount`. A policy that exists but cannot be read or
+   * parsed grants reading only: IT deployed it to restrict, and a typo must not open everything.
+   */
+  static load(file: string, osAccount: string): SiteAccess {
+    const read = readPolicyFile(file);
+    if (read.state === 'none') return new SiteAccess({ account: osAccount, roles: [...siteRoles], policy: { state: 'none', file } });
+    if (read.state === 'invalid') return new SiteAccess({ account: osAccount, roles: ['reader'], policy: { state: 'invalid', file, error: read.error } });
+    return new SiteAccess({ account: osAccount, roles: rolesOf(read.policy, osAccount), policy: { state: 'loaded', file } });
+  }
+
+  get info(): SiteAccessInfo {
+    return this.#info;
+  }
+
+  /** Throws E_FORBIDDEN when the channel needs a role this account lacks. */
+  check(channel: ChannelName): void {
+    const needed = channelRoles[channel];
+    if (needed === undefined || this.#info.roles.includes(needed)) return;
+    const { policy, account: who } = this.#info;
+    const why = policy.state === 'invalid' ? `the site policy ${policy.file} could not be read (${policy.error ?? 'unknown error'}), so every account only reads` : `the site policy ${policy.file} does not give account '${who}' the ${needed} role`;
+    throw new EinthovenError('E_FORBIDDEN', `${describe(channel)} needs the ${needed} role: ${why}; ask the site's IT`);
+  }
+}
+
+export type PolicyFile = { readonly state: 'none' } | { readonly state: 'loaded'; readonly policy: SitePolicy } | { readonly state: 'invalid'; readonly error: string };
+
+/** The policy at `file`: absent, read, or present but not a policy (why). */
+export function readPolicyFile(file: string): PolicyFile {
+  if (!existsSync(file)) return { state: 'none' };
+  try {
+    return { state: 'loaded', policy: readPolicy(file) };
+  } catch (error) {
+    return { state: 'invalid', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function readPolicy(file: string): SitePolicy {
+  if (statSync(file).size > maxPolicyBytes) throw new Error(`larger than ${maxPolicyBytes} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const parsed = SitePolicySchema.safeParse(json);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/**
+ * Account names compare without case (Windows accounts are case-insensitive) and with or
+ * without a domain: "CLINIC\\alice" in the policy matches the account "alice", which is what
+ * the operating system reports for a domain user.
+ */
+function rolesOf(policy: SitePolicy, osAccount: string): SiteRole[] {
+  const bare = (name: string) => {
+    const user = name.split(/[\\/]/).pop() ?? name;
+    return (user.split('@')[0] ?? user).toLowerCase();
+  };
+  const me = bare(osAccount);
+  const listed = (names: readonly string[]) => names.some((name) => bare(name) === me);
+  if (listed(policy.admins)) return ['reader', 'trainer', 'admin'];
+  if (listed(policy.trainers)) return ['reader', 'trainer'];
+  return ['reader'];
+}
+
+const channelWords: Partial<Record<ChannelName, string>> = {
+  'train:start': 'training a model',
+  'train:finetune': 'fine-tuning a model',
+  'train:hpo': 'a hyper-parameter search',
+  'models:evaluate': 'evaluating a model on a dataset',
+  'models:compare': 'comparing models on a dataset',
+  'datasets:inspect': 'inspecting a dataset',
+  'folders:allow': 'allowing a dataset folder',
+  'folders:forget': 'forgetting a dataset folder',
+  'models:promote': 'making a model the default',
+};
+
+const describe = (channel: ChannelName) => channelWords[channel] ?? channel;

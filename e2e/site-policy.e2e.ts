@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, type RunningApp } from './app';
+
+/**
+ * Local roles (core/engine/site-policy.ts) in the running app: under a site policy that makes
+ * this account a reader, the header says so, the fine-tune form is replaced by the reason, and
+ * the default model cannot be changed; reading ECGs is unaffected. (The machine's own policy
+ * file does not exist on CI, so EINTHOVEN_POLICY_FILE is the one read.)
+ */
+describe('browser mode: a site policy that makes this account a reader', () => {
+  let app: RunningApp;
+  let page: Page;
+  const me = os.userInfo().username;
+
+  beforeAll(async () => {
+    const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-')), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin'] }));
+    app = await launchApp({ env: { EINTHOVEN_POLICY_FILE: policy } });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('says whose roles apply, and still opens and measures a record', async () => {
+    expect(await page.getByTestId('site-access').textContent()).toBe(`${me} · reader`);
+    expect(await page.getByTestId('site-access').getAttribute('title')).toMatch(/^Roles of account '.+' from the site policy .*policy\.json: reader$/);
+    await page.getByTestId('record-row').first().click();
+    await page.locator('[data-testid="measure-hr"][data-value]').waitFor();
+  });
+
+  it('replaces the fine-tune form by the reason, and keeps the default model', async () => {
+    await page.getByTestId('nav-finetune').click();
+    expect(await page.getByTestId('finetune-forbidden').textContent()).toMatch(/^Fine-tuning needs the trainer role: the site policy .*policy\.json does not give account '.+' it; ask the site's IT\.$/);
+    expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
+    await page.screenshot({ path: artifactPath('site-policy-finetune.png') });
+
+    await page.getByTestId('nav-models').click();
+    const rows = page.getByTestId('model-row');
+    await rows.first().waitFor();
+    // Whichever installed model is not the default offers promotion: disabled, saying why.
+    for (let i = 0; i < (await rows.count()) && (await page.getByTestId('model-promote').count()) === 0; i++) await rows.nth(i).click();
+    const promote = page.getByTestId('model-promote');
+    await promote.waitFor();
+    expect(await promote.isDisabled()).toBe(true);
+    expect(await promote.getAttribute('title')).toMatch(/^Changing the default model needs the admin role/);
+    expect(await page.getByTestId('paired-start').getAttribute('title')).toMatch(/^Comparing models on a dataset needs the trainer role/);
+  });
+});
