@@ -157,6 +157,29 @@ describe('browser mode: physician reading and the worklist', () => {
     await expect.poll(() => page.getByTestId('ecg-plot').getAttribute('data-record-id')).toBe(older);
   });
 
+  it("makes a fine-tuning dataset of the signed readings that state a diagnosis, and puts it in the fine-tune form", async () => {
+    const newer = (await page.getByTestId('record-row').filter({ hasText: 'muse-2025.xml' }).getAttribute('data-record-id')) ?? '';
+    await openRow(page, newer);
+    await addStatement(page, 'NORM');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-from-readings').click();
+    const summary = page.getByTestId('finetune-from-readings-summary');
+    await summary.waitFor();
+    // SR + SBRAD, AFIB and SR alone say nothing about the five classes: left out, not taken as negatives.
+    expect(await summary.textContent()).toMatch(/^1 record from signed readings \(NORM 1; splits train \d, validation \d, locked test \d\); 3 readings without a diagnostic statement left out\.$/);
+    const folder = await page.getByTestId('finetune-data').inputValue();
+    expect(folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
+    expect(await page.getByTestId('finetune-labels').inputValue()).toBe(path.join(folder, 'labels.csv'));
+    // The engine allowed the folder it wrote: nothing left to allow.
+    expect(await page.getByTestId('folder-need').count()).toBe(0);
+    expect(readFileSync(path.join(folder, 'labels.csv'), 'utf8')).toMatch(/^file,label,patient_id,split,sex,age\necgs\/record-\d+-deidentified\.hea,NORM,P[0-9a-f]{16},(train|val|test),[MF]?,\d*\n$/);
+    await page.screenshot({ path: artifactPath('finetune-from-readings.png') });
+    await page.getByTestId('nav-viewer').click();
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });

@@ -7,6 +7,8 @@ export interface LibraryStatement {
   readonly text: string;
   readonly kind: 'rhythm' | 'diagnostic' | 'form';
   readonly category: string;
+  /** PTB-XL's diagnostic superclass of a diagnostic statement (scp_statements.csv's diagnostic_class). */
+  readonly superclass?: 'NORM' | 'MI' | 'STTC' | 'CD' | 'HYP';
 }
 
 /** A statement in a reader's interpretation: from the library (code) or typed (code null). */

@@ -97,6 +97,21 @@ export const DatasetInspectionSchema = z.object({
 });
 export type DatasetInspection = z.infer<typeof DatasetInspectionSchema>;
 
+/** What a dataset from signed readings holds: the records and their classes and splits, and what was left out. */
+export const ReadingsDatasetSchema = z.object({
+  folder: z.string(),
+  labels: z.string(),
+  task: z.literal('ptbxl-superclass'),
+  records: z.number().int().nonnegative(),
+  classes: z.record(z.string(), z.number().int().nonnegative()),
+  splits: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
+  /** Readings that state no diagnostic statement (a rhythm alone, free text): not labels, so not in the dataset. */
+  skipped: z.object({ noDiagnosticStatement: z.number().int().nonnegative() }),
+  /** Readings signed while a model's prediction was on screen: their labels may lean towards the model. */
+  withPredictionOnScreen: z.number().int().nonnegative(),
+});
+export type ReadingsDataset = z.infer<typeof ReadingsDatasetSchema>;
+
 export const clinicChannels = {
   'predictions:list': {
     request: z.object({ recordId: RecordId, limit: z.number().int().min(1).max(500).default(50) }).strict(),
@@ -105,6 +120,14 @@ export const clinicChannels = {
   'models:get': {
     request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
     response: ModelDetailSchema,
+  },
+  /**
+   * A fine-tuning dataset from this workstation's signed readings (core/engine/readings-dataset.ts),
+   * written under the data folder's exports/ and allowed for reading, ready for the fine-tune form.
+   */
+  'datasets:from-readings': {
+    request: z.object({ task: z.literal('ptbxl-superclass') }).strict(),
+    response: ReadingsDatasetSchema,
   },
   'datasets:inspect': {
     /** `minExamples`: the minimums the job will use (default 10 in training, 3 in validation). */

@@ -11,6 +11,7 @@ import {
 } from '../contract/channels';
 import { fail, ok, parseRequest, type Result } from '../contract/result';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
+import type { ReadingsDataset } from '../contract/clinic-schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
@@ -23,6 +24,7 @@ import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
 import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
+import { writeReadingsDataset } from './readings-dataset';
 import { policyFileLocation, SiteAccess } from './site-policy';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
@@ -230,6 +232,21 @@ export class Engine {
   /** The whole audit trail verified on a worker thread with its own read-only connection (core/db/audit-verify-thread.ts). */
   readonly #wholeAuditCheck = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
 
+  /**
+   * The signed readings as a fine-tuning dataset under exports/, allowed for reading at once (the
+   * account already holds the trainer role this needs), audited with what went in, no patient data.
+   */
+  #datasetFromReadings(): ReadingsDataset {
+    const folder = path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const written = writeReadingsDataset({ records: this.records, overreads: this.overreads.readings, state: this.#state }, folder);
+    // Named by its real path, as the allowed-folder list names it, so a form sees it allowed.
+    const real = this.folders.allow(folder).path;
+    const dataset = { ...written, folder: real, labels: path.join(real, path.basename(written.labels)) };
+    const { records, classes, splits, skipped, withPredictionOnScreen } = dataset;
+    this.audit.append('user', 'dataset.from-readings', null, { folder: real, task: dataset.task, records, classes, splits, skipped, withPredictionOnScreen });
+    return dataset;
+  }
+
   #existingRecord(id: number): RecordDetail {
     const record = this.records.get(id);
     if (!record) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);
@@ -310,6 +327,7 @@ export class Engine {
         const detail = modelDetail(await this.training.models.find(request.modelId));
         return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
       },
+      'datasets:from-readings': () => this.#datasetFromReadings(),
       'datasets:inspect': (request) => inspectDataset(this.folders.confine(request.dataset), request.minExamples),
       'folders:list': () => ({ folders: this.folders.list() }),
       'folders:allow': (request) => ({ folder: this.folders.allow(request.path), asked: path.resolve(request.path) }),

@@ -4,14 +4,26 @@ import { exportShards } from '../../interop/shards';
 import { architectureNames } from '../../ml/models/registry';
 import { defaultPipeline } from '../../train/pipelines';
 import { parseCommandArgs } from '../args';
-import type { CliCommand } from '../command';
+import type { ReadingsDataset } from '../../contract/clinic-schemas';
+import type { CliCommand, CliIO } from '../command';
+import { cliEngine } from './models-promote';
 import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag } from './train-flags';
 
 export const datasetCommand: CliCommand = {
   name: 'dataset',
-  summary: 'Export a dataset as NumPy shards for the distributed PyTorch trainer',
+  summary: "Export a dataset: NumPy shards for the distributed trainer, or the workstation's signed readings for fine-tuning",
   usage: `Usage: ecg dataset export-shards --data DIR --arch NAME --out SHARDS [--shard-size N] [--norm N] [--json]
+       ecg dataset from-readings [--data-dir DIR] [--json]
 
+from-readings: the confirmed records whose current reading states a diagnostic statement,
+de-identified as WFDB under the data folder's exports/readings-dataset-<time>/ with labels.csv
+(file,label,patient_id,split,sex,age: PTB-XL's diagnostic superclasses of the reading, a
+pseudonym kept stable by this workstation's key, the split following the patient) and
+provenance.json; the folder is allowed for reading, ready for \`ecg finetune --data DIR --labels
+DIR/labels.csv\` or the app's fine-tune form. Readings without a diagnostic statement are left out
+and counted. Needs the trainer role under a site policy.
+
+export-shards:
 Writes the train and validation splits as NumPy shards (train/x-00000.npy [n, 12, T] float32,
 y-00000.npy [n, classes]) with index.json: the dataset's provenance, classes and the pipeline of
 --arch with its training-set statistics fitted. Each record is stored after the stages before the
@@ -28,6 +40,7 @@ evaluate the imported package on it with \`ecg evaluate\`.
 
 ${datasetUsage}`,
   async run(args, io) {
+    if (args[0] === 'from-readings') return fromReadings(args.slice(1), io);
     const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, arch: { type: 'string' }, out: { type: 'string' }, 'shard-size': { type: 'string' }, norm: { type: 'string' }, augment: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals[0] !== 'export-shards' || positionals.length > 1) throw new EinthovenError('E_VALIDATION', 'usage: ecg dataset export-shards … (see ecg dataset --help)');
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required');
@@ -51,3 +64,26 @@ ${datasetUsage}`,
     return 0;
   },
 };
+
+/** `ecg dataset from-readings`: the engine's datasets:from-readings, as the app's fine-tune form asks it. */
+async function fromReadings(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs([...args], { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+  const engine = cliEngine(values['data-dir']);
+  try {
+    const made = await engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
+    if (!made.ok) throw new EinthovenError(made.error.code, made.error.message);
+    const d = made.value as ReadingsDataset;
+    if (values.json) {
+      io.stdout(jsonLine(d));
+      return 0;
+    }
+    const classes = Object.entries(d.classes).map(([c, n]) => `${c} ${n}`).join(', ');
+    io.stdout(`${d.records} record(s) from signed readings in ${d.folder} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
+    io.stdout(`left out: ${d.skipped.noDiagnosticStatement} reading(s) without a diagnostic statement; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
+    io.stdout(`labels: ${d.labels}`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

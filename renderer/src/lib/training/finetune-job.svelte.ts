@@ -1,6 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
-import type { DatasetInspection } from '../../../../core/contract/clinic-schemas';
+import type { DatasetInspection, ReadingsDataset } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
 import { datasetOf, defaultName, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
@@ -25,6 +25,9 @@ export class FinetuneJob {
   inspectedKey = $state<string | null>(null);
   inspecting = $state(false);
   inspectError = $state<string | null>(null);
+  /** The dataset last made from this workstation's signed readings (what went in, what was left out). */
+  fromReadings = $state.raw<ReadingsDataset | null>(null);
+  fromReadingsError = $state<string | null>(null);
   status = $state<Status>('idle');
   jobId = $state<string | null>(null);
   phase = $state<string | null>(null);
@@ -82,6 +85,22 @@ export class FinetuneJob {
     if (!detail?.ok || this.form.baseModelId !== id) return;
     this.form.mode = detail.value.finetuneDefaultMode;
     if (detail.value.training.learningRate !== null) this.form.learningRate = String(detail.value.training.learningRate);
+  }
+
+  /**
+   * Makes a dataset of the signed readings (de-identified ECGs and a labels CSV under the data
+   * folder, allowed for reading), puts it in the form and checks it, as a typed path would be.
+   */
+  async useSignedReadings(): Promise<void> {
+    this.fromReadingsError = null;
+    const made = await this.#bridge.api['datasets:from-readings']({ task: 'ptbxl-superclass' });
+    if (!made.ok) {
+      this.fromReadingsError = made.error.message;
+      return;
+    }
+    this.fromReadings = made.value;
+    Object.assign(this.form, { dataRoot: made.value.folder, labels: made.value.labels, positiveClass: '' });
+    await this.inspect();
   }
 
   async inspect(): Promise<void> {

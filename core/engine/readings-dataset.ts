@@ -1,0 +1,115 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ReadingsDataset } from '../contract/clinic-schemas';
+import type { Overread } from '../contract/overread-schemas';
+import { statementLibrary } from '../clinic/statement-library';
+import { patientSplit } from '../data/folds';
+import type { AppState } from '../db/app-state';
+import type { OverreadStore } from '../db/overreads';
+import type { RecordStore } from '../db/records';
+import { EinthovenError } from '../errors';
+import { exportRecord } from './record-export';
+
+/**
+ * A fine-tuning dataset from this workstation's own signed readings: every record whose
+ * current reading states a diagnosis, exported de-identified as WFDB with a hospital labels CSV
+ * (README "Hospital labels CSV") whose labels are PTB-XL's diagnostic superclasses of the
+ * reading's statements: what the starter model predicts, in the physicians' words here.
+ *
+ * Honest labels only: a reading that states no diagnostic statement (a rhythm alone, free text)
+ * says nothing about the five classes and is left out, never taken as a negative. Patients are
+ * pseudonymised with a key kept in this workstation's database, so the same patient keeps the
+ * same pseudonym, and with it the same split, in every export: a locked test patient stays
+ * locked across fine-tunings, and never enters a later training set.
+ */
+export const superclassOrder = ['NORM', 'MI', 'STTC', 'CD', 'HYP'] as const;
+
+/** Shares of patients for validation and the locked test split (the split follows the patient). */
+const splitFractions = { val: 0.15, test: 0.15 } as const;
+/** The split's seed is fixed: with the workstation's pseudonyms it makes each patient's split permanent. */
+const splitSeed = 20261205;
+const pseudonymKeyState = 'datasets.pseudonymKey';
+
+const superclassOf = new Map(statementLibrary.flatMap((s) => (s.superclass ? [[s.code, s.superclass] as const] : [])));
+
+/** The reading's diagnostic superclasses, in the model's class order; empty when it states no diagnosis. */
+export function readingSuperclasses(reading: Pick<Overread, 'statements'>): string[] {
+  const found = new Set(reading.statements.flatMap((s) => (s.code === null ? [] : (superclassOf.get(s.code) ?? []))));
+  return superclassOrder.filter((c) => found.has(c));
+}
+
+interface Sources {
+  readonly records: RecordStore;
+  readonly overreads: OverreadStore;
+  readonly state: AppState;
+}
+
+/** Writes the dataset into `folder` (new or empty) and says what went in and what was left out. */
+export function writeReadingsDataset(sources: Sources, folder: string): ReadingsDataset {
+  const { labelled, noDiagnosis, withPrediction } = labelledReadings(sources);
+  if (labelled.length === 0) throw new EinthovenError('E_VALIDATION', `no signed reading states a diagnostic statement${noDiagnosis > 0 ? ` (${noDiagnosis} state only a rhythm, descriptive statements or free text)` : ''}: there is nothing to train on`);
+  requireEmptyFolder(folder);
+  const pseudonym = pseudonymiser(sources.state);
+  const rows: string[] = ['file,label,patient_id,split,sex,age'];
+  const classes: Record<string, number> = Object.fromEntries(superclassOrder.map((c) => [c, 0]));
+  const splits = { train: 0, val: 0, test: 0 };
+  for (const { id, labels } of labelled) {
+    const record = sources.records.get(id);
+    if (!record) continue;
+    const [header] = exportRecord(record, { format: 'wfdb', deidentify: true, dir: path.join(folder, 'ecgs') }).files;
+    // A record without a patient id is its own patient: nothing links it to another.
+    const patient = pseudonym(record.patient.id !== undefined ? `patient:${record.patient.id}` : `record:${record.contentHash}`);
+    const split = patientSplit(patient, splitSeed, splitFractions);
+    const age = record.patient.ageYears === undefined ? '' : String(Math.min(90, Math.floor(record.patient.ageYears)));
+    const sex = record.patient.sex === 'M' || record.patient.sex === 'F' ? record.patient.sex : '';
+    rows.push([path.relative(folder, header as string).split(path.sep).join('/'), labels.join('|'), patient, split, sex, age].join(','));
+    labels.forEach((c) => (classes[c] = (classes[c] ?? 0) + 1));
+    splits[split]++;
+  }
+  const labelsFile = path.join(folder, 'labels.csv');
+  writeFileSync(labelsFile, `${rows.join('\n')}\n`);
+  const report: ReadingsDataset = { folder, labels: labelsFile, task: 'ptbxl-superclass', records: rows.length - 1, classes, splits, skipped: { noDiagnosticStatement: noDiagnosis }, withPredictionOnScreen: withPrediction };
+  writeFileSync(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: provenanceNote }, null, 2)}\n`);
+  return report;
+}
+
+/** The confirmed records whose current reading states a diagnosis, with its classes; the others counted. */
+function labelledReadings(sources: Sources): { labelled: { id: number; labels: string[] }[]; noDiagnosis: number; withPrediction: number } {
+  const labelled: { id: number; labels: string[] }[] = [];
+  let noDiagnosis = 0;
+  let withPrediction = 0;
+  for (const id of sources.records.ids({ review: 'confirmed', sort: 'imported', order: 'asc' })) {
+    const reading = sources.overreads.current(id);
+    if (!reading) continue;
+    const labels = readingSuperclasses(reading);
+    if (labels.length === 0) {
+      noDiagnosis++;
+      continue;
+    }
+    labelled.push({ id, labels });
+    if (reading.predictionId !== null) withPrediction++;
+  }
+  return { labelled, noDiagnosis, withPrediction };
+}
+
+const provenanceNote =
+  "Labels are PTB-XL's diagnostic superclasses of each record's current signed reading on this workstation; readings without a diagnostic statement are left out. " +
+  'ECGs are de-identified (no name, patient id, birth date or recording time; age capped at 90). patient_id is a pseudonym keyed by this workstation, stable across exports, and the split follows it. ' +
+  'withPredictionOnScreen counts readings signed while a model prediction was shown: those labels may lean towards the model.';
+
+function requireEmptyFolder(folder: string): void {
+  if (existsSync(folder) && readdirSync(folder).length > 0) throw new EinthovenError('E_CONFLICT', `${folder} is not empty: a dataset is written into a new folder, never over another`);
+  mkdirSync(folder, { recursive: true });
+}
+
+/** HMAC of a patient key under this workstation's key (created at the first export, kept in its database). */
+function pseudonymiser(state: AppState): (key: string) => string {
+  let secret = state.get(pseudonymKeyState);
+  if (!secret) {
+    secret = randomBytes(32).toString('hex');
+    state.set(pseudonymKeyState, secret);
+  }
+  const key = secret;
+  return (patientKey) => `P${createHmac('sha256', key).update(patientKey).digest('hex').slice(0, 16)}`;
+}
