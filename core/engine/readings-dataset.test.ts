@@ -11,6 +11,7 @@ import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
 import { Engine } from './engine';
 import { readingSuperclasses } from './readings-dataset';
+import { recordContentHash } from './record-hash';
 
 // datasets:from-readings on the real engine and SQLite, with the five bundled PTB-XL records (CC BY 4.0).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,6 +83,9 @@ describe('a fine-tuning dataset from the signed readings', () => {
     if (!decoded?.ok) throw new Error('the exported ECG does not decode');
     expect(decoded.record.nSamples).toBe(5000);
     expect(decoded.record.patient.id).toBeUndefined();
+    // The same samples, so the same content hash: a fine-tuning still sees which test records its base model trained on.
+    const stored = (await value<{ items: RecordSummary[] }>(engine, 'records:list', { limit: 10, offset: 0 })).items.find((r) => r.id === byName.get('00001_hr'));
+    expect(recordContentHash(decoded.record)).toBe(stored?.contentHash);
     const provenance = JSON.parse(readFileSync(path.join(dataset.folder, 'provenance.json'), 'utf8')) as { note: string; records: number };
     expect(provenance.records).toBe(3);
     expect(provenance.note).toMatch(/left out/);
