@@ -181,6 +181,15 @@ export const SaliencySchema = z.object({
 });
 export type SaliencyResult = z.infer<typeof SaliencySchema>;
 
+const ClassCalibrationSchema = z.object({
+  n: z.number().int().nonnegative(),
+  positives: z.number().int().nonnegative(),
+  brier: z.number().nullable(),
+  ece: z.number().nullable(),
+  eceIfCalibrated: z.object({ mean: z.number().nullable(), p95: z.number().nullable() }),
+  bins: z.array(z.object({ lo: z.number(), hi: z.number(), n: z.number().int().nonnegative(), meanPredicted: z.number().nullable(), observed: z.number().nullable() })),
+});
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
   evaluatedOn: EvaluatedOnSchema.optional(),
@@ -191,6 +200,8 @@ export const EvaluationResultSchema = z.object({
   split: z.string(),
   dataset: z.string(),
   modelId: z.string(),
+  /** Per class: Brier score, expected calibration error and the reliability bins (core/ml/metrics/calibration.ts). */
+  calibration: z.record(z.string(), ClassCalibrationSchema).optional(),
   /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
   peComparison: PeComparisonSchema.optional(),
 });

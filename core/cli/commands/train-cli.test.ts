@@ -53,6 +53,17 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(Object.keys(report.metrics)).toEqual(expect.arrayContaining(['accuracy', 'subsetAccuracy', 'f1Macro', 'mapMacro', 'gmean', 'aucMacro', 'perClass']));
     expect(Object.keys(report.metrics.perClass as object)).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
     expect(report.ci.f1Macro).toMatchObject({ low: expect.any(Number), high: expect.any(Number) });
+    // Calibration per class: Brier, ECE and ten reliability bins holding every record.
+    const calibration = report.calibration as Record<string, { n: number; brier: number; ece: number; bins: { n: number }[] }>;
+    expect(Object.keys(calibration)).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    for (const c of Object.values(calibration)) {
+      expect(c.n).toBe(6);
+      expect(c.bins.map((b) => b.n).reduce((a, b) => a + b, 0)).toBe(6);
+      expect(c.brier).toBeGreaterThanOrEqual(0);
+      expect(c.ece).toBeGreaterThanOrEqual(0);
+    }
+    const text = await cli(evaluateCommand, ['--model', model, '--data', data]);
+    expect(text.stdout.at(-1)).toMatch(/^ {2}calibration of the probabilities \(10 equal bins; --json for the reliability bins\): NORM Brier \d\.\d{3}, ECE \d\.\d{3} \(a calibrated model: \d\.\d{3}, 95 % up to \d\.\d{3}\); MI /);
     const all = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--dataset', 'ptbxl', '--split', 'all', '--eval', 'centre', '--json'])).stdout[0] as string) as { n: number; evaluation: { mode: string } };
     expect(all).toMatchObject({ n: 24, evaluation: { mode: 'centre' } });
     const half = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--threshold', '0.5', '--json'])).stdout[0] as string) as { metrics: { perClass: Record<string, { threshold: number }>; aucMacro: number } };

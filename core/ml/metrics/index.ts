@@ -18,3 +18,4 @@ export { bootstrapIntervals, percentile, type BootstrapOptions, type Interval } 
 export { classAucKey, metricsIntervals, metricsReport, type Averaging, type ClassReport, type MacroCoverage, type MetricsReport, type ReportOptions } from './report';
 export { delongPaired, pairedBootstrapDiff, pairedFromIndices, type DelongResult, type PairedBootstrapResult, type PairedMetric } from './paired';
 export { drawResamples, resamplePlan, type ResamplePlan } from './resample';
+export { calibrationByClass, classCalibration, defaultCalibrationBins, type ClassCalibration, type ReliabilityBin } from './calibration';

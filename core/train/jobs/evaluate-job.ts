@@ -2,7 +2,7 @@ import type { DatasetSpec } from '../../data/load';
 import { itemsOf, splitNames, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
-import type { Interval } from '../../ml/metrics/index';
+import { calibrationByClass, type ClassCalibration, type Interval } from '../../ml/metrics/index';
 import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { peComparisonOf } from '../pe/evaluate';
@@ -51,6 +51,12 @@ export interface EvaluationReport {
   readonly model: ModelIdentity;
   readonly evaluation: EvalOptions;
   readonly failed: { id: string; message: string }[];
+  /**
+   * Per class: Brier score, expected calibration error and the reliability bins of the
+   * probabilities as the package gives them (calibrated on validation): how far a shown 0.8 is
+   * an 80 % chance on these records.
+   */
+  readonly calibration: Record<string, ClassCalibration>;
   /** Present when asked for: metrics per sex and age band (records whose dataset lists them). */
   readonly subgroups?: SubgroupReport[];
   /**
@@ -102,7 +108,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact });
     const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
     const pe = peComparisonOf(manifest, kept, probs, labels, thresholds, split, seed);
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
+    const calibration = calibrationByClass(probs, labels, manifest.classes);
+    return { n: kept.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
   } finally {
     disposeModel(loaded);
   }
