@@ -173,7 +173,8 @@ describe('browser mode: physician reading and the worklist', () => {
     const folder = await page.getByTestId('finetune-data').inputValue();
     expect(folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
     expect(await page.getByTestId('finetune-labels').inputValue()).toBe(path.join(folder, 'labels.csv'));
-    // The engine allowed the folder it wrote: nothing left to allow.
+    // The engine allowed the folder it wrote: nothing left to allow, and the data is checked.
+    await page.getByTestId('dataset-check').waitFor();
     expect(await page.getByTestId('folder-need').count()).toBe(0);
     expect(readFileSync(path.join(folder, 'labels.csv'), 'utf8')).toMatch(/^file,label,patient_id,split,sex,age\necgs\/record-\d+-deidentified\.hea,NORM,P[0-9a-f]{16},(train|val|test),[MF]?,\d*\n$/);
     await page.screenshot({ path: artifactPath('finetune-from-readings.png') });

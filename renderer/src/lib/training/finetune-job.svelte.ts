@@ -89,18 +89,18 @@ export class FinetuneJob {
 
   /**
    * Makes a dataset of the signed readings (de-identified ECGs and a labels CSV under the data
-   * folder, allowed for reading), puts it in the form and checks it, as a typed path would be.
+   * folder, allowed for reading) and puts it in the form; true when it did (the caller checks it).
    */
-  async useSignedReadings(): Promise<void> {
+  async useSignedReadings(): Promise<boolean> {
     this.fromReadingsError = null;
     const made = await this.#bridge.api['datasets:from-readings']({ task: 'ptbxl-superclass' });
     if (!made.ok) {
       this.fromReadingsError = made.error.message;
-      return;
+      return false;
     }
     this.fromReadings = made.value;
     Object.assign(this.form, { dataRoot: made.value.folder, labels: made.value.labels, positiveClass: '' });
-    await this.inspect();
+    return true;
   }
 
   async inspect(): Promise<void> {
