@@ -44,8 +44,15 @@ describe('browser mode: a site policy that makes this account a reader', () => {
     await page.getByTestId('nav-models').click();
     const rows = page.getByTestId('model-row');
     await rows.first().waitFor();
-    // Whichever installed model is not the default offers promotion: disabled, saying why.
-    for (let i = 0; i < (await rows.count()) && (await page.getByTestId('model-promote').count()) === 0; i++) await rows.nth(i).click();
+    // Whichever installed model is not the default offers promotion: disabled, saying why. Each
+    // row's detail is waited for before looking, so a slow answer is not taken for "no button".
+    const ids = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-model-id') ?? ''));
+    for (const id of ids) {
+      await page.locator(`[data-testid="model-row"][data-model-id="${id}"]`).click();
+      await page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`).waitFor();
+      await page.locator('[data-testid="model-promote"], [data-testid="model-is-default"]').first().waitFor();
+      if ((await page.getByTestId('model-promote').count()) > 0) break;
+    }
     const promote = page.getByTestId('model-promote');
     await promote.waitFor();
     expect(await promote.isDisabled()).toBe(true);
