@@ -1,3 +1,4 @@
+import type { ptbxlSuperclasses } from '../data/ptbxl';
 import { EinthovenError } from '../errors';
 import { statementLibrary } from './statement-library';
 
@@ -8,7 +9,7 @@ export interface LibraryStatement {
   readonly kind: 'rhythm' | 'diagnostic' | 'form';
   readonly category: string;
   /** PTB-XL's diagnostic superclass of a diagnostic statement (scp_statements.csv's diagnostic_class). */
-  readonly superclass?: 'NORM' | 'MI' | 'STTC' | 'CD' | 'HYP';
+  readonly superclass?: (typeof ptbxlSuperclasses)[number];
 }
 
 /** A statement in a reader's interpretation: from the library (code) or typed (code null). */

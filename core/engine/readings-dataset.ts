@@ -5,6 +5,7 @@ import type { ReadingsDataset } from '../contract/clinic-schemas';
 import type { Overread } from '../contract/overread-schemas';
 import { statementLibrary } from '../clinic/statement-library';
 import { patientSplit } from '../data/folds';
+import { ptbxlSuperclasses } from '../data/ptbxl';
 import type { AppState } from '../db/app-state';
 import type { OverreadStore } from '../db/overreads';
 import type { RecordStore } from '../db/records';
@@ -23,7 +24,6 @@ import { exportRecord } from './record-export';
  * same pseudonym, and with it the same split, in every export: a locked test patient stays
  * locked across fine-tunings, and never enters a later training set.
  */
-export const superclassOrder = ['NORM', 'MI', 'STTC', 'CD', 'HYP'] as const;
 
 /** Shares of patients for validation and the locked test split (the split follows the patient). */
 const splitFractions = { val: 0.15, test: 0.15 } as const;
@@ -36,7 +36,7 @@ const superclassOf = new Map(statementLibrary.flatMap((s) => (s.superclass ? [[s
 /** The reading's diagnostic superclasses, in the model's class order; empty when it states no diagnosis. */
 export function readingSuperclasses(reading: Pick<Overread, 'statements'>): string[] {
   const found = new Set(reading.statements.flatMap((s) => (s.code === null ? [] : (superclassOf.get(s.code) ?? []))));
-  return superclassOrder.filter((c) => found.has(c));
+  return ptbxlSuperclasses.filter((c) => found.has(c));
 }
 
 interface Sources {
@@ -52,7 +52,7 @@ export function writeReadingsDataset(sources: Sources, folder: string): Readings
   requireEmptyFolder(folder);
   const pseudonym = pseudonymiser(sources.state);
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
-  const classes: Record<string, number> = Object.fromEntries(superclassOrder.map((c) => [c, 0]));
+  const classes: Record<string, number> = Object.fromEntries(ptbxlSuperclasses.map((c) => [c, 0]));
   const splits = { train: 0, val: 0, test: 0 };
   for (const { id, labels } of labelled) {
     const record = sources.records.get(id);

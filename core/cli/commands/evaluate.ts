@@ -32,8 +32,6 @@ async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName
 async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
   const engine = cliEngine(dataDir);
   try {
-    // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to record.
-    engine.authorize('models:evaluate');
     await engine.ledger.recordEvaluation({
       modelId: report.model.id,
       source: 'evaluate',
@@ -141,7 +139,8 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
       throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
-    // Before the evaluation runs, not after: an account the site policy does not allow learns it at once.
+    // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to
+    // record. Checked before the evaluation runs, not after, so a refused account learns it at once.
     if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate');
     const backend = backendFrom(values.backend);
     const workers = workersFrom(values.workers);

@@ -38,6 +38,12 @@ export interface ClassCalibration {
 
 export const defaultCalibrationBins = 10;
 
+/** The edges between the bins, as NumPy's linspace computes them (k × step). */
+function innerEdges(binCount: number): number[] {
+  const step = 1 / binCount;
+  return Array.from({ length: binCount - 1 }, (_, k) => (k + 1) * step);
+}
+
 /** The bin of a probability: how many inner edges lie strictly below it. */
 function binOf(p: number, edges: readonly number[]): number {
   let b = 0;
@@ -48,7 +54,7 @@ function binOf(p: number, edges: readonly number[]): number {
 export function classCalibration(probabilities: readonly number[], labels: readonly number[], binCount = defaultCalibrationBins): ClassCalibration {
   if (probabilities.length !== labels.length) throw new RangeError(`${probabilities.length} probabilities for ${labels.length} labels`);
   const step = 1 / binCount;
-  const inner = Array.from({ length: binCount - 1 }, (_, k) => (k + 1) * step);
+  const inner = innerEdges(binCount);
   const sums = Array.from({ length: binCount }, () => ({ n: 0, p: 0, y: 0 }));
   let squared = 0;
   let positives = 0;
@@ -83,8 +89,7 @@ function eceUnderPerfectCalibration(probabilities: readonly number[], binCount: 
 
 /** ECE alone (the simulation's inner loop): the same bins as classCalibration. */
 function binnedEce(probabilities: readonly number[], labels: readonly number[], binCount: number): number {
-  const step = 1 / binCount;
-  const inner = Array.from({ length: binCount - 1 }, (_, k) => (k + 1) * step);
+  const inner = innerEdges(binCount);
   const n = new Float64Array(binCount);
   const p = new Float64Array(binCount);
   const y = new Float64Array(binCount);
