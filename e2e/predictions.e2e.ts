@@ -280,6 +280,11 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     );
     // Its headline is the fine-tuning's locked-test evaluation on this site's data.
     expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .*\(its fine-tuning,/s);
+    // How far its PE probabilities can be taken at their word on those records: one reliability diagram.
+    const panel = detail.getByTestId('calibration-panel');
+    expect(await panel.getAttribute('data-source')).toMatch(/^this site's locked test records \(.*, n = 4\)$/);
+    expect(await panel.getByTestId('reliability-class').evaluateAll((n) => n.map((f) => f.getAttribute('data-class')))).toEqual(['PE']);
+    expect(await panel.getByTestId('reliability-verdict').textContent()).toMatch(/^ECE 0\.\d{3}/);
     await shoot(page, 'models-view', 'models.png');
 
     await page.getByTestId('nav-viewer').click();
@@ -385,7 +390,32 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('promote-by').fill('Dr Waller');
     await page.getByTestId('promote-confirm').check();
     expect(await page.getByTestId('promote-submit').isDisabled()).toBe(true);
-    expect(await page.getByTestId('promote-blocked').textContent()).toMatch(/^Not yet: it has no locked-test evaluation on this site's data/);
+    expect(await page.getByTestId('promote-blocked').textContent()).toMatch(/^Not yet: it has no locked-test evaluation on this site's data.*Evaluate on this site's data/);
+    await page.getByTestId('promote-cancel').click();
+    // Evaluated here, on the locked test split of the site's labelled records (the folder was allowed for fine-tuning).
+    const tiny = page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`);
+    await tiny.getByTestId('site-evaluate-open').click();
+    await tiny.getByTestId('site-evaluate-kind').selectOption('ptbxl');
+    await tiny.getByTestId('site-evaluate-root').fill(fixture);
+    await tiny.getByTestId('site-evaluate-start').click();
+    await tiny.getByTestId('site-evaluate-done').waitFor({ timeout: 60_000 });
+    expect(await tiny.getByTestId('site-evaluate-done').textContent()).toBe('Evaluated on 6 locked test records and recorded.');
+    // The card shows it at once: the line, the per-class figures and the reliability diagrams of those records.
+    await expect.poll(() => tiny.getByTestId('model-site-evaluation-line').textContent()).toMatch(/macro AUC .* on 6 locked test records of .*\(an evaluation,/s);
+    const siteTable = tiny.locator('[data-testid="model-metrics"][data-split="site"]');
+    expect(await siteTable.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(manifest.classes);
+    const siteCalibration = tiny.getByTestId('calibration-panel');
+    expect(await siteCalibration.getAttribute('data-source')).toMatch(/^this site's locked test records \(.*, n = 6\)$/);
+    expect(await siteCalibration.getByTestId('reliability-class').evaluateAll((n) => n.map((f) => f.getAttribute('data-class')))).toEqual(manifest.classes);
+    // It no longer says its quality on unseen records is unknown: this site's locked test is its evidence.
+    expect(await tiny.getByTestId('model-untested').textContent()).toMatch(/its figures on this site's\s+locked test records are above/);
+    expect(await tiny.getByTestId('model-intended-use').textContent()).toContain("its only figures on unseen records are this site's (6 locked test records of");
+    await shoot(page, 'models-view', 'site-evaluation.png');
+    const recorded = (await cli('audit', '--json', '--action', 'model.evaluated', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; details: { source: string; n: number } });
+    expect(recorded.at(-1)).toMatchObject({ subject: `model:${manifest.id}`, details: { source: 'evaluate', n: 6 } });
+    // Now the promotion is no longer refused for want of evidence.
+    await page.getByTestId('model-promote').click();
+    expect(await page.getByTestId('promote-candidate-evaluation').textContent()).toMatch(/macro AUC .* on 6 locked test records/);
     await page.getByTestId('promote-cancel').click();
     // The fine-tuned models carry their closing evaluation: each can be promoted under a name, with confirmation.
     const pe = installed.find((id) => id.startsWith('pe head e2e@')) as string;

@@ -39,6 +39,26 @@ export const BaseComparisonSchema = z.object({
 });
 export type BaseComparison = z.infer<typeof BaseComparisonSchema>;
 
+/**
+ * How far one class's probabilities can be taken at their word on the records evaluated
+ * (core/ml/metrics/calibration.ts): Brier score, expected calibration error, the ECE a calibrated
+ * model would show on as many records, and the reliability diagram's ten bins.
+ */
+export const ClassCalibrationSchema = z.object({
+  n: z.number().int().nonnegative(),
+  positives: z.number().int().nonnegative(),
+  brier: metricValue,
+  ece: metricValue,
+  eceIfCalibrated: z.object({ mean: metricValue, p95: metricValue }),
+  bins: z.array(z.object({ lo: z.number(), hi: z.number(), n: z.number().int().nonnegative(), meanPredicted: metricValue, observed: metricValue })),
+});
+export type ClassCalibrationInfo = z.infer<typeof ClassCalibrationSchema>;
+
+/** Per class name. */
+export const CalibrationByClassSchema = z.record(z.string(), ClassCalibrationSchema);
+export type CalibrationByClass = z.infer<typeof CalibrationByClassSchema>;
+
+
 /** A locked-test evaluation recorded on this workstation (model_evaluations, migration 0005). */
 export const SiteEvaluationSchema = z.object({
   id: z.number().int().positive(),
@@ -49,6 +69,8 @@ export const SiteEvaluationSchema = z.object({
   metrics: z.record(z.string(), z.unknown()),
   ci: z.record(z.string(), interval),
   comparison: BaseComparisonSchema.nullable(),
+  /** Per class, how well the probabilities were calibrated on these records (migration 0013); null for evaluations recorded before it. */
+  calibration: CalibrationByClassSchema.nullable(),
   actor: z.string(),
   createdAt: z.string(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseComparisonSchema, SiteEvaluationSchema } from './evaluation-schemas';
+import { BaseComparisonSchema, CalibrationByClassSchema, SiteEvaluationSchema } from './evaluation-schemas';
 import { PeComparisonSchema } from './pe-schemas';
 import { ErrorInfoSchema, JobId, RecordId } from './schemas';
 
@@ -77,7 +77,13 @@ const HeadlineMetricsSchema = z.object({
 const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
 
 /** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
-export const EvaluatedSchema = z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), ci: IntervalsSchema });
+export const EvaluatedSchema = z.object({
+  n: z.number().int().nonnegative(),
+  metrics: HeadlineMetricsSchema.partial(),
+  ci: IntervalsSchema,
+  /** Per class, the probabilities' calibration on the same records; absent or null where it was not kept (packages made before it was). */
+  calibration: CalibrationByClassSchema.nullish(),
+});
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
 /**
@@ -181,15 +187,6 @@ export const SaliencySchema = z.object({
 });
 export type SaliencyResult = z.infer<typeof SaliencySchema>;
 
-const ClassCalibrationSchema = z.object({
-  n: z.number().int().nonnegative(),
-  positives: z.number().int().nonnegative(),
-  brier: z.number().nullable(),
-  ece: z.number().nullable(),
-  eceIfCalibrated: z.object({ mean: z.number().nullable(), p95: z.number().nullable() }),
-  bins: z.array(z.object({ lo: z.number(), hi: z.number(), n: z.number().int().nonnegative(), meanPredicted: z.number().nullable(), observed: z.number().nullable() })),
-});
-
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
   evaluatedOn: EvaluatedOnSchema.optional(),
@@ -201,7 +198,7 @@ export const EvaluationResultSchema = z.object({
   dataset: z.string(),
   modelId: z.string(),
   /** Per class: Brier score, expected calibration error and the reliability bins (core/ml/metrics/calibration.ts). */
-  calibration: z.record(z.string(), ClassCalibrationSchema).optional(),
+  calibration: CalibrationByClassSchema.optional(),
   /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
   peComparison: PeComparisonSchema.optional(),
 });

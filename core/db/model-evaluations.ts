@@ -1,4 +1,4 @@
-import type { BaseComparison, SiteEvaluation } from '../contract/evaluation-schemas';
+import type { BaseComparison, CalibrationByClass, SiteEvaluation } from '../contract/evaluation-schemas';
 import { EinthovenError } from '../errors';
 import type { Db } from './database';
 
@@ -12,6 +12,8 @@ export interface NewEvaluation {
   readonly metrics: Record<string, unknown>;
   readonly ci: SiteEvaluation['ci'];
   readonly comparison: BaseComparison | null;
+  /** Per class, the probabilities' calibration on the same records; null when the evaluation did not measure it. */
+  readonly calibration: CalibrationByClass | null;
   readonly actor: string;
 }
 
@@ -26,11 +28,12 @@ interface EvaluationRow {
   metrics: string;
   ci: string;
   comparison: string | null;
+  calibration: string | null;
   actor: string;
   created_at: string;
 }
 
-const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at';
+const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, actor, created_at';
 
 function fromRow(row: EvaluationRow): SiteEvaluation {
   return {
@@ -42,6 +45,7 @@ function fromRow(row: EvaluationRow): SiteEvaluation {
     metrics: JSON.parse(row.metrics) as Record<string, unknown>,
     ci: JSON.parse(row.ci) as SiteEvaluation['ci'],
     comparison: row.comparison === null ? null : (JSON.parse(row.comparison) as BaseComparison),
+    calibration: row.calibration === null ? null : (JSON.parse(row.calibration) as CalibrationByClass),
     actor: row.actor,
     createdAt: row.created_at,
   };
@@ -53,7 +57,7 @@ function json(value: unknown): string {
 }
 
 /**
- * Locked-test evaluations of models on this site's data (migration 0005), append-only: the
+ * Locked-test evaluations of models on this site's data (migrations 0005, 0013), append-only: the
  * evidence a promotion to the default model must show. The model must be registered first.
  */
 export class ModelEvaluations {
@@ -62,8 +66,8 @@ export class ModelEvaluations {
   readonly #latest;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at)
-      VALUES (@modelId, @weightsSha256, 'test', @source, @datasetName, @datasetRoot, @labels, @n, @metrics, @ci, @comparison, @actor, @createdAt)`);
+    this.#insert = db.prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, actor, created_at)
+      VALUES (@modelId, @weightsSha256, 'test', @source, @datasetName, @datasetRoot, @labels, @n, @metrics, @ci, @comparison, @calibration, @actor, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM model_evaluations WHERE id = ?`);
     this.#latest = db.prepare(`SELECT ${columns} FROM model_evaluations WHERE model_id = ? ORDER BY id DESC LIMIT 1`);
   }
@@ -80,6 +84,7 @@ export class ModelEvaluations {
       metrics: json(evaluation.metrics),
       ci: json(evaluation.ci),
       comparison: evaluation.comparison === null ? null : json(evaluation.comparison),
+      calibration: evaluation.calibration === null ? null : json(evaluation.calibration),
       actor: evaluation.actor,
       createdAt: new Date().toISOString(),
     });

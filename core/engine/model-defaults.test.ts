@@ -63,6 +63,11 @@ describe('default model for predictions', () => {
     const siteEvaluationOf = (id: string) => evaluated.models.find((m) => m.id === id)?.siteEvaluation;
     expect([siteEvaluationOf(starter), siteEvaluationOf(local)]).toEqual([expect.objectContaining({ n: 6, source: 'evaluate' }), expect.objectContaining({ n: 6, source: 'evaluate' })]);
     expect(evaluated.models.filter((m) => m.id !== starter && m.id !== local).map((m) => m.siteEvaluation)).toEqual([null]);
+    // Each keeps how calibrated its probabilities were on those records, class by class (the app's reliability diagram).
+    const calibration = (await value<{ siteEvaluation: { calibration: Record<string, { n: number; bins: unknown[] }> | null } }>(engine, 'models:get', { modelId: starter })).siteEvaluation?.calibration;
+    expect(Object.keys(calibration ?? {})).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    expect(calibration?.NORM).toMatchObject({ n: 6, bins: expect.any(Array) });
+    expect(calibration?.NORM?.bins).toHaveLength(10);
 
     expect(await value(engine, 'models:promote', { modelId: starter, ...by })).toEqual({ defaultModelId: starter, previousDefaultId: null });
     expect(await value(engine, 'models:promote', { modelId: 'local', ...by })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too

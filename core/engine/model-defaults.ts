@@ -7,8 +7,8 @@ import { EinthovenError } from '../errors';
 export function promotionRefusal(modelId: string): string {
   return (
     `${modelId} has no locked-test evaluation on this site's data, so it cannot become the default for predictions. ` +
-    `Evaluate it once on your locked test records: \`ecg evaluate --model ${modelId} --data DIR --labels CSV --split test --record\` ` +
-    `(or fine-tune it here, which ends with one), then promote it.`
+    `Evaluate it once on your locked test records: in the app, Models › the model › "Evaluate on this site's data", or ` +
+    `\`ecg evaluate --model ${modelId} --data DIR --labels CSV --split test --record\` (or fine-tune it here, which ends with one), then promote it.`
   );
 }
 

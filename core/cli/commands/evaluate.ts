@@ -40,6 +40,7 @@ async function recordOnSite(dataDir: string | undefined, report: EvaluationRepor
       metrics: report.metrics as unknown as Record<string, unknown>,
       ci: report.ci,
       comparison: null,
+      calibration: report.calibration,
       actor: 'cli',
     });
   } finally {

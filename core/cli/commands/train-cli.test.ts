@@ -139,6 +139,9 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(test?.n).toBe(6);
     expect(test?.metrics).toHaveProperty('f1Positive');
     expect(test?.metrics).toHaveProperty('f1TwoClassMean');
+    // The package keeps how calibrated its probabilities were on those rows: the app's reliability diagram.
+    expect(test?.calibration?.MI).toMatchObject({ n: 6, positives: 1, ece: expect.any(Number) });
+    expect(test?.calibration?.MI?.bins).toHaveLength(10);
     expect(comparison).toMatchObject({ base: { name: 'model' }, n: 6, classes: [{ name: 'MI', positives: 1, method: expect.stringMatching(/DeLong needs 2 of each/) }] });
     expect(comparison?.classes[0]?.aucBase).toEqual(expect.any(Number));
     // The base kept a filter of its training records: none of the locked test rows is among them (PTB-XL fold 10).

@@ -27,7 +27,7 @@ export interface ClassCalibration {
   readonly brier: number;
   /** Records-weighted mean |observed − mean predicted| over the bins. */
   readonly ece: number;
-  readonly bins: readonly ReliabilityBin[];
+  readonly bins: ReliabilityBin[];
   /**
    * The ECE a perfectly calibrated model would show on these same probabilities (outcomes drawn
    * as Bernoulli(p), seeded): mean and 95th percentile. On a few dozen records binning noise

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset } from '../../data/types';
 import { EinthovenError } from '../../errors';
+import { calibrationByClass } from '../../ml/metrics/index';
 import { probabilities } from '../calibration';
 import type { TrainConfig } from '../config';
 import { compareWithBase, type BaseComparison } from '../comparison';
@@ -72,6 +73,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const overlap = overlapOf(base, ids.map((id) => store.contentHash(id)));
     if (overlap.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
-    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci }, comparison };
+    const calibration = calibrationByClass(probs, labels, dataset.classes);
+    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration }, comparison };
   };
 }

@@ -270,9 +270,10 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
  * Records a final test-split evaluation in a package folder's manifest (provenance.test). The
  * weights and their digests are untouched; the manifest is re-validated before it is written.
  */
-export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object }): Promise<ModelManifest> {
+export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object }): Promise<ModelManifest> {
   const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
-  const safe = JSON.parse(JSON.stringify({ n: report.n, metrics: report.metrics, ci: report.ci }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
+  const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}) };
+  const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
   // Resealed: the test figures are part of the package, so its id changes with them.
   const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>);
   await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);

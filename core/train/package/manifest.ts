@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalibrationByClassSchema } from '../../contract/evaluation-schemas';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
@@ -99,8 +100,11 @@ export const provenanceSchema = z.object({
   secondsPerEpoch: z.number().nonnegative(),
   selection: z.string(),
   validation: metricsWithCiSchema,
-  /** Filled only by an explicit final evaluation on the locked test split, never used for selection. */
-  test: metricsWithCiSchema.optional(),
+  /**
+   * Filled only by an explicit final evaluation on the locked test split, never used for
+   * selection; with each class's calibration on those records where it was measured.
+   */
+  test: metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional() }).optional(),
   /**
    * The content hashes of the records it trained and validated on, as a compact filter: a later
    * fine-tuning or evaluation counts how many of its records this model has already seen.

@@ -41,6 +41,11 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
   return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate, ...padding };
 }
 
+/** The package's own locked-test figures, with each class's calibration when the package kept it. */
+function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
+  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: test.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
+}
+
 export function summaryOf(entry: Entry): ModelSummary {
   const { manifest } = entry;
   return jsonSafe({
@@ -57,7 +62,7 @@ export function summaryOf(entry: Entry): ModelSummary {
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
     siteEvaluation: null,
-    test: manifest.provenance.test ? { n: manifest.provenance.test.n, metrics: manifest.provenance.test.metrics as ModelSummary['validation'], ci: manifest.provenance.test.ci } : null,
+    test: manifest.provenance.test ? testSummary(manifest.provenance.test) : null,
     input: inputOf(manifest),
   });
 }

@@ -1,4 +1,5 @@
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
+import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
 import { isPulmonaryEmbolismModel } from './format';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
@@ -7,9 +8,10 @@ export const fewPositives = 10;
 /**
  * The model card's "intended use and limits", derived from the package itself (input, classes,
  * data, evaluations), so every model — bundled or trained here — states what it may be used for
- * and where its figures are weak.
+ * and where its figures are weak. `siteEvaluation`: the newest locked-test evaluation on this
+ * site's data, which can be newer than the cached detail's.
  */
-export function intendedUse(model: ModelDetail): string[] {
+export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation | null = model.siteEvaluation): string[] {
   const { input, intendedInput: scope } = model;
   const ages = scope.ageYears.min !== null && scope.ageYears.max !== null ? `${scope.ageYears.min}–${scope.ageYears.max} years` : scope.ageYears.min !== null ? `${scope.ageYears.min} years and older` : scope.ageYears.max !== null ? `up to ${scope.ageYears.max} years` : 'any age';
   const lines = [
@@ -22,7 +24,9 @@ export function intendedUse(model: ModelDetail): string[] {
   const perClass = model.validationDetail.metrics.perClass ?? {};
   const weak = model.classes.filter((c) => (perClass[c]?.support ?? 0) < fewPositives);
   if (weak.length > 0) lines.push(`Few validation positives (< ${fewPositives}) for ${weak.map((c) => `${c} (${perClass[c]?.support ?? 0})`).join(', ')}: their thresholds and metrics are unreliable.`);
-  if (!model.test) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
+  // Either locked test tells something of its quality on unseen records; only without both is it unknown.
+  if (!model.test && !siteEvaluation) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
+  if (!model.test && siteEvaluation) lines.push(`Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (${siteEvaluation.n} locked test records of ${siteEvaluation.dataset.name}).`);
   if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
 }
