@@ -168,10 +168,11 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     expect(await summary.getAttribute('data-failed')).toBe('0');
   });
 
-  it('ranks the records a model flags, most probable first, each row saying its probability, model and threshold', async () => {
-    // Sorting by probability needs a "flagged by" filter: what to rank by.
+  it('ranks the records a model flags, most probable first, each row saying its probability, model and threshold, and queues the most uncertain first', async () => {
+    // Sorting by probability or uncertainty needs a "flagged by" filter: what to rank by.
     const sortByProbability = page.getByTestId('record-sort').locator('option[value="probability"]');
     expect(await sortByProbability.isDisabled()).toBe(true);
+    expect(await page.getByTestId('record-sort').locator('option[value="uncertainty"]').isDisabled()).toBe(true);
     // The starter on the five bundled PTB-XL records (the generated ones above are outside its intended use: it abstains).
     await page.getByTestId('record-search').fill('_hr.hea');
     await expect.poll(() => page.getByTestId('batch-run').getAttribute('data-count')).toBe('5');
@@ -207,9 +208,27 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     expect((await probabilities()).length).toBe(most);
     for (const text of await flaggedBy.allTextContents()) expect(text.replace(/\s+/g, ' ').trim()).toMatch(new RegExp(`^${cls} (> )?[\\d.]+ % · \\S.* \\(f1 threshold [\\d.]+ %\\) ·$`));
     await page.screenshot({ path: artifactPath('desk-ranked-by-probability.png') });
-    // Without the filter there is nothing to rank by: the sort goes back to import date.
+    // The uncertainty queue of the same class: all five records, flagged or not, nearest their prediction's threshold first.
+    await page.getByTestId('record-sort').selectOption('uncertainty');
+    await expect.poll(() => page.getByTestId('record-order').getAttribute('data-order')).toBe('asc');
+    await expect.poll(() => page.getByTestId('record-count').getAttribute('data-total')).toBe('5');
+    await page.getByTestId('uncertainty-note').waitFor();
+    const distances = () => flaggedBy.evaluateAll((nodes) => nodes.map((n) => Math.abs(Number(n.getAttribute('data-probability')) - Number(n.getAttribute('data-threshold')))));
+    const nearestFirst = async () => (await distances()).every((d, i, all) => i === 0 || d >= (all[i - 1] as number) - 1e-9);
+    await expect.poll(async () => (await distances()).length >= most && (await nearestFirst())).toBe(true);
+    // Those the model did not read (an abstention) come after every ranked one.
+    const ranked = await rows.evaluateAll((nodes) => nodes.map((n) => n.querySelector('[data-testid="record-flagged-by"]') !== null));
+    expect(ranked.indexOf(false) === -1 || ranked.slice(ranked.indexOf(false)).every((r) => !r)).toBe(true);
+    for (const text of await flaggedBy.allTextContents()) expect(text.replace(/\s+/g, ' ').trim()).toMatch(new RegExp(`^${cls} (> |< )?[\\d.]+ % · \\S.* \\(f1 threshold [\\d.]+ %\\), ([\\d.]+ points (above|below) the threshold|on the threshold) ·$`));
+    // The flagged records are exactly those above; the queue holds records below the threshold too (the five are fixed data).
+    const texts = await flaggedBy.allTextContents();
+    expect(texts.filter((t) => t.includes('above the threshold')).length).toBe(most);
+    expect(texts.some((t) => t.includes('below the threshold'))).toBe(true);
+    await page.screenshot({ path: artifactPath('desk-uncertainty-queue.png') });
+    // Without the filter there is nothing to rank by: the sort goes back to import date, newest first.
     await page.getByTestId('filter-flagged').selectOption('');
     await expect.poll(() => page.getByTestId('record-sort').inputValue()).toBe('imported');
+    await expect.poll(() => page.getByTestId('record-order').getAttribute('data-order')).toBe('desc');
     await expect.poll(() => flaggedBy.count()).toBe(0);
     await page.getByTestId('record-filters').locator('summary').click();
   });

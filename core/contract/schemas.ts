@@ -40,7 +40,8 @@ export const RecordSummarySchema = z.object({
   notes: z.number().int().nonnegative(),
   /**
    * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
-   * the operating point that flagged it, so a ranked list says what it ranks by.
+   * the operating point that flagged it (or, under the uncertainty sort, that it sits above or below), so a ranked list
+   * says what it ranks by. Absent where that model has no usable prediction on the record.
    */
   flaggedBy: z
     .object({ modelName: z.string(), className: z.string(), probability: z.number(), threshold: z.number(), method: z.string() })

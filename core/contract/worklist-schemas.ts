@@ -28,21 +28,40 @@ export const worklistFilterShape = {
   corrected: z.boolean().optional(),
   /** Records with notes on their tracing (true), or without (false); notes taken back do not count. */
   withNotes: z.boolean().optional(),
-  /** The newest prediction of this model on the record flags this class (e.g. "MI flagged by model X"). */
+  /**
+   * The newest prediction of this model on the record flags this class (e.g. "MI flagged by model X"). Under the
+   * `uncertainty` sort it only names the model and class to rank by and selects nothing itself: that queue must hold
+   * the records just below the threshold as well as those just above (worklistWhere in core/db/worklist.ts).
+   */
   flagged: z.object({ modelId: z.string().min(1).max(200), className: z.string().min(1).max(64) }).strict().optional(),
 };
 
 export const WorklistFilterSchema = z.object(worklistFilterShape).strict();
 export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
 
-export const worklistSorts = ['imported', 'recorded', 'patient', 'status', 'probability'] as const;
+export const worklistSorts = ['imported', 'recorded', 'patient', 'status', 'probability', 'uncertainty'] as const;
 export type WorklistSort = (typeof worklistSorts)[number];
+
+/** The sorts that rank by a model's class, named by the "flagged by" filter: without it they have nothing to rank by. */
+export const modelOutputSorts: readonly WorklistSort[] = ['probability', 'uncertainty'];
+
+/**
+ * The uncertainty queue's key as a reader reads it: how far a class's probability is from its prediction's threshold,
+ * in percentage points, and on which side (above = flagged), e.g. "5.0 points below the threshold".
+ */
+export function thresholdDistanceText(probability: number, threshold: number): string {
+  if (probability === threshold) return 'on the threshold';
+  return `${(Math.abs(probability - threshold) * 100).toFixed(1)} points ${probability > threshold ? 'above' : 'below'} the threshold`;
+}
 
 export const worklistOrderShape = {
   /**
    * imported: newest import first (the default); recorded: recording date; patient: name then id; status: unconfirmed first;
    * probability: the "flagged by" filter's class as its model's newest prediction gives it, most probable first (triage
-   * of the records a model flags; needs that filter).
+   * of the records a model flags; needs that filter); uncertainty: the distance |p − threshold| of that class in that
+   * prediction, ascending = most uncertain first (the records a reader labels to teach the model most before a fine-tuning
+   * dataset is built from signed readings). It lists every record the other filters select, flagged or not; those
+   * without a usable prediction (none, abstained, or a class the model never flags) come last either way.
    */
   sort: z.enum(worklistSorts).default('imported'),
   order: z.enum(['asc', 'desc']).default('desc'),

@@ -131,8 +131,8 @@ export class RecordStore {
    * worklist allows (`npm run bench -- worklist`).
    */
   list(query: ListQuery): { total: number; items: RecordSummary[] } {
-    const { where, params, readsReading } = worklistWhere(query);
     const sort = query.sort ?? 'imported';
+    const { where, params, readsReading } = worklistWhere(query, sort);
     const from = (reading: boolean) => (reading ? withReading : 'records r');
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${from(readsReading)} ${where}`).get(params) as { n: number }).n;
     const order = worklistOrder(sort, query.order ?? 'desc', query);
@@ -148,7 +148,10 @@ export class RecordStore {
     return { total, items: ids.map((id) => (flagged ? { ...summary(id), ...this.#flaggedBy(id, flagged) } : summary(id))) };
   }
 
-  /** The flagged filter's class in its model's newest prediction on the record (the one that put it in the list). */
+  /**
+   * The flagged filter's class in its model's newest prediction on the record: the one that put it in the list, or,
+   * under the uncertainty sort, the one that placed it in the queue (flagged or not).
+   */
   #flaggedBy(id: number, flagged: NonNullable<WorklistFilter['flagged']>): Pick<RecordSummary, 'flaggedBy'> {
     const row = this.#flaggedPrediction.get({ id, modelId: flagged.modelId, path: classJsonPath(flagged.className) }) as
       | { modelName: string; method: string; probability: number | null; threshold: number | null }
@@ -159,8 +162,8 @@ export class RecordStore {
 
   /** Every id the filter selects, in list order (a batch covers the whole filtered set). */
   ids(query: WorklistFilter & { sort?: WorklistSort | undefined; order?: 'asc' | 'desc' | undefined }): number[] {
-    const { where, params, readsReading } = worklistWhere(query);
     const sort = query.sort ?? 'imported';
+    const { where, params, readsReading } = worklistWhere(query, sort);
     const order = worklistOrder(sort, query.order ?? 'desc', query);
     return this.#db.prepare(`SELECT r.id FROM ${readsReading || sort === 'status' ? withReading : 'records r'} ${where} ${order}`).pluck().all(params) as number[];
   }

@@ -85,6 +85,50 @@ describe('worklist queries (real SQLite)', () => {
     expect(stored.list({ limit: 1, offset: 0 }).items[0]?.flaggedBy).toBeUndefined();
   });
 
+  it("queues the records nearest their prediction's own threshold first, on both sides of it, those with nothing to be uncertain about last", () => {
+    const { db: own } = openDatabase(':memory:');
+    // Seeded records 0, 2, 4, 6, 8 already carry a prediction of the model; 1, 3, 5, 7 none.
+    const r = seedWorklist(own, 9).ids;
+    const stored = new RecordStore(own);
+    const predictions = new PredictionStore(own);
+    const mi = (index: number, p: number, t: number) => {
+      const base = seedPrediction(r[index] as number);
+      predictions.insert({
+        ...base,
+        operatingPoint: { ...base.operatingPoint, thresholds: { ...base.operatingPoint.thresholds, MI: t } },
+        probabilities: { ...base.probabilities, MI: p } as typeof base.probabilities,
+        decisions: { ...base.decisions, MI: p > t } as typeof base.decisions,
+      });
+    };
+    mi(0, 0.55, 0.5); // 0.05 above
+    mi(1, 0.45, 0.5); // 0.05 below: a tie with record 0, broken by the id
+    mi(2, 0.31, 0.3); // 0.01: the most uncertain, under its own (lower) threshold
+    mi(3, 0.9, 0.5); // 0.4
+    mi(4, 0.25, 0.6); // 0.35 below
+    mi(6, 0.99, neverFlaggedThreshold); // never flagged: no decision to be uncertain about
+    mi(7, 0.5, 0.5); // exactly on the threshold, then a newer prediction moves it away: the newest counts
+    mi(7, 0.1, 0.5); // 0.4 below: a tie with record 3
+    // Record 8: its seeded prediction, then a newer abstention (no probabilities); record 5: no prediction.
+    predictions.insert({ ...seedPrediction(r[8] as number), probabilities: null, decisions: null, abstained: true, reason: 'signal quality unusable' });
+    const flagged = { modelId: seedModel.id, className: 'MI' };
+    const at = (...indices: number[]) => indices.map((i) => r[i]);
+    expect(stored.ids({ flagged, sort: 'uncertainty', order: 'asc' })).toEqual(at(2, 0, 1, 4, 3, 7, 5, 6, 8));
+    expect(stored.ids({ flagged, sort: 'uncertainty', order: 'desc' })).toEqual(at(7, 3, 4, 1, 0, 2, 8, 6, 5));
+    // Under the uncertainty sort the flagged filter names the class and keeps every record; under any other, only those flagged.
+    expect(stored.ids({ flagged, sort: 'probability' })).toEqual(at(3, 0, 2));
+    const queue = stored.list({ flagged, sort: 'uncertainty', order: 'asc', limit: 4, offset: 0 });
+    expect(queue.total).toBe(9);
+    expect(queue.items[2]?.flaggedBy).toEqual({ modelName: seedModel.name, className: 'MI', probability: 0.45, threshold: 0.5, method: 'f1' });
+    const pages = [0, 4, 8].flatMap((offset) => stored.list({ flagged, sort: 'uncertainty', order: 'asc', limit: 4, offset }).items.map((x) => x.id));
+    expect(pages).toEqual(at(2, 0, 1, 4, 3, 7, 5, 6, 8));
+    expect(stored.list({ flagged, sort: 'uncertainty', order: 'asc', limit: 9, offset: 0 }).items.find((x) => x.id === r[5])?.flaggedBy).toBeUndefined();
+    // Other filters still apply: the queue of the unconfirmed (seed readings are on every third record: 0, 3, 6).
+    expect(stored.ids({ flagged, sort: 'uncertainty', order: 'asc', review: 'unconfirmed' })).toEqual(at(2, 1, 4, 7, 5, 8));
+    // Without the filter there is no class to be uncertain about: a typed refusal.
+    expect(() => stored.ids({ sort: 'uncertainty', order: 'asc' })).toThrow(/sorting by uncertainty needs the "flagged by" filter/);
+    expect(() => stored.list({ sort: 'uncertainty', limit: 10, offset: 0 })).toThrow(expect.objectContaining({ code: 'E_VALIDATION' }));
+  });
+
   it('offers the readers of current readings and the models with stored predictions', () => {
     expect(worklistFacets(db)).toEqual({ readers: ['Dr. A', 'Dr. B'], models: [{ id: seedModel.id, name: seedModel.name, classes: seedModel.classes, neverFlagged: [] }] });
   });

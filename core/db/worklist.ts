@@ -1,6 +1,6 @@
-import { isNeverFlagged } from '../contract/training-schemas';
+import { isNeverFlagged, neverFlaggedThreshold } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
-import type { WorklistFacets, WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
+import { modelOutputSorts, type WorklistFacets, type WorklistFilter, type WorklistSort } from '../contract/worklist-schemas';
 import type { Db } from './database';
 
 /**
@@ -19,6 +19,17 @@ export interface WorklistSql {
 const latestPrediction = (column: 'decisions' | 'probabilities') => `(SELECT p.${column} FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
 
 /**
+ * |p − t| of the @flagPath class in the newest prediction of @flagModel: how near that prediction's own
+ * operating point the record sits. NULL where there is nothing to be uncertain about: no prediction, an
+ * abstained one (no probabilities), or a class the model never flags (t ≥ 1: no decision; the constant
+ * is the engine's, not a value from a request). Rounded to 1e-9 so that distances equal on paper
+ * (0.55 and 0.45 around 0.5) tie in floating point too and fall back on the id.
+ */
+const thresholdDistance = `(SELECT CASE WHEN json_extract(p.op_thresholds, @flagPath) < ${neverFlaggedThreshold}
+    THEN round(abs(json_extract(p.probabilities, @flagPath) - json_extract(p.op_thresholds, @flagPath)), 9) END
+  FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
+
+/**
  * The record's current fiducial correction `c` (its newest row) when it changes something: a row
  * with no boundaries and no beat edits is a correction taken back ("the program's beats and
  * boundaries"), which leaves the measurements as the program made them.
@@ -33,7 +44,14 @@ export const notesInForce = `FROM tracing_notes n WHERE n.record_id = r.id AND n
 /** The JSON path of a class in a prediction's per-class objects (probabilities, decisions, thresholds). */
 export const classJsonPath = (className: string): string => `$."${className.replace(/["\\]/g, '')}"`;
 
-export function worklistWhere(filter: WorklistFilter): WorklistSql {
+/**
+ * The sort matters to one filter: under `uncertainty` the "flagged by" filter names the model and class
+ * to rank by without keeping only the records that class is flagged on. A queue of the model's least
+ * certain calls must hold those just below the threshold as well as those just above, and a filter
+ * option of its own would let a request ask for the uncertainty sort over positives only (half the
+ * queue, silently). List, count and batch all pass the sort, so they still agree.
+ */
+export function worklistWhere(filter: WorklistFilter, sort: WorklistSort = 'imported'): WorklistSql {
   const conditions: string[] = [];
   const params: Record<string, string | number> = {};
   if (filter.search) {
@@ -75,7 +93,7 @@ export function worklistWhere(filter: WorklistFilter): WorklistSql {
     params.flagModel = filter.flagged.modelId;
     params.flagPath = classJsonPath(filter.flagged.className);
     // decisions is JSON {class: true|false}; json_extract gives 1 for true. An abstained prediction (NULL) flags nothing.
-    conditions.push(`json_extract(${latestPrediction('decisions')}, @flagPath) = 1`);
+    if (sort !== 'uncertainty') conditions.push(`json_extract(${latestPrediction('decisions')}, @flagPath) = 1`);
   }
   if (filter.corrected !== undefined) conditions.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 ${correctionInForce})`);
   if (filter.withNotes !== undefined) conditions.push(`${filter.withNotes ? '' : 'NOT '}EXISTS (SELECT 1 ${notesInForce})`);
@@ -85,14 +103,20 @@ export function worklistWhere(filter: WorklistFilter): WorklistSql {
 
 /**
  * ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record.
- * `probability` ranks by the flagged filter's class and model (its parameters come from worklistWhere).
+ * `probability` and `uncertainty` rank by the flagged filter's class and model (its parameters come
+ * from worklistWhere); ascending uncertainty is the most uncertain first.
  */
 export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc', filter: WorklistFilter = {}): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
+  if (modelOutputSorts.includes(sort) && filter.flagged === undefined) {
+    throw new EinthovenError('E_VALIDATION', `sorting by ${sort} needs the "flagged by" filter: which model, and which of its classes`);
+  }
   switch (sort) {
     case 'probability':
-      if (filter.flagged === undefined) throw new EinthovenError('E_VALIDATION', 'sorting by probability needs the "flagged by" filter: which model, and which of its classes');
       return `ORDER BY json_extract(${latestPrediction('probabilities')}, @flagPath) ${dir}, r.id ${dir}`;
+    case 'uncertainty':
+      // Records with nothing to be uncertain about come last in either direction.
+      return `ORDER BY ${thresholdDistance} ${dir} NULLS LAST, r.id ${dir}`;
     case 'recorded':
       // Records without a date come last either way.
       return `ORDER BY r.recorded_at IS NULL, r.recorded_at ${dir}, r.id ${dir}`;

@@ -28,6 +28,7 @@ const queries: Record<string, RequestOf<'records:list'>> = {
   'MI flagged by seed-model': { flagged: { modelId: seedModel.id, className: 'MI' } },
   'MI flagged, female, unconfirmed, by date': { flagged: { modelId: seedModel.id, className: 'MI' }, sex: 'F', review: 'unconfirmed', sort: 'recorded' },
   'MI flagged, ranked by its probability': { flagged: { modelId: seedModel.id, className: 'MI' }, sort: 'probability', order: 'desc' },
+  'MI, most uncertain first (every record)': { flagged: { modelId: seedModel.id, className: 'MI' }, sort: 'uncertainty', order: 'asc' },
   'measurements corrected by a reader': { corrected: true },
   'with notes on the tracing': { withNotes: true },
   "program's measurements, no notes, unconfirmed": { corrected: false, withNotes: false, review: 'unconfirmed' },

@@ -1,4 +1,6 @@
 import type { RecordSummary } from '../../contract/schemas';
+import { isNeverFlagged } from '../../contract/training-schemas';
+import { thresholdDistanceText, type WorklistSort } from '../../contract/worklist-schemas';
 import { parseRequest } from '../../contract/result';
 import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
@@ -10,7 +12,7 @@ import { probabilityText } from './predict';
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'List the records in the local database',
-  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status|probability]
+  usage: `Usage: ecg list [--json] [--search TEXT] [--review unconfirmed|confirmed] [--sort imported|recorded|patient|status|probability|uncertainty]
                 [--order asc|desc] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sex M|F|U] [--age-min N] [--age-max N]
                 [--reader NAME] [--flagged MODEL_ID:CLASS] [--corrected yes|no] [--notes yes|no]
                 [--limit N] [--offset N] [--data-dir DIR]
@@ -27,12 +29,16 @@ Options:
   --search TEXT    filter by file name, patient, or statement text (the file's or the reader's)
   --review STATUS  only unconfirmed records (the worklist) or only confirmed ones
   --sort KEY       imported (default), recorded (recording date, undated last), patient, status (unconfirmed first),
-                   probability (with --flagged: the class's probability in that model's newest prediction)
+                   probability (with --flagged: the class's probability in that model's newest prediction),
+                   uncertainty (with --flagged: the distance of that probability from the prediction's own threshold,
+                   flagged or not; --order asc = most uncertain first, the records to label to teach the model most;
+                   records without a usable prediction or whose class is never flagged come last)
   --order DIR      desc (default) or asc
   --from, --to     recording date range, inclusive
   --sex, --age-min, --age-max   patient filters (records without the value are left out)
   --reader NAME    confirmed by this reader (current reading)
-  --flagged M:C    the newest prediction of model M flags class C (e.g. starter@0123456789ab:MI)
+  --flagged M:C    the newest prediction of model M flags class C (e.g. starter@0123456789ab:MI); under
+                   --sort uncertainty it names the model and class only, keeping records on both sides of the threshold
   --corrected yes|no   measurements from a reader's corrected beats or boundaries, or the program's
   --notes yes|no   with notes on the tracing, or without
   --limit N        at most N records (1–1000, default 200)
@@ -85,7 +91,7 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r)}${r.sourcePath}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${r.sourcePath}`);
       return 0;
     } finally {
       await engine.close();
@@ -107,10 +113,15 @@ function yesNoOption(name: string, value: string | undefined): boolean | undefin
   throw new EinthovenError('E_VALIDATION', `${name} wants yes or no, got '${value}'`);
 }
 
-/** Under --flagged: the class's probability, its model and operating point (what a ranked list ranks by). */
-function flaggedColumn(r: RecordSummary): string {
+/**
+ * Under --flagged: the class's probability, its model and operating point (what a ranked list ranks by); under the
+ * uncertainty sort also how far the probability is from that threshold, and on which side (above = flagged).
+ */
+function flaggedColumn(r: RecordSummary, sort: WorklistSort): string {
   const f = r.flaggedBy;
-  return f ? `${f.className} ${probabilityText(f.probability)} (${f.modelName}, ${f.method} threshold ${probabilityText(f.threshold)})\t` : '';
+  if (!f) return '';
+  const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${f.method} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
+  return `${f.className} ${probabilityText(f.probability)} (${f.modelName}, ${threshold})\t`;
 }
 
 /** "model-id:CLASS" → the worklist's model-output filter; the class is after the last colon (model ids contain '@', not ':'). */
