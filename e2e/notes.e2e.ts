@@ -60,6 +60,15 @@ describe('browser mode: notes on the tracing', () => {
     expect(await page.getByTestId('note-flag').textContent()).toContain('1 V2');
     expect(await page.getByTestId('print-notes').textContent()).toBe(`Notes on the tracing: [1] ${atS.toFixed(2)} s, V2: baseline artefact, not ST change (Dr. A. Reader).`);
     await page.screenshot({ path: artifactPath('notes-flag.png') });
+    // On the 3×4 page V2 is drawn from 5 to 7.5 s only: near 2.5 s no cell shows it, so the band alone flags the note.
+    expect(await page.getByTestId('note-cell-mark').count()).toBe(0);
+    // On 12×1 every lead runs the whole page: the note is marked in V2's own row too.
+    await page.getByTestId('viewer-layout').selectOption('12x1');
+    const mark = page.getByTestId('note-cell-mark');
+    await mark.waitFor();
+    expect([await mark.count(), await mark.getAttribute('data-lead'), await mark.textContent()]).toEqual([1, 'V2', expect.stringContaining('1')]);
+    await page.screenshot({ path: artifactPath('notes-cell-mark.png') });
+    await page.getByTestId('viewer-layout').selectOption('3x4');
     const audit = (await cli('audit', '--json', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: string; details: Record<string, unknown> });
     expect(audit.at(-1)).toMatchObject({ action: 'record.note.added', actor: 'Dr. A. Reader', details: { atS, lead: 'V2' } });
     // The worklist counts the record's notes.
