@@ -54,6 +54,15 @@ export const ClassCalibrationSchema = z.object({
 });
 export type ClassCalibrationInfo = z.infer<typeof ClassCalibrationSchema>;
 
+/**
+ * True when a class's ECE is larger than a perfectly calibrated model shows 95 % of the time on
+ * as many records: miscalibration the records can show, not binning noise.
+ */
+export function calibrationBeyondChance(calibration: Pick<ClassCalibrationInfo, 'ece' | 'eceIfCalibrated'>): boolean {
+  const { ece, eceIfCalibrated } = calibration;
+  return ece !== null && eceIfCalibrated.p95 !== null && ece > eceIfCalibrated.p95;
+}
+
 /** Per class name. */
 export const CalibrationByClassSchema = z.record(z.string(), ClassCalibrationSchema);
 export type CalibrationByClass = z.infer<typeof CalibrationByClassSchema>;

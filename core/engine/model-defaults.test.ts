@@ -68,6 +68,13 @@ describe('default model for predictions', () => {
     expect(Object.keys(calibration ?? {})).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
     expect(calibration?.NORM).toMatchObject({ n: 6, bins: expect.any(Array) });
     expect(calibration?.NORM?.bins).toHaveLength(10);
+    // The audit names the classes these records show miscalibrated beyond binning noise (none measured: null).
+    const evaluatedEntry = engine.audit.recent(20).find((e) => e.action === 'model.evaluated' && e.subject === `model:${starter}`);
+    const beyond = Object.keys(calibration ?? {}).filter((c) => {
+      const k = calibration?.[c] as unknown as { ece: number | null; eceIfCalibrated: { p95: number | null } };
+      return k.ece !== null && k.eceIfCalibrated.p95 !== null && k.ece > k.eceIfCalibrated.p95;
+    });
+    expect(evaluatedEntry?.details).toMatchObject({ calibrationBeyondChance: beyond });
 
     expect(await value(engine, 'models:promote', { modelId: starter, ...by })).toEqual({ defaultModelId: starter, previousDefaultId: null });
     expect(await value(engine, 'models:promote', { modelId: 'local', ...by })).toEqual({ defaultModelId: local, previousDefaultId: starter }); // by name too

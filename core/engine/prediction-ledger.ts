@@ -1,6 +1,6 @@
 import type { PredictionResult } from '../contract/training-schemas';
 import type { StoredPrediction } from '../contract/clinic-schemas';
-import type { SiteEvaluation } from '../contract/evaluation-schemas';
+import { calibrationBeyondChance, type SiteEvaluation } from '../contract/evaluation-schemas';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
 import { ModelEvaluations, type NewEvaluation } from '../db/model-evaluations';
@@ -88,6 +88,8 @@ export class PredictionLedger {
       n: stored.n,
       aucMacro: stored.metrics.aucMacro ?? null,
       f1Macro: stored.metrics.f1Macro ?? null,
+      // The classes whose probabilities these records show miscalibrated beyond binning noise; null when not measured.
+      calibrationBeyondChance: stored.calibration ? Object.entries(stored.calibration).filter(([, c]) => calibrationBeyondChance(c)).map(([name]) => name) : null,
       testRecordsInBaseTraining: stored.comparison?.overlap.inBaseTraining ?? null,
     });
     return stored;

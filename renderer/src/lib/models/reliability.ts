@@ -1,4 +1,4 @@
-import type { ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
+import { calibrationBeyondChance, type ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
 
 /**
  * The reliability diagram of one class, as drawn: each non-empty bin a point at (mean
@@ -65,7 +65,4 @@ export function calibrationVerdict(calibration: ClassCalibrationInfo): string {
 }
 
 /** True when the ECE is larger than a calibrated model would show 95 % of the time on as many records. */
-export function beyondChance(calibration: ClassCalibrationInfo): boolean {
-  const { ece, eceIfCalibrated } = calibration;
-  return ece !== null && eceIfCalibrated.p95 !== null && ece > eceIfCalibrated.p95;
-}
+export const beyondChance = calibrationBeyondChance;
