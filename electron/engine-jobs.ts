@@ -18,6 +18,7 @@ const jobStarters: Partial<Record<ChannelName, { family: 'jobs'; kind: z.infer<t
   'train:start': { family: 'train', kind: 'train' },
   'train:finetune': { family: 'train', kind: 'finetune' },
   'train:hpo': { family: 'train', kind: 'hpo' },
+  'train:operating-point': { family: 'train', kind: 'operating-point' },
   'models:evaluate': { family: 'train', kind: 'evaluate' },
   'models:compare': { family: 'train', kind: 'compare' },
 };

@@ -55,7 +55,8 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
       .object({
         id: z.string(),
         name: z.string(),
-        mode: z.enum(['head', 'full', 'scratch']),
+        /** How it was derived: fine-tuned (head, full, scratch), or only its operating point refit on a site's validation rows. */
+        mode: z.enum(['head', 'full', 'scratch', 'operating-point']),
         /** How the base read records; the UI says when the fine-tuned model reads them differently. */
         inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }).optional(),
       })

@@ -58,7 +58,7 @@ export const TrainSettingsSchema = z
   .partial()
   .strict();
 
-export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate', 'compare']);
+export const TrainJobKind = z.enum(['train', 'finetune', 'hpo', 'evaluate', 'compare', 'operating-point']);
 
 const metricValue = z.number().nullable();
 const HeadlineMetricsSchema = z.object({
@@ -98,6 +98,24 @@ export function isNeverFlagged(threshold: number | null | undefined): boolean {
   return threshold !== null && threshold !== undefined && threshold >= neverFlaggedThreshold;
 }
 
+const methodWords: Record<string, string> = {
+  f1: 'F1-optimal thresholds tuned on validation',
+  youden: "Youden's J thresholds tuned on validation",
+  fixed: 'fixed 0.5 thresholds (not tuned)',
+};
+
+/**
+ * How an operating point's thresholds were chosen, in the words every screen and the CLI use:
+ * "rule-out: sensitivity ≥ 0.95 on validation", "F1-optimal thresholds tuned on validation" ….
+ */
+export function operatingPointMethodText(point: { readonly method: string; readonly target?: number | undefined }): string {
+  if (point.method === 'sensitivity' || point.method === 'specificity') {
+    const target = point.target === undefined ? 'a target' : String(point.target);
+    return `${point.method === 'sensitivity' ? 'rule-out' : 'rule-in'}: ${point.method} ≥ ${target} on validation`;
+  }
+  return methodWords[point.method] ?? `${point.method} thresholds`;
+}
+
 /**
  * Fewest rows of a training batch each worker's shard should have when the engine picks the
  * worker count itself (core/parallel/worker-count.ts `resolveTrainingWorkers`); the fine-tuning
@@ -112,6 +130,8 @@ export function defaultTrainingWorkers(cores: number, batchSize: number): number
 
 export const OperatingPointSchema = z.object({
   method: z.string(),
+  /** The validation sensitivity (rule-out) or specificity (rule-in) the thresholds reach; only with those methods. */
+  target: z.number().optional(),
   temperature: z.number(),
   thresholds: z.record(z.string(), z.number()),
   /** Why no temperature was fitted on validation, or what the fitted one means (it ended at its bound). */
@@ -246,7 +266,48 @@ export const ComparisonResultSchema = z.object({
 });
 export type ComparisonResult = z.infer<typeof ComparisonResultSchema>;
 
-export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema, ComparisonResultSchema]);
+/** The goals of a site operating point (core/train/jobs/operating-point-job.ts). */
+export const operatingPointGoalNames = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
+
+const rateWithInterval = z.object({ value: metricValue, low: metricValue, high: metricValue });
+const sensitivitySpecificity = z.object({ sensitivity: rateWithInterval, specificity: rateWithInterval });
+
+/**
+ * A site operating point, refit on the validation rows of this site's data as a new model:
+ * per class the threshold chosen there (and the optimistic validation rates it reaches), then
+ * the locked test rows at the new operating point and at the base model's own, on the same records.
+ */
+export const OperatingPointResultSchema = z.object({
+  kind: z.literal('operating-point'),
+  modelId: z.string(),
+  name: z.string(),
+  base: z.object({ id: z.string(), name: z.string(), operatingPoint: OperatingPointSchema }),
+  goal: z.enum(operatingPointGoalNames),
+  operatingPoint: OperatingPointSchema,
+  evaluatedOn: EvaluatedOnSchema,
+  /** Where the operating point was chosen: optimistic, never the headline. */
+  validation: z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), note: z.string() }),
+  /** The locked test rows at the new operating point (kept as the new model's site evaluation) … */
+  test: EvaluatedSchema,
+  /** … and at the base model's own operating point on the same records. */
+  baseTest: EvaluatedSchema,
+  perClass: z.array(
+    z.object({
+      name: z.string(),
+      threshold: z.number(),
+      baseThreshold: z.number(),
+      validation: z.object({ positives: z.number().int().nonnegative(), negatives: z.number().int().nonnegative(), sensitivity: metricValue, specificity: metricValue }),
+      note: z.string().nullable(),
+      test: sensitivitySpecificity,
+      baseTest: sensitivitySpecificity,
+    }),
+  ),
+  /** The lowered validation minimum, in words, when one was asked for. */
+  override: z.string().nullable(),
+});
+export type OperatingPointResult = z.infer<typeof OperatingPointResultSchema>;
+
+export const TrainingResultSchema = z.discriminatedUnion('kind', [EvaluationResultSchema, TrainedModelResultSchema, ComparisonResultSchema, OperatingPointResultSchema]);
 export type TrainingResult = z.infer<typeof TrainingResultSchema>;
 
 /** Progress of a training-side job: a phase message, or step/epoch figures. */
@@ -335,6 +396,26 @@ export const trainingChannels = {
     /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
     // workers: data-parallel worker threads (core/parallel); absent = the engine's default, cores − 1.
     request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
+    response: z.object({ jobId: JobId }),
+  },
+  /**
+   * A site operating point for a model (a job; the result is kind 'operating-point'): its
+   * temperature and thresholds refit on the dataset's validation rows by the goal (rule-out: a
+   * sensitivity target; rule-in: a specificity target; or F1 / Youden), evaluated once on the
+   * locked test rows beside the base's own, written as a new model in the models folder.
+   * minValExamples below 3 is an override (audited with the request).
+   */
+  'train:operating-point': {
+    request: z
+      .object({
+        modelId: z.string().min(1).max(200),
+        dataset: DatasetSpecSchema,
+        goal: z.enum(operatingPointGoalNames),
+        target: z.number().min(0.5).max(0.999).optional(),
+        name: name.optional(),
+        minValExamples: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict(),
     response: z.object({ jobId: JobId }),
   },
   'train:hpo': {

@@ -93,6 +93,16 @@ describe('predictions and model registry (real SQLite)', () => {
     db.close();
   });
 
+  it('keeps the target of a rule-out or rule-in operating point (migration 0014), and none for other methods', () => {
+    const { db } = openDatabase(tempDbFile());
+    const { predictions, recordId } = seeded(db);
+    const ruleOut = { method: 'sensitivity', target: 0.95, temperature: 1.3, thresholds: { NORM: 0.12, MI: 0.08 } };
+    expect(predictions.get(predictions.insert(prediction(recordId, { operatingPoint: ruleOut })).id)?.operatingPoint).toEqual(ruleOut);
+    expect(predictions.insert(prediction(recordId)).operatingPoint).not.toHaveProperty('target');
+    expect(() => predictions.insert(prediction(recordId, { operatingPoint: { ...ruleOut, target: 1.5 } }))).toThrow(/CHECK constraint failed/);
+    db.close();
+  });
+
   it('refuses updates, inconsistent abstain rows, and predictions of unknown records or unregistered models', () => {
     const { db } = openDatabase(tempDbFile());
     const { predictions, recordId } = seeded(db);

@@ -17,6 +17,7 @@ interface PredictionRow {
   op_temperature: number;
   op_thresholds: string;
   op_calibration_note: string | null;
+  op_target: number | null;
   probabilities: string | null;
   decisions: string | null;
   abstained: number;
@@ -29,7 +30,7 @@ interface PredictionRow {
 }
 
 const columns = `id, record_id, model_id, model_name, model_weights_sha256, demonstration, classes, op_method,
-  op_temperature, op_thresholds, op_calibration_note, probabilities, decisions, abstained, abstain_reason, quality_verdict,
+  op_temperature, op_thresholds, op_calibration_note, op_target, probabilities, decisions, abstained, abstain_reason, quality_verdict,
   quality_reasons, engine_version, out_of_scope, created_at`;
 
 function parseJson<T>(text: string | null): T | null {
@@ -44,6 +45,7 @@ function fromRow(row: PredictionRow): StoredPrediction {
     classes: JSON.parse(row.classes) as string[],
     operatingPoint: {
       method: row.op_method,
+      ...(row.op_target === null ? {} : { target: row.op_target }),
       temperature: row.op_temperature,
       thresholds: JSON.parse(row.op_thresholds) as Record<string, number>,
       ...(row.op_calibration_note === null ? {} : { calibrationNote: row.op_calibration_note }),
@@ -71,9 +73,9 @@ export class PredictionStore {
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO predictions (record_id, model_id, model_name, model_weights_sha256, demonstration,
-        classes, op_method, op_temperature, op_thresholds, op_calibration_note, probabilities, decisions, abstained, abstain_reason,
+        classes, op_method, op_target, op_temperature, op_thresholds, op_calibration_note, probabilities, decisions, abstained, abstain_reason,
         quality_verdict, quality_reasons, engine_version, actor, out_of_scope, created_at)
-      VALUES (@recordId, @modelId, @modelName, @weightsSha256, @demonstration, @classes, @method, @temperature, @thresholds,
+      VALUES (@recordId, @modelId, @modelName, @weightsSha256, @demonstration, @classes, @method, @target, @temperature, @thresholds,
         @calibrationNote, @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @outOfScope, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM predictions WHERE id = ?`);
     this.#forRecord = db.prepare(`SELECT ${columns} FROM predictions WHERE record_id = ? ORDER BY id DESC LIMIT ?`);
@@ -88,6 +90,7 @@ export class PredictionStore {
       demonstration: p.model.demonstration ? 1 : 0,
       classes: JSON.stringify(p.classes),
       method: p.operatingPoint.method,
+      target: p.operatingPoint.target ?? null,
       temperature: p.operatingPoint.temperature,
       thresholds: JSON.stringify(p.operatingPoint.thresholds),
       calibrationNote: p.operatingPoint.calibrationNote ?? null,

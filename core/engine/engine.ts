@@ -65,7 +65,7 @@ type Handlers = {
 };
 
 /** Channels that take paths on the engine's machine: their errors must not become a way to read files. */
-const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'models:evaluate', 'models:compare', 'folders:allow']);
+const pathChannels: ReadonlySet<ChannelName> = new Set(['datasets:inspect', 'train:start', 'train:finetune', 'train:hpo', 'train:operating-point', 'models:evaluate', 'models:compare', 'folders:allow']);
 
 /** The header's head verifies the whole audit trail again when its last whole check is older than this. */
 const wholeAuditCheckEveryMs = 24 * 60 * 60 * 1000;
@@ -318,6 +318,7 @@ export class Engine {
       'train:start': (request) => this.#startConfined('train', request, (r) => this.training.startTrain(r)),
       'train:finetune': (request) => this.#startConfined('finetune', request, (r) => this.training.startFinetune(r)),
       'train:hpo': (request) => this.#startConfined('hpo', request, (r) => this.training.startHpo(r)),
+      'train:operating-point': (request) => this.#startConfined('operating-point', request, (r) => this.training.startOperatingPoint(r)),
       'train:active': () => ({ jobs: this.training.activeJobs() }),
       'predictions:list': (request) => {
         this.#existingRecord(request.recordId);

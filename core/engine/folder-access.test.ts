@@ -43,6 +43,7 @@ describe('dataset paths are confined to the folders the user allowed (issue 15, 
       engine.handle('train:start', { architecture: 'xresnet1d50', dataset, name: 'x' }),
       engine.handle('train:finetune', { baseModelId: 'any', dataset, name: 'x' }),
       engine.handle('train:hpo', { architecture: 'xresnet1d50', dataset, name: 'x', trials: 2 }),
+      engine.handle('train:operating-point', { modelId: 'any', dataset, goal: 'rule-out' }),
     ]);
     for (const refused of refusals) {
       expect(refused).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringContaining('not inside a folder you allowed') } });

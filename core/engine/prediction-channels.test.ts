@@ -157,4 +157,27 @@ describe('datasets:inspect and the training audit', () => {
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.id);
     expect(listed).toContain(modelId);
   });
+
+  it('chooses a site operating point as a new model: audited, registered, its locked test kept as its site evaluation', async () => {
+    // PTB-XL's fold 9 has one HYP positive among 6 validation records: refused at the default minimum of 3 …
+    const thin = await finishOf((await value<{ jobId: string }>('train:operating-point', { modelId: manifest.id, dataset: { kind: 'ptbxl', root: data }, goal: 'rule-out' })).jobId);
+    expect(thin).toMatchObject({ status: 'failed', error: { code: 'E_VALIDATION', message: expect.stringMatching(/cannot choose an operating point: .*at least 3 are needed/) } });
+    // … and run under an override of 1 (audited with the request).
+    const request = { modelId: manifest.id, dataset: { kind: 'ptbxl', root: data }, goal: 'rule-out', target: 0.9, minValExamples: 1 };
+    const { jobId } = await value<{ jobId: string }>('train:operating-point', request);
+    const done = await finishOf(jobId);
+    if (done.status !== 'succeeded' || done.result.kind !== 'operating-point') throw new Error(JSON.stringify(done));
+    const r = done.result;
+    expect(r).toMatchObject({ name: 'tiny — rule-out 0.9 (site)', base: { id: manifest.id }, operatingPoint: { method: 'sensitivity', target: 0.9 }, validation: { n: 6 }, test: { n: 6 }, baseTest: { n: 6 } });
+    expect(r.override).toMatch(/^override: minimum examples per class lowered/);
+    expect(engine.ledger.registry.get(r.modelId)).toMatchObject({ origin: 'user', baseModelId: manifest.id });
+    expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'evaluate', n: 6, dataset: { root: data } });
+    const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
+    expect(entries.map((a) => a.action)).toEqual(['operating-point.finished', 'operating-point.started']);
+    expect(entries[1]?.details).toMatchObject({ modelId: manifest.id, goal: 'rule-out', target: 0.9, minValExamples: 1 });
+    expect(entries[0]?.details).toMatchObject({ status: 'succeeded', model: r.modelId, base: manifest.id, operatingPoint: { method: 'sensitivity', target: 0.9 } });
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === r.modelId);
+    expect(listed?.operatingPoint).toMatchObject({ method: 'sensitivity', target: 0.9 });
+    expect(listed?.siteEvaluation?.n).toBe(6);
+  });
 });

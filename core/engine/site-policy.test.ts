@@ -73,6 +73,7 @@ describe('site policy: local roles', () => {
       ['models:promote', { modelId: 'starter@0123456789ab', promotedBy: 'Dr. A', confirmed: true }, /^making a model the default needs the admin role: the site policy .*policy\.json does not give account '.+' the admin role; ask the site's IT$/],
       ['folders:allow', { path: tmp() }, /^allowing a dataset folder needs the trainer role/],
       ['datasets:inspect', { dataset: { kind: 'ptbxl', root: tmp() } }, /^inspecting a dataset needs the trainer role/],
+      ['train:operating-point', { modelId: 'starter', dataset: { kind: 'ptbxl', root: tmp() }, goal: 'rule-out' }, /^choosing a site operating point for a model needs the trainer role/],
     ] as const) {
       const refused = await engine.handle(channel, request);
       expect(refused, channel).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(doing) } });

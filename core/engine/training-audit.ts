@@ -1,4 +1,4 @@
-import type { TrainFinished, TrainProgressEvent } from '../contract/training-schemas';
+import type { OperatingPointResult, TrainFinished, TrainProgressEvent } from '../contract/training-schemas';
 import type { AuditLog } from '../db/audit';
 import type { PredictionLedger } from './prediction-ledger';
 
@@ -74,6 +74,7 @@ export class TrainingAudit {
       }
       return;
     }
+    if (result.kind === 'operating-point') return this.#operatingPoint(action, subject, event.status, result);
     const registered = result.modelId ? await this.#ledger.registerModel(result.modelId) : null;
     this.#audit.append('system', action, subject, {
       status: event.status,
@@ -87,5 +88,27 @@ export class TrainingAudit {
     if (result.modelId && result.test && result.evaluatedOn) {
       await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, actor: 'user' });
     }
+  }
+
+  /**
+   * A site operating point: the new model registered and audited with what was refit from which
+   * base, and its locked-test figures kept as its site evaluation (source 'evaluate': the records
+   * were read once, after every choice, exactly as an evaluation reads them).
+   */
+  async #operatingPoint(action: string, subject: string, status: TrainFinished['status'], result: OperatingPointResult): Promise<void> {
+    const registered = await this.#ledger.registerModel(result.modelId);
+    const { method, target, temperature } = result.operatingPoint;
+    this.#audit.append('system', action, subject, {
+      status,
+      model: result.modelId,
+      weightsSha256: registered.weightsSha256,
+      base: result.base.id,
+      goal: result.goal,
+      operatingPoint: { method, target: target ?? null, temperature },
+      validation: { n: result.validation.n },
+      test: { n: result.test.n, aucMacro: result.test.metrics.aucMacro ?? null, f1Macro: result.test.metrics.f1Macro ?? null },
+      override: result.override,
+    });
+    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, actor: 'user' });
   }
 }

@@ -1,4 +1,4 @@
-import { isNeverFlagged } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText } from '../../contract/training-schemas';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
@@ -22,6 +22,10 @@ function coverageNote(metrics: MetricsReport, key: string): string {
 export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
   const lines = [`${report.model.name} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  const point = report.model.operatingPoint;
+  const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);
+  const rule = overridden ? `one threshold for every class (--threshold), instead of the package's ${operatingPointMethodText(point)}` : operatingPointMethodText(point);
+  lines.push(`  operating point: ${rule}, temperature ${point.temperature.toFixed(2)}`);
   for (const key of ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'] as const) {
     lines.push(`  ${key} ${f3(m[key])}${interval(report.ci[key])}${coverageNote(m, key)}`);
   }

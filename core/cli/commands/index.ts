@@ -14,6 +14,7 @@ import { listCommand } from './list';
 import { measureCommand } from './measure';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
+import { operatingPointCommand } from './operating-point';
 import { peFuseCommand } from './pe-fuse';
 import { packageCommand } from './package';
 import { predictCommand } from './predict';
@@ -37,6 +38,7 @@ export const commands: readonly CliCommand[] = [
   evaluateCommand,
   peFuseCommand,
   ensembleCommand,
+  operatingPointCommand,
   predictCommand,
   modelsCommand,
   packageCommand,

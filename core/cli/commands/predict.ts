@@ -1,4 +1,4 @@
-import { isNeverFlagged } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { groupFiles } from '../../formats/index';
 import { forEachFileResult, type FileResult } from '../../parallel/record-files';
@@ -25,11 +25,11 @@ export function probabilityText(p: number): string {
  * is marked as such: printed bare, it would read as below its threshold, a negative finding.
  */
 export function predictionText(prediction: Prediction): string {
-  const { thresholds, method, temperature } = prediction.operatingPoint;
+  const { thresholds, temperature } = prediction.operatingPoint;
   const undecided = (c: string) => isNeverFlagged(thresholds[c]);
   const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${undecided(c) ? ' (no threshold)' : ''}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
-  return `${parts.join('  ')}   (${prediction.model.id}, ${method} thresholds, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;
+  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;
 }
 
 export const predictCommand: CliCommand = {
@@ -50,7 +50,7 @@ Research use only: not a medical device.
   --model M     model package (folder, .ecgmodel file or bundled model name)
   --json        one JSON object per record:
                 {"file","probabilities":{class:p}|null,"decisions":{class:bool}|null,"abstained",
-                 "reason","model":{"id","name","demonstration"},"operatingPoint":{"method",
+                 "reason","model":{"id","name","demonstration"},"operatingPoint":{"method"[,"target"],
                  "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"scope":{"reasons","notes"},"researchUseOnly":true}
                 or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1)
   --backend B   tensorflow | wasm | cpu

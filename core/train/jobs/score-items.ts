@@ -24,8 +24,17 @@ export interface ScoredItems {
   readonly failed: { id: string; message: string }[];
 }
 
-/** Decodes the items with the package's pipeline and runs its inference (or the override) on them. */
+/** The package's raw outputs (before its temperature) on dataset items: what a refit of its temperature needs. */
+export type ScoredLogits = Omit<ScoredItems, 'probs'> & { readonly logits: number[][] };
+
+/** Decodes the items with the package's pipeline and runs its inference (or the override) on them, at its own temperature. */
 export async function scoreItems(loaded: LoadedPackage, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext = {}): Promise<ScoredItems> {
+  const { logits, ...rest } = await scoreItemLogits(loaded, items, options, context);
+  return { ...rest, probs: probabilities(logits, loaded.manifest.operatingPoint.temperature) };
+}
+
+/** Decodes the items with the package's pipeline and runs its inference (or the override) on them: logits, no temperature. */
+export async function scoreItemLogits(loaded: LoadedPackage, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext = {}): Promise<ScoredLogits> {
   const { manifest } = loaded;
   const { pool } = options;
   context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records for ${manifest.name}${pool ? ` on ${pool.size} workers` : ''}` });
@@ -39,6 +48,6 @@ export async function scoreItems(loaded: LoadedPackage, items: readonly DatasetI
   const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
   context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
   const logits = await logitsOn(pool, loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
-  return { kept, probs: probabilities(logits, manifest.operatingPoint.temperature), evaluation, failed: store.failures };
+  return { kept, logits, evaluation, failed: store.failures };
 }
 

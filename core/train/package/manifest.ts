@@ -7,6 +7,7 @@ import { baseComparisonSchema } from '../comparison';
 import { recordFilterSchema } from '../record-filter';
 import { defaultIntendedInput, intendedInputSchema, type IntendedInput } from '../scope';
 import { fusionSchema } from '../pe/fusion';
+import { targetRange } from '../thresholds';
 
 /** Package format version; a loader refuses any other (a newer engine writes a new number). */
 export const packageFormatVersion = 1;
@@ -30,21 +31,28 @@ export const metricsWithCiSchema = z.object({
 });
 
 /** The decision rule a package's predictions use; every prediction repeats it. */
-export const operatingPointSchema = z.object({
-  /** How the thresholds were chosen: on validation (F1-optimal or Youden), or the paper's fixed 0.5. */
-  method: z.enum(['f1', 'youden', 'fixed']),
-  thresholds: z.array(finite.pipe(z.number().min(0).max(1))).min(1),
-  /** Temperature applied to logits before the sigmoid (1 = uncalibrated). */
-  temperature: finite.pipe(z.number().positive().max(1000)),
-  /** Why no temperature was fitted, or what the fitted one means, when the fit ended at its bound (calibration.ts `calibrationTemperature`). */
-  calibrationNote: z.string().max(500).optional(),
-});
+export const operatingPointSchema = z
+  .object({
+    /**
+     * How the thresholds were chosen on validation: F1-optimal, Youden, a sensitivity target (a
+     * rule-out test) or a specificity target (a rule-in test); or the paper's fixed 0.5.
+     */
+    method: z.enum(['f1', 'youden', 'sensitivity', 'specificity', 'fixed']),
+    /** The validation sensitivity or specificity the thresholds reach: present exactly for those two methods. */
+    target: finite.pipe(z.number().min(targetRange.min).max(targetRange.max)).optional(),
+    thresholds: z.array(finite.pipe(z.number().min(0).max(1))).min(1),
+    /** Temperature applied to logits before the sigmoid (1 = uncalibrated). */
+    temperature: finite.pipe(z.number().positive().max(1000)),
+    /** Why no temperature was fitted, or what the fitted one means, when the fit ended at its bound (calibration.ts `calibrationTemperature`). */
+    calibrationNote: z.string().max(500).optional(),
+  })
+  .refine((p) => (p.method === 'sensitivity' || p.method === 'specificity') === (p.target !== undefined), 'a target is given with a sensitivity or specificity method, and only then');
 export type OperatingPoint = z.infer<typeof operatingPointSchema>;
 
 /** The operating point as predictions and the model list carry it: thresholds by class name, with the calibration note when there is one. */
-export function operatingPointByClass(point: OperatingPoint, classes: readonly string[]): { method: string; temperature: number; thresholds: Record<string, number>; calibrationNote?: string } {
+export function operatingPointByClass(point: OperatingPoint, classes: readonly string[]): { method: string; target?: number; temperature: number; thresholds: Record<string, number>; calibrationNote?: string } {
   const thresholds = Object.fromEntries(classes.map((c, j) => [c, point.thresholds[j] as number]));
-  return { method: point.method, temperature: point.temperature, thresholds, ...(point.calibrationNote ? { calibrationNote: point.calibrationNote } : {}) };
+  return { method: point.method, ...(point.target === undefined ? {} : { target: point.target }), temperature: point.temperature, thresholds, ...(point.calibrationNote ? { calibrationNote: point.calibrationNote } : {}) };
 }
 
 /** How a record becomes model inputs at prediction time. */
@@ -113,8 +121,12 @@ export const provenanceSchema = z.object({
   trainingRecords: recordFilterSchema.optional(),
   /** For fine-tuned models: the closing comparison with the base on the same locked test records. */
   comparison: baseComparisonSchema.optional(),
-  /** For fine-tuned models: the package it started from and how. */
-  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch']), inference: inferenceSchema.optional() }).optional(),
+  /**
+   * For fine-tuned models: the package it started from and how; 'operating-point' for a package
+   * whose weights are the base's and whose temperature and thresholds alone were refit on a
+   * site's validation rows (core/train/jobs/operating-point-job.ts).
+   */
+  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch', 'operating-point']), inference: inferenceSchema.optional() }).optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;

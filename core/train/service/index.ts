@@ -10,6 +10,8 @@ import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
 import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
+import { operatingPointJob, type OperatingPointGoal } from '../jobs/operating-point-job';
+import { operatingPointByClass } from '../package/manifest';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import type { TrainConfigInput } from '../config';
@@ -159,6 +161,39 @@ export class TrainingService {
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
       return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, calibration: r.calibration, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null }, ...(r.peComparison ? { peComparison: r.peComparison } : {}) });
+    });
+  }
+
+  /** A site operating point of a model, written as a new model in the models folder (core/train/jobs/operating-point-job.ts). */
+  async startOperatingPoint(request: { modelId: string; dataset: DatasetSpec; goal: OperatingPointGoal; target?: number | undefined; name?: string | undefined; minValExamples?: number | undefined }): Promise<string> {
+    const model = (await this.models.find(request.modelId)).location;
+    return this.#start('operating-point', { name: request.name ?? `${request.modelId} (${request.goal})`, baseModelId: request.modelId }, async (context) => {
+      const options = {
+        model,
+        dataset: request.dataset,
+        goal: request.goal,
+        modelsDir: path.join(this.#options.dataDir, 'models'),
+        ...(request.target === undefined ? {} : { target: request.target }),
+        ...(request.name ? { name: request.name } : {}),
+        ...(request.minValExamples === undefined ? {} : { minValExamples: request.minValExamples }),
+      };
+      const r = await operatingPointJob(options, context);
+      await this.#signIfKeyed(r.out);
+      const evaluated = (f: { n: number; metrics: object; ci: object }) => ({ n: f.n, metrics: f.metrics, ci: f.ci });
+      return asResult({
+        kind: 'operating-point',
+        modelId: r.manifest.id,
+        name: r.manifest.name,
+        base: { id: r.base.id, name: r.base.name, operatingPoint: operatingPointByClass(r.base.operatingPoint, r.classes) },
+        goal: r.goal,
+        operatingPoint: operatingPointByClass(r.operatingPoint, r.classes),
+        evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null },
+        validation: { n: r.validation.n, metrics: r.validation.metrics, note: r.validation.note },
+        test: { ...evaluated(r.test), calibration: r.test.calibration },
+        baseTest: evaluated(r.baseTest),
+        perClass: r.perClass,
+        override: r.override,
+      });
     });
   }
 

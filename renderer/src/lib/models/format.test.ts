@@ -14,6 +14,8 @@ describe('how model outputs are worded', () => {
     expect(operatingPointLabel({ method: 'f1', temperature: 1.7034 })).toBe('F1-optimal thresholds tuned on validation · temperature 1.70');
     expect(operatingPointLabel({ method: 'youden', temperature: 1 })).toBe("Youden's J thresholds tuned on validation · no temperature scaling");
     expect(operatingPointLabel({ method: 'fixed', temperature: 1 })).toBe('fixed 0.5 thresholds (not tuned) · no temperature scaling');
+    expect(operatingPointLabel({ method: 'sensitivity', target: 0.95, temperature: 1.2 })).toBe('rule-out: sensitivity ≥ 0.95 on validation · temperature 1.20');
+    expect(operatingPointLabel({ method: 'specificity', target: 0.975, temperature: 1 })).toBe('rule-in: specificity ≥ 0.975 on validation · no temperature scaling');
     expect(operatingPointLabel({ method: 'f1', temperature: 1, calibrationNote: 'not calibrated: the 6 validation rows separate the classes perfectly' })).toBe(
       'F1-optimal thresholds tuned on validation · no temperature scaling (not calibrated: the 6 validation rows separate the classes perfectly)',
     );

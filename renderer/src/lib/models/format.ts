@@ -2,7 +2,7 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
-import { isNeverFlagged, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, type ModelSummary } from '../../../../core/contract/training-schemas';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
 export const headlineMetrics = [
@@ -14,14 +14,9 @@ export const headlineMetrics = [
   ['subsetAccuracy', 'Exact-match accuracy'],
 ] as const;
 
-const methodNames: Record<string, string> = {
-  f1: 'F1-optimal thresholds tuned on validation',
-  youden: "Youden's J thresholds tuned on validation",
-  fixed: 'fixed 0.5 thresholds (not tuned)',
-};
-
 interface OperatingPointShown {
   readonly method: string;
+  readonly target?: number | undefined;
   readonly temperature: number;
   readonly calibrationNote?: string | undefined;
   /** Per class; a class at `neverFlaggedThreshold` showed no discrimination on validation. */
@@ -40,7 +35,7 @@ export function operatingPointLabel(point: OperatingPointShown): string {
 }
 
 function thresholdsLabel(point: OperatingPointShown): string {
-  const method = methodNames[point.method] ?? `${point.method} thresholds`;
+  const method = operatingPointMethodText(point);
   const thresholds = Object.values(point.thresholds ?? {});
   const never = thresholds.filter(isNeverFlagged).length;
   if (never === 0) return method;

@@ -1,0 +1,202 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { neverFlaggedThreshold } from '../../contract/training-schemas';
+import { EinthovenError } from '../../errors';
+import { indexDataset } from '../../train/jobs/prepare';
+import { scoreItems } from '../../train/jobs/score-items';
+import type { OperatingPointJobResult } from '../../train/jobs/operating-point-job';
+import { trainJob } from '../../train/jobs/train-job';
+import { loadPackage } from '../../train/package/archive';
+import { predictRecord } from '../../train/predictor';
+import { fixturePath } from '../../test/shared-data';
+import { decodeFiles } from '../../formats/index';
+import { loadFilesForDecoding } from '../../formats/load';
+import type { CliCommand } from '../command';
+import { evaluateCommand } from './evaluate';
+import { operatingPointCommand } from './operating-point';
+import { predictCommand } from './predict';
+
+async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[] }> {
+  const stdout: string[] = [];
+  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: () => undefined });
+  return { code, stdout };
+}
+
+const root = fixturePath('train', 'ptbxl');
+let dir: string;
+let model: string;
+let labels: string;
+/** Per class, the tiny model's probabilities (at its own temperature) on the validation rows, and their labels. */
+const validation: { probs: number[][]; labels: number[][] } = { probs: [], labels: [] };
+let classes: string[];
+let baseTemperature: number;
+
+/**
+ * The validation rows' labels, by each class's own ranking of the tiny model's outputs, highest
+ * first: 5 positives among 12 at ranks 1, 3, 4, 6, 8. AUC 28/35 = 0.8, which the one-sided
+ * Mann–Whitney test accepts (z = 1.70), so the class gets a threshold and the rule decides it:
+ * sensitivity ≥ 0.8 flags the top 6 (4 of 5 positives, 2 negatives: specificity 5/7); specificity
+ * ≥ 0.8 allows one flagged negative and flags the top 4 (sensitivity 3/5, specificity 6/7).
+ */
+const valPattern = [1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0];
+const expected = { 'rule-out': { sensitivity: 4 / 5, specificity: 5 / 7 }, 'rule-in': { sensitivity: 3 / 5, specificity: 6 / 7 } };
+
+function ranksDescending(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const rank = new Array<number>(values.length);
+  order.forEach(([, i], r) => (rank[i] = r));
+  return rank;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'einthoven-operating-point-'));
+  model = path.join(dir, 'tiny');
+  await trainJob({ dataset: { kind: 'ptbxl', root }, architecture: 'xresnet1d50', out: model, name: 'tiny', backend: 'wasm', train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
+  // A hospital labels CSV over the same 24 real records: 12 validation, 6 test, 6 train rows,
+  // labelled from the model's own rankings so that the rule, not luck, decides what is flagged.
+  const loaded = await loadPackage(model);
+  classes = [...loaded.manifest.classes];
+  baseTemperature = loaded.manifest.operatingPoint.temperature;
+  const dataset = await indexDataset({ kind: 'ptbxl', root }, loaded.manifest.preprocessing, false);
+  const items = [...dataset.items].sort((a, b) => a.id.localeCompare(b.id));
+  const { kept, probs } = await scoreItems(loaded, items, {});
+  loaded.model.dispose();
+  expect(kept).toHaveLength(24);
+  const splitOf = (i: number) => (i < 12 ? 'val' : i < 18 ? 'test' : 'train');
+  const rowLabels = kept.map(() => [] as string[]);
+  for (const [lo, hi, pattern] of [[0, 12, valPattern], [12, 18, [1, 0, 1, 0, 0, 1]], [18, 24, [1, 0, 0, 1, 0, 0]]] as const) {
+    classes.forEach((c, j) => {
+      const rank = ranksDescending(probs.slice(lo, hi).map((r) => r[j] as number));
+      rank.forEach((r, k) => {
+        if (pattern[r] === 1) rowLabels[lo + k]?.push(c);
+      });
+    });
+  }
+  validation.probs = probs.slice(0, 12);
+  validation.labels = rowLabels.slice(0, 12).map((ls) => classes.map((c) => (ls.includes(c) ? 1 : 0)));
+  const file = (id: string) => path.relative(root, kept.find((i) => i.id === id)?.files.find((f) => f.endsWith('.hea')) as string);
+  const lines = kept.map((item, i) => `${file(item.id)},${rowLabels[i]?.length ? rowLabels[i]?.join('|') : '-'},${splitOf(i)}`);
+  labels = path.join(dir, 'labels.csv');
+  await writeFile(labels, `file,label,split\n${lines.join('\n')}\n`);
+}, 600_000);
+
+/** Runs the command and reads its JSON. */
+async function operatingPoint(goal: string, out: string, extra: string[] = []): Promise<OperatingPointJobResult> {
+  const r = await cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', goal, '--target', '0.8', '--out', out, '--backend', 'wasm', '--workers', '1', '--json', ...extra]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout[0] as string) as OperatingPointJobResult;
+}
+
+/** Whether a validation row is flagged at a new threshold, computed here from the base's outputs: temperature scaling keeps the order, so p_new > t ⇔ p_base > σ(T_new · logit(t) / T_base). */
+function flaggedHere(pBase: number, threshold: number, temperature: number): boolean {
+  if (threshold >= neverFlaggedThreshold) return false;
+  const logit = Math.log(threshold / (1 - threshold));
+  return pBase > 1 / (1 + Math.exp(-(temperature * logit) / baseTemperature));
+}
+
+describe('ecg operating-point (a real tiny model, a hospital labels CSV over the PTB-XL fixture)', () => {
+  let ruleOut: OperatingPointJobResult;
+  let ruleIn: OperatingPointJobResult;
+
+  beforeAll(async () => {
+    ruleOut = await operatingPoint('rule-out', path.join(dir, 'rule-out'));
+    ruleIn = await operatingPoint('rule-in', path.join(dir, 'rule-in'));
+  }, 600_000);
+
+  it('chooses each class threshold by the rule on validation: exactly the rates the ranking allows, checked from the base outputs', () => {
+    for (const [goal, r] of [['rule-out', ruleOut], ['rule-in', ruleIn]] as const) {
+      expect(r.operatingPoint).toMatchObject({ method: goal === 'rule-out' ? 'sensitivity' : 'specificity', target: 0.8 });
+      expect(r.validation.n).toBe(12);
+      r.perClass.forEach((c, j) => {
+        expect(c.validation).toEqual({ positives: 5, negatives: 7, ...expected[goal] });
+        const flagged = validation.probs.map((p) => flaggedHere(p[j] as number, c.threshold, r.operatingPoint.temperature));
+        const tp = flagged.filter((f, k) => f && validation.labels[k]?.[j] === 1).length;
+        const fp = flagged.filter((f, k) => f && validation.labels[k]?.[j] === 0).length;
+        expect([tp / 5, (7 - fp) / 7]).toEqual([expected[goal].sensitivity, expected[goal].specificity]);
+      });
+    }
+    // A rule-out threshold never lies above the rule-in one at the same target.
+    ruleOut.perClass.forEach((c, j) => expect(c.threshold).toBeLessThanOrEqual(ruleIn.perClass[j]?.threshold as number));
+  });
+
+  it('reports the locked test rows once, at the new and at the base operating point, with intervals', () => {
+    for (const r of [ruleOut, ruleIn]) {
+      expect(r.test.n).toBe(6);
+      expect(r.baseTest.n).toBe(6);
+      for (const c of r.perClass) {
+        for (const figures of [c.test, c.baseTest]) {
+          for (const rate of [figures.sensitivity, figures.specificity]) {
+            expect(rate.low).toBeLessThanOrEqual(rate.value);
+            expect(rate.high).toBeGreaterThanOrEqual(rate.value);
+          }
+        }
+      }
+      expect(Object.keys(r.test.calibration)).toEqual(classes);
+    }
+  });
+
+  it('writes a new sealed package: the base weights and topology, the new operating point, provenance naming the base', async () => {
+    const base = await loadPackage(model);
+    const written = await loadPackage(ruleOut.out);
+    try {
+      expect(written.manifest.weightsSha256).toBe(base.manifest.weightsSha256);
+      expect(written.manifest.topologySha256).toBe(base.manifest.topologySha256);
+      expect(written.manifest.id).not.toBe(base.manifest.id);
+      expect(written.manifest.name).toBe('tiny — rule-out 0.8 (site)');
+      expect(written.manifest.operatingPoint).toEqual(ruleOut.operatingPoint);
+      expect(written.manifest.provenance.base).toMatchObject({ id: base.manifest.id, name: 'tiny', mode: 'operating-point' });
+      expect(written.manifest.provenance.selection).toMatch(/only the operating point .* was refit on hospital:ptbxl's validation rows/);
+      expect(written.manifest.provenance.test?.n).toBe(6);
+      // It predicts with the new thresholds, and says which rule chose them.
+      const [decoded] = decodeFiles(loadFilesForDecoding([path.join(root, 'records100', '00000', '00001_lr.hea')]));
+      if (!decoded?.ok) throw new Error('fixture record did not decode');
+      const prediction = await predictRecord(written, { fs: decoded.record.fs, leads: decoded.record.leads.map((l) => ({ name: l.name, samples: l.samples })) });
+      expect(prediction.operatingPoint).toMatchObject({ method: 'sensitivity', target: 0.8, temperature: ruleOut.operatingPoint.temperature });
+      expect(Object.values(prediction.operatingPoint.thresholds)).toEqual(ruleOut.operatingPoint.thresholds);
+    } finally {
+      base.model.dispose();
+      written.model.dispose();
+    }
+  });
+
+  it('prints the rule, the optimistic validation and the test beside the base in text', async () => {
+    const r = await cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'rule-out', '--out', path.join(dir, 'text'), '--backend', 'wasm', '--workers', '1', '--quiet']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.join('\n');
+    expect(text).toMatch(/operating point: rule-out: sensitivity ≥ 0\.95 on validation/);
+    expect(text).toMatch(/validation of hospital:ptbxl \(12 records; optimistic/);
+    expect(text).toMatch(/locked test \(6 records.*new vs base's own operating point/);
+  });
+
+  it('ecg evaluate and ecg predict name the rule of the new package', async () => {
+    const evaluated = await cli(evaluateCommand, ['--model', ruleIn.out, '--data', root, '--labels', labels, '--backend', 'wasm', '--workers', '1', '--quiet']);
+    expect(evaluated.stdout.join('\n')).toMatch(/operating point: rule-in: specificity ≥ 0\.8 on validation, temperature/);
+    const predicted = await cli(predictCommand, ['--model', ruleOut.out, '--backend', 'wasm', path.join(root, 'records100', '00000', '00001_lr.hea')]);
+    expect(predicted.stdout.join('\n')).toMatch(/rule-out: sensitivity ≥ 0\.8 on validation, T \d/);
+  });
+
+  it('refuses a class below the validation minimum, an existing package, and a target with f1', async () => {
+    const thin = path.join(dir, 'thin.csv');
+    const csv = (await readFile(labels, 'utf8')).split('\n');
+    // Validation rows keep only two positives of the first class: under the minimum of 3.
+    let kept = 0;
+    const edited = csv.map((line, i) => {
+      if (i === 0 || !line.endsWith(',val')) return line;
+      const [file, label] = line.split(',');
+      const classes0 = (label ?? '-').split('|').filter((c) => c !== '-');
+      if (!classes0.includes(classes[0] as string) || ++kept <= 2) return line;
+      const rest = classes0.filter((c) => c !== classes[0]);
+      return `${file},${rest.length ? rest.join('|') : '-'},val`;
+    });
+    await writeFile(thin, edited.join('\n'));
+    const refused = cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', thin, '--goal', 'rule-out', '--out', path.join(dir, 'thin'), '--backend', 'wasm', '--json']);
+    await expect(refused).rejects.toThrow(EinthovenError);
+    await expect(refused).rejects.toThrow(new RegExp(`class ${classes[0]} has 2 positive validation records; at least 3 are needed`));
+    expect(existsSync(path.join(dir, 'thin'))).toBe(false);
+    await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'rule-out', '--out', ruleOut.out, '--json'])).rejects.toThrow(/already exists/);
+    await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'f1', '--target', '0.9', '--out', path.join(dir, 'f1'), '--json'])).rejects.toThrow(/a target applies to rule-out and rule-in/);
+  }, 300_000);
+});

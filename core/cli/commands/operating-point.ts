@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { operatingPointMethodText } from '../../contract/training-schemas';
+import { resolveDataDir } from '../../engine/data-dir';
+import { EinthovenError } from '../../errors';
+import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type OperatingPointJobResult, type RateWithInterval } from '../../train/jobs/operating-point-job';
+import { parseCommandArgs } from '../args';
+import type { CliCommand } from '../command';
+import { resolveModel } from './model-path';
+import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
+
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;
+const threshold = (t: number) => (t >= 1 ? 'never' : f3(t));
+
+/** The result as text: what was chosen where, then the locked test beside the base's operating point. */
+export function operatingPointLines(r: OperatingPointJobResult): string[] {
+  const lines = [
+    `new package: ${r.manifest.name} (${r.manifest.id}) in ${r.out}`,
+    `  operating point: ${operatingPointMethodText(r.operatingPoint)}, temperature ${f3(r.operatingPoint.temperature)}${r.operatingPoint.calibrationNote ? ` (${r.operatingPoint.calibrationNote})` : ''}`,
+    `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}; weights unchanged`,
+  ];
+  if (r.override) lines.push(`  ${r.override}`);
+  lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);
+  for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
+  lines.push(`  locked test (${r.test.n} records, read once after every choice; 95 % bootstrap CIs): new vs base's own operating point`);
+  for (const c of r.perClass) {
+    lines.push(`    ${c.name.padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
+  }
+  if (r.failed.length > 0) lines.push(`  ${r.failed.length} records could not be read (first: ${r.failed[0]?.id}: ${r.failed[0]?.message})`);
+  return lines;
+}
+
+export const operatingPointCommand: CliCommand = {
+  name: 'operating-point',
+  summary: 'Refit a model\'s operating point on this site\'s validation rows (rule-out, rule-in, F1 or Youden) as a new package',
+  usage: `Usage: ecg operating-point --model M --data DIR [--labels CSV] --goal rule-out|rule-in|f1|youden [--target 0.95] [--out DIR] [--json]
+
+Chooses a site operating point for a model package on YOUR population: its temperature and then
+its per-class thresholds are refit on the dataset's validation rows only (the labels CSV's split
+column, else a seeded patient-level split; PTB-XL: fold 9), by the goal:
+  rule-out  the highest threshold whose validation sensitivity ≥ the target (a negative rules out)
+  rule-in   the lowest threshold whose validation specificity ≥ the target (a positive rules in)
+  f1|youden the F1-optimal or Youden threshold
+Decisions are p > threshold. A class whose validation scores show no discrimination is never
+flagged; a class with fewer validation positives or negatives than the minimum is refused.
+Then the locked test rows are read once, to report: per class sensitivity and specificity with
+bootstrap 95 % CIs at the new operating point and at the base package's own, on the same records.
+Writes a NEW sealed package (the base's weights and topology byte for byte, the new operating
+point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" unless --name.
+
+  --model M             base model package (folder, .ecgmodel file or bundled model name)
+  --goal G              rule-out | rule-in | f1 | youden
+  --target X            rule-out / rule-in: sensitivity / specificity to reach on validation,
+                        0.5 to 0.999 (default 0.95)
+  --out DIR             package to write (a single file when it ends in .ecgmodel; default:
+                        models/<name> in the data folder, where the app lists it); never replaced
+  --name TEXT           model name in the manifest
+  --min-val-examples N  fewest validation positives and negatives per class (default 3; lower
+                        is an override, said in the output and the manifest)
+  --data-dir DIR        the data folder of the default --out
+  --seed N              bootstrap seed (default 20)
+  --backend B           tensorflow | wasm | cpu
+  --workers N           worker threads for decoding and inference on wasm/cpu
+  --json                one JSON object on stdout
+
+${datasetUsage}
+
+Output (--json): {"out","manifest":{…},"goal","operatingPoint":{"method","target","thresholds","temperature"[,"calibrationNote"]},
+"base":{"id","name","operatingPoint"},"dataset","classes","validation":{"n","metrics","ci","note"},
+"test":{"n","metrics","ci","calibration"},"baseTest":{"n","metrics","ci"},"perClass":[{"name","threshold","baseThreshold",
+"validation":{"positives","negatives","sensitivity","specificity"},"note","test":{"sensitivity":{"value","low","high"},
+"specificity":{…}},"baseTest":{…}}],"override","failed"}. A threshold of 1 is never flagged. Validation figures
+are optimistic (the operating point was chosen on them); test figures are the ones to report. Undefined values are null.`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, goal: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'min-val-examples': { type: 'string' }, 'data-dir': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+    if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
+    if (!values.goal || !(operatingPointGoals as readonly string[]).includes(values.goal)) throw new EinthovenError('E_VALIDATION', `--goal must be one of ${operatingPointGoals.join(', ')}, got '${values.goal ?? ''}'`);
+    const goal = values.goal as OperatingPointGoal;
+    const target = numberFlag(values.target, '--target', { min: 0.5, max: 0.999 });
+    const minValExamples = numberFlag(values['min-val-examples'], '--min-val-examples', { integer: true, min: 1, max: 1_000_000 });
+    const seed = numberFlag(values.seed, '--seed', { integer: true, min: 0 });
+    const backend = backendFrom(values.backend);
+    const model = resolveModel(values.model);
+    const dataset = datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) });
+    const r = await operatingPointJob(
+      {
+        model,
+        dataset,
+        goal,
+        ...(target === undefined ? {} : { target }),
+        // By default in the data folder's models/, where the app lists it.
+        ...(values.out ? { out: path.resolve(values.out) } : { modelsDir: path.join(resolveDataDir(values['data-dir']), 'models') }),
+        ...(values.name ? { name: values.name } : {}),
+        ...(minValExamples === undefined ? {} : { minValExamples }),
+        ...(seed === undefined ? {} : { seed }),
+        ...(backend ? { backend } : {}),
+        ...workersFrom(values.workers),
+      },
+      { onProgress: progressPrinter(io, values.quiet || values.json) },
+    );
+    if (values.json) io.stdout(jsonLine(r));
+    else operatingPointLines(r).forEach((line) => io.stdout(line));
+    return 0;
+  },
+};

@@ -1,0 +1,294 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { neverFlaggedThreshold, operatingPointMethodText } from '../../contract/training-schemas';
+import type { DatasetSpec } from '../../data/load';
+import { itemsOf, type Dataset, type DatasetItem } from '../../data/types';
+import { EinthovenError } from '../../errors';
+import type { BackendName } from '../../ml/backend/init';
+import { calibrationByClass, type ClassCalibration, type Interval } from '../../ml/metrics/index';
+import { withInferencePool, type InferencePool } from '../../parallel/inference';
+import { resolveWorkers } from '../../parallel/worker-count';
+import { calibrationTemperature, probabilities } from '../calibration';
+import { isEnsemble, loadModel, disposeModel } from '../ensemble/package';
+import { patientIdsOf } from '../finalize';
+import { defaultMinExamples, learnabilityProblems, minimumOverride } from '../learnability';
+import { readPackage } from '../package/archive';
+import { saveDerivedPackage } from '../package/derived';
+import type { LoadedPackage } from '../package/io';
+import type { ModelManifest, OperatingPoint } from '../package/manifest';
+import type { JobContext } from '../progress';
+import { scoreWithCi, type ScoredMetrics } from '../scores';
+import { ensureBackend } from '../setup';
+import { confusionAt, defaultTarget, operatingThresholds, targetRange, type TargetRule, type ThresholdMethod } from '../thresholds';
+import { classMapping } from './evaluate-job';
+import { datasetSha256, indexDataset, splitCounts } from './prepare';
+import { scoreItemLogits } from './score-items';
+
+/** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
+export const operatingPointGoals = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
+export type OperatingPointGoal = (typeof operatingPointGoals)[number];
+
+export interface OperatingPointJobOptions {
+  /** The base package (folder or single file); a single model, not an ensemble or fusion package. */
+  readonly model: string;
+  /** The site's dataset: its validation rows choose the operating point, its locked test rows report it. */
+  readonly dataset: DatasetSpec;
+  readonly goal: OperatingPointGoal;
+  /** rule-out / rule-in: the validation sensitivity / specificity to reach (default 0.95). */
+  readonly target?: number;
+  /** Package folder to write (a single file when it ends in .ecgmodel); never an existing one. */
+  readonly out?: string;
+  /** Without `out`: the models folder to write it in, under its name. */
+  readonly modelsDir?: string;
+  /** Default: "<base name> — rule-out 0.95 (site)". */
+  readonly name?: string;
+  /** Fewest validation positives and negatives per class (default: the project's 3). */
+  readonly minValExamples?: number;
+  readonly seed?: number;
+  readonly backend?: BackendName;
+  readonly workers?: number;
+  readonly cacheDir?: string;
+}
+
+/** A rate with its bootstrap 95 % interval (null where undefined, e.g. no positives). */
+export interface RateWithInterval {
+  readonly value: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** One class at the new operating point and at the base's, on the same records. */
+export interface ClassOperatingPoint {
+  readonly name: string;
+  /** The new threshold (1: never flagged) and the base package's. */
+  readonly threshold: number;
+  readonly baseThreshold: number;
+  /** On the validation rows that chose the threshold: optimistic, never the headline. */
+  readonly validation: { readonly positives: number; readonly negatives: number; readonly sensitivity: number; readonly specificity: number };
+  /** Why the class is never flagged at the new operating point; null when it has a threshold. */
+  readonly note: string | null;
+  /** Locked test: the new operating point and the base's. */
+  readonly test: { readonly sensitivity: RateWithInterval; readonly specificity: RateWithInterval };
+  readonly baseTest: { readonly sensitivity: RateWithInterval; readonly specificity: RateWithInterval };
+}
+
+/** An evaluation's figures: count, metrics and bootstrap 95 % intervals. */
+export interface Figures {
+  readonly n: number;
+  readonly metrics: ScoredMetrics;
+  readonly ci: Record<string, Interval>;
+}
+
+export interface OperatingPointJobResult {
+  readonly out: string;
+  readonly manifest: ModelManifest;
+  readonly goal: OperatingPointGoal;
+  readonly operatingPoint: OperatingPoint;
+  readonly base: { readonly id: string; readonly name: string; readonly operatingPoint: OperatingPoint };
+  readonly dataset: string;
+  readonly classes: string[];
+  /** Where the temperature and thresholds were chosen: optimistic. */
+  readonly validation: Figures & { readonly note: string };
+  /** The locked test rows, read once after every choice: the new operating point, with its calibration … */
+  readonly test: Figures & { readonly calibration: Record<string, ClassCalibration> };
+  /** … and the base package's own operating point on the same records. */
+  readonly baseTest: Figures;
+  readonly perClass: ClassOperatingPoint[];
+  /** The lowered minimum, in words, when one was asked for. */
+  readonly override: string | null;
+  readonly failed: { id: string; message: string }[];
+}
+
+/** The threshold rule of a goal. */
+export function ruleOf(goal: OperatingPointGoal, target: number | undefined): ThresholdMethod | TargetRule {
+  if (goal === 'f1' || goal === 'youden') {
+    if (target !== undefined) throw new EinthovenError('E_VALIDATION', `a target applies to rule-out and rule-in, not to ${goal}`);
+    return goal;
+  }
+  const value = target ?? defaultTarget;
+  if (!(value >= targetRange.min && value <= targetRange.max)) throw new EinthovenError('E_VALIDATION', `the target must be from ${targetRange.min} to ${targetRange.max}, got ${value}`);
+  return { method: goal === 'rule-out' ? 'sensitivity' : 'specificity', target: value };
+}
+
+const goalWords: Record<ThresholdMethod, string> = { f1: 'F1', youden: 'Youden' };
+
+/** "<base name> — rule-out 0.95 (site)", the base name shortened to fit the manifest's 120 characters. */
+export function derivedName(baseName: string, rule: ThresholdMethod | TargetRule): string {
+  const goal = typeof rule === 'string' ? goalWords[rule] : `${rule.method === 'sensitivity' ? 'rule-out' : 'rule-in'} ${rule.target}`;
+  const suffix = ` — ${goal} (site)`;
+  return `${baseName.slice(0, 120 - suffix.length)}${suffix}`;
+}
+
+/** Where the package goes: `out`, else its name (made a safe folder name) in `modelsDir`; an existing package is never replaced. */
+function outputOf(options: OperatingPointJobOptions, name: string): string {
+  const safe = name.trim().replace(/[^\w .-]/g, '_');
+  const out = options.out ?? (options.modelsDir && safe && !safe.startsWith('.') ? path.join(options.modelsDir, safe) : undefined);
+  if (out === undefined) throw new EinthovenError('E_VALIDATION', 'a site operating point needs a package location to write (out) or a models folder');
+  if (path.resolve(out) === path.resolve(options.model)) throw new EinthovenError('E_VALIDATION', 'the new package must not replace its base: choose another location');
+  if (existsSync(out)) throw new EinthovenError('E_VALIDATION', `${out} already exists: a site operating point never replaces a package; choose another name or location`);
+  return out;
+}
+
+/** A single-model package, refused otherwise: an ensemble or a PE fusion package has operating points of its own kind. */
+async function loadSingle(location: string): Promise<LoadedPackage> {
+  const loaded = await loadModel(location);
+  if (isEnsemble(loaded)) {
+    disposeModel(loaded);
+    throw new EinthovenError('E_VALIDATION', `${loaded.manifest.name} is an ensemble: its operating point is fitted when it is built (ecg ensemble --thresholds)`);
+  }
+  if (loaded.manifest.fusion) {
+    disposeModel(loaded);
+    throw new EinthovenError('E_VALIDATION', `${loaded.manifest.name} is a PE fusion package: its fusion was fitted on its own temperature, which a site operating point would change`);
+  }
+  return loaded;
+}
+
+/** Refuses, before any record is scored, a dataset without locked test rows or with too few validation examples of a class. */
+function checkSplits(dataset: Dataset, classes: readonly string[], columns: readonly number[], minimum: number): void {
+  if (itemsOf(dataset, 'test').length === 0) throw new EinthovenError('E_VALIDATION', `${dataset.name}: no locked test rows: a site operating point ends with its evaluation on them; give some rows split 'test'`);
+  assertChoosable(dataset.name, classes, itemsOf(dataset, 'val').map((i) => columns.map((c) => i.labels[c] as number)), minimum);
+}
+
+/** The project's minimum-examples rule (core/train/learnability.ts) on validation rows only: nothing is chosen on a class it cannot see. */
+function assertChoosable(datasetName: string, classes: readonly string[], valLabels: readonly (readonly number[])[], minimum: number): void {
+  const problems = learnabilityProblems(classes, { train: [], val: valLabels }, { train: 0, val: minimum });
+  if (problems.length === 0) return;
+  const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+  throw new EinthovenError('E_VALIDATION', `${datasetName}: cannot choose an operating point: ${problems.slice(0, 3).join('; ')}${more}`);
+}
+
+interface Scored {
+  readonly kept: DatasetItem[];
+  readonly logits: number[][];
+  readonly labels: number[][];
+  readonly failed: { id: string; message: string }[];
+}
+
+async function scoreSplit(loaded: LoadedPackage, items: readonly DatasetItem[], columns: readonly number[], options: OperatingPointJobOptions, pool: InferencePool | undefined, context: JobContext): Promise<Scored> {
+  const { kept, logits, failed } = await scoreItemLogits(loaded, items, { cacheDir: options.cacheDir, pool }, context);
+  return { kept, logits, failed, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
+}
+
+function rate(metrics: ScoredMetrics, ci: Record<string, Interval>, name: string, figure: 'sensitivity' | 'specificity'): RateWithInterval {
+  const value = metrics.perClass[name]?.[figure] ?? Number.NaN;
+  const interval = ci[`${name}.${figure}`];
+  return { value, low: interval?.low ?? Number.NaN, high: interval?.high ?? Number.NaN };
+}
+
+/** Why a class is left never flagged: no discrimination on validation, or only flagging nothing meets a rule-in target. */
+function neverFlaggedNote(threshold: number, rule: ThresholdMethod | TargetRule): string | null {
+  if (threshold < neverFlaggedThreshold) return null;
+  const ruleIn = typeof rule !== 'string' && rule.method === 'specificity';
+  return ruleIn ? `never flagged: no discrimination on validation, or no threshold but flagging nothing reaches specificity ≥ ${rule.target}` : 'never flagged: no discrimination on validation';
+}
+
+function perClassFigures(classes: readonly string[], val: Scored, valProbs: number[][], point: OperatingPoint, base: OperatingPoint, test: Figures, baseTest: Figures, rule: ThresholdMethod | TargetRule): ClassOperatingPoint[] {
+  return classes.map((name, j) => {
+    const y = val.labels.map((r) => r[j] as number);
+    const threshold = point.thresholds[j] as number;
+    const { tp, fp, fn, tn } = confusionAt(y, valProbs.map((r) => r[j] as number), threshold);
+    return {
+      name,
+      threshold,
+      baseThreshold: base.thresholds[j] as number,
+      validation: { positives: tp + fn, negatives: tn + fp, sensitivity: tp / Math.max(1, tp + fn), specificity: tn / Math.max(1, tn + fp) },
+      note: neverFlaggedNote(threshold, rule),
+      test: { sensitivity: rate(test.metrics, test.ci, name, 'sensitivity'), specificity: rate(test.metrics, test.ci, name, 'specificity') },
+      baseTest: { sensitivity: rate(baseTest.metrics, baseTest.ci, name, 'sensitivity'), specificity: rate(baseTest.metrics, baseTest.ci, name, 'specificity') },
+    };
+  });
+}
+
+/**
+ * A site operating point for a model package: its temperature (calibrationTemperature) and
+ * per-class thresholds (by the goal: a sensitivity target for a rule-out test, a specificity
+ * target for a rule-in test, or F1 / Youden) refit on the site dataset's validation rows only,
+ * a class too thin there refused; then one evaluation on the locked test rows at the new
+ * operating point, with the base package's own operating point on the same records beside it.
+ * Writes a new sealed package: the base's weights and topology byte for byte, the new operating
+ * point, provenance naming the base.
+ */
+export async function operatingPointJob(options: OperatingPointJobOptions, context: JobContext = {}): Promise<OperatingPointJobResult> {
+  const rule = ruleOf(options.goal, options.target);
+  const minimum = options.minValExamples ?? defaultMinExamples.val;
+  const backend = await ensureBackend(options.backend);
+  const loaded = await loadSingle(options.model);
+  try {
+    const { manifest } = loaded;
+    const name = options.name ?? derivedName(manifest.name, rule);
+    const out = outputOf(options, name);
+    const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
+    const columns = classMapping(manifest.classes, dataset);
+    checkSplits(dataset, manifest.classes, columns, minimum);
+    const { val, test } = await withInferencePool(resolveWorkers(options.workers), async (pool) => ({
+      val: await scoreSplit(loaded, itemsOf(dataset, 'val'), columns, options, pool, context),
+      test: await scoreSplit(loaded, itemsOf(dataset, 'test'), columns, options, pool, context),
+    }));
+    // Records that failed to decode leave the counts: the rule holds on what was really scored.
+    assertChoosable(dataset.name, manifest.classes, val.labels, minimum);
+    const { temperature, note } = calibrationTemperature(val.labels, val.logits);
+    const valProbs = probabilities(val.logits, temperature);
+    const operatingPoint: OperatingPoint = {
+      method: typeof rule === 'string' ? rule : rule.method,
+      ...(typeof rule === 'string' ? {} : { target: rule.target }),
+      thresholds: operatingThresholds(val.labels, valProbs, rule),
+      temperature,
+      ...(note ? { calibrationNote: note } : {}),
+    };
+    const seed = options.seed ?? 20;
+    const paperExact = manifest.hyperParameters.paperExact === true;
+    const validation = { n: val.kept.length, ...scoreWithCi(val.labels, valProbs, manifest.classes, operatingPoint.thresholds, seed, patientIdsOf(val.kept, val.kept.map((i) => i.id)), { paperExact }) };
+    // Every choice is made: the locked test rows are read now, once, to report.
+    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `locked test: ${test.kept.length} records at the new operating point and at ${manifest.name}'s own` });
+    const testPatients = patientIdsOf(test.kept, test.kept.map((i) => i.id));
+    const testProbs = probabilities(test.logits, temperature);
+    const testFigures = { n: test.kept.length, ...scoreWithCi(test.labels, testProbs, manifest.classes, operatingPoint.thresholds, seed, testPatients, { paperExact }), calibration: calibrationByClass(testProbs, test.labels, manifest.classes) };
+    const baseProbs = probabilities(test.logits, manifest.operatingPoint.temperature);
+    const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
+    const override = minimum < defaultMinExamples.val ? (minimumOverride({ train: defaultMinExamples.train, val: minimum }) as string) : null;
+    const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, test: testFigures, backend: backend.active, seed, override });
+    return {
+      out,
+      manifest: written,
+      goal: options.goal,
+      operatingPoint,
+      base: { id: manifest.id, name: manifest.name, operatingPoint: manifest.operatingPoint },
+      dataset: dataset.name,
+      classes: [...manifest.classes],
+      validation: { ...validation, note: 'optimistic: the temperature and thresholds were chosen on these records' },
+      test: testFigures,
+      baseTest,
+      perClass: perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule),
+      override,
+      failed: [...val.failed, ...test.failed],
+    };
+  } finally {
+    disposeModel(loaded);
+  }
+}
+
+/** The new package: the base's bytes, the new operating point, provenance naming the base and what was refit where. */
+async function savePackage(
+  where: { readonly model: string; readonly out: string; readonly name: string },
+  loaded: LoadedPackage,
+  dataset: Dataset,
+  fit: { operatingPoint: OperatingPoint; validation: Figures; test: Figures & { calibration: Record<string, ClassCalibration> }; backend: string; seed: number; override: string | null },
+): Promise<ModelManifest> {
+  const base = loaded.manifest;
+  const method = operatingPointMethodText(fit.operatingPoint);
+  const trainedOn = `weights: ${base.name}'s (${base.id}), trained on ${base.provenance.dataset.name}, unchanged`;
+  const provenance = {
+    ...base.provenance,
+    dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: `${dataset.name}: temperature and thresholds refit on the validation split; the locked test split read once, after, to report; ${trainedOn}` },
+    backend: fit.backend,
+    seed: fit.seed,
+    selection: `no training: only the operating point (temperature, then thresholds: ${method}) was refit on ${dataset.name}'s validation rows${fit.override ? `; ${fit.override}` : ''}`,
+    validation: { n: fit.validation.n, metrics: fit.validation.metrics as unknown as Record<string, unknown>, ci: fit.validation.ci },
+    test: { n: fit.test.n, metrics: fit.test.metrics as unknown as Record<string, unknown>, ci: fit.test.ci, calibration: fit.test.calibration },
+    base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
+    // The base's fine-tuning comparison describes the base, not this package.
+    comparison: undefined,
+  };
+  const description = `${base.name} (${base.id}) at a site operating point: ${method}, temperature refit, on ${dataset.name}'s validation rows; ${trainedOn}.`;
+  return saveDerivedPackage(where.out, { manifest: base, bytes: await readPackage(where.model) }, { name: where.name, description, operatingPoint: fit.operatingPoint, provenance });
+}
