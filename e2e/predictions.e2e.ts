@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
+import { rankedLabelsCsv } from '../core/test/ranked-labels';
 import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
@@ -454,6 +455,39 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await expect.poll(() => page.getByTestId('model-select').inputValue()).toBe(pe);
     const promoted = (await cli('audit', '--json', '--action', 'model.promoted', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; actor: string });
     expect(promoted.map((p) => [p.subject, p.actor])).toEqual([[`model:${pe}`, 'Dr Waller'], [`model:${mi}`, 'Dr Waller'], [`model:${pe}`, 'Dr Waller']]);
+  });
+
+  it('chooses a rule-out operating point for a model on the site\'s data from its card, as a new model that says its rule', async () => {
+    // A hospital labels CSV over the fixture, labelled from the model's own rankings so that every class discriminates on validation.
+    const ranked = await rankedLabelsCsv(path.join(dataDir, 'models', 'ptbxl-tiny'), fixture, path.join(dataDir, 'ranked-labels.csv'));
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
+    const tiny = page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`);
+    await tiny.getByTestId('site-op-open').click();
+    await tiny.getByTestId('site-op-goal').selectOption('rule-out');
+    await tiny.getByTestId('site-op-target').fill('0.8');
+    await tiny.getByTestId('site-op-kind').selectOption('csv');
+    await tiny.getByTestId('site-op-root').fill(fixture);
+    await tiny.getByTestId('site-op-labels').fill(ranked.file);
+    await tiny.getByTestId('site-op-start').click();
+    await tiny.getByTestId('site-op-done').waitFor({ timeout: 120_000 });
+    expect(await tiny.getByTestId('site-op-name').textContent()).toBe('ptbxl tiny — rule-out 0.8 (site)');
+    expect(await tiny.getByTestId('site-op-done').textContent()).toMatch(/rule-out: sensitivity ≥ 0\.8 on validation/);
+    expect(await tiny.getByTestId('site-op-class').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(manifest.classes);
+    // Every class: the test sensitivity of the new operating point beside the base's, each with its interval.
+    for (const cell of await tiny.getByTestId('site-op-sensitivity').allTextContents()) expect(cell).toMatch(/^\d+\.\d % \(.*\) \/ \d+\.\d % \(.*\)$/);
+    // The catalog lists the new model at once; its card names the rule and the base it was derived from.
+    const row = page.getByTestId('model-row').filter({ hasText: 'ptbxl tiny — rule-out 0.8 (site)' });
+    await row.waitFor();
+    await row.click();
+    const id = (await row.getAttribute('data-model-id')) ?? '';
+    const derived = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);
+    await expect.poll(() => derived.getByTestId('model-operating-point').textContent()).toMatch(/^Operating point: rule-out: sensitivity ≥ 0\.8 on validation/);
+    expect(await derived.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Derived from\\s*ptbxl tiny \\(${manifest.id}\\): the same weights`));
+    await expect.poll(() => derived.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on 6 locked test records/);
+    await shoot(page, 'models-view', 'site-operating-point.png');
+    const finished = (await cli('audit', '--json', '--action', 'operating-point.finished', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { details: { model: string; base: string } });
+    expect(finished.at(-1)?.details).toMatchObject({ model: id, base: manifest.id });
   });
 
   it('makes no request anywhere but its own local bridge', () => {

@@ -5,12 +5,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { neverFlaggedThreshold } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
-import { indexDataset } from '../../train/jobs/prepare';
-import { scoreItems } from '../../train/jobs/score-items';
 import type { OperatingPointJobResult } from '../../train/jobs/operating-point-job';
 import { trainJob } from '../../train/jobs/train-job';
 import { loadPackage } from '../../train/package/archive';
 import { predictRecord } from '../../train/predictor';
+import { rankedLabelsCsv, type RankedLabels } from '../../test/ranked-labels';
 import { fixturePath } from '../../test/shared-data';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
@@ -29,58 +28,19 @@ const root = fixturePath('train', 'ptbxl');
 let dir: string;
 let model: string;
 let labels: string;
-/** Per class, the tiny model's probabilities (at its own temperature) on the validation rows, and their labels. */
-const validation: { probs: number[][]; labels: number[][] } = { probs: [], labels: [] };
+let ranked: RankedLabels;
 let classes: string[];
-let baseTemperature: number;
-
-/**
- * The validation rows' labels, by each class's own ranking of the tiny model's outputs, highest
- * first: 5 positives among 12 at ranks 1, 3, 4, 6, 8. AUC 28/35 = 0.8, which the one-sided
- * Mann–Whitney test accepts (z = 1.70), so the class gets a threshold and the rule decides it:
- * sensitivity ≥ 0.8 flags the top 6 (4 of 5 positives, 2 negatives: specificity 5/7); specificity
- * ≥ 0.8 allows one flagged negative and flags the top 4 (sensitivity 3/5, specificity 6/7).
- */
-const valPattern = [1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0];
+/** The class rates each rule reaches on the ranked validation rows (core/test/ranked-labels.ts). */
 const expected = { 'rule-out': { sensitivity: 4 / 5, specificity: 5 / 7 }, 'rule-in': { sensitivity: 3 / 5, specificity: 6 / 7 } };
-
-function ranksDescending(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
-  const rank = new Array<number>(values.length);
-  order.forEach(([, i], r) => (rank[i] = r));
-  return rank;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'einthoven-operating-point-'));
   model = path.join(dir, 'tiny');
   await trainJob({ dataset: { kind: 'ptbxl', root }, architecture: 'xresnet1d50', out: model, name: 'tiny', backend: 'wasm', train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
-  // A hospital labels CSV over the same 24 real records: 12 validation, 6 test, 6 train rows,
-  // labelled from the model's own rankings so that the rule, not luck, decides what is flagged.
-  const loaded = await loadPackage(model);
-  classes = [...loaded.manifest.classes];
-  baseTemperature = loaded.manifest.operatingPoint.temperature;
-  const dataset = await indexDataset({ kind: 'ptbxl', root }, loaded.manifest.preprocessing, false);
-  const items = [...dataset.items].sort((a, b) => a.id.localeCompare(b.id));
-  const { kept, probs } = await scoreItems(loaded, items, {});
-  loaded.model.dispose();
-  expect(kept).toHaveLength(24);
-  const splitOf = (i: number) => (i < 12 ? 'val' : i < 18 ? 'test' : 'train');
-  const rowLabels = kept.map(() => [] as string[]);
-  for (const [lo, hi, pattern] of [[0, 12, valPattern], [12, 18, [1, 0, 1, 0, 0, 1]], [18, 24, [1, 0, 0, 1, 0, 0]]] as const) {
-    classes.forEach((c, j) => {
-      const rank = ranksDescending(probs.slice(lo, hi).map((r) => r[j] as number));
-      rank.forEach((r, k) => {
-        if (pattern[r] === 1) rowLabels[lo + k]?.push(c);
-      });
-    });
-  }
-  validation.probs = probs.slice(0, 12);
-  validation.labels = rowLabels.slice(0, 12).map((ls) => classes.map((c) => (ls.includes(c) ? 1 : 0)));
-  const file = (id: string) => path.relative(root, kept.find((i) => i.id === id)?.files.find((f) => f.endsWith('.hea')) as string);
-  const lines = kept.map((item, i) => `${file(item.id)},${rowLabels[i]?.length ? rowLabels[i]?.join('|') : '-'},${splitOf(i)}`);
-  labels = path.join(dir, 'labels.csv');
-  await writeFile(labels, `file,label,split\n${lines.join('\n')}\n`);
+  // A hospital labels CSV over the same 24 real records, labelled from the model's own rankings.
+  ranked = await rankedLabelsCsv(model, root, path.join(dir, 'labels.csv'));
+  labels = ranked.file;
+  classes = ranked.classes;
 }, 600_000);
 
 /** Runs the command and reads its JSON. */
@@ -94,7 +54,7 @@ async function operatingPoint(goal: string, out: string, extra: string[] = []): 
 function flaggedHere(pBase: number, threshold: number, temperature: number): boolean {
   if (threshold >= neverFlaggedThreshold) return false;
   const logit = Math.log(threshold / (1 - threshold));
-  return pBase > 1 / (1 + Math.exp(-(temperature * logit) / baseTemperature));
+  return pBase > 1 / (1 + Math.exp(-(temperature * logit) / ranked.baseTemperature));
 }
 
 describe('ecg operating-point (a real tiny model, a hospital labels CSV over the PTB-XL fixture)', () => {
@@ -112,9 +72,9 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
       expect(r.validation.n).toBe(12);
       r.perClass.forEach((c, j) => {
         expect(c.validation).toEqual({ positives: 5, negatives: 7, ...expected[goal] });
-        const flagged = validation.probs.map((p) => flaggedHere(p[j] as number, c.threshold, r.operatingPoint.temperature));
-        const tp = flagged.filter((f, k) => f && validation.labels[k]?.[j] === 1).length;
-        const fp = flagged.filter((f, k) => f && validation.labels[k]?.[j] === 0).length;
+        const flagged = ranked.validation.probs.map((p) => flaggedHere(p[j] as number, c.threshold, r.operatingPoint.temperature));
+        const tp = flagged.filter((f, k) => f && ranked.validation.labels[k]?.[j] === 1).length;
+        const fp = flagged.filter((f, k) => f && ranked.validation.labels[k]?.[j] === 0).length;
         expect([tp / 5, (7 - fp) / 7]).toEqual([expected[goal].sensitivity, expected[goal].specificity]);
       });
     }
@@ -148,8 +108,11 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
       expect(written.manifest.name).toBe('tiny — rule-out 0.8 (site)');
       expect(written.manifest.operatingPoint).toEqual(ruleOut.operatingPoint);
       expect(written.manifest.provenance.base).toMatchObject({ id: base.manifest.id, name: 'tiny', mode: 'operating-point' });
-      expect(written.manifest.provenance.selection).toMatch(/only the operating point .* was refit on hospital:ptbxl's validation rows/);
-      expect(written.manifest.provenance.test?.n).toBe(6);
+      expect(written.manifest.provenance.selection).toMatch(/only the operating point .* was refit, on hospital:ptbxl's validation rows \(12 records/);
+      // The weights' training provenance stays the base's; the site's figures are validation (here) and the reported test.
+      expect(written.manifest.provenance.dataset).toEqual(base.manifest.provenance.dataset);
+      expect(written.manifest.provenance.validation.n).toBe(12);
+      expect(written.manifest.provenance.test).toBeUndefined();
       // It predicts with the new thresholds, and says which rule chose them.
       const [decoded] = decodeFiles(loadFilesForDecoding([path.join(root, 'records100', '00000', '00001_lr.hea')]));
       if (!decoded?.ok) throw new Error('fixture record did not decode');

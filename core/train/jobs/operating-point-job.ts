@@ -21,7 +21,7 @@ import { scoreWithCi, type ScoredMetrics } from '../scores';
 import { ensureBackend } from '../setup';
 import { confusionAt, defaultTarget, operatingThresholds, targetRange, type TargetRule, type ThresholdMethod } from '../thresholds';
 import { classMapping } from './evaluate-job';
-import { datasetSha256, indexDataset, splitCounts } from './prepare';
+import { datasetSha256, indexDataset } from './prepare';
 import { scoreItemLogits } from './score-items';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
@@ -199,6 +199,20 @@ function perClassFigures(classes: readonly string[], val: Scored, valProbs: numb
   });
 }
 
+/** The temperature fitted on the validation logits, then the goal's thresholds on the calibrated validation probabilities. */
+function chooseOnValidation(val: Scored, rule: ThresholdMethod | TargetRule): { valProbs: number[][]; operatingPoint: OperatingPoint } {
+  const { temperature, note } = calibrationTemperature(val.labels, val.logits);
+  const valProbs = probabilities(val.logits, temperature);
+  const operatingPoint: OperatingPoint = {
+    method: typeof rule === 'string' ? rule : rule.method,
+    ...(typeof rule === 'string' ? {} : { target: rule.target }),
+    thresholds: operatingThresholds(val.labels, valProbs, rule),
+    temperature,
+    ...(note ? { calibrationNote: note } : {}),
+  };
+  return { valProbs, operatingPoint };
+}
+
 /**
  * A site operating point for a model package: its temperature (calibrationTemperature) and
  * per-class thresholds (by the goal: a sensitivity target for a rule-out test, a specificity
@@ -220,33 +234,26 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
     const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
     const columns = classMapping(manifest.classes, dataset);
     checkSplits(dataset, manifest.classes, columns, minimum);
-    const { val, test } = await withInferencePool(resolveWorkers(options.workers), async (pool) => ({
-      val: await scoreSplit(loaded, itemsOf(dataset, 'val'), columns, options, pool, context),
-      test: await scoreSplit(loaded, itemsOf(dataset, 'test'), columns, options, pool, context),
-    }));
-    // Records that failed to decode leave the counts: the rule holds on what was really scored.
-    assertChoosable(dataset.name, manifest.classes, val.labels, minimum);
-    const { temperature, note } = calibrationTemperature(val.labels, val.logits);
-    const valProbs = probabilities(val.logits, temperature);
-    const operatingPoint: OperatingPoint = {
-      method: typeof rule === 'string' ? rule : rule.method,
-      ...(typeof rule === 'string' ? {} : { target: rule.target }),
-      thresholds: operatingThresholds(val.labels, valProbs, rule),
-      temperature,
-      ...(note ? { calibrationNote: note } : {}),
-    };
+    // Validation is scored and every choice made before a test record is decoded.
+    const { val, valProbs, operatingPoint, test } = await withInferencePool(resolveWorkers(options.workers), async (pool) => {
+      const scored = await scoreSplit(loaded, itemsOf(dataset, 'val'), columns, options, pool, context);
+      // Records that failed to decode leave the counts: the rule holds on what was really scored.
+      assertChoosable(dataset.name, manifest.classes, scored.labels, minimum);
+      const chosen = chooseOnValidation(scored, rule);
+      context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `operating point chosen on ${scored.kept.length} validation records; now the locked test rows, once` });
+      return { val: scored, ...chosen, test: await scoreSplit(loaded, itemsOf(dataset, 'test'), columns, options, pool, context) };
+    });
     const seed = options.seed ?? 20;
     const paperExact = manifest.hyperParameters.paperExact === true;
     const validation = { n: val.kept.length, ...scoreWithCi(val.labels, valProbs, manifest.classes, operatingPoint.thresholds, seed, patientIdsOf(val.kept, val.kept.map((i) => i.id)), { paperExact }) };
-    // Every choice is made: the locked test rows are read now, once, to report.
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `locked test: ${test.kept.length} records at the new operating point and at ${manifest.name}'s own` });
     const testPatients = patientIdsOf(test.kept, test.kept.map((i) => i.id));
-    const testProbs = probabilities(test.logits, temperature);
+    const testProbs = probabilities(test.logits, operatingPoint.temperature);
     const testFigures = { n: test.kept.length, ...scoreWithCi(test.labels, testProbs, manifest.classes, operatingPoint.thresholds, seed, testPatients, { paperExact }), calibration: calibrationByClass(testProbs, test.labels, manifest.classes) };
     const baseProbs = probabilities(test.logits, manifest.operatingPoint.temperature);
     const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
     const override = minimum < defaultMinExamples.val ? (minimumOverride({ train: defaultMinExamples.train, val: minimum }) as string) : null;
-    const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, test: testFigures, backend: backend.active, seed, override });
+    const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override });
     return {
       out,
       manifest: written,
@@ -267,27 +274,33 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
   }
 }
 
-/** The new package: the base's bytes, the new operating point, provenance naming the base and what was refit where. */
+/**
+ * The new package: the base's bytes, the new operating point, provenance naming the base. The
+ * training provenance (dataset, records, training-record filter, epochs) stays the base's: it
+ * describes the weights, which did not change. Validation is the site's, where the operating point
+ * was chosen; the site's locked-test figures are reported and recorded as a site evaluation, not
+ * kept as the package's own test split, which would read as the base dataset's.
+ */
 async function savePackage(
   where: { readonly model: string; readonly out: string; readonly name: string },
   loaded: LoadedPackage,
   dataset: Dataset,
-  fit: { operatingPoint: OperatingPoint; validation: Figures; test: Figures & { calibration: Record<string, ClassCalibration> }; backend: string; seed: number; override: string | null },
+  fit: { operatingPoint: OperatingPoint; validation: Figures; backend: string; seed: number; override: string | null },
 ): Promise<ModelManifest> {
   const base = loaded.manifest;
   const method = operatingPointMethodText(fit.operatingPoint);
   const trainedOn = `weights: ${base.name}'s (${base.id}), trained on ${base.provenance.dataset.name}, unchanged`;
+  const site = `${dataset.name}'s validation rows (${fit.validation.n} records, dataset index SHA-256 ${datasetSha256(dataset)})`;
   const provenance = {
     ...base.provenance,
-    dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: `${dataset.name}: temperature and thresholds refit on the validation split; the locked test split read once, after, to report; ${trainedOn}` },
     backend: fit.backend,
     seed: fit.seed,
-    selection: `no training: only the operating point (temperature, then thresholds: ${method}) was refit on ${dataset.name}'s validation rows${fit.override ? `; ${fit.override}` : ''}`,
+    selection: `no training: only the operating point (temperature, then thresholds: ${method}) was refit, on ${site}; the validation figures are on those rows${fit.override ? `; ${fit.override}` : ''}`,
     validation: { n: fit.validation.n, metrics: fit.validation.metrics as unknown as Record<string, unknown>, ci: fit.validation.ci },
-    test: { n: fit.test.n, metrics: fit.test.metrics as unknown as Record<string, unknown>, ci: fit.test.ci, calibration: fit.test.calibration },
-    base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
-    // The base's fine-tuning comparison describes the base, not this package.
+    // The base's test split and fine-tuning comparison describe the base at its own operating point.
+    test: undefined,
     comparison: undefined,
+    base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
   };
   const description = `${base.name} (${base.id}) at a site operating point: ${method}, temperature refit, on ${dataset.name}'s validation rows; ${trainedOn}.`;
   return saveDerivedPackage(where.out, { manifest: base, bytes: await readPackage(where.model) }, { name: where.name, description, operatingPoint: fit.operatingPoint, provenance });
