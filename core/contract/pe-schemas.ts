@@ -58,6 +58,8 @@ const ShownProbabilitySchema = z.object({
   /** Decision rule: calibrated probability > threshold (method: how it was tuned, on validation). */
   threshold: z.number(),
   method: z.string(),
+  /** A site's rule-out or rule-in target the threshold reaches on validation; only with those methods. */
+  target: z.number().optional(),
   temperature: z.number(),
   /** Why no temperature was fitted, or what the fitted one means (calibration.ts `calibrationTemperature`). */
   calibrationNote: z.string().optional(),

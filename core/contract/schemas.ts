@@ -44,7 +44,7 @@ export const RecordSummarySchema = z.object({
    * says what it ranks by. Absent where that model has no usable prediction on the record.
    */
   flaggedBy: z
-    .object({ modelName: z.string(), className: z.string(), probability: z.number(), threshold: z.number(), method: z.string() })
+    .object({ modelName: z.string(), className: z.string(), probability: z.number(), threshold: z.number(), method: z.string(), target: z.number().optional() })
     .optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from './channels';
-import { isAbsoluteEnginePath } from './training-schemas';
+import { isAbsoluteEnginePath, thresholdRuleShort } from './training-schemas';
 
 describe('dataset paths in training requests', () => {
   it('accepts absolute POSIX, Windows drive and UNC paths, and nothing relative', () => {
@@ -15,5 +15,14 @@ describe('dataset paths in training requests', () => {
     expect(parsed.error?.issues[0]).toMatchObject({ path: ['dataset', 'root'], message: expect.stringContaining('absolute path') });
     const absolute = { ...request, dataset: { ...request.dataset, root: '/data/ecgs' } };
     expect(channels['train:finetune'].request.safeParse(absolute).success).toBe(true);
+  });
+});
+
+describe('threshold rules in a few words', () => {
+  it('names a rule-out or rule-in target, and leaves a tuned method as it is', () => {
+    expect(thresholdRuleShort({ method: 'sensitivity', target: 0.95 })).toBe('rule-out sensitivity ≥ 0.95');
+    expect(thresholdRuleShort({ method: 'specificity', target: 0.9 })).toBe('rule-in specificity ≥ 0.9');
+    expect(thresholdRuleShort({ method: 'specificity' })).toBe('rule-in specificity ≥ a target');
+    expect(thresholdRuleShort({ method: 'f1' })).toBe('f1');
   });
 });

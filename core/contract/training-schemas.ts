@@ -117,6 +117,15 @@ export function operatingPointMethodText(point: { readonly method: string; reado
 }
 
 /**
+ * A threshold's rule in a few words, for lists beside the threshold itself: "f1", "youden",
+ * "rule-out sensitivity ≥ 0.95" (the full sentence is `operatingPointMethodText`).
+ */
+export function thresholdRuleShort(point: { readonly method: string; readonly target?: number | null | undefined }): string {
+  if (point.method !== 'sensitivity' && point.method !== 'specificity') return point.method;
+  return `${point.method === 'sensitivity' ? 'rule-out' : 'rule-in'} ${point.method} ≥ ${point.target ?? 'a target'}`;
+}
+
+/**
  * Fewest rows of a training batch each worker's shard should have when the engine picks the
  * worker count itself (core/parallel/worker-count.ts `resolveTrainingWorkers`); the fine-tuning
  * form says the same default.

@@ -65,7 +65,7 @@ export class RecordStore {
     this.#byId = db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id = ?`);
     this.#signal = db.prepare('SELECT data FROM record_signals WHERE record_id = ?');
     this.#flaggedPrediction = db.prepare(
-      `SELECT model_name AS modelName, op_method AS method, json_extract(probabilities, @path) AS probability, json_extract(op_thresholds, @path) AS threshold
+      `SELECT model_name AS modelName, op_method AS method, op_target AS target, json_extract(probabilities, @path) AS probability, json_extract(op_thresholds, @path) AS threshold
        FROM predictions WHERE record_id = @id AND model_id = @modelId ORDER BY id DESC LIMIT 1`,
     );
     this.#insertRecord = db.prepare(`INSERT INTO records (
@@ -154,10 +154,11 @@ export class RecordStore {
    */
   #flaggedBy(id: number, flagged: NonNullable<WorklistFilter['flagged']>): Pick<RecordSummary, 'flaggedBy'> {
     const row = this.#flaggedPrediction.get({ id, modelId: flagged.modelId, path: classJsonPath(flagged.className) }) as
-      | { modelName: string; method: string; probability: number | null; threshold: number | null }
+      | { modelName: string; method: string; target: number | null; probability: number | null; threshold: number | null }
       | undefined;
     if (!row || row.probability === null || row.threshold === null) return {};
-    return { flaggedBy: { modelName: row.modelName, className: flagged.className, probability: row.probability, threshold: row.threshold, method: row.method } };
+    const target = row.target === null ? {} : { target: row.target };
+    return { flaggedBy: { modelName: row.modelName, className: flagged.className, probability: row.probability, threshold: row.threshold, method: row.method, ...target } };
   }
 
   /** Every id the filter selects, in list order (a batch covers the whole filtered set). */

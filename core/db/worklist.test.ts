@@ -83,6 +83,10 @@ describe('worklist queries (real SQLite)', () => {
     // Without the filter there is no class to rank by: a typed refusal, not an arbitrary order.
     expect(() => stored.list({ sort: 'probability', limit: 10, offset: 0 })).toThrow(/sorting by probability needs the "flagged by" filter/);
     expect(stored.list({ limit: 1, offset: 0 }).items[0]?.flaggedBy).toBeUndefined();
+    // A prediction at a site's rule-out operating point says its target too, so the list can name the rule.
+    const ruleOut = seedPrediction(records[1] as number, true);
+    predictions.insert({ ...ruleOut, operatingPoint: { ...ruleOut.operatingPoint, method: 'sensitivity', target: 0.95 } });
+    expect(stored.list({ flagged, sort: 'probability', order: 'desc', limit: 10, offset: 0 }).items.find((r) => r.id === records[1])?.flaggedBy).toMatchObject({ method: 'sensitivity', target: 0.95 });
   });
 
   it("queues the records nearest their prediction's own threshold first, on both sides of it, those with nothing to be uncertain about last", () => {

@@ -58,7 +58,7 @@ export class PeDesk {
     if (prediction.classes.length !== 1 || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
     const op = prediction.operatingPoint;
     const threshold = op.thresholds[cls] ?? 0.5;
-    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, temperature: op.temperature, ...(op.calibrationNote ? { calibrationNote: op.calibrationNote } : {}), decision: probability > threshold };
+    const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, ...(op.target === undefined ? {} : { target: op.target }), temperature: op.temperature, ...(op.calibrationNote ? { calibrationNote: op.calibrationNote } : {}), decision: probability > threshold };
     const assessment = this.entries.current(recordId) ?? null;
     const base = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, pretest: null, fused: null };
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);

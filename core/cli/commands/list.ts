@@ -1,5 +1,5 @@
 import type { RecordSummary } from '../../contract/schemas';
-import { isNeverFlagged } from '../../contract/training-schemas';
+import { isNeverFlagged, thresholdRuleShort } from '../../contract/training-schemas';
 import { thresholdDistanceText, type WorklistSort } from '../../contract/worklist-schemas';
 import { parseRequest } from '../../contract/result';
 import { resolveDataDir } from '../../engine/data-dir';
@@ -120,7 +120,7 @@ function yesNoOption(name: string, value: string | undefined): boolean | undefin
 function flaggedColumn(r: RecordSummary, sort: WorklistSort): string {
   const f = r.flaggedBy;
   if (!f) return '';
-  const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${f.method} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
+  const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${thresholdRuleShort(f)} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
   return `${f.className} ${probabilityText(f.probability)} (${f.modelName}, ${threshold})\t`;
 }
 

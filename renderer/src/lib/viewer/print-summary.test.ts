@@ -90,6 +90,8 @@ describe('printed summary lines', () => {
     expect(peProbabilitiesLine(shown)).toBe(
       "PE probabilities beside the ECG's (PE fusion, research use only): score-based pre-test (this site) 23.4 % (p > 15.0 %, youden, T = 1.00): above threshold; fused ECG + score items < 0.1 % (p > 30.0 %, youden, T = 1.00): below threshold.",
     );
+    // A threshold met as a target names its rule, not the bare method.
+    expect(peProbabilitiesLine({ ...shown, fused: { ...shown.fused!, method: 'sensitivity', target: 0.95 } })).toContain('(p > 30.0 %, rule-out sensitivity ≥ 0.95, T = 1.00)');
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -4,7 +4,7 @@ import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { isNeverFlagged } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
@@ -122,7 +122,7 @@ function pePart(label: string, p: ShownPeProbability, named: boolean): string {
   const model = named ? `${p.modelName}, ` : '';
   const temperature = `T = ${p.temperature.toFixed(2)}`;
   if (isNeverFlagged(p.threshold)) return `${label} ${probabilityText(p.probability)} (${model}no threshold: no discrimination on validation, ${temperature}): no decision`;
-  return `${label} ${probabilityText(p.probability)} (${model}p > ${percent(p.threshold)}, ${p.method}, ${temperature}): ${peDecisionText(p.decision, p.threshold)}`;
+  return `${label} ${probabilityText(p.probability)} (${model}p > ${percent(p.threshold)}, ${thresholdRuleShort(p)}, ${temperature}): ${peDecisionText(p.decision, p.threshold)}`;
 }
 
 /**
