@@ -403,6 +403,8 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await tiny.getByTestId('site-evaluate-done').textContent()).toBe('Evaluated on 6 locked test records and recorded.');
     // The card shows it at once: the line, the per-class figures and the reliability diagrams of those records.
     await expect.poll(() => tiny.getByTestId('model-site-evaluation-line').textContent()).toMatch(/macro AUC .* on 6 locked test records of .*\(an evaluation,/s);
+    // The line says at once whether those records show its probabilities calibrated.
+    expect(await tiny.getByTestId('model-site-evaluation-line-calibration').textContent()).toMatch(/^probabilities (calibrated within chance|miscalibrated beyond chance: [A-Z, ]+)$/);
     const siteTable = tiny.locator('[data-testid="model-metrics"][data-split="site"]');
     expect(await siteTable.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(manifest.classes);
     const siteCalibration = tiny.getByTestId('calibration-panel');
