@@ -110,7 +110,10 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
       expect(written.manifest.provenance.base).toMatchObject({ id: base.manifest.id, name: 'tiny', mode: 'operating-point' });
       expect(written.manifest.provenance.selection).toMatch(/only the operating point .* was refit, on hospital:ptbxl's validation rows \(12 records/);
       // The weights' training provenance stays the base's; the site's figures are validation (here) and the reported test.
-      expect(written.manifest.provenance.dataset).toEqual(base.manifest.provenance.dataset);
+      const { split, ...trainedOn } = written.manifest.provenance.dataset;
+      expect(trainedOn).toEqual((({ split: _split, ...rest }) => rest)(base.manifest.provenance.dataset));
+      // Its split says both: the base's for the weights, the site's validation rows for the operating point.
+      expect(split).toBe(`weights: ${base.manifest.provenance.dataset.split}; operating point: hospital:ptbxl's validation rows (12 records, dataset index SHA-256 ${split.match(/SHA-256 ([0-9a-f]{64})/)?.[1]}), its test rows read once to report`);
       expect(written.manifest.provenance.validation.n).toBe(12);
       expect(written.manifest.provenance.test).toBeUndefined();
       // It predicts with the new thresholds, and says which rule chose them.

@@ -293,6 +293,8 @@ async function savePackage(
   const site = `${dataset.name}'s validation rows (${fit.validation.n} records, dataset index SHA-256 ${datasetSha256(dataset)})`;
   const provenance = {
     ...base.provenance,
+    // The split that made the weights is the base's; the one that chose the operating point is the site's.
+    dataset: { ...base.provenance.dataset, split: `weights: ${base.provenance.dataset.split}; operating point: ${site}, its test rows read once to report` },
     backend: fit.backend,
     seed: fit.seed,
     selection: `no training: only the operating point (temperature, then thresholds: ${method}) was refit, on ${site}; the validation figures are on those rows${fit.override ? `; ${fit.override}` : ''}`,
