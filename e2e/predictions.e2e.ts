@@ -490,6 +490,19 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await shoot(page, 'models-view', 'site-operating-point.png');
     const finished = (await cli('audit', '--json', '--action', 'operating-point.finished', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { details: { model: string; base: string } });
     expect(finished.at(-1)?.details).toMatchObject({ model: id, base: manifest.id });
+
+    // The base and its rule-out package on the same records: the same weights rank the records
+    // identically (a temperature does not reorder them), so every AUC difference is exactly 0.
+    await page.getByTestId('paired-model-a').selectOption(manifest.id);
+    await page.getByTestId('paired-model-b').selectOption(id);
+    await page.getByTestId('paired-kind').selectOption('ptbxl');
+    await page.getByTestId('paired-root').fill(fixture);
+    await page.getByTestId('paired-start').click();
+    await page.getByTestId('paired-table').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('paired-summary').textContent()).toMatch(/A = ptbxl tiny, B = ptbxl tiny — rule-out 0\.8 \(site\); .* n = 6 records/);
+    const rows = await page.getByTestId('paired-class-row').allTextContents();
+    expect(rows).toHaveLength(manifest.classes.length);
+    for (const text of rows) expect(text).toMatch(/^AUC \w+ \(\d+ positives\)(\d\.\d{3})\1/);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

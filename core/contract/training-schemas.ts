@@ -231,6 +231,7 @@ export const EvaluationResultSchema = z.object({
   /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
   peComparison: PeComparisonSchema.optional(),
 });
+export type EvaluationResult = z.infer<typeof EvaluationResultSchema>;
 
 export const TrainedModelResultSchema = z.object({
   kind: z.enum(['train', 'finetune', 'hpo']),
