@@ -438,7 +438,16 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await page.getByTestId('promote-current-evaluation').textContent()).toBe('none');
     await page.getByTestId('promote-cancel').click();
     await promote(pe, 'model-promote');
+    // A one-output model is evaluated from its card too: the CSV's 0/1 label is read as its class (MI), not as "positive".
     await row(mi).click();
+    const miCard = page.locator(`[data-testid="model-detail"][data-model-id="${mi}"]`);
+    await miCard.getByTestId('site-evaluate-open').click();
+    await miCard.getByTestId('site-evaluate-root').fill(fixture);
+    await miCard.getByTestId('site-evaluate-labels').fill(miLabels);
+    await miCard.getByTestId('site-evaluate-start').click();
+    await miCard.getByTestId('site-evaluate-done').waitFor({ timeout: 60_000 });
+    await expect.poll(() => miCard.getByTestId('model-site-evaluation-line').textContent()).toMatch(/locked test records of .*\(an evaluation,/s);
+    expect(await miCard.getByTestId('pe-comparison').count()).toBe(0);
     await page.getByTestId('model-promote').click();
     // Shown against the current default's own evaluation.
     expect(await page.getByTestId('promote-current-evaluation').textContent()).toMatch(/macro AUC .* on \d+ locked test records/);

@@ -38,14 +38,15 @@ export class PairedComparison extends TrainingJobRun<ComparisonResult> {
     return datasetFormProblem(f);
   }
 
-  request(): Request {
+  /** `classes`: model A's, so a one-output model reads a hospital CSV's 0/1 label as its class. */
+  request(classes: readonly string[] = []): Request {
     const f = this.form;
-    return { modelId: f.modelA, otherModelId: f.modelB, dataset: datasetSpecOf(f), split: f.split };
+    return { modelId: f.modelA, otherModelId: f.modelB, dataset: datasetSpecOf(f, classes), split: f.split };
   }
 
-  async start(): Promise<void> {
+  async start(classes: readonly string[] = []): Promise<void> {
     if (this.blockedReason) return;
-    await this.begin(() => this.#bridge.api['models:compare'](this.request()));
+    await this.begin(() => this.#bridge.api['models:compare'](this.request(classes)));
   }
 
   protected accept(result: TrainingResult): ComparisonResult | null {

@@ -25,9 +25,9 @@ export class SiteEvaluationRun extends TrainingJobRun<EvaluationResult> {
     return this.status === 'running' ? 'an evaluation is running' : datasetFormProblem(this.form);
   }
 
-  async start(modelId: string): Promise<void> {
+  async start(model: { readonly id: string; readonly classes: readonly string[] }): Promise<void> {
     if (this.blockedReason) return;
-    await this.begin(() => this.#bridge.api['models:evaluate']({ modelId, dataset: datasetSpecOf(this.form), split: 'test' }));
+    await this.begin(() => this.#bridge.api['models:evaluate']({ modelId: model.id, dataset: datasetSpecOf(this.form, model.classes), split: 'test' }));
   }
 
   protected accept(result: TrainingResult): EvaluationResult | null {

@@ -51,14 +51,14 @@ export class SiteOperatingPointRun extends TrainingJobRun<OperatingPointResult> 
     return datasetFormProblem(this.form);
   }
 
-  request(modelId: string): RequestOf<'train:operating-point'> {
+  request(model: { readonly id: string; readonly classes: readonly string[] }): RequestOf<'train:operating-point'> {
     const target = this.target;
-    return { modelId, goal: this.form.goal, ...(target === null ? {} : { target }), dataset: datasetSpecOf(this.form) };
+    return { modelId: model.id, goal: this.form.goal, ...(target === null ? {} : { target }), dataset: datasetSpecOf(this.form, model.classes) };
   }
 
-  async start(modelId: string): Promise<void> {
+  async start(model: { readonly id: string; readonly classes: readonly string[] }): Promise<void> {
     if (this.blockedReason) return;
-    await this.begin(() => this.#bridge.api['train:operating-point'](this.request(modelId)));
+    await this.begin(() => this.#bridge.api['train:operating-point'](this.request(model)));
   }
 
   protected accept(result: TrainingResult): OperatingPointResult | null {

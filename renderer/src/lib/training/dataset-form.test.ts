@@ -13,4 +13,11 @@ describe('a dataset typed into a form', () => {
     expect(datasetSpecOf({ kind: 'csv', root: ' /data/h ', labels: ' /data/h/labels.csv ' })).toEqual({ kind: 'csv', root: '/data/h', labels: '/data/h/labels.csv' });
     expect(datasetSpecOf({ kind: 'cpsc', root: '/data/cpsc', labels: '/left/over.csv' })).toEqual({ kind: 'cpsc', root: '/data/cpsc' });
   });
+
+  it("names a one-output model's class as a hospital CSV's positive class, and nothing for a multi-class model or a public dataset", () => {
+    const csv = { kind: 'csv' as const, root: '/data/h', labels: '/data/h/mi.csv' };
+    expect(datasetSpecOf(csv, ['MI'])).toEqual({ ...csv, positiveClass: 'MI' });
+    expect(datasetSpecOf(csv, ['NORM', 'MI'])).toEqual(csv);
+    expect(datasetSpecOf({ kind: 'ptbxl', root: '/data/ptbxl', labels: '' }, ['MI'])).toEqual({ kind: 'ptbxl', root: '/data/ptbxl' });
+  });
 });

@@ -19,7 +19,13 @@ export function datasetFormProblem(form: DatasetForm): string | null {
   return null;
 }
 
-/** The dataset as a request carries it: paths trimmed, the labels CSV only for a csv dataset. */
-export function datasetSpecOf(form: DatasetForm): Pick<DatasetSpec, 'kind' | 'root' | 'labels'> {
-  return { kind: form.kind, root: form.root.trim(), ...(form.kind === 'csv' ? { labels: form.labels.trim() } : {}) };
+/**
+ * The dataset as a request carries it: paths trimmed, the labels CSV only for a csv dataset. For a
+ * one-output model (`modelClasses` of one) a hospital CSV's 0/1 label is that model's class: the
+ * loader would otherwise call it "positive", and no output of the model would match it.
+ */
+export function datasetSpecOf(form: DatasetForm, modelClasses: readonly string[] = []): Pick<DatasetSpec, 'kind' | 'root' | 'labels' | 'positiveClass'> {
+  if (form.kind !== 'csv') return { kind: form.kind, root: form.root.trim() };
+  const [only] = modelClasses;
+  return { kind: form.kind, root: form.root.trim(), labels: form.labels.trim(), ...(modelClasses.length === 1 && only ? { positiveClass: only } : {}) };
 }
