@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { ModelEvaluations } from '../../db/model-evaluations';
 import { fixturePath } from '../../test/shared-data';
 import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
@@ -25,6 +27,10 @@ describe('ecg models promote', () => {
 
     const evaluated = await cli(evaluateCommand, ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--quiet', '--json']);
     expect(evaluated.code).toBe(0);
+    // The recorded evaluation keeps its calibration, class by class, for the app's reliability diagram.
+    const { db } = openDatabase(path.join(dataDir, 'einthoven.sqlite'));
+    expect(Object.keys(new ModelEvaluations(db).latest(starter)?.calibration ?? {})).toEqual(['NORM', 'MI', 'STTC', 'CD', 'HYP']);
+    db.close();
     const promoted = await cli(modelsCommand, promote);
     expect(promoted.code).toBe(0);
     expect(promoted.stdout[0]).toMatch(new RegExp(`^${starter.replace(/[.@]/g, '\\$&')}: macro AUC \\d\\.\\d{3} on 6 locked test records of ptbxl-superclass-100hz`));
