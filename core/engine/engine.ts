@@ -99,6 +99,7 @@ export class Engine {
   /** What the operating-system account may do here (local roles from the site policy). */
   readonly access: SiteAccess;
   readonly #trainingAudit: TrainingAudit;
+  #buildingReadingsDataset = false;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
   readonly #options: EngineOptions;
@@ -236,9 +237,20 @@ export class Engine {
    * The signed readings as a fine-tuning dataset under exports/, allowed for reading at once (the
    * account already holds the trainer role this needs), audited with what went in, no patient data.
    */
-  #datasetFromReadings(): ReadingsDataset {
+  async #datasetFromReadings(): Promise<ReadingsDataset> {
+    // The export yields to the event loop between records: a second request meanwhile would race it for a folder name.
+    if (this.#buildingReadingsDataset) throw new EinthovenError('E_CONFLICT', 'a dataset from the signed readings is being written already; wait for it to finish');
+    this.#buildingReadingsDataset = true;
+    try {
+      return await this.#writeDatasetFromReadings();
+    } finally {
+      this.#buildingReadingsDataset = false;
+    }
+  }
+
+  async #writeDatasetFromReadings(): Promise<ReadingsDataset> {
     const folder = path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    const written = writeReadingsDataset({ records: this.records, overreads: this.overreads.readings, state: this.#state }, folder);
+    const written = await writeReadingsDataset({ records: this.records, overreads: this.overreads.readings, state: this.#state }, folder);
     // Named by its real path, as the allowed-folder list names it, so a form sees it allowed.
     const real = this.folders.allow(folder).path;
     const dataset = { ...written, folder: real, labels: path.join(real, path.basename(written.labels)) };

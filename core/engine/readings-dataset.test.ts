@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,41 @@ describe('a fine-tuning dataset from the signed readings', () => {
     const cli = JSON.parse(out[0] ?? '') as ReadingsDataset;
     expect(cli).toMatchObject({ records: 3, classes: dataset.classes, splits: dataset.splits });
     expect(readFileSync(cli.labels, 'utf8')).toBe(readFileSync(dataset.labels, 'utf8'));
+  });
+
+  it('keeps answering other calls while a large export runs, and refuses a second export meanwhile', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-readings-large-'));
+    const engine = new Engine({ dataDir, shell: 'test' });
+    engines.push(engine);
+    // 60 small WFDB records of distinct content (seeded noise), each signed as normal.
+    const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+    const files = Array.from({ length: 60 }, (_, k) => {
+      const header = `s${k} 12 100 250\n${leads.map((l) => `s${k}.dat 16 200 16 0 0 0 0 ${l}`).join('\n')}\n`;
+      const samples = Int16Array.from({ length: 12 * 250 }, (_, i) => ((i * 7919 + k * 104729) % 401) - 200);
+      return [
+        { name: `upload/s${k}.hea`, bytes: new TextEncoder().encode(header) },
+        { name: `upload/s${k}.dat`, bytes: new Uint8Array(samples.buffer) },
+      ];
+    }).flat();
+    const { jobId } = await value<{ jobId: string }>(engine, 'records:import', { files });
+    await new Promise<void>((resolve) => {
+      const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
+    });
+    const ids = (await value<{ items: RecordSummary[] }>(engine, 'records:list', { limit: 100, offset: 0 })).items.map((r) => r.id);
+    expect(ids).toHaveLength(60);
+    for (const recordId of ids) await value(engine, 'overreads:confirm', { recordId, codes: ['SR', 'NORM'], reader: 'Dr. A' });
+
+    const order: string[] = [];
+    const exporting = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' }).then((r) => (order.push('export'), r));
+    const second = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' }).then((r) => (order.push('second'), r));
+    const listing = engine.handle('records:list', { limit: 1, offset: 0 }).then((r) => (order.push('list'), r));
+    const [exported, refused, listed] = await Promise.all([exporting, second, listing]);
+    expect(exported).toMatchObject({ ok: true, value: { records: 60 } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'E_CONFLICT', message: expect.stringMatching(/being written already/) } });
+    expect(listed.ok).toBe(true);
+    // The viewer's call was answered before the export ended, not after it.
+    expect(order.indexOf('list')).toBeLessThan(order.indexOf('export'));
+    expect(readdirSync(path.join(dataDir, 'exports'))).toHaveLength(1);
   });
 
   it('refuses with nothing diagnosed, and refuses a reader under a site policy', async () => {

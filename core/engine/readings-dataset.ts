@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadingsDataset } from '../contract/clinic-schemas';
 import type { Overread } from '../contract/overread-schemas';
@@ -45,16 +46,41 @@ interface Sources {
   readonly state: AppState;
 }
 
+/**
+ * Records exported between two returns to the event loop: a workstation's thousands of signed
+ * readings take seconds to export (about 3 ms each here), and the engine answering the viewer
+ * must not stall for all of them.
+ */
+const recordsPerTurn = 25;
+
 /** Writes the dataset into `folder` (new or empty) and says what went in and what was left out. */
-export function writeReadingsDataset(sources: Sources, folder: string): ReadingsDataset {
-  const { labelled, noDiagnosis, withPrediction } = labelledReadings(sources);
+export async function writeReadingsDataset(sources: Sources, folder: string): Promise<ReadingsDataset> {
+  const readings = labelledReadings(sources);
+  const { labelled, noDiagnosis } = readings;
   if (labelled.length === 0) throw new EinthovenError('E_VALIDATION', `no signed reading states a diagnostic statement${noDiagnosis > 0 ? ` (${noDiagnosis} state only a rhythm, descriptive statements or free text)` : ''}: there is nothing to train on`);
   requireEmptyFolder(folder);
+  try {
+    return await writeInto(sources, folder, readings);
+  } catch (error) {
+    // Half a dataset must not pass for one: the folder was new or empty, and goes.
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface LabelledReadings {
+  readonly labelled: readonly { readonly id: number; readonly labels: string[] }[];
+  readonly noDiagnosis: number;
+  readonly withPrediction: number;
+}
+
+async function writeInto(sources: Sources, folder: string, { labelled, noDiagnosis, withPrediction }: LabelledReadings): Promise<ReadingsDataset> {
   const pseudonym = pseudonymiser(sources.state);
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
   const classes: Record<string, number> = Object.fromEntries(ptbxlSuperclasses.map((c) => [c, 0]));
   const splits = { train: 0, val: 0, test: 0 };
-  for (const { id, labels } of labelled) {
+  for (const [index, { id, labels }] of labelled.entries()) {
+    if (index > 0 && index % recordsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
     const record = sources.records.get(id);
     if (!record) continue;
     const [header] = exportRecord(record, { format: 'wfdb', deidentify: true, dir: path.join(folder, 'ecgs') }).files;
@@ -68,14 +94,14 @@ export function writeReadingsDataset(sources: Sources, folder: string): Readings
     splits[split]++;
   }
   const labelsFile = path.join(folder, 'labels.csv');
-  writeFileSync(labelsFile, `${rows.join('\n')}\n`);
+  await writeFile(labelsFile, `${rows.join('\n')}\n`);
   const report: ReadingsDataset = { folder, labels: labelsFile, task: 'ptbxl-superclass', records: rows.length - 1, classes, splits, skipped: { noDiagnosticStatement: noDiagnosis }, withPredictionOnScreen: withPrediction };
-  writeFileSync(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: provenanceNote }, null, 2)}\n`);
+  await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: provenanceNote }, null, 2)}\n`);
   return report;
 }
 
 /** The confirmed records whose current reading states a diagnosis, with its classes; the others counted. */
-function labelledReadings(sources: Sources): { labelled: { id: number; labels: string[] }[]; noDiagnosis: number; withPrediction: number } {
+function labelledReadings(sources: Sources): LabelledReadings {
   const labelled: { id: number; labels: string[] }[] = [];
   let noDiagnosis = 0;
   let withPrediction = 0;
