@@ -220,10 +220,15 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining(`E_VALIDATION: `) });
     expect((refused as { stderr: string }).stderr).toContain(reason);
     await page.getByTestId('finetune-labels').fill(labels);
+    // The batch size before the check: the check's memory estimate is of this training.
+    await page.getByTestId('finetune-batch').fill('8');
     await page.getByTestId('finetune-check').click();
     const check = page.getByTestId('dataset-check');
     await check.waitFor();
     expect(await check.getAttribute('data-ready')).toBe('true');
+    // What the training needs against this computer's memory (core/train/memory-estimate.ts): a tiny head fits.
+    expect(await page.getByTestId('finetune-memory').textContent()).toMatch(/^\s*Estimated memory: [\d.]+ GB \(activations [\d.]+ GB head only, on cached trunk features\) of this computer's [\d.]+ GB, [\d.]+ GB free: fits\s*$/);
+    expect(await page.getByTestId('finetune-memory').getAttribute('data-verdict')).toBe('fits');
     expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([19, 2, 4]);
     expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
     // Where the job will run, as the engine reports it (no native TensorFlow on these machines: WebAssembly).
@@ -234,7 +239,6 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const gpu = backend.tried.find((t) => t.name === 'webgpu')?.adapter;
     if (gpu && backend.active !== 'webgpu') expect(await page.getByTestId('unused-gpu').textContent()).toContain(gpu.description);
     await page.getByTestId('finetune-epochs').fill('2');
-    await page.getByTestId('finetune-batch').fill('8');
     await page.getByTestId('finetune-start').click();
 
     const result = page.getByTestId('finetune-result');
@@ -331,6 +335,10 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-mode-full').check();
     await page.getByTestId('finetune-epochs').fill('50');
     await page.getByTestId('finetune-patience').fill('0');
+    // Another mode is another memory estimate: the check runs again before Start.
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="true"]:not(.stale)').waitFor();
+    expect(await page.getByTestId('finetune-memory').textContent()).toMatch(/^\s*Estimated memory: .*across \d+ workers?\)/);
     await page.getByTestId('finetune-start').click();
     await page.getByTestId('nav-training-running').waitFor();
     await page.getByTestId('finetune-epoch-row').first().waitFor({ timeout: 60_000 });

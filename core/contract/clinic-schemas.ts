@@ -83,6 +83,34 @@ export type ModelDetail = z.infer<typeof ModelDetailSchema>;
 
 const splitCounts = z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() });
 
+/**
+ * A training's memory estimate against this workstation (core/train/memory-estimate.ts): bytes
+ * by what holds them, the machine's total and free memory, and the verdict. 'does-not-fit' is
+ * also one of the inspection's blockers, 'tight' one of its warnings.
+ */
+export const MemoryCheckSchema = z.object({
+  mode: z.enum(['head', 'full', 'scratch']),
+  batchSize: z.number().int().positive(),
+  workers: z.number().int().positive(),
+  bytes: z.object({
+    weights: z.number().nonnegative(),
+    gradients: z.number().nonnegative(),
+    optimizer: z.number().nonnegative(),
+    activations: z.number().nonnegative(),
+    inputs: z.number().nonnegative(),
+    perWorker: z.number().nonnegative(),
+    total: z.number().nonnegative(),
+  }),
+  machine: z.object({ totalBytes: z.number().nonnegative(), freeBytes: z.number().nonnegative() }),
+  backend: z.string(),
+  verdict: z.enum(['fits', 'tight', 'does-not-fit']),
+  /** "Estimated memory: 1.3 GB (activations 0.9 GB across 3 workers) of this computer's 15.6 GB, 9.1 GB free". */
+  line: z.string(),
+  /** Why it is tight or does not fit, and what to lower; null when it fits. */
+  advice: z.string().nullable(),
+});
+export type MemoryCheckSummary = z.infer<typeof MemoryCheckSchema>;
+
 /** What a dataset would give a training job, read from its index (nothing is decoded). */
 export const DatasetInspectionSchema = z.object({
   name: z.string(),
@@ -95,6 +123,8 @@ export const DatasetInspectionSchema = z.object({
   warnings: z.array(z.string()),
   /** Problems that make training impossible (no training or validation records); empty when ready. */
   blockers: z.array(z.string()),
+  /** With the request's `training`: whether that training fits this workstation's memory. */
+  memory: MemoryCheckSchema.optional(),
 });
 export type DatasetInspection = z.infer<typeof DatasetInspectionSchema>;
 
@@ -131,8 +161,20 @@ export const clinicChannels = {
     response: ReadingsDatasetSchema,
   },
   'datasets:inspect': {
-    /** `minExamples`: the minimums the job will use (default 10 in training, 3 in validation). */
-    request: z.object({ dataset: DatasetSpecSchema, minExamples: TrainSettingsSchema.shape.minExamples }).strict(),
+    /**
+     * `minExamples`: the minimums the job will use (default 10 in training, 3 in validation).
+     * `training`: the fine-tuning about to start, for its memory estimate (absent workers: the engine's default).
+     */
+    request: z
+      .object({
+        dataset: DatasetSpecSchema,
+        minExamples: TrainSettingsSchema.shape.minExamples,
+        training: z
+          .object({ baseModelId: z.string().min(1).max(200), mode: z.enum(['head', 'full', 'scratch']), batchSize: z.number().int().min(1).max(4096), workers: z.number().int().min(1).max(64).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     response: DatasetInspectionSchema,
   },
 } as const;

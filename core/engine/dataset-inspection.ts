@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetInspection } from '../contract/clinic-schemas';
+import type { DatasetInspection, MemoryCheckSummary } from '../contract/clinic-schemas';
 import { loadDataset, type DatasetSpec } from '../data/load';
 import { classCounts, itemsOf, type Dataset, type DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
 import { defaultMinExamples, learnabilityProblems, minimumOverride, type MinExamples } from '../train/learnability';
+import type { MemoryCheck } from '../train/memory-estimate';
 
 /** Fewer validation records than this make thresholds and early stopping little better than chance. */
 const fewValidationRecords = 10;
@@ -43,7 +44,18 @@ function problemsOf(dataset: Dataset, split: Record<'train' | 'val' | 'test', Da
  * paths exist, the labels parse, and the split sizes and per-class counts are usable. Only the
  * dataset's index is read; no ECG is decoded. The test split is counted but stays locked.
  */
-export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = defaultMinExamples): Promise<DatasetInspection> {
+/** The contract's form of a memory check: the estimate's bytes, not its per-layer figures. */
+export function memorySummary(check: MemoryCheck): MemoryCheckSummary {
+  const { mode, batchSize, workers, bytes } = check.estimate;
+  return { mode, batchSize, workers, bytes, machine: check.machine, backend: check.backend, verdict: check.verdict, line: check.line, advice: check.advice };
+}
+
+/**
+ * The dataset check, and with `memory` (the training about to start, given the dataset's class
+ * count) its memory estimate: one that does not fit is a blocker, a tight one a warning, so the
+ * form's Start stays disabled for the same reason a job would refuse.
+ */
+export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = defaultMinExamples, memory?: (classes: number) => Promise<MemoryCheck>): Promise<DatasetInspection> {
   checkPath('Data folder', spec.root, 'folder');
   checkPath('Labels CSV', spec.labels, 'file');
   checkPath('Test labels CSV', spec.testLabels, 'file');
@@ -53,12 +65,17 @@ export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = d
   const records = { train: split.train.length, val: split.val.length, test: split.test.length };
   const n = dataset.classes.length;
   const positives = { train: classCounts(split.train, n), val: classCounts(split.val, n), test: classCounts(split.test, n) };
+  const problems = problemsOf(dataset, split, minimum);
+  const check = memory ? await memory(n) : undefined;
+  if (check?.verdict === 'does-not-fit') problems.blockers.push(`not enough memory: ${check.advice ?? check.line}`);
+  if (check?.verdict === 'tight') problems.warnings.push(`memory is tight: ${check.advice ?? check.line}`);
   return {
     name: dataset.name,
     classes: [...dataset.classes],
     records,
     positives,
     dropped: { count: dataset.dropped.length, examples: dataset.dropped.slice(0, 5).map((d) => ({ id: d.id, reason: d.reason })) },
-    ...problemsOf(dataset, split, minimum),
+    ...problems,
+    ...(check ? { memory: memorySummary(check) } : {}),
   };
 }

@@ -44,6 +44,8 @@ import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
 import { TrainingService } from '../train/service/index';
+import { resolveTrainingWorkers, resolveWorkers } from '../parallel/worker-count';
+import { checkTrainingMemory, type MemoryCheck } from '../train/memory-estimate';
 import { ensureBackend } from '../train/setup';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
@@ -221,6 +223,15 @@ export class Engine {
     for (const listener of this.#listeners) listener(event, payload);
   }
 
+  /** The memory estimate of the fine-tuning the form is about to start: its base's network, with the dataset's classes. */
+  async #memoryCheck(training: NonNullable<ParsedRequestOf<'datasets:inspect'>['training']>, classes: number): Promise<MemoryCheck> {
+    const { manifest } = await this.training.models.find(training.baseModelId);
+    const backend = await ensureBackend();
+    const workers = training.mode === 'head' ? resolveWorkers(training.workers) : resolveTrainingWorkers(training.workers, training.batchSize);
+    const model = { architecture: manifest.architecture.name, buildOptions: { ...manifest.architecture.buildOptions, numClasses: classes } };
+    return checkTrainingMemory({ model, batchSize: training.batchSize, workers, mode: training.mode, backend: backend.active });
+  }
+
   /**
    * Starts a job that reads a dataset, once its paths are checked against the allowed folders
    * (and made real), and audits the start with the paths it will read.
@@ -341,7 +352,10 @@ export class Engine {
         return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
       },
       'datasets:from-readings': () => this.#datasetFromReadings(),
-      'datasets:inspect': (request) => inspectDataset(this.folders.confine(request.dataset), request.minExamples),
+      'datasets:inspect': (request) => {
+        const { training } = request;
+        return inspectDataset(this.folders.confine(request.dataset), request.minExamples, training ? (classes) => this.#memoryCheck(training, classes) : undefined);
+      },
       'folders:list': () => ({ folders: this.folders.list() }),
       'folders:allow': (request) => ({ folder: this.folders.allow(request.path), asked: path.resolve(request.path) }),
       'folders:forget': (request) => ({ forgotten: this.folders.forget(request.path) }),

@@ -20,6 +20,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   viewer: () => import('./viewer').then((m) => m.area),
   import: () => import('./import').then((m) => m.area),
   audit: () => import('./audit').then((m) => m.area),
+  memory: () => import('./memory').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -5,7 +5,7 @@ import type { ModelManifest } from '../../train/package/manifest';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
@@ -55,6 +55,8 @@ ${datasetUsage}
 
 ${trainUsage}
 
+${memoryUsage}
+
 Every fine-tuning that runs to its end is evaluated once on the locked test rows (the CSV's
 split 'test', or --test-labels; a labels CSV without them is refused before training), with the
 base model on the same records beside it: per class both AUCs and DeLong's 95 % interval of the
@@ -63,7 +65,7 @@ package's training-record filter). Both are kept in the new package's manifest.
 
 Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","comparison"}},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.base) throw new EinthovenError('E_VALIDATION', '--base M is required');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
@@ -85,6 +87,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
         ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
         ...(values.name ? { name: values.name } : {}),
+        ...(values['force-memory'] ? { forceMemory: true } : {}),
       },
       { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
     );

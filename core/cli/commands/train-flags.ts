@@ -189,6 +189,14 @@ export function posWeightFrom(text: string): number[] {
   return weights;
 }
 
+/** `--force-memory`: ecg train and ecg finetune print a memory estimate first and refuse a job that does not fit (core/train/memory-estimate.ts). */
+export const memoryFlags = { 'force-memory': { type: 'boolean' } } as const;
+
+export const memoryUsage = `Memory: before it trains, the job prints its memory estimate (weights, gradients, AdamW moments
+and activations per worker) against this computer's memory, and refuses with E_VALIDATION when
+it does not fit (over the total memory, or over 4 GiB per worker on wasm): lower --batch or --workers.
+  --force-memory      start it anyway`;
+
 /** --workers N: 1..64; absent → the job's default (cores − 1). */
 export function workersFrom(value: string | undefined): { workers?: number } {
   const workers = numberFlag(value, '--workers', { integer: true, min: 1, max: maxWorkers });

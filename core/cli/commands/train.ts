@@ -6,7 +6,7 @@ import { trainJob } from '../../train/jobs/train-job';
 import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -45,10 +45,12 @@ ${datasetUsage}
 
 ${trainUsage}
 
+${memoryUsage}
+
 Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","failed"},"history":[…],
 "bestEpoch","cancelled","stoppedEarly","secondsPerEpoch","validation":{…},"validationCi":{…}}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, demonstration: { type: 'boolean' }, 'on-disk': { type: 'boolean' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, arch: { type: 'string' }, out: { type: 'string' }, norm: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, demonstration: { type: 'boolean' }, 'on-disk': { type: 'boolean' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required (see ecg train --help)');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
@@ -73,6 +75,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       ...(values.name ? { name: values.name } : {}),
       ...(values.description ? { description: values.description } : {}),
       ...(values.demonstration ? { demonstration: true } : {}),
+        ...(values['force-memory'] ? { forceMemory: true } : {}),
     };
     if (folds !== undefined) {
       const cv = await cvJob({ ...common, folds, ...(foldSeed === undefined ? {} : { foldSeed }) }, { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) });

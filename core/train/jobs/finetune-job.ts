@@ -16,6 +16,7 @@ import { adamWGroup, trainableVariables, trainLoop, type TrainLoopResult } from 
 import { loadPackage } from '../package/archive';
 import { intendedInputOf, type ModelManifest } from '../package/manifest';
 import type { JobContext } from '../progress';
+import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
@@ -63,6 +64,8 @@ export interface FinetuneJobOptions {
   readonly backend?: BackendName;
   /** Data-parallel worker threads for full/scratch fine-tuning and head-mode feature caching (default: cores − 1). */
   readonly workers?: number;
+  /** Train even when the memory estimate says the job does not fit this workstation (`--force-memory`). */
+  readonly forceMemory?: boolean;
   readonly name?: string;
   readonly description?: string;
 }
@@ -132,6 +135,9 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
+    // Before the data is read: the base model is the same network but for its output layer's classes (a few hundred bytes).
+    const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);
+    announceMemory(checkTrainingMemory({ model: base.model, batchSize: config.batchSize, workers, mode, backend: backend.active }), options.forceMemory, context);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
     const numClasses = prepared.dataset.classes.length;

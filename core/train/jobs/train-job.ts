@@ -13,6 +13,7 @@ import type { ModelManifest } from '../package/manifest';
 import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
+import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
@@ -36,6 +37,8 @@ export interface TrainJobOptions {
   readonly backend?: BackendName;
   /** Data-parallel worker threads (default: cores − 1, for training at most one per 8 rows of the batch; 1 trains in the engine's own thread). */
   readonly workers?: number;
+  /** Train even when the memory estimate says the job does not fit this workstation (`--force-memory`). */
+  readonly forceMemory?: boolean;
   readonly name?: string;
   readonly description?: string;
   readonly demonstration?: boolean;
@@ -98,6 +101,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
   // Initial weights drawn from the seed too, so a run is reproducible from its config.
   const model = withSeededRandom(createRng(config.seed), () => buildModel(options.architecture, buildOptions));
   try {
+    announceMemory(checkTrainingMemory({ model, batchSize: config.batchSize, workers: resolveTrainingWorkers(options.workers, config.batchSize), mode: 'scratch', backend: backendName }), options.forceMemory, context);
     const evaluation = selectionEvalOptions(config, inputLength, dataset);
     const data = recordTrainingData(store, train, val, evaluation);
     const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});

@@ -111,6 +111,17 @@ export function datasetOf(form: FinetuneForm): FinetuneRequest['dataset'] {
   return { kind: 'csv', root: form.dataRoot.trim(), labels: form.labels.trim(), ...(positiveClass ? { positiveClass } : {}) };
 }
 
+/**
+ * The training the dataset check estimates the memory of: the base model, mode, batch size and
+ * workers the job would get; undefined until a base is chosen (the batch as the engine would read it).
+ */
+export function memoryTrainingOf(form: FinetuneForm): RequestOf<'datasets:inspect'>['training'] {
+  if (!form.baseModelId) return undefined;
+  const workers = Number(form.workers.trim());
+  const given = form.workers.trim() !== '' && Number.isInteger(workers) && workers >= 1 && workers <= 64;
+  return { baseModelId: form.baseModelId, mode: form.mode, batchSize: Math.min(4096, batchSizeOf(form)), ...(given ? { workers } : {}) };
+}
+
 /** The minimums the dataset check and the job use (numbers of a valid form). */
 export function minExamplesOf(form: FinetuneForm): { train: number; val: number } {
   return { train: Number(form.minTrain), val: Number(form.minVal) };

@@ -3,7 +3,7 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { DatasetInspection, ReadingsDataset } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
-import { datasetOf, defaultName, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, memoryTrainingOf, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
 
 const key = Symbol.for('einthoven.finetune-job');
 
@@ -57,9 +57,9 @@ export class FinetuneJob {
     return this.#catalog.models.map((m) => m.name);
   }
 
-  /** What a dataset check depends on: the dataset and the minimums it checks against. */
+  /** What a dataset check depends on: the dataset, the minimums it checks against, and what its memory estimate is of. */
   #checkKey(): string {
-    return JSON.stringify([datasetOf(this.form), minExamplesOf(this.form)]);
+    return JSON.stringify([datasetOf(this.form), minExamplesOf(this.form), memoryTrainingOf(this.form) ?? null]);
   }
 
   get checkedCurrentData(): boolean {
@@ -71,7 +71,7 @@ export class FinetuneJob {
     if (this.active) return 'a fine-tuning is already running';
     const errors = Object.values(this.errors);
     if (errors.length > 0) return `Fix the form first: ${errors[0]}`;
-    if (!this.checkedCurrentData) return 'Check the data first (the check reads the labels and counts records per split)';
+    if (!this.checkedCurrentData) return 'Check the data first (the check reads the labels, counts records per split and estimates the memory the training needs)';
     const blockers = this.inspection?.blockers ?? [];
     return blockers.length > 0 ? `The data cannot train a model: ${blockers[0]}` : null;
   }
@@ -107,7 +107,8 @@ export class FinetuneJob {
     const dataset = datasetOf(this.form);
     const key = this.#checkKey();
     Object.assign(this, { inspecting: true, inspectError: null, inspection: null });
-    const result = await this.#bridge.api['datasets:inspect']({ dataset, minExamples: minExamplesOf(this.form) });
+    const training = memoryTrainingOf(this.form);
+    const result = await this.#bridge.api['datasets:inspect']({ dataset, minExamples: minExamplesOf(this.form), ...(training ? { training } : {}) });
     this.inspecting = false;
     if (!result.ok) {
       this.inspectError = result.error.message;
