@@ -422,6 +422,15 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await tiny.getByTestId('model-untested').textContent()).toMatch(/its figures on this site's\s+locked test records are above/);
     expect(await tiny.getByTestId('model-intended-use').textContent()).toContain("its only figures on unseen records are this site's (6 locked test records of");
     await shoot(page, 'models-view', 'site-evaluation.png');
+    // Each diagram saves as SVG (vector, for a report or a paper) and as PNG at twice its size.
+    const norm = siteCalibration.locator('[data-testid="reliability-class"][data-class="NORM"]');
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), norm.getByTestId('reliability-save-svg').click()]);
+    expect(svgFile.suggestedFilename()).toBe('reliability-ptbxl tiny-NORM.svg');
+    expect(readFileSync((await svgFile.path()) ?? '', 'utf8')).toMatch(/^<\?xml[^]*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*NORM[^]*<circle/);
+    const [pngFile] = await Promise.all([page.waitForEvent('download'), norm.getByTestId('reliability-save-png').click()]);
+    const png = readFileSync((await pngFile.path()) ?? '');
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(png.readUInt32BE(16)).toBe(340);
     const recorded = (await cli('audit', '--json', '--action', 'model.evaluated', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; details: { source: string; n: number } });
     expect(recorded.at(-1)).toMatchObject({ subject: `model:${manifest.id}`, details: { source: 'evaluate', n: 6 } });
     // Now the promotion is no longer refused for want of evidence.

@@ -1,4 +1,4 @@
-/** Saving the figure: the SVG as drawn (vector), or a PNG rendered from it at 2× for print. */
+/** Saving a figure (the PE comparison, a reliability diagram): the SVG as drawn (vector), or a PNG rendered from it at 2× for print. */
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
