@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
-import { beyondChance, calibrationVerdict, reliabilityGeometry } from './reliability';
+import { calibrationBeyondChance, type ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
+import { calibrationVerdict, reliabilityGeometry } from './reliability';
 
 type Bin = ClassCalibrationInfo['bins'][number];
 
@@ -39,11 +39,11 @@ describe('calibrationVerdict', () => {
   it('reads an ECE against the bound a calibrated model keeps on as many records, and says where the probabilities sit', () => {
     // 100 records: 50 given 0.15 (20 % positive), 50 given 0.75 (70 % positive): mean probability 0.45, 45 % positive.
     const within = calibration([[1, 50, 0.15, 0.2], [7, 50, 0.75, 0.7]], { ece: 0.05, p95: 0.08 });
-    expect(beyondChance(within)).toBe(false);
+    expect(calibrationBeyondChance(within)).toBe(false);
     expect(calibrationVerdict(within)).toBe('ECE 0.050: within chance (a calibrated model would stay under 0.080 on 100 records 95 % of the time); mean probability 0.450 against 45 % positive');
     // The same probabilities coming true far less often: beyond what chance gives.
     const beyond = calibration([[1, 50, 0.15, 0.02], [7, 50, 0.75, 0.3]], { ece: 0.29, p95: 0.08 });
-    expect(beyondChance(beyond)).toBe(true);
+    expect(calibrationBeyondChance(beyond)).toBe(true);
     expect(calibrationVerdict(beyond)).toBe(
       'ECE 0.290: beyond chance (a calibrated model would stay under 0.080 on 100 records 95 % of the time): read its probabilities with care; mean probability 0.450 against 16 % positive',
     );
@@ -52,7 +52,7 @@ describe('calibrationVerdict', () => {
   it('says when nothing was measured, and gives no bound it does not have', () => {
     expect(calibrationVerdict(calibration([], { ece: null, p95: null }))).toBe('no records: calibration not measured');
     const unbounded = calibration([[5, 10, 0.55, 0.5]], { ece: 0.05, p95: null });
-    expect(beyondChance(unbounded)).toBe(false);
+    expect(calibrationBeyondChance(unbounded)).toBe(false);
     expect(calibrationVerdict(unbounded)).toBe('ECE 0.050 (no chance bound to read it against); mean probability 0.550 against 50 % positive');
   });
 });

@@ -1,4 +1,4 @@
-import { calibrationBeyondChance, type ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
+import type { ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
 
 /**
  * The reliability diagram of one class, as drawn: each non-empty bin a point at (mean
@@ -64,5 +64,3 @@ export function calibrationVerdict(calibration: ClassCalibrationInfo): string {
   return `ECE ${f3(ece)}: beyond chance (${chance}): read its probabilities with care; ${shift}`;
 }
 
-/** True when the ECE is larger than a calibrated model would show 95 % of the time on as many records. */
-export const beyondChance = calibrationBeyondChance;
