@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +71,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
   const labels = path.join(dataDir, 'pe-labels.csv');
   const noTrainingPositive = path.join(dataDir, 'no-training-positive.csv');
   const miLabels = path.join(dataDir, 'mi-labels.csv');
+  const damagedSite = path.join(dataDir, 'damaged-site');
 
   beforeAll(async () => {
     const out = path.join(dataDir, 'models', 'ptbxl-tiny');
@@ -88,6 +89,9 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     // MI against the rest with PTB-XL's own folds (1–8 train, 9 validation, 10 the locked test).
     const mi = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.labels[1]},${item.split}`);
     writeFileSync(miLabels, `file,label,split\n${mi.join('\n')}\n`);
+    // A copy of the fixture inside the allowed data folder with one locked-test record's signal cut short, for a site evaluation that cannot read it.
+    cpSync(fixture, damagedSite, { recursive: true });
+    writeFileSync(path.join(damagedSite, 'records100', '00000', '00038_lr.dat'), Buffer.alloc(10));
     // The app opens the newest record by itself first; then the test picks its sample.
     await page.getByTestId('predictions').waitFor();
     await openRecord(page, '00001_hr');
@@ -459,10 +463,13 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await row(mi).click();
     const miCard = page.locator(`[data-testid="model-detail"][data-model-id="${mi}"]`);
     await miCard.getByTestId('site-evaluate-open').click();
-    await miCard.getByTestId('site-evaluate-root').fill(fixture);
+    await miCard.getByTestId('site-evaluate-root').fill(damagedSite);
     await miCard.getByTestId('site-evaluate-labels').fill(miLabels);
     await miCard.getByTestId('site-evaluate-start').click();
     await miCard.getByTestId('site-evaluate-done').waitFor({ timeout: 60_000 });
+    // One of its six locked test records cannot be read: the figures rest on five, and the card says so and why.
+    expect(await miCard.getByTestId('site-evaluate-done').textContent()).toBe('Evaluated on 5 locked test records and recorded.');
+    expect(await miCard.getByTestId('site-evaluate-unreadable').textContent()).toMatch(/^\s*1 more record of the test split could not be read and is in no figure\s+\(first: \S*00038\S*: .*00038_lr\.dat: truncated/);
     await expect.poll(() => miCard.getByTestId('model-site-evaluation-line').textContent()).toMatch(/locked test records of .*\(an evaluation,/s);
     expect(await miCard.getByTestId('pe-comparison').count()).toBe(0);
     await page.getByTestId('model-promote').click();

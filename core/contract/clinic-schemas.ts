@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RecordId } from './schemas';
+import { LeftOutRecordsSchema, RecordId } from './schemas';
 import { DatasetSpecSchema, EvaluatedSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
 
 /**
@@ -118,7 +118,7 @@ export const DatasetInspectionSchema = z.object({
   records: splitCounts,
   /** Positives per class and split, in class order. */
   positives: z.object({ train: z.array(z.number().int()), val: z.array(z.number().int()), test: z.array(z.number().int()) }),
-  dropped: z.object({ count: z.number().int().nonnegative(), examples: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+  dropped: LeftOutRecordsSchema,
   /** Problems that allow training but weaken it (e.g. a class with no validation positive). */
   warnings: z.array(z.string()),
   /** Problems that make training impossible (no training or validation records); empty when ready. */

@@ -7,6 +7,10 @@ export const ErrorInfoSchema = z.object({ code: z.enum(errorCodes), message: z.s
 
 export const RecordId = z.number().int().positive();
 
+/** Records a dataset step left out, counted, with the first few named and why (never silently). */
+export const LeftOutRecordsSchema = z.object({ count: z.number().int().nonnegative(), examples: z.array(z.object({ id: z.string(), reason: z.string() })) });
+export type LeftOutRecords = z.infer<typeof LeftOutRecordsSchema>;
+
 export const PatientSchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BaseComparisonSchema, CalibrationByClassSchema, SiteEvaluationSchema } from './evaluation-schemas';
 import { PeComparisonSchema } from './pe-schemas';
-import { ErrorInfoSchema, JobId, RecordId } from './schemas';
+import { ErrorInfoSchema, JobId, LeftOutRecordsSchema, RecordId } from './schemas';
 
 /**
  * Shapes of the training, evaluation and prediction channels (issue 6). Paths are folders on
@@ -226,6 +226,11 @@ export const EvaluationResultSchema = z.object({
   split: z.string(),
   dataset: z.string(),
   modelId: z.string(),
+  /**
+   * Records of the split that could not be read (a damaged or unsupported file) and so are not
+   * in `n` or any figure: a site must know its figures rest on fewer records than it labelled.
+   */
+  unreadable: LeftOutRecordsSchema,
   /** Per class: Brier score, expected calibration error and the reliability bins (core/ml/metrics/calibration.ts). */
   calibration: CalibrationByClassSchema.optional(),
   /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */

@@ -52,6 +52,11 @@ export interface Dataset {
   readonly dropped: readonly { readonly id: string; readonly reason: string }[];
 }
 
+/** A left-out list as the contract carries it: the count, and the first `shown` named with why. */
+export function leftOutSummary(entries: readonly { readonly id: string; readonly reason: string }[], shown = 5): { count: number; examples: { id: string; reason: string }[] } {
+  return { count: entries.length, examples: entries.slice(0, shown).map(({ id, reason }) => ({ id, reason })) };
+}
+
 /** Items of one split. */
 export function itemsOf(dataset: Dataset, split: Split): DatasetItem[] {
   return dataset.items.filter((item) => item.split === split);

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetInspection, MemoryCheckSummary } from '../contract/clinic-schemas';
 import { loadDataset, type DatasetSpec } from '../data/load';
-import { classCounts, itemsOf, type Dataset, type DatasetItem } from '../data/types';
+import { classCounts, itemsOf, leftOutSummary, type Dataset, type DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
 import { defaultMinExamples, learnabilityProblems, minimumOverride, type MinExamples } from '../train/learnability';
 import type { MemoryCheck } from '../train/memory-estimate';
@@ -74,7 +74,7 @@ export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = d
     classes: [...dataset.classes],
     records,
     positives,
-    dropped: { count: dataset.dropped.length, examples: dataset.dropped.slice(0, 5).map((d) => ({ id: d.id, reason: d.reason })) },
+    dropped: leftOutSummary(dataset.dropped),
     ...problems,
     ...(check ? { memory: memorySummary(check) } : {}),
   };

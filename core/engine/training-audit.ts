@@ -67,7 +67,7 @@ export class TrainingAudit {
     }
     if (result.kind === 'evaluate') {
       const { f1Macro, aucMacro } = result.metrics;
-      this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, f1Macro, aucMacro });
+      this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, unreadable: result.unreadable.count, f1Macro, aucMacro });
       // A locked-test evaluation on this site's data is what a promotion needs: kept.
       if (result.split === 'test' && result.evaluatedOn) {
         await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, calibration: result.calibration ?? null, actor: 'user' });

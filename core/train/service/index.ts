@@ -14,6 +14,7 @@ import { operatingPointJob, type OperatingPointGoal } from '../jobs/operating-po
 import { operatingPointByClass } from '../package/manifest';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
+import { leftOutSummary } from '../../data/types';
 import type { TrainConfigInput } from '../config';
 import { predictModel } from '../ensemble/score';
 import { resealPackageFolder } from '../package/io';
@@ -160,7 +161,7 @@ export class TrainingService {
     const model = (await this.models.find(request.modelId)).location;
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
-      return asResult({ kind: 'evaluate', n: r.n, classes: r.classes, metrics: r.metrics, ci: r.ci, calibration: r.calibration, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null }, ...(r.peComparison ? { peComparison: r.peComparison } : {}) });
+      return asResult({ kind: 'evaluate', n: r.n, unreadable: leftOutSummary(r.failed.map(({ id, message }) => ({ id, reason: message }))), classes: r.classes, metrics: r.metrics, ci: r.ci, calibration: r.calibration, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null }, ...(r.peComparison ? { peComparison: r.peComparison } : {}) });
     });
   }
 

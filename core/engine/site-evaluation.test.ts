@@ -1,0 +1,59 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TrainFinishedSchema } from '../contract/training-schemas';
+import { fixturePath } from '../test/shared-data';
+import { Engine } from './engine';
+
+/**
+ * A site evaluation from the app (models:evaluate) on records of which one cannot be read: its
+ * figures rest on the others, and the result and the audit say how many were left out and why,
+ * as `ecg evaluate` prints them.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-site-eval-'));
+const engines: Engine[] = [];
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.close()));
+});
+
+/** The PTB-XL fixture with one locked-test record (fold 10) damaged: its signal file cut to 10 bytes. */
+function fixtureWithOneDamagedTestRecord(): string {
+  const root = path.join(dataDir, 'ptbxl');
+  cpSync(fixturePath('train', 'ptbxl'), root, { recursive: true });
+  writeFileSync(path.join(root, 'records100', '00000', '00038_lr.dat'), Buffer.alloc(10));
+  return root;
+}
+
+describe('site evaluation in the app', () => {
+  it('says how many locked-test records could not be read, names the first, and audits the count', async () => {
+    const root = fixtureWithOneDamagedTestRecord();
+    const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(engine);
+    engine.folders.allow(root);
+    const listed = await engine.handle('models:list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const starter = (listed.value as { models: { id: string; bundled: boolean }[] }).models.find((m) => m.bundled && m.id.startsWith('xresnet1d50-ptbxl-pool-demo@'))?.id as string;
+
+    const finished = new Promise<unknown>((resolve) => {
+      const off = engine.onEvent((event, payload) => {
+        if (event === 'train:finished') {
+          off();
+          resolve(payload);
+        }
+      });
+    });
+    const started = await engine.handle('models:evaluate', { modelId: starter, dataset: { kind: 'ptbxl', root }, split: 'test' });
+    expect(started.ok).toBe(true);
+    const event = TrainFinishedSchema.parse(await finished);
+    if (event.status !== 'succeeded' || event.result?.kind !== 'evaluate') throw new Error(`evaluation ${event.status}`);
+    // Six fold-10 records; the one cut short is in no figure, and the result says which and why.
+    expect(event.result.n).toBe(5);
+    expect(event.result.unreadable).toEqual({ count: 1, examples: [{ id: '38', reason: expect.stringMatching(/00038_lr\.dat: truncated/) }] });
+    // The UI hears of the end only once it is audited.
+    const audited = engine.audit.recent().filter((e) => e.action === 'evaluate.finished');
+    expect(audited.map((e) => e.details)).toEqual([expect.objectContaining({ status: 'succeeded', n: 5, unreadable: 1 })]);
+  });
+});
