@@ -4,7 +4,7 @@ import { architectureNames } from '../../ml/models/registry';
 import { hpoJob } from '../../train/jobs/hpo-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const hpoCommand: CliCommand = {
   name: 'hpo',
@@ -30,9 +30,12 @@ ${datasetUsage}
 
 ${trainUsage}
 
+${memoryUsage}
+The search checks its largest trial (the widest, deepest recurrent layers it can sample) once, before the first.
+
 Output (--json): {"study":{…,"trials":[{"number","params","state","value","intermediate","bestEpoch","seconds"}]},"best","table","cancelled","manifest"?}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, arch: { type: 'string' }, study: { type: 'string' }, trials: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' }, 'prune-warmup': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, arch: { type: 'string' }, study: { type: 'string' }, trials: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' }, 'prune-warmup': { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required');
     if (!values.study) throw new EinthovenError('E_VALIDATION', '--study DIR is required');
@@ -54,6 +57,7 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
         ...(backend ? { backend } : {}),
         ...workers,
         ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+        ...(values['force-memory'] ? { forceMemory: true } : {}),
       },
       { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
     );

@@ -187,6 +187,14 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(saved.trials[0]?.params).toEqual(second.study.trials[0]?.params); // trial 0 was not rerun
   });
 
+  it('hpo checks the memory of the largest trial it can sample before the first, and refuses a study that cannot fit', async () => {
+    const study = path.join(dir, 'study-too-big');
+    // 1024 rows of 10 s through a CRNN need tens of GB, and each wasm worker can address 4 GiB.
+    const common = ['--data', data, '--fs', '100', '--arch', 'crnn-gru', '--study', study, '--epochs', '1', '--batch', '1024', '--min-examples', '1,1', '--backend', 'wasm', '--workers', '1'];
+    await expect(cli(hpoCommand, common)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^not enough memory: .*--force-memory starts it anyway/) });
+    expect(existsSync(path.join(study, 'study.json'))).toBe(false); // refused before the study began
+  });
+
   it('explains itself and refuses bad arguments with typed errors', async () => {
     for (const command of [trainCommand, hpoCommand, finetuneCommand, evaluateCommand, predictCommand]) expect(command.usage).toMatch(new RegExp(`^Usage: ecg ${command.name} `));
     await expect(cli(trainCommand, ['--data', data, '--out', path.join(dir, 'x')])).rejects.toMatchObject({ code: 'E_VALIDATION' });

@@ -189,7 +189,7 @@ export function posWeightFrom(text: string): number[] {
   return weights;
 }
 
-/** `--force-memory`: ecg train and ecg finetune print a memory estimate first and refuse a job that does not fit (core/train/memory-estimate.ts). */
+/** `--force-memory`: ecg train, finetune and hpo print a memory estimate first and refuse a job that does not fit (core/train/memory-estimate.ts). */
 export const memoryFlags = { 'force-memory': { type: 'boolean' } } as const;
 
 export const memoryUsage = `Memory: before it trains, the job prints its memory estimate (weights, gradients, AdamW moments

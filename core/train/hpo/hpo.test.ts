@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../ml/models/registry';
+import { largestTrialParams } from '../jobs/hpo-job';
 import { shouldPrune } from './pruner';
 import { paperSearchSpace, type Params, type SearchSpace } from './space';
 import { goodCount, observationWeights, sampleTpe, tpeSplit, type Observation } from './tpe';
@@ -24,6 +25,11 @@ describe('TPE sampler', () => {
     const crnn = buildModel('crnn-gru', { numClasses: 5, inputLength: 256, rnn: { layers: 1, hidden: 128, dropout: 0, bidirectional: true } });
     expect(crnn.layers[crnn.layers.length - 1]?.getWeights()[0]?.shape).toEqual([256, 5]);
     crnn.dispose();
+  });
+
+  it('knows the largest model its space can sample: every recurrent size at its largest, both directions', () => {
+    expect(largestTrialParams(paperSearchSpace('crnn-lstm'))).toEqual({ learningRate: 1e-6, normalisation: 'minmax', rnnLayers: 4, rnnHidden: 512, rnnDropout: 0.3, bidirectional: true });
+    expect(Object.keys(largestTrialParams(paperSearchSpace('resnet18')))).toEqual(['learningRate', 'normalisation']);
   });
 
   /** 40 trials of a sampler on an objective; `random` never leaves TPE's start-up phase. */

@@ -12,13 +12,14 @@ import type { PipelineConfig } from '../../signal/pipeline-config';
 import { createRng } from '../../signal/rng';
 import { checkPosWeight, trainConfigSchema, type TrainConfig, type TrainConfigInput } from '../config';
 import { recordTrainingData } from '../data-source';
-import { paperSearchSpace, type Params } from '../hpo/space';
+import { paperSearchSpace, type Params, type SearchSpace } from '../hpo/space';
 import { openStudy, resultsTable, saveStudy, type Study, type Trial } from '../hpo/study';
 import { shouldPrune } from '../hpo/pruner';
 import { sampleTpe } from '../hpo/tpe';
 import { checkpointGeneration } from '../checkpoint';
 import { adamWGroup, trainableVariables, trainLoop, type EpochRecord } from '../loop';
 import type { ModelManifest } from '../package/manifest';
+import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { augmentChoiceOf, defaultAugment, withAugmentation } from '../augmentation';
 import { defaultPipeline, pipelineCrop } from '../pipelines';
 import type { JobContext } from '../progress';
@@ -48,6 +49,8 @@ export interface HpoJobOptions {
   /** Data-parallel worker threads per trial (default: cores − 1). */
   readonly workers?: number;
   readonly cacheDir?: string;
+  /** Search even when the memory estimate of its largest trial says it does not fit this workstation (`--force-memory`). */
+  readonly forceMemory?: boolean;
 }
 
 export interface HpoJobResult {
@@ -79,10 +82,46 @@ function setUpTrial(options: HpoJobOptions, base: TrainConfig, shared: PreparedD
   const pipeline = trialPipeline(basePipeline, params.normalisation as Normalisation);
   const prepared: PreparedData = { ...shared, store: shared.store.withPipeline(pipeline), pipeline };
   const config: TrainConfig = { ...base, learningRate: Number(params.learningRate) };
-  const rnn = rnnOf(params);
-  const buildOptions: BuildOptions = { numClasses: shared.dataset.classes.length, inputLength: pipelineCrop(pipeline) ?? architectureInfo(options.architecture).inputLength, ...(rnn ? { rnn } : {}) };
+  const buildOptions = trialBuildOptions(options.architecture, shared.dataset.classes.length, pipeline, params);
   const model = withSeededRandom(createRng(config.seed), () => buildModel(options.architecture, buildOptions));
   return { model, config, prepared, buildOptions };
+}
+
+function trialBuildOptions(architecture: string, numClasses: number, pipeline: PipelineConfig, params: Params): BuildOptions {
+  const rnn = rnnOf(params);
+  return { numClasses, inputLength: pipelineCrop(pipeline) ?? architectureInfo(architecture).inputLength, ...(rnn ? { rnn } : {}) };
+}
+
+/**
+ * The search space's largest model: every numeric choice at its largest (recurrent layers and
+ * width) and both directions where direction is searched. Floats (the learning rate) and the
+ * normalisation change no tensor's size. Every trial the search can sample needs at most its memory.
+ */
+export function largestTrialParams(space: SearchSpace): Params {
+  return Object.fromEntries(Object.entries(space).map(([name, spec]) => [name, spec.kind === 'float' ? spec.low : largestChoice(spec.choices)]));
+}
+
+function largestChoice(choices: readonly (string | number | boolean)[]): string | number | boolean {
+  const numbers = choices.filter((c): c is number => typeof c === 'number');
+  if (numbers.length === choices.length) return Math.max(...numbers);
+  if (choices.includes(true)) return true;
+  return choices[0] as string | number | boolean;
+}
+
+/**
+ * Checks the largest trial against this workstation before the first trial starts: a study runs
+ * for hours, and one that cannot fit must be refused now, not when TPE first samples a wide RNN.
+ */
+function checkStudyMemory(options: HpoJobOptions, base: TrainConfig, shared: PreparedData, basePipeline: PipelineConfig, space: SearchSpace, backend: string, context: JobContext): void {
+  const params = largestTrialParams(space);
+  const buildOptions = trialBuildOptions(options.architecture, shared.dataset.classes.length, trialPipeline(basePipeline, params.normalisation as Normalisation), params);
+  const model = buildModel(options.architecture, buildOptions);
+  try {
+    const check = checkTrainingMemory({ model, batchSize: base.batchSize, workers: resolveTrainingWorkers(options.workers, base.batchSize), mode: 'scratch', backend });
+    announceMemory(check, options.forceMemory, { ...context, onProgress: (event) => context.onProgress?.(event.kind === 'phase' ? { ...event, message: `largest trial: ${event.message}` } : event) });
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
@@ -102,6 +141,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   const basePipeline = withAugmentation(defaultPipeline(options.architecture, { normalisation: 'zscore' }), augment);
   const shared = await prepareTraining(options.dataset, basePipeline, base, context, options.cacheDir, true, resolveWorkers(options.workers));
   checkPosWeight(base, shared.dataset.classes.length);
+  checkStudyMemory(options, base, shared, basePipeline, space, backend.active, context);
   // Trials see the records through views with their own normalisation: packed for workers once, here.
   if (resolveWorkers(options.workers) > 1) shared.store.share();
   const key = fingerprint({ a: options.architecture, d: datasetSha256(shared.dataset), base, space, seed, augment });
