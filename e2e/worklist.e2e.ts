@@ -201,6 +201,7 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     const cls = chosen.split('\u27c2')[1] ?? '';
     await page.getByTestId('filter-flagged').selectOption(chosen);
     await expect.poll(() => listedFor(cls)).toBe(most);
+    expect(await page.getByTestId('filter-flagged').locator(`option[value="${chosen}"]`).textContent()).toMatch(/^\S.* flagged by \S/);
     expect(await sortByProbability.isDisabled()).toBe(false);
     await page.getByTestId('record-sort').selectOption('probability');
     const probabilities = async () => (await flaggedBy.allTextContents()).map((t) => Number(/ ([\d.]+) %/.exec(t)?.[1]));
@@ -213,6 +214,8 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     await expect.poll(() => page.getByTestId('record-order').getAttribute('data-order')).toBe('asc');
     await expect.poll(() => page.getByTestId('record-count').getAttribute('data-total')).toBe('5');
     await page.getByTestId('uncertainty-note').waitFor();
+    // The filter's own wording follows: the class as read by the model, not "flagged by" it.
+    expect(await page.getByTestId('filter-flagged').locator(`option[value="${chosen}"]`).textContent()).toMatch(/^\S.* as read by \S/);
     const distances = () => flaggedBy.evaluateAll((nodes) => nodes.map((n) => Math.abs(Number(n.getAttribute('data-probability')) - Number(n.getAttribute('data-threshold')))));
     const nearestFirst = async () => (await distances()).every((d, i, all) => i === 0 || d >= (all[i - 1] as number) - 1e-9);
     await expect.poll(async () => (await distances()).length >= most && (await nearestFirst())).toBe(true);
