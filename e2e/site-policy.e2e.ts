@@ -14,10 +14,11 @@ import { artifactPath, launchApp, type RunningApp } from './app';
 describe('browser mode: a site policy that makes this account a reader', () => {
   let app: RunningApp;
   let page: Page;
+  let policy: string;
   const me = os.userInfo().username;
 
   beforeAll(async () => {
-    const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-')), 'policy.json');
+    policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-')), 'policy.json');
     writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin'] }));
     app = await launchApp({ env: { EINTHOVEN_POLICY_FILE: policy } });
     page = app.page;
@@ -58,5 +59,18 @@ describe('browser mode: a site policy that makes this account a reader', () => {
     expect(await promote.isDisabled()).toBe(true);
     expect(await promote.getAttribute('title')).toMatch(/^Changing the default model needs the admin role/);
     expect(await page.getByTestId('paired-start').getAttribute('title')).toMatch(/^Comparing models on a dataset needs the trainer role/);
+  });
+
+  it('applies a change IT makes to the policy while the app is open, at the next view, without a restart', async () => {
+    writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else', me], admins: ['it-admin'] }));
+    await page.getByTestId('nav-finetune').click();
+    await expect.poll(() => page.getByTestId('site-access').textContent()).toBe(`${me} · trainer`);
+    await page.getByTestId('finetune-forbidden').waitFor({ state: 'detached' });
+    // And withdrawn the same way: the engine refuses from its next request, the header follows at the next view.
+    writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin'] }));
+    await page.getByTestId('nav-viewer').click();
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-forbidden').waitFor();
+    expect(await page.getByTestId('site-access').textContent()).toBe(`${me} · reader`);
   });
 });

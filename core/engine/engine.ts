@@ -119,7 +119,10 @@ export class Engine {
     this.records = new RecordStore(this.db);
     this.#state = new AppState(this.db);
     const osAccount = currentOsAccount();
-    this.access = SiteAccess.load(options.policyFile ?? policyFileLocation(), osAccount);
+    // A change IT makes to the policy while the app is open applies at the next request, and is audited when it does.
+    this.access = SiteAccess.load(options.policyFile ?? policyFileLocation(), osAccount, (now, before) =>
+      this.audit.append('system', 'access.policy-changed', null, { policy: now.policy.file, policyState: now.policy.state, roles: now.roles, rolesBefore: before.roles }),
+    );
     // The reader chosen in the app (the last one who signed a reading here); the CLI names one with EINTHOVEN_READER.
     const reader = () => (options.shell === 'cli' ? process.env.EINTHOVEN_READER : this.#state.get('reader.last')) || undefined;
     this.audit = new AuditLog(this.db, () => ({ osAccount, reader: reader() }));

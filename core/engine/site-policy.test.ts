@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,5 +92,27 @@ describe('site policy: local roles', () => {
     expect(await admin.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: true });
     // Past the role check: the unknown model is what stops it.
     expect(await admin.handle('models:promote', { modelId: 'none@0123456789ab', promotedBy: 'Dr. A', confirmed: true })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+  });
+
+  it('applies a change of the policy file at the next request, without a restart, and audits it once', async () => {
+    const file = policyFile({ trainers: [me] });
+    const engine = engineUnder(file);
+    expect(await engine.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: true });
+    // IT withdraws the role while the app is open: refused from the next request on.
+    writeFileSync(file, JSON.stringify({ trainers: ['somebody-else'] }));
+    expect(await engine.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+    const info = await engine.handle('app:info', {});
+    expect(info.ok && (info.value as AppInfo).access.roles).toEqual(['reader']);
+    const changes = () => engine.audit.recent().filter((e) => e.action === 'access.policy-changed').reverse(); // oldest first
+    expect(changes().map((e) => e.details)).toEqual([{ policy: file, policyState: 'loaded', roles: ['reader'], rolesBefore: ['reader', 'trainer'] }]);
+    // A file being rewritten may be read half-written: that reads only, until it is whole again.
+    writeFileSync(file, '{"trainers": [');
+    expect(await engine.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(/could not be read/) } });
+    writeFileSync(file, JSON.stringify({ admins: [me] }));
+    expect(await engine.handle('folders:allow', { path: tmp() })).toMatchObject({ ok: true });
+    // Removed: no policy, every role, as on an unmanaged workstation.
+    rmSync(file);
+    expect(engine.access.info.roles).toEqual(['reader', 'trainer', 'admin']);
+    expect(changes().map((e) => e.details.policyState)).toEqual(['loaded', 'invalid', 'loaded', 'none']);
   });
 });

@@ -13,7 +13,8 @@ import { EinthovenError } from '../errors';
  * policy file the workstation has one kind of user and every account has every role, as before.
  *
  * The file names operating-system accounts, because those are what the audit trail records
- * beside the reader's typed name. It is read once, when the engine starts.
+ * beside the reader's typed name. Its roles apply from the next request after IT changes it;
+ * its data folder, from the next start (the database is opened once).
  */
 const account = z.string().trim().min(1).max(256);
 
@@ -75,34 +76,74 @@ function machinePolicyFile(env: NodeJS.ProcessEnv, platform: string): string {
 
 /** What an account may do here, and from which policy. */
 export class SiteAccess {
-  readonly #info: SiteAccessInfo;
+  readonly #file: string;
+  readonly #account: string;
+  readonly #changed: PolicyChangeListener | undefined;
+  #info: SiteAccessInfo;
+  #stamp: string;
 
-  private constructor(info: SiteAccessInfo) {
-    this.#info = info;
+  private constructor(file: string, account: string, changed: PolicyChangeListener | undefined) {
+    this.#file = file;
+    this.#account = account;
+    this.#changed = changed;
+    this.#stamp = fileStamp(file);
+    this.#info = accessFrom(file, account);
   }
 
   /**
    * Reads the policy at `file` for `osAccount`. A policy that exists but cannot be read or
    * parsed grants reading only: IT deployed it to restrict, and a typo must not open everything.
+   * `changed` hears of every later change of the file, once it has been read again.
    */
-  static load(file: string, osAccount: string): SiteAccess {
-    const read = readPolicyFile(file);
-    if (read.state === 'none') return new SiteAccess({ account: osAccount, roles: [...siteRoles], policy: { state: 'none', file } });
-    if (read.state === 'invalid') return new SiteAccess({ account: osAccount, roles: ['reader'], policy: { state: 'invalid', file, error: read.error } });
-    return new SiteAccess({ account: osAccount, roles: rolesOf(read.policy, osAccount), policy: { state: 'loaded', file } });
+  static load(file: string, osAccount: string, changed?: PolicyChangeListener): SiteAccess {
+    return new SiteAccess(file, osAccount, changed);
   }
 
+  /**
+   * The roles now. The file is checked (its size, time and inode) at every use and read again
+   * when it changed: a trainer role IT withdraws is withdrawn at the next request, not at the
+   * next start of an app that may stay open for days.
+   */
   get info(): SiteAccessInfo {
+    const stamp = fileStamp(this.#file);
+    if (stamp !== this.#stamp) {
+      const before = this.#info;
+      this.#stamp = stamp;
+      this.#info = accessFrom(this.#file, this.#account);
+      this.#changed?.(this.#info, before);
+    }
     return this.#info;
   }
 
   /** Throws E_FORBIDDEN when the channel needs a role this account lacks. */
   check(channel: ChannelName): void {
     const needed = channelRoles[channel];
-    if (needed === undefined || this.#info.roles.includes(needed)) return;
-    const { policy, account: who } = this.#info;
+    if (needed === undefined) return;
+    const info = this.info;
+    if (info.roles.includes(needed)) return;
+    const { policy, account: who } = info;
     const why = policy.state === 'invalid' ? `the site policy ${policy.file} could not be read (${policy.error ?? 'unknown error'}), so every account only reads` : `the site policy ${policy.file} does not give account '${who}' the ${needed} role`;
     throw new EinthovenError('E_FORBIDDEN', `${describe(channel)} needs the ${needed} role: ${why}; ask the site's IT`);
+  }
+}
+
+/** Told the roles after and before a change of the policy file. */
+export type PolicyChangeListener = (now: SiteAccessInfo, before: SiteAccessInfo) => void;
+
+function accessFrom(file: string, account: string): SiteAccessInfo {
+  const read = readPolicyFile(file);
+  if (read.state === 'none') return { account, roles: [...siteRoles], policy: { state: 'none', file } };
+  if (read.state === 'invalid') return { account, roles: ['reader'], policy: { state: 'invalid', file, error: read.error } };
+  return { account, roles: rolesOf(read.policy, account), policy: { state: 'loaded', file } };
+}
+
+/** What changes when the file is written, replaced or removed; 'absent' when there is none. */
+function fileStamp(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  } catch {
+    return 'absent';
   }
 }
 
