@@ -519,7 +519,8 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const derived = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);
     await expect.poll(() => derived.getByTestId('model-operating-point').textContent()).toMatch(/^Operating point: rule-out: sensitivity ≥ 0\.8 on validation/);
     expect(await derived.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Derived from\\s*ptbxl tiny \\(${manifest.id}\\): the same weights`));
-    await expect.poll(() => derived.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on 6 locked test records/);
+    // Its site evaluation says which job recorded it: the operating point's own locked-test reading.
+    await expect.poll(() => derived.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on 6 locked test records of .*\(while deriving a site operating point,/s);
     await shoot(page, 'models-view', 'site-operating-point.png');
     const finished = (await cli('audit', '--json', '--action', 'operating-point.finished', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { details: { model: string; base: string } });
     expect(finished.at(-1)?.details).toMatchObject({ model: id, base: manifest.id });

@@ -68,11 +68,26 @@ export const CalibrationByClassSchema = z.record(z.string(), ClassCalibrationSch
 export type CalibrationByClass = z.infer<typeof CalibrationByClassSchema>;
 
 
-/** A locked-test evaluation recorded on this workstation (model_evaluations, migration 0005). */
+/**
+ * What recorded a site evaluation: a fine-tuning's closing evaluation, an evaluation asked for
+ * (the card, `ecg evaluate --record`), or the locked test a site operating point job reads for
+ * the model it derives (migration 0015).
+ */
+export const SiteEvaluationSourceSchema = z.enum(['finetune', 'evaluate', 'operating-point']);
+export type SiteEvaluationSource = z.infer<typeof SiteEvaluationSourceSchema>;
+
+/** Each source in words, as a model's evaluation history shows it (the app's card, ecg models promote). */
+export const siteEvaluationSourceWords: Record<SiteEvaluationSource, string> = {
+  finetune: 'its fine-tuning',
+  evaluate: 'an evaluation',
+  'operating-point': 'while deriving a site operating point',
+};
+
+/** A locked-test evaluation recorded on this workstation (model_evaluations, migrations 0005, 0013, 0015). */
 export const SiteEvaluationSchema = z.object({
   id: z.number().int().positive(),
   modelId: z.string(),
-  source: z.enum(['finetune', 'evaluate']),
+  source: SiteEvaluationSourceSchema,
   dataset: z.object({ name: z.string(), root: z.string(), labels: z.string().nullable() }),
   n: z.number().int().nonnegative(),
   metrics: z.record(z.string(), z.unknown()),

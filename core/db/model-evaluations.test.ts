@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CalibrationByClass } from '../contract/evaluation-schemas';
-import { openDatabase } from './database';
+import { openDatabase, type Db } from './database';
 import { migrations } from './migrations/index';
 import { ModelEvaluations, type NewEvaluation } from './model-evaluations';
 import { ModelRegistry, type ModelRegistration } from './model-registry';
@@ -41,6 +41,55 @@ describe('site evaluations keep their calibration (migration 0013)', () => {
     expect(evaluations.record(evaluation({ calibration: null })).calibration).toBeNull();
     // Append-only still: the new column changes nothing there.
     expect(() => db.prepare("UPDATE model_evaluations SET calibration = '{}' WHERE id = ?").run(stored.id)).toThrow(/append-only/);
+    db.close();
+  });
+});
+
+describe("an evaluation's source may be 'operating-point' (migration 0015 rebuilds the table)", () => {
+  /** What the rebuild must keep: every row as stored, and the table's columns, index, triggers and foreign key. */
+  function snapshot(db: Db) {
+    return {
+      rows: db.prepare('SELECT * FROM model_evaluations ORDER BY id').all(),
+      columns: db.pragma('table_info(model_evaluations)'),
+      indexes: db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'model_evaluations' ORDER BY name").all(),
+      indexColumns: db.pragma('index_info(model_evaluations_model)'),
+      triggers: db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'model_evaluations' ORDER BY name").all(),
+      foreignKeys: db.pragma('foreign_key_list(model_evaluations)'),
+    };
+  }
+
+  it('keeps every row, column, index, trigger and foreign key; accepts the new source and still refuses an unknown one', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
+    // A workstation on version 14 has evaluations of two models, from both earlier sources, with and without their optional columns.
+    const older = openDatabase(file, migrations.filter((m) => m.version < 15)).db;
+    const other: ModelRegistration = { ...model, id: `other@${'c'.repeat(12)}`, name: 'other', weightsSha256: 'c'.repeat(64) };
+    new ModelRegistry(older).register(model);
+    new ModelRegistry(older).register(other);
+    const insert = older.prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at, calibration)
+      VALUES (?, ?, 'test', ?, ?, '/data/h', ?, ?, '{"aucMacro":0.7}', '{"aucMacro":{"low":0.6,"high":0.8}}', ?, 'cli', '2026-01-01T00:00:00.000Z', ?)`);
+    insert.run(model.id, weights, 'evaluate', 'old', null, 3, null, null);
+    insert.run(other.id, other.weightsSha256, 'finetune', 'tuned', '/data/h/labels.csv', 40, '{"n":40}', JSON.stringify(calibration));
+    insert.run(model.id, weights, 'evaluate', 'again', '/data/h/labels.csv', 0, null, JSON.stringify(calibration));
+    const before = snapshot(older);
+    expect(() => insert.run(model.id, weights, 'operating-point', 'site', null, 6, null, null)).toThrow(/CHECK constraint failed/);
+    older.close();
+
+    const { db, previousVersion } = openDatabase(file);
+    expect(previousVersion).toBe(14);
+    expect(snapshot(db)).toEqual(before);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%rebuilt%'").get()).toEqual({ n: 0 });
+
+    const evaluations = new ModelEvaluations(db);
+    expect(evaluations.latest(other.id)).toMatchObject({ id: 2, source: 'finetune', dataset: { name: 'tuned', labels: '/data/h/labels.csv' }, n: 40, comparison: { n: 40 }, calibration });
+    const derived = evaluations.record(evaluation({ source: 'operating-point' }));
+    expect(derived).toMatchObject({ id: 4, source: 'operating-point' });
+    expect(evaluations.latest(model.id)).toEqual(derived);
+    // Still constrained: an unknown source, a model not registered, and any change to a kept row are refused.
+    expect(() => evaluations.record(evaluation({ source: 'guess' as NewEvaluation['source'] }))).toThrow(/CHECK constraint failed/);
+    expect(() => evaluations.record(evaluation({ modelId: 'unregistered@000000000000' }))).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => db.prepare("UPDATE model_evaluations SET source = 'operating-point' WHERE id = 1").run()).toThrow(/append-only: UPDATE refused/);
+    expect(() => db.prepare('DELETE FROM model_evaluations WHERE id = 1').run()).toThrow(/append-only: DELETE refused/);
     db.close();
   });
 });

@@ -171,7 +171,9 @@ describe('datasets:inspect and the training audit', () => {
     expect(r).toMatchObject({ name: 'tiny — rule-out 0.9 (site)', base: { id: manifest.id }, operatingPoint: { method: 'sensitivity', target: 0.9 }, validation: { n: 6 }, test: { n: 6 }, baseTest: { n: 6 } });
     expect(r.override).toMatch(/^override: minimum examples per class lowered/);
     expect(engine.ledger.registry.get(r.modelId)).toMatchObject({ origin: 'user', baseModelId: manifest.id });
-    expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'evaluate', n: 6, dataset: { root: data } });
+    // Recorded as what it is: a site evaluation made while deriving a site operating point, not a plain evaluation.
+    expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'operating-point', n: 6, dataset: { root: data } });
+    expect(engine.audit.recent().find((a) => a.action === 'model.evaluated' && a.subject === `model:${r.modelId}`)?.details).toMatchObject({ source: 'operating-point', n: 6 });
     const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
     expect(entries.map((a) => a.action)).toEqual(['operating-point.finished', 'operating-point.started']);
     expect(entries[1]?.details).toMatchObject({ modelId: manifest.id, goal: 'rule-out', target: 0.9, minValExamples: 1 });

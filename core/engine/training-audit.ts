@@ -92,8 +92,9 @@ export class TrainingAudit {
 
   /**
    * A site operating point: the new model registered and audited with what was refit from which
-   * base, and its locked-test figures kept as its site evaluation (source 'evaluate': the records
-   * were read once, after every choice, exactly as an evaluation reads them).
+   * base, and its locked-test figures kept as its site evaluation. The records were read once,
+   * after every choice, exactly as an evaluation reads them; the source 'operating-point' (not
+   * 'evaluate') tells an auditor reading the model's history which job recorded them.
    */
   async #operatingPoint(action: string, subject: string, status: TrainFinished['status'], result: OperatingPointResult): Promise<void> {
     const registered = await this.#ledger.registerModel(result.modelId);
@@ -109,6 +110,6 @@ export class TrainingAudit {
       test: { n: result.test.n, aucMacro: result.test.metrics.aucMacro ?? null, f1Macro: result.test.metrics.f1Macro ?? null },
       override: result.override,
     });
-    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, actor: 'user' });
+    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, actor: 'user' });
   }
 }

@@ -33,7 +33,7 @@ describe('ecg models promote', () => {
     db.close();
     const promoted = await cli(modelsCommand, promote);
     expect(promoted.code).toBe(0);
-    expect(promoted.stdout[0]).toMatch(new RegExp(`^${starter.replace(/[.@]/g, '\\$&')}: macro AUC \\d\\.\\d{3} on 6 locked test records of ptbxl-superclass-100hz`));
+    expect(promoted.stdout[0]).toMatch(new RegExp(`^${starter.replace(/[.@]/g, '\\$&')}: macro AUC \\d\\.\\d{3} on 6 locked test records of ptbxl-superclass-100hz \\(.*\\), an evaluation, `));
     expect(promoted.stdout.at(-1)).toBe(`promoted: ${starter} is the default for predictions (previous: none)`);
     await expect(cli(evaluateCommand, ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--split', 'val', '--record', '--data-dir', dataDir])).rejects.toThrow(/--split test/);
   });

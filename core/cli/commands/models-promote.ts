@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { siteEvaluationSourceWords, type SiteEvaluation } from '../../contract/evaluation-schemas';
 import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
@@ -24,10 +25,11 @@ export function cliEngine(dataDir: string | undefined): Engine {
   return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
 }
 
-function summary(label: string, evaluation: { n: number; dataset: { name: string; root: string }; metrics: Record<string, unknown>; createdAt: string } | null): string {
+function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' | 'dataset' | 'metrics' | 'createdAt'> | null): string {
   if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
   const auc = evaluation.metrics.aucMacro;
-  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root}), ${evaluation.createdAt}`;
+  // Which job recorded it, as the app's card says it: a promotion's evidence names its origin.
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root}), ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
 }
 
 export async function runPromote(args: string[], io: CliIO): Promise<number> {
