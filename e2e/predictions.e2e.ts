@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
-import { rankedLabelsCsv } from '../core/test/ranked-labels';
+import { rankedLabelsCsv, thinnedLabelsCsv } from '../core/test/ranked-labels';
 import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
@@ -503,9 +503,26 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await tiny.getByTestId('site-op-target').fill('0.8');
     await tiny.getByTestId('site-op-kind').selectOption('csv');
     await tiny.getByTestId('site-op-root').fill(fixture);
-    await tiny.getByTestId('site-op-labels').fill(ranked.file);
+    // A small site: only 2 validation positives of the first class, under the engine's minimum of 3. Refused, and the refusal names the override.
+    const [first] = manifest.classes;
+    const thin = await thinnedLabelsCsv(ranked.file, first as string, 2, path.join(dataDir, 'thin-labels.csv'));
+    await tiny.getByTestId('site-op-labels').fill(thin);
+    await tiny.getByTestId('site-op-start').click();
+    await expect.poll(() => tiny.getByTestId('site-op-error').textContent(), { timeout: 60_000 }).toMatch(
+      new RegExp(`class ${first} has 2 positive validation records; at least 3 are needed; a minimum of 2 would let these records through, as an override \\("minimum validation positives and negatives per class" on the model card`),
+    );
+    // The field it names is in the form's advanced fold, at the engine's default; lowering it is flagged before Start.
+    await tiny.getByTestId('site-op-advanced-open').click();
+    expect(await tiny.getByTestId('site-op-min-val').inputValue()).toBe('3');
+    expect(await tiny.getByTestId('site-op-min-override').count()).toBe(0);
+    await tiny.getByTestId('site-op-min-val').fill('2');
+    expect(await tiny.getByTestId('site-op-min-override').textContent()).toMatch(/^\s*Override: thresholds may be chosen on fewer than 3 validation positives or negatives of a class/);
     await tiny.getByTestId('site-op-start').click();
     await tiny.getByTestId('site-op-done').waitFor({ timeout: 120_000 });
+    // The result line states what the override bought.
+    expect(await tiny.getByTestId('site-op-override').textContent()).toBe(
+      `Override: minimum examples per class lowered to 2 in validation (default 3); thresholds tuned on as few as 2 positives for class ${first}; figures from so few examples are unreliable.`,
+    );
     expect(await tiny.getByTestId('site-op-name').textContent()).toBe('ptbxl tiny — rule-out 0.8 (site)');
     expect(await tiny.getByTestId('site-op-done').textContent()).toMatch(/rule-out: sensitivity ≥ 0\.8 on validation/);
     expect(await tiny.getByTestId('site-op-class').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(manifest.classes);

@@ -32,6 +32,13 @@ export const DatasetSpecSchema = z.object({
   seed: z.number().int().min(0).optional(),
 });
 
+/**
+ * The fewest positives and negatives per class a job asks for unless overridden, in training and
+ * in validation (where thresholds, the epoch kept and the calibration are chosen). Here, not in
+ * core/train, so that the app's forms show the engine's own defaults.
+ */
+export const defaultMinExamples = { train: 10, val: 3 } as const;
+
 /** The training configuration a UI may set; unset fields take the engine's defaults (core/train/config.ts). */
 export const TrainSettingsSchema = z
   .object({
@@ -418,7 +425,8 @@ export const trainingChannels = {
    * temperature and thresholds refit on the dataset's validation rows by the goal (rule-out: a
    * sensitivity target; rule-in: a specificity target; or F1 / Youden), evaluated once on the
    * locked test rows beside the base's own, written as a new model in the models folder.
-   * minValExamples below 3 is an override (audited with the request).
+   * minValExamples below defaultMinExamples.val (3) is an override (audited with the request,
+   * stated in the result's `override`); a refusal for too few validation examples names it.
    */
   'train:operating-point': {
     request: z

@@ -162,6 +162,8 @@ describe('datasets:inspect and the training audit', () => {
     // PTB-XL's fold 9 has one HYP positive among 6 validation records: refused at the default minimum of 3 …
     const thin = await finishOf((await value<{ jobId: string }>('train:operating-point', { modelId: manifest.id, dataset: { kind: 'ptbxl', root: data }, goal: 'rule-out' })).jobId);
     expect(thin).toMatchObject({ status: 'failed', error: { code: 'E_VALIDATION', message: expect.stringMatching(/cannot choose an operating point: .*at least 3 are needed/) } });
+    // … saying that the minimum can be lowered, to what, and where (the card's field, the CLI's flag).
+    expect(thin).toMatchObject({ error: { message: expect.stringMatching(/; a minimum of 1 would let these records through, as an override \("minimum validation positives and negatives per class" on the model card, --min-val-examples in ecg operating-point\)/) } });
     // … and run under an override of 1 (audited with the request).
     const request = { modelId: manifest.id, dataset: { kind: 'ptbxl', root: data }, goal: 'rule-out', target: 0.9, minValExamples: 1 };
     const { jobId } = await value<{ jobId: string }>('train:operating-point', request);
@@ -169,7 +171,8 @@ describe('datasets:inspect and the training audit', () => {
     if (done.status !== 'succeeded' || done.result.kind !== 'operating-point') throw new Error(JSON.stringify(done));
     const r = done.result;
     expect(r).toMatchObject({ name: 'tiny — rule-out 0.9 (site)', base: { id: manifest.id }, operatingPoint: { method: 'sensitivity', target: 0.9 }, validation: { n: 6 }, test: { n: 6 }, baseTest: { n: 6 } });
-    expect(r.override).toMatch(/^override: minimum examples per class lowered/);
+    // The result says what the override bought: which class's threshold rests on how few validation examples.
+    expect(r.override).toMatch(/^override: minimum examples per class lowered to 1 in validation \(default 3\); thresholds tuned on as few as .*1 positive for class HYP.*; figures from so few examples are unreliable$/);
     expect(engine.ledger.registry.get(r.modelId)).toMatchObject({ origin: 'user', baseModelId: manifest.id });
     // Recorded as what it is: a site evaluation made while deriving a site operating point, not a plain evaluation.
     expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'operating-point', n: 6, dataset: { root: data } });

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { indexDataset } from '../train/jobs/prepare';
 import { scoreItems } from '../train/jobs/score-items';
@@ -60,4 +60,23 @@ export async function rankedLabelsCsv(model: string, root: string, file: string)
   } finally {
     loaded.model.dispose();
   }
+}
+
+/**
+ * A copy of a labels CSV (file,label,split) in which only the first `keep` validation positives
+ * of `className` stay positive: a class too thin for the default validation minimum, the case a
+ * small site meets and the minimum-examples override is for. Written to `file`, returned.
+ */
+export async function thinnedLabelsCsv(from: string, className: string, keep: number, file: string): Promise<string> {
+  let kept = 0;
+  const lines = (await readFile(from, 'utf8')).split('\n').map((line, i) => {
+    if (i === 0 || !line.endsWith(',val')) return line;
+    const [record, label] = line.split(',');
+    const classes = (label ?? '-').split('|').filter((c) => c !== '-');
+    if (!classes.includes(className) || ++kept <= keep) return line;
+    const rest = classes.filter((c) => c !== className);
+    return `${record},${rest.length ? rest.join('|') : '-'},val`;
+  });
+  await writeFile(file, lines.join('\n'));
+  return file;
 }

@@ -1,7 +1,8 @@
+import { defaultMinExamples } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
 
-/** The minimums a job uses unless overridden: positives and negatives per class, in training and in validation. */
-export const defaultMinExamples = { train: 10, val: 3 } as const;
+/** The minimums a job uses unless overridden: positives and negatives per class, in training and in validation (the contract's, which the app's forms show). */
+export { defaultMinExamples };
 export type MinExamples = { readonly train: number; readonly val: number };
 
 const splitWords = { train: 'training', val: 'validation' } as const;

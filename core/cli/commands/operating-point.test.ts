@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { OperatingPointJobResult } from '../../train/jobs/operating-point-j
 import { trainJob } from '../../train/jobs/train-job';
 import { loadPackage } from '../../train/package/archive';
 import { predictRecord } from '../../train/predictor';
-import { rankedLabelsCsv, type RankedLabels } from '../../test/ranked-labels';
+import { rankedLabelsCsv, thinnedLabelsCsv, type RankedLabels } from '../../test/ranked-labels';
 import { fixturePath } from '../../test/shared-data';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
@@ -44,8 +44,8 @@ beforeAll(async () => {
 }, 600_000);
 
 /** Runs the command and reads its JSON. */
-async function operatingPoint(goal: string, out: string, extra: string[] = []): Promise<OperatingPointJobResult> {
-  const r = await cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', goal, '--target', '0.8', '--out', out, '--backend', 'wasm', '--workers', '1', '--json', ...extra]);
+async function operatingPoint(goal: string, out: string, extra: string[] = [], csv = labels): Promise<OperatingPointJobResult> {
+  const r = await cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', csv, '--goal', goal, '--target', '0.8', '--out', out, '--backend', 'wasm', '--workers', '1', '--json', ...extra]);
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout[0] as string) as OperatingPointJobResult;
 }
@@ -145,23 +145,20 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
   });
 
   it('refuses a class below the validation minimum, an existing package, and a target with f1', async () => {
-    const thin = path.join(dir, 'thin.csv');
-    const csv = (await readFile(labels, 'utf8')).split('\n');
     // Validation rows keep only two positives of the first class: under the minimum of 3.
-    let kept = 0;
-    const edited = csv.map((line, i) => {
-      if (i === 0 || !line.endsWith(',val')) return line;
-      const [file, label] = line.split(',');
-      const classes0 = (label ?? '-').split('|').filter((c) => c !== '-');
-      if (!classes0.includes(classes[0] as string) || ++kept <= 2) return line;
-      const rest = classes0.filter((c) => c !== classes[0]);
-      return `${file},${rest.length ? rest.join('|') : '-'},val`;
-    });
-    await writeFile(thin, edited.join('\n'));
+    const thin = await thinnedLabelsCsv(labels, classes[0] as string, 2, path.join(dir, 'thin.csv'));
     const refused = cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', thin, '--goal', 'rule-out', '--out', path.join(dir, 'thin'), '--backend', 'wasm', '--json']);
     await expect(refused).rejects.toThrow(EinthovenError);
     await expect(refused).rejects.toThrow(new RegExp(`class ${classes[0]} has 2 positive validation records; at least 3 are needed`));
+    // The refusal names the override and where to set it, so a small site knows it exists.
+    await expect(refused).rejects.toThrow(/a minimum of 2 would let these records through, as an override \("minimum validation positives and negatives per class" on the model card, --min-val-examples in ecg operating-point\)/);
     expect(existsSync(path.join(dir, 'thin'))).toBe(false);
+    // Lowered to 2, it runs, and says which class's threshold rests on how few examples: in the result, the output and the manifest.
+    const lowered = await operatingPoint('rule-out', path.join(dir, 'thin-2'), ['--min-val-examples', '2'], thin);
+    const statement = `override: minimum examples per class lowered to 2 in validation (default 3); thresholds tuned on as few as 2 positives for class ${classes[0]}; figures from so few examples are unreliable`;
+    expect(lowered.override).toBe(statement);
+    expect(lowered.perClass[0]?.validation.positives).toBe(2);
+    expect(lowered.manifest.provenance.selection).toContain(statement);
     await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'rule-out', '--out', ruleOut.out, '--json'])).rejects.toThrow(/already exists/);
     await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'f1', '--target', '0.9', '--out', path.join(dir, 'f1'), '--json'])).rejects.toThrow(/a target applies to rule-out and rule-in/);
   }, 300_000);

@@ -11,7 +11,7 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import { calibrationTemperature, probabilities } from '../calibration';
 import { isEnsemble, loadModel, disposeModel } from '../ensemble/package';
 import { patientIdsOf } from '../finalize';
-import { defaultMinExamples, learnabilityProblems, minimumOverride } from '../learnability';
+import { defaultMinExamples, learnabilityProblems } from '../learnability';
 import { readPackage } from '../package/archive';
 import { saveDerivedPackage } from '../package/derived';
 import type { LoadedPackage } from '../package/io';
@@ -154,7 +154,51 @@ function assertChoosable(datasetName: string, classes: readonly string[], valLab
   const problems = learnabilityProblems(classes, { train: [], val: valLabels }, { train: 0, val: minimum });
   if (problems.length === 0) return;
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  throw new EinthovenError('E_VALIDATION', `${datasetName}: cannot choose an operating point: ${problems.slice(0, 3).join('; ')}${more}`);
+  throw new EinthovenError('E_VALIDATION', `${datasetName}: cannot choose an operating point: ${problems.slice(0, 3).join('; ')}${more}${overrideHint(classes, valLabels, minimum)}`);
+}
+
+/** Where the validation minimum is set: the model card's field and the CLI's flag. */
+const minValExamplesWhere = '"minimum validation positives and negatives per class" on the model card, --min-val-examples in ecg operating-point';
+
+/**
+ * What a refusal adds so that a small site learns the override exists: the minimum the records
+ * would pass, and where to set it. Nothing when a class has no validation positive or negative at
+ * all: no override reaches below 1, and a threshold cannot be chosen on a class never seen.
+ */
+function overrideHint(classes: readonly string[], valLabels: readonly (readonly number[])[], minimum: number): string {
+  const fewest = Math.min(...validationCounts(classes, valLabels).map((c) => Math.min(c.positives, c.negatives)));
+  if (fewest < 1 || fewest >= minimum) return '';
+  return `; a minimum of ${fewest} would let these records through, as an override (${minValExamplesWhere}) that the new model states: its thresholds would rest on that few examples`;
+}
+
+/** Per class, its positives and negatives among the validation rows. */
+function validationCounts(classes: readonly string[], valLabels: readonly (readonly number[])[]): { positives: number; negatives: number }[] {
+  return classes.map((_, j) => {
+    const positives = valLabels.filter((r) => r[j] === 1).length;
+    return { positives, negatives: valLabels.length - positives };
+  });
+}
+
+/**
+ * The lowered validation minimum in words, for the result, the manifest and the audit log; null at
+ * the default or above. It names each class whose threshold rests on fewer validation examples
+ * than the default, and how few, since that is what the override bought.
+ */
+function validationOverride(minimum: number, perClass: readonly Pick<ClassOperatingPoint, 'name' | 'validation'>[]): string | null {
+  const usual = defaultMinExamples.val;
+  if (minimum >= usual) return null;
+  const thin = perClass.flatMap(({ name, validation }) =>
+    (
+      [
+        ['positive', validation.positives],
+        ['negative', validation.negatives],
+      ] as const
+    )
+      .filter(([, n]) => n < usual)
+      .map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'} for class ${name}`),
+  );
+  const basis = thin.length > 0 ? `thresholds tuned on as few as ${thin.join(', ')}` : `every class still had at least ${usual} validation positives and negatives`;
+  return `override: minimum examples per class lowered to ${minimum} in validation (default ${usual}); ${basis}; figures from so few examples are unreliable`;
 }
 
 interface Scored {
@@ -252,7 +296,8 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
     const testFigures = { n: test.kept.length, ...scoreWithCi(test.labels, testProbs, manifest.classes, operatingPoint.thresholds, seed, testPatients, { paperExact }), calibration: calibrationByClass(testProbs, test.labels, manifest.classes) };
     const baseProbs = probabilities(test.logits, manifest.operatingPoint.temperature);
     const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
-    const override = minimum < defaultMinExamples.val ? (minimumOverride({ train: defaultMinExamples.train, val: minimum }) as string) : null;
+    const perClass = perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule);
+    const override = validationOverride(minimum, perClass);
     const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override });
     return {
       out,
@@ -265,7 +310,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
       validation: { ...validation, note: 'optimistic: the temperature and thresholds were chosen on these records' },
       test: testFigures,
       baseTest,
-      perClass: perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule),
+      perClass,
       override,
       failed: [...val.failed, ...test.failed],
     };

@@ -3,6 +3,7 @@ import type { RequestOf } from '../../../../core/contract/channels';
 import type { OperatingPointResult, TrainingResult } from '../../../../core/contract/training-schemas';
 import { datasetFormProblem, datasetSpecOf, type DatasetForm } from '../training/dataset-form';
 import { TrainingJobRun } from '../training/training-job-run.svelte';
+import { defaultMinVal, minValOf, minValRequest } from './site-operating-point-form';
 
 export type OperatingPointGoal = RequestOf<'train:operating-point'>['goal'];
 
@@ -18,6 +19,8 @@ export interface SiteOperatingPointForm extends DatasetForm {
   goal: OperatingPointGoal;
   /** rule-out / rule-in: the validation sensitivity / specificity to reach, as typed. */
   target: string;
+  /** Fewest validation positives and negatives per class, as typed (the engine's default unless lowered: an override). */
+  minVal: string;
 }
 
 const targeted = (goal: OperatingPointGoal) => goal === 'rule-out' || goal === 'rule-in';
@@ -30,7 +33,7 @@ const targeted = (goal: OperatingPointGoal) => goal === 'rule-out' || goal === '
  */
 export class SiteOperatingPointRun extends TrainingJobRun<OperatingPointResult> {
   readonly #bridge: EinthovenBridge;
-  form = $state<SiteOperatingPointForm>({ goal: 'rule-out', target: '0.95', kind: 'csv', root: '', labels: '' });
+  form = $state<SiteOperatingPointForm>({ goal: 'rule-out', target: '0.95', minVal: defaultMinVal, kind: 'csv', root: '', labels: '' });
   protected readonly cancelledMessage = 'Cancelled: no model was written.';
 
   constructor(bridge: EinthovenBridge) {
@@ -48,12 +51,13 @@ export class SiteOperatingPointRun extends TrainingJobRun<OperatingPointResult> 
   get blockedReason(): string | null {
     if (this.status === 'running') return 'an operating point is being chosen';
     if (targeted(this.form.goal) && this.target === null) return 'the target must be a number from 0.5 to 0.999';
+    if (minValOf(this.form.minVal) === null) return 'the minimum validation positives and negatives per class must be a whole number from 1';
     return datasetFormProblem(this.form);
   }
 
   request(model: { readonly id: string; readonly classes: readonly string[] }): RequestOf<'train:operating-point'> {
     const target = this.target;
-    return { modelId: model.id, goal: this.form.goal, ...(target === null ? {} : { target }), dataset: datasetSpecOf(this.form, model.classes) };
+    return { modelId: model.id, goal: this.form.goal, ...(target === null ? {} : { target }), ...minValRequest(this.form.minVal), dataset: datasetSpecOf(this.form, model.classes) };
   }
 
   async start(model: { readonly id: string; readonly classes: readonly string[] }): Promise<void> {

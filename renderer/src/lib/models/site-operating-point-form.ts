@@ -1,0 +1,29 @@
+import { defaultMinExamples } from '../../../../core/contract/training-schemas';
+
+/** The engine's own default, as the field shows it: fewer validation positives or negatives of a class than this is refused. */
+export const defaultMinVal = String(defaultMinExamples.val);
+
+/** The typed minimum as a whole number from 1, or null when it is not one (the contract's bounds). */
+export function minValOf(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= 1 && value <= 1_000_000 ? value : null;
+}
+
+/** What the request carries: nothing at the engine's default (it applies its own), the typed minimum otherwise. */
+export function minValRequest(text: string): { minValExamples?: number } {
+  const value = minValOf(text);
+  return value === null || value === defaultMinExamples.val ? {} : { minValExamples: value };
+}
+
+/** Below the engine's default: an override, which the form warns about before it is sent. */
+export function isMinValOverride(text: string): boolean {
+  const value = minValOf(text);
+  return value !== null && value < defaultMinExamples.val;
+}
+
+/** The engine's override statement ("override: …") as a sentence of the result line. */
+export function overrideSentence(override: string): string {
+  return `${override.charAt(0).toUpperCase()}${override.slice(1)}.`;
+}
