@@ -471,6 +471,8 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await miCard.getByTestId('site-evaluate-done').textContent()).toBe('Evaluated on 5 locked test records and recorded.');
     expect(await miCard.getByTestId('site-evaluate-unreadable').textContent()).toMatch(/^\s*1 more record of the test split could not be read and is in no figure\s+\(first: \S*00038\S*: .*00038_lr\.dat: truncated/);
     await expect.poll(() => miCard.getByTestId('model-site-evaluation-line').textContent()).toMatch(/locked test records of .*\(an evaluation,/s);
+    // The recorded evaluation keeps that count: the card's line, and the promotion dialog below, say it beside the figures.
+    expect(await miCard.getByTestId('model-site-evaluation-line-unreadable').textContent()).toBe('1 more test record could not be read and is in no figure');
     expect(await miCard.getByTestId('pe-comparison').count()).toBe(0);
     await page.getByTestId('model-promote').click();
     // Shown against the current default's own evaluation.

@@ -95,6 +95,8 @@ export const SiteEvaluationSchema = z.object({
   comparison: BaseComparisonSchema.nullable(),
   /** Per class, how well the probabilities were calibrated on these records (migration 0013); null for evaluations recorded before it. */
   calibration: CalibrationByClassSchema.nullable(),
+  /** Records of the split that could not be read and are in no figure (migration 0016); null where not counted. */
+  unreadable: z.number().int().nonnegative().nullable(),
   actor: z.string(),
   createdAt: z.string(),
 });

@@ -326,6 +326,8 @@ export const OperatingPointResultSchema = z.object({
   ),
   /** The lowered validation minimum, in words, when one was asked for. */
   override: z.string().nullable(),
+  /** Locked test records that could not be read, so in none of the test figures. */
+  unreadable: LeftOutRecordsSchema,
 });
 export type OperatingPointResult = z.infer<typeof OperatingPointResultSchema>;
 

@@ -15,7 +15,7 @@ const bins = Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 1
 const calibration: CalibrationByClass = { NORM: { n: 4, positives: 2, brier: 0.3, ece: 0.34, eceIfCalibrated: { mean: 0.15, p95: 0.3 }, bins } };
 
 function evaluation(overrides: Partial<NewEvaluation> = {}): NewEvaluation {
-  return { modelId: model.id, weightsSha256: weights, source: 'evaluate', dataset: { name: 'hospital', root: '/data/h', labels: '/data/h/labels.csv' }, n: 4, metrics: { aucMacro: 0.75 }, ci: { aucMacro: { low: 0.5, high: 1 } }, comparison: null, calibration, actor: 'user', ...overrides };
+  return { modelId: model.id, weightsSha256: weights, source: 'evaluate', dataset: { name: 'hospital', root: '/data/h', labels: '/data/h/labels.csv' }, n: 4, metrics: { aucMacro: 0.75 }, ci: { aucMacro: { low: 0.5, high: 1 } }, comparison: null, calibration, unreadable: 0, actor: 'user', ...overrides };
 }
 
 describe('site evaluations keep their calibration (migration 0013)', () => {
@@ -74,11 +74,15 @@ describe("an evaluation's source may be 'operating-point' (migration 0015 rebuil
     expect(() => insert.run(model.id, weights, 'operating-point', 'site', null, 6, null, null)).toThrow(/CHECK constraint failed/);
     older.close();
 
-    const { db, previousVersion } = openDatabase(file);
-    expect(previousVersion).toBe(14);
-    expect(snapshot(db)).toEqual(before);
-    expect(db.pragma('foreign_key_check')).toEqual([]);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%rebuilt%'").get()).toEqual({ n: 0 });
+    // Up to 0015 only: the rebuild itself must change nothing (0016 adds a column after it).
+    const rebuilt = openDatabase(file, migrations.filter((m) => m.version <= 15));
+    expect(rebuilt.previousVersion).toBe(14);
+    expect(snapshot(rebuilt.db)).toEqual(before);
+    expect(rebuilt.db.pragma('foreign_key_check')).toEqual([]);
+    expect(rebuilt.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%rebuilt%'").get()).toEqual({ n: 0 });
+    rebuilt.db.close();
+
+    const { db } = openDatabase(file);
 
     const evaluations = new ModelEvaluations(db);
     expect(evaluations.latest(other.id)).toMatchObject({ id: 2, source: 'finetune', dataset: { name: 'tuned', labels: '/data/h/labels.csv' }, n: 40, comparison: { n: 40 }, calibration });
@@ -90,6 +94,29 @@ describe("an evaluation's source may be 'operating-point' (migration 0015 rebuil
     expect(() => evaluations.record(evaluation({ modelId: 'unregistered@000000000000' }))).toThrow(/FOREIGN KEY constraint failed/);
     expect(() => db.prepare("UPDATE model_evaluations SET source = 'operating-point' WHERE id = 1").run()).toThrow(/append-only: UPDATE refused/);
     expect(() => db.prepare('DELETE FROM model_evaluations WHERE id = 1').run()).toThrow(/append-only: DELETE refused/);
+    db.close();
+  });
+});
+
+describe('an evaluation keeps how many of its records could not be read (migration 0016)', () => {
+  it('reads back the count, null for evaluations recorded before the column existed, and refuses a negative one', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
+    const older = openDatabase(file, migrations.filter((m) => m.version < 16)).db;
+    new ModelRegistry(older).register(model);
+    older
+      .prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at)
+        VALUES (?, ?, 'test', 'evaluate', 'before 0016', '/data/old', NULL, 3, '{"aucMacro":0.7}', '{}', NULL, 'cli', '2026-11-01T00:00:00.000Z')`)
+      .run(model.id, weights);
+    older.close();
+
+    const { db, previousVersion } = openDatabase(file);
+    expect(previousVersion).toBe(15);
+    const evaluations = new ModelEvaluations(db);
+    expect(evaluations.latest(model.id)).toMatchObject({ dataset: { name: 'before 0016' }, unreadable: null });
+    expect(evaluations.record(evaluation({ unreadable: 2 })).unreadable).toBe(2);
+    expect(evaluations.latest(model.id)?.unreadable).toBe(2);
+    expect(evaluations.record(evaluation({ unreadable: null })).unreadable).toBeNull();
+    expect(() => evaluations.record(evaluation({ unreadable: -1 }))).toThrow(/CHECK constraint failed/);
     db.close();
   });
 });

@@ -14,6 +14,8 @@ export interface NewEvaluation {
   readonly comparison: BaseComparison | null;
   /** Per class, the probabilities' calibration on the same records; null when the evaluation did not measure it. */
   readonly calibration: CalibrationByClass | null;
+  /** Records of the split that could not be read, so in no figure; null when the evaluation did not count them. */
+  readonly unreadable: number | null;
   readonly actor: string;
 }
 
@@ -29,11 +31,12 @@ interface EvaluationRow {
   ci: string;
   comparison: string | null;
   calibration: string | null;
+  unreadable: number | null;
   actor: string;
   created_at: string;
 }
 
-const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, actor, created_at';
+const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, unreadable, actor, created_at';
 
 function fromRow(row: EvaluationRow): SiteEvaluation {
   return {
@@ -46,6 +49,7 @@ function fromRow(row: EvaluationRow): SiteEvaluation {
     ci: JSON.parse(row.ci) as SiteEvaluation['ci'],
     comparison: row.comparison === null ? null : (JSON.parse(row.comparison) as BaseComparison),
     calibration: row.calibration === null ? null : (JSON.parse(row.calibration) as CalibrationByClass),
+    unreadable: row.unreadable,
     actor: row.actor,
     createdAt: row.created_at,
   };
@@ -57,7 +61,7 @@ function json(value: unknown): string {
 }
 
 /**
- * Locked-test evaluations of models on this site's data (migrations 0005, 0013), append-only: the
+ * Locked-test evaluations of models on this site's data (migrations 0005, 0013, 0015, 0016), append-only: the
  * evidence a promotion to the default model must show. The model must be registered first.
  */
 export class ModelEvaluations {
@@ -66,8 +70,8 @@ export class ModelEvaluations {
   readonly #latest;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, actor, created_at)
-      VALUES (@modelId, @weightsSha256, 'test', @source, @datasetName, @datasetRoot, @labels, @n, @metrics, @ci, @comparison, @calibration, @actor, @createdAt)`);
+    this.#insert = db.prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, unreadable, actor, created_at)
+      VALUES (@modelId, @weightsSha256, 'test', @source, @datasetName, @datasetRoot, @labels, @n, @metrics, @ci, @comparison, @calibration, @unreadable, @actor, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM model_evaluations WHERE id = ?`);
     this.#latest = db.prepare(`SELECT ${columns} FROM model_evaluations WHERE model_id = ? ORDER BY id DESC LIMIT 1`);
   }
@@ -85,6 +89,7 @@ export class ModelEvaluations {
       ci: json(evaluation.ci),
       comparison: evaluation.comparison === null ? null : json(evaluation.comparison),
       calibration: evaluation.calibration === null ? null : json(evaluation.calibration),
+      unreadable: evaluation.unreadable,
       actor: evaluation.actor,
       createdAt: new Date().toISOString(),
     });

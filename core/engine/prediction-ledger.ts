@@ -86,6 +86,7 @@ export class PredictionLedger {
       source: stored.source,
       dataset: stored.dataset,
       n: stored.n,
+      unreadable: stored.unreadable,
       aucMacro: stored.metrics.aucMacro ?? null,
       f1Macro: stored.metrics.f1Macro ?? null,
       // The classes whose probabilities these records show miscalibrated beyond binning noise; null when not measured.

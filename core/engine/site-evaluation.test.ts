@@ -28,7 +28,7 @@ function fixtureWithOneDamagedTestRecord(): string {
 }
 
 describe('site evaluation in the app', () => {
-  it('says how many locked-test records could not be read, names the first, and audits the count', async () => {
+  it('says how many locked-test records could not be read, names the first, audits the count and keeps it with the recorded evaluation', async () => {
     const root = fixtureWithOneDamagedTestRecord();
     const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
     engines.push(engine);
@@ -55,5 +55,8 @@ describe('site evaluation in the app', () => {
     // The UI hears of the end only once it is audited.
     const audited = engine.audit.recent().filter((e) => e.action === 'evaluate.finished');
     expect(audited.map((e) => e.details)).toEqual([expect.objectContaining({ status: 'succeeded', n: 5, unreadable: 1 })]);
+    // And the recorded evaluation keeps it: a promotion later rests on 5 records of the 6 labelled, and says so.
+    expect(engine.ledger.evaluations.latest(starter)).toMatchObject({ source: 'evaluate', n: 5, unreadable: 1 });
+    expect(engine.audit.recent().find((e) => e.action === 'model.evaluated')?.details).toMatchObject({ n: 5, unreadable: 1 });
   });
 });

@@ -70,7 +70,7 @@ export class TrainingAudit {
       this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, unreadable: result.unreadable.count, f1Macro, aucMacro });
       // A locked-test evaluation on this site's data is what a promotion needs: kept.
       if (result.split === 'test' && result.evaluatedOn) {
-        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, calibration: result.calibration ?? null, actor: 'user' });
+        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, calibration: result.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
       }
       return;
     }
@@ -86,7 +86,7 @@ export class TrainingAudit {
       validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
     });
     if (result.modelId && result.test && result.evaluatedOn) {
-      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, actor: 'user' });
+      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: null, actor: 'user' });
     }
   }
 
@@ -110,6 +110,6 @@ export class TrainingAudit {
       test: { n: result.test.n, aucMacro: result.test.metrics.aucMacro ?? null, f1Macro: result.test.metrics.f1Macro ?? null },
       override: result.override,
     });
-    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, actor: 'user' });
+    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
   }
 }

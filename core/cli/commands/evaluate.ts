@@ -41,6 +41,7 @@ async function recordOnSite(dataDir: string | undefined, report: EvaluationRepor
       ci: report.ci,
       comparison: null,
       calibration: report.calibration,
+      unreadable: report.failed.length,
       actor: 'cli',
     });
   } finally {

@@ -25,11 +25,11 @@ export function cliEngine(dataDir: string | undefined): Engine {
   return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
 }
 
-function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' | 'dataset' | 'metrics' | 'createdAt'> | null): string {
+function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' | 'dataset' | 'metrics' | 'createdAt' | 'unreadable'> | null): string {
   if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
   const auc = evaluation.metrics.aucMacro;
   // Which job recorded it, as the app's card says it: a promotion's evidence names its origin.
-  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root}), ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
 }
 
 export async function runPromote(args: string[], io: CliIO): Promise<number> {
@@ -61,4 +61,9 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/** Records of the split left out of the figures because they could not be read; nothing when none were, or none were counted. */
+function unreadableText(unreadable: number | null): string {
+  return unreadable ? ` (${unreadable} more could not be read and are in no figure)` : '';
 }

@@ -97,6 +97,8 @@ export interface OperatingPointJobResult {
   /** The lowered minimum, in words, when one was asked for. */
   readonly override: string | null;
   readonly failed: { id: string; message: string }[];
+  /** The locked test records among them: in none of the test figures. */
+  readonly testFailed: { id: string; message: string }[];
 }
 
 /** The threshold rule of a goal. */
@@ -313,6 +315,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
       perClass,
       override,
       failed: [...val.failed, ...test.failed],
+      testFailed: test.failed,
     };
   } finally {
     disposeModel(loaded);

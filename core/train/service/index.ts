@@ -194,6 +194,7 @@ export class TrainingService {
         baseTest: evaluated(r.baseTest),
         perClass: r.perClass,
         override: r.override,
+        unreadable: leftOutSummary(r.testFailed.map(({ id, message }) => ({ id, reason: message }))),
       });
     });
   }

@@ -57,7 +57,7 @@ describe("the model card's intended use and limits", () => {
   });
 
   it("names this site's locked-test evaluation as the only figures on unseen records of a package without its own", () => {
-    const evaluation = { id: 3, modelId: 'm@0123456789ab', source: 'evaluate' as const, dataset: { name: 'hospital', root: '/data/h', labels: null }, n: 40, metrics: {}, ci: {}, comparison: null, calibration: null, actor: 'user', createdAt: '2026-12-06T00:00:00.000Z' };
+    const evaluation = { id: 3, modelId: 'm@0123456789ab', source: 'evaluate' as const, dataset: { name: 'hospital', root: '/data/h', labels: null }, n: 40, metrics: {}, ci: {}, comparison: null, calibration: null, unreadable: 0, actor: 'user', createdAt: '2026-12-06T00:00:00.000Z' };
     const lines = intendedUse(model({ test: null }), evaluation);
     expect(lines.at(-1)).toBe("Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (40 locked test records of hospital).");
     expect(lines.some((l) => l.startsWith('Not yet evaluated'))).toBe(false);
