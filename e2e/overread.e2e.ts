@@ -165,9 +165,24 @@ describe('browser mode: physician reading and the worklist', () => {
     await page.getByTestId('overread-current').waitFor();
 
     await page.getByTestId('nav-finetune').click();
+    // The export is a background job: its progress bar (records written of all, with Cancel) shows from the click
+    // until the end, however short the run; an observer sees it come, since one record is written in moments.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Reflect.set(window, '__readingsProgressSeen', seen);
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="finetune-from-readings-progress"]');
+        const state = bar && `${bar.getAttribute('data-status') ?? ''}:${bar.querySelector('[data-testid="finetune-from-readings-cancel"]') ? 'cancel' : ''}`;
+        if (state && seen.at(-1) !== state) seen.push(state);
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
     await page.getByTestId('finetune-from-readings').click();
     const summary = page.getByTestId('finetune-from-readings-summary');
     await summary.waitFor();
+    const progressSeen = (await page.evaluate(() => Reflect.get(window, '__readingsProgressSeen'))) as string[];
+    expect(progressSeen[0]).toBe('starting:cancel');
+    expect(await page.getByTestId('finetune-from-readings-progress').count()).toBe(0);
+    expect(await page.getByTestId('finetune-from-readings').isEnabled()).toBe(true);
     // SR + SBRAD, AFIB and SR alone say nothing about the five classes: left out, not taken as negatives.
     expect(await summary.textContent()).toMatch(/^1 record from signed readings \(NORM 1; splits train \d, validation \d, locked test \d\); 3 readings without a diagnostic statement left out\.$/);
     const folder = await page.getByTestId('finetune-data').inputValue();

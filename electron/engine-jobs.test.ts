@@ -7,10 +7,12 @@ describe('RunningJobs: what a stopped engine was running', () => {
     jobs.started('records:import', { ok: true, value: { jobId: 'import-1' } });
     jobs.started('train:finetune', { ok: true, value: { jobId: 'train-2' } });
     jobs.started('models:compare', { ok: true, value: { jobId: 'train-3' } });
+    jobs.started('datasets:from-readings', { ok: true, value: { jobId: 'dataset-4' } });
     jobs.observed('train:finished', { jobId: 'train-3', kind: 'compare', status: 'succeeded' });
     expect(jobs.failAll('stopped')).toEqual([
       { event: 'jobs:finished', payload: { jobId: 'import-1', kind: 'import', status: 'failed', error: { code: 'E_INTERNAL', message: 'stopped' } } },
       { event: 'train:finished', payload: { jobId: 'train-2', kind: 'finetune', status: 'failed', error: { code: 'E_INTERNAL', message: 'stopped' } } },
+      { event: 'jobs:finished', payload: { jobId: 'dataset-4', kind: 'readings-dataset', status: 'failed', error: { code: 'E_INTERNAL', message: 'stopped' } } },
     ]);
     expect(jobs.failAll('again')).toEqual([]);
   });

@@ -15,6 +15,7 @@ type JobFamily = 'jobs' | 'train';
 /** The channels whose answer is `{ jobId }`, with the event family and kind their job reports under. */
 const jobStarters: Partial<Record<ChannelName, { family: 'jobs'; kind: z.infer<typeof JobKind> } | { family: 'train'; kind: z.infer<typeof TrainJobKind> }>> = {
   'records:import': { family: 'jobs', kind: 'import' },
+  'datasets:from-readings': { family: 'jobs', kind: 'readings-dataset' },
   'train:start': { family: 'train', kind: 'train' },
   'train:finetune': { family: 'train', kind: 'finetune' },
   'train:hpo': { family: 'train', kind: 'hpo' },

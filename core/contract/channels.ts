@@ -16,7 +16,7 @@ import {
 } from './schemas';
 import { auditChannels } from './audit-schemas';
 import { backupChannels } from './backup-schemas';
-import { clinicChannels } from './clinic-schemas';
+import { clinicChannels, ReadingsDatasetSchema } from './clinic-schemas';
 import { engineEvents } from './engine-events';
 import { folderChannels } from './folder-schemas';
 import { noteChannels } from './note-schemas';
@@ -98,9 +98,20 @@ export const JobProgressSchema = z.object({
   file: ImportFileReportSchema.optional(),
 });
 
+/**
+ * How a record job ended, by status and then by kind: each kind's result is its own report. A
+ * cancelled import keeps the records stored before the cancel (its partial report); a cancelled
+ * dataset from the readings keeps nothing (its folder is removed), so it has no result to carry.
+ */
 export const JobFinishedSchema = z.discriminatedUnion('status', [
-  z.object({ jobId: JobId, kind: z.literal('import'), status: z.literal('succeeded'), result: ImportReportSchema }),
-  z.object({ jobId: JobId, kind: JobKind, status: z.literal('cancelled'), result: ImportReportSchema.optional() }),
+  z.discriminatedUnion('kind', [
+    z.object({ jobId: JobId, kind: z.literal('import'), status: z.literal('succeeded'), result: ImportReportSchema }),
+    z.object({ jobId: JobId, kind: z.literal('readings-dataset'), status: z.literal('succeeded'), result: ReadingsDatasetSchema }),
+  ]),
+  z.discriminatedUnion('kind', [
+    z.object({ jobId: JobId, kind: z.literal('import'), status: z.literal('cancelled'), result: ImportReportSchema.optional() }),
+    z.object({ jobId: JobId, kind: z.literal('readings-dataset'), status: z.literal('cancelled') }).strict(),
+  ]),
   z.object({ jobId: JobId, kind: JobKind, status: z.literal('failed'), error: ErrorInfoSchema }),
 ]);
 

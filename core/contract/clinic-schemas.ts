@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LeftOutRecordsSchema, RecordId } from './schemas';
+import { JobId, LeftOutRecordsSchema, RecordId } from './schemas';
 import { DatasetSpecSchema, EvaluatedSchema, ModelSummarySchema, PredictionSchema, TrainSettingsSchema } from './training-schemas';
 
 /**
@@ -155,10 +155,13 @@ export const clinicChannels = {
   /**
    * A fine-tuning dataset from this workstation's signed readings (core/engine/readings-dataset.ts),
    * written under the data folder's exports/ and allowed for reading, ready for the fine-tune form.
+   * A job of kind `readings-dataset`: its progress (records written) comes as jobs:progress, its
+   * ReadingsDataset as jobs:finished; jobs:cancel removes the half-written folder. Refusals that need
+   * no writing (nothing diagnosed, one export already running) are this call's error.
    */
   'datasets:from-readings': {
     request: z.object({ task: z.literal('ptbxl-superclass') }).strict(),
-    response: ReadingsDatasetSchema,
+    response: z.object({ jobId: JobId }),
   },
   'datasets:inspect': {
     /**

@@ -115,7 +115,8 @@ export const ImportReportSchema = z.object({ reports: z.array(ImportFileReportSc
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
 export const JobId = z.string().min(1).max(64);
-export const JobKind = z.enum(['import']);
+/** The engine's record jobs (jobs:progress, jobs:finished): an import, and a dataset written from the signed readings. */
+export const JobKind = z.enum(['import', 'readings-dataset']);
 
 export const AppInfoSchema = z.object({
   name: z.literal('Einthoven'),

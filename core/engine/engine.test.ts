@@ -82,7 +82,7 @@ describe('engine', () => {
       { ...truncated, bytes: truncated.bytes.subarray(0, 1000) },
       { name: 'notes.bin', bytes: new Uint8Array([1, 2, 3]) },
     ]);
-    if (done.status !== 'succeeded') throw new Error(`import ${done.status}`);
+    if (done.status !== 'succeeded' || done.kind !== 'import') throw new Error(`import ${done.status}`);
     const statuses = done.result.reports.map((r) => r.status);
     expect(statuses.filter((s) => s === 'imported')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'rejected')).toHaveLength(1); // the truncated record

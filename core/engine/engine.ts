@@ -24,7 +24,7 @@ import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
 import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
-import { writeReadingsDataset } from './readings-dataset';
+import { planReadingsDataset, writeReadingsDataset } from './readings-dataset';
 import { policyFileLocation, SiteAccess } from './site-policy';
 import { databasePath } from './data-dir';
 import { applyDisplayFilter } from './display-filter';
@@ -248,25 +248,34 @@ export class Engine {
   readonly #wholeAuditCheck = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
 
   /**
-   * The signed readings as a fine-tuning dataset under exports/, allowed for reading at once (the
-   * account already holds the trainer role this needs), audited with what went in, no patient data.
+   * Starts the job that writes the signed readings as a fine-tuning dataset under exports/ (its
+   * progress and end come as jobs:progress and jobs:finished). What needs no writing is refused
+   * here, at once: a second export meanwhile, nothing diagnosed, a folder already in use.
    */
-  async #datasetFromReadings(): Promise<ReadingsDataset> {
+  #startDatasetFromReadings(): { jobId: string } {
     // The export yields to the event loop between records: a second request meanwhile would race it for a folder name.
-    if (this.#buildingReadingsDataset) throw new EinthovenError('E_CONFLICT', 'a dataset from the signed readings is being written already; wait for it to finish');
+    if (this.#buildingReadingsDataset) throw new EinthovenError('E_CONFLICT', 'a dataset from the signed readings is being written already; wait for it to finish or cancel it');
+    const sources = { records: this.records, overreads: this.overreads.readings, state: this.#state };
+    const plan = planReadingsDataset(sources, path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    const jobId = this.jobs.start('readings-dataset', async ({ signal, progress }) => {
+      try {
+        return this.#finishDatasetFromReadings(await writeReadingsDataset(sources, plan, { signal, progress }));
+      } finally {
+        this.#buildingReadingsDataset = false;
+      }
+    });
+    // Set once the job exists; the job (deferred by the runner) clears it when it ends, however it ends.
     this.#buildingReadingsDataset = true;
-    try {
-      return await this.#writeDatasetFromReadings();
-    } finally {
-      this.#buildingReadingsDataset = false;
-    }
+    return { jobId };
   }
 
-  async #writeDatasetFromReadings(): Promise<ReadingsDataset> {
-    const folder = path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    const written = await writeReadingsDataset({ records: this.records, overreads: this.overreads.readings, state: this.#state }, folder);
+  /**
+   * The written dataset allowed for reading at once (the account already holds the trainer role
+   * this needs) and audited with what went in, no patient data.
+   */
+  #finishDatasetFromReadings(written: ReadingsDataset): ReadingsDataset {
     // Named by its real path, as the allowed-folder list names it, so a form sees it allowed.
-    const real = this.folders.allow(folder).path;
+    const real = this.folders.allow(written.folder).path;
     const dataset = { ...written, folder: real, labels: path.join(real, path.basename(written.labels)) };
     const { records, classes, splits, skipped, withPredictionOnScreen } = dataset;
     this.audit.append('user', 'dataset.from-readings', null, { folder: real, task: dataset.task, records, classes, splits, skipped, withPredictionOnScreen });
@@ -354,7 +363,7 @@ export class Engine {
         const detail = modelDetail(await this.training.models.find(request.modelId));
         return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
       },
-      'datasets:from-readings': () => this.#datasetFromReadings(),
+      'datasets:from-readings': () => this.#startDatasetFromReadings(),
       'datasets:inspect': (request) => {
         const { training } = request;
         return inspectDataset(this.folders.confine(request.dataset), request.minExamples, training ? (classes) => this.#memoryCheck(training, classes) : undefined);

@@ -30,7 +30,7 @@ async function importFiles(engine: Engine, request: Parameters<Engine['handle']>
       }
     });
   });
-  if (finished.status !== 'succeeded') throw new Error(JSON.stringify(finished));
+  if (finished.status !== 'succeeded' || finished.kind !== 'import') throw new Error(JSON.stringify(finished));
   return finished.result.reports;
 }
 

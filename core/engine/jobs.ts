@@ -1,4 +1,4 @@
-import type { JobFinished, JobProgress } from '../contract/channels';
+import { JobFinishedSchema, type JobFinished, type JobProgress } from '../contract/channels';
 import { BackgroundJobs, type JobOutcome } from '../background-jobs';
 
 export interface JobContext {
@@ -8,7 +8,8 @@ export interface JobContext {
 }
 
 type JobKind = JobProgress['kind'];
-type JobResult = Extract<JobFinished, { status: 'succeeded' }>['result'];
+/** What a job of one kind hands back when it succeeds (the contract's report of that kind). */
+type JobResult<K extends JobKind> = Extract<JobFinished, { status: 'succeeded'; kind: K }>['result'];
 
 export interface JobEvents {
   progress(event: JobProgress): void;
@@ -16,9 +17,10 @@ export interface JobEvents {
 }
 
 /**
- * Runs the engine's record jobs (imports) in the background: each reports progress and its end
- * as contract events. The work function decides what partial result a cancel keeps (an import
- * keeps every record stored before the cancel).
+ * Runs the engine's record jobs (imports, datasets from the signed readings) in the background:
+ * each reports progress and its end as contract events. The work function decides what partial
+ * result a cancel keeps (an import keeps every record stored before the cancel; a dataset keeps
+ * nothing and throws E_CANCELLED).
  */
 export class JobRunner {
   readonly #jobs = new BackgroundJobs();
@@ -28,7 +30,7 @@ export class JobRunner {
     this.#events = events;
   }
 
-  start(kind: JobKind, work: (context: JobContext) => Promise<JobResult>): string {
+  start<K extends JobKind>(kind: K, work: (context: JobContext) => Promise<JobResult<K>>): string {
     return this.#jobs.start(
       (jobId, signal) =>
         work({
@@ -59,8 +61,22 @@ export class JobRunner {
   }
 }
 
-function finishedEvent(jobId: string, kind: JobKind, outcome: JobOutcome<JobResult>): JobFinished {
+/**
+ * The end of a job as the contract states it, checked against the contract as responses are: a
+ * result that is not its kind's report becomes a failure here, not a confused UI.
+ */
+function finishedEvent<K extends JobKind>(jobId: string, kind: K, outcome: JobOutcome<JobResult<K>>): JobFinished {
   if (outcome.status === 'failed') return { jobId, kind, status: 'failed', error: outcome.error };
-  if (outcome.status === 'cancelled') return { jobId, kind, status: 'cancelled', ...(outcome.result ? { result: outcome.result } : {}) };
-  return { jobId, kind: 'import', status: 'succeeded', result: outcome.result };
+  const { result } = outcome;
+  // A kind that keeps nothing stops by throwing E_CANCELLED; one that returned its whole result all
+  // the same had finished before it saw the cancel, and what it wrote stays: it succeeded.
+  const status = outcome.status === 'cancelled' && result !== undefined && !keepsPartOnCancel(kind) ? 'succeeded' : outcome.status;
+  const event = { jobId, kind, status, ...(result === undefined ? {} : { result }) };
+  const checked = JobFinishedSchema.safeParse(event);
+  return checked.success ? checked.data : { jobId, kind, status: 'failed', error: { code: 'E_INTERNAL', message: `the ${kind} job produced an invalid result` } };
+}
+
+/** Only an import keeps part of its work when cancelled (the records stored before the cancel). */
+function keepsPartOnCancel(kind: JobKind): boolean {
+  return kind === 'import';
 }

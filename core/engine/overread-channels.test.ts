@@ -32,7 +32,7 @@ async function importRecord(name: string): Promise<number> {
   const files = ['hea', 'dat'].map((ext) => ({ name: `${name}.${ext}`, bytes: new Uint8Array(readFileSync(path.join(data, 'records100', '00000', `${name}.${ext}`))) }));
   const { jobId } = await value<{ jobId: string }>('records:import', { files });
   const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
   return done.result.reports[0].recordId;
 }
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const files = ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) }));
   const { jobId } = await value<{ jobId: string }>('records:import', { files });
   const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
   recordId = done.result.reports[0].recordId;
 });
 

@@ -32,7 +32,7 @@ async function value<T>(channel: string, request: object, on: Engine = engine): 
 async function importRecord(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<number> {
   const { jobId } = await value<{ jobId: string }>('records:import', csv ? { files, csv } : { files });
   const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
   return done.result.reports[0].recordId;
 }
 

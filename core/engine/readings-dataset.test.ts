@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetInspection, ReadingsDataset } from '../contract/clinic-schemas';
-import type { JobFinished } from '../contract/channels';
+import { JobFinishedSchema, type JobFinished, type JobProgress } from '../contract/channels';
 import type { RecordSummary } from '../contract/schemas';
 import { datasetCommand } from '../cli/commands/dataset';
 import { decodeFiles } from '../formats/index';
@@ -29,6 +29,50 @@ async function value<T>(engine: Engine, channel: string, request: object): Promi
   return result.value as T;
 }
 
+interface ExportRun {
+  readonly jobId: string;
+  readonly progress: JobProgress[];
+  readonly finished: JobFinished;
+}
+
+/**
+ * Starts datasets:from-readings and follows its job to the end, as the fine-tune form does;
+ * `during` sees each progress event as it comes (to cancel, or to ask the engine something).
+ */
+async function exportJob(engine: Engine, during: (event: JobProgress, jobId: string) => void = () => undefined): Promise<ExportRun> {
+  const events: (JobProgress | JobFinished)[] = [];
+  let jobId = '';
+  let settle: (finished: JobFinished) => void = () => undefined;
+  const finished = new Promise<JobFinished>((resolve) => (settle = resolve));
+  const follow = (event: JobProgress | JobFinished) => {
+    if ('status' in event) settle(event);
+    else during(event, jobId);
+  };
+  const off = engine.onEvent((event, payload) => {
+    if (event !== 'jobs:progress' && event !== 'jobs:finished') return;
+    const e = payload as JobProgress | JobFinished;
+    if (jobId === '' || e.jobId === jobId) events.push(e);
+    if (e.jobId === jobId) follow(e);
+  });
+  try {
+    const started = await value<{ jobId?: unknown }>(engine, 'datasets:from-readings', { task: 'ptbxl-superclass' });
+    if (typeof started.jobId !== 'string') throw new Error(`datasets:from-readings started no job: ${JSON.stringify(started).slice(0, 200)}`);
+    jobId = started.jobId;
+    events.filter((e) => e.jobId === jobId).forEach(follow);
+    const end = await finished;
+    return { jobId, progress: events.filter((e): e is JobProgress => e.jobId === jobId && !('status' in e)), finished: end };
+  } finally {
+    off();
+  }
+}
+
+/** The dataset a finished export reports, its event checked against the contract as the renderer's bridge checks it. */
+function datasetOf({ finished }: ExportRun): ReadingsDataset {
+  const checked = JobFinishedSchema.parse(finished);
+  if (checked.status !== 'succeeded' || checked.kind !== 'readings-dataset') throw new Error(`the export ended ${JSON.stringify(finished)}`);
+  return checked.result;
+}
+
 /** The five samples imported; readings signed on four: NORM, 1AVB (CD), an MI with ST-T changes, and one stating only the rhythm. */
 async function engineWithReadings(policyFile?: string): Promise<{ engine: Engine; dataDir: string; byName: Map<string, number> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-readings-dataset-'));
@@ -48,6 +92,30 @@ async function engineWithReadings(policyFile?: string): Promise<{ engine: Engine
   return { engine, dataDir, byName };
 }
 
+/** `count` small WFDB records of distinct content (seeded noise), each signed as normal. */
+async function engineWithManyReadings(count: number): Promise<{ engine: Engine; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-readings-large-'));
+  const engine = new Engine({ dataDir, shell: 'test' });
+  engines.push(engine);
+  const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+  const files = Array.from({ length: count }, (_, k) => {
+    const header = `s${k} 12 100 250\n${leads.map((l) => `s${k}.dat 16 200 16 0 0 0 0 ${l}`).join('\n')}\n`;
+    const samples = Int16Array.from({ length: 12 * 250 }, (_, i) => ((i * 7919 + k * 104729) % 401) - 200);
+    return [
+      { name: `upload/s${k}.hea`, bytes: new TextEncoder().encode(header) },
+      { name: `upload/s${k}.dat`, bytes: new Uint8Array(samples.buffer) },
+    ];
+  }).flat();
+  const { jobId } = await value<{ jobId: string }>(engine, 'records:import', { files });
+  await new Promise<void>((resolve) => {
+    const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
+  });
+  const ids = (await value<{ items: RecordSummary[] }>(engine, 'records:list', { limit: 100, offset: 0 })).items.map((r) => r.id);
+  expect(ids).toHaveLength(count);
+  for (const recordId of ids) await value(engine, 'overreads:confirm', { recordId, codes: ['SR', 'NORM'], reader: 'Dr. A' });
+  return { engine, dataDir };
+}
+
 describe('a fine-tuning dataset from the signed readings', () => {
   it("maps a reading's statements to PTB-XL's diagnostic superclasses, in the model's order", () => {
     const reading = (codes: (string | null)[]) => ({ statements: codes.map((code) => ({ code, text: code ?? 'typed' })) });
@@ -58,7 +126,12 @@ describe('a fine-tuning dataset from the signed readings', () => {
 
   it('exports the diagnosed readings de-identified with a labels CSV the fine-tuning reads, leaves the rest out, and keeps each patient in one split across exports', async () => {
     const { engine, dataDir, byName } = await engineWithReadings();
-    const dataset = await value<ReadingsDataset>(engine, 'datasets:from-readings', { task: 'ptbxl-superclass' });
+    const run = await exportJob(engine);
+    expect(run.progress.map((p) => [p.kind, p.done, p.total])).toEqual([
+      ['readings-dataset', 0, 3],
+      ['readings-dataset', 3, 3],
+    ]);
+    const dataset = datasetOf(run);
     expect(dataset).toMatchObject({ records: 3, classes: { NORM: 1, MI: 1, STTC: 1, CD: 1, HYP: 0 }, skipped: { noDiagnosticStatement: 1 }, withPredictionOnScreen: 0 });
     expect(dataset.folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
     expect(dataset.splits.train + dataset.splits.val + dataset.splits.test).toBe(3);
@@ -96,7 +169,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
     expect([...inspection.classes].sort()).toEqual(['CD', 'MI', 'NORM', 'STTC']);
 
     // A second export: a new folder, the same pseudonyms and splits.
-    const again = await value<ReadingsDataset>(engine, 'datasets:from-readings', { task: 'ptbxl-superclass' });
+    const again = datasetOf(await exportJob(engine));
     expect(again.folder).not.toBe(dataset.folder);
     expect(readFileSync(again.labels, 'utf8')).toBe(readFileSync(dataset.labels, 'utf8'));
     const audited = engine.audit.recent(5).filter((e) => e.action === 'dataset.from-readings');
@@ -105,45 +178,61 @@ describe('a fine-tuning dataset from the signed readings', () => {
 
     // The same from the command line, on the same data folder.
     const out: string[] = [];
-    expect(await datasetCommand.run(['from-readings', '--data-dir', dataDir, '--json'], { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    const err: string[] = [];
+    expect(await datasetCommand.run(['from-readings', '--data-dir', dataDir, '--json'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) })).toBe(0);
+    expect(err).toEqual(['exported 3/3 records']);
     const cli = JSON.parse(out[0] ?? '') as ReadingsDataset;
     expect(cli).toMatchObject({ records: 3, classes: dataset.classes, splits: dataset.splits });
     expect(readFileSync(cli.labels, 'utf8')).toBe(readFileSync(dataset.labels, 'utf8'));
   });
 
-  it('keeps answering other calls while a large export runs, and refuses a second export meanwhile', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-readings-large-'));
-    const engine = new Engine({ dataDir, shell: 'test' });
-    engines.push(engine);
-    // 60 small WFDB records of distinct content (seeded noise), each signed as normal.
-    const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
-    const files = Array.from({ length: 60 }, (_, k) => {
-      const header = `s${k} 12 100 250\n${leads.map((l) => `s${k}.dat 16 200 16 0 0 0 0 ${l}`).join('\n')}\n`;
-      const samples = Int16Array.from({ length: 12 * 250 }, (_, i) => ((i * 7919 + k * 104729) % 401) - 200);
-      return [
-        { name: `upload/s${k}.hea`, bytes: new TextEncoder().encode(header) },
-        { name: `upload/s${k}.dat`, bytes: new Uint8Array(samples.buffer) },
-      ];
-    }).flat();
-    const { jobId } = await value<{ jobId: string }>(engine, 'records:import', { files });
-    await new Promise<void>((resolve) => {
-      const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
-    });
-    const ids = (await value<{ items: RecordSummary[] }>(engine, 'records:list', { limit: 100, offset: 0 })).items.map((r) => r.id);
-    expect(ids).toHaveLength(60);
-    for (const recordId of ids) await value(engine, 'overreads:confirm', { recordId, codes: ['SR', 'NORM'], reader: 'Dr. A' });
-
+  it('runs a large export as a job: progress every 25 records, the engine answering meanwhile, a second export refused', async () => {
+    const { engine, dataDir } = await engineWithManyReadings(60);
     const order: string[] = [];
-    const exporting = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' }).then((r) => (order.push('export'), r));
-    const second = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' }).then((r) => (order.push('second'), r));
-    const listing = engine.handle('records:list', { limit: 1, offset: 0 }).then((r) => (order.push('list'), r));
-    const [exported, refused, listed] = await Promise.all([exporting, second, listing]);
-    expect(exported).toMatchObject({ ok: true, value: { records: 60 } });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'E_CONFLICT', message: expect.stringMatching(/being written already/) } });
-    expect(listed.ok).toBe(true);
-    // The viewer's call was answered before the export ended, not after it.
-    expect(order.indexOf('list')).toBeLessThan(order.indexOf('export'));
+    let refused: Promise<unknown> | undefined;
+    let listing: Promise<unknown> | undefined;
+    const run = await exportJob(engine, (event) => {
+      if (event.done !== 25) return;
+      // Asked between two turns of the export: the viewer's call is answered before the export ends.
+      refused = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
+      listing = engine.handle('records:list', { limit: 1, offset: 0 }).then((r) => (order.push('list'), r));
+    });
+    order.push('export');
+    expect(run.progress.map((p) => p.done)).toEqual([0, 25, 50, 60]);
+    expect(run.progress.every((p) => p.total === 60 && p.kind === 'readings-dataset' && p.message === `${p.done} of 60 records written`)).toBe(true);
+    expect(datasetOf(run)).toMatchObject({ records: 60, classes: { NORM: 60 } });
+    expect(await refused).toMatchObject({ ok: false, error: { code: 'E_CONFLICT', message: expect.stringMatching(/being written already/) } });
+    expect(await listing).toMatchObject({ ok: true });
+    expect(order).toEqual(['list', 'export']);
     expect(readdirSync(path.join(dataDir, 'exports'))).toHaveLength(1);
+  });
+
+  it('cancels an export at its next turn: no folder, no labels, nothing audited; the next export runs', async () => {
+    const { engine, dataDir } = await engineWithManyReadings(60);
+    const exports = path.join(dataDir, 'exports');
+    const cancels: Promise<unknown>[] = [];
+    const run = await exportJob(engine, (event, jobId) => {
+      if (event.done === 25) cancels.push(engine.handle('jobs:cancel', { jobId }));
+    });
+    expect(await Promise.all(cancels)).toEqual([{ ok: true, value: { cancelled: true } }]);
+    // Stopped at the turn after the cancel: nothing more written, nothing kept.
+    expect(run.progress.map((p) => p.done)).toEqual([0, 25]);
+    expect(JobFinishedSchema.parse(run.finished)).toEqual({ jobId: run.jobId, kind: 'readings-dataset', status: 'cancelled' });
+    expect(readdirSync(exports)).toEqual([]);
+    expect(engine.audit.recent(20).filter((e) => e.action === 'dataset.from-readings')).toEqual([]);
+
+    // Cancelled before its first record: the folder made at the start goes too.
+    const early = await exportJob(engine, (event, jobId) => {
+      if (event.done === 0) void engine.handle('jobs:cancel', { jobId });
+    });
+    expect(early.finished).toMatchObject({ status: 'cancelled' });
+    expect(readdirSync(exports)).toEqual([]);
+
+    // A cancel frees the export for the next request.
+    const dataset = datasetOf(await exportJob(engine));
+    expect(dataset.records).toBe(60);
+    expect(readdirSync(exports)).toEqual([path.basename(dataset.folder)]);
+    expect(readdirSync(dataset.folder).sort()).toEqual(['ecgs', 'labels.csv', 'provenance.json']);
   });
 
   it('refuses with nothing diagnosed, and refuses a reader under a site policy', async () => {

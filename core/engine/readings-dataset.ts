@@ -53,34 +53,62 @@ interface Sources {
  */
 const recordsPerTurn = 25;
 
-/** Writes the dataset into `folder` (new or empty) and says what went in and what was left out. */
-export async function writeReadingsDataset(sources: Sources, folder: string): Promise<ReadingsDataset> {
-  const readings = labelledReadings(sources);
-  const { labelled, noDiagnosis } = readings;
-  if (labelled.length === 0) throw new EinthovenError('E_VALIDATION', `no signed reading states a diagnostic statement${noDiagnosis > 0 ? ` (${noDiagnosis} state only a rhythm, descriptive statements or free text)` : ''}: there is nothing to train on`);
-  requireEmptyFolder(folder);
-  try {
-    return await writeInto(sources, folder, readings);
-  } catch (error) {
-    // Half a dataset must not pass for one: the folder was new or empty, and goes.
-    await rm(folder, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-interface LabelledReadings {
+/** What an export will write, settled before any writing: the records and their labels, and what was left out. */
+export interface ReadingsPlan {
+  readonly folder: string;
   readonly labelled: readonly { readonly id: number; readonly labels: string[] }[];
   readonly noDiagnosis: number;
   readonly withPrediction: number;
 }
 
-async function writeInto(sources: Sources, folder: string, { labelled, noDiagnosis, withPrediction }: LabelledReadings): Promise<ReadingsDataset> {
+/** Progress of a running export, and the cancel it obeys at each return to the event loop. */
+export interface WriteControl {
+  readonly signal?: AbortSignal | undefined;
+  progress?(done: number, total: number, message: string): void;
+}
+
+/**
+ * Checks what can be checked without writing (a diagnosed reading to export, `folder` new or
+ * empty), so a refusal comes at once; creates the folder, which `writeReadingsDataset` then fills
+ * or removes.
+ */
+export function planReadingsDataset(sources: Sources, folder: string): ReadingsPlan {
+  const { labelled, noDiagnosis, withPrediction } = labelledReadings(sources);
+  if (labelled.length === 0) throw new EinthovenError('E_VALIDATION', `no signed reading states a diagnostic statement${noDiagnosis > 0 ? ` (${noDiagnosis} state only a rhythm, descriptive statements or free text)` : ''}: there is nothing to train on`);
+  requireEmptyFolder(folder);
+  return { folder, labelled, noDiagnosis, withPrediction };
+}
+
+/**
+ * Writes the planned dataset into its folder and says what went in and what was left out. A
+ * failure or a cancel (seen at the next return to the event loop) removes the folder.
+ */
+export async function writeReadingsDataset(sources: Sources, plan: ReadingsPlan, control: WriteControl = {}): Promise<ReadingsDataset> {
+  try {
+    return await writeInto(sources, plan, control);
+  } catch (error) {
+    // Half a dataset must not pass for one: the folder was new or empty, and goes.
+    await rm(plan.folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function stopIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'the dataset from the signed readings was cancelled; its half-written folder was removed');
+}
+
+async function writeInto(sources: Sources, { folder, labelled, noDiagnosis, withPrediction }: ReadingsPlan, { signal, progress }: WriteControl): Promise<ReadingsDataset> {
   const pseudonym = pseudonymiser(sources.state);
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
   const classes: Record<string, number> = Object.fromEntries(ptbxlSuperclasses.map((c) => [c, 0]));
   const splits = { train: 0, val: 0, test: 0 };
+  const total = labelled.length;
   for (const [index, { id, labels }] of labelled.entries()) {
-    if (index > 0 && index % recordsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (index % recordsPerTurn === 0) {
+      if (index > 0) await new Promise((resolve) => setImmediate(resolve));
+      stopIfCancelled(signal);
+      progress?.(index, total, `${index} of ${total} records written`);
+    }
     const record = sources.records.get(id);
     if (!record) continue;
     const [header] = exportRecord(record, { format: 'wfdb', deidentify: true, dir: path.join(folder, 'ecgs') }).files;
@@ -97,11 +125,14 @@ async function writeInto(sources: Sources, folder: string, { labelled, noDiagnos
   await writeFile(labelsFile, `${rows.join('\n')}\n`);
   const report: ReadingsDataset = { folder, labels: labelsFile, task: 'ptbxl-superclass', records: rows.length - 1, classes, splits, skipped: { noDiagnosticStatement: noDiagnosis }, withPredictionOnScreen: withPrediction };
   await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: provenanceNote }, null, 2)}\n`);
+  // Writing the files returned to the event loop: a cancel that came meanwhile still leaves no dataset behind.
+  stopIfCancelled(signal);
+  progress?.(total, total, `${total} of ${total} records written`);
   return report;
 }
 
 /** The confirmed records whose current reading states a diagnosis, with its classes; the others counted. */
-function labelledReadings(sources: Sources): LabelledReadings {
+function labelledReadings(sources: Sources): Omit<ReadingsPlan, 'folder'> {
   const labelled: { id: number; labels: string[] }[] = [];
   let noDiagnosis = 0;
   let withPrediction = 0;

@@ -4,7 +4,9 @@ import { exportShards } from '../../interop/shards';
 import { architectureNames } from '../../ml/models/registry';
 import { defaultPipeline } from '../../train/pipelines';
 import { parseCommandArgs } from '../args';
+import type { JobFinished, JobProgress } from '../../contract/channels';
 import type { ReadingsDataset } from '../../contract/clinic-schemas';
+import type { Engine } from '../../engine/engine';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag } from './train-flags';
@@ -21,7 +23,8 @@ de-identified as WFDB under the data folder's exports/readings-dataset-<time>/ w
 pseudonym kept stable by this workstation's key, the split following the patient) and
 provenance.json; the folder is allowed for reading, ready for \`ecg finetune --data DIR --labels
 DIR/labels.csv\` or the app's fine-tune form. Readings without a diagnostic statement are left out
-and counted. Needs the trainer role under a site policy.
+and counted. Needs the trainer role under a site policy. Progress goes to stderr every 200
+records; Ctrl-C stops the export and removes its half-written folder.
 
 export-shards:
 Writes the train and validation splits as NumPy shards (train/x-00000.npy [n, 12, T] float32,
@@ -65,15 +68,13 @@ ${datasetUsage}`,
   },
 };
 
-/** `ecg dataset from-readings`: the engine's datasets:from-readings, as the app's fine-tune form asks it. */
+/** `ecg dataset from-readings`: the engine's datasets:from-readings job, as the app's fine-tune form starts it. */
 async function fromReadings(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs([...args], { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
   if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
   const engine = cliEngine(values['data-dir']);
   try {
-    const made = await engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
-    if (!made.ok) throw new EinthovenError(made.error.code, made.error.message);
-    const d = made.value as ReadingsDataset;
+    const d = await readingsDatasetJob(engine, io);
     if (values.json) {
       io.stdout(jsonLine(d));
       return 0;
@@ -86,4 +87,50 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Runs the export job to its end, its progress on stderr as export-shards prints it; Ctrl-C
+ * cancels it (the engine removes the half-written folder). Resolves with the dataset; a refusal,
+ * failure or cancel is thrown as the engine states it.
+ */
+async function readingsDatasetJob(engine: Engine, io: CliIO): Promise<ReadingsDataset> {
+  let jobId: string | null = null;
+  let resolveFinished: (event: JobFinished) => void = () => undefined;
+  const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
+  const early: JobFinished[] = [];
+  // Subscribed before the start: the job's end must not slip past before its id is known.
+  const off = engine.onEvent((event, payload) => {
+    if (event === 'jobs:progress') printProgress(payload as JobProgress, io);
+    if (event !== 'jobs:finished') return;
+    const end = payload as JobFinished;
+    if (jobId === null) early.push(end);
+    else if (end.jobId === jobId) resolveFinished(end);
+  });
+  const interrupt = () => {
+    io.stderr('interrupted: stopping the export and removing its folder');
+    if (jobId !== null) void engine.handle('jobs:cancel', { jobId });
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    const started = await engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
+    if (!started.ok) throw new EinthovenError(started.error.code, started.error.message);
+    const id = (started.value as { jobId: string }).jobId;
+    jobId = id;
+    const already = early.find((e) => e.jobId === id);
+    if (already) resolveFinished(already);
+    const end = await finished;
+    if (end.status === 'failed') throw new EinthovenError(end.error.code, end.error.message);
+    if (end.status === 'cancelled') throw new EinthovenError('E_CANCELLED', 'the export was cancelled; its half-written folder was removed');
+    if (end.kind !== 'readings-dataset') throw new EinthovenError('E_INTERNAL', `the export ended as a ${end.kind} job`);
+    return end.result;
+  } finally {
+    off();
+    process.off('SIGINT', interrupt);
+  }
+}
+
+/** Every 200 records and the last, as export-shards prints its progress (this process runs no other job of this kind). */
+function printProgress({ kind, done, total }: JobProgress, io: CliIO): void {
+  if (kind === 'readings-dataset' && done > 0 && (done === total || done % 200 === 0)) io.stderr(`exported ${done}/${total} records`);
 }

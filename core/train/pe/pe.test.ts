@@ -166,7 +166,7 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       const files = ['hea', 'dat'].map((ext) => ({ name: `00010_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00010_lr.${ext}`))) }));
       const { jobId } = await value<{ jobId: string }>('records:import', { files });
       const imported = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-      const recordId = imported.status === 'succeeded' ? (imported.result.reports[0]?.recordId as number) : 0;
+      const recordId = imported.status === 'succeeded' && imported.kind === 'import' ? (imported.result.reports[0]?.recordId as number) : 0;
       await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
       const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
       if (!prediction) throw new Error('no prediction stored');

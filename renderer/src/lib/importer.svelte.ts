@@ -68,7 +68,7 @@ export class Importer {
         const finished = await this.#runBatch(batch, index, batches.length, csv);
         if (finished.status === 'failed') throw new Error(finished.error.message);
         // The final report of the batch replaces what arrived file by file (same outcomes, engine's order).
-        if (finished.result) this.reports = [...before, ...finished.result.reports];
+        if (finished.kind === 'import' && finished.result) this.reports = [...before, ...finished.result.reports];
       }
       this.outcome = this.#cancelRequested ? 'cancelled' : 'succeeded';
     } catch (error) {

@@ -1,8 +1,9 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
-import type { DatasetInspection, ReadingsDataset } from '../../../../core/contract/clinic-schemas';
+import type { DatasetInspection } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
+import { ReadingsExport } from './readings-export.svelte';
 import { datasetOf, defaultName, memoryTrainingOf, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
 
 const key = Symbol.for('einthoven.finetune-job');
@@ -25,9 +26,8 @@ export class FinetuneJob {
   inspectedKey = $state<string | null>(null);
   inspecting = $state(false);
   inspectError = $state<string | null>(null);
-  /** The dataset last made from this workstation's signed readings (what went in, what was left out). */
-  fromReadings = $state.raw<ReadingsDataset | null>(null);
-  fromReadingsError = $state<string | null>(null);
+  /** The dataset made from this workstation's signed readings: its export's progress, cancel and summary. */
+  readonly readings: ReadingsExport;
   status = $state<Status>('idle');
   jobId = $state<string | null>(null);
   phase = $state<string | null>(null);
@@ -41,6 +41,7 @@ export class FinetuneJob {
   constructor(bridge: EinthovenBridge, catalog: ModelCatalog) {
     this.#bridge = bridge;
     this.#catalog = catalog;
+    this.readings = new ReadingsExport(bridge);
     bridge.on('train:progress', (e) => this.#route(e, () => this.#progress(e)));
     bridge.on('train:finished', (e) => this.#route(e, () => void this.#finished(e)));
   }
@@ -69,6 +70,7 @@ export class FinetuneJob {
   /** Why Start is disabled, in words; null when it may start. */
   get blockedReason(): string | null {
     if (this.active) return 'a fine-tuning is already running';
+    if (this.readings.active) return 'the dataset from the signed readings is still being written';
     const errors = Object.values(this.errors);
     if (errors.length > 0) return `Fix the form first: ${errors[0]}`;
     if (!this.checkedCurrentData) return 'Check the data first (the check reads the labels, counts records per split and estimates the memory the training needs)';
@@ -92,14 +94,9 @@ export class FinetuneJob {
    * folder, allowed for reading) and puts it in the form; true when it did (the caller checks it).
    */
   async useSignedReadings(): Promise<boolean> {
-    this.fromReadingsError = null;
-    const made = await this.#bridge.api['datasets:from-readings']({ task: 'ptbxl-superclass' });
-    if (!made.ok) {
-      this.fromReadingsError = made.error.message;
-      return false;
-    }
-    this.fromReadings = made.value;
-    Object.assign(this.form, { dataRoot: made.value.folder, labels: made.value.labels, positiveClass: '' });
+    const made = await this.readings.run();
+    if (!made) return false;
+    Object.assign(this.form, { dataRoot: made.folder, labels: made.labels, positiveClass: '' });
     return true;
   }
 

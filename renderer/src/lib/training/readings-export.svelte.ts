@@ -1,0 +1,77 @@
+import type { EinthovenBridge } from '../../../../core/contract/bridge';
+import type { JobFinished, JobProgress } from '../../../../core/contract/channels';
+import type { ReadingsDataset } from '../../../../core/contract/clinic-schemas';
+
+export type ReadingsExportStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'succeeded' | 'cancelled' | 'failed';
+
+/**
+ * The dataset made from this workstation's signed readings, as the engine's background job
+ * writes it: records written so far out of all, a cancel (the engine removes the half-written
+ * folder and keeps nothing), then what went in and what was left out. Thousands of readings take
+ * a while; the form shows how far the export is and lets the user stop it.
+ */
+export class ReadingsExport {
+  readonly #bridge: EinthovenBridge;
+  status = $state<ReadingsExportStatus>('idle');
+  done = $state(0);
+  total = $state(0);
+  message = $state<string | null>(null);
+  /** The dataset last made (kept while another export runs: the form still names its folder). */
+  dataset = $state.raw<ReadingsDataset | null>(null);
+  error = $state<string | null>(null);
+  #jobId: string | null = null;
+  /** Events that arrived before the job's id did. */
+  #early: (JobProgress | JobFinished)[] = [];
+  #settle: (dataset: ReadingsDataset | null) => void = () => undefined;
+
+  constructor(bridge: EinthovenBridge) {
+    this.#bridge = bridge;
+    bridge.on('jobs:progress', (e) => this.#route(e));
+    bridge.on('jobs:finished', (e) => this.#route(e));
+  }
+
+  get active(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'cancelling';
+  }
+
+  /** Runs one export to its end; the dataset when it was written, null when it was refused, failed or cancelled. */
+  async run(): Promise<ReadingsDataset | null> {
+    if (this.active) return null;
+    Object.assign(this, { status: 'starting', done: 0, total: 0, message: null, error: null });
+    this.#early = [];
+    const ended = new Promise<ReadingsDataset | null>((resolve) => (this.#settle = resolve));
+    const started = await this.#bridge.api['datasets:from-readings']({ task: 'ptbxl-superclass' });
+    if (!started.ok) {
+      // Refused before any writing (nothing diagnosed, an export already running): the engine's words.
+      Object.assign(this, { status: 'failed', error: started.error.message });
+      return null;
+    }
+    this.#jobId = started.value.jobId;
+    this.status = 'running';
+    for (const e of this.#early.splice(0)) this.#route(e);
+    return await ended;
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.#jobId || this.status !== 'running') return;
+    this.status = 'cancelling';
+    await this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
+  }
+
+  #route(event: JobProgress | JobFinished): void {
+    if (this.status === 'starting') this.#early.push(event);
+    else if (event.jobId === this.#jobId && this.active) {
+      if ('status' in event) this.#finished(event);
+      else Object.assign(this, { done: event.done, total: event.total, message: event.message ?? null });
+    }
+  }
+
+  #finished(event: JobFinished): void {
+    const dataset = event.status === 'succeeded' && event.kind === 'readings-dataset' ? event.result : null;
+    if (dataset) Object.assign(this, { status: 'succeeded', dataset, done: dataset.records, total: dataset.records });
+    else if (event.status === 'failed') Object.assign(this, { status: 'failed', error: `Writing the dataset failed: ${event.error.message}` });
+    else this.status = 'cancelled';
+    this.#jobId = null;
+    this.#settle(dataset);
+  }
+}
