@@ -182,7 +182,8 @@ describe('browser mode: physician reading and the worklist', () => {
     const progressSeen = (await page.evaluate(() => Reflect.get(window, '__readingsProgressSeen'))) as string[];
     expect(progressSeen[0]).toBe('starting:cancel');
     expect(await page.getByTestId('finetune-from-readings-progress').count()).toBe(0);
-    expect(await page.getByTestId('finetune-from-readings').isEnabled()).toBe(true);
+    // Enabled again once the data check the export starts has answered.
+    await expect.poll(() => page.getByTestId('finetune-from-readings').isEnabled()).toBe(true);
     // SR + SBRAD, AFIB and SR alone say nothing about the five classes: left out, not taken as negatives.
     expect(await summary.textContent()).toMatch(/^1 record from signed readings \(NORM 1; splits train \d, validation \d, locked test \d\); 3 readings without a diagnostic statement left out\.$/);
     const folder = await page.getByTestId('finetune-data').inputValue();
@@ -193,6 +194,22 @@ describe('browser mode: physician reading and the worklist', () => {
     expect(await page.getByTestId('folder-need').count()).toBe(0);
     expect(readFileSync(path.join(folder, 'labels.csv'), 'utf8')).toMatch(/^file,label,patient_id,split,sex,age\necgs\/record-\d+-deidentified\.hea,NORM,P[0-9a-f]{16},(train|val|test),[MF]?,\d*\n$/);
     await page.screenshot({ path: artifactPath('finetune-from-readings.png') });
+    expect(await page.getByTestId('finetune-from-readings-task').getAttribute('data-task')).toBe('ptbxl-superclass');
+
+    // For the CPSC-class model as the base, the same readings are labelled with its classes: AFIB is AF, NORM is SNR,
+    // and a reading whose statements name none of the nine (sinus rhythm, bradycardia) is a negative for each, not left out.
+    const cpscModel = await page.getByTestId('finetune-base').locator('option[value^="xresnet1d50-cpsc-classes-demo@"]').getAttribute('value');
+    await page.getByTestId('finetune-base').selectOption(cpscModel ?? '');
+    await expect.poll(() => page.getByTestId('finetune-from-readings-task').getAttribute('data-task')).toBe('cpsc-classes');
+    expect(await page.getByTestId('finetune-from-readings-task').textContent()).toContain('the CPSC 2018 rhythm and conduction classes');
+    await page.getByTestId('finetune-from-readings').click();
+    await expect.poll(() => summary.textContent()).toMatch(
+      // The AF reading, left out of the superclass export, was signed with a model's prediction on screen: said here.
+      /^4 records from signed readings \(SNR 1, AF 1; splits train \d, validation \d, locked test \d\); 1 signed with a model's prediction on screen, whose labels may lean towards that model\.$/,
+    );
+    const cpscFolder = await page.getByTestId('finetune-data').inputValue();
+    expect(cpscFolder).not.toBe(folder);
+    expect(readFileSync(path.join(cpscFolder, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(',')[1]).sort()).toEqual(['-', '-', 'AF', 'SNR']);
     await page.getByTestId('nav-viewer').click();
   });
 

@@ -128,16 +128,48 @@ export const DatasetInspectionSchema = z.object({
 });
 export type DatasetInspection = z.infer<typeof DatasetInspectionSchema>;
 
+/**
+ * What a dataset from signed readings labels: PTB-XL's diagnostic superclasses (the starter's
+ * five), or the CPSC 2018 rhythm and conduction classes (the CPSC-class demonstration model's).
+ */
+export const ReadingsTaskSchema = z.enum(['ptbxl-superclass', 'cpsc-classes']);
+export type ReadingsTask = z.infer<typeof ReadingsTaskSchema>;
+
+/** Each task's classes, in their models' output order (core/data/ptbxl.ts, core/data/cpsc.ts): what the fine-tune form matches a base model's classes against. */
+export const readingsTaskClasses: Record<ReadingsTask, readonly string[]> = {
+  'ptbxl-superclass': ['NORM', 'MI', 'STTC', 'CD', 'HYP'],
+  'cpsc-classes': ['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD', 'STE'],
+};
+
+/**
+ * The task whose labels a base model learns from: the CPSC classes for a model whose every class
+ * is one of them (the CPSC-class demonstration, or a model fine-tuned from it), else the superclasses.
+ */
+export function readingsTaskFor(classes: readonly string[]): ReadingsTask {
+  const cpsc = readingsTaskClasses['cpsc-classes'];
+  return classes.length > 0 && classes.every((c) => cpsc.includes(c)) ? 'cpsc-classes' : 'ptbxl-superclass';
+}
+
+/** Each task in words, as the fine-tune form and `ecg dataset from-readings` say them: its labels, and what a left-out reading lacks. */
+export const readingsTaskWords: Record<ReadingsTask, { readonly labels: string; readonly unlabelled: string }> = {
+  'ptbxl-superclass': { labels: "PTB-XL's diagnostic superclasses (NORM, MI, STTC, CD, HYP)", unlabelled: 'without a diagnostic statement' },
+  'cpsc-classes': { labels: 'the CPSC 2018 rhythm and conduction classes (SNR, AF, IAVB, LBBB, RBBB, PAC, PVC, STD, STE)', unlabelled: 'without a coded statement' },
+};
+
 /** What a dataset from signed readings holds: the records and their classes and splits, and what was left out. */
 export const ReadingsDatasetSchema = z.object({
   folder: z.string(),
   labels: z.string(),
-  task: z.literal('ptbxl-superclass'),
+  task: ReadingsTaskSchema,
   records: z.number().int().nonnegative(),
   classes: z.record(z.string(), z.number().int().nonnegative()),
   splits: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
-  /** Readings that state no diagnostic statement (a rhythm alone, free text): not labels, so not in the dataset. */
-  skipped: z.object({ noDiagnosticStatement: z.number().int().nonnegative() }),
+  /**
+   * Readings that say nothing about the task's classes, so are not labels and not in the dataset:
+   * for the superclasses, no diagnostic statement (a rhythm alone, free text); for the CPSC
+   * classes, no coded statement at all (free text only).
+   */
+  skipped: z.object({ unlabelled: z.number().int().nonnegative() }),
   /** Readings signed while a model's prediction was on screen: their labels may lean towards the model. */
   withPredictionOnScreen: z.number().int().nonnegative(),
 });
@@ -160,7 +192,7 @@ export const clinicChannels = {
    * no writing (nothing diagnosed, one export already running) are this call's error.
    */
   'datasets:from-readings': {
-    request: z.object({ task: z.literal('ptbxl-superclass') }).strict(),
+    request: z.object({ task: ReadingsTaskSchema }).strict(),
     response: z.object({ jobId: JobId }),
   },
   'datasets:inspect': {

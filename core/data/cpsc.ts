@@ -7,6 +7,14 @@ import type { Dataset, DatasetItem } from './types';
 
 /** CPSC 2018 classes in REFERENCE.csv code order 1..9 (the paper's output order). */
 export const cpscClasses = ['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD', 'STE'] as const;
+export type CpscClass = (typeof cpscClasses)[number];
+
+/**
+ * PTB-XL SCP statement → CPSC 2018 class, as the CPSC-class demonstration model was trained
+ * (scripts/train/cpsc-demo.ts, docs/results.md) and as a site's signed readings are labelled for
+ * fine-tuning it: CPSC's "Normal" is PTB-XL's normal ECG, not sinus rhythm alone.
+ */
+export const cpscClassOfStatement: Readonly<Record<string, CpscClass>> = { NORM: 'SNR', AFIB: 'AF', '1AVB': 'IAVB', CLBBB: 'LBBB', CRBBB: 'RBBB', PAC: 'PAC', PVC: 'PVC', STD_: 'STD', STE_: 'STE' };
 
 export interface CpscOptions {
   readonly folds?: number;

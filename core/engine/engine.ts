@@ -11,7 +11,7 @@ import {
 } from '../contract/channels';
 import { fail, ok, parseRequest, type Result } from '../contract/result';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
-import type { ReadingsDataset } from '../contract/clinic-schemas';
+import type { ReadingsDataset, ReadingsTask } from '../contract/clinic-schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
@@ -252,11 +252,11 @@ export class Engine {
    * progress and end come as jobs:progress and jobs:finished). What needs no writing is refused
    * here, at once: a second export meanwhile, nothing diagnosed, a folder already in use.
    */
-  #startDatasetFromReadings(): { jobId: string } {
+  #startDatasetFromReadings(task: ReadingsTask): { jobId: string } {
     // The export yields to the event loop between records: a second request meanwhile would race it for a folder name.
     if (this.#buildingReadingsDataset) throw new EinthovenError('E_CONFLICT', 'a dataset from the signed readings is being written already; wait for it to finish or cancel it');
     const sources = { records: this.records, overreads: this.overreads.readings, state: this.#state };
-    const plan = planReadingsDataset(sources, path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    const plan = planReadingsDataset(sources, task, path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`));
     const jobId = this.jobs.start('readings-dataset', async ({ signal, progress }) => {
       try {
         return this.#finishDatasetFromReadings(await writeReadingsDataset(sources, plan, { signal, progress }));
@@ -363,7 +363,7 @@ export class Engine {
         const detail = modelDetail(await this.training.models.find(request.modelId));
         return { ...detail, siteEvaluation: this.ledger.evaluations.latest(detail.id) };
       },
-      'datasets:from-readings': () => this.#startDatasetFromReadings(),
+      'datasets:from-readings': (request) => this.#startDatasetFromReadings(request.task),
       'datasets:inspect': (request) => {
         const { training } = request;
         return inspectDataset(this.folders.confine(request.dataset), request.minExamples, training ? (classes) => this.#memoryCheck(training, classes) : undefined);

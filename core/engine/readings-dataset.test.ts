@@ -3,14 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DatasetInspection, ReadingsDataset } from '../contract/clinic-schemas';
+import { readingsTaskClasses, readingsTaskFor, type DatasetInspection, type ReadingsDataset, type ReadingsTask } from '../contract/clinic-schemas';
 import { JobFinishedSchema, type JobFinished, type JobProgress } from '../contract/channels';
 import type { RecordSummary } from '../contract/schemas';
 import { datasetCommand } from '../cli/commands/dataset';
 import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
 import { Engine } from './engine';
-import { readingSuperclasses } from './readings-dataset';
+import { cpscClasses } from '../data/cpsc';
+import { ptbxlSuperclasses } from '../data/ptbxl';
+import { readingCpscClasses, readingSuperclasses } from './readings-dataset';
 import { recordContentHash } from './record-hash';
 
 // datasets:from-readings on the real engine and SQLite, with the five bundled PTB-XL records (CC BY 4.0).
@@ -39,7 +41,7 @@ interface ExportRun {
  * Starts datasets:from-readings and follows its job to the end, as the fine-tune form does;
  * `during` sees each progress event as it comes (to cancel, or to ask the engine something).
  */
-async function exportJob(engine: Engine, during: (event: JobProgress, jobId: string) => void = () => undefined): Promise<ExportRun> {
+async function exportJob(engine: Engine, during: (event: JobProgress, jobId: string) => void = () => undefined, task: ReadingsTask = 'ptbxl-superclass'): Promise<ExportRun> {
   const events: (JobProgress | JobFinished)[] = [];
   let jobId = '';
   let settle: (finished: JobFinished) => void = () => undefined;
@@ -55,7 +57,7 @@ async function exportJob(engine: Engine, during: (event: JobProgress, jobId: str
     if (e.jobId === jobId) follow(e);
   });
   try {
-    const started = await value<{ jobId?: unknown }>(engine, 'datasets:from-readings', { task: 'ptbxl-superclass' });
+    const started = await value<{ jobId?: unknown }>(engine, 'datasets:from-readings', { task });
     if (typeof started.jobId !== 'string') throw new Error(`datasets:from-readings started no job: ${JSON.stringify(started).slice(0, 200)}`);
     jobId = started.jobId;
     events.filter((e) => e.jobId === jobId).forEach(follow);
@@ -124,6 +126,45 @@ describe('a fine-tuning dataset from the signed readings', () => {
     expect(readingSuperclasses(reading(['SR', 'AFIB', null]))).toEqual([]);
   });
 
+  it("maps a reading's statements to the CPSC 2018 classes as the CPSC-class model was trained; a reading naming none is a negative, free text alone says nothing", () => {
+    const reading = (codes: (string | null)[]) => ({ statements: codes.map((code) => ({ code, text: code ?? 'typed' })) });
+    expect(readingCpscClasses(reading(['AFIB', 'CRBBB', 'PVC']))).toEqual(['AF', 'RBBB', 'PVC']);
+    expect(readingCpscClasses(reading(['SR', '1AVB', 'STD_', 'NORM']))).toEqual(['SNR', 'IAVB', 'STD']);
+    // A reader who stated sinus rhythm and an infarction named no AF, block, ectopy or ST deviation: negative for all.
+    expect(readingCpscClasses(reading(['SR', 'IMI']))).toEqual([]);
+    expect(readingCpscClasses(reading([null]))).toBeNull();
+    // The contract's class lists (what the fine-tune form matches a base model against) are the engine's.
+    expect(readingsTaskClasses).toEqual({ 'ptbxl-superclass': [...ptbxlSuperclasses], 'cpsc-classes': [...cpscClasses] });
+    expect(readingsTaskFor(['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD'])).toBe('cpsc-classes');
+    expect(readingsTaskFor(['AF'])).toBe('cpsc-classes');
+    expect(readingsTaskFor(['NORM', 'MI', 'STTC', 'CD', 'HYP'])).toBe('ptbxl-superclass');
+    expect(readingsTaskFor(['PE'])).toBe('ptbxl-superclass');
+  });
+
+  it('exports the same readings for the CPSC-class model: its classes, a negative for a reading naming none, the same patients in the same splits', async () => {
+    const { engine, dataDir, byName } = await engineWithReadings();
+    const superclass = datasetOf(await exportJob(engine));
+    const cpsc = datasetOf(await exportJob(engine, undefined, 'cpsc-classes'));
+    // 00008 (sinus rhythm only) is a negative here, not left out: four records, none left out.
+    expect(cpsc).toMatchObject({ task: 'cpsc-classes', records: 4, classes: { SNR: 1, AF: 0, IAVB: 1, LBBB: 0, RBBB: 0, PAC: 0, PVC: 0, STD: 0, STE: 0 }, skipped: { unlabelled: 0 } });
+    const rows = (file: string) => new Map(readFileSync(file, 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')).map(([f, label, patient, split]) => [f, { label, patient, split }]));
+    const labelled = rows(cpsc.labels);
+    const file = (name: string) => `ecgs/record-${byName.get(name)}-deidentified.hea`;
+    expect([file('00001_hr'), file('00102_hr'), file('00017_hr'), file('00008_hr')].map((f) => labelled.get(f)?.label)).toEqual(['SNR', 'IAVB', '-', '-']);
+    for (const [f, row] of rows(superclass.labels)) expect({ patient: labelled.get(f)?.patient, split: labelled.get(f)?.split }).toEqual({ patient: row.patient, split: row.split });
+    const provenance = JSON.parse(readFileSync(path.join(cpsc.folder, 'provenance.json'), 'utf8')) as { task: string; note: string };
+    expect(provenance).toMatchObject({ task: 'cpsc-classes', note: expect.stringMatching(/^Labels are the CPSC 2018 classes .*NORM → SNR.*labelled '-', a negative for every class/) });
+    // Read by the hospital CSV loader in the CPSC classes' names, the negatives kept.
+    const inspection = await value<DatasetInspection>(engine, 'datasets:inspect', { dataset: { kind: 'csv', root: cpsc.folder, labels: cpsc.labels }, minExamples: { train: 1, val: 1 } });
+    expect(inspection.records.train + inspection.records.val + inspection.records.test).toBe(4);
+    expect([...inspection.classes].sort()).toEqual(['IAVB', 'SNR']);
+    // And from the command line.
+    const out: string[] = [];
+    expect(await datasetCommand.run(['from-readings', '--task', 'cpsc-classes', '--data-dir', dataDir], { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    expect(out[1]).toBe('left out: 0 reading(s) without a coded statement; signed with a prediction on screen: 0');
+    await expect(datasetCommand.run(['from-readings', '--task', 'rhythm'], { stdout: () => undefined, stderr: () => undefined })).rejects.toThrow(/--task must be one of ptbxl-superclass, cpsc-classes, got 'rhythm'/);
+  });
+
   it('exports the diagnosed readings de-identified with a labels CSV the fine-tuning reads, leaves the rest out, and keeps each patient in one split across exports', async () => {
     const { engine, dataDir, byName } = await engineWithReadings();
     const run = await exportJob(engine);
@@ -132,7 +173,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
       ['readings-dataset', 3, 3],
     ]);
     const dataset = datasetOf(run);
-    expect(dataset).toMatchObject({ records: 3, classes: { NORM: 1, MI: 1, STTC: 1, CD: 1, HYP: 0 }, skipped: { noDiagnosticStatement: 1 }, withPredictionOnScreen: 0 });
+    expect(dataset).toMatchObject({ records: 3, classes: { NORM: 1, MI: 1, STTC: 1, CD: 1, HYP: 0 }, skipped: { unlabelled: 1 }, withPredictionOnScreen: 0 });
     expect(dataset.folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
     expect(dataset.splits.train + dataset.splits.val + dataset.splits.test).toBe(3);
 
@@ -173,7 +214,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
     expect(again.folder).not.toBe(dataset.folder);
     expect(readFileSync(again.labels, 'utf8')).toBe(readFileSync(dataset.labels, 'utf8'));
     const audited = engine.audit.recent(5).filter((e) => e.action === 'dataset.from-readings');
-    expect(audited[0]?.details).toMatchObject({ records: 3, skipped: { noDiagnosticStatement: 1 } });
+    expect(audited[0]?.details).toMatchObject({ records: 3, skipped: { unlabelled: 1 } });
     expect(JSON.stringify(audited)).not.toMatch(/P[0-9a-f]{16}/);
 
     // The same from the command line, on the same data folder.

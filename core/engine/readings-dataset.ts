@@ -2,10 +2,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReadingsDataset } from '../contract/clinic-schemas';
+import { readingsTaskClasses, type ReadingsDataset, type ReadingsTask } from '../contract/clinic-schemas';
 import type { Overread } from '../contract/overread-schemas';
 import { statementLibrary } from '../clinic/statement-library';
 import { patientSplit } from '../data/folds';
+import { cpscClasses, cpscClassOfStatement } from '../data/cpsc';
+import { noClassLabel } from '../data/hospital';
 import { ptbxlSuperclasses } from '../data/ptbxl';
 import type { AppState } from '../db/app-state';
 import type { OverreadStore } from '../db/overreads';
@@ -14,16 +16,18 @@ import { EinthovenError } from '../errors';
 import { exportRecord } from './record-export';
 
 /**
- * A fine-tuning dataset from this workstation's own signed readings: every record whose
- * current reading states a diagnosis, exported de-identified as WFDB with a hospital labels CSV
- * (README "Hospital labels CSV") whose labels are PTB-XL's diagnostic superclasses of the
- * reading's statements: what the starter model predicts, in the physicians' words here.
+ * A fine-tuning dataset from this workstation's own signed readings: every record whose current
+ * reading says something about the task's classes, exported de-identified as WFDB with a hospital
+ * labels CSV (README "Hospital labels CSV"). Two tasks, one per shipped model: PTB-XL's diagnostic
+ * superclasses of the reading's statements (the starter), or their CPSC 2018 rhythm and conduction
+ * classes (the CPSC-class demonstration model): what each model predicts, in the physicians' words here.
  *
- * Honest labels only: a reading that states no diagnostic statement (a rhythm alone, free text)
- * says nothing about the five classes and is left out, never taken as a negative. Patients are
- * pseudonymised with a key kept in this workstation's database, so the same patient keeps the
- * same pseudonym, and with it the same split, in every export: a locked test patient stays
- * locked across fine-tunings, and never enters a later training set.
+ * Honest labels only: a reading that says nothing about the task's classes (for the superclasses,
+ * no diagnostic statement; for the CPSC classes, no coded statement at all) is left out, never
+ * taken as a negative. Patients are pseudonymised with a key kept in this workstation's database,
+ * so the same patient keeps the same pseudonym, and with it the same split, in every export and
+ * for either task: a locked test patient stays locked across fine-tunings, and never enters a
+ * later training set.
  */
 
 /** Shares of patients for validation and the locked test split (the split follows the patient). */
@@ -38,6 +42,51 @@ const superclassOf = new Map(statementLibrary.flatMap((s) => (s.superclass ? [[s
 export function readingSuperclasses(reading: Pick<Overread, 'statements'>): string[] {
   const found = new Set(reading.statements.flatMap((s) => (s.code === null ? [] : (superclassOf.get(s.code) ?? []))));
   return ptbxlSuperclasses.filter((c) => found.has(c));
+}
+
+/**
+ * The reading's CPSC 2018 classes, in CPSC order; empty when its coded statements name none (a
+ * negative for every class: the reader stated the ECG and named no AF, block, ectopy or ST
+ * deviation); null when it has no coded statement at all (free text only: it says nothing).
+ */
+export function readingCpscClasses(reading: Pick<Overread, 'statements'>): string[] | null {
+  const codes = reading.statements.flatMap((s) => (s.code === null ? [] : [s.code]));
+  if (codes.length === 0) return null;
+  const found = new Set(codes.flatMap((code) => cpscClassOfStatement[code] ?? []));
+  return cpscClasses.filter((c) => found.has(c));
+}
+
+interface TaskLabels {
+  readonly classes: readonly string[];
+  /** A reading's labels for the task; null when it says nothing about the task's classes (left out). */
+  readonly labels: (reading: Pick<Overread, 'statements'>) => string[] | null;
+  /** What a labelled reading states, and what the left-out ones hold instead. */
+  readonly needs: string;
+  readonly leftOutHold: string;
+  readonly note: string;
+}
+
+const tasks: Record<ReadingsTask, TaskLabels> = {
+  'ptbxl-superclass': {
+    classes: readingsTaskClasses['ptbxl-superclass'],
+    labels: (r) => nonEmpty(readingSuperclasses(r)),
+    needs: 'a diagnostic statement',
+    leftOutHold: 'state only a rhythm, descriptive statements or free text',
+    note: "Labels are PTB-XL's diagnostic superclasses of each record's current signed reading on this workstation; readings without a diagnostic statement are left out. ",
+  },
+  'cpsc-classes': {
+    classes: readingsTaskClasses['cpsc-classes'],
+    labels: readingCpscClasses,
+    needs: 'a coded statement',
+    leftOutHold: 'hold free text only',
+    note:
+      "Labels are the CPSC 2018 classes of each record's current signed reading on this workstation, from its PTB-XL statements as the CPSC-class demonstration model was trained (NORM → SNR, AFIB → AF, 1AVB → IAVB, CLBBB → LBBB, CRBBB → RBBB, PAC, PVC, STD_ → STD, STE_ → STE). " +
+      "A reading with coded statements naming none of them is labelled '-', a negative for every class; readings with free text only are left out. ",
+  },
+};
+
+function nonEmpty(labels: string[]): string[] | null {
+  return labels.length > 0 ? labels : null;
 }
 
 interface Sources {
@@ -55,9 +104,10 @@ const recordsPerTurn = 25;
 
 /** What an export will write, settled before any writing: the records and their labels, and what was left out. */
 export interface ReadingsPlan {
+  readonly task: ReadingsTask;
   readonly folder: string;
   readonly labelled: readonly { readonly id: number; readonly labels: string[] }[];
-  readonly noDiagnosis: number;
+  readonly unlabelled: number;
   readonly withPrediction: number;
 }
 
@@ -72,11 +122,14 @@ export interface WriteControl {
  * empty), so a refusal comes at once; creates the folder, which `writeReadingsDataset` then fills
  * or removes.
  */
-export function planReadingsDataset(sources: Sources, folder: string): ReadingsPlan {
-  const { labelled, noDiagnosis, withPrediction } = labelledReadings(sources);
-  if (labelled.length === 0) throw new EinthovenError('E_VALIDATION', `no signed reading states a diagnostic statement${noDiagnosis > 0 ? ` (${noDiagnosis} state only a rhythm, descriptive statements or free text)` : ''}: there is nothing to train on`);
+export function planReadingsDataset(sources: Sources, task: ReadingsTask, folder: string): ReadingsPlan {
+  const { labelled, unlabelled, withPrediction } = labelledReadings(sources, tasks[task]);
+  if (labelled.length === 0) {
+    const { needs, leftOutHold } = tasks[task];
+    throw new EinthovenError('E_VALIDATION', `no signed reading states ${needs}${unlabelled > 0 ? ` (${unlabelled} ${leftOutHold})` : ''}: there is nothing to train on`);
+  }
   requireEmptyFolder(folder);
-  return { folder, labelled, noDiagnosis, withPrediction };
+  return { task, folder, labelled, unlabelled, withPrediction };
 }
 
 /**
@@ -97,10 +150,10 @@ function stopIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'the dataset from the signed readings was cancelled; its half-written folder was removed');
 }
 
-async function writeInto(sources: Sources, { folder, labelled, noDiagnosis, withPrediction }: ReadingsPlan, { signal, progress }: WriteControl): Promise<ReadingsDataset> {
+async function writeInto(sources: Sources, { task, folder, labelled, unlabelled, withPrediction }: ReadingsPlan, { signal, progress }: WriteControl): Promise<ReadingsDataset> {
   const pseudonym = pseudonymiser(sources.state);
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
-  const classes: Record<string, number> = Object.fromEntries(ptbxlSuperclasses.map((c) => [c, 0]));
+  const classes: Record<string, number> = Object.fromEntries(tasks[task].classes.map((c) => [c, 0]));
   const splits = { train: 0, val: 0, test: 0 };
   const total = labelled.length;
   for (const [index, { id, labels }] of labelled.entries()) {
@@ -117,41 +170,41 @@ async function writeInto(sources: Sources, { folder, labelled, noDiagnosis, with
     const split = patientSplit(patient, splitSeed, splitFractions);
     const age = record.patient.ageYears === undefined ? '' : String(Math.min(90, Math.floor(record.patient.ageYears)));
     const sex = record.patient.sex === 'M' || record.patient.sex === 'F' ? record.patient.sex : '';
-    rows.push([path.relative(folder, header as string).split(path.sep).join('/'), labels.join('|'), patient, split, sex, age].join(','));
+    rows.push([path.relative(folder, header as string).split(path.sep).join('/'), labels.length > 0 ? labels.join('|') : noClassLabel, patient, split, sex, age].join(','));
     labels.forEach((c) => (classes[c] = (classes[c] ?? 0) + 1));
     splits[split]++;
   }
   const labelsFile = path.join(folder, 'labels.csv');
   await writeFile(labelsFile, `${rows.join('\n')}\n`);
-  const report: ReadingsDataset = { folder, labels: labelsFile, task: 'ptbxl-superclass', records: rows.length - 1, classes, splits, skipped: { noDiagnosticStatement: noDiagnosis }, withPredictionOnScreen: withPrediction };
-  await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: provenanceNote }, null, 2)}\n`);
+  const report: ReadingsDataset = { folder, labels: labelsFile, task, records: rows.length - 1, classes, splits, skipped: { unlabelled }, withPredictionOnScreen: withPrediction };
+  await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: tasks[task].note + provenanceNote }, null, 2)}\n`);
   // Writing the files returned to the event loop: a cancel that came meanwhile still leaves no dataset behind.
   stopIfCancelled(signal);
   progress?.(total, total, `${total} of ${total} records written`);
   return report;
 }
 
-/** The confirmed records whose current reading states a diagnosis, with its classes; the others counted. */
-function labelledReadings(sources: Sources): Omit<ReadingsPlan, 'folder'> {
+/** The confirmed records whose current reading says something about the task's classes, with its labels; the others counted. */
+function labelledReadings(sources: Sources, task: TaskLabels): Omit<ReadingsPlan, 'task' | 'folder'> {
   const labelled: { id: number; labels: string[] }[] = [];
-  let noDiagnosis = 0;
+  let unlabelled = 0;
   let withPrediction = 0;
   for (const id of sources.records.ids({ review: 'confirmed', sort: 'imported', order: 'asc' })) {
     const reading = sources.overreads.current(id);
     if (!reading) continue;
-    const labels = readingSuperclasses(reading);
-    if (labels.length === 0) {
-      noDiagnosis++;
+    const labels = task.labels(reading);
+    if (labels === null) {
+      unlabelled++;
       continue;
     }
     labelled.push({ id, labels });
     if (reading.predictionId !== null) withPrediction++;
   }
-  return { labelled, noDiagnosis, withPrediction };
+  return { labelled, unlabelled, withPrediction };
 }
 
+/** What every export's provenance says, after its task's labelling. */
 const provenanceNote =
-  "Labels are PTB-XL's diagnostic superclasses of each record's current signed reading on this workstation; readings without a diagnostic statement are left out. " +
   'ECGs are de-identified (no name, patient id, birth date or recording time; age capped at 90). patient_id is a pseudonym keyed by this workstation, stable across exports, and the split follows it. ' +
   'withPredictionOnScreen counts readings signed while a model prediction was shown: those labels may lean towards the model.';
 

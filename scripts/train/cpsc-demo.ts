@@ -24,7 +24,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCpsc } from '../../core/data/cpsc';
+import { cpscClassOfStatement, loadCpsc } from '../../core/data/cpsc';
 import { parseDxLine } from '../../core/data/cinc';
 import { readTable } from '../../core/data/csv';
 import { ptbxlSplit } from '../../core/data/ptbxl';
@@ -38,7 +38,6 @@ import { defaultPipeline } from '../../core/train/pipelines';
 import type { TrainProgress } from '../../core/train/progress';
 import { sharedDataPath } from '../../core/test/shared-data';
 
-const ptbxlToCpsc: Readonly<Record<string, string>> = { NORM: 'SNR', AFIB: 'AF', '1AVB': 'IAVB', CLBBB: 'LBBB', CRBBB: 'RBBB', PAC: 'PAC', PVC: 'PVC', STD_: 'STD', STE_: 'STE' };
 const snomedToCpsc: Readonly<Record<string, string>> = {
   '164889003': 'AF',
   '270492004': 'IAVB',
@@ -66,7 +65,7 @@ async function ptbxlRows(root: string): Promise<Row[]> {
   const table = await readTable(path.join(root, 'ptbxl_database.csv'));
   return table.map((r) => {
     const codes = parseScpCodes(r.scp_codes ?? '{}');
-    const labels = [...new Set([...codes.keys()].flatMap((c) => ptbxlToCpsc[c] ?? []))];
+    const labels = [...new Set([...codes.keys()].flatMap((c) => cpscClassOfStatement[c] ?? []))];
     return { file: `ptbxl-pool/${r.filename_lr}.hea`, labels, patient: `ptbxl:${r.patient_id}`, split: ptbxlSplit(Number(r.strat_fold)) };
   });
 }

@@ -5,7 +5,7 @@ import { architectureNames } from '../../ml/models/registry';
 import { defaultPipeline } from '../../train/pipelines';
 import { parseCommandArgs } from '../args';
 import type { JobFinished, JobProgress } from '../../contract/channels';
-import type { ReadingsDataset } from '../../contract/clinic-schemas';
+import { readingsTaskWords, ReadingsTaskSchema, type ReadingsDataset, type ReadingsTask } from '../../contract/clinic-schemas';
 import type { Engine } from '../../engine/engine';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
@@ -15,15 +15,19 @@ export const datasetCommand: CliCommand = {
   name: 'dataset',
   summary: "Export a dataset: NumPy shards for the distributed trainer, or the workstation's signed readings for fine-tuning",
   usage: `Usage: ecg dataset export-shards --data DIR --arch NAME --out SHARDS [--shard-size N] [--norm N] [--json]
-       ecg dataset from-readings [--data-dir DIR] [--json]
+       ecg dataset from-readings [--task ptbxl-superclass|cpsc-classes] [--data-dir DIR] [--json]
 
-from-readings: the confirmed records whose current reading states a diagnostic statement,
-de-identified as WFDB under the data folder's exports/readings-dataset-<time>/ with labels.csv
-(file,label,patient_id,split,sex,age: PTB-XL's diagnostic superclasses of the reading, a
-pseudonym kept stable by this workstation's key, the split following the patient) and
-provenance.json; the folder is allowed for reading, ready for \`ecg finetune --data DIR --labels
-DIR/labels.csv\` or the app's fine-tune form. Readings without a diagnostic statement are left out
-and counted. Needs the trainer role under a site policy. Progress goes to stderr every 200
+from-readings: the confirmed records whose current reading says something about the task's
+classes, de-identified as WFDB under the data folder's exports/readings-dataset-<time>/ with
+labels.csv (file,label,patient_id,split,sex,age: the reading's classes, a pseudonym kept stable
+by this workstation's key, the split following the patient) and provenance.json; the folder is
+allowed for reading, ready for \`ecg finetune --data DIR --labels DIR/labels.csv\` or the app's
+fine-tune form. --task ptbxl-superclass (default, the starter's classes): PTB-XL's diagnostic
+superclasses; readings without a diagnostic statement are left out. --task cpsc-classes (the
+CPSC-class demonstration model's): NORM → SNR, AFIB → AF, 1AVB → IAVB, CLBBB → LBBB, CRBBB → RBBB,
+PAC, PVC, STD_ → STD, STE_ → STE; a reading whose coded statements name none of them is a
+negative for every class ('-'), one with free text only is left out. Left-out readings are
+counted. Needs the trainer role under a site policy. Progress goes to stderr every 200
 records; Ctrl-C stops the export and removes its half-written folder.
 
 export-shards:
@@ -70,18 +74,19 @@ ${datasetUsage}`,
 
 /** `ecg dataset from-readings`: the engine's datasets:from-readings job, as the app's fine-tune form starts it. */
 async function fromReadings(args: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs([...args], { 'data-dir': { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs([...args], { 'data-dir': { type: 'string' }, task: { type: 'string' }, json: { type: 'boolean' } });
   if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
+  const task = taskFrom(values.task);
   const engine = cliEngine(values['data-dir']);
   try {
-    const d = await readingsDatasetJob(engine, io);
+    const d = await readingsDatasetJob(engine, task, io);
     if (values.json) {
       io.stdout(jsonLine(d));
       return 0;
     }
     const classes = Object.entries(d.classes).map(([c, n]) => `${c} ${n}`).join(', ');
     io.stdout(`${d.records} record(s) from signed readings in ${d.folder} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
-    io.stdout(`left out: ${d.skipped.noDiagnosticStatement} reading(s) without a diagnostic statement; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
+    io.stdout(`left out: ${d.skipped.unlabelled} reading(s) ${readingsTaskWords[d.task].unlabelled}; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
     io.stdout(`labels: ${d.labels}`);
     return 0;
   } finally {
@@ -89,12 +94,19 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
   }
 }
 
+/** --task: ptbxl-superclass (the default) or cpsc-classes. */
+function taskFrom(text: string | undefined): ReadingsTask {
+  const parsed = ReadingsTaskSchema.safeParse(text ?? 'ptbxl-superclass');
+  if (!parsed.success) throw new EinthovenError('E_VALIDATION', `--task must be one of ${ReadingsTaskSchema.options.join(', ')}, got '${text}'`);
+  return parsed.data;
+}
+
 /**
  * Runs the export job to its end, its progress on stderr as export-shards prints it; Ctrl-C
  * cancels it (the engine removes the half-written folder). Resolves with the dataset; a refusal,
  * failure or cancel is thrown as the engine states it.
  */
-async function readingsDatasetJob(engine: Engine, io: CliIO): Promise<ReadingsDataset> {
+async function readingsDatasetJob(engine: Engine, task: ReadingsTask, io: CliIO): Promise<ReadingsDataset> {
   let jobId: string | null = null;
   let resolveFinished: (event: JobFinished) => void = () => undefined;
   const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
@@ -113,7 +125,7 @@ async function readingsDatasetJob(engine: Engine, io: CliIO): Promise<ReadingsDa
   };
   process.once('SIGINT', interrupt);
   try {
-    const started = await engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
+    const started = await engine.handle('datasets:from-readings', { task });
     if (!started.ok) throw new EinthovenError(started.error.code, started.error.message);
     const id = (started.value as { jobId: string }).jobId;
     jobId = id;

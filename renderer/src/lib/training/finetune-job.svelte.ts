@@ -1,6 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
-import type { DatasetInspection } from '../../../../core/contract/clinic-schemas';
+import { readingsTaskFor, type DatasetInspection, type ReadingsTask } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
 import { ReadingsExport } from './readings-export.svelte';
@@ -89,12 +89,17 @@ export class FinetuneJob {
     if (detail.value.training.learningRate !== null) this.form.learningRate = String(detail.value.training.learningRate);
   }
 
+  /** Which classes the signed readings are labelled with for the chosen base model (its own task's). */
+  get readingsTask(): ReadingsTask {
+    return readingsTaskFor(this.#catalog.byId(this.form.baseModelId)?.classes ?? []);
+  }
+
   /**
    * Makes a dataset of the signed readings (de-identified ECGs and a labels CSV under the data
    * folder, allowed for reading) and puts it in the form; true when it did (the caller checks it).
    */
   async useSignedReadings(): Promise<boolean> {
-    const made = await this.readings.run();
+    const made = await this.readings.run(this.readingsTask);
     if (!made) return false;
     Object.assign(this.form, { dataRoot: made.folder, labels: made.labels, positiveClass: '' });
     return true;

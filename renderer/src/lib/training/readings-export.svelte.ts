@@ -1,6 +1,6 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { JobFinished, JobProgress } from '../../../../core/contract/channels';
-import type { ReadingsDataset } from '../../../../core/contract/clinic-schemas';
+import type { ReadingsDataset, ReadingsTask } from '../../../../core/contract/clinic-schemas';
 
 export type ReadingsExportStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'succeeded' | 'cancelled' | 'failed';
 
@@ -35,12 +35,12 @@ export class ReadingsExport {
   }
 
   /** Runs one export to its end; the dataset when it was written, null when it was refused, failed or cancelled. */
-  async run(): Promise<ReadingsDataset | null> {
+  async run(task: ReadingsTask): Promise<ReadingsDataset | null> {
     if (this.active) return null;
     Object.assign(this, { status: 'starting', done: 0, total: 0, message: null, error: null });
     this.#early = [];
     const ended = new Promise<ReadingsDataset | null>((resolve) => (this.#settle = resolve));
-    const started = await this.#bridge.api['datasets:from-readings']({ task: 'ptbxl-superclass' });
+    const started = await this.#bridge.api['datasets:from-readings']({ task });
     if (!started.ok) {
       // Refused before any writing (nothing diagnosed, an export already running): the engine's words.
       Object.assign(this, { status: 'failed', error: started.error.message });
