@@ -18,17 +18,23 @@ function evaluation(overrides: Partial<NewEvaluation> = {}): NewEvaluation {
   return { modelId: model.id, weightsSha256: weights, source: 'evaluate', dataset: { name: 'hospital', root: '/data/h', labels: '/data/h/labels.csv' }, n: 4, metrics: { aucMacro: 0.75 }, ci: { aucMacro: { low: 0.5, high: 1 } }, comparison: null, calibration, unreadable: 0, actor: 'user', ...overrides };
 }
 
+/** A database file at schema `version` holding one evaluation of `model` on the dataset `name`, as that version's columns store it. */
+function databaseWithOneEvaluation(version: number, name: string): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
+  const older = openDatabase(file, migrations.filter((m) => m.version <= version)).db;
+  new ModelRegistry(older).register(model);
+  older
+    .prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at)
+      VALUES (?, ?, 'test', 'evaluate', ?, '/data/old', NULL, 3, '{"aucMacro":0.7}', '{}', NULL, 'cli', '2026-01-01T00:00:00.000Z')`)
+    .run(model.id, weights, name);
+  older.close();
+  return file;
+}
+
 describe('site evaluations keep their calibration (migration 0013)', () => {
   it('reads back the calibration recorded with an evaluation, and null for one recorded before the column existed', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
     // A workstation still on version 12 records an evaluation, then the app is updated.
-    const older = openDatabase(file, migrations.filter((m) => m.version < 13)).db;
-    new ModelRegistry(older).register(model);
-    older
-      .prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at)
-        VALUES (?, ?, 'test', 'evaluate', 'old', '/data/old', NULL, 3, '{"aucMacro":0.7}', '{}', NULL, 'cli', '2026-01-01T00:00:00.000Z')`)
-      .run(model.id, weights);
-    older.close();
+    const file = databaseWithOneEvaluation(12, 'old');
 
     const { db, previousVersion } = openDatabase(file);
     expect(previousVersion).toBe(12);
@@ -100,14 +106,7 @@ describe("an evaluation's source may be 'operating-point' (migration 0015 rebuil
 
 describe('an evaluation keeps how many of its records could not be read (migration 0016)', () => {
   it('reads back the count, null for evaluations recorded before the column existed, and refuses a negative one', () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
-    const older = openDatabase(file, migrations.filter((m) => m.version < 16)).db;
-    new ModelRegistry(older).register(model);
-    older
-      .prepare(`INSERT INTO model_evaluations (model_id, weights_sha256, split, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, actor, created_at)
-        VALUES (?, ?, 'test', 'evaluate', 'before 0016', '/data/old', NULL, 3, '{"aucMacro":0.7}', '{}', NULL, 'cli', '2026-11-01T00:00:00.000Z')`)
-      .run(model.id, weights);
-    older.close();
+    const file = databaseWithOneEvaluation(15, 'before 0016');
 
     const { db, previousVersion } = openDatabase(file);
     expect(previousVersion).toBe(15);
