@@ -90,6 +90,8 @@ export const EvaluatedSchema = z.object({
   ci: IntervalsSchema,
   /** Per class, the probabilities' calibration on the same records; absent or null where it was not kept (packages made before it was). */
   calibration: CalibrationByClassSchema.nullish(),
+  /** Records of the split that could not be read, so in no figure; absent where not counted (packages made before it was). */
+  unreadable: z.number().int().nonnegative().nullish(),
 });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 

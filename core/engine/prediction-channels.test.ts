@@ -156,6 +156,9 @@ describe('datasets:inspect and the training audit', () => {
     expect(entries[0]?.details).toMatchObject({ status: 'succeeded', model: modelId, bestEpoch: 1, epochs: 1, cancelled: false });
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.id);
     expect(listed).toContain(modelId);
+    // Its closing evaluation counted the test records it could not read (none): recorded with its site evaluation, not left unknown.
+    expect(done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.test?.unreadable : null).toBe(0);
+    expect(engine.ledger.evaluations.latest(modelId ?? '')).toMatchObject({ source: 'finetune', unreadable: 0 });
   });
 
   it('chooses a site operating point as a new model: audited, registered, its locked test kept as its site evaluation', async () => {
@@ -175,7 +178,8 @@ describe('datasets:inspect and the training audit', () => {
     expect(r.override).toMatch(/^override: minimum examples per class lowered to 1 in validation \(default 3\); thresholds tuned on as few as .*1 positive for class HYP.*; figures from so few examples are unreliable$/);
     expect(engine.ledger.registry.get(r.modelId)).toMatchObject({ origin: 'user', baseModelId: manifest.id });
     // Recorded as what it is: a site evaluation made while deriving a site operating point, not a plain evaluation.
-    expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'operating-point', n: 6, dataset: { root: data } });
+    expect(engine.ledger.evaluations.latest(r.modelId)).toMatchObject({ source: 'operating-point', n: 6, dataset: { root: data }, unreadable: 0 });
+    expect(r.unreadable).toEqual({ count: 0, examples: [] });
     expect(engine.audit.recent().find((a) => a.action === 'model.evaluated' && a.subject === `model:${r.modelId}`)?.details).toMatchObject({ source: 'operating-point', n: 6 });
     const entries = engine.audit.recent().filter((a) => a.subject === `job:${jobId}`);
     expect(entries.map((a) => a.action)).toEqual(['operating-point.finished', 'operating-point.started']);

@@ -86,7 +86,7 @@ export class TrainingAudit {
       validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
     });
     if (result.modelId && result.test && result.evaluatedOn) {
-      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: null, actor: 'user' });
+      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: result.test.unreadable ?? null, actor: 'user' });
     }
   }
 

@@ -74,6 +74,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     if (overlap.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
-    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration }, comparison };
+    // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
+    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - kept.length }, comparison };
   };
 }

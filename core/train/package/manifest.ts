@@ -110,9 +110,10 @@ export const provenanceSchema = z.object({
   validation: metricsWithCiSchema,
   /**
    * Filled only by an explicit final evaluation on the locked test split, never used for
-   * selection; with each class's calibration on those records where it was measured.
+   * selection; with each class's calibration on those records where it was measured, and how many
+   * of the split's records could not be read (so are in no figure) where that was counted.
    */
-  test: metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional() }).optional(),
+  test: metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional() }).optional(),
   /**
    * The content hashes of the records it trained and validated on, as a compact filter: a later
    * fine-tuning or evaluation counts how many of its records this model has already seen.
