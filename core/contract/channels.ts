@@ -32,6 +32,10 @@ import { worklistChannels, worklistFilterShape, worklistOrderShape } from './wor
  * the browser-mode bridge, main's validation and the engine's dispatcher are all derived
  * from these two objects — add a channel here and each side must handle it (tsc says where).
  */
+/** A record job still running, with its latest progress (0 of 0 until it reports). */
+export const ActiveRecordJobSchema = z.object({ jobId: JobId, kind: JobKind, done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type ActiveRecordJob = z.infer<typeof ActiveRecordJobSchema>;
+
 export const channels = {
   'app:info': {
     request: z.object({}).strict(),
@@ -62,6 +66,11 @@ export const channels = {
   'jobs:cancel': {
     request: z.object({ jobId: JobId }).strict(),
     response: z.object({ cancelled: z.boolean() }),
+  },
+  // Running record jobs (imports, datasets from the signed readings) and how far each is: a reloaded window follows them again.
+  'jobs:active': {
+    request: z.object({}).strict(),
+    response: z.object({ jobs: z.array(ActiveRecordJobSchema) }),
   },
   // The compute backend chosen at engine start (tensorflow → wasm → cpu) and what was tried.
   'ml:backend': {

@@ -322,6 +322,7 @@ export class Engine {
         return { jobId };
       },
       'jobs:cancel': (request) => ({ cancelled: this.jobs.cancel(request.jobId) || this.training.cancel(request.jobId) }),
+      'jobs:active': () => ({ jobs: this.jobs.active() }),
       // Started once per process (EINTHOVEN_BACKEND may force one); shared with training and prediction.
       'ml:backend': async () => await ensureBackend(),
       'models:list': async () => {

@@ -1,4 +1,4 @@
-import { JobFinishedSchema, type JobFinished, type JobProgress } from '../contract/channels';
+import { JobFinishedSchema, type ActiveRecordJob, type JobFinished, type JobProgress } from '../contract/channels';
 import { BackgroundJobs, type JobOutcome } from '../background-jobs';
 
 export interface JobContext {
@@ -8,6 +8,7 @@ export interface JobContext {
 }
 
 type JobKind = JobProgress['kind'];
+type ActiveJob = ActiveRecordJob;
 /** What a job of one kind hands back when it succeeds (the contract's report of that kind). */
 type JobResult<K extends JobKind> = Extract<JobFinished, { status: 'succeeded'; kind: K }>['result'];
 
@@ -25,22 +26,37 @@ export interface JobEvents {
 export class JobRunner {
   readonly #jobs = new BackgroundJobs();
   readonly #events: JobEvents;
+  /** Each running job with its latest progress: what a reloaded window shows again (jobs:active). */
+  readonly #running = new Map<string, ActiveJob>();
 
   constructor(events: JobEvents) {
     this.#events = events;
   }
 
   start<K extends JobKind>(kind: K, work: (context: JobContext) => Promise<JobResult<K>>): string {
-    return this.#jobs.start(
+    const jobId = this.#jobs.start(
       (jobId, signal) =>
         work({
           jobId,
           signal,
-          progress: (done, total, message, file) =>
-            this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }), ...(file === undefined ? {} : { file }) }),
+          progress: (done, total, message, file) => {
+            this.#running.set(jobId, { jobId, kind, done, total });
+            this.#events.progress({ jobId, kind, done, total, ...(message === undefined ? {} : { message }), ...(file === undefined ? {} : { file }) });
+          },
         }),
-      (jobId, outcome) => this.#events.finished(finishedEvent(jobId, kind, outcome)),
+      (jobId, outcome) => {
+        this.#running.delete(jobId);
+        this.#events.finished(finishedEvent(jobId, kind, outcome));
+      },
     );
+    // The work starts on a later turn (BackgroundJobs defers it): listed from now until it ends.
+    this.#running.set(jobId, { jobId, kind, done: 0, total: 0 });
+    return jobId;
+  }
+
+  /** The running jobs and how far each is, oldest first. */
+  active(): ActiveJob[] {
+    return [...this.#running.values()];
   }
 
   cancel(jobId: string): boolean {

@@ -232,11 +232,14 @@ describe('a fine-tuning dataset from the signed readings', () => {
     const order: string[] = [];
     let refused: Promise<unknown> | undefined;
     let listing: Promise<unknown> | undefined;
-    const run = await exportJob(engine, (event) => {
+    let active: Promise<unknown> | undefined;
+    const run = await exportJob(engine, (event, jobId) => {
       if (event.done !== 25) return;
       // Asked between two turns of the export: the viewer's call is answered before the export ends.
       refused = engine.handle('datasets:from-readings', { task: 'ptbxl-superclass' });
       listing = engine.handle('records:list', { limit: 1, offset: 0 }).then((r) => (order.push('list'), r));
+      // A window reloaded now finds the export running, and how far it is (jobs:active), to follow and cancel it again.
+      active = engine.handle('jobs:active', {}).then((r) => ({ r, jobId }));
     });
     order.push('export');
     expect(run.progress.map((p) => p.done)).toEqual([0, 25, 50, 60]);
@@ -246,6 +249,9 @@ describe('a fine-tuning dataset from the signed readings', () => {
     expect(await listing).toMatchObject({ ok: true });
     expect(order).toEqual(['list', 'export']);
     expect(readdirSync(path.join(dataDir, 'exports'))).toHaveLength(1);
+    const { r, jobId } = (await active) as { r: unknown; jobId: string };
+    expect(r).toEqual({ ok: true, value: { jobs: [{ jobId, kind: 'readings-dataset', done: 25, total: 60 }] } });
+    expect(await engine.handle('jobs:active', {})).toEqual({ ok: true, value: { jobs: [] } });
   });
 
   it('cancels an export at its next turn: no folder, no labels, nothing audited; the next export runs', async () => {

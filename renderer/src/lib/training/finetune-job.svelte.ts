@@ -1,6 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
-import { readingsTaskFor, type DatasetInspection, type ReadingsTask } from '../../../../core/contract/clinic-schemas';
+import { readingsTaskFor, type DatasetInspection, type ReadingsDataset, type ReadingsTask } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
 import { ReadingsExport } from './readings-export.svelte';
@@ -101,8 +101,12 @@ export class FinetuneJob {
   async useSignedReadings(): Promise<boolean> {
     const made = await this.readings.run(this.readingsTask);
     if (!made) return false;
-    Object.assign(this.form, { dataRoot: made.folder, labels: made.labels, positiveClass: '' });
+    this.#useReadingsDataset(made);
     return true;
+  }
+
+  #useReadingsDataset(made: ReadingsDataset): void {
+    Object.assign(this.form, { dataRoot: made.folder, labels: made.labels, positiveClass: '' });
   }
 
   async inspect(): Promise<void> {
@@ -148,6 +152,8 @@ export class FinetuneJob {
    * reopened mid-run): its name, base model, progress so far, then live events as usual.
    */
   async reattach(): Promise<void> {
+    // An export of the signed readings still running (this window was reloaded) is followed again; its dataset fills the form when it ends.
+    void this.readings.reattach().then((made) => made && this.#useReadingsDataset(made));
     if (this.status !== 'idle') return;
     this.status = 'starting'; // buffers events that arrive while the engine answers
     this.#early = [];

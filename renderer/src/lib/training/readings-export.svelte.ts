@@ -52,6 +52,28 @@ export class ReadingsExport {
     return await ended;
   }
 
+  /**
+   * After the window was reloaded: follows an export still running in the engine (its progress so
+   * far, then its events, with Cancel), and resolves as `run` does when it ends; null at once when none runs.
+   */
+  async reattach(): Promise<ReadingsDataset | null> {
+    if (this.status !== 'idle') return null;
+    Object.assign(this, { status: 'starting', done: 0, total: 0, message: null, error: null });
+    this.#early = [];
+    const ended = new Promise<ReadingsDataset | null>((resolve) => (this.#settle = resolve));
+    const active = await this.#bridge.api['jobs:active']({});
+    const job = active.ok ? active.value.jobs.find((j) => j.kind === 'readings-dataset') : undefined;
+    if (!job) {
+      this.status = 'idle';
+      this.#early = [];
+      return null;
+    }
+    Object.assign(this, { status: 'running', done: job.done, total: job.total });
+    this.#jobId = job.jobId;
+    for (const e of this.#early.splice(0)) this.#route(e);
+    return await ended;
+  }
+
   async cancel(): Promise<void> {
     if (!this.#jobId || this.status !== 'running') return;
     this.status = 'cancelling';
