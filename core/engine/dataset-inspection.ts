@@ -52,10 +52,10 @@ export function memorySummary(check: MemoryCheck): MemoryCheckSummary {
 
 /**
  * The dataset check, and with `memory` (the training about to start, given the dataset's class
- * count) its memory estimate: one that does not fit is a blocker, a tight one a warning, so the
+ * count and training records) its memory estimate: one that does not fit is a blocker, a tight one a warning, so the
  * form's Start stays disabled for the same reason a job would refuse.
  */
-export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = defaultMinExamples, memory?: (classes: number) => Promise<MemoryCheck>): Promise<DatasetInspection> {
+export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = defaultMinExamples, memory?: (classes: number, trainRecords: number) => Promise<MemoryCheck>): Promise<DatasetInspection> {
   checkPath('Data folder', spec.root, 'folder');
   checkPath('Labels CSV', spec.labels, 'file');
   checkPath('Test labels CSV', spec.testLabels, 'file');
@@ -66,7 +66,7 @@ export async function inspectDataset(spec: DatasetSpec, minimum: MinExamples = d
   const n = dataset.classes.length;
   const positives = { train: classCounts(split.train, n), val: classCounts(split.val, n), test: classCounts(split.test, n) };
   const problems = problemsOf(dataset, split, minimum);
-  const check = memory ? await memory(n) : undefined;
+  const check = memory ? await memory(n, records.train) : undefined;
   if (check?.verdict === 'does-not-fit') problems.blockers.push(`not enough memory: ${check.advice ?? check.line}`);
   if (check?.verdict === 'tight') problems.warnings.push(`memory is tight: ${check.advice ?? check.line}`);
   return {

@@ -227,12 +227,12 @@ export class Engine {
   }
 
   /** The memory estimate of the fine-tuning the form is about to start: its base's network, with the dataset's classes. */
-  async #memoryCheck(training: NonNullable<ParsedRequestOf<'datasets:inspect'>['training']>, classes: number): Promise<MemoryCheck> {
+  async #memoryCheck(training: NonNullable<ParsedRequestOf<'datasets:inspect'>['training']>, classes: number, trainRecords: number): Promise<MemoryCheck> {
     const { manifest } = await this.training.models.find(training.baseModelId);
     const backend = await ensureBackend();
     const workers = training.mode === 'head' ? resolveWorkers(training.workers) : resolveTrainingWorkers(training.workers, training.batchSize);
     const model = { architecture: manifest.architecture.name, buildOptions: { ...manifest.architecture.buildOptions, numClasses: classes } };
-    return checkTrainingMemory({ model, batchSize: training.batchSize, workers, mode: training.mode, backend: backend.active });
+    return checkTrainingMemory({ model, batchSize: training.batchSize, trainRecords, workers, mode: training.mode, backend: backend.active });
   }
 
   /**
@@ -367,7 +367,7 @@ export class Engine {
       'datasets:from-readings': (request) => this.#startDatasetFromReadings(request.task),
       'datasets:inspect': (request) => {
         const { training } = request;
-        return inspectDataset(this.folders.confine(request.dataset), request.minExamples, training ? (classes) => this.#memoryCheck(training, classes) : undefined);
+        return inspectDataset(this.folders.confine(request.dataset), request.minExamples, training ? (classes, trainRecords) => this.#memoryCheck(training, classes, trainRecords) : undefined);
       },
       'folders:list': () => ({ folders: this.folders.list() }),
       'folders:allow': (request) => ({ folder: this.folders.allow(request.path), asked: path.resolve(request.path) }),

@@ -77,6 +77,21 @@ describe('estimateTrainingMemory: workers and modes', () => {
     }
   });
 
+  it('holds no more rows per step than there are training records, as the loop batches them', () => {
+    const model = buildModel('resnet18', { numClasses: 5, inputLength: 256 });
+    try {
+      const twelve = estimateTrainingMemory({ model, batchSize: 64, trainRecords: 12, workers: 2, mode: 'full' });
+      expect(twelve.rowsPerReplica).toBe(6);
+      // What a batch of 12 needs, while the batch asked for stays on record.
+      expect(twelve.bytes).toEqual(estimateTrainingMemory({ model, batchSize: 12, workers: 2, mode: 'full' }).bytes);
+      expect(twelve.batchSize).toBe(64);
+      expect(estimateTrainingMemory({ model, batchSize: 64, trainRecords: 1000, workers: 2, mode: 'full' })).toEqual(estimateTrainingMemory({ model, batchSize: 64, workers: 2, mode: 'full' }));
+      expect(estimateTrainingMemory({ model, batchSize: 64, trainRecords: 12, workers: 2, mode: 'head' }).rowsPerReplica).toBe(12);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('head mode trains the output layer only, on cached features: no trunk activations', () => {
     const model = buildModel('xresnet1d50', { numClasses: 5, inputLength: 250 });
     try {

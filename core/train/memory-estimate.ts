@@ -43,6 +43,11 @@ export interface MemoryEstimateOptions {
   readonly leads?: number;
   /** The global batch, split across the workers. */
   readonly batchSize: number;
+  /**
+   * The training records, where known: a step never holds more rows than there are (the loop's
+   * batch is the smaller of the two), so a small site's estimate is not its batch size's.
+   */
+  readonly trainRecords?: number;
   /** Data-parallel training workers (core/parallel): each holds a replica and its shard of the batch. */
   readonly workers: number;
   readonly mode: MemoryMode;
@@ -143,13 +148,14 @@ export function estimateTrainingMemory(options: MemoryEstimateOptions): MemoryEs
   const figures = withModel(options.model, figuresOf);
   const workers = Math.max(1, Math.floor(options.workers));
   const batchSize = Math.max(1, Math.floor(options.batchSize));
+  const rowsPerStep = Math.min(batchSize, Math.max(1, Math.floor(options.trainRecords ?? batchSize)));
   const leads = options.leads ?? 12;
   const inputLength = options.inputLength ?? figures.inputLength;
   const copies = workers > 1 ? workers + 1 : workers;
   const weightBytes = figures.parameters * bytesPerFloat;
   if (options.mode === 'head') {
     const head = figures.headParameters * bytesPerFloat;
-    const rows = batchSize;
+    const rows = rowsPerStep;
     const activations = rows * figures.headInputs * bytesPerFloat * activationFactor;
     const inputs = rows * figures.headInputs * bytesPerFloat;
     const bytes = {
@@ -162,7 +168,7 @@ export function estimateTrainingMemory(options: MemoryEstimateOptions): MemoryEs
     };
     return { mode: 'head', batchSize, workers, rowsPerReplica: rows, parameters: figures.parameters, trainableParameters: figures.headParameters, activationValuesPerRow: figures.headInputs, bytes: { ...bytes, total: bytes.weights + bytes.gradients + bytes.optimizer + activations + inputs } };
   }
-  const rows = Math.ceil(batchSize / workers);
+  const rows = Math.ceil(rowsPerStep / workers);
   const gradientBytes = figures.trainable * bytesPerFloat;
   const backwardBytes = gradientBytes * (1 + backwardBuffersPerWeight);
   const activationsPerReplica = figures.activationValuesPerRow * rows * bytesPerFloat * activationFactor;

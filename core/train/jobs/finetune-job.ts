@@ -135,11 +135,12 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
-    // Before the data is read: the base model is the same network but for its output layer's classes (a few hundred bytes).
-    const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);
-    announceMemory(checkTrainingMemory({ model: base.model, batchSize: config.batchSize, workers, mode, backend: backend.active }), options.forceMemory, context);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
+    // Once the training records are known (a step holds no more rows than there are), as the form's dataset check
+    // estimates it before Start; the base model is the same network but for its output layer's classes (a few hundred bytes).
+    const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);
+    announceMemory(checkTrainingMemory({ model: base.model, batchSize: config.batchSize, trainRecords: prepared.train.ids.length, workers, mode, backend: backend.active }), options.forceMemory, context);
     const numClasses = prepared.dataset.classes.length;
     model = withSeededRandom(createRng(config.seed), () => buildModel(architecture, { ...base.manifest.architecture.buildOptions, numClasses }));
     if (mode !== 'scratch' && copyTrunkWeights(base.model, model) === 0) {

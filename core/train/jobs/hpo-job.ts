@@ -117,7 +117,7 @@ function checkStudyMemory(options: HpoJobOptions, base: TrainConfig, shared: Pre
   const buildOptions = trialBuildOptions(options.architecture, shared.dataset.classes.length, trialPipeline(basePipeline, params.normalisation as Normalisation), params);
   const model = buildModel(options.architecture, buildOptions);
   try {
-    const check = checkTrainingMemory({ model, batchSize: base.batchSize, workers: resolveTrainingWorkers(options.workers, base.batchSize), mode: 'scratch', backend });
+    const check = checkTrainingMemory({ model, batchSize: base.batchSize, trainRecords: shared.train.ids.length, workers: resolveTrainingWorkers(options.workers, base.batchSize), mode: 'scratch', backend });
     announceMemory(check, options.forceMemory, { ...context, onProgress: (event) => context.onProgress?.(event.kind === 'phase' ? { ...event, message: `largest trial: ${event.message}` } : event) });
   } finally {
     model.dispose();

@@ -101,7 +101,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
   // Initial weights drawn from the seed too, so a run is reproducible from its config.
   const model = withSeededRandom(createRng(config.seed), () => buildModel(options.architecture, buildOptions));
   try {
-    announceMemory(checkTrainingMemory({ model, batchSize: config.batchSize, workers: resolveTrainingWorkers(options.workers, config.batchSize), mode: 'scratch', backend: backendName }), options.forceMemory, context);
+    announceMemory(checkTrainingMemory({ model, batchSize: config.batchSize, trainRecords: train.ids.length, workers: resolveTrainingWorkers(options.workers, config.batchSize), mode: 'scratch', backend: backendName }), options.forceMemory, context);
     const evaluation = selectionEvalOptions(config, inputLength, dataset);
     const data = recordTrainingData(store, train, val, evaluation);
     const loss = makeLoss(config.loss, config.posWeight ? { posWeight: config.posWeight } : {});
