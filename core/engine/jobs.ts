@@ -8,7 +8,6 @@ export interface JobContext {
 }
 
 type JobKind = JobProgress['kind'];
-type ActiveJob = ActiveRecordJob;
 /** What a job of one kind hands back when it succeeds (the contract's report of that kind). */
 type JobResult<K extends JobKind> = Extract<JobFinished, { status: 'succeeded'; kind: K }>['result'];
 
@@ -27,7 +26,7 @@ export class JobRunner {
   readonly #jobs = new BackgroundJobs();
   readonly #events: JobEvents;
   /** Each running job with its latest progress: what a reloaded window shows again (jobs:active). */
-  readonly #running = new Map<string, ActiveJob>();
+  readonly #running = new Map<string, ActiveRecordJob>();
 
   constructor(events: JobEvents) {
     this.#events = events;
@@ -55,7 +54,7 @@ export class JobRunner {
   }
 
   /** The running jobs and how far each is, oldest first. */
-  active(): ActiveJob[] {
+  active(): ActiveRecordJob[] {
     return [...this.#running.values()];
   }
 
