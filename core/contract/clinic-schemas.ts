@@ -152,8 +152,8 @@ export function readingsTaskFor(classes: readonly string[]): ReadingsTask {
 
 /** Each task in words, as the fine-tune form and `ecg dataset from-readings` say them: its labels, and what a left-out reading lacks. */
 export const readingsTaskWords: Record<ReadingsTask, { readonly labels: string; readonly unlabelled: string }> = {
-  'ptbxl-superclass': { labels: "PTB-XL's diagnostic superclasses (NORM, MI, STTC, CD, HYP)", unlabelled: 'without a diagnostic statement' },
-  'cpsc-classes': { labels: 'the CPSC 2018 rhythm and conduction classes (SNR, AF, IAVB, LBBB, RBBB, PAC, PVC, STD, STE)', unlabelled: 'without a coded statement' },
+  'ptbxl-superclass': { labels: `PTB-XL's diagnostic superclasses (${readingsTaskClasses['ptbxl-superclass'].join(', ')})`, unlabelled: 'without a diagnostic statement' },
+  'cpsc-classes': { labels: `the CPSC 2018 rhythm and conduction classes (${readingsTaskClasses['cpsc-classes'].join(', ')})`, unlabelled: 'without a coded statement' },
 };
 
 /** What a dataset from signed readings holds: the records and their classes and splits, and what was left out. */

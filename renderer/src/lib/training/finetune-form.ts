@@ -1,5 +1,5 @@
 import type { RequestOf } from '../../../../core/contract/channels';
-import { defaultTrainingWorkers, isAbsoluteEnginePath } from '../../../../core/contract/training-schemas';
+import { defaultMinExamples, defaultTrainingWorkers, isAbsoluteEnginePath } from '../../../../core/contract/training-schemas';
 
 /** What the fine-tuning form holds; numbers stay text until checked, so a half-typed value is not lost. */
 export interface FinetuneForm {
@@ -32,7 +32,7 @@ export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: '10', minVal: '3', loss: 'focal', posWeight: '', crossValidation: '', workers: '' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: String(defaultMinExamples.train), minVal: String(defaultMinExamples.val), loss: 'focal', posWeight: '', crossValidation: '', workers: '' } as const;
 
 /** The engine's default worker count for a training loop on this computer (the contract's rule: the app keeps one core). */
 export function defaultWorkers(batchSize: number, cores: number = globalThis.navigator?.hardwareConcurrency ?? 2): number {
