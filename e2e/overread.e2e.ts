@@ -205,7 +205,7 @@ describe('browser mode: physician reading and the worklist', () => {
     await page.getByTestId('finetune-from-readings').click();
     await expect.poll(() => summary.textContent()).toMatch(
       // The AF reading, left out of the superclass export, was signed with a model's prediction on screen: said here.
-      /^4 records from signed readings \(SNR 1, AF 1; splits train \d, validation \d, locked test \d\); 1 signed with a model's prediction on screen, whose labels may lean towards that model\.$/,
+      /^4 records from signed readings \(SNR 1, AF 1, negative for every class 2; splits train \d, validation \d, locked test \d\); 1 signed with a model's prediction on screen, whose labels may lean towards that model\.$/,
     );
     const cpscFolder = await page.getByTestId('finetune-data').inputValue();
     expect(cpscFolder).not.toBe(folder);

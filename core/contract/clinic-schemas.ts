@@ -163,6 +163,12 @@ export const ReadingsDatasetSchema = z.object({
   task: ReadingsTaskSchema,
   records: z.number().int().nonnegative(),
   classes: z.record(z.string(), z.number().int().nonnegative()),
+  /**
+   * Records that are a negative for every class: their reading speaks to the task but names none
+   * of its classes (for the CPSC classes, sinus rhythm with an infarction, say). `classes` counts
+   * positives only, so without this a reader could not tell them from records left out.
+   */
+  negativeForEveryClass: z.number().int().nonnegative(),
   splits: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
   /**
    * Readings that say nothing about the task's classes, so are not labels and not in the dataset:

@@ -10,6 +10,7 @@ const dataset: ReadingsDataset = {
   task: 'ptbxl-superclass',
   records: 2,
   classes: { NORM: 2, MI: 0, STTC: 0, CD: 0, HYP: 0 },
+  negativeForEveryClass: 0,
   splits: { train: 2, val: 0, test: 0 },
   skipped: { unlabelled: 0 },
   withPredictionOnScreen: 0,

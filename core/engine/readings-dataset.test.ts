@@ -146,7 +146,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
     const superclass = datasetOf(await exportJob(engine));
     const cpsc = datasetOf(await exportJob(engine, undefined, 'cpsc-classes'));
     // 00008 (sinus rhythm only) is a negative here, not left out: four records, none left out.
-    expect(cpsc).toMatchObject({ task: 'cpsc-classes', records: 4, classes: { SNR: 1, AF: 0, IAVB: 1, LBBB: 0, RBBB: 0, PAC: 0, PVC: 0, STD: 0, STE: 0 }, skipped: { unlabelled: 0 } });
+    expect(cpsc).toMatchObject({ task: 'cpsc-classes', records: 4, classes: { SNR: 1, AF: 0, IAVB: 1, LBBB: 0, RBBB: 0, PAC: 0, PVC: 0, STD: 0, STE: 0 }, negativeForEveryClass: 2, skipped: { unlabelled: 0 } });
     const rows = (file: string) => new Map(readFileSync(file, 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')).map(([f, label, patient, split]) => [f, { label, patient, split }]));
     const labelled = rows(cpsc.labels);
     const file = (name: string) => `ecgs/record-${byName.get(name)}-deidentified.hea`;
@@ -161,6 +161,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
     // And from the command line.
     const out: string[] = [];
     expect(await datasetCommand.run(['from-readings', '--task', 'cpsc-classes', '--data-dir', dataDir], { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    expect(out[0]).toMatch(/^4 record\(s\) from signed readings in .* \(SNR 1, AF 0, IAVB 1, .*, STE 0, negative for every class 2; train \d/);
     expect(out[1]).toBe('left out: 0 reading(s) without a coded statement; signed with a prediction on screen: 0');
     await expect(datasetCommand.run(['from-readings', '--task', 'rhythm'], { stdout: () => undefined, stderr: () => undefined })).rejects.toThrow(/--task must be one of ptbxl-superclass, cpsc-classes, got 'rhythm'/);
   });
@@ -173,7 +174,7 @@ describe('a fine-tuning dataset from the signed readings', () => {
       ['readings-dataset', 3, 3],
     ]);
     const dataset = datasetOf(run);
-    expect(dataset).toMatchObject({ records: 3, classes: { NORM: 1, MI: 1, STTC: 1, CD: 1, HYP: 0 }, skipped: { unlabelled: 1 }, withPredictionOnScreen: 0 });
+    expect(dataset).toMatchObject({ records: 3, classes: { NORM: 1, MI: 1, STTC: 1, CD: 1, HYP: 0 }, negativeForEveryClass: 0, skipped: { unlabelled: 1 }, withPredictionOnScreen: 0 });
     expect(dataset.folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
     expect(dataset.splits.train + dataset.splits.val + dataset.splits.test).toBe(3);
 

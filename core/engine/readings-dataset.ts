@@ -155,6 +155,7 @@ async function writeInto(sources: Sources, { task, folder, labelled, unlabelled,
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
   const classes: Record<string, number> = Object.fromEntries(tasks[task].classes.map((c) => [c, 0]));
   const splits = { train: 0, val: 0, test: 0 };
+  let negativeForEveryClass = 0;
   const total = labelled.length;
   for (const [index, { id, labels }] of labelled.entries()) {
     if (index % recordsPerTurn === 0) {
@@ -172,11 +173,12 @@ async function writeInto(sources: Sources, { task, folder, labelled, unlabelled,
     const sex = record.patient.sex === 'M' || record.patient.sex === 'F' ? record.patient.sex : '';
     rows.push([path.relative(folder, header as string).split(path.sep).join('/'), labels.length > 0 ? labels.join('|') : noClassLabel, patient, split, sex, age].join(','));
     labels.forEach((c) => (classes[c] = (classes[c] ?? 0) + 1));
+    if (labels.length === 0) negativeForEveryClass++;
     splits[split]++;
   }
   const labelsFile = path.join(folder, 'labels.csv');
   await writeFile(labelsFile, `${rows.join('\n')}\n`);
-  const report: ReadingsDataset = { folder, labels: labelsFile, task, records: rows.length - 1, classes, splits, skipped: { unlabelled }, withPredictionOnScreen: withPrediction };
+  const report: ReadingsDataset = { folder, labels: labelsFile, task, records: rows.length - 1, classes, negativeForEveryClass, splits, skipped: { unlabelled }, withPredictionOnScreen: withPrediction };
   await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: tasks[task].note + provenanceNote }, null, 2)}\n`);
   // Writing the files returned to the event loop: a cancel that came meanwhile still leaves no dataset behind.
   stopIfCancelled(signal);
