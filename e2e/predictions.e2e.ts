@@ -538,6 +538,10 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const derived = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);
     await expect.poll(() => derived.getByTestId('model-operating-point').textContent()).toMatch(/^Operating point: rule-out: sensitivity ≥ 0\.8 on validation/);
     expect(await derived.getByTestId('model-provenance').textContent()).toMatch(new RegExp(`Derived from\\s*ptbxl tiny \\(${manifest.id}\\): the same weights`));
+    // Its minimum examples: the 2 its thresholds rest on first, then the base's training minimums, which describe the weights.
+    expect(await derived.getByTestId('model-provenance').textContent()).toMatch(
+      /Minimum examples\s*operating point: 2 positives and negatives per class in this site's validation rows \(override: below the default 3\); weights, as trained: 1 positives/,
+    );
     // Its site evaluation says which job recorded it: the operating point's own locked-test reading.
     await expect.poll(() => derived.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on 6 locked test records of .*\(while deriving a site operating point,/s);
     await shoot(page, 'models-view', 'site-operating-point.png');

@@ -65,6 +65,12 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     augmentation: z.string(),
     /** The minimum positives/negatives per class it was trained with, and whether that was an override. */
     minExamples: z.object({ train: z.number().int(), val: z.number().int(), override: z.boolean() }).nullable(),
+    /**
+     * For a site operating point: the fewest validation positives and negatives per class its
+     * thresholds could rest on, and whether that was below the default; null for other models and
+     * for operating points derived before it was kept. `minExamples` is then the base's training's.
+     */
+    operatingPointMinVal: z.object({ val: z.number().int(), override: z.boolean() }).nullable(),
   }),
   /** The input the model is for: a record outside it gets no prediction. */
   intendedInput: z.object({

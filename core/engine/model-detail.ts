@@ -56,6 +56,7 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       ...(provenance.base ? { base: provenance.base } : {}),
       augmentation: describeAugmentation(manifest.augmentation),
       minExamples: minExamplesOf(hp.minExamples),
+      operatingPointMinVal: provenance.operatingPointMinValExamples === undefined ? null : { val: provenance.operatingPointMinValExamples, override: provenance.operatingPointMinValExamples < defaultMinExamples.val },
     },
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),

@@ -188,5 +188,9 @@ describe('datasets:inspect and the training audit', () => {
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === r.modelId);
     expect(listed?.operatingPoint).toMatchObject({ method: 'sensitivity', target: 0.9 });
     expect(listed?.siteEvaluation?.n).toBe(6);
+    // Its card states the minimum its thresholds rest on, beside the base's training minimums that describe its weights.
+    const detail = await value<ModelDetail>('models:get', { modelId: r.modelId });
+    expect(detail.provenance).toMatchObject({ minExamples: { train: 1, val: 1, override: true }, operatingPointMinVal: { val: 1, override: true } });
+    expect((await value<ModelDetail>('models:get', { modelId: manifest.id })).provenance.operatingPointMinVal).toBeNull();
   });
 });

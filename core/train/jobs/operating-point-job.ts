@@ -300,7 +300,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
     const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
     const perClass = perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule);
     const override = validationOverride(minimum, perClass);
-    const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override });
+    const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override, minimum });
     return {
       out,
       manifest: written,
@@ -333,7 +333,7 @@ async function savePackage(
   where: { readonly model: string; readonly out: string; readonly name: string },
   loaded: LoadedPackage,
   dataset: Dataset,
-  fit: { operatingPoint: OperatingPoint; validation: Figures; backend: string; seed: number; override: string | null },
+  fit: { operatingPoint: OperatingPoint; validation: Figures; backend: string; seed: number; override: string | null; minimum: number },
 ): Promise<ModelManifest> {
   const base = loaded.manifest;
   const method = operatingPointMethodText(fit.operatingPoint);
@@ -351,6 +351,7 @@ async function savePackage(
     test: undefined,
     comparison: undefined,
     base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
+    operatingPointMinValExamples: fit.minimum,
   };
   const description = `${base.name} (${base.id}) at a site operating point: ${method}, temperature refit, on ${dataset.name}'s validation rows; ${trainedOn}.`;
   return saveDerivedPackage(where.out, { manifest: base, bytes: await readPackage(where.model) }, { name: where.name, description, operatingPoint: fit.operatingPoint, provenance });

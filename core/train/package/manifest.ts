@@ -128,6 +128,12 @@ export const provenanceSchema = z.object({
    * site's validation rows (core/train/jobs/operating-point-job.ts).
    */
   base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch', 'operating-point']), inference: inferenceSchema.optional() }).optional(),
+  /**
+   * For a site operating point: the fewest validation positives and negatives per class its
+   * thresholds were allowed to rest on. The hyper-parameters' minimums are the base's training's,
+   * which describe the weights, not this choice. Absent in packages written before it was kept.
+   */
+  operatingPointMinValExamples: z.number().int().positive().optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;

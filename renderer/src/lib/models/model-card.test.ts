@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { intendedUse } from './model-card';
+import { intendedUse, minimumExamplesText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -24,7 +24,7 @@ function model(overrides: Partial<ModelDetail>): ModelDetail {
     engineVersion: '0.1.0',
     inference: { mode: 'windows', aggregate: 'mean' },
     training: { learningRate: 0.003, batchSize: 32, loss: 'bce', patience: 0 },
-    provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro', augmentation: 'none (random crops only)', minExamples: { train: 10, val: 3, override: false } },
+    provenance: { datasetSha256: 'b'.repeat(64), records: { train: 17000, val: 2000, test: 2000 }, split: 'strat_fold', epochs: { run: 1, best: 1, planned: 1 }, seed: 1, backend: 'wasm', secondsPerEpoch: 1, selection: 'aucMacro', augmentation: 'none (random crops only)', minExamples: { train: 10, val: 3, override: false }, operatingPointMinVal: null },
     intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', requiredLeads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], minSeconds: 2.5, fsHz: { min: 100, max: 20000 }, channels: 'ecg' },
     validationDetail: metrics({ NORM: 900, MI: 500 }),
     test: metrics({ NORM: 900, MI: 500 }),
@@ -63,5 +63,21 @@ describe("the model card's intended use and limits", () => {
     expect(lines.some((l) => l.startsWith('Not yet evaluated'))).toBe(false);
     // The detail's own evaluation counts the same when none newer is given.
     expect(intendedUse(model({ test: null, siteEvaluation: evaluation })).at(-1)).toMatch(/^Its package carries no locked-test evaluation/);
+  });
+});
+
+describe("the model card's minimum examples", () => {
+  const trained = { train: 10, val: 3, override: false };
+  it("states the training minimums of a trained model, and the override of one trained below the defaults", () => {
+    expect(minimumExamplesText(trained, null)).toBe('10 positives and negatives per class in training, 3 in validation');
+    expect(minimumExamplesText({ train: 1, val: 1, override: true }, null)).toBe('1 positives and negatives per class in training, 1 in validation (override: below the defaults 10 / 3)');
+    expect(minimumExamplesText(null, null)).toBe('not recorded');
+  });
+
+  it("puts a site operating point's validation minimum first: the base's training minimums describe its weights, not its thresholds", () => {
+    expect(minimumExamplesText(trained, { val: 2, override: true })).toBe(
+      "operating point: 2 positives and negatives per class in this site's validation rows (override: below the default 3); weights, as trained: 10 positives and negatives per class in training, 3 in validation",
+    );
+    expect(minimumExamplesText(trained, { val: 3, override: false })).toMatch(/^operating point: 3 positives and negatives per class in this site's validation rows; weights/);
   });
 });

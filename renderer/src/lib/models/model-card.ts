@@ -1,5 +1,6 @@
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
 import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
+import { defaultMinExamples } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel } from './format';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
@@ -29,4 +30,19 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
   if (!model.test && siteEvaluation) lines.push(`Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (${siteEvaluation.n} locked test records of ${siteEvaluation.dataset.name}).`);
   if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
+}
+
+/**
+ * The card's "Minimum examples": the fewest positives and negatives per class the model was
+ * trained with, and, for a site operating point, the fewest its thresholds were chosen on. A
+ * derived package keeps its base's training minimums, which describe the weights; shown alone
+ * they would hide that the thresholds rest on fewer validation examples.
+ */
+export function minimumExamplesText(training: ModelDetail['provenance']['minExamples'], operatingPoint: ModelDetail['provenance']['operatingPointMinVal']): string {
+  const trained = training
+    ? `${training.train} positives and negatives per class in training, ${training.val} in validation${training.override ? ` (override: below the defaults ${defaultMinExamples.train} / ${defaultMinExamples.val})` : ''}`
+    : 'not recorded';
+  if (!operatingPoint) return trained;
+  const chosen = `${operatingPoint.val} positives and negatives per class in this site's validation rows${operatingPoint.override ? ` (override: below the default ${defaultMinExamples.val})` : ''}`;
+  return `operating point: ${chosen}; weights, as trained: ${trained}`;
 }
