@@ -3,6 +3,7 @@ import type { JobFinished, JobProgress, RequestOf } from '../../../core/contract
 import type { ImportFileReport } from '../../../core/contract/schemas';
 import { makeBatches, type PickedFile } from './batches';
 import { countByStatus, csvGroups, type CsvGroup, type ImportStatus } from './import-report';
+import { EarlyJobEvents } from './jobs/early-events';
 
 /** Answers for CSV files that cannot tell their sampling rate, units or lead order. */
 export type CsvAnswers = NonNullable<RequestOf<'records:import'>['csv']>;
@@ -124,24 +125,25 @@ export class Importer {
     this.phase = 'importing';
     let resolveFinished: (event: JobFinished) => void = () => undefined;
     const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
-    const early: JobFinished[] = [];
-    const earlyProgress: JobProgress[] = [];
+    // Events may arrive before the job's id does: each batch holds them until its id is known.
+    const early = new EarlyJobEvents<JobProgress | JobFinished>();
     const offFinished = this.#bridge.on('jobs:finished', (event) => {
       if (event.jobId === this.#jobId) resolveFinished(event);
-      else early.push(event);
+      else early.hold(event);
     });
     const offProgress = this.#bridge.on('jobs:progress', (event) => {
-      if (this.#jobId === null) earlyProgress.push(event);
+      if (this.#jobId === null) early.hold(event);
       else if (event.jobId === this.#jobId) this.#onProgress(event, index, count);
     });
     try {
       const started = await this.#bridge.api['records:import'](csv ? { files, csv } : { files });
       if (!started.ok) throw new Error(started.error.message);
       this.#jobId = started.value.jobId;
-      // Events may arrive before the job's id does.
-      for (const event of earlyProgress) if (event.jobId === this.#jobId) this.#onProgress(event, index, count);
-      const already = early.find((e) => e.jobId === this.#jobId);
-      if (already) resolveFinished(already);
+      // Held progress is shown at once; a held end only settles `finished`, which is awaited after all of it.
+      for (const event of early.release(this.#jobId)) {
+        if ('status' in event) resolveFinished(event);
+        else this.#onProgress(event, index, count);
+      }
       const event = await finished;
       this.fraction = (index + 1) / count;
       return event;

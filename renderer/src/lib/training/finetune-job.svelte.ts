@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import { readingsTaskFor, type DatasetInspection, type ReadingsDataset, type ReadingsTask } from '../../../../core/contract/clinic-schemas';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
+import { EarlyJobEvents } from '../jobs/early-events';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
 import { ReadingsExport } from './readings-export.svelte';
 import { datasetOf, defaultName, memoryTrainingOf, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
@@ -36,7 +37,8 @@ export class FinetuneJob {
   epochs = $state.raw<TrainProgressEvent[]>([]);
   result = $state.raw<Result | null>(null);
   error = $state<string | null>(null);
-  #early: (TrainProgressEvent | TrainFinished)[] = [];
+  /** Events that arrived before the job's id did. */
+  readonly #early = new EarlyJobEvents<TrainProgressEvent | TrainFinished>();
 
   constructor(bridge: EinthovenBridge, catalog: ModelCatalog) {
     this.#bridge = bridge;
@@ -127,7 +129,7 @@ export class FinetuneJob {
   async start(): Promise<void> {
     if (this.blockedReason) return;
     Object.assign(this, { status: 'starting', jobId: null, phase: null, step: null, epochs: [], result: null, error: null });
-    this.#early = [];
+    this.#early.clear();
     const started = await this.#bridge.api['train:finetune'](requestOf(this.form));
     if (!started.ok) {
       Object.assign(this, { status: 'failed', error: started.error.message });
@@ -135,13 +137,15 @@ export class FinetuneJob {
     }
     this.jobId = started.value.jobId;
     this.status = 'running';
-    this.#replayEarly();
+    this.#replayEarly(started.value.jobId);
   }
 
-  /** Events that arrived before the job id did. */
-  #replayEarly(): void {
-    for (const e of this.#early.splice(0)) {
-      if (e.jobId !== this.jobId) continue;
+  /**
+   * The job's events that arrived before its id did, straight to their handlers (not through
+   * #route, so without its check that the job is still active), in the order they came.
+   */
+  #replayEarly(jobId: string): void {
+    for (const e of this.#early.release(jobId)) {
       if ('status' in e) void this.#finished(e);
       else this.#progress(e);
     }
@@ -156,18 +160,19 @@ export class FinetuneJob {
     void this.readings.reattach().then((made) => made && this.#useReadingsDataset(made));
     if (this.status !== 'idle') return;
     this.status = 'starting'; // buffers events that arrive while the engine answers
-    this.#early = [];
+    this.#early.clear();
     const active = await this.#bridge.api['train:active']({});
     const job = active.ok ? active.value.jobs.find((j) => j.kind === 'finetune') : undefined;
     if (!job) {
       this.status = 'idle';
-      this.#early = [];
+      this.#early.clear();
       return;
     }
     Object.assign(this, { jobId: job.jobId, status: 'running', phase: null, step: null, epochs: [], result: null, error: null });
     Object.assign(this.form, { name: job.name, ...(job.baseModelId ? { baseModelId: job.baseModelId } : {}) });
+    // The snapshot first, then what came while the engine answered (#progress shows a repeated epoch once).
     for (const e of [job.phase, job.step, ...job.epochs]) if (e) this.#progress(e);
-    this.#replayEarly();
+    this.#replayEarly(job.jobId);
   }
 
   async cancel(): Promise<void> {
@@ -177,7 +182,7 @@ export class FinetuneJob {
   }
 
   #route(event: TrainProgressEvent | TrainFinished, handle: () => void): void {
-    if (this.status === 'starting') this.#early.push(event);
+    if (this.status === 'starting') this.#early.hold(event);
     else if (event.jobId === this.jobId && this.active) handle();
   }
 

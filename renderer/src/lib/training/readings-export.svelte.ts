@@ -1,6 +1,7 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { JobFinished, JobProgress } from '../../../../core/contract/channels';
 import type { ReadingsDataset, ReadingsTask } from '../../../../core/contract/clinic-schemas';
+import { EarlyJobEvents } from '../jobs/early-events';
 
 export type ReadingsExportStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'succeeded' | 'cancelled' | 'failed';
 
@@ -21,7 +22,7 @@ export class ReadingsExport {
   error = $state<string | null>(null);
   #jobId: string | null = null;
   /** Events that arrived before the job's id did. */
-  #early: (JobProgress | JobFinished)[] = [];
+  readonly #early = new EarlyJobEvents<JobProgress | JobFinished>();
   #settle: (dataset: ReadingsDataset | null) => void = () => undefined;
 
   constructor(bridge: EinthovenBridge) {
@@ -38,7 +39,7 @@ export class ReadingsExport {
   async run(task: ReadingsTask): Promise<ReadingsDataset | null> {
     if (this.active) return null;
     Object.assign(this, { status: 'starting', done: 0, total: 0, message: null, error: null });
-    this.#early = [];
+    this.#early.clear();
     const ended = new Promise<ReadingsDataset | null>((resolve) => (this.#settle = resolve));
     const started = await this.#bridge.api['datasets:from-readings']({ task });
     if (!started.ok) {
@@ -48,7 +49,7 @@ export class ReadingsExport {
     }
     this.#jobId = started.value.jobId;
     this.status = 'running';
-    for (const e of this.#early.splice(0)) this.#route(e);
+    this.#replayEarly(started.value.jobId);
     return await ended;
   }
 
@@ -59,18 +60,18 @@ export class ReadingsExport {
   async reattach(): Promise<ReadingsDataset | null> {
     if (this.status !== 'idle') return null;
     Object.assign(this, { status: 'starting', done: 0, total: 0, message: null, error: null });
-    this.#early = [];
+    this.#early.clear();
     const ended = new Promise<ReadingsDataset | null>((resolve) => (this.#settle = resolve));
     const active = await this.#bridge.api['jobs:active']({});
     const job = active.ok ? active.value.jobs.find((j) => j.kind === 'readings-dataset') : undefined;
     if (!job) {
       this.status = 'idle';
-      this.#early = [];
+      this.#early.clear();
       return null;
     }
     Object.assign(this, { status: 'running', done: job.done, total: job.total });
     this.#jobId = job.jobId;
-    for (const e of this.#early.splice(0)) this.#route(e);
+    this.#replayEarly(job.jobId);
     return await ended;
   }
 
@@ -80,8 +81,16 @@ export class ReadingsExport {
     await this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
   }
 
+  /**
+   * The job's events that arrived before its id did, through #route as live ones go: once one of
+   * them ends the job, whatever it held after the end is ignored, as a live event would be.
+   */
+  #replayEarly(jobId: string): void {
+    for (const e of this.#early.release(jobId)) this.#route(e);
+  }
+
   #route(event: JobProgress | JobFinished): void {
-    if (this.status === 'starting') this.#early.push(event);
+    if (this.status === 'starting') this.#early.hold(event);
     else if (event.jobId === this.#jobId && this.active) {
       if ('status' in event) this.#finished(event);
       else Object.assign(this, { done: event.done, total: event.total, message: event.message ?? null });
