@@ -119,6 +119,8 @@ export class Importer {
   }
 
   async #runBatch(batch: PickedFile[], index: number, count: number, csv: CsvAnswers | undefined): Promise<JobFinished> {
+    // The previous batch's job has ended: until this batch's id is known its events are held, not taken for that job's.
+    this.#jobId = null;
     this.phase = 'reading';
     this.currentFile = `Reading ${batch.length} file${batch.length === 1 ? '' : 's'}…`;
     const files = await Promise.all(batch.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.file.arrayBuffer()) })));
@@ -139,6 +141,8 @@ export class Importer {
       const started = await this.#bridge.api['records:import'](csv ? { files, csv } : { files });
       if (!started.ok) throw new Error(started.error.message);
       this.#jobId = started.value.jobId;
+      // Cancel pressed while this batch's files were read had no job to stop: it stops this one now.
+      if (this.#cancelRequested) void this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
       // Held progress is shown at once; a held end only settles `finished`, which is awaited after all of it.
       for (const event of early.release(this.#jobId)) {
         if ('status' in event) resolveFinished(event);
