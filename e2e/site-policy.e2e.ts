@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, type RunningApp } from './app';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+/** `ecg …` on this machine, as an auditor runs it beside the app. */
+const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 /**
  * Local roles (core/engine/site-policy.ts) in the running app: under a site policy that makes
@@ -16,11 +22,12 @@ describe('browser mode: a site policy that makes this account a reader', () => {
   let page: Page;
   let policy: string;
   const me = os.userInfo().username;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-data-'));
 
   beforeAll(async () => {
     policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-')), 'policy.json');
     writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin'] }));
-    app = await launchApp({ env: { EINTHOVEN_POLICY_FILE: policy } });
+    app = await launchApp({ dataDir, env: { EINTHOVEN_POLICY_FILE: policy } });
     page = app.page;
     await page.getByTestId('record-row').first().waitFor();
   });
@@ -72,5 +79,36 @@ describe('browser mode: a site policy that makes this account a reader', () => {
     await page.getByTestId('nav-finetune').click();
     await page.getByTestId('finetune-forbidden').waitFor();
     expect(await page.getByTestId('site-access').textContent()).toBe(`${me} · reader`);
+  });
+
+  it('lets only an admin remove a record, with a reason, audited; the record leaves the screen and the list', async () => {
+    await page.getByTestId('nav-viewer').click();
+    await page.getByTestId('record-row').first().click();
+    const open = page.getByTestId('record-remove-open');
+    expect(await open.isDisabled()).toBe(true);
+    expect(await open.getAttribute('title')).toMatch(/^Removing a record needs the admin role: the site policy .*policy\.json does not give account '.+' it/);
+    // IT makes this account an admin; the header and the button follow at the next view.
+    writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin', me] }));
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('nav-viewer').click();
+    await expect.poll(() => page.getByTestId('site-access').textContent()).toBe(`${me} · admin`);
+    const list = page.getByTestId('record-list');
+    const before = Number(await list.getAttribute('data-total'));
+    const row = page.getByTestId('record-row').first();
+    const id = Number(await row.getAttribute('data-record-id'));
+    await row.click();
+    await open.click();
+    const confirm = page.getByTestId('record-remove-confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByTestId('record-remove-reason').fill('filed under the wrong patient');
+    await page.screenshot({ path: artifactPath('record-remove.png') });
+    await confirm.click();
+    await expect.poll(() => page.getByTestId('app-notice').textContent()).toMatch(
+      new RegExp(`^Record ${id} was removed with 0 predictions, 0 physician readings, 0 notes, 0 corrections, 0 PE assessments\\. Still holding it, .*: backups of the data folder made before now; .*; the audit trail`),
+    );
+    await expect.poll(async () => Number(await list.getAttribute('data-total'))).toBe(before - 1);
+    expect(await page.locator(`[data-testid="record-row"][data-record-id="${id}"]`).count()).toBe(0);
+    const audited = (await cli('audit', '--json', '--action', 'record.removed', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; details: { reason: string } });
+    expect(audited).toEqual([expect.objectContaining({ subject: `record:${id}`, details: expect.objectContaining({ reason: 'filed under the wrong patient' }) })]);
   });
 });

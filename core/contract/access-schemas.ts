@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Local roles (core/engine/site-policy.ts): every account reads; trainers also fine-tune and evaluate; admins also choose the default model. */
+/** Local roles (core/engine/site-policy.ts): every account reads; trainers also fine-tune and evaluate; admins also choose the default model and remove records. */
 export const siteRoles = ['reader', 'trainer', 'admin'] as const;
 export const SiteRoleSchema = z.enum(siteRoles);
 export type SiteRole = z.infer<typeof SiteRoleSchema>;

@@ -8,6 +8,26 @@ import { BeatEditsSchema, BeatPrSchema, BoundaryCorrectionSchema, correctionLimi
  * import only core/contract, so every figure it shows comes through these channels.
  */
 
+/** How many of each kind of stored entry went with a removed record. */
+export const RemovedWithRecordSchema = z.object({
+  predictions: z.number().int().nonnegative(),
+  readings: z.number().int().nonnegative(),
+  notes: z.number().int().nonnegative(),
+  corrections: z.number().int().nonnegative(),
+  peAssessments: z.number().int().nonnegative(),
+});
+export type RemovedWithRecord = z.infer<typeof RemovedWithRecordSchema>;
+
+/** What records:remove did, and what it cannot reach (said to whoever removed it). */
+export const RecordRemovedSchema = z.object({
+  id: RecordId,
+  contentHash: z.string(),
+  removed: RemovedWithRecordSchema,
+  /** Copies outside the database that still hold the record: earlier backups, exported files. */
+  remainsIn: z.array(z.string()),
+});
+export type RecordRemoved = z.infer<typeof RecordRemovedSchema>;
+
 /**
  * Display filters a cardiograph offers: 0.05 Hz high-pass keeps the diagnostic band (AHA 1990,
  * AHA/ACC/HRS 2007); 0.5 Hz removes more wander but distorts ST; 40 Hz low-pass is the common
@@ -145,6 +165,16 @@ export const viewerChannels = {
   'display:calibrate': {
     request: z.object({ screenScale: z.number().min(0.5).max(2) }).strict(),
     response: z.object({ screenScale: z.number().positive() }),
+  },
+  /**
+   * Removes a record and everything stored with it (its signals, predictions, readings, notes,
+   * corrections, PE assessments) from the database, e.g. a tracing filed under the wrong patient,
+   * or a patient's erasure request. Needs the admin role and a reason; audited without patient data.
+   * `contentHash` must be the record's (as records:get gave it): a stale screen cannot remove another record.
+   */
+  'records:remove': {
+    request: z.object({ id: RecordId, contentHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().trim().min(3).max(500) }).strict(),
+    response: RecordRemovedSchema,
   },
   // Writes the record as WFDB format 16 or CSV into the data folder's exports/, de-identified on request; audited.
   'records:export': {

@@ -1,6 +1,7 @@
 import type { RecordDetail, RecordSummary } from '../contract/schemas';
 import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
+import type { RemovedWithRecord } from '../contract/viewer-schemas';
 import type { Db } from './database';
 import { classJsonPath, correctionInForce, notesInForce, worklistOrder, worklistWhere } from './worklist';
 
@@ -45,6 +46,19 @@ export type ListQuery = WorklistFilter & {
   offset: number;
 };
 
+/** The largest id a removed record had (app_state), 0 when none was removed. */
+const highestRemovedKey = 'records.highest-removed-id';
+const highestRemovedId = `coalesce((SELECT CAST(value AS INTEGER) FROM app_state WHERE key = '${highestRemovedKey}'), 0)`;
+
+/** The tables whose rows belong to one record and go with it (ON DELETE CASCADE), counted as they go. */
+const removedWithRecord = {
+  predictions: 'predictions',
+  readings: 'overreads',
+  notes: 'tracing_notes',
+  corrections: 'fiducial_corrections',
+  peAssessments: 'pe_assessments',
+} as const satisfies Record<keyof RemovedWithRecord, string>;
+
 /** Typed access to the records and their signals. All values are bound, never interpolated. */
 export class RecordStore {
   readonly #db: Db;
@@ -68,11 +82,14 @@ export class RecordStore {
       `SELECT model_name AS modelName, op_method AS method, op_target AS target, json_extract(probabilities, @path) AS probability, json_extract(op_thresholds, @path) AS threshold
        FROM predictions WHERE record_id = @id AND model_id = @modelId ORDER BY id DESC LIMIT 1`,
     );
+    // The id is chosen above every id a removed record had too: the audit trail names records by
+    // id, so an id must never come to mean a second tracing (SQLite would reuse the largest).
     this.#insertRecord = db.prepare(`INSERT INTO records (
-        content_hash, source_path, format, format_version, fs, n_samples, leads, missing_leads,
+        id, content_hash, source_path, format, format_version, fs, n_samples, leads, missing_leads,
         patient_id, patient_name, patient_sex, patient_age_years, patient_birth_date, recorded_at,
         statements, warnings, imported_at)
-      VALUES (@contentHash, @sourcePath, @format, @formatVersion, @fs, @nSamples, @leads, @missingLeads,
+      VALUES ((SELECT max(coalesce(max(id), 0), ${highestRemovedId}) + 1 FROM records),
+        @contentHash, @sourcePath, @format, @formatVersion, @fs, @nSamples, @leads, @missingLeads,
         @patientId, @patientName, @patientSex, @patientAge, @patientBirthDate, @recordedAt,
         @statements, @warnings, @importedAt)`);
     this.#insertSignal = db.prepare(
@@ -122,6 +139,25 @@ export class RecordStore {
       if (record.deviceMeasurements) this.#insertDevice.run(id, record.deviceMeasurements.source.slice(0, 200), JSON.stringify(record.deviceMeasurements.values));
       return id;
     })();
+  }
+
+  /**
+   * Removes a record with its signals and everything stored with it, in one transaction, and
+   * returns how many of each went; undefined when no such record exists. Its id is kept as the
+   * highest removed, so no later import is given it.
+   */
+  remove(id: number): RemovedWithRecord | undefined {
+    return this.transaction(() => {
+      if (!this.exists(id)) return undefined;
+      const counted = Object.fromEntries(
+        Object.entries(removedWithRecord).map(([kind, table]) => [kind, (this.#db.prepare(`SELECT count(*) AS n FROM ${table} WHERE record_id = ?`).get(id) as { n: number }).n]),
+      ) as RemovedWithRecord;
+      this.#db.prepare('DELETE FROM records WHERE id = ?').run(id);
+      this.#db
+        .prepare(`INSERT INTO app_state (key, value) VALUES (@key, CAST(@id AS TEXT)) ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), @id) AS TEXT)`)
+        .run({ key: highestRemovedKey, id });
+      return counted;
+    });
   }
 
   /**

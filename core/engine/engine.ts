@@ -47,6 +47,7 @@ import { TrainingService } from '../train/service/index';
 import { resolveTrainingWorkers, resolveWorkers } from '../parallel/worker-count';
 import { checkTrainingMemory, type MemoryCheck } from '../train/memory-estimate';
 import { ensureBackend } from '../train/setup';
+import { removeRecord } from './record-removal';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
 import { engineVersion } from './version';
@@ -394,6 +395,7 @@ export class Engine {
         this.audit.append('user', 'display.calibrated', null, { screenScale });
         return { screenScale };
       },
+      'records:remove': (request) => removeRecord({ db: this.db, records: this.records, audit: this.audit, measurements: this.#measurements }, request),
       'records:export': (request) => {
         const dir = path.join(this.#options.dataDir, 'exports');
         const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });

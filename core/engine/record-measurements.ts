@@ -167,6 +167,11 @@ export class MeasurementCache {
     return fresh;
   }
 
+  /** Drops every measurement of a removed record: its median beats are its samples' too. */
+  forget(recordId: number): void {
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(`${recordId}:`)) this.#entries.delete(key);
+  }
+
   #keep(key: string, measurements: Promise<RecordMeasurements>): void {
     this.#entries.delete(key);
     this.#entries.set(key, measurements);

@@ -9,7 +9,7 @@ import { EinthovenError } from '../errors';
  * Local roles, set by the site's IT in a machine-wide policy file: every account reads ECGs
  * (view, measure, correct, annotate, predict, sign readings); fine-tuning, hyper-parameter
  * search, evaluations and the folders datasets are read from need the trainer role; making a
- * model the default for every reader needs the admin role (admins may train too). Without a
+ * model the default for every reader, and removing a record, need the admin role (admins may train too). Without a
  * policy file the workstation has one kind of user and every account has every role, as before.
  *
  * The file names operating-system accounts, because those are what the audit trail records
@@ -52,6 +52,7 @@ export const channelRoles: Partial<Record<ChannelName, Exclude<SiteRole, 'reader
   'folders:allow': 'trainer',
   'folders:forget': 'trainer',
   'models:promote': 'admin',
+  'records:remove': 'admin',
 };
 
 /** A policy file is a short list of names; anything this large is not one. */
@@ -201,6 +202,7 @@ const channelWords: Partial<Record<ChannelName, string>> = {
   'folders:allow': 'allowing a dataset folder',
   'folders:forget': 'forgetting a dataset folder',
   'models:promote': 'making a model the default',
+  'records:remove': 'removing a record',
 };
 
 const describe = (channel: ChannelName) => channelWords[channel] ?? channel;

@@ -19,6 +19,7 @@ import { peFuseCommand } from './pe-fuse';
 import { packageCommand } from './package';
 import { predictCommand } from './predict';
 import { recordCommand } from './record';
+import { removeCommand } from './remove';
 import { trainCommand } from './train';
 
 /**
@@ -29,6 +30,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   listCommand,
   recordCommand,
+  removeCommand,
   inspectCommand,
   convertCommand,
   measureCommand,

@@ -97,7 +97,7 @@ function refuseOlderSchema(version: number, file: string): void {
 }
 
 /** The one positional argument, a record id: a positive whole number. */
-function recordId(positionals: readonly string[]): number {
+export function recordId(positionals: readonly string[]): number {
   const [text, extra] = positionals;
   if (text === undefined) throw new EinthovenError('E_VALIDATION', 'which record? give its id (ecg list shows them)');
   if (extra !== undefined) throw new EinthovenError('E_VALIDATION', `unexpected argument '${extra}'`);

@@ -30,6 +30,8 @@ export class AppState {
   /** Where the open record sits in the list, when it was opened from it (next/previous go on from there). */
   selectedPosition = $state<number | null>(null);
   error = $state<string | null>(null);
+  /** What became of a record no longer on screen (it was removed), until another record is opened. */
+  notice = $state<string | null>(null);
   /** Counts completed refreshes (an import, a signature, a filter change): views that show a record's reading read it again. */
   refreshes = $state(0);
   /** Bumped by every refresh: a page that arrives for an older query is dropped. */
@@ -149,6 +151,14 @@ export class AppState {
     }
     this.selected = result.value;
     this.selectedPosition = position ?? this.positionOf(id);
+    this.notice = null;
+  }
+
+  /** A record was removed: it leaves the screen and the list (and the count the header shows), and `notice` says what went. */
+  async removed(id: number, notice: string): Promise<void> {
+    if (this.selected?.id === id) Object.assign(this, { selected: null, selectedPosition: null });
+    this.notice = notice;
+    await Promise.all([this.refresh(), this.loadInfo()]);
   }
 }
 

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../engine/engine';
+import type { CliIO } from '../command';
+import { importCommand } from './import';
+import { removeCommand } from './remove';
+
+// ecg remove on a real data folder: the bundled PTB-XL 00001 and 00008 (CC BY 4.0), imported with ecg import.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const sample = (name: string) => path.join(repoRoot, 'resources', 'samples', 'ptbxl', name);
+
+function capture(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
+}
+
+async function remove(args: string[]): Promise<{ code: number; out: string[] }> {
+  const io = capture();
+  return { code: await removeCommand.run(args, io), out: io.out };
+}
+
+describe('ecg remove', () => {
+  it('shows the record and removes nothing without --yes; with --reason and --yes removes it, says what went and what it cannot reach, and audits it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-cli-'));
+    expect(await importCommand.run([sample('00001_hr.hea'), sample('00008_hr.hea'), '--data-dir', dataDir], capture())).toBe(0);
+
+    const preview = await remove(['2', '--data-dir', dataDir]);
+    expect(preview.code).toBe(1);
+    expect(preview.out).toEqual([expect.stringMatching(/^record 2: .*00008_hr\.hea \(wfdb, .*content SHA-256 [0-9a-f]{64}\)$/), 'not removed: add --reason TEXT and --yes to confirm']);
+    await expect(remove(['2', '--yes', '--data-dir', dataDir])).rejects.toThrow(/--reason TEXT is required/);
+    await expect(remove(['9', '--yes', '--reason', 'duplicate', '--data-dir', dataDir])).rejects.toThrow(/record 9 does not exist/);
+
+    const done = await remove(['2', '--reason', 'filed under the wrong patient', '--yes', '--data-dir', dataDir]);
+    expect(done.code).toBe(0);
+    expect(done.out[0]).toBe('removed record 2 with 0 prediction(s), 0 reading(s), 0 note(s), 0 correction(s) and 0 PE assessment(s)');
+    expect(done.out[1]).toMatch(/^not reached .*: backups of the data folder made before now; files exported from it .*; the audit trail/);
+
+    const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+    try {
+      expect(engine.records.ids({})).toEqual([1]);
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.removed', subject: 'record:2', details: { reason: 'filed under the wrong patient' } });
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { RecordDetail } from '../contract/schemas';
+import type { RecordRemoved } from '../contract/viewer-schemas';
+import { currentOsAccount } from '../db/audit';
+import { databasePath } from './data-dir';
+import { Engine } from './engine';
+
+// records:remove on the real engine and SQLite: the bundled PTB-XL 00001 (CC BY 4.0) and the
+// synthetic MUSE XML fixture, its patient's last name made distinctive so the database files can be searched for it.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ptbxl = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'resources', 'samples', 'ptbxl', name))) });
+const marker = 'Erasurecheckname';
+const museXml = readFileSync(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml'), 'latin1').replace(/<PatientLastName>[^<]*</, `<PatientLastName>${marker}<`);
+const muse = { name: 'upload/muse.xml', bytes: new Uint8Array(Buffer.from(museXml, 'latin1')) };
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+function engineIn(dataDir: string, policyFile?: string): Engine {
+  const engine = new Engine({ dataDir, shell: 'test', ...(policyFile ? { policyFile } : { policyFile: path.join(dataDir, 'no-policy.json') }) });
+  engines.push(engine);
+  return engine;
+}
+
+async function imported(engine: Engine, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const started = await engine.handle('records:import', { files });
+  if (!started.ok) throw new Error(started.error.message);
+  const { jobId } = started.value as { jobId: string };
+  await new Promise<void>((resolve) => {
+    const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
+  });
+}
+
+async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
+  const result = await engine.handle(channel, request);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+/** Whether the database's files (the database and its write-ahead log) hold these bytes anywhere. */
+function databaseFilesHold(dataDir: string, text: string): boolean {
+  const file = databasePath(dataDir);
+  return [file, `${file}-wal`].some((f) => {
+    try {
+      return readFileSync(f).includes(Buffer.from(text, 'latin1'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('removing a record', () => {
+  it('removes the record with everything stored with it, audits why without patient data, leaves no trace of it in the database files, and never gives its id again', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir);
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    await imported(engine, [muse]);
+    const record = await value<RecordDetail>(engine, 'records:get', { id: 2 });
+    expect(record.patient.name).toContain(marker);
+    await value(engine, 'notes:add', { recordId: 2, atS: 1, text: 'artefact', author: 'Dr. A' });
+    await value(engine, 'overreads:confirm', { recordId: 2, codes: ['SR'], reader: 'Dr. A' });
+    engine.db.pragma('wal_checkpoint(TRUNCATE)');
+    // Checked first, so the search below can fail: the name is in the database as stored.
+    expect(databaseFilesHold(dataDir, marker)).toBe(true);
+
+    // A stale screen naming another tracing's content removes nothing.
+    const stale = await engine.handle('records:remove', { id: 2, contentHash: 'f'.repeat(64), reason: 'filed under the wrong patient' });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'E_CONFLICT', message: expect.stringMatching(/record 2 is not the tracing the request names/) } });
+    // A reason is required.
+    expect(await engine.handle('records:remove', { id: 2, contentHash: record.contentHash, reason: ' ' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
+    expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 2 });
+
+    const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 2, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
+    expect(removed).toMatchObject({ id: 2, contentHash: record.contentHash, removed: { predictions: 0, readings: 1, notes: 1, corrections: 0, peAssessments: 0 } });
+    expect(removed.remainsIn).toEqual([expect.stringMatching(/^backups/), expect.stringMatching(/^files exported/), expect.stringMatching(/^the audit trail/)]);
+    expect(await engine.handle('records:get', { id: 2 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+    expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 1 });
+    for (const table of ['record_signals', 'overreads', 'tracing_notes', 'record_device_measurements']) {
+      expect(engine.db.prepare(`SELECT count(*) FROM ${table} WHERE record_id = 2`).pluck().get(), table).toBe(0);
+    }
+    const entry = engine.audit.recent(1)[0];
+    expect(entry).toMatchObject({ action: 'record.removed', subject: 'record:2', details: { contentHash: record.contentHash, format: record.format, reason: 'filed under the wrong patient', removed: removed.removed } });
+    expect(JSON.stringify(entry)).not.toContain(marker);
+    // Overwritten, not only unlinked: neither the database nor its log still holds the patient's name.
+    expect(databaseFilesHold(dataDir, marker)).toBe(false);
+    expect(await engine.handle('records:remove', { id: 2, contentHash: record.contentHash, reason: 'again' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
+
+    // The same file imported again is a new record under a new id: id 2 keeps meaning the removed tracing in the audit trail.
+    await imported(engine, [muse]);
+    const ids = (await value<{ ids: number[] }>(engine, 'records:ids', {})).ids;
+    expect([...ids].sort()).toEqual([1, 3]);
+    await engine.close();
+    engines.splice(0);
+    // And after a restart too.
+    const reopened = engineIn(dataDir);
+    const again = await value<RecordDetail>(reopened, 'records:get', { id: 3 });
+    await value(reopened, 'records:remove', { id: 3, contentHash: again.contentHash, reason: 'erasure request' });
+    await imported(reopened, [muse]);
+    expect((await value<{ ids: number[] }>(reopened, 'records:ids', {})).ids.sort()).toEqual([1, 4]);
+  });
+
+  it('needs the admin role: a trainer is refused and nothing is removed', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const policy = path.join(dataDir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ trainers: [currentOsAccount()] }));
+    const engine = engineIn(dataDir, policy);
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    const refused = await engine.handle('records:remove', { id: 1, contentHash: record.contentHash, reason: 'erasure request' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(/removing a record needs the admin role/) } });
+    expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 1 });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'access.refused', details: { channel: 'records:remove' } });
+  });
+});
