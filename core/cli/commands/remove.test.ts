@@ -47,4 +47,32 @@ describe('ecg remove', () => {
       await engine.close();
     }
   });
+
+  it("removes every record of one patient id for an erasure request, each audited, and no other patient's", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-cli-'));
+    // The three SCP-ECG fixtures are tracings of patient SCP-7 (synthetic; see their ATTRIBUTION.md); PTB-XL 00001 is another patient's.
+    const scp = (name: string) => path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'scp', name);
+    expect(await importCommand.run([scp('default-huffman.scp'), scp('custom-huffman.scp'), scp('refbeat.scp'), sample('00001_hr.hea'), '--data-dir', dataDir], capture())).toBe(0);
+    const engine = () => new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+    const before = engine();
+    const patientIds = before.records.ids({}).map((id) => [id, before.records.get(id)?.patient.id] as const);
+    await before.close();
+    const ofPatient = patientIds.filter(([, p]) => p === 'SCP-7').map(([id]) => id);
+    expect(ofPatient).toHaveLength(3);
+
+    const preview = await remove(['--patient', 'SCP-7', '--data-dir', dataDir]);
+    expect(preview).toEqual({ code: 1, out: [...ofPatient.map(() => expect.stringMatching(/^record \d+: .*scp \(scp.*patient SCP-7/)), 'not removed: add --reason TEXT and --yes to confirm'] });
+    await expect(remove(['--patient', 'SCP-8', '--yes', '--reason', 'erasure request', '--data-dir', dataDir])).rejects.toThrow(/no record has patient id 'SCP-8'/);
+    await expect(remove(['1', '--patient', 'SCP-7', '--data-dir', dataDir])).rejects.toThrow(/not both/);
+
+    const done = await remove(['--patient', 'SCP-7', '--reason', 'erasure request', '--yes', '--json', '--data-dir', dataDir]);
+    expect(done.out.map((l) => (JSON.parse(l) as { id: number }).id).sort()).toEqual([...ofPatient].sort());
+    const after = engine();
+    try {
+      expect(after.records.ids({})).toEqual(patientIds.filter(([, p]) => p !== 'SCP-7').map(([id]) => id));
+      expect(after.audit.recent(3).map((e) => [e.action, e.subject])).toEqual(expect.arrayContaining(ofPatient.map((id) => ['record.removed', `record:${id}`])));
+    } finally {
+      await after.close();
+    }
+  });
 });

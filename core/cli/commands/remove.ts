@@ -21,6 +21,7 @@ export const removeCommand: CliCommand = {
   name: 'remove',
   summary: 'Remove one record and everything stored with it (admin role; audited)',
   usage: `Usage: ecg remove <id> --reason TEXT --yes [--json] [--data-dir DIR]
+       ecg remove --patient PATIENT_ID --reason TEXT --yes [--json] [--data-dir DIR]
 
 Removes a stored record (ids as in ecg list) with its signals, predictions, readings, notes,
 fiducial corrections and PE assessments, for a tracing filed under the wrong patient or a
@@ -32,31 +33,52 @@ Needs the admin role when a site policy is in force. Audited as record.removed w
 which stays in the audit trail: write why, not the patient's name. Without --yes, nothing
 changes: the record is printed so you can check it is the one you mean.
 
+With --patient, every record whose patient id is exactly PATIENT_ID (an erasure request covers
+all of a patient's tracings): each is printed, then, with --yes, removed and audited on its own.
+
+  --patient ID     every record of this patient id instead of one record
   --reason TEXT    why it is removed (3 to 500 characters; kept in the audit log)
   --yes            confirm
   --json           print the result as one JSON object
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs([...args], { reason: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
-    const id = recordId(positionals);
+    const { values, positionals } = parseCommandArgs([...args], { patient: { type: 'string' }, reason: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
+    if (values.patient !== undefined && positionals.length > 0) throw new EinthovenError('E_VALIDATION', 'give a record id or --patient, not both');
     const engine = cliEngine(values['data-dir']);
     try {
-      const found = await engine.handle('records:get', { id });
-      if (!found.ok) throw new EinthovenError(found.error.code, found.error.message);
-      const record = found.value as RecordDetail;
+      const ids = values.patient !== undefined ? await patientRecords(engine, values.patient) : [recordId(positionals)];
+      const records = await Promise.all(ids.map((id) => answer<RecordDetail>(engine.handle('records:get', { id }))));
       if (!values.yes) {
-        io.stdout(recordLine(record));
+        records.forEach((record) => io.stdout(recordLine(record)));
         io.stdout('not removed: add --reason TEXT and --yes to confirm');
         return 1;
       }
       if (!values.reason?.trim()) throw new EinthovenError('E_VALIDATION', '--reason TEXT is required: why a record was removed is kept in the audit log');
-      const removed = await engine.handle('records:remove', { id, contentHash: record.contentHash, reason: values.reason });
-      if (!removed.ok) throw new EinthovenError(removed.error.code, removed.error.message);
-      if (values.json) io.stdout(JSON.stringify(removed.value));
-      else removedLines(removed.value as RecordRemoved, io);
+      for (const record of records) {
+        const removed = await answer<RecordRemoved>(engine.handle('records:remove', { id: record.id, contentHash: record.contentHash, reason: values.reason }));
+        if (values.json) io.stdout(JSON.stringify(removed));
+        else removedLines(removed, io);
+      }
       return 0;
     } finally {
       await engine.close();
     }
   },
 };
+
+type Engine = ReturnType<typeof cliEngine>;
+
+/** The engine's answer, or its error as the CLI's. */
+async function answer<T>(pending: ReturnType<Engine['handle']>): Promise<T> {
+  const result = await pending;
+  if (!result.ok) throw new EinthovenError(result.error.code, result.error.message);
+  return result.value as T;
+}
+
+/** Every record of this exact patient id, oldest import first; none is an error, not a silent success. */
+async function patientRecords(engine: Engine, patientId: string): Promise<number[]> {
+  if (!patientId.trim()) throw new EinthovenError('E_VALIDATION', '--patient needs a patient id');
+  const { ids } = await answer<{ ids: number[] }>(engine.handle('records:ids', { patientId, sort: 'imported', order: 'asc' }));
+  if (ids.length === 0) throw new EinthovenError('E_NOT_FOUND', `no record has patient id '${patientId}'`);
+  return ids;
+}
