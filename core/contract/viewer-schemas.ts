@@ -8,7 +8,7 @@ import { BeatEditsSchema, BeatPrSchema, BoundaryCorrectionSchema, correctionLimi
  * import only core/contract, so every figure it shows comes through these channels.
  */
 
-/** How many of each kind of stored entry went with a removed record. */
+/** How many of each kind of stored entry went with a removed record: readings count every signed version, notes those put on the tracing. */
 export const RemovedWithRecordSchema = z.object({
   predictions: z.number().int().nonnegative(),
   readings: z.number().int().nonnegative(),

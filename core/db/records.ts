@@ -50,13 +50,16 @@ export type ListQuery = WorklistFilter & {
 const highestRemovedKey = 'records.highest-removed-id';
 const highestRemovedId = `coalesce((SELECT CAST(value AS INTEGER) FROM app_state WHERE key = '${highestRemovedKey}'), 0)`;
 
-/** The tables whose rows belong to one record and go with it (ON DELETE CASCADE), counted as they go. */
+/**
+ * The rows that belong to one record and go with it (ON DELETE CASCADE), counted as they go: every
+ * signed reading (amended ones too), every note put on the tracing (not the rows that took one back).
+ */
 const removedWithRecord = {
-  predictions: 'predictions',
-  readings: 'overreads',
-  notes: 'tracing_notes',
-  corrections: 'fiducial_corrections',
-  peAssessments: 'pe_assessments',
+  predictions: 'predictions WHERE record_id = ?',
+  readings: 'overreads WHERE record_id = ?',
+  notes: 'tracing_notes WHERE record_id = ? AND retracts IS NULL',
+  corrections: 'fiducial_corrections WHERE record_id = ?',
+  peAssessments: 'pe_assessments WHERE record_id = ?',
 } as const satisfies Record<keyof RemovedWithRecord, string>;
 
 /** Typed access to the records and their signals. All values are bound, never interpolated. */
@@ -150,7 +153,7 @@ export class RecordStore {
     return this.transaction(() => {
       if (!this.exists(id)) return undefined;
       const counted = Object.fromEntries(
-        Object.entries(removedWithRecord).map(([kind, table]) => [kind, (this.#db.prepare(`SELECT count(*) AS n FROM ${table} WHERE record_id = ?`).get(id) as { n: number }).n]),
+        Object.entries(removedWithRecord).map(([kind, rows]) => [kind, (this.#db.prepare(`SELECT count(*) AS n FROM ${rows}`).get(id) as { n: number }).n]),
       ) as RemovedWithRecord;
       this.#db.prepare('DELETE FROM records WHERE id = ?').run(id);
       this.#db

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
@@ -64,7 +65,10 @@ describe('removing a record', () => {
     await imported(engine, [muse]);
     const record = await value<RecordDetail>(engine, 'records:get', { id: 2 });
     expect(record.patient.name).toContain(marker);
-    await value(engine, 'notes:add', { recordId: 2, atS: 1, text: 'artefact', author: 'Dr. A' });
+    await value(engine, 'notes:add', { recordId: 2, atS: 0.25, text: 'artefact', author: 'Dr. A' });
+    // A note taken back is still one note put on the tracing: its retraction is not counted as another.
+    const second = await value<{ id: number }>(engine, 'notes:add', { recordId: 2, atS: 0.5, text: 'noise?', author: 'Dr. A' });
+    await value(engine, 'notes:retract', { recordId: 2, noteId: second.id, author: 'Dr. B' });
     await value(engine, 'overreads:confirm', { recordId: 2, codes: ['SR'], reader: 'Dr. A' });
     engine.db.pragma('wal_checkpoint(TRUNCATE)');
     // Checked first, so the search below can fail: the name is in the database as stored.
@@ -78,7 +82,7 @@ describe('removing a record', () => {
     expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 2 });
 
     const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 2, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
-    expect(removed).toMatchObject({ id: 2, contentHash: record.contentHash, removed: { predictions: 0, readings: 1, notes: 1, corrections: 0, peAssessments: 0 } });
+    expect(removed).toMatchObject({ id: 2, contentHash: record.contentHash, removed: { predictions: 0, readings: 1, notes: 2, corrections: 0, peAssessments: 0 } });
     expect(removed.remainsIn).toEqual([expect.stringMatching(/^backups/), expect.stringMatching(/^files exported/), expect.stringMatching(/^the audit trail/)]);
     expect(await engine.handle('records:get', { id: 2 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
     expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 1 });
@@ -104,6 +108,26 @@ describe('removing a record', () => {
     await value(reopened, 'records:remove', { id: 3, contentHash: again.contentHash, reason: 'erasure request' });
     await imported(reopened, [muse]);
     expect((await value<{ ids: number[] }>(reopened, 'records:ids', {})).ids.sort()).toEqual([1, 4]);
+  });
+
+  it("says so when another program's open read keeps the write-ahead log from being emptied, and audits the removal all the same", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir);
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    // A command line beside the app, in the middle of a read.
+    const reader = new Database(databasePath(dataDir), { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM records').get();
+    engine.db.pragma('busy_timeout = 50');
+    try {
+      const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'erasure request' });
+      expect(removed.remainsIn.at(-1)).toMatch(/^the database's write-ahead log \(einthoven\.sqlite-wal\) until the app is closed: another program reading the database/);
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.removed', subject: 'record:1' });
+    } finally {
+      reader.prepare('COMMIT').run();
+      reader.close();
+    }
   });
 
   it('needs the admin role: a trainer is refused and nothing is removed', async () => {

@@ -13,11 +13,14 @@ export interface RemovalSources {
 }
 
 /** What the database cannot reach: said with every removal, so whoever removes a record knows what else to clear. */
-const remainsIn = [
+const beyondTheDatabase = [
   'backups of the data folder made before now',
   "files exported from it (the data folder's exports/, datasets from signed readings)",
-  'the audit trail, which keeps its id, content hash and file names and what was done to it, never its samples',
+  "the audit trail's earlier entries, which keep its id, content hash and file names and what readers entered about it (reading statements, PE score items), never its samples",
 ];
+
+/** Said when another program's open read kept the write-ahead log from being emptied. */
+const logStillHolds = "the database's write-ahead log (einthoven.sqlite-wal) until the app is closed: another program reading the database (a command line beside the app, say) kept it from being emptied now";
 
 /**
  * Removes one record and everything stored with it, for a tracing filed under the wrong patient
@@ -36,14 +39,29 @@ export function removeRecord({ db, records, audit, measurements }: RemovalSource
   db.pragma('secure_delete = ON');
   let removed;
   try {
-    removed = records.remove(record.id);
+    // The removal and its audit entry commit together: a record never goes without a word in the trail.
+    removed = db
+      .transaction(() => {
+        const went = records.remove(record.id);
+        if (went) audit.append('user', 'record.removed', `record:${record.id}`, { contentHash: record.contentHash, format: record.format, importedAt: record.importedAt, reason: request.reason, removed: went });
+        return went;
+      })
+      .immediate();
   } finally {
     db.pragma(`secure_delete = ${before === 1 ? 'ON' : 'OFF'}`);
   }
   if (!removed) throw new EinthovenError('E_NOT_FOUND', `record ${request.id} does not exist`);
-  // The log still holds the pages as they were before the delete until it is checkpointed.
-  db.pragma('wal_checkpoint(TRUNCATE)');
   measurements.forget(record.id);
-  audit.append('user', 'record.removed', `record:${record.id}`, { contentHash: record.contentHash, format: record.format, importedAt: record.importedAt, reason: request.reason, removed });
+  const remainsIn = logEmptied(db) ? beyondTheDatabase : [...beyondTheDatabase, logStillHolds];
   return { id: record.id, contentHash: record.contentHash, removed, remainsIn };
+}
+
+/**
+ * The write-ahead log holds page images from before the delete until it is checkpointed and
+ * truncated. Another connection's open read (a CLI beside the app, the audit verifier) keeps it
+ * from being emptied after the busy timeout: then it is said, not assumed.
+ */
+function logEmptied(db: Db): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+  return result === undefined || (result.busy === 0 && result.log <= 0);
 }
