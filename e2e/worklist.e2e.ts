@@ -152,6 +152,13 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     const lastId = await last.getAttribute('data-record-id');
     await page.keyboard.press('Enter');
     await expect.poll(() => plotId(page)).toBe(lastId);
+    // A 1 s record: signal quality withholds every interval. The caution says why once; each cell points to it
+    // instead of repeating it ten times, and keeps the whole reason for assistive tools and tests.
+    const pr = page.locator('[data-testid="measure-pr"][data-null-reason]');
+    await pr.waitFor();
+    expect(await page.getByTestId('measurement-cautions').textContent()).toMatch(/signal quality unusable \(record too short.*\): no interval is reported/);
+    expect(await pr.getAttribute('data-null-reason')).toMatch(/^signal quality unusable \(record too short/);
+    expect(await pr.locator('.reason').textContent()).toBe('withheld: see the caution above');
     await page.screenshot({ path: artifactPath('desk-last-of-1000.png') });
   });
 
