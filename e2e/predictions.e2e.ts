@@ -249,6 +249,10 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-status')).toBe('succeeded');
     expect(await page.getByTestId('finetune-epoch-row').count()).toBe(2);
+    // The epoch table reads as a table: each column's figures sit under its heading, not beside the heading row.
+    const epochTable = page.getByTestId('finetune-epoch-table');
+    const [heading, figure] = await Promise.all([epochTable.locator('th').nth(1).boundingBox(), epochTable.locator('td').nth(1).boundingBox()]);
+    expect(heading && figure && { column: Math.abs(heading.x - figure.x) < 2, below: figure.y > heading.y }).toEqual({ column: true, below: true });
     // Learning curves: one point per epoch for each loss and validation metric.
     expect(await page.getByTestId('finetune-curves').getAttribute('data-epochs')).toBe('2');
     for (const curve of ['curve-train-loss', 'curve-val-loss', 'curve-val-auc']) {
