@@ -3,7 +3,6 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../cli/command';
 import { backupCommand } from '../cli/commands/backup';
 import { importCommand } from '../cli/commands/import';
 import { AuditLog } from '../db/audit';
@@ -13,16 +12,11 @@ import { Engine } from '../engine/engine';
 import { fixturePath } from '../test/shared-data';
 import { auditThroughFile, createBackup, manifestName } from './backup';
 import { checkBackup, restoreBackup } from './backup-check';
+import { capture } from '../test/cli-io';
 
 const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'cli');
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
 
 /** A data folder as the app leaves it: a real imported record, a model package, an export, the signing key and a training checkpoint. */
 async function dataFolder(): Promise<string> {

@@ -6,15 +6,9 @@ import { openDatabase } from '../../db/database';
 import { databasePath } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { fixturePath } from '../../test/shared-data';
-import type { CliIO } from '../command';
 import { auditCommand } from './audit';
 import { importCommand } from './import';
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
+import { capture } from '../../test/cli-io';
 
 async function audit(args: string[]): Promise<{ code: number; out: string[] }> {
   const io = capture();

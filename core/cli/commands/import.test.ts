@@ -2,14 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command';
 import { importCommand } from './import';
 import { listCommand } from './list';
-
-function capture(): CliIO & { out: string[] } {
-  const out: string[] = [];
-  return { out, stdout: (t) => out.push(t), stderr: () => undefined };
-}
+import { capture } from '../../test/cli-io';
 
 describe('ecg import', () => {
   it('rejects a bare CSV that cannot tell its sampling rate, then imports it once --fs/--units/--leads answer', async () => {

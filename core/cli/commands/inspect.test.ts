@@ -3,15 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
-import type { CliIO } from '../command';
 import { convertCommand } from './convert';
 import { inspectCommand } from './inspect';
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
+import { capture } from '../../test/cli-io';
 
 const fixture = (...parts: string[]) => path.relative(process.cwd(), fixturePath('formats', ...parts));
 

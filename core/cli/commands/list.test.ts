@@ -6,13 +6,8 @@ import { neverFlaggedThreshold } from '../../contract/training-schemas';
 import { PredictionStore } from '../../db/predictions';
 import { Engine } from '../../engine/engine';
 import { seedModel, seedPrediction, seedWorklist } from '../../test/worklist-seed';
-import type { CliIO } from '../command';
 import { listCommand } from './list';
-
-function capture(): CliIO & { out: string[] } {
-  const out: string[] = [];
-  return { out, stdout: (t) => out.push(t), stderr: () => undefined };
-}
+import { capture } from '../../test/cli-io';
 
 describe('ecg list', () => {
   it('queues the records by how near the threshold the model put them, each line saying probability, threshold and distance', async () => {

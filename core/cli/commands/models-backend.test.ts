@@ -2,15 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
-import type { CliIO } from '../command';
 import { backendCommand } from './backend';
 import { modelsCommand } from './models';
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
+import { capture } from '../../test/cli-io';
 
 const torchParams = (JSON.parse(readFileSync(fixturePath('ml', 'layers.json'), 'utf8')) as { params: Record<string, { paperExact: number }> }).params;
 

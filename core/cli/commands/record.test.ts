@@ -10,21 +10,15 @@ import { openDatabase } from '../../db/database';
 import { migrations } from '../../db/migrations';
 import { Engine } from '../../engine/engine';
 import { fixturePath } from '../../test/shared-data';
-import type { CliIO } from '../command';
 import { runCli } from '../run';
 import { importCommand } from './import';
 import { recordCommand } from './record';
+import { capture } from '../../test/cli-io';
 
 // ecg record on a real data folder: the bundled PTB-XL 00102 (CC BY 4.0; 10 s, 12 leads, 500 Hz),
 // imported with ecg import, then read, corrected and annotated through the engine's channels.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const sample = (name: string) => path.join(repoRoot, 'resources', 'samples', 'ptbxl', name);
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
 
 async function record(args: string[]): Promise<{ code: number; out: string[] }> {
   const io = capture();

@@ -4,19 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../engine/engine';
-import type { CliIO } from '../command';
 import { importCommand } from './import';
 import { removeCommand } from './remove';
+import { capture } from '../../test/cli-io';
 
 // ecg remove on a real data folder: the bundled PTB-XL 00001 and 00008 (CC BY 4.0), imported with ecg import.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const sample = (name: string) => path.join(repoRoot, 'resources', 'samples', 'ptbxl', name);
-
-function capture(): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
-}
 
 async function remove(args: string[]): Promise<{ code: number; out: string[] }> {
   const io = capture();
