@@ -234,6 +234,9 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     const texts = await flaggedBy.allTextContents();
     expect(texts.filter((t) => t.includes('above the threshold')).length).toBe(most);
     expect(texts.some((t) => t.includes('below the threshold'))).toBe(true);
+    // The sort bar stays inside the worklist with its longest option chosen: the order button does not cover the viewer.
+    const [list, order] = await Promise.all([page.getByRole('complementary', { name: 'Import and worklist' }).boundingBox(), page.getByTestId('record-order').boundingBox()]);
+    expect(list && order && order.x + order.width <= list.x + list.width).toBe(true);
     await page.screenshot({ path: artifactPath('desk-uncertainty-queue.png') });
     // Without the filter there is nothing to rank by: the sort goes back to import date, newest first.
     await page.getByTestId('filter-flagged').selectOption('');
