@@ -4,6 +4,8 @@ import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
+import { cliEngine } from './models-promote';
+import { reapplyRemovals, type ReappliedRemovals } from './reapply-removals';
 
 function describe(manifest: BackupManifest): string {
   const summary = backupSummary('', manifest, null);
@@ -16,12 +18,22 @@ function print(io: CliIO, json: boolean, value: object, text: string[]): void {
   else for (const line of text) io.stdout(line);
 }
 
+/** The removals another data folder's trail recorded, applied again to the restored folder through its engine (admin role, audited). */
+async function reapplyInto(dataDir: string, removalsFrom: string): Promise<ReappliedRemovals> {
+  const engine = cliEngine(dataDir);
+  try {
+    return await reapplyRemovals(engine, removalsFrom);
+  } finally {
+    await engine.close();
+  }
+}
+
 export const backupCommand: CliCommand = {
   name: 'backup',
   summary: 'Back up the data folder while the app runs, check a backup, or restore one',
   usage: `Usage: ecg backup --to DIR [--data-dir DIR] [--json]
        ecg backup --check DIR [--json]
-       ecg backup --restore DIR [--data-dir DIR] [--json]
+       ecg backup --restore DIR [--reapply-removals-from OLD_DATA_DIR] [--data-dir DIR] [--json]
 
 --to DIR      copies the data folder into DIR (new or empty): the database as a consistent
               snapshot (SQLite VACUUM INTO: committed work only, the app need not be closed and
@@ -36,6 +48,10 @@ export const backupCommand: CliCommand = {
 --restore DIR checks the backup, then copies it into the data folder, which must hold no
               database: a restore never writes over stored records (move the current folder aside,
               or name a new one with --data-dir). The restored trail records the restore.
+              A record removed after the backup was made comes back with it: with
+              --reapply-removals-from, every record the other folder's trail says was removed
+              (ecg remove, or Remove… in the app) and that the backup still holds, same id and
+              content, is removed again and audited; run it with the folder moved aside.
 --data-dir DIR the data folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)
 --json        one JSON object instead of lines of text`,
   async run(args, io) {
@@ -43,12 +59,14 @@ export const backupCommand: CliCommand = {
       to: { type: 'string' },
       check: { type: 'string' },
       restore: { type: 'string' },
+      'reapply-removals-from': { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     const modes = (['to', 'check', 'restore'] as const).filter((m) => values[m] !== undefined);
     if (modes.length !== 1) throw new EinthovenError('E_VALIDATION', 'give exactly one of --to DIR, --check DIR or --restore DIR');
+    if (values['reapply-removals-from'] !== undefined && values.restore === undefined) throw new EinthovenError('E_VALIDATION', '--reapply-removals-from goes with --restore DIR');
     const json = values.json === true;
     const dataDir = resolveDataDir(values['data-dir']);
     if (values.to !== undefined) {
@@ -66,10 +84,15 @@ export const backupCommand: CliCommand = {
       return check.ok ? 0 : 1;
     }
     const from = values.restore ?? '';
+    const removalsFrom = values['reapply-removals-from'];
     const { manifest, notAudited } = await restoreBackup(from, dataDir, 'cli');
-    print(io, json, { ok: true, from, to: dataDir, audited: notAudited === null, notAudited, manifest }, [
+    const reapplied = removalsFrom === undefined ? null : await reapplyInto(dataDir, removalsFrom);
+    print(io, json, { ok: true, from, to: dataDir, audited: notAudited === null, notAudited, manifest, ...(reapplied ? { reapplied } : {}) }, [
       `restored ${from} into ${dataDir}: ${describe(manifest)}`,
       notAudited === null ? 'the restore is audited in the restored trail (data.restored)' : `the restore is not audited: ${notAudited}`,
+      reapplied === null
+        ? 'a record removed after this backup was made is back with it: --reapply-removals-from OLD_DATA_DIR removes such records again'
+        : `removals recorded in ${removalsFrom}: ${reapplied.recorded}; removed again here: ${reapplied.removed.length}${reapplied.removed.length > 0 ? ` (records ${reapplied.removed.join(', ')})` : ''}; not in the backup: ${reapplied.absent}`,
     ]);
     return 0;
   },

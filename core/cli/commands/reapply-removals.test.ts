@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../engine/engine';
+import { capture } from '../../test/cli-io';
+import { backupCommand } from './backup';
+import { importCommand } from './import';
+import { removeCommand } from './remove';
+
+// A backup made before a removal, restored: the bundled PTB-XL 00001, 00008 and 00017 (CC BY 4.0), imported with ecg import.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const sample = (name: string) => path.join(repoRoot, 'resources', 'samples', 'ptbxl', name);
+
+async function idsIn(dataDir: string): Promise<{ ids: number[]; reasons: unknown[] }> {
+  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+  try {
+    return { ids: engine.records.ids({ sort: 'imported', order: 'asc' }), reasons: engine.audit.entries({ actionPrefix: 'record.removed', limit: 10 }).map((e) => e.details['reason']) };
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('ecg backup --restore --reapply-removals-from', () => {
+  it('removes again the records the live trail says were removed after the backup was made, and says so when not asked', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reapply-'));
+    const live = path.join(root, 'live');
+    expect(await importCommand.run([sample('00001_hr.hea'), sample('00008_hr.hea'), sample('00017_hr.hea'), '--data-dir', live], capture())).toBe(0);
+    expect(await backupCommand.run(['--to', path.join(root, 'backup'), '--data-dir', live], capture())).toBe(0);
+    // After the backup: record 2 is removed on an erasure request.
+    expect(await removeCommand.run(['2', '--reason', 'erasure request', '--yes', '--data-dir', live], capture())).toBe(0);
+
+    // A plain restore brings it back, and the output says how to remove it again.
+    const plain = capture();
+    expect(await backupCommand.run(['--restore', path.join(root, 'backup'), '--data-dir', path.join(root, 'plain')], plain)).toBe(0);
+    expect((await idsIn(path.join(root, 'plain'))).ids).toEqual([1, 2, 3]);
+    expect(plain.out.at(-1)).toBe('a record removed after this backup was made is back with it: --reapply-removals-from OLD_DATA_DIR removes such records again');
+
+    const reapplied = capture();
+    expect(await backupCommand.run(['--restore', path.join(root, 'backup'), '--reapply-removals-from', live, '--data-dir', path.join(root, 'restored')], reapplied)).toBe(0);
+    expect(reapplied.out.at(-1)).toBe(`removals recorded in ${live}: 1; removed again here: 1 (records 2); not in the backup: 0`);
+    expect(await idsIn(path.join(root, 'restored'))).toEqual({ ids: [1, 3], reasons: ['removed again after a restore (first: erasure request)'] });
+    await expect(backupCommand.run(['--check', path.join(root, 'backup'), '--reapply-removals-from', live], capture())).rejects.toThrow(/goes with --restore/);
+  });
+});
