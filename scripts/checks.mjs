@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
-/** Longest first, so the last to start is a short one (measured on the 2-core machine). */
+/** In package.json's order: longest first (as measured on the 2-core machine), so the last to start is a short one. */
 const scripts = process.argv.slice(2);
 const slots = Math.max(1, Math.min(scripts.length, os.availableParallelism()));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -1,5 +1,6 @@
 import type { RecordDetail } from '../../contract/schemas';
 import type { RecordRemoved } from '../../contract/viewer-schemas';
+import type { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -67,10 +68,8 @@ all of a patient's tracings): each is printed, then, with --yes, removed and aud
   },
 };
 
-type Engine = ReturnType<typeof cliEngine>;
-
 /** The engine's answer, or its error as the CLI's. */
-async function answer<T>(pending: ReturnType<Engine['handle']>): Promise<T> {
+export async function answer<T>(pending: ReturnType<Engine['handle']>): Promise<T> {
   const result = await pending;
   if (!result.ok) throw new EinthovenError(result.error.code, result.error.message);
   return result.value as T;
