@@ -138,7 +138,7 @@ export class Engine {
       // Audited (and its model registered) before the UI hears of it, so a refreshed list is complete.
       finished: (event) => void this.#trainingAudit.finished(event).then(() => this.#emit('train:finished', event)),
     });
-    this.ledger = new PredictionLedger(this.db, this.audit, this.training.models);
+    this.ledger = new PredictionLedger(this.db, this.audit, this.training.models, this.records);
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
     this.notes = new NoteDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state });
     this.fiducials = new FiducialDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements });

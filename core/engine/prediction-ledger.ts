@@ -6,6 +6,7 @@ import type { Db } from '../db/database';
 import { ModelEvaluations, type NewEvaluation } from '../db/model-evaluations';
 import { ModelRegistry, type RegisteredModel } from '../db/model-registry';
 import { PredictionStore } from '../db/predictions';
+import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
 import type { ModelManifest } from '../train/package/manifest';
 import { engineVersion } from './version';
@@ -27,13 +28,15 @@ export class PredictionLedger {
   readonly evaluations: ModelEvaluations;
   readonly #audit: AuditLog;
   readonly #models: ModelLookup;
+  readonly #records: Pick<RecordStore, 'exists'>;
 
-  constructor(db: Db, audit: AuditLog, models: ModelLookup) {
+  constructor(db: Db, audit: AuditLog, models: ModelLookup, records: Pick<RecordStore, 'exists'>) {
     this.predictions = new PredictionStore(db);
     this.registry = new ModelRegistry(db);
     this.evaluations = new ModelEvaluations(db);
     this.#audit = audit;
     this.#models = models;
+    this.#records = records;
   }
 
   /** The registry row of a model, registering it from its package's manifest the first time. */
@@ -60,6 +63,11 @@ export class PredictionLedger {
   /** Stores one prediction the user is about to see, and audits it. */
   async record(prediction: PredictionResult, actor: string): Promise<StoredPrediction> {
     const model = await this.registerModel(prediction.model.id);
+    // The model ran without holding the record: an admin may have removed it meanwhile
+    // (records:remove). Checked after the last await, so nothing can remove it before the insert.
+    if (!this.#records.exists(prediction.recordId)) {
+      throw new EinthovenError('E_NOT_FOUND', `record ${prediction.recordId} was removed while the model ran: the prediction was neither stored nor shown`);
+    }
     const stored = this.predictions.insert({
       ...prediction,
       model: { ...prediction.model, weightsSha256: model.weightsSha256 },

@@ -24,8 +24,8 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
 
-function engineIn(dataDir: string, policyFile?: string): Engine {
-  const engine = new Engine({ dataDir, shell: 'test', ...(policyFile ? { policyFile } : { policyFile: path.join(dataDir, 'no-policy.json') }) });
+function engineIn(dataDir: string, policyFile?: string, resourcesDir?: string): Engine {
+  const engine = new Engine({ dataDir, shell: 'test', resourcesDir, ...(policyFile ? { policyFile } : { policyFile: path.join(dataDir, 'no-policy.json') }) });
   engines.push(engine);
   return engine;
 }
@@ -43,6 +43,11 @@ async function value<T>(engine: Engine, channel: string, request: object): Promi
   const result = await engine.handle(channel, request);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
   return result.value as T;
+}
+
+/** The bundled starter model's id, read from its package (it changes whenever the starter is retrained). */
+function starterModelId(): string {
+  return (JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
 }
 
 /** Whether the database's files (the database and its write-ahead log) hold these bytes anywhere. */
@@ -69,7 +74,9 @@ describe('removing a record', () => {
     // A note taken back is still one note put on the tracing: its retraction is not counted as another.
     const second = await value<{ id: number }>(engine, 'notes:add', { recordId: 2, atS: 0.5, text: 'noise?', author: 'Dr. A' });
     await value(engine, 'notes:retract', { recordId: 2, noteId: second.id, author: 'Dr. B' });
-    await value(engine, 'overreads:confirm', { recordId: 2, codes: ['SR'], reader: 'Dr. A' });
+    const reading = await value<{ id: number }>(engine, 'overreads:confirm', { recordId: 2, codes: ['SR'], reader: 'Dr. A' });
+    // Amended: a second signed row, and the removal counts both (removedCountsVersions says so where it is shown).
+    await value(engine, 'overreads:confirm', { recordId: 2, codes: ['SBRAD'], reader: 'Dr. B', supersedes: reading.id });
     engine.db.pragma('wal_checkpoint(TRUNCATE)');
     // Checked first, so the search below can fail: the name is in the database as stored.
     expect(databaseFilesHold(dataDir, marker)).toBe(true);
@@ -82,7 +89,7 @@ describe('removing a record', () => {
     expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 2 });
 
     const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 2, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
-    expect(removed).toMatchObject({ id: 2, contentHash: record.contentHash, removed: { predictions: 0, readings: 1, notes: 2, corrections: 0, peAssessments: 0 } });
+    expect(removed).toMatchObject({ id: 2, contentHash: record.contentHash, removed: { predictions: 0, readings: 2, notes: 2, corrections: 0, peAssessments: 0 } });
     expect(removed.remainsIn).toEqual([expect.stringMatching(/^backups/), expect.stringMatching(/^files exported/), expect.stringMatching(/^the audit trail/)]);
     expect(await engine.handle('records:get', { id: 2 })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } });
     expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 1 });
@@ -141,5 +148,18 @@ describe('removing a record', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(/removing a record needs the admin role/) } });
     expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 1 });
     expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'access.refused', details: { channel: 'records:remove' } });
+  });
+
+  it('a prediction still running when its record is removed is neither stored nor shown, and says why', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir, undefined, path.join(repoRoot, 'resources'));
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    // Not awaited: the model runs while the removal below is handled.
+    const predicting = engine.handle('models:predict', { modelId: starterModelId(), recordId: 1 });
+    await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
+    expect(await predicting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/record 1 was removed while the model ran: the prediction was neither stored nor shown/) } });
+    expect(engine.db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 0 });
+    expect(engine.audit.recent(5).map((e) => e.action)).not.toContain('record.predicted');
   });
 });
