@@ -27,6 +27,11 @@ export const RecordRemovedSchema = z.object({
   remainsIn: z.array(z.string()),
 });
 export type RecordRemoved = z.infer<typeof RecordRemovedSchema>;
+/**
+ * How `removed` counts: readings, corrections and PE assessments are never edited in place, so an
+ * amendment is another signed row and each one went. Said wherever the counts are shown.
+ */
+export const removedCountsVersions = 'an amended reading, correction or PE assessment counts once per signed version';
 
 /**
  * Display filters a cardiograph offers: 0.05 Hz high-pass keeps the diagnostic band (AHA 1990,

@@ -1,5 +1,5 @@
 import type { RecordDetail } from '../../contract/schemas';
-import type { RecordRemoved } from '../../contract/viewer-schemas';
+import { removedCountsVersions, type RecordRemoved } from '../../contract/viewer-schemas';
 import type { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
@@ -14,7 +14,7 @@ function recordLine(record: RecordDetail): string {
 }
 
 function removedLines({ id, removed, remainsIn }: RecordRemoved, io: CliIO): void {
-  io.stdout(`removed record ${id} with ${removed.predictions} prediction(s), ${removed.readings} reading(s), ${removed.notes} note(s), ${removed.corrections} correction(s) and ${removed.peAssessments} PE assessment(s)`);
+  io.stdout(`removed record ${id} with ${removed.predictions} prediction(s), ${removed.readings} reading(s), ${removed.notes} note(s), ${removed.corrections} correction(s) and ${removed.peAssessments} PE assessment(s) (${removedCountsVersions})`);
   io.stdout(`not reached (clear them by the site's own means if they must go too): ${remainsIn.join('; ')}`);
 }
 
