@@ -48,7 +48,8 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
 
   it('asks for sampling rate, units and lead order of a bare CSV, then imports it', async () => {
     const before = await app.page.getByTestId('record-row').count();
-    const csv = Buffer.from('-20,-25,-5\n-30,-34,-4\n-33,-34,-1\n'.repeat(50));
+    // 1.5 s at 800 Hz: too short for 3×4's four columns, opened below.
+    const csv = Buffer.from('-20,-25,-5\n-30,-34,-4\n-33,-34,-1\n'.repeat(400));
     await app.page.getByTestId('import-files').setInputFiles([{ name: 'contec.csv', mimeType: 'text/csv', buffer: csv }]);
     const question = app.page.getByTestId('csv-question');
     await question.waitFor();
@@ -63,5 +64,34 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
     await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 1);
     expect(await question.count()).toBe(0);
     await app.page.screenshot({ path: artifactPath('imported-csv.png'), fullPage: true });
+  });
+
+  it('draws a record too short for 3×4 one lead per row, says why, and keeps the research-use label whole beside the settings', async () => {
+    await app.page.getByTestId('record-row').filter({ hasText: 'contec.csv' }).click();
+    const paper = app.page.getByTestId('ecg-paper');
+    await paper.waitFor();
+    expect(await paper.getAttribute('data-layout')).toBe('3x4');
+    expect(await paper.getAttribute('data-drawn-layout')).toBe('12x1');
+    // I, II, III and the limb leads derived from them, one per row.
+    expect(await app.page.getByTestId('lead-trace').evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-lead')}:${c.getAttribute('data-row')}:${c.getAttribute('data-col')}`))).toEqual([
+      'I:0:0',
+      'II:1:0',
+      'III:2:0',
+      'aVR:3:0',
+      'aVL:4:0',
+      'aVF:5:0',
+    ]);
+    expect(await app.page.getByTestId('tracing-remarks').textContent()).toMatch(/3×4 \+ rhythm needs 4 s of record per page; this page has 1\.5 s/);
+    // Inside the paper, and apart from the settings on the same line.
+    const box = (testId: string) =>
+      app.page.getByTestId(testId).evaluate((n) => {
+        const { x, width } = (n as SVGGraphicsElement).getBBox();
+        return { x, width };
+      });
+    const [settings, ruo, width] = [await box('tracing-settings'), await box('tracing-ruo'), Number(await paper.getAttribute('width'))];
+    expect(settings.x).toBeGreaterThanOrEqual(0);
+    expect(ruo.x).toBeGreaterThan(settings.x + settings.width);
+    expect(ruo.x + ruo.width).toBeLessThanOrEqual(width);
+    await app.page.getByTestId('ecg-plot').screenshot({ path: artifactPath('viewer-short-record.png') });
   });
 });

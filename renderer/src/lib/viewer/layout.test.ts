@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnWindows, enlargedLayout, layoutCells, pageWindow, sampleRange, standardLeadOrder, type LeadLayout } from './layout';
+import { columnWindows, drawableLayout, enlargedLayout, layoutCells, narrowPageNote, pageWindow, sampleRange, standardLeadOrder, type LeadLayout } from './layout';
 
 const twelve = [...standardLeadOrder];
 const page = { start: 0, end: 10 };
@@ -114,5 +114,19 @@ describe('time windows', () => {
     expect(b).toEqual({ from: 1250, to: 2500 });
     expect(sampleRange({ start: 7.5, end: 10 }, 500, 4900)).toEqual({ from: 3750, to: 4900 });
     expect(sampleRange({ start: 12, end: 14 }, 500, 5000)).toEqual({ from: 5000, to: 5000 });
+  });
+
+  it('draws a page too short for its columns one lead per row, and says so; 1 s per column is enough', () => {
+    const short = { start: 0, end: 1.5 };
+    expect(drawableLayout('3x4', short)).toBe('12x1');
+    expect(drawableLayout('6x2', { start: 0, end: 2 })).toBe('6x2');
+    expect(drawableLayout('6x2', { start: 0, end: 1.9 })).toBe('12x1');
+    expect(drawableLayout('3x4', { start: 0, end: 4 })).toBe('3x4');
+    const cells = layoutCells('3x4', standardLeadOrder, short);
+    expect(cells).toMatchObject({ rows: 12, columns: 1 });
+    expect(cells.cells.every((c) => c.col === 0 && c.window === short && !c.rhythm)).toBe(true);
+    expect(narrowPageNote('3x4', short)).toBe('3×4 + rhythm needs 4 s of record per page; this page has 1.5 s, so each lead has its own row');
+    expect(narrowPageNote('3x4', { start: 0, end: 4 })).toBeNull();
+    expect(narrowPageNote('12x1', short)).toBeNull();
   });
 });

@@ -66,6 +66,26 @@ export function columnWindows(window: TimeWindow, count: number): TimeWindow[] {
   return Array.from({ length: count }, (_, c) => ({ start: window.start + c * step, end: c === count - 1 ? window.end : window.start + (c + 1) * step }));
 }
 
+/**
+ * A column narrower than this holds less than a beat, and its lead label runs into the next
+ * column's: a page too short for its layout's columns (a 1.5 s strip in 3×4 would give 0.4 s
+ * each) is drawn one lead per row instead, and says so.
+ */
+export const minColumnSeconds = 1;
+
+/** The layout a page can be drawn in: the chosen one, or one lead per row when its columns would be too narrow. */
+export function drawableLayout(kind: LayoutKind, window: TimeWindow): LayoutKind {
+  if (kind === '12x1') return kind;
+  return (window.end - window.start) / columnsOf[kind].length < minColumnSeconds ? '12x1' : kind;
+}
+
+/** What the page says when it could not be drawn in the chosen layout; null when it was. */
+export function narrowPageNote(kind: LayoutKind, window: TimeWindow): string | null {
+  if (kind === '12x1' || drawableLayout(kind, window) === kind) return null;
+  const needs = columnsOf[kind].length * minColumnSeconds;
+  return `${layoutLabels[kind]} needs ${needs} s of record per page; this page has ${(window.end - window.start).toFixed(1)} s, so each lead has its own row`;
+}
+
 /** Sample indices [from, to) of a window in a lead of `nSamples` at `fs`. */
 export function sampleRange(window: TimeWindow, fs: number, nSamples: number): { from: number; to: number } {
   const from = Math.min(nSamples, Math.max(0, Math.round(window.start * fs)));
@@ -133,7 +153,7 @@ export function layoutCells(kind: LayoutKind, leadNames: readonly string[], wind
       const name = leadNames[index] as string;
       return { lead: name, label: name, leadIndex: index, row: firstRow + k, col: 0, window, rhythm: false };
     });
-  if (kind === '12x1' || standard.length === 0) {
+  if (kind === '12x1' || drawableLayout(kind, window) === '12x1' || standard.length === 0) {
     const cells = [...standard.map((lead, row) => cellAt(placed, leadNames, lead, { row, col: 0, window, rhythm: false })), ...extraRows(standard.length)];
     return { rows: cells.length, columns: 1, cells };
   }

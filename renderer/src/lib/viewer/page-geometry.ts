@@ -35,18 +35,24 @@ const markerBandMm = 6;
 const footerMm = 9;
 const rightMarginMm = 5;
 
-/**
- * `maxGridMm`: on paper, the grid must fit the page (printing): rows come closer (whole 5 mm, at
- * least 10 mm) rather than the tracing shrinking, so speed and gain stay exact.
- */
-export function pageGeometry(paper: Paper, layout: LeadLayout, window: TimeWindow, style: RowStyle, maxGridMm?: number): PageGeometry {
+export interface PageLimits {
+  /**
+   * On paper, the grid must fit the page (printing): rows come closer (whole 5 mm, at least
+   * 10 mm) rather than the tracing shrinking, so speed and gain stay exact.
+   */
+  readonly maxGridMm?: number | undefined;
+  /** The least page width (what the footer needs): a short record's grid goes on past its tracing to it. */
+  readonly minWidthMm?: number | undefined;
+}
+
+export function pageGeometry(paper: Paper, layout: LeadLayout, window: TimeWindow, style: RowStyle, { maxGridMm, minWidthMm = 0 }: PageLimits = {}): PageGeometry {
   const timeZeroMm = calAreaMm(paper.speedMmS);
   const natural = rowHeightMm(style, paper.gainMmMv);
   const fitting = maxGridMm === undefined ? natural : Math.max(10, 5 * Math.floor(maxGridMm / Math.max(1, layout.rows) / 5));
   const rowMm = Math.min(natural, fitting);
   const traceMm = (window.end - window.start) * paper.speedMmS;
   // The grid ends on a major (5 mm) line.
-  const gridWidthMm = 5 * Math.ceil((timeZeroMm + traceMm + rightMarginMm) / 5);
+  const gridWidthMm = 5 * Math.ceil(Math.max(timeZeroMm + traceMm + rightMarginMm, minWidthMm) / 5);
   const gridHeightMm = Math.max(1, layout.rows) * rowMm;
   return {
     timeZeroMm,
