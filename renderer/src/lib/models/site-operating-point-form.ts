@@ -1,14 +1,13 @@
 import { defaultMinExamples } from '../../../../core/contract/training-schemas';
+import { wholeNumberOf } from '../forms/whole-number';
 
 /** The engine's own default, as the field shows it: fewer validation positives or negatives of a class than this is refused. */
 export const defaultMinVal = String(defaultMinExamples.val);
 
 /** The typed minimum as a whole number from 1, or null when it is not one (the contract's bounds). */
 export function minValOf(text: string): number | null {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return null;
-  const value = Number(trimmed);
-  return value >= 1 && value <= 1_000_000 ? value : null;
+  const value = wholeNumberOf(text);
+  return value !== null && value >= 1 && value <= 1_000_000 ? value : null;
 }
 
 /** What the request carries: nothing at the engine's default (it applies its own), the typed minimum otherwise. */

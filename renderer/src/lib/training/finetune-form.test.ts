@@ -59,6 +59,8 @@ describe('fine-tuning form', () => {
     expect(validateForm({ ...form, name: '../escape' }, []).name).toMatch(/letters, digits/);
     expect(validateForm({ ...form, learningRate: '2' }, []).learningRate).toBe('must be greater than 0 and at most 1');
     expect(validateForm({ ...form, minTrain: '0', minVal: '' }, [])).toEqual({ minTrain: 'must be between 1 and 1000000', minVal: 'must be a whole number' });
+    // Read as the operating-point form reads its minimum: digits only (Number would take 1e2 as 100, 0x10 as 16).
+    expect(validateForm({ ...form, epochs: '1e2', batchSize: '0x10', workers: '5.0' }, [])).toEqual({ epochs: 'must be a whole number', batchSize: 'must be a whole number', workers: 'must be a whole number (or empty for the default)' });
     expect([isMinimumOverride(form), isMinimumOverride({ ...form, minTrain: '1' }), isMinimumOverride({ ...form, minVal: '2' })]).toEqual([false, true, true]);
   });
 

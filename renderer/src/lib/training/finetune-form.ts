@@ -1,5 +1,6 @@
 import type { RequestOf } from '../../../../core/contract/channels';
 import { defaultMinExamples, defaultTrainingWorkers, isAbsoluteEnginePath } from '../../../../core/contract/training-schemas';
+import { wholeNumberOf } from '../forms/whole-number';
 
 /** What the fine-tuning form holds; numbers stay text until checked, so a half-typed value is not lost. */
 export interface FinetuneForm {
@@ -41,15 +42,15 @@ export function defaultWorkers(batchSize: number, cores: number = globalThis.nav
 
 /** The form's batch size as the engine will read it: its default where the field is empty or not a whole number yet. */
 export function batchSizeOf(form: Pick<FinetuneForm, 'batchSize'>): number {
-  const n = Number(form.batchSize.trim());
-  return form.batchSize.trim() !== '' && Number.isInteger(n) && n >= 1 ? n : Number(settingDefaults.batchSize);
+  const n = wholeNumberOf(form.batchSize);
+  return n !== null && n >= 1 ? n : Number(settingDefaults.batchSize);
 }
 
 const namePattern = /^[\w .-]+$/;
 
 function integer(text: string, min: number, max: number): number | string {
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(n)) return 'a whole number';
+  const n = wholeNumberOf(text);
+  if (n === null) return 'a whole number';
   return n < min || n > max ? `between ${min} and ${max}` : n;
 }
 
@@ -117,8 +118,8 @@ export function datasetOf(form: FinetuneForm): FinetuneRequest['dataset'] {
  */
 export function memoryTrainingOf(form: FinetuneForm): RequestOf<'datasets:inspect'>['training'] {
   if (!form.baseModelId) return undefined;
-  const workers = Number(form.workers.trim());
-  const given = form.workers.trim() !== '' && Number.isInteger(workers) && workers >= 1 && workers <= 64;
+  const workers = wholeNumberOf(form.workers);
+  const given = workers !== null && workers >= 1 && workers <= 64;
   return { baseModelId: form.baseModelId, mode: form.mode, batchSize: Math.min(4096, batchSizeOf(form)), ...(given ? { workers } : {}) };
 }
 
