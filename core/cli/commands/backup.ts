@@ -33,7 +33,7 @@ export const backupCommand: CliCommand = {
   summary: 'Back up the data folder while the app runs, check a backup, or restore one',
   usage: `Usage: ecg backup --to DIR [--data-dir DIR] [--json]
        ecg backup --check DIR [--json]
-       ecg backup --restore DIR [--reapply-removals-from OLD_DATA_DIR] [--data-dir DIR] [--json]
+       ecg backup --restore DIR [--reapply-removals-from FOLDER] [--data-dir DIR] [--json]
 
 --to DIR      copies the data folder into DIR (new or empty): the database as a consistent
               snapshot (SQLite VACUUM INTO: committed work only, the app need not be closed and
@@ -49,9 +49,10 @@ export const backupCommand: CliCommand = {
               database: a restore never writes over stored records (move the current folder aside,
               or name a new one with --data-dir). The restored trail records the restore.
               A record removed after the backup was made comes back with it: with
-              --reapply-removals-from, every record the other folder's trail says was removed
+              --reapply-removals-from FOLDER, every record FOLDER's trail says was removed
               (ecg remove, or Remove… in the app) and that the backup still holds, same id and
-              content, is removed again and audited; run it with the folder moved aside.
+              content, is removed again and audited. FOLDER is the data folder moved aside, or,
+              when that was lost with its disk, any backup made after the removals.
 --data-dir DIR the data folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)
 --json        one JSON object instead of lines of text`,
   async run(args, io) {
@@ -91,7 +92,7 @@ export const backupCommand: CliCommand = {
       `restored ${from} into ${dataDir}: ${describe(manifest)}`,
       notAudited === null ? 'the restore is audited in the restored trail (data.restored)' : `the restore is not audited: ${notAudited}`,
       reapplied === null
-        ? 'a record removed after this backup was made is back with it: --reapply-removals-from OLD_DATA_DIR removes such records again'
+        ? 'a record removed after this backup was made is back with it: --reapply-removals-from FOLDER (the old data folder, or a later backup) removes such records again'
         : `removals recorded in ${removalsFrom}: ${reapplied.recorded}; removed again here: ${reapplied.removed.length}${reapplied.removed.length > 0 ? ` (records ${reapplied.removed.join(', ')})` : ''}; not in the backup: ${reapplied.absent}`,
     ]);
     return 0;

@@ -35,12 +35,26 @@ describe('ecg backup --restore --reapply-removals-from', () => {
     const plain = capture();
     expect(await backupCommand.run(['--restore', path.join(root, 'backup'), '--data-dir', path.join(root, 'plain')], plain)).toBe(0);
     expect((await idsIn(path.join(root, 'plain'))).ids).toEqual([1, 2, 3]);
-    expect(plain.out.at(-1)).toBe('a record removed after this backup was made is back with it: --reapply-removals-from OLD_DATA_DIR removes such records again');
+    expect(plain.out.at(-1)).toBe('a record removed after this backup was made is back with it: --reapply-removals-from FOLDER (the old data folder, or a later backup) removes such records again');
 
     const reapplied = capture();
     expect(await backupCommand.run(['--restore', path.join(root, 'backup'), '--reapply-removals-from', live, '--data-dir', path.join(root, 'restored')], reapplied)).toBe(0);
     expect(reapplied.out.at(-1)).toBe(`removals recorded in ${live}: 1; removed again here: 1 (records 2); not in the backup: 0`);
     expect(await idsIn(path.join(root, 'restored'))).toEqual({ ids: [1, 3], reasons: ['removed again after a restore (first: erasure request)'] });
     await expect(backupCommand.run(['--check', path.join(root, 'backup'), '--reapply-removals-from', live], capture())).rejects.toThrow(/goes with --restore/);
+  });
+
+  it('reads the removals from a later backup when the data folder itself is lost', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reapply-'));
+    const live = path.join(root, 'live');
+    expect(await importCommand.run([sample('00001_hr.hea'), sample('00008_hr.hea'), '--data-dir', live], capture())).toBe(0);
+    expect(await backupCommand.run(['--to', path.join(root, 'monday'), '--data-dir', live], capture())).toBe(0);
+    expect(await removeCommand.run(['1', '--reason', 'filed under the wrong patient', '--yes', '--data-dir', live], capture())).toBe(0);
+    expect(await backupCommand.run(['--to', path.join(root, 'tuesday'), '--data-dir', live], capture())).toBe(0);
+    // The disk with `live` is gone. Monday's backup is the one restored (say Tuesday's is kept as evidence); Tuesday's trail holds the removal.
+    const restored = capture();
+    expect(await backupCommand.run(['--restore', path.join(root, 'monday'), '--reapply-removals-from', path.join(root, 'tuesday'), '--data-dir', path.join(root, 'restored')], restored)).toBe(0);
+    expect(restored.out.at(-1)).toBe(`removals recorded in ${path.join(root, 'tuesday')}: 1; removed again here: 1 (records 1); not in the backup: 0`);
+    expect(await idsIn(path.join(root, 'restored'))).toEqual({ ids: [2], reasons: ['removed again after a restore (first: filed under the wrong patient)'] });
   });
 });
