@@ -6,6 +6,7 @@ import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import { FiducialCorrectionStore } from '../db/fiducial-corrections';
 import type { Db } from '../db/database';
+import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
 import { hasBeatEdits } from '../signal/beat-edits';
 import { isEmptyCorrection } from '../signal/boundary-correction';
@@ -31,13 +32,15 @@ export class FiducialDesk {
   readonly #audit: AuditLog;
   readonly #state: AppState;
   readonly #cache: MeasurementCache;
+  readonly #records: Pick<RecordStore, 'exists'>;
 
-  constructor(deps: { db: Db; audit: AuditLog; state: AppState; cache: MeasurementCache }) {
+  constructor(deps: { db: Db; audit: AuditLog; state: AppState; cache: MeasurementCache; records: Pick<RecordStore, 'exists'> }) {
     this.corrections = new FiducialCorrectionStore(deps.db);
     this.#db = deps.db;
     this.#audit = deps.audit;
     this.#state = deps.state;
     this.#cache = deps.cache;
+    this.#records = deps.records;
   }
 
   /** The record's measurements under its current correction (the program's when it has none). */
@@ -57,6 +60,8 @@ export class FiducialDesk {
     if (outcome && outcome.beatEdits.unmatched > 0) throw new EinthovenError('E_VALIDATION', `${outcome.beatEdits.unmatched} beat ${outcome.beatEdits.unmatched === 1 ? 'edit names' : 'edits name'} no beat (a removal with no detected beat within ${beatEditWindowsS.removal * 1000} ms, or an addition on a beat already there)`);
     const program = await this.#cache.get(record);
     const entry = this.#db.transaction(() => {
+      // Measuring took a while: an admin may have removed the record meanwhile (records:remove).
+      if (!this.#records.exists(record.id)) throw new EinthovenError('E_NOT_FOUND', `record ${record.id} was removed while the correction was measured: it was not stored`);
       this.#requireCurrent(record.id, request.supersedes);
       const stored = this.corrections.insert({ recordId: record.id, boundaries: request.boundaries, beats: request.beats, reader: provisional.reader, note: provisional.note, supersedes: provisional.supersedes });
       this.#state.set(lastReaderKey, stored.reader);

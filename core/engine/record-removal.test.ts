@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
-import type { RecordRemoved } from '../contract/viewer-schemas';
+import type { RecordMeasurements, RecordRemoved } from '../contract/viewer-schemas';
 import { currentOsAccount } from '../db/audit';
 import { databasePath } from './data-dir';
 import { Engine } from './engine';
@@ -161,5 +161,22 @@ describe('removing a record', () => {
     expect(await predicting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/record 1 was removed while the model ran: the prediction was neither stored nor shown/) } });
     expect(engine.db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 0 });
     expect(engine.audit.recent(5).map((e) => e.action)).not.toContain('record.predicted');
+  });
+
+  it('a fiducial correction still being measured when its record is removed is not stored, and says why', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir);
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const beat = program.medianBeat;
+    const qrsOnset = beat?.fiducials.qrsOnset;
+    if (!beat || qrsOnset === null || qrsOnset === undefined) throw new Error('00001 has no QRS onset');
+    // 150 ms before the QRS: a P onset the correction can apply.
+    const pOnset = ((qrsOnset - beat.pre) * 1000) / program.fs - 150;
+    const correcting = engine.handle('records:correct-fiducials', { id: 1, boundaries: { pOnset }, reader: 'Dr. A' });
+    await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
+    expect(await correcting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: 'record 1 was removed while the correction was measured: it was not stored' } });
+    expect(engine.db.prepare('SELECT COUNT(*) AS n FROM fiducial_corrections').get()).toEqual({ n: 0 });
   });
 });
