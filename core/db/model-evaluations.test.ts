@@ -119,3 +119,21 @@ describe('an evaluation keeps how many of its records could not be read (migrati
     db.close();
   });
 });
+
+describe('site evaluations recorded before rate intervals were widened', () => {
+  it("read back with each rate's interval at least Wilson's, the stored row unchanged", () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluations-')), 'test.sqlite');
+    const { db } = openDatabase(file);
+    new ModelRegistry(db).register(model);
+    // 12 records, 3 with the class: all found, no false flag; the percentile bootstrap stored 100–100 %.
+    const perClass = { NORM: { support: 3, sensitivity: 1, specificity: 1, ppv: 1, npv: 1 } };
+    const certain = { low: 1, high: 1 };
+    const stored = new ModelEvaluations(db).record(evaluation({ n: 12, metrics: { aucMacro: 1, perClass }, ci: { 'NORM.sensitivity': certain, 'NORM.specificity': certain, 'NORM.ppv': certain, 'NORM.npv': certain } }));
+    // Wilson 95 %: 3 of 3 → 43.9–100 %, 9 of 9 → 70.1–100 % (scipy.stats.binomtest(k, n).proportion_ci(method='wilson')).
+    expect(stored.ci['NORM.sensitivity']?.low).toBeCloseTo(0.43849, 4);
+    expect(stored.ci['NORM.specificity']?.low).toBeCloseTo(0.70085, 4);
+    expect(stored.ci['NORM.ppv']?.low).toBeCloseTo(0.43849, 4);
+    expect(JSON.parse((db.prepare('SELECT ci FROM model_evaluations WHERE id = ?').get(stored.id) as { ci: string }).ci)).toMatchObject({ 'NORM.sensitivity': certain });
+    db.close();
+  });
+});

@@ -1,6 +1,7 @@
 import type { BaseComparison, CalibrationByClass, SiteEvaluation } from '../contract/evaluation-schemas';
 import { EinthovenError } from '../errors';
 import type { Db } from './database';
+import { withRateIntervals } from '../ml/metrics/stored-rates';
 
 /** An evaluation to record: a model's locked-test figures on this site's data. */
 export interface NewEvaluation {
@@ -39,15 +40,19 @@ interface EvaluationRow {
 const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, metrics, ci, comparison, calibration, unreadable, actor, created_at';
 
 function fromRow(row: EvaluationRow): SiteEvaluation {
+  const metrics = JSON.parse(row.metrics) as Record<string, unknown>;
+  const comparison = row.comparison === null ? null : (JSON.parse(row.comparison) as BaseComparison);
+  // Rows written before rate intervals were widened to Wilson's are shown widened (withRateIntervals).
+  const baseMetrics = comparison?.baseMetrics ? withRateIntervals({ n: comparison.n, ...comparison.baseMetrics }) : null;
   return {
     id: row.id,
     modelId: row.model_id,
     source: row.source,
     dataset: { name: row.dataset_name, root: row.dataset_root, labels: row.labels },
     n: row.n,
-    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
-    ci: JSON.parse(row.ci) as SiteEvaluation['ci'],
-    comparison: row.comparison === null ? null : (JSON.parse(row.comparison) as BaseComparison),
+    metrics,
+    ci: withRateIntervals({ n: row.n, metrics, ci: JSON.parse(row.ci) as SiteEvaluation['ci'] }).ci,
+    comparison: comparison && baseMetrics ? { ...comparison, baseMetrics: { metrics: baseMetrics.metrics, ci: baseMetrics.ci } } : comparison,
     calibration: row.calibration === null ? null : (JSON.parse(row.calibration) as CalibrationByClass),
     unreadable: row.unreadable,
     actor: row.actor,

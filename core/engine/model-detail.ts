@@ -7,6 +7,7 @@ import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
 import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
+import { withRateIntervals } from '../ml/metrics/stored-rates';
 
 function minExamplesOf(value: unknown): ModelDetail['provenance']['minExamples'] {
   const m = value as { train?: unknown; val?: unknown } | undefined;
@@ -19,7 +20,7 @@ function numberOrNull(value: unknown): number | null {
 }
 
 function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['validationDetail'] {
-  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: m.ci };
+  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withRateIntervals(m).ci };
 }
 
 /**

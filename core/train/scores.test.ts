@@ -33,4 +33,18 @@ describe('evaluation scores', () => {
     }
     expect(multi.ci['B.auc']).toEqual({ low: 1, high: 1 });
   });
+
+  it("never shows a rate as certain: 52 of 52 negatives specific is 93.1–100 %, not the bootstrap's 100–100 %", () => {
+    // One class, 4 positives (3 found) and 52 negatives (none flagged), as the starter's HYP on its locked test.
+    const y = [...Array(4).fill([1]), ...Array(52).fill([0])] as number[][];
+    const p = [[0.9], [0.8], [0.7], [0.1], ...Array(52).fill([0.05])] as number[][];
+    const { metrics, ci } = scoreWithCi(y, p, ['HYP'], [0.5], 7);
+    expect(metrics.perClass['HYP']?.specificity).toBe(1);
+    expect(ci['HYP.specificity']?.low).toBeCloseTo(0.9312077638761376, 10);
+    expect(ci['HYP.specificity']?.high).toBe(1);
+    expect(ci['HYP.ppv']?.low).toBeLessThan(1);
+    // 3 of 4: at least Wilson's 30.1–95.4 %.
+    expect(ci['HYP.sensitivity']?.low).toBeLessThanOrEqual(0.3006);
+    expect(ci['HYP.sensitivity']?.high).toBeGreaterThanOrEqual(0.9543);
+  });
 });

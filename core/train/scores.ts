@@ -1,4 +1,4 @@
-import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Confusion, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
 export const bootstrapResamples = 1000;
@@ -24,6 +24,27 @@ function perClassStatistics(classes: readonly string[], thresholds: readonly num
   return stats;
 }
 
+/** The per-class figures that are proportions of counted records: [cases counted, of how many]. */
+const proportionCounts = {
+  sensitivity: (c: Confusion) => [c.tp, c.tp + c.fn],
+  specificity: (c: Confusion) => [c.tn, c.tn + c.fp],
+  ppv: (c: Confusion) => [c.tp, c.tp + c.fp],
+  npv: (c: Confusion) => [c.tn, c.tn + c.fn],
+} as const satisfies Record<string, (c: Confusion) => readonly [number, number]>;
+
+/** Each class's sensitivity, specificity, PPV and NPV interval widened to at least Wilson's on the counts (rateInterval says why). */
+function widenedRateIntervals(labels: Matrix, probs: Matrix, classes: readonly string[], thresholds: readonly number[], ci: Record<string, Interval>): Record<string, Interval> {
+  const widened: Record<string, Interval> = {};
+  classes.forEach((name, j) => {
+    const counts = confusion(column(labels, j), column(probs, j).map((p) => (p > (thresholds[j] as number) ? 1 : 0)));
+    for (const [figure, countsOf] of Object.entries(proportionCounts)) {
+      const [k, n] = countsOf(counts);
+      widened[`${name}.${figure}`] = rateInterval(ci[`${name}.${figure}`], k, n);
+    }
+  });
+  return widened;
+}
+
 function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Matrix, s: Matrix) => number> {
   const decide = (s: Matrix) => s.map((row) => row.map((p, j) => (p > (thresholds[j] as number) ? 1 : 0)));
   return { f1Positive: (t, s) => f1Macro(t, decide(s), false), f1TwoClassMean: (t, s) => f1Macro(t, decide(s), true) };
@@ -32,7 +53,8 @@ function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Mat
 /**
  * Metrics of probabilities at an operating point, with seeded bootstrap 95 % CIs for the
  * headline figures (each class's AUC as `auc:<class>` too) and for every class's sensitivity,
- * specificity, PPV, NPV, F1 and AUC (`<class>.<figure>`). `patients` (one id per row, when the
+ * specificity, PPV, NPV, F1 and AUC (`<class>.<figure>`); the four rates' intervals are widened
+ * to at least Wilson's score interval on their counts. `patients` (one id per row, when the
  * dataset has them) makes the bootstrap resample patients rather than records; both sets of
  * intervals use the same stratified resamples.
  */
@@ -50,10 +72,11 @@ export function scoreWithCi(
   const metrics = metricsReport(labels, probs, report);
   const extra = binary ? binaryStatistics(thresholds) : {};
   const indices = drawResamples(resamplePlan(labels, patients), bootstrapResamples, seed);
-  const ci = {
+  const bootstrapped = {
     ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
     ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
   };
+  const ci = { ...bootstrapped, ...widenedRateIntervals(labels, probs, classes, thresholds, bootstrapped) };
   if (!binary) return { metrics, ci };
   const f1Positive = (extra.f1Positive as (t: Matrix, s: Matrix) => number)(labels, probs);
   const f1TwoClassMean = (extra.f1TwoClassMean as (t: Matrix, s: Matrix) => number)(labels, probs);

@@ -5,7 +5,10 @@ import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { classRates, confusion } from '../../ml/metrics/confusion';
 import { delongPaired, type DelongResult } from '../../ml/metrics/paired';
+import { wilson, type RateWithCi } from '../../ml/metrics/proportion';
 import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
+
+export { wilson, type RateWithCi };
 
 /**
  * The paper's Fig. 3 comparison on a site's data: the ECG model's ROC beside each clinical
@@ -13,15 +16,6 @@ import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
  * split when it is the final evaluation), with DeLong's paired test of each AUC against the
  * model's. A score is compared on the records where it has a value; the model on all of them.
  */
-
-/** A rate with its Wilson 95 % interval (binomial; well-behaved at 0 and 1 with small n). */
-export interface RateWithCi {
-  readonly value: number;
-  readonly low: number;
-  readonly high: number;
-  readonly k: number;
-  readonly n: number;
-}
 
 /** Sensitivity, specificity, PPV and NPV at one operating point, with the point on the ROC plane. */
 export interface OperatingPointReport {
@@ -83,19 +77,8 @@ export interface ComparedRecord {
   readonly fused?: number;
 }
 
-const z975 = 1.959963984540054;
 const maxCurvePoints = 400;
 const scoreNames: Readonly<Record<PeScoreId, string>> = { wells: 'Wells', revisedGeneva: 'Revised Geneva', simplifiedGeneva: 'Simplified Geneva', years: 'YEARS', peged: 'PEGeD', ageAdjustedDdimer: 'Age-adjusted D-dimer' };
-
-/** Wilson score interval of k successes in n trials. NaN when n is 0. */
-export function wilson(k: number, n: number): RateWithCi {
-  if (n === 0) return { value: Number.NaN, low: Number.NaN, high: Number.NaN, k, n };
-  const p = k / n;
-  const z2 = z975 * z975;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z975 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), k, n };
-}
 
 function operatingPoint(label: string, y: readonly number[], decisions: readonly number[]): OperatingPointReport {
   const c = confusion(y, decisions);

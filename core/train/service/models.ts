@@ -9,6 +9,7 @@ import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemb
 import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
 import { operatingPointByClass, type ModelManifest } from '../package/manifest';
+import { withRateIntervals } from '../../ml/metrics/stored-rates';
 
 interface Entry {
   readonly manifest: ModelManifest;
@@ -43,7 +44,8 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
 
 /** The package's own locked-test figures, with each class's calibration when the package kept it. */
 function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
-  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: test.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
+  const widened = withRateIntervals(test);
+  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
 }
 
 export function summaryOf(entry: Entry): ModelSummary {
