@@ -340,6 +340,21 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.statements.map((s) => s.code)).not.toContain('LAD');
   });
 
+  it('paced PTB-XL 00143 at 100 Hz, where no spike can be seen: its block, axis and QTc statements each say a pacemaker is not excluded; a narrow-QRS 100 Hz record gets no such caveat', () => {
+    const r = read(fixturePath('formats', 'ptbxl', '00143_lr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    expect(a.pacing).toMatchObject({ assessed: false, paced: false });
+    expect(a.measurements.qrsMs).toBeGreaterThanOrEqual(statementThresholds.completeBbbMs);
+    const wideStatements = a.statements.filter((s) => ['conduction', 'axis', 'repolarisation'].includes(s.category));
+    // Read as the 500 Hz twin is not: a complete block at least (the trap the caveat is for).
+    expect(wideStatements.map((s) => s.code)).toEqual(expect.arrayContaining(['CRBBB']));
+    for (const s of wideStatements) expect(s.qualifier, s.code).toMatch(/sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen: complexes this wide may be ventricular paced/);
+    const narrow = read(path.resolve(fixturePath(), 'train', 'ptbxl', 'records100', '00000', '00001_lr.hea'));
+    const sinus = analyseEcg(narrow.leads, narrow.fs);
+    expect(sinus.pacing.assessed).toBe(false);
+    expect(sinus.statements.some((s) => s.qualifier?.includes('ventricular paced'))).toBe(false);
+  });
+
   it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: atrial flutter suspected', () => {
     const avb = read(sample('00102_hr.hea'));
     expect(analyseEcg(avb.leads, avb.fs).statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', '1AVB']));

@@ -199,13 +199,30 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (af) out.push(af);
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   out.push(...(af ? differentComplexesInAf(input) : prematureBeats(input)));
-  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)));
+  const unseen = pacingUnseenQualifier(input);
+  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map((s) => withQualifier(s, unseen)));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
-  if (!ventricularPaced) out.push(...axis(input));
+  if (!ventricularPaced) out.push(...axis(input).map((s) => withQualifier(s, unseen)));
   if (!input.amplitudeImplausible && !input.amplitudeNormalised) out.push(...lowVoltage(input));
-  out.push(...qtc(input, ventricularPaced));
+  out.push(...qtc(input, ventricularPaced).map((s) => withQualifier(s, unseen)));
   return out;
+}
+
+/**
+ * Below 250 Hz pacemaker spikes cannot be seen (pacing.ts), so a ventricular-paced rhythm is not
+ * recognised and its wide complexes would be read as a bundle branch block with an axis deviation
+ * and a long QTc: the statements a paced rhythm withholds. With complexes that wide they are said
+ * with this caveat (PTB-XL 00143 at 100 Hz, paced by its 500 Hz twin and its report, read as RBBB
+ * with LAFB). A narrow QRS is not ventricular-paced, so it gets none.
+ */
+function pacingUnseenQualifier(input: StatementInput): string | undefined {
+  if (input.pacing.assessed || input.qrsMs === null || input.qrsMs < t.completeBbbMs) return undefined;
+  return `${input.pacing.reason}: complexes this wide may be ventricular paced, which these statements would not be made on; exclude a pacemaker before reading them`;
+}
+
+function withQualifier(statement: EcgStatement, qualifier: string | undefined): EcgStatement {
+  return qualifier === undefined ? statement : { ...statement, qualifier: [statement.qualifier, qualifier].filter((q) => q !== undefined).join('; ') };
 }
 
 /** Spikes (or the paced QRS with none seen, paced-shape.ts) before at least half the beats. */

@@ -55,6 +55,11 @@ describe('printed summary lines', () => {
     // A paced rhythm's ST caution names the rhythm: it replaces the bare "paced rhythm", it does not follow it.
     const pacedSt: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { stNotInterpretable: 'paced rhythm: ST and T changes follow the paced QRS' } };
     expect(measurementsLine(pacedSt, 'fridericia', 'M')).toMatch(/good · Caution: paced rhythm: ST and T changes follow the paced QRS$/);
+    // PTB-XL's 100 Hz files: spikes cannot be in the samples, so the page says a paced rhythm was not looked for.
+    const reason = 'pacing could not be assessed: the record is sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen';
+    const lowRate: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, assessed: false, paced: false, reason } };
+    expect(measurementsLine(lowRate, 'fridericia', 'M')).toMatch(/ · Caution: Pacing could not be assessed: the record is sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen$/);
+    expect(measurementsLine({ ...lowRate, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).not.toMatch(/Pacing/);
     // LUDB 99: QRS peaks the recorder cut.
     const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
     expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
