@@ -123,6 +123,12 @@ export const RecordMeasurementsSchema = z.object({
     verdict: z.enum(['good', 'degraded', 'unusable']),
     reasons: z.array(z.string()),
     leads: z.array(LeadQualityReportSchema),
+    /**
+     * Unusable only because too many of the 12 leads are missing or flat: a 12-lead model
+     * abstains, while the intervals are measured on the leads present (a two-lead Holter strip).
+     * Absent in measurements made before it was said.
+     */
+    leadsMissingOnly: z.boolean().optional(),
   }),
   pacing: PacingSummarySchema,
   caveats: MeasurementCaveatsSchema,

@@ -60,6 +60,16 @@ describe('measureRecord', () => {
     expect(m.quality.leads[0]).toMatchObject({ ok: false, issues: ['flat'], descriptions: ['flat (no signal)'] });
     expect(m.quality.leads[2]).toMatchObject({ ok: false, issues: ['missing'] });
     expect(m.heartRateBpm).toBeNull();
+    // No beat either: unusable for measurement too, not for want of leads alone.
+    expect(m.quality).toMatchObject({ verdict: 'unusable', leadsMissingOnly: false });
+  });
+
+  it('says when a record is unusable for the AI model only for want of leads, and measures it on the leads present (MIT-BIH 100: MLII and V5)', () => {
+    const m = measureRecord(storedFixture('signal', 'mitdb-100', '100.hea').detail);
+    expect(m.quality).toMatchObject({ verdict: 'unusable', leadsMissingOnly: true });
+    expect(m.caveats.intervalsWithheld).toBeUndefined();
+    expect(m.heartRateBpm).toBeGreaterThan(60);
+    expect(RecordMeasurementsSchema.parse(m).quality.leadsMissingOnly).toBe(true);
   });
 });
 

@@ -40,6 +40,7 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
       verdict: quality.verdict,
       reasons: [...quality.reasons],
       leads: Object.entries(quality.leads).map(([lead, q]) => ({ lead, ok: q.ok, issues: [...q.issues], descriptions: q.issues.map((issue) => issueText[issue]) })),
+      leadsMissingOnly: quality.verdict === 'unusable' && quality.unusableBecause.every((cause) => cause === 'leadsLost'),
     },
     pacing: { assessed: pacing.assessed, paced: pacing.paced, spikes: pacing.spikeTimesSec.length, pacedBeatFraction: pacing.pacedBeatFraction, reason: pacing.reason },
     caveats: { ...caveats },

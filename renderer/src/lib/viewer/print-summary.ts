@@ -53,10 +53,12 @@ function axesProgram(m: RecordMeasurements): string {
 
 export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
   const m = measured;
-  const quality = `Signal quality: ${m.quality.verdict}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}`;
+  const leadsOnly = m.quality.verdict === 'unusable' && m.quality.leadsMissingOnly === true;
+  const quality = `Signal quality: ${m.quality.verdict}${leadsOnly ? ' for the AI model' : ''}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}${leadsOnly ? '; measured on the leads present' : ''}`;
   // Intervals of an unusable tracing are not printed: they would be read as if they meant something.
   if (m.caveats.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
-  if (m.quality.verdict === 'unusable') return `${quality}. Intervals and axes not shown: the signal is not usable for measurement.`;
+  // Unusable for lack of leads only, the engine measured on the leads present, as the screen shows.
+  if (m.quality.verdict === 'unusable' && !leadsOnly) return `${quality}. Intervals and axes not shown: the signal is not usable for measurement.`;
   const qtc = m.qtc.find((q) => q.formula === qtcFormula) ?? m.qtc[0];
   const qtcName = qtc ? (qtc.text.split(':')[0] ?? qtc.formula) : '';
   const qtcText = !qtc
