@@ -138,7 +138,7 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(text.replace(/\s+/g, ' ').match(/no significant change\./g)).toHaveLength(12);
     expect(text).toMatch(/HR \d+ bpm/);
     // The densest page (long statements in the file, an AI output, a long note) keeps the computed statements' cautions too.
-    expect(text.replace(/\s+/g, ' ')).toMatch(/Borderline prolonged QTc \[1\].*\[1\] borderline: QTc \d+ ms/);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/Borderline prolonged QTc \[1\].*\[1\] borderline: QTc \(Framingham\) \d+ ms/);
   });
 
   it('prints a Philips PageWriter export on one page', async () => {
@@ -219,6 +219,6 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(flat).toMatch(/premature atrial contraction \(PAC, SNOMED CT 284470004\)/);
     // A computed statement is printed with the caution the screen shows under it.
     expect(flat).toMatch(/Borderline short QTc \[1\]/);
-    expect(flat).toMatch(/\[1\] borderline: QTc \d+ ms is within 25 ms of the 360 ms limit/);
+    expect(flat).toMatch(/\[1\] borderline: QTc \(Framingham\) \d+ ms is within 25 ms of the 360 ms limit/);
   });
 });

@@ -257,13 +257,19 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(find('SQT', { qtcLinearMs: 335 })?.text).toBe('Borderline short QTc');
     expect(find('SQT', { qtcLinearMs: 334 })?.text).toBe('Short QTc');
     // QRS ≥ 120 ms and borderline: both qualifiers, the borderline first.
-    expect(find('LNGQT', { qtcLinearMs: 470, qrsMs: 130 })?.qualifier).toMatch(/^borderline: QTc 470 ms .*; QRS 130 ms: a wide QRS lengthens QT/);
+    expect(find('LNGQT', { qtcLinearMs: 470, qrsMs: 130 })?.qualifier).toMatch(/^borderline: QTc \(Framingham\) 470 ms .*; QRS 130 ms: a wide QRS lengthens QT/);
   });
 
   it('axis deviation, low voltage, long and short QTc', () => {
     expect(codes({ qrsAxisDeg: -45 })).toContain('LAD');
     expect(codes({ qrsAxisDeg: -29 })).not.toContain('LAD');
     expect(codes({ qrsAxisDeg: 110 })).toContain('RAD');
+    // Every quadrant says something: −90° is still left, beyond it (to ±180°) right superior; +180° right.
+    expect(codes({ qrsAxisDeg: -90 })).toContain('LAD');
+    expect(codes({ qrsAxisDeg: -99 })).toEqual(expect.arrayContaining(['RSAD']));
+    expect(codes({ qrsAxisDeg: -179 })).not.toContain('LAD');
+    expect(codes({ qrsAxisDeg: -179 })).toContain('RSAD');
+    expect(codes({ qrsAxisDeg: 180 })).toContain('RAD');
     const low = new Map([...normalLeads()].map(([n, q]) => [n, n.startsWith('V') ? q : lead({ rMv: 0.3, sMv: 0.1, peakToPeakMv: 0.4 })]));
     expect(codes({ morphology: low })).toContain('LVOLT');
     expect(codes({ qtcLinearMs: 455 })).not.toContain('LNGQT');
@@ -370,6 +376,9 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.fiducials?.pOnset).toBeDefined();
     const af = a.statements.find((s) => s.code === 'AFLT');
     expect(af?.evidence.find((e) => e.name.startsWith('beat repeats half an RR later (II, III, aVF, V1)'))?.value).toBeGreaterThan(230);
+    // What was taken for a P wave is a flutter wave: the evidence does not call it one.
+    expect(af?.evidence.find((e) => e.name === 'wave before each QRS (taken for a P wave)')?.value).toBe('repeats on the median beat');
+    expect(af?.evidence.map((e) => e.name)).not.toContain('P wave');
     expect(a.statements.map((s) => s.code)).not.toContain('STACH');
     const beat = a.medianBeat;
     const f = a.fiducials;
@@ -458,10 +467,11 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(af?.qualifier).toMatch(/sinus beats between frequent premature atrial complexes/);
   });
 
-  it.runIf(sharedData)('Ningbo JS20005 (labelled PAC, PVC and sinus tachycardia): read as labelled, not AF, since its beats are aligned on the QRS before averaging', () => {
+  it.runIf(sharedData)('Ningbo JS20005 (labelled PAC, PVC, sinus tachycardia and RVH): read as labelled, not AF, since its beats are aligned on the QRS before averaging', () => {
     const r = read(sharedDataPath('ecg', 'cinc2021', 'JS20005.hea'));
     const statements = analyseEcg(r.leads, r.fs).statements;
-    expect(statements.map((s) => s.code)).toEqual(['STACH', 'PVC', 'PAC']);
+    // Its QRS axis, −139°, is the right superior axis its labelled right ventricular hypertrophy can give (no axis is labelled).
+    expect(statements.map((s) => s.code)).toEqual(['STACH', 'PVC', 'PAC', 'RSAD']);
     // Its P wave, now on the median beat, is confirmed before 5 of 17 beats: the reader is asked to exclude AF.
     expect(statements[0]?.qualifier).toMatch(/before only 5 of 17 beats: exclude atrial fibrillation or flutter/);
   });

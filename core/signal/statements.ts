@@ -322,7 +322,8 @@ function atrialFibrillation(input: StatementInput): EcgStatement | undefined {
   const evidence: StatementEvidence[] = [];
   if (irregularity !== null) evidence.push({ name: `RR irregularity${irregularity.unpacedOnly ? ' of the unpaced beats' : ''} (normalised RMSSD)`, value: Number(irregularity.value.toFixed(2)) });
   if (beyondEctopy !== null && input.rhythm.premature.length > 0) evidence.push({ name: 'the same without premature beats and their pauses', value: Number(beyondEctopy.toFixed(2)) });
-  evidence.push({ name: 'P wave', value: pWaveFound(input) });
+  // With 2:1 flutter, what the search found before each QRS is a flutter wave (the qualifier says so): not named a P wave.
+  evidence.push(twoToOne && (input.pWave || input.repeatingP) ? { name: 'wave before each QRS (taken for a P wave)', value: pWaveFound(input).replace(/^found/, 'repeats') } : { name: 'P wave', value: pWaveFound(input) });
   if (a) evidence.push({ name: `regular atrial waves (${a.lead})`, value: Math.round(a.atrialRatePerMin), unit: '/min' });
   if (twoToOne) evidence.push({ name: `beat repeats half an RR later (${twoToOne.leads.join(', ')}): atrial waves at twice the ventricular rate`, value: Math.round(twoToOne.atrialRatePerMin), unit: '/min' });
   if (input.heartRateBpm !== null) evidence.push({ name: 'ventricular rate', value: round(input.heartRateBpm), unit: 'bpm' });
@@ -672,6 +673,20 @@ function axis(input: StatementInput): EcgStatement[] {
   const evidence = [{ name: 'QRS axis', value: round(a), unit: '°' }];
   if (a < t.leftAxisDeg && a >= -90) return [{ code: 'LAD', text: 'Left axis deviation', category: 'axis', criterion: `QRS axis between −90° and ${t.leftAxisDeg}°`, source: src.ahaIII, evidence }];
   if (a > t.rightAxisDeg && a <= 180) return [{ code: 'RAD', text: 'Right axis deviation', category: 'axis', criterion: `QRS axis between +${t.rightAxisDeg}° and +180°`, source: src.ahaIII, evidence }];
+  // The quadrant left over (−90° to −180°, "northwest"): said, not passed over in silence (CinC 2021 JS20004 at −99°).
+  if (a < -90) {
+    return [
+      {
+        code: 'RSAD',
+        text: 'Right superior axis deviation (extreme axis)',
+        category: 'axis',
+        criterion: 'QRS axis between −90° and −180°',
+        source: src.ahaIII,
+        evidence,
+        qualifier: 'swapped limb electrodes give such an axis too (then lead I shows an inverted P wave): exclude that before reading a ventricular rhythm, pacing or a conduction disorder into it',
+      },
+    ];
+  }
   return [];
 }
 
@@ -710,12 +725,12 @@ function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
   const qualifier = wideQrsLengthensQt(input.qrsMs);
   if (q >= limit) {
     const who = input.sex === 'M' ? 'men' : input.sex === 'F' ? 'women' : 'women, the higher limit, sex unknown';
-    const near = borderline('QTc', q, limit, t.borderlineMs.qtc);
+    const near = borderline('QTc (Framingham)', q, limit, t.borderlineMs.qtc);
     const text = near ? 'Borderline prolonged QTc' : 'Prolonged QTc';
     return [{ code: 'LNGQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence: [...evidence, ...checkEvidence(input)], ...qualified(near, qualifier, formulaDisagreement(input, (v) => v >= limit)) }];
   }
   if (q <= t.shortQtcMs) {
-    const near = borderline('QTc', q, t.shortQtcMs, t.borderlineMs.qtc);
+    const near = borderline('QTc (Framingham)', q, t.shortQtcMs, t.borderlineMs.qtc);
     const text = near ? 'Borderline short QTc' : 'Short QTc';
     return [{ code: 'SQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms, where a short-QT syndrome is considered`, source: src.sqts, evidence: [...evidence, ...checkEvidence(input)], ...qualified(near, formulaDisagreement(input, (v) => v <= t.shortQtcMs)) }];
   }
