@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
@@ -10,6 +10,24 @@ import { wfdbHeaderBytes, writeWfdb16 } from '../../formats/wfdb/write';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
 const targets = ['wfdb', 'csv'] as const;
+
+/**
+ * A conversion never writes over a file: --out naming the input's own folder would replace the
+ * source recording with its conversion (a CSV in µV rewritten as floats in mV), and any other file
+ * there is someone's too.
+ */
+function refuseExisting(targets: readonly string[], inputs: readonly string[]): void {
+  const sources = new Set(inputs.map((f) => path.resolve(f)));
+  const existing = targets.find((t) => existsSync(t));
+  if (existing === undefined) return;
+  const own = sources.has(path.resolve(existing)) ? ' (it is the file being converted)' : '';
+  throw new EinthovenError('E_CONFLICT', `${existing} already exists${own}: a conversion never replaces a file; choose another --out folder`);
+}
+
+/** Written only if absent ('wx'), so a file appearing meanwhile is not replaced either. */
+function writeNew(file: string, bytes: string | Uint8Array): void {
+  writeFileSync(file, bytes, { flag: 'wx' });
+}
 
 export const convertCommand: CliCommand = {
   name: 'convert',
@@ -33,19 +51,20 @@ export const convertCommand: CliCommand = {
     if (!outcome) throw new EinthovenError('E_FORMAT', `${input}: nothing to convert`);
     if (!outcome.ok) throw new EinthovenError(outcome.error.code, outcome.error.message);
     const stem = path.basename(input).replace(/\.[^.]*$/, '').replace(/[^\w-]/g, '_') || 'record';
-    mkdirSync(values.out, { recursive: true });
-    const written: string[] = [];
+    const out = values.out;
+    const targetsOf = (...extensions: string[]) => extensions.map((ext) => path.join(out, `${stem}${ext}`));
+    const files = to === 'wfdb' ? targetsOf('.hea', '.dat') : targetsOf('.csv');
+    refuseExisting(files, [input, ...outcome.files]);
+    mkdirSync(out, { recursive: true });
     if (to === 'wfdb') {
       const { header, data, warnings } = writeWfdb16(outcome.record, stem);
-      written.push(path.join(values.out, `${stem}.hea`), path.join(values.out, `${stem}.dat`));
-      writeFileSync(written[0]!, wfdbHeaderBytes(header));
-      writeFileSync(written[1]!, data);
+      writeNew(files[0]!, wfdbHeaderBytes(header));
+      writeNew(files[1]!, data);
       for (const warning of warnings) io.stderr(`ecg convert: warning: ${warning}`);
     } else {
-      written.push(path.join(values.out, `${stem}.csv`));
-      writeFileSync(written[0]!, writeCsv(outcome.record));
+      writeNew(files[0]!, writeCsv(outcome.record));
     }
-    for (const file of written) io.stdout(file);
+    for (const file of files) io.stdout(file);
     return 0;
   },
 };
