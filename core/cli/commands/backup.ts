@@ -5,7 +5,7 @@ import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
-import { reapplyRemovals, type ReappliedRemovals } from './reapply-removals';
+import { reapplyRemovals, recordedRemovals, type ReappliedRemovals, type RecordedRemoval } from './reapply-removals';
 
 function describe(manifest: BackupManifest): string {
   const summary = backupSummary('', manifest, null);
@@ -19,10 +19,10 @@ function print(io: CliIO, json: boolean, value: object, text: string[]): void {
 }
 
 /** The removals another data folder's trail recorded, applied again to the restored folder through its engine (admin role, audited). */
-async function reapplyInto(dataDir: string, removalsFrom: string): Promise<ReappliedRemovals> {
+async function reapplyInto(dataDir: string, removals: readonly RecordedRemoval[]): Promise<ReappliedRemovals> {
   const engine = cliEngine(dataDir);
   try {
-    return await reapplyRemovals(engine, removalsFrom);
+    return await reapplyRemovals(engine, removals);
   } finally {
     await engine.close();
   }
@@ -86,8 +86,10 @@ export const backupCommand: CliCommand = {
     }
     const from = values.restore ?? '';
     const removalsFrom = values['reapply-removals-from'];
+    // Read first: a folder that cannot be read stops the restore before anything is copied.
+    const removals = removalsFrom === undefined ? null : recordedRemovals(removalsFrom);
     const { manifest, notAudited } = await restoreBackup(from, dataDir, 'cli');
-    const reapplied = removalsFrom === undefined ? null : await reapplyInto(dataDir, removalsFrom);
+    const reapplied = removals === null ? null : await reapplyInto(dataDir, removals);
     print(io, json, { ok: true, from, to: dataDir, audited: notAudited === null, notAudited, manifest, ...(reapplied ? { reapplied } : {}) }, [
       `restored ${from} into ${dataDir}: ${describe(manifest)}`,
       notAudited === null ? 'the restore is audited in the restored trail (data.restored)' : `the restore is not audited: ${notAudited}`,

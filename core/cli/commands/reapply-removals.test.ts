@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,9 @@ describe('ecg backup --restore --reapply-removals-from', () => {
     expect(reapplied.out.at(-1)).toBe(`removals recorded in ${live}: 1; removed again here: 1 (records 2); not in the backup: 0`);
     expect(await idsIn(path.join(root, 'restored'))).toEqual({ ids: [1, 3], reasons: ['removed again after a restore (first: erasure request)'] });
     await expect(backupCommand.run(['--check', path.join(root, 'backup'), '--reapply-removals-from', live], capture())).rejects.toThrow(/goes with --restore/);
+    // A mistyped folder stops the restore before it copies anything: the erased record is not left restored.
+    await expect(backupCommand.run(['--restore', path.join(root, 'backup'), '--reapply-removals-from', `${live}-typo`, '--data-dir', path.join(root, 'typo')], capture())).rejects.toThrow(/no Einthoven database at .*live-typo/);
+    expect(existsSync(path.join(root, 'typo', 'einthoven.sqlite'))).toBe(false);
   });
 
   it('reads the removals from a later backup when the data folder itself is lost', async () => {

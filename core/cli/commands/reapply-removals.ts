@@ -7,7 +7,7 @@ import { EinthovenError } from '../../errors';
 import { answer } from './remove';
 
 /** A removal the other data folder's trail recorded: which record, whose content, and why. */
-interface RecordedRemoval {
+export interface RecordedRemoval {
   readonly id: number;
   readonly contentHash: string;
   readonly reason: string;
@@ -21,8 +21,12 @@ export interface ReappliedRemovals {
   readonly absent: number;
 }
 
-/** The record.removed entries of a data folder's audit trail, read without writing to it. */
-function recordedRemovals(dataDir: string): RecordedRemoval[] {
+/**
+ * The record.removed entries of a data folder's (or a backup's) audit trail, read without writing
+ * to it. Read before a restore copies anything, so a mistyped folder stops the restore rather than
+ * leaving an erased record restored.
+ */
+export function recordedRemovals(dataDir: string): RecordedRemoval[] {
   const file = databasePath(dataDir);
   if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file} to read removals from`);
   const { db } = openDatabase(file, undefined, { readonly: true });
@@ -42,8 +46,7 @@ function recordedRemovals(dataDir: string): RecordedRemoval[] {
  * backup still held (same id, same content), is removed again, each audited with its first
  * reason. A backup made before a removal would otherwise bring an erased patient's tracings back.
  */
-export async function reapplyRemovals(engine: Engine, fromDataDir: string): Promise<ReappliedRemovals> {
-  const recorded = recordedRemovals(fromDataDir);
+export async function reapplyRemovals(engine: Engine, recorded: readonly RecordedRemoval[]): Promise<ReappliedRemovals> {
   const removed: number[] = [];
   for (const removal of recorded) {
     // Read from the store, not records:get: nobody views the record, so no view is audited.
