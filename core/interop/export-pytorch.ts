@@ -2,6 +2,7 @@ import { architectureInfo } from '../ml/models/registry';
 import { loadPackage } from '../train/package/archive';
 import { exportEngineWeights } from './engine-weights';
 import { pytorchFormat, writePytorchDir, type PytorchConfig } from './pytorch-dir';
+import { requireNewOutput } from '../storage/new-output';
 
 /**
  * Writes a package as a PyTorch exchange folder: the twin's architecture and build options,
@@ -9,6 +10,7 @@ import { pytorchFormat, writePytorchDir, type PytorchConfig } from './pytorch-di
  * `einthoven_ddp.load_exported(DIR)` rebuilds the twin with these weights.
  */
 export async function exportPytorch(packagePath: string, outDir: string): Promise<PytorchConfig> {
+  requireNewOutput(outDir, 'a PyTorch export');
   const loaded = await loadPackage(packagePath);
   try {
     const { manifest } = loaded;

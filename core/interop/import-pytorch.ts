@@ -15,6 +15,7 @@ import { decodeNpy } from './npy';
 import { pytorchFiles, readCapped, readEngineOrderWeights, readPytorchConfig, type PytorchConfig } from './pytorch-dir';
 import { readShardIndex, shardRecords } from './shards';
 import type * as tf from '@tensorflow/tfjs';
+import { requireNewOutput } from '../storage/new-output';
 
 const maxNpyBytes = 1024 * 1024 * 1024;
 
@@ -61,6 +62,7 @@ export interface ImportResult {
  * are recomputed by the engine and must agree with the trainer's within 1e-3.
  */
 export async function importPytorch(dir: string, out: string, options: { name?: string; description?: string; shardsDir?: string } = {}): Promise<ImportResult> {
+  requireNewOutput(out, 'an imported model package');
   const config = await readPytorchConfig(dir);
   const training = config.training;
   if (!training) throw new EinthovenError('E_VALIDATION', `${dir}: no training run in ${pytorchFiles.config} (an export, not a training result)`);

@@ -13,6 +13,7 @@ import { perLeadMoments, withFittedStandardisation } from '../signal/standardise
 import { datasetSha256, indexDataset, splitCounts, splitPolicy } from '../train/jobs/prepare';
 import { pipelineCrop } from '../train/pipelines';
 import { decodeNpy, encodeNpy } from './npy';
+import { requireNewOutput } from '../storage/new-output';
 
 /**
  * A dataset exported as NumPy shards for a PyTorch DataLoader elsewhere (distributed/einthoven_ddp):
@@ -135,6 +136,7 @@ function fitStandardisationOnShards(pipeline: PipelineConfig, dir: string, train
 
 /** Exports the train and validation splits; returns the index (also written as index.json, last). */
 export async function exportShards(options: ExportShardsOptions): Promise<ShardIndex> {
+  requireNewOutput(options.out, 'a shard export');
   const length = fixedLength(options.pipeline);
   const dataset: Dataset = await indexDataset(options.spec, options.pipeline, false);
   const before = buildPipeline(splitAtCrop(options.pipeline).before);

@@ -15,6 +15,7 @@ import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { operatingThresholds, type ThresholdMethod } from '../thresholds';
 import { saveEnsemblePackage } from './package';
+import { requireNewOutput } from '../../storage/new-output';
 
 export interface EnsembleJobOptions {
   /** Member packages (folders or single files), at least two, predicting the same classes. */
@@ -70,6 +71,7 @@ function checkMembers(members: readonly LoadedPackage[]): void {
  * comparison of the ensemble with its best member.
  */
 export async function ensembleJob(options: EnsembleJobOptions, context: JobContext = {}): Promise<EnsembleJobResult> {
+  requireNewOutput(options.out, 'an ensemble package');
   const backend = await ensureBackend(options.backend);
   const members: LoadedPackage[] = [];
   try {

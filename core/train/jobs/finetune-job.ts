@@ -22,6 +22,7 @@ import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+import { requireNewOutput } from '../../storage/new-output';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -126,6 +127,8 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
  * The base package's preprocessing (fitted statistics included) is kept unchanged.
  */
 export async function finetuneJob(options: FinetuneJobOptions, context: JobContext = {}): Promise<FinetuneJobResult> {
+  // A run with a checkpoint may be the same command again, resuming: its own package is written again.
+  if (!options.checkpointDir) requireNewOutput(options.out, 'a fine-tuned model package');
   const backend = await ensureBackend(options.backend);
   const base = await loadPackage(options.base);
   const started = performance.now();

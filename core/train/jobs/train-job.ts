@@ -19,6 +19,7 @@ import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, prepareTraining, selectionEvalOptions, type PreparedData } from './prepare';
+import { requireNewOutput } from '../../storage/new-output';
 
 /** What `ecg train` and the app's training job take. */
 export interface TrainJobOptions {
@@ -80,6 +81,8 @@ export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'archite
  * never read. A cancelled job still writes the best model so far.
  */
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
+  // A run with a checkpoint may be the same command again, resuming: its own package is written again.
+  if (!options.checkpointDir) requireNewOutput(options.out, 'a trained model package');
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
   const pipelineInput = jobPipeline(options, config);

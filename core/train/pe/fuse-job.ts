@@ -19,6 +19,7 @@ import { ensureBackend, loadStore } from '../setup';
 import { operatingThresholds, type ThresholdMethod } from '../thresholds';
 import { fitLogistic, logisticLogit, type LogisticModel } from './logistic';
 import { fusionItemFeatures, fusionSchema, itemFeatures, logitOf, type FusionBlock, type FusionItemFeature } from './fusion';
+import { requireNewOutput } from '../../storage/new-output';
 
 export interface FuseJobOptions {
   /** The ECG-only PE package (one output). */
@@ -93,6 +94,7 @@ function fusionDatasetSha(items: readonly DatasetItem[]): string {
  * with a `fusion` block in the manifest. Reads no test record.
  */
 export async function fuseJob(options: FuseJobOptions, context: JobContext = {}): Promise<ModelManifest> {
+  requireNewOutput(options.out, 'a fusion model package');
   await ensureBackend(options.backend);
   const loaded = await loadPackage(options.model);
   try {
