@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveDataDir } from './data-dir';
 
 describe('resolveDataDir', () => {
+  it('refuses an empty --data-dir rather than falling back to the default folder', () => {
+    for (const empty of ['', '  ']) expect(() => resolveDataDir(empty, { EINTHOVEN_DATA_DIR: '/tmp/b' })).toThrow(/--data-dir is empty/);
+  });
+
   it('prefers the flag, then EINTHOVEN_DATA_DIR', () => {
     expect(resolveDataDir('/tmp/a', { EINTHOVEN_DATA_DIR: '/tmp/b' })).toBe(path.resolve('/tmp/a'));
     expect(resolveDataDir(undefined, { EINTHOVEN_DATA_DIR: '/tmp/b' })).toBe(path.resolve('/tmp/b'));

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { policyFileLocation, readPolicyFile } from './site-policy';
+import { EinthovenError } from '../errors';
 
 /**
  * Where the database and models live, by precedence: an explicit flag, the
@@ -8,6 +9,9 @@ import { policyFileLocation, readPolicyFile } from './site-policy';
  * policy (site-policy.ts), then the OS convention for per-user app data.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  // Given but empty (`--data-dir ""`, an unset shell variable): an error, not the default folder,
+  // which would take an import meant for a test folder into the clinic's records.
+  if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
   if (flag) return path.resolve(flag);
   if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
   const policy = readPolicyFile(policyFileLocation(env, platform));
