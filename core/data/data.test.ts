@@ -10,6 +10,7 @@ import { packChannelsLast } from './batches';
 import { parseDxLine } from './cinc';
 import { stratifiedFolds } from './folds';
 import { itemsOf, loadCinc, loadCpsc, loadHospital, loadPtbxl, readSnomedMapping, SignalStore } from './index';
+import { leftOutText } from './types';
 import { parseScpCodes } from './scp-codes';
 
 const ptbxlRoot = fixturePath('train', 'ptbxl');
@@ -133,8 +134,22 @@ describe('hospital folder', () => {
     expect(ds.classes).toEqual(['AF', 'LBBB', 'NORM']);
     expect(ds.items.find((i) => i.id === 'ecgs/00001_lr.hea')?.labels).toEqual([1, 1, 0]);
     expect(ds.dropped).toEqual([{ id: 'ecgs/missing.hea', reason: 'file not found' }]);
+    // Said before anything is trained or exported (prepareTraining's progress, export-shards' stderr).
+    expect(leftOutText(ds.dropped)).toBe('1 listed record left out: ecgs/missing.hea (file not found)');
+    expect(leftOutText([])).toBeUndefined();
     const p1 = ds.items.filter((i) => i.patientId === 'p1').map((i) => i.split);
     expect(new Set(p1).size).toBe(1);
+  });
+
+  it('refuses a file in two rows (contradicting labels, or in the labels and the locked test CSV) and a CSV with no row', async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'twice.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,1\necgs/00001_lr.hea,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'twice.csv') })).rejects.toThrow(/twice\.csv row 4: ecgs\/00001_lr\.hea is already listed in twice\.csv row 2; one row per record, several labels joined with '\|'/);
+    await writeFile(path.join(dir, 'train.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,1\n');
+    await writeFile(path.join(dir, 'test.csv'), 'file,label\necgs/00002_lr.hea,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') })).rejects.toThrow(/test\.csv row 2: ecgs\/00002_lr\.hea is already listed in train\.csv row 3/);
+    await writeFile(path.join(dir, 'header-only.csv'), 'file,label\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'header-only.csv') })).rejects.toThrow(/header-only\.csv has no rows/);
   });
 
   it('keeps a split column, gives a patient the split of any of its rows, and refuses a patient in two splits', async () => {

@@ -23,6 +23,8 @@ export interface HospitalOptions {
 export const noClassLabel = '-';
 
 interface Row {
+  /** Where the row is, for messages: "labels.csv row 3". */
+  readonly where: string;
   readonly file: string;
   readonly labels: string[];
   readonly patientId?: string;
@@ -68,7 +70,7 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined);
     // '-' lists a record with none of the classes: a negative for every one of them.
     const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
-    return { file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };
+    return { where, file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };
   });
   return { rows, semicolon };
 }
@@ -106,6 +108,21 @@ function patientSplits(rows: readonly Row[], seed: number, fractions: { val: num
   return (row) => explicit.get(groupOf(row)) ?? patientSplit(groupOf(row), seed, fractions);
 }
 
+/**
+ * One row per record, its labels joined with '|': a file in two rows is refused, since either row
+ * may be the mistake (0 in one and 1 in the other; the same file in the labels and in the test
+ * CSV, which would put it in training and in the locked test).
+ */
+function refuseRepeatedFiles(rows: readonly Row[]): void {
+  const first = new Map<string, Row>();
+  for (const row of rows) {
+    const key = row.file.replace(/\\/g, '/');
+    const earlier = first.get(key);
+    if (earlier) throw new EinthovenError('E_VALIDATION', `${row.where}: ${row.file} is already listed in ${earlier.where}; one row per record, several labels joined with '|'`);
+    first.set(key, row);
+  }
+}
+
 /** True when every label is 0 or 1: a single-output (binary) task. */
 function isBinary(rows: readonly Row[]): boolean {
   return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
@@ -128,6 +145,8 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const main = await readRows(options.labels);
   const test = options.testLabels ? (await readRows(options.testLabels, 'test')).rows : [];
   const rows = [...main.rows, ...test];
+  refuseRepeatedFiles(rows);
+  if (rows.length === 0) throw new EinthovenError('E_VALIDATION', `${path.basename(options.labels)} has no rows: one row per record, file and label`);
   const binary = isBinary(rows);
   const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : classesOf(rows);
   const fractions = options.fractions ?? { val: 0.15, test: test.length > 0 ? 0 : 0.15 };
@@ -141,14 +160,13 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
       continue;
     }
     const labels = binary ? [Number(row.labels[0])] : classes.map((c) => (row.labels.includes(c) ? 1 : 0));
-    const previous = merged.get(row.file);
     merged.set(row.file, {
       id: row.file,
       files,
-      labels: previous ? previous.labels.map((v, j) => Math.max(v, labels[j] as number)) : labels,
+      labels,
       ...(row.patientId ? { patientId: row.patientId } : {}),
       ...(row.demographics ? { demographics: row.demographics } : {}),
-      ...(row.peScores ?? previous?.peScores ? { peScores: row.peScores ?? previous?.peScores } : {}),
+      ...(row.peScores ? { peScores: row.peScores } : {}),
       split: splitOf(row),
     });
   }

@@ -57,6 +57,14 @@ export function leftOutSummary(entries: readonly { readonly id: string; readonly
   return { count: entries.length, examples: entries.slice(0, shown).map(({ id, reason }) => ({ id, reason })) };
 }
 
+/** Records the index left out, said in one line for a progress log: "2 listed records left out: a.hea (file not found), …". */
+export function leftOutText(entries: readonly { readonly id: string; readonly reason: string }[], shown = 5): string | undefined {
+  if (entries.length === 0) return undefined;
+  const { count, examples } = leftOutSummary(entries, shown);
+  const more = count > examples.length ? `, and ${count - examples.length} more` : '';
+  return `${count} listed record${count === 1 ? '' : 's'} left out: ${examples.map((e) => `${e.id} (${e.reason})`).join(', ')}${more}`;
+}
+
 /** Items of one split. */
 export function itemsOf(dataset: Dataset, split: Split): DatasetItem[] {
   return dataset.items.filter((item) => item.split === split);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { decodeRecordFiles, recordToLeadSignal } from '../data/records';
 import type { DatasetSpec } from '../data/load';
 import { splitAtCrop } from '../data/store';
-import { itemsOf, type Dataset, type DatasetItem } from '../data/types';
+import { itemsOf, leftOutText, type Dataset, type DatasetItem } from '../data/types';
 import { engineVersion } from '../engine/version';
 import { EinthovenError } from '../errors';
 import { buildPipeline, type LeadSignal } from '../signal/pipeline';
@@ -65,6 +65,8 @@ export interface ExportShardsOptions {
   readonly shardSize?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told once, before any record is written, which listed records the index left out and why. */
+  readonly onLeftOut?: (text: string) => void;
 }
 
 async function writeAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
@@ -139,6 +141,8 @@ export async function exportShards(options: ExportShardsOptions): Promise<ShardI
   requireNewOutput(options.out, 'a shard export');
   const length = fixedLength(options.pipeline);
   const dataset: Dataset = await indexDataset(options.spec, options.pipeline, false);
+  const leftOut = leftOutText(dataset.dropped);
+  if (leftOut) options.onLeftOut?.(leftOut);
   const before = buildPipeline(splitAtCrop(options.pipeline).before);
   const shardSize = options.shardSize ?? 1024;
   const failures: { id: string; message: string }[] = [];

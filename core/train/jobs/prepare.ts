@@ -3,7 +3,7 @@ import { EinthovenError } from '../../errors';
 import { crossValidationPlan, foldDataset } from '../cv';
 import { loadDataset, type DatasetSpec } from '../../data/load';
 import type { SignalStore } from '../../data/store';
-import { itemsOf, type Dataset, type Split } from '../../data/types';
+import { itemsOf, leftOutText, type Dataset, type Split } from '../../data/types';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
@@ -70,6 +70,9 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   check(train, val);
   const override = minimumOverride(config.minExamples);
   if (override) context.onProgress?.({ kind: 'phase', phase: 'loading', message: override });
+  // A labels CSV naming a file that is not there trained on the rest without a word.
+  const leftOut = leftOutText(dataset.dropped);
+  if (leftOut) context.onProgress?.({ kind: 'phase', phase: 'loading', message: leftOut });
   const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
