@@ -41,8 +41,35 @@ export class EinthovenError extends Error {
 /** Turns anything thrown into an ErrorInfo without leaking stack traces across process boundaries. */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof EinthovenError) return error.toInfo();
-  if (error instanceof Error) return { code: 'E_INTERNAL', message: error.message };
+  if (error instanceof Error) return fileSystemErrorInfo(error) ?? { code: 'E_INTERNAL', message: error.message };
   return { code: 'E_INTERNAL', message: String(error) };
+}
+
+/**
+ * A Node file-system error (ENOENT, EISDIR…) is the user's bad path, not our bug: it becomes a typed error
+ * saying which path and what is wrong with it, instead of E_INTERNAL in libuv's words. The path is the one
+ * the caller gave Node, so showing it (to the renderer too) tells nothing new. Undefined for any other error.
+ */
+export function fileSystemErrorInfo(error: Error): ErrorInfo | undefined {
+  const { code, path, syscall } = error as Error & { code?: unknown; path?: unknown; syscall?: unknown };
+  // Reading a folder as a file is the one such error Node raises without a path (readFile's 'read').
+  if (code === 'EISDIR') return { code: 'E_VALIDATION', message: typeof path === 'string' ? `${path} is a folder where a file is expected` : 'a folder was given where a file is expected' };
+  if (typeof path !== 'string') return undefined;
+  switch (code) {
+    case 'ENOENT':
+      return { code: 'E_NOT_FOUND', message: `no such file or folder: ${path}` };
+    case 'ENOTDIR':
+      // Node names the whole path, though the file may be one of its parents (mkdir a/b where a is a file).
+      return { code: 'E_VALIDATION', message: `a file stands where a folder is expected in ${path}` };
+    case 'EEXIST':
+      // A recursive mkdir fails so only where a file stands; elsewhere (open with 'wx', link) the name is taken.
+      return { code: 'E_VALIDATION', message: syscall === 'mkdir' ? `${path} is a file where a folder is expected` : `${path} already exists` };
+    case 'EACCES':
+    case 'EPERM':
+      return { code: 'E_IO', message: `no permission to read or write ${path}` };
+    default:
+      return undefined;
+  }
 }
 
 /**

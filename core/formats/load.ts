@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { EinthovenError } from '../errors';
+import { EinthovenError, toErrorInfo, type ErrorInfo } from '../errors';
 import { detectFormat } from './detect';
 import { limits } from './limits';
 import type { SourceFile } from './record';
@@ -9,12 +9,15 @@ import { parseWfdbHeader } from './wfdb/header';
 import { segmentHeaderNames } from './wfdb/segments';
 
 function readSource(filePath: string, name: string): SourceFile {
-  let size: number;
+  let stats: Stats;
   try {
-    size = statSync(filePath).size;
+    stats = statSync(filePath);
   } catch {
     throw new EinthovenError('E_NOT_FOUND', `${name}: no such file`);
   }
+  // Node's own error for reading a folder names no path ('EISDIR: illegal operation on a directory, read').
+  if (stats.isDirectory()) throw new EinthovenError('E_VALIDATION', `${name} is a folder where a file is expected`);
+  const size = stats.size;
   if (size > limits.maxFileBytes) throw new EinthovenError('E_TOO_LARGE', `${name}: ${size} bytes exceed the limit of ${limits.maxFileBytes}`);
   return { name, bytes: new Uint8Array(readFileSync(filePath)) };
 }
@@ -55,4 +58,28 @@ export function loadFilesForDecoding(paths: readonly string[]): SourceFile[] {
     if (detectFormat(file.bytes) === 'wfdb-header') for (const sibling of wfdbSiblings(filePath, file)) add(sibling);
   }
   return [...byName.values()];
+}
+
+/** A path given on a command line that could not be read, reported like a file that could not be decoded. */
+export interface UnreadablePath {
+  file: string;
+  error: ErrorInfo;
+}
+
+/**
+ * loadFilesForDecoding path by path: a missing file or a folder among many is reported on its own and the
+ * others are still read (one bad path must not end a run over a whole list). A file reached twice (a .hea
+ * and its .dat both given) is kept once, so a header and its signal file given apart still pair up.
+ */
+export function loadEachForDecoding(paths: readonly string[]): { sources: SourceFile[]; unreadable: UnreadablePath[] } {
+  const sources = new Map<string, SourceFile>();
+  const unreadable: UnreadablePath[] = [];
+  for (const given of paths) {
+    try {
+      for (const file of loadFilesForDecoding([given])) if (!sources.has(file.name)) sources.set(file.name, file);
+    } catch (error) {
+      unreadable.push({ file: given, error: toErrorInfo(error) });
+    }
+  }
+  return { sources: [...sources.values()], unreadable };
 }

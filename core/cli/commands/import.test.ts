@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../run';
 import { importCommand } from './import';
 import { listCommand } from './list';
 import { capture } from '../../test/cli-io';
@@ -25,5 +26,16 @@ describe('ecg import', () => {
     const listed = capture();
     expect(await listCommand.run(['--json', '--data-dir', dataDir], listed)).toBe(0);
     expect(listed.out.join('\n')).toContain('"fs":250');
+  });
+
+  it('says a data folder given as a file is a file where a folder is expected, not an internal EEXIST', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+    const notAFolder = path.join(dir, 'data');
+    const csv = path.join(dir, 'raw.csv');
+    writeFileSync(notAFolder, '');
+    writeFileSync(csv, '-20,-25,-5\n');
+    const io = capture();
+    expect(await runCli(['import', csv, '--data-dir', notAFolder], io)).toBe(2);
+    expect(io.err).toEqual([`ecg import: E_VALIDATION: ${notAFolder} is a file where a folder is expected`]);
   });
 });

@@ -27,6 +27,26 @@ describe('ecg inspect --json', () => {
     expect(lines[3]).toEqual({ file: expect.stringContaining('bad.scp'), error: { code: 'E_FORMAT', message: expect.stringContaining('bad.scp') } });
   });
 
+  it('reports a folder or a missing path as one unreadable file and still inspects the others', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
+    const missing = path.join(folder, 'nope.hea');
+    const io = capture();
+    expect(await inspectCommand.run([folder, missing, fixture('ptbxl', '00143_lr.hea'), '--json'], io)).toBe(1);
+    const lines = io.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({ file: folder, error: { code: 'E_VALIDATION', message: expect.stringMatching(/is a folder where a file is expected$/) } });
+    expect(lines[1]).toEqual({ file: missing, error: { code: 'E_NOT_FOUND', message: expect.stringContaining('no such file') } });
+    expect(lines[2]).toMatchObject({ format: 'wfdb', fs: 100 });
+    expect(io.err).toEqual([]);
+  });
+
+  it('prints an unreadable file on stderr in text mode, and only what was read on stdout', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
+    const io = capture();
+    expect(await inspectCommand.run([folder, fixture('ptbxl', '00143_lr.hea')], io)).toBe(1);
+    expect(io.out).toEqual([expect.stringMatching(/00143_lr\.hea: wfdb, 100 Hz, 1000 samples/)]);
+    expect(io.err).toEqual([expect.stringMatching(/^\S+: E_VALIDATION: .* is a folder where a file is expected$/)]);
+  });
+
   it('needs --fs/--units/--leads for a bare CSV and reads it with them', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
     const csv = path.join(dir, 'raw.csv');

@@ -1,10 +1,9 @@
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
 import { EinthovenError } from '../../errors';
-import { toErrorInfo } from '../../errors';
 import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
 import { filesSha256 } from '../../formats/hash';
-import { loadFilesForDecoding } from '../../formats/load';
+import { loadEachForDecoding } from '../../formats/load';
 import type { SourceFile } from '../../formats/record';
 
 const csvFlags = {
@@ -71,21 +70,15 @@ export const inspectCommand: CliCommand = {
     const print = (outcome: DecodeOutcome, byName: Map<string, SourceFile>) => {
       const line = summary(outcome, byName);
       if (values.json) io.stdout(JSON.stringify(line));
-      else if (!outcome.ok) io.stdout(`${line.file}: ${outcome.error.code}: ${outcome.error.message}`);
+      // A file that cannot be read is an error: stderr, so stdout holds only what was read (JSON keeps both on stdout, one object a line).
+      else if (!outcome.ok) io.stderr(`${line.file}: ${outcome.error.code}: ${outcome.error.message}`);
       else io.stdout(`${line.file}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.join('; ')}` : ''}`);
     };
     // Each path is read on its own (a missing one is reported and the others still inspected);
     // then the readable files are grouped together, so a .hea and its .dat given apart pair up.
-    const sources: SourceFile[] = [];
-    let failed = false;
-    for (const given of positionals) {
-      try {
-        for (const file of loadFilesForDecoding([given])) if (!sources.some((s) => s.name === file.name)) sources.push(file);
-      } catch (error) {
-        failed = true;
-        print({ ok: false, files: [given], error: toErrorInfo(error) }, new Map());
-      }
-    }
+    const { sources, unreadable } = loadEachForDecoding(positionals);
+    for (const { file, error } of unreadable) print({ ok: false, files: [file], error }, new Map());
+    let failed = unreadable.length > 0;
     const byName = new Map(sources.map((f) => [f.name, f]));
     for (const group of groupFiles(sources)) {
       const outcome = decodeFileGroup(group, { csv });

@@ -80,6 +80,22 @@ describe('ecg measure --json', () => {
     expect(errorOut).toMatchObject({ file: expect.stringMatching(/notes\.txt$/), error: { code: expect.stringMatching(/^E_/) } });
   });
 
+  it('reports a folder among the files as one failure and measures the rest', async () => {
+    const folder = mkdtempSync(path.join(dir, 'folder-'));
+    const { code, lines } = await run([folder, good, '--json']);
+    expect(code).toBe(1);
+    const [folderOut, goodOut] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(folderOut).toEqual({ file: folder, error: { code: 'E_VALIDATION', message: expect.stringMatching(/is a folder where a file is expected$/) } });
+    expect(goodOut).toMatchObject({ file: expect.stringMatching(/aecg\.hea$/), verdict: 'good' });
+  });
+
+  it('prints the error lines on stderr without --json', async () => {
+    const { code, lines } = await run([notEcg, path.join(dir, 'nope.hea'), good]);
+    expect(code).toBe(1);
+    expect(lines.filter((l) => l.startsWith('stderr: '))).toEqual([expect.stringMatching(/nope\.hea: E_NOT_FOUND: /), expect.stringMatching(/notes\.txt: E_FORMAT: /)]);
+    expect(lines.filter((l) => !l.startsWith('stderr: '))).toEqual([expect.stringMatching(/aecg\.hea: HR /)]);
+  });
+
   it('prints a readable summary without --json, naming each QTc formula', async () => {
     const { lines } = await run([good]);
     expect(lines[0]).toMatch(/HR \d+(\.\d)? bpm, RR \d+/);

@@ -1,11 +1,11 @@
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../args';
-import { EinthovenError } from '../../errors';
+import { EinthovenError, type ErrorInfo } from '../../errors';
 import { groupFiles } from '../../formats/index';
 import { forEachFileResult } from '../../parallel/record-files';
 import { resolveWorkers } from '../../parallel/worker-count';
 import { workersFrom } from './train-flags';
-import { loadFilesForDecoding } from '../../formats/load';
+import { loadEachForDecoding } from '../../formats/load';
 import type { EcgRecord } from '../../formats/record';
 import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
@@ -108,15 +108,19 @@ export const measureCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, workers: { type: 'string' }, ...csvFlagOptions });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg measure --help)');
     const workers = resolveWorkers(workersFrom(values.workers).workers);
-    const groups = groupFiles(loadFilesForDecoding(positionals));
-    let allRead = true;
+    const csv = csvOptionsFromFlags(values);
+    const { sources, unreadable } = loadEachForDecoding(positionals);
+    let allRead = unreadable.length === 0;
+    const failure = (file: string, error: ErrorInfo) => {
+      allRead = false;
+      // Errors on stderr in text mode, so stdout holds only measurements; --json keeps one object a line on stdout.
+      if (values.json) io.stdout(JSON.stringify({ file, error }));
+      else io.stderr(`${file}: ${error.code}: ${error.message}`);
+    };
+    for (const { file, error } of unreadable) failure(file, error);
     // Many files are measured on worker threads (core/parallel); lines keep the files' order.
-    await forEachFileResult(groups, { csv: csvOptionsFromFlags(values) }, { kind: 'measure' }, workers, (result) => {
-      if (!result.ok) {
-        allRead = false;
-        io.stdout(values.json ? JSON.stringify({ file: result.file, error: result.error }) : `${result.file}: ${result.error.code}: ${result.error.message}`);
-        return;
-      }
+    await forEachFileResult(groupFiles(sources), { csv }, { kind: 'measure' }, workers, (result) => {
+      if (!result.ok) return failure(result.file, result.error);
       const line = result.value as Record<string, unknown>;
       io.stdout(values.json ? JSON.stringify(line) : text(line));
     }, () => Promise.reject(new Error('measure needs no model')));

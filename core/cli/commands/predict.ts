@@ -4,7 +4,7 @@ import { groupFiles } from '../../formats/index';
 import { forEachFileResult, type FileResult } from '../../parallel/record-files';
 import { resolveWorkers } from '../../parallel/worker-count';
 import type { Prediction } from '../../train/predictor';
-import { loadFilesForDecoding } from '../../formats/load';
+import { loadEachForDecoding } from '../../formats/load';
 import { disposeModel, loadModel } from '../../train/ensemble/package';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
@@ -66,14 +66,16 @@ Research use only: not a medical device.
     const model = resolveModel(values.model);
     const loaded = await loadModel(model);
     try {
-      const groups = groupFiles(loadFilesForDecoding(positionals));
+      const { sources, unreadable } = loadEachForDecoding(positionals);
       if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
       let allRead = true;
       const print = (result: FileResult) => {
         const { file } = result;
         if (!result.ok) {
           allRead = false;
-          io.stdout(values.json ? jsonLine({ file, error: result.error }) : `${file}: ${result.error.code}: ${result.error.message}`);
+          // Errors on stderr in text mode, so stdout holds only predictions; --json keeps one object a line on stdout.
+          if (values.json) io.stdout(jsonLine({ file, error: result.error }));
+          else io.stderr(`${file}: ${result.error.code}: ${result.error.message}`);
           return;
         }
         const prediction = result.value as Prediction;
@@ -85,7 +87,9 @@ Research use only: not a medical device.
           for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
       };
-      await forEachFileResult(groups, { csv: csvOptionsFromFlags(values) }, { kind: 'predict', model }, workers, print, () => Promise.resolve(loaded));
+      // A path that cannot be read (missing, a folder) is one failed file, not the end of the run.
+      for (const { file, error } of unreadable) print({ file, ok: false, error });
+      await forEachFileResult(groupFiles(sources), { csv: csvOptionsFromFlags(values) }, { kind: 'predict', model }, workers, print, () => Promise.resolve(loaded));
       return allRead ? 0 : 1;
     } finally {
       disposeModel(loaded);
