@@ -20,3 +20,36 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
     throw new EinthovenError('E_VALIDATION', message);
   }
 }
+
+/** A flag's whole number within [min, max]; 'abc', 1.5 and 1e20 are refused naming the flag, not passed on as NaN. */
+export function wholeNumberFlag(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new EinthovenError('E_VALIDATION', `--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return n;
+}
+
+/** A flag's number within [min, max] (fractions allowed), refused naming the flag otherwise. */
+export function numberFlag(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new EinthovenError('E_VALIDATION', `--${flag} must be a number from ${min} to ${max}, got '${text}'`);
+  return n;
+}
+
+/** YYYY-MM-DD naming a day of the calendar: Date.parse alone takes 2024-02-30 for 1 March. */
+function isCalendarDay(text: string): boolean {
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
+}
+
+/** A flag's date as YYYY-MM-DD, a real day (not 2024-13-45 or 2024-02-30). */
+export function dateFlag(flag: string, text: string): string {
+  if (!isCalendarDay(text)) throw new EinthovenError('E_VALIDATION', `--${flag} must be a date as YYYY-MM-DD (e.g. 2026-11-01), got '${text}'`);
+  return text;
+}
+
+/** An ISO 8601 date or date-time, normalised to the stored form (UTC, milliseconds) so text comparison is time order. */
+export function isoTimeFlag(flag: string, text: string): string {
+  const t = Date.parse(text);
+  if (!isCalendarDay(text.slice(0, 10)) || Number.isNaN(t)) throw new EinthovenError('E_VALIDATION', `--${flag} must be an ISO 8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z), got '${text}'`);
+  return new Date(t).toISOString();
+}

@@ -24,7 +24,7 @@ import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
-import { worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
+import { recordsPage, worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
 
 /**
  * The one contract between renderer, main and engine. Every request/response pair is a
@@ -47,7 +47,7 @@ export const channels = {
       .object({
         ...worklistFilterShape,
         ...worklistOrderShape,
-        limit: z.number().int().min(1).max(1000).default(200),
+        limit: z.number().int().min(1).max(recordsPage.max).default(recordsPage.default),
         offset: z.number().int().min(0).default(0),
       })
       .strict(),

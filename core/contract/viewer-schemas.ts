@@ -31,6 +31,9 @@ export type RecordRemoved = z.infer<typeof RecordRemovedSchema>;
  * How `removed` counts: readings, corrections and PE assessments are never edited in place, so an
  * amendment is another signed row and each one went. Said wherever the counts are shown.
  */
+/** Why a record is removed (kept in the audit trail): long enough to say something, short enough for one entry; the CLI checks it first. */
+export const removalReason = { minLength: 3, maxLength: 500 } as const;
+
 export const removedCountsVersions = 'an amended reading, correction or PE assessment counts once per signed version';
 
 /**
@@ -184,7 +187,7 @@ export const viewerChannels = {
    * `contentHash` must be the record's (as records:get gave it): a stale screen cannot remove another record.
    */
   'records:remove': {
-    request: z.object({ id: RecordId, contentHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().trim().min(3).max(500) }).strict(),
+    request: z.object({ id: RecordId, contentHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().trim().min(removalReason.minLength).max(removalReason.maxLength) }).strict(),
     response: RecordRemovedSchema,
   },
   // Writes the record as WFDB format 16 or CSV into the data folder's exports/, de-identified on request; audited.

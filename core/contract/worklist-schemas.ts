@@ -8,6 +8,12 @@ import { RecordId } from './schemas';
  */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
+/** The oldest age in years the patient filters take (the CLI's --age-min/--age-max check against it too). */
+export const filterAgeMaxYears = 150;
+
+/** How many records one page of the list holds at most, and by default (records:list; ecg list --limit). */
+export const recordsPage = { max: 1000, default: 200 } as const;
+
 export const worklistFilterShape = {
   /** File name, patient id or name, the file's statements or the reader's. */
   search: z.string().max(200).optional(),
@@ -20,8 +26,8 @@ export const worklistFilterShape = {
   recordedTo: isoDate.optional(),
   sex: z.enum(['M', 'F', 'U']).optional(),
   /** Age in years at recording, inclusive (records without an age are left out when either bound is set). */
-  ageMin: z.number().min(0).max(150).optional(),
-  ageMax: z.number().min(0).max(150).optional(),
+  ageMin: z.number().min(0).max(filterAgeMaxYears).optional(),
+  ageMax: z.number().min(0).max(filterAgeMaxYears).optional(),
   /** Who signed the current reading. */
   reader: z.string().min(1).max(120).optional(),
   /** Records whose measurements use a reader's corrected beats or boundaries (true), or the program's (false). */

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EinthovenError } from '../errors';
 import { policyFileLocation, readPolicyFile } from './site-policy';
 import { EinthovenError } from '../errors';
 
@@ -24,4 +26,14 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
 
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'einthoven.sqlite');
+}
+
+/**
+ * The database file of a data folder that must already hold one: a command that only reads (list, record,
+ * audit) must not create an empty database where a mistyped --data-dir points, and report 0 records from it.
+ */
+export function existingDatabase(dataDir: string): string {
+  const file = databasePath(dataDir);
+  if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
+  return file;
 }

@@ -53,6 +53,8 @@ describe('ecg audit', () => {
     await expect(audit(['--data-dir', dataDir])).rejects.toThrow(/no Einthoven database at .*absent/);
     await expect(audit(['--limit', '0', '--data-dir', dataDir])).rejects.toThrow(/--limit must be a whole number from 1/);
     await expect(audit(['--since', 'yesterday', '--data-dir', dataDir])).rejects.toThrow(/--since must be an ISO 8601 date/);
+    // Date.parse alone would read 2024-02-30 as 1 March.
+    await expect(audit(['--since', '2024-02-30', '--data-dir', dataDir])).rejects.toThrow(/--since must be an ISO 8601 date.*got '2024-02-30'/);
     await expect(audit(['--verfy', '--data-dir', dataDir])).rejects.toThrow(/Unknown option '--verfy'/);
     expect(existsSync(dataDir)).toBe(false);
   });

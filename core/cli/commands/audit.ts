@@ -1,29 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { AuditLog, type AuditEntry } from '../../db/audit';
 import { makeAnchor, parseAnchor } from '../../db/audit-anchor';
 import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
 import { writeFileAtomic } from '../../storage/atomic';
 import { loadSigningKey } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
-import { databasePath, resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
-import { parseCommandArgs } from '../args';
+import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
 
 const maxLimit = 100_000;
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new EinthovenError('E_VALIDATION', `--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
-  return n;
-}
-
-/** An ISO 8601 date or date-time, normalised to the stored form (UTC, milliseconds) so text comparison is time order. */
-function isoTime(text: string): string {
-  const t = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t)) throw new EinthovenError('E_VALIDATION', `--since must be an ISO 8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z), got '${text}'`);
-  return new Date(t).toISOString();
-}
 
 /** Prints entries as they are read; returns how many and the last id. */
 function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): { count: number; lastId: number | null } {
@@ -89,14 +76,13 @@ Options:
     });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     const query = {
-      limit: values.limit === undefined ? undefined : wholeNumber('limit', values.limit, 1, maxLimit),
-      afterId: wholeNumber('after-id', values['after-id'], 0, Number.MAX_SAFE_INTEGER),
-      since: values.since === undefined ? undefined : isoTime(values.since),
+      limit: values.limit === undefined ? undefined : wholeNumberFlag('limit', values.limit, 1, maxLimit),
+      afterId: wholeNumberFlag('after-id', values['after-id'], 0, Number.MAX_SAFE_INTEGER),
+      since: values.since === undefined ? undefined : isoTimeFlag('since', values.since),
       actionPrefix: values.action,
     };
-    const file = databasePath(resolveDataDir(values['data-dir']));
     // Reading an audit trail must not create an empty database where none was.
-    if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
+    const file = existingDatabase(resolveDataDir(values['data-dir']));
     // Read-only: reading or verifying the trail never writes, and works on archival media.
     const { db } = openDatabase(file, undefined, { readonly: true });
     try {

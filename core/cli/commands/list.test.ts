@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { neverFlaggedThreshold } from '../../contract/training-schemas';
 import { PredictionStore } from '../../db/predictions';
 import { Engine } from '../../engine/engine';
 import { seedModel, seedPrediction, seedWorklist } from '../../test/worklist-seed';
+import { runCli } from '../run';
 import { listCommand } from './list';
 import { capture } from '../../test/cli-io';
 
@@ -32,6 +33,46 @@ describe('ecg list', () => {
     expect(listed.out[4]).not.toContain('MI ');
 
     await expect(listCommand.run(['--sort', 'uncertainty', '--data-dir', dataDir], capture())).rejects.toThrow(/sorting by uncertainty needs the "flagged by" filter/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a data folder without a database instead of creating one and listing 0 records', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'list-cli-'));
+    const missing = path.join(dir, 'nonexistent');
+    const io = capture();
+    expect(await runCli(['list', '--data-dir', missing], io)).toBe(1);
+    expect(io.err).toEqual([`ecg list: E_NOT_FOUND: no Einthoven database at ${path.join(missing, 'einthoven.sqlite')}`]);
+    expect(io.out).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses bad --limit, --offset, dates, ages and empty ranges in the flags\' words, on a real database', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'list-cli-'));
+    const dataDir = path.join(dir, 'data');
+    const engine = new Engine({ dataDir, shell: 'cli' });
+    seedWorklist(engine.db, 2);
+    await engine.close();
+    const refused = async (...args: string[]) => {
+      const io = capture();
+      expect(await runCli(['list', ...args, '--data-dir', dataDir], io)).toBe(2);
+      expect(io.out).toEqual([]);
+      return io.err[0];
+    };
+    expect(await refused('--limit', 'abc')).toBe("ecg list: E_VALIDATION: --limit must be a whole number from 1 to 1000, got 'abc'");
+    expect(await refused('--limit', '1.5')).toBe("ecg list: E_VALIDATION: --limit must be a whole number from 1 to 1000, got '1.5'");
+    expect(await refused('--limit', '')).toMatch(/--limit must be a whole number from 1 to 1000, got ''$/);
+    expect(await refused('--offset', '1e20')).toMatch(/--offset must be a whole number from 0 to \d+, got '1e20'$/);
+    expect(await refused('--from', '2024-13-45')).toBe("ecg list: E_VALIDATION: --from must be a date as YYYY-MM-DD (e.g. 2026-11-01), got '2024-13-45'");
+    expect(await refused('--to', '2024-02-30')).toMatch(/--to must be a date as YYYY-MM-DD .*got '2024-02-30'$/);
+    expect(await refused('--from', '2025-01-01', '--to', '2020-01-01')).toBe('ecg list: E_VALIDATION: --from 2025-01-01 is after --to 2020-01-01: the range is empty');
+    expect(await refused('--age-min', '50', '--age-max', '10')).toBe('ecg list: E_VALIDATION: --age-min 50 is above --age-max 10: the range is empty');
+    expect(await refused('--age-max', 'old')).toBe("ecg list: E_VALIDATION: --age-max must be a number from 0 to 150, got 'old'");
+
+    // One day and one age are ranges that can hold records.
+    const io = capture();
+    expect(await runCli(['list', '--from', '2024-02-29', '--to', '2024-02-29', '--age-min', '40', '--age-max', '40', '--limit', '1000', '--offset', '0', '--data-dir', dataDir], io)).toBe(0);
+    expect(io.out[0]).toMatch(/^\d+ record\(s\)$/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,11 +1,11 @@
 import type { RecordSummary } from '../../contract/schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../contract/training-schemas';
-import { thresholdDistanceText, type WorklistSort } from '../../contract/worklist-schemas';
+import { filterAgeMaxYears, recordsPage, thresholdDistanceText, type WorklistSort } from '../../contract/worklist-schemas';
 import { parseRequest } from '../../contract/result';
-import { resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
-import { parseCommandArgs } from '../args';
+import { dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
 
@@ -41,7 +41,7 @@ Options:
                    --sort uncertainty it names the model and class only, keeping records on both sides of the threshold
   --corrected yes|no   measurements from a reader's corrected beats or boundaries, or the program's
   --notes yes|no   with notes on the tracing, or without
-  --limit N        at most N records (1–1000, default 200)
+  --limit N        at most N records (1–${recordsPage.max}, default ${recordsPage.default})
   --offset N       skip the first N records
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
   async run(args, io) {
@@ -60,29 +60,30 @@ Options:
       flagged: { type: 'string' },
       corrected: { type: 'string' },
       notes: { type: 'string' },
-      limit: { type: 'string', default: '200' },
+      limit: { type: 'string', default: String(recordsPage.default) },
       offset: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
     });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
-    const engine = new Engine({ dataDir: resolveDataDir(values['data-dir']), shell: 'cli' });
+    const range = rangeOptions(values);
+    const paging = { limit: wholeNumberFlag('limit', values.limit, 1, recordsPage.max), offset: wholeNumberFlag('offset', values.offset, 0, Number.MAX_SAFE_INTEGER) };
+    const dataDir = resolveDataDir(values['data-dir']);
+    // Listing must not create an empty database where a mistyped --data-dir points, and call it 0 records.
+    existingDatabase(dataDir);
+    const engine = new Engine({ dataDir, shell: 'cli' });
     try {
       const request = parseRequest('records:list', {
         search: values.search,
         review: values.review,
         sort: values.sort,
         order: values.order,
-        recordedFrom: values.from,
-        recordedTo: values.to,
+        ...range,
         sex: values.sex,
-        ageMin: values['age-min'] === undefined ? undefined : Number(values['age-min']),
-        ageMax: values['age-max'] === undefined ? undefined : Number(values['age-max']),
         reader: values.reader,
         flagged: flaggedOption(values.flagged),
         corrected: yesNoOption('--corrected', values.corrected),
         withNotes: yesNoOption('--notes', values.notes),
-        limit: Number(values.limit),
-        offset: Number(values.offset),
+        ...paging,
       });
       if (!request.ok) throw new EinthovenError(request.error.code, request.error.message);
       const page = engine.records.list(request.value);
@@ -105,6 +106,24 @@ function statusColumn(r: RecordSummary): string {
   if (r.corrected) parts.push(`fiducials corrected by ${r.corrected.reader}`);
   if (r.notes > 0) parts.push(`${r.notes} note${r.notes === 1 ? '' : 's'}`);
   return parts.join('; ');
+}
+
+/** Refuses two bounds that leave nothing between them: the query could only ever list 0 records, and would say so as if none matched. */
+function orderedBounds<T extends string | number>(min: [string, T | undefined], max: [string, T | undefined], beyond: 'after' | 'above'): void {
+  const [minFlag, low] = min;
+  const [maxFlag, high] = max;
+  if (low !== undefined && high !== undefined && low > high) throw new EinthovenError('E_VALIDATION', `--${minFlag} ${low} is ${beyond} --${maxFlag} ${high}: the range is empty`);
+}
+
+/** --from/--to and --age-min/--age-max, each a valid value and each pair a range that can hold a record. */
+function rangeOptions(values: { from?: string; to?: string; 'age-min'?: string; 'age-max'?: string }): { recordedFrom?: string; recordedTo?: string; ageMin?: number; ageMax?: number } {
+  const recordedFrom = values.from === undefined ? undefined : dateFlag('from', values.from);
+  const recordedTo = values.to === undefined ? undefined : dateFlag('to', values.to);
+  const ageMin = values['age-min'] === undefined ? undefined : numberFlag('age-min', values['age-min'], 0, filterAgeMaxYears);
+  const ageMax = values['age-max'] === undefined ? undefined : numberFlag('age-max', values['age-max'], 0, filterAgeMaxYears);
+  orderedBounds(['from', recordedFrom], ['to', recordedTo], 'after');
+  orderedBounds(['age-min', ageMin], ['age-max', ageMax], 'above');
+  return { recordedFrom, recordedTo, ageMin, ageMax };
 }
 
 function yesNoOption(name: string, value: string | undefined): boolean | undefined {

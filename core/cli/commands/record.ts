@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { BoundaryCorrectionInput, StoredCorrection } from '../../contract/measurement-schemas';
 import type { Overread } from '../../contract/overread-schemas';
 import type { RecordSummary } from '../../contract/schemas';
@@ -8,7 +7,7 @@ import { OverreadStore } from '../../db/overreads';
 import { RecordStore } from '../../db/records';
 import { migrations } from '../../db/migrations';
 import { TracingNoteStore, type NoteOnFile } from '../../db/tracing-notes';
-import { databasePath, resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { isNoCorrection } from '../../engine/fiducial-desk';
 import { EinthovenError } from '../../errors';
 import { boundaryLabels, boundaryNames } from '../../signal/boundary-correction';
@@ -69,9 +68,8 @@ Options:
       'data-dir': { type: 'string' },
     });
     const id = recordId(positionals);
-    const file = databasePath(resolveDataDir(values['data-dir']));
     // Reading a history must not create an empty database where none was.
-    if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
+    const file = existingDatabase(resolveDataDir(values['data-dir']));
     // Read-only: an auditor's look never writes, and works on archival media.
     const { db, previousVersion } = openDatabase(file, undefined, { readonly: true });
     try {

@@ -27,6 +27,9 @@ describe('ecg remove', () => {
     expect(preview.out).toEqual([expect.stringMatching(/^record 2: .*00008_hr\.hea \(wfdb, .*content SHA-256 [0-9a-f]{64}\)$/), 'not removed: add --reason TEXT and --yes to confirm']);
     await expect(remove(['2', '--yes', '--data-dir', dataDir])).rejects.toThrow(/--reason TEXT is required/);
     await expect(remove(['9', '--yes', '--reason', 'duplicate', '--data-dir', dataDir])).rejects.toThrow(/record 9 does not exist/);
+    // The contract's limits, in the flag's words rather than the channel's ('invalid request for records:remove: …').
+    await expect(remove(['2', '--yes', '--reason', ' x ', '--data-dir', dataDir])).rejects.toThrow(/^--reason must be 3 to 500 characters \(spaces around it not counted\), got 1$/);
+    await expect(remove(['2', '--yes', '--reason', 'x'.repeat(501), '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/got 501$/) });
 
     const done = await remove(['2', '--reason', 'filed under the wrong patient', '--yes', '--data-dir', dataDir]);
     expect(done.code).toBe(0);

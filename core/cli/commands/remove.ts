@@ -1,5 +1,5 @@
 import type { RecordDetail } from '../../contract/schemas';
-import { removedCountsVersions, type RecordRemoved } from '../../contract/viewer-schemas';
+import { removalReason, removedCountsVersions, type RecordRemoved } from '../../contract/viewer-schemas';
 import type { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
@@ -39,13 +39,14 @@ With --patient, every record whose patient id is exactly PATIENT_ID (an erasure 
 all of a patient's tracings): each is printed, then, with --yes, removed and audited on its own.
 
   --patient ID     every record of this patient id instead of one record
-  --reason TEXT    why it is removed (3 to 500 characters; kept in the audit log)
+  --reason TEXT    why it is removed (${removalReason.minLength} to ${removalReason.maxLength} characters; kept in the audit log)
   --yes            confirm
   --json           print the result as one JSON object
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs([...args], { patient: { type: 'string' }, reason: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
     if (values.patient !== undefined && positionals.length > 0) throw new EinthovenError('E_VALIDATION', 'give a record id or --patient, not both');
+    const reason = checkedReason(values.reason, values.yes === true);
     const engine = cliEngine(values['data-dir']);
     try {
       const ids = values.patient !== undefined ? await patientRecords(engine, values.patient) : [recordId(positionals)];
@@ -55,9 +56,8 @@ all of a patient's tracings): each is printed, then, with --yes, removed and aud
         io.stdout('not removed: add --reason TEXT and --yes to confirm');
         return 1;
       }
-      if (!values.reason?.trim()) throw new EinthovenError('E_VALIDATION', '--reason TEXT is required: why a record was removed is kept in the audit log');
       for (const record of records) {
-        const removed = await answer<RecordRemoved>(engine.handle('records:remove', { id: record.id, contentHash: record.contentHash, reason: values.reason }));
+        const removed = await answer<RecordRemoved>(engine.handle('records:remove', { id: record.id, contentHash: record.contentHash, reason }));
         if (values.json) io.stdout(JSON.stringify(removed));
         else removedLines(removed, io);
       }
@@ -67,6 +67,21 @@ all of a patient's tracings): each is printed, then, with --yes, removed and aud
     }
   },
 };
+
+/**
+ * --reason checked against the contract's limits before anything is read, so a short one is refused in the
+ * flag's words, not the channel's ('invalid request for records:remove: reason: Too small…'). Needed with --yes.
+ */
+function checkedReason(reason: string | undefined, confirmed: boolean): string {
+  if (reason === undefined) {
+    if (confirmed) throw new EinthovenError('E_VALIDATION', '--reason TEXT is required: why a record was removed is kept in the audit log');
+    return ''; // without --yes nothing is removed, so no reason is needed to look
+  }
+  const { minLength, maxLength } = removalReason;
+  const length = reason.trim().length;
+  if (length < minLength || length > maxLength) throw new EinthovenError('E_VALIDATION', `--reason must be ${minLength} to ${maxLength} characters (spaces around it not counted), got ${length}`);
+  return reason;
+}
 
 /** The engine's answer, or its error as the CLI's. */
 export async function answer<T>(pending: ReturnType<Engine['handle']>): Promise<T> {
