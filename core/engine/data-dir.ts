@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { policyFileLocation, readPolicyFile } from './site-policy';
-import { EinthovenError } from '../errors';
 
 /**
  * Where the database and models live, by precedence: an explicit flag, the
