@@ -78,6 +78,11 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="wells"]').textContent()).toMatch(/missing 5: PE the most likely diagnosis, Immobilisation/);
     for (const id of ['peMostLikely', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer', 'surgeryOrFracture1m', 'unilateralLegPain']) await page.getByTestId(`pe-item-${id}`).selectOption('no');
     await page.getByTestId('pe-item-ageYears').fill('72');
+    // A value the engine would refuse is marked and said in the form's words, not as the refused request.
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('-5');
+    await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toMatch(/correct the marked value: D-dimer: -5 ng\/mL FEU is outside 0–200000 ng\/mL FEU/);
+    expect(await page.getByTestId('pe-item-dDimerNgMlFeu').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('pe-error').count()).toBe(0);
     await page.getByTestId('pe-item-dDimerNgMlFeu').fill('640');
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="wells"]').getAttribute('data-total')).toBe('4.5');
     await expect.poll(() => page.locator('[data-testid="pe-preview"] [data-score="revisedGeneva"]').getAttribute('data-total')).toBe('10'); // 1 + 5 + 4

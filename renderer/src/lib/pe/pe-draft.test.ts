@@ -13,4 +13,18 @@ describe('PE score form draft', () => {
     expect(unreadable).toEqual(['ageYears']);
     expect(itemsOf(draftOf(items)).items).toEqual(items);
   });
+
+  it('leaves out a value outside what the engine accepts, with the reason, so the form marks it instead of showing the refused request', () => {
+    const draft = emptyDraft();
+    draft.numbers.dDimerNgMlFeu = '-5';
+    draft.numbers.ageYears = 'abc';
+    draft.numbers.heartRateBpm = '88';
+    const { items, unreadable, rejected } = itemsOf(draft);
+    expect(items).toEqual({ heartRateBpm: 88 });
+    expect(unreadable.sort()).toEqual(['ageYears', 'dDimerNgMlFeu']);
+    expect(rejected).toEqual([
+      { id: 'ageYears', reason: "Age: 'abc' is not a number" },
+      { id: 'dDimerNgMlFeu', reason: 'D-dimer: -5 ng/mL FEU is outside 0–200000 ng/mL FEU' },
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { peBooleanItems, peNumberItems, type PeItems } from '../../../../core/contract/pe-schemas';
+import { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -30,17 +30,30 @@ export function draftOf(items: PeItems): PeDraft {
   return draft;
 }
 
-/** The items a draft says; a number that does not parse is returned apart (the form flags it). */
-export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberItem[] } {
+/** A typed value the form cannot send, and why in the clinician's words. */
+export interface RejectedValue {
+  readonly id: NumberItem;
+  readonly reason: string;
+}
+
+/**
+ * The items a draft says. A value that is not a number, or lies outside what the engine accepts
+ * (peNumberRanges: a D-dimer of −5, an age of 400), is returned apart with the reason and left out
+ * of the items, so the form marks it and says why instead of the engine's refusal of the request.
+ */
+export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberItem[]; rejected: RejectedValue[] } {
   const items: PeItems = {};
-  const unreadable: NumberItem[] = [];
+  const rejected: RejectedValue[] = [];
   for (const id of peBooleanItems) if (draft.answers[id]) items[id] = draft.answers[id] === 'yes';
   for (const id of peNumberItems) {
     const text = draft.numbers[id].trim().replace(',', '.');
     if (!text) continue;
     const v = Number(text);
-    if (Number.isFinite(v)) items[id] = v;
-    else unreadable.push(id);
+    const { min, max, unit } = peNumberRanges[id];
+    const label = peItemLabels[id].replace(/ \(.*$/, '');
+    if (!Number.isFinite(v)) rejected.push({ id, reason: `${label}: '${draft.numbers[id].trim()}' is not a number` });
+    else if (v < min || v > max) rejected.push({ id, reason: `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` });
+    else items[id] = v;
   }
-  return { items, unreadable };
+  return { items, unreadable: rejected.map((r) => r.id), rejected };
 }

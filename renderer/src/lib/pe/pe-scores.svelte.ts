@@ -36,7 +36,8 @@ export class RecordPeScores {
 
   /** Why Save is disabled, in words; null when it may be saved. */
   get blockedReason(): string | null {
-    if (this.unreadable.length > 0) return 'correct the values that are not numbers';
+    const { rejected } = itemsOf(this.draft);
+    if (rejected.length > 0) return `correct the marked ${rejected.length === 1 ? 'value' : 'values'}: ${rejected.map((r) => r.reason).join('; ')}`;
     if (Object.keys(itemsOf(this.draft).items).length === 0) return 'enter at least one item';
     if (!this.assessor.trim()) return 'type your name';
     return null;
