@@ -58,6 +58,8 @@ describe('printed summary lines', () => {
     // A paced rhythm's ST caution names the rhythm: it replaces the bare "paced rhythm", it does not follow it.
     const pacedSt: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { stNotInterpretable: 'paced rhythm: ST and T changes follow the paced QRS' } };
     expect(measurementsLine(pacedSt, 'fridericia', 'M')).toMatch(/good · Caution: paced rhythm: ST and T changes follow the paced QRS$/);
+    // A value not measured is a dash, without the unit a reader would take for a value's (AF: no PR).
+    expect(measurementsLine({ ...measured, prMs: null }, 'fridericia', 'M')).toMatch(/ · PR — · QRS 88 ms · /);
     // PTB-XL's 100 Hz files: spikes cannot be in the samples, so the page says a paced rhythm was not looked for.
     const reason = 'pacing could not be assessed: the record is sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen';
     const lowRate: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, assessed: false, paced: false, reason } };

@@ -17,6 +17,8 @@ import { qtcFlag, type Sex } from './qtc-limits';
  * lines, every figure with what produced it.
  */
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)}`);
+/** A value with its unit, or the dash alone: "PR — ms" reads as a unit without a value. */
+const withUnit = (v: number | null, unit: string) => (v === null ? '—' : `${Math.round(v)} ${unit}`);
 const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
 
 /**
@@ -75,11 +77,11 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
   const corrected = correctionSummary(m);
   const unapplied = unappliedCorrection(m);
   return [
-    `HR ${m.heartRateBpm === null ? '—' : Math.round(m.heartRateBpm)} bpm`,
-    `RR ${ms(m.rrMs.mean)} ms`,
-    `PR ${ms(m.prMs)} ms${program('prMs')}${m.prBeats ? ` (beat by beat ${ms(m.prBeats.minMs)}–${ms(m.prBeats.maxMs)} ms${m.prBeats.varies ? ', varies' : ''})` : ''}`,
-    `QRS ${ms(m.qrsMs)} ms${program('qrsMs')}`,
-    `QT ${ms(m.qtMs)} ms${program('qtMs')}`,
+    `HR ${withUnit(m.heartRateBpm, 'bpm')}`,
+    `RR ${withUnit(m.rrMs.mean, 'ms')}`,
+    `PR ${withUnit(m.prMs, 'ms')}${program('prMs')}${m.prBeats ? ` (beat by beat ${ms(m.prBeats.minMs)}–${ms(m.prBeats.maxMs)} ms${m.prBeats.varies ? ', varies' : ''})` : ''}`,
+    `QRS ${withUnit(m.qrsMs, 'ms')}${program('qrsMs')}`,
+    `QT ${withUnit(m.qtMs, 'ms')}${program('qtMs')}`,
     `QTc ${qtcText}`,
     `Axes P/QRS/T ${deg(m.axisDeg.p)} / ${deg(m.axisDeg.qrs)} / ${deg(m.axisDeg.t)}${axesProgram(m)}`,
     quality,
