@@ -674,6 +674,8 @@ function axis(input: StatementInput): EcgStatement[] {
   if (a < t.leftAxisDeg && a >= -90) return [{ code: 'LAD', text: 'Left axis deviation', category: 'axis', criterion: `QRS axis between −90° and ${t.leftAxisDeg}°`, source: src.ahaIII, evidence }];
   if (a > t.rightAxisDeg && a <= 180) return [{ code: 'RAD', text: 'Right axis deviation', category: 'axis', criterion: `QRS axis between +${t.rightAxisDeg}° and +180°`, source: src.ahaIII, evidence }];
   // The quadrant left over (−90° to −180°, "northwest"): said, not passed over in silence (CinC 2021 JS20004 at −99°).
+  // On the PTB-XL pool 6 records: reported "right superior axis deviation" (00428), "axis hard to
+  // determine" (00172), and "left axis deviation" or "überdrehter Linkstyp" with LAFB (00195, 00269, 00424, 00447).
   if (a < -90) {
     return [
       {
@@ -683,7 +685,8 @@ function axis(input: StatementInput): EcgStatement[] {
         criterion: 'QRS axis between −90° and −180°',
         source: src.ahaIII,
         evidence,
-        qualifier: 'swapped limb electrodes give such an axis too (then lead I shows an inverted P wave): exclude that before reading a ventricular rhythm, pacing or a conduction disorder into it',
+        qualifier:
+          'just beyond −90° many readers say extreme left axis deviation, as with a left anterior fascicular block (PTB-XL reports: 4 of 6 such records); swapped limb electrodes give such an axis too (lead I then shows an inverted P wave): exclude that first',
       },
     ];
   }
