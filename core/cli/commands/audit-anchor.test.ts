@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,10 @@ describe('ecg audit: complete export, attribution, anchors', () => {
       const anchorFile = path.join(dataDir, 'anchor.json');
       const exported = await audit(['--export-anchor', anchorFile, '--data-dir', dataDir]);
       expect(exported.out[0]).toMatch(/anchor written to .*entry 30 [0-9a-f]{64}/);
+      // A second export never replaces the first: it is the evidence.
+      const kept = readFileSync(anchorFile, 'utf8');
+      await expect(audit(['--export-anchor', anchorFile, '--data-dir', dataDir])).rejects.toThrow(/anchor\.json already exists: an exported anchor is never replaced/);
+      expect(readFileSync(anchorFile, 'utf8')).toBe(kept);
       const verified = await audit(['--verify', '--anchor', anchorFile, '--data-dir', dataDir]);
       expect(verified.code).toBe(0);
       expect(verified.out.join('\n')).toMatch(/head: entry 30 [0-9a-f]{64}[\s\S]*matches 1 exported anchor/);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AuditLog, type AuditEntry } from '../../db/audit';
 import { makeAnchor, parseAnchor } from '../../db/audit-anchor';
 import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
@@ -88,6 +88,8 @@ Options:
     try {
       const audit = new AuditLog(db);
       if (values['export-anchor']) {
+        // An anchor kept elsewhere is the evidence a rewritten trail is caught by: replacing an old one loses it.
+        if (existsSync(values['export-anchor'])) throw new EinthovenError('E_CONFLICT', `${values['export-anchor']} already exists: an exported anchor is never replaced (it is what a rewritten trail is checked against); write the new one to another file`);
         const anchor = makeAnchor(audit.verify(), file, loadSigningKey(resolveDataDir(values['data-dir'])));
         await writeFileAtomic(values['export-anchor'], `${JSON.stringify(anchor, null, 2)}\n`);
         io.stdout(`anchor written to ${values['export-anchor']}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${anchor.signature.signer}` : ''}`);
