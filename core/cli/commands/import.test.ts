@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,14 @@ describe('ecg import', () => {
     const io = capture();
     expect(await runCli(['import', csv, '--data-dir', notAFolder], io)).toBe(2);
     expect(io.err).toEqual([`ecg import: E_VALIDATION: ${notAFolder} is a file where a folder is expected`]);
+  });
+
+  it('says an empty folder holds nothing to import, rather than exiting 0 without a word', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    const io = capture();
+    expect(await runCli(['import', empty, '--data-dir', path.join(dir, 'data')], io)).toBe(1);
+    expect(io.err).toEqual([`ecg import: E_NOT_FOUND: no file to import in ${empty}`]);
   });
 });

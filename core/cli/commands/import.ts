@@ -37,6 +37,8 @@ Options:
     });
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no files given (see ecg import --help)');
     const sources = withWfdbSiblings(listSources(positionals));
+    // An empty folder (or one of other files only) imported nothing and said nothing, exit 0.
+    if (sources.length === 0) throw new EinthovenError('E_NOT_FOUND', `no file to import in ${positionals.join(', ')}`);
     const csv = csvOptionsFromFlags(values);
     const engine = new Engine({ dataDir: resolveDataDir(values['data-dir']), shell: 'cli' });
     try {
