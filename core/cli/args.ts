@@ -53,3 +53,11 @@ export function isoTimeFlag(flag: string, text: string): string {
   if (!isCalendarDay(text.slice(0, 10)) || Number.isNaN(t)) throw new EinthovenError('E_VALIDATION', `--${flag} must be an ISO 8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z), got '${text}'`);
   return new Date(t).toISOString();
 }
+
+/** A flag's value among its choices (as the contract's enum lists them), refused naming the flag and the choices. */
+export function choiceFlag<const C extends string>(flag: string, text: string | undefined, choices: readonly C[]): C | undefined {
+  if (text === undefined) return undefined;
+  const choice = choices.find((c) => c === text);
+  if (choice === undefined) throw new EinthovenError('E_VALIDATION', `--${flag} must be one of ${choices.join(', ')}, got '${text}'`);
+  return choice;
+}

@@ -1,11 +1,11 @@
 import type { RecordSummary } from '../../contract/schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../contract/training-schemas';
-import { filterAgeMaxYears, recordsPage, thresholdDistanceText, type WorklistSort } from '../../contract/worklist-schemas';
+import { filterAgeMaxYears, recordsPage, thresholdDistanceText, worklistSorts, type WorklistSort } from '../../contract/worklist-schemas';
 import { parseRequest } from '../../contract/result';
 import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
-import { dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } from '../args';
+import { choiceFlag, dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
 
@@ -74,11 +74,11 @@ Options:
     try {
       const request = parseRequest('records:list', {
         search: values.search,
-        review: values.review,
-        sort: values.sort,
-        order: values.order,
+        review: choiceFlag('review', values.review, ['unconfirmed', 'confirmed']),
+        sort: choiceFlag('sort', values.sort, worklistSorts),
+        order: choiceFlag('order', values.order, ['asc', 'desc']),
         ...range,
-        sex: values.sex,
+        sex: choiceFlag('sex', values.sex, ['M', 'F', 'U']),
         reader: values.reader,
         flagged: flaggedOption(values.flagged),
         corrected: yesNoOption('--corrected', values.corrected),
