@@ -75,7 +75,8 @@ are optimistic (the operating point was chosen on them); test figures are the on
     const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, goal: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'min-val-examples': { type: 'string' }, 'data-dir': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
-    if (!values.goal || !(operatingPointGoals as readonly string[]).includes(values.goal)) throw new EinthovenError('E_VALIDATION', `--goal must be one of ${operatingPointGoals.join(', ')}, got '${values.goal ?? ''}'`);
+    if (!values.goal) throw new EinthovenError('E_VALIDATION', `--goal is required: one of ${operatingPointGoals.join(', ')}`);
+    if (!(operatingPointGoals as readonly string[]).includes(values.goal)) throw new EinthovenError('E_VALIDATION', `--goal must be one of ${operatingPointGoals.join(', ')}, got '${values.goal}'`);
     const goal = values.goal as OperatingPointGoal;
     const target = numberFlag(values.target, '--target', { min: 0.5, max: 0.999 });
     const minValExamples = numberFlag(values['min-val-examples'], '--min-val-examples', { integer: true, min: 1, max: 1_000_000 });

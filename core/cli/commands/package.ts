@@ -32,6 +32,8 @@ signature by a key you know says who produced a model; compare its fingerprint.`
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, sign: { type: 'boolean' }, signer: { type: 'string' }, 'data-dir': { type: 'string' } });
     const [action, ...targets] = positionals;
+    const actions = ['verify', 'seal', 'keygen'];
+    if (action === undefined || !actions.includes(action)) throw new EinthovenError('E_VALIDATION', `${action === undefined ? 'no action given' : `unknown action '${action}'`}: ecg package ${actions.join('|')} (see ecg package --help)`);
     const dataDir = resolveDataDir(values['data-dir']);
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');

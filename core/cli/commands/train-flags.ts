@@ -52,6 +52,7 @@ export function numberFlag(value: string | undefined, flag: string, options: { i
 
 /** The dataset kind of a folder: PTB-XL, CPSC (REFERENCE.csv), a labels CSV, or CinC headers. */
 export function detectDatasetKind(root: string, labels: string | undefined): DatasetKind {
+  if (!existsSync(root)) throw new EinthovenError('E_NOT_FOUND', `${root}: no such folder`);
   if (labels) return 'csv';
   if (existsSync(path.join(root, 'ptbxl_database.csv'))) return 'ptbxl';
   if (existsSync(path.join(root, 'REFERENCE.csv'))) return 'cpsc';
