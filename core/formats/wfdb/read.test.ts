@@ -158,6 +158,12 @@ describe('WFDB header quirks', () => {
     expect(rec.missingLeads).toContain('V1');
   });
 
+  it('refuses a signal file outside the header\'s folder as such, not as missing', () => {
+    const outside = errorOf(decodeFiles([{ name: 'x.hea', bytes: encode('x 1 500 3\n/etc/passwd 16 1000/mV 16 0 0 0 0 I\n') }])[0]);
+    expect(outside).toEqual({ code: 'E_FORBIDDEN', message: "x.hea: signal file /etc/passwd named in the header lies outside the header's folder; only files beside the header are read" });
+    expect(errorOf(decodeFiles([{ name: 'y.hea', bytes: encode('y 1 500 3\ny.dat 16 1000/mV 16 0 0 0 0 I\n') }])[0])).toMatchObject({ code: 'E_NOT_FOUND', message: 'y.hea: signal file y.dat named in the header is missing' });
+  });
+
   it('reports FLAC formats, missing segments and bad fields as typed errors', () => {
     const cases: [string, string][] = [
       ['f 1 500 10\nf.dat 516 200/mV 16 0 0 0 0 I\n', 'E_FORMAT'], // FLAC format, but f.dat is no FLAC stream

@@ -40,6 +40,8 @@ function resolveSignalFile(headerName: string, header: WfdbHeader, fileName: str
       return file;
     }
   }
+  // Only files beside the header are read: a name with a folder in it (../x.dat, /etc/passwd) is refused as such, not called missing.
+  if (/[\\/]/.test(fileName)) throw new EinthovenError('E_FORBIDDEN', `${headerName}: signal file ${fileName} named in the header lies outside the header's folder; only files beside the header are read`);
   throw new EinthovenError('E_NOT_FOUND', `${headerName}: signal file ${fileName} named in the header is missing`);
 }
 
