@@ -17,6 +17,9 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // "--limit -1": Node's message runs over three lines and the CLI prints the first ("argument is ambiguous").
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new EinthovenError('E_VALIDATION', `${ambiguous[1]}: a value starting with '-' is written with '=', as in ${ambiguous[1]}=-1`);
     throw new EinthovenError('E_VALIDATION', message);
   }
 }

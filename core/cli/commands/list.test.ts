@@ -68,6 +68,9 @@ describe('ecg list', () => {
     expect(await refused('--from', '2025-01-01', '--to', '2020-01-01')).toBe('ecg list: E_VALIDATION: --from 2025-01-01 is after --to 2020-01-01: the range is empty');
     expect(await refused('--age-min', '50', '--age-max', '10')).toBe('ecg list: E_VALIDATION: --age-min 50 is above --age-max 10: the range is empty');
     expect(await refused('--age-max', 'old')).toBe("ecg list: E_VALIDATION: --age-max must be a number from 0 to 150, got 'old'");
+    // A negative value after a space is Node's "ambiguous" argument: said in one line, with the form that works.
+    expect(await refused('--limit', '-1')).toBe("ecg list: E_VALIDATION: --limit: a value starting with '-' is written with '=', as in --limit=-1");
+    expect(await refused('--limit=-1')).toBe("ecg list: E_VALIDATION: --limit must be a whole number from 1 to 1000, got '-1'");
     // Choices in the flag's words, not the channel's enum message.
     expect(await refused('--sex', 'X')).toBe("ecg list: E_VALIDATION: --sex must be one of M, F, U, got 'X'");
     expect(await refused('--sort', 'foo')).toBe("ecg list: E_VALIDATION: --sort must be one of imported, recorded, patient, status, probability, uncertainty, got 'foo'");

@@ -197,6 +197,10 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     await expect(cli(trainCommand, ['--data', data, '--arch', 'nope', '--out', path.join(dir, 'x'), '--epochs', '1'])).rejects.toThrow(/unknown architecture 'nope'/);
     await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', path.join(dir, 'x'), '--epochs', 'many'])).rejects.toThrow(/--epochs must be an integer/);
     await expect(cli(predictCommand, ['--model', path.join(dir, 'missing'), record('00001')])).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    // A study folder that is a file is refused before any record is decoded (it failed at the first save).
+    const studyFile = path.join(dir, 'study-file');
+    await writeFile(studyFile, '');
+    await expect(cli(hpoCommand, ['--data', data, '--arch', 'xresnet1d50', '--study', studyFile, '--epochs', '1'])).rejects.toThrow(/study-file is a file: the study is kept in a folder/);
     expect(existsSync(path.join(dir, 'x'))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +29,7 @@ import { withSeededRandom } from '../step';
 import { loadModelWeights } from '../weights-io';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+import { requireNewOutput } from '../../storage/new-output';
 
 export interface HpoJobOptions {
   readonly dataset: DatasetSpec;
@@ -132,6 +134,10 @@ function checkStudyMemory(options: HpoJobOptions, base: TrainConfig, shared: Pre
  */
 export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): Promise<HpoJobResult> {
   if (!Number.isInteger(options.trials) || options.trials < 1 || options.trials > 10_000) throw new EinthovenError('E_VALIDATION', `trials must be 1..10000, got ${options.trials}`);
+  // Checked before any record is decoded: a study folder that is a file failed only at the first save.
+  if (existsSync(options.studyDir) && !statSync(options.studyDir).isDirectory()) throw new EinthovenError('E_VALIDATION', `${options.studyDir} is a file: the study is kept in a folder (new, or the study's own to resume it)`);
+  // The best trial's package is written only when the study completes, so a resumed study has none yet.
+  if (options.out) requireNewOutput(options.out, 'the best trial\'s model package');
   const backend = await ensureBackend(options.backend);
   const base = trainConfigSchema.parse({ ...options.train, paperExact: false });
   const seed = options.seed ?? base.seed;
