@@ -243,6 +243,13 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     await expect.poll(() => page.getByTestId('record-sort').inputValue()).toBe('imported');
     await expect.poll(() => page.getByTestId('record-order').getAttribute('data-order')).toBe('desc');
     await expect.poll(() => flaggedBy.count()).toBe(0);
+    // A date range typed the wrong way round says so, rather than reading as "no record matches".
+    await page.getByTestId('filter-recorded-from').fill('2025-01-01');
+    await page.getByTestId('filter-recorded-to').fill('2020-01-01');
+    await expect.poll(() => page.getByTestId('filter-empty-range').textContent()).toBe('Recorded from 2025-01-01 is after 2020-01-01: no record can match; swap the dates.');
+    await page.getByTestId('filter-recorded-from').fill('');
+    await page.getByTestId('filter-recorded-to').fill('');
+    await expect.poll(() => page.getByTestId('filter-empty-range').count()).toBe(0);
     await page.getByTestId('record-filters').locator('summary').click();
   });
 
