@@ -13,9 +13,11 @@ import type { AuditAnchor, AuditVerification } from './audit-chain';
  */
 export const anchorSchema = z.object({
   format: z.literal('einthoven-audit-anchor'),
-  version: z.literal(1),
+  /** 2 adds `first`, and signs it. */
+  version: z.union([z.literal(1), z.literal(2)]),
   lastId: z.number().int().positive(),
   head: z.string().regex(/^[0-9a-f]{64}$/),
+  first: z.object({ id: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   entries: z.number().int().nonnegative(),
   exportedAt: z.string(),
   database: z.string(),
@@ -23,13 +25,16 @@ export const anchorSchema = z.object({
 });
 export type AnchorFile = z.infer<typeof anchorSchema>;
 
-const signedText = (a: Pick<AnchorFile, 'lastId' | 'head' | 'entries' | 'exportedAt'>) => `einthoven-audit-anchor-v1:${a.lastId}:${a.head}:${a.entries}:${a.exportedAt}`;
+/** What a signature covers: version 2 covers the first entry too, so it cannot be edited under a valid signature. */
+const signedText = (a: Pick<AnchorFile, 'version' | 'lastId' | 'head' | 'entries' | 'exportedAt' | 'first'>) =>
+  a.version === 1 ? `einthoven-audit-anchor-v1:${a.lastId}:${a.head}:${a.entries}:${a.exportedAt}` : `einthoven-audit-anchor-v2:${a.lastId}:${a.head}:${a.entries}:${a.exportedAt}:${a.first?.id ?? ''}:${a.first?.hash ?? ''}`;
 
 export function makeAnchor(verification: AuditVerification, database: string, signer?: { name: string; privateKeyPem: string }): AnchorFile {
   if (!verification.ok || verification.lastId === null || verification.head === null) {
     throw new EinthovenError('E_CONFLICT', 'the audit trail does not verify (or has no hash-chained entry); an anchor would vouch for a damaged trail');
   }
-  const anchor: AnchorFile = { format: 'einthoven-audit-anchor', version: 1, lastId: verification.lastId, head: verification.head, entries: verification.entries, exportedAt: new Date().toISOString(), database };
+  const first = verification.first ? { first: verification.first } : {};
+  const anchor: AnchorFile = { format: 'einthoven-audit-anchor', version: verification.first ? 2 : 1, lastId: verification.lastId, head: verification.head, ...first, entries: verification.entries, exportedAt: new Date().toISOString(), database };
   if (!signer) return anchor;
   const key = createPrivateKey(signer.privateKeyPem);
   return {
@@ -57,7 +62,7 @@ export function parseAnchor(text: string, where: string): AuditAnchor & { signed
     if (!verify(null, Buffer.from(signedText(a)), key, Buffer.from(a.signature.signature, 'base64'))) {
       throw new EinthovenError('E_VALIDATION', `${where}: the anchor's signature does not verify: the anchor file was altered`);
     }
-    return { lastId: a.lastId, head: a.head, signedBy: a.signature.signer };
+    return { lastId: a.lastId, head: a.head, ...(a.first ? { first: a.first } : {}), signedBy: a.signature.signer };
   }
-  return { lastId: a.lastId, head: a.head };
+  return { lastId: a.lastId, head: a.head, ...(a.first ? { first: a.first } : {}) };
 }

@@ -31,8 +31,19 @@ export function entryHash(row: Omit<ChainedRow, 'hash'>): string {
 export interface AuditAnchor {
   readonly lastId: number;
   readonly head: string;
+  /**
+   * The trail's first chained entry when the anchor was made (anchors from 2026-12-06 on): tells
+   * an anchor of another installation's trail from entries removed at this one's end.
+   */
+  readonly first?: ChainedEntry | undefined;
   /** Who recorded it, as a failure names it (default: the exported anchor). */
   readonly source?: string | undefined;
+}
+
+/** One chained entry named by its id and hash. */
+export interface ChainedEntry {
+  readonly id: number;
+  readonly hash: string;
 }
 
 /**
@@ -56,6 +67,8 @@ export interface AuditVerification {
   /** The last entry's hash: record it elsewhere to detect a later truncation of the log's tail. */
   readonly head: string | null;
   readonly lastId: number | null;
+  /** The first entry with a hash, from a walk of the whole trail (an anchor keeps it); absent after a partial walk or none. */
+  readonly first?: ChainedEntry | undefined;
   /** The first entry that fails, and why. */
   readonly problem: { readonly id: number; readonly reason: string } | null;
 }
@@ -69,12 +82,17 @@ export interface AuditVerification {
  */
 export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditAnchor[] = [], start: ChainStart = fromNothing): AuditVerification {
   let { entries, unchained, previous } = start;
+  let first: ChainedEntry | undefined;
   const pending = new Map(anchors.map((a) => [a.lastId, a]));
+  const firsts = anchors.filter((a): a is AuditAnchor & { first: ChainedEntry } => a.first !== undefined);
   const fail = (id: number, reason: string): AuditVerification => ({ ok: false, entries, unchained, head: null, lastId: id, problem: { id, reason } });
   for (const row of rows) {
     entries++;
     const problem = checkIds(row, previous) ?? checkRow(row, previous);
     if (problem) return fail(row.id, problem);
+    if (first === undefined && row.hash !== null) first = { id: row.id, hash: row.hash };
+    const stranger = firsts.find((a) => a.first.id === row.id && a.first.hash !== row.hash);
+    if (stranger) return fail(row.id, `${sourceOf(stranger)} begins at another first entry (${short(stranger.first.hash)}, this trail's is ${short(row.hash)}): it was exported from another installation's trail, or this one was rewritten from its start`);
     const anchored = pending.get(row.id);
     if (anchored !== undefined) {
       if (anchored.head !== row.hash) return fail(row.id, `differs from ${sourceOf(anchored)} (entry ${row.id} was ${short(anchored.head)}, is now ${short(row.hash)}): the trail was rewritten up to this entry`);
@@ -85,7 +103,8 @@ export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditA
   }
   const missing = [...pending.values()].sort((a, b) => a.lastId - b.lastId)[0];
   if (missing !== undefined) return fail(missing.lastId, `${sourceOf(missing)} names entry ${missing.lastId}, which is no longer in the trail: entries were removed from its end`);
-  return { ok: true, entries, unchained, head: previous?.hash ?? null, lastId: previous?.id ?? null, problem: null };
+  const whole = start === fromNothing && first !== undefined ? { first } : {};
+  return { ok: true, entries, unchained, head: previous?.hash ?? null, lastId: previous?.id ?? null, problem: null, ...whole };
 }
 
 function sourceOf(anchor: AuditAnchor): string {

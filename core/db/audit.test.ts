@@ -36,7 +36,7 @@ describe('audit trail hash chain (real SQLite)', () => {
       expect(row.hash).toBe(expected);
       if (i > 0) expect(row.prev_hash).toBe(rows[i - 1]?.hash);
     });
-    expect(audit.verify()).toEqual({ ok: true, entries: 4, unchained: 0, head: rows[3]?.hash, lastId: 4, problem: null });
+    expect(audit.verify()).toEqual({ ok: true, entries: 4, unchained: 0, head: rows[3]?.hash, lastId: 4, problem: null, first: { id: 1, hash: rows[0]?.hash } });
     db.close();
   });
 

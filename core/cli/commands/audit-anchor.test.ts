@@ -100,4 +100,20 @@ describe('ecg audit: complete export, attribution, anchors', () => {
     const anchored = await audit(['--verify', '--anchor', anchorFile, '--data-dir', dataDir]);
     expect(anchored.out[0]).toMatch(/FAILED at entry 10: differs from the exported anchor/);
   });
+
+  it("says an anchor of another installation's trail is one, rather than that entries were removed from this one's end", async () => {
+    const mine = trail(10);
+    const theirs = trail(40);
+    mine.db.close();
+    theirs.db.close();
+    const anchorFile = path.join(theirs.dataDir, 'anchor.json');
+    await audit(['--export-anchor', anchorFile, '--data-dir', theirs.dataDir]);
+    expect(JSON.parse(readFileSync(anchorFile, 'utf8'))).toMatchObject({ version: 2, lastId: 40, first: { id: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const checked = await audit(['--verify', '--anchor', anchorFile, '--data-dir', mine.dataDir]);
+    expect(checked.code).toBe(1);
+    expect(checked.out[0]).toMatch(/FAILED at entry 1: the exported anchor begins at another first entry \([0-9a-f]{12}, this trail's is [0-9a-f]{12}\): it was exported from another installation's trail, or this one was rewritten from its start/);
+    // Its own trail still verifies against it.
+    expect((await audit(['--verify', '--anchor', anchorFile, '--data-dir', theirs.dataDir])).code).toBe(0);
+  });
 });
+
