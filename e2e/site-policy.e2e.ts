@@ -104,7 +104,7 @@ describe('browser mode: a site policy that makes this account a reader', () => {
     await page.screenshot({ path: artifactPath('record-remove.png') });
     await confirm.click();
     await expect.poll(() => page.getByTestId('app-notice').textContent()).toMatch(
-      new RegExp(`^Record ${id} was removed with 0 predictions, 0 physician readings, 0 notes, 0 corrections, 0 PE assessments \\(an amended reading, correction or PE assessment counts once per signed version\\)\\. Still holding it, .*: backups of the data folder made before now; .*; the audit trail`),
+      new RegExp(`^Record ${id} was removed with 0 predictions, 0 physician readings, 0 notes, 0 corrections, 0 PE assessments \\(an amended reading, correction or PE assessment counts once per signed version\\)\\. Still holding it, .*: backups of the data folder made before now \\(restoring one brings the record back: make a backup now, from which a restore removes it again with --reapply-removals-from\\); .*; the audit trail`),
     );
     await expect.poll(async () => Number(await list.getAttribute('data-total'))).toBe(before - 1);
     expect(await page.locator(`[data-testid="record-row"][data-record-id="${id}"]`).count()).toBe(0);

@@ -14,7 +14,8 @@ export interface RemovalSources {
 
 /** What the database cannot reach: said with every removal, so whoever removes a record knows what else to clear. */
 const beyondTheDatabase = [
-  'backups of the data folder made before now',
+  // A restore of such a backup brings the record back; a backup made after the removal carries its trail, from which the restore can remove it again.
+  'backups of the data folder made before now (restoring one brings the record back: make a backup now, from which a restore removes it again with --reapply-removals-from)',
   "files exported from it (the data folder's exports/, datasets from signed readings)",
   "the audit trail's earlier entries, which keep its id, content hash and file names and what readers entered about it (reading statements, PE score items), never its samples",
 ];

@@ -34,7 +34,7 @@ describe('ecg remove', () => {
     const done = await remove(['2', '--reason', 'filed under the wrong patient', '--yes', '--data-dir', dataDir]);
     expect(done.code).toBe(0);
     expect(done.out[0]).toBe('removed record 2 with 0 prediction(s), 0 reading(s), 0 note(s), 0 correction(s) and 0 PE assessment(s) (an amended reading, correction or PE assessment counts once per signed version)');
-    expect(done.out[1]).toMatch(/^not reached .*: backups of the data folder made before now; files exported from it .*; the audit trail/);
+    expect(done.out[1]).toMatch(/^not reached .*: backups of the data folder made before now \(restoring one brings the record back: make a backup now, from which a restore removes it again with --reapply-removals-from\); files exported from it .*; the audit trail/);
 
     const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
     try {
