@@ -66,6 +66,13 @@ export interface UnreadablePath {
   error: ErrorInfo;
 }
 
+/** The reporter prints the path before the error: a message that begins with it too ("nope.hea: no such file") would say it twice. */
+function withoutName(error: ErrorInfo, given: string): ErrorInfo {
+  const prefixes = [given, path.relative(process.cwd(), path.resolve(given)).split(path.sep).join('/'), path.resolve(given)].map((name) => `${name}: `);
+  const prefix = prefixes.find((p) => error.message.startsWith(p));
+  return prefix ? { ...error, message: error.message.slice(prefix.length) } : error;
+}
+
 /**
  * loadFilesForDecoding path by path: a missing file or a folder among many is reported on its own and the
  * others are still read (one bad path must not end a run over a whole list). A file reached twice (a .hea
@@ -78,7 +85,7 @@ export function loadEachForDecoding(paths: readonly string[]): { sources: Source
     try {
       for (const file of loadFilesForDecoding([given])) if (!sources.has(file.name)) sources.set(file.name, file);
     } catch (error) {
-      unreadable.push({ file: given, error: toErrorInfo(error) });
+      unreadable.push({ file: given, error: withoutName(toErrorInfo(error), given) });
     }
   }
   return { sources: [...sources.values()], unreadable };
