@@ -217,7 +217,11 @@ describe('cross-validation in the app: a fine-tuning cross-validated first', () 
     const norm = ds.classes.indexOf('NORM');
     const labels = path.join(dir, 'norm.csv');
     await writeFile(labels, `file,label,patient_id,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`).join('\n')}\n`);
-    const engine = new Engine({ dataDir: await mkdtemp(path.join(tmpdir(), 'einthoven-cv-app-')), shell: 'test', resourcesDir: resources });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-cv-app-'));
+    // A fold left by an earlier, cancelled run of the same name: the new run clears its own scratch rather than refusing it.
+    await mkdir(path.join(dataDir, 'cv', 'norm-cv', 'fold-01'), { recursive: true });
+    await writeFile(path.join(dataDir, 'cv', 'norm-cv', 'fold-01', 'manifest.json'), '{}');
+    const engine = new Engine({ dataDir, shell: 'test', resourcesDir: resources });
     for (const folder of [data, dir]) engine.folders.allow(folder);
     try {
       const listed = await engine.handle('models:list', {});

@@ -1,5 +1,5 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { EinthovenError } from '../../errors';
 import { crossValidationPlan, summariseFolds, type CvSummary, type FoldPredictions } from '../cv';
 import { jsonSafe } from '../finalize';
@@ -42,6 +42,9 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     const out = path.join(options.workDir, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `cross-validation fold ${fold} of ${options.folds}` });
     const { folds: _k, foldSeed: _s, workDir: _w, ...finetune } = options;
+    // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
+    // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
+    await rm(out, { recursive: true, force: true });
     const r = await finetuneJob({ ...finetune, dataset, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context);
     cancelled = r.cancelled;
     if (cancelled) break;
