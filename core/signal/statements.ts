@@ -469,8 +469,7 @@ function twoToOneFlutter(h: HalfCycleAtrialWaves | undefined): { leads: string[]
  */
 function sinusRhythm(input: StatementInput): EcgStatement[] {
   const checks = [unconfirmedMedianP(input), flutterWavesBesideP(input)].filter((q): q is string => q !== undefined);
-  if (checks.length === 0) return sinusStatements(input);
-  return sinusStatements(input).map((s) => ({ ...s, qualifier: [s.qualifier, ...checks].filter((q) => q !== undefined).join('; ') }));
+  return sinusStatements(input).map((s) => withQualifier(s, checks.length > 0 ? checks.join('; ') : undefined));
 }
 
 /**

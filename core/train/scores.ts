@@ -1,4 +1,5 @@
-import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Confusion, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { rateCounts } from '../ml/metrics/stored-rates';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
 export const bootstrapResamples = 1000;
@@ -24,24 +25,15 @@ function perClassStatistics(classes: readonly string[], thresholds: readonly num
   return stats;
 }
 
-/** The per-class figures that are proportions of counted records: [cases counted, of how many]. */
-const proportionCounts = {
-  sensitivity: (c: Confusion) => [c.tp, c.tp + c.fn],
-  specificity: (c: Confusion) => [c.tn, c.tn + c.fp],
-  ppv: (c: Confusion) => [c.tp, c.tp + c.fp],
-  npv: (c: Confusion) => [c.tn, c.tn + c.fn],
-} as const satisfies Record<string, (c: Confusion) => readonly [number, number]>;
-
-/** Each class's sensitivity, specificity, PPV and NPV interval widened to at least Wilson's on the counts (rateInterval says why). */
-function widenedRateIntervals(labels: Matrix, probs: Matrix, classes: readonly string[], thresholds: readonly number[], ci: Record<string, Interval>): Record<string, Interval> {
+/**
+ * Each class's sensitivity, specificity, PPV and NPV interval widened to at least Wilson's on its
+ * counts (rateInterval says why), the counts read from the report's own rates as stored figures are.
+ */
+function widenedRateIntervals(report: MetricsReport, n: number, ci: Record<string, Interval>): Record<string, Interval> {
   const widened: Record<string, Interval> = {};
-  classes.forEach((name, j) => {
-    const counts = confusion(column(labels, j), column(probs, j).map((p) => (p > (thresholds[j] as number) ? 1 : 0)));
-    for (const [figure, countsOf] of Object.entries(proportionCounts)) {
-      const [k, n] = countsOf(counts);
-      widened[`${name}.${figure}`] = rateInterval(ci[`${name}.${figure}`], k, n);
-    }
-  });
+  for (const [name, figure] of Object.entries(report.perClass)) {
+    for (const [key, [k, total]] of Object.entries(rateCounts({ ...figure }, n) ?? {})) widened[`${name}.${key}`] = rateInterval(ci[`${name}.${key}`], k, total);
+  }
   return widened;
 }
 
@@ -76,7 +68,7 @@ export function scoreWithCi(
     ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
     ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
   };
-  const ci = { ...bootstrapped, ...widenedRateIntervals(labels, probs, classes, thresholds, bootstrapped) };
+  const ci = { ...bootstrapped, ...widenedRateIntervals(metrics, labels.length, bootstrapped) };
   if (!binary) return { metrics, ci };
   const f1Positive = (extra.f1Positive as (t: Matrix, s: Matrix) => number)(labels, probs);
   const f1TwoClassMean = (extra.f1TwoClassMean as (t: Matrix, s: Matrix) => number)(labels, probs);

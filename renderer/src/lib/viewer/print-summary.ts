@@ -9,6 +9,7 @@ import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecision
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
 import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
+import { pacingUnassessed } from './pacing-caution';
 import { qtcFlag, type Sex } from './qtc-limits';
 
 /**
@@ -33,16 +34,6 @@ function measurementCautions(m: RecordMeasurements): string[] {
   const pacing = m.pacing.paced ? (st ?? 'paced rhythm') : st;
   const held = m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : undefined;
   return [pacing, pacingUnassessed(m), ...scaling, held].filter((c) => c !== undefined);
-}
-
-/**
- * Below 250 Hz pacemaker spikes are not in the samples, on screen or on paper, so a paced rhythm
- * is neither recognised nor visible: said on every such record that was measured (PTB-XL's
- * 100 Hz files), with the reason the engine gives.
- */
-export function pacingUnassessed(m: RecordMeasurements): string | undefined {
-  if (m.pacing.assessed || m.caveats.intervalsWithheld) return undefined;
-  return `${m.pacing.reason.charAt(0).toUpperCase()}${m.pacing.reason.slice(1)}`;
 }
 
 /** The axes the reader's boundaries moved, with the program's: "(corrected; program P 40°, T 61°)". */
