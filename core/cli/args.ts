@@ -24,18 +24,40 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
   }
 }
 
-/** A flag's whole number within [min, max]; 'abc', 1.5 and 1e20 are refused naming the flag, not passed on as NaN. */
-export function wholeNumberFlag(flag: string, text: string, min: number, max: number): number {
+export interface NumberBounds {
+  /** Whole numbers only ('1.5' refused). */
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/** "from 1 to 1000", "of at least 0", "of at most 1" or nothing: the words a refusal uses for the bounds. */
+function boundsText({ min, max }: NumberBounds): string {
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  if (max !== undefined) return ` of at most ${max}`;
+  return '';
+}
+
+/**
+ * The one check of a number given on the command line: 'abc', '' (which Number reads as 0), 1.5 where a
+ * whole number is asked and values out of bounds are refused naming the flag, never passed on as NaN or 0.
+ */
+export function checkedNumber(flag: string, text: string, bounds: NumberBounds = {}): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new EinthovenError('E_VALIDATION', `--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+  const bad = text.trim() === '' || !Number.isFinite(n) || (bounds.integer === true && !Number.isInteger(n)) || (bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max);
+  if (bad) throw new EinthovenError('E_VALIDATION', `--${flag} must be ${bounds.integer === true ? 'a whole number' : 'a number'}${boundsText(bounds)}, got '${text}'`);
   return n;
+}
+
+/** A flag's whole number within [min, max]; 'abc', 1.5 and 1e20 are refused naming the flag. */
+export function wholeNumberFlag(flag: string, text: string, min: number, max: number): number {
+  return checkedNumber(flag, text, { integer: true, min, max });
 }
 
 /** A flag's number within [min, max] (fractions allowed), refused naming the flag otherwise. */
 export function numberFlag(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new EinthovenError('E_VALIDATION', `--${flag} must be a number from ${min} to ${max}, got '${text}'`);
-  return n;
+  return checkedNumber(flag, text, { min, max });
 }
 
 /** YYYY-MM-DD naming a day of the calendar: Date.parse alone takes 2024-02-30 for 1 March. */

@@ -50,11 +50,24 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
 }
 
 /**
+ * `ecg list | head`: once the reader has gone, the next write fails with EPIPE. Unhandled, that error
+ * went to the wasm backend's uncaught-exception handler, which printed its whole module source. The
+ * reader asked for no more, so the command ends there, as a shell tool does.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
+/**
  * The whole CLI on the process's streams: `npm run ecg` (core/cli/main.ts) and the desktop app's
  * `--cli` mode (electron/cli-mode.ts, through the bundle dist-electron/cli.js) both run this.
  * The FLAC decoder (WFDB 508/516/524) starts asynchronously, once, before any command decodes.
  */
 export async function runCliProcess(argv: readonly string[]): Promise<number> {
+  endQuietlyWhenOutputCloses();
   try {
     await initFlac();
     return await runCli(argv);

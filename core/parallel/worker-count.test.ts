@@ -34,6 +34,6 @@ describe('worker count', () => {
     expect(await backendCommand.run(['--json', '--backend', 'cpu'], io)).toBe(0);
     const report = JSON.parse(out.join('')) as { workers: { cores: number; default: number; max: number } };
     expect(report.workers).toMatchObject({ cores: availableCores(), default: Math.max(1, availableCores() - 1), minRowsPerTrainingWorker: 8, max: 64 });
-    await expect(trainCommand.run(['--data', '.', '--arch', 'resnet18', '--out', 'x', '--workers', '0'], io)).rejects.toThrow(/--workers must be an integer ≥ 1/);
+    await expect(trainCommand.run(['--data', '.', '--arch', 'resnet18', '--out', 'x', '--workers', '0'], io)).rejects.toThrow(/--workers must be a whole number from 1 to 64/);
   });
 });

@@ -1,7 +1,7 @@
-import { backendNameSchema, initBackend } from '../../ml/backend/init';
+import { backendNames, initBackend } from '../../ml/backend/init';
 import { buildModel, countTrainableParams, listArchitectures } from '../../ml/models/registry';
 import { EinthovenError } from '../../errors';
-import { parseCommandArgs } from '../args';
+import { choiceFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { promoteUsage, runPromote } from './models-promote';
 
@@ -36,13 +36,9 @@ Options:
       backend: { type: 'string' },
     });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
-    const numClasses = Number(values.classes);
-    if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 1000) {
-      throw new EinthovenError('E_VALIDATION', `--classes must be an integer 1..1000, got '${values.classes}'`);
-    }
-    const force = values.backend === undefined ? undefined : backendNameSchema.safeParse(values.backend);
-    if (force && !force.success) throw new EinthovenError('E_VALIDATION', `--backend must be tensorflow, wasm or cpu, got '${values.backend}'`);
-    await initBackend(force ? { force: force.data } : {});
+    const numClasses = wholeNumberFlag('classes', values.classes, 1, 1000);
+    const force = choiceFlag('backend', values.backend, backendNames);
+    await initBackend(force ? { force } : {});
     const paperExact = values['paper-exact'] === true;
     const rows = listArchitectures().map((arch) => {
       const model = buildModel(arch.name, { numClasses, paperExact });

@@ -195,7 +195,7 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     for (const command of [trainCommand, hpoCommand, finetuneCommand, evaluateCommand, predictCommand]) expect(command.usage).toMatch(new RegExp(`^Usage: ecg ${command.name} `));
     await expect(cli(trainCommand, ['--data', data, '--out', path.join(dir, 'x')])).rejects.toMatchObject({ code: 'E_VALIDATION' });
     await expect(cli(trainCommand, ['--data', data, '--arch', 'nope', '--out', path.join(dir, 'x'), '--epochs', '1'])).rejects.toThrow(/unknown architecture 'nope'/);
-    await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', path.join(dir, 'x'), '--epochs', 'many'])).rejects.toThrow(/--epochs must be an integer/);
+    await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', path.join(dir, 'x'), '--epochs', 'many'])).rejects.toThrow(/--epochs must be a whole number/);
     await expect(cli(predictCommand, ['--model', path.join(dir, 'missing'), record('00001')])).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     // A study folder that is a file is refused before any record is decoded (it failed at the first save).
     const studyFile = path.join(dir, 'study-file');

@@ -10,6 +10,7 @@ import { normalisations, type Normalisation } from '../../signal/normalise';
 import { augmentChoices } from '../../train/augmentation';
 import type { TrainConfigInput } from '../../train/config';
 import type { TrainProgress } from '../../train/progress';
+import { checkedNumber, type NumberBounds } from '../args';
 import type { CliIO } from '../command';
 
 /** Flags shared by train, hpo and finetune to describe a dataset. */
@@ -42,12 +43,9 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
   return value as T;
 }
 
-export function numberFlag(value: string | undefined, flag: string, options: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const bad = !Number.isFinite(n) || (options.integer && !Number.isInteger(n)) || (options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max);
-  if (bad) throw new EinthovenError('E_VALIDATION', `${flag} must be a${options.integer ? 'n integer' : ' number'}${options.min !== undefined ? ` ≥ ${options.min}` : ''}${options.max !== undefined ? ` ≤ ${options.max}` : ''}, got '${value}'`);
-  return n;
+/** An optional numeric flag ('--epochs'), checked by the CLI's one number check. */
+export function numberFlag(value: string | undefined, flag: string, bounds: NumberBounds = {}): number | undefined {
+  return value === undefined ? undefined : checkedNumber(flag.replace(/^--/, ''), value, bounds);
 }
 
 /** The dataset kind of a folder: PTB-XL, CPSC (REFERENCE.csv), a labels CSV, or CinC headers. */
