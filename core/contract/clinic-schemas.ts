@@ -78,6 +78,7 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     pacing: z.enum(['excluded', 'allowed']),
     requiredLeads: z.array(z.string()),
     minSeconds: z.number(),
+    minSecondsBasis: z.enum(['validation records', 'one model window', 'resting ECG']).optional(),
     fsHz: z.object({ min: z.number(), max: z.number() }),
     channels: z.literal('ecg'),
   }),

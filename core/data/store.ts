@@ -59,6 +59,10 @@ export type DecodedItem = { readonly id: string; readonly fs: number; readonly s
  * Decoded and filtered records, held once in memory (and optionally on disk); crops,
  * normalisation and augmentation run on the fly per sample, so every epoch sees new crops.
  */
+function durationOf(signal: readonly Float32Array[], fs: number): number {
+  return fs > 0 ? (signal[0]?.length ?? 0) / fs : 0;
+}
+
 export class SignalStore {
   private readonly signals = new Map<string, LeadSignal>();
   /** Disk-backed mode: record id → cache key in `diskDir`. */
@@ -72,6 +76,8 @@ export class SignalStore {
   readonly failures: { id: string; message: string }[] = [];
   /** Content hash (core/engine/record-hash.ts) of every decoded record: which recordings a model saw. */
   readonly #contentHashes = new Map<string, string>();
+  /** Duration in seconds of every decoded record: the shortest validation record bounds a package's intended input. */
+  readonly #seconds = new Map<string, number>();
 
   private constructor(private config: PipelineConfig) {
     this.after = buildPipeline(splitAtCrop(config).after);
@@ -93,6 +99,7 @@ export class SignalStore {
       try {
         const { signal, contentHash } = await loadOne(item, before, options.cacheDir);
         store.#contentHashes.set(item.id, contentHash);
+        store.#seconds.set(item.id, durationOf(signal.signal, signal.fs));
         if (inMemory) store.signals.set(item.id, signal);
         else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
       } catch (error) {
@@ -113,6 +120,7 @@ export class SignalStore {
         continue;
       }
       this.#contentHashes.set(item.id, outcome.contentHash);
+      this.#seconds.set(item.id, durationOf(outcome.signal, outcome.fs));
       if (inMemory) this.signals.set(item.id, { fs: outcome.fs, signal: outcome.signal });
       else this.onDisk.set(item.id, await cacheKey(item.files, before.config));
     }
@@ -133,6 +141,7 @@ export class SignalStore {
     view.sharedData = this.sharedData; // the same buffer, under another pipeline: never a second copy
     view.failures.push(...this.failures);
     for (const [id, hash] of this.#contentHashes) view.#contentHashes.set(id, hash);
+    for (const [id, seconds] of this.#seconds) view.#seconds.set(id, seconds);
     return view;
   }
 
@@ -193,6 +202,11 @@ export class SignalStore {
   /** The content hash of a decoded record (undefined for one that failed). */
   contentHash(id: string): string | undefined {
     return this.#contentHashes.get(id);
+  }
+
+  /** The duration of a decoded record in seconds (undefined for one that failed). */
+  seconds(id: string): number | undefined {
+    return this.#seconds.get(id);
   }
 
   has(id: string): boolean {

@@ -108,7 +108,7 @@ describe('predictions: stored, listed per record, registered and audited', () =>
       validationDetail: { n: 6, ci: manifest.provenance.validation.ci },
       test: null,
       siteEvaluation: null,
-      intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', minSeconds: 2.5, fsHz: { min: 100 } },
+      intendedInput: { ageYears: { min: 18, max: null }, pacing: 'excluded', minSeconds: 10, minSecondsBasis: 'validation records', fsHz: { min: 100 } },
       finetuneDefaultMode: 'head',
       training: { learningRate: 2e-4, batchSize: 6 },
     });

@@ -9,7 +9,7 @@ import { loadPackage } from './package/archive';
 import type { LoadedPackage } from './package/io';
 import { intendedInputOf } from './package/manifest';
 import { predictRecord } from './predictor';
-import { checkScope, defaultIntendedInput } from './scope';
+import { checkScope, defaultIntendedInput, withValidatedDuration } from './scope';
 
 const starter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/models/starter');
 const paced = fixturePath('signal', 'ptbxl-paced', '00143_hr.hea');
@@ -40,7 +40,8 @@ describe('out of scope means no confident number', () => {
   it('abstains on a child, non-ECG channels, a missing lead, a rate below the model\u2019s, and notes pacing it could not judge at 100 Hz', async () => {
     const base = await record(sinus);
     const intended = intendedInputOf(loaded.manifest);
-    expect(intended).toEqual(defaultIntendedInput(loaded.manifest.preprocessing)); // the shipped starter predates the field
+    // The shipped starter states one window (2.5 s) but was validated on 10 s records: it is held to those.
+    expect(intended).toEqual({ ...defaultIntendedInput(loaded.manifest.preprocessing), minSeconds: 10, minSecondsBasis: 'resting ECG' });
     const child = await predictRecord(loaded, { ...base, patient: { ageYears: 5 } });
     expect(child.reason).toBe("outside the model's intended input: patient aged 5 years; the model is for 18 years and older");
     const withPressure = checkScope({ ...base, leads: [...base.leads, { name: 'ABP', samples: base.leads[0]?.samples as Float32Array }] }, intended);
@@ -52,5 +53,28 @@ describe('out of scope means no confident number', () => {
     const atHundred = await predictRecord(loaded, lowRate);
     expect(atHundred.abstained).toBe(false);
     expect(atHundred.scope.notes).toEqual([expect.stringMatching(/^Pacing could not be assessed: the record is sampled at 100 Hz.*the model is not for paced rhythms$/)]);
+  });
+});
+
+describe('how short a record a model is for', () => {
+  it('the starter, validated on 10 s ECGs, abstains on the first 3 s of a sinus ECG instead of flagging it', async () => {
+    // A reviewer saw the CPSC-class model flag RBBB on such a cut, where the whole 10 s read as normal.
+    const whole = await record(sinus);
+    const first3s = { ...whole, leads: whole.leads.map((l) => ({ ...l, samples: l.samples.subarray(0, 3 * whole.fs) })) };
+    const short = await predictRecord(loaded, first3s);
+    expect(short).toMatchObject({ abstained: true, probabilities: null });
+    expect(short.scope.reasons).toEqual(['too short: 3.00 s; the model needs at least 10.00 s (the standard resting ECG it was validated on; the package does not state shorter ones)']);
+  });
+
+  it('a trained package states the shortest record it was validated on, never less than one model window', () => {
+    const pipeline = loaded.manifest.preprocessing;
+    const stated = defaultIntendedInput(pipeline);
+    expect(stated).toMatchObject({ minSeconds: 2.5, minSecondsBasis: 'one model window' });
+    expect(withValidatedDuration(stated, pipeline, [10, 9.998, 30])).toMatchObject({ minSeconds: 9.9, minSecondsBasis: 'validation records' });
+    expect(withValidatedDuration(stated, pipeline, [6.04, 60])).toMatchObject({ minSeconds: 6, minSecondsBasis: 'validation records' });
+    expect(withValidatedDuration(stated, pipeline, [2, 10])).toMatchObject({ minSeconds: 2.5, minSecondsBasis: 'one model window' });
+    expect(withValidatedDuration(stated, pipeline, [])).toMatchObject({ minSeconds: 2.5, minSecondsBasis: 'one model window' });
+    const tooShort = checkScope({ fs: 100, leads: [{ name: 'I', samples: new Float32Array(700) }] }, { ...withValidatedDuration(stated, pipeline, [9.99]), requiredLeads: ['I'], pacing: 'allowed' });
+    expect(tooShort.reasons).toEqual(['too short: 7.00 s; the model needs at least 9.90 s (the shortest record it was validated on)']);
   });
 });

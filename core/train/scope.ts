@@ -17,6 +17,11 @@ export const intendedInputSchema = z.object({
   requiredLeads: z.array(z.enum(canonicalLeads)).min(1),
   /** Shortest record in seconds. */
   minSeconds: z.number().nonnegative(),
+  /**
+   * Where minSeconds comes from. Absent in packages written before it was stated: their minimum was
+   * one model window, shorter than any record they were validated on (intendedInputOf raises it).
+   */
+  minSecondsBasis: z.enum(['validation records', 'one model window', 'resting ECG']).optional(),
   /** Sampling rates the record may have: below the model's own rate the signal was never there. */
   fsHz: z.object({ min: z.number().positive(), max: z.number().positive() }),
   /** 'ecg': surface ECG leads only; a record holding other channels (pressure, respiration, SpO₂ …) is out of scope. */
@@ -31,16 +36,53 @@ export type IntendedInput = z.infer<typeof intendedInputSchema>;
  */
 export function defaultIntendedInput(pipeline: PipelineConfig): IntendedInput {
   const rate = pipelineRate(pipeline);
-  const crop = pipelineCrop(pipeline);
   return {
     ageYears: { min: 18, max: null },
     pacing: 'excluded',
     requiredLeads: [...pipeline.leads],
-    minSeconds: rate && crop ? crop / rate : 0,
+    minSeconds: oneWindowSeconds(pipeline),
+    minSecondsBasis: 'one model window',
     fsHz: { min: rate ?? 100, max: 20_000 },
     channels: 'ecg',
   };
 }
+
+function oneWindowSeconds(pipeline: PipelineConfig): number {
+  const rate = pipelineRate(pipeline);
+  const crop = pipelineCrop(pipeline);
+  return rate && crop ? crop / rate : 0;
+}
+
+/**
+ * The shortest record a trained package is for: the shortest of the records its thresholds and
+ * calibration were fitted on (floored to 0.1 s), and never less than one model window. A model
+ * validated on 10 s ECGs gave "RBBB flagged" on the first 3 s of a sinus ECG whose whole 10 s it
+ * read as normal: its figures say nothing about records that short.
+ */
+export function withValidatedDuration(intended: IntendedInput, pipeline: PipelineConfig, validationSeconds: readonly number[]): IntendedInput {
+  const window = oneWindowSeconds(pipeline);
+  if (validationSeconds.length === 0) return { ...intended, minSeconds: window, minSecondsBasis: 'one model window' };
+  const shortest = Math.floor(Math.min(...validationSeconds) * 10) / 10;
+  return shortest > window ? { ...intended, minSeconds: shortest, minSecondsBasis: 'validation records' } : { ...intended, minSeconds: window, minSecondsBasis: 'one model window' };
+}
+
+/** The standard resting ECG's 10 s: the floor for packages that did not record what they were validated on. */
+const restingEcgSeconds = 10;
+
+/**
+ * A package written before it stated where its minimum duration came from stated one model window
+ * (2.5 s) though it was validated on whole resting ECGs; it is held to the resting ECG's 10 s.
+ */
+export function withLegacyDurationFloor(intended: IntendedInput): IntendedInput {
+  if (intended.minSecondsBasis !== undefined || intended.minSeconds >= restingEcgSeconds) return intended;
+  return { ...intended, minSeconds: restingEcgSeconds, minSecondsBasis: 'resting ECG' };
+}
+
+const basisText: Record<NonNullable<IntendedInput['minSecondsBasis']>, string> = {
+  'validation records': 'the shortest record it was validated on',
+  'one model window': 'one model window',
+  'resting ECG': 'the standard resting ECG it was validated on; the package does not state shorter ones',
+};
 
 /** Surface-ECG channel names beyond the 12 standard leads (Frank XYZ, right-sided and posterior leads, monitoring leads). */
 const ecgChannel = /^(i|ii|iii|avr|avl|avf|-avr|v\d{1,2}r?|v\d{1,2}-v\d{1,2}|x|y|z|vx|vy|vz|ml.*|mcl\d|cm\d|d\d|ecg.*|lead.*|ekg.*)$/i;
@@ -78,7 +120,7 @@ export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVer
   const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())));
   if (missing.length > 0) reasons.push(`missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
   const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
-  if (seconds + 1e-9 < intended.minSeconds) reasons.push(`too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s`);
+  if (seconds + 1e-9 < intended.minSeconds) reasons.push(`too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
   const age = input.patient?.ageYears;
   const { min, max } = intended.ageYears;
   if (age !== undefined && Number.isFinite(age) && ((min !== null && age < min) || (max !== null && age > max))) {

@@ -4,7 +4,7 @@ import { engineVersion } from '../../engine/version';
 import type { BuildOptions } from '../../ml/models/registry';
 import { recordedAugmentation } from '../augmentation';
 import { buildRecordFilter } from '../record-filter';
-import { defaultIntendedInput, type IntendedInput } from '../scope';
+import { defaultIntendedInput, withValidatedDuration, type IntendedInput } from '../scope';
 import type { TrainConfig } from '../config';
 import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '../finalize';
 import type { TrainLoopResult } from '../loop';
@@ -36,6 +36,14 @@ export interface PackageTrainedArgs {
   readonly intendedInput?: IntendedInput;
   /** Run once the operating point is fixed, before the package is written: a fine-tuning's locked-test evaluation and comparison. */
   readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
+}
+
+/** The durations of the validation records that decoded. */
+function secondsOf(store: PreparedData['store'], ids: readonly string[]): number[] {
+  return ids.flatMap((id) => {
+    const seconds = store.seconds(id);
+    return seconds === undefined ? [] : [seconds];
+  });
 }
 
 /** The filter of the content hashes of every record the model trained or validated on. */
@@ -72,7 +80,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       preprocessing: { ...prepared.pipeline, augmentation: null },
       augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
-      intendedInput: args.intendedInput ?? defaultIntendedInput(prepared.pipeline),
+      intendedInput: withValidatedDuration(args.intendedInput ?? defaultIntendedInput(prepared.pipeline), prepared.pipeline, secondsOf(store, val.ids)),
       operatingPoint: calibrated.operatingPoint,
       provenance: {
         dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },

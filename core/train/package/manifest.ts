@@ -5,7 +5,7 @@ import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
 import { baseComparisonSchema } from '../comparison';
 import { recordFilterSchema } from '../record-filter';
-import { defaultIntendedInput, intendedInputSchema, type IntendedInput } from '../scope';
+import { defaultIntendedInput, intendedInputSchema, withLegacyDurationFloor, type IntendedInput } from '../scope';
 import { fusionSchema } from '../pe/fusion';
 import { targetRange } from '../thresholds';
 
@@ -219,7 +219,10 @@ export function reproducibleView(manifest: ModelManifest): unknown {
   return JSON.parse(JSON.stringify(manifest, (key, value: unknown) => (timingFields.has(key) ? undefined : value))) as unknown;
 }
 
-/** What a package is for: as it states, or, for a package written before it stated it, its pipeline's default. */
+/**
+ * What a package is for: as it states, or, for a package written before it stated it, its
+ * pipeline's default; either way no shorter than the records it was validated on.
+ */
 export function intendedInputOf(manifest: ModelManifest): IntendedInput {
-  return manifest.intendedInput ?? defaultIntendedInput(manifest.preprocessing);
+  return withLegacyDurationFloor(manifest.intendedInput ?? defaultIntendedInput(manifest.preprocessing));
 }

@@ -16,7 +16,7 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
   const { input, intendedInput: scope } = model;
   const ages = scope.ageYears.min !== null && scope.ageYears.max !== null ? `${scope.ageYears.min}–${scope.ageYears.max} years` : scope.ageYears.min !== null ? `${scope.ageYears.min} years and older` : scope.ageYears.max !== null ? `up to ${scope.ageYears.max} years` : 'any age';
   const lines = [
-    `Input: a resting 12-lead ECG of at least ${input.windowSeconds === null ? 'a few' : Number(input.windowSeconds.toFixed(1))} seconds${input.rateHz === null ? '' : `, resampled to ${input.rateHz} Hz`}. Output: a calibrated probability per class (${model.classes.join(', ')}) and a decision at the operating point.`,
+    `Input: a resting 12-lead ECG of at least ${Number(scope.minSeconds.toFixed(1))} seconds${scope.minSecondsBasis === 'validation records' ? ' (its shortest validation record)' : ''}${input.rateHz === null ? '' : `, resampled to ${input.rateHz} Hz`}. Output: a calibrated probability per class (${model.classes.join(', ')}) and a decision at the operating point.`,
     `Intended for: patients aged ${ages}${scope.pacing === 'excluded' ? ', no pacemaker rhythm' : ''}; surface ECG leads only (${scope.requiredLeads.length === 12 ? 'all 12' : scope.requiredLeads.join(', ')}), sampled at ${scope.fsHz.min} Hz or faster. A record outside this gets no prediction: the model abstains and says why.`,
     'Supports, and never replaces, a physician reading the tracing. Research use only.',
     `Trained on ${model.dataset} (${model.trainRecords} training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`,
