@@ -4,6 +4,8 @@ import type { Db } from './database';
 export class AppState {
   readonly #get;
   readonly #set;
+  /** Values this process wrote: what was chosen in this session, as opposed to remembered from an earlier one. */
+  readonly #thisSession = new Map<string, string>();
 
   constructor(db: Db) {
     this.#get = db.prepare('SELECT value FROM app_state WHERE key = ?');
@@ -19,5 +21,11 @@ export class AppState {
 
   set(key: string, value: string): void {
     this.#set.run(key, value);
+    this.#thisSession.set(key, value);
+  }
+
+  /** The value written in this session, if any (undefined when it was only remembered from an earlier one). */
+  setThisSession(key: string): string | undefined {
+    return this.#thisSession.get(key);
   }
 }

@@ -124,8 +124,10 @@ export class Engine {
     this.access = SiteAccess.load(options.policyFile ?? policyFileLocation(), osAccount, (now, before) =>
       this.audit.append('system', 'access.policy-changed', null, { policy: now.policy.file, policyState: now.policy.state, roles: now.roles, rolesBefore: before.roles }),
     );
-    // The reader chosen in the app (the last one who signed a reading here); the CLI names one with EINTHOVEN_READER.
-    const reader = () => (options.shell === 'cli' ? process.env.EINTHOVEN_READER : this.#state.get('reader.last')) || undefined;
+    // The reader who signed a reading, note or correction in this session of the app; the CLI names one with
+    // EINTHOVEN_READER. The name remembered from an earlier session only pre-fills the form: taken for the
+    // audit, it put the last signer's name on exports made after a restart by whoever sat down next.
+    const reader = () => (options.shell === 'cli' ? process.env.EINTHOVEN_READER : this.#state.setThisSession('reader.last')) || undefined;
     this.audit = new AuditLog(this.db, () => ({ osAccount, reader: reader() }));
     this.jobs = new JobRunner({
       progress: (event) => this.#emit('jobs:progress', event),

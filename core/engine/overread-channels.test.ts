@@ -122,4 +122,15 @@ describe('overreads: a cardiologist confirms, amends and the worklist follows', 
     expect(await value('overreads:list', { recordId: second })).toMatchObject({ items: [] });
     expect(await reviewOf('unconfirmed')).toEqual([second]);
   });
+
+  it('names in the audit only a reader who signed in this session; after a restart the remembered name pre-fills the form and nothing more', async () => {
+    await value('records:get', { id: second });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.viewed', reader: 'Dr. B' });
+    // An auditor found exports made after a restart attributed to the last physician who had signed, who was not there.
+    await engine.close();
+    engine = new Engine({ dataDir, shell: 'test', resourcesDir });
+    await value('records:get', { id: second });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.viewed', reader: null });
+    expect(await value('overreads:list', { recordId: second })).toMatchObject({ lastReader: 'Dr. B' });
+  });
 });
