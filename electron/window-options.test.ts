@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, devToolsAllowed, mainWindowOptions, secureWebPreferences } from './window-options';
+
+const repoRoot = path.resolve(__dirname, '..');
 
 describe('main window security', () => {
   it('isolates and sandboxes the renderer with no Node access', () => {
@@ -41,5 +45,12 @@ describe('main window security', () => {
     expect(contentSecurityPolicy).not.toContain('wasm-unsafe-eval');
     expect(contentSecurityPolicy).toContain("script-src 'self';");
     expect(contentSecurityPolicy).toContain("worker-src 'none'");
+  });
+
+  it("the page's own meta policy is the same, less frame-ancestors (which a meta element cannot carry)", () => {
+    // It had drifted ('wasm-unsafe-eval', no worker-src), and it is the only policy when the page is loaded without the header.
+    const html = readFileSync(path.join(repoRoot, 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(contentSecurityPolicy.replace("; frame-ancestors 'none'", ''));
   });
 });
