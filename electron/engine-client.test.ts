@@ -87,6 +87,7 @@ describe('EngineClient: an engine process that stops under the window', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(e.ports).toHaveLength(1);
     expect(e.events.map((x) => x.event)).not.toContain('engine:restarted');
+    expect(e.log).toEqual(['engine started', 'engine stopped']);
   });
 
   it("writes what a dying engine said last to the log, bounded and without quoted text", async () => {

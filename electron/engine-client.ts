@@ -99,9 +99,15 @@ export class EngineClient {
     const port = this.#port;
     const exited = new Promise<void>((resolve) => port.onExit(() => resolve()));
     port.send({ type: 'shutdown' });
-    const timer = setTimeout(() => port.kill(), graceMs);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      port.kill();
+    }, graceMs);
     await exited;
     clearTimeout(timer);
+    // A stop asked for is logged as the starts and restarts are (docs/security.md): the log told of starts only.
+    this.#log(killed ? `engine stopped: killed after it did not close within ${graceMs} ms` : 'engine stopped');
   }
 
   /**
