@@ -55,7 +55,21 @@ describe('import of every format through the contract (real SQLite)', () => {
     expect(reports.find((r) => r.files[0] === 'broken/bad.scp')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/truncated/), details: expect.stringMatching(/^E_FORMAT: /) });
     expect(engine.records.count()).toBe(8);
     const again = await importFiles(engine, { files: fixtureFiles('philips', '129DYPRG.XML').map((f) => ({ ...f, name: `elsewhere/${f.name}` })) });
-    expect(again).toMatchObject([{ status: 'duplicate' }]);
+    expect(again).toMatchObject([{ status: 'duplicate', reason: 'Same ECG as record 1, already in the database.' }]);
+  });
+
+  it('a second copy of a tracing under another patient ID is a duplicate that says one of the two is misfiled', async () => {
+    const engine = newEngine();
+    const [muse] = fixtureFiles('muse', 'synthetic-latin1.xml');
+    if (!muse) throw new Error('no MUSE fixture');
+    expect(await importFiles(engine, { files: [muse] })).toMatchObject([{ status: 'imported', recordId: 1 }]);
+    // The same bytes again: a plain duplicate.
+    expect(await importFiles(engine, { files: [{ ...muse, name: `copy/${muse.name}` }] })).toMatchObject([{ status: 'duplicate', reason: 'Same ECG as record 1, already in the database.' }]);
+    // The same tracing with another patient's ID (an auditor's case: the conflicting identity went unseen).
+    const text = Buffer.from(muse.bytes).toString('latin1').replace('<PatientID>SYNTH-1</PatientID>', '<PatientID>PIDZZ4711</PatientID>');
+    const [report] = await importFiles(engine, { files: [{ name: 'other/synthetic-latin1.xml', bytes: new Uint8Array(Buffer.from(text, 'latin1')) }] });
+    expect(report).toMatchObject({ status: 'duplicate', recordId: 1 });
+    expect(report?.reason).toBe('Same ECG as record 1, already in the database. But this file names another patient (patient ID PIDZZ4711 here, SYNTH-1 in record 1): one of the two is filed under the wrong patient; check before relying on either.');
   });
 
   it('imports a WFDB multi-segment record (master, layout, segments) as one record', async () => {

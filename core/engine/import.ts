@@ -3,6 +3,7 @@ import type { AuditLog } from '../db/audit';
 import type { RecordStore } from '../db/records';
 import { EinthovenError, type ErrorInfo } from '../errors';
 import type { CsvOptions, CsvQuestion, DecodeOutcome } from '../formats/index';
+import type { PatientInfo } from '../formats/record';
 import { DecodePool } from './decode-pool';
 import type { WorkerFile } from './decode-protocol';
 import { planImport, type ImportSource, type PlannedItem } from './import-sources';
@@ -94,6 +95,21 @@ function fatalStorageError(error: unknown, file: string): EinthovenError | undef
   return undefined;
 }
 
+/**
+ * The same tracing filed under another patient: one of the two files is misfiled. Importing the
+ * second copy was reported as a plain duplicate, and the conflicting identity went unseen.
+ */
+function identityConflict(incoming: PatientInfo, stored: PatientInfo | undefined, recordId: number): string | undefined {
+  if (!stored) return undefined;
+  const differs = (a: string | undefined, b: string | undefined) => Boolean(a?.trim() && b?.trim() && a.trim().toLowerCase() !== b.trim().toLowerCase());
+  const fields = [
+    differs(incoming.id, stored.id) ? `patient ID ${incoming.id ?? ''} here, ${stored.id ?? ''} in record ${recordId}` : undefined,
+    differs(incoming.name, stored.name) ? 'another name' : undefined,
+    differs(incoming.birthDate, stored.birthDate) ? `birth date ${incoming.birthDate ?? ''} here, ${stored.birthDate ?? ''} in record ${recordId}` : undefined,
+  ].filter((f): f is string => f !== undefined);
+  return fields.length === 0 ? undefined : `But this file names another patient (${fields.join('; ')}): one of the two is filed under the wrong patient; check before relying on either.`;
+}
+
 function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, actor: string): ImportFileReport {
   const hash = recordContentHash(outcome.record);
   const sourcePath = outcome.files[0] ?? '(unnamed)';
@@ -103,7 +119,8 @@ function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, acto
     return store.transaction(() => {
       const existing = store.findIdByHash(hash);
       if (existing !== undefined) {
-        return { files: outcome.files, status: 'duplicate' as const, recordId: existing, reason: `Same ECG as record ${existing}, already in the database.` };
+        const conflict = identityConflict(outcome.record.patient, store.get(existing)?.patient, existing);
+        return { files: outcome.files, status: 'duplicate' as const, recordId: existing, reason: `Same ECG as record ${existing}, already in the database.${conflict ? ` ${conflict}` : ''}` };
       }
       const id = store.insert(outcome.record, hash, sourcePath);
       audit.append(actor, 'record.imported', `record:${id}`, { files: outcome.files, format: outcome.record.source.format, contentHash: hash });
