@@ -123,6 +123,11 @@ describe('browser mode: the clinical viewer', () => {
     await page.getByTestId('qtc-formula').selectOption('bazett');
     await expect.poll(async () => Math.round(await number(qtc, 'data-value'))).toBe(expected.qtcMs.bazett);
     expect(await page.getByTestId('qtc-formula-text').textContent()).toMatch(/^Bazett/);
+    // The statements' QTc is Framingham's, whichever formula is read here: said beside it, and not when Framingham is read.
+    expect(await page.getByTestId('qtc-statement-formula').textContent()).toBe('Statements use Framingham’s QTc');
+    await page.getByTestId('qtc-formula').selectOption('framingham');
+    await expect.poll(() => page.getByTestId('qtc-statement-formula').count()).toBe(0);
+    await page.getByTestId('qtc-formula').selectOption('fridericia');
     expect(await page.getByTestId('quality-verdict').getAttribute('data-verdict')).toBe(expected.verdict);
     // Every detected beat is marked above the tracing, at its time.
     const marks = await page.getByTestId('beat-marker').evaluateAll((n) => n.map((m) => Number(m.getAttribute('data-time-s'))));

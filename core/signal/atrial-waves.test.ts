@@ -7,6 +7,7 @@ import { decodeFiles } from '../formats/index';
 import { loadFilesForDecoding } from '../formats/load';
 import { fixturePath } from '../test/shared-data';
 import { analyseEcg } from './measure';
+import { atrialActivity } from './rhythm';
 
 describe('regular atrial waves beside a P wave', () => {
   it('flutter whose wave before the QRS passes for a P wave is not stated sinus rhythm and AV block without asking to exclude flutter (LUDB 52)', () => {
@@ -18,5 +19,29 @@ describe('regular atrial waves beside a P wave', () => {
     expect(rhythmAndBlock.map((s) => s.code)).toContain('1AVB');
     // ... and each of those statements now says what to exclude, with the waves' rate.
     for (const s of rhythmAndBlock) expect(s.qualifier).toMatch(/regular atrial waves at 2[5-9]\d\/min \((II|III|aVF)\) run between the complexes: exclude atrial flutter/);
+  });
+});
+
+describe('the atrial rate is measured only where the period lies inside the search', () => {
+  const fs = 500;
+  /** A sawtooth in lead II at `perMin`, nothing else (a flat median beat cancels nothing). */
+  const sawtooth = (perMin: number) => {
+    const period = (60 * fs) / perMin;
+    const ii = Float64Array.from({ length: 10 * fs }, (_, i) => 0.2 * ((i % period) / period - 0.5));
+    const beats = [1, 2, 3, 4, 5, 6, 7, 8].map((s) => s * fs);
+    const template = { leads: [new Float64Array(300)], pre: 50, fs, beatsUsed: 8, rr: fs };
+    return atrialActivity([ii], ['II'], beats, fs, template);
+  };
+
+  it('a flutter sawtooth at 300/min has its period inside 230–375/min', () => {
+    const a = sawtooth(300);
+    expect(a?.atrialRatePerMin).toBeCloseTo(300, 0);
+    expect(a?.atSearchEdge).toBe(false);
+  });
+
+  it('faster waves (480/min) put the best lag on the search edge: 375/min is then a bound, not a rate', () => {
+    const a = sawtooth(480);
+    expect(a?.atrialRatePerMin).toBeCloseTo(375, 0);
+    expect(a?.atSearchEdge).toBe(true);
   });
 });

@@ -178,6 +178,12 @@ export interface AtrialActivity {
   readonly periodicity: number;
   /** Atrial rate at that lag, per minute. */
   readonly atrialRatePerMin: number;
+  /**
+   * The best lag is the first or last searched: the correlation still rises beyond the range, so
+   * no period was found inside it and the rate is only the range's bound (375/min on records of
+   * atrial fibrillation, whose waves are faster and irregular), not a measured flutter rate.
+   */
+  readonly atSearchEdge: boolean;
   /** Robust amplitude (5–95 % range) of the residual, mV. */
   readonly amplitudeMv: number;
   /** The lead it was found in. */
@@ -238,13 +244,14 @@ function periodicityOf(x: Float64Array, fs: number): Omit<AtrialActivity, 'lead'
   // measures regular atrial activity.
   let bestLag = 0;
   let bestR = -Infinity;
-  for (let lag = Math.round(0.16 * fs); lag <= Math.round(0.26 * fs); lag++) {
+  const [shortest, longest] = [Math.round(0.16 * fs), Math.round(0.26 * fs)];
+  for (let lag = shortest; lag <= longest; lag++) {
     const score = r(lag) - r(Math.round(lag / 2));
     if (score > bestR) [bestR, bestLag] = [score, lag];
   }
   const sorted = Float64Array.from(y).sort();
   const amplitudeMv = (sorted[Math.floor(0.95 * (n - 1))] as number) - (sorted[Math.floor(0.05 * (n - 1))] as number);
-  return { periodicity: bestR, atrialRatePerMin: (60 * fs) / bestLag, amplitudeMv };
+  return { periodicity: bestR, atrialRatePerMin: (60 * fs) / bestLag, atSearchEdge: bestLag === shortest || bestLag === longest, amplitudeMv };
 }
 
 /**

@@ -55,7 +55,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const irregular = { ...regular, rrMs: afRr, normalisedRmssdAll: 0.15 };
     expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
     expect(codes({ pWave: true, rhythm: irregular })).not.toContain('AFIB');
-    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
     expect(codes({ pWave: false, atrial: flutter })).toEqual(['AFIB']);
     // Regular atrial waves without 2:1 conduction name neither rhythm with confidence.
     expect(interpretiveStatements(input({ pWave: false, atrial: flutter }))[0]).toMatchObject({ text: 'Atrial fibrillation or flutter suspected', partialCode: true });
@@ -67,7 +67,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
   });
 
   it('regular atrial waves at a flutter rate beside a P wave: the sinus and AV block statements stand, and ask the reader to exclude flutter', () => {
-    const flutter = { periodicity: 0.71, atrialRatePerMin: 270, amplitudeMv: 0.16, lead: 'II' };
+    const flutter = { periodicity: 0.71, atrialRatePerMin: 270, atSearchEdge: false, amplitudeMv: 0.16, lead: 'II' };
     const s = interpretiveStatements(input({ pWave: true, prMs: 276, atrial: flutter }));
     expect(s.map((x) => x.code)).toEqual(['SR', '1AVB']);
     for (const x of s) expect(x.qualifier).toMatch(/^regular atrial waves at 270\/min \(II\) run between the complexes: exclude atrial flutter on the rhythm strip, whose wave before the QRS can pass for a P wave/);
@@ -106,10 +106,15 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(two?.qualifier).toBeUndefined();
     expect(af({ measured: 12, of: 14, prVaries: true })?.qualifier).toMatch(/before 12 of 14 beats at a PR that varies: a rhythm with P waves/);
     // With regular atrial waves found (PTB-XL 00428, an AF report: 375/min, "P waves" before 3 of 16 beats), those are no sinus P waves.
-    const flutter = { periodicity: 0.8, atrialRatePerMin: 375, amplitudeMv: 0.2, lead: 'II' };
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 340, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
     const waves = interpretiveStatements(input({ pWave: false, rhythm: irregular, atrial: flutter, pWavesBeatByBeat: { measured: 3, of: 16, prVaries: false } }))[0];
     expect(waves?.text).toBe('Atrial fibrillation or flutter suspected');
     expect(waves?.qualifier).toBeUndefined();
+    // 00428 itself: its best period lies at the search's fastest edge (375/min), where the correlation still rose, so
+    // no flutter rate was measured; a reviewer read "regular atrial waves 375/min" on three AF records as flutter at an impossible rate.
+    const edge = interpretiveStatements(input({ pWave: false, rhythm: irregular, atrial: { ...flutter, atrialRatePerMin: 375, atSearchEdge: true }, pWavesBeatByBeat: { measured: 3, of: 16, prVaries: false } }))[0];
+    expect(edge?.text).toBe('Atrial fibrillation suspected');
+    expect(edge?.evidence.map((e) => e.name)).not.toContain('regular atrial waves (II)');
     expect(pEvidence(af({ measured: 0, of: 12, prVaries: false }))).toBe('not found');
     expect(pEvidence(af(undefined))).toBe('not found');
   });
@@ -173,7 +178,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
 
   it('under a paced rhythm the atrial rhythm is read from the atrial waves alone, never from the pacemaker\'s RR', () => {
     const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.5, 1.5], pacedBeatFraction: 1, pacedBeats: [...Array(11).keys()], leadsWithSpikes: 4 };
-    const flutter = { periodicity: 0.74, atrialRatePerMin: 345, amplitudeMv: 0.13, lead: 'V1' };
+    const flutter = { periodicity: 0.74, atrialRatePerMin: 345, atSearchEdge: false, amplitudeMv: 0.13, lead: 'V1' };
     const s = interpretiveStatements(input({ pWave: false, pacing: paced, atrial: flutter }));
     // QTCNI: the QTc of paced beats is not interpretable.
     expect(s.map((x) => x.code)).toEqual(['PACE', 'AFIB', 'QTCNI']);
@@ -209,7 +214,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(varying[2]?.source).toMatch(/Kusumoto/);
     expect(codes({ prMs: 170, prBeats: beats(150, 191) })).toEqual(['SR', 'PRVAR']);
     // With flutter waves and an irregular RR the atrial rhythm is not sinus: no PR statements.
-    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, amplitudeMv: 0.2, lead: 'II' };
+    const flutter = { periodicity: 0.8, atrialRatePerMin: 300, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
     expect(codes({ prMs: 240, prBeats: beats(200, 260), atrial: flutter, rhythm: { ...regular, normalisedRmssdAll: 0.15 } })).toEqual(['AFIB']);
   });
 
@@ -287,9 +292,15 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const slow = qtc({ heartRateBpm: 31, qtcLinearMs: 332, qtcCheckMs: { fridericia: 381, hodges: 424 } });
     expect(slow?.qualifier).toBe('the correction formulas disagree at 31 bpm (Fridericia and Hodges do not cross this limit): judge the QT itself');
     expect(slow?.evidence.map((e) => e.name)).toEqual(['QTc (Framingham)', 'QTc (Fridericia)', 'QTc (Hodges)']);
+    // Two of three corrections call that QT normal: never a plain "Short QTc" (a reviewer saw one beside "382 ms (Fridericia) within limits").
+    expect(slow).toMatchObject({ text: 'Borderline short QTc', borderline: true });
+    const oneAgainst = qtc({ heartRateBpm: 50, qtcLinearMs: 320, qtcCheckMs: { fridericia: 330, hodges: 365 } });
+    expect(oneAgainst).toMatchObject({ text: 'Short QTc', qualifier: expect.stringMatching(/Hodges does not cross/) });
+    expect(oneAgainst?.borderline).toBeUndefined();
     expect(qtc({ qtcLinearMs: 330, qtcCheckMs: { fridericia: 332, hodges: 334 } })?.qualifier).toBeUndefined();
     const fast = qtc({ heartRateBpm: 120, qtcLinearMs: 465, qtcCheckMs: { fridericia: 455, hodges: 450 } });
     expect(fast?.qualifier).toMatch(/disagree at 120 bpm \(Fridericia and Hodges do not cross this limit\)/);
+    expect(fast).toMatchObject({ text: 'Borderline prolonged QTc', borderline: true });
   });
 
   it('paced rhythm: pacing stated, QTc not interpretable, no sinus, bundle branch or axis statements', () => {

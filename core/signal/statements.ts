@@ -365,7 +365,7 @@ function atrialWavesUnderPacing(input: StatementInput): EcgStatement | undefined
 /** Regular atrial waves left after QRST cancellation (rhythm.ts `atrialActivity`), when regular and large enough to be flutter waves. */
 function regularAtrialWaves(input: StatementInput): AtrialActivity | undefined {
   const a = input.atrial;
-  return a !== undefined && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv ? a : undefined;
+  return a !== undefined && !a.atSearchEdge && a.periodicity >= t.atrialPeriodicity && a.amplitudeMv >= t.atrialAmplitudeMv ? a : undefined;
 }
 
 /**
@@ -728,13 +728,15 @@ function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
   if (q >= limit) {
     const who = input.sex === 'M' ? 'men' : input.sex === 'F' ? 'women' : 'women, the higher limit, sex unknown';
     const near = borderline('QTc (Framingham)', q, limit, t.borderlineMs.qtc);
-    const text = near ? 'Borderline prolonged QTc' : 'Prolonged QTc';
-    return [{ code: 'LNGQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence: [...evidence, ...checkEvidence(input)], ...qualified(near, qualifier, formulaDisagreement(input, (v) => v >= limit)) }];
+    const disagreement = formulaDisagreement(input, (v) => v >= limit);
+    const text = near || disagreement?.unanimous ? 'Borderline prolonged QTc' : 'Prolonged QTc';
+    return [{ code: 'LNGQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≥ ${limit} ms (${who})`, source: src.ahaIV, evidence: [...evidence, ...checkEvidence(input)], ...qtcQualified(near, disagreement, qualifier) }];
   }
   if (q <= t.shortQtcMs) {
     const near = borderline('QTc (Framingham)', q, t.shortQtcMs, t.borderlineMs.qtc);
-    const text = near ? 'Borderline short QTc' : 'Short QTc';
-    return [{ code: 'SQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms, where a short-QT syndrome is considered`, source: src.sqts, evidence: [...evidence, ...checkEvidence(input)], ...qualified(near, formulaDisagreement(input, (v) => v <= t.shortQtcMs)) }];
+    const disagreement = formulaDisagreement(input, (v) => v <= t.shortQtcMs);
+    const text = near || disagreement?.unanimous ? 'Borderline short QTc' : 'Short QTc';
+    return [{ code: 'SQT', text, category: 'repolarisation', criterion: `QTc (Framingham) ≤ ${t.shortQtcMs} ms, where a short-QT syndrome is considered`, source: src.sqts, evidence: [...evidence, ...checkEvidence(input)], ...qtcQualified(near, disagreement) }];
   }
   return [];
 }
@@ -762,16 +764,27 @@ function checkEvidence(input: StatementInput): StatementEvidence[] {
  * The correction formulas diverge at slow and fast rates (qtc.ts): when Fridericia's or
  * Hodges' QTc does not cross the limit Framingham's crosses, the statement depends on the
  * formula, not on the patient (PTB-XL 00191 at 31 bpm: Framingham 332 ms "short", Hodges
- * over 420), and the reader is told to judge the QT itself.
+ * over 420), and the reader is told to judge the QT itself. `unanimous` (every other formula
+ * stays inside the limit): then the statement is made only as borderline, since two of three
+ * corrections call the same QT normal.
  */
-function formulaDisagreement(input: StatementInput, crosses: (qtcMs: number) => boolean): string | undefined {
+function formulaDisagreement(input: StatementInput, crosses: (qtcMs: number) => boolean): { text: string; unanimous: boolean } | undefined {
   const c = input.qtcCheckMs;
   if (!c) return undefined;
-  const against = (['fridericia', 'hodges'] as const).filter((f) => c[f] !== null && !crosses(c[f] as number));
+  const others = (['fridericia', 'hodges'] as const).filter((f) => c[f] !== null);
+  const against = others.filter((f) => !crosses(c[f] as number));
   if (against.length === 0) return undefined;
   const rate = input.heartRateBpm === null ? '' : ` at ${round(input.heartRateBpm)} bpm`;
   const names = against.map((f) => (f === 'fridericia' ? 'Fridericia' : 'Hodges')).join(' and ');
-  return `the correction formulas disagree${rate} (${names} do${against.length === 1 ? 'es' : ''} not cross this limit): judge the QT itself`;
+  const text = `the correction formulas disagree${rate} (${names} do${against.length === 1 ? 'es' : ''} not cross this limit): judge the QT itself`;
+  return { text, unanimous: against.length === others.length };
+}
+
+/** A QTc statement's flag and qualifiers: borderline by the measurement's tolerance, or because every other formula disagrees. */
+function qtcQualified(near: string | undefined, disagreement: ReturnType<typeof formulaDisagreement>, ...others: (string | undefined)[]): { borderline?: true; qualifier?: string } {
+  const qualifiers = [near, ...others, disagreement?.text].filter((q): q is string => q !== undefined);
+  const flagged = near !== undefined || disagreement?.unanimous === true;
+  return { ...(flagged ? { borderline: true as const } : {}), ...(qualifiers.length > 0 ? { qualifier: qualifiers.join('; ') } : {}) };
 }
 
 /**
