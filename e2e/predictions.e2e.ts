@@ -46,6 +46,19 @@ function flatRecord(dir: string): string[] {
   return [path.join(dir, 'flat.hea'), path.join(dir, 'flat.dat')];
 }
 
+/** PTB-XL 00131 (e2e/fixtures) cut to its six limb leads, as a limb-lead monitor would record it: clean, but 6 of 12 leads. */
+function limbLeadsRecord(dir: string): string[] {
+  const source = path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', '00131_hr');
+  const lines = readFileSync(`${source}.hea`, 'utf8').split('\n');
+  const samples = new Int16Array(readFileSync(`${source}.dat`).buffer.slice(0));
+  const limb = new Int16Array((samples.length / 12) * 6);
+  for (let i = 0; i < samples.length / 12; i++) for (let lead = 0; lead < 6; lead++) limb[i * 6 + lead] = samples[i * 12 + lead] as number;
+  const header = ['limb 6 500 5000', ...lines.slice(1, 7).map((l) => l.replace('00131_hr.dat', 'limb.dat'))].join('\n');
+  writeFileSync(path.join(dir, 'limb.hea'), `${header}\n`);
+  writeFileSync(path.join(dir, 'limb.dat'), new Uint8Array(limb.buffer));
+  return [path.join(dir, 'limb.hea'), path.join(dir, 'limb.dat')];
+}
+
 /** Screenshot of a whole view: the window grows for a tall one (views scroll inside the app). */
 async function shoot(page: Page, testid: string, name: string): Promise<void> {
   const height = await page.getByTestId(testid).evaluate((n) => n.scrollHeight);
@@ -175,6 +188,17 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await abstained.textContent()).toMatch(/model abstained.*signal quality unusable/s);
     expect(await page.getByTestId('prediction-class').count()).toBe(0);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
+    expect(await page.getByTestId('quality-badge').textContent()).toBe('Signal quality: unusable');
+  });
+
+  it('a clean limb-lead record is said to lack leads, not to be a bad signal, and the model abstains naming them', async () => {
+    await page.getByTestId('import-files').setInputFiles(limbLeadsRecord(dataDir));
+    await page.getByTestId('record-row').filter({ hasText: 'limb' }).waitFor();
+    await openRecord(page, 'limb');
+    await expect.poll(() => page.getByTestId('quality-badge').textContent()).toBe('Leads missing');
+    expect(await page.getByTestId('quality-meaning').textContent()).toMatch(/^too few of the 12 leads for the AI model/);
+    await runPrediction(page, manifest.id);
+    expect(await page.getByTestId('prediction-abstained').textContent()).toMatch(/model abstained/);
   });
 
   it('fine-tunes from the model on a typed folder and labels CSV, with progress, then lists and runs the new model', async () => {

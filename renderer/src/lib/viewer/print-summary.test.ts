@@ -38,7 +38,7 @@ describe('printed summary lines', () => {
     expect(measurementsLine({ ...measured, quality: { verdict: 'unusable', reasons: ['flat leads'], leads: [] } }, 'fridericia', 'M')).toMatch(/^Signal quality: unusable \(flat leads\)\. Intervals and axes not shown/);
     // Unusable for the model only for lack of leads: the engine measured on the leads present, and the page prints it as the screen shows it.
     const twoLeads: RecordMeasurements['quality'] = { verdict: 'unusable', reasons: ['10 of 12 leads missing or flat (I, III, …)'], leads: [], leadsMissingOnly: true };
-    expect(measurementsLine({ ...measured, quality: twoLeads }, 'fridericia', 'M')).toMatch(/^HR 90 bpm · .* · Signal quality: unusable for the AI model \(10 of 12 leads missing or flat \(I, III, …\)\); measured on the leads present$/);
+    expect(measurementsLine({ ...measured, quality: twoLeads }, 'fridericia', 'M')).toMatch(/^HR 90 bpm · .* · Leads missing: too few for the AI model \(10 of 12 leads missing or flat \(I, III, …\)\); measured on the leads present$/);
     // A bundle branch block's QRS lengthens QT: the printed flag says so, as the screen's does.
     expect(measurementsLine({ ...measured, qrsMs: 162, caveats: { qtcWideQrs: 'QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time' } }, 'fridericia', 'M')).toMatch(/ · QRS 162 ms · QT 406 ms · QTc 466 ms \(Fridericia; borderline prolonged \(≥ 450 ms, male; within 25 ms of the limit\); QRS 162 ms: a wide QRS lengthens QT, so QTc overstates repolarisation time\) · /);
   });

@@ -47,7 +47,9 @@ function axesProgram(m: RecordMeasurements): string {
 export function measurementsLine(measured: RecordMeasurements, qtcFormula: string, sex: Sex): string {
   const m = measured;
   const leadsOnly = m.quality.verdict === 'unusable' && m.quality.leadsMissingOnly === true;
-  const quality = `Signal quality: ${m.quality.verdict}${leadsOnly ? ' for the AI model' : ''}${m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : ''}${leadsOnly ? '; measured on the leads present' : ''}`;
+  const reasons = m.quality.reasons.length ? ` (${m.quality.reasons.join('; ')})` : '';
+  // Leads absent, not a bad signal: said as such, as on screen.
+  const quality = leadsOnly ? `Leads missing: too few for the AI model${reasons}; measured on the leads present` : `Signal quality: ${m.quality.verdict}${reasons}`;
   // Intervals of an unusable tracing are not printed: they would be read as if they meant something.
   if (m.caveats.intervalsWithheld) return `${quality}. Intervals and axes withheld: ${m.caveats.intervalsWithheld}.`;
   // Unusable for lack of leads only, the engine measured on the leads present, as the screen shows.
