@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerFloorNgMlFeu, dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { RecordId } from './schemas';
 
@@ -8,21 +8,35 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
+export { dDimerFloorNgMlFeu, dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
 
-const numberItem = (id: PeNumberItem) => {
-  const { min, max, unit } = peNumberRanges[id];
-  return z.number().refine(Number.isFinite, `${id} must be a number`).pipe(z.number().min(min, `${id} below ${min} ${unit} is not plausible`).max(max, `${id} above ${max} ${unit} is not plausible`));
+/** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
+const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>
+  id === 'dDimerNgMlFeu' && typeof issue.input === 'number' ? `below ${min} ${unit} is not plausible; ${dDimerMixUp(issue.input)}` : `${id} below ${min} ${unit} is not plausible`;
+
+const numberItem = (id: PeNumberItem, min: number) => {
+  const { max, unit } = peNumberRanges[id];
+  return z.number().refine(Number.isFinite, `${id} must be a number`).pipe(z.number().min(min, { error: belowMin(id, min, unit) }).max(max, `${id} above ${max} ${unit} is not plausible`));
 };
 
-/** Items entered; a missing key is "not assessed" (not "absent"). */
-export const PeItemsSchema = z
-  .object({
-    ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
-    ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
-  })
-  .strict();
+/** Items with each number checked against `min`; a missing key is "not assessed" (not "absent"). */
+const itemsSchema = (min: (id: PeNumberItem) => number) =>
+  z
+    .object({
+      ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id, min(id)).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
+      ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
+    })
+    .strict();
+
+/** Items entered (preview, a new entry): every number within peNumberRanges. */
+export const PeItemsSchema = itemsSchema((id) => peNumberRanges[id].min);
 export type PeItems = z.infer<typeof PeItemsSchema>;
+
+/**
+ * Items as stored. Entries made before the D-dimer floor may hold a D-dimer under it (mg/L FEU
+ * typed as ng/mL): they must still be listed, so the record opens and the entry can be corrected.
+ */
+const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? 0 : peNumberRanges[id].min));
 
 export const PeScoreResultSchema = z.object({
   score: z.enum(peScoreIds),
@@ -40,7 +54,7 @@ export type PeScoreResultInfo = z.infer<typeof PeScoreResultSchema>;
 export const PeAssessmentSchema = z.object({
   id: z.number().int().positive(),
   recordId: RecordId,
-  items: PeItemsSchema,
+  items: StoredPeItemsSchema,
   /** The scores as computed from the items when they were entered. */
   scores: z.array(PeScoreResultSchema),
   assessor: z.string(),

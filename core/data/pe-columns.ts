@@ -1,5 +1,5 @@
 import { computePeScores } from '../clinic/pe-scores/index';
-import { peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerMixUp, peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
 import { scoreValue } from '../clinic/pe-scores/cut-offs';
 import type { PeScoreId } from '../clinic/pe-scores/points';
 import { EinthovenError } from '../errors';
@@ -54,7 +54,8 @@ function readBoolean(text: string, column: string, where: string): boolean {
 
 function readNumber(text: string, column: string, where: string, range: { min: number; max: number; unit: string }): number {
   const v = Number(text);
-  if (!Number.isFinite(v) || v < range.min || v > range.max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${range.unit} in ${range.min}–${range.max}`);
+  if (!Number.isFinite(v) || v < 0 || v > range.max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${range.unit} in ${range.min}–${range.max}`);
+  if (v < range.min) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is below ${range.min} ${range.unit}, which is not plausible${column === peItemColumns.dDimerNgMlFeu ? `; ${dDimerMixUp(v)}: give the column in ng/mL FEU` : ''}`);
   return v;
 }
 

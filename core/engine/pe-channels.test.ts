@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
+import { computePeScores } from '../clinic/pe-scores/index';
+import { PeAssessmentStore } from '../db/pe-assessments';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
 
@@ -72,5 +74,22 @@ describe('PE pre-test scores on a record', () => {
       expect(await engine.handle('pe:assess', request), JSON.stringify(request)).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
     }
     expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items).toEqual(before);
+  });
+
+  it('refuses a D-dimer below what any assay reports (mg/L FEU typed as ng/mL), saying the unit mix-up, in the preview and on save', async () => {
+    const current = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id;
+    const refused = (message: string) => ({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining(message) } });
+    expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 0.65 } })).toMatchObject(refused('items.dDimerNgMlFeu: below 20 ng/mL FEU is not plausible; 0.65 mg/L FEU is 650 ng/mL'));
+    expect(await engine.handle('pe:assess', { recordId, items: { dDimerNgMlFeu: 0.9 }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused('below 20 ng/mL FEU is not plausible; 0.9 mg/L FEU is 900 ng/mL'));
+    expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id).toBe(current);
+    const { scores } = await value<{ scores: PeScoreResultInfo[] }>('pe:preview', { items: { dDimerNgMlFeu: 20 } });
+    expect(byScore(scores).years?.missing).toEqual(expect.arrayContaining(['dvtSigns']));
+  });
+
+  it('still lists an entry stored before the floor with a D-dimer under it, so the record opens and the value can be corrected', async () => {
+    const items = { dDimerNgMlFeu: 0.9, dvtSigns: false, peMostLikely: false, haemoptysis: false };
+    const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null });
+    const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });
+    expect(listed.items[0]).toEqual(old);
   });
 });

@@ -28,12 +28,35 @@ export const peItemIds: readonly PeItemId[] = [...peNumberItems, ...peBooleanIte
 /** One patient's item readings; every key optional (not assessed). */
 export type PeItems = Partial<Record<PeBooleanItem, boolean> & Record<PeNumberItem, number>>;
 
+/**
+ * The lowest D-dimer accepted, in ng/mL FEU. Quantitative assays in use report nothing below
+ * about 45 ng/mL FEU (VIDAS D-Dimer Exclusion II's lower limit; Innovance D-Dimer's is
+ * 170 ng/mL FEU), so every real result passes, while a result reported in mg/L FEU (= µg/mL
+ * FEU) and typed as ng/mL — 0.65 for 650, 1000 times too small — falls below it. Unchecked, such
+ * a value read as ng/mL excluded PE without imaging in YEARS, PEGeD and the age-adjusted rule.
+ */
+export const dDimerFloorNgMlFeu = 20;
+
 /** Plausible ranges: a value outside is refused as a typing error, not clamped. */
 export const peNumberRanges: Readonly<Record<PeNumberItem, { readonly min: number; readonly max: number; readonly unit: string }>> = {
   ageYears: { min: 0, max: 130, unit: 'years' },
   heartRateBpm: { min: 10, max: 350, unit: 'beats/min' },
-  dDimerNgMlFeu: { min: 0, max: 200_000, unit: 'ng/mL FEU' },
+  dDimerNgMlFeu: { min: dDimerFloorNgMlFeu, max: 200_000, unit: 'ng/mL FEU' },
 };
+
+/** ng/mL FEU from mg/L FEU (= µg/mL FEU), without the float residue of × 1000 (1.1 → 1100, not 1100.0000000000002). */
+export function ngMlFromMgL(mgL: number): number {
+  return Number((mgL * 1000).toPrecision(12));
+}
+
+/**
+ * Why a D-dimer below the floor is refused, naming the likely unit mix-up with the value itself:
+ * "below 20 ng/mL FEU is not plausible; 0.65 mg/L FEU is 650 ng/mL".
+ */
+export function dDimerMixUp(value: number): string {
+  const example = value > 0 ? value : 0.65;
+  return `${example} mg/L FEU is ${ngMlFromMgL(example)} ng/mL`;
+}
 
 /** Wording shown in the form and the CLI; where the scores word an item differently, both are given. */
 export const peItemLabels: Readonly<Record<PeItemId, string>> = {

@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import type { CliCommand } from '../../cli/command';
 import { evaluateCommand } from '../../cli/commands/evaluate';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
@@ -40,6 +41,12 @@ describe('PE fusion numerics against scipy', () => {
     expect(model.intercept).toBeCloseTo(golden.intercept, 5);
     model.std.forEach((s, j) => expect(s).toBeCloseTo(golden.std[j] as number, 10));
     expect(() => fitLogistic([[1], [2]], [1, 1])).toThrow(/both outcomes/);
+  });
+
+  it('draws synthetic D-dimers the labels CSV accepts: none under the floor, even in a PTB-XL-sized set (seed 23 drew a 12)', () => {
+    const sources = Array.from({ length: 21_799 }, (_, i) => ({ file: `r${i}.hea`, patientId: `p${i}`, ecgRisk: i % 3 === 0 }));
+    const dDimers = syntheticPeCsv(sources, 23).trim().split('\n').slice(1).map((row) => Number(row.split(',')[6]));
+    expect(Math.min(...dDimers)).toBe(dDimerFloorNgMlFeu);
   });
 
   it('gives Wilson score intervals', () => {

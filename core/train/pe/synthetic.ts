@@ -1,3 +1,4 @@
+import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import { peItemColumns, peSourceColumn } from '../../data/pe-columns';
 import { createRng } from '../../signal/rng';
 
@@ -48,7 +49,8 @@ export function syntheticPeCsv(sources: readonly SyntheticSource[], seed = 13): 
     const pe = rng.next() < 0.15 + (s.ecgRisk ? 0.35 : 0) ? 1 : 0;
     const age = Math.floor(rng.uniform(25, 90));
     const heartRate = Math.round(Math.min(180, Math.max(45, (pe ? 102 : 88) + 15 * gaussian(rng.next))));
-    const dDimer = Math.round(Math.exp(Math.log(pe ? 1800 : 600) + 0.8 * gaussian(rng.next)));
+    // The lognormal's far tail (about 1 row in 20,000) lies under the floor the labels CSV refuses: held at it.
+    const dDimer = Math.max(dDimerFloorNgMlFeu, Math.round(Math.exp(Math.log(pe ? 1800 : 600) + 0.8 * gaussian(rng.next))));
     const items = Object.values(itemRates).map(([no, yes]) => (rng.next() < (pe ? yes : no) ? 1 : 0));
     return [s.file, pe, s.patientId, s.split ?? '', age, heartRate, dDimer, ...items, 'synthetic (core/train/pe/synthetic.ts)'].join(',');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, itemsOf } from './pe-draft';
+import { dDimerConversion, draftOf, emptyDraft, itemsOf } from './pe-draft';
 
 describe('PE score form draft', () => {
   it('keeps not-assessed apart from absent and round-trips stored items', () => {
@@ -24,7 +24,29 @@ describe('PE score form draft', () => {
     expect(unreadable.sort()).toEqual(['ageYears', 'dDimerNgMlFeu']);
     expect(rejected).toEqual([
       { id: 'ageYears', reason: "Age: 'abc' is not a number" },
-      { id: 'dDimerNgMlFeu', reason: 'D-dimer: -5 ng/mL FEU is outside 0–200000 ng/mL FEU' },
+      { id: 'dDimerNgMlFeu', reason: 'D-dimer: -5 ng/mL FEU is below 20 ng/mL FEU, which is not plausible' },
     ]);
+  });
+
+  it('refuses a D-dimer in mg/L FEU typed as ng/mL (0,65 → 0.65 ng/mL would exclude PE), naming the mix-up', () => {
+    const draft = emptyDraft();
+    draft.numbers.dDimerNgMlFeu = '0,65';
+    expect(itemsOf(draft)).toMatchObject({ items: {}, unreadable: ['dDimerNgMlFeu'], rejected: [{ id: 'dDimerNgMlFeu', reason: 'D-dimer: 0.65 ng/mL FEU is below 20 ng/mL FEU, which is not plausible; 0.65 mg/L FEU is 650 ng/mL: choose mg/L FEU' }] });
+    expect(dDimerConversion(draft)).toBeNull();
+  });
+
+  it('converts a D-dimer in mg/L FEU (= µg/mL FEU) to the stored ng/mL FEU and says the figure it will use', () => {
+    const draft = emptyDraft();
+    draft.dDimerUnit = 'mg/L FEU';
+    for (const [typed, stored] of [['0,65', 650], ['0.9', 900], ['1.1', 1100], ['0.27', 270], ['35.2', 35_200]] as const) {
+      draft.numbers.dDimerNgMlFeu = typed;
+      expect(itemsOf(draft).items.dDimerNgMlFeu, typed).toBe(stored);
+      expect(dDimerConversion(draft), typed).toBe(`= ${stored} ng/mL FEU`);
+    }
+    // Below the floor in either unit: 0.01 mg/L FEU is 10 ng/mL, which no assay reports.
+    draft.numbers.dDimerNgMlFeu = '0.01';
+    expect(itemsOf(draft).rejected).toEqual([{ id: 'dDimerNgMlFeu', reason: 'D-dimer: 0.01 mg/L FEU is 10 ng/mL FEU, below 20 ng/mL FEU, which is not plausible' }]);
+    // A stored entry opens in the stored unit, whatever unit it was typed in.
+    expect(draftOf({ dDimerNgMlFeu: 650 })).toMatchObject({ dDimerUnit: 'ng/mL FEU', numbers: { dDimerNgMlFeu: '650' } });
   });
 });

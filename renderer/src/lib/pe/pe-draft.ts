@@ -1,18 +1,27 @@
-import { peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
 
-/** The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item. */
+/**
+ * The units a D-dimer may be typed in. Labs report FEU as ng/mL (= µg/L) or as mg/L (= µg/mL),
+ * 1000 times apart; the item is stored in ng/mL FEU whatever it was typed in.
+ */
+export const dDimerUnits = ['ng/mL FEU', 'mg/L FEU'] as const;
+export type DdimerUnit = (typeof dDimerUnits)[number];
+
+/** The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item, and the D-dimer's unit. */
 export interface PeDraft {
   answers: Record<BooleanItem, 'yes' | 'no' | ''>;
   numbers: Record<NumberItem, string>;
+  dDimerUnit: DdimerUnit;
 }
 
 export function emptyDraft(): PeDraft {
   return {
     answers: Object.fromEntries(peBooleanItems.map((id) => [id, ''])) as PeDraft['answers'],
     numbers: Object.fromEntries(peNumberItems.map((id) => [id, ''])) as PeDraft['numbers'],
+    dDimerUnit: 'ng/mL FEU',
   };
 }
 
@@ -36,22 +45,50 @@ export interface RejectedValue {
   readonly reason: string;
 }
 
+/** The D-dimer in ng/mL FEU the draft's typed value and unit come to. */
+function dDimerNgMl(draft: PeDraft, typed: number): number {
+  return draft.dDimerUnit === 'mg/L FEU' ? ngMlFromMgL(typed) : typed;
+}
+
+/** Why a D-dimer outside the accepted range is refused; below the floor in ng/mL, the likely mix-up with mg/L is named. */
+function dDimerReason(draft: PeDraft, text: string, typed: number): string {
+  const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
+  const ngMl = dDimerNgMl(draft, typed);
+  const as = draft.dDimerUnit === 'mg/L FEU' ? `${text} mg/L FEU is ${ngMl} ${unit},` : `${text} ${unit} is`;
+  if (ngMl > max) return `D-dimer: ${as} outside ${min}–${max} ${unit}`;
+  const hint = draft.dDimerUnit === 'ng/mL FEU' && typed > 0 ? `; ${dDimerMixUp(typed)}: choose mg/L FEU` : '';
+  return `D-dimer: ${as} below ${min} ${unit}, which is not plausible${hint}`;
+}
+
+/**
+ * What the form will store for the D-dimer when it was typed in mg/L FEU ("= 650 ng/mL FEU"),
+ * so the converted figure is seen before it is saved; null in ng/mL or when the value is refused.
+ */
+export function dDimerConversion(draft: PeDraft): string | null {
+  const stored = itemsOf(draft).items.dDimerNgMlFeu;
+  return draft.dDimerUnit === 'mg/L FEU' && stored !== undefined ? `= ${stored} ${peNumberRanges.dDimerNgMlFeu.unit}` : null;
+}
+
 /**
  * The items a draft says. A value that is not a number, or lies outside what the engine accepts
- * (peNumberRanges: a D-dimer of −5, an age of 400), is returned apart with the reason and left out
- * of the items, so the form marks it and says why instead of the engine's refusal of the request.
+ * (peNumberRanges: a D-dimer of −5 or of 0.65 ng/mL, an age of 400), is returned apart with the
+ * reason and left out of the items, so the form marks it and says why instead of the engine's
+ * refusal of the request. A D-dimer typed in mg/L FEU is converted to the stored ng/mL FEU.
  */
 export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberItem[]; rejected: RejectedValue[] } {
   const items: PeItems = {};
   const rejected: RejectedValue[] = [];
   for (const id of peBooleanItems) if (draft.answers[id]) items[id] = draft.answers[id] === 'yes';
   for (const id of peNumberItems) {
+    // A decimal comma is read as a point: '0,65' is 0.65 (in ng/mL, then refused as below the floor).
     const text = draft.numbers[id].trim().replace(',', '.');
     if (!text) continue;
-    const v = Number(text);
+    const typed = Number(text);
+    const v = id === 'dDimerNgMlFeu' ? dDimerNgMl(draft, typed) : typed;
     const { min, max, unit } = peNumberRanges[id];
     const label = peItemLabels[id].replace(/ \(.*$/, '');
     if (!Number.isFinite(v)) rejected.push({ id, reason: `${label}: '${draft.numbers[id].trim()}' is not a number` });
+    else if (id === 'dDimerNgMlFeu' && (v < min || v > max)) rejected.push({ id, reason: dDimerReason(draft, text, typed) });
     else if (v < min || v > max) rejected.push({ id, reason: `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` });
     else items[id] = v;
   }
