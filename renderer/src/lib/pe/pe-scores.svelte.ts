@@ -1,6 +1,7 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { PeAssessment, PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
-import { draftOf, emptyDraft, itemsOf, type PeDraft } from './pe-draft';
+import { emptyDraft, itemsOf, type PeDraft } from './pe-draft';
+import { startingDraft } from './pe-record-items';
 
 /**
  * The open record's PE score entries (newest first = current) and the form's draft, whose
@@ -55,9 +56,12 @@ export class RecordPeScores {
     Object.assign(this, { entries: result.value.items, loaded: true, assessor: result.value.lastAssessor ?? this.assessor, draft: emptyDraft(), note: '' });
   }
 
-  /** Opens the form: empty for a first entry, or the current entry's items to correct it. */
-  startEditing(): void {
-    this.draft = this.current ? draftOf(this.current.items) : emptyDraft();
+  /**
+   * Opens the form: empty for a first entry, or the current entry's items to correct it; either
+   * way the age starts from the record header's (`recordAge`) where the entry has none.
+   */
+  startEditing(recordAge: number | null = null): void {
+    this.draft = startingDraft(this.current?.items, recordAge);
     this.editing = true;
     void this.refreshPreview();
   }
