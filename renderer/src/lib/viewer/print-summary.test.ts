@@ -86,6 +86,20 @@ describe('printed summary lines', () => {
     expect(peScoresLine(entry)).toMatch(/^PE pre-test scores \(entered by Dr\. P, .+\): Wells 4\.5: moderate, PE likely; PEGeD: imaging indicated \(moderate C-PTP \(Wells 4\.5\), D-dimer 640 ≥ 500 ng\/mL\)\.$/);
   });
 
+  it('prints the items the PE scores were computed from, so a score can be checked from the page', () => {
+    const items = { ageYears: 72, heartRateBpm: 112, dDimerNgMlFeu: 640, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
+    const entry = { id: 3, recordId: 1, items, assessor: 'Dr. P', note: '', supersedes: null, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }] } as unknown as PeAssessment;
+    expect(peScoresLine(entry)).toMatch(/: Wells 4\.5: moderate, PE likely\. Items: age 72 years, heart rate 112\/min, D-dimer 640 ng\/mL FEU; yes: Clinical signs of DVT; no: the other 7\.$/);
+    // An age that differs from the header's says both; items not assessed are named.
+    const partial = { ...entry, items: { ageYears: 52, haemoptysis: true, activeCancer: false } } as PeAssessment;
+    expect(peScoresLine(partial, 48)).toMatch(
+      /Items: age 52 years \(record header: 48\); yes: Haemoptysis; no: Active cancer; not assessed: heart rate, D-dimer, Clinical signs of DVT, PE the most likely diagnosis, Immobilisation ≥ 3 days or surgery within the previous 4 weeks, Previous DVT or PE, Surgery under general anaesthesia or lower-limb fracture within 1 month, Unilateral lower-limb pain\.$/,
+    );
+    // A D-dimer stored before the floor (mg/L FEU typed as ng/mL) is flagged on paper, not printed as if it were real.
+    const old = { ...entry, items: { dDimerNgMlFeu: 0.9, ...Object.fromEntries(Object.entries(items).filter(([k]) => k !== 'dDimerNgMlFeu' && k !== 'ageYears' && k !== 'heartRateBpm')) } } as PeAssessment;
+    expect(peScoresLine(old)).toMatch(/Items: D-dimer 0\.9 ng\/mL FEU \(below 20: not plausible, likely mg\/L FEU typed as ng\/mL; correct the entry\); yes: Clinical signs of DVT; no: the other 7; not assessed: age, heart rate\.$/);
+  });
+
   it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
     const ecg = { probability: 0.31, modelId: 'm', modelName: 'PE ECG', threshold: 0.4, method: 'youden', temperature: 1.2, decision: false };
     const none: PeProbabilities = { recordId: 1, predictionId: 3, ecg, assessmentId: null, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record', notice: null };

@@ -8,6 +8,7 @@ import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/tr
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
+import { peItemsText } from '../pe/pe-items-text';
 import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
 import { pacingUnassessed } from './pacing-caution';
 import { qtcFlag, type Sex } from './qtc-limits';
@@ -115,11 +116,13 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
 
 /**
  * The record's current PE pre-test scores, as the PE panel shows them beside the ECG probability:
- * on paper too, the clinical scores stand next to a number the ECG alone cannot settle.
+ * on paper too, the clinical scores stand next to a number the ECG alone cannot settle. The items
+ * they were computed from follow, so a score can be checked from the page.
  */
-export function peScoresLine(assessment: PeAssessment | null): string | null {
+export function peScoresLine(assessment: PeAssessment | null, recordAgeYears: number | null = null): string | null {
   if (!assessment || assessment.scores.length === 0) return null;
-  return `PE pre-test scores (entered by ${assessment.assessor}, ${new Date(assessment.enteredAt).toLocaleString()}): ${assessment.scores.map((s) => s.summary).join('; ')}.`;
+  const items = peItemsText(assessment.items, recordAgeYears);
+  return `PE pre-test scores (entered by ${assessment.assessor}, ${new Date(assessment.enteredAt).toLocaleString()}): ${assessment.scores.map((s) => s.summary).join('; ')}.${items ? ` ${items}` : ''}`;
 }
 
 type ShownPeProbability = NonNullable<PeProbabilities['pretest']>;

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * The PE form's measured items against the record they are entered on: a record whose header
+ * gives the age 48 (PTB-XL 00131 with `# Age: 48` added), its own measured rate, and a D-dimer
+ * as labs report it (mg/L FEU, a decimal comma). Before, the age and rate started empty and
+ * "0,65" was read as 0.65 ng/mL FEU, which YEARS, PEGeD and the age-adjusted rule took to
+ * exclude PE without imaging.
+ */
+const fixture = (name: string) => path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', name);
+
+function recordWithAge(age: number): string[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-pe-age-'));
+  writeFileSync(path.join(dir, '00131_hr.hea'), `${readFileSync(fixture('00131_hr.hea'), 'utf8').trimEnd()}\n# Age: ${age}\n# Sex: Male\n`);
+  copyFileSync(fixture('00131_hr.dat'), path.join(dir, '00131_hr.dat'));
+  return [path.join(dir, '00131_hr.hea'), path.join(dir, '00131_hr.dat')];
+}
+
+const preview = (page: Page, score: string) => page.locator(`[data-testid="pe-preview"] [data-score="${score}"]`).textContent();
+
+describe('browser mode: PE items from the record, D-dimer units, items on paper', () => {
+  let app: RunningApp;
+  let page: Page;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-pe-items-'));
+
+  beforeAll(async () => {
+    app = await launchApp({ dataDir });
+    page = app.page;
+    await page.getByTestId('record-row').first().waitFor();
+    await page.getByTestId('import-files').setInputFiles(recordWithAge(48));
+    await page.getByTestId('import-report').waitFor();
+    expect(await page.getByTestId('import-report-row').getAttribute('data-status')).toBe('imported');
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('starts the age from the record, offers the ECG rate without filling it, and reads a D-dimer in mg/L FEU', async () => {
+    const row = page.getByTestId('record-row').filter({ hasText: '00131_hr' });
+    const id = (await row.getAttribute('data-record-id')) ?? '';
+    await row.click();
+    await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('measure-hr').getAttribute('data-value'), { timeout: 60_000 }).toMatch(/^\d/);
+    const rate = Math.round(Number(await page.getByTestId('measure-hr').getAttribute('data-value')));
+
+    // Without an entry or a PE prediction the panel is folded: opened as a user does.
+    await page.getByTestId('pe-panel').locator('summary').first().click();
+    await page.getByTestId('pe-enter').click();
+    expect(await page.getByTestId('pe-item-ageYears').inputValue()).toBe('48');
+    expect(await page.getByTestId('pe-age-remark').textContent()).toBe('from the record');
+    // The clinical heart rate is not taken from the ECG by itself: offered, one click.
+    expect(await page.getByTestId('pe-item-heartRateBpm').inputValue()).toBe('');
+    expect(await page.getByTestId('pe-use-ecg-rate').textContent()).toBe(`use the ECG's rate (${rate} /min)`);
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-opened.png') });
+    await page.getByTestId('pe-use-ecg-rate').click();
+    expect(await page.getByTestId('pe-item-heartRateBpm').inputValue()).toBe(String(rate));
+    expect(await page.getByTestId('pe-use-ecg-rate').count()).toBe(0);
+
+    await page.getByTestId('pe-item-ageYears').fill('52');
+    await expect.poll(() => page.getByTestId('pe-age-remark').textContent()).toBe("differs from the record's age (48 years)");
+    expect(await page.getByTestId('pe-age-remark').getAttribute('data-kind')).toBe('differs');
+    for (const item of ['dvtSigns', 'peMostLikely', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer', 'surgeryOrFracture1m', 'unilateralLegPain']) await page.getByTestId(`pe-item-${item}`).selectOption('no');
+
+    // The lab's 0,65 mg/L FEU typed in the default ng/mL: refused, saying the mix-up, and no rule excludes PE on it.
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('0,65');
+    await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toMatch(/D-dimer: 0\.65 ng\/mL FEU is below 20 ng\/mL FEU, which is not plausible; 0\.65 mg\/L FEU is 650 ng\/mL: choose mg\/L FEU/);
+    expect(await page.getByTestId('pe-item-dDimerNgMlFeu').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => preview(page, 'years')).toMatch(/missing/);
+    expect(await preview(page, 'years')).not.toMatch(/excluded/);
+    expect(await page.getByTestId('pe-form').textContent()).toMatch(/a result in DDU \(D-dimer units\) is about half its FEU value and is not accepted as FEU/);
+
+    await page.getByTestId('pe-ddimer-unit').selectOption('mg/L FEU');
+    expect(await page.getByTestId('pe-ddimer-conversion').textContent()).toBe('= 650 ng/mL FEU');
+    await expect.poll(() => preview(page, 'years')).toMatch(/D-dimer 650 < 1000 ng\/mL/);
+    // Age 52: the age-adjusted cut-off is 520, so 650 calls for imaging.
+    await expect.poll(() => preview(page, 'ageAdjustedDdimer')).toMatch(/imaging indicated/);
+    await page.getByTestId('pe-assessor').fill('Dr. Units');
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-form.png') });
+    await page.getByTestId('pe-save').click();
+    await page.getByTestId('pe-current').waitFor();
+
+    // Stored in the one unit, whatever it was typed in.
+    const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+    try {
+      const stored = db.prepare('SELECT items FROM pe_assessments WHERE record_id = ?').all(Number(id)) as { items: string }[];
+      expect(stored.map((r) => JSON.parse(r.items) as object)).toEqual([expect.objectContaining({ ageYears: 52, heartRateBpm: rate, dDimerNgMlFeu: 650 })]);
+    } finally {
+      db.close();
+    }
+
+    // The items, on screen and on paper, so a score can be checked against the chart.
+    const items = `Items: age 52 years (record header: 48), heart rate ${rate}/min, D-dimer 650 ng/mL FEU; no: all 8.`;
+    expect(await page.getByTestId('pe-current-items').textContent()).toBe(items);
+    await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toMatch(new RegExp(`: Wells 0: .*\\. ${items.replace(/[()/.]/g, '\\$&')}$`));
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-entered.png') });
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(artifactPath('pe-items-print.pdf'), pdf);
+    const printed = execFileSync('pdftotext', [artifactPath('pe-items-print.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(printed).toContain(`heart rate ${rate}/min, D-dimer 650 ng/mL FEU; no: all 8.`);
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,44 @@
+import { peBooleanItems, peItemLabels, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+
+/**
+ * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
+ * nobody could check a score against the chart. Yes answers and items not assessed are named;
+ * more than two no answers are counted ("no: the other 6"), since naming every item would not fit the page.
+ */
+
+const short = (id: (typeof peBooleanItems)[number]) => peItemLabels[id].replace(/ \(.*$/, '');
+const numberNames = { ageYears: 'age', heartRateBpm: 'heart rate', dDimerNgMlFeu: 'D-dimer' } as const;
+
+/** The D-dimer as stored; one stored before the floor was checked (mg/L FEU typed as ng/mL) is flagged, not silently shown. */
+function dDimerText(value: number): string {
+  const { min, unit } = peNumberRanges.dDimerNgMlFeu;
+  return value < min ? `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)` : `D-dimer ${value} ${unit}`;
+}
+
+/** The measured items entered; an age that differs from the record header's says both. */
+function numberParts(items: PeItems, recordAgeYears: number | null): string[] {
+  const parts: string[] = [];
+  if (items.ageYears !== undefined) parts.push(`age ${items.ageYears} years${recordAgeYears !== null && recordAgeYears !== items.ageYears ? ` (record header: ${recordAgeYears})` : ''}`);
+  if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min`);
+  if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu));
+  return parts;
+}
+
+/** "Items: age 72 years, heart rate 112/min, D-dimer 640 ng/mL FEU; yes: Clinical signs of DVT; no: the other 7." Null with no items. */
+export function peItemsText(items: PeItems, recordAgeYears: number | null = null): string | null {
+  const yes = peBooleanItems.filter((id) => items[id] === true).map(short);
+  const no = peBooleanItems.filter((id) => items[id] === false).map(short);
+  const notAssessed = [
+    ...(Object.keys(numberNames) as (keyof typeof numberNames)[]).filter((id) => items[id] === undefined).map((id) => numberNames[id]),
+    ...peBooleanItems.filter((id) => items[id] === undefined).map(short),
+  ];
+  const numbers = numberParts(items, recordAgeYears);
+  if (numbers.length === 0 && yes.length === 0 && no.length === 0) return null;
+  const parts = [
+    numbers.join(', '),
+    yes.length ? `yes: ${yes.join(', ')}` : '',
+    no.length === 0 ? '' : no.length <= 2 ? `no: ${no.join(', ')}` : `no: ${yes.length || notAssessed.length ? 'the other' : 'all'} ${no.length}`,
+    notAssessed.length ? `not assessed: ${notAssessed.join(', ')}` : '',
+  ];
+  return `Items: ${parts.filter((p) => p).join('; ')}.`;
+}
