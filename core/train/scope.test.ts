@@ -56,6 +56,19 @@ describe('out of scope means no confident number', () => {
   });
 });
 
+describe('leads a file holds as zeros', () => {
+  it('are missing leads: the model abstains naming them, where it gave MI 52 % on CinC JS20004 (V2, V4, V6 all zero)', async () => {
+    const whole = await record(sinus);
+    const zeroed = { ...whole, leads: whole.leads.map((l) => (['V2', 'V4', 'V6'].includes(l.name) ? { ...l, samples: new Float32Array(l.samples.length) } : l)) };
+    const result = await predictRecord(loaded, zeroed);
+    expect(result).toMatchObject({ abstained: true, probabilities: null });
+    expect(result.scope.reasons).toEqual(['missing leads V2, V4, V6: the model needs all 12 leads']);
+    // A lead with any variation is present: near-flat is the quality gate's to judge.
+    const faint = { ...whole, leads: whole.leads.map((l) => (l.name === 'V2' ? { ...l, samples: l.samples.map((v) => v * 0.01) } : l)) };
+    expect(checkScope(faint, intendedInputOf(loaded.manifest)).reasons).toEqual([]);
+  });
+});
+
 describe('how short a record a model is for', () => {
   it('the starter, validated on 10 s ECGs, abstains on the first 3 s of a sinus ECG instead of flagging it', async () => {
     // A reviewer saw the CPSC-class model flag RBBB on such a cut, where the whole 10 s read as normal.
@@ -74,7 +87,7 @@ describe('how short a record a model is for', () => {
     expect(withValidatedDuration(stated, pipeline, [6.04, 60])).toMatchObject({ minSeconds: 6, minSecondsBasis: 'validation records' });
     expect(withValidatedDuration(stated, pipeline, [2, 10])).toMatchObject({ minSeconds: 2.5, minSecondsBasis: 'one model window' });
     expect(withValidatedDuration(stated, pipeline, [])).toMatchObject({ minSeconds: 2.5, minSecondsBasis: 'one model window' });
-    const tooShort = checkScope({ fs: 100, leads: [{ name: 'I', samples: new Float32Array(700) }] }, { ...withValidatedDuration(stated, pipeline, [9.99]), requiredLeads: ['I'], pacing: 'allowed' });
+    const tooShort = checkScope({ fs: 100, leads: [{ name: 'I', samples: Float32Array.from({ length: 700 }, (_, i) => Math.sin(i / 10)) }] }, { ...withValidatedDuration(stated, pipeline, [9.99]), requiredLeads: ['I'], pacing: 'allowed' });
     expect(tooShort.reasons).toEqual(['too short: 7.00 s; the model needs at least 9.90 s (the shortest record it was validated on)']);
   });
 });

@@ -100,9 +100,21 @@ export interface ScopeInput {
   readonly patient?: { readonly ageYears?: number | undefined } | undefined;
 }
 
-/** A lead the record holds (a flat one is a signal-quality matter, judged by the quality gate). */
+/**
+ * A lead the record holds. One that holds a single value throughout (CinC JS20004's V2, V4 and V6
+ * are all zeros) was not recorded: a file's way of saying "missing", and the model was scored
+ * on it with confident numbers. A lead that is merely near-flat is a signal-quality matter,
+ * judged by the quality gate.
+ */
 function hasSignal(samples: Float32Array | undefined): boolean {
-  return samples !== undefined && samples.some(Number.isFinite);
+  if (samples === undefined) return false;
+  let first: number | undefined;
+  for (const v of samples) {
+    if (!Number.isFinite(v)) continue;
+    if (first === undefined) first = v;
+    else if (v !== first) return true;
+  }
+  return false;
 }
 
 /**
@@ -117,7 +129,9 @@ export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVer
   if (foreign.length > 0) reasons.push(`the record holds non-ECG channels (${foreign.join(', ')}); the model reads surface ECG leads only`);
   if (input.fs < intended.fsHz.min || input.fs > intended.fsHz.max) reasons.push(`sampled at ${input.fs} Hz; the model is for ${intended.fsHz.min}–${intended.fsHz.max} Hz`);
   const byName = new Map(input.leads.map((l) => [l.name.trim().toLowerCase(), l.samples]));
-  const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())));
+  // A record with no signal in any lead is the quality gate's ("flat"), not twelve missing leads.
+  const anySignal = input.leads.some((l) => hasSignal(l.samples));
+  const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())) && (anySignal || !byName.has(lead.toLowerCase())));
   if (missing.length > 0) reasons.push(`missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
   const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
   if (seconds + 1e-9 < intended.minSeconds) reasons.push(`too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
