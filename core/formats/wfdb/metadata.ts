@@ -15,9 +15,12 @@ function parseSex(text: string): PatientInfo['sex'] {
   return first === 'M' ? 'M' : first === 'F' ? 'F' : 'U';
 }
 
+const identityField = { 'Patient ID': 'id', Name: 'name', 'Birth date': 'birthDate' } as const;
+
 /**
  * Demographics and statements from header comments: CinC `# Age: 59` / `# Sex: Female` /
- * `# Dx: codes`, LUDB/PTB `<age>: 51` and the lines after `<diagnoses>:`.
+ * `# Dx: codes`, LUDB/PTB `<age>: 51` and the lines after `<diagnoses>:`, and our identified
+ * export's `# Patient ID:`, `# Name:` and `# Birth date:`.
  */
 export function wfdbCommentMetadata(comments: readonly string[]): { patient: PatientInfo; statements: string[] } {
   const patient: PatientInfo = {};
@@ -28,6 +31,9 @@ export function wfdbCommentMetadata(comments: readonly string[]): { patient: Pat
     if (age && patient.ageYears === undefined) patient.ageYears = Number(age[1]);
     const sex = /(?:^|[\s<])sex>?\s*:\s*([A-Za-z]+)/i.exec(comment) ?? /^sex>?\s*:\s*([A-Za-z]+)/i.exec(comment.replace(/^</, ''));
     if (sex?.[1] !== undefined && patient.sex === undefined) patient.sex = parseSex(sex[1]);
+    // Written by our identified export (core/formats/wfdb/write.ts), so that it reads back whose tracing it is.
+    const identity = /^(Patient ID|Name|Birth date)\s*:\s*(.+)$/.exec(comment);
+    if (identity?.[2] !== undefined) patient[identityField[identity[1] as keyof typeof identityField]] ??= identity[2].trim();
     if (/^Dx\s*:/i.test(comment)) statements.push(comment);
     else if (/^Statement\s*:/.test(comment)) statements.push(comment.replace(/^Statement\s*:\s*/, ''));
     if (inDiagnoses && comment !== '' && !/^<\w+>\s*:/.test(comment)) statements.push(comment);

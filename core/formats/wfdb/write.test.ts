@@ -43,7 +43,21 @@ describe('WFDB format 16 writer', () => {
       expect(back.patient.ageYears).toBe(original.patient.ageYears);
       expect(back.patient.sex).toBe(original.patient.sex);
       expect(back.statements).toEqual(original.statements);
+      expect(back.patient.id).toBe(original.patient.id);
     }
+  });
+
+  it("carries the patient's ID, name and birth date when they are given (an identified export said nothing of whose tracing it was)", () => {
+    const original = record(decodeFiles(fixtureFiles('muse', 'synthetic-latin1.xml'))[0]);
+    expect(original.patient.id).toBe('SYNTH-1');
+    const identified = { ...original, patient: { ...original.patient, name: 'Zebrafinch\nQuirinus', birthDate: '1950-03-04' } };
+    const { header } = writeWfdb16(identified, 'copy');
+    expect(header).toContain('# Patient ID: SYNTH-1\n# Name: Zebrafinch Quirinus\n# Birth date: 1950-03-04\n');
+    const { back } = roundTrip(identified);
+    expect(back.patient).toMatchObject({ id: 'SYNTH-1', name: 'Zebrafinch Quirinus', birthDate: '1950-03-04' });
+    // Without them (a de-identified record), no such line.
+    const { header: bare } = writeWfdb16({ ...original, patient: { sex: 'M', ageYears: 70 } }, 'copy');
+    expect(bare).not.toMatch(/Patient ID|Name|Birth date/);
   });
 
   it('SCP-ECG, HL7 aECG, Philips XLI, DICOM and EDF records are bit-exact through WFDB too', () => {

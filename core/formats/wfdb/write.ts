@@ -85,14 +85,23 @@ export function writeWfdb16(record: EcgRecord, recordName: string): { header: st
     lines.push(`${recordName}.dat 16 ${gain}(0)/mV 16 0 ${adc[0] ?? 0} ${checksum(adc)} 0 ${safeLabel(lead.name)}`);
   }
   const { patient } = record;
+  // An identified export must still say whose tracing it is; a de-identified record has none of these.
+  if (patient.id) lines.push(`# Patient ID: ${commentText(patient.id)}`);
+  if (patient.name) lines.push(`# Name: ${commentText(patient.name)}`);
+  if (patient.birthDate) lines.push(`# Birth date: ${commentText(patient.birthDate)}`);
   if (patient.ageYears !== undefined) lines.push(`# Age: ${patient.ageYears}`);
   if (patient.sex === 'M' || patient.sex === 'F') lines.push(`# Sex: ${patient.sex === 'M' ? 'Male' : 'Female'}`);
   for (const statement of record.statements) {
-    const line = statement.replace(/[\r\n]+/g, ' ').replace(/[^\u0020-\u00ff]/gu, '?');
+    const line = commentText(statement);
     lines.push(/^Dx\s*:/i.test(line) ? `# ${line}` : `# Statement: ${line}`);
   }
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { header: `${lines.join('\n')}\n`, data: bytes, warnings };
+}
+
+/** One comment line's text: no line break, nothing outside Latin-1 (the header's encoding). */
+function commentText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[^\u0020-\u00ff]/gu, '?');
 }
 
 /** The header's bytes as the reader decodes them (Latin-1). */
