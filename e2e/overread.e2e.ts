@@ -213,6 +213,54 @@ describe('browser mode: physician reading and the worklist', () => {
     await page.getByTestId('nav-viewer').click();
   });
 
+  it('keeps an unsigned draft (adopted statement, typed one, note) and an open amendment while the reader opens other records', async () => {
+    const chosen = () => page.getByTestId('overread-chosen').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-code') || l.textContent?.trim()));
+    const draftId = (await page.locator('[data-testid="record-row"][data-review="unconfirmed"]').first().getAttribute('data-record-id')) ?? '';
+    const draftRow = page.locator(`[data-testid="record-row"][data-record-id="${draftId}"]`);
+    await openRow(page, draftId);
+    // A computed statement adopted with one click: it enters the draft by its code, or as its words.
+    const computed = page.getByTestId('computed-statement').first();
+    await computed.getByTestId('adopt-statement').click();
+    await expect.poll(() => page.getByTestId('overread-chosen').locator('li').count()).toBe(1);
+    const adopted = (await chosen())[0];
+    await addStatement(page, 'compare with the previous tracing');
+    await page.getByTestId('overread-note').fill('Ask for the last ECG.');
+    const drafted = [adopted, expect.stringContaining('compare with the previous tracing')];
+    await expect.poll(chosen).toEqual(drafted);
+
+    // Away by the keyboard (n/p, whichever has a neighbour) and by a row: the next record's form is its own, empty.
+    await page.getByTestId('overread-note').blur();
+    await page.locator('body').press((await draftRow.getAttribute('data-position')) === '0' ? 'n' : 'p');
+    await expect.poll(() => page.locator('[data-testid="overread"][data-state="ready"]').getAttribute('data-record-id')).not.toBe(draftId);
+    expect(await page.getByTestId('overread-draft-restored').count()).toBe(0);
+    await openRow(page, firstId);
+    await page.getByTestId('overread-amend').click();
+    await addStatement(page, 'AFIB');
+
+    await openRow(page, draftId);
+    expect(await page.getByTestId('overread-draft-restored').textContent()).toMatch(/Unsigned draft, as you left it: not signed yet\. Drafts are kept only until you close the app\./);
+    expect(await chosen()).toEqual(drafted);
+    expect(await page.getByTestId('overread-note').inputValue()).toBe('Ask for the last ECG.');
+    expect(await page.getByTestId('overread').getAttribute('data-status')).toBe('unconfirmed');
+    await page.getByTestId('overread').screenshot({ path: artifactPath('overread-draft-restored.png') });
+
+    // The amendment comes back open, still against the reading it amends.
+    await openRow(page, firstId);
+    expect(await page.getByTestId('overread-sign').textContent()).toMatch(/Sign amendment/);
+    expect(await chosen()).toContain('AFIB');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Signing ends the draft: back on the record, the signed reading, no draft.
+    await openRow(page, draftId);
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+    await openRow(page, firstId);
+    expect(await page.getByTestId('overread-form').count()).toBe(0); // the cancelled amendment is not kept either
+    await openRow(page, draftId);
+    expect(await page.getByTestId('overread-form').count()).toBe(0);
+    expect(await page.getByTestId('overread-statements').first().locator('li').count()).toBe(2);
+  });
+
   it('makes no request anywhere but its own local bridge', () => {
     expect(app.requests.filter((url) => new URL(url).origin !== app.origin)).toEqual([]);
   });

@@ -2,17 +2,11 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
 import { draftEntryFor, type AdoptedStatement } from './adoption-entry';
+import { readingDrafts, type ReadingDraft, type ReadingDrafts } from './reading-drafts';
 
 export type Agreement = NonNullable<Overread['agreement']>;
-
 /** What the reader has picked so far: library codes and typed statements, in their order. */
-export interface ReadingDraft {
-  codes: string[];
-  freeText: string[];
-  note: string;
-  reader: string;
-  agreement: Agreement | null;
-}
+export type { ReadingDraft };
 
 const emptyDraft = (reader: string): ReadingDraft => ({ codes: [], freeText: [], note: '', reader, agreement: null });
 
@@ -20,6 +14,8 @@ const emptyDraft = (reader: string): ReadingDraft => ({ codes: [], freeText: [],
  * The open record's readings (newest first = current) and the draft of a new or amending one.
  * Signing sends the draft with the prediction on screen and the reading it amends, so the
  * engine can refuse a stale amendment. Answers for a record the user has left are dropped.
+ * The draft of a record the user leaves unsigned is kept (reading-drafts.ts) and shown again,
+ * marked as unsigned, when they come back.
  */
 export class RecordReading {
   readonly #bridge: EinthovenBridge;
@@ -31,12 +27,18 @@ export class RecordReading {
   amending = $state(false);
   saving = $state(false);
   error = $state<string | null>(null);
+  /** The form holds a draft the reader left unsigned earlier in this session. */
+  restored = $state(false);
+  /** A kept draft set aside because the record's reading changed meanwhile, in words; null when none. */
+  setAside = $state<string | null>(null);
+  readonly #drafts: ReadingDrafts;
   #lastReader = '';
   #ticket = 0;
 
-  constructor(bridge: EinthovenBridge, library: StatementLibrary) {
+  constructor(bridge: EinthovenBridge, library: StatementLibrary, drafts: ReadingDrafts = readingDrafts) {
     this.#bridge = bridge;
     this.library = library;
+    this.#drafts = drafts;
   }
 
   get current(): Overread | undefined {
@@ -56,8 +58,9 @@ export class RecordReading {
   }
 
   async load(recordId: number): Promise<void> {
+    this.#keepDraft();
     const ticket = ++this.#ticket;
-    Object.assign(this, { recordId, readings: [], loaded: false, amending: false, error: null });
+    Object.assign(this, { recordId, readings: [], loaded: false, amending: false, error: null, restored: false, setAside: null });
     const result = await this.#bridge.api['overreads:list']({ recordId });
     if (ticket !== this.#ticket) return;
     if (!result.ok) {
@@ -66,6 +69,20 @@ export class RecordReading {
     }
     this.#lastReader = result.value.lastReader ?? this.#lastReader;
     Object.assign(this, { readings: result.value.items, loaded: true, draft: emptyDraft(this.#lastReader) });
+    this.#restoreDraft(recordId);
+  }
+
+  /** The record being left keeps what its open form holds. */
+  #keepDraft(): void {
+    if (this.recordId === null || !this.editing) return;
+    const amends = this.amending ? (this.current?.id ?? null) : null;
+    this.#drafts.keep(this.recordId, { draft: $state.snapshot(this.draft), amends });
+  }
+
+  #restoreDraft(recordId: number): void {
+    const back = this.#drafts.take(recordId, this.current?.id ?? null);
+    if (back.kind === 'draft') Object.assign(this, { draft: back.kept.draft, amending: back.kept.amends !== null, restored: true });
+    else if (back.kind === 'stale') this.setAside = setAsideText(back.kept.draft, this.library);
   }
 
   /** Amending starts from the current reading's statements. */
@@ -88,7 +105,8 @@ export class RecordReading {
   }
 
   cancelAmending(): void {
-    Object.assign(this, { amending: false, error: null, draft: emptyDraft(this.#lastReader) });
+    if (this.recordId !== null) this.#drafts.forget(this.recordId);
+    Object.assign(this, { amending: false, error: null, restored: false, draft: emptyDraft(this.#lastReader) });
   }
 
   /** Signs the draft; `predictionId` is the stored prediction on screen, if any. Resolves true when stored. */
@@ -101,6 +119,8 @@ export class RecordReading {
     const supersedes = this.amending && this.current ? { supersedes: this.current.id } : {};
     Object.assign(this, { saving: true, error: null });
     const result = await this.#bridge.api['overreads:confirm']({ recordId, codes, freeText, note, reader, ...verdict, ...supersedes });
+    // Signed, though the reader may have moved on meanwhile: the draft kept on leaving is now the signed reading.
+    if (result.ok) this.#drafts.forget(recordId);
     if (ticket !== this.#ticket) return false;
     this.saving = false;
     if (!result.ok) {
@@ -108,7 +128,14 @@ export class RecordReading {
       return false;
     }
     this.#lastReader = result.value.reader;
-    Object.assign(this, { readings: [result.value, ...this.readings], amending: false, draft: emptyDraft(this.#lastReader) });
+    Object.assign(this, { readings: [result.value, ...this.readings], amending: false, restored: false, draft: emptyDraft(this.#lastReader) });
     return true;
   }
+}
+
+/** What a set-aside draft held, so the reader can enter it again: its statements and note. */
+function setAsideText(draft: ReadingDraft, library: StatementLibrary): string {
+  const statements = [...draft.codes.map((c) => `${library.text(c)} (${c})`), ...draft.freeText].join('; ');
+  const note = draft.note.trim() ? `; note: ${draft.note.trim()}` : '';
+  return `Your unsigned draft for this record was set aside: its reading was signed or amended meanwhile. It held: ${statements || 'no statements'}${note}.`;
 }
