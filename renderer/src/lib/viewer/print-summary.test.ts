@@ -137,19 +137,49 @@ describe('printed summary lines', () => {
     } as StoredPrediction;
     const line = predictionLine(p);
     expect(line).toMatch(/^AI output, research use only, not a diagnosis — starter vabcdef012345 \(demonstration model\), F1-optimal/);
-    expect(line).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %\.$/);
+    // Each probability beside the threshold it was compared with, as the screen's table has them.
+    expect(line).toMatch(/: flagged Myocardial infarction \(MI\) 80\.0 % \(threshold 30\.0 %\); not flagged Normal ECG \(NORM\) 10\.0 % \(threshold 50\.0 %\)\.$/);
     // Printed like on screen: rounding never makes a probability look certain.
-    expect(predictionLine({ ...p, probabilities: { NORM: 0.0004, MI: 0.9996 } })).toMatch(/flagged Myocardial infarction \(MI\) > 99\.9 %; not flagged Normal ECG \(NORM\) < 0\.1 %\.$/);
+    expect(predictionLine({ ...p, probabilities: { NORM: 0.0004, MI: 0.9996 } })).toMatch(/flagged Myocardial infarction \(MI\) > 99\.9 % \(threshold 30\.0 %\); not flagged Normal ECG \(NORM\) < 0\.1 % \(threshold 50\.0 %\)\.$/);
     // A class without a threshold decided nothing, and the line does not list it as a negative.
     const undecided = predictionLine({ ...p, classes: ['NORM', 'MI', 'CD'], probabilities: { NORM: 0.1, MI: 0.8, CD: 0.5 }, decisions: { NORM: false, MI: true, CD: false }, operatingPoint: { method: 'f1', temperature: 1.5, thresholds: { NORM: 0.5, MI: 0.3, CD: 1 } } });
-    expect(undecided).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 %; not flagged Normal ECG \(NORM\) 10\.0 %; no decision \(no discrimination on validation\) Conduction disturbance \(CD\) 50\.0 %\.$/);
+    expect(undecided).toMatch(/flagged Myocardial infarction \(MI\) 80\.0 % \(threshold 30\.0 %\); not flagged Normal ECG \(NORM\) 10\.0 % \(threshold 50\.0 %\); no decision \(no discrimination on validation\) Conduction disturbance \(CD\) 50\.0 %\.$/);
     expect(undecided).toContain('1 of 3 classes never flagged');
     expect(predictionLine({ ...p, abstained: true, probabilities: null, decisions: null, reason: 'flat leads' })).toMatch(/: abstained — flat leads\.$/);
     // A PE probability carries the screen's caveat onto paper; other models' outputs need none.
     expect(predictionCaveat(p)).toBeNull();
     const pe = { ...p, classes: ['PE'], probabilities: { PE: 0.62 }, decisions: { PE: true }, operatingPoint: { method: 'youden', temperature: 1, thresholds: { PE: 0.4 } } };
-    expect(predictionLine(pe)).toMatch(/flagged Pulmonary embolism \(PE\) 62\.0 %\.$/);
+    expect(predictionLine(pe)).toMatch(/flagged Pulmonary embolism \(PE\) 62\.0 % \(threshold 40\.0 %\)\.$/);
     expect(predictionCaveat(pe)).toMatch(/^Pulmonary embolism: the ECG alone is weak evidence .* neither confirms nor excludes PE/);
+  });
+
+  it('prints a flag the locked test never backed apart from the flags it did, with why', () => {
+    const p = {
+      id: 4,
+      recordId: 1,
+      model: { id: 'cpsc@abc', name: 'starter-cpsc', demonstration: true, weightsSha256: 'abcdef0123456789'.repeat(4) },
+      classes: ['AF', 'IAVB', 'LBBB', 'PAC'],
+      operatingPoint: { method: 'f1', temperature: 1, thresholds: { AF: 0.105, IAVB: 0.024, LBBB: 0.059, PAC: 0.033 } },
+      probabilities: { AF: 0.016, IAVB: 0.055, LBBB: 0.07, PAC: 0.066 },
+      decisions: { AF: false, IAVB: true, LBBB: true, PAC: true },
+      abstained: false,
+      reason: null,
+      quality: { verdict: 'good', reasons: [] },
+      scope: { reasons: [], notes: [] },
+      engineVersion: '0.1.0',
+      createdAt: '2026-01-01T10:00:00Z',
+      researchUseOnly: true,
+    } as StoredPrediction;
+    const lockedTest = { n: 63, ci: {}, metrics: { perClass: { AF: { sensitivity: 0.5, support: 2 }, IAVB: { sensitivity: 0, support: 1 }, LBBB: { sensitivity: null, support: 0 }, PAC: { sensitivity: 0.5, support: 4 } } } };
+    expect(predictionLine(p, undefined, lockedTest)).toMatch(
+      /: flagged Premature atrial contraction \(PAC\) 6\.6 % \(threshold 3\.3 %\); above threshold, not validated on the locked test First-degree AV block \(IAVB\) 5\.5 % \(threshold 2\.4 %; locked test found 0 of 1\), Left bundle branch block \(LBBB\) 7\.0 % \(threshold 5\.9 %; no positive case in the locked test\); not flagged Atrial fibrillation \(AF\) 1\.6 % \(threshold 10\.5 %\)\.$/,
+    );
+    // Only such flags: the line does not first say "flagged nothing".
+    const onlyDoubtful = predictionLine({ ...p, decisions: { ...p.decisions, PAC: false } }, undefined, lockedTest);
+    expect(onlyDoubtful).toMatch(/: above threshold, not validated on the locked test First-degree AV block/);
+    expect(onlyDoubtful).not.toContain('flagged nothing');
+    // Without the model's figures (uninstalled) nothing can be said either way: the flags print as flags.
+    expect(predictionLine(p)).toMatch(/: flagged First-degree AV block \(IAVB\) 5\.5 % \(threshold 2\.4 %\), Left bundle/);
   });
 
   it('prints the reading with its reader, or says the ECG is unconfirmed', () => {
@@ -159,6 +189,7 @@ describe('printed summary lines', () => {
     // The note's own line breaks are kept: the sheets after the page print the reading line by line.
     expect(readingLine({ ...reading, note: 'First.\nSecond.' }).split('\n')).toHaveLength(2);
   });
+
 
   it('names the patient on every printed sheet by what the file holds, or says it holds nothing', () => {
     expect(patientIdentifiers({ name: 'DOE^JOHN', id: '0814', birthDate: '1979-07-08', sex: 'M' })).toBe('DOE^JOHN · ID 0814 · born 1979-07-08');

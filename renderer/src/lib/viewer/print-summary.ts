@@ -1,10 +1,11 @@
 import type { StoredPrediction } from '../../../../core/contract/clinic-schemas';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
-import type { SaliencyResult } from '../../../../core/contract/training-schemas';
+import type { Evaluated, SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/training-schemas';
+import { unvalidatedFlagText, unvalidatedReason } from '../models/locked-test-support';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
@@ -150,22 +151,40 @@ export function peProbabilitiesLine(shown: PeProbabilities | null): string | nul
   return `PE probabilities beside the ECG's (${oneModel ? `${oneModel}, ` : ''}research use only): ${parts.filter((x) => x !== null).join('; ')}.`;
 }
 
-export function predictionLine(p: StoredPrediction, scp?: ScpNames): string {
+/**
+ * The AI output on paper: each class with its probability and the threshold it was compared with
+ * (a bare "5.5 %" flagged beside "6.6 %" not flagged reads as nonsense), grouped by outcome as the
+ * screen's table shows them. `lockedTest`: the model's locked-test figures, when it is installed;
+ * a flag its locked test never backed is printed apart (locked-test-support.ts says which).
+ */
+export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?: Evaluated | null): string {
   const model = `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
   const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${new Date(p.createdAt).toLocaleString()}`;
   if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
   const { probabilities, decisions } = p;
+  const threshold = (c: string) => p.operatingPoint.thresholds[c];
+  const unvalidated = (c: string) => (decisions[c] === true ? unvalidatedReason(lockedTest, c) : null);
   // A class without a threshold decided nothing: listing it as "not flagged" would print a negative finding.
-  const outcome = (c: string) => (isNeverFlagged(p.operatingPoint.thresholds[c]) ? 'none' : decisions[c] === true ? 'flagged' : 'not');
-  const part = (wanted: 'flagged' | 'not' | 'none') =>
+  const outcome = (c: string) => (isNeverFlagged(threshold(c)) ? 'none' : decisions[c] !== true ? 'not' : unvalidated(c) ? 'unvalidated' : 'flagged');
+  const figure = (c: string) => {
+    const why = unvalidated(c);
+    const decided = isNeverFlagged(threshold(c)) ? '' : `threshold ${probabilityText(threshold(c))}`;
+    const detail = [decided, why].filter((d) => d).join('; ');
+    return `${className(c, scp)} ${probabilityText(probabilities[c])}${detail ? ` (${detail})` : ''}`;
+  };
+  const part = (wanted: ReturnType<typeof outcome>) =>
     p.classes
       .filter((c) => outcome(c) === wanted)
-      .map((c) => `${className(c, scp)} ${probabilityText(probabilities[c])}`)
+      .map(figure)
       .join(', ');
-  const flagged = part('flagged');
-  const rest = part('not');
-  const undecided = part('none');
-  return `${source}: flagged ${flagged || 'nothing'}${rest ? `; not flagged ${rest}` : ''}${undecided ? `; no decision (no discrimination on validation) ${undecided}` : ''}.`;
+  const [flagged, doubtful, rest, undecided] = [part('flagged'), part('unvalidated'), part('not'), part('none')];
+  const parts = [
+    flagged || !doubtful ? `flagged ${flagged || 'nothing'}` : '',
+    doubtful ? `${unvalidatedFlagText} ${doubtful}` : '',
+    rest ? `not flagged ${rest}` : '',
+    undecided ? `no decision (no discrimination on validation) ${undecided}` : '',
+  ];
+  return `${source}: ${parts.filter((x) => x).join('; ')}.`;
 }
 
 /**
