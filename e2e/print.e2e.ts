@@ -141,6 +141,49 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(text.replace(/\s+/g, ' ')).toMatch(/Borderline prolonged QTc \[1\].*\[1\] borderline: QTc \(Framingham\) \d+ ms/);
   });
 
+  it('prints an amended reading as amended, whose reading it supersedes, and the AI output with thresholds, its unvalidated flags said so', async () => {
+    // The bundled first-degree AV block sample, read by the CPSC-class demonstration model: its IAVB found none of
+    // the locked test's one positive case, and its LBBB had none.
+    const row = page.getByTestId('record-row').filter({ hasText: '00102_hr' });
+    const id = (await row.getAttribute('data-record-id')) ?? '';
+    await row.click();
+    await page.locator(`[data-testid="overread"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+    const cpsc = await page.getByTestId('model-select').locator('option[value^="xresnet1d50-cpsc-classes-demo@"]').getAttribute('value');
+    await runPrediction(page, cpsc ?? '');
+    const classes = page.getByTestId('prediction-class');
+    const shown = await classes.evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-class'), r.getAttribute('data-decision'), r.getAttribute('data-unvalidated')]));
+    // A flag is unvalidated exactly for IAVB and LBBB; IAVB is flagged on this record (PR over 200 ms).
+    for (const [name, decision, unvalidated] of shown) expect(unvalidated, name ?? '').toBe(String(decision === 'true' && (name === 'IAVB' || name === 'LBBB')));
+    expect(shown).toContainEqual(['IAVB', 'true', 'true']);
+    expect(await page.locator('[data-testid="prediction-class"][data-class="IAVB"] [data-testid="prediction-class-unvalidated"]').textContent()).toMatch(
+      /^above threshold, not validated on the locked testlocked test found 0 of 1$/,
+    );
+    await page.getByTestId('prediction-result').screenshot({ path: artifactPath('prediction-unvalidated-flag.png') });
+
+    await page.getByTestId('overread-statement-input').fill('1AVB');
+    await page.getByTestId('overread-statement-input').press('Enter');
+    await page.getByTestId('overread-reader').fill('Dr. First Reader');
+    await page.getByTestId('overread-sign').click();
+    await page.getByTestId('overread-current').waitFor();
+    await page.getByTestId('overread-amend').click();
+    await page.getByTestId('overread-statement-input').fill('SR');
+    await page.getByTestId('overread-statement-input').press('Enter');
+    await page.getByTestId('overread-reader').fill('Dr. Second Reader');
+    await page.getByTestId('overread-sign').click();
+    await expect.poll(() => page.getByTestId('print-reading').textContent()).toMatch(/Dr\. Second Reader/);
+
+    const result = await printed(page, 'print-amended');
+    expectOnePage(result, [/00102_hr/]);
+    const text = result.text.join('\n').replace(/\s+/g, ' ');
+    expect(text).toMatch(/Physician reading — Dr\. Second Reader, amended [^;]+; supersedes the reading by Dr\. First Reader of .+?: [^.;]+ \(1AVB\); [^.;]+ \(SR\)\. Superseded reading: [^.;]+ \(1AVB\)\./);
+    expect(text).toMatch(/above threshold, not validated on the locked test First-degree AV block \(IAVB\) \d+\.\d % \(threshold 2\.4 %; locked test found 0 of 1\)/);
+    expect(text).toMatch(/not flagged .*Atrial fibrillation \(AF\) [<\d.]+ % \(threshold 10\.5 %\)/);
+    // Every class of the eight on paper, each with its threshold: none cut by the line's clamp.
+    const ai = /AI output, research use only.*?\.(?= Physician reading)/.exec(text)?.[0] ?? '';
+    for (const name of ['AF', 'IAVB', 'LBBB', 'PAC', 'PVC', 'RBBB', 'SNR', 'STD']) expect(ai, name).toMatch(new RegExp(`\\b${name}\\)? [<>\\d.]+ % \\(threshold \\d+\\.\\d %`));
+    expect(ai).not.toContain('…');
+  });
+
   it('prints a Philips PageWriter export on one page', async () => {
     await importAndOpen(page, [sharedDataPath('ecg', 'philips-xml', '129DYPRG.XML')]);
     expectOnePage(await printed(page, 'print-philips'), [/129DYPRG\.XML/, /record \d+/]);

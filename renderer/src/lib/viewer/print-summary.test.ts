@@ -190,6 +190,18 @@ describe('printed summary lines', () => {
     expect(readingLine({ ...reading, note: 'First.\nSecond.' }).split('\n')).toHaveLength(2);
   });
 
+  it('prints an amended reading as amended, with whose reading of when it supersedes and what that one said', () => {
+    const first = { id: 1, recordId: 1, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: 'NORM', text: 'normal ECG' }], note: '', reader: 'Dr. First Reader', predictionId: null, agreement: null, supersedes: null, confirmedAt: '2026-01-01T10:00:00Z' };
+    const amended = { ...first, id: 2, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: 'SBRAD', text: 'sinus bradycardia' }], note: 'HR 52.', reader: 'Dr. Second Reader', supersedes: 1, confirmedAt: '2026-01-02T09:30:00Z' };
+    const at = (iso: string) => new Date(iso).toLocaleString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(readingLine(amended, first)).toMatch(
+      new RegExp(
+        `^Physician reading — Dr\\. Second Reader, amended ${at(amended.confirmedAt)}; supersedes the reading by Dr\\. First Reader of ${at(first.confirmedAt)}: sinus rhythm \\(SR\\); sinus bradycardia \\(SBRAD\\)\\. Note: HR 52\\. Superseded reading: sinus rhythm \\(SR\\); normal ECG \\(NORM\\)\\.$`,
+      ),
+    );
+    // The reading it amends not at hand: the page still says it is an amendment, and of which reading.
+    expect(readingLine(amended)).toMatch(/^Physician reading — Dr\. Second Reader, amended .+; supersedes reading #1: sinus rhythm/);
+  });
 
   it('names the patient on every printed sheet by what the file holds, or says it holds nothing', () => {
     expect(patientIdentifiers({ name: 'DOE^JOHN', id: '0814', birthDate: '1979-07-08', sex: 'M' })).toBe('DOE^JOHN · ID 0814 · born 1979-07-08');

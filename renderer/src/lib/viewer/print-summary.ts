@@ -204,11 +204,22 @@ export function patientIdentifiers(patient: RecordDetail['patient']): string {
   return parts.filter((p) => p).join(' · ') || 'no patient identifiers in the file';
 }
 
-export function readingLine(reading: Overread | null): string {
+const statementsText = (reading: Overread) => reading.statements.map((s) => (s.code ? `${s.text} (${s.code})` : s.text)).join('; ');
+
+/**
+ * The current reading as signed. An amendment says so where the line starts, with whose reading of
+ * when it supersedes, and ends with the superseded statements: the printed copy is the one filed,
+ * and a reading that silently replaced another would read as the only one. `superseded`: the
+ * reading it amends (from the record's readings), when it is one.
+ */
+export function readingLine(reading: Overread | null, superseded?: Overread): string {
   if (!reading) return 'Unconfirmed — no physician has read this ECG yet. Automatic measurements and AI output are unreviewed.';
-  const statements = reading.statements.map((s) => (s.code ? `${s.text} (${s.code})` : s.text)).join('; ');
   const note = reading.note.trim() ? ` Note: ${reading.note.trim()}` : '';
-  return `Physician reading — ${reading.reader}, ${new Date(reading.confirmedAt).toLocaleString()}: ${statements}.${note}`;
+  const when = new Date(reading.confirmedAt).toLocaleString();
+  if (reading.supersedes === null) return `Physician reading — ${reading.reader}, ${when}: ${statementsText(reading)}.${note}`;
+  const earlier = superseded ? `the reading by ${superseded.reader} of ${new Date(superseded.confirmedAt).toLocaleString()}` : `reading #${reading.supersedes}`;
+  const was = superseded ? ` Superseded reading: ${statementsText(superseded)}.` : '';
+  return `Physician reading — ${reading.reader}, amended ${when}; supersedes ${earlier}: ${statementsText(reading)}.${note}${was}`;
 }
 
 /** A shown saliency map on paper: the class it explains, its method, and the leads with the largest share. */
