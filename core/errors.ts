@@ -38,10 +38,13 @@ export class EinthovenError extends Error {
   }
 }
 
-/** Turns anything thrown into an ErrorInfo without leaking stack traces across process boundaries. */
-export function toErrorInfo(error: unknown): ErrorInfo {
+/**
+ * Turns anything thrown into an ErrorInfo without leaking stack traces across process boundaries.
+ * `databaseFile` is the database the caller works on, named in a SQLite error's message.
+ */
+export function toErrorInfo(error: unknown, databaseFile?: string): ErrorInfo {
   if (error instanceof EinthovenError) return error.toInfo();
-  if (error instanceof Error) return fileSystemErrorInfo(error) ?? { code: 'E_INTERNAL', message: error.message };
+  if (error instanceof Error) return fileSystemErrorInfo(error) ?? sqliteErrorInfo(error, databaseFile) ?? { code: 'E_INTERNAL', message: error.message };
   return { code: 'E_INTERNAL', message: String(error) };
 }
 
@@ -70,6 +73,44 @@ export function fileSystemErrorInfo(error: Error): ErrorInfo | undefined {
     default:
       return undefined;
   }
+}
+
+const restoreAdvice = 'restore a backup (ecg backup --restore)';
+
+/**
+ * A SQLite error (better-sqlite3's SqliteError, by its extended code) is the state of the database
+ * file or its disk, not our bug: it becomes a typed error naming the file and what IT can do, instead
+ * of E_INTERNAL in SQLite's words ('file is not a database'). Undefined for any other error.
+ */
+export function sqliteErrorInfo(error: Error, file = 'the Einthoven database'): ErrorInfo | undefined {
+  const { code } = error as Error & { code?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const base = code.replace(/^(SQLITE_[A-Z]+).*$/, '$1');
+  switch (base) {
+    case 'SQLITE_NOTADB':
+      return { code: 'E_IO', message: `${file} is not a database (SQLite: ${error.message}): the file was overwritten or damaged; ${restoreAdvice}` };
+    case 'SQLITE_CORRUPT':
+      return { code: 'E_IO', message: `${file} is damaged (SQLite: ${error.message}): the file was truncated or corrupted; ${restoreAdvice}` };
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return { code: 'E_CONFLICT', message: `${file} is in use: another Einthoven (the app, an ecg command) or a backup held its write lock longer than this one waited; retry when it has finished` };
+    case 'SQLITE_READONLY':
+      return { code: 'E_IO', message: `${file} cannot be written: its folder is read-only (read-only media, or no write permission for this account); reading works, changes do not` };
+    case 'SQLITE_FULL':
+      return { code: 'E_IO', message: `${file} cannot grow: the disk is full; free space, then retry` };
+    case 'SQLITE_CANTOPEN':
+      return { code: 'E_IO', message: `${file} cannot be opened (${code}): its folder is missing, not accessible, or not writable for the files SQLite keeps beside it` };
+    case 'SQLITE_IOERR':
+      return { code: 'E_IO', message: `a disk error reading or writing ${file} (${code}): check the disk; if it persists, ${restoreAdvice}` };
+    default:
+      return undefined;
+  }
+}
+
+/** A SQLite error as a typed error naming `file`, the original kept as its cause; any other error unchanged. */
+export function databaseError(file: string, error: unknown): unknown {
+  const info = error instanceof Error && !(error instanceof EinthovenError) ? sqliteErrorInfo(error, file) : undefined;
+  return info ? new EinthovenError(info.code, info.message, { cause: error }) : error;
 }
 
 /**

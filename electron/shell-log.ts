@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { makePrivateFolder } from '../core/storage/private-files';
 
 /**
  * The shell's log, for the hospital's IT: one line per start, stop and restart of the engine
@@ -12,6 +13,8 @@ export function shellLog(dataDir: string, version: string, maxBytes = 1_000_000)
   const file = path.join(dir, 'einthoven.log');
   return (line) => {
     try {
+      // The log is written before the engine opens the database: a new data folder is made owner-only here.
+      makePrivateFolder(dataDir);
       mkdirSync(dir, { recursive: true });
       if (fileSize(file) > maxBytes) renameSync(file, `${file}.1`);
       appendFileSync(file, `${new Date().toISOString()} v${version} pid ${process.pid}: ${line.replace(/\s+/g, ' ')}\n`);

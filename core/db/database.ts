@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EinthovenError } from '../errors';
+import { databaseError, EinthovenError } from '../errors';
+import { refuseEmptyDatabase } from './database-file';
+import { temporaryName } from '../storage/atomic';
+import { makeFilePrivate, makePrivateFolder } from '../storage/private-files';
 import { migrations } from './migrations/index';
 import type { Migration } from './migrations/types';
 
@@ -34,11 +37,22 @@ function writable(file: string): boolean {
 /**
  * Opens (creating if needed) the database file, sets pragmas and applies pending migrations.
  * A database on read-only media (or opened with readonly) is opened read-only: it can be read
- * and its audit trail verified, never migrated or switched to WAL.
+ * and its audit trail verified, never migrated or switched to WAL. SQLite's errors (not a
+ * database, damaged, locked, read-only, disk full) come out as typed errors naming the file.
  */
 export function openDatabase(file: string, list: readonly Migration[] = migrations, options: OpenOptions = {}): OpenedDatabase {
-  if (file !== ':memory:' && (options.readonly || (existsSync(file) && !writable(file)))) return openReadOnly(file, list);
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    if (file === ':memory:') return openWritable(file, list);
+    refuseEmptyDatabase(file);
+    if (options.readonly || (existsSync(file) && !writable(file))) return openReadOnly(file, list);
+    if (!existsSync(file)) createDatabaseFile(file);
+    return openWritable(file, list);
+  } catch (error) {
+    throw databaseError(file, error);
+  }
+}
+
+function openWritable(file: string, list: readonly Migration[]): OpenedDatabase {
   const db = new Database(file);
   try {
     // Set first, so that a second process opening the same file waits instead of failing.
@@ -50,6 +64,45 @@ export function openDatabase(file: string, list: readonly Migration[] = migratio
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Creates a new database file whole: made under a temporary name (owner-only, in WAL mode, so
+ * its header is written) and linked into place, so no process ever sees it at 0 bytes (which
+ * refuseEmptyDatabase takes for a lost database). Where two processes create it at once, the
+ * second link fails and that process opens the first one's file.
+ */
+function createDatabaseFile(file: string): void {
+  makePrivateFolder(path.dirname(file));
+  const temporary = temporaryName(file, 'new');
+  try {
+    const db = new Database(temporary);
+    try {
+      makeFilePrivate(temporary); // before the first write; SQLite gives its -wal and -shm the same mode
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+    linkInPlace(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** Puts `temporary` at `file` unless a file is already there; a copy where the file system has no hard links (FAT). */
+function linkInPlace(temporary: string, file: string): void {
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    try {
+      copyFileSync(temporary, file, constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code !== 'EEXIST') throw copyError;
+    }
   }
 }
 
@@ -93,11 +146,19 @@ function openReadOnly(file: string, list: readonly Migration[]): OpenedDatabase 
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails here, not later, if the file cannot be read
   } catch (error) {
+    // Only SQLite's want of a -shm file on read-only media is helped by a copy; a damaged file is not.
+    if (notADatabase(error)) throw error;
     db = openInMemoryCopy(file, error);
   }
   const version = userVersion(db);
   checkNotNewer(db, version, list, file);
+  checkKnownMigrations(db, list, file);
   return { db, previousVersion: version, readonly: true };
+}
+
+function notADatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT'));
 }
 
 /**
@@ -129,6 +190,22 @@ function checkNotNewer(db: Db, version: number, list: readonly Migration[], file
 }
 
 /**
+ * Refuses a database holding migrations this app does not know: another app version applied them
+ * (numbers go to parallel branches, so one may fill a gap below this app's newest, where the
+ * user_version check above cannot see it), and this app would read and write tables it does not
+ * know the rules of.
+ */
+function checkKnownMigrations(db: Db, list: readonly Migration[], file: string): void {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() === undefined) return;
+  const known = new Set(list.map((m) => m.version));
+  const unknown = (db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[]).filter((m) => !known.has(m.version));
+  if (unknown.length === 0) return;
+  db.close();
+  const named = unknown.map((m) => `${m.version} (${m.name})`).join(', ');
+  throw new EinthovenError('E_IO', `database ${file} holds migration${unknown.length > 1 ? 's' : ''} ${named} that this app does not know: another version of Einthoven changed it; open it with that version (or a newer one), refusing to open it here`);
+}
+
+/**
  * Applies pending migrations under an EXCLUSIVE lock, reading the state inside it: two
  * processes opening a new data folder at once do not both create the tables; the second waits
  * (busy_timeout) and then finds them. Applied migrations are recorded by number in
@@ -140,6 +217,7 @@ function checkNotNewer(db: Db, version: number, list: readonly Migration[], file
 function applyMigrations(db: Db, list: readonly Migration[], file: string): number {
   const before = userVersion(db);
   checkNotNewer(db, before, list, file);
+  checkKnownMigrations(db, list, file);
   const pending = () => {
     const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
     const applied = hasTable ? new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)) : undefined;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { refuseEmptyDatabase } from '../db/database-file';
 import { EinthovenError } from '../errors';
 import { policyFileLocation, readPolicyFile } from './site-policy';
 
@@ -29,10 +30,12 @@ export function databasePath(dataDir: string): string {
 
 /**
  * The database file of a data folder that must already hold one: a command that only reads (list, record,
- * audit) must not create an empty database where a mistyped --data-dir points, and report 0 records from it.
+ * audit) must not create an empty database where a mistyped --data-dir points, and report 0 records from
+ * it, nor take a 0-byte file (a lost database) for a new one.
  */
 export function existingDatabase(dataDir: string): string {
   const file = databasePath(dataDir);
   if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
+  refuseEmptyDatabase(file);
   return file;
 }

@@ -1,7 +1,7 @@
 import type { ImportFileReport, ImportReport } from '../contract/schemas';
 import type { AuditLog } from '../db/audit';
 import type { RecordStore } from '../db/records';
-import { EinthovenError, type ErrorInfo } from '../errors';
+import { EinthovenError, sqliteErrorInfo, type ErrorInfo } from '../errors';
 import type { CsvOptions, CsvQuestion, DecodeOutcome } from '../formats/index';
 import type { PatientInfo } from '../formats/record';
 import { DecodePool } from './decode-pool';
@@ -85,14 +85,16 @@ function storeResult(store: RecordStore, audit: AuditLog, result: ItemResult, ac
   return (result.outcomes ?? []).map((outcome) => (outcome.ok ? storeRecord(store, audit, outcome, actor) : reject(store, audit, outcome, actor)));
 }
 
-/** SQLite errors that mean the import cannot go on (the next record would fail the same way). */
+/**
+ * SQLite errors that mean the import cannot go on (the next record would fail the same way): said
+ * as the shared mapping says them (errors.ts), with where the import stopped.
+ */
 function fatalStorageError(error: unknown, file: string): EinthovenError | undefined {
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
-  if (code.startsWith('SQLITE_FULL')) return new EinthovenError('E_IO', `the disk is full: the import stopped at ${file} (every record before it is stored)`, { cause: error });
-  if (code.startsWith('SQLITE_READONLY')) return new EinthovenError('E_IO', `the data folder is read-only: the import stopped at ${file}`, { cause: error });
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return new EinthovenError('E_IO', `a disk error stopped the import at ${file} (${code})`, { cause: error });
-  return undefined;
+  if (typeof code !== 'string' || !/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|CORRUPT|NOTADB)/.test(code)) return undefined;
+  const info = sqliteErrorInfo(error as Error);
+  if (!info) return undefined;
+  return new EinthovenError(info.code, `${info.message}; the import stopped at ${file} (every record before it is stored)`, { cause: error });
 }
 
 /**

@@ -1,0 +1,39 @@
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Permissions of what holds patient data (the data folder, the database and the files SQLite
+ * keeps beside it, backups) on POSIX: the account's own, never other accounts'. The default
+ * umask made them world-readable (-rw-r--r--, drwxr-xr-x) to every account on the workstation.
+ * A folder whose group may write was shared on purpose (the site policy's one data folder, which
+ * IT gives the readers' group: docs/security.md), so its group keeps read-write there. Windows
+ * ignores these modes; a folder's ACL, inherited from its parent, governs it.
+ */
+export const privateFolderMode = 0o700;
+export const privateFileMode = 0o600;
+
+/** The mode for files created in `folder`: owner only, plus the group's read-write where the folder is group-writable. */
+export function fileModeIn(folder: string): number {
+  return (statSync(folder).mode & 0o020) !== 0 ? privateFileMode | 0o060 : privateFileMode;
+}
+
+/**
+ * Creates `dir` (and its parents) where missing; `dir` itself, when created here, is owner-only.
+ * An existing folder keeps its mode: it is IT's (a shared folder, a backup disk's mount point).
+ */
+export function makePrivateFolder(dir: string): void {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: privateFolderMode });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return;
+  }
+  // mkdir's mode passes through the umask, which only removes bits; set it exactly all the same.
+  chmodSync(dir, privateFolderMode);
+}
+
+/** Sets a file the app created to `mode` (by default the mode for files in its folder). */
+export function makeFilePrivate(file: string, mode = fileModeIn(path.dirname(file))): void {
+  chmodSync(file, mode);
+}
