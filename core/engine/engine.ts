@@ -17,7 +17,7 @@ import { AuditLog, currentOsAccount } from '../db/audit';
 import { makeAnchor } from '../db/audit-anchor';
 import type { AuditAnchor } from '../db/audit-chain';
 import { writeFileAtomic } from '../storage/atomic';
-import { backupAuditDetails, backupSummary } from '../storage/backup';
+import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backup';
 import { writeBackupOffThread } from '../storage/backup-thread';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
@@ -206,7 +206,8 @@ export class Engine {
       if (!checked.success) return fail('E_INTERNAL', `engine produced an invalid ${channel} response`);
       return ok(value);
     } catch (error) {
-      const info = toErrorInfo(error);
+      // A SQLite error (locked, read-only, damaged) names this engine's database file.
+      const info = toErrorInfo(error, this.db.name);
       return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message);
     }
   }
@@ -420,9 +421,11 @@ export class Engine {
       },
       'data:backup': async (request) => {
         const to = this.folders.confinePath(request.to);
+        const destExisted = existsSync(to);
         const manifest = await writeBackupOffThread(this.#options.dataDir, to);
-        this.audit.append('user', 'data.backup', null, backupAuditDetails(to, manifest));
-        return backupSummary(to, manifest, null);
+        // Not audited, not kept (but on read-only media): auditBackup says why.
+        const notAudited = await auditBackup(to, destExisted, () => this.audit.append('user', 'data.backup', null, backupAuditDetails(to, manifest)));
+        return backupSummary(to, manifest, notAudited);
       },
       'records:printed': ({ id, ...settings }) => {
         if (!this.records.exists(id)) throw new EinthovenError('E_NOT_FOUND', `record ${id} does not exist`);

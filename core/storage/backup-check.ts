@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
-import { EinthovenError } from '../errors';
+import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, temporaryName } from './atomic';
 import { auditThroughFile, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
+import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
 
 // Checking a backup folder against its manifest, and restoring one into a new data folder.
 
@@ -55,14 +56,29 @@ export async function checkBackup(dir: string): Promise<BackupCheck> {
   }
   const listed = new Set([manifest.database.path, manifestName, ...manifest.files.map((f) => f.path)]);
   for (const extra of filesUnder(dir, dir).filter((f) => !listed.has(f))) problems.push(`${extra}: not in the manifest`);
-  if (staysInside(manifest.database.path) && existsSync(path.join(dir, manifest.database.path))) {
-    const inspected = inspectDatabase(path.join(dir, manifest.database.path));
-    if (inspected.integrity !== 'ok') problems.push(`${manifest.database.path}: SQLite integrity check: ${inspected.integrity}`);
-    if (!inspected.audit.ok) problems.push(`audit trail: fails at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}`);
-    if (inspected.audit.head !== manifest.database.audit.head) problems.push(`audit trail: head ${inspected.audit.head ?? 'none'}, the manifest says ${manifest.database.audit.head ?? 'none'}`);
-    if (inspected.records !== manifest.database.records) problems.push(`records: ${inspected.records}, the manifest says ${manifest.database.records}`);
-  }
+  if (staysInside(manifest.database.path) && existsSync(path.join(dir, manifest.database.path))) problems.push(...databaseProblems(dir, manifest));
   return { ok: problems.length === 0, problems, manifest };
+}
+
+/**
+ * What SQLite and the audit trail say of the backup's database against its manifest. A file that
+ * cannot be opened (truncated, emptied, not SQLite) is one more problem in the report: thrown, it
+ * hid the size and SHA-256 mismatches already found, as E_INTERNAL in SQLite's words.
+ */
+function databaseProblems(dir: string, manifest: BackupManifest): string[] {
+  const file = path.join(dir, manifest.database.path);
+  let inspected: ReturnType<typeof inspectDatabase>;
+  try {
+    inspected = inspectDatabase(file);
+  } catch (error) {
+    return [`${manifest.database.path}: the database cannot be opened: ${toErrorInfo(error, file).message}`];
+  }
+  const problems: string[] = [];
+  if (inspected.integrity !== 'ok') problems.push(`${manifest.database.path}: SQLite integrity check: ${inspected.integrity}`);
+  if (!inspected.audit.ok) problems.push(`audit trail: fails at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}`);
+  if (inspected.audit.head !== manifest.database.audit.head) problems.push(`audit trail: head ${inspected.audit.head ?? 'none'}, the manifest says ${manifest.database.audit.head ?? 'none'}`);
+  if (inspected.records !== manifest.database.records) problems.push(`records: ${inspected.records}, the manifest says ${manifest.database.records}`);
+  return problems;
 }
 
 /**
@@ -75,13 +91,17 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   if (!check.ok || !check.manifest) throw new EinthovenError('E_CONFLICT', `the backup in ${dir} fails its check, nothing was restored: ${check.problems.join('; ')}`);
   if (existsSync(databasePath(dataDir))) throw new EinthovenError('E_CONFLICT', `${dataDir} already holds a database: a restore never writes over stored records; move that folder aside or restore into a new one`);
   if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) throw new EinthovenError('E_CONFLICT', `${dataDir} is not empty: restore into a new or empty folder`);
+  // An empty folder IT made (a shared one, its group writing) keeps its mode; a new one is owner-only.
+  const folderMode = existsSync(dataDir) ? statSync(dataDir).mode & 0o7777 : undefined;
+  const fileMode = existsSync(dataDir) ? fileModeIn(dataDir) : privateFileMode;
   const staging = temporaryName(dataDir, 'restoring');
   await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path);
+  makePrivateFolder(staging);
+  for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path, fileMode);
   if (existsSync(dataDir)) await rm(dataDir, { recursive: true });
   await mkdir(path.dirname(dataDir), { recursive: true });
   await rename(staging, dataDir);
+  if (folderMode !== undefined) await chmod(dataDir, folderMode);
   fsyncDir(path.dirname(dataDir));
   // The restored trail goes on from the backup's head and says where it came from; what was done after the backup is not in it.
   const notAudited = tryAudit(auditThroughFile(databasePath(dataDir), actor), 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head } });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AuditLog } from '../db/audit';
 import type { AuditVerification } from '../db/audit-chain';
 import { openDatabase } from '../db/database';
 import { EinthovenError } from '../errors';
+import { makePrivateFolder, privateFolderMode } from './private-files';
 
 /** The files a backup lists, the database first: relative path with forward slashes, size, SHA-256. */
 export interface FileEntry {
@@ -47,13 +48,15 @@ export async function emptyFolder(dir: string, what: string): Promise<void> {
   if (existsSync(dir) && (!statSync(dir).isDirectory() || (await readdir(dir)).length > 0)) {
     throw new EinthovenError('E_CONFLICT', `${what} ${dir} is not an empty folder: nothing is written over existing files; choose a new folder`);
   }
-  await mkdir(dir, { recursive: true });
+  makePrivateFolder(dir);
 }
 
-export async function copyEntry(fromRoot: string, toRoot: string, relative: string): Promise<FileEntry> {
+/** Copies one file of a backup or restore, its folders owner-only and the file set to `mode` (copyFile gives it the source's). */
+export async function copyEntry(fromRoot: string, toRoot: string, relative: string, mode: number): Promise<FileEntry> {
   const target = path.join(toRoot, ...relative.split('/'));
-  await mkdir(path.dirname(target), { recursive: true });
+  await mkdir(path.dirname(target), { recursive: true, mode: privateFolderMode });
   await copyFile(path.join(fromRoot, ...relative.split('/')), target);
+  await chmod(target, mode);
   // The hash is of the copy as written: what the manifest promises is what lies in the backup.
   return { path: relative, bytes: statSync(target).size, sha256: await sha256(target) };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { fixturePath } from '../test/shared-data';
-import { auditThroughFile, createBackup, manifestName } from './backup';
+import { auditBackup, auditThroughFile, createBackup, manifestName } from './backup';
 import { checkBackup, restoreBackup } from './backup-check';
 import { capture } from '../test/cli-io';
 
@@ -42,7 +42,7 @@ async function dataFolder(): Promise<string> {
  * commits after `ms`. Resolves once the transaction is open, with a promise of the process's exit code
  * (wrapped: an async function returning a promise would wait for it).
  */
-async function holdWriteTransaction(file: string, ms: number): Promise<{ exited: Promise<number | null> }> {
+async function holdWriteTransaction(file: string, ms: number): Promise<{ exited: Promise<number | null>; stop: () => void }> {
   const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE; CREATE TABLE uncommitted_work (x INTEGER)'); console.log('held'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
   const child = spawn(process.execPath, ['-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -50,7 +50,7 @@ async function holdWriteTransaction(file: string, ms: number): Promise<{ exited:
     child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
     child.on('exit', (code) => reject(new Error(`the writer exited (${code}) before holding its transaction`)));
   });
-  return { exited };
+  return { exited, stop: () => child.kill() };
 }
 
 const lastAudit = (file: string) => {
@@ -183,5 +183,97 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(await backupCommand.run(['--check', dest], failed)).toBe(1);
     expect(failed.out).toEqual([`FAILED: ${dest}`, "  exports/00001_lr.csv: 7 bytes, the manifest says 13"]);
     await expect(backupCommand.run(['--to', dest, '--check', dest], capture())).rejects.toThrow(/exactly one of --to DIR, --check DIR or --restore DIR/);
+  });
+
+  it('--check and --restore report a database that was truncated, emptied or replaced, with every other problem found', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-damaged');
+    const { manifest } = await createBackup(dataDir, dest, cliAudit(dataDir));
+    const copy = path.join(dest, 'einthoven.sqlite');
+    const damage = {
+      truncated: () => truncateSync(copy, Math.floor(manifest.database.bytes / 2)),
+      emptied: () => truncateSync(copy, 0),
+      'not SQLite': () => writeFileSync(copy, 'hello\n'),
+    };
+    const cannotOpen = {
+      truncated: /einthoven\.sqlite: the database cannot be opened: .*einthoven\.sqlite is damaged/,
+      emptied: /einthoven\.sqlite: the database cannot be opened: .*einthoven\.sqlite is empty \(0 bytes\)/,
+      'not SQLite': /einthoven\.sqlite: the database cannot be opened: .*einthoven\.sqlite is not a database/,
+    };
+    for (const [what, damageIt] of Object.entries(damage) as [keyof typeof damage, () => void][]) {
+      damageIt();
+      const size = statSync(copy).size;
+      const check = await checkBackup(dest);
+      expect([what, check.ok]).toEqual([what, false]);
+      expect(check.problems).toEqual([`einthoven.sqlite: ${size} bytes, the manifest says ${manifest.database.bytes}`, expect.stringMatching(cannotOpen[what])]);
+      const checked = capture();
+      expect(await backupCommand.run(['--check', dest], checked)).toBe(1);
+      expect(checked.out).toHaveLength(3);
+      const target = path.join(path.dirname(dataDir), `restored-${what.replace(' ', '-')}`);
+      await expect(restoreBackup(dest, target, 'cli')).rejects.toThrow(/fails its check, nothing was restored: .*the database cannot be opened/);
+      expect(existsSync(target)).toBe(false);
+    }
+  });
+
+  it('removes a backup whose audit entry cannot be written (another process holds the write lock past the wait), and fails', async () => {
+    const dataDir = await dataFolder();
+    const writer = await holdWriteTransaction(databasePath(dataDir), 60_000);
+    const dest = path.join(path.dirname(dataDir), 'backup-unaudited');
+    const made = capture();
+    try {
+      await expect(backupCommand.run(['--to', dest, '--data-dir', dataDir], made)).rejects.toThrow(
+        expect.objectContaining({ code: 'E_CONFLICT', message: expect.stringMatching(/^the backup in .* was removed: it could not be recorded in the data folder's audit trail \(.* is in use: another Einthoven .*\), and a copy of patient data is never left unaudited/) }),
+      );
+    } finally {
+      writer.stop();
+    }
+    expect(made.out).toEqual([]);
+    expect(existsSync(dest)).toBe(false);
+    // An empty folder that was given keeps existing, emptied again.
+    mkdirSync(dest);
+    writeFileSync(path.join(dest, 'einthoven.sqlite'), 'the copy');
+    // A trail that cannot grow (SQLite's own SQLITE_FULL, from a page limit standing for a full disk).
+    const fullTrail = () => {
+      const { db } = openDatabase(':memory:');
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      new AuditLog(db).append('cli', 'data.backup', null, { padding: 'x'.repeat(100_000) });
+    };
+    await expect(auditBackup(dest, true, fullTrail)).rejects.toThrow(/was removed: .*the disk is full/);
+    expect(readdirSync(dest)).toEqual([]);
+  }, 30_000);
+
+  it('keeps a backup of a read-only data folder, saying it is not audited there', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-read-only');
+    // The trail on read-only media: SQLite refuses the entry as it does there (SQLITE_READONLY).
+    const readOnlyTrail = () => {
+      const { db } = openDatabase(databasePath(dataDir), undefined, { readonly: true });
+      try {
+        new AuditLog(db).append('cli', 'data.backup', null, {});
+      } finally {
+        db.close();
+      }
+    };
+    const { manifest, notAudited } = await createBackup(dataDir, dest, readOnlyTrail);
+    expect(notAudited).toMatch(/cannot be written: its folder is read-only/);
+    expect((await checkBackup(dest)).ok).toBe(true);
+    expect(manifest.database.records).toBe(1);
+  });
+
+  it.runIf(process.platform !== 'win32')('writes backups and restores owner-only: folders 0700, files 0600', async () => {
+    const dataDir = await dataFolder();
+    chmodSync(path.join(dataDir, 'models', 'site-model', 'weights.bin'), 0o644);
+    const dest = path.join(path.dirname(dataDir), 'backup-modes');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
+    const modes = (root: string) =>
+      Object.fromEntries(
+        ['', 'einthoven.sqlite', 'models', 'models/site-model', 'models/site-model/weights.bin', 'exports/00001_lr.csv']
+          .concat(existsSync(path.join(root, manifestName)) ? [manifestName] : [])
+          .map((f) => [f, (statSync(path.join(root, f)).mode & 0o777).toString(8)]),
+      );
+    expect(modes(dest)).toEqual({ '': '700', 'einthoven.sqlite': '600', models: '700', 'models/site-model': '700', 'models/site-model/weights.bin': '600', 'exports/00001_lr.csv': '600', [manifestName]: '600' });
+    const target = path.join(path.dirname(dataDir), 'restored-modes');
+    await restoreBackup(dest, target, 'cli');
+    expect(modes(target)).toEqual({ '': '700', 'einthoven.sqlite': '600', models: '700', 'models/site-model': '700', 'models/site-model/weights.bin': '600', 'exports/00001_lr.csv': '600' });
   });
 });

@@ -1,14 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BackupSummary } from '../contract/backup-schemas';
 import { AuditLog } from '../db/audit';
 import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
-import { EinthovenError } from '../errors';
+import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, temporaryName, writeFileAtomic } from './atomic';
 import { copyEntry, emptyFolder, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
+import { makeFilePrivate, privateFileMode } from './private-files';
 
 /**
  * Backing up a data folder while the app may be running (checking and restoring one:
@@ -69,6 +70,8 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
   const partial = temporaryName(copy, 'partial');
   const { db } = openDatabase(source, undefined, { readonly: true });
   try {
+    // VACUUM INTO fills an empty file it is given: created owner-only, the copy is never readable to others.
+    closeSync(openSync(partial, 'wx', privateFileMode));
     db.prepare('VACUUM INTO ?').run(partial);
   } catch (error) {
     // A full or failing disk: no half copy left behind under a name that could be taken for one.
@@ -82,7 +85,7 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
   if (inspected.integrity !== 'ok') throw new EinthovenError('E_IO', `the database copy in ${dest} fails SQLite's integrity check (${inspected.integrity}); the backup is not usable`);
   if (!inspected.audit.ok) throw new EinthovenError('E_CONFLICT', `the audit trail being backed up fails its check at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}; run ecg audit --verify (for an investigation, copy the whole data folder with the app closed)`);
   const files: FileEntry[] = [];
-  for (const folder of carriedFolders) for (const relative of filesUnder(dataDir, path.join(dataDir, folder))) files.push(await copyEntry(dataDir, dest, relative));
+  for (const folder of carriedFolders) for (const relative of filesUnder(dataDir, path.join(dataDir, folder))) files.push(await copyEntry(dataDir, dest, relative, privateFileMode));
   const manifest: BackupManifest = {
     format: 'einthoven-backup',
     version: 1,
@@ -100,6 +103,7 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
     leftOut: [...leftOut],
   };
   await writeFileAtomic(path.join(dest, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
+  makeFilePrivate(path.join(dest, manifestName), privateFileMode);
   fsyncDir(dest);
   return manifest;
 }
@@ -110,21 +114,57 @@ export function backupAuditDetails(dest: string, manifest: BackupManifest): Reco
   return { to: dest, createdAt: manifest.createdAt, databaseSha256: database.sha256, records: database.records, auditHead: { id: database.audit.lastId, hash: database.audit.head }, files: manifest.files.length };
 }
 
-/** `writeBackup`, then the backup audited through `audit` (the CLI's way). */
+/** `writeBackup`, then the backup audited through `audit` (the CLI's way): see auditBackup. */
 export async function createBackup(dataDir: string, dest: string, audit: AuditAppend): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+  const destExisted = existsSync(dest);
   const manifest = await writeBackup(dataDir, dest);
-  return { manifest, notAudited: tryAudit(audit, 'data.backup', backupAuditDetails(dest, manifest)) };
+  const notAudited = await auditBackup(dest, destExisted, () => audit('data.backup', backupAuditDetails(dest, manifest)));
+  return { manifest, notAudited };
+}
+
+/**
+ * Audits a backup just written to `dest`. A full copy of patient data must not exist without its
+ * trail entry: when the entry cannot be written (another process held the write lock past the busy
+ * timeout, a full disk), the backup is removed and the error thrown. The one exception is a data
+ * folder on read-only media (an archive): its trail can record nothing, the media can be copied
+ * by anyone who can read them, and the backup is what moves them to writable storage; it is kept,
+ * and why it is not audited returned, for the caller to say (the CLI exits 1). docs/security.md.
+ */
+export async function auditBackup(dest: string, destExisted: boolean, append: () => void): Promise<string | null> {
+  try {
+    append();
+    return null;
+  } catch (error) {
+    const info = toErrorInfo(error);
+    if (readOnlyDatabase(error)) return info.message;
+    await discardBackup(dest, destExisted);
+    throw new EinthovenError(info.code, `the backup in ${dest} was removed: it could not be recorded in the data folder's audit trail (${info.message}), and a copy of patient data is never left unaudited; retry the backup`, { cause: error });
+  }
+}
+
+function readOnlyDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_READONLY');
+}
+
+/** Removes what writeBackup wrote: the folder it made, or the contents of the empty one it was given. */
+async function discardBackup(dest: string, destExisted: boolean): Promise<void> {
+  if (!destExisted) return rm(dest, { recursive: true, force: true });
+  for (const name of await readdir(dest)) await rm(path.join(dest, name), { recursive: true, force: true });
 }
 
 /** Appends an entry to an audit trail: the engine's own log in the app, a connection of its own from the CLI. */
 export type AuditAppend = (action: 'data.backup' | 'data.restored', details: Record<string, unknown>) => void;
 
-/** Appends through a connection of its own to the database at `file` (the CLI's way, the app maybe running beside it). */
+/**
+ * Appends through a connection of its own to the database at `file` (the CLI's way, the app maybe
+ * running beside it). A data folder on read-only media is opened read-only, and the append fails
+ * there as SQLite's SQLITE_READONLY, which auditBackup tells from the other failures.
+ */
 export function auditThroughFile(file: string, actor: string): AuditAppend {
   return (action, details) => {
-    const { db, readonly } = openDatabase(file);
+    const { db } = openDatabase(file);
     try {
-      if (readonly) throw new Error('the data folder is read-only');
       new AuditLog(db).append(actor, action, null, details);
     } finally {
       db.close();
@@ -133,16 +173,16 @@ export function auditThroughFile(file: string, actor: string): AuditAppend {
 }
 
 /**
- * Audits what was done: null when done, else why not (a data folder on read-only media; a write
- * lock held past SQLite's busy timeout). The backup or restore it reports is complete and checked
- * either way, so that is said, not thrown.
+ * Audits a restore: null when done, else why not. The restored folder is new and this process's
+ * own, so this fails only on a broken disk; the restore is complete and checked either way, so
+ * that is said, not thrown.
  */
-export function tryAudit(audit: AuditAppend, action: 'data.backup' | 'data.restored', details: Record<string, unknown>): string | null {
+export function tryAudit(audit: AuditAppend, action: 'data.restored', details: Record<string, unknown>): string | null {
   try {
     audit(action, details);
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return toErrorInfo(error).message;
   }
 }
 

@@ -40,7 +40,10 @@ export const backupCommand: CliCommand = {
               is never blocked), the model packages (models/) and the exports (exports/), and a
               ${manifestName} naming every file with its SHA-256, the record count and the audit
               trail's head. The copy is checked before the manifest is written, and the backup is
-              audited in the data folder's trail. Left out: keys/ (the installation's signing key:
+              audited in the data folder's trail; if that entry cannot be written (the database
+              locked past the wait, a full disk), the backup is removed and the command fails. From
+              a read-only data folder the backup is kept, not audited, and the exit code is 1.
+              Files are owner-only (0600, folders 0700). Left out: keys/ (the installation's signing key:
               a backup travels where a private key must not; keep it under the hospital's own key
               procedure) and checkpoints/ (resume state of interrupted training).
 --check DIR   checks a backup without writing: every file against the manifest, SQLite's
@@ -72,12 +75,13 @@ export const backupCommand: CliCommand = {
     const dataDir = resolveDataDir(values['data-dir']);
     if (values.to !== undefined) {
       const { manifest, notAudited } = await createBackup(dataDir, values.to, auditThroughFile(databasePath(dataDir), 'cli'));
-      print(io, json, { ok: true, to: values.to, audited: notAudited === null, notAudited, manifest }, [
+      print(io, json, { ok: notAudited === null, to: values.to, audited: notAudited === null, notAudited, manifest }, [
         `backed up ${dataDir} to ${values.to}: ${describe(manifest)}`,
-        notAudited === null ? 'audited in the data folder (data.backup)' : `not audited in the data folder: ${notAudited}`,
+        notAudited === null ? 'audited in the data folder (data.backup)' : `NOT audited in the data folder: ${notAudited}; the backup is kept (a read-only data folder's trail can record nothing): record it in the hospital's own log`,
         `left out: ${manifest.leftOut.join('; ')}`,
       ]);
-      return 0;
+      // An unaudited backup exists only from a read-only data folder (auditBackup); a script must notice it.
+      return notAudited === null ? 0 : 1;
     }
     if (values.check !== undefined) {
       const check = await checkBackup(values.check);
