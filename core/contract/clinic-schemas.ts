@@ -55,8 +55,8 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
       .object({
         id: z.string(),
         name: z.string(),
-        /** How it was derived: fine-tuned (head, full, scratch), or only its operating point refit on a site's validation rows. */
-        mode: z.enum(['head', 'full', 'scratch', 'operating-point']),
+        /** How it was derived: fine-tuned (head, full, scratch), only its operating point refit on a site's validation rows, or a PE fusion on its ECG network. */
+        mode: z.enum(['head', 'full', 'scratch', 'operating-point', 'fusion']),
         /** How the base read records; the UI says when the fine-tuned model reads them differently. */
         inference: z.object({ mode: z.enum(['centre', 'windows']), stride: z.number().int().positive().optional(), aggregate: z.enum(['mean', 'max']) }).optional(),
       })

@@ -4,7 +4,7 @@ import type { ParsedRequestOf } from '../contract/channels';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
 import type { ModelDirectory } from '../train/service/models';
-import { applyFusion, type FusionBlock } from '../train/pe/fusion';
+import { fusedProbabilities, type FusionModel } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
@@ -64,15 +64,14 @@ export class PeDesk {
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);
     if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
-    const outcome = applyFusion(fusion.block, probability, assessment.items);
+    const outcome = fusedProbabilities(fusion, probability, assessment.items);
     if (!outcome.ok) return { ...base, fusionUnavailable: outcome.reason, notice: fusion.block.notice };
-    const shown = (p: number, c: FusionBlock['fused'], decision: boolean) => ({ probability: p, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, ...(c.calibrationNote ? { calibrationNote: c.calibrationNote } : {}), decision });
-    const result = { ...base, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision), fusionUnavailable: null, notice: fusion.block.notice };
-    this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest, fused: outcome.fused });
+    const result = { ...base, pretest: outcome.pretest, fused: outcome.fused, fusionUnavailable: null, notice: fusion.block.notice };
+    this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest.probability, fused: outcome.fused.probability });
     return result;
   }
 
-  async #fusionFor(weightsSha256: string): Promise<{ id: string; name: string; block: FusionBlock } | undefined> {
+  async #fusionFor(weightsSha256: string): Promise<FusionModel | undefined> {
     const candidates = (await this.#models.list()).entries
       .filter((e) => e.manifest.fusion?.baseModel.weightsSha256 === weightsSha256)
       .sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));

@@ -2,7 +2,7 @@ import { isNeverFlagged, operatingPointMethodText } from '../../contract/trainin
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
-import type { EvaluationReport } from '../../train/jobs/evaluate-job';
+import type { EvaluationReport, FusionEvaluation } from '../../train/jobs/evaluate-job';
 import type { PairedBootstrapResult } from '../../ml/metrics/paired';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
@@ -21,7 +21,10 @@ function coverageNote(metrics: MetricsReport, key: string): string {
 /** The human-readable `ecg evaluate` report: headline figures with CIs and coverage, then per class. */
 export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
-  const lines = [`${report.model.name} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  const what = report.fusion ? ' (fused ECG + score items)' : '';
+  const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
+  if (report.fusion) lines.push(...fusionLines(report.fusion));
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);
   const rule = overridden ? `one threshold for every class (--threshold), instead of the package's ${operatingPointMethodText(point)}` : operatingPointMethodText(point);
@@ -37,6 +40,20 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const calibration = Object.entries(report.calibration).map(([name, c]) => `${name} Brier ${f3(c.brier)}, ECE ${f3(c.ece)} (a calibrated model: ${f3(c.eceIfCalibrated.mean)}, 95 % up to ${f3(c.eceIfCalibrated.p95)})`);
   if (calibration.length > 0) lines.push(`  calibration of the probabilities (10 equal bins; --json for the reliability bins): ${calibration.join('; ')}`);
   return lines;
+}
+
+/**
+ * What a fusion package's headline rests on, and its ECG network's own figures under the base
+ * model's name: the two were once printed alike, the network's under the fusion's name.
+ */
+function fusionLines(f: FusionEvaluation): string[] {
+  const unscored = f.unscored.count > 0 ? `; ${f.unscored.count} evaluated records could not be fused and are left out (first: ${f.unscored.firstReason ?? '—'})` : '';
+  const e = f.ecgOnly;
+  const threshold = e.operatingPoint.thresholds.map((t) => t.toFixed(3)).join(', ');
+  return [
+    `  fused probability at the fusion's own operating point, on the records with every score item${unscored}`,
+    `  ECG network alone (base model ${f.baseModel.name}, ${f.baseModel.id}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, temperature ${e.operatingPoint.temperature.toFixed(2)})`,
+  ];
 }
 
 const paired = (r: PairedBootstrapResult) => `${signed(r.diff)} [${f3(r.ci95[0])}, ${f3(r.ci95[1])}], ${pValue(r.p)}`;

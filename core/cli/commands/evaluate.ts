@@ -54,7 +54,7 @@ const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.h
 
 /** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
 function printPeComparison(c: PeComparison, out: (line: string) => void): void {
-  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap, rates Wilson`);
+  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records), rates Wilson`);
   for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${s.source}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
@@ -102,6 +102,15 @@ says how many classes it averages over and which it leaves out; every class gets
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
 
+Figures on --split val, train or all are not locked-test figures (the epoch, temperature and
+thresholds were chosen on validation; the model was fitted on training): the output says so in a
+warning line, and --json in "notLockedTest" (null on the test split).
+
+A PE fusion package (ecg pe-fuse) is evaluated by its own output: the headline figures, and what
+--record and --attach keep, are the fused probability's at the fusion's operating point, on the
+records whose labels CSV has every score item it needs; its ECG network's figures are printed
+(and in --json "fusion".ecgOnly) under its base model's name. Without the score items it is refused.
+
 A one-output (PE) model on a labels CSV that carries clinical score items or totals (README,
 "Hospital labels CSV") is also compared with each score on the same records — the paper's
 Fig. 3: AUC with CI for the model, each score (and the fusion model of a pe-fuse package), each
@@ -112,7 +121,7 @@ ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed"[,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
+"evaluation","failed","notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
 "curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;

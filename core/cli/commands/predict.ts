@@ -11,6 +11,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
+import { fusionModelOf, fusionPartLines, peItemsFrom, splitFusionPrediction } from './predict-fusion';
 import { backendFrom, jsonLine, workersFrom } from './train-flags';
 
 /** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
@@ -36,6 +37,7 @@ export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Predict ECG files with a model package (research use only)',
   usage: `Usage: ecg predict --model M FILE… [--json] [--backend B] [--fs HZ --units … --leads …]
+       ecg predict --model FUSION FILE --pe-items JSON   (a PE fusion package, ecg pe-fuse)
 
 Reads each file (any supported format; a WFDB .hea brings its signal files), checks its signal
 quality, and runs the model with its own preprocessing, temperature and per-class thresholds.
@@ -45,6 +47,10 @@ is for when the file states the age, non-ECG channels, a missing lead, too short
 below the model's), or when core/signal's quality verdict is 'unusable' (too many leads missing
 or flat, no beats, widespread noise); "scope" says which. A class whose validation scores showed
 no discrimination has threshold 1 and is never flagged ("no threshold" in the text output).
+A PE fusion package (ecg pe-fuse) prints its ECG network's part under that network's own id
+(its base model's, with the base's threshold and temperature), and the fused probability, at the
+fusion's own operating point, only from the patient's clinical score items (--pe-items), as the
+app's PE panel does; without them it says that no fused number can be given.
 Research use only: not a medical device.
 
   --model M     model package (folder, .ecgmodel file or bundled model name)
@@ -53,19 +59,30 @@ Research use only: not a medical device.
                  "reason","model":{"id","name","demonstration"},"operatingPoint":{"method"[,"target"],
                  "temperature","thresholds":{class:t}},"quality":{"verdict","reasons",…},"scope":{"reasons","notes"},"researchUseOnly":true}
                 or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1)
+                fusion package: "model" is its base ECG model; "fusion":{"model":{"id","name"},
+                 "fused":{"probability","modelId","modelName","threshold","method","temperature","decision"}|null,
+                 "pretest":{…}|null,"unavailable","notice"}
+  --pe-items J  fusion package, one FILE: the patient's score items as JSON, as the app's PE form
+                takes them ({"dvtSigns":bool,"peMostLikely":bool,"heartRateBpm":n,
+                "immobilisationOrSurgery4w":bool,"previousVte":bool,"haemoptysis":bool,"activeCancer":bool[,"dDimerNgMlFeu":n]})
   --backend B   tensorflow | wasm | cpu
   --workers N   worker threads when there are many files (default: cores − 1); output keeps the files' order
   --fs, --units, --leads   what a CSV file cannot tell by itself (see ecg inspect --help)`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, ...csvFlagOptions });
+    const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, 'pe-items': { type: 'string' }, ...csvFlagOptions });
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     if (positionals.length === 0) throw new EinthovenError('E_VALIDATION', 'no FILE given (see ecg predict --help)');
+    const items = peItemsFrom(values['pe-items']);
+    // One patient's items: given for several files they would be fused with other patients' ECGs.
+    if (items && positionals.length > 1) throw new EinthovenError('E_VALIDATION', '--pe-items are one patient\'s score items: give one FILE with them');
     const backend = backendFrom(values.backend);
     const workers = resolveWorkers(workersFrom(values.workers).workers);
     await ensureBackend(backend);
     const model = resolveModel(values.model);
     const loaded = await loadModel(model);
+    const fusion = fusionModelOf(loaded.manifest);
     try {
+      if (items && !fusion) throw new EinthovenError('E_VALIDATION', `--pe-items applies to a PE fusion package (ecg pe-fuse); ${loaded.manifest.name} is not one`);
       const { sources, unreadable } = loadEachForDecoding(positionals);
       if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
       let allRead = true;
@@ -78,12 +95,15 @@ Research use only: not a medical device.
           else io.stderr(`${file}: ${result.error.code}: ${result.error.message}`);
           return;
         }
-        const prediction = result.value as Prediction;
+        const raw = result.value as Prediction;
+        const split = fusion ? splitFusionPrediction(raw, fusion, items) : undefined;
+        const prediction = split?.ecg ?? raw;
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
-        if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about }));
+        if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about, ...(split ? { fusion: split.fusion } : {}) }));
         else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
         else {
-          io.stdout(`${file}: ${predictionText(prediction)}`);
+          io.stdout(`${file}: ${split && fusion ? `ECG part (${prediction.model.name}, the network of ${fusion.name}): ` : ''}${predictionText(prediction)}`);
+          if (split) fusionPartLines(split.fusion, probabilityText).forEach((line) => io.stdout(line));
           for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
       };

@@ -5,11 +5,12 @@ import type { BackendName } from '../../ml/backend/init';
 import { calibrationByClass, type ClassCalibration, type Interval } from '../../ml/metrics/index';
 import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
-import { peComparisonOf } from '../pe/evaluate';
+import { fusedRecordsOf, peComparisonOf } from '../pe/evaluate';
+import { fusedOperatingPoint, type FusionBlock } from '../pe/fusion';
 import type { PeComparison } from '../pe/comparison';
 import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
-import type { ModelIdentity } from '../package/manifest';
+import type { ModelIdentity, OperatingPoint } from '../package/manifest';
 import type { EvalOptions } from '../predict';
 import { withInferencePool } from '../../parallel/inference';
 import { resolveWorkers } from '../../parallel/worker-count';
@@ -64,6 +65,36 @@ export interface EvaluationReport {
    * the model beside each score (and the fusion model, for a fusion package) on the same records.
    */
   readonly peComparison?: PeComparison;
+  /** Why these are not locked-test figures (null on the test split): what a reader must know before quoting them. */
+  readonly notLockedTest: string | null;
+  /**
+   * A PE fusion package: the headline figures above are the fusion's own (fused probability at
+   * its own operating point, on the records with every score item); these are its ECG network's,
+   * its base model's, on all evaluated records, labelled as such.
+   */
+  readonly fusion?: FusionEvaluation;
+}
+
+export interface FusionEvaluation {
+  readonly baseModel: { readonly id: string; readonly name: string };
+  /** Evaluated records the fusion could not score (an item missing, an ECG output outside its range), not in the headline figures. */
+  readonly unscored: { readonly count: number; readonly firstReason: string | null };
+  readonly ecgOnly: { readonly n: number; readonly operatingPoint: OperatingPoint; readonly metrics: ScoredMetrics; readonly ci: Record<string, Interval> };
+}
+
+/**
+ * Why figures on a split other than the locked test split are optimistic, or null on it. Said
+ * with every such figure: a validation AUC with its CI reads like a result otherwise.
+ */
+export function notLockedTestNote(split: EvaluateSplit): string | null {
+  const why: Record<EvaluateSplit, string | null> = {
+    test: null,
+    val: 'the validation split is where the epoch, the temperature and the thresholds (and a fusion\'s calibration) were chosen',
+    train: 'the model was fitted on the training split',
+    all: '"all" includes the training and validation records the model was fitted and tuned on',
+  };
+  const reason = why[split];
+  return reason === null ? null : `not locked-test figures: ${reason}, so they are optimistic; report the test split (--split test)`;
 }
 
 /**
@@ -88,6 +119,24 @@ export function splitItems(dataset: Dataset, split: EvaluateSplit): DatasetItem[
 
 export { scoreItems, type ScoredItems } from './score-items';
 
+/** Records with their labels, probabilities and the operating point those probabilities are decided at. */
+interface Scored {
+  readonly items: DatasetItem[];
+  readonly labels: number[][];
+  readonly probs: number[][];
+  readonly point: OperatingPoint;
+}
+
+/** A fusion package's own outputs on the evaluated records, refused when no record has the score items it needs. */
+function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: Scored; about: Omit<FusionEvaluation, 'ecgOnly'> } {
+  const fused = fusedRecordsOf(block, all.items, all.probs);
+  if (fused.indices.length === 0) {
+    throw new EinthovenError('E_VALIDATION', `${name} is a PE fusion model: its figures need the clinical score items (${block.items.join(', ')}) in the labels CSV, and none of the ${all.items.length} records could be fused (${fused.unscored.firstReason ?? 'no items'}). Its ECG network alone is its base model ${block.baseModel.name} (${block.baseModel.id}): evaluate that package`);
+  }
+  const scored = { items: fused.indices.map((k) => all.items[k] as DatasetItem), labels: fused.indices.map((k) => all.labels[k] as number[]), probs: fused.probs, point: fusedOperatingPoint(block) };
+  return { scored, about: { baseModel: { id: block.baseModel.id, name: block.baseModel.name }, unscored: fused.unscored } };
+}
+
 /**
  * Evaluates a package (a single model or an ensemble) on one split of a dataset with the package's own preprocessing, inference
  * mode and operating point. This is the only place the test split is read, after training.
@@ -102,14 +151,20 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const columns = classMapping(manifest.classes, dataset);
     const { kept, probs, evaluation, failed } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
-    const thresholds = options.threshold === undefined ? manifest.operatingPoint.thresholds : manifest.classes.map(() => options.threshold as number);
     const seed = options.seed ?? 20;
     const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
-    const { metrics, ci } = scoreWithCi(labels, probs, manifest.classes, thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact });
-    const subgroups = options.subgroups ? { subgroups: subgroupReports(kept, labels, probs, manifest.classes, thresholds, seed) } : {};
-    const pe = peComparisonOf(manifest, kept, probs, labels, thresholds, split, seed);
-    const calibration = calibrationByClass(probs, labels, manifest.classes);
-    return { n: kept.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model: loaded.identity, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}) };
+    const all: Scored = { items: kept, labels, probs, point: manifest.operatingPoint };
+    const fused = manifest.fusion ? fusionScored(manifest.name, manifest.fusion, all) : undefined;
+    // A fusion package is reported by its own outputs; its network's are its base model's, below.
+    const head = fused?.scored ?? all;
+    const thresholds = options.threshold === undefined ? head.point.thresholds : manifest.classes.map(() => options.threshold as number);
+    const { metrics, ci } = scoreWithCi(head.labels, head.probs, manifest.classes, thresholds, seed, patientIdsOf(head.items, head.items.map((i) => i.id)), { paperExact });
+    const subgroups = options.subgroups ? { subgroups: subgroupReports(head.items, head.labels, head.probs, manifest.classes, thresholds, seed) } : {};
+    const pe = peComparisonOf(manifest, kept, probs, labels, fused ? manifest.operatingPoint.thresholds : thresholds, split, seed);
+    const calibration = calibrationByClass(head.probs, head.labels, manifest.classes);
+    const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
+    const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split), ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -125,9 +125,11 @@ export const provenanceSchema = z.object({
   /**
    * For fine-tuned models: the package it started from and how; 'operating-point' for a package
    * whose weights are the base's and whose temperature and thresholds alone were refit on a
-   * site's validation rows (core/train/jobs/operating-point-job.ts).
+   * site's validation rows (core/train/jobs/operating-point-job.ts); 'fusion' for a PE fusion
+   * package, whose network, operating point, history and training records are the base's and
+   * whose validation figures are the fusion's own (core/train/pe/fuse-job.ts).
    */
-  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch', 'operating-point']), inference: inferenceSchema.optional() }).optional(),
+  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch', 'operating-point', 'fusion']), inference: inferenceSchema.optional() }).optional(),
   /**
    * For a site operating point: the fewest validation positives and negatives per class its
    * thresholds were allowed to rest on. The hyper-parameters' minimums are the base's training's,

@@ -75,6 +75,8 @@ export interface ComparedRecord {
   readonly scores?: PeRecordScores;
   /** The fusion model's probability, when a fusion model is evaluated and could score the record. */
   readonly fused?: number;
+  /** The patient, where the dataset names one: AUC intervals then resample patients, as the evaluation's headline intervals do. */
+  readonly patient?: string;
 }
 
 const maxCurvePoints = 400;
@@ -94,10 +96,16 @@ function operatingPoint(label: string, y: readonly number[], decisions: readonly
   };
 }
 
-/** Percentile bootstrap interval of the AUC: 1000 seeded resamples, stratified by outcome (core/ml/metrics/resample.ts), as the app's other intervals. */
-function aucInterval(y: readonly number[], s: readonly number[], seed: number): { low: number; high: number } {
+/**
+ * Percentile bootstrap interval of the AUC: 1000 seeded resamples, stratified by outcome, of
+ * patients where every record names one (core/ml/metrics/resample.ts) — the very resamples of
+ * the evaluation's headline intervals (core/train/scores.ts), so the model's AUC gets one
+ * interval, not two that differ by resampling scheme.
+ */
+function aucInterval(y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): { low: number; high: number } {
   const values: number[] = [];
-  for (const idx of drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)) {
+  const groups = patients.every((p): p is string => p !== undefined) ? patients : undefined;
+  for (const idx of drawResamples(resamplePlan(y.map((v) => [v]), groups), 1000, seed)) {
     const v = rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => s[i] as number));
     if (Number.isFinite(v)) values.push(v);
   }
@@ -113,8 +121,8 @@ function drawableRoc(y: readonly number[], s: readonly number[]): { fpr: number[
   return { fpr: keep.map((k) => roc.fpr[k] as number), tpr: keep.map((k) => roc.tpr[k] as number) };
 }
 
-function curve(base: Omit<ComparedCurve, 'n' | 'positives' | 'auc' | 'aucCi' | 'roc'>, y: readonly number[], s: readonly number[], seed: number): ComparedCurve {
-  return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: aucInterval(y, s, seed), roc: drawableRoc(y, s) };
+function curve(base: Omit<ComparedCurve, 'n' | 'positives' | 'auc' | 'aucCi' | 'roc'>, y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): ComparedCurve {
+  return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: aucInterval(y, s, seed, patients), roc: drawableRoc(y, s) };
 }
 
 function vsModel(y: readonly number[], s: readonly number[], model: readonly number[]): ComparedCurve['vsModel'] {
@@ -131,13 +139,13 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
   const y = records.map((r) => r.label);
   const p = records.map((r) => r.probability);
   const curves: ComparedCurve[] = [
-    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(`threshold ${options.threshold.toFixed(3)}`, y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed),
+    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(`threshold ${options.threshold.toFixed(3)}`, y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed, records.map((r) => r.patient)),
   ];
   const absent: PeScoreId[] = [];
   for (const id of peScoreIds) {
     const rows = records.flatMap((r) => {
       const v = r.scores?.values[id];
-      return v ? [{ y: r.label, s: v.value, p: r.probability, provenance: v.provenance }] : [];
+      return v ? [{ y: r.label, s: v.value, p: r.probability, provenance: v.provenance, patient: r.patient }] : [];
     });
     if (rows.length === 0) {
       absent.push(id);
@@ -148,15 +156,15 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0))));
     const provenance = { items: rows.filter((r) => r.provenance === 'items').length, total: rows.filter((r) => r.provenance === 'total').length };
     const versus = vsModel(ys, ss, rows.map((r) => r.p));
-    curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...(versus ? { vsModel: versus } : {}) }, ys, ss, seed));
+    curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...(versus ? { vsModel: versus } : {}) }, ys, ss, seed, rows.map((r) => r.patient)));
   }
-  const fused = records.flatMap((r) => (r.fused === undefined ? [] : [{ y: r.label, f: r.fused, p: r.probability }]));
+  const fused = records.flatMap((r) => (r.fused === undefined ? [] : [{ y: r.label, f: r.fused, p: r.probability, patient: r.patient }]));
   if (options.fusionName && options.fusionThreshold !== undefined && fused.length > 0) {
     const ys = fused.map((r) => r.y);
     const fs = fused.map((r) => r.f);
     const threshold = options.fusionThreshold;
     const versus = vsModel(ys, fs, fused.map((r) => r.p));
-    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(`threshold ${threshold.toFixed(3)}`, ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed));
+    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(`threshold ${threshold.toFixed(3)}`, ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed, fused.map((r) => r.patient)));
   }
   return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };
 }

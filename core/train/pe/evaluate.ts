@@ -1,7 +1,7 @@
 import type { DatasetItem } from '../../data/types';
 import type { ModelManifest } from '../package/manifest';
 import { comparePe, type ComparedRecord, type PeComparison } from './comparison';
-import { applyFusion } from './fusion';
+import { applyFusion, type FusionBlock } from './fusion';
 
 /**
  * The PE comparison of an evaluation, when it applies: a one-output model on records that carry
@@ -27,8 +27,39 @@ export function peComparisonOf(
       probability,
       ...(item.peScores ? { scores: item.peScores } : {}),
       ...(outcome?.ok ? { fused: outcome.fused } : {}),
+      ...(item.patientId === undefined ? {} : { patient: item.patientId }),
     };
   });
   const modelName = fusion ? `${fusion.baseModel.name} (ECG only)` : manifest.name;
   return comparePe(records, { split, modelName, threshold: thresholds[0] as number, seed, ...(fusion ? { fusionName: manifest.name, fusionThreshold: fusion.fused.threshold } : {}) });
+}
+
+/** The records a fusion package could score: their positions among the evaluated records and fused probabilities, and why the others could not be. */
+export interface FusedRecords {
+  readonly indices: number[];
+  readonly probs: number[][];
+  readonly unscored: { readonly count: number; readonly firstReason: string | null };
+}
+
+/**
+ * A fusion package's own outputs on evaluated records: the fused probability, from the ECG
+ * network's calibrated probability and each record's score items, on the records that have every
+ * item it needs (applyFusion, as the app's PE panel computes it).
+ */
+export function fusedRecordsOf(block: FusionBlock, items: readonly DatasetItem[], probs: readonly (readonly number[])[]): FusedRecords {
+  const indices: number[] = [];
+  const fused: number[][] = [];
+  let count = 0;
+  let firstReason: string | null = null;
+  items.forEach((item, k) => {
+    const outcome = item.peScores ? applyFusion(block, (probs[k] as readonly number[])[0] as number, item.peScores.items) : { ok: false as const, reason: 'no score items in the labels CSV' };
+    if (outcome.ok) {
+      indices.push(k);
+      fused.push([outcome.fused]);
+    } else {
+      count++;
+      firstReason ??= `${item.id}: ${outcome.reason}`;
+    }
+  });
+  return { indices, probs: fused, unscored: { count, firstReason } };
 }

@@ -7,7 +7,7 @@ import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { rocAuc } from '../../ml/metrics/ranking';
 import { calibrationTemperature, probabilities } from '../calibration';
-import { jsonSafe } from '../finalize';
+import { jsonSafe, scoreWithCi } from '../finalize';
 import { indexDataset } from '../jobs/prepare';
 import { loadPackage, readPackage } from '../package/archive';
 import { writePackageFolder } from '../package/io';
@@ -81,6 +81,16 @@ function calibrate(model: LogisticModel, x: readonly number[][], y: readonly num
   return { model, temperature, ...(note ? { calibrationNote: note } : {}), threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: boot.length ? percentile(boot, 2.5) : null, high: boot.length ? percentile(boot, 97.5) : null } };
 }
 
+/**
+ * The fusion's own validation figures, in the shape of any package's (metrics and bootstrap CIs
+ * at its threshold): a fusion package once listed its ECG network's here, under its own name.
+ */
+function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: readonly string[]): ModelManifest['provenance']['validation'] {
+  const probs = rows.x.map((r, i) => [1 / (1 + Math.exp(-logisticLogit(fused.model, [logitOf(rows.ecg[i] as number), ...r]) / fused.temperature))]);
+  const { metrics, ci } = scoreWithCi(rows.y.map((v) => [v]), probs, classes, [fused.threshold], 20);
+  return { n: rows.y.length, metrics: metrics as unknown as Record<string, unknown>, ci };
+}
+
 /** SHA-256 over what the fusion saw: ids, splits, labels and score items. */
 function fusionDatasetSha(items: readonly DatasetItem[]): string {
   const hash = createHash('sha256');
@@ -135,12 +145,18 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
       jsonSafe({
         ...manifest,
         name,
-        // The package's own validation figures and operating point stay its ECG network's (what models:predict uses); the fusion's are in its block.
-        description: `PE fusion of ${manifest.name}: ${fusionNotice} The validation figures and operating point listed for this package are its ECG network's; the fusion's validation AUC is ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'} (score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}).`,
+        // The top-level operating point stays its ECG network's: the predictor's ECG part uses it, and
+        // the fusion was fitted on probabilities at that temperature. Every figure listed under this
+        // package's name is the fusion's own; what describes the network says it is the base's.
+        description: `PE fusion of ${manifest.name}: ${fusionNotice} Its validation figures are the fusion's (AUC ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'}; score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}); its operating point, training history and training records are those of its ECG network, the base model ${manifest.name} (${manifest.id}).`,
         createdAt: new Date().toISOString(),
         provenance: {
           ...manifest.provenance,
           dataset: { name: dataset.name, sha256: fusionDatasetSha(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
+          validation: fusedValidation(fusion.fused, valRows, manifest.classes),
+          base: { id: manifest.id, name: manifest.name, mode: 'fusion', inference: manifest.inference },
+          // The base's closing comparison with its own base is about the base, on test records this fusion never read.
+          comparison: undefined,
           test: undefined,
         },
         fusion,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PeItems } from '../../clinic/pe-scores/items';
+import type { OperatingPoint } from '../package/manifest';
 import { logisticLogit, type LogisticModel } from './logistic';
 
 /**
@@ -108,4 +109,45 @@ export function applyFusion(block: FusionBlock, ecgProbability: number, items: P
   const pretest = calibratedProbability(block.pretest, features.values);
   const fused = calibratedProbability(block.fused, [ecgLogit, ...features.values]);
   return { ok: true, pretest, fused, pretestDecision: pretest > block.pretest.threshold, fusedDecision: fused > block.fused.threshold };
+}
+
+/** One probability as the PE panel and `ecg predict` show it: never without the model and operating point that produced it. */
+export interface ShownProbability {
+  readonly probability: number;
+  readonly modelId: string;
+  readonly modelName: string;
+  readonly threshold: number;
+  readonly method: string;
+  readonly temperature: number;
+  readonly calibrationNote?: string;
+  readonly decision: boolean;
+}
+
+/** A fusion package: its id and name, and its block. */
+export interface FusionModel {
+  readonly id: string;
+  readonly name: string;
+  readonly block: FusionBlock;
+}
+
+/**
+ * The pre-test and fused probabilities of a record, each labelled with the fusion package and
+ * the operating point it was tuned at (not the ECG network's): what the app's PE panel and
+ * `ecg predict --pe-items` both show.
+ */
+export function fusedProbabilities(fusion: FusionModel, ecgProbability: number, items: PeItems): { readonly ok: true; readonly pretest: ShownProbability; readonly fused: ShownProbability } | { readonly ok: false; readonly reason: string } {
+  const outcome = applyFusion(fusion.block, ecgProbability, items);
+  if (!outcome.ok) return { ok: false, reason: outcome.reason };
+  const shown = (probability: number, c: Calibrated, decision: boolean): ShownProbability => ({ probability, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, ...(c.calibrationNote ? { calibrationNote: c.calibrationNote } : {}), decision });
+  return { ok: true, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision) };
+}
+
+/**
+ * The fusion's own operating point, in the shape of a package's: the manifest's top-level one is
+ * its ECG network's (the fusion was fitted on that network's calibrated probabilities), so a
+ * figure of the fusion is never reported at it.
+ */
+export function fusedOperatingPoint(block: FusionBlock): OperatingPoint {
+  const { method, threshold, temperature, calibrationNote } = block.fused;
+  return { method, thresholds: [threshold], temperature, ...(calibrationNote ? { calibrationNote } : {}) };
 }

@@ -7,6 +7,8 @@ import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import type { CliCommand } from '../../cli/command';
 import { evaluateCommand } from '../../cli/commands/evaluate';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
+import { predictCommand } from '../../cli/commands/predict';
+import { itemsNeededText } from '../../cli/commands/predict-fusion';
 import type { JobFinished } from '../../contract/channels';
 import type { StoredPrediction } from '../../contract/clinic-schemas';
 import type { PeProbabilities } from '../../contract/pe-schemas';
@@ -18,7 +20,8 @@ import { fixturePath } from '../../test/shared-data';
 import { finetuneJob } from '../jobs/finetune-job';
 import { loadPackage } from '../package/archive';
 import { comparePe, wilson, type PeComparison } from './comparison';
-import { applyFusion } from './fusion';
+import type { EvaluationReport } from '../jobs/evaluate-job';
+import { applyFusion, fusedProbabilities } from './fusion';
 import { fitLogistic, logisticLogit } from './logistic';
 import { peEcgFindings, syntheticPeCsv } from './synthetic';
 
@@ -90,6 +93,16 @@ async function cli(command: CliCommand, args: string[]): Promise<string[]> {
   return out;
 }
 
+/** The error a command is refused with. */
+async function refusal(command: CliCommand, args: string[]): Promise<string> {
+  try {
+    await command.run(args, { stdout: () => undefined, stderr: () => undefined });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('not refused');
+}
+
 // The fixture's fold 10 holds six records (PTB-XL 38, 57, 65, 128, 175, 299): the test split below.
 const root = fixturePath('train', 'ptbxl');
 let labels: string;
@@ -125,6 +138,15 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(block?.items).toEqual(['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer']);
     expect(block?.rows).toMatchObject({ trainSkipped: 0, valSkipped: 0 });
     if (!block) throw new Error('no fusion block');
+    // What the package lists under its own name is the fusion's: its validation figures are the
+    // fused probability's; the network is labelled as its base's, and the base's closing
+    // comparison (a test-split figure of another model) is not inherited.
+    const { provenance } = loaded.manifest;
+    expect(provenance.base).toMatchObject({ id: base.id, name: 'pe-ecg-synthetic', mode: 'fusion' });
+    expect(provenance.comparison).toBeUndefined();
+    expect(provenance.validation.n).toBe(block.fused.validation.n);
+    expect(provenance.validation.metrics.aucMacro).toBeCloseTo(block.fused.validation.auc as number, 12);
+    expect((provenance.validation.metrics.perClass as Record<string, { threshold: number }>).PE?.threshold).toBe(block.fused.threshold);
     // Its 7 validation rows separate PE from the rest: a temperature fitted on them would run to
     // its bound (0.05) and make every fused probability 0 or 1, so none is applied and it says why.
     expect(block.fused.validation).toMatchObject({ n: 7, auc: 1 });
@@ -155,6 +177,64 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const report = JSON.parse((await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--json']))[0] as string) as { split: string; peComparison: PeComparison };
     expect(report.split).toBe('test');
     expect(report.peComparison.curves.map((c) => c.id)).toEqual(['model', 'wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer', 'fusion']);
+  });
+
+  it("reports a fusion package by the fusion's own figures, its network's under the base's name, each AUC with one interval", async () => {
+    const loaded = await loadPackage(fusion);
+    loaded.model.dispose();
+    const block = loaded.manifest.fusion;
+    if (!block) throw new Error('no fusion block');
+    const report = JSON.parse((await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--json']))[0] as string) as EvaluationReport;
+    const curve = (id: string) => report.peComparison?.curves.find((c) => c.id === id);
+    // The headline (what --record and --attach keep) was the ECG network's, under the fusion's id.
+    expect(report.model).toMatchObject({ id: loaded.manifest.id, operatingPoint: { method: block.fused.method, thresholds: [block.fused.threshold], temperature: block.fused.temperature } });
+    expect(report.metrics.aucMacro).toBeCloseTo(curve('fusion')?.auc as number, 12);
+    expect(report.fusion).toMatchObject({ baseModel: { id: block.baseModel.id, name: 'pe-ecg-synthetic' }, unscored: { count: 0 }, ecgOnly: { n: 6, operatingPoint: loaded.manifest.operatingPoint } });
+    expect(report.fusion?.ecgOnly.metrics.aucMacro).toBeCloseTo(curve('model')?.auc as number, 12);
+    // The headline interval and the comparison's for the same AUC were drawn by two resampling schemes.
+    expect(curve('fusion')?.aucCi).toEqual(report.ci.aucMacro);
+    expect(curve('model')?.aucCi).toEqual(report.fusion?.ecgOnly.ci.aucMacro);
+    expect(report.notLockedTest).toBeNull();
+    const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels])).join('\n');
+    expect(text).toMatch(/^pe-ecg-synthetic-fusion \(fused ECG \+ score items\) on .* \(test, n = 6, \w+\):/);
+    expect(text).toMatch(new RegExp(`ECG network alone \\(base model pe-ecg-synthetic, ${block.baseModel.id}; not the fusion's figures, n = 6\\)`));
+    expect(text).toContain(`threshold ${block.fused.threshold.toFixed(3)}`);
+    expect(text).not.toMatch(/warning: not locked-test/);
+  });
+
+  it('says that validation figures are not locked-test figures, in the text and in --json', async () => {
+    const report = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', labels, '--split', 'val', '--json']))[0] as string) as EvaluationReport;
+    expect(report.notLockedTest).toMatch(/^not locked-test figures: the validation split is where the epoch, the temperature and the thresholds .* were chosen, so they are optimistic/);
+    const text = await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', labels, '--split', 'all']);
+    expect(text[1]).toMatch(/^ {2}warning: not locked-test figures: "all" includes the training and validation records/);
+  });
+
+  it('refuses to evaluate a fusion package on records without its score items (its network alone is its base)', async () => {
+    const bare = path.join(path.dirname(labels), 'labels-no-items.csv');
+    const rows = (await readFile(labels, 'utf8')).trim().split('\n').map((line) => line.split(',').slice(0, 4).join(','));
+    await writeFile(bare, `${rows.join('\n')}\n`);
+    expect(await refusal(evaluateCommand, ['--model', fusion, '--data', root, '--labels', bare, '--record'])).toMatch(/is a PE fusion model: its figures need the clinical score items .* evaluate that package/);
+  });
+
+  it("predicts with a fusion package: the ECG part under its base's id, the fused probability only from score items", async () => {
+    const loaded = await loadPackage(fusion);
+    loaded.model.dispose();
+    const block = loaded.manifest.fusion;
+    if (!block) throw new Error('no fusion block');
+    const file = path.join(root, 'records100', '00000', '00010_lr.hea');
+    const [line, fusedLine] = await cli(predictCommand, ['--model', fusion, file, '--backend', 'wasm']);
+    expect(line).toContain(`ECG part (pe-ecg-synthetic, the network of pe-ecg-synthetic-fusion): PE `);
+    expect(line).toContain(`(${block.baseModel.id}, `);
+    expect(line).not.toContain(loaded.manifest.id);
+    expect(fusedLine).toBe(`  fused (${loaded.manifest.id}): none — ${itemsNeededText}`);
+    const items = { dvtSigns: true, peMostLikely: true, heartRateBpm: 120, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false };
+    const json = JSON.parse((await cli(predictCommand, ['--model', fusion, file, '--backend', 'wasm', '--json', '--pe-items', JSON.stringify(items)]))[0] as string) as { model: { id: string }; probabilities: { PE: number }; fusion: { fused: { probability: number; modelId: string; threshold: number } } };
+    expect(json.model.id).toBe(block.baseModel.id);
+    // The same numbers, from the same code, as the app's PE panel.
+    const expected = fusedProbabilities({ id: loaded.manifest.id, name: loaded.manifest.name, block }, json.probabilities.PE, items);
+    expect(expected.ok && json.fusion.fused).toEqual(expected.ok && expected.fused);
+    expect(json.fusion.fused).toMatchObject({ modelId: loaded.manifest.id, threshold: block.fused.threshold });
+    expect(await refusal(predictCommand, ['--model', model, file, '--pe-items', JSON.stringify(items)])).toMatch(/--pe-items applies to a PE fusion package/);
   });
 
   it('shows, in the app, the ECG, pre-test and fused probabilities of a record, each with its model and operating point; and the comparison as an evaluation job', async () => {

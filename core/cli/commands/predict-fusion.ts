@@ -1,0 +1,66 @@
+import { PeItemsSchema, type PeItems } from '../../contract/pe-schemas';
+import { operatingPointMethodText } from '../../contract/training-schemas';
+import { EinthovenError } from '../../errors';
+import type { ModelManifest } from '../../train/package/manifest';
+import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
+import type { Prediction } from '../../train/predictor';
+
+/**
+ * `ecg predict` on a PE fusion package. The package's network and its operating point are its
+ * base ECG model's, so what the predictor returns is the ECG part: it is shown under the base's
+ * id, never the fusion's, and the fused number comes from the same code as the app's PE panel,
+ * at the fusion's own operating point, when the score items are given.
+ */
+
+export const itemsNeededText = `a fusion model needs the clinical score items: enter them in the app's PE panel, or give --pe-items '{"dvtSigns":false,"peMostLikely":true,"heartRateBpm":110,…}'`;
+
+/** The fusion's half of a prediction: the fused and score-only probabilities, or why there are none. */
+export interface FusionPart {
+  readonly model: { readonly id: string; readonly name: string };
+  readonly fused: ShownProbability | null;
+  readonly pretest: ShownProbability | null;
+  readonly unavailable: string | null;
+  readonly notice: string;
+}
+
+/** The fusion package of a manifest, if it is one. */
+export function fusionModelOf(manifest: ModelManifest): FusionModel | undefined {
+  return manifest.fusion ? { id: manifest.id, name: manifest.name, block: manifest.fusion } : undefined;
+}
+
+/** `--pe-items JSON`: one patient's score items, checked as the app's form checks them. */
+export function peItemsFrom(text: string | undefined): PeItems | undefined {
+  if (text === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new EinthovenError('E_VALIDATION', `--pe-items must be a JSON object of score items, e.g. '{"dvtSigns":false,"heartRateBpm":88}'`);
+  }
+  const parsed = PeItemsSchema.safeParse(raw);
+  if (!parsed.success) throw new EinthovenError('E_VALIDATION', `--pe-items: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'items'}: ${i.message}`).join('; ')}`);
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as PeItems;
+}
+
+/** Splits a fusion package's prediction into the ECG part (under its base's id) and the fusion's part. */
+export function splitFusionPrediction(prediction: Prediction, fusion: FusionModel, items: PeItems | undefined): { readonly ecg: Prediction; readonly fusion: FusionPart } {
+  const base = fusion.block.baseModel;
+  const ecg: Prediction = { ...prediction, model: { ...prediction.model, id: base.id, name: base.name } };
+  const part = (fields: Pick<FusionPart, 'fused' | 'pretest' | 'unavailable'>): FusionPart => ({ model: { id: fusion.id, name: fusion.name }, ...fields, notice: fusion.block.notice });
+  const probability = Object.values(prediction.probabilities ?? {})[0];
+  if (prediction.abstained || probability === undefined) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: 'the ECG model abstained: no ECG probability to fuse' }) };
+  if (!items) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: itemsNeededText }) };
+  const outcome = fusedProbabilities(fusion, probability, items);
+  if (!outcome.ok) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: outcome.reason }) };
+  return { ecg, fusion: part({ fused: outcome.fused, pretest: outcome.pretest, unavailable: null }) };
+}
+
+function shownText(label: string, p: ShownProbability, probabilityText: (p: number) => string): string {
+  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}, T ${p.temperature.toFixed(2)})`;
+}
+
+/** The fusion's lines under the ECG part's line. */
+export function fusionPartLines(part: FusionPart, probabilityText: (p: number) => string): string[] {
+  if (!part.fused || !part.pretest) return [`  fused (${part.model.id}): none — ${part.unavailable ?? 'no fused probability'}`];
+  return [shownText('fused ECG + score items', part.fused, probabilityText), shownText('pre-test from the score items alone', part.pretest, probabilityText)];
+}
