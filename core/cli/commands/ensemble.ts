@@ -20,7 +20,9 @@ load), the mean of their calibrated probabilities as the output — every member
 its own pipeline, input rate and inference, so members may differ in architecture and rate — and
 per-class thresholds fitted on the dataset's validation split. The test split is never read.
 Prints the ensemble's and every member's validation figures on the same records, and the paired
-comparison of the ensemble with its best member (differences with 95 % CIs and p-values).
+comparison of the ensemble with its best member (differences with 95 % CIs and p-values). These
+are not locked-test figures: the thresholds were tuned on the same records (the output says so,
+and --json's "notLockedTest"); the package's result is \`ecg evaluate --split test\`.
 The package predicts and evaluates like any other (ecg predict, ecg evaluate [--compare], the app).
 
   --member M          a member package (folder, .ecgmodel file or bundled model name); two or more
@@ -61,6 +63,7 @@ ${datasetUsage}`,
       return 0;
     }
     io.stdout(`ensemble: ${r.out} (${r.manifest.id}), ${r.members.length} members; validation n = ${r.n}:`);
+    io.stdout(`  warning: ${r.notLockedTest}`);
     io.stdout(`  ${'ensemble'.padEnd(28)} AUC ${withCi(r.validation.aucMacro, r.validationCi.aucMacro)}  F1 ${withCi(r.validation.f1Macro, r.validationCi.f1Macro)}  MAP ${withCi(r.validation.mapMacro, r.validationCi.mapMacro)}`);
     for (const m of r.members) io.stdout(`  ${m.name.slice(0, 28).padEnd(28)} AUC ${withCi(m.metrics.aucMacro, m.ci.aucMacro)}  F1 ${withCi(m.metrics.f1Macro, m.ci.f1Macro)}  MAP ${withCi(m.metrics.mapMacro, m.ci.mapMacro)}`);
     for (const d of r.versusBest.macro) io.stdout(`  ensemble − ${r.bestMember}: ${d.metric} ${d.diff >= 0 ? '+' : ''}${f3(d.diff)} [${f3(d.ci95[0])}, ${f3(d.ci95[1])}], p ${d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`}`);

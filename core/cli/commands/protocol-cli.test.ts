@@ -121,6 +121,7 @@ interface EnsembleResult {
   validation: { aucMacro: number };
   members: { name: string; metrics: { aucMacro: number } }[];
   versusBest: { macro: { metric: string; diff: number; ci95: [number, number] }[] };
+  notLockedTest: string;
 }
 
 describe('ecg ensemble: two models as one package', () => {
@@ -136,10 +137,13 @@ describe('ecg ensemble: two models as one package', () => {
     const auc = result.versusBest.macro.find((m) => m.metric === 'aucMacro');
     expect(auc?.ci95[1]).toBeGreaterThanOrEqual(0);
     expect(result.validation.aucMacro).toBeGreaterThanOrEqual(Math.min(...result.members.map((m) => m.metrics.aucMacro)));
+    // Validation figures, CIs and p-values on the records the thresholds were tuned on: never without saying so.
+    expect(result.notLockedTest).toMatch(/^not locked-test figures: the ensemble's thresholds were tuned on these same validation records/);
 
     // The package evaluates like any other, and its prediction is the mean of its members'.
-    const evaluated = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--split', 'val', '--backend', 'wasm', '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number } };
+    const evaluated = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--split', 'val', '--backend', 'wasm', '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number }; notLockedTest: string | null };
     expect(evaluated.n).toBe(result.n);
+    expect(evaluated.notLockedTest).toMatch(/^not locked-test figures: the validation split/);
     expect(evaluated.metrics.aucMacro).toBeCloseTo(result.validation.aucMacro, 12);
     const base = path.join(data, 'records100', '00000', '00001_lr');
     const input = await decodeRecordFiles([`${base}.hea`, `${base}.dat`]);

@@ -50,7 +50,12 @@ export interface EnsembleJobResult {
   readonly bestMember: string;
   /** Ensemble (A) against its best member (B) on the same validation records, paired. */
   readonly versusBest: ModelComparison;
+  /** Every figure above is on the validation records the ensemble's thresholds were tuned on: said with them, so none is quoted as a result. */
+  readonly notLockedTest: string;
 }
+
+export const ensembleValidationNote =
+  'not locked-test figures: the ensemble\'s thresholds were tuned on these same validation records (and each member\'s epoch, temperature and thresholds on validation), so these figures, their CIs and p-values are optimistic; evaluate the package on the locked test split (ecg evaluate --split test)';
 
 /** Members predicting the same classes in the same order (anything else would average unlike outputs). */
 function checkMembers(members: readonly LoadedPackage[]): void {
@@ -122,7 +127,7 @@ export async function ensembleJob(options: EnsembleJobOptions, context: JobConte
         },
       }),
     );
-    return { out: options.out, manifest, n: kept.length, validation: metrics, validationCi: ci, members: figures, bestMember: (figures[best] as MemberFigures).name, versusBest };
+    return { out: options.out, manifest, n: kept.length, validation: metrics, validationCi: ci, members: figures, bestMember: (figures[best] as MemberFigures).name, versusBest, notLockedTest: ensembleValidationNote };
   } finally {
     members.forEach((m) => m.model.dispose());
   }
