@@ -214,6 +214,8 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const rows = (await readFile(labels, 'utf8')).trim().split('\n').map((line) => line.split(',').slice(0, 4).join(','));
     await writeFile(bare, `${rows.join('\n')}\n`);
     expect(await refusal(evaluateCommand, ['--model', fusion, '--data', root, '--labels', bare, '--record'])).toMatch(/is a PE fusion model: its figures need the clinical score items .* evaluate that package/);
+    // Nor is a fusion compared as a plain model: its network's outputs would be reported under its name.
+    expect(await refusal(evaluateCommand, ['--model', fusion, '--compare', model, '--data', root, '--labels', labels])).toMatch(/is a fusion of an ECG model with clinical score items: compare its network/);
   });
 
   it("predicts with a fusion package: the ECG part under its base's id, the fused probability only from score items", async () => {
