@@ -89,7 +89,7 @@ export function verifyChain(rows: Iterable<ChainedRow>, anchors: readonly AuditA
   for (const row of rows) {
     entries++;
     const problem = checkIds(row, previous) ?? checkRow(row, previous);
-    if (problem) return fail(row.id, problem);
+    if (problem) return typeof problem === 'string' ? fail(row.id, problem) : fail(problem.id, problem.reason);
     if (first === undefined && row.hash !== null) first = { id: row.id, hash: row.hash };
     const stranger = firsts.find((a) => a.first.id === row.id && a.first.hash !== row.hash);
     if (stranger) return fail(row.id, `${sourceOf(stranger)} begins at another first entry (${short(stranger.first.hash)}, this trail's is ${short(row.hash)}): it was exported from another installation's trail, or this one was rewritten from its start`);
@@ -120,9 +120,15 @@ function checkIds(row: ChainedRow, previous: ChainStart['previous']): string | n
   return `${missing} missing (ids jump from ${previous?.id ?? 0} to ${row.id}): removed`;
 }
 
-function checkRow(row: ChainedRow, previous: ChainStart['previous']): string | null {
+/** Why `row` fails: a reason about it, or about the entry before it when that one is the altered entry. */
+function checkRow(row: ChainedRow, previous: ChainStart['previous']): string | { id: number; reason: string } | null {
   if (row.hash === null) return previous?.hash ? 'has no hash, but entries before it are chained' : null;
   const expectedPrev = previous?.hash ?? null;
+  // Entries older than the chain have no hash, and the first chained one links to nothing; linking
+  // to a hash means the entry before had one, so that entry is the one altered (its hash removed).
+  if (previous && expectedPrev === null && row.prev_hash !== null) {
+    return { id: previous.id, reason: `has no hash, but entry ${row.id} after it links to ${short(row.prev_hash)}: its hash was removed (the entry was altered)` };
+  }
   if (row.prev_hash !== expectedPrev) return `links to ${short(row.prev_hash)}, but the entry stored before it hashes to ${short(expectedPrev)}: an entry was removed or altered`;
   if (entryHash(row) !== row.hash) return 'its content does not match its hash: the entry was altered';
   return null;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLog, currentOsAccount } from './audit';
-import { entryHash, type ChainedRow } from './audit-chain';
+import { entryHash, verifyChain, type ChainedRow } from './audit-chain';
 import { openDatabase, type Db } from './database';
 
 function freshLog(): { db: Db; audit: AuditLog } {
@@ -202,6 +202,29 @@ describe('the head verified incrementally (real SQLite)', () => {
     expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'full', checked: 2 });
     appendViews(audit, 1);
     expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 1, entries: 3 });
+    db.close();
+  });
+});
+
+describe('a removed hash is named at the entry that lost it', () => {
+  it('names entry 1, not entry 2, when entry 1 hash and link are set to NULL', () => {
+    const { db } = freshLog();
+    bypassTriggers(db);
+    db.exec('UPDATE audit_log SET hash = NULL, prev_hash = NULL WHERE id = 1');
+    const rows = db.prepare('SELECT id, at, actor, action, subject, details, prev_hash, hash, os_account, reader FROM audit_log ORDER BY id').all() as ChainedRow[];
+    // The chain alone (verifyChain): before, it said "FAILED at entry 2: links to …, but the entry stored before it hashes to nothing".
+    expect(verifyChain(rows).problem).toEqual({ id: 1, reason: expect.stringMatching(/^has no hash, but entry 2 after it links to [0-9a-f]{12}: its hash was removed \(the entry was altered\)$/) });
+    db.close();
+  });
+
+  it('still reads entries older than the chain (no hash, the first chained entry linking to nothing) as unchained, not altered', () => {
+    const { db } = freshLog();
+    bypassTriggers(db);
+    // As migration 0003 left a trail: entry 1 from before the chain, entry 2 its first link.
+    const [first, second] = db.prepare('SELECT id, at, actor, action, subject, details, prev_hash, hash, os_account, reader FROM audit_log WHERE id <= 2 ORDER BY id').all() as ChainedRow[];
+    const legacy = { ...first!, hash: null, prev_hash: null };
+    const start = { ...second!, prev_hash: null };
+    expect(verifyChain([legacy, { ...start, hash: entryHash(start) }])).toMatchObject({ ok: true, entries: 2, unchained: 1 });
     db.close();
   });
 });
