@@ -16,6 +16,12 @@ export const AuditHeadSchema = z.object({
   wholeVerifiedAt: z.string().nullable().optional(),
   /** Entries verified incrementally since then (an entry altered before them waits for the next whole check). */
   checkedSinceWhole: z.number().int().nonnegative().optional(),
+  /**
+   * After a whole check: the stored rows compared with the entries that recorded them and the guard
+   * triggers (core/db/audit-rows.ts). `findings` are one line each (table, row, what differs), the
+   * first 100; `summary` says what matched. Absent after an incremental head.
+   */
+  rows: z.object({ summary: z.string(), findings: z.array(z.string()), moreFindings: z.number().int().nonnegative() }).optional(),
 });
 export type AuditHead = z.infer<typeof AuditHeadSchema>;
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RowCheck } from './audit-rows';
 
 /** The stored columns of one audit entry, as they are hashed. */
 export interface ChainedRow {
@@ -71,6 +72,12 @@ export interface AuditVerification {
   readonly first?: ChainedEntry | undefined;
   /** The first entry that fails, and why. */
   readonly problem: { readonly id: number; readonly reason: string } | null;
+  /**
+   * The stored records, readings, predictions and notes compared with the entries that recorded
+   * them, and the guard triggers (core/db/audit-rows.ts): present after a whole check, absent
+   * after an incremental one. Any finding there makes `ok` false.
+   */
+  readonly rows?: RowCheck | undefined;
 }
 
 /**

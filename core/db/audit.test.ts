@@ -10,16 +10,18 @@ import { openDatabase, type Db } from './database';
 function freshLog(): { db: Db; audit: AuditLog } {
   const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-audit-')), 'test.sqlite'));
   const audit = new AuditLog(db);
-  audit.append('user', 'record.imported', 'record:1', { files: ['a.hea', 'a.dat'] });
+  audit.append('user', 'record.exported', 'record:1', { files: ['a.hea', 'a.dat'] });
   audit.append('user', 'record.viewed', 'record:1');
   audit.append('system', 'model.registered', 'model:m@0123', { name: 'm' });
   audit.append('user', 'record.predicted', 'record:1', { model: 'm@0123' });
   return { db, audit };
 }
 
-/** What someone with a SQLite shell can do: drop the triggers, then edit or delete. */
-function bypassTriggers(db: Db): void {
+/** What someone with a SQLite shell can do: drop the triggers, then edit or delete; returns how to put them back as they were. */
+function bypassTriggers(db: Db): () => void {
+  const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").pluck().all() as string[];
   db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+  return () => triggers.forEach((sql) => db.exec(sql));
 }
 
 describe('audit trail hash chain (real SQLite)', () => {
@@ -36,7 +38,7 @@ describe('audit trail hash chain (real SQLite)', () => {
       expect(row.hash).toBe(expected);
       if (i > 0) expect(row.prev_hash).toBe(rows[i - 1]?.hash);
     });
-    expect(audit.verify()).toEqual({ ok: true, entries: 4, unchained: 0, head: rows[3]?.hash, lastId: 4, problem: null, first: { id: 1, hash: rows[0]?.hash } });
+    expect(audit.verify()).toEqual({ ok: true, entries: 4, unchained: 0, head: rows[3]?.hash, lastId: 4, problem: null, first: { id: 1, hash: rows[0]?.hash }, rows: expect.objectContaining({ findings: [] }) });
     db.close();
   });
 
@@ -65,7 +67,7 @@ describe('audit trail hash chain (real SQLite)', () => {
 
   it('reads pages oldest first, filtered by time and action prefix', () => {
     const { db, audit } = freshLog();
-    expect(audit.entries({ actionPrefix: 'record.', limit: 10 }).map((e) => e.action)).toEqual(['record.imported', 'record.viewed', 'record.predicted']);
+    expect(audit.entries({ actionPrefix: 'record.', limit: 10 }).map((e) => e.action)).toEqual(['record.exported', 'record.viewed', 'record.predicted']);
     expect(audit.entries({ afterId: 2, limit: 1 }).map((e) => e.id)).toEqual([3]);
     expect(audit.entries({ since: '2999-01-01', limit: 10 })).toEqual([]);
     expect(audit.entries({ actionPrefix: "'; DROP TABLE audit_log; --", limit: 10 })).toEqual([]);
@@ -79,7 +81,7 @@ describe('audit trail hash chain (real SQLite)', () => {
     const second = new AuditLog(other.db);
     for (let i = 0; i < 5; i++) {
       audit.append('user', 'record.viewed', `record:${i}`);
-      second.append('cli', 'record.imported', `record:${i}`);
+      second.append('cli', 'record.printed', `record:${i}`);
     }
     expect(second.verify()).toMatchObject({ ok: true, entries: 14 });
     other.db.close();
@@ -143,11 +145,12 @@ describe('the head verified incrementally (real SQLite)', () => {
   it('finds the remembered entry altered, and rewritten with a recomputed hash, which a whole check alone would pass', () => {
     const { db, audit } = freshLog();
     const remembered = audit.verifyHead().head;
-    bypassTriggers(db);
+    const restoreTriggers = bypassTriggers(db);
     db.prepare(`UPDATE audit_log SET details = '{"model":"other"}' WHERE id = 4`).run();
     expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 4, reason: expect.stringMatching(/does not match its hash/) } });
     // The whole tail rewritten consistently: only the hash this engine remembers shows it.
     rewriteAndRehash(db, 4, '{"model":"other"}');
+    restoreTriggers(); // put back as they were, or the whole check would report them missing
     expect(new AuditLog(db).verify()).toMatchObject({ ok: true, entries: 4 });
     expect(audit.verifyHead()).toMatchObject({ ok: false, mode: 'full', problem: { id: 4, reason: expect.stringContaining(`differs from the head this engine verified at`) } });
     expect(audit.verifyHead().problem?.reason).toContain(`was ${remembered?.slice(0, 12)}`);

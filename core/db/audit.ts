@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { entryHash, verifyChain, type AuditAnchor, type AuditVerification, type ChainedRow } from './audit-chain';
+import { crossCheckRows } from './audit-rows';
 import type { Db } from './database';
 
 export interface AuditEntry {
@@ -177,7 +178,12 @@ export class AuditLog {
    * The last entry this process verified counts as one more anchor: a tail rewritten with recomputed hashes still fails.
    */
   verify(anchors: readonly AuditAnchor[] = []): AuditVerification {
-    const verification = verifyChain(this.#all.iterate() as Iterable<ChainedRow>, [...anchors, ...this.#remembered()]);
+    // One read transaction: the chain and the rows compared with it are the same snapshot, whatever is written meanwhile.
+    const verification = this.#db.transaction(() => {
+      const chain = verifyChain(this.#all.iterate() as Iterable<ChainedRow>, [...anchors, ...this.#remembered()]);
+      const rows = crossCheckRows(this.#db);
+      return { ...chain, ok: chain.ok && rows.findings.length === 0, rows };
+    })();
     this.#rememberWhole(verification);
     return verification;
   }
@@ -232,7 +238,7 @@ export class AuditLog {
     const since = verified && this.#verifyAfter(verified);
     if (verified && since?.ok) {
       const head = this.#rememberIncrement(verified, since);
-      return { ...head, mode: 'full', checked: v.entries + head.checked };
+      return { ...head, mode: 'full', checked: v.entries + head.checked, rows: v.rows };
     }
     if (verified && since) {
       this.#failed = true;

@@ -13,6 +13,7 @@ import { migrations } from './migrations/index';
 import { ModelRegistry, type ModelRegistration } from './model-registry';
 import { PredictionStore, type NewPrediction } from './predictions';
 import { RecordStore } from './records';
+import { recordContentHash } from '../engine/record-hash';
 
 function tempDbFile(): string {
   return path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-predictions-')), 'test.sqlite');
@@ -135,8 +136,8 @@ describe('predictions and model registry (real SQLite)', () => {
     const recordId = Number(
       old.db
         .prepare(`INSERT INTO records (content_hash, source_path, format, fs, n_samples, leads, missing_leads, statements, warnings, imported_at)
-          VALUES ('hash-1', 'ptbxl/00001_lr.hea', ?, ?, ?, ?, '[]', '[]', '[]', '2026-01-01T00:00:00.000Z')`)
-        .run(v1.source.format, v1.fs, v1.nSamples, JSON.stringify(v1.leads.map((l) => ({ name: l.name, derived: l.derived })))).lastInsertRowid,
+          VALUES (?, 'ptbxl/00001_lr.hea', ?, ?, ?, ?, '[]', '[]', '[]', '2026-01-01T00:00:00.000Z')`)
+        .run(recordContentHash(v1), v1.source.format, v1.fs, v1.nSamples, JSON.stringify(v1.leads.map((l) => ({ name: l.name, derived: l.derived })))).lastInsertRowid,
     );
     const blob = new Float32Array(v1.leads.length * v1.nSamples);
     v1.leads.forEach((l, i) => blob.set(l.samples, i * v1.nSamples));

@@ -3,6 +3,7 @@ import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { RemovedWithRecord } from '../contract/viewer-schemas';
 import type { Db } from './database';
+import { storedIdentityHmac } from './row-digests';
 import { classJsonPath, correctionInForce, notesInForce, worklistOrder, worklistWhere } from './worklist';
 
 interface RecordRow {
@@ -142,6 +143,11 @@ export class RecordStore {
       if (record.deviceMeasurements) this.#insertDevice.run(id, record.deviceMeasurements.source.slice(0, 200), JSON.stringify(record.deviceMeasurements.values));
       return id;
     })();
+  }
+
+  /** The identity digest its import entry holds (core/db/row-digests.ts), from the row as stored. */
+  identityHmac(id: number): string {
+    return storedIdentityHmac(this.#db, id);
   }
 
   /**

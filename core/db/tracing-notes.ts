@@ -53,8 +53,9 @@ export class TracingNoteStore {
     return fromRow(this.#byId.get(Number(info.lastInsertRowid)) as Row);
   }
 
-  retract(recordId: number, noteId: number, author: string): void {
-    this.#retract.run({ recordId, author, retracts: noteId, createdAt: new Date().toISOString() });
+  /** Takes a note back; returns the id of the row that does. */
+  retract(recordId: number, noteId: number, author: string): number {
+    return Number(this.#retract.run({ recordId, author, retracts: noteId, createdAt: new Date().toISOString() }).lastInsertRowid);
   }
 
   /** A note (not a retraction), whether or not it was taken back. */

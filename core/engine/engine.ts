@@ -40,6 +40,7 @@ import { OverreadDesk } from './overread-desk';
 import { FiducialDesk } from './fiducial-desk';
 import { NoteDesk } from './note-desk';
 import { verifyTrailOffThread } from '../db/audit-verify-thread';
+import { describeFinding, rowsSummary } from '../db/audit-rows-text';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -409,7 +410,8 @@ export class Engine {
         // Incremental: a trail of millions of entries must not make every refresh of the header take seconds;
         // the whole checks (the first, daily, on request) run on a thread of their own, holding no other request.
         const v = await this.audit.verifyHeadAsync(this.#wholeAuditCheck, { force: request.whole === true, maxWholeAgeMs: wholeAuditCheckEveryMs });
-        return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem, mode: v.mode, checked: v.checked, wholeVerifiedAt: v.wholeVerifiedAt, checkedSinceWhole: v.checkedSinceWhole };
+        const rows = v.rows && { summary: rowsSummary(v.rows), findings: v.rows.findings.map(describeFinding), moreFindings: v.rows.moreFindings };
+        return { ok: v.ok, entries: v.entries, lastId: v.lastId, head: v.head, problem: v.problem, mode: v.mode, checked: v.checked, wholeVerifiedAt: v.wholeVerifiedAt, checkedSinceWhole: v.checkedSinceWhole, ...(rows ? { rows } : {}) };
       },
       'audit:export-anchor': async () => {
         // The whole trail is read on a thread of its own: an export must not hold the engine for seconds either.

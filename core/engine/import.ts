@@ -125,7 +125,7 @@ function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, acto
         return { files: outcome.files, status: 'duplicate' as const, recordId: existing, reason: `Same ECG as record ${existing}, already in the database.${conflict ? ` ${conflict}` : ''}` };
       }
       const id = store.insert(outcome.record, hash, sourcePath);
-      audit.append(actor, 'record.imported', `record:${id}`, { files: outcome.files, format: outcome.record.source.format, contentHash: hash });
+      audit.append(actor, 'record.imported', `record:${id}`, { files: outcome.files, format: outcome.record.source.format, contentHash: hash, identityHmac: store.identityHmac(id) });
       return { files: outcome.files, status: 'imported' as const, recordId: id };
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
 import type { RecordStore } from '../db/records';
+import { storedRowDigest } from '../db/row-digests';
 import { TracingNoteStore } from '../db/tracing-notes';
 import { EinthovenError } from '../errors';
 
@@ -44,7 +45,7 @@ export class NoteDesk {
     return this.#db.transaction(() => {
       const note = this.notes.add({ recordId: record.id, atS: request.atS, lead: request.lead, text: request.text, author: request.author });
       this.#state.set(lastReaderKey, note.author);
-      this.#audit.append(note.author, 'record.note.added', `record:${record.id}`, { note: note.id, atS: note.atS, lead: note.lead });
+      this.#audit.append(note.author, 'record.note.added', `record:${record.id}`, { note: note.id, atS: note.atS, lead: note.lead, storedSha256: storedRowDigest(this.#db, 'tracing_notes', note.id) });
       return note;
     })();
   }
@@ -54,9 +55,9 @@ export class NoteDesk {
       const note = this.notes.get(request.noteId);
       if (note?.recordId !== request.recordId) throw new EinthovenError('E_NOT_FOUND', `record ${request.recordId} has no note ${request.noteId}`);
       if (this.notes.isRetracted(note.id)) throw new EinthovenError('E_CONFLICT', `note ${note.id} was already taken back`);
-      this.notes.retract(note.recordId, note.id, request.author);
+      const retraction = this.notes.retract(note.recordId, note.id, request.author);
       this.#state.set(lastReaderKey, request.author);
-      this.#audit.append(request.author, 'record.note.retracted', `record:${note.recordId}`, { note: note.id, by: request.author, wrote: note.author });
+      this.#audit.append(request.author, 'record.note.retracted', `record:${note.recordId}`, { note: note.id, by: request.author, wrote: note.author, storedSha256: storedRowDigest(this.#db, 'tracing_notes', retraction) });
       return { retracted: note.id };
     })();
   }

@@ -5,6 +5,7 @@ import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
 import { OverreadStore } from '../db/overreads';
+import { storedRowDigest } from '../db/row-digests';
 import type { PredictionStore } from '../db/predictions';
 import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
@@ -64,6 +65,8 @@ export class OverreadDesk {
         prediction: reading.predictionId,
         agreement: reading.agreement,
         supersedes: reading.supersedes,
+        // The note, the statements' wording and the times are not spelt out above: the digest covers them.
+        storedSha256: storedRowDigest(this.#db, 'overreads', reading.id),
       });
       return reading;
     })();

@@ -6,6 +6,7 @@ import type { Db } from '../db/database';
 import { ModelEvaluations, type NewEvaluation } from '../db/model-evaluations';
 import { ModelRegistry, type RegisteredModel } from '../db/model-registry';
 import { PredictionStore } from '../db/predictions';
+import { storedRowDigest } from '../db/row-digests';
 import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
 import type { ModelManifest } from '../train/package/manifest';
@@ -26,6 +27,7 @@ export class PredictionLedger {
   readonly registry: ModelRegistry;
   /** Locked-test evaluations on this site's data (what promotion rests on). */
   readonly evaluations: ModelEvaluations;
+  readonly #db: Db;
   readonly #audit: AuditLog;
   readonly #models: ModelLookup;
   readonly #records: Pick<RecordStore, 'exists'>;
@@ -34,6 +36,7 @@ export class PredictionLedger {
     this.predictions = new PredictionStore(db);
     this.registry = new ModelRegistry(db);
     this.evaluations = new ModelEvaluations(db);
+    this.#db = db;
     this.#audit = audit;
     this.#models = models;
     this.#records = records;
@@ -68,21 +71,25 @@ export class PredictionLedger {
     if (!this.#records.exists(prediction.recordId)) {
       throw new EinthovenError('E_NOT_FOUND', `record ${prediction.recordId} was removed while the model ran: the prediction was neither stored nor shown`);
     }
-    const stored = this.predictions.insert({
-      ...prediction,
-      model: { ...prediction.model, weightsSha256: model.weightsSha256 },
-      classes: [...model.classes],
-      engineVersion,
-      actor,
-    });
-    this.#audit.append(actor, 'record.predicted', `record:${prediction.recordId}`, {
-      prediction: stored.id,
-      model: model.id,
-      weightsSha256: model.weightsSha256,
-      operatingPoint: prediction.operatingPoint.method,
-      abstained: prediction.abstained,
-    });
-    return stored;
+    // The row and its entry commit together: `ecg audit --verify` reports a prediction without an entry.
+    return this.#db.transaction(() => {
+      const stored = this.predictions.insert({
+        ...prediction,
+        model: { ...prediction.model, weightsSha256: model.weightsSha256 },
+        classes: [...model.classes],
+        engineVersion,
+        actor,
+      });
+      this.#audit.append(actor, 'record.predicted', `record:${prediction.recordId}`, {
+        prediction: stored.id,
+        model: model.id,
+        weightsSha256: model.weightsSha256,
+        operatingPoint: prediction.operatingPoint.method,
+        abstained: prediction.abstained,
+        storedSha256: storedRowDigest(this.#db, 'predictions', stored.id),
+      });
+      return stored;
+    })();
   }
 
   /** Records a locked-test evaluation of a model on this site's data (registering the model first), and audits it. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
+import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, temporaryName } from './atomic';
 import { auditThroughFile, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
@@ -75,7 +76,8 @@ function databaseProblems(dir: string, manifest: BackupManifest): string[] {
   }
   const problems: string[] = [];
   if (inspected.integrity !== 'ok') problems.push(`${manifest.database.path}: SQLite integrity check: ${inspected.integrity}`);
-  if (!inspected.audit.ok) problems.push(`audit trail: fails at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}`);
+  // The same whole verification as ecg audit --verify: the chain, and the backed-up rows against their entries.
+  problems.push(...verificationProblems(inspected.audit));
   if (inspected.audit.head !== manifest.database.audit.head) problems.push(`audit trail: head ${inspected.audit.head ?? 'none'}, the manifest says ${manifest.database.audit.head ?? 'none'}`);
   if (inspected.records !== manifest.database.records) problems.push(`records: ${inspected.records}, the manifest says ${manifest.database.records}`);
   return problems;

@@ -6,6 +6,7 @@ import type { BackupSummary } from '../contract/backup-schemas';
 import { AuditLog } from '../db/audit';
 import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
+import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, temporaryName, writeFileAtomic } from './atomic';
 import { copyEntry, emptyFolder, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
@@ -83,7 +84,7 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
   await rename(partial, copy);
   const inspected = inspectDatabase(copy);
   if (inspected.integrity !== 'ok') throw new EinthovenError('E_IO', `the database copy in ${dest} fails SQLite's integrity check (${inspected.integrity}); the backup is not usable`);
-  if (!inspected.audit.ok) throw new EinthovenError('E_CONFLICT', `the audit trail being backed up fails its check at entry ${inspected.audit.problem?.id}: ${inspected.audit.problem?.reason}; run ecg audit --verify (for an investigation, copy the whole data folder with the app closed)`);
+  if (!inspected.audit.ok) throw new EinthovenError('E_CONFLICT', `the database being backed up fails its audit check (${verificationProblems(inspected.audit).join('; ')}); run ecg audit --verify (for an investigation, copy the whole data folder with the app closed)`);
   const files: FileEntry[] = [];
   for (const folder of carriedFolders) for (const relative of filesUnder(dataDir, path.join(dataDir, folder))) files.push(await copyEntry(dataDir, dest, relative, privateFileMode));
   const manifest: BackupManifest = {

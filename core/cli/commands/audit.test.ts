@@ -37,7 +37,7 @@ describe('ecg audit', () => {
 
     const verified = await audit(['--verify', '--json', '--data-dir', dataDir]);
     expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.out[0] ?? '')).toEqual({ ok: true, entries: 2, unchained: 0, head: entries[1]?.hash, lastId: 2, problem: null, first: { id: 1, hash: entries[0]?.hash } });
+    expect(JSON.parse(verified.out[0] ?? '')).toEqual({ ok: true, entries: 2, unchained: 0, head: entries[1]?.hash, lastId: 2, problem: null, first: { id: 1, hash: entries[0]?.hash }, rows: expect.objectContaining({ records: 1, findings: [] }) });
 
     // Someone edits the import entry with a SQLite shell after dropping the trigger.
     const { db } = openDatabase(databasePath(dataDir));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { AuditLog, type AuditEntry } from '../../db/audit';
 import { makeAnchor, parseAnchor } from '../../db/audit-anchor';
 import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
+import { describeFinding, rowsSummary } from '../../db/audit-rows-text';
 import { writeFileAtomic } from '../../storage/atomic';
 import { loadSigningKey } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
@@ -26,8 +27,13 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
 
 function printVerification(v: AuditVerification, json: boolean, io: CliIO): void {
   if (json) return io.stdout(JSON.stringify(v));
-  if (!v.ok) return io.stdout(`FAILED at entry ${v.problem?.id}: ${v.problem?.reason} (${v.entries} entries read)`);
-  io.stdout(`OK: ${v.entries} entries, ${v.entries - v.unchained} hash-chained${v.unchained > 0 ? `, ${v.unchained} older entries without hashes` : ''}`);
+  if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${v.problem.reason} (${v.entries} entries read)`);
+  const findings = v.rows?.findings ?? [];
+  for (const finding of findings) io.stdout(`MISMATCH ${describeFinding(finding)}`);
+  if (v.rows && v.rows.moreFindings > 0) io.stdout(`MISMATCH … and ${v.rows.moreFindings} more`);
+  if (findings.length > 0) io.stdout(`FAILED: ${findings.length + (v.rows?.moreFindings ?? 0)} mismatches between the stored rows (or their guard triggers) and the trail (${v.entries} entries read)`);
+  if (!v.ok) return;
+  io.stdout(`OK: ${v.entries} entries, ${v.entries - v.unchained} hash-chained${v.unchained > 0 ? `, ${v.unchained} older entries without hashes` : ''}${v.rows ? `; ${rowsSummary(v.rows)}` : ''}`);
   io.stdout(`head: entry ${v.lastId ?? '-'} ${v.head ?? '-'} (keep it elsewhere — ecg audit --export-anchor FILE — to detect a rewritten trail)`);
 }
 
@@ -47,6 +53,11 @@ Reading never writes to the trail, and works on a read-only data folder.
 
 --verify walks the whole hash chain and exits 1 if an entry was edited or removed behind the
 app's back (ids must run without gaps; each hash must match and link). It prints the head hash.
+It also compares every stored record (samples recomputed to their content hash), reading,
+prediction and tracing note with the entry that recorded it, finds rows without an entry and
+entries whose row is gone (a removal audited as record.removed is not a finding), and checks
+that the triggers refusing edits are in place: each mismatch is a MISMATCH line naming the
+table, row and what differs (docs/security.md says what the trail cannot cover).
 Anyone with the database file could rewrite the whole chain and recompute every hash; an anchor
 exported earlier and kept elsewhere (--export-anchor, signed with the installation's key when
 one exists) makes that detectable: --verify --anchor FILE fails unless the anchored entry is

@@ -1,0 +1,152 @@
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { JobFinished } from '../contract/channels';
+import type { RecordDetail } from '../contract/schemas';
+import { databasePath } from '../engine/data-dir';
+import { Engine } from '../engine/engine';
+import { AuditLog } from './audit';
+import type { AuditVerification } from './audit-chain';
+import { describeFinding, rowsSummary } from './audit-rows-text';
+import { openDatabase } from './database';
+
+// `AuditLog.verify` comparing the stored rows with the trail, on a data folder made by the real engine
+// (bundled PTB-XL 00001/00008 CC BY 4.0, the synthetic MUSE fixture, the bundled starter model), each
+// tamper done on a copy with another SQLite connection, as the auditor's scripts did.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ptbxl = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'resources', 'samples', 'ptbxl', name))) });
+const muse = { name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml'))) };
+const starterModelId = (JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
+
+let populated: string;
+
+async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
+  const result = await engine.handle(channel, request);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function imported(engine: Engine, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const { jobId } = await value<{ jobId: string }>(engine, 'records:import', { files });
+  await new Promise<void>((resolve) => {
+    const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
+  });
+}
+
+/** Records 1–3 imported; record 1 predicted, signed and amended, with a note and a retracted one; record 2 signed; record 3 signed, then removed. */
+beforeAll(async () => {
+  populated = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rows-'));
+  const engine = new Engine({ dataDir: populated, shell: 'test', resourcesDir: path.join(repoRoot, 'resources'), policyFile: path.join(populated, 'no-policy.json') });
+  try {
+    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    await imported(engine, [muse]);
+    await imported(engine, [ptbxl('00008_hr.hea'), ptbxl('00008_hr.dat')]);
+    await value(engine, 'models:predict', { modelId: starterModelId, recordId: 1 });
+    const reading = await value<{ id: number }>(engine, 'overreads:confirm', { recordId: 1, codes: ['SR'], freeText: ['borderline'], note: 'first look', reader: 'Dr. A', predictionId: 1, agreement: 'partly' });
+    await value(engine, 'overreads:confirm', { recordId: 1, codes: ['IMI'], note: 'on review', reader: 'Dr. B', supersedes: reading.id });
+    await value(engine, 'overreads:confirm', { recordId: 2, codes: ['NORM'], reader: 'Dr. A' });
+    await value(engine, 'notes:add', { recordId: 1, atS: 1.5, lead: 'V2', text: 'ST elevation here?', author: 'Dr. A' });
+    const retracted = await value<{ id: number }>(engine, 'notes:add', { recordId: 1, atS: 2, text: 'artefact', author: 'Dr. A' });
+    await value(engine, 'notes:retract', { recordId: 1, noteId: retracted.id, author: 'Dr. B' });
+    await value(engine, 'overreads:confirm', { recordId: 3, codes: ['NORM'], reader: 'Dr. A' });
+    const third = await value<RecordDetail>(engine, 'records:get', { id: 3 });
+    await value(engine, 'records:remove', { id: 3, contentHash: third.contentHash, reason: 'filed under the wrong patient' });
+  } finally {
+    await engine.close();
+  }
+}, 120_000);
+
+/** A copy of the populated folder with `tamper` run on it through a connection of its own, then verified read-only. */
+function verifiedAfter(tamper: (db: Database.Database) => void): AuditVerification {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rows-tampered-'));
+  cpSync(populated, dir, { recursive: true });
+  const raw = new Database(databasePath(dir));
+  try {
+    tamper(raw);
+  } finally {
+    raw.close();
+  }
+  const { db } = openDatabase(databasePath(dir), undefined, { readonly: true });
+  try {
+    return new AuditLog(db).verify();
+  } finally {
+    db.close();
+  }
+}
+
+const findings = (v: AuditVerification): string[] => (v.rows?.findings ?? []).map(describeFinding);
+
+/** Drops the guard, as anyone editing the file with another SQLite tool must. */
+const unguarded = (db: Database.Database, trigger: string, sql: string) => db.exec(`DROP TRIGGER ${trigger}; ${sql}`);
+
+describe('audit --verify compares the stored rows with the trail', () => {
+  it('verifies clean after import, predict, sign, amend, note, retract and remove, and says what it compared', () => {
+    const v = verifiedAfter(() => undefined);
+    expect(findings(v)).toEqual([]);
+    expect(v).toMatchObject({ ok: true, problem: null, rows: { records: 2, removed: 1, readings: 3, predictions: 1, notes: 3, guardsPending: false } });
+    expect(rowsSummary(v.rows!)).toMatch(/^2 records, 3 readings, 1 prediction, 3 notes match their entries, 1 removed record audited; \d+ guard triggers in place$/);
+  });
+
+  it("refuses in-place edits of records and signals, and deletes of a record's readings, predictions and notes while it is on file", () => {
+    verifiedAfter((db) => {
+      expect(() => db.prepare("UPDATE records SET patient_id = 'OTHER1' WHERE id = 2").run()).toThrow(/records are immutable/);
+      expect(() => db.prepare('UPDATE record_signals SET data = zeroblob(8) WHERE record_id = 1').run()).toThrow(/record signals are immutable/);
+      expect(() => db.prepare('DELETE FROM record_signals WHERE record_id = 1').run()).toThrow(/go only with their record/);
+      expect(() => db.prepare('DELETE FROM overreads WHERE id = 2').run()).toThrow(/readings go only with their record/);
+      expect(() => db.prepare('DELETE FROM predictions WHERE id = 1').run()).toThrow(/predictions go only with their record/);
+      expect(() => db.prepare('DELETE FROM tracing_notes WHERE id = 1').run()).toThrow(/tracing notes go only with their record/);
+    });
+  });
+
+  it.each([
+    ['a signed reading’s statements', (db: Database.Database) => unguarded(db, 'overreads_no_update', `UPDATE overreads SET statements = '[{"code":"NORM","text":"normal ECG"}]' WHERE id = 2`), /^overreads 2 \(record 1\): statements \["NORM"\] on file, entry \d+ recorded \["IMI"\]$/],
+    ['a signed reading’s note', (db: Database.Database) => unguarded(db, 'overreads_no_update', "UPDATE overreads SET note = 'edited' WHERE id = 1"), /^overreads 1 \(record 1\): note, statements or time differ from what entry \d+ recorded/],
+    ['a signed reading’s reader', (db: Database.Database) => unguarded(db, 'overreads_no_update', "UPDATE overreads SET reader = 'Dr Mallory' WHERE id = 1"), /^overreads 1 \(record 1\): reader "Dr Mallory" on file, entry \d+ recorded "Dr. A"$/],
+    ['a deleted reading', (db: Database.Database) => unguarded(db, 'overreads_no_delete', 'DELETE FROM overreads WHERE id = 3'), /^overreads 3 \(record 2\): entry \d+ \(record.confirmed\) recorded overreads 3, which is no longer on file while record 2 is: deleted$/],
+    ['prediction probabilities', (db: Database.Database) => unguarded(db, 'predictions_no_update', "UPDATE predictions SET probabilities = replace(probabilities, '0.', '0.9') WHERE id = 1"), /^predictions 1 \(record 1\): probabilities, decisions, thresholds or quality differ/],
+    ['a deleted prediction', (db: Database.Database) => db.exec('PRAGMA foreign_keys = OFF; DROP TRIGGER predictions_no_delete; DELETE FROM predictions WHERE id = 1'), /^predictions 1 \(record 1\): entry \d+ \(record.predicted\) recorded predictions 1, which is no longer on file/],
+    ['a tracing note’s text', (db: Database.Database) => unguarded(db, 'tracing_notes_no_update', "UPDATE tracing_notes SET text = 'edited note' WHERE id = 1"), /^tracing_notes 1 \(record 1\): text, time or lead differ/],
+    ['a record’s patient id and name', (db: Database.Database) => unguarded(db, 'records_no_update', "UPDATE records SET patient_id = 'OTHER1', patient_name = 'Someone Else' WHERE id = 2"), /^records record 2: patient identity or import fields differ from what entry \d+ recorded/],
+    ['a record’s samples', (db: Database.Database) => unguarded(db, 'record_signals_no_update', 'UPDATE record_signals SET data = zeroblob(length(data)) WHERE record_id = 1'), /^record_signals record 1: signal: the samples hash to \w{12}, not to the record's content hash/],
+  ])('finds %s changed in the database file, naming the row and what differs', (_, tamper, expected) => {
+    const v = verifiedAfter(tamper);
+    expect(v.ok).toBe(false);
+    expect(v.problem).toBeNull();
+    expect(findings(v)).toContainEqual(expect.stringMatching(expected));
+    // The dropped trigger is a finding of its own, even where the row's edit could not be seen.
+    expect(findings(v)).toContainEqual(expect.stringMatching(/: trigger \w+ is missing/));
+  });
+
+  it('finds a guard put back without its RAISE (same name, no effect)', () => {
+    const v = verifiedAfter((db) => db.exec('DROP TRIGGER records_no_update; CREATE TRIGGER records_no_update BEFORE UPDATE ON records BEGIN SELECT 1; END'));
+    expect(findings(v)).toEqual(['records: trigger records_no_update is not the one its migration created (its text was replaced)']);
+  });
+
+  it('finds every record, reading, prediction and note without an entry when the trail is emptied', () => {
+    const v = verifiedAfter((db) => db.exec('DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log'));
+    expect(v).toMatchObject({ ok: false, entries: 0 });
+    expect(findings(v)).toEqual(
+      expect.arrayContaining([
+        'records record 1: no record.imported entry in the trail',
+        'records record 2: no record.imported entry in the trail',
+        'overreads 1 (record 1): no record.confirmed or record.amended entry in the trail',
+        'predictions 1 (record 1): no record.predicted entry in the trail',
+        'tracing_notes 1 (record 1): no record.note.added or record.note.retracted entry in the trail',
+        'audit_log: trigger audit_log_no_delete is missing: rows of audit_log could be changed without a trace in the trail',
+      ]),
+    );
+  });
+
+  it('finds a record deleted without a record.removed entry', () => {
+    const v = verifiedAfter((db) => db.exec('DELETE FROM records WHERE id = 2'));
+    expect(findings(v)).toEqual([expect.stringMatching(/^records record 2: entry \d+ recorded its import, but it is not on file and no record.removed entry says it was removed$/)]);
+  });
+
+  it('names entry 1 when its hash is removed, not the entry after it', () => {
+    const v = verifiedAfter((db) => db.exec('DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = NULL, prev_hash = NULL WHERE id = 1'));
+    expect(v.problem).toEqual({ id: 1, reason: expect.stringMatching(/^has no hash, but entry 2 after it links to \w{12}: its hash was removed \(the entry was altered\)$/) });
+  });
+});
