@@ -1,4 +1,4 @@
-import { toErrorInfo } from '../errors';
+import { toErrorInfo, type ErrorInfo } from '../errors';
 import { initFlac } from '../formats/wfdb/flac';
 import type { CliIO } from './command';
 import { commands } from './commands/index';
@@ -24,6 +24,15 @@ function globalHelp(): string {
   ].join('\n');
 }
 
+/**
+ * 2 for a usage error; 130 (the shell's code for SIGINT) for a job the user cancelled that kept
+ * nothing, so a script can tell Ctrl-C from a failure; 1 for any other error.
+ */
+function exitCodeOf(code: ErrorInfo['code']): number {
+  if (code === 'E_VALIDATION') return 2;
+  return code === 'E_CANCELLED' ? 130 : 1;
+}
+
 /** Runs one command line (without the program's name); returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -45,7 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   } catch (error) {
     const info = toErrorInfo(error);
     io.stderr(`ecg ${name}: ${info.code}: ${info.message.split('\n')[0]}`);
-    return info.code === 'E_VALIDATION' ? 2 : 1;
+    return exitCodeOf(info.code);
   }
 }
 

@@ -221,13 +221,27 @@ export function progressPrinter(io: CliIO, quiet: boolean | undefined): (e: Trai
   };
 }
 
-/** A cancel on Ctrl-C: the job stops at the next step and keeps its best model. */
+/**
+ * Copies of one Ctrl-C arrive this close together: the terminal sends SIGINT to the whole
+ * foreground group (npm, its shell, node), and npm forwards its copy to the child as well; while a
+ * training step holds the event loop, every copy is handled at the end of that step.
+ */
+export const sameInterruptMs = 1000;
+
+/**
+ * A cancel on Ctrl-C: the job stops at the next step and keeps its best model. Every SIGINT within
+ * `sameInterruptMs` of the first is the same Ctrl-C (exiting on the second copy lost the model); one
+ * later is the user's second Ctrl-C and quits at once.
+ */
 export function interruptSignal(io: CliIO): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    io.stderr('interrupted: stopping after this step, keeping the best model so far (Ctrl-C again to quit now)');
-    controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+  let first: number | undefined;
+  process.on('SIGINT', () => {
+    if (first === undefined) {
+      first = Date.now();
+      io.stderr('interrupted: stopping after this step, keeping the best model so far (Ctrl-C again to quit now)');
+      controller.abort();
+    } else if (Date.now() - first > sameInterruptMs) process.exit(130);
   });
   return controller.signal;
 }

@@ -12,6 +12,7 @@ import type { JobContext } from '../progress';
 import { ensureBackend, loadStore, usable } from '../setup';
 import { evalOptionsOf, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
+import { unlessCancelledEarly } from './package-trained';
 
 export interface CvJobOptions extends TrainJobOptions {
   /** Number of folds. */
@@ -77,9 +78,12 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${val.ids.length}, test ${test.ids.length}` });
     const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;
-    const trained = await trainPrepared({ ...options, out, name, checkpointDir: options.checkpointDir && path.join(options.checkpointDir, `fold-${fold}`) }, config, backend.active, pipelineInput, prepared, context);
-    cancelled = trained.cancelled;
-    if (cancelled) break;
+    const trained = await unlessCancelledEarly(trainPrepared({ ...options, out, name, checkpointDir: options.checkpointDir && path.join(options.checkpointDir, `fold-${fold}`) }, config, backend.active, pipelineInput, prepared, context));
+    // A fold cancelled part-way is left out; the folds before it are still summarised.
+    if (trained === undefined || trained.cancelled) {
+      cancelled = true;
+      break;
+    }
     const loaded = await loadPackage(out);
     try {
       const inputLength = pipelineCrop(loaded.manifest.preprocessing) ?? 1;

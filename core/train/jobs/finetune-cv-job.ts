@@ -7,6 +7,7 @@ import { loadPackage } from '../package/archive';
 import type { JobContext } from '../progress';
 import { classMapping, splitItems } from './evaluate-job';
 import { finetuneJob, type FinetuneJobOptions } from './finetune-job';
+import { unlessCancelledEarly } from './package-trained';
 import { indexDataset } from './prepare';
 import { scoreItems } from './score-items';
 
@@ -45,9 +46,11 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await finetuneJob({ ...finetune, dataset, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context);
-    cancelled = r.cancelled;
-    if (cancelled) break;
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context));
+    if (r === undefined || r.cancelled) {
+      cancelled = true;
+      break;
+    }
     const loaded = await loadPackage(out);
     try {
       const indexed = await indexDataset(dataset, loaded.manifest.preprocessing, false);

@@ -20,7 +20,7 @@ import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
-import { calibrateAndPackage } from './package-trained';
+import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
 import { requireNewOutput } from '../../storage/new-output';
 
@@ -165,6 +165,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       mode === 'head'
         ? await trainHead(model, prepared, config, options, context, jobKey)
         : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveTrainingWorkers(options.workers, config.batchSize)), featureSeconds: 0 };
+    requireCompletedEpoch(result);
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { engineVersion } from '../../engine/version';
+import { EinthovenError, toErrorInfo } from '../../errors';
 import type { BuildOptions } from '../../ml/models/registry';
 import { recordedAugmentation } from '../augmentation';
 import { buildRecordFilter } from '../record-filter';
@@ -53,6 +54,27 @@ function trainingRecordFilter(prepared: PreparedData) {
     return hash ? [hash] : [];
   });
   return buildRecordFilter(hashes);
+}
+
+export const noEpochMessage = 'interrupted before the first epoch ended: no model written';
+
+/**
+ * A cancel before the first epoch ended leaves the initial weights (a fresh network, or the base
+ * model with a fresh head), selected on nothing: such a package was saved as a model ("best epoch
+ * 0/0"). The job keeps nothing and ends E_CANCELLED instead, as the app's form already said.
+ */
+export function requireCompletedEpoch(result: Pick<TrainLoopResult, 'bestEpoch'>): void {
+  if (result.bestEpoch === 0) throw new EinthovenError('E_CANCELLED', noEpochMessage);
+}
+
+/** A cross-validation fold's training, or undefined when it was cancelled before it kept anything. */
+export async function unlessCancelledEarly<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (toErrorInfo(error).code === 'E_CANCELLED') return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
-import { calibrateAndPackage } from './package-trained';
+import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { datasetSha256, prepareTraining, selectionEvalOptions, type PreparedData } from './prepare';
 import { requireNewOutput } from '../../storage/new-output';
 
@@ -78,7 +78,7 @@ export function jobPipeline(options: Pick<TrainJobOptions, 'pipeline' | 'archite
 /**
  * Trains an architecture on a dataset's train split, selecting and stopping on validation, then
  * calibrates and tunes thresholds on validation and writes a model package. The test split is
- * never read. A cancelled job still writes the best model so far.
+ * never read. A cancelled job still writes the best model so far, once an epoch has ended.
  */
 export async function trainJob(options: TrainJobOptions, context: JobContext = {}): Promise<TrainJobResult> {
   // A run with a checkpoint may be the same command again, resuming: its own package is written again.
@@ -113,6 +113,7 @@ export async function trainPrepared(options: TrainJobOptions, config: TrainConfi
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `${options.architecture} on ${train.ids.length} records, validating on ${val.ids.length} (${backendName})` });
     const lossSpec = { name: config.loss, ...(config.posWeight ? { posWeight: config.posWeight } : {}) };
     const result = await trainLoop({ model, data, config, loss, lossSpec, groups, jobKey, workers: resolveTrainingWorkers(options.workers, config.batchSize), ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}) }, context);
+    requireCompletedEpoch(result);
     context.onProgress?.({ kind: 'phase', phase: 'calibrating', message: 'temperature and thresholds on validation' });
     const { manifest, calibrated, secondsPerEpoch } = await calibrateAndPackage({
       out: options.out,

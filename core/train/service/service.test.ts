@@ -95,4 +95,18 @@ describe('training through the engine contract', () => {
     expect(names).toEqual([['tiny', true], ['mi head', false], ['stopped', false]]);
     expect(await engine.handle('train:start', { architecture: 'xresnet1d50', dataset: { kind: 'ptbxl', root: data }, name: '../escape' })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
   });
+
+  it('a training cancelled before its first epoch ended keeps no model (it saved the untrained network as one)', async () => {
+    const started = await value<{ jobId: string }>('train:start', { architecture: 'xresnet1d50', dataset: { kind: 'ptbxl', root: data }, name: 'too early', settings: { epochs: 50, batchSize: 1, minExamples: { train: 1, val: 1 } } });
+    const run = events(started.jobId);
+    const off = engine.onEvent((e, p) => {
+      if (e === 'train:progress' && (p as TrainProgressEvent).step !== undefined) void engine.handle('jobs:cancel', { jobId: started.jobId });
+    });
+    const stopped = await run.finished;
+    off();
+    expect(stopped).toMatchObject({ status: 'cancelled' });
+    expect(stopped).not.toHaveProperty('result'); // the form then says 'Stopped before the first epoch finished; no model was kept'
+    const names = (await value<{ models: ModelSummary[] }>('models:list', {})).models.map((m) => m.name);
+    expect(names).not.toContain('too early');
+  });
 });
