@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
-import { loadPackage } from '../../train/package/archive';
+import { disposeModel, isEnsemble, isEnsemblePackage, loadModel, resealEnsembleFolder } from '../../train/ensemble/package';
 import { resealPackageFolder, signerOf } from '../../train/package/io';
 import { createSigningKey, loadSigningKey, signingKeyPath } from '../../train/package/keys';
 import { keyFingerprint } from '../../train/package/seal';
@@ -21,10 +21,12 @@ export const packageCommand: CliCommand = {
 
 verify   loads each package and checks its seal (one SHA-256 over the whole manifest, which
          names the SHA-256 of model.json and weights.bin) and its signature if it has one;
-         prints the model id and who signed it. Exit 1 if any package fails.
+         prints the model id and who signed it. An ensemble: its manifest's seal and each
+         member as a package of its own, each the model the ensemble lists. Exit 1 if any fails.
 seal     recomputes the digests and the seal of a package folder as it is now, so its id
          changes (for a package whose content you trust: the bundled starter after retraining,
          or one made by an older version). With --sign, signs it with this installation's key.
+         An ensemble takes its members' digests as they are now; each member must verify.
 keygen   creates this installation's Ed25519 signing key in DATA-DIR/keys (once).
 
 A seal is integrity, not authenticity: anyone able to edit a package can reseal it. Only a
@@ -46,7 +48,8 @@ signature by a key you know says who produced a model; compare its fingerprint.`
       const signer = values.sign ? loadSigningKey(dataDir) : undefined;
       if (values.sign && !signer) throw new EinthovenError('E_NOT_FOUND', `no signing key at ${signingKeyPath(dataDir)} (create one with ecg package keygen --signer NAME)`);
       for (const dir of targets) {
-        const manifest = await resealPackageFolder(dir, signer);
+        // An ensemble has no model.json of its own: its digests are its members'.
+        const manifest = (await isEnsemblePackage(dir)) ? await resealEnsembleFolder(dir, signer) : await resealPackageFolder(dir, signer);
         io.stdout(`${dir}: sealed as ${manifest.id}${signer ? `, signed by ${signer.name}` : ''}`);
       }
       return 0;
@@ -55,11 +58,13 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     let failed = 0;
     for (const location of targets) {
       try {
-        const loaded = await loadPackage(location);
-        loaded.model.dispose();
+        // loadModel: an ensemble (no model.json of its own) is verified member by member.
+        const loaded = await loadModel(location);
+        disposeModel(loaded);
         const signed = signerOf(loaded.manifest);
-        if (values.json) io.stdout(JSON.stringify({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null }));
-        else io.stdout(`${location}: OK ${loaded.manifest.id}${signed ? `, signed by ${signed.signer} (key ${signed.keyFingerprint})` : ', not signed'}`);
+        const members = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.id) : undefined;
+        if (values.json) io.stdout(JSON.stringify({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null, ...(members ? { members } : {}) }));
+        else io.stdout(`${location}: OK ${loaded.manifest.id}${members ? ` (ensemble; members ${members.join(', ')} verified)` : ''}${signed ? `, signed by ${signed.signer} (key ${signed.keyFingerprint})` : ', not signed'}`);
       } catch (error) {
         failed++;
         const message = error instanceof Error ? error.message : String(error);

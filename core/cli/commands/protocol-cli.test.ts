@@ -16,6 +16,8 @@ import { loadPtbxl } from '../../data/ptbxl';
 import type { CliCommand } from '../command';
 import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
+import { finetuneCommand } from './finetune';
+import { packageCommand } from './package';
 import { trainCommand } from './train';
 
 async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
@@ -196,6 +198,32 @@ describe('ecg ensemble: two models as one package', () => {
     } finally {
       await engine.close();
     }
+  }, 180_000);
+});
+
+describe('ecg package and finetune --base on an ensemble (they looked for its model.json)', () => {
+  it('verifies an ensemble member by member, reseals it after a member changed, and finetune refuses it as a base', async () => {
+    const ens = path.join(dir, 'verify-pair');
+    expect((await cli(ensembleCommand, ['--member', 'starter', '--member', model, '--data', data, '--out', ens, '--backend', 'wasm', '--quiet'])).code).toBe(0);
+    const verified = await cli(packageCommand, ['verify', ens]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout[0]).toMatch(/: OK verify-pair@[0-9a-f]+ \(ensemble; members xresnet1d50-ptbxl-pool-demo@[0-9a-f]+, model@[0-9a-f]+ verified\), not signed$/);
+
+    // A member changed and resealed on its own: the ensemble no longer lists it, until the ensemble is resealed.
+    const weights = path.join(ens, 'members', '02', 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    await writeFile(weights, bytes);
+    expect((await cli(packageCommand, ['verify', ens])).stdout[0]).toMatch(/FAILED .*weights/);
+    expect((await cli(packageCommand, ['seal', path.join(ens, 'members', '02')])).code).toBe(0);
+    expect((await cli(packageCommand, ['verify', ens])).stdout[0]).toMatch(/FAILED .*member members\/02 is not the model the ensemble was built from/);
+    const sealed = await cli(packageCommand, ['seal', ens]);
+    expect(sealed.stdout[0]).toMatch(/sealed as verify-pair@[0-9a-f]+$/);
+    const again = await cli(packageCommand, ['verify', ens, '--json']);
+    expect(JSON.parse(again.stdout[0] as string)).toMatchObject({ ok: true, members: [expect.any(String), expect.any(String)] });
+    expect(JSON.parse(again.stdout[0] as string).id).not.toBe(/OK (\S+)/.exec(verified.stdout[0] as string)?.[1]);
+
+    await expect(cli(finetuneCommand, ['--base', ens, '--data', data, '--out', path.join(dir, 'ft-ens'), '--quiet'])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is an ensemble.*fine-tune one of its members.*ecg ensemble/) });
   }, 180_000);
 });
 

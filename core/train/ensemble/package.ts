@@ -3,7 +3,8 @@ import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import { EinthovenError } from '../../errors';
 import { loadPackage, readPackage } from '../package/archive';
-import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage } from '../package/io';
+import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage, type PackageSigner } from '../package/io';
+import { writeFileAtomic } from '../../storage/atomic';
 import { sealManifest } from '../package/seal';
 import { identityOf, modelManifestSchema, unsealedHeader, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
 import { pipelineRate } from '../pipelines';
@@ -87,6 +88,39 @@ export async function loadModel(location: string): Promise<LoadedModel> {
     throw error;
   }
   return { manifest: { ...manifest, ensemble: spec }, identity: identityOf(manifest), source: location, members };
+}
+
+/** Whether a location is an ensemble package (a folder whose manifest lists members). */
+export async function isEnsemblePackage(location: string): Promise<boolean> {
+  return Boolean((await folderManifest(location))?.ensemble);
+}
+
+/**
+ * Recomputes an ensemble's member digests, its digests of digests and its seal as its members
+ * are now (after a member was resealed, say), as `ecg package seal` does for one model. Each
+ * member is loaded, so each must verify on its own first.
+ */
+export async function resealEnsembleFolder(dir: string, signer?: PackageSigner): Promise<ModelManifest> {
+  const raw = JSON.parse(await readFile(path.join(dir, packageFiles.manifest), 'utf8')) as Record<string, unknown>;
+  const spec = modelManifestSchema.parse({ ...raw, id: 'x' }).ensemble;
+  if (!spec) throw new EinthovenError('E_VALIDATION', `${dir}: not an ensemble package`);
+  const members: EnsembleSpec['members'] = [];
+  for (const member of spec.members) {
+    const loaded = await loadPackage(path.join(dir, member.dir));
+    loaded.model.dispose();
+    const m = loaded.manifest;
+    members.push({ ...member, id: m.id, name: m.name, weightsSha256: m.weightsSha256, topologySha256: m.topologySha256 });
+  }
+  const updated = {
+    ...raw,
+    ensemble: { ...spec, members },
+    weightsSha256: digestOfDigests(members.map((m) => m.weightsSha256)),
+    topologySha256: digestOfDigests(members.map((m) => m.topologySha256)),
+  };
+  modelManifestSchema.parse({ ...updated, id: 'x' }); // refuse to seal what would not load
+  const sealed = sealManifest(updated, signer);
+  await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
+  return parseManifest(new TextEncoder().encode(JSON.stringify(sealed)), dir);
 }
 
 /** What the ensemble writer needs besides its members. */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetSpec } from '../../data/load';
 import { EinthovenError } from '../../errors';
@@ -21,6 +22,7 @@ import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
+import { isEnsemblePackage } from '../ensemble/package';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
 import { requireNewOutput } from '../../storage/new-output';
 
@@ -121,6 +123,13 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
   ];
 }
 
+/** An ensemble has no single network to start from (it failed as 'model.json missing'). */
+async function refuseEnsembleBase(location: string): Promise<void> {
+  if (await isEnsemblePackage(location)) {
+    throw new EinthovenError('E_VALIDATION', `${location} is an ensemble, which has no single network to fine-tune: fine-tune one of its members (${path.join(location, 'members', '01')}, …), then build the ensemble again with ecg ensemble`);
+  }
+}
+
 /**
  * Transfer learning (issue 6 item 4): starts from a package, replaces its output layer for the
  * dataset's classes (e.g. one PE output) and trains in the chosen mode, selecting on validation.
@@ -130,6 +139,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   // A run with a checkpoint may be the same command again, resuming: its own package is written again.
   if (!options.checkpointDir) requireNewOutput(options.out, 'a fine-tuned model package');
   const backend = await ensureBackend(options.backend);
+  await refuseEnsembleBase(options.base);
   const base = await loadPackage(options.base);
   const started = performance.now();
   const architecture = base.manifest.architecture.name;
