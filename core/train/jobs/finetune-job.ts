@@ -23,7 +23,8 @@ import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
-import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
+import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
+import { checkDuplicates, hashRows } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
 
 /**
@@ -123,6 +124,21 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
   ];
 }
 
+/**
+ * A locked test row holding a training or validation recording under another name (a copy with a
+ * new patient ID) scored the model on what it learned. The test rows are decoded once here to hash
+ * them, before any training, so such a dataset is refused before the hours it would take.
+ */
+async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<void> {
+  const { items } = prepared.dataset;
+  const test = await hashRows(items.filter((i) => i.split === 'test'), context.signal);
+  const testHashes = new Set(test.map((r) => r.hash));
+  // Copies within train and validation were reported by prepareTraining; here only those a test row is part of.
+  const seen = hashedRows(prepared.store, items.filter((i) => i.split !== 'test')).filter((r) => testHashes.has(r.hash));
+  const duplicates = checkDuplicates([...seen, ...test]);
+  if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
+}
+
 /** An ensemble has no single network to start from (it failed as 'model.json missing'). */
 async function refuseEnsembleBase(location: string): Promise<void> {
   if (await isEnsemblePackage(location)) {
@@ -161,6 +177,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
     assertTestRows(prepared.dataset);
+    await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();
     throw error;

@@ -9,6 +9,7 @@ import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
 
 type EvalModeName = (typeof evalModes)[number];
+import { checkDuplicates, type HashedRow } from '../duplicates';
 import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
@@ -77,7 +78,18 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
+  // The store hashed every record as it decoded it: a copy across train and validation is refused here, at no cost.
+  const duplicates = checkDuplicates(hashedRows(store, [...train, ...val]));
+  if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
   return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
+}
+
+/** The rows the store decoded, with their content hashes. */
+export function hashedRows(store: SignalStore, items: readonly { id: string; split: Split }[]): HashedRow[] {
+  return items.flatMap((i) => {
+    const hash = store.contentHash(i.id);
+    return hash ? [{ id: i.id, split: i.split, hash }] : [];
+  });
 }
 
 /** Split sizes for provenance. */

@@ -1,0 +1,78 @@
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPtbxl } from '../data/ptbxl';
+import type { Split } from '../data/types';
+import { fixturePath } from '../test/shared-data';
+import { trainConfigSchema } from './config';
+import { checkDuplicates } from './duplicates';
+import { finetuneJob } from './jobs/finetune-job';
+import { prepareTraining } from './jobs/prepare';
+import { jobPipeline } from './jobs/train-job';
+import type { TrainProgress } from './progress';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const source = fixturePath('train', 'ptbxl');
+let data: string;
+let rows: string[];
+
+/**
+ * A hospital folder of 24 real PTB-XL records with one of them copied, byte for byte, to
+ * dups/00001_lr.hea: the researcher's pe_dup.csv listed such copies under new patient IDs.
+ */
+beforeAll(async () => {
+  data = path.join(await mkdtemp(path.join(tmpdir(), 'einthoven-dups-')), 'data');
+  await cp(path.join(source, 'records100'), path.join(data, 'records100'), { recursive: true });
+  await mkdir(path.join(data, 'dups'));
+  for (const ext of ['hea', 'dat']) await cp(path.join(source, 'records100', '00000', `00001_lr.${ext}`), path.join(data, 'dups', `00001_lr.${ext}`));
+  const ds = await loadPtbxl(source, { fs: 100 });
+  rows = ds.items.map((i) => `${path.relative(source, i.files[0] as string)},${i.labels[1]},${i.patientId ?? ''},${i.split}`);
+});
+
+/** The labels CSV with the copy of record 00001 (a training record) as one more row in `split`. */
+async function labelsWithCopy(split: Split): Promise<string> {
+  const file = path.join(data, `labels-${split}.csv`);
+  await writeFile(file, `file,label,patient_id,split\n${rows.join('\n')}\ndups/00001_lr.hea,0,X0,${split}\n`);
+  return file;
+}
+
+const config = trainConfigSchema.parse({ minExamples: { train: 1, val: 1 } });
+const spec = (labels: string) => ({ kind: 'csv' as const, root: data, labels, positiveClass: 'MI' });
+
+describe('the same recording in two rows of a labels CSV (it was accepted whatever the splits)', () => {
+  it('refuses a copy of a training record in validation, naming both rows', async () => {
+    await expect(prepareTraining(spec(await labelsWithCopy('val')), jobPipeline({ architecture: 'xresnet1d50' }, config), config, {})).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringContaining('records100/00000/00001_lr.hea (train) = dups/00001_lr.hea (val)'),
+    });
+  });
+
+  it('trains with a copy inside the training split, and says it weighs twice', async () => {
+    const events: TrainProgress[] = [];
+    const prepared = await prepareTraining(spec(await labelsWithCopy('train')), jobPipeline({ architecture: 'xresnet1d50' }, config), config, { onProgress: (e) => events.push(e) });
+    expect(prepared.train.ids).toContain('dups/00001_lr.hea');
+    expect(events.map((e) => (e.kind === 'phase' ? e.message : ''))).toContainEqual(expect.stringMatching(/^warning: 1 recording\(s\) are listed more than once in the same split.*00001_lr\.hea \(train\) = dups\/00001_lr\.hea \(train\)/));
+  });
+
+  it('finetune refuses a copy of a training record in the locked test split before it trains', async () => {
+    const events: TrainProgress[] = [];
+    const out = path.join(data, '..', 'ft');
+    const base = path.join(repoRoot, 'resources', 'models', 'starter');
+    await expect(finetuneJob({ base, dataset: spec(await labelsWithCopy('test')), out, mode: 'head', train: { epochs: 1, minExamples: { train: 1, val: 1 } }, backend: 'wasm' }, { onProgress: (e) => events.push(e) })).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringMatching(/1 recording\(s\) are listed in more than one split.*00001_lr\.hea \(train\) = dups\/00001_lr\.hea \(test\)/),
+    });
+    expect(events.some((e) => e.kind === 'phase' && e.phase === 'training')).toBe(false);
+  });
+
+  it('lists at most five groups and counts the rest', () => {
+    const copies = Array.from({ length: 7 }, (_, k) => [
+      { id: `a${k}`, split: 'train' as const, hash: `h${k}` },
+      { id: `b${k}`, split: 'train' as const, hash: `h${k}` },
+    ]).flat();
+    expect(checkDuplicates(copies)).toMatch(/^warning: 7 recording\(s\).*a4 \(train\) = b4 \(train\); and 2 more$/);
+    expect(checkDuplicates([{ id: 'x', split: 'train', hash: 'h' }])).toBeUndefined();
+  });
+});

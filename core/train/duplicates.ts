@@ -1,0 +1,60 @@
+import { decodeRecordFiles } from '../data/records';
+import type { DatasetItem, Split } from '../data/types';
+import { recordContentHash } from '../engine/record-hash';
+import { EinthovenError } from '../errors';
+
+/** One row of a dataset with the content hash of its recording (core/engine/record-hash.ts). */
+export interface HashedRow {
+  readonly id: string;
+  readonly split: Split;
+  readonly hash: string;
+}
+
+/** Rows holding the same recording (same rate, leads and samples), whatever their file names. */
+export type DuplicateGroup = readonly HashedRow[];
+
+/** Every recording listed in more than one row, in the order first listed. */
+export function duplicateGroups(rows: readonly HashedRow[]): DuplicateGroup[] {
+  const byHash = new Map<string, HashedRow[]>();
+  for (const row of rows) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row]);
+  return [...byHash.values()].filter((group) => group.length > 1);
+}
+
+const spansSplits = (group: DuplicateGroup) => new Set(group.map((r) => r.split)).size > 1;
+const rowsText = (group: DuplicateGroup) => group.map((r) => `${r.id} (${r.split})`).join(' = ');
+
+/** At most `shown` groups in words, and how many more. */
+function listed(groups: readonly DuplicateGroup[], shown = 5): string {
+  const more = groups.length > shown ? `; and ${groups.length - shown} more` : '';
+  return `${groups.slice(0, shown).map(rowsText).join('; ')}${more}`;
+}
+
+/**
+ * Refuses a recording listed in two splits (a copy of a training record in validation or test
+ * is leakage: the model is scored on what it learned), naming the rows. Copies within one split
+ * only weigh that recording twice: returned as a warning for the output, undefined when none.
+ */
+export function checkDuplicates(rows: readonly HashedRow[]): string | undefined {
+  const groups = duplicateGroups(rows);
+  const leaks = groups.filter(spansSplits);
+  if (leaks.length > 0) {
+    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) are listed in more than one split (the same ECG under another row: leakage between the splits): ${listed(leaks)}. Remove the copies, or keep each recording in one split`);
+  }
+  if (groups.length === 0) return undefined;
+  return `warning: ${groups.length} recording(s) are listed more than once in the same split, so they weigh twice: ${listed(groups)}`;
+}
+
+/**
+ * Content hashes of rows not yet decoded (the locked test split, read only at the closing
+ * evaluation): each is decoded once, without the pipeline, and not kept. Unreadable rows are
+ * skipped here; the evaluation reports them.
+ */
+export async function hashRows(items: readonly DatasetItem[], signal?: AbortSignal): Promise<HashedRow[]> {
+  const rows: HashedRow[] = [];
+  for (const item of items) {
+    if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while reading the test records');
+    const record = await decodeRecordFiles(item.files).catch(() => undefined);
+    if (record) rows.push({ id: item.id, split: item.split, hash: recordContentHash(record) });
+  }
+  return rows;
+}
