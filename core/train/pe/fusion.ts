@@ -1,3 +1,4 @@
+import { EinthovenError } from '../../errors';
 import { z } from 'zod';
 import type { PeItems } from '../../clinic/pe-scores/items';
 import type { OperatingPoint } from '../package/manifest';
@@ -150,4 +151,15 @@ export function fusedProbabilities(fusion: FusionModel, ecgProbability: number, 
 export function fusedOperatingPoint(block: FusionBlock): OperatingPoint {
   const { method, threshold, temperature, calibrationNote } = block.fused;
   return { method, thresholds: [threshold], temperature, ...(calibrationNote ? { calibrationNote } : {}) };
+}
+
+/**
+ * A fusion package run as a plain model gives its ECG network's probability, at the network's
+ * operating point, under the fusion's own name and id: stored so, a prediction would claim the
+ * fusion's figures. The app's PE panel shows the fused probability beside the network's.
+ */
+export function refuseFusionAsPlainModel(manifest: { name: string; fusion?: { baseModel: { name: string } } | undefined }): void {
+  if (!manifest.fusion) return;
+  const base = manifest.fusion.baseModel.name;
+  throw new EinthovenError('E_VALIDATION', `${manifest.name} is a fusion of ${base} with clinical score items: run ${base} on the record, and the PE panel shows the fused probability once the score items are entered`);
 }

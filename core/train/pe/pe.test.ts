@@ -256,6 +256,8 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       const { jobId } = await value<{ jobId: string }>('records:import', { files });
       const imported = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
       const recordId = imported.status === 'succeeded' && imported.kind === 'import' ? (imported.result.reports[0]?.recordId as number) : 0;
+      // Run as a plain model, a fusion package would store its network's probability under its own name: refused, saying where the fused one is.
+      expect(await engine.handle('models:predict', { modelId: 'pe-ecg-synthetic-fusion', recordId })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/is a fusion of pe-ecg-synthetic with clinical score items: run pe-ecg-synthetic .* PE panel/) } });
       await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
       const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
       if (!prediction) throw new Error('no prediction stored');

@@ -17,6 +17,7 @@ import type { DatasetSpec } from '../../data/load';
 import { leftOutSummary } from '../../data/types';
 import type { TrainConfigInput } from '../config';
 import { predictModel } from '../ensemble/score';
+import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { resealPackageFolder } from '../package/io';
 import { loadSigningKey } from '../package/keys';
 import type { Prediction, PredictionInput } from '../predictor';
@@ -74,6 +75,7 @@ export class TrainingService {
   async predict(modelId: string, input: PredictionInput): Promise<Prediction> {
     await ensureBackend();
     const entry = await this.models.find(modelId);
+    refuseFusionAsPlainModel(entry.manifest);
     // A model onnxruntime runs is predicted here: its one session uses every core already.
     const onOnnx = !entry.manifest.ensemble && (await onnxRunsArchitecture(entry.manifest.architecture.name));
     if (this.#predictions.enabled && !onOnnx) return this.#predictions.predict(entry.location, input);
