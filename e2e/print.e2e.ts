@@ -158,6 +158,15 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(await page.locator('[data-testid="prediction-class"][data-class="IAVB"] [data-testid="prediction-class-unvalidated"]').textContent()).toMatch(
       /^above threshold, not validated on the locked testlocked test found 0 of 1$/,
     );
+    // Where the model and the rule-based statements (SR, 1AVB here) disagree, it is said: each flag no statement makes,
+    // and never a class both agree on (IAVB) or one no rule speaks to (STD).
+    const flaggedMapped = shown.filter(([name, decision]) => decision === 'true' && ['AF', 'LBBB', 'RBBB', 'PAC', 'PVC'].includes(name ?? '')).map(([name]) => name);
+    const disagreement = page.getByTestId('prediction-disagreement');
+    if (flaggedMapped.length > 0) {
+      await expect.poll(() => disagreement.textContent()).toMatch(/^\s*Differs from the rule-based statements:/);
+      for (const name of flaggedMapped) expect(await disagreement.textContent()).toMatch(new RegExp(`this model flags [^;]*\\(${name}\\); no statement says so`));
+      expect(await disagreement.textContent()).not.toMatch(/IAVB|STD/);
+    } else expect(await disagreement.count()).toBe(0);
     await page.getByTestId('prediction-result').screenshot({ path: artifactPath('prediction-unvalidated-flag.png') });
 
     await page.getByTestId('overread-statement-input').fill('1AVB');
