@@ -24,6 +24,8 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const what = report.fusion ? ' (fused ECG + score items)' : '';
   const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
   if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
+  // On the test split, records the model saw in training make these figures optimistic, however the dataset was split.
+  else if (report.trainingOverlap.inTraining) lines.push(`  warning: ${report.trainingOverlap.note}`);
   if (report.fusion) lines.push(...fusionLines(report.fusion));
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);

@@ -8,7 +8,7 @@ import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { fusedRecordsOf, peComparisonOf } from '../pe/evaluate';
 import { fusedOperatingPoint, type FusionBlock } from '../pe/fusion';
 import type { PeComparison } from '../pe/comparison';
-import { disposeModel, loadModel, readingPipeline } from '../ensemble/package';
+import { disposeModel, isEnsemble, loadModel, readingPipeline, type LoadedModel } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity, OperatingPoint } from '../package/manifest';
 import type { EvalOptions } from '../predict';
@@ -17,6 +17,7 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
+import { trainingOverlap, type TrainingOverlap } from '../training-overlap';
 
 export const evaluateSplits = [...splitNames, 'all'] as const;
 export type EvaluateSplit = (typeof evaluateSplits)[number];
@@ -67,6 +68,8 @@ export interface EvaluationReport {
   readonly peComparison?: PeComparison;
   /** Why these are not locked-test figures (null on the test split): what a reader must know before quoting them. */
   readonly notLockedTest: string | null;
+  /** How many evaluated records the model trained or validated on (its package's training-record filter). */
+  readonly trainingOverlap: TrainingOverlap;
   /**
    * A PE fusion package: the headline figures above are the fusion's own (fused probability at
    * its own operating point, on the records with every score item); these are its ECG network's,
@@ -138,6 +141,16 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
 }
 
 /**
+ * The evaluated records the model trained or validated on (by content, so a copy under another
+ * name counts): a dataset whose test split holds some of them gives optimistic figures, however
+ * it was split. An ensemble's members each keep their own: not combined here, said so.
+ */
+function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[]): TrainingOverlap {
+  if (isEnsemble(loaded)) return { checked: 0, inTraining: null, note: `${loaded.manifest.name} is an ensemble: check its members' overlap with their training records one by one (evaluate each member)` };
+  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes);
+}
+
+/**
  * Evaluates a package (a single model or an ensemble) on one split of a dataset with the package's own preprocessing, inference
  * mode and operating point. This is the only place the test split is read, after training.
  */
@@ -149,7 +162,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const split = options.split ?? 'test';
     const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
     const columns = classMapping(manifest.classes, dataset);
-    const { kept, probs, evaluation, failed } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
+    const { kept, probs, evaluation, failed, contentHashes } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const seed = options.seed ?? 20;
     const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
@@ -164,7 +177,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const calibration = calibrationByClass(head.probs, head.labels, manifest.classes);
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split), ...fusion };
+    const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)));
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split), trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -10,7 +10,7 @@ import type { LoadedPackage } from '../package/io';
 import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
-import { recordFilterTest } from '../record-filter';
+import { trainingOverlap } from '../training-overlap';
 import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
@@ -23,16 +23,8 @@ export function assertTestRows(dataset: Dataset): void {
 
 /** How many test records the base model already saw (its training-record filter), in words. */
 function overlapOf(base: LoadedPackage, hashes: readonly (string | undefined)[]): BaseComparison['overlap'] {
-  const filter = base.manifest.provenance.trainingRecords;
-  const checked = hashes.filter((h): h is string => h !== undefined);
-  if (!filter) return { checked: checked.length, inBaseTraining: null, note: `${base.manifest.name} keeps no record of its training records (written before packages kept one): overlap with its training data is unknown` };
-  const seen = recordFilterTest(filter);
-  const inBaseTraining = checked.filter(seen).length;
-  const note =
-    inBaseTraining === 0
-      ? `none of the ${checked.length} test records is among ${base.manifest.name}'s ${filter.count} training and validation records`
-      : `${inBaseTraining} of the ${checked.length} test records are among ${base.manifest.name}'s training and validation records: its figures on them are optimistic, and so is the comparison`;
-  return { checked: checked.length, inBaseTraining, note };
+  const { checked, inTraining, note } = trainingOverlap(base.manifest.name, base.manifest.provenance.trainingRecords, hashes, 'its figures on them are optimistic, and so is the comparison');
+  return { checked, inBaseTraining: inTraining, note };
 }
 
 /** The base model's probabilities for the fine-tuned classes it also outputs (by name), at its own temperature and thresholds. */

@@ -22,6 +22,8 @@ export interface ScoredItems {
   readonly probs: number[][];
   readonly evaluation: EvalOptions;
   readonly failed: { id: string; message: string }[];
+  /** Content hash of each kept record (core/engine/record-hash.ts): checked against the model's training records. */
+  readonly contentHashes: ReadonlyMap<string, string>;
 }
 
 /** The package's raw outputs (before its temperature) on dataset items: what a refit of its temperature needs. */
@@ -48,6 +50,10 @@ export async function scoreItemLogits(loaded: LoadedPackage, items: readonly Dat
   const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
   context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
   const logits = await logitsOn(pool, loaded.model, store, kept.map((i) => i.id), { ...evaluation, stride: evaluation.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2)) });
-  return { kept, logits, evaluation, failed: store.failures };
+  const contentHashes = new Map(kept.flatMap((i) => {
+    const hash = store.contentHash(i.id);
+    return hash === undefined ? [] : [[i.id, hash] as const];
+  }));
+  return { kept, logits, evaluation, failed: store.failures, contentHashes };
 }
 

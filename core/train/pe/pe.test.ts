@@ -202,6 +202,18 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(text).not.toMatch(/warning: not locked-test/);
   });
 
+  it("says when the test split holds records the model trained on, whatever the dataset's split says", async () => {
+    const clean = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', labels, '--json']))[0] as string) as EvaluationReport;
+    expect(clean.trainingOverlap).toMatchObject({ checked: 6, inTraining: 0 });
+    // The same records with train and test swapped: the "test" rows are the model's own training rows.
+    const swapped = path.join(path.dirname(labels), 'labels-swapped.csv');
+    const text = (await readFile(labels, 'utf8')).replace(/,(train|test),/g, (_, split: string) => (split === 'train' ? ',test,' : ',train,'));
+    await writeFile(swapped, text);
+    const report = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', swapped, '--json']))[0] as string) as EvaluationReport;
+    expect(report.trainingOverlap.inTraining).toBe(report.trainingOverlap.checked);
+    expect((await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', swapped]))[1]).toMatch(/^ {2}warning: (\d+) of the \1 test records are among pe-ecg-synthetic's training and validation records: its figures on them are optimistic$/);
+  });
+
   it('says that validation figures are not locked-test figures, in the text and in --json', async () => {
     const report = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', labels, '--split', 'val', '--json']))[0] as string) as EvaluationReport;
     expect(report.notLockedTest).toMatch(/^not locked-test figures: the validation split is where the epoch, the temperature and the thresholds .* were chosen, so they are optimistic/);
