@@ -7,7 +7,7 @@ import { loadPtbxl } from '../data/ptbxl';
 import type { Split } from '../data/types';
 import { fixturePath } from '../test/shared-data';
 import { trainConfigSchema } from './config';
-import { checkDuplicates } from './duplicates';
+import { checkDuplicates, checkFoldDuplicates } from './duplicates';
 import { finetuneJob } from './jobs/finetune-job';
 import { prepareTraining } from './jobs/prepare';
 import { jobPipeline } from './jobs/train-job';
@@ -65,6 +65,20 @@ describe('the same recording in two rows of a labels CSV (it was accepted whatev
       message: expect.stringMatching(/1 recording\(s\) are listed in more than one split.*00001_lr\.hea \(train\) = dups\/00001_lr\.hea \(test\)/),
     });
     expect(events.some((e) => e.kind === 'phase' && e.phase === 'training')).toBe(false);
+  });
+
+  it('cross-validation refuses a copy in another fold, and only warns of one in the same fold', () => {
+    // train --cv made its own folds without this check: a copy under another patient id could be tested by a fold that trained on it.
+    const rows = [
+      { id: 'records100/00000/00001_lr.hea', split: 'train' as const, hash: 'h1' },
+      { id: 'dups/00001_lr.hea', split: 'train' as const, hash: 'h1' },
+      { id: 'records100/00000/00002_lr.hea', split: 'train' as const, hash: 'h2' },
+    ];
+    const folds = new Map([['records100/00000/00001_lr.hea', 1], ['dups/00001_lr.hea', 3], ['records100/00000/00002_lr.hea', 2]]);
+    expect(() => checkFoldDuplicates(rows, (id) => folds.get(id))).toThrow(/1 recording\(s\) fall in more than one fold .*records100\/00000\/00001_lr\.hea \(fold 1\) = dups\/00001_lr\.hea \(fold 3\)/);
+    folds.set('dups/00001_lr.hea', 1);
+    expect(checkFoldDuplicates(rows, (id) => folds.get(id))).toMatch(/^warning: 1 recording\(s\) are listed more than once in the same fold/);
+    expect(checkFoldDuplicates(rows.slice(1), (id) => folds.get(id))).toBeUndefined();
   });
 
   it('lists at most five groups and counts the rest', () => {

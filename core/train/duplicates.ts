@@ -45,6 +45,22 @@ export function checkDuplicates(rows: readonly HashedRow[]): string | undefined 
 }
 
 /**
+ * Cross-validation: a recording in two folds is tested by a model that trained on its copy.
+ * Refused as leakage, naming the rows and their folds; copies within one fold only weigh twice.
+ */
+export function checkFoldDuplicates(rows: readonly HashedRow[], foldOf: (id: string) => number | undefined): string | undefined {
+  const groups = duplicateGroups(rows);
+  const leaks = groups.filter((group) => new Set(group.map((r) => foldOf(r.id))).size > 1);
+  const inFolds = (group: DuplicateGroup) => group.map((r) => `${r.id} (fold ${foldOf(r.id) ?? '?'})`).join(' = ');
+  if (leaks.length > 0) {
+    const more = leaks.length > 5 ? `; and ${leaks.length - 5} more` : '';
+    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) fall in more than one fold (the same ECG under another row: each fold's test would hold a copy of a training record): ${leaks.slice(0, 5).map(inFolds).join('; ')}${more}. Remove the copies, or give them one patient id so they share a fold`);
+  }
+  if (groups.length === 0) return undefined;
+  return `warning: ${groups.length} recording(s) are listed more than once in the same fold, so they weigh twice: ${listed(groups)}`;
+}
+
+/**
  * Content hashes of rows not yet decoded (the locked test split, read only at the closing
  * evaluation): each is decoded once, without the pipeline, and not kept. Unreadable rows are
  * skipped here; the evaluation reports them.

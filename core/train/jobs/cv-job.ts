@@ -10,7 +10,8 @@ import { pipelineCrop } from '../pipelines';
 import { recordLogits } from '../predict';
 import type { JobContext } from '../progress';
 import { ensureBackend, loadStore, usable } from '../setup';
-import { evalOptionsOf, indexDataset, type PreparedData } from './prepare';
+import { checkFoldDuplicates } from '../duplicates';
+import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { unlessCancelledEarly } from './package-trained';
 
@@ -60,6 +61,9 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed);
   const participants = dataset.items.filter((i) => plan.folds.has(i.id));
   const store = await loadStore(participants, pipelineInput, context, options.cacheDir, options.inMemory ?? true);
+  // The store hashed each record as it decoded it: a copy in another fold is refused before any fold trains.
+  const duplicates = checkFoldDuplicates(hashedRows(store, participants), (id) => plan.folds.get(id));
+  if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
