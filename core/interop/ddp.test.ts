@@ -88,6 +88,9 @@ describe.runIf(torchAvailable)('distributed training: shards → 2-process DDP (
     expect(manifest.provenance.backend).toMatch(/DDP, gloo, 2 process/);
     expect(manifest.provenance.epochs.run).toBe(2);
     expect(manifest.provenance.epochs.planned).toBe(2);
+    // The augmentation the trainer ran with is recorded, as in every package trained here (it was missing: null).
+    // These xresnet1d50 shards carry none (random crops only), as the engine's own xresnet training.
+    expect(manifest.augmentation).toEqual({ scheme: 'none' });
 
     const models = new ModelDirectory(undefined, userDir);
     const listed = (await models.list()).entries.map((e) => e.manifest.id);

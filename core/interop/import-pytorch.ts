@@ -4,6 +4,7 @@ import { EinthovenError } from '../errors';
 import { buildModel } from '../ml/models/registry';
 import { buildPipeline } from '../signal/pipeline';
 import { splitAtCrop } from '../data/store';
+import { recordedAugmentation } from '../train/augmentation';
 import { trainConfigSchema } from '../train/config';
 import { pipelineRate } from '../train/pipelines';
 import { calibrateOnValidation, jsonSafe } from '../train/finalize';
@@ -95,6 +96,8 @@ export async function importPytorch(dir: string, out: string, options: { name?: 
         hyperParameters: { ...training.config, trainedWith: 'distributed/einthoven_ddp' },
         classes: [...classes],
         preprocessing: { ...config.preprocessing, augmentation: null },
+        // What the trainer augmented with (its pipeline's, as distributed/einthoven_ddp/pipeline.py applies it): every package records it.
+        augmentation: recordedAugmentation(config.preprocessing),
         inference: config.inference,
         operatingPoint: calibrated.operatingPoint,
         provenance: {
