@@ -103,7 +103,7 @@ describe('import engine: per file, streamed, in workers', () => {
     const stored: ImportFileReport[] = [];
     await expect(importSources(records, audit, listSources([samples]), { actor: 'test', pool, onProgress: (_d, _t, _m, f) => f && stored.push(f) })).rejects.toMatchObject({
       code: 'E_IO',
-      message: expect.stringMatching(/disk is full: the import stopped at .*samples\/ptbxl\/000\d\d_hr\.hea/),
+      message: expect.stringMatching(/the disk is full; free space, then retry; the import stopped at .*samples\/ptbxl\/000\d\d_hr\.hea/),
     });
     const imported = stored.filter((r) => r.status === 'imported');
     expect(imported.length).toBeGreaterThan(0);
