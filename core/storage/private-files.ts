@@ -26,7 +26,8 @@ export function makePrivateFolder(dir: string): void {
   try {
     mkdirSync(dir, { mode: privateFolderMode });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A file of that name is no folder: mkdir's EEXIST says so (errors.ts: "… is a file where a folder is expected").
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
     return;
   }
   // mkdir's mode passes through the umask, which only removes bits; set it exactly all the same.
