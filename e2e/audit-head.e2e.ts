@@ -45,7 +45,8 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     // "verify all": every entry again, now; none is counted as checked one by one since.
     await app.page.getByTestId('audit-verify-whole').click();
     await app.page.locator('[data-testid="audit-verify-whole"]:not([disabled])').waitFor();
-    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at [^;]*\. An older entry/);
+    // The whole check also compares the stored rows with the entries that recorded them.
+    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at [^;]*\. Stored rows compared with their entries: \d+ records, \d+ readings, \d+ predictions, \d+ notes match their entries; \d+ guard triggers in place\. An older entry/);
   });
 
   it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {
