@@ -188,9 +188,11 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     expect(text).toMatch(/above threshold, not validated on the locked test First-degree AV block \(IAVB\) \d+\.\d % \(threshold 2\.4 %; locked test found 0 of 1\)/);
     expect(text).toMatch(/not flagged .*Atrial fibrillation \(AF\) [<\d.]+ % \(threshold 10\.5 %\)/);
     // Every class of the eight on paper, each with its threshold: none cut by the line's clamp.
-    const ai = /AI output, research use only.*?\.(?= Physician reading)/.exec(text)?.[0] ?? '';
+    const ai = /AI output, research use only.*?\.(?= The AI output differs| Physician reading)/.exec(text)?.[0] ?? '';
     for (const name of ['AF', 'IAVB', 'LBBB', 'PAC', 'PVC', 'RBBB', 'SNR', 'STD']) expect(ai, name).toMatch(new RegExp(`\\b${name}\\)? [<>\\d.]+ % \\(threshold \\d+\\.\\d %`));
     expect(ai).not.toContain('…');
+    // The disagreement with the computed statements is on paper too, on its own line.
+    for (const name of flaggedMapped) expect(text).toMatch(new RegExp(`The AI output differs from the computed statements: [^.]*this model flags [^;]*\\(${name}\\); no statement says so`));
   });
 
   it('prints a Philips PageWriter export on one page', async () => {

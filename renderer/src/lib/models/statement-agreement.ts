@@ -40,3 +40,8 @@ export function disagreementsWithStatements(decisions: Readonly<Record<string, b
     return [{ className, modelFlags: flagged, statementText: said?.text ?? null }];
   });
 }
+
+/** One disagreement in words, the same on screen and on paper. `label`: the class in words; `probability`: as shown. */
+export function disagreementWords(d: Disagreement, label: string, probability: string): string {
+  return d.modelFlags ? `this model flags ${label}; no statement says so` : `the statements say “${d.statementText ?? ''}”; this model does not flag ${label} (${probability})`;
+}

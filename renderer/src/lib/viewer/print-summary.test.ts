@@ -3,7 +3,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
-import { computedStatementsPrint, measurementsLine, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionDisagreementLine, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -180,6 +180,12 @@ describe('printed summary lines', () => {
     expect(onlyDoubtful).not.toContain('flagged nothing');
     // Without the model's figures (uninstalled) nothing can be said either way: the flags print as flags.
     expect(predictionLine(p)).toMatch(/: flagged First-degree AV block \(IAVB\) 5\.5 % \(threshold 2\.4 %\), Left bundle/);
+    // The computed statements (sinus rhythm, first-degree AV block, AF suspected) disagree on PAC, LBBB and AF: said on paper, as on screen.
+    const statements = [{ code: 'SR', text: 'Sinus rhythm' }, { code: '1AVB', text: 'First-degree AV block' }, { code: 'AFIB', text: 'Atrial fibrillation or flutter suspected' }];
+    expect(predictionDisagreementLine(p, statements)).toBe(
+      'The AI output differs from the computed statements: the statements say “Atrial fibrillation or flutter suspected”; this model does not flag Atrial fibrillation (AF) (1.6 %); this model flags Left bundle branch block (LBBB); no statement says so; this model flags Premature atrial contraction (PAC); no statement says so. Look at the tracing.',
+    );
+    expect(predictionDisagreementLine({ ...p, decisions: { AF: true, IAVB: true, LBBB: false, PAC: false } }, statements)).toBeNull();
   });
 
   it('prints the reading with its reader, or says the ECG is unconfirmed', () => {

@@ -6,6 +6,7 @@ import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/training-schemas';
 import { unvalidatedFlagText, unvalidatedReason } from '../models/locked-test-support';
+import { disagreementsWithStatements, disagreementWords } from '../models/statement-agreement';
 import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
@@ -185,6 +186,18 @@ export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?:
     undecided ? `no decision (no discrimination on validation) ${undecided}` : '',
   ];
   return `${source}: ${parts.filter((x) => x).join('; ')}.`;
+}
+
+/**
+ * The paper is the copy that is kept: where the model and the computed statements disagree on a
+ * class, a line under the AI output says so, as the screen does (its own line, so the AI line's
+ * clamp never cuts a class off). Null when they agree, or for an abstention.
+ */
+export function predictionDisagreementLine(p: StoredPrediction, statements: readonly { code: string; text: string }[], scp?: ScpNames): string | null {
+  if (!p.decisions || !p.probabilities) return null;
+  const { probabilities } = p;
+  const words = disagreementsWithStatements(p.decisions, statements).map((d) => disagreementWords(d, className(d.className, scp), probabilityText(probabilities[d.className])));
+  return words.length === 0 ? null : `The AI output differs from the computed statements: ${words.join('; ')}. Look at the tracing.`;
 }
 
 /**
