@@ -74,8 +74,9 @@ export interface AuditVerification {
   readonly problem: { readonly id: number; readonly reason: string } | null;
   /**
    * The stored records, readings, predictions and notes compared with the entries that recorded
-   * them, and the guard triggers (core/db/audit-rows.ts): present after a whole check, absent
-   * after an incremental one. Any finding there makes `ok` false.
+   * them, and the guard triggers (core/db/audit-rows.ts), by the last whole check: an incremental
+   * check compares no rows and carries the last whole check's (the header's title said nothing of
+   * the rows whenever an entry had been added since). Any finding there makes `ok` false.
    */
   readonly rows?: RowCheck | undefined;
 }

@@ -109,6 +109,9 @@ describe('the head verified incrementally (real SQLite)', () => {
     appendViews(audit, 3);
     const second = audit.verifyHead();
     expect(second).toMatchObject({ ok: true, mode: 'incremental', checked: 3, entries: 7, lastId: 7, wholeVerifiedAt: first.wholeVerifiedAt, checkedSinceWhole: 3 });
+    // The rows as the whole check compared them stay in the answer (the header's title lost them at each added entry).
+    expect(first.rows).toBeDefined();
+    expect(second.rows).toEqual(first.rows);
     // The same answer a whole check gives, less the reading of entries 1–3.
     expect(second.head).toBe(new AuditLog(db).verify().head);
     expect(audit.verifyHead()).toMatchObject({ ok: true, mode: 'incremental', checked: 0, entries: 7, head: second.head, checkedSinceWhole: 3 });

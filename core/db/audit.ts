@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { entryHash, verifyChain, type AuditAnchor, type AuditVerification, type ChainedRow } from './audit-chain';
-import { crossCheckRows } from './audit-rows';
+import { crossCheckRows, type RowCheck } from './audit-rows';
 import type { Db } from './database';
 
 export interface AuditEntry {
@@ -75,6 +75,8 @@ interface Checkpoint {
   readonly at: string;
   readonly wholeAt: string;
   readonly sinceWhole: number;
+  /** The stored rows as the last whole check compared them: the header keeps saying so between whole checks. */
+  readonly rows?: RowCheck | undefined;
 }
 
 function toEntry(row: ChainedRow): AuditEntry {
@@ -263,7 +265,7 @@ export class AuditLog {
     const sinceWhole = checkpoint.sinceWhole + checked;
     // After a chained checkpoint every later entry is chained (or the walk failed), so the head is a hash.
     if (v.lastId !== null && v.head !== null) this.#checkpoint = { ...checkpoint, id: v.lastId, hash: v.head, entries: v.entries, unchained: v.unchained, at: new Date().toISOString(), sinceWhole };
-    return { ...v, mode: 'incremental', checked, wholeVerifiedAt: checkpoint.wholeAt, checkedSinceWhole: sinceWhole };
+    return { ...v, mode: 'incremental', checked, wholeVerifiedAt: checkpoint.wholeAt, checkedSinceWhole: sinceWhole, rows: checkpoint.rows };
   }
 
   #rememberWhole(v: AuditVerification): void {
@@ -271,7 +273,7 @@ export class AuditLog {
     // An empty trail, or one of unchained entries only, leaves no hash to link onto: the next check reads it whole again.
     if (!v.ok || v.lastId === null || v.head === null) return;
     const at = new Date().toISOString();
-    this.#checkpoint = { id: v.lastId, hash: v.head, entries: v.entries, unchained: v.unchained, at, wholeAt: at, sinceWhole: 0 };
+    this.#checkpoint = { id: v.lastId, hash: v.head, entries: v.entries, unchained: v.unchained, at, wholeAt: at, sinceWhole: 0, rows: v.rows };
   }
 
   #remembered(): AuditAnchor[] {
