@@ -145,9 +145,10 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
  * name counts): a dataset whose test split holds some of them gives optimistic figures, however
  * it was split. An ensemble's members each keep their own: not combined here, said so.
  */
-function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[]): TrainingOverlap {
+function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap {
   if (isEnsemble(loaded)) return { checked: 0, inTraining: null, note: `${loaded.manifest.name} is an ensemble: check its members' overlap with their training records one by one (evaluate each member)` };
-  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes);
+  // Named by their split: on 'val' the note said "test records" of the validation records.
+  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, split === 'all' ? 'records' : `${split} records`);
 }
 
 /**
@@ -177,7 +178,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const calibration = calibrationByClass(head.probs, head.labels, manifest.classes);
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
-    const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)));
+    const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
     return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split), trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
