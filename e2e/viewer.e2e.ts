@@ -287,7 +287,7 @@ describe('browser mode: the clinical viewer', () => {
     await page.emulateMedia({ media: 'print' });
     const header = page.getByTestId('print-header');
     expect(await header.isVisible()).toBe(true);
-    expect(await header.textContent()).toMatch(/record \d+ · 00001_hr\.hea.*Printed .+ from Einthoven v\d.*Research use only — not for diagnostic use/s);
+    expect(await header.textContent()).toMatch(/record \d+ · 00001_hr\.hea.*Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC[+−]\d{2}:\d{2} from Einthoven v\d.*Research use only — not for diagnostic use/s);
     for (const id of ['viewer-toolbar', 'predict-run', 'import-files', 'nav-finetune']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
     expect(await page.getByTestId('record-row').first().isVisible()).toBe(false);
     // No prediction yet: the prediction panel has nothing to put on paper.

@@ -14,6 +14,7 @@ import { peItemsText } from '../pe/pe-items-text';
 import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
 import { pacingUnassessed } from './pacing-caution';
 import { qtcFlag, type Sex } from './qtc-limits';
+import { dateTimeText } from '../dates';
 
 /**
  * The lines printed under the tracing, so a whole ECG fits one landscape A4 page: the automatic
@@ -160,7 +161,7 @@ export function peProbabilitiesLine(shown: PeProbabilities | null): string | nul
  */
 export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?: Evaluated | null): string {
   const model = `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
-  const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${new Date(p.createdAt).toLocaleString()}`;
+  const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${dateTimeText(p.createdAt)}`;
   if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
   const { probabilities, decisions } = p;
   const threshold = (c: string) => p.operatingPoint.thresholds[c];
@@ -228,9 +229,9 @@ const statementsText = (reading: Overread) => reading.statements.map((s) => (s.c
 export function readingLine(reading: Overread | null, superseded?: Overread): string {
   if (!reading) return 'Unconfirmed — no physician has read this ECG yet. Automatic measurements and AI output are unreviewed.';
   const note = reading.note.trim() ? ` Note: ${reading.note.trim()}` : '';
-  const when = new Date(reading.confirmedAt).toLocaleString();
+  const when = dateTimeText(reading.confirmedAt);
   if (reading.supersedes === null) return `Physician reading — ${reading.reader}, ${when}: ${statementsText(reading)}.${note}`;
-  const earlier = superseded ? `the reading by ${superseded.reader} of ${new Date(superseded.confirmedAt).toLocaleString()}` : `reading #${reading.supersedes}`;
+  const earlier = superseded ? `the reading by ${superseded.reader} of ${dateTimeText(superseded.confirmedAt)}` : `reading #${reading.supersedes}`;
   const was = superseded ? ` Superseded reading: ${statementsText(superseded)}.` : '';
   return `Physician reading — ${reading.reader}, amended ${when}; supersedes ${earlier}: ${statementsText(reading)}.${note}${was}`;
 }
