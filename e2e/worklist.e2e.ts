@@ -129,6 +129,14 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     expect(await abp.getAttribute('data-units')).toBe('mmHg');
     expect(Number(await abp.getAttribute('data-high'))).toBeGreaterThanOrEqual(120);
     expect(await page.locator('[data-testid="lead-trace"][data-label="ABP"], [data-testid="rhythm-trace"][data-label="ABP"]').count()).toBe(0);
+    // Its name sits in a band above the plot, not on the trace: the trace's peaks reach the top of the scale.
+    const nameBottom = await abp.getByTestId('aux-channel-name').evaluate((t) => t.getBoundingClientRect().bottom);
+    const plotTop = await abp.locator('line.tick').evaluateAll((lines) => Math.min(...lines.map((l) => l.getBoundingClientRect().top)));
+    const traceTop = await abp.locator('polyline').evaluateAll((lines) => Math.min(...lines.map((l) => l.getBoundingClientRect().top)));
+    expect(nameBottom).toBeLessThanOrEqual(Math.min(plotTop, traceTop) + 1);
+    // Lead labels and quality badges carry a halo of the paper's colour, so a tall complex passing under them leaves them readable.
+    const halo = await page.locator('[data-testid="lead-trace"] .label text').first().evaluate((t) => getComputedStyle(t).paintOrder);
+    expect(halo).toMatch(/^stroke/);
     await page.getByTestId('ecg-plot').screenshot({ path: artifactPath('desk-non-ecg-channel.png') });
   });
 
