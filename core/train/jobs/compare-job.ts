@@ -5,6 +5,7 @@ import { scoreModelItems } from '../ensemble/score';
 import type { ModelIdentity } from '../package/manifest';
 import type { JobContext } from '../progress';
 import { patientIdsOf } from '../finalize';
+import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { ensureBackend } from '../setup';
 import { classMapping, splitItems, type EvaluateJobOptions, type EvaluateSplit } from './evaluate-job';
 import type { ScoredItems } from './score-items';
@@ -39,23 +40,15 @@ async function scoreOne(loaded: LoadedModel, options: CompareJobOptions, context
  * predict: per class DeLong's test and paired bootstrap differences of AUC and F1, and paired
  * bootstrap differences of macro AUC, F1 and MAP (stratified, by patient where ids exist).
  */
-/**
- * A fusion package's probability needs the clinical score items, which this comparison of network
- * outputs does not read: compared here, its ECG network's outputs would be reported under the
- * fusion's name. `evaluate` compares a fusion with its network and each score.
- */
-function refuseFusion(manifest: { name: string; fusion?: unknown }): void {
-  if (manifest.fusion) throw new EinthovenError('E_VALIDATION', `${manifest.name} is a fusion of an ECG model with clinical score items: compare its network (the base model) here, and see \`ecg evaluate --model ${manifest.name}\` for the fusion against its network and each score`);
-}
-
 export async function compareJob(options: CompareJobOptions, context: JobContext = {}): Promise<ComparisonReport> {
   await ensureBackend(options.backend);
   const a = await loadModel(options.model);
   try {
     const b = await loadModel(options.other);
     try {
-      refuseFusion(a.manifest);
-      refuseFusion(b.manifest);
+      // Compared here, a fusion's network outputs would be reported under the fusion's name.
+      refuseFusionAsPlainModel(a.manifest);
+      refuseFusionAsPlainModel(b.manifest);
       const classes = a.manifest.classes.filter((c) => b.manifest.classes.includes(c));
       if (classes.length === 0) throw new EinthovenError('E_VALIDATION', `${a.manifest.name} and ${b.manifest.name} share no class to compare (${a.manifest.classes.join(', ')} vs ${b.manifest.classes.join(', ')})`);
       const scoredA = await scoreOne(a, options, context);

@@ -154,12 +154,18 @@ export function fusedOperatingPoint(block: FusionBlock): OperatingPoint {
 }
 
 /**
- * A fusion package run as a plain model gives its ECG network's probability, at the network's
- * operating point, under the fusion's own name and id: stored so, a prediction would claim the
- * fusion's figures. The app's PE panel shows the fused probability beside the network's.
+ * A fusion package run or compared as a plain model gives its ECG network's outputs, at the
+ * network's operating point, under the fusion's own name and id: stored or reported so, they
+ * would claim the fusion's figures. One refusal, with the same advice wherever it is met (a
+ * prediction, a comparison of two models), so the reader learns one way to each number.
  */
-export function refuseFusionAsPlainModel(manifest: { name: string; fusion?: { baseModel: { name: string } } | undefined }): void {
+export function refuseFusionAsPlainModel(manifest: { name: string; fusion?: { baseModel: { id: string; name: string } } | undefined }): void {
   if (!manifest.fusion) return;
-  const base = manifest.fusion.baseModel.name;
-  throw new EinthovenError('E_VALIDATION', `${manifest.name} is a fusion of ${base} with clinical score items: run ${base} on the record, and the PE panel shows the fused probability once the score items are entered`);
+  const { name, id } = manifest.fusion.baseModel;
+  throw new EinthovenError(
+    'E_VALIDATION',
+    `${manifest.name} is a fusion of the ECG model ${name} (${id}) with clinical score items: its number needs those items. For the ECG alone use ${name}; ` +
+      `the fused probability is in a record's PE panel once its score items are entered; the fusion is evaluated against its network and each score on a labels CSV with the items ` +
+      `(its Models card's comparison with the clinical scores, or ecg evaluate --model ${manifest.name})`,
+  );
 }
