@@ -168,6 +168,12 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
       expect(await disagreement.textContent()).not.toMatch(/IAVB|STD/);
     } else expect(await disagreement.count()).toBe(0);
     await page.getByTestId('prediction-result').screenshot({ path: artifactPath('prediction-unvalidated-flag.png') });
+    // The history lists the same prediction as the table shows it: IAVB qualified, not a plain "flagged", under the model that produced it.
+    const predictionId = (await page.getByTestId('prediction-result').getAttribute('data-prediction-id')) ?? '';
+    const entry = page.locator(`[data-testid="prediction-history-row"][data-prediction-id="${predictionId}"]`);
+    expect(await entry.getByTestId('prediction-history-outcome').textContent()).toMatch(/above threshold, not validated on the locked test: [^;]*\(IAVB\) \(locked test found 0 of 1\)/);
+    expect(await entry.getByTestId('prediction-history-outcome').textContent()).not.toMatch(/^flagged: [^;]*IAVB/);
+    expect(await entry.getByTestId('prediction-history-model').textContent()).toMatch(/^xresnet1d50-cpsc-classes-demo v[0-9a-f]{12} \(demonstration model\) · F1-optimal thresholds tuned on validation$/);
 
     await page.getByTestId('overread-statement-input').fill('1AVB');
     await page.getByTestId('overread-statement-input').press('Enter');

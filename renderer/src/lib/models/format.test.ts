@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -58,6 +58,25 @@ describe('how model outputs are worded', () => {
     expect(predictionOutcomeText({ ...base, decisions: { NORM: false, MI: false }, operatingPoint: { thresholds: { NORM: 1, MI: 0.3 } } }, name)).toBe('nothing flagged (1 of 2 classes without a threshold)');
     expect(predictionOutcomeText({ ...base, decisions: { NORM: false, MI: false }, operatingPoint: { thresholds: { NORM: 1, MI: 1 } } }, name)).toBe('no decision: no class discriminated on validation');
     expect(predictionOutcomeText({ ...base, abstained: true, decisions: null }, name)).toBe('abstained');
+  });
+
+  it("qualifies a flag in the history as the viewer's table does when the model's locked test never backed it", () => {
+    // The starter CPSC model's locked test: IAVB found none of its one positive, LBBB had none, AF found one of two.
+    const lockedTest = { n: 63, ci: {}, metrics: { perClass: { AF: { sensitivity: 0.5, support: 2 }, IAVB: { sensitivity: 0, support: 1 }, LBBB: { sensitivity: null, support: 0 } } } };
+    const p = { abstained: false, classes: ['AF', 'IAVB', 'LBBB'], decisions: { AF: true, IAVB: true, LBBB: false }, operatingPoint: { thresholds: { AF: 0.4, IAVB: 0.3, LBBB: 0.2 } } };
+    const name = (c: string) => `<${c}>`;
+    expect(predictionOutcomeText(p, name, lockedTest)).toBe('flagged: <AF>; above threshold, not validated on the locked test: <IAVB> (locked test found 0 of 1)');
+    // Only unvalidated flags: not "nothing flagged" beside them.
+    expect(predictionOutcomeText({ ...p, decisions: { AF: false, IAVB: true, LBBB: true } }, name, lockedTest)).toBe(
+      'above threshold, not validated on the locked test: <IAVB> (locked test found 0 of 1), <LBBB> (no positive case in the locked test)',
+    );
+    // The model no longer installed: no per-class locked test to judge by (the viewer says so for the whole model).
+    expect(predictionOutcomeText(p, name, null)).toBe('flagged: <AF>, <IAVB>');
+  });
+
+  it('names the model of a stored prediction with its version, a demonstration model said so', () => {
+    expect(predictionModelText({ model: { name: 'starter-cpsc', weightsSha256: 'abcdef0123456789ff', demonstration: true } })).toBe('starter-cpsc vabcdef012345 (demonstration model)');
+    expect(predictionModelText({ model: { name: 'mi head', weightsSha256: '0123456789abcdef', demonstration: false } })).toBe('mi head v0123456789ab');
   });
 
   it('says when a fine-tuned model reads records differently from its base', () => {

@@ -2,7 +2,8 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
-import { isNeverFlagged, operatingPointMethodText, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, type Evaluated, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { classOutcome, unvalidatedFlagText, unvalidatedReason, type ClassOutcome } from './locked-test-support';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
 export const headlineMetrics = [
@@ -120,17 +121,34 @@ const noDecisionText = {
   other: 'no decision: never flagged (no discrimination on validation)',
 } as const;
 
-/** A stored prediction's outcome in a few words (the history list); classes without a threshold are not counted as negatives. */
+/** Which model produced a stored prediction, as screen lists and paper name it: "name v<version>", a demonstration model said so. */
+export function predictionModelText(p: { readonly model: { readonly name: string; readonly weightsSha256: string; readonly demonstration: boolean } }): string {
+  return `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
+}
+
+/**
+ * A stored prediction's outcome in a few words (the history list). Classes are grouped as the
+ * printed AI line groups them (locked-test-support.ts `classOutcome`): a flag the model's locked
+ * test never backed is qualified as the viewer's table qualifies it, never listed as a plain
+ * "flagged"; classes without a threshold are not counted as negatives. `lockedTest`: the
+ * producing model's locked-test figures, when it is still installed.
+ */
 export function predictionOutcomeText(
   p: { readonly abstained: boolean; readonly classes: readonly string[]; readonly decisions: Readonly<Record<string, boolean>> | null; readonly operatingPoint: { readonly thresholds: Readonly<Record<string, number>> } },
   name: (className: string) => string,
+  lockedTest?: Evaluated | null,
 ): string {
   if (p.abstained) return 'abstained';
-  const undecided = p.classes.filter((c) => isNeverFlagged(p.operatingPoint.thresholds[c]));
+  const outcomes = p.classes.map((c) => [c, classOutcome(p, c, lockedTest)] as const);
+  const of = (wanted: ClassOutcome) => outcomes.filter(([, o]) => o === wanted).map(([c]) => c);
+  const [flagged, doubtful, undecided] = [of('flagged'), of('unvalidated'), of('none')];
   if (undecided.length === p.classes.length) return 'no decision: no class discriminated on validation';
-  const flagged = p.classes.filter((c) => p.decisions?.[c]);
+  const parts = [
+    flagged.length > 0 ? `flagged: ${flagged.map(name).join(', ')}` : doubtful.length === 0 ? 'nothing flagged' : '',
+    doubtful.length > 0 ? `${unvalidatedFlagText}: ${doubtful.map((c) => `${name(c)} (${unvalidatedReason(lockedTest, c) ?? ''})`).join(', ')}` : '',
+  ];
   const without = undecided.length > 0 ? ` (${undecided.length} of ${p.classes.length} classes without a threshold)` : '';
-  return `${flagged.length > 0 ? `flagged: ${flagged.map(name).join(', ')}` : 'nothing flagged'}${without}`;
+  return `${parts.filter((x) => x).join('; ')}${without}`;
 }
 
 /** The PE panel's decision cell: any of its three probabilities (ECG, pre-test, fused) may lack a threshold. */

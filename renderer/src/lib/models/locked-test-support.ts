@@ -1,4 +1,4 @@
-import type { Evaluated } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, type Evaluated } from '../../../../core/contract/training-schemas';
 
 /**
  * Whether a class's flag is backed by the model's locked test. A class whose locked test held no
@@ -27,3 +27,21 @@ export function unvalidatedReason(test: Evaluated | null | undefined, className:
 
 /** The words that replace "flagged" for such a class. */
 export const unvalidatedFlagText = 'above threshold, not validated on the locked test';
+
+/**
+ * What a stored prediction says of one class, as every place that lists them groups them: flagged,
+ * flagged but not validated on the locked test, not flagged, or no decision (a class without a
+ * threshold). The printed AI line and the prediction history both sort classes by it, so neither
+ * can call "flagged" what the viewer's table qualifies.
+ */
+export type ClassOutcome = 'flagged' | 'unvalidated' | 'not' | 'none';
+
+export function classOutcome(
+  p: { readonly decisions: Readonly<Record<string, boolean>> | null; readonly operatingPoint: { readonly thresholds: Readonly<Record<string, number>> } },
+  className: string,
+  lockedTest: Evaluated | null | undefined,
+): ClassOutcome {
+  if (isNeverFlagged(p.operatingPoint.thresholds[className])) return 'none';
+  if (p.decisions?.[className] !== true) return 'not';
+  return unvalidatedReason(lockedTest, className) === null ? 'flagged' : 'unvalidated';
+}

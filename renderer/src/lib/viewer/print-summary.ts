@@ -5,9 +5,9 @@ import type { Evaluated, SaliencyResult } from '../../../../core/contract/traini
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/training-schemas';
-import { unvalidatedFlagText, unvalidatedReason } from '../models/locked-test-support';
+import { classOutcome, unvalidatedFlagText, unvalidatedReason, type ClassOutcome } from '../models/locked-test-support';
 import { disagreementsWithStatements, disagreementWords } from '../models/statement-agreement';
-import { isPulmonaryEmbolismModel, modelVersion, operatingPointLabel, peDecisionText, percent, probabilityText } from '../models/format';
+import { isPulmonaryEmbolismModel, operatingPointLabel, peDecisionText, percent, predictionModelText, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
 import { peItemsText } from '../pe/pe-items-text';
@@ -160,21 +160,20 @@ export function peProbabilitiesLine(shown: PeProbabilities | null): string | nul
  * a flag its locked test never backed is printed apart (locked-test-support.ts says which).
  */
 export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?: Evaluated | null): string {
-  const model = `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
-  const source = `AI output, research use only, not a diagnosis — ${model}, ${operatingPointLabel(p.operatingPoint)}, ${dateTimeText(p.createdAt)}`;
+  const source = `AI output, research use only, not a diagnosis — ${predictionModelText(p)}, ${operatingPointLabel(p.operatingPoint)}, ${dateTimeText(p.createdAt)}`;
   if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
   const { probabilities, decisions } = p;
   const threshold = (c: string) => p.operatingPoint.thresholds[c];
   const unvalidated = (c: string) => (decisions[c] === true ? unvalidatedReason(lockedTest, c) : null);
   // A class without a threshold decided nothing: listing it as "not flagged" would print a negative finding.
-  const outcome = (c: string) => (isNeverFlagged(threshold(c)) ? 'none' : decisions[c] !== true ? 'not' : unvalidated(c) ? 'unvalidated' : 'flagged');
+  const outcome = (c: string) => classOutcome(p, c, lockedTest);
   const figure = (c: string) => {
     const why = unvalidated(c);
     const decided = isNeverFlagged(threshold(c)) ? '' : `threshold ${probabilityText(threshold(c))}`;
     const detail = [decided, why].filter((d) => d).join('; ');
     return `${className(c, scp)} ${probabilityText(probabilities[c])}${detail ? ` (${detail})` : ''}`;
   };
-  const part = (wanted: ReturnType<typeof outcome>) =>
+  const part = (wanted: ClassOutcome) =>
     p.classes
       .filter((c) => outcome(c) === wanted)
       .map(figure)
