@@ -175,6 +175,10 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     await allowFolders(detail);
     await detail.getByTestId('pe-compare-run').click();
     await detail.locator('[data-testid="pe-comparison"][data-state="done"]').waitFor({ timeout: 90_000 });
+    // The evaluation is headlined by the fusion's own AUC; its network's figures are its base's, said so.
+    expect(await detail.getByTestId('evaluation-fusion').textContent()).toMatch(new RegExp(`^${fusionModel} \\(fused ECG \\+ score items\\): AUC \\d\\.\\d{3}.* on 6 records with every score item, at the fusion's own operating point`));
+    expect(await detail.getByTestId('evaluation-fusion-network').textContent()).toMatch(new RegExp(`^ECG network alone — base model ${ecgModel} \\(${ecgModelId}\\), not the fusion's figures: AUC`));
+    expect(await detail.getByTestId('evaluation-warning').count()).toBe(0);
     const curves = await detail.getByTestId('pe-curve').evaluateAll((n) => n.map((c) => c.getAttribute('data-curve')));
     expect(curves).toEqual(['model', 'wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer', 'fusion']);
     const markers = await detail.getByTestId('pe-marker').evaluateAll((n) => n.map((m) => m.getAttribute('data-label')));

@@ -244,6 +244,24 @@ export const EvaluationResultSchema = z.object({
   calibration: CalibrationByClassSchema.optional(),
   /** One-output (PE) model on a dataset with clinical score columns: the Fig. 3 comparison. */
   peComparison: PeComparisonSchema.optional(),
+  /** The operating point the headline figures are decided at: a fusion package's own, not its ECG network's. */
+  operatingPoint: OperatingPointSchema,
+  /** Why these are not locked-test figures (a split other than test), null on the test split: said wherever they are shown. */
+  notLockedTest: z.string().nullable(),
+  /** How many evaluated records the model trained or validated on (its training-record filter); `inTraining` null when it keeps none. */
+  trainingOverlap: z.object({ checked: z.number().int().nonnegative(), inTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
+  /**
+   * A PE fusion package: the headline figures are the fusion's own (fused probability at its own
+   * operating point, on the records with every score item); its ECG network's are these, under
+   * its base model's name and id (core/train/jobs/evaluate-job.ts `FusionEvaluation`).
+   */
+  fusion: z
+    .object({
+      baseModel: z.object({ id: z.string(), name: z.string() }),
+      unscored: z.object({ count: z.number().int().nonnegative(), firstReason: z.string().nullable() }),
+      ecgOnly: z.object({ n: z.number().int().nonnegative(), operatingPoint: OperatingPointSchema, metrics: HeadlineMetricsSchema, ci: IntervalsSchema }),
+    })
+    .optional(),
 });
 export type EvaluationResult = z.infer<typeof EvaluationResultSchema>;
 

@@ -296,6 +296,20 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       const { jobId: evalJob } = await value<{ jobId: string }>('models:evaluate', { modelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, split: 'test' });
       const finished = await new Promise<TrainFinished>((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === evalJob && resolve(p as TrainFinished)));
       expect(finished).toMatchObject({ status: 'succeeded', result: { kind: 'evaluate', split: 'test', peComparison: { n: 6 } } });
+      // The app's result carries what `ecg evaluate` says of these figures (the contract dropped it): the
+      // fusion's own operating point, its network's figures under its base's name and id, the split and the overlap.
+      const fused = await loadPackage(fusion);
+      fused.model.dispose();
+      const block = fused.manifest.fusion;
+      if (finished.status !== 'succeeded' || finished.result?.kind !== 'evaluate' || !block) throw new Error('no evaluation of a fusion package');
+      expect(finished.result).toMatchObject({
+        operatingPoint: { method: block.fused.method, thresholds: { PE: block.fused.threshold } },
+        notLockedTest: null,
+        trainingOverlap: { checked: 6, inTraining: 0 },
+        fusion: { baseModel: { id: block.baseModel.id, name: 'pe-ecg-synthetic' }, unscored: { count: 0 }, ecgOnly: { n: 6, operatingPoint: { thresholds: { PE: expect.any(Number) } } } },
+      });
+      expect(finished.result.fusion?.ecgOnly.metrics.aucMacro).toBe(finished.result.peComparison?.curves.find((c) => c.id === 'model')?.auc);
+
     } finally {
       await engine.close();
     }

@@ -163,7 +163,26 @@ export class TrainingService {
     const model = (await this.models.find(request.modelId)).location;
     return this.#start('evaluate', { name: request.modelId, baseModelId: request.modelId }, async (context) => {
       const r = await evaluateJob({ model, dataset: request.dataset, split: request.split }, context);
-      return asResult({ kind: 'evaluate', n: r.n, unreadable: leftOutSummary(r.failed.map(({ id, message }) => ({ id, reason: message }))), classes: r.classes, metrics: r.metrics, ci: r.ci, calibration: r.calibration, split: r.split, dataset: r.dataset, modelId: r.model.id, evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null }, ...(r.peComparison ? { peComparison: r.peComparison } : {}) });
+      // A fusion's network figures travel under its base's name, by class like every operating point the app shows.
+      const fusion = r.fusion ? { fusion: { ...r.fusion, ecgOnly: { ...r.fusion.ecgOnly, operatingPoint: operatingPointByClass(r.fusion.ecgOnly.operatingPoint, r.classes) } } } : {};
+      return asResult({
+        kind: 'evaluate',
+        n: r.n,
+        unreadable: leftOutSummary(r.failed.map(({ id, message }) => ({ id, reason: message }))),
+        classes: r.classes,
+        metrics: r.metrics,
+        ci: r.ci,
+        calibration: r.calibration,
+        split: r.split,
+        dataset: r.dataset,
+        modelId: r.model.id,
+        operatingPoint: operatingPointByClass(r.model.operatingPoint, r.classes),
+        notLockedTest: r.notLockedTest,
+        trainingOverlap: r.trainingOverlap,
+        evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null },
+        ...(r.peComparison ? { peComparison: r.peComparison } : {}),
+        ...fusion,
+      });
     });
   }
 

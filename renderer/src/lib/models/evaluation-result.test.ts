@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
+import { evaluationWarning, fusionEvaluationText } from './evaluation-result';
+
+/** A fusion package's evaluation on a site's locked test rows, as the engine sends it (parsed by the contract, as the app receives it). */
+const fusionResult: EvaluationResult = EvaluationResultSchema.parse({
+  kind: 'evaluate',
+  n: 6,
+  classes: ['PE'],
+  metrics: { accuracy: 0.8, subsetAccuracy: 0.8, f1Macro: 0.5, mapMacro: 0.6, gmean: 0.7, gmeanPaper: 0.7, aucMacro: 0.875, perClass: {} },
+  ci: { aucMacro: { low: 0.5, high: 1 } },
+  split: 'test',
+  dataset: 'site-pe',
+  modelId: 'pe-ecg-fusion@aaaaaaaaaaaa',
+  unreadable: { count: 0, examples: [] },
+  operatingPoint: { method: 'youden', temperature: 1, thresholds: { PE: 0.42 } },
+  notLockedTest: null,
+  trainingOverlap: { checked: 6, inTraining: 0, note: "none of the 6 test records is among pe-ecg-fusion's 40 training and validation records" },
+  fusion: {
+    baseModel: { id: 'pe-ecg@bbbbbbbbbbbb', name: 'pe-ecg' },
+    unscored: { count: 2, firstReason: 'r7: items not assessed: dvtSigns' },
+    ecgOnly: { n: 8, operatingPoint: { method: 'f1', temperature: 1.5, thresholds: { PE: 0.3 } }, metrics: { accuracy: 0.6, subsetAccuracy: 0.6, f1Macro: 0.4, mapMacro: 0.5, gmean: 0.5, gmeanPaper: 0.5, aucMacro: 0.625, perClass: {} }, ci: { aucMacro: { low: 0.25, high: 0.9 } } },
+  },
+});
+
+describe("an evaluation's figures on screen", () => {
+  it('keeps what the engine says of a fusion and of the split through the contract (they were dropped)', () => {
+    expect(fusionResult.fusion?.baseModel.id).toBe('pe-ecg@bbbbbbbbbbbb');
+    expect(fusionResult.notLockedTest).toBeNull();
+    expect(fusionResult.trainingOverlap.inTraining).toBe(0);
+  });
+
+  it("headlines a fusion package by its own AUC at its own operating point, its network's under its base's name and id", () => {
+    expect(fusionEvaluationText(fusionResult, 'pe-ecg-fusion')).toEqual({
+      fusion: "pe-ecg-fusion (fused ECG + score items): AUC 0.875 (0.500–1.000) on 6 records with every score item, at the fusion's own operating point (threshold 42.0 %; Youden's J thresholds tuned on validation · no temperature scaling)",
+      network: "ECG network alone — base model pe-ecg (pe-ecg@bbbbbbbbbbbb), not the fusion's figures: AUC 0.625 (0.250–0.900) on 8 records, at its own operating point (threshold 30.0 %; F1-optimal thresholds tuned on validation · temperature 1.50)",
+      unscored: '2 evaluated records could not be fused and are in no fusion figure (first: r7: items not assessed: dvtSigns)',
+    });
+    const { fusion: _fusion, ...plain } = fusionResult;
+    expect(fusionEvaluationText(plain, 'pe-ecg')).toBeNull();
+  });
+
+  it('says figures off the locked test split are not locked-test figures, else warns of test records the model trained on', () => {
+    const notLocked = 'not locked-test figures: the model was fitted on the training split, so they are optimistic; report the test split (--split test)';
+    expect(evaluationWarning({ ...fusionResult, notLockedTest: notLocked })).toBe(`N${notLocked.slice(1)}`);
+    expect(evaluationWarning(fusionResult)).toBeNull();
+    const seen = { checked: 6, inTraining: 2, note: "2 of the 6 test records are among pe-ecg's training and validation records: its figures on them are optimistic" };
+    expect(evaluationWarning({ ...fusionResult, trainingOverlap: seen })).toBe(seen.note);
+    // Off the test split every record was seen: the split's own warning says it.
+    expect(evaluationWarning({ notLockedTest: notLocked, trainingOverlap: seen })).toBe(`N${notLocked.slice(1)}`);
+  });
+});

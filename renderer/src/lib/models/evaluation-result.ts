@@ -1,0 +1,37 @@
+import type { EvaluationResult } from '../../../../core/contract/training-schemas';
+import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
+
+/**
+ * How an evaluation job's figures are qualified on screen, as `ecg evaluate` prints them
+ * (core/cli/commands/evaluate-print.ts): figures off the locked test split say so, figures on
+ * records the model trained on say so, and a PE fusion package is headlined by its own output,
+ * its ECG network's figures labelled as its base model's.
+ */
+
+/** The warning the figures carry, or none: off the test split that one, else the training overlap when the test records hold some the model saw. */
+export function evaluationWarning(result: Pick<EvaluationResult, 'notLockedTest' | 'trainingOverlap'>): string | null {
+  if (result.notLockedTest) return result.notLockedTest.charAt(0).toUpperCase() + result.notLockedTest.slice(1);
+  // On the validation or training split every record is one the model saw: the note above says more.
+  return result.trainingOverlap.inTraining ? result.trainingOverlap.note : null;
+}
+
+/** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */
+export interface FusionEvaluationText {
+  readonly fusion: string;
+  readonly network: string;
+  readonly unscored: string | null;
+}
+
+const thresholds = (point: EvaluationResult['operatingPoint']) => Object.values(point.thresholds).map(thresholdText).join(', ');
+
+/** Null for a model that is not a PE fusion package. `modelName`: the fusion package's name (the result carries its id). */
+export function fusionEvaluationText(result: EvaluationResult, modelName: string): FusionEvaluationText | null {
+  const f = result.fusion;
+  if (!f) return null;
+  const { ecgOnly } = f;
+  return {
+    fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${result.n} records with every score item, at the fusion's own operating point (threshold ${thresholds(result.operatingPoint)}; ${operatingPointLabel(result.operatingPoint)})`,
+    network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${ecgOnly.n} records, at its own operating point (threshold ${thresholds(ecgOnly.operatingPoint)}; ${operatingPointLabel(ecgOnly.operatingPoint)})`,
+    unscored: f.unscored.count > 0 ? `${f.unscored.count} evaluated ${f.unscored.count === 1 ? 'record' : 'records'} could not be fused and ${f.unscored.count === 1 ? 'is' : 'are'} in no fusion figure (first: ${f.unscored.firstReason ?? '—'})` : null,
+  };
+}
