@@ -170,6 +170,12 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     const row = page.getByTestId('model-row').filter({ hasText: fusionModel });
     await row.click();
     const detail = page.locator('[data-testid="model-detail"]').filter({ hasText: fusionModel });
+    // The card's operating point is the fusion's own; its ECG network's is labelled as its base model's, by name and id.
+    // (The network's validation showed no discrimination: its operating point has no threshold; the fusion's has one.)
+    expect(await detail.getByTestId('model-operating-point').textContent()).toMatch(/^Operating point \(fused probability\): Youden's J thresholds tuned on validation · .*, threshold \d+\.\d %$/);
+    expect(await detail.getByTestId('model-fusion-network').textContent()).toMatch(
+      new RegExp(`^Its ECG network is its base model ${ecgModel} \\(${ecgModelId}\\), at that model's operating point, not this fusion's \\(no thresholds: no class discriminated on validation`),
+    );
     await detail.getByTestId('pe-compare-data').fill(fixture);
     await detail.getByTestId('pe-compare-labels').fill(labels);
     await allowFolders(detail);

@@ -175,6 +175,20 @@ export const ModelSummarySchema = z.object({
   test: EvaluatedSchema.nullable(),
   /** The newest locked-test evaluation recorded on this workstation's own data (what promotion needs); null when none. */
   siteEvaluation: SiteEvaluationSchema.nullable(),
+  /**
+   * A PE fusion package (core/train/pe/fusion.ts): `operatingPoint` above and every figure listed
+   * under its name are the fusion's own; its ECG network is its base model's, with the network's
+   * operating point (what the ECG probability, the fusion's first input, is decided at).
+   */
+  fusion: z
+    .object({
+      baseModel: z.object({ id: z.string(), name: z.string() }),
+      networkOperatingPoint: OperatingPointSchema,
+      /** The score items every fused probability needs. */
+      items: z.array(z.string()),
+      notice: z.string(),
+    })
+    .optional(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */
   input: z.object({
     rateHz: z.number().positive().nullable(),

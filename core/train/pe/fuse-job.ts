@@ -148,7 +148,7 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
         // The top-level operating point stays its ECG network's: the predictor's ECG part uses it, and
         // the fusion was fitted on probabilities at that temperature. Every figure listed under this
         // package's name is the fusion's own; what describes the network says it is the base's.
-        description: `PE fusion of ${manifest.name}: ${fusionNotice} Its validation figures are the fusion's (AUC ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'}; score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}); its operating point, training history and training records are those of its ECG network, the base model ${manifest.name} (${manifest.id}).`,
+        description: `PE fusion of ${manifest.name}: ${fusionNotice} Its validation figures are the fusion's (AUC ${fusion.fused.validation.auc?.toFixed(3) ?? 'undefined'}; score items alone ${fusion.pretest.validation.auc?.toFixed(3) ?? 'undefined'}); the fused probability is decided at the fusion's own threshold (${fusion.fused.threshold.toFixed(3)}); its training history and training records, and the operating point of its ECG part, are those of its ECG network, the base model ${manifest.name} (${manifest.id}).`,
         createdAt: new Date().toISOString(),
         provenance: {
           ...manifest.provenance,

@@ -10,9 +10,9 @@ import { peFuseCommand } from '../../cli/commands/pe-fuse';
 import { predictCommand } from '../../cli/commands/predict';
 import { itemsNeededText } from '../../cli/commands/predict-fusion';
 import type { JobFinished } from '../../contract/channels';
-import type { StoredPrediction } from '../../contract/clinic-schemas';
+import type { ModelDetail, StoredPrediction } from '../../contract/clinic-schemas';
 import type { PeProbabilities } from '../../contract/pe-schemas';
-import type { TrainFinished } from '../../contract/training-schemas';
+import type { ModelSummary, TrainFinished } from '../../contract/training-schemas';
 import { readTable } from '../../data/csv';
 import { Engine } from '../../engine/engine';
 import { parseScpCodes } from '../../data/scp-codes';
@@ -310,6 +310,16 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       });
       expect(finished.result.fusion?.ecgOnly.metrics.aucMacro).toBe(finished.result.peComparison?.curves.find((c) => c.id === 'model')?.auc);
 
+      // The Models page lists a fusion package by its own operating point; its network's is its base's, named so.
+      const { models } = await value<{ models: ModelSummary[] }>('models:list', {});
+      const network = models.find((m) => m.id === block.baseModel.id)?.operatingPoint;
+      const listed = models.find((m) => m.name === 'pe-ecg-synthetic-fusion');
+      const detail = await value<ModelDetail>('models:get', { modelId: 'pe-ecg-synthetic-fusion' });
+      for (const shown of [listed, detail]) {
+        expect(shown?.operatingPoint).toEqual({ method: block.fused.method, temperature: block.fused.temperature, thresholds: { PE: block.fused.threshold }, ...(block.fused.calibrationNote ? { calibrationNote: block.fused.calibrationNote } : {}) });
+        expect(shown?.fusion).toEqual({ baseModel: { id: block.baseModel.id, name: 'pe-ecg-synthetic' }, networkOperatingPoint: network, items: block.items, notice: block.notice });
+      }
+      expect(network?.thresholds.PE).not.toBe(block.fused.threshold);
     } finally {
       await engine.close();
     }

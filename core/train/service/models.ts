@@ -10,6 +10,7 @@ import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
 import { operatingPointByClass, type ModelManifest } from '../package/manifest';
 import { withRateIntervals } from '../../ml/metrics/stored-rates';
+import { fusedOperatingPoint } from '../pe/fusion';
 
 interface Entry {
   readonly manifest: ModelManifest;
@@ -48,6 +49,19 @@ function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): No
   return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
 }
 
+/**
+ * A fusion package's operating point is its fusion's own (the fused probability is decided at it,
+ * and its figures were taken at it); the manifest's top-level one is its ECG network's, which the
+ * Models page once showed as the fusion's. The network's is listed as its base model's.
+ */
+function operatingPointOf(manifest: ModelManifest): Pick<ModelSummary, 'operatingPoint' | 'fusion'> {
+  const network = operatingPointByClass(manifest.operatingPoint, manifest.classes);
+  const block = manifest.fusion;
+  if (!block) return { operatingPoint: network };
+  const fusion = { baseModel: { id: block.baseModel.id, name: block.baseModel.name }, networkOperatingPoint: network, items: [...block.items], notice: block.notice };
+  return { operatingPoint: operatingPointByClass(fusedOperatingPoint(block), manifest.classes), fusion };
+}
+
 export function summaryOf(entry: Entry): ModelSummary {
   const { manifest } = entry;
   return jsonSafe({
@@ -59,7 +73,7 @@ export function summaryOf(entry: Entry): ModelSummary {
     demonstration: manifest.demonstration,
     bundled: entry.bundled,
     createdAt: manifest.createdAt,
-    operatingPoint: operatingPointByClass(manifest.operatingPoint, manifest.classes),
+    ...operatingPointOf(manifest),
     dataset: manifest.provenance.dataset.name,
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { intendedUse, minimumExamplesText } from './model-card';
+import { fusionNetworkText, intendedUse, minimumExamplesText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -63,6 +63,25 @@ describe("the model card's intended use and limits", () => {
     expect(lines.some((l) => l.startsWith('Not yet evaluated'))).toBe(false);
     // The detail's own evaluation counts the same when none newer is given.
     expect(intendedUse(model({ test: null, siteEvaluation: evaluation })).at(-1)).toMatch(/^Its package carries no locked-test evaluation/);
+  });
+});
+
+describe("a PE fusion package's card", () => {
+  const network = { method: 'f1', temperature: 1.5, thresholds: { PE: 0.3 } };
+  const fusion = { baseModel: { id: 'pe-ecg@bbbbbbbbbbbb', name: 'pe-ecg' }, networkOperatingPoint: network, items: ['dvtSigns', 'tachycardia'], notice: 'Research use only.' };
+  const base = model({ id: 'pe-ecg@bbbbbbbbbbbb', name: 'pe-ecg', classes: ['PE'], dataset: 'pe-site', operatingPoint: network, test: { n: 30, ci: { aucMacro: { low: 0.5, high: 0.8 } }, metrics: { aucMacro: 0.65 } } });
+
+  it("labels its ECG network's operating point and locked test as its base model's, by name and id", () => {
+    expect(fusionNetworkText(fusion, base)).toBe(
+      "Its ECG network is its base model pe-ecg (pe-ecg@bbbbbbbbbbbb), at that model's operating point, not this fusion's (F1-optimal thresholds tuned on validation · temperature 1.50). Its locked test: AUC 0.650 (0.500–0.800) on 30 records of pe-site (the ECG alone).",
+    );
+    expect(fusionNetworkText(fusion, model({ ...base, test: null }))).toMatch(/not this fusion's \(.*\)\. No locked-test evaluation: its quality on unseen records is unknown\.$/);
+    expect(fusionNetworkText(fusion, undefined)).toMatch(/\. Its locked-test figures are on its own card; it is not installed here\.$/);
+  });
+
+  it('says where its probability is shown and that the ECG alone is its base', () => {
+    const lines = intendedUse(model({ classes: ['PE'], validationDetail: metrics({ PE: 20 }), test: metrics({ PE: 10 }), fusion }));
+    expect(lines.at(-1)).toBe("A PE fusion of the ECG model pe-ecg (pe-ecg@bbbbbbbbbbbb) with clinical score items (dvtSigns, tachycardia): its probability is shown in a record's PE panel once those items are entered, beside the ECG's; a prediction of the ECG alone is pe-ecg's.");
   });
 });
 

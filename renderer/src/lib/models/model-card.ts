@@ -1,7 +1,7 @@
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
 import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
-import { defaultMinExamples } from '../../../../core/contract/training-schemas';
-import { isPulmonaryEmbolismModel } from './format';
+import { defaultMinExamples, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
 export const fewPositives = 10;
@@ -28,7 +28,10 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
   // Either locked test tells something of its quality on unseen records; only without both is it unknown.
   if (!model.test && !siteEvaluation) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
   if (!model.test && siteEvaluation) lines.push(`Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (${siteEvaluation.n} locked test records of ${siteEvaluation.dataset.name}).`);
-  if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
+  if (model.fusion) {
+    const { name, id } = model.fusion.baseModel;
+    lines.push(`A PE fusion of the ECG model ${name} (${id}) with clinical score items (${model.fusion.items.join(', ')}): its probability is shown in a record's PE panel once those items are entered, beside the ECG's; a prediction of the ECG alone is ${name}'s.`);
+  } else if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
 }
 
@@ -45,4 +48,19 @@ export function minimumExamplesText(training: ModelDetail['provenance']['minExam
   if (!operatingPoint) return trained;
   const chosen = `${operatingPoint.val} positives and negatives per class in this site's validation rows${operatingPoint.override ? ` (override: below the default ${defaultMinExamples.val})` : ''}`;
   return `operating point: ${chosen}; weights, as trained: ${trained}`;
+}
+
+/**
+ * A PE fusion package's ECG network on its card, labelled as its base model's: the network's
+ * operating point and its locked-test figures (its base's package, when installed here), never
+ * under the fusion's name. The card's own operating point and figures are the fusion's.
+ * `base`: the base model as listed, undefined when it is not installed.
+ */
+export function fusionNetworkText(fusion: NonNullable<ModelSummary['fusion']>, base: ModelSummary | undefined): string {
+  const { name, id } = fusion.baseModel;
+  const network = `Its ECG network is its base model ${name} (${id}), at that model's operating point, not this fusion's (${operatingPointLabel(fusion.networkOperatingPoint)})`;
+  if (!base) return `${network}. Its locked-test figures are on its own card; it is not installed here.`;
+  if (!base.test) return `${network}. ${splitLabels.none.replace("this model's", 'its')}.`;
+  const auc = metricWithInterval(base.test.metrics.aucMacro, base.test.ci['aucMacro']);
+  return `${network}. Its locked test: AUC ${auc} on ${base.test.n} records of ${base.dataset} (the ECG alone).`;
 }
