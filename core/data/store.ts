@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { recordContentHash } from '../engine/record-hash';
+import { profileFromJson, profileToJson, recordProfile, type RecordProfile } from '../engine/record-profile';
 import { EinthovenError } from '../errors';
 import { buildPipeline, evaluatesByWindows, type EvalInputOptions, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
@@ -53,7 +54,7 @@ export interface StoreOptions {
 }
 
 /** One item decoded by a StoreOptions.decoder: its signal, or why it failed. */
-export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string } | { readonly id: string; readonly error: string };
+export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string; readonly profile?: RecordProfile } | { readonly id: string; readonly error: string };
 
 /**
  * Decoded and filtered records, held once in memory (and optionally on disk); crops,
@@ -76,6 +77,8 @@ export class SignalStore {
   readonly failures: { id: string; message: string }[] = [];
   /** Content hash (core/engine/record-hash.ts) of every decoded record: which recordings a model saw. */
   readonly #contentHashes = new Map<string, string>();
+  /** Rate-free profile (core/engine/record-profile.ts) of every decoded record that has one: the same ECG at another rate. */
+  readonly #profiles = new Map<string, RecordProfile>();
   /** Duration in seconds of every decoded record: the shortest validation record bounds a package's intended input. */
   readonly #seconds = new Map<string, number>();
 
@@ -97,8 +100,9 @@ export class SignalStore {
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
-        const { signal, contentHash } = await loadOne(item, before, options.cacheDir);
+        const { signal, contentHash, profile } = await loadOne(item, before, options.cacheDir);
         store.#contentHashes.set(item.id, contentHash);
+        if (profile) store.#profiles.set(item.id, profile);
         store.#seconds.set(item.id, durationOf(signal.signal, signal.fs));
         if (inMemory) store.signals.set(item.id, signal);
         else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
@@ -120,6 +124,7 @@ export class SignalStore {
         continue;
       }
       this.#contentHashes.set(item.id, outcome.contentHash);
+      if (outcome.profile) this.#profiles.set(item.id, outcome.profile);
       this.#seconds.set(item.id, durationOf(outcome.signal, outcome.fs));
       if (inMemory) this.signals.set(item.id, { fs: outcome.fs, signal: outcome.signal });
       else this.onDisk.set(item.id, await cacheKey(item.files, before.config));
@@ -141,6 +146,7 @@ export class SignalStore {
     view.sharedData = this.sharedData; // the same buffer, under another pipeline: never a second copy
     view.failures.push(...this.failures);
     for (const [id, hash] of this.#contentHashes) view.#contentHashes.set(id, hash);
+    for (const [id, profile] of this.#profiles) view.#profiles.set(id, profile);
     for (const [id, seconds] of this.#seconds) view.#seconds.set(id, seconds);
     return view;
   }
@@ -202,6 +208,11 @@ export class SignalStore {
   /** The content hash of a decoded record (undefined for one that failed). */
   contentHash(id: string): string | undefined {
     return this.#contentHashes.get(id);
+  }
+
+  /** The rate-free profile of a decoded record (undefined for one that failed or has none). */
+  profile(id: string): RecordProfile | undefined {
+    return this.#profiles.get(id);
   }
 
   /** The duration of a decoded record in seconds (undefined for one that failed). */
@@ -286,20 +297,29 @@ async function decodeInLanes(items: readonly DatasetItem[], decoder: NonNullable
 }
 
 /** Decodes one record and runs the stages before the crop, through the disk cache when given one. */
-export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<{ signal: LeadSignal; contentHash: string }> {
+export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<{ signal: LeadSignal; contentHash: string; profile?: RecordProfile }> {
   const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
   if (cacheDir && key) {
     const hit = await readCached(cacheDir, key);
-    // The content hash lives beside the cached signal; an older cache without it is decoded once more.
+    // The content hash and the profile live beside the cached signal; an older cache without them is decoded once more.
     const hash = hit && (await readFile(path.join(cacheDir, `${key}.sha256`), 'utf8').catch(() => undefined));
-    if (hit && hash && /^[0-9a-f]{64}$/.test(hash)) return { signal: hit, contentHash: hash };
+    const profile = hit && (await readFile(path.join(cacheDir, `${key}.profile.json`), 'utf8').catch(() => undefined));
+    if (hit && hash && /^[0-9a-f]{64}$/.test(hash) && profile !== undefined) return { signal: hit, contentHash: hash, ...profileEntry(profile) };
   }
   const record = await decodeRecordFiles(item.files);
   const contentHash = recordContentHash(record);
+  const profile = recordProfile(record);
   const out = before.run(recordToLeadSignal(record, before.config.leads), { mode: 'eval' });
   if (cacheDir && key) {
     await writeCached(cacheDir, key, out);
     await writeFile(path.join(cacheDir, `${key}.sha256`), contentHash);
+    // An empty file: this record has no profile (the exact hash alone compares it), not an older cache.
+    await writeFile(path.join(cacheDir, `${key}.profile.json`), profile ? profileToJson(profile) : '');
   }
-  return { signal: out, contentHash };
+  return { signal: out, contentHash, ...(profile ? { profile } : {}) };
+}
+
+function profileEntry(text: string): { profile?: RecordProfile } {
+  const profile = text === '' ? undefined : profileFromJson(text);
+  return profile ? { profile } : {};
 }

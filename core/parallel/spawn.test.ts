@@ -42,6 +42,8 @@ describe('worker script resolution', () => {
       const [outcome] = await pool.call<DecodeOutcome[]>(0, { kind: 'decode', items: [item], before: pipeline, cacheDir: null });
       expect(outcome).toMatchObject({ id: item.id, fs: 100 });
       expect((outcome as { signal: Float32Array[] }).signal).toHaveLength(12);
+      // The rate-free profile crosses the thread too: training with workers still finds a record's copy at another rate.
+      expect((outcome as { profile?: { samples: Float32Array[] } }).profile?.samples).toHaveLength(2);
     } finally {
       await pool.close();
     }

@@ -7,7 +7,8 @@ import { loadPtbxl } from '../data/ptbxl';
 import type { Split } from '../data/types';
 import { fixturePath } from '../test/shared-data';
 import { trainConfigSchema } from './config';
-import { checkDuplicates, checkFoldDuplicates } from './duplicates';
+import { loadDataset } from '../data/load';
+import { checkDuplicates, checkFoldDuplicates, hashRows } from './duplicates';
 import { finetuneJob } from './jobs/finetune-job';
 import { prepareTraining } from './jobs/prepare';
 import { jobPipeline } from './jobs/train-job';
@@ -15,6 +16,8 @@ import type { TrainProgress } from './progress';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const source = fixturePath('train', 'ptbxl');
+/** Record 00001 at 500 Hz: the same ECG as the fixture's 100 Hz 00001_lr. */
+const highRate = fixturePath('train', 'ptbxl-500', 'records500');
 let data: string;
 let rows: string[];
 
@@ -27,16 +30,18 @@ beforeAll(async () => {
   await cp(path.join(source, 'records100'), path.join(data, 'records100'), { recursive: true });
   await mkdir(path.join(data, 'dups'));
   for (const ext of ['hea', 'dat']) await cp(path.join(source, 'records100', '00000', `00001_lr.${ext}`), path.join(data, 'dups', `00001_lr.${ext}`));
+  await cp(highRate, path.join(data, 'records500'), { recursive: true });
   const ds = await loadPtbxl(source, { fs: 100 });
   rows = ds.items.map((i) => `${path.relative(source, i.files[0] as string)},${i.labels[1]},${i.patientId ?? ''},${i.split}`);
 });
 
-/** The labels CSV with the copy of record 00001 (a training record) as one more row in `split`. */
-async function labelsWithCopy(split: Split): Promise<string> {
-  const file = path.join(data, `labels-${split}.csv`);
-  await writeFile(file, `file,label,patient_id,split\n${rows.join('\n')}\ndups/00001_lr.hea,0,X0,${split}\n`);
+/** The labels CSV with a copy of record 00001 (a training record) as one more row in `split`: the same file, or its 500 Hz version. */
+async function labelsWithCopy(split: Split, copy = 'dups/00001_lr.hea'): Promise<string> {
+  const file = path.join(data, `labels-${split}-${path.basename(copy)}.csv`);
+  await writeFile(file, `file,label,patient_id,split\n${rows.join('\n')}\n${copy},0,X0,${split}\n`);
   return file;
 }
+const highRateCopy = 'records500/00000/00001_hr.hea';
 
 const config = trainConfigSchema.parse({ minExamples: { train: 1, val: 1 } });
 const spec = (labels: string) => ({ kind: 'csv' as const, root: data, labels, positiveClass: 'MI' });
@@ -47,6 +52,21 @@ describe('the same recording in two rows of a labels CSV (it was accepted whatev
       code: 'E_VALIDATION',
       message: expect.stringContaining('records100/00000/00001_lr.hea (train) = dups/00001_lr.hea (val)'),
     });
+  });
+
+  it('refuses the same ECG at 500 Hz in validation when its 100 Hz file trains (the exact hash differs), naming both rows', async () => {
+    await expect(prepareTraining(spec(await labelsWithCopy('val', highRateCopy)), jobPipeline({ architecture: 'xresnet1d50' }, config), config, {})).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringMatching(/1 recording\(s\) are listed in more than one split \(the same ECG under another row, or at another sampling rate.*records100\/00000\/00001_lr\.hea \(train\) = records500\/00000\/00001_hr\.hea \(val\)/),
+    });
+  });
+
+  it('refuses the 500 Hz copy in the locked test split from the rows hashRows decodes (finetune reads them so)', async () => {
+    const dataset = await loadDataset({ kind: 'csv', root: data, labels: await labelsWithCopy('test', highRateCopy), positiveClass: 'MI' });
+    const test = await hashRows(dataset.items.filter((i) => i.split === 'test'));
+    const train = await hashRows(dataset.items.filter((i) => i.id === 'records100/00000/00001_lr.hea'));
+    expect(() => checkDuplicates([...train, ...test], 'test')).toThrow(/00001_lr\.hea \(train\) = records500\/00000\/00001_hr\.hea \(test\)/);
+    expect(checkDuplicates(test, 'test')).toBeUndefined();
   });
 
   it('trains with a copy inside the training split, and says it weighs twice', async () => {

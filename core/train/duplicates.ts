@@ -1,23 +1,59 @@
 import { decodeRecordFiles } from '../data/records';
 import type { DatasetItem, Split } from '../data/types';
 import { recordContentHash } from '../engine/record-hash';
+import { recordProfile, type RecordProfile } from '../engine/record-profile';
 import { EinthovenError } from '../errors';
+import { sameRecordingPairs } from './rate-copies';
 
-/** One row of a dataset with the content hash of its recording (core/engine/record-hash.ts). */
+/**
+ * One row of a dataset with the content hash of its recording (core/engine/record-hash.ts) and,
+ * when it has one, its rate-free profile (core/engine/record-profile.ts).
+ */
 export interface HashedRow {
   readonly id: string;
   readonly split: Split;
   readonly hash: string;
+  readonly profile?: RecordProfile;
 }
 
-/** Rows holding the same recording (same rate, leads and samples), whatever their file names. */
+/**
+ * Rows holding the same recording, whatever their file names: the same rate, leads and samples
+ * (one content hash), or the same ECG at another sampling rate (PTB-XL's 100 and 500 Hz files).
+ */
 export type DuplicateGroup = readonly HashedRow[];
+
+/** The root of a row in a union-find forest (path halving). */
+function rootOf(parent: number[], i: number): number {
+  let k = i;
+  while (parent[k] !== k) {
+    parent[k] = parent[parent[k] as number] as number;
+    k = parent[k] as number;
+  }
+  return k;
+}
 
 /** Every recording listed in more than one row, in the order first listed. */
 export function duplicateGroups(rows: readonly HashedRow[]): DuplicateGroup[] {
-  const byHash = new Map<string, HashedRow[]>();
-  for (const row of rows) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row]);
-  return [...byHash.values()].filter((group) => group.length > 1);
+  const parent = rows.map((_, i) => i);
+  const join = (a: number, b: number) => {
+    const [ra, rb] = [rootOf(parent, a), rootOf(parent, b)];
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const firstWithHash = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const first = firstWithHash.get(row.hash);
+    if (first === undefined) firstWithHash.set(row.hash, i);
+    else join(first, i);
+  });
+  for (const [a, b] of sameRecordingPairs(rows.map((r) => r.profile))) join(a, b);
+  const byRoot = new Map<number, HashedRow[]>();
+  rows.forEach((row, i) => {
+    const root = rootOf(parent, i);
+    const group = byRoot.get(root);
+    if (group) group.push(row);
+    else byRoot.set(root, [row]);
+  });
+  return [...byRoot.values()].filter((group) => group.length > 1);
 }
 
 const spansSplits = (group: DuplicateGroup) => new Set(group.map((r) => r.split)).size > 1;
@@ -34,11 +70,12 @@ function listed(groups: readonly DuplicateGroup[], shown = 5): string {
  * is leakage: the model is scored on what it learned), naming the rows. Copies within one split
  * only weigh that recording twice: returned as a warning for the output, undefined when none.
  */
-export function checkDuplicates(rows: readonly HashedRow[]): string | undefined {
-  const groups = duplicateGroups(rows);
+export function checkDuplicates(rows: readonly HashedRow[], concerning?: Split): string | undefined {
+  // `concerning`: only the groups a row of that split is part of (the others were reported before).
+  const groups = duplicateGroups(rows).filter((group) => concerning === undefined || group.some((r) => r.split === concerning));
   const leaks = groups.filter(spansSplits);
   if (leaks.length > 0) {
-    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) are listed in more than one split (the same ECG under another row: leakage between the splits): ${listed(leaks)}. Remove the copies, or keep each recording in one split`);
+    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) are listed in more than one split (the same ECG under another row, or at another sampling rate: leakage between the splits): ${listed(leaks)}. Remove the copies, or keep each recording in one split`);
   }
   if (groups.length === 0) return undefined;
   return `warning: ${groups.length} recording(s) are listed more than once in the same split, so they weigh twice: ${listed(groups)}`;
@@ -54,23 +91,25 @@ export function checkFoldDuplicates(rows: readonly HashedRow[], foldOf: (id: str
   const inFolds = (group: DuplicateGroup) => group.map((r) => `${r.id} (fold ${foldOf(r.id) ?? '?'})`).join(' = ');
   if (leaks.length > 0) {
     const more = leaks.length > 5 ? `; and ${leaks.length - 5} more` : '';
-    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) fall in more than one fold (the same ECG under another row: each fold's test would hold a copy of a training record): ${leaks.slice(0, 5).map(inFolds).join('; ')}${more}. Remove the copies, or give them one patient id so they share a fold`);
+    throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) fall in more than one fold (the same ECG under another row, or at another sampling rate: each fold's test would hold a copy of a training record): ${leaks.slice(0, 5).map(inFolds).join('; ')}${more}. Remove the copies, or give them one patient id so they share a fold`);
   }
   if (groups.length === 0) return undefined;
   return `warning: ${groups.length} recording(s) are listed more than once in the same fold, so they weigh twice: ${listed(groups)}`;
 }
 
 /**
- * Content hashes of rows not yet decoded (the locked test split, read only at the closing
- * evaluation): each is decoded once, without the pipeline, and not kept. Unreadable rows are
- * skipped here; the evaluation reports them.
+ * Content hashes and profiles of rows not yet decoded (the locked test split, read only at the
+ * closing evaluation): each is decoded once, without the pipeline, and not kept. Unreadable rows
+ * are skipped here; the evaluation reports them.
  */
 export async function hashRows(items: readonly DatasetItem[], signal?: AbortSignal): Promise<HashedRow[]> {
   const rows: HashedRow[] = [];
   for (const item of items) {
     if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while reading the test records');
     const record = await decodeRecordFiles(item.files).catch(() => undefined);
-    if (record) rows.push({ id: item.id, split: item.split, hash: recordContentHash(record) });
+    if (!record) continue;
+    const profile = recordProfile(record);
+    rows.push({ id: item.id, split: item.split, hash: recordContentHash(record), ...(profile ? { profile } : {}) });
   }
   return rows;
 }

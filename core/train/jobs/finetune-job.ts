@@ -132,10 +132,10 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
 async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<void> {
   const { items } = prepared.dataset;
   const test = await hashRows(items.filter((i) => i.split === 'test'), context.signal);
-  const testHashes = new Set(test.map((r) => r.hash));
-  // Copies within train and validation were reported by prepareTraining; here only those a test row is part of.
-  const seen = hashedRows(prepared.store, items.filter((i) => i.split !== 'test')).filter((r) => testHashes.has(r.hash));
-  const duplicates = checkDuplicates([...seen, ...test]);
+  // Copies within train and validation were reported by prepareTraining; here only those a test row is part of
+  // (by content hash, or the same ECG at another sampling rate).
+  const seen = hashedRows(prepared.store, items.filter((i) => i.split !== 'test'));
+  const duplicates = checkDuplicates([...seen, ...test], 'test');
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
 }
 

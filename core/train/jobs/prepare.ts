@@ -78,17 +78,19 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const trainSet = usable(train, store);
   const valSet = usable(val, store);
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
-  // The store hashed every record as it decoded it: a copy across train and validation is refused here, at no cost.
+  // The store hashed and profiled every record as it decoded it: a copy across train and validation
+  // (the same file, or the same ECG at another rate) is refused here, without decoding anything again.
   const duplicates = checkDuplicates(hashedRows(store, [...train, ...val]));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
   return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
 }
 
-/** The rows the store decoded, with their content hashes. */
+/** The rows the store decoded, with their content hashes and profiles (the same ECG at another rate). */
 export function hashedRows(store: SignalStore, items: readonly { id: string; split: Split }[]): HashedRow[] {
   return items.flatMap((i) => {
     const hash = store.contentHash(i.id);
-    return hash ? [{ id: i.id, split: i.split, hash }] : [];
+    const profile = store.profile(i.id);
+    return hash ? [{ id: i.id, split: i.split, hash, ...(profile ? { profile } : {}) }] : [];
   });
 }
 
