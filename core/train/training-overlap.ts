@@ -21,7 +21,8 @@ export function trainingOverlap(modelName: string, filter: RecordFilter | undefi
   const inTraining = checked.filter(seen).length;
   const note =
     inTraining === 0
-      ? `none of the ${checked.length} ${what} is among ${modelName}'s ${filter.count} training and validation records`
+      ? // The filter holds exact content hashes: the same ECG at another sampling rate is not recognised, so absence is claimed no further.
+        `by exact content, none of the ${checked.length} ${what} is among ${modelName}'s ${filter.count} training and validation records (a copy at another sampling rate would not be recognised)`
       : `${inTraining} of the ${checked.length} ${what} are among ${modelName}'s training and validation records: ${consequence}`;
   return { checked: checked.length, inTraining, note };
 }
