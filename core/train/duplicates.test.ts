@@ -8,6 +8,7 @@ import type { Split } from '../data/types';
 import { fixturePath } from '../test/shared-data';
 import { trainConfigSchema } from './config';
 import { loadDataset } from '../data/load';
+import { loadPackage } from './package/archive';
 import { checkDuplicates, checkFoldDuplicates, hashRows } from './duplicates';
 import { finetuneJob } from './jobs/finetune-job';
 import { prepareTraining } from './jobs/prepare';
@@ -86,6 +87,26 @@ describe('the same recording in two rows of a labels CSV (it was accepted whatev
     });
     expect(events.some((e) => e.kind === 'phase' && e.phase === 'training')).toBe(false);
   });
+
+  it('records copies kept within a split in the package manifest (row ids and counts, no signal), read back by the schema', async () => {
+    const out = path.join(data, '..', 'ft-copies');
+    const base = path.join(repoRoot, 'resources', 'models', 'starter');
+    // 00001 twice in training (the same file under two names) and at 500 Hz as well: one recording, three rows.
+    const labels = path.join(data, 'labels-train-copies.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\ndups/00001_lr.hea,0,X0,train\n${highRateCopy},0,X1,train\n`);
+    const result = await finetuneJob({ base, dataset: spec(labels), out, mode: 'head', featureCrops: 1, train: { epochs: 1, minExamples: { train: 1, val: 1 } }, backend: 'wasm' }, {});
+    const loaded = await loadPackage(out);
+    try {
+      expect(result.manifest.provenance.duplicates).toEqual(loaded.manifest.provenance.duplicates);
+      expect(loaded.manifest.provenance.duplicates).toEqual({
+        recordings: 1,
+        rows: 3,
+        groups: [[{ id: 'records100/00000/00001_lr.hea', split: 'train' }, { id: 'dups/00001_lr.hea', split: 'train' }, { id: highRateCopy, split: 'train' }]],
+      });
+    } finally {
+      loaded.model.dispose();
+    }
+  }, 300_000);
 
   it('cross-validation refuses a copy in another fold, and only warns of one in the same fold', () => {
     // train --cv made its own folds without this check: a copy under another patient id could be tested by a fold that trained on it.

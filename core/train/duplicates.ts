@@ -1,5 +1,6 @@
 import { decodeRecordFiles } from '../data/records';
 import type { DatasetItem, Split } from '../data/types';
+import type { DuplicatesProvenance } from './package/manifest';
 import { recordContentHash } from '../engine/record-hash';
 import { recordProfile, type RecordProfile } from '../engine/record-profile';
 import { EinthovenError } from '../errors';
@@ -68,17 +69,43 @@ function listed(groups: readonly DuplicateGroup[], shown = 5): string {
 /**
  * Refuses a recording listed in two splits (a copy of a training record in validation or test
  * is leakage: the model is scored on what it learned), naming the rows. Copies within one split
- * only weigh that recording twice: returned as a warning for the output, undefined when none.
+ * only weigh that recording twice: returned, for the output and the package's provenance.
+ * `concerning`: only the groups a row of that split is part of (the others were reported before).
  */
-export function checkDuplicates(rows: readonly HashedRow[], concerning?: Split): string | undefined {
-  // `concerning`: only the groups a row of that split is part of (the others were reported before).
+export function sameSplitCopies(rows: readonly HashedRow[], concerning?: Split): DuplicateGroup[] {
   const groups = duplicateGroups(rows).filter((group) => concerning === undefined || group.some((r) => r.split === concerning));
   const leaks = groups.filter(spansSplits);
   if (leaks.length > 0) {
     throw new EinthovenError('E_VALIDATION', `${leaks.length} recording(s) are listed in more than one split (the same ECG under another row, or at another sampling rate: leakage between the splits): ${listed(leaks)}. Remove the copies, or keep each recording in one split`);
   }
+  return groups;
+}
+
+/** The warning for copies kept within one split, undefined when none. */
+export function sameSplitWarning(groups: readonly DuplicateGroup[]): string | undefined {
   if (groups.length === 0) return undefined;
   return `warning: ${groups.length} recording(s) are listed more than once in the same split, so they weigh twice: ${listed(groups)}`;
+}
+
+/** `sameSplitCopies` as a warning for the output: throws on copies across splits, undefined when none. */
+export function checkDuplicates(rows: readonly HashedRow[], concerning?: Split): string | undefined {
+  return sameSplitWarning(sameSplitCopies(rows, concerning));
+}
+
+/** At most this many groups are listed in a package's provenance (each by its row ids); all are counted. */
+const provenanceGroups = 100;
+
+/**
+ * What a package keeps of the copies it trained with (manifest provenance.duplicates): how many
+ * recordings and rows, and the rows of each (ids and splits, no signal), so its model card and an
+ * auditor see that some recordings weighed twice.
+ */
+export function duplicatesProvenance(groups: readonly DuplicateGroup[]): DuplicatesProvenance {
+  return {
+    recordings: groups.length,
+    rows: groups.reduce((n, g) => n + g.length, 0),
+    groups: groups.slice(0, provenanceGroups).map((g) => g.map((r) => ({ id: r.id, split: r.split }))),
+  };
 }
 
 /**

@@ -24,7 +24,7 @@ import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
-import { checkDuplicates, hashRows } from '../duplicates';
+import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
 
 /**
@@ -129,14 +129,17 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
  * new patient ID) scored the model on what it learned. The test rows are decoded once here to hash
  * them, before any training, so such a dataset is refused before the hours it would take.
  */
-async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<void> {
+async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<PreparedData> {
   const { items } = prepared.dataset;
   const test = await hashRows(items.filter((i) => i.split === 'test'), context.signal);
   // Copies within train and validation were reported by prepareTraining; here only those a test row is part of
   // (by content hash, or the same ECG at another sampling rate).
   const seen = hashedRows(prepared.store, items.filter((i) => i.split !== 'test'));
-  const duplicates = checkDuplicates([...seen, ...test], 'test');
-  if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
+  const copies = sameSplitCopies([...seen, ...test], 'test');
+  const warning = sameSplitWarning(copies);
+  if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
+  // Copies within the test split weigh twice in the closing figures: kept in the package's provenance with the others.
+  return copies.length === 0 ? prepared : { ...prepared, duplicates: [...(prepared.duplicates ?? []), ...copies] };
 }
 
 /** An ensemble has no single network to start from (it failed as 'model.json missing'). */
@@ -177,7 +180,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
     assertTestRows(prepared.dataset);
-    await refuseTestCopies(prepared, context);
+    prepared = await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();
     throw error;

@@ -5,6 +5,7 @@ import { EinthovenError, toErrorInfo } from '../../errors';
 import type { BuildOptions } from '../../ml/models/registry';
 import { recordedAugmentation } from '../augmentation';
 import { buildRecordFilter } from '../record-filter';
+import { duplicatesProvenance } from '../duplicates';
 import { defaultIntendedInput, withValidatedDuration, type IntendedInput } from '../scope';
 import type { TrainConfig } from '../config';
 import { calibrateOnValidation, jsonSafe, patientIdsOf, type Calibrated } from '../finalize';
@@ -114,6 +115,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
         trainingRecords: trainingRecordFilter(prepared),
+        ...(prepared.duplicates?.length ? { duplicates: duplicatesProvenance(prepared.duplicates) } : {}),
         ...closing,
         ...(args.base ? { base: args.base } : {}),
         history: result.history.map((h) => ({ ...h })),

@@ -9,7 +9,7 @@ import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
 
 type EvalModeName = (typeof evalModes)[number];
-import { checkDuplicates, type HashedRow } from '../duplicates';
+import { sameSplitCopies, sameSplitWarning, type DuplicateGroup, type HashedRow } from '../duplicates';
 import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
@@ -28,6 +28,8 @@ export interface PreparedData {
   readonly val: LabelledIds;
   /** The pipeline with any training-set statistics (standardisation) fitted. */
   readonly pipeline: PipelineConfig;
+  /** Recordings listed in more than one row of one split (kept, weighing twice): recorded in the package's provenance. */
+  readonly duplicates?: readonly DuplicateGroup[];
 }
 
 /** SHA-256 of a dataset's index (classes, then id, split and labels of every item): what the model saw. */
@@ -80,9 +82,10 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
   // The store hashed and profiled every record as it decoded it: a copy across train and validation
   // (the same file, or the same ECG at another rate) is refused here, without decoding anything again.
-  const duplicates = checkDuplicates(hashedRows(store, [...train, ...val]));
-  if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
-  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids) };
+  const duplicates = sameSplitCopies(hashedRows(store, [...train, ...val]));
+  const warning = sameSplitWarning(duplicates);
+  if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
+  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates };
 }
 
 /** The rows the store decoded, with their content hashes and profiles (the same ECG at another rate). */

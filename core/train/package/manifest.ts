@@ -86,6 +86,15 @@ export const ensembleSchema = z.object({
 });
 export type EnsembleSpec = z.infer<typeof ensembleSchema>;
 
+export const duplicatesProvenanceSchema = z.object({
+  /** Recordings listed in more than one row. */
+  recordings: z.number().int().positive(),
+  /** Rows holding them. */
+  rows: z.number().int().positive(),
+  groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) })).min(2)).max(100),
+});
+export type DuplicatesProvenance = z.infer<typeof duplicatesProvenanceSchema>;
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
   dataset: z.object({
@@ -120,6 +129,13 @@ export const provenanceSchema = z.object({
    * Absent in packages written before it was kept.
    */
   trainingRecords: recordFilterSchema.optional(),
+  /**
+   * Rows of the dataset that held one recording (the same file under two names, or the same ECG
+   * at another sampling rate) within one split: kept, so that recording weighed twice. Counts and
+   * row ids only (the first 100 recordings listed), no signal. Absent when there were none, and in
+   * packages written before it was kept.
+   */
+  duplicates: duplicatesProvenanceSchema.optional(),
   /** For fine-tuned models: the closing comparison with the base on the same locked test records. */
   comparison: baseComparisonSchema.optional(),
   /**
