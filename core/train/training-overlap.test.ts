@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildRecordFilter } from './record-filter';
-import { trainingOverlap } from './training-overlap';
+import { ensembleTrainingOverlap, trainingOverlap } from './training-overlap';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -12,5 +12,27 @@ describe('training overlap by a package\'s record filter', () => {
     expect(none).toMatchObject({ checked: 2, inTraining: 0 });
     expect(none.note).toBe("by exact content, none of the 2 test records is among m's 3 training and validation records (a copy at another sampling rate would not be recognised)");
     expect(trainingOverlap('m', filter, [sha('a'), sha('x')]).note).toBe("1 of the 2 test records are among m's training and validation records: its figures on them are optimistic");
+  });
+});
+
+describe('an ensemble\'s training overlap', () => {
+  const a = buildRecordFilter(['a', 'b'].map(sha));
+  const b = buildRecordFilter(['c'].map(sha));
+
+  it('counts a record seen by any member, once, and reports each member', () => {
+    // 'a' was in member one's training, 'c' in member two's: both votes on them are optimistic, so the ensemble's are.
+    const overlap = ensembleTrainingOverlap('ens', [{ name: 'one', filter: a }, { name: 'two', filter: b }], [sha('a'), sha('c'), sha('x'), undefined]);
+    expect(overlap).toMatchObject({ checked: 3, inTraining: 2, members: [{ name: 'one', inTraining: 1 }, { name: 'two', inTraining: 1 }] });
+    expect(overlap.note).toBe("2 of the 3 test records are among the training and validation records of any of ens's 2 members (one member's is enough): its figures on them are optimistic");
+    const none = ensembleTrainingOverlap('ens', [{ name: 'one', filter: a }, { name: 'two', filter: b }], [sha('x')]);
+    expect(none).toMatchObject({ checked: 1, inTraining: 0 });
+    expect(none.note).toMatch(/^by exact content, none of the 1 test records is among/);
+  });
+
+  it('says which members keep no filter, and gives no count when none does', () => {
+    const partial = ensembleTrainingOverlap('ens', [{ name: 'one', filter: a }, { name: 'old', filter: undefined }], [sha('x')]);
+    expect(partial).toMatchObject({ inTraining: 0, members: [{ name: 'one', inTraining: 0 }, { name: 'old', inTraining: null }] });
+    expect(partial.note).toMatch(/of 1 of ens's 2 members .*; old keeps no record of its training records, so overlap with those is unknown$/);
+    expect(ensembleTrainingOverlap('ens', [{ name: 'old', filter: undefined }], [sha('x')])).toMatchObject({ checked: 1, inTraining: null });
   });
 });

@@ -26,3 +26,38 @@ export function trainingOverlap(modelName: string, filter: RecordFilter | undefi
       : `${inTraining} of the ${checked.length} ${what} are among ${modelName}'s training and validation records: ${consequence}`;
   return { checked: checked.length, inTraining, note };
 }
+
+/** One ensemble member's overlap, named. */
+export interface MemberOverlap extends TrainingOverlap {
+  readonly name: string;
+}
+
+/** An ensemble's overlap: combined over its members (a record seen by any member counts), and each member's. */
+export interface EnsembleOverlap extends TrainingOverlap {
+  readonly members: readonly MemberOverlap[];
+}
+
+const listNames = (names: readonly string[]) => names.join(', ');
+
+/**
+ * How many evaluated records an ensemble already saw: a record counts as seen when any member's
+ * filter holds it (that member's vote on it is optimistic, so the ensemble's is). Members without
+ * a filter leave the combined count a lower bound, and the note says which.
+ */
+export function ensembleTrainingOverlap(ensembleName: string, members: readonly { name: string; filter: RecordFilter | undefined }[], hashes: readonly (string | undefined)[], consequence = 'its figures on them are optimistic', what = 'test records'): EnsembleOverlap {
+  const checked = hashes.filter((h): h is string => h !== undefined);
+  const perMember = members.map((m) => ({ name: m.name, ...trainingOverlap(m.name, m.filter, hashes, consequence, what) }));
+  const tests = members.flatMap((m) => (m.filter ? [recordFilterTest(m.filter)] : []));
+  const unknown = members.filter((m) => !m.filter).map((m) => m.name);
+  const unknownText = unknown.length > 0 ? `; ${listNames(unknown)} ${unknown.length === 1 ? 'keeps' : 'keep'} no record of its training records, so overlap with those is unknown` : '';
+  if (tests.length === 0) {
+    return { checked: checked.length, inTraining: null, note: `none of ${ensembleName}'s ${members.length} members keeps a record of its training records (written before packages kept one): overlap with their training data is unknown`, members: perMember };
+  }
+  const inTraining = checked.filter((h) => tests.some((seen) => seen(h))).length;
+  const of = `the training and validation records of ${unknown.length > 0 ? `${tests.length} of` : 'any of'} ${ensembleName}'s ${members.length} members`;
+  const note =
+    inTraining === 0
+      ? `by exact content, none of the ${checked.length} ${what} is among ${of} (a copy at another sampling rate would not be recognised)${unknownText}`
+      : `${inTraining} of the ${checked.length} ${what} are among ${of} (one member's is enough): ${consequence}${unknownText}`;
+  return { checked: checked.length, inTraining, note, members: perMember };
+}

@@ -18,6 +18,11 @@ function coverageNote(metrics: MetricsReport, key: string): string {
   return ` (over ${coverage.over} of ${metrics.averaging.classes} classes${left})`;
 }
 
+/** An ensemble's overlap member by member, under its combined warning (a single model has none). */
+function memberOverlapLines(overlap: EvaluationReport['trainingOverlap']): string[] {
+  return 'members' in overlap ? overlap.members.map((m) => `    ${m.note}`) : [];
+}
+
 /** The human-readable `ecg evaluate` report: headline figures with CIs and coverage, then per class. */
 export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
@@ -25,7 +30,7 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
   if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
   // On the test split, records the model saw in training make these figures optimistic, however the dataset was split.
-  else if (report.trainingOverlap.inTraining) lines.push(`  warning: ${report.trainingOverlap.note}`);
+  else if (report.trainingOverlap.inTraining) lines.push(`  warning: ${report.trainingOverlap.note}`, ...memberOverlapLines(report.trainingOverlap));
   if (report.fusion) lines.push(...fusionLines(report.fusion));
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);

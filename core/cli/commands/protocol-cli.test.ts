@@ -143,8 +143,13 @@ describe('ecg ensemble: two models as one package', () => {
     expect(result.notLockedTest).toMatch(/^not locked-test figures: the ensemble's thresholds were tuned on these same validation records/);
 
     // The package evaluates like any other, and its prediction is the mean of its members'.
-    const evaluated = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--split', 'val', '--backend', 'wasm', '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number }; notLockedTest: string | null };
+    const evaluated = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--split', 'val', '--backend', 'wasm', '--json'])).stdout[0] as string) as { n: number; metrics: { aucMacro: number }; notLockedTest: string | null; trainingOverlap: { checked: number; inTraining: number | null; members?: { name: string; inTraining: number | null }[] } };
     expect(evaluated.n).toBe(result.n);
+    // Overlap combined over the members (it said "check each member"): 'model' validated on these records, so every one was seen.
+    const overlap = evaluated.trainingOverlap;
+    expect(overlap.members?.map((m) => m.name)).toEqual(['xresnet1d50-ptbxl-pool-demo', 'model']);
+    expect(overlap.members?.[1]?.inTraining).toBe(overlap.checked);
+    expect(overlap).toMatchObject({ checked: evaluated.n, inTraining: evaluated.n });
     expect(evaluated.notLockedTest).toMatch(/^not locked-test figures: the validation split/);
     expect(evaluated.metrics.aucMacro).toBeCloseTo(result.validation.aucMacro, 12);
     const base = path.join(data, 'records100', '00000', '00001_lr');

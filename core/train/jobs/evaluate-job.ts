@@ -17,7 +17,7 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
-import { trainingOverlap, type TrainingOverlap } from '../training-overlap';
+import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 
 export const evaluateSplits = [...splitNames, 'all'] as const;
 export type EvaluateSplit = (typeof evaluateSplits)[number];
@@ -68,8 +68,11 @@ export interface EvaluationReport {
   readonly peComparison?: PeComparison;
   /** Why these are not locked-test figures (null on the test split): what a reader must know before quoting them. */
   readonly notLockedTest: string | null;
-  /** How many evaluated records the model trained or validated on (its package's training-record filter). */
-  readonly trainingOverlap: TrainingOverlap;
+  /**
+   * How many evaluated records the model trained or validated on (its package's training-record
+   * filter); for an ensemble, combined over its members (any member's is enough), with each member's.
+   */
+  readonly trainingOverlap: TrainingOverlap | EnsembleOverlap;
   /**
    * A PE fusion package: the headline figures above are the fusion's own (fused probability at
    * its own operating point, on the records with every score item); these are its ECG network's,
@@ -143,12 +146,17 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
 /**
  * The evaluated records the model trained or validated on (by content, so a copy under another
  * name counts): a dataset whose test split holds some of them gives optimistic figures, however
- * it was split. An ensemble's members each keep their own: not combined here, said so.
+ * it was split. An ensemble's members each keep their own: a record any member saw counts, and
+ * each member's count is reported beside.
  */
-function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap {
-  if (isEnsemble(loaded)) return { checked: 0, inTraining: null, note: `${loaded.manifest.name} is an ensemble: check its members' overlap with their training records one by one (evaluate each member)` };
+function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap | EnsembleOverlap {
   // Named by their split: on 'val' the note said "test records" of the validation records.
-  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, split === 'all' ? 'records' : `${split} records`);
+  const what = split === 'all' ? 'records' : `${split} records`;
+  if (isEnsemble(loaded)) {
+    const members = loaded.members.map((m) => ({ name: m.manifest.name, filter: m.manifest.provenance.trainingRecords }));
+    return ensembleTrainingOverlap(loaded.manifest.name, members, hashes, undefined, what);
+  }
+  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, what);
 }
 
 /**
