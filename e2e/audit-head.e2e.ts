@@ -46,7 +46,7 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     await app.page.getByTestId('audit-verify-whole').click();
     await app.page.locator('[data-testid="audit-verify-whole"]:not([disabled])').waitFor();
     // The whole check also compares the stored rows with the entries that recorded them.
-    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at [^;]*\. Stored rows compared with their entries: \d+ records, \d+ readings, \d+ predictions, \d+ notes match their entries; \d+ guard triggers in place\. An older entry/);
+    expect(await whole.getAttribute('title')).toMatch(/^Every entry's hash and link verified at [^;]*\. Stored rows compared with their entries: \d+ records, \d+ readings, \d+ predictions, \d+ notes, \d+ fiducial corrections, \d+ PE assessments match their entries; \d+ guard triggers in place\. An older entry/);
   });
 
   it('backs the data folder up from the app into a new folder inside an allowed one: checked, audited, the key left out', async () => {

@@ -9,9 +9,12 @@ export function describeFinding(f: RowFinding): string {
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** What was cross-checked, for the clean case: "6 records, 3 readings, 2 predictions, 1 note match their entries; …". */
+/** What was cross-checked, for the clean case: "6 records, 3 readings, 2 predictions, 1 note, 2 fiducial corrections, 1 PE assessment match their entries; …". */
 export function rowsSummary(rows: RowCheck): string {
-  const matched = [plural(rows.records, 'record', 'records'), plural(rows.readings, 'reading', 'readings'), plural(rows.predictions, 'prediction', 'predictions'), plural(rows.notes, 'note', 'notes')];
+  const matched = [
+    plural(rows.records, 'record', 'records'), plural(rows.readings, 'reading', 'readings'), plural(rows.predictions, 'prediction', 'predictions'), plural(rows.notes, 'note', 'notes'),
+    plural(rows.corrections, 'fiducial correction', 'fiducial corrections'), plural(rows.peAssessments, 'PE assessment', 'PE assessments'),
+  ];
   const removed = rows.removed > 0 ? `, ${plural(rows.removed, 'removed record', 'removed records')} audited` : '';
   const guards = rows.guardsPending
     ? `; ${rows.guards} guard triggers in place (this database predates the clinical rows' guards: the app adds them when it next opens the folder)`

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
+import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { databasePath } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { AuditLog } from './audit';
@@ -36,7 +37,18 @@ async function imported(engine: Engine, files: { name: string; bytes: Uint8Array
   });
 }
 
-/** Records 1–3 imported; record 1 predicted, signed and amended, with a note and a retracted one; record 2 signed; record 3 signed, then removed. */
+/** ms from the median beat's R where the program put the T wave's end. */
+function tEndMs(m: RecordMeasurements): number {
+  const beat = m.medianBeat;
+  const index = beat?.fiducials.tEnd;
+  if (!beat || index === null || index === undefined) throw new Error('no T end on the median beat');
+  return ((index - beat.pre) * 1000) / m.fs;
+}
+
+/**
+ * Records 1–3 imported; record 1 predicted, signed and amended, with a note and a retracted one,
+ * its T end corrected and taken back, and PE scores entered; record 2 signed; record 3 signed, then removed.
+ */
 beforeAll(async () => {
   populated = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rows-'));
   const engine = new Engine({ dataDir: populated, shell: 'test', resourcesDir: path.join(repoRoot, 'resources'), policyFile: path.join(populated, 'no-policy.json') });
@@ -51,6 +63,10 @@ beforeAll(async () => {
     await value(engine, 'notes:add', { recordId: 1, atS: 1.5, lead: 'V2', text: 'ST elevation here?', author: 'Dr. A' });
     const retracted = await value<{ id: number }>(engine, 'notes:add', { recordId: 1, atS: 2, text: 'artefact', author: 'Dr. A' });
     await value(engine, 'notes:retract', { recordId: 1, noteId: retracted.id, author: 'Dr. B' });
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: tEndMs(program) + 20 }, reader: 'Dr. A', note: 'T ends later in V3' });
+    await value(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: corrected.correction?.id });
+    await value(engine, 'pe:assess', { recordId: 1, items: { ageYears: 70, heartRateBpm: 110, dvtSigns: true }, assessor: 'Dr. E', note: 'ED triage' });
     await value(engine, 'overreads:confirm', { recordId: 3, codes: ['NORM'], reader: 'Dr. A' });
     const third = await value<RecordDetail>(engine, 'records:get', { id: 3 });
     await value(engine, 'records:remove', { id: 3, contentHash: third.contentHash, reason: 'filed under the wrong patient' });
@@ -86,8 +102,8 @@ describe('audit --verify compares the stored rows with the trail', () => {
   it('verifies clean after import, predict, sign, amend, note, retract and remove, and says what it compared', () => {
     const v = verifiedAfter(() => undefined);
     expect(findings(v)).toEqual([]);
-    expect(v).toMatchObject({ ok: true, problem: null, rows: { records: 2, removed: 1, readings: 3, predictions: 1, notes: 3, guardsPending: false } });
-    expect(rowsSummary(v.rows!)).toMatch(/^2 records, 3 readings, 1 prediction, 3 notes match their entries, 1 removed record audited; \d+ guard triggers in place$/);
+    expect(v).toMatchObject({ ok: true, problem: null, rows: { records: 2, removed: 1, readings: 3, predictions: 1, notes: 3, corrections: 2, peAssessments: 1, guardsPending: false } });
+    expect(rowsSummary(v.rows!)).toMatch(/^2 records, 3 readings, 1 prediction, 3 notes, 2 fiducial corrections, 1 PE assessment match their entries, 1 removed record audited; \d+ guard triggers in place$/);
   });
 
   it("refuses in-place edits of records and signals, and deletes of a record's readings, predictions and notes while it is on file", () => {
@@ -98,6 +114,8 @@ describe('audit --verify compares the stored rows with the trail', () => {
       expect(() => db.prepare('DELETE FROM overreads WHERE id = 2').run()).toThrow(/readings go only with their record/);
       expect(() => db.prepare('DELETE FROM predictions WHERE id = 1').run()).toThrow(/predictions go only with their record/);
       expect(() => db.prepare('DELETE FROM tracing_notes WHERE id = 1').run()).toThrow(/tracing notes go only with their record/);
+      expect(() => db.prepare("UPDATE fiducial_corrections SET note = 'x' WHERE id = 1").run()).toThrow(/fiducial corrections are immutable/);
+      expect(() => db.prepare('DELETE FROM pe_assessments WHERE id = 1').run()).toThrow(/PE assessments go only with their record/);
     });
   });
 
@@ -110,6 +128,14 @@ describe('audit --verify compares the stored rows with the trail', () => {
     ['a deleted prediction', (db: Database.Database) => db.exec('PRAGMA foreign_keys = OFF; DROP TRIGGER predictions_no_delete; DELETE FROM predictions WHERE id = 1'), /^predictions 1 \(record 1\): entry \d+ \(record.predicted\) recorded predictions 1, which is no longer on file/],
     ['a tracing note’s text', (db: Database.Database) => unguarded(db, 'tracing_notes_no_update', "UPDATE tracing_notes SET text = 'edited note' WHERE id = 1"), /^tracing_notes 1 \(record 1\): text, time or lead differ/],
     ['a record’s patient id and name', (db: Database.Database) => unguarded(db, 'records_no_update', "UPDATE records SET patient_id = 'OTHER1', patient_name = 'Someone Else' WHERE id = 2"), /^records record 2: patient identity or import fields differ from what entry \d+ recorded/],
+    ['a fiducial correction’s note', (db: Database.Database) => unguarded(db, 'fiducial_corrections_no_update', "UPDATE fiducial_corrections SET note = 'edited' WHERE id = 1"), /^fiducial_corrections 1 \(record 1\): note, boundaries, beat edits or time differ from what entry \d+ recorded/],
+    ['a fiducial correction’s boundaries', (db: Database.Database) => unguarded(db, 'fiducial_corrections_no_update', `UPDATE fiducial_corrections SET boundaries = '{"tEnd":400}' WHERE id = 1`), /^fiducial_corrections 1 \(record 1\): boundaries \{"tEnd":400\} on file, entry \d+ recorded \{"tEnd":[\d.]+\}$/],
+    ['a fiducial correction’s reader', (db: Database.Database) => unguarded(db, 'fiducial_corrections_no_update', "UPDATE fiducial_corrections SET reader = 'Dr Mallory' WHERE id = 2"), /^fiducial_corrections 2 \(record 1\): reader "Dr Mallory" on file, entry \d+ recorded "Dr. B"$/],
+    ['a deleted fiducial correction', (db: Database.Database) => unguarded(db, 'fiducial_corrections_no_delete', 'DELETE FROM fiducial_corrections WHERE id = 2'), /^fiducial_corrections 2 \(record 1\): entry \d+ \(measurements.fiducials.reverted\) recorded fiducial_corrections 2, which is no longer on file while record 1 is: deleted$/],
+    ['PE score items', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', `UPDATE pe_assessments SET items = '{"ageYears":40,"heartRateBpm":110,"dvtSigns":true}' WHERE id = 1`), /^pe_assessments 1 \(record 1\): items \{"ageYears":40,"heartRateBpm":110,"dvtSigns":true\} on file, entry \d+ recorded \{"ageYears":70,/],
+    ['PE scores', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', "UPDATE pe_assessments SET scores = '[]' WHERE id = 1"), /^pe_assessments 1 \(record 1\): scores \{\} on file, entry \d+ recorded \{"wells":/],
+    ['a PE entry’s note', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', "UPDATE pe_assessments SET note = 'edited' WHERE id = 1"), /^pe_assessments 1 \(record 1\): note, items, scores or time differ from what entry \d+ recorded/],
+    ['a deleted PE entry', (db: Database.Database) => unguarded(db, 'pe_assessments_no_delete', 'DELETE FROM pe_assessments WHERE id = 1'), /^pe_assessments 1 \(record 1\): entry \d+ \(pe.scores.entered\) recorded pe_assessments 1, which is no longer on file while record 1 is: deleted$/],
     ['a record’s samples', (db: Database.Database) => unguarded(db, 'record_signals_no_update', 'UPDATE record_signals SET data = zeroblob(length(data)) WHERE record_id = 1'), /^record_signals record 1: signal: the samples hash to \w{12}, not to the record's content hash/],
   ])('finds %s changed in the database file, naming the row and what differs', (_, tamper, expected) => {
     const v = verifiedAfter(tamper);
@@ -118,6 +144,18 @@ describe('audit --verify compares the stored rows with the trail', () => {
     expect(findings(v)).toContainEqual(expect.stringMatching(expected));
     // The dropped trigger is a finding of its own, even where the row's edit could not be seen.
     expect(findings(v)).toContainEqual(expect.stringMatching(/: trigger \w+ is missing/));
+  });
+
+  it('finds a fiducial correction and a PE entry added without an entry (no trigger stands in the way of an INSERT)', () => {
+    const v = verifiedAfter((db) =>
+      db.exec(`INSERT INTO fiducial_corrections (record_id, boundaries, beats, reader, note, supersedes, corrected_at) VALUES (2, '{"tEnd":420}', '{"added":[],"removed":[]}', 'Dr. X', '', NULL, '2026-12-07T10:00:00.000Z');
+        INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at) VALUES (2, '{"ageYears":80}', '[]', 'Dr. X', '', NULL, '2026-12-07T10:00:00.000Z')`),
+    );
+    expect(v.ok).toBe(false);
+    expect(findings(v)).toEqual([
+      'fiducial_corrections 3 (record 2): no measurements.fiducials.corrected or measurements.fiducials.reverted entry in the trail',
+      'pe_assessments 2 (record 2): no pe.scores.entered or pe.scores.corrected entry in the trail',
+    ]);
   });
 
   it('finds a guard put back without its RAISE (same name, no effect)', () => {

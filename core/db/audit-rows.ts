@@ -1,6 +1,7 @@
 import { storedContentHash } from '../engine/record-hash';
 import type { Db } from './database';
 import { checkGuards, type GuardCheck } from './audit-guards';
+import { scoresInEntry } from './pe-assessments';
 import { identityColumns, recordIdentityHmac, rowDigest, type StoredRow } from './row-digests';
 
 /** One stored row that does not match the audit entry that recorded it (or has none, or an entry has no row). */
@@ -21,6 +22,10 @@ export interface RowCheck extends GuardCheck {
   readonly readings: number;
   readonly predictions: number;
   readonly notes: number;
+  /** Readers' corrections of beats and wave boundaries (fiducial_corrections). */
+  readonly corrections: number;
+  /** PE pre-test score entries (pe_assessments). */
+  readonly peAssessments: number;
   /** Records removed with a record.removed entry (their rows are gone, rightly). */
   readonly removed: number;
   /** The first findings (at most maxFindings, so a wholesale edit cannot fill memory), then how many more. */
@@ -96,10 +101,12 @@ export function crossCheckRows(db: Db): RowCheck {
   const readings = checkReadings(db, findings);
   const predictions = checkPredictions(db, findings);
   const notes = checkNotes(db, findings);
+  const corrections = checkCorrections(db, findings);
+  const peAssessments = checkPeAssessments(db, findings);
   checkMissingRows(db, findings);
   const guards = checkGuards(db);
   for (const finding of guards.missing) findings.add(finding);
-  return { records, removed, readings, predictions, notes, guards: guards.guards, guardsPending: guards.guardsPending, missing: guards.missing, findings: findings.list, moreFindings: findings.more };
+  return { records, removed, readings, predictions, notes, corrections, peAssessments, guards: guards.guards, guardsPending: guards.guardsPending, missing: guards.missing, findings: findings.list, moreFindings: findings.more };
 }
 
 interface RecordJoin extends StoredRow, EntryColumns {
@@ -238,6 +245,55 @@ function checkNotes(db: Db, findings: Findings): number {
   ]);
 }
 
+interface CorrectionJoin extends StoredRow, EntryColumns {
+  id: number;
+  record_id: number;
+  boundaries: string;
+  beats: string;
+  reader: string;
+  supersedes: number | null;
+}
+
+/** Each correction of beats and boundaries (or its taking back) against its measurements.fiducials.corrected / .reverted entry. */
+function checkCorrections(db: Db, findings: Findings): number {
+  const rows = db.prepare(`SELECT f.*, a.id AS entry, a.action, a.actor, a.details FROM fiducial_corrections f
+    LEFT JOIN audit_log a ON a.action IN ('measurements.fiducials.corrected', 'measurements.fiducials.reverted')
+      AND a.subject = 'record:' || f.record_id AND json_extract(a.details, '$.correction') = f.id
+    ORDER BY f.id`);
+  return compareRows(rows.iterate() as Iterable<CorrectionJoin>, findings, 'fiducial_corrections', 'measurements.fiducials.corrected or measurements.fiducials.reverted', (row, entry, details) => [
+    differs('reader', row.reader, row.actor, entry),
+    differs('boundaries', JSON.parse(row.boundaries), details['boundaries'], entry),
+    differs('beat edits', JSON.parse(row.beats), details['beats'], entry),
+    differs('superseded correction', row.supersedes, details['supersedes'], entry),
+    digestDiffers('note, boundaries, beat edits or time', rowDigest('fiducial_corrections', row), details['storedSha256'], entry),
+  ]);
+}
+
+interface PeAssessmentJoin extends StoredRow, EntryColumns {
+  id: number;
+  record_id: number;
+  items: string;
+  scores: string;
+  assessor: string;
+  supersedes: number | null;
+}
+
+/** Each PE score entry against its pe.scores.entered / pe.scores.corrected entry: the items, and the scores as the entry names them. */
+function checkPeAssessments(db: Db, findings: Findings): number {
+  const rows = db.prepare(`SELECT p.*, a.id AS entry, a.action, a.actor, a.details FROM pe_assessments p
+    LEFT JOIN audit_log a ON a.action IN ('pe.scores.entered', 'pe.scores.corrected')
+      AND a.subject = 'record:' || p.record_id AND json_extract(a.details, '$.assessment') = p.id
+    ORDER BY p.id`);
+  return compareRows(rows.iterate() as Iterable<PeAssessmentJoin>, findings, 'pe_assessments', 'pe.scores.entered or pe.scores.corrected', (row, entry, details) => [
+    differs('action', row.supersedes === null ? 'pe.scores.entered' : 'pe.scores.corrected', row.action, entry),
+    differs('assessor', row.assessor, row.actor, entry),
+    differs('items', JSON.parse(row.items), details['items'], entry),
+    differs('scores', scoresInEntry(JSON.parse(row.scores) as Parameters<typeof scoresInEntry>[0]), details['scores'], entry),
+    differs('superseded entry', row.supersedes, details['supersedes'], entry),
+    digestDiffers('note, items, scores or time', rowDigest('pe_assessments', row), details['storedSha256'], entry),
+  ]);
+}
+
 /** Each row against its joined entry by `compare`; returns how many matched. */
 function compareRows<T extends EntryColumns & { id: number; record_id: number }>(
   rows: Iterable<T>,
@@ -255,12 +311,14 @@ function compareRows<T extends EntryColumns & { id: number; record_id: number }>
   return matched;
 }
 
-/** Entries whose reading, prediction or note is gone while its record is still on file (a removal takes them all). */
+/** Entries whose reading, prediction, note, correction or PE entry is gone while its record is still on file (a removal takes them all). */
 const missingRows = [
   { table: 'overreads', actions: "'record.confirmed', 'record.amended'", key: '$.overread', gone: 'NOT EXISTS (SELECT 1 FROM overreads o WHERE o.id = row_id)' },
   { table: 'predictions', actions: "'record.predicted'", key: '$.prediction', gone: 'NOT EXISTS (SELECT 1 FROM predictions p WHERE p.id = row_id)' },
   { table: 'tracing_notes', actions: "'record.note.added'", key: '$.note', gone: 'NOT EXISTS (SELECT 1 FROM tracing_notes n WHERE n.id = row_id AND n.retracts IS NULL)' },
   { table: 'tracing_notes', actions: "'record.note.retracted'", key: '$.note', gone: 'NOT EXISTS (SELECT 1 FROM tracing_notes n WHERE n.retracts = row_id)' },
+  { table: 'fiducial_corrections', actions: "'measurements.fiducials.corrected', 'measurements.fiducials.reverted'", key: '$.correction', gone: 'NOT EXISTS (SELECT 1 FROM fiducial_corrections f WHERE f.id = row_id)' },
+  { table: 'pe_assessments', actions: "'pe.scores.entered', 'pe.scores.corrected'", key: '$.assessment', gone: 'NOT EXISTS (SELECT 1 FROM pe_assessments p WHERE p.id = row_id)' },
 ] as const;
 
 function checkMissingRows(db: Db, findings: Findings): void {

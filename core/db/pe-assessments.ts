@@ -25,6 +25,11 @@ interface Row {
 
 const columns = 'id, record_id, items, scores, assessor, note, supersedes, entered_at';
 
+/** Each score's outcome as the audit entry names it: a points total, or a decision rule's 'imaging' / 'excluded' (null: incomplete). */
+export function scoresInEntry(scores: readonly Pick<ScoreResult, 'score' | 'total' | 'imagingIndicated'>[]): Record<string, number | string | null> {
+  return Object.fromEntries(scores.map((s) => [s.score, s.total ?? (s.imagingIndicated === null ? null : s.imagingIndicated ? 'imaging' : 'excluded')]));
+}
+
 function fromRow(row: Row): PeAssessment {
   return {
     id: row.id,

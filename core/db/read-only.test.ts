@@ -45,6 +45,6 @@ describe('a read-only data folder (archival media) opens read-only', () => {
     ].join(' && ');
     const run = spawnSync('unshare', ['-rm', 'sh', '-c', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^OK: 5 entries, 5 hash-chained; 0 records, 0 readings, 0 predictions, 0 notes match their entries; \d+ guard triggers in place\nhead: entry 5 [0-9a-f]{64}[^\n]*\n5\n$/);
+    expect(run.stdout).toMatch(/^OK: 5 entries, 5 hash-chained; 0 records, 0 readings, 0 predictions, 0 notes, 0 fiducial corrections, 0 PE assessments match their entries; \d+ guard triggers in place\nhead: entry 5 [0-9a-f]{64}[^\n]*\n5\n$/);
   });
 });

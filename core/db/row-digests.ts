@@ -15,6 +15,8 @@ export const digestedColumns = {
     'probabilities', 'decisions', 'abstained', 'abstain_reason', 'quality_verdict', 'quality_reasons', 'out_of_scope', 'engine_version', 'actor', 'created_at',
   ],
   tracing_notes: ['record_id', 'at_s', 'lead', 'text', 'author', 'retracts', 'created_at'],
+  fiducial_corrections: ['record_id', 'boundaries', 'beats', 'reader', 'note', 'supersedes', 'corrected_at'],
+  pe_assessments: ['record_id', 'items', 'scores', 'assessor', 'note', 'supersedes', 'entered_at'],
 } as const;
 
 export type DigestedTable = keyof typeof digestedColumns;

@@ -7,6 +7,7 @@ import type { AuditLog } from '../db/audit';
 import { FiducialCorrectionStore } from '../db/fiducial-corrections';
 import type { Db } from '../db/database';
 import type { RecordStore } from '../db/records';
+import { storedRowDigest } from '../db/row-digests';
 import { EinthovenError } from '../errors';
 import { hasBeatEdits } from '../signal/beat-edits';
 import { isEmptyCorrection } from '../signal/boundary-correction';
@@ -74,6 +75,7 @@ export class FiducialDesk {
         program: intervals(program),
         reader: intervals(measured),
         statements: statementChange(program, measured),
+        storedSha256: storedRowDigest(this.#db, 'fiducial_corrections', stored.id),
       });
       return stored;
     })();

@@ -8,8 +8,9 @@ import { fusedProbabilities, type FusionModel } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
-import { PeAssessmentStore } from '../db/pe-assessments';
+import { PeAssessmentStore, scoresInEntry } from '../db/pe-assessments';
 import type { RecordStore } from '../db/records';
+import { storedRowDigest } from '../db/row-digests';
 import { EinthovenError } from '../errors';
 
 const lastAssessorKey = 'pe.lastAssessor';
@@ -104,8 +105,9 @@ export class PeDesk {
       this.#audit.append(entry.assessor, entry.supersedes ? 'pe.scores.corrected' : 'pe.scores.entered', `record:${entry.recordId}`, {
         assessment: entry.id,
         items,
-        scores: Object.fromEntries(scores.map((s) => [s.score, s.total ?? (s.imagingIndicated === null ? null : s.imagingIndicated ? 'imaging' : 'excluded')])),
+        scores: scoresInEntry(scores),
         supersedes: entry.supersedes,
+        storedSha256: storedRowDigest(this.#db, 'pe_assessments', entry.id),
       });
       return entry;
     })();

@@ -54,7 +54,7 @@ Reading never writes to the trail, and works on a read-only data folder.
 --verify walks the whole hash chain and exits 1 if an entry was edited or removed behind the
 app's back (ids must run without gaps; each hash must match and link). It prints the head hash.
 It also compares every stored record (samples recomputed to their content hash), reading,
-prediction and tracing note with the entry that recorded it, finds rows without an entry and
+prediction, tracing note, fiducial correction and PE score entry with the entry that recorded it, finds rows without an entry and
 entries whose row is gone (a removal audited as record.removed is not a finding), and checks
 that the triggers refusing edits are in place: each mismatch is a MISMATCH line naming the
 table, row and what differs (docs/security.md says what the trail cannot cover).
