@@ -1,3 +1,4 @@
+import { appliedMigrations } from './applied-migrations';
 import { openDatabase, type Db } from './database';
 import { migrations } from './migrations/index';
 import type { RowFinding } from './audit-rows';
@@ -10,6 +11,8 @@ export interface GuardCheck {
   readonly guardsPending: boolean;
   /** Triggers missing or replaced. */
   readonly missing: readonly RowFinding[];
+  /** Migrations the database shows were applied that schema_migrations leaves out (core/db/applied-migrations.ts). */
+  readonly unrecorded: readonly RowFinding[];
 }
 
 /** The migration that guards the clinical rows (0017-clinical-rows-guarded.ts). */
@@ -22,7 +25,7 @@ const clinicalGuardsVersion = 17;
  * migrations on an empty database in memory, so this list can never drift from the migrations.
  */
 export function checkGuards(db: Db): GuardCheck {
-  const applied = appliedVersions(db);
+  const { versions: applied, contradictions } = appliedMigrations(db);
   const reference = triggersOf(openDatabase(':memory:', migrations.filter((m) => applied.has(m.version))).db, true);
   const present = triggersOf(db, false);
   const missing: RowFinding[] = [];
@@ -31,15 +34,7 @@ export function checkGuards(db: Db): GuardCheck {
     if (found === undefined) missing.push({ table: expected.table, id: null, recordId: null, entry: null, what: `trigger ${name} is missing: rows of ${expected.table} could be changed without a trace in the trail` });
     else if (found.sql !== expected.sql) missing.push({ table: expected.table, id: null, recordId: null, entry: null, what: `trigger ${name} is not the one its migration created (its text was replaced)` });
   }
-  return { guards: reference.size - missing.length, guardsPending: !applied.has(clinicalGuardsVersion), missing };
-}
-
-/** Versions recorded in schema_migrations, or every version up to user_version in a database from before that table. */
-function appliedVersions(db: Db): Set<number> {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
-  if (hasTable) return new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
-  const version = db.pragma('user_version', { simple: true }) as number;
-  return new Set(migrations.filter((m) => m.version <= version).map((m) => m.version));
+  return { guards: reference.size - missing.length, guardsPending: !applied.has(clinicalGuardsVersion), missing, unrecorded: contradictions };
 }
 
 function triggersOf(db: Db, close: boolean): Map<string, { table: string; sql: string }> {

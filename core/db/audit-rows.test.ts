@@ -10,9 +10,10 @@ import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { databasePath } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { AuditLog } from './audit';
-import type { AuditVerification } from './audit-chain';
+import { entryHash, type AuditVerification, type ChainedRow } from './audit-chain';
 import { describeFinding, rowsSummary } from './audit-rows-text';
 import { openDatabase } from './database';
+import { migrations } from './migrations/index';
 
 // `AuditLog.verify` comparing the stored rows with the trail, on a data folder made by the real engine
 // (bundled PTB-XL 00001/00008 CC BY 4.0, the synthetic MUSE fixture, the bundled starter model), each
@@ -75,10 +76,10 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-/** A copy of the populated folder with `tamper` run on it through a connection of its own, then verified read-only. */
-function verifiedAfter(tamper: (db: Database.Database) => void): AuditVerification {
+/** A copy of the populated folder (or of `source`) with `tamper` run on it through a connection of its own, then verified read-only. */
+function verifiedAfter(tamper: (db: Database.Database) => void, source = populated): AuditVerification {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rows-tampered-'));
-  cpSync(populated, dir, { recursive: true });
+  cpSync(source, dir, { recursive: true });
   const raw = new Database(databasePath(dir));
   try {
     tamper(raw);
@@ -188,3 +189,72 @@ describe('audit --verify compares the stored rows with the trail', () => {
     expect(v.problem).toEqual({ id: 1, reason: expect.stringMatching(/^has no hash, but entry 2 after it links to \w{12}: its hash was removed \(the entry was altered\)$/) });
   });
 });
+
+/**
+ * The populated folder as a version before migration 17 left it: created by migrations 1–16 only
+ * (no guards of 17, none of its schema objects), holding the same rows, and a trail of the same
+ * entries without the digests that version did not write, chained as it chained them.
+ */
+function asSchema16(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rows-schema16-'));
+  openDatabase(databasePath(dir), migrations.filter((m) => m.version <= 16)).db.close();
+  const db = new Database(databasePath(dir));
+  try {
+    db.prepare('ATTACH ? AS src').run(databasePath(populated));
+    const tables = db.prepare("SELECT name FROM src.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'audit_log')").pluck().all() as string[];
+    const entries = db.prepare('SELECT * FROM src.audit_log ORDER BY id').all() as ChainedRow[];
+    const insert = db.prepare('INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash, os_account, reader) VALUES (@id, @at, @actor, @action, @subject, @details, @prev_hash, @hash, @os_account, @reader)');
+    db.transaction(() => {
+      for (const table of tables) db.exec(`INSERT INTO main."${table}" SELECT * FROM src."${table}"`);
+      let previous: string | null = null;
+      for (const entry of entries) {
+        const { storedSha256: _digest, identityHmac: _hmac, ...details } = JSON.parse(entry.details) as Record<string, unknown>;
+        const row = { ...entry, details: JSON.stringify(details), prev_hash: previous };
+        previous = entryHash(row);
+        insert.run({ ...row, hash: previous });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+  return dir;
+}
+
+describe('audit --verify does not take the record of applied migrations on trust', () => {
+  const lowered = 'DELETE FROM schema_migrations WHERE version = 17; PRAGMA user_version = 16';
+  const unrecorded = /^schema_migrations: migration 17 \(clinical-rows-guarded\) is not recorded as applied, yet /;
+
+  it('finds schema_migrations lowered below 17 to pass a dropped guard off as a database not yet upgraded, and reports the guard', () => {
+    const v = verifiedAfter((db) => db.exec(`DROP TRIGGER records_no_update; ${lowered}`));
+    expect(v.ok).toBe(false);
+    expect(v.rows?.guardsPending).toBe(false);
+    expect(findings(v)).toEqual([
+      expect.stringMatching(/^schema_migrations: migration 17 \(clinical-rows-guarded\) is not recorded as applied, yet 10 of its 11 schema objects are in the database \(index audit_log_action_subject, trigger \w+, trigger \w+ and 7 more\); entry 1 of the trail holds a row digest, which only a version that applied it writes: the record of applied migrations was edited \(its guards are checked as applied\)$/),
+      'records: trigger records_no_update is missing: rows of records could be changed without a trace in the trail',
+    ]);
+  });
+
+  it('finds it from the trail alone when every object of migration 17 was dropped too, and reports each guard missing', () => {
+    const v = verifiedAfter((db) => {
+      // Exactly migration 17's triggers and index: the guards older migrations created stay.
+      const sql = migrations.find((m) => m.version === 17)?.sql ?? '';
+      for (const [, type, name] of sql.matchAll(/CREATE (TRIGGER|INDEX) (?:IF NOT EXISTS )?(\w+)/g)) db.exec(`DROP ${type ?? ''} ${name ?? ''}`);
+      db.exec(lowered);
+    });
+    expect(findings(v)).toContainEqual(expect.stringMatching(new RegExp(`${unrecorded.source}entry 1 of the trail holds a row digest, which only a version that applied it writes: the record`)));
+    expect(findings(v).filter((f) => / is missing: /.test(f))).toHaveLength(10);
+    expect(findings(v)).toHaveLength(11);
+  });
+
+  it('names user_version when it still says 17', () => {
+    const v = verifiedAfter((db) => db.exec('DELETE FROM schema_migrations WHERE version = 17'));
+    expect(findings(v)).toEqual([expect.stringMatching(/; user_version says 17; entry 1 of the trail/)]);
+  });
+
+  it('takes a database that a version before migration 17 left for what it is: no guards of 17 expected, no contradiction', () => {
+    const v = verifiedAfter(() => undefined, asSchema16());
+    expect(findings(v)).toEqual([]);
+    expect(v).toMatchObject({ ok: true, problem: null, rows: { guardsPending: true, unrecorded: [] } });
+  });
+});
+

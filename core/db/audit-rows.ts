@@ -105,8 +105,8 @@ export function crossCheckRows(db: Db): RowCheck {
   const peAssessments = checkPeAssessments(db, findings);
   checkMissingRows(db, findings);
   const guards = checkGuards(db);
-  for (const finding of guards.missing) findings.add(finding);
-  return { records, removed, readings, predictions, notes, corrections, peAssessments, guards: guards.guards, guardsPending: guards.guardsPending, missing: guards.missing, findings: findings.list, moreFindings: findings.more };
+  for (const finding of [...guards.unrecorded, ...guards.missing]) findings.add(finding);
+  return { records, removed, readings, predictions, notes, corrections, peAssessments, ...guards, findings: findings.list, moreFindings: findings.more };
 }
 
 interface RecordJoin extends StoredRow, EntryColumns {

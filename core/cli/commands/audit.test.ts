@@ -48,6 +48,24 @@ describe('ecg audit', () => {
     expect(tampered.out[0]).toMatch(/^FAILED at entry 1: its content does not match its hash/);
   });
 
+  it('reports a lowered schema_migrations as a contradiction, and the guard it hid as missing, where it said the database predated the guards', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+    const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
+    expect(await importCommand.run([hea, hea.replace(/\.hea$/, '.dat'), '--json', '--data-dir', dataDir], capture())).toBe(0);
+    // Someone edits a record with a SQLite shell, and lowers the recorded migrations so that the missing guard looks not yet added.
+    const { db } = openDatabase(databasePath(dataDir));
+    db.exec("DROP TRIGGER records_no_update; UPDATE records SET patient_name = 'Someone Else'; DELETE FROM schema_migrations WHERE version = 17; PRAGMA user_version = 16");
+    db.close();
+    const tampered = await audit(['--verify', '--data-dir', dataDir]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toEqual([
+      expect.stringMatching(/^MISMATCH records record 1: patient identity or import fields differ from what entry 1 recorded/),
+      expect.stringMatching(/^MISMATCH schema_migrations: migration 17 \(clinical-rows-guarded\) is not recorded as applied, yet 10 of its 11 schema objects are in the database .*; entry 1 of the trail holds a row digest, which only a version that applied it writes: the record of applied migrations was edited/),
+      'MISMATCH records: trigger records_no_update is missing: rows of records could be changed without a trace in the trail',
+      'FAILED: 3 mismatches between the stored rows (or their guard triggers) and the trail (1 entries read)',
+    ]);
+  });
+
   it('refuses bad flags and a missing database with a clear error, creating nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'audit-cli-')), 'absent');
     await expect(audit(['--data-dir', dataDir])).rejects.toThrow(/no Einthoven database at .*absent/);

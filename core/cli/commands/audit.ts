@@ -56,7 +56,8 @@ app's back (ids must run without gaps; each hash must match and link). It prints
 It also compares every stored record (samples recomputed to their content hash), reading,
 prediction, tracing note, fiducial correction and PE score entry with the entry that recorded it, finds rows without an entry and
 entries whose row is gone (a removal audited as record.removed is not a finding), and checks
-that the triggers refusing edits are in place: each mismatch is a MISMATCH line naming the
+that the triggers refusing edits are in place and that the record of applied migrations agrees
+with what the database shows: each mismatch is a MISMATCH line naming the
 table, row and what differs (docs/security.md says what the trail cannot cover).
 Anyone with the database file could rewrite the whole chain and recompute every hash; an anchor
 exported earlier and kept elsewhere (--export-anchor, signed with the installation's key when
