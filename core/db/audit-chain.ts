@@ -73,7 +73,7 @@ export interface AuditVerification {
   /** The first entry that fails, and why. */
   readonly problem: { readonly id: number; readonly reason: string } | null;
   /**
-   * The stored records, readings, predictions and notes compared with the entries that recorded
+   * The stored records, readings, predictions, notes, corrections and PE entries compared with the entries that recorded
    * them, and the guard triggers (core/db/audit-rows.ts), by the last whole check: an incremental
    * check compares no rows and carries the last whole check's (the header's title said nothing of
    * the rows whenever an entry had been added since). Any finding there makes `ok` false.

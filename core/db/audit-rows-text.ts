@@ -9,17 +9,42 @@ export function describeFinding(f: RowFinding): string {
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** What was cross-checked, for the clean case: "6 records, 3 readings, 2 predictions, 1 note, 2 fiducial corrections, 1 PE assessment match their entries; …". */
+/** "a, b and c". */
+const joined = (parts: readonly string[]): string => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}` : (parts[0] ?? ''));
+
+/** Each compared table in words: one row, many, what its entries name in clear, and what only a digest or a guard covers. */
+const tables = {
+  records: { one: 'record', many: 'records', inClear: 'samples, content hash, format and source file', rest: 'patient identity and import fields' },
+  overreads: { one: 'reading', many: 'readings', inClear: 'reader, statement codes, prediction, agreement and superseded reading', rest: 'note, statement wording and time' },
+  predictions: { one: 'prediction', many: 'predictions', inClear: 'model, weights, operating point, abstention and actor', rest: 'probabilities, decisions, thresholds and quality' },
+  tracing_notes: { one: 'note', many: 'notes', inClear: 'author, time and lead', rest: 'text' },
+  fiducial_corrections: { one: 'fiducial correction', many: 'fiducial corrections', inClear: 'reader, boundaries, beat edits and superseded correction', rest: 'note and time' },
+  pe_assessments: { one: 'PE assessment', many: 'PE assessments', inClear: 'assessor, items, scores and superseded entry', rest: 'note and time' },
+} as const;
+
+/**
+ * What was cross-checked, for the clean case: "6 records, 3 readings, 2 predictions, 1 note, 2 fiducial corrections, 1 PE assessment match their entries; …".
+ * Rows nothing covers whole (no digest in their entries, no guard) are not said to match: what
+ * they agree in is named, and what is left unprotected; so are the guards not yet in place.
+ */
 export function rowsSummary(rows: RowCheck): string {
-  const matched = [
-    plural(rows.records, 'record', 'records'), plural(rows.readings, 'reading', 'readings'), plural(rows.predictions, 'prediction', 'predictions'), plural(rows.notes, 'note', 'notes'),
-    plural(rows.corrections, 'fiducial correction', 'fiducial corrections'), plural(rows.peAssessments, 'PE assessment', 'PE assessments'),
-  ];
+  const counts = { records: rows.records, overreads: rows.readings, predictions: rows.predictions, tracing_notes: rows.notes, fiducial_corrections: rows.corrections, pe_assessments: rows.peAssessments };
+  const matched = Object.entries(counts).map(([table, n]) => plural(n, tables[table as keyof typeof tables].one, tables[table as keyof typeof tables].many));
   const removed = rows.removed > 0 ? `, ${plural(rows.removed, 'removed record', 'removed records')} audited` : '';
-  const guards = rows.guardsPending
-    ? `; ${rows.guards} guard triggers in place (this database predates the clinical rows' guards: the app adds them when it next opens the folder)`
-    : `; ${rows.guards} guard triggers in place`;
-  return `${matched.join(', ')} match their entries${removed}${guards}`;
+  const partly = Object.entries(rows.partly).map(([table, n]) => {
+    const t = tables[table as keyof typeof tables];
+    return `; ${plural(n, t.one, t.many)} agree with their entries only in ${t.inClear} (their ${t.rest}: no digest in the entries, no guard)`;
+  });
+  return `${matched.join(', ')} match their entries${removed}${partly.join('')}; ${rows.guards} guard triggers in place${pendingGuards(rows)}`;
+}
+
+/** "; not yet guarded, as this database predates migration 17 (…): UPDATE of records and …; DELETE of …". */
+function pendingGuards(rows: RowCheck): string {
+  if (rows.pendingGuards.length === 0) return '';
+  const versions = [...new Set(rows.pendingGuards.map((g) => g.version))];
+  const of = (statement: 'UPDATE' | 'DELETE') => rows.pendingGuards.filter((g) => g.refuses === statement).map((g) => g.table);
+  const statements = (['UPDATE', 'DELETE'] as const).filter((st) => of(st).length > 0).map((st) => `${st} of ${joined(of(st))}`);
+  return `; not yet guarded, as this database predates migration${versions.length > 1 ? 's' : ''} ${joined(versions.map(String))} (the app adds the guards when it next opens the folder): ${statements.join('; ')}`;
 }
 
 /** Every reason a whole verification failed, one line each: the chain's first broken entry, then each row or guard that does not match. */

@@ -258,3 +258,27 @@ describe('audit --verify does not take the record of applied migrations on trust
   });
 });
 
+describe('a database that predates the clinical rows\' guards (schema 16, opened read-only by verify)', () => {
+  const summary16 = (guards: number) =>
+    `0 records, 3 readings, 1 prediction, 3 notes, 2 fiducial corrections, 1 PE assessment match their entries, 1 removed record audited; ` +
+    `2 records agree with their entries only in samples, content hash, format and source file (their patient identity and import fields: no digest in the entries, no guard); ` +
+    `${guards} guard triggers in place; not yet guarded, as this database predates migration 17 (the app adds the guards when it next opens the folder): ` +
+    'UPDATE of records, record_signals and record_device_measurements; DELETE of record_signals, record_device_measurements, overreads, predictions, tracing_notes, fiducial_corrections and pe_assessments';
+
+  it('names each guard not yet there, and does not say records match where neither a digest nor a guard covers their patient fields', () => {
+    const v = verifiedAfter(() => undefined, asSchema16());
+    expect(v.rows).toMatchObject({ records: 0, partly: { records: 2 }, readings: 3, predictions: 1, notes: 3, corrections: 2, peAssessments: 1, guardsPending: true });
+    expect(rowsSummary(v.rows!)).toBe(summary16(v.rows!.guards));
+  });
+
+  it('is right to: a patient name changed there is found by nothing, and the summary still says so', () => {
+    const v = verifiedAfter((db) => db.exec("UPDATE records SET patient_name = 'Someone Else' WHERE id = 2"), asSchema16());
+    expect(v).toMatchObject({ ok: true, rows: { findings: [], partly: { records: 2 } } });
+    expect(rowsSummary(v.rows!)).toBe(summary16(v.rows!.guards));
+  });
+
+  it('counts the rows whose entries hold digests as matching, guards or not', () => {
+    expect(verifiedAfter(() => undefined).rows).toMatchObject({ records: 2, partly: {}, pendingGuards: [] });
+  });
+});
+
