@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from './audit';
 import { openDatabase } from './database';
@@ -36,6 +37,19 @@ describe('database', () => {
     db.pragma('user_version = 999');
     db.close();
     expect(() => openDatabase(file)).toThrow(/newer than this app/);
+  });
+
+  it("refuses to run a migration again over its own objects when the record of applied migrations was edited, naming the contradiction", () => {
+    const file = tempDbFile();
+    openDatabase(file).db.close();
+    // Someone with write access deletes migration 17's row (the clinical rows' guards) from the record.
+    const raw = new Database(file);
+    raw.prepare('DELETE FROM schema_migrations WHERE version = 17').run();
+    raw.close();
+    // It failed on SQLite's "trigger records_no_update already exists", which names no cause.
+    expect(() => openDatabase(file)).toThrow(
+      expect.objectContaining({ code: 'E_IO', message: expect.stringMatching(/^database .*test\.sqlite: migration 17 \(.+\) is not recorded as applied, yet .*the record of applied migrations was edited.*Refusing to run it again .*ecg audit --verify/) }),
+    );
   });
 
   it('has STRICT tables that refuse wrongly typed values', () => {

@@ -5,6 +5,7 @@ import { databaseError, EinthovenError } from '../errors';
 import { refuseEmptyDatabase } from './database-file';
 import { temporaryName } from '../storage/atomic';
 import { makeFilePrivate, makePrivateFolder } from '../storage/private-files';
+import { appliedMigrations } from './applied-migrations';
 import { migrations } from './migrations/index';
 import type { Migration } from './migrations/types';
 
@@ -206,6 +207,24 @@ function checkKnownMigrations(db: Db, list: readonly Migration[], file: string):
 }
 
 /**
+ * Refuses to migrate a database whose record of applied migrations leaves out one that its schema
+ * (or its trail) shows ran: someone edited `schema_migrations`, and running that migration again
+ * over what is there failed on SQLite's "trigger records_no_update already exists", naming no
+ * cause, or could run twice what must run once. Verify reports the same contradiction
+ * (applied-migrations.ts); only the app's own migrations have a known footprint to compare.
+ */
+function refuseEditedMigrationRecord(db: Db, list: readonly Migration[], file: string): void {
+  if (list !== migrations) return;
+  const [first, ...more] = appliedMigrations(db).contradictions;
+  if (!first) return;
+  const others = more.length > 0 ? ` (and ${more.length} more)` : '';
+  throw new EinthovenError(
+    'E_IO',
+    `database ${file}: ${first.what}${others}. Refusing to run it again over what is there: check the trail with ecg audit --verify --data-dir <its folder>, and restore the folder from a backup if it was tampered with`,
+  );
+}
+
+/**
  * Applies pending migrations under an EXCLUSIVE lock, reading the state inside it: two
  * processes opening a new data folder at once do not both create the tables; the second waits
  * (busy_timeout) and then finds them. Applied migrations are recorded by number in
@@ -225,6 +244,7 @@ function applyMigrations(db: Db, list: readonly Migration[], file: string): numb
     return list.filter((m) => (applied ? !applied.has(m.version) : m.version > version));
   };
   if (pending().length === 0 && before > 0) return before;
+  if (before > 0) refuseEditedMigrationRecord(db, list, file);
   return db
     .transaction(() => {
       const todo = pending();
