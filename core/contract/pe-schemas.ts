@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dDimerFloorNgMlFeu, dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { RecordId } from './schemas';
 
@@ -8,7 +8,7 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { dDimerFloorNgMlFeu, dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
+export { dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
 
 /** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
 const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>

@@ -49,7 +49,7 @@ describe('hospital labels CSV: PE score items and totals', () => {
       ['ecgs/00001_lr.hea,1,70,fast,650,,,,,,,,,,,', /row 2: heart_rate 'fast' is not a number of beats\/min/],
       ['ecgs/00001_lr.hea,1,70,110,-5,,,,,,,,,,,', /d_dimer_ng_ml_feu '-5' is not a number of ng\/mL FEU/],
       // A lab's mg/L FEU (= µg/mL FEU) put in the ng/mL column: 1000 times too small, it would have excluded PE.
-      ['ecgs/00001_lr.hea,1,70,110,0.65,,,,,,,,,,,', /row 2: d_dimer_ng_ml_feu '0\.65' is below 20 ng\/mL FEU, which is not plausible; 0\.65 mg\/L FEU is 650 ng\/mL/],
+      ['ecgs/00001_lr.hea,1,70,110,0.65,,,,,,,,,,,', /row 2: d_dimer_ng_ml_feu '0\.65' is below 20 ng\/mL FEU, which is not plausible; 0\.65 mg\/L FEU is 650 ng\/mL: give it in d_dimer_mg_l_feu/],
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,14,,', /wells_total '14' is not a wells total \(0–12.5\)/],
       ['ecgs/00001_lr.hea,1,70,110,650,yes,no,no,no,no,no,no,no,6,,', /wells_total 6 disagrees with 4.5 computed from the row's items/],
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,,perhaps,', /peged_imaging 'perhaps' is not yes\/no/],

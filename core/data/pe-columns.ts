@@ -1,8 +1,9 @@
 import { computePeScores } from '../clinic/pe-scores/index';
-import { dDimerMixUp, peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
+import { peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
 import { scoreValue } from '../clinic/pe-scores/cut-offs';
 import type { PeScoreId } from '../clinic/pe-scores/points';
 import { EinthovenError } from '../errors';
+import { dDimerCells, readDdimer } from './pe-ddimer-columns';
 import type { PeRecordScores, PeScoreValue } from './types';
 
 /**
@@ -13,6 +14,7 @@ import type { PeRecordScores, PeScoreValue } from './types';
  */
 export const peItemColumns: Readonly<Record<PeBooleanItem | Exclude<PeNumberItem, 'ageYears'>, string>> = {
   heartRateBpm: 'heart_rate',
+  // Or d_dimer_mg_l_feu / d_dimer_ug_ml_feu: the D-dimer is read from whichever holds it (pe-ddimer-columns.ts).
   dDimerNgMlFeu: 'd_dimer_ng_ml_feu',
   dvtSigns: 'dvt_signs',
   peMostLikely: 'pe_most_likely',
@@ -55,18 +57,22 @@ function readBoolean(text: string, column: string, where: string): boolean {
 function readNumber(text: string, column: string, where: string, range: { min: number; max: number; unit: string }): number {
   const v = Number(text);
   if (!Number.isFinite(v) || v < 0 || v > range.max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${range.unit} in ${range.min}–${range.max}`);
-  if (v < range.min) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is below ${range.min} ${range.unit}, which is not plausible${column === peItemColumns.dDimerNgMlFeu ? `; ${dDimerMixUp(v)}: give the column in ng/mL FEU` : ''}`);
+  if (v < range.min) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is below ${range.min} ${range.unit}, which is not plausible`);
   return v;
 }
+
+const totalColumnNames = Object.values(peTotalColumns);
 
 function readItems(row: Record<string, string>, where: string): PeItems {
   const items: PeItems = {};
   for (const [id, column] of Object.entries(peItemColumns) as [keyof typeof peItemColumns, string][]) {
     const text = cell(row, column);
-    if (!text) continue;
-    if (id === 'heartRateBpm' || id === 'dDimerNgMlFeu') items[id] = readNumber(text, column, where, peNumberRanges[id]);
+    if (id === 'dDimerNgMlFeu' || !text) continue;
+    if (id === 'heartRateBpm') items[id] = readNumber(text, column, where, peNumberRanges[id]);
     else items[id] = readBoolean(text, column, where);
   }
+  const dDimer = readDdimer(row, where, totalColumnNames);
+  if (dDimer !== undefined) items.dDimerNgMlFeu = dDimer;
   return items;
 }
 
@@ -82,9 +88,9 @@ function readTotal(id: PeScoreId, text: string, column: string, where: string): 
   return v;
 }
 
-/** True when the row has any PE score column filled. */
+/** True when the row has any PE score column filled; any D-dimer column counts, so one in DDU is refused, not skipped. */
 function hasPeColumns(row: Record<string, string>): boolean {
-  return [...Object.values(peItemColumns), ...Object.values(peTotalColumns)].some((c) => cell(row, c) !== '');
+  return [...Object.values(peItemColumns), ...totalColumnNames].some((c) => cell(row, c) !== '') || dDimerCells(row, totalColumnNames).length > 0;
 }
 
 /**

@@ -50,6 +50,19 @@ export function ngMlFromMgL(mgL: number): number {
 }
 
 /**
+ * The FEU units a D-dimer is accepted in, by the form's unit selector and by the labels CSV:
+ * ng/mL (= µg/L) as stored, and mg/L (= µg/mL), 1000 times larger. D-dimer units (DDU) are not
+ * among them: FEU is about twice DDU, but the factor depends on the assay and its calibrator.
+ */
+export const dDimerFeuUnits = ['ng/mL FEU', 'mg/L FEU'] as const;
+export type DdimerFeuUnit = (typeof dDimerFeuUnits)[number];
+
+/** The D-dimer in the stored ng/mL FEU from a value in one of the accepted FEU units. */
+export function ngMlFeuFrom(value: number, unit: DdimerFeuUnit): number {
+  return unit === 'mg/L FEU' ? ngMlFromMgL(value) : value;
+}
+
+/**
  * Why a D-dimer below the floor is refused, naming the likely unit mix-up with the value itself:
  * "below 20 ng/mL FEU is not plausible; 0.65 mg/L FEU is 650 ng/mL".
  */

@@ -1,13 +1,14 @@
-import { dDimerMixUp, ngMlFromMgL, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerFeuUnits, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
 
 /**
  * The units a D-dimer may be typed in. Labs report FEU as ng/mL (= µg/L) or as mg/L (= µg/mL),
- * 1000 times apart; the item is stored in ng/mL FEU whatever it was typed in.
+ * 1000 times apart; the item is stored in ng/mL FEU whatever it was typed in. The labels CSV
+ * accepts the same units (core/data/pe-ddimer-columns.ts), so both convert alike.
  */
-export const dDimerUnits = ['ng/mL FEU', 'mg/L FEU'] as const;
+export const dDimerUnits = dDimerFeuUnits;
 export type DdimerUnit = (typeof dDimerUnits)[number];
 
 /** The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item, and the D-dimer's unit. */
@@ -47,7 +48,7 @@ export interface RejectedValue {
 
 /** The D-dimer in ng/mL FEU the draft's typed value and unit come to. */
 function dDimerNgMl(draft: PeDraft, typed: number): number {
-  return draft.dDimerUnit === 'mg/L FEU' ? ngMlFromMgL(typed) : typed;
+  return ngMlFeuFrom(typed, draft.dDimerUnit);
 }
 
 /** Why a D-dimer outside the accepted range is refused; below the floor in ng/mL, the likely mix-up with mg/L is named. */

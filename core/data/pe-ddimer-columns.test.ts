@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { readPeScores } from './pe-columns';
+
+/** The D-dimer a labels-CSV row gives, in the ng/mL FEU it is stored as. */
+function dDimerOf(row: Record<string, string>): number | undefined {
+  return readPeScores({ file: 'a.hea', label: '1', ...row }, 'labels.csv row 2', 70)?.items.dDimerNgMlFeu;
+}
+
+describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', () => {
+  it('reads FEU in ng/mL as is and in mg/L or µg/mL (the same unit) × 1000, without float residue', () => {
+    expect(dDimerOf({ d_dimer_ng_ml_feu: '650' })).toBe(650);
+    for (const column of ['d_dimer_mg_l_feu', 'd_dimer_ug_ml_feu']) {
+      for (const [given, stored] of [['0.65', 650], ['1.1', 1100], ['0.27', 270], ['35.2', 35_200]] as const) {
+        expect(dDimerOf({ [column]: given }), `${column} ${given}`).toBe(stored);
+      }
+    }
+  });
+
+  it('computes the D-dimer rules from a mg/L FEU value as from the same value in ng/mL FEU', () => {
+    const items = { heart_rate: '80', dvt_signs: 'no', pe_most_likely: 'no', immobilisation_or_surgery_4w: 'no', previous_vte: 'no', haemoptysis: 'no', active_cancer: 'no', surgery_or_fracture_1m: 'no', unilateral_leg_pain: 'no' };
+    const inMgL = readPeScores({ ...items, d_dimer_mg_l_feu: '0.65' }, 'row 2', 70);
+    const inNgMl = readPeScores({ ...items, d_dimer_ng_ml_feu: '650' }, 'row 2', 70);
+    expect(inMgL).toEqual(inNgMl);
+    expect(inMgL?.values.ageAdjustedDdimer).toEqual({ value: 0, provenance: 'items' }); // 650 < 700 (age 70 × 10)
+  });
+
+  it('leaves an empty D-dimer cell as not assessed, in any column, DDU included', () => {
+    expect(readPeScores({ heart_rate: '80', d_dimer_mg_l_feu: '', d_dimer_ng_ml_ddu: ' ' }, 'row 2', undefined)?.items).toEqual({ heartRateBpm: 80 });
+  });
+
+  it('refuses a D-dimer in D-dimer units (DDU), saying the conversion to FEU depends on the assay', () => {
+    for (const column of ['d_dimer_ng_ml_ddu', 'd_dimer_mg_l_ddu', 'D-dimer (DDU)']) {
+      expect(() => dDimerOf({ [column]: '300' }), column).toThrow(
+        `labels.csv row 2: ${column} gives the D-dimer in D-dimer units (DDU), which is not read: FEU is about twice DDU, but the factor depends on the assay and its calibrator, so no fixed factor is right; give the FEU result (d_dimer_ng_ml_feu, d_dimer_mg_l_feu or d_dimer_ug_ml_feu)`,
+      );
+    }
+  });
+
+  it('refuses a D-dimer column whose unit it does not know, instead of leaving the D-dimer out', () => {
+    expect(() => dDimerOf({ d_dimer: '650' })).toThrow("labels.csv row 2: d_dimer is not a D-dimer column read here (its unit is not known); give the FEU result in d_dimer_ng_ml_feu, d_dimer_mg_l_feu or d_dimer_ug_ml_feu");
+  });
+
+  it('refuses a row that gives the D-dimer in two columns', () => {
+    expect(() => dDimerOf({ d_dimer_ng_ml_feu: '650', d_dimer_mg_l_feu: '0.65' })).toThrow('labels.csv row 2: the D-dimer is given in both d_dimer_ng_ml_feu and d_dimer_mg_l_feu; give it in one column');
+  });
+
+  it('refuses implausible values naming the likely unit mix-up and the column that fits it', () => {
+    const cases: [Record<string, string>, string][] = [
+      // mg/L FEU put in the ng/mL column: 1000 times too small, it would have excluded PE.
+      [{ d_dimer_ng_ml_feu: '0.65' }, "labels.csv row 2: d_dimer_ng_ml_feu '0.65' is below 20 ng/mL FEU, which is not plausible; 0.65 mg/L FEU is 650 ng/mL: give it in d_dimer_mg_l_feu"],
+      [{ d_dimer_ng_ml_feu: '-5' }, "labels.csv row 2: d_dimer_ng_ml_feu '-5' is not a number of ng/mL FEU"],
+      [{ d_dimer_ng_ml_feu: '250000' }, "labels.csv row 2: d_dimer_ng_ml_feu '250000' is above 200000 ng/mL FEU, which is not plausible"],
+      // ng/mL put in the mg/L column: 1000 times too large.
+      [{ d_dimer_mg_l_feu: '650' }, "labels.csv row 2: d_dimer_mg_l_feu '650' is 650000 ng/mL FEU, above 200000 ng/mL FEU, which is not plausible; 650 ng/mL FEU given as mg/L? give it in d_dimer_ng_ml_feu"],
+      [{ d_dimer_ug_ml_feu: '0.01' }, "labels.csv row 2: d_dimer_ug_ml_feu '0.01' is 10 ng/mL FEU, below 20 ng/mL FEU, which is not plausible"],
+      [{ d_dimer_mg_l_feu: '0,65' }, "labels.csv row 2: d_dimer_mg_l_feu '0,65' is not a number of mg/L FEU"],
+    ];
+    for (const [row, message] of cases) expect(() => dDimerOf(row), JSON.stringify(row)).toThrow(message);
+  });
+});
