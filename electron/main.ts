@@ -15,6 +15,7 @@ import { RestartBudget } from './restart-budget';
 import { shellLog } from './shell-log';
 import { readStaticFile } from './static-files';
 import { forkUtilityEngine } from './utility-engine';
+import { discardDraftsAnswer, unsignedDraftsQuestion } from './unload-guard';
 import { contentSecurityPolicy, mainWindowOptions } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,10 +76,17 @@ async function start(): Promise<void> {
     log(`window's renderer gone (${details.reason}, exit code ${details.exitCode}); ${reload ? 'reloading' : 'not reloaded'}`);
     if (reload) void window.loadURL('app://einthoven/index.html');
   });
+  // The page refuses to unload while readings are drafted but unsigned; Electron would then keep the window
+  // open without a word, so ask: going back keeps the drafts, discarding lets the close (or reload) go on.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (dialog.showMessageBoxSync(window, unsignedDraftsQuestion) === discardDraftsAnswer) event.preventDefault();
+  });
   await window.loadURL('app://einthoven/index.html');
   app.on('second-instance', () => window.focus());
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void engine.shutdown());
+  // Not on before-quit, which comes before the windows close: a quit the user takes back (to sign a
+  // draft) would have left the window without its engine. will-quit comes once every window has closed.
+  app.on('will-quit', () => void engine.shutdown());
 }
 
 /** `Einthoven --cli …`: the command line, no window, no single-instance lock (the app may be open). */

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
@@ -32,6 +33,8 @@ export class RecordReading {
   /** A kept draft set aside because the record's reading changed meanwhile, in words; null when none. */
   setAside = $state<string | null>(null);
   readonly #drafts: ReadingDrafts;
+  /** The open record's name in the list of unsigned drafts ("00001_lr.hea, ID 15709"). */
+  #label = '';
   #lastReader = '';
   #ticket = 0;
 
@@ -57,8 +60,10 @@ export class RecordReading {
     return null;
   }
 
-  async load(recordId: number): Promise<void> {
+  /** Opens a record's readings; `label` names it in the list of unsigned drafts. */
+  async load(recordId: number, label: string): Promise<void> {
     this.#keepDraft();
+    this.#label = label;
     const ticket = ++this.#ticket;
     Object.assign(this, { recordId, readings: [], loaded: false, amending: false, error: null, restored: false, setAside: null });
     const result = await this.#bridge.api['overreads:list']({ recordId });
@@ -76,13 +81,29 @@ export class RecordReading {
   #keepDraft(): void {
     if (this.recordId === null || !this.editing) return;
     const amends = this.amending ? (this.current?.id ?? null) : null;
-    this.#drafts.keep(this.recordId, { draft: $state.snapshot(this.draft), amends });
+    this.#drafts.keep(this.recordId, { draft: $state.snapshot(this.draft), amends }, this.#label);
+  }
+
+  /**
+   * Tells the drafts what the open form holds, so that closing the window warns of it too; run in
+   * an effect, it follows every change the reader makes. The open form's draft is kept only on leaving.
+   */
+  showOpenDraft(): void {
+    const kept = this.recordId !== null && this.editing ? { draft: $state.snapshot(this.draft), amends: this.amending ? (this.current?.id ?? null) : null } : null;
+    const [recordId, label] = [this.recordId, this.#label];
+    // The drafts' own state is written, not read: the effect depends on the form alone.
+    untrack(() => this.#drafts.showOpen(recordId, label, kept));
   }
 
   #restoreDraft(recordId: number): void {
     const back = this.#drafts.take(recordId, this.current?.id ?? null);
     if (back.kind === 'draft') Object.assign(this, { draft: back.kept.draft, amending: back.kept.amends !== null, restored: true });
     else if (back.kind === 'stale') this.setAside = setAsideText(back.kept.draft, this.library);
+  }
+
+  /** The form goes off screen with its record: it no longer counts among the unsigned drafts. */
+  closeForm(): void {
+    this.#drafts.showOpen(null, '', null);
   }
 
   /** Amending starts from the current reading's statements. */
