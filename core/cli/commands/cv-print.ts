@@ -4,12 +4,19 @@ import type { CvJobResult } from '../../train/jobs/cv-job';
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'f1Macro@0.5', 'accuracy@0.5', 'gmeanPaper@0.5'];
 
-/** The human-readable `ecg train --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */
-export function cvLines(r: CvJobResult): string[] {
+/** What `ecg train --cv` (cvJob) and `ecg finetune --cv` (finetuneCvJob) both report. */
+export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & {
+  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number }[];
+};
+
+/** The human-readable `ecg train --cv` / `ecg finetune --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */
+export function cvLines(r: CvReport): string[] {
   const unit = r.pooled.unit === 'patient' ? 'patients' : 'records';
   const lines = [
     `${r.k}-fold cross-validation on ${r.dataset} (${r.source})${r.excluded ? `; ${r.excluded.count} records left out: ${r.excluded.reason}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
     `Each fold: trained on ${r.k - 2} folds, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
+    // A reader compares these with a package's locked-test figures: they are estimates of another kind.
+    'Cross-validation figures (out of fold), not locked-test figures: each fold\'s model chose its epoch and thresholds on a neighbouring fold of the same data.',
     `fold  n     ${shown.map((m) => m.padEnd(16)).join('')}best epoch`,
   ];
   for (const f of r.perFold) {

@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { EinthovenError } from '../../errors';
-import { finetuneJob, finetuneModes, type FinetuneMode } from '../../train/jobs/finetune-job';
+import { requireNewOutput } from '../../storage/new-output';
+import { finetuneCvJob, type FinetuneCvOptions } from '../../train/jobs/finetune-cv-job';
+import { finetuneJob, finetuneModes, type FinetuneJobOptions, type FinetuneMode } from '../../train/jobs/finetune-job';
 import type { ModelManifest } from '../../train/package/manifest';
+import type { JobContext } from '../../train/progress';
 import { parseCommandArgs } from '../args';
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIO } from '../command';
+import { cvLines } from './cv-print';
 import { resolveModel } from './model-path';
 import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
@@ -30,6 +34,7 @@ export const finetuneCommand: CliCommand = {
   name: 'finetune',
   summary: 'Fine-tune a model package on your own labelled ECGs (transfer learning)',
   usage: `Usage: ecg finetune --base M --data DIR --labels CSV [--mode head|full] --out DIR [options]
+       ecg finetune --cv K --base M --data DIR --labels CSV --out DIR [options]   (K-fold cross-validation)
 
 Starts from the model package M (folder, .ecgmodel file or bundled model name), replaces its
 output layer for the classes of the labels CSV (one output for 0/1 labels, e.g. PE) and trains:
@@ -50,6 +55,8 @@ or the PE-HSM layout filename;label with 0/1.
   --feature-crops N     head: random crops per training record whose features are cached (default 8)
   --trunk-lr-factor X   full: trunk learning rate factor (default 0.1)
   --name TEXT           model name in the manifest
+  --cv K                K-fold cross-validation (3..20) of this fine-tuning instead of one
+  --fold-seed N         --cv: seed of the patient-grouped folds (default 2018)
 
 ${datasetUsage}
 
@@ -63,9 +70,22 @@ base model on the same records beside it: per class both AUCs and DeLong's 95 % 
 difference, and how many test records the base model had already seen in training (its
 package's training-record filter). Both are kept in the new package's manifest.
 
-Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","comparison"}},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}`,
+Cross-validation (--cv K), the app's "Cross-validate first (folds)": the rows outside the locked
+test split are dealt into K patient-grouped folds stratified by label (the locked test split is
+never read). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
+fine-tuning is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. A
+recording under two rows in different folds is refused (a fold would be tested on a copy of its
+training). Each fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json
+(OUT a new or empty folder). Prints every fold's figures, their mean ± SD, and the pooled
+out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures.
+The app then fine-tunes the final model on all the data; here that is the same command without
+--cv. Ctrl-C stops after the current step and reports the folds that finished.
+
+Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","comparison"}},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}
+  with --cv: {"k","source","excluded","dataset","classes","perFold":[…],"meanSd":{…},"pooled":{…},
+  "folds":[{"fold","out","modelId","bestEpoch","epochs"}],"cancelled","out"}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.base) throw new EinthovenError('E_VALIDATION', '--base M is required');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
@@ -74,23 +94,22 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
     const featureCrops = numberFlag(values['feature-crops'], '--feature-crops', { integer: true, min: 1, max: 256 });
     const backend = backendFrom(values.backend);
     const workers = workersFrom(values.workers);
-    const result = await finetuneJob(
-      {
-        base: resolveModel(values.base),
-        dataset: datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) }),
-        out: path.resolve(values.out),
-        train: { ...trainConfigFrom(values), ...(trunkLrFactor ? { trunkLrFactor } : {}) },
-        ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),
-        ...(featureCrops ? { featureCrops } : {}),
-        ...(backend ? { backend } : {}),
-        ...workers,
-        ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}),
-        ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
-        ...(values.name ? { name: values.name } : {}),
-        ...(values['force-memory'] ? { forceMemory: true } : {}),
-      },
-      { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) },
-    );
+    const cv = crossValidationFrom(values);
+    const common: Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> = {
+      base: resolveModel(values.base),
+      dataset: datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) }),
+      train: { ...trainConfigFrom(values), ...(trunkLrFactor ? { trunkLrFactor } : {}) },
+      ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),
+      ...(featureCrops ? { featureCrops } : {}),
+      ...(backend ? { backend } : {}),
+      ...workers,
+      ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
+      ...(values.name ? { name: values.name } : {}),
+      ...(values['force-memory'] ? { forceMemory: true } : {}),
+    };
+    const context = { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) };
+    if (cv) return crossValidate({ ...common, ...cv, workDir: path.resolve(values.out) }, Boolean(values.json), io, context);
+    const result = await finetuneJob({ ...common, out: path.resolve(values.out), ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}) }, context);
     if (values.json) io.stdout(jsonLine(result));
     else {
       io.stdout(`${result.mode} fine-tuning ${result.cancelled ? 'cancelled; best model so far' : 'done'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.epochs}, ${result.secondsTotal.toFixed(1)} s`);
@@ -99,3 +118,27 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
     return 0;
   },
 };
+
+/** --cv K and --fold-seed N, checked: K folds of 3..20 (as the app's form), a seed only with --cv, no --checkpoint or single-file --out. */
+function crossValidationFrom(values: { cv?: string; 'fold-seed'?: string; checkpoint?: string; out?: string }): { folds: number; foldSeed?: number } | undefined {
+  const folds = numberFlag(values.cv, '--cv', { integer: true, min: 3, max: 20 });
+  const foldSeed = numberFlag(values['fold-seed'], '--fold-seed', { integer: true, min: 0 });
+  if (folds === undefined) {
+    if (foldSeed !== undefined) throw new EinthovenError('E_VALIDATION', '--fold-seed applies to --cv');
+    return undefined;
+  }
+  // The job starts every fold afresh and clears its own fold folders: there is nothing to resume.
+  if (values.checkpoint) throw new EinthovenError('E_VALIDATION', '--checkpoint does not apply to --cv: every fold is fine-tuned afresh');
+  if (values.out?.endsWith('.ecgmodel')) throw new EinthovenError('E_VALIDATION', `--cv writes a folder (a package per fold and cv.json), not the single file ${values.out}: give --out a folder`);
+  return { folds, ...(foldSeed === undefined ? {} : { foldSeed }) };
+}
+
+/** `ecg finetune --cv K`: the app's cross-validation job, printed as `ecg train --cv` prints its own. */
+async function crossValidate(options: FinetuneCvOptions, json: boolean, io: CliIO, context: JobContext): Promise<number> {
+  // The job clears the fold-NN folders it writes into (its scratch in the app): a folder given here must hold nothing of the user's.
+  requireNewOutput(options.workDir, 'a cross-validation (a package per fold and cv.json)');
+  const cv = await finetuneCvJob(options, context);
+  if (json) io.stdout(jsonLine(cv));
+  else cvLines(cv).forEach((line) => io.stdout(line));
+  return 0;
+}

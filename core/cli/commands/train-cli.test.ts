@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -154,6 +154,69 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const evaluation = JSON.parse((await cli(evaluateCommand, ['--model', out, '--data', data, '--labels', labels, '--class', 'MI', '--json'])).stdout[0] as string) as { classes: string[]; n: number };
     expect(evaluation).toMatchObject({ classes: ['MI'], n: 6 });
   });
+
+  it('finetune --cv 3 runs the app\'s cross-validation job, prints per-fold and pooled figures as train --cv does, and stops on Ctrl-C', async () => {
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const norm = ds.classes.indexOf('NORM');
+    const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`);
+    const labels = path.join(dir, 'norm-cv.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    const args = (out: string, more: string[] = []) => ['--cv', '3', '--base', model, '--data', data, '--labels', labels, '--class', 'NORM', '--mode', 'head', '--out', out, '--epochs', '2', '--batch', '4', '--feature-crops', '1', '--min-examples', '1,1', ...more];
+    const out = path.join(dir, 'norm-cv');
+    const r = await cli(finetuneCommand, args(out, ['--quiet']));
+    expect(r.code).toBe(0);
+    const development = ds.items.filter((i) => i.split !== 'test').length;
+    const locked = ds.items.length - development;
+    expect(r.stdout[0]).toMatch(new RegExp(`^3-fold cross-validation on hospital:.* \\(3 patient-grouped folds stratified by label \\(seed 2018\\)\\); ${locked} records left out: the locked test split is never read by cross-validation\\.$`));
+    expect(r.stdout).toContain('Cross-validation figures (out of fold), not locked-test figures: each fold\'s model chose its epoch and thresholds on a neighbouring fold of the same data.');
+    expect(r.stdout.filter((l) => /^[123]\s+\d+\s+/.test(l))).toHaveLength(3); // one line per fold, with its best epoch of 2
+    expect(r.stdout.filter((l) => /^[123]\s+\d+\s+.*\d\/2$/.test(l))).toHaveLength(3);
+    expect(r.stdout.find((l) => l.startsWith('mean ± SD'))).toMatch(/\d\.\d{3} ± /);
+    expect(r.stdout.find((l) => l.startsWith('pooled out-of-fold'))).toContain(`n = ${development}`);
+    const report = JSON.parse(await readFile(path.join(out, 'cv.json'), 'utf8')) as { k: number; classes: string[]; pooled: { n: number }; predictions: { ids: string[] }[]; folds: { out: string }[] };
+    expect(report).toMatchObject({ k: 3, classes: ['NORM'], pooled: { n: development } });
+    // Every development record scored once, out of fold; no locked test row among them.
+    const scored = report.predictions.flatMap((p) => p.ids);
+    expect(new Set(scored).size).toBe(development);
+    expect(report.folds.map((f) => path.basename(f.out))).toEqual(['fold-01', 'fold-02', 'fold-03']);
+
+    expect(finetuneCommand.usage).toMatch(/^ {2}--cv K {16}K-fold cross-validation \(3\.\.20\)/m);
+    // Bad K and flags that do not apply are refused, before any record is read, with typed errors.
+    for (const [k, why] of [['2', /--cv must be a whole number from 3 to 20, got '2'/], ['21', /--cv must be a whole number/], ['3.5', /--cv must be a whole number/]] as const) {
+      await expect(cli(finetuneCommand, args(path.join(dir, 'never'), []).map((a) => (a === '3' ? k : a)))).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(why) });
+    }
+    await expect(cli(finetuneCommand, args(path.join(dir, 'never'), ['--checkpoint', path.join(dir, 'ck')]))).rejects.toThrow(/--checkpoint does not apply to --cv/);
+    await expect(cli(finetuneCommand, args(path.join(dir, 'never.ecgmodel')))).rejects.toThrow(/--cv writes a folder/);
+    await expect(cli(finetuneCommand, ['--fold-seed', '3', ...args(path.join(dir, 'never')).slice(2)])).rejects.toThrow(/--fold-seed applies to --cv/);
+    // The job clears its own fold folders: a folder of the user's is never written into.
+    await expect(cli(finetuneCommand, args(out))).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringMatching(/norm-cv is not empty/) });
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
+
+    // A recording under a second row with another patient id falls in another fold: refused as leakage, as in the app.
+    const withCopy = path.join(dir, 'ptbxl-with-copy');
+    await cp(data, withCopy, { recursive: true });
+    const first = ds.items.find((i) => i.split === 'train') as (typeof ds.items)[number];
+    const header = first.files[0] as string;
+    await mkdir(path.join(withCopy, 'copies'));
+    for (const file of [header, header.replace(/\.hea$/, '.dat')]) await cp(file, path.join(withCopy, 'copies', path.basename(file)));
+    const copied = path.join(dir, 'norm-cv-copy.csv');
+    await writeFile(copied, `file,label,patient_id,split\n${rows.join('\n')}\ncopies/${path.basename(header)},${first.labels[norm]},copy-of-${first.patientId ?? ''},train\n`);
+    const withCopyArgs = args(path.join(dir, 'copy-cv'), ['--quiet']).map((a) => (a === labels ? copied : a === data ? withCopy : a));
+    await expect(cli(finetuneCommand, withCopyArgs)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/listed in more than one split/) });
+
+    // Ctrl-C (the CLI's SIGINT handler) during fold 2: fold 1 is reported, marked cancelled.
+    const stopped = path.join(dir, 'norm-cv-stopped');
+    const stderr: string[] = [];
+    const io = { stdout: (t: string) => void t, stderr: (t: string) => {
+      stderr.push(t);
+      if (t.includes('cross-validation fold 2 of 3')) process.emit('SIGINT');
+    } };
+    const lines: string[] = [];
+    expect(await finetuneCommand.run(args(stopped), { ...io, stdout: (t) => lines.push(t) })).toBe(0);
+    expect(stderr.filter((l) => l.startsWith('interrupted: stopping'))).toHaveLength(1);
+    expect(lines[0]).toMatch(/; CANCELLED: only the folds below finished\.$/);
+    expect(lines.filter((l) => /^[123]\s+\d+\s+/.test(l)).map((l) => l[0])).toEqual(['1']);
+  }, 300_000);
 
   it('refuses, before the first epoch, a class with too few examples in training or validation (exit 2, E_VALIDATION naming class and split)', async () => {
     const ds = await loadPtbxl(data, { fs: 100 });

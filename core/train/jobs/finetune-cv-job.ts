@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EinthovenError } from '../../errors';
-import { crossValidationPlan, summariseFolds, type CvSummary, type FoldPredictions } from '../cv';
+import { crossValidationPlan, summariseFolds, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
 import { jsonSafe } from '../finalize';
 import { loadPackage } from '../package/archive';
 import type { JobContext } from '../progress';
@@ -18,11 +18,27 @@ export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'che
   readonly workDir: string;
 }
 
+/** One fold's fine-tuned package and how its training went. */
+export interface FinetuneFoldOutcome {
+  readonly fold: number;
+  readonly out: string;
+  readonly modelId: string;
+  readonly bestEpoch: number;
+  readonly epochs: number;
+}
+
+/** The K-fold estimate, in the shape `ecg train --cv` reports (cv-print.ts prints both). */
 export interface FinetuneCvResult extends CvSummary {
   readonly k: number;
   readonly source: string;
-  readonly folds: { readonly fold: number; readonly modelId: string }[];
+  /** The locked test split, which cross-validation never reads. */
+  readonly excluded: CvPlan['excluded'];
+  readonly dataset: string;
+  readonly classes: string[];
+  readonly folds: FinetuneFoldOutcome[];
   readonly cancelled: boolean;
+  /** The folder holding fold-NN and cv.json. */
+  readonly out: string;
 }
 
 /**
@@ -34,29 +50,32 @@ export interface FinetuneCvResult extends CvSummary {
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   await mkdir(options.workDir, { recursive: true });
   const predictions: FoldPredictions[] = [];
-  const folds: { fold: number; modelId: string }[] = [];
-  let source = '';
+  const folds: FinetuneFoldOutcome[] = [];
+  let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
+  let dataset = '';
   let classes: string[] = [];
   let cancelled = false;
   for (let fold = 1; fold <= options.folds && !cancelled; fold++) {
-    const dataset = { ...options.dataset, cvFold: { k: options.folds, fold, ...(options.foldSeed === undefined ? {} : { seed: options.foldSeed }) } };
+    const foldSpec = { ...options.dataset, cvFold: { k: options.folds, fold, ...(options.foldSeed === undefined ? {} : { seed: options.foldSeed }) } };
     const out = path.join(options.workDir, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `cross-validation fold ${fold} of ${options.folds}` });
     const { folds: _k, foldSeed: _s, workDir: _w, ...finetune } = options;
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context));
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;
     }
     const loaded = await loadPackage(out);
     try {
-      const indexed = await indexDataset(dataset, loaded.manifest.preprocessing, false);
+      const indexed = await indexDataset(foldSpec, loaded.manifest.preprocessing, false);
       if (fold === 1) {
         const base = await indexDataset(options.dataset, loaded.manifest.preprocessing, false);
-        source = crossValidationPlan(base, options.folds, options.foldSeed).source;
+        const { source, excluded } = crossValidationPlan(base, options.folds, options.foldSeed);
+        plan = { source, excluded };
+        dataset = base.name;
       }
       classes = [...loaded.manifest.classes];
       const columns = classMapping(loaded.manifest.classes, indexed);
@@ -72,10 +91,10 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     } finally {
       loaded.model.dispose();
     }
-    folds.push({ fold, modelId: r.manifest.id });
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
-  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, source, folds, cancelled };
+  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, dataset, classes, folds, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return result;
 }
