@@ -76,6 +76,11 @@ export class RecordStore {
   readonly #device;
   readonly #flaggedPrediction;
 
+  /** The database file (SQLite's name for it), which a storage error names. */
+  get databaseFile(): string {
+    return this.#db.name;
+  }
+
   constructor(db: Db) {
     this.#db = db;
     this.#byHash = db.prepare('SELECT id FROM records WHERE content_hash = ?');

@@ -89,10 +89,10 @@ function storeResult(store: RecordStore, audit: AuditLog, result: ItemResult, ac
  * SQLite errors that mean the import cannot go on (the next record would fail the same way): said
  * as the shared mapping says them (errors.ts), with where the import stopped.
  */
-function fatalStorageError(error: unknown, file: string): EinthovenError | undefined {
+function fatalStorageError(error: unknown, file: string, store: RecordStore): EinthovenError | undefined {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string' || !/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|CORRUPT|NOTADB)/.test(code)) return undefined;
-  const info = sqliteErrorInfo(error as Error);
+  const info = sqliteErrorInfo(error as Error, store.databaseFile);
   if (!info) return undefined;
   return new EinthovenError(info.code, `${info.message}; the import stopped at ${file} (every record before it is stored)`, { cause: error });
 }
@@ -129,7 +129,7 @@ function storeRecord(store: RecordStore, audit: AuditLog, outcome: Decoded, acto
       return { files: outcome.files, status: 'imported' as const, recordId: id };
     });
   } catch (error) {
-    throw fatalStorageError(error, sourcePath) ?? error;
+    throw fatalStorageError(error, sourcePath, store) ?? error;
   }
 }
 
@@ -163,7 +163,7 @@ function reject(store: RecordStore, audit: AuditLog, outcome: Failed, actor: str
   try {
     store.transaction(() => audit.append(actor, 'record.import-rejected', null, { files: outcome.files, error: outcome.error }));
   } catch (error) {
-    throw fatalStorageError(error, outcome.files[0] ?? '(unnamed)') ?? error;
+    throw fatalStorageError(error, outcome.files[0] ?? '(unnamed)', store) ?? error;
   }
   return {
     files: outcome.files,

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../storage/atomic';
 import { loadSigningKey } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
 import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
 
@@ -122,6 +122,9 @@ Options:
       printVerification(verification, values.json === true, io);
       if (verification.ok && anchors.length > 0 && !values.json) io.stdout(`matches ${anchors.length} exported anchor${anchors.length > 1 ? 's' : ''}`);
       return verification.ok ? 0 : 1;
+    } catch (error) {
+      // Its own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
+      throw databaseError(file, error);
     } finally {
       db.close();
     }

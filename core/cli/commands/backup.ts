@@ -1,7 +1,7 @@
 import { auditThroughFile, backupSummary, createBackup, manifestName, type BackupManifest } from '../../storage/backup';
 import { checkBackup, restoreBackup } from '../../storage/backup-check';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
@@ -23,6 +23,8 @@ async function reapplyInto(dataDir: string, removals: readonly RecordedRemoval[]
   const engine = cliEngine(dataDir);
   try {
     return await reapplyRemovals(engine, removals);
+  } catch (error) {
+    throw databaseError(engine.db.name, error);
   } finally {
     await engine.close();
   }

@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../contract/channels';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { compareJob } from '../../train/jobs/compare-job';
 import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
@@ -23,6 +23,8 @@ async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName
   const engine = cliEngine(dataDir);
   try {
     engine.authorize(channel);
+  } catch (error) {
+    throw databaseError(engine.db.name, error);
   } finally {
     await engine.close();
   }
@@ -44,6 +46,9 @@ async function recordOnSite(dataDir: string | undefined, report: EvaluationRepor
       unreadable: report.failed.length,
       actor: 'cli',
     });
+  } catch (error) {
+    // Outside the engine's dispatch: a SQLite error names the database file, not "the Einthoven database".
+    throw databaseError(engine.db.name, error);
   } finally {
     await engine.close();
   }

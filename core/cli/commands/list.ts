@@ -4,7 +4,7 @@ import { filterAgeMaxYears, recordsPage, thresholdDistanceText, worklistSorts, t
 import { parseRequest } from '../../contract/result';
 import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { choiceFlag, dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
@@ -69,7 +69,7 @@ Options:
     const paging = { limit: wholeNumberFlag('limit', values.limit, 1, recordsPage.max), offset: wholeNumberFlag('offset', values.offset, 0, Number.MAX_SAFE_INTEGER) };
     const dataDir = resolveDataDir(values['data-dir']);
     // Listing must not create an empty database where a mistyped --data-dir points, and call it 0 records.
-    existingDatabase(dataDir);
+    const file = existingDatabase(dataDir);
     const engine = new Engine({ dataDir, shell: 'cli' });
     try {
       const request = parseRequest('records:list', {
@@ -94,6 +94,9 @@ Options:
       io.stdout(`${page.total} record(s)`);
       for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${r.sourcePath}`);
       return 0;
+    } catch (error) {
+      // The list's own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
+      throw databaseError(file, error);
     } finally {
       await engine.close();
     }

@@ -3,7 +3,7 @@ import { AuditLog } from '../../db/audit';
 import { openDatabase } from '../../db/database';
 import { databasePath } from '../../engine/data-dir';
 import type { Engine } from '../../engine/engine';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { answer } from './remove';
 
 /** A removal the other data folder's trail recorded: which record, whose content, and why. */
@@ -36,6 +36,8 @@ export function recordedRemovals(dataDir: string): RecordedRemoval[] {
       const details = entry.details as { contentHash?: unknown; reason?: unknown };
       return Number.isSafeInteger(id) && typeof details.contentHash === 'string' ? [{ id, contentHash: details.contentHash, reason: String(details.reason ?? '') }] : [];
     });
+  } catch (error) {
+    throw databaseError(file, error);
   } finally {
     db.close();
   }

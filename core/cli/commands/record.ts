@@ -9,7 +9,7 @@ import { migrations } from '../../db/migrations';
 import { TracingNoteStore, type NoteOnFile } from '../../db/tracing-notes';
 import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
 import { isNoCorrection } from '../../engine/fiducial-desk';
-import { EinthovenError } from '../../errors';
+import { databaseError, EinthovenError } from '../../errors';
 import { boundaryLabels, boundaryNames } from '../../signal/boundary-correction';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -78,6 +78,9 @@ Options:
       if (values.json) io.stdout(JSON.stringify(history));
       else printHistory(history, io);
       return 0;
+    } catch (error) {
+      // Its own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
+      throw databaseError(file, error);
     } finally {
       db.close();
     }
