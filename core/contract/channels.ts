@@ -24,7 +24,7 @@ import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
-import { recordsPage, worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
+import { recordsPage, refuseInvertedRanges, worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
 
 /**
  * The one contract between renderer, main and engine. Every request/response pair is a
@@ -50,7 +50,8 @@ export const channels = {
         limit: z.number().int().min(1).max(recordsPage.max).default(recordsPage.default),
         offset: z.number().int().min(0).default(0),
       })
-      .strict(),
+      .strict()
+      .superRefine(refuseInvertedRanges),
     response: z.object({ total: z.number().int().nonnegative(), items: z.array(RecordSummarySchema) }),
   },
   // records:ids (the whole filtered set, for batches), records:facets (readers, models): core/contract/worklist-schemas.ts

@@ -45,6 +45,20 @@ export const worklistFilterShape = {
 export const WorklistFilterSchema = z.object(worklistFilterShape).strict();
 export type WorklistFilter = z.infer<typeof WorklistFilterSchema>;
 
+type RangeBounds = Pick<WorklistFilter, 'recordedFrom' | 'recordedTo' | 'ageMin' | 'ageMax'>;
+
+/**
+ * A range whose lower bound lies above its upper one (a "from" after the "to", a minimum age above the maximum) can
+ * hold no record: refused naming both fields, where it answered 0 records as if none matched. Attached to each
+ * request that carries the filter (a refined object cannot be extended); the worklist screen says so before asking
+ * (renderer/src/lib/empty-range.ts), and ecg list in its flags' words.
+ */
+export function refuseInvertedRanges(filter: RangeBounds, context: z.RefinementCtx): void {
+  const { recordedFrom: from, recordedTo: to, ageMin, ageMax } = filter;
+  if (from !== undefined && to !== undefined && from > to) context.addIssue({ code: 'custom', path: ['recordedFrom'], message: `${from} is after recordedTo ${to}: the range is empty` });
+  if (ageMin !== undefined && ageMax !== undefined && ageMin > ageMax) context.addIssue({ code: 'custom', path: ['ageMin'], message: `${ageMin} is above ageMax ${ageMax}: the range is empty` });
+}
+
 export const worklistSorts = ['imported', 'recorded', 'patient', 'status', 'probability', 'uncertainty'] as const;
 export type WorklistSort = (typeof worklistSorts)[number];
 
@@ -87,7 +101,7 @@ export type WorklistFacets = z.infer<typeof WorklistFacetsSchema>;
 export const worklistChannels = {
   /** Every record id the filter selects, in list order: a batch runs on the whole filtered set, not just the rows on screen. */
   'records:ids': {
-    request: WorklistFilterSchema.extend(worklistOrderShape).strict(),
+    request: WorklistFilterSchema.extend(worklistOrderShape).strict().superRefine(refuseInvertedRanges),
     response: z.object({ ids: z.array(RecordId) }),
   },
   'records:facets': {

@@ -99,6 +99,21 @@ describe('engine', () => {
     expect(await engine.handle('records:import', { files: [] })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
   });
 
+  it('refuses a recording-date or age range given the wrong way round, naming both fields, where it listed 0 records', async () => {
+    const engine = newEngine();
+    await importViaContract(engine, [sample('00001_hr.hea'), sample('00001_hr.dat')]);
+    const dates = { recordedFrom: '2025-01-01', recordedTo: '2020-01-01' };
+    for (const channel of ['records:list', 'records:ids'] as const) {
+      expect(await engine.handle(channel, dates)).toEqual({ ok: false, error: { code: 'E_VALIDATION', message: `invalid request for ${channel}: recordedFrom: 2025-01-01 is after recordedTo 2020-01-01: the range is empty` } });
+      expect(await engine.handle(channel, { ageMin: 70, ageMax: 40 })).toEqual({ ok: false, error: { code: 'E_VALIDATION', message: `invalid request for ${channel}: ageMin: 70 is above ageMax 40: the range is empty` } });
+    }
+    // One day, one age, and a page past the end are ranges that can hold records: answered, not refused.
+    expect(await engine.handle('records:list', { recordedFrom: '2020-01-01', recordedTo: '2020-01-01', ageMin: 56, ageMax: 56 })).toMatchObject({ ok: true });
+    expect(await engine.handle('records:list', { offset: 5 })).toMatchObject({ ok: true, value: { total: 1, items: [] } });
+    expect(await engine.handle('records:list', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/limit/) } });
+    expect(await engine.handle('records:list', { offset: -1 })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/offset/) } });
+  });
+
   it('cancels an import between records and keeps what was stored', async () => {
     const engine = newEngine();
     const names = ['00001', '00008', '00017', '00030', '00102'].flatMap((r) => [`${r}_hr.hea`, `${r}_hr.dat`]);

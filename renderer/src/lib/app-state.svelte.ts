@@ -3,6 +3,7 @@ import type { EinthovenBridge } from '../../../core/contract/bridge';
 import type { RequestOf } from '../../../core/contract/channels';
 import type { AppInfo, RecordDetail, RecordSummary } from '../../../core/contract/schemas';
 import type { WorklistFilter, WorklistSort } from '../../../core/contract/worklist-schemas';
+import { emptyRangeText } from './empty-range';
 import { OpenSequence } from './viewer/open-sequence';
 
 const key = Symbol.for('einthoven.app-state');
@@ -73,6 +74,11 @@ export class AppState {
   async refresh(): Promise<void> {
     const generation = ++this.#generation;
     this.#pending.clear();
+    // The engine refuses a range given the wrong way round; the filters say so beside their fields, and the list holds nothing.
+    if (emptyRangeText(this.filters) !== null) {
+      Object.assign(this, { error: null, total: 0, rows: [], selectedPosition: null });
+      return;
+    }
     const result = await this.#fetch(0);
     if (generation !== this.#generation) return;
     if (!result.ok) {
