@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,20 @@ describe('database', () => {
     expect(previousVersion).toBe(0);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('zeroes what a delete frees, on a new database and on one opened again', () => {
+    const file = tempDbFile();
+    const created = openDatabase(file);
+    expect(created.db.pragma('secure_delete', { simple: true })).toBe(1);
+    created.db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('Leftovername' || hex(randomblob(4)))");
+    created.db.close();
+    const { db } = openDatabase(file);
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+    db.exec('DELETE FROM t');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(file).includes('Leftovername')).toBe(false);
     db.close();
   });
 

@@ -60,6 +60,10 @@ function openWritable(file: string, list: readonly Migration[]): OpenedDatabase 
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     switchToWal(db);
     db.pragma('foreign_keys = ON');
+    // Zeroes what every delete frees (cells, pages put on the free list), in the log and the file:
+    // off, a page's unused space kept the old bytes of whatever had been there (patient fields
+    // included) until the page was reused. Not enough on its own for a removal: record-removal.ts.
+    db.pragma('secure_delete = ON');
     const previousVersion = applyMigrations(db, list, file);
     return { db, previousVersion, readonly: false };
   } catch (error) {

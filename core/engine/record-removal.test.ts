@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
 import type { RecordMeasurements, RecordRemoved } from '../contract/viewer-schemas';
 import { currentOsAccount } from '../db/audit';
+import { decodeFiles } from '../formats/index';
+import { asMillivolts } from '../formats/record';
 import { databasePath } from './data-dir';
 import { Engine } from './engine';
 
@@ -15,6 +18,7 @@ import { Engine } from './engine';
 // synthetic MUSE XML fixture, its patient's last name made distinctive so the database files can be searched for it.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ptbxl = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'resources', 'samples', 'ptbxl', name))) });
+const formatFixture = (name: string) => ({ name: `upload/${path.basename(name)}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', name))) });
 const marker = 'Erasurecheckname';
 const museXml = readFileSync(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml'), 'latin1').replace(/<PatientLastName>[^<]*</, `<PatientLastName>${marker}<`);
 const muse = { name: 'upload/muse.xml', bytes: new Uint8Array(Buffer.from(museXml, 'latin1')) };
@@ -50,12 +54,26 @@ function starterModelId(): string {
   return (JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { id: string }).id;
 }
 
-/** Whether the database's files (the database and its write-ahead log) hold these bytes anywhere. */
+/** A deterministic stream in [0, 1) (a linear congruential generator), so the workload below is the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+/** Whether the database's files (the database and its write-ahead log) hold this text anywhere. */
 function databaseFilesHold(dataDir: string, text: string): boolean {
+  return databaseFilesHoldBytes(dataDir, Buffer.from(text, 'latin1'));
+}
+
+/** Whether the database's files hold these bytes anywhere, read raw: unused space and free pages included. */
+function databaseFilesHoldBytes(dataDir: string, bytes: Buffer): boolean {
   const file = databasePath(dataDir);
   return [file, `${file}-wal`].some((f) => {
     try {
-      return readFileSync(f).includes(Buffer.from(text, 'latin1'));
+      return readFileSync(f).includes(bytes);
     } catch {
       return false;
     }
@@ -117,6 +135,62 @@ describe('removing a record', () => {
     expect((await value<{ ids: number[] }>(reopened, 'records:ids', {})).ids.sort()).toEqual([1, 4]);
   });
 
+  it('leaves no copy of its patient fields or samples in pages that earlier imports reorganised', async () => {
+    // The reviewer's reproduction: three records, then five more, so that the page the first ones
+    // were written to is split and kept as an interior page with their old bytes in its unused space.
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir);
+    await imported(engine, ['muse/synthetic-latin1.xml', 'dicom/synthetic.dcm', 'edf/synthetic.edf'].map(formatFixture));
+    await imported(engine, ['00001', '00008', '00017', '00030', '00102'].flatMap((n) => [ptbxl(`${n}_hr.hea`), ptbxl(`${n}_hr.dat`)]));
+    const id = engine.db.prepare("SELECT id FROM records WHERE patient_name = 'Synthetic Sam'").pluck().get() as number;
+    const record = await value<RecordDetail>(engine, 'records:get', { id });
+    const samples = engine.db.prepare('SELECT data FROM record_signals WHERE record_id = ?').pluck().get(id) as Buffer;
+    // The blob's start lies in its b-tree cell (the rest on overflow pages), its middle on an overflow page.
+    const samplePatterns = [samples.subarray(0, 48), samples.subarray(samples.length >> 1, (samples.length >> 1) + 48)];
+    engine.db.pragma('wal_checkpoint(TRUNCATE)');
+    // Checked first, so the searches below can fail.
+    expect(databaseFilesHold(dataDir, 'Synthetic Sam')).toBe(true);
+    for (const pattern of samplePatterns) expect(databaseFilesHoldBytes(dataDir, pattern)).toBe(true);
+
+    await value<RecordRemoved>(engine, 'records:remove', { id, contentHash: record.contentHash, reason: 'erasure request' });
+    expect(databaseFilesHold(dataDir, 'Synthetic Sam')).toBe(false);
+    for (const pattern of samplePatterns) expect(databaseFilesHoldBytes(dataDir, pattern)).toBe(false);
+    expect(await value<{ total: number }>(engine, 'records:list', { limit: 10, offset: 0 })).toMatchObject({ total: 7 });
+  });
+
+  it("leaves no copy of its patient fields behind where SQLite moved them between pages, which secure_delete alone does not clear", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = engineIn(dataDir);
+    // A busy ward's database in miniature: the MUSE fixture stored under many patients (ids in no
+    // order, so the patient-id index splits and merges its pages), some removed again on the way.
+    // The samples are cut short only to keep the test quick.
+    const decoded = decodeFiles([muse])[0];
+    if (!decoded?.ok) throw new Error('the MUSE fixture did not decode');
+    const short = { ...decoded.record, nSamples: 40, leads: decoded.record.leads.map((l) => ({ ...l, samples: asMillivolts(l.samples.subarray(0, 40)) })) };
+    const random = seededRandom(11);
+    const live: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      if (live.length > 50 && random() < 0.45) {
+        engine.records.remove(live.splice(Math.floor(random() * live.length), 1)[0] as number);
+        continue;
+      }
+      const patientId = `PID${String(Math.floor(random() * 1e7)).padStart(7, '0')}Q`;
+      const record = { ...short, patient: { ...short.patient, id: patientId, name: `Name ${patientId}` }, statements: ['x'.repeat(Math.floor(random() * random() * 1500))] };
+      live.push(engine.records.insert(record, createHash('sha256').update(patientId + i).digest('hex'), `upload/${i}.xml`));
+    }
+    engine.db.pragma('wal_checkpoint(TRUNCATE)');
+    // A record whose patient id SQLite's page moves left in the file twice: once in its index cell, once in another page's unused space.
+    const file = readFileSync(databasePath(dataDir)).toString('latin1');
+    const copies = (patientId: string) => file.split(patientId).length - 1;
+    const ids = engine.db.prepare('SELECT id, patient_id AS patientId FROM records').all() as { id: number; patientId: string }[];
+    const copied = ids.filter((r) => copies(r.patientId) > 3);
+    const target = copied[0];
+    if (!target) throw new Error('no page move left a stale copy: the workload no longer reproduces it');
+    const record = await value<RecordDetail>(engine, 'records:get', { id: target.id });
+    await value<RecordRemoved>(engine, 'records:remove', { id: target.id, contentHash: record.contentHash, reason: 'erasure request' });
+    expect(databaseFilesHold(dataDir, target.patientId)).toBe(false);
+  });
+
   it("says so when another program's open read keeps the write-ahead log from being emptied, and audits the removal all the same", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
     const engine = engineIn(dataDir);
@@ -129,7 +203,7 @@ describe('removing a record', () => {
     engine.db.pragma('busy_timeout = 50');
     try {
       const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'erasure request' });
-      expect(removed.remainsIn.at(-1)).toMatch(/^the database's write-ahead log \(einthoven\.sqlite-wal\) until the app is closed: another program reading the database/);
+      expect(removed.remainsIn.at(-1)).toMatch(/^the database's files \(einthoven\.sqlite and its write-ahead log, einthoven\.sqlite-wal\) until the app is closed: another program reading the database/);
       expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.removed', subject: 'record:1' });
     } finally {
       reader.prepare('COMMIT').run();

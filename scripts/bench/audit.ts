@@ -35,7 +35,7 @@ function seed(engine: Engine, from: number, to: number): void {
 }
 
 /** N distinct 12 × 5000 records, each stored with its record.imported entry as an import stores it. */
-function seedRecords(engine: Engine, n: number): void {
+export function seedRecords(engine: Engine, n: number): void {
   const names = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
   engine.db.transaction(() => {
     for (let r = 0; r < n; r++) {

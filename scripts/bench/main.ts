@@ -21,6 +21,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   import: () => import('./import').then((m) => m.area),
   audit: () => import('./audit').then((m) => m.area),
   memory: () => import('./memory').then((m) => m.area),
+  removal: () => import('./removal').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
