@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shellLog } from './shell-log';
+
+const modeOf = (file: string) => statSync(file).mode & 0o777;
 
 describe('shellLog: the log for IT in the data folder', () => {
   it('writes one dated line per event, its version and process, into logs/einthoven.log (the folder made)', () => {
@@ -26,6 +28,23 @@ describe('shellLog: the log for IT in the data folder', () => {
     expect(current.length).toBeLessThanOrEqual(200 + 80);
     expect(`${before}${current}`).toContain('line 7');
     expect(current).toContain('line 7');
+  });
+
+  it.runIf(process.platform !== 'win32')('makes logs/ and the log owner-only, whatever the umask; the group\'s too in a data folder IT shares with it', () => {
+    const previous = process.umask(0o022);
+    try {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+      shellLog(dataDir, '1.0.0')('engine started');
+      expect(modeOf(path.join(dataDir, 'logs'))).toBe(0o700);
+      expect(modeOf(path.join(dataDir, 'logs', 'einthoven.log'))).toBe(0o600);
+      const shared = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+      chmodSync(shared, 0o2770);
+      shellLog(shared, '1.0.0')('engine started');
+      expect(modeOf(path.join(shared, 'logs'))).toBe(0o770);
+      expect(modeOf(path.join(shared, 'logs', 'einthoven.log'))).toBe(0o660);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('never throws: a log that cannot be written leaves the app running', () => {

@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { makePrivateFolder } from '../core/storage/private-files';
+import { fileModeIn, makeDataSubfolder } from '../core/storage/private-files';
 
 /**
  * The shell's log, for the hospital's IT: one line per start, stop and restart of the engine
@@ -13,11 +13,15 @@ export function shellLog(dataDir: string, version: string, maxBytes = 1_000_000)
   const file = path.join(dir, 'einthoven.log');
   return (line) => {
     try {
-      // The log is written before the engine opens the database: a new data folder is made owner-only here.
-      makePrivateFolder(dataDir);
-      mkdirSync(dir, { recursive: true });
+      // The log is written before the engine opens the database: a new data folder is made owner-only here,
+      // logs/ and the log as private as it: the log quotes what the engine wrote to stderr before it stopped.
+      makeDataSubfolder(dir);
       if (fileSize(file) > maxBytes) renameSync(file, `${file}.1`);
-      appendFileSync(file, `${new Date().toISOString()} v${version} pid ${process.pid}: ${line.replace(/\s+/g, ' ')}\n`);
+      const created = !existsSync(file);
+      const mode = fileModeIn(dir);
+      appendFileSync(file, `${new Date().toISOString()} v${version} pid ${process.pid}: ${line.replace(/\s+/g, ' ')}\n`, { mode });
+      // The mode passes through the umask (which may take the shared group's write); an existing log keeps what IT set.
+      if (created) chmodSync(file, mode);
     } catch (error) {
       // The log must never stop the app; say so where a developer or a terminal can see it.
       process.stderr.write(`einthoven: could not write ${file}: ${error instanceof Error ? error.message : String(error)}\n`);

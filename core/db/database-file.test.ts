@@ -1,12 +1,15 @@
 // The database file as hospital IT finds it: emptied, truncated, not SQLite, changed by another
 // app version, locked by another process, and readable by whom. Real files, real SQLite.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { databasePath, existingDatabase } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
+import { recordContentHash } from '../engine/record-hash';
+import { asMillivolts, type EcgRecord } from '../formats/record';
+import { createSigningKey, signingKeyPath } from '../train/package/keys';
 import { AuditLog } from './audit';
 import { openDatabase } from './database';
 
@@ -28,6 +31,25 @@ function populated(): string {
 }
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+/** An engine on `dataDir` holding one record with a patient's name and birth date (stored as an import stores it). */
+function engineWithRecord(dataDir: string): Engine {
+  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+  const record: EcgRecord = {
+    fs: 500,
+    nSamples: 4,
+    leads: [{ name: 'I', derived: false, samples: asMillivolts(Float32Array.from([0.1, -0.2, 0.3, 0])) }],
+    missingLeads: [],
+    patient: { id: 'P-1', name: 'Modecheck Patient', birthDate: '1950-01-02' },
+    statements: [],
+    source: { format: 'muse-xml' },
+    warnings: [],
+  };
+  const hash = recordContentHash(record);
+  const id = engine.records.insert(record, hash, 'upload/a.xml');
+  engine.audit.append('system', 'record.imported', `record:${id}`, { files: ['upload/a.xml'], format: 'muse-xml', contentHash: hash, identityHmac: engine.records.identityHmac(id) });
+  return engine;
+}
 
 describe('a database file that was lost, damaged or replaced', () => {
   it('refuses a 0-byte database instead of migrating it into a new, empty one: engine, CLI check and read-only open alike', () => {
@@ -137,6 +159,55 @@ describe.runIf(posix)('permissions of patient data (POSIX)', () => {
     openDatabase(databasePath(shared)).db.close();
     expect(modeOf(shared)).toBe(0o770); // IT's folder keeps its mode
     expect(modeOf(databasePath(shared))).toBe(0o660);
+  });
+
+  it('exports/ (an identified export, the audit anchor) and keys/ (the signing key) are owner-only too, whatever the umask', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const previous = process.umask(0o022);
+    try {
+      const engine = engineWithRecord(dataDir);
+      try {
+        const exported = await engine.handle('records:export', { id: 1, format: 'wfdb', deidentify: false });
+        if (!exported.ok) throw new Error(exported.error.message);
+        const anchor = await engine.handle('audit:export-anchor', {});
+        if (!anchor.ok) throw new Error(anchor.error.message);
+        const exports = path.join(dataDir, 'exports');
+        // Identified: the name and birth date are in the header, which is why its mode matters.
+        expect(readFileSync(path.join(exports, 'record-1.hea'), 'utf8')).toMatch(/Modecheck Patient[\s\S]*1950-01-02/);
+        expect(modeOf(exports)).toBe(0o700);
+        for (const file of ['record-1.hea', 'record-1.dat', path.basename((anchor.value as { file: string }).file)]) expect([file, modeOf(path.join(exports, file))]).toEqual([file, 0o600]);
+      } finally {
+        await engine.close();
+      }
+      await createSigningKey(dataDir, 'Cardiology');
+      expect(modeOf(path.join(dataDir, 'keys'))).toBe(0o700);
+      expect(modeOf(signingKeyPath(dataDir))).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it("in a folder IT shares with the readers' group, exports/ and its files go to that group too, the signing key stays its owner's", async () => {
+    const shared = path.join(tempDir(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o2770);
+    const previous = process.umask(0o022);
+    try {
+      const engine = engineWithRecord(shared);
+      try {
+        const exported = await engine.handle('records:export', { id: 1, format: 'csv', deidentify: false });
+        if (!exported.ok) throw new Error(exported.error.message);
+      } finally {
+        await engine.close();
+      }
+      expect(modeOf(path.join(shared, 'exports'))).toBe(0o770);
+      expect(modeOf(path.join(shared, 'exports', 'record-1.csv'))).toBe(0o660);
+      await createSigningKey(shared, 'Cardiology');
+      expect(modeOf(path.join(shared, 'keys'))).toBe(0o770);
+      expect(modeOf(signingKeyPath(shared))).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('an existing database keeps the mode it has (the app does not change what IT set)', () => {

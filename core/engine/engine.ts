@@ -19,6 +19,7 @@ import type { AuditAnchor } from '../db/audit-chain';
 import { writeFileAtomic } from '../storage/atomic';
 import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backup';
 import { writeBackupOffThread } from '../storage/backup-thread';
+import { fileModeIn, makeDataSubfolder } from '../storage/private-files';
 import { loadSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
@@ -252,6 +253,13 @@ export class Engine {
   /** The whole audit trail verified on a worker thread with its own read-only connection (core/db/audit-verify-thread.ts). */
   readonly #wholeAuditCheck = (anchors: readonly AuditAnchor[]) => verifyTrailOffThread(databasePath(this.#options.dataDir), anchors);
 
+  /** The data folder's exports/, created where missing as private as the data folder (core/storage/private-files.ts). */
+  #exportsFolder(): string {
+    const dir = path.join(this.#options.dataDir, 'exports');
+    makeDataSubfolder(dir);
+    return dir;
+  }
+
   /**
    * Starts the job that writes the signed readings as a fine-tuning dataset under exports/ (its
    * progress and end come as jobs:progress and jobs:finished). What needs no writing is refused
@@ -401,8 +409,7 @@ export class Engine {
       },
       'records:remove': (request) => removeRecord({ db: this.db, records: this.records, audit: this.audit, measurements: this.#measurements }, request),
       'records:export': (request) => {
-        const dir = path.join(this.#options.dataDir, 'exports');
-        const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir });
+        const written = exportRecord(this.#existingRecord(request.id), { format: request.format, deidentify: request.deidentify, dir: this.#exportsFolder() });
         this.audit.append('user', 'record.exported', `record:${request.id}`, { format: request.format, deidentified: request.deidentify, files: written.files.map((f) => path.basename(f)) });
         return written;
       },
@@ -416,8 +423,8 @@ export class Engine {
       'audit:export-anchor': async () => {
         // The whole trail is read on a thread of its own: an export must not hold the engine for seconds either.
         const anchor = makeAnchor(await this.audit.verifyAsync(this.#wholeAuditCheck), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
-        const file = path.join(this.#options.dataDir, 'exports', `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
-        await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`);
+        const file = path.join(this.#exportsFolder(), `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
+        await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`, fileModeIn(path.dirname(file)));
         this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
         return { file, lastId: anchor.lastId, head: anchor.head, signedBy: anchor.signature?.signer ?? null };
       },

@@ -13,6 +13,7 @@ import type { AppState } from '../db/app-state';
 import type { OverreadStore } from '../db/overreads';
 import type { RecordStore } from '../db/records';
 import { EinthovenError } from '../errors';
+import { makeDataSubfolder } from '../storage/private-files';
 import { exportRecord } from './record-export';
 
 /**
@@ -212,6 +213,8 @@ const provenanceNote =
 
 function requireEmptyFolder(folder: string): void {
   if (existsSync(folder) && readdirSync(folder).length > 0) throw new EinthovenError('E_CONFLICT', `${folder} is not empty: a dataset is written into a new folder, never over another`);
+  // The data folder's exports/, where missing, as private as the data folder (core/storage/private-files.ts).
+  makeDataSubfolder(path.dirname(folder));
   mkdirSync(folder, { recursive: true });
 }
 

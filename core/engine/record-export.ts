@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordDetail } from '../contract/schemas';
 import { writeCsv } from '../formats/csv/write';
 import { asMillivolts, type EcgRecord, type PatientInfo } from '../formats/record';
 import { wfdbHeaderBytes, writeWfdb16 } from '../formats/wfdb/write';
+import { writePrivateFileSync } from '../storage/private-files';
 
 export type ExportFormat = 'wfdb' | 'csv';
 
@@ -41,7 +42,9 @@ export function deidentify(record: EcgRecord): EcgRecord {
 /**
  * Writes the record into `dir` (created) as WFDB format 16 or CSV; names carry the record
  * number only, never the source file name (which may hold a patient's name). Returns the files
- * written and the writers' warnings (e.g. quantisation to WFDB's 16-bit steps).
+ * written and the writers' warnings (e.g. quantisation to WFDB's 16-bit steps). The files are
+ * owner-only (the group's too in a group-shared folder): an identified export holds the patient's
+ * name and birth date.
  */
 export function exportRecord(detail: RecordDetail, options: { format: ExportFormat; deidentify: boolean; dir: string }): { files: string[]; warnings: string[] } {
   const record = options.deidentify ? deidentify(storedToEcgRecord(detail)) : storedToEcgRecord(detail);
@@ -49,12 +52,12 @@ export function exportRecord(detail: RecordDetail, options: { format: ExportForm
   mkdirSync(options.dir, { recursive: true });
   if (options.format === 'csv') {
     const file = path.join(options.dir, `${stem}.csv`);
-    writeFileSync(file, writeCsv(record));
+    writePrivateFileSync(file, writeCsv(record));
     return { files: [file], warnings: [] };
   }
   const { header, data, warnings } = writeWfdb16(record, stem);
   const files = [path.join(options.dir, `${stem}.hea`), path.join(options.dir, `${stem}.dat`)];
-  writeFileSync(files[0] as string, wfdbHeaderBytes(header));
-  writeFileSync(files[1] as string, data);
+  writePrivateFileSync(files[0] as string, wfdbHeaderBytes(header));
+  writePrivateFileSync(files[1] as string, data);
   return { files, warnings };
 }

@@ -37,10 +37,12 @@ export function ioError(file: string, error: unknown, doing = 'write'): Einthove
   return new EinthovenError('E_IO', `cannot ${doing} ${file}: ${why}`, { cause: error });
 }
 
-/** Writes `data` to a temporary file and fsyncs it (the caller renames it into place). */
-async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
-  const handle = await open(file, 'w');
+/** Writes `data` to a temporary file and fsyncs it (the caller renames it into place); `mode` set before the first byte. */
+async function writeSynced(file: string, data: Uint8Array | string, mode?: number): Promise<void> {
+  const handle = await open(file, 'w', mode);
   try {
+    // open's mode passes through the umask, which only removes bits; set it exactly all the same.
+    if (mode !== undefined) await handle.chmod(mode);
     await handle.writeFile(data);
     await handle.sync();
   } finally {
@@ -48,12 +50,12 @@ async function writeSynced(file: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-/** Replaces `file` with `data` atomically and durably. */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+/** Replaces `file` with `data` atomically and durably; with `mode`, the file has that mode from its first byte (core/storage/private-files.ts). */
+export async function writeFileAtomic(file: string, data: Uint8Array | string, mode?: number): Promise<void> {
   const temporary = temporaryName(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeSynced(temporary, data);
+    await writeSynced(temporary, data, mode);
     await rename(temporary, file);
     fsyncDir(path.dirname(file));
   } catch (error) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
 import { writeFileAtomic } from '../../storage/atomic';
+import { makeDataSubfolder, privateFileMode } from '../../storage/private-files';
 import type { PackageSigner } from './io';
 
 /**
@@ -30,8 +31,9 @@ export async function createSigningKey(dataDir: string, signer: string): Promise
   if (existsSync(file)) throw new EinthovenError('E_CONFLICT', `${file} already exists; move it away first if you really mean to replace the key`);
   const { privateKey } = generateKeyPairSync('ed25519');
   const key = { signer, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-  await writeFileAtomic(file, JSON.stringify(key));
-  const { chmod } = await import('node:fs/promises');
-  await chmod(file, 0o600);
+  // keys/ as private as the data folder, the key owner-only even in a group-shared one: created so, not
+  // chmodded after the write (which left it readable by others, in a 0755 keys/, while it was written).
+  makeDataSubfolder(path.dirname(file));
+  await writeFileAtomic(file, JSON.stringify(key), privateFileMode);
   return { name: signer, privateKeyPem: key.privateKeyPem };
 }
