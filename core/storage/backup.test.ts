@@ -18,7 +18,7 @@ const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'c
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** A data folder as the app leaves it: a real imported record, a model package, an export, the signing key and a training checkpoint. */
+/** A data folder as the app leaves it: a real imported record, a model package, an export, the signing key, a training checkpoint and the shell's log. */
 async function dataFolder(): Promise<string> {
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'backup-')), 'data');
   const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
@@ -29,6 +29,7 @@ async function dataFolder(): Promise<string> {
     'exports/00001_lr.csv': 'time,I\n0,0.1\n',
     'keys/signing-key.json': '{"private":"secret"}',
     'checkpoints/site-model/checkpoint.json': '{"epoch":3}',
+    'logs/einthoven.log': '2026-12-06T10:00:00.000Z v1.0.0 pid 1: engine started\n',
   };
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dataDir, file)), { recursive: true });
@@ -79,7 +80,9 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(manifest.files.map((f) => f.path).sort()).toEqual(['exports/00001_lr.csv', 'models/site-model/manifest.json', 'models/site-model/weights.bin']);
     expect(existsSync(path.join(dest, 'keys'))).toBe(false);
     expect(existsSync(path.join(dest, 'checkpoints'))).toBe(false);
-    expect(manifest.leftOut.join(' ')).toMatch(/keys\/.*signing key.*checkpoints\//);
+    expect(existsSync(path.join(dest, 'logs'))).toBe(false);
+    // Every folder not copied is named, so IT knows what the backup is not.
+    expect(manifest.leftOut.join(' ')).toMatch(/keys\/.*signing key.*checkpoints\/.*logs\/.*einthoven\.log/);
     expect(readFileSync(path.join(dest, 'models', 'site-model', 'weights.bin'), 'utf8')).toBe('w'.repeat(4096));
     const { db: copy } = openDatabase(path.join(dest, 'einthoven.sqlite'), undefined, { readonly: true });
     expect(copy.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'uncommitted_work'").get()).toEqual({ n: 0 });

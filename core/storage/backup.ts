@@ -24,7 +24,9 @@ import { makeFilePrivate, privateFileMode } from './private-files';
  * manifest is written last, so a folder without one is an unfinished backup. The installation's
  * signing key is left out: a backup is copied to places a private key must not go, and the key has
  * the hospital's own procedure (docs/security.md). Training checkpoints are left out too: they only
- * resume an interrupted job.
+ * resume an interrupted job. So is the shell's log (logs/): it is IT's record of the engine's
+ * starts and stops on this workstation, not data to restore (a restored folder starts its own), and
+ * it may quote file names from the engine's errors; named here, so no one takes the backup for it.
  */
 export const manifestName = 'backup-manifest.json';
 export const databaseName = 'einthoven.sqlite';
@@ -33,6 +35,7 @@ const carriedFolders = ['models', 'exports'] as const;
 const leftOut = [
   "keys/ (the installation's signing key: back it up apart, under the hospital's key procedure)",
   'checkpoints/ (state to resume an interrupted training job)',
+  "logs/ (the app's log of engine starts, stops and errors for IT, einthoven.log: not needed to restore; it stays in the data folder, under the site's own log retention)",
 ] as const;
 
 export const FileEntrySchema = z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });

@@ -47,7 +47,8 @@ export const backupCommand: CliCommand = {
               a read-only data folder the backup is kept, not audited, and the exit code is 1.
               Files are owner-only (0600, folders 0700). Left out: keys/ (the installation's signing key:
               a backup travels where a private key must not; keep it under the hospital's own key
-              procedure) and checkpoints/ (resume state of interrupted training).
+              procedure), checkpoints/ (resume state of interrupted training) and logs/ (the
+              app's log for IT of engine starts, stops and errors: not needed to restore).
 --check DIR   checks a backup without writing: every file against the manifest, SQLite's
               integrity check, the audit trail's hash chain and head. Exit 1 if anything fails.
 --restore DIR checks the backup, then copies it into the data folder, which must hold no
