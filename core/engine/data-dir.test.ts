@@ -22,6 +22,23 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir(undefined, {}, 'darwin')).toMatch(/Library[\\/]Application Support[\\/]Einthoven$/);
   });
 
+  it('ignores an empty or relative XDG_DATA_HOME, APPDATA or HOME (the XDG Base Directory rule), where it put the database under the current folder', () => {
+    for (const xdg of ['', 'einthoven-data', './x']) {
+      expect(resolveDataDir(undefined, { XDG_DATA_HOME: xdg, HOME: '/home/u' }, 'linux')).toBe(path.join('/home/u', '.local', 'share', 'einthoven'));
+    }
+    for (const appData of ['', 'Roaming', 'C:Roaming']) {
+      expect(resolveDataDir(undefined, { APPDATA: appData, USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe(
+        path.join('C:\\Users\\u', 'AppData', 'Roaming', 'Einthoven'),
+      );
+    }
+    // HOME itself empty or relative: the account's home folder from the system's user database.
+    const account = os.userInfo().homedir;
+    for (const home of ['', 'u']) {
+      expect(resolveDataDir(undefined, { HOME: home }, 'linux')).toBe(path.join(account, '.local', 'share', 'einthoven'));
+      expect(resolveDataDir(undefined, { HOME: home }, 'darwin')).toBe(path.join(account, 'Library', 'Application Support', 'Einthoven'));
+    }
+  });
+
   it("uses the site policy's shared folder after the flag and EINTHOVEN_DATA_DIR, and the account's own when the policy names none or cannot be read", () => {
     const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
     const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };

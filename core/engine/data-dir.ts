@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { refuseEmptyDatabase } from '../db/database-file';
 import { EinthovenError } from '../errors';
+import { absoluteOrUndefined } from './env-folder';
 import { policyFileLocation, readPolicyFile } from './site-policy';
 
 /**
@@ -18,10 +19,37 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
   const policy = readPolicyFile(policyFileLocation(env, platform));
   if (policy.state === 'loaded' && policy.policy.dataDir) return path.resolve(policy.policy.dataDir);
-  const home = os.homedir();
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
+  const home = homeFolder(env, platform);
+  if (platform === 'win32') return path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');
-  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'einthoven');
+  return path.join(absoluteOrUndefined(env.XDG_DATA_HOME, platform) ?? path.join(home, '.local', 'share'), 'einthoven');
+}
+
+/**
+ * The account's home folder: HOME (USERPROFILE on Windows) where it is absolute, else the
+ * account's entry in the system's user database. os.homedir() returns an empty or relative HOME
+ * as it is.
+ */
+function homeFolder(env: NodeJS.ProcessEnv, platform: string): string {
+  const variable = platform === 'win32' ? 'USERPROFILE' : 'HOME';
+  const fromEnv = absoluteOrUndefined(env[variable], platform);
+  if (fromEnv) return fromEnv;
+  const account = accountHome();
+  if (account && absoluteOrUndefined(account, platform)) return account;
+  throw new EinthovenError(
+    'E_VALIDATION',
+    `${variable} is ${env[variable] ? `relative (${env[variable]})` : 'empty or unset'} and the account has no home folder in the system's user database: ` +
+      `set ${variable} to an absolute path, or name the data folder with --data-dir or EINTHOVEN_DATA_DIR`,
+  );
+}
+
+/** The home folder the system's user database gives this account; undefined where it has no entry (os.userInfo throws then). */
+function accountHome(): string | undefined {
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    return undefined;
+  }
 }
 
 export function databasePath(dataDir: string): string {

@@ -65,6 +65,12 @@ describe('site policy: local roles', () => {
     expect(policyFileLocation({}, 'darwin')).toBe('/Library/Application Support/Einthoven/policy.json');
   });
 
+  it('looks for the machine policy under C:\\ProgramData where ProgramData is empty or relative, not under the current folder', () => {
+    for (const programData of ['', 'ProgramData']) {
+      expect(policyFileLocation({ ProgramData: programData }, 'win32')).toBe(path.join('C:\\ProgramData', 'Einthoven', 'policy.json'));
+    }
+  });
+
   it('refuses a reader what needs a role (E_FORBIDDEN, audited with the channel), and lets every account read', async () => {
     const engine = engineUnder(policyFile({ trainers: ['somebody-else'] }));
     const info = await engine.handle('app:info', {});

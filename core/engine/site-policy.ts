@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ChannelName } from '../contract/channels';
 import { type SiteRole, siteRoles, type SiteAccessInfo } from '../contract/access-schemas';
 import { EinthovenError } from '../errors';
+import { absoluteOrUndefined } from './env-folder';
 
 /**
  * Local roles, set by the site's IT in a machine-wide policy file: every account reads ECGs
@@ -70,7 +71,7 @@ export function policyFileLocation(env: NodeJS.ProcessEnv = process.env, platfor
 }
 
 function machinePolicyFile(env: NodeJS.ProcessEnv, platform: string): string {
-  if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'Einthoven', 'policy.json');
+  if (platform === 'win32') return path.join(absoluteOrUndefined(env.ProgramData, platform) ?? 'C:\\ProgramData', 'Einthoven', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/Einthoven/policy.json';
   return '/etc/einthoven/policy.json';
 }
