@@ -53,7 +53,7 @@ products run on onnxruntime's kernels, else "tfjs"); an adapter is {"description
 
 Options:
   --json          JSON instead of text
-  --backend B     force one backend (fails if it cannot start); the ${backendSettingName}
+  --backend B     force one backend, ${backendNames.join(' | ')} (fails if it cannot start); the ${backendSettingName}
                   environment variable does the same for the app and every command`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, backend: { type: 'string' } });

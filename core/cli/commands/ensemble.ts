@@ -5,7 +5,7 @@ import { ensembleJob } from '../../train/ensemble/ensemble-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (v: number, ci: Interval | undefined) => `${f3(v)}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`;
@@ -31,7 +31,7 @@ The package predicts and evaluates like any other (ecg predict, ecg evaluate [--
   --name TEXT         name in the manifest (default: the folder name)
   --description TEXT  free text stored in the manifest (default: names the members)
   --seed N            bootstrap seed (default 20)
-  --backend B         tensorflow | wasm | cpu
+  --backend B         ${backendChoices}
   --json              the result as JSON on stdout
 
 ${datasetUsage}`,

@@ -10,7 +10,7 @@ import type { CliCommand } from '../command';
 import { comparisonLines, evaluationLines } from './evaluate-print';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 function metric(report: { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> }, key: string): string {
   const v = report.metrics[key] as number;
@@ -103,7 +103,7 @@ says how many classes it averages over and which it leaves out; every class gets
   --data-dir DIR       with --record: the database folder
   --attach             write this evaluation into the package's manifest as its locked-test
                        figures (provenance.test; --split test only, a package folder only)
-  --backend B          tensorflow | wasm | cpu
+  --backend B          ${backendChoices}
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
 

@@ -6,7 +6,7 @@ import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, jsonLine } from './train-flags';
+import { backendChoices, backendFrom, jsonLine } from './train-flags';
 
 const usage = `Usage: ecg model export-pytorch MODEL DIR [--json]
        ecg model import-pytorch DIR OUT [--shards SHARDS] [--name TEXT] [--description TEXT] [--json]
@@ -25,7 +25,7 @@ import-pytorch  builds a package at OUT from a training result written by
                 trained on) the engine recomputes the validation logits itself and refuses a
                 result whose logits differ from the trainer's by more than 1e-3.
 
-  --backend B   tensorflow | wasm | cpu (default: the best that starts)
+  --backend B   ${backendChoices} (default: the best that starts)
   --json        print the manifest (and the largest logit difference) as JSON`;
 
 async function runExport(positionals: string[], json: boolean | undefined, io: CliIO): Promise<number> {

@@ -4,6 +4,7 @@ import { EinthovenError } from '../../errors';
 import { choiceFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { promoteUsage, runPromote } from './models-promote';
+import { backendChoices } from './train-flags';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
@@ -20,7 +21,7 @@ Options:
   --paper-exact   the variants that reproduce the paper code's quirks (VGG's 49-feature
                   pooling, AttResNet's 8 heads, CRNN's last step only)
   --classes N     outputs (default 5, the paper's PTB-XL superclasses)
-  --backend B     tensorflow | wasm | cpu (default: the best that starts)`,
+  --backend B     ${backendChoices} (default: the best that starts)`,
   async run(args, io) {
     if (args[0] === 'promote') {
       if (args.includes('--help') || args.includes('-h')) {

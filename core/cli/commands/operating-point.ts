@@ -6,7 +6,7 @@ import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type O
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;
@@ -59,7 +59,7 @@ point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" 
                         is an override, said in the output and the manifest)
   --data-dir DIR        the data folder of the default --out
   --seed N              bootstrap seed (default 20)
-  --backend B           tensorflow | wasm | cpu
+  --backend B           ${backendChoices}
   --workers N           worker threads for decoding and inference on wasm/cpu
   --json                one JSON object on stdout
 

@@ -4,7 +4,7 @@ import { fuseJob } from '../../train/pe/fuse-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, progressPrinter } from './train-flags';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, progressPrinter } from './train-flags';
 
 export const peFuseCommand: CliCommand = {
   name: 'pe-fuse',
@@ -27,7 +27,7 @@ manifest), versioned and registered like any other.
   --with-d-dimer       also use log10 D-dimer (every row then needs a D-dimer, in d_dimer_ng_ml_feu,
                        d_dimer_mg_l_feu or d_dimer_ug_ml_feu)
   --name TEXT          model name (default: the ECG model's name + '-fusion')
-  --backend B          tensorflow | wasm | cpu
+  --backend B          ${backendChoices}
   --json               the manifest as one JSON object on stdout
 
 ${datasetUsage}`,

@@ -12,7 +12,7 @@ import type { CliCommand } from '../command';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
 import { fusionModelOf, fusionPartLines, peItemsFrom, splitFusionPrediction } from './predict-fusion';
-import { backendFrom, jsonLine, workersFrom } from './train-flags';
+import { backendChoices, backendFrom, jsonLine, workersFrom } from './train-flags';
 
 /** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
 export function probabilityText(p: number): string {
@@ -65,7 +65,7 @@ Research use only: not a medical device.
   --pe-items J  fusion package, one FILE: the patient's score items as JSON, as the app's PE form
                 takes them ({"dvtSigns":bool,"peMostLikely":bool,"heartRateBpm":n,
                 "immobilisationOrSurgery4w":bool,"previousVte":bool,"haemoptysis":bool,"activeCancer":bool[,"dDimerNgMlFeu":n]})
-  --backend B   tensorflow | wasm | cpu
+  --backend B   ${backendChoices}
   --workers N   worker threads when there are many files (default: cores − 1); output keeps the files' order
   --fs, --units, --leads   what a CSV file cannot tell by itself (see ecg inspect --help)`,
   async run(args, io) {

@@ -26,6 +26,9 @@ export const datasetFlags = {
   class: { type: 'string' },
 } as const;
 
+/** The backends --backend takes, for every command's help: one list, so a backend added is named everywhere. */
+export const backendChoices = backendNames.join(' | ');
+
 export const datasetUsage = `Dataset:
   --data DIR          dataset folder (required)
   --dataset KIND      ptbxl | cpsc | cinc | csv (default: detected from the folder)
@@ -133,7 +136,7 @@ export const trainUsage = `Training:
                       validation (V) before training starts (default 10,3; down to 1,1 as an
                       override that is logged and kept in the manifest)
   --paper-exact       the paper's flawed protocol (selection on the test split, unlabeled records kept); reproduction only
-  --backend B         tensorflow | webgpu | wasm | cpu (default: the best that starts)
+  --backend B         ${backendChoices} (default: the best that starts)
   --workers N         data-parallel worker threads on wasm/cpu (default: cores − 1 = ${defaultWorkers()},
                       for the training loop at most one per ${minRowsPerTrainingWorker} rows of the batch);
                       a checkpoint resumes with any N
