@@ -20,7 +20,7 @@ describe('electron-builder.yml', async () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('builds a per-machine NSIS installer, a per-machine silent MSI with a pinned upgrade code, an AppImage and a deb', () => {
+  it('builds a per-machine NSIS installer, a per-machine silent MSI with a pinned upgrade code, an AppImage and a deb, and a dmg (README says each)', () => {
     expect(config.win?.target).toEqual(['nsis', 'msi']);
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
     // Deployment tools install the MSI with no one at the screen; the upgrade code must never change.
@@ -28,6 +28,7 @@ describe('electron-builder.yml', async () => {
     // The code written out is the one electron-builder derives from our appId (MsiTarget's namespace).
     expect(UUID.v5(config.appId ?? '', UUID.parse('d752fe43-5d44-44d5-9fc9-6dd1bf19d5cc')).toUpperCase()).toBe(config.msi?.upgradeCode);
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(config.mac?.target).toEqual(['dmg']);
   });
 
   it('ships the engine\'s worker-thread script beside the engine, inside the asar (worker threads read it there)', () => {
