@@ -34,8 +34,12 @@ function dataDirFromArgs(argv: readonly string[] = process.argv): string {
   return resolveDataDir(index >= 0 ? flag : undefined);
 }
 
-const dataDir = dataDirFromArgs();
-const log = shellLog(dataDir, engineVersion);
+/**
+ * The data folder, once start() has resolved it; the failure dialog names it (and its log) when known.
+ * Resolved in start(), not as this module loads: a site policy that cannot be read refuses every folder
+ * (core/engine/data-dir.ts), and that refusal must reach the dialog, not end the process as an uncaught error.
+ */
+let dataDir: string | undefined;
 
 function serveRenderer(): void {
   protocol.handle('app', async (request) => {
@@ -60,9 +64,12 @@ async function start(): Promise<void> {
   app.enableSandbox();
   hardenApp(app.isPackaged);
   await app.whenReady();
+  const folder = dataDirFromArgs();
+  dataDir = folder;
+  const log = shellLog(folder, engineVersion);
   hardenSession(app.isPackaged);
   serveRenderer();
-  const engine = new EngineClient(() => forkUtilityEngine(path.join(here, 'engine.js'), dataDir, resourcesDir), { log });
+  const engine = new EngineClient(() => forkUtilityEngine(path.join(here, 'engine.js'), folder, resourcesDir), { log });
   registerIpc(engine);
   await engine.ready;
   const window = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), app.isPackaged));
@@ -99,9 +106,10 @@ const cliArgs = cliArgsFrom(process.argv);
   console.error(cliArgs ? 'Einthoven --cli failed:' : 'Einthoven failed to start:', error);
   if (!cliArgs) {
     const message = error instanceof Error ? error.message : String(error);
-    log(`Einthoven failed to start: ${message}`);
-    // A windowed app that exits without a word leaves the user nothing to report: say why, and where the log is.
-    dialog.showErrorBox('Einthoven could not start', `${message}\n\nData folder: ${dataDir}\nLog: ${path.join(dataDir, 'logs', 'einthoven.log')}`);
+    if (dataDir) shellLog(dataDir, engineVersion)(`Einthoven failed to start: ${message}`);
+    // A windowed app that exits without a word leaves the user nothing to report: say why, and where the log is
+    // (no folder, no log: the data folder itself was refused, and the message says why).
+    dialog.showErrorBox('Einthoven could not start', dataDir ? `${message}\n\nData folder: ${dataDir}\nLog: ${path.join(dataDir, 'logs', 'einthoven.log')}` : message);
   }
   app.exit(1);
 });

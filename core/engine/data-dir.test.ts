@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EinthovenError } from '../errors';
 import { resolveDataDir } from './data-dir';
 
 describe('resolveDataDir', () => {
@@ -39,16 +40,41 @@ describe('resolveDataDir', () => {
     }
   });
 
-  it("uses the site policy's shared folder after the flag and EINTHOVEN_DATA_DIR, and the account's own when the policy names none or cannot be read", () => {
+  it("uses the site policy's shared folder after the flag and EINTHOVEN_DATA_DIR, and the account's own when the policy names none", () => {
     const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
     const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
     writeFileSync(policy, JSON.stringify({ dataDir: '/srv/einthoven', trainers: ['bob'] }));
     expect(resolveDataDir(undefined, env, 'linux')).toBe(path.resolve('/srv/einthoven'));
     expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
     expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
-    for (const other of [{ trainers: ['bob'] }, { dataDir: 'relative/dir' }, '{ not json']) {
-      writeFileSync(policy, typeof other === 'string' ? other : JSON.stringify(other));
-      expect(resolveDataDir(undefined, env, 'linux')).toBe(path.join('/x', 'einthoven'));
+    writeFileSync(policy, JSON.stringify({ trainers: ['bob'] }));
+    expect(resolveDataDir(undefined, env, 'linux')).toBe(path.join('/x', 'einthoven'));
+  });
+
+  it("opens no folder under a policy file that cannot be read, naming the file and the problem: the account's own folder would split the trail", () => {
+    const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
+    const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
+    const unreadable: [string, RegExp][] = [
+      // The reviewer's file: a shared folder, with one key the schema does not know.
+      [JSON.stringify({ trainers: ['bob'], admins: ['alice'], dataDir: '/srv/einthoven', comment: 'x' }), /Unrecognized key.*comment/],
+      [JSON.stringify({ dataDir: 'relative/dir' }), /dataDir: an absolute path/],
+      ['{ not json', /not JSON/],
+    ];
+    for (const [text, problem] of unreadable) {
+      writeFileSync(policy, text);
+      let thrown: unknown;
+      try {
+        resolveDataDir(undefined, env, 'linux');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(EinthovenError);
+      expect(thrown).toMatchObject({ code: 'E_FORMAT', message: expect.stringContaining(`the site policy ${policy} could not be read (`) });
+      expect((thrown as Error).message).toMatch(problem);
+      expect((thrown as Error).message).toMatch(/no data folder is opened/);
+      // A folder named outright is still that folder (the engine then gives every account reading only).
+      expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
+      expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
     }
   });
 });

@@ -9,7 +9,10 @@ import { policyFileLocation, readPolicyFile } from './site-policy';
 /**
  * Where the database and models live, by precedence: an explicit flag, the
  * EINTHOVEN_DATA_DIR environment variable, the workstation's shared folder named by the site
- * policy (site-policy.ts), then the OS convention for per-user app data.
+ * policy (site-policy.ts), then the OS convention for per-user app data. A policy file that
+ * exists but cannot be read stops here (E_FORMAT naming the file and the problem): the shared
+ * folder it meant to name cannot be known, and falling back to the account's own folder would
+ * give each reader a private database and audit trail of their own, without a word.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   // Given but empty (`--data-dir ""`, an unset shell variable): an error, not the default folder,
@@ -17,7 +20,9 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
   if (flag) return path.resolve(flag);
   if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
-  const policy = readPolicyFile(policyFileLocation(env, platform));
+  const policyFile = policyFileLocation(env, platform);
+  const policy = readPolicyFile(policyFile);
+  if (policy.state === 'invalid') throw unreadablePolicy(policyFile, policy.error);
   if (policy.state === 'loaded' && policy.policy.dataDir) return path.resolve(policy.policy.dataDir);
   const home = homeFolder(env, platform);
   if (platform === 'win32') return path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
@@ -50,6 +55,13 @@ function accountHome(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function unreadablePolicy(file: string, error: string): EinthovenError {
+  return new EinthovenError(
+    'E_FORMAT',
+    `the site policy ${file} could not be read (${error}): no data folder is opened, since the shared folder it may name is unknown and each account's own folder would split the records and the audit trail; ask the site's IT to correct the file`,
+  );
 }
 
 export function databasePath(dataDir: string): string {
