@@ -10,6 +10,11 @@ export interface CliCommand {
   readonly summary: string;
   /** Full text for `ecg <name> --help`. */
   readonly usage: string;
+  /**
+   * Full text for `ecg <name> <subcommand> --help`, for a subcommand whose options and rules the
+   * command's own usage does not give (`models promote`); any other subcommand's help is `usage`.
+   */
+  readonly subcommandUsage?: Readonly<Record<string, string>>;
   /** Returns the process exit code. Throw EinthovenError for a one-line error on stderr. */
   run(args: readonly string[], io: CliIO): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import { toErrorInfo, type ErrorInfo } from '../errors';
 import { initFlac } from '../formats/wfdb/flac';
-import type { CliIO } from './command';
+import type { CliCommand, CliIO } from './command';
 import { commands } from './commands/index';
 
 /** The process's own streams, each message ended by one newline. */
@@ -33,6 +33,12 @@ function exitCodeOf(code: ErrorInfo['code']): number {
   return code === 'E_CANCELLED' ? 130 : 1;
 }
 
+/** `ecg models promote --help` is promote's usage, not `ecg models`' (whose listing options promote does not take). */
+export function usageOf(command: CliCommand, first: string | undefined): string {
+  const subcommands = command.subcommandUsage ?? {};
+  return first !== undefined && Object.hasOwn(subcommands, first) ? (subcommands[first] as string) : command.usage;
+}
+
 /** Runs one command line (without the program's name); returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -46,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.usage);
+    io.stdout(usageOf(command, rest[0]));
     return 0;
   }
   try {

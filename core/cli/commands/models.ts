@@ -22,14 +22,9 @@ Options:
                   pooling, AttResNet's 8 heads, CRNN's last step only)
   --classes N     outputs (default 5, the paper's PTB-XL superclasses)
   --backend B     ${backendChoices} (default: the best that starts)`,
+  subcommandUsage: { promote: promoteUsage },
   async run(args, io) {
-    if (args[0] === 'promote') {
-      if (args.includes('--help') || args.includes('-h')) {
-        io.stdout(promoteUsage);
-        return 0;
-      }
-      return runPromote(args.slice(1), io);
-    }
+    if (args[0] === 'promote') return runPromote(args.slice(1), io);
     const { values, positionals } = parseCommandArgs(args, {
       json: { type: 'boolean' },
       'paper-exact': { type: 'boolean' },
