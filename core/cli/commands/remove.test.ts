@@ -25,6 +25,14 @@ describe('ecg remove', () => {
     const preview = await remove(['2', '--data-dir', dataDir]);
     expect(preview.code).toBe(1);
     expect(preview.out).toEqual([expect.stringMatching(/^record 2: .*00008_hr\.hea \(wfdb, .*content SHA-256 [0-9a-f]{64}\)$/), 'not removed: add --reason TEXT and --yes to confirm']);
+    // Exit 1, as nothing was removed (a script's `ecg remove 2 && …` must not go on), and looking is audited as opening it in the app is.
+    const looked = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+    try {
+      expect(looked.records.ids({})).toEqual([2, 1]);
+      expect(looked.audit.recent(1)[0]).toMatchObject({ action: 'record.viewed', subject: 'record:2' });
+    } finally {
+      await looked.close();
+    }
     await expect(remove(['2', '--yes', '--data-dir', dataDir])).rejects.toThrow(/--reason TEXT is required/);
     await expect(remove(['9', '--yes', '--reason', 'duplicate', '--data-dir', dataDir])).rejects.toThrow(/record 9 does not exist/);
     // The contract's limits, in the flag's words rather than the channel's ('invalid request for records:remove: …').

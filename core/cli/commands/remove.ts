@@ -34,7 +34,8 @@ reached: the command names them. Nor are copies the disk or file system keeps of
 
 Needs the admin role when a site policy is in force. Audited as record.removed with the reason,
 which stays in the audit trail: write why, not the patient's name. Without --yes, nothing
-changes: the record is printed so you can check it is the one you mean.
+changes: the record is printed so you can check it is the one you mean (audited as
+record.viewed, as opening it in the app is), and the exit status is 1, since nothing was removed.
 
 With --patient, every record whose patient id is exactly PATIENT_ID (an erasure request covers
 all of a patient's tracings): each is printed, then, with --yes, removed and audited on its own.
