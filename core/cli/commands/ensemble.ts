@@ -25,7 +25,8 @@ are not locked-test figures: the thresholds were tuned on the same records (the 
 and --json's "notLockedTest"); the package's result is \`ecg evaluate --split test\`.
 The package predicts and evaluates like any other (ecg predict, ecg evaluate [--compare], the app).
 
-  --member M          a member package (folder, .ecgmodel file or bundled model name); two or more
+  --member M          a member: a package folder or .ecgmodel file, a bundled model name
+                      (starter), or an installed model's id or name; two or more
   --out DIR           ensemble package folder to write
   --thresholds T      f1 (default) | youden | fixed (0.5)
   --name TEXT         name in the manifest (default: the folder name)
@@ -47,7 +48,7 @@ ${datasetUsage}`,
     const backend = backendFrom(values.backend);
     const r = await ensembleJob(
       {
-        members: members.map(resolveModel),
+        members: await Promise.all(members.map((member) => resolveModel(member))),
         dataset: datasetSpecFrom(values),
         out: path.resolve(values.out),
         thresholds,

@@ -82,7 +82,8 @@ confidence intervals (1000 resamples, seeded; stratified so every class keeps po
 negatives in every resample; by patient where the dataset has patient ids). Every macro figure
 says how many classes it averages over and which it leaves out; every class gets an AUC interval.
 
-  --model M            model package (folder, .ecgmodel file or bundled model name)
+  --model M            a package folder or .ecgmodel file, a bundled model name (starter), or
+                       an installed model's id or name (bundled, or in the data folder's models/)
   --split S            all | train | val | test (default test)
   --eval centre|windows  override the package's inference mode
   --stride N           windows: stride in samples
@@ -165,7 +166,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       if (threshold !== undefined || values.subgroups) throw new EinthovenError('E_VALIDATION', '--compare uses each model\'s own operating point and the whole split: no --threshold or --subgroups');
       const resamples = numberFlag(values.resamples, '--resamples', { integer: true, min: 100, max: 100_000 });
       const comparison = await compareJob(
-        { model: resolveModel(values.model), other: resolveModel(values.compare), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(resamples ? { resamples } : {}) },
+        { model: await resolveModel(values.model, values['data-dir']), other: await resolveModel(values.compare, values['data-dir']), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...(resamples ? { resamples } : {}) },
         { onProgress: progressPrinter(io, values.quiet || values.json) },
       );
       if (values.json) io.stdout(jsonLine(comparison));
@@ -173,11 +174,12 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       return 0;
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
+    const model = await resolveModel(values.model, values['data-dir']);
     const report = await evaluateJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
+      { model, dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
-    if (values.attach) await attachTestReport(resolveModel(values.model), report);
+    if (values.attach) await attachTestReport(model, report);
     if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
     if (values.json) {
       io.stdout(jsonLine(report));

@@ -36,8 +36,9 @@ export const finetuneCommand: CliCommand = {
   usage: `Usage: ecg finetune --base M --data DIR --labels CSV [--mode head|full] --out DIR [options]
        ecg finetune --cv K --base M --data DIR --labels CSV --out DIR [options]   (K-fold cross-validation)
 
-Starts from the model package M (folder, .ecgmodel file or bundled model name), replaces its
-output layer for the classes of the labels CSV (one output for 0/1 labels, e.g. PE) and trains:
+Starts from the model M (a package folder or .ecgmodel file, a bundled model name such as
+starter, or an installed model's id or name), replaces its output layer for the classes of
+the labels CSV (one output for 0/1 labels, e.g. PE) and trains:
   head   the new output layer only; the trunk and its batch-norm statistics stay frozen and its
          features are computed once and cached, so training takes seconds to minutes
   full   every weight; the trunk at --trunk-lr-factor × the learning rate
@@ -96,7 +97,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
     const workers = workersFrom(values.workers);
     const cv = crossValidationFrom(values);
     const common: Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> = {
-      base: resolveModel(values.base),
+      base: await resolveModel(values.base),
       dataset: datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) }),
       train: { ...trainConfigFrom(values), ...(trunkLrFactor ? { trunkLrFactor } : {}) },
       ...(values.mode ? { mode: values.mode as FinetuneMode } : {}),

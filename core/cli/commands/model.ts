@@ -14,8 +14,9 @@ const usage = `Usage: ecg model export-pytorch MODEL DIR [--json]
 Round trips between Einthoven packages and PyTorch (distributed/einthoven_ddp, the distributed
 trainer: README "Training beyond one workstation").
 
-export-pytorch  writes MODEL (package folder, .ecgmodel file or bundled name) as an exchange
-                folder: einthoven.json (architecture, classes, preprocessing, operating point)
+export-pytorch  writes MODEL (a package folder or .ecgmodel file, a bundled model name such
+                as starter, or an installed model's id or name) as an exchange folder:
+                einthoven.json (architecture, classes, preprocessing, operating point)
                 and weights.safetensors (every weight, engine order). In Python:
                 einthoven_ddp.exchange.load_exported(DIR) gives the PyTorch twin with them.
 import-pytorch  builds a package at OUT from a training result written by
@@ -31,7 +32,7 @@ import-pytorch  builds a package at OUT from a training result written by
 async function runExport(positionals: string[], json: boolean | undefined, io: CliIO): Promise<number> {
   const [model, dir] = positionals;
   if (!model || !dir || positionals.length > 2) throw new EinthovenError('E_VALIDATION', 'export-pytorch needs MODEL and DIR (see ecg model --help)');
-  const config = await exportPytorch(resolveModel(model), path.resolve(dir));
+  const config = await exportPytorch(await resolveModel(model), path.resolve(dir));
   io.stdout(json ? jsonLine({ dir: path.resolve(dir), source: config.source, architecture: config.architecture }) : `exported ${config.source?.id ?? config.name} (${config.architecture.name}) to ${path.resolve(dir)}`);
   return 0;
 }

@@ -5,16 +5,17 @@ import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliIO } from '../command';
-import { bundledModelsDir } from './model-path';
+import { readManifest } from '../../train/service/models';
+import { bundledModelsDir, resolveModel } from './model-path';
 
 export const promoteUsage = `Usage: ecg models promote MODEL --by NAME --yes [--data-dir DIR] [--json]
 
-Makes MODEL (an installed model's id or name: bundled, or in the data folder's models/) the
-workstation's default for predictions. Refused unless MODEL has a locked-test evaluation
-recorded on this site's data — run \`ecg evaluate --model MODEL --data DIR --labels CSV --split test
---record\` first (a fine-tuning in the app records one by itself). Promoting the previous default
-again is the rollback. Prints the model's evaluation beside the current default's; audited under
---by.
+Makes MODEL the workstation's default for predictions: a bundled model's folder name (starter),
+an installed model's id or name, or its package folder; installed means bundled or in the data
+folder's models/. Refused unless MODEL has a locked-test evaluation recorded on this site's data
+— run \`ecg evaluate --model MODEL --data DIR --labels CSV --split test --record\` first (a
+fine-tuning in the app records one by itself). Promoting the previous default again is the
+rollback. Prints the model's evaluation beside the current default's; audited under --by.
 
   --by NAME        who promotes it (kept in the audit log)
   --yes            confirm (without it, nothing changes: the evaluations are shown)
@@ -42,8 +43,10 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
     const listed = await engine.handle('models:list', {});
     if (!listed.ok) throw new EinthovenError(listed.error.code, listed.error.message);
     const { models, defaultModelId } = listed.value as { models: { id: string; name: string; siteEvaluation: Parameters<typeof summary>[1] }[]; defaultModelId: string | null };
-    const candidate = models.find((m) => m.id === model || m.name === model);
-    if (!candidate) throw new EinthovenError('E_NOT_FOUND', `no installed model '${model}' (bundled, or in the data folder's models/)`);
+    // Named as every command names a model (model-path.ts); promoted only if the app lists it.
+    const { id } = await readManifest(await resolveModel(model, values['data-dir']));
+    const candidate = models.find((m) => m.id === id);
+    if (!candidate) throw new EinthovenError('E_NOT_FOUND', `${model} (${id}) is not installed: only a bundled model or one in the data folder's models/ can be the default`);
     const current = models.find((m) => m.id === defaultModelId);
     if (!values.json) {
       io.stdout(summary(`${candidate.id}`, candidate.siteEvaluation));

@@ -48,7 +48,8 @@ bootstrap 95 % CIs at the new operating point and at the base package's own, on 
 Writes a NEW sealed package (the base's weights and topology byte for byte, the new operating
 point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" unless --name.
 
-  --model M             base model package (folder, .ecgmodel file or bundled model name)
+  --model M             base model: a package folder or .ecgmodel file, a bundled model name
+                        (starter), or an installed model's id or name
   --goal G              rule-out | rule-in | f1 | youden
   --target X            rule-out / rule-in: sensitivity / specificity to reach on validation,
                         0.5 to 0.999 (default 0.95)
@@ -82,7 +83,7 @@ are optimistic (the operating point was chosen on them); test figures are the on
     const minValExamples = numberFlag(values['min-val-examples'], '--min-val-examples', { integer: true, min: 1, max: 1_000_000 });
     const seed = numberFlag(values.seed, '--seed', { integer: true, min: 0 });
     const backend = backendFrom(values.backend);
-    const model = resolveModel(values.model);
+    const model = await resolveModel(values.model, values['data-dir']);
     const dataset = datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) });
     const r = await operatingPointJob(
       {

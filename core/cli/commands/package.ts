@@ -7,6 +7,7 @@ import { createSigningKey, loadSigningKey, signingKeyPath } from '../../train/pa
 import { keyFingerprint } from '../../train/package/seal';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { resolveModel } from './model-path';
 
 function fingerprintOfPem(pem: string): string {
   return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
@@ -15,18 +16,22 @@ function fingerprintOfPem(pem: string): string {
 export const packageCommand: CliCommand = {
   name: 'package',
   summary: 'Verify, seal or sign model packages; create the hospital signing key',
-  usage: `Usage: ecg package verify PACKAGE… [--json]
+  usage: `Usage: ecg package verify MODEL… [--json] [--data-dir DIR]
        ecg package seal DIR [--sign] [--data-dir DIR]
        ecg package keygen --signer NAME [--data-dir DIR]
 
-verify   loads each package and checks its seal (one SHA-256 over the whole manifest, which
-         names the SHA-256 of model.json and weights.bin) and its signature if it has one;
-         prints the model id and who signed it. An ensemble: its manifest's seal and each
-         member as a package of its own, each the model the ensemble lists. Exit 1 if any fails.
+verify   loads each MODEL (a package folder or .ecgmodel file, a bundled model's folder name
+         such as starter, or the id or name of a bundled model or one in the data folder's
+         models/) and checks its seal (one SHA-256 over the whole manifest, which names the
+         SHA-256 of model.json and weights.bin) and its signature if it has one; prints the
+         model id and who signed it. An ensemble: its manifest's seal and each member as a
+         package of its own, each the model the ensemble lists. Exit 1 if any fails.
 seal     recomputes the digests and the seal of a package folder as it is now, so its id
          changes (for a package whose content you trust: the bundled starter after retraining,
          or one made by an older version). With --sign, signs it with this installation's key.
          An ensemble takes its members' digests as they are now; each member must verify.
+         DIR is a folder path, never a model's name: resealing rewrites the package, and an
+         installed model's id is what its predictions and evaluations name.
 keygen   creates this installation's Ed25519 signing key in DATA-DIR/keys (once).
 
 A seal is integrity, not authenticity: anyone able to edit a package can reseal it. Only a
@@ -36,17 +41,18 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     const [action, ...targets] = positionals;
     const actions = ['verify', 'seal', 'keygen'];
     if (action === undefined || !actions.includes(action)) throw new EinthovenError('E_VALIDATION', `${action === undefined ? 'no action given' : `unknown action '${action}'`}: ecg package ${actions.join('|')} (see ecg package --help)`);
-    const dataDir = resolveDataDir(values['data-dir']);
+    // Resolved only where used: verifying a package by its path needs no data folder.
+    const dataDir = () => resolveDataDir(values['data-dir']);
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
-      const key = await createSigningKey(dataDir, values.signer);
-      io.stdout(`created ${signingKeyPath(dataDir)} for ${key.name}, fingerprint ${fingerprintOfPem(key.privateKeyPem)}`);
+      const key = await createSigningKey(dataDir(), values.signer);
+      io.stdout(`created ${signingKeyPath(dataDir())} for ${key.name}, fingerprint ${fingerprintOfPem(key.privateKeyPem)}`);
       return 0;
     }
     if (targets.length === 0) throw new EinthovenError('E_VALIDATION', `no package given (see ecg package --help)`);
     if (action === 'seal') {
-      const signer = values.sign ? loadSigningKey(dataDir) : undefined;
-      if (values.sign && !signer) throw new EinthovenError('E_NOT_FOUND', `no signing key at ${signingKeyPath(dataDir)} (create one with ecg package keygen --signer NAME)`);
+      const signer = values.sign ? loadSigningKey(dataDir()) : undefined;
+      if (values.sign && !signer) throw new EinthovenError('E_NOT_FOUND', `no signing key at ${signingKeyPath(dataDir())} (create one with ecg package keygen --signer NAME)`);
       for (const dir of targets) {
         // An ensemble has no model.json of its own: its digests are its members'.
         const manifest = (await isEnsemblePackage(dir)) ? await resealEnsembleFolder(dir, signer) : await resealPackageFolder(dir, signer);
@@ -59,7 +65,7 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     for (const location of targets) {
       try {
         // loadModel: an ensemble (no model.json of its own) is verified member by member.
-        const loaded = await loadModel(location);
+        const loaded = await loadModel(await resolveModel(location, values['data-dir']));
         disposeModel(loaded);
         const signed = signerOf(loaded.manifest);
         const members = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.id) : undefined;

@@ -39,7 +39,7 @@ ${datasetUsage}`,
     if (!values.labels) throw new EinthovenError('E_VALIDATION', '--labels CSV is required (the score items are columns of it)');
     const backend = backendFrom(values.backend);
     const manifest = await fuseJob(
-      { model: resolveModel(values.model), dataset: datasetSpecFrom({ ...values, dataset: 'csv' }), out: path.resolve(values.out), withDDimer: values['with-d-dimer'] === true, ...(values.name ? { name: values.name } : {}), ...(backend ? { backend } : {}) },
+      { model: await resolveModel(values.model), dataset: datasetSpecFrom({ ...values, dataset: 'csv' }), out: path.resolve(values.out), withDDimer: values['with-d-dimer'] === true, ...(values.name ? { name: values.name } : {}), ...(backend ? { backend } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.json) {

@@ -53,7 +53,9 @@ fusion's own operating point, only from the patient's clinical score items (--pe
 app's PE panel does; without them it says that no fused number can be given.
 Research use only: not a medical device.
 
-  --model M     model package (folder, .ecgmodel file or bundled model name)
+  --model M     a package folder or .ecgmodel file, a bundled model's folder name (starter,
+                starter-cpsc), or an installed model's id or name: bundled, or in the
+                default data folder's models/ (as the app lists them; looked for last)
   --json        one JSON object per record:
                 {"file","probabilities":{class:p}|null,"decisions":{class:bool}|null,"abstained",
                  "reason","model":{"id","name","demonstration"},"operatingPoint":{"method"[,"target"],
@@ -78,7 +80,7 @@ Research use only: not a medical device.
     const backend = backendFrom(values.backend);
     const workers = resolveWorkers(workersFrom(values.workers).workers);
     await ensureBackend(backend);
-    const model = resolveModel(values.model);
+    const model = await resolveModel(values.model);
     const loaded = await loadModel(model);
     const fusion = fusionModelOf(loaded.manifest);
     try {

@@ -28,7 +28,8 @@ async function packagesIn(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function readManifest(location: string): Promise<ModelManifest> {
+/** The manifest of a package folder or .ecgmodel file, read without loading its weights. */
+export async function readManifest(location: string): Promise<ModelManifest> {
   const info = await stat(location);
   if (info.isDirectory()) return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);
   return parseManifest((await readPackage(location)).manifest, location);
