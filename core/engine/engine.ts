@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,6 +11,7 @@ import {
   type ResponseOf,
 } from '../contract/channels';
 import { fail, ok, parseRequest, type Result } from '../contract/result';
+import type { TrainFinished } from '../contract/training-schemas';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
 import type { ReadingsDataset, ReadingsTask } from '../contract/clinic-schemas';
 import { AppState } from '../db/app-state';
@@ -226,6 +228,21 @@ export class Engine {
       this.audit.append('user', 'access.refused', null, { channel, roles: this.access.info.roles, policy: policy.file, policyState: policy.state });
       throw error;
     }
+  }
+
+  /**
+   * A training-side job the CLI runs itself into this data folder (`ecg operating-point`), kept as the
+   * app's own job is: refused (and the refusal audited) without the channel's role, its start audited.
+   * Returns the job id its end is recorded under (`finishCliJob`).
+   */
+  startCliJob(channel: ChannelName, kind: JobKind, request: StartedRequest): string {
+    this.authorize(channel);
+    return this.#trainingAudit.started(kind, `cli-${randomUUID()}`, request).jobId;
+  }
+
+  /** That job's end, as the app's is kept: audited, its model registered, its locked-test figures recorded. */
+  async finishCliJob(event: TrainFinished): Promise<void> {
+    await this.#trainingAudit.record(event);
   }
 
   #emit<E extends EventName>(event: E, payload: EventOf<E>): void {

@@ -40,7 +40,7 @@ export class TrainingAudit {
 
   /** Audits a job's end (registering its model); never rejects, so the finish event always follows. */
   finished(event: TrainFinished): Promise<void> {
-    const pending = this.#finish(event)
+    const pending = this.record(event)
       .catch((error: unknown) => {
         this.#audit.append('system', `${event.kind}.audit-failed`, `job:${event.jobId}`, { error: error instanceof Error ? error.message : String(error) });
       })
@@ -55,7 +55,11 @@ export class TrainingAudit {
     await Promise.all([...this.#pending]);
   }
 
-  async #finish(event: TrainFinished): Promise<void> {
+  /**
+   * Audits a job's end, registers its model and keeps its locked-test figures; rejects when that
+   * cannot be written. The CLI, which runs the job itself, must hear of that (`finished` cannot).
+   */
+  async record(event: TrainFinished): Promise<void> {
     const action = `${event.kind}.finished`;
     const subject = `job:${event.jobId}`;
     if (event.status === 'failed') return this.#audit.append('system', action, subject, { status: event.status, error: event.error });

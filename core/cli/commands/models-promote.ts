@@ -14,8 +14,9 @@ Makes MODEL the workstation's default for predictions: a bundled model's folder 
 an installed model's id or name, or its package folder; installed means bundled or in the data
 folder's models/. Refused unless MODEL has a locked-test evaluation recorded on this site's data
 — run \`ecg evaluate --model MODEL --data DIR --labels CSV --split test --record\` first (a
-fine-tuning in the app records one by itself). Promoting the previous default again is the
-rollback. Prints the model's evaluation beside the current default's; audited under --by.
+fine-tuning or site operating point in the app, and \`ecg operating-point\` into the data
+folder, record one by themselves). Promoting the previous default again is the rollback.
+Prints the model's evaluation beside the current default's; audited under --by.
 
   --by NAME        who promotes it (kept in the audit log)
   --yes            confirm (without it, nothing changes: the evaluations are shown)

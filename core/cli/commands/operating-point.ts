@@ -2,10 +2,14 @@ import path from 'node:path';
 import { operatingPointMethodText } from '../../contract/training-schemas';
 import { resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
-import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type OperatingPointJobResult, type RateWithInterval } from '../../train/jobs/operating-point-job';
+import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type OperatingPointJobOptions, type OperatingPointJobResult, type RateWithInterval } from '../../train/jobs/operating-point-job';
+import type { JobContext } from '../../train/progress';
+import { readManifest } from '../../train/service/models';
+import { operatingPointResult, signIfKeyed } from '../../train/service/operating-point-result';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
+import { runOnSite } from './site-job';
 import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
@@ -30,6 +34,26 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
   return lines;
 }
 
+/**
+ * By default the package goes into the data folder's models/, where the app lists it to every reader: so it
+ * is made as the app's own job makes it (train:operating-point): the trainer role, the start and end
+ * audited, the new model registered, its locked-test figures recorded as its evaluation on this site's data
+ * (what `ecg models promote` asks for), and signed when the site has a key.
+ */
+async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOptions, 'out' | 'modelsDir'>, context: JobContext): Promise<OperatingPointJobResult> {
+  const base = await readManifest(options.model);
+  const { dataset, goal, target, name, minValExamples } = options;
+  const request = { modelId: base.id, dataset, goal, ...(target === undefined ? {} : { target }), ...(name ? { name } : {}), ...(minValExamples === undefined ? {} : { minValExamples }) };
+  return runOnSite(
+    { dataDir, channel: 'train:operating-point', kind: 'operating-point', request },
+    () => operatingPointJob({ ...options, modelsDir: path.join(dataDir, 'models') }, context),
+    async (r) => {
+      await signIfKeyed(dataDir, r.out);
+      return operatingPointResult(r, dataset);
+    },
+  );
+}
+
 export const operatingPointCommand: CliCommand = {
   name: 'operating-point',
   summary: 'Refit a model\'s operating point on this site\'s validation rows (rule-out, rule-in, F1 or Youden) as a new package',
@@ -48,6 +72,13 @@ bootstrap 95 % CIs at the new operating point and at the base package's own, on 
 Writes a NEW sealed package (the base's weights and topology byte for byte, the new operating
 point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" unless --name.
 
+By default the package goes into the data folder's models/, where the app lists it to every
+reader, so it is made as the app's "Site operating point" makes it: the trainer role is needed
+under a site policy (a refusal is audited), the start and end are audited (operating-point.started,
+.finished), the new model is registered and its locked-test figures recorded as its evaluation on
+this site's data (what ecg models promote needs), and it is signed when the site has a key. With
+--out it goes where you say, unrestricted and unrecorded, as ecg train's output does.
+
   --model M             base model: a package folder or .ecgmodel file, a bundled model name
                         (starter), or an installed model's id or name
   --goal G              rule-out | rule-in | f1 | youden
@@ -58,7 +89,7 @@ point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" 
   --name TEXT           model name in the manifest
   --min-val-examples N  fewest validation positives and negatives per class (default 3; lower
                         is an override, said in the output and the manifest)
-  --data-dir DIR        the data folder of the default --out
+  --data-dir DIR        the data folder of the default --out (its models/ and database)
   --seed N              bootstrap seed (default 20)
   --backend B           ${backendChoices}
   --workers N           worker threads for decoding and inference on wasm/cpu
@@ -85,22 +116,19 @@ are optimistic (the operating point was chosen on them); test figures are the on
     const backend = backendFrom(values.backend);
     const model = await resolveModel(values.model, values['data-dir']);
     const dataset = datasetSpecFrom({ ...values, dataset: values.dataset ?? (values.labels ? 'csv' : undefined) });
-    const r = await operatingPointJob(
-      {
-        model,
-        dataset,
-        goal,
-        ...(target === undefined ? {} : { target }),
-        // By default in the data folder's models/, where the app lists it.
-        ...(values.out ? { out: path.resolve(values.out) } : { modelsDir: path.join(resolveDataDir(values['data-dir']), 'models') }),
-        ...(values.name ? { name: values.name } : {}),
-        ...(minValExamples === undefined ? {} : { minValExamples }),
-        ...(seed === undefined ? {} : { seed }),
-        ...(backend ? { backend } : {}),
-        ...workersFrom(values.workers),
-      },
-      { onProgress: progressPrinter(io, values.quiet || values.json) },
-    );
+    const options = {
+      model,
+      dataset,
+      goal,
+      ...(target === undefined ? {} : { target }),
+      ...(values.name ? { name: values.name } : {}),
+      ...(minValExamples === undefined ? {} : { minValExamples }),
+      ...(seed === undefined ? {} : { seed }),
+      ...(backend ? { backend } : {}),
+      ...workersFrom(values.workers),
+    };
+    const context = { onProgress: progressPrinter(io, values.quiet || values.json) };
+    const r = values.out ? await operatingPointJob({ ...options, out: path.resolve(values.out) }, context) : await intoDataFolder(resolveDataDir(values['data-dir']), options, context);
     if (values.json) io.stdout(jsonLine(r));
     else operatingPointLines(r).forEach((line) => io.stdout(line));
     return 0;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
@@ -18,8 +17,6 @@ import { leftOutSummary } from '../../data/types';
 import type { TrainConfigInput } from '../config';
 import { predictModel } from '../ensemble/score';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
-import { resealPackageFolder } from '../package/io';
-import { loadSigningKey } from '../package/keys';
 import type { Prediction, PredictionInput } from '../predictor';
 import { explainRecord, type Saliency } from '../saliency';
 import type { JobContext, TrainProgress } from '../progress';
@@ -29,6 +26,7 @@ import { PredictionPool } from '../../parallel/prediction-pool';
 import { defaultWorkers } from '../../parallel/worker-count';
 import { ActiveJobs, type JobLabel } from './active-jobs';
 import { ModelDirectory, summaryOf } from './models';
+import { operatingPointResult, signIfKeyed } from './operating-point-result';
 
 type Kind = TrainProgressEvent['kind'];
 
@@ -91,13 +89,9 @@ export class TrainingService {
     return explainRecord({ model: loaded.model, pipeline: loaded.pipeline, classes: manifest.classes, inference: { mode: manifest.inference.mode, stride } }, input, className);
   }
 
-  /**
-   * Signs a package this workstation just made when the hospital created a signing key
-   * (ecg package keygen): the app then shows who produced it. Signing leaves the seal and id as they are.
-   */
+  /** Signed when the hospital created a signing key: the app then shows who produced the package. */
   async #signIfKeyed(out: string): Promise<void> {
-    const signer = loadSigningKey(this.#options.dataDir);
-    if (signer && existsSync(out)) await resealPackageFolder(out, signer);
+    await signIfKeyed(this.#options.dataDir, out);
   }
 
   /** Where a job's named output goes inside the data folder (names are validated by the contract). */
@@ -201,22 +195,7 @@ export class TrainingService {
       };
       const r = await operatingPointJob(options, context);
       await this.#signIfKeyed(r.out);
-      const evaluated = (f: { n: number; metrics: object; ci: object }) => ({ n: f.n, metrics: f.metrics, ci: f.ci });
-      return asResult({
-        kind: 'operating-point',
-        modelId: r.manifest.id,
-        name: r.manifest.name,
-        base: { id: r.base.id, name: r.base.name, operatingPoint: operatingPointByClass(r.base.operatingPoint, r.classes) },
-        goal: r.goal,
-        operatingPoint: operatingPointByClass(r.operatingPoint, r.classes),
-        evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null },
-        validation: { n: r.validation.n, metrics: r.validation.metrics, note: r.validation.note },
-        test: { ...evaluated(r.test), calibration: r.test.calibration },
-        baseTest: evaluated(r.baseTest),
-        perClass: r.perClass,
-        override: r.override,
-        unreadable: leftOutSummary(r.testFailed.map(({ id, message }) => ({ id, reason: message }))),
-      });
+      return operatingPointResult(r, request.dataset);
     });
   }
 
