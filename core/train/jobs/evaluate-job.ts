@@ -6,7 +6,7 @@ import { calibrationByClass, type ClassCalibration, type Interval } from '../../
 import { patientIdsOf, scoreWithCi, type ScoredMetrics } from '../finalize';
 import { subgroupReports, type SubgroupReport } from '../subgroups';
 import { fusedRecordsOf, peComparisonOf } from '../pe/evaluate';
-import { fusedOperatingPoint, type FusionBlock } from '../pe/fusion';
+import { fusedOperatingPoint, fusionRefusalText, type FusionBlock } from '../pe/fusion';
 import type { PeComparison } from '../pe/comparison';
 import { disposeModel, isEnsemble, loadModel, readingPipeline, type LoadedModel } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
@@ -137,7 +137,9 @@ interface Scored {
 function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: Scored; about: Omit<FusionEvaluation, 'ecgOnly'> } {
   const fused = fusedRecordsOf(block, all.items, all.probs);
   if (fused.indices.length === 0) {
-    throw new EinthovenError('E_VALIDATION', `${name} is a PE fusion model: its figures need the clinical score items (${block.items.join(', ')}) in the labels CSV, and none of the ${all.items.length} records could be fused (${fused.unscored.firstReason ?? 'no items'}). Its ECG network alone is its base model ${block.baseModel.name} (${block.baseModel.id}): evaluate that package`);
+    // The advice every fusion refusal gives (fusion.ts), where this one once said 'evaluate that package' of its base alone.
+    const need = `its figures need those items (${block.items.join(', ')}) in the labels CSV, and none of the ${all.items.length} records could be fused (${fused.unscored.firstReason ?? 'no items'})`;
+    throw new EinthovenError('E_VALIDATION', fusionRefusalText({ name, fusion: block }, need));
   }
   const scored = { items: fused.indices.map((k) => all.items[k] as DatasetItem), labels: fused.indices.map((k) => all.labels[k] as number[]), probs: fused.probs, point: fusedOperatingPoint(block) };
   return { scored, about: { baseModel: { id: block.baseModel.id, name: block.baseModel.name }, unscored: fused.unscored } };

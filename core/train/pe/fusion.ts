@@ -153,19 +153,33 @@ export function fusedOperatingPoint(block: FusionBlock): OperatingPoint {
   return { method, thresholds: [threshold], temperature, ...(calibrationNote ? { calibrationNote } : {}) };
 }
 
+/** A fusion package as its refusals name it: its own name, and its base (its ECG network). */
+interface FusionNamed {
+  readonly name: string;
+  readonly fusion?: { readonly baseModel: { readonly id: string; readonly name: string } } | undefined;
+}
+
+/**
+ * Why a fusion package cannot be used as asked, and the one advice every such refusal ends with
+ * (a prediction, a comparison, an evaluation without score items): where each of its numbers
+ * comes from. `need` says what this use lacks ("its number needs those items").
+ */
+export function fusionRefusalText(manifest: FusionNamed & Required<Pick<FusionNamed, 'fusion'>>, need: string): string {
+  const { name, id } = manifest.fusion.baseModel;
+  return (
+    `${manifest.name} is a fusion of the ECG model ${name} (${id}) with clinical score items: ${need}. For the ECG alone use ${name}; ` +
+    `the fused probability is in a record's PE panel once its score items are entered; the fusion is evaluated against its network and each score on a labels CSV with the items ` +
+    `(its Models card's comparison with the clinical scores, or ecg evaluate --model ${manifest.name})`
+  );
+}
+
 /**
  * A fusion package run or compared as a plain model gives its ECG network's outputs, at the
  * network's operating point, under the fusion's own name and id: stored or reported so, they
  * would claim the fusion's figures. One refusal, with the same advice wherever it is met (a
  * prediction, a comparison of two models), so the reader learns one way to each number.
  */
-export function refuseFusionAsPlainModel(manifest: { name: string; fusion?: { baseModel: { id: string; name: string } } | undefined }): void {
+export function refuseFusionAsPlainModel(manifest: FusionNamed): void {
   if (!manifest.fusion) return;
-  const { name, id } = manifest.fusion.baseModel;
-  throw new EinthovenError(
-    'E_VALIDATION',
-    `${manifest.name} is a fusion of the ECG model ${name} (${id}) with clinical score items: its number needs those items. For the ECG alone use ${name}; ` +
-      `the fused probability is in a record's PE panel once its score items are entered; the fusion is evaluated against its network and each score on a labels CSV with the items ` +
-      `(its Models card's comparison with the clinical scores, or ecg evaluate --model ${manifest.name})`,
-  );
+  throw new EinthovenError('E_VALIDATION', fusionRefusalText({ ...manifest, fusion: manifest.fusion }, 'its number needs those items'));
 }

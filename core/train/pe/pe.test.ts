@@ -103,15 +103,17 @@ async function refusal(command: CliCommand, args: string[]): Promise<string> {
   throw new Error('not refused');
 }
 
+/** The advice every refusal of a fusion package ends with (a prediction, a comparison, an evaluation without its items). */
+const fusionAdvice =
+  "For the ECG alone use pe-ecg-synthetic; the fused probability is in a record's PE panel once its score items are entered; " +
+  "the fusion is evaluated against its network and each score on a labels CSV with the items \\(its Models card's comparison with the clinical scores, or ecg evaluate --model pe-ecg-synthetic-fusion\\)";
+const fusionIs = '^pe-ecg-synthetic-fusion is a fusion of the ECG model pe-ecg-synthetic \\(pe-ecg-synthetic@[0-9a-f]{12}\\) with clinical score items: ';
+
 /**
  * The one refusal of a fusion package used as a plain model, whether predicted with or compared:
  * the two once gave different advice (run the base; compare the base and see ecg evaluate).
  */
-const fusionRefusal = new RegExp(
-  "^pe-ecg-synthetic-fusion is a fusion of the ECG model pe-ecg-synthetic \\(pe-ecg-synthetic@[0-9a-f]{12}\\) with clinical score items: its number needs those items\\. " +
-    "For the ECG alone use pe-ecg-synthetic; the fused probability is in a record's PE panel once its score items are entered; " +
-    "the fusion is evaluated against its network and each score on a labels CSV with the items \\(its Models card's comparison with the clinical scores, or ecg evaluate --model pe-ecg-synthetic-fusion\\)$",
-);
+const fusionRefusal = new RegExp(`${fusionIs}its number needs those items\\. ${fusionAdvice}$`);
 
 // The fixture's fold 10 holds six records (PTB-XL 38, 57, 65, 128, 175, 299): the test split below.
 const root = fixturePath('train', 'ptbxl');
@@ -235,7 +237,10 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const bare = path.join(path.dirname(labels), 'labels-no-items.csv');
     const rows = (await readFile(labels, 'utf8')).trim().split('\n').map((line) => line.split(',').slice(0, 4).join(','));
     await writeFile(bare, `${rows.join('\n')}\n`);
-    expect(await refusal(evaluateCommand, ['--model', fusion, '--data', root, '--labels', bare, '--record'])).toMatch(/is a PE fusion model: its figures need the clinical score items .* evaluate that package/);
+    expect(await refusal(evaluateCommand, ['--model', fusion, '--data', root, '--labels', bare, '--record'])).toMatch(
+      // The same advice as every other fusion refusal, where this one said 'evaluate that package' of its base alone.
+      new RegExp(`${fusionIs}its figures need those items \\(dvtSigns, .*\\) in the labels CSV, and none of the 6 records could be fused \\(.+\\)\\. ${fusionAdvice}$`),
+    );
     // Nor is a fusion compared as a plain model: its network's outputs would be reported under its name.
     expect(await refusal(evaluateCommand, ['--model', fusion, '--compare', model, '--data', root, '--labels', labels])).toMatch(fusionRefusal);
   });
