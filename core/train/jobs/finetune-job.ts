@@ -23,6 +23,7 @@ import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
+import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
 import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
@@ -167,6 +168,8 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
+    // A fusion package's network is its base model's: fine-tuned from here, the new model would claim to come from the fusion.
+    refuseFusionAsPlainModel(base.manifest);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
     // Once the training records are known (a step holds no more rows than there are), as the form's dataset check

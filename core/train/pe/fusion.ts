@@ -161,23 +161,25 @@ interface FusionNamed {
 
 /**
  * Why a fusion package cannot be used as asked, and the one advice every such refusal ends with
- * (a prediction, a comparison, an evaluation without score items): where each of its numbers
- * comes from. `need` says what this use lacks ("its number needs those items").
+ * (a prediction, a comparison, a fine-tuning, an evaluation without score items): where each of
+ * its numbers comes from. `need` says what this use lacks ("its number needs those items").
+ * No apostrophes: a channel that takes a path drops every quoted excerpt from its errors
+ * (errors.ts `withoutFileContent`), and "record's … card's" read as one quote there.
  */
 export function fusionRefusalText(manifest: FusionNamed & Required<Pick<FusionNamed, 'fusion'>>, need: string): string {
   const { name, id } = manifest.fusion.baseModel;
   return (
     `${manifest.name} is a fusion of the ECG model ${name} (${id}) with clinical score items: ${need}. For the ECG alone use ${name}; ` +
-    `the fused probability is in a record's PE panel once its score items are entered; the fusion is evaluated against its network and each score on a labels CSV with the items ` +
-    `(its Models card's comparison with the clinical scores, or ecg evaluate --model ${manifest.name})`
+    `the fused probability is in the PE panel of a record once its score items are entered; the fusion is evaluated against its network and each score on a labels CSV with the items ` +
+    `(the comparison with the clinical scores on its Models card, or ecg evaluate --model ${manifest.name})`
   );
 }
 
 /**
- * A fusion package run or compared as a plain model gives its ECG network's outputs, at the
- * network's operating point, under the fusion's own name and id: stored or reported so, they
- * would claim the fusion's figures. One refusal, with the same advice wherever it is met (a
- * prediction, a comparison of two models), so the reader learns one way to each number.
+ * A fusion package run, compared or fine-tuned as a plain model gives (or starts from) its ECG
+ * network's outputs, at the network's operating point, under the fusion's own name and id:
+ * stored or reported so, they would claim the fusion's figures. One refusal, with the same advice
+ * wherever it is met, so the reader learns one way to each number.
  */
 export function refuseFusionAsPlainModel(manifest: FusionNamed): void {
   if (!manifest.fusion) return;

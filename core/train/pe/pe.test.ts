@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import type { CliCommand } from '../../cli/command';
 import { evaluateCommand } from '../../cli/commands/evaluate';
+import { finetuneCommand } from '../../cli/commands/finetune';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
 import { predictCommand } from '../../cli/commands/predict';
 import { itemsNeededText } from '../../cli/commands/predict-fusion';
@@ -105,8 +106,8 @@ async function refusal(command: CliCommand, args: string[]): Promise<string> {
 
 /** The advice every refusal of a fusion package ends with (a prediction, a comparison, an evaluation without its items). */
 const fusionAdvice =
-  "For the ECG alone use pe-ecg-synthetic; the fused probability is in a record's PE panel once its score items are entered; " +
-  "the fusion is evaluated against its network and each score on a labels CSV with the items \\(its Models card's comparison with the clinical scores, or ecg evaluate --model pe-ecg-synthetic-fusion\\)";
+  'For the ECG alone use pe-ecg-synthetic; the fused probability is in the PE panel of a record once its score items are entered; ' +
+  'the fusion is evaluated against its network and each score on a labels CSV with the items \\(the comparison with the clinical scores on its Models card, or ecg evaluate --model pe-ecg-synthetic-fusion\\)';
 const fusionIs = '^pe-ecg-synthetic-fusion is a fusion of the ECG model pe-ecg-synthetic \\(pe-ecg-synthetic@[0-9a-f]{12}\\) with clinical score items: ';
 
 /**
@@ -245,6 +246,12 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(await refusal(evaluateCommand, ['--model', fusion, '--compare', model, '--data', root, '--labels', labels])).toMatch(fusionRefusal);
   });
 
+  it('refuses to fine-tune from a fusion package with the one fusion refusal: its network is its base model', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'einthoven-pe-ft-')), 'from-fusion');
+    expect(await refusal(finetuneCommand, ['--base', fusion, '--data', root, '--labels', labels, '--out', out, '--epochs', '1'])).toMatch(fusionRefusal);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("predicts with a fusion package: the ECG part under its base's id, the fused probability only from score items", async () => {
     const loaded = await loadPackage(fusion);
     loaded.model.dispose();
@@ -285,6 +292,9 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       const recordId = imported.status === 'succeeded' && imported.kind === 'import' ? (imported.result.reports[0]?.recordId as number) : 0;
       // Run as a plain model, a fusion package would store its network's probability under its own name: refused, saying where the fused one is.
       expect(await engine.handle('models:predict', { modelId: 'pe-ecg-synthetic-fusion', recordId })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(fusionRefusal) } });
+      // Nor is one fine-tuned: refused before a job starts (the app's base list leaves it out).
+      const fromFusion = { baseModelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, name: 'from-fusion' };
+      expect(await engine.handle('train:finetune', fromFusion)).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(fusionRefusal) } });
       await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
       const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
       if (!prediction) throw new Error('no prediction stored');

@@ -111,7 +111,10 @@ export class TrainingService {
   }
 
   async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined; workers?: number | undefined }): Promise<string> {
-    const base = (await this.models.find(request.baseModelId)).location;
+    const entry = await this.models.find(request.baseModelId);
+    // Refused at once, not as a failed job: the app's base list leaves fusion packages out, this says why to any other caller.
+    refuseFusionAsPlainModel(entry.manifest);
+    const base = entry.location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
