@@ -63,6 +63,10 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
   it('computes, stores and audits the scores entered on a record, and shows them beside the ECG probability', async () => {
     await openRecord(page, '00008_hr');
     expect(await page.getByTestId('pe-none').textContent()).toMatch(/No PE score items entered/);
+    // The fusion package is not offered for a record's prediction, which the engine refuses (its number needs score items).
+    await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
+    const offered = await page.getByTestId('model-select').locator('option').allTextContents();
+    expect([offered.some((o) => o.startsWith(`${ecgModel} `)), offered.filter((o) => o.includes(fusionModel))]).toEqual([true, []]);
     await runPrediction(page, ecgModelId);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
     // On paper the PE probability keeps the screen's caveat: the ECG alone is weak evidence.
@@ -176,6 +180,11 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect(await detail.getByTestId('model-fusion-network').textContent()).toMatch(
       new RegExp(`^Its ECG network is its base model ${ecgModel} \\(${ecgModelId}\\), at that model's operating point, not this fusion's \\(no thresholds: no class discriminated on validation`),
     );
+    // Nor does its card offer what the engine refuses of a fusion: a site operating point (the reason instead) or becoming the default.
+    expect(await detail.getByTestId('site-op-open').count()).toBe(0);
+    expect(await detail.getByTestId('site-op-refused').textContent()).toMatch(new RegExp(`^No site operating point for a PE fusion package: its fusion was fitted on the calibrated probabilities of its network \\(${ecgModel}\\)`));
+    expect(await page.getByTestId('model-promote').isDisabled()).toBe(true);
+    expect(await page.getByTestId('model-promote').getAttribute('title')).toMatch(/is a PE fusion: .* cannot be the default for predictions$/);
     await detail.getByTestId('pe-compare-data').fill(fixture);
     await detail.getByTestId('pe-compare-labels').fill(labels);
     await allowFolders(detail);

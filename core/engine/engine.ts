@@ -51,6 +51,7 @@ import { TrainingService } from '../train/service/index';
 import { resolveTrainingWorkers, resolveWorkers } from '../parallel/worker-count';
 import { checkTrainingMemory, type MemoryCheck } from '../train/memory-estimate';
 import { ensureBackend } from '../train/setup';
+import { fusionRefusalText } from '../train/pe/fusion';
 import { removeRecord } from './record-removal';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
@@ -360,7 +361,10 @@ export class Engine {
         return { models, ...this.#modelDefaults.current(models.map((m) => m.id)) };
       },
       'models:promote': async (request) => {
-        const modelId = (await this.training.models.find(request.modelId)).manifest.id;
+        const { manifest } = await this.training.models.find(request.modelId);
+        // A fusion predicts no record by itself (its number needs score items): as the default, every prediction would be refused.
+        if (manifest.fusion) throw new EinthovenError('E_VALIDATION', fusionRefusalText({ ...manifest, fusion: manifest.fusion }, 'it predicts no record by itself, so it cannot be the default for predictions'));
+        const modelId = manifest.id;
         return this.#modelDefaults.promote(modelId, { promotedBy: request.promotedBy, evaluations: this.ledger.evaluations });
       },
       'models:predict': async (request) => {

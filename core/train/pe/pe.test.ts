@@ -295,6 +295,9 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       // Nor is one fine-tuned: refused before a job starts (the app's base list leaves it out).
       const fromFusion = { baseModelId: 'pe-ecg-synthetic-fusion', dataset: { kind: 'csv', root, labels }, name: 'from-fusion' };
       expect(await engine.handle('train:finetune', fromFusion)).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(fusionRefusal) } });
+      // Nor made the default for predictions, each of which it would refuse.
+      const promote = await engine.handle('models:promote', { modelId: 'pe-ecg-synthetic-fusion', promotedBy: 'Dr. T', confirmed: true });
+      expect(promote).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(new RegExp(`${fusionIs}it predicts no record by itself, so it cannot be the default for predictions\\. ${fusionAdvice}$`)) } });
       await value('models:predict', { modelId: 'pe-ecg-synthetic', recordId });
       const [prediction] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
       if (!prediction) throw new Error('no prediction stored');

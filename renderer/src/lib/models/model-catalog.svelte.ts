@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
 import type { ModelSummary } from '../../../../core/contract/training-schemas';
+import { predictionModels } from './model-uses';
 
 const key = Symbol.for('einthoven.model-catalog');
 
@@ -48,7 +49,9 @@ export class ModelCatalog {
     this.models = result.value.models;
     this.defaultModelId = result.value.defaultModelId;
     this.previousDefaultId = result.value.previousDefaultId;
-    if (!this.chosen) this.chosenId = this.defaultModelId ?? this.models[0]?.id ?? null;
+    // The first choice is one the engine predicts a record with (a PE fusion package it refuses).
+    const offered = predictionModels(this.models);
+    if (!this.chosen) this.chosenId = offered.find((m) => m.id === this.defaultModelId)?.id ?? offered[0]?.id ?? null;
   }
 
   /**
