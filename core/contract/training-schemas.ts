@@ -173,6 +173,12 @@ export const ModelSummarySchema = z.object({
   validation: HeadlineMetricsSchema.partial(),
   /** The locked-test evaluation in the package (its dataset's test split, read once after every choice); null when it has none. */
   test: EvaluatedSchema.nullable(),
+  /**
+   * A cross-validation fold's package: which fold of how many, and (a fine-tuning's fold) its
+   * closing figures on that fold's held-out rows: cross-validation figures, made in the same
+   * selection loop as the other folds, never shown as a locked test. Absent for any other package.
+   */
+  cvFold: z.object({ k: z.number().int(), fold: z.number().int(), seed: z.number().int().nullable(), heldOut: EvaluatedSchema.nullable() }).optional(),
   /** The newest locked-test evaluation recorded on this workstation's own data (what promotion needs); null when none. */
   siteEvaluation: SiteEvaluationSchema.nullable(),
   /**

@@ -50,6 +50,18 @@ export interface Dataset {
   readonly items: readonly DatasetItem[];
   /** Records left out while indexing, with why (e.g. no diagnostic superclass). */
   readonly dropped: readonly { readonly id: string; readonly reason: string }[];
+  /**
+   * Set on one cross-validation fold's view of a dataset (core/train/cv.ts `foldDataset`): its
+   * `test` rows are that fold's held-out rows, not a locked test split, and its package says so.
+   */
+  readonly cvFold?: CvFold;
+}
+
+/** Which fold of a K-fold cross-validation, and the seed that dealt the folds where one did. */
+export interface CvFold {
+  readonly k: number;
+  readonly fold: number;
+  readonly seed?: number;
 }
 
 /** A left-out list as the contract carries it: the count, and the first `shown` named with why. */

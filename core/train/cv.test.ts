@@ -23,6 +23,8 @@ describe('cross-validation folds', () => {
     for (let fold = 1; fold <= 10; fold++) {
       const d = foldDataset(ds, plan, fold);
       expect(d.name).toBe(`cpsc2018 (CV fold ${fold} of 10)`);
+      // Marked, so its package says its test rows are this fold's held-out rows; the loader's own folds were dealt by no seed here.
+      expect(d.cvFold).toEqual({ k: 10, fold });
       const of = (s: string) => d.items.filter((i) => i.split === s).map((i) => plan.folds.get(i.id));
       expect(new Set(of('test'))).toEqual(new Set([fold]));
       expect(new Set(of('val'))).toEqual(new Set([(fold % 10) + 1]));
@@ -37,6 +39,7 @@ describe('cross-validation folds', () => {
     const ds: Dataset = { name: 'hospital:ward', root: '', classes: ['PE'], items, dropped: [] };
     const plan = crossValidationPlan(ds, 5, 7);
     expect(plan.excluded).toEqual({ count: 6, reason: expect.stringMatching(/locked test/) });
+    expect(foldDataset(ds, plan, 2).cvFold).toEqual({ k: 5, fold: 2, seed: 7 });
     expect(plan.folds.size).toBe(54);
     for (let p = 0; p < 18; p++) expect(new Set([0, 1, 2].map((k) => plan.folds.get(`f${3 * p + k}`))).size).toBe(1);
   });

@@ -30,6 +30,8 @@ export interface CvPlan {
   readonly source: string;
   /** Records left out of cross-validation (a hospital's locked test split), with why. */
   readonly excluded: { readonly count: number; readonly reason: string } | null;
+  /** The seed that dealt the folds; absent where the dataset fixes them (PTB-XL's strat_fold, a loader's own 10). */
+  readonly seed?: number;
 }
 
 const labelKey = (item: DatasetItem) => item.labels.join('');
@@ -72,11 +74,12 @@ export function crossValidationPlan(dataset: Dataset, k: number, seed = 2018): C
       folds: patientFolds(development, k, seed),
       source: `${k} patient-grouped folds stratified by label (seed ${seed})`,
       excluded: locked > 0 ? { count: locked, reason: 'the locked test split is never read by cross-validation' } : null,
+      seed,
     };
   }
   const own = k === 10 && items.every((i) => i.fold !== undefined);
   const folds = own ? new Map(items.map((i) => [i.id, i.fold as number])) : stratifiedFolds(items.map((i) => i.id), items.map(labelKey), k, seed);
-  return { k, folds, source: `${dataset.name}: ${k} folds stratified by label combination${own ? ' (the loader’s own)' : ` (seed ${seed})`}`, excluded: null };
+  return { k, folds, source: `${dataset.name}: ${k} folds stratified by label combination${own ? ' (the loader’s own)' : ` (seed ${seed})`}`, excluded: null, ...(own ? {} : { seed }) };
 }
 
 /** Fold i's split of the participating records: test = fold i, validation = the next fold, train = the rest. */
@@ -86,13 +89,16 @@ export function foldSplitOf(plan: CvPlan, fold: number, recordFold: number): Spl
   return 'train';
 }
 
-/** The dataset as fold i sees it (only participating records), named so manifests say which fold. */
+/**
+ * The dataset as fold i sees it (only participating records), named and marked (`cvFold`) so
+ * its package says which fold, and that its test rows are the fold's held-out rows.
+ */
 export function foldDataset(dataset: Dataset, plan: CvPlan, fold: number): Dataset {
   const items = dataset.items.flatMap((item) => {
     const f = plan.folds.get(item.id);
     return f === undefined ? [] : [{ ...item, split: foldSplitOf(plan, fold, f) }];
   });
-  return { ...dataset, name: `${dataset.name} (CV fold ${fold} of ${plan.k})`, items };
+  return { ...dataset, name: `${dataset.name} (CV fold ${fold} of ${plan.k})`, items, cvFold: { k: plan.k, fold, ...(plan.seed === undefined ? {} : { seed: plan.seed }) } };
 }
 
 /** One fold's out-of-fold predictions: its test records at its own model's operating point. */

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../../data/ptbxl';
+import { Engine } from '../../engine/engine';
+import type { ModelSummary } from '../../contract/training-schemas';
+import { summaryOf } from '../../train/service/models';
 import { loadPackage } from '../../train/package/archive';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
@@ -173,12 +176,35 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(r.stdout.filter((l) => /^[123]\s+\d+\s+.*\d\/2$/.test(l))).toHaveLength(3);
     expect(r.stdout.find((l) => l.startsWith('mean ± SD'))).toMatch(/\d\.\d{3} ± /);
     expect(r.stdout.find((l) => l.startsWith('pooled out-of-fold'))).toContain(`n = ${development}`);
-    const report = JSON.parse(await readFile(path.join(out, 'cv.json'), 'utf8')) as { k: number; classes: string[]; pooled: { n: number }; predictions: { ids: string[] }[]; folds: { out: string }[] };
+    const report = JSON.parse(await readFile(path.join(out, 'cv.json'), 'utf8')) as { k: number; classes: string[]; pooled: { n: number }; perFold: { n: number }[]; predictions: { ids: string[] }[]; folds: { out: string }[] };
     expect(report).toMatchObject({ k: 3, classes: ['NORM'], pooled: { n: development } });
     // Every development record scored once, out of fold; no locked test row among them.
     const scored = report.predictions.flatMap((p) => p.ids);
     expect(new Set(scored).size).toBe(development);
     expect(report.folds.map((f) => path.basename(f.out))).toEqual(['fold-01', 'fold-02', 'fold-03']);
+
+    // Each fold's package says which fold it is; its closing figures are its held-out fold's, never its locked test.
+    const fold = (await loadPackage(report.folds[0]?.out as string)).manifest;
+    expect(fold.provenance.cvFold).toMatchObject({ k: 3, fold: 1, seed: 2018, heldOut: { n: report.perFold[0]?.n }, comparison: { base: { name: 'model' } } });
+    expect([fold.provenance.test, fold.provenance.comparison]).toEqual([undefined, undefined]);
+    expect(fold.provenance.dataset.split).toMatch(/: cross-validation fold 1 of 3 held out, fold 2 validation, the other fold training; .*the held-out fold is not a locked test split$/);
+    // Installed, it lists no locked test, and cannot be promoted on its held-out figures.
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-cv-fold-'));
+    await cp(report.folds[0]?.out as string, path.join(dataDir, 'models', 'fold-01'), { recursive: true });
+    const engine = new Engine({ dataDir, shell: 'test' });
+    try {
+      const listed = await engine.handle('models:list', {});
+      const summary = listed.ok ? (listed.value as { models: ModelSummary[] }).models[0] : undefined;
+      expect(summary).toMatchObject({ test: null, cvFold: { k: 3, fold: 1, seed: 2018, heldOut: { n: report.perFold[0]?.n } } });
+      const promoted = await engine.handle('models:promote', { modelId: fold.id, promotedBy: 'Dr Einthoven', confirmed: true });
+      expect(promoted).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/has no locked-test evaluation on this site's data/) } });
+    } finally {
+      await engine.close();
+    }
+    // A fold package written before cvFold was kept: its test block was its held-out fold, and is listed so.
+    const { cvFold, ...older } = fold.provenance;
+    const legacy = summaryOf({ manifest: { ...fold, provenance: { ...older, test: cvFold?.heldOut } }, location: '', bundled: false });
+    expect(legacy).toMatchObject({ test: null, cvFold: { k: 3, fold: 1, seed: null, heldOut: { n: report.perFold[0]?.n } } });
 
     expect(finetuneCommand.usage).toMatch(/^ {2}--cv K {16}K-fold cross-validation \(3\.\.20\)/m);
     // Bad K and flags that do not apply are refused, before any record is read, with typed errors.
@@ -216,6 +242,22 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(stderr.filter((l) => l.startsWith('interrupted: stopping'))).toHaveLength(1);
     expect(lines[0]).toMatch(/; CANCELLED: only the folds below finished\.$/);
     expect(lines.filter((l) => /^[123]\s+\d+\s+/.test(l)).map((l) => l[0])).toEqual(['1']);
+  }, 300_000);
+
+  it("train --cv 3: each fold's package says which fold it is, its test rows held out, not a locked test", async () => {
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const norm = ds.classes.indexOf('NORM');
+    const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`);
+    const labels = path.join(dir, 'norm-train-cv.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    const out = path.join(dir, 'train-cv');
+    const r = await cli(trainCommand, ['--cv', '3', '--data', data, '--labels', labels, '--class', 'NORM', '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '4', '--backend', 'wasm', '--min-examples', '1,1', '--quiet']);
+    expect(r.code).toBe(0);
+    for (const fold of [1, 2, 3]) {
+      const { provenance } = (await loadPackage(path.join(out, `fold-0${fold}`))).manifest;
+      expect(provenance.cvFold).toEqual({ k: 3, fold, seed: 2018 });
+      expect(provenance.dataset.split).toMatch(new RegExp(`: cross-validation fold ${fold} of 3 held out, fold ${(fold % 3) + 1} validation, .*not a locked test split$`));
+    }
   }, 300_000);
 
   it('refuses, before the first epoch, a class with too few examples in training or validation (exit 2, E_VALIDATION naming class and split)', async () => {

@@ -52,7 +52,9 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const { base, model, prepared, config, context } = args;
     const { dataset } = prepared;
     const items = itemsOf(dataset, 'test');
-    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `locked test: ${items.length} records, the fine-tuned model and ${base.manifest.name} on the same records` });
+    // A cross-validation fold's test rows are its held-out fold, which the progress calls so (its package keeps them under cvFold).
+    const rows = dataset.cvFold ? `cross-validation fold ${dataset.cvFold.fold} held out` : 'locked test';
+    context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${rows}: ${items.length} records, the fine-tuned model and ${base.manifest.name} on the same records` });
     const pipeline = { ...prepared.pipeline, augmentation: null };
     const store = await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) });
     const kept = items.filter((i) => store.has(i.id));

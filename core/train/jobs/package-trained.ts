@@ -36,7 +36,11 @@ export interface PackageTrainedArgs {
   readonly base?: Provenance['base'];
   /** The input the model is for; default: adults, no pacing, every lead, one window, the model's rate or faster. */
   readonly intendedInput?: IntendedInput;
-  /** Run once the operating point is fixed, before the package is written: a fine-tuning's locked-test evaluation and comparison. */
+  /**
+   * Run once the operating point is fixed, before the package is written: a fine-tuning's
+   * locked-test evaluation and comparison (a cross-validation fold's: on its held-out rows, kept
+   * under provenance.cvFold, never as a locked test).
+   */
   readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
 }
 
@@ -79,6 +83,18 @@ export async function unlessCancelledEarly<T>(work: Promise<T>): Promise<T | und
 }
 
 /**
+ * Where a package keeps its closing evaluation: a cross-validation fold's (its dataset marked
+ * `cvFold`) under provenance.cvFold with the fold, since its test rows are the fold's held-out
+ * rows, not a locked test; any other package's as its locked test. Every fold package says
+ * which fold it is, a train --cv fold's (no closing evaluation) too.
+ */
+function closingProvenance(dataset: PreparedData['dataset'], closing: Pick<Provenance, 'test' | 'comparison'>): Pick<Provenance, 'test' | 'comparison' | 'cvFold'> {
+  if (!dataset.cvFold) return closing;
+  const { test, comparison } = closing;
+  return { cvFold: { ...dataset.cvFold, ...(test ? { heldOut: test } : {}), ...(comparison ? { comparison } : {}) } };
+}
+
+/**
  * After training: fits temperature and per-class thresholds on the validation split, then
  * writes the package with its full provenance. Reads no test data.
  */
@@ -88,7 +104,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
   const logits = await withInferencePool(args.workers ?? 1, (pool) => logitsOn(pool, args.model, store, val.ids, args.evaluation));
   const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
-  const closing = args.closing ? await args.closing(calibrated) : {};
+  const closing = closingProvenance(dataset, args.closing ? await args.closing(calibrated) : {});
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(
     args.out,

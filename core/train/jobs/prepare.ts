@@ -102,8 +102,17 @@ export function splitCounts(dataset: Dataset): Record<Split, number> {
   return { train: itemsOf(dataset, 'train').length, val: itemsOf(dataset, 'val').length, test: itemsOf(dataset, 'test').length };
 }
 
-/** A human description of the split policy, for the manifest. */
+/**
+ * A human description of the split policy, for the manifest. A cross-validation fold's says its
+ * test rows are the fold's held-out rows, where it once called them a locked test (or, on
+ * PTB-XL, strat_fold 10).
+ */
 export function splitPolicy(dataset: Dataset, paperExact: boolean): string {
+  if (dataset.cvFold) {
+    const { k, fold } = dataset.cvFold;
+    const training = k === 3 ? 'the other fold' : `the other ${k - 2} folds`;
+    return `${dataset.name}: cross-validation fold ${fold} of ${k} held out, fold ${(fold % k) + 1} validation, ${training} training; selection and calibration on validation; the held-out fold is not a locked test split`;
+  }
   const base = dataset.name.startsWith('ptbxl') ? 'PTB-XL strat_fold 1–8 train / 9 validation / 10 test' : `${dataset.name}: train / validation / locked test`;
   return paperExact ? `${base}; paperExact: selection on the test split (reproduction only)` : `${base}; selection and calibration on validation, test never read`;
 }

@@ -95,6 +95,27 @@ export const duplicatesProvenanceSchema = z.object({
 });
 export type DuplicatesProvenance = z.infer<typeof duplicatesProvenanceSchema>;
 
+/** One evaluation of a package's records read once after every choice, with each class's calibration and the unreadable count where kept. */
+const closingEvaluationSchema = metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional() });
+
+/**
+ * A cross-validation fold's package (`ecg train --cv`, `ecg finetune --cv`, the app's
+ * "Cross-validate first"): which fold of how many, and, for a fine-tuning's fold, its closing
+ * evaluation on the fold's held-out rows with the base beside it. Those rows were held out of
+ * this model's training, but the folds were made, and the fine-tuning chosen, in one loop on the
+ * same development data: cross-validation figures, not a locked test (the package has none of
+ * its own until one is attached).
+ */
+export const cvFoldProvenanceSchema = z.object({
+  k: z.number().int().min(3).max(20),
+  fold: z.number().int().min(1).max(20),
+  /** The seed that dealt the folds; absent where the dataset fixed them (PTB-XL's strat_fold, a loader's own 10). */
+  seed: z.number().int().optional(),
+  heldOut: closingEvaluationSchema.optional(),
+  comparison: baseComparisonSchema.optional(),
+});
+export type CvFoldProvenance = z.infer<typeof cvFoldProvenanceSchema>;
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
   dataset: z.object({
@@ -122,7 +143,9 @@ export const provenanceSchema = z.object({
    * selection; with each class's calibration on those records where it was measured, and how many
    * of the split's records could not be read (so are in no figure) where that was counted.
    */
-  test: metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional() }).optional(),
+  test: closingEvaluationSchema.optional(),
+  /** A cross-validation fold's package only (see cvFoldProvenanceSchema); absent in packages written before it was kept. */
+  cvFold: cvFoldProvenanceSchema.optional(),
   /**
    * The content hashes of the records it trained and validated on, as a compact filter: a later
    * fine-tuning or evaluation counts how many of its records this model has already seen.
@@ -155,6 +178,27 @@ export const provenanceSchema = z.object({
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
+
+/** How fold packages were named before they recorded `cvFold` (core/train/cv.ts `foldDataset`). */
+const foldDatasetName = / \(CV fold (\d+) of (\d+)\)$/;
+
+/**
+ * A package's cross-validation fold: as it records it, or, for a fold package written before it
+ * did, read from its dataset's name ("… (CV fold 2 of 5)"), whose `test` and `comparison` then
+ * held the fold's held-out rows. Undefined for any other package.
+ */
+export function cvFoldOf(provenance: Provenance): CvFoldProvenance | undefined {
+  if (provenance.cvFold) return provenance.cvFold;
+  const named = foldDatasetName.exec(provenance.dataset.name);
+  if (!named) return undefined;
+  const { test, comparison } = provenance;
+  return { k: Number(named[2]), fold: Number(named[1]), ...(test ? { heldOut: test } : {}), ...(comparison ? { comparison } : {}) };
+}
+
+/** The package's own locked-test evaluation, if any: never an older fold package's `test`, which was its fold's held-out rows. */
+export function lockedTestOf(provenance: Provenance): Provenance['test'] {
+  return !provenance.cvFold && cvFoldOf(provenance) ? undefined : provenance.test;
+}
 
 /** The seal (core/train/package/seal.ts): SHA-256 over the canonical manifest, which names the files' digests. */
 export const integritySchema = z.object({ algorithm: z.literal('sha256-canonical-json-v1'), sha256 });

@@ -8,7 +8,7 @@ import { pipelineCrop, pipelineRate } from '../pipelines';
 import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemble/package';
 import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
-import { operatingPointByClass, type ModelManifest } from '../package/manifest';
+import { cvFoldOf, lockedTestOf, operatingPointByClass, type ModelManifest } from '../package/manifest';
 import { withRateIntervals } from '../../ml/metrics/stored-rates';
 import { fusedOperatingPoint } from '../pe/fusion';
 
@@ -44,7 +44,7 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
   return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate, ...padding };
 }
 
-/** The package's own locked-test figures, with each class's calibration when the package kept it. */
+/** The package's own closing figures (its locked test, or a fold's held-out rows), with each class's calibration when the package kept it. */
 function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
   const widened = withRateIntervals(test);
   return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
@@ -63,8 +63,16 @@ function operatingPointOf(manifest: ModelManifest): Pick<ModelSummary, 'operatin
   return { operatingPoint: operatingPointByClass(fusedOperatingPoint(block), manifest.classes), fusion };
 }
 
+/** A fold package's fold and held-out figures, apart from any locked test (an older one's `test` block among them). */
+function cvFoldSummary(manifest: ModelManifest): Pick<ModelSummary, 'cvFold'> {
+  const fold = cvFoldOf(manifest.provenance);
+  if (!fold) return {};
+  return { cvFold: { k: fold.k, fold: fold.fold, seed: fold.seed ?? null, heldOut: fold.heldOut ? testSummary(fold.heldOut) : null } };
+}
+
 export function summaryOf(entry: Entry): ModelSummary {
   const { manifest } = entry;
+  const test = lockedTestOf(manifest.provenance);
   return jsonSafe({
     id: manifest.id,
     name: manifest.name,
@@ -79,7 +87,8 @@ export function summaryOf(entry: Entry): ModelSummary {
     trainRecords: manifest.provenance.dataset.records.train,
     validation: manifest.provenance.validation.metrics as ModelSummary['validation'],
     siteEvaluation: null,
-    test: manifest.provenance.test ? testSummary(manifest.provenance.test) : null,
+    test: test ? testSummary(test) : null,
+    ...cvFoldSummary(manifest),
     input: inputOf(manifest),
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { fusionNetworkText, intendedUse, minimumExamplesText } from './model-card';
+import { cvFoldText, fusionNetworkText, intendedUse, minimumExamplesText, recordsText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -98,5 +98,23 @@ describe("the model card's minimum examples", () => {
       "operating point: 2 positives and negatives per class in this site's validation rows (override: below the default 3); weights, as trained: 10 positives and negatives per class in training, 3 in validation",
     );
     expect(minimumExamplesText(trained, { val: 3, override: false })).toMatch(/^operating point: 3 positives and negatives per class in this site's validation rows; weights/);
+  });
+});
+
+describe("a cross-validation fold's card", () => {
+  const fold = { k: 5, fold: 2, seed: 2018, heldOut: metrics({ NORM: 40, MI: 12 }) };
+
+  it('names the fold and calls its figures cross-validation figures on held-out rows, not a locked test', () => {
+    expect(cvFoldText(fold, false)).toBe(
+      "Cross-validation fold 2 of 5 (folds dealt with seed 2018): trained on 3 folds, chosen and calibrated on the next. Its figures on fold 2's 65 held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test. It has no locked-test evaluation of its own.",
+    );
+    // A train --cv fold keeps no figures (cv.json has them); one evaluated on a locked test since says nothing about lacking one.
+    expect(cvFoldText({ ...fold, seed: null, heldOut: null }, true)).toBe('Cross-validation fold 2 of 5: trained on 3 folds, chosen and calibrated on the next. Its held-out fold was scored by the cross-validation report (cv.json), not kept here.');
+  });
+
+  it('calls its test rows held out, and only a plain package\'s "test (locked)"', () => {
+    const records = { train: 300, val: 100, test: 100 };
+    expect(recordsText(records, fold)).toBe('300 train · 100 validation · 100 held out (cross-validation fold 2 of 5; not a locked test)');
+    expect(recordsText(records, undefined)).toBe('300 train · 100 validation · 100 test (locked)');
   });
 });

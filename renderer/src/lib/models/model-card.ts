@@ -36,6 +36,25 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
 }
 
 /**
+ * What a cross-validation fold's package is, for its card: a model of one fold, and why the
+ * figures it carries are not a locked test. `hasLockedTest`: one was attached since.
+ */
+export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedTest: boolean): string {
+  const dealt = fold.seed === null ? '' : ` (folds dealt with seed ${fold.seed})`;
+  const figures = fold.heldOut
+    ? `Its figures on fold ${fold.fold}'s ${fold.heldOut.n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
+    : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
+  const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
+  return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${fold.k - 2} folds, chosen and calibrated on the next. ${figures}${locked}`;
+}
+
+/** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */
+export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold']): string {
+  const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
+  return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
+}
+
+/**
  * The card's "Minimum examples": the fewest positives and negatives per class the model was
  * trained with, and, for a site operating point, the fewest its thresholds were chosen on. A
  * derived package keeps its base's training minimums, which describe the weights; shown alone
