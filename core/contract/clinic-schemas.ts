@@ -71,6 +71,12 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
      * for operating points derived before it was kept. `minExamples` is then the base's training's.
      */
     operatingPointMinVal: z.object({ val: z.number().int(), override: z.boolean() }).nullable(),
+    /**
+     * Recordings its dataset listed in more than one row of one split (kept, so each weighed more
+     * than once): how many, and the rows of the first few. Absent when none were found, and in
+     * packages written before they were kept.
+     */
+    duplicates: z.object({ recordings: z.number().int().positive(), rows: z.number().int().positive(), groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) }))) }).optional(),
   }),
   /** The input the model is for: a record outside it gets no prediction. */
   intendedInput: z.object({

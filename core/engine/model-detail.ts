@@ -9,6 +9,9 @@ import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
 import { withRateIntervals } from '../ml/metrics/stored-rates';
 
+/** Groups of duplicate rows the card lists by their row ids (all are counted). */
+const shownDuplicateGroups = 3;
+
 function minExamplesOf(value: unknown): ModelDetail['provenance']['minExamples'] {
   const m = value as { train?: unknown; val?: unknown } | undefined;
   if (typeof m?.train !== 'number' || typeof m.val !== 'number') return null;
@@ -58,6 +61,8 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       augmentation: describeAugmentation(manifest.augmentation),
       minExamples: minExamplesOf(hp.minExamples),
       operatingPointMinVal: provenance.operatingPointMinValExamples === undefined ? null : { val: provenance.operatingPointMinValExamples, override: provenance.operatingPointMinValExamples < defaultMinExamples.val },
+      // The card names a few; the manifest keeps up to 100 groups for an auditor.
+      ...(provenance.duplicates ? { duplicates: { ...provenance.duplicates, groups: provenance.duplicates.groups.slice(0, shownDuplicateGroups) } } : {}),
     },
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),

@@ -9,6 +9,7 @@ import { loadPtbxl } from '../../data/ptbxl';
 import { Engine } from '../../engine/engine';
 import type { ModelSummary } from '../../contract/training-schemas';
 import { summaryOf } from '../../train/service/models';
+import { modelDetail } from '../../engine/model-detail';
 import { loadPackage } from '../../train/package/archive';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
@@ -244,19 +245,32 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     expect(lines.filter((l) => /^[123]\s+\d+\s+/.test(l)).map((l) => l[0])).toEqual(['1']);
   }, 300_000);
 
-  it("train --cv 3: each fold's package says which fold it is, its test rows held out, not a locked test", async () => {
+  it("train --cv 3: each fold's package says which fold it is (its test rows held out, not a locked test) and keeps the copies within its fold", async () => {
     const ds = await loadPtbxl(data, { fs: 100 });
     const norm = ds.classes.indexOf('NORM');
     const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`);
+    // One recording listed twice under the same patient: the two rows share a fold, so they weigh twice there, not leak.
+    const first = ds.items.find((i) => i.split === 'train') as (typeof ds.items)[number];
+    const withCopy = path.join(dir, 'ptbxl-with-fold-copy');
+    await cp(data, withCopy, { recursive: true });
+    await mkdir(path.join(withCopy, 'copies'));
+    const header = first.files[0] as string;
+    for (const file of [header, header.replace(/\.hea$/, '.dat')]) await cp(file, path.join(withCopy, 'copies', path.basename(file)));
     const labels = path.join(dir, 'norm-train-cv.csv');
-    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\ncopies/${path.basename(header)},${first.labels[norm]},${first.patientId ?? ''},train\n`);
     const out = path.join(dir, 'train-cv');
-    const r = await cli(trainCommand, ['--cv', '3', '--data', data, '--labels', labels, '--class', 'NORM', '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '4', '--backend', 'wasm', '--min-examples', '1,1', '--quiet']);
+    const r = await cli(trainCommand, ['--cv', '3', '--data', withCopy, '--labels', labels, '--class', 'NORM', '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '4', '--backend', 'wasm', '--min-examples', '1,1', '--quiet']);
     expect(r.code).toBe(0);
+    const original = path.relative(data, header);
     for (const fold of [1, 2, 3]) {
-      const { provenance } = (await loadPackage(path.join(out, `fold-0${fold}`))).manifest;
+      const { manifest } = await loadPackage(path.join(out, `fold-0${fold}`));
+      const { provenance } = manifest;
       expect(provenance.cvFold).toEqual({ k: 3, fold, seed: 2018 });
       expect(provenance.dataset.split).toMatch(new RegExp(`: cross-validation fold ${fold} of 3 held out, fold ${(fold % 3) + 1} validation, .*not a locked test split$`));
+      const split = provenance.duplicates?.groups[0]?.[0]?.split;
+      expect(provenance.duplicates).toEqual({ recordings: 1, rows: 2, groups: [[{ id: original, split }, { id: `copies/${path.basename(header)}`, split }]] });
+      // The Models card gets them where it describes the training data.
+      expect(modelDetail({ manifest, location: out, bundled: false }).provenance.duplicates).toEqual(provenance.duplicates);
     }
   }, 300_000);
 

@@ -10,7 +10,8 @@ import { pipelineCrop } from '../pipelines';
 import { recordLogits } from '../predict';
 import type { JobContext } from '../progress';
 import { ensureBackend, loadStore, usable } from '../setup';
-import { checkFoldDuplicates } from '../duplicates';
+import { checkFoldDuplicates, duplicateGroups, type DuplicateGroup } from '../duplicates';
+import type { Dataset } from '../../data/types';
 import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { unlessCancelledEarly } from './package-trained';
@@ -46,6 +47,12 @@ export interface CvJobResult extends CvSummary {
   readonly out: string;
 }
 
+/** Copies kept within one fold (copies across folds are refused), their rows' splits as fold `data` sees them: what its package records. */
+function foldCopies(copies: readonly DuplicateGroup[], data: Dataset): DuplicateGroup[] {
+  const splitOf = new Map(data.items.map((i) => [i.id, i.split]));
+  return copies.map((group) => group.map((row) => ({ ...row, split: splitOf.get(row.id) ?? row.split })));
+}
+
 /**
  * K-fold cross-validation: decodes every participating record once, then for each fold trains
  * on K − 2 folds, selects, calibrates and tunes thresholds on its inner validation fold, writes
@@ -62,8 +69,11 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   const participants = dataset.items.filter((i) => plan.folds.has(i.id));
   const store = await loadStore(participants, pipelineInput, context, options.cacheDir, options.inMemory ?? true);
   // The store hashed each record as it decoded it: a copy in another fold is refused before any fold trains.
-  const duplicates = checkFoldDuplicates(hashedRows(store, participants), (id) => plan.folds.get(id));
+  const hashed = hashedRows(store, participants);
+  const duplicates = checkFoldDuplicates(hashed, (id) => plan.folds.get(id));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
+  // What is left weighs twice within a fold: each fold's package records it, as a plain training's does.
+  const copies = duplicateGroups(hashed);
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
@@ -78,7 +88,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     if (train.ids.length === 0 || val.ids.length === 0 || test.ids.length === 0) {
       throw new EinthovenError('E_VALIDATION', `fold ${fold}: ${train.ids.length} training, ${val.ids.length} validation and ${test.ids.length} test records; every fold needs all three (fewer folds?)`);
     }
-    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids) };
+    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data) };
     const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${val.ids.length}, test ${test.ids.length}` });
     const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { cvFoldText, fusionNetworkText, intendedUse, minimumExamplesText, recordsText } from './model-card';
+import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, recordsText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -116,5 +116,19 @@ describe("a cross-validation fold's card", () => {
     const records = { train: 300, val: 100, test: 100 };
     expect(recordsText(records, fold)).toBe('300 train · 100 validation · 100 held out (cross-validation fold 2 of 5; not a locked test)');
     expect(recordsText(records, undefined)).toBe('300 train · 100 validation · 100 test (locked)');
+  });
+});
+
+describe("the card's duplicates (recordings listed under two rows of one split)", () => {
+  it('counts them and names the rows of the first few, with their split', () => {
+    const groups = [
+      [{ id: 'a.hea', split: 'train' as const }, { id: 'copies/a.hea', split: 'train' as const }],
+      [{ id: 'b.hea', split: 'test' as const }, { id: 'b-500.hea', split: 'test' as const }, { id: 'b2.hea', split: 'test' as const }],
+    ];
+    expect(duplicatesText({ recordings: 4, rows: 9, groups })).toBe(
+      '4 recordings listed in 9 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train); b.hea = b-500.hea = b2.hea (test); and 2 more',
+    );
+    expect(duplicatesText({ recordings: 1, rows: 2, groups: groups.slice(0, 1) })).toBe('1 recording listed in 2 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train)');
+    expect(duplicatesText(undefined)).toBe('none recorded');
   });
 });

@@ -48,6 +48,19 @@ export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedT
   return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${fold.k - 2} folds, chosen and calibrated on the next. ${figures}${locked}`;
 }
 
+/**
+ * The card's "Duplicates": recordings its data listed under more than one row of one split,
+ * which it kept, so each weighed more than once in training (or in its closing figures); the
+ * first few by their row ids. Nothing recorded: none were found, or the package predates it.
+ */
+export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates']): string {
+  if (!duplicates) return 'none recorded';
+  const { recordings, rows, groups } = duplicates;
+  const listed = groups.map((group) => `${group.map((r) => r.id).join(' = ')} (${group[0]?.split ?? ''})`).join('; ');
+  const more = recordings > groups.length ? `; and ${recordings - groups.length} more` : '';
+  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}`;
+}
+
 /** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */
 export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold']): string {
   const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
