@@ -5,15 +5,23 @@ import { importPytorch } from '../../interop/import-pytorch';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
+import { runInspect } from './model-inspect';
 import { resolveModel } from './model-path';
 import { backendChoices, backendFrom, jsonLine } from './train-flags';
 
-const usage = `Usage: ecg model export-pytorch MODEL DIR [--json]
+const usage = `Usage: ecg model inspect MODEL [--json]
+       ecg model export-pytorch MODEL DIR [--json]
        ecg model import-pytorch DIR OUT [--shards SHARDS] [--name TEXT] [--description TEXT] [--json]
 
 Round trips between Einthoven packages and PyTorch (distributed/einthoven_ddp, the distributed
 trainer: README "Training beyond one workstation").
 
+inspect         prints MODEL's card (a package folder or .ecgmodel file, a bundled model name
+                such as starter, or an installed model's id or name; its seal is checked, its
+                weights not loaded): its data (a cross-validation fold's test rows called its
+                held-out rows, the duplicate rows it kept), base, operating point, and its
+                figures named for their rows — a fold's held-out figures never as a locked
+                test. --json: the description the app's Models card shows.
 export-pytorch  writes MODEL (a package folder or .ecgmodel file, a bundled model name such
                 as starter, or an installed model's id or name) as an exchange folder:
                 einthoven.json (architecture, classes, preprocessing, operating point)
@@ -39,7 +47,7 @@ async function runExport(positionals: string[], json: boolean | undefined, io: C
 
 export const modelCommand: CliCommand = {
   name: 'model',
-  summary: 'Export a package to PyTorch, or import a PyTorch (DDP) training result as a package',
+  summary: "Print a package's card; export a package to PyTorch, or import a PyTorch (DDP) training result as a package",
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -50,9 +58,11 @@ export const modelCommand: CliCommand = {
       description: { type: 'string' },
     });
     const [verb, ...rest] = positionals;
+    // Reading a manifest needs no backend.
+    if (verb === 'inspect') return runInspect(rest, values.json, io);
     await ensureBackend(backendFrom(values.backend));
     if (verb === 'export-pytorch') return runExport(rest, values.json, io);
-    if (verb !== 'import-pytorch') throw new EinthovenError('E_VALIDATION', `unknown subcommand '${verb ?? ''}' (export-pytorch | import-pytorch)`);
+    if (verb !== 'import-pytorch') throw new EinthovenError('E_VALIDATION', `unknown subcommand '${verb ?? ''}' (inspect | export-pytorch | import-pytorch)`);
     const [dir, out] = rest;
     if (!dir || !out || rest.length > 2) throw new EinthovenError('E_VALIDATION', 'import-pytorch needs DIR and OUT (see ecg model --help)');
     const result = await importPytorch(path.resolve(dir), path.resolve(out), {

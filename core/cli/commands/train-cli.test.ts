@@ -17,6 +17,7 @@ import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
+import { modelCommand } from './model';
 import { predictCommand, predictionText } from './predict';
 import type { Prediction } from '../../train/predictor';
 import { trainCommand } from './train';
@@ -206,6 +207,13 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const { cvFold, ...older } = fold.provenance;
     const legacy = summaryOf({ manifest: { ...fold, provenance: { ...older, test: cvFold?.heldOut } }, location: '', bundled: false });
     expect(legacy).toMatchObject({ test: null, cvFold: { k: 3, fold: 1, seed: null, heldOut: { n: report.perFold[0]?.n } } });
+    // ecg model inspect words it as the Models card does.
+    const card = (await cli(modelCommand, ['inspect', report.folds[0]?.out as string])).stdout;
+    const n = report.perFold[0]?.n ?? 0;
+    expect(card).toContain(`  dataset ${fold.provenance.dataset.name}: ${fold.provenance.dataset.records.train} train · ${fold.provenance.dataset.records.val} validation · ${n} held out (cross-validation fold 1 of 3; not a locked test)`);
+    expect(card).toContain(`  Cross-validation fold 1 of 3 (folds dealt with seed 2018): trained on 1 fold, chosen and calibrated on the next. Its figures on fold 1's ${n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test. It has no locked-test evaluation of its own.`);
+    expect(card.filter((l) => /^ {2}held-out rows of cross-validation fold 1 \(\d+ records; not a locked test\): macro AUC /.test(l))).toHaveLength(1);
+    expect(card.at(-2)).toBe('  no locked-test evaluation of its own');
 
     expect(finetuneCommand.usage).toMatch(/^ {2}--cv K {16}K-fold cross-validation \(3\.\.20\)/m);
     // Bad K and flags that do not apply are refused, before any record is read, with typed errors.
@@ -271,6 +279,9 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
       expect(provenance.duplicates).toEqual({ recordings: 1, rows: 2, groups: [[{ id: original, split }, { id: `copies/${path.basename(header)}`, split }]] });
       // The Models card gets them where it describes the training data.
       expect(modelDetail({ manifest, location: out, bundled: false }).provenance.duplicates).toEqual(provenance.duplicates);
+      expect((await cli(modelCommand, ['inspect', path.join(out, `fold-0${fold}`)])).stdout).toContain(
+        `  duplicates: 1 recording listed in 2 rows of one split each, kept, so each weighed more than once: ${original} = copies/${path.basename(header)} (${split})`,
+      );
     }
   }, 300_000);
 

@@ -28,7 +28,7 @@ async function packagesIn(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** The manifest of a package folder or .ecgmodel file, read without loading its weights. */
+/** A package's manifest (folder or .ecgmodel file), seal checked, weights not loaded. */
 export async function readManifest(location: string): Promise<ModelManifest> {
   const info = await stat(location);
   if (info.isDirectory()) return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);

@@ -3,6 +3,9 @@ import type { SiteEvaluation } from '../../../../core/contract/evaluation-schema
 import { defaultMinExamples, type ModelSummary } from '../../../../core/contract/training-schemas';
 import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
+// Said the same by `ecg model inspect`: the wording lives in the contract, which both import.
+export { cvFoldText, duplicatesText, recordsText } from '../../../../core/contract/model-card-text';
+
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
 export const fewPositives = 10;
 
@@ -33,38 +36,6 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
     lines.push(`A PE fusion of the ECG model ${name} (${id}) with clinical score items (${model.fusion.items.join(', ')}): its probability is shown in a record's PE panel once those items are entered, beside the ECG's; a prediction of the ECG alone is ${name}'s.`);
   } else if (isPulmonaryEmbolismModel(model.classes)) lines.push('An ECG alone is weak evidence for pulmonary embolism: combine with a clinical score (Wells, PEGeD) and imaging.');
   return lines;
-}
-
-/**
- * What a cross-validation fold's package is, for its card: a model of one fold, and why the
- * figures it carries are not a locked test. `hasLockedTest`: one was attached since.
- */
-export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedTest: boolean): string {
-  const dealt = fold.seed === null ? '' : ` (folds dealt with seed ${fold.seed})`;
-  const figures = fold.heldOut
-    ? `Its figures on fold ${fold.fold}'s ${fold.heldOut.n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
-    : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
-  const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
-  return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${fold.k - 2} folds, chosen and calibrated on the next. ${figures}${locked}`;
-}
-
-/**
- * The card's "Duplicates": recordings its data listed under more than one row of one split,
- * which it kept, so each weighed more than once in training (or in its closing figures); the
- * first few by their row ids. Nothing recorded: none were found, or the package predates it.
- */
-export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates']): string {
-  if (!duplicates) return 'none recorded';
-  const { recordings, rows, groups } = duplicates;
-  const listed = groups.map((group) => `${group.map((r) => r.id).join(' = ')} (${group[0]?.split ?? ''})`).join('; ');
-  const more = recordings > groups.length ? `; and ${recordings - groups.length} more` : '';
-  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}`;
-}
-
-/** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */
-export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold']): string {
-  const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
-  return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
 }
 
 /**

@@ -1,0 +1,60 @@
+import type { ModelDetail } from '../../contract/clinic-schemas';
+import { cvFoldText, duplicatesText, recordsText } from '../../contract/model-card-text';
+import { modelDetail } from '../../engine/model-detail';
+import { EinthovenError } from '../../errors';
+import { readManifest } from '../../train/service/models';
+import type { CliIO } from '../command';
+import { resolveModel } from './model-path';
+
+type Evaluated = ModelDetail['validationDetail'];
+
+const fixed = (v: number | null | undefined, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
+
+/** Macro AUC and F1 with their bootstrap intervals. */
+function headline(e: Evaluated): string {
+  const withCi = (key: 'aucMacro' | 'f1Macro') => `${fixed(e.metrics[key])} [${fixed(e.ci[key]?.low)}, ${fixed(e.ci[key]?.high)}]`;
+  return `macro AUC ${withCi('aucMacro')}, macro F1 ${withCi('f1Macro')}`;
+}
+
+/** Where it came from: fine-tuned, a site operating point or a fusion of another package. */
+function baseLine(base: NonNullable<ModelDetail['provenance']['base']>): string {
+  if (base.mode === 'operating-point') return `  derived from ${base.name} (${base.id}): the same weights, only the operating point refit`;
+  if (base.mode === 'fusion') return `  fusion of ${base.name} (${base.id}): its ECG network, with that model's training; the operating point below is the fusion's own`;
+  return `  fine-tuned from ${base.name} (${base.id}), ${base.mode} mode`;
+}
+
+/**
+ * The package's card as text, from the description the app's Models card shows: its data (a
+ * cross-validation fold's held-out rows called so, its duplicates), its operating point and
+ * its figures, each named for the rows it was measured on.
+ */
+export function modelCardLines(d: ModelDetail): string[] {
+  const p = d.provenance;
+  const point = d.operatingPoint;
+  const lines = [
+    `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
+    `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold)}`,
+    `  split: ${p.split}`,
+    `  duplicates: ${duplicatesText(p.duplicates)}`,
+    ...(p.base ? [baseLine(p.base)] : []),
+    `  operating point: ${point.method}${point.target === undefined ? '' : ` ${point.target}`}, temperature ${fixed(point.temperature, 2)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
+  ];
+  if (d.cvFold) {
+    lines.push(`  ${cvFoldText(d.cvFold, d.test !== null)}`);
+    if (d.cvFold.heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${d.cvFold.heldOut.n} records; not a locked test): ${headline(d.cvFold.heldOut)}`);
+  }
+  lines.push(d.test ? `  locked test (${d.test.n} records): ${headline(d.test)}` : '  no locked-test evaluation of its own');
+  lines.push(`  validation (chose the epoch and thresholds; optimistic; ${d.validationDetail.n} records): ${headline(d.validationDetail)}`);
+  return lines;
+}
+
+/** `ecg model inspect MODEL [--json]`: reads the manifest (seal checked, weights not loaded). */
+export async function runInspect(positionals: readonly string[], json: boolean | undefined, io: CliIO): Promise<number> {
+  const [model, ...rest] = positionals;
+  if (!model || rest.length > 0) throw new EinthovenError('E_VALIDATION', 'inspect needs one MODEL (see ecg model --help)');
+  const location = resolveModel(model);
+  const detail = modelDetail({ manifest: await readManifest(location), location, bundled: false });
+  if (json) io.stdout(JSON.stringify(detail));
+  else for (const line of modelCardLines(detail)) io.stdout(line);
+  return 0;
+}

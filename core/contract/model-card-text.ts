@@ -1,0 +1,40 @@
+import type { ModelDetail } from './clinic-schemas';
+import type { ModelSummary } from './training-schemas';
+
+/**
+ * How a model's card words its training data and its figures, in the app's Models card and in
+ * `ecg model inspect` alike, so neither calls a cross-validation fold's figures a locked test.
+ */
+
+/**
+ * What a cross-validation fold's package is, for its card: a model of one fold, and why the
+ * figures it carries are not a locked test. `hasLockedTest`: one was attached since.
+ */
+export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedTest: boolean): string {
+  const dealt = fold.seed === null ? '' : ` (folds dealt with seed ${fold.seed})`;
+  const figures = fold.heldOut
+    ? `Its figures on fold ${fold.fold}'s ${fold.heldOut.n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
+    : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
+  const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
+  const trained = fold.k - 2 === 1 ? '1 fold' : `${fold.k - 2} folds`;
+  return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${trained}, chosen and calibrated on the next. ${figures}${locked}`;
+}
+
+/**
+ * The card's "Duplicates": recordings its data listed under more than one row of one split,
+ * which it kept, so each weighed more than once in training (or in its closing figures); the
+ * first few by their row ids. Nothing recorded: none were found, or the package predates it.
+ */
+export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates']): string {
+  if (!duplicates) return 'none recorded';
+  const { recordings, rows, groups } = duplicates;
+  const listed = groups.map((group) => `${group.map((r) => r.id).join(' = ')} (${group[0]?.split ?? ''})`).join('; ');
+  const more = recordings > groups.length ? `; and ${recordings - groups.length} more` : '';
+  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}`;
+}
+
+/** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */
+export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold']): string {
+  const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
+  return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
+}
