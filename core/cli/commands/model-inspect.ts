@@ -52,7 +52,7 @@ export function modelCardLines(d: ModelDetail): string[] {
 export async function runInspect(positionals: readonly string[], json: boolean | undefined, io: CliIO): Promise<number> {
   const [model, ...rest] = positionals;
   if (!model || rest.length > 0) throw new EinthovenError('E_VALIDATION', 'inspect needs one MODEL (see ecg model --help)');
-  const location = resolveModel(model);
+  const location = await resolveModel(model);
   const detail = modelDetail({ manifest: await readManifest(location), location, bundled: false });
   if (json) io.stdout(JSON.stringify(detail));
   else for (const line of modelCardLines(detail)) io.stdout(line);
