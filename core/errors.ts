@@ -114,10 +114,19 @@ export function databaseError(file: string, error: unknown): unknown {
 }
 
 /**
+ * A single-quoted excerpt: the quote opens where no letter or digit comes before it and closes
+ * where none comes after, so an apostrophe inside a word ("model's", "can't") neither opens nor
+ * closes one. Taken for quotes, apostrophes cut our own advice between "record's" and "card's",
+ * and in "can't read line 'x'" paired the apostrophe with the excerpt's opening quote, leaving
+ * the excerpt itself in the message.
+ */
+const singleQuoted = /(?<![\p{L}\p{N}])'(?:[^'\n]|'(?=[\p{L}\p{N}]))*'(?![\p{L}\p{N}])/gu;
+
+/**
  * An error of a path-taking channel with every quoted excerpt removed: a parser's message
  * may quote the line it failed on, and the renderer (untrusted) could otherwise point the
  * channel at any file and read it back a line at a time. What and where stay; the content goes.
  */
 export function withoutFileContent(message: string): string {
-  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
+  return message.replace(singleQuoted, '(…)').replace(/"[^"\n]*"|`[^`\n]*`/g, '(…)').slice(0, 500);
 }

@@ -163,8 +163,8 @@ interface FusionNamed {
  * Why a fusion package cannot be used as asked, and the one advice every such refusal ends with
  * (a prediction, a comparison, a fine-tuning, an evaluation without score items): where each of
  * its numbers comes from. `need` says what this use lacks ("its number needs those items").
- * No apostrophes: a channel that takes a path drops every quoted excerpt from its errors
- * (errors.ts `withoutFileContent`), and "record's … card's" read as one quote there.
+ * A channel that takes a path drops every quoted excerpt from its errors (errors.ts
+ * `withoutFileContent`): keep this text free of quotes so it reaches the app whole.
  */
 export function fusionRefusalText(manifest: FusionNamed & Required<Pick<FusionNamed, 'fusion'>>, need: string): string {
   const { name, id } = manifest.fusion.baseModel;
