@@ -66,6 +66,17 @@ describe('database', () => {
     );
   });
 
+  it('migrates a database made by every earlier version without taking it for one whose record of migrations was edited', () => {
+    for (let n = 1; n < migrations.length; n++) {
+      const file = tempDbFile();
+      openDatabase(file, migrations.slice(0, n)).db.close();
+      const { db, previousVersion } = openDatabase(file);
+      expect(previousVersion).toBe(migrations[n - 1]?.version);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
+      db.close();
+    }
+  });
+
   it('has STRICT tables that refuse wrongly typed values', () => {
     const { db } = openDatabase(tempDbFile());
     expect(() =>

@@ -3,8 +3,9 @@ import path from 'node:path';
 
 /**
  * Permissions of what holds patient data (the data folder, the database and the files SQLite
- * keeps beside it, backups, and the data folder's exports/, logs/ and keys/) on POSIX: the account's own, never other accounts'. The default
- * umask made them world-readable (-rw-r--r--, drwxr-xr-x) to every account on the workstation.
+ * keeps beside it, backups, and the data folder's exports/, logs/ and keys/) on POSIX: the
+ * account's own, never other accounts'. The default umask made them world-readable
+ * (-rw-r--r--, drwxr-xr-x) to every account on the workstation.
  * A folder whose group may write was shared on purpose (the site policy's one data folder, which
  * IT gives the readers' group: docs/security.md), so its group keeps read-write there. Windows
  * ignores these modes; a folder's ACL, inherited from its parent, governs it.
