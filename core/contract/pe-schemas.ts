@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { RecordId } from './schemas';
 
@@ -8,35 +8,40 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
+export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
 
 /** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
 const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>
   id === 'dDimerNgMlFeu' && typeof issue.input === 'number' ? `below ${min} ${unit} is not plausible; ${dDimerMixUp(issue.input)}` : `${id} below ${min} ${unit} is not plausible`;
 
-const numberItem = (id: PeNumberItem, min: number) => {
-  const { max, unit } = peNumberRanges[id];
-  return z.number().refine(Number.isFinite, `${id} must be a number`).pipe(z.number().min(min, { error: belowMin(id, min, unit) }).max(max, `${id} above ${max} ${unit} is not plausible`));
+/** Above the ceiling, a D-dimer is most likely ng/mL taken for mg/L FEU and multiplied by 1000. */
+const aboveMax = (id: PeNumberItem, max: number, unit: string) =>
+  id === 'dDimerNgMlFeu' ? `${id} above ${max} ${unit} (${max / 1000} mg/L FEU) is not plausible: a result in ng/mL converted as if it were mg/L?` : `${id} above ${max} ${unit} is not plausible`;
+
+const numberItem = (id: PeNumberItem, { min, max }: { min: number; max: number }) => {
+  const { unit } = peNumberRanges[id];
+  return z.number().refine(Number.isFinite, `${id} must be a number`).pipe(z.number().min(min, { error: belowMin(id, min, unit) }).max(max, aboveMax(id, max, unit)));
 };
 
-/** Items with each number checked against `min`; a missing key is "not assessed" (not "absent"). */
-const itemsSchema = (min: (id: PeNumberItem) => number) =>
+/** Items with each number checked against `range`; a missing key is "not assessed" (not "absent"). */
+const itemsSchema = (range: (id: PeNumberItem) => { min: number; max: number }) =>
   z
     .object({
-      ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id, min(id)).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
+      ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id, range(id)).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
       ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
     })
     .strict();
 
 /** Items entered (preview, a new entry): every number within peNumberRanges. */
-export const PeItemsSchema = itemsSchema((id) => peNumberRanges[id].min);
+export const PeItemsSchema = itemsSchema((id) => peNumberRanges[id]);
 export type PeItems = z.infer<typeof PeItemsSchema>;
 
 /**
  * Items as stored. Entries made before the D-dimer floor may hold a D-dimer under it (mg/L FEU
- * typed as ng/mL): they must still be listed, so the record opens and the entry can be corrected.
+ * typed as ng/mL), and entries made before the ceiling one above it up to the earlier ceiling:
+ * they must still be listed, so the record opens and the entry can be corrected.
  */
-const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? 0 : peNumberRanges[id].min));
+const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? { min: 0, max: storedDdimerCeilingNgMlFeu } : peNumberRanges[id]));
 
 export const PeScoreResultSchema = z.object({
   score: z.enum(peScoreIds),

@@ -10,7 +10,8 @@ describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', 
   it('reads FEU in ng/mL as is and in mg/L or µg/mL (the same unit) × 1000, without float residue', () => {
     expect(dDimerOf({ d_dimer_ng_ml_feu: '650' })).toBe(650);
     for (const column of ['d_dimer_mg_l_feu', 'd_dimer_ug_ml_feu']) {
-      for (const [given, stored] of [['0.65', 650], ['1.1', 1100], ['0.27', 270], ['35.2', 35_200]] as const) {
+      // 35.2 mg/L FEU: Innovance D-Dimer's highest reportable result; 100, the ceiling, for a diluted one.
+      for (const [given, stored] of [['0.65', 650], ['1.1', 1100], ['0.27', 270], ['35.2', 35_200], ['100', 100_000]] as const) {
         expect(dDimerOf({ [column]: given }), `${column} ${given}`).toBe(stored);
       }
     }
@@ -49,9 +50,12 @@ describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', 
       // mg/L FEU put in the ng/mL column: 1000 times too small, it would have excluded PE.
       [{ d_dimer_ng_ml_feu: '0.65' }, "labels.csv row 2: d_dimer_ng_ml_feu '0.65' is below 20 ng/mL FEU, which is not plausible; 0.65 mg/L FEU is 650 ng/mL: give it in d_dimer_mg_l_feu"],
       [{ d_dimer_ng_ml_feu: '-5' }, "labels.csv row 2: d_dimer_ng_ml_feu '-5' is not a number of ng/mL FEU"],
-      [{ d_dimer_ng_ml_feu: '250000' }, "labels.csv row 2: d_dimer_ng_ml_feu '250000' is above 200000 ng/mL FEU, which is not plausible"],
+      [{ d_dimer_ng_ml_feu: '150000' }, "labels.csv row 2: d_dimer_ng_ml_feu '150000' is above 100000 ng/mL FEU, which is not plausible"],
       // ng/mL put in the mg/L column: 1000 times too large.
-      [{ d_dimer_mg_l_feu: '650' }, "labels.csv row 2: d_dimer_mg_l_feu '650' is 650000 ng/mL FEU, above 200000 ng/mL FEU, which is not plausible; 650 ng/mL FEU given as mg/L? give it in d_dimer_ng_ml_feu"],
+      [{ d_dimer_mg_l_feu: '650' }, "labels.csv row 2: d_dimer_mg_l_feu '650' is 650000 ng/mL FEU, above 100 mg/L FEU, which no assay reports: it looks like 650 ng/mL FEU; give it in d_dimer_ng_ml_feu"],
+      // Under the earlier 200 mg/L ceiling these passed as mg/L: 500 ng/mL read as 500 mg/L, 150 as 150 mg/L.
+      [{ d_dimer_mg_l_feu: '150' }, "labels.csv row 2: d_dimer_mg_l_feu '150' is 150000 ng/mL FEU, above 100 mg/L FEU, which no assay reports: it looks like 150 ng/mL FEU; give it in d_dimer_ng_ml_feu"],
+      [{ d_dimer_ug_ml_feu: '101' }, "labels.csv row 2: d_dimer_ug_ml_feu '101' is 101000 ng/mL FEU, above 100 mg/L FEU, which no assay reports: it looks like 101 ng/mL FEU; give it in d_dimer_ng_ml_feu"],
       [{ d_dimer_ug_ml_feu: '0.01' }, "labels.csv row 2: d_dimer_ug_ml_feu '0.01' is 10 ng/mL FEU, below 20 ng/mL FEU, which is not plausible"],
       [{ d_dimer_mg_l_feu: '0,65' }, "labels.csv row 2: d_dimer_mg_l_feu '0,65' is not a number of mg/L FEU"],
     ];

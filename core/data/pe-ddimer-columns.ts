@@ -1,4 +1,4 @@
-import { dDimerMixUp, ngMlFeuFrom, peNumberRanges, type DdimerFeuUnit } from '../clinic/pe-scores/items';
+import { dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peNumberRanges, type DdimerFeuUnit } from '../clinic/pe-scores/items';
 import { EinthovenError } from '../errors';
 
 /**
@@ -54,10 +54,8 @@ function rangeRefusal(column: string, text: string, value: number, unit: DdimerF
   const { min, max, unit: stored } = peNumberRanges.dDimerNgMlFeu;
   const ngMl = ngMlFeuFrom(value, unit);
   const as = unit === 'ng/mL FEU' ? `${column} '${text}' is` : `${column} '${text}' is ${ngMl} ${stored},`;
-  if (ngMl > max) {
-    const hint = unit === 'mg/L FEU' ? `; ${text} ${stored} given as mg/L? give it in ${ngMlColumn}` : '';
-    return new EinthovenError('E_FORMAT', `${where}: ${as} above ${max} ${stored}, which is not plausible${hint}`);
-  }
+  if (ngMl > max && unit === 'mg/L FEU') return new EinthovenError('E_FORMAT', `${where}: ${as} ${dDimerLooksLikeNgMl(value)}; give it in ${ngMlColumn}`);
+  if (ngMl > max) return new EinthovenError('E_FORMAT', `${where}: ${as} above ${max} ${stored}, which is not plausible`);
   // Below the floor in ng/mL is most likely mg/L: 0.65 read as ng/mL would exclude PE.
   const hint = unit === 'ng/mL FEU' && value > 0 ? `; ${dDimerMixUp(value)}: give it in ${mgLColumn}` : '';
   return new EinthovenError('E_FORMAT', `${where}: ${as} below ${min} ${stored}, which is not plausible${hint}`);

@@ -86,10 +86,21 @@ describe('PE pre-test scores on a record', () => {
     expect(byScore(scores).years?.missing).toEqual(expect.arrayContaining(['dvtSigns']));
   });
 
-  it('still lists an entry stored before the floor with a D-dimer under it, so the record opens and the value can be corrected', async () => {
-    const items = { dDimerNgMlFeu: 0.9, dvtSigns: false, peMostLikely: false, haemoptysis: false };
-    const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null });
-    const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });
-    expect(listed.items[0]).toEqual(old);
+  it('refuses a D-dimer above 100 mg/L FEU (a result in ng/mL converted as mg/L), in the preview and on save', async () => {
+    const current = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id;
+    const refused = { ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('items.dDimerNgMlFeu: dDimerNgMlFeu above 100000 ng/mL FEU (100 mg/L FEU) is not plausible: a result in ng/mL converted as if it were mg/L?') } };
+    expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 150_000 } })).toMatchObject(refused);
+    expect(await engine.handle('pe:assess', { recordId, items: { dDimerNgMlFeu: 500_000 }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused);
+    expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id).toBe(current);
+    expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 100_000 } })).toMatchObject({ ok: true });
+  });
+
+  it('still lists entries stored before the floor and the ceiling with a D-dimer outside them, so the record opens and the value can be corrected', async () => {
+    for (const dDimerNgMlFeu of [0.9, 150_000]) {
+      const items = { dDimerNgMlFeu, dvtSigns: false, peMostLikely: false, haemoptysis: false };
+      const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null });
+      const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });
+      expect(listed.items[0]).toEqual(old);
+    }
   });
 });

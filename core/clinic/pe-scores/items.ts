@@ -37,12 +37,26 @@ export type PeItems = Partial<Record<PeBooleanItem, boolean> & Record<PeNumberIt
  */
 export const dDimerFloorNgMlFeu = 20;
 
+/**
+ * The highest D-dimer accepted, in mg/L FEU (= 100 000 ng/mL FEU). Automated quantitative assays
+ * report up to a few tens of mg/L FEU, their own dilution included: STA-Liatest D-Di Plus up to
+ * 20 mg/L FEU, Innovance D-Dimer up to 35.2 mg/L FEU (the manufacturers' inserts; the assays'
+ * ranges are reviewed by Wauthier et al., Diagnostics 2022;12:2770). 100 leaves room for a
+ * manually diluted result in DIC, about three times the highest reportable one, while a result in
+ * ng/mL given as mg/L — 500 for 500 ng/mL, read as 500 mg/L — is refused: the earlier ceiling of
+ * 200 mg/L FEU let ng/mL results up to 200 through as mg/L, 1000 times too large.
+ */
+export const dDimerCeilingMgLFeu = 100;
+
 /** Plausible ranges: a value outside is refused as a typing error, not clamped. */
 export const peNumberRanges: Readonly<Record<PeNumberItem, { readonly min: number; readonly max: number; readonly unit: string }>> = {
   ageYears: { min: 0, max: 130, unit: 'years' },
   heartRateBpm: { min: 10, max: 350, unit: 'beats/min' },
-  dDimerNgMlFeu: { min: dDimerFloorNgMlFeu, max: 200_000, unit: 'ng/mL FEU' },
+  dDimerNgMlFeu: { min: dDimerFloorNgMlFeu, max: dDimerCeilingMgLFeu * 1000, unit: 'ng/mL FEU' },
 };
+
+/** The ceiling entries stored before dDimerCeilingMgLFeu were checked against: they must still be listed. */
+export const storedDdimerCeilingNgMlFeu = 200_000;
 
 /** ng/mL FEU from mg/L FEU (= µg/mL FEU), without the float residue of × 1000 (1.1 → 1100, not 1100.0000000000002). */
 export function ngMlFromMgL(mgL: number): number {
@@ -69,6 +83,14 @@ export function ngMlFeuFrom(value: number, unit: DdimerFeuUnit): number {
 export function dDimerMixUp(value: number): string {
   const example = value > 0 ? value : 0.65;
   return `${example} mg/L FEU is ${ngMlFromMgL(example)} ng/mL`;
+}
+
+/**
+ * Why a D-dimer above the ceiling is refused when it was given in mg/L FEU: it looks like a
+ * result in ng/mL ("500 mg/L FEU looks like 500 ng/mL FEU").
+ */
+export function dDimerLooksLikeNgMl(mgL: number): string {
+  return `above ${dDimerCeilingMgLFeu} mg/L FEU, which no assay reports: it looks like ${mgL} ng/mL FEU`;
 }
 
 /** Wording shown in the form and the CLI; where the scores word an item differently, both are given. */

@@ -46,6 +46,14 @@ describe('PE score form draft', () => {
     // Below the floor in either unit: 0.01 mg/L FEU is 10 ng/mL, which no assay reports.
     draft.numbers.dDimerNgMlFeu = '0.01';
     expect(itemsOf(draft).rejected).toEqual([{ id: 'dDimerNgMlFeu', reason: 'D-dimer: 0.01 mg/L FEU is 10 ng/mL FEU, below 20 ng/mL FEU, which is not plausible' }]);
+    // Above 100 mg/L FEU, which no assay reports, it looks like ng/mL given as mg/L: 500 would be stored as 500 000 ng/mL.
+    for (const typed of ['500', '150']) {
+      draft.numbers.dDimerNgMlFeu = typed;
+      expect(itemsOf(draft).rejected, typed).toEqual([{ id: 'dDimerNgMlFeu', reason: `D-dimer: ${typed} mg/L FEU is above 100 mg/L FEU, which no assay reports: it looks like ${typed} ng/mL FEU: choose ng/mL FEU` }]);
+      expect(dDimerConversion(draft), typed).toBeNull();
+    }
+    draft.numbers.dDimerNgMlFeu = '100';
+    expect(itemsOf(draft).items.dDimerNgMlFeu).toBe(100_000);
     // A stored entry opens in the stored unit, whatever unit it was typed in.
     expect(draftOf({ dDimerNgMlFeu: 650 })).toMatchObject({ dDimerUnit: 'ng/mL FEU', numbers: { dDimerNgMlFeu: '650' } });
   });

@@ -1,4 +1,4 @@
-import { dDimerFeuUnits, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -56,6 +56,7 @@ function dDimerReason(draft: PeDraft, text: string, typed: number): string {
   const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
   const ngMl = dDimerNgMl(draft, typed);
   const as = draft.dDimerUnit === 'mg/L FEU' ? `${text} mg/L FEU is ${ngMl} ${unit},` : `${text} ${unit} is`;
+  if (ngMl > max && draft.dDimerUnit === 'mg/L FEU') return `D-dimer: ${text} mg/L FEU is ${dDimerLooksLikeNgMl(typed)}: choose ng/mL FEU`;
   if (ngMl > max) return `D-dimer: ${as} outside ${min}–${max} ${unit}`;
   const hint = draft.dDimerUnit === 'ng/mL FEU' && typed > 0 ? `; ${dDimerMixUp(typed)}: choose mg/L FEU` : '';
   return `D-dimer: ${as} below ${min} ${unit}, which is not plausible${hint}`;

@@ -9,10 +9,15 @@ import { peBooleanItems, peItemLabels, peNumberRanges, type PeItems } from '../.
 const short = (id: (typeof peBooleanItems)[number]) => peItemLabels[id].replace(/ \(.*$/, '');
 const numberNames = { ageYears: 'age', heartRateBpm: 'heart rate', dDimerNgMlFeu: 'D-dimer' } as const;
 
-/** The D-dimer as stored; one stored before the floor was checked (mg/L FEU typed as ng/mL) is flagged, not silently shown. */
+/**
+ * The D-dimer as stored; one stored before the floor or the ceiling were checked (mg/L FEU typed
+ * as ng/mL; ng/mL typed as mg/L FEU) is flagged, not silently shown.
+ */
 function dDimerText(value: number): string {
-  const { min, unit } = peNumberRanges.dDimerNgMlFeu;
-  return value < min ? `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)` : `D-dimer ${value} ${unit}`;
+  const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
+  if (value < min) return `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)`;
+  if (value > max) return `D-dimer ${value} ${unit} (above ${max}: not plausible, likely ng/mL typed as mg/L FEU; correct the entry)`;
+  return `D-dimer ${value} ${unit}`;
 }
 
 /** The measured items entered; an age that differs from the record header's says both. */

@@ -98,6 +98,9 @@ describe('printed summary lines', () => {
     // A D-dimer stored before the floor (mg/L FEU typed as ng/mL) is flagged on paper, not printed as if it were real.
     const old = { ...entry, items: { dDimerNgMlFeu: 0.9, ...Object.fromEntries(Object.entries(items).filter(([k]) => k !== 'dDimerNgMlFeu' && k !== 'ageYears' && k !== 'heartRateBpm')) } } as PeAssessment;
     expect(peScoresLine(old)).toMatch(/Items: D-dimer 0\.9 ng\/mL FEU \(below 20: not plausible, likely mg\/L FEU typed as ng\/mL; correct the entry\); yes: Clinical signs of DVT; no: the other 7; not assessed: age, heart rate\.$/);
+    // And one stored before the ceiling (ng/mL typed as mg/L FEU: 150 → 150 000).
+    const high = { ...old, items: { ...old.items, dDimerNgMlFeu: 150_000 } } as PeAssessment;
+    expect(peScoresLine(high)).toMatch(/Items: D-dimer 150000 ng\/mL FEU \(above 100000: not plausible, likely ng\/mL typed as mg\/L FEU; correct the entry\); yes/);
   });
 
   it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
