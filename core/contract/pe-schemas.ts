@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
+import { readDecimal } from '../clinic/decimal-text';
 import { RecordId } from './schemas';
 
 /**
@@ -8,7 +9,7 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds };
+export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds, readDecimal };
 
 /** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
 const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>

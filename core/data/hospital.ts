@@ -67,7 +67,8 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     const split = forcedSplit ?? parseSplit(r.split, where);
     const demographics = demographicsOf(r, where);
     const ageText = (r.age ?? '').trim();
-    const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined);
+    // Fields separated by ';' leave a comma in a cell nothing to be but a decimal comma ('0,5').
+    const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined, { decimalComma: semicolon });
     // '-' lists a record with none of the classes: a negative for every one of them.
     const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
     return { where, file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };

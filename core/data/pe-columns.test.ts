@@ -53,10 +53,32 @@ describe('hospital labels CSV: PE score items and totals', () => {
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,14,,', /wells_total '14' is not a wells total \(0–12.5\)/],
       ['ecgs/00001_lr.hea,1,70,110,650,yes,no,no,no,no,no,no,no,6,,', /wells_total 6 disagrees with 4.5 computed from the row's items/],
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,,perhaps,', /peged_imaging 'perhaps' is not yes\/no/],
+      // A comma inside a quoted cell of a comma-separated file: decimal or thousands is not known.
+      ['ecgs/00001_lr.hea,1,70,110,"1,234",,,,,,,,,,,', /row 2: d_dimer_ng_ml_feu '1,234' has a decimal comma, which is not read in a comma-separated file .*save the file with ';' between fields/],
+      ['ecgs/00001_lr.hea,1,70,"104,5",650,,,,,,,,,,,', /row 2: heart_rate '104,5' has a decimal comma, which is not read in a comma-separated file/],
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,"1,5",,', /row 2: wells_total '1,5' has a decimal comma/],
     ];
     for (const [row, message] of cases) {
       const { dir, labels } = await folder(`${header}\n${row}\n`);
       await expect(loadHospital(dir, { labels }), row).rejects.toThrow(message);
+    }
+  });
+
+  it("reads a decimal comma in a ';'-separated export, where a comma cannot separate fields, and refuses a number that may be grouped in thousands", async () => {
+    const semicolons = header.replace(/,/g, ';');
+    const row = (heartRate: string, dDimer: string, wells: string) => `ecgs/00001_lr.hea;1;70;${heartRate};${dDimer};;;;;;;;;${wells};;`;
+    const { dir, labels } = await folder(`${semicolons}\n${row('104,5', '650,0', '')}\necgs/00002_lr.hea;0;45;;;;;;;;;;;1,5;;\n`);
+    const ds = await loadHospital(dir, { labels });
+    expect(ds.items.find((i) => i.id === 'ecgs/00001_lr.hea')?.peScores?.items).toEqual({ ageYears: 70, heartRateBpm: 104.5, dDimerNgMlFeu: 650 });
+    expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.peScores?.values.wells).toEqual({ value: 1.5, provenance: 'total' });
+    const refusals: [string, RegExp][] = [
+      [row('110', '1,234', ''), /row 2: d_dimer_ng_ml_feu '1,234' may be 1\.234 \(decimal comma\) or 1234 \(thousands comma\), 1000 times apart; type it as 1\.234 or 1234/],
+      [row('110', '1.234,5', ''), /row 2: d_dimer_ng_ml_feu '1\.234,5' has both a comma and a point, so a thousands separator is in it/],
+      [row('110', '1,234.5', ''), /row 2: d_dimer_ng_ml_feu '1,234\.5' has both a comma and a point/],
+    ];
+    for (const [line, message] of refusals) {
+      const other = await folder(`${semicolons}\n${line}\n`);
+      await expect(loadHospital(other.dir, { labels: other.labels }), line).rejects.toThrow(message);
     }
   });
 });

@@ -3,6 +3,7 @@ import { peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } f
 import { scoreValue } from '../clinic/pe-scores/cut-offs';
 import type { PeScoreId } from '../clinic/pe-scores/points';
 import { EinthovenError } from '../errors';
+import { cellNumber, type NumberReading } from './csv-number';
 import { dDimerCells, readDdimer } from './pe-ddimer-columns';
 import type { PeRecordScores, PeScoreValue } from './types';
 
@@ -54,8 +55,8 @@ function readBoolean(text: string, column: string, where: string): boolean {
   throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not yes/no (1/0, yes/no, true/false); leave it empty when not assessed`);
 }
 
-function readNumber(text: string, column: string, where: string, range: { min: number; max: number; unit: string }): number {
-  const v = Number(text);
+function readNumber(text: string, column: string, where: string, range: { min: number; max: number; unit: string }, reading: NumberReading): number {
+  const v = cellNumber(text, column, where, reading, `a number of ${range.unit} in ${range.min}–${range.max}`);
   if (!Number.isFinite(v) || v < 0 || v > range.max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${range.unit} in ${range.min}–${range.max}`);
   if (v < range.min) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is below ${range.min} ${range.unit}, which is not plausible`);
   return v;
@@ -63,27 +64,27 @@ function readNumber(text: string, column: string, where: string, range: { min: n
 
 const totalColumnNames = Object.values(peTotalColumns);
 
-function readItems(row: Record<string, string>, where: string): PeItems {
+function readItems(row: Record<string, string>, where: string, reading: NumberReading): PeItems {
   const items: PeItems = {};
   for (const [id, column] of Object.entries(peItemColumns) as [keyof typeof peItemColumns, string][]) {
     const text = cell(row, column);
     if (id === 'dDimerNgMlFeu' || !text) continue;
-    if (id === 'heartRateBpm') items[id] = readNumber(text, column, where, peNumberRanges[id]);
+    if (id === 'heartRateBpm') items[id] = readNumber(text, column, where, peNumberRanges[id], reading);
     else items[id] = readBoolean(text, column, where);
   }
-  const dDimer = readDdimer(row, where, totalColumnNames);
+  const dDimer = readDdimer(row, where, totalColumnNames, reading);
   if (dDimer !== undefined) items.dDimerNgMlFeu = dDimer;
   return items;
 }
 
-function readTotal(id: PeScoreId, text: string, column: string, where: string): number {
+function readTotal(id: PeScoreId, text: string, column: string, where: string, reading: NumberReading): number {
   if (column.endsWith('_imaging')) {
     const decision = decisions[text.toLowerCase()];
     if (decision !== undefined) return decision;
     return readBoolean(text, column, where) ? 1 : 0;
   }
-  const v = Number(text);
   const max = id === 'wells' ? 12.5 : id === 'revisedGeneva' ? 22 : 9;
+  const v = cellNumber(text, column, where, reading, `a ${id} total (0–${max})`);
   if (!Number.isFinite(v) || v < 0 || v > max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a ${id} total (0–${max})`);
   return v;
 }
@@ -95,17 +96,18 @@ function hasPeColumns(row: Record<string, string>): boolean {
 
 /**
  * The PE score items and values of one CSV row; undefined when the row has none. `ageYears`
- * is the row's `age` column (already read for demographics), uncapped.
+ * is the row's `age` column (already read for demographics), uncapped. `reading`: whether the
+ * file's delimiter lets a comma be a decimal one (by default not: a comma-separated file).
  */
-export function readPeScores(row: Record<string, string>, where: string, ageYears: number | undefined): PeRecordScores | undefined {
+export function readPeScores(row: Record<string, string>, where: string, ageYears: number | undefined, reading: NumberReading = { decimalComma: false }): PeRecordScores | undefined {
   if (!hasPeColumns(row)) return undefined;
-  const items: PeItems = { ...readItems(row, where), ...(ageYears === undefined ? {} : { ageYears }) };
+  const items: PeItems = { ...readItems(row, where, reading), ...(ageYears === undefined ? {} : { ageYears }) };
   const computed = new Map(computePeScores(items).map((r) => [r.score, scoreValue(r)]));
   const values: Partial<Record<PeScoreId, PeScoreValue>> = {};
   for (const [id, column] of Object.entries(peTotalColumns) as [PeScoreId, string][]) {
     const fromItems = computed.get(id) ?? null;
     const text = cell(row, column);
-    const given = text ? readTotal(id, text, column, where) : null;
+    const given = text ? readTotal(id, text, column, where, reading) : null;
     if (given !== null && fromItems !== null && Math.abs(given - fromItems) > 1e-9) {
       throw new EinthovenError('E_VALIDATION', `${where}: ${column} ${text} disagrees with ${fromItems} computed from the row's items; correct the total or the items`);
     }

@@ -57,7 +57,8 @@ describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', 
       [{ d_dimer_mg_l_feu: '150' }, "labels.csv row 2: d_dimer_mg_l_feu '150' is 150000 ng/mL FEU, above 100 mg/L FEU, which no assay reports: it looks like 150 ng/mL FEU; give it in d_dimer_ng_ml_feu"],
       [{ d_dimer_ug_ml_feu: '101' }, "labels.csv row 2: d_dimer_ug_ml_feu '101' is 101000 ng/mL FEU, above 100 mg/L FEU, which no assay reports: it looks like 101 ng/mL FEU; give it in d_dimer_ng_ml_feu"],
       [{ d_dimer_ug_ml_feu: '0.01' }, "labels.csv row 2: d_dimer_ug_ml_feu '0.01' is 10 ng/mL FEU, below 20 ng/mL FEU, which is not plausible"],
-      [{ d_dimer_mg_l_feu: '0,65' }, "labels.csv row 2: d_dimer_mg_l_feu '0,65' is not a number of mg/L FEU"],
+      // A decimal comma in a comma-separated file: refused, saying why (readPeScores' default reading).
+      [{ d_dimer_mg_l_feu: '0,65' }, "labels.csv row 2: d_dimer_mg_l_feu '0,65' has a decimal comma, which is not read in a comma-separated file"],
     ];
     for (const [row, message] of cases) expect(() => dDimerOf(row), JSON.stringify(row)).toThrow(message);
   });

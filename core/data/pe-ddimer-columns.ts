@@ -1,5 +1,6 @@
 import { dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peNumberRanges, type DdimerFeuUnit } from '../clinic/pe-scores/items';
 import { EinthovenError } from '../errors';
+import { cellNumber, type NumberReading } from './csv-number';
 
 /**
  * The labels-CSV columns a D-dimer may be given in, with each one's FEU unit: the unit the
@@ -61,8 +62,8 @@ function rangeRefusal(column: string, text: string, value: number, unit: DdimerF
   return new EinthovenError('E_FORMAT', `${where}: ${as} below ${min} ${stored}, which is not plausible${hint}`);
 }
 
-function readValue(column: string, text: string, unit: DdimerFeuUnit, where: string): number {
-  const value = Number(text);
+function readValue(column: string, text: string, unit: DdimerFeuUnit, where: string, reading: NumberReading): number {
+  const value = cellNumber(text, column, where, reading, `a number of ${unit}`);
   if (!Number.isFinite(value) || value < 0) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${unit}`);
   const ngMl = ngMlFeuFrom(value, unit);
   const { min, max } = peNumberRanges.dDimerNgMlFeu;
@@ -75,7 +76,7 @@ function readValue(column: string, text: string, unit: DdimerFeuUnit, where: str
  * does (not assessed). A filled D-dimer column of unknown or DDU unit is refused, not skipped:
  * skipped, the D-dimer rules would silently go uncomputed for the row.
  */
-export function readDdimer(row: Record<string, string>, where: string, decisions: readonly string[]): number | undefined {
+export function readDdimer(row: Record<string, string>, where: string, decisions: readonly string[], reading: NumberReading): number | undefined {
   const given = dDimerCells(row, decisions).map(([column, text]) => {
     const unit = columnUnits.get(column);
     if (!unit) throw undocumentedRefusal(column, where);
@@ -83,5 +84,5 @@ export function readDdimer(row: Record<string, string>, where: string, decisions
   });
   if (given.length > 1) throw new EinthovenError('E_FORMAT', `${where}: the D-dimer is given in both ${given.map((g) => g.column).join(' and ')}; give it in one column`);
   const [one] = given;
-  return one ? readValue(one.column, one.text, one.unit, where) : undefined;
+  return one ? readValue(one.column, one.text, one.unit, where, reading) : undefined;
 }

@@ -14,6 +14,24 @@ describe('PE score form draft', () => {
     expect(itemsOf(draftOf(items)).items).toEqual(items);
   });
 
+  it('reads a decimal comma but refuses a number that may be grouped in thousands, instead of storing one 1000 times off', () => {
+    const draft = emptyDraft();
+    draft.numbers.ageYears = '72,5';
+    draft.numbers.heartRateBpm = '1,234.5';
+    draft.numbers.dDimerNgMlFeu = '1,234';
+    expect(itemsOf(draft)).toEqual({
+      items: { ageYears: 72.5 },
+      unreadable: ['heartRateBpm', 'dDimerNgMlFeu'],
+      rejected: [
+        { id: 'heartRateBpm', reason: "Heart rate: '1,234.5' has both a comma and a point, so a thousands separator is in it and which mark is the decimal one is not known; type the number without grouping (e.g. 1234.5)" },
+        { id: 'dDimerNgMlFeu', reason: "D-dimer: '1,234' may be 1.234 (decimal comma) or 1234 (thousands comma), 1000 times apart; type it as 1.234 or 1234" },
+      ],
+    });
+    draft.dDimerUnit = 'mg/L FEU';
+    draft.numbers.dDimerNgMlFeu = '1.234,5';
+    expect(itemsOf(draft).rejected[1]?.reason).toMatch(/^D-dimer: '1\.234,5' has both a comma and a point/);
+  });
+
   it('leaves out a value outside what the engine accepts, with the reason, so the form marks it instead of showing the refused request', () => {
     const draft = emptyDraft();
     draft.numbers.dDimerNgMlFeu = '-5';

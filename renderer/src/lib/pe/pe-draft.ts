@@ -1,4 +1,4 @@
-import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -71,6 +71,23 @@ export function dDimerConversion(draft: PeDraft): string | null {
   return draft.dDimerUnit === 'mg/L FEU' && stored !== undefined ? `= ${stored} ${peNumberRanges.dDimerNgMlFeu.unit}` : null;
 }
 
+/** One measured item's value as stored (undefined: not assessed), or why the typed text is refused. */
+function readNumberItem(draft: PeDraft, id: NumberItem): { value: number | undefined } | { reason: string } {
+  const raw = draft.numbers[id].trim();
+  if (!raw) return { value: undefined };
+  const label = peItemLabels[id].replace(/ \(.*$/, '');
+  // A form field holds one number, so a decimal comma is read as a point ('0,65' is 0.65, in
+  // ng/mL then refused as below the floor); a number that may be grouped in thousands is refused.
+  const read = readDecimal(raw, true);
+  if (!read.ok) return { reason: `${label}: '${raw}' ${read.why}` };
+  const typed = read.value;
+  const text = String(typed);
+  const v = id === 'dDimerNgMlFeu' ? dDimerNgMl(draft, typed) : typed;
+  const { min, max, unit } = peNumberRanges[id];
+  if (v >= min && v <= max) return { value: v };
+  return { reason: id === 'dDimerNgMlFeu' ? dDimerReason(draft, text, typed) : `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` };
+}
+
 /**
  * The items a draft says. A value that is not a number, or lies outside what the engine accepts
  * (peNumberRanges: a D-dimer of −5 or of 0.65 ng/mL, an age of 400), is returned apart with the
@@ -82,17 +99,9 @@ export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberIte
   const rejected: RejectedValue[] = [];
   for (const id of peBooleanItems) if (draft.answers[id]) items[id] = draft.answers[id] === 'yes';
   for (const id of peNumberItems) {
-    // A decimal comma is read as a point: '0,65' is 0.65 (in ng/mL, then refused as below the floor).
-    const text = draft.numbers[id].trim().replace(',', '.');
-    if (!text) continue;
-    const typed = Number(text);
-    const v = id === 'dDimerNgMlFeu' ? dDimerNgMl(draft, typed) : typed;
-    const { min, max, unit } = peNumberRanges[id];
-    const label = peItemLabels[id].replace(/ \(.*$/, '');
-    if (!Number.isFinite(v)) rejected.push({ id, reason: `${label}: '${draft.numbers[id].trim()}' is not a number` });
-    else if (id === 'dDimerNgMlFeu' && (v < min || v > max)) rejected.push({ id, reason: dDimerReason(draft, text, typed) });
-    else if (v < min || v > max) rejected.push({ id, reason: `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` });
-    else items[id] = v;
+    const read = readNumberItem(draft, id);
+    if ('reason' in read) rejected.push({ id, reason: read.reason });
+    else if (read.value !== undefined) items[id] = read.value;
   }
   return { items, unreadable: rejected.map((r) => r.id), rejected };
 }

@@ -1,5 +1,5 @@
 import type { PeItems } from '../../../../core/contract/pe-schemas';
-import { peNumberRanges } from '../../../../core/contract/pe-schemas';
+import { peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { draftOf, emptyDraft, type PeDraft } from './pe-draft';
@@ -25,7 +25,11 @@ export function startingDraft(current: PeItems | undefined, age: number | null):
   return draft;
 }
 
-const typed = (text: string) => (text.trim() ? Number(text.trim().replace(',', '.')) : null);
+/** The number typed as the form reads it (pe-draft itemsOf); null when empty or not read. */
+function typed(text: string): number | null {
+  const read = text.trim() ? readDecimal(text, true) : null;
+  return read?.ok ? read.value : null;
+}
 
 /** Beside the age: that it is the record's, or that the age typed differs from the record's (say which is right). */
 export function ageRemark(text: string, age: number | null): { readonly kind: 'from-record' | 'differs'; readonly text: string } | null {
