@@ -63,6 +63,7 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     await page.getByTestId('pe-use-ecg-rate').click();
     expect(await page.getByTestId('pe-item-heartRateBpm').inputValue()).toBe(String(rate));
     expect(await page.getByTestId('pe-use-ecg-rate').count()).toBe(0);
+    expect(await page.getByTestId('pe-rate-from-ecg').textContent()).toBe('from the ECG');
 
     await page.getByTestId('pe-item-ageYears').fill('52');
     await expect.poll(() => page.getByTestId('pe-age-remark').textContent()).toBe("differs from the record's age (48 years)");
@@ -90,21 +91,25 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     // Stored in the one unit, whatever it was typed in.
     const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
     try {
-      const stored = db.prepare('SELECT items FROM pe_assessments WHERE record_id = ?').all(Number(id)) as { items: string }[];
+      const stored = db.prepare('SELECT items, heart_rate_source FROM pe_assessments WHERE record_id = ?').all(Number(id)) as { items: string; heart_rate_source: string }[];
       expect(stored.map((r) => JSON.parse(r.items) as object)).toEqual([expect.objectContaining({ ageYears: 52, heartRateBpm: rate, dDimerNgMlFeu: 650 })]);
+      // The rate taken with the click is recorded as the ECG's, with the entry and in its audit entry.
+      expect(stored.map((r) => r.heart_rate_source)).toEqual(['ecg']);
+      const audited = db.prepare("SELECT details FROM audit_log WHERE action = 'pe.scores.entered' AND subject = ?").all(`record:${id}`) as { details: string }[];
+      expect(audited.map((a) => (JSON.parse(a.details) as { heartRateSource: string }).heartRateSource)).toEqual(['ecg']);
     } finally {
       db.close();
     }
 
     // The items, on screen and on paper, so a score can be checked against the chart.
-    const items = `Items: age 52 years (record header: 48), heart rate ${rate}/min, D-dimer 650 ng/mL FEU; no: all 8.`;
+    const items = `Items: age 52 years (record header: 48), heart rate ${rate}/min (from the ECG), D-dimer 650 ng/mL FEU; no: all 8.`;
     expect(await page.getByTestId('pe-current-items').textContent()).toBe(items);
     await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toMatch(new RegExp(`: Wells 0: .*\\. ${items.replace(/[()/.]/g, '\\$&')}$`));
     await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-entered.png') });
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
     writeFileSync(artifactPath('pe-items-print.pdf'), pdf);
     const printed = execFileSync('pdftotext', [artifactPath('pe-items-print.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-    expect(printed).toContain(`heart rate ${rate}/min, D-dimer 650 ng/mL FEU; no: all 8.`);
+    expect(printed).toContain(`heart rate ${rate}/min (from the ECG), D-dimer 650 ng/mL FEU; no: all 8.`);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
   });
 });

@@ -98,6 +98,8 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     await page.getByTestId('pe-save').click();
     await page.getByTestId('pe-current').waitFor();
     expect(await page.getByTestId('pe-current').textContent()).toMatch(/Entered by Dr\. E2E/);
+    // The rate was typed, not the ECG's: the entry says so where it is shown.
+    expect(await page.getByTestId('pe-current-items').textContent()).toMatch(/heart rate 112\/min \(entered\)/);
     // On paper the scores stand beside the ECG probability too, and the page stays one sheet.
     await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toMatch(/^PE pre-test scores \(entered by Dr\. E2E, .*\): Wells 4\.5: .*; PEGeD: imaging indicated/);
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
@@ -137,10 +139,12 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // Stored and audited: read back from the app's own database (the audit entry names the clinician and the totals).
     const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
     try {
-      const stored = db.prepare('SELECT assessor, items FROM pe_assessments').all() as { assessor: string; items: string }[];
+      const stored = db.prepare('SELECT assessor, items, heart_rate_source FROM pe_assessments').all() as { assessor: string; items: string; heart_rate_source: string }[];
+      expect(stored.map((r) => r.heart_rate_source)).toEqual(['entered']);
       expect(stored.map((r) => [r.assessor, JSON.parse(r.items) as object])).toEqual([['Dr. E2E', { ageYears: 72, heartRateBpm: 112, dDimerNgMlFeu: 640, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false }]]);
       const audited = db.prepare("SELECT actor, details FROM audit_log WHERE action = 'pe.scores.entered'").all() as { actor: string; details: string }[];
       expect(audited.map((a) => [a.actor, (JSON.parse(a.details) as { scores: object }).scores])).toEqual([['Dr. E2E', { wells: 4.5, revisedGeneva: 10, simplifiedGeneva: 4, years: 'imaging', peged: 'imaging', ageAdjustedDdimer: 'imaging' }]]);
+      expect(audited.map((a) => (JSON.parse(a.details) as { heartRateSource: string }).heartRateSource)).toEqual(['entered']);
     } finally {
       db.close();
     }

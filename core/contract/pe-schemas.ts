@@ -44,6 +44,15 @@ export type PeItems = z.infer<typeof PeItemsSchema>;
  */
 const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? { min: 0, max: storedDdimerCeilingNgMlFeu } : peNumberRanges[id]));
 
+/**
+ * Where the heart-rate item came from: 'ecg' the ECG's measured rate, taken by the clinician's
+ * click and unchanged; 'entered' typed. Wells counts a rate above 100, and the tracing's rate is
+ * not necessarily the clinical one at assessment, so an entry says which it used.
+ */
+export const heartRateSources = ['ecg', 'entered'] as const;
+export const HeartRateSourceSchema = z.enum(heartRateSources);
+export type HeartRateSource = z.infer<typeof HeartRateSourceSchema>;
+
 export const PeScoreResultSchema = z.object({
   score: z.enum(peScoreIds),
   name: z.string(),
@@ -67,6 +76,8 @@ export const PeAssessmentSchema = z.object({
   note: z.string(),
   supersedes: z.number().int().positive().nullable(),
   enteredAt: z.string(),
+  /** Null where the entry has no heart rate, or was made before its source was recorded. */
+  heartRateSource: HeartRateSourceSchema.nullable(),
 });
 export type PeAssessment = z.infer<typeof PeAssessmentSchema>;
 
@@ -152,8 +163,14 @@ export const peChannels = {
         note: z.string().max(peLimits.note).default(''),
         /** The entry this one replaces: must be the record's current one (a stale form is refused). */
         supersedes: z.number().int().positive().optional(),
+        /** Where the heart rate came from: required with a heart rate, refused without one. */
+        heartRateSource: HeartRateSourceSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .refine((r) => (r.items.heartRateBpm === undefined) === (r.heartRateSource === undefined), {
+        error: (issue) => ((issue.input as { heartRateSource?: unknown }).heartRateSource === undefined ? "heartRateSource must say where the heart rate came from ('ecg' or 'entered')" : 'heartRateSource is given without a heart rate'),
+        path: ['heartRateSource'],
+      }),
     response: PeAssessmentSchema,
   },
   /** For a stored prediction of a one-output PE model: the ECG, pre-test and fused probabilities. */

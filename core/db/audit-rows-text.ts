@@ -19,7 +19,7 @@ const tables = {
   predictions: { one: 'prediction', many: 'predictions', inClear: 'model, weights, operating point, abstention and actor', rest: 'probabilities, decisions, thresholds and quality' },
   tracing_notes: { one: 'note', many: 'notes', inClear: 'author, time and lead', rest: 'text' },
   fiducial_corrections: { one: 'fiducial correction', many: 'fiducial corrections', inClear: 'reader, boundaries, beat edits and superseded correction', rest: 'note and time' },
-  pe_assessments: { one: 'PE assessment', many: 'PE assessments', inClear: 'assessor, items, scores and superseded entry', rest: 'note and time' },
+  pe_assessments: { one: 'PE assessment', many: 'PE assessments', inClear: 'assessor, items, scores, heart-rate source and superseded entry', rest: 'note and time' },
 } as const;
 
 /**

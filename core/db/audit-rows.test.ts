@@ -67,7 +67,7 @@ beforeAll(async () => {
     const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
     const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: tEndMs(program) + 20 }, reader: 'Dr. A', note: 'T ends later in V3' });
     await value(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: corrected.correction?.id });
-    await value(engine, 'pe:assess', { recordId: 1, items: { ageYears: 70, heartRateBpm: 110, dvtSigns: true }, assessor: 'Dr. E', note: 'ED triage' });
+    await value(engine, 'pe:assess', { recordId: 1, items: { ageYears: 70, heartRateBpm: 110, dvtSigns: true }, heartRateSource: 'entered', assessor: 'Dr. E', note: 'ED triage' });
     await value(engine, 'overreads:confirm', { recordId: 3, codes: ['NORM'], reader: 'Dr. A' });
     const third = await value<RecordDetail>(engine, 'records:get', { id: 3 });
     await value(engine, 'records:remove', { id: 3, contentHash: third.contentHash, reason: 'filed under the wrong patient' });
@@ -136,6 +136,7 @@ describe('audit --verify compares the stored rows with the trail', () => {
     ['PE score items', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', `UPDATE pe_assessments SET items = '{"ageYears":40,"heartRateBpm":110,"dvtSigns":true}' WHERE id = 1`), /^pe_assessments 1 \(record 1\): items \{"ageYears":40,"heartRateBpm":110,"dvtSigns":true\} on file, entry \d+ recorded \{"ageYears":70,/],
     ['PE scores', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', "UPDATE pe_assessments SET scores = '[]' WHERE id = 1"), /^pe_assessments 1 \(record 1\): scores \{\} on file, entry \d+ recorded \{"wells":/],
     ['a PE entry’s note', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', "UPDATE pe_assessments SET note = 'edited' WHERE id = 1"), /^pe_assessments 1 \(record 1\): note, items, scores or time differ from what entry \d+ recorded/],
+    ['a PE entry’s heart-rate source', (db: Database.Database) => unguarded(db, 'pe_assessments_no_update', "UPDATE pe_assessments SET heart_rate_source = 'ecg' WHERE id = 1"), /^pe_assessments 1 \(record 1\): heart-rate source "ecg" on file, entry \d+ recorded "entered"$/],
     ['a deleted PE entry', (db: Database.Database) => unguarded(db, 'pe_assessments_no_delete', 'DELETE FROM pe_assessments WHERE id = 1'), /^pe_assessments 1 \(record 1\): entry \d+ \(pe.scores.entered\) recorded pe_assessments 1, which is no longer on file while record 1 is: deleted$/],
     ['a record’s samples', (db: Database.Database) => unguarded(db, 'record_signals_no_update', 'UPDATE record_signals SET data = zeroblob(length(data)) WHERE record_id = 1'), /^record_signals record 1: signal: the samples hash to \w{12}, not to the record's content hash/],
   ])('finds %s changed in the database file, naming the row and what differs', (_, tamper, expected) => {
@@ -205,10 +206,14 @@ function asSchema16(): string {
     const entries = db.prepare('SELECT * FROM src.audit_log ORDER BY id').all() as ChainedRow[];
     const insert = db.prepare('INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash, os_account, reader) VALUES (@id, @at, @actor, @action, @subject, @details, @prev_hash, @hash, @os_account, @reader)');
     db.transaction(() => {
-      for (const table of tables) db.exec(`INSERT INTO main."${table}" SELECT * FROM src."${table}"`);
+      // The columns schema 16 has: later migrations' columns (pe_assessments.heart_rate_source) are left behind.
+      for (const table of tables) {
+        const columns = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
+        db.exec(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}"`);
+      }
       let previous: string | null = null;
       for (const entry of entries) {
-        const { storedSha256: _digest, identityHmac: _hmac, ...details } = JSON.parse(entry.details) as Record<string, unknown>;
+        const { storedSha256: _digest, identityHmac: _hmac, heartRateSource: _source, ...details } = JSON.parse(entry.details) as Record<string, unknown>;
         const row = { ...entry, details: JSON.stringify(details), prev_hash: previous };
         previous = entryHash(row);
         insert.run({ ...row, hash: previous });
@@ -247,7 +252,8 @@ describe('audit --verify does not take the record of applied migrations on trust
   });
 
   it('names user_version when it still says 17', () => {
-    const v = verifiedAfter((db) => db.exec('DELETE FROM schema_migrations WHERE version = 17'));
+    // As a version whose newest migration was 17 left user_version; a later one moves it on.
+    const v = verifiedAfter((db) => db.exec('DELETE FROM schema_migrations WHERE version = 17; PRAGMA user_version = 17'));
     expect(findings(v)).toEqual([expect.stringMatching(/; user_version says 17; entry 1 of the trail/)]);
   });
 

@@ -296,6 +296,8 @@ interface PeAssessmentJoin extends StoredRow, EntryColumns {
   scores: string;
   assessor: string;
   supersedes: number | null;
+  /** Undefined in a database from before migration 18 (verify opens it read-only, unmigrated). */
+  heart_rate_source?: string | null;
 }
 
 /** Each PE score entry against its pe.scores.entered / pe.scores.corrected entry: the items, and the scores as the entry names them. */
@@ -310,8 +312,18 @@ function checkPeAssessments(db: Db, findings: Findings): number {
     differs('items', JSON.parse(row.items), details['items'], entry),
     differs('scores', scoresInEntry(JSON.parse(row.scores) as Parameters<typeof scoresInEntry>[0]), details['scores'], entry),
     differs('superseded entry', row.supersedes, details['supersedes'], entry),
+    heartRateSourceDiffers(row, entry, details),
     digestDiffers('note, items, scores or time', rowDigest('pe_assessments', row), details['storedSha256'], entry),
   ]);
+}
+
+/**
+ * The heart rate's source against the entry. It is outside the row digest (whose columns predate
+ * it), so it is compared in clear; an entry written before it was recorded holds none, and its row
+ * must hold none either: a source added afterwards to an old entry is a finding.
+ */
+function heartRateSourceDiffers(row: PeAssessmentJoin, entry: number, details: Details): string | null {
+  return differs('heart-rate source', row.heart_rate_source ?? null, details['heartRateSource'] ?? null, entry);
 }
 
 /** Each row against its joined entry by `compare`; returns how many matched and are covered whole (Findings.covered). */

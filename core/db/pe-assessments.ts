@@ -1,6 +1,6 @@
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ScoreResult } from '../clinic/pe-scores/points';
-import type { PeAssessment } from '../contract/pe-schemas';
+import type { HeartRateSource, PeAssessment } from '../contract/pe-schemas';
 import type { Db } from './database';
 
 export interface NewPeAssessment {
@@ -10,6 +10,8 @@ export interface NewPeAssessment {
   readonly assessor: string;
   readonly note: string;
   readonly supersedes: number | null;
+  /** Where the heart rate came from; null without one. */
+  readonly heartRateSource: HeartRateSource | null;
 }
 
 interface Row {
@@ -21,9 +23,10 @@ interface Row {
   note: string;
   supersedes: number | null;
   entered_at: string;
+  heart_rate_source: HeartRateSource | null;
 }
 
-const columns = 'id, record_id, items, scores, assessor, note, supersedes, entered_at';
+const columns = 'id, record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source';
 
 /** Each score's outcome as the audit entry names it: a points total, or a decision rule's 'imaging' / 'excluded' (null: incomplete). */
 export function scoresInEntry(scores: readonly Pick<ScoreResult, 'score' | 'total' | 'imagingIndicated'>[]): Record<string, number | string | null> {
@@ -40,6 +43,7 @@ function fromRow(row: Row): PeAssessment {
     note: row.note,
     supersedes: row.supersedes,
     enteredAt: row.entered_at,
+    heartRateSource: row.heart_rate_source,
   };
 }
 
@@ -51,8 +55,8 @@ export class PeAssessmentStore {
   readonly #current;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at)
-      VALUES (@recordId, @items, @scores, @assessor, @note, @supersedes, @enteredAt)`);
+    this.#insert = db.prepare(`INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source)
+      VALUES (@recordId, @items, @scores, @assessor, @note, @supersedes, @enteredAt, @heartRateSource)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE id = ?`);
     this.#forRecord = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE record_id = ? ORDER BY id DESC`);
     this.#current = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1`);

@@ -45,15 +45,15 @@ describe('PE pre-test scores on a record', () => {
 
   it('stores the items with the scores computed from them, audited; a correction supersedes and both stay', async () => {
     const items = { ageYears: 70, heartRateBpm: 110, dDimerNgMlFeu: 650, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
-    const first = await value<PeAssessment>('pe:assess', { recordId, items, assessor: ' Dr. E. Medic ', note: 'ED triage' });
-    expect(first).toMatchObject({ recordId, items, assessor: 'Dr. E. Medic', note: 'ED triage', supersedes: null });
+    const first = await value<PeAssessment>('pe:assess', { recordId, items, heartRateSource: 'ecg', assessor: ' Dr. E. Medic ', note: 'ED triage' });
+    expect(first).toMatchObject({ recordId, items, assessor: 'Dr. E. Medic', note: 'ED triage', supersedes: null, heartRateSource: 'ecg' });
     expect(byScore(first.scores).wells?.total).toBe(4.5);
     expect(byScore(first.scores).peged?.imagingIndicated).toBe(true);
-    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'Dr. E. Medic', action: 'pe.scores.entered', subject: `record:${recordId}`, details: { assessment: first.id, scores: { wells: 4.5, revisedGeneva: 10, years: 'imaging', peged: 'imaging' } } });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'Dr. E. Medic', action: 'pe.scores.entered', subject: `record:${recordId}`, details: { assessment: first.id, heartRateSource: 'ecg', scores: { wells: 4.5, revisedGeneva: 10, years: 'imaging', peged: 'imaging' } } });
 
-    const corrected = await value<PeAssessment>('pe:assess', { recordId, items: { ...items, dvtSigns: false }, assessor: 'Dr. F', supersedes: first.id });
+    const corrected = await value<PeAssessment>('pe:assess', { recordId, items: { ...items, dvtSigns: false }, heartRateSource: 'entered', assessor: 'Dr. F', supersedes: first.id });
     expect(byScore(corrected.scores).wells?.total).toBe(1.5);
-    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.scores.corrected', details: { supersedes: first.id } });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.scores.corrected', details: { supersedes: first.id, heartRateSource: 'entered' } });
     expect(await value('pe:list', { recordId })).toEqual({ items: [corrected, first], lastAssessor: 'Dr. F' });
     expect(() => engine.db.prepare("UPDATE pe_assessments SET assessor = 'x'").run()).toThrow(/immutable: UPDATE refused/);
   });
@@ -65,7 +65,11 @@ describe('PE pre-test scores on a record', () => {
       [{ recordId, items: { haemoptysis: true }, assessor: 'Dr. G', supersedes: stale }, 'E_CONFLICT', /entered by Dr\. F/],
       [{ recordId, items: { haemoptysis: true }, assessor: 'Dr. G' }, 'E_CONFLICT', /open that entry/],
       [{ recordId, items: {}, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /at least one score item/],
-      [{ recordId, items: { heartRateBpm: 1000 }, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateBpm above 350/],
+      [{ recordId, items: { heartRateBpm: 1000 }, heartRateSource: 'entered', assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateBpm above 350/],
+      // Wells counts a rate above 100: an entry must say whether its rate is the ECG's or typed.
+      [{ recordId, items: { heartRateBpm: 112 }, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateSource must say where the heart rate came from \('ecg' or 'entered'\)/],
+      [{ recordId, items: { haemoptysis: true }, heartRateSource: 'ecg', assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateSource is given without a heart rate/],
+      [{ recordId, items: { heartRateBpm: 112 }, heartRateSource: 'monitor', assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /heartRateSource/],
       [{ recordId, items: { wellsTotal: 5 }, assessor: 'Dr. G', supersedes: before[0]?.id }, 'E_VALIDATION', /wellsTotal/],
       [{ recordId, items: { haemoptysis: true }, assessor: '  ', supersedes: before[0]?.id }, 'E_VALIDATION', /assessor must be named/],
       [{ recordId: 999, items: { haemoptysis: true }, assessor: 'Dr. G' }, 'E_NOT_FOUND', /record 999 does not exist/],
@@ -98,7 +102,7 @@ describe('PE pre-test scores on a record', () => {
   it('still lists entries stored before the floor and the ceiling with a D-dimer outside them, so the record opens and the value can be corrected', async () => {
     for (const dDimerNgMlFeu of [0.9, 150_000]) {
       const items = { dDimerNgMlFeu, dvtSigns: false, peMostLikely: false, haemoptysis: false };
-      const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null });
+      const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null, heartRateSource: null });
       const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });
       expect(listed.items[0]).toEqual(old);
     }

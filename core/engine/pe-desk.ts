@@ -100,13 +100,16 @@ export class PeDesk {
     return this.#db.transaction(() => {
       this.#requireRecord(request.recordId);
       this.#requireCurrent(request.recordId, request.supersedes);
-      const entry = this.entries.insert({ recordId: request.recordId, items, scores, assessor: request.assessor, note: request.note.trim(), supersedes: request.supersedes ?? null });
+      const heartRateSource = request.heartRateSource ?? null;
+      const entry = this.entries.insert({ recordId: request.recordId, items, scores, assessor: request.assessor, note: request.note.trim(), supersedes: request.supersedes ?? null, heartRateSource });
       this.#state.set(lastAssessorKey, entry.assessor);
       this.#audit.append(entry.assessor, entry.supersedes ? 'pe.scores.corrected' : 'pe.scores.entered', `record:${entry.recordId}`, {
         assessment: entry.id,
         items,
         scores: scoresInEntry(scores),
         supersedes: entry.supersedes,
+        // In clear, not in the digest: the digest's columns predate it, and old entries must still verify.
+        heartRateSource,
         storedSha256: storedRowDigest(this.#db, 'pe_assessments', entry.id),
       });
       return entry;

@@ -14,9 +14,10 @@ import { migration0014 } from './0014-prediction-operating-target';
 import { migration0015 } from './0015-evaluation-source-operating-point';
 import { migration0016 } from './0016-evaluation-unreadable';
 import { migration0017 } from './0017-clinical-rows-guarded';
+import { migration0018 } from './0018-pe-heart-rate-source';
 import type { Migration } from './types';
 
 /** Every migration in order. Never edit one that has shipped: add the next number. */
 export const migrations: readonly Migration[] = [
-  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017,
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018,
 ];

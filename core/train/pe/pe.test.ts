@@ -303,10 +303,10 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       if (!prediction) throw new Error('no prediction stored');
       const before = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
       expect(before).toMatchObject({ ecg: { modelName: 'pe-ecg-synthetic', probability: prediction.probabilities?.PE }, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record' });
-      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120 }, assessor: 'Dr. T' });
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120 }, heartRateSource: 'entered', assessor: 'Dr. T' });
       expect((await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id })).fusionUnavailable).toBe('items not assessed: peMostLikely, immobilisationOrSurgery4w, previousVte, haemoptysis, activeCancer');
       const [current] = (await value<{ items: { id: number }[] }>('pe:list', { recordId })).items;
-      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120, peMostLikely: true, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false }, assessor: 'Dr. T', supersedes: current?.id });
+      await value('pe:assess', { recordId, items: { dvtSigns: true, heartRateBpm: 120, peMostLikely: true, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false }, heartRateSource: 'entered', assessor: 'Dr. T', supersedes: current?.id });
       const shown = await value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
       expect(shown).toMatchObject({ fused: { modelName: 'pe-ecg-synthetic-fusion', method: 'youden' }, pretest: { modelName: 'pe-ecg-synthetic-fusion' }, fusionUnavailable: null });
       expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.fused', subject: `record:${recordId}`, details: { prediction: prediction.id, fused: shown.fused?.probability } });

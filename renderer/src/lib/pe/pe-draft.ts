@@ -1,4 +1,4 @@
-import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -11,11 +11,16 @@ type NumberItem = (typeof peNumberItems)[number];
 export const dDimerUnits = dDimerFeuUnits;
 export type DdimerUnit = (typeof dDimerUnits)[number];
 
-/** The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item, and the D-dimer's unit. */
+/**
+ * The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item,
+ * the D-dimer's unit, and where the heart rate came from: 'ecg' once the ECG's rate is taken
+ * with a click, 'entered' as soon as the field is typed in.
+ */
 export interface PeDraft {
   answers: Record<BooleanItem, 'yes' | 'no' | ''>;
   numbers: Record<NumberItem, string>;
   dDimerUnit: DdimerUnit;
+  heartRateSource: HeartRateSource;
 }
 
 export function emptyDraft(): PeDraft {
@@ -23,12 +28,18 @@ export function emptyDraft(): PeDraft {
     answers: Object.fromEntries(peBooleanItems.map((id) => [id, ''])) as PeDraft['answers'],
     numbers: Object.fromEntries(peNumberItems.map((id) => [id, ''])) as PeDraft['numbers'],
     dDimerUnit: 'ng/mL FEU',
+    heartRateSource: 'entered',
   };
 }
 
-/** A draft from stored items (to correct an entry). */
-export function draftOf(items: PeItems): PeDraft {
+/**
+ * A draft from stored items (to correct an entry), keeping where its heart rate came from. An
+ * entry saved before the source was recorded reopens as 'entered': whoever saves the correction
+ * vouches for the rate as typed in the form.
+ */
+export function draftOf(items: PeItems, heartRateSource: HeartRateSource | null = null): PeDraft {
   const draft = emptyDraft();
+  draft.heartRateSource = heartRateSource ?? 'entered';
   for (const id of peBooleanItems) {
     const v = items[id];
     draft.answers[id] = v === undefined ? '' : v ? 'yes' : 'no';
@@ -104,4 +115,9 @@ export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberIte
     else if (read.value !== undefined) items[id] = read.value;
   }
   return { items, unreadable: rejected.map((r) => r.id), rejected };
+}
+
+/** Where the draft's heart rate came from, to send with it; undefined when no heart rate is read (the engine refuses a source without one). */
+export function heartRateSourceOf(draft: PeDraft): HeartRateSource | undefined {
+  return itemsOf(draft).items.heartRateBpm === undefined ? undefined : draft.heartRateSource;
 }

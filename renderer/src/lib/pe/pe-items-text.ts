@@ -1,4 +1,4 @@
-import { peBooleanItems, peItemLabels, peNumberRanges, type PeItems } from '../../../../core/contract/pe-schemas';
+import { peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
 
 /**
  * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
@@ -20,24 +20,30 @@ function dDimerText(value: number): string {
   return `D-dimer ${value} ${unit}`;
 }
 
+/**
+ * Where the heart rate came from, as the entry recorded it: Wells counts a rate above 100, and the
+ * ECG's 10 s rate is not necessarily the clinical one. Entries made before it was recorded say so.
+ */
+const heartRateSourceText: Readonly<Record<HeartRateSource | 'unknown', string>> = { ecg: 'from the ECG', entered: 'entered', unknown: 'source not recorded' };
+
 /** The measured items entered; an age that differs from the record header's says both. */
-function numberParts(items: PeItems, recordAgeYears: number | null): string[] {
+function numberParts(items: PeItems, recordAgeYears: number | null, heartRateSource: HeartRateSource | null): string[] {
   const parts: string[] = [];
   if (items.ageYears !== undefined) parts.push(`age ${items.ageYears} years${recordAgeYears !== null && recordAgeYears !== items.ageYears ? ` (record header: ${recordAgeYears})` : ''}`);
-  if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min`);
+  if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min (${heartRateSourceText[heartRateSource ?? 'unknown']})`);
   if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu));
   return parts;
 }
 
-/** "Items: age 72 years, heart rate 112/min, D-dimer 640 ng/mL FEU; yes: Clinical signs of DVT; no: the other 7." Null with no items. */
-export function peItemsText(items: PeItems, recordAgeYears: number | null = null): string | null {
+/** "Items: age 72 years, heart rate 112/min (from the ECG), D-dimer 640 ng/mL FEU; yes: Clinical signs of DVT; no: the other 7." Null with no items. */
+export function peItemsText(items: PeItems, recordAgeYears: number | null = null, heartRateSource: HeartRateSource | null = null): string | null {
   const yes = peBooleanItems.filter((id) => items[id] === true).map(short);
   const no = peBooleanItems.filter((id) => items[id] === false).map(short);
   const notAssessed = [
     ...(Object.keys(numberNames) as (keyof typeof numberNames)[]).filter((id) => items[id] === undefined).map((id) => numberNames[id]),
     ...peBooleanItems.filter((id) => items[id] === undefined).map(short),
   ];
-  const numbers = numberParts(items, recordAgeYears);
+  const numbers = numberParts(items, recordAgeYears, heartRateSource);
   if (numbers.length === 0 && yes.length === 0 && no.length === 0) return null;
   const parts = [
     numbers.join(', '),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { itemsOf } from './pe-draft';
-import { ageRemark, ecgRate, rateOffer, recordAge, startingDraft } from './pe-record-items';
+import { emptyDraft, heartRateSourceOf, itemsOf } from './pe-draft';
+import { ageRemark, ecgRate, heartRateTyped, rateOffer, recordAge, startingDraft, takeEcgRate } from './pe-record-items';
 
 /** Measurements as the engine gives them for a sinus tachycardia at 107 /min. */
 const measured: RecordMeasurements = {
@@ -55,5 +55,25 @@ describe('PE items the record offers', () => {
     expect(ecgRate({ ...measured, heartRateBpm: null })).toBeNull();
     expect(ecgRate(null)).toBeNull();
     expect(rateOffer('', null)).toBeNull();
+  });
+
+  it("records where the heart rate came from: the ECG's rate taken with a click, or typed (even a typed rate equal to the ECG's)", () => {
+    const draft = emptyDraft();
+    expect(heartRateSourceOf(draft)).toBeUndefined(); // no heart rate, no source
+    takeEcgRate(draft, 107);
+    expect([itemsOf(draft).items.heartRateBpm, heartRateSourceOf(draft)]).toEqual([107, 'ecg']);
+    draft.numbers.heartRateBpm = '112';
+    heartRateTyped(draft);
+    expect([itemsOf(draft).items.heartRateBpm, heartRateSourceOf(draft)]).toEqual([112, 'entered']);
+    draft.numbers.heartRateBpm = '107';
+    expect(heartRateSourceOf(draft)).toBe('entered');
+    draft.numbers.heartRateBpm = '';
+    expect(heartRateSourceOf(draft)).toBeUndefined();
+  });
+
+  it("reopens an entry with its heart rate's source; one saved before the source was recorded as typed", () => {
+    expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, 'ecg'))).toBe('ecg');
+    expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, 'entered'))).toBe('entered');
+    expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, null))).toBe('entered');
   });
 });

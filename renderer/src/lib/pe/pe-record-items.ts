@@ -1,4 +1,4 @@
-import type { PeItems } from '../../../../core/contract/pe-schemas';
+import type { HeartRateSource, PeItems } from '../../../../core/contract/pe-schemas';
 import { peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
@@ -18,9 +18,9 @@ export function recordAge(patient: RecordDetail['patient']): number | null {
   return age !== undefined && Number.isFinite(age) && age >= min && age <= max ? age : null;
 }
 
-/** The form's draft when it opens: the current entry's items (or none), with the record's age where the age is not given. */
-export function startingDraft(current: PeItems | undefined, age: number | null): PeDraft {
-  const draft = current ? draftOf(current) : emptyDraft();
+/** The form's draft when it opens: the current entry's items and heart-rate source (or none), with the record's age where the age is not given. */
+export function startingDraft(current: PeItems | undefined, age: number | null, heartRateSource: HeartRateSource | null = null): PeDraft {
+  const draft = current ? draftOf(current, heartRateSource) : emptyDraft();
   if (age !== null && !draft.numbers.ageYears.trim()) draft.numbers.ageYears = String(age);
   return draft;
 }
@@ -47,4 +47,15 @@ export function ecgRate(m: RecordMeasurements | null): number | null {
 /** The one-click offer beside the heart rate, while the typed rate is not already the ECG's. */
 export function rateOffer(text: string, rate: number | null): string | null {
   return rate === null || typed(text) === rate ? null : `use the ECG's rate (${rate} /min)`;
+}
+
+/** The clinician's click on the offer: the ECG's rate becomes the heart rate, its source the ECG. */
+export function takeEcgRate(draft: PeDraft, rate: number): void {
+  draft.numbers.heartRateBpm = String(rate);
+  draft.heartRateSource = 'ecg';
+}
+
+/** Anything typed in the heart-rate field makes it the clinician's own, even a rate equal to the ECG's. */
+export function heartRateTyped(draft: PeDraft): void {
+  draft.heartRateSource = 'entered';
 }

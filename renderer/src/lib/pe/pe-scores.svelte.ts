@@ -1,6 +1,6 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { PeAssessment, PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
-import { emptyDraft, itemsOf, type PeDraft } from './pe-draft';
+import { emptyDraft, heartRateSourceOf, itemsOf, type PeDraft } from './pe-draft';
 import { startingDraft } from './pe-record-items';
 
 /**
@@ -61,7 +61,7 @@ export class RecordPeScores {
    * way the age starts from the record header's (`recordAge`) where the entry has none.
    */
   startEditing(recordAge: number | null = null): void {
-    this.draft = startingDraft(this.current?.items, recordAge);
+    this.draft = startingDraft(this.current?.items, recordAge, this.current?.heartRateSource ?? null);
     this.editing = true;
     void this.refreshPreview();
   }
@@ -86,7 +86,9 @@ export class RecordPeScores {
     const ticket = this.#ticket;
     this.saving = true;
     const supersedes = this.current ? { supersedes: this.current.id } : {};
-    const result = await this.#bridge.api['pe:assess']({ recordId, items: itemsOf(this.draft).items, assessor: this.assessor, note: this.note, ...supersedes });
+    const source = heartRateSourceOf(this.draft);
+    const heartRateSource = source ? { heartRateSource: source } : {};
+    const result = await this.#bridge.api['pe:assess']({ recordId, items: itemsOf(this.draft).items, assessor: this.assessor, note: this.note, ...supersedes, ...heartRateSource });
     if (ticket !== this.#ticket) return false;
     this.saving = false;
     if (!result.ok) {

@@ -88,8 +88,11 @@ describe('printed summary lines', () => {
 
   it('prints the items the PE scores were computed from, so a score can be checked from the page', () => {
     const items = { ageYears: 72, heartRateBpm: 112, dDimerNgMlFeu: 640, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
-    const entry = { id: 3, recordId: 1, items, assessor: 'Dr. P', note: '', supersedes: null, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }] } as unknown as PeAssessment;
-    expect(peScoresLine(entry)).toMatch(/: Wells 4\.5: moderate, PE likely\. Items: age 72 years, heart rate 112\/min, D-dimer 640 ng\/mL FEU; yes: Clinical signs of DVT; no: the other 7\.$/);
+    const entry = { id: 3, recordId: 1, items, assessor: 'Dr. P', note: '', supersedes: null, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }], heartRateSource: 'ecg' } as unknown as PeAssessment;
+    expect(peScoresLine(entry)).toMatch(/: Wells 4\.5: moderate, PE likely\. Items: age 72 years, heart rate 112\/min \(from the ECG\), D-dimer 640 ng\/mL FEU; yes: Clinical signs of DVT; no: the other 7\.$/);
+    // Wells counts a rate above 100: the page says whether it was the ECG's or typed, or that the entry predates recording it.
+    expect(peScoresLine({ ...entry, heartRateSource: 'entered' })).toMatch(/heart rate 112\/min \(entered\), D-dimer/);
+    expect(peScoresLine({ ...entry, heartRateSource: null })).toMatch(/heart rate 112\/min \(source not recorded\), D-dimer/);
     // An age that differs from the header's says both; items not assessed are named.
     const partial = { ...entry, items: { ageYears: 52, haemoptysis: true, activeCancer: false } } as PeAssessment;
     expect(peScoresLine(partial, 48)).toMatch(

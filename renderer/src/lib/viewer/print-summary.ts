@@ -124,7 +124,7 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
  */
 export function peScoresLine(assessment: PeAssessment | null, recordAgeYears: number | null = null): string | null {
   if (!assessment || assessment.scores.length === 0) return null;
-  const items = peItemsText(assessment.items, recordAgeYears);
+  const items = peItemsText(assessment.items, recordAgeYears, assessment.heartRateSource);
   return `PE pre-test scores (entered by ${assessment.assessor}, ${dateTimeText(assessment.enteredAt)}): ${assessment.scores.map((s) => s.summary).join('; ')}.${items ? ` ${items}` : ''}`;
 }
 
