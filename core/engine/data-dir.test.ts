@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,15 +40,54 @@ describe('resolveDataDir', () => {
     }
   });
 
-  it("uses the site policy's shared folder after the flag and EINTHOVEN_DATA_DIR, and the account's own when the policy names none", () => {
+  it("uses the site policy's shared folder, and the account's own when the policy names none", () => {
     const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
     const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
     writeFileSync(policy, JSON.stringify({ dataDir: '/srv/einthoven', trainers: ['bob'] }));
     expect(resolveDataDir(undefined, env, 'linux')).toBe(path.resolve('/srv/einthoven'));
-    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
-    expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
+    // The policy's own folder named outright, however spelled, is that folder.
+    expect(resolveDataDir('/srv/einthoven/', env, 'linux')).toBe(path.resolve('/srv/einthoven'));
+    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/srv/./einthoven' }, 'linux')).toBe(path.resolve('/srv/einthoven'));
     writeFileSync(policy, JSON.stringify({ trainers: ['bob'] }));
     expect(resolveDataDir(undefined, env, 'linux')).toBe(path.join('/x', 'einthoven'));
+    expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
+  });
+
+  it("refuses another folder than the policy's shared one (E_FORBIDDEN naming the file and its folder), where any account could split the audit trail, unless the policy allows it", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-'));
+    const policy = path.join(dir, 'policy.json');
+    const shared = path.join(dir, 'shared');
+    const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
+    writeFileSync(policy, JSON.stringify({ dataDir: shared, trainers: ['bob'] }));
+    for (const [flag, overrideEnv, by] of [
+      ['/tmp/a', {}, '--data-dir /tmp/a'],
+      [undefined, { EINTHOVEN_DATA_DIR: '/tmp/b' }, 'EINTHOVEN_DATA_DIR=/tmp/b'],
+      // The flag comes first: naming the shared folder in the environment does not let it through.
+      ['/tmp/a', { EINTHOVEN_DATA_DIR: shared }, '--data-dir /tmp/a'],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        resolveDataDir(flag, { ...env, ...overrideEnv }, 'linux');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(EinthovenError);
+      expect(thrown).toMatchObject({
+        code: 'E_FORBIDDEN',
+        message: `${by} is refused: the site policy ${policy} sets this workstation's data folder to ${shared}, shared by every account so that its records and audit trail stay one; leave the folder out (or name ${shared}), or ask the site's IT (the policy's allowDataDirOverride lets another folder be named)`,
+      });
+    }
+    // A link to the shared folder is the shared folder.
+    mkdirSync(shared);
+    symlinkSync(shared, path.join(dir, 'link'));
+    expect(resolveDataDir(path.join(dir, 'link'), env, 'linux')).toBe(shared);
+    writeFileSync(policy, JSON.stringify({ dataDir: shared, allowDataDirOverride: true }));
+    expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
+    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
+    expect(resolveDataDir(undefined, env, 'linux')).toBe(shared);
+    // Validated like the policy's other keys: a string is no yes.
+    writeFileSync(policy, JSON.stringify({ dataDir: shared, allowDataDirOverride: 'yes' }));
+    expect(() => resolveDataDir(undefined, env, 'linux')).toThrow(/could not be read \(allowDataDirOverride: .*boolean/);
   });
 
   it("opens no folder under a policy file that cannot be read, naming the file and the problem: the account's own folder would split the trail", () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { refuseEmptyDatabase } from '../db/database-file';
@@ -9,25 +9,68 @@ import { policyFileLocation, readPolicyFile } from './site-policy';
 /**
  * Where the database and models live, by precedence: an explicit flag, the
  * EINTHOVEN_DATA_DIR environment variable, the workstation's shared folder named by the site
- * policy (site-policy.ts), then the OS convention for per-user app data. A policy file that
- * exists but cannot be read stops here (E_FORMAT naming the file and the problem): the shared
- * folder it meant to name cannot be known, and falling back to the account's own folder would
- * give each reader a private database and audit trail of their own, without a word.
+ * policy (site-policy.ts), then the OS convention for per-user app data. The one function the
+ * CLI, the engine and both app shells resolve the folder with, so the rules below hold in all.
+ *
+ * A policy that names a shared folder also refuses a flag or EINTHOVEN_DATA_DIR naming another
+ * one (E_FORBIDDEN naming the policy file and its folder), unless the policy allows overrides:
+ * any account could otherwise open a private folder and keep its readings out of the trail the
+ * site relies on. A policy file that exists but cannot be read stops here (E_FORMAT naming the
+ * file and the problem) unless a folder is named outright: the shared folder it meant to name
+ * cannot be known, and falling back to the account's own folder would give each reader a
+ * private database and audit trail of their own, without a word.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   // Given but empty (`--data-dir ""`, an unset shell variable): an error, not the default folder,
   // which would take an import meant for a test folder into the clinic's records.
   if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
-  if (flag) return path.resolve(flag);
-  if (env.EINTHOVEN_DATA_DIR) return path.resolve(env.EINTHOVEN_DATA_DIR);
+  const named = namedFolder(flag, env);
   const policyFile = policyFileLocation(env, platform);
   const policy = readPolicyFile(policyFile);
-  if (policy.state === 'invalid') throw unreadablePolicy(policyFile, policy.error);
-  if (policy.state === 'loaded' && policy.policy.dataDir) return path.resolve(policy.policy.dataDir);
+  if (policy.state === 'invalid' && !named) throw unreadablePolicy(policyFile, policy.error);
+  if (policy.state === 'loaded' && policy.policy.dataDir) {
+    const shared = path.resolve(policy.policy.dataDir);
+    if (!named || sameFolder(named.folder, shared, platform)) return shared;
+    if (!policy.policy.allowDataDirOverride) throw overrideRefused(named, policyFile, shared);
+  }
+  if (named) return named.folder;
   const home = homeFolder(env, platform);
   if (platform === 'win32') return path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');
   return path.join(absoluteOrUndefined(env.XDG_DATA_HOME, platform) ?? path.join(home, '.local', 'share'), 'einthoven');
+}
+
+/** A folder named outright, and by what (for the refusal's words). */
+interface NamedFolder {
+  readonly folder: string;
+  readonly by: string;
+}
+
+function namedFolder(flag: string | undefined, env: NodeJS.ProcessEnv): NamedFolder | undefined {
+  if (flag) return { folder: path.resolve(flag), by: `--data-dir ${flag}` };
+  if (env.EINTHOVEN_DATA_DIR) return { folder: path.resolve(env.EINTHOVEN_DATA_DIR), by: `EINTHOVEN_DATA_DIR=${env.EINTHOVEN_DATA_DIR}` };
+  return undefined;
+}
+
+/**
+ * Whether two resolved folders are one: spelled alike (without case on Windows, whose paths
+ * ignore it), or, where both exist, the same folder reached through a link.
+ */
+function sameFolder(a: string, b: string, platform: string): boolean {
+  if (platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+function overrideRefused(named: NamedFolder, policyFile: string, shared: string): EinthovenError {
+  return new EinthovenError(
+    'E_FORBIDDEN',
+    `${named.by} is refused: the site policy ${policyFile} sets this workstation's data folder to ${shared}, shared by every account so that its records and audit trail stay one; ` +
+      `leave the folder out (or name ${shared}), or ask the site's IT (the policy's allowDataDirOverride lets another folder be named)`,
+  );
 }
 
 /**

@@ -44,6 +44,7 @@ describe('site policy: local roles', () => {
       [{ admins: 'alice' }, /admins: .*array/],
       [{ admins: [''] }, /admins\.0/],
       [{ dataDir: 'einthoven' }, /dataDir: an absolute path/],
+      [{ dataDir: '/srv/einthoven', allowDataDirOverride: 'yes' }, /allowDataDirOverride: .*boolean/],
     ] as const) {
       const access = SiteAccess.load(policyFile(content), 'alice');
       expect(access.info.roles).toEqual(['reader']);

@@ -36,6 +36,12 @@ export const SitePolicySchema = z
       .max(4096)
       .refine((dir) => path.win32.isAbsolute(dir) || path.posix.isAbsolute(dir), 'an absolute path')
       .optional(),
+    /**
+     * Whether an account may open another folder than `dataDir` (--data-dir, EINTHOVEN_DATA_DIR).
+     * Off unless IT says so: any account could otherwise point the app at a private folder and
+     * keep its readings out of the one audit trail the site relies on (data-dir.ts).
+     */
+    allowDataDirOverride: z.boolean().default(false),
   })
   .strict();
 export type SitePolicy = z.infer<typeof SitePolicySchema>;
