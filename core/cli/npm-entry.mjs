@@ -5,5 +5,5 @@
 // repository ("Cannot find package 'tsx' imported from …"); the workers register tsx themselves.
 await import('tsx');
 const { enterNpmCallerFolder } = await import('./npm-caller.ts');
-if (enterNpmCallerFolder()) await import('./main.ts');
+if (enterNpmCallerFolder('ecg')) await import('./main.ts');
 else process.exitCode = 1;

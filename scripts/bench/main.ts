@@ -2,7 +2,12 @@
  * `npm run bench -- <area> [--json]`: speed measurements, each against a reference
  * measured side by side in the same run. With --json, one JSON object on stdout.
  * Add an area by writing scripts/bench/<area>.ts exporting `bench` and listing it here.
+ * Relative paths on the command line (measure's --data, --mitdb, --ludb) are read from the folder
+ * npm was called from, as `npm run ecg` reads them (core/cli/npm-caller.ts); an area's own files
+ * are found from the repository, wherever that is.
  */
+import { enterNpmCallerFolder } from '../../core/cli/npm-caller';
+
 export interface BenchArea {
   readonly name: string;
   readonly summary: string;
@@ -25,6 +30,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
 };
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (!enterNpmCallerFolder('bench')) return 1;
   const json = argv.includes('--json');
   const rest = argv.filter((a) => a !== '--json');
   const [name, ...args] = rest;

@@ -11,6 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { statementLibrary } from '../../core/clinic/statement-library';
 import { decodeFiles } from '../../core/formats/index';
@@ -26,6 +27,8 @@ import { excludeAfLine, excludeFlutterLine } from './qualifiers';
 import { rateWithCi, twoDecimals } from './rates';
 import { reportAgreement } from './ptbxl-reports';
 import { loadAecg, loadDicom, loadLudb, loadMuse, loadPhilips, type ReferenceRecord } from './signal-references';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 type Field = 'heartRateBpm' | 'prMs' | 'qrsMs' | 'qtMs' | 'pAxisDeg' | 'qrsAxisDeg' | 'tAxisDeg';
 const fields: Field[] = ['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg'];
@@ -66,7 +69,8 @@ export const area: BenchArea = {
       const i = args.indexOf(name);
       return i >= 0 ? args[i + 1] : undefined;
     };
-    const dataDir = path.resolve(flag('--data') ?? '../shared/data');
+    // The shared corpus beside the checkout by default, wherever the bench was started from.
+    const dataDir = path.resolve(flag('--data') ?? path.join(repoRoot, '..', 'shared', 'data'));
     const quick = args.includes('--quick');
     const figures: Record<string, unknown> = {};
     figures.references = references(dataDir, log);
