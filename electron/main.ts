@@ -12,7 +12,7 @@ import { EngineClient } from './engine-client';
 import { hardenApp, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
 import { RestartBudget } from './restart-budget';
-import { shellLog } from './shell-log';
+import { openShellLog, shellLog } from './shell-log';
 import { readStaticFile } from './static-files';
 import { forkUtilityEngine } from './utility-engine';
 import { discardDraftsAnswer, unsignedDraftsQuestion } from './unload-guard';
@@ -66,7 +66,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   const folder = dataDirFromArgs();
   dataDir = folder;
-  const log = shellLog(folder, engineVersion);
+  const log = openShellLog(folder, engineVersion);
   hardenSession(app.isPackaged);
   serveRenderer();
   const engine = new EngineClient(() => forkUtilityEngine(path.join(here, 'engine.js'), folder, resourcesDir), { log });

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellLog } from './shell-log';
+import { openShellLog, shellLog } from './shell-log';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 
@@ -45,6 +45,27 @@ describe('shellLog: the log for IT in the data folder', () => {
     } finally {
       process.umask(previous);
     }
+  });
+
+  it.runIf(process.platform !== 'win32')('on opening a data folder an earlier version left open (0755, 0644), tightens it before the engine starts and says so in the log once', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-log-'));
+    chmodSync(dataDir, 0o755);
+    writeFileSync(path.join(dataDir, 'einthoven.sqlite'), 'x');
+    chmodSync(path.join(dataDir, 'einthoven.sqlite'), 0o644);
+    mkdirSync(path.join(dataDir, 'logs'));
+    chmodSync(path.join(dataDir, 'logs'), 0o755);
+    writeFileSync(path.join(dataDir, 'logs', 'einthoven.log'), 'an earlier version\'s line\n');
+    chmodSync(path.join(dataDir, 'logs', 'einthoven.log'), 0o644);
+    openShellLog(dataDir, '9.9.9')('engine started');
+    expect([dataDir, path.join(dataDir, 'logs')].map(modeOf)).toEqual([0o700, 0o700]);
+    expect([path.join(dataDir, 'einthoven.sqlite'), path.join(dataDir, 'logs', 'einthoven.log')].map(modeOf)).toEqual([0o600, 0o600]);
+    openShellLog(dataDir, '9.9.9')('engine started');
+    const lines = readFileSync(path.join(dataDir, 'logs', 'einthoven.log'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(
+      /: tightened 4 permissions in the data folder .* that an earlier version left open to other accounts: \. 0755 → 0700, einthoven\.sqlite 0644 → 0600, logs 0755 → 0700, logs\/einthoven\.log 0644 → 0600$/,
+    );
+    expect(lines.slice(2).map((l) => l.replace(/^.*: /, ''))).toEqual(['engine started', 'engine started']);
   });
 
   it('never throws: a log that cannot be written leaves the app running', () => {

@@ -1,6 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileModeIn, makeDataSubfolder } from '../core/storage/private-files';
+import { tightenDataFolder, tighteningNote } from '../core/storage/tighten-modes';
 
 /**
  * The shell's log, for the hospital's IT: one line per start, stop and restart of the engine
@@ -27,6 +28,19 @@ export function shellLog(dataDir: string, version: string, maxBytes = 1_000_000)
       process.stderr.write(`einthoven: could not write ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   };
+}
+
+/**
+ * The shell's log of a data folder the app is opening, once what an earlier version left open to
+ * other accounts there has been tightened (core/storage/tighten-modes.ts): the log says what was
+ * changed, at the one start that changes it, and what could not be, at each start until IT does.
+ * Before the engine starts, so the database's modes are right before anything opens it.
+ */
+export function openShellLog(dataDir: string, version: string): (line: string) => void {
+  const log = shellLog(dataDir, version);
+  const note = tighteningNote(dataDir, tightenDataFolder(dataDir));
+  if (note) log(note);
+  return log;
 }
 
 function fileSize(file: string): number {

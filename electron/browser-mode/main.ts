@@ -11,7 +11,7 @@ import { resolveDataDir } from '../../core/engine/data-dir';
 import { engineVersion } from '../../core/engine/version';
 import { EngineClient } from '../engine-client';
 import { forkEngine } from '../engine-process';
-import { shellLog } from '../shell-log';
+import { openShellLog } from '../shell-log';
 import { startBrowserModeServer } from './server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,9 +23,9 @@ async function main(): Promise<void> {
     strict: true,
   });
   const dataDir = resolveDataDir(values['data-dir']);
-  const engine = new EngineClient(() => forkEngine({ entry: path.join(here, 'engine.js'), dataDir, resourcesDir: path.join(repoRoot, 'resources') }), {
-    log: shellLog(dataDir, engineVersion),
-  });
+  // Before the engine starts: what an earlier version left open in the folder is tightened first (shell-log.ts).
+  const log = openShellLog(dataDir, engineVersion);
+  const engine = new EngineClient(() => forkEngine({ entry: path.join(here, 'engine.js'), dataDir, resourcesDir: path.join(repoRoot, 'resources') }), { log });
   await engine.ready;
   const server = await startBrowserModeServer({
     rendererRoot: path.join(repoRoot, 'dist', 'renderer'),
