@@ -149,7 +149,7 @@ export class Engine {
     this.overreads = new OverreadDesk({ db: this.db, audit: this.audit, records: this.records, predictions: this.ledger.predictions, state: this.#state });
     this.notes = new NoteDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state });
     this.fiducials = new FiducialDesk({ db: this.db, audit: this.audit, state: this.#state, cache: this.#measurements, records: this.records });
-    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models });
+    this.pe = new PeDesk({ db: this.db, audit: this.audit, records: this.records, state: this.#state, predictions: this.ledger.predictions, models: this.training.models, measure: (id) => this.fiducials.measure(this.#existingRecord(id)) });
     this.folders = new FolderAccess(this.#state, this.audit);
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);

@@ -45,11 +45,12 @@ describe('PE pre-test scores on a record', () => {
 
   it('stores the items with the scores computed from them, audited; a correction supersedes and both stay', async () => {
     const items = { ageYears: 70, heartRateBpm: 110, dDimerNgMlFeu: 650, dvtSigns: true, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
-    const first = await value<PeAssessment>('pe:assess', { recordId, items, heartRateSource: 'ecg', assessor: ' Dr. E. Medic ', note: 'ED triage' });
-    expect(first).toMatchObject({ recordId, items, assessor: 'Dr. E. Medic', note: 'ED triage', supersedes: null, heartRateSource: 'ecg' });
+    // A typed rate: one said to be the ECG's must be the record's measured rate (pe-ecg-rate.test.ts).
+    const first = await value<PeAssessment>('pe:assess', { recordId, items, heartRateSource: 'entered', assessor: ' Dr. E. Medic ', note: 'ED triage' });
+    expect(first).toMatchObject({ recordId, items, assessor: 'Dr. E. Medic', note: 'ED triage', supersedes: null, heartRateSource: 'entered' });
     expect(byScore(first.scores).wells?.total).toBe(4.5);
     expect(byScore(first.scores).peged?.imagingIndicated).toBe(true);
-    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'Dr. E. Medic', action: 'pe.scores.entered', subject: `record:${recordId}`, details: { assessment: first.id, heartRateSource: 'ecg', scores: { wells: 4.5, revisedGeneva: 10, years: 'imaging', peged: 'imaging' } } });
+    expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'Dr. E. Medic', action: 'pe.scores.entered', subject: `record:${recordId}`, details: { assessment: first.id, heartRateSource: 'entered', scores: { wells: 4.5, revisedGeneva: 10, years: 'imaging', peged: 'imaging' } } });
 
     const corrected = await value<PeAssessment>('pe:assess', { recordId, items: { ...items, dvtSigns: false }, heartRateSource: 'entered', assessor: 'Dr. F', supersedes: first.id });
     expect(byScore(corrected.scores).wells?.total).toBe(1.5);

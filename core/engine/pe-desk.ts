@@ -1,6 +1,8 @@
 import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ParsedRequestOf } from '../contract/channels';
+import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate';
+import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
 import type { ModelDirectory } from '../train/service/models';
@@ -34,8 +36,10 @@ export class PeDesk {
   readonly #state: AppState;
   readonly #predictions: PredictionStore;
   readonly #models: ModelDirectory;
+  readonly #measure: (recordId: number) => Promise<RecordMeasurements>;
 
-  constructor(deps: { db: Db; audit: AuditLog; records: RecordStore; state: AppState; predictions: PredictionStore; models: ModelDirectory }) {
+  /** `measure`: the record's measurements as records:measure gives them (under its current fiducial correction). */
+  constructor(deps: { db: Db; audit: AuditLog; records: RecordStore; state: AppState; predictions: PredictionStore; models: ModelDirectory; measure: (recordId: number) => Promise<RecordMeasurements> }) {
     this.entries = new PeAssessmentStore(deps.db);
     this.#db = deps.db;
     this.#audit = deps.audit;
@@ -43,6 +47,7 @@ export class PeDesk {
     this.#state = deps.state;
     this.#predictions = deps.predictions;
     this.#models = deps.models;
+    this.#measure = deps.measure;
   }
 
   /**
@@ -93,10 +98,11 @@ export class PeDesk {
     return { items: this.entries.listForRecord(recordId), lastAssessor: this.#state.get(lastAssessorKey) ?? null };
   }
 
-  assess(request: ParsedRequestOf<'pe:assess'>): PeAssessment {
+  async assess(request: ParsedRequestOf<'pe:assess'>): Promise<PeAssessment> {
     const items = assessedItems(request.items);
     if (Object.keys(items).length === 0) throw new EinthovenError('E_VALIDATION', 'no item was assessed: enter at least one score item');
     const scores = computePeScores(items);
+    if (request.heartRateSource === 'ecg') await this.#requireEcgRate(request.recordId, items.heartRateBpm);
     return this.#db.transaction(() => {
       this.#requireRecord(request.recordId);
       this.#requireCurrent(request.recordId, request.supersedes);
@@ -114,6 +120,20 @@ export class PeDesk {
       });
       return entry;
     })();
+  }
+
+  /**
+   * A heart rate saved as the ECG's must be the record's measured rate as the form offers it
+   * (ecgHeartRate: same measurements, same rounding). The source is the renderer's claim, and the
+   * entry, its print-out and its audit line repeat it as 'from the ECG'; a typed rate, or one taken
+   * before a fiducial correction changed the rate, is refused rather than stored under that name.
+   */
+  async #requireEcgRate(recordId: number, heartRateBpm: number | undefined): Promise<void> {
+    const measured = await this.#measure(recordId);
+    const rate = ecgHeartRate(measured);
+    const claim = `heartRateSource 'ecg' says the heart rate ${heartRateBpm ?? '(none)'}/min is the ECG's`;
+    if (rate === null) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId} has no measured rate (${noEcgHeartRateBecause(measured)}); send heartRateSource 'entered' for a rate typed by the clinician`);
+    if (heartRateBpm !== rate) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId}'s measured rate is ${rate}/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician`);
   }
 
   #requireRecord(recordId: number): void {

@@ -1,3 +1,4 @@
+import { ecgHeartRate } from '../../../../core/contract/ecg-heart-rate';
 import type { HeartRateSource, PeItems } from '../../../../core/contract/pe-schemas';
 import { peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
@@ -38,10 +39,13 @@ export function ageRemark(text: string, age: number | null): { readonly kind: 'f
   return value === age ? { kind: 'from-record', text: 'from the record' } : { kind: 'differs', text: `differs from the record's age (${age} years)` };
 }
 
-/** The ECG's measured rate, rounded, to offer for the heart-rate item; null when it was not measured or its intervals are withheld. */
+/**
+ * The ECG's measured rate, rounded, to offer for the heart-rate item; null when it was not
+ * measured or its intervals are withheld. The engine checks a rate saved as the ECG's against the
+ * same function, so the offer and the check cannot drift apart.
+ */
 export function ecgRate(m: RecordMeasurements | null): number | null {
-  if (!m || m.heartRateBpm === null || m.caveats.intervalsWithheld) return null;
-  return Math.round(m.heartRateBpm);
+  return m ? ecgHeartRate(m) : null;
 }
 
 /** The one-click offer beside the heart rate, while the typed rate is not already the ECG's. */
