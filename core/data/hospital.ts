@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
+import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
 import { readPeScores } from './pe-columns';
 import { splitNames, type Dataset, type DatasetItem, type Demographics, type PeRecordScores, type Split } from './types';
@@ -33,16 +34,26 @@ interface Row {
   readonly peScores?: PeRecordScores;
 }
 
-/** Optional `sex` (M/F, male/female) and `age` (years) columns, for subgroup evaluation; other values are refused, not guessed. */
-function demographicsOf(r: Record<string, string>, where: string): Demographics | undefined {
+/**
+ * The optional `age` column (years), uncapped; undefined when empty. Read as the PE numbers are
+ * (csv-number.ts): it sets the age-adjusted D-dimer cut-off and Geneva's > 65, and Number() would
+ * take '0x1F' as 31 and '5e1' as 50.
+ */
+function ageOf(r: Record<string, string>, where: string, reading: NumberReading): number | undefined {
+  const text = (r.age ?? '').trim();
+  if (!text) return undefined;
+  const age = cellNumber(text, 'age', where, reading, 'a number of years');
+  if (!(Number.isFinite(age) && age >= 0 && age < 150)) throw new EinthovenError('E_FORMAT', `${where}: age '${text}' is not a number of years`);
+  return age;
+}
+
+/** Optional `sex` (M/F, male/female) and `age` (years, read by ageOf) columns, for subgroup evaluation; other values are refused, not guessed. */
+function demographicsOf(r: Record<string, string>, where: string, age: number | undefined): Demographics | undefined {
   const sexText = (r.sex ?? '').trim().toLowerCase();
   const sex = sexText === 'm' || sexText === 'male' ? 'M' : sexText === 'f' || sexText === 'female' ? 'F' : undefined;
   if (sexText && !sex) throw new EinthovenError('E_FORMAT', `${where}: sex '${r.sex}' is not M or F`);
-  const ageText = (r.age ?? '').trim();
-  const age = Number(ageText);
-  if (ageText && !(Number.isFinite(age) && age >= 0 && age < 150)) throw new EinthovenError('E_FORMAT', `${where}: age '${r.age}' is not a number of years`);
-  if (!sex && !ageText) return undefined;
-  return { ...(sex ? { sex } : {}), ...(ageText ? { ageYears: Math.min(age, 90) } : {}) };
+  if (!sex && age === undefined) return undefined;
+  return { ...(sex ? { sex } : {}), ...(age === undefined ? {} : { ageYears: Math.min(age, 90) }) };
 }
 
 function parseSplit(value: string | undefined, where: string): Split | undefined {
@@ -65,10 +76,11 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     if (!label) throw new EinthovenError('E_FORMAT', `${where}: no label`);
     const patient = (r.patient_id ?? '').trim();
     const split = forcedSplit ?? parseSplit(r.split, where);
-    const demographics = demographicsOf(r, where);
-    const ageText = (r.age ?? '').trim();
     // Fields separated by ';' leave a comma in a cell nothing to be but a decimal comma ('0,5').
-    const peScores = readPeScores(r, where, ageText ? Number(ageText) : undefined, { decimalComma: semicolon });
+    const reading = { decimalComma: semicolon };
+    const age = ageOf(r, where, reading);
+    const demographics = demographicsOf(r, where, age);
+    const peScores = readPeScores(r, where, age, reading);
     // '-' lists a record with none of the classes: a negative for every one of them.
     const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
     return { where, file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };

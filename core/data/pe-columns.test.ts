@@ -64,6 +64,30 @@ describe('hospital labels CSV: PE score items and totals', () => {
     }
   });
 
+  it("reads the age, which sets the age-adjusted D-dimer cut-off, as the other numbers: no hexadecimal, exponent or ambiguous comma", async () => {
+    const row = (age: string) => `ecgs/00001_lr.hea,1,${age},,650,,,,,,,,,,,`;
+    const refusals: [string, RegExp][] = [
+      // Number() read these as 31 and 50 years: a cut-off of 500 (or 310) ng/mL instead of a refusal.
+      [row('0x1F'), /row 2: age '0x1F' is not a number of years/],
+      [row('5e1'), /row 2: age '5e1' is not a number of years/],
+      [row('Infinity'), /row 2: age 'Infinity' is not a number of years/],
+      [row('"70,5"'), /row 2: age '70,5' has a decimal comma, which is not read in a comma-separated file/],
+      [row('"1.234,5"'), /row 2: age '1\.234,5' has both a comma and a point/],
+      [row('-3'), /row 2: age '-3' is not a number of years/],
+    ];
+    for (const [line, message] of refusals) {
+      const { dir, labels } = await folder(`${header}\n${line}\n`);
+      await expect(loadHospital(dir, { labels }), line).rejects.toThrow(message);
+    }
+    const semicolons = header.replace(/,/g, ';');
+    const { dir, labels } = await folder(`${semicolons}\necgs/00001_lr.hea;1;70,5;;650;;;;;;;;;;;\n`);
+    const [item] = (await loadHospital(dir, { labels })).items;
+    expect(item?.peScores?.items.ageYears).toBe(70.5);
+    expect(item?.demographics?.ageYears).toBe(70.5);
+    const ambiguous = await folder(`${semicolons}\necgs/00001_lr.hea;1;1,234;;650;;;;;;;;;;;\n`);
+    await expect(loadHospital(ambiguous.dir, { labels: ambiguous.labels })).rejects.toThrow(/row 2: age '1,234' may be 1\.234 \(decimal comma\) or 1234 \(thousands comma\)/);
+  });
+
   it("reads a decimal comma in a ';'-separated export, where a comma cannot separate fields, and refuses a number that may be grouped in thousands", async () => {
     const semicolons = header.replace(/,/g, ';');
     const row = (heartRate: string, dDimer: string, wells: string) => `ecgs/00001_lr.hea;1;70;${heartRate};${dDimer};;;;;;;;;${wells};;`;
