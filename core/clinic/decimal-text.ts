@@ -3,7 +3,7 @@
  * exports and keyboards write a decimal comma ("0,5"); English ones group thousands with a comma
  * ("1,234.5") and European ones with a point ("1.234,5"). A comma is read as a decimal point only
  * where it cannot be anything else (`decimalComma`: a form field, or a CSV whose fields are
- * separated by ';'), and never in a number that could be grouped in thousands: there the same
+ * separated by ';' or tabs), and never in a number that could be grouped in thousands: there the same
  * text means two numbers 1000 times apart, and a D-dimer read 1000 times too small excludes PE.
  * A point is always a decimal point.
  */

@@ -2,9 +2,9 @@ import { readDecimal } from '../clinic/decimal-text';
 import { EinthovenError } from '../errors';
 
 /**
- * How the CSV's numbers are read: `decimalComma` where its fields are separated by ';', so a comma
- * in a cell can only be a decimal one (core/clinic/decimal-text.ts); in a comma-separated file a
- * comma in a number is refused, saying why.
+ * How the CSV's numbers are read: `decimalComma` where its fields are separated by ';' or tabs,
+ * so a comma in a cell can only be a decimal one (core/clinic/decimal-text.ts); in a
+ * comma-separated file a comma in a number is refused, saying why.
  */
 export interface NumberReading {
   readonly decimalComma: boolean;

@@ -126,6 +126,28 @@ describe('hospital folder', () => {
     expect(ds.items.filter((i) => i.split === 'test')).toHaveLength(1);
   });
 
+  it('reads a tab-separated labels file (a spreadsheet\'s "Text (tab delimited)") by its header, and refuses a header that mixes separators', async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'labels.tsv'), 'file\tlabel\tpatient_id\tsplit\necgs/00001_lr.hea\tAF|LBBB\tp1\ttrain\necgs/00002_lr.hea\tNORM\tp2\ttest\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.tsv') });
+    expect(ds.classes).toEqual(['AF', 'LBBB', 'NORM']);
+    expect(ds.items.map((i) => [i.id, i.labels, i.patientId, i.split])).toEqual([['ecgs/00001_lr.hea', [1, 1, 0], 'p1', 'train'], ['ecgs/00002_lr.hea', [0, 0, 1], 'p2', 'test']]);
+    // A 0/1 tab file is a one-output task named 'positive': 'PE' stays the PE-HSM layout's (';').
+    await writeFile(path.join(dir, 'binary.tsv'), 'file\tlabel\necgs/00001_lr.hea\t1\necgs/00002_lr.hea\t0\n');
+    expect((await loadHospital(dir, { labels: path.join(dir, 'binary.tsv') })).classes).toEqual(['positive']);
+    // A trailing tab (an empty last column) does not make a comma-separated header a mixed one.
+    await writeFile(path.join(dir, 'trailing.csv'), 'file,label\t\necgs/00001_lr.hea,1\n');
+    expect((await loadHospital(dir, { labels: path.join(dir, 'trailing.csv') })).items).toHaveLength(1);
+    for (const [name, header, marks] of [
+      ['tab-comma.tsv', 'file\tlabel,age', "',' and tab"],
+      ['semicolon-tab.csv', 'file;label\tage', "';' and tab"],
+      ['comma-semicolon.csv', 'file,label;age', "',' and ';'"],
+    ] as const) {
+      await writeFile(path.join(dir, name), `${header}\necgs/00001_lr.hea,1\n`);
+      await expect(loadHospital(dir, { labels: path.join(dir, name) }), name).rejects.toThrow(`${name}: the header line holds both ${marks}, so which one separates the fields is not known; save the file with one separator (',', ';' or tab)`);
+    }
+  });
+
   it('reads file,label,patient_id with several labels and keeps each patient in one split', async () => {
     const dir = await hospitalFolder();
     const csv = 'file,label,patient_id\necgs/00001_lr.hea,AF|LBBB,p1\necgs/00002_lr.hea,AF,p1\necgs/00003_lr.hea,NORM,p2\necgs/missing.hea,NORM,p3\n';

@@ -9,7 +9,7 @@ import { readPeScores } from './pe-columns';
 import { splitNames, type Dataset, type DatasetItem, type Demographics, type PeRecordScores, type Split } from './types';
 
 export interface HospitalOptions {
-  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age][,PE score columns]`, or the PE-HSM layout `filename;label` (0/1). */
+  /** Labels CSV: `file,label[,patient_id][,split][,sex][,age][,PE score columns]`, separated by ',', ';' or tabs, or the PE-HSM layout `filename;label` (0/1). */
   readonly labels: string;
   /** A second CSV whose rows form the locked test split (e.g. PE-HSM's labels_test). */
   readonly testLabels?: string;
@@ -64,10 +64,32 @@ function parseSplit(value: string | undefined, where: string): Split | undefined
   return normalised as Split;
 }
 
-async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[]; semicolon: boolean }> {
+/** The marks a labels file's fields may be separated by, as named in messages. */
+const delimiters = [
+  [',', "','"],
+  [';', "';'"],
+  ['\t', 'tab'],
+] as const;
+type Delimiter = (typeof delimiters)[number][0];
+
+/**
+ * The labels file's delimiter, from its header line: the one of ',', ';' and tab it holds (','
+ * when none: a one-column file, refused later for its missing label). Column names hold none of
+ * them, so a header with two is refused rather than split on a guess: read with the wrong one,
+ * every row would be one cell, or a ';' file's decimal commas would split numbers in two.
+ * Whitespace at the end is left out (a spreadsheet's empty last column of tabs).
+ */
+function delimiterOf(headerLine: string, file: string): Delimiter {
+  const present = delimiters.filter(([mark]) => headerLine.trimEnd().includes(mark));
+  const [first, second] = present;
+  if (first && second) throw new EinthovenError('E_FORMAT', `${path.basename(file)}: the header line holds both ${first[1]} and ${second[1]}, so which one separates the fields is not known; save the file with one separator (',', ';' or tab)`);
+  return first?.[0] ?? ',';
+}
+
+async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[]; delimiter: Delimiter }> {
   const firstLine = (await readFile(file, 'utf8')).split(/\r?\n/, 1)[0] ?? '';
-  const semicolon = firstLine.includes(';') && !firstLine.includes(',');
-  const table = await readTable(file, semicolon ? ';' : ',');
+  const delimiter = delimiterOf(firstLine, file);
+  const table = await readTable(file, delimiter);
   const rows = table.map((r, i): Row => {
     const where = `${path.basename(file)} row ${i + 2}`;
     const name = (r.file ?? r.filename ?? '').trim();
@@ -76,8 +98,8 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     if (!label) throw new EinthovenError('E_FORMAT', `${where}: no label`);
     const patient = (r.patient_id ?? '').trim();
     const split = forcedSplit ?? parseSplit(r.split, where);
-    // Fields separated by ';' leave a comma in a cell nothing to be but a decimal comma ('0,5').
-    const reading = { decimalComma: semicolon };
+    // Fields separated by ';' or tabs leave a comma in a cell nothing to be but a decimal comma ('0,5').
+    const reading = { decimalComma: delimiter !== ',' };
     const age = ageOf(r, where, reading);
     const demographics = demographicsOf(r, where, age);
     const peScores = readPeScores(r, where, age, reading);
@@ -85,7 +107,7 @@ async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[
     const labels = label === noClassLabel ? [] : label.split(/[|;]/).map((l) => l.trim()).filter(Boolean);
     return { where, file: name, labels, ...(patient ? { patientId: patient } : {}), ...(split ? { split } : {}), ...(demographics ? { demographics } : {}), ...(peScores ? { peScores } : {}) };
   });
-  return { rows, semicolon };
+  return { rows, delimiter };
 }
 
 /** The files of one listed record: a WFDB header brings its same-named signal files; `.xml` falls back to a WFDB copy (PE-HSM). */
@@ -161,7 +183,8 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   refuseRepeatedFiles(rows);
   if (rows.length === 0) throw new EinthovenError('E_VALIDATION', `${path.basename(options.labels)} has no rows: one row per record, file and label`);
   const binary = isBinary(rows);
-  const classes = binary ? [options.positiveClass ?? (main.semicolon ? 'PE' : 'positive')] : classesOf(rows);
+  // A 0/1 file separated by ';' is taken for the PE-HSM layout (filename;label), whose class is PE.
+  const classes = binary ? [options.positiveClass ?? (main.delimiter === ';' ? 'PE' : 'positive')] : classesOf(rows);
   const fractions = options.fractions ?? { val: 0.15, test: test.length > 0 ? 0 : 0.15 };
   const splitOf = patientSplits(rows, options.seed ?? 1, fractions);
   const merged = new Map<string, DatasetItem>();

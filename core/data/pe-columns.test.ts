@@ -64,6 +64,16 @@ describe('hospital labels CSV: PE score items and totals', () => {
     }
   });
 
+  it('reads a decimal comma in a tab-separated export, where a comma cannot separate fields either', async () => {
+    const tabs = header.replace(/,/g, '\t');
+    const { dir, labels } = await folder(`${tabs}\necgs/00001_lr.hea\t1\t70,5\t104,5\t650,0\t\t\t\t\t\t\t\t\t\t\t\necgs/00002_lr.hea\t0\t45\t\t\t\t\t\t\t\t\t\t\t1,5\t\t\n`);
+    const ds = await loadHospital(dir, { labels });
+    expect(ds.items.find((i) => i.id === 'ecgs/00001_lr.hea')?.peScores?.items).toEqual({ ageYears: 70.5, heartRateBpm: 104.5, dDimerNgMlFeu: 650 });
+    expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.peScores?.values.wells).toEqual({ value: 1.5, provenance: 'total' });
+    const ambiguous = await folder(`${tabs}\necgs/00001_lr.hea\t1\t70\t\t1,234\t\t\t\t\t\t\t\t\t\t\t\n`);
+    await expect(loadHospital(ambiguous.dir, { labels: ambiguous.labels })).rejects.toThrow(/row 2: d_dimer_ng_ml_feu '1,234' may be 1\.234 \(decimal comma\) or 1234 \(thousands comma\)/);
+  });
+
   it("reads the age, which sets the age-adjusted D-dimer cut-off, as the other numbers: no hexadecimal, exponent or ambiguous comma", async () => {
     const row = (age: string) => `ecgs/00001_lr.hea,1,${age},,650,,,,,,,,,,,`;
     const refusals: [string, RegExp][] = [
