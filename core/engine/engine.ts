@@ -53,6 +53,7 @@ import { checkTrainingMemory, type MemoryCheck } from '../train/memory-estimate'
 import { ensureBackend } from '../train/setup';
 import { fusionRefusalText } from '../train/pe/fusion';
 import { removeRecord } from './record-removal';
+import { RunningCliJobs, type InterruptedBy } from './running-cli-jobs';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
 import { engineVersion } from './version';
@@ -107,6 +108,7 @@ export class Engine {
   /** What the operating-system account may do here (local roles from the site policy). */
   readonly access: SiteAccess;
   readonly #trainingAudit: TrainingAudit;
+  readonly #cliJobs: RunningCliJobs;
   #buildingReadingsDataset = false;
   readonly #modelDefaults: ModelDefaults;
   readonly #state: AppState;
@@ -154,6 +156,14 @@ export class Engine {
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
+    this.#cliJobs = new RunningCliJobs({ db: this.db, state: this.#state, audit: this.audit });
+    // A CLI job whose process was killed before it wrote its end gets one now, whoever opens the folder next.
+    try {
+      this.#cliJobs.endAbandoned();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
   onEvent(listener: EngineEventListener): () => void {
@@ -238,12 +248,28 @@ export class Engine {
    */
   startCliJob(channel: ChannelName, kind: JobKind, request: StartedRequest): string {
     this.authorize(channel);
-    return this.#trainingAudit.started(kind, `cli-${randomUUID()}`, request).jobId;
+    const jobId = `cli-${randomUUID()}`;
+    // The start and the note that this process runs it, together: no start is left that nothing answers for.
+    this.db.transaction(() => {
+      this.#trainingAudit.started(kind, jobId, request);
+      this.#cliJobs.add(jobId, kind);
+    }).immediate();
+    return jobId;
   }
 
-  /** That job's end, as the app's is kept: audited, its model registered, its locked-test figures recorded. */
+  /**
+   * That job's end, as the app's is kept: audited, its model registered, its locked-test figures recorded.
+   * Where that cannot be written, the job stays noted as running, so an open after this process ends
+   * writes its end as interrupted rather than leave the start without one.
+   */
   async finishCliJob(event: TrainFinished): Promise<void> {
     await this.#trainingAudit.record(event);
+    this.#cliJobs.remove(event.jobId);
+  }
+
+  /** That job's end when its process is told to stop first (SIGINT, SIGTERM): audited as interrupted, by what. */
+  interruptCliJob(jobId: string, kind: JobKind, by: InterruptedBy): void {
+    this.#cliJobs.interrupted(jobId, kind, by);
   }
 
   #emit<E extends EventName>(event: E, payload: EventOf<E>): void {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../engine/engine';
 import { loadPackage } from '../../train/package/archive';
 import { fixturePath } from '../../test/shared-data';
 import { sameInterruptMs } from './train-flags';
@@ -21,8 +22,8 @@ interface Running {
   readonly ended: Promise<number | string>;
 }
 
-function start(command: string, args: readonly string[]): Running {
-  const child = spawn(command, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Running {
+  const child = spawn(command, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   child.stdout?.resume();
@@ -98,4 +99,43 @@ describe('Ctrl-C during training, sent as a terminal sends it (real processes)',
     expect(running.stderr()).not.toMatch(/^epoch 1\//m);
     expect(existsSync(out)).toBe(false); // before: 'best epoch 0/0', an untrained network saved as a model
   }, 180_000);
+});
+
+describe('Ctrl-C or a kill during ecg operating-point into the data folder (real processes)', () => {
+  const opArgs = (dataDir: string) => ['--import', 'tsx', 'core/cli/main.ts', 'operating-point', '--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--goal', 'rule-out', '--target', '0.8', '--min-val-examples', '1', '--backend', 'cpu', '--workers', '1', '--data-dir', dataDir];
+  /** No site policy: every account may run it. */
+  const env = (dataDir: string) => ({ ...process.env, EINTHOVEN_POLICY_FILE: path.join(dataDir, 'no-policy.json') });
+
+  async function trail(dataDir: string) {
+    const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+    try {
+      return engine.audit.recent(50).reverse().map((e) => ({ action: e.action, subject: e.subject, details: e.details }));
+    } finally {
+      await engine.close();
+    }
+  }
+
+  it('Ctrl-C records the job\'s end as interrupted and exits 130, where the start stayed without an end', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-op-sigint-'));
+    const running = start(process.execPath, opArgs(dataDir), env(dataDir));
+    await running.waitFor(/^\[loading\] /m);
+    ctrlC(running);
+    expect(await running.ended).toBe(130);
+    expect(running.stderr()).toMatch(/interrupted \(SIGINT\): the operating-point job's end is recorded as interrupted in the audit trail \(job:cli-/);
+    const entries = await trail(dataDir);
+    expect(entries.map((e) => e.action)).toEqual(['operating-point.started', 'operating-point.finished']);
+    expect(entries[1]).toMatchObject({ subject: entries[0]?.subject, details: { status: 'interrupted', signal: 'SIGINT' } });
+    expect(await readdir(dataDir)).not.toContain('models'); // nothing was written for readers to see
+  }, 120_000);
+
+  it('a job killed outright (SIGKILL) gets its interrupted end at the next open of the data folder', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-op-sigkill-'));
+    const running = start(process.execPath, opArgs(dataDir), env(dataDir));
+    await running.waitFor(/^\[loading\] /m);
+    process.kill(running.child.pid as number, 'SIGKILL');
+    expect(await running.ended).toBe('SIGKILL');
+    const entries = await trail(dataDir);
+    expect(entries.map((e) => e.action)).toEqual(['operating-point.started', 'operating-point.finished']);
+    expect(entries[1]).toMatchObject({ subject: entries[0]?.subject, details: { status: 'interrupted', foundAt: 'next open', pid: running.child.pid } });
+  }, 120_000);
 });

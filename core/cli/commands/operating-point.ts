@@ -40,12 +40,12 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
  * audited, the new model registered, its locked-test figures recorded as its evaluation on this site's data
  * (what `ecg models promote` asks for), and signed when the site has a key.
  */
-async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOptions, 'out' | 'modelsDir'>, context: JobContext): Promise<OperatingPointJobResult> {
+async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOptions, 'out' | 'modelsDir'>, context: JobContext, say: (line: string) => void): Promise<OperatingPointJobResult> {
   const base = await readManifest(options.model);
   const { dataset, goal, target, name, minValExamples } = options;
   const request = { modelId: base.id, dataset, goal, ...(target === undefined ? {} : { target }), ...(name ? { name } : {}), ...(minValExamples === undefined ? {} : { minValExamples }) };
   return runOnSite(
-    { dataDir, channel: 'train:operating-point', kind: 'operating-point', request },
+    { dataDir, channel: 'train:operating-point', kind: 'operating-point', request, say },
     () => operatingPointJob({ ...options, modelsDir: path.join(dataDir, 'models') }, context),
     async (r) => {
       await signIfKeyed(dataDir, r.out);
@@ -76,8 +76,9 @@ By default the package goes into the data folder's models/, where the app lists 
 reader, so it is made as the app's "Site operating point" makes it: the trainer role is needed
 under a site policy (a refusal is audited), the start and end are audited (operating-point.started,
 .finished), the new model is registered and its locked-test figures recorded as its evaluation on
-this site's data (what ecg models promote needs), and it is signed when the site has a key. With
---out it goes where you say, unrestricted and unrecorded, as ecg train's output does.
+this site's data (what ecg models promote needs), and it is signed when the site has a key. Ctrl-C
+(or SIGTERM) records its end as interrupted and exits 130 (143); a run killed outright gets that
+end at the next open of the data folder. With --out it goes where you say, unrestricted and unrecorded, as ecg train's output does.
 
   --model M             base model: a package folder or .ecgmodel file, a bundled model name
                         (starter), or an installed model's id or name
@@ -128,7 +129,7 @@ are optimistic (the operating point was chosen on them); test figures are the on
       ...workersFrom(values.workers),
     };
     const context = { onProgress: progressPrinter(io, values.quiet || values.json) };
-    const r = values.out ? await operatingPointJob({ ...options, out: path.resolve(values.out) }, context) : await intoDataFolder(resolveDataDir(values['data-dir']), options, context);
+    const r = values.out ? await operatingPointJob({ ...options, out: path.resolve(values.out) }, context) : await intoDataFolder(resolveDataDir(values['data-dir']), options, context, (line) => io.stderr(line));
     if (values.json) io.stdout(jsonLine(r));
     else operatingPointLines(r).forEach((line) => io.stdout(line));
     return 0;

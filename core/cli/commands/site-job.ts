@@ -11,6 +11,73 @@ export interface SiteJob {
   readonly channel: ChannelName;
   readonly kind: JobKind;
   readonly request: StartedRequest;
+  /** Where the CLI tells the user that an interrupted job's end was recorded (stderr). */
+  readonly say: (line: string) => void;
+}
+
+/** The shell's exit codes for a process ended by these signals (128 + the signal's number). */
+const interruptExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+type InterruptSignal = keyof typeof interruptExitCodes;
+
+/** Writes the job's end as interrupted by `signal`, from a fresh open of the data folder; never throws. */
+function recordInterrupted(site: SiteJob, jobId: string, signal: InterruptSignal): void {
+  try {
+    const engine = cliEngine(site.dataDir);
+    try {
+      engine.interruptCliJob(jobId, site.kind, { signal });
+    } finally {
+      // Only the database to close: this engine ran nothing, and the process ends now.
+      engine.db.close();
+    }
+    site.say(`interrupted (${signal}): the ${site.kind} job's end is recorded as interrupted in the audit trail (job:${jobId})`);
+  } catch (error) {
+    // Left noted as running: the next open of the data folder writes the end instead.
+    site.say(`interrupted (${signal}): its end could not be recorded now (${toErrorInfo(error).message}); the next open of the data folder records it`);
+  }
+}
+
+/**
+ * While the job runs, Ctrl-C (SIGINT) or a stop request (SIGTERM) writes its end as interrupted and exits
+ * with the shell's code, where node's default ended the process with the start audited and no end. Written
+ * synchronously, so the job cannot reach its own end in between; once the job is writing its own end
+ * (`ending`), the signal waits for that and then exits, so no job gets two ends.
+ */
+class InterruptGuard {
+  readonly #site: SiteJob;
+  readonly #jobId: string;
+  readonly #removers: (() => void)[];
+  #ending = false;
+  #deferred: InterruptSignal | null = null;
+
+  constructor(site: SiteJob, jobId: string) {
+    this.#site = site;
+    this.#jobId = jobId;
+    this.#removers = (Object.keys(interruptExitCodes) as InterruptSignal[]).map((signal) => {
+      const handler = () => this.#interrupted(signal);
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+  }
+
+  /** The job's own end is being written: a signal from now on waits for it. */
+  ending(): void {
+    this.#ending = true;
+  }
+
+  /** The end is written: stops listening, and exits if a signal came meanwhile. */
+  done(): void {
+    this.#removers.forEach((remove) => remove());
+    if (this.#deferred) process.exit(interruptExitCodes[this.#deferred]);
+  }
+
+  #interrupted(signal: InterruptSignal): void {
+    if (this.#ending) {
+      this.#deferred ??= signal;
+      return;
+    }
+    recordInterrupted(this.#site, this.#jobId, signal);
+    process.exit(interruptExitCodes[signal]);
+  }
 }
 
 /** One short use of the data folder's engine (the job runs between two, not holding the database). */
@@ -33,15 +100,22 @@ async function withEngine<T>(dataDir: string, use: (engine: Engine) => T | Promi
  */
 export async function runOnSite<T>(site: SiteJob, run: () => Promise<T>, result: (value: T) => TrainingResult | Promise<TrainingResult>): Promise<T> {
   const jobId = await withEngine(site.dataDir, (engine) => engine.startCliJob(site.channel, site.kind, site.request));
-  let value: T;
+  const guard = new InterruptGuard(site, jobId);
   try {
-    value = await run();
-  } catch (error) {
-    // The job's own error is what the user must see; a failure to audit it is not allowed to replace it.
-    await withEngine(site.dataDir, (engine) => engine.finishCliJob({ jobId, kind: site.kind, status: 'failed', error: toErrorInfo(error) })).catch(() => undefined);
-    throw error;
+    let value: T;
+    try {
+      value = await run();
+    } catch (error) {
+      guard.ending();
+      // The job's own error is what the user must see; a failure to audit it is not allowed to replace it.
+      await withEngine(site.dataDir, (engine) => engine.finishCliJob({ jobId, kind: site.kind, status: 'failed', error: toErrorInfo(error) })).catch(() => undefined);
+      throw error;
+    }
+    const made = await result(value);
+    guard.ending();
+    await withEngine(site.dataDir, (engine) => engine.finishCliJob({ jobId, kind: site.kind, status: 'succeeded', result: made }));
+    return value;
+  } finally {
+    guard.done();
   }
-  const made = await result(value);
-  await withEngine(site.dataDir, (engine) => engine.finishCliJob({ jobId, kind: site.kind, status: 'succeeded', result: made }));
-  return value;
 }
