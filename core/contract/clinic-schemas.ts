@@ -72,11 +72,22 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
      */
     operatingPointMinVal: z.object({ val: z.number().int(), override: z.boolean() }).nullable(),
     /**
-     * Recordings its dataset listed in more than one row of one split (kept, so each weighed more
-     * than once): how many, and the rows of the first few. Absent when none were found, and in
-     * packages written before they were kept.
+     * The check of its dataset for recordings listed in more than one row of one split (kept, so each
+     * weighed more than once): how many, the rows of the first few, and, in packages made since every
+     * package records its check, how and on which splits it was made (0 recordings: none found).
+     * Absent in packages written before it was kept, and where none was made.
      */
-    duplicates: z.object({ recordings: z.number().int().positive(), rows: z.number().int().positive(), groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) }))) }).optional(),
+    duplicates: z
+      .object({
+        recordings: z.number().int().nonnegative(),
+        rows: z.number().int().nonnegative(),
+        groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) }))),
+        method: z.enum(['recording-content']).optional(),
+        splits: z.array(z.enum(['train', 'val', 'test'])).optional(),
+      })
+      .optional(),
+    /** Why its own rows were never checked for copies, where the kind of package says so (an ensemble); absent otherwise. */
+    duplicatesUnchecked: z.string().optional(),
   }),
   /** The input the model is for: a record outside it gets no prediction. */
   intendedInput: z.object({

@@ -20,17 +20,35 @@ export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedT
   return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${trained}, chosen and calibrated on the next. ${figures}${locked}`;
 }
 
+type Duplicates = NonNullable<ModelDetail['provenance']['duplicates']>;
+
+const checkMethodWords: Record<NonNullable<Duplicates['method']>, string> = {
+  'recording-content': 'the same recording by content, or the same ECG at another sampling rate',
+};
+const splitWords = { train: 'training', val: 'validation', test: 'test' } as const;
+
+/** "(checked training and validation rows for …)": the check a package made, where it recorded it. */
+function checkedText(duplicates: Duplicates): string {
+  if (!duplicates.method) return '';
+  const splits = (duplicates.splits ?? []).map((s) => splitWords[s]);
+  const rows = splits.length > 1 ? `${splits.slice(0, -1).join(', ')} and ${splits.at(-1) ?? ''}` : (splits[0] ?? 'its');
+  return ` (checked ${rows} rows for ${checkMethodWords[duplicates.method]})`;
+}
+
 /**
  * The card's "Duplicates": recordings its data listed under more than one row of one split,
  * which it kept, so each weighed more than once in training (or in its closing figures); the
- * first few by their row ids. Nothing recorded: none were found, or the package predates it.
+ * first few by their row ids; none found, with the check that found none. A package made before
+ * packages kept their check recorded only copies found: without one, it cannot say which.
+ * `unchecked`: why this kind of package makes no check of its own (an ensemble).
  */
-export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates']): string {
-  if (!duplicates) return 'none recorded';
+export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates'], unchecked?: string): string {
+  if (!duplicates) return unchecked ? `not checked: ${unchecked}` : 'not recorded (package made before packages kept their duplicate check: only copies found were written down, if any were looked for)';
   const { recordings, rows, groups } = duplicates;
+  if (recordings === 0) return `none found${checkedText(duplicates)}`;
   const listed = groups.map((group) => `${group.map((r) => r.id).join(' = ')} (${group[0]?.split ?? ''})`).join('; ');
   const more = recordings > groups.length ? `; and ${recordings - groups.length} more` : '';
-  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}`;
+  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}${checkedText(duplicates)}`;
 }
 
 /** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */

@@ -63,6 +63,8 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       operatingPointMinVal: provenance.operatingPointMinValExamples === undefined ? null : { val: provenance.operatingPointMinValExamples, override: provenance.operatingPointMinValExamples < defaultMinExamples.val },
       // The card names a few; the manifest keeps up to 100 groups for an auditor.
       ...(provenance.duplicates ? { duplicates: { ...provenance.duplicates, groups: provenance.duplicates.groups.slice(0, shownDuplicateGroups) } } : {}),
+      // Its members were trained (and checked) apart; the ensemble's own validation rows are compared for nothing.
+      ...(manifest.ensemble && !provenance.duplicates ? { duplicatesUnchecked: "an ensemble's validation rows are not compared for copies; its members' cards give their own training data's" } : {}),
     },
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),

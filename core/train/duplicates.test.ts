@@ -9,6 +9,8 @@ import { fixturePath } from '../test/shared-data';
 import { trainConfigSchema } from './config';
 import { loadDataset } from '../data/load';
 import { loadPackage } from './package/archive';
+import { duplicatesText } from '../contract/model-card-text';
+import { modelDetail } from '../engine/model-detail';
 import { checkDuplicates, checkFoldDuplicates, hashRows } from './duplicates';
 import { finetuneJob } from './jobs/finetune-job';
 import { prepareTraining } from './jobs/prepare';
@@ -102,7 +104,25 @@ describe('the same recording in two rows of a labels CSV (it was accepted whatev
         recordings: 1,
         rows: 3,
         groups: [[{ id: 'records100/00000/00001_lr.hea', split: 'train' }, { id: 'dups/00001_lr.hea', split: 'train' }, { id: highRateCopy, split: 'train' }]],
+        method: 'recording-content',
+        splits: ['train', 'val', 'test'],
       });
+    } finally {
+      loaded.model.dispose();
+    }
+  }, 300_000);
+
+  it('records the check in a package whose rows hold no copies, where nothing was written and the card could not tell it from a package made before the check', async () => {
+    const out = path.join(data, '..', 'ft-clean');
+    const base = path.join(repoRoot, 'resources', 'models', 'starter');
+    const labels = path.join(data, 'labels-clean.csv');
+    await writeFile(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+    await finetuneJob({ base, dataset: spec(labels), out, mode: 'head', featureCrops: 1, train: { epochs: 1, minExamples: { train: 1, val: 1 } }, backend: 'wasm' }, {});
+    const loaded = await loadPackage(out);
+    try {
+      expect(loaded.manifest.provenance.duplicates).toEqual({ recordings: 0, rows: 0, groups: [], method: 'recording-content', splits: ['train', 'val', 'test'] });
+      const detail = modelDetail({ manifest: loaded.manifest, location: out, bundled: false });
+      expect(duplicatesText(detail.provenance.duplicates)).toBe('none found (checked training, validation and test rows for the same recording by content, or the same ECG at another sampling rate)');
     } finally {
       loaded.model.dispose();
     }

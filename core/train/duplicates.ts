@@ -96,15 +96,18 @@ export function checkDuplicates(rows: readonly HashedRow[], concerning?: Split):
 const provenanceGroups = 100;
 
 /**
- * What a package keeps of the copies it trained with (manifest provenance.duplicates): how many
- * recordings and rows, and the rows of each (ids and splits, no signal), so its model card and an
- * auditor see that some recordings weighed twice.
+ * What a package keeps of the check for copies among the rows of `splits` (manifest provenance.duplicates):
+ * how many recordings and rows, and the rows of each (ids and splits, no signal), so its model card and an
+ * auditor see that some recordings weighed twice; with none, that the check was made and found none,
+ * which a package made before every package recorded its check cannot say.
  */
-export function duplicatesProvenance(groups: readonly DuplicateGroup[]): DuplicatesProvenance {
+export function duplicatesProvenance(groups: readonly DuplicateGroup[], splits: readonly Split[]): DuplicatesProvenance {
   return {
     recordings: groups.length,
     rows: groups.reduce((n, g) => n + g.length, 0),
     groups: groups.slice(0, provenanceGroups).map((g) => g.map((r) => ({ id: r.id, split: r.split }))),
+    method: 'recording-content',
+    splits: [...splits],
   };
 }
 

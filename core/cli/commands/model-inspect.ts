@@ -35,7 +35,7 @@ export function modelCardLines(d: ModelDetail): string[] {
     `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
     `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold)}`,
     `  split: ${p.split}`,
-    `  duplicates: ${duplicatesText(p.duplicates)}`,
+    `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
     ...(p.base ? [baseLine(p.base)] : []),
     `  operating point: ${point.method}${point.target === undefined ? '' : ` ${point.target}`}, temperature ${fixed(point.temperature, 2)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
   ];

@@ -276,11 +276,11 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
       expect(provenance.cvFold).toEqual({ k: 3, fold, seed: 2018 });
       expect(provenance.dataset.split).toMatch(new RegExp(`: cross-validation fold ${fold} of 3 held out, fold ${(fold % 3) + 1} validation, .*not a locked test split$`));
       const split = provenance.duplicates?.groups[0]?.[0]?.split;
-      expect(provenance.duplicates).toEqual({ recordings: 1, rows: 2, groups: [[{ id: original, split }, { id: `copies/${path.basename(header)}`, split }]] });
+      expect(provenance.duplicates).toEqual({ recordings: 1, rows: 2, groups: [[{ id: original, split }, { id: `copies/${path.basename(header)}`, split }]], method: 'recording-content', splits: ['train', 'val', 'test'] });
       // The Models card gets them where it describes the training data.
       expect(modelDetail({ manifest, location: out, bundled: false }).provenance.duplicates).toEqual(provenance.duplicates);
       expect((await cli(modelCommand, ['inspect', path.join(out, `fold-0${fold}`)])).stdout).toContain(
-        `  duplicates: 1 recording listed in 2 rows of one split each, kept, so each weighed more than once: ${original} = copies/${path.basename(header)} (${split})`,
+        `  duplicates: 1 recording listed in 2 rows of one split each, kept, so each weighed more than once: ${original} = copies/${path.basename(header)} (${split}) (checked training, validation and test rows for the same recording by content, or the same ECG at another sampling rate)`,
       );
     }
   }, 300_000);

@@ -88,7 +88,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     if (train.ids.length === 0 || val.ids.length === 0 || test.ids.length === 0) {
       throw new EinthovenError('E_VALIDATION', `fold ${fold}: ${train.ids.length} training, ${val.ids.length} validation and ${test.ids.length} test records; every fold needs all three (fewer folds?)`);
     }
-    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data) };
+    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data), duplicatesChecked: ['train', 'val', 'test'] };
     const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${val.ids.length}, test ${test.ids.length}` });
     const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;

@@ -140,7 +140,7 @@ async function refuseTestCopies(prepared: PreparedData, context: JobContext): Pr
   const warning = sameSplitWarning(copies);
   if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
   // Copies within the test split weigh twice in the closing figures: kept in the package's provenance with the others.
-  return copies.length === 0 ? prepared : { ...prepared, duplicates: [...(prepared.duplicates ?? []), ...copies] };
+  return { ...prepared, duplicates: [...prepared.duplicates, ...copies], duplicatesChecked: [...prepared.duplicatesChecked, 'test'] };
 }
 
 /** An ensemble has no single network to start from (it failed as 'model.json missing'). */

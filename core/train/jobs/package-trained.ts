@@ -131,7 +131,8 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
         trainingRecords: trainingRecordFilter(prepared),
-        ...(prepared.duplicates?.length ? { duplicates: duplicatesProvenance(prepared.duplicates) } : {}),
+        // Always, copies or none: a card tells a package that found none from one made before the check was kept.
+        duplicates: duplicatesProvenance(prepared.duplicates, prepared.duplicatesChecked),
         ...closing,
         ...(args.base ? { base: args.base } : {}),
         history: result.history.map((h) => ({ ...h })),

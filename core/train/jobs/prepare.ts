@@ -29,7 +29,9 @@ export interface PreparedData {
   /** The pipeline with any training-set statistics (standardisation) fitted. */
   readonly pipeline: PipelineConfig;
   /** Recordings listed in more than one row of one split (kept, weighing twice): recorded in the package's provenance. */
-  readonly duplicates?: readonly DuplicateGroup[];
+  readonly duplicates: readonly DuplicateGroup[];
+  /** The splits whose rows were compared for them: the package records the check, copies found or not. */
+  readonly duplicatesChecked: readonly Split[];
 }
 
 /** SHA-256 of a dataset's index (classes, then id, split and labels of every item): what the model saw. */
@@ -85,7 +87,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const duplicates = sameSplitCopies(hashedRows(store, [...train, ...val]));
   const warning = sameSplitWarning(duplicates);
   if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
-  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates };
+  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates, duplicatesChecked: ['train', 'val'] };
 }
 
 /** The rows the store decoded, with their content hashes and profiles (the same ECG at another rate). */

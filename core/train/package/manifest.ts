@@ -86,13 +86,29 @@ export const ensembleSchema = z.object({
 });
 export type EnsembleSpec = z.infer<typeof ensembleSchema>;
 
-export const duplicatesProvenanceSchema = z.object({
-  /** Recordings listed in more than one row. */
-  recordings: z.number().int().positive(),
-  /** Rows holding them. */
-  rows: z.number().int().positive(),
-  groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) })).min(2)).max(100),
-});
+/**
+ * How a package's rows were compared for copies (core/train/duplicates.ts): 'recording-content', the
+ * same rate, leads and samples (one content hash) or the same ECG at another sampling rate.
+ */
+export const duplicateCheckMethods = ['recording-content'] as const;
+const splitName = z.enum(['train', 'val', 'test']);
+
+export const duplicatesProvenanceSchema = z
+  .object({
+    /** Recordings listed in more than one row (0: the check found none). */
+    recordings: z.number().int().nonnegative(),
+    /** Rows holding them. */
+    rows: z.number().int().nonnegative(),
+    groups: z.array(z.array(z.object({ id: z.string(), split: splitName })).min(2)).max(100),
+    /**
+     * The check that was made, and on which splits' rows: every package made since records it, copies or
+     * none. Absent in packages that recorded only the copies they found (none recorded meant either).
+     */
+    method: z.enum(duplicateCheckMethods).optional(),
+    splits: z.array(splitName).min(1).optional(),
+  })
+  // Without the check's method, a record is only ever of copies found (as packages wrote it before).
+  .refine((d) => d.method !== undefined || d.recordings > 0, { message: 'a duplicates record without its method must list the copies found' });
 export type DuplicatesProvenance = z.infer<typeof duplicatesProvenanceSchema>;
 
 /** One evaluation of a package's records read once after every choice, with each class's calibration and the unreadable count where kept. */

@@ -129,6 +129,13 @@ describe("the card's duplicates (recordings listed under two rows of one split)"
       '4 recordings listed in 9 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train); b.hea = b-500.hea = b2.hea (test); and 2 more',
     );
     expect(duplicatesText({ recordings: 1, rows: 2, groups: groups.slice(0, 1) })).toBe('1 recording listed in 2 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train)');
-    expect(duplicatesText(undefined)).toBe('none recorded');
+  });
+
+  it('tells a package whose check found none from one made before packages kept their check (both said "none recorded")', () => {
+    const checked = { method: 'recording-content' as const, splits: ['train' as const, 'val' as const] };
+    expect(duplicatesText({ recordings: 0, rows: 0, groups: [], ...checked })).toBe('none found (checked training and validation rows for the same recording by content, or the same ECG at another sampling rate)');
+    expect(duplicatesText({ recordings: 1, rows: 2, groups: [[{ id: 'a.hea', split: 'train' }, { id: 'copies/a.hea', split: 'train' }]], ...checked })).toMatch(/: a\.hea = copies\/a\.hea \(train\) \(checked training and validation rows for /);
+    expect(duplicatesText(undefined)).toBe('not recorded (package made before packages kept their duplicate check: only copies found were written down, if any were looked for)');
+    expect(duplicatesText(undefined, "an ensemble's validation rows are not compared for copies")).toBe("not checked: an ensemble's validation rows are not compared for copies");
   });
 });
