@@ -181,6 +181,12 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // The card's operating point is the fusion's own; its ECG network's is labelled as its base model's, by name and id.
     // (The network's validation showed no discrimination: its operating point has no threshold; the fusion's has one.)
     expect(await detail.getByTestId('model-operating-point').textContent()).toMatch(/^Operating point \(fused probability\): Youden's J thresholds tuned on validation · .*, threshold \d+\.\d %$/);
+    // Its own fitting rows and their duplicate check, and its base's training labelled as the base's (its duplicates were the base's, copied).
+    const facts = await detail.getByTestId('model-provenance').textContent();
+    expect(facts).toMatch(/Fitted onfitted on \d+ training rows with every score item.*; the test split never read/);
+    expect(facts).toMatch(/Duplicatesnone found \(checked training and validation rows for /);
+    expect(facts).toMatch(new RegExp(`Base's trainingthe ECG network of the base model ${ecgModel} \\(${ecgModelId}\\): trained on `));
+    expect(facts).toMatch(/Epochsits base's ECG network: best /);
     expect(await detail.getByTestId('model-fusion-network').textContent()).toMatch(
       new RegExp(`^Its ECG network is its base model ${ecgModel} \\(${ecgModelId}\\), at that model's operating point, not this fusion's \\(no thresholds: no class discriminated on validation`),
     );

@@ -26,6 +26,15 @@ export type EvaluatedMetrics = z.infer<typeof EvaluatedMetricsSchema>;
 
 export const FinetuneModeSchema = z.enum(['head', 'full']);
 
+/** A package's duplicate check as its card shows it (the first few groups of rows; all counted). */
+const DuplicatesDetailSchema = z.object({
+  recordings: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) }))),
+  method: z.enum(['recording-content']).optional(),
+  splits: z.array(z.enum(['train', 'val', 'test'])).optional(),
+});
+
 /** Everything the models view shows about one package: identity, provenance, metrics, operating point. */
 export const ModelDetailSchema = ModelSummarySchema.extend({
   params: z.number().int().nonnegative(),
@@ -77,17 +86,20 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
      * package records its check, how and on which splits it was made (0 recordings: none found).
      * Absent in packages written before it was kept, and where none was made.
      */
-    duplicates: z
+    duplicates: DuplicatesDetailSchema.optional(),
+    /** Why its own rows were never checked for copies, where the kind of package says so (an ensemble, an older fusion); absent otherwise. */
+    duplicatesUnchecked: z.string().optional(),
+    /**
+     * A PE fusion's base model's training, labelled as the base's (the fusion's own dataset and duplicates
+     * are the rows it was fitted on): its dataset, null in a fusion made before it was kept, and the
+     * duplicates that training recorded (in such an older fusion, those it copied as its own).
+     */
+    baseTraining: z
       .object({
-        recordings: z.number().int().nonnegative(),
-        rows: z.number().int().nonnegative(),
-        groups: z.array(z.array(z.object({ id: z.string(), split: z.enum(['train', 'val', 'test']) }))),
-        method: z.enum(['recording-content']).optional(),
-        splits: z.array(z.enum(['train', 'val', 'test'])).optional(),
+        dataset: z.object({ name: z.string(), records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }), split: z.string() }).nullable(),
+        duplicates: DuplicatesDetailSchema.optional(),
       })
       .optional(),
-    /** Why its own rows were never checked for copies, where the kind of package says so (an ensemble); absent otherwise. */
-    duplicatesUnchecked: z.string().optional(),
   }),
   /** The input the model is for: a record outside it gets no prediction. */
   intendedInput: z.object({

@@ -56,3 +56,23 @@ export function recordsText(records: ModelDetail['provenance']['records'], fold:
   const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
   return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
 }
+
+/** A PE fusion's "Fitted on": the rows with every score item it was fitted and calibrated on, and those left out. */
+export function fusionFitText(rows: NonNullable<NonNullable<ModelSummary['fusion']>['rows']>): string {
+  const without = (n: number) => (n > 0 ? ` (${n} without them left out)` : '');
+  return `fitted on ${rows.train} training rows with every score item${without(rows.trainSkipped)}, calibrated and thresholded on ${rows.val} validation rows${without(rows.valSkipped)}; the test split never read`;
+}
+
+/**
+ * A PE fusion's base model's training, labelled as the base's: its network is what was trained on it.
+ * An older fusion kept no record of that data; the duplicates it copied from its base are the base's.
+ */
+export function baseTrainingText(base: { readonly name: string; readonly id: string }, training: NonNullable<ModelDetail['provenance']['baseTraining']>): string {
+  const { dataset, duplicates } = training;
+  const data = dataset
+    ? `trained on ${dataset.name} (${dataset.records.train} train · ${dataset.records.val} validation · ${dataset.records.test} test; ${dataset.split})`
+    : 'its training data is not kept in this package (a fusion made before it was): see its own card';
+  const found = duplicates ? duplicatesText(duplicates) : dataset ? duplicatesText(undefined) : null;
+  const copied = dataset ? '' : ', as this package copied them';
+  return `the ECG network of the base model ${base.name} (${base.id}): ${data}${found ? `; duplicates in that training${copied}: ${found}` : ''}`;
+}

@@ -193,6 +193,8 @@ export const ModelSummarySchema = z.object({
       /** The score items every fused probability needs. */
       items: z.array(z.string()),
       notice: z.string(),
+      /** The rows it was fitted on (training) and calibrated on (validation): those with every score item, and how many were left out. */
+      rows: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), trainSkipped: z.number().int().nonnegative(), valSkipped: z.number().int().nonnegative() }).optional(),
     })
     .optional(),
   /** What the model reads: its sampling rate (records are resampled to it), window length and how windows are combined. */

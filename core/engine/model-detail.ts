@@ -26,6 +26,40 @@ function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['v
   return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withRateIntervals(m).ci };
 }
 
+function withoutTraining(base: NonNullable<ModelManifest['provenance']['base']>): NonNullable<ModelDetail['provenance']['base']> {
+  const { training, ...rest } = base;
+  void training;
+  return rest;
+}
+
+type Duplicates = NonNullable<ModelManifest['provenance']['duplicates']>;
+type DuplicatesParts = Pick<ModelDetail['provenance'], 'duplicates' | 'duplicatesUnchecked' | 'baseTraining'>;
+
+/** The card names a few groups; the manifest keeps up to 100 for an auditor. */
+const shown = (duplicates: Duplicates) => ({ ...duplicates, groups: duplicates.groups.slice(0, shownDuplicateGroups) });
+
+/**
+ * The package's own duplicate check, and a PE fusion's base's training beside it, each as whose it is.
+ * A fusion made before it kept its base's training apart had copied the base's provenance, duplicates
+ * included: those are shown as the base's, and its own fitting rows as never checked, which they were not.
+ */
+function duplicatesOf(manifest: ModelManifest): DuplicatesParts {
+  const { provenance } = manifest;
+  if (manifest.fusion && !provenance.base?.training) {
+    return {
+      duplicatesUnchecked: 'the rows this fusion was fitted on were not compared for copies (a fusion made before fusions checked their own)',
+      baseTraining: { dataset: null, ...(provenance.duplicates ? { duplicates: shown(provenance.duplicates) } : {}) },
+    };
+  }
+  const training = provenance.base?.training;
+  return {
+    ...(provenance.duplicates ? { duplicates: shown(provenance.duplicates) } : {}),
+    // Its members were trained (and checked) apart; the ensemble's own validation rows are compared for nothing.
+    ...(manifest.ensemble && !provenance.duplicates ? { duplicatesUnchecked: "an ensemble's validation rows are not compared for copies; its members' cards give their own training data's" } : {}),
+    ...(training ? { baseTraining: { dataset: { name: training.dataset.name, records: training.dataset.records, split: training.dataset.split }, ...(training.duplicates ? { duplicates: shown(training.duplicates) } : {}) } } : {}),
+  };
+}
+
 /**
  * The models view's description of a package, straight from its validated manifest: where it
  * came from (dataset, split, epochs, seed), how it did on validation (with bootstrap CIs), the
@@ -57,14 +91,12 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       backend: provenance.backend,
       secondsPerEpoch: provenance.secondsPerEpoch,
       selection: provenance.selection,
-      ...(provenance.base ? { base: provenance.base } : {}),
+      // The base's training (a fusion's) is given apart, with its duplicates cut as the package's own are.
+      ...(provenance.base ? { base: withoutTraining(provenance.base) } : {}),
       augmentation: describeAugmentation(manifest.augmentation),
       minExamples: minExamplesOf(hp.minExamples),
       operatingPointMinVal: provenance.operatingPointMinValExamples === undefined ? null : { val: provenance.operatingPointMinValExamples, override: provenance.operatingPointMinValExamples < defaultMinExamples.val },
-      // The card names a few; the manifest keeps up to 100 groups for an auditor.
-      ...(provenance.duplicates ? { duplicates: { ...provenance.duplicates, groups: provenance.duplicates.groups.slice(0, shownDuplicateGroups) } } : {}),
-      // Its members were trained (and checked) apart; the ensemble's own validation rows are compared for nothing.
-      ...(manifest.ensemble && !provenance.duplicates ? { duplicatesUnchecked: "an ensemble's validation rows are not compared for copies; its members' cards give their own training data's" } : {}),
+      ...duplicatesOf(manifest),
     },
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),

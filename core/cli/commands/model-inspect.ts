@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { cvFoldText, duplicatesText, recordsText } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText } from '../../contract/model-card-text';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
 import { readManifest } from '../../train/service/models';
@@ -35,8 +35,10 @@ export function modelCardLines(d: ModelDetail): string[] {
     `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
     `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold)}`,
     `  split: ${p.split}`,
+    ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
     ...(p.base ? [baseLine(p.base)] : []),
+    ...(p.base && p.baseTraining ? [`  base's training: ${baseTrainingText(p.base, p.baseTraining)}`] : []),
     `  operating point: ${point.method}${point.target === undefined ? '' : ` ${point.target}`}, temperature ${fixed(point.temperature, 2)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
   ];
   if (d.cvFold) {

@@ -132,16 +132,18 @@ export const cvFoldProvenanceSchema = z.object({
 });
 export type CvFoldProvenance = z.infer<typeof cvFoldProvenanceSchema>;
 
+const datasetProvenanceSchema = z.object({
+  name: z.string(),
+  /** SHA-256 over the dataset index (ids, splits, labels) the model saw. */
+  sha256: sha256,
+  records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
+  /** How the split was made, e.g. 'PTB-XL strat_fold 1–8 / 9 / 10 (test untouched)'. */
+  split: z.string(),
+});
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
-  dataset: z.object({
-    name: z.string(),
-    /** SHA-256 over the dataset index (ids, splits, labels) the model saw. */
-    sha256: sha256,
-    records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }),
-    /** How the split was made, e.g. 'PTB-XL strat_fold 1–8 / 9 / 10 (test untouched)'. */
-    split: z.string(),
-  }),
+  dataset: datasetProvenanceSchema,
   epochs: z.object({ run: z.number().int().nonnegative(), best: z.number().int().nonnegative(), planned: z.number().int().nonnegative() }),
   seed: z.number().int(),
   backend: z.string(),
@@ -184,7 +186,21 @@ export const provenanceSchema = z.object({
    * package, whose network, operating point, history and training records are the base's and
    * whose validation figures are the fusion's own (core/train/pe/fuse-job.ts).
    */
-  base: z.object({ id: z.string(), name: z.string(), mode: z.enum(['head', 'full', 'scratch', 'operating-point', 'fusion']), inference: inferenceSchema.optional() }).optional(),
+  base: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      mode: z.enum(['head', 'full', 'scratch', 'operating-point', 'fusion']),
+      inference: inferenceSchema.optional(),
+      /**
+       * A PE fusion package's base only: the data its ECG network was trained on and the duplicates that
+       * training recorded, kept as the base's (the package's own `dataset` and `duplicates` are the rows
+       * the fusion was fitted on). Absent in fusions made before it was kept, whose `duplicates` were the
+       * base's, copied.
+       */
+      training: z.object({ dataset: datasetProvenanceSchema, duplicates: duplicatesProvenanceSchema.optional() }).optional(),
+    })
+    .optional(),
   /**
    * For a site operating point: the fewest validation positives and negatives per class its
    * thresholds were allowed to rest on. The hyper-parameters' minimums are the base's training's,

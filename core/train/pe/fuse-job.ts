@@ -8,7 +8,8 @@ import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { rocAuc } from '../../ml/metrics/ranking';
 import { calibrationTemperature, probabilities } from '../calibration';
 import { jsonSafe, scoreWithCi } from '../finalize';
-import { indexDataset } from '../jobs/prepare';
+import { duplicatesProvenance, sameSplitCopies, sameSplitWarning } from '../duplicates';
+import { hashedRows, indexDataset } from '../jobs/prepare';
 import { loadPackage, readPackage } from '../package/archive';
 import { writePackageFolder } from '../package/io';
 import { modelManifestSchema, type ModelManifest } from '../package/manifest';
@@ -115,6 +116,10 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
     const train = dataset.items.filter((i) => i.split === 'train');
     const val = dataset.items.filter((i) => i.split === 'val');
     const store = await loadStore([...train, ...val], manifest.preprocessing, context, options.cacheDir);
+    // The fitting rows are checked for copies as a training's are: across train and validation refused, within one kept and recorded.
+    const copies = sameSplitCopies(hashedRows(store, [...train, ...val]));
+    const warning = sameSplitWarning(copies);
+    if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
     const ids = [...train, ...val].filter((i) => store.has(i.id)).map((i) => i.id);
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `ECG probabilities of ${ids.length} training and validation records` });
     const stride = manifest.inference.stride ?? Math.max(1, Math.floor((manifest.architecture.buildOptions.inputLength ?? 2) / 2));
@@ -154,7 +159,9 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
           ...manifest.provenance,
           dataset: { name: dataset.name, sha256: fusionDatasetSha(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
           validation: fusedValidation(fusion.fused, valRows, manifest.classes),
-          base: { id: manifest.id, name: manifest.name, mode: 'fusion', inference: manifest.inference },
+          // The fitting rows' own check; the base's training data and its duplicates stay the base's, labelled so.
+          duplicates: duplicatesProvenance(copies, ['train', 'val']),
+          base: { id: manifest.id, name: manifest.name, mode: 'fusion', inference: manifest.inference, training: { dataset: manifest.provenance.dataset, ...(manifest.provenance.duplicates ? { duplicates: manifest.provenance.duplicates } : {}) } },
           // The base's closing comparison with its own base is about the base, on test records this fusion never read.
           comparison: undefined,
           test: undefined,

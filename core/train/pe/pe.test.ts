@@ -16,6 +16,8 @@ import type { PeProbabilities } from '../../contract/pe-schemas';
 import type { ModelSummary, TrainFinished } from '../../contract/training-schemas';
 import { readTable } from '../../data/csv';
 import { Engine } from '../../engine/engine';
+import { modelDetail } from '../../engine/model-detail';
+import { modelCardLines } from '../../cli/commands/model-inspect';
 import { parseScpCodes } from '../../data/scp-codes';
 import { fixturePath } from '../../test/shared-data';
 import { finetuneJob } from '../jobs/finetune-job';
@@ -179,6 +181,30 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(outcome.ok && outcome.fused).toBeCloseTo(1 / (1 + Math.exp(-direct)), 12);
   });
 
+  it("keeps the rows it was fitted on and their duplicate check as its own, and its base's training data and duplicates as the base's, on its card and in ecg model inspect", async () => {
+    const loaded = await loadPackage(fusion);
+    loaded.model.dispose();
+    const base = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { id: string; provenance: { dataset: unknown; duplicates: unknown } };
+    const { provenance, fusion: block } = loaded.manifest;
+    // Before: the base's training duplicates, copied as if the fusion's rows had been checked and held them.
+    expect(provenance.duplicates).toEqual({ recordings: 0, rows: 0, groups: [], method: 'recording-content', splits: ['train', 'val'] });
+    expect(provenance.base?.training).toEqual({ dataset: base.provenance.dataset, duplicates: base.provenance.duplicates });
+    const detail = modelDetail({ manifest: loaded.manifest, location: fusion, bundled: false });
+    const lines = modelCardLines(detail);
+    expect(lines).toContain(`  fitted on ${block?.rows.train} training rows with every score item, calibrated and thresholded on ${block?.rows.val} validation rows; the test split never read`);
+    expect(lines).toContain('  duplicates: none found (checked training and validation rows for the same recording by content, or the same ECG at another sampling rate)');
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}base's training: the ECG network of the base model pe-ecg-synthetic \\(${base.id}\\): trained on .*; duplicates in that training: none found \\(checked training, validation and test rows`)));
+
+    // A fusion made before: its provenance copied its base's, duplicates included, and kept no base training apart.
+    const { training, ...olderBase } = provenance.base ?? { id: '', name: '', mode: 'fusion' as const };
+    const copied = { recordings: 1, rows: 2, groups: [[{ id: 'a.hea', split: 'train' as const }, { id: 'copies/a.hea', split: 'train' as const }]] };
+    const older = modelDetail({ manifest: { ...loaded.manifest, provenance: { ...provenance, duplicates: copied, base: olderBase } }, location: fusion, bundled: false });
+    expect(training).toBeDefined();
+    const olderLines = modelCardLines(older);
+    expect(olderLines).toContain('  duplicates: not checked: the rows this fusion was fitted on were not compared for copies (a fusion made before fusions checked their own)');
+    expect(olderLines).toContain(`  base's training: the ECG network of the base model pe-ecg-synthetic (${base.id}): its training data is not kept in this package (a fusion made before it was): see its own card; duplicates in that training, as this package copied them: 1 recording listed in 2 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train)`);
+  });
+
   it('prints, on the test split, AUC with CI for the model, each score and the fusion, and each score at its cut-offs', async () => {
     const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels, '--class', 'PE'])).join('\n');
     expect(text).toMatch(/PE: ECG model vs clinical scores on the test split \(n = 6, \d PE\)/);
@@ -335,7 +361,7 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
       const detail = await value<ModelDetail>('models:get', { modelId: 'pe-ecg-synthetic-fusion' });
       for (const shown of [listed, detail]) {
         expect(shown?.operatingPoint).toEqual({ method: block.fused.method, temperature: block.fused.temperature, thresholds: { PE: block.fused.threshold }, ...(block.fused.calibrationNote ? { calibrationNote: block.fused.calibrationNote } : {}) });
-        expect(shown?.fusion).toEqual({ baseModel: { id: block.baseModel.id, name: 'pe-ecg-synthetic' }, networkOperatingPoint: network, items: block.items, notice: block.notice });
+        expect(shown?.fusion).toEqual({ baseModel: { id: block.baseModel.id, name: 'pe-ecg-synthetic' }, networkOperatingPoint: network, items: block.items, notice: block.notice, rows: block.rows });
       }
       expect(network?.thresholds.PE).not.toBe(block.fused.threshold);
     } finally {

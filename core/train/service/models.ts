@@ -59,7 +59,7 @@ function operatingPointOf(manifest: ModelManifest): Pick<ModelSummary, 'operatin
   const network = operatingPointByClass(manifest.operatingPoint, manifest.classes);
   const block = manifest.fusion;
   if (!block) return { operatingPoint: network };
-  const fusion = { baseModel: { id: block.baseModel.id, name: block.baseModel.name }, networkOperatingPoint: network, items: [...block.items], notice: block.notice };
+  const fusion = { baseModel: { id: block.baseModel.id, name: block.baseModel.name }, networkOperatingPoint: network, items: [...block.items], notice: block.notice, rows: block.rows };
   return { operatingPoint: operatingPointByClass(fusedOperatingPoint(block), manifest.classes), fusion };
 }
 

@@ -83,6 +83,17 @@ describe("a PE fusion package's card", () => {
     const lines = intendedUse(model({ classes: ['PE'], validationDetail: metrics({ PE: 20 }), test: metrics({ PE: 10 }), fusion }));
     expect(lines.at(-1)).toBe("A PE fusion of the ECG model pe-ecg (pe-ecg@bbbbbbbbbbbb) with clinical score items (dvtSigns, tachycardia): its probability is shown in a record's PE panel once those items are entered, beside the ECG's; a prediction of the ECG alone is pe-ecg's.");
   });
+
+  it("says it was fitted on its own rows and its network trained on its base's data, where it said 'Trained on' its fitting data", () => {
+    const rows = { train: 40, val: 12, trainSkipped: 3, valSkipped: 0 };
+    const withRows = model({ classes: ['PE'], validationDetail: metrics({ PE: 20 }), test: metrics({ PE: 10 }), dataset: 'pe-site', fusion: { ...fusion, rows } });
+    const baseTraining = { dataset: { name: 'ptbxl-pe', records: { train: 300, val: 40, test: 40 }, split: 'PTB-XL folds' } };
+    expect(intendedUse({ ...withRows, provenance: { ...withRows.provenance, baseTraining } })).toContain(
+      "Fitted on pe-site (40 training rows with every score item); its ECG network was trained on ptbxl-pe (pe-ecg's card): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.",
+    );
+    expect(intendedUse(withRows).join('\n')).toMatch(/its ECG network was trained on its base model's data \(pe-ecg's card\)/);
+    expect(intendedUse(withRows).join('\n')).not.toMatch(/^Trained on/m);
+  });
 });
 
 describe("the model card's minimum examples", () => {

@@ -4,7 +4,7 @@ import { defaultMinExamples, type ModelSummary } from '../../../../core/contract
 import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
 // Said the same by `ecg model inspect`: the wording lives in the contract, which both import.
-export { cvFoldText, duplicatesText, recordsText } from '../../../../core/contract/model-card-text';
+export { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText } from '../../../../core/contract/model-card-text';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
 export const fewPositives = 10;
@@ -22,7 +22,9 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
     `Input: a resting 12-lead ECG of at least ${Number(scope.minSeconds.toFixed(1))} seconds${scope.minSecondsBasis === 'validation records' ? ' (its shortest validation record)' : ''}${input.rateHz === null ? '' : `, resampled to ${input.rateHz} Hz`}. Output: a calibrated probability per class (${model.classes.join(', ')}) and a decision at the operating point.`,
     `Intended for: patients aged ${ages}${scope.pacing === 'excluded' ? ', no pacemaker rhythm' : ''}; surface ECG leads only (${scope.requiredLeads.length === 12 ? 'all 12' : scope.requiredLeads.join(', ')}), sampled at ${scope.fsHz.min} Hz or faster. A record outside this gets no prediction: the model abstains and says why.`,
     'Supports, and never replaces, a physician reading the tracing. Research use only.',
-    `Trained on ${model.dataset} (${model.trainRecords} training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`,
+    model.fusion
+      ? `Fitted on ${model.dataset}${model.fusion.rows ? ` (${model.fusion.rows.train} training rows with every score item)` : ''}; its ECG network was trained on ${model.provenance.baseTraining?.dataset?.name ?? "its base model's data"} (${model.fusion.baseModel.name}'s card): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`
+      : `Trained on ${model.dataset} (${model.trainRecords} training records): performance on other populations, recording devices, children or paced rhythms is unknown until validated here.`,
   ];
   if (model.demonstration) lines.push(`Demonstration model: ${model.trainRecords} training records show that the pipeline works end to end; its figures are not what the architecture can reach, and it is not for patient care.`);
   const perClass = model.validationDetail.metrics.perClass ?? {};
