@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,6 +11,15 @@ import { defineConfig } from 'vitest/config';
  */
 const forks = Math.max(2, Math.min(8, os.availableParallelism()));
 
+/**
+ * The user's own data folder ($XDG_DATA_HOME/einthoven, else ~/.local/share/einthoven) is never the
+ * suite's: a test that opens the default folder (a CLI command run without --data-dir, `evaluate
+ * --record`) wrote into it, so `npm test` on a workstation in use added to its database and audit
+ * trail. Every test, and every process it starts with the inherited environment, gets an empty one
+ * (and a developer's own EINTHOVEN_DATA_DIR is not inherited).
+ */
+const testDataHome = mkdtempSync(path.join(os.tmpdir(), 'einthoven-test-data-home-'));
+
 export default defineConfig({
   test: {
     include: ['core/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
@@ -17,5 +28,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: forks,
+    env: { XDG_DATA_HOME: testDataHome, EINTHOVEN_DATA_DIR: '' },
   },
 });

@@ -117,3 +117,11 @@ describe('resolveDataDir', () => {
     }
   });
 });
+
+describe("the test suite's default data folder", () => {
+  it("is a fresh temporary folder, never the account's own (where `npm test` on a workstation in use wrote into its database)", () => {
+    const folder = resolveDataDir();
+    expect(folder.startsWith(path.join(os.tmpdir(), 'einthoven-test-data-home-'))).toBe(true);
+    expect(folder.startsWith(path.join(os.homedir(), '.local'))).toBe(false);
+  });
+});
