@@ -54,6 +54,14 @@ describe('out of scope means no confident number', () => {
     expect(atHundred.abstained).toBe(false);
     expect(atHundred.scope.notes).toEqual([expect.stringMatching(/^Pacing could not be assessed: the record is sampled at 100 Hz.*the model is not for paced rhythms$/)]);
   });
+
+  it('abstains on paced PTB-XL 00143 at 100 Hz, where no spike can be seen but its QRS is as wide as a paced one, as on its 500 Hz twin (it gave CD 97.5 % with a note)', async () => {
+    const pacedAtHundred = await predictRecord(loaded, await record(fixturePath('formats', 'ptbxl', '00143_lr.hea')));
+    expect(pacedAtHundred).toMatchObject({ abstained: true, probabilities: null, decisions: null, scope: { notes: [] } });
+    expect(pacedAtHundred.reason).toMatch(
+      /^outside the model's intended input: possibly paced \(pacing could not be assessed: the record is sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen, and the QRS is 210 ms: wider than 160 ms, .*\): the model was not trained on paced rhythms$/,
+    );
+  });
 });
 
 describe('leads a file holds as zeros', () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { canonicalLeads } from '../formats/record';
-import { detectPacing } from '../signal/pacing';
+import { analyseEcg } from '../signal/measure';
+import { detectPacing, type PacingResult } from '../signal/pacing';
+import { pacingUnseenWideQrs } from '../signal/unseen-pacing';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import { pipelineCrop, pipelineRate } from './pipelines';
 
@@ -120,7 +122,10 @@ function hasSignal(samples: Float32Array | undefined): boolean {
 /**
  * Checks a record against a package's intended input: its channels, sampling rate, required
  * leads, duration, the patient's age when the file states it, and pacemaker spikes (core/signal's
- * detector; at rates below 250 Hz pacing cannot be judged, which becomes a note).
+ * detector). At rates below 250 Hz no spike can be seen: a record whose QRS is as wide as a
+ * ventricular-paced one (unseen-pacing.ts) is out of scope as a paced one is (PTB-XL 00143 at
+ * 100 Hz got "conduction disturbance 97.5 %" where its 500 Hz twin was refused for its spikes);
+ * any other gets a note that pacing could not be judged.
  */
 export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVerdict {
   const reasons: string[] = [];
@@ -144,7 +149,17 @@ export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVer
     const present = input.leads.filter((l) => ecgChannel.test(l.name.trim()) && hasSignal(l.samples));
     const pacing = detectPacing(present.map((l) => l.samples), input.fs);
     if (pacing.paced) reasons.push(`pacing spikes detected (${pacing.reason}): the model was not trained on paced rhythms`);
-    else if (!pacing.assessed) notes.push(`${pacing.reason.replace(/^pacing could not be assessed/, 'Pacing could not be assessed')}; the model is not for paced rhythms`);
+    else if (!pacing.assessed) {
+      const wide = pacedLookingWithoutSpikes(present, input.fs, pacing);
+      if (wide) reasons.push(`possibly paced (${wide}): the model was not trained on paced rhythms`);
+      else notes.push(`${pacing.reason.replace(/^pacing could not be assessed/, 'Pacing could not be assessed')}; the model is not for paced rhythms`);
+    }
   }
   return { reasons, notes };
+}
+
+/** Why the record looks ventricular paced though its spikes could not be looked for: its measured QRS is as wide as a paced one's. */
+function pacedLookingWithoutSpikes(leads: ScopeInput['leads'], fs: number, pacing: PacingResult): string | undefined {
+  if (leads.length === 0 || !(fs > 0)) return undefined;
+  return pacingUnseenWideQrs(pacing, analyseEcg(leads, fs).measurements.qrsMs);
 }

@@ -42,7 +42,8 @@ export const predictCommand: CliCommand = {
 Reads each file (any supported format; a WFDB .hea brings its signal files), checks its signal
 quality, and runs the model with its own preprocessing, temperature and per-class thresholds.
 The model abstains — no probabilities, no decisions — when the record is outside the model's
-intended input (its manifest's intendedInput: pacemaker spikes, a patient younger than the model
+intended input (its manifest's intendedInput: pacemaker spikes, or below 250 Hz, where spikes
+cannot be seen, a QRS over 160 ms as a ventricular-paced one has; a patient younger than the model
 is for when the file states the age, non-ECG channels, a missing lead, too short, a sampling rate
 below the model's), or when core/signal's quality verdict is 'unusable' (too many leads missing
 or flat, no beats, widespread noise); "scope" says which. A class whose validation scores showed
