@@ -21,6 +21,8 @@ export const InterpretiveStatementSchema = z.object({
   borderline: z.literal(true).optional(),
   /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB, "Ventricular premature or aberrantly conducted complex" coded PVC): adopted into a reading as its words. */
   partialCode: z.literal(true).optional(),
+  /** Why a reader cannot confirm it on this tracing (complexes that may be ventricular paced, no spike visible): shown, not offered for adoption. */
+  unconfirmable: z.string().optional(),
 });
 export type InterpretiveStatement = z.infer<typeof InterpretiveStatementSchema>;
 

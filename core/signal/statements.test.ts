@@ -372,6 +372,24 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(sinus.statements.some((s) => s.qualifier?.includes('ventricular paced'))).toBe(false);
   });
 
+  it('paced PTB-XL 00143 at 100 Hz (QRS 210 ms, over the 160 ms of a paced QRS): its block and axis statements are unconfirmable, not offered for adoption; a 140 ms block at 100 Hz and any statement with pacing assessed stay adoptable', () => {
+    const r = read(fixturePath('formats', 'ptbxl', '00143_lr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    const wide = a.statements.filter((s) => ['conduction', 'axis', 'repolarisation'].includes(s.category));
+    expect(wide.map((s) => s.code)).toEqual(['CRBBB', 'LAFB', 'LAD']);
+    for (const s of wide) expect(s.unconfirmable, s.code).toMatch(/^a QRS of 210 ms, over 160 ms, may be ventricular paced, .*do not apply to paced complexes \(Surawicz et al\., AHA\/ACCF\/HRS 2009 Part III/);
+    expect(a.statements.find((s) => s.code === 'URHY')?.unconfirmable).toBeUndefined();
+    const notAssessed: PacingResult = { ...notPaced, assessed: false, reason: 'pacing could not be assessed: the record is sampled at 100 Hz, and pacemaker spikes need at least 250 Hz to be seen' };
+    const rbbb = normalLeads();
+    rbbb.set('V1', lead({ rMv: 0.9, sMv: 0.3, terminalMv: 0.5, rPeaks: 2 }));
+    for (const n of ['I', 'V6', 'V5']) rbbb.set(n, lead({ sMv: 0.4, terminalMv: -0.3 }));
+    const block = (qrsMs: number, pacing: PacingResult) => interpretiveStatements(input({ qrsMs, morphology: rbbb, pacing })).find((s) => s.code === 'CRBBB');
+    expect(block(140, notAssessed)).toMatchObject({ qualifier: expect.stringMatching(/may be ventricular paced/) });
+    expect(block(140, notAssessed)?.unconfirmable).toBeUndefined();
+    expect(block(170, notAssessed)?.unconfirmable).toMatch(/^a QRS of 170 ms/);
+    expect(block(170, notPaced)?.unconfirmable).toBeUndefined();
+  });
+
   it('bundled 00102: sinus rhythm with first-degree AV block; bundled 00017: atrial flutter suspected', () => {
     const avb = read(sample('00102_hr.hea'));
     expect(analyseEcg(avb.leads, avb.fs).statements.map((s) => s.code)).toEqual(expect.arrayContaining(['SR', '1AVB']));

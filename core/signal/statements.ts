@@ -1,6 +1,7 @@
 import { beatPrRules, type BeatPr } from './beat-pr';
 import { leftBundleMorphology, rightBundleMorphology } from './bundle-branch';
 import { leftAnteriorFascicularBlock } from './fascicular-block';
+import { pacedLookingQrsMs, pacingUnseenWideQrs } from './unseen-pacing';
 import { mv, round, type StatementEvidence } from './evidence';
 import { qtcLimitsMs } from '../contract/qtc-limits';
 import type { LeadQrs } from './morphology';
@@ -63,6 +64,12 @@ export interface EcgStatement {
   readonly borderline?: true;
   /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB, "ventricular premature or aberrantly conducted" coded PVC): a reading adopts its words, not the code. */
   readonly partialCode?: true;
+  /**
+   * Why a reader cannot confirm it from this tracing, so it is not offered for adoption into a
+   * reading: a conduction, axis or QTc statement on complexes that may be ventricular paced where
+   * no spike could be looked for ([AHA-III]: the block criteria do not apply to paced complexes).
+   */
+  readonly unconfirmable?: string;
 }
 
 export interface StatementInput {
@@ -199,15 +206,36 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (af) out.push(af);
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   out.push(...(af ? differentComplexesInAf(input) : prematureBeats(input)));
-  const unseen = pacingUnseenQualifier(input);
-  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map((s) => withQualifier(s, unseen)));
+  const unseen = pacingUnseen(input);
+  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map(unseen));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
-  if (!ventricularPaced) out.push(...axis(input).map((s) => withQualifier(s, unseen)));
+  if (!ventricularPaced) out.push(...axis(input).map(unseen));
   if (!input.amplitudeImplausible && !input.amplitudeNormalised) out.push(...lowVoltage(input));
-  out.push(...qtc(input, ventricularPaced).map((s) => withQualifier(s, unseen)));
+  out.push(...qtc(input, ventricularPaced).map(unseen));
   return out;
 }
+
+/**
+ * What a statement that a paced rhythm withholds carries where pacing could not be assessed:
+ * with a QRS of 120 ms or more the caveat (`pacingUnseenQualifier`); with one as wide as a
+ * ventricular-paced QRS (unseen-pacing.ts, the width at which a model refuses such a record), it
+ * is also unconfirmable, so not one click from the reading (PTB-XL 00143 at 100 Hz, 210 ms:
+ * "complete right bundle branch block", "left anterior fascicular block", "left axis deviation",
+ * each with an Adopt button, where its 500 Hz twin reads "Paced rhythm").
+ */
+function pacingUnseen(input: StatementInput): (statement: EcgStatement) => EcgStatement {
+  const qualifier = pacingUnseenQualifier(input);
+  const unconfirmable = pacingUnseenWideQrs(input.pacing, input.qrsMs) && pacedCriteriaDoNotApply(input.qrsMs as number);
+  return (statement) => {
+    const qualified = withQualifier(statement, qualifier);
+    return unconfirmable ? { ...qualified, unconfirmable } : qualified;
+  };
+}
+
+/** Why a statement on possibly paced complexes cannot be adopted. */
+const pacedCriteriaDoNotApply = (qrsMs: number): string =>
+  `a QRS of ${round(qrsMs)} ms, over ${pacedLookingQrsMs} ms, may be ventricular paced, and no pacemaker spike can be seen at this sampling rate to exclude it: block, axis and QTc criteria do not apply to paced complexes (${src.ahaIII})`;
 
 /**
  * Below 250 Hz pacemaker spikes cannot be seen (pacing.ts), so a ventricular-paced rhythm is not

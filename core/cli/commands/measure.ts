@@ -45,7 +45,7 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
       reason: analysis.pacing.reason,
     },
     caveats: analysis.caveats,
-    statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}), ...(s.partialCode ? { partialCode: true } : {}) })),
+    statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}), ...(s.partialCode ? { partialCode: true } : {}), ...(s.unconfirmable ? { unconfirmable: s.unconfirmable } : {}) })),
   };
 }
 
@@ -68,7 +68,7 @@ function text(line: Record<string, unknown>): string {
     `  quality: ${String(line.verdict)}${reasons.verdict ? ` (${reasons.verdict})` : ''}`,
     `  pacing: ${(line.pacing as { reason: string }).reason}`,
     ...[...new Set(Object.values(line.caveats as Record<string, string>))].map((c) => `  caution: ${c}`),
-    ...(line.statements as { text: string; qualifier?: string }[]).map((s) => `  statement: ${s.text}${s.qualifier ? ` (${s.qualifier})` : ''}`),
+    ...(line.statements as { text: string; qualifier?: string; unconfirmable?: string }[]).map((s) => `  statement: ${s.text}${s.qualifier ? ` (${s.qualifier})` : ''}${s.unconfirmable ? ` [unconfirmable, not for adoption: ${s.unconfirmable}]` : ''}`),
     ...Object.entries(reasons)
       .filter(([k]) => k !== 'verdict')
       .map(([k, v]) => `  ${k}: ${v}`),
@@ -91,13 +91,15 @@ export const measureCommand: CliCommand = {
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
     '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?},',
-    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?}]}',
+    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?,"unconfirmable"?}]}',
     'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, atrial fibrillation or flutter suspected, rhythm',
     'undetermined when no P wave is found and neither is suspected, first-degree',
     'AV block, bundle branch and left anterior fascicular blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
     'the criterion, its published source and the measured values that met it; one whose value lies within',
     'the measurement tolerance of its limit (PR, QRS 10 ms, QTc 25 ms) says "Borderline" and carries "borderline":true;',
     'one whose code says less than its text ("Atrial fibrillation or flutter suspected", AFIB; "Ventricular premature or aberrantly conducted complex", PVC) carries "partialCode":true.',
+    'Below 250 Hz, where pacemaker spikes cannot be seen, a conduction, axis or QTc statement on a QRS over 160 ms carries',
+    '"unconfirmable": why (the complexes may be ventricular paced); the app shows it without the button that adopts it into a reading.',
     'PR comes from the median beat; when it shows no P wave, from each beat\'s own P wave: prBeats then',
     'gives {"medianMs","minMs","maxMs","measured","of","perBeatMs":[…],"varies"} and prMs is its median.',
     'A value that cannot be measured is null, with its reason. A file that cannot be read gives',
