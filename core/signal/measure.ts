@@ -9,6 +9,7 @@ import { detectPacing, type PacingResult } from './pacing';
 import { alignBeats } from './beat-alignment';
 import { applyBeatEdits, hasBeatEdits, type BeatEdits, type EditedBeats } from './beat-edits';
 import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from './boundary-correction';
+import { withoutSinusP } from './no-sinus-p';
 import { detectQrs } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
@@ -383,8 +384,10 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     amplitudeNormalised: caveats.amplitudeNormalised,
     sex: options.sex,
   });
+  // The reader who placed the P wave says it is one; otherwise AF or flutter means none.
+  const read = readerPlacedP ? { measurements, caveats } : withoutSinusP(measurements, caveats, statements);
   return {
-    measurements,
+    measurements: read.measurements,
     quality,
     medianLeads,
     ...(beat ? { medianBeat: beat } : {}),
@@ -393,7 +396,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     beatsLeftOut,
     rhythm,
     ...(morphology ? { morphology } : {}),
-    caveats,
+    caveats: read.caveats,
     statements,
     ...(correction ? { correction } : {}),
   };

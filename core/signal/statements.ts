@@ -437,7 +437,7 @@ function pWaveFound(input: StatementInput): string {
  * found, a "P wave" before a few beats is one of them (00428, an AF report: 3 of 16).
  */
 function atrialRhythmQualifier(input: StatementInput, twoToOne: boolean, flutterWaves: boolean): Pick<EcgStatement, 'qualifier'> {
-  if (twoToOne && (input.pWave || input.repeatingP)) return { qualifier: 'the wave taken for a P wave repeats half an RR later: atrial flutter with 2:1 conduction rather than sinus tachycardia, and the PR shown is not a PR interval' };
+  if (twoToOne && (input.pWave || input.repeatingP)) return { qualifier: 'the wave taken for a P wave repeats half an RR later: atrial flutter with 2:1 conduction rather than sinus tachycardia, so it is not a P wave and no PR or P axis is reported' };
   const some = input.pWavesBeatByBeat;
   if (twoToOne || flutterWaves || input.pWave || input.repeatingP || !some || some.measured < beatPrRules.minBeats) return {};
   const what = some.prVaries ? ' at a PR that varies: a rhythm with P waves and varying AV conduction' : ': sinus beats between frequent premature atrial complexes';

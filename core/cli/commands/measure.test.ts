@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asMillivolts, type EcgRecord } from '../../formats/record';
 import { writeWfdb16 } from '../../formats/wfdb/write';
@@ -111,6 +112,20 @@ describe('ecg measure --json', () => {
     expect(out.prMs).toBeGreaterThan(200);
     expect(out.prMs).toBeLessThanOrEqual(210);
     expect(avb).toMatchObject({ text: 'Borderline first-degree AV block', borderline: true, qualifier: expect.stringMatching(/^borderline: PR \d+ ms is within 10 ms/) });
+  });
+
+  // PTB-XL 00023 (committed CC BY fixture): atrial flutter with 2:1 conduction, a flutter wave before each QRS.
+  it('reports no PR and no P axis in atrial flutter, where it printed "PR 170 ms" and "P axis -107°" beside a flutter statement', async () => {
+    const flutter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/signal/ptbxl-flutter/00023_hr.hea');
+    const { lines } = await run([flutter, '--json']);
+    const out = JSON.parse(lines[0] as string) as { prMs: number | null; prBeats: unknown; axisDeg: { p: number | null; qrs: number | null }; reasons: Record<string, string>; statements: { code: string }[] };
+    expect(out.statements.map((s) => s.code)).toContain('AFLT');
+    expect(out).toMatchObject({ prMs: null, prBeats: null, axisDeg: { p: null } });
+    expect(out.axisDeg.qrs).not.toBeNull();
+    expect(out.reasons.prMs).toBe('atrial flutter suspected: no sinus P wave, so no PR interval or P axis (the wave before the QRS is an atrial flutter or fibrillation wave)');
+    expect(out.reasons['axisDeg.p']).toBe(out.reasons.prMs);
+    const text = await run([flutter]);
+    expect(text.lines.join('\n')).toMatch(/PR n\/a,[^]*frontal axis: P n\/a,/);
   });
 
   it('rejects a call without files', async () => {
