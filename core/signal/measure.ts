@@ -396,7 +396,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     beatsLeftOut,
     rhythm,
     ...(morphology ? { morphology } : {}),
-    caveats: read.caveats,
+    caveats: withQtcStatement(read.caveats, statements),
     statements,
     ...(correction ? { correction } : {}),
   };
@@ -456,6 +456,18 @@ function caveatsOf(
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
     ...(samplesHeld && !intervalsWithheld ? { samplesHeld } : {}),
   };
+}
+
+/**
+ * A QTc the statements found not interpretable for a cause of their own (flutter waves over the T
+ * wave, statements.ts `flutterWavesOverT`) is said beside the QTc too, as a paced rhythm's is, so
+ * the panel and the printout do not flag it against its limits.
+ */
+function withQtcStatement(caveats: MeasurementCaveats, statements: readonly EcgStatement[]): MeasurementCaveats {
+  const notInterpretable = statements.find((s) => s.code === 'QTCNI');
+  if (!notInterpretable || caveats.qtcNotInterpretable) return caveats;
+  const { qtcWideQrs: _notApplicable, ...rest } = caveats;
+  return { ...rest, qtcNotInterpretable: notInterpretable.criterion };
 }
 
 /** The wide-QRS caveat on the QTc, where the QTc may be read at all. */

@@ -56,7 +56,8 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ pWave: false, rhythm: irregular })).toEqual(['AFIB']);
     expect(codes({ pWave: true, rhythm: irregular })).not.toContain('AFIB');
     const flutter = { periodicity: 0.8, atrialRatePerMin: 300, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
-    expect(codes({ pWave: false, atrial: flutter })).toEqual(['AFIB']);
+    // Flutter waves run through the T wave: its QTc is not interpretable (its statement's own test below).
+    expect(codes({ pWave: false, atrial: flutter })).toEqual(['AFIB', 'QTCNI']);
     // Regular atrial waves without 2:1 conduction name neither rhythm with confidence.
     expect(interpretiveStatements(input({ pWave: false, atrial: flutter }))[0]).toMatchObject({ text: 'Atrial fibrillation or flutter suspected', partialCode: true });
     expect(interpretiveStatements(input({ pWave: false, rhythm: irregular }))[0]?.text).toBe('Atrial fibrillation suspected');
@@ -124,7 +125,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const halfCycle = (correlations: number[], atrialRatePerMin = 280) => ({ leads: ['II', 'III', 'aVF', 'V1'].map((l, i) => wave(l, correlations[i] ?? 0)), atrialRatePerMin });
     // Regular, a "P wave" on the median beat: sinus tachycardia unless the beat repeats at half the RR.
     // Atrial waves at twice the ventricular rate are flutter's: "Atrial flutter suspected", adopted as AFLT.
-    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) })).toEqual(['AFLT']);
+    expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) })).toEqual(['AFLT', 'QTCNI']);
     expect(interpretiveStatements(input({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.8, -0.3]) }))[0]?.text).toBe('Atrial flutter suspected');
     expect(codes({ heartRateBpm: 140, halfCycle: halfCycle([0.95, 0.95, 0.79, -0.3]) })).toEqual(['STACH']);
     // Atrial rate outside flutter's 230–375/min: 2:1 block of a slower atrial rhythm is not flutter.
@@ -215,7 +216,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ prMs: 170, prBeats: beats(150, 191) })).toEqual(['SR', 'PRVAR']);
     // With flutter waves and an irregular RR the atrial rhythm is not sinus: no PR statements.
     const flutter = { periodicity: 0.8, atrialRatePerMin: 300, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
-    expect(codes({ prMs: 240, prBeats: beats(200, 260), atrial: flutter, rhythm: { ...regular, normalisedRmssdAll: 0.15 } })).toEqual(['AFIB']);
+    expect(codes({ prMs: 240, prBeats: beats(200, 260), atrial: flutter, rhythm: { ...regular, normalisedRmssdAll: 0.15 } })).toEqual(['AFIB', 'QTCNI']);
   });
 
   it('complete and incomplete bundle branch blocks by QRS width and lead morphology', () => {
@@ -413,6 +414,22 @@ describe('analyseEcg: caveats and statements on real records', () => {
     const f = a.fiducials;
     if (!beat || f?.qrsOnset === undefined || f.qrsOffset === undefined) throw new Error('00023: no median beat');
     for (const l of halfCycleAtrialWaves(beat, a.medianLeads, f.qrsOnset, f.qrsOffset)?.leads ?? []) expect(l.correlation).toBeGreaterThan(0.9);
+  });
+
+  it('PTB-XL 00023 (2:1 flutter at 128 bpm): no short-QTc statement over the flutter waves, QTc not interpretable instead, also beside the QTc; fibrillation without flutter waves keeps its QTc statements', () => {
+    const r = read(fixturePath('signal', 'ptbxl-flutter', '00023_hr.hea'));
+    const a = analyseEcg(r.leads, r.fs);
+    const codes = a.statements.map((s) => s.code);
+    expect(codes).toContain('AFLT');
+    expect(codes).not.toContain('SQT');
+    const why = /^flutter waves at 2\d\d\/min run through the T wave: its end, and so the QT, cannot be told from them$/;
+    expect(a.statements.find((s) => s.code === 'QTCNI')).toMatchObject({ text: 'QTc not interpretable', criterion: expect.stringMatching(why) });
+    expect(a.caveats.qtcNotInterpretable).toMatch(why);
+    const irregular = { ...regular, rrMs: [620, 910, 700, 1040, 580, 830, 760, 990, 640, 880, 720], normalisedRmssdAll: 0.15 };
+    const flutterWaves = { periodicity: 0.8, atrialRatePerMin: 300, atSearchEdge: false, amplitudeMv: 0.2, lead: 'II' };
+    const af = (over: Partial<StatementInput>) => interpretiveStatements(input({ pWave: false, prMs: null, rhythm: irregular, qtcLinearMs: 480, ...over })).map((s) => s.code);
+    expect(af({ atrial: flutterWaves })).toEqual(['AFIB', 'QTCNI']);
+    expect(af({})).toEqual(['AFIB', 'LNGQT']);
   });
 
   it('sinus records do not repeat half an RR later: bundled 00001, 00008, 00030, 00102 and the 31-bpm 00191', () => {

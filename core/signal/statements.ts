@@ -212,8 +212,21 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
   if (!ventricularPaced) out.push(...axis(input).map(unseen));
   if (!input.amplitudeImplausible && !input.amplitudeNormalised) out.push(...lowVoltage(input));
-  out.push(...qtc(input, ventricularPaced).map(unseen));
+  out.push(...qtc(input, ventricularPaced ? 'paced rhythm: ventricular pacing lengthens QT' : af ? flutterWavesOverT(input) : undefined).map(unseen));
   return out;
+}
+
+/**
+ * Flutter waves run through the T wave at their own rate, so the T end, and the QT, cannot be
+ * told from them: a short or long QTc over them says nothing of repolarisation (PTB-XL 00023,
+ * 2:1 flutter at 128 bpm, a flutter wave every 234 ms: "Borderline short QTc" on a QT of 278 ms).
+ * Said where the AF or flutter statement rests on flutter waves (2:1 or regular after QRST
+ * cancellation); fibrillation without them keeps its QTc statements.
+ */
+function flutterWavesOverT(input: StatementInput): string | undefined {
+  const twoToOne = twoToOneFlutter(input.halfCycle);
+  const rate = twoToOne?.atrialRatePerMin ?? regularAtrialWaves(input)?.atrialRatePerMin;
+  return rate === undefined ? undefined : `flutter waves at ${Math.round(rate)}/min run through the T wave: its end, and so the QT, cannot be told from them`;
 }
 
 /**
@@ -743,12 +756,12 @@ function lowVoltage(input: StatementInput): EcgStatement[] {
  * The QTc is the linear (Framingham) correction: [AHA-IV] recommends a linear regression
  * function over Bazett's, which overcorrects at fast rates and flags sinus tachycardia.
  */
-function qtc(input: StatementInput, paced: boolean): EcgStatement[] {
+function qtc(input: StatementInput, notInterpretable: string | undefined): EcgStatement[] {
   const q = input.qtcLinearMs;
   if (q === null) return [];
   const evidence = [{ name: 'QTc (Framingham)', value: round(q), unit: 'ms' }];
-  if (paced || input.amplitudeImplausible) {
-    const why = paced ? 'paced rhythm: ventricular pacing lengthens QT' : 'amplitudes implausible: the recording’s scaling is in doubt';
+  if (notInterpretable || input.amplitudeImplausible) {
+    const why = notInterpretable ?? 'amplitudes implausible: the recording’s scaling is in doubt';
     return [{ code: 'QTCNI', text: 'QTc not interpretable', category: 'repolarisation', criterion: why, source: src.ahaIV, evidence }];
   }
   const limit = input.sex === 'M' ? t.longQtcMaleMs : t.longQtcFemaleMs;
