@@ -58,6 +58,22 @@ describe('import of every format through the contract (real SQLite)', () => {
     expect(again).toMatchObject([{ status: 'duplicate', reason: 'Same ECG as record 1, already in the database.' }]);
   });
 
+  it("a rejection's reason keeps the case of the file name it starts with and capitalises a leading word", async () => {
+    const engine = newEngine();
+    const [header, signal] = fixtureFiles('ptbxl', '00143_lr.hea', '00143_lr.dat');
+    const headerText = Buffer.from(header!.bytes).toString('latin1').replaceAll('00143_lr', 'trunc');
+    const reports = await importFiles(engine, {
+      files: [
+        { name: 'trunc.hea', bytes: new Uint8Array(Buffer.from(headerText, 'latin1')) },
+        { name: 'trunc.dat', bytes: signal!.bytes.subarray(0, 1000) },
+        { name: 'broken/bad.scp', bytes: fixtureFiles('scp', 'refbeat.scp')[0]!.bytes.subarray(0, 900) },
+      ],
+    });
+    const reasonOf = (file: string) => reports.find((r) => r.files.includes(file))?.reason ?? '';
+    expect(reasonOf('trunc.dat')).toMatch(/requires\. trunc\.dat: truncated — header declares \d+ samples/);
+    expect(reasonOf('broken/bad.scp')).toMatch(/requires\. [A-Z]/);
+  });
+
   it('a second copy of a tracing under another patient ID is a duplicate that says one of the two is misfiled', async () => {
     const engine = newEngine();
     const [muse] = fixtureFiles('muse', 'synthetic-latin1.xml');

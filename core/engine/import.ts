@@ -156,7 +156,18 @@ function userReason(outcome: Failed): string {
   if (outcome.csvQuestion) return `This CSV file does not say ${outcome.csvQuestion.needs.join(', ')}: answer the question to import it.`;
   if (outcome.unexpected) return reasons[outcome.error.code] ?? reasons.E_FORMAT ?? '';
   const general = reasons[outcome.error.code];
-  return general ? `${general} ${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'}` : message;
+  return general ? `${general} ${sentenceStart(message)}${/[.!?]$/.test(message) ? '' : '.'}` : message;
+}
+
+/**
+ * The reader's message as the second sentence: a leading lowercase word is capitalised
+ * ("truncated — …" → "Truncated — …"), but a message that starts with a file name or other
+ * token ("trunc.dat: truncated …", "s0010_re: …") is left as written: a name changed in case
+ * is another file's name on a case-sensitive disk.
+ */
+function sentenceStart(message: string): string {
+  const firstToken = /^\S*/.exec(message)?.[0] ?? '';
+  return /^[a-z]+,?$/.test(firstToken) ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : message;
 }
 
 function reject(store: RecordStore, audit: AuditLog, outcome: Failed, actor: string, reason = userReason(outcome)): ImportFileReport {
