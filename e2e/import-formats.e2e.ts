@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
@@ -29,6 +30,7 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
     await expect.poll(() => report.getAttribute('data-outcome')).toBe('succeeded');
     const statuses = await app.page.getByTestId('import-report-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
     expect(statuses).toEqual(['imported', 'imported', 'imported', 'imported', 'imported']);
+    expect(await app.page.getByTestId('import-headline').textContent()).toBe('Imported 5 records.');
     await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 5);
   });
 
@@ -44,6 +46,26 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
     expect(rows.filter(([s]) => s === 'rejected')).toEqual([]);
     expect(rows.filter(([s]) => s === 'skipped').map(([, t]) => t)).toEqual([expect.stringMatching(/ATTRIBUTION\.md/), expect.stringMatching(/expected\.json/)]);
     await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(before + 2);
+  });
+
+  it('heads a batch of only bad files "Nothing imported", and one with some bad files "Partly imported", though the job ran to its end', async () => {
+    const truncatedScp = readFileSync(fixture('scp', 'refbeat.scp')).subarray(0, 900);
+    const bad = [
+      { name: 'empty.xml', mimeType: 'application/xml', buffer: Buffer.alloc(0) },
+      { name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\n') },
+      { name: 'trunc.scp', mimeType: 'application/octet-stream', buffer: truncatedScp },
+    ];
+    const report = app.page.getByTestId('import-report');
+    const headline = app.page.getByTestId('import-headline');
+    await app.page.getByTestId('import-files').setInputFiles(bad);
+    await expect.poll(() => report.getAttribute('data-outcome')).toBe('succeeded');
+    expect(await headline.textContent()).toBe('Nothing imported: 1 ECG file rejected.');
+    expect(await app.page.getByTestId('import-summary').textContent()).toMatch(/0 imported · 0 already present · 1 rejected · 2 skipped/);
+    await app.page.getByTestId('import-dismiss').click();
+    await app.page.getByTestId('import-files').setInputFiles([{ name: 'synthetic.mat', mimeType: 'application/octet-stream', buffer: readFileSync(fixture('mat5', 'synthetic.mat')) }, bad[2]!]);
+    await expect.poll(() => report.getAttribute('data-outcome')).toBe('succeeded');
+    expect(await headline.textContent()).toBe('Partly imported: 1 imported, 1 ECG file rejected.');
+    await app.page.getByTestId('import-dismiss').click();
   });
 
   it('asks for sampling rate, units and lead order of a bare CSV, then imports it', async () => {

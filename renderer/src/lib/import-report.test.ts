@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportFileReport } from '../../../core/contract/schemas';
-import { countByStatus, csvGroups } from './import-report';
+import { countByStatus, csvGroups, importHeadline } from './import-report';
 
 const csv = (name: string, columns: number, header?: string[]): ImportFileReport => ({
   files: [name],
@@ -26,5 +26,17 @@ describe('import report', () => {
       [3, ['a.csv', 'c.csv']],
       [12, ['b.csv']],
     ]);
+  });
+
+  it('heads the report by what became of the files, not by the job having run to its end', () => {
+    const counts = (imported: number, duplicate: number, rejected: number, skipped: number) => ({ imported, duplicate, rejected, skipped });
+    // The reviewer's batch of bad files: the job succeeded, nothing was stored.
+    expect(importHeadline('succeeded', counts(0, 0, 2, 4))).toEqual({ result: 'none', text: 'Nothing imported: 2 ECG files rejected', warning: true });
+    expect(importHeadline('succeeded', counts(3, 0, 1, 0))).toEqual({ result: 'partial', text: 'Partly imported: 3 imported, 1 ECG file rejected', warning: true });
+    expect(importHeadline('succeeded', counts(1, 2, 0, 1))).toEqual({ result: 'imported', text: 'Imported 1 record', warning: false });
+    expect(importHeadline('succeeded', counts(0, 2, 0, 0))).toEqual({ result: 'none', text: 'Nothing imported: every ECG was already present', warning: false });
+    expect(importHeadline('succeeded', counts(0, 0, 0, 3))).toMatchObject({ result: 'none', text: 'Nothing imported: no ECG record among the files', warning: true });
+    expect(importHeadline('cancelled', counts(5, 0, 0, 0)).text).toBe('Import cancelled. Imported 5 records');
+    expect(importHeadline('failed', counts(0, 0, 0, 0)).text).toBe('Import failed. Nothing imported: no file was read');
   });
 });

@@ -40,3 +40,30 @@ export function csvGroups(reports: readonly ImportFileReport[]): CsvGroup[] {
   }
   return [...groups].map(([key, group]) => ({ key, ...group }));
 }
+
+/** What happened to the files as a whole: the report's heading reads by this, not by the job's status. */
+export type ImportResult = 'imported' | 'partial' | 'none';
+
+export interface ImportHeadline {
+  readonly result: ImportResult;
+  readonly text: string;
+  /** A file was rejected, or nothing came in that was not already there: read as a warning. */
+  readonly warning: boolean;
+}
+
+/**
+ * The report's heading. A job that ran to its end "succeeded" even when every file was
+ * rejected or skipped, so the heading says what became of the files: all new ECGs stored,
+ * some stored and some rejected, or nothing stored (and why). A cancelled or failed job says
+ * so first: what it reports is what was done before it stopped.
+ */
+export function importHeadline(outcome: 'succeeded' | 'cancelled' | 'failed', counts: Record<ImportStatus, number>): ImportHeadline {
+  const stopped = outcome === 'succeeded' ? '' : `Import ${outcome}. `;
+  const warning = counts.rejected > 0 || (counts.imported === 0 && counts.duplicate === 0);
+  const rejected = `${counts.rejected} ECG file${counts.rejected === 1 ? '' : 's'} rejected`;
+  if (counts.imported > 0 && counts.rejected > 0) return { result: 'partial', text: `${stopped}Partly imported: ${counts.imported} imported, ${rejected}`, warning };
+  if (counts.imported > 0) return { result: 'imported', text: `${stopped}Imported ${counts.imported} record${counts.imported === 1 ? '' : 's'}`, warning };
+  const why =
+    counts.rejected > 0 ? rejected : counts.duplicate > 0 ? 'every ECG was already present' : counts.skipped > 0 ? 'no ECG record among the files' : 'no file was read';
+  return { result: 'none', text: `${stopped}Nothing imported: ${why}`, warning };
+}
