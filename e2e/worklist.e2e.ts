@@ -113,6 +113,18 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     await page.locator('body').press('?');
   });
 
+  it('T puts focus on the caliper surface, where Enter places a caliper and an arrow moves it, as the list of keys says', async () => {
+    await page.locator('body').press('t');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('caliper-surface');
+    await page.keyboard.press('Enter');
+    const readout = page.getByTestId('caliper-readout');
+    expect(Number(await readout.getAttribute('data-dt-ms'))).toBeCloseTo(1000, 6);
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await readout.getAttribute('data-dt-ms'))).toBeCloseTo(1040, 6);
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('caliper').count()).toBe(0);
+  });
+
   it('puts MIT-BIH-style MLII and V5 in their places and draws a blood-pressure channel apart, in mmHg', async () => {
     await page.getByTestId('import-files').setInputFiles([
       ...wfdbRecord('mitdb-like', 360, 10, [{ name: 'MLII', units: 'mV', gain: 200, values: beatWave(0) }, { name: 'V5', units: 'mV', gain: 200, values: beatWave(0.05, 0.6) }]),
