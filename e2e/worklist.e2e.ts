@@ -108,9 +108,45 @@ describe('browser mode: the reading desk and a worklist that scales', () => {
     }
     await page.locator('body').press('?');
     const help = page.getByTestId('shortcuts-help');
-    expect(await help.getAttribute('open')).not.toBeNull();
     expect(await help.textContent()).toMatch(/N or J\s*next record in the worklist/);
     await page.locator('body').press('?');
+    expect(await help.count()).toBe(0);
+  });
+
+  it('lists the keys above the tracing, never over it: lead labels and calibration pulses stay in view, and the list closes on Esc and on another record', async () => {
+    // Tall enough that the pushed-down tracing stays in view whole: every mark is checked where it is drawn.
+    await page.setViewportSize({ width: 1366, height: 1100 });
+    await page.getByTestId('record-row').first().click();
+    await page.getByTestId('cal-pulse').first().waitFor();
+    await page.getByTestId('shortcuts-toggle').click();
+    const help = page.getByTestId('shortcuts-help');
+    const [list, paper] = [await visibleBox(page, 'shortcuts-help'), await visibleBox(page, 'ecg-paper')];
+    expect(list.y + list.height).toBeLessThanOrEqual(paper.y);
+    // Whole, not cut off at the viewer's left edge.
+    const viewer = await page.locator('#viewer').evaluate((n) => n.getBoundingClientRect().left);
+    expect(list.x).toBeGreaterThanOrEqual(viewer);
+    // What is drawn at each calibration pulse and lead label is the tracing, not the list.
+    const onTop = await page.locator('[data-testid="cal-pulse"], [data-testid="lead-trace"] .label text').evaluateAll((marks) =>
+      marks.map((mark) => {
+        const box = mark.getBoundingClientRect();
+        const atPoint = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return atPoint !== null && atPoint.closest('[data-testid="ecg-paper"]') !== null;
+      }),
+    );
+    expect(onTop.length).toBeGreaterThan(12);
+    expect(onTop.every(Boolean)).toBe(true);
+    await page.screenshot({ path: artifactPath('desk-keys.png') });
+    // Still open once the record's measurements and list row have come in.
+    await page.getByTestId('measurements').waitFor();
+    expect(await help.count()).toBe(1);
+    await page.locator('body').press('Escape');
+    expect(await help.count()).toBe(0);
+    await page.locator('body').press('?');
+    await help.waitFor();
+    await page.locator('body').press('n');
+    await expect.poll(() => help.count()).toBe(0);
+    await page.getByTestId('caliper-surface').waitFor();
+    await page.setViewportSize({ width: 1366, height: 768 });
   });
 
   it('T puts focus on the caliper surface, where Enter places a caliper and an arrow moves it, as the list of keys says', async () => {
