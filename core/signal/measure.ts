@@ -111,6 +111,18 @@ export interface AnalysisOptions {
  */
 export const maxLimbQrsMv = 5;
 
+/**
+ * The 12 standard leads' QRS peak-to-peak amplitudes summed (the total 12-lead QRS voltage)
+ * above this (mV) are not physiology. Its upper normal limit is 17.5 mV (175 mm), beyond it
+ * left ventricular hypertrophy; in necropsy-proven severe hypertrophy it ranged to 41.7 mV in
+ * aortic stenosis (Siegel & Roberts, Am Heart J 1982;103:210) and to 42.8 mV in aortic
+ * regurgitation (Roberts & Day, Am J Cardiol 1985;55:432). A wrong gain scales every lead
+ * at once, so a file can be beyond physiology with no one limb lead over `maxLimbQrsMv`: the
+ * MUSE example stored as WFDB at 5× its voltage sums to ~60 mV with lead I at 4.7 mV.
+ */
+export const maxTwelveLeadQrsSumMv = 50;
+const twelveLeads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+
 /** Values outside these ranges (ms) are delineation failures, not physiology: they are withheld. */
 export const plausibleIntervalsMs = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
 
@@ -405,6 +417,25 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
 const noneHeld: HeldSamples = { beats: [], holdMs: 0, leads: 0 };
 
 /** The caveat for complexes the recorder cut (held-samples.ts), undefined when there are none. */
+/** Why the QRS amplitudes cannot be the recorded millivolts (a limb lead, or the 12 leads together, beyond physiology), or undefined. */
+function implausibleAmplitude(morphology: ReadonlyMap<string, LeadQrs> | undefined): string | undefined {
+  const leads = [...(morphology ?? [])];
+  const limb = leads.filter(([name]) => limbLeads.includes(name));
+  const largest = limb.reduce<[string, number] | undefined>((best, [name, q]) => (best === undefined || q.peakToPeakMv > best[1] ? [name, q.peakToPeakMv] : best), undefined);
+  if (largest && largest[1] > maxLimbQrsMv) return `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling`;
+  // Only with all 12: a sum over fewer leads is not the criterion's.
+  const standard = leads.filter(([name]) => twelveLeads.includes(name));
+  const total = standard.reduce((sum, [, q]) => sum + q.peakToPeakMv, 0);
+  if (standard.length === twelveLeads.length && total > maxTwelveLeadQrsSumMv)
+    return `QRS amplitudes of the 12 leads sum to ${total.toFixed(1)} mV, far beyond physiology (even severe hypertrophy stays under ${maxTwelveLeadQrsSumMv} mV; largest lead ${largestOf(standard)}): check the file's scaling`;
+  return undefined;
+}
+
+const largestOf = (leads: readonly (readonly [string, LeadQrs])[]): string => {
+  const [name, q] = leads.reduce((best, next) => (next[1].peakToPeakMv > best[1].peakToPeakMv ? next : best));
+  return `${name} ${q.peakToPeakMv.toFixed(1)} mV`;
+};
+
 function heldText(held: HeldSamples, beats: number, leftOut: number): string | undefined {
   if (held.beats.length === 0) return undefined;
   const cut = `every lead held still for ~${held.holdMs} ms and then jumped at ${held.beats.length} of ${beats} QRS complexes (the recorder's blanking, not the heart): their peaks and shape are not as recorded`;
@@ -433,10 +464,7 @@ function caveatsOf(
     blocking.length > 0 || allNoisy || usableLeads === 0
       ? `signal quality unusable (${quality.reasons.length > 0 ? quality.reasons.join('; ') : 'every present lead noisy or clipped'}): no interval is reported`
       : undefined;
-  const limb = [...(morphology ?? [])].filter(([name]) => limbLeads.includes(name));
-  const largest = limb.reduce<[string, number] | undefined>((best, [name, q]) => (best === undefined || q.peakToPeakMv > best[1] ? [name, q.peakToPeakMv] : best), undefined);
-  const amplitudeImplausible =
-    largest && largest[1] > maxLimbQrsMv ? `QRS amplitude ${largest[1].toFixed(1)} mV in lead ${largest[0]} is far beyond physiology (limb leads stay under ${maxLimbQrsMv} mV): check the file's scaling` : undefined;
+  const amplitudeImplausible = implausibleAmplitude(morphology);
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
   const amplitudeNormalised = normalised ? leadNormalisationText(normalised) : undefined;

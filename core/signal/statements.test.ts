@@ -535,6 +535,27 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(a.statements.map((s) => s.code)).not.toContain('LNGQT');
   });
 
+  it('flags a record scaled 3× too large by its 12 leads together, though no limb lead passes 5 mV; the same record as recorded (LVH) is not flagged', () => {
+    const lvh = read(sample('00030_hr.hea'));
+    expect(analyseEcg(lvh.leads, lvh.fs).caveats.amplitudeImplausible).toBeUndefined();
+    const tripled = lvh.leads.map((l) => ({ ...l, samples: Float32Array.from(l.samples, (v) => 3 * v) }));
+    const a = analyseEcg(tripled, lvh.fs);
+    const limb = [...(a.morphology ?? [])].filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].includes(name));
+    expect(Math.max(...limb.map(([, q]) => q.peakToPeakMv))).toBeLessThan(5);
+    expect(a.caveats.amplitudeImplausible).toMatch(/^QRS amplitudes of the 12 leads sum to \d+\.\d mV, far beyond physiology .*check the file's scaling$/);
+    expect(a.caveats.qtcNotInterpretable).toBe('amplitude scaling in doubt');
+    const scale = a.statements.find((x) => x.code === 'SCALE');
+    expect(scale?.evidence.map((e) => e.name)).toEqual(['largest limb-lead QRS', 'total 12-lead QRS']);
+    expect(scale?.source).toMatch(/Siegel & Roberts/);
+  });
+
+  it.runIf(sharedData)('the MUSE example as WFDB (its header gain 5× too small) is flagged by its 12-lead total; the same ECG as MUSE XML is not', () => {
+    const wfdb = read(sharedDataPath('ecg', 'muse-xml', 'muse-sinus.hea'));
+    expect(analyseEcg(wfdb.leads, wfdb.fs).caveats.amplitudeImplausible).toMatch(/12 leads sum to (5\d|6\d)\.\d mV/);
+    const xml = read(sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml'));
+    expect(analyseEcg(xml.leads, xml.fs).caveats.amplitudeImplausible).toBeUndefined();
+  });
+
   it.runIf(sharedData)('Contec 0000050 EDF (scaled 6× too large): scaling flagged, no intervals', () => {
     const r = read(sharedDataPath('ecg', 'contec-scp-edf-csv', '0000050.ECG.edf'));
     const a = analyseEcg(r.leads, r.fs);

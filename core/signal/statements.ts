@@ -127,6 +127,7 @@ const src = {
   brady: 'Kusumoto et al., 2018 ACC/AHA/HRS bradycardia guideline, Circulation 140:e382',
   svt: 'Page et al., 2015 ACC/AHA/HRS SVT guideline, Circulation 133:e506',
   sqts: 'Priori et al., HRS/EHRA/APHRS 2013 consensus, Heart Rhythm 10:1932; ESC 2015 guidelines, Eur Heart J 36:2793',
+  totalQrs: 'the total 12-lead QRS voltage reached 41.7 mV in severe aortic stenosis (Siegel & Roberts, Am Heart J 1982;103:210) and 42.8 mV in severe aortic regurgitation (Roberts & Day, Am J Cardiol 1985;55:432), so over 50 mV is not physiology',
   bix: 'the Bix rule (Grauer, "What is the Bix rule?", ECG Review)',
 } as const;
 
@@ -188,14 +189,22 @@ export const statementThresholds = {
 
 const t = statementThresholds;
 
+/** The amplitudes a doubtful scaling is judged by: the largest limb-lead QRS and, with all 12 leads, their total. */
+function scaleEvidence(morphology: StatementInput['morphology']): StatementEvidence[] {
+  const leads = [...(morphology ?? [])];
+  const limb = leads.filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].includes(name));
+  const evidence: StatementEvidence[] = limb.length > 0 ? [{ name: 'largest limb-lead QRS', value: mv(Math.max(...limb.map(([, q]) => q.peakToPeakMv))), unit: 'mV' }] : [];
+  const twelve = leads.filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].includes(name));
+  if (twelve.length === 12) evidence.push({ name: 'total 12-lead QRS', value: mv(twelve.reduce((sum, [, q]) => sum + q.peakToPeakMv, 0)), unit: 'mV' });
+  return evidence;
+}
+
 /** The statements for one record, in the order a cart prints them: quality, pacing, rhythm, ectopy, conduction, axis, voltage, repolarisation. */
 export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (input.intervalsWithheld) return [];
   const out: EcgStatement[] = [];
   if (input.amplitudeImplausible) {
-    const limb = [...(input.morphology ?? [])].filter(([name]) => ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].includes(name));
-    const evidence = limb.length > 0 ? [{ name: 'largest limb-lead QRS', value: mv(Math.max(...limb.map(([, q]) => q.peakToPeakMv))), unit: 'mV' }] : [];
-    out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology`, evidence });
+    out.push({ code: 'SCALE', text: 'Implausible amplitudes: check the file’s scaling', category: 'quality', criterion: input.amplitudeImplausible, source: `${src.ahaV}: limb-lead voltage criteria of hypertrophy lie at 1.1–2.5 mV, so over 5 mV is not physiology; ${src.totalQrs}`, evidence: scaleEvidence(input.morphology) });
   }
   if (input.amplitudeNormalised) out.push(rescaledStatement(input.amplitudeNormalised));
   if (input.heldSamples) out.push(heldStatement(input.heldSamples));
