@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './scripts/test-order';
 
 /**
  * Test files run in as many forks as the machine has cores, at most 8. vitest's own default is
@@ -29,5 +30,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: forks,
     env: { XDG_DATA_HOME: testDataHome, EINTHOVEN_DATA_DIR: '' },
+    // The slow files first, so that no long one starts last while the other cores idle (scripts/test-order.ts).
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
