@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
+import { withoutInitialDraws } from '../ml/models/init';
 import { buildModel, type BuildOptions } from '../ml/models/registry';
 import type { NamedArray } from './safetensors';
 
@@ -32,7 +33,7 @@ export function engineKey(index: number, weight: string): string {
  * (same options) recovers the creation order, and layer i of both has the same class and shapes.
  */
 export function engineOrderLayers(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): tf.layers.Layer[] {
-  const fresh = buildModel(architecture, buildOptions);
+  const fresh = withoutInitialDraws(() => buildModel(architecture, buildOptions)); // read for its layers' order and shapes only
   try {
     if (fresh.layers.length !== model.layers.length) {
       throw new EinthovenError('E_MODEL', `the model has ${model.layers.length} layers; ${architecture} with these options has ${fresh.layers.length}`);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { engineVersion } from '../engine/version';
 import { EinthovenError } from '../errors';
+import { withoutInitialDraws } from '../ml/models/init';
 import { buildModel } from '../ml/models/registry';
 import { buildPipeline } from '../signal/pipeline';
 import { splitAtCrop } from '../data/store';
@@ -69,7 +70,7 @@ export async function importPytorch(dir: string, out: string, options: { name?: 
   if (!training) throw new EinthovenError('E_VALIDATION', `${dir}: no training run in ${pytorchFiles.config} (an export, not a training result)`);
   const trainConfig = trainConfigSchema.parse(training.config);
   const { name, buildOptions } = config.architecture;
-  const model = buildModel(name, buildOptions);
+  const model = withoutInitialDraws(() => buildModel(name, buildOptions)); // importEngineWeights sets every weight
   try {
     importEngineWeights(model, name, buildOptions, await readEngineOrderWeights(dir));
     const classes = config.classes;

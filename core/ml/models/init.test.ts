@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init';
+import { createRng, withSeededRandom } from '../../signal/rng';
+import { withoutInitialDraws } from './init';
 import { buildModel } from './registry';
 
 /** Weights of a model by layer class, as plain arrays with their shapes. */
@@ -100,6 +102,50 @@ describe('initialisation as the paper code (utils.init_weights, paper-spec §4 I
     }
     const zeroGamma = weightsOf(model, 'EinthovenBatchNorm').filter((w) => w.name.endsWith('gamma') && allEqual(w.values, 0));
     expect(zeroGamma).toHaveLength(3 + 4 + 6 + 3);
+    model.dispose();
+  });
+});
+
+describe('withoutInitialDraws: a model whose weights are all set right after (a package being loaded) draws none', () => {
+  beforeAll(async () => {
+    await initBackend({ force: 'wasm' });
+  });
+
+  const initialisers = (model: tf.LayersModel) => model.layers.map((l) => JSON.stringify([l.getClassName(), l.getConfig()['kernelInitializer']]));
+
+  it('fills zeros where the random-normal initialisers would draw, with the same initialisers in its topology', () => {
+    const shell = withoutInitialDraws(() => buildModel('transformer', { numClasses: 5, inputLength: 32 }));
+    const drawn = buildModel('transformer', { numClasses: 5, inputLength: 32 });
+    expect(weightsOf(shell, 'Dense').every((w) => allEqual(w.values, 0))).toBe(true);
+    expect(weightsOf(shell, 'Conv1D').every((w) => allEqual(w.values, 0))).toBe(true);
+    const feedForward = shell.layers.filter((l) => l.getClassName() === 'EinthovenTransformerEncoderLayer').flatMap((l) => l.weights.filter((w) => /ff\d_kernel/.test(w.name)));
+    expect(feedForward.length).toBeGreaterThan(0);
+    expect(feedForward.every((w) => allEqual(w.read().dataSync() as Float32Array, 0))).toBe(true);
+    expect(weightsOf(drawn, 'Dense').some((w) => !allEqual(w.values, 0))).toBe(true);
+    expect(initialisers(shell)).toEqual(initialisers(drawn));
+    shell.dispose();
+    drawn.dispose();
+  });
+
+  it('leaves Math.random where a drawing build leaves it, so a seeded run goes on with the same figures', () => {
+    const after = (build: () => tf.LayersModel) =>
+      withSeededRandom(createRng(3), () => {
+        build().dispose();
+        return Math.random();
+      });
+    const build = () => buildModel('resnet18', { numClasses: 5, inputLength: 64 });
+    expect(after(() => withoutInitialDraws(build))).toBe(after(build));
+  });
+
+  it('draws again once it returns, and after a build that threw', () => {
+    const throwing = () =>
+      withoutInitialDraws(() => {
+        buildModel('resnet18', { numClasses: 5, inputLength: 64 }).dispose();
+        throw new Error('a build step failed');
+      });
+    expect(throwing).toThrow('a build step failed');
+    const model = buildModel('resnet18', { numClasses: 5, inputLength: 64 });
+    expect(weightsOf(model, 'Dense').filter((w) => w.name.endsWith('kernel')).every((w) => !allEqual(w.values, 0))).toBe(true);
     model.dispose();
   });
 });

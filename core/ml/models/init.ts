@@ -6,17 +6,51 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
  * with tfjs's serialisable built-ins so saved models reload without custom classes.
  */
 
+let drawing = true;
+
+/**
+ * Runs `build` (which builds a model) with no initial weights drawn: the paper's random-normal
+ * initialisers created inside it fill zeros instead. Only for a model whose every weight is set
+ * right after — a package being loaded, a template whose layer order is read: tfjs draws normal
+ * figures one by one in JavaScript (about 4 s for VGG11-bn's 35 million weights on CI's machine),
+ * all of them overwritten at once. The initialisers keep their kind and parameters, so the model's
+ * topology (saved in packages) is the same; each still takes the one `Math.random()` a draw takes
+ * for its seed, so a seeded run's later figures (dropout masks) are those they were.
+ */
+export function withoutInitialDraws<T>(build: () => T): T {
+  const before = drawing;
+  drawing = false;
+  try {
+    return build();
+  } finally {
+    drawing = before;
+  }
+}
+
+/** A tfjs random-normal initialiser; zeros when made inside withoutInitialDraws. */
+function randomNormal(stddev: number): Initializer {
+  const init = tf.initializers.randomNormal({ mean: 0, stddev });
+  if (!drawing) {
+    const zeros = tf.initializers.zeros();
+    init.apply = (shape, dtype) => {
+      Math.random(); // tfjs's draw seeds its generator with one Math.random(): the stream stays where it was
+      return zeros.apply(shape, dtype);
+    };
+  }
+  return init;
+}
+
 /** Conv1d: kaiming_normal(mode='fan_out', nonlinearity='relu') → N(0, 2 / (cout·k)). */
 export function kaimingFanOut(filters: number, kernelSize: number): Initializer {
-  return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / (filters * kernelSize)) });
+  return randomNormal(Math.sqrt(2 / (filters * kernelSize)));
 }
 
 /** Linear (also the transformer's feed-forward): N(0, 0.01). */
 export function linearNormal(): Initializer {
-  return tf.initializers.randomNormal({ mean: 0, stddev: 0.01 });
+  return randomNormal(0.01);
 }
 
 /** torch kaiming_normal_ defaults (fan_in, gain √2): fastai's init_cnn, used by xresnet1d for conv and linear. */
 export function kaimingFanIn(fanIn: number): Initializer {
-  return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn) });
+  return randomNormal(Math.sqrt(2 / fanIn));
 }

@@ -4,6 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
+import { withoutInitialDraws } from '../../ml/models/init';
 import { buildModel, countTrainableParams } from '../../ml/models/registry';
 import { buildPipeline, type Pipeline } from '../../signal/pipeline';
 import { recoverFolder, replaceFolderAtomic, writeFileAtomic } from '../../storage/atomic';
@@ -240,7 +241,8 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
   if (sizes.reduce((a, b) => a + b, 0) * 4 !== bytes.weights.byteLength) {
     throw new EinthovenError('E_MODEL', `${source}: ${packageFiles.weights} holds ${bytes.weights.byteLength} bytes, the weight specs need ${sizes.reduce((a, b) => a + b, 0) * 4}`);
   }
-  const model = buildModel(manifest.architecture.name, manifest.architecture.buildOptions);
+  // Every weight is set from the package below: drawing initial ones first would only cost time.
+  const model = withoutInitialDraws(() => buildModel(manifest.architecture.name, manifest.architecture.buildOptions));
   try {
     if (model.weights.length !== specs.length) throw new EinthovenError('E_MODEL', `${source}: ${specs.length} weights stored, ${manifest.architecture.name} has ${model.weights.length}`);
     model.weights.forEach((w, i) => {

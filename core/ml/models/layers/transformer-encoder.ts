@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import { linearNormal } from '../init';
 import { layerNorm, selfAttention } from './attention';
 import { feedForward } from './feed-forward';
 import { seededDropoutMask } from './reduce';
@@ -39,7 +40,7 @@ export class TransformerEncoderLayer extends tf.layers.Layer {
     }
     const ff = this.feedForward;
     const glorot = tf.initializers.glorotUniform({});
-    const normal = tf.initializers.randomNormal({ mean: 0, stddev: 0.01 });
+    const normal = linearNormal();
     const zeros = tf.initializers.zeros();
     const ones = tf.initializers.ones();
     const add = (name: string, shape: number[], init: Initializer) =>
