@@ -15,7 +15,8 @@ Bayesian search (Tree-structured Parzen Estimator, Optuna's defaults: 10 random 
 24 candidates) with median pruning (after 5 completed trials) over the paper's space: learning
 rate log-U[1e-6, 1e-2] and the per-lead normalisation; for CRNNs also RNN layers {1,2,4},
 hidden {128,256,512}, dropout {0,0.1,0.3} and direction. The objective is the best validation
-macro-F1 of each trial — the test split is never read (the paper searched on test). The study
+macro-F1 of each trial — the test split is never read (the paper searched on test; --paper-exact
+is refused). The study
 is saved in --study after every epoch: rerun the same command to resume an interrupted search.
 Prints the results table (Markdown) at the end.
 

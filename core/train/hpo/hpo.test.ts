@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../ml/models/registry';
-import { largestTrialParams } from '../jobs/hpo-job';
+import { hpoJob, largestTrialParams } from '../jobs/hpo-job';
 import { shouldPrune } from './pruner';
 import { paperSearchSpace, type Params, type SearchSpace } from './space';
 import { goodCount, observationWeights, sampleTpe, tpeSplit, type Observation } from './tpe';
@@ -93,5 +93,12 @@ describe('median pruner', () => {
     expect(shouldPrune([0.55, 0.59], five)).toBe(true); // best 0.59 < median 0.6 at epoch 2
     expect(shouldPrune([0.61, 0.2], five)).toBe(false); // best so far counts
     expect(shouldPrune([0.1, 0.1, 0.1], five)).toBe(false); // no completed trial reached epoch 3
+  });
+});
+
+describe('hpo and --paper-exact', () => {
+  it('refuses it before reading anything, where the search dropped it without a word though the help says it selects on the test split', async () => {
+    const job = hpoJob({ dataset: { kind: 'ptbxl', root: '/nonexistent' }, architecture: 'resnet18', studyDir: '/nonexistent/study', trials: 1, train: { paperExact: true } });
+    await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/--paper-exact \(selection on the test split.*does not apply/) });
   });
 });

@@ -134,12 +134,14 @@ function checkStudyMemory(options: HpoJobOptions, base: TrainConfig, shared: Pre
  */
 export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): Promise<HpoJobResult> {
   if (!Number.isInteger(options.trials) || options.trials < 1 || options.trials > 10_000) throw new EinthovenError('E_VALIDATION', `trials must be 1..10000, got ${options.trials}`);
+  // It was parsed away without a word, while the shared help says it selects on the test split: refused, as cross-validation refuses it.
+  if (options.train?.paperExact) throw new EinthovenError('E_VALIDATION', 'the search scores every trial on the validation split; --paper-exact (selection on the test split, the paper code\'s search) does not apply');
   // Checked before any record is decoded: a study folder that is a file failed only at the first save.
   if (existsSync(options.studyDir) && !statSync(options.studyDir).isDirectory()) throw new EinthovenError('E_VALIDATION', `${options.studyDir} is a file: the study is kept in a folder (new, or the study's own to resume it)`);
   // The best trial's package is written only when the study completes, so a resumed study has none yet.
   if (options.out) requireNewOutput(options.out, 'the best trial\'s model package');
   const backend = await ensureBackend(options.backend);
-  const base = trainConfigSchema.parse({ ...options.train, paperExact: false });
+  const base = trainConfigSchema.parse(options.train ?? {});
   const seed = options.seed ?? base.seed;
   const space = paperSearchSpace(options.architecture);
   // One augmentation for the whole study (recorded in every trial), so trials differ only in what the search samples.
