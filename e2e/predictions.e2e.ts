@@ -239,7 +239,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('finetune-class').fill('PE');
     await page.getByTestId('finetune-check').click();
     await page.locator('[data-testid="dataset-check"][data-ready="false"]').waitFor();
-    const reason = 'class PE has 0 positive training records; at least 1 are needed';
+    const reason = 'class PE has 0 positive training records; at least 1 is needed';
     expect(await page.getByTestId('dataset-blocker').allTextContents()).toContain(`✗ ${reason}`);
     expect(await page.getByTestId('finetune-start').isDisabled()).toBe(true);
     expect(await page.getByTestId('finetune-blocked').textContent()).toBe(`Training disabled: The data cannot train a model: ${reason}`);

@@ -11,6 +11,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word} record${n === 1 ? '' : 's'}`;
 }
 
+/** "at least 1 is needed", "at least 3 are needed". */
+function atLeast(needed: number): string {
+  return `at least ${needed} ${needed === 1 ? 'is' : 'are'} needed`;
+}
+
 /**
  * Why the classes cannot be learned from these splits, one sentence per shortfall naming the
  * class and the split: a class needs at least `minimum.train` positive and as many negative
@@ -25,8 +30,8 @@ export function learnabilityProblems(classes: readonly string[], labels: { reado
     classes.forEach((name, j) => {
       const positives = rows.filter((r) => r[j] === 1).length;
       const negatives = rows.length - positives;
-      if (positives < needed) problems.push(`class ${name} has ${plural(positives, `positive ${splitWords[split]}`)}; at least ${needed} are needed`);
-      if (negatives < needed) problems.push(`class ${name} has ${plural(negatives, `negative ${splitWords[split]}`)}; at least ${needed} are needed`);
+      if (positives < needed) problems.push(`class ${name} has ${plural(positives, `positive ${splitWords[split]}`)}; ${atLeast(needed)}`);
+      if (negatives < needed) problems.push(`class ${name} has ${plural(negatives, `negative ${splitWords[split]}`)}; ${atLeast(needed)}`);
     });
   }
   return problems;

@@ -297,7 +297,7 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     const run = await promisify(execFile)(path.resolve('node_modules/.bin/tsx'), ['core/cli/main.ts', ...args]).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
     expect(run.code).toBe(2);
     // (a GPU driver may print its own warnings first: the message is matched on its line)
-    expect(run.stderr).toMatch(/^ecg finetune: E_VALIDATION: .*class MI has 0 positive training records; at least 1 are needed/m);
+    expect(run.stderr).toMatch(/^ecg finetune: E_VALIDATION: .*class MI has 0 positive training records; at least 1 is needed/m);
     // The defaults (10 in training, 3 in validation) refuse the 12-record fixture outright, naming each shortfall.
     await expect(cli(trainCommand, ['--data', data, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1'])).rejects.toMatchObject({
       code: 'E_VALIDATION',
