@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../ml/models/registry';
-import { hpoJob, largestTrialParams } from '../jobs/hpo-job';
+import { bestTrialDescription, hpoJob, largestTrialParams } from '../jobs/hpo-job';
 import { shouldPrune } from './pruner';
 import { paperSearchSpace, type Params, type SearchSpace } from './space';
 import { goodCount, observationWeights, sampleTpe, tpeSplit, type Observation } from './tpe';
@@ -100,5 +100,13 @@ describe('hpo and --paper-exact', () => {
   it('refuses it before reading anything, where the search dropped it without a word though the help says it selects on the test split', async () => {
     const job = hpoJob({ dataset: { kind: 'ptbxl', root: '/nonexistent' }, architecture: 'resnet18', studyDir: '/nonexistent/study', trials: 1, train: { paperExact: true } });
     await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/--paper-exact \(selection on the test split.*does not apply/) });
+  });
+});
+
+describe("the best trial's package description", () => {
+  it('names the rule its figure is at (the objective at 0.5), as the manifest holds the tuned thresholds\' figure, and counts the trials run', () => {
+    const text = bestTrialDescription({ number: 1, value: 0.29761 }, 2);
+    expect(text).toBe("Best of 2 TPE trials (trial 1): validation macro-F1 0.2976 at the 0.5 rule, the search's objective; the package's validation figures are at its own tuned thresholds");
+    expect(bestTrialDescription({ number: 0, value: null }, 1)).toMatch(/^Best of 1 TPE trial \(trial 0\): validation macro-F1 \? at the 0\.5 rule/);
   });
 });

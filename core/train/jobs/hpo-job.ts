@@ -225,12 +225,22 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
     await persist();
   }
   const best = [...study.trials].filter((t) => t.state === 'complete' && t.value !== null).sort((a, b) => (b.value as number) - (a.value as number))[0];
-  const manifest = options.out && best && !cancelled ? await packageBest(options, base, shared, basePipeline, best, backend.active) : undefined;
+  const manifest = options.out && best && !cancelled ? await packageBest(options, base, shared, basePipeline, best, finished(), backend.active) : undefined;
   return { study, best, table: resultsTable(study), cancelled, ...(manifest ? { manifest } : {}) };
 }
 
+/**
+ * The best trial's package description. Its figure is the search's objective, macro-F1 at the
+ * 0.5 rule: it said only 'validation macro-F1', beside a manifest whose validation macro-F1 is at
+ * the package's tuned thresholds (another figure), and counted 'best.number + 1+' trials.
+ */
+export function bestTrialDescription(best: Pick<Trial, 'number' | 'value'>, trials: number): string {
+  const value = best.value?.toFixed(4) ?? '?';
+  return `Best of ${trials} TPE trial${trials === 1 ? '' : 's'} (trial ${best.number}): validation macro-F1 ${value} at the 0.5 rule, the search's objective; the package's validation figures are at its own tuned thresholds`;
+}
+
 /** Rebuilds the best trial's model from its checkpoint and packages it (calibrated on validation). */
-async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: PreparedData, basePipeline: PipelineConfig, best: Trial, backend: string): Promise<ModelManifest> {
+async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: PreparedData, basePipeline: PipelineConfig, best: Trial, trials: number, backend: string): Promise<ModelManifest> {
   const setup = setUpTrial(options, base, shared, basePipeline, best.params);
   try {
     const trialDir = path.join(options.studyDir, 'trials', String(best.number));
@@ -251,7 +261,7 @@ async function packageBest(options: HpoJobOptions, base: TrainConfig, shared: Pr
       backend,
       workers: resolveWorkers(options.workers),
       name: `${options.architecture}-hpo-trial-${best.number}`,
-      description: `Best of ${best.number + 1}+ TPE trials (validation macro-F1 ${best.value?.toFixed(4) ?? '?'})`,
+      description: bestTrialDescription(best, trials),
       hyperParameters: { ...setup.config, augment: augmentChoiceOf(basePipeline), normalisation: best.params.normalisation, ...(rnn ? { rnn } : {}), hpoTrial: best.number },
     });
     return manifest;
