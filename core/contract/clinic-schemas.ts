@@ -60,6 +60,8 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     backend: z.string(),
     secondsPerEpoch: z.number().nonnegative(),
     selection: z.string(),
+    /** It chose its epoch on its test split (--paper-exact, the paper code's protocol): its validation figures are that split's, and it has no locked test. */
+    selectedOnTest: z.boolean().optional(),
     base: z
       .object({
         id: z.string(),

@@ -51,8 +51,12 @@ export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates
   return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}${checkedText(duplicates)}`;
 }
 
-/** The card's "Records": a fold package's test rows are its held-out fold, never called a locked test. */
-export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold']): string {
+/**
+ * The card's "Records": a fold package's test rows are its held-out fold, and a --paper-exact
+ * package's (`selectedOnTest`) chose its epoch; neither is called a locked test.
+ */
+export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold'], selectedOnTest = false): string {
+  if (selectedOnTest) return `${records.train} train · ${records.val} validation (unused) · ${records.test} test (chose the epoch: --paper-exact; not a locked test)`;
   const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
   return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
 }
@@ -75,4 +79,10 @@ export function baseTrainingText(base: { readonly name: string; readonly id: str
   const found = duplicates ? duplicatesText(duplicates) : dataset ? duplicatesText(undefined) : null;
   const copied = dataset ? '' : ', as this package copied them';
   return `the ECG network of the base model ${base.name} (${base.id}): ${data}${found ? `; duplicates in that training${copied}: ${found}` : ''}`;
+}
+
+/** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */
+export function validationWords(selectedOnTest: boolean, records?: number): string {
+  const n = records === undefined ? '' : `; ${records} records`;
+  return selectedOnTest ? `test split as validation (--paper-exact: chose the epoch; optimistic, not a locked test${n})` : `validation (chose the epoch and thresholds; optimistic${n})`;
 }

@@ -5,7 +5,7 @@ import { defaultFinetuneMode } from '../train/jobs/finetune-job';
 import { describeAugmentation } from '../train/augmentation';
 import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
-import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
+import { intendedInputOf, selectedOnTest, type ModelManifest } from '../train/package/manifest';
 import { summaryOf } from '../train/service/models';
 import { withRateIntervals } from '../ml/metrics/stored-rates';
 
@@ -91,6 +91,7 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       backend: provenance.backend,
       secondsPerEpoch: provenance.secondsPerEpoch,
       selection: provenance.selection,
+      selectedOnTest: selectedOnTest(provenance),
       // The base's training (a fusion's) is given apart, with its duplicates cut as the package's own are.
       ...(provenance.base ? { base: withoutTraining(provenance.base) } : {}),
       augmentation: describeAugmentation(manifest.augmentation),

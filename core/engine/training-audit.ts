@@ -72,8 +72,9 @@ export class TrainingAudit {
     if (result.kind === 'evaluate') {
       const { f1Macro, aucMacro } = result.metrics;
       this.#audit.append('system', action, subject, { status: event.status, model: result.modelId, split: result.split, n: result.n, unreadable: result.unreadable.count, f1Macro, aucMacro });
-      // A locked-test evaluation on this site's data is what a promotion needs: kept.
-      if (result.split === 'test' && result.evaluatedOn) {
+      // A locked-test evaluation on this site's data is what a promotion needs: kept. A --paper-exact
+      // model's test split chose its epoch (notLockedTest says so): not kept, so it cannot pass the gate.
+      if (result.split === 'test' && !result.notLockedTest && result.evaluatedOn) {
         await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, calibration: result.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
       }
       return;

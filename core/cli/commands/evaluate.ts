@@ -179,6 +179,8 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       { model, dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
+    // A --paper-exact package's test split chose its epoch: kept as its locked test, it would pass the promotion gate.
+    if ((values.attach || values.record) && report.notLockedTest) throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
     if (values.attach) await attachTestReport(model, report);
     if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
     if (values.json) {

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { EinthovenError } from '../../errors';
 import { requireNewOutput } from '../../storage/new-output';
 import { finetuneCvJob, type FinetuneCvOptions } from '../../train/jobs/finetune-cv-job';
-import { finetuneJob, finetuneModes, type FinetuneJobOptions, type FinetuneMode } from '../../train/jobs/finetune-job';
-import type { ModelManifest } from '../../train/package/manifest';
+import { finetuneJob, finetuneModes, paperExactNoTest, type FinetuneJobOptions, type FinetuneMode } from '../../train/jobs/finetune-job';
+import { selectedOnTest, type ModelManifest } from '../../train/package/manifest';
+import { validationWords } from '../../contract/model-card-text';
 import type { JobContext } from '../../train/progress';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -17,7 +18,9 @@ const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFin
 export function closingLines(manifest: ModelManifest): string[] {
   const { test, comparison, validation } = manifest.provenance;
   const v = validation.metrics as { aucMacro?: number };
-  const lines = [`  validation (chose the epoch and thresholds; optimistic): macro AUC ${fixed(v.aucMacro)}`];
+  // --paper-exact chose on the test rows: their figures are named so, and no locked test is claimed (there is none).
+  if (selectedOnTest(manifest.provenance)) return [`  ${validationWords(true)}: macro AUC ${fixed(v.aucMacro)}`, `  ${paperExactNoTest}`];
+  const lines = [`  ${validationWords(false)}: macro AUC ${fixed(v.aucMacro)}`];
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
   lines.push(`  locked test (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
@@ -69,7 +72,9 @@ Every fine-tuning that runs to its end is evaluated once on the locked test rows
 split 'test', or --test-labels; a labels CSV without them is refused before training), with the
 base model on the same records beside it: per class both AUCs and DeLong's 95 % interval of the
 difference, and how many test records the base model had already seen in training (its
-package's training-record filter). Both are kept in the new package's manifest.
+package's training-record filter). Both are kept in the new package's manifest. With
+--paper-exact the test rows choose the epoch (the paper code's protocol), so there is no locked
+test: their figures are reported as the validation's, and no test evaluation is made.
 
 Cross-validation (--cv K), the app's "Cross-validate first (folds)": the rows outside the locked
 test split are dealt into K patient-grouped folds stratified by label (the locked test split is

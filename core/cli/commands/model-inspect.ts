@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText, validationWords } from '../../contract/model-card-text';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
 import { readManifest } from '../../train/service/models';
@@ -33,7 +33,7 @@ export function modelCardLines(d: ModelDetail): string[] {
   const point = d.operatingPoint;
   const lines = [
     `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
-    `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold)}`,
+    `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold, p.selectedOnTest === true)}`,
     `  split: ${p.split}`,
     ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
@@ -46,7 +46,7 @@ export function modelCardLines(d: ModelDetail): string[] {
     if (d.cvFold.heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${d.cvFold.heldOut.n} records; not a locked test): ${headline(d.cvFold.heldOut)}`);
   }
   lines.push(d.test ? `  locked test (${d.test.n} records): ${headline(d.test)}` : '  no locked-test evaluation of its own');
-  lines.push(`  validation (chose the epoch and thresholds; optimistic; ${d.validationDetail.n} records): ${headline(d.validationDetail)}`);
+  lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`);
   return lines;
 }
 

@@ -3,6 +3,7 @@ import { EinthovenError } from '../../errors';
 import { architectureNames } from '../../ml/models/registry';
 import { cvJob } from '../../train/jobs/cv-job';
 import { trainJob } from '../../train/jobs/train-job';
+import { selectedOnTest } from '../../train/package/manifest';
 import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -87,7 +88,9 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
     if (values.json) io.stdout(jsonLine(result));
     else {
       const v = result.validation;
-      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, validation F1 ${v.f1Macro.toFixed(3)} AUC ${v.aucMacro.toFixed(3)} MAP ${v.mapMacro.toFixed(3)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
+      // --paper-exact chose the epoch on the test split: its figures are that split's, not a locked test's.
+      const on = selectedOnTest(result.manifest.provenance) ? 'test split as validation (--paper-exact; not a locked test)' : 'validation';
+      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} F1 ${v.f1Macro.toFixed(3)} AUC ${v.aucMacro.toFixed(3)} MAP ${v.mapMacro.toFixed(3)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
     }
     return 0;
   },

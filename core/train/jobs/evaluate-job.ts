@@ -10,7 +10,7 @@ import { fusedOperatingPoint, fusionRefusalText, type FusionBlock } from '../pe/
 import type { PeComparison } from '../pe/comparison';
 import { disposeModel, isEnsemble, loadModel, readingPipeline, type LoadedModel } from '../ensemble/package';
 import { scoreModelItems } from '../ensemble/score';
-import type { ModelIdentity, OperatingPoint } from '../package/manifest';
+import { selectedOnTest, type ModelIdentity, type OperatingPoint } from '../package/manifest';
 import type { EvalOptions } from '../predict';
 import { withInferencePool } from '../../parallel/inference';
 import { resolveWorkers } from '../../parallel/worker-count';
@@ -92,15 +92,18 @@ export interface FusionEvaluation {
  * Why figures on a split other than the locked test split are optimistic, or null on it. Said
  * with every such figure: a validation AUC with its CI reads like a result otherwise.
  */
-export function notLockedTestNote(split: EvaluateSplit): string | null {
+export function notLockedTestNote(split: EvaluateSplit, selectedOnTest = false): string | null {
   const why: Record<EvaluateSplit, string | null> = {
-    test: null,
+    // A --paper-exact package chose its epoch on the test split: its figures there are as optimistic as validation's.
+    test: selectedOnTest ? 'the model chose its epoch on the test split (--paper-exact, the paper code\'s protocol)' : null,
     val: 'the validation split is where the epoch, the temperature and the thresholds (and a fusion\'s calibration) were chosen',
     train: 'the model was fitted on the training split',
     all: '"all" includes the training and validation records the model was fitted and tuned on',
   };
   const reason = why[split];
-  return reason === null ? null : `not locked-test figures: ${reason}, so they are optimistic; report the test split (--split test)`;
+  if (reason === null) return null;
+  const instead = split === 'test' ? 'it has no locked test on this dataset' : 'report the test split (--split test)';
+  return `not locked-test figures: ${reason}, so they are optimistic; ${instead}`;
 }
 
 /**
@@ -189,7 +192,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
     const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split), trainingOverlap: overlap, ...fusion };
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)), trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -143,6 +143,12 @@ async function refuseTestCopies(prepared: PreparedData, context: JobContext): Pr
   return { ...prepared, duplicates: [...prepared.duplicates, ...copies], duplicatesChecked: [...prepared.duplicatesChecked, 'test'] };
 }
 
+/**
+ * --paper-exact selects on the test rows, as the paper's code does (its PE-HSM validation is its
+ * test CSV): evaluating them again afterwards printed the same figures as a "locked test".
+ */
+export const paperExactNoTest = 'no locked-test evaluation: --paper-exact chose the epoch on the test rows (the paper code\'s protocol), so their figures are the validation\'s, optimistic; compare with the base model by ecg evaluate --compare on rows neither model saw';
+
 /** An ensemble has no single network to start from (it failed as 'model.json missing'). */
 async function refuseEnsembleBase(location: string): Promise<void> {
   if (await isEnsemblePackage(location)) {
@@ -199,6 +205,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
         ? await trainHead(model, prepared, config, options, context, jobKey)
         : { result: await runLoop(model, recordTrainingData(prepared.store, prepared.train, prepared.val, evaluation), config, parameterGroups(model, config, mode), options.checkpointDir, jobKey, context, resolveTrainingWorkers(options.workers, config.batchSize)), featureSeconds: 0 };
     requireCompletedEpoch(result);
+    if (config.paperExact) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: paperExactNoTest });
     const { manifest } = await calibrateAndPackage({
       out: options.out,
       model,
@@ -216,8 +223,9 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
       base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
       intendedInput: intendedInputOf(base.manifest),
-      // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it.
-      ...(result.cancelled ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
+      // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it,
+      // unless it chose its epoch on those very rows (--paper-exact): then there is no locked test to evaluate.
+      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };

@@ -115,8 +115,11 @@ export function splitPolicy(dataset: Dataset, paperExact: boolean): string {
     const training = k === 3 ? 'the other fold' : `the other ${k - 2} folds`;
     return `${dataset.name}: cross-validation fold ${fold} of ${k} held out, fold ${(fold % k) + 1} validation, ${training} training; selection and calibration on validation; the held-out fold is not a locked test split`;
   }
-  const base = dataset.name.startsWith('ptbxl') ? 'PTB-XL strat_fold 1–8 train / 9 validation / 10 test' : `${dataset.name}: train / validation / locked test`;
-  return paperExact ? `${base}; paperExact: selection on the test split (reproduction only)` : `${base}; selection and calibration on validation, test never read`;
+  const ptbxl = dataset.name.startsWith('ptbxl');
+  // With paperExact the test split chose the epoch: no longer a locked test, and not called one.
+  if (paperExact) return `${ptbxl ? 'PTB-XL strat_fold 1–8 train / 10 test' : `${dataset.name}: train / test`}; paperExact: selection on the test split, so no locked test (reproduction only)`;
+  const base = ptbxl ? 'PTB-XL strat_fold 1–8 train / 9 validation / 10 test' : `${dataset.name}: train / validation / locked test`;
+  return `${base}; selection and calibration on validation, test never read`;
 }
 
 /** The evaluation a training config asks for, with the stride defaulting to half a crop. */

@@ -227,8 +227,21 @@ export function cvFoldOf(provenance: Provenance): CvFoldProvenance | undefined {
   return { k: Number(named[2]), fold: Number(named[1]), ...(test ? { heldOut: test } : {}), ...(comparison ? { comparison } : {}) };
 }
 
-/** The package's own locked-test evaluation, if any: never an older fold package's `test`, which was its fold's held-out rows. */
+/**
+ * Whether the package chose its epoch on its dataset's test split (--paper-exact, the paper
+ * code's protocol), as its selection says ('… on test (paperExact)'): it has no locked test.
+ */
+export function selectedOnTest(provenance: Pick<Provenance, 'selection'>): boolean {
+  return / on test \(paperExact\)/.test(provenance.selection);
+}
+
+/**
+ * The package's own locked-test evaluation, if any: never an older fold package's `test`, which
+ * was its fold's held-out rows, nor the test rows a --paper-exact fine-tuning selected on (one
+ * written before it kept none called them its locked test).
+ */
 export function lockedTestOf(provenance: Provenance): Provenance['test'] {
+  if (selectedOnTest(provenance)) return undefined;
   return !provenance.cvFold && cvFoldOf(provenance) ? undefined : provenance.test;
 }
 
