@@ -5,13 +5,20 @@ import { crossValidationPlan, foldDataset, summariseFolds, type FoldPredictions 
 const item = (id: string, labels: number[], extra: Partial<DatasetItem> = {}): DatasetItem => ({ id, files: [], labels, split: 'train', ...extra });
 
 describe('cross-validation folds', () => {
-  it("uses PTB-XL's strat_fold, merging folds for K < 10 without splitting a fold", () => {
-    const items = Array.from({ length: 40 }, (_, i) => item(String(i), [i % 2, 1 - (i % 2)], { fold: (i % 10) + 1 }));
+  it("uses PTB-XL's strat_fold 1–9, merging folds for K < 9 without splitting a fold, and leaves the locked test fold 10 out", () => {
+    const items = Array.from({ length: 40 }, (_, i) => item(String(i), [i % 2, 1 - (i % 2)], { fold: (i % 10) + 1, split: i % 10 === 9 ? 'test' : i % 10 === 8 ? 'val' : 'train' }));
+    const development = items.filter((i) => i.fold !== 10);
     const ds: Dataset = { name: 'ptbxl-superclass-500hz', root: '', classes: ['a', 'b'], items, dropped: [] };
-    expect([...crossValidationPlan(ds, 10).folds.values()]).toEqual(items.map((i) => i.fold));
+    const nine = crossValidationPlan(ds, 9);
+    expect([...nine.folds.keys()]).toEqual(development.map((i) => i.id));
+    expect([...nine.folds.values()]).toEqual(development.map((i) => i.fold));
+    // It read fold 10, the locked test split read once per model, as a tenth fold.
+    expect(nine.excluded).toEqual({ count: 4, reason: 'the locked test split (strat_fold 10) is never read by cross-validation' });
+    expect(nine.source).toBe('PTB-XL strat_fold 1–9 (patient-disjoint)');
     const five = crossValidationPlan(ds, 5);
-    items.forEach((i) => expect(five.folds.get(i.id)).toBe((((i.fold as number) - 1) % 5) + 1));
-    expect(() => crossValidationPlan(ds, 12)).toThrow(/10 strat_folds/);
+    development.forEach((i) => expect(five.folds.get(i.id)).toBe((((i.fold as number) - 1) % 5) + 1));
+    expect(five.folds.has('9')).toBe(false);
+    expect(() => crossValidationPlan(ds, 10)).toThrow(/9 strat_folds outside its locked test fold 10/);
   });
 
   it('tests each fold once, validates on the next, trains on the rest', () => {

@@ -53,18 +53,27 @@ function patientFolds(items: readonly DatasetItem[], k: number, seed: number): M
 }
 
 /**
- * The folds of a dataset: PTB-XL's strat_fold (patient-disjoint; K < 10 merges them as
+ * The folds of a dataset: PTB-XL's strat_fold 1–9 (patient-disjoint; K < 9 merges them as
  * (strat_fold − 1) mod K + 1), CPSC's and CinC's stratified folds (the loader's 10, or K dealt the
- * same way), patient-grouped stratified folds for a hospital's records. Public benchmarks use
- * every record (the paper's protocol); a hospital's locked test split stays out.
+ * same way), patient-grouped stratified folds for a hospital's records. CPSC and CinC use every
+ * record (the paper's protocol); PTB-XL's locked test fold 10 and a hospital's locked test split
+ * stay out.
  */
 export function crossValidationPlan(dataset: Dataset, k: number, seed = 2018): CvPlan {
   if (!Number.isInteger(k) || k < 3 || k > 20) throw new EinthovenError('E_VALIDATION', `cross-validation needs 3..20 folds, got ${k}`);
   const items = dataset.items;
   if (dataset.name.startsWith('ptbxl')) {
-    if (k > 10) throw new EinthovenError('E_VALIDATION', `PTB-XL has 10 strat_folds; --cv ${k} would split patients`);
-    const folds = new Map(items.map((i) => [i.id, ((i.fold ?? 1) - 1) % k + 1]));
-    return { k, folds, source: k === 10 ? 'PTB-XL strat_fold 1–10 (patient-disjoint)' : `PTB-XL strat_fold merged into ${k} folds ((strat_fold − 1) mod ${k} + 1; patient-disjoint)`, excluded: null };
+    // strat_fold 10 is the locked test split, read once per model (docs/results.md): it stays out, as a hospital's does.
+    if (k > 9) throw new EinthovenError('E_VALIDATION', `PTB-XL has 9 strat_folds outside its locked test fold 10; --cv ${k} would split patients`);
+    const development = items.filter((i) => i.split !== 'test');
+    const folds = new Map(development.map((i) => [i.id, ((i.fold ?? 1) - 1) % k + 1]));
+    const locked = items.length - development.length;
+    return {
+      k,
+      folds,
+      source: k === 9 ? 'PTB-XL strat_fold 1–9 (patient-disjoint)' : `PTB-XL strat_fold 1–9 merged into ${k} folds ((strat_fold − 1) mod ${k} + 1; patient-disjoint)`,
+      excluded: locked > 0 ? { count: locked, reason: 'the locked test split (strat_fold 10) is never read by cross-validation' } : null,
+    };
   }
   if (dataset.name.startsWith('hospital:')) {
     const development = items.filter((i) => i.split !== 'test');

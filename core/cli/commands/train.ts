@@ -21,9 +21,9 @@ writes a model package to --out. Ctrl-C stops after the current step and still w
 model so far; with --checkpoint a rerun of the same command resumes where it stopped.
 Evaluate the package on the test split afterwards with \`ecg evaluate\`.
 
-Cross-validation (--cv K): the dataset's own folds — PTB-XL strat_fold (K ≤ 10 merges them),
-CPSC/CinC stratified folds, patient-grouped stratified folds for a hospital CSV (its locked test
-split stays out). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
+Cross-validation (--cv K): the dataset's own folds — PTB-XL strat_fold 1–9 (K ≤ 9; K < 9
+merges them; its locked test fold 10 stays out), CPSC/CinC stratified folds, patient-grouped
+stratified folds for a hospital CSV (its locked test split stays out). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
 model is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. Each
 fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json. Prints every
 fold's figures, their mean ± SD, and the pooled out-of-fold figures with bootstrap 95 % CIs, at
