@@ -25,7 +25,13 @@ export interface DatasetSpec {
    * One cross-validation fold's view of the dataset (core/train/cv.ts): its records split into
    * train / validation / test by fold instead of the dataset's own split.
    */
-  readonly cvFold?: { readonly k: number; readonly fold: number; readonly seed?: number };
+  readonly cvFold?: {
+    readonly k: number;
+    readonly fold: number;
+    readonly seed?: number;
+    /** Rows holding one recording, by id, kept in one fold (found by hashing the records before the first fold). */
+    readonly copies?: readonly (readonly string[])[];
+  };
 }
 
 /** Indexes a dataset of any supported kind. */

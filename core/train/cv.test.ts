@@ -52,6 +52,32 @@ describe('cross-validation folds', () => {
   });
 });
 
+describe('copies of one recording under other rows', () => {
+  it("keeps them in one PTB-XL fold (the first row's, with their patients' records) and says so, where train --cv refused a PTB-XL folder", () => {
+    // Rows 3 (strat_fold 4) and 19 (strat_fold 2) hold one recording; row 10 (strat_fold 2) is row 19's patient's other record.
+    const items = Array.from({ length: 30 }, (_, i) => item(String(i), [i % 2], { fold: (i % 9) + 1, patientId: i === 10 ? 'p19' : `p${i}` }));
+    const ds: Dataset = { name: 'ptbxl-superclass-500hz', root: '', classes: ['a'], items, dropped: [] };
+    expect(crossValidationPlan(ds, 9).copiesKept).toBeUndefined();
+    const plan = crossValidationPlan(ds, 9, 2018, [['3', '19']]);
+    expect([plan.folds.get('3'), plan.folds.get('19'), plan.folds.get('10')]).toEqual([4, 4, 4]);
+    expect(items.filter((i) => !['19', '10'].includes(i.id)).every((i) => plan.folds.get(i.id) === i.fold)).toBe(true);
+    expect(plan.copiesKept).toBe("1 recording listed under rows of different folds kept in one fold, the first row's (2 rows moved), so no fold is tested on a copy of its training: 3 = 19");
+    // Copies that share a fold already move nothing and are not reported here (the job warns that they weigh twice).
+    expect(crossValidationPlan(ds, 9, 2018, [['3', '12']]).copiesKept).toBeUndefined();
+  });
+
+  it("deals a hospital's copies to one fold as one patient's records, with both patients' other records", () => {
+    const items = Array.from({ length: 60 }, (_, i) => item(`f${i}`, [i % 4 === 0 ? 1 : 0], { patientId: `p${Math.floor(i / 3)}` }));
+    const ds: Dataset = { name: 'hospital:ward', root: '', classes: ['PE'], items, dropped: [] };
+    const apart = crossValidationPlan(ds, 5, 7);
+    const a = items.map((i) => i.id).find((id) => apart.folds.get(id) !== apart.folds.get('f0')) as string;
+    const plan = crossValidationPlan(ds, 5, 7, [['f0', a]]);
+    const together = ['f0', 'f1', 'f2', ...items.filter((i) => i.patientId === items.find((j) => j.id === a)?.patientId).map((i) => i.id)];
+    expect(new Set(together.map((id) => plan.folds.get(id))).size).toBe(1);
+    expect(plan.copiesKept).toBe(`1 recording listed under rows of different patients dealt to one fold with their patients' records, so no fold is tested on a copy of its training: f0 = ${a}`);
+  });
+});
+
 describe('pooled out-of-fold summary', () => {
   it('pools every record once, reports mean ± SD over folds and threshold figures at each fold model’s own thresholds', () => {
     const fold = (f: number, probs: number[][], labels: number[][], thresholds: number[]): FoldPredictions => ({ fold: f, ids: probs.map((_, i) => `${f}-${i}`), patients: probs.map(() => undefined), labels, probs, thresholds });

@@ -32,15 +32,87 @@ export interface CvPlan {
   readonly excluded: { readonly count: number; readonly reason: string } | null;
   /** The seed that dealt the folds; absent where the dataset fixes them (PTB-XL's strat_fold, a loader's own 10). */
   readonly seed?: number;
+  /** Recordings listed under rows that would have fallen in different folds, kept in one fold, in words; absent when none. */
+  readonly copiesKept?: string;
+}
+
+/** Rows holding one recording (the same ECG under other rows, or at another rate), by their ids. */
+export type CopyGroups = readonly (readonly string[])[];
+
+const recordingsWord = (n: number) => `${n} recording${n === 1 ? '' : 's'}`;
+
+/**
+ * The rows that must share a fold, each named by its group's first row: a patient's records, and
+ * a recording's copies (with their patients' other records), joined in one union-find.
+ */
+function sharedFoldGroups(items: readonly DatasetItem[], copies: CopyGroups): Map<string, string> {
+  const index = new Map(items.map((item, i) => [item.id, i]));
+  const parent = items.map((_, i) => i);
+  const root = (i: number): number => {
+    let k = i;
+    while (parent[k] !== k) k = parent[k] = parent[parent[k] as number] as number;
+    return k;
+  };
+  const join = (a: number, b: number) => {
+    const [ra, rb] = [root(a), root(b)];
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const firstOfPatient = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (item.patientId === undefined) return;
+    const first = firstOfPatient.get(item.patientId);
+    if (first === undefined) firstOfPatient.set(item.patientId, i);
+    else join(first, i);
+  });
+  for (const group of copies) {
+    const members = group.flatMap((id) => (index.has(id) ? [index.get(id) as number] : []));
+    members.slice(1).forEach((m) => join(members[0] as number, m));
+  }
+  return new Map(items.map((item, i) => [item.id, (items[root(i)] as DatasetItem).id]));
+}
+
+/** The copies that span more than one of these folds, in words (at most 5 listed). */
+function spanningText(copies: CopyGroups, folds: ReadonlyMap<string, number>): { spanning: number; listed: string } {
+  const spanning = copies.filter((g) => new Set(g.flatMap((id) => (folds.has(id) ? [folds.get(id)] : []))).size > 1);
+  const more = spanning.length > 5 ? `; and ${spanning.length - 5} more` : '';
+  return { spanning: spanning.length, listed: `${spanning.slice(0, 5).map((g) => g.join(' = ')).join('; ')}${more}` };
+}
+
+/** Copies dealt to one fold as one patient's records are (those of one patient already were), in words; undefined when none. */
+function dealtTogetherText(copies: CopyGroups, items: readonly DatasetItem[]): string | undefined {
+  const patientOf = new Map(items.map((i) => [i.id, i.patientId ?? `record:${i.id}`]));
+  const joined = copies.filter((g) => new Set(g.flatMap((id) => (patientOf.has(id) ? [patientOf.get(id)] : []))).size > 1);
+  if (joined.length === 0) return undefined;
+  const more = joined.length > 5 ? `; and ${joined.length - 5} more` : '';
+  return `${recordingsWord(joined.length)} listed under rows of different patients dealt to one fold with their patients' records, so no fold is tested on a copy of its training: ${joined.slice(0, 5).map((g) => g.join(' = ')).join('; ')}${more}`;
+}
+
+/**
+ * Folds the dataset fixes (PTB-XL's strat_fold, a loader's own), with each recording's copies
+ * moved, with their patients' records, into the fold of the group's first row: a copy in another
+ * fold would be tested by a model that trained on it. Said in `copiesKept`.
+ */
+function keepCopiesTogether(items: readonly DatasetItem[], folds: Map<string, number>, copies: CopyGroups): { folds: Map<string, number>; copiesKept?: string } {
+  const { spanning, listed } = spanningText(copies, folds);
+  if (spanning === 0) return { folds };
+  const participants = items.filter((i) => folds.has(i.id));
+  const group = sharedFoldGroups(participants, copies);
+  const kept = new Map(participants.map((i) => [i.id, folds.get(group.get(i.id) as string) as number]));
+  const moved = participants.filter((i) => kept.get(i.id) !== folds.get(i.id)).length;
+  return { folds: kept, copiesKept: `${recordingsWord(spanning)} listed under rows of different folds kept in one fold, the first row's (${moved} row${moved === 1 ? '' : 's'} moved), so no fold is tested on a copy of its training: ${listed}` };
 }
 
 const labelKey = (item: DatasetItem) => item.labels.join('');
 
-/** Patient-grouped stratified folds: a patient's records share a fold, dealt by the union of their labels. */
-function patientFolds(items: readonly DatasetItem[], k: number, seed: number): Map<string, number> {
+/**
+ * Patient-grouped stratified folds: a patient's records share a fold, dealt by the union of their
+ * labels; so do a recording's copies (`copies`), as if they were one patient's.
+ */
+function patientFolds(items: readonly DatasetItem[], k: number, seed: number, copies: CopyGroups = []): Map<string, number> {
+  const group = sharedFoldGroups(items, copies);
   const byPatient = new Map<string, DatasetItem[]>();
   for (const item of items) {
-    const key = item.patientId ?? `record:${item.id}`;
+    const key = group.get(item.id) as string;
     byPatient.set(key, [...(byPatient.get(key) ?? []), item]);
   }
   const patients = [...byPatient.keys()];
@@ -59,18 +131,19 @@ function patientFolds(items: readonly DatasetItem[], k: number, seed: number): M
  * record (the paper's protocol); PTB-XL's locked test fold 10 and a hospital's locked test split
  * stay out.
  */
-export function crossValidationPlan(dataset: Dataset, k: number, seed = 2018): CvPlan {
+export function crossValidationPlan(dataset: Dataset, k: number, seed = 2018, copies: CopyGroups = []): CvPlan {
   if (!Number.isInteger(k) || k < 3 || k > 20) throw new EinthovenError('E_VALIDATION', `cross-validation needs 3..20 folds, got ${k}`);
   const items = dataset.items;
   if (dataset.name.startsWith('ptbxl')) {
     // strat_fold 10 is the locked test split, read once per model (docs/results.md): it stays out, as a hospital's does.
     if (k > 9) throw new EinthovenError('E_VALIDATION', `PTB-XL has 9 strat_folds outside its locked test fold 10; --cv ${k} would split patients`);
     const development = items.filter((i) => i.split !== 'test');
-    const folds = new Map(development.map((i) => [i.id, ((i.fold ?? 1) - 1) % k + 1]));
+    const { folds, copiesKept } = keepCopiesTogether(items, new Map(development.map((i) => [i.id, ((i.fold ?? 1) - 1) % k + 1])), copies);
     const locked = items.length - development.length;
     return {
       k,
       folds,
+      ...(copiesKept ? { copiesKept } : {}),
       source: k === 9 ? 'PTB-XL strat_fold 1–9 (patient-disjoint)' : `PTB-XL strat_fold 1–9 merged into ${k} folds ((strat_fold − 1) mod ${k} + 1; patient-disjoint)`,
       excluded: locked > 0 ? { count: locked, reason: 'the locked test split (strat_fold 10) is never read by cross-validation' } : null,
     };
@@ -78,17 +151,20 @@ export function crossValidationPlan(dataset: Dataset, k: number, seed = 2018): C
   if (dataset.name.startsWith('hospital:')) {
     const development = items.filter((i) => i.split !== 'test');
     const locked = items.length - development.length;
+    const copiesKept = dealtTogetherText(copies, development);
     return {
       k,
-      folds: patientFolds(development, k, seed),
+      folds: patientFolds(development, k, seed, copies),
+      ...(copiesKept ? { copiesKept } : {}),
       source: `${k} patient-grouped folds stratified by label (seed ${seed})`,
       excluded: locked > 0 ? { count: locked, reason: 'the locked test split is never read by cross-validation' } : null,
       seed,
     };
   }
   const own = k === 10 && items.every((i) => i.fold !== undefined);
-  const folds = own ? new Map(items.map((i) => [i.id, i.fold as number])) : stratifiedFolds(items.map((i) => i.id), items.map(labelKey), k, seed);
-  return { k, folds, source: `${dataset.name}: ${k} folds stratified by label combination${own ? ' (the loader’s own)' : ` (seed ${seed})`}`, excluded: null, ...(own ? {} : { seed }) };
+  const dealt = own ? new Map(items.map((i) => [i.id, i.fold as number])) : stratifiedFolds(items.map((i) => i.id), items.map(labelKey), k, seed);
+  const { folds, copiesKept } = keepCopiesTogether(items, dealt, copies);
+  return { k, folds, source: `${dataset.name}: ${k} folds stratified by label combination${own ? ' (the loader’s own)' : ` (seed ${seed})`}`, excluded: null, ...(own ? {} : { seed }), ...(copiesKept ? { copiesKept } : {}) };
 }
 
 /** Fold i's split of the participating records: test = fold i, validation = the next fold, train = the rest. */

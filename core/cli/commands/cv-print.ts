@@ -5,7 +5,7 @@ const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'f1Macro@0.5', 'accuracy@0.5', 'gmeanPaper@0.5'];
 
 /** What `ecg train --cv` (cvJob) and `ecg finetune --cv` (finetuneCvJob) both report. */
-export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & {
+export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & Partial<Pick<CvJobResult, 'copiesKept'>> & {
   readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number }[];
 };
 
@@ -14,6 +14,7 @@ export function cvLines(r: CvReport): string[] {
   const unit = r.pooled.unit === 'patient' ? 'patients' : 'records';
   const lines = [
     `${r.k}-fold cross-validation on ${r.dataset} (${r.source})${r.excluded ? `; ${r.excluded.count} records left out: ${r.excluded.reason}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
+    ...(r.copiesKept ? [`Copies: ${r.copiesKept}.`] : []),
     `Each fold: trained on ${r.k - 2 === 1 ? '1 fold' : `${r.k - 2} folds`}, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
     // A reader compares these with a package's locked-test figures: they are estimates of another kind.
     'Cross-validation figures (out of fold), not locked-test figures: each fold\'s model chose its epoch and thresholds on a neighbouring fold of the same data.',

@@ -80,15 +80,15 @@ Cross-validation (--cv K), the app's "Cross-validate first (folds)": the rows ou
 test split are dealt into K patient-grouped folds stratified by label (the locked test split is
 never read). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
 fine-tuning is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. A
-recording under two rows in different folds is refused (a fold would be tested on a copy of its
-training). Each fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json
+recording under rows of two patients is dealt to one fold with both patients' records (else a
+fold would be tested on a copy of its training), found before the first fold and said so. Each fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json
 (OUT a new or empty folder). Prints every fold's figures, their mean ± SD, and the pooled
 out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures.
 The app then fine-tunes the final model on all the data; here that is the same command without
 --cv. Ctrl-C stops after the current step and reports the folds that finished.
 
 Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","comparison"}},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}
-  with --cv: {"k","source","excluded","dataset","classes","perFold":[…],"meanSd":{…},"pooled":{…},
+  with --cv: {"k","source","excluded","copiesKept","dataset","classes","perFold":[…],"meanSd":{…},"pooled":{…},
   "folds":[{"fold","out","modelId","bestEpoch","epochs"}],"cancelled","out"}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });

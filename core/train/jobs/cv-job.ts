@@ -40,6 +40,8 @@ export interface CvJobResult extends CvSummary {
   readonly k: number;
   readonly source: string;
   readonly excluded: CvPlan['excluded'];
+  /** Recordings under rows of different folds kept in one fold, in words; null when none. */
+  readonly copiesKept: string | null;
   readonly dataset: string;
   readonly classes: string[];
   readonly folds: FoldOutcome[];
@@ -65,15 +67,19 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   const backend = await ensureBackend(options.backend);
   const pipelineInput = jobPipeline(options, config);
   const dataset = await indexDataset(options.dataset, pipelineInput, false);
-  const plan = crossValidationPlan(dataset, options.folds, options.foldSeed);
-  const participants = dataset.items.filter((i) => plan.folds.has(i.id));
+  // Which records take part does not depend on how copies are dealt: decoded (and hashed) once, before the folds are fixed.
+  const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
+  const participants = dataset.items.filter((i) => participating.has(i.id));
   const store = await loadStore(participants, pipelineInput, context, options.cacheDir, options.inMemory ?? true);
-  // The store hashed each record as it decoded it: a copy in another fold is refused before any fold trains.
+  // A recording under two rows (PTB-XL's pool lists some twice) is kept in one fold, as a patient's records are,
+  // where it was refused with advice (one patient id) a PTB-XL folder cannot take.
   const hashed = hashedRows(store, participants);
+  const copies = duplicateGroups(hashed);
+  const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies.map((group) => group.map((row) => row.id)));
+  if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
+  // Now only copies within a fold, which weigh twice there: each fold's package records them, as a plain training's does.
   const duplicates = checkFoldDuplicates(hashed, (id) => plan.folds.get(id));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
-  // What is left weighs twice within a fold: each fold's package records it, as a plain training's does.
-  const copies = duplicateGroups(hashed);
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
@@ -111,7 +117,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });
-  const result: CvJobResult = { ...summary, k: plan.k, source: plan.source, excluded: plan.excluded, dataset: dataset.name, classes: [...dataset.classes], folds: outcomes, cancelled, out: options.out };
+  const result: CvJobResult = { ...summary, k: plan.k, source: plan.source, excluded: plan.excluded, copiesKept: plan.copiesKept ?? null, dataset: dataset.name, classes: [...dataset.classes], folds: outcomes, cancelled, out: options.out };
   await writeFile(path.join(options.out, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return result;
 }

@@ -1,7 +1,9 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EinthovenError } from '../../errors';
-import { crossValidationPlan, summariseFolds, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
+import { crossValidationPlan, summariseFolds, type CopyGroups, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
+import { duplicateGroups, hashRows } from '../duplicates';
+import { readManifest } from '../service/models';
 import { jsonSafe } from '../finalize';
 import { loadPackage } from '../package/archive';
 import type { JobContext } from '../progress';
@@ -33,12 +35,31 @@ export interface FinetuneCvResult extends CvSummary {
   readonly source: string;
   /** The locked test split, which cross-validation never reads. */
   readonly excluded: CvPlan['excluded'];
+  /** Recordings under rows of different patients dealt to one fold, in words; null when none. */
+  readonly copiesKept: string | null;
   readonly dataset: string;
   readonly classes: string[];
   readonly folds: FinetuneFoldOutcome[];
   readonly cancelled: boolean;
   /** The folder holding fold-NN and cv.json. */
   readonly out: string;
+}
+
+/**
+ * The recordings listed under more than one participating row, found before any fold is worked
+ * on (each record decoded once, to hash it), so the folds keep each in one fold: a fold's
+ * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
+ */
+async function copiesBeforeFolds(options: FinetuneCvOptions, context: JobContext): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
+  const { preprocessing } = await readManifest(options.base);
+  const dataset = await indexDataset(options.dataset, preprocessing, false);
+  const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
+  const hashed = await hashRows(dataset.items.filter((i) => participating.has(i.id)), context.signal);
+  const copies = duplicateGroups(hashed).map((group) => group.map((row) => row.id));
+  const { copiesKept } = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
+  if (copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: copiesKept });
+  return { copies, copiesKept: copiesKept ?? null };
 }
 
 /**
@@ -49,6 +70,7 @@ export interface FinetuneCvResult extends CvSummary {
  */
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   await mkdir(options.workDir, { recursive: true });
+  const { copies, copiesKept } = await copiesBeforeFolds(options, context);
   const predictions: FoldPredictions[] = [];
   const folds: FinetuneFoldOutcome[] = [];
   let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
@@ -56,7 +78,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   let classes: string[] = [];
   let cancelled = false;
   for (let fold = 1; fold <= options.folds && !cancelled; fold++) {
-    const foldSpec = { ...options.dataset, cvFold: { k: options.folds, fold, ...(options.foldSeed === undefined ? {} : { seed: options.foldSeed }) } };
+    const foldSpec = { ...options.dataset, cvFold: { k: options.folds, fold, ...(options.foldSeed === undefined ? {} : { seed: options.foldSeed }), copies } };
     const out = path.join(options.workDir, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `cross-validation fold ${fold} of ${options.folds}` });
     const { folds: _k, foldSeed: _s, workDir: _w, ...finetune } = options;
@@ -73,7 +95,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       const indexed = await indexDataset(foldSpec, loaded.manifest.preprocessing, false);
       if (fold === 1) {
         const base = await indexDataset(options.dataset, loaded.manifest.preprocessing, false);
-        const { source, excluded } = crossValidationPlan(base, options.folds, options.foldSeed);
+        const { source, excluded } = crossValidationPlan(base, options.folds, options.foldSeed, copies);
         plan = { source, excluded };
         dataset = base.name;
       }
@@ -94,7 +116,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
-  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, dataset, classes, folds, cancelled, out: options.workDir };
+  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, copiesKept, dataset, classes, folds, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return result;
 }

@@ -56,9 +56,9 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
     keepUnlabeled: spec.keepUnlabeled ?? paperExact,
   });
   if (!spec.cvFold) return dataset;
-  const { k, fold, seed } = spec.cvFold;
+  const { k, fold, seed, copies } = spec.cvFold;
   if (!Number.isInteger(fold) || fold < 1 || fold > k) throw new EinthovenError('E_VALIDATION', `cross-validation fold ${fold} is not 1..${k}`);
-  return foldDataset(dataset, crossValidationPlan(dataset, k, seed), fold);
+  return foldDataset(dataset, crossValidationPlan(dataset, k, seed, copies), fold);
 }
 
 /**
