@@ -33,6 +33,21 @@ export function predictionText(prediction: Prediction): string {
   return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;
 }
 
+/**
+ * A text's first sentence, by Unicode's sentence rules (Intl.Segmenter), without its full stop.
+ * Cutting at the first '.' would cut numbers ('sensitivity ≥ 0.95' read 'sensitivity ≥ 0').
+ */
+export function firstSentence(text: string): string {
+  const [first] = new Intl.Segmenter('en', { granularity: 'sentence' }).segment(text.trim());
+  return (first?.segment ?? '').trim().replace(/\.$/, '');
+}
+
+/** The stderr note for a demonstration model: its name and its description's first sentence, if any. */
+export function demonstrationNote(manifest: { name: string; description: string }): string {
+  const about = firstSentence(manifest.description);
+  return `note: ${manifest.name} is a demonstration model${about ? ` (${about})` : ''}.`;
+}
+
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Predict ECG files with a model package (research use only)',
@@ -87,7 +102,7 @@ Research use only: not a medical device.
     try {
       if (items && !fusion) throw new EinthovenError('E_VALIDATION', `--pe-items applies to a PE fusion package (ecg pe-fuse); ${loaded.manifest.name} is not one`);
       const { sources, unreadable } = loadEachForDecoding(positionals);
-      if (!values.json && loaded.manifest.demonstration) io.stderr(`note: ${loaded.manifest.name} is a demonstration model (${loaded.manifest.description.split('.')[0]}).`);
+      if (!values.json && loaded.manifest.demonstration) io.stderr(demonstrationNote(loaded.manifest));
       let allRead = true;
       const print = (result: FileResult) => {
         const { file } = result;
