@@ -126,6 +126,15 @@ export function operatingPointMethodText(point: { readonly method: string; reado
 }
 
 /**
+ * "temperature 20.00 (temperature at its upper bound (20): …)": the temperature, and why it was
+ * not trusted where the calibration left a note; every text output that prints a temperature
+ * uses it, so the figure is never shown without its caveat. `label` is 'T' in one-line outputs.
+ */
+export function temperatureText(point: { readonly temperature: number; readonly calibrationNote?: string | undefined }, label = 'temperature'): string {
+  return `${label} ${point.temperature.toFixed(2)}${point.calibrationNote ? ` (${point.calibrationNote})` : ''}`;
+}
+
+/**
  * A threshold's rule in a few words, for lists beside the threshold itself: "f1", "youden",
  * "rule-out sensitivity ≥ 0.95" (the full sentence is `operatingPointMethodText`).
  */

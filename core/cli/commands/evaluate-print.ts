@@ -1,4 +1,4 @@
-import { isNeverFlagged, operatingPointMethodText } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
@@ -35,7 +35,7 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);
   const rule = overridden ? `one threshold for every class (--threshold), instead of the package's ${operatingPointMethodText(point)}` : operatingPointMethodText(point);
-  lines.push(`  operating point: ${rule}, temperature ${point.temperature.toFixed(2)}`);
+  lines.push(`  operating point: ${rule}, ${temperatureText(point)}`);
   for (const key of ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'] as const) {
     lines.push(`  ${key} ${f3(m[key])}${interval(report.ci[key])}${coverageNote(m, key)}`);
   }
@@ -59,7 +59,7 @@ function fusionLines(f: FusionEvaluation): string[] {
   const threshold = e.operatingPoint.thresholds.map((t) => t.toFixed(3)).join(', ');
   return [
     `  fused probability at the fusion's own operating point, on the records with every score item${unscored}`,
-    `  ECG network alone (base model ${f.baseModel.name}, ${f.baseModel.id}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, temperature ${e.operatingPoint.temperature.toFixed(2)})`,
+    `  ECG network alone (base model ${f.baseModel.name}, ${f.baseModel.id}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${temperatureText(e.operatingPoint)})`,
   ];
 }
 

@@ -21,7 +21,7 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
   const lines = [
     `new package: ${r.manifest.name} (${r.manifest.id}) in ${r.out}`,
     `  operating point: ${operatingPointMethodText(r.operatingPoint)}, temperature ${f3(r.operatingPoint.temperature)}${r.operatingPoint.calibrationNote ? ` (${r.operatingPoint.calibrationNote})` : ''}`,
-    `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}; weights unchanged`,
+    `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
   ];
   if (r.override) lines.push(`  ${r.override}`);
   lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);

@@ -1,5 +1,5 @@
 import { PeItemsSchema, type PeItems } from '../../contract/pe-schemas';
-import { operatingPointMethodText } from '../../contract/training-schemas';
+import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
@@ -56,7 +56,7 @@ export function splitFusionPrediction(prediction: Prediction, fusion: FusionMode
 }
 
 function shownText(label: string, p: ShownProbability, probabilityText: (p: number) => string): string {
-  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}, T ${p.temperature.toFixed(2)})`;
+  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}, ${temperatureText(p, 'T')})`;
 }
 
 /** The fusion's lines under the ECG part's line. */

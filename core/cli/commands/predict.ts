@@ -1,4 +1,4 @@
-import { isNeverFlagged, operatingPointMethodText } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import { groupFiles } from '../../formats/index';
 import { forEachFileResult, type FileResult } from '../../parallel/record-files';
@@ -26,11 +26,11 @@ export function probabilityText(p: number): string {
  * is marked as such: printed bare, it would read as below its threshold, a negative finding.
  */
 export function predictionText(prediction: Prediction): string {
-  const { thresholds, temperature } = prediction.operatingPoint;
+  const { thresholds } = prediction.operatingPoint;
   const undecided = (c: string) => isNeverFlagged(thresholds[c]);
   const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${undecided(c) ? ' (no threshold)' : ''}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
-  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, T ${temperature.toFixed(2)}; * = above threshold${legend}; research use only)`;
+  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; * = above threshold${legend}; research use only)`;
 }
 
 /**

@@ -122,6 +122,9 @@ describe('printed summary lines', () => {
     );
     // A threshold met as a target names its rule, not the bare method.
     expect(peProbabilitiesLine({ ...shown, fused: { ...shown.fused!, method: 'sensitivity', target: 0.95 } })).toContain('(p > 30.0 %, rule-out sensitivity ≥ 0.95, T = 1.00)');
+    // A temperature the calibration did not trust is printed with its reason, as the PE panel shows it.
+    const bound = 'temperature at its upper bound (20): on the 40 validation rows the model\'s outputs carry no information about the outcome';
+    expect(peProbabilitiesLine({ ...shown, fused: { ...shown.fused!, temperature: 20, calibrationNote: bound } })).toContain(`(p > 30.0 %, youden, T = 20.00 (${bound})): below threshold`);
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -4,7 +4,7 @@ import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe
 import type { Evaluated, SaliencyResult } from '../../../../core/contract/training-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { isNeverFlagged, thresholdRuleShort } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, temperatureText, thresholdRuleShort } from '../../../../core/contract/training-schemas';
 import { classOutcome, unvalidatedFlagText, unvalidatedReason, type ClassOutcome } from '../models/locked-test-support';
 import { disagreementsWithStatements, disagreementWords } from '../models/statement-agreement';
 import { isPulmonaryEmbolismModel, operatingPointLabel, peDecisionText, percent, predictionModelText, probabilityText } from '../models/format';
@@ -133,7 +133,7 @@ type ShownPeProbability = NonNullable<PeProbabilities['pretest']>;
 /** One probability as the PE panel's row gives it: the figure, its operating point and what it says there (the model when `named`). */
 function pePart(label: string, p: ShownPeProbability, named: boolean): string {
   const model = named ? `${p.modelName}, ` : '';
-  const temperature = `T = ${p.temperature.toFixed(2)}`;
+  const temperature = temperatureText(p, 'T =');
   if (isNeverFlagged(p.threshold)) return `${label} ${probabilityText(p.probability)} (${model}no threshold: no discrimination on validation, ${temperature}): no decision`;
   return `${label} ${probabilityText(p.probability)} (${model}p > ${percent(p.threshold)}, ${thresholdRuleShort(p)}, ${temperature}): ${peDecisionText(p.decision, p.threshold)}`;
 }
