@@ -27,6 +27,8 @@ export-pytorch  writes MODEL (a package folder or .ecgmodel file, a bundled mode
                 einthoven.json (architecture, classes, preprocessing, operating point)
                 and weights.safetensors (every weight, engine order). In Python:
                 einthoven_ddp.exchange.load_exported(DIR) gives the PyTorch twin with them.
+                One network only: an ensemble is refused (export its members, members/NN in
+                its folder), and so is a PE fusion (export its base model, its ECG network).
 import-pytorch  builds a package at OUT from a training result written by
                 \`torchrun … -m einthoven_ddp train --out DIR\`: the weights go into the
                 engine's own model, then temperature and per-class thresholds are fitted on

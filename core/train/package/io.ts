@@ -161,6 +161,25 @@ export async function savePackage(dir: string, model: tf.LayersModel, fields: Ma
   return manifest;
 }
 
+/**
+ * An ensemble's folder has no network of its own (its members do, under members/NN), so a reader
+ * of one network given an ensemble says that, where 'model.json: missing' read as a damaged package.
+ */
+function refuseEnsemble(manifestBytes: Uint8Array, dir: string): void {
+  const ensemble = modelManifestSchema.shape.ensemble.safeParse((parseJsonOrNull(manifestBytes) as { ensemble?: unknown } | null)?.ensemble ?? null).data;
+  if (!ensemble) return;
+  const members = ensemble.members.map((m) => `${m.dir} (${m.name})`).join(', ');
+  throw new EinthovenError('E_UNSUPPORTED', `${dir} is an ensemble package (the mean of its members' probabilities), and this takes a single model: give one of its members, ${members}, or a single model package`);
+}
+
+function parseJsonOrNull(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}
+
 async function readCapped(file: string, cap: number): Promise<Uint8Array> {
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new EinthovenError('E_MODEL', `${file}: missing from the model package`);
@@ -171,8 +190,10 @@ async function readCapped(file: string, cap: number): Promise<Uint8Array> {
 /** Reads the three files of a package folder (first undoing a replacement a crash interrupted). */
 export async function readPackageFolder(dir: string): Promise<PackageBytes> {
   await recoverFolder(dir);
+  const manifest = await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes);
+  if (!(await stat(path.join(dir, packageFiles.model)).catch(() => undefined))) refuseEnsemble(manifest, dir);
   return {
-    manifest: await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes),
+    manifest,
     model: await readCapped(path.join(dir, packageFiles.model), packageLimits.modelJsonBytes),
     weights: await readCapped(path.join(dir, packageFiles.weights), packageLimits.weightsBytes),
   };

@@ -7,6 +7,7 @@ import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import type { CliCommand } from '../../cli/command';
 import { evaluateCommand } from '../../cli/commands/evaluate';
 import { finetuneCommand } from '../../cli/commands/finetune';
+import { modelCommand } from '../../cli/commands/model';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
 import { predictCommand } from '../../cli/commands/predict';
 import { itemsNeededText } from '../../cli/commands/predict-fusion';
@@ -275,6 +276,13 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
   it('refuses to fine-tune from a fusion package with the one fusion refusal: its network is its base model', async () => {
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'einthoven-pe-ft-')), 'from-fusion');
     expect(await refusal(finetuneCommand, ['--base', fusion, '--data', root, '--labels', labels, '--out', out, '--epochs', '1'])).toMatch(fusionRefusal);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses to export a fusion package to PyTorch with the one fusion refusal, where it wrote its ECG network under the fusion’s name', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'einthoven-pe-pt-')), 'fusion-pt');
+    const noTwin = 'export writes a single network: a trained, fine-tuned or imported model, or a site operating point of one, and its regression on the ECG logit and the score items has no PyTorch twin';
+    expect(await refusal(modelCommand, ['export-pytorch', fusion, out, '--backend', 'wasm'])).toMatch(new RegExp(`${fusionIs}${noTwin}\\. ${fusionAdvice}$`));
     expect(existsSync(out)).toBe(false);
   });
 
