@@ -1,5 +1,5 @@
 import { PeItemsSchema, type PeItems } from '../../contract/pe-schemas';
-import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
@@ -55,8 +55,14 @@ export function splitFusionPrediction(prediction: Prediction, fusion: FusionMode
   return { ecg, fusion: part({ fused: outcome.fused, pretest: outcome.pretest, unavailable: null }) };
 }
 
+/**
+ * One probability with its operating point. A threshold of 1 is no threshold (no discrimination
+ * on validation): said as the ECG line and evaluate say it, where 'threshold 1.000' beside a
+ * tuning method read as a threshold the tuning chose.
+ */
 function shownText(label: string, p: ShownProbability, probabilityText: (p: number) => string): string {
-  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}, ${temperatureText(p, 'T')})`;
+  const rule = isNeverFlagged(p.threshold) ? 'no threshold (no discrimination on validation: never flagged)' : `${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}`;
+  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${rule}, ${temperatureText(p, 'T')})`;
 }
 
 /** The fusion's lines under the ECG part's line. */
