@@ -126,6 +126,13 @@ export function operatingPointMethodText(point: { readonly method: string; reado
 }
 
 /**
+ * What a class's rate interval (sensitivity, specificity, PPV, NPV) is (core/ml/metrics/proportion.ts
+ * `rateInterval`): not the bootstrap's alone, which has no width at 0 or 100 % (4 of 4 found gave
+ * [1, 1]; shown widened to Wilson's [0.51, 1]), so every header over such intervals says so.
+ */
+export const rateIntervalWords = "each the wider of the bootstrap interval and Wilson's score interval on its counts";
+
+/**
  * "temperature 20.00 (temperature at its upper bound (20): …)": the temperature, and why it was
  * not trusted where the calibration left a note; every text output that prints a temperature
  * uses it, so the figure is never shown without its caveat. `label` is 'T' in one-line outputs.

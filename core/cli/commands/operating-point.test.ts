@@ -135,6 +135,9 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(text).toMatch(/operating point: rule-out: sensitivity ≥ 0\.95 on validation/);
     expect(text).toMatch(/validation of hospital:ptbxl \(12 records; optimistic/);
     expect(text).toMatch(/locked test \(6 records.*new vs base's own operating point/);
+    // The rate intervals are widened to Wilson's (core/ml/metrics/proportion.ts): the header says so, not 'bootstrap CIs'.
+    expect(text).toContain("95 % CIs, each the wider of the bootstrap interval and Wilson's score interval on its counts");
+    expect(text).not.toMatch(/bootstrap CIs/);
   });
 
   it('ecg evaluate and ecg predict name the rule of the new package', async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { operatingPointMethodText } from '../../contract/training-schemas';
+import { operatingPointMethodText, rateIntervalWords } from '../../contract/training-schemas';
 import { resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type OperatingPointJobOptions, type OperatingPointJobResult, type RateWithInterval } from '../../train/jobs/operating-point-job';
@@ -26,7 +26,7 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
   if (r.override) lines.push(`  ${r.override}`);
   lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);
   for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
-  lines.push(`  locked test (${r.test.n} records, read once after every choice; 95 % bootstrap CIs): new vs base's own operating point`);
+  lines.push(`  locked test (${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);
   for (const c of r.perClass) {
     lines.push(`    ${c.name.padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
   }
@@ -68,7 +68,9 @@ column, else a seeded patient-level split; PTB-XL: fold 9), by the goal:
 Decisions are p > threshold. A class whose validation scores show no discrimination is never
 flagged; a class with fewer validation positives or negatives than the minimum is refused.
 Then the locked test rows are read once, to report: per class sensitivity and specificity with
-bootstrap 95 % CIs at the new operating point and at the base package's own, on the same records.
+95 % CIs (each the wider of the bootstrap interval and Wilson's score interval on its counts, as a
+bootstrap has no width at 0 or 100 %) at the new operating point and at the base package's own,
+on the same records.
 Writes a NEW sealed package (the base's weights and topology byte for byte, the new operating
 point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" unless --name.
 
