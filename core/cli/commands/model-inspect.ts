@@ -1,6 +1,6 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
 import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText, validationWords } from '../../contract/model-card-text';
-import { temperatureText } from '../../contract/training-schemas';
+import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
 import { readManifest } from '../../train/service/models';
@@ -40,7 +40,7 @@ export function modelCardLines(d: ModelDetail): string[] {
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
     ...(p.base ? [baseLine(p.base)] : []),
     ...(p.base && p.baseTraining ? [`  base's training: ${baseTrainingText(p.base, p.baseTraining)}`] : []),
-    `  operating point: ${point.method}${point.target === undefined ? '' : ` ${point.target}`}, ${temperatureText(point)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
+    `  operating point: ${operatingPointMethodText(point)}, ${temperatureText(point)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
   ];
   if (d.cvFold) {
     lines.push(`  ${cvFoldText(d.cvFold, d.test !== null)}`);
