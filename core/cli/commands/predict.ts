@@ -22,15 +22,21 @@ export function probabilityText(p: number): string {
 }
 
 /**
- * One record's outputs in a line. A class without a threshold (no discrimination on validation)
- * is marked as such: printed bare, it would read as below its threshold, a negative finding.
+ * One record's outputs in a line, each class with its threshold ('t 45.5 %'), which --json alone
+ * gave. A class without a threshold (no discrimination on validation) is marked as such: printed
+ * bare, it would read as below its threshold, a negative finding.
  */
 export function predictionText(prediction: Prediction): string {
   const { thresholds } = prediction.operatingPoint;
   const undecided = (c: string) => isNeverFlagged(thresholds[c]);
-  const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${undecided(c) ? ' (no threshold)' : ''}`);
+  const thresholdOf = (c: string) => {
+    const t = thresholds[c];
+    if (undecided(c)) return ' (no threshold)';
+    return t === undefined ? '' : ` (t ${probabilityText(t)})`;
+  };
+  const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${thresholdOf(c)}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
-  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; * = above threshold${legend}; research use only)`;
+  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; t = threshold, * = above it${legend}; research use only)`;
 }
 
 /**
