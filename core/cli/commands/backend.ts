@@ -27,6 +27,7 @@ function printText(report: BackendReport, out: (line: string) => void): void {
   for (const t of report.tried) {
     out(`  ${t.ok ? 'ok    ' : 'failed'} ${t.name}${t.detail ? ` — ${t.detail}` : ''}${t.error ? ` — ${t.error}` : ''}`);
     if (!t.ok && t.adapter) out(`         adapter found: ${adapterLine(t.adapter)}`);
+    for (const message of t.dawnMessages ?? []) out(`         Dawn said: ${message}`);
   }
   for (const n of report.notTried) out(`  not tried ${n.name} — ${n.reason}`);
 }
@@ -39,8 +40,10 @@ export const backendCommand: CliCommand = {
 Starts the compute backend as the engine does: tensorflow (the optional @tensorflow/tfjs-node-gpu,
 else @tensorflow/tfjs-node), then webgpu (the optional Dawn 'webgpu' package) when a hardware GPU
 adapter exists, then wasm (SIMD), then cpu; a backend that fails to load falls through to the next.
-A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. With --json prints
-{"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?}],
+A software GPU adapter (llvmpipe, SwiftShader) is used only when webgpu is forced. Unforced, the
+adapters are looked for in a child process, so that Dawn's own warnings (a missing Vulkan library, reduced
+limits) stay off stderr: they are printed here ("Dawn said: …"). With --json prints
+{"active","tfBackend","forced"?,"adapter"?,"tried":[{"name","ok","detail"?,"error"?,"adapter"?,"dawnMessages"?}],
 "notTried":[{"name","reason"}],"workers":{"cores","default","minRowsPerTrainingWorker","max","mode","gc"},
 "inference":{"engine","version"?,"threads"?,"reason"?},"trainingKernels"}
 (workers: the data-parallel worker threads training and evaluation use on wasm/cpu; default

@@ -24,6 +24,8 @@ export interface BackendAttempt {
   error?: string;
   /** webgpu: the adapter Dawn offered, whether or not it was taken. */
   adapter?: GpuAdapterReport;
+  /** webgpu: what Dawn's native code said while looking for adapters (kept off stderr; shown by `ecg backend`). */
+  dawnMessages?: string[];
 }
 
 export interface BackendReport {

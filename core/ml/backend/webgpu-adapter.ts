@@ -133,7 +133,8 @@ function adapterName(info: DawnAdapterInfo): string {
   return device || description || 'unnamed adapter';
 }
 
-function reportOf(adapter: DawnAdapter, backend: DawnBackend, featureLevel: 'core' | 'compatibility'): GpuAdapterReport {
+/** An adapter's report, from the adapter itself or from what a probe in a child process read of it. */
+export function reportOf(adapter: Pick<DawnAdapter, 'info' | 'limits' | 'isFallbackAdapter'>, backend: DawnBackend, featureLevel: 'core' | 'compatibility'): GpuAdapterReport {
   const info = adapter.info;
   const reason = softwareReason(info, Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter));
   const l = adapter.limits;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../../errors';
 import { probeAdapters, type DawnDevice, type FoundAdapter, type GpuAdapterReport } from './webgpu-adapter';
 import { registerWebgpuKernels } from './webgpu-kernels';
+import { probeAdaptersQuietly } from './webgpu-quiet-probe';
 
 /**
  * Starts tfjs's webgpu backend (@tensorflow/tfjs-backend-webgpu) on a Dawn adapter in Node or
@@ -15,6 +16,8 @@ export interface WebgpuStart {
   error?: string;
   /** The adapter found, whether or not it was taken. */
   adapter?: GpuAdapterReport;
+  /** What Dawn's native code wrote while the adapters were looked for, kept from the user's stderr (webgpu-quiet-probe.ts). */
+  dawnMessages?: string[];
 }
 
 /** Why the current device was lost, once it is (driver reset, GPU removed, out of memory). */
@@ -114,8 +117,48 @@ function describe(report: GpuAdapterReport): string {
   return `${report.description}${who ? ` (${who})` : ''}, Dawn ${report.dawnBackend}${report.featureLevel === 'compatibility' ? ' compatibility mode' : ''}, ${report.hardware ? 'hardware' : 'software'}`;
 }
 
-/** Tries the webgpu backend; `allowSoftware` when the user forced it. */
+/**
+ * Whether the engine looks for an adapter in a child process before loading Dawn here: under
+ * plain Node (the CLI, scripts, tests), whose stderr is the user's terminal. In the app the
+ * engine's stderr goes to its log, and Dawn is unpacked from the app's archive for this process.
+ */
+function quietProbeApplies(): boolean {
+  return process.versions.electron === undefined;
+}
+
+/**
+ * Without a usable (hardware) adapter, the answer, given without loading Dawn in this process;
+ * undefined when there is one, which the engine then takes in this process.
+ */
+async function quietAnswer(): Promise<WebgpuStart | undefined> {
+  let probe;
+  try {
+    probe = await probeAdaptersQuietly();
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, error: `the optional 'webgpu' package (Dawn) is not installed or does not load here: ${why}` };
+  }
+  if (probe.adapters.some((a) => a.hardware)) return undefined;
+  const said = probe.dawnMessages.length > 0 ? { dawnMessages: probe.dawnMessages } : {};
+  const software = probe.adapters[0];
+  if (!software) return { ok: false, error: `no WebGPU adapter (${probe.notes.join('; ')})`, ...said };
+  return { ok: false, adapter: software, error: softwareOnlyText(software), ...said };
+}
+
+function softwareOnlyText(adapter: GpuAdapterReport): string {
+  return `only a software adapter: ${adapter.description} — ${adapter.softwareReason ?? 'software'}; slower than wasm, so used only when forced (EINTHOVEN_BACKEND=webgpu)`;
+}
+
+/**
+ * Tries the webgpu backend; `allowSoftware` when the user forced it. Unforced, the adapters are
+ * first looked for in a child process (quietAnswer), so that a machine without a GPU never
+ * loads Dawn here, whose native warnings would reach the user's stderr on every command.
+ */
 export async function startWebgpu(allowSoftware: boolean): Promise<WebgpuStart> {
+  if (!allowSoftware && quietProbeApplies()) {
+    const answer = await quietAnswer();
+    if (answer) return answer;
+  }
   let probe;
   try {
     probe = await probeAdapters();
@@ -127,11 +170,7 @@ export async function startWebgpu(allowSoftware: boolean): Promise<WebgpuStart> 
   if (!found) return { ok: false, error: `no WebGPU adapter (${probe.notes.join('; ')})` };
   const adapter = found.report;
   if (!adapter.hardware && !allowSoftware) {
-    return {
-      ok: false,
-      adapter,
-      error: `only a software adapter: ${adapter.description} — ${adapter.softwareReason ?? 'software'}; slower than wasm, so used only when forced (EINTHOVEN_BACKEND=webgpu)`,
-    };
+    return { ok: false, adapter, error: softwareOnlyText(adapter) };
   }
   try {
     await registerBackend(found);
