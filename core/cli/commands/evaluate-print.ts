@@ -4,6 +4,7 @@ import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
 import type { EvaluationReport, FusionEvaluation } from '../../train/jobs/evaluate-job';
 import type { PairedBootstrapResult } from '../../ml/metrics/paired';
+import type { SubgroupReport } from '../../train/subgroups';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(3)}` : '—');
@@ -11,11 +12,22 @@ const interval = (ci: Interval | undefined) => (ci && Number.isFinite(ci.low) &&
 const pValue = (p: number) => (!Number.isFinite(p) ? 'p —' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** "over 4 of 5 classes; left out: HYP (undefined on these records)" for a macro figure. */
-function coverageNote(metrics: MetricsReport, key: string): string {
+function coverageNote(metrics: Pick<MetricsReport, 'averaging'>, key: string): string {
   const coverage = metrics.averaging[key as keyof Omit<MetricsReport['averaging'], 'classes'>] as { over: number; leftOut: string[] } | undefined;
   if (!coverage) return '';
   const left = coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.join(', ')} (undefined on these records)` : '';
   return ` (over ${coverage.over} of ${metrics.averaging.classes} classes${left})`;
+}
+
+/**
+ * One line per subgroup: its AUC, F1, MAP and G-mean with intervals, each saying which classes it
+ * averages over, as the whole split's do (a subgroup often lacks a class altogether).
+ */
+export function subgroupLines(subgroups: readonly SubgroupReport[]): string[] {
+  return subgroups.map((g) => {
+    const figures = (['aucMacro', 'f1Macro', 'mapMacro', 'gmean'] as const).map((key) => `${key} ${f3(g.metrics[key])}${interval(g.ci[key])}${coverageNote(g.metrics, key)}`);
+    return `  ${g.name} (n = ${g.n}): ${figures.join('; ')}`;
+  });
 }
 
 /** An ensemble's overlap member by member, under its combined warning (a single model has none). */

@@ -7,16 +7,10 @@ import { attachTestReport } from '../../train/package/io';
 import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { comparisonLines, evaluationLines } from './evaluate-print';
+import { comparisonLines, evaluationLines, subgroupLines } from './evaluate-print';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
-
-function metric(report: { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> }, key: string): string {
-  const v = report.metrics[key] as number;
-  const ci = report.ci[key];
-  return `${key} ${v.toFixed(3)}${ci ? ` [${ci.low.toFixed(3)}, ${ci.high.toFixed(3)}]` : ''}`;
-}
 
 /** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */
 async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName): Promise<void> {
@@ -97,7 +91,9 @@ classes it averages over and which it leaves out; every class gets an AUC interv
                        paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC
   --resamples N        bootstrap resamples of --compare (default 1000)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
-                       dataset lists them (PTB-XL), at the same operating point
+                       dataset lists them (PTB-XL), at the same operating point; each macro
+                       figure over the classes defined in the subgroup (F1: those with
+                       positives there), saying which
   --paper-exact        one-output tasks: headline F1 is the paper's mean over both classes
                        (default: the package's own protocol); both F1s are always reported
   --record             record this locked-test evaluation in the workstation's database as
@@ -129,7 +125,7 @@ ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed","notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics","ci"}]][,"peComparison":{"n","positives","split",
+"evaluation","failed","notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
 "curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
@@ -194,10 +190,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       const f1 = (key: 'f1Positive' | 'f1TwoClassMean') => `${(report.metrics[key] ?? Number.NaN).toFixed(3)} [${(report.ci[key]?.low ?? Number.NaN).toFixed(3)}, ${(report.ci[key]?.high ?? Number.NaN).toFixed(3)}]`;
       io.stdout(`  one output: F1 ${f1('f1Positive')} (positive class); F1 ${f1('f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
     }
-    for (const group of report.subgroups ?? []) {
-      const g = group as unknown as { metrics: Record<string, unknown>; ci: Record<string, { low: number; high: number }> };
-      io.stdout(`  ${group.name} (n = ${group.n}): ${metric(g, 'aucMacro')}; ${metric(g, 'f1Macro')}`);
-    }
+    subgroupLines(report.subgroups ?? []).forEach((line) => io.stdout(line));
     if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
     if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
     return 0;
