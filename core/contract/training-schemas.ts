@@ -263,6 +263,25 @@ export const SaliencySchema = z.object({
 });
 export type SaliencyResult = z.infer<typeof SaliencySchema>;
 
+/**
+ * Records an evaluation left out as outside the model's intended input (what predict abstains on),
+ * by reason; `note` says what the figures cover. Recorded with a site evaluation's metrics.
+ */
+export const OutOfScopeSchema = z.object({
+  count: z.number().int().nonnegative(),
+  byReason: z.record(z.string(), z.number().int().nonnegative()),
+  note: z.string(),
+});
+export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
+
+/**
+ * A recorded evaluation's metrics with its out-of-scope count beside them (kept in the same
+ * stored JSON, so a promotion shows what its figures leave out); unchanged when none was left out.
+ */
+export function withOutOfScope(metrics: object, outOfScope: { count: number } | undefined): Record<string, unknown> {
+  return outOfScope && outOfScope.count > 0 ? { ...metrics, outOfScope } : { ...metrics };
+}
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
   evaluatedOn: EvaluatedOnSchema.optional(),
@@ -286,6 +305,8 @@ export const EvaluationResultSchema = z.object({
   operatingPoint: OperatingPointSchema,
   /** Why these are not locked-test figures (a split other than test), null on the test split: said wherever they are shown. */
   notLockedTest: z.string().nullable(),
+  /** Records of the split outside the model's intended input, in no figure (core/train/evaluation-scope.ts); absent from results made before it was counted. */
+  outOfScope: OutOfScopeSchema.optional(),
   /** How many evaluated records the model trained or validated on (its training-record filter); `inTraining` null when it keeps none. */
   trainingOverlap: z.object({ checked: z.number().int().nonnegative(), inTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
   /**
@@ -386,6 +407,8 @@ export const OperatingPointResultSchema = z.object({
   override: z.string().nullable(),
   /** Locked test records that could not be read, so in none of the test figures. */
   unreadable: LeftOutRecordsSchema,
+  /** Validation and locked test records outside the base model's intended input, in no figure; absent from results made before it was counted. */
+  outOfScope: z.object({ validation: OutOfScopeSchema, test: OutOfScopeSchema }).optional(),
 });
 export type OperatingPointResult = z.infer<typeof OperatingPointResultSchema>;
 

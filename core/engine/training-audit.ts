@@ -1,4 +1,4 @@
-import type { OperatingPointResult, TrainFinished, TrainProgressEvent } from '../contract/training-schemas';
+import { withOutOfScope, type OperatingPointResult, type TrainFinished, type TrainProgressEvent } from '../contract/training-schemas';
 import type { AuditLog } from '../db/audit';
 import type { PredictionLedger } from './prediction-ledger';
 
@@ -75,7 +75,7 @@ export class TrainingAudit {
       // A locked-test evaluation on this site's data is what a promotion needs: kept. A --paper-exact
       // model's test split chose its epoch (notLockedTest says so): not kept, so it cannot pass the gate.
       if (result.split === 'test' && !result.notLockedTest && result.evaluatedOn) {
-        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: result.metrics, ci: result.ci, comparison: null, calibration: result.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
+        await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'evaluate', dataset: result.evaluatedOn, n: result.n, metrics: withOutOfScope(result.metrics, result.outOfScope), ci: result.ci, comparison: null, calibration: result.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
       }
       return;
     }
@@ -115,6 +115,6 @@ export class TrainingAudit {
       test: { n: result.test.n, aucMacro: result.test.metrics.aucMacro ?? null, f1Macro: result.test.metrics.f1Macro ?? null },
       override: result.override,
     });
-    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
+    await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: withOutOfScope(result.test.metrics, result.outOfScope?.test), ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
   }
 }

@@ -119,6 +119,26 @@ function hasSignal(samples: Float32Array | undefined): boolean {
   return false;
 }
 
+/** Which part of a model's intended input a record misses: what evaluation counts left-out records by. */
+export const scopeReasonKinds = ['channels', 'rate', 'leads', 'duration', 'age', 'pacing'] as const;
+export type ScopeReasonKind = (typeof scopeReasonKinds)[number];
+
+/** Each kind in words, for the count of records an evaluation left out. */
+export const scopeReasonText: Record<ScopeReasonKind, string> = {
+  channels: 'non-ECG channels',
+  rate: 'sampling rate outside the model\'s range',
+  leads: 'missing leads',
+  duration: 'too short',
+  age: 'patient age outside the model\'s range',
+  pacing: 'paced, or possibly paced (spikes, or a QRS as wide as a paced one where spikes cannot be seen)',
+};
+
+/** A record's scope verdict with the kind of each reason (checkScope gives the reasons alone). */
+export interface ScopeFindings {
+  readonly reasons: readonly { readonly kind: ScopeReasonKind; readonly text: string }[];
+  readonly notes: string[];
+}
+
 /**
  * Checks a record against a package's intended input: its channels, sampling rate, required
  * leads, duration, the patient's age when the file states it, and pacemaker spikes (core/signal's
@@ -128,30 +148,37 @@ function hasSignal(samples: Float32Array | undefined): boolean {
  * any other gets a note that pacing could not be judged.
  */
 export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVerdict {
-  const reasons: string[] = [];
+  const { reasons, notes } = scopeFindings(input, intended);
+  return { reasons: reasons.map((r) => r.text), notes };
+}
+
+/** checkScope, each reason with its kind. */
+export function scopeFindings(input: ScopeInput, intended: IntendedInput): ScopeFindings {
+  const reasons: { kind: ScopeReasonKind; text: string }[] = [];
   const notes: string[] = [];
+  const out = (kind: ScopeReasonKind, text: string) => reasons.push({ kind, text });
   const foreign = input.leads.map((l) => l.name).filter((name) => !ecgChannel.test(name.trim()));
-  if (foreign.length > 0) reasons.push(`the record holds non-ECG channels (${foreign.join(', ')}); the model reads surface ECG leads only`);
-  if (input.fs < intended.fsHz.min || input.fs > intended.fsHz.max) reasons.push(`sampled at ${input.fs} Hz; the model is for ${intended.fsHz.min}–${intended.fsHz.max} Hz`);
+  if (foreign.length > 0) out('channels', `the record holds non-ECG channels (${foreign.join(', ')}); the model reads surface ECG leads only`);
+  if (input.fs < intended.fsHz.min || input.fs > intended.fsHz.max) out('rate', `sampled at ${input.fs} Hz; the model is for ${intended.fsHz.min}–${intended.fsHz.max} Hz`);
   const byName = new Map(input.leads.map((l) => [l.name.trim().toLowerCase(), l.samples]));
   // A record with no signal in any lead is the quality gate's ("flat"), not twelve missing leads.
   const anySignal = input.leads.some((l) => hasSignal(l.samples));
   const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())) && (anySignal || !byName.has(lead.toLowerCase())));
-  if (missing.length > 0) reasons.push(`missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
+  if (missing.length > 0) out('leads', `missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
   const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
-  if (seconds + 1e-9 < intended.minSeconds) reasons.push(`too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
+  if (seconds + 1e-9 < intended.minSeconds) out('duration', `too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
   const age = input.patient?.ageYears;
   const { min, max } = intended.ageYears;
   if (age !== undefined && Number.isFinite(age) && ((min !== null && age < min) || (max !== null && age > max))) {
-    reasons.push(`patient aged ${age} years; the model is for ${min !== null && max !== null ? `${min}–${max} years` : min !== null ? `${min} years and older` : `up to ${max} years`}`);
+    out('age', `patient aged ${age} years; the model is for ${min !== null && max !== null ? `${min}–${max} years` : min !== null ? `${min} years and older` : `up to ${max} years`}`);
   }
   if (intended.pacing === 'excluded') {
     const present = input.leads.filter((l) => ecgChannel.test(l.name.trim()) && hasSignal(l.samples));
     const pacing = detectPacing(present.map((l) => l.samples), input.fs);
-    if (pacing.paced) reasons.push(`pacing spikes detected (${pacing.reason}): the model was not trained on paced rhythms`);
+    if (pacing.paced) out('pacing', `pacing spikes detected (${pacing.reason}): the model was not trained on paced rhythms`);
     else if (!pacing.assessed) {
       const wide = pacedLookingWithoutSpikes(present, input.fs, pacing);
-      if (wide) reasons.push(`possibly paced (${wide}): the model was not trained on paced rhythms`);
+      if (wide) out('pacing', `possibly paced (${wide}): the model was not trained on paced rhythms`);
       else notes.push(`${pacing.reason.replace(/^pacing could not be assessed/, 'Pacing could not be assessed')}; the model is not for paced rhythms`);
     }
   }

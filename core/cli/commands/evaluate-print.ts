@@ -40,6 +40,8 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
   const what = report.fusion ? ' (fused ECG + score items)' : '';
   const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  // Before any figure: they describe only the records the model is for.
+  if (report.outOfScope.count > 0) lines.push(`  note: ${report.outOfScope.note}; e.g. ${report.outOfScope.example?.id}: ${report.outOfScope.example?.reasons.join('; ')}`);
   if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
   // On the test split, records the model saw in training make these figures optimistic, however the dataset was split.
   else if (report.trainingOverlap.inTraining) lines.push(`  warning: ${report.trainingOverlap.note}`, ...memberOverlapLines(report.trainingOverlap));
@@ -82,6 +84,8 @@ export function comparisonLines(r: ComparisonReport): string[] {
   const unit = r.bootstrap.unit === 'patient' ? 'patients' : 'records';
   const lines = [
     `A = ${r.modelA.name}, B = ${r.modelB.name} on ${r.dataset} (${r.split}, n = ${r.n} records both could read${r.leftOut > 0 ? `, ${r.leftOut} read by only one left out` : ''}).`,
+    // Only records within both models' intended input are compared; what each left out is said.
+    ...(['a', 'b'] as const).flatMap((k) => (r.outOfScope[k].count > 0 ? [`  ${k.toUpperCase()}: ${r.outOfScope[k].note}`] : [])),
     `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); DeLong for per-class AUC.`,
   ];
   for (const m of r.macro) {

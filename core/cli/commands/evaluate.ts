@@ -8,6 +8,8 @@ import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { comparisonLines, evaluationLines, subgroupLines } from './evaluate-print';
+import { withOutOfScope } from '../../contract/training-schemas';
+import { outOfScopeSummary } from '../../train/evaluation-scope';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
@@ -33,7 +35,7 @@ async function recordOnSite(dataDir: string | undefined, report: EvaluationRepor
       source: 'evaluate',
       dataset: { name: report.dataset, root: dataset.root, labels: dataset.labels ?? null },
       n: report.n,
-      metrics: report.metrics as unknown as Record<string, unknown>,
+      metrics: withOutOfScope(report.metrics, outOfScopeSummary(report.outOfScope)),
       ci: report.ci,
       comparison: null,
       calibration: report.calibration,
@@ -106,6 +108,11 @@ classes it averages over and which it leaves out; every class gets an AUC interv
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
 
+Only records within the model's intended input are scored, as predict abstains on the others (a
+rate below the model's, a missing lead, too short, a patient outside its age range — the dataset's
+age where it lists one — pacing, non-ECG channels): the output counts them by reason and says the
+figures cover only the rest (--json "outOfScope"; --record keeps it); none left: refused.
+
 Figures on --split val, train or all are not locked-test figures (the epoch, temperature and
 thresholds were chosen on validation; the model was fitted on training): the output says so in a
 warning line, and --json in "notLockedTest" (null on the test split).
@@ -125,7 +132,7 @@ ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
-"evaluation","failed","notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
+"evaluation","failed","outOfScope":{"count","byReason","example","note"},"notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
 "curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;

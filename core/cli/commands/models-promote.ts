@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { siteEvaluationSourceWords, type SiteEvaluation } from '../../contract/evaluation-schemas';
+import { OutOfScopeSchema } from '../../contract/training-schemas';
 import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
@@ -31,7 +32,7 @@ function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' 
   if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
   const auc = evaluation.metrics.aucMacro;
   // Which job recorded it, as the app's card says it: a promotion's evidence names its origin.
-  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}${outOfScopeText(evaluation.metrics)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
 }
 
 export async function runPromote(args: string[], io: CliIO): Promise<number> {
@@ -68,6 +69,12 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
 }
 
 /** Records of the split left out of the figures because they could not be read; nothing when none were, or none were counted. */
+/** The records the recorded figures leave out as outside the model's intended input (kept with its metrics), in words. */
+function outOfScopeText(metrics: Record<string, unknown>): string {
+  const parsed = OutOfScopeSchema.safeParse(metrics.outOfScope);
+  return parsed.success && parsed.data.count > 0 ? ` (${parsed.data.count} more outside its intended input, in no figure)` : '';
+}
+
 function unreadableText(unreadable: number | null): string {
   return unreadable ? ` (${unreadable} more could not be read and are in no figure)` : '';
 }

@@ -24,6 +24,8 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
     `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
   ];
   if (r.override) lines.push(`  ${r.override}`);
+  // The figures below cover only the records the model is for.
+  for (const [split, o] of [['validation', r.outOfScope.validation], ['locked test', r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${o.note}`);
   lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);
   for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
   lines.push(`  locked test (${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);

@@ -69,8 +69,9 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
     }
     const text = await cli(evaluateCommand, ['--model', model, '--data', data]);
     expect(text.stdout.at(-1)).toMatch(/^ {2}calibration of the probabilities \(10 equal bins; --json for the reliability bins\): NORM Brier \d\.\d{3}, ECE \d\.\d{3} \(a calibrated model: \d\.\d{3}, 95 % up to \d\.\d{3}\); MI /);
-    const all = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--dataset', 'ptbxl', '--split', 'all', '--eval', 'centre', '--json'])).stdout[0] as string) as { n: number; evaluation: { mode: string } };
-    expect(all).toMatchObject({ n: 24, evaluation: { mode: 'centre' } });
+    const all = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--dataset', 'ptbxl', '--split', 'all', '--eval', 'centre', '--json'])).stdout[0] as string) as { n: number; evaluation: { mode: string }; outOfScope: object };
+    // 24 labelled records, one of a 17-year-old: outside the model's intended input (adults), in no figure.
+    expect(all).toMatchObject({ n: 23, evaluation: { mode: 'centre' }, outOfScope: { count: 1, byReason: { age: 1 } } });
     const half = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--threshold', '0.5', '--json'])).stdout[0] as string) as { metrics: { perClass: Record<string, { threshold: number }>; aucMacro: number } };
     expect(Object.values(half.metrics.perClass).map((c) => c.threshold)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
     expect(half.metrics.aucMacro).toBe(report.metrics.aucMacro); // thresholds move decisions, not rankings
@@ -80,7 +81,8 @@ describe('ecg train / evaluate / predict / finetune / hpo on real PTB-XL records
   it('evaluate --subgroups reports sex and age bands from PTB-XL, partitioning the records at the same operating point', async () => {
     type Group = { name: string; n: number; metrics: { accuracy: number; aucMacro: number | null } };
     const r = JSON.parse((await cli(evaluateCommand, ['--model', model, '--data', data, '--split', 'all', '--subgroups', '--json'])).stdout[0] as string) as { n: number; metrics: { accuracy: number }; subgroups: Group[] };
-    const items = (await loadPtbxl(data, { fs: 100 })).items;
+    // The records the model is for: the 17-year-old is left out of every figure, subgroups included.
+    const items = (await loadPtbxl(data, { fs: 100 })).items.filter((i) => (i.demographics?.ageYears ?? 18) >= 18);
     const count = (test: (i: (typeof items)[number]) => boolean) => items.filter(test).length;
     expect(r.subgroups.map((g) => [g.name, g.n])).toEqual([
       ['sex: female', count((i) => i.demographics?.sex === 'F')],

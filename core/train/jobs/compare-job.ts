@@ -7,7 +7,8 @@ import type { JobContext } from '../progress';
 import { patientIdsOf } from '../finalize';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { ensureBackend } from '../setup';
-import { classMapping, splitItems, type EvaluateJobOptions, type EvaluateSplit } from './evaluate-job';
+import { classMapping, intendedInputsOf, splitItems, type EvaluateJobOptions, type EvaluateSplit } from './evaluate-job';
+import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import type { ScoredItems } from './score-items';
 import { indexDataset } from './prepare';
 
@@ -25,13 +26,20 @@ export interface ComparisonReport extends ModelComparison {
   readonly modelB: ModelIdentity;
   /** Records only one of the two models could read are left out of the comparison. */
   readonly leftOut: number;
+  /** Records outside either model's intended input, left out (each model's count and reasons). */
+  readonly outOfScope: { readonly a: OutOfScope; readonly b: OutOfScope };
 }
 
-async function scoreOne(loaded: LoadedModel, options: CompareJobOptions, context: JobContext): Promise<ScoredItems & { columns: number[]; datasetName: string }> {
+async function scoreOne(loaded: LoadedModel, options: CompareJobOptions, context: JobContext): Promise<ScoredItems & { columns: number[]; datasetName: string; outOfScope: OutOfScope; outside: Set<string> }> {
   // Each model reads the dataset at its own rate (PTB-XL records100 or records500): same record ids.
   const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
   const columns = classMapping(loaded.manifest.classes, dataset);
-  return { ...(await scoreModelItems(loaded, splitItems(dataset, options.split ?? 'test'), options, context)), columns, datasetName: dataset.name };
+  const all = splitItems(dataset, options.split ?? 'test');
+  // Each model only on the records it is for, as evaluate scores it: the comparison is on those within both.
+  const { items, outOfScope } = await inScopeItems(loaded.manifest.name, intendedInputsOf(loaded), all, context.signal);
+  const inside = new Set(items.map((i) => i.id));
+  const outside = new Set(all.filter((i) => !inside.has(i.id)).map((i) => i.id));
+  return { ...(await scoreModelItems(loaded, items, options, context)), columns, datasetName: dataset.name, outOfScope, outside };
 }
 
 /**
@@ -71,8 +79,10 @@ export async function compareJob(options: CompareJobOptions, context: JobContext
         seed: options.seed ?? 20,
         ...(groups ? { groups } : {}),
       });
-      const leftOut = scoredA.kept.length + scoredB.kept.length - 2 * rows.length;
-      return { ...comparison, split: options.split ?? 'test', dataset: scoredA.datasetName, modelA: a.identity, modelB: b.identity, leftOut };
+      // Read by one model only; a record the other is not for is counted under its out-of-scope records instead.
+      const rowA = new Set(scoredA.kept.map((item) => item.id));
+      const leftOut = scoredA.kept.filter((i) => !rowB.has(i.id) && !scoredB.outside.has(i.id)).length + scoredB.kept.filter((i) => !rowA.has(i.id) && !scoredA.outside.has(i.id)).length;
+      return { ...comparison, split: options.split ?? 'test', dataset: scoredA.datasetName, modelA: a.identity, modelB: b.identity, leftOut, outOfScope: { a: scoredA.outOfScope, b: scoredB.outOfScope } };
     } finally {
       disposeModel(b);
     }

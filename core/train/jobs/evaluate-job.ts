@@ -18,6 +18,9 @@ import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
+import { inScopeItems, type OutOfScope } from '../evaluation-scope';
+import { intendedInputOf } from '../package/manifest';
+import type { IntendedInput } from '../scope';
 
 export const evaluateSplits = [...splitNames, 'all'] as const;
 export type EvaluateSplit = (typeof evaluateSplits)[number];
@@ -53,6 +56,11 @@ export interface EvaluationReport {
   readonly model: ModelIdentity;
   readonly evaluation: EvalOptions;
   readonly failed: { id: string; message: string }[];
+  /**
+   * Records of the split outside the model's intended input (what predict abstains on: a rate
+   * below the model's, missing leads, too short, age, pacing), left out of every figure and counted.
+   */
+  readonly outOfScope: OutOfScope;
   /**
    * Per class: Brier score, expected calibration error and the reliability bins of the
    * probabilities as the package gives them (calibrated on validation): how far a shown 0.8 is
@@ -164,6 +172,11 @@ function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | und
   return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, what);
 }
 
+/** What a model is for: a single model's intended input, or each ensemble member's (any member's refusal is the ensemble's, as in predict). */
+export function intendedInputsOf(loaded: LoadedModel): IntendedInput[] {
+  return isEnsemble(loaded) ? loaded.members.map((m) => intendedInputOf(m.manifest)) : [intendedInputOf(loaded.manifest)];
+}
+
 /**
  * Evaluates a package (a single model or an ensemble) on one split of a dataset with the package's own preprocessing, inference
  * mode and operating point. This is the only place the test split is read, after training.
@@ -176,7 +189,10 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const split = options.split ?? 'test';
     const dataset = await indexDataset(options.dataset, readingPipeline(loaded), false);
     const columns = classMapping(manifest.classes, dataset);
-    const { kept, probs, evaluation, failed, contentHashes } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, splitItems(dataset, split), { ...options, pool }, context));
+    // Only records the model is for: the figures describe what predict would give a number on.
+    const { items, outOfScope } = await inScopeItems(manifest.name, intendedInputsOf(loaded), splitItems(dataset, split), context.signal);
+    if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: outOfScope.note });
+    const { kept, probs, evaluation, failed, contentHashes } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, items, { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const seed = options.seed ?? 20;
     const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
@@ -192,7 +208,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
     const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)), trainingOverlap: overlap, ...fusion };
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)), trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -23,6 +23,8 @@ import { confusionAt, defaultTarget, operatingThresholds, targetRange, type Targ
 import { classMapping } from './evaluate-job';
 import { datasetSha256, indexDataset } from './prepare';
 import { scoreItemLogits } from './score-items';
+import { inScopeItems, type OutOfScope } from '../evaluation-scope';
+import { intendedInputOf } from '../package/manifest';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
 export const operatingPointGoals = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
@@ -99,6 +101,8 @@ export interface OperatingPointJobResult {
   readonly failed: { id: string; message: string }[];
   /** The locked test records among them: in none of the test figures. */
   readonly testFailed: { id: string; message: string }[];
+  /** Records of each split outside the model's intended input, in no figure (what predict abstains on). */
+  readonly outOfScope: { readonly validation: OutOfScope; readonly test: OutOfScope };
 }
 
 /** The threshold rule of a goal. */
@@ -208,11 +212,15 @@ interface Scored {
   readonly logits: number[][];
   readonly labels: number[][];
   readonly failed: { id: string; message: string }[];
+  readonly outOfScope: OutOfScope;
 }
 
+/** Scores the split's records within the model's intended input (the others counted, as evaluate does): an operating point is chosen and reported on what predict gives numbers for. */
 async function scoreSplit(loaded: LoadedPackage, items: readonly DatasetItem[], columns: readonly number[], options: OperatingPointJobOptions, pool: InferencePool | undefined, context: JobContext): Promise<Scored> {
-  const { kept, logits, failed } = await scoreItemLogits(loaded, items, { cacheDir: options.cacheDir, pool }, context);
-  return { kept, logits, failed, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
+  const { items: inScope, outOfScope } = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], items, context.signal);
+  if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `${items[0]?.split ?? ''} rows: ${outOfScope.note}` });
+  const { kept, logits, failed } = await scoreItemLogits(loaded, inScope, { cacheDir: options.cacheDir, pool }, context);
+  return { kept, logits, failed, outOfScope, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
 }
 
 function rate(metrics: ScoredMetrics, ci: Record<string, Interval>, name: string, figure: 'sensitivity' | 'specificity'): RateWithInterval {
@@ -316,6 +324,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
       override,
       failed: [...val.failed, ...test.failed],
       testFailed: test.failed,
+      outOfScope: { validation: val.outOfScope, test: test.outOfScope },
     };
   } finally {
     disposeModel(loaded);

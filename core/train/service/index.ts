@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { outOfScopeSummary } from '../evaluation-scope';
 import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
@@ -176,6 +177,7 @@ export class TrainingService {
         operatingPoint: operatingPointByClass(r.model.operatingPoint, r.classes),
         notLockedTest: r.notLockedTest,
         trainingOverlap: r.trainingOverlap,
+        outOfScope: outOfScopeSummary(r.outOfScope),
         evaluatedOn: { name: r.dataset, root: request.dataset.root, labels: request.dataset.labels ?? null },
         ...(r.peComparison ? { peComparison: r.peComparison } : {}),
         ...fusion,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { OperatingPointResultSchema, type OperatingPointResult } from '../../contract/training-schemas';
 import type { DatasetSpec } from '../../data/load';
 import { leftOutSummary } from '../../data/types';
+import { outOfScopeSummary } from '../evaluation-scope';
 import { jsonSafe } from '../finalize';
 import type { OperatingPointJobResult } from '../jobs/operating-point-job';
 import { resealPackageFolder } from '../package/io';
@@ -30,6 +31,7 @@ export function operatingPointResult(r: OperatingPointJobResult, dataset: Datase
       perClass: r.perClass,
       override: r.override,
       unreadable: leftOutSummary(r.testFailed.map(({ id, message }) => ({ id, reason: message }))),
+      outOfScope: { validation: outOfScopeSummary(r.outOfScope.validation), test: outOfScopeSummary(r.outOfScope.test) },
     }),
   );
 }

@@ -1,0 +1,71 @@
+import { decodeRecordFiles } from '../data/records';
+import type { DatasetItem } from '../data/types';
+import { EinthovenError } from '../errors';
+import { scopeFindings, scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeReasonKind } from './scope';
+
+/**
+ * The records an evaluation left out as outside the model's intended input (what `ecg predict`
+ * abstains on): how many, and how many for each reason (a record may miss more than one part).
+ */
+export interface OutOfScope {
+  readonly count: number;
+  readonly byReason: Partial<Record<ScopeReasonKind, number>>;
+  /** One left-out record and its reasons in full, for the reader to check. */
+  readonly example: { readonly id: string; readonly reasons: string[] } | null;
+  /** What the figures cover, in words: said with them whenever a record was left out. */
+  readonly note: string;
+}
+
+/** The counts by reason in words: '3 sampling rate outside the model's range, 1 pacing spikes'. */
+function reasonCounts(byReason: OutOfScope['byReason']): string {
+  return scopeReasonKinds.flatMap((kind) => (byReason[kind] ? [`${byReason[kind]} ${scopeReasonText[kind]}`] : [])).join(', ');
+}
+
+/**
+ * The dataset's own age for a record where it lists one (PTB-XL's database, a labels CSV's age
+ * column), else the record file's: the model's age range applies to the patient, wherever stated.
+ */
+function ageOf(item: DatasetItem, fileAge: number | undefined): number | undefined {
+  return item.demographics?.ageYears ?? fileAge;
+}
+
+/**
+ * Splits evaluated items into those within every intended input given (one per model; an
+ * ensemble's members each) and those outside, read from their original files before any
+ * resampling: a 100 Hz record scored by a model for 500 Hz and up was silently upsampled and
+ * counted, where `ecg predict` abstains on it. A record that does not decode is kept here, for
+ * the evaluation to report as unreadable. Refused when no record is left.
+ */
+export async function inScopeItems(modelName: string, intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; outOfScope: OutOfScope }> {
+  const kept: DatasetItem[] = [];
+  const byReason: Partial<Record<ScopeReasonKind, number>> = {};
+  let example: OutOfScope['example'] = null;
+  for (const item of items) {
+    if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while checking the records against the model\'s intended input');
+    const record = await decodeRecordFiles(item.files).catch(() => undefined);
+    if (!record) {
+      kept.push(item);
+      continue;
+    }
+    const input = { fs: record.fs, leads: record.leads, patient: { ageYears: ageOf(item, record.patient.ageYears) } };
+    const reasons = intended.flatMap((one) => scopeFindings(input, one).reasons);
+    if (reasons.length === 0) {
+      kept.push(item);
+      continue;
+    }
+    for (const kind of new Set(reasons.map((r) => r.kind))) byReason[kind] = (byReason[kind] ?? 0) + 1;
+    example ??= { id: item.id, reasons: [...new Set(reasons.map((r) => r.text))] };
+  }
+  const count = items.length - kept.length;
+  const counts = reasonCounts(byReason);
+  if (kept.length === 0) {
+    throw new EinthovenError('E_VALIDATION', `none of the ${items.length} records is within ${modelName}'s intended input (${counts}; e.g. ${example?.id}: ${example?.reasons.join('; ')}): there is nothing the model is for to evaluate it on`);
+  }
+  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : `the figures cover only the ${kept.length} records within ${modelName}'s intended input; ${count} of ${items.length} left out, as predict abstains on them (${counts})`;
+  return { items: kept, outOfScope: { count, byReason, example, note } };
+}
+
+/** What a result and a recorded site evaluation keep of it: the counts and what the figures cover. */
+export function outOfScopeSummary(o: OutOfScope): { count: number; byReason: Record<string, number>; note: string } {
+  return { count: o.count, byReason: { ...o.byReason }, note: o.note };
+}
