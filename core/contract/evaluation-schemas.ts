@@ -34,7 +34,17 @@ export const BaseComparisonSchema = z.object({
   baseMetrics: z.object({ metrics: z.record(z.string(), z.unknown()), ci: z.record(z.string(), interval) }).nullable(),
   classes: z.array(ClassComparisonSchema),
   /** Test records whose content hash is in the base model's training-record filter (null: the base keeps no filter). */
-  overlap: z.object({ checked: z.number().int().nonnegative(), inBaseTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
+  overlap: z.object({
+    checked: z.number().int().nonnegative(),
+    inBaseTraining: z.number().int().nonnegative().nullable(),
+    note: z.string(),
+    /**
+     * The fine-tuning's validation records checked the same way: the epoch, temperature and
+     * thresholds were chosen on them, so base-training records among them make those choices, and
+     * the validation figures, optimistic. Absent from packages made before it was checked.
+     */
+    validation: z.object({ checked: z.number().int().nonnegative(), inBaseTraining: z.number().int().nonnegative().nullable(), note: z.string() }).optional(),
+  }),
   note: z.string(),
 });
 export type BaseComparison = z.infer<typeof BaseComparisonSchema>;

@@ -1,5 +1,6 @@
 import type { RecordFilter } from './record-filter';
 import { recordFilterTest } from './record-filter';
+import type { RateCopySearch } from './rate-copy-search';
 
 export interface TrainingOverlap {
   /** Records whose content hash was checked. */
@@ -13,18 +14,30 @@ export interface TrainingOverlap {
  * How many evaluated records a model already saw, by its training-record filter (the content
  * hashes of its training and validation records, kept in its package): figures on those are
  * optimistic. `consequence` ends the note when some were seen; `what` names the records checked.
+ * With `copies` (rate-copy-search.ts), a record also counts as seen when a copy of it at another
+ * sampling rate in its data folder is in the filter: PTB-XL's 500 Hz files are other hashes of
+ * the 100 Hz ECGs a model trained on, and the check said "none" of records it had all trained on.
  */
-export function trainingOverlap(modelName: string, filter: RecordFilter | undefined, hashes: readonly (string | undefined)[], consequence = 'its figures on them are optimistic', what = 'test records'): TrainingOverlap {
+export function trainingOverlap(modelName: string, filter: RecordFilter | undefined, hashes: readonly (string | undefined)[], consequence = 'its figures on them are optimistic', what = 'test records', copies?: RateCopySearch): TrainingOverlap {
   const checked = hashes.filter((h): h is string => h !== undefined);
   if (!filter) return { checked: checked.length, inTraining: null, note: `${modelName} keeps no record of its training records (written before packages kept one): overlap with its training data is unknown` };
   const seen = recordFilterTest(filter);
-  const inTraining = checked.filter(seen).length;
-  const note =
-    inTraining === 0
-      ? // The filter holds exact content hashes: the same ECG at another sampling rate is not recognised, so absence is claimed no further.
-        `by exact content, none of the ${checked.length} ${what} is among ${modelName}'s ${filter.count} training and validation records (a copy at another sampling rate would not be recognised)`
-      : `${inTraining} of the ${checked.length} ${what} are among ${modelName}'s training and validation records: ${consequence}`;
+  const exact = checked.filter(seen);
+  const viaCopy = checked.filter((h) => !seen(h) && (copies?.copies.get(h) ?? []).some(seen));
+  const inTraining = exact.length + viaCopy.length;
+  const copyText = viaCopy.length > 0 ? ` (${viaCopy.length} of them as a copy at another sampling rate in ${copies?.root})` : '';
+  const note = inTraining === 0 ? noneNote(modelName, filter.count, checked.length, what, copies) : `${inTraining} of the ${checked.length} ${what} are among ${modelName}'s training and validation records${copyText}: ${consequence}`;
   return { checked: checked.length, inTraining, note };
+}
+
+/** "None seen", saying how far that was checked: exact content always, copies at other rates where a folder was searched. */
+function noneNote(modelName: string, count: number, checked: number, what: string, copies: RateCopySearch | undefined): string {
+  const among = `among ${modelName}'s ${count} training and validation records`;
+  // The filter holds exact content hashes: a copy at another rate is recognised only where it was found.
+  if (!copies || copies.skipped !== null) {
+    return `by exact content, none of the ${checked} ${what} is ${among} (a copy at another sampling rate would not be recognised${copies?.skipped ? `: ${copies.skipped}` : ''})`;
+  }
+  return `none of the ${checked} ${what}, nor a copy of one at another sampling rate among the ${copies.searched} other records in ${copies.root}, is ${among} (a copy kept elsewhere would not be recognised)`;
 }
 
 /** One ensemble member's overlap, named. */

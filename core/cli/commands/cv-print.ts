@@ -1,12 +1,25 @@
 import type { CvMetric } from '../../train/cv';
 import type { CvJobResult } from '../../train/jobs/cv-job';
 
+/** A fine-tuning fold's overlap with its base model's training data: held-out records, and validation records. */
+type OverlapNotes = { readonly inBaseTraining: number | null; readonly note: string; readonly validation?: { readonly inBaseTraining: number | null; readonly note: string } | undefined };
+
+/** Each fine-tuning fold's overlap with the base's training data, as its finetune output says it: out-of-fold figures on records the base learned are optimistic. */
+function overlapLines(folds: CvReport['folds']): string[] {
+  return folds.flatMap((f) => {
+    if (!f.overlap) return [];
+    const warn = (n: number | null) => (n ? 'WARNING: ' : '');
+    const val = f.overlap.validation;
+    return [`  fold ${f.fold}: ${warn(f.overlap.inBaseTraining)}held-out overlap: ${f.overlap.note}`, ...(val ? [`  fold ${f.fold}: ${warn(val.inBaseTraining)}validation overlap: ${val.note}`] : [])];
+  });
+}
+
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'f1Macro@0.5', 'accuracy@0.5', 'gmeanPaper@0.5'];
 
 /** What `ecg train --cv` (cvJob) and `ecg finetune --cv` (finetuneCvJob) both report. */
 export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & Partial<Pick<CvJobResult, 'copiesKept'>> & {
-  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number }[];
+  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number; readonly overlap?: OverlapNotes }[];
 };
 
 /** The human-readable `ecg train --cv` / `ecg finetune --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */
@@ -33,5 +46,6 @@ export function cvLines(r: CvReport): string[] {
   const cov = r.pooled.report.averaging.aucMacro;
   lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
   lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
+  lines.push(...overlapLines(r.folds));
   return lines;
 }

@@ -30,6 +30,8 @@ export function closingLines(manifest: ModelManifest): string[] {
     lines.push(`    ${c.name.padEnd(8)} AUC fine-tuned ${fixed(c.aucFinetuned)}  base ${fixed(c.aucBase)}  difference ${fixed(c.diff)} [${fixed(c.ci95[0])}, ${fixed(c.ci95[1])}] ${c.method === 'DeLong' ? `DeLong p ${fixed(c.p)}` : `(${c.method})`}`);
   }
   lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${comparison.overlap.note}`);
+  const val = comparison.overlap.validation;
+  if (val) lines.push(`  ${val.inBaseTraining ? 'WARNING: ' : ''}validation overlap: ${val.note}`);
   return lines;
 }
 

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset } from '../../data/types';
+import type { RecordProfile } from '../../engine/record-profile';
+import { rateCopiesIn } from '../rate-copy-search';
 import { EinthovenError } from '../../errors';
 import { calibrationByClass } from '../../ml/metrics/index';
 import { probabilities } from '../calibration';
@@ -21,10 +24,31 @@ export function assertTestRows(dataset: Dataset): void {
   throw new EinthovenError('E_VALIDATION', `${dataset.name}: no locked test rows: a fine-tuning ends with its evaluation on them; give some rows split 'test', or a test labels CSV (--test-labels)`);
 }
 
-/** How many test records the base model already saw (its training-record filter), in words. */
-function overlapOf(base: LoadedPackage, hashes: readonly (string | undefined)[]): BaseComparison['overlap'] {
-  const { checked, inTraining, note } = trainingOverlap(base.manifest.name, base.manifest.provenance.trainingRecords, hashes, 'its figures on them are optimistic, and so is the comparison');
-  return { checked, inBaseTraining: inTraining, note };
+/** A store's hash and profile of each id it decoded: what a copy search compares. */
+function searchedRecords(store: SignalStore, ids: readonly string[]): { id: string; hash: string; profile: RecordProfile | undefined }[] {
+  return ids.flatMap((id) => {
+    const hash = store.contentHash(id);
+    return hash === undefined ? [] : [{ id, hash, profile: store.profile(id) }];
+  });
+}
+
+/**
+ * How many test and validation records the base model already saw (its training-record filter),
+ * in words, counting a record whose copy at another sampling rate lies in the data folder and was
+ * in the base's training (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz
+ * ECGs the starter trained on were "none").
+ */
+async function overlapOf(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined): Promise<BaseComparison['overlap']> {
+  const { name, provenance } = base.manifest;
+  const testRecords = searchedRecords(test.store, test.ids);
+  const valRecords = searchedRecords(val.store, val.ids);
+  const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
+  const copies = provenance.trainingRecords ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
+  // A cross-validation fold's test rows are its held-out fold, named so.
+  const what = dataset.cvFold ? 'held-out records' : 'test records';
+  const onTest = trainingOverlap(name, provenance.trainingRecords, testRecords.map((r) => r.hash), 'its figures on them are optimistic, and so is the comparison', what, copies);
+  const onVal = trainingOverlap(name, provenance.trainingRecords, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation records', copies);
+  return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
 }
 
 /** The base model's probabilities for the fine-tuned classes it also outputs (by name), at its own temperature and thresholds. */
@@ -64,8 +88,9 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, patientIdsOf(kept, ids), { paperExact: config.paperExact });
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
-    const overlap = overlapOf(base, ids.map((id) => store.contentHash(id)));
+    const overlap = await overlapOf(base, dataset, { store, ids }, { store: prepared.store, ids: prepared.val.ids }, context.signal);
     if (overlap.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
+    if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BaseComparison } from '../../contract/evaluation-schemas';
 import { EinthovenError } from '../../errors';
 import { crossValidationPlan, summariseFolds, type CopyGroups, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
 import { duplicateGroups, hashRows } from '../duplicates';
@@ -27,6 +28,8 @@ export interface FinetuneFoldOutcome {
   readonly modelId: string;
   readonly bestEpoch: number;
   readonly epochs: number;
+  /** The fold's held-out and validation records the base model trained on (its package's comparison), when it could tell. */
+  readonly overlap?: BaseComparison['overlap'];
 }
 
 /** The K-fold estimate, in the shape `ecg train --cv` reports (cv-print.ts prints both). */
@@ -113,7 +116,9 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     } finally {
       loaded.model.dispose();
     }
-    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs });
+    // A fold's closing comparison is kept under its cvFold (as its held-out rows'), not as a locked test's.
+    const overlap = (r.manifest.provenance.cvFold?.comparison ?? r.manifest.provenance.comparison)?.overlap;
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, ...(overlap ? { overlap } : {}) });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, copiesKept, dataset, classes, folds, cancelled, out: options.workDir };

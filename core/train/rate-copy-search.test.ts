@@ -1,0 +1,66 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cvLines } from '../cli/commands/cv-print';
+import { decodeRecordFiles } from '../data/records';
+import { recordContentHash } from '../engine/record-hash';
+import { recordProfile } from '../engine/record-profile';
+import { fixturePath } from '../test/shared-data';
+import { summariseFolds } from './cv';
+import { rateCopiesIn } from './rate-copy-search';
+import { buildRecordFilter } from './record-filter';
+import { trainingOverlap } from './training-overlap';
+
+/** A data folder as PTB-XL lays it out: one ECG at 500 Hz (the dataset's) and at 100 Hz, and another ECG at 100 Hz. */
+function dataFolder(): { root: string; hr: string[]; lr: string[]; other: string[] } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-rate-copies-'));
+  const copy = (from: string, sub: string, stem: string) => {
+    mkdirSync(path.join(root, sub), { recursive: true });
+    return ['hea', 'dat'].map((ext) => {
+      const to = path.join(root, sub, `${stem}.${ext}`);
+      copyFileSync(path.join(from, `${stem}.${ext}`), to);
+      return to;
+    });
+  };
+  return {
+    root,
+    hr: copy(fixturePath('train', 'ptbxl-500', 'records500', '00000'), 'records500', '00001_hr'),
+    lr: copy(fixturePath('train', 'ptbxl', 'records100', '00000'), 'records100', '00001_lr'),
+    other: copy(fixturePath('train', 'ptbxl', 'records100', '00000'), 'records100', '00038_lr'),
+  };
+}
+
+async function hashed(files: string[]) {
+  const record = await decodeRecordFiles(files);
+  return { hash: recordContentHash(record), profile: recordProfile(record) };
+}
+
+describe("a base model's training overlap, across sampling rates", () => {
+  it('counts a held-out 500 Hz record whose 100 Hz copy the base trained on, where it said none', async () => {
+    const { root, hr, lr, other } = dataFolder();
+    const held = await hashed(hr);
+    const filter = buildRecordFilter([(await hashed(lr)).hash, (await hashed(other)).hash]);
+    const copies = await rateCopiesIn(root, new Set(hr), [held]);
+    expect(copies).toMatchObject({ searched: 2, skipped: null });
+    const overlap = trainingOverlap('starter', filter, [held.hash], 'its figures on them are optimistic', 'test records', copies);
+    expect(overlap).toMatchObject({ checked: 1, inTraining: 1 });
+    expect(overlap.note).toBe(`1 of the 1 test records are among starter's training and validation records (1 of them as a copy at another sampling rate in ${root}): its figures on them are optimistic`);
+  });
+
+  it('says how far "none" was checked: exact content, and copies among the folder\'s other records', async () => {
+    const { root, hr, other } = dataFolder();
+    const held = await hashed(hr);
+    const filter = buildRecordFilter([(await hashed(other)).hash]);
+    const overlap = trainingOverlap('starter', filter, [held.hash], undefined, 'validation records', await rateCopiesIn(root, new Set(hr), [held]));
+    expect(overlap.note).toBe(`none of the 1 validation records, nor a copy of one at another sampling rate among the 2 other records in ${root}, is among starter's 1 training and validation records (a copy kept elsewhere would not be recognised)`);
+  });
+
+  it("prints each cross-validation fold's held-out and validation overlap", () => {
+    const summary = summariseFolds([{ fold: 1, ids: ['a', 'b'], patients: [undefined, undefined], labels: [[1], [0]], probs: [[0.9], [0.1]], thresholds: [0.5] }], ['PE'], { resamples: 20, seed: 1 });
+    const overlap = { checked: 2, inBaseTraining: 2, note: '2 of the 2 test records are among starter\'s training and validation records (2 of them as a copy at another sampling rate in /d): …', validation: { checked: 1, inBaseTraining: 0, note: 'none of the 1 validation records …' } };
+    const lines = cvLines({ ...summary, k: 3, source: 'rows', excluded: null, dataset: 'd', classes: ['PE'], cancelled: false, out: '/o', folds: [{ fold: 1, bestEpoch: 1, epochs: 1, overlap }] });
+    expect(lines).toContain(`  fold 1: WARNING: held-out overlap: ${overlap.note}`);
+    expect(lines).toContain(`  fold 1: validation overlap: ${overlap.validation.note}`);
+  });
+});
