@@ -5,19 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../../data/ptbxl';
 import { lockedTestOf, type ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
-import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { modelCommand } from './model';
 import { trainCommand } from './train';
+import { runCli } from '../../test/cli-io';
 
-/** Runs a command in-process and captures what it prints. */
-async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const data = fixturePath('train', 'ptbxl');
 const manifestOf = async (folder: string) => JSON.parse(await readFile(path.join(folder, 'manifest.json'), 'utf8')) as ModelManifest;

@@ -13,19 +13,14 @@ import { loadModel, disposeModel } from '../../train/ensemble/package';
 import { predictModel } from '../../train/ensemble/score';
 import { decodeRecordFiles } from '../../data/records';
 import { loadPtbxl } from '../../data/ptbxl';
-import type { CliCommand } from '../command';
 import { ensembleCommand } from './ensemble';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { packageCommand } from './package';
 import { trainCommand } from './train';
+import { runCli } from '../../test/cli-io';
 
-async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const data = fixturePath('train', 'ptbxl');
 let dir: string;

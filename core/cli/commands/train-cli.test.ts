@@ -13,7 +13,6 @@ import { modelDetail } from '../../engine/model-detail';
 import { loadPackage } from '../../train/package/archive';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fixturePath } from '../../test/shared-data';
-import type { CliCommand } from '../command';
 import { evaluateCommand } from './evaluate';
 import { finetuneCommand } from './finetune';
 import { hpoCommand } from './hpo';
@@ -21,14 +20,9 @@ import { modelCommand } from './model';
 import { predictCommand, predictionText } from './predict';
 import type { Prediction } from '../../train/predictor';
 import { trainCommand } from './train';
+import { runCli } from '../../test/cli-io';
 
-/** Runs a command in-process and captures what it prints. */
-async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const data = fixturePath('train', 'ptbxl');
 const record = (id: string) => path.join(data, 'records100', '00000', `${id}_lr.hea`);
