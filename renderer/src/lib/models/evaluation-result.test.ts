@@ -40,6 +40,15 @@ describe("an evaluation's figures on screen", () => {
     expect(fusionEvaluationText(plain, 'pe-ecg')).toBeNull();
   });
 
+  it('says once that a network with no discriminating threshold is never flagged (it said so twice: the threshold, then the label)', () => {
+    const f = fusionResult.fusion;
+    if (!f) throw new Error('no fusion');
+    const never = { ...fusionResult, fusion: { ...f, ecgOnly: { ...f.ecgOnly, operatingPoint: { method: 'f1' as const, temperature: 1.5, thresholds: { PE: 1 } } } } };
+    expect(fusionEvaluationText(never, 'pe-ecg-fusion')?.network).toMatch(
+      /at its own operating point \(no thresholds: no class discriminated on validation, none is ever flagged · temperature 1\.50\)$/,
+    );
+  });
+
   it('says figures off the locked test split are not locked-test figures, else warns of test records the model trained on', () => {
     const notLocked = 'not locked-test figures: the model was fitted on the training split, so they are optimistic; report the test split (--split test)';
     expect(evaluationWarning({ ...fusionResult, notLockedTest: notLocked })).toBe(`N${notLocked.slice(1)}`);

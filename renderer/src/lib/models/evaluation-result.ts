@@ -1,4 +1,4 @@
-import type { EvaluationResult } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, type EvaluationResult } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
 
 /**
@@ -22,7 +22,16 @@ export interface FusionEvaluationText {
   readonly unscored: string | null;
 }
 
-const thresholds = (point: EvaluationResult['operatingPoint']) => Object.values(point.thresholds).map(thresholdText).join(', ');
+/**
+ * An operating point in brackets: its thresholds, then how they were chosen. Where no threshold
+ * discriminated, the label alone says so ("no thresholds: … none is ever flagged"), not the
+ * thresholds' "none: never flagged" before it again.
+ */
+function pointText(point: EvaluationResult['operatingPoint']): string {
+  const values = Object.values(point.thresholds);
+  const shown = values.length > 0 && values.every(isNeverFlagged) ? '' : `threshold ${values.map(thresholdText).join(', ')}; `;
+  return `(${shown}${operatingPointLabel(point)})`;
+}
 
 /** Null for a model that is not a PE fusion package. `modelName`: the fusion package's name (the result carries its id). */
 export function fusionEvaluationText(result: EvaluationResult, modelName: string): FusionEvaluationText | null {
@@ -30,8 +39,8 @@ export function fusionEvaluationText(result: EvaluationResult, modelName: string
   if (!f) return null;
   const { ecgOnly } = f;
   return {
-    fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${result.n} records with every score item, at the fusion's own operating point (threshold ${thresholds(result.operatingPoint)}; ${operatingPointLabel(result.operatingPoint)})`,
-    network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${ecgOnly.n} records, at its own operating point (threshold ${thresholds(ecgOnly.operatingPoint)}; ${operatingPointLabel(ecgOnly.operatingPoint)})`,
+    fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${result.n} records with every score item, at the fusion's own operating point ${pointText(result.operatingPoint)}`,
+    network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${ecgOnly.n} records, at its own operating point ${pointText(ecgOnly.operatingPoint)}`,
     unscored: f.unscored.count > 0 ? `${f.unscored.count} evaluated ${f.unscored.count === 1 ? 'record' : 'records'} could not be fused and ${f.unscored.count === 1 ? 'is' : 'are'} in no fusion figure (first: ${f.unscored.firstReason ?? '—'})` : null,
   };
 }
