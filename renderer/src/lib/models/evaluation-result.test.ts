@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
-import { evaluationWarning, fusionEvaluationText } from './evaluation-result';
+import { evaluationWarning, fusionEvaluationText, outOfScopeText } from './evaluation-result';
 
 /** A fusion package's evaluation on a site's locked test rows, as the engine sends it (parsed by the contract, as the app receives it). */
 const fusionResult: EvaluationResult = EvaluationResultSchema.parse({
@@ -57,5 +57,12 @@ describe("an evaluation's figures on screen", () => {
     expect(evaluationWarning({ ...fusionResult, trainingOverlap: seen })).toBe(seen.note);
     // Off the test split every record was seen: the split's own warning says it.
     expect(evaluationWarning({ notLockedTest: notLocked, trainingOverlap: seen })).toBe(`N${notLocked.slice(1)}`);
+  });
+
+  it('says beside the figures which records they leave out as outside the model\'s intended input (the app showed the figures alone)', () => {
+    const note = "the figures cover only the 54 records within starter's intended input; 2 of 56 left out, as predict abstains on them (2 patient age outside the model's range)";
+    expect(outOfScopeText({ outOfScope: { count: 2, byReason: { age: 2 }, note } })).toBe(note.charAt(0).toUpperCase() + note.slice(1));
+    expect(outOfScopeText({ outOfScope: { count: 0, byReason: {}, note: 'every one of the 56 records is within it' } })).toBeNull();
+    expect(outOfScopeText({})).toBeNull();
   });
 });

@@ -15,6 +15,17 @@ export function evaluationWarning(result: Pick<EvaluationResult, 'notLockedTest'
   return result.trainingOverlap.inTraining ? result.trainingOverlap.note : null;
 }
 
+/**
+ * The records the figures leave out as outside the model's intended input (as predict abstains on
+ * them), said beside the figures as `ecg evaluate` says it; null when none were left out, and for
+ * results made before they were counted.
+ */
+export function outOfScopeText(result: Pick<EvaluationResult, 'outOfScope'>): string | null {
+  const o = result.outOfScope;
+  if (!o || o.count === 0) return null;
+  return o.note.charAt(0).toUpperCase() + o.note.slice(1);
+}
+
 /** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */
 export interface FusionEvaluationText {
   readonly fusion: string;
