@@ -35,6 +35,7 @@ describe('a temperature that was not trusted is printed with the reason, as the 
       n: 56, classes: ['MI'], split: 'test', dataset: 'd', failed: [], notLockedTest: null, calibration: {},
       evaluation: { mode: 'centre', stride: 125, aggregate: 'mean' },
       trainingOverlap: { checked: 56, inTraining: 0, note: 'none' },
+      outOfScope: { count: 0, byReason: {}, note: 'every one of the 56 records is within r18\'s intended input' },
       model: { id: 'r18@0123456789ab', name: 'r18', demonstration: false, operatingPoint: { ...operatingPoint, thresholds: [1] } },
       metrics: { accuracy: 0.9, subsetAccuracy: 0.9, f1Macro: 0, mapMacro: 0.1, gmean: 0, gmeanPaper: 0, aucMacro: 0.5, perClass, averaging: { classes: 1 } },
       ci: {},
