@@ -135,14 +135,19 @@ async function quietAnswer(): Promise<WebgpuStart | undefined> {
   try {
     probe = await probeAdaptersQuietly();
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, error: `the optional 'webgpu' package (Dawn) is not installed or does not load here: ${why}` };
+    return dawnNotLoaded(error);
   }
   if (probe.adapters.some((a) => a.hardware)) return undefined;
   const said = probe.dawnMessages.length > 0 ? { dawnMessages: probe.dawnMessages } : {};
   const software = probe.adapters[0];
   if (!software) return { ok: false, error: `no WebGPU adapter (${probe.notes.join('; ')})`, ...said };
   return { ok: false, adapter: software, error: softwareOnlyText(software), ...said };
+}
+
+/** The answer where Dawn itself could not be loaded, in this process or in the probe's child. */
+function dawnNotLoaded(error: unknown): WebgpuStart {
+  const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return { ok: false, error: `the optional 'webgpu' package (Dawn) is not installed or does not load here: ${why}` };
 }
 
 function softwareOnlyText(adapter: GpuAdapterReport): string {
@@ -163,8 +168,7 @@ export async function startWebgpu(allowSoftware: boolean): Promise<WebgpuStart> 
   try {
     probe = await probeAdapters();
   } catch (error) {
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, error: `the optional 'webgpu' package (Dawn) is not installed or does not load here: ${why}` };
+    return dawnNotLoaded(error);
   }
   const found = probe.found;
   if (!found) return { ok: false, error: `no WebGPU adapter (${probe.notes.join('; ')})` };
