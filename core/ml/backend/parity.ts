@@ -5,12 +5,12 @@ import { architectureNames, buildModel, type ArchitectureName } from '../models/
 
 /**
  * Backend parity of every architecture: the same weights, input, labels and dropout masks on a
- * reference backend (cpu) and a target (webgpu); the forward logits, the loss and every
- * trainable variable's gradient of one training step compared. Used by the unit tests
- * (core/ml/backend/webgpu.test.ts) and `npm run bench -- parity`.
+ * reference backend (wasm in the unit tests, cpu in `npm run bench -- parity` and the GPU check) and
+ * a target (webgpu); the forward logits, the loss and every trainable variable's gradient of one
+ * training step compared. Used by the unit tests (webgpu-parity-cnn/seq.test.ts) and the bench.
  *
  * The reference must run first: tfjs moves tensors between backends through the source's
- * synchronous read, which the webgpu backend lacks in Node, so data only ever flows cpu → webgpu.
+ * synchronous read, which the webgpu backend lacks in Node, so data only ever flows reference → webgpu.
  */
 
 /**
