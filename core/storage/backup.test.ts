@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +19,8 @@ const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'c
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** A data folder as the app leaves it: a real imported record, a model package, an export, the signing key, a training checkpoint and the shell's log. */
-async function dataFolder(): Promise<string> {
-  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'backup-')), 'data');
+async function makeDataFolder(): Promise<string> {
+  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'backup-template-')), 'data');
   const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
   expect(await importCommand.run([hea, hea.replace(/\.hea$/, '.dat'), '--data-dir', dataDir], capture())).toBe(0);
   const files: Record<string, string> = {
@@ -39,12 +39,31 @@ async function dataFolder(): Promise<string> {
 }
 
 /**
- * Another process that opens a write transaction on `file` (a table created, not committed), and
- * commits after `ms`. Resolves once the transaction is open, with a promise of the process's exit code
- * (wrapped: an async function returning a promise would wait for it).
+ * A fresh copy of that data folder, in a folder of its own (its siblings are the test's backups and
+ * restores). Imported once and copied: the import took seconds per test, and a copy of a closed
+ * SQLite database (no connection open, so no -wal beside it) is the same database.
  */
-async function holdWriteTransaction(file: string, ms: number): Promise<{ exited: Promise<number | null>; stop: () => void }> {
-  const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE; CREATE TABLE uncommitted_work (x INTEGER)'); console.log('held'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
+let template: Promise<string> | undefined;
+async function dataFolder(): Promise<string> {
+  template ??= makeDataFolder();
+  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'backup-')), 'data');
+  cpSync(await template, dataDir, { recursive: true });
+  return dataDir;
+}
+
+/**
+ * Another process that opens a write transaction on `file` (a table created, not committed), and
+ * commits after `commitWhen.afterMs`, or as soon as the file `commitWhen.exists` appears (polled every
+ * 10 ms; a minute at most). Resolves once the transaction is open, with a promise of the process's
+ * exit code (wrapped: an async function returning a promise would wait for it).
+ */
+async function holdWriteTransaction(file: string, commitWhen: { afterMs: number } | { exists: string }): Promise<{ exited: Promise<number | null>; stop: () => void }> {
+  const commit = "db.exec('COMMIT'); db.close(); process.exit(0);";
+  const schedule =
+    'afterMs' in commitWhen
+      ? `setTimeout(() => { ${commit} }, ${commitWhen.afterMs});`
+      : `setInterval(() => { if (require('node:fs').existsSync(${JSON.stringify(commitWhen.exists)})) { ${commit} } }, 10); setTimeout(() => { ${commit} }, 60000);`;
+  const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE; CREATE TABLE uncommitted_work (x INTEGER)'); console.log('held'); ${schedule}`;
   const child = spawn(process.execPath, ['-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await new Promise<void>((resolve, reject) => {
@@ -69,9 +88,10 @@ describe('backing up, checking and restoring a data folder', () => {
     const dataDir = await dataFolder();
     const before = lastAudit(databasePath(dataDir)).verification;
     // The app writing at the moment of the backup, in its own process: its uncommitted work must not be in the
-    // copy, and must not block it. The audit entry after the snapshot waits (SQLite's busy timeout) for the commit.
-    const writer = await holdWriteTransaction(databasePath(dataDir), 3000);
+    // copy, and must not block it. The audit entry after the snapshot waits (SQLite's busy timeout) for the commit,
+    // which comes once the backup's manifest, written after the snapshot and its check, is there (it waited a fixed 3 s).
     const dest = path.join(path.dirname(dataDir), 'backup-1');
+    const writer = await holdWriteTransaction(databasePath(dataDir), { exists: path.join(dest, manifestName) });
     const { manifest, notAudited } = await createBackup(dataDir, dest, cliAudit(dataDir));
     expect(await writer.exited).toBe(0);
 
@@ -220,7 +240,7 @@ describe('backing up, checking and restoring a data folder', () => {
 
   it('removes a backup whose audit entry cannot be written (another process holds the write lock past the wait), and fails', async () => {
     const dataDir = await dataFolder();
-    const writer = await holdWriteTransaction(databasePath(dataDir), 60_000);
+    const writer = await holdWriteTransaction(databasePath(dataDir), { afterMs: 60_000 });
     const dest = path.join(path.dirname(dataDir), 'backup-unaudited');
     const made = capture();
     try {
