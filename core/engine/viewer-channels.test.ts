@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
 import type { FilteredSignals, RecordMeasurements } from '../contract/viewer-schemas';
@@ -23,9 +23,9 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
 
-async function engineWith(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<Engine> {
+async function engineWith(files: { name: string; bytes: Uint8Array }[], csv?: object, owner: Engine[] = engines): Promise<Engine> {
   const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-viewer-')), shell: 'test' });
-  engines.push(engine);
+  owner.push(engine);
   const started = await engine.handle('records:import', csv ? { files, csv } : { files });
   if (!started.ok) throw new Error(started.error.message);
   const { jobId } = started.value as { jobId: string };
@@ -40,6 +40,23 @@ async function engineWith(files: { name: string; bytes: Uint8Array }[], csv?: ob
   return engine;
 }
 
+/**
+ * One engine per file for the tests that only read its record, or add an audit entry they check at
+ * once: each engine's import and its decode worker (loaded through tsx) cost seconds of CPU, and
+ * four tests imported 00001 into engines of their own, two the MUSE file.
+ */
+const sharedEngines: Engine[] = [];
+const shared = new Map<string, Promise<Engine>>();
+afterAll(async () => {
+  await Promise.all(sharedEngines.splice(0).map((e) => e.close()));
+});
+function sharedEngineWith(files: { name: string; bytes: Uint8Array }[]): Promise<Engine> {
+  const key = files.map((f) => f.name).join('+');
+  const engine = shared.get(key) ?? engineWith(files, undefined, sharedEngines);
+  shared.set(key, engine);
+  return engine;
+}
+
 async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
   const result = await engine.handle(channel, request);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
@@ -48,7 +65,7 @@ async function value<T>(engine: Engine, channel: string, request: object): Promi
 
 describe('records:measure', () => {
   it('gives the same figures as `ecg measure` on the same file, with QTc under every formula', async () => {
-    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const engine = await sharedEngineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
     const m = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
     const [decoded] = decodeFiles(loadFilesForDecoding([samplePath('00001_hr.hea')]));
     if (!decoded?.ok) throw new Error('sample did not decode');
@@ -113,7 +130,7 @@ describe('records:measure', () => {
 
 describe('records:filter', () => {
   it('returns the filtered leads and what was applied, and leaves the stored record untouched', async () => {
-    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const engine = await sharedEngineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
     const stored = await value<RecordDetail>(engine, 'records:get', { id: 1 });
     const filter = { highpassHz: 0.05, lowpassHz: 40, notchHz: 50 } as const;
     const filtered = await value<FilteredSignals>(engine, 'records:filter', { id: 1, filter });
@@ -125,7 +142,7 @@ describe('records:filter', () => {
   });
 
   it('accepts only the filters a cardiograph offers', async () => {
-    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const engine = await sharedEngineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
     const bad = await engine.handle('records:filter', { id: 1, filter: { highpassHz: 1, lowpassHz: null, notchHz: null } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } });
     const missing = await engine.handle('records:filter', { id: 1, filter: { highpassHz: null, lowpassHz: null } });
@@ -135,7 +152,7 @@ describe('records:filter', () => {
 
 describe('records:printed', () => {
   it('audits a print with the settings it was printed at; refuses an unknown record or a malformed report', async () => {
-    const engine = await engineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
+    const engine = await sharedEngineWith([upload('00001_hr.hea'), upload('00001_hr.dat')]);
     const settings = { layout: '6x2', speedMmS: 50, gainMmMv: 20, filter: '0.5–40 Hz, notch 50 Hz' };
     expect(await value(engine, 'records:printed', { id: 1, ...settings })).toEqual({ audited: true });
     expect(engine.audit.recent(1)[0]).toMatchObject({ actor: 'user', action: 'record.printed', subject: 'record:1', details: settings });
@@ -149,7 +166,7 @@ describe('records:export', () => {
   const muse = path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'muse', 'synthetic-latin1.xml');
 
   it('writes a de-identified WFDB copy that reads back with the same signals and none of the identifiers, audited', async () => {
-    const engine = await engineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
+    const engine = await sharedEngineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
     const stored = await value<RecordDetail>(engine, 'records:get', { id: 1 });
     expect(stored.patient).toMatchObject({ id: 'SYNTH-1', name: 'Zoé Bézier', sex: 'F', ageYears: 70 });
     const { files } = await value<{ files: string[] }>(engine, 'records:export', { id: 1, format: 'wfdb', deidentify: true });
@@ -171,7 +188,7 @@ describe('records:export', () => {
   });
 
   it('keeps the clinical context when not de-identifying, and refuses an unknown record', async () => {
-    const engine = await engineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
+    const engine = await sharedEngineWith([{ name: 'upload/muse.xml', bytes: new Uint8Array(readFileSync(muse)) }]);
     const { files } = await value<{ files: string[] }>(engine, 'records:export', { id: 1, format: 'wfdb', deidentify: false });
     const [back] = decodeFiles(loadFilesForDecoding(files));
     if (!back?.ok) throw new Error('the export did not read back');
