@@ -128,8 +128,13 @@ describe('wasm training kernels vs cpu', () => {
   // the same XNNPACK paths as above where it is not. A batch of 5 keeps the smallest case (kernel
   // 1, stride 2: 2·5·150·48·64 ≈ 4.6 MFLOP) above ort-kernels.ts's 4 MFLOP line, and the session
   // count below proves onnxruntime ran; the JavaScript cpu reference is what makes larger batches slow.
+  // Kernels 1 and 3 take every path onnxruntime sees: the stride-1 input gradient's one conv and the
+  // stride-2 polyphase convs (one phase empty at kernel 1; a 2-tap and a 1-tap phase at kernel 3),
+  // with and without padding. Kernel 7 takes the same paths with longer taps (ort-kernels.ts passes
+  // the kernel size through as it is); the small cases above hold it to cpu, and its large cases
+  // were 43 of this file's 70 s.
   const ortRequired = process.env['EINTHOVEN_REQUIRE_ONNX'] === '1';
-  const largeConvs = [1, 3, 7].flatMap((kernel) =>
+  const largeConvs = [1, 3].flatMap((kernel) =>
     [1, 2].flatMap((stride) => [
       { kernel, stride, length: 301, pad: 'same' as const },
       { kernel, stride, length: 300, pad: 'valid' as const },
