@@ -67,10 +67,13 @@ describe('EngineClient: an engine process that stops under the window', () => {
     // An engine it shut down is not started again, though the policy has restarts left (2 of 3). Checked on
     // this client's engine, where a test of its own started a third real engine process (seconds of CPU) to ask.
     await e.client.shutdown();
-    started.splice(started.indexOf(e.client), 1); // shut down once: a second shutdown() would wait for an exit already seen
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(e.ports).toHaveLength(2);
     expect(e.events.filter((x) => x.event === 'engine:restarted')).toHaveLength(1);
+    expect(e.log.slice(3)).toEqual(['engine stopped']);
+    // Asked again (the app's quit after its window's close), it is already done: it waited for an exit already seen.
+    await e.client.shutdown();
+    expect(value(await e.client.request('app:info', {}))).toMatchObject({ code: 'E_INTERNAL', message: expect.stringMatching(/not running/) });
     expect(e.log.slice(3)).toEqual(['engine stopped']);
   });
 

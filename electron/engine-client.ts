@@ -55,6 +55,7 @@ export class EngineClient {
   #nextId = 1;
   #stopped = false;
   #shuttingDown = false;
+  #shutdown: Promise<void> | undefined;
 
   constructor(start: () => EnginePort, options: EngineClientOptions = {}) {
     this.#start = start;
@@ -92,8 +93,17 @@ export class EngineClient {
     return () => this.#eventHandlers.delete(handler);
   }
 
-  /** Asks the engine to finish its jobs and close the database, then kills it if it lingers. */
-  async shutdown(graceMs = 3000): Promise<void> {
+  /**
+   * Asks the engine to finish its jobs and close the database, then kills it if it lingers. Once:
+   * a second call (the window's close and the app's quit both ask) gets the first one's promise,
+   * where it waited for an exit already seen and never resolved.
+   */
+  shutdown(graceMs = 3000): Promise<void> {
+    this.#shutdown ??= this.#stop(graceMs);
+    return this.#shutdown;
+  }
+
+  async #stop(graceMs: number): Promise<void> {
     this.#shuttingDown = true;
     if (!(await this.#engineUp())) return;
     const port = this.#port;
@@ -106,6 +116,8 @@ export class EngineClient {
     }, graceMs);
     await exited;
     clearTimeout(timer);
+    // A request after this answers that the engine is not running, where it was sent to the exited process and never answered.
+    this.#stopped = true;
     // A stop asked for is logged as the starts and restarts are (docs/security.md): the log told of starts only.
     this.#log(killed ? `engine stopped: killed after it did not close within ${graceMs} ms` : 'engine stopped');
   }
