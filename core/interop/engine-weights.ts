@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EinthovenError } from '../errors';
 import { withoutInitialDraws } from '../ml/models/init';
-import { buildModel, type BuildOptions } from '../ml/models/registry';
+import { buildModel, isBuiltAs, type BuildOptions } from '../ml/models/registry';
 import type { NamedArray } from './safetensors';
 
 /**
@@ -27,12 +27,22 @@ export function engineKey(index: number, weight: string): string {
   return `${String(index).padStart(4, '0')}.${weight}`;
 }
 
+/** The layers in the order they were created (tfjs numbers layers as it creates them), weightless ones left out. */
+function inCreationOrder(layers: readonly tf.layers.Layer[], ids: readonly number[]): tf.layers.Layer[] {
+  const order = ids.map((id, i) => ({ id, i })).sort((a, b) => a.id - b.id);
+  return order.map(({ i }) => layers[i] as tf.layers.Layer).filter((layer) => layer.weights.length > 0);
+}
+
 /**
- * The model's weighted layers in builder order. A package's model comes back from JSON with
- * its layers in topological order, not creation order; building the same architecture afresh
- * (same options) recovers the creation order, and layer i of both has the same class and shapes.
+ * The model's weighted layers in builder order. `model.layers` is in topological order, not
+ * creation order. A model buildModel built as this architecture (a loaded package's, an import's)
+ * was created in builder order, so its own layer numbers give it. Any other (a model read from
+ * JSON) is matched against the same architecture built afresh (same options), whose creation
+ * order is the builder's and whose layer i has the same class and shapes. That second model
+ * cost as much as the first, every weight allocated (VGG11-bn's 35 million), on every export and import.
  */
 export function engineOrderLayers(model: tf.LayersModel, architecture: string, buildOptions: BuildOptions): tf.layers.Layer[] {
+  if (isBuiltAs(model, architecture, buildOptions)) return inCreationOrder(model.layers, model.layers.map((layer) => layer.id));
   const fresh = withoutInitialDraws(() => buildModel(architecture, buildOptions)); // read for its layers' order and shapes only
   try {
     if (fresh.layers.length !== model.layers.length) {
@@ -45,8 +55,7 @@ export function engineOrderLayers(model: tf.LayersModel, architecture: string, b
         throw new EinthovenError('E_MODEL', `layer ${i} (${other.getClassName()}) does not match ${architecture}'s ${layer.getClassName()}`);
       }
     });
-    const order = fresh.layers.map((layer, i) => ({ id: layer.id, i })).sort((a, b) => a.id - b.id);
-    return order.map(({ i }) => model.layers[i] as tf.layers.Layer).filter((layer) => layer.weights.length > 0);
+    return inCreationOrder(model.layers, fresh.layers.map((layer) => layer.id));
   } finally {
     fresh.dispose();
   }

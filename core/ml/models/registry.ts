@@ -164,7 +164,26 @@ export function buildModel(name: string, options: BuildOptions): tf.LayersModel 
   }
   const input = tf.input({ shape: [length, arch.leads], name: 'ecg' });
   const output = arch.build(input, parsed.data.numClasses, parsed.data.paperExact ?? false, parsed.data);
-  return tf.model({ inputs: input, outputs: output, name });
+  const model = tf.model({ inputs: input, outputs: output, name });
+  builds.set(model, buildKey(name, parsed.data));
+  return model;
+}
+
+/** What each model built by buildModel was built as; a model made otherwise (from JSON, by hand) is absent. */
+const builds = new WeakMap<tf.LayersModel, string>();
+
+function buildKey(name: string, options: BuildOptions): string {
+  return JSON.stringify([name, options]);
+}
+
+/**
+ * Whether buildModel built `model` as this architecture with these options: then its layers were
+ * created in the builder's order (tfjs numbers layers as it creates them) and have exactly the
+ * shapes these options give, so a reader of that order needs no second model built to learn it.
+ */
+export function isBuiltAs(model: tf.LayersModel, name: string, options: BuildOptions): boolean {
+  const parsed = buildOptionsSchema.safeParse(options);
+  return parsed.success && builds.get(model) === buildKey(name, parsed.data);
 }
 
 /** Trainable parameters (BN moving statistics excluded, as torch's requires_grad count). */
