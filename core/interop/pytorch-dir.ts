@@ -65,7 +65,15 @@ export async function readCapped(file: string, cap: number): Promise<Uint8Array>
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new EinthovenError('E_NOT_FOUND', `${file}: missing`);
   if (info.size > cap) throw new EinthovenError('E_TOO_LARGE', `${file}: ${info.size} bytes exceed the ${cap}-byte limit`);
-  return new Uint8Array(await readFile(file));
+  return viewOf(await readFile(file));
+}
+
+/**
+ * The file's bytes as a plain Uint8Array over the Buffer's own memory: `new Uint8Array(buffer)`
+ * copied them, a second 140 MB for VGG11-bn's weights on every export and import.
+ */
+function viewOf(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 export async function readPytorchConfig(dir: string): Promise<PytorchConfig> {
