@@ -24,13 +24,15 @@ def predict(args):
 
 
 def inputs(args):
+    """Each --shards with its --out: one process, torch imported once (2 s of CPU a start)."""
     from .pipeline import Transform
     from .shards import ShardSplit, read_index
-    index = read_index(args.shards)
-    split = ShardSplit(args.shards, index, args.split)
-    transform = Transform(index['pipeline'])
-    rows = [transform.centre(split.record(i)[0]) for i in range(len(split))]
-    np.save(args.out, np.stack(rows).transpose(0, 2, 1).astype(np.float32))  # [n, crop, leads]
+    for shards, out in zip(args.shards, args.out):
+        index = read_index(shards)
+        split = ShardSplit(shards, index, args.split)
+        transform = Transform(index['pipeline'])
+        rows = [transform.centre(split.record(i)[0]) for i in range(len(split))]
+        np.save(out, np.stack(rows).transpose(0, 2, 1).astype(np.float32))  # [n, crop, leads]
 
 
 def synthetic(args):
@@ -50,9 +52,9 @@ def main(argv=None):
     p.add_argument('--out', required=True, action='append')
     p.add_argument('--write-weights', action='append', help="also write the twin's weights back as an engine-order safetensors file")
     p = commands.add_parser('inputs', help="centre-crop model inputs [n, crop, leads] of a shard split, as the trainer makes them")
-    p.add_argument('--shards', required=True)
+    p.add_argument('--shards', required=True, action='append', help='shards folder (repeatable, paired with --out)')
     p.add_argument('--split', choices=('train', 'val'), default='val')
-    p.add_argument('--out', required=True)
+    p.add_argument('--out', required=True, action='append')
     p = commands.add_parser('synthetic', help='synthetic full-size shards (12 × 5000 at 500 Hz) for timing runs')
     p.add_argument('--out', required=True)
     p.add_argument('--records', type=int, default=21837, help='PTB-XL has 21,837')
@@ -60,6 +62,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == 'predict' and not (len(args.dir) == len(args.inputs) == len(args.out) and len(args.write_weights or args.dir) == len(args.dir)):
         parser.error('predict: give --dir, --inputs, --out (and --write-weights) the same number of times')
+    if args.command == 'inputs' and len(args.shards) != len(args.out):
+        parser.error('inputs: give --shards and --out the same number of times')
     {'train': train, 'predict': predict, 'inputs': inputs, 'synthetic': synthetic}[args.command](args)
 
 
