@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { Engine } from './engine';
 
-// records:correct-fiducials on the real engine and SQLite, with the bundled PTB-XL 00102
-// (first-degree AV block; CC BY 4.0): the program measures a PR of ~252 ms.
+// records:correct-fiducials on the real engine and SQLite, with the bundled PTB-XL records (CC BY 4.0):
+// 00102 (first-degree AV block), where the program measures a PR of ~252 ms, and sinus rhythms.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sample = (name: string) => ({ name: `upload/${name}`, bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'resources', 'samples', 'ptbxl', name))) });
 
@@ -23,10 +23,8 @@ function open(dataDir: string): Engine {
   return engine;
 }
 
-async function engineWith00102(): Promise<{ engine: Engine; dataDir: string }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-boundaries-'));
-  const engine = open(dataDir);
-  const started = await engine.handle('records:import', { files: [sample('00102_hr.hea'), sample('00102_hr.dat')] });
+async function imported(engine: Engine, record: string): Promise<void> {
+  const started = await engine.handle('records:import', { files: [sample(`${record}_hr.hea`), sample(`${record}_hr.dat`)] });
   if (!started.ok) throw new Error(started.error.message);
   const { jobId } = started.value as { jobId: string };
   await new Promise<void>((resolve) => {
@@ -37,7 +35,34 @@ async function engineWith00102(): Promise<{ engine: Engine; dataDir: string }> {
       }
     });
   });
+}
+
+async function engineWith00102(): Promise<{ engine: Engine; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-boundaries-'));
+  const engine = open(dataDir);
+  await imported(engine, '00102');
   return { engine, dataDir };
+}
+
+/**
+ * One engine for the tests that need no restart, each test on a record of its own, so that no
+ * test sees another's corrections: every engine measures in a decode worker of its own, loaded
+ * through tsx (over a second of CPU each), and four tests started one each.
+ */
+let shared: Promise<Engine> | undefined;
+afterAll(async () => {
+  await (await shared)?.close();
+});
+async function sharedRecord(record: '00102' | '00001' | '00008' | '00030'): Promise<{ engine: Engine; id: number }> {
+  shared ??= (async () => {
+    const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-boundaries-')), shell: 'test' });
+    for (const name of ['00102', '00001', '00008', '00030']) await imported(engine, name);
+    return engine;
+  })();
+  const engine = await shared;
+  const id = engine.db.prepare('SELECT id FROM records WHERE source_path = ?').pluck().get(`upload/${record}_hr.hea`);
+  if (typeof id !== 'number') throw new Error(`${record} was not imported`);
+  return { engine, id };
 }
 
 async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
@@ -98,73 +123,73 @@ describe('records:correct-fiducials', () => {
   });
 
   it('refuses a stale edit (E_CONFLICT), takes a superseding one, and takes the correction back to the program', async () => {
-    const { engine } = await engineWith00102();
-    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
-    const first = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 20 }, reader: 'Dr. A' });
+    const { engine, id } = await sharedRecord('00102');
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id });
+    const first = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id, boundaries: { tEnd: msFromR(program, 'tEnd') + 20 }, reader: 'Dr. A' });
     const firstId = first.correction?.id as number;
-    expect(await engine.handle('records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B' })).toMatchObject({
+    expect(await engine.handle('records:correct-fiducials', { id, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B' })).toMatchObject({
       ok: false,
       error: { code: 'E_CONFLICT', message: expect.stringMatching(/corrected by Dr\. A .*reopen the record/) },
     });
-    const second = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B', supersedes: firstId });
+    const second = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id, boundaries: { tEnd: msFromR(program, 'tEnd') + 30 }, reader: 'Dr. B', supersedes: firstId });
     expect((second.qtMs as number) - (program.qtMs as number)).toBeCloseTo(30, 0);
     expect(second.correction?.supersedes).toBe(firstId);
 
-    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: second.correction?.id });
+    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id, boundaries: {}, reader: 'Dr. B', supersedes: second.correction?.id });
     expect(back.correction).toMatchObject({ applied: false, boundaries: {} });
     expect(back.correction?.notApplied).toBeUndefined();
     expect([back.prMs, back.qrsMs, back.qtMs, codes(back)]).toEqual([program.prMs, program.qrsMs, program.qtMs, codes(program)]);
     expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'measurements.fiducials.reverted', actor: 'Dr. B' });
-    expect(await engine.handle('records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. B', supersedes: back.correction?.id })).toMatchObject({
+    expect(await engine.handle('records:correct-fiducials', { id, boundaries: {}, reader: 'Dr. B', supersedes: back.correction?.id })).toMatchObject({
       ok: false,
       error: { code: 'E_VALIDATION', message: expect.stringMatching(/already has the program's beats and boundaries/) },
     });
     // Every version stays on file, newest first.
-    expect(engine.fiducials.corrections.listForRecord(1).map((c) => c.reader)).toEqual(['Dr. B', 'Dr. B', 'Dr. A']);
+    expect(engine.fiducials.corrections.listForRecord(id).map((c) => c.reader)).toEqual(['Dr. B', 'Dr. B', 'Dr. A']);
   });
 
   it('refuses boundaries the median beat cannot take, and bad requests, storing nothing', async () => {
-    const { engine } = await engineWith00102();
-    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const { engine, id } = await sharedRecord('00001');
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id });
     const qrsOn = msFromR(program, 'qrsOnset');
     const auditBefore = engine.audit.recent(1)[0]?.id;
     for (const [request, code, message] of [
-      [{ id: 1, boundaries: { qrsOffset: qrsOn - 4 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: QRS onset must come before QRS offset/],
-      [{ id: 1, boundaries: { tEnd: 2900 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: T end at 2900 ms from R lies outside the median beat/],
-      [{ id: 1, boundaries: {}, beats: { removed: [Math.round(((program.beats[0] as number) + (program.beats[1] as number)) / 2)] }, reader: 'Dr. A' }, 'E_VALIDATION', /1 beat edit names no beat/],
-      [{ id: 1, boundaries: {}, beats: { added: [-3] }, reader: 'Dr. A' }, 'E_VALIDATION', /added/],
-      [{ id: 1, boundaries: { tEnd: 9000 }, reader: 'Dr. A' }, 'E_VALIDATION', /tEnd/],
-      [{ id: 1, boundaries: { pOnset: -150, wobble: 1 }, reader: 'Dr. A' }, 'E_VALIDATION', /wobble|unrecognized/i],
-      [{ id: 1, boundaries: { pOnset: -150 }, reader: '  ' }, 'E_VALIDATION', /reader must be named/],
-      [{ id: 1, boundaries: {}, reader: 'Dr. A' }, 'E_VALIDATION', /no correction to take back/],
-      [{ id: 1, boundaries: { pOnset: -150 }, reader: 'Dr. A', supersedes: 7 }, 'E_VALIDATION', /no correction 7/],
+      [{ id, boundaries: { qrsOffset: qrsOn - 4 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: QRS onset must come before QRS offset/],
+      [{ id, boundaries: { tEnd: 2900 }, reader: 'Dr. A' }, 'E_VALIDATION', /not applied: T end at 2900 ms from R lies outside the median beat/],
+      [{ id, boundaries: {}, beats: { removed: [Math.round(((program.beats[0] as number) + (program.beats[1] as number)) / 2)] }, reader: 'Dr. A' }, 'E_VALIDATION', /1 beat edit names no beat/],
+      [{ id, boundaries: {}, beats: { added: [-3] }, reader: 'Dr. A' }, 'E_VALIDATION', /added/],
+      [{ id, boundaries: { tEnd: 9000 }, reader: 'Dr. A' }, 'E_VALIDATION', /tEnd/],
+      [{ id, boundaries: { pOnset: -150, wobble: 1 }, reader: 'Dr. A' }, 'E_VALIDATION', /wobble|unrecognized/i],
+      [{ id, boundaries: { pOnset: -150 }, reader: '  ' }, 'E_VALIDATION', /reader must be named/],
+      [{ id, boundaries: {}, reader: 'Dr. A' }, 'E_VALIDATION', /no correction to take back/],
+      [{ id, boundaries: { pOnset: -150 }, reader: 'Dr. A', supersedes: 7 }, 'E_VALIDATION', /no correction 7/],
       [{ id: 9, boundaries: { pOnset: -150 }, reader: 'Dr. A' }, 'E_NOT_FOUND', /record 9/],
     ] as const) {
       expect(await engine.handle('records:correct-fiducials', request), JSON.stringify(request)).toMatchObject({ ok: false, error: { code, message: expect.stringMatching(message) } });
     }
-    expect(engine.fiducials.corrections.listForRecord(1)).toEqual([]);
+    expect(engine.fiducials.corrections.listForRecord(id)).toEqual([]);
     expect(engine.audit.recent(1)[0]?.id).toBe(auditBefore);
-    expect(await value(engine, 'records:measure', { id: 1 })).toEqual(program);
+    expect(await value(engine, 'records:measure', { id })).toEqual(program);
   });
 
   it("removes a beat the reader rejects: rate, RR and the program's figures beside them, audited", async () => {
-    const { engine } = await engineWith00102();
-    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const { engine, id } = await sharedRecord('00030');
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id });
     const rejected = program.beats[3] as number;
-    const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, beats: { removed: [rejected] }, reader: 'Dr. A' });
+    const corrected = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id, boundaries: {}, beats: { removed: [rejected] }, reader: 'Dr. A' });
     expect(corrected.beats).toHaveLength(program.beats.length - 1);
     expect(corrected.beats).not.toContain(rejected);
     expect(corrected.heartRateBpm as number).toBeLessThan(program.heartRateBpm as number);
     expect(corrected.correction).toMatchObject({ applied: true, beats: { added: [], removed: [rejected] }, beatEdits: { added: 0, removed: 1, unmatched: 0 }, program: { heartRateBpm: program.heartRateBpm, prMs: program.prMs } });
     expect(engine.audit.recent(1)[0]?.details).toMatchObject({ beats: { removed: [rejected] }, program: { beats: program.beats.length }, reader: { beats: program.beats.length - 1 } });
     // The beat comes back with the correction taken back.
-    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id: 1, boundaries: {}, reader: 'Dr. A', supersedes: corrected.correction?.id });
+    const back = await value<RecordMeasurements>(engine, 'records:correct-fiducials', { id, boundaries: {}, reader: 'Dr. A', supersedes: corrected.correction?.id });
     expect(back.beats).toEqual(program.beats);
   });
 
   it('the table refuses UPDATE: a stored correction cannot be rewritten', async () => {
-    const { engine } = await engineWith00102();
-    await value(engine, 'records:correct-fiducials', { id: 1, boundaries: { pAbsent: true }, reader: 'Dr. A' });
-    expect(() => engine.db.prepare(`UPDATE fiducial_corrections SET reader = 'someone else'`).run()).toThrow(/immutable/);
+    const { engine, id } = await sharedRecord('00008');
+    await value(engine, 'records:correct-fiducials', { id, boundaries: { pAbsent: true }, reader: 'Dr. A' });
+    expect(() => engine.db.prepare(`UPDATE fiducial_corrections SET reader = 'someone else' WHERE record_id = ?`).run(id)).toThrow(/immutable/);
   });
 });
