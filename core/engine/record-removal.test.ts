@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { RecordDetail } from '../contract/schemas';
 import type { RecordMeasurements, RecordRemoved } from '../contract/viewer-schemas';
@@ -13,6 +13,7 @@ import { decodeFiles } from '../formats/index';
 import { asMillivolts } from '../formats/record';
 import { databasePath } from './data-dir';
 import { Engine } from './engine';
+import { recordContentHash } from './record-hash';
 
 // records:remove on the real engine and SQLite: the bundled PTB-XL 00001 (CC BY 4.0) and the
 // synthetic MUSE XML fixture, its patient's last name made distinctive so the database files can be searched for it.
@@ -41,6 +42,28 @@ async function imported(engine: Engine, files: { name: string; bytes: Uint8Array
   await new Promise<void>((resolve) => {
     const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
   });
+}
+
+/**
+ * One engine (with the bundled models) for the tests that remove a record of their own and look at
+ * no other: each engine that imports starts a decode worker through tsx (over a second of CPU),
+ * and three tests started one each for one record.
+ */
+let shared: Promise<{ engine: Engine; dataDir: string }> | undefined;
+afterAll(async () => {
+  await (await shared)?.engine.close();
+});
+async function sharedRecord(record: '00001' | '00008' | '00030'): Promise<{ engine: Engine; dataDir: string; id: number }> {
+  shared ??= (async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
+    const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources'), policyFile: path.join(dataDir, 'no-policy.json') });
+    for (const name of ['00001', '00008', '00030']) await imported(engine, [ptbxl(`${name}_hr.hea`), ptbxl(`${name}_hr.dat`)]);
+    return { engine, dataDir };
+  })();
+  const { engine, dataDir } = await shared;
+  const id = engine.db.prepare('SELECT id FROM records WHERE source_path = ?').pluck().get(`upload/${record}_hr.hea`);
+  if (typeof id !== 'number') throw new Error(`${record} was not imported`);
+  return { engine, dataDir, id };
 }
 
 async function value<T>(engine: Engine, channel: string, request: object): Promise<T> {
@@ -192,22 +215,22 @@ describe('removing a record', () => {
   });
 
   it("says so when another program's open read keeps the write-ahead log from being emptied, and audits the removal all the same", async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
-    const engine = engineIn(dataDir);
-    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
-    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    const { engine, dataDir, id } = await sharedRecord('00030');
+    const record = await value<RecordDetail>(engine, 'records:get', { id });
     // A command line beside the app, in the middle of a read.
     const reader = new Database(databasePath(dataDir), { readonly: true });
     reader.prepare('BEGIN').run();
     reader.prepare('SELECT count(*) FROM records').get();
+    const busyTimeout = engine.db.pragma('busy_timeout', { simple: true }) as number;
     engine.db.pragma('busy_timeout = 50');
     try {
-      const removed = await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'erasure request' });
+      const removed = await value<RecordRemoved>(engine, 'records:remove', { id, contentHash: record.contentHash, reason: 'erasure request' });
       expect(removed.remainsIn.at(-1)).toMatch(/^the database's files \(einthoven\.sqlite and its write-ahead log, einthoven\.sqlite-wal\) until the app is closed: another program reading the database/);
-      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.removed', subject: 'record:1' });
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'record.removed', subject: `record:${id}` });
     } finally {
       reader.prepare('COMMIT').run();
       reader.close();
+      engine.db.pragma(`busy_timeout = ${busyTimeout}`); // the engine is shared
     }
   });
 
@@ -216,7 +239,10 @@ describe('removing a record', () => {
     const policy = path.join(dataDir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ trainers: [currentOsAccount()] }));
     const engine = engineIn(dataDir, policy);
-    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    // Stored directly: an import would start a decode worker (over a second of CPU) for a refusal that comes before any record is read.
+    const [decoded] = decodeFiles([ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
+    if (!decoded?.ok) throw new Error('00001 did not decode');
+    engine.records.insert(decoded.record, recordContentHash(decoded.record), 'upload/00001_hr.hea');
     const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
     const refused = await engine.handle('records:remove', { id: 1, contentHash: record.contentHash, reason: 'erasure request' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringMatching(/removing a record needs the admin role/) } });
@@ -225,32 +251,28 @@ describe('removing a record', () => {
   });
 
   it('a prediction still running when its record is removed is neither stored nor shown, and says why', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
-    const engine = engineIn(dataDir, undefined, path.join(repoRoot, 'resources'));
-    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
-    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
+    const { engine, id } = await sharedRecord('00008');
+    const record = await value<RecordDetail>(engine, 'records:get', { id });
     // Not awaited: the model runs while the removal below is handled.
-    const predicting = engine.handle('models:predict', { modelId: starterModelId(), recordId: 1 });
-    await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
-    expect(await predicting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(/record 1 was removed while the model ran: the prediction was neither stored nor shown/) } });
+    const predicting = engine.handle('models:predict', { modelId: starterModelId(), recordId: id });
+    await value<RecordRemoved>(engine, 'records:remove', { id, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
+    expect(await predicting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringMatching(new RegExp(`record ${id} was removed while the model ran: the prediction was neither stored nor shown`)) } });
     expect(engine.db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 0 });
     expect(engine.audit.recent(5).map((e) => e.action)).not.toContain('record.predicted');
   });
 
   it('a fiducial correction still being measured when its record is removed is not stored, and says why', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-'));
-    const engine = engineIn(dataDir);
-    await imported(engine, [ptbxl('00001_hr.hea'), ptbxl('00001_hr.dat')]);
-    const record = await value<RecordDetail>(engine, 'records:get', { id: 1 });
-    const program = await value<RecordMeasurements>(engine, 'records:measure', { id: 1 });
+    const { engine, id } = await sharedRecord('00001');
+    const record = await value<RecordDetail>(engine, 'records:get', { id });
+    const program = await value<RecordMeasurements>(engine, 'records:measure', { id });
     const beat = program.medianBeat;
     const qrsOnset = beat?.fiducials.qrsOnset;
     if (!beat || qrsOnset === null || qrsOnset === undefined) throw new Error('00001 has no QRS onset');
     // 150 ms before the QRS: a P onset the correction can apply.
     const pOnset = ((qrsOnset - beat.pre) * 1000) / program.fs - 150;
-    const correcting = engine.handle('records:correct-fiducials', { id: 1, boundaries: { pOnset }, reader: 'Dr. A' });
-    await value<RecordRemoved>(engine, 'records:remove', { id: 1, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
-    expect(await correcting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: 'record 1 was removed while the correction was measured: it was not stored' } });
+    const correcting = engine.handle('records:correct-fiducials', { id, boundaries: { pOnset }, reader: 'Dr. A' });
+    await value<RecordRemoved>(engine, 'records:remove', { id, contentHash: record.contentHash, reason: 'filed under the wrong patient' });
+    expect(await correcting).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: `record ${id} was removed while the correction was measured: it was not stored` } });
     expect(engine.db.prepare('SELECT COUNT(*) AS n FROM fiducial_corrections').get()).toEqual({ n: 0 });
   });
 });
