@@ -5,19 +5,31 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { packChannelsLast } from '../data/batches';
-import { loadOne, SignalStore, splitAtCrop } from '../data/store';
+import type { SignalStore } from '../data/store';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { initBackend } from '../ml/backend/init';
-import { buildPipeline } from '../signal/pipeline';
-import { createRng } from '../signal/rng';
-import { disposeModel, loadModel, type LoadedModel } from '../train/ensemble/package';
-import { predictModel } from '../train/ensemble/score';
-import { logitsOf, recordLogits } from '../train/predict';
+import type { LoadedModel } from '../train/ensemble/package';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
-import { runFileTask } from './record-files';
-import { Replica } from './replica';
-import { reduceAndUpdate, type SharedUpdateState } from './shared-update';
+import type { Replica } from './replica';
+import type { SharedUpdateState } from './shared-update';
+
+/**
+ * What each kind of request needs, imported at its first such request and kept: a pool's workers
+ * serve one purpose (training, prediction, decoding or file tasks), and importing every purpose's
+ * modules at start (the model zoo, package verification, ONNX, the readers and the measurements)
+ * cost each training worker about 0.35 s of CPU from source (tsx), before its first request.
+ */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+const models = onFirstUse(() => import('./replica'));
+const updates = onFirstUse(() => import('./shared-update'));
+const batches = onFirstUse(async () => ({ ...(await import('../data/batches')), ...(await import('../signal/rng')) }));
+const signals = onFirstUse(async () => ({ ...(await import('../data/store')), ...(await import('../signal/pipeline')) }));
+const packaged = onFirstUse(async () => ({ ...(await import('../train/ensemble/package')), ...(await import('../train/ensemble/score')) }));
+const logits = onFirstUse(() => import('../train/predict'));
+const fileTasks = onFirstUse(() => import('./record-files'));
 
 interface PreparedShard {
   readonly x: { data: Float32Array; shape: number[] };
@@ -36,7 +48,7 @@ const packages = new Map<string, Promise<LoadedModel>>();
 async function packageAt(location: string): Promise<LoadedModel> {
   let loaded = packages.get(location);
   if (!loaded) {
-    loaded = loadModel(location);
+    loaded = packaged().then(({ loadModel }) => loadModel(location));
     loaded.catch(() => packages.delete(location));
     packages.set(location, loaded);
   } else packages.delete(location);
@@ -44,7 +56,7 @@ async function packageAt(location: string): Promise<LoadedModel> {
   while (packages.size > 2) {
     const [oldest, held] = packages.entries().next().value as [string, Promise<LoadedModel>];
     packages.delete(oldest);
-    void held.then(disposeModel, () => undefined);
+    void held.then(async (model) => (await packaged()).disposeModel(model), () => undefined);
   }
   return loaded;
 }
@@ -55,6 +67,7 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 async function decode(request: Extract<WorkerRequest, { kind: 'decode' }>): Promise<DecodeOutcome[]> {
+  const { buildPipeline, loadOne, splitAtCrop } = await signals();
   const before = buildPipeline(splitAtCrop(request.before).before);
   const out: DecodeOutcome[] = [];
   for (const item of request.items) {
@@ -73,13 +86,14 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.kind) {
     case 'replica':
       replica?.model.dispose();
-      replica = await Replica.create(request.spec);
+      replica = await (await models()).Replica.create(request.spec);
       return null;
     case 'store':
-      store = SignalStore.attach(request.shared);
+      store = (await signals()).SignalStore.attach(request.shared);
       return null;
     case 'prepare': {
       const s = need(store, 'signal store');
+      const { packChannelsLast, createRng } = await batches();
       const x = packChannelsLast(request.ids.map((id, i) => s.sample(id, 'train', createRng(request.seeds[i] as number))));
       prepared.set(request.step, { x, labels: request.labels });
       return null;
@@ -100,16 +114,17 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       updateState = request.state;
       return null;
     case 'update':
-      reduceAndUpdate(need(updateState, 'update state'), request.share);
+      (await updates()).reduceAndUpdate(need(updateState, 'update state'), request.share);
       return null;
     case 'logits': {
       const r = need(replica, 'model');
       r.sync();
-      return recordLogits(r.model, need(store, 'signal store'), request.ids, request.evaluation);
+      return (await logits()).recordLogits(r.model, need(store, 'signal store'), request.ids, request.evaluation);
     }
     case 'features': {
       const r = need(replica, 'model');
       const s = need(store, 'signal store');
+      const [{ logitsOf }, { createRng }] = await Promise.all([logits(), batches()]);
       r.sync();
       const out: number[][][] = [];
       for (const [i, id] of request.ids.entries()) {
@@ -126,8 +141,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'decode':
       return decode(request);
     case 'predict':
-      return predictModel(await packageAt(request.location), request.input);
+      return (await packaged()).predictModel(await packageAt(request.location), request.input);
     case 'record-files': {
+      const { runFileTask } = await fileTasks();
       const out = [];
       for (const group of request.groups) out.push(await runFileTask(group, request.options, request.task, packageAt));
       return out;
