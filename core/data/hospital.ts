@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { peNumberRanges } from '../clinic/pe-scores/items';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
@@ -37,13 +38,16 @@ interface Row {
 /**
  * The optional `age` column (years), uncapped; undefined when empty. Read as the PE numbers are
  * (csv-number.ts): it sets the age-adjusted D-dimer cut-off and Geneva's > 65, and Number() would
- * take '0x1F' as 31 and '5e1' as 50.
+ * take '0x1F' as 31 and '5e1' as 50. Bounded by the PE form's own age range (peNumberRanges): the
+ * earlier bound of 150 let 130–149 years into the score items, which the form refuses as a typing error.
  */
 function ageOf(r: Record<string, string>, where: string, reading: NumberReading): number | undefined {
   const text = (r.age ?? '').trim();
   if (!text) return undefined;
   const age = cellNumber(text, 'age', where, reading, 'a number of years');
-  if (!(Number.isFinite(age) && age >= 0 && age < 150)) throw new EinthovenError('E_FORMAT', `${where}: age '${text}' is not a number of years`);
+  const { min, max } = peNumberRanges.ageYears;
+  if (!(Number.isFinite(age) && age >= min)) throw new EinthovenError('E_FORMAT', `${where}: age '${text}' is not a number of years`);
+  if (age > max) throw new EinthovenError('E_FORMAT', `${where}: age '${text}' is above ${max} years, which is not a plausible age; correct it, or leave the cell empty when the age is not known`);
   return age;
 }
 

@@ -98,6 +98,24 @@ describe('hospital labels CSV: PE score items and totals', () => {
     await expect(loadHospital(ambiguous.dir, { labels: ambiguous.labels })).rejects.toThrow(/row 2: age '1,234' may be 1\.234 \(decimal comma\) or 1234 \(thousands comma\)/);
   });
 
+  it('refuses an age above the oldest the PE form accepts (130 years), naming the row and column, where 130–149 once reached the items', async () => {
+    const row = (age: string) => `ecgs/00001_lr.hea,1,${age},,650,,,,,,,,,,,`;
+    const semicolons = header.replace(/,/g, ';');
+    const refusals: [string, RegExp][] = [
+      // Read as 140 years, the age-adjusted D-dimer rule took it as given (a cut-off of 1400 ng/mL), and Geneva's > 65.
+      [`${header}\n${row('140')}\n`, /row 2: age '140' is above 130 years, which is not a plausible age/],
+      [`${header}\n${row('130.5')}\n`, /row 2: age '130\.5' is above 130 years/],
+      [`${semicolons}\necgs/00001_lr.hea;1;149,5;;650;;;;;;;;;;;\n`, /row 2: age '149,5' is above 130 years/],
+    ];
+    for (const [csv, message] of refusals) {
+      const { dir, labels } = await folder(csv);
+      await expect(loadHospital(dir, { labels }), csv).rejects.toThrow(message);
+    }
+    const oldest = await folder(`${header}\n${row('130')}\n`);
+    const [item] = (await loadHospital(oldest.dir, { labels: oldest.labels })).items;
+    expect(item?.peScores?.items.ageYears).toBe(130);
+  });
+
   it("reads a decimal comma in a ';'-separated export, where a comma cannot separate fields, and refuses a number that may be grouped in thousands", async () => {
     const semicolons = header.replace(/,/g, ';');
     const row = (heartRate: string, dDimer: string, wells: string) => `ecgs/00001_lr.hea;1;70;${heartRate};${dDimer};;;;;;;;;${wells};;`;
