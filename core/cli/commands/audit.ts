@@ -6,10 +6,11 @@ import { describeFinding, rowsSummary } from '../../db/audit-rows-text';
 import { writeFileAtomic } from '../../storage/atomic';
 import { loadSigningKey } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
-import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase } from '../../engine/data-dir';
 import { databaseError, EinthovenError } from '../../errors';
 import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
+import { openCliDataDir } from '../data-folder';
 
 const maxLimit = 100_000;
 
@@ -94,7 +95,8 @@ Options:
       actionPrefix: values.action,
     };
     // Reading an audit trail must not create an empty database where none was.
-    const file = existingDatabase(resolveDataDir(values['data-dir']));
+    const dataDir = openCliDataDir(values['data-dir'], io.stderr);
+    const file = existingDatabase(dataDir);
     // Read-only: reading or verifying the trail never writes, and works on archival media.
     const { db } = openDatabase(file, undefined, { readonly: true });
     try {
@@ -102,7 +104,7 @@ Options:
       if (values['export-anchor']) {
         // An anchor kept elsewhere is the evidence a rewritten trail is caught by: replacing an old one loses it.
         if (existsSync(values['export-anchor'])) throw new EinthovenError('E_CONFLICT', `${values['export-anchor']} already exists: an exported anchor is never replaced (it is what a rewritten trail is checked against); write the new one to another file`);
-        const anchor = makeAnchor(audit.verify(), file, loadSigningKey(resolveDataDir(values['data-dir'])));
+        const anchor = makeAnchor(audit.verify(), file, loadSigningKey(dataDir));
         await writeFileAtomic(values['export-anchor'], `${JSON.stringify(anchor, null, 2)}\n`);
         io.stdout(`anchor written to ${values['export-anchor']}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${anchor.signature.signer}` : ''}`);
         return 0;

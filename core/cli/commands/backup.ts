@@ -1,11 +1,12 @@
 import { auditThroughFile, backupSummary, createBackup, manifestName, type BackupManifest } from '../../storage/backup';
 import { checkBackup, restoreBackup } from '../../storage/backup-check';
-import { databasePath, resolveDataDir } from '../../engine/data-dir';
+import { databasePath } from '../../engine/data-dir';
 import { databaseError, EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { reapplyRemovals, recordedRemovals, type ReappliedRemovals, type RecordedRemoval } from './reapply-removals';
+import { openCliDataDir } from '../data-folder';
 
 function describe(manifest: BackupManifest): string {
   const summary = backupSummary('', manifest, null);
@@ -75,7 +76,7 @@ export const backupCommand: CliCommand = {
     if (modes.length !== 1) throw new EinthovenError('E_VALIDATION', 'give exactly one of --to DIR, --check DIR or --restore DIR');
     if (values['reapply-removals-from'] !== undefined && values.restore === undefined) throw new EinthovenError('E_VALIDATION', '--reapply-removals-from goes with --restore DIR');
     const json = values.json === true;
-    const dataDir = resolveDataDir(values['data-dir']);
+    const dataDir = openCliDataDir(values['data-dir'], io.stderr);
     if (values.to !== undefined) {
       const { manifest, notAudited } = await createBackup(dataDir, values.to, auditThroughFile(databasePath(dataDir), 'cli'));
       print(io, json, { ok: notAudited === null, to: values.to, audited: notAudited === null, notAudited, manifest }, [

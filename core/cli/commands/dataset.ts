@@ -78,7 +78,7 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
   const { values, positionals } = parseCommandArgs([...args], { 'data-dir': { type: 'string' }, task: { type: 'string' }, json: { type: 'boolean' } });
   if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
   const task = taskFrom(values.task);
-  const engine = cliEngine(values['data-dir']);
+  const engine = cliEngine(values['data-dir'], io.stderr);
   try {
     const d = await readingsDatasetJob(engine, task, io);
     if (values.json) {

@@ -6,7 +6,7 @@ import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
 import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIO } from '../command';
 import { comparisonLines, evaluationLines, subgroupLines } from './evaluate-print';
 import { withOutOfScope } from '../../contract/training-schemas';
 import { outOfScopeSummary } from '../../train/evaluation-scope';
@@ -15,8 +15,8 @@ import { resolveModel } from './model-path';
 import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 
 /** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */
-async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName): Promise<void> {
-  const engine = cliEngine(dataDir);
+async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName, stderr: CliIO['stderr']): Promise<void> {
+  const engine = cliEngine(dataDir, stderr);
   try {
     engine.authorize(channel);
   } catch (error) {
@@ -163,7 +163,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to
     // record. Checked before the evaluation runs, not after, so a refused account learns it at once.
-    if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate');
+    if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate', io.stderr);
     const backend = backendFrom(values.backend);
     const workers = workersFrom(values.workers);
     const threshold = numberFlag(values.threshold, '--threshold', { min: 0, max: 1 });

@@ -1,4 +1,3 @@
-import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { importSources } from '../../engine/import';
 import { listSources, withWfdbSiblings } from '../../engine/import-sources';
@@ -7,6 +6,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import type { ImportFileReport } from '../../contract/schemas';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
+import { openCliDataDir } from '../data-folder';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -40,7 +40,7 @@ Options:
     // An empty folder (or one of other files only) imported nothing and said nothing, exit 0.
     if (sources.length === 0) throw new EinthovenError('E_NOT_FOUND', `no file to import in ${positionals.join(', ')}`);
     const csv = csvOptionsFromFlags(values);
-    const engine = new Engine({ dataDir: resolveDataDir(values['data-dir']), shell: 'cli' });
+    const engine = new Engine({ dataDir: openCliDataDir(values['data-dir'], io.stderr), shell: 'cli' });
     try {
       const print = (report: ImportFileReport) => {
         if (values.json) io.stdout(JSON.stringify(report));

@@ -2,12 +2,13 @@ import type { RecordSummary } from '../../contract/schemas';
 import { isNeverFlagged, thresholdRuleShort } from '../../contract/training-schemas';
 import { filterAgeMaxYears, recordsPage, thresholdDistanceText, worklistSorts, type WorklistSort } from '../../contract/worklist-schemas';
 import { parseRequest } from '../../contract/result';
-import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { databaseError, EinthovenError } from '../../errors';
 import { choiceFlag, dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
+import { openCliDataDir } from '../data-folder';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -67,7 +68,7 @@ Options:
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     const range = rangeOptions(values);
     const paging = { limit: wholeNumberFlag('limit', values.limit, 1, recordsPage.max), offset: wholeNumberFlag('offset', values.offset, 0, Number.MAX_SAFE_INTEGER) };
-    const dataDir = resolveDataDir(values['data-dir']);
+    const dataDir = openCliDataDir(values['data-dir'], io.stderr);
     // Listing must not create an empty database where a mistyped --data-dir points, and call it 0 records.
     const file = existingDatabase(dataDir);
     const engine = new Engine({ dataDir, shell: 'cli' });

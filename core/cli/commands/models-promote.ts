@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { siteEvaluationSourceWords, type SiteEvaluation } from '../../contract/evaluation-schemas';
 import { OutOfScopeSchema } from '../../contract/training-schemas';
-import { resolveDataDir } from '../../engine/data-dir';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
 import type { CliIO } from '../command';
 import { readManifest } from '../../train/service/models';
 import { bundledModelsDir, resolveModel } from './model-path';
+import { openCliDataDir } from '../data-folder';
 
 export const promoteUsage = `Usage: ecg models promote MODEL --by NAME --yes [--data-dir DIR] [--json]
 
@@ -23,9 +23,9 @@ Prints the model's evaluation beside the current default's; audited under --by.
   --yes            confirm (without it, nothing changes: the evaluations are shown)
   --data-dir DIR   database folder (default: $EINTHOVEN_DATA_DIR or the OS data folder)`;
 
-/** An engine on the CLI's data folder that also sees the bundled models. */
-export function cliEngine(dataDir: string | undefined): Engine {
-  return new Engine({ dataDir: resolveDataDir(dataDir), resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
+/** An engine on the CLI's data folder that also sees the bundled models; `stderr` hears what opening the folder tightened (openCliDataDir). */
+export function cliEngine(dataDir: string | undefined, stderr?: (line: string) => void): Engine {
+  return new Engine({ dataDir: openCliDataDir(dataDir, stderr), resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
 }
 
 function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' | 'dataset' | 'metrics' | 'createdAt' | 'unreadable'> | null): string {
@@ -40,7 +40,7 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
   const [model, ...rest] = positionals;
   if (!model) throw new EinthovenError('E_VALIDATION', 'ecg models promote needs the MODEL to promote (see --help)');
   if (rest.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${rest[0]}'`);
-  const engine = cliEngine(values['data-dir']);
+  const engine = cliEngine(values['data-dir'], io.stderr);
   try {
     const listed = await engine.handle('models:list', {});
     if (!listed.ok) throw new EinthovenError(listed.error.code, listed.error.message);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { operatingPointMethodText, rateIntervalWords } from '../../contract/training-schemas';
-import { resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { operatingPointGoals, operatingPointJob, type OperatingPointGoal, type OperatingPointJobOptions, type OperatingPointJobResult, type RateWithInterval } from '../../train/jobs/operating-point-job';
 import type { JobContext } from '../../train/progress';
@@ -11,6 +10,7 @@ import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
 import { runOnSite } from './site-job';
 import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
+import { openCliDataDir } from '../data-folder';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;
@@ -133,7 +133,7 @@ are optimistic (the operating point was chosen on them); test figures are the on
       ...workersFrom(values.workers),
     };
     const context = { onProgress: progressPrinter(io, values.quiet || values.json) };
-    const r = values.out ? await operatingPointJob({ ...options, out: path.resolve(values.out) }, context) : await intoDataFolder(resolveDataDir(values['data-dir']), options, context, (line) => io.stderr(line));
+    const r = values.out ? await operatingPointJob({ ...options, out: path.resolve(values.out) }, context) : await intoDataFolder(openCliDataDir(values['data-dir'], io.stderr), options, context, (line) => io.stderr(line));
     if (values.json) io.stdout(jsonLine(r));
     else operatingPointLines(r).forEach((line) => io.stdout(line));
     return 0;

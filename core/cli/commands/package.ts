@@ -1,5 +1,4 @@
 import { createPublicKey } from 'node:crypto';
-import { resolveDataDir } from '../../engine/data-dir';
 import { EinthovenError } from '../../errors';
 import { disposeModel, isEnsemble, isEnsemblePackage, loadModel, resealEnsembleFolder } from '../../train/ensemble/package';
 import { resealPackageFolder, signerOf } from '../../train/package/io';
@@ -8,6 +7,7 @@ import { keyFingerprint } from '../../train/package/seal';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
+import { openCliDataDir } from '../data-folder';
 
 function fingerprintOfPem(pem: string): string {
   return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
@@ -42,7 +42,7 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     const actions = ['verify', 'seal', 'keygen'];
     if (action === undefined || !actions.includes(action)) throw new EinthovenError('E_VALIDATION', `${action === undefined ? 'no action given' : `unknown action '${action}'`}: ecg package ${actions.join('|')} (see ecg package --help)`);
     // Resolved only where used: verifying a package by its path needs no data folder.
-    const dataDir = () => resolveDataDir(values['data-dir']);
+    const dataDir = () => openCliDataDir(values['data-dir'], io.stderr);
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
       const key = await createSigningKey(dataDir(), values.signer);

@@ -7,12 +7,13 @@ import { OverreadStore } from '../../db/overreads';
 import { RecordStore } from '../../db/records';
 import { migrations } from '../../db/migrations';
 import { TracingNoteStore, type NoteOnFile } from '../../db/tracing-notes';
-import { existingDatabase, resolveDataDir } from '../../engine/data-dir';
+import { existingDatabase } from '../../engine/data-dir';
 import { isNoCorrection } from '../../engine/fiducial-desk';
 import { databaseError, EinthovenError } from '../../errors';
 import { boundaryLabels, boundaryNames } from '../../signal/boundary-correction';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
+import { openCliDataDir } from '../data-folder';
 
 /** One correction as `ecg record --json` prints it (field names are documented in the usage). */
 interface CorrectionEntry {
@@ -69,7 +70,7 @@ Options:
     });
     const id = recordId(positionals);
     // Reading a history must not create an empty database where none was.
-    const file = existingDatabase(resolveDataDir(values['data-dir']));
+    const file = existingDatabase(openCliDataDir(values['data-dir'], io.stderr));
     // Read-only: an auditor's look never writes, and works on archival media.
     const { db, previousVersion } = openDatabase(file, undefined, { readonly: true });
     try {

@@ -49,7 +49,7 @@ all of a patient's tracings): each is printed, then, with --yes, removed and aud
     const { values, positionals } = parseCommandArgs([...args], { patient: { type: 'string' }, reason: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' } });
     if (values.patient !== undefined && positionals.length > 0) throw new EinthovenError('E_VALIDATION', 'give a record id or --patient, not both');
     const reason = checkedReason(values.reason, values.yes === true);
-    const engine = cliEngine(values['data-dir']);
+    const engine = cliEngine(values['data-dir'], io.stderr);
     try {
       const ids = values.patient !== undefined ? await patientRecords(engine, values.patient) : [recordId(positionals)];
       const records = await Promise.all(ids.map((id) => answer<RecordDetail>(engine.handle('records:get', { id }))));

@@ -1,0 +1,48 @@
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { capture } from '../test/cli-io';
+import { runCli } from './run';
+
+const modeOf = (file: string) => statSync(file).mode & 0o7777;
+
+/** A data folder with one record imported by the CLI and an export, opened to other accounts as the default umask leaves them (folders 0755, files 0644). */
+async function looseDataFolder(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cli-modes-'));
+  const dataDir = path.join(dir, 'data');
+  const csv = path.join(dir, 'raw.csv');
+  writeFileSync(csv, '-20,-25,-5\n-30,-34,-4\n-10,-12,-2\n');
+  const imported = capture();
+  expect(await runCli(['import', csv, '--data-dir', dataDir, '--fs', '250', '--units', 'uV', '--leads', 'I,II,III'], imported)).toBe(0);
+  chmodSync(dataDir, 0o755);
+  chmodSync(path.join(dataDir, 'einthoven.sqlite'), 0o644);
+  mkdirSync(path.join(dataDir, 'exports'));
+  chmodSync(path.join(dataDir, 'exports'), 0o755);
+  writeFileSync(path.join(dataDir, 'exports', 'record-1.json'), '{}');
+  chmodSync(path.join(dataDir, 'exports', 'record-1.json'), 0o644);
+  return dataDir;
+}
+
+describe.runIf(process.platform !== 'win32')('the CLI opening a data folder tightens its modes as the app does', () => {
+  it.each([
+    ['audit', (dataDir: string) => ['audit', '--verify', '--data-dir', dataDir]],
+    ['list', (dataDir: string) => ['list', '--data-dir', dataDir]],
+    // A file already imported: reported as a duplicate, exit 0, the folder opened for writing.
+    ['import', (dataDir: string) => ['import', path.join(path.dirname(dataDir), 'raw.csv'), '--data-dir', dataDir, '--fs', '250', '--units', 'uV', '--leads', 'I,II,III']],
+  ])('ecg %s takes away what other accounts could read, says so on stderr in one line, and is quiet when nothing is left to change', async (_name, command) => {
+    const dataDir = await looseDataFolder();
+    const io = capture();
+    expect(await runCli(command(dataDir), io)).toBe(0);
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(path.join(dataDir, 'einthoven.sqlite'))).toBe(0o600);
+    expect(modeOf(path.join(dataDir, 'exports'))).toBe(0o700);
+    expect(modeOf(path.join(dataDir, 'exports', 'record-1.json'))).toBe(0o600);
+    expect(io.err).toEqual([
+      `ecg: tightened 4 permissions in the data folder ${dataDir} that an earlier version left open to other accounts: . 0755 → 0700, einthoven.sqlite 0644 → 0600, exports 0755 → 0700, exports/record-1.json 0644 → 0600`,
+    ]);
+    const again = capture();
+    expect(await runCli(command(dataDir), again)).toBe(0);
+    expect(again.err).toEqual([]);
+  });
+});

@@ -1,0 +1,20 @@
+import { resolveDataDir } from '../engine/data-dir';
+import { tightenDataFolder, tighteningNote } from '../storage/tighten-modes';
+
+/** The process's stderr, one line: where a command without its CliIO at hand reports. */
+const processStderr = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * The data folder a command opens (resolveDataDir), with what is open to other accounts there
+ * tightened first, as the app tightens it when it opens the folder (core/storage/tighten-modes.ts):
+ * a folder only the CLI opened kept a database and exports every account could read. What was
+ * changed, or could not be, is said in one line on `stderr`; nothing is said when nothing was.
+ */
+export function openCliDataDir(flag: string | undefined, stderr: (line: string) => void = processStderr): string {
+  const dataDir = resolveDataDir(flag);
+  const note = tighteningNote(dataDir, tightenDataFolder(dataDir));
+  if (note) stderr(`ecg: ${note}`);
+  return dataDir;
+}
