@@ -83,6 +83,18 @@ const HeadlineMetricsSchema = z.object({
 });
 const IntervalsSchema = z.record(z.string(), z.object({ low: metricValue, high: metricValue }));
 
+/**
+ * Records an evaluation left out as outside the model's intended input (what predict abstains on),
+ * by reason; `note` says what the figures cover. Recorded with a site evaluation's metrics,
+ * and with a package's closing (locked-test, held-out fold) figures.
+ */
+export const OutOfScopeSchema = z.object({
+  count: z.number().int().nonnegative(),
+  byReason: z.record(z.string(), z.number().int().nonnegative()),
+  note: z.string(),
+});
+export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
+
 /** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
 export const EvaluatedSchema = z.object({
   n: z.number().int().nonnegative(),
@@ -92,6 +104,8 @@ export const EvaluatedSchema = z.object({
   calibration: CalibrationByClassSchema.nullish(),
   /** Records of the split that could not be read, so in no figure; absent where not counted (packages made before it was). */
   unreadable: z.number().int().nonnegative().nullish(),
+  /** Records of the split outside the model's intended input, so in no figure; absent where not counted (packages made before it was). */
+  outOfScope: OutOfScopeSchema.nullish(),
 });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
@@ -262,17 +276,6 @@ export const SaliencySchema = z.object({
   windowStarts: z.array(z.number()),
 });
 export type SaliencyResult = z.infer<typeof SaliencySchema>;
-
-/**
- * Records an evaluation left out as outside the model's intended input (what predict abstains on),
- * by reason; `note` says what the figures cover. Recorded with a site evaluation's metrics.
- */
-export const OutOfScopeSchema = z.object({
-  count: z.number().int().nonnegative(),
-  byReason: z.record(z.string(), z.number().int().nonnegative()),
-  note: z.string(),
-});
-export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
 
 /**
  * A recorded evaluation's metrics with its out-of-scope count beside them (kept in the same

@@ -24,6 +24,8 @@ export function closingLines(manifest: ModelManifest): string[] {
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
   lines.push(`  locked test (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
+  // As `ecg evaluate` says it: the figures cover only the records the model is for.
+  if (test.outOfScope && test.outOfScope.count > 0) lines.push(`  note: ${test.outOfScope.note}`);
   if (!comparison) return lines;
   lines.push(`  base ${comparison.base.name} on the same records: ${comparison.note}`);
   for (const c of comparison.classes) {
@@ -71,8 +73,10 @@ ${trainUsage}
 ${memoryUsage}
 
 Every fine-tuning that runs to its end is evaluated once on the locked test rows (the CSV's
-split 'test', or --test-labels; a labels CSV without them is refused before training), with the
-base model on the same records beside it: per class both AUCs and DeLong's 95 % interval of the
+split 'test', or --test-labels; a labels CSV without them is refused before training) within the
+model's intended input, as ecg evaluate scores them (the others counted by reason and said in a
+note; the manifest keeps the count in provenance.test.outOfScope), with the base model on the
+same records beside it: per class both AUCs and DeLong's 95 % interval of the
 difference, and how many test records the base model had already seen in training (its
 package's training-record filter). Both are kept in the new package's manifest. With
 --paper-exact the test rows choose the epoch (the paper code's protocol), so there is no locked

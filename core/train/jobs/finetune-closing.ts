@@ -17,6 +17,8 @@ import { trainingOverlap } from '../training-overlap';
 import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
+import type { ClosingModel } from './package-trained';
+import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 
 /** A fine-tuning needs locked test rows to end with its test evaluation: refused before training otherwise. */
 export function assertTestRows(dataset: Dataset): void {
@@ -67,18 +69,22 @@ async function baseScores(base: LoadedPackage, store: SignalStore, ids: readonly
 
 /**
  * The end of every fine-tuning, once its operating point is fixed: one evaluation on the
- * hospital's locked test rows, the base model on the same records beside it (DeLong's paired
- * interval of each class's AUC difference), and a count of the test records the base model had
- * already seen in training. Nothing here feeds back into the model.
+ * hospital's locked test rows within the model's intended input (those `ecg predict` gives a
+ * number on, as `ecg evaluate` scores them; the others counted by reason), the base model on the
+ * same records beside it (DeLong's paired interval of each class's AUC difference), and a count
+ * of the test records the base model had already seen in training. Nothing here feeds back into
+ * the model.
  */
 export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext }) {
-  return async (calibrated: Calibrated): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
+  return async (calibrated: Calibrated, tuned: ClosingModel): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
     const { base, model, prepared, config, context } = args;
     const { dataset } = prepared;
-    const items = itemsOf(dataset, 'test');
+    // The package's card shows these as its locked-test figures: they must be the ones `ecg evaluate` gives on this split.
+    const { items, outOfScope } = await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), context.signal);
     // A cross-validation fold's test rows are its held-out fold, which the progress calls so (its package keeps them under cvFold).
     const rows = dataset.cvFold ? `cross-validation fold ${dataset.cvFold.fold} held out` : 'locked test';
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${rows}: ${items.length} records, the fine-tuned model and ${base.manifest.name} on the same records` });
+    if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${outOfScope.note}` });
     const pipeline = { ...prepared.pipeline, augmentation: null };
     const store = await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) });
     const kept = items.filter((i) => store.has(i.id));
@@ -94,6 +100,6 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
-    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - kept.length }, comparison };
+    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - kept.length, outOfScope: outOfScopeSummary(outOfScope) }, comparison };
   };
 }

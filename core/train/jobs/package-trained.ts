@@ -39,9 +39,16 @@ export interface PackageTrainedArgs {
   /**
    * Run once the operating point is fixed, before the package is written: a fine-tuning's
    * locked-test evaluation and comparison (a cross-validation fold's: on its held-out rows, kept
-   * under provenance.cvFold, never as a locked test).
+   * under provenance.cvFold, never as a locked test), given the package's name and the intended
+   * input it records, which the evaluation holds the records to as `ecg evaluate` does.
    */
-  readonly closing?: (calibrated: Calibrated) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
+  readonly closing?: (calibrated: Calibrated, model: ClosingModel) => Promise<Pick<Provenance, 'test' | 'comparison'>>;
+}
+
+/** What a closing evaluation needs to know of the package being written: its name and intended input. */
+export interface ClosingModel {
+  readonly name: string;
+  readonly intendedInput: IntendedInput;
 }
 
 /** The durations of the validation records that decoded. */
@@ -104,13 +111,15 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
   const logits = await withInferencePool(args.workers ?? 1, (pool) => logitsOn(pool, args.model, store, val.ids, args.evaluation));
   const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
-  const closing = closingProvenance(dataset, args.closing ? await args.closing(calibrated) : {});
+  const name = args.name ?? path.basename(path.resolve(args.out));
+  const intendedInput = withValidatedDuration(args.intendedInput ?? defaultIntendedInput(prepared.pipeline), prepared.pipeline, secondsOf(store, val.ids));
+  const closing = closingProvenance(dataset, args.closing ? await args.closing(calibrated, { name, intendedInput }) : {});
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(
     args.out,
     args.model,
     jsonSafe({
-      name: args.name ?? path.basename(path.resolve(args.out)),
+      name,
       description: args.description ?? '',
       demonstration: args.demonstration ?? false,
       architecture: { name: args.architecture, buildOptions: args.buildOptions },
@@ -119,7 +128,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
       preprocessing: { ...prepared.pipeline, augmentation: null },
       augmentation: recordedAugmentation(prepared.pipeline),
       inference: evalOptionsOf(config, args.buildOptions.inputLength ?? 1),
-      intendedInput: withValidatedDuration(args.intendedInput ?? defaultIntendedInput(prepared.pipeline), prepared.pipeline, secondsOf(store, val.ids)),
+      intendedInput,
       operatingPoint: calibrated.operatingPoint,
       provenance: {
         dataset: { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset), split: splitPolicy(dataset, config.paperExact) },

@@ -301,12 +301,15 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
 }
 
 /**
- * Records a final test-split evaluation in a package folder's manifest (provenance.test). The
- * weights and their digests are untouched; the manifest is re-validated before it is written.
+ * Records a final test-split evaluation in a package folder's manifest (provenance.test), with
+ * the records it left out as outside the model's intended input (their count by reason and what
+ * the figures cover; not the example record). The weights and their digests are untouched; the
+ * manifest is re-validated before it is written.
  */
-export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object }): Promise<ModelManifest> {
+export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
   const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
-  const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}) };
+  const { outOfScope } = report;
+  const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
   // Resealed: the test figures are part of the package, so its id changes with them.
   const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CalibrationByClassSchema } from '../../contract/evaluation-schemas';
+import { OutOfScopeSchema } from '../../contract/training-schemas';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
@@ -111,8 +112,13 @@ export const duplicatesProvenanceSchema = z
   .refine((d) => d.method !== undefined || d.recordings > 0, { message: 'a duplicates record without its method must list the copies found' });
 export type DuplicatesProvenance = z.infer<typeof duplicatesProvenanceSchema>;
 
-/** One evaluation of a package's records read once after every choice, with each class's calibration and the unreadable count where kept. */
-const closingEvaluationSchema = metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional() });
+/**
+ * One evaluation of a package's records read once after every choice, with each class's
+ * calibration, the unreadable count and the records left out as outside the model's intended
+ * input (by reason, as `ecg evaluate` counts them) where kept: absent in packages written before
+ * the closing evaluation held records to the intended input, whose figures scored every record.
+ */
+const closingEvaluationSchema = metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional(), outOfScope: OutOfScopeSchema.optional() });
 
 /**
  * A cross-validation fold's package (`ecg train --cv`, `ecg finetune --cv`, the app's

@@ -47,7 +47,8 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
 /** The package's own closing figures (its locked test, or a fold's held-out rows), with each class's calibration when the package kept it. */
 function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
   const widened = withRateIntervals(test);
-  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}) };
+  // The records left out as outside the model's intended input travel with the figures, which cover only the rest.
+  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}), ...(test.outOfScope ? { outOfScope: test.outOfScope } : {}) };
 }
 
 /**

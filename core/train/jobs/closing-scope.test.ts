@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { closingLines } from '../../cli/commands/finetune';
+import { bundledModelsDir } from '../../cli/commands/model-path';
+import { loadPtbxl } from '../../data/ptbxl';
+import { fixturePath } from '../../test/shared-data';
+import { attachTestReport } from '../package/io';
+import { evaluateJob } from './evaluate-job';
+import { finetuneJob } from './finetune-job';
+
+const ptbxl = fixturePath('train', 'ptbxl');
+const starter = path.join(bundledModelsDir(), 'starter');
+
+/**
+ * The fixture's PTB-XL records as a hospital labels CSV for NORM, with the database's ages, but
+ * locked test row 00038 given age 17: outside the starter's intended input (adults), which its
+ * fine-tuning keeps, so `ecg predict` abstains on it and `ecg evaluate` leaves it out.
+ */
+async function labelsWithAMinorOnTest(dir: string): Promise<string> {
+  const ds = await loadPtbxl(ptbxl, { fs: 100 });
+  const norm = ds.classes.indexOf('NORM');
+  const rows = ds.items.map((i) => {
+    const age = i.id === '38' ? 17 : (i.demographics?.ageYears ?? '');
+    return `${path.relative(ptbxl, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${age}`;
+  });
+  const labels = path.join(dir, 'norm.csv');
+  writeFileSync(labels, `file,label,patient_id,split,age\n${rows.join('\n')}\n`);
+  return labels;
+}
+
+describe("a fine-tuning's closing locked-test evaluation", () => {
+  it("scores only the test rows within the model's intended input, as evaluate does, and the package keeps the count by reason", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-scope-'));
+    const dataset = { kind: 'csv' as const, root: ptbxl, labels: await labelsWithAMinorOnTest(dir) };
+    const out = path.join(dir, 'norm');
+    const r = await finetuneJob({ base: starter, dataset, mode: 'head', out, train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
+    const { test, comparison } = r.manifest.provenance;
+    // 6 locked test rows, the 17-year-old left out: the closing figures scored all 6.
+    expect(test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
+    expect(test?.outOfScope?.note).toBe(`the figures cover only the 5 records within norm's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)`);
+    // The base model beside it on the same records.
+    expect(comparison?.n).toBe(5);
+    expect(closingLines(r.manifest)).toContain(`  note: ${test?.outOfScope?.note}`);
+    // The model card's locked-test figure is the one `ecg evaluate` gives on the same split.
+    const evaluated = await evaluateJob({ model: out, dataset, split: 'test', backend: 'cpu', workers: 1 });
+    expect(evaluated.n).toBe(test?.n);
+    expect(evaluated.metrics.aucMacro).toBeCloseTo(test?.metrics.aucMacro as number, 6);
+    // Attached as the package's locked test (`ecg evaluate --attach`, the starter's script), the count goes with it.
+    const attached = await attachTestReport(out, evaluated);
+    expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
+  });
+});
