@@ -19,8 +19,13 @@ const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 
 
 /** What `ecg train --cv` (cvJob) and `ecg finetune --cv` (finetuneCvJob) both report. */
 export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & Partial<Pick<CvJobResult, 'copiesKept'>> & {
-  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number; readonly overlap?: OverlapNotes }[];
+  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number; readonly overlap?: OverlapNotes; readonly outOfScope?: { readonly count: number; readonly note: string } }[];
 };
+
+/** Each fold's note on its test records outside its model's intended input, as `ecg evaluate` says it: the figures cover only the rest. */
+function outOfScopeLines(folds: CvReport['folds']): string[] {
+  return folds.flatMap((f) => (f.outOfScope && f.outOfScope.count > 0 ? [`  fold ${f.fold}: note: ${f.outOfScope.note}`] : []));
+}
 
 /** The human-readable `ecg train --cv` / `ecg finetune --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */
 export function cvLines(r: CvReport): string[] {
@@ -38,7 +43,9 @@ export function cvLines(r: CvReport): string[] {
     lines.push(`${String(f.fold).padEnd(6)}${String(f.n).padEnd(6)}${shown.map((m) => f3(f.metrics[m]).padEnd(16)).join('')}${outcome ? `${outcome.bestEpoch}/${outcome.epochs}` : ''}`);
   }
   lines.push(`mean ± SD   ${shown.map((m) => `${f3(r.meanSd[m].mean)} ± ${f3(r.meanSd[m].sd)}`.padEnd(16)).join('')}`);
-  lines.push(`pooled out-of-fold (every record once, by its fold's model; n = ${r.pooled.n}; bootstrap 95 % CIs, stratified resampling of ${unit}):`);
+  const leftOut = r.folds.reduce((sum, f) => sum + (f.outOfScope?.count ?? 0), 0);
+  const within = leftOut > 0 ? `every record within its fold model's intended input once (${leftOut} outside it, in no figure)` : 'every record once';
+  lines.push(`pooled out-of-fold (${within}, by its fold's model; n = ${r.pooled.n}; bootstrap 95 % CIs, stratified resampling of ${unit}):`);
   for (const m of shown) {
     const ci = r.pooled.ci[m];
     lines.push(`  ${m.padEnd(15)} ${f3(r.pooled.metrics[m])}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);
@@ -46,6 +53,7 @@ export function cvLines(r: CvReport): string[] {
   const cov = r.pooled.report.averaging.aucMacro;
   lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
   lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
+  lines.push(...outOfScopeLines(r.folds));
   lines.push(...overlapLines(r.folds));
   return lines;
 }

@@ -89,7 +89,8 @@ fine-tuning is selected, calibrated and its thresholds tuned; the other K − 2 
 recording under rows of two patients is dealt to one fold with both patients' records (else a
 fold would be tested on a copy of its training), found before the first fold and said so. Each fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json
 (OUT a new or empty folder). Prints every fold's figures, their mean ± SD, and the pooled
-out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures.
+out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures,
+on the held-out records within each fold model's intended input (the others noted per fold).
 The app then fine-tunes the final model on all the data; here that is the same command without
 --cv. Ctrl-C stops after the current step and reports the folds that finished.
 

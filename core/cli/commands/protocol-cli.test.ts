@@ -78,7 +78,7 @@ interface CvReport {
   perFold: { fold: number; n: number; metrics: Record<string, number | null> }[];
   meanSd: Record<string, { mean: number | null; sd: number | null; folds: number }>;
   pooled: { n: number; metrics: Record<string, number | null>; ci: Record<string, { low: number; high: number }>; unit: string };
-  folds: { fold: number; out: string; counts: { train: number; val: number; test: number } }[];
+  folds: { fold: number; out: string; counts: { train: number; val: number; test: number }; outOfScope: { count: number; byReason: Record<string, number>; note: string } }[];
 }
 
 describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny budget)', () => {
@@ -86,6 +86,9 @@ describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny bud
     const cpsc = path.join(dir, 'cpsc');
     await mkdir(cpsc);
     const records = await writeTinyCpsc(cpsc);
+    // One record of a 17-year-old (a CinC header comment): outside every fold model's intended input (adults), scored by no fold.
+    await writeFile(path.join(cpsc, 'A0001.hea'), `${(await readFile(path.join(cpsc, 'A0001.hea'), 'utf8')).trimEnd()}\n# Age: 17\n`);
+    const scoredRecords = records - 1;
     const out = path.join(dir, 'cv');
     const args = ['--cv', '10', '--dataset', 'cpsc', '--data', cpsc, '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '8', '--backend', 'wasm', '--eval', 'windows', '--stride', '125', '--min-examples', '1,1', '--quiet'];
     const r = await cli(trainCommand, args);
@@ -98,12 +101,17 @@ describe('ecg train --cv 10 --dataset cpsc (the paper\'s CPSC protocol, tiny bud
     const report = JSON.parse(await readFile(path.join(out, 'cv.json'), 'utf8')) as CvReport & { predictions: { fold: number; ids: string[] }[] };
     expect(report.k).toBe(10);
     expect(report.classes).toEqual(['SNR', 'AF', 'IAVB', 'LBBB', 'RBBB', 'PAC', 'PVC', 'STD', 'STE']);
-    // Every record is scored exactly once, out of fold, by the model that never trained or validated on it.
+    // Every record within the intended input is scored exactly once, out of fold, by the model that never trained or validated on it.
     const scored = report.predictions.flatMap((p) => p.ids);
-    expect(new Set(scored).size).toBe(records);
-    expect(scored).toHaveLength(records);
-    expect(report.pooled.n).toBe(records);
-    expect(report.perFold.reduce((n, f) => n + f.n, 0)).toBe(records);
+    expect(new Set(scored).size).toBe(scoredRecords);
+    expect(scored).toHaveLength(scoredRecords);
+    expect(scored).not.toContain('A0001');
+    expect(report.pooled.n).toBe(scoredRecords);
+    expect(report.perFold.reduce((n, f) => n + f.n, 0)).toBe(scoredRecords);
+    const minor = report.folds.filter((f) => f.outOfScope.count > 0);
+    expect(minor.map((f) => f.outOfScope.byReason)).toEqual([{ age: 1 }]);
+    expect(r.stdout).toContain(`  fold ${minor[0]?.fold}: note: ${minor[0]?.outOfScope.note}`);
+    expect(r.stdout.find((l) => l.startsWith('pooled out-of-fold'))).toContain('(1 outside it, in no figure)');
     for (const f of report.folds) expect(f.counts.train + f.counts.val + f.counts.test).toBe(records);
     const manifest = JSON.parse(await readFile(path.join(out, 'fold-03', 'manifest.json'), 'utf8')) as { name: string; provenance: { dataset: { name: string; records: { train: number; val: number; test: number } } } };
     expect(manifest.provenance.dataset.name).toBe('cpsc2018 (CV fold 3 of 10)');

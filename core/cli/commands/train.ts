@@ -27,7 +27,9 @@ stratified folds for a hospital CSV (its locked test split stays out). Fold i is
 model is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. Each
 fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json. Prints every
 fold's figures, their mean ± SD, and the pooled out-of-fold figures with bootstrap 95 % CIs, at
-each fold model's thresholds and at the paper's 0.5 rule. The paper's CPSC protocol:
+each fold model's thresholds and at the paper's 0.5 rule. A fold scores only its test records
+within its model's intended input, as ecg evaluate does (the others noted per fold, by reason;
+cv.json: each fold's "outOfScope"). The paper's CPSC protocol:
   ecg train --cv 10 --dataset cpsc --data DIR --arch crnn-gru --out cv/
 
 Model:

@@ -7,7 +7,10 @@ import { bundledModelsDir } from '../../cli/commands/model-path';
 import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
 import { attachTestReport } from '../package/io';
+import { cvLines } from '../../cli/commands/cv-print';
+import { loadPackage } from '../package/archive';
 import { evaluateJob } from './evaluate-job';
+import { finetuneCvJob } from './finetune-cv-job';
 import { finetuneJob } from './finetune-job';
 
 const ptbxl = fixturePath('train', 'ptbxl');
@@ -50,5 +53,23 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     // Attached as the package's locked test (`ecg evaluate --attach`, the starter's script), the count goes with it.
     const attached = await attachTestReport(out, evaluated);
     expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
+  });
+
+  it("scores each cross-validation fold's held-out rows within its model's intended input, and the report says what it left out", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cv-scope-'));
+    const dataset = { kind: 'csv' as const, root: ptbxl, labels: await labelsWithAMinorOnTest(dir) };
+    const r = await finetuneCvJob({ base: starter, dataset, mode: 'head', folds: 3, workDir: path.join(dir, 'cv'), train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
+    // 18 development rows (the 6 locked test rows are never read), one of them PTB-XL's 17-year-old (record 22): scored by no fold.
+    expect(r.pooled.n).toBe(17);
+    const minor = r.folds.filter((f) => f.outOfScope.count > 0);
+    expect(minor.map((f) => f.outOfScope)).toEqual([{ count: 1, byReason: { age: 1 }, note: expect.stringMatching(/; 1 of \d+ left out, as predict abstains on them \(1 patient age outside the model's range\)$/) }]);
+    const fold = minor[0] as (typeof minor)[number];
+    const lines = cvLines(r);
+    expect(lines).toContain(`  fold ${fold.fold}: note: ${fold.outOfScope.note}`);
+    expect(lines.find((l) => l.startsWith('pooled out-of-fold'))).toContain("every record within its fold model's intended input once (1 outside it, in no figure)");
+    // The fold's package keeps the same count with its held-out figures.
+    const pkg = await loadPackage(fold.out);
+    expect(pkg.manifest.provenance.cvFold?.heldOut?.outOfScope).toEqual(fold.outOfScope);
+    pkg.model.dispose();
   });
 });

@@ -15,6 +15,9 @@ import type { Dataset } from '../../data/types';
 import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { unlessCancelledEarly } from './package-trained';
+import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
+import { intendedInputOf } from '../package/manifest';
+import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface CvJobOptions extends TrainJobOptions {
   /** Number of folds. */
@@ -33,6 +36,8 @@ export interface FoldOutcome {
   readonly bestEpoch: number;
   readonly epochs: number;
   readonly secondsPerEpoch: number;
+  /** Test-fold records outside the fold model's intended input (what predict abstains on), in no figure, by reason. */
+  readonly outOfScope: OutOfScopeSummary;
 }
 
 /** `ecg train --cv K --json`: the plan, every fold's model, and the summary (per fold, mean ± SD, pooled with CIs). */
@@ -105,15 +110,21 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
       break;
     }
     const loaded = await loadPackage(out);
+    let outOfScope: OutOfScopeSummary;
     try {
+      // Scored as `ecg evaluate` scores a split: only the records the fold's model is for.
+      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], of('test'), context.signal);
+      outOfScope = outOfScopeSummary(scope.outOfScope);
+      if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `fold ${fold}: note: ${outOfScope.note}` });
+      const scored = usable(scope.items, view);
       const inputLength = pipelineCrop(loaded.manifest.preprocessing) ?? 1;
-      const logits = await recordLogits(loaded.model, view, test.ids, evalOptionsOf(config, inputLength));
+      const logits = await recordLogits(loaded.model, view, scored.ids, evalOptionsOf(config, inputLength));
       const patientOf = new Map(dataset.items.map((i) => [i.id, i.patientId]));
-      predictions.push({ fold, ids: test.ids, patients: test.ids.map((id) => patientOf.get(id)), labels: test.labels, probs: probabilities(logits, loaded.manifest.operatingPoint.temperature), thresholds: loaded.manifest.operatingPoint.thresholds });
+      predictions.push({ fold, ids: scored.ids, patients: scored.ids.map((id) => patientOf.get(id)), labels: scored.labels, probs: probabilities(logits, loaded.manifest.operatingPoint.temperature), thresholds: loaded.manifest.operatingPoint.thresholds });
     } finally {
       loaded.model.dispose();
     }
-    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: val.ids.length, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch });
+    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: val.ids.length, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });

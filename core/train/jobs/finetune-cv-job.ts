@@ -13,6 +13,9 @@ import { finetuneJob, type FinetuneJobOptions } from './finetune-job';
 import { unlessCancelledEarly } from './package-trained';
 import { indexDataset } from './prepare';
 import { scoreItems } from './score-items';
+import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
+import { intendedInputOf } from '../package/manifest';
+import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
   readonly folds: number;
@@ -30,6 +33,8 @@ export interface FinetuneFoldOutcome {
   readonly epochs: number;
   /** The fold's held-out and validation records the base model trained on (its package's comparison), when it could tell. */
   readonly overlap?: BaseComparison['overlap'];
+  /** Held-out records outside the fold model's intended input (what predict abstains on), in no figure, by reason. */
+  readonly outOfScope: OutOfScopeSummary;
 }
 
 /** The K-fold estimate, in the shape `ecg train --cv` reports (cv-print.ts prints both). */
@@ -94,6 +99,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       break;
     }
     const loaded = await loadPackage(out);
+    let outOfScope: OutOfScopeSummary;
     try {
       const indexed = await indexDataset(foldSpec, loaded.manifest.preprocessing, false);
       if (fold === 1) {
@@ -104,7 +110,10 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       }
       classes = [...loaded.manifest.classes];
       const columns = classMapping(loaded.manifest.classes, indexed);
-      const scored = await scoreItems(loaded, splitItems(indexed, 'test'), options.cacheDir ? { cacheDir: options.cacheDir } : {}, context);
+      // Scored as `ecg evaluate` scores a split (and as the fold's own closing evaluation did): only the records its model is for.
+      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal);
+      outOfScope = outOfScopeSummary(scope.outOfScope);
+      const scored = await scoreItems(loaded, scope.items, options.cacheDir ? { cacheDir: options.cacheDir } : {}, context);
       predictions.push({
         fold,
         ids: scored.kept.map((i) => i.id),
@@ -118,7 +127,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     }
     // A fold's closing comparison is kept under its cvFold (as its held-out rows'), not as a locked test's.
     const overlap = (r.manifest.provenance.cvFold?.comparison ?? r.manifest.provenance.comparison)?.overlap;
-    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, ...(overlap ? { overlap } : {}) });
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(overlap ? { overlap } : {}) });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, copiesKept, dataset, classes, folds, cancelled, out: options.workDir };
