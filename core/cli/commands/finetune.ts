@@ -73,8 +73,8 @@ ${trainUsage}
 ${memoryUsage}
 
 Every fine-tuning that runs to its end is evaluated once on the locked test rows (the CSV's
-split 'test', or --test-labels; a labels CSV without them is refused before training) within the
-model's intended input, as ecg evaluate scores them (the others counted by reason and said in a
+split 'test', or --test-labels; a labels CSV without them, or with none within the base model's
+intended input, is refused before training) within the model's intended input, as ecg evaluate scores them (the others counted by reason and said in a
 note; the manifest keeps the count in provenance.test.outOfScope), with the base model on the
 same records beside it: per class both AUCs and DeLong's 95 % interval of the
 difference, and how many test records the base model had already seen in training (its

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,18 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     // Attached as the package's locked test (`ecg evaluate --attach`, the starter's script), the count goes with it.
     const attached = await attachTestReport(out, evaluated);
     expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
+  });
+
+  it('refuses before training a dataset whose locked test rows are all outside the intended input, where it failed after training', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-none-'));
+    const labels = await labelsWithAMinorOnTest(dir);
+    // Every test row a 17-year-old.
+    const rows = readFileSync(labels, 'utf8').split('\n').map((line) => (/,test,[^,]*$/.test(line) ? line.replace(/,[^,]*$/, ',17') : line));
+    writeFileSync(labels, rows.join('\n'));
+    const phases: string[] = [];
+    const job = finetuneJob({ base: starter, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out: path.join(dir, 'never'), train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.phase) : undefined) });
+    await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^none of the 6 records is within never's intended input \(6 patient age outside the model's range; /) });
+    expect(phases).not.toContain('training');
   });
 
   it("scores each cross-validation fold's held-out rows within its model's intended input, and the report says what it left out", async () => {

@@ -19,11 +19,22 @@ import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
 import type { ClosingModel } from './package-trained';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
+import type { IntendedInput } from '../scope';
 
 /** A fine-tuning needs locked test rows to end with its test evaluation: refused before training otherwise. */
 export function assertTestRows(dataset: Dataset): void {
   if (itemsOf(dataset, 'test').length > 0) return;
   throw new EinthovenError('E_VALIDATION', `${dataset.name}: no locked test rows: a fine-tuning ends with its evaluation on them; give some rows split 'test', or a test labels CSV (--test-labels)`);
+}
+
+/**
+ * The closing evaluation scores only the test rows within the model's intended input (the base's,
+ * which the fine-tuning keeps): a dataset with none of them is refused before training, not
+ * after hours of it. The validated duration is fixed only after training, so this is the base's
+ * rule without it.
+ */
+export async function assertTestRowsInScope(dataset: Dataset, base: { name: string; intendedInput: IntendedInput }, signal: AbortSignal | undefined): Promise<void> {
+  await inScopeItems(base.name, [base.intendedInput], itemsOf(dataset, 'test'), signal);
 }
 
 /** A store's hash and profile of each id it decoded: what a copy search compares. */

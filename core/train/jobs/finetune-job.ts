@@ -20,7 +20,7 @@ import type { JobContext } from '../progress';
 import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
-import { assertTestRows, closingEvaluation } from './finetune-closing';
+import { assertTestRows, assertTestRowsInScope, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
@@ -189,6 +189,8 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       throw new EinthovenError('E_MODEL', `${options.base}: no trunk weights could be copied`);
     }
     assertTestRows(prepared.dataset);
+    // Not after a --paper-exact run, which makes no closing evaluation.
+    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: options.name ?? path.basename(path.resolve(options.out)), intendedInput: intendedInputOf(base.manifest) }, context.signal);
     prepared = await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();
