@@ -64,11 +64,17 @@ describe('training through the engine contract', () => {
   it('fine-tunes with progress events, then lists the new model; a cancelled training keeps its best epoch', async () => {
     const ds = await loadPtbxl(data, { fs: 100 });
     const labels = path.join(resourcesDir, 'mi.csv');
-    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
+    // With the database's ages, but locked test row 00038 given 17: outside the model's intended input (adults).
+    const age = (i: (typeof ds.items)[number]) => (i.id === '38' ? 17 : (i.demographics?.ageYears ?? ''));
+    await writeFile(labels, `file,label,split,age\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split},${age(i)}`).join('\n')}\n`);
     const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: 'tiny', dataset: { kind: 'csv', root: data, labels, positiveClass: 'MI' }, mode: 'head', name: 'mi head', settings: { epochs: 3, batchSize: 4, minExamples: { train: 1, val: 1 } } });
     const { progress, finished } = events(jobId);
     const done = await finished;
     expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head', cancelled: false } });
+    // Its locked-test figures cover the 5 test rows within the intended input, as evaluate's would, and say what they left out.
+    expect(done).toMatchObject({ result: { test: { n: 5, outOfScope: { count: 1, byReason: { age: 1 } } } } });
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.name === 'mi head');
+    expect(listed?.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: expect.stringMatching(/^the figures cover only the 5 records within mi head's intended input; 1 of 6 left out/) } });
     expect(progress.some((p) => p.phase === 'features')).toBe(true);
     expect(progress.filter((p) => p.valLoss !== undefined).map((p) => p.epoch)).toEqual([1, 2, 3]);
     expect(progress.find((p) => p.step !== undefined)).toMatchObject({ samplesPerSecond: expect.any(Number), etaSeconds: expect.any(Number) });
