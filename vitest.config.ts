@@ -21,16 +21,35 @@ const forks = Math.max(2, Math.min(8, os.availableParallelism()));
  */
 const testDataHome = mkdtempSync(path.join(os.tmpdir(), 'einthoven-test-data-home-'));
 
+/** Every unit-test file; the e2e files have their own config (vitest.e2e.config.ts). */
+export const unitTestFiles = ['core/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'];
+
+/**
+ * Files that need a process of their own, as vitest gives every file by default. The others share
+ * their fork's loaded modules (isolate: false): loading each file's modules afresh (zod, the
+ * contract, TensorFlow.js, the engine) was about half a second of CPU per file, 225 s of the
+ * suite's import time on CI's 2 cores. These two measure memory, which a long-lived fork changes:
+ * a child process's peak RSS starts at its parent's (Linux's ru_maxrss), and the training-step
+ * peak counts the backend's tensors. A test that changes global state it cannot restore belongs here too.
+ */
+export const ownProcessFiles = ['core/formats/reproducers.test.ts', 'core/train/memory-estimate.test.ts'];
+
+const common = {
+  environment: 'node',
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+  maxWorkers: forks,
+  env: { XDG_DATA_HOME: testDataHome, EINTHOVEN_DATA_DIR: '' },
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    maxWorkers: forks,
-    env: { XDG_DATA_HOME: testDataHome, EINTHOVEN_DATA_DIR: '' },
     // The slow files first, so that no long one starts last while the other cores idle (scripts/test-order.ts).
     sequence: { sequencer: SlowestFirstSequencer },
+    projects: [
+      { test: { ...common, name: 'unit', include: unitTestFiles, exclude: ownProcessFiles, isolate: false } },
+      { test: { ...common, name: 'unit-own-process', include: ownProcessFiles, isolate: true } },
+    ],
   },
 });
