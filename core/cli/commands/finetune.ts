@@ -74,9 +74,10 @@ ${memoryUsage}
 
 Every fine-tuning that runs to its end is evaluated once on the locked test rows (the CSV's
 split 'test', or --test-labels; a labels CSV without them, or with none within the base model's
-intended input, is refused before training) within the model's intended input, as ecg evaluate scores them (the others counted by reason and said in a
-note; the manifest keeps the count in provenance.test.outOfScope), with the base model on the
-same records beside it: per class both AUCs and DeLong's 95 % interval of the
+intended input, is refused before training) within the model's intended input, as ecg evaluate
+scores them (the others counted by reason and said in a note; the manifest keeps the count in
+provenance.test.outOfScope), with the base model on the same records beside it: per class both
+AUCs and DeLong's 95 % interval of the
 difference, and how many test records the base model had already seen in training (its
 package's training-record filter). Both are kept in the new package's manifest. With
 --paper-exact the test rows choose the epoch (the paper code's protocol), so there is no locked
@@ -87,8 +88,9 @@ test split are dealt into K patient-grouped folds stratified by label (the locke
 never read). Fold i is the test fold once; fold i + 1 is its inner validation, on which its
 fine-tuning is selected, calibrated and its thresholds tuned; the other K − 2 folds train it. A
 recording under rows of two patients is dealt to one fold with both patients' records (else a
-fold would be tested on a copy of its training), found before the first fold and said so. Each fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json
-(OUT a new or empty folder). Prints every fold's figures, their mean ± SD, and the pooled
+fold would be tested on a copy of its training), found before the first fold and said so. Each
+fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json (OUT a new or empty
+folder). Prints every fold's figures, their mean ± SD, and the pooled
 out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures,
 on the held-out records within each fold model's intended input (the others noted per fold).
 The app then fine-tunes the final model on all the data; here that is the same command without
