@@ -1,9 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { EinthovenError } from '../errors';
 import { itemsOf, type Dataset, type DatasetItem } from '../data/types';
 import { SignalStore } from '../data/store';
 import type { PipelineConfig } from '../signal/pipeline-config';
-import { initBackend, type BackendName, type BackendReport } from '../ml/backend/init';
+import { backendReport, initBackend, type BackendName, type BackendReport } from '../ml/backend/init';
 import type { JobContext } from './progress';
 import { withInferencePool } from '../parallel/inference';
 
@@ -12,16 +13,25 @@ let starting: Promise<BackendReport> | undefined;
 /**
  * Starts (once per process, or again when forced to another) the compute backend. The promise
  * itself is kept, so calls that arrive while the backend is still starting (engine start-up,
- * a prediction, a training job) share one initialisation instead of racing two.
+ * a prediction, a training job) share one initialisation instead of racing two. The kept report
+ * is trusted only while it still is the process's backend: initBackend called past this function
+ * (`ecg backend`, a test) or tf.setBackend switch tfjs without it knowing, and a job that forced
+ * wasm then trained on cpu, many times slower, under a report (and a manifest) that said wasm.
  */
 export async function ensureBackend(force?: BackendName): Promise<BackendReport> {
-  const current = starting ? await starting.catch(() => undefined) : undefined;
-  if (!starting || !current || (force && current.active !== force)) {
-    const next = initBackend(force ? { force } : {});
-    starting = next;
-    return next;
-  }
-  return current;
+  const pending = starting;
+  const current = pending ? await pending.catch(() => undefined) : undefined;
+  // Another call started a backend while this one waited: check that one instead of starting a second.
+  if (pending !== starting) return ensureBackend(force);
+  if (current && inUse(current) && (!force || current.active === force)) return current;
+  const next = initBackend(force ? { force } : {});
+  starting = next;
+  return next;
+}
+
+/** Whether the report still describes the backend in use: the last one started, and tfjs's current one. */
+function inUse(report: BackendReport): boolean {
+  return backendReport() === report && tf.getBackend() === report.tfBackend;
 }
 
 /** Training and selection items; `paperExact` selects on the test split, as the paper's code does. */
