@@ -25,12 +25,14 @@ const testDataHome = mkdtempSync(path.join(os.tmpdir(), 'einthoven-test-data-hom
 export const unitTestFiles = ['core/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'];
 
 /**
- * Files that must each run in a process of their own. Every file does at present: sharing a fork's
- * loaded modules between files (isolate: false) cut the suite's import time from 226 s to 38 s, but
- * in one of four fresh-clone runs a file's setup then hung past its 60 s limit
- * (overread-channels.test.ts, 3 s alone), state left by another file in the same fork, not yet
- * found. These two measure memory, which a shared fork changes for certain (a child's peak RSS
- * starts at its parent's on Linux; the training-step peak counts the backend's tensors).
+ * Files that need a process of their own, as vitest gives every file by default. The others share
+ * their fork's loaded modules (isolate: false): loading each file's modules afresh (zod, the
+ * contract, TensorFlow.js, the engine) was about half a second of CPU per file, 226 s of the
+ * suite's import time on CI's 2 cores. A module's state then outlives its file: a backend started
+ * by one file and switched by the next made a third's wasm training run on cpu (ensureBackend now
+ * checks). These two measure memory, which a long-lived fork changes: a child process's peak RSS
+ * starts at its parent's (Linux's ru_maxrss), and the training-step peak counts the backend's
+ * tensors. A test that changes global state it cannot restore belongs here too.
  */
 export const ownProcessFiles = ['core/formats/reproducers.test.ts', 'core/train/memory-estimate.test.ts'];
 
@@ -48,7 +50,7 @@ export default defineConfig({
     // The slow files first, so that no long one starts last while the other cores idle (scripts/test-order.ts).
     sequence: { sequencer: SlowestFirstSequencer },
     projects: [
-      { test: { ...common, name: 'unit', include: unitTestFiles, exclude: ownProcessFiles, isolate: true } },
+      { test: { ...common, name: 'unit', include: unitTestFiles, exclude: ownProcessFiles, isolate: false } },
       { test: { ...common, name: 'unit-own-process', include: ownProcessFiles, isolate: true } },
     ],
   },
