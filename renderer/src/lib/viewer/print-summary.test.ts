@@ -209,11 +209,16 @@ describe('printed summary lines', () => {
     const first = { id: 1, recordId: 1, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: 'NORM', text: 'normal ECG' }], note: '', reader: 'Dr. First Reader', predictionId: null, agreement: null, supersedes: null, confirmedAt: '2026-01-01T10:00:00Z' };
     const amended = { ...first, id: 2, statements: [{ code: 'SR', text: 'sinus rhythm' }, { code: 'SBRAD', text: 'sinus bradycardia' }], note: 'HR 52.', reader: 'Dr. Second Reader', supersedes: 1, confirmedAt: '2026-01-02T09:30:00Z' };
     // Dates year first on a 24-hour clock, in the workstation's time (here pinned to UTC), whatever its locale.
+    // Restored even when the assertion fails: files share their fork (isolate: false), and a TZ
+    // left at UTC would change every later file's clock there.
     vi.stubEnv('TZ', 'UTC');
-    expect(readingLine(amended, first)).toBe(
-      'Physician reading — Dr. Second Reader, amended 2026-01-02 09:30; supersedes the reading by Dr. First Reader of 2026-01-01 10:00: sinus rhythm (SR); sinus bradycardia (SBRAD). Note: HR 52. Superseded reading: sinus rhythm (SR); normal ECG (NORM).',
-    );
-    vi.unstubAllEnvs();
+    try {
+      expect(readingLine(amended, first)).toBe(
+        'Physician reading — Dr. Second Reader, amended 2026-01-02 09:30; supersedes the reading by Dr. First Reader of 2026-01-01 10:00: sinus rhythm (SR); sinus bradycardia (SBRAD). Note: HR 52. Superseded reading: sinus rhythm (SR); normal ECG (NORM).',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
     // The reading it amends not at hand: the page still says it is an amendment, and of which reading.
     expect(readingLine(amended)).toMatch(/^Physician reading — Dr\. Second Reader, amended .+; supersedes reading #1: sinus rhythm/);
   });
