@@ -81,6 +81,17 @@ export function baseTrainingText(base: { readonly name: string; readonly id: str
   return `the ECG network of the base model ${base.name} (${base.id}): ${data}${found ? `; duplicates in that training${copied}: ${found}` : ''}`;
 }
 
+/**
+ * Records of an evaluation's rows that could not be read, so are in none of its figures, in the
+ * words the card's site evaluation line uses: said beside `n`, which counts only those read. Null
+ * where none were, and where the evaluation did not count them (packages made before it was).
+ * `rows`: which rows ('test', 'held-out').
+ */
+export function unreadableText(count: number | null | undefined, rows: string): string | null {
+  if (!count) return null;
+  return `${count} more ${rows} ${count === 1 ? 'record' : 'records'} could not be read and ${count === 1 ? 'is' : 'are'} in no figure`;
+}
+
 /** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */
 export function validationWords(selectedOnTest: boolean, records?: number): string {
   const n = records === undefined ? '' : `; ${records} records`;

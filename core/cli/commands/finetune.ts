@@ -4,7 +4,7 @@ import { requireNewOutput } from '../../storage/new-output';
 import { finetuneCvJob, type FinetuneCvOptions } from '../../train/jobs/finetune-cv-job';
 import { finetuneJob, finetuneModes, paperExactNoTest, type FinetuneJobOptions, type FinetuneMode } from '../../train/jobs/finetune-job';
 import { selectedOnTest, type ModelManifest } from '../../train/package/manifest';
-import { validationWords } from '../../contract/model-card-text';
+import { unreadableText, validationWords } from '../../contract/model-card-text';
 import type { JobContext } from '../../train/progress';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -24,8 +24,10 @@ export function closingLines(manifest: ModelManifest): string[] {
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
   lines.push(`  locked test (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
-  // As `ecg evaluate` says it: the figures cover only the records the model is for.
+  // As `ecg evaluate` says it: the figures cover only the records the model is for, and those read.
   if (test.outOfScope && test.outOfScope.count > 0) lines.push(`  note: ${test.outOfScope.note}`);
+  const unreadable = unreadableText(test.unreadable, 'test');
+  if (unreadable) lines.push(`  note: ${unreadable}`);
   if (!comparison) return lines;
   lines.push(`  base ${comparison.base.name} on the same records: ${comparison.note}`);
   for (const c of comparison.classes) {

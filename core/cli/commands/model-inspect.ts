@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText, validationWords } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText, unreadableText, validationWords } from '../../contract/model-card-text';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
@@ -15,6 +15,16 @@ const fixed = (v: number | null | undefined, digits = 3) => (typeof v === 'numbe
 function headline(e: Evaluated): string {
   const withCi = (key: 'aucMacro' | 'f1Macro') => `${fixed(e.metrics[key])} [${fixed(e.ci[key]?.low)}, ${fixed(e.ci[key]?.high)}]`;
   return `macro AUC ${withCi('aucMacro')}, macro F1 ${withCi('f1Macro')}`;
+}
+
+/**
+ * What closing figures leave out, under them as the card and `ecg finetune` say it: the records
+ * outside the model's intended input (`ecg evaluate`'s note), then those that could not be read;
+ * nothing of a count the package did not keep.
+ */
+function leftOutLines(e: Evaluated, rows: 'test' | 'held-out'): string[] {
+  const unreadable = unreadableText(e.unreadable, rows);
+  return [...(e.outOfScope && e.outOfScope.count > 0 ? [`  note: ${e.outOfScope.note}`] : []), ...(unreadable ? [`  note: ${unreadable}`] : [])];
 }
 
 /** Where it came from: fine-tuned, a site operating point or a fusion of another package. */
@@ -44,9 +54,10 @@ export function modelCardLines(d: ModelDetail): string[] {
   ];
   if (d.cvFold) {
     lines.push(`  ${cvFoldText(d.cvFold, d.test !== null)}`);
-    if (d.cvFold.heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${d.cvFold.heldOut.n} records; not a locked test): ${headline(d.cvFold.heldOut)}`);
+    const { heldOut } = d.cvFold;
+    if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${heldOut.n} records; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
-  lines.push(d.test ? `  locked test (${d.test.n} records): ${headline(d.test)}` : '  no locked-test evaluation of its own');
+  lines.push(...(d.test ? [`  locked test (${d.test.n} records): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
   lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`);
   return lines;
 }

@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closingLines } from '../../cli/commands/finetune';
+import { modelCardLines } from '../../cli/commands/model-inspect';
+import { ModelDetailSchema } from '../../contract/clinic-schemas';
+import { modelDetail } from '../../engine/model-detail';
 import { bundledModelsDir } from '../../cli/commands/model-path';
 import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
@@ -21,12 +24,12 @@ const starter = path.join(bundledModelsDir(), 'starter');
  * locked test row 00038 given age 17: outside the starter's intended input (adults), which its
  * fine-tuning keeps, so `ecg predict` abstains on it and `ecg evaluate` leaves it out.
  */
-async function labelsWithAMinorOnTest(dir: string): Promise<string> {
-  const ds = await loadPtbxl(ptbxl, { fs: 100 });
+async function labelsWithAMinorOnTest(dir: string, root = ptbxl): Promise<string> {
+  const ds = await loadPtbxl(root, { fs: 100 });
   const norm = ds.classes.indexOf('NORM');
   const rows = ds.items.map((i) => {
     const age = i.id === '38' ? 17 : (i.demographics?.ageYears ?? '');
-    return `${path.relative(ptbxl, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${age}`;
+    return `${path.relative(root, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${age}`;
   });
   const labels = path.join(dir, 'norm.csv');
   writeFileSync(labels, `file,label,patient_id,split,age\n${rows.join('\n')}\n`);
@@ -53,6 +56,26 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     // Attached as the package's locked test (`ecg evaluate --attach`, the starter's script), the count goes with it.
     const attached = await attachTestReport(out, evaluated);
     expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
+  });
+
+  it('carries what its locked-test figures leave out to the Models card and ecg model inspect: the count outside the intended input and the unreadable', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-card-'));
+    // A copy of the fixture whose locked test record 00065 is cut short: it cannot be read.
+    const root = path.join(dir, 'ptbxl');
+    cpSync(ptbxl, root, { recursive: true });
+    writeFileSync(path.join(root, 'records100', '00000', '00065_lr.dat'), Buffer.alloc(10));
+    const out = path.join(dir, 'norm');
+    const dataset = { kind: 'csv' as const, root, labels: await labelsWithAMinorOnTest(dir, root) };
+    const r = await finetuneJob({ base: starter, dataset, mode: 'head', out, train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
+    const note = `the figures cover only the 5 records within norm's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)`;
+    expect(r.manifest.provenance.test).toMatchObject({ n: 4, unreadable: 1, outOfScope: { count: 1, note } });
+    // The card's description as the app receives it, through the contract: both counts with the figures (the unreadable one was dropped).
+    const detail = ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest: r.manifest, location: out, bundled: false }))));
+    expect(detail.test).toMatchObject({ n: 4, unreadable: 1, outOfScope: { count: 1, byReason: { age: 1 }, note } });
+    const unreadable = '  note: 1 more test record could not be read and is in no figure';
+    const card = modelCardLines(detail);
+    expect(card.slice(card.findIndex((l) => l.startsWith('  locked test (4 records)')) + 1).slice(0, 2)).toEqual([`  note: ${note}`, unreadable]);
+    expect(closingLines(r.manifest)).toEqual(expect.arrayContaining([`  note: ${note}`, unreadable]));
   });
 
   it('refuses before training a dataset whose locked test rows are all outside the intended input, where it failed after training', async () => {

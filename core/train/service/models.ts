@@ -44,11 +44,17 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
   return { rateHz, windowSeconds: rateHz && crop ? crop / rateHz : null, mode: manifest.inference.mode, aggregate: manifest.inference.aggregate, ...padding };
 }
 
-/** The package's own closing figures (its locked test, or a fold's held-out rows), with each class's calibration when the package kept it. */
+/**
+ * The package's own closing figures (its locked test, or a fold's held-out rows), with each
+ * class's calibration when the package kept it. The records they leave out travel with them,
+ * where the package counted them, for the card to say beside `n`: those outside the model's
+ * intended input and those that could not be read.
+ */
 function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
   const widened = withRateIntervals(test);
-  // The records left out as outside the model's intended input travel with the figures, which cover only the rest.
-  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(test.calibration ? { calibration: test.calibration } : {}), ...(test.outOfScope ? { outOfScope: test.outOfScope } : {}) };
+  const { calibration, outOfScope, unreadable } = test;
+  const leftOut = { ...(outOfScope ? { outOfScope } : {}), ...(unreadable === undefined ? {} : { unreadable }) };
+  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(calibration ? { calibration } : {}), ...leftOut };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
-import { evaluationWarning, fusionEvaluationText, outOfScopeText } from './evaluation-result';
+import { EvaluatedSchema, EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
+import { evaluationWarning, fusionEvaluationText, leftOutLines, outOfScopeText } from './evaluation-result';
 
 /** A fusion package's evaluation on a site's locked test rows, as the engine sends it (parsed by the contract, as the app receives it). */
 const fusionResult: EvaluationResult = EvaluationResultSchema.parse({
@@ -64,5 +64,17 @@ describe("an evaluation's figures on screen", () => {
     expect(outOfScopeText({ outOfScope: { count: 2, byReason: { age: 2 }, note } })).toBe(note.charAt(0).toUpperCase() + note.slice(1));
     expect(outOfScopeText({ outOfScope: { count: 0, byReason: {}, note: 'every one of the 56 records is within it' } })).toBeNull();
     expect(outOfScopeText({})).toBeNull();
+    expect(outOfScopeText({ outOfScope: null })).toBeNull();
+  });
+
+  it("says beside a package's own locked-test figures what they leave out, as an evaluation's result does, and nothing of a count not kept", () => {
+    const note = "the figures cover only the 5 records within norm's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
+    // As the card receives a package's locked test through the contract.
+    const test = EvaluatedSchema.parse({ n: 4, metrics: { aucMacro: 0.75 }, ci: {}, unreadable: 1, outOfScope: { count: 1, byReason: { age: 1 }, note } });
+    expect(leftOutLines(test, 'test')).toEqual([outOfScopeText(test), '1 more test record could not be read and is in no figure']);
+    expect(leftOutLines({ ...test, unreadable: 2 }, 'held-out')).toEqual([outOfScopeText(test), '2 more held-out records could not be read and are in no figure']);
+    expect(leftOutLines({ outOfScope: { count: 0, byReason: {}, note: 'every one of the 6 records is within it' }, unreadable: 0 }, 'test')).toEqual([]);
+    // A package made before either was counted says nothing of them: never that none were left out.
+    expect(leftOutLines(EvaluatedSchema.parse({ n: 6, metrics: {}, ci: {} }), 'test')).toEqual([]);
   });
 });

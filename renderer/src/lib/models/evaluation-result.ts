@@ -1,4 +1,5 @@
-import { isNeverFlagged, type EvaluationResult } from '../../../../core/contract/training-schemas';
+import { unreadableText } from '../../../../core/contract/model-card-text';
+import { isNeverFlagged, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
 
 /**
@@ -18,12 +19,21 @@ export function evaluationWarning(result: Pick<EvaluationResult, 'notLockedTest'
 /**
  * The records the figures leave out as outside the model's intended input (as predict abstains on
  * them), said beside the figures as `ecg evaluate` says it; null when none were left out, and for
- * results made before they were counted.
+ * results and packages made before they were counted (absent there: never "none").
  */
-export function outOfScopeText(result: Pick<EvaluationResult, 'outOfScope'>): string | null {
+export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary | null }): string | null {
   const o = result.outOfScope;
   if (!o || o.count === 0) return null;
   return o.note.charAt(0).toUpperCase() + o.note.slice(1);
+}
+
+/**
+ * What a package's own closing figures (its locked test, a fold's held-out rows) leave out, beside
+ * them on its card: the records outside its intended input, in an evaluation result's words, then
+ * those that could not be read. Nothing is said of a count the package did not keep.
+ */
+export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out'): string[] {
+  return [outOfScopeText(evaluated), unreadableText(evaluated.unreadable, rows)].filter((line) => line !== null);
 }
 
 /** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */

@@ -1,0 +1,70 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPtbxl } from '../core/data/ptbxl';
+import { finetuneJob } from '../core/train/jobs/finetune-job';
+import type { ModelManifest } from '../core/train/package/manifest';
+import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+
+/**
+ * A fine-tuned package's card in the browser-mode app, with what its locked-test figures leave
+ * out. Before the app starts, the engine's fine-tuning job (the real closing evaluation and
+ * sealing) fine-tunes the bundled starter on a copy of the real PTB-XL fixture, as a hospital's
+ * labels CSV for NORM in which locked test record 00038 is given age 17 (outside the starter's
+ * adults, which its fine-tuning keeps) and record 00065's signal is cut short (unreadable): its
+ * locked test is the other 4, and the package keeps both counts.
+ */
+const fixture = path.join(repoRoot, 'core', 'test', 'fixtures', 'train', 'ptbxl');
+
+/** The copy's labels CSV: NORM against the rest, PTB-XL's own splits and ages, record 00038 a minor. */
+async function labelsWithAMinorOnTest(root: string, labels: string): Promise<void> {
+  const ds = await loadPtbxl(root, { fs: 100 });
+  const norm = ds.classes.indexOf('NORM');
+  const rows = ds.items.map((i) => `${path.relative(root, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${i.id === '38' ? 17 : (i.demographics?.ageYears ?? '')}`);
+  writeFileSync(labels, `file,label,patient_id,split,age\n${rows.join('\n')}\n`);
+}
+
+describe("browser mode: a fine-tuned model's card", () => {
+  let app: RunningApp;
+  let page: Page;
+  let manifest: ModelManifest;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-card-'));
+
+  beforeAll(async () => {
+    const root = path.join(dataDir, 'hospital');
+    cpSync(fixture, root, { recursive: true });
+    writeFileSync(path.join(root, 'records100', '00000', '00065_lr.dat'), Buffer.alloc(10));
+    const labels = path.join(dataDir, 'norm.csv');
+    await labelsWithAMinorOnTest(root, labels);
+    const out = path.join(dataDir, 'models', 'norm-hospital');
+    const base = path.join(repoRoot, 'resources', 'models', 'starter');
+    const train = { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } };
+    ({ manifest } = await finetuneJob({ base, dataset: { kind: 'csv', root, labels }, mode: 'head', out, name: 'norm hospital', train, featureCrops: 1, backend: 'wasm' }));
+    app = await launchApp({ dataDir });
+    page = app.page;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('says beside its locked-test figures which test records they leave out: outside its intended input, and unreadable', async () => {
+    // The package as the fine-tuning sealed it: 6 locked test rows, 4 scored.
+    expect(manifest.provenance.test).toMatchObject({ n: 4, unreadable: 1, outOfScope: { count: 1, byReason: { age: 1 } } });
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`);
+    const test = detail.locator('[data-testid="model-metrics"][data-split="test"]');
+    expect(await test.locator('h4').textContent()).toMatch(/^Locked test split — read once, after every choice was made \(4 records\)/);
+    // In the words of an evaluation's result (and of ecg evaluate's note), then the unreadable record as a site evaluation says it.
+    expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
+      "The figures cover only the 5 records within norm hospital's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
+      '1 more test record could not be read and is in no figure',
+    ]);
+    // The validation figures, which left nothing out, say nothing of it.
+    expect(await detail.locator('[data-testid="model-metrics"][data-split="validation"]').getByTestId('model-metrics-left-out').count()).toBe(0);
+    await test.screenshot({ path: artifactPath('model-card-left-out.png') });
+  });
+});
