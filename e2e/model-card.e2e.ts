@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
 import type { ModelManifest } from '../core/train/package/manifest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
  * A fine-tuned package's card in the browser-mode app, with what its locked-test figures leave
@@ -31,15 +31,15 @@ describe("browser mode: a fine-tuned model's card", () => {
   let page: Page;
   let manifest: ModelManifest;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-card-'));
+  const root = path.join(dataDir, 'hospital');
+  const labels = path.join(dataDir, 'norm.csv');
+  const base = path.join(repoRoot, 'resources', 'models', 'starter');
 
   beforeAll(async () => {
-    const root = path.join(dataDir, 'hospital');
     cpSync(fixture, root, { recursive: true });
     writeFileSync(path.join(root, 'records100', '00000', '00065_lr.dat'), Buffer.alloc(10));
-    const labels = path.join(dataDir, 'norm.csv');
     await labelsWithAMinorOnTest(root, labels);
     const out = path.join(dataDir, 'models', 'norm-hospital');
-    const base = path.join(repoRoot, 'resources', 'models', 'starter');
     const train = { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } };
     ({ manifest } = await finetuneJob({ base, dataset: { kind: 'csv', root, labels }, mode: 'head', out, name: 'norm hospital', train, featureCrops: 1, backend: 'wasm' }));
     app = await launchApp({ dataDir });
@@ -66,5 +66,38 @@ describe("browser mode: a fine-tuned model's card", () => {
     // The validation figures, which left nothing out, say nothing of it.
     expect(await detail.locator('[data-testid="model-metrics"][data-split="validation"]').getByTestId('model-metrics-left-out').count()).toBe(0);
     await test.screenshot({ path: artifactPath('model-card-left-out.png') });
+  });
+
+  it("says on the card's site evaluation line what the locked test of a fine-tuning in the app left out", async () => {
+    await page.getByTestId('nav-finetune').click();
+    const starter = (JSON.parse(readFileSync(path.join(base, 'manifest.json'), 'utf8')) as { id: string }).id;
+    await page.getByTestId('finetune-base').selectOption(starter);
+    await page.getByTestId('finetune-name').fill('norm in the app');
+    await page.getByTestId('finetune-data').fill(root);
+    await page.getByTestId('finetune-labels').fill(labels);
+    await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
+    await allowFolders(page);
+    await page.getByTestId('finetune-class').fill('NORM');
+    await page.getByTestId('finetune-min-train').fill('1');
+    await page.getByTestId('finetune-min-val').fill('1');
+    await page.getByTestId('finetune-mode-head').check();
+    await page.getByTestId('finetune-epochs').fill('2');
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
+    await page.getByTestId('finetune-start').click();
+    const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
+    await result.waitFor({ timeout: 90_000 });
+    const id = (await result.getAttribute('data-model-id')) ?? '';
+    await page.getByTestId('finetune-open-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${id}"]`).click();
+    const card = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);
+    const line = card.getByTestId('model-site-evaluation-line');
+    await expect.poll(() => line.textContent()).toMatch(/on 4 locked test records of .*\(its fine-tuning,/s);
+    // Its fine-tuning recorded the count with the figures, as an evaluation does: the line says it, then the unreadable record.
+    expect(await line.getByTestId('model-site-evaluation-line-out-of-scope').textContent()).toBe(
+      "The figures cover only the 5 records within norm in the app's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
+    );
+    expect(await line.getByTestId('model-site-evaluation-line-unreadable').textContent()).toBe('1 more test record could not be read and is in no figure');
+    await card.screenshot({ path: artifactPath('model-card-site-left-out.png') });
   });
 });

@@ -281,8 +281,14 @@ export type SaliencyResult = z.infer<typeof SaliencySchema>;
  * A recorded evaluation's metrics with its out-of-scope count beside them (kept in the same
  * stored JSON, so a promotion shows what its figures leave out); unchanged when none was left out.
  */
-export function withOutOfScope(metrics: object, outOfScope: { count: number } | undefined): Record<string, unknown> {
+export function withOutOfScope(metrics: object, outOfScope: { count: number } | null | undefined): Record<string, unknown> {
   return outOfScope && outOfScope.count > 0 ? { ...metrics, outOfScope } : { ...metrics };
+}
+
+/** The out-of-scope count a recorded evaluation kept with its metrics (withOutOfScope); null where none was left out, or none counted. */
+export function recordedOutOfScope(metrics: Record<string, unknown>): OutOfScopeSummary | null {
+  const parsed = OutOfScopeSchema.safeParse(metrics.outOfScope);
+  return parsed.success && parsed.data.count > 0 ? parsed.data : null;
 }
 
 export const EvaluationResultSchema = z.object({

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
 import type { DatasetInspection, ModelDetail, StoredPrediction } from '../contract/clinic-schemas';
-import type { ModelSummary, PredictionResult, TrainFinished } from '../contract/training-schemas';
+import { recordedOutOfScope, type ModelSummary, type PredictionResult, type TrainFinished } from '../contract/training-schemas';
 import { loadPtbxl } from '../data/ptbxl';
 import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
@@ -159,6 +159,24 @@ describe('datasets:inspect and the training audit', () => {
     // Its closing evaluation counted the test records it could not read (none): recorded with its site evaluation, not left unknown.
     expect(done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.test?.unreadable : null).toBe(0);
     expect(engine.ledger.evaluations.latest(modelId ?? '')).toMatchObject({ source: 'finetune', unreadable: 0 });
+  });
+
+  it("keeps with a fine-tuning's recorded site evaluation the test records its figures leave out as outside the model's intended input", async () => {
+    // PTB-XL's ages, but locked test record 00038 a 17-year-old: outside tiny's adults, which its fine-tuning keeps.
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const labels = path.join(dataDir, 'mi-minor.csv');
+    const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split},${i.id === '38' ? 17 : (i.demographics?.ageYears ?? '')}`);
+    await writeFile(labels, `file,label,split,age\n${rows.join('\n')}\n`);
+    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi minor', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
+    const done = await finishOf(jobId);
+    if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
+    const { modelId, test } = done.result;
+    expect(test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
+    // Recorded as an evaluation records it (it was dropped): the card's site evaluation and ecg models promote read it there.
+    expect(engine.ledger.evaluations.latest(modelId)?.metrics.outOfScope).toEqual(test?.outOfScope);
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === modelId);
+    expect(recordedOutOfScope(listed?.siteEvaluation?.metrics ?? {})).toEqual(test?.outOfScope);
   });
 
   it('chooses a site operating point as a new model: audited, registered, its locked test kept as its site evaluation', async () => {

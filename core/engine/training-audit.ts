@@ -91,7 +91,9 @@ export class TrainingAudit {
       validation: { f1Macro: result.validation.f1Macro ?? null, aucMacro: result.validation.aucMacro ?? null },
     });
     if (result.modelId && result.test && result.evaluatedOn) {
-      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics: result.test.metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: result.test.unreadable ?? null, actor: 'user' });
+      // As an evaluation's: the test records its figures leave out as outside the model's intended input go with them.
+      const metrics = withOutOfScope(result.test.metrics, result.test.outOfScope);
+      await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: result.test.unreadable ?? null, actor: 'user' });
     }
   }
 

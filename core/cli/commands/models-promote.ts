@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { siteEvaluationSourceWords, type SiteEvaluation } from '../../contract/evaluation-schemas';
-import { OutOfScopeSchema } from '../../contract/training-schemas';
+import { recordedOutOfScope } from '../../contract/training-schemas';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
@@ -68,13 +68,13 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Records of the split left out of the figures because they could not be read; nothing when none were, or none were counted. */
 /** The records the recorded figures leave out as outside the model's intended input (kept with its metrics), in words. */
 function outOfScopeText(metrics: Record<string, unknown>): string {
-  const parsed = OutOfScopeSchema.safeParse(metrics.outOfScope);
-  return parsed.success && parsed.data.count > 0 ? ` (${parsed.data.count} more outside its intended input, in no figure)` : '';
+  const outOfScope = recordedOutOfScope(metrics);
+  return outOfScope ? ` (${outOfScope.count} more outside its intended input, in no figure)` : '';
 }
 
+/** Records of the split left out of the figures because they could not be read; nothing when none were, or none were counted. */
 function unreadableText(unreadable: number | null): string {
   return unreadable ? ` (${unreadable} more could not be read and are in no figure)` : '';
 }
