@@ -100,6 +100,8 @@ describe("browser mode: a fine-tuned model's card", () => {
     // Its fine-tuning recorded the count with the figures, as an evaluation does: the line says it, then the unreadable record.
     expect(await line.getByTestId('model-site-evaluation-line-out-of-scope').textContent()).toBe(note);
     expect(await line.getByTestId('model-site-evaluation-line-unreadable').textContent()).toBe(unreadable);
+    // Each part of the line apart from the one before it (they ran together: "23:44)· The figures …").
+    expect((await line.textContent())?.replace(/\s+/g, ' ')).toMatch(/\) · The figures cover .*range\) · 1 more test record could not be read and is in no figure · probabilities /);
     await card.screenshot({ path: artifactPath('model-card-site-left-out.png') });
   });
 });
