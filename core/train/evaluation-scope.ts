@@ -29,14 +29,22 @@ function ageOf(item: DatasetItem, fileAge: number | undefined): number | undefin
   return item.demographics?.ageYears ?? fileAge;
 }
 
+/** Items split by scope, before any refusal or note: those kept, and how many were left out for which reasons. */
+export interface ScopePartition {
+  readonly items: DatasetItem[];
+  /** Of all the items given. */
+  readonly total: number;
+  readonly count: number;
+  readonly byReason: OutOfScope['byReason'];
+  readonly example: OutOfScope['example'];
+}
+
 /**
- * Splits evaluated items into those within every intended input given (one per model; an
- * ensemble's members each) and those outside, read from their original files before any
- * resampling: a 100 Hz record scored by a model for 500 Hz and up was silently upsampled and
- * counted, where `ecg predict` abstains on it. A record that does not decode is kept here, for
- * the evaluation to report as unreadable. Refused when no record is left.
+ * Splits items into those within every intended input given (one per model; an ensemble's
+ * members each) and those outside, read from their original files before any resampling. A
+ * record that does not decode is kept here, for the caller to report as unreadable.
  */
-export async function inScopeItems(modelName: string, intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; outOfScope: OutOfScope }> {
+export async function partitionByScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopePartition> {
   const kept: DatasetItem[] = [];
   const byReason: Partial<Record<ScopeReasonKind, number>> = {};
   let example: OutOfScope['example'] = null;
@@ -56,12 +64,31 @@ export async function inScopeItems(modelName: string, intended: readonly Intende
     for (const kind of new Set(reasons.map((r) => r.kind))) byReason[kind] = (byReason[kind] ?? 0) + 1;
     example ??= { id: item.id, reasons: [...new Set(reasons.map((r) => r.text))] };
   }
-  const count = items.length - kept.length;
-  const counts = reasonCounts(byReason);
+  return { items: kept, total: items.length, count: items.length - kept.length, byReason, example };
+}
+
+/** Why records were left out, in words, with one of them: '3 too short; e.g. r7: too short: 2.00 s; …'. */
+export function leftOutWhy(partition: Pick<ScopePartition, 'byReason' | 'example'>): string {
+  return `${reasonCounts(partition.byReason)}; e.g. ${partition.example?.id}: ${partition.example?.reasons.join('; ')}`;
+}
+
+/** How many of the partition's records were left out and why, after `what`: the note beside figures or choices. */
+export function leftOutNote(partition: ScopePartition, what: string): string {
+  return `${what}; ${partition.count} of ${partition.total} left out, as predict abstains on them (${reasonCounts(partition.byReason)})`;
+}
+
+/**
+ * Splits evaluated items into those within every intended input given and those outside
+ * (partitionByScope): a 100 Hz record scored by a model for 500 Hz and up was silently
+ * upsampled and counted, where `ecg predict` abstains on it. Refused when no record is left.
+ */
+export async function inScopeItems(modelName: string, intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; outOfScope: OutOfScope }> {
+  const partition = await partitionByScope(intended, items, signal);
+  const { items: kept, count, byReason, example } = partition;
   if (kept.length === 0) {
-    throw new EinthovenError('E_VALIDATION', `none of the ${items.length} records is within ${modelName}'s intended input (${counts}; e.g. ${example?.id}: ${example?.reasons.join('; ')}): there is nothing the model is for to evaluate it on`);
+    throw new EinthovenError('E_VALIDATION', `none of the ${items.length} records is within ${modelName}'s intended input (${leftOutWhy(partition)}): there is nothing the model is for to evaluate it on`);
   }
-  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : `the figures cover only the ${kept.length} records within ${modelName}'s intended input; ${count} of ${items.length} left out, as predict abstains on them (${counts})`;
+  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : leftOutNote(partition, `the figures cover only the ${kept.length} records within ${modelName}'s intended input`);
   return { items: kept, outOfScope: { count, byReason, example, note } };
 }
 

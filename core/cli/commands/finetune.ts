@@ -21,6 +21,8 @@ export function closingLines(manifest: ModelManifest): string[] {
   // --paper-exact chose on the test rows: their figures are named so, and no locked test is claimed (there is none).
   if (selectedOnTest(manifest.provenance)) return [`  ${validationWords(true)}: macro AUC ${fixed(v.aucMacro)}`, `  ${paperExactNoTest}`];
   const lines = [`  ${validationWords(false)}: macro AUC ${fixed(v.aucMacro)}`];
+  // The epoch and operating point were chosen on the validation records within the intended input: said as the test's note is.
+  if (validation.outOfScope && validation.outOfScope.count > 0) lines.push(`  note: ${validation.outOfScope.note}`);
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
   lines.push(`  locked test (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
@@ -54,7 +56,9 @@ the labels CSV (one output for 0/1 labels, e.g. PE) and trains:
   scratch  the same architecture from random weights (a baseline for comparison)
 Default: head for ResNet18, CRNN and the other CNNs, full for the attention models (the paper's
 finding). The base model's preprocessing is kept. Selection, calibration and thresholds use the
-validation split only (the CSV's split column, else a seeded patient-level split).
+validation split only (the CSV's split column, else a seeded patient-level split), and of it only
+the records within the model's intended input, as ecg train does (the others noted, and kept in
+provenance.validation.outOfScope; with none of them the fine-tuning is refused before training).
 
 Labels CSV (files relative to DIR): file,label[,patient_id][,split][,sex][,age] (several labels with |),
 or the PE-HSM layout filename;label with 0/1.

@@ -19,7 +19,11 @@ Trains on the train split, validates every epoch, selects the epoch and stops ea
 validation split only, then fits temperature scaling and per-class thresholds on validation and
 writes a model package to --out. Ctrl-C stops after the current step and still writes the best
 model so far; with --checkpoint a rerun of the same command resumes where it stopped.
-Evaluate the package on the test split afterwards with \`ecg evaluate\`.
+Only the validation records within the model's intended input, those ecg predict gives a
+number on, choose the epoch and the operating point (the others are counted by reason, said in
+a note and kept in the manifest's provenance.validation.outOfScope; a validation split with
+none of them is refused before training). Evaluate the package on the test split afterwards
+with \`ecg evaluate\`.
 
 Cross-validation (--cv K): the dataset's own folds — PTB-XL strat_fold 1–9 (K ≤ 9; K < 9
 merges them; its locked test fold 10 stays out), CPSC/CinC stratified folds, patient-grouped
@@ -93,6 +97,9 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       // --paper-exact chose the epoch on the test split: its figures are that split's, not a locked test's.
       const on = selectedOnTest(result.manifest.provenance) ? 'test split as validation (--paper-exact; not a locked test)' : 'validation';
       io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} F1 ${v.f1Macro.toFixed(3)} AUC ${v.aucMacro.toFixed(3)} MAP ${v.mapMacro.toFixed(3)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
+      // As a fine-tuning's closing lines say it: the epoch and thresholds rest on the validation records the model is for.
+      const outOfScope = result.manifest.provenance.validation.outOfScope;
+      if (outOfScope && outOfScope.count > 0) io.stdout(`  note: ${outOfScope.note}`);
     }
     return 0;
   },

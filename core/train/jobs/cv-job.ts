@@ -17,6 +17,8 @@ import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { unlessCancelledEarly } from './package-trained';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
+import { defaultIntendedInput } from '../scope';
+import { inScopeValidation } from './validation-scope';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface CvJobOptions extends TrainJobOptions {
@@ -93,15 +95,20 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     const data = foldDataset(dataset, plan, fold);
     const of = (split: 'train' | 'val' | 'test') => data.items.filter((i) => i.split === split);
     const view = store.withPipeline(pipelineInput);
+    // The fold's epoch and operating point are chosen on the validation rows its model is for, as a plain training's (prepare.ts).
+    const valScope = await inScopeValidation(data.name, defaultIntendedInput(pipelineInput), pipelineInput, of('val'), context.signal);
+    if (valScope.outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `fold ${fold}: note: ${valScope.outOfScope.note}` });
     const train = usable(of('train'), view);
-    const val = usable(of('val'), view);
+    const val = usable(valScope.items, view);
+    // The fold's rows by split, as its package's dataset records count them (those left out of validation among them).
+    const valRows = usable(of('val'), view).ids.length;
     const test = usable(of('test'), view);
     if (train.ids.length === 0 || val.ids.length === 0 || test.ids.length === 0) {
       throw new EinthovenError('E_VALIDATION', `fold ${fold}: ${train.ids.length} training, ${val.ids.length} validation and ${test.ids.length} test records; every fold needs all three (fewer folds?)`);
     }
-    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data), duplicatesChecked: ['train', 'val', 'test'] };
+    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data), duplicatesChecked: ['train', 'val', 'test'], valOutOfScope: valScope.outOfScope };
     const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
-    context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${val.ids.length}, test ${test.ids.length}` });
+    context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${valRows}, test ${test.ids.length}` });
     const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;
     const trained = await unlessCancelledEarly(trainPrepared({ ...options, out, name, checkpointDir: options.checkpointDir && path.join(options.checkpointDir, `fold-${fold}`) }, config, backend.active, pipelineInput, prepared, context));
     // A fold cancelled part-way is left out; the folds before it are still summarised.
@@ -124,7 +131,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     } finally {
       loaded.model.dispose();
     }
-    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: val.ids.length, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope });
+    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: valRows, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });

@@ -177,7 +177,8 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     // A fusion package's network is its base model's: fine-tuned from here, the new model would claim to come from the fusion.
     refuseFusionAsPlainModel(base.manifest);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
-    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers));
+    // Validation held to the base's intended input, which the fine-tuned package keeps (prepare.ts).
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), intendedInputOf(base.manifest));
     // Once the training records are known (a step holds no more rows than there are), as the form's dataset check
     // estimates it before Start; the base model is the same network but for its output layer's classes (a few hundred bytes).
     const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);

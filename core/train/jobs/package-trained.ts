@@ -138,7 +138,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         workers: result.workers,
         secondsPerEpoch,
         selection,
-        validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci },
+        validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci, ...(prepared.valOutOfScope ? { outOfScope: prepared.valOutOfScope } : {}) },
         trainingRecords: trainingRecordFilter(prepared),
         // Always, copies or none: a card tells a package that found none from one made before the check was kept.
         duplicates: duplicatesProvenance(prepared.duplicates, prepared.duplicatesChecked),

@@ -3,7 +3,7 @@ import { EinthovenError } from '../../errors';
 import { crossValidationPlan, foldDataset } from '../cv';
 import { loadDataset, type DatasetSpec } from '../../data/load';
 import type { SignalStore } from '../../data/store';
-import { itemsOf, leftOutText, type Dataset, type Split } from '../../data/types';
+import { itemsOf, leftOutText, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import type { TrainConfig } from '../config';
 import type { EvalOptions, evalModes } from '../predict';
@@ -13,6 +13,9 @@ import { sameSplitCopies, sameSplitWarning, type DuplicateGroup, type HashedRow 
 import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
+import { defaultIntendedInput, type IntendedInput } from '../scope';
+import type { OutOfScopeSummary } from '../../contract/training-schemas';
+import { inScopeValidation } from './validation-scope';
 
 /** Records of one split that decoded, side by side with their labels. */
 export interface LabelledIds {
@@ -32,6 +35,11 @@ export interface PreparedData {
   readonly duplicates: readonly DuplicateGroup[];
   /** The splits whose rows were compared for them: the package records the check, copies found or not. */
   readonly duplicatesChecked: readonly Split[];
+  /**
+   * Validation rows left out as outside the model's intended input (validation-scope.ts), kept in
+   * the package's provenance; absent where validation was not held to it (--paper-exact).
+   */
+  readonly valOutOfScope?: OutOfScopeSummary;
 }
 
 /** SHA-256 of a dataset's index (classes, then id, split and labels of every item): what the model saw. */
@@ -64,9 +72,10 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
 /**
  * Indexes the dataset, decodes train + validation records once (the test split is never
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
- * paper's code does.
+ * paper's code does. Validation keeps only the rows within `intended` (the package's intended
+ * input; default: the pipeline's), as `ecg predict` would give them a number (validation-scope.ts).
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1, intended: IntendedInput = defaultIntendedInput(pipeline)): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
   // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
@@ -78,16 +87,31 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   // A labels CSV naming a file that is not there trained on the rest without a word.
   const leftOut = leftOutText(dataset.dropped);
   if (leftOut) context.onProgress?.({ kind: 'phase', phase: 'loading', message: leftOut });
+  // Before any record is decoded for training: a validation split the model is not for is refused here.
+  const scoped = await validationInScope(dataset.name, intended, pipeline, val, config.paperExact, context);
+  // Every validation row is decoded (and hashed) all the same: a copy of a training record is refused, in scope or not.
   const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
-  const valSet = usable(val, store);
+  const valSet = usable(scoped.items, store);
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));
   // The store hashed and profiled every record as it decoded it: a copy across train and validation
   // (the same file, or the same ECG at another rate) is refused here, without decoding anything again.
   const duplicates = sameSplitCopies(hashedRows(store, [...train, ...val]));
   const warning = sameSplitWarning(duplicates);
   if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
-  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates, duplicatesChecked: ['train', 'val'] };
+  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates, duplicatesChecked: ['train', 'val'], ...(scoped.outOfScope ? { valOutOfScope: scoped.outOfScope } : {}) };
+}
+
+/**
+ * The validation rows the epoch and operating point are chosen on: those within the intended
+ * input, said in the progress when any is left out. --paper-exact keeps every one, since it
+ * reproduces the paper code, which selects on its whole test split.
+ */
+async function validationInScope(name: string, intended: IntendedInput, pipeline: PipelineConfig, val: readonly DatasetItem[], paperExact: boolean, context: JobContext): Promise<{ items: readonly DatasetItem[]; outOfScope?: OutOfScopeSummary }> {
+  if (paperExact) return { items: val };
+  const scoped = await inScopeValidation(name, intended, pipeline, val, context.signal);
+  if (scoped.outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `note: ${scoped.outOfScope.note}` });
+  return scoped;
 }
 
 /** The rows the store decoded, with their content hashes and profiles (the same ECG at another rate). */

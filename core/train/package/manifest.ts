@@ -161,7 +161,12 @@ export const provenanceSchema = z.object({
   workers: z.number().int().positive().optional(),
   secondsPerEpoch: z.number().nonnegative(),
   selection: z.string(),
-  validation: metricsWithCiSchema,
+  /**
+   * With the validation rows left out as outside the model's intended input (by reason, with
+   * what the epoch and operating point rest on): they were chosen on the others. Absent in
+   * packages written before validation was held to it, and under --paper-exact (every row kept).
+   */
+  validation: metricsWithCiSchema.extend({ outOfScope: OutOfScopeSchema.optional() }),
   /**
    * Filled only by an explicit final evaluation on the locked test split, never used for
    * selection; with each class's calibration on those records where it was measured, and how many

@@ -1,0 +1,42 @@
+import type { OutOfScopeSummary } from '../../contract/training-schemas';
+import type { DatasetItem } from '../../data/types';
+import { EinthovenError } from '../../errors';
+import type { PipelineConfig } from '../../signal/pipeline-config';
+import { leftOutNote, leftOutWhy, partitionByScope, type ScopePartition } from '../evaluation-scope';
+import { withValidatedDuration, type IntendedInput } from '../scope';
+
+/**
+ * The part of a package's intended input its validation rows are held to before training: all
+ * of it but the minimum duration, held to one model window. The package's minimum is measured on
+ * the validation rows themselves once training ends (the shortest one kept, never below one
+ * window; withValidatedDuration), so holding them to it would choose the rows by a minimum they
+ * set. No row kept here is shorter than the minimum measured afterwards on the rows kept, so they
+ * are exactly the validation rows within the package's final intended input. A fine-tuning's
+ * base minimum, measured on the base's own validation, is replaced by that measurement too.
+ */
+export function validationRule(intended: IntendedInput, pipeline: PipelineConfig): IntendedInput {
+  return withValidatedDuration(intended, pipeline, []);
+}
+
+/**
+ * The validation rows of a partition by validationRule, and what was left out: the epoch, the
+ * temperature and the thresholds are chosen on the records `ecg predict` gives a number on (it
+ * abstains on the others), where they were tuned partly on records the model is not for.
+ * Refused when rows were given and none is left.
+ */
+export function scopedValidation(datasetName: string, partition: ScopePartition): { items: DatasetItem[]; outOfScope: OutOfScopeSummary } {
+  const { items, total, count, byReason } = partition;
+  if (total > 0 && items.length === 0) {
+    throw new EinthovenError(
+      'E_VALIDATION',
+      `${datasetName}: none of the ${total} validation records is within the model's intended input (${leftOutWhy(partition)}): the epoch, temperature and thresholds are chosen on the validation records predict gives a number on, and there are none; give the validation split records the model is for`,
+    );
+  }
+  const note = count === 0 ? `every one of the ${total} validation records is within the model's intended input` : leftOutNote(partition, `the epoch, temperature and thresholds were chosen on the ${items.length} validation records within the model's intended input`);
+  return { items, outOfScope: { count, byReason: { ...byReason }, note } };
+}
+
+/** The validation rows within the intended input (validationRule), read from their files: scopedValidation. */
+export async function inScopeValidation(datasetName: string, intended: IntendedInput, pipeline: PipelineConfig, items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; outOfScope: OutOfScopeSummary }> {
+  return scopedValidation(datasetName, await partitionByScope([validationRule(intended, pipeline)], items, signal));
+}
