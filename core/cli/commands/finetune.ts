@@ -98,7 +98,8 @@ fold would be tested on a copy of its training), found before the first fold and
 fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json (OUT a new or empty
 folder). Prints every fold's figures, their mean ± SD, and the pooled
 out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures,
-on the held-out records within each fold model's intended input (the others noted per fold).
+on the held-out records within each fold model's intended input (the others noted per fold; a
+fold with none of them is refused before any fold is fine-tuned).
 The app then fine-tunes the final model on all the data; here that is the same command without
 --cv. Ctrl-C stops after the current step and reports the folds that finished.
 

@@ -33,7 +33,8 @@ fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json. Pr
 fold's figures, their mean ± SD, and the pooled out-of-fold figures with bootstrap 95 % CIs, at
 each fold model's thresholds and at the paper's 0.5 rule. A fold scores only its test records
 within its model's intended input, as ecg evaluate does (the others noted per fold, by reason;
-cv.json: each fold's "outOfScope"). The paper's CPSC protocol:
+cv.json: each fold's "outOfScope"); a fold whose records are all outside it is refused before
+any fold trains. The paper's CPSC protocol:
   ecg train --cv 10 --dataset cpsc --data DIR --arch crnn-gru --out cv/
 
 Model:

@@ -15,10 +15,11 @@ import type { Dataset } from '../../data/types';
 import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { unlessCancelledEarly } from './package-trained';
-import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
+import { inScopeItems, outOfScopeSummary, type ScopePartition } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { defaultIntendedInput } from '../scope';
-import { inScopeValidation } from './validation-scope';
+import { scopedValidation, validationRule } from './validation-scope';
+import { heldOutInScope } from './fold-scope';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface CvJobOptions extends TrainJobOptions {
@@ -87,6 +88,8 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   // Now only copies within a fold, which weigh twice there: each fold's package records them, as a plain training's does.
   const duplicates = checkFoldDuplicates(hashed, (id) => plan.folds.get(id));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
+  // Every fold's held-out rows, checked before any fold trains; a fold's validation is the next fold's rows, read here once.
+  const inScope = await heldOutInScope(plan, dataset.items, validationRule(defaultIntendedInput(pipelineInput), pipelineInput), context.signal);
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
@@ -96,7 +99,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     const of = (split: 'train' | 'val' | 'test') => data.items.filter((i) => i.split === split);
     const view = store.withPipeline(pipelineInput);
     // The fold's epoch and operating point are chosen on the validation rows its model is for, as a plain training's (prepare.ts).
-    const valScope = await inScopeValidation(data.name, defaultIntendedInput(pipelineInput), pipelineInput, of('val'), context.signal);
+    const valScope = scopedValidation(data.name, inScope.get((fold % plan.k) + 1) as ScopePartition);
     if (valScope.outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `fold ${fold}: note: ${valScope.outOfScope.note}` });
     const train = usable(of('train'), view);
     const val = usable(valScope.items, view);

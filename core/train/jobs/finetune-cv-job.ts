@@ -15,6 +15,7 @@ import { indexDataset } from './prepare';
 import { scoreItems } from './score-items';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
+import { heldOutInScope } from './fold-scope';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
@@ -57,17 +58,20 @@ export interface FinetuneCvResult extends CvSummary {
  * The recordings listed under more than one participating row, found before any fold is worked
  * on (each record decoded once, to hash it), so the folds keep each in one fold: a fold's
  * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
+ * Then every fold's held-out rows are held to the base's intended input, as each fold's
+ * fine-tuning holds its test rows before training: a fold with none of them is refused now.
  */
-async function copiesBeforeFolds(options: FinetuneCvOptions, context: JobContext): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
-  const { preprocessing } = await readManifest(options.base);
-  const dataset = await indexDataset(options.dataset, preprocessing, false);
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
+  const manifest = await readManifest(options.base);
+  const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
   context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
   const hashed = await hashRows(dataset.items.filter((i) => participating.has(i.id)), context.signal);
   const copies = duplicateGroups(hashed).map((group) => group.map((row) => row.id));
-  const { copiesKept } = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
-  if (copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: copiesKept });
-  return { copies, copiesKept: copiesKept ?? null };
+  const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
+  if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
+  await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), context.signal);
+  return { copies, copiesKept: plan.copiesKept ?? null };
 }
 
 /**
@@ -78,7 +82,7 @@ async function copiesBeforeFolds(options: FinetuneCvOptions, context: JobContext
  */
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   await mkdir(options.workDir, { recursive: true });
-  const { copies, copiesKept } = await copiesBeforeFolds(options, context);
+  const { copies, copiesKept } = await checkBeforeFolds(options, context);
   const predictions: FoldPredictions[] = [];
   const folds: FinetuneFoldOutcome[] = [];
   let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
