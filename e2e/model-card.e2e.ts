@@ -60,7 +60,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect(await test.locator('h4').textContent()).toMatch(/^Locked test split — read once, after every choice was made \(4 records\)/);
     // In the words of an evaluation's result (and of ecg evaluate's note), then the unreadable record as a site evaluation says it.
     expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
-      "The figures cover only the 5 records within norm hospital's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
+      "The figures cover only the records within norm hospital's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
       '1 more test record could not be read and is in no figure',
     ]);
     // The validation figures, which left nothing out, say nothing of it.
@@ -88,7 +88,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
     await result.waitFor({ timeout: 90_000 });
     const id = (await result.getAttribute('data-model-id')) ?? '';
-    const note = "The figures cover only the 5 records within norm in the app's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
+    const note = "The figures cover only the records within norm in the app's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
     const unreadable = '1 more test record could not be read and is in no figure';
     // The fine-tuning's result says it under its locked-test figures, as ecg finetune prints it.
     expect(await result.getByTestId('finetune-left-out').allTextContents()).toEqual([note, unreadable]);

@@ -88,7 +88,7 @@ export async function inScopeItems(modelName: string, intended: readonly Intende
   if (kept.length === 0) {
     throw new EinthovenError('E_VALIDATION', `none of the ${items.length} records is within ${modelName}'s intended input (${leftOutWhy(partition)}): there is nothing the model is for to evaluate it on`);
   }
-  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : leftOutNote(partition, `the figures cover only the ${kept.length} records within ${modelName}'s intended input`);
+  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : leftOutNote(partition, `the figures cover only the records within ${modelName}'s intended input`);
   return { items: kept, outOfScope: { count, byReason, example, note } };
 }
 

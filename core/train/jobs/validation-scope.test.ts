@@ -39,7 +39,7 @@ async function labelsWithMinors(dir: string, minor: (item: { id: string; split: 
 }
 
 const tiny = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
-const leftOutNote = "the epoch, temperature and thresholds were chosen on the 5 validation records within the model's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
+const leftOutNote = "the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
 
 describe("validation rows outside the model's intended input (the operating point was tuned on them too)", () => {
   it('ecg train chooses its epoch and thresholds on the others, keeps the count in provenance.validation and prints the note', async () => {
@@ -114,7 +114,7 @@ describe("validation rows outside the model's intended input (the operating poin
       },
     });
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
-    const note = `the epoch, temperature and thresholds were chosen on the ${inFold2 - 1} validation records within the model's intended input; 1 of ${inFold2} left out, as predict abstains on them (1 patient age outside the model's range)`;
+    const note = `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of ${inFold2} left out, as predict abstains on them (1 patient age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
     const { manifest, model } = await loadPackage(r.folds[0]?.out as string);
     model.dispose();

@@ -74,7 +74,7 @@ describe('training through the engine contract', () => {
     // Its locked-test figures cover the 5 test rows within the intended input, as evaluate's would, and say what they left out.
     expect(done).toMatchObject({ result: { test: { n: 5, outOfScope: { count: 1, byReason: { age: 1 } } } } });
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.name === 'mi head');
-    expect(listed?.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: expect.stringMatching(/^the figures cover only the 5 records within mi head's intended input; 1 of 6 left out/) } });
+    expect(listed?.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: expect.stringMatching(/^the figures cover only the records within mi head's intended input; 1 of 6 left out/) } });
     expect(progress.some((p) => p.phase === 'features')).toBe(true);
     expect(progress.filter((p) => p.valLoss !== undefined).map((p) => p.epoch)).toEqual([1, 2, 3]);
     expect(progress.find((p) => p.step !== undefined)).toMatchObject({ samplesPerSecond: expect.any(Number), etaSeconds: expect.any(Number) });
