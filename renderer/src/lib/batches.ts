@@ -49,3 +49,29 @@ export function makeBatches(files: readonly PickedFile[], limit = maxBatchBytes)
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/** A picked file's name and bytes, as an import request carries them. */
+export interface ReadFile {
+  readonly name: string;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The bytes of a batch's files, read as one Blob of them all. In Chromium each `arrayBuffer()`
+ * of a picked file costs the page 1–2 ms of synchronous work (several more on a busy machine):
+ * a 2 MB batch of 100–300 files read file by file held the page for 100–300 ms, where one read
+ * of their concatenation is one call. Each file gets its own copy of its bytes: a view into the
+ * shared buffer would carry the whole batch with every file through Electron's IPC.
+ */
+export async function readBatch(batch: readonly PickedFile[]): Promise<ReadFile[]> {
+  const sizes = batch.map((f) => f.file.size);
+  const whole = new Uint8Array(await new Blob(batch.map((f) => f.file)).arrayBuffer());
+  const read: ReadFile[] = [];
+  let offset = 0;
+  for (const [i, f] of batch.entries()) {
+    const end = offset + (sizes[i] ?? 0);
+    read.push({ name: f.name, bytes: whole.slice(offset, end) });
+    offset = end;
+  }
+  return read;
+}

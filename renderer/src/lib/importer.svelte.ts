@@ -1,7 +1,7 @@
 import type { EinthovenBridge } from '../../../core/contract/bridge';
 import type { JobFinished, JobProgress, RequestOf } from '../../../core/contract/channels';
 import type { ImportFileReport } from '../../../core/contract/schemas';
-import { makeBatches, type PickedFile } from './batches';
+import { makeBatches, readBatch, type PickedFile } from './batches';
 import { countByStatus, csvGroups, type CsvGroup, type ImportStatus } from './import-report';
 import { EarlyJobEvents } from './jobs/early-events';
 
@@ -123,7 +123,7 @@ export class Importer {
     this.#jobId = null;
     this.phase = 'reading';
     this.currentFile = `Reading ${batch.length} file${batch.length === 1 ? '' : 's'}…`;
-    const files = await Promise.all(batch.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.file.arrayBuffer()) })));
+    const files = await readBatch(batch);
     this.phase = 'importing';
     let resolveFinished: (event: JobFinished) => void = () => undefined;
     const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
