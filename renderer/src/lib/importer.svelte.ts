@@ -5,6 +5,13 @@ import { makeBatches, readBatch, type PickedFile } from './batches';
 import { countByStatus, csvGroups, type CsvGroup, type ImportStatus } from './import-report';
 import { EarlyJobEvents } from './jobs/early-events';
 
+/** Where a batch lies among the picked files: `before` files went in earlier batches, `size` are in this one, `of` in all. */
+interface BatchSpan {
+  before: number;
+  size: number;
+  readonly of: number;
+}
+
 /** Answers for CSV files that cannot tell their sampling rate, units or lead order. */
 export type CsvAnswers = NonNullable<RequestOf<'records:import'>['csv']>;
 
@@ -61,15 +68,18 @@ export class Importer {
 
   async #runFiles(files: readonly PickedFile[], csv: CsvAnswers | undefined): Promise<void> {
     this.running = true;
-    const batches = makeBatches(files);
+    // Progress counts files: batches are formed one at a time, so their number is not known ahead.
+    const span = { before: 0, size: 0, of: files.length };
     try {
-      for (const [index, batch] of batches.entries()) {
+      for await (const batch of makeBatches(files)) {
         if (this.#cancelRequested) break;
         const before = this.reports;
-        const finished = await this.#runBatch(batch, index, batches.length, csv);
+        span.size = batch.length;
+        const finished = await this.#runBatch(batch, span, csv);
         if (finished.status === 'failed') throw new Error(finished.error.message);
         // The final report of the batch replaces what arrived file by file (same outcomes, engine's order).
         if (finished.kind === 'import' && finished.result) this.reports = [...before, ...finished.result.reports];
+        span.before += batch.length;
       }
       this.outcome = this.#cancelRequested ? 'cancelled' : 'succeeded';
     } catch (error) {
@@ -111,14 +121,14 @@ export class Importer {
     if (this.#jobId) await this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
   }
 
-  #onProgress(event: JobProgress, index: number, count: number): void {
+  #onProgress(event: JobProgress, span: BatchSpan): void {
     if (event.file) this.reports = [...this.reports, event.file];
     if (event.total === 0) return;
-    this.fraction = (index + event.done / event.total) / count;
+    this.fraction = (span.before + (span.size * event.done) / event.total) / span.of;
     if (event.message) this.currentFile = event.message;
   }
 
-  async #runBatch(batch: PickedFile[], index: number, count: number, csv: CsvAnswers | undefined): Promise<JobFinished> {
+  async #runBatch(batch: PickedFile[], span: BatchSpan, csv: CsvAnswers | undefined): Promise<JobFinished> {
     // The previous batch's job has ended: until this batch's id is known its events are held, not taken for that job's.
     this.#jobId = null;
     this.phase = 'reading';
@@ -135,7 +145,7 @@ export class Importer {
     });
     const offProgress = this.#bridge.on('jobs:progress', (event) => {
       if (this.#jobId === null) early.hold(event);
-      else if (event.jobId === this.#jobId) this.#onProgress(event, index, count);
+      else if (event.jobId === this.#jobId) this.#onProgress(event, span);
     });
     try {
       const started = await this.#bridge.api['records:import'](csv ? { files, csv } : { files });
@@ -146,10 +156,10 @@ export class Importer {
       // Held progress is shown at once; a held end only settles `finished`, which is awaited after all of it.
       for (const event of early.release(this.#jobId)) {
         if ('status' in event) resolveFinished(event);
-        else this.#onProgress(event, index, count);
+        else this.#onProgress(event, span);
       }
       const event = await finished;
-      this.fraction = (index + 1) / count;
+      this.fraction = (span.before + span.size) / span.of;
       return event;
     } finally {
       offFinished();
