@@ -14,15 +14,16 @@ import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from
  * sealing) fine-tunes the bundled starter on a copy of the real PTB-XL fixture, as a hospital's
  * labels CSV for NORM in which locked test record 00038 is given age 17 (outside the starter's
  * adults, which its fine-tuning keeps) and record 00065's signal is cut short (unreadable): its
- * locked test is the other 4, and the package keeps both counts.
+ * locked test is the other 4, and the package keeps both counts. Validation record 00047 is given
+ * age 17 too: the epoch and operating point are chosen on the other 5, and the package says so.
  */
 const fixture = path.join(repoRoot, 'core', 'test', 'fixtures', 'train', 'ptbxl');
 
-/** The copy's labels CSV: NORM against the rest, PTB-XL's own splits and ages, record 00038 a minor. */
+/** The copy's labels CSV: NORM against the rest, PTB-XL's own splits and ages, records 00038 (test) and 00047 (validation) minors. */
 async function labelsWithAMinorOnTest(root: string, labels: string): Promise<void> {
   const ds = await loadPtbxl(root, { fs: 100 });
   const norm = ds.classes.indexOf('NORM');
-  const rows = ds.items.map((i) => `${path.relative(root, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${i.id === '38' ? 17 : (i.demographics?.ageYears ?? '')}`);
+  const rows = ds.items.map((i) => `${path.relative(root, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split},${i.id === '38' || i.id === '47' ? 17 : (i.demographics?.ageYears ?? '')}`);
   writeFileSync(labels, `file,label,patient_id,split,age\n${rows.join('\n')}\n`);
 }
 
@@ -63,9 +64,22 @@ describe("browser mode: a fine-tuned model's card", () => {
       "The figures cover only the records within norm hospital's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
       '1 more test record could not be read and is in no figure',
     ]);
-    // The validation figures, which left nothing out, say nothing of it.
-    expect(await detail.locator('[data-testid="model-metrics"][data-split="validation"]').getByTestId('model-metrics-left-out').count()).toBe(0);
     await test.screenshot({ path: artifactPath('model-card-left-out.png') });
+  });
+
+  it('says beside its validation figures that the epoch and operating point were chosen on the validation records within its intended input', async () => {
+    expect(manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`);
+    await detail.getByTestId('model-validation').locator('summary').click();
+    const validation = detail.locator('[data-testid="model-metrics"][data-split="validation"]');
+    expect(await validation.locator('h4').textContent()).toMatch(/\(5 records\)/);
+    // As ecg train and ecg model inspect say it, in the words of the test note above it.
+    expect(await validation.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
+      "The epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
+    ]);
+    await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
 
   it("says what the locked test of a fine-tuning in the app left out: on its result, and on the card's site evaluation line", async () => {

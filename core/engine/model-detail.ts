@@ -22,8 +22,13 @@ function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/**
+ * The validation figures, with the records left out of them as outside the model's intended input
+ * where the package counted them: its epoch and operating point were chosen on the others, and the
+ * card says so beside the figures (absent in older packages, so nothing is said there).
+ */
 function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['validationDetail'] {
-  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withRateIntervals(m).ci };
+  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withRateIntervals(m).ci, ...(m.outOfScope ? { outOfScope: m.outOfScope } : {}) };
 }
 
 function withoutTraining(base: NonNullable<ModelManifest['provenance']['base']>): NonNullable<ModelDetail['provenance']['base']> {

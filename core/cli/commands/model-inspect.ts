@@ -18,11 +18,11 @@ function headline(e: Evaluated): string {
 }
 
 /**
- * What closing figures leave out, under them as the card and `ecg finetune` say it: the records
- * outside the model's intended input (`ecg evaluate`'s note), then those that could not be read;
- * nothing of a count the package did not keep.
+ * What figures leave out, under them as the card and `ecg finetune` say it: the records outside
+ * the model's intended input (`ecg evaluate`'s note; the validation's, training's), then those that
+ * could not be read; nothing of a count the package did not keep.
  */
-function leftOutLines(e: Evaluated, rows: 'test' | 'held-out'): string[] {
+function leftOutLines(e: Evaluated, rows: 'test' | 'held-out' | 'validation'): string[] {
   const unreadable = unreadableText(e.unreadable, rows);
   return [...(e.outOfScope && e.outOfScope.count > 0 ? [`  note: ${e.outOfScope.note}`] : []), ...(unreadable ? [`  note: ${unreadable}`] : [])];
 }
@@ -58,7 +58,8 @@ export function modelCardLines(d: ModelDetail): string[] {
     if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${heldOut.n} records; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
   lines.push(...(d.test ? [`  locked test (${d.test.n} records): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
-  lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`);
+  // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.
+  lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`, ...leftOutLines(d.validationDetail, 'validation'));
   return lines;
 }
 

@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closingLines } from '../../cli/commands/finetune';
+import { modelCommand } from '../../cli/commands/model';
 import { bundledModelsDir } from '../../cli/commands/model-path';
 import { trainCommand } from '../../cli/commands/train';
 import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
 import { runCli } from '../../test/cli-io';
 import { loadDataset } from '../../data/load';
+import { ModelDetailSchema } from '../../contract/clinic-schemas';
+import { modelDetail } from '../../engine/model-detail';
 import { trainConfigSchema } from '../config';
 import { crossValidationPlan } from '../cv';
 import { loadPackage } from '../package/archive';
@@ -54,6 +57,13 @@ describe("validation rows outside the model's intended input (the operating poin
     expect(manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote } });
     // The dataset's splits are still counted whole: the 6 validation rows, of which 5 chose.
     expect(manifest.provenance.dataset.records.val).toBe(6);
+    // The card's description as the app receives it, through the contract: the count with the validation figures.
+    const detail = ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest, location: out, bundled: false }))));
+    expect(detail.validationDetail).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote } });
+    // ecg model inspect says it under the validation figures, as ecg train printed it.
+    const inspect = (await runCli(modelCommand, ['inspect', out])).stdout;
+    const validation = inspect.findIndex((l) => l.startsWith('  validation (chose the epoch and thresholds; optimistic; 5 records): '));
+    expect(inspect[validation + 1]).toBe(`  note: ${leftOutNote}`);
   }, 120_000);
 
   it('a fine-tuning holds validation to the base model\'s intended input and says so with its closing figures', async () => {

@@ -28,11 +28,12 @@ export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary
 }
 
 /**
- * What a package's own closing figures (its locked test, a fold's held-out rows) leave out, beside
- * them on its card: the records outside its intended input, in an evaluation result's words, then
- * those that could not be read. Nothing is said of a count the package did not keep.
+ * What a package's own figures (its locked test, a fold's held-out rows, its validation) leave out,
+ * beside them on its card: the records outside its intended input, in an evaluation result's words
+ * (the validation's, its training's), then those that could not be read. Nothing is said of a count
+ * the package did not keep.
  */
-export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out'): string[] {
+export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   return [outOfScopeText(evaluated), unreadableText(evaluated.unreadable, rows)].filter((line) => line !== null);
 }
 
