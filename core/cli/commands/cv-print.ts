@@ -19,12 +19,26 @@ const shown: readonly CvMetric[] = ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 
 
 /** What `ecg train --cv` (cvJob) and `ecg finetune --cv` (finetuneCvJob) both report. */
 export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset' | 'classes' | 'cancelled' | 'out' | 'perFold' | 'meanSd' | 'pooled'> & Partial<Pick<CvJobResult, 'copiesKept'>> & {
-  readonly folds: readonly { readonly fold: number; readonly bestEpoch: number; readonly epochs: number; readonly overlap?: OverlapNotes; readonly outOfScope?: { readonly count: number; readonly note: string } }[];
+  readonly folds: readonly {
+    readonly fold: number;
+    readonly bestEpoch: number;
+    readonly epochs: number;
+    readonly overlap?: OverlapNotes;
+    readonly outOfScope?: LeftOut;
+    readonly validationOutOfScope?: LeftOut | undefined;
+  }[];
 };
 
-/** Each fold's note on its test records outside its model's intended input, as `ecg evaluate` says it: the figures cover only the rest. */
+type LeftOut = { readonly count: number; readonly note: string };
+
+/**
+ * Each fold's notes on the records outside its model's intended input: on its validation fold, as
+ * `ecg train` says it (its best epoch and thresholds were chosen on the rest), then on its test
+ * fold, as `ecg evaluate` says it (the figures cover only the rest).
+ */
 function outOfScopeLines(folds: CvReport['folds']): string[] {
-  return folds.flatMap((f) => (f.outOfScope && f.outOfScope.count > 0 ? [`  fold ${f.fold}: note: ${f.outOfScope.note}`] : []));
+  const note = (fold: number, o: LeftOut | undefined) => (o && o.count > 0 ? [`  fold ${fold}: note: ${o.note}`] : []);
+  return folds.flatMap((f) => [...note(f.fold, f.validationOutOfScope), ...note(f.fold, f.outOfScope)]);
 }
 
 /** The human-readable `ecg train --cv` / `ecg finetune --cv` report: per fold, mean ± SD over folds, pooled out of fold with CIs. */

@@ -106,5 +106,11 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const pkg = await loadPackage(fold.out);
     expect(pkg.manifest.provenance.cvFold?.heldOut?.outOfScope).toEqual(fold.outOfScope);
     pkg.model.dispose();
+    // Record 22 is also the validation of the fold before: that fold chose its epoch and operating point on the others, and the report says so.
+    const chosen = r.folds.filter((f) => f.validationOutOfScope && f.validationOutOfScope.count > 0);
+    expect(chosen.map((f) => f.fold)).toEqual([fold.fold === 1 ? r.k : fold.fold - 1]);
+    const validation = chosen[0]?.validationOutOfScope;
+    expect(validation?.note).toMatch(/^the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of \d+ left out/);
+    expect(lines).toContain(`  fold ${chosen[0]?.fold}: note: ${validation?.note}`);
   });
 });

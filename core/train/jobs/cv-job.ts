@@ -41,6 +41,8 @@ export interface FoldOutcome {
   readonly secondsPerEpoch: number;
   /** Test-fold records outside the fold model's intended input (what predict abstains on), in no figure, by reason. */
   readonly outOfScope: OutOfScopeSummary;
+  /** Validation-fold records outside it: the fold's epoch, temperature and thresholds were chosen on the others (its package's provenance.validation.outOfScope). */
+  readonly validationOutOfScope: OutOfScopeSummary;
 }
 
 /** `ecg train --cv K --json`: the plan, every fold's model, and the summary (per fold, mean ± SD, pooled with CIs). */
@@ -134,7 +136,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     } finally {
       loaded.model.dispose();
     }
-    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: valRows, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope });
+    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: valRows, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope, validationOutOfScope: valScope.outOfScope });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });

@@ -36,6 +36,8 @@ export interface FinetuneFoldOutcome {
   readonly overlap?: BaseComparison['overlap'];
   /** Held-out records outside the fold model's intended input (what predict abstains on), in no figure, by reason. */
   readonly outOfScope: OutOfScopeSummary;
+  /** Validation records outside the base's intended input: the fold's epoch and operating point were chosen on the others (absent where not counted). */
+  readonly validationOutOfScope?: OutOfScopeSummary;
 }
 
 /** The K-fold estimate, in the shape `ecg train --cv` reports (cv-print.ts prints both). */
@@ -131,7 +133,8 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     }
     // A fold's closing comparison is kept under its cvFold (as its held-out rows'), not as a locked test's.
     const overlap = (r.manifest.provenance.cvFold?.comparison ?? r.manifest.provenance.comparison)?.overlap;
-    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(overlap ? { overlap } : {}) });
+    const validationOutOfScope = r.manifest.provenance.validation.outOfScope;
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(validationOutOfScope ? { validationOutOfScope } : {}), ...(overlap ? { overlap } : {}) });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, copiesKept, dataset, classes, folds, cancelled, out: options.workDir };

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cvLines } from '../../cli/commands/cv-print';
 import { closingLines } from '../../cli/commands/finetune';
 import { modelCommand } from '../../cli/commands/model';
 import { bundledModelsDir } from '../../cli/commands/model-path';
@@ -126,6 +127,9 @@ describe("validation rows outside the model's intended input (the operating poin
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
     const note = `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of ${inFold2} left out, as predict abstains on them (1 patient age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
+    // The report says it with the fold's best epoch, as the progress did while it ran.
+    expect(r.folds[0]?.validationOutOfScope).toEqual({ count: 1, byReason: { age: 1 }, note });
+    expect(cvLines(r)).toContain(`  fold 1: note: ${note}`);
     const { manifest, model } = await loadPackage(r.folds[0]?.out as string);
     model.dispose();
     expect(manifest.provenance.validation).toMatchObject({ n: inFold2 - 1, outOfScope: { count: 1, byReason: { age: 1 }, note } });
