@@ -82,7 +82,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
 
-  it("says what the locked test of a fine-tuning in the app left out: on its result, and on the card's site evaluation line", async () => {
+  it("says what the locked test and validation of a fine-tuning in the app left out: on its result, and on the card's site evaluation line", async () => {
     await page.getByTestId('nav-finetune').click();
     const starter = (JSON.parse(readFileSync(path.join(base, 'manifest.json'), 'utf8')) as { id: string }).id;
     await page.getByTestId('finetune-base').selectOption(starter);
@@ -106,6 +106,10 @@ describe("browser mode: a fine-tuned model's card", () => {
     const unreadable = '1 more test record could not be read and is in no figure';
     // The fine-tuning's result says it under its locked-test figures, as ecg finetune prints it.
     expect(await result.getByTestId('finetune-left-out').allTextContents()).toEqual([note, unreadable]);
+    // And under its validation figures, what the epoch and operating point were not chosen on (validation record 00047).
+    expect(await result.getByTestId('finetune-validation-left-out').textContent()).toBe(
+      "The epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)",
+    );
     await page.getByTestId('finetune-open-models').click();
     await page.locator(`[data-testid="model-row"][data-model-id="${id}"]`).click();
     const card = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);

@@ -341,6 +341,8 @@ export const TrainedModelResultSchema = z.object({
   epochs: z.number().int().nonnegative(),
   cancelled: z.boolean(),
   validation: HeadlineMetricsSchema.partial(),
+  /** Validation records outside the model's intended input, on which the epoch and operating point were not chosen; absent where not counted. */
+  validationOutOfScope: OutOfScopeSchema.optional(),
   /** hpo: the results table (Markdown). */
   table: z.string().optional(),
   /** finetune: the closing evaluation on the hospital's locked test rows (null when the run was stopped before its end). */

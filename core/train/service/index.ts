@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { outOfScopeSummary } from '../evaluation-scope';
-import { TrainingResultSchema, type ActiveTrainingJob, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
+import { TrainingResultSchema, type ActiveTrainingJob, type OutOfScopeSummary, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
@@ -11,7 +11,7 @@ import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
 import { operatingPointJob, type OperatingPointGoal } from '../jobs/operating-point-job';
-import { operatingPointByClass } from '../package/manifest';
+import { operatingPointByClass, type ModelManifest } from '../package/manifest';
 import { trainJob } from '../jobs/train-job';
 import type { DatasetSpec } from '../../data/load';
 import { leftOutSummary } from '../../data/types';
@@ -34,6 +34,12 @@ type Kind = TrainProgressEvent['kind'];
 /** A job's result in the contract's shape (NaN metrics become null; the shape is checked here, not in the UI). */
 function asResult(value: unknown): TrainingResult {
   return TrainingResultSchema.parse(jsonSafe(value));
+}
+
+/** The validation records a trained package's epoch and operating point were not chosen on (outside its intended input), where it counted them. */
+function validationScope(manifest: ModelManifest): { validationOutOfScope?: OutOfScopeSummary } {
+  const outOfScope = manifest.provenance.validation.outOfScope;
+  return outOfScope ? { validationOutOfScope: outOfScope } : {};
 }
 
 export interface TrainingServiceOptions {
@@ -107,7 +113,7 @@ export class TrainingService {
     return this.#start('train', { name: request.name }, async (context) => {
       const r = await trainJob({ dataset: request.dataset, architecture: request.architecture, out, name: request.name, train: request.settings, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
-      return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation });
+      return asResult({ kind: 'train', modelId: r.manifest.id, name: r.manifest.name, bestEpoch: r.bestEpoch, epochs: r.history.length, cancelled: r.cancelled, validation: r.validation, ...validationScope(r.manifest) });
     });
   }
 
@@ -133,6 +139,7 @@ export class TrainingService {
         epochs: r.epochs,
         cancelled: r.cancelled,
         validation: validation.metrics,
+        ...validationScope(r.manifest),
         test: test ?? null,
         comparison: comparison ?? null,
         evaluatedOn: { name: r.manifest.provenance.dataset.name, root: request.dataset.root, labels: request.dataset.labels ?? null },
@@ -152,6 +159,7 @@ export class TrainingService {
         epochs: r.best?.intermediate.length ?? 0,
         cancelled: r.cancelled,
         validation: r.manifest ? r.manifest.provenance.validation.metrics : {},
+        ...(r.manifest ? validationScope(r.manifest) : {}),
         table: r.table,
       });
     });
