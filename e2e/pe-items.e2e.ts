@@ -112,4 +112,40 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     expect(printed).toContain(`heart rate ${rate}/min (from the ECG), D-dimer 650 ng/mL FEU; no: all 8.`);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
   });
+
+  it('asks a D-dimer of 20–100 typed in ng/mL to be confirmed: 24 mg/L FEU typed as 24 ng/mL no longer excludes PE unasked', async () => {
+    const id = (await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).getAttribute('data-record-id')) ?? '';
+    await page.getByTestId('pe-enter').click();
+    // A massive PE's 24 mg/L FEU, typed in the default ng/mL: before, it passed as 24 ng/mL and every rule excluded PE.
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('24');
+    const asked = 'D-dimer: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
+    await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toContain(asked);
+    expect(await page.getByTestId('pe-item-dDimerNgMlFeu').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => preview(page, 'years')).toMatch(/missing/);
+    expect(await page.getByTestId('pe-form').textContent()).not.toMatch(/excluded/);
+    expect(await page.getByTestId('pe-ddimer-confirm').isChecked()).toBe(false);
+    expect(await page.getByTestId('pe-ddimer-confirm-text').textContent()).toBe('The lab reported 24 ng/mL FEU, not 24 mg/L FEU (= 24000 ng/mL FEU)');
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-ddimer-confirm.png') });
+    await page.getByTestId('pe-ddimer-unit').selectOption('mg/L FEU');
+    expect(await page.getByTestId('pe-ddimer-conversion').textContent()).toBe('= 24000 ng/mL FEU');
+    await expect.poll(() => preview(page, 'years')).toMatch(/imaging indicated \(0 YEARS items, D-dimer 24000 ≥ 1000 ng\/mL\)/);
+    expect(await page.getByTestId('pe-ddimer-confirm').count()).toBe(0);
+
+    // A real result that low (VIDAS reports from 45 ng/mL FEU) is taken once ticked, and the entry keeps the tick.
+    await page.getByTestId('pe-ddimer-unit').selectOption('ng/mL FEU');
+    await page.getByTestId('pe-item-dDimerNgMlFeu').fill('60');
+    await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toMatch(/D-dimer: 60 ng\/mL FEU is lower than most assays report/);
+    await page.getByTestId('pe-ddimer-confirm').check();
+    await expect.poll(() => preview(page, 'years')).toMatch(/PE excluded without imaging \(0 YEARS items, D-dimer 60 < 1000 ng\/mL\)/);
+    expect(await page.getByTestId('pe-blocked').count()).toBe(0);
+    await page.getByTestId('pe-save').click();
+    await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toMatch(/D-dimer 60 ng\/mL FEU \(unit confirmed at entry\); no: all 8\.$/);
+    const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+    try {
+      const newest = db.prepare('SELECT items FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(Number(id)) as { items: string };
+      expect(JSON.parse(newest.items)).toMatchObject({ dDimerNgMlFeu: 60, dDimerUnitConfirmed: true });
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { readDecimal } from '../clinic/decimal-text';
 import { RecordId } from './schemas';
@@ -9,7 +9,7 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds, readDecimal };
+export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds, readDecimal };
 
 /** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
 const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>
@@ -30,17 +30,38 @@ const itemsSchema = (range: (id: PeNumberItem) => { min: number; max: number }) 
     .object({
       ...(Object.fromEntries(peNumberItems.map((id) => [id, numberItem(id, range(id)).optional()])) as Record<PeNumberItem, z.ZodOptional<ReturnType<typeof numberItem>>>),
       ...(Object.fromEntries(peBooleanItems.map((id) => [id, z.boolean().optional()])) as Record<PeBooleanItem, z.ZodOptional<z.ZodBoolean>>),
+      dDimerUnitConfirmed: z.literal(true).optional(),
     })
     .strict();
 
-/** Items entered (preview, a new entry): every number within peNumberRanges. */
-export const PeItemsSchema = itemsSchema((id) => peNumberRanges[id]);
+type DdimerFields = { dDimerNgMlFeu?: number | undefined; dDimerUnitConfirmed?: true | undefined };
+
+/**
+ * A D-dimer low enough to be mg/L FEU typed as ng/mL is taken only with its unit confirmed, and a
+ * confirmation only with such a D-dimer: one sent with every entry would confirm nothing.
+ */
+function checkDdimerUnit(items: DdimerFields, context: z.RefinementCtx): void {
+  const value = items.dDimerNgMlFeu;
+  const needed = value !== undefined && dDimerNeedsUnitConfirmation(value, 'ng/mL FEU');
+  if (needed && !items.dDimerUnitConfirmed) {
+    context.addIssue({ code: 'custom', path: ['dDimerNgMlFeu'], message: `${dDimerUnitQuestion(value)}: give that, or send dDimerUnitConfirmed: true if the lab reported ${value} ng/mL FEU` });
+  }
+  if (!needed && items.dDimerUnitConfirmed) {
+    const range = `${dDimerFloorNgMlFeu}–${dDimerCeilingMgLFeu} ng/mL FEU`;
+    context.addIssue({ code: 'custom', path: ['dDimerUnitConfirmed'], message: `there is no D-dimer of ${range} to confirm` });
+  }
+}
+
+/** Items entered (preview, a new entry): every number within peNumberRanges, a low D-dimer's unit confirmed. */
+export const PeItemsSchema = itemsSchema((id) => peNumberRanges[id]).superRefine(checkDdimerUnit);
 export type PeItems = z.infer<typeof PeItemsSchema>;
 
 /**
  * Items as stored. Entries made before the D-dimer floor may hold a D-dimer under it (mg/L FEU
- * typed as ng/mL), and entries made before the ceiling one above it up to the earlier ceiling:
- * they must still be listed, so the record opens and the entry can be corrected.
+ * typed as ng/mL), entries made before the ceiling one above it up to the earlier ceiling, and
+ * entries made before a low D-dimer's unit was confirmed one of 20–100 ng/mL FEU without the
+ * confirmation: they must still be listed (and are flagged), so the record opens and the entry
+ * can be corrected.
  */
 const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? { min: 0, max: storedDdimerCeilingNgMlFeu } : peNumberRanges[id]));
 

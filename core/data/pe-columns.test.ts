@@ -64,6 +64,16 @@ describe('hospital labels CSV: PE score items and totals', () => {
     }
   });
 
+  it('reads a D-dimer of 20–100 ng/mL FEU only from a row that confirms its unit, and refuses it, naming the mix-up, from one that does not', async () => {
+    const confirmed = `${header},d_dimer_ng_ml_feu_confirmed\n`;
+    const { dir, labels } = await folder(`${confirmed}ecgs/00001_lr.hea,1,70,110,60,no,no,no,no,no,no,no,no,,,ED form,yes\necgs/00002_lr.hea,0,45,,650,,,,,,,,,,,,\n`);
+    const ds = await loadHospital(dir, { labels });
+    expect(ds.items.find((i) => i.id === 'ecgs/00001_lr.hea')?.peScores?.items.dDimerNgMlFeu).toBe(60);
+    expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.peScores?.items.dDimerNgMlFeu).toBe(650);
+    const unconfirmed = await folder(`${confirmed}ecgs/00001_lr.hea,1,70,110,24,no,no,no,no,no,no,no,no,,,ED form,\n`);
+    await expect(loadHospital(unconfirmed.dir, { labels: unconfirmed.labels })).rejects.toThrow(/row 2: d_dimer_ng_ml_feu '24': 24 ng\/mL FEU is below what assays report; if the lab reported 24 mg\/L FEU, that is 24000 ng\/mL FEU: give it in d_dimer_mg_l_feu/);
+  });
+
   it('reads a decimal comma in a tab-separated export, where a comma cannot separate fields either', async () => {
     const tabs = header.replace(/,/g, '\t');
     const { dir, labels } = await folder(`${tabs}\necgs/00001_lr.hea\t1\t70,5\t104,5\t650,0\t\t\t\t\t\t\t\t\t\t\t\necgs/00002_lr.hea\t0\t45\t\t\t\t\t\t\t\t\t\t\t1,5\t\t\n`);

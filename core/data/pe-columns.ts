@@ -4,7 +4,7 @@ import { scoreValue } from '../clinic/pe-scores/cut-offs';
 import type { PeScoreId } from '../clinic/pe-scores/points';
 import { EinthovenError } from '../errors';
 import { cellNumber, type NumberReading } from './csv-number';
-import { dDimerCells, readDdimer } from './pe-ddimer-columns';
+import { dDimerCells, dDimerConfirmColumn, readDdimer } from './pe-ddimer-columns';
 import type { PeRecordScores, PeScoreValue } from './types';
 
 /**
@@ -72,7 +72,8 @@ function readItems(row: Record<string, string>, where: string, reading: NumberRe
     if (id === 'heartRateBpm') items[id] = readNumber(text, column, where, peNumberRanges[id], reading);
     else items[id] = readBoolean(text, column, where);
   }
-  const dDimer = readDdimer(row, where, totalColumnNames, reading);
+  const confirm = cell(row, dDimerConfirmColumn);
+  const dDimer = readDdimer(row, where, totalColumnNames, reading, confirm !== '' && readBoolean(confirm, dDimerConfirmColumn, where));
   if (dDimer !== undefined) items.dDimerNgMlFeu = dDimer;
   return items;
 }
@@ -89,9 +90,12 @@ function readTotal(id: PeScoreId, text: string, column: string, where: string, r
   return v;
 }
 
-/** True when the row has any PE score column filled; any D-dimer column counts, so one in DDU is refused, not skipped. */
+/**
+ * True when the row has any PE score column filled; any D-dimer column counts, so one in DDU is
+ * refused, not skipped, and so does the D-dimer's confirmation, refused without a D-dimer.
+ */
 function hasPeColumns(row: Record<string, string>): boolean {
-  return [...Object.values(peItemColumns), ...totalColumnNames].some((c) => cell(row, c) !== '') || dDimerCells(row, totalColumnNames).length > 0;
+  return [...Object.values(peItemColumns), ...totalColumnNames, dDimerConfirmColumn].some((c) => cell(row, c) !== '') || dDimerCells(row, totalColumnNames).length > 0;
 }
 
 /**

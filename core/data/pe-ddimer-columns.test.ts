@@ -45,6 +45,26 @@ describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', 
     expect(() => dDimerOf({ d_dimer_ng_ml_feu: '650', d_dimer_mg_l_feu: '0.65' })).toThrow('labels.csv row 2: the D-dimer is given in both d_dimer_ng_ml_feu and d_dimer_mg_l_feu; give it in one column');
   });
 
+  it('refuses a D-dimer of 20–100 in d_dimer_ng_ml_feu (24 mg/L FEU in a massive PE, given as ng/mL, would exclude PE) unless the row confirms it', () => {
+    const asked = (text: string, low: string) =>
+      `labels.csv row 2: d_dimer_ng_ml_feu '${text}': ${text} ng/mL FEU is ${low}; if the lab reported ${text} mg/L FEU, that is ${Number(text) * 1000} ng/mL FEU: give it in d_dimer_mg_l_feu, or set d_dimer_ng_ml_feu_confirmed to yes if the lab reported ${text} ng/mL FEU`;
+    for (const text of ['20', '24', '44.5']) expect(() => dDimerOf({ d_dimer_ng_ml_feu: text }), text).toThrow(asked(text, 'below what assays report'));
+    for (const text of ['45', '60', '100']) expect(() => dDimerOf({ d_dimer_ng_ml_feu: text }), text).toThrow(asked(text, 'lower than most assays report'));
+    expect(() => dDimerOf({ d_dimer_ng_ml_feu: '24', d_dimer_ng_ml_feu_confirmed: 'no' })).toThrow(asked('24', 'below what assays report'));
+    // Confirmed on its row, a real result that low is read as given; above 100, or in mg/L FEU, none is asked for.
+    for (const [text, yes] of [['24', 'yes'], ['45', '1'], ['100', 'TRUE']] as const) expect(dDimerOf({ d_dimer_ng_ml_feu: text, d_dimer_ng_ml_feu_confirmed: yes }), text).toBe(Number(text));
+    expect(dDimerOf({ d_dimer_ng_ml_feu: '100.5' })).toBe(100.5);
+    expect(dDimerOf({ d_dimer_mg_l_feu: '0.05' })).toBe(50);
+    expect(dDimerOf({ d_dimer_ng_ml_feu: '650', d_dimer_ng_ml_feu_confirmed: 'no' })).toBe(650);
+  });
+
+  it('refuses a confirmation where no D-dimer of 20–100 ng/mL FEU needs one, so a column of yes on every row confirms nothing', () => {
+    const stray = 'labels.csv row 2: d_dimer_ng_ml_feu_confirmed is yes without a d_dimer_ng_ml_feu of 20–100 to confirm; leave it empty';
+    const rows: Record<string, string>[] = [{ d_dimer_ng_ml_feu: '650' }, { d_dimer_mg_l_feu: '0.05' }, { heart_rate: '80' }, {}];
+    for (const row of rows) expect(() => dDimerOf({ ...row, d_dimer_ng_ml_feu_confirmed: 'yes' }), JSON.stringify(row)).toThrow(stray);
+    expect(() => dDimerOf({ d_dimer_ng_ml_feu: '24', d_dimer_ng_ml_feu_confirmed: 'sure' })).toThrow("labels.csv row 2: d_dimer_ng_ml_feu_confirmed 'sure' is not yes/no");
+  });
+
   it('refuses implausible values naming the likely unit mix-up and the column that fits it', () => {
     const cases: [Record<string, string>, string][] = [
       // mg/L FEU put in the ng/mL column: 1000 times too small, it would have excluded PE.

@@ -1,4 +1,4 @@
-import { dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peNumberRanges, type DdimerFeuUnit } from '../clinic/pe-scores/items';
+import { dDimerCeilingMgLFeu, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peNumberRanges, type DdimerFeuUnit } from '../clinic/pe-scores/items';
 import { EinthovenError } from '../errors';
 import { cellNumber, type NumberReading } from './csv-number';
 
@@ -12,6 +12,13 @@ export const dDimerColumns: Readonly<Record<string, DdimerFeuUnit>> = {
   d_dimer_mg_l_feu: 'mg/L FEU',
   d_dimer_ug_ml_feu: 'mg/L FEU',
 };
+
+/**
+ * The column that confirms a D-dimer in d_dimer_ng_ml_feu low enough to be a result in mg/L FEU
+ * given as ng/mL (dDimerNeedsUnitConfirmation): `yes` on that row, where the lab reported it in
+ * ng/mL. Only such a row may have it, so a column of `yes` on every row confirms nothing.
+ */
+export const dDimerConfirmColumn = 'd_dimer_ng_ml_feu_confirmed';
 
 const columnUnits = new Map(Object.entries(dDimerColumns));
 const ngMlColumn = 'd_dimer_ng_ml_feu';
@@ -27,7 +34,7 @@ const namesDdimer = /d[\s_-]?dimer|ddu/i;
  */
 export function dDimerCells(row: Record<string, string>, decisions: readonly string[]): [string, string][] {
   return Object.entries(row)
-    .filter(([column]) => namesDdimer.test(column) && !decisions.includes(column))
+    .filter(([column]) => namesDdimer.test(column) && column !== dDimerConfirmColumn && !decisions.includes(column))
     .map(([column, text]): [string, string] => [column, (text ?? '').trim()])
     .filter(([, text]) => text !== '');
 }
@@ -62,21 +69,37 @@ function rangeRefusal(column: string, text: string, value: number, unit: DdimerF
   return new EinthovenError('E_FORMAT', `${where}: ${as} below ${min} ${stored}, which is not plausible${hint}`);
 }
 
-function readValue(column: string, text: string, unit: DdimerFeuUnit, where: string, reading: NumberReading): number {
+/** Why a D-dimer low enough to be mg/L FEU given as ng/mL is refused without its confirmation, and how to give either. */
+function unconfirmedRefusal(column: string, text: string, value: number, where: string): EinthovenError {
+  const either = `give it in ${mgLColumn}, or set ${dDimerConfirmColumn} to yes if the lab reported ${value} ng/mL FEU`;
+  return new EinthovenError('E_FORMAT', `${where}: ${column} '${text}': ${dDimerUnitQuestion(value)}: ${either}`);
+}
+
+/** A confirmation on a row without a D-dimer that needs one: a blanket `yes` would confirm nothing. */
+function strayConfirmation(where: string): EinthovenError {
+  const range = `${dDimerFloorNgMlFeu}–${dDimerCeilingMgLFeu}`;
+  return new EinthovenError('E_FORMAT', `${where}: ${dDimerConfirmColumn} is yes without a ${ngMlColumn} of ${range} to confirm; leave it empty`);
+}
+
+function readValue(column: string, text: string, unit: DdimerFeuUnit, where: string, reading: NumberReading, confirmed: boolean): number {
   const value = cellNumber(text, column, where, reading, `a number of ${unit}`);
   if (!Number.isFinite(value) || value < 0) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a number of ${unit}`);
   const ngMl = ngMlFeuFrom(value, unit);
   const { min, max } = peNumberRanges.dDimerNgMlFeu;
   if (ngMl < min || ngMl > max) throw rangeRefusal(column, text, value, unit, where);
+  const needed = dDimerNeedsUnitConfirmation(value, unit);
+  if (needed && !confirmed) throw unconfirmedRefusal(column, text, value, where);
+  if (!needed && confirmed) throw strayConfirmation(where);
   return ngMl;
 }
 
 /**
  * The row's D-dimer in ng/mL FEU, from whichever documented column holds it; undefined when none
  * does (not assessed). A filled D-dimer column of unknown or DDU unit is refused, not skipped:
- * skipped, the D-dimer rules would silently go uncomputed for the row.
+ * skipped, the D-dimer rules would silently go uncomputed for the row. `confirmed`: the row's
+ * dDimerConfirmColumn says yes.
  */
-export function readDdimer(row: Record<string, string>, where: string, decisions: readonly string[], reading: NumberReading): number | undefined {
+export function readDdimer(row: Record<string, string>, where: string, decisions: readonly string[], reading: NumberReading, confirmed: boolean): number | undefined {
   const given = dDimerCells(row, decisions).map(([column, text]) => {
     const unit = columnUnits.get(column);
     if (!unit) throw undocumentedRefusal(column, where);
@@ -84,5 +107,6 @@ export function readDdimer(row: Record<string, string>, where: string, decisions
   });
   if (given.length > 1) throw new EinthovenError('E_FORMAT', `${where}: the D-dimer is given in both ${given.map((g) => g.column).join(' and ')}; give it in one column`);
   const [one] = given;
-  return one ? readValue(one.column, one.text, one.unit, where, reading) : undefined;
+  if (!one && confirmed) throw strayConfirmation(where);
+  return one ? readValue(one.column, one.text, one.unit, where, reading, confirmed) : undefined;
 }

@@ -87,8 +87,29 @@ describe('PE pre-test scores on a record', () => {
     expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 0.65 } })).toMatchObject(refused('items.dDimerNgMlFeu: below 20 ng/mL FEU is not plausible; 0.65 mg/L FEU is 650 ng/mL'));
     expect(await engine.handle('pe:assess', { recordId, items: { dDimerNgMlFeu: 0.9 }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused('below 20 ng/mL FEU is not plausible; 0.9 mg/L FEU is 900 ng/mL'));
     expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id).toBe(current);
-    const { scores } = await value<{ scores: PeScoreResultInfo[] }>('pe:preview', { items: { dDimerNgMlFeu: 20 } });
+    const { scores } = await value<{ scores: PeScoreResultInfo[] }>('pe:preview', { items: { dDimerNgMlFeu: 20, dDimerUnitConfirmed: true } });
     expect(byScore(scores).years?.missing).toEqual(expect.arrayContaining(['dvtSigns']));
+  });
+
+  it('refuses a D-dimer of 20–100 ng/mL FEU (24 mg/L FEU typed as ng/mL would exclude PE) unless its unit is confirmed, and stores the confirmation', async () => {
+    const current = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id;
+    const items = { dDimerNgMlFeu: 24, dvtSigns: false, peMostLikely: false, haemoptysis: false };
+    const asked = 'items.dDimerNgMlFeu: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: give that, or send dDimerUnitConfirmed: true if the lab reported 24 ng/mL FEU';
+    const refused = (message: string) => ({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining(message) } });
+    expect(await engine.handle('pe:preview', { items })).toMatchObject(refused(asked));
+    expect(await engine.handle('pe:assess', { recordId, items, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused(asked));
+    expect(await engine.handle('pe:assess', { recordId, items: { ...items, dDimerNgMlFeu: 100 }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused('100 ng/mL FEU is lower than most assays report'));
+    // A confirmation with no such D-dimer would confirm nothing: refused too.
+    for (const stray of [{ ...items, dDimerNgMlFeu: 650 }, { haemoptysis: true }]) {
+      expect(await engine.handle('pe:assess', { recordId, items: { ...stray, dDimerUnitConfirmed: true }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused('items.dDimerUnitConfirmed: there is no D-dimer of 20–100 ng/mL FEU to confirm'));
+    }
+    expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id).toBe(current);
+
+    const confirmed = await value<PeAssessment>('pe:assess', { recordId, items: { ...items, dDimerUnitConfirmed: true }, assessor: 'Dr. G', supersedes: current });
+    expect(confirmed.items).toEqual({ ...items, dDimerUnitConfirmed: true });
+    expect(byScore(confirmed.scores).years?.imagingIndicated).toBe(false);
+    expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.scores.corrected', details: { items: { dDimerNgMlFeu: 24, dDimerUnitConfirmed: true } } });
+    expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 100.5 } })).toMatchObject({ ok: true });
   });
 
   it('refuses a D-dimer above 100 mg/L FEU (a result in ng/mL converted as mg/L), in the preview and on save', async () => {
@@ -100,8 +121,9 @@ describe('PE pre-test scores on a record', () => {
     expect(await engine.handle('pe:preview', { items: { dDimerNgMlFeu: 100_000 } })).toMatchObject({ ok: true });
   });
 
-  it('still lists entries stored before the floor and the ceiling with a D-dimer outside them, so the record opens and the value can be corrected', async () => {
-    for (const dDimerNgMlFeu of [0.9, 150_000]) {
+  it('still lists entries stored before the floor, the ceiling and the unit confirmation with a D-dimer they refuse, so the record opens and the value can be corrected', async () => {
+    // 24: stored before a D-dimer of 20–100 ng/mL FEU needed its unit confirmed.
+    for (const dDimerNgMlFeu of [0.9, 150_000, 24]) {
       const items = { dDimerNgMlFeu, dvtSigns: false, peMostLikely: false, haemoptysis: false };
       const old = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: null, heartRateSource: null });
       const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });

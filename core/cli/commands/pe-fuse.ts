@@ -25,7 +25,8 @@ manifest), versioned and registered like any other.
   --model M            the ECG-only PE package (one output)
   --out DIR            package folder to write
   --with-d-dimer       also use log10 D-dimer (every row then needs a D-dimer, in d_dimer_ng_ml_feu,
-                       d_dimer_mg_l_feu or d_dimer_ug_ml_feu)
+                       d_dimer_mg_l_feu or d_dimer_ug_ml_feu; one of 20–100 in d_dimer_ng_ml_feu
+                       needs d_dimer_ng_ml_feu_confirmed yes, as it may be mg/L FEU given as ng/mL)
   --name TEXT          model name (default: the ECG model's name + '-fusion')
   --backend B          ${backendChoices}
   --json               the manifest as one JSON object on stdout

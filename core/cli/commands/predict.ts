@@ -88,7 +88,9 @@ Research use only: not a medical device.
                  "pretest":{…}|null,"unavailable","notice"}
   --pe-items J  fusion package, one FILE: the patient's score items as JSON, as the app's PE form
                 takes them ({"dvtSigns":bool,"peMostLikely":bool,"heartRateBpm":n,
-                "immobilisationOrSurgery4w":bool,"previousVte":bool,"haemoptysis":bool,"activeCancer":bool[,"dDimerNgMlFeu":n]})
+                "immobilisationOrSurgery4w":bool,"previousVte":bool,"haemoptysis":bool,"activeCancer":bool[,"dDimerNgMlFeu":n]});
+                a D-dimer of 20–100 ng/mL FEU, which may be mg/L FEU given as ng/mL (24 for
+                24 mg/L FEU), is refused unless "dDimerUnitConfirmed":true says it is in ng/mL
   --backend B   ${backendChoices}
   --workers N   worker threads when there are many files (default: cores − 1); output keeps the files' order
   --fs, --units, --leads   what a CSV file cannot tell by itself (see ecg inspect --help)`,

@@ -25,8 +25,12 @@ export type PeNumberItem = (typeof peNumberItems)[number];
 export type PeItemId = PeBooleanItem | PeNumberItem;
 export const peItemIds: readonly PeItemId[] = [...peNumberItems, ...peBooleanItems];
 
-/** One patient's item readings; every key optional (not assessed). */
-export type PeItems = Partial<Record<PeBooleanItem, boolean> & Record<PeNumberItem, number>>;
+/**
+ * One patient's item readings; every key optional (not assessed). `dDimerUnitConfirmed` is no
+ * score item: it records that whoever entered a D-dimer low enough to be mg/L FEU typed as ng/mL
+ * confirmed its unit (dDimerNeedsUnitConfirmation), and is kept with the entry to say so.
+ */
+export type PeItems = Partial<Record<PeBooleanItem, boolean> & Record<PeNumberItem, number>> & { dDimerUnitConfirmed?: true };
 
 /**
  * The lowest D-dimer accepted, in ng/mL FEU. Quantitative assays in use report nothing below
@@ -34,6 +38,8 @@ export type PeItems = Partial<Record<PeBooleanItem, boolean> & Record<PeNumberIt
  * 170 ng/mL FEU), so every real result passes, while a result reported in mg/L FEU (= µg/mL
  * FEU) and typed as ng/mL — 0.65 for 650, 1000 times too small — falls below it. Unchecked, such
  * a value read as ng/mL excluded PE without imaging in YEARS, PEGeD and the age-adjusted rule.
+ * A high result in mg/L FEU (20–100) typed as ng/mL lies above the floor: such values must have
+ * their unit confirmed (dDimerNeedsUnitConfirmation).
  */
 export const dDimerFloorNgMlFeu = 20;
 
@@ -74,6 +80,38 @@ export type DdimerFeuUnit = (typeof dDimerFeuUnits)[number];
 /** The D-dimer in the stored ng/mL FEU from a value in one of the accepted FEU units. */
 export function ngMlFeuFrom(value: number, unit: DdimerFeuUnit): number {
   return unit === 'mg/L FEU' ? ngMlFromMgL(value) : value;
+}
+
+/**
+ * The lowest result, in ng/mL FEU, that quantitative assays in use report: VIDAS D-Dimer
+ * Exclusion II's lower limit (Innovance D-Dimer's is 170 ng/mL FEU). A lab reporting "< 45" is
+ * entered as 45: every D-dimer cut-off of the scores is 500 ng/mL FEU or more (YEARS and PEGeD
+ * 500 and 1000, the age-adjusted one 500 or age × 10), so no decision changes.
+ */
+export const dDimerLowestReportedNgMlFeu = 45;
+
+/**
+ * Whether a D-dimer given in `unit` must have its unit confirmed before it is accepted: one in
+ * ng/mL FEU from the floor up to the mg/L ceiling's figure (20–100). Each such number is also a
+ * result in mg/L FEU the app accepts — 24 mg/L FEU in a massive PE, typed in ng/mL, is 24 ng/mL,
+ * 1000 times too small — and each lies under every cut-off (500 ng/mL FEU and above), so read as
+ * ng/mL it excluded PE without imaging in YEARS, PEGeD and the age-adjusted rule. Real results
+ * that low come only from the most sensitive assays (from 45 ng/mL FEU), so the confirmation costs
+ * a real result a tick, never its entry. Below the floor a value is refused outright; above 100
+ * none is a result in mg/L FEU the app accepts. A value typed in mg/L FEU needs no confirmation:
+ * its unit was chosen, not left as it was.
+ */
+export function dDimerNeedsUnitConfirmation(value: number, unit: DdimerFeuUnit): boolean {
+  return unit === 'ng/mL FEU' && value >= dDimerFloorNgMlFeu && value <= dDimerCeilingMgLFeu;
+}
+
+/**
+ * What a D-dimer needing confirmation asks, naming the mix-up with the value itself: "24 ng/mL
+ * FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU".
+ */
+export function dDimerUnitQuestion(ngMl: number): string {
+  const low = ngMl < dDimerLowestReportedNgMlFeu ? 'below what assays report' : 'lower than most assays report';
+  return `${ngMl} ng/mL FEU is ${low}; if the lab reported ${ngMl} mg/L FEU, that is ${ngMlFromMgL(ngMl)} ng/mL FEU`;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ageAdjustedCutoff, ageAdjustedDdimer, atCutOff, computePeScores, peCutOffs, peged, revisedGeneva, scoreValue, simplifiedGeneva, wells, years, type PeItems } from './index';
+import { dDimerCeilingMgLFeu, dDimerFloorNgMlFeu, dDimerLowestReportedNgMlFeu, dDimerNeedsUnitConfirmation, dDimerUnitQuestion } from './items';
 
 /**
  * Worked examples built from each source's point table and category bounds (the papers give
  * tables, not patient vignettes); the boundary cases are where a transcription error shows.
  */
-const none: Required<Omit<PeItems, 'dDimerNgMlFeu'>> = {
+const none: Required<Omit<PeItems, 'dDimerNgMlFeu' | 'dDimerUnitConfirmed'>> = {
   ageYears: 40,
   heartRateBpm: 70,
   dvtSigns: false,
@@ -121,5 +122,34 @@ describe('all scores and their cut-offs', () => {
     const wellsCut = peCutOffs.find((c) => c.label.startsWith('Wells > 4'));
     expect(wellsCut && [atCutOff(wellsCut, 4), atCutOff(wellsCut, 4.5)]).toEqual([false, true]);
     expect(computePeScores({}).every((r) => scoreValue(r) === null && r.missing.length > 0)).toBe(true);
+  });
+});
+
+describe('a D-dimer low enough to be a result in mg/L FEU typed as ng/mL', () => {
+  it('needs its unit confirmed in ng/mL FEU from the floor up to 100 (24 mg/L FEU typed as ng/mL reads as 24 ng/mL), never in mg/L FEU', () => {
+    const values = [19.9, 20, 24, 45, 99.5, 100, 100.5, 650];
+    expect(values.map((v) => dDimerNeedsUnitConfirmation(v, 'ng/mL FEU'))).toEqual([false, true, true, true, true, true, false, false]);
+    expect(values.some((v) => dDimerNeedsUnitConfirmation(v, 'mg/L FEU'))).toBe(false);
+    // The band is every number that is also an accepted result in mg/L FEU, from the floor up.
+    expect([dDimerFloorNgMlFeu, dDimerCeilingMgLFeu]).toEqual([20, 100]);
+  });
+
+  it('asks naming the mix-up with the value itself', () => {
+    expect(dDimerUnitQuestion(24)).toBe('24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU');
+    expect(dDimerUnitQuestion(60)).toBe('60 ng/mL FEU is lower than most assays report; if the lab reported 60 mg/L FEU, that is 60000 ng/mL FEU');
+  });
+
+  it('lies under every cut-off, so a lab reporting "< 45" entered as 45 gets the decision any lower value would', () => {
+    const clinical: PeItems[] = [{}, { haemoptysis: true }, { previousVte: true }, { haemoptysis: true, activeCancer: true }, { dvtSigns: true, peMostLikely: true }];
+    const decisions = (items: PeItems) => computePeScores(items).map((r) => [r.score, r.imagingIndicated]);
+    for (const ageYears of [18, 50, 51, 75, 130]) {
+      for (const items of clinical) {
+        const at = (dDimerNgMlFeu: number) => decisions({ ...none, ...items, ageYears, dDimerNgMlFeu });
+        // 499: just under the lowest cut-off (500, YEARS and PEGeD with items, age-adjusted up to 50 years).
+        const band = [dDimerFloorNgMlFeu, dDimerLowestReportedNgMlFeu, dDimerCeilingMgLFeu];
+        for (const value of band) expect(at(value), `${ageYears} ${JSON.stringify(items)} ${value}`).toEqual(at(499));
+      }
+    }
+    expect(years({ ...none, dDimerNgMlFeu: 100 }).imagingIndicated).toBe(false);
   });
 });

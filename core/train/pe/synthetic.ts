@@ -1,5 +1,6 @@
-import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
+import { dDimerFloorNgMlFeu, dDimerNeedsUnitConfirmation } from '../../clinic/pe-scores/items';
 import { peItemColumns, peSourceColumn } from '../../data/pe-columns';
+import { dDimerConfirmColumn } from '../../data/pe-ddimer-columns';
 import { createRng } from '../../signal/rng';
 
 /**
@@ -44,15 +45,17 @@ function gaussian(next: () => number): number {
 export function syntheticPeCsv(sources: readonly SyntheticSource[], seed = 13): string {
   const rng = createRng(seed);
   const itemColumns = Object.keys(itemRates).map((id) => peItemColumns[id as keyof typeof peItemColumns]);
-  const header = ['file', 'label', 'patient_id', 'split', 'age', peItemColumns.heartRateBpm, peItemColumns.dDimerNgMlFeu, ...itemColumns, peSourceColumn];
+  const header = ['file', 'label', 'patient_id', 'split', 'age', peItemColumns.heartRateBpm, peItemColumns.dDimerNgMlFeu, dDimerConfirmColumn, ...itemColumns, peSourceColumn];
   const rows = sources.map((s) => {
     const pe = rng.next() < 0.15 + (s.ecgRisk ? 0.35 : 0) ? 1 : 0;
     const age = Math.floor(rng.uniform(25, 90));
     const heartRate = Math.round(Math.min(180, Math.max(45, (pe ? 102 : 88) + 15 * gaussian(rng.next))));
     // The lognormal's far tail (about 1 row in 20,000) lies under the floor the labels CSV refuses: held at it.
     const dDimer = Math.max(dDimerFloorNgMlFeu, Math.round(Math.exp(Math.log(pe ? 1800 : 600) + 0.8 * gaussian(rng.next))));
+    // Drawn in ng/mL, a D-dimer of 20–100 (about 1 row in 80) is confirmed as the labels CSV asks.
+    const confirmed = dDimerNeedsUnitConfirmation(dDimer, 'ng/mL FEU') ? 'yes' : '';
     const items = Object.values(itemRates).map(([no, yes]) => (rng.next() < (pe ? yes : no) ? 1 : 0));
-    return [s.file, pe, s.patientId, s.split ?? '', age, heartRate, dDimer, ...items, 'synthetic (core/train/pe/synthetic.ts)'].join(',');
+    return [s.file, pe, s.patientId, s.split ?? '', age, heartRate, dDimer, confirmed, ...items, 'synthetic (core/train/pe/synthetic.ts)'].join(',');
   });
   return `${header.join(',')}\n${rows.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dDimerConversion, draftOf, emptyDraft, itemsOf } from './pe-draft';
+import { confirmDdimer, dDimerConfirmText, dDimerConversion, dDimerToConfirm, draftOf, emptyDraft, itemsOf } from './pe-draft';
 
 describe('PE score form draft', () => {
   it('keeps not-assessed apart from absent and round-trips stored items', () => {
@@ -51,6 +51,41 @@ describe('PE score form draft', () => {
     draft.numbers.dDimerNgMlFeu = '0,65';
     expect(itemsOf(draft)).toMatchObject({ items: {}, unreadable: ['dDimerNgMlFeu'], rejected: [{ id: 'dDimerNgMlFeu', reason: 'D-dimer: 0.65 ng/mL FEU is below 20 ng/mL FEU, which is not plausible; 0.65 mg/L FEU is 650 ng/mL: choose mg/L FEU' }] });
     expect(dDimerConversion(draft)).toBeNull();
+  });
+
+  it('asks a D-dimer of 20–100 typed in ng/mL (24 mg/L FEU in a massive PE, typed as ng/mL, would exclude PE) to be confirmed, naming the mix-up', () => {
+    const draft = emptyDraft();
+    draft.answers.haemoptysis = 'no';
+    draft.numbers.dDimerNgMlFeu = '24';
+    const asked = 'D-dimer: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
+    expect(itemsOf(draft)).toEqual({ items: { haemoptysis: false }, unreadable: ['dDimerNgMlFeu'], rejected: [{ id: 'dDimerNgMlFeu', reason: asked }] });
+    expect(dDimerToConfirm(draft)).toBe(24);
+    expect(dDimerConfirmText(24)).toBe('The lab reported 24 ng/mL FEU, not 24 mg/L FEU (= 24000 ng/mL FEU)');
+    // Ticked: taken as typed, with the confirmation the engine requires and the entry keeps.
+    confirmDdimer(draft, true);
+    expect(itemsOf(draft)).toEqual({ items: { haemoptysis: false, dDimerNgMlFeu: 24, dDimerUnitConfirmed: true }, unreadable: [], rejected: [] });
+    // The tick holds for the value ticked: another low value is asked about again.
+    draft.numbers.dDimerNgMlFeu = '60';
+    expect(itemsOf(draft).rejected[0]?.reason).toBe('D-dimer: 60 ng/mL FEU is lower than most assays report; if the lab reported 60 mg/L FEU, that is 60000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 60 ng/mL FEU');
+    confirmDdimer(draft, true);
+    confirmDdimer(draft, false);
+    expect(itemsOf(draft).items.dDimerNgMlFeu).toBeUndefined();
+    // Chosen as mg/L FEU, the mix-up is resolved: 24 mg/L FEU is 24000 ng/mL, nothing to confirm.
+    draft.numbers.dDimerNgMlFeu = '24';
+    draft.dDimerUnit = 'mg/L FEU';
+    expect([dDimerToConfirm(draft), itemsOf(draft).items]).toEqual([null, { haemoptysis: false, dDimerNgMlFeu: 24_000 }]);
+    // A low result typed in mg/L FEU had its unit chosen: confirmed without a tick.
+    draft.numbers.dDimerNgMlFeu = '0.05';
+    expect(itemsOf(draft).items).toEqual({ haemoptysis: false, dDimerNgMlFeu: 50, dDimerUnitConfirmed: true });
+    // Above 100 ng/mL FEU no result in mg/L FEU is taken, so none is asked about.
+    draft.dDimerUnit = 'ng/mL FEU';
+    draft.numbers.dDimerNgMlFeu = '100.5';
+    expect([dDimerToConfirm(draft), itemsOf(draft).items]).toEqual([null, { haemoptysis: false, dDimerNgMlFeu: 100.5 }]);
+  });
+
+  it('reopens a confirmed low D-dimer confirmed, and one stored before confirmation was asked unconfirmed', () => {
+    expect(itemsOf(draftOf({ dDimerNgMlFeu: 24, dDimerUnitConfirmed: true })).items).toEqual({ dDimerNgMlFeu: 24, dDimerUnitConfirmed: true });
+    expect(itemsOf(draftOf({ dDimerNgMlFeu: 24 })).rejected).toEqual([{ id: 'dDimerNgMlFeu', reason: expect.stringMatching(/^D-dimer: 24 ng\/mL FEU is below what assays report/) }]);
   });
 
   it('converts a D-dimer in mg/L FEU (= µg/mL FEU) to the stored ng/mL FEU and says the figure it will use', () => {

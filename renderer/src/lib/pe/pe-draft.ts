@@ -1,4 +1,4 @@
-import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -13,14 +13,17 @@ export type DdimerUnit = (typeof dDimerUnits)[number];
 
 /**
  * The form's state: yes / no / not assessed ('') per yes-no item, typed text per measured item,
- * the D-dimer's unit, and where the heart rate came from: 'ecg' once the ECG's rate is taken
- * with a click, 'entered' as soon as the field is typed in.
+ * the D-dimer's unit, where the heart rate came from ('ecg' once the ECG's rate is taken with a
+ * click, 'entered' as soon as the field is typed in), and the D-dimer in ng/mL FEU whose unit the
+ * clinician confirmed (dDimerToConfirm), null for none: the confirmation holds for that value
+ * only, so a D-dimer changed after the tick is asked about again.
  */
 export interface PeDraft {
   answers: Record<BooleanItem, 'yes' | 'no' | ''>;
   numbers: Record<NumberItem, string>;
   dDimerUnit: DdimerUnit;
   heartRateSource: HeartRateSource;
+  dDimerConfirmed: number | null;
 }
 
 export function emptyDraft(): PeDraft {
@@ -29,17 +32,20 @@ export function emptyDraft(): PeDraft {
     numbers: Object.fromEntries(peNumberItems.map((id) => [id, ''])) as PeDraft['numbers'],
     dDimerUnit: 'ng/mL FEU',
     heartRateSource: 'entered',
+    dDimerConfirmed: null,
   };
 }
 
 /**
- * A draft from stored items (to correct an entry), keeping where its heart rate came from. An
- * entry saved before the source was recorded reopens as 'entered': whoever saves the correction
- * vouches for the rate as typed in the form.
+ * A draft from stored items (to correct an entry), keeping where its heart rate came from and
+ * whether its D-dimer's unit was confirmed. An entry saved before the source was recorded reopens
+ * as 'entered': whoever saves the correction vouches for the rate as typed in the form; one saved
+ * before a low D-dimer was confirmed reopens unconfirmed, asking.
  */
 export function draftOf(items: PeItems, heartRateSource: HeartRateSource | null = null): PeDraft {
   const draft = emptyDraft();
   draft.heartRateSource = heartRateSource ?? 'entered';
+  if (items.dDimerUnitConfirmed && items.dDimerNgMlFeu !== undefined) draft.dDimerConfirmed = items.dDimerNgMlFeu;
   for (const id of peBooleanItems) {
     const v = items[id];
     draft.answers[id] = v === undefined ? '' : v ? 'yes' : 'no';
@@ -82,6 +88,30 @@ export function dDimerConversion(draft: PeDraft): string | null {
   return draft.dDimerUnit === 'mg/L FEU' && stored !== undefined ? `= ${stored} ${peNumberRanges.dDimerNgMlFeu.unit}` : null;
 }
 
+/**
+ * The D-dimer typed in ng/mL FEU when it is low enough to be a result in mg/L FEU typed as ng/mL
+ * (dDimerNeedsUnitConfirmation: 24 for 24 mg/L FEU), which the form asks to confirm; else null.
+ */
+export function dDimerToConfirm(draft: PeDraft): number | null {
+  const read = draft.numbers.dDimerNgMlFeu.trim() ? readDecimal(draft.numbers.dDimerNgMlFeu, true) : null;
+  return read?.ok && dDimerNeedsUnitConfirmation(read.value, draft.dDimerUnit) ? read.value : null;
+}
+
+/** What the tick beside such a D-dimer states: the value is the lab's, in ng/mL, not the mg/L result it may be. */
+export function dDimerConfirmText(value: number): string {
+  return `The lab reported ${value} ng/mL FEU, not ${value} mg/L FEU (= ${ngMlFeuFrom(value, 'mg/L FEU')} ng/mL FEU)`;
+}
+
+/** The clinician's tick (or untick) that the D-dimer shown for confirmation is in ng/mL FEU, as the lab reported it. */
+export function confirmDdimer(draft: PeDraft, confirmed: boolean): void {
+  draft.dDimerConfirmed = confirmed ? dDimerToConfirm(draft) : null;
+}
+
+/** Why a D-dimer that needs its unit confirmed is not taken yet: the mix-up it may be, and the two ways on. */
+function unconfirmedReason(typed: number): string {
+  return `D-dimer: ${dDimerUnitQuestion(typed)}: choose mg/L FEU, or confirm that the lab reported ${typed} ng/mL FEU`;
+}
+
 /** One measured item's value as stored (undefined: not assessed), or why the typed text is refused. */
 function readNumberItem(draft: PeDraft, id: NumberItem): { value: number | undefined } | { reason: string } {
   const raw = draft.numbers[id].trim();
@@ -95,15 +125,17 @@ function readNumberItem(draft: PeDraft, id: NumberItem): { value: number | undef
   const text = String(typed);
   const v = id === 'dDimerNgMlFeu' ? dDimerNgMl(draft, typed) : typed;
   const { min, max, unit } = peNumberRanges[id];
-  if (v >= min && v <= max) return { value: v };
-  return { reason: id === 'dDimerNgMlFeu' ? dDimerReason(draft, text, typed) : `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` };
+  if (v < min || v > max) return { reason: id === 'dDimerNgMlFeu' ? dDimerReason(draft, text, typed) : `${label}: ${text} ${unit} is outside ${min}–${max} ${unit}` };
+  if (id === 'dDimerNgMlFeu' && dDimerNeedsUnitConfirmation(typed, draft.dDimerUnit) && draft.dDimerConfirmed !== typed) return { reason: unconfirmedReason(typed) };
+  return { value: v };
 }
 
 /**
  * The items a draft says. A value that is not a number, or lies outside what the engine accepts
- * (peNumberRanges: a D-dimer of −5 or of 0.65 ng/mL, an age of 400), is returned apart with the
- * reason and left out of the items, so the form marks it and says why instead of the engine's
- * refusal of the request. A D-dimer typed in mg/L FEU is converted to the stored ng/mL FEU.
+ * (peNumberRanges: a D-dimer of −5 or of 0.65 ng/mL, an age of 400), or is a D-dimer of 20–100
+ * ng/mL FEU not yet confirmed as ng/mL, is returned apart with the reason and left out of the
+ * items, so the form marks it and says why instead of the engine's refusal of the request. A
+ * D-dimer typed in mg/L FEU is converted to the stored ng/mL FEU.
  */
 export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberItem[]; rejected: RejectedValue[] } {
   const items: PeItems = {};
@@ -114,6 +146,10 @@ export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberIte
     if ('reason' in read) rejected.push({ id, reason: read.reason });
     else if (read.value !== undefined) items[id] = read.value;
   }
+  // A D-dimer that low reached here typed in mg/L FEU (its unit chosen, the ng/mL figure shown)
+  // or ticked as ng/mL: either way its unit was confirmed, which the engine requires and keeps.
+  const dDimer = items.dDimerNgMlFeu;
+  if (dDimer !== undefined && dDimerNeedsUnitConfirmation(dDimer, 'ng/mL FEU')) items.dDimerUnitConfirmed = true;
   return { items, unreadable: rejected.map((r) => r.id), rejected };
 }
 

@@ -1,4 +1,4 @@
-import { peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
 
 /**
  * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
@@ -11,13 +11,16 @@ const numberNames = { ageYears: 'age', heartRateBpm: 'heart rate', dDimerNgMlFeu
 
 /**
  * The D-dimer as stored; one stored before the floor or the ceiling were checked (mg/L FEU typed
- * as ng/mL; ng/mL typed as mg/L FEU) is flagged, not silently shown.
+ * as ng/mL; ng/mL typed as mg/L FEU), or before a D-dimer of 20–100 ng/mL FEU needed its unit
+ * confirmed, is flagged, not silently shown; one confirmed says so, since it is rarely real.
  */
-function dDimerText(value: number): string {
+function dDimerText(value: number, confirmed: boolean): string {
   const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
   if (value < min) return `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)`;
   if (value > max) return `D-dimer ${value} ${unit} (above ${max}: not plausible, likely ng/mL typed as mg/L FEU; correct the entry)`;
-  return `D-dimer ${value} ${unit}`;
+  if (!dDimerNeedsUnitConfirmation(value, 'ng/mL FEU')) return `D-dimer ${value} ${unit}`;
+  if (confirmed) return `D-dimer ${value} ${unit} (unit confirmed at entry)`;
+  return `D-dimer ${value} ${unit} (unit not confirmed: possibly ${value} mg/L FEU typed as ng/mL, which is ${ngMlFeuFrom(value, 'mg/L FEU')} ${unit}; correct the entry)`;
 }
 
 /**
@@ -31,7 +34,7 @@ function numberParts(items: PeItems, recordAgeYears: number | null, heartRateSou
   const parts: string[] = [];
   if (items.ageYears !== undefined) parts.push(`age ${items.ageYears} years${recordAgeYears !== null && recordAgeYears !== items.ageYears ? ` (record header: ${recordAgeYears})` : ''}`);
   if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min (${heartRateSourceText[heartRateSource ?? 'unknown']})`);
-  if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu));
+  if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu, items.dDimerUnitConfirmed === true));
   return parts;
 }
 

@@ -104,6 +104,10 @@ describe('printed summary lines', () => {
     // And one stored before the ceiling (ng/mL typed as mg/L FEU: 150 → 150 000).
     const high = { ...old, items: { ...old.items, dDimerNgMlFeu: 150_000 } } as PeAssessment;
     expect(peScoresLine(high)).toMatch(/Items: D-dimer 150000 ng\/mL FEU \(above 100000: not plausible, likely ng\/mL typed as mg\/L FEU; correct the entry\); yes/);
+    // And one of 20–100 stored before its unit had to be confirmed (24 mg/L FEU typed as ng/mL?); a confirmed one says so.
+    const low = { ...old, items: { ...old.items, dDimerNgMlFeu: 24 } } as PeAssessment;
+    expect(peScoresLine(low)).toMatch(/Items: D-dimer 24 ng\/mL FEU \(unit not confirmed: possibly 24 mg\/L FEU typed as ng\/mL, which is 24000 ng\/mL FEU; correct the entry\); yes/);
+    expect(peScoresLine({ ...low, items: { ...low.items, dDimerUnitConfirmed: true } })).toMatch(/Items: D-dimer 24 ng\/mL FEU \(unit confirmed at entry\); yes/);
   });
 
   it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
