@@ -80,6 +80,17 @@ describe('printed summary lines', () => {
     });
   });
 
+  it('prints why a statement the screen does not offer for adoption cannot be confirmed (PTB-XL 00143 at 100 Hz: paced complexes read as a block)', () => {
+    const caveat = 'QRS 210 ms at 100 Hz, where pacemaker spikes cannot be seen: exclude a paced rhythm first';
+    const why = 'a QRS of 210 ms, over 160 ms, may be ventricular paced, and no pacemaker spike can be seen at this sampling rate to exclude it: block, axis and QTc criteria do not apply to paced complexes';
+    const wide = (code: string, text: string) => ({ ...statement(code, text, caveat), unconfirmable: why });
+    const m: RecordMeasurements = { ...measured, statements: [statement('URHY', 'Rhythm undetermined'), wide('CRBBB', 'Complete right bundle branch block'), wide('LAD', 'Left axis deviation')] };
+    expect(computedStatementsPrint(m)).toEqual({
+      statements: 'Computed statements (rule-based, to be confirmed by a physician): Rhythm undetermined; Complete right bundle branch block [1][2]; Left axis deviation [1][2].',
+      cautions: `[1] ${caveat}. [2] not to be confirmed from this record: ${why}.`,
+    });
+  });
+
   it('prints the record\'s current PE scores as the panel shows them, and nothing without an entry', () => {
     expect(peScoresLine(null)).toBeNull();
     const entry = { id: 2, recordId: 1, items: {}, assessor: 'Dr. P', note: '', supersedes: 1, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 4.5: moderate, PE likely' }, { summary: 'PEGeD: imaging indicated (moderate C-PTP (Wells 4.5), D-dimer 640 ≥ 500 ng/mL)' }] } as unknown as PeAssessment;

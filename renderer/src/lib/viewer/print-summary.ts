@@ -100,16 +100,20 @@ export interface ComputedStatementsPrint {
  * beats do not confirm, a value within the measurement error of its limit). Signed from paper
  * without it, "First-degree AV block" would say more than the engine does when the engine asks
  * whether that PR is a flutter wave's. A caution several statements share is printed once, under
- * one number.
+ * one number; a statement the screen does not offer for adoption carries its reason as one more.
  */
 export function computedStatementsPrint(measured: RecordMeasurements): ComputedStatementsPrint | null {
   if (measured.statements.length === 0) return null;
   const cautions: string[] = [];
+  const numberOf = (caution: string) => {
+    const known = cautions.indexOf(caution);
+    return known >= 0 ? known + 1 : cautions.push(caution);
+  };
   const marked = measured.statements.map((s) => {
-    if (!s.qualifier) return s.text;
-    const known = cautions.indexOf(s.qualifier);
-    const n = known >= 0 ? known + 1 : cautions.push(s.qualifier);
-    return `${s.text} [${n}]`;
+    // A statement the screen does not offer for adoption says why on paper too: signed from the
+    // page, "Complete right bundle branch block" on possibly paced complexes read as a finding.
+    const notes = [s.qualifier, s.unconfirmable && `not to be confirmed from this record: ${s.unconfirmable}`].filter((n): n is string => Boolean(n));
+    return notes.length === 0 ? s.text : `${s.text} ${notes.map((n) => `[${numberOf(n)}]`).join('')}`;
   });
   return {
     statements: `Computed statements (rule-based${measured.correction?.applied ? ', from the reader’s corrected beats and boundaries' : ''}, to be confirmed by a physician): ${marked.join('; ')}.`,
