@@ -147,5 +147,39 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     } finally {
       db.close();
     }
+    // The confirmed entry's decisions stand as they are.
+    expect(await page.getByTestId('pe-current-scores').getByTestId('pe-score-caveat').count()).toBe(0);
+  });
+
+  it("qualifies the D-dimer rules' decisions of an entry stored before its low D-dimer was confirmed, beside each decision", async () => {
+    const row = page.getByTestId('record-row').filter({ hasText: '00131_hr' });
+    const id = Number(await row.getAttribute('data-record-id'));
+    // As an entry made before the confirmation was asked: 24 ng/mL FEU without it, its scores as then computed.
+    const db = new Database(path.join(dataDir, 'einthoven.sqlite'));
+    try {
+      const newest = db.prepare('SELECT id, items, scores FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(id) as { id: number; items: string; scores: string };
+      const items: Record<string, unknown> = { ...(JSON.parse(newest.items) as Record<string, unknown>), dDimerNgMlFeu: 24 };
+      delete items['dDimerUnitConfirmed'];
+      const scores = (JSON.parse(newest.scores) as { summary: string }[]).map((s) => ({ ...s, summary: s.summary.replace(/D-dimer 60 /, 'D-dimer 24 ') }));
+      db.prepare("INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source) VALUES (?, ?, ?, 'Dr. Before', '', ?, ?, 'ecg')")
+        .run(id, JSON.stringify(items), JSON.stringify(scores), newest.id, new Date().toISOString());
+    } finally {
+      db.close();
+    }
+    await page.reload();
+    await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
+    await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('pe-current').textContent()).toMatch(/Dr\. Before/);
+    expect(await page.getByTestId('pe-current-items').textContent()).toMatch(/D-dimer 24 ng\/mL FEU \(unit not confirmed: possibly 24 mg\/L FEU typed as ng\/mL/);
+    // Before, "PE excluded without imaging" stood unqualified beside YEARS, PEGeD and the age-adjusted rule.
+    const caveat = "not to be relied on: the D-dimer's unit was not confirmed (see the items); correct the entry";
+    const current = page.getByTestId('pe-current-scores');
+    for (const rule of ['years', 'peged', 'ageAdjustedDdimer']) {
+      expect(await current.locator(`[data-score="${rule}"]`).textContent()).toMatch(/PE excluded without imaging/);
+      expect(await current.locator(`[data-score="${rule}"]`).getByTestId('pe-score-caveat').textContent()).toBe(caveat);
+    }
+    expect(await current.locator('[data-score="wells"]').getByTestId('pe-score-caveat').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toContain(`YEARS: PE excluded without imaging (0 YEARS items, D-dimer 24 < 1000 ng/mL) [${caveat}]`);
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-unconfirmed-entry.png') });
   });
 });

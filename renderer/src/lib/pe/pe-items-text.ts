@@ -1,4 +1,4 @@
-import { dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
+import { dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems, type PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
 
 /**
  * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
@@ -55,4 +55,37 @@ export function peItemsText(items: PeItems, recordAgeYears: number | null = null
     notAssessed.length ? `not assessed: ${notAssessed.join(', ')}` : '',
   ];
   return `Items: ${parts.filter((p) => p).join('; ')}.`;
+}
+
+/** The rules whose decision reads the D-dimer; the point scores (Wells, the Genevas) do not. */
+const dDimerRules: readonly PeScoreResultInfo['score'][] = ['years', 'peged', 'ageAdjustedDdimer'];
+
+/**
+ * Why a stored entry's D-dimer is not to be taken at its word, as its items line flags it (below
+ * the floor, above the ceiling, or of 20–100 ng/mL FEU without its unit confirmed); null when it is.
+ */
+function dDimerDoubt(items: PeItems): string | null {
+  const value = items.dDimerNgMlFeu;
+  if (value === undefined) return null;
+  const { min, max } = peNumberRanges.dDimerNgMlFeu;
+  if (value < min || value > max) return 'the D-dimer is not plausible';
+  return dDimerNeedsUnitConfirmation(value, 'ng/mL FEU') && items.dDimerUnitConfirmed !== true ? "the D-dimer's unit was not confirmed" : null;
+}
+
+/**
+ * What a rule's decision on such a D-dimer is worth, said beside the decision: an entry stored
+ * before the checks read "PE excluded without imaging (…, D-dimer 24 < 1000 ng/mL)" unqualified,
+ * its flag only in the items line, which the page prints after every score. Null for a score that
+ * does not read the D-dimer, one still incomplete, and a D-dimer the items line does not flag.
+ */
+export function dDimerDecisionCaveat(score: Pick<PeScoreResultInfo, 'score' | 'imagingIndicated'>, items: PeItems): string | null {
+  const doubt = dDimerDoubt(items);
+  if (doubt === null || score.imagingIndicated === null || !dDimerRules.includes(score.score)) return null;
+  return `not to be relied on: ${doubt} (see the items); correct the entry`;
+}
+
+/** A score's one-line summary as printed, with the caveat its decision carries (dDimerDecisionCaveat). */
+export function peScoreSummary(score: PeScoreResultInfo, items: PeItems): string {
+  const caveat = dDimerDecisionCaveat(score, items);
+  return caveat ? `${score.summary} [${caveat}]` : score.summary;
 }

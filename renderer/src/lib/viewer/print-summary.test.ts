@@ -121,6 +121,29 @@ describe('printed summary lines', () => {
     expect(peScoresLine({ ...low, items: { ...low.items, dDimerUnitConfirmed: true } })).toMatch(/Items: D-dimer 24 ng\/mL FEU \(unit confirmed at entry\); yes/);
   });
 
+  it("qualifies, where it is printed, each D-dimer rule's decision on an entry whose D-dimer is flagged, not only in the items after it", () => {
+    // An entry stored before a D-dimer of 20–100 ng/mL FEU needed its unit confirmed: 24 may be 24 mg/L FEU, a massive PE.
+    const items = { ageYears: 60, heartRateBpm: 80, dDimerNgMlFeu: 24, dvtSigns: false, peMostLikely: false, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false, surgeryOrFracture1m: false, unilateralLegPain: false };
+    // Its scores as the engine computed them then (the engine's own summaries).
+    const scores = [
+      { score: 'wells', imagingIndicated: null, summary: 'Wells 0: low, PE unlikely' },
+      { score: 'years', imagingIndicated: false, summary: 'YEARS: PE excluded without imaging (0 YEARS items, D-dimer 24 < 1000 ng/mL)' },
+      { score: 'peged', imagingIndicated: false, summary: 'PEGeD: PE excluded without imaging (low C-PTP (Wells 0), D-dimer 24 < 1000 ng/mL)' },
+      { score: 'ageAdjustedDdimer', imagingIndicated: false, summary: 'Age-adjusted D-dimer: PE excluded without imaging (PE unlikely (Wells 0), D-dimer 24 < 600 ng/mL (age 60))' },
+    ];
+    const entry = { id: 4, recordId: 1, items, assessor: 'Dr. Old', note: '', supersedes: null, enteredAt: '2026-11-01T10:00:00Z', scores, heartRateSource: 'entered' } as unknown as PeAssessment;
+    const caveat = "[not to be relied on: the D-dimer's unit was not confirmed (see the items); correct the entry]";
+    const line = peScoresLine(entry) ?? '';
+    expect(line).toContain(`YEARS: PE excluded without imaging (0 YEARS items, D-dimer 24 < 1000 ng/mL) ${caveat}; PEGeD: PE excluded without imaging (low C-PTP (Wells 0), D-dimer 24 < 1000 ng/mL) ${caveat}; `);
+    expect(line).toContain(`Age-adjusted D-dimer: PE excluded without imaging (PE unlikely (Wells 0), D-dimer 24 < 600 ng/mL (age 60)) ${caveat}. Items:`);
+    // The point scores do not read the D-dimer: Wells stands as it is.
+    expect(line).toContain('Wells 0: low, PE unlikely; YEARS');
+    // One below the floor is as doubtful; a confirmed one, or one of 640, is printed as it is.
+    expect(peScoresLine({ ...entry, items: { ...items, dDimerNgMlFeu: 0.9 } })).toContain('[not to be relied on: the D-dimer is not plausible (see the items); correct the entry]');
+    expect(peScoresLine({ ...entry, items: { ...items, dDimerUnitConfirmed: true } })).not.toContain('not to be relied on');
+    expect(peScoresLine({ ...entry, items: { ...items, dDimerNgMlFeu: 640 } })).not.toContain('not to be relied on');
+  });
+
   it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
     const ecg = { probability: 0.31, modelId: 'm', modelName: 'PE ECG', threshold: 0.4, method: 'youden', temperature: 1.2, decision: false };
     const none: PeProbabilities = { recordId: 1, predictionId: 3, ecg, assessmentId: null, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record', notice: null };

@@ -10,7 +10,7 @@ import { disagreementsWithStatements, disagreementWords } from '../models/statem
 import { isPulmonaryEmbolismModel, operatingPointLabel, peDecisionText, percent, predictionModelText, probabilityText } from '../models/format';
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
-import { peItemsText } from '../pe/pe-items-text';
+import { peItemsText, peScoreSummary } from '../pe/pe-items-text';
 import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
 import { pacingUnassessed } from './pacing-caution';
 import { qtcFlag, type Sex } from './qtc-limits';
@@ -129,7 +129,7 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
 export function peScoresLine(assessment: PeAssessment | null, recordAgeYears: number | null = null): string | null {
   if (!assessment || assessment.scores.length === 0) return null;
   const items = peItemsText(assessment.items, recordAgeYears, assessment.heartRateSource);
-  return `PE pre-test scores (entered by ${assessment.assessor}, ${dateTimeText(assessment.enteredAt)}): ${assessment.scores.map((s) => s.summary).join('; ')}.${items ? ` ${items}` : ''}`;
+  return `PE pre-test scores (entered by ${assessment.assessor}, ${dateTimeText(assessment.enteredAt)}): ${assessment.scores.map((s) => peScoreSummary(s, assessment.items)).join('; ')}.${items ? ` ${items}` : ''}`;
 }
 
 type ShownPeProbability = NonNullable<PeProbabilities['pretest']>;
