@@ -36,8 +36,21 @@ describe('browser mode: importing every format, a folder, and a CSV that needs a
 
   it('imports a whole folder recursively (WFDB header + signal files paired), reporting what was already present', async () => {
     const before = await app.page.getByTestId('record-row').count();
+    // Every text the progress line shows, as the page renders it.
+    await app.page.evaluate(() => {
+      const w = window as unknown as { progressTexts: string[] };
+      w.progressTexts = [];
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="import-progress"] .file')?.textContent?.trim();
+        if (text !== undefined && text !== w.progressTexts.at(-1)) w.progressTexts.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await app.page.getByTestId('import-folder').setInputFiles(path.join(repoRoot, 'core', 'test', 'fixtures', 'formats', 'scp'));
     await expect.poll(() => app.page.getByTestId('import-report').getAttribute('data-outcome')).toBe('succeeded');
+    // While the first batch was formed the line read "5 files:" and nothing after it.
+    const texts = await app.page.evaluate(() => (window as unknown as { progressTexts: string[] }).progressTexts);
+    expect(texts[0]).toBe('5 files: preparing…');
+    expect(texts.filter((t) => /:$/.test(t))).toEqual([]);
     const rows = await app.page.getByTestId('import-report-row').evaluateAll((r) => r.map((row) => [row.getAttribute('data-status'), row.textContent]));
     // default-huffman.scp came in the previous test: already present; the other two are new;
     // expected.json and ATTRIBUTION.md are no ECG: skipped, not rejected.

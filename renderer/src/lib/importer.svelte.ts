@@ -68,6 +68,8 @@ export class Importer {
 
   async #runFiles(files: readonly PickedFile[], csv: CsvAnswers | undefined): Promise<void> {
     this.running = true;
+    // Until the first batch is formed (its files' sizes read) the line said "1828 files:" and nothing more.
+    this.currentFile = 'preparing…';
     // Progress counts files: batches are formed one at a time, so their number is not known ahead.
     const span = { before: 0, size: 0, of: files.length };
     try {
