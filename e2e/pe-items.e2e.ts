@@ -118,7 +118,7 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     await page.getByTestId('pe-enter').click();
     // A massive PE's 24 mg/L FEU, typed in the default ng/mL: before, it passed as 24 ng/mL and every rule excluded PE.
     await page.getByTestId('pe-item-dDimerNgMlFeu').fill('24');
-    const asked = 'D-dimer: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
+    const asked = 'D-dimer: 24 ng/mL FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45); if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
     await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toContain(asked);
     expect(await page.getByTestId('pe-item-dDimerNgMlFeu').getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => preview(page, 'years')).toMatch(/missing/);

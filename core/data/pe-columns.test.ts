@@ -71,7 +71,7 @@ describe('hospital labels CSV: PE score items and totals', () => {
     expect(ds.items.find((i) => i.id === 'ecgs/00001_lr.hea')?.peScores?.items.dDimerNgMlFeu).toBe(60);
     expect(ds.items.find((i) => i.id === 'ecgs/00002_lr.hea')?.peScores?.items.dDimerNgMlFeu).toBe(650);
     const unconfirmed = await folder(`${confirmed}ecgs/00001_lr.hea,1,70,110,24,no,no,no,no,no,no,no,no,,,ED form,\n`);
-    await expect(loadHospital(unconfirmed.dir, { labels: unconfirmed.labels })).rejects.toThrow(/row 2: d_dimer_ng_ml_feu '24': 24 ng\/mL FEU is below what assays report; if the lab reported 24 mg\/L FEU, that is 24000 ng\/mL FEU: give it in d_dimer_mg_l_feu/);
+    await expect(loadHospital(unconfirmed.dir, { labels: unconfirmed.labels })).rejects.toThrow(/row 2: d_dimer_ng_ml_feu '24': 24 ng\/mL FEU is below what most assays report \(the most sensitive from 45 ng\/mL FEU; a result reported as "< 45" is entered as 45\); if the lab reported 24 mg\/L FEU, that is 24000 ng\/mL FEU: give it in d_dimer_mg_l_feu/);
   });
 
   it('reads a decimal comma in a tab-separated export, where a comma cannot separate fields either', async () => {

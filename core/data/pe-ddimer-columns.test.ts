@@ -48,9 +48,9 @@ describe('hospital labels CSV: the D-dimer in the unit the laboratory reports', 
   it('refuses a D-dimer of 20–100 in d_dimer_ng_ml_feu (24 mg/L FEU in a massive PE, given as ng/mL, would exclude PE) unless the row confirms it', () => {
     const asked = (text: string, low: string) =>
       `labels.csv row 2: d_dimer_ng_ml_feu '${text}': ${text} ng/mL FEU is ${low}; if the lab reported ${text} mg/L FEU, that is ${Number(text) * 1000} ng/mL FEU: give it in d_dimer_mg_l_feu, or set d_dimer_ng_ml_feu_confirmed to yes if the lab reported ${text} ng/mL FEU`;
-    for (const text of ['20', '24', '44.5']) expect(() => dDimerOf({ d_dimer_ng_ml_feu: text }), text).toThrow(asked(text, 'below what assays report'));
+    for (const text of ['20', '24', '44.5']) expect(() => dDimerOf({ d_dimer_ng_ml_feu: text }), text).toThrow(asked(text, 'below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45)'));
     for (const text of ['45', '60', '100']) expect(() => dDimerOf({ d_dimer_ng_ml_feu: text }), text).toThrow(asked(text, 'lower than most assays report'));
-    expect(() => dDimerOf({ d_dimer_ng_ml_feu: '24', d_dimer_ng_ml_feu_confirmed: 'no' })).toThrow(asked('24', 'below what assays report'));
+    expect(() => dDimerOf({ d_dimer_ng_ml_feu: '24', d_dimer_ng_ml_feu_confirmed: 'no' })).toThrow(asked('24', 'below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45)'));
     // Confirmed on its row, a real result that low is read as given; above 100, or in mg/L FEU, none is asked for.
     for (const [text, yes] of [['24', 'yes'], ['45', '1'], ['100', 'TRUE']] as const) expect(dDimerOf({ d_dimer_ng_ml_feu: text, d_dimer_ng_ml_feu_confirmed: yes }), text).toBe(Number(text));
     expect(dDimerOf({ d_dimer_ng_ml_feu: '100.5' })).toBe(100.5);

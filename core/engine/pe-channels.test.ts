@@ -94,7 +94,7 @@ describe('PE pre-test scores on a record', () => {
   it('refuses a D-dimer of 20–100 ng/mL FEU (24 mg/L FEU typed as ng/mL would exclude PE) unless its unit is confirmed, and stores the confirmation', async () => {
     const current = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id;
     const items = { dDimerNgMlFeu: 24, dvtSigns: false, peMostLikely: false, haemoptysis: false };
-    const asked = 'items.dDimerNgMlFeu: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: give that, or send dDimerUnitConfirmed: true if the lab reported 24 ng/mL FEU';
+    const asked = 'items.dDimerNgMlFeu: 24 ng/mL FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45); if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: give that, or send dDimerUnitConfirmed: true if the lab reported 24 ng/mL FEU';
     const refused = (message: string) => ({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining(message) } });
     expect(await engine.handle('pe:preview', { items })).toMatchObject(refused(asked));
     expect(await engine.handle('pe:assess', { recordId, items, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused(asked));

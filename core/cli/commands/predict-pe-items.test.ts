@@ -13,7 +13,7 @@ async function refusal(args: string[]): Promise<string> {
 }
 
 describe('ecg predict --pe-items: a D-dimer low enough to be mg/L FEU given as ng/mL', () => {
-  const asked = '--pe-items: dDimerNgMlFeu: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: give that, or send dDimerUnitConfirmed: true if the lab reported 24 ng/mL FEU';
+  const asked = '--pe-items: dDimerNgMlFeu: 24 ng/mL FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45); if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: give that, or send dDimerUnitConfirmed: true if the lab reported 24 ng/mL FEU';
 
   it('is refused before any model is loaded, naming the mix-up, unless its unit is confirmed', async () => {
     // 24 mg/L FEU in a massive PE, given as 24: read as ng/mL it would exclude PE without imaging.

@@ -107,10 +107,13 @@ export function dDimerNeedsUnitConfirmation(value: number, unit: DdimerFeuUnit):
 
 /**
  * What a D-dimer needing confirmation asks, naming the mix-up with the value itself: "24 ng/mL
- * FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU".
+ * FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; …); if the lab
+ * reported 24 mg/L FEU, that is 24000 ng/mL FEU". Not "below what assays report": the same
+ * screen offers to confirm that the lab reported it.
  */
 export function dDimerUnitQuestion(ngMl: number): string {
-  const low = ngMl < dDimerLowestReportedNgMlFeu ? 'below what assays report' : 'lower than most assays report';
+  const lowest = dDimerLowestReportedNgMlFeu;
+  const low = ngMl < lowest ? `below what most assays report (the most sensitive from ${lowest} ng/mL FEU; a result reported as "< ${lowest}" is entered as ${lowest})` : 'lower than most assays report';
   return `${ngMl} ng/mL FEU is ${low}; if the lab reported ${ngMl} mg/L FEU, that is ${ngMlFromMgL(ngMl)} ng/mL FEU`;
 }
 

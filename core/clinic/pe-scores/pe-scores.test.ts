@@ -135,7 +135,7 @@ describe('a D-dimer low enough to be a result in mg/L FEU typed as ng/mL', () =>
   });
 
   it('asks naming the mix-up with the value itself', () => {
-    expect(dDimerUnitQuestion(24)).toBe('24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU');
+    expect(dDimerUnitQuestion(24)).toBe('24 ng/mL FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45); if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU');
     expect(dDimerUnitQuestion(60)).toBe('60 ng/mL FEU is lower than most assays report; if the lab reported 60 mg/L FEU, that is 60000 ng/mL FEU');
   });
 

@@ -57,7 +57,7 @@ describe('PE score form draft', () => {
     const draft = emptyDraft();
     draft.answers.haemoptysis = 'no';
     draft.numbers.dDimerNgMlFeu = '24';
-    const asked = 'D-dimer: 24 ng/mL FEU is below what assays report; if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
+    const asked = 'D-dimer: 24 ng/mL FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; a result reported as "< 45" is entered as 45); if the lab reported 24 mg/L FEU, that is 24000 ng/mL FEU: choose mg/L FEU, or confirm that the lab reported 24 ng/mL FEU';
     expect(itemsOf(draft)).toEqual({ items: { haemoptysis: false }, unreadable: ['dDimerNgMlFeu'], rejected: [{ id: 'dDimerNgMlFeu', reason: asked }] });
     expect(dDimerToConfirm(draft)).toBe(24);
     expect(dDimerConfirmText(24)).toBe('The lab reported 24 ng/mL FEU, not 24 mg/L FEU (= 24000 ng/mL FEU)');
@@ -85,7 +85,7 @@ describe('PE score form draft', () => {
 
   it('reopens a confirmed low D-dimer confirmed, and one stored before confirmation was asked unconfirmed', () => {
     expect(itemsOf(draftOf({ dDimerNgMlFeu: 24, dDimerUnitConfirmed: true })).items).toEqual({ dDimerNgMlFeu: 24, dDimerUnitConfirmed: true });
-    expect(itemsOf(draftOf({ dDimerNgMlFeu: 24 })).rejected).toEqual([{ id: 'dDimerNgMlFeu', reason: expect.stringMatching(/^D-dimer: 24 ng\/mL FEU is below what assays report/) }]);
+    expect(itemsOf(draftOf({ dDimerNgMlFeu: 24 })).rejected).toEqual([{ id: 'dDimerNgMlFeu', reason: expect.stringMatching(/^D-dimer: 24 ng\/mL FEU is below what most assays report \(the most sensitive from 45 ng\/mL FEU; a result reported as "< 45" is entered as 45\)/) }]);
   });
 
   it('converts a D-dimer in mg/L FEU (= µg/mL FEU) to the stored ng/mL FEU and says the figure it will use', () => {
