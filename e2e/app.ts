@@ -3,11 +3,12 @@
  * a temporary folder) and drives Debian's Chromium through playwright-core. Every request the
  * page makes is recorded so tests can prove the app talks only to its local bridge.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { findChromium } from '../scripts/chromium.mjs';
@@ -85,6 +86,19 @@ export async function launchApp(options: { readonly dataDir?: string; readonly e
       await new Promise((resolve) => server.once('exit', resolve));
     },
   };
+}
+
+const runCli = path.join(repoRoot, 'e2e', 'fixtures', 'run-cli.mjs');
+
+/**
+ * `ecg ARGS` from the repository root; resolves with its stdout, rejects with the exit code and
+ * stderr. It runs the CLI `npm run build` bundled (dist-electron/cli.js, from the same source as
+ * `npm run ecg`, built before these tests like the server they drive) under plain Node: the
+ * source, run through tsx, is hundreds of modules loaded through its loader hooks on every call,
+ * some three times the CPU.
+ */
+export async function cli(...args: string[]): Promise<string> {
+  return (await promisify(execFile)(process.execPath, [runCli, ...args], { cwd: repoRoot })).stdout;
 }
 
 export function artifactPath(name: string): string {

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, type RunningApp } from './app';
 
 /**
  * A reader corrects the fiducial points by hand (product research: "edit fiducials/R-peaks by
@@ -15,8 +13,6 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * the audit trail, and can be taken back. Then a beat is removed above the tracing (and one added
  * and taken back): the rate follows, and the removed beat stays visible, hollow.
  */
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 const codes = (page: Page) => page.getByTestId('computed-statement').evaluateAll((n) => n.map((s) => s.getAttribute('data-code')));
 const value = async (page: Page, testid: string) => Number(await page.getByTestId(testid).getAttribute('data-value'));

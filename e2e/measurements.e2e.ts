@@ -1,11 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, type RunningApp } from './app';
 
 /**
  * The measurement panel on real files imported by the CLI: a paced PTB-XL record (paced,
@@ -20,8 +19,6 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * its code), and LUDB record 110 (atrial fibrillation with a ventricular premature beat: named
  * ventricular or aberrant, adopted as those words).
  */
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 /** Opens the record whose row shows `name`, or (`by: 'path'`) whose source path ends with it. */
 async function open(page: Page, name: string, by: 'text' | 'path' = 'text'): Promise<void> {

@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, type RunningApp } from './app';
 
 /**
  * A reader's notes on the tracing (product research: "free-text notes/annotations on tracing"):
  * a time picked above the tracing, a lead and a few words; a numbered flag on the tracing, the
  * note in the printout; kept across a reload, audited, and taken back.
  */
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 async function openRecord(page: Page): Promise<void> {
   const row = page.getByTestId('record-row').filter({ hasText: '00102_hr' });

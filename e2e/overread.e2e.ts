@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * The cardiologist's worklist in the browser-mode app on the bundled samples: confirm a record
@@ -13,8 +11,6 @@ import { artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } fro
  * prediction of the bundled starter model, amend a reading; the audit trail (read by the CLI
  * from the same database) names the reader of each step.
  */
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 async function openRow(page: Page, id: string): Promise<void> {
   await page.locator(`[data-testid="record-row"][data-record-id="${id}"]`).click();

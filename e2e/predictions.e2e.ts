@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
 import { rankedLabelsCsv, thinnedLabelsCsv } from '../core/test/ranked-labels';
-import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
+import { allowFolders, artifactPath, cli, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * Predictions, models and fine-tuning in the browser-mode app, with real models: before the app
@@ -34,9 +32,6 @@ interface CliPrediction {
   probabilities: Record<string, number>;
   model: { id: string };
 }
-
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 /** A WFDB record whose 12 leads are flat lines: the quality gate must refuse to predict it. */
 function flatRecord(dir: string): string[] {

@@ -1,15 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
-
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-/** `ecg …` on this machine, as an auditor runs it beside the app. */
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
+import { artifactPath, cli, launchApp, type RunningApp } from './app';
 
 /**
  * Local roles (core/engine/site-policy.ts) in the running app: under a site policy that makes

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, type RunningApp } from './app';
 
 /**
  * The clinical viewer on bundled PTB-XL samples: layouts, paper speed and gain, display
@@ -28,8 +26,6 @@ interface CliMeasurement {
 }
 
 const samples = ['00001_hr', '00008_hr', '00017_hr'];
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-const cli = async (...args: string[]) => (await promisify(execFile)(tsx, ['core/cli/main.ts', ...args], { cwd: repoRoot })).stdout;
 
 async function cliMeasure(): Promise<Map<string, CliMeasurement>> {
   const files = samples.map((s) => path.join('resources', 'samples', 'ptbxl', `${s}.hea`));
