@@ -32,7 +32,6 @@ describe('browser mode: correcting the wave boundaries by hand', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-boundaries-'));
 
   beforeAll(async () => {
-    await cli('import', '--data-dir', dataDir, ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)));
     app = await launchApp({ dataDir });
     page = app.page;
     await page.getByTestId('record-row').first().waitFor();

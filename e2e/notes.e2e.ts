@@ -25,7 +25,6 @@ describe('browser mode: notes on the tracing', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-notes-'));
 
   beforeAll(async () => {
-    await cli('import', '--data-dir', dataDir, ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)));
     app = await launchApp({ dataDir });
     page = app.page;
     await page.getByTestId('record-row').first().waitFor();
