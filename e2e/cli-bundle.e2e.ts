@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sample = path.join(repoRoot, 'resources/samples/ptbxl/00008_hr.hea');
@@ -20,10 +20,12 @@ async function appCli(...args: string[]): Promise<{ code: number; stdout: string
   );
 }
 
-describe("the installed app's command line (dist-electron/cli.js, which `Einthoven --cli` runs)", () => {
+// The tests share nothing (each its own folders, its own CLI processes): they run side by side, so
+// the second core works while one test's command runs, mostly on one core, before the next starts.
+describe.concurrent("the installed app's command line (dist-electron/cli.js, which `Einthoven --cli` runs)", () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-cli-'));
 
-  it('imports, verifies the audit trail, backs up and checks the backup on a data folder', async () => {
+  it('imports, verifies the audit trail, backs up and checks the backup on a data folder', async ({ expect }) => {
     const imported = await appCli('import', '--data-dir', dataDir, sample);
     expect(imported.stdout).toMatch(/^imported\t1\t/m);
     expect(imported.code).toBe(0);
@@ -39,14 +41,14 @@ describe("the installed app's command line (dist-electron/cli.js, which `Einthov
     expect(tampered.stdout + tampered.stderr).toContain('einthoven.sqlite');
   });
 
-  it('finds the bundled models from the bundle (not from the source tree) and predicts with one by name', async () => {
+  it('finds the bundled models from the bundle (not from the source tree) and predicts with one by name', async ({ expect }) => {
     const predicted = await appCli('predict', '--model', 'starter', sample);
     expect(predicted.stdout).toMatch(/00008_hr\.hea: NORM [\d.]+ %/);
     expect(predicted.stdout).toContain('research use only');
     expect(predicted.code).toBe(0);
   });
 
-  it('answers an unknown command with usage and exit code 2, as `ecg` does', async () => {
+  it('answers an unknown command with usage and exit code 2, as `ecg` does', async ({ expect }) => {
     const unknown = await appCli('nope');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'nope'");
