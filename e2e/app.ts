@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { findChromium } from '../scripts/chromium.mjs';
 
@@ -99,6 +99,17 @@ const runCli = path.join(repoRoot, 'e2e', 'fixtures', 'run-cli.mjs');
  */
 export async function cli(...args: string[]): Promise<string> {
   return (await promisify(execFile)(process.execPath, [runCli, ...args], { cwd: repoRoot })).stdout;
+}
+
+/**
+ * The requests the page makes to one engine channel (e.g. 'records:printed') until `stop()`: for
+ * a call the app makes without awaiting its answer, which a test waits for before reading what it wrote.
+ */
+export function channelRequests(page: Page, channel: string): { readonly requests: Request[]; stop(): void } {
+  const requests: Request[] = [];
+  const onRequest = (request: Request) => void (decodeURIComponent(request.url()).endsWith(`/api/invoke/${channel}`) && requests.push(request));
+  page.on('request', onRequest);
+  return { requests, stop: () => page.off('request', onRequest) };
 }
 
 export function artifactPath(name: string): string {

@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Page, Request } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../core/data/csv';
 import { parseScpCodes } from '../core/data/scp-codes';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
 import { fuseJob } from '../core/train/pe/fuse-job';
 import { peEcgFindings, syntheticPeCsv } from '../core/train/pe/synthetic';
-import { allowFolders, artifactPath, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
+import { allowFolders, artifactPath, channelRequests, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
 
 /**
  * Pulmonary embolism in the app, end to end: the clinical pre-test score form on a record, the
@@ -240,17 +240,15 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     };
     const recordPrintsBefore = recordPrints();
     // A viewer that takes the print for its record's reports it to the engine from beforeprint, before the capture.
-    const printReports: Request[] = [];
-    const onRequest = (request: Request) => void (decodeURIComponent(request.url()).endsWith('/api/invoke/records:printed') && printReports.push(request));
-    page.on('request', onRequest);
+    const printReports = channelRequests(page, 'records:printed');
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    page.off('request', onRequest);
+    printReports.stop();
     writeFileSync(artifactPath('pe-models-report.pdf'), pdf);
     // The viewer, hidden behind this page, printed nothing: no print of its record is audited (a report it
     // sent is answered first, so its entry would be there), nor was one reported.
-    await Promise.all(printReports.map((request) => request.response()));
+    await Promise.all(printReports.requests.map((request) => request.response()));
     expect(recordPrints()).toBe(recordPrintsBefore);
-    expect(printReports.map((request) => request.url())).toEqual([]);
+    expect(printReports.requests.map((request) => request.url())).toEqual([]);
     const sheets = execFileSync('pdftotext', [artifactPath('pe-models-report.pdf'), '-'], { encoding: 'utf8' })
       .split('\f')
       .map((t) => t.replace(/\s+/g, ' '));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, cli, launchApp, type RunningApp } from './app';
+import { artifactPath, channelRequests, cli, launchApp, type RunningApp } from './app';
 
 /**
  * The clinical viewer on bundled PTB-XL samples: layouts, paper speed and gain, display
@@ -277,6 +277,8 @@ describe('browser mode: the clinical viewer', () => {
     await page.getByTestId('viewer-zoom-in').click();
     const zoomed = (1.25 * 96) / 25.4;
     expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);
+    // Each print is reported to the engine without waiting for its answer: the audit trail is read once both are answered.
+    const reports = channelRequests(page, 'records:printed');
     // The events the browser raises around any print (button, Ctrl+P, menu); a print dialog cannot be driven headless.
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(96 / 25.4, 6);
@@ -304,6 +306,9 @@ describe('browser mode: the clinical viewer', () => {
     expect(await number(paper(), 'data-px-per-mm')).toBeCloseTo(zoomed, 6);
     await page.getByTestId('viewer-zoom-out').click();
 
+    await expect.poll(() => reports.requests.length).toBe(2);
+    reports.stop();
+    await Promise.all(reports.requests.map((request) => request.response()));
     const printed = (await cli('audit', '--json', '--action', 'record.printed', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { actor: string; subject: string; details: Record<string, unknown> });
     expect(printed).toHaveLength(2);
     for (const entry of printed) expect(entry).toMatchObject({ actor: 'user', subject: expect.stringMatching(/^record:\d+$/), details: { layout: '3x4', speedMmS: 25, gainMmMv: 10, filter: '0.05–150 Hz' } });
