@@ -1,5 +1,5 @@
 import type { ModelDetail } from './clinic-schemas';
-import type { ModelSummary } from './training-schemas';
+import type { Evaluated, ModelSummary } from './training-schemas';
 
 /**
  * How a model's card words its training data and its figures, in the app's Models card and in
@@ -90,6 +90,17 @@ export function baseTrainingText(base: { readonly name: string; readonly id: str
 export function unreadableText(count: number | null | undefined, rows: string): string | null {
   if (!count) return null;
   return `${count} more ${rows} ${count === 1 ? 'record' : 'records'} could not be read and ${count === 1 ? 'is' : 'are'} in no figure`;
+}
+
+/**
+ * What a package's own figures (its locked test, a fold's held-out rows, its validation) leave
+ * out, in the words of the evaluation that made them: the records outside its intended input,
+ * then those that could not be read. Nothing of a count the package did not keep. The card and
+ * `ecg model inspect` both say these beside the figures.
+ */
+export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
+  const o = evaluated.outOfScope;
+  return [o && o.count > 0 ? o.note : null, unreadableText(evaluated.unreadable, rows)].filter((note) => note !== null);
 }
 
 /** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */

@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, recordsText, unreadableText, validationWords } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, recordsText, validationWords } from '../../contract/model-card-text';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
@@ -23,8 +23,7 @@ function headline(e: Evaluated): string {
  * could not be read; nothing of a count the package did not keep.
  */
 function leftOutLines(e: Evaluated, rows: 'test' | 'held-out' | 'validation'): string[] {
-  const unreadable = unreadableText(e.unreadable, rows);
-  return [...(e.outOfScope && e.outOfScope.count > 0 ? [`  note: ${e.outOfScope.note}`] : []), ...(unreadable ? [`  note: ${unreadable}`] : [])];
+  return leftOutNotes(e, rows).map((note) => `  note: ${note}`);
 }
 
 /** Where it came from: fine-tuned, a site operating point or a fusion of another package. */

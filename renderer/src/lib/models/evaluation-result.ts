@@ -1,4 +1,4 @@
-import { unreadableText } from '../../../../core/contract/model-card-text';
+import { leftOutNotes } from '../../../../core/contract/model-card-text';
 import { isNeverFlagged, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
 
@@ -27,14 +27,9 @@ export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary
   return o.note.charAt(0).toUpperCase() + o.note.slice(1);
 }
 
-/**
- * What a package's own figures (its locked test, a fold's held-out rows, its validation) leave out,
- * beside them on its card: the records outside its intended input, in an evaluation result's words
- * (the validation's, its training's), then those that could not be read. Nothing is said of a count
- * the package did not keep.
- */
+/** What a package's own figures leave out (leftOutNotes, as `ecg model inspect` says it), each a sentence beside them on its card. */
 export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
-  return [outOfScopeText(evaluated), unreadableText(evaluated.unreadable, rows)].filter((line) => line !== null);
+  return leftOutNotes(evaluated, rows).map((note) => note.charAt(0).toUpperCase() + note.slice(1));
 }
 
 /** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */
