@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
+import { dDimerCeilingMgLFeu, dDimerDoubt, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type DdimerDoubt, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { readDecimal } from '../clinic/decimal-text';
 import { RecordId } from './schemas';
@@ -9,7 +9,8 @@ import { RecordId } from './schemas';
  * entered (each score is computed from them, never typed as a total), stored immutably like a
  * physician reading — a new entry supersedes the current one and both stay on file.
  */
-export { dDimerCeilingMgLFeu, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds, readDecimal };
+export type { DdimerDoubt };
+export { dDimerCeilingMgLFeu, dDimerDoubt, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, peScoreIds, readDecimal };
 
 /** Below the floor, a D-dimer is most likely mg/L FEU typed as ng/mL: the refusal says so with the value typed. */
 const belowMin = (id: PeNumberItem, min: number, unit: string) => (issue: { input?: unknown }) =>
@@ -128,7 +129,7 @@ export const PeProbabilitiesSchema = z.object({
   /** The site's pre-test probability from the score items (a fusion package's items-only regression), when one is installed and the items are complete. */
   pretest: ShownProbabilitySchema.nullable(),
   fused: ShownProbabilitySchema.nullable(),
-  /** Why no fused (or site pre-test) probability: no fusion model for this ECG model, or the items it still needs. */
+  /** Why no fused (or site pre-test) probability: no fusion model for this ECG model, the items it still needs, or a D-dimer it reads that the entry flags (dDimerDoubt). */
   fusionUnavailable: z.string().nullable(),
   notice: z.string().nullable(),
 });

@@ -6,7 +6,7 @@ import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
 import type { ModelDirectory } from '../train/service/models';
-import { fusedProbabilities, type FusionModel } from '../train/pe/fusion';
+import { doubtedDdimerReason, fusedProbabilities, type FusionModel } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
@@ -70,6 +70,9 @@ export class PeDesk {
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);
     if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
+    // A flagged D-dimer (stored before the entry checks) read by the fusion gives no number, rather than one with no caveat beside it.
+    const doubted = doubtedDdimerReason(fusion.block, assessment.items);
+    if (doubted) return { ...base, fusionUnavailable: doubted, notice: fusion.block.notice };
     const outcome = fusedProbabilities(fusion, probability, assessment.items);
     if (!outcome.ok) return { ...base, fusionUnavailable: outcome.reason, notice: fusion.block.notice };
     const result = { ...base, pretest: outcome.pretest, fused: outcome.fused, fusionUnavailable: null, notice: fusion.block.notice };

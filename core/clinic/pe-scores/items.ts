@@ -105,6 +105,28 @@ export function dDimerNeedsUnitConfirmation(value: number, unit: DdimerFeuUnit):
   return unit === 'ng/mL FEU' && value >= dDimerFloorNgMlFeu && value <= dDimerCeilingMgLFeu;
 }
 
+/** What is wrong with a stored D-dimer (dDimerDoubt): each reader words it its own way. */
+export type DdimerDoubt = 'below floor' | 'above ceiling' | 'unit not confirmed';
+
+/**
+ * Why a stored entry's D-dimer is not to be taken at its word: 'below floor' or 'above ceiling'
+ * (outside peNumberRanges: an entry stored before the floor or the ceiling were checked, likely
+ * mg/L FEU typed as ng/mL or ng/mL typed as mg/L FEU), 'unit not confirmed' (20–100 ng/mL FEU
+ * stored before such a value needed its unit confirmed: possibly 24 mg/L FEU typed as 24); null
+ * when it is to be taken, or there is none. No entry made now can hold one (PeItemsSchema refuses
+ * it), but old entries stay on file, shown, printed and offered to the fusion: the one rule for
+ * what the renderer flags and what the engine's PE panel refuses to fuse. Only for stored entries' items, which
+ * carry dDimerUnitConfirmed: a labels CSV keeps its confirmation in its own column.
+ */
+export function dDimerDoubt(items: { readonly dDimerNgMlFeu?: number | undefined; readonly dDimerUnitConfirmed?: true | undefined }): DdimerDoubt | null {
+  const value = items.dDimerNgMlFeu;
+  if (value === undefined) return null;
+  const { min, max } = peNumberRanges.dDimerNgMlFeu;
+  if (value < min) return 'below floor';
+  if (value > max) return 'above ceiling';
+  return dDimerNeedsUnitConfirmation(value, 'ng/mL FEU') && items.dDimerUnitConfirmed !== true ? 'unit not confirmed' : null;
+}
+
 /**
  * What a D-dimer needing confirmation asks, naming the mix-up with the value itself: "24 ng/mL
  * FEU is below what most assays report (the most sensitive from 45 ng/mL FEU; …); if the lab

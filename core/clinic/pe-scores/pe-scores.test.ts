@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageAdjustedCutoff, ageAdjustedDdimer, atCutOff, computePeScores, peCutOffs, peged, revisedGeneva, scoreValue, simplifiedGeneva, wells, years, type PeItems } from './index';
-import { dDimerCeilingMgLFeu, dDimerFloorNgMlFeu, dDimerLowestReportedNgMlFeu, dDimerNeedsUnitConfirmation, dDimerUnitQuestion } from './items';
+import { dDimerCeilingMgLFeu, dDimerDoubt, dDimerFloorNgMlFeu, dDimerLowestReportedNgMlFeu, dDimerNeedsUnitConfirmation, dDimerUnitQuestion } from './items';
 
 /**
  * Worked examples built from each source's point table and category bounds (the papers give
@@ -132,6 +132,13 @@ describe('a D-dimer low enough to be a result in mg/L FEU typed as ng/mL', () =>
     expect(values.some((v) => dDimerNeedsUnitConfirmation(v, 'mg/L FEU'))).toBe(false);
     // The band is every number that is also an accepted result in mg/L FEU, from the floor up.
     expect([dDimerFloorNgMlFeu, dDimerCeilingMgLFeu]).toEqual([20, 100]);
+  });
+
+  it("doubts a stored D-dimer outside the plausible range, or of 20–100 ng/mL FEU without its unit confirmed: the one rule the items line, the rules' caveat and the fused probability use", () => {
+    const values = [0.9, 19.9, 20, 24, 100, 100.5, 650, 100_000, 150_000];
+    expect(values.map((v) => dDimerDoubt({ dDimerNgMlFeu: v }))).toEqual(['below floor', 'below floor', 'unit not confirmed', 'unit not confirmed', 'unit not confirmed', null, null, null, 'above ceiling']);
+    expect(values.map((v) => dDimerDoubt({ dDimerNgMlFeu: v, dDimerUnitConfirmed: true }))).toEqual(['below floor', 'below floor', null, null, null, null, null, null, 'above ceiling']);
+    expect(dDimerDoubt({})).toBeNull();
   });
 
   it('asks naming the mix-up with the value itself', () => {

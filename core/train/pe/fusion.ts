@@ -1,6 +1,6 @@
 import { EinthovenError } from '../../errors';
 import { z } from 'zod';
-import type { PeItems } from '../../clinic/pe-scores/items';
+import { dDimerDoubt, ngMlFromMgL, peNumberRanges, type DdimerDoubt, type PeItems } from '../../clinic/pe-scores/items';
 import type { OperatingPoint } from '../package/manifest';
 import { logisticLogit, type LogisticModel } from './logistic';
 
@@ -141,6 +141,31 @@ export function fusedProbabilities(fusion: FusionModel, ecgProbability: number, 
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   const shown = (probability: number, c: Calibrated, decision: boolean): ShownProbability => ({ probability, modelId: fusion.id, modelName: fusion.name, threshold: c.threshold, method: c.method, temperature: c.temperature, ...(c.calibrationNote ? { calibrationNote: c.calibrationNote } : {}), decision });
   return { ok: true, pretest: shown(outcome.pretest, fusion.block.pretest, outcome.pretestDecision), fused: shown(outcome.fused, fusion.block.fused, outcome.fusedDecision) };
+}
+
+/** What each doubt says of the D-dimer `value` (ng/mL FEU), after "is not to be relied on: ". */
+function doubtText(doubt: DdimerDoubt, value: number): string {
+  const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
+  if (doubt === 'below floor') return `it is below ${min} ${unit}, which is not plausible (likely mg/L FEU typed as ng/mL)`;
+  if (doubt === 'above ceiling') return `it is above ${max} ${unit}, which is not plausible (likely ng/mL typed as mg/L FEU)`;
+  return `its unit was not confirmed (${value} mg/L FEU typed as ng/mL would be ${ngMlFromMgL(value)} ${unit})`;
+}
+
+/**
+ * Why a stored score entry is not fused by this fusion: it reads the D-dimer (log10DDimer, in the
+ * fused and the pre-test regressions alike), and the entry's D-dimer is one the app flags
+ * (dDimerDoubt: stored before the floor, the ceiling or the unit confirmation). 24 mg/L FEU stored
+ * as 24 ng/mL would make both probabilities falsely low, and a number is read whatever caveat
+ * stands beside it, so none is given. Null when the fusion does not read the D-dimer, or the entry's is to be
+ * taken. For stored entries only: the labels CSV and --pe-items refuse such values on reading,
+ * and a CSV row's unit confirmation is not kept in its items.
+ */
+export function doubtedDdimerReason(block: Pick<FusionBlock, 'items'>, items: PeItems): string | null {
+  if (!block.items.includes('log10DDimer')) return null;
+  const doubt = dDimerDoubt(items);
+  const value = items.dDimerNgMlFeu;
+  if (doubt === null || value === undefined) return null;
+  return `the score entry's D-dimer (${value} ${peNumberRanges.dDimerNgMlFeu.unit}) is not to be relied on: ${doubtText(doubt, value)}; correct the entry`;
 }
 
 /**

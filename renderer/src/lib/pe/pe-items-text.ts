@@ -1,4 +1,4 @@
-import { dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type HeartRateSource, type PeItems, type PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
+import { dDimerDoubt, dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type DdimerDoubt, type HeartRateSource, type PeItems, type PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
 
 /**
  * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
@@ -14,13 +14,13 @@ const numberNames = { ageYears: 'age', heartRateBpm: 'heart rate', dDimerNgMlFeu
  * as ng/mL; ng/mL typed as mg/L FEU), or before a D-dimer of 20–100 ng/mL FEU needed its unit
  * confirmed, is flagged, not silently shown; one confirmed says so, since it is rarely real.
  */
-function dDimerText(value: number, confirmed: boolean): string {
+function dDimerText(value: number, dDimerUnitConfirmed: true | undefined): string {
   const { min, max, unit } = peNumberRanges.dDimerNgMlFeu;
-  if (value < min) return `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)`;
-  if (value > max) return `D-dimer ${value} ${unit} (above ${max}: not plausible, likely ng/mL typed as mg/L FEU; correct the entry)`;
-  if (!dDimerNeedsUnitConfirmation(value, 'ng/mL FEU')) return `D-dimer ${value} ${unit}`;
-  if (confirmed) return `D-dimer ${value} ${unit} (unit confirmed at entry)`;
-  return `D-dimer ${value} ${unit} (unit not confirmed: possibly ${value} mg/L FEU typed as ng/mL, which is ${ngMlFeuFrom(value, 'mg/L FEU')} ${unit}; correct the entry)`;
+  const doubt = dDimerDoubt({ dDimerNgMlFeu: value, dDimerUnitConfirmed });
+  if (doubt === 'below floor') return `D-dimer ${value} ${unit} (below ${min}: not plausible, likely mg/L FEU typed as ng/mL; correct the entry)`;
+  if (doubt === 'above ceiling') return `D-dimer ${value} ${unit} (above ${max}: not plausible, likely ng/mL typed as mg/L FEU; correct the entry)`;
+  if (doubt === 'unit not confirmed') return `D-dimer ${value} ${unit} (unit not confirmed: possibly ${value} mg/L FEU typed as ng/mL, which is ${ngMlFeuFrom(value, 'mg/L FEU')} ${unit}; correct the entry)`;
+  return dDimerNeedsUnitConfirmation(value, 'ng/mL FEU') ? `D-dimer ${value} ${unit} (unit confirmed at entry)` : `D-dimer ${value} ${unit}`;
 }
 
 /**
@@ -34,7 +34,7 @@ function numberParts(items: PeItems, recordAgeYears: number | null, heartRateSou
   const parts: string[] = [];
   if (items.ageYears !== undefined) parts.push(`age ${items.ageYears} years${recordAgeYears !== null && recordAgeYears !== items.ageYears ? ` (record header: ${recordAgeYears})` : ''}`);
   if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min (${heartRateSourceText[heartRateSource ?? 'unknown']})`);
-  if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu, items.dDimerUnitConfirmed === true));
+  if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu, items.dDimerUnitConfirmed));
   return parts;
 }
 
@@ -62,15 +62,14 @@ const dDimerRules: readonly PeScoreResultInfo['score'][] = ['years', 'peged', 'a
 
 /**
  * Why a stored entry's D-dimer is not to be taken at its word, as its items line flags it (below
- * the floor, above the ceiling, or of 20–100 ng/mL FEU without its unit confirmed); null when it is.
+ * the floor, above the ceiling, or of 20–100 ng/mL FEU without its unit confirmed: core's
+ * dDimerDoubt, the rule the engine's PE panel refuses to fuse such a D-dimer by); null when it is.
  */
-function dDimerDoubt(items: PeItems): string | null {
-  const value = items.dDimerNgMlFeu;
-  if (value === undefined) return null;
-  const { min, max } = peNumberRanges.dDimerNgMlFeu;
-  if (value < min || value > max) return 'the D-dimer is not plausible';
-  return dDimerNeedsUnitConfirmation(value, 'ng/mL FEU') && items.dDimerUnitConfirmed !== true ? "the D-dimer's unit was not confirmed" : null;
-}
+const dDimerDoubtText: Readonly<Record<DdimerDoubt, string>> = {
+  'below floor': 'the D-dimer is not plausible',
+  'above ceiling': 'the D-dimer is not plausible',
+  'unit not confirmed': "the D-dimer's unit was not confirmed",
+};
 
 /**
  * What a rule's decision on such a D-dimer is worth, said beside the decision: an entry stored
@@ -81,7 +80,7 @@ function dDimerDoubt(items: PeItems): string | null {
 export function dDimerDecisionCaveat(score: Pick<PeScoreResultInfo, 'score' | 'imagingIndicated'>, items: PeItems): string | null {
   const doubt = dDimerDoubt(items);
   if (doubt === null || score.imagingIndicated === null || !dDimerRules.includes(score.score)) return null;
-  return `not to be relied on: ${doubt} (see the items); correct the entry`;
+  return `not to be relied on: ${dDimerDoubtText[doubt]} (see the items); correct the entry`;
 }
 
 /** A score's one-line summary as printed, with the caveat its decision carries (dDimerDecisionCaveat). */

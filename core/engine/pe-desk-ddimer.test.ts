@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computePeScores } from '../clinic/pe-scores/index';
+import type { PeItems } from '../clinic/pe-scores/items';
+import type { JobFinished } from '../contract/channels';
+import type { StoredPrediction } from '../contract/clinic-schemas';
+import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
+import { PeAssessmentStore } from '../db/pe-assessments';
+import { buildModel } from '../ml/models/registry';
+import { pipelineConfigSchema } from '../signal/pipeline-config';
+import { fixturePath } from '../test/shared-data';
+import { jsonSafe } from '../train/finalize';
+import { readPackage } from '../train/package/archive';
+import { parseManifest, savePackage, writePackageFolder, type ManifestFields } from '../train/package/io';
+import { sealManifest } from '../train/package/seal';
+import { logitOf, type FusionBlock, type FusionItemFeature } from '../train/pe/fusion';
+import { ensureBackend } from '../train/setup';
+import { Engine } from './engine';
+
+/**
+ * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
+ * (stored before its unit had to be confirmed, or before the floor and the ceiling): real engine,
+ * real SQLite, a real one-output network predicting a real record, and real sealed fusion packages
+ * of it. The fusion blocks' coefficients are written here rather than fitted (fitting needs a
+ * fine-tuned PE network and labelled items, which pe.test.ts builds over minutes): what is tested
+ * is which entries the desk fuses, not the fit.
+ */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-pe-ddimer-'));
+const network = path.join(dataDir, 'models', 'pe-ecg');
+let engine: Engine;
+let recordId: number;
+let prediction: StoredPrediction;
+
+async function value<T>(channel: string, request: object): Promise<T> {
+  const r = await engine.handle(channel, request);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+/** An untrained one-output (PE) network: its probability is what is fused, whatever it is. */
+const fields: ManifestFields = {
+  name: 'pe-ecg',
+  description: 'built by pe-desk-ddimer.test.ts',
+  demonstration: true,
+  architecture: { name: 'xresnet1d50', buildOptions: { numClasses: 1, inputLength: 64 } },
+  hyperParameters: { learningRate: 1e-3 },
+  classes: ['PE'],
+  preprocessing: pipelineConfigSchema.parse({ version: 1, stages: [{ kind: 'resample', targetHz: 100 }, { kind: 'crop', length: 64 }, { kind: 'normalise', method: 'zscore' }] }),
+  inference: { mode: 'centre', aggregate: 'mean' },
+  operatingPoint: { method: 'youden', thresholds: [0.5], temperature: 1 },
+  provenance: {
+    dataset: { name: 'unit', sha256: 'a'.repeat(64), records: { train: 10, val: 3, test: 2 }, split: 'test split' },
+    epochs: { run: 1, best: 1, planned: 1 },
+    seed: 1,
+    backend: 'cpu',
+    secondsPerEpoch: 1,
+    selection: 'aucMacro on validation',
+    validation: { n: 3, metrics: { aucMacro: 0.5 }, ci: { aucMacro: { low: 0.1, high: 0.9 } } },
+    history: [],
+  },
+};
+
+/** A logistic block over `n` features; the first centred on `centre` (the ECG logit of the fused one, so it is within range). */
+function calibrated(n: number, centre: number): FusionBlock['fused'] {
+  const mean = Array.from({ length: n }, (_, j) => (j === 0 ? centre : 0.5));
+  return { model: { mean, std: mean.map(() => 1), weights: mean.map(() => 1), intercept: -1 }, temperature: 1, threshold: 0.5, method: 'youden', validation: { n: 20, auc: 0.8, low: 0.6, high: 0.9 } };
+}
+
+/** Writes a sealed fusion package of the network reading `items`, created at `createdAt` (the desk takes the newest). */
+async function installFusion(name: string, items: FusionItemFeature[], createdAt: string): Promise<void> {
+  const bytes = await readPackage(network);
+  const base = parseManifest(bytes.manifest, network);
+  const ecgLogit = logitOf(prediction.probabilities?.PE ?? 0.5);
+  const block: FusionBlock = { version: 1, baseModel: { id: base.id, name: base.name, weightsSha256: base.weightsSha256 }, items, fused: calibrated(items.length + 1, ecgLogit), pretest: calibrated(items.length, 0.5), rows: { train: 20, val: 20, trainSkipped: 0, valSkipped: 0 }, notice: 'test fusion' };
+  const raw = JSON.parse(new TextDecoder().decode(bytes.manifest)) as Record<string, unknown>;
+  const sealed = sealManifest(jsonSafe({ ...raw, name, createdAt, fusion: block, integrity: undefined, signature: undefined }) as Record<string, unknown>);
+  await writePackageFolder(path.join(dataDir, 'models', name), { ...bytes, manifest: new TextEncoder().encode(`${JSON.stringify(sealed, null, 2)}\n`) });
+}
+
+/** An entry as one stored before the checks was: straight into the store, past the channel's schema. */
+function storeLegacyEntry(items: PeItems): PeAssessment {
+  const current = engine.pe.entries.current(recordId);
+  return new PeAssessmentStore(engine.db).insert({ recordId, items, scores: computePeScores(items), assessor: 'Dr. Before', note: '', supersedes: current?.id ?? null, heartRateSource: null });
+}
+
+const probabilities = () => value<PeProbabilities>('pe:probabilities', { recordId, predictionId: prediction.id });
+const fusedAudits = () => engine.audit.recent(50).filter((e) => e.action === 'pe.fused').length;
+
+beforeAll(async () => {
+  await ensureBackend();
+  const model = buildModel('xresnet1d50', { numClasses: 1, inputLength: 64 });
+  await savePackage(network, model, fields, '0.1.0');
+  model.dispose();
+  engine = new Engine({ dataDir, shell: 'test' });
+  const dir = fixturePath('train', 'ptbxl', 'records100', '00000');
+  const files = ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) }));
+  const { jobId } = await value<{ jobId: string }>('records:import', { files });
+  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
+  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
+  recordId = done.result.reports[0].recordId;
+  await value('models:predict', { modelId: 'pe-ecg', recordId });
+  const [stored] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
+  if (!stored || stored.probabilities?.PE === undefined) throw new Error('no PE probability stored');
+  prediction = stored;
+}, 120_000);
+
+afterAll(async () => {
+  await engine.close();
+});
+
+const clinical = { dvtSigns: true, peMostLikely: true, heartRateBpm: 120, immobilisationOrSurgery4w: false, previousVte: false, haemoptysis: false, activeCancer: false };
+const noDdimer: FusionItemFeature[] = ['dvtSigns', 'peMostLikely', 'tachycardia', 'immobilisationOrSurgery4w', 'previousVte', 'haemoptysis', 'activeCancer'];
+
+describe('the PE panel on a score entry whose D-dimer is not to be relied on', () => {
+  it('fuses a stored 24 ng/mL FEU D-dimer whose unit was never confirmed only with a fusion that does not read the D-dimer', async () => {
+    await installFusion('fusion-without-ddimer', noDdimer, '2026-01-01T00:00:00.000Z');
+    // 24 mg/L FEU in a massive PE, stored as 24 ng/mL before the unit had to be confirmed.
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 24 });
+    const before = fusedAudits();
+    const shown = await probabilities();
+    expect(shown).toMatchObject({ fusionUnavailable: null, fused: { modelName: 'fusion-without-ddimer' }, pretest: { modelName: 'fusion-without-ddimer' } });
+    expect(fusedAudits()).toBe(before + 1);
+  });
+
+  it('gives no fused or pre-test probability from it with a fusion that reads the D-dimer, says why, and audits no pe.fused', async () => {
+    await installFusion('fusion-with-ddimer', [...noDdimer, 'log10DDimer'], '2026-02-01T00:00:00.000Z');
+    const before = fusedAudits();
+    expect(await probabilities()).toMatchObject({
+      pretest: null,
+      fused: null,
+      fusionUnavailable: "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU); correct the entry",
+      notice: 'test fusion',
+    });
+    expect(fusedAudits()).toBe(before);
+  });
+
+  it('gives none from a D-dimer outside the plausible range either (stored before the floor or the ceiling)', async () => {
+    const before = fusedAudits();
+    for (const [dDimerNgMlFeu, why] of [
+      [0.9, 'it is below 20 ng/mL FEU, which is not plausible (likely mg/L FEU typed as ng/mL)'],
+      [150_000, 'it is above 100000 ng/mL FEU, which is not plausible (likely ng/mL typed as mg/L FEU)'],
+    ] as const) {
+      storeLegacyEntry({ ...clinical, dDimerNgMlFeu });
+      expect((await probabilities()).fusionUnavailable).toBe(`the score entry's D-dimer (${dDimerNgMlFeu} ng/mL FEU) is not to be relied on: ${why}; correct the entry`);
+    }
+    expect(fusedAudits()).toBe(before);
+  });
+
+  it('fuses the entry once corrected, or a low D-dimer whose unit was confirmed', async () => {
+    for (const items of [{ ...clinical, dDimerNgMlFeu: 24_000 }, { ...clinical, dDimerNgMlFeu: 24, dDimerUnitConfirmed: true as const }]) {
+      const entry = storeLegacyEntry(items);
+      const shown = await probabilities();
+      expect(shown).toMatchObject({ assessmentId: entry.id, fusionUnavailable: null, fused: { modelName: 'fusion-with-ddimer' } });
+      expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.fused', details: { assessment: entry.id, fused: shown.fused?.probability } });
+    }
+  });
+});
