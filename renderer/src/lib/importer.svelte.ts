@@ -2,13 +2,18 @@ import type { EinthovenBridge } from '../../../core/contract/bridge';
 import type { JobFinished, JobProgress, RequestOf } from '../../../core/contract/channels';
 import type { ImportFileReport } from '../../../core/contract/schemas';
 import { makeBatches, readBatch, type PickedFile } from './batches';
+import { importProgressText } from './import-progress';
 import { countByStatus, csvGroups, type CsvGroup, type ImportStatus } from './import-report';
 import { EarlyJobEvents } from './jobs/early-events';
 
-/** Where a batch lies among the picked files: `before` files went in earlier batches, `size` are in this one, `of` in all. */
+/**
+ * Where a batch lies among the picked files: `before` files went in earlier batches, `size` are
+ * in this one, `of` in all; `reported` of this batch's files the engine has reported on so far.
+ */
 interface BatchSpan {
   before: number;
   size: number;
+  reported: number;
   readonly of: number;
 }
 
@@ -28,6 +33,11 @@ export class Importer {
   /** How many files were picked, shown from the first moment. */
   fileCount = $state(0);
   fraction = $state(0);
+  /** Picked files the engine has reported on, over every batch of this import. */
+  filesDone = $state(0);
+  /** Files in the batch now being read or imported; 0 until the first batch is formed. */
+  batchSize = $state(0);
+  /** The file the engine reported last in this batch. */
   currentFile = $state('');
   reports = $state.raw<ImportFileReport[]>([]);
   outcome = $state<'succeeded' | 'cancelled' | 'failed' | null>(null);
@@ -41,6 +51,11 @@ export class Importer {
 
   constructor(bridge: EinthovenBridge) {
     this.#bridge = bridge;
+  }
+
+  /** The progress line: one import over all batches (see importProgressText). */
+  get progressText(): string {
+    return importProgressText(this);
   }
 
   get counts(): Record<ImportStatus, number> {
@@ -59,7 +74,7 @@ export class Importer {
 
   async run(files: readonly PickedFile[], csv?: CsvAnswers): Promise<void> {
     if (this.running || files.length === 0) return;
-    Object.assign(this, { running: true, phase: 'reading', fileCount: files.length, fraction: 0, currentFile: '', reports: [], outcome: null, error: null });
+    Object.assign(this, { running: true, phase: 'reading', fileCount: files.length, reports: [], outcome: null, error: null });
     this.#declinedCsv = [];
     this.#cancelRequested = false;
     this.#files = files;
@@ -67,16 +82,15 @@ export class Importer {
   }
 
   async #runFiles(files: readonly PickedFile[], csv: CsvAnswers | undefined): Promise<void> {
-    this.running = true;
-    // Until the first batch is formed (its files' sizes read) the line said "1828 files:" and nothing more.
-    this.currentFile = 'preparing…';
+    // Until the first batch is formed (its files' sizes read) the line says "preparing".
+    Object.assign(this, { running: true, filesDone: 0, batchSize: 0, fraction: 0, currentFile: '' });
     // Progress counts files: batches are formed one at a time, so their number is not known ahead.
-    const span = { before: 0, size: 0, of: files.length };
+    const span: BatchSpan = { before: 0, size: 0, reported: 0, of: files.length };
     try {
       for await (const batch of makeBatches(files)) {
         if (this.#cancelRequested) break;
         const before = this.reports;
-        span.size = batch.length;
+        Object.assign(span, { size: batch.length, reported: 0 });
         const finished = await this.#runBatch(batch, span, csv);
         if (finished.status === 'failed') throw new Error(finished.error.message);
         // The final report of the batch replaces what arrived file by file (same outcomes, engine's order).
@@ -100,7 +114,7 @@ export class Importer {
     const files = this.#files.filter((f) => group.files.includes(f.name));
     const kept = this.reports.filter((r) => !r.files.some((name) => group.files.includes(name)));
     this.reports = kept;
-    Object.assign(this, { phase: 'reading', fileCount: files.length, fraction: 0, outcome: null, error: null });
+    Object.assign(this, { phase: 'reading', fileCount: files.length, outcome: null, error: null });
     this.#cancelRequested = false;
     await this.#runFiles(files, csv);
   }
@@ -123,19 +137,27 @@ export class Importer {
     if (this.#jobId) await this.#bridge.api['jobs:cancel']({ jobId: this.#jobId });
   }
 
+  /**
+   * The engine's job counts and words its own batch only (its last event says "done"): the line
+   * counts the files of every batch and names the file last reported, never the job's message.
+   */
   #onProgress(event: JobProgress, span: BatchSpan): void {
-    if (event.file) this.reports = [...this.reports, event.file];
+    if (event.file) {
+      this.reports = [...this.reports, event.file];
+      span.reported = Math.min(span.size, span.reported + event.file.files.length);
+      this.filesDone = span.before + span.reported;
+      this.currentFile = event.file.files[0] ?? this.currentFile;
+    }
     if (event.total === 0) return;
     this.fraction = (span.before + (span.size * event.done) / event.total) / span.of;
-    if (event.message) this.currentFile = event.message;
   }
 
   async #runBatch(batch: PickedFile[], span: BatchSpan, csv: CsvAnswers | undefined): Promise<JobFinished> {
     // The previous batch's job has ended: until this batch's id is known its events are held, not taken for that job's.
     this.#jobId = null;
-    this.phase = 'reading';
-    this.currentFile = `Reading ${batch.length} file${batch.length === 1 ? '' : 's'}…`;
+    Object.assign(this, { phase: 'reading', batchSize: batch.length, currentFile: '' });
     const files = await readBatch(batch);
+    // The bytes are read: from here until the engine names a file, the line says it is importing them.
     this.phase = 'importing';
     let resolveFinished: (event: JobFinished) => void = () => undefined;
     const finished = new Promise<JobFinished>((resolve) => (resolveFinished = resolve));
@@ -161,7 +183,9 @@ export class Importer {
         else this.#onProgress(event, span);
       }
       const event = await finished;
+      // Every file of the batch is accounted for, whether or not the engine named each in a report.
       this.fraction = (span.before + span.size) / span.of;
+      if (event.status === 'succeeded') this.filesDone = span.before + span.size;
       return event;
     } finally {
       offFinished();
