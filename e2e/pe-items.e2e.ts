@@ -12,7 +12,10 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * gives the age 48 (PTB-XL 00131 with `# Age: 48` added), its own measured rate, and a D-dimer
  * as labs report it (mg/L FEU, a decimal comma). Before, the age and rate started empty and
  * "0,65" was read as 0.65 ng/mL FEU, which YEARS, PEGeD and the age-adjusted rule took to
- * exclude PE without imaging.
+ * exclude PE without imaging. Then the ECG's rate taken into an entry is changed by a correction
+ * of the beats: reopened to correct the D-dimer, the entry's rate, still marked as the ECG's, was
+ * refused by the engine in its API's terms; the form now says what changed beside the rate and
+ * holds the save until the current rate is taken or one typed.
  */
 const fixture = (name: string) => path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', name);
 
@@ -21,6 +24,19 @@ function recordWithAge(age: number): string[] {
   writeFileSync(path.join(dir, '00131_hr.hea'), `${readFileSync(fixture('00131_hr.hea'), 'utf8').trimEnd()}\n# Age: ${age}\n# Sex: Male\n`);
   copyFileSync(fixture('00131_hr.dat'), path.join(dir, '00131_hr.dat'));
   return [path.join(dir, '00131_hr.hea'), path.join(dir, '00131_hr.dat')];
+}
+
+const measuredRate = async (page: Page) => Math.round(Number(await page.getByTestId('measure-hr').getAttribute('data-value')));
+
+/** The newest PE entry of the record as stored: its items and where its heart rate came from. */
+function newestEntry(dataDir: string, recordId: number): { items: Record<string, unknown>; source: string | null } {
+  const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+  try {
+    const row = db.prepare('SELECT items, heart_rate_source FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(recordId) as { items: string; heart_rate_source: string | null };
+    return { items: JSON.parse(row.items) as Record<string, unknown>, source: row.heart_rate_source };
+  } finally {
+    db.close();
+  }
 }
 
 const preview = (page: Page, score: string) => page.locator(`[data-testid="pe-preview"] [data-score="${score}"]`).textContent();
@@ -181,5 +197,86 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     expect(await current.locator('[data-score="wells"]').getByTestId('pe-score-caveat').count()).toBe(0);
     await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toContain(`YEARS: PE excluded without imaging (0 YEARS items, D-dimer 24 < 1000 ng/mL) [${caveat}]`);
     await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-unconfirmed-entry.png') });
+  });
+
+  it("says beside a rate taken from the ECG that a correction of the beats has changed the ECG's rate since, and holds the save until the current rate is taken or one typed", async () => {
+    const id = Number(await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).getAttribute('data-record-id'));
+    const entry = newestEntry(dataDir, id);
+    const taken = Number(entry.items['heartRateBpm']);
+    expect([entry.source, taken]).toEqual(['ecg', await measuredRate(page)]);
+
+    // A reader removes a beat: the ECG's measured rate falls.
+    await page.getByTestId('boundary-correct').click();
+    await page.locator('[data-testid="beat-marker"][data-state]').nth(3).click();
+    await page.getByTestId('boundary-reader').fill('Dr. A. Reader');
+    await page.getByTestId('boundary-save').click();
+    await page.getByTestId('boundary-correction').waitFor();
+    const now = await measuredRate(page);
+    expect(now).toBeLessThan(taken);
+
+    // The entry reopened to correct its D-dimer (24 was the lab's mg/L FEU): the rate stays as stored, marked as the ECG's, and is said to be no longer the ECG's.
+    await page.getByTestId('pe-enter').click();
+    const rate = page.getByTestId('pe-item-heartRateBpm');
+    expect([await rate.inputValue(), await rate.getAttribute('data-source'), await rate.getAttribute('aria-invalid')]).toEqual([String(taken), 'ecg', 'true']);
+    const said = `taken from the ECG at entry (${taken} /min); the ECG now measures ${now} /min, its beats or boundaries having been corrected since: use ${now} /min, or type the clinical rate`;
+    expect(await page.getByTestId('pe-rate-changed').textContent()).toBe(said);
+    expect(await page.getByTestId('pe-use-ecg-rate').textContent()).toBe(`use the ECG's rate (${now} /min)`);
+    await page.getByTestId('pe-ddimer-unit').selectOption('mg/L FEU');
+    // Before, Save went to the engine, which refused it saying "send heartRateSource 'entered'".
+    await expect.poll(() => page.getByTestId('pe-blocked').textContent()).toBe(`To save: correct the marked value: Heart rate: ${said}`);
+    expect(await page.getByTestId('pe-save').isDisabled()).toBe(true);
+    await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-ecg-rate-changed.png') });
+
+    // The current rate taken with the click: the ECG's again, and saved as such with the corrected D-dimer.
+    await page.getByTestId('pe-use-ecg-rate').click();
+    expect([await rate.inputValue(), await page.getByTestId('pe-rate-from-ecg').textContent(), await page.getByTestId('pe-rate-changed').count(), await page.getByTestId('pe-blocked').count()]).toEqual([String(now), 'from the ECG', 0, 0]);
+    await page.getByTestId('pe-save').click();
+    await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toContain(`heart rate ${now}/min (from the ECG), D-dimer 24000 ng/mL FEU`);
+    expect(newestEntry(dataDir, id)).toMatchObject({ items: { heartRateBpm: now, dDimerNgMlFeu: 24_000 }, source: 'ecg' });
+    expect(await page.getByTestId('pe-error').count()).toBe(0);
+  });
+
+  it("says in the clinician's words why the engine refused the ECG's rate after the beats were corrected in another window, and shows the rate the ECG now measures", async () => {
+    const row = page.getByTestId('record-row').filter({ hasText: '00131_hr' });
+    const id = Number(await row.getAttribute('data-record-id'));
+    const taken = await measuredRate(page);
+    await page.getByTestId('pe-enter').click();
+    expect(await page.getByTestId('pe-rate-from-ecg').textContent()).toBe('from the ECG');
+
+    // Meanwhile, in another window, the reader takes the correction of the beats back.
+    const browser = page.context().browser();
+    if (!browser) throw new Error('no browser');
+    const other = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await other.goto(app.url);
+      await other.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
+      await other.getByTestId('boundary-correction').waitFor();
+      await other.getByTestId('boundary-correct').click();
+      await other.getByTestId('boundary-reader').fill('Dr. A. Reader');
+      await other.getByTestId('boundary-restore').click();
+      await other.getByTestId('boundary-correction').waitFor({ state: 'detached' });
+    } finally {
+      await other.close();
+    }
+
+    // This window still shows the corrected rate, so its form lets the save go; the engine refuses it.
+    await page.getByTestId('pe-note').fill('rate re-checked');
+    await page.getByTestId('pe-save').click();
+    await expect.poll(() => page.getByTestId('pe-error').textContent()).toMatch(
+      /^Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate \(its beats or boundaries were corrected since this window read it, perhaps in another window\)\. Its measurements are read again: then use the ECG's current rate, or type the clinical rate\. \(heartRateSource 'ecg' says/,
+    );
+    // Read again: the program's rate, and the form says the entry's is no longer the ECG's.
+    await page.getByTestId('boundary-correction').waitFor({ state: 'detached' });
+    const now = await measuredRate(page);
+    expect(now).toBeGreaterThan(taken);
+    await expect.poll(() => page.getByTestId('pe-rate-changed').textContent()).toBe(`taken from the ECG at entry (${taken} /min); the ECG now measures ${now} /min, its beats or boundaries having been corrected since: use ${now} /min, or type the clinical rate`);
+    expect(await page.getByTestId('pe-save').isDisabled()).toBe(true);
+
+    // A rate typed is the clinician's own: saved as entered.
+    await page.getByTestId('pe-item-heartRateBpm').fill('96');
+    expect([await page.getByTestId('pe-item-heartRateBpm').getAttribute('data-source'), await page.getByTestId('pe-rate-changed').count()]).toEqual(['entered', 0]);
+    await page.getByTestId('pe-save').click();
+    await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toContain('heart rate 96/min');
+    expect(newestEntry(dataDir, id)).toMatchObject({ items: { heartRateBpm: 96 }, source: 'entered' });
   });
 });

@@ -157,3 +157,17 @@ export function itemsOf(draft: PeDraft): { items: PeItems; unreadable: NumberIte
 export function heartRateSourceOf(draft: PeDraft): HeartRateSource | undefined {
   return itemsOf(draft).items.heartRateBpm === undefined ? undefined : draft.heartRateSource;
 }
+
+/**
+ * Why Save is held, in words; null when the draft may be saved. `held`: values the draft reads
+ * but the form holds for a reason outside the draft (a rate marked as the ECG's that no longer is
+ * its rate, pe-record-items heldEcgRate), marked and said like a refused value.
+ */
+export function saveHeldReason(draft: PeDraft, assessor: string, held: readonly RejectedValue[] = []): string | null {
+  const { items, rejected } = itemsOf(draft);
+  const marked = [...rejected, ...held];
+  if (marked.length > 0) return `correct the marked ${marked.length === 1 ? 'value' : 'values'}: ${marked.map((r) => r.reason).join('; ')}`;
+  if (Object.keys(items).length === 0) return 'enter at least one item';
+  if (!assessor.trim()) return 'type your name';
+  return null;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { emptyDraft, heartRateSourceOf, itemsOf } from './pe-draft';
-import { ageRemark, ecgRate, heartRateTyped, rateOffer, recordAge, startingDraft, takeEcgRate } from './pe-record-items';
+import { emptyDraft, heartRateSourceOf, itemsOf, saveHeldReason } from './pe-draft';
+import { ageRemark, ecgRate, ecgRateChanged, ecgRateRefused, heartRateTyped, heldEcgRate, rateOffer, recordAge, saveRefusal, startingDraft, takeEcgRate } from './pe-record-items';
 
 /** Measurements as the engine gives them for a sinus tachycardia at 107 /min. */
 const measured: RecordMeasurements = {
@@ -75,5 +75,47 @@ describe('PE items the record offers', () => {
     expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, 'ecg'))).toBe('ecg');
     expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, 'entered'))).toBe('entered');
     expect(heartRateSourceOf(startingDraft({ heartRateBpm: 107 }, null, null))).toBe('entered');
+  });
+
+  it("says when a rate taken from the ECG is no longer the ECG's (its beats corrected since), and holds the save until the clinician takes the current rate or types one", () => {
+    // Saved with the ECG's 82 /min; a correction of the beats since makes the ECG measure 76.
+    const draft = startingDraft({ heartRateBpm: 82, dDimerNgMlFeu: 650 }, null, 'ecg');
+    draft.numbers.dDimerNgMlFeu = '700'; // the item the clinician reopened the entry to correct
+    const said = 'taken from the ECG at entry (82 /min); the ECG now measures 76 /min, its beats or boundaries having been corrected since: use 76 /min, or type the clinical rate';
+    expect(ecgRateChanged(draft, 76)).toBe(said);
+    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76))).toBe(`correct the marked value: Heart rate: ${said}`);
+    // Neither relabelled as typed nor replaced: the draft still says what was stored.
+    expect([itemsOf(draft).items.heartRateBpm, heartRateSourceOf(draft)]).toEqual([82, 'ecg']);
+    expect(rateOffer(draft.numbers.heartRateBpm, 76)).toBe("use the ECG's rate (76 /min)");
+    // Held with the D-dimer's own reason too, each said.
+    draft.numbers.dDimerNgMlFeu = '24';
+    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76))).toMatch(/^correct the marked values: D-dimer: 24 ng\/mL FEU .*; Heart rate: taken from the ECG at entry \(82 \/min\)/);
+    draft.numbers.dDimerNgMlFeu = '700';
+
+    // The current rate taken: the ECG's again, nothing held.
+    takeEcgRate(draft, 76);
+    expect([ecgRateChanged(draft, 76), saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76)), heartRateSourceOf(draft)]).toEqual([null, null, 'ecg']);
+    // Or a rate typed, even the old one: the clinician's own, nothing held.
+    const typedOld = startingDraft({ heartRateBpm: 82 }, null, 'ecg');
+    heartRateTyped(typedOld);
+    expect([ecgRateChanged(typedOld, 76), heldEcgRate(typedOld, 76), heartRateSourceOf(typedOld)]).toEqual([null, [], 'entered']);
+
+    // Unchanged, typed, or empty: nothing to say.
+    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'ecg'), 82)).toBeNull();
+    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'entered'), 76)).toBeNull();
+    expect(ecgRateChanged(startingDraft({ ageYears: 60 }, null, 'ecg'), 76)).toBeNull();
+    // No rate measured now (withheld, or not read yet): only a typed rate can be saved.
+    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'ecg'), null)).toBe('taken from the ECG at entry (82 /min), but the ECG has no measured rate now (not read yet, or withheld): type the clinical rate');
+  });
+
+  it("puts the engine's refusal of a rate sent as the ECG's after the clinical words, and leaves other refusals as the engine says them", () => {
+    const refused = "heartRateSource 'ecg' says the heart rate 82/min is the ECG's, but record 3's measured rate is 76/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician";
+    expect(saveRefusal(refused, 'ecg')).toBe(
+      `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${refused})`,
+    );
+    expect(ecgRateRefused(refused, 'ecg')).toBe(true);
+    const other = 'the PE scores of record 3 were entered by Dr. B at 2025-01-01 (entry 4); open that entry before correcting it';
+    expect([saveRefusal(other, 'ecg'), ecgRateRefused(other, 'ecg')]).toEqual([other, false]);
+    expect([saveRefusal(refused, 'entered'), ecgRateRefused(refused, undefined)]).toEqual([refused, false]);
   });
 });

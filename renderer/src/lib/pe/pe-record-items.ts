@@ -3,7 +3,7 @@ import type { HeartRateSource, PeItems } from '../../../../core/contract/pe-sche
 import { peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
-import { draftOf, emptyDraft, type PeDraft } from './pe-draft';
+import { draftOf, emptyDraft, type PeDraft, type RejectedValue } from './pe-draft';
 
 /**
  * What the record itself says about two PE items: the age in its header, which the form starts
@@ -62,4 +62,48 @@ export function takeEcgRate(draft: PeDraft, rate: number): void {
 /** Anything typed in the heart-rate field makes it the clinician's own, even a rate equal to the ECG's. */
 export function heartRateTyped(draft: PeDraft): void {
   draft.heartRateSource = 'entered';
+}
+
+/**
+ * Beside a heart rate the draft marks as the ECG's that is not the ECG's rate now: an entry saved
+ * with the ECG's rate, reopened after a correction of the record's beats changed the measured
+ * rate (or the rate taken, then the beats corrected with the form open). The mark no longer holds
+ * and the engine refuses it; the form may neither relabel the old rate as typed (the clinician
+ * did not type it) nor replace it unasked, so it says what happened and what to do. Null while
+ * the mark holds, or the rate is typed, or there is none.
+ */
+export function ecgRateChanged(draft: PeDraft, rate: number | null): string | null {
+  if (draft.heartRateSource !== 'ecg') return null;
+  const taken = typed(draft.numbers.heartRateBpm);
+  if (taken === null || taken === rate) return null;
+  const at = `taken from the ECG at entry (${taken} /min)`;
+  if (rate === null) return `${at}, but the ECG has no measured rate now (not read yet, or withheld): type the clinical rate`;
+  return `${at}; the ECG now measures ${rate} /min, its beats or boundaries having been corrected since: use ${rate} /min, or type the clinical rate`;
+}
+
+/** The heart rate held from saving while `ecgRateChanged` says it is no longer the ECG's, with that reason; none otherwise. */
+export function heldEcgRate(draft: PeDraft, rate: number | null): RejectedValue[] {
+  const changed = ecgRateChanged(draft, rate);
+  return changed === null ? [] : [{ id: 'heartRateBpm', reason: `Heart rate: ${changed}` }];
+}
+
+/**
+ * Whether the engine refused a rate sent as the ECG's because it measures another: the beats or
+ * boundaries corrected since this window read the rate (in another window; in this one the form
+ * holds the save first, ecgRateChanged). The engine's message is matched on its claim, which names
+ * the source, as no other refusal of pe:assess does.
+ */
+export function ecgRateRefused(message: string, sentSource: HeartRateSource | undefined): boolean {
+  return sentSource === 'ecg' && message.includes("heartRateSource 'ecg'");
+}
+
+/**
+ * The form's words for a save the engine refused, before the engine's own: a rate refused as the
+ * ECG's is refused in the API's terms ("send heartRateSource 'entered'"), which tell a clinician
+ * nothing. The viewer reads the measurements again on it (pe-scores), so the rate beside the
+ * field becomes the ECG's current one. Other refusals are shown as the engine words them.
+ */
+export function saveRefusal(message: string, sentSource: HeartRateSource | undefined): string {
+  if (!ecgRateRefused(message, sentSource)) return message;
+  return `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${message})`;
 }

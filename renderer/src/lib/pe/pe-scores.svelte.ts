@@ -1,7 +1,17 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { PeAssessment, PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
-import { emptyDraft, heartRateSourceOf, itemsOf, type PeDraft } from './pe-draft';
-import { startingDraft } from './pe-record-items';
+import { emptyDraft, heartRateSourceOf, itemsOf, saveHeldReason, type PeDraft, type RejectedValue } from './pe-draft';
+import { ecgRateChanged, ecgRateRefused, heldEcgRate, saveRefusal, startingDraft } from './pe-record-items';
+
+/**
+ * The viewer's measured rate of the open record, which the form offers for the heart rate: `rate`
+ * a getter (the viewer's measurements, which a correction of the beats changes; null while none),
+ * `measureAgain` to have the viewer read the measurements again when the engine's differ.
+ */
+export interface MeasuredRate {
+  readonly rate: () => number | null;
+  readonly measureAgain: () => void;
+}
 
 /**
  * The open record's PE score entries (newest first = current) and the form's draft, whose
@@ -10,6 +20,7 @@ import { startingDraft } from './pe-record-items';
  */
 export class RecordPeScores {
   readonly #bridge: EinthovenBridge;
+  readonly #measured: MeasuredRate;
   recordId = $state<number | null>(null);
   entries = $state.raw<PeAssessment[]>([]);
   loaded = $state(false);
@@ -23,25 +34,38 @@ export class RecordPeScores {
   #ticket = 0;
   #previewTicket = 0;
 
-  constructor(bridge: EinthovenBridge) {
+  constructor(bridge: EinthovenBridge, measured: MeasuredRate = { rate: () => null, measureAgain: () => undefined }) {
     this.#bridge = bridge;
+    this.#measured = measured;
+  }
+
+  /** The record's measured rate now, which the form offers and a rate marked as the ECG's must equal. */
+  get ecgRate(): number | null {
+    return this.#measured.rate();
+  }
+
+  /** Beside the heart rate when it is marked as the ECG's but is no longer its rate (pe-record-items ecgRateChanged); else null. */
+  get ecgRateChanged(): string | null {
+    return ecgRateChanged(this.draft, this.ecgRate);
+  }
+
+  /** Values read but held from saving, each with why. */
+  get #held(): RejectedValue[] {
+    return heldEcgRate(this.draft, this.ecgRate);
   }
 
   get current(): PeAssessment | undefined {
     return this.entries[0];
   }
 
+  /** The fields to mark: values refused as typed, and values held from saving. */
   get unreadable(): string[] {
-    return itemsOf(this.draft).unreadable;
+    return [...itemsOf(this.draft).unreadable, ...this.#held.map((h) => h.id)];
   }
 
   /** Why Save is disabled, in words; null when it may be saved. */
   get blockedReason(): string | null {
-    const { rejected } = itemsOf(this.draft);
-    if (rejected.length > 0) return `correct the marked ${rejected.length === 1 ? 'value' : 'values'}: ${rejected.map((r) => r.reason).join('; ')}`;
-    if (Object.keys(itemsOf(this.draft).items).length === 0) return 'enter at least one item';
-    if (!this.assessor.trim()) return 'type your name';
-    return null;
+    return saveHeldReason(this.draft, this.assessor, this.#held);
   }
 
   async load(recordId: number): Promise<void> {
@@ -92,7 +116,9 @@ export class RecordPeScores {
     if (ticket !== this.#ticket) return false;
     this.saving = false;
     if (!result.ok) {
-      this.error = result.error.message;
+      this.error = saveRefusal(result.error.message, source);
+      // The rate on screen is not the engine's: read it again, so the form says what changed.
+      if (ecgRateRefused(result.error.message, source)) this.#measured.measureAgain();
       return false;
     }
     Object.assign(this, { entries: [result.value, ...this.entries], editing: false, error: null, note: '', assessor: result.value.assessor });
