@@ -38,7 +38,7 @@ describe('inScopeItems', () => {
     const { items, outOfScope } = await inScopeItems('m500', [for500Hz], [row(lr('00038')), row(hr), row(lr('00057')), row(hr, 12)]);
     expect(items.map((i) => i.id)).toEqual(['00001_hr']);
     expect(outOfScope).toMatchObject({ count: 3, byReason: { rate: 2, age: 1 }, example: { id: '00038_lr', reasons: ['sampled at 100 Hz; the model is for 500–20000 Hz'] } });
-    expect(outOfScope.note).toBe("the figures cover only the records within m500's intended input; 3 of 4 left out, as predict abstains on them (2 sampling rate outside the model's range, 1 patient age outside the model's range)");
+    expect(outOfScope.note).toBe("the figures cover only the records within m500's intended input; 3 of 4 left out, as the model gives no prediction on them (2 sampling rate outside the model's range, 1 patient age outside the model's range)");
   });
 
   it('refuses when no record is within the intended input, where evaluate upsampled 100 Hz records and scored them', async () => {
@@ -64,7 +64,7 @@ describe('evaluate within the intended input', () => {
     const stdout: string[] = [];
     const io = { stdout: (t: string) => stdout.push(t), stderr: () => undefined };
     await evaluateCommand.run(['--model', 'starter', '--data', ptbxl, '--labels', labels, '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--workers', '1', '--quiet'], io);
-    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
+    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
     stdout.length = 0;
     const id = (await import(path.join(starter, 'manifest.json'), { with: { type: 'json' } }) as { default: { id: string } }).default.id;
     await modelsCommand.run(['promote', id, '--data-dir', dataDir], io);

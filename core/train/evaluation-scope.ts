@@ -72,9 +72,13 @@ export function leftOutWhy(partition: Pick<ScopePartition, 'byReason' | 'example
   return `${reasonCounts(partition.byReason)}; e.g. ${partition.example?.id}: ${partition.example?.reasons.join('; ')}`;
 }
 
-/** How many of the partition's records were left out and why, after `what`: the note beside figures or choices. */
+/**
+ * How many of the partition's records were left out and why, after `what`: the note beside figures
+ * or choices. Kept in the package and shown by the app's card as by the CLI, so it says what the
+ * model does with such a record in words both readers know, not the name of the CLI's command.
+ */
 export function leftOutNote(partition: ScopePartition, what: string): string {
-  return `${what}; ${partition.count} of ${partition.total} left out, as predict abstains on them (${reasonCounts(partition.byReason)})`;
+  return `${what}; ${partition.count} of ${partition.total} left out, as the model gives no prediction on them (${reasonCounts(partition.byReason)})`;
 }
 
 /**

@@ -43,7 +43,7 @@ async function labelsWithMinors(dir: string, minor: (item: { id: string; split: 
 }
 
 const tiny = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
-const leftOutNote = "the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as predict abstains on them (1 patient age outside the model's range)";
+const leftOutNote = "the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)";
 
 describe("validation rows outside the model's intended input (the operating point was tuned on them too)", () => {
   it('ecg train chooses its epoch and thresholds on the others, keeps the count in provenance.validation and prints the note', async () => {
@@ -83,7 +83,7 @@ describe("validation rows outside the model's intended input (the operating poin
     const job = trainJob({ dataset, architecture: 'xresnet1d50', out: path.join(dir, 'never'), train: tiny, backend: 'wasm', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.phase) : undefined) });
     await expect(job).rejects.toMatchObject({
       code: 'E_VALIDATION',
-      message: expect.stringMatching(/^hospital:.*: none of the 6 validation records is within the model's intended input \(6 patient age outside the model's range; e\.g\. records100\/.*: patient aged 17 years; the model is for 18 years and older\): the epoch, temperature and thresholds are chosen on the validation records predict gives a number on, and there are none/),
+      message: expect.stringMatching(/^hospital:.*: none of the 6 validation records is within the model's intended input \(6 patient age outside the model's range; e\.g\. records100\/.*: patient aged 17 years; the model is for 18 years and older\): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none/),
     });
     expect(phases).not.toContain('training');
   });
@@ -125,7 +125,7 @@ describe("validation rows outside the model's intended input (the operating poin
       },
     });
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
-    const note = `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of ${inFold2} left out, as predict abstains on them (1 patient age outside the model's range)`;
+    const note = `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of ${inFold2} left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
     // The report says it with the fold's best epoch, as the progress did while it ran.
     expect(r.folds[0]?.validationOutOfScope).toEqual({ count: 1, byReason: { age: 1 }, note });

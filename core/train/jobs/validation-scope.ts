@@ -29,7 +29,7 @@ export function scopedValidation(datasetName: string, partition: ScopePartition)
   if (total > 0 && items.length === 0) {
     throw new EinthovenError(
       'E_VALIDATION',
-      `${datasetName}: none of the ${total} validation records is within the model's intended input (${leftOutWhy(partition)}): the epoch, temperature and thresholds are chosen on the validation records predict gives a number on, and there are none; give the validation split records the model is for`,
+      `${datasetName}: none of the ${total} validation records is within the model's intended input (${leftOutWhy(partition)}): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none; give the validation split records the model is for`,
     );
   }
   const note = count === 0 ? `every one of the ${total} validation records is within the model's intended input` : leftOutNote(partition, `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input`);
