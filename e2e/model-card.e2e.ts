@@ -75,9 +75,9 @@ describe("browser mode: a fine-tuned model's card", () => {
     await detail.getByTestId('model-validation').locator('summary').click();
     const validation = detail.locator('[data-testid="model-metrics"][data-split="validation"]');
     expect(await validation.locator('h4').textContent()).toMatch(/\(5 records\)/);
-    // As ecg train and ecg model inspect say it, in the words of the test note above it.
+    // As ecg train and ecg model inspect say it, in the words of the test note above it, naming the model as that note does.
     expect(await validation.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
-      "The epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)",
+      "The epoch, temperature and thresholds were chosen on the validation records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)",
     ]);
     await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
@@ -108,7 +108,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect(await result.getByTestId('finetune-left-out').allTextContents()).toEqual([note, unreadable]);
     // And under its validation figures, what the epoch and operating point were not chosen on (validation record 00047).
     expect(await result.getByTestId('finetune-validation-left-out').textContent()).toBe(
-      "The epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)",
+      "The epoch, temperature and thresholds were chosen on the validation records within norm in the app's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)",
     );
     await page.getByTestId('finetune-open-models').click();
     await page.locator(`[data-testid="model-row"][data-model-id="${id}"]`).click();

@@ -77,7 +77,7 @@ export function leftOutWhy(partition: Pick<ScopePartition, 'byReason' | 'example
  * or choices. Kept in the package and shown by the app's card as by the CLI, so it says what the
  * model does with such a record in words both readers know, not the name of the CLI's command.
  */
-export function leftOutNote(partition: ScopePartition, what: string): string {
+export function leftOutNote(partition: Pick<ScopePartition, 'count' | 'total' | 'byReason'>, what: string): string {
   return `${what}; ${partition.count} of ${partition.total} left out, as the model gives no prediction on them (${reasonCounts(partition.byReason)})`;
 }
 

@@ -110,7 +110,8 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const chosen = r.folds.filter((f) => f.validationOutOfScope && f.validationOutOfScope.count > 0);
     expect(chosen.map((f) => f.fold)).toEqual([fold.fold === 1 ? r.k : fold.fold - 1]);
     const validation = chosen[0]?.validationOutOfScope;
-    expect(validation?.note).toMatch(/^the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of \d+ left out/);
+    // Naming the fold's model, as the note beside its held-out figures does.
+    expect(validation?.note).toMatch(new RegExp(`^the epoch, temperature and thresholds were chosen on the validation records within finetune-cv-fold-${chosen[0]?.fold}'s intended input; 1 of \\d+ left out`));
     expect(lines).toContain(`  fold ${chosen[0]?.fold}: note: ${validation?.note}`);
   });
 });

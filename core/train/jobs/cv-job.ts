@@ -14,11 +14,11 @@ import { checkFoldDuplicates, duplicateGroups, type DuplicateGroup } from '../du
 import type { Dataset } from '../../data/types';
 import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
-import { unlessCancelledEarly } from './package-trained';
+import { packageName, unlessCancelledEarly } from './package-trained';
 import { inScopeItems, outOfScopeSummary, type ScopePartition } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { defaultIntendedInput } from '../scope';
-import { scopedValidation, validationRule } from './validation-scope';
+import { scopedValidation, validationOutOfScope, validationRule } from './validation-scope';
 import { heldOutInScope } from './fold-scope';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
@@ -102,7 +102,10 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     const view = store.withPipeline(pipelineInput);
     // The fold's epoch and operating point are chosen on the validation rows its model is for, as a plain training's (prepare.ts).
     const valScope = scopedValidation(data.name, inScope.get((fold % plan.k) + 1) as ScopePartition);
-    if (valScope.outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `fold ${fold}: note: ${valScope.outOfScope.note}` });
+    const name = `${packageName(options)}-fold-${fold}`;
+    // Named as the fold's package names it (package-trained.ts), which keeps it with its validation figures.
+    const valOutOfScope = validationOutOfScope(valScope.leftOut, name);
+    if (valScope.leftOut.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `fold ${fold}: note: ${valOutOfScope.note}` });
     const train = usable(of('train'), view);
     const val = usable(valScope.items, view);
     // The fold's rows by split, as its package's dataset records count them (those left out of validation among them).
@@ -111,10 +114,9 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     if (train.ids.length === 0 || val.ids.length === 0 || test.ids.length === 0) {
       throw new EinthovenError('E_VALIDATION', `fold ${fold}: ${train.ids.length} training, ${val.ids.length} validation and ${test.ids.length} test records; every fold needs all three (fewer folds?)`);
     }
-    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data), duplicatesChecked: ['train', 'val', 'test'], valOutOfScope: valScope.outOfScope };
+    const prepared: PreparedData = { dataset: data, store: view, train, val, pipeline: view.fitStandardisation(train.ids), duplicates: foldCopies(copies, data), duplicatesChecked: ['train', 'val', 'test'], valLeftOut: valScope.leftOut };
     const out = path.join(options.out, `fold-${String(fold).padStart(2, '0')}`);
     context.onProgress?.({ kind: 'phase', phase: 'training', message: `fold ${fold}/${plan.k}: train ${train.ids.length}, validation ${valRows}, test ${test.ids.length}` });
-    const name = `${options.name ?? path.basename(path.resolve(options.out))}-fold-${fold}`;
     const trained = await unlessCancelledEarly(trainPrepared({ ...options, out, name, checkpointDir: options.checkpointDir && path.join(options.checkpointDir, `fold-${fold}`) }, config, backend.active, pipelineInput, prepared, context));
     // A fold cancelled part-way is left out; the folds before it are still summarised.
     if (trained === undefined || trained.cancelled) {
@@ -136,7 +138,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     } finally {
       loaded.model.dispose();
     }
-    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: valRows, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope, validationOutOfScope: valScope.outOfScope });
+    outcomes.push({ fold, out, modelId: trained.manifest.id, counts: { train: train.ids.length, val: valRows, test: test.ids.length }, bestEpoch: trained.bestEpoch, epochs: trained.history.length, secondsPerEpoch: trained.secondsPerEpoch, outOfScope, validationOutOfScope: valOutOfScope });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const summary = summariseFolds(predictions, dataset.classes, { ...(options.resamples ? { resamples: options.resamples } : {}), seed: config.seed });

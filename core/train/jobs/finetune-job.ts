@@ -21,7 +21,7 @@ import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, assertTestRowsInScope, closingEvaluation } from './finetune-closing';
-import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
+import { calibrateAndPackage, packageName, requireCompletedEpoch } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
@@ -178,7 +178,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     refuseFusionAsPlainModel(base.manifest);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     // Validation held to the base's intended input, which the fine-tuned package keeps (prepare.ts).
-    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), intendedInputOf(base.manifest));
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), { intended: intendedInputOf(base.manifest), modelName: packageName(options) });
     // Once the training records are known (a step holds no more rows than there are), as the form's dataset check
     // estimates it before Start; the base model is the same network but for its output layer's classes (a few hundred bytes).
     const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);
@@ -191,7 +191,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     }
     assertTestRows(prepared.dataset);
     // Not after a --paper-exact run, which makes no closing evaluation.
-    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: options.name ?? path.basename(path.resolve(options.out)), intendedInput: intendedInputOf(base.manifest) }, context.signal);
+    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: intendedInputOf(base.manifest) }, context.signal);
     prepared = await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();

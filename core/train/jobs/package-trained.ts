@@ -15,6 +15,7 @@ import type { ModelManifest, Provenance } from '../package/manifest';
 import type { EvalOptions } from '../predict';
 import { logitsOn, withInferencePool } from '../../parallel/inference';
 import { datasetSha256, evalOptionsOf, splitCounts, splitPolicy, type PreparedData } from './prepare';
+import { validationOutOfScope } from './validation-scope';
 
 export interface PackageTrainedArgs {
   readonly out: string;
@@ -101,6 +102,11 @@ function closingProvenance(dataset: PreparedData['dataset'], closing: Pick<Prove
   return { cvFold: { ...dataset.cvFold, ...(test ? { heldOut: test } : {}), ...(comparison ? { comparison } : {}) } };
 }
 
+/** The name a package is written under: the one given, else its folder's. */
+export function packageName(args: { readonly name?: string | undefined; readonly out: string }): string {
+  return args.name ?? path.basename(path.resolve(args.out));
+}
+
 /**
  * After training: fits temperature and per-class thresholds on the validation split, then
  * writes the package with its full provenance. Reads no test data.
@@ -111,7 +117,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
   const logits = await withInferencePool(args.workers ?? 1, (pool) => logitsOn(pool, args.model, store, val.ids, args.evaluation));
   const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
-  const name = args.name ?? path.basename(path.resolve(args.out));
+  const name = packageName(args);
   const intendedInput = withValidatedDuration(args.intendedInput ?? defaultIntendedInput(prepared.pipeline), prepared.pipeline, secondsOf(store, val.ids));
   const closing = closingProvenance(dataset, args.closing ? await args.closing(calibrated, { name, intendedInput }) : {});
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
@@ -138,7 +144,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         workers: result.workers,
         secondsPerEpoch,
         selection,
-        validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci, ...(prepared.valOutOfScope ? { outOfScope: prepared.valOutOfScope } : {}) },
+        validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci, ...(prepared.valLeftOut ? { outOfScope: validationOutOfScope(prepared.valLeftOut, name) } : {}) },
         trainingRecords: trainingRecordFilter(prepared),
         // Always, copies or none: a card tells a package that found none from one made before the check was kept.
         duplicates: duplicatesProvenance(prepared.duplicates, prepared.duplicatesChecked),

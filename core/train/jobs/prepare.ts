@@ -14,8 +14,7 @@ import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
 import { defaultIntendedInput, type IntendedInput } from '../scope';
-import type { OutOfScopeSummary } from '../../contract/training-schemas';
-import { inScopeValidation } from './validation-scope';
+import { inScopeValidation, validationOutOfScope, type ValidationLeftOut } from './validation-scope';
 
 /** Records of one split that decoded, side by side with their labels. */
 export interface LabelledIds {
@@ -37,9 +36,10 @@ export interface PreparedData {
   readonly duplicatesChecked: readonly Split[];
   /**
    * Validation rows left out as outside the model's intended input (validation-scope.ts), kept in
-   * the package's provenance; absent where validation was not held to it (--paper-exact).
+   * the package's provenance, worded there with its name; absent where validation was not held to
+   * it (--paper-exact).
    */
-  readonly valOutOfScope?: OutOfScopeSummary;
+  readonly valLeftOut?: ValidationLeftOut;
 }
 
 /** SHA-256 of a dataset's index (classes, then id, split and labels of every item): what the model saw. */
@@ -69,13 +69,20 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
   return foldDataset(dataset, crossValidationPlan(dataset, k, seed, copies), fold);
 }
 
+/** Whose intended input validation is held to: the package's (default: the pipeline's), and its name where known, for the note. */
+export interface ValidationScopeOf {
+  readonly intended?: IntendedInput;
+  readonly modelName?: string;
+}
+
 /**
  * Indexes the dataset, decodes train + validation records once (the test split is never
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
- * paper's code does. Validation keeps only the rows within `intended` (the package's intended
- * input; default: the pipeline's), as `ecg predict` would give them a number (validation-scope.ts).
+ * paper's code does. Validation keeps only the rows within `scope.intended` (the package's
+ * intended input; default: the pipeline's), as `ecg predict` would give them a number
+ * (validation-scope.ts).
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1, intended: IntendedInput = defaultIntendedInput(pipeline)): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1, scope: ValidationScopeOf = {}): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
   // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
@@ -88,7 +95,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const leftOut = leftOutText(dataset.dropped);
   if (leftOut) context.onProgress?.({ kind: 'phase', phase: 'loading', message: leftOut });
   // Before any record is decoded for training: a validation split the model is not for is refused here.
-  const scoped = await validationInScope(dataset.name, intended, pipeline, val, config.paperExact, context);
+  const scoped = await validationInScope(dataset.name, { intended: scope.intended ?? defaultIntendedInput(pipeline), modelName: scope.modelName }, pipeline, val, config.paperExact, context);
   // Every validation row is decoded (and hashed) all the same: a copy of a training record is refused, in scope or not.
   const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
@@ -99,7 +106,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const duplicates = sameSplitCopies(hashedRows(store, [...train, ...val]));
   const warning = sameSplitWarning(duplicates);
   if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
-  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates, duplicatesChecked: ['train', 'val'], ...(scoped.outOfScope ? { valOutOfScope: scoped.outOfScope } : {}) };
+  return { dataset, store, train: trainSet, val: valSet, pipeline: store.fitStandardisation(trainSet.ids), duplicates, duplicatesChecked: ['train', 'val'], ...(scoped.leftOut ? { valLeftOut: scoped.leftOut } : {}) };
 }
 
 /**
@@ -107,10 +114,10 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
  * input, said in the progress when any is left out. --paper-exact keeps every one, since it
  * reproduces the paper code, which selects on its whole test split.
  */
-async function validationInScope(name: string, intended: IntendedInput, pipeline: PipelineConfig, val: readonly DatasetItem[], paperExact: boolean, context: JobContext): Promise<{ items: readonly DatasetItem[]; outOfScope?: OutOfScopeSummary }> {
+async function validationInScope(name: string, scope: { intended: IntendedInput; modelName: string | undefined }, pipeline: PipelineConfig, val: readonly DatasetItem[], paperExact: boolean, context: JobContext): Promise<{ items: readonly DatasetItem[]; leftOut?: ValidationLeftOut }> {
   if (paperExact) return { items: val };
-  const scoped = await inScopeValidation(name, intended, pipeline, val, context.signal);
-  if (scoped.outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `note: ${scoped.outOfScope.note}` });
+  const scoped = await inScopeValidation(name, scope.intended, pipeline, val, context.signal);
+  if (scoped.leftOut.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `note: ${validationOutOfScope(scoped.leftOut, scope.modelName).note}` });
   return scoped;
 }
 

@@ -17,7 +17,7 @@ import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom } from '../step';
 import { createRng } from '../../signal/rng';
-import { calibrateAndPackage, requireCompletedEpoch } from './package-trained';
+import { calibrateAndPackage, packageName, requireCompletedEpoch } from './package-trained';
 import { datasetSha256, prepareTraining, selectionEvalOptions, type PreparedData } from './prepare';
 import { requireNewOutput } from '../../storage/new-output';
 
@@ -86,7 +86,7 @@ export async function trainJob(options: TrainJobOptions, context: JobContext = {
   const config = trainConfigSchema.parse(options.train ?? {});
   const backend = await ensureBackend(options.backend);
   const pipelineInput = jobPipeline(options, config);
-  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true, resolveWorkers(options.workers));
+  const prepared = await prepareTraining(options.dataset, pipelineInput, config, context, options.cacheDir, options.inMemory ?? true, resolveWorkers(options.workers), { modelName: packageName(options) });
   return trainPrepared(options, config, backend.active, pipelineInput, prepared, context);
 }
 

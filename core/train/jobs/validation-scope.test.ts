@@ -43,7 +43,8 @@ async function labelsWithMinors(dir: string, minor: (item: { id: string; split: 
 }
 
 const tiny = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
-const leftOutNote = "the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)";
+/** The note the package named `name` keeps with its validation figures, naming it as its locked-test note does. */
+const leftOutNote = (name: string) => `the epoch, temperature and thresholds were chosen on the validation records within ${name}'s intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
 
 describe("validation rows outside the model's intended input (the operating point was tuned on them too)", () => {
   it('ecg train chooses its epoch and thresholds on the others, keeps the count in provenance.validation and prints the note', async () => {
@@ -52,28 +53,28 @@ describe("validation rows outside the model's intended input (the operating poin
     const out = path.join(dir, 'm');
     const r = await runCli(trainCommand, ['--data', ptbxl, '--labels', labels, '--class', 'NORM', '--arch', 'xresnet1d50', '--out', out, '--epochs', '1', '--batch', '4', '--backend', 'wasm', '--workers', '1', '--min-examples', '1,1', '--quiet']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`  note: ${leftOutNote}`);
+    expect(r.stdout).toContain(`  note: ${leftOutNote('m')}`);
     const { manifest, model } = await loadPackage(out);
     model.dispose();
-    expect(manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote } });
+    expect(manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote('m') } });
     // The dataset's splits are still counted whole: the 6 validation rows, of which 5 chose.
     expect(manifest.provenance.dataset.records.val).toBe(6);
     // The card's description as the app receives it, through the contract: the count with the validation figures.
     const detail = ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest, location: out, bundled: false }))));
-    expect(detail.validationDetail).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote } });
+    expect(detail.validationDetail).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote('m') } });
     // ecg model inspect says it under the validation figures, as ecg train printed it.
     const inspect = (await runCli(modelCommand, ['inspect', out])).stdout;
     const validation = inspect.findIndex((l) => l.startsWith('  validation (chose the epoch and thresholds; optimistic; 5 records): '));
-    expect(inspect[validation + 1]).toBe(`  note: ${leftOutNote}`);
+    expect(inspect[validation + 1]).toBe(`  note: ${leftOutNote('m')}`);
   }, 120_000);
 
   it('a fine-tuning holds validation to the base model\'s intended input and says so with its closing figures', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-val-scope-ft-'));
     const dataset = { kind: 'csv' as const, root: ptbxl, labels: await labelsWithMinors(dir, (i) => i.id === '47') };
     const r = await finetuneJob({ base: starter, dataset, mode: 'head', out: path.join(dir, 'ft'), train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
-    expect(r.manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote } });
+    expect(r.manifest.provenance.validation).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: leftOutNote('ft') } });
     const lines = closingLines(r.manifest);
-    expect(lines[1]).toBe(`  note: ${leftOutNote}`);
+    expect(lines[1]).toBe(`  note: ${leftOutNote('ft')}`);
   }, 120_000);
 
   it('refuses before training a validation split with no record within the intended input, naming the split and why', async () => {
@@ -102,7 +103,7 @@ describe("validation rows outside the model's intended input (the operating poin
     const config = trainConfigSchema.parse({ ...tiny, paperExact: true });
     const prepared = await prepareTraining(dataset, jobPipeline({ architecture: 'xresnet1d50' }, config), config, {});
     expect(prepared.val.ids).toHaveLength(6);
-    expect(prepared.valOutOfScope).toBeUndefined();
+    expect(prepared.valLeftOut).toBeUndefined();
   });
 
   it("train --cv: a fold chooses on its validation fold's records within the intended input, and its package keeps the count", async () => {
@@ -125,7 +126,7 @@ describe("validation rows outside the model's intended input (the operating poin
       },
     });
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
-    const note = `the epoch, temperature and thresholds were chosen on the validation records within the model's intended input; 1 of ${inFold2} left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
+    const note = `the epoch, temperature and thresholds were chosen on the validation records within cv-fold-1's intended input; 1 of ${inFold2} left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
     // The report says it with the fold's best epoch, as the progress did while it ran.
     expect(r.folds[0]?.validationOutOfScope).toEqual({ count: 1, byReason: { age: 1 }, note });
