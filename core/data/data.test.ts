@@ -174,6 +174,15 @@ describe('hospital folder', () => {
     await expect(loadHospital(dir, { labels: path.join(dir, 'header-only.csv') })).rejects.toThrow(/header-only\.csv has no rows/);
   });
 
+  it('refuses a labels CSV none of whose files is under the folder, the one file of a one-row CSV in the singular', async () => {
+    const dir = await hospitalFolder();
+    await writeFile(path.join(dir, 'missing.csv'), 'file,label\necgs/missing.hea,1\necgs/gone.hea,0\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'missing.csv') })).rejects.toThrow(`none of the 2 labelled files was found under ${dir}`);
+    // It read "none of the 1 labelled files was found".
+    await writeFile(path.join(dir, 'one.csv'), 'file,label\necgs/missing.hea,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'one.csv') })).rejects.toThrow(`the 1 labelled file was not found under ${dir}`);
+  });
+
   it('keeps a split column, gives a patient the split of any of its rows, and refuses a patient in two splits', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label,patient_id,split\necgs/00001_lr.hea,AF,p1,test\necgs/00002_lr.hea,AF,p1,\necgs/00003_lr.hea,NORM,p2,validation\necgs/00008_lr.hea,NORM,p3,train\n');

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
+import { noneOf } from '../contract/counted';
 import { EinthovenError } from '../errors';
 import { readTable } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
@@ -210,6 +211,6 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
       split: splitOf(row),
     });
   }
-  if (merged.size === 0) throw new EinthovenError('E_NOT_FOUND', `none of the ${rows.length} labelled files was found under ${root}`);
+  if (merged.size === 0) throw new EinthovenError('E_NOT_FOUND', noneOf(rows.length, 'labelled file', ['was', `found under ${root}`]));
   return { name: `hospital:${path.basename(root)}`, root, classes, items: [...merged.values()], dropped };
 }

@@ -46,6 +46,13 @@ describe('inScopeItems', () => {
       code: 'E_VALIDATION',
       message: expect.stringMatching(/^none of the 2 records is within m500's intended input \(2 sampling rate outside the model's range; e\.g\. 00038_lr: sampled at 100 Hz/),
     });
+    // One record, in the singular (it read "none of the 1 records is within").
+    await expect(inScopeItems('m500', [for500Hz], [row(lr('00038'))])).rejects.toMatchObject({ message: expect.stringMatching(/^the 1 record is not within m500's intended input \(1 sampling rate outside/) });
+  });
+
+  it('says in the singular that the one record given is within the intended input', async () => {
+    expect((await inScopeItems('m500', [for500Hz], [row(hr)])).outOfScope.note).toBe("the 1 record is within m500's intended input");
+    expect((await inScopeItems('m500', [for500Hz], [row(hr), row(hr)])).outOfScope.note).toBe("every one of the 2 records is within m500's intended input");
   });
 });
 

@@ -1,3 +1,4 @@
+import { everyOneOf, noneOf } from '../contract/counted';
 import { decodeRecordFiles } from '../data/records';
 import type { DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
@@ -90,9 +91,9 @@ export async function inScopeItems(modelName: string, intended: readonly Intende
   const partition = await partitionByScope(intended, items, signal);
   const { items: kept, count, byReason, example } = partition;
   if (kept.length === 0) {
-    throw new EinthovenError('E_VALIDATION', `none of the ${items.length} records is within ${modelName}'s intended input (${leftOutWhy(partition)}): there is nothing the model is for to evaluate it on`);
+    throw new EinthovenError('E_VALIDATION', `${noneOf(items.length, 'record', ['is', `within ${modelName}'s intended input`])} (${leftOutWhy(partition)}): there is nothing the model is for to evaluate it on`);
   }
-  const note = count === 0 ? `every one of the ${items.length} records is within ${modelName}'s intended input` : leftOutNote(partition, `the figures cover only the records within ${modelName}'s intended input`);
+  const note = count === 0 ? `${everyOneOf(items.length, 'record')} is within ${modelName}'s intended input` : leftOutNote(partition, `the figures cover only the records within ${modelName}'s intended input`);
   return { items: kept, outOfScope: { count, byReason, example, note } };
 }
 

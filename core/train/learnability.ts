@@ -1,3 +1,4 @@
+import { counted } from '../contract/counted';
 import { defaultMinExamples } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
 
@@ -6,10 +7,6 @@ export { defaultMinExamples };
 export type MinExamples = { readonly train: number; readonly val: number };
 
 const splitWords = { train: 'training', val: 'validation' } as const;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word} record${n === 1 ? '' : 's'}`;
-}
 
 /** "at least 1 is needed", "at least 3 are needed". */
 function atLeast(needed: number): string {
@@ -30,8 +27,8 @@ export function learnabilityProblems(classes: readonly string[], labels: { reado
     classes.forEach((name, j) => {
       const positives = rows.filter((r) => r[j] === 1).length;
       const negatives = rows.length - positives;
-      if (positives < needed) problems.push(`class ${name} has ${plural(positives, `positive ${splitWords[split]}`)}; ${atLeast(needed)}`);
-      if (negatives < needed) problems.push(`class ${name} has ${plural(negatives, `negative ${splitWords[split]}`)}; ${atLeast(needed)}`);
+      if (positives < needed) problems.push(`class ${name} has ${counted(positives, `positive ${splitWords[split]} record`)}; ${atLeast(needed)}`);
+      if (negatives < needed) problems.push(`class ${name} has ${counted(negatives, `negative ${splitWords[split]} record`)}; ${atLeast(needed)}`);
     });
   }
   return problems;

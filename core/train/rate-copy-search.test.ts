@@ -43,22 +43,26 @@ describe("a base model's training overlap, across sampling rates", () => {
     const filter = buildRecordFilter([(await hashed(lr)).hash, (await hashed(other)).hash]);
     const copies = await rateCopiesIn(root, new Set(hr), [held]);
     expect(copies).toMatchObject({ searched: 2, skipped: null });
-    const overlap = trainingOverlap('starter', filter, [held.hash], 'its figures on them are optimistic', 'test records', copies);
+    const overlap = trainingOverlap('starter', filter, [held.hash], 'its figures on them are optimistic', 'test record', copies);
     expect(overlap).toMatchObject({ checked: 1, inTraining: 1 });
-    expect(overlap.note).toBe(`1 of the 1 test records are among starter's training and validation records (1 of them as a copy at another sampling rate in ${root}): its figures on them are optimistic`);
+    expect(overlap.note).toBe(`the 1 test record is among starter's training and validation records (1 of them as a copy at another sampling rate in ${root}): its figures on them are optimistic`);
   });
 
   it('says how far "none" was checked: exact content, and copies among the folder\'s other records', async () => {
     const { root, hr, other } = dataFolder();
     const held = await hashed(hr);
     const filter = buildRecordFilter([(await hashed(other)).hash]);
-    const overlap = trainingOverlap('starter', filter, [held.hash], undefined, 'validation records', await rateCopiesIn(root, new Set(hr), [held]));
-    expect(overlap.note).toBe(`none of the 1 validation records, nor a copy of one at another sampling rate among the 2 other records in ${root}, is among starter's 1 training and validation records (a copy kept elsewhere would not be recognised)`);
+    const copies = await rateCopiesIn(root, new Set(hr), [held]);
+    const overlap = trainingOverlap('starter', filter, [held.hash], undefined, 'validation record', copies);
+    // One record, one model's record and, below, one other record in the folder: each said in the singular (it read "none of the 1 validation records").
+    expect(overlap.note).toBe(`neither the 1 validation record nor a copy of it at another sampling rate among the 2 other records in ${root} is among starter's 1 training and validation record (a copy kept elsewhere would not be recognised)`);
+    const two = trainingOverlap('starter', filter, [held.hash, (await hashed(hr)).hash], undefined, 'validation record', { ...copies, searched: 1 });
+    expect(two.note).toBe(`none of the 2 validation records, nor a copy of one at another sampling rate among the 1 other record in ${root}, is among starter's 1 training and validation record (a copy kept elsewhere would not be recognised)`);
   });
 
   it("prints each cross-validation fold's held-out and validation overlap", () => {
     const summary = summariseFolds([{ fold: 1, ids: ['a', 'b'], patients: [undefined, undefined], labels: [[1], [0]], probs: [[0.9], [0.1]], thresholds: [0.5] }], ['PE'], { resamples: 20, seed: 1 });
-    const overlap = { checked: 2, inBaseTraining: 2, note: '2 of the 2 test records are among starter\'s training and validation records (2 of them as a copy at another sampling rate in /d): …', validation: { checked: 1, inBaseTraining: 0, note: 'none of the 1 validation records …' } };
+    const overlap = { checked: 2, inBaseTraining: 2, note: '2 of the 2 test records are among starter\'s training and validation records (2 of them as a copy at another sampling rate in /d): …', validation: { checked: 1, inBaseTraining: 0, note: 'the 1 validation record is not …' } };
     const lines = cvLines({ ...summary, k: 3, source: 'rows', excluded: null, dataset: 'd', classes: ['PE'], cancelled: false, out: '/o', folds: [{ fold: 1, bestEpoch: 1, epochs: 1, overlap }] });
     expect(lines).toContain(`  fold 1: WARNING: held-out overlap: ${overlap.note}`);
     expect(lines).toContain(`  fold 1: validation overlap: ${overlap.validation.note}`);

@@ -11,7 +11,9 @@ describe('training overlap by a package\'s record filter', () => {
     const none = trainingOverlap('m', filter, [sha('x'), sha('y'), undefined]);
     expect(none).toMatchObject({ checked: 2, inTraining: 0 });
     expect(none.note).toBe("by exact content, none of the 2 test records is among m's 3 training and validation records (a copy at another sampling rate would not be recognised)");
-    expect(trainingOverlap('m', filter, [sha('a'), sha('x')]).note).toBe("1 of the 2 test records are among m's training and validation records: its figures on them are optimistic");
+    // One of them, in the singular (it read "1 of the 2 test records are among").
+    expect(trainingOverlap('m', filter, [sha('a'), sha('x')]).note).toBe("1 of the 2 test records is among m's training and validation records: its figures on them are optimistic");
+    expect(trainingOverlap('m', filter, [sha('x')], undefined, 'record').note).toBe("by exact content, the 1 record is not among m's 3 training and validation records (a copy at another sampling rate would not be recognised)");
   });
 });
 
@@ -26,7 +28,7 @@ describe('an ensemble\'s training overlap', () => {
     expect(overlap.note).toBe("2 of the 3 test records are among the training and validation records of any of ens's 2 members (one member's is enough): its figures on them are optimistic");
     const none = ensembleTrainingOverlap('ens', [{ name: 'one', filter: a }, { name: 'two', filter: b }], [sha('x')]);
     expect(none).toMatchObject({ checked: 1, inTraining: 0 });
-    expect(none.note).toMatch(/^by exact content, none of the 1 test records is among/);
+    expect(none.note).toMatch(/^by exact content, the 1 test record is not among the training and validation records of any of ens's 2 members /);
   });
 
   it('says which members keep no filter, and gives no count when none does', () => {

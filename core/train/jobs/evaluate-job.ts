@@ -18,6 +18,7 @@ import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
+import { noneOf } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import type { IntendedInput } from '../scope';
@@ -149,7 +150,7 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
   const fused = fusedRecordsOf(block, all.items, all.probs);
   if (fused.indices.length === 0) {
     // The advice every fusion refusal gives (fusion.ts), where this one once said 'evaluate that package' of its base alone.
-    const need = `its figures need those items (${block.items.join(', ')}) in the labels CSV, and none of the ${all.items.length} records could be fused (${fused.unscored.firstReason ?? 'no items'})`;
+    const need = `its figures need those items (${block.items.join(', ')}) in the labels CSV, and ${noneOf(all.items.length, 'record', ['could', 'be fused'])} (${fused.unscored.firstReason ?? 'no items'})`;
     throw new EinthovenError('E_VALIDATION', fusionRefusalText({ name, fusion: block }, need));
   }
   const scored = { items: fused.indices.map((k) => all.items[k] as DatasetItem), labels: fused.indices.map((k) => all.labels[k] as number[]), probs: fused.probs, point: fusedOperatingPoint(block) };
@@ -164,7 +165,7 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
  */
 function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap | EnsembleOverlap {
   // Named by their split: on 'val' the note said "test records" of the validation records.
-  const what = split === 'all' ? 'records' : `${split} records`;
+  const what = split === 'all' ? 'record' : `${split} record`;
   if (isEnsemble(loaded)) {
     const members = loaded.members.map((m) => ({ name: m.manifest.name, filter: m.manifest.provenance.trainingRecords }));
     return ensembleTrainingOverlap(loaded.manifest.name, members, hashes, undefined, what);

@@ -58,9 +58,9 @@ async function overlapOf(base: LoadedPackage, dataset: Dataset, test: { store: S
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
   const copies = provenance.trainingRecords ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
   // A cross-validation fold's test rows are its held-out fold, named so.
-  const what = dataset.cvFold ? 'held-out records' : 'test records';
+  const what = dataset.cvFold ? 'held-out record' : 'test record';
   const onTest = trainingOverlap(name, provenance.trainingRecords, testRecords.map((r) => r.hash), 'its figures on them are optimistic, and so is the comparison', what, copies);
-  const onVal = trainingOverlap(name, provenance.trainingRecords, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation records', copies);
+  const onVal = trainingOverlap(name, provenance.trainingRecords, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', copies);
   return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
 }
 

@@ -22,7 +22,7 @@ import { cvJob } from './cv-job';
 import { finetuneJob } from './finetune-job';
 import { prepareTraining } from './prepare';
 import { jobPipeline, trainJob } from './train-job';
-import { validationRule } from './validation-scope';
+import { scopedValidation, validationOutOfScope, validationRule } from './validation-scope';
 
 const ptbxl = fixturePath('train', 'ptbxl');
 const starter = path.join(bundledModelsDir(), 'starter');
@@ -87,6 +87,13 @@ describe("validation rows outside the model's intended input (the operating poin
       message: expect.stringMatching(/^hospital:.*: none of the 6 validation records is within the model's intended input \(6 patient age outside the model's range; e\.g\. records100\/.*: patient aged 17 years; the model is for 18 years and older\): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none/),
     });
     expect(phases).not.toContain('training');
+  });
+
+  it('says a validation split of one record in the singular, where it read "none of the 1 validation records" and "every one of the 1"', () => {
+    expect(validationOutOfScope({ count: 0, total: 1, byReason: {} }, 'm').note).toBe("the 1 validation record is within m's intended input");
+    expect(validationOutOfScope({ count: 0, total: 6, byReason: {} }, 'm').note).toBe("every one of the 6 validation records is within m's intended input");
+    const partition = { items: [], total: 1, count: 1, byReason: { age: 1 }, example: { id: 'r1', reasons: ['patient aged 17 years'] } };
+    expect(() => scopedValidation('d', partition)).toThrow(/^d: the 1 validation record is not within the model's intended input \(1 patient age outside the model's range; e\.g\. r1: patient aged 17 years\)/);
   });
 
   it("holds validation to every part of the intended input but the minimum duration the rows themselves set, one model window until then", async () => {

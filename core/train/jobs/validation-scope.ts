@@ -1,3 +1,4 @@
+import { everyOneOf, noneOf } from '../../contract/counted';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 import type { DatasetItem } from '../../data/types';
 import { EinthovenError } from '../../errors';
@@ -32,7 +33,7 @@ export function scopedValidation(datasetName: string, partition: ScopePartition)
   if (total > 0 && items.length === 0) {
     throw new EinthovenError(
       'E_VALIDATION',
-      `${datasetName}: none of the ${total} validation records is within the model's intended input (${leftOutWhy(partition)}): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none; give the validation split records the model is for`,
+      `${datasetName}: ${noneOf(total, 'validation record', ['is', "within the model's intended input"])} (${leftOutWhy(partition)}): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none; give the validation split records the model is for`,
     );
   }
   return { items, leftOut: { count, total, byReason: { ...byReason } } };
@@ -47,7 +48,7 @@ export function scopedValidation(datasetName: string, partition: ScopePartition)
 export function validationOutOfScope(leftOut: ValidationLeftOut, modelName?: string): OutOfScopeSummary {
   const { count, total, byReason } = leftOut;
   const whose = modelName === undefined ? "the model's" : `${modelName}'s`;
-  const note = count === 0 ? `every one of the ${total} validation records is within ${whose} intended input` : leftOutNote(leftOut, `the epoch, temperature and thresholds were chosen on the validation records within ${whose} intended input`);
+  const note = count === 0 ? `${everyOneOf(total, 'validation record')} is within ${whose} intended input` : leftOutNote(leftOut, `the epoch, temperature and thresholds were chosen on the validation records within ${whose} intended input`);
   return { count, byReason: { ...byReason }, note };
 }
 
