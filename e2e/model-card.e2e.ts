@@ -82,7 +82,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
 
-  it("says what the locked test and validation of a fine-tuning in the app left out: on its result, and on the card's site evaluation line", async () => {
+  it("says what the locked test and validation of a fine-tuning in the app left out: on its result, and once on its card", async () => {
     await page.getByTestId('nav-finetune').click();
     const starter = (JSON.parse(readFileSync(path.join(base, 'manifest.json'), 'utf8')) as { id: string }).id;
     await page.getByTestId('finetune-base').selectOption(starter);
@@ -115,11 +115,16 @@ describe("browser mode: a fine-tuned model's card", () => {
     const card = page.locator(`[data-testid="model-detail"][data-model-id="${id}"]`);
     const line = card.getByTestId('model-site-evaluation-line');
     await expect.poll(() => line.textContent()).toMatch(/on 4 locked test records of .*\(its fine-tuning,/s);
-    // Its fine-tuning recorded the count with the figures, as an evaluation does: the line says it, then the unreadable record.
-    expect(await line.getByTestId('model-site-evaluation-line-out-of-scope').textContent()).toBe(note);
-    expect(await line.getByTestId('model-site-evaluation-line-unreadable').textContent()).toBe(unreadable);
+    // Its fine-tuning recorded its closing evaluation, the package's own locked test, as its site evaluation: each note
+    // is said once, beside the locked-test figures, where the line said both again.
+    const test = card.locator('[data-testid="model-metrics"][data-split="test"]');
+    expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([note, unreadable]);
+    const said = (await card.textContent()) ?? '';
+    expect([said.split(note).length - 1, said.split(unreadable).length - 1]).toEqual([1, 1]);
+    expect(await line.getByTestId('model-site-evaluation-line-out-of-scope').count()).toBe(0);
+    expect(await line.getByTestId('model-site-evaluation-line-unreadable').count()).toBe(0);
     // Each part of the line apart from the one before it (they ran together: "23:44)· The figures …").
-    expect((await line.textContent())?.replace(/\s+/g, ' ')).toMatch(/\) · The figures cover .*range\) · 1 more test record could not be read and is in no figure · probabilities /);
+    expect((await line.textContent())?.replace(/\s+/g, ' ')).toMatch(/\(its fine-tuning, [^)]+\) · probabilities /);
     await card.screenshot({ path: artifactPath('model-card-site-left-out.png') });
   });
 });

@@ -1,5 +1,6 @@
-import { leftOutNotes } from '../../../../core/contract/model-card-text';
-import { isNeverFlagged, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
+import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
+import { leftOutNotes, unreadableText } from '../../../../core/contract/model-card-text';
+import { isNeverFlagged, recordedOutOfScope, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
 
 /**
@@ -30,6 +31,24 @@ export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary
 /** What a package's own figures leave out (leftOutNotes, as `ecg model inspect` says it), each a sentence beside them on its card. */
 export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   return leftOutNotes(evaluated, rows).map((note) => note.charAt(0).toUpperCase() + note.slice(1));
+}
+
+/** What a site evaluation's line says its figures leave out: records outside the intended input, then unreadable ones (null: nothing to say). */
+export interface SiteLeftOut {
+  readonly outOfScope: string | null;
+  readonly unreadable: string | null;
+}
+
+/**
+ * What a site evaluation's figures leave out, for its one line. A fine-tuning records its closing
+ * evaluation as the new model's site evaluation: the package's own locked test, the same figures,
+ * which the card shows with its notes (leftOutLines). There the line says nothing of them, where
+ * the card said each twice. `packageTest`: the package's locked test where the same view shows
+ * it (the card); none where it does not (the promote dialog), and the line says them.
+ */
+export function siteLeftOut(evaluation: Pick<SiteEvaluation, 'source' | 'metrics' | 'unreadable'>, packageTest?: Evaluated | null): SiteLeftOut {
+  if (evaluation.source === 'finetune' && packageTest) return { outOfScope: null, unreadable: null };
+  return { outOfScope: outOfScopeText({ outOfScope: recordedOutOfScope(evaluation.metrics) }), unreadable: unreadableText(evaluation.unreadable, 'test') };
 }
 
 /** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */
