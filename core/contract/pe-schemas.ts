@@ -126,6 +126,12 @@ export const PeProbabilitiesSchema = z.object({
   ecg: ShownProbabilitySchema,
   /** The current PE score entry the figures below use (null: none entered yet). */
   assessmentId: z.number().int().positive().nullable(),
+  /**
+   * The fusion package built on this ECG model that the desk asked, whether or not it gave a
+   * number (fusionUnavailable then says why); null when none is installed. A page printed from the
+   * panel tells "withheld" (a package, no figure) from "no such model at this site" by it.
+   */
+  fusionModel: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** The site's pre-test probability from the score items (a fusion package's items-only regression), when one is installed and the items are complete. */
   pretest: ShownProbabilitySchema.nullable(),
   fused: ShownProbabilitySchema.nullable(),

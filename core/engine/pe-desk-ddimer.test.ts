@@ -115,6 +115,8 @@ const noDdimer: FusionItemFeature[] = ['dvtSigns', 'peMostLikely', 'tachycardia'
 
 describe('the PE panel on a score entry whose D-dimer is not to be relied on', () => {
   it('fuses a stored 24 ng/mL FEU D-dimer whose unit was never confirmed only with a fusion that does not read the D-dimer', async () => {
+    // No fusion package yet: none asked, and said so (a printed page prints no line for it).
+    expect(await probabilities()).toMatchObject({ fusionModel: null, pretest: null, fused: null, fusionUnavailable: 'no fusion model is installed for pe-ecg (ecg pe-fuse builds one)' });
     await installFusion('fusion-without-ddimer', noDdimer, '2026-01-01T00:00:00.000Z');
     // 24 mg/L FEU in a massive PE, stored as 24 ng/mL before the unit had to be confirmed.
     storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 24 });
@@ -128,6 +130,8 @@ describe('the PE panel on a score entry whose D-dimer is not to be relied on', (
     await installFusion('fusion-with-ddimer', [...noDdimer, 'log10DDimer'], '2026-02-01T00:00:00.000Z');
     const before = fusedAudits();
     expect(await probabilities()).toMatchObject({
+      // The package that withheld them is named, so the printed page says why rather than nothing.
+      fusionModel: { name: 'fusion-with-ddimer' },
       pretest: null,
       fused: null,
       fusionUnavailable: "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU); correct the entry",

@@ -66,9 +66,10 @@ export class PeDesk {
     const threshold = op.thresholds[cls] ?? 0.5;
     const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, ...(op.target === undefined ? {} : { target: op.target }), temperature: op.temperature, ...(op.calibrationNote ? { calibrationNote: op.calibrationNote } : {}), decision: probability > threshold };
     const assessment = this.entries.current(recordId) ?? null;
-    const base = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, pretest: null, fused: null };
+    const none = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, fusionModel: null, pretest: null, fused: null };
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);
-    if (!fusion) return { ...base, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
+    if (!fusion) return { ...none, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
+    const base = { ...none, fusionModel: { id: fusion.id, name: fusion.name } };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
     // A flagged D-dimer (stored before the entry checks) read by the fusion gives no number, rather than one with no caveat beside it.
     const doubted = doubtedDdimerReason(fusion.block, assessment.items);

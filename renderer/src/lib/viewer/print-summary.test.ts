@@ -146,11 +146,11 @@ describe('printed summary lines', () => {
 
   it('prints the pre-test and fused probabilities the PE panel shows, each with its model and operating point, and nothing without them', () => {
     const ecg = { probability: 0.31, modelId: 'm', modelName: 'PE ECG', threshold: 0.4, method: 'youden', temperature: 1.2, decision: false };
-    const none: PeProbabilities = { recordId: 1, predictionId: 3, ecg, assessmentId: null, pretest: null, fused: null, fusionUnavailable: 'no PE score items entered for this record', notice: null };
+    const none: PeProbabilities = { recordId: 1, predictionId: 3, ecg, assessmentId: null, fusionModel: null, pretest: null, fused: null, fusionUnavailable: 'no fusion model is installed for PE ECG (ecg pe-fuse builds one)', notice: null };
     expect(peProbabilitiesLine(null)).toBeNull();
     expect(peProbabilitiesLine(none)).toBeNull();
     const fusion = { modelId: 'f', modelName: 'PE fusion', method: 'youden', temperature: 1, decision: true };
-    const shown: PeProbabilities = { ...none, assessmentId: 2, pretest: { ...fusion, probability: 0.2345, threshold: 0.15 }, fused: { ...fusion, probability: 0.0004, threshold: 0.3, decision: false }, fusionUnavailable: null };
+    const shown: PeProbabilities = { ...none, assessmentId: 2, fusionModel: { id: 'f', name: 'PE fusion' }, pretest: { ...fusion, probability: 0.2345, threshold: 0.15 }, fused: { ...fusion, probability: 0.0004, threshold: 0.3, decision: false }, fusionUnavailable: null };
     const undecided = { ...shown, pretest: { ...fusion, probability: 0.145, threshold: 1, temperature: 0.94 } };
     expect(peProbabilitiesLine(undecided)).toMatch(/^PE probabilities beside the ECG's \(PE fusion, research use only\): score-based pre-test \(this site\) 14\.5 % \(no threshold: no discrimination on validation, T = 0\.94\): no decision; fused ECG/);
     // Two packages (not made today, but the panel allows it): each figure names its own.
@@ -163,6 +163,20 @@ describe('printed summary lines', () => {
     // A temperature the calibration did not trust is printed with its reason, as the PE panel shows it.
     const bound = 'temperature at its upper bound (20): on the 40 validation rows the model\'s outputs carry no information about the outcome';
     expect(peProbabilitiesLine({ ...shown, fused: { ...shown.fused!, temperature: 20, calibrationNote: bound } })).toContain(`(p > 30.0 %, youden, T = 20.00 (${bound})): below threshold`);
+  });
+
+  it('says on paper why an installed fusion model gave no pre-test or fused probability, and prints nothing where none is installed', () => {
+    const ecg = { probability: 0.31, modelId: 'm', modelName: 'PE ECG', threshold: 0.4, method: 'youden', temperature: 1.2, decision: false };
+    const fusionModel = { id: 'f', name: 'PE fusion' };
+    const withheld = (fusionUnavailable: string): PeProbabilities => ({ recordId: 1, predictionId: 3, ecg, assessmentId: 2, fusionModel, pretest: null, fused: null, fusionUnavailable, notice: null });
+    // The engine withholds both figures from an entry whose D-dimer it does not take at its word: the page says so, as the panel does.
+    const doubted = "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU); correct the entry";
+    expect(peProbabilitiesLine(withheld(doubted))).toBe(`PE probabilities beside the ECG's (PE fusion, research use only): no score-based pre-test or fused probability: ${doubted}.`);
+    // So too for an entry missing, or one missing items the fusion reads.
+    expect(peProbabilitiesLine({ ...withheld('no PE score items entered for this record'), assessmentId: null })).toBe("PE probabilities beside the ECG's (PE fusion, research use only): no score-based pre-test or fused probability: no PE score items entered for this record.");
+    expect(peProbabilitiesLine(withheld('items not assessed: peMostLikely, haemoptysis'))).toMatch(/\(PE fusion, research use only\): no score-based pre-test or fused probability: items not assessed: peMostLikely, haemoptysis\.$/);
+    // No fusion model installed: the site has no pre-test or fused figure to give, for any record; nothing is printed.
+    expect(peProbabilitiesLine({ ...withheld('no fusion model is installed for PE ECG (ecg pe-fuse builds one)'), fusionModel: null })).toBeNull();
   });
 
   it('names the model, its version, operating point and the classes in words', () => {

@@ -146,12 +146,18 @@ function pePart(label: string, p: ShownPeProbability, named: boolean): string {
  * The site's score-based pre-test and fused probabilities the PE panel shows beside the ECG
  * probability, each with the model and operating point that produced it: a page signed from
  * paper would otherwise keep only the ECG-only figure, the weakest of the three. One fusion
- * package gives both, so its name is said once (the line must leave the page one sheet). Null
- * when the panel has neither (no fusion model, or its items incomplete: the panel says which).
+ * package gives both, so its name is said once (the line must leave the page one sheet).
+ *
+ * A fusion package that gave neither says why, as the panel does (no entry, items missing, or the
+ * entry's D-dimer not to be relied on): without it a page where the figures were withheld reads
+ * like one from a site that has no fusion model. Null where none is installed: the site has no such
+ * figure for any record, the screen's remark is advice on building one, and the page's lines are
+ * counted (the PE caveat already says the ECG alone settles nothing).
  */
 export function peProbabilitiesLine(shown: PeProbabilities | null): string | null {
-  if (!shown || (!shown.pretest && !shown.fused)) return null;
-  const { pretest, fused } = shown;
+  if (!shown) return null;
+  const { pretest, fused, fusionModel } = shown;
+  if (!pretest && !fused) return fusionModel ? `PE probabilities beside the ECG's (${fusionModel.name}, research use only): no score-based pre-test or fused probability: ${shown.fusionUnavailable ?? 'no reason given'}.` : null;
   const oneModel = pretest && fused && pretest.modelName === fused.modelName ? pretest.modelName : null;
   const parts = [pretest ? pePart('score-based pre-test (this site)', pretest, !oneModel) : null, fused ? pePart('fused ECG + score items', fused, !oneModel) : `fused: ${shown.fusionUnavailable ?? 'none'}`];
   return `PE probabilities beside the ECG's (${oneModel ? `${oneModel}, ` : ''}research use only): ${parts.filter((x) => x !== null).join('; ')}.`;
