@@ -213,6 +213,10 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     await page.getByTestId('boundary-correction').waitFor();
     const now = await measuredRate(page);
     expect(now).toBeLessThan(taken);
+    // The entry's items, on screen and on paper, say the rate was the ECG's at entry and what the ECG measures now.
+    const both = `heart rate ${taken}/min (from the ECG at entry; it now measures ${now}/min)`;
+    await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toContain(both);
+    await expect.poll(() => page.getByTestId('print-pe-scores').textContent()).toContain(both);
 
     // The entry reopened to correct its D-dimer (24 was the lab's mg/L FEU): the rate stays as stored, marked as the ECG's, and is said to be no longer the ECG's.
     await page.getByTestId('pe-enter').click();

@@ -29,24 +29,38 @@ function dDimerText(value: number, dDimerUnitConfirmed: true | undefined): strin
  */
 const heartRateSourceText: Readonly<Record<HeartRateSource | 'unknown', string>> = { ecg: 'from the ECG', entered: 'entered', unknown: 'source not recorded' };
 
-/** The measured items entered; an age that differs from the record header's says both. */
-function numberParts(items: PeItems, recordAgeYears: number | null, heartRateSource: HeartRateSource | null): string[] {
+/**
+ * Where the rate came from, and, for one taken from the ECG that the ECG no longer measures (its
+ * beats or boundaries corrected since the entry), what it measures now: "from the ECG" alone was
+ * true at entry but read as the ECG's rate today. `ecgRateNow`: the ECG's rate as the form would
+ * offer it now (ecgHeartRate), null when it has none; undefined while the measurements are unread.
+ */
+function heartRateSourceSaid(rate: number, source: HeartRateSource | null, ecgRateNow: number | null | undefined): string {
+  if (source !== 'ecg' || ecgRateNow === undefined || ecgRateNow === rate) return heartRateSourceText[source ?? 'unknown'];
+  return `from the ECG at entry; ${ecgRateNow === null ? 'it has no measured rate now' : `it now measures ${ecgRateNow}/min`}`;
+}
+
+/** The measured items entered; an age that differs from the record header's says both, a rate no longer the ECG's both. */
+function numberParts(items: PeItems, recordAgeYears: number | null, heartRateSource: HeartRateSource | null, ecgRateNow: number | null | undefined): string[] {
   const parts: string[] = [];
   if (items.ageYears !== undefined) parts.push(`age ${items.ageYears} years${recordAgeYears !== null && recordAgeYears !== items.ageYears ? ` (record header: ${recordAgeYears})` : ''}`);
-  if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min (${heartRateSourceText[heartRateSource ?? 'unknown']})`);
+  if (items.heartRateBpm !== undefined) parts.push(`heart rate ${items.heartRateBpm}/min (${heartRateSourceSaid(items.heartRateBpm, heartRateSource, ecgRateNow)})`);
   if (items.dDimerNgMlFeu !== undefined) parts.push(dDimerText(items.dDimerNgMlFeu, items.dDimerUnitConfirmed));
   return parts;
 }
 
-/** "Items: age 72 years, heart rate 112/min (from the ECG), D-dimer 640 ng/mL FEU; yes: Clinical signs of DVT; no: the other 7." Null with no items. */
-export function peItemsText(items: PeItems, recordAgeYears: number | null = null, heartRateSource: HeartRateSource | null = null): string | null {
+/**
+ * "Items: age 72 years, heart rate 112/min (from the ECG), D-dimer 640 ng/mL FEU; yes: Clinical signs of DVT; no: the other 7." Null with no items.
+ * `ecgRateNow`: the record's measured rate now (null: none; undefined: not read), set beside a rate taken from the ECG that it no longer equals.
+ */
+export function peItemsText(items: PeItems, recordAgeYears: number | null = null, heartRateSource: HeartRateSource | null = null, ecgRateNow?: number | null): string | null {
   const yes = peBooleanItems.filter((id) => items[id] === true).map(short);
   const no = peBooleanItems.filter((id) => items[id] === false).map(short);
   const notAssessed = [
     ...(Object.keys(numberNames) as (keyof typeof numberNames)[]).filter((id) => items[id] === undefined).map((id) => numberNames[id]),
     ...peBooleanItems.filter((id) => items[id] === undefined).map(short),
   ];
-  const numbers = numberParts(items, recordAgeYears, heartRateSource);
+  const numbers = numberParts(items, recordAgeYears, heartRateSource, ecgRateNow);
   if (numbers.length === 0 && yes.length === 0 && no.length === 0) return null;
   const parts = [
     numbers.join(', '),

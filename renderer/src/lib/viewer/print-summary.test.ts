@@ -3,6 +3,7 @@ import type { StoredPrediction } from '../../../../core/contract/clinic-schemas'
 import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe-schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
+import { peItemsText } from '../pe/pe-items-text';
 import { computedStatementsPrint, measurementsLine, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionDisagreementLine, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
@@ -119,6 +120,24 @@ describe('printed summary lines', () => {
     const low = { ...old, items: { ...old.items, dDimerNgMlFeu: 24 } } as PeAssessment;
     expect(peScoresLine(low)).toMatch(/Items: D-dimer 24 ng\/mL FEU \(unit not confirmed: possibly 24 mg\/L FEU typed as ng\/mL, which is 24000 ng\/mL FEU; correct the entry\); yes/);
     expect(peScoresLine({ ...low, items: { ...low.items, dDimerUnitConfirmed: true } })).toMatch(/Items: D-dimer 24 ng\/mL FEU \(unit confirmed at entry\); yes/);
+  });
+
+  it("says beside a rate taken from the ECG that the ECG now measures another, its beats corrected since, on screen and on paper", () => {
+    const items = { ageYears: 72, heartRateBpm: 68, dvtSigns: false };
+    // The ECG measures what the entry took: as before.
+    expect(peItemsText(items, null, 'ecg', 68)).toBe('Items: age 72 years, heart rate 68/min (from the ECG); no: Clinical signs of DVT; not assessed: D-dimer, PE the most likely diagnosis, Immobilisation ≥ 3 days or surgery within the previous 4 weeks, Previous DVT or PE, Haemoptysis, Active cancer, Surgery under general anaesthesia or lower-limb fracture within 1 month, Unilateral lower-limb pain.');
+    // A beat corrected since: true of the entry, not of the ECG now; both said.
+    expect(peItemsText(items, null, 'ecg', 61)).toMatch(/^Items: age 72 years, heart rate 68\/min \(from the ECG at entry; it now measures 61\/min\); no:/);
+    // No rate measured now (its intervals withheld since), or the measurements not read yet (said as at entry).
+    expect(peItemsText(items, null, 'ecg', null)).toMatch(/heart rate 68\/min \(from the ECG at entry; it has no measured rate now\); no:/);
+    expect(peItemsText(items, null, 'ecg')).toMatch(/heart rate 68\/min \(from the ECG\); no:/);
+    // A typed rate, or one of unknown source, is not the ECG's claim: the ECG's rate is not set beside it.
+    expect(peItemsText(items, null, 'entered', 61)).toMatch(/heart rate 68\/min \(entered\); no:/);
+    expect(peItemsText(items, null, null, 61)).toMatch(/heart rate 68\/min \(source not recorded\); no:/);
+    // The page says it too.
+    const entry = { id: 3, recordId: 1, items, assessor: 'Dr. P', note: '', supersedes: null, enteredAt: '2026-01-01T10:00:00Z', scores: [{ summary: 'Wells 0: low, PE unlikely' }], heartRateSource: 'ecg' } as unknown as PeAssessment;
+    expect(peScoresLine(entry, 72, 61)).toMatch(/Wells 0: low, PE unlikely\. Items: age 72 years, heart rate 68\/min \(from the ECG at entry; it now measures 61\/min\); no:/);
+    expect(peScoresLine(entry, 72, 68)).toMatch(/Items: age 72 years, heart rate 68\/min \(from the ECG\); no:/);
   });
 
   it("qualifies, where it is printed, each D-dimer rule's decision on an entry whose D-dimer is flagged, not only in the items after it", () => {

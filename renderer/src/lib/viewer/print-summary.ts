@@ -124,11 +124,13 @@ export function computedStatementsPrint(measured: RecordMeasurements): ComputedS
 /**
  * The record's current PE pre-test scores, as the PE panel shows them beside the ECG probability:
  * on paper too, the clinical scores stand next to a number the ECG alone cannot settle. The items
- * they were computed from follow, so a score can be checked from the page.
+ * they were computed from follow, so a score can be checked from the page. `ecgRateNow`: the
+ * record's measured rate as printed (null: none; undefined: not read), said beside a rate the
+ * entry took from the ECG when a correction of the beats has changed it since.
  */
-export function peScoresLine(assessment: PeAssessment | null, recordAgeYears: number | null = null): string | null {
+export function peScoresLine(assessment: PeAssessment | null, recordAgeYears: number | null = null, ecgRateNow?: number | null): string | null {
   if (!assessment || assessment.scores.length === 0) return null;
-  const items = peItemsText(assessment.items, recordAgeYears, assessment.heartRateSource);
+  const items = peItemsText(assessment.items, recordAgeYears, assessment.heartRateSource, ecgRateNow);
   return `PE pre-test scores (entered by ${assessment.assessor}, ${dateTimeText(assessment.enteredAt)}): ${assessment.scores.map((s) => peScoreSummary(s, assessment.items)).join('; ')}.${items ? ` ${items}` : ''}`;
 }
 
