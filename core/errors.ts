@@ -19,23 +19,47 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/**
+ * A refusal's particular cause, where a caller acts on it and not only shows the message: stable
+ * like a code, so the renderer never reads the engine's wording, which is for people and changes.
+ * Few: most refusals are only said.
+ */
+export const errorReasons = [
+  'heart-rate-not-ecg', // pe:assess: a heart rate sent as the ECG's is not the record's measured rate now (another, or none)
+] as const;
+
+export type ErrorReason = (typeof errorReasons)[number];
+
+export function isErrorReason(value: unknown): value is ErrorReason {
+  return (errorReasons as readonly unknown[]).includes(value);
+}
+
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** Present only on the refusals a caller tells apart (errorReasons). */
+  reason?: ErrorReason;
 }
 
 export class EinthovenError extends Error {
   readonly code: ErrorCode;
+  readonly reason: ErrorReason | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; reason?: ErrorReason }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EinthovenError';
     this.code = code;
+    this.reason = options?.reason;
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return withReason({ code: this.code, message: this.message }, this.reason);
   }
+}
+
+/** `info` with `reason` when there is one; without the key otherwise, as every error without a reason has always been. */
+export function withReason(info: ErrorInfo, reason: ErrorReason | undefined): ErrorInfo {
+  return reason === undefined ? info : { ...info, reason };
 }
 
 /**

@@ -27,6 +27,14 @@ describe('buildBridge', () => {
     expect(await bad.api['jobs:cancel']({ jobId: 'j' })).toMatchObject({ ok: false, error: { code: 'E_INTERNAL' } });
   });
 
+  it("passes a refusal's reason through, and drops one the contract does not define", async () => {
+    const refusal = { code: 'E_VALIDATION', message: 'not the ECG rate', reason: 'heart-rate-not-ecg' };
+    const bridge = buildBridge(transportAnswering({ ok: false, error: refusal }));
+    expect(await bridge.api['pe:list']({ recordId: 1 })).toEqual({ ok: false, error: refusal });
+    const unknown = buildBridge(transportAnswering({ ok: false, error: { ...refusal, reason: 'guessed' } }));
+    expect(await unknown.api['pe:list']({ recordId: 1 })).toStrictEqual({ ok: false, error: { code: 'E_VALIDATION', message: 'not the ECG rate' } });
+  });
+
   it('turns a transport failure into an E_IO result instead of a rejection', async () => {
     const bridge = buildBridge({ invoke: () => Promise.reject(new Error('socket closed')), subscribe: () => () => undefined });
     expect(await bridge.api['app:info']({})).toEqual({ ok: false, error: { code: 'E_IO', message: 'socket closed' } });

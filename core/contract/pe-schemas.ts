@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dDimerCeilingMgLFeu, dDimerDoubt, dDimerFeuUnits, dDimerFloorNgMlFeu, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, storedDdimerCeilingNgMlFeu, type DdimerDoubt, type PeBooleanItem, type PeNumberItem } from '../clinic/pe-scores/items';
 import { peScoreIds } from '../clinic/pe-scores/points';
 import { readDecimal } from '../clinic/decimal-text';
+import type { ErrorInfo } from '../errors';
 import { RecordId } from './schemas';
 
 /**
@@ -74,6 +75,15 @@ const StoredPeItemsSchema = itemsSchema((id) => (id === 'dDimerNgMlFeu' ? { min:
 export const heartRateSources = ['ecg', 'entered'] as const;
 export const HeartRateSourceSchema = z.enum(heartRateSources);
 export type HeartRateSource = z.infer<typeof HeartRateSourceSchema>;
+
+/**
+ * Whether pe:assess refused a heart rate sent as the ECG's because it is not the record's measured
+ * rate now (another, or none: the beats or boundaries corrected since the form read it). Told by
+ * the refusal's reason, which the desk gives it and the bridge carries, never by its wording.
+ */
+export function ecgRateRefused(error: ErrorInfo): boolean {
+  return error.reason === 'heart-rate-not-ecg';
+}
 
 export const PeScoreResultSchema = z.object({
   score: z.enum(peScoreIds),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ErrorInfo } from '../errors';
+import { isErrorReason, withReason, type ErrorInfo, type ErrorReason } from '../errors';
 import { channels, type ChannelName, type ParsedRequestOf, type ResponseOf } from './channels';
 
 /** Every call across a process boundary answers with this envelope, never with a thrown error. */
@@ -9,8 +9,11 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: ErrorInfo['code'], message: string): Result<never> {
-  return { ok: false, error: { code, message } };
+export type { ErrorInfo, ErrorReason };
+
+/** A failed envelope; `reason` for the refusals a caller tells apart (errorReasons in core/errors.ts). */
+export function fail(code: ErrorInfo['code'], message: string, reason?: ErrorReason): Result<never> {
+  return { ok: false, error: withReason({ code, message }, reason) };
 }
 
 /** One readable line out of zod's issues: "files.0.name: String must contain at least 1 character(s)". */
@@ -34,8 +37,10 @@ export function parseResponse<K extends ChannelName>(channel: K, raw: unknown): 
     return fail('E_INTERNAL', `malformed response on ${channel}`);
   }
   if (raw.ok === false && 'error' in raw) {
-    const error = raw.error as Partial<ErrorInfo> | undefined;
-    return fail(error?.code ?? 'E_INTERNAL', error?.message ?? 'unknown error');
+    const error = raw.error as (Partial<Omit<ErrorInfo, 'reason'>> & { reason?: unknown }) | undefined;
+    // A reason the contract does not define is dropped: the UI branches only on the ones it knows.
+    const reason = error?.reason;
+    return fail(error?.code ?? 'E_INTERNAL', error?.message ?? 'unknown error', isErrorReason(reason) ? reason : undefined);
   }
   const value = 'value' in raw ? raw.value : undefined;
   const parsed = channels[channel].response.safeParse(value);

@@ -223,7 +223,7 @@ export class Engine {
     } catch (error) {
       // A SQLite error (locked, read-only, damaged) names this engine's database file.
       const info = toErrorInfo(error, this.db.name);
-      return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message);
+      return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message, info.reason);
     }
   }
 

@@ -131,13 +131,16 @@ export class PeDesk {
    * (ecgHeartRate: same measurements, same rounding). The source is the renderer's claim, and the
    * entry, its print-out and its audit line repeat it as 'from the ECG'; a typed rate, or one taken
    * before a fiducial correction changed the rate, is refused rather than stored under that name.
+   * The refusal carries its reason ('heart-rate-not-ecg'), by which the PE form knows it (its
+   * measurements read again, the clinician told what changed) whatever this message says.
    */
   async #requireEcgRate(recordId: number, heartRateBpm: number | undefined): Promise<void> {
     const measured = await this.#measure(recordId);
     const rate = ecgHeartRate(measured);
     const claim = `heartRateSource 'ecg' says the heart rate ${heartRateBpm ?? '(none)'}/min is the ECG's`;
-    if (rate === null) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId} has no measured rate (${noEcgHeartRateBecause(measured)}); send heartRateSource 'entered' for a rate typed by the clinician`);
-    if (heartRateBpm !== rate) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId}'s measured rate is ${rate}/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician`);
+    const notEcg = { reason: 'heart-rate-not-ecg' } as const;
+    if (rate === null) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId} has no measured rate (${noEcgHeartRateBecause(measured)}); send heartRateSource 'entered' for a rate typed by the clinician`, notEcg);
+    if (heartRateBpm !== rate) throw new EinthovenError('E_VALIDATION', `${claim}, but record ${recordId}'s measured rate is ${rate}/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician`, notEcg);
   }
 
   #requireRecord(recordId: number): void {

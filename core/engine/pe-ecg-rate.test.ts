@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
-import type { PeAssessment } from '../contract/pe-schemas';
+import { ecgRateRefused, type PeAssessment } from '../contract/pe-schemas';
+import { parseResponse } from '../contract/result';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
@@ -44,7 +45,13 @@ afterAll(async () => {
 });
 
 const current = async (id: number) => (await value<{ items: PeAssessment[] }>('pe:list', { recordId: id })).items[0]?.id;
-const refused = (pattern: RegExp) => ({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(pattern) } });
+const refused = (pattern: RegExp) => ({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(pattern), reason: 'heart-rate-not-ecg' } });
+
+/** Whether the PE form, given what pe:assess answered as the bridge hands it over (parseResponse), takes it for a refusal of the ECG's rate. */
+async function formSeesEcgRateRefused(request: object): Promise<boolean> {
+  const answer = parseResponse('pe:assess', JSON.parse(JSON.stringify(await engine.handle('pe:assess', request))));
+  return !answer.ok && ecgRateRefused(answer.error);
+}
 
 describe("pe:assess takes a heart rate as the ECG's only when it is the record's measured rate", () => {
   it("stores the measured rate, rounded as the form offers it, as the ECG's; refuses another rate naming both, storing nothing", async () => {
@@ -74,6 +81,10 @@ describe("pe:assess takes a heart rate as the ECG's only when it is the record's
     expect(after).not.toBe(before);
     const supersedes = await current(recordId);
     expect(await engine.handle('pe:assess', { recordId, items: { heartRateBpm: before }, heartRateSource: 'ecg', assessor: 'Dr. R', supersedes })).toMatchObject(refused(new RegExp(`measured rate is ${after}/min`)));
+    // The form knows this refusal by its reason, carried across the bridge, not by the message's wording; other refusals of pe:assess are not it.
+    expect(await formSeesEcgRateRefused({ recordId, items: { heartRateBpm: before }, heartRateSource: 'ecg', assessor: 'Dr. R', supersedes })).toBe(true);
+    expect(await formSeesEcgRateRefused({ recordId, items: { heartRateBpm: after }, heartRateSource: 'ecg', assessor: 'Dr. R', supersedes: (supersedes ?? 0) + 100 })).toBe(false);
+    expect(await formSeesEcgRateRefused({ recordId, items: {}, heartRateSource: 'ecg', assessor: 'Dr. R', supersedes })).toBe(false);
     expect(await value<PeAssessment>('pe:assess', { recordId, items: { heartRateBpm: after }, heartRateSource: 'ecg', assessor: 'Dr. R', supersedes })).toMatchObject({ heartRateSource: 'ecg' });
   });
 
@@ -82,8 +93,10 @@ describe("pe:assess takes a heart rate as the ECG's only when it is the record's
     expect(await engine.handle('pe:assess', { recordId: flatId, items: { heartRateBpm: 80 }, heartRateSource: 'ecg', assessor: 'Dr. R' })).toMatchObject(
       refused(new RegExp(`^heartRateSource 'ecg' says the heart rate 80/min is the ECG's, but record ${flatId} has no measured rate \\(.+\\); send heartRateSource 'entered'`)),
     );
+    expect(await formSeesEcgRateRefused({ recordId: flatId, items: { heartRateBpm: 80 }, heartRateSource: 'ecg', assessor: 'Dr. R' })).toBe(true);
     expect(await current(flatId)).toBeUndefined();
     expect(await value<PeAssessment>('pe:assess', { recordId: flatId, items: { heartRateBpm: 80 }, heartRateSource: 'entered', assessor: 'Dr. R' })).toMatchObject({ heartRateSource: 'entered' });
     expect(await engine.handle('pe:assess', { recordId: 999, items: { heartRateBpm: 80 }, heartRateSource: 'ecg', assessor: 'Dr. R' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: 'record 999 does not exist' } });
+    expect(await formSeesEcgRateRefused({ recordId: 999, items: { heartRateBpm: 80 }, heartRateSource: 'entered', assessor: 'Dr. R' })).toBe(false);
   });
 });

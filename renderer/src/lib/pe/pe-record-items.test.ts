@@ -109,13 +109,17 @@ describe('PE items the record offers', () => {
   });
 
   it("puts the engine's refusal of a rate sent as the ECG's after the clinical words, and leaves other refusals as the engine says them", () => {
-    const refused = "heartRateSource 'ecg' says the heart rate 82/min is the ECG's, but record 3's measured rate is 76/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician";
-    expect(saveRefusal(refused, 'ecg')).toBe(
-      `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${refused})`,
+    const message = "heartRateSource 'ecg' says the heart rate 82/min is the ECG's, but record 3's measured rate is 76/min; take the ECG's rate as it is now, or send heartRateSource 'entered' for a rate typed by the clinician";
+    const refused = { code: 'E_VALIDATION', message, reason: 'heart-rate-not-ecg' } as const;
+    expect(saveRefusal(refused)).toBe(
+      `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${message})`,
     );
-    expect(ecgRateRefused(refused, 'ecg')).toBe(true);
-    const other = 'the PE scores of record 3 were entered by Dr. B at 2025-01-01 (entry 4); open that entry before correcting it';
-    expect([saveRefusal(other, 'ecg'), ecgRateRefused(other, 'ecg')]).toEqual([other, false]);
-    expect([saveRefusal(refused, 'entered'), ecgRateRefused(refused, undefined)]).toEqual([refused, false]);
+    expect(ecgRateRefused(refused)).toBe(true);
+    // Known by the refusal's reason, not its wording: reworded, it is still recognised; the words without the reason are not.
+    const reworded = { ...refused, message: 'the rate given as the ECG is not the one it measures' };
+    expect([ecgRateRefused(reworded), saveRefusal(reworded)]).toEqual([true, expect.stringMatching(/^Not saved: the heart rate is marked as taken from the ECG, .*\(the rate given as the ECG is not the one it measures\)$/)]);
+    expect([ecgRateRefused({ code: 'E_VALIDATION', message }), saveRefusal({ code: 'E_VALIDATION', message })]).toEqual([false, message]);
+    const other = { code: 'E_CONFLICT', message: 'the PE scores of record 3 were entered by Dr. B at 2025-01-01 (entry 4); open that entry before correcting it' } as const;
+    expect([saveRefusal(other), ecgRateRefused(other)]).toEqual([other.message, false]);
   });
 });

@@ -1,6 +1,7 @@
 import { ecgHeartRate } from '../../../../core/contract/ecg-heart-rate';
 import type { HeartRateSource, PeItems } from '../../../../core/contract/pe-schemas';
-import { peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
+import { ecgRateRefused, peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
+import type { ErrorInfo } from '../../../../core/contract/result';
 import type { RecordDetail } from '../../../../core/contract/schemas';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { draftOf, emptyDraft, type PeDraft, type RejectedValue } from './pe-draft';
@@ -88,14 +89,12 @@ export function heldEcgRate(draft: PeDraft, rate: number | null): RejectedValue[
 }
 
 /**
- * Whether the engine refused a rate sent as the ECG's because it measures another: the beats or
- * boundaries corrected since this window read the rate (in another window; in this one the form
- * holds the save first, ecgRateChanged). The engine's message is matched on its claim, which names
- * the source, as no other refusal of pe:assess does.
+ * Whether the engine refused a rate sent as the ECG's because it measures another (or none): the
+ * beats or boundaries corrected since this window read the rate (in another window; in this one the
+ * form holds the save first, ecgRateChanged). Known by the refusal's reason (the contract's
+ * ecgRateRefused), not by matching the engine's message, whose wording may change.
  */
-export function ecgRateRefused(message: string, sentSource: HeartRateSource | undefined): boolean {
-  return sentSource === 'ecg' && message.includes("heartRateSource 'ecg'");
-}
+export { ecgRateRefused };
 
 /**
  * The form's words for a save the engine refused, before the engine's own: a rate refused as the
@@ -103,7 +102,7 @@ export function ecgRateRefused(message: string, sentSource: HeartRateSource | un
  * nothing. The viewer reads the measurements again on it (pe-scores), so the rate beside the
  * field becomes the ECG's current one. Other refusals are shown as the engine words them.
  */
-export function saveRefusal(message: string, sentSource: HeartRateSource | undefined): string {
-  if (!ecgRateRefused(message, sentSource)) return message;
-  return `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${message})`;
+export function saveRefusal(error: ErrorInfo): string {
+  if (!ecgRateRefused(error)) return error.message;
+  return `Not saved: the heart rate is marked as taken from the ECG, but the ECG no longer measures that rate (its beats or boundaries were corrected since this window read it, perhaps in another window). Its measurements are read again: then use the ECG's current rate, or type the clinical rate. (${error.message})`;
 }

@@ -116,9 +116,9 @@ export class RecordPeScores {
     if (ticket !== this.#ticket) return false;
     this.saving = false;
     if (!result.ok) {
-      this.error = saveRefusal(result.error.message, source);
+      this.error = saveRefusal(result.error);
       // The rate on screen is not the engine's: read it again, so the form says what changed.
-      if (ecgRateRefused(result.error.message, source)) this.#measured.measureAgain();
+      if (ecgRateRefused(result.error)) this.#measured.measureAgain();
       return false;
     }
     Object.assign(this, { entries: [result.value, ...this.entries], editing: false, error: null, note: '', assessor: result.value.assessor });
