@@ -3,6 +3,7 @@ import path from 'node:path';
 import { recordContentHash } from '../engine/record-hash';
 import { profileFromJson, profileToJson, recordProfile, type RecordProfile } from '../engine/record-profile';
 import { EinthovenError } from '../errors';
+import { recordSeconds } from '../formats/record';
 import { buildPipeline, evaluatesByWindows, type EvalInputOptions, type LeadSignal, type Pipeline } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import type { Rng } from '../signal/rng';
@@ -54,16 +55,12 @@ export interface StoreOptions {
 }
 
 /** One item decoded by a StoreOptions.decoder: its signal, or why it failed. */
-export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string; readonly profile?: RecordProfile } | { readonly id: string; readonly error: string };
+export type DecodedItem = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string; readonly profile?: RecordProfile; readonly seconds: number } | { readonly id: string; readonly error: string };
 
 /**
  * Decoded and filtered records, held once in memory (and optionally on disk); crops,
  * normalisation and augmentation run on the fly per sample, so every epoch sees new crops.
  */
-function durationOf(signal: readonly Float32Array[], fs: number): number {
-  return fs > 0 ? (signal[0]?.length ?? 0) / fs : 0;
-}
-
 export class SignalStore {
   private readonly signals = new Map<string, LeadSignal>();
   /** Disk-backed mode: record id → cache key in `diskDir`. */
@@ -79,7 +76,11 @@ export class SignalStore {
   readonly #contentHashes = new Map<string, string>();
   /** Rate-free profile (core/engine/record-profile.ts) of every decoded record that has one: the same ECG at another rate. */
   readonly #profiles = new Map<string, RecordProfile>();
-  /** Duration in seconds of every decoded record: the shortest validation record bounds a package's intended input. */
+  /**
+   * Duration in seconds of every decoded record as its file holds it (recordSeconds): the shortest
+   * validation record bounds a package's intended input, which predict holds records to by that
+   * measure. The resampled signal's can be longer (the resampler rounds its length up).
+   */
   readonly #seconds = new Map<string, number>();
 
   private constructor(private config: PipelineConfig) {
@@ -100,10 +101,10 @@ export class SignalStore {
     for (const [i, item] of items.entries()) {
       if (options.signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while loading records');
       try {
-        const { signal, contentHash, profile } = await loadOne(item, before, options.cacheDir);
+        const { signal, contentHash, profile, seconds } = await loadOne(item, before, options.cacheDir);
         store.#contentHashes.set(item.id, contentHash);
         if (profile) store.#profiles.set(item.id, profile);
-        store.#seconds.set(item.id, durationOf(signal.signal, signal.fs));
+        store.#seconds.set(item.id, seconds);
         if (inMemory) store.signals.set(item.id, signal);
         else store.onDisk.set(item.id, await cacheKey(item.files, before.config));
       } catch (error) {
@@ -125,7 +126,7 @@ export class SignalStore {
       }
       this.#contentHashes.set(item.id, outcome.contentHash);
       if (outcome.profile) this.#profiles.set(item.id, outcome.profile);
-      this.#seconds.set(item.id, durationOf(outcome.signal, outcome.fs));
+      this.#seconds.set(item.id, outcome.seconds);
       if (inMemory) this.signals.set(item.id, { fs: outcome.fs, signal: outcome.signal });
       else this.onDisk.set(item.id, await cacheKey(item.files, before.config));
     }
@@ -215,7 +216,7 @@ export class SignalStore {
     return this.#profiles.get(id);
   }
 
-  /** The duration of a decoded record in seconds (undefined for one that failed). */
+  /** The duration of a decoded record in seconds as its file holds it (undefined for one that failed). */
   seconds(id: string): number | undefined {
     return this.#seconds.get(id);
   }
@@ -296,27 +297,45 @@ async function decodeInLanes(items: readonly DatasetItem[], decoder: NonNullable
   return out;
 }
 
+/** One decoded record: its signal after the stages before the crop, and what the file itself says of it. */
+export interface LoadedRecord {
+  readonly signal: LeadSignal;
+  readonly contentHash: string;
+  readonly profile?: RecordProfile;
+  /** The file's duration (recordSeconds), which the resampled signal's length need not give. */
+  readonly seconds: number;
+}
+
 /** Decodes one record and runs the stages before the crop, through the disk cache when given one. */
-export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<{ signal: LeadSignal; contentHash: string; profile?: RecordProfile }> {
+export async function loadOne(item: DatasetItem, before: Pipeline, cacheDir: string | undefined): Promise<LoadedRecord> {
   const key = cacheDir ? await cacheKey(item.files, before.config) : undefined;
   if (cacheDir && key) {
     const hit = await readCached(cacheDir, key);
-    // The content hash and the profile live beside the cached signal; an older cache without them is decoded once more.
+    // The content hash, the profile and the duration live beside the cached signal; an older cache without them is decoded once more.
     const hash = hit && (await readFile(path.join(cacheDir, `${key}.sha256`), 'utf8').catch(() => undefined));
     const profile = hit && (await readFile(path.join(cacheDir, `${key}.profile.json`), 'utf8').catch(() => undefined));
-    if (hit && hash && /^[0-9a-f]{64}$/.test(hash) && profile !== undefined) return { signal: hit, contentHash: hash, ...profileEntry(profile) };
+    const seconds = hit ? secondsEntry(await readFile(path.join(cacheDir, `${key}.seconds`), 'utf8').catch(() => undefined)) : undefined;
+    if (hit && hash && /^[0-9a-f]{64}$/.test(hash) && profile !== undefined && seconds !== undefined) return { signal: hit, contentHash: hash, ...profileEntry(profile), seconds };
   }
   const record = await decodeRecordFiles(item.files);
   const contentHash = recordContentHash(record);
   const profile = recordProfile(record);
+  const seconds = recordSeconds(record);
   const out = before.run(recordToLeadSignal(record, before.config.leads), { mode: 'eval' });
   if (cacheDir && key) {
     await writeCached(cacheDir, key, out);
     await writeFile(path.join(cacheDir, `${key}.sha256`), contentHash);
     // An empty file: this record has no profile (the exact hash alone compares it), not an older cache.
     await writeFile(path.join(cacheDir, `${key}.profile.json`), profile ? profileToJson(profile) : '');
+    await writeFile(path.join(cacheDir, `${key}.seconds`), String(seconds));
   }
-  return { signal: out, contentHash, ...(profile ? { profile } : {}) };
+  return { signal: out, contentHash, ...(profile ? { profile } : {}), seconds };
+}
+
+/** A duration read back from the disk cache, or undefined for text that is not one (an older or damaged cache). */
+function secondsEntry(text: string | undefined): number | undefined {
+  const seconds = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 function profileEntry(text: string): { profile?: RecordProfile } {

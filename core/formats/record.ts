@@ -86,6 +86,14 @@ export interface EcgRecord {
   readonly deviceMeasurements?: DeviceMeasurements;
 }
 
+/**
+ * A record's duration in seconds as its file holds it, before any resampling: what a model's
+ * minimum duration is measured on (its validation records) and held against (predict, evaluate).
+ */
+export function recordSeconds(record: { readonly fs: number; readonly leads: readonly { readonly samples: { readonly length: number } }[] }): number {
+  return record.fs > 0 ? (record.leads[0]?.samples.length ?? 0) / record.fs : 0;
+}
+
 export function asMillivolts(samples: Float32Array): MillivoltSamples {
   return samples as MillivoltSamples;
 }

@@ -55,7 +55,10 @@ describe('the worker pool for work over records (real PTB-XL records, wasm)', ()
     expect(progress).toBe(items.length);
     expect(parallel.failures.map((f) => f.id)).toEqual(['missing']);
     expect(parallel.failures).toEqual(store.failures);
-    for (const item of items.filter((i) => store.has(i.id))) expect(parallel.sample(item.id, 'eval')).toEqual(store.sample(item.id, 'eval'));
+    for (const item of items.filter((i) => store.has(i.id))) {
+      expect(parallel.sample(item.id, 'eval')).toEqual(store.sample(item.id, 'eval'));
+      expect(parallel.seconds(item.id)).toBe(store.seconds(item.id));
+    }
   });
 
   it('gives the logits of this thread for centre crops and sliding windows, with the current weights', async () => {

@@ -64,7 +64,7 @@ export type WorkerRequest =
   | { readonly kind: 'decode'; readonly items: readonly DatasetItem[]; readonly before: PipelineConfig; readonly cacheDir: string | null };
 
 /** A decoded record (pre-crop stages applied), or why it failed. */
-export type DecodeOutcome = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string; readonly profile?: RecordProfile } | { readonly id: string; readonly error: string };
+export type DecodeOutcome = { readonly id: string; readonly fs: number; readonly signal: Float32Array[]; readonly contentHash: string; readonly profile?: RecordProfile; readonly seconds: number } | { readonly id: string; readonly error: string };
 
 export interface WorkerEnvelope {
   readonly id: number;

@@ -72,8 +72,8 @@ async function decode(request: Extract<WorkerRequest, { kind: 'decode' }>): Prom
   const out: DecodeOutcome[] = [];
   for (const item of request.items) {
     try {
-      const { signal: s, contentHash, profile } = await loadOne(item, before, request.cacheDir ?? undefined);
-      out.push({ id: item.id, fs: s.fs, signal: [...s.signal], contentHash, ...(profile ? { profile } : {}) });
+      const { signal: s, contentHash, profile, seconds } = await loadOne(item, before, request.cacheDir ?? undefined);
+      out.push({ id: item.id, fs: s.fs, signal: [...s.signal], contentHash, ...(profile ? { profile } : {}), seconds });
     } catch (error) {
       out.push({ id: item.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -1,4 +1,4 @@
-import { canonicalLeads } from '../formats/record';
+import { canonicalLeads, recordSeconds } from '../formats/record';
 import { detectQrs } from '../signal/qrs';
 import { assessRecord, type QualityVerdict } from '../signal/record-quality';
 
@@ -28,7 +28,7 @@ export function qualityGate(
   });
   const detection = detectQrs(present.map((l) => l.samples), input.fs);
   const quality = assessRecord(present, input.fs, detection);
-  const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
+  const seconds = recordSeconds(input);
   if (seconds + 1e-9 < minimumSeconds) {
     return { verdict: quality.verdict, reasons: quality.reasons, abstain: true, reason: `record is ${seconds.toFixed(2)} s long; the model needs at least ${minimumSeconds.toFixed(2)} s` };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalLeads } from '../formats/record';
+import { canonicalLeads, recordSeconds } from '../formats/record';
 import { analyseEcg } from '../signal/measure';
 import { detectPacing, type PacingResult } from '../signal/pacing';
 import { pacingUnseenWideQrs } from '../signal/unseen-pacing';
@@ -165,7 +165,7 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput): Scope
   const anySignal = input.leads.some((l) => hasSignal(l.samples));
   const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())) && (anySignal || !byName.has(lead.toLowerCase())));
   if (missing.length > 0) out('leads', `missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
-  const seconds = input.fs > 0 ? (input.leads[0]?.samples.length ?? 0) / input.fs : 0;
+  const seconds = recordSeconds(input);
   if (seconds + 1e-9 < intended.minSeconds) out('duration', `too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
   const age = input.patient?.ageYears;
   const { min, max } = intended.ageYears;
