@@ -8,6 +8,7 @@ import { ModelDetailSchema } from '../../contract/clinic-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { bundledModelsDir } from '../../cli/commands/model-path';
 import { loadPtbxl } from '../../data/ptbxl';
+import { cropWfdbRecord } from '../../test/cropped-records';
 import { fixturePath } from '../../test/shared-data';
 import { attachTestReport } from '../package/io';
 import { cvLines } from '../../cli/commands/cv-print';
@@ -88,6 +89,21 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const job = finetuneJob({ base: starter, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out: path.join(dir, 'never'), train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.phase) : undefined) });
     await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^none of the 6 records is within never's intended input \(6 patient age outside the model's range; /) });
     expect(phases).not.toContain('training');
+  });
+
+  it("holds the locked test rows before training to the minimum duration the package will state (its validation records' shortest), not the base's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-duration-'));
+    // A copy of the fixture whose validation and locked test records are cut to their first 5 s.
+    const root = path.join(dir, 'ptbxl');
+    cpSync(ptbxl, root, { recursive: true });
+    const ds = await loadPtbxl(root, { fs: 100 });
+    for (const item of ds.items.filter((i) => i.split !== 'train')) await cropWfdbRecord(item.files, 5);
+    const dataset = { kind: 'csv' as const, root, labels: await labelsWithAMinorOnTest(dir, root) };
+    // The starter states the resting ECG's 10 s; a package fine-tuned from it on these states the 5 s it was validated on.
+    const r = await finetuneJob({ base: starter, dataset, mode: 'head', out: path.join(dir, 'short'), train: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
+    expect(r.manifest.intendedInput).toMatchObject({ minSeconds: 5, minSecondsBasis: 'validation records' });
+    // Its closing evaluation scored the 5 test rows within it (the 17-year-old left out), where they were refused before training as shorter than the base's 10 s.
+    expect(r.manifest.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
   });
 
   it("scores each cross-validation fold's held-out rows within its model's intended input, and the report says what it left out", async () => {

@@ -19,7 +19,6 @@ import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
 import type { ClosingModel } from './package-trained';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
-import type { IntendedInput } from '../scope';
 
 /** A fine-tuning needs locked test rows to end with its test evaluation: refused before training otherwise. */
 export function assertTestRows(dataset: Dataset): void {
@@ -28,13 +27,13 @@ export function assertTestRows(dataset: Dataset): void {
 }
 
 /**
- * The closing evaluation scores only the test rows within the model's intended input (the base's,
- * which the fine-tuning keeps): a dataset with none of them is refused before training, not
- * after hours of it. The validated duration is fixed only after training, so this is the base's
- * rule without it.
+ * The closing evaluation scores only the test rows within the intended input the package will
+ * state (the base's, which the fine-tuning keeps, with the minimum duration its validation
+ * records set: statedIntendedInput): a dataset with none of them is refused before training, not
+ * after hours of it. The base's own minimum refused test rows as long as the validation records.
  */
-export async function assertTestRowsInScope(dataset: Dataset, base: { name: string; intendedInput: IntendedInput }, signal: AbortSignal | undefined): Promise<void> {
-  await inScopeItems(base.name, [base.intendedInput], itemsOf(dataset, 'test'), signal);
+export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingModel, signal: AbortSignal | undefined): Promise<void> {
+  await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), signal);
 }
 
 /** A store's hash and profile of each id it decoded: what a copy search compares. */

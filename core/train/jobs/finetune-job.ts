@@ -21,7 +21,7 @@ import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
 import { assertTestRows, assertTestRowsInScope, closingEvaluation } from './finetune-closing';
-import { calibrateAndPackage, packageName, requireCompletedEpoch } from './package-trained';
+import { calibrateAndPackage, packageName, requireCompletedEpoch, statedIntendedInput } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
@@ -191,7 +191,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     }
     assertTestRows(prepared.dataset);
     // Not after a --paper-exact run, which makes no closing evaluation.
-    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: intendedInputOf(base.manifest) }, context.signal);
+    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: statedIntendedInput(prepared, intendedInputOf(base.manifest)) }, context.signal);
     prepared = await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();

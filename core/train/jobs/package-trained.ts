@@ -60,6 +60,15 @@ function secondsOf(store: PreparedData['store'], ids: readonly string[]): number
   });
 }
 
+/**
+ * The intended input a package states: `intended` (default: the pipeline's) with the minimum
+ * duration measured on the validation records it chooses on (withValidatedDuration). They are
+ * decoded before training, so rows a closing evaluation holds to it are checked before then.
+ */
+export function statedIntendedInput(prepared: Pick<PreparedData, 'store' | 'val' | 'pipeline'>, intended: IntendedInput = defaultIntendedInput(prepared.pipeline)): IntendedInput {
+  return withValidatedDuration(intended, prepared.pipeline, secondsOf(prepared.store, prepared.val.ids));
+}
+
 /** The filter of the content hashes of every record the model trained or validated on. */
 function trainingRecordFilter(prepared: PreparedData) {
   const hashes = [...prepared.train.ids, ...prepared.val.ids].flatMap((id) => {
@@ -118,7 +127,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
   const calibrated = calibrateOnValidation(logits, val.labels, dataset.classes, config, patientIdsOf(dataset.items, val.ids));
   const secondsPerEpoch = result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length);
   const name = packageName(args);
-  const intendedInput = withValidatedDuration(args.intendedInput ?? defaultIntendedInput(prepared.pipeline), prepared.pipeline, secondsOf(store, val.ids));
+  const intendedInput = statedIntendedInput(prepared, args.intendedInput);
   const closing = closingProvenance(dataset, args.closing ? await args.closing(calibrated, { name, intendedInput }) : {});
   const selection = `${config.selection} on ${config.paperExact ? 'test (paperExact)' : 'validation'}${result.cancelled ? '; cancelled, best epoch kept' : ''}${result.stoppedEarly ? '; stopped early' : ''}`;
   const manifest = await saveModelPackage(
