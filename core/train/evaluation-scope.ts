@@ -2,7 +2,8 @@ import { everyOneOf, noneOf } from '../contract/counted';
 import { decodeRecordFiles } from '../data/records';
 import type { DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
-import { scopeFindings, scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeReasonKind } from './scope';
+import { recordSeconds } from '../formats/record';
+import { durationFinding, scopeFindings, scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeFindings, type ScopeReasonKind } from './scope';
 
 /**
  * The records an evaluation left out as outside the model's intended input (what `ecg predict`
@@ -40,24 +41,67 @@ export interface ScopePartition {
   readonly example: OutOfScope['example'];
 }
 
+/** What one reading of an item's file found: why it is outside (none: within) and its duration, neither for a record that did not decode. */
+interface ItemVerdict {
+  readonly item: DatasetItem;
+  readonly reasons: ScopeFindings['reasons'];
+  readonly seconds?: number;
+}
+
 /**
- * Splits items into those within every intended input given (one per model; an ensemble's
- * members each) and those outside, read from their original files before any resampling. A
- * record that does not decode is kept here, for the caller to report as unreadable.
+ * Items read once from their original files (before any resampling) and judged against every
+ * intended input given (one per model; an ensemble's members each). Judging the pacing of a
+ * record takes far longer than decoding it, so the verdicts are kept: a partition under a longer
+ * minimum duration (withMinimumDuration) reads nothing again.
  */
-export async function partitionByScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopePartition> {
-  const kept: DatasetItem[] = [];
-  const byReason: Partial<Record<ScopeReasonKind, number>> = {};
-  let example: OutOfScope['example'] = null;
+export interface ScopeReading {
+  readonly verdicts: readonly ItemVerdict[];
+}
+
+/** Reads the items' files and judges each against every intended input given (partitionOf splits them). */
+export async function readScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopeReading> {
+  const verdicts: ItemVerdict[] = [];
   for (const item of items) {
     if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while checking the records against the model\'s intended input');
     const record = await decodeRecordFiles(item.files).catch(() => undefined);
     if (!record) {
-      kept.push(item);
+      verdicts.push({ item, reasons: [] });
       continue;
     }
     const input = { fs: record.fs, leads: record.leads, patient: { ageYears: ageOf(item, record.patient.ageYears) } };
-    const reasons = intended.flatMap((one) => scopeFindings(input, one).reasons);
+    verdicts.push({ item, reasons: intended.flatMap((one) => scopeFindings(input, one).reasons), seconds: recordSeconds(record) });
+  }
+  return { verdicts };
+}
+
+/**
+ * The reading judged against `intended` where it differs from the intended inputs read only in
+ * its minimum duration: each record's duration reason, if any, is `intended`'s (durationFinding),
+ * in the place scopeFindings gives it, the other reasons as they were.
+ */
+export function withMinimumDuration(reading: ScopeReading, intended: IntendedInput): ScopeReading {
+  const order = (kind: ScopeReasonKind) => scopeReasonKinds.indexOf(kind);
+  return {
+    verdicts: reading.verdicts.map((v) => {
+      if (v.seconds === undefined) return v;
+      const short = durationFinding(v.seconds, intended);
+      const reasons = [...v.reasons.filter((r) => r.kind !== 'duration'), ...(short ? [short] : [])].sort((a, b) => order(a.kind) - order(b.kind));
+      return { ...v, reasons };
+    }),
+  };
+}
+
+/** The durations of the records a reading keeps that decoded: what a package's minimum duration is measured on (withValidatedDuration). */
+export function keptSeconds(reading: ScopeReading): number[] {
+  return reading.verdicts.flatMap((v) => (v.seconds !== undefined && v.reasons.length === 0 ? [v.seconds] : []));
+}
+
+/** A reading split into the items within every intended input and those outside. A record that did not decode is kept, for the caller to report as unreadable. */
+export function partitionOf(reading: ScopeReading): ScopePartition {
+  const kept: DatasetItem[] = [];
+  const byReason: Partial<Record<ScopeReasonKind, number>> = {};
+  let example: OutOfScope['example'] = null;
+  for (const { item, reasons } of reading.verdicts) {
     if (reasons.length === 0) {
       kept.push(item);
       continue;
@@ -65,7 +109,17 @@ export async function partitionByScope(intended: readonly IntendedInput[], items
     for (const kind of new Set(reasons.map((r) => r.kind))) byReason[kind] = (byReason[kind] ?? 0) + 1;
     example ??= { id: item.id, reasons: [...new Set(reasons.map((r) => r.text))] };
   }
-  return { items: kept, total: items.length, count: items.length - kept.length, byReason, example };
+  const total = reading.verdicts.length;
+  return { items: kept, total, count: total - kept.length, byReason, example };
+}
+
+/**
+ * Splits items into those within every intended input given (one per model; an ensemble's
+ * members each) and those outside, read from their original files before any resampling. A
+ * record that does not decode is kept here, for the caller to report as unreadable.
+ */
+export async function partitionByScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopePartition> {
+  return partitionOf(await readScope(intended, items, signal));
 }
 
 /** Why records were left out, in words, with one of them: '3 too short; e.g. r7: too short: 2.00 s; …'. */

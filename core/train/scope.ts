@@ -165,8 +165,8 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput): Scope
   const anySignal = input.leads.some((l) => hasSignal(l.samples));
   const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())) && (anySignal || !byName.has(lead.toLowerCase())));
   if (missing.length > 0) out('leads', `missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
-  const seconds = recordSeconds(input);
-  if (seconds + 1e-9 < intended.minSeconds) out('duration', `too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}`);
+  const short = durationFinding(recordSeconds(input), intended);
+  if (short) reasons.push(short);
   const age = input.patient?.ageYears;
   const { min, max } = intended.ageYears;
   if (age !== undefined && Number.isFinite(age) && ((min !== null && age < min) || (max !== null && age > max))) {
@@ -183,6 +183,16 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput): Scope
     }
   }
   return { reasons, notes };
+}
+
+/**
+ * Why a record of `seconds` (recordSeconds) is too short for the intended input; undefined when
+ * it is not. The one part of a verdict that a longer minimum changes, so a reading of the records
+ * can be judged again against one without decoding them (evaluation-scope.ts withMinimumDuration).
+ */
+export function durationFinding(seconds: number, intended: Pick<IntendedInput, 'minSeconds' | 'minSecondsBasis'>): { kind: 'duration'; text: string } | undefined {
+  if (!(seconds + 1e-9 < intended.minSeconds)) return undefined;
+  return { kind: 'duration', text: `too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}` };
 }
 
 /** Why the record looks ventricular paced though its spikes could not be looked for: its measured QRS is as wide as a paced one's. */

@@ -15,11 +15,11 @@ import type { Dataset } from '../../data/types';
 import { evalOptionsOf, hashedRows, indexDataset, type PreparedData } from './prepare';
 import { jobPipeline, trainPrepared, type TrainJobOptions } from './train-job';
 import { packageName, unlessCancelledEarly } from './package-trained';
-import { inScopeItems, outOfScopeSummary, type ScopePartition } from '../evaluation-scope';
+import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { defaultIntendedInput } from '../scope';
-import { scopedValidation, validationOutOfScope, validationRule } from './validation-scope';
-import { heldOutInScope } from './fold-scope';
+import { scopedValidation, validationOutOfScope } from './validation-scope';
+import { heldOutInScope, type FoldScope } from './fold-scope';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface CvJobOptions extends TrainJobOptions {
@@ -90,8 +90,8 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   // Now only copies within a fold, which weigh twice there: each fold's package records them, as a plain training's does.
   const duplicates = checkFoldDuplicates(hashed, (id) => plan.folds.get(id));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
-  // Every fold's held-out rows, checked before any fold trains; a fold's validation is the next fold's rows, read here once.
-  const inScope = await heldOutInScope(plan, dataset.items, validationRule(defaultIntendedInput(pipelineInput), pipelineInput), context.signal);
+  // Every fold's held-out rows, checked before any fold trains against the intended input its model will state; a fold's validation is the next fold's rows, read here once.
+  const scopes = await heldOutInScope(plan, dataset.items, defaultIntendedInput(pipelineInput), pipelineInput, context.signal);
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
@@ -101,7 +101,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     const of = (split: 'train' | 'val' | 'test') => data.items.filter((i) => i.split === split);
     const view = store.withPipeline(pipelineInput);
     // The fold's epoch and operating point are chosen on the validation rows its model is for, as a plain training's (prepare.ts).
-    const valScope = scopedValidation(data.name, inScope.get((fold % plan.k) + 1) as ScopePartition);
+    const valScope = scopedValidation(data.name, (scopes.get(fold) as FoldScope).validation);
     const name = `${packageName(options)}-fold-${fold}`;
     // Named as the fold's package names it (package-trained.ts), which keeps it with its validation figures.
     const valOutOfScope = validationOutOfScope(valScope.leftOut, name);

@@ -60,8 +60,9 @@ export interface FinetuneCvResult extends CvSummary {
  * The recordings listed under more than one participating row, found before any fold is worked
  * on (each record decoded once, to hash it), so the folds keep each in one fold: a fold's
  * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
- * Then every fold's held-out rows are held to the base's intended input, as each fold's
- * fine-tuning holds its test rows before training: a fold with none of them is refused now.
+ * Then every fold's held-out rows are held to the intended input its package will state (the
+ * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
+ * holds its test rows before training: a fold with none of them is refused now.
  */
 async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
   const manifest = await readManifest(options.base);
@@ -72,7 +73,7 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext)
   const copies = duplicateGroups(hashed).map((group) => group.map((row) => row.id));
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
   if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
-  await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), context.signal);
+  await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal);
   return { copies, copiesKept: plan.copiesKept ?? null };
 }
 
