@@ -116,8 +116,10 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // With the items complete, the fusion model built on this ECG model gives the pre-test and fused probabilities.
     await expect.poll(() => page.getByTestId('pe-fused').getAttribute('data-probability'), { timeout: 30_000 }).toMatch(/\d/);
     expect(await page.getByTestId('pe-fused').textContent()).toMatch(new RegExp(`${fusionModel}.*p > .*youden`));
-    // Its 7 validation rows separate PE from the rest: no temperature is applied, and the row says why.
-    expect(await page.getByTestId('pe-fused').textContent()).toMatch(/T = 1\.00\) — not calibrated: the 7 validation rows separate the classes perfectly/);
+    // The fusion's own temperature, fitted on its 7 validation rows (ranked perfectly, but not every
+    // logit on its side of 0), with no note; a note is shown beside a temperature as the ECG row's below.
+    expect(await page.getByTestId('pe-fused').textContent()).toMatch(/youden, T = 0\.\d\d\)/);
+    expect(await page.getByTestId('pe-fused').getByTestId('pe-calibration-note').count()).toBe(0);
     expect(await page.getByTestId('pe-pretest').textContent()).toMatch(new RegExp(fusionModel));
     // On paper the site's pre-test and fused probabilities stand beside the ECG's, each with its model and operating point; still one sheet.
     const probabilityLine = (model: string) =>
@@ -135,6 +137,7 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     // Its validation scores show no discrimination, so it has no threshold and is never above one.
     expect(await page.getByTestId('pe-ecg').textContent()).toMatch(new RegExp(`${ecgModel}.*none: no discrimination on validation, never flagged.*no decision: .*neither suggests nor rules out PE`));
     expect(await page.getByTestId('pe-ecg').textContent()).not.toContain('below threshold');
+    expect(await page.getByTestId('pe-ecg').getByTestId('pe-calibration-note').textContent()).toMatch(/^ — temperature at its upper bound \(20\)/);
     expect(await page.getByTestId('pe-ecg').textContent()).toMatch(/T = 20\.00\) — temperature at its upper bound \(20\): on the 7 validation rows the model's outputs carry no information/);
     await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-panel.png') });
 

@@ -1,9 +1,11 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictCommand } from '../cli/commands/predict';
 import { decodeRecordFiles } from '../data/records';
 import { initBackend } from '../ml/backend/init';
+import { starterCopy, starterDir, statingOneWindow } from '../test/legacy-starter';
 import { fixturePath } from '../test/shared-data';
 import { loadPackage } from './package/archive';
 import type { LoadedPackage } from './package/io';
@@ -11,14 +13,13 @@ import { intendedInputOf } from './package/manifest';
 import { predictRecord } from './predictor';
 import { checkScope, defaultIntendedInput, withValidatedDuration } from './scope';
 
-const starter = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/models/starter');
 const paced = fixturePath('signal', 'ptbxl-paced', '00143_hr.hea');
 const sinus = fixturePath('formats', 'ptbxl', '00001_hr.hea');
 let loaded: LoadedPackage;
 
 beforeAll(async () => {
   await initBackend({ force: 'cpu' });
-  loaded = await loadPackage(starter);
+  loaded = await loadPackage(starterDir);
 });
 
 const record = async (hea: string) => decodeRecordFiles([hea, hea.replace(/\.hea$/, '.dat')]);
@@ -40,8 +41,9 @@ describe('out of scope means no confident number', () => {
   it('abstains on a child, non-ECG channels, a missing lead, a rate below the model\u2019s, and notes pacing it could not judge at 100 Hz', async () => {
     const base = await record(sinus);
     const intended = intendedInputOf(loaded.manifest);
-    // The shipped starter states one window (2.5 s) but was validated on 10 s records: it is held to those.
-    expect(intended).toEqual({ ...defaultIntendedInput(loaded.manifest.preprocessing), minSeconds: 10, minSecondsBasis: 'resting ECG' });
+    // The shipped starter states the shortest of the records it was validated on: PTB-XL's 10 s.
+    expect(loaded.manifest.intendedInput).toMatchObject({ minSeconds: 10, minSecondsBasis: 'validation records' });
+    expect(intended).toEqual({ ...defaultIntendedInput(loaded.manifest.preprocessing), minSeconds: 10, minSecondsBasis: 'validation records' });
     const child = await predictRecord(loaded, { ...base, patient: { ageYears: 5 } });
     expect(child.reason).toBe("outside the model's intended input: patient aged 5 years; the model is for 18 years and older");
     const withPressure = checkScope({ ...base, leads: [...base.leads, { name: 'ABP', samples: base.leads[0]?.samples as Float32Array }] }, intended);
@@ -84,7 +86,25 @@ describe('how short a record a model is for', () => {
     const first3s = { ...whole, leads: whole.leads.map((l) => ({ ...l, samples: l.samples.subarray(0, 3 * whole.fs) })) };
     const short = await predictRecord(loaded, first3s);
     expect(short).toMatchObject({ abstained: true, probabilities: null });
-    expect(short.scope.reasons).toEqual(['too short: 3.00 s; the model needs at least 10.00 s (the standard resting ECG it was validated on; the package does not state shorter ones)']);
+    expect(short.scope.reasons).toEqual(['too short: 3.00 s; the model needs at least 10.00 s (the shortest record it was validated on)']);
+  });
+
+  it('a package that stated one model window (2.5 s) and no basis, as the starter did before it was remade, is held to the resting ECG it was validated on', async () => {
+    const older = await loadPackage(await starterCopy(await mkdtemp(path.join(tmpdir(), 'einthoven-legacy-starter-')), statingOneWindow));
+    try {
+      expect(older.manifest.intendedInput).toMatchObject({ minSeconds: 2.5 });
+      expect(older.manifest.intendedInput?.minSecondsBasis).toBeUndefined();
+      expect(intendedInputOf(older.manifest)).toEqual({ ...defaultIntendedInput(older.manifest.preprocessing), minSeconds: 10, minSecondsBasis: 'resting ECG' });
+      const whole = await record(sinus);
+      const first3s = { ...whole, leads: whole.leads.map((l) => ({ ...l, samples: l.samples.subarray(0, 3 * whole.fs) })) };
+      const short = await predictRecord(older, first3s);
+      expect(short).toMatchObject({ abstained: true, probabilities: null });
+      expect(short.scope.reasons).toEqual(['too short: 3.00 s; the model needs at least 10.00 s (the standard resting ECG it was validated on; the package does not state shorter ones)']);
+      // The whole 10 s record is long enough for it: the floor is the resting ECG's, not more.
+      expect(await predictRecord(older, whole)).toMatchObject({ abstained: false, scope: { reasons: [] } });
+    } finally {
+      older.model.dispose();
+    }
   });
 
   it('a trained package states the shortest record it was validated on, never less than one model window', () => {

@@ -1,18 +1,37 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelManifestSchema } from '../../train/package/manifest';
 import { readManifest } from '../../train/service/models';
 import { capture } from '../../test/cli-io';
+import { duplicatesWithoutMethod, starterCopy, withoutDuplicates } from '../../test/legacy-starter';
 import { modelCommand } from './model';
 import { bundledModelsDir } from './model-path';
 
 const starterDir = path.join(bundledModelsDir(), 'starter');
 
+/** `ecg model inspect MODEL`'s lines. */
+async function inspect(model: string): Promise<string[]> {
+  const io = capture();
+  expect(await modelCommand.run(['inspect', model], io)).toBe(0);
+  return io.out;
+}
+
+const checked = '(checked training and validation rows for the same recording by content, or the same ECG at another sampling rate)';
+const starterCopies = '4 recordings listed in 8 rows of one split each, kept, so each weighed more than once: 137 = 138 (train); 145 = 463 (train); 456 = 457 (train); and 1 more';
+
 describe('ecg model inspect: the duplicate check a package recorded', () => {
-  it('says the bundled starter was made before packages kept their check, where it said "none recorded" as a package that found none did', async () => {
-    const io = capture();
-    expect(await modelCommand.run(['inspect', 'starter'], io)).toBe(0);
-    expect(io.out).toContain('  duplicates: not recorded (package made before packages kept their duplicate check: only copies found were written down, if any were looked for)');
+  it('says which copies the bundled starter kept and the check that found them', async () => {
+    expect(await inspect('starter')).toContain(`  duplicates: ${starterCopies} ${checked}`);
+  });
+
+  it('says a package made before packages kept their check did not record it, where it said "none recorded" as a package that found none did', async () => {
+    const older = await starterCopy(await mkdtemp(path.join(tmpdir(), 'einthoven-inspect-older-')), withoutDuplicates);
+    expect(await inspect(older)).toContain('  duplicates: not recorded (package made before packages kept their duplicate check: only copies found were written down, if any were looked for)');
+    // One that found copies listed them, but not the check: none is claimed for it.
+    const listed = await starterCopy(await mkdtemp(path.join(tmpdir(), 'einthoven-inspect-listed-')), duplicatesWithoutMethod);
+    expect(await inspect(listed)).toContain(`  duplicates: ${starterCopies}`);
   });
 
   it('the manifest schema reads both: copies found without the check (older packages) and the check with none found; a bare empty record is refused', async () => {

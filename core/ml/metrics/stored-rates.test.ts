@@ -5,23 +5,48 @@ import { describe, expect, it } from 'vitest';
 import { wilson } from './proportion';
 import { withRateIntervals, type StoredFigures } from './stored-rates';
 
-// The shipped starter's locked-test figures as its sealed manifest stores them (56 records; HYP: 4 positives, 52 negatives).
+// The shipped starter's locked-test figures as its sealed manifest stores them (54 records; HYP: 4 positives, 50 negatives).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { provenance: { test: StoredFigures } };
 const test = manifest.provenance.test;
 
+/**
+ * The same figures as a package made before stored them, from the percentile bootstrap alone:
+ * a class found without error (HYP, 4 of 4 and 50 of 50) gives 100 % in every resample, so
+ * "100–100 %" for each of its rates; and MI's 1 of 6 found as a bootstrap's 0–50 %.
+ */
+const bootstrapOnly = (low: number, high: number) => ({ low, high });
+const older: StoredFigures = {
+  ...test,
+  ci: {
+    ...test.ci,
+    'HYP.sensitivity': bootstrapOnly(1, 1),
+    'HYP.specificity': bootstrapOnly(1, 1),
+    'HYP.ppv': bootstrapOnly(1, 1),
+    'HYP.npv': bootstrapOnly(1, 1),
+    'MI.sensitivity': bootstrapOnly(0, 0.5),
+  },
+};
+
 describe('stored rate intervals, widened where they are read', () => {
-  it("shows the starter's 52-of-52 HYP specificity as Wilson's 93.1–100 %, not the stored 100–100 %", () => {
-    expect(test.ci['HYP.specificity']).toEqual({ low: 1, high: 1 });
-    const widened = withRateIntervals(test);
-    expect(widened.ci['HYP.specificity']?.low).toBeCloseTo(wilson(52, 52).low, 12);
+  it("shows an older package's 50-of-50 HYP specificity as Wilson's 92.9–100 %, not the stored 100–100 %", () => {
+    const widened = withRateIntervals(older);
+    expect(widened.ci['HYP.specificity']?.low).toBeCloseTo(wilson(50, 50).low, 12);
+    expect(widened.ci['HYP.specificity']?.low).toBeCloseTo(0.929, 3);
     expect(widened.ci['HYP.specificity']?.high).toBe(1);
-    // 2 of 6 MI found: stored 0–50 %, Wilson's upper bound 70 %.
-    expect(widened.ci['MI.sensitivity']).toEqual({ low: 0, high: wilson(2, 6).high });
+    expect(widened.ci['HYP.sensitivity']?.low).toBeCloseTo(wilson(4, 4).low, 12);
+    // 1 of 6 MI found: stored 0–50 %, Wilson's upper bound 56 %.
+    expect(widened.ci['MI.sensitivity']).toEqual({ low: 0, high: wilson(1, 6).high });
     // Nothing else changes: not the rates, not the AUC's interval, not the stored object.
-    expect(widened.metrics).toBe(test.metrics);
-    expect(widened.ci['HYP.auc']).toEqual(test.ci['HYP.auc']);
-    expect(test.ci['HYP.specificity']).toEqual({ low: 1, high: 1 });
+    expect(widened.metrics).toBe(older.metrics);
+    expect(widened.ci['HYP.auc']).toEqual(older.ci['HYP.auc']);
+    expect(older.ci['HYP.specificity']).toEqual({ low: 1, high: 1 });
+  });
+
+  it('leaves the remade starter as it is: its package stores Wilson-widened rate intervals already', () => {
+    expect(test.ci['HYP.specificity']?.low).toBeCloseTo(wilson(50, 50).low, 12);
+    expect(test.ci['MI.sensitivity']).toEqual({ low: 0, high: wilson(1, 6).high });
+    expect(withRateIntervals(test).ci).toEqual(test.ci);
   });
 
   it('recovers the counts exactly from the stored rates (PPV and NPV agree) and widens only once', () => {

@@ -67,7 +67,11 @@ function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number
   return { x, ecg, y, skipped };
 }
 
-function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number): FusionBlock['fused'] {
+/**
+ * A fitted fusion's temperature (calibrationTemperature: none, with the note, where validation
+ * separates the classes perfectly), threshold and validation AUC with its bootstrap interval.
+ */
+export function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number): FusionBlock['fused'] {
   const logits = x.map((row) => [logisticLogit(model, row)]);
   const labels = y.map((v) => [v]);
   const { temperature, note } = calibrationTemperature(labels, logits);

@@ -25,7 +25,9 @@ import { finetuneJob } from '../jobs/finetune-job';
 import { loadPackage } from '../package/archive';
 import { comparePe, wilson } from './comparison';
 import type { EvaluationReport } from '../jobs/evaluate-job';
-import { applyFusion, fusedProbabilities } from './fusion';
+import { temperatureRange } from '../calibration';
+import { calibrate } from './fuse-job';
+import { applyFusion, fusedOperatingPoint, fusedProbabilities } from './fusion';
 import { fitLogistic, logisticLogit } from './logistic';
 import { peEcgFindings, syntheticPeCsv } from './synthetic';
 
@@ -54,6 +56,22 @@ describe('PE fusion numerics against scipy', () => {
     const sources = Array.from({ length: 21_799 }, (_, i) => ({ file: `r${i}.hea`, patientId: `p${i}`, ecgRisk: i % 3 === 0 }));
     const dDimers = syntheticPeCsv(sources, 23).trim().split('\n').slice(1).map((row) => Number(row.split(',')[6]));
     expect(Math.min(...dDimers)).toBe(dDimerFloorNgMlFeu);
+  });
+
+  it('fits a fusion whose validation rows separate the classes perfectly with no temperature, saying why, and one that ranks them with a fitted one', () => {
+    // Every positive's logit above 0 and every negative's below: a fitted temperature would run to
+    // its bound (0.05) and make every fused probability 0 or 1 (a 7-row PE split gave 0.0 %).
+    const x = [[0], [1], [2], [3], [4], [5]];
+    const y = [0, 0, 0, 1, 1, 1];
+    const model = fitLogistic(x, y);
+    const separated = calibrate(model, x, y, 'f1', 20);
+    expect(separated).toMatchObject({ temperature: 1, calibrationNote: expect.stringMatching(/^not calibrated: the 6 validation rows separate the classes perfectly/), validation: { n: 6, auc: 1 } });
+    // Ranked the same (AUC 1), but a negative at 3 lies on the positives' side: the likelihood has a finite best.
+    const ranked = calibrate(model, [[0], [1], [3], [4], [5]], [0, 0, 0, 1, 1], 'f1', 20);
+    expect(ranked.validation).toMatchObject({ n: 5, auc: 1 });
+    expect(ranked.calibrationNote).toBeUndefined();
+    expect(ranked.temperature).toBeGreaterThan(temperatureRange.low * 1.001);
+    expect(ranked.temperature).not.toBe(1);
   });
 
   it('gives Wilson score intervals', () => {
@@ -173,10 +191,13 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(provenance.validation.n).toBe(block.fused.validation.n);
     expect(provenance.validation.metrics.aucMacro).toBeCloseTo(block.fused.validation.auc as number, 12);
     expect((provenance.validation.metrics.perClass as Record<string, { threshold: number }>).PE?.threshold).toBe(block.fused.threshold);
-    // Its 7 validation rows separate PE from the rest: a temperature fitted on them would run to
-    // its bound (0.05) and make every fused probability 0 or 1, so none is applied and it says why.
+    // Its 7 validation rows rank PE above the rest, but not every fused logit lies on its side of
+    // 0 (on the remade starter's features): a finite temperature fits them best, and is applied
+    // with no note. ('fits a fusion whose validation rows separate…' covers the perfect case.)
     expect(block.fused.validation).toMatchObject({ n: 7, auc: 1 });
-    expect(block.fused).toMatchObject({ temperature: 1, calibrationNote: expect.stringMatching(/^not calibrated: the 7 validation rows separate the classes perfectly/) });
+    expect(block.fused.calibrationNote).toBeUndefined();
+    expect(block.fused.temperature).toBeGreaterThan(temperatureRange.low * 1.001);
+    expect(block.fused.temperature).toBeLessThan(1);
     expect(block.pretest.calibrationNote).toBeUndefined();
     // An ECG probability like the training records' (their mean logit, 1 SD above).
     const ecgLogit = (block.fused.model.mean[0] as number) + (block.fused.model.std[0] as number);
@@ -190,6 +211,18 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(applyFusion(block, far, items)).toMatchObject({ ok: false, reason: expect.stringMatching(/outside what the fusion model was fitted on/) });
     const direct = logisticLogit(block.fused.model, [Math.log(ecgProbability / (1 - ecgProbability)), 1, 1, 1, 0, 0, 0, 0]) / block.fused.temperature;
     expect(outcome.ok && outcome.fused).toBeCloseTo(1 / (1 + Math.exp(-direct)), 12);
+    // Shown at its own temperature, with no note; a fusion left uncalibrated (as one whose
+    // validation separated the classes is: the test of calibrate above) carries its note wherever
+    // its number is shown, and in its operating point.
+    const named = { id: loaded.manifest.id, name: loaded.manifest.name };
+    const shown = fusedProbabilities({ ...named, block }, ecgProbability, items);
+    expect(shown.ok && shown.fused.temperature).toBe(block.fused.temperature);
+    expect(shown.ok && 'calibrationNote' in shown.fused).toBe(false);
+    const note = 'not calibrated: the 7 validation rows separate the classes perfectly, so no temperature is best (one would claim certainty)';
+    const uncalibrated = { ...block, fused: { ...block.fused, temperature: 1, calibrationNote: note } };
+    const shownUncalibrated = fusedProbabilities({ ...named, block: uncalibrated }, ecgProbability, items);
+    expect(shownUncalibrated.ok && shownUncalibrated.fused).toMatchObject({ temperature: 1, calibrationNote: note });
+    expect(fusedOperatingPoint(uncalibrated)).toEqual({ method: block.fused.method, thresholds: [block.fused.threshold], temperature: 1, calibrationNote: note });
   });
 
   it("keeps the rows it was fitted on and their duplicate check as its own, and its base's training data and duplicates as the base's, on its card and in ecg model inspect", async () => {
