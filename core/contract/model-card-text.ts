@@ -51,14 +51,58 @@ export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates
   return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}${checkedText(duplicates)}`;
 }
 
+/** The figures measured on one split's rows, with the records they leave out where the package counted them. */
+type SplitFigures = Pick<Evaluated, 'n' | 'outOfScope' | 'unreadable'>;
+
+/**
+ * How many of a split's records its figures cover, beside the split's count, where they leave
+ * some out: "54 within its intended input, see below", so a reader does not take the count under
+ * the figures (54) for a mismatch with the split's (56); the note under the figures says why.
+ * Nothing where none were left out, or where the figures' counts do not add up to the split's
+ * (an evaluation attached from other rows): the count would then be of other records.
+ */
+function coveredText(total: number, figures: SplitFigures | null | undefined): string {
+  const outside = figures?.outOfScope?.count ?? 0;
+  const unreadable = figures?.unreadable ?? 0;
+  if (!figures || (outside === 0 && unreadable === 0) || figures.n + outside + unreadable !== total) return '';
+  const which = outside > 0 && unreadable > 0 ? 'read and within its intended input' : outside > 0 ? 'within its intended input' : 'could be read';
+  return `${figures.n} ${which}, see below`;
+}
+
+/** A split's words with what its figures cover after them: "test (locked; 54 within …)", "validation (64 within …)". */
+function withCovered(words: string, total: number, figures: SplitFigures | null | undefined): string {
+  const covered = coveredText(total, figures);
+  if (!covered) return words;
+  return words.endsWith(')') ? `${words.slice(0, -1)}; ${covered})` : `${words} (${covered})`;
+}
+
 /**
  * The card's "Records": a fold package's test rows are its held-out fold, and a --paper-exact
- * package's (`selectedOnTest`) chose its epoch; neither is called a locked test.
+ * package's (`selectedOnTest`) chose its epoch; neither is called a locked test. `figures`: the
+ * figures the card shows on its validation and test rows (modelRecordsText), so each split's
+ * count says how many of its records they cover where they leave some out.
  */
-export function recordsText(records: ModelDetail['provenance']['records'], fold: ModelSummary['cvFold'], selectedOnTest = false): string {
-  if (selectedOnTest) return `${records.train} train · ${records.val} validation (unused) · ${records.test} test (chose the epoch: --paper-exact; not a locked test)`;
-  const test = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
-  return `${records.train} train · ${records.val} validation · ${records.test} ${test}`;
+export function recordsText(
+  records: ModelDetail['provenance']['records'],
+  fold: ModelSummary['cvFold'],
+  selectedOnTest = false,
+  figures: { readonly val?: SplitFigures | null; readonly test?: SplitFigures | null } = {},
+): string {
+  const test = (words: string) => `${records.test} ${withCovered(words, records.test, figures.test)}`;
+  if (selectedOnTest) return `${records.train} train · ${records.val} validation (unused) · ${test('test (chose the epoch: --paper-exact; not a locked test)')}`;
+  const testWords = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
+  return `${records.train} train · ${records.val} ${withCovered('validation', records.val, figures.val)} · ${test(testWords)}`;
+}
+
+/**
+ * A package's "Records" on its card and in `ecg model inspect`, each split's count beside the
+ * figures measured on it: a fold's held-out figures on its test rows, a --paper-exact package's
+ * validation figures on its test split (its validation rows unused), else its locked test.
+ */
+export function modelRecordsText(d: Pick<ModelDetail, 'provenance' | 'cvFold' | 'test' | 'validationDetail'>): string {
+  const selected = d.provenance.selectedOnTest === true;
+  const test = d.cvFold ? d.cvFold.heldOut : selected ? d.validationDetail : d.test;
+  return recordsText(d.provenance.records, d.cvFold, selected, { val: selected ? null : d.validationDetail, test });
 }
 
 /** A PE fusion's "Fitted on": the rows with every score item it was fitted and calibrated on, and those left out. */

@@ -21,6 +21,15 @@ async function inspect(model: string): Promise<string[]> {
 const checked = '(checked training and validation rows for the same recording by content, or the same ECG at another sampling rate)';
 const starterCopies = '4 recordings listed in 8 rows of one split each, kept, so each weighed more than once: 137 = 138 (train); 145 = 463 (train); 456 = 457 (train); and 1 more';
 
+describe("ecg model inspect: the dataset line's counts beside the figures", () => {
+  it("says how many of the starter's 56 test and 65 validation records its figures cover, as the lines below them count", async () => {
+    const lines = await inspect('starter');
+    expect(lines).toContain('  dataset ptbxl-superclass-100hz: 326 train · 65 validation (64 within its intended input, see below) · 56 test (locked; 54 within its intended input, see below)');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}locked test \(54 records\): /));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}note: the figures cover only the records within .*; 2 of 56 left out/));
+  });
+});
+
 describe('ecg model inspect: the duplicate check a package recorded', () => {
   it('says which copies the bundled starter kept and the check that found them', async () => {
     expect(await inspect('starter')).toContain(`  duplicates: ${starterCopies} ${checked}`);

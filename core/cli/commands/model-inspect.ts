@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, recordsText, validationWords } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, validationWords } from '../../contract/model-card-text';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
@@ -43,7 +43,7 @@ export function modelCardLines(d: ModelDetail): string[] {
   const point = d.operatingPoint;
   const lines = [
     `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
-    `  dataset ${d.dataset}: ${recordsText(p.records, d.cvFold, p.selectedOnTest === true)}`,
+    `  dataset ${d.dataset}: ${modelRecordsText(d)}`,
     `  split: ${p.split}`,
     ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, recordsText } from './model-card';
+import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, modelRecordsText, recordsText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -127,6 +127,43 @@ describe("a cross-validation fold's card", () => {
     const records = { train: 300, val: 100, test: 100 };
     expect(recordsText(records, fold)).toBe('300 train · 100 validation · 100 held out (cross-validation fold 2 of 5; not a locked test)');
     expect(recordsText(records, undefined)).toBe('300 train · 100 validation · 100 test (locked)');
+  });
+});
+
+describe("the card's records beside figures that leave some out", () => {
+  const outOfScope = (count: number, total: number) => ({ count, byReason: { age: count }, note: `the figures cover only the records within m's intended input; ${count} of ${total} left out` });
+  const figures = (n: number, left: { outside?: number; unreadable?: number; total: number }) => ({
+    ...metrics({ NORM: 10, MI: 5 }),
+    n,
+    ...(left.outside ? { outOfScope: outOfScope(left.outside, left.total) } : {}),
+    ...(left.unreadable === undefined ? {} : { unreadable: left.unreadable }),
+  });
+  const records = { train: 326, val: 65, test: 56 };
+  const provenance = (over: Partial<ModelDetail['provenance']> = {}) => ({ ...model({}).provenance, records, ...over });
+
+  it('says how many of each split the figures below cover, so 54 under the locked test is not read as a mismatch with its 56', () => {
+    const card = model({ provenance: provenance(), validationDetail: figures(64, { outside: 1, total: 65 }), test: figures(54, { outside: 2, total: 56 }) });
+    expect(modelRecordsText(card)).toBe('326 train · 65 validation (64 within its intended input, see below) · 56 test (locked; 54 within its intended input, see below)');
+  });
+
+  it('counts unreadable records too, and says nothing where none were left out', () => {
+    const both = model({ provenance: provenance(), validationDetail: figures(65, { total: 65, unreadable: 0 }), test: figures(53, { outside: 2, unreadable: 1, total: 56 }) });
+    expect(modelRecordsText(both)).toBe('326 train · 65 validation · 56 test (locked; 53 read and within its intended input, see below)');
+    const unreadable = model({ provenance: provenance(), validationDetail: figures(65, { total: 65 }), test: figures(55, { unreadable: 1, total: 56 }) });
+    expect(modelRecordsText(unreadable)).toBe('326 train · 65 validation · 56 test (locked; 55 could be read, see below)');
+  });
+
+  it("says nothing of figures whose counts are another split's (a locked test attached from other rows)", () => {
+    const other = model({ provenance: provenance(), validationDetail: figures(65, { total: 65 }), test: figures(90, { outside: 10, total: 100 }) });
+    expect(modelRecordsText(other)).toBe('326 train · 65 validation · 56 test (locked)');
+  });
+
+  it("puts a fold's held-out figures beside its held-out rows, and a --paper-exact package's validation figures (its test split) beside its test rows", () => {
+    const fold = { k: 5, fold: 2, seed: 2018, heldOut: figures(54, { outside: 2, total: 56 }) };
+    const folded = model({ provenance: provenance(), cvFold: fold, validationDetail: figures(65, { total: 65 }), test: null });
+    expect(modelRecordsText(folded)).toBe('326 train · 65 validation · 56 held out (cross-validation fold 2 of 5; not a locked test; 54 within its intended input, see below)');
+    const paper = model({ provenance: provenance({ selectedOnTest: true }), validationDetail: figures(55, { outside: 1, total: 56 }), test: null });
+    expect(modelRecordsText(paper)).toBe('326 train · 65 validation (unused) · 56 test (chose the epoch: --paper-exact; not a locked test; 55 within its intended input, see below)');
   });
 });
 
