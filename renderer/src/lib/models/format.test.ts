@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
+import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -48,6 +48,15 @@ describe('how model outputs are worded', () => {
     expect(peDecisionText(false, 1)).toMatch(/^no decision: .*neither suggests nor rules out PE$/);
     expect(peDecisionText(false, 0.3)).toBe('below threshold');
     expect(peDecisionText(true, 0.3)).toBe('above threshold');
+  });
+
+  it("names the fusion package that gave no pre-test or fused probability beside why, as the printed page does, and gives the engine's reason alone where none is installed", () => {
+    const doubted = "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed; correct the entry";
+    expect(peAbsentText({ fusionModel: { id: 'pe-fusion@0123456789ab', name: 'pe-fusion' }, fusionUnavailable: doubted })).toBe(`no probability from pe-fusion: ${doubted}`);
+    expect(peAbsentText({ fusionModel: { id: 'pe-fusion@0123456789ab', name: 'pe-fusion' }, fusionUnavailable: null })).toBe('no probability from pe-fusion: no reason given');
+    const none = 'no fusion model is installed for PE ECG (ecg pe-fuse builds one)';
+    expect(peAbsentText({ fusionModel: null, fusionUnavailable: none })).toBe(none);
+    expect(peAbsentText({ fusionModel: null, fusionUnavailable: null })).toBe('—');
   });
 
   it('sums up a stored prediction for the history without counting a class without a threshold as a negative', () => {

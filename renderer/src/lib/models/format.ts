@@ -2,6 +2,7 @@
  * How model outputs are worded on screen. Pure functions, so the wording medical honesty depends
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
+import type { PeProbabilities } from '../../../../core/contract/pe-schemas';
 import { isNeverFlagged, operatingPointMethodText, type Evaluated, type ModelSummary } from '../../../../core/contract/training-schemas';
 import { classOutcome, unvalidatedFlagText, unvalidatedReason, type ClassOutcome } from './locked-test-support';
 
@@ -155,6 +156,17 @@ export function predictionOutcomeText(
 export function peDecisionText(decision: boolean, threshold: number): string {
   if (isNeverFlagged(threshold)) return noDecisionText.pe;
   return decision ? 'above threshold' : 'below threshold';
+}
+
+/**
+ * The PE panel's row for a score-based pre-test or fused probability the engine did not give:
+ * why, after the fusion package that gave none, as a row with a figure names the model that
+ * produced it and the printed page names the package (peProbabilitiesLine). Without a package
+ * installed the engine's reason already says there is none (and how to build one).
+ */
+export function peAbsentText(shown: Pick<PeProbabilities, 'fusionModel' | 'fusionUnavailable'>): string {
+  if (!shown.fusionModel) return shown.fusionUnavailable ?? '—';
+  return `no probability from ${shown.fusionModel.name}: ${shown.fusionUnavailable ?? 'no reason given'}`;
 }
 
 /** "2 min 05 s", "45 s"; "—" before the first estimate. */
