@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import { emptyDraft, heartRateSourceOf, itemsOf, saveHeldReason } from './pe-draft';
-import { ageRemark, ecgRate, ecgRateChanged, ecgRateRefused, heartRateTyped, heldEcgRate, rateOffer, recordAge, saveRefusal, startingDraft, takeEcgRate } from './pe-record-items';
+import { ageRemark, ecgRate, ecgRateChanged, ecgRateNow, ecgRateRefused, ecgRateRemark, heartRateTyped, heldEcgRate, rateOffer, recordAge, saveRefusal, startingDraft, takeEcgRate, viewerEcgRate } from './pe-record-items';
 
 /** Measurements as the engine gives them for a sinus tachycardia at 107 /min. */
 const measured: RecordMeasurements = {
@@ -82,30 +82,56 @@ describe('PE items the record offers', () => {
     const draft = startingDraft({ heartRateBpm: 82, dDimerNgMlFeu: 650 }, null, 'ecg');
     draft.numbers.dDimerNgMlFeu = '700'; // the item the clinician reopened the entry to correct
     const said = 'taken from the ECG at entry (82 /min); the ECG now measures 76 /min, its beats or boundaries having been corrected since: use 76 /min, or type the clinical rate';
-    expect(ecgRateChanged(draft, 76)).toBe(said);
-    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76))).toBe(`correct the marked value: Heart rate: ${said}`);
+    expect(ecgRateChanged(draft, { rate: 76 })).toBe(said);
+    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, { rate: 76 }))).toBe(`correct the marked value: Heart rate: ${said}`);
     // Neither relabelled as typed nor replaced: the draft still says what was stored.
     expect([itemsOf(draft).items.heartRateBpm, heartRateSourceOf(draft)]).toEqual([82, 'ecg']);
     expect(rateOffer(draft.numbers.heartRateBpm, 76)).toBe("use the ECG's rate (76 /min)");
     // Held with the D-dimer's own reason too, each said.
     draft.numbers.dDimerNgMlFeu = '24';
-    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76))).toMatch(/^correct the marked values: D-dimer: 24 ng\/mL FEU .*; Heart rate: taken from the ECG at entry \(82 \/min\)/);
+    expect(saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, { rate: 76 }))).toMatch(/^correct the marked values: D-dimer: 24 ng\/mL FEU .*; Heart rate: taken from the ECG at entry \(82 \/min\)/);
     draft.numbers.dDimerNgMlFeu = '700';
 
     // The current rate taken: the ECG's again, nothing held.
     takeEcgRate(draft, 76);
-    expect([ecgRateChanged(draft, 76), saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, 76)), heartRateSourceOf(draft)]).toEqual([null, null, 'ecg']);
+    expect([ecgRateChanged(draft, { rate: 76 }), saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, { rate: 76 })), heartRateSourceOf(draft)]).toEqual([null, null, 'ecg']);
     // Or a rate typed, even the old one: the clinician's own, nothing held.
     const typedOld = startingDraft({ heartRateBpm: 82 }, null, 'ecg');
     heartRateTyped(typedOld);
-    expect([ecgRateChanged(typedOld, 76), heldEcgRate(typedOld, 76), heartRateSourceOf(typedOld)]).toEqual([null, [], 'entered']);
+    expect([ecgRateChanged(typedOld, { rate: 76 }), heldEcgRate(typedOld, { rate: 76 }), heartRateSourceOf(typedOld)]).toEqual([null, [], 'entered']);
 
     // Unchanged, typed, or empty: nothing to say.
-    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'ecg'), 82)).toBeNull();
-    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'entered'), 76)).toBeNull();
-    expect(ecgRateChanged(startingDraft({ ageYears: 60 }, null, 'ecg'), 76)).toBeNull();
-    // No rate measured now (withheld, or not read yet): only a typed rate can be saved.
-    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'ecg'), null)).toBe('taken from the ECG at entry (82 /min), but the ECG has no measured rate now (not read yet, or withheld): type the clinical rate');
+    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'ecg'), { rate: 82 })).toBeNull();
+    expect(ecgRateChanged(startingDraft({ heartRateBpm: 82 }, null, 'entered'), { rate: 76 })).toBeNull();
+    expect(ecgRateChanged(startingDraft({ ageYears: 60 }, null, 'ecg'), { rate: 76 })).toBeNull();
+  });
+
+  it("tells a rate the ECG no longer measures (saying why) from measurements not read yet, which neither say it is unmeasured nor hold the save", () => {
+    const draft = startingDraft({ heartRateBpm: 82 }, null, 'ecg');
+    // Read, with no rate: its intervals withheld for signal quality, said as the measurements say it; only a typed rate can be saved.
+    const withheld = ecgRateNow({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' }, heartRateBpm: null });
+    expect(withheld).toEqual({ rate: null, because: 'signal quality unusable' });
+    const said = 'taken from the ECG at entry (82 /min), but the ECG has no measured rate now (signal quality unusable): type the clinical rate';
+    expect([ecgRateChanged(draft, withheld), saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, withheld)), ecgRateRemark(draft, withheld)]).toEqual([said, `correct the marked value: Heart rate: ${said}`, null]);
+    // Or no rate measured, with the measurement's own reason (or none given).
+    const unmeasured = ecgRateNow({ ...measured, heartRateBpm: null, reasons: { heartRateBpm: 'fewer than 2 beats detected' } });
+    expect(ecgRateChanged(draft, unmeasured)).toBe('taken from the ECG at entry (82 /min), but the ECG has no measured rate now (fewer than 2 beats detected): type the clinical rate');
+    expect(ecgRateNow({ ...measured, heartRateBpm: null })).toEqual({ rate: null, because: 'no heart rate was measured' });
+    // Not read yet: nothing is wrong with the rate that is known; the form says it is being checked, and the save is not held on it.
+    expect([ecgRateChanged(draft, undefined), heldEcgRate(draft, undefined), saveHeldReason(draft, 'Dr. Rate', heldEcgRate(draft, undefined))]).toEqual([null, [], null]);
+    expect(ecgRateRemark(draft, undefined)).toBe("from the ECG at entry (reading the ECG's measurements…)");
+    // Read and the same: from the ECG; a typed rate or none is not remarked on.
+    expect(ecgRateRemark(draft, ecgRateNow({ ...measured, heartRateBpm: 82.2 }))).toBe('from the ECG');
+    expect(ecgRateRemark(startingDraft({ heartRateBpm: 82 }, null, 'entered'), undefined)).toBeNull();
+    expect(ecgRateRemark(startingDraft({ ageYears: 60 }, null, 'ecg'), undefined)).toBeNull();
+  });
+
+  it("gives the PE form the open record's rate once the viewer has read its measurements, none with why where reading them failed, and nothing before", () => {
+    expect(viewerEcgRate(1, measured, null)).toEqual({ rate: 107 });
+    // Being read: none held yet, or another record's still on screen.
+    expect(viewerEcgRate(1, null, null)).toBeUndefined();
+    expect(viewerEcgRate(2, measured, null)).toBeUndefined();
+    expect(viewerEcgRate(2, measured, 'the record could not be decoded')).toEqual({ rate: null, because: 'its measurements could not be read: the record could not be decoded' });
   });
 
   it("puts the engine's refusal of a rate sent as the ECG's after the clinical words, and leaves other refusals as the engine says them", () => {

@@ -1,4 +1,4 @@
-import { ecgHeartRate } from '../../../../core/contract/ecg-heart-rate';
+import { ecgHeartRate, noEcgHeartRateBecause } from '../../../../core/contract/ecg-heart-rate';
 import type { HeartRateSource, PeItems } from '../../../../core/contract/pe-schemas';
 import { ecgRateRefused, peNumberRanges, readDecimal } from '../../../../core/contract/pe-schemas';
 import type { ErrorInfo } from '../../../../core/contract/result';
@@ -49,6 +49,31 @@ export function ecgRate(m: RecordMeasurements | null): number | null {
   return m ? ecgHeartRate(m) : null;
 }
 
+/**
+ * The ECG's rate as the PE form knows it once the record's measurements are read: the rate, or
+ * none and why (its intervals withheld for signal quality, or no rate measured). Before they are
+ * read the form is given undefined instead: nothing is known yet, which is not "no rate", so a
+ * rate taken from the ECG is neither said to be unmeasured nor held from saving on that account.
+ */
+export type EcgRateNow = { readonly rate: number } | { readonly rate: null; readonly because: string };
+
+/** The read measurements' rate (ecgRate) for the PE form, with why there is none. */
+export function ecgRateNow(m: RecordMeasurements): EcgRateNow {
+  const rate = ecgRate(m);
+  return rate === null ? { rate: null, because: noEcgHeartRateBecause(m) } : { rate };
+}
+
+/**
+ * The open record's rate for the PE form from what the viewer holds: the rate (or none and why)
+ * once its measurements are read; none, saying so, where reading them failed (the engine, which
+ * measures the record itself on saving, would not find the rate either); undefined while they are
+ * being read, or are another record's.
+ */
+export function viewerEcgRate(recordId: number, measurements: RecordMeasurements | null, measureError: string | null): EcgRateNow | undefined {
+  if (measurements?.recordId === recordId) return ecgRateNow(measurements);
+  return measureError === null ? undefined : { rate: null, because: `its measurements could not be read: ${measureError}` };
+}
+
 /** The one-click offer beside the heart rate, while the typed rate is not already the ECG's. */
 export function rateOffer(text: string, rate: number | null): string | null {
   return rate === null || typed(text) === rate ? null : `use the ECG's rate (${rate} /min)`;
@@ -68,23 +93,36 @@ export function heartRateTyped(draft: PeDraft): void {
 /**
  * Beside a heart rate the draft marks as the ECG's that is not the ECG's rate now: an entry saved
  * with the ECG's rate, reopened after a correction of the record's beats changed the measured
- * rate (or the rate taken, then the beats corrected with the form open). The mark no longer holds
- * and the engine refuses it; the form may neither relabel the old rate as typed (the clinician
- * did not type it) nor replace it unasked, so it says what happened and what to do. Null while
- * the mark holds, or the rate is typed, or there is none.
+ * rate (or the rate taken, then the beats corrected with the form open), or withheld it. The mark
+ * no longer holds and the engine refuses it; the form may neither relabel the old rate as typed
+ * (the clinician did not type it) nor replace it unasked, so it says what happened and what to do.
+ * Null while the mark holds, or the rate is typed, or there is none, or the ECG's measurements are
+ * not read yet (`now` undefined: ecgRateRemark says so, and the save is not held on it).
  */
-export function ecgRateChanged(draft: PeDraft, rate: number | null): string | null {
-  if (draft.heartRateSource !== 'ecg') return null;
+export function ecgRateChanged(draft: PeDraft, now: EcgRateNow | undefined): string | null {
+  if (draft.heartRateSource !== 'ecg' || now === undefined) return null;
   const taken = typed(draft.numbers.heartRateBpm);
-  if (taken === null || taken === rate) return null;
+  if (taken === null || taken === now.rate) return null;
   const at = `taken from the ECG at entry (${taken} /min)`;
-  if (rate === null) return `${at}, but the ECG has no measured rate now (not read yet, or withheld): type the clinical rate`;
-  return `${at}; the ECG now measures ${rate} /min, its beats or boundaries having been corrected since: use ${rate} /min, or type the clinical rate`;
+  if (now.rate === null) return `${at}, but the ECG has no measured rate now (${now.because}): type the clinical rate`;
+  return `${at}; the ECG now measures ${now.rate} /min, its beats or boundaries having been corrected since: use ${now.rate} /min, or type the clinical rate`;
 }
 
-/** The heart rate held from saving while `ecgRateChanged` says it is no longer the ECG's, with that reason; none otherwise. */
-export function heldEcgRate(draft: PeDraft, rate: number | null): RejectedValue[] {
-  const changed = ecgRateChanged(draft, rate);
+/**
+ * Beside a heart rate the draft marks as the ECG's when nothing is wrong with it: that it is the
+ * ECG's, or, while the ECG's measurements are still being read, that it cannot be checked against
+ * them yet. Null where ecgRateChanged speaks, or the rate is typed or empty.
+ */
+export function ecgRateRemark(draft: PeDraft, now: EcgRateNow | undefined): string | null {
+  const taken = typed(draft.numbers.heartRateBpm);
+  if (draft.heartRateSource !== 'ecg' || taken === null) return null;
+  if (now === undefined) return "from the ECG at entry (reading the ECG's measurements…)";
+  return taken === now.rate ? 'from the ECG' : null;
+}
+
+/** The heart rate held from saving while `ecgRateChanged` says it is no longer the ECG's, with that reason; none otherwise (nor while the measurements are being read). */
+export function heldEcgRate(draft: PeDraft, now: EcgRateNow | undefined): RejectedValue[] {
+  const changed = ecgRateChanged(draft, now);
   return changed === null ? [] : [{ id: 'heartRateBpm', reason: `Heart rate: ${changed}` }];
 }
 

@@ -1,15 +1,16 @@
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { PeAssessment, PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
 import { emptyDraft, heartRateSourceOf, itemsOf, saveHeldReason, type PeDraft, type RejectedValue } from './pe-draft';
-import { ecgRateChanged, ecgRateRefused, heldEcgRate, saveRefusal, startingDraft } from './pe-record-items';
+import { ecgRateChanged, ecgRateRefused, ecgRateRemark, heldEcgRate, saveRefusal, startingDraft, type EcgRateNow } from './pe-record-items';
 
 /**
  * The viewer's measured rate of the open record, which the form offers for the heart rate: `rate`
- * a getter (the viewer's measurements, which a correction of the beats changes; null while none),
- * `measureAgain` to have the viewer read the measurements again when the engine's differ.
+ * a getter (the viewer's measurements, which a correction of the beats changes: the rate or why
+ * there is none; undefined while they are not read yet), `measureAgain` to have the viewer read
+ * the measurements again when the engine's differ.
  */
 export interface MeasuredRate {
-  readonly rate: () => number | null;
+  readonly rate: () => EcgRateNow | undefined;
   readonly measureAgain: () => void;
 }
 
@@ -34,24 +35,29 @@ export class RecordPeScores {
   #ticket = 0;
   #previewTicket = 0;
 
-  constructor(bridge: EinthovenBridge, measured: MeasuredRate = { rate: () => null, measureAgain: () => undefined }) {
+  constructor(bridge: EinthovenBridge, measured: MeasuredRate = { rate: () => undefined, measureAgain: () => undefined }) {
     this.#bridge = bridge;
     this.#measured = measured;
   }
 
-  /** The record's measured rate now, which the form offers and a rate marked as the ECG's must equal. */
+  /** The record's measured rate now, which the form offers and a rate marked as the ECG's must equal; null while none, or not read yet. */
   get ecgRate(): number | null {
-    return this.#measured.rate();
+    return this.#measured.rate()?.rate ?? null;
   }
 
   /** Beside the heart rate when it is marked as the ECG's but is no longer its rate (pe-record-items ecgRateChanged); else null. */
   get ecgRateChanged(): string | null {
-    return ecgRateChanged(this.draft, this.ecgRate);
+    return ecgRateChanged(this.draft, this.#measured.rate());
   }
 
-  /** Values read but held from saving, each with why. */
+  /** Beside the heart rate when it is marked as the ECG's and holds, or cannot be checked yet (pe-record-items ecgRateRemark); else null. */
+  get ecgRateRemark(): string | null {
+    return ecgRateRemark(this.draft, this.#measured.rate());
+  }
+
+  /** Values read but held from saving, each with why: not a rate taken from the ECG while its measurements are still being read. */
   get #held(): RejectedValue[] {
-    return heldEcgRate(this.draft, this.ecgRate);
+    return heldEcgRate(this.draft, this.#measured.rate());
   }
 
   get current(): PeAssessment | undefined {

@@ -23,6 +23,8 @@ export class RecordView {
   measurements = $state.raw<RecordMeasurements | null>(null);
   measuring = $state(false);
   error = $state<string | null>(null);
+  /** Why the open record's measurements could not be read (the engine's message); null while they are read or being read. */
+  measureError = $state<string | null>(null);
   #filterTicket = 0;
   #measureTicket = 0;
 
@@ -45,12 +47,16 @@ export class RecordView {
   async measure(recordId: number): Promise<void> {
     const ticket = ++this.#measureTicket;
     this.measurements = null;
+    this.measureError = null;
     this.measuring = true;
     const result = await this.#bridge.api['records:measure']({ id: recordId });
     if (ticket !== this.#measureTicket) return;
     this.measuring = false;
     if (result.ok) this.measurements = result.value;
-    else this.error = `Measurements failed: ${result.error.message}`;
+    else {
+      this.measureError = result.error.message;
+      this.error = `Measurements failed: ${result.error.message}`;
+    }
   }
 
   /**
