@@ -10,6 +10,7 @@ import type { PredictionResult } from '../contract/training-schemas';
 import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
 import { Engine } from './engine';
+import { engineValue } from '../test/engine-value';
 
 /**
  * A cardiologist's reading through the real engine: real SQLite, real PTB-XL records, a real
@@ -22,11 +23,7 @@ let engine: Engine;
 let first: number;
 let second: number;
 
-async function value<T>(channel: string, request: object): Promise<T> {
-  const r = await engine.handle(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
 async function importRecord(name: string): Promise<number> {
   const files = ['hea', 'dat'].map((ext) => ({ name: `${name}.${ext}`, bytes: new Uint8Array(readFileSync(path.join(data, 'records100', '00000', `${name}.${ext}`))) }));

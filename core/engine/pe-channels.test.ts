@@ -8,17 +8,14 @@ import { computePeScores } from '../clinic/pe-scores/index';
 import { PeAssessmentStore } from '../db/pe-assessments';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
+import { engineValue } from '../test/engine-value';
 
 /** PE pre-test scores through the real engine: real SQLite, a real PTB-XL record. */
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-pe-'));
 let engine: Engine;
 let recordId: number;
 
-async function value<T>(channel: string, request: object): Promise<T> {
-  const r = await engine.handle(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
 beforeAll(async () => {
   engine = new Engine({ dataDir, shell: 'test' });

@@ -18,6 +18,7 @@ import { sealManifest } from '../train/package/seal';
 import { logitOf, type FusionBlock, type FusionItemFeature } from '../train/pe/fusion';
 import { ensureBackend } from '../train/setup';
 import { Engine } from './engine';
+import { engineValue } from '../test/engine-value';
 
 /**
  * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
@@ -33,11 +34,7 @@ let engine: Engine;
 let recordId: number;
 let prediction: StoredPrediction;
 
-async function value<T>(channel: string, request: object): Promise<T> {
-  const r = await engine.handle(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
 /** An untrained one-output (PE) network: its probability is what is fused, whatever it is. */
 const fields: ManifestFields = {

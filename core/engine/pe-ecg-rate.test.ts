@@ -8,6 +8,7 @@ import { parseResponse } from '../contract/result';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
+import { engineValue } from '../test/engine-value';
 
 /**
  * A PE entry's heart rate said to be the ECG's, through the real engine: real SQLite, a real
@@ -16,11 +17,7 @@ import { Engine } from './engine';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-pe-rate-'));
 let engine: Engine;
 
-async function value<T>(channel: string, request: object): Promise<T> {
-  const r = await engine.handle(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
 async function imported(request: object): Promise<number> {
   const { jobId } = await value<{ jobId: string }>('records:import', request);

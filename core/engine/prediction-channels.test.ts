@@ -11,6 +11,7 @@ import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
 import type { ModelManifest } from '../train/package/manifest';
 import { Engine } from './engine';
+import { engineValue } from '../test/engine-value';
 
 /**
  * Predictions, their stored history, the model registry and the training audit through the real
@@ -23,11 +24,7 @@ const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V
 let engine: Engine;
 let manifest: ModelManifest;
 
-async function value<T>(channel: string, request: object, on: Engine = engine): Promise<T> {
-  const r = await on.handle(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: object, on: Engine = engine): Promise<T> => engineValue<T>(on, channel, request);
 
 async function importRecord(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<number> {
   const { jobId } = await value<{ jobId: string }>('records:import', csv ? { files, csv } : { files });

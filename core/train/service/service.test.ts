@@ -9,6 +9,7 @@ import { Engine } from '../../engine/engine';
 import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
 import { trainJob } from '../jobs/train-job';
+import { engineValue } from '../../test/engine-value';
 
 const data = fixturePath('train', 'ptbxl');
 const resourcesDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-resources-'));
@@ -39,11 +40,7 @@ function events(jobId: string): { progress: TrainProgressEvent[]; finished: Prom
   return { progress, finished };
 }
 
-async function value<T>(channel: string, request: unknown): Promise<T> {
-  const r = await engine.handle(channel, request);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
+const value = <T>(channel: string, request: unknown): Promise<T> => engineValue<T>(engine, channel, request);
 
 describe('training through the engine contract', () => {
   it('lists the bundled model and predicts a stored record, naming model and operating point, audited', async () => {
