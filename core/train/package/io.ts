@@ -302,14 +302,16 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
 
 /**
  * Records a final test-split evaluation in a package folder's manifest (provenance.test), with
- * the records it left out as outside the model's intended input (their count by reason and what
- * the figures cover; not the example record). The weights and their digests are untouched; the
- * manifest is re-validated before it is written.
+ * the records it left out: those outside the model's intended input (their count by reason and
+ * what the figures cover; not the example record) and the count of those that could not be read
+ * (`failed`, required so that no caller drops it: the card says it beside `n`, which counts only
+ * the records read, as it does for a fine-tuning's closing evaluation). The weights and their
+ * digests are untouched; the manifest is re-validated before it is written.
  */
-export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
+export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
   const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
   const { outOfScope } = report;
-  const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
+  const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), unreadable: report.failed.length, ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
   // Resealed: the test figures are part of the package, so its id changes with them.
   const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>);
