@@ -27,6 +27,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   audit: () => import('./audit').then((m) => m.area),
   memory: () => import('./memory').then((m) => m.area),
   removal: () => import('./removal').then((m) => m.area),
+  scope: () => import('./scope').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
