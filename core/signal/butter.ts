@@ -95,11 +95,27 @@ function normalisedCutoffs(cutoffHz: number | readonly number[], band: FilterBan
   return wn;
 }
 
+/** Designs already made, by their arguments: a few per sampling rate. */
+const designs = new Map<string, Sos>();
+const maxDesigns = 256;
+
 /**
  * Digital Butterworth filter as second-order sections; equals
- * `scipy.signal.butter(order, cutoffHz, band, fs=fs, output='sos')`.
+ * `scipy.signal.butter(order, cutoffHz, band, fs=fs, output='sos')`. A design is made once per
+ * set of arguments and shared (frozen): measuring a record designed the same five filters for every
+ * lead, about a twelfth of its time at 100 Hz (docs/benchmarks.md, "scope").
  */
 export function butter(order: number, cutoffHz: number | readonly number[], band: FilterBand, fs: number): Sos {
+  const key = `${order} ${typeof cutoffHz === 'number' ? cutoffHz : cutoffHz.join(',')} ${band} ${fs}`;
+  const known = designs.get(key);
+  if (known) return known;
+  const sos = Object.freeze(design(order, cutoffHz, band, fs).map((row) => Object.freeze([...row])));
+  if (designs.size >= maxDesigns) designs.clear();
+  designs.set(key, sos);
+  return sos;
+}
+
+function design(order: number, cutoffHz: number | readonly number[], band: FilterBand, fs: number): Sos {
   if (!Number.isInteger(order) || order < 1 || order > 64) {
     throw new EinthovenError('E_VALIDATION', `filter order must be an integer from 1 to 64, got ${order}`);
   }

@@ -38,6 +38,18 @@ describe('butter', () => {
     expect(maxAbsDiff(sos.flat(), c.sos.flat())).toBeLessThan(1e-10);
   });
 
+  it('makes a design once per set of arguments and shares it frozen, so no caller can change another\'s filter', () => {
+    const first = butter(2, [5, 20], 'bandpass', 360);
+    expect(butter(2, [5, 20], 'bandpass', 360)).toBe(first);
+    expect(butter(2, [5, 21], 'bandpass', 360)).not.toBe(first);
+    expect(butter(2, [5, 20], 'bandpass', 361)).not.toBe(first);
+    expect(Object.isFrozen(first) && first.every((row) => Object.isFrozen(row))).toBe(true);
+    expect(() => (first[0] as number[]).splice(0, 1)).toThrow(TypeError);
+    // A refused design is refused every time, not remembered as made.
+    expect(() => butter(2, [5, 200], 'bandpass', 360)).toThrow(/fs\/2/);
+    expect(() => butter(2, [5, 200], 'bandpass', 360)).toThrow(/fs\/2/);
+  });
+
   it("reproduces the paper's coefficients (paper-spec §2): the code's fs=100 design and the intended fs=500 one", () => {
     const asUsed = [
       [0.765599987913459, 1.531199975826918, 0.765599987913459, 1, 1.560334465031569, 0.6414527399502982],

@@ -10,7 +10,7 @@ import { alignBeats } from './beat-alignment';
 import { applyBeatEdits, hasBeatEdits, type BeatEdits, type EditedBeats } from './beat-edits';
 import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from './boundary-correction';
 import { withoutSinusP } from './no-sinus-p';
-import { detectQrs } from './qrs';
+import { detectQrs, type BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
@@ -274,36 +274,41 @@ function pacedToLeaveOut(pacing: PacingResult, beats: readonly number[]): Readon
   return new Set(pacing.pacedBeats.map((i) => beats[i] as number));
 }
 
-/**
- * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
- * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
- * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
- * with a reason.
- */
-export function analyseEcg(leads: readonly NamedLead[], fs: number, options: AnalysisOptions = {}): EcgAnalysis {
+/** What every measure of a record is taken from: its beats, the quality of its leads, the usable ones cleaned, its pacing and its median beat. */
+interface MedianBeatStage {
+  /** The beats measured on: the detected ones, or the reader's where there are beat edits. */
+  readonly detection: BeatDetection;
+  readonly beatEdit: EditedBeats | undefined;
+  readonly quality: RecordQuality;
+  /** The leads neither missing nor flat, and each cleaned for measurement. */
+  readonly usable: readonly NamedLead[];
+  readonly clean: Float64Array[];
+  /** The beats re-timed on the QRS itself (beat-alignment.ts). */
+  readonly beats: number[];
+  readonly pacing: PacingResult;
+  readonly held: HeldSamples;
+  readonly pacedOut: ReadonlySet<number>;
+  readonly heldOut: ReadonlySet<number>;
+  readonly beat: MedianBeat | undefined;
+}
+
+function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: BeatEdits | undefined): MedianBeatStage {
   const detected = detectQrs(
     leads.map((l) => l.samples),
     fs,
   );
-  const beatEdit = options.beatEdits && hasBeatEdits(options.beatEdits) ? applyBeatEdits(detected, options.beatEdits, leads.map((l) => l.samples), fs) : undefined;
+  const beatEdit = beatEdits && hasBeatEdits(beatEdits) ? applyBeatEdits(detected, beatEdits, leads.map((l) => l.samples), fs) : undefined;
   // Quality, the median beat and every measure below use the reader's beats where there are edits.
   const detection = beatEdit?.detection ?? detected;
-  const corrections = options.boundaries !== undefined || options.beatEdits !== undefined;
-  const beatsEdited = beatEdit ? { beats: { added: beatEdit.added, removed: beatEdit.removed, unmatched: beatEdit.unmatched } } : {};
-  const beatsChanged = (beatEdit?.added ?? 0) + (beatEdit?.removed ?? 0) > 0;
   const quality = assessRecord(leads, fs, detection);
-  const normalised = leadByLeadNormalisation(leads, quality);
-  const reasons: Record<string, string> = {};
   const usable = leads.filter((l) => {
     const q = quality.leads[l.name];
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
-  const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
   // Re-timed on the QRS itself (beat-alignment.ts): RR, the median beat and every beat-by-beat
   // measure below use these, so they agree with each other to the sample.
   const beats = alignBeats(clean, detection.beats, fs);
-  const rrMs = rrStatistics(beats, fs, reasons);
   const pacing = withUnseenSpikeBeats(
     detectPacing(
       usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
@@ -320,6 +325,38 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const pacedOut = pacedToLeaveOut(pacing, beats);
   const heldOut = new Set(held.beats.map((i) => beats[i] as number));
   const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut])) : undefined;
+  return { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat };
+}
+
+/**
+ * The QRS duration analyseEcg reports for the record (its `measurements.qrsMs`, with no reader's
+ * corrections), without the rest of its analysis: the same beats, quality, median beat and
+ * delineation, and null where it withholds the intervals. What the model's scope check needs of a
+ * record whose pacemaker spikes cannot be seen (core/train/scope.ts), which measured the whole
+ * record, rhythm and statements included, for it (docs/benchmarks.md, "scope").
+ */
+export function measuredQrsMs(leads: readonly NamedLead[], fs: number): number | null {
+  const { quality, usable, beat } = medianBeatStage(leads, fs, undefined);
+  if (!beat || withheldIntervals(quality, usable.length)) return null;
+  const f = delineate(beat);
+  return interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, {}, f.reasons.qrs ?? 'QRS boundaries not found');
+}
+
+/**
+ * Detects beats, assesses quality and measures a record (leads in mV, NaN = missing sample),
+ * then checks what may be read from it (quality, amplitude plausibility, pacing) and states
+ * the rule-based interpretation. Never throws on bad signal: unmeasurable values are null
+ * with a reason.
+ */
+export function analyseEcg(leads: readonly NamedLead[], fs: number, options: AnalysisOptions = {}): EcgAnalysis {
+  const { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat } = medianBeatStage(leads, fs, options.beatEdits);
+  const corrections = options.boundaries !== undefined || options.beatEdits !== undefined;
+  const beatsEdited = beatEdit ? { beats: { added: beatEdit.added, removed: beatEdit.removed, unmatched: beatEdit.unmatched } } : {};
+  const beatsChanged = (beatEdit?.added ?? 0) + (beatEdit?.removed ?? 0) > 0;
+  const normalised = leadByLeadNormalisation(leads, quality);
+  const reasons: Record<string, string> = {};
+  const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
+  const rrMs = rrStatistics(beats, fs, reasons);
   const beatsLeftOut = { paced: (beat?.leftOut ?? []).filter((b) => pacedOut.has(b)).length, held: (beat?.leftOut ?? []).filter((b) => heldOut.has(b)).length };
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
@@ -443,10 +480,19 @@ function heldText(held: HeldSamples, beats: number, leftOut: number): string | u
 }
 
 /**
- * What may be read from the measurements. Intervals are withheld when the record's verdict
- * is unusable for any cause but missing leads (a two-lead Holter strip lacks ten of the twelve
- * leads a model needs, yet measures well) or when every present lead is noisy or clipped.
+ * Why no interval is reported, or undefined: the record's verdict is unusable for any cause but
+ * missing leads (a two-lead Holter strip lacks ten of the twelve leads a model needs, yet measures
+ * well), every present lead is noisy or clipped, or no lead is usable.
  */
+function withheldIntervals(quality: RecordQuality, usableLeads: number): string | undefined {
+  const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
+  const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
+  const blocking = quality.unusableBecause.filter((c) => c !== 'leadsLost');
+  if (blocking.length === 0 && !allNoisy && usableLeads > 0) return undefined;
+  return `signal quality unusable (${quality.reasons.length > 0 ? quality.reasons.join('; ') : 'every present lead noisy or clipped'}): no interval is reported`;
+}
+
+/** What may be read from the measurements (intervals withheld: withheldIntervals). */
 function caveatsOf(
   quality: RecordQuality,
   usableLeads: number,
@@ -457,13 +503,7 @@ function caveatsOf(
   normalised: (LeadNormalisation & { axesRestored: boolean }) | undefined,
   samplesHeld: string | undefined,
 ): MeasurementCaveats {
-  const present = Object.values(quality.leads).filter((q) => !q.issues.includes('missing') && !q.issues.includes('flat'));
-  const allNoisy = present.length > 0 && present.every((q) => q.issues.includes('highFrequencyNoise') || q.issues.includes('clipped'));
-  const blocking = quality.unusableBecause.filter((c) => c !== 'leadsLost');
-  const intervalsWithheld =
-    blocking.length > 0 || allNoisy || usableLeads === 0
-      ? `signal quality unusable (${quality.reasons.length > 0 ? quality.reasons.join('; ') : 'every present lead noisy or clipped'}): no interval is reported`
-      : undefined;
+  const intervalsWithheld = withheldIntervals(quality, usableLeads);
   const amplitudeImplausible = implausibleAmplitude(morphology);
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;

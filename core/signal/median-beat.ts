@@ -1,6 +1,6 @@
 import { butter } from './butter';
 import { sosfiltfilt } from './sosfilt';
-import { median } from './stats';
+import { finiteOrZero, median } from './stats';
 
 /** Representative beat per lead: the sample-wise median over aligned beats. */
 export interface MedianBeat {
@@ -18,7 +18,7 @@ export interface MedianBeat {
 
 /** Zero-phase 0.5–40 Hz: removes wander and most mains/EMG without shifting wave boundaries. */
 export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float64Array {
-  const x = Float64Array.from(lead, (v) => (Number.isFinite(v) ? v : 0));
+  const x = finiteOrZero(lead);
   const hp = butter(2, 0.5, 'highpass', fs);
   const y = x.length > 15 ? sosfiltfilt(hp, x) : x;
   if (fs <= 90) return y;

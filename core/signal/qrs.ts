@@ -1,6 +1,6 @@
 import { butter } from './butter';
 import { sosfiltfilt } from './sosfilt';
-import { medianFilter, movingAverage, quantile } from './stats';
+import { finiteOrZero, medianFilter, movingAverage, quantile } from './stats';
 
 /** Outcome of beat detection: sample indices at the input rate, or none with the reason. */
 export interface BeatDetection {
@@ -35,7 +35,7 @@ export function usableLead(lead: ArrayLike<number>): boolean {
  * band-pass (wander and T waves out), squared central difference.
  */
 function leadEnergy(lead: ArrayLike<number>, fs: number): Float64Array {
-  const x = Float64Array.from(lead, (v) => (Number.isFinite(v) ? v : 0));
+  const x = finiteOrZero(lead);
   const spikeWindow = Math.max(3, (Math.round(0.012 * fs) >> 1) * 2 + 1);
   const bp = sosfiltfilt(butter(2, [5, Math.min(20, 0.45 * fs)], 'bandpass', fs), medianFilter(x, spikeWindow));
   const e = new Float64Array(bp.length);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalLeads, recordSeconds } from '../formats/record';
-import { analyseEcg } from '../signal/measure';
+import { measuredQrsMs } from '../signal/measure';
 import { detectPacing, type PacingResult } from '../signal/pacing';
 import { pacingUnseenWideQrs } from '../signal/unseen-pacing';
 import type { PipelineConfig } from '../signal/pipeline-config';
@@ -195,8 +195,12 @@ export function durationFinding(seconds: number, intended: Pick<IntendedInput, '
   return { kind: 'duration', text: `too short: ${seconds.toFixed(2)} s; the model needs at least ${intended.minSeconds.toFixed(2)} s${intended.minSecondsBasis ? ` (${basisText[intended.minSecondsBasis]})` : ''}` };
 }
 
-/** Why the record looks ventricular paced though its spikes could not be looked for: its measured QRS is as wide as a paced one's. */
+/**
+ * Why the record looks ventricular paced though its spikes could not be looked for: its QRS, as
+ * `ecg measure` measures it, is as wide as a paced one's. Only the QRS width is measured
+ * (measuredQrsMs), not the whole analysis, which took nearly all of the judgement's time.
+ */
 function pacedLookingWithoutSpikes(leads: ScopeInput['leads'], fs: number, pacing: PacingResult): string | undefined {
   if (leads.length === 0 || !(fs > 0)) return undefined;
-  return pacingUnseenWideQrs(pacing, analyseEcg(leads, fs).measurements.qrsMs);
+  return pacingUnseenWideQrs(pacing, measuredQrsMs(leads, fs));
 }
