@@ -1,29 +1,44 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { ModelEvaluations } from '../../db/model-evaluations';
 import { trainJob } from '../../train/jobs/train-job';
 import type { ModelManifest } from '../../train/package/manifest';
 import { runCli } from '../../test/cli-io';
 import { fixturePath } from '../../test/shared-data';
 import { evaluateCommand } from './evaluate';
 import { modelCommand } from './model';
+import { modelsCommand } from './models';
 
 const fixture = fixturePath('train', 'ptbxl');
 let dir: string;
-let model: string;
+let trained: string;
+
+/** A copy of the trained package at `to`: each test attaches to a package of its own. */
+function copyOfModel(to: string): string {
+  mkdirSync(path.dirname(to), { recursive: true });
+  cpSync(trained, to, { recursive: true });
+  return to;
+}
+
+const manifestFile = (model: string) => path.join(model, 'manifest.json');
+const manifestOf = async (model: string) => JSON.parse(await readFile(manifestFile(model), 'utf8')) as ModelManifest;
+const evaluate = (args: string[]) => runCli(evaluateCommand, ['--data', fixture, '--split', 'test', '--backend', 'wasm', '--workers', '1', '--quiet', ...args]);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-evaluate-attach-'));
-  model = path.join(dir, 'tiny');
+  trained = path.join(dir, 'tiny');
   // A real tiny model on the 24 PTB-XL fixture records (its locked test: strat_fold 10, 6 records), never evaluated on them.
-  await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out: model, name: 'tiny', backend: 'wasm', workers: 1, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
+  await trainJob({ dataset: { kind: 'ptbxl', root: fixture }, architecture: 'xresnet1d50', out: trained, name: 'tiny', backend: 'wasm', workers: 1, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
 }, 600_000);
 
 describe('ecg evaluate --split test --attach', () => {
   it('keeps with the attached locked test the count of test records that could not be read, and the card says it', async () => {
     // A copy of the fixture whose locked test record 00065 is cut short: it cannot be read.
+    const model = copyOfModel(path.join(dir, 'unreadable', 'tiny'));
     const root = path.join(dir, 'ptbxl');
     cpSync(fixture, root, { recursive: true });
     writeFileSync(path.join(root, 'records100', '00000', '00065_lr.dat'), Buffer.alloc(10));
@@ -42,5 +57,57 @@ describe('ecg evaluate --split test --attach', () => {
     const at = card.findIndex((l) => l.startsWith(`  locked test (${report.n} records)`));
     expect(at).toBeGreaterThan(-1);
     expect(card.slice(at + 1)).toContain('  note: 1 more test record could not be read and is in no figure');
+  }, 300_000);
+
+  it('with --record, on a model installed in a data folder, records the evaluation under the id the package has once attached', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-record-'));
+    const installed = copyOfModel(path.join(dataDir, 'models', 'tiny'));
+    const before = (await manifestOf(installed)).id;
+    const r = await evaluate(['--model', before, '--attach', '--record', '--data-dir', dataDir, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout[0] as string) as { n: number; model: { id: string }; attached: { id: string; previousId: string } };
+    const after = (await manifestOf(installed)).id;
+    expect(after).not.toBe(before);
+    // The report is of the package as evaluated; "attached" names what it is now.
+    expect(report.model.id).toBe(before);
+    expect(report.attached).toEqual({ id: after, previousId: before });
+    const { db } = openDatabase(path.join(dataDir, 'einthoven.sqlite'));
+    try {
+      const evaluations = new ModelEvaluations(db);
+      expect(evaluations.latest(after)).toMatchObject({ modelId: after, n: report.n });
+      expect(evaluations.latest(before)).toBeNull();
+    } finally {
+      db.close();
+    }
+    // The site's evaluation is the installed model's: it can be promoted on it.
+    expect((await runCli(modelsCommand, ['promote', after, '--by', 'Dr Waller', '--yes', '--data-dir', dataDir])).code).toBe(0);
+  }, 300_000);
+
+  it('refuses, before anything is written, to attach to an installed package whose id the site keeps an evaluation or the default under', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-orphan-'));
+    const installed = copyOfModel(path.join(dataDir, 'models', 'tiny'));
+    const { id } = await manifestOf(installed);
+    expect((await evaluate(['--model', id, '--record', '--data-dir', dataDir, '--json'])).code).toBe(0);
+    const bytes = await readFile(manifestFile(installed));
+    await expect(evaluate(['--model', id, '--attach', '--data-dir', dataDir])).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      message: expect.stringMatching(/is installed \(in .*\) as .*, and this site's database \(.*einthoven\.sqlite\) keeps under that id its locked-test evaluation on this site's data \(the latest: \d+ records of ptbxl-superclass-100hz, .*\)\. .*nothing was written\. To keep this locked test in a package, attach it to a copy outside/),
+    });
+    expect((await runCli(modelsCommand, ['promote', id, '--by', 'Dr Waller', '--yes', '--data-dir', dataDir])).code).toBe(0);
+    await expect(evaluate(['--model', installed, '--attach', '--record', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringMatching(/; its choice as the default model for predictions\. /) });
+    expect(await readFile(manifestFile(installed))).toEqual(bytes);
+    // Outside the data folder, a copy takes the attach.
+    const copy = copyOfModel(path.join(dir, 'orphan-copy'));
+    expect((await evaluate(['--model', copy, '--attach', '--data-dir', dataDir])).code).toBe(0);
+  }, 300_000);
+
+  it('with --record, refuses a package that is not the installed one before anything is written', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-elsewhere-'));
+    copyOfModel(path.join(dataDir, 'models', 'tiny'));
+    // The same package outside the data folder: attached, it would get a new id the site does not know.
+    const elsewhere = copyOfModel(path.join(dir, 'elsewhere'));
+    const bytes = await readFile(manifestFile(elsewhere));
+    await expect(evaluate(['--model', elsewhere, '--attach', '--record', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is neither bundled nor in .*models\. Give the installed model's id or name/) });
+    expect(await readFile(manifestFile(elsewhere))).toEqual(bytes);
   }, 300_000);
 });

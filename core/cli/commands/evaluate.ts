@@ -4,6 +4,7 @@ import { compareJob } from '../../train/jobs/compare-job';
 import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
+import { attachedJson, attachedLines, planAttach, type AttachPlan } from './evaluate-attach';
 import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -26,12 +27,15 @@ async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName
   }
 }
 
-/** Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited. */
-async function recordOnSite(dataDir: string | undefined, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
+/**
+ * Keeps a locked-test evaluation in the workstation's database (model_evaluations), audited, under
+ * `modelId`: the package's id as it is now (after --attach, its new one).
+ */
+async function recordOnSite(dataDir: string | undefined, modelId: string, report: EvaluationReport, dataset: { root: string; labels?: string }): Promise<void> {
   const engine = cliEngine(dataDir);
   try {
     await engine.ledger.recordEvaluation({
-      modelId: report.model.id,
+      modelId,
       source: 'evaluate',
       dataset: { name: report.dataset, root: dataset.root, labels: dataset.labels ?? null },
       n: report.n,
@@ -101,9 +105,16 @@ classes it averages over and which it leaves out; every class gets an AUC interv
   --record             record this locked-test evaluation in the workstation's database as
                        an evaluation on this site's data (what \`ecg models promote\` needs);
                        --split test only, an installed model (bundled or in --data-dir's models/)
-  --data-dir DIR       with --record: the database folder
+  --data-dir DIR       with --record: the database folder; with --attach: the data folder whose
+                       installed models and database are checked (default: the default folder)
   --attach             write this evaluation into the package's manifest as its locked-test
-                       figures (provenance.test; --split test only, a package folder only)
+                       figures (provenance.test; --split test only, a package folder only). The
+                       manifest is resealed, so the package gets a new id (printed; --json
+                       "attached": {"id","previousId"}); with --record the evaluation is recorded
+                       under that new id, and the package must be the installed one. An installed
+                       package whose present id this site's database keeps an evaluation or the
+                       default (or previous default) under is refused before anything runs: they
+                       would name no installed model; attach to a copy outside models/ instead
   --backend B          ${backendChoices}
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
@@ -180,16 +191,22 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const model = await resolveModel(values.model, values['data-dir']);
+    const attachFlags = { record: values.record === true, dataDir: values['data-dir'] };
+    // Refused before the evaluation runs, so nothing is written and no time is spent on a refusal.
+    const plan: AttachPlan | undefined = values.attach ? await planAttach(model, attachFlags, io.stderr) : undefined;
     const report = await evaluateJob(
       { model, dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     // A --paper-exact package's test split chose its epoch: kept as its locked test, it would pass the promotion gate.
     if ((values.attach || values.record) && report.notLockedTest) throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
-    if (values.attach) await attachTestReport(model, report);
-    if (values.record) await recordOnSite(values['data-dir'], report, datasetSpecFrom(values));
+    // Checked again just before the write: the site's database may have come to keep something under the present id while the evaluation ran.
+    if (plan) await planAttach(model, attachFlags, io.stderr);
+    const attached = plan ? await attachTestReport(model, report) : undefined;
+    // Recorded under the id the package has now: the one the engine finds it by once attached.
+    if (values.record) await recordOnSite(values['data-dir'], attached?.id ?? report.model.id, report, datasetSpecFrom(values));
     if (values.json) {
-      io.stdout(jsonLine(report));
+      io.stdout(jsonLine(plan && attached ? { ...report, attached: attachedJson(plan, attached) } : report));
       return 0;
     }
     evaluationLines(report).forEach((line) => io.stdout(line));
@@ -200,6 +217,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     subgroupLines(report.subgroups ?? []).forEach((line) => io.stdout(line));
     if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
     if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
+    if (plan && attached) attachedLines(plan, attached, values.record === true).forEach((line) => io.stdout(line));
     return 0;
   },
 };

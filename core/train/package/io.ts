@@ -300,16 +300,26 @@ export function loadPackageBytes(bytes: PackageBytes, source: string): LoadedPac
   return { manifest, model, pipeline: buildPipeline(manifest.preprocessing), identity: identityOf(manifest), source };
 }
 
+/** A package folder's manifest, seal checked (weights not read). */
+export async function readFolderManifest(dir: string): Promise<ModelManifest> {
+  return parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
+}
+
 /**
  * Records a final test-split evaluation in a package folder's manifest (provenance.test), with
  * the records it left out: those outside the model's intended input (their count by reason and
  * what the figures cover; not the example record) and the count of those that could not be read
  * (`failed`, required so that no caller drops it: the card says it beside `n`, which counts only
  * the records read, as it does for a fine-tuning's closing evaluation). The weights and their
- * digests are untouched; the manifest is re-validated before it is written.
+ * digests are untouched; the manifest is re-validated before it is written. The figures must be
+ * of the package as it is (`report.model.id`, its id when it was evaluated): one changed meanwhile
+ * is refused, so a caller that checked the package before evaluating it attaches to what it checked.
  */
-export async function attachTestReport(dir: string, report: { n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
-  const manifest = parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
+export async function attachTestReport(dir: string, report: { model: { id: string }; n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
+  const manifest = await readFolderManifest(dir);
+  if (manifest.id !== report.model.id) {
+    throw new EinthovenError('E_CONFLICT', `${dir}: the package is now ${manifest.id}, not the ${report.model.id} these figures were taken of (it changed while it was evaluated): nothing attached`);
+  }
   const { outOfScope } = report;
   const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), unreadable: report.failed.length, ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];

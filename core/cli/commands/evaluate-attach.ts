@@ -1,0 +1,111 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { databasePath, resolveDataDir } from '../../engine/data-dir';
+import { databaseError, EinthovenError } from '../../errors';
+import { readFolderManifest } from '../../train/package/io';
+import type { ModelManifest } from '../../train/package/manifest';
+import type { CliIO } from '../command';
+import { bundledModelsDir } from './model-path';
+import { cliEngine } from './models-promote';
+
+/**
+ * A package `ecg evaluate --attach` writes its locked test into, checked before the evaluation
+ * runs: attaching reseals the manifest, so the package's id changes, and whatever refuses the
+ * attach must do so before anything is written.
+ */
+export interface AttachPlan {
+  readonly dir: string;
+  /** Its manifest as checked: the figures attached must be of this id (attachTestReport refuses others). */
+  readonly before: ModelManifest;
+  /** The models folder it is installed in (bundled, or the data folder's models/); undefined for a package elsewhere. */
+  readonly installedIn?: string;
+}
+
+export interface AttachFlags {
+  readonly record: boolean;
+  readonly dataDir: string | undefined;
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p));
+  return real(a) === real(b);
+}
+
+/** The models folder that holds `dir` as an installed model for this data folder, if any. */
+function installedIn(dir: string, dataDir: () => string): string | undefined {
+  const parent = path.dirname(dir);
+  if (samePath(parent, bundledModelsDir())) return parent;
+  // Only a folder named models/ can be a data folder's: a package elsewhere (starter/) looks up no data folder.
+  if (path.basename(parent) === 'models' && samePath(parent, path.join(dataDir(), 'models'))) return parent;
+  return undefined;
+}
+
+/**
+ * What this site's database keeps under a model's id (site evaluations, the default and the
+ * previous default), each of which would name no installed model once the package's id changed:
+ * the app drops a default it cannot find, and the model's card and `models promote` look its
+ * evaluation up by id. Nothing, where the data folder has no database yet.
+ */
+async function keptUnder(id: string, dataDir: string, stderr: CliIO['stderr']): Promise<string[]> {
+  if (!existsSync(databasePath(dataDir))) return [];
+  const engine = cliEngine(dataDir, stderr);
+  try {
+    const listed = await engine.handle('models:list', {});
+    if (!listed.ok) throw new EinthovenError(listed.error.code, listed.error.message);
+    const { defaultModelId, previousDefaultId } = listed.value as { defaultModelId: string | null; previousDefaultId: string | null };
+    const evaluation = engine.ledger.evaluations.latest(id);
+    return [
+      ...(evaluation ? [`its locked-test evaluation on this site's data (the latest: ${evaluation.n} records of ${evaluation.dataset.name}, ${evaluation.createdAt})`] : []),
+      ...(defaultModelId === id ? ['its choice as the default model for predictions'] : []),
+      ...(previousDefaultId === id ? ['its place as the previous default, which a rollback promotes'] : []),
+    ];
+  } catch (error) {
+    throw databaseError(engine.db.name, error);
+  } finally {
+    await engine.close();
+  }
+}
+
+function orphanRefusal(plan: Required<AttachPlan>, database: string, kept: readonly string[]): string {
+  return (
+    `${plan.dir} is installed (in ${plan.installedIn}) as ${plan.before.id}, and this site's database (${database}) keeps under that id ${kept.join('; ')}. ` +
+    `Attaching reseals the package, which gives it a new id, and those would then name no installed model: nothing was written. ` +
+    `To keep this locked test in a package, attach it to a copy outside ${plan.installedIn} (copy the folder, then \`ecg evaluate --model COPY … --split test --attach\`); ` +
+    `installed beside this one, the copy is a model of its own, with its own id, promoted only after its own \`--record\`. To keep it on this site only, use --record without --attach.`
+  );
+}
+
+/**
+ * Checks that `--attach` may write into the package `dir`, before the evaluation runs (and again
+ * before the write): a package folder; with --record, the installed package itself, whose new id
+ * the engine then finds (a copy elsewhere would be attached while the evaluation was recorded,
+ * or refused, under an id no longer its own); not one whose present id this site's database keeps
+ * an evaluation or default under.
+ */
+export async function planAttach(dir: string, flags: AttachFlags, stderr: CliIO['stderr']): Promise<AttachPlan> {
+  if (!statSync(dir).isDirectory()) throw new EinthovenError('E_VALIDATION', `--attach writes into a package folder's manifest.json; ${dir} is not a folder`);
+  const before = await readFolderManifest(dir);
+  const dataDir = () => resolveDataDir(flags.dataDir);
+  const folder = installedIn(dir, dataDir);
+  if (flags.record && folder === undefined) {
+    throw new EinthovenError(
+      'E_VALIDATION',
+      `--attach with --record records the evaluation under the id the package has once attached, which only an installed package keeps where the site finds it: ${dir} is neither bundled nor in ${path.join(dataDir(), 'models')}. Give the installed model's id or name, or its folder there, or leave out --record`,
+    );
+  }
+  if (folder === undefined) return { dir, before };
+  const kept = await keptUnder(before.id, dataDir(), stderr);
+  if (kept.length > 0) throw new EinthovenError('E_CONFLICT', orphanRefusal({ dir, before, installedIn: folder }, databasePath(dataDir()), kept));
+  return { dir, before, installedIn: folder };
+}
+
+/** What the attach did, in the command's words: the package's new id beside the old. */
+export function attachedLines(plan: AttachPlan, after: ModelManifest, recorded: boolean): string[] {
+  const record = recorded ? `; this evaluation is recorded on this site's data under ${after.id}` : '';
+  return [`attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id})${record}`];
+}
+
+/** The same, in --json: the report's model is the package as it was evaluated. */
+export function attachedJson(plan: AttachPlan, after: ModelManifest): { id: string; previousId: string } {
+  return { id: after.id, previousId: plan.before.id };
+}
