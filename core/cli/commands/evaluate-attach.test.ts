@@ -12,6 +12,7 @@ import { fixturePath } from '../../test/shared-data';
 import { evaluateCommand } from './evaluate';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
+import { packageCommand } from './package';
 
 const fixture = fixturePath('train', 'ptbxl');
 let dir: string;
@@ -65,12 +66,12 @@ describe('ecg evaluate --split test --attach', () => {
     const before = (await manifestOf(installed)).id;
     const r = await evaluate(['--model', before, '--attach', '--record', '--data-dir', dataDir, '--json']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout[0] as string) as { n: number; model: { id: string }; attached: { id: string; previousId: string } };
+    const report = JSON.parse(r.stdout[0] as string) as { n: number; model: { id: string }; attached: { id: string; previousId: string; signedBy: unknown; previousSignedBy: unknown } };
     const after = (await manifestOf(installed)).id;
     expect(after).not.toBe(before);
     // The report is of the package as evaluated; "attached" names what it is now.
     expect(report.model.id).toBe(before);
-    expect(report.attached).toEqual({ id: after, previousId: before });
+    expect(report.attached).toEqual({ id: after, previousId: before, signedBy: null, previousSignedBy: null });
     const { db } = openDatabase(path.join(dataDir, 'einthoven.sqlite'));
     try {
       const evaluations = new ModelEvaluations(db);
@@ -109,5 +110,47 @@ describe('ecg evaluate --split test --attach', () => {
     const bytes = await readFile(manifestFile(elsewhere));
     await expect(evaluate(['--model', elsewhere, '--attach', '--record', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is neither bundled nor in .*models\. Give the installed model's id or name/) });
     expect(await readFile(manifestFile(elsewhere))).toEqual(bytes);
+  }, 300_000);
+
+  it("refuses to attach to a signed package without --sign, writing nothing; with --sign, signs it again with this installation's key", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-signed-'));
+    expect((await runCli(packageCommand, ['keygen', '--signer', 'Cardiology, St Elsewhere', '--data-dir', dataDir])).code).toBe(0);
+    const signed = copyOfModel(path.join(dir, 'signed'));
+    expect((await runCli(packageCommand, ['seal', signed, '--sign', '--data-dir', dataDir])).stdout[0]).toMatch(/signed by Cardiology, St Elsewhere$/);
+    const bytes = await readFile(manifestFile(signed));
+    await expect(evaluate(['--model', signed, '--attach', '--data-dir', dataDir])).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringMatching(/is signed by Cardiology, St Elsewhere \(key [0-9a-f]{16}\); .*the package would be left unsigned: nothing was written\. Re-sign it .*--attach --sign/),
+    });
+    expect(await readFile(manifestFile(signed))).toEqual(bytes);
+
+    const r = await evaluate(['--model', signed, '--attach', '--sign', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    const after = await manifestOf(signed);
+    expect(after.provenance.test).toBeDefined();
+    expect(r.stdout.at(-1)).toMatch(new RegExp(`^attached: .* resealed as ${after.id.replace(/[.@]/g, '\\$&')} \\(was .*\\), signed by Cardiology, St Elsewhere \\(key [0-9a-f]{16}\\)$`));
+    // The signature is valid for the content with the test attached.
+    expect((await runCli(packageCommand, ['verify', signed])).stdout[0]).toMatch(new RegExp(`: OK ${after.id.replace(/[.@]/g, '\\$&')}, signed by Cardiology, St Elsewhere \\(key [0-9a-f]{16}\\)$`));
+  }, 300_000);
+
+  it('attaches to an unsigned package as it is, saying so, or signs it with --sign; --sign without a key is refused before anything runs', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-unsigned-'));
+    const unsigned = copyOfModel(path.join(dir, 'unsigned'));
+    const bytes = await readFile(manifestFile(unsigned));
+    await expect(evaluate(['--model', unsigned, '--attach', '--sign', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringMatching(/^no signing key at .*signing-key\.json \(create one with ecg package keygen --signer NAME\)$/) });
+    expect(await readFile(manifestFile(unsigned))).toEqual(bytes);
+    await expect(evaluate(['--model', unsigned, '--sign', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/use it with --attach/) });
+
+    expect((await runCli(packageCommand, ['keygen', '--signer', 'Cardiology, St Elsewhere', '--data-dir', dataDir])).code).toBe(0);
+    // A key in the data folder signs nothing unasked, as `ecg package seal` without --sign.
+    const plain = await evaluate(['--model', unsigned, '--attach', '--data-dir', dataDir]);
+    expect(plain.stdout.at(-1)).toMatch(/^attached: .* resealed as .* \(was .*\), not signed$/);
+    expect((await manifestOf(unsigned)).signature).toBeUndefined();
+
+    const toSign = copyOfModel(path.join(dir, 'to-sign'));
+    const r = await evaluate(['--model', toSign, '--attach', '--sign', '--data-dir', dataDir, '--json']);
+    const { attached } = JSON.parse(r.stdout[0] as string) as { attached: { signedBy: { signer: string } | null; previousSignedBy: unknown } };
+    expect(attached).toMatchObject({ signedBy: { signer: 'Cardiology, St Elsewhere' }, previousSignedBy: null });
+    expect((await manifestOf(toSign)).signature?.signer).toBe('Cardiology, St Elsewhere');
   }, 300_000);
 });

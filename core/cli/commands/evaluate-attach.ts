@@ -2,9 +2,11 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { databaseError, EinthovenError } from '../../errors';
-import { readFolderManifest } from '../../train/package/io';
+import { attachRefusal, readFolderManifest, signerOf, type PackageSigner } from '../../train/package/io';
+import { loadSigningKey, signingKeyPath } from '../../train/package/keys';
 import type { ModelManifest } from '../../train/package/manifest';
 import type { CliIO } from '../command';
+import { openCliDataDir } from '../data-folder';
 import { bundledModelsDir } from './model-path';
 import { cliEngine } from './models-promote';
 
@@ -19,11 +21,23 @@ export interface AttachPlan {
   readonly before: ModelManifest;
   /** The models folder it is installed in (bundled, or the data folder's models/); undefined for a package elsewhere. */
   readonly installedIn?: string;
+  /** With --sign: this installation's key, which signs the resealed package. */
+  readonly signer?: PackageSigner;
 }
 
 export interface AttachFlags {
   readonly record: boolean;
+  readonly sign: boolean;
   readonly dataDir: string | undefined;
+}
+
+/** The installation's signing key, as `ecg package seal --sign` takes it (from the data folder's keys/). */
+function signerFor(flags: AttachFlags, stderr: CliIO['stderr']): PackageSigner | undefined {
+  if (!flags.sign) return undefined;
+  const dataDir = openCliDataDir(flags.dataDir, stderr);
+  const signer = loadSigningKey(dataDir);
+  if (!signer) throw new EinthovenError('E_NOT_FOUND', `no signing key at ${signingKeyPath(dataDir)} (create one with ecg package keygen --signer NAME)`);
+  return signer;
 }
 
 function samePath(a: string, b: string): boolean {
@@ -66,7 +80,7 @@ async function keptUnder(id: string, dataDir: string, stderr: CliIO['stderr']): 
   }
 }
 
-function orphanRefusal(plan: Required<AttachPlan>, database: string, kept: readonly string[]): string {
+function orphanRefusal(plan: Required<Pick<AttachPlan, 'dir' | 'before' | 'installedIn'>>, database: string, kept: readonly string[]): string {
   return (
     `${plan.dir} is installed (in ${plan.installedIn}) as ${plan.before.id}, and this site's database (${database}) keeps under that id ${kept.join('; ')}. ` +
     `Attaching reseals the package, which gives it a new id, and those would then name no installed model: nothing was written. ` +
@@ -80,10 +94,11 @@ function orphanRefusal(plan: Required<AttachPlan>, database: string, kept: reado
  * before the write): a package folder; with --record, the installed package itself, whose new id
  * the engine then finds (a copy elsewhere would be attached while the evaluation was recorded,
  * or refused, under an id no longer its own); not one whose present id this site's database keeps
- * an evaluation or default under.
+ * an evaluation or default under; a signed one only with --sign, which signs it again.
  */
 export async function planAttach(dir: string, flags: AttachFlags, stderr: CliIO['stderr']): Promise<AttachPlan> {
   if (!statSync(dir).isDirectory()) throw new EinthovenError('E_VALIDATION', `--attach writes into a package folder's manifest.json; ${dir} is not a folder`);
+  const signer = signerFor(flags, stderr);
   const before = await readFolderManifest(dir);
   const dataDir = () => resolveDataDir(flags.dataDir);
   const folder = installedIn(dir, dataDir);
@@ -93,19 +108,32 @@ export async function planAttach(dir: string, flags: AttachFlags, stderr: CliIO[
       `--attach with --record records the evaluation under the id the package has once attached, which only an installed package keeps where the site finds it: ${dir} is neither bundled nor in ${path.join(dataDir(), 'models')}. Give the installed model's id or name, or its folder there, or leave out --record`,
     );
   }
-  if (folder === undefined) return { dir, before };
-  const kept = await keptUnder(before.id, dataDir(), stderr);
-  if (kept.length > 0) throw new EinthovenError('E_CONFLICT', orphanRefusal({ dir, before, installedIn: folder }, databasePath(dataDir()), kept));
-  return { dir, before, installedIn: folder };
+  if (folder !== undefined) {
+    const kept = await keptUnder(before.id, dataDir(), stderr);
+    if (kept.length > 0) throw new EinthovenError('E_CONFLICT', orphanRefusal({ dir, before, installedIn: folder }, databasePath(dataDir()), kept));
+  }
+  const refusal = attachRefusal(before, dir, { ...(signer ? { signer } : {}) });
+  if (refusal) throw new EinthovenError('E_VALIDATION', refusal);
+  return { dir, before, ...(folder === undefined ? {} : { installedIn: folder }), ...(signer ? { signer } : {}) };
+}
+
+/** Who signed the attached package, in words: whose signature it now has, and whose it had. */
+function signatureText(plan: AttachPlan, after: ModelManifest): string {
+  const now = signerOf(after);
+  const was = signerOf(plan.before);
+  const signed = now ? `signed by ${now.signer} (key ${now.keyFingerprint})` : 'not signed';
+  // Signed with another key than before: the earlier signer no longer vouches for the package.
+  const replaced = was && now && was.keyFingerprint !== now.keyFingerprint ? `, in place of ${was.signer}'s signature (key ${was.keyFingerprint})` : '';
+  return `${signed}${replaced}`;
 }
 
 /** What the attach did, in the command's words: the package's new id beside the old. */
 export function attachedLines(plan: AttachPlan, after: ModelManifest, recorded: boolean): string[] {
   const record = recorded ? `; this evaluation is recorded on this site's data under ${after.id}` : '';
-  return [`attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id})${record}`];
+  return [`attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id}), ${signatureText(plan, after)}${record}`];
 }
 
 /** The same, in --json: the report's model is the package as it was evaluated. */
-export function attachedJson(plan: AttachPlan, after: ModelManifest): { id: string; previousId: string } {
-  return { id: after.id, previousId: plan.before.id };
+export function attachedJson(plan: AttachPlan, after: ModelManifest): { id: string; previousId: string; signedBy: ReturnType<typeof signerOf> | null; previousSignedBy: ReturnType<typeof signerOf> | null } {
+  return { id: after.id, previousId: plan.before.id, signedBy: signerOf(after) ?? null, previousSignedBy: signerOf(plan.before) ?? null };
 }

@@ -114,7 +114,13 @@ classes it averages over and which it leaves out; every class gets an AUC interv
                        under that new id, and the package must be the installed one. An installed
                        package whose present id this site's database keeps an evaluation or the
                        default (or previous default) under is refused before anything runs: they
-                       would name no installed model; attach to a copy outside models/ instead
+                       would name no installed model; attach to a copy outside models/ instead.
+                       A signed package is refused without --sign: its signature covers the
+                       manifest, and would otherwise be dropped
+  --sign               with --attach: sign the resealed package with this installation's key
+                       (the data folder's keys/, as \`ecg package seal --sign\`); the output says who
+                       signed it, or that it is not signed (--json "attached": "signedBy",
+                       "previousSignedBy")
   --backend B          ${backendChoices}
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
@@ -156,7 +162,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
 "auc":{"diff","ci95","p"},"f1A","f1B","f1":{…}}],"macro":[{"metric","a","b","diff","ci95","p","over","leftOut"}],
 "bootstrap","split","dataset","modelA","modelB","leftOut"}.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, sign: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -172,6 +178,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if ((values.attach || values.record) && (split !== 'test' || values.threshold !== undefined || values.eval || values.stride || values.aggregate)) {
       throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
+    if (values.sign && !values.attach) throw new EinthovenError('E_VALIDATION', '--sign signs the package --attach reseals: use it with --attach');
     // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to
     // record. Checked before the evaluation runs, not after, so a refused account learns it at once.
     if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate', io.stderr);
@@ -191,7 +198,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const model = await resolveModel(values.model, values['data-dir']);
-    const attachFlags = { record: values.record === true, dataDir: values['data-dir'] };
+    const attachFlags = { record: values.record === true, sign: values.sign === true, dataDir: values['data-dir'] };
     // Refused before the evaluation runs, so nothing is written and no time is spent on a refusal.
     const plan: AttachPlan | undefined = values.attach ? await planAttach(model, attachFlags, io.stderr) : undefined;
     const report = await evaluateJob(
@@ -202,7 +209,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if ((values.attach || values.record) && report.notLockedTest) throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
     // Checked again just before the write: the site's database may have come to keep something under the present id while the evaluation ran.
     if (plan) await planAttach(model, attachFlags, io.stderr);
-    const attached = plan ? await attachTestReport(model, report) : undefined;
+    const attached = plan ? await attachTestReport(model, report, plan.signer ? { signer: plan.signer } : {}) : undefined;
     // Recorded under the id the package has now: the one the engine finds it by once attached.
     if (values.record) await recordOnSite(values['data-dir'], attached?.id ?? report.model.id, report, datasetSpecFrom(values));
     if (values.json) {

@@ -305,6 +305,25 @@ export async function readFolderManifest(dir: string): Promise<ModelManifest> {
   return parseManifest(await readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes), dir);
 }
 
+/** What an attach may do beyond writing the figures. */
+export interface AttachOptions {
+  /**
+   * Signs the resealed package. A signed package's signature covers its manifest, so it cannot
+   * survive the attach: without a signer, attaching to a signed package is refused rather than
+   * leaving it unsigned unannounced.
+   */
+  readonly signer?: PackageSigner;
+}
+
+/** Why the attach may not write into a package with this manifest, if it may not (checked again at the write). */
+export function attachRefusal(manifest: ModelManifest, dir: string, options: AttachOptions): string | undefined {
+  const signed = signerOf(manifest);
+  if (signed && !options.signer) {
+    return `${dir} is signed by ${signed.signer} (key ${signed.keyFingerprint}); attaching rewrites its manifest, which the signature covers, so the package would be left unsigned: nothing was written. Re-sign it as it is attached with this installation's key (ecg evaluate … --attach --sign), or attach to an unsigned copy`;
+  }
+  return undefined;
+}
+
 /**
  * Records a final test-split evaluation in a package folder's manifest (provenance.test), with
  * the records it left out: those outside the model's intended input (their count by reason and
@@ -314,17 +333,20 @@ export async function readFolderManifest(dir: string): Promise<ModelManifest> {
  * digests are untouched; the manifest is re-validated before it is written. The figures must be
  * of the package as it is (`report.model.id`, its id when it was evaluated): one changed meanwhile
  * is refused, so a caller that checked the package before evaluating it attaches to what it checked.
+ * A signed package is refused unless `options.signer` signs it again (attachRefusal).
  */
-export async function attachTestReport(dir: string, report: { model: { id: string }; n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }): Promise<ModelManifest> {
+export async function attachTestReport(dir: string, report: { model: { id: string }; n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }, options: AttachOptions = {}): Promise<ModelManifest> {
   const manifest = await readFolderManifest(dir);
   if (manifest.id !== report.model.id) {
     throw new EinthovenError('E_CONFLICT', `${dir}: the package is now ${manifest.id}, not the ${report.model.id} these figures were taken of (it changed while it was evaluated): nothing attached`);
   }
+  const refusal = attachRefusal(manifest, dir, options);
+  if (refusal) throw new EinthovenError('E_VALIDATION', refusal);
   const { outOfScope } = report;
   const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), unreadable: report.failed.length, ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
-  // Resealed: the test figures are part of the package, so its id changes with them.
-  const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>);
+  // Resealed: the test figures are part of the package, so its id changes with them (and signed again where a signer is given).
+  const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>, options.signer);
   await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
   return modelManifestSchema.parse(sealed);
 }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../ml/backend/init';
 import { bundledModelsDir } from '../../cli/commands/model-path';
 import { loadPackage } from './archive';
-import { parseManifest, resealPackageFolder, signerOf } from './io';
+import { attachTestReport, parseManifest, resealPackageFolder, signerOf } from './io';
 import { createSigningKey } from './keys';
 import { canonicalJson, sealDigest } from './seal';
 
@@ -125,5 +125,22 @@ describe('sealed model packages', () => {
     m.id = `${String(m.name)}@${sealDigest(m).slice(0, 12)}`;
     writeFileSync(path.join(forged, 'manifest.json'), JSON.stringify(m));
     await expect(loadPackage(forged)).rejects.toThrow(/signature .* does not verify/);
+  });
+
+  it("attaching a locked test to a signed package is refused without a signer, as the signature could not survive it; with one, the package is signed again", async () => {
+    const dir = tampered('signed-attach', () => undefined);
+    const signer = await createSigningKey(path.join(work, 'attach-key'), 'Cardiology, Test Hospital');
+    const signed = await resealPackageFolder(dir, signer);
+    // The package's own figures, attached again: what matters here is the signature, not the numbers.
+    const { test } = signed.provenance;
+    const report = { model: { id: signed.id }, n: test?.n ?? 0, metrics: test?.metrics ?? {}, ci: test?.ci ?? {}, failed: [] };
+    const bytes = readFileSync(path.join(dir, 'manifest.json'));
+    await expect(attachTestReport(dir, report)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is signed by Cardiology, Test Hospital \(key [0-9a-f]{16}\); .*would be left unsigned: nothing was written/) });
+    expect(readFileSync(path.join(dir, 'manifest.json'))).toEqual(bytes);
+    const attached = await attachTestReport(dir, report, { signer });
+    expect(attached.id).not.toBe(signed.id);
+    const loaded = await loadPackage(dir);
+    expect(signerOf(loaded.manifest)).toEqual(signerOf(signed));
+    loaded.model.dispose();
   });
 });
