@@ -66,12 +66,12 @@ describe('ecg evaluate --split test --attach', () => {
     const before = (await manifestOf(installed)).id;
     const r = await evaluate(['--model', before, '--attach', '--record', '--data-dir', dataDir, '--json']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout[0] as string) as { n: number; model: { id: string }; attached: { id: string; previousId: string; signedBy: unknown; previousSignedBy: unknown } };
+    const report = JSON.parse(r.stdout[0] as string) as { n: number; model: { id: string }; attached: { id: string; previousId: string; signedBy: unknown; previousSignedBy: unknown; replaced: unknown } };
     const after = (await manifestOf(installed)).id;
     expect(after).not.toBe(before);
     // The report is of the package as evaluated; "attached" names what it is now.
     expect(report.model.id).toBe(before);
-    expect(report.attached).toEqual({ id: after, previousId: before, signedBy: null, previousSignedBy: null });
+    expect(report.attached).toEqual({ id: after, previousId: before, signedBy: null, previousSignedBy: null, replaced: null });
     const { db } = openDatabase(path.join(dataDir, 'einthoven.sqlite'));
     try {
       const evaluations = new ModelEvaluations(db);
@@ -152,5 +152,25 @@ describe('ecg evaluate --split test --attach', () => {
     const { attached } = JSON.parse(r.stdout[0] as string) as { attached: { signedBy: { signer: string } | null; previousSignedBy: unknown } };
     expect(attached).toMatchObject({ signedBy: { signer: 'Cardiology, St Elsewhere' }, previousSignedBy: null });
     expect((await manifestOf(toSign)).signature?.signer).toBe('Cardiology, St Elsewhere');
+  }, 300_000);
+
+  it('refuses a second attach, writing nothing, unless --replace-test, and then says what it replaced', async () => {
+    const model = copyOfModel(path.join(dir, 'twice'));
+    expect((await evaluate(['--model', model, '--attach'])).code).toBe(0);
+    const first = (await manifestOf(model)).provenance.test;
+    const auc = (first?.metrics as { aucMacro: number }).aucMacro.toFixed(3);
+    const bytes = await readFile(manifestFile(model));
+    await expect(evaluate(['--model', model, '--attach'])).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      message: `${model} already has test figures in its manifest (provenance.test: n = ${first?.n}, macro AUC ${auc}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and replacing it would hide that reading: nothing was written. To replace it all the same, add --replace-test; the command then says what it replaced`,
+    });
+    expect(await readFile(manifestFile(model))).toEqual(bytes);
+    await expect(evaluate(['--model', model, '--replace-test'])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/use it with --attach/) });
+
+    const replaced = await evaluate(['--model', model, '--attach', '--replace-test']);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout.at(-1)).toBe(`  replaced (--replace-test) the test figures it had: n = ${first?.n}, macro AUC ${auc}`);
+    const json = await evaluate(['--model', model, '--attach', '--replace-test', '--json']);
+    expect((JSON.parse(json.stdout[0] as string) as { attached: { replaced: unknown } }).attached.replaced).toEqual({ n: first?.n, aucMacro: (first?.metrics as { aucMacro: number }).aucMacro });
   }, 300_000);
 });

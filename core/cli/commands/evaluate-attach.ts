@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
 import { databaseError, EinthovenError } from '../../errors';
-import { attachRefusal, readFolderManifest, signerOf, type PackageSigner } from '../../train/package/io';
+import { attachedTestOf, attachedTestText, attachRefusal, readFolderManifest, signerOf, type AttachOptions, type PackageSigner } from '../../train/package/io';
 import { loadSigningKey, signingKeyPath } from '../../train/package/keys';
 import type { ModelManifest } from '../../train/package/manifest';
 import type { CliIO } from '../command';
@@ -23,11 +23,14 @@ export interface AttachPlan {
   readonly installedIn?: string;
   /** With --sign: this installation's key, which signs the resealed package. */
   readonly signer?: PackageSigner;
+  /** With --replace-test: the test figures the package has may be replaced. */
+  readonly replaceTest: boolean;
 }
 
 export interface AttachFlags {
   readonly record: boolean;
   readonly sign: boolean;
+  readonly replaceTest: boolean;
   readonly dataDir: string | undefined;
 }
 
@@ -94,7 +97,8 @@ function orphanRefusal(plan: Required<Pick<AttachPlan, 'dir' | 'before' | 'insta
  * before the write): a package folder; with --record, the installed package itself, whose new id
  * the engine then finds (a copy elsewhere would be attached while the evaluation was recorded,
  * or refused, under an id no longer its own); not one whose present id this site's database keeps
- * an evaluation or default under; a signed one only with --sign, which signs it again.
+ * an evaluation or default under; a signed one only with --sign, which signs it again; one that
+ * has test figures already only with --replace-test.
  */
 export async function planAttach(dir: string, flags: AttachFlags, stderr: CliIO['stderr']): Promise<AttachPlan> {
   if (!statSync(dir).isDirectory()) throw new EinthovenError('E_VALIDATION', `--attach writes into a package folder's manifest.json; ${dir} is not a folder`);
@@ -112,9 +116,15 @@ export async function planAttach(dir: string, flags: AttachFlags, stderr: CliIO[
     const kept = await keptUnder(before.id, dataDir(), stderr);
     if (kept.length > 0) throw new EinthovenError('E_CONFLICT', orphanRefusal({ dir, before, installedIn: folder }, databasePath(dataDir()), kept));
   }
-  const refusal = attachRefusal(before, dir, { ...(signer ? { signer } : {}) });
-  if (refusal) throw new EinthovenError('E_VALIDATION', refusal);
-  return { dir, before, ...(folder === undefined ? {} : { installedIn: folder }), ...(signer ? { signer } : {}) };
+  const plan = { dir, before, replaceTest: flags.replaceTest, ...(folder === undefined ? {} : { installedIn: folder }), ...(signer ? { signer } : {}) };
+  const refusal = attachRefusal(before, dir, attachOptions(plan));
+  if (refusal) throw refusal;
+  return plan;
+}
+
+/** What attachTestReport is given to do what was checked. */
+export function attachOptions(plan: AttachPlan): AttachOptions {
+  return { replaceTest: plan.replaceTest, ...(plan.signer ? { signer: plan.signer } : {}) };
 }
 
 /** Who signed the attached package, in words: whose signature it now has, and whose it had. */
@@ -130,10 +140,15 @@ function signatureText(plan: AttachPlan, after: ModelManifest): string {
 /** What the attach did, in the command's words: the package's new id beside the old. */
 export function attachedLines(plan: AttachPlan, after: ModelManifest, recorded: boolean): string[] {
   const record = recorded ? `; this evaluation is recorded on this site's data under ${after.id}` : '';
-  return [`attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id}), ${signatureText(plan, after)}${record}`];
+  const replaced = attachedTestOf(plan.before);
+  return [
+    `attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id}), ${signatureText(plan, after)}${record}`,
+    // A locked test is read once: the reading it replaces is said, so it is not hidden.
+    ...(replaced ? [`  replaced (--replace-test) the test figures it had: ${attachedTestText(replaced)}`] : []),
+  ];
 }
 
 /** The same, in --json: the report's model is the package as it was evaluated. */
-export function attachedJson(plan: AttachPlan, after: ModelManifest): { id: string; previousId: string; signedBy: ReturnType<typeof signerOf> | null; previousSignedBy: ReturnType<typeof signerOf> | null } {
-  return { id: after.id, previousId: plan.before.id, signedBy: signerOf(after) ?? null, previousSignedBy: signerOf(plan.before) ?? null };
+export function attachedJson(plan: AttachPlan, after: ModelManifest) {
+  return { id: after.id, previousId: plan.before.id, signedBy: signerOf(after) ?? null, previousSignedBy: signerOf(plan.before) ?? null, replaced: attachedTestOf(plan.before) ?? null };
 }

@@ -4,7 +4,7 @@ import { compareJob } from '../../train/jobs/compare-job';
 import { evaluateJob, evaluateSplits, type EvaluateSplit, type EvaluationReport } from '../../train/jobs/evaluate-job';
 import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
-import { attachedJson, attachedLines, planAttach, type AttachPlan } from './evaluate-attach';
+import { attachedJson, attachedLines, attachOptions, planAttach, type AttachPlan } from './evaluate-attach';
 import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
@@ -121,6 +121,10 @@ classes it averages over and which it leaves out; every class gets an AUC interv
                        (the data folder's keys/, as \`ecg package seal --sign\`); the output says who
                        signed it, or that it is not signed (--json "attached": "signedBy",
                        "previousSignedBy")
+  --replace-test       with --attach: replace the test figures the package already has (an earlier
+                       attach, a fine-tuning's closing evaluation), which is refused without it, as
+                       a locked test is read once; the output says what was replaced (n, macro AUC;
+                       --json "attached": "replaced")
   --backend B          ${backendChoices}
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout
@@ -162,7 +166,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
 "auc":{"diff","ci95","p"},"f1A","f1B","f1":{…}}],"macro":[{"metric","a","b","diff","ci95","p","over","leftOut"}],
 "bootstrap","split","dataset","modelA","modelB","leftOut"}.`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, sign: { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, split: { type: 'string' }, eval: { type: 'string' }, stride: { type: 'string' }, aggregate: { type: 'string' }, threshold: { type: 'string' }, subgroups: { type: 'boolean' }, compare: { type: 'string' }, resamples: { type: 'string' }, attach: { type: 'boolean' }, sign: { type: 'boolean' }, 'replace-test': { type: 'boolean' }, record: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'paper-exact': { type: 'boolean' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     const split = values.split ?? 'test';
@@ -179,6 +183,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       throw new EinthovenError('E_VALIDATION', '--attach and --record keep a locked-test evaluation at the package\'s own operating point and inference: use it with --split test and without --threshold, --eval, --stride or --aggregate');
     }
     if (values.sign && !values.attach) throw new EinthovenError('E_VALIDATION', '--sign signs the package --attach reseals: use it with --attach');
+    if (values['replace-test'] && !values.attach) throw new EinthovenError('E_VALIDATION', '--replace-test lets --attach replace the test figures a package has: use it with --attach');
     // A locked-test figure kept on site is what the app shows as the model's quality: a trainer's to
     // record. Checked before the evaluation runs, not after, so a refused account learns it at once.
     if (values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate', io.stderr);
@@ -198,7 +203,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     }
     if (values.resamples) throw new EinthovenError('E_VALIDATION', '--resamples applies to --compare');
     const model = await resolveModel(values.model, values['data-dir']);
-    const attachFlags = { record: values.record === true, sign: values.sign === true, dataDir: values['data-dir'] };
+    const attachFlags = { record: values.record === true, sign: values.sign === true, replaceTest: values['replace-test'] === true, dataDir: values['data-dir'] };
     // Refused before the evaluation runs, so nothing is written and no time is spent on a refusal.
     const plan: AttachPlan | undefined = values.attach ? await planAttach(model, attachFlags, io.stderr) : undefined;
     const report = await evaluateJob(
@@ -209,7 +214,7 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if ((values.attach || values.record) && report.notLockedTest) throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
     // Checked again just before the write: the site's database may have come to keep something under the present id while the evaluation ran.
     if (plan) await planAttach(model, attachFlags, io.stderr);
-    const attached = plan ? await attachTestReport(model, report, plan.signer ? { signer: plan.signer } : {}) : undefined;
+    const attached = plan ? await attachTestReport(model, report, attachOptions(plan)) : undefined;
     // Recorded under the id the package has now: the one the engine finds it by once attached.
     if (values.record) await recordOnSite(values['data-dir'], attached?.id ?? report.model.id, report, datasetSpecFrom(values));
     if (values.json) {

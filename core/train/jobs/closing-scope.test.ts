@@ -54,8 +54,9 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const evaluated = await evaluateJob({ model: out, dataset, split: 'test', backend: 'cpu', workers: 1 });
     expect(evaluated.n).toBe(test?.n);
     expect(evaluated.metrics.aucMacro).toBeCloseTo(test?.metrics.aucMacro as number, 6);
-    // Attached as the package's locked test (`ecg evaluate --attach`, the starter's script), the count goes with it.
-    const attached = await attachTestReport(out, evaluated);
+    // Attached as the package's locked test (`ecg evaluate --attach --replace-test`: it replaces the closing evaluation), the count goes with it.
+    await expect(attachTestReport(out, evaluated)).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringMatching(/already has test figures in its manifest \(provenance\.test: n = 5, macro AUC/) });
+    const attached = await attachTestReport(out, evaluated, { replaceTest: true });
     expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
   });
 

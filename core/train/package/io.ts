@@ -313,13 +313,36 @@ export interface AttachOptions {
    * leaving it unsigned unannounced.
    */
   readonly signer?: PackageSigner;
+  /**
+   * Replaces test figures the package already has. A locked test is read once: a second attach
+   * would hide the first reading, so without this it is refused.
+   */
+  readonly replaceTest?: boolean;
+}
+
+/** The test figures a package already has (n and macro AUC), which an attach would replace; undefined when it has none. */
+export function attachedTestOf(manifest: ModelManifest): { n: number; aucMacro: number | null } | undefined {
+  const test = manifest.provenance.test;
+  if (!test) return undefined;
+  const auc = (test.metrics as { aucMacro?: unknown }).aucMacro;
+  return { n: test.n, aucMacro: typeof auc === 'number' && Number.isFinite(auc) ? auc : null };
+}
+
+/** A package's test figures in words: what a refusal or a replacement names. */
+export function attachedTestText(test: { n: number; aucMacro: number | null }): string {
+  return `n = ${test.n}, macro AUC ${test.aucMacro === null ? '—' : test.aucMacro.toFixed(3)}`;
 }
 
 /** Why the attach may not write into a package with this manifest, if it may not (checked again at the write). */
-export function attachRefusal(manifest: ModelManifest, dir: string, options: AttachOptions): string | undefined {
+export function attachRefusal(manifest: ModelManifest, dir: string, options: AttachOptions): EinthovenError | undefined {
   const signed = signerOf(manifest);
   if (signed && !options.signer) {
-    return `${dir} is signed by ${signed.signer} (key ${signed.keyFingerprint}); attaching rewrites its manifest, which the signature covers, so the package would be left unsigned: nothing was written. Re-sign it as it is attached with this installation's key (ecg evaluate … --attach --sign), or attach to an unsigned copy`;
+    return new EinthovenError('E_VALIDATION', `${dir} is signed by ${signed.signer} (key ${signed.keyFingerprint}); attaching rewrites its manifest, which the signature covers, so the package would be left unsigned: nothing was written. Re-sign it as it is attached with this installation's key (ecg evaluate … --attach --sign), or attach to an unsigned copy`);
+  }
+  const earlier = attachedTestOf(manifest);
+  if (earlier && !options.replaceTest) {
+    const message = `${dir} already has test figures in its manifest (provenance.test: ${attachedTestText(earlier)}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and replacing it would hide that reading: nothing was written. To replace it all the same, add --replace-test; the command then says what it replaced`;
+    return new EinthovenError('E_CONFLICT', message);
   }
   return undefined;
 }
@@ -341,7 +364,7 @@ export async function attachTestReport(dir: string, report: { model: { id: strin
     throw new EinthovenError('E_CONFLICT', `${dir}: the package is now ${manifest.id}, not the ${report.model.id} these figures were taken of (it changed while it was evaluated): nothing attached`);
   }
   const refusal = attachRefusal(manifest, dir, options);
-  if (refusal) throw new EinthovenError('E_VALIDATION', refusal);
+  if (refusal) throw refusal;
   const { outOfScope } = report;
   const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), unreadable: report.failed.length, ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];

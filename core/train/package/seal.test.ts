@@ -135,9 +135,9 @@ describe('sealed model packages', () => {
     const { test } = signed.provenance;
     const report = { model: { id: signed.id }, n: test?.n ?? 0, metrics: test?.metrics ?? {}, ci: test?.ci ?? {}, failed: [] };
     const bytes = readFileSync(path.join(dir, 'manifest.json'));
-    await expect(attachTestReport(dir, report)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is signed by Cardiology, Test Hospital \(key [0-9a-f]{16}\); .*would be left unsigned: nothing was written/) });
+    await expect(attachTestReport(dir, report, { replaceTest: true })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is signed by Cardiology, Test Hospital \(key [0-9a-f]{16}\); .*would be left unsigned: nothing was written/) });
     expect(readFileSync(path.join(dir, 'manifest.json'))).toEqual(bytes);
-    const attached = await attachTestReport(dir, report, { signer });
+    const attached = await attachTestReport(dir, report, { signer, replaceTest: true });
     expect(attached.id).not.toBe(signed.id);
     const loaded = await loadPackage(dir);
     expect(signerOf(loaded.manifest)).toEqual(signerOf(signed));
