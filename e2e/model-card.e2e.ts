@@ -4,8 +4,11 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
+import { evaluateJob } from '../core/train/jobs/evaluate-job';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
+import { attachTestReport, readFolderManifest } from '../core/train/package/io';
 import type { ModelManifest } from '../core/train/package/manifest';
+import { starterCopy } from '../core/test/legacy-starter';
 import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
@@ -31,6 +34,8 @@ describe("browser mode: a fine-tuned model's card", () => {
   let app: RunningApp;
   let page: Page;
   let manifest: ModelManifest;
+  /** A copy of the starter whose locked test was read again (ecg evaluate --attach --replace-test), and the figures it held before. */
+  let reread: { manifest: ModelManifest; before: NonNullable<ModelManifest['provenance']['test']> };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-card-'));
   const root = path.join(dataDir, 'hospital');
   const labels = path.join(dataDir, 'norm.csv');
@@ -43,6 +48,13 @@ describe("browser mode: a fine-tuned model's card", () => {
     const out = path.join(dataDir, 'models', 'norm-hospital');
     const train = { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } };
     ({ manifest } = await finetuneJob({ base, dataset: { kind: 'csv', root, labels }, mode: 'head', out, name: 'norm hospital', train, featureCrops: 1, backend: 'wasm' }));
+    const copy = await starterCopy(path.join(dataDir, 'models', 'starter-reread'), (m) => {
+      m.name = 'starter reread';
+    });
+    const evaluated = await evaluateJob({ model: copy, dataset: { kind: 'ptbxl', root: fixture }, split: 'test', backend: 'wasm' });
+    const held = (await readFolderManifest(copy)).provenance.test;
+    if (!held) throw new Error('the starter carries a locked test');
+    reread = { manifest: await attachTestReport(copy, evaluated, { replaceTest: true }), before: held };
     app = await launchApp({ dataDir });
     page = app.page;
   });
@@ -65,6 +77,26 @@ describe("browser mode: a fine-tuned model's card", () => {
       '1 more test record could not be read and is in no figure',
     ]);
     await test.screenshot({ path: artifactPath('model-card-left-out.png') });
+  });
+
+  it('says, under the locked-test figures of a package whose locked test was read again, how often it was read and what the earlier reading gave', async () => {
+    const [earlier] = reread.manifest.provenance.replacedTests ?? [];
+    expect(earlier?.test).toEqual(reread.before);
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${reread.manifest.id}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${reread.manifest.id}"]`);
+    const warning = detail.getByTestId('model-test-reread');
+    const auc = (reread.before.metrics as { aucMacro: number }).aucMacro.toFixed(3);
+    const when = `${earlier?.replacedAt.slice(0, 10)} ${earlier?.replacedAt.slice(11, 16)} UTC`;
+    expect(await warning.textContent()).toBe(
+      `Locked test read 2 times: its present figures replaced an earlier reading (n = ${reread.before.n}, macro AUC ${auc}, replaced on ${when}). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.`,
+    );
+    // Right under the figures it qualifies.
+    expect(await detail.locator('[data-testid="model-metrics"][data-split="test"] + [data-testid="model-test-reread"]').count()).toBe(1);
+    await warning.screenshot({ path: artifactPath('model-card-test-reread.png') });
+    // The fine-tuned package, whose locked test was read once, says nothing of the kind.
+    await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
+    expect(await page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`).getByTestId('model-test-reread').count()).toBe(0);
   });
 
   it('says beside its validation figures that the epoch and operating point were chosen on the validation records within its intended input', async () => {

@@ -114,6 +114,16 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     channels: z.literal('ecg'),
   }),
   validationDetail: EvaluatedMetricsSchema,
+  /**
+   * Locked-test figures the package held before `test` replaced them (`ecg evaluate --attach
+   * --replace-test`), oldest first: its locked test was read once more than this lists, which the
+   * card says beside the figures. Each with when it was replaced, the package's id then, and whether
+   * a fine-tuning's closing comparison with its base, made on that reading, was set aside with it.
+   * Absent when the locked test was read once or never.
+   */
+  replacedTests: z
+    .array(z.object({ n: z.number().int().nonnegative(), aucMacro: z.number().nullable(), replacedAt: z.string(), packageId: z.string(), comparedWithBase: z.boolean() }))
+    .optional(),
   /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */
   finetuneDefaultMode: FinetuneModeSchema,
 });

@@ -152,3 +152,23 @@ export function validationWords(selectedOnTest: boolean, records?: number): stri
   const n = records === undefined ? '' : `; ${records} records`;
   return selectedOnTest ? `test split as validation (--paper-exact: chose the epoch; optimistic, not a locked test${n})` : `validation (chose the epoch and thresholds; optimistic${n})`;
 }
+
+/** When a reading was replaced, to the minute in UTC ("2026-12-07 14:03 UTC"): the same on the card and in `ecg model inspect`. */
+function utcMinute(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : iso;
+}
+
+/**
+ * The warning beside a package's locked-test figures when they replaced earlier ones (`ecg
+ * evaluate --attach --replace-test`): how many times its locked test was read, and what each
+ * earlier reading gave and when it was replaced. A locked test promises a single reading; one
+ * read again may keep the more favourable figures, which a reader must be told. Oldest first.
+ */
+export function replacedTestsText(replaced: NonNullable<ModelDetail['replacedTests']>): string {
+  const readings = replaced.map((r) => {
+    const set = r.comparedWithBase ? '; its closing comparison with the base model, made on that reading, was set aside with it' : '';
+    return `n = ${r.n}, macro AUC ${r.aucMacro === null ? '—' : r.aucMacro.toFixed(3)}, replaced on ${utcMinute(r.replacedAt)}${set}`;
+  });
+  const earlier = replaced.length === 1 ? 'an earlier reading' : `${replaced.length} earlier readings`;
+  return `Locked test read ${replaced.length + 1} times: its present figures replaced ${earlier} (${readings.join(' · ')}). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.`;
+}

@@ -65,6 +65,14 @@ function duplicatesOf(manifest: ModelManifest): DuplicatesParts {
   };
 }
 
+/** The readings of its locked test that the present figures replaced, as the card words them; nothing where there were none. */
+function replacedTestsOf(replaced: ModelManifest['provenance']['replacedTests']): Pick<ModelDetail, 'replacedTests'> {
+  if (!replaced || replaced.length === 0) return {};
+  return {
+    replacedTests: replaced.map((r) => ({ n: r.test.n, aucMacro: numberOrNull(r.test.metrics.aucMacro), replacedAt: r.replacedAt, packageId: r.packageId, comparedWithBase: r.comparison !== undefined })),
+  };
+}
+
 /**
  * The models view's description of a package, straight from its validated manifest: where it
  * came from (dataset, split, epochs, seed), how it did on validation (with bootstrap CIs), the
@@ -106,6 +114,7 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
     },
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),
+    ...replacedTestsOf(provenance.replacedTests),
     finetuneDefaultMode: defaultFinetuneMode(manifest.architecture.name),
   });
 }

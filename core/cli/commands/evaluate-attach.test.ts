@@ -58,6 +58,9 @@ describe('ecg evaluate --split test --attach', () => {
     const at = card.findIndex((l) => l.startsWith(`  locked test (${report.n} records)`));
     expect(at).toBeGreaterThan(-1);
     expect(card.slice(at + 1)).toContain('  note: 1 more test record could not be read and is in no figure');
+    // Read once: no earlier reading is kept or said.
+    expect(manifest.provenance.replacedTests).toBeUndefined();
+    expect(card.filter((l) => /read \d+ times/.test(l))).toEqual([]);
   }, 300_000);
 
   it('with --record, on a model installed in a data folder, records the evaluation under the id the package has once attached', async () => {
@@ -154,7 +157,7 @@ describe('ecg evaluate --split test --attach', () => {
     expect((await manifestOf(toSign)).signature?.signer).toBe('Cardiology, St Elsewhere');
   }, 300_000);
 
-  it('refuses a second attach, writing nothing, unless --replace-test, and then says what it replaced', async () => {
+  it('refuses a second attach, writing nothing, unless --replace-test, and then says what it replaced, which the package keeps and its card says', async () => {
     const model = copyOfModel(path.join(dir, 'twice'));
     expect((await evaluate(['--model', model, '--attach'])).code).toBe(0);
     const first = (await manifestOf(model)).provenance.test;
@@ -162,15 +165,34 @@ describe('ecg evaluate --split test --attach', () => {
     const bytes = await readFile(manifestFile(model));
     await expect(evaluate(['--model', model, '--attach'])).rejects.toMatchObject({
       code: 'E_CONFLICT',
-      message: `${model} already has test figures in its manifest (provenance.test: n = ${first?.n}, macro AUC ${auc}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and replacing it would hide that reading: nothing was written. To replace it all the same, add --replace-test; the command then says what it replaced`,
+      message: `${model} already has test figures in its manifest (provenance.test: n = ${first?.n}, macro AUC ${auc}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and figures kept from a second reading are less to be trusted: nothing was written. To replace them all the same, add --replace-test; the command then says what it replaced, and the package keeps that earlier reading (provenance.replacedTests), shown as a warning on its card and by ecg model inspect`,
     });
     expect(await readFile(manifestFile(model))).toEqual(bytes);
     await expect(evaluate(['--model', model, '--replace-test'])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/use it with --attach/) });
 
+    const firstId = (await manifestOf(model)).id;
     const replaced = await evaluate(['--model', model, '--attach', '--replace-test']);
     expect(replaced.code).toBe(0);
-    expect(replaced.stdout.at(-1)).toBe(`  replaced (--replace-test) the test figures it had: n = ${first?.n}, macro AUC ${auc}`);
+    expect(replaced.stdout.at(-1)).toBe(
+      `  replaced (--replace-test) the test figures it had: n = ${first?.n}, macro AUC ${auc}; the package keeps them as an earlier reading (provenance.replacedTests), and its card and ecg model inspect say its locked test was read 2 times`,
+    );
+    // The package itself keeps the reading it replaced, under the seal: when, the id it had then, and the figures.
+    const secondId = (await manifestOf(model)).id;
+    const [kept] = (await manifestOf(model)).provenance.replacedTests ?? [];
+    expect(kept).toEqual({ replacedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/), packageId: firstId, test: first });
     const json = await evaluate(['--model', model, '--attach', '--replace-test', '--json']);
     expect((JSON.parse(json.stdout[0] as string) as { attached: { replaced: unknown } }).attached.replaced).toEqual({ n: first?.n, aucMacro: (first?.metrics as { aucMacro: number }).aucMacro });
+    // Each replacement adds one, oldest first; the card and ecg model inspect say how often the locked test was read, and what each earlier reading gave.
+    const readings = (await manifestOf(model)).provenance.replacedTests ?? [];
+    expect(readings.map((r) => r.packageId)).toEqual([firstId, secondId]);
+    const when = (r: { replacedAt: string }) => `${r.replacedAt.slice(0, 10)} ${r.replacedAt.slice(11, 16)} UTC`;
+    const said = readings.map((r) => `n = ${r.test.n}, macro AUC ${(r.test.metrics as { aucMacro: number }).aucMacro.toFixed(3)}, replaced on ${when(r)}`).join(' · ');
+    const card = (await runCli(modelCommand, ['inspect', model])).stdout;
+    expect(card).toContain(
+      `  WARNING: Locked test read 3 times: its present figures replaced 2 earlier readings (${said}). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.`,
+    );
+    // Under the locked-test figures it qualifies.
+    expect(card.findIndex((l) => l.startsWith('  WARNING: Locked test read'))).toBeGreaterThan(card.findIndex((l) => l.startsWith('  locked test (')));
   }, 300_000);
+
 });

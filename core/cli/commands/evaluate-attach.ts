@@ -137,14 +137,21 @@ function signatureText(plan: AttachPlan, after: ModelManifest): string {
   return `${signed}${replaced}`;
 }
 
+/** Where the replaced reading now is: the package keeps it, with a fine-tuning's comparison made on it. */
+function keptText(before: ModelManifest): string {
+  const comparison = before.provenance.comparison ? ', with its closing comparison with the base model, made on that reading' : '';
+  const times = (before.provenance.replacedTests?.length ?? 0) + 2;
+  return `the package keeps them as an earlier reading (provenance.replacedTests${comparison}), and its card and ecg model inspect say its locked test was read ${times} times`;
+}
+
 /** What the attach did, in the command's words: the package's new id beside the old. */
 export function attachedLines(plan: AttachPlan, after: ModelManifest, recorded: boolean): string[] {
   const record = recorded ? `; this evaluation is recorded on this site's data under ${after.id}` : '';
   const replaced = attachedTestOf(plan.before);
   return [
     `attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id}), ${signatureText(plan, after)}${record}`,
-    // A locked test is read once: the reading it replaces is said, so it is not hidden.
-    ...(replaced ? [`  replaced (--replace-test) the test figures it had: ${attachedTestText(replaced)}`] : []),
+    // A locked test is read once: the reading it replaces is said, and kept in the package, so it is not hidden.
+    ...(replaced ? [`  replaced (--replace-test) the test figures it had: ${attachedTestText(replaced)}; ${keptText(plan.before)}`] : []),
   ];
 }
 

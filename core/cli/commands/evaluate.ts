@@ -124,7 +124,9 @@ classes it averages over and which it leaves out; every class gets an AUC interv
   --replace-test       with --attach: replace the test figures the package already has (an earlier
                        attach, a fine-tuning's closing evaluation), which is refused without it, as
                        a locked test is read once; the output says what was replaced (n, macro AUC;
-                       --json "attached": "replaced")
+                       --json "attached": "replaced"), and the package keeps it (with a fine-tuning's
+                       comparison with its base, made on it) in provenance.replacedTests, which its
+                       card and \`ecg model inspect\` show as a warning
   --backend B          ${backendChoices}
   --workers N          worker threads for decoding and inference on wasm/cpu (default: cores − 1)
   --json               one JSON object on stdout

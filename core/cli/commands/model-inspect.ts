@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, validationWords } from '../../contract/model-card-text';
+import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, replacedTestsText, validationWords } from '../../contract/model-card-text';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
@@ -57,6 +57,8 @@ export function modelCardLines(d: ModelDetail): string[] {
     if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${heldOut.n} records; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
   lines.push(...(d.test ? [`  locked test (${d.test.n} records): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
+  // A locked test read more than once: said under its figures, as the card says it.
+  if (d.replacedTests) lines.push(`  WARNING: ${replacedTestsText(d.replacedTests)}`);
   // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.
   lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`, ...leftOutLines(d.validationDetail, 'validation'));
   return lines;

@@ -58,6 +58,14 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     await expect(attachTestReport(out, evaluated)).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringMatching(/already has test figures in its manifest \(provenance\.test: n = 5, macro AUC/) });
     const attached = await attachTestReport(out, evaluated, { replaceTest: true });
     expect(attached.provenance.test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 }, note: test?.outOfScope?.note } });
+    // The closing evaluation it replaced is kept, and with it the comparison with the base made on its records: that no longer stands beside the figures.
+    const asWritten = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    expect(attached.provenance.comparison).toBeUndefined();
+    expect(attached.provenance.replacedTests).toEqual([{ replacedAt: expect.any(String), packageId: r.manifest.id, test: asWritten(test), comparison: asWritten(comparison) }]);
+    const card = modelCardLines(ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest: attached, location: out, bundled: false })))));
+    expect(card).toContainEqual(
+      expect.stringMatching(/^ {2}WARNING: Locked test read 2 times: its present figures replaced an earlier reading \(n = 5, macro AUC \d\.\d{3}, replaced on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; its closing comparison with the base model, made on that reading, was set aside with it\)\. /),
+    );
   });
 
   it('carries what its locked-test figures leave out to the Models card and ecg model inspect: the count outside the intended input and the unreadable', async () => {

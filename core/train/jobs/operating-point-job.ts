@@ -356,9 +356,10 @@ async function savePackage(
     seed: fit.seed,
     selection: `no training: only the operating point (temperature, then thresholds: ${method}) was refit, on ${site}; the validation figures are on those rows${fit.override ? `; ${fit.override}` : ''}`,
     validation: { n: fit.validation.n, metrics: fit.validation.metrics as unknown as Record<string, unknown>, ci: fit.validation.ci },
-    // The base's test split and fine-tuning comparison describe the base at its own operating point.
+    // The base's test split and fine-tuning comparison describe the base at its own operating point, as do the readings its test replaced.
     test: undefined,
     comparison: undefined,
+    replacedTests: undefined,
     base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
     operatingPointMinValExamples: fit.minimum,
   };

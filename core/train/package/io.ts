@@ -9,7 +9,7 @@ import { buildModel, countTrainableParams } from '../../ml/models/registry';
 import { buildPipeline, type Pipeline } from '../../signal/pipeline';
 import { recoverFolder, replaceFolderAtomic, writeFileAtomic } from '../../storage/atomic';
 import { checkSeal, keyFingerprint, sealManifest } from './seal';
-import { identityOf, modelManifestSchema, packageFormatVersion, unsealedHeader, type ModelIdentity, type ModelManifest, type ModelManifestInput } from './manifest';
+import { identityOf, modelManifestSchema, packageFormatVersion, unsealedHeader, type ModelIdentity, type ModelManifest, type ModelManifestInput, type Provenance, type ReplacedTest } from './manifest';
 
 export const packageFiles = { manifest: 'manifest.json', model: 'model.json', weights: 'weights.bin' } as const;
 
@@ -341,10 +341,25 @@ export function attachRefusal(manifest: ModelManifest, dir: string, options: Att
   }
   const earlier = attachedTestOf(manifest);
   if (earlier && !options.replaceTest) {
-    const message = `${dir} already has test figures in its manifest (provenance.test: ${attachedTestText(earlier)}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and replacing it would hide that reading: nothing was written. To replace it all the same, add --replace-test; the command then says what it replaced`;
+    const message = `${dir} already has test figures in its manifest (provenance.test: ${attachedTestText(earlier)}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and figures kept from a second reading are less to be trusted: nothing was written. To replace them all the same, add --replace-test; the command then says what it replaced, and the package keeps that earlier reading (provenance.replacedTests), shown as a warning on its card and by ecg model inspect`;
     return new EinthovenError('E_CONFLICT', message);
   }
   return undefined;
+}
+
+/**
+ * The provenance fields an attach changes besides `test`: the figures it replaces, appended to
+ * `replacedTests` with when and under which id the package held them, so the package itself says
+ * its locked test was read again and what it gave before. A fine-tuned package's closing
+ * comparison with its base (`comparison`) was made on the records of the replaced figures, and
+ * its figures for the fine-tuned model are theirs: it goes with them into that entry rather than
+ * stand beside figures it does not describe. Nothing, where the package has no test figures.
+ */
+function withReplacedTest(manifest: ModelManifest): Pick<Provenance, 'replacedTests' | 'comparison'> {
+  const { test, comparison, replacedTests = [] } = manifest.provenance;
+  if (!test) return {};
+  const replaced: ReplacedTest = { replacedAt: new Date().toISOString(), packageId: manifest.id, test, ...(comparison ? { comparison } : {}) };
+  return { replacedTests: [...replacedTests, replaced], comparison: undefined };
 }
 
 /**
@@ -356,7 +371,8 @@ export function attachRefusal(manifest: ModelManifest, dir: string, options: Att
  * digests are untouched; the manifest is re-validated before it is written. The figures must be
  * of the package as it is (`report.model.id`, its id when it was evaluated): one changed meanwhile
  * is refused, so a caller that checked the package before evaluating it attaches to what it checked.
- * A signed package is refused unless `options.signer` signs it again (attachRefusal).
+ * A signed package is refused unless `options.signer` signs it again (attachRefusal); one with
+ * test figures unless `options.replaceTest`, and then it keeps them (withReplacedTest).
  */
 export async function attachTestReport(dir: string, report: { model: { id: string }; n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }, options: AttachOptions = {}): Promise<ModelManifest> {
   const manifest = await readFolderManifest(dir);
@@ -369,7 +385,8 @@ export async function attachTestReport(dir: string, report: { model: { id: strin
   const kept = { n: report.n, metrics: report.metrics, ci: report.ci, ...(report.calibration ? { calibration: report.calibration } : {}), unreadable: report.failed.length, ...(outOfScope ? { outOfScope: { count: outOfScope.count, byReason: outOfScope.byReason, note: outOfScope.note } } : {}) };
   const safe = JSON.parse(JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as ModelManifest['provenance']['test'];
   // Resealed: the test figures are part of the package, so its id changes with them (and signed again where a signer is given).
-  const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance: { ...manifest.provenance, test: safe } }) as unknown as Record<string, unknown>, options.signer);
+  const provenance = { ...manifest.provenance, ...withReplacedTest(manifest), test: safe };
+  const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance }) as unknown as Record<string, unknown>, options.signer);
   await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
   return modelManifestSchema.parse(sealed);
 }

@@ -147,6 +147,26 @@ const datasetProvenanceSchema = z.object({
   split: z.string(),
 });
 
+/**
+ * Locked-test figures a package held before `ecg evaluate --attach --replace-test` replaced them
+ * (attachTestReport): a locked test is read once, so a second reading is kept in the package, not
+ * hidden by the figures that replaced it.
+ */
+export const replacedTestSchema = z.object({
+  /** When they were replaced (ISO 8601, UTC). */
+  replacedAt: z.iso.datetime(),
+  /** The package's id while it held them: what the site's database, or an earlier report, names that reading by. */
+  packageId: z.string().min(1).max(200),
+  /** The figures as the package held them. */
+  test: closingEvaluationSchema,
+  /**
+   * A fine-tuned package's closing comparison with its base, made on the records of these figures:
+   * set aside with them, as it says nothing of the figures that replaced them.
+   */
+  comparison: baseComparisonSchema.optional(),
+});
+export type ReplacedTest = z.infer<typeof replacedTestSchema>;
+
 /** Where a model came from: enough to reproduce or audit it. */
 export const provenanceSchema = z.object({
   dataset: datasetProvenanceSchema,
@@ -173,6 +193,12 @@ export const provenanceSchema = z.object({
    * of the split's records could not be read (so are in no figure) where that was counted.
    */
   test: closingEvaluationSchema.optional(),
+  /**
+   * Earlier locked-test figures that `test` replaced (--replace-test), oldest first: the locked test
+   * was read once more than this holds entries. Absent when it was read once, or never, and in
+   * packages written before replacements were kept.
+   */
+  replacedTests: z.array(replacedTestSchema).optional(),
   /** A cross-validation fold's package only (see cvFoldProvenanceSchema); absent in packages written before it was kept. */
   cvFold: cvFoldProvenanceSchema.optional(),
   /**

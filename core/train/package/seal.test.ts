@@ -142,5 +142,19 @@ describe('sealed model packages', () => {
     const loaded = await loadPackage(dir);
     expect(signerOf(loaded.manifest)).toEqual(signerOf(signed));
     loaded.model.dispose();
+    // The reading it replaced is kept under the seal and the signature: whoever removes it to hide the rereading is found out.
+    expect(attached.provenance.replacedTests).toEqual([{ replacedAt: expect.any(String), packageId: signed.id, test }]);
+    for (const [name, reseal] of [['sealed', false], ['resealed without the key', true]] as const) {
+      const hidden = path.join(work, `reread-hidden-${name.replace(/ /g, '-')}`);
+      cpSync(dir, hidden, { recursive: true });
+      const m = JSON.parse(readFileSync(path.join(hidden, 'manifest.json'), 'utf8')) as Manifest & { provenance: { replacedTests?: unknown } };
+      delete m.provenance.replacedTests;
+      if (reseal) {
+        (m.integrity as { sha256: string }).sha256 = sealDigest(m);
+        m.id = `${String(m.name)}@${sealDigest(m).slice(0, 12)}`;
+      }
+      writeFileSync(path.join(hidden, 'manifest.json'), JSON.stringify(m));
+      await expect(loadPackage(hidden)).rejects.toMatchObject({ code: 'E_MODEL', message: reseal ? expect.stringMatching(/signature .* does not verify/) : expect.stringMatching(/seal/) });
+    }
   });
 });

@@ -169,6 +169,8 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
           // The base's closing comparison with its own base is about the base, on test records this fusion never read.
           comparison: undefined,
           test: undefined,
+          // Earlier readings of the base's locked test are the base's too (on its card).
+          replacedTests: undefined,
         },
         fusion,
         integrity: undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, modelRecordsText, recordsText } from './model-card';
+import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, modelRecordsText, recordsText, replacedTestsText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -185,5 +185,24 @@ describe("the card's duplicates (recordings listed under two rows of one split)"
     expect(duplicatesText({ recordings: 1, rows: 2, groups: [[{ id: 'a.hea', split: 'train' }, { id: 'copies/a.hea', split: 'train' }]], ...checked })).toMatch(/: a\.hea = copies\/a\.hea \(train\) \(checked training and validation rows for /);
     expect(duplicatesText(undefined)).toBe('not recorded (package made before packages kept their duplicate check: only copies found were written down, if any were looked for)');
     expect(duplicatesText(undefined, "an ensemble's validation rows are not compared for copies")).toBe("not checked: an ensemble's validation rows are not compared for copies");
+  });
+});
+
+describe("the card's warning where a locked test was read again (ecg evaluate --attach --replace-test)", () => {
+  const reading = (n: number, aucMacro: number | null, replacedAt: string, comparedWithBase = false) => ({ n, aucMacro, replacedAt, packageId: 'm@0123456789ab', comparedWithBase });
+
+  it('says how often it was read, and what each earlier reading gave and when it was replaced, to the minute in UTC', () => {
+    expect(replacedTestsText([reading(54, 0.8657, '2026-12-07T14:03:59.123Z')])).toBe(
+      'Locked test read 2 times: its present figures replaced an earlier reading (n = 54, macro AUC 0.866, replaced on 2026-12-07 14:03 UTC). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.',
+    );
+    expect(replacedTestsText([reading(54, 0.8657, '2026-12-07T14:03:00.000Z'), reading(50, null, '2026-12-08T09:15:00.000Z')])).toMatch(
+      /^Locked test read 3 times: its present figures replaced 2 earlier readings \(n = 54, macro AUC 0\.866, replaced on 2026-12-07 14:03 UTC · n = 50, macro AUC —, replaced on 2026-12-08 09:15 UTC\)\. /,
+    );
+  });
+
+  it("says that a fine-tuning's comparison with its base, made on the replaced reading, went with it", () => {
+    expect(replacedTestsText([reading(40, 0.9, '2026-12-07T14:03:00.000Z', true)])).toContain(
+      '(n = 40, macro AUC 0.900, replaced on 2026-12-07 14:03 UTC; its closing comparison with the base model, made on that reading, was set aside with it)',
+    );
   });
 });

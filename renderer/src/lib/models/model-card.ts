@@ -4,7 +4,7 @@ import { defaultMinExamples, type ModelSummary } from '../../../../core/contract
 import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
 // Said the same by `ecg model inspect`: the wording lives in the contract, which both import.
-export { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, modelRecordsText, recordsText } from '../../../../core/contract/model-card-text';
+export { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, modelRecordsText, recordsText, replacedTestsText } from '../../../../core/contract/model-card-text';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
 export const fewPositives = 10;
