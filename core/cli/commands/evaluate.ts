@@ -70,6 +70,23 @@ function printPeComparison(c: PeComparison, out: (line: string) => void): void {
   if (c.absent.length > 0) out(`  no values for: ${c.absent.join(', ')}`);
 }
 
+/** The flags that keep one model's locked-test evaluation (in its package, or on this site's data) and what goes with keeping it. */
+const keepingFlags = ['attach', 'record', 'sign', 'replace-test'] as const;
+
+/**
+ * Why --compare refuses the flags that keep an evaluation: it keeps none, so they would be ignored,
+ * and a run that ends without a word would read as a package attached, signed or recorded.
+ */
+function compareRefusal(values: Partial<Record<(typeof keepingFlags)[number], boolean>>): EinthovenError | undefined {
+  const given = keepingFlags.filter((flag) => values[flag] === true).map((flag) => `--${flag}`);
+  if (given.length === 0) return undefined;
+  const listed = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+  return new EinthovenError(
+    'E_VALIDATION',
+    `--compare compares two models on the same records and keeps neither's evaluation: ${listed} (which keep one model's locked-test evaluation, in its package or on this site's data) would do nothing with it. Run them without --compare: ecg evaluate --model M --split test ${given.join(' ')}`,
+  );
+}
+
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: 'Evaluate a model package on a dataset split, with bootstrap 95 % CIs',
@@ -94,7 +111,9 @@ classes it averages over and which it leaves out; every class gets an AUC interv
                        (0.5 reproduces the paper's rule, for comparison with its tables)
   --compare B          compare with model B on the same records: per class and macro, the
                        differences A − B (AUC, F1 at each model's own thresholds, MAP) with
-                       paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC
+                       paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC;
+                       it keeps nothing, so --attach, --record, --sign and --replace-test are
+                       refused with it
   --resamples N        bootstrap resamples of --compare (default 1000)
   --subgroups          also report metrics per sex and age band (< 40, 40–64, ≥ 65) where the
                        dataset lists them (PTB-XL), at the same operating point; each macro
@@ -175,6 +194,8 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     if (!(evaluateSplits as readonly string[]).includes(split)) throw new EinthovenError('E_VALIDATION', `--split must be one of ${evaluateSplits.join(', ')}, got '${split}'`);
     if (values.eval && values.eval !== 'centre' && values.eval !== 'windows') throw new EinthovenError('E_VALIDATION', `--eval must be centre or windows, got '${values.eval}'`);
     if (values.aggregate && values.aggregate !== 'mean' && values.aggregate !== 'max') throw new EinthovenError('E_VALIDATION', `--aggregate must be mean or max, got '${values.aggregate}'`);
+    const refused = values.compare ? compareRefusal(values) : undefined;
+    if (refused) throw refused;
     const stride = numberFlag(values.stride, '--stride', { integer: true, min: 1 });
     const evaluation: Partial<EvalOptions> = {
       ...(values.eval ? { mode: values.eval as EvalOptions['mode'] } : {}),
