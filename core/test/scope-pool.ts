@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeRecordFiles } from '../data/records';
+import { fixturePath } from './shared-data';
 import { intendedInputSchema, scopeFindings, type IntendedInput, type ScopeFindings } from '../train/scope';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,4 +36,25 @@ export async function poolScopeVerdicts(pool: string, intended: IntendedInput): 
     out[id] = scopeFindings({ fs: record.fs, leads: record.leads, patient: { ageYears: record.patient.ageYears } }, intended);
   }
   return out;
+}
+
+/**
+ * The PTB-XL records among the fixtures: copies of pool records, so their scope verdicts are in the
+ * pool's golden file too. `id` is the pool record (records100/00000/00001_lr), `hea` the fixture's
+ * header; sorted by both (a record may be copied under two fixture folders).
+ */
+export function ptbxlFixtureRecords(): { id: string; hea: string }[] {
+  const found: { id: string; hea: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/^\d{5}_(lr|hr)\.hea$/.test(entry.name) && full.includes('ptbxl')) {
+        const name = entry.name.replace(/\.hea$/, '');
+        found.push({ id: `${name.endsWith('_lr') ? 'records100' : 'records500'}/00000/${name}`, hea: full });
+      }
+    }
+  };
+  walk(fixturePath());
+  return found.sort((a, b) => a.id.localeCompare(b.id) || a.hea.localeCompare(b.hea));
 }

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeRecordFiles } from '../data/records';
 import { asMillivolts, type EcgRecord } from '../formats/record';
 import { analyseEcg, measuredQrsMs } from '../signal/measure';
-import { poolHeaders, poolScopeVerdicts, starterIntendedInput } from '../test/scope-pool';
+import { poolHeaders, poolScopeVerdicts, ptbxlFixtureRecords, starterIntendedInput } from '../test/scope-pool';
 import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { scopeFindings, type ScopeFindings } from './scope';
 
@@ -16,23 +16,6 @@ import { scopeFindings, type ScopeFindings } from './scope';
  * (scripts/train/scope-verdicts.ts), and the faster width is the width analyseEcg reports.
  */
 const golden = JSON.parse(readFileSync(fixturePath('train', 'scope-pool-verdicts.json'), 'utf8')) as { verdicts: Record<string, ScopeFindings> };
-
-/** The PTB-XL records among the fixtures: copies of pool records, so their verdicts are in the golden file too. */
-function fixtureRecords(): { id: string; hea: string }[] {
-  const found: { id: string; hea: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/^\d{5}_(lr|hr)\.hea$/.test(entry.name) && full.includes('ptbxl')) {
-        const name = entry.name.replace(/\.hea$/, '');
-        found.push({ id: `${name.endsWith('_lr') ? 'records100' : 'records500'}/00000/${name}`, hea: full });
-      }
-    }
-  };
-  walk(fixturePath());
-  return found.sort((a, b) => a.id.localeCompare(b.id) || a.hea.localeCompare(b.hea));
-}
 
 const decode = (hea: string) => decodeRecordFiles([hea, hea.replace(/\.hea$/, '.dat')]);
 const judged = (record: EcgRecord) => scopeFindings({ fs: record.fs, leads: record.leads, patient: { ageYears: record.patient.ageYears } }, starterIntendedInput());
@@ -46,7 +29,7 @@ function noisy(record: EcgRecord, count: number, mv: number): EcgRecord {
 
 describe('the faster scope judgement, on the PTB-XL records among the fixtures', () => {
   it('gives each the verdict the engine gave before (reasons, kinds and notes), paced and possibly paced ones included', async () => {
-    const records = fixtureRecords();
+    const records = ptbxlFixtureRecords();
     expect(records.length).toBeGreaterThanOrEqual(40);
     const outside: string[] = [];
     for (const { id, hea } of records) {
@@ -60,7 +43,7 @@ describe('the faster scope judgement, on the PTB-XL records among the fixtures',
 
   it('measures the QRS width analyseEcg reports, also where the intervals are withheld or leads are missing', async () => {
     const cases: [string, EcgRecord][] = [];
-    for (const { id, hea } of fixtureRecords()) {
+    for (const { id, hea } of ptbxlFixtureRecords()) {
       const record = await decode(hea);
       cases.push([id, record]);
       if (id.endsWith('00001_lr') || id.endsWith('00143_lr') || id.endsWith('00001_hr')) {

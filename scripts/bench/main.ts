@@ -28,6 +28,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   memory: () => import('./memory').then((m) => m.area),
   removal: () => import('./removal').then((m) => m.area),
   scope: () => import('./scope').then((m) => m.area),
+  'predict-gates': () => import('./predict-gates').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

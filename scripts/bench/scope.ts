@@ -11,19 +11,16 @@
  * a count of the records whose verdicts (reasons and notes) differ. The intended input is the
  * bundled starter's. Each stage's figure is the mean over records of its median over the passes.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decodeRecordFiles } from '../../core/data/records';
 import type { EcgRecord } from '../../core/formats/record';
 import * as measureModule from '../../core/signal/measure';
 import * as pacingModule from '../../core/signal/pacing';
 import * as scopeModule from '../../core/train/scope';
 import type { BenchArea } from './main';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { flag, poolHeaders, repoRoot, revisionCore } from './revision';
 
 /** The parts of an engine the judgement is timed through: this checkout's, or a revision's. */
 interface ScopeEngine {
@@ -45,36 +42,14 @@ const stageText: Record<Stage, string> = {
   whole: 'whole judgement (scopeFindings)',
 };
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-/** The first `count` WFDB headers of a pool folder (records100, records500), in file order. */
-function poolHeaders(dir: string, count: number): string[] {
-  const out: string[] = [];
-  for (const sub of readdirSync(dir).sort()) {
-    for (const file of readdirSync(path.join(dir, sub)).sort()) if (file.endsWith('.hea') && out.length < count) out.push(path.join(dir, sub, file));
-  }
-  return out;
-}
-
-/** core/ of git revision `rev`, extracted under .tmp/ (ignored, and inside the repository so its imports resolve to node_modules), imported. */
+/** The scope check of git revision `rev`, imported beside this checkout's (revision.ts). */
 async function revisionEngine(rev: string): Promise<ScopeEngine> {
-  const sha = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  const dir = path.join(repoRoot, '.tmp', 'bench-scope', sha);
-  if (!existsSync(path.join(dir, 'core', 'train', 'scope.ts'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const tar = execFileSync('git', ['archive', sha, 'core', ':(exclude)core/test/fixtures'], { cwd: repoRoot, maxBuffer: 1 << 30 });
-    execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  }
-  const load = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(dir, 'core', file)).href)) as T;
+  const core = revisionCore(rev, 'bench-scope');
   return {
-    label: `${rev} (${sha.slice(0, 7)})`,
-    scope: await load<typeof scopeModule>('train/scope.ts'),
-    pacing: await load<typeof pacingModule>('signal/pacing.ts'),
-    measure: await load<typeof measureModule>('signal/measure.ts'),
+    label: core.label,
+    scope: await core.load<typeof scopeModule>('train/scope.ts'),
+    pacing: await core.load<typeof pacingModule>('signal/pacing.ts'),
+    measure: await core.load<typeof measureModule>('signal/measure.ts'),
   };
 }
 

@@ -1,0 +1,49 @@
+/**
+ * What the benches that compare this checkout's engine with another git revision's share: the
+ * revision's core/ extracted under .tmp/ (ignored, and inside the repository so its imports
+ * resolve to the same node_modules), its modules imported beside this checkout's; and the first
+ * records of a PTB-XL pool folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The first `count` WFDB headers of a pool folder (records100, records500), in file order. */
+export function poolHeaders(dir: string, count: number): string[] {
+  const out: string[] = [];
+  for (const sub of readdirSync(dir).sort()) {
+    for (const file of readdirSync(path.join(dir, sub)).sort()) if (file.endsWith('.hea') && out.length < count) out.push(path.join(dir, sub, file));
+  }
+  return out;
+}
+
+export interface RevisionCore {
+  /** `rev (short sha)`. */
+  readonly label: string;
+  /** Imports `core/<file>` of the revision. */
+  load<T>(file: string): Promise<T>;
+}
+
+/** core/ of git revision `rev`, extracted under .tmp/<folder>/<sha> (once), for importing. */
+export function revisionCore(rev: string, folder: string): RevisionCore {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const dir = path.join(repoRoot, '.tmp', folder, sha);
+  if (!existsSync(path.join(dir, 'core', 'train', 'scope.ts'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', sha, 'core', ':(exclude)core/test/fixtures'], { cwd: repoRoot, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  return {
+    label: `${rev} (${sha.slice(0, 7)})`,
+    load: async <T>(file: string) => (await import(pathToFileURL(path.join(dir, 'core', file)).href)) as T,
+  };
+}
