@@ -10,9 +10,10 @@ import { alignBeats } from './beat-alignment';
 import { applyBeatEdits, hasBeatEdits, type BeatEdits, type EditedBeats } from './beat-edits';
 import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from './boundary-correction';
 import { withoutSinusP } from './no-sinus-p';
-import { detectQrs, type BeatDetection } from './qrs';
+import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
-import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
+import type { NamedLead, RecordQuality } from './record-quality';
+import { RecordReadings } from './record-readings';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
@@ -292,15 +293,15 @@ interface MedianBeatStage {
   readonly beat: MedianBeat | undefined;
 }
 
-function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: BeatEdits | undefined): MedianBeatStage {
-  const detected = detectQrs(
+function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: BeatEdits | undefined, readings: RecordReadings = new RecordReadings()): MedianBeatStage {
+  const detected = readings.detect(
     leads.map((l) => l.samples),
     fs,
   );
   const beatEdit = beatEdits && hasBeatEdits(beatEdits) ? applyBeatEdits(detected, beatEdits, leads.map((l) => l.samples), fs) : undefined;
   // Quality, the median beat and every measure below use the reader's beats where there are edits.
   const detection = beatEdit?.detection ?? detected;
-  const quality = assessRecord(leads, fs, detection);
+  const quality = readings.assess(leads, fs, detection);
   const usable = leads.filter((l) => {
     const q = quality.leads[l.name];
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
@@ -333,10 +334,11 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
  * corrections), without the rest of its analysis: the same beats, quality, median beat and
  * delineation, and null where it withholds the intervals. What the model's scope check needs of a
  * record whose pacemaker spikes cannot be seen (core/train/scope.ts), which measured the whole
- * record, rhythm and statements included, for it (docs/benchmarks.md, "scope").
+ * record, rhythm and statements included, for it (docs/benchmarks.md, "scope"). `readings`: the
+ * detection and lead quality a prediction's quality gate made of the same leads, if it did.
  */
-export function measuredQrsMs(leads: readonly NamedLead[], fs: number): number | null {
-  const { quality, usable, beat } = medianBeatStage(leads, fs, undefined);
+export function measuredQrsMs(leads: readonly NamedLead[], fs: number, readings?: RecordReadings): number | null {
+  const { quality, usable, beat } = medianBeatStage(leads, fs, undefined, readings);
   if (!beat || withheldIntervals(quality, usable.length)) return null;
   const f = delineate(beat);
   return interval('qrsMs', f.qrsOnset, f.qrsOffset, fs, {}, f.reasons.qrs ?? 'QRS boundaries not found');

@@ -1,4 +1,5 @@
 import { canonicalLeads } from '../formats/record';
+import { RecordReadings } from '../signal/record-readings';
 import type { LeadSignal } from '../signal/pipeline';
 import { probabilities } from './calibration';
 import type { LoadedPackage } from './package/io';
@@ -59,6 +60,27 @@ function modelLeads(input: PredictionInput): (Float32Array | null)[] {
   return canonicalLeads.map((name) => byName.get(name.toLowerCase()) ?? null);
 }
 
+/** What a prediction knows of a record before its model runs. */
+export interface PredictionGates {
+  /** The 12 model leads in order; null entries for leads the record lacks. */
+  readonly leads: (Float32Array | null)[];
+  readonly quality: QualityGate;
+  readonly scope: ScopeVerdict;
+}
+
+/**
+ * The quality gate (the model's leads) and the scope check (the leads present) of one record. On
+ * a record whose leads are the model's, in its order and names, both read the same QRS detection,
+ * and under 250 Hz the same lead quality, made once (`readings`): made twice, they took a sixth of
+ * a 100 Hz prediction and a ninth of a 500 Hz one (docs/benchmarks.md, "predict-gates").
+ */
+export function predictionGates(loaded: LoadedPackage, input: PredictionInput, readings: RecordReadings = new RecordReadings()): PredictionGates {
+  const leads = modelLeads(input);
+  const quality = qualityGate(input, leads, minimumSeconds(loaded), readings);
+  const scope = checkScope(input, intendedInputOf(loaded.manifest), readings);
+  return { leads, quality, scope };
+}
+
 /**
  * Predicts one record with a loaded package: quality gate first (abstain on a record the
  * signal-quality verdict rejects, on missing leads, or on one too short for the model), then
@@ -67,10 +89,8 @@ function modelLeads(input: PredictionInput): (Float32Array | null)[] {
 export async function predictRecord(loaded: LoadedPackage, input: PredictionInput): Promise<Prediction> {
   const { manifest } = loaded;
   const classes = manifest.classes;
-  const leads = modelLeads(input);
   const n = input.leads[0]?.samples.length ?? 0;
-  const quality = qualityGate(input, leads, minimumSeconds(loaded));
-  const scope = checkScope(input, intendedInputOf(manifest));
+  const { leads, quality, scope } = predictionGates(loaded, input);
   const base = { ...modelBlock(loaded.identity, classes), quality, scope, researchUseOnly: true as const };
   // Out of scope first: a record the model is not for gets no number, however clean its signal.
   if (scope.reasons.length > 0) return { ...base, probabilities: null, decisions: null, abstained: true, reason: `outside the model's intended input: ${scope.reasons.join('; ')}` };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { canonicalLeads, recordSeconds } from '../formats/record';
 import { measuredQrsMs } from '../signal/measure';
-import { detectPacing, type PacingResult } from '../signal/pacing';
+import { detectPacing, minPacingRateHz, type PacingResult } from '../signal/pacing';
+import type { RecordReadings } from '../signal/record-readings';
 import { pacingUnseenWideQrs } from '../signal/unseen-pacing';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import { pipelineCrop, pipelineRate } from './pipelines';
@@ -145,15 +146,16 @@ export interface ScopeFindings {
  * detector). At rates below 250 Hz no spike can be seen: a record whose QRS is as wide as a
  * ventricular-paced one (unseen-pacing.ts) is out of scope as a paced one is (PTB-XL 00143 at
  * 100 Hz got "conduction disturbance 97.5 %" where its 500 Hz twin was refused for its spikes);
- * any other gets a note that pacing could not be judged.
+ * any other gets a note that pacing could not be judged. `readings`: the QRS detection and lead
+ * quality a prediction's quality gate made (predictor.ts), read again where these are its leads.
  */
-export function checkScope(input: ScopeInput, intended: IntendedInput): ScopeVerdict {
-  const { reasons, notes } = scopeFindings(input, intended);
+export function checkScope(input: ScopeInput, intended: IntendedInput, readings?: RecordReadings): ScopeVerdict {
+  const { reasons, notes } = scopeFindings(input, intended, readings);
   return { reasons: reasons.map((r) => r.text), notes };
 }
 
 /** checkScope, each reason with its kind. */
-export function scopeFindings(input: ScopeInput, intended: IntendedInput): ScopeFindings {
+export function scopeFindings(input: ScopeInput, intended: IntendedInput, readings?: RecordReadings): ScopeFindings {
   const reasons: { kind: ScopeReasonKind; text: string }[] = [];
   const notes: string[] = [];
   const out = (kind: ScopeReasonKind, text: string) => reasons.push({ kind, text });
@@ -174,10 +176,14 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput): Scope
   }
   if (intended.pacing === 'excluded') {
     const present = input.leads.filter((l) => ecgChannel.test(l.name.trim()) && hasSignal(l.samples));
-    const pacing = detectPacing(present.map((l) => l.samples), input.fs);
+    const samples = present.map((l) => l.samples);
+    // The beats spike detection would detect itself (detectQrs of these leads), where the gate
+    // detected them already; below minPacingRateHz it looks for none.
+    const beats = input.fs >= minPacingRateHz ? readings?.detectionOf(samples, input.fs)?.beats : undefined;
+    const pacing = detectPacing(samples, input.fs, beats);
     if (pacing.paced) out('pacing', `pacing spikes detected (${pacing.reason}): the model was not trained on paced rhythms`);
     else if (!pacing.assessed) {
-      const wide = pacedLookingWithoutSpikes(present, input.fs, pacing);
+      const wide = pacedLookingWithoutSpikes(present, input.fs, pacing, readings);
       if (wide) out('pacing', `possibly paced (${wide}): the model was not trained on paced rhythms`);
       else notes.push(`${pacing.reason.replace(/^pacing could not be assessed/, 'Pacing could not be assessed')}; the model is not for paced rhythms`);
     }
@@ -200,7 +206,7 @@ export function durationFinding(seconds: number, intended: Pick<IntendedInput, '
  * `ecg measure` measures it, is as wide as a paced one's. Only the QRS width is measured
  * (measuredQrsMs), not the whole analysis, which took nearly all of the judgement's time.
  */
-function pacedLookingWithoutSpikes(leads: ScopeInput['leads'], fs: number, pacing: PacingResult): string | undefined {
+function pacedLookingWithoutSpikes(leads: ScopeInput['leads'], fs: number, pacing: PacingResult, readings: RecordReadings | undefined): string | undefined {
   if (leads.length === 0 || !(fs > 0)) return undefined;
-  return pacingUnseenWideQrs(pacing, measuredQrsMs(leads, fs));
+  return pacingUnseenWideQrs(pacing, measuredQrsMs(leads, fs, readings));
 }

@@ -4,7 +4,8 @@
  * `ecg evaluate`) does before the model runs, per record, against the model's own forward pass:
  * the quality gate (QRS detection and per-lead quality on the model's leads) and the scope check
  * (the leads present: pacemaker spikes, which detect the QRS complexes again at 250 Hz and over,
- * and under 250 Hz the QRS width, which detects them and assesses the leads again), on the first N
+ * and under 250 Hz the QRS width, which detects them and assesses the leads again; since
+ * predictionGates, both read one RecordReadings, and these are made once), on the first N
  * records (default 50) of the PTB-XL pool at 100 Hz and at 500 Hz with the bundled starter.
  * Stages, this checkout's engine: decoding (reference), the gate's detection and quality, the
  * scope's checks other than pacing, spike detection and QRS width, within those the detection
@@ -30,6 +31,7 @@ import { measuredQrsMs } from '../../core/signal/measure';
 import { detectPacing } from '../../core/signal/pacing';
 import { detectQrs } from '../../core/signal/qrs';
 import { assessRecord } from '../../core/signal/record-quality';
+import { RecordReadings } from '../../core/signal/record-readings';
 import { probabilities } from '../../core/train/calibration';
 import { loadPackage } from '../../core/train/package/archive';
 import type { LoadedPackage } from '../../core/train/package/io';
@@ -44,7 +46,8 @@ import { flag, poolHeaders, repoRoot, revisionCore } from './revision';
 /** The parts of an engine a prediction is timed through: this checkout's, or a revision's. */
 interface PredictEngine {
   readonly label: string;
-  readonly predictor: Pick<typeof predictorModule, 'predictRecord'>;
+  /** A revision from before predictionGates, whose gate and scope check each detected the QRS complexes themselves. */
+  readonly predictor: Pick<typeof predictorModule, 'predictRecord'> & Partial<Pick<typeof predictorModule, 'predictionGates'>>;
   readonly gate: Pick<typeof gateModule, 'qualityGate'>;
   readonly scope: Pick<typeof scopeModule, 'checkScope'>;
   readonly manifest: Pick<typeof manifestModule, 'intendedInputOf'>;
@@ -76,9 +79,9 @@ const stageText: Record<Stage | EngineStage, string> = {
   gateQuality: 'gate: per-lead quality and verdict (assessRecord)',
   scopeChecks: 'scope: checks other than pacing',
   spikes: 'scope: pacemaker spike detection (detectPacing)',
-  spikesQrs: '… of which its QRS detection, the gate\'s again on the same leads',
+  spikesQrs: '… of which its QRS detection, the gate\'s on the same leads (made again before predictionGates)',
   qrsWidth: 'scope: QRS width where spikes cannot be seen (measuredQrsMs)',
-  widthQrsQuality: '… of which its QRS detection and lead quality, the gate\'s again on the same leads',
+  widthQrsQuality: '… of which its QRS detection and lead quality, the gate\'s on the same leads (made again before predictionGates)',
   model: 'model: windows and forward pass',
   preModel: 'before the model: quality gate and scope check, as predictRecord runs them',
   predict: 'whole predictRecord',
@@ -113,8 +116,9 @@ function minimumSeconds(loaded: LoadedPackage): number {
   return crop?.kind === 'crop' && rate?.kind === 'resample' ? crop.length / rate.targetHz : 0;
 }
 
-/** What the model needs of a record before its forward pass: the gate then the scope check, as predictRecord runs them. */
+/** What the model needs of a record before its forward pass, as the engine's predictRecord finds it (predictionGates; before it, the gate then the scope check). */
 function preModel(engine: PredictEngine, loaded: LoadedPackage, record: EcgRecord): unknown {
+  if (engine.predictor.predictionGates) return engine.predictor.predictionGates(loaded, record);
   return { quality: engine.gate.qualityGate(record, modelLeads(record), minimumSeconds(loaded)), scope: engine.scope.checkScope(record, engine.manifest.intendedInputOf(loaded.manifest)) };
 }
 
@@ -133,6 +137,8 @@ interface Breakdown {
   readonly times: Partial<Record<Stage, number>>;
   /** The scope reads the very leads the gate read (same arrays, names and order): its detection repeats the gate's. */
   readonly sameLeads: boolean;
+  /** What this checkout's predictionGates read again instead of making it (RecordReadings). */
+  readonly reused: { readonly detections: number; readonly qualities: number };
 }
 
 /** This checkout's stages on one record (the model's forward pass included, last, then `settleMs` of rest). */
@@ -156,7 +162,9 @@ async function breakdown(loaded: LoadedPackage, record: EcgRecord, settleMs: num
   }
   times.model = (await timedAsync(() => modelStage(loaded, record, leads))).ms;
   await sleep(settleMs);
-  return { times, sameLeads };
+  const readings = new RecordReadings();
+  predictorModule.predictionGates(loaded, record, readings);
+  return { times, sameLeads, reused: readings.reused };
 }
 
 /** predictRecord's part after the gates: windows, forward pass, calibrated probabilities. */
@@ -173,11 +181,13 @@ interface RateFigures {
   readonly records: number;
   /** Records whose scope check read the very leads the gate read. */
   readonly sameLeads: number;
+  /** Records on which this checkout's predictionGates read the gate's detection again, and its lead quality. */
+  readonly reused: { readonly detections: number; readonly qualities: number };
   /** This checkout's stages, mean ms per record (over the records that have the stage). */
   readonly stages: Partial<Record<Stage, number>>;
   /** Per engine label: before the model, whole prediction (mean ms per record). */
   readonly engines: Record<string, Partial<Record<EngineStage, number>>>;
-  /** The detection (and lead quality) the scope repeats, ms per record over all records, and as a share of this checkout's whole prediction. */
+  /** The detection (and lead quality) the scope made again before predictionGates, ms per record over all records, and as a share of this checkout's whole prediction and of the work before its model. */
   readonly duplicate: { readonly msPerRecord: number; readonly ofPrediction: number; readonly ofPreModel: number };
   readonly referenceOverThis?: Partial<Record<EngineStage, number>>;
   readonly differingPredictions?: string[];
@@ -202,6 +212,7 @@ async function benchRate(dir: string, count: number, passes: number, settleMs: n
   const perRecord = headers.map((): Samples => new Map());
   const outputs = headers.map(() => new Map<string, string>());
   const same = headers.map(() => false);
+  const reused = headers.map(() => ({ detections: 0, qualities: 0 }));
   for (let pass = 0; pass < passes; pass++) {
     for (const [k, hea] of headers.entries()) {
       const samples = perRecord[k] as Samples;
@@ -220,6 +231,7 @@ async function benchRate(dir: string, count: number, passes: number, settleMs: n
       const parts = await breakdown(loaded, record, settleMs);
       for (const [stage, ms] of Object.entries(parts.times)) push(samples, stage, ms);
       same[k] = parts.sameLeads;
+      reused[k] = parts.reused;
     }
   }
   const meanOf = (key: string, overAll = false) => {
@@ -232,7 +244,8 @@ async function benchRate(dir: string, count: number, passes: number, settleMs: n
   const repeated = round(mean(perRecord.map((m, k) => (same[k] ? (m.get('spikesQrs') ? median(m.get('spikesQrs')!) : 0) + (m.get('widthQrsQuality') ? median(m.get('widthQrsQuality')!) : 0) : 0))));
   const ours = engineFigures[thisCheckout.label]!;
   const duplicate = { msPerRecord: repeated, ofPrediction: round(repeated / (ours.predict ?? Number.NaN), 3), ofPreModel: round(repeated / (ours.preModel ?? Number.NaN), 3) };
-  const figures: RateFigures = { records: headers.length, sameLeads: same.filter(Boolean).length, stages: stageFigures, engines: engineFigures, duplicate };
+  const reusedOn = { detections: reused.filter((r) => r.detections > 0).length, qualities: reused.filter((r) => r.qualities > 0).length };
+  const figures: RateFigures = { records: headers.length, sameLeads: same.filter(Boolean).length, reused: reusedOn, stages: stageFigures, engines: engineFigures, duplicate };
   const reference = engines[1];
   if (!reference) return figures;
   const theirs = engineFigures[reference.label]!;
@@ -242,7 +255,7 @@ async function benchRate(dir: string, count: number, passes: number, settleMs: n
 }
 
 function report(rate: string, f: RateFigures, engines: readonly PredictEngine[], log: (line: string) => void): void {
-  log(`#### ${rate}: ${f.records} records (the scope check read the gate's very leads on ${f.sameLeads})`);
+  log(`#### ${rate}: ${f.records} records (the scope check read the gate's very leads on ${f.sameLeads}; this checkout's predictionGates read the gate's detection again on ${f.reused.detections}, its lead quality on ${f.reused.qualities})`);
   log('');
   log('| stage (this checkout) | ms/record |');
   log('| --- | ---: |');
@@ -255,7 +268,7 @@ function report(rate: string, f: RateFigures, engines: readonly PredictEngine[],
     log(`| ${stageText[stage]} | ${engines.map((e) => String(f.engines[e.label]?.[stage] ?? '—')).join(' | ')} |${reference ? ` ${f.referenceOverThis?.[stage] ?? '—'} |` : ''}`);
   }
   log('');
-  log(`Detection (and lead quality) the scope check repeats on the gate's leads: ${f.duplicate.msPerRecord} ms per record, ${round(100 * f.duplicate.ofPreModel, 1)} % of the work before the model and ${round(100 * f.duplicate.ofPrediction, 1)} % of this checkout's whole prediction.`);
+  log(`Detection (and lead quality) the scope check made again of the gate's leads before predictionGates: ${f.duplicate.msPerRecord} ms per record, ${round(100 * f.duplicate.ofPreModel, 1)} % of the work before the model and ${round(100 * f.duplicate.ofPrediction, 1)} % of this checkout's whole prediction.`);
   if (f.differingPredictions) log(`Predictions that differ from the reference's: ${f.differingPredictions.length === 0 ? 'none' : f.differingPredictions.join(', ')}.`);
   log('');
 }
