@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFinished } from '../contract/channels';
 import type { StoredPrediction } from '../contract/clinic-schemas';
 import type { Overread } from '../contract/overread-schemas';
 import type { RecordSummary } from '../contract/schemas';
@@ -10,7 +9,7 @@ import type { PredictionResult } from '../contract/training-schemas';
 import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
 import { Engine } from './engine';
-import { engineValue } from '../test/engine-value';
+import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
 
 /**
  * A cardiologist's reading through the real engine: real SQLite, real PTB-XL records, a real
@@ -25,21 +24,13 @@ let second: number;
 
 const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
-async function importRecord(name: string): Promise<number> {
-  const files = ['hea', 'dat'].map((ext) => ({ name: `${name}.${ext}`, bytes: new Uint8Array(readFileSync(path.join(data, 'records100', '00000', `${name}.${ext}`))) }));
-  const { jobId } = await value<{ jobId: string }>('records:import', { files });
-  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
-  return done.result.reports[0].recordId;
-}
-
 const reviewOf = async (review: 'unconfirmed' | 'confirmed') => (await value<{ items: RecordSummary[] }>('records:list', { review })).items.map((r) => r.id);
 
 beforeAll(async () => {
   await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out: path.join(resourcesDir, 'models', 'tiny'), name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
   engine = new Engine({ dataDir, shell: 'test', resourcesDir });
-  first = await importRecord('00001_lr');
-  second = await importRecord('00002_lr');
+  first = await importedRecordId(engine, { files: fixtureRecordFiles('00001_lr') });
+  second = await importedRecordId(engine, { files: fixtureRecordFiles('00002_lr') });
 });
 
 afterAll(async () => {

@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFinished } from '../contract/channels';
 import type { PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
 import { computePeScores } from '../clinic/pe-scores/index';
 import { PeAssessmentStore } from '../db/pe-assessments';
-import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
-import { engineValue } from '../test/engine-value';
+import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
 
 /** PE pre-test scores through the real engine: real SQLite, a real PTB-XL record. */
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-pe-'));
@@ -19,12 +17,7 @@ const value = <T>(channel: string, request: object): Promise<T> => engineValue<T
 
 beforeAll(async () => {
   engine = new Engine({ dataDir, shell: 'test' });
-  const dir = fixturePath('train', 'ptbxl', 'records100', '00000');
-  const files = ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) }));
-  const { jobId } = await value<{ jobId: string }>('records:import', { files });
-  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
-  recordId = done.result.reports[0].recordId;
+  recordId = await importedRecordId(engine, { files: fixtureRecordFiles('00001_lr') });
 });
 
 afterAll(async () => {

@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
-import type { JobFinished } from '../contract/channels';
 import type { StoredPrediction } from '../contract/clinic-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import { PeAssessmentStore } from '../db/pe-assessments';
 import { buildModel } from '../ml/models/registry';
 import { pipelineConfigSchema } from '../signal/pipeline-config';
-import { fixturePath } from '../test/shared-data';
 import { jsonSafe } from '../train/finalize';
 import { readPackage } from '../train/package/archive';
 import { parseManifest, savePackage, writePackageFolder, type ManifestFields } from '../train/package/io';
@@ -18,7 +16,7 @@ import { sealManifest } from '../train/package/seal';
 import { logitOf, type FusionBlock, type FusionItemFeature } from '../train/pe/fusion';
 import { ensureBackend } from '../train/setup';
 import { Engine } from './engine';
-import { engineValue } from '../test/engine-value';
+import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
 
 /**
  * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
@@ -91,12 +89,7 @@ beforeAll(async () => {
   await savePackage(network, model, fields, '0.1.0');
   model.dispose();
   engine = new Engine({ dataDir, shell: 'test' });
-  const dir = fixturePath('train', 'ptbxl', 'records100', '00000');
-  const files = ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) }));
-  const { jobId } = await value<{ jobId: string }>('records:import', { files });
-  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
-  recordId = done.result.reports[0].recordId;
+  recordId = await importedRecordId(engine, { files: fixtureRecordFiles('00001_lr') });
   await value('models:predict', { modelId: 'pe-ecg', recordId });
   const [stored] = (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items;
   if (!stored || stored.probabilities?.PE === undefined) throw new Error('no PE probability stored');

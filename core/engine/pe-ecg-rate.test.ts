@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFinished } from '../contract/channels';
 import { ecgRateRefused, type PeAssessment } from '../contract/pe-schemas';
 import { parseResponse } from '../contract/result';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
-import { fixturePath } from '../test/shared-data';
 import { Engine } from './engine';
-import { engineValue } from '../test/engine-value';
+import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
 
 /**
  * A PE entry's heart rate said to be the ECG's, through the real engine: real SQLite, a real
@@ -19,22 +17,14 @@ let engine: Engine;
 
 const value = <T>(channel: string, request: object): Promise<T> => engineValue<T>(engine, channel, request);
 
-async function imported(request: object): Promise<number> {
-  const { jobId } = await value<{ jobId: string }>('records:import', request);
-  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
-  return done.result.reports[0].recordId;
-}
-
 let recordId: number;
 let flatId: number;
 
 beforeAll(async () => {
   engine = new Engine({ dataDir, shell: 'test' });
-  const dir = fixturePath('train', 'ptbxl', 'records100', '00000');
-  recordId = await imported({ files: ['hea', 'dat'].map((ext) => ({ name: `00001_lr.${ext}`, bytes: new Uint8Array(readFileSync(path.join(dir, `00001_lr.${ext}`))) })) });
+  recordId = await importedRecordId(engine, { files: fixtureRecordFiles('00001_lr') });
   const flat = new Uint8Array(Buffer.from('0.01,0.01,0.01\n'.repeat(1500)));
-  flatId = await imported({ files: [{ name: 'flat.csv', bytes: flat }], csv: { fs: 500, units: 'mV', leads: ['I', 'II', 'III'] } });
+  flatId = await importedRecordId(engine, { files: [{ name: 'flat.csv', bytes: flat }], csv: { fs: 500, units: 'mV', leads: ['I', 'II', 'III'] } });
 });
 
 afterAll(async () => {

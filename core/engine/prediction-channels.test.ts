@@ -3,7 +3,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFinished } from '../contract/channels';
 import type { DatasetInspection, ModelDetail, StoredPrediction } from '../contract/clinic-schemas';
 import { recordedOutOfScope, type ModelSummary, type PredictionResult, type TrainFinished } from '../contract/training-schemas';
 import { loadPtbxl } from '../data/ptbxl';
@@ -11,7 +10,7 @@ import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
 import type { ModelManifest } from '../train/package/manifest';
 import { Engine } from './engine';
-import { engineValue } from '../test/engine-value';
+import { engineValue, importedRecordId, type ImportFiles } from '../test/engine-value';
 
 /**
  * Predictions, their stored history, the model registry and the training audit through the real
@@ -26,12 +25,7 @@ let manifest: ModelManifest;
 
 const value = <T>(channel: string, request: object, on: Engine = engine): Promise<T> => engineValue<T>(on, channel, request);
 
-async function importRecord(files: { name: string; bytes: Uint8Array }[], csv?: object): Promise<number> {
-  const { jobId } = await value<{ jobId: string }>('records:import', csv ? { files, csv } : { files });
-  const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
-  if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
-  return done.result.reports[0].recordId;
-}
+const importRecord = (files: ImportFiles, csv?: object): Promise<number> => importedRecordId(engine, csv ? { files, csv } : { files });
 
 function finishOf(jobId: string): Promise<TrainFinished> {
   return new Promise((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));
