@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianFilter, quantile, quantileSorted } from './stats';
+import { medianFilter, medianFilterSortingEach, quantile, quantileSorted } from './stats';
 
 /** The definition quantile keeps: the values sorted as a Float64Array sorts them (NaN last, −0 before +0), then interpolated. */
 const bySorting = (values: ArrayLike<number>, q: number) => quantileSorted(Float64Array.from(values).sort(), q);
@@ -64,27 +64,6 @@ describe('quantile', () => {
   });
 });
 
-/** The running median as it was computed before the window was kept sorted: each window insertion-sorted afresh. */
-function medianSortingEach(x: Float64Array, window: number): Float64Array {
-  const half = window >> 1;
-  const out = new Float64Array(x.length);
-  const buf = new Float64Array(window);
-  for (let i = 0; i < x.length; i++) {
-    let n = 0;
-    for (let j = Math.max(0, i - half); j < Math.min(x.length, i + half + 1); j++) {
-      const v = x[j] as number;
-      let k = n++;
-      while (k > 0 && (buf[k - 1] as number) > v) {
-        buf[k] = buf[k - 1] as number;
-        k--;
-      }
-      buf[k] = v;
-    }
-    out[i] = buf[n >> 1] as number;
-  }
-  return out;
-}
-
 describe('medianFilter', () => {
   it('gives, sample for sample and zero signs included, the median of each window sorted afresh, on 2,000 random inputs', () => {
     const random = lcg(11);
@@ -93,7 +72,7 @@ describe('medianFilter', () => {
       const x = Float64Array.from(values(random, 1 + Math.floor(random() * 300)), (v) => (c % 2 === 0 && Number.isNaN(v) ? -0 : v));
       const window = [1, 3, 5, 7, 9, 13, 4][c % 7] as number;
       const got = medianFilter(x, window);
-      const want = medianSortingEach(x, window);
+      const want = medianFilterSortingEach(x, window);
       for (let i = 0; i < x.length; i++) if (!Object.is(got[i], want[i])) throw new Error(`case ${c}, window ${window}, sample ${i}: ${got[i]} where sorting each window gives ${want[i]}`);
     }
   });

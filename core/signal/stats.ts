@@ -213,7 +213,12 @@ function hasNaN(x: Float64Array): boolean {
   return false;
 }
 
-function medianFilterSortingEach(x: Float64Array, window: number): Float64Array {
+/**
+ * The running median as it was computed before the window was kept sorted: each window
+ * insertion-sorted afresh. Used for what medianFilter does not slide (NaN, an even window), and
+ * the definition its tests compare the sliding one with.
+ */
+export function medianFilterSortingEach(x: Float64Array, window: number): Float64Array {
   const half = window >> 1;
   const out = new Float64Array(x.length);
   const buf = new Float64Array(window);
