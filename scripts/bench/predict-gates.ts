@@ -19,7 +19,6 @@
  * few cores whatever runs next runs up to 1.7 times slower meanwhile: the bench waits --settle ms
  * (default 100) after every forward pass, so that each stage is timed on its own.
  */
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +40,7 @@ import * as predictorModule from '../../core/train/predictor';
 import * as gateModule from '../../core/train/quality-gate';
 import * as scopeModule from '../../core/train/scope';
 import type { BenchArea } from './main';
-import { flag, poolHeaders, repoRoot, revisionCore } from './revision';
+import { benchPool, engineStageTable, flag, poolHeaders, repoRoot, revisionCore } from './revision';
 
 /** The parts of an engine a prediction is timed through: this checkout's, or a revision's. */
 interface PredictEngine {
@@ -261,12 +260,7 @@ function report(rate: string, f: RateFigures, engines: readonly PredictEngine[],
   log('| --- | ---: |');
   for (const stage of stages) log(`| ${stageText[stage]} | ${f.stages[stage] ?? '—'} |`);
   log('');
-  const reference = engines[1];
-  log(`| per engine | ${engines.map((e) => `${e.label} ms/record`).join(' | ')} |${reference ? ' reference ÷ this checkout |' : ''}`);
-  log(`| --- | ${engines.map(() => '---:').join(' | ')} |${reference ? ' ---: |' : ''}`);
-  for (const stage of engineStages) {
-    log(`| ${stageText[stage]} | ${engines.map((e) => String(f.engines[e.label]?.[stage] ?? '—')).join(' | ')} |${reference ? ` ${f.referenceOverThis?.[stage] ?? '—'} |` : ''}`);
-  }
+  engineStageTable(log, { heading: 'per engine', stages: engineStages, stageText }, engines, (label, stage) => f.engines[label]?.[stage], f.referenceOverThis);
   log('');
   log(`Detection (and lead quality) the scope check made again of the gate's leads before predictionGates: ${f.duplicate.msPerRecord} ms per record, ${round(100 * f.duplicate.ofPreModel, 1)} % of the work before the model and ${round(100 * f.duplicate.ofPrediction, 1)} % of this checkout's whole prediction.`);
   if (f.differingPredictions) log(`Predictions that differ from the reference's: ${f.differingPredictions.length === 0 ? 'none' : f.differingPredictions.join(', ')}.`);
@@ -277,11 +271,8 @@ export const area: BenchArea = {
   name: 'predict-gates',
   summary: 'what a prediction does before the model (quality gate, scope check) against its forward pass, stage by stage, on PTB-XL at 100 and 500 Hz',
   async bench({ args, log }) {
-    const pool = path.join(path.resolve(flag(args, '--data') ?? path.join(repoRoot, '..', 'shared', 'data')), 'ptbxl-pool');
-    if (!existsSync(path.join(pool, 'records100'))) {
-      log(`(PTB-XL pool not found at ${pool}: nothing to measure)`);
-      return {};
-    }
+    const pool = benchPool(args, log);
+    if (!pool) return {};
     const count = Number(flag(args, '--records') ?? 50);
     const passes = Number(flag(args, '--passes') ?? 3);
     const settleMs = Number(flag(args, '--settle') ?? 100);

@@ -47,3 +47,31 @@ export function revisionCore(rev: string, folder: string): RevisionCore {
     load: async <T>(file: string) => (await import(pathToFileURL(path.join(dir, 'core', file)).href)) as T,
   };
 }
+
+/** The PTB-XL pool folder a bench reads (`--data DIR`, default ../shared/data); undefined, and said, where it is absent. */
+export function benchPool(args: readonly string[], log: (line: string) => void): string | undefined {
+  const pool = path.join(path.resolve(flag(args, '--data') ?? path.join(repoRoot, '..', 'shared', 'data')), 'ptbxl-pool');
+  if (existsSync(path.join(pool, 'records100'))) return pool;
+  log(`(PTB-XL pool not found at ${pool}: nothing to measure)`);
+  return undefined;
+}
+
+/**
+ * A markdown table of ms per record, one column per engine (this checkout, then the reference
+ * revision where one ran, with the reference ÷ this checkout ratio), one row per stage.
+ */
+export function engineStageTable<S extends string>(
+  log: (line: string) => void,
+  table: { readonly heading: string; readonly stages: readonly S[]; readonly stageText: Readonly<Record<S, string>> },
+  engines: readonly { readonly label: string }[],
+  msPerRecord: (label: string, stage: S) => number | undefined,
+  referenceOverThis: Partial<Record<S, number>> | undefined,
+): void {
+  const reference = engines[1];
+  log(`| ${table.heading} | ${engines.map((e) => `${e.label} ms/record`).join(' | ')} |${reference ? ' reference ÷ this checkout |' : ''}`);
+  log(`| --- | ${engines.map(() => '---:').join(' | ')} |${reference ? ' ---: |' : ''}`);
+  for (const stage of table.stages) {
+    const cells = engines.map((e) => String(msPerRecord(e.label, stage) ?? '—'));
+    log(`| ${table.stageText[stage]} | ${cells.join(' | ')} |${reference ? ` ${referenceOverThis?.[stage] ?? '—'} |` : ''}`);
+  }
+}

@@ -11,7 +11,7 @@
  * a count of the records whose verdicts (reasons and notes) differ. The intended input is the
  * bundled starter's. Each stage's figure is the mean over records of its median over the passes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeRecordFiles } from '../../core/data/records';
@@ -20,7 +20,7 @@ import * as measureModule from '../../core/signal/measure';
 import * as pacingModule from '../../core/signal/pacing';
 import * as scopeModule from '../../core/train/scope';
 import type { BenchArea } from './main';
-import { flag, poolHeaders, repoRoot, revisionCore } from './revision';
+import { benchPool, engineStageTable, flag, poolHeaders, repoRoot, revisionCore } from './revision';
 
 /** The parts of an engine the judgement is timed through: this checkout's, or a revision's. */
 interface ScopeEngine {
@@ -147,13 +147,7 @@ async function benchRate(dir: string, count: number, passes: number, engines: re
 function report(rate: string, f: RateFigures, engines: readonly ScopeEngine[], log: (line: string) => void): void {
   log(`#### ${rate}: ${f.records} records (QRS width measured on ${f.widthMeasured}, whose spikes could not be looked for)`);
   log('');
-  const reference = engines[1];
-  log(`| stage | ${engines.map((e) => `${e.label} ms/record`).join(' | ')} |${reference ? ' reference ÷ this checkout |' : ''}`);
-  log(`| --- | ${engines.map(() => '---:').join(' | ')} |${reference ? ' ---: |' : ''}`);
-  for (const stage of stages) {
-    const cells = engines.map((e) => String(f.msPerRecord[e.label]?.[stage] ?? '—'));
-    log(`| ${stageText[stage]} | ${cells.join(' | ')} |${reference ? ` ${f.referenceOverThis?.[stage] ?? '—'} |` : ''}`);
-  }
+  engineStageTable(log, { heading: 'stage', stages, stageText }, engines, (label, stage) => f.msPerRecord[label]?.[stage], f.referenceOverThis);
   log('');
   log(`Whole judgement ÷ decoding: ${engines.map((e) => `${e.label} ${f.wholeOverDecode[e.label]}×`).join(', ')}.`);
   if (f.differingVerdicts) log(`Verdicts (reasons and notes) that differ from the reference's: ${f.differingVerdicts.length === 0 ? 'none' : f.differingVerdicts.join(', ')}.`);
@@ -164,11 +158,8 @@ export const area: BenchArea = {
   name: 'scope',
   summary: 'judging a record against a model\'s intended input (checkScope), stage by stage, on PTB-XL at 100 and 500 Hz',
   async bench({ args, log }) {
-    const pool = path.join(path.resolve(flag(args, '--data') ?? path.join(repoRoot, '..', 'shared', 'data')), 'ptbxl-pool');
-    if (!existsSync(path.join(pool, 'records100'))) {
-      log(`(PTB-XL pool not found at ${pool}: nothing to measure)`);
-      return {};
-    }
+    const pool = benchPool(args, log);
+    if (!pool) return {};
     const count = Number(flag(args, '--records') ?? 50);
     const passes = Number(flag(args, '--passes') ?? 3);
     const rev = flag(args, '--reference');
