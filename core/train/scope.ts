@@ -109,7 +109,7 @@ export interface ScopeInput {
  * on it with confident numbers. A lead that is merely near-flat is a signal-quality matter,
  * judged by the quality gate.
  */
-function hasSignal(samples: Float32Array | undefined): boolean {
+export function hasSignal(samples: Float32Array | undefined): boolean {
   if (samples === undefined) return false;
   let first: number | undefined;
   for (const v of samples) {

@@ -121,17 +121,6 @@ function preModel(engine: PredictEngine, loaded: LoadedPackage, record: EcgRecor
   return { quality: engine.gate.qualityGate(record, modelLeads(record), minimumSeconds(loaded)), scope: engine.scope.checkScope(record, engine.manifest.intendedInputOf(loaded.manifest)) };
 }
 
-/** Whether a lead holds more than one finite value (the scope check's test for a lead it reads). */
-function hasSignal(samples: Float32Array): boolean {
-  let first: number | undefined;
-  for (const v of samples) {
-    if (!Number.isFinite(v)) continue;
-    if (first === undefined) first = v;
-    else if (v !== first) return true;
-  }
-  return false;
-}
-
 interface Breakdown {
   readonly times: Partial<Record<Stage, number>>;
   /** The scope reads the very leads the gate read (same arrays, names and order): its detection repeats the gate's. */
@@ -150,7 +139,7 @@ async function breakdown(loaded: LoadedPackage, record: EcgRecord, settleMs: num
   times.gateQuality = timed(() => assessRecord(gateLeads, record.fs, detection.value)).ms;
   const intended = manifestModule.intendedInputOf(loaded.manifest);
   times.scopeChecks = timed(() => scopeModule.scopeFindings(record, { ...intended, pacing: 'allowed' })).ms;
-  const scopeLeads = record.leads.filter((l) => hasSignal(l.samples));
+  const scopeLeads = record.leads.filter((l) => scopeModule.hasSignal(l.samples));
   const sameLeads = scopeLeads.length === gateLeads.length && scopeLeads.every((l, k) => l.samples === gateLeads[k]?.samples && l.name === gateLeads[k]?.name);
   const pacing = timed(() => detectPacing(scopeLeads.map((l) => l.samples), record.fs));
   times.spikes = pacing.ms;
