@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrainFinishedSchema } from '../contract/training-schemas';
 import { fixturePath } from '../test/shared-data';
+import { ptbxlFixtureWithFoldsSwapped } from '../test/swapped-folds';
 import { Engine } from './engine';
 
 /**
@@ -27,28 +28,38 @@ function fixtureWithOneDamagedTestRecord(): string {
   return root;
 }
 
+/** The bundled starter's id, as the Models page lists it. */
+async function bundledStarterId(engine: Engine): Promise<string> {
+  const listed = await engine.handle('models:list', {});
+  if (!listed.ok) throw new Error(listed.error.message);
+  return (listed.value as { models: { id: string; bundled: boolean }[] }).models.find((m) => m.bundled && m.id.startsWith('xresnet1d50-ptbxl-pool-demo@'))?.id as string;
+}
+
+/** Runs a site evaluation as the app does (models:evaluate) and waits for its end, which comes only once it is audited. */
+async function evaluated(engine: Engine, request: { modelId: string; dataset: { kind: 'ptbxl'; root: string }; split: 'test' }) {
+  const finished = new Promise<unknown>((resolve) => {
+    const off = engine.onEvent((event, payload) => {
+      if (event === 'train:finished') {
+        off();
+        resolve(payload);
+      }
+    });
+  });
+  const started = await engine.handle('models:evaluate', request);
+  expect(started.ok).toBe(true);
+  const event = TrainFinishedSchema.parse(await finished);
+  if (event.status !== 'succeeded' || event.result?.kind !== 'evaluate') throw new Error(`evaluation ${event.status}`);
+  return { ...event, result: event.result };
+}
+
 describe('site evaluation in the app', () => {
   it('says how many locked-test records could not be read, names the first, audits the count and keeps it with the recorded evaluation', async () => {
     const root = fixtureWithOneDamagedTestRecord();
     const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
     engines.push(engine);
     engine.folders.allow(root);
-    const listed = await engine.handle('models:list', {});
-    if (!listed.ok) throw new Error(listed.error.message);
-    const starter = (listed.value as { models: { id: string; bundled: boolean }[] }).models.find((m) => m.bundled && m.id.startsWith('xresnet1d50-ptbxl-pool-demo@'))?.id as string;
-
-    const finished = new Promise<unknown>((resolve) => {
-      const off = engine.onEvent((event, payload) => {
-        if (event === 'train:finished') {
-          off();
-          resolve(payload);
-        }
-      });
-    });
-    const started = await engine.handle('models:evaluate', { modelId: starter, dataset: { kind: 'ptbxl', root }, split: 'test' });
-    expect(started.ok).toBe(true);
-    const event = TrainFinishedSchema.parse(await finished);
-    if (event.status !== 'succeeded' || event.result?.kind !== 'evaluate') throw new Error(`evaluation ${event.status}`);
+    const starter = await bundledStarterId(engine);
+    const event = await evaluated(engine, { modelId: starter, dataset: { kind: 'ptbxl', root }, split: 'test' });
     // Six fold-10 records; the one cut short is in no figure, and the result says which and why.
     expect(event.result.n).toBe(5);
     expect(event.result.unreadable).toEqual({ count: 1, examples: [{ id: '38', reason: expect.stringMatching(/00038_lr\.dat: truncated/) }] });
@@ -58,5 +69,22 @@ describe('site evaluation in the app', () => {
     // And the recorded evaluation keeps it: a promotion later rests on 5 records of the 6 labelled, and says so.
     expect(engine.ledger.evaluations.latest(starter)).toMatchObject({ source: 'evaluate', n: 5, unreadable: 1 });
     expect(engine.audit.recent().find((e) => e.action === 'model.evaluated')?.details).toMatchObject({ n: 5, unreadable: 1 });
+  });
+
+  it('does not record, as the locked test a promotion rests on, figures on test records the model trained on, and says which', async () => {
+    const root = ptbxlFixtureWithFoldsSwapped(path.join(dataDir, 'swapped'));
+    const own = mkdtempSync(path.join(os.tmpdir(), 'einthoven-site-eval-seen-'));
+    const engine = new Engine({ dataDir: own, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(engine);
+    engine.folders.allow(root);
+    const starter = await bundledStarterId(engine);
+    const event = await evaluated(engine, { modelId: starter, dataset: { kind: 'ptbxl', root }, split: 'test' });
+    expect(event.result.trainingOverlap).toMatchObject({ checked: 2, inTraining: 2 });
+    expect(event.result.notLockedTest).toBe(
+      "not locked-test figures: 2 of the 2 test records are among xresnet1d50-ptbxl-pool-demo's training and validation records: its figures on them are optimistic; a locked test holds no record the model saw (here 32, 96): leave them out of the test split",
+    );
+    // Audited as run, not kept: a promotion would otherwise rest on the starter's own training records.
+    expect(engine.audit.recent().filter((e) => e.action === 'evaluate.finished')).toHaveLength(1);
+    expect(engine.ledger.evaluations.latest(starter)).toBeNull();
   });
 });

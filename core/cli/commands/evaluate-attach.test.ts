@@ -9,6 +9,7 @@ import { trainJob } from '../../train/jobs/train-job';
 import type { ModelManifest } from '../../train/package/manifest';
 import { runCli } from '../../test/cli-io';
 import { fixturePath } from '../../test/shared-data';
+import { ptbxlFixtureWithFoldsSwapped } from '../../test/swapped-folds';
 import { evaluateCommand } from './evaluate';
 import { modelCommand } from './model';
 import { modelsCommand } from './models';
@@ -195,4 +196,21 @@ describe('ecg evaluate --split test --attach', () => {
     expect(card.findIndex((l) => l.startsWith('  WARNING: Locked test read'))).toBeGreaterThan(card.findIndex((l) => l.startsWith('  locked test (')));
   }, 300_000);
 
+  it('refuses to keep, attached or recorded, figures on a test split that holds records the model trained on, and says which', async () => {
+    const root = ptbxlFixtureWithFoldsSwapped(path.join(dir, 'swapped'));
+    const model = copyOfModel(path.join(dir, 'seen', 'tiny'));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-seen-'));
+    const bytes = await readFile(manifestFile(model));
+    const args = ['--model', model, '--data', root, '--split', 'test', '--backend', 'wasm', '--workers', '1', '--quiet'];
+    const seen = /^not locked-test figures: (\d+) of the \1 test records are among tiny's training and validation records: its figures on them are optimistic; a locked test holds no record the model saw \(here (e\.g\. )?[\d, ]+\): leave them out of the test split$/;
+    const report = JSON.parse((await runCli(evaluateCommand, [...args, '--json'])).stdout[0] as string) as { n: number; notLockedTest: string | null; trainingOverlap: { inTraining: number } };
+    expect(report.trainingOverlap.inTraining).toBe(report.n);
+    expect(report.notLockedTest).toMatch(seen);
+    for (const keep of [['--attach'], ['--record', '--data-dir', dataDir]]) {
+      await expect(runCli(evaluateCommand, [...args, ...keep])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none \(not locked-test figures: \d+ of the \d+ test records are among tiny's/) });
+    }
+    expect(await readFile(manifestFile(model))).toEqual(bytes);
+    // The fixture's own test fold holds none of them: its figures are a locked test.
+    expect((JSON.parse((await evaluate(['--model', model, '--json'])).stdout[0] as string) as { notLockedTest: string | null }).notLockedTest).toBeNull();
+  }, 300_000);
 });

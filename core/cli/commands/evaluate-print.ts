@@ -42,9 +42,9 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
   // Before any figure: they describe only the records the model is for.
   if (report.outOfScope.count > 0) lines.push(`  note: ${report.outOfScope.note}; e.g. ${report.outOfScope.example?.id}: ${report.outOfScope.example?.reasons.join('; ')}`);
+  // Off the test split, or on one holding records the model saw in training (its note then says how many and which): not a locked test.
   if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
-  // On the test split, records the model saw in training make these figures optimistic, however the dataset was split.
-  else if (report.trainingOverlap.inTraining) lines.push(`  warning: ${report.trainingOverlap.note}`, ...memberOverlapLines(report.trainingOverlap));
+  if (report.split === 'test' && report.trainingOverlap.inTraining) lines.push(...memberOverlapLines(report.trainingOverlap));
   if (report.fusion) lines.push(...fusionLines(report.fusion));
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);

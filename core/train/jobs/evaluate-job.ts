@@ -17,6 +17,7 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { indexDataset } from './prepare';
+import { recordFilterTest } from '../record-filter';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 import { noneOf } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
@@ -173,6 +174,30 @@ function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | und
   return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, what);
 }
 
+/** The ids of the evaluated records the model (any ensemble member) may have trained or validated on: what the overlap counted. */
+function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>): string[] {
+  const filters = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.provenance.trainingRecords) : [loaded.manifest.provenance.trainingRecords];
+  const tests = filters.flatMap((f) => (f ? [recordFilterTest(f)] : []));
+  return items.filter((i) => {
+    const hash = hashes.get(i.id);
+    return hash !== undefined && tests.some((seen) => seen(hash));
+  }).map((i) => i.id);
+}
+
+/**
+ * Why test-split figures are not a locked test when the model saw some of its records, or null
+ * when it saw none (or keeps no record of what it saw). Kept as the model's locked test (--attach,
+ * --record, the app's site evaluation), they would show a quality it has on its own training
+ * data: a test split made without the model's split (another labels CSV, PTB-XL's folds
+ * renumbered) holds such records. The ids say which, as the count alone cannot be acted on.
+ */
+export function seenInTrainingNote(overlap: TrainingOverlap, seenIds: readonly string[]): string | null {
+  if (!overlap.inTraining) return null;
+  const shown = seenIds.slice(0, 3).join(', ');
+  const examples = seenIds.length > 3 ? `e.g. ${shown}` : shown;
+  return `not locked-test figures: ${overlap.note}; a locked test holds no record the model saw (here ${examples}): leave them out of the test split`;
+}
+
 /** What a model is for: a single model's intended input, or each ensemble member's (any member's refusal is the ensemble's, as in predict). */
 export function intendedInputsOf(loaded: LoadedModel): IntendedInput[] {
   return isEnsemble(loaded) ? loaded.members.map((m) => intendedInputOf(m.manifest)) : [intendedInputOf(loaded.manifest)];
@@ -209,7 +234,8 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
     const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest: notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)), trainingOverlap: overlap, ...fusion };
+    const notLockedTest = notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ?? seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes));
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }
