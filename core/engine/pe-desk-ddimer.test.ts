@@ -124,7 +124,10 @@ describe('the PE panel on a score entry whose D-dimer is not to be relied on', (
       fusionModel: { name: 'fusion-with-ddimer' },
       pretest: null,
       fused: null,
-      fusionUnavailable: "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU); correct the entry",
+      // It says the package reads the D-dimer: the fusion without it, installed before, fused this very entry.
+      fusionUnavailable:
+        "withheld because fusion-with-ddimer reads the D-dimer (one of its inputs), and the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU). " +
+        'Correct the entry; a fusion model that does not read the D-dimer still gives its figures from this entry',
       notice: 'test fusion',
     });
     expect(fusedAudits()).toBe(before);
@@ -137,7 +140,9 @@ describe('the PE panel on a score entry whose D-dimer is not to be relied on', (
       [150_000, 'it is above 100000 ng/mL FEU, which is not plausible (likely ng/mL typed as mg/L FEU)'],
     ] as const) {
       storeLegacyEntry({ ...clinical, dDimerNgMlFeu });
-      expect((await probabilities()).fusionUnavailable).toBe(`the score entry's D-dimer (${dDimerNgMlFeu} ng/mL FEU) is not to be relied on: ${why}; correct the entry`);
+      expect((await probabilities()).fusionUnavailable).toBe(
+        `withheld because fusion-with-ddimer reads the D-dimer (one of its inputs), and the score entry's D-dimer (${dDimerNgMlFeu} ng/mL FEU) is not to be relied on: ${why}. Correct the entry; a fusion model that does not read the D-dimer still gives its figures from this entry`,
+      );
     }
     expect(fusedAudits()).toBe(before);
   });

@@ -72,7 +72,7 @@ export class PeDesk {
     const base = { ...none, fusionModel: { id: fusion.id, name: fusion.name } };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
     // A flagged D-dimer (stored before the entry checks) read by the fusion gives no number, rather than one with no caveat beside it.
-    const doubted = doubtedDdimerReason(fusion.block, assessment.items);
+    const doubted = doubtedDdimerReason(fusion, assessment.items);
     if (doubted) return { ...base, fusionUnavailable: doubted, notice: fusion.block.notice };
     const outcome = fusedProbabilities(fusion, probability, assessment.items);
     if (!outcome.ok) return { ...base, fusionUnavailable: outcome.reason, notice: fusion.block.notice };

@@ -156,16 +156,19 @@ function doubtText(doubt: DdimerDoubt, value: number): string {
  * fused and the pre-test regressions alike), and the entry's D-dimer is one the app flags
  * (dDimerDoubt: stored before the floor, the ceiling or the unit confirmation). 24 mg/L FEU stored
  * as 24 ng/mL would make both probabilities falsely low, and a number is read whatever caveat
- * stands beside it, so none is given. Null when the fusion does not read the D-dimer, or the entry's is to be
- * taken. For stored entries only: the labels CSV and --pe-items refuse such values on reading,
- * and a CSV row's unit confirmation is not kept in its items.
+ * stands beside it, so none is given. The text names the package and says it reads the D-dimer:
+ * a fusion that does not read it fuses the same entry, and a clinician who saw its figures beside
+ * this record would otherwise not know why this one gives none. Null when the fusion does not read
+ * the D-dimer, or the entry's is to be taken. For stored entries only: the labels CSV and
+ * --pe-items refuse such values on reading, and a CSV row's unit confirmation is not kept in its items.
  */
-export function doubtedDdimerReason(block: Pick<FusionBlock, 'items'>, items: PeItems): string | null {
-  if (!block.items.includes('log10DDimer')) return null;
+export function doubtedDdimerReason(fusion: { readonly name: string; readonly block: Pick<FusionBlock, 'items'> }, items: PeItems): string | null {
+  if (!fusion.block.items.includes('log10DDimer')) return null;
   const doubt = dDimerDoubt(items);
   const value = items.dDimerNgMlFeu;
   if (doubt === null || value === undefined) return null;
-  return `the score entry's D-dimer (${value} ${peNumberRanges.dDimerNgMlFeu.unit}) is not to be relied on: ${doubtText(doubt, value)}; correct the entry`;
+  const entered = `the score entry's D-dimer (${value} ${peNumberRanges.dDimerNgMlFeu.unit}) is not to be relied on: ${doubtText(doubt, value)}`;
+  return `withheld because ${fusion.name} reads the D-dimer (one of its inputs), and ${entered}. Correct the entry; a fusion model that does not read the D-dimer still gives its figures from this entry`;
 }
 
 /**

@@ -51,7 +51,7 @@ describe('how model outputs are worded', () => {
   });
 
   it("names the fusion package that gave no pre-test or fused probability beside why, as the printed page does, and gives the engine's reason alone where none is installed", () => {
-    const doubted = "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed; correct the entry";
+    const doubted = "withheld because pe-fusion reads the D-dimer (one of its inputs), and the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed. Correct the entry";
     expect(peAbsentText({ fusionModel: { id: 'pe-fusion@0123456789ab', name: 'pe-fusion' }, fusionUnavailable: doubted })).toBe(`no probability from pe-fusion: ${doubted}`);
     expect(peAbsentText({ fusionModel: { id: 'pe-fusion@0123456789ab', name: 'pe-fusion' }, fusionUnavailable: null })).toBe('no probability from pe-fusion: no reason given');
     const none = 'no fusion model is installed for PE ECG (ecg pe-fuse builds one)';

@@ -189,7 +189,8 @@ describe('printed summary lines', () => {
     const fusionModel = { id: 'f', name: 'PE fusion' };
     const withheld = (fusionUnavailable: string): PeProbabilities => ({ recordId: 1, predictionId: 3, ecg, assessmentId: 2, fusionModel, pretest: null, fused: null, fusionUnavailable, notice: null });
     // The engine withholds both figures from an entry whose D-dimer it does not take at its word: the page says so, as the panel does.
-    const doubted = "the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU); correct the entry";
+    const doubted =
+      "withheld because PE fusion reads the D-dimer (one of its inputs), and the score entry's D-dimer (24 ng/mL FEU) is not to be relied on: its unit was not confirmed (24 mg/L FEU typed as ng/mL would be 24000 ng/mL FEU). Correct the entry; a fusion model that does not read the D-dimer still gives its figures from this entry";
     expect(peProbabilitiesLine(withheld(doubted))).toBe(`PE probabilities beside the ECG's (PE fusion, research use only): no score-based pre-test or fused probability: ${doubted}.`);
     // So too for an entry missing, or one missing items the fusion reads.
     expect(peProbabilitiesLine({ ...withheld('no PE score items entered for this record'), assessmentId: null })).toBe("PE probabilities beside the ECG's (PE fusion, research use only): no score-based pre-test or fused probability: no PE score items entered for this record.");
