@@ -15,7 +15,9 @@ import { artifactPath, launchApp, repoRoot, type RunningApp } from './app';
  * exclude PE without imaging. Then the ECG's rate taken into an entry is changed by a correction
  * of the beats: reopened to correct the D-dimer, the entry's rate, still marked as the ECG's, was
  * refused by the engine in its API's terms; the form now says what changed beside the rate and
- * holds the save until the current rate is taken or one typed.
+ * holds the save until the current rate is taken or one typed. Corrected in another window, the
+ * engine refuses the rate and the measurements are read again; the worklist's "corrected" badge
+ * is read again with them (it kept the old state until a reload).
  */
 const fixture = (name: string) => path.join(repoRoot, 'e2e', 'fixtures', 'ptbxl', name);
 
@@ -246,6 +248,8 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     const taken = await measuredRate(page);
     await page.getByTestId('pe-enter').click();
     expect(await page.getByTestId('pe-rate-from-ecg').textContent()).toBe('from the ECG');
+    // This window's worklist marks the record's measurements as corrected (the correction made here before).
+    expect(await row.getByTestId('record-corrected').count()).toBe(1);
 
     // Meanwhile, in another window, the reader takes the correction of the beats back.
     const browser = page.context().browser();
@@ -271,6 +275,8 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     );
     // Read again: the program's rate, and the form says the entry's is no longer the ECG's.
     await page.getByTestId('boundary-correction').waitFor({ state: 'detached' });
+    // The worklist is read again with them: its row no longer says corrected (it did until a reload).
+    await expect.poll(() => row.getByTestId('record-corrected').count()).toBe(0);
     const now = await measuredRate(page);
     expect(now).toBeGreaterThan(taken);
     await expect.poll(() => page.getByTestId('pe-rate-changed').textContent()).toBe(`taken from the ECG at entry (${taken} /min); the ECG now measures ${now} /min, its beats or boundaries having been corrected since: use ${now} /min, or type the clinical rate`);
