@@ -8,7 +8,7 @@ import { evaluateJob } from '../core/train/jobs/evaluate-job';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
 import { attachTestReport, readFolderManifest } from '../core/train/package/io';
 import type { ModelManifest } from '../core/train/package/manifest';
-import { starterCopy } from '../core/test/legacy-starter';
+import { starterCopy, trainedOn } from '../core/test/legacy-starter';
 import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
 
 /**
@@ -48,7 +48,8 @@ describe("browser mode: a fine-tuned model's card", () => {
     const out = path.join(dataDir, 'models', 'norm-hospital');
     const train = { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } };
     ({ manifest } = await finetuneJob({ base, dataset: { kind: 'csv', root, labels }, mode: 'head', out, name: 'norm hospital', train, featureCrops: 1, backend: 'wasm' }));
-    const copy = await starterCopy(path.join(dataDir, 'models', 'starter-reread'), (m) => {
+    // Made, as its manifest says, on the fixture, whose test split is then its own locked test, read again here.
+    const copy = await starterCopy(path.join(dataDir, 'models', 'starter-reread'), await trainedOn(fixture), (m) => {
       m.name = 'starter reread';
     });
     const evaluated = await evaluateJob({ model: copy, dataset: { kind: 'ptbxl', root: fixture }, split: 'test', backend: 'wasm' });

@@ -1,6 +1,8 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { datasetSha256, indexDataset, splitCounts } from '../train/jobs/prepare';
+import type { ModelManifest } from '../train/package/manifest';
 import { sealManifest } from '../train/package/seal';
 
 /** The bundled starter package's folder. */
@@ -39,4 +41,19 @@ export function withoutDuplicates(manifest: RawManifest): void {
 export function duplicatesWithoutMethod(manifest: RawManifest): void {
   const { method: _method, splits: _splits, ...found } = manifest.provenance.duplicates as Record<string, unknown>;
   manifest.provenance.duplicates = found;
+}
+
+/**
+ * An edit making the starter's copy a package trained on the PTB-XL layout at `root` (the
+ * fixture's 24 records), as far as its manifest says: its dataset's name, index digest and split
+ * counts are that dataset's as the starter reads it, so that dataset's test split is the copy's
+ * own locked test, which `ecg evaluate --attach` keeps (or, with --replace-test, reads again).
+ */
+export async function trainedOn(root: string): Promise<(manifest: RawManifest) => void> {
+  const manifest = JSON.parse(await readFile(path.join(starterDir, 'manifest.json'), 'utf8')) as ModelManifest;
+  const dataset = await indexDataset({ kind: 'ptbxl', root }, manifest.preprocessing, false);
+  const own = { name: dataset.name, sha256: datasetSha256(dataset), records: splitCounts(dataset) };
+  return (m) => {
+    m.provenance.dataset = { ...(m.provenance.dataset as Record<string, unknown>), ...own };
+  };
 }

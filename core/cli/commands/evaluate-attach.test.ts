@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,6 +194,29 @@ describe('ecg evaluate --split test --attach', () => {
     );
     // Under the locked-test figures it qualifies.
     expect(card.findIndex((l) => l.startsWith('  WARNING: Locked test read'))).toBeGreaterThan(card.findIndex((l) => l.startsWith('  locked test (')));
+  }, 300_000);
+
+  it("refuses to attach figures on data other than the package's own as it was split and labelled, writing nothing", async () => {
+    // The fixture less one of its six locked-test records: another test split, though every record in it is one of the package's.
+    const root = path.join(dir, 'one-less');
+    cpSync(fixture, root, { recursive: true });
+    const index = path.join(root, 'ptbxl_database.csv');
+    writeFileSync(index, readFileSync(index, 'utf8').split('\n').filter((row) => !row.startsWith('65,')).join('\n'));
+    const model = copyOfModel(path.join(dir, 'other-data', 'tiny'));
+    const own = (await manifestOf(model)).provenance.dataset;
+    const bytes = await readFile(manifestFile(model));
+    const args = ['--model', model, '--data', root, '--split', 'test', '--backend', 'wasm', '--workers', '1', '--quiet'];
+    const report = JSON.parse((await runCli(evaluateCommand, [...args, '--json'])).stdout[0] as string) as { n: number; dataset: string; datasetSha256: string };
+    expect(report.dataset).toBe(own.name);
+    expect(report.datasetSha256).not.toBe(own.sha256);
+    await expect(runCli(evaluateCommand, [...args, '--attach'])).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: `${model} was trained on ${own.name} (index ${own.sha256.slice(0, 12)}), and its locked test is that dataset's test split as it was split and labelled then; these figures are on ${report.dataset} (index ${report.datasetSha256.slice(0, 12)}): another dataset, or the same records split or labelled otherwise. Nothing was attached. An evaluation on other data is kept on this site with --record, without --attach`,
+    });
+    expect(await readFile(manifestFile(model))).toEqual(bytes);
+    // On its own data the digests agree, and the attach goes ahead.
+    const ownReport = JSON.parse((await evaluate(['--model', model, '--attach', '--json'])).stdout[0] as string) as { datasetSha256: string };
+    expect(ownReport.datasetSha256).toBe(own.sha256);
   }, 300_000);
 
   it('refuses to keep, attached or recorded, figures on a test split that holds records the model trained on, and says which', async () => {

@@ -174,7 +174,7 @@ of each AUC against the model's. Run it on the locked test split once, after all
 ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
-"gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","model",
+"gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","datasetSha256","model",
 "evaluation","failed","outOfScope":{"count","byReason","example","note"},"notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
 "curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.

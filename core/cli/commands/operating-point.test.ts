@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { attachTestReport, readFolderManifest } from '../../train/package/io';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,17 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(evaluated.stdout.join('\n')).toMatch(/operating point: rule-in: specificity ≥ 0\.8 on validation, temperature/);
     const predicted = await cli(predictCommand, ['--model', ruleOut.out, '--backend', 'wasm', path.join(root, 'records100', '00000', '00001_lr.hea')]);
     expect(predicted.stdout.join('\n')).toMatch(/rule-out: sensitivity ≥ 0\.8 on validation, T \d/);
+  });
+
+  it("is not held, when a locked test is attached, to its base's training data, which its manifest names as its dataset", async () => {
+    // The site's rows chose its operating point, and their test split is its locked test; its manifest's dataset is the base's (the weights' data).
+    const copy = path.join(dir, 'rule-in-attached');
+    await cp(ruleIn.out, copy, { recursive: true });
+    const manifest = await readFolderManifest(copy);
+    const siteFigures = { model: { id: manifest.id }, dataset: 'hospital', datasetSha256: '0'.repeat(64), n: 6, metrics: {}, ci: {}, failed: [] };
+    expect((await attachTestReport(copy, siteFigures)).provenance.test?.n).toBe(6);
+    // Its base, whose dataset is its own locked test's, is held to it.
+    await expect(attachTestReport(model, { ...siteFigures, model: { id: (await readFolderManifest(model)).id } })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/was trained on .* Nothing was attached/) });
   });
 
   it('refuses a class below the validation minimum, an existing package, and a target with f1', async () => {

@@ -16,7 +16,7 @@ import { withInferencePool } from '../../parallel/inference';
 import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
-import { indexDataset } from './prepare';
+import { datasetSha256, fusionDatasetSha256, indexDataset } from './prepare';
 import { recordFilterTest } from '../record-filter';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 import { noneOf } from '../../contract/counted';
@@ -55,6 +55,13 @@ export interface EvaluationReport {
   readonly ci: Record<string, Interval>;
   readonly split: EvaluateSplit;
   readonly dataset: string;
+  /**
+   * SHA-256 over the dataset's index as the model reads it (ids, splits, labels; datasetSha256; with
+   * the score items, for a fusion package: fusionDatasetSha256), as a package's provenance.dataset
+   * keeps it of its training data: equal only where this is the dataset, split and labelled as the
+   * package's was, so its test split is the package's locked test.
+   */
+  readonly datasetSha256: string;
   readonly model: ModelIdentity;
   readonly evaluation: EvalOptions;
   readonly failed: { id: string; message: string }[];
@@ -235,7 +242,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
     const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
     const notLockedTest = notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ?? seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes));
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, datasetSha256: manifest.fusion ? fusionDatasetSha256(dataset.items) : datasetSha256(dataset), model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -50,6 +50,16 @@ export function datasetSha256(dataset: Dataset): string {
   return hash.digest('hex');
 }
 
+/**
+ * SHA-256 over what a PE fusion saw (id, split, labels and score items of every row): a fusion
+ * package's provenance.dataset digest, as its score items are inputs and change what it was fitted on.
+ */
+export function fusionDatasetSha256(items: readonly DatasetItem[]): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(`${JSON.stringify([item.id, item.split, item.labels, item.peScores?.items ?? null])}\n`);
+  return hash.digest('hex');
+}
+
 /** PTB-XL's own rate folder matching a pipeline's resample stage (records100 for 100 Hz). */
 export function ptbxlRateFor(pipeline: PipelineConfig): 100 | 500 {
   const stage = pipeline.stages.find((s) => s.kind === 'resample');

@@ -374,11 +374,13 @@ function withReplacedTest(manifest: ModelManifest): Pick<Provenance, 'replacedTe
  * A signed package is refused unless `options.signer` signs it again (attachRefusal); one with
  * test figures unless `options.replaceTest`, and then it keeps them (withReplacedTest).
  */
-export async function attachTestReport(dir: string, report: { model: { id: string }; n: number; metrics: object; ci: object; calibration?: object; failed: readonly unknown[]; outOfScope?: { count: number; byReason: object; note: string } }, options: AttachOptions = {}): Promise<ModelManifest> {
+export async function attachTestReport(dir: string, report: AttachedReport, options: AttachOptions = {}): Promise<ModelManifest> {
   const manifest = await readFolderManifest(dir);
   if (manifest.id !== report.model.id) {
     throw new EinthovenError('E_CONFLICT', `${dir}: the package is now ${manifest.id}, not the ${report.model.id} these figures were taken of (it changed while it was evaluated): nothing attached`);
   }
+  const otherData = otherDatasetRefusal(manifest, dir, report);
+  if (otherData) throw otherData;
   const refusal = attachRefusal(manifest, dir, options);
   if (refusal) throw refusal;
   const { outOfScope } = report;
@@ -389,6 +391,38 @@ export async function attachTestReport(dir: string, report: { model: { id: strin
   const sealed = sealManifest(modelManifestSchema.parse({ ...manifest, provenance }) as unknown as Record<string, unknown>, options.signer);
   await writeFileAtomic(path.join(dir, packageFiles.manifest), `${JSON.stringify(sealed, null, 2)}\n`);
   return modelManifestSchema.parse(sealed);
+}
+
+/** What attachTestReport keeps of an evaluation (core/train/jobs/evaluate-job.ts's report), and what it checks it by. */
+export interface AttachedReport {
+  readonly model: { readonly id: string };
+  readonly dataset: string;
+  readonly datasetSha256: string;
+  readonly n: number;
+  readonly metrics: object;
+  readonly ci: object;
+  readonly calibration?: object;
+  readonly failed: readonly unknown[];
+  readonly outOfScope?: { readonly count: number; readonly byReason: object; readonly note: string };
+}
+
+/**
+ * A package's locked test is the test split of the data it was trained on, as it was split and
+ * labelled then: figures on another dataset, or on the same records split or labelled otherwise,
+ * would be kept as that and read so by its card, whose dataset line counts that split's records.
+ * Known by the index's digest, which the package keeps (provenance.dataset.sha256).
+ */
+function otherDatasetRefusal(manifest: ModelManifest, dir: string, report: AttachedReport): EinthovenError | undefined {
+  const own = manifest.provenance.dataset;
+  // A site operating point keeps its base's training data as its dataset; the site's data it was fitted on, whose test split
+  // is its locked test, are named only in words (provenance.dataset.split): there is no digest to hold the figures to.
+  if (manifest.provenance.base?.mode === 'operating-point') return undefined;
+  if (report.datasetSha256 === own.sha256) return undefined;
+  const digest = (sha: string) => `index ${sha.slice(0, 12)}`;
+  return new EinthovenError(
+    'E_VALIDATION',
+    `${dir} was trained on ${own.name} (${digest(own.sha256)}), and its locked test is that dataset's test split as it was split and labelled then; these figures are on ${report.dataset} (${digest(report.datasetSha256)}): another dataset, or the same records split or labelled otherwise. Nothing was attached. An evaluation on other data is kept on this site with --record, without --attach`,
+  );
 }
 
 /** Who signed a package, if anyone (its signature was verified when the manifest was parsed). */

@@ -133,7 +133,7 @@ describe('sealed model packages', () => {
     const signed = await resealPackageFolder(dir, signer);
     // The package's own figures, attached again: what matters here is the signature, not the numbers.
     const { test } = signed.provenance;
-    const report = { model: { id: signed.id }, n: test?.n ?? 0, metrics: test?.metrics ?? {}, ci: test?.ci ?? {}, failed: [] };
+    const report = { model: { id: signed.id }, dataset: signed.provenance.dataset.name, datasetSha256: signed.provenance.dataset.sha256, n: test?.n ?? 0, metrics: test?.metrics ?? {}, ci: test?.ci ?? {}, failed: [] };
     const bytes = readFileSync(path.join(dir, 'manifest.json'));
     await expect(attachTestReport(dir, report, { replaceTest: true })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is signed by Cardiology, Test Hospital \(key [0-9a-f]{16}\); .*would be left unsigned: nothing was written/) });
     expect(readFileSync(path.join(dir, 'manifest.json'))).toEqual(bytes);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DatasetSpec } from '../../data/load';
 import type { DatasetItem } from '../../data/types';
 import { EinthovenError } from '../../errors';
@@ -9,7 +8,7 @@ import { rocAuc } from '../../ml/metrics/ranking';
 import { calibrationTemperature, probabilities } from '../calibration';
 import { jsonSafe, scoreWithCi } from '../finalize';
 import { duplicatesProvenance, sameSplitCopies, sameSplitWarning } from '../duplicates';
-import { hashedRows, indexDataset } from '../jobs/prepare';
+import { fusionDatasetSha256, hashedRows, indexDataset } from '../jobs/prepare';
 import { loadPackage, readPackage } from '../package/archive';
 import { writePackageFolder } from '../package/io';
 import { modelManifestSchema, type ModelManifest } from '../package/manifest';
@@ -96,13 +95,6 @@ function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: reado
   return { n: rows.y.length, metrics: metrics as unknown as Record<string, unknown>, ci };
 }
 
-/** SHA-256 over what the fusion saw: ids, splits, labels and score items. */
-function fusionDatasetSha(items: readonly DatasetItem[]): string {
-  const hash = createHash('sha256');
-  for (const item of items) hash.update(`${JSON.stringify([item.id, item.split, item.labels, item.peScores?.items ?? null])}\n`);
-  return hash.digest('hex');
-}
-
 /**
  * Fits the PE fusion model and its score-only companion on the training rows, calibrates and
  * thresholds both on validation, and writes an ordinary package: the ECG network's own files
@@ -161,7 +153,7 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
         createdAt: new Date().toISOString(),
         provenance: {
           ...manifest.provenance,
-          dataset: { name: dataset.name, sha256: fusionDatasetSha(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
+          dataset: { name: dataset.name, sha256: fusionDatasetSha256(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
           validation: fusedValidation(fusion.fused, valRows, manifest.classes),
           // The fitting rows' own check; the base's training data and its duplicates stay the base's, labelled so.
           duplicates: duplicatesProvenance(copies, ['train', 'val']),

@@ -20,6 +20,7 @@ import { Engine } from '../../engine/engine';
 import { modelDetail } from '../../engine/model-detail';
 import { modelCardLines } from '../../cli/commands/model-inspect';
 import { parseScpCodes } from '../../data/scp-codes';
+import { peItemColumns } from '../../data/pe-columns';
 import { fixturePath } from '../../test/shared-data';
 import { finetuneJob } from '../jobs/finetune-job';
 import { loadPackage } from '../package/archive';
@@ -283,6 +284,25 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(text).toMatch(new RegExp(`ECG network alone \\(base model pe-ecg-synthetic, ${block.baseModel.id}; not the fusion's figures, n = 6\\)`));
     expect(text).toContain(`threshold ${block.fused.threshold.toFixed(3)}`);
     expect(text).not.toMatch(/warning: not locked-test/);
+  });
+
+  it("attaches a fusion package's locked test on the rows and score items it was fitted beside, and refuses figures read with other score items", async () => {
+    const copy = `${fusion}-attached`;
+    await cp(fusion, copy, { recursive: true });
+    const own = (await loadPackage(copy)).manifest.provenance.dataset;
+    // One test row's heart rate changed by 1/min: the same records, but not the data the fusion's digest names.
+    const rows = (await readFile(labels, 'utf8')).split('\n');
+    const column = (rows[0] ?? '').split(',').indexOf(peItemColumns.heartRateBpm);
+    const at = rows.findIndex((row) => row.split(',')[3] === 'test');
+    const cells = (rows[at] ?? '').split(',');
+    expect(column).toBeGreaterThan(-1);
+    cells[column] = String(Number(cells[column]) + 1);
+    const edited = path.join(path.dirname(labels), 'labels-one-item-changed.csv');
+    await writeFile(edited, rows.map((row, i) => (i === at ? cells.join(',') : row)).join('\n'));
+    expect(await refusal(evaluateCommand, ['--model', copy, '--data', root, '--labels', edited, '--attach'])).toMatch(new RegExp(`^${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was trained on ${own.name} \\(index ${own.sha256.slice(0, 12)}\\)`));
+    const attached = JSON.parse((await cli(evaluateCommand, ['--model', copy, '--data', root, '--labels', labels, '--attach', '--json']))[0] as string) as EvaluationReport;
+    expect(attached.datasetSha256).toBe(own.sha256);
+    expect((await loadPackage(copy)).manifest.provenance.test?.n).toBe(attached.n);
   });
 
   it("says when the test split holds records the model trained on, whatever the dataset's split says", async () => {
