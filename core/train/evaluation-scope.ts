@@ -1,9 +1,8 @@
 import { everyOneOf, noneOf } from '../contract/counted';
-import { decodeRecordFiles } from '../data/records';
 import type { DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
-import { recordSeconds } from '../formats/record';
-import { durationFinding, scopeFindings, scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeFindings, type ScopeReasonKind } from './scope';
+import { JudgedRecords, withDurationReason, type ItemJudgement } from './judged-records';
+import { scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeReasonKind } from './scope';
 
 /**
  * The records an evaluation left out as outside the model's intended input (what `ecg predict`
@@ -23,14 +22,6 @@ function reasonCounts(byReason: OutOfScope['byReason']): string {
   return scopeReasonKinds.flatMap((kind) => (byReason[kind] ? [`${byReason[kind]} ${scopeReasonText[kind]}`] : [])).join(', ');
 }
 
-/**
- * The dataset's own age for a record where it lists one (PTB-XL's database, a labels CSV's age
- * column), else the record file's: the model's age range applies to the patient, wherever stated.
- */
-function ageOf(item: DatasetItem, fileAge: number | undefined): number | undefined {
-  return item.demographics?.ageYears ?? fileAge;
-}
-
 /** Items split by scope, before any refusal or note: those kept, and how many were left out for which reasons. */
 export interface ScopePartition {
   readonly items: DatasetItem[];
@@ -42,10 +33,8 @@ export interface ScopePartition {
 }
 
 /** What one reading of an item's file found: why it is outside (none: within) and its duration, neither for a record that did not decode. */
-interface ItemVerdict {
+interface ItemVerdict extends ItemJudgement {
   readonly item: DatasetItem;
-  readonly reasons: ScopeFindings['reasons'];
-  readonly seconds?: number;
 }
 
 /**
@@ -58,18 +47,15 @@ export interface ScopeReading {
   readonly verdicts: readonly ItemVerdict[];
 }
 
-/** Reads the items' files and judges each against every intended input given (partitionOf splits them). */
-export async function readScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopeReading> {
+/**
+ * Reads the items' files and judges each against every intended input given (partitionOf splits
+ * them). `judged`: the verdicts the job reached before, given again where they stand (JudgedRecords).
+ */
+export async function readScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal, judged: JudgedRecords = new JudgedRecords()): Promise<ScopeReading> {
   const verdicts: ItemVerdict[] = [];
   for (const item of items) {
     if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while checking the records against the model\'s intended input');
-    const record = await decodeRecordFiles(item.files).catch(() => undefined);
-    if (!record) {
-      verdicts.push({ item, reasons: [] });
-      continue;
-    }
-    const input = { fs: record.fs, leads: record.leads, patient: { ageYears: ageOf(item, record.patient.ageYears) } };
-    verdicts.push({ item, reasons: intended.flatMap((one) => scopeFindings(input, one).reasons), seconds: recordSeconds(record) });
+    verdicts.push({ item, ...(await judged.judge(item, intended)) });
   }
   return { verdicts };
 }
@@ -80,15 +66,7 @@ export async function readScope(intended: readonly IntendedInput[], items: reado
  * in the place scopeFindings gives it, the other reasons as they were.
  */
 export function withMinimumDuration(reading: ScopeReading, intended: IntendedInput): ScopeReading {
-  const order = (kind: ScopeReasonKind) => scopeReasonKinds.indexOf(kind);
-  return {
-    verdicts: reading.verdicts.map((v) => {
-      if (v.seconds === undefined) return v;
-      const short = durationFinding(v.seconds, intended);
-      const reasons = [...v.reasons.filter((r) => r.kind !== 'duration'), ...(short ? [short] : [])].sort((a, b) => order(a.kind) - order(b.kind));
-      return { ...v, reasons };
-    }),
-  };
+  return { verdicts: reading.verdicts.map((v) => (v.seconds === undefined ? v : { ...v, reasons: withDurationReason(v.reasons, v.seconds, intended) })) };
 }
 
 /** The durations of the records a reading keeps that decoded: what a package's minimum duration is measured on (withValidatedDuration). */
@@ -118,8 +96,8 @@ export function partitionOf(reading: ScopeReading): ScopePartition {
  * members each) and those outside, read from their original files before any resampling. A
  * record that does not decode is kept here, for the caller to report as unreadable.
  */
-export async function partitionByScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<ScopePartition> {
-  return partitionOf(await readScope(intended, items, signal));
+export async function partitionByScope(intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal, judged?: JudgedRecords): Promise<ScopePartition> {
+  return partitionOf(await readScope(intended, items, signal, judged));
 }
 
 /** Why records were left out, in words, with one of them: '3 too short; e.g. r7: too short: 2.00 s; …'. */
@@ -141,8 +119,8 @@ export function leftOutNote(partition: Pick<ScopePartition, 'count' | 'total' | 
  * (partitionByScope): a 100 Hz record scored by a model for 500 Hz and up was silently
  * upsampled and counted, where `ecg predict` abstains on it. Refused when no record is left.
  */
-export async function inScopeItems(modelName: string, intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; outOfScope: OutOfScope }> {
-  const partition = await partitionByScope(intended, items, signal);
+export async function inScopeItems(modelName: string, intended: readonly IntendedInput[], items: readonly DatasetItem[], signal?: AbortSignal, judged?: JudgedRecords): Promise<{ items: DatasetItem[]; outOfScope: OutOfScope }> {
+  const partition = await partitionByScope(intended, items, signal, judged);
   const { items: kept, count, byReason, example } = partition;
   if (kept.length === 0) {
     throw new EinthovenError('E_VALIDATION', `${noneOf(items.length, 'record', ['is', `within ${modelName}'s intended input`])} (${leftOutWhy(partition)}): there is nothing the model is for to evaluate it on`);

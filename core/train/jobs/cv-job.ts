@@ -20,6 +20,7 @@ import { intendedInputOf } from '../package/manifest';
 import { defaultIntendedInput } from '../scope';
 import { scopedValidation, validationOutOfScope } from './validation-scope';
 import { heldOutInScope, type FoldScope } from './fold-scope';
+import { JudgedRecords } from '../judged-records';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface CvJobOptions extends TrainJobOptions {
@@ -91,7 +92,9 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
   const duplicates = checkFoldDuplicates(hashed, (id) => plan.folds.get(id));
   if (duplicates) context.onProgress?.({ kind: 'phase', phase: 'loading', message: duplicates });
   // Every fold's held-out rows, checked before any fold trains against the intended input its model will state; a fold's validation is the next fold's rows, read here once.
-  const scopes = await heldOutInScope(plan, dataset.items, defaultIntendedInput(pipelineInput), pipelineInput, context.signal);
+  // Their verdicts are kept: each fold's scoring judges its held-out rows again against its package's intended input.
+  const judged = new JudgedRecords();
+  const scopes = await heldOutInScope(plan, dataset.items, defaultIntendedInput(pipelineInput), pipelineInput, context.signal, judged);
   await mkdir(options.out, { recursive: true });
   const predictions: FoldPredictions[] = [];
   const outcomes: FoldOutcome[] = [];
@@ -127,7 +130,7 @@ export async function cvJob(options: CvJobOptions, context: JobContext = {}): Pr
     let outOfScope: OutOfScopeSummary;
     try {
       // Scored as `ecg evaluate` scores a split: only the records the fold's model is for.
-      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], of('test'), context.signal);
+      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], of('test'), context.signal, judged);
       outOfScope = outOfScopeSummary(scope.outOfScope);
       if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `fold ${fold}: note: ${outOfScope.note}` });
       const scored = usable(scope.items, view);

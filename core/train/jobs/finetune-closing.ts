@@ -19,6 +19,7 @@ import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
 import type { ClosingModel } from './package-trained';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
+import type { JudgedRecords } from '../judged-records';
 
 /** A fine-tuning needs locked test rows to end with its test evaluation: refused before training otherwise. */
 export function assertTestRows(dataset: Dataset): void {
@@ -31,9 +32,10 @@ export function assertTestRows(dataset: Dataset): void {
  * state (the base's, which the fine-tuning keeps, with the minimum duration its validation
  * records set: statedIntendedInput): a dataset with none of them is refused before training, not
  * after hours of it. The base's own minimum refused test rows as long as the validation records.
+ * `judged`: the job's verdicts, which its closing evaluation gives again.
  */
-export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingModel, signal: AbortSignal | undefined): Promise<void> {
-  await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), signal);
+export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingModel, signal: AbortSignal | undefined, judged?: JudgedRecords): Promise<void> {
+  await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), signal, judged);
 }
 
 /** A store's hash and profile of each id it decoded: what a copy search compares. */
@@ -83,14 +85,14 @@ async function baseScores(base: LoadedPackage, store: SignalStore, ids: readonly
  * number on, as `ecg evaluate` scores them; the others counted by reason), the base model on the
  * same records beside it (DeLong's paired interval of each class's AUC difference), and a count
  * of the test records the base model had already seen in training. Nothing here feeds back into
- * the model.
+ * the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope).
  */
-export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext }) {
+export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords }) {
   return async (calibrated: Calibrated, tuned: ClosingModel): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
     const { base, model, prepared, config, context } = args;
     const { dataset } = prepared;
     // The package's card shows these as its locked-test figures: they must be the ones `ecg evaluate` gives on this split.
-    const { items, outOfScope } = await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), context.signal);
+    const { items, outOfScope } = await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), context.signal, args.judged);
     // A cross-validation fold's test rows are its held-out fold, which the progress calls so (its package keeps them under cvFold).
     const rows = dataset.cvFold ? `cross-validation fold ${dataset.cvFold.fold} held out` : 'locked test';
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${rows}: ${items.length} records, the fine-tuned model and ${base.manifest.name} on the same records` });

@@ -16,6 +16,7 @@ import { scoreItems } from './score-items';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { heldOutInScope } from './fold-scope';
+import { JudgedRecords } from '../judged-records';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
@@ -64,7 +65,7 @@ export interface FinetuneCvResult extends CvSummary {
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
  * holds its test rows before training: a fold with none of them is refused now.
  */
-async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
@@ -73,7 +74,7 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext)
   const copies = duplicateGroups(hashed).map((group) => group.map((row) => row.id));
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
   if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
-  await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal);
+  await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal, judged);
   return { copies, copiesKept: plan.copiesKept ?? null };
 }
 
@@ -85,7 +86,9 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext)
  */
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   await mkdir(options.workDir, { recursive: true });
-  const { copies, copiesKept } = await checkBeforeFolds(options, context);
+  // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
+  const judged = options.judged ?? new JudgedRecords();
+  const { copies, copiesKept } = await checkBeforeFolds(options, context, judged);
   const predictions: FoldPredictions[] = [];
   const folds: FinetuneFoldOutcome[] = [];
   let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
@@ -100,7 +103,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}` }, context));
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged }, context));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;
@@ -118,7 +121,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       classes = [...loaded.manifest.classes];
       const columns = classMapping(loaded.manifest.classes, indexed);
       // Scored as `ecg evaluate` scores a split (and as the fold's own closing evaluation did): only the records its model is for.
-      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal);
+      const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal, judged);
       outOfScope = outOfScopeSummary(scope.outOfScope);
       const scored = await scoreItems(loaded, scope.items, options.cacheDir ? { cacheDir: options.cacheDir } : {}, context);
       predictions.push({

@@ -27,6 +27,7 @@ import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
 import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
+import { JudgedRecords } from '../judged-records';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -73,6 +74,8 @@ export interface FinetuneJobOptions {
   readonly forceMemory?: boolean;
   readonly name?: string;
   readonly description?: string;
+  /** The verdicts on the records reached before this fine-tuning by the job it is part of (a cross-validation's), given again where they stand. */
+  readonly judged?: JudgedRecords;
 }
 
 export interface FinetuneJobResult {
@@ -171,6 +174,8 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
   const architecture = base.manifest.architecture.name;
   const mode = options.mode ?? defaultFinetuneMode(architecture);
   const config = finetuneConfig(base.manifest, options.train);
+  // Its test rows are judged against the package's intended input before training and again in its closing evaluation.
+  const judged = options.judged ?? new JudgedRecords();
   let prepared: PreparedData;
   let model: tf.LayersModel;
   try {
@@ -178,7 +183,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     refuseFusionAsPlainModel(base.manifest);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     // Validation held to the base's intended input, which the fine-tuned package keeps (prepare.ts).
-    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), { intended: intendedInputOf(base.manifest), modelName: packageName(options) });
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), { intended: intendedInputOf(base.manifest), modelName: packageName(options), judged });
     // Once the training records are known (a step holds no more rows than there are), as the form's dataset check
     // estimates it before Start; the base model is the same network but for its output layer's classes (a few hundred bytes).
     const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);
@@ -191,7 +196,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     }
     assertTestRows(prepared.dataset);
     // Not after a --paper-exact run, which makes no closing evaluation.
-    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: statedIntendedInput(prepared, intendedInputOf(base.manifest)) }, context.signal);
+    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: statedIntendedInput(prepared, intendedInputOf(base.manifest)) }, context.signal, judged);
     prepared = await refuseTestCopies(prepared, context);
   } catch (error) {
     base.model.dispose();
@@ -228,7 +233,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       intendedInput: intendedInputOf(base.manifest),
       // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it,
       // unless it chose its epoch on those very rows (--paper-exact): then there is no locked test to evaluate.
-      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context }) }),
+      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context, judged }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };

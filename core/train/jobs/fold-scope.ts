@@ -3,6 +3,7 @@ import { EinthovenError } from '../../errors';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import type { CvPlan } from '../cv';
 import { keptSeconds, leftOutWhy, partitionOf, readScope, withMinimumDuration, type ScopePartition, type ScopeReading } from '../evaluation-scope';
+import type { JudgedRecords } from '../judged-records';
 import { withValidatedDuration, type IntendedInput } from '../scope';
 import { validationRule } from './validation-scope';
 
@@ -32,12 +33,13 @@ export interface FoldScope {
  * Every fold's validation, stated intended input and held-out rows, each fold's rows read once
  * (the held-out rows judged again only for the minimum duration their model will state).
  * `intended` is the package's intended input before its minimum duration is measured: the
- * pipeline's for train --cv, the base's for finetune --cv.
+ * pipeline's for train --cv, the base's for finetune --cv. `judged`: the job's verdicts, which the
+ * folds' own checks of the same rows give again.
  */
-export async function foldScopes(plan: Pick<CvPlan, 'k' | 'folds'>, items: readonly DatasetItem[], intended: IntendedInput, pipeline: PipelineConfig, signal?: AbortSignal): Promise<Map<number, FoldScope>> {
+export async function foldScopes(plan: Pick<CvPlan, 'k' | 'folds'>, items: readonly DatasetItem[], intended: IntendedInput, pipeline: PipelineConfig, signal?: AbortSignal, judged?: JudgedRecords): Promise<Map<number, FoldScope>> {
   const rule = validationRule(intended, pipeline);
   const readings = new Map<number, ScopeReading>();
-  for (let fold = 1; fold <= plan.k; fold++) readings.set(fold, await readScope([rule], items.filter((i) => plan.folds.get(i.id) === fold), signal));
+  for (let fold = 1; fold <= plan.k; fold++) readings.set(fold, await readScope([rule], items.filter((i) => plan.folds.get(i.id) === fold), signal, judged));
   const scopes = new Map<number, FoldScope>();
   for (const [fold, reading] of readings) {
     const validation = readings.get(validationFold(fold, plan.k)) as ScopeReading;
@@ -65,8 +67,8 @@ function emptyFoldText(fold: number, k: number, scope: FoldScope): string | unde
  * measured on its validation rows within the rest of the intended input, which are read here, so
  * held-out rows all shorter than the shortest of them are refused too.
  */
-export async function heldOutInScope(plan: Pick<CvPlan, 'k' | 'folds'>, items: readonly DatasetItem[], intended: IntendedInput, pipeline: PipelineConfig, signal?: AbortSignal): Promise<Map<number, FoldScope>> {
-  const scopes = await foldScopes(plan, items, intended, pipeline, signal);
+export async function heldOutInScope(plan: Pick<CvPlan, 'k' | 'folds'>, items: readonly DatasetItem[], intended: IntendedInput, pipeline: PipelineConfig, signal?: AbortSignal, judged?: JudgedRecords): Promise<Map<number, FoldScope>> {
+  const scopes = await foldScopes(plan, items, intended, pipeline, signal, judged);
   const empty = [...scopes].flatMap(([fold, scope]) => emptyFoldText(fold, plan.k, scope) ?? []);
   if (empty.length === 0) return scopes;
   throw new EinthovenError('E_VALIDATION', `${empty.join('; ')}: refused before any fold trains; fewer folds, or more records the model is for`);

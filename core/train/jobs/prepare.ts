@@ -14,6 +14,7 @@ import { assertLearnable, minimumOverride } from '../learnability';
 import type { JobContext } from '../progress';
 import { loadStore, selectionItems, usable } from '../setup';
 import { defaultIntendedInput, type IntendedInput } from '../scope';
+import type { JudgedRecords } from '../judged-records';
 import { inScopeValidation, validationOutOfScope, type ValidationLeftOut } from './validation-scope';
 
 /** Records of one split that decoded, side by side with their labels. */
@@ -79,10 +80,14 @@ export async function indexDataset(spec: DatasetSpec, pipeline: PipelineConfig, 
   return foldDataset(dataset, crossValidationPlan(dataset, k, seed, copies), fold);
 }
 
-/** Whose intended input validation is held to: the package's (default: the pipeline's), and its name where known, for the note. */
+/**
+ * Whose intended input validation is held to: the package's (default: the pipeline's), and its
+ * name where known, for the note; `judged`: the verdicts the job reached on its records before.
+ */
 export interface ValidationScopeOf {
   readonly intended?: IntendedInput;
   readonly modelName?: string;
+  readonly judged?: JudgedRecords;
 }
 
 /**
@@ -105,7 +110,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   const leftOut = leftOutText(dataset.dropped);
   if (leftOut) context.onProgress?.({ kind: 'phase', phase: 'loading', message: leftOut });
   // Before any record is decoded for training: a validation split the model is not for is refused here.
-  const scoped = await validationInScope(dataset.name, { intended: scope.intended ?? defaultIntendedInput(pipeline), modelName: scope.modelName }, pipeline, val, config.paperExact, context);
+  const scoped = await validationInScope(dataset.name, { intended: scope.intended ?? defaultIntendedInput(pipeline), modelName: scope.modelName, judged: scope.judged }, pipeline, val, config.paperExact, context);
   // Every validation row is decoded (and hashed) all the same: a copy of a training record is refused, in scope or not.
   const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
   const trainSet = usable(train, store);
@@ -124,9 +129,9 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
  * input, said in the progress when any is left out. --paper-exact keeps every one, since it
  * reproduces the paper code, which selects on its whole test split.
  */
-async function validationInScope(name: string, scope: { intended: IntendedInput; modelName: string | undefined }, pipeline: PipelineConfig, val: readonly DatasetItem[], paperExact: boolean, context: JobContext): Promise<{ items: readonly DatasetItem[]; leftOut?: ValidationLeftOut }> {
+async function validationInScope(name: string, scope: { intended: IntendedInput; modelName: string | undefined; judged: JudgedRecords | undefined }, pipeline: PipelineConfig, val: readonly DatasetItem[], paperExact: boolean, context: JobContext): Promise<{ items: readonly DatasetItem[]; leftOut?: ValidationLeftOut }> {
   if (paperExact) return { items: val };
-  const scoped = await inScopeValidation(name, scope.intended, pipeline, val, context.signal);
+  const scoped = await inScopeValidation(name, scope.intended, pipeline, val, context.signal, scope.judged);
   if (scoped.leftOut.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `note: ${validationOutOfScope(scoped.leftOut, scope.modelName).note}` });
   return scoped;
 }

@@ -4,6 +4,7 @@ import type { DatasetItem } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import { leftOutNote, leftOutWhy, partitionByScope, type ScopePartition } from '../evaluation-scope';
+import type { JudgedRecords } from '../judged-records';
 import { withValidatedDuration, type IntendedInput } from '../scope';
 
 /**
@@ -53,6 +54,6 @@ export function validationOutOfScope(leftOut: ValidationLeftOut, modelName?: str
 }
 
 /** The validation rows within the intended input (validationRule), read from their files: scopedValidation. */
-export async function inScopeValidation(datasetName: string, intended: IntendedInput, pipeline: PipelineConfig, items: readonly DatasetItem[], signal?: AbortSignal): Promise<{ items: DatasetItem[]; leftOut: ValidationLeftOut }> {
-  return scopedValidation(datasetName, await partitionByScope([validationRule(intended, pipeline)], items, signal));
+export async function inScopeValidation(datasetName: string, intended: IntendedInput, pipeline: PipelineConfig, items: readonly DatasetItem[], signal?: AbortSignal, judged?: JudgedRecords): Promise<{ items: DatasetItem[]; leftOut: ValidationLeftOut }> {
+  return scopedValidation(datasetName, await partitionByScope([validationRule(intended, pipeline)], items, signal, judged));
 }
