@@ -29,6 +29,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   removal: () => import('./removal').then((m) => m.area),
   scope: () => import('./scope').then((m) => m.area),
   'predict-gates': () => import('./predict-gates').then((m) => m.area),
+  'job-scope': () => import('./job-scope').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
