@@ -30,6 +30,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   scope: () => import('./scope').then((m) => m.area),
   'predict-gates': () => import('./predict-gates').then((m) => m.area),
   'job-scope': () => import('./job-scope').then((m) => m.area),
+  'predict-sequence': () => import('./predict-sequence').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init';
 import { withoutInitialDraws } from '../models/init';
 import { architectureInfo, architectureNames, buildModel } from '../models/registry';
-import { onnxArchitectures, samePadding, unsupportedLayers } from './export';
-import { onnxLogits, onnxSessionFor } from './runtime';
+import { exportOnnx, onnxArchitectures, samePadding, unsupportedLayers } from './export';
+import { onnxLogits, onnxSessionFor, onnxSessionOptions } from './runtime';
 
 /** CI sets this to 1: there a missing onnxruntime-node fails these tests instead of skipping them. */
 const required = process.env['EINTHOVEN_REQUIRE_ONNX'] === '1';
@@ -102,6 +102,22 @@ describe.runIf(available)('ONNX export runs the same forward pass on onnxruntime
     const after = await onnxLogits((await onnxSessionFor(model))!, x, shape);
     expect(maxRelativeError(after, before)).toBeGreaterThan(0.1);
     expect(maxRelativeError(await tfjsLogits(model, x, shape), after)).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('builds sessions whose intra-op threads wait without spinning, which onnxruntime-node accepts and runs on two threads', async () => {
+    // Spinning threads kept a core after each forward pass and slowed the next record's gates (docs/benchmarks.md, "predict-sequence").
+    const options = onnxSessionOptions(2);
+    expect(options).toMatchObject({ intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    expect(options.extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
+    const model = buildModel('xresnet1d50', { numClasses: 3, inputLength: 250 });
+    randomiseBatchNorms(model, 2);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(await exportOnnx(model), options);
+    const shape: [number, number, number] = [4, 250, 12];
+    const x = uniform(4 * 250 * 12, 7, -1, 1);
+    expect(maxRelativeError(await tfjsLogits(model, x, shape), await onnxLogits(session, x, shape))).toBeLessThan(1e-4);
+    await session.release();
     model.dispose();
   });
 

@@ -51,6 +51,26 @@ function threads(): number {
   return Math.max(1, os.availableParallelism());
 }
 
+/**
+ * The options every forward-pass session is created with: every core, one operator at a time,
+ * and intra-op threads that block instead of spinning. onnxruntime's pool threads otherwise
+ * busy-wait for work between operators and for tens of milliseconds after each run, taking a
+ * core from whatever runs next: `ecg predict` over a folder decodes and gates the next record
+ * (JS, on the main thread) right after a forward pass. On a loaded 2-core machine predictions in
+ * a row took half the time without spinning, and the forward pass alone was faster too, not
+ * slower (docs/benchmarks.md, "predict-sequence").
+ */
+export function onnxSessionOptions(intraOpThreads: number = threads()): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    // onnxruntime's session config key `session.intra_op.allow_spinning` (the node binding joins nested keys with dots).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
 /** Where tfjs itself runs on a GPU or native TensorFlow, its own forward pass is kept. */
 function tfjsBackendIsCpu(): boolean {
   const backend = tf.getBackend();
@@ -116,7 +136,7 @@ const unsupported = new WeakSet<tf.LayersModel>();
 async function createSession(ort: OrtModule, model: tf.LayersModel): Promise<OrtSession | null> {
   try {
     const bytes = await exportOnnx(model);
-    return await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    return await ort.InferenceSession.create(bytes, onnxSessionOptions());
   } catch (error) {
     if (error instanceof OnnxExportUnsupported) {
       unsupported.add(model);
