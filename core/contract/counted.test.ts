@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counted, everyOneOf, isAre, noneOf, someOf } from './counted';
+import { counted, everyOneOf, isAre, noneOf, someOf, wordFor } from './counted';
 
 describe('counts in words', () => {
   it('says one thing in the singular and any other count in the plural', () => {
@@ -8,6 +8,14 @@ describe('counts in words', () => {
     expect(counted(0, 'record')).toBe('0 records');
     expect(counted(3, 'child', 'children')).toBe('3 children');
     expect([isAre(1), isAre(0), isAre(2)]).toEqual(['is', 'are', 'are']);
+  });
+
+  it('gives the word alone in the number of its count, for a list or a pronoun that follows it', () => {
+    expect(wordFor(1, 'lead')).toBe('lead');
+    expect(wordFor(2, 'lead')).toBe('leads');
+    expect(wordFor(0, 'value')).toBe('values');
+    expect([wordFor(1, 'it', 'them'), wordFor(3, 'it', 'them')]).toEqual(['it', 'them']);
+    expect([wordFor(1, 'complex', 'complexes'), wordFor(2, 'complex', 'complexes')]).toEqual(['complex', 'complexes']);
   });
 
   it('says that none of one thing does something as that one not doing it, where it read "none of the 1 records"', () => {

@@ -6,7 +6,16 @@
 
 /** "1 record", "3 records". `plural`: where an added s does not make it. */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
+  return `${n} ${wordFor(n, singular, plural)}`;
+}
+
+/**
+ * The word alone for `n` things, where the count is said elsewhere or not at all: "missing lead
+ * V1", "missing leads V1, V2"; also a pronoun or verb that agrees with `n` ('it', 'them';
+ * 'keeps', 'keep').
+ */
+export function wordFor(n: number, singular: string, plural = `${singular}s`): string {
+  return n === 1 ? singular : plural;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ModelDetail } from './clinic-schemas';
 import type { Evaluated, ModelSummary } from './training-schemas';
+import { counted, isAre } from './counted';
 
 /**
  * How a model's card words its training data and its figures, in the app's Models card and in
@@ -16,8 +17,7 @@ export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedT
     ? `Its figures on fold ${fold.fold}'s ${fold.heldOut.n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
     : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
   const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
-  const trained = fold.k - 2 === 1 ? '1 fold' : `${fold.k - 2} folds`;
-  return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${trained}, chosen and calibrated on the next. ${figures}${locked}`;
+    return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${counted(fold.k - 2, 'fold')}, chosen and calibrated on the next. ${figures}${locked}`;
 }
 
 type Duplicates = NonNullable<ModelDetail['provenance']['duplicates']>;
@@ -48,7 +48,7 @@ export function duplicatesText(duplicates: ModelDetail['provenance']['duplicates
   if (recordings === 0) return `none found${checkedText(duplicates)}`;
   const listed = groups.map((group) => `${group.map((r) => r.id).join(' = ')} (${group[0]?.split ?? ''})`).join('; ');
   const more = recordings > groups.length ? `; and ${recordings - groups.length} more` : '';
-  return `${recordings} recording${recordings === 1 ? '' : 's'} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}${checkedText(duplicates)}`;
+  return `${counted(recordings, 'recording')} listed in ${rows} rows of one split each, kept, so each weighed more than once: ${listed}${more}${checkedText(duplicates)}`;
 }
 
 /** The figures measured on one split's rows, with the records they leave out where the package counted them. */
@@ -133,7 +133,7 @@ export function baseTrainingText(base: { readonly name: string; readonly id: str
  */
 export function unreadableText(count: number | null | undefined, rows: string): string | null {
   if (!count) return null;
-  return `${count} more ${rows} ${count === 1 ? 'record' : 'records'} could not be read and ${count === 1 ? 'is' : 'are'} in no figure`;
+  return `${counted(count, `more ${rows} record`)} could not be read and ${isAre(count)} in no figure`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { PeScoreId } from '../clinic/pe-scores/points';
+import { counted } from '../contract/counted';
 
 /** Dataset splits. `test` is locked: training, selection, tuning and search never read it. */
 export const splitNames = ['train', 'val', 'test'] as const;
@@ -74,7 +75,7 @@ export function leftOutText(entries: readonly { readonly id: string; readonly re
   if (entries.length === 0) return undefined;
   const { count, examples } = leftOutSummary(entries, shown);
   const more = count > examples.length ? `, and ${count - examples.length} more` : '';
-  return `${count} listed record${count === 1 ? '' : 's'} left out: ${examples.map((e) => `${e.id} (${e.reason})`).join(', ')}${more}`;
+  return `${counted(count, 'listed record')} left out: ${examples.map((e) => `${e.id} (${e.reason})`).join(', ')}${more}`;
 }
 
 /** Items of one split. */

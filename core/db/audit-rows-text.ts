@@ -1,13 +1,12 @@
 import type { AuditVerification } from './audit-chain';
 import type { RowCheck, RowFinding } from './audit-rows';
+import { counted, wordFor } from '../contract/counted';
 
 /** A finding as one line: the table, the row and record, then what differs. */
 export function describeFinding(f: RowFinding): string {
   const row = f.id === null ? f.table : f.table === 'records' || f.table === 'record_signals' ? `${f.table} record ${f.id}` : `${f.table} ${f.id} (record ${f.recordId ?? '?'})`;
   return `${row}: ${f.what}`;
 }
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** "a, b and c". */
 const joined = (parts: readonly string[]): string => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}` : (parts[0] ?? ''));
@@ -29,11 +28,11 @@ const tables = {
  */
 export function rowsSummary(rows: RowCheck): string {
   const counts = { records: rows.records, overreads: rows.readings, predictions: rows.predictions, tracing_notes: rows.notes, fiducial_corrections: rows.corrections, pe_assessments: rows.peAssessments };
-  const matched = Object.entries(counts).map(([table, n]) => plural(n, tables[table as keyof typeof tables].one, tables[table as keyof typeof tables].many));
-  const removed = rows.removed > 0 ? `, ${plural(rows.removed, 'removed record', 'removed records')} audited` : '';
+  const matched = Object.entries(counts).map(([table, n]) => counted(n, tables[table as keyof typeof tables].one, tables[table as keyof typeof tables].many));
+  const removed = rows.removed > 0 ? `, ${counted(rows.removed, 'removed record')} audited` : '';
   const partly = Object.entries(rows.partly).map(([table, n]) => {
     const t = tables[table as keyof typeof tables];
-    return `; ${plural(n, t.one, t.many)} agree with their entries only in ${t.inClear} (their ${t.rest}: no digest in the entries, no guard)`;
+    return `; ${counted(n, t.one, t.many)} agree with their entries only in ${t.inClear} (their ${t.rest}: no digest in the entries, no guard)`;
   });
   return `${matched.join(', ')} match their entries${removed}${partly.join('')}; ${rows.guards} guard triggers in place${pendingGuards(rows)}`;
 }
@@ -44,7 +43,7 @@ function pendingGuards(rows: RowCheck): string {
   const versions = [...new Set(rows.pendingGuards.map((g) => g.version))];
   const of = (statement: 'UPDATE' | 'DELETE') => rows.pendingGuards.filter((g) => g.refuses === statement).map((g) => g.table);
   const statements = (['UPDATE', 'DELETE'] as const).filter((st) => of(st).length > 0).map((st) => `${st} of ${joined(of(st))}`);
-  return `; not yet guarded, as this database predates migration${versions.length > 1 ? 's' : ''} ${joined(versions.map(String))} (the app adds the guards when it next opens the folder): ${statements.join('; ')}`;
+  return `; not yet guarded, as this database predates ${wordFor(versions.length, 'migration')} ${joined(versions.map(String))} (the app adds the guards when it next opens the folder): ${statements.join('; ')}`;
 }
 
 /** Every reason a whole verification failed, one line each: the chain's first broken entry, then each row or guard that does not match. */

@@ -8,6 +8,7 @@ import { makeFilePrivate, makePrivateFolder } from '../storage/private-files';
 import { appliedMigrations } from './applied-migrations';
 import { migrations } from './migrations/index';
 import type { Migration } from './migrations/types';
+import { wordFor } from '../contract/counted';
 
 export type Db = Database.Database;
 
@@ -207,7 +208,7 @@ function checkKnownMigrations(db: Db, list: readonly Migration[], file: string):
   if (unknown.length === 0) return;
   db.close();
   const named = unknown.map((m) => `${m.version} (${m.name})`).join(', ');
-  throw new EinthovenError('E_IO', `database ${file} holds migration${unknown.length > 1 ? 's' : ''} ${named} that this app does not know: another version of Einthoven changed it; open it with that version (or a newer one), refusing to open it here`);
+  throw new EinthovenError('E_IO', `database ${file} holds ${wordFor(unknown.length, 'migration')} ${named} that this app does not know: another version of Einthoven changed it; open it with that version (or a newer one), refusing to open it here`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { detectQrs, usableLead } from './qrs';
 import { absoluteSteps, quantile, rangeWithin } from './stats';
+import { counted } from '../contract/counted';
 
 /**
  * Pacemaker stimulus ("spike") detection on a multi-lead surface ECG.
@@ -261,7 +262,7 @@ export function detectPacing(signal: Float32Array[], fs: number, beats?: readonl
   }
   if (events.length > 0) {
     const why = captured < 2 ? 'fewer than two followed by a QRS' : `only ${pacedBeats} of ${qrs.length} beats follow one`;
-    return { ...base, paced: false, reason: `${events.length} spike-like deflection${events.length > 1 ? 's' : ''} in most leads, but ${why}: not called paced (artefact, or pacing too rare to judge)` };
+    return { ...base, paced: false, reason: `${counted(events.length, 'spike-like deflection')} in most leads, but ${why}: not called paced (artefact, or pacing too rare to judge)` };
   }
   return { ...base, paced: false, reason: 'no pacemaker spikes in the stored signal (carts that remove spikes before storing hide them)' };
 }

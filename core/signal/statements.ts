@@ -7,6 +7,7 @@ import { qtcLimitsMs } from '../contract/qtc-limits';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { normalisedRmssdWithout, prematurity, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
+import { wordFor } from '../contract/counted';
 
 /**
  * Rule-based interpretive statements from the measurements, as a cart's program states them
@@ -601,10 +602,10 @@ function prematureBeats(input: StatementInput): EcgStatement[] {
   const out: EcgStatement[] = [];
   const early = (fraction: number) => `${round(100 * (1 - fraction))} % early (RR under ${fraction} × the median) followed by a longer RR`;
   if (ventricular > 0) {
-    out.push({ code: 'PVC', text: `Ventricular premature complex${ventricular > 1 ? 'es' : ''} (${ventricular})`, category: 'ectopy', criterion: `QRS unlike the conducted beats (correlation under 0.8), beat at least ${early(prematurity.differentQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
+    out.push({ code: 'PVC', text: `Ventricular premature ${wordFor(ventricular, 'complex', 'complexes')} (${ventricular})`, category: 'ectopy', criterion: `QRS unlike the conducted beats (correlation under 0.8), beat at least ${early(prematurity.differentQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
   }
   if (supraventricular > 0) {
-    out.push({ code: 'PAC', text: `Supraventricular premature complex${supraventricular > 1 ? 'es' : ''} (${supraventricular})`, category: 'ectopy', criterion: `QRS like the conducted beats, beat at least ${early(prematurity.usualQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
+    out.push({ code: 'PAC', text: `Supraventricular premature ${wordFor(supraventricular, 'complex', 'complexes')} (${supraventricular})`, category: 'ectopy', criterion: `QRS like the conducted beats, beat at least ${early(prematurity.usualQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
   }
   return out;
 }
@@ -621,7 +622,7 @@ function differentComplexesInAf(input: StatementInput): EcgStatement[] {
   if (n === 0) return [];
   return [{
     code: 'PVC',
-    text: `Ventricular premature or aberrantly conducted complex${n > 1 ? 'es' : ''} (${n})`,
+    text: `Ventricular premature or aberrantly conducted ${wordFor(n, 'complex', 'complexes')} (${n})`,
     category: 'ectopy',
     criterion: 'atrial fibrillation or flutter suspected, QRS unlike the conducted beats (correlation under 0.8)',
     source: src.ahaII,
@@ -826,7 +827,7 @@ function formulaDisagreement(input: StatementInput, crosses: (qtcMs: number) => 
   if (against.length === 0) return undefined;
   const rate = input.heartRateBpm === null ? '' : ` at ${round(input.heartRateBpm)} bpm`;
   const names = against.map((f) => (f === 'fridericia' ? 'Fridericia' : 'Hodges')).join(' and ');
-  const text = `the correction formulas disagree${rate} (${names} do${against.length === 1 ? 'es' : ''} not cross this limit): judge the QT itself`;
+  const text = `the correction formulas disagree${rate} (${names} ${wordFor(against.length, 'does', 'do')} not cross this limit): judge the QT itself`;
   return { text, unanimous: against.length === others.length };
 }
 

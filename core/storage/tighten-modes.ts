@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { privateFileMode, privateFolderMode } from './private-files';
+import { counted } from '../contract/counted';
 
 /**
  * Tightens, on opening a data folder, what an earlier version left open: it made the data
@@ -109,13 +110,13 @@ export function tighteningNote(dataDir: string, { changed, failed }: Tightening)
   const parts: string[] = [];
   if (changed.length > 0) {
     parts.push(
-      `tightened ${changed.length} permission${changed.length === 1 ? '' : 's'} in the data folder ${dataDir} that an earlier version left open to other accounts: ` +
+      `tightened ${counted(changed.length, 'permission')} in the data folder ${dataDir} that an earlier version left open to other accounts: ` +
         list(changed, (c) => `${name(c.path)} ${octal(c.from)} → ${octal(c.to)}`),
     );
   }
   if (failed.length > 0) {
     parts.push(
-      `could not tighten ${failed.length} permission${failed.length === 1 ? '' : 's'} in the data folder ${dataDir} (ask IT: chmod go-rwx on each): ` +
+      `could not tighten ${counted(failed.length, 'permission')} in the data folder ${dataDir} (ask IT: chmod go-rwx on each): ` +
         list(failed, (f) => `${name(f.path)} (${f.error})`),
     );
   }

@@ -11,6 +11,7 @@ import { databaseError, EinthovenError } from '../../errors';
 import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
+import { counted } from '../../contract/counted';
 
 const maxLimit = 100_000;
 
@@ -122,7 +123,7 @@ Options:
       const anchors: AuditAnchor[] = (values.anchor ?? []).map((f) => parseAnchor(readFileSync(f, 'utf8'), f));
       const verification = audit.verify(anchors);
       printVerification(verification, values.json === true, io);
-      if (verification.ok && anchors.length > 0 && !values.json) io.stdout(`matches ${anchors.length} exported anchor${anchors.length > 1 ? 's' : ''}`);
+      if (verification.ok && anchors.length > 0 && !values.json) io.stdout(`matches ${counted(anchors.length, 'exported anchor')}`);
       return verification.ok ? 0 : 1;
     } catch (error) {
       // Its own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".

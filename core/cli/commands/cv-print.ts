@@ -1,5 +1,6 @@
 import type { CvMetric } from '../../train/cv';
 import type { CvJobResult } from '../../train/jobs/cv-job';
+import { counted } from '../../contract/counted';
 
 /** A fine-tuning fold's overlap with its base model's training data: held-out records, and validation records. */
 type OverlapNotes = { readonly inBaseTraining: number | null; readonly note: string; readonly validation?: { readonly inBaseTraining: number | null; readonly note: string } | undefined };
@@ -47,7 +48,7 @@ export function cvLines(r: CvReport): string[] {
   const lines = [
     `${r.k}-fold cross-validation on ${r.dataset} (${r.source})${r.excluded ? `; ${r.excluded.count} records left out: ${r.excluded.reason}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
     ...(r.copiesKept ? [`Copies: ${r.copiesKept}.`] : []),
-    `Each fold: trained on ${r.k - 2 === 1 ? '1 fold' : `${r.k - 2} folds`}, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
+    `Each fold: trained on ${counted(r.k - 2, 'fold')}, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
     // A reader compares these with a package's locked-test figures: they are estimates of another kind.
     'Cross-validation figures (out of fold), not locked-test figures: each fold\'s model chose its epoch and thresholds on a neighbouring fold of the same data.',
     `fold  n     ${shown.map((m) => m.padEnd(16)).join('')}best epoch`,

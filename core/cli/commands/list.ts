@@ -9,6 +9,7 @@ import { choiceFlag, dateFlag, numberFlag, parseCommandArgs, wholeNumberFlag } f
 import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
 import { openCliDataDir } from '../data-folder';
+import { counted } from '../../contract/counted';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -108,7 +109,7 @@ Options:
 function statusColumn(r: RecordSummary): string {
   const parts = [r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'];
   if (r.corrected) parts.push(`fiducials corrected by ${r.corrected.reader}`);
-  if (r.notes > 0) parts.push(`${r.notes} note${r.notes === 1 ? '' : 's'}`);
+  if (r.notes > 0) parts.push(counted(r.notes, 'note'));
   return parts.join('; ');
 }
 

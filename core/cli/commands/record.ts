@@ -14,6 +14,7 @@ import { boundaryLabels, boundaryNames } from '../../signal/boundary-correction'
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
+import { counted } from '../../contract/counted';
 
 /** One correction as `ecg record --json` prints it (field names are documented in the usage). */
 interface CorrectionEntry {
@@ -158,7 +159,7 @@ function readingLine({ current, earlier }: RecordHistory['reading']): string {
   if (!current) return 'reading\tunconfirmed (no reading)';
   const statements = current.statements.map((s) => quoted(s.text)).join(', ');
   const note = current.note ? `\tnote ${quoted(current.note)}` : '';
-  return `reading ${current.id}\tconfirmed by ${current.reader}\t${current.confirmedAt}\t${statements}\t${earlier} earlier reading${earlier === 1 ? '' : 's'}${note}`;
+  return `reading ${current.id}\tconfirmed by ${current.reader}\t${current.confirmedAt}\t${statements}\t${counted(earlier, 'earlier reading')}${note}`;
 }
 
 /** What a correction set, in the words of the fiducial editor: boundaries in ms from R, then the beat edits. */

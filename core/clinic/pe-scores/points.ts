@@ -1,4 +1,5 @@
 import { missingItems, type PeItemId, type PeItems } from './items';
+import { counted } from '../../contract/counted';
 
 /** Identifiers of the scores and rules, in the order the app shows them. */
 export const peScoreIds = ['wells', 'revisedGeneva', 'simplifiedGeneva', 'years', 'peged', 'ageAdjustedDdimer'] as const;
@@ -52,7 +53,7 @@ export interface PointsDefinition {
 export function computePoints(definition: PointsDefinition, items: PeItems): ScoreResult {
   const missing = missingItems(items, definition.needs);
   const base = { score: definition.score, name: definition.name, source: definition.source, missing, imagingIndicated: null };
-  if (missing.length > 0) return { ...base, total: null, points: [], categories: [], summary: `${definition.name}: incomplete (${missing.length} item${missing.length === 1 ? '' : 's'} not assessed)` };
+  if (missing.length > 0) return { ...base, total: null, points: [], categories: [], summary: `${definition.name}: incomplete (${counted(missing.length, 'item')} not assessed)` };
   const points = definition.lines(items as Required<PeItems>).filter((l) => l.points !== 0);
   // Half points (Wells) summed in tenths so 1.5 + 1.5 + 3 is exactly 6.
   const total = Math.round(points.reduce((s, l) => s + l.points * 10, 0)) / 10;

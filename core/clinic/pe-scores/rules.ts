@@ -1,6 +1,7 @@
 import { missingItems, type PeItemId, type PeItems } from './items';
 import type { PeScoreId, ScoreResult } from './points';
 import { wells, wellsThreeLevel } from './wells';
+import { counted } from '../../contract/counted';
 
 /**
  * YEARS. Source: van der Hulle T, Cheung WY, Kooij S, et al. Simplified diagnostic management
@@ -32,7 +33,7 @@ export const ageAdjustedSource = 'Righini M et al., JAMA 2014;311:1117-24 (ADJUS
 const dDimer = 'dDimerNgMlFeu';
 
 function incomplete(score: PeScoreId, name: string, source: string, missing: PeItemId[]): ScoreResult {
-  return { score, name, source, missing, total: null, points: [], categories: [], imagingIndicated: null, summary: `${name}: incomplete (${missing.length} item${missing.length === 1 ? '' : 's'} not assessed)` };
+  return { score, name, source, missing, total: null, points: [], categories: [], imagingIndicated: null, summary: `${name}: incomplete (${counted(missing.length, 'item')} not assessed)` };
 }
 
 function decided(score: PeScoreId, name: string, source: string, imagingIndicated: boolean, why: string): ScoreResult {
@@ -45,7 +46,7 @@ export function years(items: PeItems): ScoreResult {
   const present = [items.dvtSigns, items.haemoptysis, items.peMostLikely].filter(Boolean).length;
   const threshold = present === 0 ? 1000 : 500;
   const value = items.dDimerNgMlFeu as number;
-  return decided('years', 'YEARS', yearsSource, value >= threshold, `${present} YEARS item${present === 1 ? '' : 's'}, D-dimer ${value} ${value >= threshold ? '≥' : '<'} ${threshold} ng/mL`);
+  return decided('years', 'YEARS', yearsSource, value >= threshold, `${counted(present, 'YEARS item')}, D-dimer ${value} ${value >= threshold ? '≥' : '<'} ${threshold} ng/mL`);
 }
 
 export function peged(items: PeItems): ScoreResult {
