@@ -12,6 +12,7 @@ import { EinthovenError } from '../errors';
 import { hasBeatEdits } from '../signal/beat-edits';
 import { isEmptyCorrection } from '../signal/boundary-correction';
 import type { MeasurementCache } from './record-measurements';
+import { counted, wordFor } from '../contract/counted';
 
 const lastReaderKey = 'reader.last';
 
@@ -58,7 +59,7 @@ export class FiducialDesk {
     const measured = await this.#cache.measureUncached(record, provisional);
     const outcome = measured.correction;
     if (outcome?.notApplied) throw new EinthovenError('E_VALIDATION', `the correction was not applied: ${outcome.notApplied}`);
-    if (outcome && outcome.beatEdits.unmatched > 0) throw new EinthovenError('E_VALIDATION', `${outcome.beatEdits.unmatched} beat ${outcome.beatEdits.unmatched === 1 ? 'edit names' : 'edits name'} no beat (a removal with no detected beat within ${beatEditWindowsS.removal * 1000} ms, or an addition on a beat already there)`);
+    if (outcome && outcome.beatEdits.unmatched > 0) throw new EinthovenError('E_VALIDATION', `${counted(outcome.beatEdits.unmatched, 'beat edit')} ${wordFor(outcome.beatEdits.unmatched, 'names', 'name')} no beat (a removal with no detected beat within ${beatEditWindowsS.removal * 1000} ms, or an addition on a beat already there)`);
     const program = await this.#cache.get(record);
     const entry = this.#db.transaction(() => {
       // Measuring took a while: an admin may have removed the record meanwhile (records:remove).

@@ -3,6 +3,7 @@ import type { BaseComparison, ClassComparisonSchema } from '../contract/evaluati
 import { delongPaired } from '../ml/metrics/paired';
 import { rocAuc, type Interval } from '../ml/metrics/index';
 import { scoreWithCi, type ScoredMetrics } from './scores';
+import { wordFor } from '../contract/counted';
 
 export { BaseComparisonSchema as baseComparisonSchema, type BaseComparison } from '../contract/evaluation-schemas';
 
@@ -45,7 +46,7 @@ export function compareWithBase(
   const missing = classes.filter((_, j) => base.thresholds[j] === null);
   const note = comparable
     ? 'Both models on the same locked test records; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).'
-    : `The base model has no output for ${missing.join(', ')}: only the fine-tuned model's figures can be shown for ${missing.length === 1 ? 'it' : 'them'}.`;
+    : `The base model has no output for ${missing.join(', ')}: only the fine-tuned model's figures can be shown for ${wordFor(missing.length, 'it', 'them')}.`;
   return {
     comparison: { base: { id: base.id, name: base.name }, n: finetuned.labels.length, baseMetrics: baseScored && { metrics: baseScored.metrics as unknown as Record<string, unknown>, ci: baseScored.ci }, classes: rows, overlap, note },
     baseScored,

@@ -16,6 +16,7 @@ import {
   type MetricsReport,
 } from '../ml/metrics/index';
 import { drawResamples, resamplePlan } from '../ml/metrics/resample';
+import { counted } from '../contract/counted';
 
 /**
  * K-fold cross-validation with the dataset's own folds (issue 16 item 1). Fold i is tested once,
@@ -38,8 +39,6 @@ export interface CvPlan {
 
 /** Rows holding one recording (the same ECG under other rows, or at another rate), by their ids. */
 export type CopyGroups = readonly (readonly string[])[];
-
-const recordingsWord = (n: number) => `${n} recording${n === 1 ? '' : 's'}`;
 
 /**
  * The rows that must share a fold, each named by its group's first row: a patient's records, and
@@ -84,7 +83,7 @@ function dealtTogetherText(copies: CopyGroups, items: readonly DatasetItem[]): s
   const joined = copies.filter((g) => new Set(g.flatMap((id) => (patientOf.has(id) ? [patientOf.get(id)] : []))).size > 1);
   if (joined.length === 0) return undefined;
   const more = joined.length > 5 ? `; and ${joined.length - 5} more` : '';
-  return `${recordingsWord(joined.length)} listed under rows of different patients dealt to one fold with their patients' records, so no fold is tested on a copy of its training: ${joined.slice(0, 5).map((g) => g.join(' = ')).join('; ')}${more}`;
+  return `${counted(joined.length, 'recording')} listed under rows of different patients dealt to one fold with their patients' records, so no fold is tested on a copy of its training: ${joined.slice(0, 5).map((g) => g.join(' = ')).join('; ')}${more}`;
 }
 
 /**
@@ -99,7 +98,7 @@ function keepCopiesTogether(items: readonly DatasetItem[], folds: Map<string, nu
   const group = sharedFoldGroups(participants, copies);
   const kept = new Map(participants.map((i) => [i.id, folds.get(group.get(i.id) as string) as number]));
   const moved = participants.filter((i) => kept.get(i.id) !== folds.get(i.id)).length;
-  return { folds: kept, copiesKept: `${recordingsWord(spanning)} listed under rows of different folds kept in one fold, the first row's (${moved} row${moved === 1 ? '' : 's'} moved), so no fold is tested on a copy of its training: ${listed}` };
+  return { folds: kept, copiesKept: `${counted(spanning, 'recording')} listed under rows of different folds kept in one fold, the first row's (${counted(moved, 'row')} moved), so no fold is tested on a copy of its training: ${listed}` };
 }
 
 const labelKey = (item: DatasetItem) => item.labels.join('');

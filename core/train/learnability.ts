@@ -1,4 +1,4 @@
-import { counted } from '../contract/counted';
+import { counted, isAre } from '../contract/counted';
 import { defaultMinExamples } from '../contract/training-schemas';
 import { EinthovenError } from '../errors';
 
@@ -10,7 +10,7 @@ const splitWords = { train: 'training', val: 'validation' } as const;
 
 /** "at least 1 is needed", "at least 3 are needed". */
 function atLeast(needed: number): string {
-  return `at least ${needed} ${needed === 1 ? 'is' : 'are'} needed`;
+  return `at least ${needed} ${isAre(needed)} needed`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { EinthovenError } from '../errors';
 import { buildModel, type BuildOptions } from '../ml/models/registry';
 import { outputLayer } from './head';
 import type { JobContext } from './progress';
+import { counted } from '../contract/counted';
 
 /** The modes of a training job: a fine-tuning's head/full, or a training (and a fine-tuning baseline) from scratch. */
 export type MemoryMode = 'head' | 'full' | 'scratch';
@@ -223,7 +224,7 @@ export function formatGigabytes(bytes: number): string {
 }
 
 function lineOf(estimate: MemoryEstimate, machine: WorkstationMemory): string {
-  const across = estimate.mode === 'head' ? 'head only, on cached trunk features' : `across ${estimate.workers} worker${estimate.workers === 1 ? '' : 's'}`;
+  const across = estimate.mode === 'head' ? 'head only, on cached trunk features' : `across ${counted(estimate.workers, 'worker')}`;
   return `Estimated memory: ${formatGigabytes(estimate.bytes.total)} (activations ${formatGigabytes(estimate.bytes.activations)} ${across}) of this computer's ${formatGigabytes(machine.totalBytes)}, ${formatGigabytes(machine.freeBytes)} free`;
 }
 

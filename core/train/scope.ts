@@ -6,6 +6,7 @@ import type { RecordReadings } from '../signal/record-readings';
 import { pacingUnseenWideQrs } from '../signal/unseen-pacing';
 import type { PipelineConfig } from '../signal/pipeline-config';
 import { pipelineCrop, pipelineRate } from './pipelines';
+import { wordFor } from '../contract/counted';
 
 /**
  * What a package is for (issue 12 item 5): the input it was trained to read. A record outside it
@@ -166,7 +167,7 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput, readin
   // A record with no signal in any lead is the quality gate's ("flat"), not twelve missing leads.
   const anySignal = input.leads.some((l) => hasSignal(l.samples));
   const missing = intended.requiredLeads.filter((lead) => !hasSignal(byName.get(lead.toLowerCase())) && (anySignal || !byName.has(lead.toLowerCase())));
-  if (missing.length > 0) out('leads', `missing lead${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
+  if (missing.length > 0) out('leads', `missing ${wordFor(missing.length, 'lead')} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
   const short = durationFinding(recordSeconds(input), intended);
   if (short) reasons.push(short);
   const age = input.patient?.ageYears;

@@ -30,6 +30,7 @@ import { loadModelWeights } from '../weights-io';
 import { calibrateAndPackage } from './package-trained';
 import { datasetSha256, evalOptionsOf, prepareTraining, type PreparedData } from './prepare';
 import { requireNewOutput } from '../../storage/new-output';
+import { counted } from '../../contract/counted';
 
 export interface HpoJobOptions {
   readonly dataset: DatasetSpec;
@@ -236,7 +237,7 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
  */
 export function bestTrialDescription(best: Pick<Trial, 'number' | 'value'>, trials: number): string {
   const value = best.value?.toFixed(4) ?? '?';
-  return `Best of ${trials} TPE trial${trials === 1 ? '' : 's'} (trial ${best.number}): validation macro-F1 ${value} at the 0.5 rule, the search's objective; the package's validation figures are at its own tuned thresholds`;
+  return `Best of ${counted(trials, 'TPE trial')} (trial ${best.number}): validation macro-F1 ${value} at the 0.5 rule, the search's objective; the package's validation figures are at its own tuned thresholds`;
 }
 
 /** Rebuilds the best trial's model from its checkpoint and packages it (calibrated on validation). */

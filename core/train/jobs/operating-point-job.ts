@@ -25,6 +25,7 @@ import { datasetSha256, indexDataset } from './prepare';
 import { scoreItemLogits } from './score-items';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
+import { counted } from '../../contract/counted';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
 export const operatingPointGoals = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
@@ -201,7 +202,7 @@ function validationOverride(minimum: number, perClass: readonly Pick<ClassOperat
       ] as const
     )
       .filter(([, n]) => n < usual)
-      .map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'} for class ${name}`),
+      .map(([kind, n]) => `${counted(n, kind)} for class ${name}`),
   );
   const basis = thin.length > 0 ? `thresholds tuned on as few as ${thin.join(', ')}` : `every class still had at least ${usual} validation positives and negatives`;
   return `override: minimum examples per class lowered to ${minimum} in validation (default ${usual}); ${basis}; figures from so few examples are unreliable`;
