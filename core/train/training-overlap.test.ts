@@ -36,5 +36,8 @@ describe('an ensemble\'s training overlap', () => {
     expect(partial).toMatchObject({ inTraining: 0, members: [{ name: 'one', inTraining: 0 }, { name: 'old', inTraining: null }] });
     expect(partial.note).toMatch(/of 1 of ens's 2 members .*; old keeps no record of its training records, so overlap with those is unknown$/);
     expect(ensembleTrainingOverlap('ens', [{ name: 'old', filter: undefined }], [sha('x')])).toMatchObject({ checked: 1, inTraining: null });
+    // Two without one: their training records, where it read "old, older keep no record of its training records".
+    const two = ensembleTrainingOverlap('ens', [{ name: 'one', filter: a }, { name: 'old', filter: undefined }, { name: 'older', filter: undefined }], [sha('x')]);
+    expect(two.note).toMatch(/; old, older keep no record of their training records, so overlap with those is unknown$/);
   });
 });

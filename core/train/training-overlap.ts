@@ -1,4 +1,4 @@
-import { counted, isAre, noneOf, someOf } from '../contract/counted';
+import { counted, isAre, noneOf, someOf, wordFor } from '../contract/counted';
 import type { RecordFilter } from './record-filter';
 import { recordFilterTest } from './record-filter';
 import type { RateCopySearch } from './rate-copy-search';
@@ -66,7 +66,7 @@ export function ensembleTrainingOverlap(ensembleName: string, members: readonly 
   const perMember = members.map((m) => ({ name: m.name, ...trainingOverlap(m.name, m.filter, hashes, consequence, what) }));
   const tests = members.flatMap((m) => (m.filter ? [recordFilterTest(m.filter)] : []));
   const unknown = members.filter((m) => !m.filter).map((m) => m.name);
-  const unknownText = unknown.length > 0 ? `; ${listNames(unknown)} ${unknown.length === 1 ? 'keeps' : 'keep'} no record of its training records, so overlap with those is unknown` : '';
+  const unknownText = unknown.length > 0 ? `; ${listNames(unknown)} ${wordFor(unknown.length, 'keeps', 'keep')} no record of ${wordFor(unknown.length, 'its', 'their')} training records, so overlap with those is unknown` : '';
   if (tests.length === 0) {
     return { checked: checked.length, inTraining: null, note: `none of ${ensembleName}'s ${members.length} members keeps a record of its training records (written before packages kept one): overlap with their training data is unknown`, members: perMember };
   }
