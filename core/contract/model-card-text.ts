@@ -14,7 +14,7 @@ import { counted, isAre } from './counted';
 export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedTest: boolean): string {
   const dealt = fold.seed === null ? '' : ` (folds dealt with seed ${fold.seed})`;
   const figures = fold.heldOut
-    ? `Its figures on fold ${fold.fold}'s ${fold.heldOut.n} held-out rows are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
+    ? `Its figures on fold ${fold.fold}'s ${counted(fold.heldOut.n, 'held-out row')} are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
     : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
   const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
     return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${counted(fold.k - 2, 'fold')}, chosen and calibrated on the next. ${figures}${locked}`;
@@ -149,7 +149,7 @@ export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadab
 
 /** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */
 export function validationWords(selectedOnTest: boolean, records?: number): string {
-  const n = records === undefined ? '' : `; ${records} records`;
+  const n = records === undefined ? '' : `; ${counted(records, 'record')}`;
   return selectedOnTest ? `test split as validation (--paper-exact: chose the epoch; optimistic, not a locked test${n})` : `validation (chose the epoch and thresholds; optimistic${n})`;
 }
 
