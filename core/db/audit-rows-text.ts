@@ -32,9 +32,9 @@ export function rowsSummary(rows: RowCheck): string {
   const removed = rows.removed > 0 ? `, ${counted(rows.removed, 'removed record')} audited` : '';
   const partly = Object.entries(rows.partly).map(([table, n]) => {
     const t = tables[table as keyof typeof tables];
-    return `; ${counted(n, t.one, t.many)} agree with their entries only in ${t.inClear} (their ${t.rest}: no digest in the entries, no guard)`;
+    return `; ${counted(n, t.one, t.many)} ${wordFor(n, 'agrees with its', 'agree with their')} entries only in ${t.inClear} (${wordFor(n, 'its', 'their')} ${t.rest}: no digest in the entries, no guard)`;
   });
-  return `${matched.join(', ')} match their entries${removed}${partly.join('')}; ${rows.guards} guard triggers in place${pendingGuards(rows)}`;
+  return `${matched.join(', ')} match their entries${removed}${partly.join('')}; ${counted(rows.guards, 'guard trigger')} in place${pendingGuards(rows)}`;
 }
 
 /** "; not yet guarded, as this database predates migration 17 (…): UPDATE of records and …; DELETE of …". */

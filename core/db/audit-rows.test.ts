@@ -283,6 +283,13 @@ describe('a database that predates the clinical rows\' guards (schema 16, opened
     expect(rowsSummary(v.rows!)).toBe(summary16(v.rows!.guards));
   });
 
+  it('says one row that agrees only in part, and one guard trigger, in the singular, where it said "1 record agree with their entries" and "1 guard triggers"', () => {
+    const rows = verifiedAfter(() => undefined, asSchema16()).rows!;
+    const summary = rowsSummary({ ...rows, partly: { records: 1 }, guards: 1 });
+    expect(summary).toContain('; 1 record agrees with its entries only in samples, content hash, format and source file (its patient identity and import fields: no digest in the entries, no guard); ');
+    expect(summary).toContain('; 1 guard trigger in place; ');
+  });
+
   it('counts the rows whose entries hold digests as matching, guards or not', () => {
     expect(verifiedAfter(() => undefined).rows).toMatchObject({ records: 2, partly: {}, pendingGuards: [] });
   });
