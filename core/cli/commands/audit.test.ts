@@ -34,6 +34,10 @@ describe('ecg audit', () => {
     expect((await audit(['--json', '--action', 'record.viewed', '--data-dir', dataDir])).out).toHaveLength(1);
     expect((await audit(['--json', '--after-id', '1', '--data-dir', dataDir])).out.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([2]);
     expect((await audit(['--since', '2999-01-01', '--data-dir', dataDir])).out).toEqual([]);
+    // One entry printed of two: it said "1 entries printed".
+    const limited = capture();
+    expect(await auditCommand.run(['--limit', '1', '--data-dir', dataDir], limited)).toBe(0);
+    expect(limited.err).toEqual(['ecg audit: 1 entry printed (--limit 1); more follow: continue with --after-id 1']);
 
     const verified = await audit(['--verify', '--json', '--data-dir', dataDir]);
     expect(verified.code).toBe(0);
@@ -62,7 +66,7 @@ describe('ecg audit', () => {
       expect.stringMatching(/^MISMATCH records record 1: patient identity or import fields differ from what entry 1 recorded/),
       expect.stringMatching(/^MISMATCH schema_migrations: migration 17 \(clinical-rows-guarded\) is not recorded as applied, yet 10 of its 11 schema objects are in the database .*; entry 1 of the trail holds a row digest, which only a version that applied it writes: the record of applied migrations was edited/),
       'MISMATCH records: trigger records_no_update is missing: rows of records could be changed without a trace in the trail',
-      'FAILED: 3 mismatches between the stored rows (or their guard triggers) and the trail (1 entries read)',
+      'FAILED: 3 mismatches between the stored rows (or their guard triggers) and the trail (1 entry read)',
     ]);
   });
 

@@ -29,13 +29,13 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
 
 function printVerification(v: AuditVerification, json: boolean, io: CliIO): void {
   if (json) return io.stdout(JSON.stringify(v));
-  if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${v.problem.reason} (${v.entries} entries read)`);
+  if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${v.problem.reason} (${counted(v.entries, 'entry', 'entries')} read)`);
   const findings = v.rows?.findings ?? [];
   for (const finding of findings) io.stdout(`MISMATCH ${describeFinding(finding)}`);
   if (v.rows && v.rows.moreFindings > 0) io.stdout(`MISMATCH … and ${v.rows.moreFindings} more`);
-  if (findings.length > 0) io.stdout(`FAILED: ${findings.length + (v.rows?.moreFindings ?? 0)} mismatches between the stored rows (or their guard triggers) and the trail (${v.entries} entries read)`);
+  if (findings.length > 0) io.stdout(`FAILED: ${counted(findings.length + (v.rows?.moreFindings ?? 0), 'mismatch', 'mismatches')} between the stored rows (or their guard triggers) and the trail (${counted(v.entries, 'entry', 'entries')} read)`);
   if (!v.ok) return;
-  io.stdout(`OK: ${v.entries} entries, ${v.entries - v.unchained} hash-chained${v.unchained > 0 ? `, ${v.unchained} older entries without hashes` : ''}${v.rows ? `; ${rowsSummary(v.rows)}` : ''}`);
+  io.stdout(`OK: ${counted(v.entries, 'entry', 'entries')}, ${v.entries - v.unchained} hash-chained${v.unchained > 0 ? `, ${counted(v.unchained, 'older entry', 'older entries')} without hashes` : ''}${v.rows ? `; ${rowsSummary(v.rows)}` : ''}`);
   io.stdout(`head: entry ${v.lastId ?? '-'} ${v.head ?? '-'} (keep it elsewhere — ecg audit --export-anchor FILE — to detect a rewritten trail)`);
 }
 
@@ -117,7 +117,7 @@ Options:
         }
         const printed = printEntries(audit.entries({ ...query, limit: query.limit }), values.json === true, io);
         const more = printed.lastId !== null && audit.entries({ ...query, afterId: printed.lastId, limit: 1 }).length > 0;
-        if (more) io.stderr(`ecg audit: ${printed.count} entries printed (--limit ${query.limit}); more follow: continue with --after-id ${printed.lastId}`);
+        if (more) io.stderr(`ecg audit: ${counted(printed.count, 'entry', 'entries')} printed (--limit ${query.limit}); more follow: continue with --after-id ${printed.lastId}`);
         return 0;
       }
       const anchors: AuditAnchor[] = (values.anchor ?? []).map((f) => parseAnchor(readFileSync(f, 'utf8'), f));
