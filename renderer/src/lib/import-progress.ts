@@ -1,3 +1,5 @@
+import { counted } from '../../../core/contract/counted';
+
 /**
  * Where an import of picked files stands, over all its batches: the engine runs one job per
  * batch, but to the user it is one import from the first file to the last.
@@ -15,7 +17,7 @@ export interface ImportProgress {
   readonly currentFile: string;
 }
 
-const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+const files = (n: number): string => counted(n, 'file');
 const next = (n: number): string => (n === 1 ? 'the next file' : `the next ${n}`);
 
 /**

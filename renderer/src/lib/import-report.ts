@@ -1,4 +1,5 @@
 import type { ImportFileReport } from '../../../core/contract/schemas';
+import { counted } from '../../../core/contract/counted';
 
 /**
  * How an import's outcome is told: counts per status (skipped, files that are not ECG records,
@@ -60,9 +61,9 @@ export interface ImportHeadline {
 export function importHeadline(outcome: 'succeeded' | 'cancelled' | 'failed', counts: Record<ImportStatus, number>): ImportHeadline {
   const stopped = outcome === 'succeeded' ? '' : `Import ${outcome}. `;
   const warning = counts.rejected > 0 || (counts.imported === 0 && counts.duplicate === 0);
-  const rejected = `${counts.rejected} ECG file${counts.rejected === 1 ? '' : 's'} rejected`;
+  const rejected = `${counted(counts.rejected, 'ECG file')} rejected`;
   if (counts.imported > 0 && counts.rejected > 0) return { result: 'partial', text: `${stopped}Partly imported: ${counts.imported} imported, ${rejected}`, warning };
-  if (counts.imported > 0) return { result: 'imported', text: `${stopped}Imported ${counts.imported} record${counts.imported === 1 ? '' : 's'}`, warning };
+  if (counts.imported > 0) return { result: 'imported', text: `${stopped}Imported ${counted(counts.imported, 'record')}`, warning };
   const why =
     counts.rejected > 0 ? rejected : counts.duplicate > 0 ? 'every ECG was already present' : counts.skipped > 0 ? 'no ECG record among the files' : 'no file was read';
   return { result: 'none', text: `${stopped}Nothing imported: ${why}`, warning };

@@ -2,6 +2,7 @@ import type { SiteEvaluation } from '../../../../core/contract/evaluation-schema
 import { leftOutNotes, unreadableText } from '../../../../core/contract/model-card-text';
 import { isNeverFlagged, recordedOutOfScope, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
+import { counted, isAre } from '../../../../core/contract/counted';
 
 /**
  * How an evaluation job's figures are qualified on screen, as `ecg evaluate` prints them
@@ -77,6 +78,6 @@ export function fusionEvaluationText(result: EvaluationResult, modelName: string
   return {
     fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${result.n} records with every score item, at the fusion's own operating point ${pointText(result.operatingPoint)}`,
     network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${ecgOnly.n} records, at its own operating point ${pointText(ecgOnly.operatingPoint)}`,
-    unscored: f.unscored.count > 0 ? `${f.unscored.count} evaluated ${f.unscored.count === 1 ? 'record' : 'records'} could not be fused and ${f.unscored.count === 1 ? 'is' : 'are'} in no fusion figure (first: ${f.unscored.firstReason ?? '—'})` : null,
+    unscored: f.unscored.count > 0 ? `${counted(f.unscored.count, 'evaluated record')} could not be fused and ${isAre(f.unscored.count)} in no fusion figure (first: ${f.unscored.firstReason ?? '—'})` : null,
   };
 }

@@ -1,4 +1,5 @@
 import type { ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
+import { counted } from '../../../../core/contract/counted';
 
 /**
  * The reliability diagram of one class, as drawn: each non-empty bin a point at (mean
@@ -34,7 +35,7 @@ export function reliabilityGeometry(calibration: ClassCalibrationInfo, size = 17
     y: pad + (1 - (b.observed as number)) * plot,
     // Area, not radius, in proportion to the records: a bin of 4 must not look half as sure as one of 400.
     r: smallest + (largest - smallest) * Math.sqrt(b.n / most),
-    label: `probabilities ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}: ${b.n} record${b.n === 1 ? '' : 's'}, mean ${(b.meanPredicted as number).toFixed(2)}, ${Math.round((b.observed as number) * 100)} % positive`,
+    label: `probabilities ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}: ${counted(b.n, 'record')}, mean ${(b.meanPredicted as number).toFixed(2)}, ${Math.round((b.observed as number) * 100)} % positive`,
   }));
   return { size, pad, plot, points, path: points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ') };
 }

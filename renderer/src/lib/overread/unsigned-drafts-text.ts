@@ -1,4 +1,5 @@
 import type { RecordSummary } from '../../../../core/contract/schemas';
+import { counted, wordFor } from '../../../../core/contract/counted';
 
 /** A record holding an unsigned reading draft, named as the worklist names it. */
 export interface DraftRecord {
@@ -24,7 +25,7 @@ function namesOf(records: readonly DraftRecord[]): string {
 
 /** "2 records have unsigned reading drafts" (or "1 record has an unsigned reading draft"). */
 export function unsignedDraftsCount(count: number): string {
-  return count === 1 ? '1 record has an unsigned reading draft' : `${count} records have unsigned reading drafts`;
+  return `${counted(count, 'record')} ${wordFor(count, 'has an unsigned reading draft', 'have unsigned reading drafts')}`;
 }
 
 /**
@@ -33,6 +34,6 @@ export function unsignedDraftsCount(count: number): string {
  */
 export function unsignedDraftsWarning(records: readonly DraftRecord[]): string | null {
   if (records.length === 0) return null;
-  const them = records.length === 1 ? 'it' : 'them';
+  const them = wordFor(records.length, 'it', 'them');
   return `${unsignedDraftsCount(records.length)}: ${namesOf(records)}. Drafts are not saved: closing or reloading Einthoven loses ${them}. Go back to sign ${them}, or close to discard ${them}.`;
 }

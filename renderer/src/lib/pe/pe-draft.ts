@@ -1,4 +1,5 @@
 import { dDimerFeuUnits, dDimerLooksLikeNgMl, dDimerMixUp, dDimerNeedsUnitConfirmation, dDimerUnitQuestion, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberItems, peNumberRanges, readDecimal, type HeartRateSource, type PeItems } from '../../../../core/contract/pe-schemas';
+import { wordFor } from '../../../../core/contract/counted';
 
 type BooleanItem = (typeof peBooleanItems)[number];
 type NumberItem = (typeof peNumberItems)[number];
@@ -166,7 +167,7 @@ export function heartRateSourceOf(draft: PeDraft): HeartRateSource | undefined {
 export function saveHeldReason(draft: PeDraft, assessor: string, held: readonly RejectedValue[] = []): string | null {
   const { items, rejected } = itemsOf(draft);
   const marked = [...rejected, ...held];
-  if (marked.length > 0) return `correct the marked ${marked.length === 1 ? 'value' : 'values'}: ${marked.map((r) => r.reason).join('; ')}`;
+  if (marked.length > 0) return `correct the marked ${wordFor(marked.length, 'value')}: ${marked.map((r) => r.reason).join('; ')}`;
   if (Object.keys(items).length === 0) return 'enter at least one item';
   if (!assessor.trim()) return 'type your name';
   return null;

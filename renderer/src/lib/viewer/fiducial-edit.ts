@@ -1,6 +1,7 @@
 import { beatEditWindowsS, type BeatEditsInput, type BoundaryCorrectionInput, type CorrectionView } from '../../../../core/contract/measurement-schemas';
 import type { MedianBeatView, RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { FiducialName } from './median-beats';
+import { counted } from '../../../../core/contract/counted';
 
 /**
  * The reader's correction as plain data: beats added and removed (sample indices at the record's
@@ -138,7 +139,7 @@ export function correctionSummary(m: RecordMeasurements): string | null {
   )
     .filter(([, ours, program]) => differsShown(ours, program))
     .map(([name, ours, program]) => `${name} ${wholeMs(ours)} (program ${wholeMs(program)})`);
-  const count = (n: number, what: string) => (n === 0 ? [] : [`${n} ${n === 1 ? 'beat' : 'beats'} ${what}`]);
+  const count = (n: number, what: string) => (n === 0 ? [] : [`${counted(n, 'beat')} ${what}`]);
   const what = [...count(c.beatEdits.removed, 'removed'), ...count(c.beatEdits.added, 'added'), ...(c.boundaries.pAbsent ? ['P wave marked absent'] : []), ...rate, ...changed];
   const when = c.correctedAt.slice(0, 10);
   return `Corrected by ${c.reader} on ${when}${what.length > 0 ? `: ${what.join(', ')}` : ''}${c.note ? ` — ${c.note}` : ''}`;
