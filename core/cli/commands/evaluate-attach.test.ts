@@ -106,6 +106,25 @@ describe('ecg evaluate --split test --attach', () => {
     expect((await evaluate(['--model', copy, '--attach', '--data-dir', dataDir])).code).toBe(0);
   }, 300_000);
 
+  it('under a site policy, attaches to an installed package only for a trainer, as --record records only for one; a copy elsewhere is anyone\'s', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-policy-'));
+    const installed = copyOfModel(path.join(dataDir, 'models', 'tiny'));
+    const elsewhere = copyOfModel(path.join(dataDir, 'elsewhere', 'tiny'));
+    const policy = path.join(dataDir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ trainers: ['someone-else'] }));
+    process.env.EINTHOVEN_POLICY_FILE = policy;
+    try {
+      const bytes = await readFile(manifestFile(installed));
+      await expect(evaluate(['--model', installed, '--attach', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringMatching(/^evaluating a model on a dataset needs the trainer role/) });
+      expect(await readFile(manifestFile(installed))).toEqual(bytes);
+      expect((await evaluate(['--model', elsewhere, '--attach', '--data-dir', dataDir])).code).toBe(0);
+      writeFileSync(policy, JSON.stringify({ trainers: [os.userInfo().username] }));
+      expect((await evaluate(['--model', installed, '--attach', '--data-dir', dataDir])).code).toBe(0);
+    } finally {
+      delete process.env.EINTHOVEN_POLICY_FILE;
+    }
+  }, 300_000);
+
   it('with --record, refuses a package that is not the installed one before anything is written', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-attach-elsewhere-'));
     copyOfModel(path.join(dataDir, 'models', 'tiny'));

@@ -230,6 +230,8 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
     const attachFlags = { record: values.record === true, sign: values.sign === true, replaceTest: values['replace-test'] === true, dataDir: values['data-dir'] };
     // Refused before the evaluation runs, so nothing is written and no time is spent on a refusal.
     const plan: AttachPlan | undefined = values.attach ? await planAttach(model, attachFlags, io.stderr) : undefined;
+    // Attaching to an installed package changes the figures its card shows on this site, and its id: a trainer's, as --record is.
+    if (plan?.installedIn !== undefined && !values.record) await authorizeOnSite(values['data-dir'], 'models:evaluate', io.stderr);
     const report = await evaluateJob(
       { model, dataset: datasetSpecFrom(values), split: split as EvaluateSplit, evaluation, ...(backend ? { backend } : {}), ...workers, ...(threshold === undefined ? {} : { threshold }), subgroups: values.subgroups === true, ...(values['paper-exact'] ? { paperExact: true } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
