@@ -33,7 +33,7 @@ export const BaseComparisonSchema = z.object({
   /** The base model's metrics at its own operating point on the same records; null when it has no output for these classes. */
   baseMetrics: z.object({ metrics: z.record(z.string(), z.unknown()), ci: z.record(z.string(), interval) }).nullable(),
   classes: z.array(ClassComparisonSchema),
-  /** Test records whose content hash is in the base model's training-record filter (null: the base keeps no filter). */
+  /** Test records whose content hash is in the base model's training-record filter, or its own bases' (null: the base keeps no filter). */
   overlap: z.object({
     checked: z.number().int().nonnegative(),
     inBaseTraining: z.number().int().nonnegative().nullable(),

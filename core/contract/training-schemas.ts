@@ -316,7 +316,7 @@ export const EvaluationResultSchema = z.object({
   notLockedTest: z.string().nullable(),
   /** Records of the split outside the model's intended input, in no figure (core/train/evaluation-scope.ts); absent from results made before it was counted. */
   outOfScope: OutOfScopeSchema.optional(),
-  /** How many evaluated records the model trained or validated on (its training-record filter); `inTraining` null when it keeps none. */
+  /** How many evaluated records the model, or a base its weights started from, trained or validated on (their training-record filters); `inTraining` null when it keeps none of its own. */
   trainingOverlap: z.object({ checked: z.number().int().nonnegative(), inTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
   /**
    * A PE fusion package: the headline figures are the fusion's own (fused probability at its own

@@ -47,3 +47,15 @@ export function recordFilterTest(filter: RecordFilter): (sha256: string) => bool
   if (array.length !== Math.ceil(filter.bits / 8)) throw new EinthovenError('E_MODEL', 'the training-record filter is damaged (its size does not match its bit count)');
   return (sha256) => positions(sha256, filter.bits, filter.hashes).every((p) => ((array[p >> 3] as number) & (1 << (p & 7))) !== 0);
 }
+
+/**
+ * The training-record filter of a package whose weights another started from (a fine-tuning's
+ * base, and that base's own bases), named by its id and name; `records` null where that base kept
+ * none (written before packages kept one), so overlap with its training data is unknown.
+ */
+export const baseRecordFilterSchema = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(120),
+  records: recordFilterSchema.nullable(),
+});
+export type BaseRecordFilter = z.infer<typeof baseRecordFilterSchema>;

@@ -17,6 +17,33 @@ describe('training overlap by a package\'s record filter', () => {
   });
 });
 
+describe("the overlap of a model whose weights started from a base's", () => {
+  const own = buildRecordFilter(['a', 'b'].map(sha));
+  const base = { id: 'starter@000000000000', name: 'starter', records: buildRecordFilter(['c', 'd', 'e'].map(sha)) };
+
+  it("counts a record its base trained on as seen, and names the base only where a record is the base's alone", () => {
+    const overlap = trainingOverlap('ft', { own, bases: [base] }, [sha('a'), sha('c'), sha('x')]);
+    expect(overlap).toMatchObject({ checked: 3, inTraining: 2 });
+    expect(overlap.note).toBe("2 of the 3 test records are among ft's or its base starter's training and validation records: its figures on them are optimistic");
+    expect(trainingOverlap('ft', { own, bases: [base] }, [sha('a')]).note).toBe("the 1 test record is among ft's training and validation records: its figures on them are optimistic");
+    const none = trainingOverlap('ft', { own, bases: [base, { id: 'b2@000000000000', name: 'b2', records: buildRecordFilter([sha('f')]) }] }, [sha('x')]);
+    expect(none).toMatchObject({ checked: 1, inTraining: 0 });
+    expect(none.note).toBe("by exact content, the 1 test record is not among ft's 2 training and validation records or its bases starter's 3, b2's 1 (a copy at another sampling rate would not be recognised)");
+  });
+
+  it("says a base's overlap is unknown where its filter is not kept, rather than none", () => {
+    const unknown = trainingOverlap('ft', { own, bases: [{ id: base.id, name: 'starter', records: null }] }, [sha('c'), sha('x')]);
+    expect(unknown).toMatchObject({ checked: 2, inTraining: 0 });
+    expect(unknown.note).toBe("by exact content, none of the 2 test records is among ft's 2 training and validation records (a copy at another sampling rate would not be recognised); overlap with the training records of its base starter is unknown (ft keeps no record of them)");
+  });
+
+  it("counts an ensemble member's base too", () => {
+    const overlap = ensembleTrainingOverlap('ens', [{ name: 'one', filter: own, bases: [base] }, { name: 'two', filter: buildRecordFilter([sha('g')]), bases: [{ id: 'old@000000000000', name: 'old', records: null }] }], [sha('c'), sha('x')]);
+    expect(overlap).toMatchObject({ checked: 2, inTraining: 1, members: [{ name: 'one', inTraining: 1 }, { name: 'two', inTraining: 0 }] });
+    expect(overlap.note).toBe("1 of the 2 test records is among the training and validation records of any of ens's 2 members or their bases (one member's is enough): its figures on them are optimistic; overlap with the training records of two's base old is unknown (not kept)");
+  });
+});
+
 describe('an ensemble\'s training overlap', () => {
   const a = buildRecordFilter(['a', 'b'].map(sha));
   const b = buildRecordFilter(['c'].map(sha));

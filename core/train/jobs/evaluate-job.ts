@@ -18,6 +18,7 @@ import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { datasetSha256, fusionDatasetSha256, indexDataset } from './prepare';
 import { recordFilterTest } from '../record-filter';
+import { trainingRecordsOf } from '../base-records';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 import { noneOf } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
@@ -167,24 +168,36 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
 
 /**
  * The evaluated records the model trained or validated on (by content, so a copy under another
- * name counts): a dataset whose test split holds some of them gives optimistic figures, however
- * it was split. An ensemble's members each keep their own: a record any member saw counts, and
- * each member's count is reported beside.
+ * name counts), or that a base its weights started from did (a fine-tuning's network learned its
+ * base's records too): a dataset whose test split holds some of them gives optimistic figures,
+ * however it was split. An ensemble's members each keep their own: a record any member saw
+ * counts, and each member's count is reported beside.
  */
 function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap | EnsembleOverlap {
   // Named by their split: on 'val' the note said "test records" of the validation records.
   const what = split === 'all' ? 'record' : `${split} record`;
   if (isEnsemble(loaded)) {
-    const members = loaded.members.map((m) => ({ name: m.manifest.name, filter: m.manifest.provenance.trainingRecords }));
+    const members = loaded.members.map((m) => {
+      const { own, bases } = trainingRecordsOf(m.manifest);
+      return { name: m.manifest.name, filter: own, bases };
+    });
     return ensembleTrainingOverlap(loaded.manifest.name, members, hashes, undefined, what);
   }
-  return trainingOverlap(loaded.manifest.name, loaded.manifest.provenance.trainingRecords, hashes, undefined, what);
+  return trainingOverlap(loaded.manifest.name, trainingRecordsOf(loaded.manifest), hashes, undefined, what);
 }
 
-/** The ids of the evaluated records the model (any ensemble member) may have trained or validated on: what the overlap counted. */
+/**
+ * The ids of the evaluated records the model (any ensemble member), or a base its weights started
+ * from, may have trained or validated on: what the overlap counted (a model without a filter of
+ * its own counts none, as the overlap does).
+ */
 function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>): string[] {
-  const filters = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.provenance.trainingRecords) : [loaded.manifest.provenance.trainingRecords];
-  const tests = filters.flatMap((f) => (f ? [recordFilterTest(f)] : []));
+  const manifests = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest) : [loaded.manifest];
+  const filters = manifests.flatMap((manifest) => {
+    const { own, bases } = trainingRecordsOf(manifest);
+    return own ? [own, ...bases.flatMap((b) => (b.records ? [b.records] : []))] : [];
+  });
+  const tests = filters.map(recordFilterTest);
   return items.filter((i) => {
     const hash = hashes.get(i.id);
     return hash !== undefined && tests.some((seen) => seen(hash));

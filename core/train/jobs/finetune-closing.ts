@@ -14,6 +14,7 @@ import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { trainingOverlap } from '../training-overlap';
+import { trainingRecordsOf } from '../base-records';
 import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
 import type { PreparedData } from './prepare';
@@ -47,21 +48,22 @@ function searchedRecords(store: SignalStore, ids: readonly string[]): { id: stri
 }
 
 /**
- * How many test and validation records the base model already saw (its training-record filter),
- * in words, counting a record whose copy at another sampling rate lies in the data folder and was
+ * How many test and validation records the base model already saw (its training-record filter,
+ * and those of the bases its own weights started from, whose records it learned too), in words, counting a record whose copy at another sampling rate lies in the data folder and was
  * in the base's training (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz
  * ECGs the starter trained on were "none").
  */
 async function overlapOf(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined): Promise<BaseComparison['overlap']> {
-  const { name, provenance } = base.manifest;
+  const { name } = base.manifest;
+  const records = trainingRecordsOf(base.manifest);
   const testRecords = searchedRecords(test.store, test.ids);
   const valRecords = searchedRecords(val.store, val.ids);
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
-  const copies = provenance.trainingRecords ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
+  const copies = records.own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
   // A cross-validation fold's test rows are its held-out fold, named so.
   const what = dataset.cvFold ? 'held-out record' : 'test record';
-  const onTest = trainingOverlap(name, provenance.trainingRecords, testRecords.map((r) => r.hash), 'its figures on them are optimistic, and so is the comparison', what, copies);
-  const onVal = trainingOverlap(name, provenance.trainingRecords, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', copies);
+  const onTest = trainingOverlap(name, records, testRecords.map((r) => r.hash), 'its figures on them are optimistic, and so is the comparison', what, copies);
+  const onVal = trainingOverlap(name, records, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', copies);
   return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
 }
 

@@ -28,6 +28,7 @@ import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type Prepare
 import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
 import { JudgedRecords } from '../judged-records';
+import { baseTrainingRecordsFrom } from '../base-records';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -230,6 +231,8 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       demonstration: base.manifest.demonstration,
       hyperParameters: { ...config, augment: augmentChoiceOf(prepared.pipeline), finetuneMode: mode, featureCrops: mode === 'head' ? (options.featureCrops ?? 8) : null },
       base: { id: base.manifest.id, name: base.manifest.name, mode, inference: base.manifest.inference },
+      // The network learned its base's records (and its base's bases'), unless it started from random weights.
+      ...(mode === 'scratch' ? {} : { baseTrainingRecords: baseTrainingRecordsFrom(base.manifest) }),
       intendedInput: intendedInputOf(base.manifest),
       // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it,
       // unless it chose its epoch on those very rows (--paper-exact): then there is no locked test to evaluate.

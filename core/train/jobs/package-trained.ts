@@ -35,6 +35,8 @@ export interface PackageTrainedArgs {
   readonly demonstration?: boolean | undefined;
   readonly hyperParameters: Record<string, unknown>;
   readonly base?: Provenance['base'];
+  /** The training-record filters of the bases the weights started from (a head or full fine-tuning's): kept with the package's own. */
+  readonly baseTrainingRecords?: Provenance['baseTrainingRecords'];
   /** The input the model is for; default: adults, no pacing, every lead, one window, the model's rate or faster. */
   readonly intendedInput?: IntendedInput;
   /**
@@ -155,6 +157,7 @@ export async function calibrateAndPackage(args: PackageTrainedArgs): Promise<{ m
         selection,
         validation: { n: val.ids.length, metrics: calibrated.metrics as unknown as Record<string, unknown>, ci: calibrated.ci, ...(prepared.valLeftOut ? { outOfScope: validationOutOfScope(prepared.valLeftOut, name) } : {}) },
         trainingRecords: trainingRecordFilter(prepared),
+        ...(args.baseTrainingRecords ? { baseTrainingRecords: args.baseTrainingRecords } : {}),
         // Always, copies or none: a card tells a package that found none from one made before the check was kept.
         duplicates: duplicatesProvenance(prepared.duplicates, prepared.duplicatesChecked),
         ...closing,

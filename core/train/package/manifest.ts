@@ -5,7 +5,7 @@ import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
 import { baseComparisonSchema } from '../comparison';
-import { recordFilterSchema } from '../record-filter';
+import { baseRecordFilterSchema, recordFilterSchema } from '../record-filter';
 import { defaultIntendedInput, intendedInputSchema, withLegacyDurationFloor, type IntendedInput } from '../scope';
 import { fusionSchema } from '../pe/fusion';
 import { targetRange } from '../thresholds';
@@ -207,6 +207,15 @@ export const provenanceSchema = z.object({
    * Absent in packages written before it was kept.
    */
   trainingRecords: recordFilterSchema.optional(),
+  /**
+   * The training-record filters of every package whose weights this one's started from, nearest
+   * first: a head or full fine-tuning's base, then that base's own (an operating-point or fusion
+   * package keeps its base's, with its weights). The network learned their records too, so an
+   * overlap counts a record any of them holds. Empty or absent where the weights started from none
+   * (trained from scratch); absent too in packages written before it was kept, whose base's
+   * overlap is then unknown (core/train/base-records.ts `trainingRecordsOf`).
+   */
+  baseTrainingRecords: z.array(baseRecordFilterSchema).optional(),
   /**
    * Rows of the dataset that held one recording (the same file under two names, or the same ECG
    * at another sampling rate) within one split: kept, so that recording weighed twice. Counts and

@@ -1,0 +1,98 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { finetuneJob } from '../../train/jobs/finetune-job';
+import { loadPackage } from '../../train/package/archive';
+import type { ModelManifest } from '../../train/package/manifest';
+import { sealManifest } from '../../train/package/seal';
+import { runCli } from '../../test/cli-io';
+import { ptbxlFixtureWithFoldsSwapped } from '../../test/swapped-folds';
+import { evaluateCommand } from './evaluate';
+
+/**
+ * A model fine-tuned from the bundled starter keeps the starter's training-record filter with its
+ * own: its network learned the starter's records too. The dataset is the PTB-XL fixture with
+ * folds 1 and 10 swapped, so its test split is fold 1's two records, which the starter trained on
+ * (its pool's folds 1–8) and the fine-tuning did not (it trained on the others, fold 10's among them).
+ */
+const starter = path.resolve('resources/models/starter');
+const starterName = 'xresnet1d50-ptbxl-pool-demo';
+let dir: string;
+let data: string;
+let tuned: string;
+
+const manifestFile = (model: string) => path.join(model, 'manifest.json');
+const manifestOf = async (model: string) => JSON.parse(await readFile(manifestFile(model), 'utf8')) as ModelManifest;
+const headFinetune = (base: string, out: string, name: string) =>
+  finetuneJob({ base, dataset: { kind: 'ptbxl', root: data }, out, mode: 'head', featureCrops: 2, name, train: { epochs: 1, batchSize: 6, seed: 3, minExamples: { train: 1, val: 1 } }, backend: 'wasm', workers: 1 });
+const evaluateArgs = (model: string) => ['--model', model, '--data', data, '--split', 'test', '--backend', 'wasm', '--workers', '1', '--quiet'];
+
+interface Report {
+  n: number;
+  notLockedTest: string | null;
+  trainingOverlap: { checked: number; inTraining: number | null; note: string };
+}
+const evaluated = async (model: string) => JSON.parse((await runCli(evaluateCommand, [...evaluateArgs(model), '--json'])).stdout[0] as string) as Report;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-base-overlap-'));
+  data = ptbxlFixtureWithFoldsSwapped(path.join(dir, 'swapped'));
+  tuned = path.join(dir, 'tuned');
+  await headFinetune(starter, tuned, 'tuned');
+}, 300_000);
+
+describe('a fine-tuned model evaluated on records its base trained on', () => {
+  it("counts them as seen, so its figures are not a locked test, and --attach and --record refuse them, writing nothing", async () => {
+    const bytes = await readFile(manifestFile(tuned));
+    const report = await evaluated(tuned);
+    expect(report.n).toBe(2);
+    // Without the base's filter this said "none of the 2 test records is among tuned's 22 training and validation records".
+    expect(report.trainingOverlap).toEqual({ checked: 2, inTraining: 2, note: `2 of the 2 test records are among tuned's or its base ${starterName}'s training and validation records: its figures on them are optimistic` });
+    expect(report.notLockedTest).toMatch(/^not locked-test figures: 2 of the 2 test records are among tuned's or its base xresnet1d50-ptbxl-pool-demo's training and validation records: .*; a locked test holds no record the model saw \(here \d+, \d+\): leave them out of the test split$/);
+
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-base-overlap-record-'));
+    for (const keep of [['--attach', '--replace-test'], ['--record', '--data-dir', dataDir]]) {
+      await expect(runCli(evaluateCommand, [...evaluateArgs(tuned), ...keep])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none \(not locked-test figures: 2 of the 2 test records are among tuned's or its base /) });
+    }
+    expect(await readFile(manifestFile(tuned))).toEqual(bytes);
+
+    const manifest = await manifestOf(tuned);
+    const starterManifest = await manifestOf(starter);
+    // The package keeps its base's filter, named, beside its own.
+    expect(manifest.provenance.baseTrainingRecords).toEqual([{ id: starterManifest.id, name: starterName, records: starterManifest.provenance.trainingRecords }]);
+    // Its closing evaluation knew too: the base had trained on both test records.
+    expect(manifest.provenance.comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+  }, 300_000);
+
+  it("a fine-tuning of the fine-tuned model keeps both bases' filters, and its closing evaluation counts the records its base's base trained on", async () => {
+    const again = path.join(dir, 'again');
+    const result = await headFinetune(tuned, again, 'again');
+    const [tunedManifest, starterManifest] = await Promise.all([manifestOf(tuned), manifestOf(starter)]);
+    // Nearest first: its base, then its base's base.
+    expect(result.manifest.provenance.baseTrainingRecords).toEqual([
+      { id: tunedManifest.id, name: 'tuned', records: tunedManifest.provenance.trainingRecords },
+      { id: starterManifest.id, name: starterName, records: starterManifest.provenance.trainingRecords },
+    ]);
+    // Its base (tuned) did not train on the two test records; tuned's base, the starter, did: the network learned them.
+    expect(result.manifest.provenance.comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+    expect(result.manifest.provenance.comparison?.overlap.note).toMatch(/^2 of the 2 test records are among tuned's or its base xresnet1d50-ptbxl-pool-demo's training and validation records/);
+  }, 300_000);
+
+  it("loads a fine-tuned package written before packages kept their base's filter, and says its base's overlap is unknown, not none", async () => {
+    const old = path.join(dir, 'old');
+    cpSync(tuned, old, { recursive: true });
+    const raw = JSON.parse(await readFile(manifestFile(old), 'utf8')) as Record<string, unknown> & { provenance: Record<string, unknown> };
+    delete raw.provenance.baseTrainingRecords;
+    await writeFile(manifestFile(old), JSON.stringify(sealManifest(raw)));
+    const loaded = await loadPackage(old);
+    loaded.model.dispose();
+    expect(loaded.manifest.provenance.baseTrainingRecords).toBeUndefined();
+
+    const report = await evaluated(old);
+    // Its own filter holds neither record; whether its base trained on them it cannot say.
+    expect(report.trainingOverlap).toMatchObject({ checked: 2, inTraining: 0 });
+    expect(report.trainingOverlap.note).toMatch(new RegExp(`^by exact content, none of the 2 test records is among tuned's \\d+ training and validation records \\(a copy at another sampling rate would not be recognised\\); overlap with the training records of its base ${starterName} is unknown \\(tuned keeps no record of them\\)$`));
+  }, 300_000);
+});
