@@ -238,6 +238,25 @@ describe('ecg evaluate --split test --attach', () => {
     expect(ownReport.datasetSha256).toBe(own.sha256);
   }, 300_000);
 
+  it('counts as seen a test record whose copy at another sampling rate in the data folder the model trained on, and refuses to keep its figures', async () => {
+    // PTB-XL's layout with record 1 at 500 Hz beside its 100 Hz file, which the model trained on (fold 3); the 500 Hz index lists it alone, as fold 10.
+    const root = path.join(dir, 'rates');
+    cpSync(fixture, root, { recursive: true });
+    cpSync(fixturePath('train', 'ptbxl-500', 'records500'), path.join(root, 'records500'), { recursive: true });
+    const index = path.join(root, 'ptbxl_database.csv');
+    const [header, ...rows] = readFileSync(index, 'utf8').split('\n');
+    const first = (rows.find((row) => row.startsWith('1,')) ?? '').replace(/,3,(records100\/00000\/00001_lr,records500\/00000\/00001_hr\r?)$/, ',10,$1');
+    expect(first).toMatch(/,10,records100/);
+    writeFileSync(index, `${header}\n${first}\n`);
+    const model = copyOfModel(path.join(dir, 'rates', 'tiny'));
+    const args = ['--model', model, '--data', root, '--fs', '500', '--split', 'test', '--backend', 'wasm', '--workers', '1', '--quiet'];
+    const report = JSON.parse((await runCli(evaluateCommand, [...args, '--json'])).stdout[0] as string) as { n: number; notLockedTest: string | null; trainingOverlap: { inTraining: number; note: string } };
+    expect(report.n).toBe(1);
+    expect(report.trainingOverlap).toEqual({ checked: 1, inTraining: 1, note: `the 1 test record is among tiny's training and validation records (1 of them as a copy at another sampling rate in ${root}): its figures on them are optimistic` });
+    expect(report.notLockedTest).toBe(`not locked-test figures: ${report.trainingOverlap.note}; a locked test holds no record the model saw (here 1): leave them out of the test split`);
+    await expect(runCli(evaluateCommand, [...args, '--attach'])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none/) });
+  }, 300_000);
+
   it('refuses to keep, attached or recorded, figures on a test split that holds records the model trained on, and says which', async () => {
     const root = ptbxlFixtureWithFoldsSwapped(path.join(dir, 'swapped'));
     const model = copyOfModel(path.join(dir, 'seen', 'tiny'));

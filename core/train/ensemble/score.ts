@@ -64,5 +64,5 @@ export async function scoreModelItems(loaded: LoadedModel, items: readonly Datas
   const kept = (scored[0] as ScoredItems).kept.filter((item) => rows.every((r) => r.has(item.id)));
   const probs = kept.map((item) => meanRows(rows.map((r) => r.get(item.id) as number[])));
   const failed = [...new Map(scored.flatMap((s) => s.failed).map((f) => [f.id, f])).values()];
-  return { kept, probs, evaluation: (scored[0] as ScoredItems).evaluation, failed, contentHashes: (scored[0] as ScoredItems).contentHashes };
+  return { kept, probs, evaluation: (scored[0] as ScoredItems).evaluation, failed, contentHashes: (scored[0] as ScoredItems).contentHashes, profiles: (scored[0] as ScoredItems).profiles };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { DatasetSpec } from '../../data/load';
 import { itemsOf, splitNames, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import { EinthovenError } from '../../errors';
@@ -19,6 +20,8 @@ import { ensureBackend } from '../setup';
 import { datasetSha256, fusionDatasetSha256, indexDataset } from './prepare';
 import { recordFilterTest } from '../record-filter';
 import { trainingRecordsOf } from '../base-records';
+import { rateCopiesIn, type RateCopySearch } from '../rate-copy-search';
+import type { RecordProfile } from '../../engine/record-profile';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 import { noneOf } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
@@ -168,12 +171,13 @@ function fusionScored(name: string, block: FusionBlock, all: Scored): { scored: 
 
 /**
  * The evaluated records the model trained or validated on (by content, so a copy under another
- * name counts), or that a base its weights started from did (a fine-tuning's network learned its
+ * name counts; and, for a single model, a copy at another sampling rate in the dataset's folder,
+ * `copies`), or that a base its weights started from did (a fine-tuning's network learned its
  * base's records too): a dataset whose test split holds some of them gives optimistic figures,
  * however it was split. An ensemble's members each keep their own: a record any member saw
  * counts, and each member's count is reported beside.
  */
-function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit): TrainingOverlap | EnsembleOverlap {
+function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | undefined)[], split: EvaluateSplit, copies: RateCopySearch | undefined): TrainingOverlap | EnsembleOverlap {
   // Named by their split: on 'val' the note said "test records" of the validation records.
   const what = split === 'all' ? 'record' : `${split} record`;
   if (isEnsemble(loaded)) {
@@ -183,24 +187,41 @@ function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | und
     });
     return ensembleTrainingOverlap(loaded.manifest.name, members, hashes, undefined, what);
   }
-  return trainingOverlap(loaded.manifest.name, trainingRecordsOf(loaded.manifest), hashes, undefined, what);
+  return trainingOverlap(loaded.manifest.name, trainingRecordsOf(loaded.manifest), hashes, undefined, what, copies);
+}
+
+/**
+ * Copies, at other sampling rates in the dataset's folder, of the evaluated records (PTB-XL keeps
+ * each ECG at 100 and at 500 Hz: the 500 Hz files of the 100 Hz records a model trained on are
+ * other hashes of the same ECGs), searched where a single model keeps a training-record filter to
+ * look them up in; undefined otherwise.
+ */
+async function rateCopiesOf(loaded: LoadedModel, dataset: Dataset, items: readonly DatasetItem[], scored: { contentHashes: ReadonlyMap<string, string>; profiles: ReadonlyMap<string, RecordProfile> }, signal: AbortSignal | undefined): Promise<RateCopySearch | undefined> {
+  if (isEnsemble(loaded) || !loaded.manifest.provenance.trainingRecords) return undefined;
+  const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
+  const records = items.flatMap((i) => {
+    const hash = scored.contentHashes.get(i.id);
+    return hash === undefined ? [] : [{ hash, profile: scored.profiles.get(i.id) }];
+  });
+  return rateCopiesIn(dataset.root, listed, records, signal);
 }
 
 /**
  * The ids of the evaluated records the model (any ensemble member), or a base its weights started
- * from, may have trained or validated on: what the overlap counted (a model without a filter of
- * its own counts none, as the overlap does).
+ * from, may have trained or validated on, or a copy of which at another rate it did: what the
+ * overlap counted (a model without a filter of its own counts none, as the overlap does).
  */
-function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>): string[] {
+function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>, copies: RateCopySearch | undefined): string[] {
   const manifests = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest) : [loaded.manifest];
   const filters = manifests.flatMap((manifest) => {
     const { own, bases } = trainingRecordsOf(manifest);
     return own ? [own, ...bases.flatMap((b) => (b.records ? [b.records] : []))] : [];
   });
   const tests = filters.map(recordFilterTest);
+  const seen = (hash: string) => tests.some((test) => test(hash));
   return items.filter((i) => {
     const hash = hashes.get(i.id);
-    return hash !== undefined && tests.some((seen) => seen(hash));
+    return hash !== undefined && (seen(hash) || (copies?.copies.get(hash) ?? []).some(seen));
   }).map((i) => i.id);
 }
 
@@ -238,7 +259,7 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     // Only records the model is for: the figures describe what predict would give a number on.
     const { items, outOfScope } = await inScopeItems(manifest.name, intendedInputsOf(loaded), splitItems(dataset, split), context.signal);
     if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: outOfScope.note });
-    const { kept, probs, evaluation, failed, contentHashes } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, items, { ...options, pool }, context));
+    const { kept, probs, evaluation, failed, contentHashes, profiles } = await withInferencePool(resolveWorkers(options.workers), (pool) => scoreModelItems(loaded, items, { ...options, pool }, context));
     const labels = kept.map((i) => columns.map((c) => i.labels[c] as number));
     const seed = options.seed ?? 20;
     const paperExact = options.paperExact ?? manifest.hyperParameters.paperExact === true;
@@ -253,8 +274,9 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const calibration = calibrationByClass(head.probs, head.labels, manifest.classes);
     const fusion = fused ? { fusion: { ...fused.about, ecgOnly: { n: kept.length, operatingPoint: manifest.operatingPoint, ...scoreWithCi(labels, probs, manifest.classes, manifest.operatingPoint.thresholds, seed, patientIdsOf(kept, kept.map((i) => i.id)), { paperExact }) } } } : {};
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
-    const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split);
-    const notLockedTest = notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ?? seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes));
+    const copies = await rateCopiesOf(loaded, dataset, head.items, { contentHashes, profiles }, context.signal);
+    const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split, copies);
+    const notLockedTest = notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ?? seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes, copies));
     return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, datasetSha256: manifest.fusion ? fusionDatasetSha256(dataset.items) : datasetSha256(dataset), model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);

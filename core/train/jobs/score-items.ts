@@ -1,6 +1,7 @@
 import { SignalStore } from '../../data/store';
 import { logitsOn, type InferencePool } from '../../parallel/inference';
 import type { DatasetItem } from '../../data/types';
+import type { RecordProfile } from '../../engine/record-profile';
 import { probabilities } from '../calibration';
 import type { LoadedPackage } from '../package/io';
 import type { EvalOptions } from '../predict';
@@ -24,6 +25,8 @@ export interface ScoredItems {
   readonly failed: { id: string; message: string }[];
   /** Content hash of each kept record (core/engine/record-hash.ts): checked against the model's training records. */
   readonly contentHashes: ReadonlyMap<string, string>;
+  /** Rate-free profile of each kept record that has one (core/engine/record-profile.ts): its copies at other rates are found by it. */
+  readonly profiles: ReadonlyMap<string, RecordProfile>;
 }
 
 /** The package's raw outputs (before its temperature) on dataset items: what a refit of its temperature needs. */
@@ -54,6 +57,10 @@ export async function scoreItemLogits(loaded: LoadedPackage, items: readonly Dat
     const hash = store.contentHash(i.id);
     return hash === undefined ? [] : [[i.id, hash] as const];
   }));
-  return { kept, logits, evaluation, failed: store.failures, contentHashes };
+  const profiles = new Map(kept.flatMap((i) => {
+    const profile = store.profile(i.id);
+    return profile === undefined ? [] : [[i.id, profile] as const];
+  }));
+  return { kept, logits, evaluation, failed: store.failures, contentHashes, profiles };
 }
 
