@@ -590,6 +590,30 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const rows = await page.getByTestId('paired-class-row').allTextContents();
     expect(rows).toHaveLength(manifest.classes.length);
     for (const text of rows) expect(text).toMatch(/^AUC \w+ \(\d+ positives\)(\d\.\d{3})\1/);
+
+    // A labels CSV split by the site, not as the model was: 4 of its 6 test rows are records the model trained on.
+    // The new model is still made and listed, but its test figures are no locked test: said, and not recorded.
+    const seen = await rankedLabelsCsv(path.join(dataDir, 'models', 'ptbxl-tiny'), fixture, path.join(dataDir, 'seen-labels.csv'), 'seen');
+    await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
+    if (!(await tiny.getByTestId('site-op').evaluate((d) => (d as HTMLDetailsElement).open))) await tiny.getByTestId('site-op-open').click();
+    await tiny.getByTestId('site-op-goal').selectOption('rule-in');
+    await tiny.getByTestId('site-op-target').fill('0.8');
+    await tiny.getByTestId('site-op-kind').selectOption('csv');
+    await tiny.getByTestId('site-op-root').fill(fixture);
+    await tiny.getByTestId('site-op-labels').fill(seen.file);
+    await tiny.getByTestId('site-op-start').click();
+    await expect.poll(() => tiny.getByTestId('site-op-name').textContent(), { timeout: 120_000 }).toBe('ptbxl tiny — rule-in 0.8 (site)');
+    expect(await tiny.getByTestId('site-op-done').textContent()).toMatch(/It is listed with the models; its\s+test figures are not recorded as this site's evaluation\./);
+    expect(await tiny.getByTestId('site-op-not-locked').textContent()).toMatch(
+      /^Not locked-test figures: 4 of the 6 test records are among ptbxl tiny's training and validation records: its figures on them are optimistic; a locked test holds no record the model saw \(here e\.g\. .*\): leave them out of the test split\.$/,
+    );
+    expect(await tiny.getByTestId('site-op-validation-overlap').textContent()).toMatch(/validation records? (is|are) among ptbxl tiny's training and validation records: the temperature and thresholds were chosen on records it had learned/);
+    const seenRow = page.getByTestId('model-row').filter({ hasText: 'ptbxl tiny — rule-in 0.8 (site)' });
+    await seenRow.waitFor();
+    const seenId = (await seenRow.getAttribute('data-model-id')) ?? '';
+    const evaluated = (await cli('audit', '--json', '--action', 'model.evaluated', '--data-dir', dataDir)).trim().split('\n').map((l) => JSON.parse(l) as { subject: string });
+    expect(evaluated.map((e) => e.subject)).toContain(`model:${id}`);
+    expect(evaluated.map((e) => e.subject)).not.toContain(`model:${seenId}`);
   });
 
   it('makes no request anywhere but its own local bridge', () => {

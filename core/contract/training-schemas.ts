@@ -291,6 +291,9 @@ export function recordedOutOfScope(metrics: Record<string, unknown>): OutOfScope
   return parsed.success && parsed.data.count > 0 ? parsed.data : null;
 }
 
+/** How many evaluated records a model trained or validated on (core/train/training-overlap.ts); `inTraining` null when it keeps no record of them. */
+const TrainingOverlapSchema = z.object({ checked: z.number().int().nonnegative(), inTraining: z.number().int().nonnegative().nullable(), note: z.string() });
+
 export const EvaluationResultSchema = z.object({
   kind: z.literal('evaluate'),
   evaluatedOn: EvaluatedOnSchema.optional(),
@@ -317,7 +320,7 @@ export const EvaluationResultSchema = z.object({
   /** Records of the split outside the model's intended input, in no figure (core/train/evaluation-scope.ts); absent from results made before it was counted. */
   outOfScope: OutOfScopeSchema.optional(),
   /** How many evaluated records the model, or a base its weights started from, trained or validated on (their training-record filters); `inTraining` null when it keeps none of its own. */
-  trainingOverlap: z.object({ checked: z.number().int().nonnegative(), inTraining: z.number().int().nonnegative().nullable(), note: z.string() }),
+  trainingOverlap: TrainingOverlapSchema,
   /**
    * A PE fusion package: the headline figures are the fusion's own (fused probability at its own
    * operating point, on the records with every score item); its ECG network's are these, under
@@ -399,7 +402,7 @@ export const OperatingPointResultSchema = z.object({
   evaluatedOn: EvaluatedOnSchema,
   /** Where the operating point was chosen: optimistic, never the headline. */
   validation: z.object({ n: z.number().int().nonnegative(), metrics: HeadlineMetricsSchema.partial(), note: z.string() }),
-  /** The locked test rows at the new operating point (kept as the new model's site evaluation) … */
+  /** The locked test rows at the new operating point (kept as the new model's site evaluation unless `notLockedTest`) … */
   test: EvaluatedSchema,
   /** … and at the base model's own operating point on the same records. */
   baseTest: EvaluatedSchema,
@@ -420,6 +423,13 @@ export const OperatingPointResultSchema = z.object({
   unreadable: LeftOutRecordsSchema,
   /** Validation and locked test records outside the base model's intended input, in no figure; absent from results made before it was counted. */
   outOfScope: z.object({ validation: OutOfScopeSchema, test: OutOfScopeSchema }).optional(),
+  /** How many validation and test records the base model trained or validated on (its training-record filter). */
+  trainingOverlap: z.object({ validation: TrainingOverlapSchema, test: TrainingOverlapSchema }),
+  /**
+   * Why the test figures are not a locked test (the base model saw some of those records), or null:
+   * only then are they kept as the new model's site evaluation, as an evaluation's are.
+   */
+  notLockedTest: z.string().nullable(),
 });
 export type OperatingPointResult = z.infer<typeof OperatingPointResultSchema>;
 

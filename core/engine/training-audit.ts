@@ -101,7 +101,9 @@ export class TrainingAudit {
    * A site operating point: the new model registered and audited with what was refit from which
    * base, and its locked-test figures kept as its site evaluation. The records were read once,
    * after every choice, exactly as an evaluation reads them; the source 'operating-point' (not
-   * 'evaluate') tells an auditor reading the model's history which job recorded them.
+   * 'evaluate') tells an auditor reading the model's history which job recorded them. Test
+   * records the base trained or validated on make them no locked test (notLockedTest): then they
+   * are not kept, as an evaluation's are not, since a promotion would rest on them.
    */
   async #operatingPoint(action: string, subject: string, status: TrainFinished['status'], result: OperatingPointResult): Promise<void> {
     const registered = await this.#ledger.registerModel(result.modelId);
@@ -116,7 +118,10 @@ export class TrainingAudit {
       validation: { n: result.validation.n },
       test: { n: result.test.n, aucMacro: result.test.metrics.aucMacro ?? null, f1Macro: result.test.metrics.f1Macro ?? null },
       override: result.override,
+      trainingOverlap: { validation: result.trainingOverlap.validation.inTraining, test: result.trainingOverlap.test.inTraining },
+      notLockedTest: result.notLockedTest,
     });
+    if (result.notLockedTest) return;
     await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'operating-point', dataset: result.evaluatedOn, n: result.test.n, metrics: withOutOfScope(result.test.metrics, result.outOfScope?.test), ci: result.test.ci, comparison: null, calibration: result.test.calibration ?? null, unreadable: result.unreadable.count, actor: 'user' });
   }
 }

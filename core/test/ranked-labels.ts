@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { DatasetItem } from '../data/types';
 import { indexDataset } from '../train/jobs/prepare';
 import { scoreItems } from '../train/jobs/score-items';
 import { loadPackage } from '../train/package/archive';
@@ -31,16 +32,36 @@ export interface RankedLabels {
 }
 
 /**
+ * Which fixture records the labels CSV makes its 6 test rows. 'unseen': the fixture's PTB-XL test
+ * split (fold 10), which a model trained on the fixture never saw (folds 1–8 trained it, fold 9
+ * chose its epoch and thresholds), so the rows are a locked test for it. 'seen': the 13th to 18th
+ * records by id, 4 of which such a model trained on: a site's split made without the model's, whose
+ * test figures are no locked test.
+ */
+export type RankedTestRows = 'unseen' | 'seen';
+
+/** The 24 fixture records in row order: 12 validation, 6 test, then 6 training rows. */
+function rowOrder(items: readonly DatasetItem[], testRows: RankedTestRows): DatasetItem[] {
+  const byId = [...items].sort((a, b) => a.id.localeCompare(b.id));
+  if (testRows === 'seen') return byId;
+  const foldTen = byId.filter((i) => i.split === 'test');
+  if (foldTen.length !== 6) throw new Error(`expected the fixture's 6 fold-10 records, found ${foldTen.length}`);
+  const rest = byId.filter((i) => i.split !== 'test');
+  return [...rest.slice(0, 12), ...foldTen, ...rest.slice(12)];
+}
+
+/**
  * A hospital labels CSV over the 24 real records of the PTB-XL fixture at `root`: 12 validation,
  * 6 test and 6 training rows, labelled from the model's own rankings (`rankedValidationPattern`),
- * so that a threshold rule, not luck, decides what a site operating point flags.
+ * so that a threshold rule, not luck, decides what a site operating point flags. Its test rows
+ * are `testRows` (RankedTestRows; by default ones a model trained on the fixture never saw).
  */
-export async function rankedLabelsCsv(model: string, root: string, file: string): Promise<RankedLabels> {
+export async function rankedLabelsCsv(model: string, root: string, file: string, testRows: RankedTestRows = 'unseen'): Promise<RankedLabels> {
   const loaded = await loadPackage(model);
   const classes = [...loaded.manifest.classes];
   try {
     const dataset = await indexDataset({ kind: 'ptbxl', root }, loaded.manifest.preprocessing, false);
-    const items = [...dataset.items].sort((a, b) => a.id.localeCompare(b.id));
+    const items = rowOrder(dataset.items, testRows);
     const { kept, probs } = await scoreItems(loaded, items, {});
     if (kept.length !== 24) throw new Error(`expected the 24 fixture records, read ${kept.length}`);
     const rowLabels = kept.map(() => [] as string[]);

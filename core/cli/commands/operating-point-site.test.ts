@@ -52,8 +52,10 @@ describe('ecg operating-point into the data folder, as the app makes it (train:o
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-op-trainer-'));
     const made = capture();
     expect(await operatingPointCommand.run(args(dataDir, ['--json']), made)).toBe(0);
-    const { manifest, out } = JSON.parse(made.out[0] as string) as { manifest: { id: string }; out: string };
+    const { manifest, out, trainingOverlap, notLockedTest } = JSON.parse(made.out[0] as string) as { manifest: { id: string }; out: string; trainingOverlap: { test: { inTraining: number | null } }; notLockedTest: string | null };
     expect(path.dirname(out)).toBe(path.join(dataDir, 'models'));
+    // The fixture's fold 10, which the starter did not train or validate on: a locked test, so it is recorded (test rows it saw would not be: operating-point.test.ts).
+    expect([trainingOverlap.test.inTraining, notLockedTest]).toEqual([0, null]);
     expect(readdirSync(path.join(dataDir, 'models'))).toEqual([path.basename(out)]);
 
     const entries = await trail(dataDir);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { attachTestReport, readFolderManifest } from '../../train/package/io';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,28 @@ import { fixturePath } from '../../test/shared-data';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
 import type { CliCommand } from '../command';
+import { Engine } from '../../engine/engine';
+import type { EvaluationReport } from '../../train/jobs/evaluate-job';
+import { runCli } from '../run';
 import { evaluateCommand } from './evaluate';
 import { operatingPointCommand } from './operating-point';
 import { predictCommand } from './predict';
 
-async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[] }> {
+async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
-  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: () => undefined });
-  return { code, stdout };
+  const stderr: string[] = [];
+  const code = await command.run(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  return { code, stdout, stderr };
+}
+
+/** A data folder's audit trail, oldest first. */
+async function trail(dataDir: string) {
+  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+  try {
+    return engine.audit.recent(50).reverse();
+  } finally {
+    await engine.close();
+  }
 }
 
 const root = fixturePath('train', 'ptbxl');
@@ -38,7 +52,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'einthoven-operating-point-'));
   model = path.join(dir, 'tiny');
   await trainJob({ dataset: { kind: 'ptbxl', root }, architecture: 'xresnet1d50', out: model, name: 'tiny', backend: 'wasm', train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
-  // A hospital labels CSV over the same 24 real records, labelled from the model's own rankings.
+  // A hospital labels CSV over the same 24 real records, labelled from the model's own rankings; its test rows the fixture's fold 10, which the model never saw.
   ranked = await rankedLabelsCsv(model, root, path.join(dir, 'labels.csv'));
   labels = ranked.file;
   classes = ranked.classes;
@@ -85,6 +99,11 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
 
   it('reports the locked test rows once, at the new and at the base operating point, with intervals', () => {
     for (const r of [ruleOut, ruleIn]) {
+      // Fold 10: none of them is among the model's training and validation records, so this is a locked test; its validation rows (folds 1–9) all are.
+      expect(r.trainingOverlap.test).toMatchObject({ checked: 6, inTraining: 0 });
+      expect(r.notLockedTest).toBeNull();
+      expect(r.trainingOverlap.validation).toMatchObject({ checked: 12, inTraining: 12 });
+      expect(r.trainingOverlap.validation.note).toMatch(/^12 of the 12 validation records are among tiny's training and validation records: the temperature and thresholds were chosen on records it had learned/);
       expect(r.test.n).toBe(6);
       expect(r.baseTest.n).toBe(6);
       for (const c of r.perClass) {
@@ -136,6 +155,9 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(text).toMatch(/operating point: rule-out: sensitivity ≥ 0\.95 on validation/);
     expect(text).toMatch(/validation of hospital:ptbxl \(12 records; optimistic/);
     expect(text).toMatch(/locked test \(6 records.*new vs base's own operating point/);
+    // The validation rows are records the model learned: said, as a warning before the figures; the test rows are not, so no such word of them.
+    expect(text).toMatch(/\n {2}warning: 12 of the 12 validation records are among tiny's training and validation records: the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic\n/);
+    expect(text).not.toMatch(/not locked-test|not a locked test/);
     // The rate intervals are widened to Wilson's (core/ml/metrics/proportion.ts): the header says so, not 'bootstrap CIs'.
     expect(text).toContain("95 % CIs, each the wider of the bootstrap interval and Wilson's score interval on its counts");
     expect(text).not.toMatch(/bootstrap CIs/);
@@ -176,5 +198,66 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(lowered.manifest.provenance.selection).toContain(statement);
     await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'rule-out', '--out', ruleOut.out, '--json'])).rejects.toThrow(/already exists/);
     await expect(cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', labels, '--goal', 'f1', '--target', '0.9', '--out', path.join(dir, 'f1'), '--json'])).rejects.toThrow(/a target applies to rule-out and rule-in/);
+  }, 300_000);
+});
+
+describe('ecg operating-point on a labels CSV whose test rows the model trained on (a site split made without its own)', () => {
+  let seen: string;
+
+  beforeAll(async () => {
+    seen = (await rankedLabelsCsv(model, root, path.join(dir, 'seen-labels.csv'), 'seen')).file;
+  }, 600_000);
+
+  it('counts them as ecg evaluate does and says its test figures are no locked test, naming which; the package is still written', async () => {
+    const r = await operatingPoint('rule-out', path.join(dir, 'seen-rule-out'), [], seen);
+    expect(r.trainingOverlap.test).toMatchObject({ checked: 6, inTraining: 4 });
+    expect(r.notLockedTest).toMatch(/^not locked-test figures: 4 of the 6 test records are among tiny's training and validation records: its figures on them are optimistic; a locked test holds no record the model saw \(here e\.g\. [^,]+, [^,]+, [^,]+\): leave them out of the test split$/);
+    // The very words ecg evaluate gives of the same rows.
+    const evaluated = await cli(evaluateCommand, ['--model', model, '--data', root, '--labels', seen, '--backend', 'wasm', '--workers', '1', '--json']);
+    const report = JSON.parse(evaluated.stdout[0] as string) as EvaluationReport;
+    expect(r.notLockedTest).toBe(report.notLockedTest);
+    expect(r.trainingOverlap.test).toEqual(report.trainingOverlap);
+    expect(r.trainingOverlap.validation.inTraining).toBeGreaterThan(0);
+    expect(r.trainingOverlap.validation.note).toMatch(/validation records? (is|are) among tiny's training and validation records: the temperature and thresholds were chosen on records it had learned/);
+    // Its operating point may still be the site's choice: written.
+    expect(existsSync(path.join(r.out, 'manifest.json'))).toBe(true);
+  }, 300_000);
+
+  it('says so in text before the figures, which it heads "test", not "locked test"', async () => {
+    const r = await cli(operatingPointCommand, ['--model', model, '--data', root, '--labels', seen, '--goal', 'rule-out', '--out', path.join(dir, 'seen-text'), '--backend', 'wasm', '--workers', '1', '--quiet']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.join('\n');
+    expect(text).toMatch(/\n {2}warning: not locked-test figures: 4 of the 6 test records are among tiny's training and validation records/);
+    expect(text).toMatch(/\n {2}test \(not a locked test: see the warning above; 6 records, read once after every choice/);
+    expect(text).not.toMatch(/locked test \(6 records/);
+  }, 300_000);
+
+  it('into the data folder: registers and lists the new model but does not record its test figures as the site evaluation, and says so; on unseen test rows it does', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-op-seen-'));
+    const args = (csv: string, goal: string) => ['--model', model, '--data', root, '--labels', csv, '--goal', goal, '--target', '0.8', '--backend', 'wasm', '--workers', '1', '--data-dir', dataDir, '--json', '--quiet'];
+    const made = await cli(operatingPointCommand, args(seen, 'rule-out'));
+    expect(made.code).toBe(0);
+    const r = JSON.parse(made.stdout[0] as string) as OperatingPointJobResult;
+    expect(readdirSync(path.join(dataDir, 'models'))).toEqual([path.basename(r.out)]);
+    expect(made.stderr).toContain(`not recorded as this site's evaluation of tiny — rule-out 0.8 (site) (ecg models promote needs a locked test): ${r.notLockedTest}`);
+    const entries = await trail(dataDir);
+    expect(entries.map((e) => e.action)).toEqual(['operating-point.started', 'model.registered', 'operating-point.finished']);
+    expect(entries[2]?.details).toMatchObject({ status: 'succeeded', model: r.manifest.id, trainingOverlap: { validation: r.trainingOverlap.validation.inTraining, test: 4 }, notLockedTest: r.notLockedTest });
+    // Nothing a promotion could rest on.
+    const promote = { out: [] as string[], err: [] as string[] };
+    expect(await runCli(['models', 'promote', r.manifest.id, '--data-dir', dataDir], { stdout: (t) => promote.out.push(t), stderr: (t) => promote.err.push(t) })).toBe(1);
+    expect(promote.out[0]).toBe(`${r.manifest.id}: no locked-test evaluation on this site's data`);
+
+    // The same model on test rows it never saw: recorded, as before.
+    const unseen = await cli(operatingPointCommand, args(labels, 'rule-in'));
+    expect(unseen.code).toBe(0);
+    const kept = JSON.parse(unseen.stdout[0] as string) as OperatingPointJobResult;
+    expect(unseen.stderr.filter((l) => l.includes('not recorded'))).toEqual([]);
+    expect((await trail(dataDir)).slice(3).map((e) => [e.action, e.subject])).toEqual([
+      ['operating-point.started', expect.any(String)],
+      ['model.registered', `model:${kept.manifest.id}`],
+      ['operating-point.finished', expect.any(String)],
+      ['model.evaluated', `model:${kept.manifest.id}`],
+    ]);
   }, 300_000);
 });

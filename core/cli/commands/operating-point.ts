@@ -16,6 +16,12 @@ const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;
 const threshold = (t: number) => (t >= 1 ? 'never' : f3(t));
 
+/** The warnings on the figures: validation records the model learned (the choice is optimistic), test records it saw (no locked test). */
+function overlapWarnings(r: Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'>): string[] {
+  const validation = r.trainingOverlap.validation.inTraining ? [r.trainingOverlap.validation.note] : [];
+  return [...validation, ...(r.notLockedTest ? [r.notLockedTest] : [])].map((w) => `  warning: ${w}`);
+}
+
 /** The result as text: what was chosen where, then the locked test beside the base's operating point. */
 export function operatingPointLines(r: OperatingPointJobResult): string[] {
   const lines = [
@@ -24,11 +30,14 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
     `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
   ];
   if (r.override) lines.push(`  ${r.override}`);
+  // Before any figure, as ecg evaluate says it: records the model learned make the choice optimistic and the test no locked test.
+  lines.push(...overlapWarnings(r));
+  const test = r.notLockedTest ? 'test' : 'locked test';
   // The figures below cover only the records the model is for.
-  for (const [split, o] of [['validation', r.outOfScope.validation], ['locked test', r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${o.note}`);
+  for (const [split, o] of [['validation', r.outOfScope.validation], [test, r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${o.note}`);
   lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);
   for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
-  lines.push(`  locked test (${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);
+  lines.push(`  ${test} (${r.notLockedTest ? 'not a locked test: see the warning above; ' : ''}${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);
   for (const c of r.perClass) {
     lines.push(`    ${c.name.padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
   }
@@ -40,7 +49,8 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
  * By default the package goes into the data folder's models/, where the app lists it to every reader: so it
  * is made as the app's own job makes it (train:operating-point): the trainer role, the start and end
  * audited, the new model registered, its locked-test figures recorded as its evaluation on this site's data
- * (what `ecg models promote` asks for), and signed when the site has a key.
+ * (what `ecg models promote` asks for) unless the base model saw some of those records, and signed when
+ * the site has a key.
  */
 async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOptions, 'out' | 'modelsDir'>, context: JobContext, say: (line: string) => void): Promise<OperatingPointJobResult> {
   const base = await readManifest(options.model);
@@ -53,7 +63,11 @@ async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOp
       await signIfKeyed(dataDir, r.out);
       return operatingPointResult(r, dataset);
     },
-  );
+  ).then((r) => {
+    // The package is written and listed (its operating point may still be the site's choice), but its test figures are no evidence for a promotion.
+    if (r.notLockedTest) say(`not recorded as this site's evaluation of ${r.manifest.name} (ecg models promote needs a locked test): ${r.notLockedTest}`);
+    return r;
+  });
 }
 
 export const operatingPointCommand: CliCommand = {
@@ -72,7 +86,11 @@ flagged; a class with fewer validation positives or negatives than the minimum i
 Then the locked test rows are read once, to report: per class sensitivity and specificity with
 95 % CIs (each the wider of the bootstrap interval and Wilson's score interval on its counts, as a
 bootstrap has no width at 0 or 100 %) at the new operating point and at the base package's own,
-on the same records.
+on the same records. Validation and test records the base model trained or validated on (its
+training-record filter, by exact content, as ecg evaluate counts them) are counted: thresholds
+chosen on them are optimistic, and test figures on them are no locked test — a warning line names
+how many and which, --json says it in "notLockedTest" (null otherwise), and they are not recorded
+as this site's evaluation. The package is still written.
 Writes a NEW sealed package (the base's weights and topology byte for byte, the new operating
 point, provenance naming the base) named "<base name> — rule-out 0.95 (site)" unless --name.
 
@@ -80,7 +98,8 @@ By default the package goes into the data folder's models/, where the app lists 
 reader, so it is made as the app's "Site operating point" makes it: the trainer role is needed
 under a site policy (a refusal is audited), the start and end are audited (operating-point.started,
 .finished), the new model is registered and its locked-test figures recorded as its evaluation on
-this site's data (what ecg models promote needs), and it is signed when the site has a key. Ctrl-C
+this site's data (what ecg models promote needs; not when the test rows hold records the model
+saw: then stderr says so), and it is signed when the site has a key. Ctrl-C
 (or SIGTERM) records its end as interrupted and exits 130 (143); a run killed outright gets that
 end at the next open of the data folder. With --out it goes where you say, unrestricted and unrecorded, as ecg train's output does.
 
@@ -106,8 +125,10 @@ Output (--json): {"out","manifest":{…},"goal","operatingPoint":{"method","targ
 "base":{"id","name","operatingPoint"},"dataset","classes","validation":{"n","metrics","ci","note"},
 "test":{"n","metrics","ci","calibration"},"baseTest":{"n","metrics","ci"},"perClass":[{"name","threshold","baseThreshold",
 "validation":{"positives","negatives","sensitivity","specificity"},"note","test":{"sensitivity":{"value","low","high"},
-"specificity":{…}},"baseTest":{…}}],"override","failed"}. A threshold of 1 is never flagged. Validation figures
-are optimistic (the operating point was chosen on them); test figures are the ones to report. Undefined values are null.`,
+"specificity":{…}},"baseTest":{…}}],"override","failed","testFailed","outOfScope":{"validation","test"},
+"trainingOverlap":{"validation":{"checked","inTraining","note"},"test":{…}},"notLockedTest"}. A threshold of 1 is never flagged. Validation figures
+are optimistic (the operating point was chosen on them); test figures are the ones to report, unless "notLockedTest"
+says why they are not a locked test. Undefined values are null.`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, goal: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'min-val-examples': { type: 'string' }, 'data-dir': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);

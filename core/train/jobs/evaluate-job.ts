@@ -211,7 +211,7 @@ async function rateCopiesOf(loaded: LoadedModel, dataset: Dataset, items: readon
  * from, may have trained or validated on, or a copy of which at another rate it did: what the
  * overlap counted (a model without a filter of its own counts none, as the overlap does).
  */
-function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>, copies: RateCopySearch | undefined): string[] {
+export function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>, copies?: RateCopySearch): string[] {
   const manifests = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest) : [loaded.manifest];
   const filters = manifests.flatMap((manifest) => {
     const { own, bases } = trainingRecordsOf(manifest);

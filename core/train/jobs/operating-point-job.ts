@@ -20,12 +20,14 @@ import type { JobContext } from '../progress';
 import { scoreWithCi, type ScoredMetrics } from '../scores';
 import { ensureBackend } from '../setup';
 import { confusionAt, defaultTarget, operatingThresholds, targetRange, type TargetRule, type ThresholdMethod } from '../thresholds';
-import { classMapping } from './evaluate-job';
+import { classMapping, seenInTrainingNote, seenRecordIds } from './evaluate-job';
+import { trainingRecordsOf } from '../base-records';
 import { datasetSha256, indexDataset } from './prepare';
 import { scoreItemLogits } from './score-items';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { counted } from '../../contract/counted';
+import { trainingOverlap, type TrainingOverlap } from '../training-overlap';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
 export const operatingPointGoals = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
@@ -104,6 +106,13 @@ export interface OperatingPointJobResult {
   readonly testFailed: { id: string; message: string }[];
   /** Records of each split outside the model's intended input, in no figure (what predict abstains on). */
   readonly outOfScope: { readonly validation: OutOfScope; readonly test: OutOfScope };
+  /** How many validation and test records the base model trained or validated on (its package's training-record filter). */
+  readonly trainingOverlap: { readonly validation: TrainingOverlap; readonly test: TrainingOverlap };
+  /**
+   * Why the test figures are not a locked test (the base model saw some of those records, named), or
+   * null: then, and only then, they may be kept as the new model's site evaluation.
+   */
+  readonly notLockedTest: string | null;
 }
 
 /** The threshold rule of a goal. */
@@ -214,14 +223,16 @@ interface Scored {
   readonly labels: number[][];
   readonly failed: { id: string; message: string }[];
   readonly outOfScope: OutOfScope;
+  /** Content hash of each kept record: checked against the model's training records. */
+  readonly contentHashes: ReadonlyMap<string, string>;
 }
 
 /** Scores the split's records within the model's intended input (the others counted, as evaluate does): an operating point is chosen and reported on what predict gives numbers for. */
 async function scoreSplit(loaded: LoadedPackage, items: readonly DatasetItem[], columns: readonly number[], options: OperatingPointJobOptions, pool: InferencePool | undefined, context: JobContext): Promise<Scored> {
   const { items: inScope, outOfScope } = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], items, context.signal);
   if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `${items[0]?.split ?? ''} rows: ${outOfScope.note}` });
-  const { kept, logits, failed } = await scoreItemLogits(loaded, inScope, { cacheDir: options.cacheDir, pool }, context);
-  return { kept, logits, failed, outOfScope, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
+  const { kept, logits, failed, contentHashes } = await scoreItemLogits(loaded, inScope, { cacheDir: options.cacheDir, pool }, context);
+  return { kept, logits, failed, outOfScope, contentHashes, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
 }
 
 function rate(metrics: ScoredMetrics, ci: Record<string, Interval>, name: string, figure: 'sensitivity' | 'specificity'): RateWithInterval {
@@ -254,6 +265,28 @@ function perClassFigures(classes: readonly string[], val: Scored, valProbs: numb
   });
 }
 
+/**
+ * How many validation and test records the model trained or validated on, by content, as
+ * `ecg evaluate` counts them (a site's labels CSV over records it learned, PTB-XL renumbered, hold
+ * such): thresholds chosen on records it learned are optimistic, and test figures on them are no
+ * locked test (seenInTrainingNote names which), so they are not kept as the site's evaluation.
+ */
+function overlapWithTraining(loaded: LoadedPackage, val: Scored, test: Scored): Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'> {
+  const { name } = loaded.manifest;
+  // Its own records and those of every base its weights started from (a fine-tuning's), as evaluate counts them.
+  const records = trainingRecordsOf(loaded.manifest);
+  const hashes = (s: Scored) => s.kept.map((i) => s.contentHashes.get(i.id));
+  const validation = trainingOverlap(name, records, hashes(val), 'the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic', 'validation record');
+  const onTest = trainingOverlap(name, records, hashes(test), undefined, 'test record');
+  return { trainingOverlap: { validation, test: onTest }, notLockedTest: seenInTrainingNote(onTest, seenRecordIds(loaded, test.kept, test.contentHashes)) };
+}
+
+/** Says, as the job goes, what the overlap makes of its figures: the user of a long run should not learn it only at the end. */
+function warnOfOverlap(overlap: Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'>, context: JobContext): void {
+  const warnings = [overlap.trainingOverlap.validation.inTraining ? overlap.trainingOverlap.validation.note : null, overlap.notLockedTest];
+  for (const warning of warnings) if (warning) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${warning}` });
+}
+
 /** The temperature fitted on the validation logits, then the goal's thresholds on the calibrated validation probabilities. */
 function chooseOnValidation(val: Scored, rule: ThresholdMethod | TargetRule): { valProbs: number[][]; operatingPoint: OperatingPoint } {
   const { temperature, note } = calibrationTemperature(val.labels, val.logits);
@@ -274,6 +307,9 @@ function chooseOnValidation(val: Scored, rule: ThresholdMethod | TargetRule): { 
  * target for a rule-in test, or F1 / Youden) refit on the site dataset's validation rows only,
  * a class too thin there refused; then one evaluation on the locked test rows at the new
  * operating point, with the base package's own operating point on the same records beside it.
+ * Both splits are checked against the base's training-record filter: test figures on records it
+ * learned are said not to be a locked test (and are not kept as the site's evaluation); the package
+ * is still written, since its operating point may still be the site's choice.
  * Writes a new sealed package: the base's weights and topology byte for byte, the new operating
  * point, provenance naming the base.
  */
@@ -309,6 +345,8 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
     const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
     const perClass = perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule);
     const override = validationOverride(minimum, perClass);
+    const overlap = overlapWithTraining(loaded, val, test);
+    warnOfOverlap(overlap, context);
     const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override, minimum });
     return {
       out,
@@ -326,6 +364,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
       failed: [...val.failed, ...test.failed],
       testFailed: test.failed,
       outOfScope: { validation: val.outOfScope, test: test.outOfScope },
+      ...overlap,
     };
   } finally {
     disposeModel(loaded);
@@ -336,8 +375,9 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
  * The new package: the base's bytes, the new operating point, provenance naming the base. The
  * training provenance (dataset, records, training-record filter, epochs) stays the base's: it
  * describes the weights, which did not change. Validation is the site's, where the operating point
- * was chosen; the site's locked-test figures are reported and recorded as a site evaluation, not
- * kept as the package's own test split, which would read as the base dataset's.
+ * was chosen; the site's locked-test figures are reported and recorded as a site evaluation (unless
+ * the base saw some of those records), not kept as the package's own test split, which would read as
+ * the base dataset's.
  */
 async function savePackage(
   where: { readonly model: string; readonly out: string; readonly name: string },

@@ -12,7 +12,7 @@ import { operatingPointByClass } from '../package/manifest';
 /**
  * A site operating point in the contract's shape: what the app's job reports, and what the audit keeps
  * (training-audit.ts: the new model registered, its locked-test figures recorded as its site
- * evaluation), whether the app's engine or `ecg operating-point` ran it.
+ * evaluation unless the base model saw some of those records), whether the app's engine or `ecg operating-point` ran it.
  */
 export function operatingPointResult(r: OperatingPointJobResult, dataset: DatasetSpec): OperatingPointResult {
   const evaluated = (f: { n: number; metrics: object; ci: object }) => ({ n: f.n, metrics: f.metrics, ci: f.ci });
@@ -32,6 +32,8 @@ export function operatingPointResult(r: OperatingPointJobResult, dataset: Datase
       override: r.override,
       unreadable: leftOutSummary(r.testFailed.map(({ id, message }) => ({ id, reason: message }))),
       outOfScope: { validation: outOfScopeSummary(r.outOfScope.validation), test: outOfScopeSummary(r.outOfScope.test) },
+      trainingOverlap: r.trainingOverlap,
+      notLockedTest: r.notLockedTest,
     }),
   );
 }

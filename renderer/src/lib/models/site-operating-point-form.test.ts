@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultMinExamples } from '../../../../core/contract/training-schemas';
-import { defaultMinVal, isMinValOverride, minValOf, minValRequest, overrideSentence } from './site-operating-point-form';
+import { defaultMinVal, isMinValOverride, minValOf, minValRequest, overlapWarnings, overrideSentence } from './site-operating-point-form';
 
 describe("the site operating point form's minimum validation examples per class", () => {
   it("starts at the engine's own default, which the request leaves to the engine", () => {
@@ -27,5 +27,17 @@ describe("the site operating point form's minimum validation examples per class"
     expect(overrideSentence('override: minimum examples per class lowered to 2 in validation (default 3); thresholds tuned on as few as 2 positives for class MI; figures from so few examples are unreliable')).toBe(
       'Override: minimum examples per class lowered to 2 in validation (default 3); thresholds tuned on as few as 2 positives for class MI; figures from so few examples are unreliable.',
     );
+  });
+});
+
+describe("a site operating point's result on records its base model trained on", () => {
+  it('says, as sentences, that validation records the base learned make the thresholds optimistic and test records it saw make no locked test', () => {
+    const none = { checked: 6, inTraining: 0, note: "by exact content, none of the 6 test records is among tiny's 18 training and validation records" };
+    const validation = { checked: 12, inTraining: 12, note: "12 of the 12 validation records are among tiny's training and validation records: the temperature and thresholds were chosen on records it had learned" };
+    const notLocked = "not locked-test figures: 4 of the 6 test records are among tiny's training and validation records: its figures on them are optimistic; a locked test holds no record the model saw (here e.g. a, b, c): leave them out of the test split";
+    expect(overlapWarnings({ trainingOverlap: { validation: none, test: none }, notLockedTest: null })).toEqual({ validation: null, test: null });
+    // A model that keeps no record of its training records: unknown, not a warning (as an evaluation says it).
+    expect(overlapWarnings({ trainingOverlap: { validation: { ...none, inTraining: null }, test: none }, notLockedTest: null })).toEqual({ validation: null, test: null });
+    expect(overlapWarnings({ trainingOverlap: { validation, test: { ...none, inTraining: 4 } }, notLockedTest: notLocked })).toEqual({ validation: `1${validation.note.slice(1)}.`, test: `N${notLocked.slice(1)}.` });
   });
 });

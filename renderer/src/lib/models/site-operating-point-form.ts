@@ -1,4 +1,4 @@
-import { defaultMinExamples } from '../../../../core/contract/training-schemas';
+import { defaultMinExamples, type OperatingPointResult } from '../../../../core/contract/training-schemas';
 import { wholeNumberOf } from '../forms/whole-number';
 
 /** The engine's own default, as the field shows it: fewer validation positives or negatives of a class than this is refused. */
@@ -25,4 +25,16 @@ export function isMinValOverride(text: string): boolean {
 /** The engine's override statement ("override: …") as a sentence of the result line. */
 export function overrideSentence(override: string): string {
   return `${override.charAt(0).toUpperCase()}${override.slice(1)}.`;
+}
+
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+
+/**
+ * What the result says of the records the base model trained or validated on, as sentences: on
+ * validation its thresholds are optimistic; on test its figures are no locked test (the engine
+ * then did not record them as this site's evaluation), as `ecg operating-point` warns.
+ */
+export function overlapWarnings(result: Pick<OperatingPointResult, 'trainingOverlap' | 'notLockedTest'>): { validation: string | null; test: string | null } {
+  const { validation } = result.trainingOverlap;
+  return { validation: validation.inTraining ? sentence(validation.note) : null, test: result.notLockedTest ? sentence(result.notLockedTest) : null };
 }
