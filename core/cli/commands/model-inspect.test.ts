@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { modelManifestSchema } from '../../train/package/manifest';
 import { readManifest } from '../../train/service/models';
 import { capture } from '../../test/cli-io';
-import { duplicatesWithoutMethod, starterCopy, withoutDuplicates } from '../../test/legacy-starter';
+import { duplicatesWithoutMethod, starterCopy, withoutDuplicates, type RawManifest } from '../../test/legacy-starter';
 import { modelCommand } from './model';
 import { bundledModelsDir } from './model-path';
 
@@ -27,6 +27,19 @@ describe("ecg model inspect: the dataset line's counts beside the figures", () =
     expect(lines).toContain('  dataset ptbxl-superclass-100hz: 326 train · 65 validation (64 within its intended input, see below) · 56 test (locked; 54 within its intended input, see below)');
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}locked test \(54 records\): /));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}note: the figures cover only the records within .*; 2 of 56 left out/));
+  });
+});
+
+describe('ecg model inspect: a count of one', () => {
+  it('says "1 record", not "1 records", of a locked test and of a cross-validation fold\'s held-out rows that held one', async () => {
+    const one = (manifest: RawManifest) => {
+      const test = { ...(manifest.provenance.test as Record<string, unknown>), n: 1 };
+      manifest.provenance.test = test;
+      manifest.provenance.cvFold = { k: 10, fold: 1, seed: 2018, heldOut: test };
+    };
+    const lines = await inspect(await starterCopy(await mkdtemp(path.join(tmpdir(), 'einthoven-inspect-one-')), one));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}locked test \(1 record\): /));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}held-out rows of cross-validation fold 1 \(1 record; not a locked test\): /));
   });
 });
 

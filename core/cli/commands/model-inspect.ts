@@ -1,5 +1,6 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
 import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, replacedTestsText, validationWords } from '../../contract/model-card-text';
+import { counted } from '../../contract/counted';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
 import { EinthovenError } from '../../errors';
@@ -54,9 +55,9 @@ export function modelCardLines(d: ModelDetail): string[] {
   if (d.cvFold) {
     lines.push(`  ${cvFoldText(d.cvFold, d.test !== null)}`);
     const { heldOut } = d.cvFold;
-    if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${heldOut.n} records; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
+    if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${counted(heldOut.n, 'record')}; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
-  lines.push(...(d.test ? [`  locked test (${d.test.n} records): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
+  lines.push(...(d.test ? [`  locked test (${counted(d.test.n, 'record')}): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
   // A locked test read more than once: said under its figures, as the card says it.
   if (d.replacedTests) lines.push(`  WARNING: ${replacedTestsText(d.replacedTests)}`);
   // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.
