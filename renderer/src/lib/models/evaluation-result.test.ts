@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SiteEvaluationSchema } from '../../../../core/contract/evaluation-schemas';
 import { EvaluatedSchema, EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
-import { evaluationWarning, fusionEvaluationText, leftOutLines, outOfScopeText, siteLeftOut } from './evaluation-result';
+import { evaluationWarning, fusionEvaluationText, leftOutLines, outOfScopeText, siteEvaluatedText, siteLeftOut } from './evaluation-result';
 
 /** A fusion package's evaluation on a site's locked test rows, as the engine sends it (parsed by the contract, as the app receives it). */
 const fusionResult: EvaluationResult = EvaluationResultSchema.parse({
@@ -39,6 +39,23 @@ describe("an evaluation's figures on screen", () => {
     });
     const { fusion: _fusion, ...plain } = fusionResult;
     expect(fusionEvaluationText(plain, 'pe-ecg')).toBeNull();
+  });
+
+  it('says "1 record", not "1 records", of a fusion and its network evaluated on one', () => {
+    const f = fusionResult.fusion;
+    if (!f) throw new Error('no fusion');
+    const one = { ...fusionResult, n: 1, fusion: { ...f, ecgOnly: { ...f.ecgOnly, n: 1 } } };
+    const text = fusionEvaluationText(one, 'pe-ecg-fusion');
+    expect(text?.fusion).toMatch(/ on 1 record with every score item, /);
+    expect(text?.network).toMatch(/ on 1 record, at its own operating point /);
+  });
+
+  it("says on how many records a site evaluation was done and whether it was recorded, one record as \"1 record\"", () => {
+    expect(siteEvaluatedText(fusionResult)).toBe('Evaluated on 6 locked test records and recorded.');
+    expect(siteEvaluatedText({ ...fusionResult, n: 1 })).toBe('Evaluated on 1 locked test record and recorded.');
+    const notLockedTest = 'not locked-test figures: the model was fitted on the training split, so they are optimistic; report the test split (--split test)';
+    expect(siteEvaluatedText({ ...fusionResult, split: 'train', notLockedTest })).toBe("Evaluated on 6 records of the train split; not recorded as this site's evaluation.");
+    expect(siteEvaluatedText({ ...fusionResult, n: 1, split: 'train', notLockedTest })).toBe("Evaluated on 1 record of the train split; not recorded as this site's evaluation.");
   });
 
   it('says once that a network with no discriminating threshold is never flagged (it said so twice: the threshold, then the label)', () => {

@@ -19,6 +19,15 @@ export function evaluationWarning(result: Pick<EvaluationResult, 'notLockedTest'
 }
 
 /**
+ * What a site evaluation says once done: on how many records, and whether they were kept as this
+ * site's evaluation (figures off the locked test split are not).
+ */
+export function siteEvaluatedText(result: Pick<EvaluationResult, 'n' | 'split' | 'notLockedTest'>): string {
+  if (result.notLockedTest) return `Evaluated on ${counted(result.n, 'record')} of the ${result.split} split; not recorded as this site's evaluation.`;
+  return `Evaluated on ${counted(result.n, 'locked test record')} and recorded.`;
+}
+
+/**
  * The records the figures leave out as outside the model's intended input (as predict abstains on
  * them), said beside the figures as `ecg evaluate` says it; null when none were left out, and for
  * results and packages made before they were counted (absent there: never "none").
@@ -76,8 +85,8 @@ export function fusionEvaluationText(result: EvaluationResult, modelName: string
   if (!f) return null;
   const { ecgOnly } = f;
   return {
-    fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${result.n} records with every score item, at the fusion's own operating point ${pointText(result.operatingPoint)}`,
-    network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${ecgOnly.n} records, at its own operating point ${pointText(ecgOnly.operatingPoint)}`,
+    fusion: `${modelName} (fused ECG + score items): AUC ${metricWithInterval(result.metrics.aucMacro, result.ci['aucMacro'])} on ${counted(result.n, 'record')} with every score item, at the fusion's own operating point ${pointText(result.operatingPoint)}`,
+    network: `ECG network alone — base model ${f.baseModel.name} (${f.baseModel.id}), not the fusion's figures: AUC ${metricWithInterval(ecgOnly.metrics.aucMacro, ecgOnly.ci['aucMacro'])} on ${counted(ecgOnly.n, 'record')}, at its own operating point ${pointText(ecgOnly.operatingPoint)}`,
     unscored: f.unscored.count > 0 ? `${counted(f.unscored.count, 'evaluated record')} could not be fused and ${isAre(f.unscored.count)} in no fusion figure (first: ${f.unscored.firstReason ?? '—'})` : null,
   };
 }

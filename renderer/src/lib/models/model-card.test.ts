@@ -63,6 +63,7 @@ describe("the model card's intended use and limits", () => {
     expect(lines.some((l) => l.startsWith('Not yet evaluated'))).toBe(false);
     // The detail's own evaluation counts the same when none newer is given.
     expect(intendedUse(model({ test: null, siteEvaluation: evaluation })).at(-1)).toMatch(/^Its package carries no locked-test evaluation/);
+    expect(intendedUse(model({ test: null }), { ...evaluation, n: 1 }).at(-1)).toMatch(/its only figures on unseen records are this site's \(1 locked test record of hospital\)\.$/);
   });
 });
 
@@ -77,6 +78,8 @@ describe("a PE fusion package's card", () => {
     );
     expect(fusionNetworkText(fusion, model({ ...base, test: null }))).toMatch(/not this fusion's \(.*\)\. No locked-test evaluation: its quality on unseen records is unknown\.$/);
     expect(fusionNetworkText(fusion, undefined)).toMatch(/\. Its locked-test figures are on its own card; it is not installed here\.$/);
+    // A locked test of one record: "1 record", not "1 records".
+    expect(fusionNetworkText(fusion, model({ ...base, test: { n: 1, ci: {}, metrics: { aucMacro: 0.65 } } }))).toMatch(/ on 1 record of pe-site \(the ECG alone\)\.$/);
   });
 
   it('says where its probability is shown and that the ECG alone is its base', () => {

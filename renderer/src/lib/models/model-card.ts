@@ -1,6 +1,7 @@
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
 import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
 import { defaultMinExamples, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { counted } from '../../../../core/contract/counted';
 import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
 // Said the same by `ecg model inspect`: the wording lives in the contract, which both import.
@@ -32,7 +33,7 @@ export function intendedUse(model: ModelDetail, siteEvaluation: SiteEvaluation |
   if (weak.length > 0) lines.push(`Few validation positives (< ${fewPositives}) for ${weak.map((c) => `${c} (${perClass[c]?.support ?? 0})`).join(', ')}: their thresholds and metrics are unreliable.`);
   // Either locked test tells something of its quality on unseen records; only without both is it unknown.
   if (!model.test && !siteEvaluation) lines.push('Not yet evaluated on its locked test split: its quality on unseen records is unknown (the validation figures are optimistic, having chosen the epoch, thresholds and temperature).');
-  if (!model.test && siteEvaluation) lines.push(`Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (${siteEvaluation.n} locked test records of ${siteEvaluation.dataset.name}).`);
+  if (!model.test && siteEvaluation) lines.push(`Its package carries no locked-test evaluation of its own data: its only figures on unseen records are this site's (${counted(siteEvaluation.n, 'locked test record')} of ${siteEvaluation.dataset.name}).`);
   if (model.fusion) {
     const { name, id } = model.fusion.baseModel;
     lines.push(`A PE fusion of the ECG model ${name} (${id}) with clinical score items (${model.fusion.items.join(', ')}): its probability is shown in a record's PE panel once those items are entered, beside the ECG's; a prediction of the ECG alone is ${name}'s.`);
@@ -67,5 +68,5 @@ export function fusionNetworkText(fusion: NonNullable<ModelSummary['fusion']>, b
   if (!base) return `${network}. Its locked-test figures are on its own card; it is not installed here.`;
   if (!base.test) return `${network}. ${splitLabels.none.replace("this model's", 'its')}.`;
   const auc = metricWithInterval(base.test.metrics.aucMacro, base.test.ci['aucMacro']);
-  return `${network}. Its locked test: AUC ${auc} on ${base.test.n} records of ${base.dataset} (the ECG alone).`;
+  return `${network}. Its locked test: AUC ${auc} on ${counted(base.test.n, 'record')} of ${base.dataset} (the ECG alone).`;
 }

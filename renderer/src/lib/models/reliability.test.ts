@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationBeyondChance, type ClassCalibrationInfo } from '../../../../core/contract/evaluation-schemas';
-import { calibrationVerdict, reliabilityGeometry } from './reliability';
+import { calibrationCounts, calibrationVerdict, reliabilityGeometry } from './reliability';
 
 type Bin = ClassCalibrationInfo['bins'][number];
 
@@ -54,5 +54,12 @@ describe('calibrationVerdict', () => {
     const unbounded = calibration([[5, 10, 0.55, 0.5]], { ece: 0.05, p95: null });
     expect(calibrationBeyondChance(unbounded)).toBe(false);
     expect(calibrationVerdict(unbounded)).toBe('ECE 0.050 (no chance bound to read it against); mean probability 0.550 against 50 % positive');
+  });
+
+  it('says "1 record", not "1 records", of a class calibrated on one', () => {
+    const one = calibration([[5, 1, 0.55, 1]], { ece: 0.45, p95: 0.5 });
+    expect(calibrationCounts(one)).toBe('1 record, 1 positive');
+    expect(calibrationCounts(calibration([[1, 50, 0.15, 0.2], [7, 50, 0.75, 0.7]], { ece: 0.05, p95: 0.08 }))).toBe('100 records, 45 positive');
+    expect(calibrationVerdict(one)).toBe('ECE 0.450: within chance (a calibrated model would stay under 0.500 on 1 record 95 % of the time); mean probability 0.550 against 100 % positive');
   });
 });

@@ -42,6 +42,11 @@ export function reliabilityGeometry(calibration: ClassCalibrationInfo, size = 17
 
 const f3 = (v: number) => v.toFixed(3);
 
+/** The figure's counts under it: "40 records, 12 positive". */
+export function calibrationCounts(calibration: Pick<ClassCalibrationInfo, 'n' | 'positives'>): string {
+  return `${counted(calibration.n, 'record')}, ${calibration.positives} positive`;
+}
+
 /** The mean probability given and the share of records that were positive: the simplest sign of a shifted model. */
 function averages(calibration: ClassCalibrationInfo): { meanProbability: number; prevalence: number } | null {
   if (calibration.n === 0) return null;
@@ -60,7 +65,7 @@ export function calibrationVerdict(calibration: ClassCalibrationInfo): string {
   const mean = averages(calibration);
   const shift = mean ? `mean probability ${f3(mean.meanProbability)} against ${Math.round(mean.prevalence * 100)} % positive` : '';
   if (bound === null) return `ECE ${f3(ece)} (no chance bound to read it against); ${shift}`;
-  const chance = `a calibrated model would stay under ${f3(bound)} on ${n} records 95 % of the time`;
+  const chance = `a calibrated model would stay under ${f3(bound)} on ${counted(n, 'record')} 95 % of the time`;
   if (ece <= bound) return `ECE ${f3(ece)}: within chance (${chance}); ${shift}`;
   return `ECE ${f3(ece)}: beyond chance (${chance}): read its probabilities with care; ${shift}`;
 }
