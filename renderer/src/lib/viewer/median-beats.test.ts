@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MedianBeatView } from '../../../../core/contract/viewer-schemas';
-import { beatPoints, cellWidthMm, medianCells, sampleXMm } from './median-beats';
+import { beatPoints, cellWidthMm, medianCells, medianOfText, sampleXMm } from './median-beats';
 
 function beat(leads: string[], n = 500): MedianBeatView {
   return { leads, samples: leads.map(() => new Float32Array(n)), pre: 175, beatsUsed: 9, pacedBeatsLeftOut: 0, fiducials: { pOnset: 80, pOffset: 120, qrsOnset: 160, qrsOffset: 205, tEnd: 380 } };
@@ -22,5 +22,12 @@ describe('median-beat panel geometry', () => {
     const samples = Float32Array.from([0, 1, -0.5]);
     // Cell 30 mm high: baseline at 15 mm; 1 mV = 10 mm up; 1 px per mm for readability.
     expect(beatPoints(samples, 100, { xMm: 10, yMm: 0 }, 1)).toBe('10.0,15.0 10.5,5.0 11.0,20.0');
+  });
+});
+
+describe('median-beat caption', () => {
+  it('says how many typical beats the median is of, "1 typical beat" where a short strip held one', () => {
+    expect(medianOfText(beat(['I']))).toBe('Median of 9 typical beats per lead');
+    expect(medianOfText({ ...beat(['I']), beatsUsed: 1 })).toBe('Median of 1 typical beat per lead');
   });
 });

@@ -1,4 +1,5 @@
 import type { MedianBeatView } from '../../../../core/contract/viewer-schemas';
+import { counted } from '../../../../core/contract/counted';
 import { standardLeadOrder } from './layout';
 
 /**
@@ -7,6 +8,11 @@ import { standardLeadOrder } from './layout';
  * judge; every cell shares the same time axis, so a boundary is one vertical line through all.
  */
 export const medianBeatPaper = { speedMmS: 50, gainMmMv: 10, cellHeightMm: 30, gapMm: 5 } as const;
+
+/** The caption's opening: how many beats each lead's median is of ("Median of 1 typical beat per lead" on a short strip). */
+export function medianOfText(beat: Pick<MedianBeatView, 'beatsUsed'>): string {
+  return `Median of ${counted(beat.beatsUsed, 'typical beat')} per lead`;
+}
 
 export interface MedianCell {
   readonly lead: string;
