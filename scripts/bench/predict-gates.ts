@@ -20,19 +20,15 @@
  * (default 100) after every forward pass, so that each stage is timed on its own.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { decodeRecordFiles } from '../../core/data/records';
 import { canonicalLeads, type EcgRecord } from '../../core/formats/record';
-import { backendNameSchema, initBackend } from '../../core/ml/backend/init';
-import { inferenceEngineReport } from '../../core/ml/onnx/runtime';
 import { measuredQrsMs } from '../../core/signal/measure';
 import { detectPacing } from '../../core/signal/pacing';
 import { detectQrs } from '../../core/signal/qrs';
 import { assessRecord } from '../../core/signal/record-quality';
 import { RecordReadings } from '../../core/signal/record-readings';
 import { probabilities } from '../../core/train/calibration';
-import { loadPackage } from '../../core/train/package/archive';
 import type { LoadedPackage } from '../../core/train/package/io';
 import * as manifestModule from '../../core/train/package/manifest';
 import { aggregateLogits, logitsOf } from '../../core/train/predict';
@@ -40,7 +36,8 @@ import * as predictorModule from '../../core/train/predictor';
 import * as gateModule from '../../core/train/quality-gate';
 import * as scopeModule from '../../core/train/scope';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, poolHeaders, repoRoot, revisionCore } from './revision';
+import { engineStageTable, flag, poolHeaders, revisionCore } from './revision';
+import { benchStarterAtBothRates } from './starter-at-both-rates';
 
 /** The parts of an engine a prediction is timed through: this checkout's, or a revision's. */
 interface PredictEngine {
@@ -259,28 +256,5 @@ function report(rate: string, f: RateFigures, engines: readonly PredictEngine[],
 export const area: BenchArea = {
   name: 'predict-gates',
   summary: 'what a prediction does before the model (quality gate, scope check) against its forward pass, stage by stage, on PTB-XL at 100 and 500 Hz',
-  async bench({ args, log }) {
-    const pool = benchPool(args, log);
-    if (!pool) return {};
-    const count = Number(flag(args, '--records') ?? 50);
-    const passes = Number(flag(args, '--passes') ?? 3);
-    const settleMs = Number(flag(args, '--settle') ?? 100);
-    const rev = flag(args, '--reference');
-    const backend = await initBackend({ force: backendNameSchema.parse(flag(args, '--backend') ?? 'cpu') });
-    const inference = await inferenceEngineReport();
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
-    const loaded = await loadPackage(path.join(repoRoot, 'resources', 'models', 'starter'));
-    log(`backend ${backend.active}, forward pass on ${inference.engine}${inference.threads ? ` (${inference.threads} threads)` : ''}${inference.reason ? ` (${inference.reason})` : ''}; ${passes} passes, ${settleMs} ms of rest after each forward pass`);
-    const loadBefore = os.loadavg().map((l) => round(l));
-    const figures: Record<string, unknown> = { passes, settleMs, model: 'the bundled starter', backend: backend.active, inference, engines: engines.map((e) => e.label) };
-    for (const rate of ['records100', 'records500']) {
-      const f = await benchRate(path.join(pool, rate), count, passes, settleMs, engines, loaded);
-      report(rate, f, engines, log);
-      figures[rate] = f;
-    }
-    loaded.model.dispose();
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
-    return figures;
-  },
+  bench: ({ args, log }) => benchStarterAtBothRates(args, log, { defaultRecords: 50, backend: flag(args, '--backend') ?? 'cpu', rest: { flag: '--settle', defaultMs: 100, key: 'settleMs', text: 'ms of rest after each forward pass' }, thisCheckout, revisionEngine, benchRate, report }),
 };

@@ -17,19 +17,16 @@
  * engines are compared record by record (probabilities, decisions, abstention, reasons, quality).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { decodeRecordFiles } from '../../core/data/records';
 import type { EcgRecord } from '../../core/formats/record';
-import { backendNameSchema, initBackend } from '../../core/ml/backend/init';
-import { inferenceEngineReport } from '../../core/ml/onnx/runtime';
 import { probabilities } from '../../core/train/calibration';
-import { loadPackage } from '../../core/train/package/archive';
 import type { LoadedPackage } from '../../core/train/package/io';
 import * as predictModule from '../../core/train/predict';
 import * as predictorModule from '../../core/train/predictor';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, poolHeaders, repoRoot, revisionCore } from './revision';
+import { engineStageTable, poolHeaders, revisionCore } from './revision';
+import { benchStarterAtBothRates } from './starter-at-both-rates';
 
 /** What a prediction is timed through: this checkout's engine, or a revision's. */
 interface SequenceEngine {
@@ -176,28 +173,5 @@ function report(rate: string, f: RateFigures, engines: readonly SequenceEngine[]
 export const area: BenchArea = {
   name: 'predict-sequence',
   summary: 'predictions record after record with no rest (ecg predict over a folder), whole and in parts, and the forward pass alone, on PTB-XL at 100 and 500 Hz',
-  async bench({ args, log }) {
-    const pool = benchPool(args, log);
-    if (!pool) return {};
-    const count = Number(flag(args, '--records') ?? 30);
-    const passes = Number(flag(args, '--passes') ?? 3);
-    const restMs = Number(flag(args, '--rest') ?? 100);
-    const rev = flag(args, '--reference');
-    const backend = await initBackend({ force: backendNameSchema.parse('cpu') });
-    const inference = await inferenceEngineReport();
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
-    const loaded = await loadPackage(path.join(repoRoot, 'resources', 'models', 'starter'));
-    log(`backend ${backend.active}, forward pass on ${inference.engine}${inference.threads ? ` (${inference.threads} threads)` : ''}${inference.reason ? ` (${inference.reason})` : ''}; ${passes} passes, ${restMs} ms of rest before each engine's runs and before each rested forward pass`);
-    const loadBefore = os.loadavg().map((l) => round(l));
-    const figures: Record<string, unknown> = { passes, restMs, model: 'the bundled starter', backend: backend.active, inference, engines: engines.map((e) => e.label) };
-    for (const rate of ['records100', 'records500']) {
-      const f = await benchRate(path.join(pool, rate), count, passes, restMs, engines, loaded);
-      report(rate, f, engines, log);
-      figures[rate] = f;
-    }
-    loaded.model.dispose();
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
-    return figures;
-  },
+  bench: ({ args, log }) => benchStarterAtBothRates(args, log, { defaultRecords: 30, backend: 'cpu', rest: { flag: '--rest', defaultMs: 100, key: 'restMs', text: 'ms of rest before each engine\'s runs and before each rested forward pass' }, thisCheckout, revisionEngine, benchRate, report }),
 };
