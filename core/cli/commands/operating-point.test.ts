@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { attachTestReport, readFolderManifest } from '../../train/package/io';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -259,5 +259,25 @@ describe('ecg operating-point on a labels CSV whose test rows the model trained 
       ['operating-point.finished', expect.any(String)],
       ['model.evaluated', `model:${kept.manifest.id}`],
     ]);
+  }, 300_000);
+});
+
+describe('ecg operating-point on a labels CSV whose test rows hold a copy, at another sampling rate, of a record the model trained on', () => {
+  it('counts it as seen, as ecg evaluate does, and says its test figures are no locked test', async () => {
+    // PTB-XL's layout with record 1 at 500 Hz beside its 100 Hz file, which the model trained on (fold 3).
+    // The CSV lists the 500 Hz file as a test row in place of the 100 Hz one, which it leaves out as PTB-XL's 500 Hz index would.
+    const rates = path.join(dir, 'rates');
+    await cp(root, rates, { recursive: true });
+    await cp(fixturePath('train', 'ptbxl-500', 'records500'), path.join(rates, 'records500'), { recursive: true });
+    const [header, ...rows] = (await readFile(labels, 'utf8')).trim().split('\n');
+    const own = rows.find((row) => row.startsWith('records100/00000/00001_lr.hea,')) ?? '';
+    expect(own).not.toBe('');
+    const copy = own.replace(/^records100\/00000\/00001_lr\.hea,([^,]*),\w+$/, 'records500/00000/00001_hr.hea,$1,test');
+    expect(copy).toMatch(/^records500.*,test$/);
+    const csv = path.join(dir, 'rates-labels.csv');
+    await writeFile(csv, `${[header, ...rows.filter((row) => row !== own), copy].join('\n')}\n`);
+    const r = JSON.parse((await cli(operatingPointCommand, ['--model', model, '--data', rates, '--labels', csv, '--goal', 'rule-out', '--target', '0.8', '--min-val-examples', '1', '--out', path.join(dir, 'rates-rule-out'), '--backend', 'wasm', '--workers', '1', '--json'])).stdout[0] as string) as OperatingPointJobResult;
+    expect(r.trainingOverlap.test).toEqual({ checked: 7, inTraining: 1, note: `1 of the 7 test records is among tiny's training and validation records (1 of them as a copy at another sampling rate in ${rates}): its figures on them are optimistic` });
+    expect(r.notLockedTest).toBe(`not locked-test figures: ${r.trainingOverlap.test.note}; a locked test holds no record the model saw (here records500/00000/00001_hr.hea): leave them out of the test split`);
   }, 300_000);
 });

@@ -87,7 +87,8 @@ Then the locked test rows are read once, to report: per class sensitivity and sp
 95 % CIs (each the wider of the bootstrap interval and Wilson's score interval on its counts, as a
 bootstrap has no width at 0 or 100 %) at the new operating point and at the base package's own,
 on the same records. Validation and test records the base model trained or validated on (its
-training-record filter, by exact content, as ecg evaluate counts them) are counted: thresholds
+training-record filter, by exact content or by a copy at another sampling rate in the dataset's
+folder, as ecg evaluate counts them) are counted: thresholds
 chosen on them are optimistic, and test figures on them are no locked test — a warning line names
 how many and which, --json says it in "notLockedTest" (null otherwise), and they are not recorded
 as this site's evaluation. The package is still written.

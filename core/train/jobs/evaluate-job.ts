@@ -196,7 +196,7 @@ function overlapWithTraining(loaded: LoadedModel, hashes: readonly (string | und
  * other hashes of the same ECGs), searched where a single model keeps a training-record filter to
  * look them up in; undefined otherwise.
  */
-async function rateCopiesOf(loaded: LoadedModel, dataset: Dataset, items: readonly DatasetItem[], scored: { contentHashes: ReadonlyMap<string, string>; profiles: ReadonlyMap<string, RecordProfile> }, signal: AbortSignal | undefined): Promise<RateCopySearch | undefined> {
+export async function rateCopiesOf(loaded: LoadedModel, dataset: Dataset, items: readonly DatasetItem[], scored: { contentHashes: ReadonlyMap<string, string>; profiles: ReadonlyMap<string, RecordProfile> }, signal: AbortSignal | undefined): Promise<RateCopySearch | undefined> {
   if (isEnsemble(loaded) || !loaded.manifest.provenance.trainingRecords) return undefined;
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
   const records = items.flatMap((i) => {

@@ -20,7 +20,7 @@ import type { JobContext } from '../progress';
 import { scoreWithCi, type ScoredMetrics } from '../scores';
 import { ensureBackend } from '../setup';
 import { confusionAt, defaultTarget, operatingThresholds, targetRange, type TargetRule, type ThresholdMethod } from '../thresholds';
-import { classMapping, seenInTrainingNote, seenRecordIds } from './evaluate-job';
+import { classMapping, rateCopiesOf, seenInTrainingNote, seenRecordIds } from './evaluate-job';
 import { trainingRecordsOf } from '../base-records';
 import { datasetSha256, indexDataset } from './prepare';
 import { scoreItemLogits } from './score-items';
@@ -28,6 +28,7 @@ import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { counted } from '../../contract/counted';
 import { trainingOverlap, type TrainingOverlap } from '../training-overlap';
+import type { RecordProfile } from '../../engine/record-profile';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
 export const operatingPointGoals = ['rule-out', 'rule-in', 'f1', 'youden'] as const;
@@ -225,14 +226,16 @@ interface Scored {
   readonly outOfScope: OutOfScope;
   /** Content hash of each kept record: checked against the model's training records. */
   readonly contentHashes: ReadonlyMap<string, string>;
+  /** Rate-free profile of each kept record: its copies at other sampling rates are looked for by it. */
+  readonly profiles: ReadonlyMap<string, RecordProfile>;
 }
 
 /** Scores the split's records within the model's intended input (the others counted, as evaluate does): an operating point is chosen and reported on what predict gives numbers for. */
 async function scoreSplit(loaded: LoadedPackage, items: readonly DatasetItem[], columns: readonly number[], options: OperatingPointJobOptions, pool: InferencePool | undefined, context: JobContext): Promise<Scored> {
   const { items: inScope, outOfScope } = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], items, context.signal);
   if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'loading', message: `${items[0]?.split ?? ''} rows: ${outOfScope.note}` });
-  const { kept, logits, failed, contentHashes } = await scoreItemLogits(loaded, inScope, { cacheDir: options.cacheDir, pool }, context);
-  return { kept, logits, failed, outOfScope, contentHashes, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
+  const { kept, logits, failed, contentHashes, profiles } = await scoreItemLogits(loaded, inScope, { cacheDir: options.cacheDir, pool }, context);
+  return { kept, logits, failed, outOfScope, contentHashes, profiles, labels: kept.map((i) => columns.map((c) => i.labels[c] as number)) };
 }
 
 function rate(metrics: ScoredMetrics, ci: Record<string, Interval>, name: string, figure: 'sensitivity' | 'specificity'): RateWithInterval {
@@ -266,19 +269,24 @@ function perClassFigures(classes: readonly string[], val: Scored, valProbs: numb
 }
 
 /**
- * How many validation and test records the model trained or validated on, by content, as
- * `ecg evaluate` counts them (a site's labels CSV over records it learned, PTB-XL renumbered, hold
- * such): thresholds chosen on records it learned are optimistic, and test figures on them are no
- * locked test (seenInTrainingNote names which), so they are not kept as the site's evaluation.
+ * How many validation and test records the model trained or validated on, as `ecg evaluate`
+ * counts them: by content, or by a copy at another sampling rate in the dataset's folder (PTB-XL
+ * keeps each ECG at 100 and 500 Hz; a site labelling the 500 Hz files of records the model learned
+ * at 100 Hz, as a labels CSV over records it learned or PTB-XL renumbered, holds such): thresholds
+ * chosen on records it learned are optimistic, and test figures on them are no locked test
+ * (seenInTrainingNote names which), so they are not kept as the site's evaluation.
  */
-function overlapWithTraining(loaded: LoadedPackage, val: Scored, test: Scored): Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'> {
+async function overlapWithTraining(loaded: LoadedPackage, dataset: Dataset, val: Scored, test: Scored, signal: AbortSignal | undefined): Promise<Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'>> {
   const { name } = loaded.manifest;
   // Its own records and those of every base its weights started from (a fine-tuning's), as evaluate counts them.
   const records = trainingRecordsOf(loaded.manifest);
   const hashes = (s: Scored) => s.kept.map((i) => s.contentHashes.get(i.id));
-  const validation = trainingOverlap(name, records, hashes(val), 'the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic', 'validation record');
-  const onTest = trainingOverlap(name, records, hashes(test), undefined, 'test record');
-  return { trainingOverlap: { validation, test: onTest }, notLockedTest: seenInTrainingNote(onTest, seenRecordIds(loaded, test.kept, test.contentHashes)) };
+  // One search of the folder for both splits: each search decodes every record beside the dataset.
+  const both = { contentHashes: new Map([...val.contentHashes, ...test.contentHashes]), profiles: new Map([...val.profiles, ...test.profiles]) };
+  const copies = await rateCopiesOf(loaded, dataset, [...val.kept, ...test.kept], both, signal);
+  const validation = trainingOverlap(name, records, hashes(val), 'the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic', 'validation record', copies);
+  const onTest = trainingOverlap(name, records, hashes(test), undefined, 'test record', copies);
+  return { trainingOverlap: { validation, test: onTest }, notLockedTest: seenInTrainingNote(onTest, seenRecordIds(loaded, test.kept, test.contentHashes, copies)) };
 }
 
 /** Says, as the job goes, what the overlap makes of its figures: the user of a long run should not learn it only at the end. */
@@ -345,7 +353,7 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
     const baseTest = { n: test.kept.length, ...scoreWithCi(test.labels, baseProbs, manifest.classes, manifest.operatingPoint.thresholds, seed, testPatients, { paperExact }) };
     const perClass = perClassFigures(manifest.classes, val, valProbs, operatingPoint, manifest.operatingPoint, testFigures, baseTest, rule);
     const override = validationOverride(minimum, perClass);
-    const overlap = overlapWithTraining(loaded, val, test);
+    const overlap = await overlapWithTraining(loaded, dataset, val, test, context.signal);
     warnOfOverlap(overlap, context);
     const written = await savePackage({ model: options.model, out, name }, loaded, dataset, { operatingPoint, validation, backend: backend.active, seed, override, minimum });
     return {
