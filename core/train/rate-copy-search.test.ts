@@ -43,9 +43,9 @@ describe("a base model's training overlap, across sampling rates", () => {
     const filter = buildRecordFilter([(await hashed(lr)).hash, (await hashed(other)).hash]);
     const copies = await rateCopiesIn(root, new Set(hr), [held]);
     expect(copies).toMatchObject({ searched: 2, skipped: null });
-    const overlap = trainingOverlap('starter', filter, [held.hash], 'its figures on them are optimistic', 'test record', copies);
+    const overlap = trainingOverlap('starter', filter, [held.hash], undefined, 'test record', copies);
     expect(overlap).toMatchObject({ checked: 1, inTraining: 1 });
-    expect(overlap.note).toBe(`the 1 test record is among starter's training and validation records (1 of them as a copy at another sampling rate in ${root}): its figures on them are optimistic`);
+    expect(overlap.note).toBe(`the 1 test record is among starter's training and validation records (as a copy at another sampling rate in ${root}): its figures on it are optimistic`);
   });
 
   it('says how far "none" was checked: exact content, and copies among the folder\'s other records', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildRecordFilter } from './record-filter';
-import { ensembleTrainingOverlap, trainingOverlap } from './training-overlap';
+import { ensembleTrainingOverlap, figuresOptimistic, trainingOverlap } from './training-overlap';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -12,8 +12,18 @@ describe('training overlap by a package\'s record filter', () => {
     expect(none).toMatchObject({ checked: 2, inTraining: 0 });
     expect(none.note).toBe("by exact content, none of the 2 test records is among m's 3 training and validation records (a copy at another sampling rate would not be recognised)");
     // One of them, in the singular (it read "1 of the 2 test records are among").
-    expect(trainingOverlap('m', filter, [sha('a'), sha('x')]).note).toBe("1 of the 2 test records is among m's training and validation records: its figures on them are optimistic");
+    expect(trainingOverlap('m', filter, [sha('a'), sha('x')]).note).toBe("1 of the 2 test records is among m's training and validation records: its figures on it are optimistic");
     expect(trainingOverlap('m', filter, [sha('x')], undefined, 'record').note).toBe("by exact content, the 1 record is not among m's 3 training and validation records (a copy at another sampling rate would not be recognised)");
+  });
+
+  it('says the consequence of one seen record in the singular, its own and a caller\'s, where it read "its figures on them" of one', () => {
+    const filter = buildRecordFilter(['a', 'b', 'c'].map(sha));
+    expect(trainingOverlap('m', filter, [sha('a')]).note).toBe("the 1 test record is among m's training and validation records: its figures on it are optimistic");
+    const comparison = (seen: number) => `${figuresOptimistic(seen)}, and so is the comparison`;
+    expect(trainingOverlap('m', filter, [sha('a'), sha('x')], comparison).note).toBe("1 of the 2 test records is among m's training and validation records: its figures on it are optimistic, and so is the comparison");
+    expect(trainingOverlap('m', filter, [sha('a'), sha('b')], comparison).note).toBe("2 of the 2 test records are among m's training and validation records: its figures on them are optimistic, and so is the comparison");
+    const members = [{ name: 'one', filter }, { name: 'two', filter: buildRecordFilter([sha('z')]) }];
+    expect(ensembleTrainingOverlap('ens', members, [sha('a')]).note).toBe("the 1 test record is among the training and validation records of any of ens's 2 members (one member's is enough): its figures on it are optimistic");
   });
 });
 
@@ -25,7 +35,7 @@ describe("the overlap of a model whose weights started from a base's", () => {
     const overlap = trainingOverlap('ft', { own, bases: [base] }, [sha('a'), sha('c'), sha('x')]);
     expect(overlap).toMatchObject({ checked: 3, inTraining: 2 });
     expect(overlap.note).toBe("2 of the 3 test records are among ft's or its base starter's training and validation records: its figures on them are optimistic");
-    expect(trainingOverlap('ft', { own, bases: [base] }, [sha('a')]).note).toBe("the 1 test record is among ft's training and validation records: its figures on them are optimistic");
+    expect(trainingOverlap('ft', { own, bases: [base] }, [sha('a')]).note).toBe("the 1 test record is among ft's training and validation records: its figures on it are optimistic");
     const none = trainingOverlap('ft', { own, bases: [base, { id: 'b2@000000000000', name: 'b2', records: buildRecordFilter([sha('f')]) }] }, [sha('x')]);
     expect(none).toMatchObject({ checked: 1, inTraining: 0 });
     expect(none.note).toBe("by exact content, the 1 test record is not among ft's 2 training and validation records or its bases starter's 3, b2's 1 (a copy at another sampling rate would not be recognised)");
@@ -40,7 +50,7 @@ describe("the overlap of a model whose weights started from a base's", () => {
   it("counts an ensemble member's base too", () => {
     const overlap = ensembleTrainingOverlap('ens', [{ name: 'one', filter: own, bases: [base] }, { name: 'two', filter: buildRecordFilter([sha('g')]), bases: [{ id: 'old@000000000000', name: 'old', records: null }] }], [sha('c'), sha('x')]);
     expect(overlap).toMatchObject({ checked: 2, inTraining: 1, members: [{ name: 'one', inTraining: 1 }, { name: 'two', inTraining: 0 }] });
-    expect(overlap.note).toBe("1 of the 2 test records is among the training and validation records of any of ens's 2 members or their bases (one member's is enough): its figures on them are optimistic; overlap with the training records of two's base old is unknown (not kept)");
+    expect(overlap.note).toBe("1 of the 2 test records is among the training and validation records of any of ens's 2 members or their bases (one member's is enough): its figures on it are optimistic; overlap with the training records of two's base old is unknown (not kept)");
   });
 });
 

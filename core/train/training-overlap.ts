@@ -17,6 +17,17 @@ function asModelRecords(records: ModelRecords | RecordFilter | undefined): Model
   return records === undefined || 'kind' in records ? { own: records, bases: [] } : records;
 }
 
+/**
+ * What the seen records make of the figures, said of how many were seen: a fixed sentence, or one
+ * that agrees with that number (the default read "its figures on them" of one record).
+ */
+export type Consequence = string | ((seen: number) => string);
+
+/** The default consequence: "its figures on it are optimistic", "… on them …". */
+export const figuresOptimistic = (seen: number): string => `its figures on ${wordFor(seen, 'it', 'them')} are optimistic`;
+
+const consequenceOf = (consequence: Consequence, seen: number): string => (typeof consequence === 'string' ? consequence : consequence(seen));
+
 /** Whether a record was seen by any of `filters`. */
 function seenByAny(filters: readonly RecordFilter[]): (sha256: string) => boolean {
   const tests = filters.map(recordFilterTest);
@@ -42,13 +53,14 @@ function unknownBasesText(modelName: string, bases: readonly BaseRecordFilter[])
  * hashes of its training and validation records, kept in its package) and those of the bases its
  * weights started from (a fine-tuning's network learned its base's records too): figures on those
  * are optimistic. `records`: the model's own filter, or its own with its bases' (base-records.ts
- * `trainingRecordsOf`). `consequence` ends the note when some were seen; `what` names the records
+ * `trainingRecordsOf`). `consequence` ends the note when some were seen (a function of how many,
+ * where it names them); `what` names the records
  * checked, in the singular ('test record'), counted in the note as many as there are.
  * With `copies` (rate-copy-search.ts), a record also counts as seen when a copy of it at another
  * sampling rate in its data folder is in a filter: PTB-XL's 500 Hz files are other hashes of
  * the 100 Hz ECGs a model trained on, and the check said "none" of records it had all trained on.
  */
-export function trainingOverlap(modelName: string, records: ModelRecords | RecordFilter | undefined, hashes: readonly (string | undefined)[], consequence = 'its figures on them are optimistic', what = 'test record', copies?: RateCopySearch): TrainingOverlap {
+export function trainingOverlap(modelName: string, records: ModelRecords | RecordFilter | undefined, hashes: readonly (string | undefined)[], consequence: Consequence = figuresOptimistic, what = 'test record', copies?: RateCopySearch): TrainingOverlap {
   const checked = hashes.filter((h): h is string => h !== undefined);
   const { own, bases } = asModelRecords(records);
   if (!own) return { checked: checked.length, inTraining: null, note: `${modelName} keeps no record of its training records (written before packages kept one): overlap with its training data is unknown` };
@@ -59,12 +71,13 @@ export function trainingOverlap(modelName: string, records: ModelRecords | Recor
   const exact = checked.filter(seen);
   const viaCopy = checked.filter((h) => !seen(h) && copiesOf(h).some(seen));
   const inTraining = exact.length + viaCopy.length;
-  const copyText = viaCopy.length > 0 ? ` (${viaCopy.length} of them as a copy at another sampling rate in ${copies?.root})` : '';
+  // "1 of them" where one was seen in all read as more than one.
+  const copyText = viaCopy.length === 0 ? '' : ` (${inTraining === 1 ? '' : `${viaCopy.length} of them `}as a copy at another sampling rate in ${copies?.root})`;
   // The bases are named only where some records are theirs alone: a record the model itself trained on is said as before.
   const baseOnly = [...exact, ...viaCopy].some((h) => !byOwn(h) && !copiesOf(h).some(byOwn));
   const whose = baseOnly ? `${modelName}'s or ${itsBases(known.map((b) => b.name))}'s` : `${modelName}'s`;
   const unknown = unknownBasesText(modelName, bases);
-  const note = inTraining === 0 ? `${noneNote(modelName, own.count, known, checked.length, what, copies)}${unknown}` : `${someOf(inTraining, checked.length, what)} ${isAre(inTraining)} among ${whose} training and validation records${copyText}: ${consequence}${unknown}`;
+  const note = inTraining === 0 ? `${noneNote(modelName, own.count, known, checked.length, what, copies)}${unknown}` : `${someOf(inTraining, checked.length, what)} ${isAre(inTraining)} among ${whose} training and validation records${copyText}: ${consequenceOf(consequence, inTraining)}${unknown}`;
   return { checked: checked.length, inTraining, note };
 }
 
@@ -116,7 +129,7 @@ function unknownMemberBasesText(members: readonly MemberRecords[]): string {
  * optimistic, so the ensemble's is). Members without a filter, or with bases without one, leave the
  * combined count a lower bound, and the note says which.
  */
-export function ensembleTrainingOverlap(ensembleName: string, members: readonly MemberRecords[], hashes: readonly (string | undefined)[], consequence = 'its figures on them are optimistic', what = 'test record'): EnsembleOverlap {
+export function ensembleTrainingOverlap(ensembleName: string, members: readonly MemberRecords[], hashes: readonly (string | undefined)[], consequence: Consequence = figuresOptimistic, what = 'test record'): EnsembleOverlap {
   const checked = hashes.filter((h): h is string => h !== undefined);
   const perMember = members.map((m) => ({ name: m.name, ...trainingOverlap(m.name, { own: m.filter, bases: m.bases ?? [] }, hashes, consequence, what) }));
   const recorded = members.filter((m) => m.filter);
@@ -132,6 +145,6 @@ export function ensembleTrainingOverlap(ensembleName: string, members: readonly 
   const note =
     inTraining === 0
       ? `by exact content, ${noneOf(checked.length, what, ['is', `among ${of}`])} (a copy at another sampling rate would not be recognised)${unknownText}`
-      : `${someOf(inTraining, checked.length, what)} ${isAre(inTraining)} among ${of} (one member's is enough): ${consequence}${unknownText}`;
+      : `${someOf(inTraining, checked.length, what)} ${isAre(inTraining)} among ${of} (one member's is enough): ${consequenceOf(consequence, inTraining)}${unknownText}`;
   return { checked: checked.length, inTraining, note, members: perMember };
 }

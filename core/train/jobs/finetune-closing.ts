@@ -13,7 +13,7 @@ import type { LoadedPackage } from '../package/io';
 import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
-import { trainingOverlap } from '../training-overlap';
+import { figuresOptimistic, trainingOverlap } from '../training-overlap';
 import { trainingRecordsOf } from '../base-records';
 import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
@@ -62,7 +62,7 @@ async function overlapOf(base: LoadedPackage, dataset: Dataset, test: { store: S
   const copies = records.own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
   // A cross-validation fold's test rows are its held-out fold, named so.
   const what = dataset.cvFold ? 'held-out record' : 'test record';
-  const onTest = trainingOverlap(name, records, testRecords.map((r) => r.hash), 'its figures on them are optimistic, and so is the comparison', what, copies);
+  const onTest = trainingOverlap(name, records, testRecords.map((r) => r.hash), (seen) => `${figuresOptimistic(seen)}, and so is the comparison`, what, copies);
   const onVal = trainingOverlap(name, records, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', copies);
   return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
 }
