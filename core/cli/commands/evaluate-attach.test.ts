@@ -253,7 +253,7 @@ describe('ecg evaluate --split test --attach', () => {
     const report = JSON.parse((await runCli(evaluateCommand, [...args, '--json'])).stdout[0] as string) as { n: number; notLockedTest: string | null; trainingOverlap: { inTraining: number; note: string } };
     expect(report.n).toBe(1);
     expect(report.trainingOverlap).toEqual({ checked: 1, inTraining: 1, note: `the 1 test record is among tiny's training and validation records (as a copy at another sampling rate in ${root}): its figures on it are optimistic` });
-    expect(report.notLockedTest).toBe(`not locked-test figures: ${report.trainingOverlap.note}; a locked test holds no record the model saw (here 1): leave them out of the test split`);
+    expect(report.notLockedTest).toBe(`not locked-test figures: ${report.trainingOverlap.note}; a locked test holds no record the model saw (here 1): leave it out of the test split`);
     await expect(runCli(evaluateCommand, [...args, '--attach'])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none/) });
   }, 300_000);
 

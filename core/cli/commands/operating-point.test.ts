@@ -278,6 +278,6 @@ describe('ecg operating-point on a labels CSV whose test rows hold a copy, at an
     await writeFile(csv, `${[header, ...rows.filter((row) => row !== own), copy].join('\n')}\n`);
     const r = JSON.parse((await cli(operatingPointCommand, ['--model', model, '--data', rates, '--labels', csv, '--goal', 'rule-out', '--target', '0.8', '--min-val-examples', '1', '--out', path.join(dir, 'rates-rule-out'), '--backend', 'wasm', '--workers', '1', '--json'])).stdout[0] as string) as OperatingPointJobResult;
     expect(r.trainingOverlap.test).toEqual({ checked: 7, inTraining: 1, note: `1 of the 7 test records is among tiny's training and validation records (as a copy at another sampling rate in ${rates}): its figures on it are optimistic` });
-    expect(r.notLockedTest).toBe(`not locked-test figures: ${r.trainingOverlap.test.note}; a locked test holds no record the model saw (here records500/00000/00001_hr.hea): leave them out of the test split`);
+    expect(r.notLockedTest).toBe(`not locked-test figures: ${r.trainingOverlap.test.note}; a locked test holds no record the model saw (here records500/00000/00001_hr.hea): leave it out of the test split`);
   }, 300_000);
 });

@@ -23,7 +23,7 @@ import { trainingRecordsOf } from '../base-records';
 import { rateCopiesIn, type RateCopySearch } from '../rate-copy-search';
 import type { RecordProfile } from '../../engine/record-profile';
 import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
-import { noneOf } from '../../contract/counted';
+import { noneOf, wordFor } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import type { IntendedInput } from '../scope';
@@ -236,7 +236,7 @@ export function seenInTrainingNote(overlap: TrainingOverlap, seenIds: readonly s
   if (!overlap.inTraining) return null;
   const shown = seenIds.slice(0, 3).join(', ');
   const examples = seenIds.length > 3 ? `e.g. ${shown}` : shown;
-  return `not locked-test figures: ${overlap.note}; a locked test holds no record the model saw (here ${examples}): leave them out of the test split`;
+  return `not locked-test figures: ${overlap.note}; a locked test holds no record the model saw (here ${examples}): leave ${wordFor(overlap.inTraining, 'it', 'them')} out of the test split`;
 }
 
 /** What a model is for: a single model's intended input, or each ensemble member's (any member's refusal is the ensemble's, as in predict). */
