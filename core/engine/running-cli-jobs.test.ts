@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database';
 import { databasePath } from './data-dir';
 import { Engine } from './engine';
+import { auditTrail } from '../test/engine-value';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const request = { modelId: 'starter@1', dataset: { kind: 'csv', root: '/data/site' } };
@@ -15,14 +16,6 @@ function openEngine(dataDir: string): Engine {
   return new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
 }
 
-async function trail(dataDir: string) {
-  const engine = openEngine(dataDir);
-  try {
-    return engine.audit.recent(50).reverse();
-  } finally {
-    await engine.close();
-  }
-}
 
 /** A real CLI-like process that starts a site job in `dataDir` and is then killed (SIGKILL: nothing of it runs after). */
 function startAndDie(dataDir: string): { jobId: string; pid: number } {
@@ -44,14 +37,14 @@ describe('a CLI site job whose process ended before writing its end', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cli-job-killed-'));
     const { jobId, pid } = startAndDie(dataDir);
 
-    const entries = await trail(dataDir);
+    const entries = await auditTrail(dataDir);
     expect(entries.map((e) => [e.action, e.subject])).toEqual([
       ['operating-point.started', `job:${jobId}`],
       ['operating-point.finished', `job:${jobId}`],
     ]);
     expect(entries[1]).toMatchObject({ actor: 'system', details: { status: 'interrupted', foundAt: 'next open', pid } });
     // Ended once: a later open finds nothing left to end.
-    expect(await trail(dataDir)).toHaveLength(2);
+    expect(await auditTrail(dataDir)).toHaveLength(2);
   });
 
   it('is left alone while its process still runs, and its own end takes it off the list', async () => {
@@ -59,10 +52,10 @@ describe('a CLI site job whose process ended before writing its end', () => {
     const running = openEngine(dataDir);
     const jobId = running.startCliJob('train:operating-point', 'operating-point', request);
     // Another open meanwhile (the app, another CLI command): this process still runs the job.
-    expect((await trail(dataDir)).map((e) => e.action)).toEqual(['operating-point.started']);
+    expect((await auditTrail(dataDir)).map((e) => e.action)).toEqual(['operating-point.started']);
     await running.finishCliJob({ jobId, kind: 'operating-point', status: 'failed', error: { code: 'E_IO', message: 'disk full' } });
     await running.close();
-    expect((await trail(dataDir)).map((e) => [e.action, e.details.status])).toEqual([
+    expect((await auditTrail(dataDir)).map((e) => [e.action, e.details.status])).toEqual([
       ['operating-point.started', undefined],
       ['operating-point.finished', 'failed'],
     ]);

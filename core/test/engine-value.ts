@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobFinished } from '../contract/channels';
-import type { Engine } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { fixturePath } from './shared-data';
 
 /**
@@ -32,4 +32,14 @@ export async function importedRecordId(engine: Engine, request: { files: ImportF
   const done = await new Promise<JobFinished>((resolve) => engine.onEvent((e, p) => e === 'jobs:finished' && (p as JobFinished).jobId === jobId && resolve(p as JobFinished)));
   if (done.status !== 'succeeded' || done.kind !== 'import' || done.result.reports[0]?.recordId === undefined) throw new Error(JSON.stringify(done));
   return done.result.reports[0].recordId;
+}
+
+/** A data folder's audit trail, oldest first (its last 50 entries), read by an engine opened on it under no site policy. */
+export async function auditTrail(dataDir: string) {
+  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
+  try {
+    return engine.audit.recent(50).reverse();
+  } finally {
+    await engine.close();
+  }
 }

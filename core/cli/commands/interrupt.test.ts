@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/engine';
 import { loadPackage } from '../../train/package/archive';
 import { fixturePath } from '../../test/shared-data';
 import { sameInterruptMs } from './train-flags';
+import { auditTrail } from '../../test/engine-value';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -106,14 +106,7 @@ describe('Ctrl-C or a kill during ecg operating-point into the data folder (real
   /** No site policy: every account may run it. */
   const env = (dataDir: string) => ({ ...process.env, EINTHOVEN_POLICY_FILE: path.join(dataDir, 'no-policy.json') });
 
-  async function trail(dataDir: string) {
-    const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
-    try {
-      return engine.audit.recent(50).reverse().map((e) => ({ action: e.action, subject: e.subject, details: e.details }));
-    } finally {
-      await engine.close();
-    }
-  }
+  const trail = async (dataDir: string) => (await auditTrail(dataDir)).map((e) => ({ action: e.action, subject: e.subject, details: e.details }));
 
   it('Ctrl-C records the job\'s end as interrupted and exits 130, where the start stayed without an end', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-op-sigint-'));

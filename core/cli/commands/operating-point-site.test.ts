@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../engine/engine';
 import { fixturePath } from '../../test/shared-data';
 import { capture } from '../../test/cli-io';
 import { runCli } from '../run';
 import { bundledModelsDir } from './model-path';
 import { operatingPointCommand } from './operating-point';
+import { auditTrail } from '../../test/engine-value';
 
 // The reviewer's run on the bundled starter and the PTB-XL fixture (its fold 9 is 6 validation records,
 // hence the lowered minimum), into a data folder under a site policy; the wasm-free cpu backend.
@@ -15,15 +15,6 @@ const starter = (JSON.parse(readFileSync(path.join(bundledModelsDir(), 'starter'
 const me = os.userInfo().username;
 const args = (dataDir: string, extra: string[] = []) => ['--model', 'starter', '--data', fixturePath('train', 'ptbxl'), '--goal', 'rule-out', '--target', '0.8', '--min-val-examples', '1', '--backend', 'cpu', '--workers', '1', '--data-dir', dataDir, '--quiet', ...extra];
 
-/** The data folder's audit trail, oldest first. */
-async function trail(dataDir: string) {
-  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
-  try {
-    return engine.audit.recent(50).reverse();
-  } finally {
-    await engine.close();
-  }
-}
 
 describe('ecg operating-point into the data folder, as the app makes it (train:operating-point)', () => {
   const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-op-policy-')), 'policy.json');
@@ -39,12 +30,12 @@ describe('ecg operating-point into the data folder, as the app makes it (train:o
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-op-reader-'));
     await expect(operatingPointCommand.run(args(dataDir), capture())).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringMatching(/^choosing a site operating point for a model needs the trainer role: the site policy .* does not give account/) });
     expect(existsSync(path.join(dataDir, 'models'))).toBe(false);
-    expect((await trail(dataDir)).map((e) => [e.action, e.details.channel])).toEqual([['access.refused', 'train:operating-point']]);
+    expect((await auditTrail(dataDir)).map((e) => [e.action, e.details.channel])).toEqual([['access.refused', 'train:operating-point']]);
 
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-op-out-')), 'rule-out');
     expect(await operatingPointCommand.run(args(dataDir, ['--out', out]), capture())).toBe(0);
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
-    expect(await trail(dataDir)).toHaveLength(1);
+    expect(await auditTrail(dataDir)).toHaveLength(1);
   }, 120_000);
 
   it('for a trainer: audits its start and end, registers the new model and records its locked-test figures, which ecg models promote then shows', async () => {
@@ -58,7 +49,7 @@ describe('ecg operating-point into the data folder, as the app makes it (train:o
     expect([trainingOverlap.test.inTraining, notLockedTest]).toEqual([0, null]);
     expect(readdirSync(path.join(dataDir, 'models'))).toEqual([path.basename(out)]);
 
-    const entries = await trail(dataDir);
+    const entries = await auditTrail(dataDir);
     expect(entries.map((e) => e.action)).toEqual(['operating-point.started', 'model.registered', 'operating-point.finished', 'model.evaluated']);
     expect(entries[0]?.details).toMatchObject({ modelId: starter, goal: 'rule-out', target: 0.8, minValExamples: 1, dataset: { kind: 'ptbxl', root: fixturePath('train', 'ptbxl') } });
     expect(entries[2]?.details).toMatchObject({ status: 'succeeded', model: manifest.id, base: starter, goal: 'rule-out', test: { n: 6 } });

@@ -15,12 +15,12 @@ import { fixturePath } from '../../test/shared-data';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
 import type { CliCommand } from '../command';
-import { Engine } from '../../engine/engine';
 import type { EvaluationReport } from '../../train/jobs/evaluate-job';
 import { runCli } from '../run';
 import { evaluateCommand } from './evaluate';
 import { operatingPointCommand } from './operating-point';
 import { predictCommand } from './predict';
+import { auditTrail } from '../../test/engine-value';
 
 async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
@@ -29,15 +29,6 @@ async function cli(command: CliCommand, args: string[]): Promise<{ code: number;
   return { code, stdout, stderr };
 }
 
-/** A data folder's audit trail, oldest first. */
-async function trail(dataDir: string) {
-  const engine = new Engine({ dataDir, shell: 'test', policyFile: path.join(dataDir, 'no-policy.json') });
-  try {
-    return engine.audit.recent(50).reverse();
-  } finally {
-    await engine.close();
-  }
-}
 
 const root = fixturePath('train', 'ptbxl');
 let dir: string;
@@ -240,7 +231,7 @@ describe('ecg operating-point on a labels CSV whose test rows the model trained 
     const r = JSON.parse(made.stdout[0] as string) as OperatingPointJobResult;
     expect(readdirSync(path.join(dataDir, 'models'))).toEqual([path.basename(r.out)]);
     expect(made.stderr).toContain(`not recorded as this site's evaluation of tiny — rule-out 0.8 (site) (ecg models promote needs a locked test): ${r.notLockedTest}`);
-    const entries = await trail(dataDir);
+    const entries = await auditTrail(dataDir);
     expect(entries.map((e) => e.action)).toEqual(['operating-point.started', 'model.registered', 'operating-point.finished']);
     expect(entries[2]?.details).toMatchObject({ status: 'succeeded', model: r.manifest.id, trainingOverlap: { validation: r.trainingOverlap.validation.inTraining, test: 4 }, notLockedTest: r.notLockedTest });
     // Nothing a promotion could rest on.
@@ -253,7 +244,7 @@ describe('ecg operating-point on a labels CSV whose test rows the model trained 
     expect(unseen.code).toBe(0);
     const kept = JSON.parse(unseen.stdout[0] as string) as OperatingPointJobResult;
     expect(unseen.stderr.filter((l) => l.includes('not recorded'))).toEqual([]);
-    expect((await trail(dataDir)).slice(3).map((e) => [e.action, e.subject])).toEqual([
+    expect((await auditTrail(dataDir)).slice(3).map((e) => [e.action, e.subject])).toEqual([
       ['operating-point.started', expect.any(String)],
       ['model.registered', `model:${kept.manifest.id}`],
       ['operating-point.finished', expect.any(String)],
