@@ -49,6 +49,19 @@ function unknownBasesText(modelName: string, bases: readonly BaseRecordFilter[])
 }
 
 /**
+ * Which of `hashes` a model saw: in its own training-record filter or a known base's, exactly or
+ * (with `copies`) as a copy at another sampling rate; none where it keeps no filter of its own.
+ * What the overlap counts, and what names the records it counted (evaluate-job's seenRecordIds).
+ */
+export function seenHashes(records: ModelRecords | RecordFilter | undefined, hashes: readonly (string | undefined)[], copies?: RateCopySearch): { exact: string[]; viaCopy: string[] } {
+  const { own, bases } = asModelRecords(records);
+  if (!own) return { exact: [], viaCopy: [] };
+  const seen = seenByAny([own, ...knownBases(bases).map((b) => b.records)]);
+  const checked = hashes.filter((h): h is string => h !== undefined);
+  return { exact: checked.filter(seen), viaCopy: checked.filter((h) => !seen(h) && (copies?.copies.get(h) ?? []).some(seen)) };
+}
+
+/**
  * How many evaluated records a model already saw, by its training-record filter (the content
  * hashes of its training and validation records, kept in its package) and those of the bases its
  * weights started from (a fine-tuning's network learned its base's records too): figures on those
@@ -66,10 +79,8 @@ export function trainingOverlap(modelName: string, records: ModelRecords | Recor
   if (!own) return { checked: checked.length, inTraining: null, note: `${modelName} keeps no record of its training records (written before packages kept one): overlap with its training data is unknown` };
   const known = knownBases(bases);
   const byOwn = seenByAny([own]);
-  const seen = seenByAny([own, ...known.map((b) => b.records)]);
   const copiesOf = (h: string) => copies?.copies.get(h) ?? [];
-  const exact = checked.filter(seen);
-  const viaCopy = checked.filter((h) => !seen(h) && copiesOf(h).some(seen));
+  const { exact, viaCopy } = seenHashes(records, checked, copies);
   const inTraining = exact.length + viaCopy.length;
   // "1 of them" where one was seen in all read as more than one.
   const copyText = viaCopy.length === 0 ? '' : ` (${inTraining === 1 ? '' : `${viaCopy.length} of them `}as a copy at another sampling rate in ${copies?.root})`;
@@ -134,7 +145,8 @@ export function ensembleTrainingOverlap(ensembleName: string, members: readonly 
   const perMember = members.map((m) => ({ name: m.name, ...trainingOverlap(m.name, { own: m.filter, bases: m.bases ?? [] }, hashes, consequence, what) }));
   const recorded = members.filter((m) => m.filter);
   const baseFilters = recorded.flatMap((m) => knownBases(m.bases ?? []).map((b) => b.records));
-  const seen = seenByAny([...recorded.flatMap((m) => (m.filter ? [m.filter] : [])), ...baseFilters]);
+  const seenByMember = new Set(recorded.flatMap((m) => seenHashes({ own: m.filter, bases: m.bases ?? [] }, checked).exact));
+  const seen = (hash: string) => seenByMember.has(hash);
   const unknown = members.filter((m) => !m.filter).map((m) => m.name);
   const unknownText = `${unknown.length > 0 ? `; ${listNames(unknown)} ${wordFor(unknown.length, 'keeps', 'keep')} no record of ${wordFor(unknown.length, 'its', 'their')} training records, so overlap with those is unknown` : ''}${unknownMemberBasesText(recorded)}`;
   if (recorded.length === 0) {

@@ -18,11 +18,10 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import type { JobContext } from '../progress';
 import { ensureBackend } from '../setup';
 import { datasetSha256, fusionDatasetSha256, indexDataset } from './prepare';
-import { recordFilterTest } from '../record-filter';
 import { trainingRecordsOf } from '../base-records';
 import { rateCopiesIn, type RateCopySearch } from '../rate-copy-search';
 import type { RecordProfile } from '../../engine/record-profile';
-import { ensembleTrainingOverlap, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
+import { ensembleTrainingOverlap, seenHashes, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
 import { noneOf, wordFor } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
@@ -213,16 +212,12 @@ export async function rateCopiesOf(loaded: LoadedModel, dataset: Dataset, items:
  */
 export function seenRecordIds(loaded: LoadedModel, items: readonly DatasetItem[], hashes: ReadonlyMap<string, string>, copies?: RateCopySearch): string[] {
   const manifests = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest) : [loaded.manifest];
-  const filters = manifests.flatMap((manifest) => {
-    const { own, bases } = trainingRecordsOf(manifest);
-    return own ? [own, ...bases.flatMap((b) => (b.records ? [b.records] : []))] : [];
-  });
-  const tests = filters.map(recordFilterTest);
-  const seen = (hash: string) => tests.some((test) => test(hash));
-  return items.filter((i) => {
-    const hash = hashes.get(i.id);
-    return hash !== undefined && (seen(hash) || (copies?.copies.get(hash) ?? []).some(seen));
-  }).map((i) => i.id);
+  const itemHashes = items.map((i) => hashes.get(i.id));
+  const seen = new Set(manifests.flatMap((manifest) => {
+    const { exact, viaCopy } = seenHashes(trainingRecordsOf(manifest), itemHashes, copies);
+    return [...exact, ...viaCopy];
+  }));
+  return items.filter((i) => seen.has(hashes.get(i.id) ?? '')).map((i) => i.id);
 }
 
 /**
