@@ -7,7 +7,7 @@ import { modelsCommand } from '../cli/commands/models';
 import { bundledModelsDir } from '../cli/commands/model-path';
 import type { DatasetItem } from '../data/types';
 import { fixturePath } from '../test/shared-data';
-import { inScopeItems } from './evaluation-scope';
+import { inScopeItems, leftOutNote } from './evaluation-scope';
 import { evaluateJob } from './jobs/evaluate-job';
 import type { IntendedInput } from './scope';
 
@@ -32,6 +32,14 @@ const for500Hz: IntendedInput = {
   fsHz: { min: 500, max: 20_000 },
   channels: 'ecg',
 };
+
+describe('leftOutNote', () => {
+  it('says "it" of one record left out and "them" of more', () => {
+    const what = 'the figures cover only the records within m\'s intended input';
+    expect(leftOutNote({ count: 1, total: 6, byReason: { age: 1 } }, what)).toBe("the figures cover only the records within m's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)");
+    expect(leftOutNote({ count: 2, total: 6, byReason: { age: 2 } }, what)).toMatch(/; 2 of 6 left out, as the model gives no prediction on them \(/);
+  });
+});
 
 describe('inScopeItems', () => {
   it('leaves out the records predict would abstain on, counted by reason, and keeps the rest', async () => {
@@ -71,7 +79,7 @@ describe('evaluate within the intended input', () => {
     const stdout: string[] = [];
     const io = { stdout: (t: string) => stdout.push(t), stderr: () => undefined };
     await evaluateCommand.run(['--model', 'starter', '--data', ptbxl, '--labels', labels, '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--workers', '1', '--quiet'], io);
-    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
+    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
     stdout.length = 0;
     const id = (await import(path.join(starter, 'manifest.json'), { with: { type: 'json' } }) as { default: { id: string } }).default.id;
     await modelsCommand.run(['promote', id, '--data-dir', dataDir], io);

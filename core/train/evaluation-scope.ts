@@ -1,4 +1,4 @@
-import { everyOneOf, noneOf } from '../contract/counted';
+import { everyOneOf, noneOf, wordFor } from '../contract/counted';
 import type { DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
 import { JudgedRecords, withDurationReason, type ItemJudgement } from './judged-records';
@@ -109,9 +109,10 @@ export function leftOutWhy(partition: Pick<ScopePartition, 'byReason' | 'example
  * How many of the partition's records were left out and why, after `what`: the note beside figures
  * or choices. Kept in the package and shown by the app's card as by the CLI, so it says what the
  * model does with such a record in words both readers know, not the name of the CLI's command.
+ * The pronoun agrees with the count: "1 of 6 left out, as the model gives no prediction on it".
  */
 export function leftOutNote(partition: Pick<ScopePartition, 'count' | 'total' | 'byReason'>, what: string): string {
-  return `${what}; ${partition.count} of ${partition.total} left out, as the model gives no prediction on them (${reasonCounts(partition.byReason)})`;
+  return `${what}; ${partition.count} of ${partition.total} left out, as the model gives no prediction on ${wordFor(partition.count, 'it', 'them')} (${reasonCounts(partition.byReason)})`;
 }
 
 /**

@@ -44,7 +44,7 @@ async function labelsWithMinors(dir: string, minor: (item: { id: string; split: 
 
 const tiny = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
 /** The note the package named `name` keeps with its validation figures, naming it as its locked-test note does. */
-const leftOutNote = (name: string) => `the epoch, temperature and thresholds were chosen on the validation records within ${name}'s intended input; 1 of 6 left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
+const leftOutNote = (name: string) => `the epoch, temperature and thresholds were chosen on the validation records within ${name}'s intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)`;
 
 describe("validation rows outside the model's intended input (the operating point was tuned on them too)", () => {
   it('ecg train chooses its epoch and thresholds on the others, keeps the count in provenance.validation and prints the note', async () => {
@@ -133,7 +133,7 @@ describe("validation rows outside the model's intended input (the operating poin
       },
     });
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
-    const note = `the epoch, temperature and thresholds were chosen on the validation records within cv-fold-1's intended input; 1 of ${inFold2} left out, as the model gives no prediction on them (1 patient age outside the model's range)`;
+    const note = `the epoch, temperature and thresholds were chosen on the validation records within cv-fold-1's intended input; 1 of ${inFold2} left out, as the model gives no prediction on it (1 patient age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
     // The report says it with the fold's best epoch, as the progress did while it ran.
     expect(r.folds[0]?.validationOutOfScope).toEqual({ count: 1, byReason: { age: 1 }, note });
