@@ -127,7 +127,10 @@ classes it averages over and which it leaves out; every class gets an AUC interv
   --data-dir DIR       with --record: the database folder; with --attach: the data folder whose
                        installed models and database are checked (default: the default folder)
   --attach             write this evaluation into the package's manifest as its locked-test
-                       figures (provenance.test; --split test only, a package folder only). The
+                       figures (provenance.test; --split test only, a package folder only), only
+                       on the package's own locked test: the test split of the data it was trained
+                       on (a site operating point's: of the site data it was chosen on), as its
+                       index digest shows; one made before it kept that digest is refused. The
                        manifest is resealed, so the package gets a new id (printed; --json
                        "attached": {"id","previousId"}); with --record the evaluation is recorded
                        under that new id, and the package must be the installed one. An installed

@@ -9,6 +9,7 @@ import { EinthovenError } from '../../errors';
 import type { OperatingPointJobResult } from '../../train/jobs/operating-point-job';
 import { trainJob } from '../../train/jobs/train-job';
 import { loadPackage } from '../../train/package/archive';
+import { sealManifest } from '../../train/package/seal';
 import { predictRecord } from '../../train/predictor';
 import { rankedLabelsCsv, thinnedLabelsCsv, type RankedLabels } from '../../test/ranked-labels';
 import { fixturePath } from '../../test/shared-data';
@@ -161,15 +162,38 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(predicted.stdout.join('\n')).toMatch(/rule-out: sensitivity ≥ 0\.8 on validation, T \d/);
   });
 
-  it("is not held, when a locked test is attached, to its base's training data, which its manifest names as its dataset", async () => {
+  it("holds an attached locked test to the site data its operating point was chosen on, kept as a digest, not to its base's training data, which its manifest names as its dataset", async () => {
     // The site's rows chose its operating point, and their test split is its locked test; its manifest's dataset is the base's (the weights' data).
     const copy = path.join(dir, 'rule-in-attached');
     await cp(ruleIn.out, copy, { recursive: true });
     const manifest = await readFolderManifest(copy);
-    const siteFigures = { model: { id: manifest.id }, dataset: 'hospital', datasetSha256: '0'.repeat(64), n: 6, metrics: {}, ci: {}, failed: [] };
-    expect((await attachTestReport(copy, siteFigures)).provenance.test?.n).toBe(6);
+    const evaluateArgs = ['--model', copy, '--data', root, '--labels', labels, '--backend', 'wasm', '--workers', '1', '--quiet', '--json'];
+    const evaluated = JSON.parse((await cli(evaluateCommand, evaluateArgs)).stdout[0] as string) as EvaluationReport;
+    // The package keeps the digest ecg evaluate reports of the same labels CSV, which its base's dataset is not.
+    expect(manifest.provenance.operatingPointDataset).toMatchObject({ name: evaluated.dataset, sha256: evaluated.datasetSha256, records: { train: 6, val: 12, test: 6 } });
+    expect(manifest.provenance.dataset.sha256).not.toBe(evaluated.datasetSha256);
+    // Figures on any other data were taken for its locked test: now refused, naming the site data.
+    const otherData = { model: { id: manifest.id }, dataset: 'elsewhere', datasetSha256: '0'.repeat(64), n: 6, metrics: {}, ci: {}, failed: [] };
+    await expect(attachTestReport(copy, otherData)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is a site operating point chosen on .* these figures are on elsewhere .* Nothing was attached/) });
+    // Its locked test on the site data is attached.
+    const attached = JSON.parse((await cli(evaluateCommand, [...evaluateArgs, '--attach'])).stdout[0] as string) as { n: number; attached: { id: string } };
+    expect((await readFolderManifest(copy)).provenance.test?.n).toBe(attached.n);
     // Its base, whose dataset is its own locked test's, is held to it.
-    await expect(attachTestReport(model, { ...siteFigures, model: { id: (await readFolderManifest(model)).id } })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/was trained on .* Nothing was attached/) });
+    await expect(attachTestReport(model, { ...otherData, model: { id: (await readFolderManifest(model)).id } })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/was trained on .* Nothing was attached/) });
+  });
+
+  it('refuses, before evaluating, to attach to a site operating point made before packages kept the digest of its site data, saying what to do instead', async () => {
+    const old = path.join(dir, 'rule-in-old');
+    await cp(ruleIn.out, old, { recursive: true });
+    const raw = JSON.parse(await readFile(path.join(old, 'manifest.json'), 'utf8')) as { provenance: Record<string, unknown> } & Record<string, unknown>;
+    delete raw.provenance.operatingPointDataset;
+    const bytes = `${JSON.stringify(sealManifest(raw), null, 2)}\n`;
+    await writeFile(path.join(old, 'manifest.json'), bytes);
+    const refused = cli(evaluateCommand, ['--model', old, '--data', root, '--labels', labels, '--backend', 'wasm', '--workers', '1', '--quiet', '--attach']);
+    await expect(refused).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is a site operating point of tiny made before packages kept the digest of the site data it was chosen on .*: nothing was written\. Keep this evaluation on this site with --record, without --attach; or derive the operating point again/) });
+    expect(await readFile(path.join(old, 'manifest.json'), 'utf8')).toBe(bytes);
+    // The figures themselves still come without --attach.
+    expect((await cli(evaluateCommand, ['--model', old, '--data', root, '--labels', labels, '--backend', 'wasm', '--workers', '1', '--quiet'])).code).toBe(0);
   });
 
   it('refuses a class below the validation minimum, an existing package, and a target with f1', async () => {

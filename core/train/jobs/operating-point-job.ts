@@ -380,6 +380,16 @@ export async function operatingPointJob(options: OperatingPointJobOptions, conte
 }
 
 /**
+ * The site's dataset as the package keeps it (provenance.operatingPointDataset): its name, the
+ * digest of its index (ids, splits, labels: what `ecg evaluate` reports as datasetSha256), each
+ * split's rows and what each split was for here.
+ */
+function siteDatasetOf(dataset: Dataset): NonNullable<ModelManifest['provenance']['operatingPointDataset']> {
+  const records = { train: itemsOf(dataset, 'train').length, val: itemsOf(dataset, 'val').length, test: itemsOf(dataset, 'test').length };
+  return { name: dataset.name, sha256: datasetSha256(dataset), records, split: 'site operating point: temperature and thresholds chosen on the validation rows; the test rows read once to report, its locked test; the training rows unused' };
+}
+
+/**
  * The new package: the base's bytes, the new operating point, provenance naming the base. The
  * training provenance (dataset, records, training-record filter, epochs) stays the base's: it
  * describes the weights, which did not change. Validation is the site's, where the operating point
@@ -411,6 +421,8 @@ async function savePackage(
     replacedTests: undefined,
     base: { id: base.id, name: base.name, mode: 'operating-point' as const, inference: base.inference },
     operatingPointMinValExamples: fit.minimum,
+    // The site's data as a digest, not only in words: its test split is this package's locked test, which --attach holds figures to.
+    operatingPointDataset: siteDatasetOf(dataset),
   };
   const description = `${base.name} (${base.id}) at a site operating point: ${method}, temperature refit, on ${dataset.name}'s validation rows; ${trainedOn}.`;
   return saveDerivedPackage(where.out, { manifest: base, bytes: await readPackage(where.model) }, { name: where.name, description, operatingPoint: fit.operatingPoint, provenance });

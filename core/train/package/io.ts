@@ -333,8 +333,35 @@ export function attachedTestText(test: { n: number; aucMacro: number | null }): 
   return `n = ${test.n}, macro AUC ${test.aucMacro === null ? '—' : test.aucMacro.toFixed(3)}`;
 }
 
+/**
+ * The dataset whose test split, as it was split and labelled then, is the package's locked test:
+ * the data it was trained on, or, for a site operating point, the site's data its operating point
+ * was chosen on (its `dataset` is its base's, which made the weights). Undefined for a site
+ * operating point written before it kept that digest.
+ */
+function lockedTestDataset(manifest: ModelManifest): ModelManifest['provenance']['dataset'] | undefined {
+  const { provenance } = manifest;
+  return provenance.base?.mode === 'operating-point' ? provenance.operatingPointDataset : provenance.dataset;
+}
+
+/**
+ * A site operating point made before packages kept the digest of the site data it was chosen on
+ * names that data only in words: figures on any dataset would be taken for its locked test, as
+ * nothing can show they are not. Refused, saying what the site can do instead.
+ */
+function siteDataUnknownRefusal(manifest: ModelManifest, dir: string): EinthovenError | undefined {
+  if (lockedTestDataset(manifest) !== undefined) return undefined;
+  return new EinthovenError(
+    'E_VALIDATION',
+    `${dir} is a site operating point of ${manifest.provenance.base?.name ?? 'its base'} made before packages kept the digest of the site data it was chosen on (its manifest names that data only in words: "${manifest.provenance.dataset.split}"), so no evaluation can be shown to be on its locked test: nothing was written. ` +
+      'Keep this evaluation on this site with --record, without --attach; or derive the operating point again (ecg operating-point, or the site operating point on the model card), whose new package keeps that digest',
+  );
+}
+
 /** Why the attach may not write into a package with this manifest, if it may not (checked again at the write). */
 export function attachRefusal(manifest: ModelManifest, dir: string, options: AttachOptions): EinthovenError | undefined {
+  const unknownData = siteDataUnknownRefusal(manifest, dir);
+  if (unknownData) return unknownData;
   const signed = signerOf(manifest);
   if (signed && !options.signer) {
     return new EinthovenError('E_VALIDATION', `${dir} is signed by ${signed.signer} (key ${signed.keyFingerprint}); attaching rewrites its manifest, which the signature covers, so the package would be left unsigned: nothing was written. Re-sign it as it is attached with this installation's key (ecg evaluate … --attach --sign), or attach to an unsigned copy`);
@@ -407,21 +434,22 @@ export interface AttachedReport {
 }
 
 /**
- * A package's locked test is the test split of the data it was trained on, as it was split and
- * labelled then: figures on another dataset, or on the same records split or labelled otherwise,
- * would be kept as that and read so by its card, whose dataset line counts that split's records.
- * Known by the index's digest, which the package keeps (provenance.dataset.sha256).
+ * A package's locked test is the test split of the data it was trained on (a site operating
+ * point's: of the site data it was chosen on), as it was split and labelled then: figures on
+ * another dataset, or on the same records split or labelled otherwise, would be kept as that and
+ * read so by its card, whose dataset line counts that split's records. Known by the index's
+ * digest, which the package keeps (provenance.dataset.sha256; provenance.operatingPointDataset's).
  */
 function otherDatasetRefusal(manifest: ModelManifest, dir: string, report: AttachedReport): EinthovenError | undefined {
-  const own = manifest.provenance.dataset;
-  // A site operating point keeps its base's training data as its dataset; the site's data it was fitted on, whose test split
-  // is its locked test, are named only in words (provenance.dataset.split): there is no digest to hold the figures to.
-  if (manifest.provenance.base?.mode === 'operating-point') return undefined;
+  const own = lockedTestDataset(manifest);
+  // A site operating point without the digest of its site data is refused whatever the figures (siteDataUnknownRefusal).
+  if (own === undefined) return siteDataUnknownRefusal(manifest, dir);
   if (report.datasetSha256 === own.sha256) return undefined;
   const digest = (sha: string) => `index ${sha.slice(0, 12)}`;
+  const madeOn = manifest.provenance.base?.mode === 'operating-point' ? `is a site operating point chosen on ${own.name} (${digest(own.sha256)})` : `was trained on ${own.name} (${digest(own.sha256)})`;
   return new EinthovenError(
     'E_VALIDATION',
-    `${dir} was trained on ${own.name} (${digest(own.sha256)}), and its locked test is that dataset's test split as it was split and labelled then; these figures are on ${report.dataset} (${digest(report.datasetSha256)}): another dataset, or the same records split or labelled otherwise. Nothing was attached. An evaluation on other data is kept on this site with --record, without --attach`,
+    `${dir} ${madeOn}, and its locked test is that dataset's test split as it was split and labelled then; these figures are on ${report.dataset} (${digest(report.datasetSha256)}): another dataset, or the same records split or labelled otherwise. Nothing was attached. An evaluation on other data is kept on this site with --record, without --attach`,
   );
 }
 

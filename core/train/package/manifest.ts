@@ -253,6 +253,15 @@ export const provenanceSchema = z.object({
    * which describe the weights, not this choice. Absent in packages written before it was kept.
    */
   operatingPointMinValExamples: z.number().int().positive().optional(),
+  /**
+   * For a site operating point: the site's dataset its temperature and thresholds were chosen on
+   * (its validation rows), whose test split, as it was split and labelled then, is the package's
+   * locked test (`dataset` stays the base's training data, which made the weights). `ecg evaluate
+   * --attach` holds figures to its digest, as it holds any other package's to `dataset`'s. Absent
+   * in operating-point packages written before it was kept, which named that data only in words
+   * (`dataset.split`): an attach to one is refused, having no digest to check the figures by.
+   */
+  operatingPointDataset: datasetProvenanceSchema.optional(),
   history: z.array(z.record(z.string(), z.number().nullable())).default([]),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
