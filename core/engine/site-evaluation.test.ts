@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrainFinishedSchema } from '../contract/training-schemas';
+import { sealManifest } from '../train/package/seal';
 import { fixturePath } from '../test/shared-data';
 import { ptbxlFixtureWithFoldsSwapped } from '../test/swapped-folds';
 import { Engine } from './engine';
@@ -86,5 +87,32 @@ describe('site evaluation in the app', () => {
     // Audited as run, not kept: a promotion would otherwise rest on the starter's own training records.
     expect(engine.audit.recent().filter((e) => e.action === 'evaluate.finished')).toHaveLength(1);
     expect(engine.ledger.evaluations.latest(starter)).toBeNull();
+  });
+
+  it('does not record figures of a model that keeps no record of its training records, on data other than its own: whether it saw them cannot be checked', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'einthoven-site-eval-unknown-'));
+    // The starter as a package written before packages kept a training-record filter, installed in the data folder.
+    const old = path.join(own, 'models', 'starter-unrecorded');
+    cpSync(path.join(repoRoot, 'resources', 'models', 'starter'), old, { recursive: true });
+    const raw = JSON.parse(readFileSync(path.join(old, 'manifest.json'), 'utf8')) as { provenance: Record<string, unknown> } & Record<string, unknown>;
+    delete raw.provenance.trainingRecords;
+    const sealed = sealManifest(raw);
+    writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(sealed));
+    const engine = new Engine({ dataDir: own, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(engine);
+    const root = fixturePath('train', 'ptbxl');
+    engine.folders.allow(root);
+    const modelId = sealed.id as string;
+    const event = await evaluated(engine, { modelId, dataset: { kind: 'ptbxl', root }, split: 'test' });
+    // Shown, with why they are no locked test and what would be one, as ecg evaluate says it.
+    expect(event.result.n).toBeGreaterThan(0);
+    expect(event.result.trainingOverlap.inTraining).toBeNull();
+    const trainedOn = (raw.provenance.dataset as { sha256: string }).sha256.slice(0, 12);
+    expect(event.result.notLockedTest).toBe(
+      `not locked-test figures: whether the model trained or validated on these test records cannot be checked, as xresnet1d50-ptbxl-pool-demo keeps no record of its own training records (written before packages kept one), and a locked test holds no record the model saw; xresnet1d50-ptbxl-pool-demo's locked test is the test split of the data it was trained on, ptbxl-superclass-100hz (index ${trainedOn}), as it was split and labelled then`,
+    );
+    // Audited as run, not kept as the site evaluation a promotion rests on.
+    expect(engine.audit.recent().filter((e) => e.action === 'evaluate.finished')).toHaveLength(1);
+    expect(engine.ledger.evaluations.latest(modelId)).toBeNull();
   });
 });

@@ -94,5 +94,13 @@ describe('a fine-tuned model evaluated on records its base trained on', () => {
     // Its own filter holds neither record; whether its base trained on them it cannot say.
     expect(report.trainingOverlap).toMatchObject({ checked: 2, inTraining: 0 });
     expect(report.trainingOverlap.note).toMatch(new RegExp(`^none of the 2 test records, nor a copy of one at another sampling rate among the \\d+ other records? in .+, is among tuned's \\d+ training and validation records \\(a copy kept elsewhere would not be recognised\\); overlap with the training records of its base ${starterName} is unknown \\(tuned keeps no record of them\\)$`));
+    // Figures that may rest on its base's training records are shown, but are no locked test, and say what would give one.
+    expect(report.notLockedTest).toBe(`not locked-test figures: whether the model trained or validated on these test records cannot be checked, as tuned keeps no record of the training records of its base ${starterName} (written before packages kept their bases'), and a locked test holds no record the model saw; a fine-tuning made again from that base with this version keeps its training records, so its test can be checked`);
+    const bytes = await readFile(manifestFile(old));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-base-unknown-record-'));
+    for (const keep of [['--attach', '--replace-test'], ['--record', '--data-dir', dataDir]]) {
+      await expect(runCli(evaluateCommand, [...evaluateArgs(old), ...keep])).rejects.toMatchObject({ code: 'E_VALIDATION', message: `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})` });
+    }
+    expect(await readFile(manifestFile(old))).toEqual(bytes);
   }, 300_000);
 });

@@ -161,7 +161,9 @@ figures cover only the rest (--json "outOfScope"; --record keeps it); none left:
 Figures on --split val, train or all are not locked-test figures (the epoch, temperature and
 thresholds were chosen on validation; the model was fitted on training): the output says so in a
 warning line, and --json in "notLockedTest" (null on the test split, unless it holds records the
-model trained or validated on: counted and named there, and --attach and --record refuse it).
+model trained or validated on: counted and named there; or whether it does cannot be checked, as
+the model, or a base it was fine-tuned from, keeps no record of its training records and the data
+is not the test split of its own training data; --attach and --record refuse it).
 
 A PE fusion package (ecg pe-fuse) is evaluated by its own output: the headline figures, and what
 --record and --attach keep, are the fused probability's at the fusion's operating point, on the

@@ -277,6 +277,35 @@ describe('ecg operating-point on a labels CSV whose test rows the model trained 
   }, 300_000);
 });
 
+describe('ecg operating-point of a model that keeps no record of its training records (written before packages kept one)', () => {
+  it("shows its test figures but says they are no locked test and does not record them, as ecg evaluate says of the same rows; on its own training data's test split they are one", async () => {
+    const old = path.join(dir, 'tiny-unrecorded');
+    await cp(model, old, { recursive: true });
+    const raw = JSON.parse(await readFile(path.join(old, 'manifest.json'), 'utf8')) as { provenance: Record<string, unknown> } & Record<string, unknown>;
+    delete raw.provenance.trainingRecords;
+    await writeFile(path.join(old, 'manifest.json'), JSON.stringify(sealManifest(raw)));
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'einthoven-op-unknown-'));
+    const made = await cli(operatingPointCommand, ['--model', old, '--data', root, '--labels', labels, '--goal', 'rule-out', '--target', '0.8', '--backend', 'wasm', '--workers', '1', '--data-dir', dataDir, '--json', '--quiet']);
+    const r = JSON.parse(made.stdout[0] as string) as OperatingPointJobResult;
+    // The site's labels CSV is not the data the model was trained on: whether its test rows were among its training records cannot be checked.
+    expect(r.trainingOverlap.test.inTraining).toBeNull();
+    const trainedOn = (raw.provenance.dataset as { sha256: string }).sha256;
+    expect(r.notLockedTest).toBe(`not locked-test figures: whether the model trained or validated on these test records cannot be checked, as tiny keeps no record of its own training records (written before packages kept one), and a locked test holds no record the model saw; tiny's locked test is the test split of the data it was trained on, ptbxl-superclass-100hz (index ${trainedOn.slice(0, 12)}), as it was split and labelled then`);
+    expect(r.test.n).toBe(6);
+    expect(made.stderr).toContain(`not recorded as this site's evaluation of ${r.manifest.name} (ecg models promote needs a locked test): ${r.notLockedTest}`);
+    expect((await auditTrail(dataDir)).map((e) => e.action)).toEqual(['operating-point.started', 'model.registered', 'operating-point.finished']);
+    // ecg evaluate says the same of the same rows, and refuses to record them.
+    const evaluateArgs = ['--model', old, '--data', root, '--labels', labels, '--backend', 'wasm', '--workers', '1', '--quiet'];
+    const report = JSON.parse((await cli(evaluateCommand, [...evaluateArgs, '--json'])).stdout[0] as string) as EvaluationReport;
+    expect(report.notLockedTest).toBe(r.notLockedTest);
+    await expect(cli(evaluateCommand, [...evaluateArgs, '--record', '--data-dir', dataDir])).rejects.toMatchObject({ code: 'E_VALIDATION', message: `--attach and --record keep a locked-test evaluation; this is none (${r.notLockedTest})` });
+    // The test split of the data it was trained on, as it was split then, was held out of its training: a locked test.
+    const own = JSON.parse((await cli(evaluateCommand, ['--model', old, '--data', root, '--backend', 'wasm', '--workers', '1', '--quiet', '--json'])).stdout[0] as string) as EvaluationReport;
+    expect(own.datasetSha256).toBe(trainedOn);
+    expect(own.notLockedTest).toBeNull();
+  }, 300_000);
+});
+
 describe('ecg operating-point on a labels CSV whose test rows hold a copy, at another sampling rate, of a record the model trained on', () => {
   it('counts it as seen, as ecg evaluate does, and says its test figures are no locked test', async () => {
     // PTB-XL's layout with record 1 at 500 Hz beside its 100 Hz file, which the model trained on (fold 3).

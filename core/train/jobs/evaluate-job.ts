@@ -22,6 +22,7 @@ import { trainingRecordsOf } from '../base-records';
 import { rateCopiesIn, type RateCopySearch } from '../rate-copy-search';
 import type { RecordProfile } from '../../engine/record-profile';
 import { ensembleTrainingOverlap, seenHashes, trainingOverlap, type EnsembleOverlap, type TrainingOverlap } from '../training-overlap';
+import { unknownOverlapNote } from '../unknown-overlap';
 import { noneOf, wordFor } from '../../contract/counted';
 import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
@@ -86,7 +87,11 @@ export interface EvaluationReport {
    * the model beside each score (and the fusion model, for a fusion package) on the same records.
    */
   readonly peComparison?: PeComparison;
-  /** Why these are not locked-test figures (null on the test split): what a reader must know before quoting them. */
+  /**
+   * Why these are not locked-test figures (null on the test split, unless the model chose its epoch
+   * there, saw some of its records, or keeps no record that shows it did not: unknownOverlapNote):
+   * what a reader must know before quoting them, and what --attach, --record and the app refuse to keep.
+   */
   readonly notLockedTest: string | null;
   /**
    * How many evaluated records the model trained or validated on (its package's training-record
@@ -271,8 +276,13 @@ export async function evaluateJob(options: EvaluateJobOptions, context: JobConte
     const model = fused ? { ...loaded.identity, operatingPoint: head.point } : loaded.identity;
     const copies = await rateCopiesOf(loaded, dataset, head.items, { contentHashes, profiles }, context.signal);
     const overlap = overlapWithTraining(loaded, head.items.map((i) => contentHashes.get(i.id)), split, copies);
-    const notLockedTest = notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ?? seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes, copies));
-    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, datasetSha256: manifest.fusion ? fusionDatasetSha256(dataset.items) : datasetSha256(dataset), model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
+    const digest = manifest.fusion ? fusionDatasetSha256(dataset.items) : datasetSha256(dataset);
+    const notLockedTest =
+      notLockedTestNote(split, !isEnsemble(loaded) && selectedOnTest(loaded.manifest.provenance)) ??
+      seenInTrainingNote(overlap, seenRecordIds(loaded, head.items, contentHashes, copies)) ??
+      // What it saw unknown, the figures are no more a locked test than where it saw some.
+      unknownOverlapNote(isEnsemble(loaded) ? loaded.members.map((m) => m.manifest) : [loaded.manifest], digest);
+    return { n: head.items.length, classes: [...manifest.classes], metrics, ci, calibration, split, dataset: dataset.name, datasetSha256: digest, model, evaluation, failed, outOfScope, ...subgroups, ...(pe ? { peComparison: pe } : {}), notLockedTest, trainingOverlap: overlap, ...fusion };
   } finally {
     disposeModel(loaded);
   }

@@ -28,6 +28,7 @@ import { inScopeItems, type OutOfScope } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { counted } from '../../contract/counted';
 import { trainingOverlap, type TrainingOverlap } from '../training-overlap';
+import { unknownOverlapNote } from '../unknown-overlap';
 import type { RecordProfile } from '../../engine/record-profile';
 
 /** What the site wants the model for: a rule-out test (sensitivity target), a rule-in test (specificity target), or a score optimum. */
@@ -110,7 +111,8 @@ export interface OperatingPointJobResult {
   /** How many validation and test records the base model trained or validated on (its package's training-record filter). */
   readonly trainingOverlap: { readonly validation: TrainingOverlap; readonly test: TrainingOverlap };
   /**
-   * Why the test figures are not a locked test (the base model saw some of those records, named), or
+   * Why the test figures are not a locked test (the base model saw some of those records, named; or
+   * whether it did cannot be checked, as it keeps no record of what it or a base trained on), or
    * null: then, and only then, they may be kept as the new model's site evaluation.
    */
   readonly notLockedTest: string | null;
@@ -286,7 +288,9 @@ async function overlapWithTraining(loaded: LoadedPackage, dataset: Dataset, val:
   const copies = await rateCopiesOf(loaded, dataset, [...val.kept, ...test.kept], both, signal);
   const validation = trainingOverlap(name, records, hashes(val), 'the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic', 'validation record', copies);
   const onTest = trainingOverlap(name, records, hashes(test), undefined, 'test record', copies);
-  return { trainingOverlap: { validation, test: onTest }, notLockedTest: seenInTrainingNote(onTest, seenRecordIds(loaded, test.kept, test.contentHashes, copies)) };
+  // As evaluate's: test records the base saw, or whether it saw them unknown, make the figures no locked test.
+  const notLockedTest = seenInTrainingNote(onTest, seenRecordIds(loaded, test.kept, test.contentHashes, copies)) ?? unknownOverlapNote([loaded.manifest], datasetSha256(dataset));
+  return { trainingOverlap: { validation, test: onTest }, notLockedTest };
 }
 
 /** Says, as the job goes, what the overlap makes of its figures: the user of a long run should not learn it only at the end. */
