@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -20,9 +20,29 @@ export const signingKeyPath = (dataDir: string) => path.join(dataDir, 'keys', 's
 export function loadSigningKey(dataDir: string): PackageSigner | undefined {
   const file = signingKeyPath(dataDir);
   if (!existsSync(file)) return undefined;
-  const parsed = keyFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new EinthovenError('E_IO', `${file}: not an Einthoven signing key`);
+  // A truncated or edited key file is named as such, where it surfaced as E_INTERNAL in the JSON
+  // parser's or OpenSSL's words at every signing and anchor export.
+  const notAKey = (why: string) => new EinthovenError('E_IO', `${file}: not an Einthoven signing key (${why}); restore it from the hospital's key backup, or move it away and create a new one with ecg package keygen`);
+  const parsed = keyFileSchema.safeParse(parseJson(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw notAKey('not the JSON of a key file: damaged or truncated');
+  if (!isEd25519PrivateKey(parsed.data.privateKeyPem)) throw notAKey('its privateKeyPem is not an Ed25519 private key');
   return { name: parsed.data.signer, privateKeyPem: parsed.data.privateKeyPem };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 /** Creates the installation's key (refusing to replace one: packages signed with it would no longer match). */

@@ -1,0 +1,47 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { databasePath } from '../../engine/data-dir';
+import type { CliIO } from '../../cli/command';
+import { auditCommand } from '../../cli/commands/audit';
+import { bundledModelsDir } from '../../cli/commands/model-path';
+import { packageCommand } from '../../cli/commands/package';
+import { createSigningKey, signingKeyPath } from './keys';
+
+const io: CliIO = { stdout: () => undefined, stderr: () => undefined };
+
+/** A data folder with a database and the installation's key, then the key file rewritten by `damage`. */
+async function damagedKey(damage: (text: string) => string): Promise<{ dataDir: string; file: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'signing-key-'));
+  openDatabase(databasePath(dataDir)).db.close();
+  await createSigningKey(dataDir, 'Cardiology, Test Hospital');
+  const file = signingKeyPath(dataDir);
+  writeFileSync(file, damage(readFileSync(file, 'utf8')));
+  return { dataDir, file };
+}
+
+describe('a damaged signing key file', () => {
+  it('a truncated key stops an anchor export with E_IO naming the file, not E_INTERNAL in the JSON parser\'s words, and writes no anchor', async () => {
+    const { dataDir, file } = await damagedKey((text) => text.slice(0, 60));
+    const anchor = path.join(dataDir, 'anchor.json');
+    await expect(auditCommand.run(['--export-anchor', anchor, '--data-dir', dataDir], io)).rejects.toMatchObject({
+      code: 'E_IO',
+      message: expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not an Einthoven signing key \\(not the JSON of a key file: damaged or truncated\\); restore it`)),
+    });
+    expect(existsSync(anchor)).toBe(false);
+  });
+
+  it('a key whose PEM is not an Ed25519 private key is refused as such before anything is signed', async () => {
+    const { dataDir } = await damagedKey((text) => JSON.stringify({ ...(JSON.parse(text) as object), privateKeyPem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }));
+    const pkg = path.join(mkdtempSync(path.join(os.tmpdir(), 'signing-key-pkg-')), 'starter');
+    cpSync(path.join(bundledModelsDir(), 'starter'), pkg, { recursive: true });
+    const before = readFileSync(path.join(pkg, 'manifest.json'), 'utf8');
+    await expect(packageCommand.run(['seal', pkg, '--sign', '--data-dir', dataDir], io)).rejects.toMatchObject({
+      code: 'E_IO',
+      message: expect.stringContaining('not an Einthoven signing key (its privateKeyPem is not an Ed25519 private key)'),
+    });
+    expect(readFileSync(path.join(pkg, 'manifest.json'), 'utf8')).toBe(before);
+  });
+});
