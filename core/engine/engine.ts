@@ -13,6 +13,7 @@ import {
 import { fail, ok, parseRequest, type Result } from '../contract/result';
 import type { TrainFinished } from '../contract/training-schemas';
 import type { AppInfo, RecordDetail } from '../contract/schemas';
+import type { SiteRole } from '../contract/access-schemas';
 import type { ReadingsDataset, ReadingsTask } from '../contract/clinic-schemas';
 import { AppState } from '../db/app-state';
 import { AuditLog, currentOsAccount } from '../db/audit';
@@ -232,11 +233,23 @@ export class Engine {
    * audited (who tried what). The CLI asks the same for what it writes into the site's database.
    */
   authorize(channel: ChannelName): void {
+    this.#refusalAudited({ channel }, () => this.access.check(channel));
+  }
+
+  /**
+   * The same for a CLI command that is no channel (`ecg package keygen`): refused without `role`,
+   * the refusal audited naming the command.
+   */
+  authorizeCommand(command: string, role: Exclude<SiteRole, 'reader'>, what: string): void {
+    this.#refusalAudited({ command }, () => this.access.require(role, what));
+  }
+
+  #refusalAudited(attempt: { channel: ChannelName } | { command: string }, check: () => void): void {
     try {
-      this.access.check(channel);
+      check();
     } catch (error) {
       const { policy } = this.access.info;
-      this.audit.append('user', 'access.refused', null, { channel, roles: this.access.info.roles, policy: policy.file, policyState: policy.state });
+      this.audit.append('user', 'access.refused', null, { ...attempt, roles: this.access.info.roles, policy: policy.file, policyState: policy.state });
       throw error;
     }
   }

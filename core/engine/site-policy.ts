@@ -126,12 +126,16 @@ export class SiteAccess {
   /** Throws E_FORBIDDEN when the channel needs a role this account lacks. */
   check(channel: ChannelName): void {
     const needed = channelRoles[channel];
-    if (needed === undefined) return;
+    if (needed !== undefined) this.require(needed, describe(channel));
+  }
+
+  /** Throws E_FORBIDDEN when this account lacks `needed` for `what` (words: "creating the signing key"). */
+  require(needed: Exclude<SiteRole, 'reader'>, what: string): void {
     const info = this.info;
     if (info.roles.includes(needed)) return;
     const { policy, account: who } = info;
     const why = policy.state === 'invalid' ? `the site policy ${policy.file} could not be read (${policy.error ?? 'unknown error'}), so every account only reads` : `the site policy ${policy.file} does not give account '${who}' the ${needed} role`;
-    throw new EinthovenError('E_FORBIDDEN', `${describe(channel)} needs the ${needed} role: ${why}; ask the site's IT`);
+    throw new EinthovenError('E_FORBIDDEN', `${what} needs the ${needed} role: ${why}; ask the site's IT`);
   }
 }
 

@@ -1,16 +1,49 @@
 import { createPublicKey } from 'node:crypto';
-import { EinthovenError } from '../../errors';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Engine } from '../../engine/engine';
+import { databaseError, EinthovenError } from '../../errors';
 import { disposeModel, isEnsemble, isEnsemblePackage, loadModel, resealEnsembleFolder } from '../../train/ensemble/package';
 import { resealPackageFolder, signerOf } from '../../train/package/io';
 import { createSigningKey, loadSigningKey, signingKeyPath } from '../../train/package/keys';
 import { keyFingerprint } from '../../train/package/seal';
 import { parseCommandArgs } from '../args';
-import type { CliCommand } from '../command';
-import { resolveModel } from './model-path';
+import type { CliCommand, CliIO } from '../command';
+import { bundledModelsDir, resolveModel } from './model-path';
 import { openCliDataDir } from '../data-folder';
 
 function fingerprintOfPem(pem: string): string {
   return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
+}
+
+/**
+ * Creates the installation's signing key, which speaks for the hospital in every package the
+ * workstation makes from then on: under a site policy only an admin may (E_FORBIDDEN otherwise,
+ * the refusal audited), and its creation is audited with the fingerprint readers compare.
+ */
+async function keygenOnSite(dataDir: string | undefined, signerName: string, stderr: CliIO['stderr']): Promise<{ file: string; signer: string; fingerprint: string }> {
+  const folder = openCliDataDir(dataDir, stderr);
+  const engine = new Engine({ dataDir: folder, resourcesDir: path.dirname(bundledModelsDir()), shell: 'cli' });
+  try {
+    const file = signingKeyPath(folder);
+    try {
+      engine.authorizeCommand('package keygen', 'admin', "creating the installation's signing key");
+    } catch (error) {
+      throw databaseError(engine.db.name, error);
+    }
+    const key = await createSigningKey(folder, signerName);
+    const fingerprint = fingerprintOfPem(key.privateKeyPem);
+    try {
+      engine.audit.append('cli', 'signing-key.created', null, { signer: key.name, fingerprint, file: path.relative(folder, file) });
+    } catch (error) {
+      // A key whose creation cannot be recorded is not kept: it would sign as the hospital unaudited.
+      rmSync(file, { force: true });
+      throw databaseError(engine.db.name, error);
+    }
+    return { file, signer: key.name, fingerprint };
+  } finally {
+    await engine.close();
+  }
 }
 
 export const packageCommand: CliCommand = {
@@ -32,7 +65,8 @@ seal     recomputes the digests and the seal of a package folder as it is now, s
          An ensemble takes its members' digests as they are now; each member must verify.
          DIR is a folder path, never a model's name: resealing rewrites the package, and an
          installed model's id is what its predictions and evaluations name.
-keygen   creates this installation's Ed25519 signing key in DATA-DIR/keys (once).
+keygen   creates this installation's Ed25519 signing key in DATA-DIR/keys (once). Needs the admin
+         role when a site policy is in force; audited as signing-key.created with its fingerprint.
 
 A seal is integrity, not authenticity: anyone able to edit a package can reseal it. Only a
 signature by a key you know says who produced a model; compare its fingerprint.`,
@@ -45,8 +79,8 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     const dataDir = () => openCliDataDir(values['data-dir'], io.stderr);
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
-      const key = await createSigningKey(dataDir(), values.signer);
-      io.stdout(`created ${signingKeyPath(dataDir())} for ${key.name}, fingerprint ${fingerprintOfPem(key.privateKeyPem)}`);
+      const { file, signer, fingerprint } = await keygenOnSite(values['data-dir'], values.signer, io.stderr);
+      io.stdout(`created ${file} for ${signer}, fingerprint ${fingerprint}`);
       return 0;
     }
     if (targets.length === 0) throw new EinthovenError('E_VALIDATION', `no package given (see ecg package --help)`);

@@ -8,6 +8,7 @@ import type { CliIO } from '../../cli/command';
 import { auditCommand } from '../../cli/commands/audit';
 import { bundledModelsDir } from '../../cli/commands/model-path';
 import { packageCommand } from '../../cli/commands/package';
+import { auditTrail } from '../../test/engine-value';
 import { createSigningKey, signingKeyPath } from './keys';
 
 const io: CliIO = { stdout: () => undefined, stderr: () => undefined };
@@ -43,5 +44,32 @@ describe('a damaged signing key file', () => {
       message: expect.stringContaining('not an Einthoven signing key (its privateKeyPem is not an Ed25519 private key)'),
     });
     expect(readFileSync(path.join(pkg, 'manifest.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('ecg package keygen under a site policy', () => {
+  it("a reader is refused (E_FORBIDDEN, audited) and no key is made; an admin's key is audited with its fingerprint", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'signing-keygen-'));
+    const policy = path.join(dataDir, 'policy.json');
+    const me = os.userInfo().username;
+    const out: string[] = [];
+    const keygen = () => packageCommand.run(['keygen', '--signer', 'Cardiology, Test Hospital', '--data-dir', dataDir], { stdout: (t) => out.push(t), stderr: () => undefined });
+    process.env.EINTHOVEN_POLICY_FILE = policy;
+    try {
+      // The key speaks for the hospital in every package the workstation makes: a reader made it unaudited.
+      writeFileSync(policy, JSON.stringify({ trainers: [me], admins: ['someone-else'] }));
+      await expect(keygen()).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringMatching(/^creating the installation's signing key needs the admin role: the site policy .* does not give account '.+' the admin role/) });
+      expect(existsSync(signingKeyPath(dataDir))).toBe(false);
+      writeFileSync(policy, JSON.stringify({ admins: [me] }));
+      expect(await keygen()).toBe(0);
+    } finally {
+      delete process.env.EINTHOVEN_POLICY_FILE;
+    }
+    const fingerprint = /fingerprint ([0-9a-f]{16})$/.exec(out.at(-1) ?? '')?.[1];
+    const trail = (await auditTrail(dataDir)).map((e) => ({ action: e.action, details: e.details }));
+    expect(trail).toEqual([
+      { action: 'access.refused', details: expect.objectContaining({ command: 'package keygen', roles: ['reader', 'trainer'] }) },
+      { action: 'signing-key.created', details: { signer: 'Cardiology, Test Hospital', fingerprint, file: path.join('keys', 'signing-key.json') } },
+    ]);
   });
 });
