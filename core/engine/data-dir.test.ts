@@ -116,6 +116,18 @@ describe('resolveDataDir', () => {
       expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/tmp/b' }, 'linux')).toBe(path.resolve('/tmp/b'));
     }
   });
+
+  // The policy is read on the machine it governs, so the case is the other system's path on this one.
+  it.skipIf(process.platform === 'win32')("refuses a Windows dataDir on Linux or macOS, where it was a folder under each process's working folder", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-windows-'));
+    const policy = path.join(dir, 'policy.json');
+    // The docs' own Windows example, copied onto a Linux workstation.
+    writeFileSync(policy, JSON.stringify({ admins: ['alice'], dataDir: 'D:\\Einthoven' }));
+    const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
+    expect(() => resolveDataDir(undefined, env, process.platform)).toThrow(
+      expect.objectContaining({ code: 'E_FORMAT', message: expect.stringContaining(`the site policy ${policy} could not be read (dataDir: an absolute path of this operating system (starting with /))`) }),
+    );
+  });
 });
 
 describe("the test suite's default data folder", () => {

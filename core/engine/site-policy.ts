@@ -34,7 +34,10 @@ export const SitePolicySchema = z
       .string()
       .min(1)
       .max(4096)
-      .refine((dir) => path.win32.isAbsolute(dir) || path.posix.isAbsolute(dir), 'an absolute path')
+      // Absolute on this machine's system: a Windows path (C:\\Einthoven, copied from a Windows
+      // policy) on Linux or macOS is a relative name there, which path.resolve put under each
+      // process's working folder, so every launch from another folder had its own database.
+      .refine((dir) => path.isAbsolute(dir), `an absolute path of this operating system (${process.platform === 'win32' ? 'a drive letter or \\\\server\\share' : 'starting with /'})`)
       .optional(),
     /**
      * Whether an account may open another folder than `dataDir` (--data-dir, EINTHOVEN_DATA_DIR).
