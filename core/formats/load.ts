@@ -17,6 +17,9 @@ function readSource(filePath: string, name: string): SourceFile {
   }
   // Node's own error for reading a folder names no path ('EISDIR: illegal operation on a directory, read').
   if (stats.isDirectory()) throw new EinthovenError('E_VALIDATION', `${name} is a folder where a file is expected`);
+  // A device or a pipe has no size to check against the limit: reading /dev/zero, or a pipe a
+  // process keeps writing, took gigabytes until the process died; a pipe with no writer hung.
+  if (!stats.isFile()) throw new EinthovenError('E_VALIDATION', `${name}: not a regular file (a device, pipe or socket); nothing was read from it`);
   const size = stats.size;
   if (size > limits.maxFileBytes) throw new EinthovenError('E_TOO_LARGE', `${name}: ${size} bytes exceed the limit of ${limits.maxFileBytes}`);
   return { name, bytes: new Uint8Array(readFileSync(filePath)) };
@@ -34,7 +37,8 @@ function wfdbSiblings(filePath: string, header: SourceFile, depth = 0): string[]
     const present = new Set(readdirSync(dir));
     const found = [...new Set(names)].filter((n) => present.has(n) && !n.includes('/')).map((n) => path.join(dir, n));
     if (!parsed.segments || depth > 0) return found;
-    return found.flatMap((segment) => [segment, ...wfdbSiblings(segment, { name: segment, bytes: new Uint8Array(readFileSync(segment)) }, 1)]);
+    // Read as every file is, its size checked first: a segment header is a file like any other.
+    return found.flatMap((segment) => [segment, ...wfdbSiblings(segment, readSource(segment, segment), 1)]);
   } catch {
     return [];
   }
