@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { EinthovenError } from '../errors';
 import type { AuditAnchor, AuditVerification } from './audit-chain';
@@ -45,6 +46,26 @@ export function makeAnchor(verification: AuditVerification, database: string, si
       signature: sign(null, Buffer.from(signedText(anchor)), key).toString('base64'),
     },
   };
+}
+
+/** An anchor is a few hundred bytes of JSON; a file many times that is not one. */
+const maxAnchorBytes = 64 * 1024;
+
+/**
+ * Reads the anchor file at `file` (`ecg audit --verify --anchor FILE`), its kind and size checked
+ * before a byte is read: named by mistake, a device (/dev/zero) or a large file (a backup's
+ * database) was read whole, gigabytes within seconds, before it could be found not to be an anchor.
+ */
+export function readAnchorFile(file: string): AuditAnchor & { signedBy?: string } {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    throw new EinthovenError('E_NOT_FOUND', `${file}: no such anchor file`);
+  }
+  if (!stats.isFile()) throw new EinthovenError('E_VALIDATION', `${file}: not an Einthoven audit anchor file (not a regular file: a folder, device, pipe or socket; nothing was read from it)`);
+  if (stats.size > maxAnchorBytes) throw new EinthovenError('E_VALIDATION', `${file}: not an Einthoven audit anchor file (${stats.size} bytes; an anchor is under ${maxAnchorBytes})`);
+  return parseAnchor(readFileSync(file, 'utf8'), file);
 }
 
 /** Reads an anchor file; a signed one must verify. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +118,29 @@ describe('ecg audit: complete export, attribution, anchors', () => {
     expect(checked.out[0]).toMatch(/FAILED at entry 1: the exported anchor begins at another first entry \([0-9a-f]{12}, this trail's is [0-9a-f]{12}\): it was exported from another installation's trail, or this one was rewritten from its start/);
     // Its own trail still verifies against it.
     expect((await audit(['--verify', '--anchor', anchorFile, '--data-dir', theirs.dataDir])).code).toBe(0);
+  });
+  // A device or a pipe has size 0 to stat, and a large file passed no check: --anchor /dev/zero held 7 GB
+  // in 20 s. A pipe (its writer giving an anchor-sized text) and a 1 MiB file stand in, refused unread.
+  it.skipIf(process.platform === 'win32')('refuses an --anchor that is no regular file or too large for one, before reading it', async () => {
+    const { dataDir, db } = trail(3);
+    db.close();
+    const fifo = path.join(dataDir, 'anchor-pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf '{}' > '${fifo}'`], { stdio: 'ignore' });
+    try {
+      await expect(audit(['--verify', '--anchor', fifo, '--data-dir', dataDir])).rejects.toMatchObject({
+        code: 'E_VALIDATION',
+        message: `${fifo}: not an Einthoven audit anchor file (not a regular file: a folder, device, pipe or socket; nothing was read from it)`,
+      });
+    } finally {
+      writer.kill();
+    }
+    const large = path.join(dataDir, 'large.json');
+    writeFileSync(large, Buffer.alloc(1024 * 1024 + 1, 0x20));
+    await expect(audit(['--verify', '--anchor', large, '--data-dir', dataDir])).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: `${large}: not an Einthoven audit anchor file (1048577 bytes; an anchor is under 65536)`,
+    });
   });
 });
 

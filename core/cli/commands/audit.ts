@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { AuditLog, type AuditEntry } from '../../db/audit';
-import { makeAnchor, parseAnchor } from '../../db/audit-anchor';
+import { makeAnchor, readAnchorFile } from '../../db/audit-anchor';
 import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
 import { describeFinding, rowsSummary } from '../../db/audit-rows-text';
 import { writeFileAtomic } from '../../storage/atomic';
@@ -120,7 +120,7 @@ Options:
         if (more) io.stderr(`ecg audit: ${counted(printed.count, 'entry', 'entries')} printed (--limit ${query.limit}); more follow: continue with --after-id ${printed.lastId}`);
         return 0;
       }
-      const anchors: AuditAnchor[] = (values.anchor ?? []).map((f) => parseAnchor(readFileSync(f, 'utf8'), f));
+      const anchors: AuditAnchor[] = (values.anchor ?? []).map((f) => readAnchorFile(f));
       const verification = audit.verify(anchors);
       printVerification(verification, values.json === true, io);
       if (verification.ok && anchors.length > 0 && !values.json) io.stdout(`matches ${counted(anchors.length, 'exported anchor')}`);
