@@ -23,4 +23,15 @@ describe('audit anchor files', () => {
     expect(v1).not.toHaveProperty('first');
     expect(parseAnchor(JSON.stringify(v1), 'old.json')).toEqual({ lastId: 40, head: hash('b'), signedBy: signer.name });
   });
+  it("refuse an anchor whose signature carries no Ed25519 key as a signature that does not verify, not as the app's fault", () => {
+    const anchor = makeAnchor(verified, '/data/einthoven.sqlite', signer);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    // Edited, cut short, or another algorithm's key: each surfaced as E_INTERNAL in OpenSSL's words.
+    for (const publicKey of ['AAAA', anchor.signature?.publicKey.slice(0, 20) ?? '', rsa]) {
+      const edited = { ...anchor, signature: { ...anchor.signature, publicKey } };
+      expect(() => parseAnchor(JSON.stringify(edited), 'a.json'), publicKey).toThrow(
+        expect.objectContaining({ code: 'E_VALIDATION', message: "a.json: the anchor's signature does not verify: the anchor file was altered" }),
+      );
+    }
+  });
 });

@@ -68,6 +68,21 @@ export function readAnchorFile(file: string): AuditAnchor & { signedBy?: string 
   return parseAnchor(readFileSync(file, 'utf8'), file);
 }
 
+/**
+ * Whether an anchor's signature verifies with the Ed25519 key it carries. A key that is not one
+ * (edited, truncated, another algorithm's) is a signature that does not verify, as for a package
+ * (core/train/package/seal.ts): it surfaced as E_INTERNAL in OpenSSL's words ("asn1 encoding
+ * routines::wrong tag"), which reads as a fault of the app, not of the anchor file.
+ */
+function signatureVerifies(signature: { publicKey: string; signature: string }, text: string): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(signature.publicKey, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ed25519' && verify(null, Buffer.from(text), key, Buffer.from(signature.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
 /** Reads an anchor file; a signed one must verify. */
 export function parseAnchor(text: string, where: string): AuditAnchor & { signedBy?: string } {
   let parsed;
@@ -79,8 +94,7 @@ export function parseAnchor(text: string, where: string): AuditAnchor & { signed
   if (!parsed?.success) throw new EinthovenError('E_VALIDATION', `${where}: not an Einthoven audit anchor file`);
   const a = parsed.data;
   if (a.signature) {
-    const key = createPublicKey({ key: Buffer.from(a.signature.publicKey, 'base64'), format: 'der', type: 'spki' });
-    if (!verify(null, Buffer.from(signedText(a)), key, Buffer.from(a.signature.signature, 'base64'))) {
+    if (!signatureVerifies(a.signature, signedText(a))) {
       throw new EinthovenError('E_VALIDATION', `${where}: the anchor's signature does not verify: the anchor file was altered`);
     }
     return { lastId: a.lastId, head: a.head, ...(a.first ? { first: a.first } : {}), signedBy: a.signature.signer };
