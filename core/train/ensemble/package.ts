@@ -1,9 +1,9 @@
-import { cp, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { engineVersion } from '../../engine/version';
 import { EinthovenError } from '../../errors';
 import { loadPackage, readPackage } from '../package/archive';
-import { packageFiles, parseManifest, sha256Hex, writePackageFolder, type LoadedPackage, type PackageSigner } from '../package/io';
+import { packageFiles, parseManifest, readManifestFile, sha256Hex, writePackageFolder, type LoadedPackage, type PackageSigner } from '../package/io';
 import { writeFileAtomic } from '../../storage/atomic';
 import { sealManifest } from '../package/seal';
 import { identityOf, modelManifestSchema, unsealedHeader, type EnsembleSpec, type ModelIdentity, type ModelManifest, type ModelManifestInput } from '../package/manifest';
@@ -52,7 +52,7 @@ export function digestOfDigests(digests: readonly string[]): string {
 async function folderManifest(location: string): Promise<ModelManifest | null> {
   const info = await stat(location).catch(() => undefined);
   if (!info?.isDirectory()) return null;
-  return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);
+  return parseManifest(await readManifestFile(location), location);
 }
 
 /** Loads a member and checks it is the one the ensemble manifest names (both digests). */
@@ -101,7 +101,7 @@ export async function isEnsemblePackage(location: string): Promise<boolean> {
  * member is loaded, so each must verify on its own first.
  */
 export async function resealEnsembleFolder(dir: string, signer?: PackageSigner): Promise<ModelManifest> {
-  const raw = JSON.parse(await readFile(path.join(dir, packageFiles.manifest), 'utf8')) as Record<string, unknown>;
+  const raw = JSON.parse(new TextDecoder().decode(await readManifestFile(dir))) as Record<string, unknown>;
   const spec = modelManifestSchema.parse({ ...raw, id: 'x' }).ensemble;
   if (!spec) throw new EinthovenError('E_VALIDATION', `${dir}: not an ensemble package`);
   const members: EnsembleSpec['members'] = [];

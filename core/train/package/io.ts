@@ -182,11 +182,21 @@ function parseJsonOrNull(bytes: Uint8Array): unknown {
 
 async function readCapped(file: string, cap: number): Promise<Uint8Array> {
   const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) throw new EinthovenError('E_MODEL', `${file}: missing from the model package`);
+  if (!info) throw new EinthovenError('E_MODEL', `${file}: missing from the model package`);
+  if (!info.isFile()) throw new EinthovenError('E_MODEL', `${file}: not a regular file (a folder, device, pipe or socket); nothing was read from it`);
   if (info.size > cap) throw new EinthovenError('E_TOO_LARGE', `${file}: ${info.size} bytes exceed the ${cap}-byte limit for a package file`);
   const bytes = await readFile(file);
   // A plain Uint8Array over the Buffer's own memory: `new Uint8Array(bytes)` copied the weights (140 MB for VGG11-bn) on every load.
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A package folder's manifest.json, checked as the folder's other files are before it is read:
+ * listing the models read every manifest whole, so one that was a link to a device (size 0 to
+ * stat) or a large file grew the engine until it died, at every listing, with every model.
+ */
+export async function readManifestFile(dir: string): Promise<Uint8Array> {
+  return readCapped(path.join(dir, packageFiles.manifest), packageLimits.manifestBytes);
 }
 
 /** Reads the three files of a package folder (first undoing a replacement a crash interrupted). */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelSummary } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
@@ -7,7 +7,7 @@ import { jsonSafe } from '../finalize';
 import { pipelineCrop, pipelineRate } from '../pipelines';
 import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemble/package';
 import { packageExtension, readPackage } from '../package/archive';
-import { packageFiles, parseManifest, type LoadedPackage } from '../package/io';
+import { packageFiles, parseManifest, readManifestFile, type LoadedPackage } from '../package/io';
 import { cvFoldOf, lockedTestOf, operatingPointByClass, type ModelManifest } from '../package/manifest';
 import { withRateIntervals } from '../../ml/metrics/stored-rates';
 import { fusedOperatingPoint } from '../pe/fusion';
@@ -31,7 +31,7 @@ async function packagesIn(dir: string): Promise<string[]> {
 /** A package's manifest (folder or .ecgmodel file), seal checked, weights not loaded. */
 export async function readManifest(location: string): Promise<ModelManifest> {
   const info = await stat(location);
-  if (info.isDirectory()) return parseManifest(new Uint8Array(await readFile(path.join(location, packageFiles.manifest))), location);
+  if (info.isDirectory()) return parseManifest(await readManifestFile(location), location);
   return parseManifest((await readPackage(location)).manifest, location);
 }
 
