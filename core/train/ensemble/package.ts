@@ -90,9 +90,24 @@ export async function loadModel(location: string): Promise<LoadedModel> {
   return { manifest: { ...manifest, ensemble: spec }, identity: identityOf(manifest), source: location, members };
 }
 
-/** Whether a location is an ensemble package (a folder whose manifest lists members). */
+/**
+ * Whether a location is an ensemble package (a folder whose manifest lists members). Only that is
+ * read, not whether the seal holds: `ecg package seal` asks it of packages whose seal is missing
+ * or stale, which is what sealing is for, and the seal check here refused them with the very
+ * message that tells one to run `ecg package seal`. A manifest that cannot be read is no ensemble
+ * here; whatever reads the package next reports it.
+ */
 export async function isEnsemblePackage(location: string): Promise<boolean> {
-  return Boolean((await folderManifest(location))?.ensemble);
+  const info = await stat(location).catch(() => undefined);
+  if (!info?.isDirectory()) return false;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(await readManifestFile(location)));
+  } catch {
+    return false;
+  }
+  const ensemble = typeof raw === 'object' && raw !== null ? (raw as { ensemble?: unknown }).ensemble : undefined;
+  return typeof ensemble === 'object' && ensemble !== null;
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../ml/backend/init';
 import { bundledModelsDir } from '../../cli/commands/model-path';
+import { packageCommand } from '../../cli/commands/package';
 import { loadPackage } from './archive';
 import { attachTestReport, parseManifest, resealPackageFolder, signerOf } from './io';
 import { createSigningKey } from './keys';
@@ -155,6 +156,18 @@ describe('sealed model packages', () => {
       }
       writeFileSync(path.join(hidden, 'manifest.json'), JSON.stringify(m));
       await expect(loadPackage(hidden)).rejects.toMatchObject({ code: 'E_MODEL', message: reseal ? expect.stringMatching(/signature .* does not verify/) : expect.stringMatching(/seal/) });
+    }
+  });
+  it('ecg package seal seals an unsealed or edited package, as the loading error tells one to, and it then loads', async () => {
+    const io = { stdout: () => undefined, stderr: () => undefined };
+    for (const [name, edit] of [['unsealed', (f: { manifest: Manifest }) => delete f.manifest.integrity], ['edited', (f: { manifest: Manifest }) => (f.manifest.description = 'retrained here')]] as const) {
+      const dir = tampered(`cli-${name}`, edit);
+      // The refusal names the command to run; that command refused with the same words.
+      await expect(loadPackage(dir)).rejects.toMatchObject({ code: 'E_MODEL' });
+      expect(await packageCommand.run(['seal', dir], io)).toBe(0);
+      const loaded = await loadPackage(dir);
+      expect(loaded.manifest.id).toMatch(/^xresnet1d50-ptbxl-pool-demo@[0-9a-f]{12}$/);
+      loaded.model.dispose();
     }
   });
 });
