@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { EinthovenError } from '../errors';
 
@@ -9,8 +9,12 @@ const maxTableBytes = 256 * 1024 * 1024;
 export async function readTable(file: string, delimiter?: string): Promise<Record<string, string>[]> {
   let text: string;
   try {
+    // Kind and size before a byte is read: the size was checked on what had been read whole, so a
+    // large file took its size in memory first, and a device or a pipe (size 0 to stat) never ended.
+    const info = await stat(file);
+    if (!info.isFile()) throw new EinthovenError('E_VALIDATION', `${file}: not a regular file (a folder, device, pipe or socket); nothing was read from it`);
+    if (info.size > maxTableBytes) throw new EinthovenError('E_TOO_LARGE', `${file}: ${info.size} bytes is too large for a label table`);
     const bytes = await readFile(file);
-    if (bytes.length > maxTableBytes) throw new EinthovenError('E_TOO_LARGE', `${file}: ${bytes.length} bytes is too large for a label table`);
     text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     if (error instanceof EinthovenError) throw error;

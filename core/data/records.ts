@@ -12,6 +12,8 @@ export async function readSourceFiles(files: readonly string[]): Promise<SourceF
     files.map(async (file) => {
       const info = await stat(file).catch(() => undefined);
       if (!info) throw new EinthovenError('E_NOT_FOUND', `${file}: no such file`);
+      // A device or a pipe has size 0 to stat, so the limit below never applied to it.
+      if (!info.isFile()) throw new EinthovenError('E_VALIDATION', `${file}: not a regular file (a folder, device, pipe or socket); nothing was read from it`);
       if (info.size > limits.maxFileBytes) throw new EinthovenError('E_TOO_LARGE', `${file}: ${info.size} bytes exceed the limit`);
       return { name: path.basename(file), bytes: new Uint8Array(await readFile(file)) };
     }),
