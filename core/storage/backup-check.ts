@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
@@ -11,6 +11,9 @@ import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files'
 
 // Checking a backup folder against its manifest, and restoring one into a new data folder.
 
+/** A manifest lists each file in a line or two of JSON; one this large lists no backup. */
+const maxManifestBytes = 64 * 1024 * 1024;
+
 export interface BackupCheck {
   readonly ok: boolean;
   /** Each thing that does not match the manifest, or fails SQLite's or the audit trail's own check. */
@@ -21,6 +24,11 @@ export interface BackupCheck {
 function readManifest(dir: string): BackupManifest {
   const file = path.join(dir, manifestName);
   if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no ${manifestName} in ${dir}: not an Einthoven backup, or one that did not finish`);
+  // Kind and size before a byte is read: a backup comes from media anyone may have handed in, and a
+  // manifest that was a device or a pipe (size 0 to stat) was read without end.
+  const info = lstatSync(file);
+  if (!info.isFile()) throw new EinthovenError('E_FORMAT', `${file} is not an Einthoven backup manifest: not a regular file (a link, folder, device, pipe or socket); nothing was read from it`);
+  if (info.size > maxManifestBytes) throw new EinthovenError('E_FORMAT', `${file} is not an Einthoven backup manifest: ${info.size} bytes, over the ${maxManifestBytes}-byte limit`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -42,7 +50,13 @@ async function fileProblem(dir: string, entry: FileEntry): Promise<string | null
   if (!staysInside(entry.path)) return `${entry.path}: not a path inside the backup`;
   const file = path.join(dir, ...entry.path.split('/'));
   if (!existsSync(file)) return `${entry.path}: missing`;
-  const bytes = statSync(file).size;
+  // A backup writes regular files only; a link could make the check hash, and a restore copy, a file
+  // outside the backup, and a device or a pipe listed at 0 bytes was hashed without end.
+  const info = lstatSync(file);
+  if (!info.isFile()) return `${entry.path}: not a regular file (a link, folder, device, pipe or socket)`;
+  // The same through a folder on its path that is a link out of the backup (exports/ → elsewhere).
+  if (!realpathSync(file).startsWith(realpathSync(dir) + path.sep)) return `${entry.path}: reached through a link out of the backup`;
+  const bytes = info.size;
   if (bytes !== entry.bytes) return `${entry.path}: ${bytes} bytes, the manifest says ${entry.bytes}`;
   return (await sha256(file)) === entry.sha256 ? null : `${entry.path}: its SHA-256 is not the manifest's (changed since the backup)`;
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,39 @@ describe('backing up, checking and restoring a data folder', () => {
     // And it is not restored.
     await expect(restoreBackup(dest, path.join(path.dirname(dataDir), 'restored'), 'cli')).rejects.toThrow(/fails its check, nothing was restored/);
     expect(existsSync(path.join(path.dirname(dataDir), 'restored'))).toBe(false);
+  });
+
+  it('finds a listed file replaced by a link, even to identical bytes outside the backup, and refuses a manifest that is no regular file unread', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-links');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
+    // Same bytes, so same size and SHA-256: the check passed, and a restore would have copied whatever the link reached.
+    const listed = path.join(dest, 'exports', '00001_lr.csv');
+    const outside = path.join(path.dirname(dataDir), 'outside.csv');
+    cpSync(listed, outside);
+    rmSync(listed);
+    symlinkSync(outside, listed);
+    const check = await checkBackup(dest);
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual(['exports/00001_lr.csv: not a regular file (a link, folder, device, pipe or socket)']);
+    // Or a folder on its path made a link to a copy elsewhere: the file itself is regular there.
+    rmSync(listed);
+    cpSync(outside, listed);
+    const elsewhere = path.join(path.dirname(dataDir), 'exports-elsewhere');
+    cpSync(path.join(dest, 'exports'), elsewhere, { recursive: true });
+    rmSync(path.join(dest, 'exports'), { recursive: true });
+    symlinkSync(elsewhere, path.join(dest, 'exports'));
+    expect((await checkBackup(dest)).problems).toEqual(['exports/00001_lr.csv: reached through a link out of the backup']);
+    // A manifest that is a pipe (a device is one too, size 0 to stat, never ending) is refused before it is read.
+    const manifestFile = path.join(dest, manifestName);
+    rmSync(manifestFile);
+    execFileSync('mkfifo', [manifestFile]);
+    const writer = spawn('sh', ['-c', `printf '{}' > '${manifestFile}'`], { stdio: 'ignore' });
+    try {
+      await expect(checkBackup(dest)).rejects.toMatchObject({ code: 'E_FORMAT', message: `${manifestFile} is not an Einthoven backup manifest: not a regular file (a link, folder, device, pipe or socket); nothing was read from it` });
+    } finally {
+      writer.kill();
+    }
   });
 
   it('restores into a new folder only, where the app reads the record and the trail goes on from the backup, saying so', async () => {
