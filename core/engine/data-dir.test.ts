@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,13 +41,16 @@ describe('resolveDataDir', () => {
   });
 
   it("uses the site policy's shared folder, and the account's own when the policy names none", () => {
-    const policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-')), 'policy.json');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-dir-'));
+    const policy = path.join(dir, 'policy.json');
+    const shared = path.join(dir, 'srv', 'einthoven');
+    mkdirSync(shared, { recursive: true });
     const env = { XDG_DATA_HOME: '/x', EINTHOVEN_POLICY_FILE: policy };
-    writeFileSync(policy, JSON.stringify({ dataDir: '/srv/einthoven', trainers: ['bob'] }));
-    expect(resolveDataDir(undefined, env, 'linux')).toBe(path.resolve('/srv/einthoven'));
+    writeFileSync(policy, JSON.stringify({ dataDir: shared, trainers: ['bob'] }));
+    expect(resolveDataDir(undefined, env, 'linux')).toBe(shared);
     // The policy's own folder named outright, however spelled, is that folder.
-    expect(resolveDataDir('/srv/einthoven/', env, 'linux')).toBe(path.resolve('/srv/einthoven'));
-    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: '/srv/./einthoven' }, 'linux')).toBe(path.resolve('/srv/einthoven'));
+    expect(resolveDataDir(`${shared}/`, env, 'linux')).toBe(shared);
+    expect(resolveDataDir(undefined, { ...env, EINTHOVEN_DATA_DIR: path.join(dir, 'srv', '.', 'einthoven') }, 'linux')).toBe(shared);
     writeFileSync(policy, JSON.stringify({ trainers: ['bob'] }));
     expect(resolveDataDir(undefined, env, 'linux')).toBe(path.join('/x', 'einthoven'));
     expect(resolveDataDir('/tmp/a', env, 'linux')).toBe(path.resolve('/tmp/a'));
@@ -77,6 +80,11 @@ describe('resolveDataDir', () => {
         message: `${by} is refused: the site policy ${policy} sets this workstation's data folder to ${shared}, shared by every account so that its records and audit trail stay one; leave the folder out (or name ${shared}), or ask the site's IT (the policy's allowDataDirOverride lets another folder be named)`,
       });
     }
+    // IT makes the shared folder: one the app made would be the first account's alone (0700).
+    expect(() => resolveDataDir(undefined, env, 'linux')).toThrow(
+      expect.objectContaining({ code: 'E_NOT_FOUND', message: expect.stringMatching(new RegExp(`^the site policy .*policy\\.json sets this workstation's data folder to .*shared, which does not exist: the site's IT creates it, writable by every account`)) }),
+    );
+    expect(existsSync(shared)).toBe(false);
     // A link to the shared folder is the shared folder.
     mkdirSync(shared);
     symlinkSync(shared, path.join(dir, 'link'));

@@ -30,7 +30,7 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   if (policy.state === 'invalid' && !named) throw unreadablePolicy(policyFile, policy.error);
   if (policy.state === 'loaded' && policy.policy.dataDir) {
     const shared = path.resolve(policy.policy.dataDir);
-    if (!named || sameFolder(named.folder, shared, platform)) return shared;
+    if (!named || sameFolder(named.folder, shared, platform)) return existingSharedFolder(shared, policyFile);
     if (!policy.policy.allowDataDirOverride) throw overrideRefused(named, policyFile, shared);
   }
   if (named) return named.folder;
@@ -63,6 +63,20 @@ function sameFolder(a: string, b: string, platform: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The policy's shared folder, which IT makes: one the app made would be owner-only (0700, like
+ * every data folder it creates), so the first account to start the app took the shared folder
+ * for itself and every other account was shut out of the records, the models and the trail.
+ */
+function existingSharedFolder(shared: string, policyFile: string): string {
+  if (existsSync(shared)) return shared;
+  throw new EinthovenError(
+    'E_NOT_FOUND',
+    `the site policy ${policyFile} sets this workstation's data folder to ${shared}, which does not exist: the site's IT creates it, writable by every account the policy is for ` +
+      `(on Linux or macOS, by their shared group: chgrp GROUP, chmod 2770), since a folder the app made would be the first account's alone`,
+  );
 }
 
 function overrideRefused(named: NamedFolder, policyFile: string, shared: string): EinthovenError {

@@ -1,5 +1,5 @@
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,10 @@ describe("a site policy's shared data folder", { timeout: 180_000 }, () => {
     expect(byEnv.status).toBe(1);
     expect(byEnv.stderr).toMatch(refusal(`EINTHOVEN_DATA_DIR=${mine}`));
     expect(existsSync(mine)).toBe(false);
+    // Named outright, the shared folder is still IT's to make: the app would make it the first account's alone.
+    expect((await runHere(['list', '--data-dir', shared])).stderr).toMatch(new RegExp(`E_NOT_FOUND: the site policy ${quoted(policy)} sets this workstation's data folder to ${quoted(shared)}, which does not exist: the site's IT creates it`));
+    expect(existsSync(shared)).toBe(false);
+    mkdirSync(shared);
     expect((await runHere(['list', '--data-dir', shared])).stderr).toMatch(/no Einthoven database at .*shared/);
   });
 
