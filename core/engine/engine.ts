@@ -23,7 +23,7 @@ import { writeFileAtomic } from '../storage/atomic';
 import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backup';
 import { writeBackupOffThread } from '../storage/backup-thread';
 import { fileModeIn, makeDataSubfolder } from '../storage/private-files';
-import { loadSigningKey } from '../train/package/keys';
+import { anchorSigningKey } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
@@ -482,10 +482,11 @@ export class Engine {
       },
       'audit:export-anchor': async () => {
         // The whole trail is read on a thread of its own: an export must not hold the engine for seconds either.
-        const anchor = makeAnchor(await this.audit.verifyAsync(this.#wholeAuditCheck), databasePath(this.#options.dataDir), loadSigningKey(this.#options.dataDir));
+        const key = anchorSigningKey(this.#options.dataDir);
+        const anchor = makeAnchor(await this.audit.verifyAsync(this.#wholeAuditCheck), databasePath(this.#options.dataDir), key.signer);
         const file = path.join(this.#exportsFolder(), `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
         await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`, fileModeIn(path.dirname(file)));
-        this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file) });
+        this.audit.append('user', 'audit.anchor-exported', null, { lastId: anchor.lastId, head: anchor.head, file: path.basename(file), ...(key.unsignedBecause ? { unsignedBecause: key.unsignedBecause } : {}) });
         return { file, lastId: anchor.lastId, head: anchor.head, signedBy: anchor.signature?.signer ?? null };
       },
       'data:backup': async (request) => {

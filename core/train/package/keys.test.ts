@@ -1,7 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AuditLog, currentOsAccount } from '../../db/audit';
 import { openDatabase } from '../../db/database';
 import { databasePath } from '../../engine/data-dir';
 import type { CliIO } from '../../cli/command';
@@ -71,5 +73,33 @@ describe('ecg package keygen under a site policy', () => {
       { action: 'access.refused', details: expect.objectContaining({ command: 'package keygen', roles: ['reader', 'trainer'] }) },
       { action: 'signing-key.created', details: { signer: 'Cardiology, Test Hospital', fingerprint, file: path.join('keys', 'signing-key.json') } },
     ]);
+  });
+});
+
+describe('an audit anchor exported by an account that cannot read the signing key', () => {
+  // The key is owner-only even in a folder the readers' group shares: every other account's export failed (E_IO).
+  it.skipIf(process.platform === 'win32')('is written unsigned, saying why, rather than not at all', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'signing-key-shared-'));
+    const { db } = openDatabase(databasePath(dataDir));
+    new AuditLog(db, () => ({ osAccount: currentOsAccount() })).append('user', 'record.viewed', 'record:1');
+    db.close();
+    await createSigningKey(dataDir, 'Cardiology, Test Hospital');
+    const out = mkdtempSync(path.join(os.tmpdir(), 'signing-key-anchors-'));
+    const anchor = path.join(out, 'anchors', 'anchor.json');
+    mkdirSync(path.dirname(anchor));
+    // Root reads any file: another account stands in for it; any other user is refused its own 0000 file.
+    const root = process.getuid?.() === 0;
+    if (root) {
+      // As IT shares a data folder with the readers' group (2770): everything but the key open to the other account.
+      for (const dir of [dataDir, path.dirname(signingKeyPath(dataDir)), out, path.dirname(anchor)]) chmodSync(dir, 0o777);
+      chmodSync(databasePath(dataDir), 0o666);
+    } else chmodSync(signingKeyPath(dataDir), 0o000);
+    const repoRoot = path.resolve(import.meta.dirname, '../../..');
+    const command = [process.execPath, '--import', 'tsx', 'core/cli/main.ts', 'audit', '--export-anchor', anchor, '--data-dir', dataDir];
+    const run = root ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command], { cwd: repoRoot, env: { ...process.env, HOME: out }, encoding: 'utf8' }) : spawnSync(command[0]!, command.slice(1), { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.stderr).not.toMatch(/E_IO/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^anchor written to .*anchor\\.json: entry 1 [0-9a-f]{64}, not signed: the installation's signing key .*signing-key\\.json is readable only by the account that created it`));
+    expect(JSON.parse(readFileSync(anchor, 'utf8'))).not.toHaveProperty('signature');
   });
 });

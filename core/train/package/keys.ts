@@ -45,6 +45,23 @@ function isEd25519PrivateKey(pem: string): boolean {
   }
 }
 
+/**
+ * The key to sign an audit anchor with, where this account may read it. The key is owner-only in
+ * every data folder, a shared one included (whoever holds it signs as the hospital), so on a
+ * workstation several accounts share, every account but the one that created it was refused the
+ * file, and with it every anchor export (E_IO), the one record of the trail's head kept outside
+ * the database. An anchor is evidence signed or not: such an account's is written unsigned, saying why.
+ */
+export function anchorSigningKey(dataDir: string): { readonly signer: PackageSigner | undefined; readonly unsignedBecause?: string } {
+  try {
+    return { signer: loadSigningKey(dataDir) };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    return { signer: undefined, unsignedBecause: `the installation's signing key ${signingKeyPath(dataDir)} is readable only by the account that created it` };
+  }
+}
+
 /** Creates the installation's key (refusing to replace one: packages signed with it would no longer match). */
 export async function createSigningKey(dataDir: string, signer: string): Promise<PackageSigner> {
   const file = signingKeyPath(dataDir);
