@@ -23,7 +23,7 @@ import { writeFileAtomic } from '../storage/atomic';
 import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backup';
 import { writeBackupOffThread } from '../storage/backup-thread';
 import { fileModeIn, makeDataSubfolder } from '../storage/private-files';
-import { anchorSigningKey } from '../train/package/keys';
+import { signingKeyOfThisAccount } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
@@ -482,7 +482,7 @@ export class Engine {
       },
       'audit:export-anchor': async () => {
         // The whole trail is read on a thread of its own: an export must not hold the engine for seconds either.
-        const key = anchorSigningKey(this.#options.dataDir);
+        const key = signingKeyOfThisAccount(this.#options.dataDir);
         const anchor = makeAnchor(await this.audit.verifyAsync(this.#wholeAuditCheck), databasePath(this.#options.dataDir), key.signer);
         const file = path.join(this.#exportsFolder(), `audit-anchor-${anchor.exportedAt.replace(/[:.]/g, '-')}.json`);
         await writeFileAtomic(file, `${JSON.stringify(anchor, null, 2)}\n`, fileModeIn(path.dirname(file)));

@@ -4,7 +4,7 @@ import { makeAnchor, readAnchorFile } from '../../db/audit-anchor';
 import type { AuditAnchor, AuditVerification } from '../../db/audit-chain';
 import { describeFinding, rowsSummary } from '../../db/audit-rows-text';
 import { writeFileAtomic } from '../../storage/atomic';
-import { anchorSigningKey } from '../../train/package/keys';
+import { signingKeyOfThisAccount } from '../../train/package/keys';
 import { openDatabase } from '../../db/database';
 import { existingDatabase } from '../../engine/data-dir';
 import { databaseError, EinthovenError } from '../../errors';
@@ -105,7 +105,7 @@ Options:
       if (values['export-anchor']) {
         // An anchor kept elsewhere is the evidence a rewritten trail is caught by: replacing an old one loses it.
         if (existsSync(values['export-anchor'])) throw new EinthovenError('E_CONFLICT', `${values['export-anchor']} already exists: an exported anchor is never replaced (it is what a rewritten trail is checked against); write the new one to another file`);
-        const key = anchorSigningKey(dataDir);
+        const key = signingKeyOfThisAccount(dataDir);
         const anchor = makeAnchor(audit.verify(), file, key.signer);
         await writeFileAtomic(values['export-anchor'], `${JSON.stringify(anchor, null, 2)}\n`);
         io.stdout(`anchor written to ${values['export-anchor']}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${anchor.signature.signer}` : ''}${key.unsignedBecause ? `, not signed: ${key.unsignedBecause}` : ''}`);

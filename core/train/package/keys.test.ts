@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,36 @@ describe('ecg package keygen under a site policy', () => {
   });
 });
 
+/** `command` run as an account that may not read `dataDir`'s key: under root a second uid (root reads any file), else the key made unreadable. */
+function asAnotherAccount(dataDir: string, writable: readonly string[], command: string[]): SpawnSyncReturns<string> {
+  const repoRoot = path.resolve(import.meta.dirname, '../../..');
+  if (process.getuid?.() !== 0) {
+    chmodSync(signingKeyPath(dataDir), 0o000);
+    return spawnSync(process.execPath, command, { cwd: repoRoot, encoding: 'utf8' });
+  }
+  // As IT shares a data folder with the readers' group (2770): everything but the key open to the other account.
+  for (const dir of [dataDir, path.dirname(signingKeyPath(dataDir)), ...writable]) chmodSync(dir, 0o777);
+  if (existsSync(databasePath(dataDir))) chmodSync(databasePath(dataDir), 0o666);
+  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...command], { cwd: repoRoot, env: { ...process.env, HOME: writable[0] }, encoding: 'utf8' });
+}
+
+describe('an account that cannot read the signing key (a shared data folder, the key its creator\'s)', () => {
+  it.skipIf(process.platform === 'win32')('leaves the package it trained unsigned, where the job failed at its end signing it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'signing-key-trained-'));
+    await createSigningKey(dataDir, 'Cardiology, Test Hospital');
+    const out = path.join(dataDir, 'models', 'site-model');
+    cpSync(path.join(bundledModelsDir(), 'starter'), out, { recursive: true });
+    const before = readFileSync(path.join(out, 'manifest.json'), 'utf8');
+    const script = path.join(mkdtempSync(path.join(os.tmpdir(), 'signing-key-script-')), 'sign.mts');
+    const repoRoot = path.resolve(import.meta.dirname, '../../..');
+    writeFileSync(script, `import { signIfKeyed } from ${JSON.stringify(path.join(repoRoot, 'core/train/service/operating-point-result.ts'))};\nawait signIfKeyed(${JSON.stringify(dataDir)}, ${JSON.stringify(out)});\n`);
+    const run = asAnotherAccount(dataDir, [path.dirname(script), path.dirname(out), out], ['--import', 'tsx', script]);
+    expect(run.stderr).not.toMatch(/EACCES|E_IO/);
+    expect(run.status).toBe(0);
+    expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toBe(before);
+  });
+});
+
 describe('an audit anchor exported by an account that cannot read the signing key', () => {
   // The key is owner-only even in a folder the readers' group shares: every other account's export failed (E_IO).
   it.skipIf(process.platform === 'win32')('is written unsigned, saying why, rather than not at all', async () => {
@@ -87,16 +117,7 @@ describe('an audit anchor exported by an account that cannot read the signing ke
     const out = mkdtempSync(path.join(os.tmpdir(), 'signing-key-anchors-'));
     const anchor = path.join(out, 'anchors', 'anchor.json');
     mkdirSync(path.dirname(anchor));
-    // Root reads any file: another account stands in for it; any other user is refused its own 0000 file.
-    const root = process.getuid?.() === 0;
-    if (root) {
-      // As IT shares a data folder with the readers' group (2770): everything but the key open to the other account.
-      for (const dir of [dataDir, path.dirname(signingKeyPath(dataDir)), out, path.dirname(anchor)]) chmodSync(dir, 0o777);
-      chmodSync(databasePath(dataDir), 0o666);
-    } else chmodSync(signingKeyPath(dataDir), 0o000);
-    const repoRoot = path.resolve(import.meta.dirname, '../../..');
-    const command = [process.execPath, '--import', 'tsx', 'core/cli/main.ts', 'audit', '--export-anchor', anchor, '--data-dir', dataDir];
-    const run = root ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command], { cwd: repoRoot, env: { ...process.env, HOME: out }, encoding: 'utf8' }) : spawnSync(command[0]!, command.slice(1), { cwd: repoRoot, encoding: 'utf8' });
+    const run = asAnotherAccount(dataDir, [out, path.dirname(anchor)], ['--import', 'tsx', 'core/cli/main.ts', 'audit', '--export-anchor', anchor, '--data-dir', dataDir]);
     expect(run.stderr).not.toMatch(/E_IO/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^anchor written to .*anchor\\.json: entry 1 [0-9a-f]{64}, not signed: the installation's signing key .*signing-key\\.json is readable only by the account that created it`));

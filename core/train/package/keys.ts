@@ -46,13 +46,14 @@ function isEd25519PrivateKey(pem: string): boolean {
 }
 
 /**
- * The key to sign an audit anchor with, where this account may read it. The key is owner-only in
- * every data folder, a shared one included (whoever holds it signs as the hospital), so on a
- * workstation several accounts share, every account but the one that created it was refused the
- * file, and with it every anchor export (E_IO), the one record of the trail's head kept outside
- * the database. An anchor is evidence signed or not: such an account's is written unsigned, saying why.
+ * The installation's key where this account may read it. The key is owner-only in every data
+ * folder, a shared one included (whoever holds it signs as the hospital), so on a workstation
+ * several accounts share, every account but the one that created it was refused the file, and
+ * with it every anchor export (E_IO), the one record of the trail's head kept outside the
+ * database, and the end of every training it ran (the package written, then the job failed
+ * signing it). What such an account makes is unsigned, which the app shows, and says why where it can.
  */
-export function anchorSigningKey(dataDir: string): { readonly signer: PackageSigner | undefined; readonly unsignedBecause?: string } {
+export function signingKeyOfThisAccount(dataDir: string): { readonly signer: PackageSigner | undefined; readonly unsignedBecause?: string } {
   try {
     return { signer: loadSigningKey(dataDir) };
   } catch (error) {

@@ -6,7 +6,7 @@ import { outOfScopeSummary } from '../evaluation-scope';
 import { jsonSafe } from '../finalize';
 import type { OperatingPointJobResult } from '../jobs/operating-point-job';
 import { resealPackageFolder } from '../package/io';
-import { loadSigningKey } from '../package/keys';
+import { signingKeyOfThisAccount } from '../package/keys';
 import { operatingPointByClass } from '../package/manifest';
 
 /**
@@ -43,6 +43,7 @@ export function operatingPointResult(r: OperatingPointJobResult, dataset: Datase
  * (ecg package keygen): the app then shows who produced it. Signing leaves the seal and id as they are.
  */
 export async function signIfKeyed(dataDir: string, out: string): Promise<void> {
-  const signer = loadSigningKey(dataDir);
+  // An account that may not read the key (a shared folder, the key its creator's) leaves the package unsigned, as the app shows it.
+  const { signer } = signingKeyOfThisAccount(dataDir);
   if (signer && existsSync(out)) await resealPackageFolder(out, signer);
 }
