@@ -64,6 +64,18 @@ describe('ecg audit: complete export, attribution, anchors', () => {
     expect(rest.err).toEqual([]);
   });
 
+  it("prints a reader's name holding line breaks and tabs escaped, on its entry's one line, where it forged an entry of its own", async () => {
+    const forged = 'Dr X\n99\t2026-12-07T00:00:00.000Z\tcli\tadmin\t-\trecord.removed\trecord:1\t{}\\';
+    const { dataDir, db } = trail(2, forged);
+    db.close();
+    const listed = await audit(['--data-dir', dataDir]);
+    expect(listed.out).toHaveLength(2);
+    expect(listed.out.every((line) => !line.includes('\n') && line.split('\t').length === 8)).toBe(true);
+    expect(listed.out[0]?.split('\t')[4]).toBe('Dr X\\n99\\t2026-12-07T00:00:00.000Z\\tcli\\tadmin\\t-\\trecord.removed\\trecord:1\\t{}\\\\');
+    // The JSON export keeps the name as it is.
+    expect((JSON.parse((await audit(['--json', '--data-dir', dataDir])).out[0] ?? '') as { reader: string }).reader).toBe(forged);
+  });
+
   it('detects a deleted entry after every hash was recomputed: by the id gap, or with renumbered ids by the exported anchor', async () => {
     for (const renumber of [false, true]) {
       const { dataDir, db } = trail(30);

@@ -15,12 +15,25 @@ import { counted } from '../../contract/counted';
 
 const maxLimit = 100_000;
 
+/**
+ * A text column of the tab-separated listing, its backslashes, tabs, line breaks and other control
+ * characters escaped. The reader's name is typed by whoever signs (or set in EINTHOVEN_READER): one
+ * holding a line break and tabs printed as an entry of its own, with any id, account and action,
+ * in the listing a log archive takes line by line.
+ */
+function column(text: string): string {
+  const named: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
+  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Prints entries as they are read; returns how many and the last id. */
 function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): { count: number; lastId: number | null } {
   let count = 0;
   let lastId: number | null = null;
   for (const e of entries) {
-    io.stdout(json ? JSON.stringify(e) : `${e.id}\t${e.at}\t${e.actor}\t${e.osAccount ?? '-'}\t${e.reader ?? '-'}\t${e.action}\t${e.subject ?? '-'}\t${JSON.stringify(e.details)}`);
+    const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-'].map(column).concat(JSON.stringify(e.details)).join('\t');
+    io.stdout(json ? JSON.stringify(e) : text());
     count++;
     lastId = e.id;
   }
@@ -48,7 +61,8 @@ export const auditCommand: CliCommand = {
 
 Prints audit entries oldest first (who did what, to which record, model or job, and when;
 the app's role, the operating-system account and the chosen reader): one tab-separated line
-each, or with --json one JSON object per line {"id","at","actor","osAccount","reader","action",
+each (a backslash, tab, line break or other control character in a column written as \\\\, \\t,
+\\n, \\r or \\uXXXX), or with --json one JSON object per line {"id","at","actor","osAccount","reader","action",
 "subject","details","hash"} for export to a log archive. Without --limit every matching entry
 is printed; with --limit, when more remain, stderr says so and how to continue (--after-id).
 Reading never writes to the trail, and works on a read-only data folder.
