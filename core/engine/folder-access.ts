@@ -4,6 +4,7 @@ import { maxAllowedFolders, type AllowedFolder } from '../contract/folder-schema
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import { EinthovenError } from '../errors';
+import { realOfNearestExisting } from '../storage/real-path';
 
 /** app_state key of the allowed folders (a JSON array of AllowedFolder). */
 const allowedKey = 'folders.allowed';
@@ -11,14 +12,6 @@ const allowedKey = 'folders.allowed';
 /** The dataset fields that name paths on the engine's computer. */
 const pathFields = ['root', 'labels', 'testLabels', 'mapping'] as const;
 type PathFields = Partial<Record<(typeof pathFields)[number], string | undefined>>;
-
-/** `target`'s real path through its nearest existing parent (symbolic links resolved there), the rest as given. */
-function realOfNearestExisting(target: string): string {
-  const resolved = path.resolve(target);
-  if (existsSync(resolved)) return realpathSync.native(resolved);
-  const parent = path.dirname(resolved);
-  return parent === resolved ? resolved : path.join(realOfNearestExisting(parent), path.basename(resolved));
-}
 
 function inside(folder: string, target: string): boolean {
   const relative = path.relative(folder, target);

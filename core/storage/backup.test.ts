@@ -220,6 +220,11 @@ describe('backing up, checking and restoring a data folder', () => {
     await expect(createBackup(path.join(busy, 'nothing'), path.join(busy, 'b'), cliAudit(dataDir))).rejects.toThrow(/no Einthoven database at/);
     await expect(createBackup(dataDir, path.join(dataDir, 'exports', 'backup'), cliAudit(dataDir))).rejects.toThrow(/is inside the data folder it would back up/);
     expect(existsSync(path.join(dataDir, 'exports', 'backup'))).toBe(false);
+    // The same through a link to the data folder's exports/: the text alone let the backup into the folder it copies.
+    const link = path.join(path.dirname(dataDir), 'exports-link');
+    symlinkSync(path.join(dataDir, 'exports'), link);
+    await expect(createBackup(dataDir, path.join(link, 'backup'), cliAudit(dataDir))).rejects.toThrow(/is inside the data folder it would back up/);
+    expect(existsSync(path.join(dataDir, 'exports', 'backup'))).toBe(false);
     writeFileSync(path.join(busy, manifestName), '{"format":"other"}');
     await expect(checkBackup(busy)).rejects.toThrow(/is not an Einthoven backup manifest: format/);
   });

@@ -11,6 +11,7 @@ import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, temporaryName, writeFileAtomic } from './atomic';
 import { copyEntry, emptyFolder, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { makeFilePrivate, privateFileMode } from './private-files';
+import { realOfNearestExisting } from './real-path';
 
 /**
  * Backing up a data folder while the app may be running (checking and restoring one:
@@ -57,6 +58,11 @@ export const ManifestSchema = z
 export type BackupManifest = z.infer<typeof ManifestSchema>;
 
 
+function isInside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
 /**
  * Backs up the data folder `dataDir` into the new or empty folder `dest` and checks the copy
  * before writing its manifest. The database may be in use by the app meanwhile. Audits nothing:
@@ -65,8 +71,9 @@ export type BackupManifest = z.infer<typeof ManifestSchema>;
 export async function writeBackup(dataDir: string, dest: string): Promise<BackupManifest> {
   const source = databasePath(dataDir);
   if (!existsSync(source)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${source}`);
-  const inside = path.relative(path.resolve(dataDir), path.resolve(dest));
-  if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
+  // On the text and on the real paths: a link to the data folder's exports/ passed the text alone, and
+  // the backup went into the folder it copies, to be lost with it and copied whole by the next backup.
+  if (isInside(path.resolve(dataDir), path.resolve(dest)) || isInside(realOfNearestExisting(dataDir), realOfNearestExisting(dest))) {
     throw new EinthovenError('E_VALIDATION', `${dest} is inside the data folder it would back up: a backup there is lost with it (and would copy itself); choose a folder elsewhere, ideally another disk`);
   }
   await emptyFolder(dest, 'the backup folder');
