@@ -17,19 +17,32 @@ describe('resolveDataDir', () => {
 
   it('follows each OS convention otherwise', () => {
     expect(resolveDataDir(undefined, { XDG_DATA_HOME: '/x' }, 'linux')).toBe(path.join('/x', 'einthoven'));
-    expect(resolveDataDir(undefined, { APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(
-      path.join('C:/Users/u/AppData/Roaming', 'Einthoven'),
+    expect(resolveDataDir(undefined, { APPDATA: 'C:/Users/u/AppData/Roaming', LOCALAPPDATA: 'C:/Users/u/AppData/Local' }, 'win32')).toBe(
+      path.join('C:/Users/u/AppData/Local', 'Einthoven'),
     );
     expect(resolveDataDir(undefined, {}, 'darwin')).toMatch(/Library[\\/]Application Support[\\/]Einthoven$/);
+  });
+
+  it("keeps the Windows database out of the roaming profile (synced to the profile server, often a network share), yet goes on using one an earlier version made there", () => {
+    const profile = mkdtempSync(path.join(os.tmpdir(), 'einthoven-windows-profile-'));
+    const env = { APPDATA: path.join(profile, 'Roaming'), LOCALAPPDATA: path.join(profile, 'Local'), USERPROFILE: profile };
+    expect(resolveDataDir(undefined, env, 'win32')).toBe(path.join(profile, 'Local', 'Einthoven'));
+    // An update must not seem to lose every record: the roaming folder's database stays in use until IT moves it.
+    mkdirSync(path.join(profile, 'Roaming', 'Einthoven'), { recursive: true });
+    writeFileSync(path.join(profile, 'Roaming', 'Einthoven', 'einthoven.sqlite'), 'x');
+    expect(resolveDataDir(undefined, env, 'win32')).toBe(path.join(profile, 'Roaming', 'Einthoven'));
+    mkdirSync(path.join(profile, 'Local', 'Einthoven'), { recursive: true });
+    writeFileSync(path.join(profile, 'Local', 'Einthoven', 'einthoven.sqlite'), 'x');
+    expect(resolveDataDir(undefined, env, 'win32')).toBe(path.join(profile, 'Local', 'Einthoven'));
   });
 
   it('ignores an empty or relative XDG_DATA_HOME, APPDATA or HOME (the XDG Base Directory rule), where it put the database under the current folder', () => {
     for (const xdg of ['', 'einthoven-data', './x']) {
       expect(resolveDataDir(undefined, { XDG_DATA_HOME: xdg, HOME: '/home/u' }, 'linux')).toBe(path.join('/home/u', '.local', 'share', 'einthoven'));
     }
-    for (const appData of ['', 'Roaming', 'C:Roaming']) {
-      expect(resolveDataDir(undefined, { APPDATA: appData, USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe(
-        path.join('C:\\Users\\u', 'AppData', 'Roaming', 'Einthoven'),
+    for (const appData of ['', 'Local', 'C:Local']) {
+      expect(resolveDataDir(undefined, { LOCALAPPDATA: appData, USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe(
+        path.join('C:\\Users\\u', 'AppData', 'Local', 'Einthoven'),
       );
     }
     // HOME itself empty or relative: the account's home folder from the system's user database.

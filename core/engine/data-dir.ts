@@ -35,9 +35,23 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   }
   if (named) return named.folder;
   const home = homeFolder(env, platform);
-  if (platform === 'win32') return path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
+  if (platform === 'win32') return windowsDataDir(env, home, platform);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');
   return path.join(absoluteOrUndefined(env.XDG_DATA_HOME, platform) ?? path.join(home, '.local', 'share'), 'einthoven');
+}
+
+/**
+ * %LOCALAPPDATA%\Einthoven, not the roaming profile (%APPDATA%), which Windows copies to the
+ * profile server at every logoff and which hospitals commonly redirect to a network share: the
+ * patient database then left the workstation, and SQLite ran its write-ahead log on a network
+ * file system, which it does not support (its shared-memory index works on one machine only). A
+ * database an earlier version made in the roaming folder stays in use there, where the local one
+ * holds none, so an update does not seem to lose every record; moving it is IT's to do.
+ */
+function windowsDataDir(env: NodeJS.ProcessEnv, home: string, platform: string): string {
+  const local = path.join(absoluteOrUndefined(env.LOCALAPPDATA, platform) ?? path.join(home, 'AppData', 'Local'), 'Einthoven');
+  const roaming = path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
+  return existsSync(databasePath(roaming)) && !existsSync(databasePath(local)) ? roaming : local;
 }
 
 /** A folder named outright, and by what (for the refusal's words). */
