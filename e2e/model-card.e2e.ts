@@ -74,7 +74,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect(await test.locator('h4').textContent()).toMatch(/^Locked test split — read once, after every choice was made \(4 records\)/);
     // In the words of an evaluation's result (and of ecg evaluate's note), then the unreadable record as a site evaluation says it.
     expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
-      "The figures cover only the records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)",
+      "The figures cover only the records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)",
       '1 more test record could not be read and is in no figure',
     ]);
     await test.screenshot({ path: artifactPath('model-card-left-out.png') });
@@ -110,7 +110,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect(await validation.locator('h4').textContent()).toMatch(/\(5 records\)/);
     // As ecg train and ecg model inspect say it, in the words of the test note above it, naming the model as that note does.
     expect(await validation.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
-      "The epoch, temperature and thresholds were chosen on the validation records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)",
+      "The epoch, temperature and thresholds were chosen on the validation records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)",
     ]);
     await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
@@ -135,13 +135,13 @@ describe("browser mode: a fine-tuned model's card", () => {
     const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
     await result.waitFor({ timeout: 90_000 });
     const id = (await result.getAttribute('data-model-id')) ?? '';
-    const note = "The figures cover only the records within norm in the app's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)";
+    const note = "The figures cover only the records within norm in the app's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)";
     const unreadable = '1 more test record could not be read and is in no figure';
     // The fine-tuning's result says it under its locked-test figures, as ecg finetune prints it.
     expect(await result.getByTestId('finetune-left-out').allTextContents()).toEqual([note, unreadable]);
     // And under its validation figures, what the epoch and operating point were not chosen on (validation record 00047).
     expect(await result.getByTestId('finetune-validation-left-out').textContent()).toBe(
-      "The epoch, temperature and thresholds were chosen on the validation records within norm in the app's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)",
+      "The epoch, temperature and thresholds were chosen on the validation records within norm in the app's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)",
     );
     await page.getByTestId('finetune-open-models').click();
     await page.locator(`[data-testid="model-row"][data-model-id="${id}"]`).click();

@@ -36,8 +36,16 @@ const for500Hz: IntendedInput = {
 describe('leftOutNote', () => {
   it('says "it" of one record left out and "them" of more', () => {
     const what = 'the figures cover only the records within m\'s intended input';
-    expect(leftOutNote({ count: 1, total: 6, byReason: { age: 1 } }, what)).toBe("the figures cover only the records within m's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)");
+    expect(leftOutNote({ count: 1, total: 6, byReason: { age: 1 } }, what)).toBe("the figures cover only the records within m's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)");
     expect(leftOutNote({ count: 2, total: 6, byReason: { age: 2 } }, what)).toMatch(/; 2 of 6 left out, as the model gives no prediction on them \(/);
+  });
+
+  it('counts each reason in words that read for one record and for many', () => {
+    const note = (byReason: Parameters<typeof leftOutNote>[0]['byReason']) => leftOutNote({ count: 9, total: 20, byReason }, 'w');
+    // These read "2 patient age outside the model's range", "2 sampling rate outside the model's range".
+    expect(note({ age: 2, rate: 2 })).toBe("w; 9 of 20 left out, as the model gives no prediction on them (2 with sampling rates outside the model's range, 2 with the patient's age outside the model's range)");
+    expect(note({ rate: 1, age: 1 })).toMatch(/\(1 with a sampling rate outside the model's range, 1 with the patient's age outside the model's range\)$/);
+    expect(note({ channels: 2, leads: 3, duration: 1, pacing: 2 })).toMatch(/\(2 with non-ECG channels, 3 with missing leads, 1 too short, 2 paced, or possibly paced \(/);
   });
 });
 
@@ -46,16 +54,16 @@ describe('inScopeItems', () => {
     const { items, outOfScope } = await inScopeItems('m500', [for500Hz], [row(lr('00038')), row(hr), row(lr('00057')), row(hr, 12)]);
     expect(items.map((i) => i.id)).toEqual(['00001_hr']);
     expect(outOfScope).toMatchObject({ count: 3, byReason: { rate: 2, age: 1 }, example: { id: '00038_lr', reasons: ['sampled at 100 Hz; the model is for 500–20000 Hz'] } });
-    expect(outOfScope.note).toBe("the figures cover only the records within m500's intended input; 3 of 4 left out, as the model gives no prediction on them (2 sampling rate outside the model's range, 1 patient age outside the model's range)");
+    expect(outOfScope.note).toBe("the figures cover only the records within m500's intended input; 3 of 4 left out, as the model gives no prediction on them (2 with sampling rates outside the model's range, 1 with the patient's age outside the model's range)");
   });
 
   it('refuses when no record is within the intended input, where evaluate upsampled 100 Hz records and scored them', async () => {
     await expect(inScopeItems('m500', [for500Hz], [row(lr('00038')), row(lr('00057'))])).rejects.toMatchObject({
       code: 'E_VALIDATION',
-      message: expect.stringMatching(/^none of the 2 records is within m500's intended input \(2 sampling rate outside the model's range; e\.g\. 00038_lr: sampled at 100 Hz/),
+      message: expect.stringMatching(/^none of the 2 records is within m500's intended input \(2 with sampling rates outside the model's range; e\.g\. 00038_lr: sampled at 100 Hz/),
     });
     // One record, in the singular (it read "none of the 1 records is within").
-    await expect(inScopeItems('m500', [for500Hz], [row(lr('00038'))])).rejects.toMatchObject({ message: expect.stringMatching(/^the 1 record is not within m500's intended input \(1 sampling rate outside/) });
+    await expect(inScopeItems('m500', [for500Hz], [row(lr('00038'))])).rejects.toMatchObject({ message: expect.stringMatching(/^the 1 record is not within m500's intended input \(1 with a sampling rate outside/) });
   });
 
   it('says in the singular that the one record given is within the intended input', async () => {
@@ -79,7 +87,7 @@ describe('evaluate within the intended input', () => {
     const stdout: string[] = [];
     const io = { stdout: (t: string) => stdout.push(t), stderr: () => undefined };
     await evaluateCommand.run(['--model', 'starter', '--data', ptbxl, '--labels', labels, '--split', 'test', '--record', '--data-dir', dataDir, '--backend', 'cpu', '--workers', '1', '--quiet'], io);
-    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
+    expect(stdout[1]).toBe("  note: the figures cover only the records within xresnet1d50-ptbxl-pool-demo's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range); e.g. records100/00000/00022_lr.hea: patient aged 17 years; the model is for 18 years and older");
     stdout.length = 0;
     const id = (await import(path.join(starter, 'manifest.json'), { with: { type: 'json' } }) as { default: { id: string } }).default.id;
     await modelsCommand.run(['promote', id, '--data-dir', dataDir], io);

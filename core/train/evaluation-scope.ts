@@ -2,7 +2,7 @@ import { everyOneOf, noneOf, wordFor } from '../contract/counted';
 import type { DatasetItem } from '../data/types';
 import { EinthovenError } from '../errors';
 import { JudgedRecords, withDurationReason, type ItemJudgement } from './judged-records';
-import { scopeReasonKinds, scopeReasonText, type IntendedInput, type ScopeReasonKind } from './scope';
+import { scopeReasonCounted, scopeReasonKinds, type IntendedInput, type ScopeReasonKind } from './scope';
 
 /**
  * The records an evaluation left out as outside the model's intended input (what `ecg predict`
@@ -17,9 +17,12 @@ export interface OutOfScope {
   readonly note: string;
 }
 
-/** The counts by reason in words: '3 sampling rate outside the model's range, 1 pacing spikes'. */
+/** The counts by reason in words: '3 with sampling rates outside the model's range, 1 too short'. */
 function reasonCounts(byReason: OutOfScope['byReason']): string {
-  return scopeReasonKinds.flatMap((kind) => (byReason[kind] ? [`${byReason[kind]} ${scopeReasonText[kind]}`] : [])).join(', ');
+  return scopeReasonKinds.flatMap((kind) => {
+    const n = byReason[kind];
+    return n ? [scopeReasonCounted[kind](n)] : [];
+  }).join(', ');
 }
 
 /** Items split by scope, before any refusal or note: those kept, and how many were left out for which reasons. */

@@ -125,14 +125,19 @@ export function hasSignal(samples: Float32Array | undefined): boolean {
 export const scopeReasonKinds = ['channels', 'rate', 'leads', 'duration', 'age', 'pacing'] as const;
 export type ScopeReasonKind = (typeof scopeReasonKinds)[number];
 
-/** Each kind in words, for the count of records an evaluation left out. */
-export const scopeReasonText: Record<ScopeReasonKind, string> = {
-  channels: 'non-ECG channels',
-  rate: 'sampling rate outside the model\'s range',
-  leads: 'missing leads',
-  duration: 'too short',
-  age: 'patient age outside the model\'s range',
-  pacing: 'paced, or possibly paced (spikes, or a QRS as wide as a paced one where spikes cannot be seen)',
+/**
+ * How many records were left out for one reason, in words that read for one record and for many:
+ * "1 with a sampling rate outside the model's range", "2 with the patient's age outside …". The
+ * reason's bare noun after a count ("2 patient age outside the model's range") read as a garbled
+ * phrase wherever it was more than one.
+ */
+export const scopeReasonCounted: Record<ScopeReasonKind, (n: number) => string> = {
+  channels: (n) => `${n} with non-ECG channels`,
+  rate: (n) => `${n} with ${wordFor(n, 'a sampling rate', 'sampling rates')} outside the model's range`,
+  leads: (n) => `${n} with missing leads`,
+  duration: (n) => `${n} too short`,
+  age: (n) => `${n} with the patient's age outside the model's range`,
+  pacing: (n) => `${n} paced, or possibly paced (spikes, or a QRS as wide as a paced one where spikes cannot be seen)`,
 };
 
 /** A record's scope verdict with the kind of each reason (checkScope gives the reasons alone). */

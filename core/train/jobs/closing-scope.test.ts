@@ -46,7 +46,7 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const { test, comparison } = r.manifest.provenance;
     // 6 locked test rows, the 17-year-old left out: the closing figures scored all 6.
     expect(test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
-    expect(test?.outOfScope?.note).toBe(`the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)`);
+    expect(test?.outOfScope?.note).toBe(`the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)`);
     // The base model beside it on the same records.
     expect(comparison?.n).toBe(5);
     expect(closingLines(r.manifest)).toContain(`  note: ${test?.outOfScope?.note}`);
@@ -77,7 +77,7 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     const out = path.join(dir, 'norm');
     const dataset = { kind: 'csv' as const, root, labels: await labelsWithAMinorOnTest(dir, root) };
     const r = await finetuneJob({ base: starter, dataset, mode: 'head', out, train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 });
-    const note = `the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)`;
+    const note = `the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)`;
     expect(r.manifest.provenance.test).toMatchObject({ n: 4, unreadable: 1, outOfScope: { count: 1, note } });
     // The card's description as the app receives it, through the contract: both counts with the figures (the unreadable one was dropped).
     const detail = ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest: r.manifest, location: out, bundled: false }))));
@@ -96,7 +96,7 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     writeFileSync(labels, rows.join('\n'));
     const phases: string[] = [];
     const job = finetuneJob({ base: starter, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out: path.join(dir, 'never'), train: { epochs: 2, batchSize: 4, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.phase) : undefined) });
-    await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^none of the 6 records is within never's intended input \(6 patient age outside the model's range; /) });
+    await expect(job).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^none of the 6 records is within never's intended input \(6 with the patient's age outside the model's range; /) });
     expect(phases).not.toContain('training');
   });
 
@@ -122,7 +122,7 @@ describe("a fine-tuning's closing locked-test evaluation", () => {
     // 18 development rows (the 6 locked test rows are never read), one of them PTB-XL's 17-year-old (record 22): scored by no fold.
     expect(r.pooled.n).toBe(17);
     const minor = r.folds.filter((f) => f.outOfScope.count > 0);
-    expect(minor.map((f) => f.outOfScope)).toEqual([{ count: 1, byReason: { age: 1 }, note: expect.stringMatching(/; 1 of \d+ left out, as the model gives no prediction on it \(1 patient age outside the model's range\)$/) }]);
+    expect(minor.map((f) => f.outOfScope)).toEqual([{ count: 1, byReason: { age: 1 }, note: expect.stringMatching(/; 1 of \d+ left out, as the model gives no prediction on it \(1 with the patient's age outside the model's range\)$/) }]);
     const fold = minor[0] as (typeof minor)[number];
     const lines = cvLines(r);
     expect(lines).toContain(`  fold ${fold.fold}: note: ${fold.outOfScope.note}`);

@@ -49,7 +49,7 @@ function phases(): { seen: string[]; onProgress: (e: TrainProgress) => void } {
 }
 
 const refusal = (n: number) =>
-  new RegExp(`^cross-validation fold 3 of 3: none of its ${n} held-out records is within the model's intended input \\(${n} patient age outside the model's range; e\\.g\\. records100/.*: patient aged 17 years; the model is for 18 years and older\\), so it would be scored on none and fold 2, which validates on them, chosen on none: refused before any fold trains`);
+  new RegExp(`^cross-validation fold 3 of 3: none of its ${n} held-out records is within the model's intended input \\(${n} with the patient's age outside the model's range; e\\.g\\. records100/.*: patient aged 17 years; the model is for 18 years and older\\), so it would be scored on none and fold 2, which validates on them, chosen on none: refused before any fold trains`);
 
 describe("a cross-validation fold whose held-out rows are all outside the intended input (it stopped only after the folds before it trained)", () => {
   it('train --cv refuses it before any fold trains, naming the fold', async () => {

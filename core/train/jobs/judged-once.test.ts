@@ -81,7 +81,7 @@ describe('a job judges each of its records against the intended input once', () 
     // Each validation row once (before training), each test row once (before training; the closing evaluation reused those verdicts).
     expect(judged).toBe(val.length + test.length);
     const { test: closing, validation } = r.manifest.provenance;
-    expect(closing?.outOfScope).toEqual({ count: 3, byReason: { duration: 2, age: 1 }, note: `the figures cover only the records within norm's intended input; 3 of ${test.length} left out, as the model gives no prediction on them (2 too short, 1 patient age outside the model's range)` });
+    expect(closing?.outOfScope).toEqual({ count: 3, byReason: { duration: 2, age: 1 }, note: `the figures cover only the records within norm's intended input; 3 of ${test.length} left out, as the model gives no prediction on them (2 too short, 1 with the patient's age outside the model's range)` });
     expect(closing?.outOfScope).toEqual(await heldOutAfresh(r.manifest, test));
     expect(closing?.n).toBe(test.length - 3);
     const base = (await loadPackage(starter)).manifest;
@@ -123,6 +123,6 @@ describe('a job judges each of its records against the intended input once', () 
       expect(fold.outOfScope).toEqual(await heldOutAfresh(pkg.manifest, ds.items.filter((i) => folds.get(i.id) === fold.fold)));
     }
     expect(r.folds.map((f) => f.outOfScope.byReason)).toEqual([{ duration: 2, age: 1 }, { age: 1 }, {}]);
-    expect(r.folds[0]?.outOfScope.note).toMatch(/; 2 of \d+ left out, as the model gives no prediction on them \(2 too short, 1 patient age outside the model's range\)$/);
+    expect(r.folds[0]?.outOfScope.note).toMatch(/; 2 of \d+ left out, as the model gives no prediction on them \(2 too short, 1 with the patient's age outside the model's range\)$/);
   }, 120_000);
 });

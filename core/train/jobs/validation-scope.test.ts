@@ -44,7 +44,7 @@ async function labelsWithMinors(dir: string, minor: (item: { id: string; split: 
 
 const tiny = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
 /** The note the package named `name` keeps with its validation figures, naming it as its locked-test note does. */
-const leftOutNote = (name: string) => `the epoch, temperature and thresholds were chosen on the validation records within ${name}'s intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)`;
+const leftOutNote = (name: string) => `the epoch, temperature and thresholds were chosen on the validation records within ${name}'s intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)`;
 
 describe("validation rows outside the model's intended input (the operating point was tuned on them too)", () => {
   it('ecg train chooses its epoch and thresholds on the others, keeps the count in provenance.validation and prints the note', async () => {
@@ -84,7 +84,7 @@ describe("validation rows outside the model's intended input (the operating poin
     const job = trainJob({ dataset, architecture: 'xresnet1d50', out: path.join(dir, 'never'), train: tiny, backend: 'wasm', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.phase) : undefined) });
     await expect(job).rejects.toMatchObject({
       code: 'E_VALIDATION',
-      message: expect.stringMatching(/^hospital:.*: none of the 6 validation records is within the model's intended input \(6 patient age outside the model's range; e\.g\. records100\/.*: patient aged 17 years; the model is for 18 years and older\): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none/),
+      message: expect.stringMatching(/^hospital:.*: none of the 6 validation records is within the model's intended input \(6 with the patient's age outside the model's range; e\.g\. records100\/.*: patient aged 17 years; the model is for 18 years and older\): the epoch, temperature and thresholds are chosen on the validation records the model gives a prediction on, and there are none/),
     });
     expect(phases).not.toContain('training');
   });
@@ -93,7 +93,7 @@ describe("validation rows outside the model's intended input (the operating poin
     expect(validationOutOfScope({ count: 0, total: 1, byReason: {} }, 'm').note).toBe("the 1 validation record is within m's intended input");
     expect(validationOutOfScope({ count: 0, total: 6, byReason: {} }, 'm').note).toBe("every one of the 6 validation records is within m's intended input");
     const partition = { items: [], total: 1, count: 1, byReason: { age: 1 }, example: { id: 'r1', reasons: ['patient aged 17 years'] } };
-    expect(() => scopedValidation('d', partition)).toThrow(/^d: the 1 validation record is not within the model's intended input \(1 patient age outside the model's range; e\.g\. r1: patient aged 17 years\)/);
+    expect(() => scopedValidation('d', partition)).toThrow(/^d: the 1 validation record is not within the model's intended input \(1 with the patient's age outside the model's range; e\.g\. r1: patient aged 17 years\)/);
   });
 
   it("holds validation to every part of the intended input but the minimum duration the rows themselves set, one model window until then", async () => {
@@ -133,7 +133,7 @@ describe("validation rows outside the model's intended input (the operating poin
       },
     });
     expect(r.folds.map((f) => f.fold)).toEqual([1]);
-    const note = `the epoch, temperature and thresholds were chosen on the validation records within cv-fold-1's intended input; 1 of ${inFold2} left out, as the model gives no prediction on it (1 patient age outside the model's range)`;
+    const note = `the epoch, temperature and thresholds were chosen on the validation records within cv-fold-1's intended input; 1 of ${inFold2} left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)`;
     expect(notes).toEqual([`fold 1: note: ${note}`]);
     // The report says it with the fold's best epoch, as the progress did while it ran.
     expect(r.folds[0]?.validationOutOfScope).toEqual({ count: 1, byReason: { age: 1 }, note });

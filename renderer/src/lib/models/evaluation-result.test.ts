@@ -78,7 +78,7 @@ describe("an evaluation's figures on screen", () => {
   });
 
   it('says beside the figures which records they leave out as outside the model\'s intended input (the app showed the figures alone)', () => {
-    const note = "the figures cover only the records within starter's intended input; 2 of 56 left out, as the model gives no prediction on them (2 patient age outside the model's range)";
+    const note = "the figures cover only the records within starter's intended input; 2 of 56 left out, as the model gives no prediction on them (2 with the patient's age outside the model's range)";
     expect(outOfScopeText({ outOfScope: { count: 2, byReason: { age: 2 }, note } })).toBe(note.charAt(0).toUpperCase() + note.slice(1));
     expect(outOfScopeText({ outOfScope: { count: 0, byReason: {}, note: 'every one of the 56 records is within it' } })).toBeNull();
     expect(outOfScopeText({})).toBeNull();
@@ -86,7 +86,7 @@ describe("an evaluation's figures on screen", () => {
   });
 
   it("says beside a package's own locked-test figures what they leave out, as an evaluation's result does, and nothing of a count not kept", () => {
-    const note = "the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)";
+    const note = "the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)";
     // As the card receives a package's locked test through the contract.
     const test = EvaluatedSchema.parse({ n: 4, metrics: { aucMacro: 0.75 }, ci: {}, unreadable: 1, outOfScope: { count: 1, byReason: { age: 1 }, note } });
     expect(leftOutLines(test, 'test')).toEqual([outOfScopeText(test), '1 more test record could not be read and is in no figure']);
@@ -97,7 +97,7 @@ describe("an evaluation's figures on screen", () => {
   });
 
   it("says once on a fine-tuned model's card what its locked test leaves out: the site evaluation its fine-tuning recorded is that locked test, and its line said each again", () => {
-    const note = "the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 patient age outside the model's range)";
+    const note = "the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)";
     const outOfScope = { count: 1, byReason: { age: 1 }, note };
     // The package's locked test and the fine-tuning's site evaluation, as the card receives them through the contract.
     const test = EvaluatedSchema.parse({ n: 4, metrics: { aucMacro: 0.75 }, ci: {}, unreadable: 1, outOfScope });
