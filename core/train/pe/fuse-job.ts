@@ -163,6 +163,10 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
           test: undefined,
           // Earlier readings of the base's locked test are the base's too (on its card).
           replacedTests: undefined,
+          // A site operating point's minimum and the site data its thresholds were chosen on describe that
+          // choice, not this fusion, which is decided at its own threshold and holds figures to its own rows.
+          operatingPointMinValExamples: undefined,
+          operatingPointDataset: undefined,
         },
         fusion,
         integrity: undefined,

@@ -27,7 +27,8 @@ import { loadPackage } from '../package/archive';
 import { comparePe, wilson } from './comparison';
 import type { EvaluationReport } from '../jobs/evaluate-job';
 import { temperatureRange } from '../calibration';
-import { calibrate } from './fuse-job';
+import { calibrate, fuseJob } from './fuse-job';
+import { operatingPointJob } from '../jobs/operating-point-job';
 import { applyFusion, fusedOperatingPoint, fusedProbabilities } from './fusion';
 import { fitLogistic, logisticLogit } from './logistic';
 import { peEcgFindings, syntheticPeCsv } from './synthetic';
@@ -248,6 +249,17 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     const olderLines = modelCardLines(older);
     expect(olderLines).toContain('  duplicates: not checked: the rows this fusion was fitted on were not compared for copies (a fusion made before fusions checked their own)');
     expect(olderLines).toContain(`  base's training: the ECG network of the base model pe-ecg-synthetic (${base.id}): its training data is not kept in this package (a fusion made before it was): see its own card; duplicates in that training, as this package copied them: 1 recording listed in 2 rows of one split each, kept, so each weighed more than once: a.hea = copies/a.hea (train)`);
+  });
+
+  it("keeps none of a site operating point's own provenance when fused from one: its minimum and site data describe that choice, not the fusion", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'einthoven-pe-op-fusion-'));
+    const dataset = { kind: 'csv' as const, root, labels, positiveClass: 'PE' };
+    const site = await operatingPointJob({ model, dataset, goal: 'youden', minValExamples: 1, out: path.join(dir, 'site'), backend: 'wasm', workers: 1 });
+    expect(site.manifest.provenance).toMatchObject({ operatingPointMinValExamples: 1, operatingPointDataset: { sha256: expect.any(String) } });
+    const fused = await fuseJob({ model: site.out, dataset, out: path.join(dir, 'fused'), backend: 'wasm' });
+    expect(fused.provenance.base).toMatchObject({ id: site.manifest.id, mode: 'fusion' });
+    expect(fused.provenance.operatingPointMinValExamples).toBeUndefined();
+    expect(fused.provenance.operatingPointDataset).toBeUndefined();
   });
 
   it('prints, on the test split, AUC with CI for the model, each score and the fusion, and each score at its cut-offs', async () => {
