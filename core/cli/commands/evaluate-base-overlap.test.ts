@@ -7,7 +7,7 @@ import { finetuneJob } from '../../train/jobs/finetune-job';
 import { loadPackage } from '../../train/package/archive';
 import type { ModelManifest } from '../../train/package/manifest';
 import { sealManifest } from '../../train/package/seal';
-import { runCli } from '../../test/cli-io';
+import { capture, runCli } from '../../test/cli-io';
 import { ptbxlFixtureWithFoldsSwapped } from '../../test/swapped-folds';
 import { evaluateCommand } from './evaluate';
 
@@ -53,8 +53,16 @@ describe('a fine-tuned model evaluated on records its base trained on', () => {
     expect(report.notLockedTest).toMatch(/^not locked-test figures: 2 of the 2 test records are among tuned's or its base xresnet1d50-ptbxl-pool-demo's training and validation records: .*; a locked test holds no record the model saw \(here \d+, \d+\): leave them out of the test split$/);
 
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-base-overlap-record-'));
-    for (const keep of [['--attach', '--replace-test'], ['--record', '--data-dir', dataDir]]) {
-      await expect(runCli(evaluateCommand, [...evaluateArgs(tuned), ...keep])).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none \(not locked-test figures: 2 of the 2 test records are among tuned's or its base /) });
+    for (const [keep, notKept] of [[['--attach', '--replace-test'], 'not attached to the package'], [['--record', '--data-dir', dataDir], "not recorded as this site's evaluation"]] as const) {
+      const io = capture();
+      await expect(evaluateCommand.run([...evaluateArgs(tuned), ...keep], io)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/^--attach and --record keep a locked-test evaluation; this is none \(not locked-test figures: 2 of the 2 test records are among tuned's or its base /) });
+      // The figures were printed before the refusal, marked as not kept: no second run without the flags to read them.
+      expect(io.out[0]).toMatch(/^tuned on .* \(test, n = 2, /);
+      expect(io.out).toContain(`  warning: ${report.notLockedTest}`);
+      expect(io.out.at(-1)).toBe(`  not kept: ${notKept}`);
+      const json = capture();
+      await expect(evaluateCommand.run([...evaluateArgs(tuned), ...keep, '--json'], json)).rejects.toMatchObject({ code: 'E_VALIDATION' });
+      expect(JSON.parse(json.out[0] as string)).toMatchObject({ n: 2, notLockedTest: report.notLockedTest });
     }
     expect(await readFile(manifestFile(tuned))).toEqual(bytes);
 

@@ -163,7 +163,8 @@ thresholds were chosen on validation; the model was fitted on training): the out
 warning line, and --json in "notLockedTest" (null on the test split, unless it holds records the
 model trained or validated on: counted and named there; or whether it does cannot be checked, as
 the model, or a base it was fine-tuned from, keeps no record of its training records and the data
-is not the test split of its own training data; --attach and --record refuse it).
+is not the test split of its own training data; --attach and --record refuse it, after printing the
+figures, marked as not kept, so they need not be evaluated again without the flags).
 
 A PE fusion package (ecg pe-fuse) is evaluated by its own output: the headline figures, and what
 --record and --attach keep, are the fused probability's at the fusion's operating point, on the
@@ -242,7 +243,12 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     // A --paper-exact package's test split chose its epoch: kept as its locked test, it would pass the promotion gate.
-    if ((values.attach || values.record) && report.notLockedTest) throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
+    if ((values.attach || values.record) && report.notLockedTest) {
+      // The figures are shown before the refusal, marked as not kept: the evaluation need not be run again without the flags to read them.
+      printReport(report, io, values.json === true);
+      if (!values.json) io.stdout(`  not kept: ${[values.attach ? 'not attached to the package' : '', values.record ? "not recorded as this site's evaluation" : ''].filter(Boolean).join(', ')}`);
+      throw new EinthovenError('E_VALIDATION', `--attach and --record keep a locked-test evaluation; this is none (${report.notLockedTest})`);
+    }
     // Checked again just before the write: the site's database may have come to keep something under the present id while the evaluation ran.
     if (plan) await planAttach(model, attachFlags, io.stderr);
     const attached = plan ? await attachTestReport(model, report, attachOptions(plan)) : undefined;
@@ -252,15 +258,24 @@ metrics.averaging.{aucMacro,…} = {"over","leftOut"}; ci["auc:CLASS"] is each c
       io.stdout(jsonLine(plan && attached ? { ...report, attached: attachedJson(plan, attached) } : report));
       return 0;
     }
-    evaluationLines(report).forEach((line) => io.stdout(line));
-    if (report.metrics.f1Positive !== undefined) {
-      const f1 = (key: 'f1Positive' | 'f1TwoClassMean') => `${(report.metrics[key] ?? Number.NaN).toFixed(3)} [${(report.ci[key]?.low ?? Number.NaN).toFixed(3)}, ${(report.ci[key]?.high ?? Number.NaN).toFixed(3)}]`;
-      io.stdout(`  one output: F1 ${f1('f1Positive')} (positive class); F1 ${f1('f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
-    }
-    subgroupLines(report.subgroups ?? []).forEach((line) => io.stdout(line));
-    if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
-    if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
+    printReport(report, io, false);
     if (plan && attached) attachedLines(plan, attached, values.record === true).forEach((line) => io.stdout(line));
     return 0;
   },
 };
+
+/** The evaluation's figures as printed: one --json line, or the text lines. */
+function printReport(report: EvaluationReport, io: CliIO, json: boolean): void {
+  if (json) {
+    io.stdout(jsonLine(report));
+    return;
+  }
+  evaluationLines(report).forEach((line) => io.stdout(line));
+  if (report.metrics.f1Positive !== undefined) {
+    const f1 = (key: 'f1Positive' | 'f1TwoClassMean') => `${(report.metrics[key] ?? Number.NaN).toFixed(3)} [${(report.ci[key]?.low ?? Number.NaN).toFixed(3)}, ${(report.ci[key]?.high ?? Number.NaN).toFixed(3)}]`;
+    io.stdout(`  one output: F1 ${f1('f1Positive')} (positive class); F1 ${f1('f1TwoClassMean')} (mean of both classes, the paper's Table 3)`);
+  }
+  subgroupLines(report.subgroups ?? []).forEach((line) => io.stdout(line));
+  if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
+  if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
+}
