@@ -83,6 +83,13 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
      */
     operatingPointMinVal: z.object({ val: z.number().int(), override: z.boolean() }).nullable(),
     /**
+     * For a site operating point: the site's data whose validation rows chose its operating point and
+     * whose test split is its locked test (the card's dataset and records; `datasetSha256`, `records`
+     * and the summary's `dataset` are its base's training data, which made the weights). Absent for
+     * other models and for operating points derived before it was kept.
+     */
+    operatingPointDataset: z.object({ name: z.string(), sha256: z.string(), records: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), test: z.number().int().nonnegative() }) }).optional(),
+    /**
      * The check of its dataset for recordings listed in more than one row of one split (kept, so each
      * weighed more than once): how many, the rows of the first few, and, in packages made since every
      * package records its check, how and on which splits it was made (0 recordings: none found).

@@ -102,7 +102,30 @@ export function recordsText(
 export function modelRecordsText(d: Pick<ModelDetail, 'provenance' | 'cvFold' | 'test' | 'validationDetail'>): string {
   const selected = d.provenance.selectedOnTest === true;
   const test = d.cvFold ? d.cvFold.heldOut : selected ? d.validationDetail : d.test;
-  return recordsText(d.provenance.records, d.cvFold, selected, { val: selected ? null : d.validationDetail, test });
+  // A site operating point's validation and test figures are on the site's rows, not its base's training data's.
+  const records = d.provenance.operatingPointDataset?.records ?? d.provenance.records;
+  return recordsText(records, d.cvFold, selected, { val: selected ? null : d.validationDetail, test });
+}
+
+/**
+ * The data a package's card names as its dataset: a site operating point's site data, whose
+ * validation rows chose its operating point and whose test split is its locked test (its
+ * manifest's dataset, its base's training data, showed there beside figures on other records);
+ * else the data it was trained (or a fusion fitted) on.
+ */
+export function cardDataset(d: Pick<ModelDetail, 'dataset' | 'provenance'>): { readonly name: string; readonly sha256: string } {
+  return d.provenance.operatingPointDataset ?? { name: d.dataset, sha256: d.provenance.datasetSha256 };
+}
+
+/**
+ * Beside a site operating point's site data: the data its weights were trained on, its base's,
+ * which the card named as its dataset. Null for any other package, and for an operating point
+ * derived before it kept its site data (its dataset is then still the base's).
+ */
+export function weightsTrainedOnText(d: Pick<ModelDetail, 'dataset' | 'provenance'>): string | null {
+  const { operatingPointDataset: site, base, records, datasetSha256 } = d.provenance;
+  if (!site || !base) return null;
+  return `${d.dataset} (index SHA-256 ${datasetSha256.slice(0, 12)}…; ${records.train} train · ${records.val} validation · ${records.test} test), by its base ${base.name}; only the operating point was chosen on ${site.name}, its locked test that data's test split`;
 }
 
 /** A PE fusion's "Fitted on": the rows with every score item it was fitted and calibrated on, and those left out. */

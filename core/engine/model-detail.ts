@@ -65,6 +65,12 @@ function duplicatesOf(manifest: ModelManifest): DuplicatesParts {
   };
 }
 
+/** A site operating point's site data, which its card's dataset and records describe; nothing for any other package. */
+function operatingPointDatasetOf(provenance: ModelManifest['provenance']): Pick<ModelDetail['provenance'], 'operatingPointDataset'> {
+  const site = provenance.base?.mode === 'operating-point' ? provenance.operatingPointDataset : undefined;
+  return site ? { operatingPointDataset: { name: site.name, sha256: site.sha256, records: site.records } } : {};
+}
+
 /** The readings of its locked test that the present figures replaced, as the card words them; nothing where there were none. */
 function replacedTestsOf(replaced: ModelManifest['provenance']['replacedTests']): Pick<ModelDetail, 'replacedTests'> {
   if (!replaced || replaced.length === 0) return {};
@@ -110,6 +116,7 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
       augmentation: describeAugmentation(manifest.augmentation),
       minExamples: minExamplesOf(hp.minExamples),
       operatingPointMinVal: provenance.operatingPointMinValExamples === undefined ? null : { val: provenance.operatingPointMinValExamples, override: provenance.operatingPointMinValExamples < defaultMinExamples.val },
+      ...operatingPointDatasetOf(provenance),
       ...duplicatesOf(manifest),
     },
     intendedInput: intendedInputOf(manifest),

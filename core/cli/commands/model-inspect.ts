@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, replacedTestsText, validationWords } from '../../contract/model-card-text';
+import { baseTrainingText, cardDataset, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, replacedTestsText, validationWords, weightsTrainedOnText } from '../../contract/model-card-text';
 import { counted } from '../../contract/counted';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
@@ -42,9 +42,11 @@ function baseLine(base: NonNullable<ModelDetail['provenance']['base']>): string 
 export function modelCardLines(d: ModelDetail): string[] {
   const p = d.provenance;
   const point = d.operatingPoint;
+  const weights = weightsTrainedOnText(d);
   const lines = [
     `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
-    `  dataset ${d.dataset}: ${modelRecordsText(d)}`,
+    `  dataset ${cardDataset(d).name}: ${modelRecordsText(d)}`,
+    ...(weights ? [`  weights trained on ${weights}`] : []),
     `  split: ${p.split}`,
     ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,

@@ -22,6 +22,10 @@ import { evaluateCommand } from './evaluate';
 import { operatingPointCommand } from './operating-point';
 import { predictCommand } from './predict';
 import { auditTrail } from '../../test/engine-value';
+import { ModelDetailSchema } from '../../contract/clinic-schemas';
+import { cardDataset } from '../../contract/model-card-text';
+import { modelDetail } from '../../engine/model-detail';
+import { modelCardLines } from './model-inspect';
 
 async function cli(command: CliCommand, args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
@@ -177,7 +181,17 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     await expect(attachTestReport(copy, otherData)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is a site operating point chosen on .* these figures are on elsewhere .* Nothing was attached/) });
     // Its locked test on the site data is attached.
     const attached = JSON.parse((await cli(evaluateCommand, [...evaluateArgs, '--attach'])).stdout[0] as string) as { n: number; attached: { id: string } };
-    expect((await readFolderManifest(copy)).provenance.test?.n).toBe(attached.n);
+    const withTest = await readFolderManifest(copy);
+    expect(withTest.provenance.test?.n).toBe(attached.n);
+    // Its card and ecg model inspect name the site data those figures are on, its records beside them; the base's training data as the weights'.
+    const detail = ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest: withTest, location: copy, bundled: false }))));
+    expect(cardDataset(detail)).toMatchObject({ name: evaluated.dataset, sha256: evaluated.datasetSha256 });
+    const lines = modelCardLines(detail);
+    expect(lines).toContain(`  dataset ${evaluated.dataset}: 6 train · 12 validation · 6 test (locked)`);
+    const trained = manifest.provenance.dataset;
+    expect(lines).toContain(
+      `  weights trained on ${trained.name} (index SHA-256 ${trained.sha256.slice(0, 12)}…; ${trained.records.train} train · ${trained.records.val} validation · ${trained.records.test} test), by its base tiny; only the operating point was chosen on ${evaluated.dataset}, its locked test that data's test split`,
+    );
     // Its base, whose dataset is its own locked test's, is held to it.
     await expect(attachTestReport(model, { ...otherData, model: { id: (await readFolderManifest(model)).id } })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/was trained on .* Nothing was attached/) });
   });
