@@ -36,6 +36,8 @@ describe("browser mode: a fine-tuned model's card", () => {
   let manifest: ModelManifest;
   /** A copy of the starter whose locked test was read again (ecg evaluate --attach --replace-test), and the figures it held before. */
   let reread: { manifest: ModelManifest; before: NonNullable<ModelManifest['provenance']['test']> };
+  /** Fine-tuned from a starter written before packages kept their training records: its closing figures are no locked test. */
+  let unknownBase: ModelManifest;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-card-'));
   const root = path.join(dataDir, 'hospital');
   const labels = path.join(dataDir, 'norm.csv');
@@ -56,6 +58,10 @@ describe("browser mode: a fine-tuned model's card", () => {
     const held = (await readFolderManifest(copy)).provenance.test;
     if (!held) throw new Error('the starter carries a locked test');
     reread = { manifest: await attachTestReport(copy, evaluated, { replaceTest: true }), before: held };
+    const oldStarter = await starterCopy(path.join(dataDir, 'old-starter'), (m) => {
+      delete m.provenance.trainingRecords;
+    });
+    ({ manifest: unknownBase } = await finetuneJob({ base: oldStarter, dataset: { kind: 'csv', root, labels }, mode: 'head', out: path.join(dataDir, 'models', 'norm-unknown-base'), name: 'norm unknown base', train, featureCrops: 1, backend: 'wasm' }));
     app = await launchApp({ dataDir });
     page = app.page;
   });
@@ -98,6 +104,23 @@ describe("browser mode: a fine-tuned model's card", () => {
     // The fine-tuned package, whose locked test was read once, says nothing of the kind.
     await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
     expect(await page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`).getByTestId('model-test-reread').count()).toBe(0);
+  });
+
+  it("shows a fine-tuning's closing figures that are no locked test under why, never as its locked test", async () => {
+    const note = unknownBase.provenance.test?.notLockedTest ?? '';
+    expect(note).toMatch(/^not a locked test: whether the base xresnet1d50-ptbxl-pool-demo trained or validated on these test records cannot be checked/);
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${unknownBase.id}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${unknownBase.id}"]`);
+    await detail.getByTestId('model-test-not-locked').waitFor();
+    // No locked test: the card says it has none, and shows the figures apart, under why.
+    expect(await detail.locator('[data-testid="model-metrics"][data-split="test"]').count()).toBe(0);
+    expect(await detail.getByTestId('model-untested').count()).toBe(1);
+    expect(await detail.getByTestId('model-test-not-locked').textContent()).toBe(`${note.charAt(0).toUpperCase()}${note.slice(1)}.`);
+    const figures = detail.locator('[data-testid="model-metrics"][data-split="test-not-locked"]');
+    expect(await figures.locator('h4').textContent()).toMatch(/^Test records, not a locked test \(4 records\)/);
+    expect(await detail.getByText('test (not a locked test: see its figures', { exact: false }).count()).toBeGreaterThan(0);
+    await detail.getByTestId('model-test-not-locked').screenshot({ path: artifactPath('model-card-test-not-locked.png') });
   });
 
   it('says beside its validation figures that the epoch and operating point were chosen on the validation records within its intended input', async () => {

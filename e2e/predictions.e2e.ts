@@ -87,10 +87,11 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
     [app, cliPrediction] = await Promise.all([launchApp({ dataDir }), cli('predict', '--model', out, sample, '--json').then((s) => JSON.parse(s) as CliPrediction)]);
     page = app.page;
-    // Every fixture record, labelled 1 when PTB-XL gives it the MI superclass (class index 1).
+    // Every fixture record, labelled 1 when PTB-XL gives it the MI superclass (class index 1), with the
+    // fixture's splits but for records 00001 and 00002, which ptbxl tiny trained on, put among the locked test rows.
     const ptbxl = await loadPtbxl(fixture, { fs: 100, keepUnlabeled: true });
-    const rows = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')};${item.labels[1]}`);
-    writeFileSync(labels, `filename;label\n${rows.join('\n')}\n`);
+    const rows = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')};${item.labels[1]};${item.id === '1' || item.id === '2' ? 'test' : item.split}`);
+    writeFileSync(labels, `filename;label;split\n${rows.join('\n')}\n`);
     // The same records with the fixture's own splits, every training label 0.
     const split = ptbxl.items.map((item) => `${path.relative(fixture, item.files.find((f) => f.endsWith('.hea')) ?? '')},${item.split === 'train' ? 0 : item.labels[1]},${item.split}`);
     writeFileSync(noTrainingPositive, `file,label,split\n${split.join('\n')}\n`);
@@ -252,7 +253,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     // What the training needs against this computer's memory (core/train/memory-estimate.ts): a tiny head fits.
     expect(await page.getByTestId('finetune-memory').textContent()).toMatch(/^\s*Estimated memory: [\d.]+ GB \(activations [\d.]+ GB head only, on cached trunk features\) of this computer's [\d.]+ GB, [\d.]+ GB free: fits\s*$/);
     expect(await page.getByTestId('finetune-memory').getAttribute('data-verdict')).toBe('fits');
-    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([19, 2, 4]);
+    expect(await page.getByTestId('dataset-split').evaluateAll((n) => n.map((r) => Number(r.getAttribute('data-records'))))).toEqual([10, 7, 8]);
     expect(await page.getByTestId('finetune-mode-head').isChecked()).toBe(true);
     // Where the job will run, as the engine reports it (no native TensorFlow on these machines: WebAssembly).
     const backend = JSON.parse(await cli('backend', '--json')) as { active: string; tried: { name: string; adapter?: { description: string } }[] };
@@ -287,14 +288,17 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     const newId = (await result.getAttribute('data-model-id')) ?? '';
     expect(newId).toMatch(/^pe head e2e@[0-9a-f]{12}$/);
     // It ended with its locked-test evaluation beside the base model's on the same records. The base
-    // has no PE output, so only the new model's figures exist; the seeded patient split put some of
-    // the base's own training records among the test rows, and the screen warns about it.
+    // has no PE output, so only the new model's figures exist. Two of the test rows are records the
+    // base trained on: left out, and the screen says so and names them, so the figures on the other
+    // six are a locked test (the base saw none of them).
     const comparison = page.getByTestId('finetune-comparison');
     expect(await comparison.getByTestId('comparison-class').getAttribute('data-method')).toBe('the base model has no output for this class');
-    const seen = Number(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap'));
-    expect(seen).toBeGreaterThan(0);
-    // One record seen is said in the singular.
-    expect(await comparison.getByTestId('comparison-overlap').textContent()).toMatch(new RegExp(`^⚠ Overlap with the base model's training data: ${seen} of the \\d+ test records ${seen === 1 ? 'is' : 'are'} among ptbxl tiny's training and validation records`));
+    expect(await comparison.getAttribute('data-n')).toBe('6');
+    expect(await comparison.getByTestId('finetune-left-out').allTextContents()).toContainEqual(
+      expect.stringMatching(/^The figures cover only the test records ptbxl tiny \(the base this model's weights started from\) and its bases never trained or validated on; 2 of 8 left out, as a locked test holds no record the model saw \(.*0000[12]_lr.*, .*0000[12]_lr.*\)$/),
+    );
+    expect(await comparison.getByTestId('comparison-overlap').getAttribute('data-overlap')).toBe('0');
+    expect(await comparison.getByTestId('finetune-not-locked').count()).toBe(0);
     await shoot(page, 'finetune-view', 'finetune.png');
 
     await page.getByTestId('finetune-open-models').click();
@@ -306,13 +310,13 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await testTable.getByTestId('model-class-row').evaluateAll((n) => n.map((r) => r.getAttribute('data-class')))).toEqual(['PE']);
     expect(await detail.getByTestId('model-validation').locator('summary').textContent()).toBe('Validation — used to choose thresholds, optimistic');
     // A fine-tuning of a demonstration model stays one.
-    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 19 records/);
-    // Its card says what it is for and where its figures are weak: 1 PE-type positive in 2 validation records, no test evaluation.
+    expect(await detail.getByTestId('model-detail-demonstration').textContent()).toMatch(/demonstration: trained on 10 records/);
+    // Its card says what it is for and where its figures are weak: 1 PE-type positive in its 7 validation records.
     const limits = await detail.getByTestId('model-intended-use').locator('li').allTextContents();
     expect(limits).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Input: a resting 12-lead ECG of at least 10 seconds \(its shortest validation record\), resampled to 100 Hz/),
-        expect.stringMatching(/^Demonstration model: 19 training records/),
+        expect.stringMatching(/^Demonstration model: 10 training records/),
         'Few validation positives (< 10) for PE (1): their thresholds and metrics are unreliable.',
         expect.stringMatching(/weak evidence for pulmonary embolism/),
       ]),
@@ -321,7 +325,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     expect(await detail.getByTestId('model-site-evaluation-line').textContent()).toMatch(/on \d+ locked test records of .*\(its fine-tuning,/s);
     // How far its PE probabilities can be taken at their word on those records: one reliability diagram.
     const panel = detail.getByTestId('calibration-panel');
-    expect(await panel.getAttribute('data-source')).toMatch(/^this site's locked test records \(.*, n = 4\)$/);
+    expect(await panel.getAttribute('data-source')).toMatch(/^this site's locked test records \(.*, n = 6\)$/);
     expect(await panel.getByTestId('reliability-class').evaluateAll((n) => n.map((f) => f.getAttribute('data-class')))).toEqual(['PE']);
     expect(await panel.getByTestId('reliability-verdict').textContent()).toMatch(/^ECE 0\.\d{3}/);
     await shoot(page, 'models-view', 'models.png');

@@ -131,6 +131,12 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
   replacedTests: z
     .array(z.object({ n: z.number().int().nonnegative(), aucMacro: z.number().nullable(), replacedAt: z.string(), packageId: z.string(), comparedWithBase: z.boolean() }))
     .optional(),
+  /**
+   * A fine-tuning's closing figures that are not a locked test (whether its base trained on those
+   * test records cannot be checked, or it trained on every one), with why: shown as such, never as
+   * its locked test (`test` is then null). Absent otherwise.
+   */
+  testNotLocked: EvaluatedSchema.extend({ note: z.string() }).optional(),
   /** What a fine-tuning from this model does by default: the paper's best mode for its architecture. */
   finetuneDefaultMode: FinetuneModeSchema,
 });

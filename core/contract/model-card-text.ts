@@ -78,7 +78,8 @@ function withCovered(words: string, total: number, figures: SplitFigures | null 
 
 /**
  * The card's "Records": a fold package's test rows are its held-out fold, and a --paper-exact
- * package's (`selectedOnTest`) chose its epoch; neither is called a locked test. `figures`: the
+ * package's (`selectedOnTest`) chose its epoch; neither is called a locked test, nor are the test
+ * rows of closing figures that say they are none (`testNotLocked`). `figures`: the
  * figures the card shows on its validation and test rows (modelRecordsText), so each split's
  * count says how many of its records they cover where they leave some out.
  */
@@ -87,10 +88,11 @@ export function recordsText(
   fold: ModelSummary['cvFold'],
   selectedOnTest = false,
   figures: { readonly val?: SplitFigures | null; readonly test?: SplitFigures | null } = {},
+  testNotLocked = false,
 ): string {
   const test = (words: string) => `${records.test} ${withCovered(words, records.test, figures.test)}`;
   if (selectedOnTest) return `${records.train} train · ${records.val} validation (unused) · ${test('test (chose the epoch: --paper-exact; not a locked test)')}`;
-  const testWords = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : 'test (locked)';
+  const testWords = fold ? `held out (cross-validation fold ${fold.fold} of ${fold.k}; not a locked test)` : testNotLocked ? 'test (not a locked test: see its figures)' : 'test (locked)';
   return `${records.train} train · ${records.val} ${withCovered('validation', records.val, figures.val)} · ${test(testWords)}`;
 }
 
@@ -99,12 +101,12 @@ export function recordsText(
  * figures measured on it: a fold's held-out figures on its test rows, a --paper-exact package's
  * validation figures on its test split (its validation rows unused), else its locked test.
  */
-export function modelRecordsText(d: Pick<ModelDetail, 'provenance' | 'cvFold' | 'test' | 'validationDetail'>): string {
+export function modelRecordsText(d: Pick<ModelDetail, 'provenance' | 'cvFold' | 'test' | 'validationDetail' | 'testNotLocked'>): string {
   const selected = d.provenance.selectedOnTest === true;
-  const test = d.cvFold ? d.cvFold.heldOut : selected ? d.validationDetail : d.test;
+  const test = d.cvFold ? d.cvFold.heldOut : selected ? d.validationDetail : (d.test ?? d.testNotLocked);
   // A site operating point's validation and test figures are on the site's rows, not its base's training data's.
   const records = d.provenance.operatingPointDataset?.records ?? d.provenance.records;
-  return recordsText(records, d.cvFold, selected, { val: selected ? null : d.validationDetail, test });
+  return recordsText(records, d.cvFold, selected, { val: selected ? null : d.validationDetail, test }, d.testNotLocked !== undefined);
 }
 
 /**
@@ -161,13 +163,13 @@ export function unreadableText(count: number | null | undefined, rows: string): 
 
 /**
  * What a package's own figures (its locked test, a fold's held-out rows, its validation) leave
- * out, in the words of the evaluation that made them: the records outside its intended input,
- * then those that could not be read. Nothing of a count the package did not keep. The card and
+ * out, in the words of the evaluation that made them: the records outside its intended input, a
+ * fine-tuning's test records its base had trained on, then those that could not be read. Nothing of a count the package did not keep. The card and
  * `ecg model inspect` both say these beside the figures.
  */
-export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
+export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   const o = evaluated.outOfScope;
-  return [o && o.count > 0 ? o.note : null, unreadableText(evaluated.unreadable, rows)].filter((note) => note !== null);
+  return [o && o.count > 0 ? o.note : null, evaluated.seenByBase?.note ?? null, unreadableText(evaluated.unreadable, rows)].filter((note) => note !== null);
 }
 
 /** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */

@@ -95,6 +95,13 @@ export const OutOfScopeSchema = z.object({
 });
 export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
 
+/**
+ * A fine-tuning's closing test records that its base (or a base of the base) trained or validated
+ * on, left out of its figures: how many, the first three by id, and the note said beside the figures.
+ */
+export const SeenByBaseSchema = z.object({ count: z.number().int().positive(), ids: z.array(z.string()).max(3), note: z.string() });
+export type SeenByBase = z.infer<typeof SeenByBaseSchema>;
+
 /** One evaluation: record count, metrics and bootstrap 95 % intervals (headline, and `<class>.<figure>` per class). */
 export const EvaluatedSchema = z.object({
   n: z.number().int().nonnegative(),
@@ -106,6 +113,8 @@ export const EvaluatedSchema = z.object({
   unreadable: z.number().int().nonnegative().nullish(),
   /** Records of the split outside the model's intended input, so in no figure; absent where not counted (packages made before it was). */
   outOfScope: OutOfScopeSchema.nullish(),
+  /** A fine-tuning's closing figures: the test records its base had trained or validated on, in no figure; absent where none were. */
+  seenByBase: SeenByBaseSchema.nullish(),
 });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 
@@ -350,6 +359,11 @@ export const TrainedModelResultSchema = z.object({
   table: z.string().optional(),
   /** finetune: the closing evaluation on the hospital's locked test rows (null when the run was stopped before its end). */
   test: EvaluatedSchema.nullable().optional(),
+  /**
+   * finetune: why `test` is not a locked test (whether the base trained on those records cannot be
+   * checked, or it trained on all of them), or null: such figures are shown with it, not recorded.
+   */
+  notLockedTest: z.string().nullable().optional(),
   /** finetune: the base model on the same test records, side by side. */
   comparison: BaseComparisonSchema.nullable().optional(),
   evaluatedOn: EvaluatedOnSchema.optional(),

@@ -6,7 +6,7 @@ import { describeAugmentation } from '../train/augmentation';
 import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
 import { intendedInputOf, selectedOnTest, type ModelManifest } from '../train/package/manifest';
-import { summaryOf } from '../train/service/models';
+import { summaryOf, testSummary } from '../train/service/models';
 import { withRateIntervals } from '../ml/metrics/stored-rates';
 
 /** Groups of duplicate rows the card lists by their row ids (all are counted). */
@@ -63,6 +63,13 @@ function duplicatesOf(manifest: ModelManifest): DuplicatesParts {
     ...(manifest.ensemble && !provenance.duplicates ? { duplicatesUnchecked: "an ensemble's validation rows are not compared for copies; its members' cards give their own training data's" } : {}),
     ...(training ? { baseTraining: { dataset: { name: training.dataset.name, records: training.dataset.records, split: training.dataset.split }, ...(training.duplicates ? { duplicates: shown(training.duplicates) } : {}) } } : {}),
   };
+}
+
+/** A fine-tuning's closing figures that say why they are not a locked test, shown as such; nothing otherwise. */
+function testNotLockedOf(provenance: ModelManifest['provenance']): Pick<ModelDetail, 'testNotLocked'> {
+  const { test } = provenance;
+  if (!test?.notLockedTest || selectedOnTest(provenance)) return {};
+  return { testNotLocked: { ...testSummary(test), note: test.notLockedTest } };
 }
 
 /** A site operating point's site data, which its card's dataset and records describe; nothing for any other package. */
@@ -122,6 +129,7 @@ export function modelDetail(entry: { readonly manifest: ModelManifest; readonly 
     intendedInput: intendedInputOf(manifest),
     validationDetail: evaluated(provenance.validation),
     ...replacedTestsOf(provenance.replacedTests),
+    ...testNotLockedOf(provenance),
     finetuneDefaultMode: defaultFinetuneMode(manifest.architecture.name),
   });
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
 import type { ModelManifest } from '../train/package/manifest';
 import { Engine } from './engine';
+import { sealManifest } from '../train/package/seal';
 import { engineValue, importedRecordId, type ImportFiles } from '../test/engine-value';
 
 /**
@@ -168,6 +169,33 @@ describe('datasets:inspect and the training audit', () => {
     expect(engine.ledger.evaluations.latest(modelId)?.metrics.outOfScope).toEqual(test?.outOfScope);
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === modelId);
     expect(recordedOutOfScope(listed?.siteEvaluation?.metrics ?? {})).toEqual(test?.outOfScope);
+  });
+
+  it("does not record a fine-tuning's closing figures as its site evaluation where whether its base trained on those test records cannot be checked", async () => {
+    // tiny as a package written before packages kept their training records, installed in the data folder.
+    const old = path.join(dataDir, 'models', 'tiny-old');
+    await cp(path.join(resourcesDir, 'models', 'tiny'), old, { recursive: true });
+    const raw = JSON.parse(await readFile(path.join(old, 'manifest.json'), 'utf8')) as { name: string; provenance: Record<string, unknown> } & Record<string, unknown>;
+    raw.name = 'tiny-old';
+    delete raw.provenance.trainingRecords;
+    const sealed = sealManifest(raw);
+    await writeFile(path.join(old, 'manifest.json'), JSON.stringify(sealed, null, 2));
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const labels = path.join(dataDir, 'mi-old.csv');
+    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
+    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: sealed.id, dataset, name: 'mi from old', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
+    const done = await finishOf(jobId);
+    if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
+    // Shown with why, for the result screen to say so; not kept as what a promotion rests on.
+    expect(done.result.test).toMatchObject({ n: 6 });
+    expect(done.result.notLockedTest).toMatch(/^not a locked test: whether the base tiny-old trained or validated on these test records cannot be checked/);
+    expect(engine.ledger.evaluations.latest(done.result.modelId)).toBeNull();
+    expect(engine.audit.recent().filter((a) => a.subject === `job:${jobId}`).map((a) => a.action)).toEqual(['finetune.finished', 'finetune.started']);
+    // The Models list gives it no locked test either.
+    const { modelId } = done.result;
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === modelId);
+    expect(listed?.test).toBeNull();
   });
 
   it('chooses a site operating point as a new model: audited, registered, its locked test kept as its site evaluation', async () => {

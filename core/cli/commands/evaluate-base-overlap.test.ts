@@ -72,6 +72,10 @@ describe('a fine-tuned model evaluated on records its base trained on', () => {
     expect(manifest.provenance.baseTrainingRecords).toEqual([{ id: starterManifest.id, name: starterName, records: starterManifest.provenance.trainingRecords }]);
     // Its closing evaluation knew too: the base had trained on both test records.
     expect(manifest.provenance.comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+    // Leaving both out would leave no figure: scored on both, they said they were its locked test, and the app recorded them as its site evaluation.
+    expect(manifest.provenance.test?.notLockedTest).toBe(
+      `not a locked test: every one of the 2 test records is among the training and validation records of ${starterName} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on them, are optimistic: evaluate the model on records neither it nor its bases trained on`,
+    );
   }, 300_000);
 
   it("a fine-tuning of the fine-tuned model keeps both bases' filters, and its closing evaluation counts the records its base's base trained on", async () => {

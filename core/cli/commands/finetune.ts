@@ -25,9 +25,11 @@ export function closingLines(manifest: ModelManifest): string[] {
   if (validation.outOfScope && validation.outOfScope.count > 0) lines.push(`  note: ${validation.outOfScope.note}`);
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
-  lines.push(`  locked test (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
-  // As `ecg evaluate` says it: the figures cover only the records the model is for, and those read.
+  lines.push(`  ${test.notLockedTest ? 'test, not a locked test' : 'locked test'} (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
+  if (test.notLockedTest) lines.push(`  warning: ${test.notLockedTest}`);
+  // As `ecg evaluate` says it: the figures cover only the records the model is for, those the base never saw, and those read.
   if (test.outOfScope && test.outOfScope.count > 0) lines.push(`  note: ${test.outOfScope.note}`);
+  if (test.seenByBase) lines.push(`  note: ${test.seenByBase.note}`);
   const unreadable = unreadableText(test.unreadable, 'test');
   if (unreadable) lines.push(`  note: ${unreadable}`);
   if (!comparison) return lines;
@@ -84,8 +86,12 @@ intended input, is refused before training) within the model's intended input, a
 scores them (the others counted by reason and said in a note; the manifest keeps the count in
 provenance.test.outOfScope), with the base model on the same records beside it: per class both
 AUCs and DeLong's 95 % interval of the
-difference, and how many test records the base model had already seen in training (its
-package's training-record filter). Both are kept in the new package's manifest. With
+difference. Test records the base model (or a base of it) had trained or validated on (its
+package's training-record filter, a copy at another sampling rate in the data folder included) are
+left out, counted and named in a note, so the figures are a locked test on records the model never
+saw; where it had seen every one, or whether it had cannot be checked (a base that keeps no
+filter), the figures are printed as "test, not a locked test" with why, and the app does not record
+them as the site's evaluation. Both are kept in the new package's manifest. With
 --paper-exact the test rows choose the epoch (the paper code's protocol), so there is no locked
 test: their figures are reported as the validation's, and no test evaluation is made.
 

@@ -60,6 +60,8 @@ export function modelCardLines(d: ModelDetail): string[] {
     if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${counted(heldOut.n, 'record')}; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
   lines.push(...(d.test ? [`  locked test (${counted(d.test.n, 'record')}): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
+  // A fine-tuning's closing figures that are none: shown, for the record, under their warning.
+  if (d.testNotLocked) lines.push(`  test, not a locked test (${counted(d.testNotLocked.n, 'record')}): ${headline(d.testNotLocked)}`, ...leftOutLines(d.testNotLocked, 'test'), `  warning: ${d.testNotLocked.note}`);
   // A locked test read more than once: said under its figures, as the card says it.
   if (d.replacedTests) lines.push(`  WARNING: ${replacedTestsText(d.replacedTests)}`);
   // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.

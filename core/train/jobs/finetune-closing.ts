@@ -13,7 +13,10 @@ import type { LoadedPackage } from '../package/io';
 import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
-import { figuresOptimistic, trainingOverlap } from '../training-overlap';
+import { figuresOptimistic, seenHashes, trainingOverlap } from '../training-overlap';
+import type { RateCopySearch } from '../rate-copy-search';
+import { counted, everyOneOf, wordFor } from '../../contract/counted';
+import type { SeenByBase } from '../../contract/training-schemas';
 import { trainingRecordsOf } from '../base-records';
 import { patientIdsOf, type Calibrated } from '../finalize';
 import { scoreWithCi } from '../scores';
@@ -47,24 +50,94 @@ function searchedRecords(store: SignalStore, ids: readonly string[]): { id: stri
   });
 }
 
+/** The test and validation records a closing evaluation checks against its base's training records, and the copies of them found at other rates. */
+interface Checked {
+  readonly test: readonly { id: string; hash: string }[];
+  readonly val: readonly { id: string; hash: string }[];
+  readonly copies: RateCopySearch | undefined;
+}
+
 /**
- * How many test and validation records the base model already saw (its training-record filter,
- * and those of the bases its own weights started from, whose records it learned too), in words, counting a record whose copy at another sampling rate lies in the data folder and was
- * in the base's training (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz
- * ECGs the starter trained on were "none").
+ * Hashes the test and validation records and searches the data folder for copies of them at other
+ * sampling rates (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz ECGs the
+ * starter trained on were "none"), where the base keeps a training-record filter to check them by.
  */
-async function overlapOf(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined): Promise<BaseComparison['overlap']> {
-  const { name } = base.manifest;
-  const records = trainingRecordsOf(base.manifest);
+async function checkedRecords(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined): Promise<Checked> {
   const testRecords = searchedRecords(test.store, test.ids);
   const valRecords = searchedRecords(val.store, val.ids);
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
-  const copies = records.own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
+  const copies = trainingRecordsOf(base.manifest).own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
+  return { test: testRecords, val: valRecords, copies };
+}
+
+/**
+ * How many of the scored test records and of the validation records the base model already saw
+ * (its training-record filter, and those of the bases its own weights started from, whose records
+ * it learned too), in words, counting a record whose copy at another sampling rate lies in the data
+ * folder and was in the base's training.
+ */
+function overlapOf(base: LoadedPackage, dataset: Dataset, checked: Checked, scoredTest: ReadonlySet<string>): BaseComparison['overlap'] {
+  const { name } = base.manifest;
+  const records = trainingRecordsOf(base.manifest);
   // A cross-validation fold's test rows are its held-out fold, named so.
   const what = dataset.cvFold ? 'held-out record' : 'test record';
-  const onTest = trainingOverlap(name, records, testRecords.map((r) => r.hash), (seen) => `${figuresOptimistic(seen)}, and so is the comparison`, what, copies);
-  const onVal = trainingOverlap(name, records, valRecords.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', copies);
+  const testHashes = checked.test.filter((r) => scoredTest.has(r.id)).map((r) => r.hash);
+  const onTest = trainingOverlap(name, records, testHashes, (seen) => `${figuresOptimistic(seen)}, and so is the comparison`, what, checked.copies);
+  const onVal = trainingOverlap(name, records, checked.val.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', checked.copies);
   return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
+}
+
+/** The base and the bases its weights started from whose training records are unknown (none kept), by name. */
+function unknownBases(base: LoadedPackage): string[] {
+  const { own, bases } = trainingRecordsOf(base.manifest);
+  return [...(own ? [] : [base.manifest.name]), ...bases.filter((b) => !b.records).map((b) => b.name)];
+}
+
+/** Why closing figures are not a locked test where the base's training records are unknown, or null where they are known. */
+function unknownBaseNote(base: LoadedPackage): string | null {
+  const unknown = unknownBases(base);
+  if (unknown.length === 0) return null;
+  const n = unknown.length;
+  return `not a locked test: whether ${wordFor(n, 'the base', 'the bases')} ${unknown.join(', ')} trained or validated on these test records cannot be checked, as ${wordFor(n, 'it keeps', 'they keep')} no record of ${wordFor(n, 'its', 'their')} training records (written before packages kept one), and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
+}
+
+/** Records named in a note: the first three, and how many more. */
+function firstIds(ids: readonly string[]): string {
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${counted(ids.length - 3, 'more')}`;
+}
+
+/**
+ * The test records the base trained or validated on (or a base of it, exactly or as a copy at another
+ * rate): left out of the closing figures, which are then a locked test on records the model never
+ * saw, as records outside its intended input are left out. Counted and named (the first three).
+ */
+function seenByBaseOf(base: LoadedPackage, checked: Checked, decoded: number): { ids: Set<string>; summary: SeenByBase | undefined } {
+  const { exact, viaCopy } = seenHashes(trainingRecordsOf(base.manifest), checked.test.map((r) => r.hash), checked.copies);
+  const seen = new Set([...exact, ...viaCopy]);
+  const ids = checked.test.filter((r) => seen.has(r.hash)).map((r) => r.id);
+  if (ids.length === 0) return { ids: new Set(), summary: undefined };
+  const n = ids.length;
+  const note = `the figures cover only the test records ${base.manifest.name} (the base this model's weights started from) and its bases never trained or validated on; ${n} of ${decoded} left out, as a locked test holds no record the model saw (${firstIds(ids)})`;
+  return { ids: new Set(ids), summary: { count: n, ids: ids.slice(0, 3), note } };
+}
+
+/**
+ * What the closing figures are scored on, and whether they are a locked test: the decoded test
+ * records less those the base saw; where it saw every one, all of them, said to be no locked test
+ * (leaving all out would leave no figure); where whether it saw them cannot be checked, all of
+ * them, said so too. A cross-validation fold's held-out rows are scored whole: its figures are
+ * cross-validation figures, pooled with the other folds', which its overlap note qualifies.
+ */
+function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked, decoded: readonly string[]): { scored: string[]; seenByBase?: SeenByBase; notLockedTest?: string } {
+  if (dataset.cvFold) return { scored: [...decoded] };
+  const unknown = unknownBaseNote(base);
+  const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
+  const scored = decoded.filter((id) => !ids.has(id));
+  if (scored.length === 0) {
+    const all = `not a locked test: ${everyOneOf(decoded.length, 'test record')} is among the training and validation records of ${base.manifest.name} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on ${wordFor(decoded.length, 'it', 'them')}, are optimistic: evaluate the model on records neither it nor its bases trained on`;
+    return { scored: [...decoded], notLockedTest: all };
+  }
+  return { scored, ...(summary ? { seenByBase: summary } : {}), ...(unknown ? { notLockedTest: unknown } : {}) };
 }
 
 /** The base model's probabilities for the fine-tuned classes it also outputs (by name), at its own temperature and thresholds. */
@@ -85,9 +158,11 @@ async function baseScores(base: LoadedPackage, store: SignalStore, ids: readonly
  * The end of every fine-tuning, once its operating point is fixed: one evaluation on the
  * hospital's locked test rows within the model's intended input (those `ecg predict` gives a
  * number on, as `ecg evaluate` scores them; the others counted by reason), the base model on the
- * same records beside it (DeLong's paired interval of each class's AUC difference), and a count
- * of the test records the base model had already seen in training. Nothing here feeds back into
- * the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope).
+ * same records beside it (DeLong's paired interval of each class's AUC difference). Test records
+ * the base model had trained or validated on are left out, counted and named (closingRecords), so
+ * the figures are a locked test on records the model never saw; where whether it had cannot be
+ * checked, or it had seen every one, the figures say they are no locked test. Nothing here feeds
+ * back into the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope).
  */
 export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords }) {
   return async (calibrated: Calibrated, tuned: ClosingModel): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
@@ -101,19 +176,26 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${outOfScope.note}` });
     const pipeline = { ...prepared.pipeline, augmentation: null };
     const store = await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) });
-    const kept = items.filter((i) => store.has(i.id));
+    const decoded = items.filter((i) => store.has(i.id));
+    const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal);
+    const closing = closingRecords(base, dataset, checked, decoded.map((i) => i.id));
+    if (closing.seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${closing.seenByBase.note}` });
+    if (closing.notLockedTest) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${closing.notLockedTest}` });
+    const scoredIds = new Set(closing.scored);
+    const kept = decoded.filter((i) => scoredIds.has(i.id));
     const ids = kept.map((i) => i.id);
     const labels = kept.map((i) => [...i.labels]);
     const probs = probabilities(await recordLogits(model, store, ids, args.evaluation), calibrated.operatingPoint.temperature);
     const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, patientIdsOf(kept, ids), { paperExact: config.paperExact });
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
-    const overlap = await overlapOf(base, dataset, { store, ids }, { store: prepared.store, ids: prepared.val.ids }, context.signal);
+    const overlap = overlapOf(base, dataset, checked, scoredIds);
     if (overlap.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
-    return { test: { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - kept.length, outOfScope: outOfScopeSummary(outOfScope) }, comparison };
+    const test = { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - decoded.length, outOfScope: outOfScopeSummary(outOfScope) };
+    return { test: { ...test, ...(closing.seenByBase ? { seenByBase: closing.seenByBase } : {}), ...(closing.notLockedTest ? { notLockedTest: closing.notLockedTest } : {}) }, comparison };
   };
 }

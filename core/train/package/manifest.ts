@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CalibrationByClassSchema } from '../../contract/evaluation-schemas';
-import { OutOfScopeSchema } from '../../contract/training-schemas';
+import { OutOfScopeSchema, SeenByBaseSchema } from '../../contract/training-schemas';
 import { buildOptionsSchema } from '../../ml/models/registry';
 import { pipelineConfigSchema } from '../../signal/pipeline-config';
 import { trainingAugmentationSchema } from '../augmentation';
@@ -118,7 +118,25 @@ export type DuplicatesProvenance = z.infer<typeof duplicatesProvenanceSchema>;
  * input (by reason, as `ecg evaluate` counts them) where kept: absent in packages written before
  * the closing evaluation held records to the intended input, whose figures scored every record.
  */
-const closingEvaluationSchema = metricsWithCiSchema.extend({ calibration: CalibrationByClassSchema.optional(), unreadable: z.number().int().nonnegative().optional(), outOfScope: OutOfScopeSchema.optional() });
+const closingEvaluationSchema = metricsWithCiSchema.extend({
+  calibration: CalibrationByClassSchema.optional(),
+  unreadable: z.number().int().nonnegative().optional(),
+  outOfScope: OutOfScopeSchema.optional(),
+  /**
+   * A fine-tuning's closing test records its base (or a base the base's weights started from)
+   * trained or validated on, left out of the figures, so those are on records the model never saw:
+   * how many, the first three, and the note said with them. Absent where there were none, and in
+   * packages written before they were left out (their comparison's overlap counts them).
+   */
+  seenByBase: SeenByBaseSchema.optional(),
+  /**
+   * Why a fine-tuning's closing figures are not a locked test: whether its base trained on these
+   * test records cannot be checked (it, or a base of it, keeps no record of its training records),
+   * or every test record was one it trained on. Such figures are kept, for the record, but are not
+   * the package's locked test (lockedTestOf) and are not recorded as a site evaluation.
+   */
+  notLockedTest: z.string().optional(),
+});
 
 /**
  * A cross-validation fold's package (`ecg train --cv`, `ecg finetune --cv`, the app's
@@ -293,10 +311,11 @@ export function selectedOnTest(provenance: Pick<Provenance, 'selection'>): boole
 /**
  * The package's own locked-test evaluation, if any: never an older fold package's `test`, which
  * was its fold's held-out rows, nor the test rows a --paper-exact fine-tuning selected on (one
- * written before it kept none called them its locked test).
+ * written before it kept none called them its locked test), nor closing figures that say why they
+ * are not one (`notLockedTest`).
  */
 export function lockedTestOf(provenance: Provenance): Provenance['test'] {
-  if (selectedOnTest(provenance)) return undefined;
+  if (selectedOnTest(provenance) || provenance.test?.notLockedTest) return undefined;
   return !provenance.cvFold && cvFoldOf(provenance) ? undefined : provenance.test;
 }
 

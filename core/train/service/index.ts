@@ -141,6 +141,7 @@ export class TrainingService {
         validation: validation.metrics,
         ...validationScope(r.manifest),
         test: test ?? null,
+        notLockedTest: test?.notLockedTest ?? null,
         comparison: comparison ?? null,
         evaluatedOn: { name: r.manifest.provenance.dataset.name, root: request.dataset.root, labels: request.dataset.labels ?? null },
         ...(crossValidation ? { crossValidation } : {}),

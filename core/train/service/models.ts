@@ -50,10 +50,10 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
  * where the package counted them, for the card to say beside `n`: those outside the model's
  * intended input and those that could not be read.
  */
-function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
+export function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
   const widened = withRateIntervals(test);
-  const { calibration, outOfScope, unreadable } = test;
-  const leftOut = { ...(outOfScope ? { outOfScope } : {}), ...(unreadable === undefined ? {} : { unreadable }) };
+  const { calibration, outOfScope, unreadable, seenByBase } = test;
+  const leftOut = { ...(outOfScope ? { outOfScope } : {}), ...(unreadable === undefined ? {} : { unreadable }), ...(seenByBase ? { seenByBase } : {}) };
   return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(calibration ? { calibration } : {}), ...leftOut };
 }
 

@@ -39,7 +39,7 @@ export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary
 }
 
 /** What a package's own figures leave out (leftOutNotes, as `ecg model inspect` says it), each a sentence beside them on its card. */
-export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable'>, rows: 'test' | 'held-out' | 'validation'): string[] {
+export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   return leftOutNotes(evaluated, rows).map((note) => note.charAt(0).toUpperCase() + note.slice(1));
 }
 

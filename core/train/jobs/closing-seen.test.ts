@@ -1,0 +1,99 @@
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { closingLines } from '../../cli/commands/finetune';
+import { modelCardLines } from '../../cli/commands/model-inspect';
+import { ModelDetailSchema } from '../../contract/clinic-schemas';
+import { loadPtbxl } from '../../data/ptbxl';
+import { modelDetail } from '../../engine/model-detail';
+import { starterCopy, starterDir } from '../../test/legacy-starter';
+import { fixturePath } from '../../test/shared-data';
+import { lockedTestOf, type ModelManifest } from '../package/manifest';
+import { finetuneJob } from './finetune-job';
+
+const ptbxl = fixturePath('train', 'ptbxl');
+const starterName = 'xresnet1d50-ptbxl-pool-demo';
+const train = { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } };
+
+/** The card's description as the app receives it, through the contract. */
+const detailOf = (manifest: ModelManifest, location: string) => ModelDetailSchema.parse(JSON.parse(JSON.stringify(modelDetail({ manifest, location, bundled: false }))));
+
+/**
+ * The PTB-XL fixture as a hospital's NORM labels CSV whose test split holds, beside fold 10's six
+ * records the starter never saw, record 00002 (fold 2: the starter trained on it) and record
+ * 00001 at 500 Hz, whose 100 Hz file, unlisted but in the data folder, the starter trained on.
+ */
+async function siteWithStarterRecordsOnTest(dir: string): Promise<{ root: string; labels: string }> {
+  const root = path.join(dir, 'ptbxl');
+  cpSync(ptbxl, root, { recursive: true });
+  mkdirSync(path.join(root, 'records500', '00000'), { recursive: true });
+  for (const ext of ['hea', 'dat']) cpSync(fixturePath('train', 'ptbxl-500', 'records500', '00000', `00001_hr.${ext}`), path.join(root, 'records500', '00000', `00001_hr.${ext}`));
+  const ds = await loadPtbxl(root, { fs: 100 });
+  const norm = ds.classes.indexOf('NORM');
+  const rows = ds.items.flatMap((i) => {
+    const file = path.relative(root, i.files[0] as string);
+    if (i.id === '1') return [`records500/00000/00001_hr.hea,${i.labels[norm]},test`];
+    return [`${file},${i.labels[norm]},${i.id === '2' ? 'test' : i.split}`];
+  });
+  const labels = path.join(dir, 'norm.csv');
+  writeFileSync(labels, `file,label,split\n${rows.join('\n')}\n`);
+  return { root, labels };
+}
+
+describe("a fine-tuning's closing test and the records its base trained on", () => {
+  it('leaves out the test records its base trained on (also as a copy at another sampling rate), naming them, so the figures kept are a locked test on unseen records', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-seen-'));
+    const { root, labels } = await siteWithStarterRecordsOnTest(dir);
+    const out = path.join(dir, 'norm');
+    const phases: string[] = [];
+    const r = await finetuneJob({ base: starterDir, dataset: { kind: 'csv', root, labels }, mode: 'head', out, train, featureCrops: 1, backend: 'cpu', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) });
+    const { test, comparison } = r.manifest.provenance;
+    // 8 test rows: the two the starter saw are in no figure (they were scored, and the card called all 8 its locked test).
+    expect(test).toMatchObject({ n: 6, seenByBase: { count: 2 } });
+    expect(test?.notLockedTest).toBeUndefined();
+    const ids = test?.seenByBase?.ids ?? [];
+    expect(ids.map((id) => path.basename(id).replace(/\.hea$/, '')).sort()).toEqual(['00001_hr', '00002_lr']);
+    const note = `the figures cover only the test records ${starterName} (the base this model's weights started from) and its bases never trained or validated on; 2 of 8 left out, as a locked test holds no record the model saw (${ids.join(', ')})`;
+    expect(test?.seenByBase?.note).toBe(note);
+    expect(phases).toContain(`note: ${note}`);
+    // The base beside it on the same six records, none of which it saw.
+    expect(comparison).toMatchObject({ n: 6, overlap: { checked: 6, inBaseTraining: 0 } });
+    // Its locked test, said with what it leaves out, by ecg finetune, the card and ecg model inspect.
+    expect(lockedTestOf(r.manifest.provenance)).toBe(test);
+    expect(closingLines(r.manifest)).toContain(`  note: ${note}`);
+    const detail = detailOf(r.manifest, out);
+    expect(detail.test?.seenByBase?.note).toBe(note);
+    const lines = modelCardLines(detail);
+    expect(lines.slice(lines.findIndex((l) => l.startsWith('  locked test (6 records)')) + 1)[0]).toBe(`  note: ${note}`);
+    expect(lines.find((l) => l.startsWith('  dataset '))).toMatch(/ · 8 test \(locked\)$/);
+  }, 300_000);
+
+  it("does not call its figures a locked test where whether its base trained on the test records cannot be checked, nor lets the card show them as one", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-unknown-'));
+    // A starter written before packages kept their training records.
+    const base = await starterCopy(path.join(dir, 'old-starter'), (m) => {
+      delete m.provenance.trainingRecords;
+    });
+    const ds = await loadPtbxl(ptbxl, { fs: 100 });
+    const norm = ds.classes.indexOf('NORM');
+    const labels = path.join(dir, 'norm.csv');
+    writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(ptbxl, i.files[0] as string)},${i.labels[norm]},${i.split}`).join('\n')}\n`);
+    const out = path.join(dir, 'norm');
+    const r = await finetuneJob({ base, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out, train, featureCrops: 1, backend: 'cpu', workers: 1 });
+    const { test } = r.manifest.provenance;
+    const why = `not a locked test: whether the base ${starterName} trained or validated on these test records cannot be checked, as it keeps no record of its training records (written before packages kept one), and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
+    // Kept for the record, with why; never its locked test.
+    expect(test).toMatchObject({ n: 6, notLockedTest: why });
+    expect(lockedTestOf(r.manifest.provenance)).toBeUndefined();
+    expect(closingLines(r.manifest)).toEqual(expect.arrayContaining([expect.stringMatching(/^ {2}test, not a locked test \(6 records\): macro AUC /), `  warning: ${why}`]));
+    const detail = detailOf(r.manifest, out);
+    expect(detail.test).toBeNull();
+    expect(detail.testNotLocked).toMatchObject({ n: 6, note: why });
+    const lines = modelCardLines(detail);
+    expect(lines).toContain('  no locked-test evaluation of its own');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}test, not a locked test \(6 records\): macro AUC /));
+    expect(lines).toContain(`  warning: ${why}`);
+    expect(lines.find((l) => l.startsWith('  dataset '))).toMatch(/ · 6 test \(not a locked test: see its figures\)$/);
+  }, 300_000);
+});
