@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { evaluateJob } from '../core/train/jobs/evaluate-job';
 import { finetuneJob } from '../core/train/jobs/finetune-job';
+import { operatingPointJob } from '../core/train/jobs/operating-point-job';
 import { attachTestReport, readFolderManifest } from '../core/train/package/io';
 import type { ModelManifest } from '../core/train/package/manifest';
 import { starterCopy, trainedOn } from '../core/test/legacy-starter';
@@ -38,6 +39,8 @@ describe("browser mode: a fine-tuned model's card", () => {
   let reread: { manifest: ModelManifest; before: NonNullable<ModelManifest['provenance']['test']> };
   /** Fine-tuned from a starter written before packages kept their training records: its closing figures are no locked test. */
   let unknownBase: ModelManifest;
+  /** A site operating point of the starter chosen on the hospital's validation rows, its locked test attached from the hospital's test split. */
+  let siteOp: ModelManifest;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-card-'));
   const root = path.join(dataDir, 'hospital');
   const labels = path.join(dataDir, 'norm.csv');
@@ -61,6 +64,10 @@ describe("browser mode: a fine-tuned model's card", () => {
     const oldStarter = await starterCopy(path.join(dataDir, 'old-starter'), (m) => {
       delete m.provenance.trainingRecords;
     });
+    // The hospital's copy read as PTB-XL, with every class the starter outputs.
+    const siteData = { kind: 'ptbxl' as const, root };
+    const site = await operatingPointJob({ model: base, dataset: siteData, goal: 'rule-out', target: 0.8, minValExamples: 1, out: path.join(dataDir, 'models', 'site-op'), name: 'site op', backend: 'wasm' });
+    siteOp = await attachTestReport(site.out, await evaluateJob({ model: site.out, dataset: siteData, split: 'test', backend: 'wasm' }));
     ({ manifest: unknownBase } = await finetuneJob({ base: oldStarter, dataset: { kind: 'csv', root, labels }, mode: 'head', out: path.join(dataDir, 'models', 'norm-unknown-base'), name: 'norm unknown base', train, featureCrops: 1, backend: 'wasm' }));
     app = await launchApp({ dataDir });
     page = app.page;
@@ -121,6 +128,24 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect(await figures.locator('h4').textContent()).toMatch(/^Test records, not a locked test \(4 records\)/);
     expect(await detail.getByText('test (not a locked test: see its figures', { exact: false }).count()).toBeGreaterThan(0);
     await detail.getByTestId('model-test-not-locked').screenshot({ path: artifactPath('model-card-test-not-locked.png') });
+  });
+
+  it("names, on a site operating point's card, the site data its locked test is on, and its base's training data as the weights'", async () => {
+    const siteData = siteOp.provenance.operatingPointDataset;
+    if (!siteData) throw new Error('the operating point keeps its site data');
+    expect(siteOp.provenance.test).toBeDefined();
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${siteOp.id}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${siteOp.id}"]`);
+    await detail.locator('[data-testid="model-metrics"][data-split="test"]').waitFor();
+    const fact = async (term: string) => (await detail.locator('.facts div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd').textContent()) ?? '';
+    // They showed the starter's training data and its rows, beside figures on the hospital's.
+    expect(await fact('Dataset')).toBe(`${siteData.name} (index SHA-256 ${siteData.sha256.slice(0, 12)}…)`);
+    expect(await fact('Records')).toMatch(new RegExp(`^${siteData.records.train} train · ${siteData.records.val} validation( \\(.*\\))? · ${siteData.records.test} test \\(locked`));
+    const trained = siteOp.provenance.dataset;
+    expect(await fact('Weights trained on')).toBe(
+      `${trained.name} (index SHA-256 ${trained.sha256.slice(0, 12)}…; ${trained.records.train} train · ${trained.records.val} validation · ${trained.records.test} test), by its base ${siteOp.provenance.base?.name}; only the operating point was chosen on ${siteData.name}, its locked test that data's test split`,
+    );
   });
 
   it('says beside its validation figures that the epoch and operating point were chosen on the validation records within its intended input', async () => {
