@@ -24,7 +24,7 @@ import { overreadChannels } from './overread-schemas';
 import { peChannels } from './pe-schemas';
 import { trainingChannels, trainingEvents } from './training-schemas';
 import { viewerChannels } from './viewer-schemas';
-import { recordsPage, refuseInvertedRanges, worklistChannels, worklistFilterShape, worklistOrderShape } from './worklist-schemas';
+import { recordsPage, refuseInvertedRanges, worklistChannels, worklistFilterShape, worklistEvents, worklistOrderShape } from './worklist-schemas';
 
 /**
  * The one contract between renderer, main and engine. Every request/response pair is a
@@ -132,6 +132,8 @@ export const events = {
   ...trainingEvents,
   // engine:restarted, engine:stopped (sent by the shell, not the engine)
   ...engineEvents,
+  // records:changed
+  ...worklistEvents,
 } as const;
 
 export type Channels = typeof channels;

@@ -98,6 +98,22 @@ export const WorklistFacetsSchema = z.object({
 });
 export type WorklistFacets = z.infer<typeof WorklistFacetsSchema>;
 
+/**
+ * The requests after which a worklist row may read differently: a reading signed, beats corrected, a note
+ * added or taken back, a prediction stored (the "flagged by" filter), a record removed, an import ended.
+ */
+export const recordChangingChannels = ['overreads:confirm', 'records:correct-fiducials', 'notes:add', 'notes:retract', 'models:predict', 'records:remove', 'records:import'] as const;
+
+/**
+ * Said to every window after one of those requests: a second window (browser mode opens as many tabs as the
+ * user likes, all on one engine) reads its worklist again, or it would show a record signed there as unconfirmed.
+ */
+export const RecordsChangedSchema = z.object({ by: z.enum(recordChangingChannels) });
+
+export const worklistEvents = {
+  'records:changed': RecordsChangedSchema,
+} as const;
+
 export const worklistChannels = {
   /** Every record id the filter selects, in list order: a batch runs on the whole filtered set, not just the rows on screen. */
   'records:ids': {

@@ -27,6 +27,7 @@ import { signingKeyOfThisAccount } from '../train/package/keys';
 import { openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
+import { recordChangingChannels } from '../contract/worklist-schemas';
 import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
 import { planReadingsDataset, writeReadingsDataset } from './readings-dataset';
 import { policyFileLocation, SiteAccess } from './site-policy';
@@ -139,7 +140,11 @@ export class Engine {
     this.audit = new AuditLog(this.db, () => ({ osAccount, reader: reader() }));
     this.jobs = new JobRunner({
       progress: (event) => this.#emit('jobs:progress', event),
-      finished: (event) => this.#emit('jobs:finished', event),
+      finished: (event) => {
+        this.#emit('jobs:finished', event);
+        // Whatever an import stored before it ended (done, cancelled, or failed part-way) is listed in every window.
+        if (event.kind === 'import') this.#emit('records:changed', { by: 'records:import' });
+      },
     });
     this.training = new TrainingService({
       dataDir: options.dataDir,
@@ -220,6 +225,7 @@ export class Engine {
       // Responses are checked too: a handler bug surfaces here, not as a confused UI.
       const checked = channels[channel].response.safeParse(value);
       if (!checked.success) return fail('E_INTERNAL', `engine produced an invalid ${channel} response`);
+      this.#changedRecords(channel);
       return ok(value);
     } catch (error) {
       // A SQLite error (locked, read-only, damaged) names this engine's database file.
@@ -283,6 +289,12 @@ export class Engine {
   /** That job's end when its process is told to stop first (SIGINT, SIGTERM): audited as interrupted, by what. */
   interruptCliJob(jobId: string, kind: JobKind, by: InterruptedBy): void {
     this.#cliJobs.interrupted(jobId, kind, by);
+  }
+
+  /** Every window hears of a change to what its worklist shows (an import says so when its job ends, not at its start). */
+  #changedRecords(channel: ChannelName): void {
+    const by = recordChangingChannels.find((c) => c === channel);
+    if (by !== undefined && by !== 'records:import') this.#emit('records:changed', { by });
   }
 
   #emit<E extends EventName>(event: E, payload: EventOf<E>): void {

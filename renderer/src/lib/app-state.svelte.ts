@@ -45,6 +45,9 @@ export class AppState {
 
   constructor(bridge: EinthovenBridge) {
     this.bridge = bridge;
+    // A reading signed, a correction or a note made in another window (one engine serves every window) is
+    // listed here too; this window's own changes refresh it as well, the later refresh winning.
+    bridge.on('records:changed', () => void this.refresh());
   }
 
   /** The rows fetched so far, in list order (the first page at least). */

@@ -1,0 +1,61 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchApp, type RunningApp } from './app';
+
+/**
+ * Two windows on one engine (browser mode opens as many tabs as the reader likes): a reading signed
+ * and a note added in one are listed in the other's worklist without the reader touching it there.
+ */
+
+const row = (page: Page, id: string) => page.locator(`[data-testid="record-row"][data-record-id="${id}"]`);
+
+async function openRow(page: Page, id: string): Promise<void> {
+  await row(page, id).click();
+  await page.locator(`[data-testid="overread"][data-record-id="${id}"][data-state="ready"]`).waitFor();
+}
+
+describe('browser mode: a worklist follows what another window changed', () => {
+  let app: RunningApp;
+  let first: Page;
+  let second: Page;
+  let id = '';
+
+  beforeAll(async () => {
+    app = await launchApp();
+    first = app.page;
+    await first.getByTestId('record-row').first().waitFor();
+    id = (await first.getByTestId('record-row').last().getAttribute('data-record-id')) ?? '';
+    // The address the server printed, opened a second time: a window of its own on the same engine.
+    const browser = first.context().browser();
+    if (!browser) throw new Error('no browser');
+    second = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await second.goto(app.url);
+    await second.getByTestId('record-row').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists a reading signed in the other window as confirmed', async () => {
+    expect(await row(first, id).getAttribute('data-review')).toBe('unconfirmed');
+    await openRow(second, id);
+    await second.getByTestId('overread-statement-input').fill('Normal ECG');
+    await second.getByTestId('overread-statement-input').press('Enter');
+    await second.getByTestId('overread-reader').fill('Dr. Other Window');
+    await second.getByTestId('overread-sign').click();
+    await second.getByTestId('overread-current').waitFor();
+    await expect.poll(() => row(first, id).getAttribute('data-review')).toBe('confirmed');
+  });
+
+  it("counts a note added in the other window on the first window's row", async () => {
+    expect(await row(first, id).getByTestId('record-notes').count()).toBe(0);
+    await second.getByTestId('note-place').click();
+    await second.getByTestId('note-time').fill('2.5');
+    await second.getByTestId('note-text').fill('artefact');
+    await second.getByTestId('note-author').fill('Dr. Other Window');
+    await second.getByTestId('note-add').click();
+    await second.getByTestId('tracing-note').waitFor();
+    await expect.poll(() => row(first, id).getByTestId('record-notes').getAttribute('data-count')).toBe('1');
+  });
+});
