@@ -84,11 +84,35 @@ describe('detectQrs on a real annotated recording (HL7 aECG example)', () => {
     expect(detectQrs(withPulse, record.fs).beats.every((b) => b < 4700)).toBe(true);
   });
 
+  it('finds every beat of a lead a coarse recorder took (8 bits, ~35 µV a step, 125 Hz), whose quiet baseline holds still for 50 ms', () => {
+    // The fmt-80 MIMIC strips look like this: the baseline held for 6 samples and left by one step is
+    // the recorder's resolution, not a cart's hold, and the QRS that follows it is a beat.
+    const step = 1 / 29;
+    const lead = leads[0] as Float32Array;
+    const coarse = Float32Array.from({ length: Math.floor(lead.length / 4) }, (_, i) => Math.round((lead[i * 4] as number) / step) * step);
+    const m = matchBeats(reference.map((b) => Math.round(b / 4)), detectQrs([coarse], record.fs / 4).beats, tol(record.fs / 4));
+    expect([m.sensitivity, m.ppv]).toEqual([1, 1]);
+  });
+
   it('works from any single lead', () => {
     for (const lead of leads) {
       const m = matchBeats(reference, detectQrs([lead], record.fs).beats, tol(record.fs));
       expect([m.sensitivity, m.ppv]).toEqual([1, 1]);
     }
+  });
+});
+
+describe.runIf(sharedData)('detectQrs on a two-lead 125 Hz strip in WFDB format 80 (shared corpus)', () => {
+  it('finds the regular rhythm of lead II, not 5 beats at 38 bpm', () => {
+    const dir = sharedDataPath('ecg', 'wfdb-formats');
+    const files = ['hea', 'dat'].map((ext) => ({ name: `3000003_0003.${ext}`, bytes: readFileSync(`${dir}/3000003_0003.${ext}`) }));
+    const outcome = decodeFiles(files)[0];
+    if (!outcome?.ok) throw new Error('3000003_0003 did not decode');
+    const { beats } = detectQrs(outcome.record.leads.map((l) => l.samples), outcome.record.fs);
+    const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
+    // 8.2 s at ~0.79 s a beat, the first at 0.1 s.
+    expect(beats.length).toBe(11);
+    expect(rr.every((r) => r >= 95 && r <= 101)).toBe(true);
   });
 });
 

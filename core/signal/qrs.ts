@@ -119,25 +119,45 @@ export function detectQrs(leads: readonly ArrayLike<number>[], fs: number): Beat
 }
 
 /**
- * Stretches of at least 50 ms where every used lead repeats its previous sample exactly. A
- * living heart never holds all leads perfectly still; carts do, around the 1 mV calibration
- * pulse some append to the tracing (Philips) and in signal dropouts, whose edges would
- * otherwise look like QRS complexes.
+ * Stretches of at least 50 ms where every used lead repeats its previous sample exactly, and
+ * which some lead enters or leaves by a jump. A living heart never holds all leads perfectly
+ * still; carts do, around the 1 mV calibration pulse some append to the tracing (Philips) and
+ * in signal dropouts, whose edges would otherwise look like QRS complexes. A coarse recorder
+ * (8 bits, ~35 µV a step, at 125 Hz) holds a quiet baseline for 50 ms too, and leaves it by its
+ * smallest step: such a hold has no edge to mistake for a QRS, and the beat after it is the
+ * heart's (dropping those left 5 of 11 beats and a rate of 38 bpm on a 76 bpm tracing). A hold
+ * that reaches the record's first or last sample is the recorder's however it is entered: PTB-XL
+ * repeats its last value for the final ~100 ms, often from inside a QRS cut short.
  */
 function stillRuns(leads: readonly ArrayLike<number>[], fs: number): [number, number][] {
   const n = leads[0]?.length ?? 0;
   const minRun = Math.round(0.05 * fs);
+  const quanta = leads.map(smallestStep);
+  const jumps = (i: number) => i > 0 && i < n && leads.some((l, k) => Math.abs((l[i] as number) - (l[i - 1] as number)) > jumpSteps * (quanta[k] as number));
   const runs: [number, number][] = [];
   let start = -1;
   for (let i = 1; i <= n; i++) {
     const still = i < n && leads.every((l) => l[i] === l[i - 1]);
     if (still && start < 0) start = i - 1;
     if (!still && start >= 0) {
-      if (i - start >= minRun) runs.push([start, i - 1]);
+      if (i - start >= minRun && (start === 0 || i === n || jumps(start) || jumps(i))) runs.push([start, i - 1]);
       start = -1;
     }
   }
   return runs;
+}
+
+/** More than this many of a lead's smallest steps at once is a jump; a quantised baseline creeps by one or two. */
+const jumpSteps = 4;
+
+/** The smallest change between neighbouring samples of a lead: its recorder's resolution (Infinity where it never changes). */
+function smallestStep(lead: ArrayLike<number>): number {
+  let step = Infinity;
+  for (let i = 1; i < lead.length; i++) {
+    const d = Math.abs((lead[i] as number) - (lead[i - 1] as number));
+    if (d > 0 && d < step) step = d;
+  }
+  return step;
 }
 
 const nearStill = (runs: readonly [number, number][], at: number, margin: number): boolean => runs.some(([a, b]) => at >= a - margin && at <= b + margin);
