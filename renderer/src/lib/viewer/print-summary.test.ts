@@ -4,7 +4,7 @@ import type { PeAssessment, PeProbabilities } from '../../../../core/contract/pe
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 import type { SaliencyResult } from '../../../../core/contract/training-schemas';
 import { peItemsText } from '../pe/pe-items-text';
-import { computedStatementsPrint, measurementsLine, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionDisagreementLine, predictionLine, readingLine, saliencyLine } from './print-summary';
+import { computedStatementsPrint, measurementsLine, patientDemographics, patientIdentifiers, peProbabilitiesLine, peScoresLine, predictionCaveat, predictionDisagreementLine, predictionLine, readingLine, saliencyLine } from './print-summary';
 
 const measured: RecordMeasurements = {
   recordId: 1,
@@ -299,6 +299,10 @@ describe('printed summary lines', () => {
     expect(patientIdentifiers({ name: 'DOE^JOHN', id: '0814', birthDate: '1979-07-08', sex: 'M' })).toBe('DOE^JOHN · ID 0814 · born 1979-07-08');
     expect(patientIdentifiers({ id: '0814' })).toBe('ID 0814');
     expect(patientIdentifiers({ sex: 'F', ageYears: 60 })).toBe('no patient identifiers in the file');
+    expect(patientDemographics({ sex: 'F', ageYears: 60 })).toBe('female, 60 y');
+    expect(patientDemographics({ sex: 'M' })).toBe('male');
+    expect(patientDemographics({ sex: 'U', ageYears: 0 })).toBe('0 y');
+    expect(patientDemographics({ name: 'DOE^JOHN' })).toBe('');
   });
 
   it('prints a shown saliency map as its class, method and the leads with the largest share', () => {

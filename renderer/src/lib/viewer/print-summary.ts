@@ -224,6 +224,13 @@ export function predictionCaveat(p: StoredPrediction): string | null {
 }
 
 /** Who a printed sheet belongs to: it leaves the app, so every sheet carries the identifiers the file has. */
+/** Sex and age as the file states them ("female, 81 y"), or '' where it states neither: the QTc limits and the reader's norms depend on them. */
+export function patientDemographics(patient: RecordDetail['patient']): string {
+  const sex = patient.sex === 'M' ? 'male' : patient.sex === 'F' ? 'female' : null;
+  const age = patient.ageYears !== undefined ? `${patient.ageYears} y` : null;
+  return [sex, age].filter((p) => p !== null).join(', ');
+}
+
 export function patientIdentifiers(patient: RecordDetail['patient']): string {
   const parts = [patient.name, patient.id ? `ID ${patient.id}` : null, patient.birthDate ? `born ${patient.birthDate}` : null];
   return parts.filter((p) => p).join(' · ') || 'no patient identifiers in the file';
