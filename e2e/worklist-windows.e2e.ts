@@ -37,8 +37,10 @@ describe('browser mode: a worklist follows what another window changed', () => {
     await app?.close();
   });
 
-  it('lists a reading signed in the other window as confirmed', async () => {
+  it('lists a reading signed in the other window as confirmed, and shows it in the reading panel where that record is open', async () => {
     expect(await row(first, id).getAttribute('data-review')).toBe('unconfirmed');
+    await openRow(first, id);
+    expect(await first.getByTestId('overread').getAttribute('data-status')).toBe('unconfirmed');
     await openRow(second, id);
     await second.getByTestId('overread-statement-input').fill('Normal ECG');
     await second.getByTestId('overread-statement-input').press('Enter');
@@ -46,6 +48,8 @@ describe('browser mode: a worklist follows what another window changed', () => {
     await second.getByTestId('overread-sign').click();
     await second.getByTestId('overread-current').waitFor();
     await expect.poll(() => row(first, id).getAttribute('data-review')).toBe('confirmed');
+    await expect.poll(() => first.getByTestId('overread').getAttribute('data-status')).toBe('confirmed');
+    expect(await first.getByTestId('overread-reader-name').textContent()).toBe('Dr. Other Window');
   });
 
   it("counts a note added in the other window on the first window's row", async () => {

@@ -108,7 +108,11 @@ export const recordChangingChannels = ['overreads:confirm', 'records:correct-fid
  * Said to every window after one of those requests: a second window (browser mode opens as many tabs as the
  * user likes, all on one engine) reads its worklist again, or it would show a record signed there as unconfirmed.
  */
-export const RecordsChangedSchema = z.object({ by: z.enum(recordChangingChannels) });
+export const RecordsChangedSchema = z.object({
+  by: z.enum(recordChangingChannels),
+  /** The record the request changed, where it names one: a window with that record open reads its reading again. */
+  recordId: RecordId.optional(),
+});
 
 export const worklistEvents = {
   'records:changed': RecordsChangedSchema,

@@ -138,14 +138,15 @@ describe('engine', () => {
 
   it('tells every window when what a worklist shows changed: an import ended, a note added; not for a read', async () => {
     const engine = newEngine();
-    const changed: string[] = [];
-    engine.onEvent((event, payload) => void (event === 'records:changed' && changed.push((payload as { by: string }).by)));
+    const changed: unknown[] = [];
+    engine.onEvent((event, payload) => void (event === 'records:changed' && changed.push(payload)));
     await importViaContract(engine, [sample('00001_hr.hea'), sample('00001_hr.dat')]);
-    expect(changed).toEqual(['records:import']);
+    expect(changed).toEqual([{ by: 'records:import' }]);
     await engine.handle('records:list', {});
     await engine.handle('notes:add', { recordId: 1, atS: 1.5, text: 'artefact', author: 'Dr. A' });
     // A refused request changed nothing: no window reads its list again for it.
     await engine.handle('notes:add', { recordId: 99, atS: 1.5, text: 'artefact', author: 'Dr. A' });
-    expect(changed).toEqual(['records:import', 'notes:add']);
+    // The record it changed is named, so a window with it open reads it again.
+    expect(changed).toEqual([{ by: 'records:import' }, { by: 'notes:add', recordId: 1 }]);
   });
 });

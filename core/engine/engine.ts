@@ -225,7 +225,7 @@ export class Engine {
       // Responses are checked too: a handler bug surfaces here, not as a confused UI.
       const checked = channels[channel].response.safeParse(value);
       if (!checked.success) return fail('E_INTERNAL', `engine produced an invalid ${channel} response`);
-      this.#changedRecords(channel);
+      this.#changedRecords(channel, request.value);
       return ok(value);
     } catch (error) {
       // A SQLite error (locked, read-only, damaged) names this engine's database file.
@@ -292,9 +292,11 @@ export class Engine {
   }
 
   /** Every window hears of a change to what its worklist shows (an import says so when its job ends, not at its start). */
-  #changedRecords(channel: ChannelName): void {
+  #changedRecords(channel: ChannelName, request: object): void {
     const by = recordChangingChannels.find((c) => c === channel);
-    if (by !== undefined && by !== 'records:import') this.#emit('records:changed', { by });
+    if (by === undefined || by === 'records:import') return;
+    const recordId = 'recordId' in request && typeof request.recordId === 'number' ? { recordId: request.recordId } : {};
+    this.#emit('records:changed', { by, ...recordId });
   }
 
   #emit<E extends EventName>(event: E, payload: EventOf<E>): void {

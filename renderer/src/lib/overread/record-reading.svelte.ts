@@ -77,6 +77,28 @@ export class RecordReading {
     this.#restoreDraft(recordId);
   }
 
+  /**
+   * Reads the open record's readings again after one was signed elsewhere (another window), unless
+   * the reader has typed into the form or is signing: then their Sign meets the engine's conflict,
+   * which names the reading signed meanwhile, rather than the form changing under their hands.
+   */
+  async reloadUntouched(): Promise<void> {
+    const recordId = this.recordId;
+    if (recordId === null || !this.loaded || this.saving || this.#typed()) return;
+    const ticket = this.#ticket;
+    const result = await this.#bridge.api['overreads:list']({ recordId });
+    // Another record opened, a signature begun or typing started meanwhile: this answer is not for the form any more.
+    if (ticket !== this.#ticket || !result.ok || this.saving || this.#typed()) return;
+    // This window's own signature is already on screen; only a reading it does not show yet changes it.
+    if (result.value.items[0]?.id !== this.current?.id) this.readings = result.value.items;
+  }
+
+  /** The open form holds statements or a note the reader entered. */
+  #typed(): boolean {
+    const { codes, freeText, note } = this.draft;
+    return this.editing && (codes.length + freeText.length > 0 || note.trim() !== '');
+  }
+
   /** The record being left keeps what its open form holds. */
   #keepDraft(): void {
     if (this.recordId === null || !this.editing) return;
