@@ -130,12 +130,20 @@ export class AppState {
     return at >= 0 ? at : null;
   }
 
-  /** The next record in list order after `currentId` that nobody has confirmed, wrapping round; undefined when none is left. */
-  nextUnconfirmed(currentId: number): RecordSummary | undefined {
-    const rows = this.records;
-    const at = rows.findIndex((r) => r.id === currentId);
-    const ordered = [...rows.slice(at + 1), ...rows.slice(0, Math.max(0, at))];
-    return ordered.find((r) => r.confirmed === null && r.id !== currentId);
+  /**
+   * The id of the next record in list order after `currentId` that nobody has confirmed, wrapping
+   * round; undefined when none is left. Asked of the engine: the list holds only the pages scrolled
+   * to, and a reader who signed the first page through would be told none is left.
+   */
+  async nextUnconfirmed(currentId: number): Promise<number | undefined> {
+    const [listed, unconfirmed] = await Promise.all([this.bridge.api['records:ids'](this.query), this.bridge.api['records:ids']({ ...this.query, review: 'unconfirmed' })]);
+    if (!listed.ok || !unconfirmed.ok) return undefined;
+    // A lookup within this call, never rendered.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const open = new Set(unconfirmed.value.ids);
+    const ids = listed.value.ids;
+    const at = ids.indexOf(currentId);
+    return [...ids.slice(at + 1), ...ids.slice(0, Math.max(0, at))].find((id) => open.has(id) && id !== currentId);
   }
 
   /** Opens the record `step` places after (or before) the open one in the list; stops at either end. */
