@@ -4,7 +4,8 @@ import { launchApp, type RunningApp } from './app';
 
 /**
  * Two windows on one engine (browser mode opens as many tabs as the reader likes): a reading signed
- * and a note added in one are listed in the other's worklist without the reader touching it there.
+ * and a note added in one are listed in the other's worklist without the reader touching it there,
+ * and a record removed in one leaves the other's screen.
  */
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="record-row"][data-record-id="${id}"]`);
@@ -61,5 +62,19 @@ describe('browser mode: a worklist follows what another window changed', () => {
     await second.getByTestId('note-add').click();
     await second.getByTestId('tracing-note').waitFor();
     await expect.poll(() => row(first, id).getByTestId('record-notes').getAttribute('data-count')).toBe('1');
+  });
+
+  it('takes a record removed in the other window off this screen, saying where it went', async () => {
+    const other = (await first.getByTestId('record-row').first().getAttribute('data-record-id')) ?? '';
+    await openRow(first, other);
+    await openRow(second, other);
+    await second.getByTestId('record-remove-open').click();
+    await second.getByTestId('record-remove-reason').fill('filed under the wrong patient');
+    await second.getByTestId('record-remove-confirm').click();
+    // The window that removed it says what went; the other, that it was removed elsewhere.
+    await expect.poll(() => second.getByTestId('app-notice').textContent()).toMatch(new RegExp(`^Record ${other} was removed with `));
+    await expect.poll(() => first.getByTestId('app-notice').textContent()).toBe(`Record ${other} was removed in another window; it is no longer stored.`);
+    expect(await first.locator(`[data-testid="ecg-plot"][data-record-id="${other}"]`).count()).toBe(0);
+    expect(await row(first, other).count()).toBe(0);
   });
 });

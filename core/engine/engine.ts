@@ -295,7 +295,9 @@ export class Engine {
   #changedRecords(channel: ChannelName, request: object): void {
     const by = recordChangingChannels.find((c) => c === channel);
     if (by === undefined || by === 'records:import') return;
-    const recordId = 'recordId' in request && typeof request.recordId === 'number' ? { recordId: request.recordId } : {};
+    // records:remove names its record `id`; the others that change one record, `recordId`.
+    const named = by === 'records:remove' && 'id' in request ? request.id : 'recordId' in request ? request.recordId : undefined;
+    const recordId = typeof named === 'number' ? { recordId: named } : {};
     this.#emit('records:changed', { by, ...recordId });
   }
 

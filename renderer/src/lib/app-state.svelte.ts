@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../core/contract/bridge';
-import type { RequestOf } from '../../../core/contract/channels';
+import type { RequestOf, ResponseOf } from '../../../core/contract/channels';
+import type { Result } from '../../../core/contract/result';
 import type { AppInfo, RecordDetail, RecordSummary } from '../../../core/contract/schemas';
 import type { WorklistFilter, WorklistSort } from '../../../core/contract/worklist-schemas';
 import { emptyRangeText } from './empty-range';
@@ -40,6 +41,9 @@ export class AppState {
   /** Pages being fetched (plain bookkeeping, never rendered). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #pending = new Set<number>();
+  /** Records this window is removing: their removal is said by its own answer, not as one made in another window. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #removing = new Set<number>();
   /** Which open request is shown (open-sequence.ts): the latest, and the app's own only if the user asked for none. */
   readonly #opens = new OpenSequence();
 
@@ -47,7 +51,12 @@ export class AppState {
     this.bridge = bridge;
     // A reading signed, a correction or a note made in another window (one engine serves every window) is
     // listed here too; this window's own changes refresh it as well, the later refresh winning.
-    bridge.on('records:changed', () => void this.refresh());
+    bridge.on('records:changed', (event) => {
+      // The record on screen removed elsewhere leaves this screen too, saying so (its removal here says what went itself).
+      const removedHere = event.recordId !== undefined && this.#removing.has(event.recordId);
+      if (event.by === 'records:remove' && event.recordId !== undefined && event.recordId === this.selected?.id && !removedHere) void this.removed(event.recordId, removedElsewhereText(event.recordId));
+      else void this.refresh();
+    });
   }
 
   /** The rows fetched so far, in list order (the first page at least). */
@@ -171,12 +180,30 @@ export class AppState {
     this.notice = null;
   }
 
+  /** Removes a record (records:remove); once removed, it leaves the screen and the list, `notice` saying what went. */
+  async remove(request: RequestOf<'records:remove'>, notice: (removed: ResponseOf<'records:remove'>) => string): Promise<Result<ResponseOf<'records:remove'>>> {
+    this.#removing.add(request.id);
+    try {
+      const result = await this.bridge.api['records:remove'](request);
+      // The engine's id: the screen may have moved to another record while it answered.
+      if (result.ok) await this.removed(result.value.id, notice(result.value));
+      return result;
+    } finally {
+      this.#removing.delete(request.id);
+    }
+  }
+
   /** A record was removed: it leaves the screen and the list (and the count the header shows), and `notice` says what went. */
   async removed(id: number, notice: string): Promise<void> {
     if (this.selected?.id === id) Object.assign(this, { selected: null, selectedPosition: null });
     this.notice = notice;
     await Promise.all([this.refresh(), this.loadInfo()]);
   }
+}
+
+/** What the notice says of the open record removed in another window (the removal's details are said there). */
+export function removedElsewhereText(id: number): string {
+  return `Record ${id} was removed in another window; it is no longer stored.`;
 }
 
 export function setAppState(state: AppState): AppState {
