@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type RunningApp } from './app';
+import { channelRequests, launchApp, type RunningApp } from './app';
 
 /**
  * Two windows on one engine (browser mode opens as many tabs as the reader likes): a reading signed
@@ -76,5 +76,24 @@ describe('browser mode: a worklist follows what another window changed', () => {
     await expect.poll(() => first.getByTestId('app-notice').textContent()).toBe(`Record ${other} was removed in another window; it is no longer stored.`);
     expect(await first.locator(`[data-testid="ecg-plot"][data-record-id="${other}"]`).count()).toBe(0);
     expect(await row(first, other).count()).toBe(0);
+  });
+
+  it('does not read its list again for each prediction of a batch run in the other window', async () => {
+    const listed = Number(await first.getByTestId('record-list').getAttribute('data-total'));
+    const reads = channelRequests(first, 'records:list');
+    await second.getByTestId('batch-run').click();
+    await expect.poll(() => second.getByTestId('batch-summary').getAttribute('data-done'), { timeout: 120_000 }).toBe(String(listed));
+    // A note after the batch: once this window lists it, every change before it has been heard here (one ordered stream).
+    const target = (await first.getByTestId('record-row').first().getAttribute('data-record-id')) ?? '';
+    await openRow(second, target);
+    await second.getByTestId('note-place').click();
+    await second.getByTestId('note-time').fill('1');
+    await second.getByTestId('note-text').fill('after the batch');
+    await second.getByTestId('note-author').fill('Dr. Other Window');
+    await second.getByTestId('note-add').click();
+    await expect.poll(() => row(first, target).getByTestId('record-notes').getAttribute('data-count')).toBe('1');
+    reads.stop();
+    // No "flagged by" filter here: the predictions changed no row, the note one.
+    expect(reads.requests).toHaveLength(1);
   });
 });

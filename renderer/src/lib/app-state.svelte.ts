@@ -44,6 +44,9 @@ export class AppState {
   /** Records this window is removing: their removal is said by its own answer, not as one made in another window. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #removing = new Set<number>();
+  /** A refresh for changes is running, and another is wanted after it (#refreshOnce; plain bookkeeping, never rendered). */
+  #refreshing = false;
+  #refreshAgain = false;
   /** Which open request is shown (open-sequence.ts): the latest, and the app's own only if the user asked for none. */
   readonly #opens = new OpenSequence();
 
@@ -55,7 +58,27 @@ export class AppState {
       // The record on screen removed elsewhere leaves this screen too, saying so (its removal here says what went itself).
       const removedHere = event.recordId !== undefined && this.#removing.has(event.recordId);
       if (event.by === 'records:remove' && event.recordId !== undefined && event.recordId === this.selected?.id && !removedHere) void this.removed(event.recordId, removedElsewhereText(event.recordId));
-      else void this.refresh();
+      // A stored prediction changes a row only under a "flagged by" filter (its probability, its rank): else a batch
+      // over a thousand records would read the list a thousand times in every window.
+      else if (event.by !== 'models:predict' || this.filters.flagged !== undefined) this.#refreshOnce();
+    });
+  }
+
+  /**
+   * Reads the list again for changes made by requests (this window's or another's): one refresh at a time, and one
+   * more after it where more changed meanwhile, so a stream of changes (a batch of predictions) reads it a few times.
+   */
+  #refreshOnce(): void {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return;
+    }
+    this.#refreshing = true;
+    void this.refresh().finally(() => {
+      this.#refreshing = false;
+      if (!this.#refreshAgain) return;
+      this.#refreshAgain = false;
+      this.#refreshOnce();
     });
   }
 
