@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { recordContentHash } from '../engine/record-hash';
 import { recordProfile } from '../engine/record-profile';
 import { fixturePath } from '../test/shared-data';
 import { summariseFolds } from './cv';
-import { rateCopiesIn } from './rate-copy-search';
+import { FolderRecords, folderRecordsDecoded, rateCopiesIn } from './rate-copy-search';
 import { buildRecordFilter } from './record-filter';
 import { trainingOverlap } from './training-overlap';
 
@@ -58,6 +58,25 @@ describe("a base model's training overlap, across sampling rates", () => {
     expect(overlap.note).toBe(`neither the 1 validation record nor a copy of it at another sampling rate among the 2 other records in ${root} is among starter's 1 training and validation record (a copy kept elsewhere would not be recognised)`);
     const two = trainingOverlap('starter', filter, [held.hash, (await hashed(hr)).hash], undefined, 'validation record', { ...copies, searched: 1 });
     expect(two.note).toBe(`none of the 2 validation records, nor a copy of one at another sampling rate among the 1 other record in ${root}, is among starter's 1 training and validation record (a copy kept elsewhere would not be recognised)`);
+  });
+
+  it("reads the folder's records once for searches sharing its reads, finding what a search of its own finds, and a record written again afresh", async () => {
+    const { root, hr, lr, other } = dataFolder();
+    const [held, low] = [await hashed(hr), await hashed(lr)];
+    const folder = new FolderRecords();
+    const count = async (search: () => Promise<unknown>) => {
+      const before = folderRecordsDecoded.count;
+      return { found: await search(), decoded: folderRecordsDecoded.count - before };
+    };
+    // As a cross-validation's folds search: other records each time, the same folder records beside them.
+    const first = await count(() => rateCopiesIn(root, new Set(hr), [held], undefined, folder));
+    expect(first).toEqual({ found: await rateCopiesIn(root, new Set(hr), [held]), decoded: 2 });
+    const second = await count(() => rateCopiesIn(root, new Set([...hr, ...other]), [held, low], undefined, folder));
+    expect(second).toEqual({ found: await rateCopiesIn(root, new Set([...hr, ...other]), [held, low]), decoded: 0 });
+    // The 100 Hz copy's header touched (another modification time): read again, where its entry is replaced.
+    utimesSync(lr[0] as string, new Date(), new Date(Date.now() + 60_000));
+    const third = await count(() => rateCopiesIn(root, new Set(hr), [held], undefined, folder));
+    expect(third).toEqual({ found: first.found, decoded: 1 });
   });
 
   it("prints each cross-validation fold's held-out and validation overlap", () => {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeRecordFiles } from '../data/records';
 import { recordContentHash } from '../engine/record-hash';
@@ -42,22 +42,71 @@ async function filesOf(header: string): Promise<string[]> {
   return names.filter((n) => n.startsWith(`${stem}.`)).map((n) => path.join(dir, n));
 }
 
+/** What a search keeps of one folder record: its exact hash and rate-free profile. */
+interface FolderRecord {
+  readonly hash: string;
+  readonly profile: RecordProfile | undefined;
+}
+
+/**
+ * How many folder records the searches of this process decoded: what the jobs' tests count to
+ * show that a job searching its folder more than once decodes each of its records once.
+ */
+export const folderRecordsDecoded = { count: 0 };
+
+/** A record's files as they are now (path, size, modification time): a file written again is read again. */
+async function stampOf(files: readonly string[]): Promise<string> {
+  const stamps = await Promise.all(files.map(async (file) => {
+    const s = await stat(file).catch(() => undefined);
+    return s ? [file, s.size, s.mtimeMs] : [file, null];
+  }));
+  return JSON.stringify(stamps);
+}
+
+/**
+ * The folder records one job's searches have read. A cross-validation's folds each search the
+ * same folder (a fine-tuning fold's closing evaluation: finetune-closing.ts), and decoding it took
+ * each fold several seconds on PTB-XL's pool. A record is given again while its files are
+ * unchanged (same paths, sizes and modification times); read again, its entry is replaced. Bounded:
+ * one entry (a 64-character hash and a profile of at most 2 leads × 500 samples, about 4 KB) per
+ * WFDB header searched, and a search reads at most maxSearchedRecords of them, so about 20 MB for
+ * a folder at that limit.
+ */
+export class FolderRecords {
+  readonly #read = new Map<string, { readonly stamp: string; readonly record: FolderRecord | undefined }>();
+
+  /** The record of `header` (undefined: it does not decode), decoded only if its files changed since it was last read. */
+  async read(header: string): Promise<FolderRecord | undefined> {
+    const files = await filesOf(header);
+    const stamp = await stampOf(files);
+    const key = path.resolve(header);
+    const known = this.#read.get(key);
+    if (known?.stamp === stamp) return known.record;
+    folderRecordsDecoded.count++;
+    const decoded = await decodeRecordFiles(files).catch(() => undefined);
+    const record = decoded ? { hash: recordContentHash(decoded), profile: recordProfile(decoded) } : undefined;
+    this.#read.set(key, { stamp, record });
+    return record;
+  }
+}
+
 /**
  * Copies at other sampling rates of the given records among the WFDB records of their data folder
  * that the dataset does not list (PTB-XL keeps every ECG at 100 and at 500 Hz: a model trained on
  * the 100 Hz files and a dataset labelling the 500 Hz ones hold the same ECGs under other hashes).
  * By rate-free profile (core/train/rate-copies.ts), as training's duplicate check finds them.
+ * `folder`: the folder records the job read before, given again where their files are unchanged.
  */
-export async function rateCopiesIn(root: string, listed: ReadonlySet<string>, records: readonly SearchedRecord[], signal?: AbortSignal): Promise<RateCopySearch> {
+export async function rateCopiesIn(root: string, listed: ReadonlySet<string>, records: readonly SearchedRecord[], signal?: AbortSignal, folder: FolderRecords = new FolderRecords()): Promise<RateCopySearch> {
   const headers = (await headersUnder(root)).filter((h) => !listed.has(path.resolve(h)));
   if (headers.length > maxSearchedRecords) {
     return { root, searched: 0, copies: new Map(), skipped: `${root} holds ${headers.length} records beside the dataset, more than the ${maxSearchedRecords} searched for copies` };
   }
-  const found: { hash: string; profile: RecordProfile | undefined }[] = [];
+  const found: FolderRecord[] = [];
   for (const header of headers) {
     if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while looking for copies at other sampling rates');
-    const record = await decodeRecordFiles(await filesOf(header)).catch(() => undefined);
-    if (record) found.push({ hash: recordContentHash(record), profile: recordProfile(record) });
+    const record = await folder.read(header);
+    if (record) found.push(record);
   }
   const copies = new Map<string, string[]>();
   const n = records.length;

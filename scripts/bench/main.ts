@@ -31,6 +31,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   'predict-gates': () => import('./predict-gates').then((m) => m.area),
   'job-scope': () => import('./job-scope').then((m) => m.area),
   'predict-sequence': () => import('./predict-sequence').then((m) => m.area),
+  'finetune-cv': () => import('./finetune-cv').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -57,18 +57,18 @@ export function benchPool(args: readonly string[], log: (line: string) => void):
 }
 
 /**
- * A markdown table of ms per record, one column per engine (this checkout, then the reference
+ * A markdown table of ms per record (or `unit`), one column per engine (this checkout, then the reference
  * revision where one ran, with the reference ÷ this checkout ratio), one row per stage.
  */
 export function engineStageTable<S extends string>(
   log: (line: string) => void,
-  table: { readonly heading: string; readonly stages: readonly S[]; readonly stageText: Readonly<Record<S, string>> },
+  table: { readonly heading: string; readonly stages: readonly S[]; readonly stageText: Readonly<Record<S, string>>; readonly unit?: string },
   engines: readonly { readonly label: string }[],
   msPerRecord: (label: string, stage: S) => number | undefined,
   referenceOverThis: Partial<Record<S, number>> | undefined,
 ): void {
   const reference = engines[1];
-  log(`| ${table.heading} | ${engines.map((e) => `${e.label} ms/record`).join(' | ')} |${reference ? ' reference ÷ this checkout |' : ''}`);
+  log(`| ${table.heading} | ${engines.map((e) => `${e.label} ${table.unit ?? 'ms/record'}`).join(' | ')} |${reference ? ' reference ÷ this checkout |' : ''}`);
   log(`| --- | ${engines.map(() => '---:').join(' | ')} |${reference ? ' ---: |' : ''}`);
   for (const stage of table.stages) {
     const cells = engines.map((e) => String(msPerRecord(e.label, stage) ?? '—'));

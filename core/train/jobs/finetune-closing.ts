@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset } from '../../data/types';
 import type { RecordProfile } from '../../engine/record-profile';
-import { rateCopiesIn } from '../rate-copy-search';
+import { rateCopiesIn, type FolderRecords, type RateCopySearch } from '../rate-copy-search';
 import { EinthovenError } from '../../errors';
 import { calibrationByClass } from '../../ml/metrics/index';
 import { probabilities } from '../calibration';
@@ -14,7 +14,6 @@ import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { figuresOptimistic, seenHashes, trainingOverlap } from '../training-overlap';
-import type { RateCopySearch } from '../rate-copy-search';
 import { counted, everyOneOf, wordFor } from '../../contract/counted';
 import type { SeenByBase } from '../../contract/training-schemas';
 import { trainingRecordsOf } from '../base-records';
@@ -62,11 +61,11 @@ interface Checked {
  * sampling rates (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz ECGs the
  * starter trained on were "none"), where the base keeps a training-record filter to check them by.
  */
-async function checkedRecords(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined): Promise<Checked> {
+async function checkedRecords(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<Checked> {
   const testRecords = searchedRecords(test.store, test.ids);
   const valRecords = searchedRecords(val.store, val.ids);
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
-  const copies = trainingRecordsOf(base.manifest).own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal) : undefined;
+  const copies = trainingRecordsOf(base.manifest).own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal, folder) : undefined;
   return { test: testRecords, val: valRecords, copies };
 }
 
@@ -162,9 +161,10 @@ async function baseScores(base: LoadedPackage, store: SignalStore, ids: readonly
  * the base model had trained or validated on are left out, counted and named (closingRecords), so
  * the figures are a locked test on records the model never saw; where whether it had cannot be
  * checked, or it had seen every one, the figures say they are no locked test. Nothing here feeds
- * back into the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope).
+ * back into the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope);
+ * `folder`: the data folder's records the job's searches for copies read before (a cross-validation's earlier folds).
  */
-export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords }) {
+export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords; folder?: FolderRecords }) {
   return async (calibrated: Calibrated, tuned: ClosingModel): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
     const { base, model, prepared, config, context } = args;
     const { dataset } = prepared;
@@ -177,7 +177,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const pipeline = { ...prepared.pipeline, augmentation: null };
     const store = await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) });
     const decoded = items.filter((i) => store.has(i.id));
-    const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal);
+    const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal, args.folder);
     const closing = closingRecords(base, dataset, checked, decoded.map((i) => i.id));
     if (closing.seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${closing.seenByBase.note}` });
     if (closing.notLockedTest) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${closing.notLockedTest}` });

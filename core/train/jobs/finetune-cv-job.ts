@@ -17,6 +17,7 @@ import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
 import { heldOutInScope } from './fold-scope';
 import { JudgedRecords } from '../judged-records';
+import { FolderRecords } from '../rate-copy-search';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
@@ -89,6 +90,8 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
   const { copies, copiesKept } = await checkBeforeFolds(options, context, judged);
+  // Every fold's closing evaluation searches the same data folder for copies at other rates: its records are decoded once, by the first.
+  const folderRecords = options.folderRecords ?? new FolderRecords();
   const predictions: FoldPredictions[] = [];
   const folds: FinetuneFoldOutcome[] = [];
   let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
@@ -103,7 +106,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged }, context));
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords }, context));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;

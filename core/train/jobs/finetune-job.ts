@@ -29,6 +29,7 @@ import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
 import { JudgedRecords } from '../judged-records';
 import { baseTrainingRecordsFrom } from '../base-records';
+import type { FolderRecords } from '../rate-copy-search';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -77,6 +78,8 @@ export interface FinetuneJobOptions {
   readonly description?: string;
   /** The verdicts on the records reached before this fine-tuning by the job it is part of (a cross-validation's), given again where they stand. */
   readonly judged?: JudgedRecords;
+  /** The data folder's records read by the searches for copies at other rates of the job it is part of (a cross-validation's earlier folds), given again where unchanged. */
+  readonly folderRecords?: FolderRecords;
 }
 
 export interface FinetuneJobResult {
@@ -236,7 +239,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       intendedInput: intendedInputOf(base.manifest),
       // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it,
       // unless it chose its epoch on those very rows (--paper-exact): then there is no locked test to evaluate.
-      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context, judged }) }),
+      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context, judged, ...(options.folderRecords ? { folder: options.folderRecords } : {}) }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };

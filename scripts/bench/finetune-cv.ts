@@ -1,0 +1,158 @@
+/**
+ * `npm run bench -- finetune-cv [--json] [--records N] [--folds K] [--passes N] [--data DIR] [--reference REV]`:
+ * a whole `ecg finetune --cv` (core/train/jobs/finetune-cv-job.ts) of the bundled starter, head
+ * mode, one epoch and one feature crop per record (so that what is not training weighs as it does
+ * in head mode's quickest folds), on the first N rows (default 150) of the PTB-XL pool at 100 Hz
+ * and then at 500 Hz, labelled NORM or not in a hospital labels CSV with the database's patients
+ * and splits, K folds (default 3), cpu backend, one worker. Timed per job: the whole job, and
+ * within it the folds' closing evaluations (from a fold's "held out" message to the
+ * cross-validation's scoring of the fold: the fold's held-out records decoded and scored by the
+ * fine-tuned model and the base, and the search of the data folder for copies at another sampling
+ * rate of them and of the validation records). With --reference REV the engine of git revision
+ * REV runs the same job (its core/ extracted into .tmp/ and imported beside this checkout's), the
+ * two engines alternating which goes first over the passes (default 3), and the bench says
+ * whether the two jobs' cv.json (every fold's predictions, figures, overlaps and scope notes, less
+ * the model ids and folders) differ. Each figure is the median over the passes, in seconds.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadPtbxl } from '../../core/data/ptbxl';
+import type { JobContext } from '../../core/train/progress';
+import * as ftcvModule from '../../core/train/jobs/finetune-cv-job';
+import type { BenchArea } from './main';
+import { benchPool, engineStageTable, flag, repoRoot, revisionCore } from './revision';
+
+/** The cross-validation a job is timed through: this checkout's, or a revision's. */
+interface FtcvEngine {
+  readonly label: string;
+  readonly finetuneCvJob: typeof ftcvModule.finetuneCvJob;
+}
+
+const thisCheckout: FtcvEngine = { label: 'this checkout', finetuneCvJob: ftcvModule.finetuneCvJob };
+
+async function revisionEngine(rev: string): Promise<FtcvEngine> {
+  const core = revisionCore(rev, 'bench-finetune-cv');
+  return { label: core.label, finetuneCvJob: (await core.load<typeof ftcvModule>('train/jobs/finetune-cv-job.ts')).finetuneCvJob };
+}
+
+const stages = ['closing', 'job'] as const;
+type Stage = (typeof stages)[number];
+const stageText: Record<Stage, string> = {
+  closing: 'the folds\' closing evaluations (decoding, scoring, the search for copies at other rates)',
+  job: '**the whole finetune --cv**',
+};
+
+const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
+const round = (v: number, digits = 2) => Number(v.toFixed(digits));
+
+/** A hospital labels CSV of the pool's first `count` rows at `fs` (NORM or not, the database's patients and splits). */
+async function labelsCsv(pool: string, fs: 100 | 500, count: number, dir: string): Promise<{ kind: 'csv'; root: string; labels: string }> {
+  const ds = await loadPtbxl(pool, { fs });
+  const norm = ds.classes.indexOf('NORM');
+  const labels = path.join(dir, `norm-${fs}.csv`);
+  const rows = ds.items.slice(0, count).map((i) => `${path.relative(pool, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`);
+  writeFileSync(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
+  return { kind: 'csv', root: pool, labels };
+}
+
+/** Seconds in the folds' closing evaluations, from their progress: each from a fold's "held out" message to its scoring's "decoding". */
+function closingClock(): { context: JobContext; seconds: () => number } {
+  let since: number | undefined;
+  let total = 0;
+  const context: JobContext = {
+    onProgress: (event) => {
+      if (event.kind !== 'phase') return;
+      if (/^cross-validation fold \d+ held out:/.test(event.message)) since = performance.now();
+      else if (since !== undefined && event.message.startsWith('decoding ')) {
+        total += performance.now() - since;
+        since = undefined;
+      }
+    },
+  };
+  return { context, seconds: () => total / 1000 };
+}
+
+/** The job's cv.json less what differs between two runs of the same job (its model ids and folders). */
+function comparable(workDir: string): string {
+  const cv = JSON.parse(readFileSync(path.join(workDir, 'cv.json'), 'utf8')) as { out?: string; folds?: { out?: string; modelId?: string }[] };
+  delete cv.out;
+  for (const fold of cv.folds ?? []) {
+    delete fold.out;
+    delete fold.modelId;
+  }
+  return JSON.stringify(cv);
+}
+
+async function runJob(engine: FtcvEngine, spec: Awaited<ReturnType<typeof labelsCsv>>, k: number, dir: string): Promise<{ ms: Record<Stage, number>; output: string }> {
+  const workDir = mkdtempSync(path.join(dir, 'cv-'));
+  const clock = closingClock();
+  const t0 = performance.now();
+  await engine.finetuneCvJob({ base: path.join(repoRoot, 'resources', 'models', 'starter'), dataset: spec, mode: 'head', folds: k, workDir, train: { epochs: 1, minExamples: { train: 1, val: 1 } }, featureCrops: 1, backend: 'cpu', workers: 1 }, clock.context);
+  const ms = { job: (performance.now() - t0) / 1000, closing: clock.seconds() };
+  const output = comparable(workDir);
+  rmSync(workDir, { recursive: true, force: true });
+  return { ms, output };
+}
+
+interface RateFigures {
+  readonly rows: number;
+  readonly seconds: Record<string, Partial<Record<Stage, number>>>;
+  /** Every pass's figures, per engine, in the order run: the spread the medians hide. */
+  readonly perPass: Record<string, Record<Stage, number[]>>;
+  readonly referenceOverThis?: Partial<Record<Stage, number>>;
+  readonly outputsDiffer?: boolean;
+}
+
+async function benchRate(pool: string, fs: 100 | 500, count: number, k: number, passes: number, engines: readonly FtcvEngine[], dir: string): Promise<RateFigures> {
+  const spec = await labelsCsv(pool, fs, count, dir);
+  const times = new Map(engines.map((e) => [e.label, { closing: [] as number[], job: [] as number[] }]));
+  const outputs = new Map<string, string>();
+  for (let pass = 0; pass < passes; pass++) {
+    for (const engine of pass % 2 === 0 ? engines : [...engines].reverse()) {
+      const run = await runJob(engine, spec, k, dir);
+      const into = times.get(engine.label) as Record<Stage, number[]>;
+      for (const stage of stages) into[stage].push(run.ms[stage]);
+      if (!outputs.has(engine.label)) outputs.set(engine.label, run.output);
+    }
+  }
+  const seconds = Object.fromEntries(engines.map((e) => [e.label, Object.fromEntries(stages.map((s) => [s, round(median((times.get(e.label) as Record<Stage, number[]>)[s]))]))]));
+  const reference = engines[1];
+  const perPass = Object.fromEntries(engines.map((e) => [e.label, Object.fromEntries(stages.map((s) => [s, (times.get(e.label) as Record<Stage, number[]>)[s].map((v) => round(v))]))])) as Record<string, Record<Stage, number[]>>;
+  if (!reference) return { rows: count, seconds, perPass };
+  const [ours, theirs] = [seconds[thisCheckout.label] as Record<Stage, number>, seconds[reference.label] as Record<Stage, number>];
+  const referenceOverThis = Object.fromEntries(stages.map((s) => [s, round(theirs[s] / ours[s])]));
+  return { rows: count, seconds, perPass, referenceOverThis, outputsDiffer: outputs.get(thisCheckout.label) !== outputs.get(reference.label) };
+}
+
+export const area: BenchArea = {
+  name: 'finetune-cv',
+  summary: 'a whole finetune --cv (head mode, one epoch) and its folds\' closing evaluations, on PTB-XL at 100 and 500 Hz',
+  async bench({ args, log }) {
+    const pool = benchPool(args, log);
+    if (!pool) return {};
+    const count = Number(flag(args, '--records') ?? 150);
+    const k = Number(flag(args, '--folds') ?? 3);
+    const passes = Number(flag(args, '--passes') ?? 3);
+    const rev = flag(args, '--reference');
+    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bench-ftcv-'));
+    const loadBefore = os.loadavg().map((l) => round(l));
+    const figures: Record<string, unknown> = { passes, folds: k, base: 'the bundled starter', mode: 'head, 1 epoch, 1 feature crop, cpu, 1 worker', engines: engines.map((e) => e.label) };
+    for (const fs of [100, 500] as const) {
+      const f = await benchRate(pool, fs, count, k, passes, engines, dir);
+      log(`#### records${fs}: the pool's first ${f.rows} rows, ${k} folds (seconds, median of ${passes})`);
+      log('');
+      engineStageTable(log, { heading: 'stage', stages, stageText, unit: 's' }, engines.map((e) => ({ label: e.label })), (label, stage) => f.seconds[label]?.[stage], f.referenceOverThis);
+      log('');
+      log(`Per pass (s): ${engines.map((e) => `${e.label}: closing ${f.perPass[e.label]?.closing.join(', ')}; job ${f.perPass[e.label]?.job.join(', ')}`).join('; ')}.`);
+      if (f.outputsDiffer !== undefined) log(`cv.json (less model ids and folders) ${f.outputsDiffer ? 'DIFFERS from' : 'is identical to'} the reference's.`);
+      log('');
+      figures[`records${fs}`] = f;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
+    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
+    return figures;
+  },
+};
