@@ -20,8 +20,15 @@ export async function readSourceFiles(files: readonly string[]): Promise<SourceF
   );
 }
 
+/**
+ * How many times this thread decoded records from their files: what the jobs' tests count to show
+ * that a job decodes each of its records once.
+ */
+export const recordDecodings = { count: 0 };
+
 /** Decodes one record from its files; E_FORMAT (or the reader's code) naming the file when it cannot. */
 export async function decodeRecordFiles(files: readonly string[]): Promise<EcgRecord> {
+  recordDecodings.count++;
   const outcomes = decodeFiles(await readSourceFiles(files));
   const ok = outcomes.find((o) => o.ok);
   if (ok?.ok) return ok.record;

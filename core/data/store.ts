@@ -137,7 +137,7 @@ export class SignalStore {
    * normalisation, say): the cache is shared, nothing is decoded again. E_VALIDATION otherwise.
    */
   withPipeline(config: PipelineConfig): SignalStore {
-    if (JSON.stringify(splitAtCrop(config).before) !== JSON.stringify(splitAtCrop(this.config).before)) {
+    if (!this.servesPipeline(config)) {
       throw new EinthovenError('E_VALIDATION', 'a shared signal store needs the same stages before the crop');
     }
     const view = new SignalStore(config);
@@ -150,6 +150,17 @@ export class SignalStore {
     for (const [id, profile] of this.#profiles) view.#profiles.set(id, profile);
     for (const [id, seconds] of this.#seconds) view.#seconds.set(id, seconds);
     return view;
+  }
+
+  /** Whether `config` differs from this store's pipeline only after the crop, so that withPipeline gives its records under it. */
+  servesPipeline(config: PipelineConfig): boolean {
+    return JSON.stringify(splitAtCrop(config).before) === JSON.stringify(splitAtCrop(this.config).before);
+  }
+
+  /** Whether this store read every one of the items: decoded it, or found it would not decode. */
+  readEvery(items: readonly { readonly id: string }[]): boolean {
+    const failed = new Set(this.failures.map((f) => f.id));
+    return items.every((i) => this.has(i.id) || failed.has(i.id));
   }
 
   /**
@@ -271,6 +282,15 @@ export class SignalStore {
     if (!read) throw new EinthovenError(key ? 'E_IO' : 'E_NOT_FOUND', key ? `record ${id}: its cached signal is missing or damaged in ${this.diskDir ?? '?'}` : `record ${id} is not loaded`);
     return read;
   }
+}
+
+/**
+ * The records a job decoded once (`decoded`) under `pipeline`, where that store read every item
+ * and ran the same stages before the crop: a view, nothing decoded again. Undefined otherwise,
+ * for the caller to decode the items itself.
+ */
+export function decodedView(decoded: SignalStore | undefined, items: readonly { readonly id: string }[], pipeline: PipelineConfig): SignalStore | undefined {
+  return decoded?.servesPipeline(pipeline) && decoded.readEvery(items) ? decoded.withPipeline(pipeline) : undefined;
 }
 
 /** Items per decoder request: small enough for steady progress, large enough to amortise a message. */

@@ -5,11 +5,11 @@
  * in head mode's quickest folds), on the first N rows (default 150) of the PTB-XL pool at 100 Hz
  * and then at 500 Hz, labelled NORM or not in a hospital labels CSV with the database's patients
  * and splits, K folds (default 3), cpu backend, one worker. Timed per job: the whole job, and
- * within it the folds' closing evaluations (from a fold's "held out" message to the
- * cross-validation's scoring of the fold: the fold's held-out records decoded and scored by the
- * fine-tuned model and the base, and the search of the data folder for copies at another sampling
- * rate of them and of the validation records). With --reference REV the engine of git revision
- * REV runs the same job (its core/ extracted into .tmp/ and imported beside this checkout's), the
+ * within it the folds' evaluations after training (from a fold's "held out" message to the
+ * cross-validation's scoring of the fold once it has the fold's records: the held-out records
+ * decoded and scored by the fine-tuned model and the base, the search of the data folder for
+ * copies at another sampling rate of them and of the validation records, and the scoring's
+ * decoding of them). With --reference REV the engine of git revision REV runs the same job (its core/ extracted into .tmp/ and imported beside this checkout's), the
  * two engines alternating which goes first over the passes (default 3), and the bench says
  * whether the two jobs' cv.json (every fold's predictions, figures, overlaps and scope notes, less
  * the model ids and folders) differ. Each figure is the median over the passes, in seconds.
@@ -39,7 +39,7 @@ async function revisionEngine(rev: string): Promise<FtcvEngine> {
 const stages = ['closing', 'job'] as const;
 type Stage = (typeof stages)[number];
 const stageText: Record<Stage, string> = {
-  closing: 'the folds\' closing evaluations (decoding, scoring, the search for copies at other rates)',
+  closing: 'the folds\' evaluations after training (closing evaluation, search for copies at other rates, the scoring\'s decoding)',
   job: '**the whole finetune --cv**',
 };
 
@@ -56,7 +56,12 @@ async function labelsCsv(pool: string, fs: 100 | 500, count: number, dir: string
   return { kind: 'csv', root: pool, labels };
 }
 
-/** Seconds in the folds' closing evaluations, from their progress: each from a fold's "held out" message to its scoring's "decoding". */
+/**
+ * Seconds in the folds' evaluations after training, from their progress: each from a fold's "held
+ * out" message to the cross-validation's scoring of the fold once it has its records ("N records,
+ * MODE", said after they are decoded, or found decoded; its "decoding" message is said only where
+ * it decodes them).
+ */
 function closingClock(): { context: JobContext; seconds: () => number } {
   let since: number | undefined;
   let total = 0;
@@ -64,7 +69,7 @@ function closingClock(): { context: JobContext; seconds: () => number } {
     onProgress: (event) => {
       if (event.kind !== 'phase') return;
       if (/^cross-validation fold \d+ held out:/.test(event.message)) since = performance.now();
-      else if (since !== undefined && event.message.startsWith('decoding ')) {
+      else if (since !== undefined && /^\d+ records, \w+$/.test(event.message)) {
         total += performance.now() - since;
         since = undefined;
       }

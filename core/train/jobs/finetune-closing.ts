@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { SignalStore } from '../../data/store';
+import { decodedView, SignalStore } from '../../data/store';
 import { itemsOf, type Dataset } from '../../data/types';
 import type { RecordProfile } from '../../engine/record-profile';
 import { rateCopiesIn, type FolderRecords, type RateCopySearch } from '../rate-copy-search';
@@ -175,7 +175,8 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${rows}: ${items.length} records, the fine-tuned model and ${base.manifest.name} on the same records` });
     if (outOfScope.count > 0) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${outOfScope.note}` });
     const pipeline = { ...prepared.pipeline, augmentation: null };
-    const store = await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) });
+    // A cross-validation fold's store holds its test rows too (the job decoded every record once): read from it.
+    const store = decodedView(prepared.store, items, pipeline) ?? (await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) }));
     const decoded = items.filter((i) => store.has(i.id));
     const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal, args.folder);
     const closing = closingRecords(base, dataset, checked, decoded.map((i) => i.id));

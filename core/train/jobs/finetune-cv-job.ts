@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BaseComparison } from '../../contract/evaluation-schemas';
 import { EinthovenError } from '../../errors';
 import { crossValidationPlan, summariseFolds, type CopyGroups, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
-import { duplicateGroups, hashRows } from '../duplicates';
+import { duplicateGroups } from '../duplicates';
 import { readManifest } from '../service/models';
 import { jsonSafe } from '../finalize';
 import { loadPackage } from '../package/archive';
@@ -11,7 +11,10 @@ import type { JobContext } from '../progress';
 import { classMapping, splitItems } from './evaluate-job';
 import { finetuneJob, type FinetuneJobOptions } from './finetune-job';
 import { unlessCancelledEarly } from './package-trained';
-import { indexDataset } from './prepare';
+import { hashedRows, indexDataset } from './prepare';
+import { loadStore } from '../setup';
+import type { SignalStore } from '../../data/store';
+import { resolveWorkers } from '../../parallel/worker-count';
 import { scoreItems } from './score-items';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
 import { intendedInputOf } from '../package/manifest';
@@ -60,23 +63,29 @@ export interface FinetuneCvResult extends CvSummary {
 
 /**
  * The recordings listed under more than one participating row, found before any fold is worked
- * on (each record decoded once, to hash it), so the folds keep each in one fold: a fold's
+ * on (each record decoded once, for the whole job: the folds read their rows from it, and its
+ * hashes find the copies), so the folds keep each in one fold: a fold's
  * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
  * Then every fold's held-out rows are held to the intended input its package will state (the
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
  * holds its test rows before training: a fold with none of them is refused now.
  */
-async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null }> {
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
   context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
-  const hashed = await hashRows(dataset.items.filter((i) => participating.has(i.id)), context.signal);
-  const copies = duplicateGroups(hashed).map((group) => group.map((row) => row.id));
+  const participants = dataset.items.filter((i) => participating.has(i.id));
+  // Decoded under the base's stages before the crop, which every fold's fine-tuning, closing evaluation and scoring read
+  // its rows through (each decoded them again, several times a fold); hashed as they decode.
+  const decoded = await loadStore(participants, manifest.preprocessing, context, options.cacheDir, true, resolveWorkers(options.workers));
+  const copies = duplicateGroups(hashedRows(decoded, participants)).map((group) => group.map((row) => row.id));
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
   if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
   await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal, judged);
-  return { copies, copiesKept: plan.copiesKept ?? null };
+  // Shared once, so that the folds' views hand their workers one buffer rather than each packing a copy of it.
+  if (resolveWorkers(options.workers) > 1) decoded.share();
+  return { copies, copiesKept: plan.copiesKept ?? null, decoded };
 }
 
 /**
@@ -89,7 +98,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   await mkdir(options.workDir, { recursive: true });
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
-  const { copies, copiesKept } = await checkBeforeFolds(options, context, judged);
+  const { copies, copiesKept, decoded } = await checkBeforeFolds(options, context, judged);
   // Every fold's closing evaluation searches the same data folder for copies at other rates: its records are decoded once, by the first.
   const folderRecords = options.folderRecords ?? new FolderRecords();
   const predictions: FoldPredictions[] = [];
@@ -106,7 +115,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords }, context));
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords, decoded }, context));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;
@@ -126,7 +135,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       // Scored as `ecg evaluate` scores a split (and as the fold's own closing evaluation did): only the records its model is for.
       const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal, judged);
       outOfScope = outOfScopeSummary(scope.outOfScope);
-      const scored = await scoreItems(loaded, scope.items, options.cacheDir ? { cacheDir: options.cacheDir } : {}, context);
+      const scored = await scoreItems(loaded, scope.items, { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, context);
       predictions.push({
         fold,
         ids: scored.kept.map((i) => i.id),

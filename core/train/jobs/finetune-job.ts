@@ -30,6 +30,7 @@ import { requireNewOutput } from '../../storage/new-output';
 import { JudgedRecords } from '../judged-records';
 import { baseTrainingRecordsFrom } from '../base-records';
 import type { FolderRecords } from '../rate-copy-search';
+import type { SignalStore } from '../../data/store';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -80,6 +81,12 @@ export interface FinetuneJobOptions {
   readonly judged?: JudgedRecords;
   /** The data folder's records read by the searches for copies at other rates of the job it is part of (a cross-validation's earlier folds), given again where unchanged. */
   readonly folderRecords?: FolderRecords;
+  /**
+   * The records the job it is part of decoded once (a cross-validation's participating records,
+   * under the base's stages before the crop): its training, validation and test rows are read from
+   * there, nothing decoded again.
+   */
+  readonly decoded?: SignalStore;
 }
 
 export interface FinetuneJobResult {
@@ -139,7 +146,9 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
  */
 async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<PreparedData> {
   const { items } = prepared.dataset;
-  const test = await hashRows(items.filter((i) => i.split === 'test'), context.signal);
+  const testRows = items.filter((i) => i.split === 'test');
+  // A cross-validation's fold store holds its test rows too (decoded once for the job, and hashed then): read from it.
+  const test = prepared.store.readEvery(testRows) ? hashedRows(prepared.store, testRows) : await hashRows(testRows, context.signal);
   // Copies within train and validation were reported by prepareTraining; here only those a test row is part of
   // (by content hash, or the same ECG at another sampling rate).
   const seen = hashedRows(prepared.store, items.filter((i) => i.split !== 'test'));
@@ -187,7 +196,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     refuseFusionAsPlainModel(base.manifest);
     // The base's preprocessing (fitted statistics included), with the augmentation chosen here (none unless asked).
     // Validation held to the base's intended input, which the fine-tuned package keeps (prepare.ts).
-    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), { intended: intendedInputOf(base.manifest), modelName: packageName(options), judged });
+    prepared = await prepareTraining(options.dataset, withAugmentation(base.manifest.preprocessing, config.augment ?? 'none'), config, context, options.cacheDir, true, resolveWorkers(options.workers), { intended: intendedInputOf(base.manifest), modelName: packageName(options), judged }, options.decoded);
     // Once the training records are known (a step holds no more rows than there are), as the form's dataset check
     // estimates it before Start; the base model is the same network but for its output layer's classes (a few hundred bytes).
     const workers = mode === 'head' ? resolveWorkers(options.workers) : resolveTrainingWorkers(options.workers, config.batchSize);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EinthovenError } from '../../errors';
 import { crossValidationPlan, foldDataset } from '../cv';
 import { loadDataset, type DatasetSpec } from '../../data/load';
-import type { SignalStore } from '../../data/store';
+import { decodedView, type SignalStore } from '../../data/store';
 import { itemsOf, leftOutText, type Dataset, type DatasetItem, type Split } from '../../data/types';
 import type { PipelineConfig } from '../../signal/pipeline-config';
 import type { TrainConfig } from '../config';
@@ -95,9 +95,10 @@ export interface ValidationScopeOf {
  * loaded), and fits training-set statistics. `paperExact` validates on the test split, as the
  * paper's code does. Validation keeps only the rows within `scope.intended` (the package's
  * intended input; default: the pipeline's), as `ecg predict` would give them a number
- * (validation-scope.ts).
+ * (validation-scope.ts). `decoded`: the records the job it is part of decoded already (a
+ * cross-validation's), read from there where it holds them all, nothing decoded again.
  */
-export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1, scope: ValidationScopeOf = {}): Promise<PreparedData> {
+export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfig, config: TrainConfig, context: JobContext, cacheDir?: string, inMemory = true, workers = 1, scope: ValidationScopeOf = {}, decoded?: SignalStore): Promise<PreparedData> {
   const dataset = await indexDataset(spec, pipeline, config.paperExact);
   const { train, val } = selectionItems(dataset, config.paperExact);
   // Checked on the index first (no record decoded for a dataset that cannot train), then on what decoded.
@@ -112,7 +113,7 @@ export async function prepareTraining(spec: DatasetSpec, pipeline: PipelineConfi
   // Before any record is decoded for training: a validation split the model is not for is refused here.
   const scoped = await validationInScope(dataset.name, { intended: scope.intended ?? defaultIntendedInput(pipeline), modelName: scope.modelName, judged: scope.judged }, pipeline, val, config.paperExact, context);
   // Every validation row is decoded (and hashed) all the same: a copy of a training record is refused, in scope or not.
-  const store = await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers);
+  const store = decodedView(decoded, [...train, ...val], pipeline) ?? (await loadStore([...train, ...val], pipeline, context, cacheDir, inMemory, workers));
   const trainSet = usable(train, store);
   const valSet = usable(scoped.items, store);
   check(trainSet.labels.map((labels) => ({ labels })), valSet.labels.map((labels) => ({ labels })));

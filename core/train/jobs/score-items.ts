@@ -1,4 +1,4 @@
-import { SignalStore } from '../../data/store';
+import { decodedView, SignalStore } from '../../data/store';
 import { logitsOn, type InferencePool } from '../../parallel/inference';
 import type { DatasetItem } from '../../data/types';
 import type { RecordProfile } from '../../engine/record-profile';
@@ -13,6 +13,8 @@ export interface ScoreOptions {
   readonly cacheDir?: string | undefined;
   /** Worker threads that decode and score the records (core/parallel); absent: this thread. */
   readonly pool?: InferencePool | undefined;
+  /** Records the job decoded already (a cross-validation's): read from there where it holds every item under the package's stages before the crop. */
+  readonly decoded?: SignalStore | undefined;
 }
 
 /** Probabilities of a loaded package on dataset items, with its own preprocessing, inference and temperature. */
@@ -42,13 +44,7 @@ export async function scoreItems(loaded: LoadedPackage, items: readonly DatasetI
 export async function scoreItemLogits(loaded: LoadedPackage, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext = {}): Promise<ScoredLogits> {
   const { manifest } = loaded;
   const { pool } = options;
-  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records for ${manifest.name}${pool ? ` on ${pool.size} workers` : ''}` });
-  const store = await SignalStore.build(items, {
-    pipeline: manifest.preprocessing,
-    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
-    ...(pool ? { decoder: pool.decoder(manifest.preprocessing, options.cacheDir) } : {}),
-  });
+  const store = decodedView(options.decoded, items, manifest.preprocessing) ?? (await decodeFor(loaded, items, options, context));
   const kept = items.filter((i) => store.has(i.id));
   const evaluation: EvalOptions = { ...manifest.inference, ...options.evaluation, mode: options.evaluation?.mode ?? manifest.inference.mode };
   context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${kept.length} records, ${evaluation.mode}` });
@@ -61,6 +57,21 @@ export async function scoreItemLogits(loaded: LoadedPackage, items: readonly Dat
     const profile = store.profile(i.id);
     return profile === undefined ? [] : [[i.id, profile] as const];
   }));
-  return { kept, logits, evaluation, failed: store.failures, contentHashes, profiles };
+  // A job's store may hold other records than these: only these items' failures are theirs.
+  const ids = new Set(items.map((i) => i.id));
+  return { kept, logits, evaluation, failed: store.failures.filter((f) => ids.has(f.id)), contentHashes, profiles };
+}
+
+/** Decodes the items with the package's pipeline, on the pool's workers where given. */
+async function decodeFor(loaded: LoadedPackage, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext): Promise<SignalStore> {
+  const { manifest } = loaded;
+  const { pool } = options;
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `decoding ${items.length} records for ${manifest.name}${pool ? ` on ${pool.size} workers` : ''}` });
+  return SignalStore.build(items, {
+    pipeline: manifest.preprocessing,
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(pool ? { decoder: pool.decoder(manifest.preprocessing, options.cacheDir) } : {}),
+  });
 }
 
