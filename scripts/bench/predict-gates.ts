@@ -15,9 +15,12 @@
  * core/ extracted into .tmp/ and imported beside this checkout's), each record predicted by both in
  * alternating order, with the records whose whole prediction (probabilities, abstention, reasons,
  * notes, quality) differs. Each figure is the mean over records of its median over the passes.
- * onnxruntime's threads spin for tens of milliseconds after a forward pass, and on a machine with
- * few cores whatever runs next runs up to 1.7 times slower meanwhile: the bench waits --settle ms
- * (default 100) after every forward pass, so that each stage is timed on its own.
+ * --settle ms (default 0) of rest after every forward pass: onnxruntime's threads spun for tens of
+ * milliseconds after one, slowing whatever ran next on a machine with few cores, until the
+ * forward-pass sessions stopped spinning (a037eb9; docs/benchmarks.md, predict-sequence). A
+ * revision from before it given as --reference spins again: --settle 100 keeps its spinning off the
+ * stages timed after it. With nothing spinning, a rest only made the stages after it slower (a
+ * 100 Hz forward pass 15–18 ms after 100 ms of rest, 8.3 ms without, same hour).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -256,5 +259,5 @@ function report(rate: string, f: RateFigures, engines: readonly PredictEngine[],
 export const area: BenchArea = {
   name: 'predict-gates',
   summary: 'what a prediction does before the model (quality gate, scope check) against its forward pass, stage by stage, on PTB-XL at 100 and 500 Hz',
-  bench: ({ args, log }) => benchStarterAtBothRates(args, log, { defaultRecords: 50, backend: flag(args, '--backend') ?? 'cpu', rest: { flag: '--settle', defaultMs: 100, key: 'settleMs', text: 'ms of rest after each forward pass' }, thisCheckout, revisionEngine, benchRate, report }),
+  bench: ({ args, log }) => benchStarterAtBothRates(args, log, { defaultRecords: 50, backend: flag(args, '--backend') ?? 'cpu', rest: { flag: '--settle', defaultMs: 0, key: 'settleMs', text: 'ms of rest after each forward pass' }, thisCheckout, revisionEngine, benchRate, report }),
 };
