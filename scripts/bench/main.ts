@@ -32,6 +32,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   'job-scope': () => import('./job-scope').then((m) => m.area),
   'predict-sequence': () => import('./predict-sequence').then((m) => m.area),
   'finetune-cv': () => import('./finetune-cv').then((m) => m.area),
+  'dataset-index': () => import('./dataset-index').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
