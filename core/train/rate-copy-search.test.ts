@@ -8,7 +8,7 @@ import { recordContentHash } from '../engine/record-hash';
 import { recordProfile } from '../engine/record-profile';
 import { fixturePath } from '../test/shared-data';
 import { summariseFolds } from './cv';
-import { FolderRecords, folderRecordsDecoded, rateCopiesIn } from './rate-copy-search';
+import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn } from './rate-copy-search';
 import { buildRecordFilter } from './record-filter';
 import { trainingOverlap } from './training-overlap';
 
@@ -77,6 +77,16 @@ describe("a base model's training overlap, across sampling rates", () => {
     utimesSync(lr[0] as string, new Date(), new Date(Date.now() + 60_000));
     const third = await count(() => rateCopiesIn(root, new Set(hr), [held], undefined, folder));
     expect(third).toEqual({ found: first.found, decoded: 1 });
+  });
+
+  it("lists the folder once a search, where it listed each record's directory again for the record's files", async () => {
+    const { root, hr, lr } = dataFolder();
+    const before = folderListings.count;
+    const copies = await rateCopiesIn(root, new Set(hr), [await hashed(hr)]);
+    expect(folderListings.count - before).toBe(1);
+    // Both other records read with their files: the 100 Hz copy found among them.
+    expect(copies).toMatchObject({ searched: 2, skipped: null });
+    expect([...copies.copies.values()]).toEqual([[(await hashed(lr)).hash]]);
   });
 
   it("prints each cross-validation fold's held-out and validation overlap", () => {

@@ -29,17 +29,38 @@ export interface RateCopySearch {
 /** A folder with more WFDB records than this beside the dataset is not searched: each would be decoded (PTB-XL's pool has 912). */
 export const maxSearchedRecords = 5000;
 
-async function headersUnder(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.hea')).map((e) => path.join(e.parentPath, e.name));
+/**
+ * How many times the searches of this process listed a folder or directory: what the tests count to
+ * show that a search lists its folder once.
+ */
+export const folderListings = { count: 0 };
+
+/** A WFDB record of the folder: its header and its files (the header and every entry beside it with the same name: its signal files). */
+interface FolderEntry {
+  readonly header: string;
+  readonly files: readonly string[];
 }
 
-/** A WFDB record's files: its header and every file beside it with the same name (its signal files). */
-async function filesOf(header: string): Promise<string[]> {
-  const dir = path.dirname(header);
-  const stem = path.basename(header).replace(/\.hea$/i, '');
-  const names = await readdir(dir);
-  return names.filter((n) => n.startsWith(`${stem}.`)).map((n) => path.join(dir, n));
+/**
+ * The folder's WFDB records with their files, from one listing of the folder: each header's
+ * directory was listed again for its files, a thousand times per directory of PTB-XL's pool
+ * (0.5–1 s a search, as much as a search whose records were all read before took in all).
+ */
+async function recordsUnder(root: string): Promise<FolderEntry[]> {
+  folderListings.count++;
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  const names = new Map<string, string[]>();
+  for (const e of entries) {
+    const dir = path.join(e.parentPath);
+    const inDir = names.get(dir);
+    if (inDir) inDir.push(e.name);
+    else names.set(dir, [e.name]);
+  }
+  return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.hea')).map((e) => {
+    const dir = path.join(e.parentPath);
+    const stem = e.name.replace(/\.hea$/i, '');
+    return { header: path.join(dir, e.name), files: (names.get(dir) ?? []).filter((n) => n.startsWith(`${stem}.`)).map((n) => path.join(dir, n)) };
+  });
 }
 
 /** What a search keeps of one folder record: its exact hash and rate-free profile. */
@@ -75,9 +96,9 @@ async function stampOf(files: readonly string[]): Promise<string> {
 export class FolderRecords {
   readonly #read = new Map<string, { readonly stamp: string; readonly record: FolderRecord | undefined }>();
 
-  /** The record of `header` (undefined: it does not decode), decoded only if its files changed since it was last read. */
-  async read(header: string): Promise<FolderRecord | undefined> {
-    const files = await filesOf(header);
+  /** The record of `entry` (undefined: it does not decode), decoded only if its files changed since it was last read. */
+  async read(entry: FolderEntry): Promise<FolderRecord | undefined> {
+    const { header, files } = entry;
     const stamp = await stampOf(files);
     const key = path.resolve(header);
     const known = this.#read.get(key);
@@ -98,14 +119,14 @@ export class FolderRecords {
  * `folder`: the folder records the job read before, given again where their files are unchanged.
  */
 export async function rateCopiesIn(root: string, listed: ReadonlySet<string>, records: readonly SearchedRecord[], signal?: AbortSignal, folder: FolderRecords = new FolderRecords()): Promise<RateCopySearch> {
-  const headers = (await headersUnder(root)).filter((h) => !listed.has(path.resolve(h)));
-  if (headers.length > maxSearchedRecords) {
-    return { root, searched: 0, copies: new Map(), skipped: `${root} holds ${headers.length} records beside the dataset, more than the ${maxSearchedRecords} searched for copies` };
+  const unlisted = (await recordsUnder(root)).filter((r) => !listed.has(path.resolve(r.header)));
+  if (unlisted.length > maxSearchedRecords) {
+    return { root, searched: 0, copies: new Map(), skipped: `${root} holds ${unlisted.length} records beside the dataset, more than the ${maxSearchedRecords} searched for copies` };
   }
   const found: FolderRecord[] = [];
-  for (const header of headers) {
+  for (const entry of unlisted) {
     if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while looking for copies at other sampling rates');
-    const record = await folder.read(header);
+    const record = await folder.read(entry);
     if (record) found.push(record);
   }
   const copies = new Map<string, string[]>();

@@ -33,6 +33,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   'predict-sequence': () => import('./predict-sequence').then((m) => m.area),
   'finetune-cv': () => import('./finetune-cv').then((m) => m.area),
   'dataset-index': () => import('./dataset-index').then((m) => m.area),
+  'folder-search': () => import('./folder-search').then((m) => m.area),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
