@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,22 @@ describe('site policy: local roles', () => {
       expect(access.info.roles).toEqual(['reader']);
       expect(access.info.policy).toMatchObject({ state: 'invalid', error: expect.stringMatching(why) });
       expect(() => access.check('models:promote')).toThrow(/making a model the default needs the admin role: the site policy .* could not be read/);
+    }
+  });
+
+  // A pipe has size 0 to stat, so the size check passed it: with no writer every role check hung.
+  // A pipe with a writer at each opening stands in here: the old code read an admin's policy from
+  // it, the new refuses it unread.
+  it.skipIf(process.platform === 'win32')('refuses a policy path that is a named pipe without reading it: every account only reads', () => {
+    const fifo = path.join(tmp(), 'policy.json');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `while true; do printf '{"admins":["alice"]}' > '${fifo}'; done`], { stdio: 'ignore' });
+    try {
+      const access = SiteAccess.load(fifo, 'alice');
+      expect(access.info.roles).toEqual(['reader']);
+      expect(access.info.policy).toMatchObject({ state: 'invalid', error: 'not a regular file (a folder, device, pipe or socket); nothing was read from it' });
+    } finally {
+      writer.kill();
     }
   });
 

@@ -175,7 +175,11 @@ export function readPolicyFile(file: string): PolicyFile {
 }
 
 function readPolicy(file: string): SitePolicy {
-  if (statSync(file).size > maxPolicyBytes) throw new Error(`larger than ${maxPolicyBytes} bytes`);
+  const info = statSync(file);
+  // A device or a pipe has size 0 to stat, so the size limit never applied: a policy path that was
+  // a pipe hung the app and the engine at every role check, a device grew them without end.
+  if (!info.isFile()) throw new Error('not a regular file (a folder, device, pipe or socket); nothing was read from it');
+  if (info.size > maxPolicyBytes) throw new Error(`larger than ${maxPolicyBytes} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
