@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EinthovenError } from '../errors';
 import { resolveDataDir } from './data-dir';
+import { fullyAbsolute } from './env-folder';
 
 describe('resolveDataDir', () => {
   it('refuses an empty --data-dir rather than falling back to the default folder', () => {
@@ -148,6 +149,33 @@ describe('resolveDataDir', () => {
     expect(() => resolveDataDir(undefined, env, process.platform)).toThrow(
       expect.objectContaining({ code: 'E_FORMAT', message: expect.stringContaining(`the site policy ${policy} could not be read (dataDir: an absolute path of this operating system (starting with /))`) }),
     );
+  });
+
+  // path.win32 takes \\Einthoven for absolute, yet it is on the drive each process started from.
+  it("refuses on Windows a dataDir without a drive (\\Einthoven), which was on whichever drive a process started from", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-drive-'));
+    const policy = path.join(dir, 'policy.json');
+    const env = { USERPROFILE: 'C:\\Users\\u', EINTHOVEN_POLICY_FILE: policy };
+    for (const dataDir of ['\\Einthoven', '/Einthoven', 'D:Einthoven']) {
+      writeFileSync(policy, JSON.stringify({ admins: ['alice'], dataDir }));
+      expect(() => resolveDataDir(undefined, env, 'win32')).toThrow(
+        expect.objectContaining({ code: 'E_FORMAT', message: expect.stringContaining('dataDir: an absolute path of this operating system (a drive letter with its backslash, D:\\Einthoven, or \\\\server\\share)') }),
+      );
+    }
+    // A drive or a share is read as the shared folder (here missing, as neither exists on this machine).
+    for (const dataDir of ['D:\\Einthoven', '\\\\server\\share\\Einthoven']) {
+      writeFileSync(policy, JSON.stringify({ admins: ['alice'], dataDir }));
+      expect(() => resolveDataDir(undefined, env, 'win32')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+    }
+  });
+});
+
+describe('fullyAbsolute: one folder wherever a process starts', () => {
+  it('takes on Windows a drive with its separator or a UNC path, not a path on the current drive (\\Einthoven) or a drive-relative one (D:Einthoven)', () => {
+    for (const dir of ['D:\\Einthoven', 'c:/Einthoven', '\\\\server\\share\\Einthoven', '//server/share', '\\\\?\\D:\\Einthoven']) expect(fullyAbsolute(dir, 'win32')).toBe(true);
+    for (const dir of ['\\Einthoven', '/Einthoven', 'D:Einthoven', 'Einthoven', '\\\\']) expect(fullyAbsolute(dir, 'win32')).toBe(false);
+    expect(fullyAbsolute('/srv/einthoven', 'linux')).toBe(true);
+    for (const dir of ['D:\\Einthoven', 'srv/einthoven']) expect(fullyAbsolute(dir, 'darwin')).toBe(false);
   });
 });
 

@@ -26,7 +26,7 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
   const named = namedFolder(flag, env);
   const policyFile = policyFileLocation(env, platform);
-  const policy = readPolicyFile(policyFile);
+  const policy = readPolicyFile(policyFile, platform);
   if (policy.state === 'invalid' && !named) throw unreadablePolicy(policyFile, policy.error);
   if (policy.state === 'loaded' && policy.policy.dataDir) {
     const shared = path.resolve(policy.policy.dataDir);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChannelName } from '../contract/channels';
 import { type SiteRole, siteRoles, type SiteAccessInfo } from '../contract/access-schemas';
 import { EinthovenError } from '../errors';
-import { absoluteOrUndefined } from './env-folder';
+import { absoluteOrUndefined, fullyAbsolute } from './env-folder';
 
 /**
  * Local roles, set by the site's IT in a machine-wide policy file: every account reads ECGs
@@ -19,35 +19,38 @@ import { absoluteOrUndefined } from './env-folder';
  */
 const account = z.string().trim().min(1).max(256);
 
-export const SitePolicySchema = z
-  .object({
-    /** Accounts that may fine-tune and evaluate models, and choose the folders datasets come from. */
-    trainers: z.array(account).max(10_000).default([]),
-    /** Accounts that may also make a model the default for every reader. */
-    admins: z.array(account).max(10_000).default([]),
-    /**
-     * The workstation's one data folder, shared by every account (its records, readings, models
-     * and audit trail), instead of each account's own: what makes a role mean something when
-     * several readers log in to one machine. IT gives those accounts write access to it.
-     */
-    dataDir: z
-      .string()
-      .min(1)
-      .max(4096)
-      // Absolute on this machine's system: a Windows path (C:\\Einthoven, copied from a Windows
-      // policy) on Linux or macOS is a relative name there, which path.resolve put under each
-      // process's working folder, so every launch from another folder had its own database.
-      .refine((dir) => path.isAbsolute(dir), `an absolute path of this operating system (${process.platform === 'win32' ? 'a drive letter or \\\\server\\share' : 'starting with /'})`)
-      .optional(),
-    /**
-     * Whether an account may open another folder than `dataDir` (--data-dir, EINTHOVEN_DATA_DIR).
-     * Off unless IT says so: any account could otherwise point the app at a private folder and
-     * keep its readings out of the one audit trail the site relies on (data-dir.ts).
-     */
-    allowDataDirOverride: z.boolean().default(false),
-  })
-  .strict();
-export type SitePolicy = z.infer<typeof SitePolicySchema>;
+/** The policy's shape, its dataDir judged by the rules of `platform`, the system that reads it. */
+export const sitePolicySchema = (platform: string = process.platform) =>
+  z
+    .object({
+      /** Accounts that may fine-tune and evaluate models, and choose the folders datasets come from. */
+      trainers: z.array(account).max(10_000).default([]),
+      /** Accounts that may also make a model the default for every reader. */
+      admins: z.array(account).max(10_000).default([]),
+      /**
+       * The workstation's one data folder, shared by every account (its records, readings, models
+       * and audit trail), instead of each account's own: what makes a role mean something when
+       * several readers log in to one machine. IT gives those accounts write access to it.
+       */
+      dataDir: z
+        .string()
+        .min(1)
+        .max(4096)
+        // Absolute on this machine's system: a Windows path (C:\\Einthoven, copied from a Windows
+        // policy) on Linux or macOS is a relative name there, which path.resolve put under each
+        // process's working folder, so every launch from another folder had its own database. On
+        // Windows, \\Einthoven (no drive) was on whichever drive a process started from.
+        .refine((dir) => fullyAbsolute(dir, platform), `an absolute path of this operating system (${platform === 'win32' ? 'a drive letter with its backslash, D:\\Einthoven, or \\\\server\\share' : 'starting with /'})`)
+        .optional(),
+      /**
+       * Whether an account may open another folder than `dataDir` (--data-dir, EINTHOVEN_DATA_DIR).
+       * Off unless IT says so: any account could otherwise point the app at a private folder and
+       * keep its readings out of the one audit trail the site relies on (data-dir.ts).
+       */
+      allowDataDirOverride: z.boolean().default(false),
+    })
+    .strict();
+export type SitePolicy = z.infer<ReturnType<typeof sitePolicySchema>>;
 
 /** The role a channel needs beyond reading; channels not named here are every reader's. */
 export const channelRoles: Partial<Record<ChannelName, Exclude<SiteRole, 'reader'>>> = {
@@ -164,17 +167,17 @@ function fileStamp(file: string): string {
 
 export type PolicyFile = { readonly state: 'none' } | { readonly state: 'loaded'; readonly policy: SitePolicy } | { readonly state: 'invalid'; readonly error: string };
 
-/** The policy at `file`: absent, read, or present but not a policy (why). */
-export function readPolicyFile(file: string): PolicyFile {
+/** The policy at `file`: absent, read, or present but not a policy (why), as `platform` reads it. */
+export function readPolicyFile(file: string, platform: string = process.platform): PolicyFile {
   if (!existsSync(file)) return { state: 'none' };
   try {
-    return { state: 'loaded', policy: readPolicy(file) };
+    return { state: 'loaded', policy: readPolicy(file, platform) };
   } catch (error) {
     return { state: 'invalid', error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-function readPolicy(file: string): SitePolicy {
+function readPolicy(file: string, platform: string): SitePolicy {
   const info = statSync(file);
   // A device or a pipe has size 0 to stat, so the size limit never applied: a policy path that was
   // a pipe hung the app and the engine at every role check, a device grew them without end.
@@ -186,7 +189,7 @@ function readPolicy(file: string): SitePolicy {
   } catch (error) {
     throw new Error(`not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const parsed = SitePolicySchema.safeParse(json);
+  const parsed = sitePolicySchema(platform).safeParse(json);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; '));
   return parsed.data;
 }
