@@ -12,6 +12,7 @@ import { asMillivolts, type EcgRecord } from '../formats/record';
 import { createSigningKey, signingKeyPath } from '../train/package/keys';
 import { AuditLog } from './audit';
 import { openDatabase } from './database';
+import { tightenDataFolder } from '../storage/tighten-modes';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const posix = process.platform !== 'win32';
@@ -62,6 +63,24 @@ describe('a database file that was lost, damaged or replaced', () => {
     expect(() => openDatabase(file, undefined, { readonly: true })).toThrow(refusal);
     expect(() => new Engine({ dataDir, shell: 'test' })).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringMatching(refusal) }));
     expect(statSync(file).size).toBe(0); // nothing was written into it
+  });
+
+  it('refuses a folder in the place of the database or its write-ahead log, naming it, and leaves its mode as it was', () => {
+    for (const name of ['einthoven.sqlite', 'einthoven.sqlite-wal']) {
+      const dataDir = tempDir();
+      const folder = path.join(dataDir, name);
+      mkdirSync(folder);
+      chmodSync(folder, 0o755);
+      const refusal = expect.objectContaining({ code: 'E_IO', message: expect.stringContaining(`${folder} is not a regular file (a folder, device, pipe or socket) where the database belongs`) });
+      expect(() => openDatabase(databasePath(dataDir))).toThrow(refusal);
+      expect(() => new Engine({ dataDir, shell: 'test' })).toThrow(refusal);
+      if (posix) {
+        // What the app tightens as it opens the folder: not the folder in the database's place.
+        const tightening = tightenDataFolder(dataDir);
+        expect(tightening.failed).toEqual([{ path: folder, error: expect.stringContaining('not a regular file') }]);
+        expect(statSync(folder).mode & 0o777).toBe(0o755);
+      }
+    }
   });
 
   it('still creates the database of a new install, whole (never seen at 0 bytes) and with no temporary file left', () => {

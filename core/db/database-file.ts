@@ -9,7 +9,21 @@ import { EinthovenError } from '../errors';
  * Electron shell, which resolves the data folder, does not load SQLite.
  */
 export function refuseEmptyDatabase(file: string): void {
+  refuseNonFileDatabase(file);
   if (existsSync(file) && statSync(file).isFile() && statSync(file).size === 0) {
     throw new EinthovenError('E_IO', `${file} is empty (0 bytes): the database was lost or truncated; restore a backup (ecg backup --restore)`);
+  }
+}
+
+/**
+ * A folder (or a device, pipe or socket) where the database or its write-ahead files belong: SQLite
+ * said only 'unable to open database file', naming nothing, or waited on a pipe. Links are
+ * followed, as SQLite follows them.
+ */
+function refuseNonFileDatabase(file: string): void {
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(part) && !statSync(part).isFile()) {
+      throw new EinthovenError('E_IO', `${part} is not a regular file (a folder, device, pipe or socket) where the database belongs: move it away, or restore a backup (ecg backup --restore)`);
+    }
   }
 }

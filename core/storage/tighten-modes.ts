@@ -43,7 +43,7 @@ export function tightenDataFolder(dataDir: string, platform: string = process.pl
   if (platform === 'win32' || !existsSync(dataDir) || !statSync(dataDir).isDirectory() || groupShared(dataDir)) return { changed, failed };
   const tighten = (target: string, allowed: number) => tightenOne(target, allowed, changed, failed);
   tighten(dataDir, privateFolderMode);
-  for (const name of databaseFiles) tighten(path.join(dataDir, name), privateFileMode);
+  for (const name of databaseFiles) tightenDatabaseFile(path.join(dataDir, name), changed, failed);
   for (const name of subfolders) {
     const folder = path.join(dataDir, name);
     if (tighten(folder, privateFolderMode) !== 'folder') continue;
@@ -52,6 +52,23 @@ export function tightenDataFolder(dataDir: string, platform: string = process.pl
     for (const file of filesIn(folder, failed)) tighten(file, privateFileMode);
   }
   return { changed, failed };
+}
+
+/**
+ * The database and its write-ahead files are regular files: anything else in their place (a
+ * folder named einthoven.sqlite) is no database, and chmod 0600 took from a folder the owner's
+ * right to enter it. It is left as it is and named as a failure, for IT to move; opening the
+ * database refuses it (database-file.ts).
+ */
+function tightenDatabaseFile(file: string, changed: ModeChange[], failed: ModeFailure[]): void {
+  let stat;
+  try {
+    stat = lstatSync(file);
+  } catch {
+    return; // nothing an earlier version left
+  }
+  if (stat.isFile()) tightenOne(file, privateFileMode, changed, failed);
+  else if (!stat.isSymbolicLink()) failed.push({ path: file, error: 'not a regular file (a folder, device, pipe or socket) where the database belongs; left as it is' });
 }
 
 function groupShared(dataDir: string): boolean {
