@@ -12,27 +12,16 @@ import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
+import { textColumn } from '../text-column';
 
 const maxLimit = 100_000;
-
-/**
- * A text column of the tab-separated listing, its backslashes, tabs, line breaks and other control
- * characters escaped. The reader's name is typed by whoever signs (or set in EINTHOVEN_READER): one
- * holding a line break and tabs printed as an entry of its own, with any id, account and action,
- * in the listing a log archive takes line by line.
- */
-function column(text: string): string {
-  const named: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-  // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** Prints entries as they are read; returns how many and the last id. */
 function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): { count: number; lastId: number | null } {
   let count = 0;
   let lastId: number | null = null;
   for (const e of entries) {
-    const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-'].map(column).concat(JSON.stringify(e.details)).join('\t');
+    const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-'].map(textColumn).concat(JSON.stringify(e.details)).join('\t');
     io.stdout(json ? JSON.stringify(e) : text());
     count++;
     lastId = e.id;

@@ -7,6 +7,7 @@ import type { CliCommand } from '../command';
 import type { ImportFileReport } from '../../contract/schemas';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { openCliDataDir } from '../data-folder';
+import { textColumn } from '../text-column';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -17,7 +18,8 @@ Decodes every record among the given files (folders are read recursively, file b
 a linked folder once; a WFDB header brings the signal files it names from its folder) and
 stores it with its audit entry. Content already in the database is a duplicate naming its
 record; files that are not ECG records (notes, licences, annotation files) are skipped.
-Prints one line per record as soon as it is known; with --json, one JSON object per line:
+Prints one line per record as soon as it is known (a backslash, tab, line break or other control
+character in a file name or reason written as \\\\, \\t, \\n, \\r or \\uXXXX); with --json, one JSON object per line:
 {"files":[…],"status":"imported|duplicate|skipped|rejected","recordId"?,"reason"?,"details"?}.
 Exit code 0 when every ECG record was imported (or already there), 1 when any was
 rejected; a full disk stops the import with an E_IO error naming the file.
@@ -44,7 +46,7 @@ Options:
     try {
       const print = (report: ImportFileReport) => {
         if (values.json) io.stdout(JSON.stringify(report));
-        else io.stdout(`${report.status}\t${report.recordId ?? '-'}\t${report.files.join(' ')}${report.reason ? `\t${report.reason}` : ''}`);
+        else io.stdout(`${report.status}\t${report.recordId ?? '-'}\t${report.files.map(textColumn).join(' ')}${report.reason ? `\t${textColumn(report.reason)}` : ''}`);
       };
       const { reports } = await importSources(engine.records, engine.audit, sources, { actor: 'cli', csv, onProgress: (_d, _t, _m, file) => file && print(file) });
       return reports.some((r) => r.status === 'rejected') ? 1 : 0;

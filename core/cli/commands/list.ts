@@ -10,6 +10,7 @@ import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
+import { textColumn } from '../text-column';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -19,7 +20,8 @@ export const listCommand: CliCommand = {
                 [--reader NAME] [--flagged MODEL_ID:CLASS] [--corrected yes|no] [--notes yes|no]
                 [--limit N] [--offset N] [--data-dir DIR]
 
-Lists stored records, newest import first. With --json, prints {"total":N,"items":[…]} where each
+Lists stored records, newest import first, one tab-separated line each (a backslash, tab, line break
+or other control character in a file or reader name written as \\\\, \\t, \\n, \\r or \\uXXXX). With --json, prints {"total":N,"items":[…]} where each
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
 confirmed ({reader, at} of the current reading, or null while unconfirmed), corrected ({reader, at}
 of the correction of beats or wave boundaries the measurements use, or null) and notes (how many
@@ -94,7 +96,7 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${r.sourcePath}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${textColumn(r.sourcePath)}`);
       return 0;
     } catch (error) {
       // The list's own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
@@ -107,8 +109,8 @@ Options:
 
 /** The reading, and what readers changed or added: a corrected PR must not pass for the program's. */
 function statusColumn(r: RecordSummary): string {
-  const parts = [r.confirmed ? `confirmed by ${r.confirmed.reader}` : 'unconfirmed'];
-  if (r.corrected) parts.push(`fiducials corrected by ${r.corrected.reader}`);
+  const parts = [r.confirmed ? `confirmed by ${textColumn(r.confirmed.reader)}` : 'unconfirmed'];
+  if (r.corrected) parts.push(`fiducials corrected by ${textColumn(r.corrected.reader)}`);
   if (r.notes > 0) parts.push(counted(r.notes, 'note'));
   return parts.join('; ');
 }
@@ -145,7 +147,7 @@ function flaggedColumn(r: RecordSummary, sort: WorklistSort): string {
   const f = r.flaggedBy;
   if (!f) return '';
   const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${thresholdRuleShort(f)} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
-  return `${f.className} ${probabilityText(f.probability)} (${f.modelName}, ${threshold})\t`;
+  return `${textColumn(f.className)} ${probabilityText(f.probability)} (${textColumn(f.modelName)}, ${threshold})\t`;
 }
 
 /** "model-id:CLASS" → the worklist's model-output filter; the class is after the last colon (model ids contain '@', not ':'). */

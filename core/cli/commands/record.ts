@@ -15,6 +15,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
+import { textColumn } from '../text-column';
 
 /** One correction as `ecg record --json` prints it (field names are documented in the usage). */
 interface CorrectionEntry {
@@ -147,12 +148,12 @@ const quoted = (text: string) => JSON.stringify(text);
 
 function printHistory(h: RecordHistory, io: CliIO): void {
   const r = h.record;
-  io.stdout(`record ${r.id}\t${r.sourcePath}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${r.durationS.toFixed(1)} s\t${r.patientId === null ? 'no patient id' : `patient ${r.patientId}`}`);
+  io.stdout(`record ${r.id}\t${textColumn(r.sourcePath)}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${r.durationS.toFixed(1)} s\t${r.patientId === null ? 'no patient id' : `patient ${textColumn(r.patientId)}`}`);
   io.stdout(readingLine(h.reading));
   io.stdout(`fiducial corrections\t${h.corrections.length}${h.corrections.length > 0 ? ', newest first' : ''}`);
-  for (const c of h.corrections) io.stdout(`  correction ${c.id}\t${c.status}\t${c.reader}\t${c.correctedAt}\t${correctionText(c)}${c.note ? `\tnote ${quoted(c.note)}` : ''}`);
+  for (const c of h.corrections) io.stdout(`  correction ${c.id}\t${c.status}\t${textColumn(c.reader)}\t${c.correctedAt}\t${correctionText(c)}${c.note ? `\tnote ${quoted(c.note)}` : ''}`);
   io.stdout(`tracing notes\t${h.notes.length}${h.notes.length > 0 ? ', newest first' : ''}`);
-  for (const n of h.notes) io.stdout(`  note ${n.id}\t${n.atS.toFixed(2)} s\t${n.lead ?? 'all leads'}\t${quoted(n.text)}\t${n.author}\t${n.createdAt}\t${n.retracted ? `retracted by ${n.retracted.by} at ${n.retracted.at}` : 'in force'}`);
+  for (const n of h.notes) io.stdout(`  note ${n.id}\t${n.atS.toFixed(2)} s\t${n.lead ?? 'all leads'}\t${quoted(n.text)}\t${textColumn(n.author)}\t${n.createdAt}\t${n.retracted ? `retracted by ${textColumn(n.retracted.by)} at ${n.retracted.at}` : 'in force'}`);
 }
 
 function readingLine({ current, earlier }: RecordHistory['reading']): string {
