@@ -5,9 +5,10 @@ import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, temporaryName } from './atomic';
-import { auditThroughFile, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
+import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
+import { realOfNearestExisting } from './real-path';
 
 // Checking a backup folder against its manifest, and restoring one into a new data folder.
 
@@ -98,11 +99,24 @@ function databaseProblems(dir: string, manifest: BackupManifest): string[] {
 }
 
 /**
+ * A data folder restored inside the backup it comes from made the backup fail every later check
+ * (its files listed as not in the manifest), and put the clinic's live database inside the copy
+ * kept to survive its loss. Judged on the text and on the real paths, as a backup inside the data
+ * folder is (writeBackup): a link to the backup's folder passes the text alone.
+ */
+function refuseRestoreInsideBackup(dir: string, dataDir: string): void {
+  if (isInside(path.resolve(dir), path.resolve(dataDir)) || isInside(realOfNearestExisting(dir), realOfNearestExisting(dataDir))) {
+    throw new EinthovenError('E_VALIDATION', `${dataDir} is inside the backup ${dir} it would restore: the backup would no longer match its manifest; restore into a folder outside it`);
+  }
+}
+
+/**
  * Restores a checked backup into `dataDir`, which must hold no database: a restore never writes
  * over what is stored (move the current data folder aside first). Files are copied to a folder
  * beside the target and renamed into place, so an interrupted restore leaves no half data folder.
  */
 export async function restoreBackup(dir: string, dataDir: string, actor: string): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+  refuseRestoreInsideBackup(dir, dataDir);
   const check = await checkBackup(dir);
   if (!check.ok || !check.manifest) throw new EinthovenError('E_CONFLICT', `the backup in ${dir} fails its check, nothing was restored: ${check.problems.join('; ')}`);
   if (existsSync(databasePath(dataDir))) throw new EinthovenError('E_CONFLICT', `${dataDir} already holds a database: a restore never writes over stored records; move that folder aside or restore into a new one`);

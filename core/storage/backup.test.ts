@@ -209,6 +209,19 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(restored.verification.entries).toBeGreaterThan(manifest.database.audit.entries);
   });
 
+  it('refuses to restore into a folder inside the backup, named or through a link, writing nothing, so the backup still passes its check', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-inside');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
+    const link = path.join(path.dirname(dataDir), 'backup-link');
+    symlinkSync(dest, link);
+    for (const target of [path.join(dest, 'restored'), path.join(link, 'restored'), dest]) {
+      await expect(restoreBackup(dest, target, 'cli')).rejects.toThrow(expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringContaining(`${target} is inside the backup ${dest} it would restore`) }));
+    }
+    expect(existsSync(path.join(dest, 'restored'))).toBe(false);
+    expect(await checkBackup(dest)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('refuses a folder that is not empty, an unfinished backup and a data folder with no database, writing nothing', async () => {
     const dataDir = await dataFolder();
     const busy = path.join(path.dirname(dataDir), 'busy');

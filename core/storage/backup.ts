@@ -58,7 +58,8 @@ export const ManifestSchema = z
 export type BackupManifest = z.infer<typeof ManifestSchema>;
 
 
-function isInside(folder: string, target: string): boolean {
+/** Whether `target` is `folder` or inside it, by the text of the two paths. */
+export function isInside(folder: string, target: string): boolean {
   const relative = path.relative(folder, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -54,7 +54,8 @@ export const backupCommand: CliCommand = {
               integrity check, the audit trail's hash chain and head. Exit 1 if anything fails.
 --restore DIR checks the backup, then copies it into the data folder, which must hold no
               database: a restore never writes over stored records (move the current folder aside,
-              or name a new one with --data-dir). The restored trail records the restore.
+              or name a new one with --data-dir), nor lie inside the backup. The restored trail
+              records the restore.
               A record removed after the backup was made comes back with it: with
               --reapply-removals-from FOLDER, every record FOLDER's trail says was removed
               (ecg remove, or Remove… in the app) and that the backup still holds, same id and
