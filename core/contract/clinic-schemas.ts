@@ -236,7 +236,11 @@ export const ReadingsDatasetSchema = z.object({
    * for the superclasses, no diagnostic statement (a rhythm alone, free text); for the CPSC
    * classes, no coded statement at all (free text only).
    */
-  skipped: z.object({ unlabelled: z.number().int().nonnegative() }),
+  skipped: z.object({
+    unlabelled: z.number().int().nonnegative(),
+    /** Signed readings of the bundled demonstration records (public PTB-XL samples, not the site's patients): never in a dataset. */
+    demonstration: z.number().int().nonnegative(),
+  }),
   /** Readings signed while a model's prediction was on screen: their labels may lean towards the model. */
   withPredictionOnScreen: z.number().int().nonnegative(),
 });

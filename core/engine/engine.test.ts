@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,18 @@ describe('engine', () => {
     expect(done.status).toBe('cancelled');
     expect(engine.records.count()).toBeLessThan(5);
     expect(await engine.handle('jobs:cancel', { jobId })).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  // A site policy marks a clinical deployment: its database (often the one every account shares) is for the site's patients only.
+  it('seeds no sample under a site policy, readable or not', async () => {
+    for (const content of ['{"admins": ["alice"]}', '{"admins": ']) {
+      const policyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-engine-policy-')), 'policy.json');
+      writeFileSync(policyFile, content);
+      const engine = new Engine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'einthoven-engine-')), shell: 'test', resourcesDir, policyFile });
+      engines.push(engine);
+      expect(await engine.seedSamplesOnce()).toBe(0);
+      expect(engine.records.count()).toBe(0);
+    }
   });
 
   it('seeds the bundled samples once, on the first start only', async () => {

@@ -46,6 +46,7 @@ import { FiducialDesk } from './fiducial-desk';
 import { NoteDesk } from './note-desk';
 import { verifyTrailOffThread } from '../db/audit-verify-thread';
 import { describeFinding, rowsSummary } from '../db/audit-rows-text';
+import { demonstrationRecordIds, sampleImportActor } from '../db/demonstration-records';
 import { PeDesk } from './pe-desk';
 import { exportRecord } from './record-export';
 import { PredictionLedger } from './prediction-ledger';
@@ -183,13 +184,18 @@ export class Engine {
     return this.#dispatch(channel, payload);
   }
 
-  /** Imports the bundled samples once per database, so a new user sees data on first start. */
+  /**
+   * Imports the bundled samples once per database, so a new user sees data on first start; never
+   * under a site policy (a policy file present, readable or not): that is a clinical deployment,
+   * whose database (often the one every account shares) is for the site's patients only, where
+   * demonstration records sat in every reader's worklist.
+   */
   async seedSamplesOnce(): Promise<number> {
     const dir = this.#options.resourcesDir && path.join(this.#options.resourcesDir, 'samples');
-    if (!dir || !existsSync(dir) || this.#state.get('samples.seeded')) return 0;
+    if (!dir || !existsSync(dir) || this.#state.get('samples.seeded') || this.access.info.policy.state !== 'none') return 0;
     // Notes and licences beside the samples are skipped by the import itself.
     const named = listSources([dir]).map((f) => ({ ...f, name: `samples/${path.relative(dir, f.name).replaceAll('\\', '/')}` }));
-    const report = await importSources(this.records, this.audit, named, { actor: 'system', pool: this.#decodePool() });
+    const report = await importSources(this.records, this.audit, named, { actor: sampleImportActor, pool: this.#decodePool() });
     this.#state.set('samples.seeded', new Date().toISOString());
     return report.reports.filter((r) => r.status === 'imported').length;
   }
@@ -341,7 +347,7 @@ export class Engine {
   #startDatasetFromReadings(task: ReadingsTask): { jobId: string } {
     // The export yields to the event loop between records: a second request meanwhile would race it for a folder name.
     if (this.#buildingReadingsDataset) throw new EinthovenError('E_CONFLICT', 'a dataset from the signed readings is being written already; wait for it to finish or cancel it');
-    const sources = { records: this.records, overreads: this.overreads.readings, state: this.#state };
+    const sources = { records: this.records, overreads: this.overreads.readings, state: this.#state, demonstration: demonstrationRecordIds(this.db) };
     const plan = planReadingsDataset(sources, task, path.join(this.#options.dataDir, 'exports', `readings-dataset-${new Date().toISOString().replace(/[:.]/g, '-')}`));
     const jobId = this.jobs.start('readings-dataset', async ({ signal, progress }) => {
       try {

@@ -12,7 +12,7 @@ const dataset: ReadingsDataset = {
   classes: { NORM: 2, MI: 0, STTC: 0, CD: 0, HYP: 0 },
   negativeForEveryClass: 0,
   splits: { train: 2, val: 0, test: 0 },
-  skipped: { unlabelled: 0 },
+  skipped: { unlabelled: 0, demonstration: 0 },
   withPredictionOnScreen: 0,
 };
 

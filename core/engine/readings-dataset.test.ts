@@ -119,6 +119,33 @@ async function engineWithManyReadings(count: number): Promise<{ engine: Engine; 
 }
 
 describe('a fine-tuning dataset from the signed readings', () => {
+  it('leaves the bundled demonstration records out, whatever was signed on them, counting them, also when a user imports the same sample again', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-readings-demo-'));
+    const engine = new Engine({ dataDir, shell: 'test', resourcesDir: path.join(repoRoot, 'resources') });
+    engines.push(engine);
+    expect(await engine.seedSamplesOnce()).toBe(5);
+    // A reader's own import: one of the site's records, and a sample uploaded again (a duplicate of the seeded one).
+    const header = `s1 12 100 250\n${['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((l) => `s1.dat 16 200 16 0 0 0 0 ${l}`).join('\n')}\n`;
+    const signal = Int16Array.from({ length: 12 * 250 }, (_, i) => ((i * 7919) % 401) - 200);
+    const files = [
+      { name: 'upload/s1.hea', bytes: new TextEncoder().encode(header) },
+      { name: 'upload/s1.dat', bytes: new Uint8Array(signal.buffer) },
+      upload('00001_hr.hea'),
+      upload('00001_hr.dat'),
+    ];
+    const { jobId } = await value<{ jobId: string }>(engine, 'records:import', { files });
+    await new Promise<void>((resolve) => {
+      const off = engine.onEvent((event, payload) => event === 'jobs:finished' && (payload as JobFinished).jobId === jobId && (off(), resolve()));
+    });
+    const ids = (await value<{ items: RecordSummary[] }>(engine, 'records:list', { limit: 100, offset: 0 })).items.map((r) => r.id);
+    expect(ids).toHaveLength(6);
+    for (const recordId of ids) await value(engine, 'overreads:confirm', { recordId, codes: ['SR', 'NORM'], reader: 'Dr. A' });
+    const dataset = datasetOf(await exportJob(engine));
+    expect(dataset).toMatchObject({ records: 1, classes: { NORM: 1 }, skipped: { unlabelled: 0, demonstration: 5 } });
+    const rows = readFileSync(dataset.labels, 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((r) => r.split(',')[0])).toEqual([`ecgs/record-${Math.max(...ids)}-deidentified.hea`]);
+  });
+
   it("maps a reading's statements to PTB-XL's diagnostic superclasses, in the model's order", () => {
     const reading = (codes: (string | null)[]) => ({ statements: codes.map((code) => ({ code, text: code ?? 'typed' })) });
     expect(readingSuperclasses(reading(['SR', 'ISCAL', 'IMI']))).toEqual(['MI', 'STTC']);

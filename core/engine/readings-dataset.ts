@@ -94,6 +94,8 @@ interface Sources {
   readonly records: RecordStore;
   readonly overreads: OverreadStore;
   readonly state: AppState;
+  /** The bundled demonstration records (demonstration-records.ts): never in a dataset, whatever is signed on them. */
+  readonly demonstration: ReadonlySet<number>;
 }
 
 /**
@@ -109,6 +111,7 @@ export interface ReadingsPlan {
   readonly folder: string;
   readonly labelled: readonly { readonly id: number; readonly labels: string[] }[];
   readonly unlabelled: number;
+  readonly demonstration: number;
   readonly withPrediction: number;
 }
 
@@ -124,13 +127,13 @@ export interface WriteControl {
  * or removes.
  */
 export function planReadingsDataset(sources: Sources, task: ReadingsTask, folder: string): ReadingsPlan {
-  const { labelled, unlabelled, withPrediction } = labelledReadings(sources, tasks[task]);
+  const { labelled, unlabelled, demonstration, withPrediction } = labelledReadings(sources, tasks[task]);
   if (labelled.length === 0) {
     const { needs, leftOutHold } = tasks[task];
     throw new EinthovenError('E_VALIDATION', `no signed reading states ${needs}${unlabelled > 0 ? ` (${unlabelled} ${leftOutHold})` : ''}: there is nothing to train on`);
   }
   requireEmptyFolder(folder);
-  return { task, folder, labelled, unlabelled, withPrediction };
+  return { task, folder, labelled, unlabelled, demonstration, withPrediction };
 }
 
 /**
@@ -151,7 +154,7 @@ function stopIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'the dataset from the signed readings was cancelled; its half-written folder was removed');
 }
 
-async function writeInto(sources: Sources, { task, folder, labelled, unlabelled, withPrediction }: ReadingsPlan, { signal, progress }: WriteControl): Promise<ReadingsDataset> {
+async function writeInto(sources: Sources, { task, folder, labelled, unlabelled, demonstration, withPrediction }: ReadingsPlan, { signal, progress }: WriteControl): Promise<ReadingsDataset> {
   const pseudonym = pseudonymiser(sources.state);
   const rows: string[] = ['file,label,patient_id,split,sex,age'];
   const classes: Record<string, number> = Object.fromEntries(tasks[task].classes.map((c) => [c, 0]));
@@ -179,7 +182,7 @@ async function writeInto(sources: Sources, { task, folder, labelled, unlabelled,
   }
   const labelsFile = path.join(folder, 'labels.csv');
   await writeFile(labelsFile, `${rows.join('\n')}\n`);
-  const report: ReadingsDataset = { folder, labels: labelsFile, task, records: rows.length - 1, classes, negativeForEveryClass, splits, skipped: { unlabelled }, withPredictionOnScreen: withPrediction };
+  const report: ReadingsDataset = { folder, labels: labelsFile, task, records: rows.length - 1, classes, negativeForEveryClass, splits, skipped: { unlabelled, demonstration }, withPredictionOnScreen: withPrediction };
   await writeFile(path.join(folder, 'provenance.json'), `${JSON.stringify({ ...report, folder: undefined, labels: 'labels.csv', createdAt: new Date().toISOString(), note: tasks[task].note + provenanceNote }, null, 2)}\n`);
   // Writing the files returned to the event loop: a cancel that came meanwhile still leaves no dataset behind.
   stopIfCancelled(signal);
@@ -191,10 +194,16 @@ async function writeInto(sources: Sources, { task, folder, labelled, unlabelled,
 function labelledReadings(sources: Sources, task: TaskLabels): Omit<ReadingsPlan, 'task' | 'folder'> {
   const labelled: { id: number; labels: string[] }[] = [];
   let unlabelled = 0;
+  let demonstration = 0;
   let withPrediction = 0;
   for (const id of sources.records.ids({ review: 'confirmed', sort: 'imported', order: 'asc' })) {
     const reading = sources.overreads.current(id);
     if (!reading) continue;
+    // A public sample signed while trying the app is not one of the site's patients, nor a site label.
+    if (sources.demonstration.has(id)) {
+      demonstration++;
+      continue;
+    }
     const labels = task.labels(reading);
     if (labels === null) {
       unlabelled++;
@@ -203,7 +212,7 @@ function labelledReadings(sources: Sources, task: TaskLabels): Omit<ReadingsPlan
     labelled.push({ id, labels });
     if (reading.predictionId !== null) withPrediction++;
   }
-  return { labelled, unlabelled, withPrediction };
+  return { labelled, unlabelled, demonstration, withPrediction };
 }
 
 /** What every export's provenance says, after its task's labelling. */

@@ -88,7 +88,7 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
     const positives = Object.entries(d.classes).map(([c, n]) => `${c} ${n}`);
     const classes = [...positives, ...(d.negativeForEveryClass > 0 ? [`negative for every class ${d.negativeForEveryClass}`] : [])].join(', ');
     io.stdout(`${d.records} record(s) from signed readings in ${d.folder} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
-    io.stdout(`left out: ${d.skipped.unlabelled} reading(s) ${readingsTaskWords[d.task].unlabelled}; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
+    io.stdout(`left out: ${d.skipped.unlabelled} reading(s) ${readingsTaskWords[d.task].unlabelled}${d.skipped.demonstration > 0 ? `, ${d.skipped.demonstration} of the bundled demonstration records` : ''}; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
     io.stdout(`labels: ${d.labels}`);
     return 0;
   } finally {
