@@ -36,6 +36,23 @@ describe('ecg list', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('marks the bundled samples the app imported on a first start as demonstration records, and the site\'s own records not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'list-cli-'));
+    const dataDir = path.join(dir, 'data');
+    const engine = new Engine({ dataDir, shell: 'cli', resourcesDir: path.resolve(import.meta.dirname, '../../../resources') });
+    expect(await engine.seedSamplesOnce()).toBe(5);
+    seedWorklist(engine.db, 1);
+    await engine.close();
+    const listed = capture();
+    expect(await listCommand.run(['--data-dir', dataDir], listed)).toBe(0);
+    const lines = listed.out.slice(1);
+    expect(lines).toHaveLength(6);
+    const marked = lines.filter((line) => line.split('\t')[5]?.startsWith('demonstration record (bundled PTB-XL sample, not a patient); unconfirmed'));
+    expect(marked).toHaveLength(5);
+    for (const line of marked) expect(line).toMatch(/\tsamples\/ptbxl\/\d+_hr\.hea$/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a data folder without a database instead of creating one and listing 0 records', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'list-cli-'));
     const missing = path.join(dir, 'nonexistent');

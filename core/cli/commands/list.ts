@@ -11,6 +11,7 @@ import { probabilityText } from './predict';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
 import { textColumn } from '../text-column';
+import { demonstrationRecordIds } from '../../db/demonstration-records';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -21,7 +22,8 @@ export const listCommand: CliCommand = {
                 [--limit N] [--offset N] [--data-dir DIR]
 
 Lists stored records, newest import first, one tab-separated line each (a backslash, tab, line break
-or other control character in a file or reader name written as \\\\, \\t, \\n, \\r or \\uXXXX). With --json, prints {"total":N,"items":[…]} where each
+or other control character in a file or reader name written as \\\\, \\t, \\n, \\r or \\uXXXX); the
+bundled samples the app imports on a first start without a site policy are marked as demonstration records. With --json, prints {"total":N,"items":[…]} where each
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
 confirmed ({reader, at} of the current reading, or null while unconfirmed), corrected ({reader, at}
 of the correction of beats or wave boundaries the measurements use, or null) and notes (how many
@@ -96,7 +98,8 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${textColumn(r.sourcePath)}`);
+      const demonstration = demonstrationRecordIds(engine.db);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r, demonstration)}\t${flaggedColumn(r, request.value.sort)}${textColumn(r.sourcePath)}`);
       return 0;
     } catch (error) {
       // The list's own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
@@ -107,9 +110,13 @@ Options:
   },
 };
 
-/** The reading, and what readers changed or added: a corrected PR must not pass for the program's. */
-function statusColumn(r: RecordSummary): string {
-  const parts = [r.confirmed ? `confirmed by ${textColumn(r.confirmed.reader)}` : 'unconfirmed'];
+/**
+ * The reading, and what readers changed or added: a corrected PR must not pass for the program's.
+ * A bundled demonstration sample says so first: it is a public PTB-XL record, not a patient here.
+ */
+function statusColumn(r: RecordSummary, demonstration: ReadonlySet<number>): string {
+  const parts = demonstration.has(r.id) ? ['demonstration record (bundled PTB-XL sample, not a patient)'] : [];
+  parts.push(r.confirmed ? `confirmed by ${textColumn(r.confirmed.reader)}` : 'unconfirmed');
   if (r.corrected) parts.push(`fiducials corrected by ${textColumn(r.corrected.reader)}`);
   if (r.notes > 0) parts.push(counted(r.notes, 'note'));
   return parts.join('; ');
