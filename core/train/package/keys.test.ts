@@ -1,5 +1,5 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,27 @@ describe('a damaged signing key file', () => {
       message: expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not an Einthoven signing key \\(not the JSON of a key file: damaged or truncated\\); restore it`)),
     });
     expect(existsSync(anchor)).toBe(false);
+  });
+
+  // stat gives a pipe size 0: one with no writer hung every signing. A writer at each opening
+  // stands in here, giving the key's own bytes: the old code read from it, the new refuses it unread.
+  it.skipIf(process.platform === 'win32')('a key file that is a named pipe is refused unread, and no anchor is written', async () => {
+    const { dataDir, file } = await damagedKey((text) => text);
+    const key = path.join(path.dirname(dataDir), `${path.basename(dataDir)}-key.json`);
+    cpSync(file, key);
+    rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const writer = spawn('sh', ['-c', `while true; do cat '${key}' > '${file}'; done`], { stdio: 'ignore' });
+    try {
+      const anchor = path.join(dataDir, 'anchor.json');
+      await expect(auditCommand.run(['--export-anchor', anchor, '--data-dir', dataDir], io)).rejects.toMatchObject({
+        code: 'E_IO',
+        message: expect.stringContaining('not an Einthoven signing key (not a regular file (a folder, device, pipe or socket); nothing was read from it)'),
+      });
+      expect(existsSync(anchor)).toBe(false);
+    } finally {
+      writer.kill();
+    }
   });
 
   it('a key whose PEM is not an Ed25519 private key is refused as such before anything is signed', async () => {

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EinthovenError } from '../../errors';
@@ -17,12 +17,19 @@ const keyFileSchema = z.object({ signer: z.string().min(1).max(200), privateKeyP
 
 export const signingKeyPath = (dataDir: string) => path.join(dataDir, 'keys', 'signing-key.json');
 
+/** A key file is a signer's name and a PEM of a few hundred bytes; anything this large is not one. */
+const maxKeyFileBytes = 64 * 1024;
+
 export function loadSigningKey(dataDir: string): PackageSigner | undefined {
   const file = signingKeyPath(dataDir);
   if (!existsSync(file)) return undefined;
   // A truncated or edited key file is named as such, where it surfaced as E_INTERNAL in the JSON
   // parser's or OpenSSL's words at every signing and anchor export.
   const notAKey = (why: string) => new EinthovenError('E_IO', `${file}: not an Einthoven signing key (${why}); restore it from the hospital's key backup, or move it away and create a new one with ecg package keygen`);
+  // A device or a pipe has size 0 to stat: read, a pipe hung every signing and anchor export.
+  const info = statSync(file);
+  if (!info.isFile()) throw notAKey('not a regular file (a folder, device, pipe or socket); nothing was read from it');
+  if (info.size > maxKeyFileBytes) throw notAKey(`larger than ${maxKeyFileBytes} bytes; nothing was read from it`);
   const parsed = keyFileSchema.safeParse(parseJson(readFileSync(file, 'utf8')));
   if (!parsed.success) throw notAKey('not the JSON of a key file: damaged or truncated');
   if (!isEd25519PrivateKey(parsed.data.privateKeyPem)) throw notAKey('its privateKeyPem is not an Ed25519 private key');
