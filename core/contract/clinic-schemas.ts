@@ -126,10 +126,21 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
    * --replace-test`), oldest first: its locked test was read once more than this lists, which the
    * card says beside the figures. Each with when it was replaced, the package's id then, and whether
    * a fine-tuning's closing comparison with its base, made on that reading, was set aside with it.
-   * Absent when the locked test was read once or never.
+   * Absent when the locked test was read once or never. `notLockedTest`: why a replaced reading was
+   * no locked test (a fine-tuning's closing figures on records its base saw, or whose overlap with
+   * its base is unknown): listed for the record, but not counted as a reading of the locked test.
    */
   replacedTests: z
-    .array(z.object({ n: z.number().int().nonnegative(), aucMacro: z.number().nullable(), replacedAt: z.string(), packageId: z.string(), comparedWithBase: z.boolean() }))
+    .array(
+      z.object({
+        n: z.number().int().nonnegative(),
+        aucMacro: z.number().nullable(),
+        replacedAt: z.string(),
+        packageId: z.string(),
+        comparedWithBase: z.boolean(),
+        notLockedTest: z.string().optional(),
+      }),
+    )
     .optional(),
   /**
    * A fine-tuning's closing figures that are not a locked test (whether its base trained on those

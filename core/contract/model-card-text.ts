@@ -184,16 +184,33 @@ function utcMinute(iso: string): string {
 }
 
 /**
- * The warning beside a package's locked-test figures when they replaced earlier ones (`ecg
- * evaluate --attach --replace-test`): how many times its locked test was read, and what each
- * earlier reading gave and when it was replaced. A locked test promises a single reading; one
- * read again may keep the more favourable figures, which a reader must be told. Oldest first.
+ * How many times a package's locked test was read, counting its present figures (a locked test,
+ * as an attach keeps only one) and each replaced reading that was one: figures kept as no locked
+ * test (a fine-tuning's closing figures on records its base saw, or could not be checked against)
+ * were not a reading of it, so a locked test attached in their place is its first.
+ */
+export function lockedTestReadings(replaced: readonly { readonly notLockedTest?: string | undefined }[]): number {
+  return replaced.filter((r) => r.notLockedTest === undefined).length + 1;
+}
+
+/**
+ * The line beside a package's locked-test figures when they replaced earlier ones (`ecg evaluate
+ * --attach --replace-test`): how many times its locked test was read, and what each earlier
+ * reading gave and when it was replaced, each that was no locked test said to be so. A locked
+ * test promises a single reading; one read again may keep the more favourable figures, which a
+ * reader must be told (a warning: `lockedTestReadings` above one). Oldest first.
  */
 export function replacedTestsText(replaced: NonNullable<ModelDetail['replacedTests']>): string {
   const readings = replaced.map((r) => {
     const set = r.comparedWithBase ? '; its closing comparison with the base model, made on that reading, was set aside with it' : '';
-    return `n = ${r.n}, macro AUC ${r.aucMacro === null ? '—' : r.aucMacro.toFixed(3)}, replaced on ${utcMinute(r.replacedAt)}${set}`;
+    const notLocked = r.notLockedTest === undefined ? '' : '; not a locked test';
+    return `n = ${r.n}, macro AUC ${r.aucMacro === null ? '—' : r.aucMacro.toFixed(3)}, replaced on ${utcMinute(r.replacedAt)}${notLocked}${set}`;
   });
+  const times = lockedTestReadings(replaced);
+  if (times === 1) {
+    const earlier = replaced.length === 1 ? 'earlier figures' : `${replaced.length} earlier sets of figures`;
+    return `Locked test read once: its present figures replaced ${earlier} that were not a locked test (${readings.join(' · ')}).`;
+  }
   const earlier = replaced.length === 1 ? 'an earlier reading' : `${replaced.length} earlier readings`;
-  return `Locked test read ${replaced.length + 1} times: its present figures replaced ${earlier} (${readings.join(' · ')}). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.`;
+  return `Locked test read ${times} times: its present figures replaced ${earlier} (${readings.join(' · ')}). A locked test is meant to be read once; figures kept after it was read again may be the more favourable reading, so take them as optimistic.`;
 }

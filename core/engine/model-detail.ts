@@ -82,7 +82,15 @@ function operatingPointDatasetOf(provenance: ModelManifest['provenance']): Pick<
 function replacedTestsOf(replaced: ModelManifest['provenance']['replacedTests']): Pick<ModelDetail, 'replacedTests'> {
   if (!replaced || replaced.length === 0) return {};
   return {
-    replacedTests: replaced.map((r) => ({ n: r.test.n, aucMacro: numberOrNull(r.test.metrics.aucMacro), replacedAt: r.replacedAt, packageId: r.packageId, comparedWithBase: r.comparison !== undefined })),
+    replacedTests: replaced.map((r) => ({
+      n: r.test.n,
+      aucMacro: numberOrNull(r.test.metrics.aucMacro),
+      replacedAt: r.replacedAt,
+      packageId: r.packageId,
+      comparedWithBase: r.comparison !== undefined,
+      // Figures that were no locked test when they were kept: not a reading of it.
+      ...(r.test.notLockedTest ? { notLockedTest: r.test.notLockedTest } : {}),
+    })),
   };
 }
 

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database';
 import { ModelEvaluations } from '../../db/model-evaluations';
 import { trainJob } from '../../train/jobs/train-job';
+import { resealPackageFolder } from '../../train/package/io';
 import type { ModelManifest } from '../../train/package/manifest';
 import { runCli } from '../../test/cli-io';
 import { fixturePath } from '../../test/shared-data';
@@ -213,6 +214,36 @@ describe('ecg evaluate --split test --attach', () => {
     );
     // Under the locked-test figures it qualifies.
     expect(card.findIndex((l) => l.startsWith('  WARNING: Locked test read'))).toBeGreaterThan(card.findIndex((l) => l.startsWith('  locked test (')));
+  }, 300_000);
+
+  it("counts a locked test attached in place of closing figures that were no locked test as its first reading, listing those figures as such", async () => {
+    // As a fine-tuning whose base's overlap with its test records is unknown keeps its closing figures: scored whole, with why they are no locked test.
+    const model = copyOfModel(path.join(dir, 'not-locked-first'));
+    expect((await evaluate(['--model', model, '--attach'])).code).toBe(0);
+    const why = 'not locked-test figures: whether the model trained or validated on these test records cannot be checked, as its base keeps no record of its training records';
+    const raw = await manifestOf(model);
+    writeFileSync(manifestFile(model), JSON.stringify({ ...raw, provenance: { ...raw.provenance, test: { ...raw.provenance.test, notLockedTest: why } } }));
+    await resealPackageFolder(model);
+    const first = (await manifestOf(model)).provenance.test;
+    const auc = (first?.metrics as { aucMacro: number }).aucMacro.toFixed(3);
+    await expect(evaluate(['--model', model, '--attach'])).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringContaining(`which are not a locked test (${why}): nothing was written. To attach this locked test in their place, add --replace-test`) });
+
+    const replaced = await evaluate(['--model', model, '--attach', '--replace-test']);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout.at(-1)).toBe(
+      `  replaced (--replace-test) the test figures it had: n = ${first?.n}, macro AUC ${auc}; the package keeps them as earlier figures that were not a locked test (provenance.replacedTests), and its card and ecg model inspect say its locked test was read once, these figures being its first reading`,
+    );
+    const [kept] = (await manifestOf(model)).provenance.replacedTests ?? [];
+    expect(kept?.test.notLockedTest).toBe(why);
+    const when = (r: { replacedAt: string }) => `${r.replacedAt.slice(0, 10)} ${r.replacedAt.slice(11, 16)} UTC`;
+    const card = (await runCli(modelCommand, ['inspect', model])).stdout;
+    expect(card).toContain(`  note: Locked test read once: its present figures replaced earlier figures that were not a locked test (n = ${first?.n}, macro AUC ${auc}, replaced on ${when(kept as { replacedAt: string })}; not a locked test).`);
+    expect(card.some((l) => l.includes('WARNING: Locked test read'))).toBe(false);
+
+    // A second locked reading is one, and only one, more.
+    const again = await evaluate(['--model', model, '--attach', '--replace-test']);
+    expect(again.stdout.at(-1)).toMatch(/; the package keeps them as an earlier reading \(provenance\.replacedTests\), and its card and ecg model inspect say its locked test was read 2 times$/);
+    expect((await runCli(modelCommand, ['inspect', model])).stdout.find((l) => l.includes('Locked test read'))).toMatch(/^ {2}WARNING: Locked test read 2 times: its present figures replaced 2 earlier readings \(n = \d+, macro AUC [\d.]+, replaced on [^;]+; not a locked test · n = /);
   }, 300_000);
 
   it("refuses to attach figures on data other than the package's own as it was split and labelled, writing nothing", async () => {

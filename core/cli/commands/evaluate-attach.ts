@@ -1,6 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { databasePath, resolveDataDir } from '../../engine/data-dir';
+import { lockedTestReadings } from '../../contract/model-card-text';
 import { databaseError, EinthovenError } from '../../errors';
 import { attachedTestOf, attachedTestText, attachRefusal, readFolderManifest, signerOf, type AttachOptions, type PackageSigner } from '../../train/package/io';
 import { loadSigningKey, signingKeyPath } from '../../train/package/keys';
@@ -139,9 +140,13 @@ function signatureText(plan: AttachPlan, after: ModelManifest): string {
 
 /** Where the replaced reading now is: the package keeps it, with a fine-tuning's comparison made on it. */
 function keptText(before: ModelManifest): string {
-  const comparison = before.provenance.comparison ? ', with its closing comparison with the base model, made on that reading' : '';
-  const times = (before.provenance.replacedTests?.length ?? 0) + 2;
-  return `the package keeps them as an earlier reading (provenance.replacedTests${comparison}), and its card and ecg model inspect say its locked test was read ${times} times`;
+  const { comparison, replacedTests = [], test } = before.provenance;
+  const withComparison = comparison ? ', with its closing comparison with the base model, made on that reading' : '';
+  // Figures kept as no locked test were not a reading of it: the one attached now may be its first.
+  const times = lockedTestReadings([...replacedTests.map((r) => ({ notLockedTest: r.test.notLockedTest })), { notLockedTest: test?.notLockedTest }]);
+  const read = times === 1 ? 'read once, these figures being its first reading' : `read ${times} times`;
+  const kept = test?.notLockedTest ? 'as earlier figures that were not a locked test' : 'as an earlier reading';
+  return `the package keeps them ${kept} (provenance.replacedTests${withComparison}), and its card and ecg model inspect say its locked test was ${read}`;
 }
 
 /** What the attach did, in the command's words: the package's new id beside the old. */

@@ -1,5 +1,5 @@
 import type { ModelDetail } from '../../contract/clinic-schemas';
-import { baseTrainingText, cardDataset, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, modelRecordsText, replacedTestsText, validationWords, weightsTrainedOnText } from '../../contract/model-card-text';
+import { baseTrainingText, cardDataset, cvFoldText, duplicatesText, fusionFitText, leftOutNotes, lockedTestReadings, modelRecordsText, replacedTestsText, validationWords, weightsTrainedOnText } from '../../contract/model-card-text';
 import { counted } from '../../contract/counted';
 import { operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
 import { modelDetail } from '../../engine/model-detail';
@@ -63,7 +63,8 @@ export function modelCardLines(d: ModelDetail): string[] {
   // A fine-tuning's closing figures that are none: shown, for the record, under their warning.
   if (d.testNotLocked) lines.push(`  test, not a locked test (${counted(d.testNotLocked.n, 'record')}): ${headline(d.testNotLocked)}`, ...leftOutLines(d.testNotLocked, 'test'), `  warning: ${d.testNotLocked.note}`);
   // A locked test read more than once: said under its figures, as the card says it.
-  if (d.replacedTests) lines.push(`  WARNING: ${replacedTestsText(d.replacedTests)}`);
+  // Earlier figures that were no locked test are said for the record, not warned of as a reading.
+  if (d.replacedTests) lines.push(`  ${lockedTestReadings(d.replacedTests) > 1 ? 'WARNING' : 'note'}: ${replacedTestsText(d.replacedTests)}`);
   // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.
   lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`, ...leftOutLines(d.validationDetail, 'validation'));
   return lines;

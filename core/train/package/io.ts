@@ -378,6 +378,11 @@ export function attachRefusal(manifest: ModelManifest, dir: string, options: Att
   }
   const earlier = attachedTestOf(manifest);
   if (earlier && !options.replaceTest) {
+    const notLocked = manifest.provenance.test?.notLockedTest;
+    // Figures kept as no locked test are not a reading of it: replacing them is no second reading, but still said and kept.
+    if (notLocked) {
+      return new EinthovenError('E_CONFLICT', `${dir} already has test figures in its manifest (provenance.test: ${attachedTestText(earlier)}), its fine-tuning's closing figures, which are not a locked test (${notLocked}): nothing was written. To attach this locked test in their place, add --replace-test; the package keeps them as earlier figures that were not a locked test (provenance.replacedTests), listed on its card and by ecg model inspect`);
+    }
     const message = `${dir} already has test figures in its manifest (provenance.test: ${attachedTestText(earlier)}), from an earlier attach or its fine-tuning's closing evaluation. A locked test is read once, and figures kept from a second reading are less to be trusted: nothing was written. To replace them all the same, add --replace-test; the command then says what it replaced, and the package keeps that earlier reading (provenance.replacedTests), shown as a warning on its card and by ecg model inspect`;
     return new EinthovenError('E_CONFLICT', message);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../core/contract/clinic-schemas';
-import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, minimumExamplesText, modelRecordsText, recordsText, replacedTestsText } from './model-card';
+import { cvFoldText, duplicatesText, fusionNetworkText, intendedUse, lockedTestReadings, minimumExamplesText, modelRecordsText, recordsText, replacedTestsText } from './model-card';
 
 const metrics = (support: Record<string, number>) => ({ n: 65, ci: {}, metrics: { perClass: Object.fromEntries(Object.entries(support).map(([c, s]) => [c, { support: s }])) } });
 
@@ -201,6 +201,13 @@ describe("the card's warning where a locked test was read again (ecg evaluate --
     expect(replacedTestsText([reading(54, 0.8657, '2026-12-07T14:03:00.000Z'), reading(50, null, '2026-12-08T09:15:00.000Z')])).toMatch(
       /^Locked test read 3 times: its present figures replaced 2 earlier readings \(n = 54, macro AUC 0\.866, replaced on 2026-12-07 14:03 UTC · n = 50, macro AUC —, replaced on 2026-12-08 09:15 UTC\)\. /,
     );
+  });
+
+  it('counts only readings that were a locked test: earlier figures that were not one are listed as such', () => {
+    const notLocked = { ...reading(8, 0.7, '2026-12-07T14:03:00.000Z'), notLockedTest: 'not locked-test figures: its base saw them' };
+    expect(replacedTestsText([notLocked])).toBe('Locked test read once: its present figures replaced earlier figures that were not a locked test (n = 8, macro AUC 0.700, replaced on 2026-12-07 14:03 UTC; not a locked test).');
+    expect(lockedTestReadings([notLocked])).toBe(1);
+    expect(replacedTestsText([notLocked, reading(8, 0.8, '2026-12-08T09:15:00.000Z')])).toMatch(/^Locked test read 2 times: its present figures replaced 2 earlier readings \(n = 8, macro AUC 0\.700, replaced on 2026-12-07 14:03 UTC; not a locked test · n = 8, macro AUC 0\.800, replaced on 2026-12-08 09:15 UTC\)\. A locked test is meant to be read once/);
   });
 
   it("says that a fine-tuning's comparison with its base, made on the replaced reading, went with it", () => {

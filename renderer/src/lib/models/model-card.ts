@@ -5,7 +5,7 @@ import { counted } from '../../../../core/contract/counted';
 import { isPulmonaryEmbolismModel, metricWithInterval, operatingPointLabel, splitLabels } from './format';
 
 // Said the same by `ecg model inspect`: the wording lives in the contract, which both import.
-export { baseTrainingText, cardDataset, cvFoldText, duplicatesText, fusionFitText, modelRecordsText, recordsText, replacedTestsText, weightsTrainedOnText } from '../../../../core/contract/model-card-text';
+export { baseTrainingText, cardDataset, cvFoldText, duplicatesText, fusionFitText, lockedTestReadings, modelRecordsText, recordsText, replacedTestsText, weightsTrainedOnText } from '../../../../core/contract/model-card-text';
 
 /** Below this many validation positives a class's threshold and metrics rest on too few cases. */
 export const fewPositives = 10;
