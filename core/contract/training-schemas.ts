@@ -287,11 +287,18 @@ export const SaliencySchema = z.object({
 export type SaliencyResult = z.infer<typeof SaliencySchema>;
 
 /**
- * A recorded evaluation's metrics with its out-of-scope count beside them (kept in the same
- * stored JSON, so a promotion shows what its figures leave out); unchanged when none was left out.
+ * A recorded evaluation's metrics with its out-of-scope count beside them, and a fine-tuning's
+ * test records its base saw and its figures leave out (`seenByBase`): kept in the same stored
+ * JSON, so a promotion shows what its figures leave out; unchanged when none was left out.
  */
-export function withOutOfScope(metrics: object, outOfScope: { count: number } | null | undefined): Record<string, unknown> {
-  return outOfScope && outOfScope.count > 0 ? { ...metrics, outOfScope } : { ...metrics };
+export function withOutOfScope(metrics: object, outOfScope: { count: number } | null | undefined, seenByBase?: SeenByBase | null): Record<string, unknown> {
+  return { ...metrics, ...(outOfScope && outOfScope.count > 0 ? { outOfScope } : {}), ...(seenByBase ? { seenByBase } : {}) };
+}
+
+/** The test records its base saw that a recorded fine-tuning's figures leave out (withOutOfScope); null where none were, or for evaluations recorded before they were kept. */
+export function recordedSeenByBase(metrics: Record<string, unknown>): SeenByBase | null {
+  const parsed = SeenByBaseSchema.safeParse(metrics.seenByBase);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The out-of-scope count a recorded evaluation kept with its metrics (withOutOfScope); null where none was left out, or none counted. */

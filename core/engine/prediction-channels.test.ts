@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetInspection, ModelDetail, StoredPrediction } from '../contract/clinic-schemas';
-import { recordedOutOfScope, type ModelSummary, type PredictionResult, type TrainFinished } from '../contract/training-schemas';
+import { recordedOutOfScope, recordedSeenByBase, type ModelSummary, type PredictionResult, type TrainFinished } from '../contract/training-schemas';
 import { loadPtbxl } from '../data/ptbxl';
 import { fixturePath } from '../test/shared-data';
 import { trainJob } from '../train/jobs/train-job';
@@ -169,6 +169,25 @@ describe('datasets:inspect and the training audit', () => {
     expect(engine.ledger.evaluations.latest(modelId)?.metrics.outOfScope).toEqual(test?.outOfScope);
     const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === modelId);
     expect(recordedOutOfScope(listed?.siteEvaluation?.metrics ?? {})).toEqual(test?.outOfScope);
+  });
+
+  it("keeps with a fine-tuning's recorded site evaluation the test records its base saw and its figures leave out", async () => {
+    // Two of tiny's training records moved to the test split: its fine-tuning's closing figures leave them out, named.
+    const ds = await loadPtbxl(data, { fs: 100 });
+    const moved = new Set(ds.items.filter((i) => i.split === 'train').slice(0, 2).map((i) => i.id));
+    const labels = path.join(dataDir, 'mi-seen.csv');
+    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${moved.has(i.id) ? 'test' : i.split}`).join('\n')}\n`);
+    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
+    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi seen', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
+    const done = await finishOf(jobId);
+    if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
+    const { modelId, test } = done.result;
+    expect(done.result.notLockedTest).toBeNull();
+    expect(test?.seenByBase).toMatchObject({ count: 2 });
+    // Recorded with the figures, as the records outside the intended input are: the card's site evaluation line and ecg models promote read it there.
+    expect(recordedSeenByBase(engine.ledger.evaluations.latest(modelId)?.metrics ?? {})).toEqual(test?.seenByBase);
+    const listed = (await value<{ models: ModelSummary[] }>('models:list', {})).models.find((m) => m.id === modelId);
+    expect(recordedSeenByBase(listed?.siteEvaluation?.metrics ?? {})).toEqual(test?.seenByBase);
   });
 
   it("does not record a fine-tuning's closing figures as its site evaluation where whether its base trained on those test records cannot be checked", async () => {

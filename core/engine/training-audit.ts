@@ -92,8 +92,8 @@ export class TrainingAudit {
     });
     // Closing figures that say why they are not a locked test (the base's overlap unknown, or it saw every test record) are not kept: a promotion would rest on them.
     if (result.modelId && result.test && result.evaluatedOn && !result.notLockedTest) {
-      // As an evaluation's: the test records its figures leave out as outside the model's intended input go with them.
-      const metrics = withOutOfScope(result.test.metrics, result.test.outOfScope);
+      // As an evaluation's: the test records its figures leave out as outside the model's intended input go with them, and those its base saw.
+      const metrics = withOutOfScope(result.test.metrics, result.test.outOfScope, result.test.seenByBase);
       await this.#ledger.recordEvaluation({ modelId: result.modelId, source: 'finetune', dataset: result.evaluatedOn, n: result.test.n, metrics, ci: result.test.ci, comparison: result.comparison ?? null, calibration: result.test.calibration ?? null, unreadable: result.test.unreadable ?? null, actor: 'user' });
     }
   }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { siteEvaluationSourceWords, type SiteEvaluation } from '../../contract/evaluation-schemas';
-import { recordedOutOfScope } from '../../contract/training-schemas';
+import { recordedOutOfScope, recordedSeenByBase } from '../../contract/training-schemas';
 import { Engine } from '../../engine/engine';
 import { EinthovenError } from '../../errors';
 import { parseCommandArgs } from '../args';
@@ -32,7 +32,7 @@ function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' 
   if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
   const auc = evaluation.metrics.aucMacro;
   // Which job recorded it, as the app's card says it: a promotion's evidence names its origin.
-  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}${outOfScopeText(evaluation.metrics)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}${outOfScopeText(evaluation.metrics)}${seenByBaseText(evaluation.metrics)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
 }
 
 export async function runPromote(args: string[], io: CliIO): Promise<number> {
@@ -72,6 +72,12 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
 function outOfScopeText(metrics: Record<string, unknown>): string {
   const outOfScope = recordedOutOfScope(metrics);
   return outOfScope ? ` (${outOfScope.count} more outside its intended input, in no figure)` : '';
+}
+
+/** A fine-tuning's test records its base saw, left out of its figures (kept with its metrics), in words; nothing where none were. */
+function seenByBaseText(metrics: Record<string, unknown>): string {
+  const seen = recordedSeenByBase(metrics);
+  return seen ? ` (${seen.note})` : '';
 }
 
 /** Records of the split left out of the figures because they could not be read; nothing when none were, or none were counted. */

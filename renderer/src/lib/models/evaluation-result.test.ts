@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SiteEvaluationSchema } from '../../../../core/contract/evaluation-schemas';
-import { EvaluatedSchema, EvaluationResultSchema, type EvaluationResult } from '../../../../core/contract/training-schemas';
-import { evaluationWarning, fusionEvaluationText, leftOutLines, outOfScopeText, siteEvaluatedText, siteLeftOut } from './evaluation-result';
+import { EvaluatedSchema, EvaluationResultSchema, withOutOfScope, type EvaluationResult } from '../../../../core/contract/training-schemas';
+import { evaluationWarning, fusionEvaluationText, leftOutLines, outOfScopeText, siteEvaluatedText, siteLeftOut, type SiteLeftOut } from './evaluation-result';
 
 /** A fusion package's evaluation on a site's locked test rows, as the engine sends it (parsed by the contract, as the app receives it). */
 const fusionResult: EvaluationResult = EvaluationResultSchema.parse({
@@ -99,15 +99,16 @@ describe("an evaluation's figures on screen", () => {
   it("says once on a fine-tuned model's card what its locked test leaves out: the site evaluation its fine-tuning recorded is that locked test, and its line said each again", () => {
     const note = "the figures cover only the records within norm's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)";
     const outOfScope = { count: 1, byReason: { age: 1 }, note };
+    const seenByBase = { count: 2, ids: ['12', '31'], note: 'the figures cover only the test records tiny (the base this model\'s weights started from) and its bases never trained or validated on; 2 of 7 left out, as a locked test holds no record the model saw (12, 31)' };
     // The package's locked test and the fine-tuning's site evaluation, as the card receives them through the contract.
-    const test = EvaluatedSchema.parse({ n: 4, metrics: { aucMacro: 0.75 }, ci: {}, unreadable: 1, outOfScope });
+    const test = EvaluatedSchema.parse({ n: 4, metrics: { aucMacro: 0.75 }, ci: {}, unreadable: 1, outOfScope, seenByBase });
     const finetuned = SiteEvaluationSchema.parse({
       id: 1,
       modelId: 'norm@aaaaaaaaaaaa',
       source: 'finetune',
       dataset: { name: 'hospital:norm', root: '/data/norm', labels: '/data/norm.csv' },
       n: 4,
-      metrics: { aucMacro: 0.75, outOfScope },
+      metrics: withOutOfScope({ aucMacro: 0.75 }, outOfScope, seenByBase),
       ci: {},
       comparison: null,
       calibration: null,
@@ -115,9 +116,9 @@ describe("an evaluation's figures on screen", () => {
       actor: 'user',
       createdAt: '2025-01-01T00:00:00.000Z',
     });
-    const lines = (site: { outOfScope: string | null; unreadable: string | null }) => [site.outOfScope, site.unreadable].filter((line) => line !== null);
+    const lines = (site: SiteLeftOut) => [site.outOfScope, site.seenByBase, site.unreadable].filter((line) => line !== null);
     const said = [...leftOutLines(test, 'test'), ...lines(siteLeftOut(finetuned, test))];
-    expect(said).toEqual([outOfScopeText(test), '1 more test record could not be read and is in no figure']);
+    expect(said).toEqual([outOfScopeText(test), `T${seenByBase.note.slice(1)}`, '1 more test record could not be read and is in no figure']);
     // An evaluation recorded since is other figures: its line says what they leave out.
     expect(lines(siteLeftOut({ ...finetuned, source: 'evaluate' }, test))).toEqual(said);
     // The promote dialog shows no locked test of the package: the line says them.

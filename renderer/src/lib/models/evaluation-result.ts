@@ -1,6 +1,6 @@
 import type { SiteEvaluation } from '../../../../core/contract/evaluation-schemas';
 import { leftOutNotes, unreadableText } from '../../../../core/contract/model-card-text';
-import { isNeverFlagged, recordedOutOfScope, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, recordedOutOfScope, recordedSeenByBase, type Evaluated, type EvaluationResult, type OutOfScopeSummary } from '../../../../core/contract/training-schemas';
 import { metricWithInterval, operatingPointLabel, thresholdText } from './format';
 import { counted, isAre } from '../../../../core/contract/counted';
 
@@ -46,6 +46,8 @@ export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadab
 /** What a site evaluation's line says its figures leave out: records outside the intended input, then unreadable ones (null: nothing to say). */
 export interface SiteLeftOut {
   readonly outOfScope: string | null;
+  /** A fine-tuning's test records its base trained or validated on, left out of its closing figures. */
+  readonly seenByBase: string | null;
   readonly unreadable: string | null;
 }
 
@@ -57,8 +59,13 @@ export interface SiteLeftOut {
  * it (the card); none where it does not (the promote dialog), and the line says them.
  */
 export function siteLeftOut(evaluation: Pick<SiteEvaluation, 'source' | 'metrics' | 'unreadable'>, packageTest?: Evaluated | null): SiteLeftOut {
-  if (evaluation.source === 'finetune' && packageTest) return { outOfScope: null, unreadable: null };
-  return { outOfScope: outOfScopeText({ outOfScope: recordedOutOfScope(evaluation.metrics) }), unreadable: unreadableText(evaluation.unreadable, 'test') };
+  if (evaluation.source === 'finetune' && packageTest) return { outOfScope: null, seenByBase: null, unreadable: null };
+  const seen = recordedSeenByBase(evaluation.metrics);
+  return {
+    outOfScope: outOfScopeText({ outOfScope: recordedOutOfScope(evaluation.metrics) }),
+    seenByBase: seen ? seen.note.charAt(0).toUpperCase() + seen.note.slice(1) : null,
+    unreadable: unreadableText(evaluation.unreadable, 'test'),
+  };
 }
 
 /** The fusion's headline, its network's figures under its base's name and id, and the records it could not fuse. */
