@@ -73,6 +73,10 @@ or the PE-HSM layout filename;label with 0/1.
   --name TEXT           model name in the manifest
   --cv K                K-fold cross-validation (3..20) of this fine-tuning instead of one
   --fold-seed N         --cv: seed of the patient-grouped folds (default 2018)
+  --allow-test-seen-by-base
+                        fine-tune even when every locked test record is among the base's training
+                        and validation records (refused before training otherwise); its closing
+                        figures are then no locked test
 
 ${datasetUsage}
 
@@ -91,7 +95,11 @@ package's training-record filter, a copy at another sampling rate in the data fo
 left out, counted and named in a note, so the figures are a locked test on records the model never
 saw; where it had seen every one, or whether it had cannot be checked (a base that keeps no
 filter), the figures are printed as "test, not a locked test" with why, and the app does not record
-them as the site's evaluation. Both are kept in the new package's manifest. With
+them as the site's evaluation. Both are kept in the new package's manifest. Before training, the
+test rows are checked against the base's filter by content (copies at other rates are looked for
+only at the end): where the base saw every one, the fine-tuning is refused (unless
+--allow-test-seen-by-base); where it saw some, a note says they will be left out; where its
+filter is missing, a warning says the figures will be no locked test. With
 --paper-exact the test rows choose the epoch (the paper code's protocol), so there is no locked
 test: their figures are reported as the validation's, and no test evaluation is made.
 
@@ -113,7 +121,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
   with --cv: {"k","source","excluded","copiesKept","dataset","classes","perFold":[…],"meanSd":{…},"pooled":{…},
   "folds":[{"fold","out","modelId","bestEpoch","epochs"}],"cancelled","out"}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' }, 'allow-test-seen-by-base': { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.base) throw new EinthovenError('E_VALIDATION', '--base M is required');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
@@ -134,6 +142,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
       ...(values.cache ? { cacheDir: path.resolve(values.cache) } : {}),
       ...(values.name ? { name: values.name } : {}),
       ...(values['force-memory'] ? { forceMemory: true } : {}),
+      ...(values['allow-test-seen-by-base'] ? { allowTestSeenByBase: true } : {}),
     };
     const context = { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) };
     if (cv) return crossValidate({ ...common, ...cv, workDir: path.resolve(values.out) }, Boolean(values.json), io, context);

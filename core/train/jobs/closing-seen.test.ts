@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { loadPtbxl } from '../../data/ptbxl';
 import { modelDetail } from '../../engine/model-detail';
 import { starterCopy, starterDir } from '../../test/legacy-starter';
 import { fixturePath } from '../../test/shared-data';
+import { ptbxlFixtureWithFoldsSwapped } from '../../test/swapped-folds';
 import { lockedTestOf, type ModelManifest } from '../package/manifest';
 import { finetuneJob } from './finetune-job';
 
@@ -57,6 +58,11 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     const note = `the figures cover only the test records ${starterName} (the base this model's weights started from) and its bases never trained or validated on; 2 of 8 left out, as a locked test holds no record the model saw (${ids.join(', ')})`;
     expect(test?.seenByBase?.note).toBe(note);
     expect(phases).toContain(`note: ${note}`);
+    // Said as the job starts, before any training, of the one it saw exactly (a copy at another rate is looked for only at the end).
+    const before = phases.findIndex((m) => m.startsWith(`note: 1 of the 8 test records within the model's intended input is among the training and validation records of ${starterName} (the base this model's weights start from) or its bases (`));
+    expect(before).toBeGreaterThan(-1);
+    expect(phases[before]).toMatch(/00002_lr.*: the closing evaluation will leave them out, its locked test being the other 7$/);
+    expect(before).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
     // The base beside it on the same six records, none of which it saw.
     expect(comparison).toMatchObject({ n: 6, overlap: { checked: 6, inBaseTraining: 0 } });
     // Its locked test, said with what it leaves out, by ecg finetune, the card and ecg model inspect.
@@ -80,7 +86,13 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     const labels = path.join(dir, 'norm.csv');
     writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(ptbxl, i.files[0] as string)},${i.labels[norm]},${i.split}`).join('\n')}\n`);
     const out = path.join(dir, 'norm');
-    const r = await finetuneJob({ base, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out, train, featureCrops: 1, backend: 'cpu', workers: 1 });
+    const phases: string[] = [];
+    const r = await finetuneJob({ base, dataset: { kind: 'csv', root: ptbxl, labels }, mode: 'head', out, train, featureCrops: 1, backend: 'cpu', workers: 1 }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) });
+    // Warned of as the job starts, before any training, with what would give a locked test.
+    const warned = phases.findIndex((m) => m.startsWith(`warning: this fine-tuning's closing figures will be no locked test: whether the base ${starterName} trained or validated on these test records cannot be checked`));
+    expect(warned).toBeGreaterThan(-1);
+    expect(phases[warned]).toMatch(new RegExp(`so it could not be promoted on them\\. For a locked test, fine-tune from a base that keeps its training records: ${starterName}, trained or fine-tuned again with this version$`));
+    expect(warned).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
     const { test } = r.manifest.provenance;
     const why = `not a locked test: whether the base ${starterName} trained or validated on these test records cannot be checked, as it keeps no record of its training records (written before packages kept one), and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
     // Kept for the record, with why; never its locked test.
@@ -95,5 +107,29 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}test, not a locked test \(6 records\): macro AUC /));
     expect(lines).toContain(`  warning: ${why}`);
     expect(lines.find((l) => l.startsWith('  dataset '))).toMatch(/ · 6 test \(not a locked test: see its figures\)$/);
+  }, 300_000);
+
+  it('refuses before training a fine-tuning whose every test record its base trained on, saying why and what to do, unless asked all the same', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-all-seen-'));
+    // Folds 1 and 10 swapped: the test split is fold 1's two records, which the starter trained on.
+    const root = ptbxlFixtureWithFoldsSwapped(path.join(dir, 'swapped'));
+    const out = path.join(dir, 'tuned');
+    const phases: string[] = [];
+    const options = { base: starterDir, dataset: { kind: 'ptbxl' as const, root }, mode: 'head' as const, out, train, featureCrops: 1, backend: 'cpu' as const, workers: 1 };
+    await expect(finetuneJob(options, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) })).rejects.toMatchObject({
+      code: 'E_VALIDATION',
+      message: expect.stringMatching(
+        new RegExp(`^ptbxl.*: every one of the 2 test records within the model's intended input is among the training and validation records of ${starterName} \\(the base this model's weights start from\\) or its bases, by content \\(.*\\)\\. .*Nothing was trained\\. Give the test split records neither ${starterName} nor its bases trained or validated on .*; or, to fine-tune all the same and evaluate the model on other records later, ecg finetune --allow-test-seen-by-base$`),
+      ),
+    });
+    expect(phases.some((m) => m.startsWith('head fine-tuning of'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    // Asked all the same: warned of as it starts, then its figures kept as no locked test.
+    phases.length = 0;
+    const r = await finetuneJob({ ...options, allowTestSeenByBase: true }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) });
+    const warned = phases.findIndex((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same \(--allow-test-seen-by-base\)$/.test(m));
+    expect(warned).toBeGreaterThan(-1);
+    expect(warned).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
+    expect(r.manifest.provenance.test?.notLockedTest).toMatch(/^not a locked test: every one of the 2 test records is among the training and validation records of /);
   }, 300_000);
 });

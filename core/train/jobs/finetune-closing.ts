@@ -14,7 +14,7 @@ import type { Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { figuresOptimistic, seenHashes, trainingOverlap } from '../training-overlap';
-import { counted, everyOneOf, wordFor } from '../../contract/counted';
+import { counted, everyOneOf, someOf, wordFor } from '../../contract/counted';
 import type { SeenByBase } from '../../contract/training-schemas';
 import { trainingRecordsOf } from '../base-records';
 import { patientIdsOf, type Calibrated } from '../finalize';
@@ -37,8 +37,50 @@ export function assertTestRows(dataset: Dataset): void {
  * after hours of it. The base's own minimum refused test rows as long as the validation records.
  * `judged`: the job's verdicts, which its closing evaluation gives again.
  */
-export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingModel, signal: AbortSignal | undefined, judged?: JudgedRecords): Promise<void> {
-  await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), signal, judged);
+export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingModel, signal: AbortSignal | undefined, judged?: JudgedRecords): Promise<Set<string>> {
+  const { items } = await inScopeItems(tuned.name, [tuned.intendedInput], itemsOf(dataset, 'test'), signal, judged);
+  return new Set(items.map((i) => i.id));
+}
+
+/**
+ * Before training, what the closing evaluation will find of the base's overlap with the test rows,
+ * by the exact content hashes of the test rows within the intended input (`testRows`, hashed
+ * before training for the copy check): the same rule closingRecords applies after it, which hours
+ * of training would otherwise only reach. Every one seen by the base or its bases is refused (its
+ * figures could be no locked test, so the model could not be promoted on them); where whether the
+ * base saw them cannot be checked, a warning that they will be none; some seen, a note that they
+ * will be left out. Copies at other sampling rates are looked for only in the closing evaluation.
+ * Nothing for a cross-validation fold, whose held-out rows are scored whole.
+ */
+export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen = false): void {
+  if (dataset.cvFold || testRows.length === 0) return;
+  const { name } = base.manifest;
+  const unknown = unknownBaseNote(base);
+  if (unknown) {
+    const names = unknownBases(base).join(', ');
+    const say = `warning: this fine-tuning's closing figures will be ${unknown.replace(/^not a locked test: /, 'no locked test: ')}. They will be shown as such, not as its locked test, and not recorded as its evaluation on this site's data, so it could not be promoted on them. For a locked test, fine-tune from a base that keeps its training records: ${names}, trained or fine-tuned again with this version`;
+    context.onProgress?.({ kind: 'phase', phase: 'loading', message: say });
+    return;
+  }
+  const { exact } = seenHashes(trainingRecordsOf(base.manifest), testRows.map((r) => r.hash));
+  const seen = new Set(exact);
+  const ids = testRows.filter((r) => seen.has(r.hash)).map((r) => r.id);
+  if (ids.length === testRows.length) {
+    const why = `${dataset.name}: ${everyOneOf(testRows.length, 'test record')} within the model's intended input is among the training and validation records of ${name} (the base this model's weights start from) or its bases, by content (${firstIds(ids)}). A locked test holds no record the model saw: the closing evaluation, which leaves such records out, would have none left, and its figures on them would be optimistic and no locked test, so the fine-tuned model could not be promoted on them`;
+    // Asked for all the same (ecg finetune --allow-test-seen-by-base): said as the job starts, and again with its figures.
+    if (allowAllSeen) {
+      context.onProgress?.({ kind: 'phase', phase: 'loading', message: `warning: ${why}; fine-tuning all the same (--allow-test-seen-by-base)` });
+      return;
+    }
+    throw new EinthovenError(
+      'E_VALIDATION',
+      `${why}. Nothing was trained. Give the test split records neither ${name} nor its bases trained or validated on (on ${name}'s own data, its test split; otherwise other patients' ECGs), in the labels' split column or with --test-labels; or, to fine-tune all the same and evaluate the model on other records later, ecg finetune --allow-test-seen-by-base`,
+    );
+  }
+  if (ids.length > 0) {
+    const note = `note: ${someOf(ids.length, testRows.length, 'test record')} within the model's intended input ${ids.length === 1 ? 'is' : 'are'} among the training and validation records of ${name} (the base this model's weights start from) or its bases (${firstIds(ids)}): the closing evaluation will leave them out, its locked test being the other ${testRows.length - ids.length}`;
+    context.onProgress?.({ kind: 'phase', phase: 'loading', message: note });
+  }
 }
 
 /** A store's hash and profile of each id it decoded: what a copy search compares. */

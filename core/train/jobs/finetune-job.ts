@@ -20,12 +20,12 @@ import type { JobContext } from '../progress';
 import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
-import { assertTestRows, assertTestRowsInScope, closingEvaluation } from './finetune-closing';
+import { assertTestRows, assertTestRowsInScope, checkTestAgainstBase, closingEvaluation } from './finetune-closing';
 import { calibrateAndPackage, packageName, requireCompletedEpoch, statedIntendedInput } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
 import { datasetSha256, evalOptionsOf, hashedRows, prepareTraining, type PreparedData } from './prepare';
-import { hashRows, sameSplitCopies, sameSplitWarning } from '../duplicates';
+import { hashRows, sameSplitCopies, sameSplitWarning, type HashedRow } from '../duplicates';
 import { requireNewOutput } from '../../storage/new-output';
 import { JudgedRecords } from '../judged-records';
 import { baseTrainingRecordsFrom } from '../base-records';
@@ -75,6 +75,11 @@ export interface FinetuneJobOptions {
   readonly workers?: number;
   /** Train even when the memory estimate says the job does not fit this workstation (`--force-memory`). */
   readonly forceMemory?: boolean;
+  /**
+   * Train even when every test row is among the base's training and validation records
+   * (`--allow-test-seen-by-base`): its closing figures are then kept as no locked test, with a warning.
+   */
+  readonly allowTestSeenByBase?: boolean;
   readonly name?: string;
   readonly description?: string;
   /** The verdicts on the records reached before this fine-tuning by the job it is part of (a cross-validation's), given again where they stand. */
@@ -144,7 +149,7 @@ function parameterGroups(model: tf.LayersModel, config: TrainConfig, mode: Finet
  * new patient ID) scored the model on what it learned. The test rows are decoded once here to hash
  * them, before any training, so such a dataset is refused before the hours it would take.
  */
-async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<PreparedData> {
+async function refuseTestCopies(prepared: PreparedData, context: JobContext): Promise<{ prepared: PreparedData; test: HashedRow[] }> {
   const { items } = prepared.dataset;
   const testRows = items.filter((i) => i.split === 'test');
   // A cross-validation's fold store holds its test rows too (decoded once for the job, and hashed then): read from it.
@@ -156,7 +161,7 @@ async function refuseTestCopies(prepared: PreparedData, context: JobContext): Pr
   const warning = sameSplitWarning(copies);
   if (warning) context.onProgress?.({ kind: 'phase', phase: 'loading', message: warning });
   // Copies within the test split weigh twice in the closing figures: kept in the package's provenance with the others.
-  return { ...prepared, duplicates: [...prepared.duplicates, ...copies], duplicatesChecked: [...prepared.duplicatesChecked, 'test'] };
+  return { prepared: { ...prepared, duplicates: [...prepared.duplicates, ...copies], duplicatesChecked: [...prepared.duplicatesChecked, 'test'] }, test };
 }
 
 /**
@@ -209,8 +214,11 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     }
     assertTestRows(prepared.dataset);
     // Not after a --paper-exact run, which makes no closing evaluation.
-    if (!config.paperExact) await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: statedIntendedInput(prepared, intendedInputOf(base.manifest)) }, context.signal, judged);
-    prepared = await refuseTestCopies(prepared, context);
+    const inScope = config.paperExact ? null : await assertTestRowsInScope(prepared.dataset, { name: packageName(options), intendedInput: statedIntendedInput(prepared, intendedInputOf(base.manifest)) }, context.signal, judged);
+    const copiesChecked = await refuseTestCopies(prepared, context);
+    prepared = copiesChecked.prepared;
+    // What the closing evaluation would find of the base's records among the test rows, found before training, not after it.
+    if (inScope) checkTestAgainstBase(base, prepared.dataset, copiesChecked.test.filter((r) => inScope.has(r.id)), context, options.allowTestSeenByBase === true);
   } catch (error) {
     base.model.dispose();
     throw error;
