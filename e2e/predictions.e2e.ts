@@ -181,7 +181,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('prediction-empty').waitFor();
     await runPrediction(page, manifest.id);
     const abstained = page.getByTestId('prediction-abstained');
-    expect(await abstained.textContent()).toMatch(/model abstained.*signal quality unusable/s);
+    expect(await abstained.textContent()).toMatch(/model abstained\.\s*Signal quality unusable/s);
     expect(await page.getByTestId('prediction-class').count()).toBe(0);
     expect(await page.getByTestId('prediction-history-row').count()).toBe(1);
     expect(await page.getByTestId('quality-badge').textContent()).toBe('Signal quality: unusable');
@@ -194,7 +194,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await expect.poll(() => page.getByTestId('quality-badge').textContent()).toBe('Leads missing');
     expect(await page.getByTestId('quality-meaning').textContent()).toMatch(/^too few of the 12 leads for the AI model/);
     await runPrediction(page, manifest.id);
-    expect(await page.getByTestId('prediction-abstained').textContent()).toMatch(/^\s*No prediction: this record is outside what the model is for\.\s*missing leads V1, V2, V3, V4, V5, V6: the model needs all 12 leads\.\s*$/);
+    expect(await page.getByTestId('prediction-abstained').textContent()).toMatch(/^\s*No prediction: this record is outside what the model is for\.\s*Missing leads V1, V2, V3, V4, V5, V6: the model needs all 12 leads\.\s*$/);
   });
 
   it('fine-tunes from the model on a typed folder and labels CSV, with progress, then lists and runs the new model', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
+import { abstentionDetail, decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -117,5 +117,15 @@ describe('how model outputs are worded', () => {
     expect(rateWithInterval(0.857, { low: 0.421, high: 0.996 })).toBe('85.7 % (42.1–99.6)');
     expect(rateWithInterval(0.5, { low: null, high: 1 })).toBe('50.0 %');
     expect([duration(45.4), duration(125), duration(7260), duration(undefined), duration(-1)]).toEqual(['45 s', '2 min 05 s', '2 h 01 min', '—', '—']);
+  });
+});
+
+describe('abstentionDetail', () => {
+  it('begins the reasons after the headline with a capital, as a sentence of their own', () => {
+    expect(abstentionDetail({ scope: { reasons: ['missing leads V2, V4, V6: the model needs all 12 leads', 'too short'] }, reason: "outside the model's intended input: missing leads V2, V4, V6" })).toBe('Missing leads V2, V4, V6: the model needs all 12 leads; too short.');
+  });
+  it("gives the engine's reason where the record is within scope, one full stop at the end", () => {
+    expect(abstentionDetail({ scope: { reasons: [] }, reason: 'signal quality unusable: no beats detected.' })).toBe('Signal quality unusable: no beats detected.');
+    expect(abstentionDetail({ scope: { reasons: [] }, reason: null })).toBe('');
   });
 });

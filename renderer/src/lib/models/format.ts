@@ -94,6 +94,19 @@ export function modelVersion(weightsSha256: string): string {
 }
 
 /**
+ * What follows an abstention's headline ("No prediction: …"), as a sentence of its own: the
+ * scope's reasons (the headline already says the record is outside what the model is for, so
+ * not the engine's own prefix again), else the engine's reason. Both are composed lower-case
+ * to be joined into other text; after a full stop they begin with a capital.
+ */
+export function abstentionDetail(p: { readonly scope: { readonly reasons: readonly string[] }; readonly reason?: string | null }): string {
+  const text = p.scope.reasons.length > 0 ? p.scope.reasons.join('; ') : (p.reason ?? '');
+  const trimmed = text.trim().replace(/\.$/, '');
+  if (!trimmed) return '';
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
+}
+
+/**
  * A pulmonary-embolism output: the PE-HSM layout's class 'PE', or a class naming embolism. For
  * these, ECG alone is weak evidence (product.md §3): the UI shows the calibrated probability
  * with a caveat and never a binary "PE".
