@@ -35,6 +35,8 @@ export interface RunningApp {
   readonly page: Page;
   /** Every URL the page requested, in order. */
   readonly requests: string[];
+  /** The page's console errors from its first load on (a resource that failed to load among them), in order. */
+  readonly consoleErrors: string[];
   /** The browser-mode server's process id (the engine process is its child). */
   readonly serverPid: number;
   close(): Promise<void>;
@@ -73,12 +75,15 @@ export async function launchApp(options: { readonly dataDir?: string; readonly e
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(`${message.text()} (${message.location().url})`)));
   await page.goto(url);
   return {
     url,
     origin: new URL(url).origin,
     page,
     requests,
+    consoleErrors,
     serverPid: server.pid ?? 0,
     async close() {
       await browser.close();
