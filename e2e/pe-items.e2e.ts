@@ -105,6 +105,15 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     await page.getByTestId('pe-panel').screenshot({ path: artifactPath('pe-items-form.png') });
     await page.getByTestId('pe-save').click();
     await page.getByTestId('pe-current').waitFor();
+    // Every score's result starts in one column, right of the widest name ("Simplified revised Geneva").
+    const scores = page.getByTestId('pe-current-scores').getByTestId('pe-score');
+    const boxes = await scores.evaluateAll((rows) => rows.map((row) => {
+      const box = (id: string) => row.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+      return { name: box('pe-score-name')?.right ?? NaN, result: box('pe-score-result')?.left ?? NaN };
+    }));
+    expect(boxes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(boxes.map((b) => Math.round(b.result))).size).toBe(1);
+    for (const b of boxes) expect(b.result).toBeGreaterThan(b.name);
 
     // Stored in the one unit, whatever it was typed in.
     const db = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
