@@ -1,11 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelRequests, launchApp, type RunningApp } from './app';
+import { channelRequests, cli, launchApp, type RunningApp } from './app';
 
 /**
  * Two windows on one engine (browser mode opens as many tabs as the reader likes): a reading signed
  * and a note added in one are listed in the other's worklist without the reader touching it there,
- * and a record removed in one leaves the other's screen.
+ * a record removed in one leaves the other's screen, and records the CLI imports into the app's
+ * data folder are listed in both.
  */
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="record-row"][data-record-id="${id}"]`);
@@ -20,9 +24,10 @@ describe('browser mode: a worklist follows what another window changed', () => {
   let first: Page;
   let second: Page;
   let id = '';
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-windows-'));
 
   beforeAll(async () => {
-    app = await launchApp();
+    app = await launchApp({ dataDir });
     first = app.page;
     await first.getByTestId('record-row').first().waitFor();
     id = (await first.getByTestId('record-row').last().getAttribute('data-record-id')) ?? '';
@@ -36,6 +41,12 @@ describe('browser mode: a worklist follows what another window changed', () => {
 
   afterAll(async () => {
     await app?.close();
+  });
+
+  it("lists a record the CLI imports into the open app's data folder in every window, without a filter touched", async () => {
+    expect(await first.getByTestId('record-row').filter({ hasText: '00131_hr' }).count()).toBe(0);
+    await cli('import', '--data-dir', dataDir, path.join('e2e', 'fixtures', 'ptbxl', '00131_hr.hea'));
+    for (const page of [first, second]) await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).waitFor({ timeout: 20_000 });
   });
 
   it('lists a reading signed in the other window as confirmed, and shows it in the reading panel where that record is open', async () => {

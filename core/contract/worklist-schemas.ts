@@ -109,7 +109,8 @@ export const recordChangingChannels = ['overreads:confirm', 'records:correct-fid
  * user likes, all on one engine) reads its worklist again, or it would show a record signed there as unconfirmed.
  */
 export const RecordsChangedSchema = z.object({
-  by: z.enum(recordChangingChannels),
+  /** The request, or 'another-process' for a commit to the database by another process (the CLI into an open app's folder). */
+  by: z.union([z.enum(recordChangingChannels), z.literal('another-process')]),
   /** The record the request changed, where it names one: a window with that record open reads its reading again. */
   recordId: RecordId.optional(),
 });

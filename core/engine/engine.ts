@@ -60,6 +60,7 @@ import { RunningCliJobs, type InterruptedBy } from './running-cli-jobs';
 import { MeasurementCache } from './record-measurements';
 import { TrainingAudit, type JobKind, type StartedRequest } from './training-audit';
 import { engineVersion } from './version';
+import { ExternalChanges } from './external-changes';
 
 export interface EngineOptions {
   readonly dataDir: string;
@@ -123,6 +124,8 @@ export class Engine {
   readonly #measurements = new MeasurementCache(16, (record, correction) => this.#decodePool().measure(record, correction));
   /** Decoding worker threads for imports, started at the first import and kept for the next. */
   #pool: DecodePool | undefined;
+  /** Commits by another process (the CLI into this data folder), said to every window as records:changed. */
+  readonly #externalChanges: ExternalChanges;
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -163,6 +166,7 @@ export class Engine {
     this.#trainingAudit = new TrainingAudit(this.audit, this.ledger);
     this.#modelDefaults = new ModelDefaults(this.#state, this.audit);
     this.#handlers = this.#createHandlers();
+    this.#externalChanges = new ExternalChanges(this.db, () => this.#emit('records:changed', { by: 'another-process' }));
     this.#cliJobs = new RunningCliJobs({ db: this.db, state: this.#state, audit: this.audit });
     // A CLI job whose process was killed before it wrote its end gets one now, whoever opens the folder next.
     try {
@@ -175,7 +179,12 @@ export class Engine {
 
   onEvent(listener: EngineEventListener): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    // Only an engine with windows to tell looks for other processes' changes (the CLI's has none).
+    this.#externalChanges.start();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) this.#externalChanges.stop();
+    };
   }
 
   /** Validates and answers one request. Never throws: failures come back as {ok:false}. */
@@ -211,6 +220,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.#externalChanges.stop();
     this.jobs.cancelAll();
     this.training.cancelAll();
     await this.jobs.idle();
