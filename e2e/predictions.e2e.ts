@@ -119,7 +119,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await expect(page.getByTestId('prediction-empty').textContent()).resolves.toMatch(/No prediction/);
     await runPrediction(page, manifest.id);
     const result = page.getByTestId('prediction-result');
-    expect(await result.getByTestId('prediction-model').textContent()).toMatch(new RegExp(`ptbxl tiny\\s*version ${manifest.weightsSha256.slice(0, 12)}\\s*demonstration model`));
+    expect(await result.getByTestId('prediction-model').textContent()).toMatch(new RegExp(`ptbxl tiny\\s*model id ${manifest.id}\\s*demonstration model`));
     const op = result.getByTestId('prediction-operating-point');
     // The label counts the classes left without a threshold (see below), and names no tuning when none discriminated.
     const neverFlagged = manifest.operatingPoint.thresholds.filter((t) => t >= 1).length;

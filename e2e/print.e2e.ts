@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../core/formats/crc';
 import { sharedData, sharedDataPath } from '../core/test/shared-data';
-import { artifactPath, launchApp, runPrediction, type RunningApp } from './app';
+import { artifactPath, cli, launchApp, runPrediction, type RunningApp } from './app';
 
 /**
  * One printed page per ECG, checked the way a reader gets it: Chromium's print to PDF, rendered
@@ -173,7 +173,12 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     const entry = page.locator(`[data-testid="prediction-history-row"][data-prediction-id="${predictionId}"]`);
     expect(await entry.getByTestId('prediction-history-outcome').textContent()).toMatch(/above threshold, not validated on the locked test: [^;]*\(IAVB\) \(locked test found 0 of 1\)/);
     expect(await entry.getByTestId('prediction-history-outcome').textContent()).not.toMatch(/^flagged: [^;]*IAVB/);
-    expect(await entry.getByTestId('prediction-history-model').textContent()).toMatch(/^xresnet1d50-cpsc-classes-demo v[0-9a-f]{12} \(demonstration model\) · F1-optimal thresholds tuned on validation$/);
+    // The model is named by the id `ecg predict` prints for it (its seal's, not the weights' hash): one identifier in the viewer, the history, on paper and in the terminal.
+    const cliOutput = await cli('predict', '--model', 'starter-cpsc', path.join('resources', 'samples', 'ptbxl', '00102_hr.hea'));
+    const cliModelId = /\((xresnet1d50-cpsc-classes-demo@[0-9a-f]{12}),/.exec(cliOutput)?.[1];
+    expect(cliModelId).toBe(cpsc);
+    expect(await page.getByTestId('prediction-model-id').textContent()).toBe(`model id ${cliModelId}`);
+    expect(await entry.getByTestId('prediction-history-model').textContent()).toBe(`${cliModelId} (demonstration model) · F1-optimal thresholds tuned on validation`);
 
     await page.getByTestId('overread-statement-input').fill('1AVB');
     await page.getByTestId('overread-statement-input').press('Enter');
@@ -190,6 +195,7 @@ describe.runIf(sharedData)('printing real cart exports: one page each, identifie
     const result = await printed(page, 'print-amended');
     expectOnePage(result, [/00102_hr/]);
     const text = result.text.join('\n').replace(/\s+/g, ' ');
+    expect(text).toContain(`— ${cliModelId} (demonstration model), F1-optimal`);
     expect(text).toMatch(/Physician reading — Dr\. Second Reader, amended [^;]+; supersedes the reading by Dr\. First Reader of .+?: [^.;]+ \(1AVB\); [^.;]+ \(SR\)\. Superseded reading: [^.;]+ \(1AVB\)\./);
     expect(text).toMatch(/above threshold, not validated on the locked test First-degree AV block \(IAVB\) \d+\.\d % \(threshold 2\.4 %; locked test found 0 of 1\)/);
     expect(text).toMatch(/not flagged .*Atrial fibrillation \(AF\) [<\d.]+ % \(threshold 10\.5 %\)/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abstentionDetail, decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, modelVersion, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
+import { abstentionDetail, decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -84,8 +84,9 @@ describe('how model outputs are worded', () => {
   });
 
   it('names the model of a stored prediction with its version, a demonstration model said so', () => {
-    expect(predictionModelText({ model: { name: 'starter-cpsc', weightsSha256: 'abcdef0123456789ff', demonstration: true } })).toBe('starter-cpsc vabcdef012345 (demonstration model)');
-    expect(predictionModelText({ model: { name: 'mi head', weightsSha256: '0123456789abcdef', demonstration: false } })).toBe('mi head v0123456789ab');
+    // The id the CLI prints (ecg predict), not the weights' hash: one identifier for one model on screen, paper and terminal.
+    expect(predictionModelText({ model: { id: 'starter-cpsc@dad818817c5b', demonstration: true } })).toBe('starter-cpsc@dad818817c5b (demonstration model)');
+    expect(predictionModelText({ model: { id: 'mi head@0123456789ab', demonstration: false } })).toBe('mi head@0123456789ab');
   });
 
   it('says when a fine-tuned model reads records differently from its base', () => {
@@ -106,14 +107,13 @@ describe('how model outputs are worded', () => {
     expect(probabilityText(Number.NaN)).toBe('—');
   });
 
-  it('formats probabilities, metrics with intervals, versions and durations, with a dash where undefined', () => {
+  it('formats probabilities, metrics with intervals and durations, with a dash where undefined', () => {
     expect(percent(0.8234)).toBe('82.3 %');
     expect(percent(null)).toBe('—');
     expect(percent(Number.NaN)).toBe('—');
     expect(metricWithInterval(0.81234, { low: 0.7, high: 0.9 })).toBe('0.812 (0.700–0.900)');
     expect(metricWithInterval(0.5, { low: null, high: 0.9 })).toBe('0.500');
     expect(metricWithInterval(undefined)).toBe('—');
-    expect(modelVersion('53e124d18651f630ba17ea9ee2d9d9a30dff5b994a7d0984ff5f1c56dc3ec151')).toBe('53e124d18651');
     expect(rateWithInterval(0.857, { low: 0.421, high: 0.996 })).toBe('85.7 % (42.1–99.6)');
     expect(rateWithInterval(0.5, { low: null, high: 1 })).toBe('50.0 %');
     expect([duration(45.4), duration(125), duration(7260), duration(undefined), duration(-1)]).toEqual(['45 s', '2 min 05 s', '2 h 01 min', '—', '—']);

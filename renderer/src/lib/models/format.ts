@@ -88,10 +88,13 @@ export function metricWithInterval(value: number | null | undefined, ci?: { read
   return `${shown} (${ci.low.toFixed(3)}–${ci.high.toFixed(3)})`;
 }
 
-/** The model version people can compare: the first 12 hex digits of the weights' SHA-256. */
-export function modelVersion(weightsSha256: string): string {
-  return weightsSha256.slice(0, 12);
-}
+/**
+ * What a model's id is, for a tooltip: the one identifier shown for a model wherever one is (the
+ * viewer, the PE panel, the history, the print, the model card) and the one `ecg predict` and
+ * `ecg model inspect` print, so the screen and the CLI can be compared. The weights'
+ * SHA-256 was shown as the version here while the CLI printed the id: two hashes for one model.
+ */
+export const modelIdMeaning = "the model's id: its name and the first 12 hex digits of its package's seal, as ecg predict prints it";
 
 /**
  * What follows an abstention's headline ("No prediction: …"), as a sentence of its own: the
@@ -135,9 +138,9 @@ const noDecisionText = {
   other: 'no decision: never flagged (no discrimination on validation)',
 } as const;
 
-/** Which model produced a stored prediction, as screen lists and paper name it: "name v<version>", a demonstration model said so. */
-export function predictionModelText(p: { readonly model: { readonly name: string; readonly weightsSha256: string; readonly demonstration: boolean } }): string {
-  return `${p.model.name} v${modelVersion(p.model.weightsSha256)}${p.model.demonstration ? ' (demonstration model)' : ''}`;
+/** Which model produced a stored prediction, as screen lists and paper name it: its id ("name@seal", as the CLI prints it), a demonstration model said so. */
+export function predictionModelText(p: { readonly model: { readonly id: string; readonly demonstration: boolean } }): string {
+  return `${p.model.id}${p.model.demonstration ? ' (demonstration model)' : ''}`;
 }
 
 /**

@@ -217,7 +217,7 @@ describe('printed summary lines', () => {
       researchUseOnly: true,
     } as StoredPrediction;
     const line = predictionLine(p);
-    expect(line).toMatch(/^AI output, research use only, not a diagnosis — starter vabcdef012345 \(demonstration model\), F1-optimal/);
+    expect(line).toMatch(/^AI output, research use only, not a diagnosis — m@abc \(demonstration model\), F1-optimal/);
     // Each probability beside the threshold it was compared with, as the screen's table has them.
     expect(line).toMatch(/: flagged Myocardial infarction \(MI\) 80\.0 % \(threshold 30\.0 %\); not flagged Normal ECG \(NORM\) 10\.0 % \(threshold 50\.0 %\)\.$/);
     // Printed like on screen: rounding never makes a probability look certain.
