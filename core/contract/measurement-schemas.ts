@@ -39,6 +39,8 @@ export const MeasurementCaveatsSchema = z.object({
   prFromBeats: z.string().optional(),
   /** Some QRS complexes were cut by the recorder (every lead held, then jumped: core/signal/held-samples.ts): how many, and whether the median beat left them out. */
   samplesHeld: z.string().optional(),
+  /** Every lead the intervals were measured on is flagged by signal quality (core/signal/measure.ts): the interval statements are qualified by it. */
+  intervalsFromFlaggedLeads: z.string().optional(),
 });
 
 /**

@@ -13,6 +13,7 @@ import { withoutSinusP } from './no-sinus-p';
 import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import type { NamedLead, RecordQuality } from './record-quality';
+import type { QualityIssue } from './quality';
 import { RecordReadings } from './record-readings';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
@@ -59,6 +60,8 @@ export interface MeasurementCaveats {
   readonly prFromBeats?: string;
   /** Some QRS complexes were cut by the recorder (held-samples.ts): which, and whether the median beat left them out. */
   readonly samplesHeld?: string;
+  /** Every lead the intervals were measured on is flagged by signal quality (not so badly that they are withheld): which, and why. */
+  readonly intervalsFromFlaggedLeads?: string;
 }
 
 export interface EcgAnalysis {
@@ -431,6 +434,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     ...(held.beats.length > 0 ? { heldSamples: { complexes: held.beats.length, of: beats.length, holdMs: held.holdMs, leads: held.leads, leftOut: beatsLeftOut.held } } : {}),
     beats: beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
+    intervalsFromFlaggedLeads: caveats.intervalsFromFlaggedLeads,
     amplitudeImplausible: caveats.amplitudeImplausible,
     amplitudeNormalised: caveats.amplitudeNormalised,
     sex: options.sex,
@@ -494,6 +498,29 @@ function withheldIntervals(quality: RecordQuality, usableLeads: number): string 
   return `signal quality unusable (${quality.reasons.length > 0 ? quality.reasons.join('; ') : 'every present lead noisy or clipped'}): no interval is reported`;
 }
 
+/**
+ * Where no lead the intervals come from passed every check, though not so badly that they are
+ * withheld (withheldIntervals): which leads, flagged for what. A strip whose only leads are a
+ * clipped II and a wandering V (MIMIC 3000003_0003, 125 Hz, a coarse recorder) measures PR, QRS
+ * and QT on them; stated without a word ("Short QTc" where its beats were once miscounted), they
+ * read as a clean tracing's. The interval statements carry it as their qualifier.
+ */
+function flaggedLeadsText(quality: RecordQuality): string | undefined {
+  const present = Object.entries(quality.leads).filter(([, q]) => !q.issues.includes('missing') && !q.issues.includes('flat'));
+  if (present.length === 0 || present.some(([, q]) => q.issues.length === 0)) return undefined;
+  const leads = present.map(([name, q]) => `${name} ${q.issues.map((i) => qualityIssueWords[i]).join(', ')}`).join('; ');
+  return `every lead measured is flagged by signal quality (${leads}): the intervals are measured on flagged leads, check them on the tracing`;
+}
+
+const qualityIssueWords: Record<QualityIssue, string> = {
+  missing: 'missing',
+  flat: 'flat',
+  clipped: 'clipped',
+  baselineWander: 'baseline wander',
+  highFrequencyNoise: 'high-frequency noise',
+  mainsInterference: 'mains interference',
+};
+
 /** What may be read from the measurements (intervals withheld: withheldIntervals). */
 function caveatsOf(
   quality: RecordQuality,
@@ -506,6 +533,7 @@ function caveatsOf(
   samplesHeld: string | undefined,
 ): MeasurementCaveats {
   const intervalsWithheld = withheldIntervals(quality, usableLeads);
+  const intervalsFromFlaggedLeads = intervalsWithheld ? undefined : flaggedLeadsText(quality);
   const amplitudeImplausible = implausibleAmplitude(morphology);
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
@@ -525,6 +553,7 @@ function caveatsOf(
     ...(stNotInterpretable ? { stNotInterpretable } : {}),
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
     ...(samplesHeld && !intervalsWithheld ? { samplesHeld } : {}),
+    ...(intervalsFromFlaggedLeads ? { intervalsFromFlaggedLeads } : {}),
   };
 }
 

@@ -331,6 +331,17 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes).not.toContain('PAC');
   });
 
+  it('qualifies the interval statements, not the rhythm, where every lead they were measured on is flagged by signal quality', () => {
+    const flagged = 'every lead measured is flagged by signal quality (II clipped; V baseline wander)';
+    const over = { prMs: 240, qtcLinearMs: 320 };
+    const plain = interpretiveStatements(input(over));
+    const s = interpretiveStatements(input({ ...over, intervalsFromFlaggedLeads: flagged }));
+    // The same statements (the benchmarks' agreement counts codes), only qualified.
+    expect(s.map((x) => x.code)).toEqual(plain.map((x) => x.code));
+    expect(s.map((x) => x.code)).toEqual(expect.arrayContaining(['SR', '1AVB', 'SQT']));
+    for (const x of s) expect(x.qualifier ?? '', x.code).toMatch(x.code === 'SR' ? /^$/ : new RegExp(`${flagged.replace(/[()]/g, '\\$&')}$`));
+  });
+
   it('says nothing when intervals are withheld, and flags doubtful scaling', () => {
     expect(interpretiveStatements(input({ intervalsWithheld: 'signal quality unusable' }))).toEqual([]);
     const s = interpretiveStatements(input({ amplitudeImplausible: 'QRS 7.2 mV in lead I' }));

@@ -110,6 +110,8 @@ export interface StatementInput {
   readonly beats: number;
   /** Why no interval may be interpreted (signal quality unusable), when that is so. */
   readonly intervalsWithheld?: string | undefined;
+  /** Why the intervals are in doubt though measured (every lead they come from flagged by signal quality): the interval statements carry it. */
+  readonly intervalsFromFlaggedLeads?: string | undefined;
   /** Why amplitudes must not be interpreted (implausible scaling), when that is so. */
   readonly amplitudeImplausible?: string | undefined;
   /** Why amplitudes are not the recorded ones (every lead rescaled to one range), when that is so. */
@@ -217,12 +219,14 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   out.push(...(af ? differentComplexesInAf(input) : prematureBeats(input)));
   const unseen = pacingUnseen(input);
-  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map(unseen));
+  // PR, QRS and QT measured on leads all flagged by signal quality: their statements say so.
+  const flagged = (statement: EcgStatement) => withQualifier(statement, input.intervalsFromFlaggedLeads);
+  if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map(unseen).map(flagged));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.
   if (!ventricularPaced) out.push(...axis(input).map(unseen));
   if (!input.amplitudeImplausible && !input.amplitudeNormalised) out.push(...lowVoltage(input));
-  out.push(...qtc(input, ventricularPaced ? 'paced rhythm: ventricular pacing lengthens QT' : af ? flutterWavesOverT(input) : undefined).map(unseen));
+  out.push(...qtc(input, ventricularPaced ? 'paced rhythm: ventricular pacing lengthens QT' : af ? flutterWavesOverT(input) : undefined).map(unseen).map(flagged));
   return out;
 }
 

@@ -90,7 +90,7 @@ export const measureCommand: CliCommand = {
     '   "beats":[sample indices at the record\'s fs],"quality":{"<lead>":{"ok","issues":[…]}},',
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
-    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?},',
+    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?,"intervalsFromFlaggedLeads"?},',
     '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?,"unconfirmable"?}]}',
     'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, atrial fibrillation or flutter suspected, rhythm',
     'undetermined when no P wave is found and neither is suspected, first-degree',

@@ -37,7 +37,8 @@ function measurementCautions(m: RecordMeasurements): string[] {
   const st = scaling.length === 0 ? m.caveats.stNotInterpretable : undefined;
   const pacing = m.pacing.paced ? (st ?? 'paced rhythm') : st;
   const held = m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : undefined;
-  return [pacing, pacingUnassessed(m), ...scaling, held].filter((c) => c !== undefined);
+  const flagged = m.caveats.intervalsFromFlaggedLeads ? `intervals in doubt: ${m.caveats.intervalsFromFlaggedLeads}` : undefined;
+  return [pacing, pacingUnassessed(m), ...scaling, held, flagged].filter((c) => c !== undefined);
 }
 
 /** The axes the reader's boundaries moved, with the program's: "(corrected; program P 40°, T 61°)". */
