@@ -104,7 +104,8 @@ classes it averages over and which it leaves out; every class gets an AUC interv
   --model M            a package folder or .ecgmodel file, a bundled model name (starter), or
                        an installed model's id or name (bundled, or in the data folder's models/)
   --split S            all | train | val | test (default test)
-  --eval centre|windows  override the package's inference mode
+  --eval centre|windows  override the package's inference mode (refused for an ensemble, whose
+                       members read with their own; so are --stride and --aggregate)
   --stride N           windows: stride in samples
   --aggregate mean|max windows: how window outputs combine
   --threshold X        decide at X for every class instead of the package's tuned thresholds

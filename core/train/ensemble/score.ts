@@ -1,4 +1,6 @@
 import type { DatasetItem } from '../../data/types';
+import { EinthovenError } from '../../errors';
+import type { EvalOptions } from '../predict';
 import { scoreItems, type ScoreOptions, type ScoredItems } from '../jobs/score-items';
 import type { JobContext } from '../progress';
 import { predictRecord, type Prediction, type PredictionInput } from '../predictor';
@@ -57,7 +59,10 @@ async function predictEnsemble(loaded: LoadedEnsemble, input: PredictionInput): 
  */
 export async function scoreModelItems(loaded: LoadedModel, items: readonly DatasetItem[], options: ScoreOptions, context: JobContext = {}): Promise<ScoredItems> {
   if (!isEnsemble(loaded)) return scoreItems(loaded, items, options, context);
-  // Each member reads with its own inference: an override of the mode would not mean the same for all.
+  // Each member reads with its own inference: an override of the mode would not mean the same for
+  // all, so none is applied, and one asked for is refused rather than dropped (the figures would
+  // otherwise be reported as if made with it).
+  refuseEnsembleOverride(loaded.manifest.name, options.evaluation);
   const scored = [];
   for (const member of loaded.members) scored.push(await scoreItems(member, items, { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.pool ? { pool: options.pool } : {}) }, context));
   const rows = scored.map((s) => new Map(s.kept.map((item, k) => [item.id, s.probs[k] as number[]])));
@@ -65,4 +70,12 @@ export async function scoreModelItems(loaded: LoadedModel, items: readonly Datas
   const probs = kept.map((item) => meanRows(rows.map((r) => r.get(item.id) as number[])));
   const failed = [...new Map(scored.flatMap((s) => s.failed).map((f) => [f.id, f])).values()];
   return { kept, probs, evaluation: (scored[0] as ScoredItems).evaluation, failed, contentHashes: (scored[0] as ScoredItems).contentHashes, profiles: (scored[0] as ScoredItems).profiles };
+}
+
+/** An ensemble's members read records with their own inference: an override (--eval, --stride, --aggregate) is refused, naming what was given. */
+function refuseEnsembleOverride(name: string, evaluation: Partial<EvalOptions> | undefined): void {
+  const given = (['mode', 'stride', 'aggregate'] as const).filter((key) => evaluation?.[key] !== undefined);
+  if (given.length === 0) return;
+  const flags = given.map((key) => (key === 'mode' ? '--eval' : `--${key}`)).join(', ');
+  throw new EinthovenError('E_VALIDATION', `${name} is an ensemble: each member reads a record with its own inference (its package's), which ${flags} cannot override for all of them; evaluate without ${flags}, or evaluate a member (members/NN in its folder) with it`);
 }
