@@ -55,7 +55,7 @@ export function evaluationLines(report: EvaluationReport): string[] {
   }
   for (const [name, c] of Object.entries(m.perClass)) {
     const undefinedNote = c.support === 0 ? '  (no positives: sensitivity, AUC and AP undefined)' : c.support === report.n ? '  (no negatives: specificity and AUC undefined)' : '';
-    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}  spec ${f3(c.specificity)}  threshold ${isNeverFlagged(c.threshold) ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
+    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}${interval(report.ci[`${name}.sensitivity`])}  spec ${f3(c.specificity)}${interval(report.ci[`${name}.specificity`])}  threshold ${isNeverFlagged(c.threshold) ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
   }
   // Whether a shown probability can be read as one: discrimination (AUC) does not say.
   const calibration = Object.entries(report.calibration).map(([name, c]) => `${name} Brier ${f3(c.brier)}, ECE ${f3(c.ece)} (a calibrated model: ${f3(c.eceIfCalibrated.mean)}, 95 % up to ${f3(c.eceIfCalibrated.p95)})`);

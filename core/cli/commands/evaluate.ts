@@ -97,9 +97,9 @@ Runs the package's own preprocessing, inference mode and operating point (temper
 per-class thresholds) on one split (default: test) and prints the metrics with bootstrap 95 %
 confidence intervals (1000 resamples, seeded; stratified so every class keeps positives and
 negatives in every resample; by patient where the dataset has patient ids); a class's
-sensitivity, specificity, PPV and NPV (in --json) get the wider of that and Wilson's score interval
-on its counts, as a bootstrap has no width at 0 or 100 %. Every macro figure says how many
-classes it averages over and which it leaves out; every class gets an AUC interval.
+sensitivity, specificity, PPV and NPV (PPV and NPV in --json) get the wider of that and Wilson's
+score interval on its counts, as a bootstrap has no width at 0 or 100 %. Every macro figure says
+how many classes it averages over and which it leaves out; every class gets an AUC interval.
 
   --model M            a package folder or .ecgmodel file, a bundled model name (starter), or
                        an installed model's id or name (bundled, or in the data folder's models/)
