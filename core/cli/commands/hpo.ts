@@ -18,7 +18,8 @@ hidden {128,256,512}, dropout {0,0.1,0.3} and direction. The objective is the be
 macro-F1 of each trial — the test split is never read (the paper searched on test; --paper-exact
 is refused). The study
 is saved in --study after every epoch: rerun the same command to resume an interrupted search.
-Prints the results table (Markdown) at the end.
+Prints the results table (Markdown) at the end. Of the training options below, --lr (the search
+samples the rate), --checkpoint (each trial checkpoints in --study) and --paper-exact are refused.
 
   --arch NAME     ${architectureNames.join(' | ')}
   --study DIR     study folder (study.json and per-trial checkpoints)
@@ -40,6 +41,8 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.arch) throw new EinthovenError('E_VALIDATION', '--arch NAME is required');
     if (!values.study) throw new EinthovenError('E_VALIDATION', '--study DIR is required');
+    // The shared training flags include it, but the search checkpoints each trial in the study: one given went unused.
+    if (values.checkpoint !== undefined) throw new EinthovenError('E_VALIDATION', '--checkpoint does not apply to a search: every trial checkpoints in --study DIR (trials/N), and rerunning the same command resumes it');
     const trials = numberFlag(values.trials, '--trials', { integer: true, min: 1, max: 10_000 }) ?? 20;
     const timeoutSeconds = numberFlag(values.timeout, '--timeout', { min: 1 });
     const pruneWarmupEpochs = numberFlag(values['prune-warmup'], '--prune-warmup', { integer: true, min: 0 });

@@ -137,6 +137,8 @@ export async function hpoJob(options: HpoJobOptions, context: JobContext = {}): 
   if (!Number.isInteger(options.trials) || options.trials < 1 || options.trials > 10_000) throw new EinthovenError('E_VALIDATION', `trials must be 1..10000, got ${options.trials}`);
   // It was parsed away without a word, while the shared help says it selects on the test split: refused, as cross-validation refuses it.
   if (options.train?.paperExact) throw new EinthovenError('E_VALIDATION', 'the search scores every trial on the validation split; --paper-exact (selection on the test split, the paper code\'s search) does not apply');
+  // Every trial trains at the rate the search samples, so a rate given was overwritten in each, unsaid.
+  if (options.train?.learningRate !== undefined) throw new EinthovenError('E_VALIDATION', `the search samples each trial's learning rate (log-uniform on [1e-6, 1e-2]), so a learning rate of ${options.train.learningRate} would apply to none: leave --lr out, or train at that rate with ecg train`);
   // Checked before any record is decoded: a study folder that is a file failed only at the first save.
   if (existsSync(options.studyDir) && !statSync(options.studyDir).isDirectory()) throw new EinthovenError('E_VALIDATION', `${options.studyDir} is a file: the study is kept in a folder (new, or the study's own to resume it)`);
   // The best trial's package is written only when the study completes, so a resumed study has none yet.
