@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EinthovenError } from '../../errors';
+import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { architectureNames } from '../../ml/models/registry';
 import { cvJob } from '../../train/jobs/cv-job';
 import { trainJob } from '../../train/jobs/train-job';
@@ -97,7 +98,7 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       const v = result.validation;
       // --paper-exact chose the epoch on the test split: its figures are that split's, not a locked test's.
       const on = selectedOnTest(result.manifest.provenance) ? 'test split as validation (--paper-exact; not a locked test)' : 'validation';
-      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} F1 ${v.f1Macro.toFixed(3)} AUC ${v.aucMacro.toFixed(3)} MAP ${v.mapMacro.toFixed(3)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
+      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} ${validationFigures(v, result.validationCi)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
       // As a fine-tuning's closing lines say it: the epoch and thresholds rest on the validation records the model is for.
       const outOfScope = result.manifest.provenance.validation.outOfScope;
       if (outOfScope && outOfScope.count > 0) io.stdout(`  note: ${outOfScope.note}`);
@@ -105,3 +106,16 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
     return 0;
   },
 };
+
+/**
+ * "F1 0.612 [0.540, 0.688] AUC …": the run's validation figures, each with the bootstrap 95 %
+ * interval the job computed (--json's validationCi), as every figure the engine reports has one.
+ */
+export function validationFigures(v: Pick<MetricsReport, 'f1Macro' | 'aucMacro' | 'mapMacro'>, ci: Readonly<Record<string, Interval>>): string {
+  const figure = (label: string, key: 'f1Macro' | 'aucMacro' | 'mapMacro') => {
+    const i = ci[key];
+    const interval = i && Number.isFinite(i.low) && Number.isFinite(i.high) ? ` [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]` : '';
+    return `${label} ${v[key].toFixed(3)}${interval}`;
+  };
+  return `${figure('F1', 'f1Macro')} ${figure('AUC', 'aucMacro')} ${figure('MAP', 'mapMacro')} (95 % CIs)`;
+}
