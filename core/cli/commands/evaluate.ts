@@ -182,7 +182,9 @@ ${datasetUsage}
 
 Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro","mapMacro","gmean",
 "gmeanPaper","aucMacro","perClass":{class:{…}}},"ci":{metric:{"low","high"}},"split","dataset","datasetSha256","model",
-"evaluation","failed","outOfScope":{"count","byReason","example","note"},"notLockedTest"[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
+"evaluation","failed","outOfScope":{"count","byReason","example","note"},"notLockedTest",
+"calibration":{class:{"n","positives","brier","ece","eceIfCalibrated":{"mean","p95"},"bins":[{"lo","hi","n","meanPredicted","observed"}]}},
+"trainingOverlap":{"checked","inTraining","note"[,"members":[{"name","checked","inTraining","note"}]]}[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
 "curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
