@@ -208,4 +208,28 @@ describe("browser mode: a fine-tuned model's card", () => {
     expect((await line.textContent())?.replace(/\s+/g, ' ')).toMatch(/\(its fine-tuning, [^)]+\) · probabilities /);
     await card.screenshot({ path: artifactPath('model-card-site-left-out.png') });
   });
+
+  it('warns as a fine-tuning in the app starts that its closing figures will be no locked test, and keeps the warning in view', async () => {
+    // norm unknown base keeps no record of its own base's training records: whether that base saw the test records cannot be checked.
+    await page.getByTestId('nav-finetune').click();
+    await page.getByTestId('finetune-base').selectOption(unknownBase.id);
+    await page.getByTestId('finetune-name').fill('norm from unknown base');
+    await page.getByTestId('finetune-data').fill(root);
+    await page.getByTestId('finetune-labels').fill(labels);
+    await page.getByTestId('finetune-class').fill('NORM');
+    await page.getByTestId('finetune-min-train').fill('1');
+    await page.getByTestId('finetune-min-val').fill('1');
+    await page.getByTestId('finetune-mode-head').check();
+    await page.getByTestId('finetune-epochs').fill('1');
+    await page.getByTestId('finetune-check').click();
+    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
+    await page.getByTestId('finetune-start').click();
+    await page.locator('[data-testid="finetune-result"][data-status="succeeded"]').waitFor({ timeout: 90_000 });
+    // Said before training, and still in view once later phases replaced the phase line.
+    const notices = await page.getByTestId('finetune-notice').allTextContents();
+    expect(notices).toContainEqual(
+      expect.stringMatching(/^warning: this fine-tuning's closing figures will be no locked test: whether the base xresnet1d50-ptbxl-pool-demo trained or validated on these test records cannot be checked.*so it could not be promoted on them\. For a locked test, fine-tune from a base that keeps its training records: /),
+    );
+    expect(await page.getByTestId('finetune-phase').textContent()).not.toMatch(/warning: this fine-tuning's closing figures/);
+  });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BaseComparisonSchema, CalibrationByClassSchema, SiteEvaluationSchema } from './evaluation-schemas';
 import { PeComparisonSchema } from './pe-schemas';
 import { ErrorInfoSchema, JobId, LeftOutRecordsSchema, RecordId } from './schemas';
+import { jobNoticeLimit } from './training-notices';
 
 /**
  * Shapes of the training, evaluation and prediction channels (issue 6). Paths are folders on
@@ -498,6 +499,8 @@ export const ActiveTrainingJobSchema = z.object({
   phase: TrainProgressSchema.nullable(),
   step: TrainProgressSchema.nullable(),
   epochs: z.array(TrainProgressSchema).max(activeJobEpochLimit),
+  /** Its notes and warnings so far (training-notices.ts), which its latest phase alone would not show. */
+  notices: z.array(z.string()).max(jobNoticeLimit),
 });
 export type ActiveTrainingJob = z.infer<typeof ActiveTrainingJobSchema>;
 

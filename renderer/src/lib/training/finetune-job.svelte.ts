@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import { readingsTaskFor, type DatasetInspection, type ReadingsDataset, type ReadingsTask } from '../../../../core/contract/clinic-schemas';
+import { withNotice } from '../../../../core/contract/training-notices';
 import type { TrainFinished, TrainProgressEvent } from '../../../../core/contract/training-schemas';
 import { EarlyJobEvents } from '../jobs/early-events';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
@@ -32,6 +33,8 @@ export class FinetuneJob {
   status = $state<Status>('idle');
   jobId = $state<string | null>(null);
   phase = $state<string | null>(null);
+  /** Its notes and warnings, kept in view after later phases replace the phase line. */
+  notices = $state.raw<readonly string[]>([]);
   step = $state.raw<TrainProgressEvent | null>(null);
   /** One entry per finished epoch (loss, validation loss and metrics). */
   epochs = $state.raw<TrainProgressEvent[]>([]);
@@ -128,7 +131,7 @@ export class FinetuneJob {
 
   async start(): Promise<void> {
     if (this.blockedReason) return;
-    Object.assign(this, { status: 'starting', jobId: null, phase: null, step: null, epochs: [], result: null, error: null });
+    Object.assign(this, { status: 'starting', jobId: null, phase: null, notices: [], step: null, epochs: [], result: null, error: null });
     this.#early.clear();
     const started = await this.#bridge.api['train:finetune'](requestOf(this.form));
     if (!started.ok) {
@@ -168,7 +171,7 @@ export class FinetuneJob {
       this.#early.clear();
       return;
     }
-    Object.assign(this, { jobId: job.jobId, status: 'running', phase: null, step: null, epochs: [], result: null, error: null });
+    Object.assign(this, { jobId: job.jobId, status: 'running', phase: null, notices: job.notices, step: null, epochs: [], result: null, error: null });
     Object.assign(this.form, { name: job.name, ...(job.baseModelId ? { baseModelId: job.baseModelId } : {}) });
     // The snapshot first, then what came while the engine answered (#progress shows a repeated epoch once).
     for (const e of [job.phase, job.step, ...job.epochs]) if (e) this.#progress(e);
@@ -187,7 +190,10 @@ export class FinetuneJob {
   }
 
   #progress(e: TrainProgressEvent): void {
-    if (e.phase !== undefined) this.phase = e.message ? `${e.phase}: ${e.message}` : e.phase;
+    if (e.phase !== undefined) {
+      this.phase = e.message ? `${e.phase}: ${e.message}` : e.phase;
+      this.notices = withNotice(this.notices, e.message);
+    }
     // An epoch both in a reattach snapshot and in a buffered event is shown once.
     if (e.valLoss !== undefined) this.epochs = this.epochs.some((x) => x.epoch === e.epoch) ? this.epochs : [...this.epochs, e];
     else if (e.step !== undefined) this.step = e;
