@@ -21,6 +21,8 @@ describe('browser mode: a site policy that makes this account a reader', () => {
   beforeAll(async () => {
     policy = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-policy-')), 'policy.json');
     writeFileSync(policy, JSON.stringify({ trainers: ['somebody-else'], admins: ['it-admin'] }));
+    // Under a site policy the bundled demonstration samples are not imported (core/db/demonstration-records.ts): a patient's record is.
+    await cli('import', '--data-dir', dataDir, path.join('e2e', 'fixtures', 'ptbxl', '00131_hr.hea'));
     app = await launchApp({ dataDir, env: { EINTHOVEN_POLICY_FILE: policy } });
     page = app.page;
     await page.getByTestId('record-row').first().waitFor();
