@@ -382,6 +382,13 @@ export const TrainedModelResultSchema = z.object({
       source: z.string(),
       meanSd: z.record(z.string(), z.object({ mean: metricValue, sd: metricValue, folds: z.number().int().nonnegative() })),
       pooled: z.object({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), metricValue), ci: IntervalsSchema }),
+      /**
+       * The held-out records the base (or a base of it) trained or validated on, over every fold
+       * (core/train/jobs/finetune-cv-job.ts CvSeenByBase): how many (null where it keeps no filter
+       * to tell), how many left out of the figures, whether the estimate is (or may be) optimistic,
+       * and the note to show with it. Null or absent where it saw none.
+       */
+      seenByBase: z.object({ count: z.number().int().nonnegative().nullable(), leftOut: z.number().int().nonnegative(), optimistic: z.boolean(), note: z.string() }).nullable().optional(),
     })
     .optional(),
 });

@@ -27,7 +27,10 @@ export type CvReport = Pick<CvJobResult, 'k' | 'source' | 'excluded' | 'dataset'
     readonly overlap?: OverlapNotes;
     readonly outOfScope?: LeftOut;
     readonly validationOutOfScope?: LeftOut | undefined;
+    readonly seenByBase?: { readonly count: number; readonly leftOut: boolean; readonly note: string } | undefined;
   }[];
+  /** `ecg finetune --cv`: the held-out records its base saw, over every fold (finetune-cv-job.ts CvSeenByBase). */
+  readonly seenByBase?: { readonly leftOut: number; readonly optimistic: boolean; readonly note: string } | null;
 };
 
 type LeftOut = { readonly count: number; readonly note: string };
@@ -59,7 +62,8 @@ export function cvLines(r: CvReport): string[] {
   }
   lines.push(`mean ± SD   ${shown.map((m) => `${f3(r.meanSd[m].mean)} ± ${f3(r.meanSd[m].sd)}`.padEnd(16)).join('')}`);
   const leftOut = r.folds.reduce((sum, f) => sum + (f.outOfScope?.count ?? 0), 0);
-  const within = leftOut > 0 ? `every record within its fold model's intended input once (${leftOut} outside it, in no figure)` : 'every record once';
+  const seen = r.seenByBase?.leftOut ?? 0;
+  const within = `${leftOut > 0 ? `every record within its fold model's intended input once (${leftOut} outside it, in no figure)` : 'every record once'}${seen > 0 ? `, less ${seen} its base saw` : ''}`;
   lines.push(`pooled out-of-fold (${within}, by its fold's model; n = ${r.pooled.n}; bootstrap 95 % CIs, stratified resampling of ${unit}):`);
   for (const m of shown) {
     const ci = r.pooled.ci[m];
@@ -68,7 +72,9 @@ export function cvLines(r: CvReport): string[] {
   const cov = r.pooled.report.averaging.aucMacro;
   lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
   lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
+  if (r.seenByBase) lines.push(`  ${r.seenByBase.optimistic ? 'WARNING' : 'note'}: ${r.seenByBase.note}`);
   lines.push(...outOfScopeLines(r.folds));
+  lines.push(...r.folds.flatMap((f) => (f.seenByBase ? [`  fold ${f.fold}: ${f.seenByBase.leftOut ? 'note' : 'WARNING'}: ${f.seenByBase.note}`] : [])));
   lines.push(...overlapLines(r.folds));
   return lines;
 }

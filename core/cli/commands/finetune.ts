@@ -113,13 +113,20 @@ fold's package is written to OUT/fold-NN and the whole report to OUT/cv.json (OU
 folder). Prints every fold's figures, their mean ± SD, and the pooled
 out-of-fold figures with bootstrap 95 % CIs: cross-validation figures, not locked-test figures,
 on the held-out records within each fold model's intended input (the others noted per fold; a
-fold with none of them is refused before any fold is fine-tuned).
+fold with none of them is refused before any fold is fine-tuned). Held-out records the base model
+(or a base of it) had trained or validated on are left out of each fold's figures and the pooled
+ones, as from the closing evaluation, counted per fold and overall in a note (--json's seenByBase
+and folds[].seenByBase, kept in cv.json and in each fold package's provenance.cvFold.heldOut);
+a fold whose every held-out record the base saw is scored all the same, with a warning that the
+estimate is optimistic; where the base keeps no filter, a warning says the estimate may include
+records it saw.
 The app then fine-tunes the final model on all the data; here that is the same command without
 --cv. Ctrl-C stops after the current step and reports the folds that finished.
 
 Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","comparison"}},"bestEpoch","epochs","cancelled","secondsTotal","featureSeconds"}
   with --cv: {"k","source","excluded","copiesKept","dataset","classes","perFold":[…],"meanSd":{…},"pooled":{…},
-  "folds":[{"fold","out","modelId","bestEpoch","epochs"}],"cancelled","out"}`,
+  "folds":[{"fold","out","modelId","bestEpoch","epochs","seenByBase":{"count","ids","leftOut","note"}}],
+  "seenByBase":{"count","leftOut","optimistic","note"}|null,"cancelled","out"}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, ...trainFlags, ...memoryFlags, base: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' }, 'feature-crops': { type: 'string' }, 'trunk-lr-factor': { type: 'string' }, name: { type: 'string' }, cv: { type: 'string' }, 'fold-seed': { type: 'string' }, 'allow-test-seen-by-base': { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);

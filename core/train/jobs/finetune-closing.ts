@@ -50,7 +50,8 @@ export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingMode
  * figures could be no locked test, so the model could not be promoted on them); where whether the
  * base saw them cannot be checked, a warning that they will be none; some seen, a note that they
  * will be left out. Copies at other sampling rates are looked for only in the closing evaluation.
- * Nothing for a cross-validation fold, whose held-out rows are scored whole.
+ * Nothing for a cross-validation fold, whose held-out records the base saw are left out at the end
+ * (heldOutRecords), or scored all the same and said to be optimistic where it saw every one.
  */
 export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen = false): void {
   if (dataset.cvFold || testRows.length === 0) return;
@@ -103,12 +104,31 @@ interface Checked {
  * sampling rates (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz ECGs the
  * starter trained on were "none"), where the base keeps a training-record filter to check them by.
  */
-async function checkedRecords(base: LoadedPackage, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<Checked> {
+async function checkedRecords(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<Checked> {
   const testRecords = searchedRecords(test.store, test.ids);
   const valRecords = searchedRecords(val.store, val.ids);
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
   const copies = trainingRecordsOf(base.manifest).own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal, folder) : undefined;
   return { test: testRecords, val: valRecords, copies };
+}
+
+/**
+ * The records among `ids` (a cross-validation fold's held-out rows, in `store`) that the base or
+ * its bases trained or validated on, exactly or as a copy at another sampling rate in the data
+ * folder: the same search and rule as the fold's closing evaluation (closingRecords), so the
+ * cross-validation job leaves out of its pooled figures the records the fold's package left out.
+ */
+export async function seenByBaseAmong(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, store: SignalStore, ids: readonly string[], signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<string[]> {
+  const checked = await checkedRecords(base, dataset, { store, ids }, { store, ids: [] }, signal, folder);
+  return [...seenIdsOf(base, checked)];
+}
+
+/** Why a cross-validation estimate may include records its base saw (it keeps no filter, or a base of it keeps none), or null where every one could be checked. */
+export function unknownBaseOfCv(base: Pick<LoadedPackage, 'manifest'>): string | null {
+  const unknown = unknownBases(base);
+  if (unknown.length === 0) return null;
+  const n = unknown.length;
+  return `whether ${wordFor(n, 'the base', 'the bases')} ${unknown.join(', ')} trained or validated on these held-out records cannot be checked, as ${wordFor(n, 'it keeps', 'they keep')} no record of ${wordFor(n, 'its', 'their')} training records (written before packages kept one): the estimate may include records ${wordFor(n, 'it', 'they')} saw, and so be optimistic`;
 }
 
 /**
@@ -129,7 +149,7 @@ function overlapOf(base: LoadedPackage, dataset: Dataset, checked: Checked, scor
 }
 
 /** The base and the bases its weights started from whose training records are unknown (none kept), by name. */
-function unknownBases(base: LoadedPackage): string[] {
+function unknownBases(base: Pick<LoadedPackage, 'manifest'>): string[] {
   const { own, bases } = trainingRecordsOf(base.manifest);
   return [...(own ? [] : [base.manifest.name]), ...bases.filter((b) => !b.records).map((b) => b.name)];
 }
@@ -152,25 +172,39 @@ function firstIds(ids: readonly string[]): string {
  * rate): left out of the closing figures, which are then a locked test on records the model never
  * saw, as records outside its intended input are left out. Counted and named (the first three).
  */
-function seenByBaseOf(base: LoadedPackage, checked: Checked, decoded: number): { ids: Set<string>; summary: SeenByBase | undefined } {
-  const { exact, viaCopy } = seenHashes(trainingRecordsOf(base.manifest), checked.test.map((r) => r.hash), checked.copies);
-  const seen = new Set([...exact, ...viaCopy]);
-  const ids = checked.test.filter((r) => seen.has(r.hash)).map((r) => r.id);
+function seenByBaseOf(base: LoadedPackage, checked: Checked, decoded: number, cvFold = false): { ids: Set<string>; summary: SeenByBase | undefined } {
+  const ids = seenIdsOf(base, checked);
   if (ids.length === 0) return { ids: new Set(), summary: undefined };
   const n = ids.length;
-  const note = `the figures cover only the test records ${base.manifest.name} (the base this model's weights started from) and its bases never trained or validated on; ${n} of ${decoded} left out, as a locked test holds no record the model saw (${firstIds(ids)})`;
+  const note = cvFold ? heldOutSeenNote(base.manifest.name, ids, decoded) : `the figures cover only the test records ${base.manifest.name} (the base this model's weights started from) and its bases never trained or validated on; ${n} of ${decoded} left out, as a locked test holds no record the model saw (${firstIds(ids)})`;
   return { ids: new Set(ids), summary: { count: n, ids: ids.slice(0, 3), note } };
+}
+
+/** The checked test (or held-out) records the base or its bases saw, exactly or as a copy at another rate, by id. */
+function seenIdsOf(base: Pick<LoadedPackage, 'manifest'>, checked: Checked): string[] {
+  const { exact, viaCopy } = seenHashes(trainingRecordsOf(base.manifest), checked.test.map((r) => r.hash), checked.copies);
+  const seen = new Set([...exact, ...viaCopy]);
+  return checked.test.filter((r) => seen.has(r.hash)).map((r) => r.id);
+}
+
+/** A cross-validation fold's held-out records its base saw, left out of its figures: said as the closing evaluation says its test records. */
+export function heldOutSeenNote(baseName: string, ids: readonly string[], heldOut: number): string {
+  return `the figures cover only the held-out records ${baseName} (the base this model's weights started from) and its bases never trained or validated on; ${ids.length} of ${heldOut} left out, as figures on records the model saw are optimistic (${firstIds(ids)})`;
+}
+
+/** A cross-validation fold whose every held-out record its base saw: scored all the same (leaving them out would leave no figure), said to be optimistic. */
+export function heldOutAllSeenNote(baseName: string, heldOut: number): string {
+  return `${everyOneOf(heldOut, 'held-out record')} is among the training and validation records of ${baseName} (the base this model's weights started from) or its bases; these figures, on ${wordFor(heldOut, 'it', 'them')}, are optimistic (leaving them out would leave none)`;
 }
 
 /**
  * What the closing figures are scored on, and whether they are a locked test: the decoded test
  * records less those the base saw; where it saw every one, all of them, said to be no locked test
  * (leaving all out would leave no figure); where whether it saw them cannot be checked, all of
- * them, said so too. A cross-validation fold's held-out rows are scored whole: its figures are
- * cross-validation figures, pooled with the other folds', which its overlap note qualifies.
+ * them, said so too. A cross-validation fold's held-out rows by the same rule (heldOutRecords).
  */
 function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked, decoded: readonly string[]): { scored: string[]; seenByBase?: SeenByBase; notLockedTest?: string } {
-  if (dataset.cvFold) return { scored: [...decoded] };
+  if (dataset.cvFold) return heldOutRecords(base, checked, decoded);
   const unknown = unknownBaseNote(base);
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
   const scored = decoded.filter((id) => !ids.has(id));
@@ -179,6 +213,19 @@ function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked,
     return { scored: [...decoded], notLockedTest: all };
   }
   return { scored, ...(summary ? { seenByBase: summary } : {}), ...(unknown ? { notLockedTest: unknown } : {}) };
+}
+
+/**
+ * What a cross-validation fold's closing figures are scored on: its held-out records less those
+ * the base saw (as the locked test's are), which the cross-validation job leaves out of its pooled
+ * figures too (seenByBaseAmong); where it saw every one, all of them, said to be optimistic. Its
+ * figures are never a locked test, so a base that keeps no filter is said only in the overlap note.
+ */
+function heldOutRecords(base: LoadedPackage, checked: Checked, decoded: readonly string[]): { scored: string[]; seenByBase?: SeenByBase; notLockedTest?: string } {
+  const { ids, summary } = seenByBaseOf(base, checked, decoded.length, true);
+  const scored = decoded.filter((id) => !ids.has(id));
+  if (scored.length === 0) return { scored: [...decoded], notLockedTest: heldOutAllSeenNote(base.manifest.name, decoded.length) };
+  return { scored, ...(summary ? { seenByBase: summary } : {}) };
 }
 
 /** The base model's probabilities for the fine-tuned classes it also outputs (by name), at its own temperature and thresholds. */

@@ -22,6 +22,9 @@ import { heldOutInScope } from './fold-scope';
 import { JudgedRecords } from '../judged-records';
 import { FolderRecords } from '../rate-copy-search';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
+import type { ModelManifest } from '../package/manifest';
+import { heldOutAllSeenNote, heldOutSeenNote, seenByBaseAmong, unknownBaseOfCv } from './finetune-closing';
+import { counted } from '../../contract/counted';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
   readonly folds: number;
@@ -43,6 +46,33 @@ export interface FinetuneFoldOutcome {
   readonly outOfScope: OutOfScopeSummary;
   /** Validation records outside the base's intended input: the fold's epoch and operating point were chosen on the others (absent where not counted). */
   readonly validationOutOfScope?: OutOfScopeSummary;
+  /**
+   * Held-out records within the intended input that the base (or a base of it) trained or validated
+   * on: left out of the fold's figures and the pooled ones (`leftOut`), or, where it saw every
+   * one, scored all the same and said to be optimistic. Absent where it saw none.
+   */
+  readonly seenByBase?: FoldSeenByBase;
+}
+
+/** A fold's held-out records its base saw: how many, the first three, whether left out, and the note. */
+export interface FoldSeenByBase {
+  readonly count: number;
+  readonly ids: string[];
+  readonly leftOut: boolean;
+  readonly note: string;
+}
+
+/**
+ * What the estimate holds of the records the base saw, over every fold: how many were found
+ * (`count`; null where the base, or a base of it, keeps no filter, so it cannot be told), how many
+ * of them were left out, and the note the report prints with the pooled figures.
+ */
+export interface CvSeenByBase {
+  readonly count: number | null;
+  readonly leftOut: number;
+  /** True where some were scored all the same (a fold whose every held-out record the base saw) or whether it saw them is unknown: the estimate is then optimistic, or may be. */
+  readonly optimistic: boolean;
+  readonly note: string;
 }
 
 /** The K-fold estimate, in the shape `ecg train --cv` reports (cv-print.ts prints both). */
@@ -56,6 +86,8 @@ export interface FinetuneCvResult extends CvSummary {
   readonly dataset: string;
   readonly classes: string[];
   readonly folds: FinetuneFoldOutcome[];
+  /** The held-out records the base saw, over every fold; null where it saw none. */
+  readonly seenByBase: CvSeenByBase | null;
   readonly cancelled: boolean;
   /** The folder holding fold-NN and cv.json. */
   readonly out: string;
@@ -70,7 +102,7 @@ export interface FinetuneCvResult extends CvSummary {
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
  * holds its test rows before training: a fold with none of them is refused now.
  */
-async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore }> {
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
@@ -85,7 +117,7 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
   await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal, judged);
   // Shared once, so that the folds' views hand their workers one buffer rather than each packing a copy of it.
   if (resolveWorkers(options.workers) > 1) decoded.share();
-  return { copies, copiesKept: plan.copiesKept ?? null, decoded };
+  return { copies, copiesKept: plan.copiesKept ?? null, decoded, manifest };
 }
 
 /**
@@ -98,7 +130,8 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   await mkdir(options.workDir, { recursive: true });
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
-  const { copies, copiesKept, decoded } = await checkBeforeFolds(options, context, judged);
+  const { copies, copiesKept, decoded, manifest: baseManifest } = await checkBeforeFolds(options, context, judged);
+  const base = { manifest: baseManifest };
   // Every fold's closing evaluation searches the same data folder for copies at other rates: its records are decoded once, by the first.
   const folderRecords = options.folderRecords ?? new FolderRecords();
   const predictions: FoldPredictions[] = [];
@@ -122,6 +155,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     }
     const loaded = await loadPackage(out);
     let outOfScope: OutOfScopeSummary;
+    let seenByBase: FoldSeenByBase | undefined;
     try {
       const indexed = await indexDataset(foldSpec, loaded.manifest.preprocessing, false);
       if (fold === 1) {
@@ -135,7 +169,11 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       // Scored as `ecg evaluate` scores a split (and as the fold's own closing evaluation did): only the records its model is for.
       const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal, judged);
       outOfScope = outOfScopeSummary(scope.outOfScope);
-      const scored = await scoreItems(loaded, scope.items, { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, context);
+      // The held-out records the base saw are in no figure, as the fold's closing evaluation left them out: the estimate would be optimistic on them.
+      const seen = await seenByBaseAmong(base, indexed, decoded, scope.items.map((i) => i.id), context.signal, folderRecords);
+      seenByBase = foldSeenByBase(baseManifest.name, seen, scope.items.length);
+      const leftOut = new Set(seenByBase?.leftOut ? seen : []);
+      const scored = await scoreItems(loaded, scope.items.filter((i) => !leftOut.has(i.id)), { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, context);
       predictions.push({
         fold,
         ids: scored.kept.map((i) => i.id),
@@ -150,10 +188,43 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // A fold's closing comparison is kept under its cvFold (as its held-out rows'), not as a locked test's.
     const overlap = (r.manifest.provenance.cvFold?.comparison ?? r.manifest.provenance.comparison)?.overlap;
     const validationOutOfScope = r.manifest.provenance.validation.outOfScope;
-    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(validationOutOfScope ? { validationOutOfScope } : {}), ...(overlap ? { overlap } : {}) });
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(validationOutOfScope ? { validationOutOfScope } : {}), ...(overlap ? { overlap } : {}), ...(seenByBase ? { seenByBase } : {}) });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
-  const result: FinetuneCvResult = { ...summariseFolds(predictions, classes), k: options.folds, ...plan, copiesKept, dataset, classes, folds, cancelled, out: options.workDir };
+  const pooled = summariseFolds(predictions, classes);
+  const seenByBase = cvSeenByBase(base, folds, predictions.reduce((n, p) => n + p.ids.length, 0));
+  if (seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${seenByBase.optimistic ? 'warning' : 'note'}: ${seenByBase.note}` });
+  const result: FinetuneCvResult = { ...pooled, k: options.folds, ...plan, copiesKept, dataset, classes, folds, seenByBase, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return result;
+}
+
+/** A fold's held-out records its base saw (`seen`, of `heldOut`): left out, or, where that would leave none, scored and said to be optimistic. */
+function foldSeenByBase(baseName: string, seen: readonly string[], heldOut: number): FoldSeenByBase | undefined {
+  if (seen.length === 0) return undefined;
+  const all = seen.length === heldOut;
+  return { count: seen.length, ids: seen.slice(0, 3), leftOut: !all, note: all ? heldOutAllSeenNote(baseName, heldOut) : heldOutSeenNote(baseName, seen, heldOut) };
+}
+
+/**
+ * The estimate's word on the records its base saw, over every fold, as the closing evaluation
+ * gives its locked test's: how many were left out (by fold), which folds were scored all the same
+ * (every held-out record seen), and, where the base or a base of it keeps no filter, that the
+ * estimate may include records it saw. Null where the base saw none it could tell of.
+ */
+function cvSeenByBase(base: { manifest: ModelManifest }, folds: readonly FinetuneFoldOutcome[], scored: number): CvSeenByBase | null {
+  const { name } = base.manifest;
+  const seen = folds.filter((f) => f.seenByBase);
+  const count = seen.reduce((n, f) => n + (f.seenByBase?.count ?? 0), 0);
+  const leftOutFolds = seen.filter((f) => f.seenByBase?.leftOut);
+  const leftOut = leftOutFolds.reduce((n, f) => n + (f.seenByBase?.count ?? 0), 0);
+  const scoredFolds = seen.filter((f) => !f.seenByBase?.leftOut);
+  const parts = [
+    ...(leftOut > 0 ? [`the pooled figures cover only the held-out records ${name} (the base the folds' weights started from) and its bases never trained or validated on; ${leftOut} of ${scored + leftOut} left out (${leftOutFolds.map((f) => `fold ${f.fold}: ${f.seenByBase?.count}`).join(', ')}), as figures on records the model saw are optimistic`] : []),
+    ...(scoredFolds.length > 0 ? [`${scoredFolds.map((f) => `fold ${f.fold}'s ${counted(f.seenByBase?.count ?? 0, 'held-out record')}`).join(' and ')}, every one seen by ${name} or its bases, ${scoredFolds.length === 1 ? 'is' : 'are'} scored all the same (leaving them out would leave the fold none), so the estimate is optimistic`] : []),
+  ];
+  const unknown = unknownBaseOfCv(base);
+  if (unknown) parts.push(unknown);
+  if (parts.length === 0) return null;
+  return { count: unknown ? null : count, leftOut, optimistic: scoredFolds.length > 0 || unknown !== null, note: parts.join('; ') };
 }

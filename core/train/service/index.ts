@@ -126,7 +126,7 @@ export class TrainingService {
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
       const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
-      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci } } : undefined;
+      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci }, seenByBase: cv.seenByBase } : undefined;
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
       const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
