@@ -100,6 +100,16 @@ export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
  * A fine-tuning's closing test records that its base (or a base of the base) trained or validated
  * on, left out of its figures: how many, the first three by id, and the note said beside the figures.
  */
+/**
+ * The fine-tuning form's checkbox for a fine-tuning whose every locked test record its base saw
+ * (refused otherwise), named so by the refusal the app shows: the engine's words name the control
+ * of whoever asked (the app's, this; the CLI's, its flag).
+ */
+export const allowTestSeenByBaseLabel = 'Fine-tune even if the base model trained on every test record';
+export const allowTestSeenByBaseHint = 'Its test figures are then kept as no locked test, and the model cannot be promoted on them; evaluate it on other records later.';
+/** How the engine's refusal names the app's control. */
+export const allowTestSeenByBaseInApp = `tick "${allowTestSeenByBaseLabel}" under the fine-tuning form's Advanced settings`;
+
 export const SeenByBaseSchema = z.object({ count: z.number().int().positive(), ids: z.array(z.string()).max(3), note: z.string() });
 export type SeenByBase = z.infer<typeof SeenByBaseSchema>;
 
@@ -552,7 +562,19 @@ export const trainingChannels = {
   'train:finetune': {
     /** crossValidation: K-fold cross-validate the same fine-tuning on the data first (patient-grouped folds), then train the final model. */
     // workers: data-parallel worker threads (core/parallel); absent = the engine's default, cores − 1.
-    request: z.object({ baseModelId: z.string().min(1).max(200), dataset: DatasetSpecSchema, mode: z.enum(['head', 'full', 'scratch']).optional(), name, settings: TrainSettingsSchema.default({}), crossValidation: z.number().int().min(3).max(20).optional(), workers: z.number().int().min(1).max(64).optional() }).strict(),
+    // allowTestSeenByBase: fine-tune even when every locked test record is among the base's training and validation records (the form's allowTestSeenByBaseLabel; ecg finetune --allow-test-seen-by-base).
+    request: z
+      .object({
+        baseModelId: z.string().min(1).max(200),
+        dataset: DatasetSpecSchema,
+        mode: z.enum(['head', 'full', 'scratch']).optional(),
+        name,
+        settings: TrainSettingsSchema.default({}),
+        crossValidation: z.number().int().min(3).max(20).optional(),
+        workers: z.number().int().min(1).max(64).optional(),
+        allowTestSeenByBase: z.boolean().optional(),
+      })
+      .strict(),
     response: z.object({ jobId: JobId }),
   },
   /**

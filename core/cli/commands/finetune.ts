@@ -150,6 +150,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
       ...(values.name ? { name: values.name } : {}),
       ...(values['force-memory'] ? { forceMemory: true } : {}),
       ...(values['allow-test-seen-by-base'] ? { allowTestSeenByBase: true } : {}),
+      allowTestSeenControl: 'ecg finetune --allow-test-seen-by-base',
     };
     const context = { signal: interruptSignal(io), onProgress: progressPrinter(io, values.quiet) };
     if (cv) return crossValidate({ ...common, ...cv, workDir: path.resolve(values.out) }, Boolean(values.json), io, context);

@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closingLines } from '../../cli/commands/finetune';
+import { closingLines, finetuneCommand } from '../../cli/commands/finetune';
+import { capture } from '../../test/cli-io';
 import { modelCardLines } from '../../cli/commands/model-inspect';
 import { ModelDetailSchema } from '../../contract/clinic-schemas';
 import { loadPtbxl } from '../../data/ptbxl';
@@ -119,15 +120,18 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     await expect(finetuneJob(options, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) })).rejects.toMatchObject({
       code: 'E_VALIDATION',
       message: expect.stringMatching(
-        new RegExp(`^ptbxl.*: every one of the 2 test records within the model's intended input is among the training and validation records of ${starterName} \\(the base this model's weights start from\\) or its bases, by content \\(.*\\)\\. .*Nothing was trained\\. Give the test split records neither ${starterName} nor its bases trained or validated on .*; or, to fine-tune all the same and evaluate the model on other records later, ecg finetune --allow-test-seen-by-base$`),
+        new RegExp(`^ptbxl.*: every one of the 2 test records within the model's intended input is among the training and validation records of ${starterName} \\(the base this model's weights start from\\) or its bases, by content \\(.*\\)\\. .*Nothing was trained\\. Give the test split records neither ${starterName} nor its bases trained or validated on .*; or, to fine-tune all the same and evaluate the model on other records later, ask for it \\(allowTestSeenByBase\\), its figures then kept as no locked test$`),
       ),
     });
     expect(phases.some((m) => m.startsWith('head fine-tuning of'))).toBe(false);
     expect(existsSync(out)).toBe(false);
+    // ecg finetune names its own flag (the app its form's checkbox: core/train/service/finetune-test-seen.test.ts).
+    const cli = ['--base', starterDir, '--data', root, '--out', out, '--mode', 'head', '--epochs', '1', '--min-examples', '1,1', '--backend', 'cpu', '--workers', '1', '--quiet'];
+    await expect(finetuneCommand.run(cli, capture())).rejects.toMatchObject({ message: expect.stringMatching(/; or, to fine-tune all the same and evaluate the model on other records later, ecg finetune --allow-test-seen-by-base$/) });
     // Asked all the same: warned of as it starts, then its figures kept as no locked test.
     phases.length = 0;
     const r = await finetuneJob({ ...options, allowTestSeenByBase: true }, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) });
-    const warned = phases.findIndex((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same \(--allow-test-seen-by-base\)$/.test(m));
+    const warned = phases.findIndex((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same, as asked$/.test(m));
     expect(warned).toBeGreaterThan(-1);
     expect(warned).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
     expect(r.manifest.provenance.test?.notLockedTest).toMatch(/^not a locked test: every one of the 2 test records is among the training and validation records of /);

@@ -43,6 +43,18 @@ export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingMode
 }
 
 /**
+ * Whether a fine-tuning whose every test record its base saw goes ahead all the same, and how its
+ * caller's user asks for that (the CLI's flag, the app's checkbox), as the refusal names it.
+ */
+export interface AllowAllSeen {
+  readonly allow: boolean;
+  readonly control?: string;
+}
+
+/** The refusal's words where the caller names no control of its own. */
+const genericAllowControl = 'ask for it (allowTestSeenByBase), its figures then kept as no locked test';
+
+/**
  * Before training, what the closing evaluation will find of the base's overlap with the test rows,
  * by the exact content hashes of the test rows within the intended input (`testRows`, hashed
  * before training for the copy check): the same rule closingRecords applies after it, which hours
@@ -53,7 +65,7 @@ export async function assertTestRowsInScope(dataset: Dataset, tuned: ClosingMode
  * Nothing for a cross-validation fold, whose held-out records the base saw are left out at the end
  * (heldOutRecords), or scored all the same and said to be optimistic where it saw every one.
  */
-export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen = false): void {
+export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen: AllowAllSeen = { allow: false }): void {
   if (dataset.cvFold || testRows.length === 0) return;
   const { name } = base.manifest;
   const unknown = unknownBaseNote(base);
@@ -68,14 +80,14 @@ export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, test
   const ids = testRows.filter((r) => seen.has(r.hash)).map((r) => r.id);
   if (ids.length === testRows.length) {
     const why = `${dataset.name}: ${everyOneOf(testRows.length, 'test record')} within the model's intended input is among the training and validation records of ${name} (the base this model's weights start from) or its bases, by content (${firstIds(ids)}). A locked test holds no record the model saw: the closing evaluation, which leaves such records out, would have none left, and its figures on them would be optimistic and no locked test, so the fine-tuned model could not be promoted on them`;
-    // Asked for all the same (ecg finetune --allow-test-seen-by-base): said as the job starts, and again with its figures.
-    if (allowAllSeen) {
-      context.onProgress?.({ kind: 'phase', phase: 'loading', message: `warning: ${why}; fine-tuning all the same (--allow-test-seen-by-base)` });
+    // Asked for all the same (ecg finetune --allow-test-seen-by-base, the app's checkbox): said as the job starts, and again with its figures.
+    if (allowAllSeen.allow) {
+      context.onProgress?.({ kind: 'phase', phase: 'loading', message: `warning: ${why}; fine-tuning all the same, as asked` });
       return;
     }
     throw new EinthovenError(
       'E_VALIDATION',
-      `${why}. Nothing was trained. Give the test split records neither ${name} nor its bases trained or validated on (on ${name}'s own data, its test split; otherwise other patients' ECGs), in the labels' split column or with --test-labels; or, to fine-tune all the same and evaluate the model on other records later, ecg finetune --allow-test-seen-by-base`,
+      `${why}. Nothing was trained. Give the test split records neither ${name} nor its bases trained or validated on (on ${name}'s own data, its test split; otherwise other patients' ECGs), in the labels' split column or with --test-labels; or, to fine-tune all the same and evaluate the model on other records later, ${allowAllSeen.control ?? genericAllowControl}`,
     );
   }
   if (ids.length > 0) {

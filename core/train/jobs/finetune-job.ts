@@ -80,6 +80,12 @@ export interface FinetuneJobOptions {
    * (`--allow-test-seen-by-base`): its closing figures are then kept as no locked test, with a warning.
    */
   readonly allowTestSeenByBase?: boolean;
+  /**
+   * How the caller's user asks for allowTestSeenByBase, as the refusal names it ("ecg finetune
+   * --allow-test-seen-by-base", the app's checkbox): an app user cannot give a CLI flag. Absent:
+   * named generically.
+   */
+  readonly allowTestSeenControl?: string;
   readonly name?: string;
   readonly description?: string;
   /** The verdicts on the records reached before this fine-tuning by the job it is part of (a cross-validation's), given again where they stand. */
@@ -218,7 +224,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const copiesChecked = await refuseTestCopies(prepared, context);
     prepared = copiesChecked.prepared;
     // What the closing evaluation would find of the base's records among the test rows, found before training, not after it.
-    if (inScope) checkTestAgainstBase(base, prepared.dataset, copiesChecked.test.filter((r) => inScope.has(r.id)), context, options.allowTestSeenByBase === true);
+    if (inScope) checkTestAgainstBase(base, prepared.dataset, copiesChecked.test.filter((r) => inScope.has(r.id)), context, { allow: options.allowTestSeenByBase === true, ...(options.allowTestSeenControl ? { control: options.allowTestSeenControl } : {}) });
   } catch (error) {
     base.model.dispose();
     throw error;

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { outOfScopeSummary } from '../evaluation-scope';
-import { TrainingResultSchema, type ActiveTrainingJob, type OutOfScopeSummary, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
+import { allowTestSeenByBaseInApp, TrainingResultSchema, type ActiveTrainingJob, type OutOfScopeSummary, type TrainFinished, type TrainingResult, type TrainProgressEvent } from '../../contract/training-schemas';
 import { BackgroundJobs } from '../../background-jobs';
 import { EinthovenError } from '../../errors';
 import { jsonSafe } from '../finalize';
@@ -117,7 +117,7 @@ export class TrainingService {
     });
   }
 
-  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined; workers?: number | undefined }): Promise<string> {
+  async startFinetune(request: { baseModelId: string; dataset: DatasetSpec; mode?: FinetuneMode | undefined; name: string; settings: TrainConfigInput; crossValidation?: number | undefined; workers?: number | undefined; allowTestSeenByBase?: boolean | undefined }): Promise<string> {
     const entry = await this.models.find(request.baseModelId);
     // Refused at once, not as a failed job: the app's base list leaves fusion packages out, this says why to any other caller.
     refuseFusionAsPlainModel(entry.manifest);
@@ -128,7 +128,9 @@ export class TrainingService {
       const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
       const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci }, seenByBase: cv.seenByBase } : undefined;
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
-      const r = await finetuneJob({ ...common, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      // The refusal of a test split the base saw whole names the app's checkbox, not the CLI's flag: the app asks here.
+      const allow = { ...(request.allowTestSeenByBase ? { allowTestSeenByBase: true } : {}), allowTestSeenControl: allowTestSeenByBaseInApp };
+      const r = await finetuneJob({ ...common, ...allow, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
       const { test, comparison, validation } = r.manifest.provenance;
       return asResult({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { channels } from '../../../../core/contract/channels';
 import { batchSizeOf, datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
@@ -36,6 +37,15 @@ describe('fine-tuning form', () => {
     expect(validateForm({ ...form, posWeight: '3' }, []).posWeight).toMatch(/BCE loss only/);
     expect(validateForm({ ...form, loss: 'bce', posWeight: '2, -1' }, []).posWeight).toMatch(/positive numbers/);
     expect(validateForm({ ...form, loss: 'bce', posWeight: '2, 4' }, [])).toEqual({});
+  });
+
+  it('asks to fine-tune all the same on a test split its base saw whole only where the box is ticked, off by default', () => {
+    expect(settingDefaults.allowTestSeenByBase).toBe(false);
+    expect(requestOf(form)).not.toHaveProperty('allowTestSeenByBase');
+    const request = requestOf({ ...form, allowTestSeenByBase: true });
+    expect(request.allowTestSeenByBase).toBe(true);
+    // What the engine's contract takes: a request it refused as an unknown key would never reach the job.
+    expect(channels['train:finetune'].request.parse(request).allowTestSeenByBase).toBe(true);
   });
 
   it('asks for cross-validation with 3 to 20 folds, or none', () => {

@@ -27,13 +27,18 @@ export interface FinetuneForm {
   crossValidation: string;
   /** Worker threads; empty: the engine's default (every core but one). */
   workers: string;
+  /**
+   * Advanced: fine-tune even when every locked test record is among the base's training and
+   * validation records (refused otherwise); its figures are then kept as no locked test. Off by default.
+   */
+  allowTestSeenByBase: boolean;
 }
 
 export type FinetuneRequest = RequestOf<'train:finetune'>;
 export type FieldErrors = Partial<Record<keyof FinetuneForm, string>>;
 
 /** The engine's defaults (core/train/config.ts); the learning rate defaults to the base model's. */
-export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: String(defaultMinExamples.train), minVal: String(defaultMinExamples.val), loss: 'focal', posWeight: '', crossValidation: '', workers: '' } as const;
+export const settingDefaults = { epochs: '50', batchSize: '64', patience: '10', learningRate: '0.0002', minTrain: String(defaultMinExamples.train), minVal: String(defaultMinExamples.val), loss: 'focal', posWeight: '', crossValidation: '', workers: '', allowTestSeenByBase: false } as const;
 
 /** The engine's default worker count for a training loop on this computer (the contract's rule: the app keeps one core). */
 export function defaultWorkers(batchSize: number, cores: number = globalThis.navigator?.hardwareConcurrency ?? 2): number {
@@ -152,6 +157,7 @@ export function requestOf(form: FinetuneForm): FinetuneRequest {
     },
     ...(form.crossValidation.trim() !== '' ? { crossValidation: Number(form.crossValidation) } : {}),
     ...(form.workers.trim() === '' ? {} : { workers: Number(form.workers) }),
+    ...(form.allowTestSeenByBase ? { allowTestSeenByBase: true } : {}),
   };
 }
 
