@@ -97,10 +97,6 @@ export const OutOfScopeSchema = z.object({
 export type OutOfScopeSummary = z.infer<typeof OutOfScopeSchema>;
 
 /**
- * A fine-tuning's closing test records that its base (or a base of the base) trained or validated
- * on, left out of its figures: how many, the first three by id, and the note said beside the figures.
- */
-/**
  * The fine-tuning form's checkbox for a fine-tuning whose every locked test record its base saw
  * (refused otherwise), named so by the refusal the app shows: the engine's words name the control
  * of whoever asked (the app's, this; the CLI's, its flag).
@@ -110,6 +106,10 @@ export const allowTestSeenByBaseHint = 'Its test figures are then kept as no loc
 /** How the engine's refusal names the app's control. */
 export const allowTestSeenByBaseInApp = `tick "${allowTestSeenByBaseLabel}" under the fine-tuning form's Advanced settings`;
 
+/**
+ * A fine-tuning's closing test records that its base (or a base of the base) trained or validated
+ * on, left out of its figures: how many, the first three by id, and the note said beside the figures.
+ */
 export const SeenByBaseSchema = z.object({ count: z.number().int().positive(), ids: z.array(z.string()).max(3), note: z.string() });
 export type SeenByBase = z.infer<typeof SeenByBaseSchema>;
 
