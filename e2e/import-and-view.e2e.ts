@@ -23,6 +23,10 @@ describe('browser mode: first start, import, view', () => {
     const rows = app.page.getByTestId('record-row');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(5);
+    // Each says it is a bundled public sample, not a patient's ECG, where the reader picks a record.
+    const marks = app.page.getByTestId('record-demonstration');
+    expect(await marks.allTextContents()).toEqual(Array.from({ length: 5 }, () => 'Demonstration sample'));
+    expect(await marks.first().getAttribute('title')).toMatch(/public PTB-XL record .*not a patient's ECG/);
     const traces = app.page.getByTestId('ecg-plot').getByTestId('lead-trace');
     await traces.first().waitFor();
     expect(await traces.count()).toBe(12);
@@ -38,6 +42,7 @@ describe('browser mode: first start, import, view', () => {
     await expect.poll(() => app.page.getByTestId('record-row').count()).toBe(6);
     const listed = app.page.getByTestId('record-row').filter({ hasText: '00131_hr' });
     expect(await listed.count()).toBe(1);
+    expect(await listed.getByTestId('record-demonstration').count()).toBe(0);
     const id = await listed.getAttribute('data-record-id');
     const plot = app.page.getByTestId('ecg-plot');
     await expect.poll(() => plot.getAttribute('data-record-id')).toBe(id);

@@ -43,6 +43,11 @@ export const RecordSummarySchema = z.object({
   /** How many notes the tracing carries (those taken back not counted). */
   notes: z.number().int().nonnegative(),
   /**
+   * One of the bundled PTB-XL samples a first start imports (core/db/demonstration-records.ts): a
+   * public record, not a patient here. The worklist marks it, as ecg list does.
+   */
+  demonstration: z.boolean(),
+  /**
    * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
    * the operating point that flagged it (or, under the uncertainty sort, that it sits above or below), so a ranked list
    * says what it ranks by. Absent where that model has no usable prediction on the record.

@@ -3,6 +3,7 @@ import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { RemovedWithRecord } from '../contract/viewer-schemas';
 import type { Db } from './database';
+import { demonstrationRecordSql } from './demonstration-records';
 import { storedIdentityHmac } from './row-digests';
 import { classJsonPath, correctionInForce, notesInForce, worklistOrder, worklistWhere } from './worklist';
 
@@ -29,13 +30,16 @@ interface RecordRow {
   /** JSON {reader, at} of the correction in force, or null. */
   corrected: string | null;
   notes: number;
+  /** 1 for a bundled demonstration sample, else 0 (SQLite's boolean). */
+  demonstration: number;
 }
 
 const summaryColumns = `r.id, r.content_hash, r.source_path, r.format, r.fs, r.n_samples, r.leads, r.missing_leads,
   r.patient_id, r.patient_name, r.patient_sex, r.patient_age_years, r.patient_birth_date, r.recorded_at,
   r.statements, r.warnings, r.imported_at, o.reader AS confirmed_reader, o.confirmed_at,
   (SELECT json_object('reader', c.reader, 'at', c.corrected_at) ${correctionInForce}) AS corrected,
-  (SELECT count(*) ${notesInForce}) AS notes`;
+  (SELECT count(*) ${notesInForce}) AS notes,
+  ${demonstrationRecordSql} AS demonstration`;
 
 /** Each record with its current reading (the newest overread), if any. */
 const withReading = 'records r LEFT JOIN overreads o ON o.id = (SELECT max(id) FROM overreads WHERE record_id = r.id)';
@@ -275,6 +279,7 @@ function toSummary(row: RecordRow): RecordSummary {
     confirmed: row.confirmed_reader !== null && row.confirmed_at !== null ? { reader: row.confirmed_reader, at: row.confirmed_at } : null,
     corrected: row.corrected === null ? null : (JSON.parse(row.corrected) as { reader: string; at: string }),
     notes: row.notes,
+    demonstration: row.demonstration === 1,
   };
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobFinished } from '../contract/channels';
-import type { RecordDetail } from '../contract/schemas';
+import type { RecordDetail, RecordSummary } from '../contract/schemas';
+import { seedWorklist } from '../test/worklist-seed';
 import { Engine } from './engine';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -146,6 +147,18 @@ describe('engine', () => {
     expect(await engine.seedSamplesOnce()).toBe(5);
     expect(await engine.seedSamplesOnce()).toBe(0);
     expect(engine.records.count()).toBe(5);
+  });
+
+  // The worklist row is where a reader meets a record: a public PTB-XL sample must not pass there for a patient's ECG.
+  it('marks the seeded samples as demonstration records in the worklist, and a user\'s import not', async () => {
+    const engine = newEngine(true);
+    await engine.seedSamplesOnce();
+    const site = seedWorklist(engine.db, 1).ids;
+    const listed = await engine.handle('records:list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const { items } = listed.value as { items: RecordSummary[] };
+    expect(items.filter((r) => r.demonstration).map((r) => r.sourcePath)).toEqual(Array.from({ length: 5 }, () => expect.stringMatching(/^samples\/ptbxl\//)));
+    expect(items.filter((r) => !r.demonstration).map((r) => r.id)).toEqual(site);
   });
 
   it('tells every window when what a worklist shows changed: an import ended, a note added; not for a read', async () => {

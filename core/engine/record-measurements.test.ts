@@ -32,6 +32,7 @@ function flatRecord(id: number, contentHash = `hash-${id}`): RecordDetail {
     confirmed: null,
     corrected: null,
     notes: 0,
+    demonstration: false,
     signals: [new Float32Array(750), new Float32Array(750)],
     statements: [],
     warnings: [],

@@ -11,7 +11,6 @@ import { probabilityText } from './predict';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
 import { textColumn } from '../text-column';
-import { demonstrationRecordIds } from '../../db/demonstration-records';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -98,8 +97,7 @@ Options:
         return 0;
       }
       io.stdout(`${page.total} record(s)`);
-      const demonstration = demonstrationRecordIds(engine.db);
-      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r, demonstration)}\t${flaggedColumn(r, request.value.sort)}${textColumn(r.sourcePath)}`);
+      for (const r of page.items) io.stdout(`${r.id}\t${r.format}\t${r.fs} Hz\t${r.leads.length} leads\t${(r.nSamples / r.fs).toFixed(1)} s\t${statusColumn(r)}\t${flaggedColumn(r, request.value.sort)}${textColumn(r.sourcePath)}`);
       return 0;
     } catch (error) {
       // The list's own queries, outside the engine's dispatch: a SQLite error names this file, not "the Einthoven database".
@@ -114,8 +112,8 @@ Options:
  * The reading, and what readers changed or added: a corrected PR must not pass for the program's.
  * A bundled demonstration sample says so first: it is a public PTB-XL record, not a patient here.
  */
-function statusColumn(r: RecordSummary, demonstration: ReadonlySet<number>): string {
-  const parts = demonstration.has(r.id) ? ['demonstration record (bundled PTB-XL sample, not a patient)'] : [];
+function statusColumn(r: RecordSummary): string {
+  const parts = r.demonstration ? ['demonstration record (bundled PTB-XL sample, not a patient)'] : [];
   parts.push(r.confirmed ? `confirmed by ${textColumn(r.confirmed.reader)}` : 'unconfirmed');
   if (r.corrected) parts.push(`fiducials corrected by ${textColumn(r.corrected.reader)}`);
   if (r.notes > 0) parts.push(counted(r.notes, 'note'));

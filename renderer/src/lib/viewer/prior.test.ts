@@ -4,7 +4,7 @@ import type { RecordMeasurements } from '../../../../core/contract/viewer-schema
 import { compareWithPrior, previousEcg } from './prior';
 
 const summary = (id: number, recordedAt: string | null, importedAt = '2026-11-01T00:00:00.000Z'): RecordSummary => ({
-  id, contentHash: `h${id}`, sourcePath: `${id}.xml`, format: 'muse-xml', fs: 500, nSamples: 5000, leads: [], patient: { id: 'P1' }, recordedAt, importedAt, confirmed: null, corrected: null, notes: 0,
+  id, contentHash: `h${id}`, sourcePath: `${id}.xml`, format: 'muse-xml', fs: 500, nSamples: 5000, leads: [], patient: { id: 'P1' }, recordedAt, importedAt, confirmed: null, corrected: null, notes: 0, demonstration: false,
 });
 
 function measured(values: { hr: number; qrs: number | null; qtc: number; axis: number }): RecordMeasurements {
