@@ -180,8 +180,11 @@ describe('browser mode: physician reading and the worklist', () => {
     expect(await page.getByTestId('finetune-from-readings-progress').count()).toBe(0);
     // Enabled again once the data check the export starts has answered.
     await expect.poll(() => page.getByTestId('finetune-from-readings').isEnabled()).toBe(true);
-    // SR + SBRAD, AFIB and SR alone say nothing about the five classes: left out, not taken as negatives.
-    expect(await summary.textContent()).toMatch(/^1 record from signed readings \(NORM 1; splits train \d, validation \d, locked test \d\); 3 readings without a diagnostic statement left out\.$/);
+    // The older MUSE record's SR + SBRAD says nothing about the five classes: left out, not taken as a negative. The two
+    // readings signed on bundled samples (the first record, then AFIB on the next) are no site labels: counted apart.
+    expect(await summary.textContent()).toMatch(
+      /^1 record from signed readings \(NORM 1; splits train \d, validation \d, locked test \d\); 1 reading without a diagnostic statement left out; 2 readings of the bundled demonstration records left out\.$/,
+    );
     const folder = await page.getByTestId('finetune-data').inputValue();
     expect(folder.startsWith(path.join(dataDir, 'exports', 'readings-dataset-'))).toBe(true);
     expect(await page.getByTestId('finetune-labels').inputValue()).toBe(path.join(folder, 'labels.csv'));
@@ -200,12 +203,12 @@ describe('browser mode: physician reading and the worklist', () => {
     expect(await page.getByTestId('finetune-from-readings-task').textContent()).toContain('the CPSC 2018 rhythm and conduction classes');
     await page.getByTestId('finetune-from-readings').click();
     await expect.poll(() => summary.textContent()).toMatch(
-      // The AF reading, left out of the superclass export, was signed with a model's prediction on screen: said here.
-      /^4 records from signed readings \(SNR 1, AF 1, negative for every class 2; splits train \d, validation \d, locked test \d\); 1 signed with a model's prediction on screen, whose labels may lean towards that model\.$/,
+      // The AF reading (and the first), signed on bundled samples, stay out of this export too.
+      /^2 records from signed readings \(SNR 1, negative for every class 1; splits train \d, validation \d, locked test \d\); 2 readings of the bundled demonstration records left out\.$/,
     );
     const cpscFolder = await page.getByTestId('finetune-data').inputValue();
     expect(cpscFolder).not.toBe(folder);
-    expect(readFileSync(path.join(cpscFolder, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(',')[1]).sort()).toEqual(['-', '-', 'AF', 'SNR']);
+    expect(readFileSync(path.join(cpscFolder, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(',')[1]).sort()).toEqual(['-', 'SNR']);
     await page.getByTestId('nav-viewer').click();
   });
 
