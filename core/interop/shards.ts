@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeRecordFiles, recordToLeadSignal } from '../data/records';
@@ -118,10 +118,25 @@ function fixedLength(pipeline: PipelineConfig): number {
   return pad.length;
 }
 
+/**
+ * Refuses, unread, what is not a regular file where a shard folder has one (a missing file is left to the read's own
+ * error): a FIFO put in its place blocked the read, and the thread with it, until something wrote to it; a device
+ * (size 0 to stat) was read without bound. As the record and package readers refuse them.
+ */
+function refuseIrregular(file: string): void {
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (info && !info.isFile()) throw new EinthovenError('E_VALIDATION', `${file}: not a regular file (a folder, device, pipe or socket); nothing was read from it`);
+}
+
+function readRegularFile(file: string): Buffer {
+  refuseIrregular(file);
+  return readFileSync(file);
+}
+
 /** Records of a split read back one shard at a time (bounded memory), as leads × samples. */
 export function* shardRecords(dir: string, split: ShardSplit): Generator<Float32Array[]> {
   for (const shard of split.shards) {
-    const { data, shape } = decodeNpy(new Uint8Array(readFileSync(path.join(dir, shard.x))), shard.x);
+    const { data, shape } = decodeNpy(new Uint8Array(readRegularFile(path.join(dir, shard.x))), shard.x);
     const [n, leads, length] = shape as [number, number, number];
     for (let i = 0; i < n; i++) yield Array.from({ length: leads }, (_, l) => data.subarray((i * leads + l) * length, (i * leads + l + 1) * length));
   }
@@ -186,9 +201,11 @@ export async function exportShards(options: ExportShardsOptions): Promise<ShardI
 
 /** Reads and checks a shard folder's index.json. */
 export function readShardIndex(dir: string): ShardIndex {
+  const file = path.join(dir, 'index.json');
+  refuseIrregular(file);
   let index: ShardIndex;
   try {
-    index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as ShardIndex;
+    index = JSON.parse(readFileSync(file, 'utf8')) as ShardIndex;
   } catch (error) {
     throw new EinthovenError('E_NOT_FOUND', `${dir}: no readable index.json (${error instanceof Error ? error.message : String(error)})`);
   }
