@@ -20,6 +20,8 @@ export interface ImportSource {
   readonly size: number;
   readonly path?: string;
   readonly bytes?: Uint8Array;
+  /** A device, pipe or socket where a file was given or found: listed only to be reported skipped, never opened (a FIFO blocks its reader). */
+  readonly notRegular?: true;
 }
 
 /** One unit of work: a record's files to decode, a file to skip (not an ECG) or one refused outright. */
@@ -75,10 +77,11 @@ export function listSources(paths: readonly string[]): ImportSource[] {
       }
       return;
     }
-    if (!stats.isFile() || seenFiles.has(real)) return;
+    if (seenFiles.has(real)) return;
     seenFiles.add(real);
     if (out.length >= importLimits.maxFiles) throw new EinthovenError('E_TOO_LARGE', `more than ${importLimits.maxFiles} files in one import; import folders separately`);
-    out.push({ name: target, size: stats.size, path: target });
+    // Kept without its path, so nothing sniffs or decodes it: the report says it was skipped, and why.
+    out.push(stats.isFile() ? { name: target, size: stats.size, path: target } : { name: target, size: 0, notRegular: true });
   };
   for (const given of paths) visit(given, true);
   return out;
@@ -148,9 +151,17 @@ function planOrphan(group: Extract<FileGroup, { kind: 'orphan' }>, source: Impor
 
 /**
  * Groups the sources into records by content (a WFDB header claims the files it names) and
- * decides, before any decoding, what is skipped as not being an ECG record at all.
+ * decides, before any decoding, what is skipped as not being an ECG record at all; a device,
+ * pipe or socket is skipped unread, reported after the files.
  */
 export function planImport(sources: readonly ImportSource[]): PlannedItem[] {
+  const notRegular = sources.filter((source) => source.notRegular).map((source): PlannedItem => ({ kind: 'skip', files: [source], reason: notRegularReason }));
+  return [...planFiles(sources.filter((source) => !source.notRegular)), ...notRegular];
+}
+
+const notRegularReason = 'Not a regular file (a device, pipe or socket): nothing was read from it.';
+
+function planFiles(sources: readonly ImportSource[]): PlannedItem[] {
   const bySniffed = new Map<SourceFile, ImportSource>();
   const files = sources.map((source) => {
     let file: SourceFile;

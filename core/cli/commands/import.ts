@@ -17,7 +17,8 @@ export const importCommand: CliCommand = {
 Decodes every record among the given files (folders are read recursively, file by file,
 a linked folder once; a WFDB header brings the signal files it names from its folder) and
 stores it with its audit entry. Content already in the database is a duplicate naming its
-record; files that are not ECG records (notes, licences, annotation files) are skipped.
+record; files that are not ECG records (notes, licences, annotation files) are skipped, and
+devices, pipes and sockets skipped unread, each with its reason.
 Prints one line per record as soon as it is known (a backslash, tab, line break or other control
 character in a file name or reason written as \\\\, \\t, \\n, \\r or \\uXXXX); with --json, one JSON object per line:
 {"files":[…],"status":"imported|duplicate|skipped|rejected","recordId"?,"reason"?,"details"?}.
