@@ -7,6 +7,7 @@ import { EinthovenError } from '../../errors';
 import { readManifest } from '../../train/service/models';
 import type { CliIO } from '../command';
 import { resolveModel } from './model-path';
+import { textColumn } from '../text-column';
 
 type Evaluated = ModelDetail['validationDetail'];
 
@@ -29,9 +30,10 @@ function leftOutLines(e: Evaluated, rows: 'test' | 'held-out' | 'validation'): s
 
 /** Where it came from: fine-tuned, a site operating point or a fusion of another package. */
 function baseLine(base: NonNullable<ModelDetail['provenance']['base']>): string {
-  if (base.mode === 'operating-point') return `  derived from ${base.name} (${base.id}): the same weights, only the operating point refit`;
-  if (base.mode === 'fusion') return `  fusion of ${base.name} (${base.id}): its ECG network, with that model's training; the operating point below is the fusion's own`;
-  return `  fine-tuned from ${base.name} (${base.id}), ${base.mode} mode`;
+  const named = `${textColumn(base.name)} (${textColumn(base.id)})`;
+  if (base.mode === 'operating-point') return `  derived from ${named}: the same weights, only the operating point refit`;
+  if (base.mode === 'fusion') return `  fusion of ${named}: its ECG network, with that model's training; the operating point below is the fusion's own`;
+  return `  fine-tuned from ${named}, ${base.mode} mode`;
 }
 
 /**
@@ -44,8 +46,8 @@ export function modelCardLines(d: ModelDetail): string[] {
   const point = d.operatingPoint;
   const weights = weightsTrainedOnText(d);
   const lines = [
-    `${d.name} (${d.id})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
-    `  dataset ${cardDataset(d).name}: ${modelRecordsText(d)}`,
+    `${textColumn(d.name)} (${textColumn(d.id)})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
+    `  dataset ${textColumn(cardDataset(d).name)}: ${modelRecordsText(d)}`,
     ...(weights ? [`  weights trained on ${weights}`] : []),
     `  split: ${p.split}`,
     ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),

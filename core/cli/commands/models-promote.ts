@@ -8,6 +8,7 @@ import type { CliIO } from '../command';
 import { readManifest } from '../../train/service/models';
 import { bundledModelsDir, resolveModel } from './model-path';
 import { openCliDataDir } from '../data-folder';
+import { textColumn } from '../text-column';
 
 export const promoteUsage = `Usage: ecg models promote MODEL --by NAME --yes [--data-dir DIR] [--json]
 
@@ -32,7 +33,7 @@ function summary(label: string, evaluation: Pick<SiteEvaluation, 'source' | 'n' 
   if (!evaluation) return `${label}: no locked-test evaluation on this site's data`;
   const auc = evaluation.metrics.aucMacro;
   // Which job recorded it, as the app's card says it: a promotion's evidence names its origin.
-  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${evaluation.dataset.name} (${evaluation.dataset.root})${unreadableText(evaluation.unreadable)}${outOfScopeText(evaluation.metrics)}${seenByBaseText(evaluation.metrics)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
+  return `${label}: macro AUC ${typeof auc === 'number' ? auc.toFixed(3) : '—'} on ${evaluation.n} locked test records of ${textColumn(evaluation.dataset.name)} (${textColumn(evaluation.dataset.root)})${unreadableText(evaluation.unreadable)}${outOfScopeText(evaluation.metrics)}${seenByBaseText(evaluation.metrics)}, ${siteEvaluationSourceWords[evaluation.source]}, ${evaluation.createdAt}`;
 }
 
 export async function runPromote(args: string[], io: CliIO): Promise<number> {
@@ -51,8 +52,8 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
     if (!candidate) throw new EinthovenError('E_NOT_FOUND', `${model} (${id}) is not installed: only a bundled model or one in the data folder's models/ can be the default`);
     const current = models.find((m) => m.id === defaultModelId);
     if (!values.json) {
-      io.stdout(summary(`${candidate.id}`, candidate.siteEvaluation));
-      io.stdout(current ? summary(`current default ${current.id}`, current.siteEvaluation) : 'current default: none');
+      io.stdout(summary(textColumn(candidate.id), candidate.siteEvaluation));
+      io.stdout(current ? summary(`current default ${textColumn(current.id)}`, current.siteEvaluation) : 'current default: none');
     }
     if (!values.yes) {
       io.stdout('not promoted: add --yes (and --by NAME) to confirm');
@@ -61,7 +62,7 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
     if (!values.by?.trim()) throw new EinthovenError('E_VALIDATION', '--by NAME is required: who promotes the model is kept in the audit log');
     const promoted = await engine.handle('models:promote', { modelId: candidate.id, promotedBy: values.by, confirmed: true });
     if (!promoted.ok) throw new EinthovenError(promoted.error.code, promoted.error.message);
-    io.stdout(values.json ? JSON.stringify(promoted.value) : `promoted: ${candidate.id} is the default for predictions (previous: ${(promoted.value as { previousDefaultId: string | null }).previousDefaultId ?? 'none'})`);
+    io.stdout(values.json ? JSON.stringify(promoted.value) : `promoted: ${textColumn(candidate.id)} is the default for predictions (previous: ${textColumn((promoted.value as { previousDefaultId: string | null }).previousDefaultId ?? 'none')})`);
     return 0;
   } finally {
     await engine.close();

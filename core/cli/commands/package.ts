@@ -11,6 +11,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { bundledModelsDir, resolveModel } from './model-path';
 import { openCliDataDir } from '../data-folder';
+import { textColumn } from '../text-column';
 
 function fingerprintOfPem(pem: string): string {
   return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
@@ -80,7 +81,7 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
       const { file, signer, fingerprint } = await keygenOnSite(values['data-dir'], values.signer, io.stderr);
-      io.stdout(`created ${file} for ${signer}, fingerprint ${fingerprint}`);
+      io.stdout(`created ${file} for ${textColumn(signer)}, fingerprint ${fingerprint}`);
       return 0;
     }
     if (targets.length === 0) throw new EinthovenError('E_VALIDATION', `no package given (see ecg package --help)`);
@@ -90,7 +91,7 @@ signature by a key you know says who produced a model; compare its fingerprint.`
       for (const dir of targets) {
         // An ensemble has no model.json of its own: its digests are its members'.
         const manifest = (await isEnsemblePackage(dir)) ? await resealEnsembleFolder(dir, signer) : await resealPackageFolder(dir, signer);
-        io.stdout(`${dir}: sealed as ${manifest.id}${signer ? `, signed by ${signer.name}` : ''}`);
+        io.stdout(`${textColumn(dir)}: sealed as ${textColumn(manifest.id)}${signer ? `, signed by ${textColumn(signer.name)}` : ''}`);
       }
       return 0;
     }
@@ -104,11 +105,11 @@ signature by a key you know says who produced a model; compare its fingerprint.`
         const signed = signerOf(loaded.manifest);
         const members = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.id) : undefined;
         if (values.json) io.stdout(JSON.stringify({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null, ...(members ? { members } : {}) }));
-        else io.stdout(`${location}: OK ${loaded.manifest.id}${members ? ` (ensemble; members ${members.join(', ')} verified)` : ''}${signed ? `, signed by ${signed.signer} (key ${signed.keyFingerprint})` : ', not signed'}`);
+        else io.stdout(`${textColumn(location)}: OK ${textColumn(loaded.manifest.id)}${members ? ` (ensemble; members ${members.map(textColumn).join(', ')} verified)` : ''}${signed ? `, signed by ${textColumn(signed.signer)} (key ${signed.keyFingerprint})` : ', not signed'}`);
       } catch (error) {
         failed++;
         const message = error instanceof Error ? error.message : String(error);
-        io.stdout(values.json ? JSON.stringify({ package: location, ok: false, error: message }) : `${location}: FAILED ${message}`);
+        io.stdout(values.json ? JSON.stringify({ package: location, ok: false, error: message }) : `${textColumn(location)}: FAILED ${textColumn(message)}`);
       }
     }
     return failed > 0 ? 1 : 0;

@@ -13,6 +13,7 @@ import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
 import { fusionModelOf, fusionPartLines, peItemsFrom, splitFusionPrediction } from './predict-fusion';
 import { backendChoices, backendFrom, jsonLine, workersFrom } from './train-flags';
+import { textColumn } from '../text-column';
 
 /** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
 export function probabilityText(p: number): string {
@@ -36,7 +37,7 @@ export function predictionText(prediction: Prediction): string {
   };
   const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${thresholdOf(c)}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
-  return `${parts.join('  ')}   (${prediction.model.id}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; t = threshold, * = above it${legend}; research use only)`;
+  return `${parts.join('  ')}   (${textColumn(prediction.model.id)}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; t = threshold, * = above it${legend}; research use only)`;
 }
 
 /**
@@ -51,7 +52,7 @@ export function firstSentence(text: string): string {
 /** The stderr note for a demonstration model: its name and its description's first sentence, if any. */
 export function demonstrationNote(manifest: { name: string; description: string }): string {
   const about = firstSentence(manifest.description);
-  return `note: ${manifest.name} is a demonstration model${about ? ` (${about})` : ''}.`;
+  return `note: ${textColumn(manifest.name)} is a demonstration model${about ? ` (${textColumn(about)})` : ''}.`;
 }
 
 export const predictCommand: CliCommand = {
@@ -118,7 +119,7 @@ Research use only: not a medical device.
           allRead = false;
           // Errors on stderr in text mode, so stdout holds only predictions; --json keeps one object a line on stdout.
           if (values.json) io.stdout(jsonLine({ file, error: result.error }));
-          else io.stderr(`${file}: ${result.error.code}: ${result.error.message}`);
+          else io.stderr(`${textColumn(file)}: ${result.error.code}: ${result.error.message}`);
           return;
         }
         const raw = result.value as Prediction;
@@ -126,9 +127,9 @@ Research use only: not a medical device.
         const prediction = split?.ecg ?? raw;
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about, ...(split ? { fusion: split.fusion } : {}) }));
-        else if (prediction.abstained) io.stdout(`${file}: abstained: ${prediction.reason}`);
+        else if (prediction.abstained) io.stdout(`${textColumn(file)}: abstained: ${prediction.reason}`);
         else {
-          io.stdout(`${file}: ${split && fusion ? `ECG part (${prediction.model.name}, the network of ${fusion.name}): ` : ''}${predictionText(prediction)}`);
+          io.stdout(`${textColumn(file)}: ${split && fusion ? `ECG part (${textColumn(prediction.model.name)}, the network of ${textColumn(fusion.name)}): ` : ''}${predictionText(prediction)}`);
           if (split) fusionPartLines(split.fusion, probabilityText).forEach((line) => io.stdout(line));
           for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
         }
