@@ -9,16 +9,16 @@ import type { Db } from './database';
 export const sampleImportActor = 'system';
 
 /**
- * The records imported as demonstration samples, still stored. They are public PTB-XL records,
- * not the site's patients: a reading signed on one (a reader trying the app) is no site label.
- */
-/**
  * Whether the record aliased `r` in the query is one of them: the worklist's rows say so
  * (RecordSummary.demonstration), from the same trail entries as demonstrationRecordIds, one
  * indexed look-up (audit_log_action_subject) per row of the page.
  */
 export const demonstrationRecordSql = `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'record.imported' AND a.subject = 'record:' || r.id AND a.actor = '${sampleImportActor}')`;
 
+/**
+ * The records imported as demonstration samples, still stored. They are public PTB-XL records,
+ * not the site's patients: a reading signed on one (a reader trying the app) is no site label.
+ */
 export function demonstrationRecordIds(db: Db): Set<number> {
   const rows = db
     .prepare("SELECT DISTINCT a.subject AS subject FROM audit_log a JOIN records r ON a.subject = 'record:' || r.id WHERE a.action = 'record.imported' AND a.actor = ?")
