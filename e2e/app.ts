@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { findChromium } from '../scripts/chromium.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +91,32 @@ export async function launchApp(options: { readonly dataDir?: string; readonly e
       await new Promise((resolve) => server.once('exit', resolve));
     },
   };
+}
+
+export interface SuiteAppOptions {
+  /** The window's size, set before the worklist is waited for (launchApp opens 1400×1000). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** How many worklist rows to wait for before the tests start (the bundled samples: 1 by default). */
+  readonly rows?: number;
+}
+
+/**
+ * The app for the tests of the enclosing describe: launched once before them (a fresh data folder),
+ * the window sized to `viewport` where given, the worklist waited for until it shows `rows` rows,
+ * then handed to `ready` (which keeps what the tests use of it, and may prepare more); closed after
+ * the tests, even where the launch failed halfway.
+ */
+export function appForSuite(ready: (app: RunningApp) => void | Promise<void>, options: SuiteAppOptions = {}): void {
+  let app: RunningApp | undefined;
+  beforeAll(async () => {
+    app = await launchApp();
+    if (options.viewport) await app.page.setViewportSize(options.viewport);
+    await app.page.getByTestId('record-row').nth((options.rows ?? 1) - 1).waitFor();
+    await ready(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
 }
 
 const runCli = path.join(repoRoot, 'e2e', 'fixtures', 'run-cli.mjs');

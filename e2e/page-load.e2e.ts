@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchApp, type RunningApp } from './app';
+import { appForSuite, type RunningApp } from './app';
 
 describe('browser mode: loading the app', () => {
   let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
-    page = app.page;
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
+  appForSuite((opened) => {
+    app = opened;
+    page = opened.page;
   });
 
   it('asks the server for nothing it lacks: no 404 (the favicon once was) and no other error in the console', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appForSuite } from './app';
 import { beatWave, wfdbRecord } from './generated';
 
 /**
@@ -8,17 +8,9 @@ import { beatWave, wfdbRecord } from './generated';
  * own header must give them (a QTc of 470 ms reads differently for a man and a woman).
  */
 describe('browser mode: the printed header says whose ECG by sex and age', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
+  appForSuite((app) => {
     page = app.page;
-    await page.getByTestId('record-row').first().waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('prints "female, 81 y" from a WFDB header that states them, as the screen shows them', async () => {

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crc32 } from '../core/formats/crc';
 import { sharedData, sharedDataPath } from '../core/test/shared-data';
-import { artifactPath, cli, launchApp, runPrediction, type RunningApp } from './app';
+import { appForSuite, artifactPath, cli, runPrediction } from './app';
 
 /**
  * One printed page per ECG, checked the way a reader gets it: Chromium's print to PDF, rendered
@@ -103,17 +103,9 @@ function expectOnePage(result: Awaited<ReturnType<typeof printed>>, identifiers:
 }
 
 describe.runIf(sharedData)('printing real cart exports: one page each, identified', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
+  appForSuite((app) => {
     page = app.page;
-    await page.getByTestId('record-row').first().waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('prints the GE MUSE sinus example, with its long statements, an AI output and a signed reading, on one page with its identifiers', async () => {

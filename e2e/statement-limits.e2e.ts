@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, repoRoot, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appForSuite, repoRoot } from './app';
 
 /**
  * What the viewer withholds where the signal cannot support it, on real PTB-XL records imported
@@ -40,17 +40,9 @@ const offers = (page: Page) =>
   );
 
 describe('browser mode: statements not offered for adoption, PR and P axis withheld in flutter', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
+  appForSuite((app) => {
     page = app.page;
-    await page.getByTestId('record-row').first().waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('imports both records through the file picker', async () => {

@@ -1,6 +1,6 @@
 import type { Dialog, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appForSuite, artifactPath } from './app';
 
 /**
  * Unsigned reading drafts live in the window's memory only. In the browser-mode app on the bundled
@@ -34,18 +34,13 @@ async function staying(page: Page, to: 'reload' | 'about:blank'): Promise<string
 }
 
 describe('browser mode: closing with unsigned reading drafts', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
-    page = app.page;
-    await page.getByTestId('record-row').nth(1).waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  appForSuite(
+    (app) => {
+      page = app.page;
+    },
+    { rows: 2 },
+  );
 
   it('marks and names the drafted records, asks before closing, and warns in the window on going back', async () => {
     const rows = page.getByTestId('record-row');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appForSuite, artifactPath } from './app';
 import { beatWave, wfdbRecord } from './generated';
 
 /**
@@ -20,19 +20,13 @@ function overflow(page: Page) {
 }
 
 describe('browser mode: the panels beside a short record', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
-    page = app.page;
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.getByTestId('record-row').first().waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  appForSuite(
+    (app) => {
+      page = app.page;
+    },
+    { viewport: { width: 1600, height: 1000 } },
+  );
 
   it('keeps the measurements and the model picker inside the window beside an 8 s two-lead strip', async () => {
     const files = wfdbRecord('short-strip', 250, 8, [

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type RunningApp } from './app';
+import { describe, expect, it } from 'vitest';
+import { appForSuite } from './app';
 import { beatWave, wfdbRecord } from './generated';
 
 /**
@@ -24,17 +24,9 @@ function invoke(page: Page, channel: string, request: unknown): Promise<unknown>
 }
 
 describe('browser mode: the next unconfirmed ECG beyond the rows fetched', () => {
-  let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
+  appForSuite((app) => {
     page = app.page;
-    await page.getByTestId('record-row').first().waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('offers the first unconfirmed record after a fully signed first page, and opens it', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedData, sharedDataPath } from '../core/test/shared-data';
-import { artifactPath, launchApp, type RunningApp } from './app';
+import { appForSuite, artifactPath, type RunningApp } from './app';
 import { beatWave, wfdbRecord, type GeneratedFile } from './generated';
 
 /**
@@ -36,18 +36,14 @@ const plotId = (page: Page) => page.getByTestId('ecg-plot').getAttribute('data-r
 describe('browser mode: the reading desk and a worklist that scales', () => {
   let app: RunningApp;
   let page: Page;
-
-  beforeAll(async () => {
-    app = await launchApp();
-    page = app.page;
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.getByTestId('record-row').first().waitFor();
-    await page.getByTestId('ecg-paper').waitFor();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  appForSuite(
+    async (opened) => {
+      app = opened;
+      page = opened.page;
+      await page.getByTestId('ecg-paper').waitFor();
+    },
+    { viewport: { width: 1366, height: 768 } },
+  );
 
   it('shows the whole 3×4 + rhythm page at 1366×768 without scrolling, the panels beside or under it', async () => {
     const files = sharedData ? [sharedDataPath('ecg', 'muse-xml', 'muse-sinus.xml')] : [];
