@@ -9,13 +9,12 @@
  * the bench says whether the two indexes (every item, its files, labels, patient and split, and
  * the rows dropped) differ. Figures: the median over the passes, in ms per row.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as loadModule from '../../core/data/load';
-import { loadPtbxl } from '../../core/data/ptbxl';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, revisionCore } from './revision';
+import { benchEngines, benchPool, engineStageTable, flag, inTurn, loadWatch, median, poolLabelsCsv, revisionCore, round } from './revision';
 
 interface IndexEngine {
   readonly label: string;
@@ -31,17 +30,6 @@ async function revisionEngine(rev: string): Promise<IndexEngine> {
 
 const stages = ['index'] as const;
 const stageText = { index: 'indexing the labels CSV (`loadHospital`)' };
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
-
-/** The pool's rows at `fs` as a hospital labels CSV. */
-async function labelsCsv(pool: string, fs: 100 | 500, dir: string): Promise<{ labels: string; rows: number }> {
-  const ds = await loadPtbxl(pool, { fs });
-  const norm = ds.classes.indexOf('NORM');
-  const labels = path.join(dir, `norm-${fs}.csv`);
-  writeFileSync(labels, `file,label,patient_id,split\n${ds.items.map((i) => `${path.relative(pool, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`).join('\n')}\n`);
-  return { labels, rows: ds.items.length };
-}
 
 interface RateFigures {
   readonly rows: number;
@@ -51,14 +39,14 @@ interface RateFigures {
 }
 
 async function benchRate(pool: string, fs: 100 | 500, passes: number, engines: readonly IndexEngine[], dir: string): Promise<RateFigures> {
-  const { labels, rows } = await labelsCsv(pool, fs, dir);
+  const { labels, rows } = await poolLabelsCsv(pool, fs, dir);
   const spec = { kind: 'csv' as const, root: pool, labels };
   const times = new Map(engines.map((e) => [e.label, [] as number[]]));
   const outputs = new Map<string, string>();
   // Warm-up: each engine once, so the timed passes run compiled code on a warm file cache.
   for (const engine of engines) outputs.set(engine.label, JSON.stringify(await engine.loadDataset(spec)));
   for (let pass = 0; pass < passes; pass++) {
-    for (const engine of pass % 2 === 0 ? engines : [...engines].reverse()) {
+    for (const engine of inTurn(engines, pass)) {
       const t0 = performance.now();
       await engine.loadDataset(spec);
       times.get(engine.label)?.push(performance.now() - t0);
@@ -79,10 +67,9 @@ export const area: BenchArea = {
     const pool = benchPool(args, log);
     if (!pool) return {};
     const passes = Number(flag(args, '--passes') ?? 5);
-    const rev = flag(args, '--reference');
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
+    const engines = await benchEngines(args, thisCheckout, revisionEngine);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bench-index-'));
-    const loadBefore = os.loadavg().map((l) => round(l));
+    const load = loadWatch();
     const figures: Record<string, unknown> = { passes, engines: engines.map((e) => e.label) };
     for (const fs of [100, 500] as const) {
       const f = await benchRate(pool, fs, passes, engines, dir);
@@ -95,8 +82,7 @@ export const area: BenchArea = {
       figures[`records${fs}`] = f;
     }
     rmSync(dir, { recursive: true, force: true });
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
+    figures.load = load.end(log);
     return figures;
   },
 };

@@ -14,14 +14,13 @@
  * whether the two jobs' cv.json (every fold's predictions, figures, overlaps and scope notes, less
  * the model ids and folders) differ. Each figure is the median over the passes, in seconds.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPtbxl } from '../../core/data/ptbxl';
 import type { JobContext } from '../../core/train/progress';
 import * as ftcvModule from '../../core/train/jobs/finetune-cv-job';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, repoRoot, revisionCore } from './revision';
+import { benchEngines, benchPool, engineStageTable, flag, inTurn, loadWatch, median, poolLabelsCsv, repoRoot, revisionCore, round } from './revision';
 
 /** The cross-validation a job is timed through: this checkout's, or a revision's. */
 interface FtcvEngine {
@@ -43,17 +42,11 @@ const stageText: Record<Stage, string> = {
   job: '**the whole finetune --cv**',
 };
 
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
-
-/** A hospital labels CSV of the pool's first `count` rows at `fs` (NORM or not, the database's patients and splits). */
-async function labelsCsv(pool: string, fs: 100 | 500, count: number, dir: string): Promise<{ kind: 'csv'; root: string; labels: string }> {
-  const ds = await loadPtbxl(pool, { fs });
-  const norm = ds.classes.indexOf('NORM');
-  const labels = path.join(dir, `norm-${fs}.csv`);
-  const rows = ds.items.slice(0, count).map((i) => `${path.relative(pool, i.files[0] as string)},${i.labels[norm]},${i.patientId ?? ''},${i.split}`);
-  writeFileSync(labels, `file,label,patient_id,split\n${rows.join('\n')}\n`);
-  return { kind: 'csv', root: pool, labels };
+/** The dataset a job runs on: a hospital labels CSV over the pool. */
+interface CsvSpec {
+  readonly kind: 'csv';
+  readonly root: string;
+  readonly labels: string;
 }
 
 /**
@@ -89,7 +82,7 @@ function comparable(workDir: string): string {
   return JSON.stringify(cv);
 }
 
-async function runJob(engine: FtcvEngine, spec: Awaited<ReturnType<typeof labelsCsv>>, k: number, dir: string): Promise<{ ms: Record<Stage, number>; output: string }> {
+async function runJob(engine: FtcvEngine, spec: CsvSpec, k: number, dir: string): Promise<{ ms: Record<Stage, number>; output: string }> {
   const workDir = mkdtempSync(path.join(dir, 'cv-'));
   const clock = closingClock();
   const t0 = performance.now();
@@ -110,11 +103,11 @@ interface RateFigures {
 }
 
 async function benchRate(pool: string, fs: 100 | 500, count: number, k: number, passes: number, engines: readonly FtcvEngine[], dir: string): Promise<RateFigures> {
-  const spec = await labelsCsv(pool, fs, count, dir);
+  const spec: CsvSpec = { kind: 'csv', root: pool, labels: (await poolLabelsCsv(pool, fs, dir, count)).labels };
   const times = new Map(engines.map((e) => [e.label, { closing: [] as number[], job: [] as number[] }]));
   const outputs = new Map<string, string>();
   for (let pass = 0; pass < passes; pass++) {
-    for (const engine of pass % 2 === 0 ? engines : [...engines].reverse()) {
+    for (const engine of inTurn(engines, pass)) {
       const run = await runJob(engine, spec, k, dir);
       const into = times.get(engine.label) as Record<Stage, number[]>;
       for (const stage of stages) into[stage].push(run.ms[stage]);
@@ -139,10 +132,9 @@ export const area: BenchArea = {
     const count = Number(flag(args, '--records') ?? 150);
     const k = Number(flag(args, '--folds') ?? 3);
     const passes = Number(flag(args, '--passes') ?? 3);
-    const rev = flag(args, '--reference');
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
+    const engines = await benchEngines(args, thisCheckout, revisionEngine);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bench-ftcv-'));
-    const loadBefore = os.loadavg().map((l) => round(l));
+    const load = loadWatch();
     const figures: Record<string, unknown> = { passes, folds: k, base: 'the bundled starter', mode: 'head, 1 epoch, 1 feature crop, cpu, 1 worker', engines: engines.map((e) => e.label) };
     for (const fs of [100, 500] as const) {
       const f = await benchRate(pool, fs, count, k, passes, engines, dir);
@@ -156,8 +148,7 @@ export const area: BenchArea = {
       figures[`records${fs}`] = f;
     }
     rmSync(dir, { recursive: true, force: true });
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
+    figures.load = load.end(log);
     return figures;
   },
 };

@@ -11,7 +11,6 @@
  * the searches' results (records searched, copies found) differ. Figures: median over the
  * passes, in ms per search.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { decodeRecordFiles } from '../../core/data/records';
 import { loadPtbxl } from '../../core/data/ptbxl';
@@ -19,7 +18,7 @@ import { recordContentHash } from '../../core/engine/record-hash';
 import { recordProfile } from '../../core/engine/record-profile';
 import * as searchModule from '../../core/train/rate-copy-search';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, revisionCore } from './revision';
+import { benchEngines, benchPool, engineStageTable, flag, inTurn, loadWatch, median, revisionCore, round } from './revision';
 
 interface SearchEngine {
   readonly label: string;
@@ -39,8 +38,6 @@ const stageText: Record<Stage, string> = {
   first: 'a search with nothing read before',
   again: 'a search of a folder the job read before',
 };
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 
 /** A search's result in words, for the comparison. */
 const resultOf = (r: searchModule.RateCopySearch) => JSON.stringify({ ...r, copies: [...r.copies].sort(([a], [b]) => (a < b ? -1 : 1)) });
@@ -53,9 +50,8 @@ export const area: BenchArea = {
     if (!pool) return {};
     const count = Number(flag(args, '--records') ?? 150);
     const passes = Number(flag(args, '--passes') ?? 3);
-    const rev = flag(args, '--reference');
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
-    const loadBefore = os.loadavg().map((l) => round(l));
+    const engines = await benchEngines(args, thisCheckout, revisionEngine);
+    const watch = loadWatch();
     const rows = (await loadPtbxl(pool, { fs: 100 })).items.slice(0, count);
     const listed = new Set(rows.flatMap((i) => i.files.map((f) => path.resolve(f))));
     const records = await Promise.all(rows.map(async (i) => {
@@ -65,7 +61,7 @@ export const area: BenchArea = {
     const times = new Map(engines.map((e) => [e.label, { first: [] as number[], again: [] as number[] }]));
     const results = new Map<string, string[]>();
     for (let pass = 0; pass < passes; pass++) {
-      for (const engine of pass % 2 === 0 ? engines : [...engines].reverse()) {
+      for (const engine of inTurn(engines, pass)) {
         const folder = new engine.module.FolderRecords();
         const into = times.get(engine.label) as Record<Stage, number[]>;
         for (const stage of stages) {
@@ -85,8 +81,7 @@ export const area: BenchArea = {
     engineStageTable(log, { heading: 'stage', stages, stageText, unit: 'ms' }, engines, (label, stage) => ms[label]?.[stage], referenceOverThis);
     log('');
     if (resultsDiffer !== undefined) log(`The searches' results ${resultsDiffer ? 'DIFFER from' : 'are identical to'} the reference's.`);
-    const load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${load.before.join(', ')} before, ${load.after.join(', ')} after; ${os.cpus().length} cores.`);
+    const load = watch.end(log);
     return { passes, rows: rows.length, ms, ...(referenceOverThis ? { referenceOverThis, resultsDiffer } : {}), perPass: Object.fromEntries(times), load };
   },
 };

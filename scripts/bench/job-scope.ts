@@ -19,7 +19,6 @@
  * passes (default 5), in ms per record.
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadPtbxl } from '../../core/data/ptbxl';
 import type { Dataset, DatasetItem } from '../../core/data/types';
@@ -31,7 +30,7 @@ import * as foldScopeModule from '../../core/train/jobs/fold-scope';
 import * as validationScopeModule from '../../core/train/jobs/validation-scope';
 import { defaultIntendedInput, intendedInputSchema, withValidatedDuration, type IntendedInput } from '../../core/train/scope';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, repoRoot, revisionCore } from './revision';
+import { benchEngines, benchPool, engineStageTable, flag, inTurn, loadWatch, median, repoRoot, revisionCore, round } from './revision';
 
 /** The checks a job calls, of this checkout's engine or a revision's. */
 interface JobScopeEngine {
@@ -116,7 +115,7 @@ async function interleaved(engines: readonly JobScopeEngine[], job: (engine: Job
   const runs = engines.map((engine) => ({ engine, job: job(engine), ms: {} as Partial<Record<Stage, number>>, results: [] as string[] }));
   const count = runs[0]?.job.calls.length ?? 0;
   for (let n = 0; n < count; n++) {
-    for (const run of (n + turn) % 2 === 0 ? runs : [...runs].reverse()) {
+    for (const run of inTurn(runs, n + turn)) {
       const [stage, call] = run.job.calls[n] as JobCalls['calls'][number];
       const t0 = performance.now();
       const value = await call();
@@ -179,9 +178,6 @@ function finetuneCv(engine: JobScopeEngine, s: Setup, stated: Map<number, Intend
   return { total: 'ftcv', calls };
 }
 
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
-
 interface RateFigures {
   readonly records: number;
   readonly msPerRecord: Record<string, Partial<Record<Stage, number>>>;
@@ -233,9 +229,8 @@ export const area: BenchArea = {
     const count = Number(flag(args, '--records') ?? 40);
     const k = Number(flag(args, '--folds') ?? 5);
     const passes = Number(flag(args, '--passes') ?? 5);
-    const rev = flag(args, '--reference');
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
-    const loadBefore = os.loadavg().map((l) => round(l));
+    const engines = await benchEngines(args, thisCheckout, revisionEngine);
+    const load = loadWatch();
     const figures: Record<string, unknown> = { passes, folds: k, intendedInput: 'the bundled starter\'s', engines: engines.map((e) => e.label) };
     for (const fs of [100, 500] as const) {
       const f = await benchRate(pool, fs, count, k, passes, engines);
@@ -247,8 +242,7 @@ export const area: BenchArea = {
       log('');
       figures[`records${fs}`] = f;
     }
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
+    figures.load = load.end(log);
     return figures;
   },
 };

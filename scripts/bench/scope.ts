@@ -12,7 +12,6 @@
  * bundled starter's. Each stage's figure is the mean over records of its median over the passes.
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { decodeRecordFiles } from '../../core/data/records';
 import type { EcgRecord } from '../../core/formats/record';
@@ -20,7 +19,7 @@ import * as measureModule from '../../core/signal/measure';
 import * as pacingModule from '../../core/signal/pacing';
 import * as scopeModule from '../../core/train/scope';
 import type { BenchArea } from './main';
-import { benchPool, engineStageTable, flag, poolHeaders, repoRoot, revisionCore } from './revision';
+import { benchEngines, benchPool, engineStageTable, flag, inTurn, loadWatch, median, poolHeaders, repoRoot, revisionCore, round } from './revision';
 
 /** The parts of an engine the judgement is timed through: this checkout's, or a revision's. */
 interface ScopeEngine {
@@ -82,9 +81,7 @@ function judge(engine: ScopeEngine, record: EcgRecord, intended: scopeModule.Int
   return { times, verdict: JSON.stringify(whole.value) };
 }
 
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
 
 interface RateFigures {
   readonly records: number;
@@ -112,9 +109,7 @@ async function benchRate(dir: string, count: number, passes: number, engines: re
       const t0 = performance.now();
       const record = await decodeOf(hea);
       const decodeMs = performance.now() - t0;
-      // Alternating which engine goes first, so neither always runs on a warmer cache.
-      const order = (k + pass) % 2 === 0 ? engines : [...engines].reverse();
-      for (const engine of order) {
+      for (const engine of inTurn(engines, k + pass)) {
         const { times, verdict } = judge(engine, record, intended);
         const into = perRecord[k]!.get(engine.label) ?? {};
         for (const [stage, ms] of Object.entries({ ...times, decode: decodeMs }) as [Stage, number][]) (into[stage] ??= []).push(ms);
@@ -162,19 +157,17 @@ export const area: BenchArea = {
     if (!pool) return {};
     const count = Number(flag(args, '--records') ?? 50);
     const passes = Number(flag(args, '--passes') ?? 3);
-    const rev = flag(args, '--reference');
-    const engines = rev ? [thisCheckout, await revisionEngine(rev)] : [thisCheckout];
+    const engines = await benchEngines(args, thisCheckout, revisionEngine);
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { intendedInput: unknown };
     const intended = scopeModule.intendedInputSchema.parse(manifest.intendedInput);
-    const loadBefore = os.loadavg().map((l) => round(l));
+    const load = loadWatch();
     const figures: Record<string, unknown> = { passes, intendedInput: 'the bundled starter\'s', engines: engines.map((e) => e.label) };
     for (const rate of ['records100', 'records500']) {
       const f = await benchRate(path.join(pool, rate), count, passes, engines, intended);
       report(rate, f, engines, log);
       figures[rate] = f;
     }
-    figures.load = { before: loadBefore, after: os.loadavg().map((l) => round(l)) };
-    log(`Load average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${(figures.load as { after: number[] }).after.join(', ')} after; ${os.cpus().length} cores.`);
+    figures.load = load.end(log);
     return figures;
   },
 };
