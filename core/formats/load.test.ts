@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withPipe } from '../test/named-pipe';
 import { loadEachForDecoding } from './load';
 
 describe('files named on the command line (inspect, measure, predict, convert)', () => {
@@ -11,14 +11,10 @@ describe('files named on the command line (inspect, measure, predict, convert)',
   // closes, read by the old code, refused unread by the new.
   it.skipIf(process.platform === 'win32')('refuses a named pipe without reading it, as the size limit cannot apply to it', async () => {
     const fifo = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-fifo-')), '00001_hr.hea');
-    execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', `printf 'abc' > '${fifo}'`], { stdio: 'ignore' });
-    try {
+    await withPipe(fifo, 'abc', () => {
       const { sources, unreadable } = loadEachForDecoding([fifo]);
       expect(sources).toEqual([]);
       expect(unreadable).toEqual([{ file: fifo, error: expect.objectContaining({ code: 'E_VALIDATION', message: 'not a regular file (a device, pipe or socket); nothing was read from it' }) }]);
-    } finally {
-      writer.kill();
-    }
+    });
   });
 });

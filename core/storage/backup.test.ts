@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { fixturePath } from '../test/shared-data';
 import { auditBackup, auditThroughFile, createBackup, manifestName } from './backup';
 import { checkBackup, restoreBackup } from './backup-check';
 import { capture } from '../test/cli-io';
+import { withPipe } from '../test/named-pipe';
 
 const cliAudit = (dataDir: string) => auditThroughFile(databasePath(dataDir), 'cli');
 
@@ -171,13 +172,9 @@ describe('backing up, checking and restoring a data folder', () => {
     // A manifest that is a pipe (a device is one too, size 0 to stat, never ending) is refused before it is read.
     const manifestFile = path.join(dest, manifestName);
     rmSync(manifestFile);
-    execFileSync('mkfifo', [manifestFile]);
-    const writer = spawn('sh', ['-c', `printf '{}' > '${manifestFile}'`], { stdio: 'ignore' });
-    try {
+    await withPipe(manifestFile, '{}', async () => {
       await expect(checkBackup(dest)).rejects.toMatchObject({ code: 'E_FORMAT', message: `${manifestFile} is not an Einthoven backup manifest: not a regular file (a link, folder, device, pipe or socket); nothing was read from it` });
-    } finally {
-      writer.kill();
-    }
+    });
   });
 
   it('restores into a new folder only, where the app reads the record and the trail goes on from the backup, saying so', async () => {

@@ -1,4 +1,3 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { entryHash, type ChainedRow } from '../../db/audit-chain';
 import { openDatabase, type Db } from '../../db/database';
 import { databasePath } from '../../engine/data-dir';
 import type { CliIO } from '../command';
+import { withPipe } from '../../test/named-pipe';
 import { auditCommand } from './audit';
 
 async function audit(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -137,16 +137,12 @@ describe('ecg audit: complete export, attribution, anchors', () => {
     const { dataDir, db } = trail(3);
     db.close();
     const fifo = path.join(dataDir, 'anchor-pipe.json');
-    execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', `printf '{}' > '${fifo}'`], { stdio: 'ignore' });
-    try {
+    await withPipe(fifo, '{}', async () => {
       await expect(audit(['--verify', '--anchor', fifo, '--data-dir', dataDir])).rejects.toMatchObject({
         code: 'E_VALIDATION',
         message: `${fifo}: not an Einthoven audit anchor file (not a regular file: a folder, device, pipe or socket; nothing was read from it)`,
       });
-    } finally {
-      writer.kill();
-    }
+    });
     const large = path.join(dataDir, 'large.json');
     writeFileSync(large, Buffer.alloc(1024 * 1024 + 1, 0x20));
     await expect(audit(['--verify', '--anchor', large, '--data-dir', dataDir])).rejects.toMatchObject({

@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledModelsDir } from '../../cli/commands/model-path';
+import { withPipe } from '../../test/named-pipe';
 import { ModelDirectory } from '../service/models';
 import { readPackage } from './archive';
 
@@ -12,16 +12,12 @@ describe('a model package named by a path', () => {
   // 6 GB within 20 s. A pipe whose writer gives three bytes stands in: read by the old code, refused unread now.
   it.skipIf(process.platform === 'win32')('refuses a named pipe without reading it', async () => {
     const fifo = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-package-fifo-')), 'model.ecgmodel');
-    execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', `printf 'abc' > '${fifo}'`], { stdio: 'ignore' });
-    try {
+    await withPipe(fifo, 'abc', async () => {
       await expect(readPackage(fifo)).rejects.toMatchObject({
         code: 'E_MODEL',
         message: `${fifo}: not a model package (not a regular file: a device, pipe or socket; nothing was read from it)`,
       });
-    } finally {
-      writer.kill();
-    }
+    });
   });
 });
 
@@ -33,14 +29,10 @@ describe("the data folder's models/ as the app lists it", () => {
     cpSync(path.join(bundledModelsDir(), 'starter'), path.join(models, 'copy'), { recursive: true });
     mkdirSync(path.join(models, 'piped'));
     const fifo = path.join(models, 'piped', 'manifest.json');
-    execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', `printf 'abc' > '${fifo}'`], { stdio: 'ignore' });
-    try {
+    await withPipe(fifo, 'abc', async () => {
       const { entries, skipped } = await new ModelDirectory(undefined, models).list();
       expect(entries.map((e) => path.basename(e.location))).toEqual(['copy']);
       expect(skipped).toEqual([{ location: path.join(models, 'piped'), reason: `${fifo}: not a regular file (a folder, device, pipe or socket); nothing was read from it` }]);
-    } finally {
-      writer.kill();
-    }
+    });
   });
 });
