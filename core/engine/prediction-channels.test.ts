@@ -32,6 +32,21 @@ function finishOf(jobId: string): Promise<TrainFinished> {
   return new Promise((resolve) => engine.onEvent((e, p) => e === 'train:finished' && (p as TrainFinished).jobId === jobId && resolve(p as TrainFinished)));
 }
 
+/** The fixture's rows as an MI labels CSV (file, label, split) named `name` in the data folder; its path. */
+async function miLabels(name: string): Promise<string> {
+  const ds = await loadPtbxl(data, { fs: 100 });
+  const labels = path.join(dataDir, name);
+  await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
+  return labels;
+}
+
+/** A fine-tuning of `baseModelId` for MI on the fixture as `labels` labels it, as every one here runs (one epoch, one example per class enough), and its finish. */
+async function finetuneMi(baseModelId: string, name: string, labels: string): Promise<{ jobId: string; done: TrainFinished }> {
+  const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
+  const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId, dataset, name, settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
+  return { jobId, done: await finishOf(jobId) };
+}
+
 beforeAll(async () => {
   const out = path.join(resourcesDir, 'models', 'tiny');
   await trainJob({ dataset: { kind: 'ptbxl', root: data }, architecture: 'xresnet1d50', out, name: 'tiny', backend: 'wasm', demonstration: true, train: { epochs: 1, batchSize: 6, minExamples: { train: 1, val: 1 } } });
@@ -132,12 +147,8 @@ describe('datasets:inspect and the training audit', () => {
   });
 
   it('audits a fine-tuning from start to finish and registers the model it produced', async () => {
-    const ds = await loadPtbxl(data, { fs: 100 });
-    const labels = path.join(dataDir, 'mi.csv');
-    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
-    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi head', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
-    const done = await finishOf(jobId);
+    const labels = await miLabels('mi.csv');
+    const { jobId, done } = await finetuneMi(manifest.id, 'mi head', labels);
     expect(done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', name: 'mi head' } });
     const modelId = done.status === 'succeeded' && done.result.kind === 'finetune' ? done.result.modelId : null;
     // The finish event comes after the registration: the new model is already in the registry.
@@ -159,9 +170,7 @@ describe('datasets:inspect and the training audit', () => {
     const labels = path.join(dataDir, 'mi-minor.csv');
     const rows = ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split},${i.id === '38' ? 17 : (i.demographics?.ageYears ?? '')}`);
     await writeFile(labels, `file,label,split,age\n${rows.join('\n')}\n`);
-    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi minor', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
-    const done = await finishOf(jobId);
+    const { done } = await finetuneMi(manifest.id, 'mi minor', labels);
     if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
     const { modelId, test } = done.result;
     expect(test).toMatchObject({ n: 5, outOfScope: { count: 1, byReason: { age: 1 } } });
@@ -177,9 +186,7 @@ describe('datasets:inspect and the training audit', () => {
     const moved = new Set(ds.items.filter((i) => i.split === 'train').slice(0, 2).map((i) => i.id));
     const labels = path.join(dataDir, 'mi-seen.csv');
     await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${moved.has(i.id) ? 'test' : i.split}`).join('\n')}\n`);
-    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: manifest.id, dataset, name: 'mi seen', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
-    const done = await finishOf(jobId);
+    const { done } = await finetuneMi(manifest.id, 'mi seen', labels);
     if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
     const { modelId, test } = done.result;
     expect(done.result.notLockedTest).toBeNull();
@@ -199,12 +206,7 @@ describe('datasets:inspect and the training audit', () => {
     delete raw.provenance.trainingRecords;
     const sealed = sealManifest(raw);
     await writeFile(path.join(old, 'manifest.json'), JSON.stringify(sealed, null, 2));
-    const ds = await loadPtbxl(data, { fs: 100 });
-    const labels = path.join(dataDir, 'mi-old.csv');
-    await writeFile(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[1]},${i.split}`).join('\n')}\n`);
-    const dataset = { kind: 'csv', root: data, labels, positiveClass: 'MI' };
-    const { jobId } = await value<{ jobId: string }>('train:finetune', { baseModelId: sealed.id, dataset, name: 'mi from old', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } } });
-    const done = await finishOf(jobId);
+    const { jobId, done } = await finetuneMi(sealed.id as string, 'mi from old', await miLabels('mi-old.csv'));
     if (done.status !== 'succeeded' || done.result.kind !== 'finetune' || !done.result.modelId) throw new Error(JSON.stringify(done));
     // Shown with why, for the result screen to say so; not kept as what a promotion rests on.
     expect(done.result.test).toMatchObject({ n: 6 });
