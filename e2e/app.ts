@@ -163,6 +163,24 @@ export async function allowFolders(scope: Page | Locator): Promise<void> {
 }
 
 /**
+ * The rest of the fine-tuning form, once its base, name and data are filled in: the positive class,
+ * the minimum training and validation examples where given, head mode and the epochs; then the
+ * dataset check, and the start once the check finds the dataset ready.
+ */
+export async function startHeadFinetune(page: Page, settings: { readonly positiveClass: string; readonly epochs: number; readonly minExamples?: { readonly train: number; readonly val: number } }): Promise<void> {
+  await page.getByTestId('finetune-class').fill(settings.positiveClass);
+  if (settings.minExamples) {
+    await page.getByTestId('finetune-min-train').fill(String(settings.minExamples.train));
+    await page.getByTestId('finetune-min-val').fill(String(settings.minExamples.val));
+  }
+  await page.getByTestId('finetune-mode-head').check();
+  await page.getByTestId('finetune-epochs').fill(String(settings.epochs));
+  await page.getByTestId('finetune-check').click();
+  await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
+  await page.getByTestId('finetune-start').click();
+}
+
+/**
  * Runs a model (the one chosen when `modelId` is not given) on the open record and resolves when
  * the panel shows the new stored prediction.
  * A failure shows as an alert in the panel: that text is reported instead of waiting out the poll.

@@ -10,7 +10,7 @@ import { operatingPointJob } from '../core/train/jobs/operating-point-job';
 import { attachTestReport, readFolderManifest } from '../core/train/package/io';
 import type { ModelManifest } from '../core/train/package/manifest';
 import { starterCopy, trainedOn } from '../core/test/legacy-starter';
-import { allowFolders, artifactPath, launchApp, repoRoot, type RunningApp } from './app';
+import { allowFolders, artifactPath, launchApp, repoRoot, startHeadFinetune, type RunningApp } from './app';
 
 /**
  * A fine-tuned package's card in the browser-mode app, with what its locked-test figures leave
@@ -172,14 +172,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     await page.getByTestId('finetune-labels').fill(labels);
     await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
     await allowFolders(page);
-    await page.getByTestId('finetune-class').fill('NORM');
-    await page.getByTestId('finetune-min-train').fill('1');
-    await page.getByTestId('finetune-min-val').fill('1');
-    await page.getByTestId('finetune-mode-head').check();
-    await page.getByTestId('finetune-epochs').fill('2');
-    await page.getByTestId('finetune-check').click();
-    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
-    await page.getByTestId('finetune-start').click();
+    await startHeadFinetune(page, { positiveClass: 'NORM', minExamples: { train: 1, val: 1 }, epochs: 2 });
     const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
     await result.waitFor({ timeout: 90_000 });
     const id = (await result.getAttribute('data-model-id')) ?? '';
@@ -216,14 +209,7 @@ describe("browser mode: a fine-tuned model's card", () => {
     await page.getByTestId('finetune-name').fill('norm from unknown base');
     await page.getByTestId('finetune-data').fill(root);
     await page.getByTestId('finetune-labels').fill(labels);
-    await page.getByTestId('finetune-class').fill('NORM');
-    await page.getByTestId('finetune-min-train').fill('1');
-    await page.getByTestId('finetune-min-val').fill('1');
-    await page.getByTestId('finetune-mode-head').check();
-    await page.getByTestId('finetune-epochs').fill('1');
-    await page.getByTestId('finetune-check').click();
-    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
-    await page.getByTestId('finetune-start').click();
+    await startHeadFinetune(page, { positiveClass: 'NORM', minExamples: { train: 1, val: 1 }, epochs: 1 });
     await page.locator('[data-testid="finetune-result"][data-status="succeeded"]').waitFor({ timeout: 90_000 });
     // Said before training, and still in view once later phases replaced the phase line.
     const notices = await page.getByTestId('finetune-notice').allTextContents();

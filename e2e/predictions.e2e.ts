@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { trainJob } from '../core/train/jobs/train-job';
 import { rankedLabelsCsv, thinnedLabelsCsv } from '../core/test/ranked-labels';
-import { allowFolders, artifactPath, cli, launchApp, repoRoot, runPrediction, type RunningApp } from './app';
+import { allowFolders, artifactPath, cli, launchApp, repoRoot, runPrediction, startHeadFinetune, type RunningApp } from './app';
 
 /**
  * Predictions, models and fine-tuning in the browser-mode app, with real models: before the app
@@ -348,12 +348,7 @@ describe('browser mode: predictions, models and fine-tuning with real models', (
     await page.getByTestId('nav-finetune').click();
     await page.getByTestId('finetune-name').fill('mi head e2e');
     await page.getByTestId('finetune-labels').fill(miLabels);
-    await page.getByTestId('finetune-class').fill('MI');
-    await page.getByTestId('finetune-mode-head').check();
-    await page.getByTestId('finetune-epochs').fill('3');
-    await page.getByTestId('finetune-check').click();
-    await page.locator('[data-testid="dataset-check"][data-ready="true"]').waitFor();
-    await page.getByTestId('finetune-start').click();
+    await startHeadFinetune(page, { positiveClass: 'MI', epochs: 3 });
     const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-model-id')).toMatch(/^mi head e2e@/);
