@@ -65,7 +65,7 @@ const genericAllowControl = 'ask for it (allowTestSeenByBase), its figures then 
  * Nothing for a cross-validation fold, whose held-out records the base saw are left out at the end
  * (heldOutRecords), or scored all the same and said to be optimistic where it saw every one.
  */
-export function checkTestAgainstBase(base: LoadedPackage, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen: AllowAllSeen = { allow: false }): void {
+export function checkTestAgainstBase(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, testRows: readonly { id: string; hash: string }[], context: JobContext, allowAllSeen: AllowAllSeen = { allow: false }): void {
   if (dataset.cvFold || testRows.length === 0) return;
   const { name } = base.manifest;
   const unknown = unknownBaseNote(base);
@@ -167,7 +167,7 @@ function unknownBases(base: Pick<LoadedPackage, 'manifest'>): string[] {
 }
 
 /** Why closing figures are not a locked test where the base's training records are unknown, or null where they are known. */
-function unknownBaseNote(base: LoadedPackage): string | null {
+function unknownBaseNote(base: Pick<LoadedPackage, 'manifest'>): string | null {
   const unknown = unknownBases(base);
   if (unknown.length === 0) return null;
   const n = unknown.length;

@@ -9,7 +9,7 @@ import { jsonSafe } from '../finalize';
 import { loadPackage } from '../package/archive';
 import type { JobContext } from '../progress';
 import { classMapping, splitItems } from './evaluate-job';
-import { finetuneJob, type FinetuneJobOptions } from './finetune-job';
+import { finetuneJob, refuseTestSeenByBaseBeforeFolds, type FinetuneJobOptions } from './finetune-job';
 import { unlessCancelledEarly } from './package-trained';
 import { hashedRows, indexDataset } from './prepare';
 import { loadStore } from '../setup';
@@ -31,6 +31,13 @@ export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'che
   readonly foldSeed?: number;
   /** Folder for the fold models and cv.json (not a model folder: fold models are not offered for predictions). */
   readonly workDir: string;
+  /**
+   * The package folder of the fine-tuning on all the data that follows the folds in the same
+   * request (the app's "Cross-validate first"; its name, settings and allowTestSeenByBase are
+   * these options'): a test split it would refuse as seen by the base is refused before the
+   * first fold. Absent where none follows (ecg finetune --cv, whose folds never read the test split).
+   */
+  readonly finalOut?: string;
 }
 
 /** One fold's fine-tuned package and how its training went. */
@@ -100,11 +107,13 @@ export interface FinetuneCvResult extends CvSummary {
  * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
  * Then every fold's held-out rows are held to the intended input its package will state (the
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
- * holds its test rows before training: a fold with none of them is refused now.
+ * holds its test rows before training: a fold with none of them is refused now. Before all that,
+ * where a fine-tuning follows the folds (finalOut), the test split it would refuse is refused.
  */
 async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
+  if (options.finalOut) await refuseTestSeenByBaseBeforeFolds({ ...options, out: options.finalOut }, dataset, manifest, context.signal, judged);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
   context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
   const participants = dataset.items.filter((i) => participating.has(i.id));
@@ -127,10 +136,11 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
  * give about itself: how much the result varies with the data, and the pooled out-of-fold figures.
  */
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
-  await mkdir(options.workDir, { recursive: true });
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
   const { copies, copiesKept, decoded, manifest: baseManifest } = await checkBeforeFolds(options, context, judged);
+  // Only once the checks pass: a job refused before its folds writes nothing.
+  await mkdir(options.workDir, { recursive: true });
   const base = { manifest: baseManifest };
   // Every fold's closing evaluation searches the same data folder for copies at other rates: its records are decoded once, by the first.
   const folderRecords = options.folderRecords ?? new FolderRecords();

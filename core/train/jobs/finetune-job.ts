@@ -20,7 +20,7 @@ import type { JobContext } from '../progress';
 import { announceMemory, checkTrainingMemory } from '../memory-estimate';
 import { ensureBackend, fingerprint } from '../setup';
 import { withSeededRandom, type ParamGroup } from '../step';
-import { assertTestRows, assertTestRowsInScope, checkTestAgainstBase, closingEvaluation } from './finetune-closing';
+import { assertTestRows, assertTestRowsInScope, checkTestAgainstBase, closingEvaluation, type AllowAllSeen } from './finetune-closing';
 import { calibrateAndPackage, packageName, requireCompletedEpoch, statedIntendedInput } from './package-trained';
 import { isEnsemblePackage } from '../ensemble/package';
 import { refuseFusionAsPlainModel } from '../pe/fusion';
@@ -31,6 +31,10 @@ import { JudgedRecords } from '../judged-records';
 import { baseTrainingRecordsFrom } from '../base-records';
 import type { FolderRecords } from '../rate-copy-search';
 import type { SignalStore } from '../../data/store';
+import { itemsOf, type Dataset } from '../../data/types';
+import { keptSeconds, readScope } from '../evaluation-scope';
+import { withValidatedDuration } from '../scope';
+import { validationRule } from './validation-scope';
 
 /**
  * The fine-tuning's configuration: the base model's learning rate and inference mode (centre
@@ -170,6 +174,32 @@ async function refuseTestCopies(prepared: PreparedData, context: JobContext): Pr
   return { prepared: { ...prepared, duplicates: [...prepared.duplicates, ...copies], duplicatesChecked: [...prepared.duplicatesChecked, 'test'] }, test };
 }
 
+/** Whether the fine-tuning goes ahead where its base saw every test record, and the control its refusal names. */
+function allowAllSeenOf(options: Pick<FinetuneJobOptions, 'allowTestSeenByBase' | 'allowTestSeenControl'>): AllowAllSeen {
+  return { allow: options.allowTestSeenByBase === true, ...(options.allowTestSeenControl ? { control: options.allowTestSeenControl } : {}) };
+}
+
+/**
+ * The refusal of a test split its base saw whole that a fine-tuning (`options`) makes before
+ * training (checkTestAgainstBase), made before the folds of the cross-validation it follows in
+ * the same request (the app's "Cross-validate first"), where it came only after every fold had
+ * trained. The same test rows are checked: those within the intended input the fine-tuning will
+ * state, whose minimum duration its validation rows within the rest of it set (as fold-scope.ts
+ * measures a fold's), read from their files, and decoded to hash them. Only refused here: the
+ * warning and the note the check gives otherwise are said once, by the fine-tuning as it starts.
+ * Nothing where the fine-tuning refuses before its check (no test rows) or makes none (--paper-exact).
+ */
+export async function refuseTestSeenByBaseBeforeFolds(options: Pick<FinetuneJobOptions, 'name' | 'out' | 'train' | 'allowTestSeenByBase' | 'allowTestSeenControl'>, dataset: Dataset, manifest: ModelManifest, signal: AbortSignal | undefined, judged: JudgedRecords): Promise<void> {
+  const test = itemsOf(dataset, 'test');
+  if (test.length === 0 || finetuneConfig(manifest, options.train).paperExact) return;
+  const intended = intendedInputOf(manifest);
+  const validation = await readScope([validationRule(intended, manifest.preprocessing)], itemsOf(dataset, 'val'), signal, judged);
+  const stated = withValidatedDuration(intended, manifest.preprocessing, keptSeconds(validation));
+  const inScope = await assertTestRowsInScope(dataset, { name: packageName(options), intendedInput: stated }, signal, judged);
+  const rows = await hashRows(test.filter((i) => inScope.has(i.id)), signal);
+  checkTestAgainstBase({ manifest }, dataset, rows, signal ? { signal } : {}, allowAllSeenOf(options));
+}
+
 /**
  * --paper-exact selects on the test rows, as the paper's code does (its PE-HSM validation is its
  * test CSV): evaluating them again afterwards printed the same figures as a "locked test".
@@ -224,7 +254,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
     const copiesChecked = await refuseTestCopies(prepared, context);
     prepared = copiesChecked.prepared;
     // What the closing evaluation would find of the base's records among the test rows, found before training, not after it.
-    if (inScope) checkTestAgainstBase(base, prepared.dataset, copiesChecked.test.filter((r) => inScope.has(r.id)), context, { allow: options.allowTestSeenByBase === true, ...(options.allowTestSeenControl ? { control: options.allowTestSeenControl } : {}) });
+    if (inScope) checkTestAgainstBase(base, prepared.dataset, copiesChecked.test.filter((r) => inScope.has(r.id)), context, allowAllSeenOf(options));
   } catch (error) {
     base.model.dispose();
     throw error;

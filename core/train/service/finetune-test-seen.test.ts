@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowTestSeenByBaseInApp, type TrainFinished, type TrainProgressEvent } from '../../contract/training-schemas';
+import { loadPtbxl } from '../../data/ptbxl';
 import { Engine } from '../../engine/engine';
 import { engineValue } from '../../test/engine-value';
 import { starterDir } from '../../test/legacy-starter';
@@ -27,12 +28,16 @@ afterAll(async () => {
 });
 
 /** Starts an app fine-tuning through the contract and waits for its end, with its progress messages. */
-async function finetune(extra: Record<string, unknown>): Promise<{ done: TrainFinished; messages: string[] }> {
+async function finetune(extra: Record<string, unknown>): Promise<{ done: TrainFinished; messages: string[]; events: TrainProgressEvent[] }> {
   const messages: string[] = [];
+  const events: TrainProgressEvent[] = [];
   let jobId = '';
   const finished = new Promise<TrainFinished>((resolve) => {
     const off = engine.onEvent((event, payload) => {
-      if (event === 'train:progress' && (payload as TrainProgressEvent).jobId === jobId) messages.push((payload as TrainProgressEvent).message ?? '');
+      if (event === 'train:progress' && (payload as TrainProgressEvent).jobId === jobId) {
+        events.push(payload as TrainProgressEvent);
+        messages.push((payload as TrainProgressEvent).message ?? '');
+      }
       if (event === 'train:finished' && (payload as TrainFinished).jobId === jobId) {
         off();
         resolve(payload as TrainFinished);
@@ -41,7 +46,16 @@ async function finetune(extra: Record<string, unknown>): Promise<{ done: TrainFi
   });
   const request = { baseModelId: starterName, dataset: { kind: 'ptbxl', root: data }, mode: 'head', settings: { epochs: 1, batchSize: 4, minExamples: { train: 1, val: 1 } }, workers: 1, ...extra };
   jobId = (await engineValue<{ jobId: string }>(engine, 'train:finetune', request)).jobId;
-  return { done: await finished, messages };
+  return { done: await finished, messages, events };
+}
+
+/** The swapped fixture as a NORM labels CSV (a binary task every fold can learn), its test split fold 1's two records the starter trained on. */
+async function normLabels(): Promise<string> {
+  const ds = await loadPtbxl(data, { fs: 100 });
+  const norm = ds.classes.indexOf('NORM');
+  const labels = path.join(data, 'norm.csv');
+  writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.split}`).join('\n')}\n`);
+  return labels;
 }
 
 describe("the app's fine-tuning of a base that saw every test record", () => {
@@ -57,4 +71,24 @@ describe("the app's fine-tuning of a base that saw every test record", () => {
     expect(asked.done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', notLockedTest: expect.stringMatching(/^not a locked test: every one of the 2 test records is among the training and validation records of /) } });
     expect(asked.messages.some((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same, as asked$/.test(m))).toBe(true);
   }, 300_000);
+
+  it('with "Cross-validate first", is refused before the first fold, as the final fine-tuning would refuse it after every fold, and cross-validates then fine-tunes when the request asks', async () => {
+    const dataset = { kind: 'csv', root: data, labels: await normLabels() };
+    const refused = await finetune({ name: 'cv refused', dataset, crossValidation: 3 });
+    expect(refused.done).toMatchObject({ status: 'failed', error: { code: 'E_VALIDATION' } });
+    const message = refused.done.status === 'failed' ? refused.done.error.message : '';
+    expect(message).toMatch(new RegExp(`every one of the 2 test records within the model's intended input is among the training and validation records of ${starterName} .*Nothing was trained\\.`));
+    expect(message.endsWith(`; or, to fine-tune all the same and evaluate the model on other records later, ${allowTestSeenByBaseInApp}`)).toBe(true);
+    // No fold started, trained or wrote anything.
+    expect(refused.messages.filter((m) => m.startsWith('cross-validation fold'))).toEqual([]);
+    expect(refused.events.filter((e) => e.phase === 'training' || e.phase === 'features' || e.epoch !== undefined)).toEqual([]);
+    expect(existsSync(path.join(dir, 'data', 'cv', 'cv refused'))).toBe(false);
+    expect(existsSync(path.join(dir, 'data', 'models', 'cv refused'))).toBe(false);
+
+    const asked = await finetune({ name: 'cv asked', dataset, crossValidation: 3, allowTestSeenByBase: true });
+    expect(asked.done).toMatchObject({ status: 'succeeded', result: { kind: 'finetune', crossValidation: { k: 3 }, notLockedTest: expect.stringMatching(/^not a locked test: every one of the 2 test records is among the training and validation records of /) } });
+    // Warned of once, as the final fine-tuning starts, not before the folds as well.
+    expect(asked.messages.filter((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same, as asked$/.test(m))).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'data', 'cv', 'cv asked', 'fold-01'))).toBe(true);
+  }, 600_000);
 });

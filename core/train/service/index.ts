@@ -125,11 +125,12 @@ export class TrainingService {
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
       const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
-      const cv = request.crossValidation ? await finetuneCvJob({ ...common, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name) }, context) : undefined;
-      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci }, seenByBase: cv.seenByBase } : undefined;
-      if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
       // The refusal of a test split the base saw whole names the app's checkbox, not the CLI's flag: the app asks here.
       const allow = { ...(request.allowTestSeenByBase ? { allowTestSeenByBase: true } : {}), allowTestSeenControl: allowTestSeenByBaseInApp };
+      // The fine-tuning that follows the folds (finalOut) refuses such a test split before the first of them.
+      const cv = request.crossValidation ? await finetuneCvJob({ ...common, ...allow, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name), finalOut: out }, context) : undefined;
+      const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci }, seenByBase: cv.seenByBase } : undefined;
+      if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
       const r = await finetuneJob({ ...common, ...allow, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
       await this.#signIfKeyed(out);
       const { test, comparison, validation } = r.manifest.provenance;
