@@ -1,6 +1,7 @@
 import type { CvMetric } from '../../train/cv';
 import type { CvJobResult } from '../../train/jobs/cv-job';
 import { counted } from '../../contract/counted';
+import { textColumn } from '../text-column';
 
 /** A fine-tuning fold's overlap with its base model's training data: held-out records, and validation records. */
 type OverlapNotes = { readonly inBaseTraining: number | null; readonly note: string; readonly validation?: { readonly inBaseTraining: number | null; readonly note: string } | undefined };
@@ -11,7 +12,7 @@ function overlapLines(folds: CvReport['folds']): string[] {
     if (!f.overlap) return [];
     const warn = (n: number | null) => (n ? 'WARNING: ' : '');
     const val = f.overlap.validation;
-    return [`  fold ${f.fold}: ${warn(f.overlap.inBaseTraining)}held-out overlap: ${f.overlap.note}`, ...(val ? [`  fold ${f.fold}: ${warn(val.inBaseTraining)}validation overlap: ${val.note}`] : [])];
+    return [`  fold ${f.fold}: ${warn(f.overlap.inBaseTraining)}held-out overlap: ${textColumn(f.overlap.note)}`, ...(val ? [`  fold ${f.fold}: ${warn(val.inBaseTraining)}validation overlap: ${textColumn(val.note)}`] : [])];
   });
 }
 
@@ -41,7 +42,7 @@ type LeftOut = { readonly count: number; readonly note: string };
  * fold, as `ecg evaluate` says it (the figures cover only the rest).
  */
 function outOfScopeLines(folds: CvReport['folds']): string[] {
-  const note = (fold: number, o: LeftOut | undefined) => (o && o.count > 0 ? [`  fold ${fold}: note: ${o.note}`] : []);
+  const note = (fold: number, o: LeftOut | undefined) => (o && o.count > 0 ? [`  fold ${fold}: note: ${textColumn(o.note)}`] : []);
   return folds.flatMap((f) => [...note(f.fold, f.validationOutOfScope), ...note(f.fold, f.outOfScope)]);
 }
 
@@ -49,9 +50,9 @@ function outOfScopeLines(folds: CvReport['folds']): string[] {
 export function cvLines(r: CvReport): string[] {
   const unit = r.pooled.unit === 'patient' ? 'patients' : 'records';
   const lines = [
-    `${r.k}-fold cross-validation on ${r.dataset} (${r.source})${r.excluded ? `; ${r.excluded.count} records left out: ${r.excluded.reason}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
+    `${r.k}-fold cross-validation on ${textColumn(r.dataset)} (${textColumn(r.source)})${r.excluded ? `; ${r.excluded.count} records left out: ${textColumn(r.excluded.reason)}` : ''}${r.cancelled ? '; CANCELLED: only the folds below finished' : ''}.`,
     ...(r.copiesKept ? [`Copies: ${r.copiesKept}.`] : []),
-    `Each fold: trained on ${counted(r.k - 2, 'fold')}, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${r.out}/fold-NN.`,
+    `Each fold: trained on ${counted(r.k - 2, 'fold')}, selected, calibrated and thresholds tuned on the next fold, tested on its own. Packages: ${textColumn(r.out)}/fold-NN.`,
     // A reader compares these with a package's locked-test figures: they are estimates of another kind.
     'Cross-validation figures (out of fold), not locked-test figures: each fold\'s model chose its epoch and thresholds on a neighbouring fold of the same data.',
     `fold  n     ${shown.map((m) => m.padEnd(16)).join('')}best epoch`,
@@ -72,9 +73,9 @@ export function cvLines(r: CvReport): string[] {
   const cov = r.pooled.report.averaging.aucMacro;
   lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
   lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
-  if (r.seenByBase) lines.push(`  ${r.seenByBase.optimistic ? 'WARNING' : 'note'}: ${r.seenByBase.note}`);
+  if (r.seenByBase) lines.push(`  ${r.seenByBase.optimistic ? 'WARNING' : 'note'}: ${textColumn(r.seenByBase.note)}`);
   lines.push(...outOfScopeLines(r.folds));
-  lines.push(...r.folds.flatMap((f) => (f.seenByBase ? [`  fold ${f.fold}: ${f.seenByBase.leftOut ? 'note' : 'WARNING'}: ${f.seenByBase.note}`] : [])));
+  lines.push(...r.folds.flatMap((f) => (f.seenByBase ? [`  fold ${f.fold}: ${f.seenByBase.leftOut ? 'note' : 'WARNING'}: ${textColumn(f.seenByBase.note)}`] : [])));
   lines.push(...overlapLines(r.folds));
   return lines;
 }

@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/engine';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag } from './train-flags';
+import { textColumn } from '../text-column';
 
 export const datasetCommand: CliCommand = {
   name: 'dataset',
@@ -68,7 +69,7 @@ ${datasetUsage}`,
       onLeftOut: (text) => io.stderr(text),
     });
     const counts = { train: index.splits.train.ids.length, val: index.splits.val.ids.length, failed: index.failures.length };
-    io.stdout(values.json ? jsonLine({ out: path.resolve(values.out), counts, dataset: index.dataset, classes: index.classes }) : `exported ${counts.train} training and ${counts.val} validation records (${counts.failed} unreadable) of ${index.dataset.name} to ${path.resolve(values.out)}`);
+    io.stdout(values.json ? jsonLine({ out: path.resolve(values.out), counts, dataset: index.dataset, classes: index.classes }) : `exported ${counts.train} training and ${counts.val} validation records (${counts.failed} unreadable) of ${textColumn(index.dataset.name)} to ${textColumn(path.resolve(values.out))}`);
     return 0;
   },
 };
@@ -87,9 +88,9 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
     }
     const positives = Object.entries(d.classes).map(([c, n]) => `${c} ${n}`);
     const classes = [...positives, ...(d.negativeForEveryClass > 0 ? [`negative for every class ${d.negativeForEveryClass}`] : [])].join(', ');
-    io.stdout(`${d.records} record(s) from signed readings in ${d.folder} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
+    io.stdout(`${d.records} record(s) from signed readings in ${textColumn(d.folder)} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
     io.stdout(`left out: ${d.skipped.unlabelled} reading(s) ${readingsTaskWords[d.task].unlabelled}${d.skipped.demonstration > 0 ? `, ${d.skipped.demonstration} of the bundled demonstration records` : ''}; signed with a prediction on screen: ${d.withPredictionOnScreen}`);
-    io.stdout(`labels: ${d.labels}`);
+    io.stdout(`labels: ${textColumn(d.labels)}`);
     return 0;
   } finally {
     await engine.close();

@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
 import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { textColumn } from '../text-column';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (v: number, ci: Interval | undefined) => `${f3(v)}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`;
@@ -63,11 +64,11 @@ ${datasetUsage}`,
       io.stdout(jsonLine(r));
       return 0;
     }
-    io.stdout(`ensemble: ${r.out} (${r.manifest.id}), ${r.members.length} members; validation n = ${r.n}:`);
-    io.stdout(`  warning: ${r.notLockedTest}`);
+    io.stdout(`ensemble: ${textColumn(r.out)} (${textColumn(r.manifest.id)}), ${r.members.length} members; validation n = ${r.n}:`);
+    io.stdout(`  warning: ${textColumn(r.notLockedTest)}`);
     io.stdout(`  ${'ensemble'.padEnd(28)} AUC ${withCi(r.validation.aucMacro, r.validationCi.aucMacro)}  F1 ${withCi(r.validation.f1Macro, r.validationCi.f1Macro)}  MAP ${withCi(r.validation.mapMacro, r.validationCi.mapMacro)}`);
-    for (const m of r.members) io.stdout(`  ${m.name.slice(0, 28).padEnd(28)} AUC ${withCi(m.metrics.aucMacro, m.ci.aucMacro)}  F1 ${withCi(m.metrics.f1Macro, m.ci.f1Macro)}  MAP ${withCi(m.metrics.mapMacro, m.ci.mapMacro)}`);
-    for (const d of r.versusBest.macro) io.stdout(`  ensemble − ${r.bestMember}: ${d.metric} ${d.diff >= 0 ? '+' : ''}${f3(d.diff)} [${f3(d.ci95[0])}, ${f3(d.ci95[1])}], p ${d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`}`);
+    for (const m of r.members) io.stdout(`  ${textColumn(m.name).slice(0, 28).padEnd(28)} AUC ${withCi(m.metrics.aucMacro, m.ci.aucMacro)}  F1 ${withCi(m.metrics.f1Macro, m.ci.f1Macro)}  MAP ${withCi(m.metrics.mapMacro, m.ci.mapMacro)}`);
+    for (const d of r.versusBest.macro) io.stdout(`  ensemble − ${textColumn(r.bestMember)}: ${d.metric} ${d.diff >= 0 ? '+' : ''}${f3(d.diff)} [${f3(d.ci95[0])}, ${f3(d.ci95[1])}], p ${d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`}`);
     return 0;
   },
 };

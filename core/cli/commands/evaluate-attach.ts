@@ -10,6 +10,7 @@ import type { CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
 import { bundledModelsDir } from './model-path';
 import { cliEngine } from './models-promote';
+import { textColumn } from '../text-column';
 
 /**
  * A package `ecg evaluate --attach` writes its locked test into, checked before the evaluation
@@ -132,9 +133,9 @@ export function attachOptions(plan: AttachPlan): AttachOptions {
 function signatureText(plan: AttachPlan, after: ModelManifest): string {
   const now = signerOf(after);
   const was = signerOf(plan.before);
-  const signed = now ? `signed by ${now.signer} (key ${now.keyFingerprint})` : 'not signed';
+  const signed = now ? `signed by ${textColumn(now.signer)} (key ${now.keyFingerprint})` : 'not signed';
   // Signed with another key than before: the earlier signer no longer vouches for the package.
-  const replaced = was && now && was.keyFingerprint !== now.keyFingerprint ? `, in place of ${was.signer}'s signature (key ${was.keyFingerprint})` : '';
+  const replaced = was && now && was.keyFingerprint !== now.keyFingerprint ? `, in place of ${textColumn(was.signer)}'s signature (key ${was.keyFingerprint})` : '';
   return `${signed}${replaced}`;
 }
 
@@ -151,10 +152,10 @@ function keptText(before: ModelManifest): string {
 
 /** What the attach did, in the command's words: the package's new id beside the old. */
 export function attachedLines(plan: AttachPlan, after: ModelManifest, recorded: boolean): string[] {
-  const record = recorded ? `; this evaluation is recorded on this site's data under ${after.id}` : '';
+  const record = recorded ? `; this evaluation is recorded on this site's data under ${textColumn(after.id)}` : '';
   const replaced = attachedTestOf(plan.before);
   return [
-    `attached: ${plan.dir} keeps this locked test in its manifest (provenance.test), resealed as ${after.id} (was ${plan.before.id}), ${signatureText(plan, after)}${record}`,
+    `attached: ${textColumn(plan.dir)} keeps this locked test in its manifest (provenance.test), resealed as ${textColumn(after.id)} (was ${textColumn(plan.before.id)}), ${signatureText(plan, after)}${record}`,
     // A locked test is read once: the reading it replaces is said, and kept in the package, so it is not hidden.
     ...(replaced ? [`  replaced (--replace-test) the test figures it had: ${attachedTestText(replaced)}; ${keptText(plan.before)}`] : []),
   ];

@@ -5,6 +5,7 @@ import type { ComparisonReport } from '../../train/jobs/compare-job';
 import type { EvaluationReport, FusionEvaluation } from '../../train/jobs/evaluate-job';
 import type { PairedBootstrapResult } from '../../ml/metrics/paired';
 import type { SubgroupReport } from '../../train/subgroups';
+import { textColumn } from '../text-column';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(3)}` : '—');
@@ -32,18 +33,18 @@ export function subgroupLines(subgroups: readonly SubgroupReport[]): string[] {
 
 /** An ensemble's overlap member by member, under its combined warning (a single model has none). */
 function memberOverlapLines(overlap: EvaluationReport['trainingOverlap']): string[] {
-  return 'members' in overlap ? overlap.members.map((m) => `    ${m.note}`) : [];
+  return 'members' in overlap ? overlap.members.map((m) => `    ${textColumn(m.note)}`) : [];
 }
 
 /** The human-readable `ecg evaluate` report: headline figures with CIs and coverage, then per class. */
 export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
   const what = report.fusion ? ' (fused ECG + score items)' : '';
-  const lines = [`${report.model.name}${what} on ${report.dataset} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  const lines = [`${textColumn(report.model.name)}${what} on ${textColumn(report.dataset)} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
   // Before any figure: they describe only the records the model is for.
-  if (report.outOfScope.count > 0) lines.push(`  note: ${report.outOfScope.note}; e.g. ${report.outOfScope.example?.id}: ${report.outOfScope.example?.reasons.join('; ')}`);
+  if (report.outOfScope.count > 0) lines.push(`  note: ${textColumn(report.outOfScope.note)}; e.g. ${textColumn(report.outOfScope.example?.id ?? '')}: ${textColumn(report.outOfScope.example?.reasons.join('; ') ?? '')}`);
   // Off the test split, or on one holding records the model saw in training (its note then says how many and which): not a locked test.
-  if (report.notLockedTest) lines.push(`  warning: ${report.notLockedTest}`);
+  if (report.notLockedTest) lines.push(`  warning: ${textColumn(report.notLockedTest)}`);
   if (report.split === 'test' && report.trainingOverlap.inTraining) lines.push(...memberOverlapLines(report.trainingOverlap));
   if (report.fusion) lines.push(...fusionLines(report.fusion));
   const point = report.model.operatingPoint;
@@ -73,7 +74,7 @@ function fusionLines(f: FusionEvaluation): string[] {
   const threshold = e.operatingPoint.thresholds.map((t) => t.toFixed(3)).join(', ');
   return [
     `  fused probability at the fusion's own operating point, on the records with every score item${unscored}`,
-    `  ECG network alone (base model ${f.baseModel.name}, ${f.baseModel.id}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${temperatureText(e.operatingPoint)})`,
+    `  ECG network alone (base model ${textColumn(f.baseModel.name)}, ${textColumn(f.baseModel.id)}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${temperatureText(e.operatingPoint)})`,
   ];
 }
 
@@ -83,9 +84,9 @@ const paired = (r: PairedBootstrapResult) => `${signed(r.diff)} [${f3(r.ci95[0])
 export function comparisonLines(r: ComparisonReport): string[] {
   const unit = r.bootstrap.unit === 'patient' ? 'patients' : 'records';
   const lines = [
-    `A = ${r.modelA.name}, B = ${r.modelB.name} on ${r.dataset} (${r.split}, n = ${r.n} records both could read${r.leftOut > 0 ? `, ${r.leftOut} read by only one left out` : ''}).`,
+    `A = ${textColumn(r.modelA.name)}, B = ${textColumn(r.modelB.name)} on ${textColumn(r.dataset)} (${r.split}, n = ${r.n} records both could read${r.leftOut > 0 ? `, ${r.leftOut} read by only one left out` : ''}).`,
     // Only records within both models' intended input are compared; what each left out is said.
-    ...(['a', 'b'] as const).flatMap((k) => (r.outOfScope[k].count > 0 ? [`  ${k.toUpperCase()}: ${r.outOfScope[k].note}`] : [])),
+    ...(['a', 'b'] as const).flatMap((k) => (r.outOfScope[k].count > 0 ? [`  ${k.toUpperCase()}: ${textColumn(r.outOfScope[k].note)}`] : [])),
     `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); DeLong for per-class AUC.`,
   ];
   for (const m of r.macro) {

@@ -14,6 +14,7 @@ import { outOfScopeSummary } from '../../train/evaluation-scope';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
+import { textColumn } from '../text-column';
 
 /** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */
 async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName, stderr: CliIO['stderr']): Promise<void> {
@@ -60,7 +61,7 @@ const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.h
 /** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
 function printPeComparison(c: PeComparison, out: (line: string) => void): void {
   out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records), rates Wilson`);
-  for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${s.source}, ${s.records} of ${c.n} records`);
+  for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${textColumn(s.source)}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
     const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
@@ -280,5 +281,5 @@ function printReport(report: EvaluationReport, io: CliIO, json: boolean): void {
   }
   subgroupLines(report.subgroups ?? []).forEach((line) => io.stdout(line));
   if (report.peComparison) printPeComparison(report.peComparison, io.stdout);
-  if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${report.failed[0]?.id}: ${report.failed[0]?.message})`);
+  if (report.failed.length > 0) io.stdout(`  ${report.failed.length} records could not be read (first: ${textColumn(report.failed[0]?.id ?? '')}: ${textColumn(report.failed[0]?.message ?? '')})`);
 }

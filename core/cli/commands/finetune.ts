@@ -11,6 +11,7 @@ import type { CliCommand, CliIO } from '../command';
 import { cvLines } from './cv-print';
 import { resolveModel } from './model-path';
 import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { textColumn } from '../text-column';
 
 const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
@@ -22,24 +23,24 @@ export function closingLines(manifest: ModelManifest): string[] {
   if (selectedOnTest(manifest.provenance)) return [`  ${validationWords(true)}: macro AUC ${fixed(v.aucMacro)}`, `  ${paperExactNoTest}`];
   const lines = [`  ${validationWords(false)}: macro AUC ${fixed(v.aucMacro)}`];
   // The epoch and operating point were chosen on the validation records within the intended input: said as the test's note is.
-  if (validation.outOfScope && validation.outOfScope.count > 0) lines.push(`  note: ${validation.outOfScope.note}`);
+  if (validation.outOfScope && validation.outOfScope.count > 0) lines.push(`  note: ${textColumn(validation.outOfScope.note)}`);
   if (!test) return [...lines, '  no locked-test evaluation (the run was stopped before its end)'];
   const t = test.metrics as { aucMacro?: number; f1Macro?: number };
   lines.push(`  ${test.notLockedTest ? 'test, not a locked test' : 'locked test'} (${test.n} records): macro AUC ${fixed(t.aucMacro)} [${fixed(test.ci.aucMacro?.low)}, ${fixed(test.ci.aucMacro?.high)}], macro F1 ${fixed(t.f1Macro)}`);
-  if (test.notLockedTest) lines.push(`  warning: ${test.notLockedTest}`);
+  if (test.notLockedTest) lines.push(`  warning: ${textColumn(test.notLockedTest)}`);
   // As `ecg evaluate` says it: the figures cover only the records the model is for, those the base never saw, and those read.
-  if (test.outOfScope && test.outOfScope.count > 0) lines.push(`  note: ${test.outOfScope.note}`);
-  if (test.seenByBase) lines.push(`  note: ${test.seenByBase.note}`);
+  if (test.outOfScope && test.outOfScope.count > 0) lines.push(`  note: ${textColumn(test.outOfScope.note)}`);
+  if (test.seenByBase) lines.push(`  note: ${textColumn(test.seenByBase.note)}`);
   const unreadable = unreadableText(test.unreadable, 'test');
   if (unreadable) lines.push(`  note: ${unreadable}`);
   if (!comparison) return lines;
-  lines.push(`  base ${comparison.base.name} on the same records: ${comparison.note}`);
+  lines.push(`  base ${textColumn(comparison.base.name)} on the same records: ${textColumn(comparison.note)}`);
   for (const c of comparison.classes) {
     lines.push(`    ${c.name.padEnd(8)} AUC fine-tuned ${fixed(c.aucFinetuned)}  base ${fixed(c.aucBase)}  difference ${fixed(c.diff)} [${fixed(c.ci95[0])}, ${fixed(c.ci95[1])}] ${c.method === 'DeLong' ? `DeLong p ${fixed(c.p)}` : `(${c.method})`}`);
   }
-  lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${comparison.overlap.note}`);
+  lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${textColumn(comparison.overlap.note)}`);
   const val = comparison.overlap.validation;
-  if (val) lines.push(`  ${val.inBaseTraining ? 'WARNING: ' : ''}validation overlap: ${val.note}`);
+  if (val) lines.push(`  ${val.inBaseTraining ? 'WARNING: ' : ''}validation overlap: ${textColumn(val.note)}`);
   return lines;
 }
 
@@ -157,7 +158,7 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
     const result = await finetuneJob({ ...common, out: path.resolve(values.out), ...(values.checkpoint ? { checkpointDir: path.resolve(values.checkpoint) } : {}) }, context);
     if (values.json) io.stdout(jsonLine(result));
     else {
-      io.stdout(`${result.mode} fine-tuning ${result.cancelled ? 'cancelled; best model so far' : 'done'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.epochs}, ${result.secondsTotal.toFixed(1)} s`);
+      io.stdout(`${result.mode} fine-tuning ${result.cancelled ? 'cancelled; best model so far' : 'done'}: ${textColumn(result.out)} (${textColumn(result.manifest.id)}), best epoch ${result.bestEpoch}/${result.epochs}, ${result.secondsTotal.toFixed(1)} s`);
       for (const line of closingLines(result.manifest)) io.stdout(line);
     }
     return 0;

@@ -25,7 +25,7 @@ function headline(e: Evaluated): string {
  * could not be read; nothing of a count the package did not keep.
  */
 function leftOutLines(e: Evaluated, rows: 'test' | 'held-out' | 'validation'): string[] {
-  return leftOutNotes(e, rows).map((note) => `  note: ${note}`);
+  return leftOutNotes(e, rows).map((note) => `  note: ${textColumn(note)}`);
 }
 
 /** Where it came from: fine-tuned, a site operating point or a fusion of another package. */
@@ -48,12 +48,12 @@ export function modelCardLines(d: ModelDetail): string[] {
   const lines = [
     `${textColumn(d.name)} (${textColumn(d.id)})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
     `  dataset ${textColumn(cardDataset(d).name)}: ${modelRecordsText(d)}`,
-    ...(weights ? [`  weights trained on ${weights}`] : []),
-    `  split: ${p.split}`,
+    ...(weights ? [`  weights trained on ${textColumn(weights)}`] : []),
+    `  split: ${textColumn(p.split)}`,
     ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
     `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
     ...(p.base ? [baseLine(p.base)] : []),
-    ...(p.base && p.baseTraining ? [`  base's training: ${baseTrainingText(p.base, p.baseTraining)}`] : []),
+    ...(p.base && p.baseTraining ? [`  base's training: ${textColumn(baseTrainingText(p.base, p.baseTraining))}`] : []),
     `  operating point: ${operatingPointMethodText(point)}, ${temperatureText(point)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
   ];
   if (d.cvFold) {
@@ -63,7 +63,7 @@ export function modelCardLines(d: ModelDetail): string[] {
   }
   lines.push(...(d.test ? [`  locked test (${counted(d.test.n, 'record')}): ${headline(d.test)}`, ...leftOutLines(d.test, 'test')] : ['  no locked-test evaluation of its own']));
   // A fine-tuning's closing figures that are none: shown, for the record, under their warning.
-  if (d.testNotLocked) lines.push(`  test, not a locked test (${counted(d.testNotLocked.n, 'record')}): ${headline(d.testNotLocked)}`, ...leftOutLines(d.testNotLocked, 'test'), `  warning: ${d.testNotLocked.note}`);
+  if (d.testNotLocked) lines.push(`  test, not a locked test (${counted(d.testNotLocked.n, 'record')}): ${headline(d.testNotLocked)}`, ...leftOutLines(d.testNotLocked, 'test'), `  warning: ${textColumn(d.testNotLocked.note)}`);
   // A locked test read more than once: said under its figures, as the card says it.
   // Earlier figures that were no locked test are said for the record, not warned of as a reading.
   if (d.replacedTests) lines.push(`  ${lockedTestReadings(d.replacedTests) > 1 ? 'WARNING' : 'note'}: ${replacedTestsText(d.replacedTests)}`);

@@ -11,6 +11,7 @@ import { resolveModel } from './model-path';
 import { runOnSite } from './site-job';
 import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
 import { openCliDataDir } from '../data-folder';
+import { textColumn } from '../text-column';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;
@@ -19,29 +20,29 @@ const threshold = (t: number) => (t >= 1 ? 'never' : f3(t));
 /** The warnings on the figures: validation records the model learned (the choice is optimistic), test records it saw (no locked test). */
 function overlapWarnings(r: Pick<OperatingPointJobResult, 'trainingOverlap' | 'notLockedTest'>): string[] {
   const validation = r.trainingOverlap.validation.inTraining ? [r.trainingOverlap.validation.note] : [];
-  return [...validation, ...(r.notLockedTest ? [r.notLockedTest] : [])].map((w) => `  warning: ${w}`);
+  return [...validation, ...(r.notLockedTest ? [r.notLockedTest] : [])].map((w) => `  warning: ${textColumn(w)}`);
 }
 
 /** The result as text: what was chosen where, then the locked test beside the base's operating point. */
 export function operatingPointLines(r: OperatingPointJobResult): string[] {
   const lines = [
-    `new package: ${r.manifest.name} (${r.manifest.id}) in ${r.out}`,
+    `new package: ${textColumn(r.manifest.name)} (${textColumn(r.manifest.id)}) in ${textColumn(r.out)}`,
     `  operating point: ${operatingPointMethodText(r.operatingPoint)}, temperature ${f3(r.operatingPoint.temperature)}${r.operatingPoint.calibrationNote ? ` (${r.operatingPoint.calibrationNote})` : ''}`,
-    `  base: ${r.base.name} (${r.base.id}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
+    `  base: ${textColumn(r.base.name)} (${textColumn(r.base.id)}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
   ];
   if (r.override) lines.push(`  ${r.override}`);
   // Before any figure, as ecg evaluate says it: records the model learned make the choice optimistic and the test no locked test.
   lines.push(...overlapWarnings(r));
   const test = r.notLockedTest ? 'test' : 'locked test';
   // The figures below cover only the records the model is for.
-  for (const [split, o] of [['validation', r.outOfScope.validation], [test, r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${o.note}`);
-  lines.push(`  validation of ${r.dataset} (${r.validation.n} records; ${r.validation.note}):`);
+  for (const [split, o] of [['validation', r.outOfScope.validation], [test, r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${textColumn(o.note)}`);
+  lines.push(`  validation of ${textColumn(r.dataset)} (${r.validation.n} records; ${r.validation.note}):`);
   for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
   lines.push(`  ${test} (${r.notLockedTest ? 'not a locked test: see the warning above; ' : ''}${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);
   for (const c of r.perClass) {
     lines.push(`    ${c.name.padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
   }
-  if (r.failed.length > 0) lines.push(`  ${r.failed.length} records could not be read (first: ${r.failed[0]?.id}: ${r.failed[0]?.message})`);
+  if (r.failed.length > 0) lines.push(`  ${r.failed.length} records could not be read (first: ${textColumn(r.failed[0]?.id ?? '')}: ${textColumn(r.failed[0]?.message ?? '')})`);
   return lines;
 }
 
@@ -65,7 +66,7 @@ async function intoDataFolder(dataDir: string, options: Omit<OperatingPointJobOp
     },
   ).then((r) => {
     // The package is written and listed (its operating point may still be the site's choice), but its test figures are no evidence for a promotion.
-    if (r.notLockedTest) say(`not recorded as this site's evaluation of ${r.manifest.name} (ecg models promote needs a locked test): ${r.notLockedTest}`);
+    if (r.notLockedTest) say(`not recorded as this site's evaluation of ${textColumn(r.manifest.name)} (ecg models promote needs a locked test): ${textColumn(r.notLockedTest)}`);
     return r;
   });
 }

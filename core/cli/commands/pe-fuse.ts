@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
 import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, progressPrinter } from './train-flags';
+import { textColumn } from '../text-column';
 
 export const peFuseCommand: CliCommand = {
   name: 'pe-fuse',
@@ -49,7 +50,7 @@ ${datasetUsage}`,
     }
     const f = manifest.fusion;
     const auc = (v: { auc: number | null; low: number | null; high: number | null }) => `${v.auc?.toFixed(3) ?? '–'} [${v.low?.toFixed(3) ?? '–'}, ${v.high?.toFixed(3) ?? '–'}]`;
-    io.stdout(`${manifest.id} written to ${values.out}: fused on ${f?.rows.train} training rows (${f?.rows.trainSkipped} lacked an item), calibrated on ${f?.rows.val}`);
+    io.stdout(`${textColumn(manifest.id)} written to ${textColumn(values.out)}: fused on ${f?.rows.train} training rows (${f?.rows.trainSkipped} lacked an item), calibrated on ${f?.rows.val}`);
     if (f) io.stdout(`  validation AUC: fusion ${auc(f.fused.validation)}, score items only ${auc(f.pretest.validation)} — evaluate on the locked test split with ecg evaluate --split test`);
     return 0;
   },

@@ -12,6 +12,7 @@ import type { TrainConfigInput } from '../../train/config';
 import type { TrainProgress } from '../../train/progress';
 import { checkedNumber, type NumberBounds } from '../args';
 import type { CliIO } from '../command';
+import { textColumn } from '../text-column';
 
 /** Flags shared by train, hpo and finetune to describe a dataset. */
 export const datasetFlags = {
@@ -217,7 +218,7 @@ export function normalisationFrom(value: string | undefined): Normalisation | un
 export function progressPrinter(io: CliIO, quiet: boolean | undefined): (e: TrainProgress) => void {
   return (e) => {
     if (quiet) return;
-    if (e.kind === 'phase') io.stderr(`[${e.phase}] ${e.message}`);
+    if (e.kind === 'phase') io.stderr(`[${e.phase}] ${textColumn(e.message)}`);
     else if (e.kind === 'epoch') {
       io.stderr(`epoch ${e.epoch}/${e.epochs}  loss ${e.trainLoss.toFixed(4)}  val loss ${e.valLoss.toFixed(4)}  F1 ${e.val.f1Macro.toFixed(3)}  AUC ${e.val.aucMacro.toFixed(3)}  MAP ${e.val.mapMacro.toFixed(3)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ETA ${Math.round(e.etaSeconds)} s${e.improved ? '  *' : ''}`);
     } else if (e.step === e.steps || e.step % 10 === 0) io.stderr(`  step ${e.step}/${e.steps}  loss ${e.loss.toFixed(4)}  ${e.samplesPerSecond.toFixed(1)} samples/s  ETA ${Math.round(e.etaSeconds)} s`);

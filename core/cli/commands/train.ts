@@ -9,6 +9,7 @@ import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { textColumn } from '../text-column';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -98,10 +99,10 @@ Output (--json): {"out","manifest":{…},"backend","counts":{"train","val","fail
       const v = result.validation;
       // --paper-exact chose the epoch on the test split: its figures are that split's, not a locked test's.
       const on = selectedOnTest(result.manifest.provenance) ? 'test split as validation (--paper-exact; not a locked test)' : 'validation';
-      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${result.out} (${result.manifest.id}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} ${validationFigures(v, result.validationCi)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
+      io.stdout(`${result.cancelled ? 'cancelled; best model so far' : 'trained'}: ${textColumn(result.out)} (${textColumn(result.manifest.id)}), best epoch ${result.bestEpoch}/${result.history.length}, ${on} ${validationFigures(v, result.validationCi)}, ${result.secondsPerEpoch.toFixed(1)} s/epoch on ${result.backend}`);
       // As a fine-tuning's closing lines say it: the epoch and thresholds rest on the validation records the model is for.
       const outOfScope = result.manifest.provenance.validation.outOfScope;
-      if (outOfScope && outOfScope.count > 0) io.stdout(`  note: ${outOfScope.note}`);
+      if (outOfScope && outOfScope.count > 0) io.stdout(`  note: ${textColumn(outOfScope.note)}`);
     }
     return 0;
   },
