@@ -26,7 +26,9 @@ describe('resolveDataDir', () => {
 
   it("keeps the Windows database out of the roaming profile (synced to the profile server, often a network share), yet goes on using one an earlier version made there", () => {
     const profile = mkdtempSync(path.join(os.tmpdir(), 'einthoven-windows-profile-'));
-    const env = { APPDATA: path.join(profile, 'Roaming'), LOCALAPPDATA: path.join(profile, 'Local'), USERPROFILE: profile };
+    // Windows takes a folder on no drive for none (/tmp/…); spelled as a share (//tmp/…) it is one, and still this folder to Linux.
+    const share = (dir: string) => (process.platform === 'win32' ? dir : `/${dir}`);
+    const env = { APPDATA: share(path.join(profile, 'Roaming')), LOCALAPPDATA: share(path.join(profile, 'Local')), USERPROFILE: share(profile) };
     expect(resolveDataDir(undefined, env, 'win32')).toBe(path.join(profile, 'Local', 'Einthoven'));
     // An update must not seem to lose every record: the roaming folder's database stays in use until IT moves it.
     mkdirSync(path.join(profile, 'Roaming', 'Einthoven'), { recursive: true });
@@ -52,6 +54,31 @@ describe('resolveDataDir', () => {
       expect(resolveDataDir(undefined, { HOME: home }, 'linux')).toBe(path.join(account, '.local', 'share', 'einthoven'));
       expect(resolveDataDir(undefined, { HOME: home }, 'darwin')).toBe(path.join(account, 'Library', 'Application Support', 'Einthoven'));
     }
+  });
+
+  // path.win32 takes \\Users\\x for absolute, yet it is on the drive each process starts from; EINTHOVEN_DATA_DIR was resolved against each one's current folder.
+  it('refuses an environment variable choosing the data folder that is no one folder wherever a process starts, naming it, its value and why', () => {
+    const profile = { USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local', APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
+    const noDrive = 'a path without a drive, on whichever drive each process starts from';
+    const cases: [NodeJS.ProcessEnv, string, string, string][] = [
+      [profile, 'EINTHOVEN_DATA_DIR', '\\Users\\x', noDrive],
+      [profile, 'EINTHOVEN_DATA_DIR', '/Users/x', noDrive],
+      [profile, 'EINTHOVEN_DATA_DIR', 'Users\\x', 'relative to the folder each process starts in'],
+      [profile, 'EINTHOVEN_DATA_DIR', 'C:foo', 'relative to the current folder of drive C:, which each process has its own of'],
+      [profile, 'LOCALAPPDATA', '\\Users\\x\\AppData\\Local', noDrive],
+      [profile, 'APPDATA', '/Users/x/AppData/Roaming', noDrive],
+      [{ USERPROFILE: 'C:\\Users\\u' }, 'USERPROFILE', '\\Users\\x', noDrive],
+    ];
+    for (const [env, variable, value, why] of cases) {
+      expect(() => resolveDataDir(undefined, { ...env, [variable]: value }, 'win32'), `${variable}=${value}`).toThrow(
+        expect.objectContaining({ code: 'E_VALIDATION', message: `${variable} is ${JSON.stringify(value)}, ${why}: the data folder would differ from process to process; set it to a drive letter with its backslash (D:\\Einthoven) or \\\\server\\share` }),
+      );
+    }
+    expect(() => resolveDataDir(undefined, { EINTHOVEN_DATA_DIR: 'einthoven-data' }, 'linux')).toThrow(
+      expect.objectContaining({ code: 'E_VALIDATION', message: 'EINTHOVEN_DATA_DIR is "einthoven-data", relative to the folder each process starts in: the data folder would differ from process to process; set it to a path starting with /' }),
+    );
+    // The folder a valid LOCALAPPDATA names is made under it, however USERPROFILE is set.
+    expect(resolveDataDir(undefined, { ...profile, USERPROFILE: '\\Users\\u' }, 'win32')).toBe(path.join(profile.LOCALAPPDATA, 'Einthoven'));
   });
 
   it("uses the site policy's shared folder, and the account's own when the policy names none", () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { refuseEmptyDatabase } from '../db/database-file';
 import { EinthovenError } from '../errors';
-import { absoluteOrUndefined } from './env-folder';
+import { absoluteOrUndefined, osFolder, refuseNotOneFolder } from './env-folder';
 import { policyFileLocation, readPolicyFile } from './site-policy';
 
 /**
@@ -24,7 +24,7 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   // Given but empty (`--data-dir ""`, an unset shell variable): an error, not the default folder,
   // which would take an import meant for a test folder into the clinic's records.
   if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
-  const named = namedFolder(flag, env);
+  const named = namedFolder(flag, env, platform);
   const policyFile = policyFileLocation(env, platform);
   const policy = readPolicyFile(policyFile, platform);
   if (policy.state === 'invalid' && !named) throw unreadablePolicy(policyFile, policy.error);
@@ -34,10 +34,11 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
     if (!policy.policy.allowDataDirOverride) throw overrideRefused(named, policyFile, shared);
   }
   if (named) return named.folder;
-  const home = homeFolder(env, platform);
+  // Read only where the folder is made under it: a refused USERPROFILE stops no account whose LOCALAPPDATA names the folder.
+  const home = () => homeFolder(env, platform);
   if (platform === 'win32') return windowsDataDir(env, home, platform);
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Einthoven');
-  return path.join(absoluteOrUndefined(env.XDG_DATA_HOME, platform) ?? path.join(home, '.local', 'share'), 'einthoven');
+  if (platform === 'darwin') return path.join(home(), 'Library', 'Application Support', 'Einthoven');
+  return path.join(osFolder('XDG_DATA_HOME', env, platform) ?? path.join(home(), '.local', 'share'), 'einthoven');
 }
 
 /**
@@ -48,9 +49,9 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
  * database an earlier version made in the roaming folder stays in use there, where the local one
  * holds none, so an update does not seem to lose every record; moving it is IT's to do.
  */
-function windowsDataDir(env: NodeJS.ProcessEnv, home: string, platform: string): string {
-  const local = path.join(absoluteOrUndefined(env.LOCALAPPDATA, platform) ?? path.join(home, 'AppData', 'Local'), 'Einthoven');
-  const roaming = path.join(absoluteOrUndefined(env.APPDATA, platform) ?? path.join(home, 'AppData', 'Roaming'), 'Einthoven');
+function windowsDataDir(env: NodeJS.ProcessEnv, home: () => string, platform: string): string {
+  const local = path.join(osFolder('LOCALAPPDATA', env, platform) ?? path.join(home(), 'AppData', 'Local'), 'Einthoven');
+  const roaming = path.join(osFolder('APPDATA', env, platform) ?? path.join(home(), 'AppData', 'Roaming'), 'Einthoven');
   return existsSync(databasePath(roaming)) && !existsSync(databasePath(local)) ? roaming : local;
 }
 
@@ -60,10 +61,17 @@ interface NamedFolder {
   readonly by: string;
 }
 
-function namedFolder(flag: string | undefined, env: NodeJS.ProcessEnv): NamedFolder | undefined {
+/**
+ * The flag's folder, relative to the current folder as typed; else EINTHOVEN_DATA_DIR's, which
+ * must be one folder wherever a process starts: set once for the account, it was resolved against
+ * each process's own current folder and drive.
+ */
+function namedFolder(flag: string | undefined, env: NodeJS.ProcessEnv, platform: string): NamedFolder | undefined {
   if (flag) return { folder: path.resolve(flag), by: `--data-dir ${flag}` };
-  if (env.EINTHOVEN_DATA_DIR) return { folder: path.resolve(env.EINTHOVEN_DATA_DIR), by: `EINTHOVEN_DATA_DIR=${env.EINTHOVEN_DATA_DIR}` };
-  return undefined;
+  const value = env.EINTHOVEN_DATA_DIR;
+  if (!value) return undefined;
+  refuseNotOneFolder('EINTHOVEN_DATA_DIR', value, platform);
+  return { folder: path.resolve(value), by: `EINTHOVEN_DATA_DIR=${value}` };
 }
 
 /**
@@ -108,7 +116,7 @@ function overrideRefused(named: NamedFolder, policyFile: string, shared: string)
  */
 function homeFolder(env: NodeJS.ProcessEnv, platform: string): string {
   const variable = platform === 'win32' ? 'USERPROFILE' : 'HOME';
-  const fromEnv = absoluteOrUndefined(env[variable], platform);
+  const fromEnv = osFolder(variable, env, platform);
   if (fromEnv) return fromEnv;
   const account = accountHome();
   if (account && absoluteOrUndefined(account, platform)) return account;
