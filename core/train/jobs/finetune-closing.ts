@@ -75,9 +75,8 @@ export function checkTestAgainstBase(base: Pick<LoadedPackage, 'manifest'>, data
     context.onProgress?.({ kind: 'phase', phase: 'loading', message: say });
     return;
   }
-  const { exact } = seenHashes(trainingRecordsOf(base.manifest), testRows.map((r) => r.hash));
-  const seen = new Set(exact);
-  const ids = testRows.filter((r) => seen.has(r.hash)).map((r) => r.id);
+  // Exact content only: no copies searched yet (copies: undefined).
+  const ids = seenIdsOf(base, { test: testRows, val: [], copies: undefined });
   if (ids.length === testRows.length) {
     const why = `${dataset.name}: ${everyOneOf(testRows.length, 'test record')} within the model's intended input is among the training and validation records of ${name} (the base this model's weights start from) or its bases, by content (${firstIds(ids)}). A locked test holds no record the model saw: the closing evaluation, which leaves such records out, would have none left, and its figures on them would be optimistic and no locked test, so the fine-tuned model could not be promoted on them`;
     // Asked for all the same (ecg finetune --allow-test-seen-by-base, the app's checkbox): said as the job starts, and again with its figures.
@@ -139,8 +138,7 @@ export async function seenByBaseAmong(base: Pick<LoadedPackage, 'manifest'>, dat
 export function unknownBaseOfCv(base: Pick<LoadedPackage, 'manifest'>): string | null {
   const unknown = unknownBases(base);
   if (unknown.length === 0) return null;
-  const n = unknown.length;
-  return `whether ${wordFor(n, 'the base', 'the bases')} ${unknown.join(', ')} trained or validated on these held-out records cannot be checked, as ${wordFor(n, 'it keeps', 'they keep')} no record of ${wordFor(n, 'its', 'their')} training records (written before packages kept one): the estimate may include records ${wordFor(n, 'it', 'they')} saw, and so be optimistic`;
+  return `${uncheckable(unknown, 'held-out records')}: the estimate may include records ${wordFor(unknown.length, 'it', 'they')} saw, and so be optimistic`;
 }
 
 /**
@@ -166,12 +164,17 @@ function unknownBases(base: Pick<LoadedPackage, 'manifest'>): string[] {
   return [...(own ? [] : [base.manifest.name]), ...bases.filter((b) => !b.records).map((b) => b.name)];
 }
 
+/** That whether the bases named in `unknown` (which keep no filter) saw `records` cannot be checked, and why: said of a locked test and of a cross-validation estimate alike. */
+function uncheckable(unknown: readonly string[], records: string): string {
+  const n = unknown.length;
+  return `whether ${wordFor(n, 'the base', 'the bases')} ${unknown.join(', ')} trained or validated on these ${records} cannot be checked, as ${wordFor(n, 'it keeps', 'they keep')} no record of ${wordFor(n, 'its', 'their')} training records (written before packages kept one)`;
+}
+
 /** Why closing figures are not a locked test where the base's training records are unknown, or null where they are known. */
 function unknownBaseNote(base: Pick<LoadedPackage, 'manifest'>): string | null {
   const unknown = unknownBases(base);
   if (unknown.length === 0) return null;
-  const n = unknown.length;
-  return `not a locked test: whether ${wordFor(n, 'the base', 'the bases')} ${unknown.join(', ')} trained or validated on these test records cannot be checked, as ${wordFor(n, 'it keeps', 'they keep')} no record of ${wordFor(n, 'its', 'their')} training records (written before packages kept one), and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
+  return `not a locked test: ${uncheckable(unknown, 'test records')}, and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
 }
 
 /** Records named in a note: the first three, and how many more. */
