@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../../../core/contract/channels';
-import { batchSizeOf, datasetOf, defaultName, defaultWorkers, isAbsolutePath, isMinimumOverride, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
+import { batchSizeOf, datasetOf, defaultName, defaultWorkers, editedForm, isAbsolutePath, isMinimumOverride, oneJobOverridesOff, requestOf, settingDefaults, validateForm, type FinetuneForm } from './finetune-form';
 
 const form: FinetuneForm = {
   baseModelId: 'tiny@53e124d18651',
@@ -46,6 +46,19 @@ describe('fine-tuning form', () => {
     expect(request.allowTestSeenByBase).toBe(true);
     // What the engine's contract takes: a request it refused as an unknown key would never reach the job.
     expect(channels['train:finetune'].request.parse(request).allowTestSeenByBase).toBe(true);
+  });
+
+  it('keeps the box ticked for the base and dataset it was ticked for, and unticks it when either changes', () => {
+    const ticked = { ...form, allowTestSeenByBase: true };
+    // Settings of the same job, and a path retyped as the engine reads it: still this job's override.
+    expect(editedForm(ticked, { epochs: '3', batchSize: '8', name: 'other name' }).allowTestSeenByBase).toBe(true);
+    expect(editedForm(ticked, { dataRoot: ' /data/hospital ', baseModelId: form.baseModelId }).allowTestSeenByBase).toBe(true);
+    // Another base, data folder, labels file or class: another job, which the user has not decided on.
+    for (const edit of [{ baseModelId: 'other@0123456789ab' }, { dataRoot: '/data/other' }, { labels: '/data/hospital/other.csv' }, { positiveClass: 'MI' }]) {
+      expect(editedForm(ticked, edit)).toEqual({ ...ticked, ...edit, allowTestSeenByBase: false });
+    }
+    // Every one-job override is off by default: off is what a new job starts with.
+    expect(oneJobOverridesOff).toEqual({ allowTestSeenByBase: settingDefaults.allowTestSeenByBase });
   });
 
   it('asks for cross-validation with 3 to 20 folds, or none', () => {

@@ -29,7 +29,8 @@ export interface FinetuneForm {
   workers: string;
   /**
    * Advanced: fine-tune even when every locked test record is among the base's training and
-   * validation records (refused otherwise); its figures are then kept as no locked test. Off by default.
+   * validation records (refused otherwise); its figures are then kept as no locked test. Off by
+   * default, and a one-job override (oneJobOverridesOff): it does not outlive the job it was ticked for.
    */
   allowTestSeenByBase: boolean;
 }
@@ -137,6 +138,27 @@ export function minExamplesOf(form: FinetuneForm): { train: number; val: number 
 export function isMinimumOverride(form: FinetuneForm): boolean {
   const { train, val } = minExamplesOf(form);
   return train < Number(settingDefaults.minTrain) || val < Number(settingDefaults.minVal);
+}
+
+/**
+ * The form's one-job overrides of a safety refusal, off. Each is ticked after a refusal of one
+ * job, on its base and dataset: kept, it would apply unseen (under a collapsed Advanced settings)
+ * to the next job, on another base or dataset, that the user never decided on. So it is off once
+ * the job it was given for starts (FinetuneJob.start) or once the base or dataset changes
+ * (editedForm). The lowered minimum examples are not one of them: they stay flagged in plain view
+ * beside the settings, and every dataset check applies them again.
+ */
+export const oneJobOverridesOff = { allowTestSeenByBase: false } as const satisfies Partial<FinetuneForm>;
+
+/** What a one-job override was given for: the base and the dataset, as the engine would read them. */
+function overrideScopeOf(form: FinetuneForm): string {
+  return JSON.stringify([form.baseModelId, datasetOf(form)]);
+}
+
+/** The form after `edit`: where the edit changes the base or the dataset, its one-job overrides are off. */
+export function editedForm(form: FinetuneForm, edit: Partial<FinetuneForm>): FinetuneForm {
+  const next = { ...form, ...edit };
+  return overrideScopeOf(next) === overrideScopeOf(form) ? next : { ...next, ...oneJobOverridesOff };
 }
 
 /** The train:finetune request of a valid form. */

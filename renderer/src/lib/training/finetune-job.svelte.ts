@@ -6,7 +6,7 @@ import type { TrainFinished, TrainProgressEvent } from '../../../../core/contrac
 import { EarlyJobEvents } from '../jobs/early-events';
 import type { ModelCatalog } from '../models/model-catalog.svelte';
 import { ReadingsExport } from './readings-export.svelte';
-import { datasetOf, defaultName, memoryTrainingOf, minExamplesOf, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
+import { datasetOf, defaultName, editedForm, memoryTrainingOf, minExamplesOf, oneJobOverridesOff, requestOf, settingDefaults, validateForm, type FieldErrors, type FinetuneForm } from './finetune-form';
 
 const key = Symbol.for('einthoven.finetune-job');
 
@@ -83,9 +83,14 @@ export class FinetuneJob {
     return blockers.length > 0 ? `The data cannot train a model: ${blockers[0]}` : null;
   }
 
+  /** Changes fields of the form; another base or dataset turns off a one-job override given for the earlier one. */
+  edit(change: Partial<FinetuneForm>): void {
+    Object.assign(this.form, editedForm(this.form, change));
+  }
+
   /** Picks the base model; its architecture's paper default decides head/full, its rate the LR. */
   async chooseBase(id: string): Promise<void> {
-    this.form.baseModelId = id;
+    this.edit({ baseModelId: id });
     const base = this.#catalog.byId(id);
     if (base && !this.form.name) this.form.name = defaultName(base.name, this.#names());
     const detail = id ? await this.#catalog.detail(id) : null;
@@ -111,7 +116,7 @@ export class FinetuneJob {
   }
 
   #useReadingsDataset(made: ReadingsDataset): void {
-    Object.assign(this.form, { dataRoot: made.folder, labels: made.labels, positiveClass: '' });
+    this.edit({ dataRoot: made.folder, labels: made.labels, positiveClass: '' });
   }
 
   async inspect(): Promise<void> {
@@ -133,7 +138,10 @@ export class FinetuneJob {
     if (this.blockedReason) return;
     Object.assign(this, { status: 'starting', jobId: null, phase: null, notices: [], step: null, epochs: [], result: null, error: null });
     this.#early.clear();
-    const started = await this.#bridge.api['train:finetune'](requestOf(this.form));
+    const request = requestOf(this.form);
+    // Asked for this job only: the next one is refused again unless the user asks again.
+    Object.assign(this.form, oneJobOverridesOff);
+    const started = await this.#bridge.api['train:finetune'](request);
     if (!started.ok) {
       Object.assign(this, { status: 'failed', error: started.error.message });
       return;
