@@ -77,7 +77,8 @@ or the PE-HSM layout filename;label with 0/1.
   --allow-test-seen-by-base
                         fine-tune even when every locked test record is among the base's training
                         and validation records (refused before training otherwise); its closing
-                        figures are then no locked test
+                        figures are then no locked test (refused with --cv, whose folds never
+                        read the locked test split: give it to the fine-tuning without --cv)
 
 ${datasetUsage}
 
@@ -165,8 +166,8 @@ Output (--json): {"out","mode","manifest":{…,"provenance":{…,"test","compari
   },
 };
 
-/** --cv K and --fold-seed N, checked: K folds of 3..20 (as the app's form), a seed only with --cv, no --checkpoint or single-file --out. */
-function crossValidationFrom(values: { cv?: string; 'fold-seed'?: string; checkpoint?: string; out?: string }): { folds: number; foldSeed?: number } | undefined {
+/** --cv K and --fold-seed N, checked: K folds of 3..20 (as the app's form), a seed only with --cv, no --checkpoint, --allow-test-seen-by-base or single-file --out. */
+function crossValidationFrom(values: { cv?: string; 'fold-seed'?: string; checkpoint?: string; out?: string; 'allow-test-seen-by-base'?: boolean }): { folds: number; foldSeed?: number } | undefined {
   const folds = numberFlag(values.cv, '--cv', { integer: true, min: 3, max: 20 });
   const foldSeed = numberFlag(values['fold-seed'], '--fold-seed', { integer: true, min: 0 });
   if (folds === undefined) {
@@ -175,6 +176,9 @@ function crossValidationFrom(values: { cv?: string; 'fold-seed'?: string; checkp
   }
   // The job starts every fold afresh and clears its own fold folders: there is nothing to resume.
   if (values.checkpoint) throw new EinthovenError('E_VALIDATION', '--checkpoint does not apply to --cv: every fold is fine-tuned afresh');
+  // It lifts the refusal of a locked test split the base saw whole, which only a fine-tuning on all the data makes: the
+  // folds never read that split, and from the command line none follows them (the app's does, and is asked before the first fold).
+  if (values['allow-test-seen-by-base']) throw new EinthovenError('E_VALIDATION', "--allow-test-seen-by-base does not apply to --cv: the folds never read the locked test split (each fold's held-out records the base saw are left out of its figures, or scored and said to be optimistic where it saw every one), and no fine-tuning on all the data follows them here: give the flag to that fine-tuning, the same command without --cv");
   if (values.out?.endsWith('.ecgmodel')) throw new EinthovenError('E_VALIDATION', `--cv writes a folder (a package per fold and cv.json), not the single file ${values.out}: give --out a folder`);
   return { folds, ...(foldSeed === undefined ? {} : { foldSeed }) };
 }
