@@ -9,7 +9,7 @@ import { jsonSafe } from '../finalize';
 import { loadPackage } from '../package/archive';
 import type { JobContext } from '../progress';
 import { classMapping, splitItems } from './evaluate-job';
-import { finetuneJob, refuseTestSeenByBaseBeforeFolds, type FinetuneJobOptions } from './finetune-job';
+import { finetuneJob, refuseTestSplitBeforeFolds, type FinetuneJobOptions } from './finetune-job';
 import { unlessCancelledEarly } from './package-trained';
 import { hashedRows, indexDataset } from './prepare';
 import { loadStore } from '../setup';
@@ -34,8 +34,8 @@ export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'che
   /**
    * The package folder of the fine-tuning on all the data that follows the folds in the same
    * request (the app's "Cross-validate first"; its name, settings and allowTestSeenByBase are
-   * these options'): a test split it would refuse as seen by the base is refused before the
-   * first fold. Absent where none follows (ecg finetune --cv, whose folds never read the test split).
+   * these options'): a test split it would refuse (none, or every record seen by the base) is
+   * refused before the first fold. Absent where none follows (ecg finetune --cv, whose folds never read the test split).
    */
   readonly finalOut?: string;
 }
@@ -108,12 +108,13 @@ export interface FinetuneCvResult extends CvSummary {
  * Then every fold's held-out rows are held to the intended input its package will state (the
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
  * holds its test rows before training: a fold with none of them is refused now. Before all that,
- * where a fine-tuning follows the folds (finalOut), the test split it would refuse is refused.
+ * where a fine-tuning follows the folds (finalOut), the test split it would refuse (none, none
+ * within the intended input, or every one seen by the base) is refused.
  */
 async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
-  if (options.finalOut) await refuseTestSeenByBaseBeforeFolds({ ...options, out: options.finalOut }, dataset, manifest, context.signal, judged);
+  if (options.finalOut) await refuseTestSplitBeforeFolds({ ...options, out: options.finalOut }, dataset, manifest, context.signal, judged);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
   context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
   const participants = dataset.items.filter((i) => participating.has(i.id));

@@ -180,18 +180,21 @@ function allowAllSeenOf(options: Pick<FinetuneJobOptions, 'allowTestSeenByBase' 
 }
 
 /**
- * The refusal of a test split its base saw whole that a fine-tuning (`options`) makes before
- * training (checkTestAgainstBase), made before the folds of the cross-validation it follows in
- * the same request (the app's "Cross-validate first"), where it came only after every fold had
- * trained. The same test rows are checked: those within the intended input the fine-tuning will
- * state, whose minimum duration its validation rows within the rest of it set (as fold-scope.ts
- * measures a fold's), read from their files, and decoded to hash them. Only refused here: the
- * warning and the note the check gives otherwise are said once, by the fine-tuning as it starts.
- * Nothing where the fine-tuning refuses before its check (no test rows) or makes none (--paper-exact).
+ * The refusals of its test split that a fine-tuning (`options`) makes before training, made
+ * before the folds of the cross-validation it follows in the same request (the app's
+ * "Cross-validate first"), where they came only after every fold had trained: no locked test rows
+ * (assertTestRows), none within the intended input it will state, and every one seen by its base
+ * (checkTestAgainstBase). The same test rows are checked: those within the intended input the
+ * fine-tuning will state, whose minimum duration its validation rows within the rest of it set (as
+ * fold-scope.ts measures a fold's), read from their files, and decoded to hash them. Only refused
+ * here: the warning and the note the check gives otherwise are said once, by the fine-tuning as it
+ * starts. No check of the base where the fine-tuning makes none (--paper-exact).
  */
-export async function refuseTestSeenByBaseBeforeFolds(options: Pick<FinetuneJobOptions, 'name' | 'out' | 'train' | 'allowTestSeenByBase' | 'allowTestSeenControl'>, dataset: Dataset, manifest: ModelManifest, signal: AbortSignal | undefined, judged: JudgedRecords): Promise<void> {
+export async function refuseTestSplitBeforeFolds(options: Pick<FinetuneJobOptions, 'name' | 'out' | 'train' | 'allowTestSeenByBase' | 'allowTestSeenControl'>, dataset: Dataset, manifest: ModelManifest, signal: AbortSignal | undefined, judged: JudgedRecords): Promise<void> {
+  // As finetuneJob, before its --paper-exact check: a fine-tuning with no test rows is refused whatever its protocol.
+  assertTestRows(dataset);
   const test = itemsOf(dataset, 'test');
-  if (test.length === 0 || finetuneConfig(manifest, options.train).paperExact) return;
+  if (finetuneConfig(manifest, options.train).paperExact) return;
   const intended = intendedInputOf(manifest);
   const validation = await readScope([validationRule(intended, manifest.preprocessing)], itemsOf(dataset, 'val'), signal, judged);
   const stated = withValidatedDuration(intended, manifest.preprocessing, keptSeconds(validation));

@@ -49,12 +49,15 @@ async function finetune(extra: Record<string, unknown>): Promise<{ done: TrainFi
   return { done: await finished, messages, events };
 }
 
-/** The swapped fixture as a NORM labels CSV (a binary task every fold can learn), its test split fold 1's two records the starter trained on. */
-async function normLabels(): Promise<string> {
+/**
+ * The swapped fixture as a NORM labels CSV (a binary task every fold can learn), its test split fold
+ * 1's two records the starter trained on; `split` renames a row's split (by default kept).
+ */
+async function normLabels(file = 'norm.csv', split: (s: string) => string = (s) => s): Promise<string> {
   const ds = await loadPtbxl(data, { fs: 100 });
   const norm = ds.classes.indexOf('NORM');
-  const labels = path.join(data, 'norm.csv');
-  writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${i.split}`).join('\n')}\n`);
+  const labels = path.join(data, file);
+  writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(data, i.files[0] as string)},${i.labels[norm]},${split(i.split)}`).join('\n')}\n`);
   return labels;
 }
 
@@ -90,5 +93,18 @@ describe("the app's fine-tuning of a base that saw every test record", () => {
     // Warned of once, as the final fine-tuning starts, not before the folds as well.
     expect(asked.messages.filter((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same, as asked$/.test(m))).toHaveLength(1);
     expect(existsSync(path.join(dir, 'data', 'cv', 'cv asked', 'fold-01'))).toBe(true);
+  }, 600_000);
+
+  it('with "Cross-validate first" and no locked test rows, is refused before the first fold, as the final fine-tuning would refuse it after every fold, writing nothing', async () => {
+    // Every row a development row: the folds need none of the test split, the fine-tuning on all the data that follows them does.
+    const dataset = { kind: 'csv', root: data, labels: await normLabels('no-test.csv', (s) => (s === 'test' ? 'train' : s)) };
+    const refused = await finetune({ name: 'cv no test', dataset, crossValidation: 3 });
+    expect(refused.done).toMatchObject({ status: 'failed', error: { code: 'E_VALIDATION' } });
+    const message = refused.done.status === 'failed' ? refused.done.error.message : '';
+    expect(message).toMatch(/: no locked test rows: a fine-tuning ends with its evaluation on them; give some rows split 'test', or a test labels CSV \(--test-labels\)$/);
+    expect(refused.messages.filter((m) => m.startsWith('cross-validation fold'))).toEqual([]);
+    expect(refused.events.filter((e) => e.phase === 'training' || e.phase === 'features' || e.epoch !== undefined)).toEqual([]);
+    expect(existsSync(path.join(dir, 'data', 'cv', 'cv no test'))).toBe(false);
+    expect(existsSync(path.join(dir, 'data', 'models', 'cv no test'))).toBe(false);
   }, 600_000);
 });
