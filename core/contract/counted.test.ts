@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { counted, everyOneOf, isAre, noneOf, someOf, wordFor } from './counted';
+import { counted, everyOneOf, isAre, listed, noneOf, someOf, wordFor } from './counted';
 
 describe('counts in words', () => {
+  it('lists things as a sentence does, with one "and"', () => {
+    expect([listed([]), listed(['fold 1']), listed(['fold 1', 'fold 2']), listed(['fold 1', 'fold 2', 'fold 3'])]).toEqual(['', 'fold 1', 'fold 1 and fold 2', 'fold 1, fold 2 and fold 3']);
+  });
+
   it('says one thing in the singular and any other count in the plural', () => {
     expect(counted(1, 'other record')).toBe('1 other record');
     expect(counted(2, 'other record')).toBe('2 other records');

@@ -42,3 +42,8 @@ export function someOf(k: number, n: number, singular: string, plural = `${singu
 export function isAre(n: number): 'is' | 'are' {
   return n === 1 ? 'is' : 'are';
 }
+
+/** Things in a sentence: "a", "a and b", "a, b and c" (several were joined as "a and b and c"). */
+export function listed(parts: readonly string[]): string {
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}` : (parts[0] ?? '');
+}

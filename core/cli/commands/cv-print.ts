@@ -6,13 +6,18 @@ import { textColumn } from '../text-column';
 /** A fine-tuning fold's overlap with its base model's training data: held-out records, and validation records. */
 type OverlapNotes = { readonly inBaseTraining: number | null; readonly note: string; readonly validation?: { readonly inBaseTraining: number | null; readonly note: string } | undefined };
 
-/** Each fine-tuning fold's overlap with the base's training data, as its finetune output says it: out-of-fold figures on records the base learned are optimistic. */
+/**
+ * Each fine-tuning fold's overlap with the base's training data, as its finetune output says it:
+ * out-of-fold figures on records the base learned are optimistic. Not the held-out overlap of a
+ * fold scored whole because the base saw every held-out record: its seenByBase warning says that.
+ */
 function overlapLines(folds: CvReport['folds']): string[] {
   return folds.flatMap((f) => {
     if (!f.overlap) return [];
     const warn = (n: number | null) => (n ? 'WARNING: ' : '');
     const val = f.overlap.validation;
-    return [`  fold ${f.fold}: ${warn(f.overlap.inBaseTraining)}held-out overlap: ${textColumn(f.overlap.note)}`, ...(val ? [`  fold ${f.fold}: ${warn(val.inBaseTraining)}validation overlap: ${textColumn(val.note)}`] : [])];
+    const heldOut = f.seenByBase && !f.seenByBase.leftOut ? [] : [`  fold ${f.fold}: ${warn(f.overlap.inBaseTraining)}held-out overlap: ${textColumn(f.overlap.note)}`];
+    return [...heldOut, ...(val ? [`  fold ${f.fold}: ${warn(val.inBaseTraining)}validation overlap: ${textColumn(val.note)}`] : [])];
   });
 }
 

@@ -29,11 +29,23 @@ async function siteWithStarterRecordsInFolds(dir: string): Promise<string> {
   return labels;
 }
 
-const crossValidate = async (base: string, labels: string, out: string) => {
-  const args = ['--cv', '3', '--base', base, '--data', ptbxl, '--labels', labels, '--out', out, '--mode', 'head', '--epochs', '1', '--batch', '4', '--min-examples', '1,1', '--feature-crops', '1', '--backend', 'cpu', '--workers', '1', '--quiet', '--json'];
+/** The PTB-XL fixture as a NORM labels CSV whose development rows are the eighteen records of folds 1 to 9, every one the starter's: its fold 10 is the locked test split. */
+async function siteOfStarterRecords(dir: string): Promise<string> {
+  const ds = await loadPtbxl(ptbxl, { fs: 100 });
+  const norm = ds.classes.indexOf('NORM');
+  const labels = path.join(dir, 'norm-seen.csv');
+  writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(ptbxl, i.files[0] as string)},${i.labels[norm]},${i.split === 'test' ? 'test' : 'train'}`).join('\n')}\n`);
+  return labels;
+}
+
+/** `ecg finetune --cv 3 --json` (one epoch of the head): its report, and its progress (none with `quiet`). */
+const crossValidateWithProgress = async (base: string, labels: string, out: string, quiet = true) => {
+  const args = ['--cv', '3', '--base', base, '--data', ptbxl, '--labels', labels, '--out', out, '--mode', 'head', '--epochs', '1', '--batch', '4', '--min-examples', '1,1', '--feature-crops', '1', '--backend', 'cpu', '--workers', '1', ...(quiet ? ['--quiet'] : []), '--json'];
   const r = await runCli(finetuneCommand, args);
-  return JSON.parse(r.stdout[0] as string) as FinetuneCvResult;
+  return { cv: JSON.parse(r.stdout[0] as string) as FinetuneCvResult, progress: r.stderr };
 };
+
+const crossValidate = async (base: string, labels: string, out: string) => (await crossValidateWithProgress(base, labels, out)).cv;
 
 describe('ecg finetune --cv and the records its base trained on', () => {
   it('leaves the held-out records its base saw out of every fold and the pooled figures, saying how many, in the report, --json, cv.json and the fold packages', async () => {
@@ -76,5 +88,23 @@ describe('ecg finetune --cv and the records its base trained on', () => {
       note: `whether the base ${starterName} trained or validated on these held-out records cannot be checked, as it keeps no record of its training records (written before packages kept one): the estimate may include records it saw, and so be optimistic`,
     });
     expect(cvLines(cv)).toContain(`  WARNING: ${cv.seenByBase?.note}`);
+  }, 300_000);
+
+  it('says once per fold that a fold scored whole had every held-out record seen, and lists such folds as a sentence does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cv-all-seen-'));
+    const { cv, progress } = await crossValidateWithProgress(starterDir, await siteOfStarterRecords(dir), path.join(dir, 'cv'), false);
+    // Each fold's six held-out records the starter saw: scored whole, with a warning, and its overlap said the same again, in the progress and the report.
+    const allSeen = `every one of the 6 held-out records is among the training and validation records of ${starterName} (the base this model's weights started from) or its bases; these figures, on them, are optimistic (leaving them out would leave none)`;
+    expect(cv.folds.map((f) => f.seenByBase)).toEqual([1, 2, 3].map(() => ({ count: 6, ids: expect.any(Array), leftOut: false, note: allSeen })));
+    expect(progress.filter((m) => /held-out record/.test(m))).toEqual([
+      ...[1, 2, 3].map(() => `[evaluating] warning: ${allSeen}`),
+      `[evaluating] warning: ${cv.seenByBase?.note}`,
+    ]);
+    // "fold 1's … and fold 2's … and fold 3's …" before.
+    expect(cv.seenByBase?.note).toBe(`fold 1's 6 held-out records, fold 2's 6 held-out records and fold 3's 6 held-out records, every one seen by ${starterName} or its bases, are scored all the same (leaving them out would leave the fold none), so the estimate is optimistic`);
+    const lines = cvLines(cv);
+    expect(lines.filter((l) => /held-out/.test(l))).toEqual([`  WARNING: ${cv.seenByBase?.note}`, ...[1, 2, 3].map((f) => `  fold ${f}: WARNING: ${allSeen}`)]);
+    // What the validation overlap says is another fact, said still.
+    expect(lines.filter((l) => / WARNING: validation overlap: 6 of the 6 validation records /.test(l))).toHaveLength(3);
   }, 300_000);
 });

@@ -295,7 +295,9 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
     const overlap = overlapOf(base, dataset, checked, scoredIds);
-    if (overlap.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
+    // A fold whose every held-out record the base saw was just warned of (heldOutRecords): its overlap says the same again.
+    const heldOutAllSeen = dataset.cvFold !== undefined && closing.notLockedTest !== undefined;
+    if (overlap.inBaseTraining && !heldOutAllSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);

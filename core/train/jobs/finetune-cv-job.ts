@@ -24,7 +24,7 @@ import { FolderRecords } from '../rate-copy-search';
 import type { OutOfScopeSummary } from '../../contract/training-schemas';
 import type { ModelManifest } from '../package/manifest';
 import { heldOutAllSeenNote, heldOutSeenNote, seenByBaseAmong, unknownBaseOfCv } from './finetune-closing';
-import { counted } from '../../contract/counted';
+import { counted, listed } from '../../contract/counted';
 
 export interface FinetuneCvOptions extends Omit<FinetuneJobOptions, 'out' | 'checkpointDir'> {
   readonly folds: number;
@@ -232,7 +232,7 @@ function cvSeenByBase(base: { manifest: ModelManifest }, folds: readonly Finetun
   const scoredFolds = seen.filter((f) => !f.seenByBase?.leftOut);
   const parts = [
     ...(leftOut > 0 ? [`the pooled figures cover only the held-out records ${name} (the base the folds' weights started from) and its bases never trained or validated on; ${leftOut} of ${scored + leftOut} left out (${leftOutFolds.map((f) => `fold ${f.fold}: ${f.seenByBase?.count}`).join(', ')}), as figures on records the model saw are optimistic`] : []),
-    ...(scoredFolds.length > 0 ? [`${scoredFolds.map((f) => `fold ${f.fold}'s ${counted(f.seenByBase?.count ?? 0, 'held-out record')}`).join(' and ')}, every one seen by ${name} or its bases, ${scoredFolds.length === 1 ? 'is' : 'are'} scored all the same (leaving them out would leave the fold none), so the estimate is optimistic`] : []),
+    ...(scoredFolds.length > 0 ? [`${listed(scoredFolds.map((f) => `fold ${f.fold}'s ${counted(f.seenByBase?.count ?? 0, 'held-out record')}`))}, every one seen by ${name} or its bases, ${scoredFolds.length === 1 ? 'is' : 'are'} scored all the same (leaving them out would leave the fold none), so the estimate is optimistic`] : []),
   ];
   const unknown = unknownBaseOfCv(base);
   if (unknown) parts.push(unknown);
