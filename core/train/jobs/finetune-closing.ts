@@ -177,9 +177,9 @@ function unknownBaseNote(base: Pick<LoadedPackage, 'manifest'>): string | null {
   return `not a locked test: ${uncheckable(unknown, 'test records')}, and a locked test holds no record the model saw; a fine-tuning from a base that keeps its training records (and its bases') leaves out the test records they saw, so its figures are one`;
 }
 
-/** Records named in a note: the first three, and how many more. */
+/** Records named in a note: the first three, and how many more ("and 3 more": counted's plural read "3 mores"). */
 function firstIds(ids: readonly string[]): string {
-  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${counted(ids.length - 3, 'more')}`;
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${counted(ids.length - 3, 'more', 'more')}`;
 }
 
 /**

@@ -1,0 +1,12 @@
+// The notes naming the records a base saw name the first three and count the rest: a fold that
+// left out six read "(a, b, c and 3 mores)", counted's plural added to a word that has none.
+import { describe, expect, it } from 'vitest';
+import { heldOutSeenNote } from './finetune-closing';
+
+describe('the records a base saw, named in a note', () => {
+  it('names the first three and counts the others as "and N more"', () => {
+    const ids = ['records100/00000/00001_lr.hea', 'records100/00000/00003_lr.hea', 'records100/00000/00049_lr.hea', 'records100/00000/00050_lr.hea', 'records100/00000/00051_lr.hea'];
+    expect(heldOutSeenNote('starter', ids, 8).endsWith('(records100/00000/00001_lr.hea, records100/00000/00003_lr.hea, records100/00000/00049_lr.hea and 2 more)')).toBe(true);
+    expect(heldOutSeenNote('starter', ids.slice(0, 4), 8).endsWith('records100/00000/00049_lr.hea and 1 more)')).toBe(true);
+  });
+});
