@@ -76,7 +76,7 @@ export function cvLines(r: CvReport): string[] {
     lines.push(`  ${m.padEnd(15)} ${f3(r.pooled.metrics[m])}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`);
   }
   const cov = r.pooled.report.averaging.aucMacro;
-  lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${c} ${f3(k.auc)}`).join(', ')}`);
+  lines.push(`  macro AUC and MAP over ${cov.over} of ${r.classes.length} classes${cov.leftOut.length > 0 ? ` (left out, undefined: ${cov.leftOut.map(textColumn).join(', ')})` : ''}; per class AUC: ${Object.entries(r.pooled.report.perClass).map(([c, k]) => `${textColumn(c)} ${f3(k.auc)}`).join(', ')}`);
   lines.push('  @0.5: the paper\'s rule (σ > 0.5 for every class); the other figures use each fold model\'s tuned thresholds.');
   if (r.seenByBase) lines.push(`  ${r.seenByBase.optimistic ? 'WARNING' : 'note'}: ${textColumn(r.seenByBase.note)}`);
   lines.push(...outOfScopeLines(r.folds));

@@ -86,7 +86,7 @@ async function fromReadings(args: readonly string[], io: CliIO): Promise<number>
       io.stdout(jsonLine(d));
       return 0;
     }
-    const positives = Object.entries(d.classes).map(([c, n]) => `${c} ${n}`);
+    const positives = Object.entries(d.classes).map(([c, n]) => `${textColumn(c)} ${n}`);
     const classes = [...positives, ...(d.negativeForEveryClass > 0 ? [`negative for every class ${d.negativeForEveryClass}`] : [])].join(', ');
     io.stdout(`${d.records} record(s) from signed readings in ${textColumn(d.folder)} (${classes}; train ${d.splits.train}, validation ${d.splits.val}, locked test ${d.splits.test})`);
     io.stdout(`left out: ${d.skipped.unlabelled} reading(s) ${readingsTaskWords[d.task].unlabelled}${d.skipped.demonstration > 0 ? `, ${d.skipped.demonstration} of the bundled demonstration records` : ''}; signed with a prediction on screen: ${d.withPredictionOnScreen}`);

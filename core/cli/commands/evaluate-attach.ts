@@ -74,7 +74,7 @@ async function keptUnder(id: string, dataDir: string, stderr: CliIO['stderr']): 
     const { defaultModelId, previousDefaultId } = listed.value as { defaultModelId: string | null; previousDefaultId: string | null };
     const evaluation = engine.ledger.evaluations.latest(id);
     return [
-      ...(evaluation ? [`its locked-test evaluation on this site's data (the latest: ${evaluation.n} records of ${evaluation.dataset.name}, ${evaluation.createdAt})`] : []),
+      ...(evaluation ? [`its locked-test evaluation on this site's data (the latest: ${evaluation.n} records of ${textColumn(evaluation.dataset.name)}, ${evaluation.createdAt})`] : []),
       ...(defaultModelId === id ? ['its choice as the default model for predictions'] : []),
       ...(previousDefaultId === id ? ['its place as the previous default, which a rollback promotes'] : []),
     ];

@@ -16,7 +16,7 @@ const pValue = (p: number) => (!Number.isFinite(p) ? 'p —' : p < 0.001 ? 'p < 
 function coverageNote(metrics: Pick<MetricsReport, 'averaging'>, key: string): string {
   const coverage = metrics.averaging[key as keyof Omit<MetricsReport['averaging'], 'classes'>] as { over: number; leftOut: string[] } | undefined;
   if (!coverage) return '';
-  const left = coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.join(', ')} (undefined on these records)` : '';
+  const left = coverage.leftOut.length > 0 ? `; left out: ${coverage.leftOut.map(textColumn).join(', ')} (undefined on these records)` : '';
   return ` (over ${coverage.over} of ${metrics.averaging.classes} classes${left})`;
 }
 
@@ -27,7 +27,7 @@ function coverageNote(metrics: Pick<MetricsReport, 'averaging'>, key: string): s
 export function subgroupLines(subgroups: readonly SubgroupReport[]): string[] {
   return subgroups.map((g) => {
     const figures = (['aucMacro', 'f1Macro', 'mapMacro', 'gmean'] as const).map((key) => `${key} ${f3(g.metrics[key])}${interval(g.ci[key])}${coverageNote(g.metrics, key)}`);
-    return `  ${g.name} (n = ${g.n}): ${figures.join('; ')}`;
+    return `  ${textColumn(g.name)} (n = ${g.n}): ${figures.join('; ')}`;
   });
 }
 
@@ -50,16 +50,16 @@ export function evaluationLines(report: EvaluationReport): string[] {
   const point = report.model.operatingPoint;
   const overridden = Object.values(m.perClass).some((c, j) => c.threshold !== point.thresholds[j]);
   const rule = overridden ? `one threshold for every class (--threshold), instead of the package's ${operatingPointMethodText(point)}` : operatingPointMethodText(point);
-  lines.push(`  operating point: ${rule}, ${temperatureText(point)}`);
+  lines.push(`  operating point: ${rule}, ${textColumn(temperatureText(point))}`);
   for (const key of ['aucMacro', 'f1Macro', 'mapMacro', 'gmean', 'accuracy', 'subsetAccuracy'] as const) {
     lines.push(`  ${key} ${f3(m[key])}${interval(report.ci[key])}${coverageNote(m, key)}`);
   }
   for (const [name, c] of Object.entries(m.perClass)) {
     const undefinedNote = c.support === 0 ? '  (no positives: sensitivity, AUC and AP undefined)' : c.support === report.n ? '  (no negatives: specificity and AUC undefined)' : '';
-    lines.push(`  ${name.padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}${interval(report.ci[`${name}.sensitivity`])}  spec ${f3(c.specificity)}${interval(report.ci[`${name}.specificity`])}  threshold ${isNeverFlagged(c.threshold) ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
+    lines.push(`  ${textColumn(name).padEnd(8)} AUC ${f3(c.auc)}${interval(report.ci[classAucKey(name)])}  sens ${f3(c.sensitivity)}${interval(report.ci[`${name}.sensitivity`])}  spec ${f3(c.specificity)}${interval(report.ci[`${name}.specificity`])}  threshold ${isNeverFlagged(c.threshold) ? 'none (no discrimination on validation: never flagged)' : c.threshold.toFixed(3)}  positives ${c.support}${undefinedNote}`);
   }
   // Whether a shown probability can be read as one: discrimination (AUC) does not say.
-  const calibration = Object.entries(report.calibration).map(([name, c]) => `${name} Brier ${f3(c.brier)}, ECE ${f3(c.ece)} (a calibrated model: ${f3(c.eceIfCalibrated.mean)}, 95 % up to ${f3(c.eceIfCalibrated.p95)})`);
+  const calibration = Object.entries(report.calibration).map(([name, c]) => `${textColumn(name)} Brier ${f3(c.brier)}, ECE ${f3(c.ece)} (a calibrated model: ${f3(c.eceIfCalibrated.mean)}, 95 % up to ${f3(c.eceIfCalibrated.p95)})`);
   if (calibration.length > 0) lines.push(`  calibration of the probabilities (10 equal bins; --json for the reliability bins): ${calibration.join('; ')}`);
   return lines;
 }
@@ -74,7 +74,7 @@ function fusionLines(f: FusionEvaluation): string[] {
   const threshold = e.operatingPoint.thresholds.map((t) => t.toFixed(3)).join(', ');
   return [
     `  fused probability at the fusion's own operating point, on the records with every score item${unscored}`,
-    `  ECG network alone (base model ${textColumn(f.baseModel.name)}, ${textColumn(f.baseModel.id)}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${temperatureText(e.operatingPoint)})`,
+    `  ECG network alone (base model ${textColumn(f.baseModel.name)}, ${textColumn(f.baseModel.id)}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${textColumn(temperatureText(e.operatingPoint))})`,
   ];
 }
 
@@ -90,12 +90,12 @@ export function comparisonLines(r: ComparisonReport): string[] {
     `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); DeLong for per-class AUC.`,
   ];
   for (const m of r.macro) {
-    const left = m.leftOut.length > 0 ? `; left out: ${m.leftOut.join(', ')}` : '';
+    const left = m.leftOut.length > 0 ? `; left out: ${m.leftOut.map(textColumn).join(', ')}` : '';
     lines.push(`  ${m.metric.padEnd(9)} A ${f3(m.a)}  B ${f3(m.b)}  A − B ${paired(m)}  (over ${m.over} of ${r.classes.length} classes${left})`);
   }
   for (const k of r.perClass) {
     const delong = k.delong ? `DeLong ${signed(k.delong.diff)} [${f3(k.delong.ci95[0])}, ${f3(k.delong.ci95[1])}], ${pValue(k.delong.p)}` : 'DeLong — (fewer than 2 positives or negatives)';
-    lines.push(`  ${k.name.padEnd(8)} AUC A ${f3(k.aucA)} B ${f3(k.aucB)}: ${delong}; bootstrap ${paired(k.auc)}`);
+    lines.push(`  ${textColumn(k.name).padEnd(8)} AUC A ${f3(k.aucA)} B ${f3(k.aucB)}: ${delong}; bootstrap ${paired(k.auc)}`);
     lines.push(`  ${''.padEnd(8)} F1  A ${f3(k.f1A)} B ${f3(k.f1B)} (each at its own thresholds): ${paired(k.f1)}  positives ${k.positives}`);
   }
   return lines;

@@ -65,10 +65,10 @@ function printPeComparison(c: PeComparison, out: (line: string) => void): void {
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
     const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
-    out(`  ${curve.name} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
-    for (const op of curve.operatingPoints) out(`    ${op.label}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);
+    out(`  ${textColumn(curve.name)} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
+    for (const op of curve.operatingPoints) out(`    ${textColumn(op.label)}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);
   }
-  if (c.absent.length > 0) out(`  no values for: ${c.absent.join(', ')}`);
+  if (c.absent.length > 0) out(`  no values for: ${c.absent.map(textColumn).join(', ')}`);
 }
 
 /** The flags that keep one model's locked-test evaluation (in its package, or on this site's data) and what goes with keeping it. */

@@ -36,7 +36,7 @@ export function closingLines(manifest: ModelManifest): string[] {
   if (!comparison) return lines;
   lines.push(`  base ${textColumn(comparison.base.name)} on the same records: ${textColumn(comparison.note)}`);
   for (const c of comparison.classes) {
-    lines.push(`    ${c.name.padEnd(8)} AUC fine-tuned ${fixed(c.aucFinetuned)}  base ${fixed(c.aucBase)}  difference ${fixed(c.diff)} [${fixed(c.ci95[0])}, ${fixed(c.ci95[1])}] ${c.method === 'DeLong' ? `DeLong p ${fixed(c.p)}` : `(${c.method})`}`);
+    lines.push(`    ${textColumn(c.name).padEnd(8)} AUC fine-tuned ${fixed(c.aucFinetuned)}  base ${fixed(c.aucBase)}  difference ${fixed(c.diff)} [${fixed(c.ci95[0])}, ${fixed(c.ci95[1])}] ${c.method === 'DeLong' ? `DeLong p ${fixed(c.p)}` : `(${c.method})`}`);
   }
   lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${textColumn(comparison.overlap.note)}`);
   const val = comparison.overlap.validation;

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { EinthovenError } from '../../errors';
 import { architectureNames } from '../../ml/models/registry';
 import { hpoJob } from '../../train/jobs/hpo-job';
+import { resultsTable } from '../../train/hpo/study';
+import { textColumn } from '../text-column';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
@@ -67,7 +69,8 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
     );
     if (values.json) io.stdout(jsonLine(result));
     else {
-      io.stdout(result.table);
+      // Rebuilt with each cell escaped: result.table (--json) holds the study's names as they are.
+      for (const line of resultsTable(result.study, textColumn).split('\n')) io.stdout(line);
       io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${JSON.stringify(result.best.params)}` : 'no completed trial yet');
       if (result.cancelled) io.stdout('interrupted: rerun the same command to resume the study');
     }

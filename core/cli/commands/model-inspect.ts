@@ -46,18 +46,18 @@ export function modelCardLines(d: ModelDetail): string[] {
   const point = d.operatingPoint;
   const weights = weightsTrainedOnText(d);
   const lines = [
-    `${textColumn(d.name)} (${textColumn(d.id)})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.join(', ')}`,
-    `  dataset ${textColumn(cardDataset(d).name)}: ${modelRecordsText(d)}`,
+    `${textColumn(d.name)} (${textColumn(d.id)})${d.demonstration ? ', a demonstration model' : ''}: ${d.architecture}, ${d.params} parameters; classes ${d.classes.map(textColumn).join(', ')}`,
+    `  dataset ${textColumn(cardDataset(d).name)}: ${textColumn(modelRecordsText(d))}`,
     ...(weights ? [`  weights trained on ${textColumn(weights)}`] : []),
     `  split: ${textColumn(p.split)}`,
-    ...(d.fusion?.rows ? [`  ${fusionFitText(d.fusion.rows)}`] : []),
-    `  duplicates: ${duplicatesText(p.duplicates, p.duplicatesUnchecked)}`,
+    ...(d.fusion?.rows ? [`  ${textColumn(fusionFitText(d.fusion.rows))}`] : []),
+    `  duplicates: ${textColumn(duplicatesText(p.duplicates, p.duplicatesUnchecked))}`,
     ...(p.base ? [baseLine(p.base)] : []),
     ...(p.base && p.baseTraining ? [`  base's training: ${textColumn(baseTrainingText(p.base, p.baseTraining))}`] : []),
-    `  operating point: ${operatingPointMethodText(point)}, ${temperatureText(point)}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${c} ${fixed(t)}`).join(', ')}`,
+    `  operating point: ${operatingPointMethodText(point)}, ${textColumn(temperatureText(point))}, thresholds ${Object.entries(point.thresholds).map(([c, t]) => `${textColumn(c)} ${fixed(t)}`).join(', ')}`,
   ];
   if (d.cvFold) {
-    lines.push(`  ${cvFoldText(d.cvFold, d.test !== null)}`);
+    lines.push(`  ${textColumn(cvFoldText(d.cvFold, d.test !== null))}`);
     const { heldOut } = d.cvFold;
     if (heldOut) lines.push(`  held-out rows of cross-validation fold ${d.cvFold.fold} (${counted(heldOut.n, 'record')}; not a locked test): ${headline(heldOut)}`, ...leftOutLines(heldOut, 'held-out'));
   }
@@ -66,7 +66,7 @@ export function modelCardLines(d: ModelDetail): string[] {
   if (d.testNotLocked) lines.push(`  test, not a locked test (${counted(d.testNotLocked.n, 'record')}): ${headline(d.testNotLocked)}`, ...leftOutLines(d.testNotLocked, 'test'), `  warning: ${textColumn(d.testNotLocked.note)}`);
   // A locked test read more than once: said under its figures, as the card says it.
   // Earlier figures that were no locked test are said for the record, not warned of as a reading.
-  if (d.replacedTests) lines.push(`  ${lockedTestReadings(d.replacedTests) > 1 ? 'WARNING' : 'note'}: ${replacedTestsText(d.replacedTests)}`);
+  if (d.replacedTests) lines.push(`  ${lockedTestReadings(d.replacedTests) > 1 ? 'WARNING' : 'note'}: ${textColumn(replacedTestsText(d.replacedTests))}`);
   // Under them, as ecg train and ecg finetune print it: the validation records the epoch and operating point were not chosen on.
   lines.push(`  ${validationWords(p.selectedOnTest === true, d.validationDetail.n)}: ${headline(d.validationDetail)}`, ...leftOutLines(d.validationDetail, 'validation'));
   return lines;

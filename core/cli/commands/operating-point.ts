@@ -27,8 +27,8 @@ function overlapWarnings(r: Pick<OperatingPointJobResult, 'trainingOverlap' | 'n
 export function operatingPointLines(r: OperatingPointJobResult): string[] {
   const lines = [
     `new package: ${textColumn(r.manifest.name)} (${textColumn(r.manifest.id)}) in ${textColumn(r.out)}`,
-    `  operating point: ${operatingPointMethodText(r.operatingPoint)}, temperature ${f3(r.operatingPoint.temperature)}${r.operatingPoint.calibrationNote ? ` (${r.operatingPoint.calibrationNote})` : ''}`,
-    `  base: ${textColumn(r.base.name)} (${textColumn(r.base.id)}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${r.base.operatingPoint.calibrationNote})` : ''}; weights unchanged`,
+    `  operating point: ${operatingPointMethodText(r.operatingPoint)}, temperature ${f3(r.operatingPoint.temperature)}${r.operatingPoint.calibrationNote ? ` (${textColumn(r.operatingPoint.calibrationNote)})` : ''}`,
+    `  base: ${textColumn(r.base.name)} (${textColumn(r.base.id)}): ${operatingPointMethodText(r.base.operatingPoint)}, temperature ${f3(r.base.operatingPoint.temperature)}${r.base.operatingPoint.calibrationNote ? ` (${textColumn(r.base.operatingPoint.calibrationNote)})` : ''}; weights unchanged`,
   ];
   if (r.override) lines.push(`  ${r.override}`);
   // Before any figure, as ecg evaluate says it: records the model learned make the choice optimistic and the test no locked test.
@@ -37,10 +37,10 @@ export function operatingPointLines(r: OperatingPointJobResult): string[] {
   // The figures below cover only the records the model is for.
   for (const [split, o] of [['validation', r.outOfScope.validation], [test, r.outOfScope.test]] as const) if (o.count > 0) lines.push(`  ${split}: ${textColumn(o.note)}`);
   lines.push(`  validation of ${textColumn(r.dataset)} (${r.validation.n} records; ${r.validation.note}):`);
-  for (const c of r.perClass) lines.push(`    ${c.name.padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${c.note}` : ''}`);
+  for (const c of r.perClass) lines.push(`    ${textColumn(c.name).padEnd(8)} threshold ${threshold(c.threshold).padEnd(6)} sensitivity ${f3(c.validation.sensitivity)}  specificity ${f3(c.validation.specificity)}  (${c.validation.positives} positive, ${c.validation.negatives} negative)${c.note ? `  ${textColumn(c.note)}` : ''}`);
   lines.push(`  ${test} (${r.notLockedTest ? 'not a locked test: see the warning above; ' : ''}${r.test.n} records, read once after every choice; 95 % CIs, ${rateIntervalWords}): new vs base's own operating point`);
   for (const c of r.perClass) {
-    lines.push(`    ${c.name.padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
+    lines.push(`    ${textColumn(c.name).padEnd(8)} sensitivity ${withCi(c.test.sensitivity)} vs ${withCi(c.baseTest.sensitivity)}   specificity ${withCi(c.test.specificity)} vs ${withCi(c.baseTest.specificity)}   (thresholds ${threshold(c.threshold)} vs ${threshold(c.baseThreshold)})`);
   }
   if (r.failed.length > 0) lines.push(`  ${r.failed.length} records could not be read (first: ${textColumn(r.failed[0]?.id ?? '')}: ${textColumn(r.failed[0]?.message ?? '')})`);
   return lines;

@@ -4,6 +4,7 @@ import { EinthovenError } from '../../errors';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
 import type { Prediction } from '../../train/predictor';
+import { textColumn } from '../text-column';
 
 /**
  * `ecg predict` on a PE fusion package. The package's network and its operating point are its
@@ -62,11 +63,11 @@ export function splitFusionPrediction(prediction: Prediction, fusion: FusionMode
  */
 function shownText(label: string, p: ShownProbability, probabilityText: (p: number) => string): string {
   const rule = isNeverFlagged(p.threshold) ? 'no threshold (no discrimination on validation: never flagged)' : `${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}`;
-  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${p.modelId}, ${rule}, ${temperatureText(p, 'T')})`;
+  return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${textColumn(p.modelId)}, ${rule}, ${textColumn(temperatureText(p, 'T'))})`;
 }
 
 /** The fusion's lines under the ECG part's line. */
 export function fusionPartLines(part: FusionPart, probabilityText: (p: number) => string): string[] {
-  if (!part.fused || !part.pretest) return [`  fused (${part.model.id}): none — ${part.unavailable ?? 'no fused probability'}`];
+  if (!part.fused || !part.pretest) return [`  fused (${textColumn(part.model.id)}): none — ${textColumn(part.unavailable ?? 'no fused probability')}`];
   return [shownText('fused ECG + score items', part.fused, probabilityText), shownText('pre-test from the score items alone', part.pretest, probabilityText)];
 }

@@ -35,9 +35,9 @@ export function predictionText(prediction: Prediction): string {
     if (undecided(c)) return ' (no threshold)';
     return t === undefined ? '' : ` (t ${probabilityText(t)})`;
   };
-  const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${c} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${thresholdOf(c)}`);
+  const parts = Object.entries(prediction.probabilities ?? {}).map(([c, p]) => `${textColumn(c)} ${probabilityText(p)}${prediction.decisions?.[c] ? '*' : ''}${thresholdOf(c)}`);
   const legend = Object.keys(thresholds).some(undecided) ? '; no threshold = no discrimination on validation, never flagged' : '';
-  return `${parts.join('  ')}   (${textColumn(prediction.model.id)}, ${operatingPointMethodText(prediction.operatingPoint)}, ${temperatureText(prediction.operatingPoint, 'T')}; t = threshold, * = above it${legend}; research use only)`;
+  return `${parts.join('  ')}   (${textColumn(prediction.model.id)}, ${operatingPointMethodText(prediction.operatingPoint)}, ${textColumn(temperatureText(prediction.operatingPoint, 'T'))}; t = threshold, * = above it${legend}; research use only)`;
 }
 
 /**
@@ -119,7 +119,7 @@ Research use only: not a medical device.
           allRead = false;
           // Errors on stderr in text mode, so stdout holds only predictions; --json keeps one object a line on stdout.
           if (values.json) io.stdout(jsonLine({ file, error: result.error }));
-          else io.stderr(`${textColumn(file)}: ${result.error.code}: ${result.error.message}`);
+          else io.stderr(`${textColumn(file)}: ${result.error.code}: ${textColumn(result.error.message)}`);
           return;
         }
         const raw = result.value as Prediction;
@@ -127,11 +127,11 @@ Research use only: not a medical device.
         const prediction = split?.ecg ?? raw;
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
         if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about, ...(split ? { fusion: split.fusion } : {}) }));
-        else if (prediction.abstained) io.stdout(`${textColumn(file)}: abstained: ${prediction.reason}`);
+        else if (prediction.abstained) io.stdout(`${textColumn(file)}: abstained: ${textColumn(prediction.reason ?? '')}`);
         else {
           io.stdout(`${textColumn(file)}: ${split && fusion ? `ECG part (${textColumn(prediction.model.name)}, the network of ${textColumn(fusion.name)}): ` : ''}${predictionText(prediction)}`);
           if (split) fusionPartLines(split.fusion, probabilityText).forEach((line) => io.stdout(line));
-          for (const note of prediction.scope.notes) io.stdout(`  note: ${note}`);
+          for (const note of prediction.scope.notes) io.stdout(`  note: ${textColumn(note)}`);
         }
       };
       // A path that cannot be read (missing, a folder) is one failed file, not the end of the run.

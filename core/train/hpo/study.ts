@@ -52,12 +52,16 @@ export async function saveStudy(dir: string, study: Study): Promise<void> {
   await writeFileAtomic(studyFile(dir), `${JSON.stringify(study, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
 }
 
-/** The results table: one row per trial, best first, as Markdown. */
-export function resultsTable(study: Study): string {
+/**
+ * The results table: one row per trial, best first, as Markdown. `cell` writes each cell: the CLI's
+ * text output escapes them (a study.json is a file anyone may edit, and a parameter name or value
+ * holding a line break forged a row), --json keeps them as they are.
+ */
+export function resultsTable(study: Study, cell: (text: string) => string = (text) => text): string {
   const names = [...new Set(study.trials.flatMap((t) => Object.keys(t.params)))];
   const format = (v: string | number | boolean | undefined) => (typeof v === 'number' ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : String(Math.round(v * 1e4) / 1e4)) : String(v ?? ''));
   const rows = [...study.trials].sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.number - b.number);
   const header = ['trial', 'state', 'val F1', 'epochs', 'best epoch', ...names, 'augmentation', 'seconds'];
   const lines = rows.map((t) => [String(t.number), t.state, t.value === null ? '' : t.value.toFixed(4), String(t.intermediate.length), String(t.bestEpoch), ...names.map((n) => format(t.params[n])), t.augmentation ?? 'not recorded', t.seconds.toFixed(0)]);
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.map(cell).join(' | ')} |`)].join('\n');
 }
