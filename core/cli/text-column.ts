@@ -1,12 +1,19 @@
 /**
- * A column of a command's text output, its backslashes, tabs, line breaks and other control
- * characters escaped (\\, \t, \n, \r, \uXXXX), so each entry stays one line of its columns. Names
- * come from whoever made them: a source file's name (any byte but / and NUL on Linux), a reader's
- * typed name, a patient id read from a file. One holding a line break and tabs printed as a line of
- * its own, forging an entry in the output an operator or a log archive reads line by line.
+ * A column of a command's text output, its tabs, line breaks and other control characters (C0,
+ * DEL, C1, the Unicode line and paragraph separators) written as \t, \n, \r and \uXXXX, so each
+ * entry stays one line of its columns. Names come from whoever made them: a source file's name
+ * (any byte but / and NUL on Linux), a reader's typed name, a patient id read from a file, a class
+ * in a labels CSV. One holding a line break and tabs printed as a line of its own, forging an entry
+ * in the output an operator or a log archive reads line by line; an escape sequence recoloured or
+ * cleared the terminal.
+ *
+ * A backslash is printed as itself: doubled, a Windows path (C:\Users\x\ecg.dat) was shown as
+ * C:\\Users\\x\\ecg.dat, which an operator copied and could not open. So a name that holds the
+ * text "\n" reads as one holding a line break would; that cannot forge a line (no real line break or
+ * control character is ever printed), and --json gives any name exactly.
  */
 export function textColumn(text: string): string {
-  const named: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
   // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

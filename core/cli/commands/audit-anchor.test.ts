@@ -71,7 +71,7 @@ describe('ecg audit: complete export, attribution, anchors', () => {
     const listed = await audit(['--data-dir', dataDir]);
     expect(listed.out).toHaveLength(2);
     expect(listed.out.every((line) => !line.includes('\n') && line.split('\t').length === 8)).toBe(true);
-    expect(listed.out[0]?.split('\t')[4]).toBe('Dr X\\n99\\t2026-12-07T00:00:00.000Z\\tcli\\tadmin\\t-\\trecord.removed\\trecord:1\\t{}\\\\');
+    expect(listed.out[0]?.split('\t')[4]).toBe('Dr X\\n99\\t2026-12-07T00:00:00.000Z\\tcli\\tadmin\\t-\\trecord.removed\\trecord:1\\t{}\\');
     // The JSON export keeps the name as it is.
     expect((JSON.parse((await audit(['--json', '--data-dir', dataDir])).out[0] ?? '') as { reader: string }).reader).toBe(forged);
   });
