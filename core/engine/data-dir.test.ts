@@ -39,15 +39,11 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir(undefined, env, 'win32')).toBe(path.join(profile, 'Local', 'Einthoven'));
   });
 
-  it('ignores an empty or relative XDG_DATA_HOME, APPDATA or HOME (the XDG Base Directory rule), where it put the database under the current folder', () => {
+  it('ignores an empty or relative XDG_DATA_HOME or HOME (the XDG Base Directory rule), and an empty LOCALAPPDATA, where it put the database under the current folder', () => {
     for (const xdg of ['', 'einthoven-data', './x']) {
       expect(resolveDataDir(undefined, { XDG_DATA_HOME: xdg, HOME: '/home/u' }, 'linux')).toBe(path.join('/home/u', '.local', 'share', 'einthoven'));
     }
-    for (const appData of ['', 'Local', 'C:Local']) {
-      expect(resolveDataDir(undefined, { LOCALAPPDATA: appData, USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe(
-        path.join('C:\\Users\\u', 'AppData', 'Local', 'Einthoven'),
-      );
-    }
+    expect(resolveDataDir(undefined, { LOCALAPPDATA: '', USERPROFILE: 'C:\\Users\\u' }, 'win32')).toBe(path.join('C:\\Users\\u', 'AppData', 'Local', 'Einthoven'));
     // HOME itself empty or relative: the account's home folder from the system's user database.
     const account = os.userInfo().homedir;
     for (const home of ['', 'u']) {
@@ -68,6 +64,11 @@ describe('resolveDataDir', () => {
       [profile, 'LOCALAPPDATA', '\\Users\\x\\AppData\\Local', noDrive],
       [profile, 'APPDATA', '/Users/x/AppData/Roaming', noDrive],
       [{ USERPROFILE: 'C:\\Users\\u' }, 'USERPROFILE', '\\Users\\x', noDrive],
+      // Relative ones were silently replaced by the default folder, another than the one IT set.
+      [profile, 'LOCALAPPDATA', 'Local', 'relative to the folder each process starts in'],
+      [profile, 'LOCALAPPDATA', 'C:Local', 'relative to the current folder of drive C:, which each process has its own of'],
+      [profile, 'APPDATA', 'Roaming', 'relative to the folder each process starts in'],
+      [{ LOCALAPPDATA: '' }, 'USERPROFILE', 'Users\\u', 'relative to the folder each process starts in'],
     ];
     for (const [env, variable, value, why] of cases) {
       expect(() => resolveDataDir(undefined, { ...env, [variable]: value }, 'win32'), `${variable}=${value}`).toThrow(
@@ -182,7 +183,8 @@ describe('resolveDataDir', () => {
   it("refuses on Windows a dataDir without a drive (\\Einthoven), which was on whichever drive a process started from", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-policy-drive-'));
     const policy = path.join(dir, 'policy.json');
-    const env = { USERPROFILE: 'C:\\Users\\u', EINTHOVEN_POLICY_FILE: policy };
+    // The policy file spelled as a share (//tmp/…), which Linux reads as the same file and the Windows rule accepts.
+    const env = { USERPROFILE: 'C:\\Users\\u', EINTHOVEN_POLICY_FILE: `/${policy}` };
     for (const dataDir of ['\\Einthoven', '/Einthoven', 'D:Einthoven']) {
       writeFileSync(policy, JSON.stringify({ admins: ['alice'], dataDir }));
       expect(() => resolveDataDir(undefined, env, 'win32')).toThrow(

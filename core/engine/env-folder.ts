@@ -35,25 +35,31 @@ function notOneFolderWhy(value: string, platform: string): string {
 }
 
 /**
- * Refuses an environment variable that chooses the data folder where its value names no one
- * folder wherever a process starts (fullyAbsolute): the app started from one folder or drive and
- * an ecg command run from another opened two databases and two audit trails, as a site policy's
- * dataDir once did. Names the variable, its value and why.
+ * Refuses an environment variable that chooses the data folder or the site policy file where its
+ * value names no one place wherever a process starts (fullyAbsolute): the app started from one
+ * folder or drive and an ecg command run from another opened two databases and two audit trails
+ * (or were governed by two policies), as a site policy's dataDir once did. Names the variable, its
+ * value, why, and `what` would differ.
  */
-export function refuseNotOneFolder(variable: string, value: string, platform: string): void {
+export function refuseNotOneFolder(variable: string, value: string, platform: string, what = 'the data folder'): void {
   if (fullyAbsolute(value, platform)) return;
   const wanted = platform === 'win32' ? 'a drive letter with its backslash (D:\\Einthoven) or \\\\server\\share' : 'a path starting with /';
-  throw new EinthovenError('E_VALIDATION', `${variable} is ${JSON.stringify(value)}, ${notOneFolderWhy(value, platform)}: the data folder would differ from process to process; set it to ${wanted}`);
+  throw new EinthovenError('E_VALIDATION', `${variable} is ${JSON.stringify(value)}, ${notOneFolderWhy(value, platform)}: ${what} would differ from process to process; set it to ${wanted}`);
 }
 
 /**
- * An OS folder variable (APPDATA, LOCALAPPDATA, USERPROFILE, XDG_DATA_HOME, HOME) the data
- * folder is made under: undefined where empty or relative, ignored as the XDG rule says
- * (absoluteOrUndefined); refused where path.win32 takes it for absolute yet it is on no drive
- * (\Users\u), which put the database on whichever drive the process started from.
+ * An OS folder variable (APPDATA, LOCALAPPDATA, USERPROFILE, ProgramData, XDG_DATA_HOME, HOME)
+ * a folder of the app's is found under; undefined where unset or empty (the platform's default
+ * then). On Linux and macOS a relative value is ignored as the XDG Base Directory rule says
+ * (absoluteOrUndefined). Windows has no such rule, and every value that is no one folder is
+ * refused, naming it (refuseNotOneFolder): one on no drive (\Users\u) put the database on whichever
+ * drive the process started from, and a relative one (Local, C:Local) set by IT was silently
+ * replaced by a different folder than the one it named.
  */
-export function osFolder(variable: string, env: NodeJS.ProcessEnv, platform: string): string | undefined {
-  const folder = absoluteOrUndefined(env[variable], platform);
-  if (folder !== undefined) refuseNotOneFolder(variable, folder, platform);
-  return folder;
+export function osFolder(variable: string, env: NodeJS.ProcessEnv, platform: string, what?: string): string | undefined {
+  const value = env[variable];
+  if (!value) return undefined;
+  if (platform !== 'win32') return absoluteOrUndefined(value, platform);
+  refuseNotOneFolder(variable, value, platform, what);
+  return value;
 }

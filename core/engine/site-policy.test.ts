@@ -71,11 +71,12 @@ describe('site policy: local roles', () => {
   });
 
   it("uses the machine's policy where one exists, and EINTHOVEN_POLICY_FILE only where none does", () => {
-    const programData = tmp();
-    const own = path.join(tmp(), 'mine.json');
+    // Spelled as a share (//tmp/…), which Linux reads as the same folder and the Windows rule accepts.
+    const programData = `/${tmp()}`;
+    const own = `/${path.join(tmp(), 'mine.json')}`;
     const env = { ProgramData: programData, EINTHOVEN_POLICY_FILE: own };
     const machine = path.join(programData, 'Einthoven', 'policy.json');
-    expect(policyFileLocation(env, 'win32')).toBe(own);
+    expect(policyFileLocation(env, 'win32')).toBe(path.resolve(own));
     mkdirSync(path.dirname(machine), { recursive: true });
     writeFileSync(machine, '{}');
     expect(policyFileLocation(env, 'win32')).toBe(machine);
@@ -83,10 +84,33 @@ describe('site policy: local roles', () => {
     expect(policyFileLocation({}, 'darwin')).toBe('/Library/Application Support/Einthoven/policy.json');
   });
 
-  it('looks for the machine policy under C:\\ProgramData where ProgramData is empty or relative, not under the current folder', () => {
-    for (const programData of ['', 'ProgramData']) {
-      expect(policyFileLocation({ ProgramData: programData }, 'win32')).toBe(path.join('C:\\ProgramData', 'Einthoven', 'policy.json'));
+  it('looks for the machine policy under C:\\ProgramData where ProgramData is unset or empty, and under a device path as given', () => {
+    for (const env of [{}, { ProgramData: '' }]) {
+      expect(policyFileLocation(env, 'win32')).toBe(path.join('C:\\ProgramData', 'Einthoven', 'policy.json'));
     }
+    expect(policyFileLocation({ ProgramData: '\\\\?\\D:\\ProgramData' }, 'win32')).toBe(path.join('\\\\?\\D:\\ProgramData', 'Einthoven', 'policy.json'));
+  });
+
+  // Which policy governed depended on the folder or drive a process started from: a relative or
+  // drive-relative ProgramData was silently replaced, and a relative EINTHOVEN_POLICY_FILE resolved against the current folder.
+  it('refuses a ProgramData or EINTHOVEN_POLICY_FILE that is no one file wherever a process starts, naming it, its value and why', () => {
+    const noMachinePolicy = `/${tmp()}`;
+    const cases: [NodeJS.ProcessEnv, string, string, string][] = [
+      [{}, 'ProgramData', 'ProgramData', 'relative to the folder each process starts in'],
+      [{}, 'ProgramData', 'C:ProgramData', 'relative to the current folder of drive C:, which each process has its own of'],
+      [{}, 'ProgramData', '\\ProgramData', 'a path without a drive, on whichever drive each process starts from'],
+      [{ ProgramData: noMachinePolicy }, 'EINTHOVEN_POLICY_FILE', 'C:policy.json', 'relative to the current folder of drive C:, which each process has its own of'],
+      [{ ProgramData: noMachinePolicy }, 'EINTHOVEN_POLICY_FILE', 'policy.json', 'relative to the folder each process starts in'],
+      [{ ProgramData: noMachinePolicy }, 'EINTHOVEN_POLICY_FILE', '\\policy.json', 'a path without a drive, on whichever drive each process starts from'],
+    ];
+    for (const [env, variable, value, why] of cases) {
+      expect(() => policyFileLocation({ ...env, [variable]: value }, 'win32'), `${variable}=${value}`).toThrow(
+        expect.objectContaining({ code: 'E_VALIDATION', message: `${variable} is ${JSON.stringify(value)}, ${why}: the site policy file would differ from process to process; set it to a drive letter with its backslash (D:\\Einthoven) or \\\\server\\share` }),
+      );
+    }
+    expect(() => policyFileLocation({ EINTHOVEN_POLICY_FILE: 'policy.json' }, 'linux')).toThrow(
+      expect.objectContaining({ code: 'E_VALIDATION', message: 'EINTHOVEN_POLICY_FILE is "policy.json", relative to the folder each process starts in: the site policy file would differ from process to process; set it to a path starting with /' }),
+    );
   });
 
   it('refuses a reader what needs a role (E_FORBIDDEN, audited with the channel), and lets every account read', async () => {

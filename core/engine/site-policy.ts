@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChannelName } from '../contract/channels';
 import { type SiteRole, siteRoles, type SiteAccessInfo } from '../contract/access-schemas';
 import { EinthovenError } from '../errors';
-import { absoluteOrUndefined, fullyAbsolute } from './env-folder';
+import { fullyAbsolute, osFolder, refuseNotOneFolder } from './env-folder';
 
 /**
  * Local roles, set by the site's IT in a machine-wide policy file: every account reads ECGs
@@ -78,12 +78,24 @@ const maxPolicyBytes = 1024 * 1024;
  */
 export function policyFileLocation(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   const machine = machinePolicyFile(env, platform);
-  if (existsSync(machine) || !env.EINTHOVEN_POLICY_FILE) return machine;
-  return path.resolve(env.EINTHOVEN_POLICY_FILE);
+  const own = env.EINTHOVEN_POLICY_FILE;
+  if (existsSync(machine) || !own) return machine;
+  // One file wherever a process starts: a relative one (policy.json, C:policy.json) governed the
+  // app started in one folder by one policy and an ecg command run from another by none.
+  refuseNotOneFolder('EINTHOVEN_POLICY_FILE', own, platform, policyWhat);
+  return path.resolve(own);
 }
 
+/** What an environment variable that is no one folder would make differ (refuseNotOneFolder). */
+const policyWhat = 'the site policy file';
+
+/**
+ * The machine-wide policy file. On Windows under %ProgramData% (C:\ProgramData where unset or
+ * empty); a value on no drive or relative to a folder is refused (osFolder), where it made which
+ * policy governs depend on the drive or folder a process started from.
+ */
 function machinePolicyFile(env: NodeJS.ProcessEnv, platform: string): string {
-  if (platform === 'win32') return path.join(absoluteOrUndefined(env.ProgramData, platform) ?? 'C:\\ProgramData', 'Einthoven', 'policy.json');
+  if (platform === 'win32') return path.join(osFolder('ProgramData', env, platform, policyWhat) ?? 'C:\\ProgramData', 'Einthoven', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/Einthoven/policy.json';
   return '/etc/einthoven/policy.json';
 }
