@@ -28,7 +28,7 @@ export interface ImportSource {
 export type PlannedItem =
   | { readonly kind: 'decode'; readonly files: readonly ImportSource[] }
   | { readonly kind: 'skip'; readonly files: readonly ImportSource[]; readonly reason: string }
-  | { readonly kind: 'reject'; readonly files: readonly ImportSource[]; readonly code: 'E_NOT_FOUND' | 'E_FORMAT' | 'E_TOO_LARGE'; readonly reason: string; readonly details: string };
+  | { readonly kind: 'reject'; readonly files: readonly ImportSource[]; readonly code: 'E_NOT_FOUND' | 'E_FORMAT' | 'E_TOO_LARGE' | 'E_VALIDATION'; readonly reason: string; readonly details: string };
 
 const ignoredNames = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 /** Bytes enough to recognise any format by content (detectFormat reads at most 4 KiB). */
@@ -102,8 +102,13 @@ export function withWfdbSiblings(sources: readonly ImportSource[]): ImportSource
       return; // the decode reports the missing file in words
     }
     const real = realpathSync(file);
-    if (!stats.isFile() || known.has(real)) return;
+    if (known.has(real)) return;
     known.add(real);
+    // A pipe or device the header names is listed unread, so the record is refused saying what it is rather than called missing.
+    if (!stats.isFile()) {
+      out.push({ name: file, size: 0, notRegular: true });
+      return;
+    }
     out.push({ name: file, size: stats.size, path: file });
     return file;
   };
@@ -129,8 +134,9 @@ export function withWfdbSiblings(sources: readonly ImportSource[]): ImportSource
   return out;
 }
 
-/** What grouping sees of a source: its first bytes, or all of a WFDB header (which names the other files). */
+/** What grouping sees of a source: its first bytes, or all of a WFDB header (which names the other files); of a pipe or device, its name only. */
 function sniffed(source: ImportSource): SourceFile {
+  if (source.notRegular) return { name: source.name, bytes: new Uint8Array(0) };
   const head = source.bytes ? source.bytes.subarray(0, sniffBytes) : readHead(source.path as string, sniffBytes);
   if (detectFormat(head) !== 'wfdb-header' || source.size > maxHeaderBytes) return { name: source.name, bytes: head };
   return { name: source.name, bytes: source.bytes ?? readHead(source.path as string, maxHeaderBytes) };
@@ -152,14 +158,29 @@ function planOrphan(group: Extract<FileGroup, { kind: 'orphan' }>, source: Impor
 /**
  * Groups the sources into records by content (a WFDB header claims the files it names) and
  * decides, before any decoding, what is skipped as not being an ECG record at all; a device,
- * pipe or socket is skipped unread, reported after the files.
+ * pipe or socket is skipped unread, reported after the files, and a record whose header names
+ * one is refused saying so (it was called missing, as the decode never saw it).
  */
 export function planImport(sources: readonly ImportSource[]): PlannedItem[] {
-  const notRegular = sources.filter((source) => source.notRegular).map((source): PlannedItem => ({ kind: 'skip', files: [source], reason: notRegularReason }));
-  return [...planFiles(sources.filter((source) => !source.notRegular)), ...notRegular];
+  const planned = planFiles(sources);
+  const notRegularSkip = (item: PlannedItem) => item.kind === 'skip' && item.files.some((file) => file.notRegular);
+  return [...planned.filter((item) => !notRegularSkip(item)), ...planned.filter(notRegularSkip)];
 }
 
 const notRegularReason = 'Not a regular file (a device, pipe or socket): nothing was read from it.';
+
+/** A WFDB record refused unread where a file its header names is a pipe or device, or undefined. */
+function notRegularMember(group: Extract<FileGroup, { kind: 'wfdb' }>, sourceOf: (file: SourceFile) => ImportSource): PlannedItem | undefined {
+  const named = [...group.lookup].find(([, file]) => sourceOf(file).notRegular);
+  if (!named) return undefined;
+  return {
+    kind: 'reject',
+    files: group.files.map(sourceOf),
+    code: 'E_VALIDATION',
+    reason: `A file this record needs is not a regular file: ${named[0]}, named in the header, is a device, pipe or socket, and nothing was read from it.`,
+    details: `${group.header.name}: ${named[0]} named in the header is not a regular file (a device, pipe or socket); nothing was read from it`,
+  };
+}
 
 function planFiles(sources: readonly ImportSource[]): PlannedItem[] {
   const bySniffed = new Map<SourceFile, ImportSource>();
@@ -175,9 +196,10 @@ function planFiles(sources: readonly ImportSource[]): PlannedItem[] {
   });
   const sourceOf = (file: SourceFile) => bySniffed.get(file) as ImportSource;
   return groupFiles(files).map((group): PlannedItem => {
-    if (group.kind === 'wfdb') return { kind: 'decode', files: group.files.map(sourceOf) };
+    if (group.kind === 'wfdb') return notRegularMember(group, sourceOf) ?? { kind: 'decode', files: group.files.map(sourceOf) };
     if (group.kind === 'single') return { kind: 'decode', files: [sourceOf(group.file)] };
-    return planOrphan(group, sourceOf(group.file));
+    const source = sourceOf(group.file);
+    return source.notRegular ? { kind: 'skip', files: [source], reason: notRegularReason } : planOrphan(group, source);
   });
 }
 

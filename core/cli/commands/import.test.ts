@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,28 @@ describe('ecg import', () => {
       { files: [inFolder], status: 'skipped', reason },
       { files: [given], status: 'skipped', reason },
     ]);
+  });
+
+  // The header was decoded without the pipe, so the record was called missing a file that is there.
+  it.skipIf(process.platform === 'win32')("refuses a WFDB record whose signal file is a pipe, given by its header or in a folder, saying so rather than calling it missing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
+    const folder = path.join(dir, 'ecgs');
+    mkdirSync(folder);
+    const header = path.join(folder, '00001_hr.hea');
+    copyFileSync(path.resolve('resources/samples/ptbxl/00001_hr.hea'), header);
+    const signal = path.join(folder, '00001_hr.dat');
+    execFileSync('mkfifo', [signal]);
+    const refused = {
+      files: [header, signal],
+      status: 'rejected',
+      reason: 'A file this record needs is not a regular file: 00001_hr.dat, named in the header, is a device, pipe or socket, and nothing was read from it.',
+      details: `E_VALIDATION: ${header}: 00001_hr.dat named in the header is not a regular file (a device, pipe or socket); nothing was read from it`,
+    };
+    for (const [given, data] of [[header, 'by-header'], [folder, 'by-folder']] as const) {
+      const imported = capture();
+      expect(await importCommand.run([given, '--json', '--data-dir', path.join(dir, data)], imported)).toBe(1);
+      expect(imported.out.map((line) => JSON.parse(line) as unknown)).toEqual([refused]);
+    }
   });
 
   it('rejects a bare CSV that cannot tell its sampling rate, then imports it once --fs/--units/--leads answer', async () => {
