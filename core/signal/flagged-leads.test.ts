@@ -22,7 +22,7 @@ describe('intervals measured on flagged leads', () => {
     // Measured, not withheld: the strip is not noisy enough for that.
     expect(a.caveats.intervalsWithheld).toBeUndefined();
     expect(a.measurements.qtMs).not.toBeNull();
-    expect(a.caveats.intervalsFromFlaggedLeads).toBe('every lead measured is flagged by signal quality (II clipped; V baseline wander): the intervals are measured on flagged leads, check them on the tracing');
+    expect(a.caveats.intervalsFromFlaggedLeads).toBe('every lead measured is flagged by signal quality (II clipped at the amplifier range; V baseline wander): the intervals are measured on flagged leads, check them on the tracing');
     for (const s of a.statements.filter((x) => x.category === 'conduction' || x.category === 'repolarisation')) expect(s.qualifier).toContain(a.caveats.intervalsFromFlaggedLeads);
   });
 

@@ -12,8 +12,7 @@ import { correctedFiducials, isEmptyCorrection, type BoundaryCorrection } from '
 import { withoutSinusP } from './no-sinus-p';
 import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
-import type { NamedLead, RecordQuality } from './record-quality';
-import type { QualityIssue } from './quality';
+import { issueText, type NamedLead, type RecordQuality } from './record-quality';
 import { RecordReadings } from './record-readings';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
@@ -508,18 +507,10 @@ function withheldIntervals(quality: RecordQuality, usableLeads: number): string 
 function flaggedLeadsText(quality: RecordQuality): string | undefined {
   const present = Object.entries(quality.leads).filter(([, q]) => !q.issues.includes('missing') && !q.issues.includes('flat'));
   if (present.length === 0 || present.some(([, q]) => q.issues.length === 0)) return undefined;
-  const leads = present.map(([name, q]) => `${name} ${q.issues.map((i) => qualityIssueWords[i]).join(', ')}`).join('; ');
+  // Each issue in the words the lead's quality badge uses: a second phrasing of the same flag read as another finding.
+  const leads = present.map(([name, q]) => `${name} ${q.issues.map((i) => issueText[i]).join(', ')}`).join('; ');
   return `every lead measured is flagged by signal quality (${leads}): the intervals are measured on flagged leads, check them on the tracing`;
 }
-
-const qualityIssueWords: Record<QualityIssue, string> = {
-  missing: 'missing',
-  flat: 'flat',
-  clipped: 'clipped',
-  baselineWander: 'baseline wander',
-  highFrequencyNoise: 'high-frequency noise',
-  mainsInterference: 'mains interference',
-};
 
 /** What may be read from the measurements (intervals withheld: withheldIntervals). */
 function caveatsOf(

@@ -95,6 +95,11 @@ export function assessRecord(
   return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues, unusableBecause: [], ...cut } : { leads: quality, verdict: 'good', reasons, unusableBecause: [] };
 }
 
+/**
+ * Each quality issue in the one wording a reader sees for it: the lead's badge, the record's
+ * reasons and the measurements' caveat on intervals measured on flagged leads all use it. Where
+ * it helps, the words say the usual cause (muscle) or what was lost (the amplifier's range).
+ */
 export const issueText: Record<QualityIssue, string> = {
   missing: 'missing',
   flat: 'flat (no signal)',

@@ -332,7 +332,7 @@ describe('interpretiveStatements: each rule at its threshold', () => {
   });
 
   it('qualifies the interval statements, not the rhythm, where every lead they were measured on is flagged by signal quality', () => {
-    const flagged = 'every lead measured is flagged by signal quality (II clipped; V baseline wander)';
+    const flagged = 'every lead measured is flagged by signal quality (II clipped at the amplifier range; V baseline wander)';
     const over = { prMs: 240, qtcLinearMs: 320 };
     const plain = interpretiveStatements(input(over));
     const s = interpretiveStatements(input({ ...over, intervalsFromFlaggedLeads: flagged }));

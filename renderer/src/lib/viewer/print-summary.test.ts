@@ -70,8 +70,8 @@ describe('printed summary lines', () => {
     const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
     expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
     // MIMIC 3000003_0003: intervals measured on a clipped II and a wandering V, the only leads.
-    const flagged: RecordMeasurements = { ...measured, caveats: { intervalsFromFlaggedLeads: 'every lead measured is flagged by signal quality (II clipped; V baseline wander)' } };
-    expect(measurementsLine(flagged, 'fridericia', 'M')).toMatch(/ · Caution: intervals in doubt: every lead measured is flagged by signal quality \(II clipped; V baseline wander\)$/);
+    const flagged: RecordMeasurements = { ...measured, caveats: { intervalsFromFlaggedLeads: 'every lead measured is flagged by signal quality (II clipped at the amplifier range; V baseline wander)' } };
+    expect(measurementsLine(flagged, 'fridericia', 'M')).toMatch(/ · Caution: intervals in doubt: every lead measured is flagged by signal quality \(II clipped at the amplifier range; V baseline wander\)$/);
   });
 
   it('prints each computed statement with the caution the screen shows under it, a shared one once (LUDB 52: flutter waves beside a P wave)', () => {
