@@ -13,6 +13,13 @@ import { decodeRecordFiles, recordToLeadSignal } from './records';
 import type { DatasetItem } from './types';
 
 /**
+ * Records whose evaluation inputs this thread computed (SignalStore.evalInputs: crop or windows,
+ * then normalisation): a real counter, which tests read to find that a training loop crops and
+ * normalises its validation records once, not every epoch.
+ */
+export const evalInputReads = { count: 0 };
+
+/**
  * A store's decoded records in one SharedArrayBuffer (in-memory mode) or its disk-cache keys
  * (disk-backed mode), plus the pipeline: what a worker thread needs to draw the same samples
  * without a copy of the data. Posting it to N workers shares the buffer, never copies it.
@@ -251,6 +258,7 @@ export class SignalStore {
    * windows across the whole record (windows mode, or a long record kept whole; pipeline.ts).
    */
   evalInputs(id: string, options: EvalInputOptions): Float32Array[][] {
+    evalInputReads.count++;
     const cached = this.cached(id);
     const byWindows = evaluatesByWindows(this.config, cached.signal[0]?.length ?? 0, options.mode);
     return byWindows ? this.after.windows(cached, options.stride).map((w) => [...w.signal]) : [[...this.after.run(cached, { mode: 'eval' }).signal]];

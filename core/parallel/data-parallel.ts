@@ -180,10 +180,12 @@ export class DataParallelTrainer {
   /**
    * Logits of records with the main model's weights (published first), the ids split across the
    * workers. After steps, pullWeights first: until then the main model is behind the workers.
+   * `keepBytes`: each worker keeps its part's inputs (within that bound) for the next call.
    */
-  async logits(ids: readonly string[], evaluation: EvalOptions): Promise<number[][]> {
+  async logits(ids: readonly string[], evaluation: EvalOptions, keepBytes = 0): Promise<number[][]> {
     this.publish();
-    return this.pool.map<string, number[]>(ids, (part) => ({ kind: 'logits', ids: part, evaluation }));
+    // The same ids split the same way every call, so each worker is asked for the same part: its kept inputs serve it.
+    return this.pool.map<string, number[]>(ids, (part) => ({ kind: 'logits', ids: part, evaluation, ...(keepBytes > 0 ? { keepBytes } : {}) }));
   }
 
   /** Ends every worker now (a step in flight is abandoned; its promise rejects). */

@@ -54,7 +54,11 @@ export type WorkerRequest =
   | { readonly kind: 'update-state'; readonly state: SharedUpdateState }
   /** Reduces this worker's range of the step's gradients and applies the update there (shared-update.ts). */
   | { readonly kind: 'update'; readonly share: UpdateShare }
-  | { readonly kind: 'logits'; readonly ids: readonly string[]; readonly evaluation: EvalOptions }
+  /**
+   * Logits of records with the replica. `keepBytes`: a training loop's validation, the same ids
+   * every epoch: the worker keeps their inputs (up to that many bytes) for the next such request.
+   */
+  | { readonly kind: 'logits'; readonly ids: readonly string[]; readonly evaluation: EvalOptions; readonly keepBytes?: number }
   /** `crops` random training crops per id, each drawn from its own seed; windows or centre crop when crops is 0. */
   | { readonly kind: 'features'; readonly ids: readonly string[]; readonly crops: number; readonly seeds: readonly number[]; readonly evaluation: EvalOptions; readonly batchSize: number }
   /** One record's prediction with the package at `location` (loaded and verified by the worker, then kept). */

@@ -24,9 +24,10 @@ export function whySingleThread(workers: number, data: TrainingData, loss: LossS
  * Starts a data-parallel runner on `workers` threads (see DataParallelTrainer): the workers
  * update the shared weights and AdamW moments with the groups' constants each step; the main
  * model and optimizers are brought level by syncModel (the loop calls it after each epoch's
- * steps, validation calls it first).
+ * steps, validation calls it first). Each worker keeps its share of the validation inputs
+ * (within `cacheBytes`) from one epoch to the next; they go with the workers at close.
  */
-export async function startParallelRunner(model: tf.LayersModel, data: TrainingData, groups: readonly ParamGroup[], loss: LossSpec, workers: number): Promise<StepRunner> {
+export async function startParallelRunner(model: tf.LayersModel, data: TrainingData, groups: readonly ParamGroup[], loss: LossSpec, workers: number, cacheBytes = 0): Promise<StepRunner> {
   const records = data.records;
   const backend = parallelBackend(tf.getBackend());
   if (!records || !backend) throw new Error('startParallelRunner: record data on the wasm or cpu backend only');
@@ -57,7 +58,7 @@ export async function startParallelRunner(model: tf.LayersModel, data: TrainingD
     // 'random' evaluation (paperExact on CPSC/HSM) draws one sequence of crops over all records: kept in one thread.
     valLogits: () => {
       syncModel();
-      return records.evaluation.mode === 'random' ? data.valLogits(model) : trainer.logits(records.valIds, records.evaluation);
+      return records.evaluation.mode === 'random' ? data.valLogits(model) : trainer.logits(records.valIds, records.evaluation, cacheBytes);
     },
     close: () => trainer.close(),
   };

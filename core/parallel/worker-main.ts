@@ -10,6 +10,7 @@ import { EinthovenError, toErrorInfo } from '../errors';
 import { initBackend } from '../ml/backend/init';
 import type { LoadedModel } from '../train/ensemble/package';
 import type { DecodeOutcome, WorkerEnvelope, WorkerReply, WorkerRequest, WorkerStart } from './protocol';
+import type { EvalInputCache } from '../train/predict';
 import type { Replica } from './replica';
 import type { SharedUpdateState } from './shared-update';
 
@@ -42,6 +43,8 @@ let replica: Replica | undefined;
 let store: SignalStore | undefined;
 let updateState: SharedUpdateState | undefined;
 const prepared = new Map<number, PreparedShard>();
+/** A training loop's validation inputs, kept from one epoch's request to the next (a 'logits' request's keepBytes). */
+let validation: EvalInputCache | undefined;
 /** Packages this worker predicts with, by location; the last two used stay loaded (as ModelDirectory). */
 const packages = new Map<string, Promise<LoadedModel>>();
 
@@ -89,6 +92,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       replica = await (await models()).Replica.create(request.spec);
       return null;
     case 'store':
+      validation?.release(); // kept inputs are of the store before
       store = (await signals()).SignalStore.attach(request.shared);
       return null;
     case 'prepare': {
@@ -119,7 +123,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'logits': {
       const r = need(replica, 'model');
       r.sync();
-      return (await logits()).recordLogits(r.model, need(store, 'signal store'), request.ids, request.evaluation);
+      const { recordLogits, EvalInputCache } = await logits();
+      if (validation?.maxBytes !== request.keepBytes) validation?.release();
+      if (!request.keepBytes) validation = undefined;
+      else if (validation?.maxBytes !== request.keepBytes) validation = new EvalInputCache(request.keepBytes);
+      return recordLogits(r.model, need(store, 'signal store'), request.ids, request.evaluation, validation);
     }
     case 'features': {
       const r = need(replica, 'model');

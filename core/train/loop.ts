@@ -11,7 +11,7 @@ import { startParallelRunner, whySingleThread } from '../parallel/runner';
 import type { LossSpec } from '../parallel/protocol';
 import { sampleSeed } from './seeds';
 import { learningRateFactor, type LossFn, type ParamGroup } from './step';
-import { inProcessRunner, type BatchPlan, type StepRunner } from './step-runner';
+import { inProcessRunner, validationCacheBytes, type BatchPlan, type StepRunner } from './step-runner';
 
 export { adamWGroup, trainableVariables, type LossFn, type ParamGroup } from './step';
 export type { EpochRecord } from './checkpoint';
@@ -35,6 +35,11 @@ export interface TrainLoopOptions {
   readonly workers?: number;
   /** The loss by name, for workers to rebuild (`loss` must be the same function). */
   readonly lossSpec?: LossSpec;
+  /**
+   * Most bytes of validation inputs a thread keeps from one epoch's validation to the next
+   * (default `validationCacheBytes`); 0 crops and normalises them every epoch. Results are the same.
+   */
+  readonly validationCacheBytes?: number;
 }
 
 export interface TrainLoopResult {
@@ -99,9 +104,10 @@ function planOf(config: TrainConfig, epoch: number, step: number, rows: readonly
 async function startRunner(options: TrainLoopOptions, context: JobContext): Promise<StepRunner> {
   const workers = options.workers ?? 1;
   const why = whySingleThread(workers, options.data, options.lossSpec, tf.getBackend());
-  if (why === undefined && options.lossSpec) return startParallelRunner(options.model, options.data, options.groups, options.lossSpec, workers);
+  const cacheBytes = options.validationCacheBytes ?? validationCacheBytes;
+  if (why === undefined && options.lossSpec) return startParallelRunner(options.model, options.data, options.groups, options.lossSpec, workers, cacheBytes);
   if (workers > 1) context.onProgress?.({ kind: 'phase', phase: 'training', message: `training in one thread: ${why ?? ''}` });
-  return inProcessRunner(options.model, options.data, options.groups, options.loss);
+  return inProcessRunner(options.model, options.data, options.groups, options.loss, cacheBytes);
 }
 
 /**

@@ -65,9 +65,11 @@ export function aggregateLogits(windows: readonly (readonly number[])[], aggrega
  * Logits of each record (one row per id): from its centre crop, or aggregated (mean or max) over
  * windows across its whole length — in windows mode, and in centre mode for a record longer than
  * the padded length when the pipeline keeps long records whole (the app's predictor reads records
- * the same way, through `Pipeline.evalInputs`). Inputs of several records share batches.
+ * the same way, through `Pipeline.evalInputs`). Inputs of several records share batches. With a
+ * `cache`, the inputs of a call on the same records are kept (within its bound) and the next
+ * call's are taken from it: a training loop validates the same records every epoch.
  */
-export async function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions): Promise<number[][]> {
+export async function recordLogits(model: tf.LayersModel, store: SignalStore, ids: readonly string[], options: EvalOptions, cache?: EvalInputCache): Promise<number[][]> {
   const batchSize = options.batchSize ?? 32;
   if (options.mode === 'random') {
     const rng = createRng(options.seed ?? 0);
@@ -75,10 +77,14 @@ export async function recordLogits(model: tf.LayersModel, store: SignalStore, id
   }
   const stride = options.stride ?? (options.mode === 'centre' ? defaultStride(store) : undefined);
   if (!stride || stride < 1) throw new EinthovenError('E_VALIDATION', 'sliding-window evaluation needs a positive stride');
+  const mode = options.mode === 'windows' ? 'windows' : 'centre';
+  const kept = cache?.held(store, ids, options);
+  const keeping = kept ? undefined : cache?.start(store, ids, options);
   const out: number[][] = [];
   // Records go through the model a few at a time, so a long record's windows never pile up in memory.
-  for (const part of chunk(ids, Math.max(1, batchSize), false)) {
-    const inputs = part.map((id) => store.evalInputs(id, { mode: options.mode === 'windows' ? 'windows' : 'centre', stride }));
+  for (const [p, part] of chunk(ids, Math.max(1, batchSize), false).entries()) {
+    const inputs = kept?.[p] ?? part.map((id) => store.evalInputs(id, { mode, stride }));
+    keeping?.add(inputs);
     const logits = await logitsOf(model, inputs.flat(), batchSize);
     let next = 0;
     for (const windows of inputs) {
@@ -86,7 +92,89 @@ export async function recordLogits(model: tf.LayersModel, store: SignalStore, id
       next += windows.length;
     }
   }
+  keeping?.finish();
   return out;
+}
+
+/** One part of recordLogits' records: each record's inputs (its centre crop, or its windows), each input its leads. */
+type InputPart = readonly (readonly (readonly Float32Array[])[])[];
+
+/** Bytes of a part's inputs. */
+function partBytes(part: InputPart): number {
+  let bytes = 0;
+  for (const windows of part) for (const input of windows) for (const lead of input) bytes += lead.byteLength;
+  return bytes;
+}
+
+/**
+ * The evaluation inputs of one call of recordLogits (its records, options and store, whose
+ * pipeline is fixed once training starts), kept for the calls after it on the same records, so
+ * that a training loop crops and normalises its validation records once, not every epoch.
+ * Evaluation inputs are deterministic (centre crop or windows, no augmentation), so kept inputs
+ * are the very ones a call would compute. Bounded: inputs over `maxBytes` in all are not kept
+ * (every call then computes its own, as without a cache). `release` drops them.
+ */
+export class EvalInputCache {
+  #key: string | undefined;
+  #store: SignalStore | undefined;
+  #config: SignalStore['pipelineConfig'] | undefined;
+  #parts: InputPart[] | undefined;
+  #bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Bytes of the inputs held now. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The kept inputs of exactly this call, part by part, or undefined. */
+  held(store: SignalStore, ids: readonly string[], options: EvalOptions): readonly InputPart[] | undefined {
+    return this.#parts && this.#matches(store, ids, options) ? this.#parts : undefined;
+  }
+
+  /** Starts keeping this call's inputs (dropping any others): each part is added as it is computed. */
+  start(store: SignalStore, ids: readonly string[], options: EvalOptions): { add(part: InputPart): void; finish(): void } {
+    this.release();
+    const parts: InputPart[] = [];
+    let bytes = 0;
+    let over = this.maxBytes <= 0;
+    return {
+      add: (part) => {
+        if (over) return;
+        bytes += partBytes(part);
+        over = bytes > this.maxBytes;
+        if (over) parts.length = 0; // over the bound: keep nothing, compute every call as before
+        else parts.push(part);
+      },
+      finish: () => {
+        if (over) return;
+        this.#key = keyOf(ids, options);
+        this.#store = store;
+        this.#config = store.pipelineConfig;
+        this.#parts = parts;
+        this.#bytes = bytes;
+      },
+    };
+  }
+
+  /** Drops the kept inputs (the loop's end, or an error). */
+  release(): void {
+    this.#key = undefined;
+    this.#store = undefined;
+    this.#config = undefined;
+    this.#parts = undefined;
+    this.#bytes = 0;
+  }
+
+  #matches(store: SignalStore, ids: readonly string[], options: EvalOptions): boolean {
+    // The same store under the same pipeline (a fitted standardisation replaces the config).
+    return this.#store === store && this.#config === store.pipelineConfig && this.#key === keyOf(ids, options);
+  }
+}
+
+function keyOf(ids: readonly string[], options: EvalOptions): string {
+  return JSON.stringify([ids, options.mode, options.stride ?? null, options.batchSize ?? null]);
 }
 
 /** Half the crop: the stride a centre-crop model uses on a record it reads by windows. */
