@@ -98,6 +98,11 @@ export interface FinetuneCvResult extends CvSummary {
   readonly cancelled: boolean;
   /** The folder holding fold-NN and cv.json. */
   readonly out: string;
+  /**
+   * Where a fine-tuning follows (finalOut): every record of the request, decoded once under the
+   * base's stages before the crop, for that fine-tuning to read (its `decoded`). Not in cv.json.
+   */
+  readonly decoded?: SignalStore;
 }
 
 /**
@@ -107,20 +112,23 @@ export interface FinetuneCvResult extends CvSummary {
  * fine-tuning refused them as leakage only once fold 1 was decoding. Said in the progress.
  * Then every fold's held-out rows are held to the intended input its package will state (the
  * base's, with the minimum duration of the fold's validation rows), as each fold's fine-tuning
- * holds its test rows before training: a fold with none of them is refused now. Before all that,
- * where a fine-tuning follows the folds (finalOut), the test split it would refuse (none, none
- * within the intended input, or every one seen by the base) is refused.
+ * holds its test rows before training: a fold with none of them is refused now. Before the copies
+ * are looked for, where a fine-tuning follows the folds (finalOut), the test split it would refuse
+ * (none, none within the intended input, or every one seen by the base) is refused: its test rows
+ * are decoded with the others (that fine-tuning reads them from here).
  */
 async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
-  if (options.finalOut) await refuseTestSplitBeforeFolds({ ...options, out: options.finalOut }, dataset, manifest, context.signal, judged);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
-  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participating.size} records once, for recordings listed under more than one row` });
   const participants = dataset.items.filter((i) => participating.has(i.id));
+  // The fine-tuning that follows (finalOut) reads its test rows too: decoded with the others, once for the whole request.
+  const test = options.finalOut ? dataset.items.filter((i) => i.split === 'test' && !participating.has(i.id)) : [];
+  context.onProgress?.({ kind: 'phase', phase: 'loading', message: `reading ${participants.length + test.length} records once, for recordings listed under more than one row` });
   // Decoded under the base's stages before the crop, which every fold's fine-tuning, closing evaluation and scoring read
   // its rows through (each decoded them again, several times a fold); hashed as they decode.
-  const decoded = await loadStore(participants, manifest.preprocessing, context, options.cacheDir, true, resolveWorkers(options.workers));
+  const decoded = await loadStore([...participants, ...test], manifest.preprocessing, context, options.cacheDir, true, resolveWorkers(options.workers));
+  if (options.finalOut) await refuseTestSplitBeforeFolds({ ...options, out: options.finalOut }, dataset, manifest, context.signal, judged, decoded);
   const copies = duplicateGroups(hashedRows(decoded, participants)).map((group) => group.map((row) => row.id));
   const plan = crossValidationPlan(dataset, options.folds, options.foldSeed, copies);
   if (plan.copiesKept) context.onProgress?.({ kind: 'phase', phase: 'loading', message: plan.copiesKept });
@@ -207,7 +215,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   if (seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${seenByBase.optimistic ? 'warning' : 'note'}: ${seenByBase.note}` });
   const result: FinetuneCvResult = { ...pooled, k: options.folds, ...plan, copiesKept, dataset, classes, folds, seenByBase, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
-  return result;
+  return options.finalOut ? { ...result, decoded } : result;
 }
 
 /** A fold's held-out records its base saw (`seen`, of `heldOut`): left out, or, where that would leave none, scored and said to be optimistic. */

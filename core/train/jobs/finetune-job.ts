@@ -186,11 +186,12 @@ function allowAllSeenOf(options: Pick<FinetuneJobOptions, 'allowTestSeenByBase' 
  * (assertTestRows), none within the intended input it will state, and every one seen by its base
  * (checkTestAgainstBase). The same test rows are checked: those within the intended input the
  * fine-tuning will state, whose minimum duration its validation rows within the rest of it set (as
- * fold-scope.ts measures a fold's), read from their files, and decoded to hash them. Only refused
- * here: the warning and the note the check gives otherwise are said once, by the fine-tuning as it
- * starts. No check of the base where the fine-tuning makes none (--paper-exact).
+ * fold-scope.ts measures a fold's), read from their files, and hashed (from `decoded` where it
+ * holds them, else decoded here). Only refused here: the warning and the note the check gives
+ * otherwise are said once, by the fine-tuning as it starts. No check of the base where the
+ * fine-tuning makes none (--paper-exact).
  */
-export async function refuseTestSplitBeforeFolds(options: Pick<FinetuneJobOptions, 'name' | 'out' | 'train' | 'allowTestSeenByBase' | 'allowTestSeenControl'>, dataset: Dataset, manifest: ModelManifest, signal: AbortSignal | undefined, judged: JudgedRecords): Promise<void> {
+export async function refuseTestSplitBeforeFolds(options: Pick<FinetuneJobOptions, 'name' | 'out' | 'train' | 'allowTestSeenByBase' | 'allowTestSeenControl'>, dataset: Dataset, manifest: ModelManifest, signal: AbortSignal | undefined, judged: JudgedRecords, decoded?: SignalStore): Promise<void> {
   // As finetuneJob, before its --paper-exact check: a fine-tuning with no test rows is refused whatever its protocol.
   assertTestRows(dataset);
   const test = itemsOf(dataset, 'test');
@@ -199,7 +200,9 @@ export async function refuseTestSplitBeforeFolds(options: Pick<FinetuneJobOption
   const validation = await readScope([validationRule(intended, manifest.preprocessing)], itemsOf(dataset, 'val'), signal, judged);
   const stated = withValidatedDuration(intended, manifest.preprocessing, keptSeconds(validation));
   const inScope = await assertTestRowsInScope(dataset, { name: packageName(options), intendedInput: stated }, signal, judged);
-  const rows = await hashRows(test.filter((i) => inScope.has(i.id)), signal);
+  const checked = test.filter((i) => inScope.has(i.id));
+  // Where the cross-validation decoded the test rows with its own (for the fine-tuning that follows), their hashes are read from there.
+  const rows = decoded?.readEvery(checked) ? hashedRows(decoded, checked) : await hashRows(checked, signal);
   checkTestAgainstBase({ manifest }, dataset, rows, signal ? { signal } : {}, allowAllSeenOf(options));
 }
 

@@ -10,6 +10,8 @@ import { evaluateJob, type EvaluateSplit } from '../jobs/evaluate-job';
 import { finetuneCvJob } from '../jobs/finetune-cv-job';
 import { finetuneJob, type FinetuneMode } from '../jobs/finetune-job';
 import { hpoJob } from '../jobs/hpo-job';
+import { JudgedRecords } from '../judged-records';
+import { FolderRecords } from '../rate-copy-search';
 import { operatingPointJob, type OperatingPointGoal } from '../jobs/operating-point-job';
 import { operatingPointByClass, type ModelManifest } from '../package/manifest';
 import { trainJob } from '../jobs/train-job';
@@ -124,14 +126,18 @@ export class TrainingService {
     const base = entry.location;
     const out = this.#outputDir('models', request.name);
     return this.#start('finetune', { name: request.name, baseModelId: request.baseModelId }, async (context) => {
-      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
+      // One request, one reading of its records: the cross-validation's judgements against the intended input, and its search of the data folder for copies at other rates, serve the fine-tuning after it.
+      const judged = new JudgedRecords();
+      const folderRecords = new FolderRecords();
+      const common = { base, dataset: request.dataset, name: request.name, train: request.settings, judged, folderRecords, ...(request.mode ? { mode: request.mode } : {}), ...(request.workers ? { workers: request.workers } : {}) };
       // The refusal of a test split the base saw whole names the app's checkbox, not the CLI's flag: the app asks here.
       const allow = { ...(request.allowTestSeenByBase ? { allowTestSeenByBase: true } : {}), allowTestSeenControl: allowTestSeenByBaseInApp };
       // The fine-tuning that follows the folds (finalOut) refuses such a test split before the first of them.
       const cv = request.crossValidation ? await finetuneCvJob({ ...common, ...allow, folds: request.crossValidation, workDir: this.#outputDir('cv', request.name), finalOut: out }, context) : undefined;
       const crossValidation = cv ? { k: cv.k, source: cv.source, meanSd: cv.meanSd, pooled: { n: cv.pooled.n, metrics: cv.pooled.metrics, ci: cv.pooled.ci }, seenByBase: cv.seenByBase } : undefined;
       if (cv?.cancelled) return asResult({ kind: 'finetune', modelId: null, name: request.name, bestEpoch: 0, epochs: 0, cancelled: true, validation: {}, crossValidation });
-      const r = await finetuneJob({ ...common, ...allow, out, checkpointDir: this.#outputDir('checkpoints', request.name) }, context);
+      // Every record the cross-validation decoded (the test rows too) is read from there, not decoded again.
+      const r = await finetuneJob({ ...common, ...allow, out, checkpointDir: this.#outputDir('checkpoints', request.name), ...(cv?.decoded ? { decoded: cv.decoded } : {}) }, context);
       await this.#signIfKeyed(out);
       const { test, comparison, validation } = r.manifest.provenance;
       return asResult({
