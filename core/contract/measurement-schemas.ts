@@ -19,7 +19,7 @@ export const InterpretiveStatementSchema = z.object({
   qualifier: z.string().optional(),
   /** The value that met the criterion is within the measurement tolerance of its limit (the text says "Borderline"). */
   borderline: z.literal(true).optional(),
-  /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB, "Ventricular premature or aberrantly conducted complex" coded PVC): adopted into a reading as its words. */
+  /** Its code's library wording is not what its text says: less ("Atrial fibrillation or flutter suspected" coded AFIB, "Ventricular premature or aberrantly conducted complex" coded PVC) or more ("Paced rhythm" coded PACE, "normal functioning artificial pacemaker"): adopted into a reading as its words. */
   partialCode: z.literal(true).optional(),
   /** Why a reader cannot confirm it on this tracing (complexes that may be ventricular paced, no spike visible): shown, not offered for adoption. */
   unconfirmable: z.string().optional(),

@@ -15,6 +15,7 @@ import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { halfCycleAtrialWaves } from './rhythm';
 import { interpretiveStatements, statementThresholds, type StatementInput } from './statements';
+import { statementLibrary } from '../clinic/statement-library';
 
 const regular = regularRhythm;
 const lead = leadQrs;
@@ -317,6 +318,14 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     const intermittent = interpretiveStatements(input({ pacing: some, pacedBeatsLeftOut: 2 })).find((x) => x.code === 'PACE');
     expect(intermittent?.qualifier).toBe('the median beat and its measurements are of the unpaced beats (2 paced left out)');
     expect(interpretiveStatements(input({ pacing: some })).find((x) => x.code === 'PACE')?.qualifier).toBeUndefined();
+  });
+
+  it('pacing is adopted as its words: the PACE code reads "normal functioning artificial pacemaker", which spikes before the beats do not show', () => {
+    const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
+    expect(statementLibrary.find((s) => s.code === 'PACE')?.text).toBe('normal functioning artificial pacemaker');
+    for (const pacing of [paced, { ...paced, pacedBeatFraction: 0.2 }]) {
+      expect(interpretiveStatements(input({ pacing, qrsMs: 180, pWave: false })).find((x) => x.code === 'PACE')).toMatchObject({ partialCode: true });
+    }
   });
 
   it('paced rhythm: an early beat of the usual (paced) QRS is not named supraventricular; one of another QRS is still named ventricular', () => {

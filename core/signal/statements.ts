@@ -63,7 +63,12 @@ export interface EcgStatement {
   readonly qualifier?: string;
   /** The value that met the criterion lies within the measurement tolerance of its limit (`statementThresholds.borderlineMs`). */
   readonly borderline?: true;
-  /** Its code says less than its text ("Atrial fibrillation or flutter suspected" coded AFIB, "ventricular premature or aberrantly conducted" coded PVC): a reading adopts its words, not the code. */
+  /**
+   * Its code's wording in the statement library is not what its text says: less ("Atrial
+   * fibrillation or flutter suspected" coded AFIB, "ventricular premature or aberrantly conducted"
+   * coded PVC) or more ("Paced rhythm" coded PACE, "normal functioning artificial pacemaker"): a
+   * reading adopts its words, not the code.
+   */
   readonly partialCode?: true;
   /**
    * Why a reader cannot confirm it from this tracing, so it is not offered for adoption into a
@@ -297,6 +302,10 @@ function pacingStatement(input: StatementInput): EcgStatement | undefined {
   const rhythm = p.pacedBeatFraction >= t.pacedRhythmFraction;
   return {
     code: 'PACE',
+    // PTB-XL's PACE reads "normal functioning artificial pacemaker": spikes before the beats say
+    // nothing of capture or sensing (intermittent pacing may be either failing), so a reading
+    // that adopts it takes these words, not a pacemaker function the rule never checked.
+    partialCode: true,
     text: rhythm ? 'Paced rhythm' : 'Intermittent pacing (pacemaker spikes before some beats)',
     category: 'pacing',
     criterion: `pacemaker spikes followed by a QRS before ${rhythm ? 'at least half' : 'some'} of the beats${unseen > 0 ? ', counting the beats with the wide QRS of those after a spike (their spikes too small to see)' : ''}`,
