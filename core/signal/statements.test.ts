@@ -320,6 +320,17 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(interpretiveStatements(input({ pacing: some })).find((x) => x.code === 'PACE')?.qualifier).toBeUndefined();
   });
 
+  it('low voltage in one lead group is adopted as its words: the LVOLT code reads "in the frontal and horizontal leads"', () => {
+    expect(statementLibrary.find((s) => s.code === 'LVOLT')?.text).toBe('low QRS voltages in the frontal and horizontal leads');
+    const small = lead({ rMv: 0.3, sMv: 0.1, peakToPeakMv: 0.4 });
+    const low = (group: (name: string) => boolean) => interpretiveStatements(input({ morphology: new Map([...normalLeads()].map(([n, q]) => [n, group(n) ? small : q])) })).find((x) => x.code === 'LVOLT');
+    // CinC 2021 E07509 (RBBB): largest precordial QRS 0.98 mV, limb leads up to 0.69 mV.
+    expect(low((n) => n.startsWith('V'))).toMatchObject({ text: 'Low QRS voltage in the precordial leads', partialCode: true });
+    expect(low((n) => !n.startsWith('V'))).toMatchObject({ text: 'Low QRS voltage in the limb leads', partialCode: true });
+    expect(low(() => true)?.text).toBe('Low QRS voltage in the limb and precordial leads');
+    expect(low(() => true)?.partialCode).toBeUndefined();
+  });
+
   it('pacing is adopted as its words: the PACE code reads "normal functioning artificial pacemaker", which spikes before the beats do not show', () => {
     const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
     expect(statementLibrary.find((s) => s.code === 'PACE')?.text).toBe('normal functioning artificial pacemaker');

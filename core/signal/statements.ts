@@ -770,7 +770,10 @@ function lowVoltage(input: StatementInput): EcgStatement[] {
   const evidence: StatementEvidence[] = [];
   if (limb.length > 0) evidence.push({ name: 'largest limb-lead QRS', value: mv(Math.max(...limb)), unit: 'mV' });
   if (chest.length > 0) evidence.push({ name: 'largest precordial QRS', value: mv(Math.max(...chest)), unit: 'mV' });
-  return [{ code: 'LVOLT', text: `Low QRS voltage in the ${where}`, category: 'voltage', criterion: `QRS peak-to-peak under ${t.lowVoltageLimbMv} mV in every limb lead or under ${t.lowVoltagePrecordialMv} mV in every precordial lead`, source: src.ahaV, evidence }];
+  // PTB-XL's LVOLT reads "low QRS voltages in the frontal and horizontal leads": low in one group
+  // only, that code would have a reading say it of the other too, so it adopts the words.
+  const oneGroup = lowLimb && lowChest ? {} : { partialCode: true as const };
+  return [{ code: 'LVOLT', text: `Low QRS voltage in the ${where}`, category: 'voltage', criterion: `QRS peak-to-peak under ${t.lowVoltageLimbMv} mV in every limb lead or under ${t.lowVoltagePrecordialMv} mV in every precordial lead`, source: src.ahaV, evidence, ...oneGroup }];
 }
 
 /**
