@@ -331,6 +331,12 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(low(() => true)?.partialCode).toBeUndefined();
   });
 
+  it('a supraventricular premature beat is adopted as its words: the PAC code reads "atrial premature complex", and the beat may be junctional', () => {
+    expect(statementLibrary.find((s) => s.code === 'PAC')?.text).toBe('atrial premature complex');
+    const early = { ...regularRhythm, premature: [6], prematureVentricular: [] };
+    expect(interpretiveStatements(input({ rhythm: early })).find((x) => x.code === 'PAC')).toMatchObject({ text: 'Supraventricular premature complex (1)', partialCode: true });
+  });
+
   it('pacing is adopted as its words: the PACE code reads "normal functioning artificial pacemaker", which spikes before the beats do not show', () => {
     const paced: PacingResult = { ...notPaced, paced: true, spikeTimesSec: [0.1, 0.9, 1.7], pacedBeatFraction: 1, leadsWithSpikes: 11 };
     expect(statementLibrary.find((s) => s.code === 'PACE')?.text).toBe('normal functioning artificial pacemaker');

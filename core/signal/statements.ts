@@ -618,7 +618,9 @@ function prematureBeats(input: StatementInput): EcgStatement[] {
     out.push({ code: 'PVC', text: `Ventricular premature ${wordFor(ventricular, 'complex', 'complexes')} (${ventricular})`, category: 'ectopy', criterion: `QRS unlike the conducted beats (correlation under 0.8), beat at least ${early(prematurity.differentQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with a different QRS', value: ventricular }] });
   }
   if (supraventricular > 0) {
-    out.push({ code: 'PAC', text: `Supraventricular premature ${wordFor(supraventricular, 'complex', 'complexes')} (${supraventricular})`, category: 'ectopy', criterion: `QRS like the conducted beats, beat at least ${early(prematurity.usualQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }] });
+    // PTB-XL's PAC reads "atrial premature complex": an early beat of the usual QRS may be junctional
+    // as well (no P wave is looked for before it), so a reading that adopts it takes these words.
+    out.push({ code: 'PAC', text: `Supraventricular premature ${wordFor(supraventricular, 'complex', 'complexes')} (${supraventricular})`, category: 'ectopy', criterion: `QRS like the conducted beats, beat at least ${early(prematurity.usualQrs)}`, source: src.ahaII, evidence: [{ name: 'premature beats with the usual QRS', value: supraventricular }], partialCode: true });
   }
   return out;
 }
