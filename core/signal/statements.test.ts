@@ -233,6 +233,9 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(codes({ qrsMs: 150, morphology: lbbb })).toContain('CLBBB');
     lbbb.set('V6', lead({ rMv: 1.2, sMv: 0.1, q: true, rPeakTimeMs: 90 }));
     expect(codes({ qrsMs: 150, morphology: lbbb })).toContain('IVCD');
+    // [AHA-III]: a nonspecific delay is a QRS over 110 ms, as its criterion says; 110 ms itself is not one.
+    expect(codes({ qrsMs: 110 })).not.toContain('IVCD');
+    expect(interpretiveStatements(input({ qrsMs: 112 })).find((s) => s.code === 'IVCD')).toMatchObject({ criterion: 'QRS over 110 ms without the criteria of either bundle branch block', evidence: [{ name: 'QRS', value: 112, unit: 'ms' }] });
   });
 
   it('a value within the measurement tolerance of its limit is stated as borderline (PR and QRS 10 ms, QTc 25 ms)', () => {

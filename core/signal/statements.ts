@@ -728,6 +728,9 @@ function bundleBranchBlock(input: StatementInput): EcgStatement | undefined {
       ...qualified(near),
     };
   }
+  // [AHA-III] has a nonspecific delay at a QRS over 110 ms, as its criterion says: at 110 ms itself
+  // (a 100 Hz record's QRS is a multiple of 10 ms: PTB-XL 00382 at 100 Hz) only the blocks' 110–119 band applies.
+  if (qrs <= t.incompleteBbbMs) return undefined;
   return { code: 'IVCD', text: 'Nonspecific intraventricular conduction delay', category: 'conduction', criterion: `QRS over ${t.incompleteBbbMs} ms without the criteria of either bundle branch block`, source: src.ahaIII, evidence: [qrsEvidence] };
 }
 
