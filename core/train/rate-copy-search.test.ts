@@ -8,7 +8,7 @@ import { recordContentHash } from '../engine/record-hash';
 import { recordProfile } from '../engine/record-profile';
 import { fixturePath } from '../test/shared-data';
 import { summariseFolds } from './cv';
-import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn } from './rate-copy-search';
+import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn, stampConcurrency, stampsInFlight } from './rate-copy-search';
 import { buildRecordFilter } from './record-filter';
 import { trainingOverlap } from './training-overlap';
 
@@ -87,6 +87,20 @@ describe("a base model's training overlap, across sampling rates", () => {
     // Both other records read with their files: the 100 Hz copy found among them.
     expect(copies).toMatchObject({ searched: 2, skipped: null });
     expect([...copies.copies.values()]).toEqual([[(await hashed(lr)).hash]]);
+  });
+
+  it("looks at the files of many records at once, never more than stampConcurrency, where it looked at one record's after another", async () => {
+    const { root, hr } = dataFolder();
+    // Forty more records, each in a directory of its own so that its header still names its files.
+    for (let k = 0; k < 40; k++) {
+      const dir = path.join(root, 'records100', `copy${k}`);
+      mkdirSync(dir);
+      for (const ext of ['hea', 'dat']) copyFileSync(path.join(fixturePath('train', 'ptbxl', 'records100', '00000'), `00038_lr.${ext}`), path.join(dir, `00038_lr.${ext}`));
+    }
+    stampsInFlight.peak = 0;
+    const copies = await rateCopiesIn(root, new Set(hr), [await hashed(hr)]);
+    expect(stampsInFlight).toEqual({ now: 0, peak: stampConcurrency });
+    expect(copies).toMatchObject({ searched: 42, skipped: null });
   });
 
   it("prints each cross-validation fold's held-out and validation overlap", () => {

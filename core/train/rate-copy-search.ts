@@ -75,14 +75,51 @@ interface FolderRecord {
  */
 export const folderRecordsDecoded = { count: 0 };
 
+/**
+ * How many records' files are looked at (stat) at once. One record's after another, the 762 records
+ * a search of PTB-XL's pool reads took about 40 of the 100 ms of a search whose records were read
+ * before (docs/benchmarks.md, folder-search); sixteen at once keep Node's file-system threads busy
+ * without holding more requests than that.
+ */
+export const stampConcurrency = 16;
+
+/** How many records' files this process's searches are looking at now, and the most at once: what the tests read to show the looks overlap, within stampConcurrency. */
+export const stampsInFlight = { now: 0, peak: 0 };
+
 /** A record's files as they are now (path, size, modification time): a file written again is read again. */
 async function stampOf(files: readonly string[]): Promise<string> {
-  const stamps = await Promise.all(files.map(async (file) => {
-    const s = await stat(file).catch(() => undefined);
-    return s ? [file, s.size, s.mtimeMs] : [file, null];
-  }));
-  return JSON.stringify(stamps);
+  stampsInFlight.peak = Math.max(stampsInFlight.peak, ++stampsInFlight.now);
+  try {
+    const stamps = await Promise.all(files.map(async (file) => {
+      const s = await stat(file).catch(() => undefined);
+      return s ? [file, s.size, s.mtimeMs] : [file, null];
+    }));
+    return JSON.stringify(stamps);
+  } finally {
+    stampsInFlight.now--;
+  }
 }
+
+/**
+ * The stamp of every entry, in order, at most `limit` at once: each of `limit` runners takes the
+ * next entry until none is left, so the requests in flight stay bounded whatever the folder holds.
+ * The stamps themselves (one short string a record) are bounded by maxSearchedRecords.
+ */
+async function stampsOf(entries: readonly FolderEntry[], limit: number, signal: AbortSignal | undefined): Promise<string[]> {
+  const stamps = new Array<string>(entries.length);
+  let next = 0;
+  const runner = async () => {
+    while (next < entries.length) {
+      if (signal?.aborted) throw cancelled();
+      const k = next++;
+      stamps[k] = await stampOf((entries[k] as FolderEntry).files);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, runner));
+  return stamps;
+}
+
+const cancelled = () => new EinthovenError('E_CANCELLED', 'cancelled while looking for copies at other sampling rates');
 
 /**
  * The folder records one job's searches have read. A cross-validation's folds each search the
@@ -96,10 +133,14 @@ async function stampOf(files: readonly string[]): Promise<string> {
 export class FolderRecords {
   readonly #read = new Map<string, { readonly stamp: string; readonly record: FolderRecord | undefined }>();
 
-  /** The record of `entry` (undefined: it does not decode), decoded only if its files changed since it was last read. */
-  async read(entry: FolderEntry): Promise<FolderRecord | undefined> {
+  /**
+   * The record of `entry` (undefined: it does not decode), decoded only if its files changed since
+   * it was last read: `stamp` is how they are now (stampOf), looked at before, many records at once.
+   * A file written between its stamp and its decoding is kept under the older stamp, so the next
+   * search reads it again: never a stale record given as current.
+   */
+  async read(entry: FolderEntry, stamp: string): Promise<FolderRecord | undefined> {
     const { header, files } = entry;
-    const stamp = await stampOf(files);
     const key = path.resolve(header);
     const known = this.#read.get(key);
     if (known?.stamp === stamp) return known.record;
@@ -123,10 +164,12 @@ export async function rateCopiesIn(root: string, listed: ReadonlySet<string>, re
   if (unlisted.length > maxSearchedRecords) {
     return { root, searched: 0, copies: new Map(), skipped: `${root} holds ${unlisted.length} records beside the dataset, more than the ${maxSearchedRecords} searched for copies` };
   }
+  // The files' stamps first, many at once; the records are then decoded one after another as before (each decode holds a record's samples).
+  const stamps = await stampsOf(unlisted, stampConcurrency, signal);
   const found: FolderRecord[] = [];
-  for (const entry of unlisted) {
-    if (signal?.aborted) throw new EinthovenError('E_CANCELLED', 'cancelled while looking for copies at other sampling rates');
-    const record = await folder.read(entry);
+  for (const [k, entry] of unlisted.entries()) {
+    if (signal?.aborted) throw cancelled();
+    const record = await folder.read(entry, stamps[k] as string);
     if (record) found.push(record);
   }
   const copies = new Map<string, string[]>();
