@@ -20,6 +20,25 @@ describe('textColumn', () => {
     // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
     expect(textColumn(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   });
+
+  // Printed, U+202E turned 'ecg<U+202E>tad.exe' into what a terminal shows as 'ecgexe.dat' (Trojan Source, CVE-2021-42574).
+  it('writes every bidirectional mark, embedding, override and isolate visibly, so a name cannot reorder its line', () => {
+    const bidi = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const c of bidi) expect(textColumn(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}b`);
+    expect(textColumn('מטופל 12 ECG')).toBe('מטופל 12 ECG');
+  });
+});
+
+describe('a file name with a right-to-left override in the text output', () => {
+  it('is printed with the override escaped by ecg import, where it was printed raw', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-bidi-name-'));
+    writeFileSync(path.join(root, 'ecg\u202etad.exe'), 'not an ECG');
+    const io = capture();
+    await runCli(['import', path.join(root, 'ecg\u202etad.exe'), '--data-dir', path.join(root, 'data')], io);
+    const lines = [...io.out, ...io.err];
+    expect(lines.some((line) => line.includes('ecg\\u202etad.exe'))).toBe(true);
+    expect(lines.some((line) => /[\u202a-\u202e]/.test(line))).toBe(false);
+  });
 });
 
 describe('a Windows path in the text output', () => {

@@ -7,6 +7,11 @@
  * in the output an operator or a log archive reads line by line; an escape sequence recoloured or
  * cleared the terminal.
  *
+ * The bidirectional formatting characters (U+061C ALM, U+200E/F LRM and RLM, U+202A–E embeddings
+ * and overrides, U+2066–9 isolates) are written as \uXXXX too: printed, one in a file's or a
+ * model's name reordered the rest of its line as the terminal showed it (Trojan Source,
+ * CVE-2021-42574), so an audit line or a file list read otherwise than it is.
+ *
  * A backslash is printed as itself: doubled, a Windows path (C:\Users\x\ecg.dat) was shown as
  * C:\\Users\\x\\ecg.dat, which an operator copied and could not open. So a name that holds the
  * text "\n" reads as one holding a line break would; that cannot forge a line (no real line break or
@@ -15,5 +20,5 @@
 export function textColumn(text: string): string {
   const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
   // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -50,7 +50,7 @@ export const auditCommand: CliCommand = {
 
 Prints audit entries oldest first (who did what, to which record, model or job, and when;
 the app's role, the operating-system account and the chosen reader): one tab-separated line
-each (a tab, line break or other control character in a column written as \\t, \\n, \\r or
+each (a tab, line break, other control character or bidirectional override in a column written as \\t, \\n, \\r or
 \\uXXXX; a backslash as itself), or with --json one JSON object per line {"id","at","actor","osAccount","reader","action",
 "subject","details","hash"} for export to a log archive. Without --limit every matching entry
 is printed; with --limit, when more remain, stderr says so and how to continue (--after-id).

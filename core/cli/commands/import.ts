@@ -19,8 +19,8 @@ a linked folder once; a WFDB header brings the signal files it names from its fo
 stores it with its audit entry. Content already in the database is a duplicate naming its
 record; files that are not ECG records (notes, licences, annotation files) are skipped, and
 devices, pipes and sockets skipped unread, each with its reason.
-Prints one line per record as soon as it is known (a tab, line break or other control character in a
-file name or reason written as \\t, \\n, \\r or \\uXXXX; a backslash as itself); with --json, one JSON object per line:
+Prints one line per record as soon as it is known (a tab, line break, other control character or bidirectional
+override in a file name or reason written as \\t, \\n, \\r or \\uXXXX; a backslash as itself); with --json, one JSON object per line:
 {"files":[…],"status":"imported|duplicate|skipped|rejected","recordId"?,"reason"?,"details"?}.
 Exit code 0 when every ECG record was imported (or already there), 1 when any was
 rejected; a full disk stops the import with an E_IO error naming the file.

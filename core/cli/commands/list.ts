@@ -20,8 +20,8 @@ export const listCommand: CliCommand = {
                 [--reader NAME] [--flagged MODEL_ID:CLASS] [--corrected yes|no] [--notes yes|no]
                 [--limit N] [--offset N] [--data-dir DIR]
 
-Lists stored records, newest import first, one tab-separated line each (a tab, line break or other
-control character in a file or reader name written as \\t, \\n, \\r or \\uXXXX; a backslash as itself); the
+Lists stored records, newest import first, one tab-separated line each (a tab, line break, other
+control character or bidirectional override in a file or reader name written as \\t, \\n, \\r or \\uXXXX; a backslash as itself); the
 bundled samples the app imports on a first start without a site policy are marked as demonstration records. With --json, prints {"total":N,"items":[…]} where each
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
 confirmed ({reader, at} of the current reading, or null while unconfirmed), corrected ({reader, at}
