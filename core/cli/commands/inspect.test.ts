@@ -48,6 +48,24 @@ describe('ecg inspect --json', () => {
     expect(io.err).toEqual([expect.stringMatching(/^\S+: E_VALIDATION: .* is a folder where a file is expected$/)]);
   });
 
+  // A lead's name is whatever the file's header says (here a WFDB signal description), a file's name whatever its maker chose.
+  it('writes an escape sequence in a lead name, a file name and an error visibly in text mode; --json keeps them as read', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'inspect-\x1b[2J-'));
+    const header = readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.hea'), 'latin1').replace(/ V6\n/, ' V6\x1b[31m red\n');
+    writeFileSync(path.join(folder, '00143_lr.hea'), header, 'latin1');
+    writeFileSync(path.join(folder, '00143_lr.dat'), readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.dat')));
+    const missing = path.join(folder, 'gone\x1b[32m.hea');
+    const io = capture();
+    expect(await inspectCommand.run([path.join(folder, '00143_lr.hea'), missing], io)).toBe(1);
+    expect(io.out).toEqual([expect.stringMatching(/inspect-\\u001b\[2J-.*\/00143_lr\.hea: wfdb, .* leads I II III aVR aVL aVF V1 V2 V3 V4 V5 V6\\u001b\[31m red$/)]);
+    expect(io.err).toEqual([expect.stringMatching(/gone\\u001b\[32m\.hea: E_NOT_FOUND: /)]);
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect([...io.out, ...io.err].filter((line) => /[\u0000-\u001f]/.test(line))).toEqual([]);
+    const json = capture();
+    await inspectCommand.run([path.join(folder, '00143_lr.hea'), '--json'], json);
+    expect((JSON.parse(json.out[0]!) as { leads: string[] }).leads.at(-1)).toBe('V6\x1b[31m red');
+  });
+
   it('needs --fs/--units/--leads for a bare CSV and reads it with them', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
     const csv = path.join(dir, 'raw.csv');

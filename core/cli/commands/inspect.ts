@@ -5,6 +5,7 @@ import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from
 import { filesSha256 } from '../../formats/hash';
 import { loadEachForDecoding } from '../../formats/load';
 import type { SourceFile } from '../../formats/record';
+import { textColumn } from '../text-column';
 
 const csvFlags = {
   fs: { type: 'string' },
@@ -71,8 +72,10 @@ export const inspectCommand: CliCommand = {
       const line = summary(outcome, byName);
       if (values.json) io.stdout(JSON.stringify(line));
       // A file that cannot be read is an error: stderr, so stdout holds only what was read (JSON keeps both on stdout, one object a line).
-      else if (!outcome.ok) io.stderr(`${line.file}: ${outcome.error.code}: ${outcome.error.message}`);
-      else io.stdout(`${line.file}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.join('; ')}` : ''}`);
+      // The file's name, its lead names and its warnings are written through textColumn: the lead names
+      // are whatever the file's header holds (an EDF label, a WFDB signal description, an XML element).
+      else if (!outcome.ok) io.stderr(`${textColumn(String(line.file))}: ${outcome.error.code}: ${textColumn(outcome.error.message)}`);
+      else io.stdout(`${textColumn(String(line.file))}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).map(textColumn).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.map(textColumn).join('; ')}` : ''}`);
     };
     // Each path is read on its own (a missing one is reported and the others still inspected);
     // then the readable files are grouped together, so a .hea and its .dat given apart pair up.
