@@ -1,6 +1,6 @@
 // `ecg measure` end to end on real files: the committed HL7 aECG example (CC0, core/test/fixtures/signal/aecg-example.json)
 // written as WFDB, plus an all-zero record and a file that is not an ECG.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { asMillivolts, type EcgRecord } from '../../formats/record';
 import { writeWfdb16 } from '../../formats/wfdb/write';
 import { loadAecgFixture } from '../../signal/annotated-fixture';
-import { sharedData, sharedDataPath } from '../../test/shared-data';
+import { fixturePath, sharedData, sharedDataPath } from '../../test/shared-data';
 import { measureCommand } from './measure';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecg-measure-'));
@@ -95,6 +95,22 @@ describe('ecg measure --json', () => {
     expect(code).toBe(1);
     expect(lines.filter((l) => l.startsWith('stderr: '))).toEqual([expect.stringMatching(/nope\.hea: E_NOT_FOUND: /), expect.stringMatching(/notes\.txt: E_FORMAT: /)]);
     expect(lines.filter((l) => !l.startsWith('stderr: '))).toEqual([expect.stringMatching(/aecg\.hea: HR /)]);
+  });
+
+  // PTB-XL 00143 (core/test/fixtures/formats/ptbxl) with its III signal described as 'III ESC[31m red': a lead
+  // name is whatever the header says, and the quality line quotes it (that lead wanders).
+  it('writes an escape sequence in a lead name the summary quotes, and in a file name, visibly', async () => {
+    const folder = mkdtempSync(path.join(dir, 'site\x1b[2J-'));
+    const header = readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.hea'), 'latin1').replace(/ III\n/, ' III\x1b[31m red\n');
+    writeFileSync(path.join(folder, '00143_lr.hea'), header, 'latin1');
+    writeFileSync(path.join(folder, '00143_lr.dat'), readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.dat')));
+    const { lines } = await run([path.join(folder, '00143_lr.hea'), path.join(folder, 'gone\x1b[32m.hea')]);
+    const text = lines.join('\n');
+    expect(text).toContain('site\\u001b[2J-');
+    expect(text).toContain('III\\u001b[31m red: baseline wander');
+    expect(text).toContain('gone\\u001b[32m.hea: E_NOT_FOUND');
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(lines.flatMap((l) => l.split('\n')).filter((l) => /[\u0000-\u001f]/.test(l))).toEqual([]);
   });
 
   it('prints a readable summary without --json, naming each QTc formula', async () => {

@@ -10,6 +10,7 @@ import type { EcgRecord } from '../../formats/record';
 import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
+import { textColumn } from '../text-column';
 
 const round = (v: number | null, digits = 0): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
@@ -72,7 +73,11 @@ function text(line: Record<string, unknown>): string {
     ...Object.entries(reasons)
       .filter(([k]) => k !== 'verdict')
       .map(([k, v]) => `  ${k}: ${v}`),
-  ].join('\n');
+  ]
+    // Each entry is one line; written through textColumn, since the file's name and the lead names its
+    // reasons and caveats quote are whatever the file and its header hold.
+    .map(textColumn)
+    .join('\n');
 }
 
 export const measureCommand: CliCommand = {
@@ -118,7 +123,7 @@ export const measureCommand: CliCommand = {
       allRead = false;
       // Errors on stderr in text mode, so stdout holds only measurements; --json keeps one object a line on stdout.
       if (values.json) io.stdout(JSON.stringify({ file, error }));
-      else io.stderr(`${file}: ${error.code}: ${error.message}`);
+      else io.stderr(`${textColumn(file)}: ${error.code}: ${textColumn(error.message)}`);
     };
     for (const { file, error } of unreadable) failure(file, error);
     // Many files are measured on worker threads (core/parallel); lines keep the files' order.
