@@ -1,8 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPtbxl } from '../../data/ptbxl';
+import { encodeNpy } from '../../interop/npy';
+import { pytorchFiles } from '../../interop/pytorch-dir';
 import { resealPackageFolder } from '../../train/package/io';
 import { runCli } from '../run';
 import { capture } from '../../test/cli-io';
@@ -73,6 +75,40 @@ describe("a model's name in the CLI's text output", () => {
     expect(outputs.verify[0]).toMatch(/: OK site\\u001b\[2J\\nOK forged@[0-9a-f]{12}, not signed$/);
     expect(outputs.card[0]).toMatch(/^site\\u001b\[2J\\nOK forged \(site\\u001b\[2J\\nOK forged@[0-9a-f]{12}\), a demonstration model: /);
   });
+
+  // export-pytorch printed the package's id (NAME@digest) and DIR raw, import-pytorch the new package's id and OUT.
+  it('is escaped in model export-pytorch and import-pytorch, with the folders they were given', async () => {
+    const { dataDir: root, dir } = installRenamed();
+    await resealPackageFolder(dir);
+    const exported = path.join(root, `exp ${hostile}`);
+    const exportLines = await printed(['model', 'export-pytorch', dir, exported, '--backend', 'wasm']);
+    // A training result as the DDP trainer writes one: the exported weights, and validation logits and labels.
+    const result = path.join(root, 'result');
+    mkdirSync(result);
+    copyFileSync(path.join(exported, pytorchFiles.weights), path.join(result, pytorchFiles.weights));
+    const config = JSON.parse(readFileSync(path.join(exported, pytorchFiles.config), 'utf8')) as { classes: string[] };
+    const rows = 6;
+    const matrix = (value: (k: number) => number) => encodeNpy(Float32Array.from({ length: rows * config.classes.length }, (_, k) => value(k)), [rows, config.classes.length]);
+    writeFileSync(path.join(result, pytorchFiles.valLogits), matrix((k) => ((k * 7) % 5) - 2));
+    writeFileSync(path.join(result, pytorchFiles.valLabels), matrix((k) => (k % 3 === 0 ? 1 : 0)));
+    const training = {
+      config: { calibrate: false, thresholds: 'fixed' },
+      dataset: { name: 'unit', sha256: 'c'.repeat(64), records: { train: 1, val: rows, test: 0 }, split: 'unit' },
+      epochs: { run: 1, best: 1, planned: 1 },
+      seed: 1,
+      backend: 'pytorch (test)',
+      secondsPerEpoch: 0,
+      selection: 'none',
+    };
+    writeFileSync(path.join(result, pytorchFiles.config), JSON.stringify({ ...config, operatingPoint: undefined, training }));
+    const outputs = {
+      export: exportLines,
+      import: await printed(['model', 'import-pytorch', result, path.join(root, `imp ${hostile}`), '--name', hostile, '--backend', 'wasm']),
+    };
+    expectEscaped(outputs);
+    expect(outputs.export).toEqual([expect.stringMatching(/^exported site\\u001b\[2J\\nOK forged@[0-9a-f]{12} \(.*\) to .*exp site\\u001b\[2J\\nOK forged$/)]);
+    expect(outputs.import).toEqual([expect.stringMatching(/^imported site\\u001b\[2J\\nOK forged@[0-9a-f]{12} \(.*\) to .*imp site\\u001b\[2J\\nOK forged; /)]);
+  }, 120_000);
 
   // The model's name, the dataset's (its folder's) and the output folder were printed raw in these reports, their progress and the notes naming a model.
   it('is escaped in evaluate, finetune and its card, ensemble and train, notes naming a model included', async () => {

@@ -5,6 +5,7 @@ import { importPytorch } from '../../interop/import-pytorch';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
+import { textColumn } from '../text-column';
 import { runInspect } from './model-inspect';
 import { resolveModel } from './model-path';
 import { backendChoices, backendFrom, jsonLine } from './train-flags';
@@ -43,7 +44,8 @@ async function runExport(positionals: string[], json: boolean | undefined, io: C
   const [model, dir] = positionals;
   if (!model || !dir || positionals.length > 2) throw new EinthovenError('E_VALIDATION', 'export-pytorch needs MODEL and DIR (see ecg model --help)');
   const config = await exportPytorch(await resolveModel(model), path.resolve(dir));
-  io.stdout(json ? jsonLine({ dir: path.resolve(dir), source: config.source, architecture: config.architecture }) : `exported ${config.source?.id ?? config.name} (${config.architecture.name}) to ${path.resolve(dir)}`);
+  // The package's id holds its name (NAME@digest), whatever its maker typed; DIR is the user's.
+  io.stdout(json ? jsonLine({ dir: path.resolve(dir), source: config.source, architecture: config.architecture }) : `exported ${textColumn(config.source?.id ?? config.name)} (${config.architecture.name}) to ${textColumn(path.resolve(dir))}`);
   return 0;
 }
 
@@ -76,7 +78,7 @@ export const modelCommand: CliCommand = {
     if (values.json) io.stdout(jsonLine({ out: path.resolve(out), manifest: m, maxLogitDifference: result.maxLogitDifference ?? null }));
     else {
       const check = result.maxLogitDifference === undefined ? 'trainer validation logits used (pass --shards to recompute them here)' : `engine vs trainer validation logits within ${result.maxLogitDifference.toExponential(1)}`;
-      io.stdout(`imported ${m.id} (${m.architecture.name}, ${m.classes.length} classes) to ${path.resolve(out)}; ${check}`);
+      io.stdout(`imported ${textColumn(m.id)} (${m.architecture.name}, ${m.classes.length} classes) to ${textColumn(path.resolve(out))}; ${check}`);
     }
     return 0;
   },
