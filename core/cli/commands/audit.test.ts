@@ -70,6 +70,28 @@ describe('ecg audit', () => {
     ]);
   });
 
+  // A source file's name as anyone with a SQLite shell may write it: a right-to-left override, an 8-bit CSI and a line separator,
+  // which JSON leaves as they are. Printed raw, the MISMATCH line read reordered and recoloured.
+  it("writes what a finding quotes from a row, and an entry's details, with no control or bidirectional character", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+    const hea = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
+    expect(await importCommand.run([hea, hea.replace(/\.hea$/, '.dat'), '--json', '--data-dir', dataDir], capture())).toBe(0);
+    const { db } = openDatabase(databasePath(dataDir));
+    db.exec('DROP TRIGGER records_no_update; DROP TRIGGER audit_log_no_update');
+    db.prepare('UPDATE records SET source_path = ?').run('ecg\u202etad.exe\u009b31m\u2028OK');
+    const verified = await audit(['--verify', '--data-dir', dataDir]);
+    // Then the entry itself (verified first: an altered entry fails the chain before the rows are compared).
+    db.prepare('UPDATE audit_log SET details = ? WHERE id = 1').run(JSON.stringify({ note: 'x\u202ey\u0085' }));
+    db.close();
+    const listed = await audit(['--data-dir', dataDir]);
+    const lines = [...verified.out, ...listed.out];
+    expect(verified.out.some((line) => line.startsWith('MISMATCH records record 1: ') && line.includes('ecg\\u202etad.exe\\u009b31m\\u2028OK'))).toBe(true);
+    expect(listed.out[0]).toMatch(/\t\{"note":"x\\u202ey\\u0085"\}$/);
+    // Tabs apart, which separate the listing's columns.
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(lines.filter((line) => /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(line))).toEqual([]);
+  });
+
   it('refuses bad flags and a missing database with a clear error, creating nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'audit-cli-')), 'absent');
     await expect(audit(['--data-dir', dataDir])).rejects.toThrow(/no Einthoven database at .*absent/);

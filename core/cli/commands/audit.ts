@@ -21,7 +21,8 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
   let count = 0;
   let lastId: number | null = null;
   for (const e of entries) {
-    const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-'].map(textColumn).concat(JSON.stringify(e.details)).join('\t');
+    // The details column too: JSON leaves DEL, C1, the line separators and the bidirectional overrides raw.
+    const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-', JSON.stringify(e.details)].map(textColumn).join('\t');
     io.stdout(json ? JSON.stringify(e) : text());
     count++;
     lastId = e.id;
@@ -31,9 +32,10 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
 
 function printVerification(v: AuditVerification, json: boolean, io: CliIO): void {
   if (json) return io.stdout(JSON.stringify(v));
-  if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${v.problem.reason} (${counted(v.entries, 'entry', 'entries')} read)`);
+  // A reason or finding quotes what a row or entry holds (a source file's name, a reader's, an action), whoever wrote it there.
+  if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${textColumn(v.problem.reason)} (${counted(v.entries, 'entry', 'entries')} read)`);
   const findings = v.rows?.findings ?? [];
-  for (const finding of findings) io.stdout(`MISMATCH ${describeFinding(finding)}`);
+  for (const finding of findings) io.stdout(`MISMATCH ${textColumn(describeFinding(finding))}`);
   if (v.rows && v.rows.moreFindings > 0) io.stdout(`MISMATCH … and ${v.rows.moreFindings} more`);
   if (findings.length > 0) io.stdout(`FAILED: ${counted(findings.length + (v.rows?.moreFindings ?? 0), 'mismatch', 'mismatches')} between the stored rows (or their guard triggers) and the trail (${counted(v.entries, 'entry', 'entries')} read)`);
   if (!v.ok) return;
@@ -111,7 +113,7 @@ Options:
         const key = signingKeyOfThisAccount(dataDir);
         const anchor = makeAnchor(audit.verify(), file, key.signer);
         await writeFileAtomic(values['export-anchor'], `${JSON.stringify(anchor, null, 2)}\n`);
-        io.stdout(`anchor written to ${values['export-anchor']}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${anchor.signature.signer}` : ''}${key.unsignedBecause ? `, not signed: ${key.unsignedBecause}` : ''}`);
+        io.stdout(`anchor written to ${textColumn(values['export-anchor'])}: entry ${anchor.lastId} ${anchor.head}${anchor.signature ? `, signed by ${textColumn(anchor.signature.signer)}` : ''}${key.unsignedBecause ? `, not signed: ${textColumn(key.unsignedBecause)}` : ''}`);
         return 0;
       }
       if (!values.verify) {
