@@ -116,6 +116,23 @@ describe('ecg record', () => {
     expect(JSON.parse((await record(['1', '--json', '--data-dir', dataDir])).out[0] ?? '')).toMatchObject({ record: { patientId: 'SYNTH-1' }, reading: { current: null, earlier: 0 }, corrections: [], notes: [] });
   });
 
+  // A reader's name is what they typed; a statement's and a note's text too, and JSON leaves C1 and the bidirectional overrides raw.
+  it("writes the reader's name, the statements and a note with no control or bidirectional character", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'record-cli-'));
+    expect(await importCommand.run([sample('00102_hr.hea'), sample('00102_hr.dat'), '--data-dir', dataDir], capture())).toBe(0);
+    const engine = new Engine({ dataDir, shell: 'test' });
+    try {
+      await value(engine, 'overreads:confirm', { recordId: 1, codes: ['SR'], freeText: ['ok\u202e\u009b31m'], reader: 'Dr.\u202e A\u001b[31m', note: 'n\u2067b' });
+    } finally {
+      await engine.close();
+    }
+    const text = await record(['1', '--data-dir', dataDir]);
+    expect(text.out[1]).toMatch(/^reading 1\tconfirmed by Dr\.\\u202e A\\u001b\[31m\t.*, "ok\\u202e\\u009b31m"\t0 earlier readings\tnote "n\\u2067b"$/);
+    // Tabs apart, which separate the columns.
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(text.out.filter((line) => /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(line))).toEqual([]);
+  });
+
   it('refuses an unknown id (E_NOT_FOUND, exit 1), a bad or missing id (E_VALIDATION, exit 2) and a missing database, creating nothing', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'record-cli-'));
     expect(await importCommand.run([sample('00102_hr.hea'), sample('00102_hr.dat'), '--data-dir', dataDir], capture())).toBe(0);

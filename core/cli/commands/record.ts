@@ -143,8 +143,11 @@ function correctionEntry(c: StoredCorrection, current: boolean): CorrectionEntry
   };
 }
 
-/** Free text quoted as JSON: a reader's tab or newline cannot break the line or forge the next one. */
-const quoted = (text: string) => JSON.stringify(text);
+/**
+ * Free text quoted as JSON: a reader's tab or newline cannot break the line or forge the next one.
+ * JSON leaves DEL, C1, U+2028/9 and the bidirectional overrides raw: textColumn writes those.
+ */
+const quoted = (text: string) => textColumn(JSON.stringify(text));
 
 function printHistory(h: RecordHistory, io: CliIO): void {
   const r = h.record;
@@ -153,14 +156,14 @@ function printHistory(h: RecordHistory, io: CliIO): void {
   io.stdout(`fiducial corrections\t${h.corrections.length}${h.corrections.length > 0 ? ', newest first' : ''}`);
   for (const c of h.corrections) io.stdout(`  correction ${c.id}\t${c.status}\t${textColumn(c.reader)}\t${c.correctedAt}\t${correctionText(c)}${c.note ? `\tnote ${quoted(c.note)}` : ''}`);
   io.stdout(`tracing notes\t${h.notes.length}${h.notes.length > 0 ? ', newest first' : ''}`);
-  for (const n of h.notes) io.stdout(`  note ${n.id}\t${n.atS.toFixed(2)} s\t${n.lead ?? 'all leads'}\t${quoted(n.text)}\t${textColumn(n.author)}\t${n.createdAt}\t${n.retracted ? `retracted by ${textColumn(n.retracted.by)} at ${n.retracted.at}` : 'in force'}`);
+  for (const n of h.notes) io.stdout(`  note ${n.id}\t${n.atS.toFixed(2)} s\t${textColumn(n.lead ?? 'all leads')}\t${quoted(n.text)}\t${textColumn(n.author)}\t${n.createdAt}\t${n.retracted ? `retracted by ${textColumn(n.retracted.by)} at ${n.retracted.at}` : 'in force'}`);
 }
 
 function readingLine({ current, earlier }: RecordHistory['reading']): string {
   if (!current) return 'reading\tunconfirmed (no reading)';
   const statements = current.statements.map((s) => quoted(s.text)).join(', ');
   const note = current.note ? `\tnote ${quoted(current.note)}` : '';
-  return `reading ${current.id}\tconfirmed by ${current.reader}\t${current.confirmedAt}\t${statements}\t${counted(earlier, 'earlier reading')}${note}`;
+  return `reading ${current.id}\tconfirmed by ${textColumn(current.reader)}\t${current.confirmedAt}\t${statements}\t${counted(earlier, 'earlier reading')}${note}`;
 }
 
 /** What a correction set, in the words of the fiducial editor: boundaries in ms from R, then the beat edits. */
