@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../engine/engine';
+import { fixturePath } from '../../test/shared-data';
 import { importCommand } from './import';
 import { removeCommand } from './remove';
 import { capture } from '../../test/cli-io';
@@ -51,6 +52,18 @@ describe('ecg remove', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  // A file's name is whatever its maker chose: printed raw, the escape recoloured the line that says which tracing goes.
+  it('writes the file name of the record it would remove with its escape sequence visible', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-remove-cli-'));
+    const file = path.join(dataDir, 'ecg\u001b[31m\u202eLMX.xml');
+    copyFileSync(fixturePath('formats', 'muse', 'synthetic-latin1.xml'), file);
+    expect(await importCommand.run([file, '--data-dir', dataDir], capture())).toBe(0);
+    const preview = await remove(['1', '--data-dir', dataDir]);
+    expect(preview.out[0]).toMatch(/^record 1: \S*ecg\\u001b\[31m\\u202eLMX\.xml \(muse\S*, patient SYNTH-1, /);
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(preview.out.filter((line) => /[\u0000-\u001f\u202a-\u202e]/.test(line))).toEqual([]);
   });
 
   it("removes every record of one patient id for an erasure request, each audited, and no other patient's", async () => {

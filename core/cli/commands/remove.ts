@@ -6,11 +6,13 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { recordId } from './record';
+import { textColumn } from '../text-column';
 
 /** The line that says which tracing is meant, before anything is removed. */
 function recordLine(record: RecordDetail): string {
-  const patient = record.patient.id ? `patient ${record.patient.id}` : 'no patient id';
-  return `record ${record.id}: ${record.sourcePath} (${record.format}, ${patient}, recorded ${record.recordedAt ?? 'at an unknown time'}, imported ${record.importedAt}; content SHA-256 ${record.contentHash})`;
+  // The file's name and the patient id it holds are whatever its maker wrote.
+  const patient = record.patient.id ? `patient ${textColumn(record.patient.id)}` : 'no patient id';
+  return `record ${record.id}: ${textColumn(record.sourcePath)} (${record.format}, ${patient}, recorded ${record.recordedAt ?? 'at an unknown time'}, imported ${record.importedAt}; content SHA-256 ${record.contentHash})`;
 }
 
 function removedLines({ id, removed, remainsIn }: RecordRemoved, io: CliIO): void {
