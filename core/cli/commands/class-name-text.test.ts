@@ -72,11 +72,13 @@ describe("a class name from a labels CSV in the CLI's text output", () => {
     await printed(args);
     const file = path.join(study, 'study.json');
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { trials: { params: Record<string, unknown> }[] };
-    for (const trial of saved.trials) trial.params[hostile] = hostile;
+    // The best trial's line quotes its parameters as JSON, which leaves an 8-bit CSI and a right-to-left override raw.
+    for (const trial of saved.trials) Object.assign(trial.params, { [hostile]: hostile, 'lr\u009b31m\u202e': 1 });
     writeFileSync(file, JSON.stringify(saved));
     const lines = await printed(args);
     // eslint-disable-next-line no-control-regex -- the control characters are what must not reach the terminal
-    expect(lines.filter((line) => /[\u0000-\u001f\u007f-\u009f]/.test(line))).toEqual([]);
+    expect(lines.filter((line) => /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(line))).toEqual([]);
+    expect(lines.find((line) => line.startsWith('best: '))).toContain('"lr\\u009b31m\\u202e":1');
     expect(lines[0]).toContain(`| ${escaped} |`);
     expect(lines[2]).toContain(`| ${escaped} |`);
     const json = JSON.parse((await printed([...args, '--json']))[0] as string) as { table: string };

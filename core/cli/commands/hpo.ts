@@ -69,9 +69,10 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
     );
     if (values.json) io.stdout(jsonLine(result));
     else {
-      // Rebuilt with each cell escaped: result.table (--json) holds the study's names as they are.
+      // Rebuilt with each cell escaped: result.table (--json) holds the study's names as they are. The
+      // best trial's parameters are JSON, which leaves DEL, C1 and the bidirectional overrides raw.
       for (const line of resultsTable(result.study, textColumn).split('\n')) io.stdout(line);
-      io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${JSON.stringify(result.best.params)}` : 'no completed trial yet');
+      io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${textColumn(JSON.stringify(result.best.params))}` : 'no completed trial yet');
       if (result.cancelled) io.stdout('interrupted: rerun the same command to resume the study');
     }
     return 0;
