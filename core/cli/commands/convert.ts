@@ -7,6 +7,7 @@ import { writeCsv } from '../../formats/csv/write';
 import { decodeFiles } from '../../formats/index';
 import { loadFilesForDecoding } from '../../formats/load';
 import { wfdbHeaderBytes, writeWfdb16 } from '../../formats/wfdb/write';
+import { textColumn } from '../text-column';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 
 const targets = ['wfdb', 'csv'] as const;
@@ -60,11 +61,13 @@ export const convertCommand: CliCommand = {
       const { header, data, warnings } = writeWfdb16(outcome.record, stem);
       writeNew(files[0]!, wfdbHeaderBytes(header));
       writeNew(files[1]!, data);
-      for (const warning of warnings) io.stderr(`ecg convert: warning: ${warning}`);
+      // A warning names its lead, whatever the file's header called it.
+      for (const warning of warnings) io.stderr(`ecg convert: warning: ${textColumn(warning)}`);
     } else {
       writeNew(files[0]!, writeCsv(outcome.record));
     }
-    for (const file of files) io.stdout(file);
+    // In the --out folder the user gave, which may hold any character.
+    for (const file of files) io.stdout(textColumn(file));
     return 0;
   },
 };

@@ -80,6 +80,14 @@ describe('ecg inspect --json', () => {
 });
 
 describe('ecg convert', () => {
+  // The --out folder is the user's: printed raw, its escape recoloured the terminal.
+  it('prints the written paths with an escape sequence in the --out folder visible', async () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'convert-')), 'out\x1b[31m\u202e');
+    const io = capture();
+    expect(await convertCommand.run([fixture('scp', 'default-huffman.scp'), '--to', 'csv', '--out', out], io)).toBe(0);
+    expect(io.out).toEqual([path.join(path.dirname(out), 'out\\u001b[31m\\u202e', 'default-huffman.csv')]);
+  });
+
   it('converts an SCP-ECG file to WFDB and to CSV, and the WFDB copy reads back bit-exact', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'convert-'));
     const io = capture();
