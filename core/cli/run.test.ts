@@ -34,3 +34,15 @@ describe('ecg <command> <subcommand> --help', () => {
     expect(await help('models', 'constructor')).toBe(commands.find((c) => c.name === 'models')?.usage);
   });
 });
+
+describe("a command's error on stderr", () => {
+  // An argument as typed: printed raw in the error that quotes it, the escape recoloured the terminal and the override reordered the line.
+  it('writes an escape sequence and a bidirectional override in what it quotes visibly, for an unknown command too', async () => {
+    const bad = capture();
+    expect(await runCli(['record', 'x\x1b[31m\u202e1'], bad)).toBe(2);
+    expect(bad.err).toEqual(["ecg record: E_VALIDATION: a record id is a whole number from 1, got 'x\\u001b[31m\\u202e1'"]);
+    const unknown = capture();
+    expect(await runCli(['lis\x1b[2J\u202et'], unknown)).toBe(2);
+    expect(unknown.err).toEqual(["ecg: unknown command 'lis\\u001b[2J\\u202et' (try 'ecg --help')"]);
+  });
+});

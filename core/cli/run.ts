@@ -2,6 +2,7 @@ import { toErrorInfo, type ErrorInfo } from '../errors';
 import { initFlac } from '../formats/wfdb/flac';
 import type { CliCommand, CliIO } from './command';
 import { commands } from './commands/index';
+import { textColumn } from './text-column';
 
 /** The process's own streams, each message ended by one newline. */
 export const processIO: CliIO = {
@@ -48,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`ecg: unknown command '${name}' (try 'ecg --help')`);
+    io.stderr(`ecg: unknown command '${textColumn(name)}' (try 'ecg --help')`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -59,7 +60,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     return await command.run(rest, io);
   } catch (error) {
     const info = toErrorInfo(error);
-    io.stderr(`ecg ${name}: ${info.code}: ${info.message.split('\n')[0]}`);
+    // A message quotes what it was given (an argument, a file's or a header's name), whoever wrote it.
+    io.stderr(`ecg ${name}: ${info.code}: ${textColumn(info.message.split('\n')[0] ?? '')}`);
     return exitCodeOf(info.code);
   }
 }
@@ -87,7 +89,7 @@ export async function runCliProcess(argv: readonly string[]): Promise<number> {
     await initFlac();
     return await runCli(argv);
   } catch (error) {
-    processIO.stderr(`ecg: ${toErrorInfo(error).message}`);
+    processIO.stderr(`ecg: ${textColumn(toErrorInfo(error).message)}`);
     return 1;
   }
 }
