@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { reapplyRemovals, recordedRemovals, type ReappliedRemovals, type RecordedRemoval } from './reapply-removals';
+import { textColumn } from '../text-column';
 import { openCliDataDir } from '../data-folder';
 
 function describe(manifest: BackupManifest): string {
@@ -16,7 +17,8 @@ function describe(manifest: BackupManifest): string {
 
 function print(io: CliIO, json: boolean, value: object, text: string[]): void {
   if (json) io.stdout(JSON.stringify(value));
-  else for (const line of text) io.stdout(line);
+  // Each line names folders the user gave and what a backup's manifest or check found, any character in them.
+  else for (const line of text) io.stdout(textColumn(line));
 }
 
 /** The removals another data folder's trail recorded, applied again to the restored folder through its engine (admin role, audited). */

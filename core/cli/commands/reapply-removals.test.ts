@@ -61,3 +61,21 @@ describe('ecg backup --restore --reapply-removals-from', () => {
     expect(await idsIn(path.join(root, 'restored'))).toEqual({ ids: [2], reasons: ['removed again after a restore (first: filed under the wrong patient)'] });
   });
 });
+
+describe('ecg backup text output', () => {
+  // The folders are the user's: printed raw, an escape in one recoloured the terminal and an override reordered the line.
+  it('writes an escape sequence and a bidirectional override in the folders it names visibly', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-backup-text-'));
+    const live = path.join(root, 'live');
+    expect(await importCommand.run([sample('00001_hr.hea'), '--data-dir', live], capture())).toBe(0);
+    const made = capture();
+    const to = path.join(root, 'backup\x1b[31m\u202e');
+    expect(await backupCommand.run(['--to', to, '--data-dir', live], made)).toBe(0);
+    const checked = capture();
+    expect(await backupCommand.run(['--check', to], checked)).toBe(0);
+    expect(made.out[0]).toContain(`to ${path.join(root, 'backup\\u001b[31m\\u202e')}: 1 records`);
+    expect(checked.out[0]).toContain('backup\\u001b[31m\\u202e: ');
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect([...made.out, ...checked.out].filter((line) => /[\u0000-\u001f\u202a-\u202e]/.test(line))).toEqual([]);
+  });
+});
