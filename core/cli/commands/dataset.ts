@@ -66,7 +66,8 @@ ${datasetUsage}`,
       onProgress: (done, total) => {
         if (done === total || done % 200 === 0) io.stderr(`exported ${done}/${total} records`);
       },
-      onLeftOut: (text) => io.stderr(text),
+      // It names the labels CSV's rows by their file, as whoever wrote the CSV spelled it.
+      onLeftOut: (text) => io.stderr(textColumn(text)),
     });
     const counts = { train: index.splits.train.ids.length, val: index.splits.val.ids.length, failed: index.failures.length };
     io.stdout(values.json ? jsonLine({ out: path.resolve(values.out), counts, dataset: index.dataset, classes: index.classes }) : `exported ${counts.train} training and ${counts.val} validation records (${counts.failed} unreadable) of ${textColumn(index.dataset.name)} to ${textColumn(path.resolve(values.out))}`);
