@@ -45,4 +45,19 @@ describe.runIf(process.platform !== 'win32')('the CLI opening a data folder tigh
     expect(await runCli(command(dataDir), again)).toBe(0);
     expect(again.err).toEqual([]);
   });
+
+  // A file in the data folder is named by whoever put it there (an export's name, a copied file), the folder by --data-dir:
+  // printed raw in the one line that says what was tightened, an escape recoloured the terminal and an override reordered it.
+  it('writes an escape sequence and an override in a tightened name visibly', async () => {
+    const dataDir = await looseDataFolder();
+    const hostile = path.join(dataDir, 'exports', 'x\x1b[31m\u202e.json');
+    writeFileSync(hostile, '{}');
+    chmodSync(hostile, 0o644);
+    const io = capture();
+    expect(await runCli(['list', '--data-dir', dataDir], io)).toBe(0);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).toContain('exports/x\\u001b[31m\\u202e.json 0644 → 0600');
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(io.err.filter((line) => /[\u0000-\u001f\u202a-\u202e]/.test(line))).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { resolveDataDir } from '../engine/data-dir';
 import { tightenDataFolder, tighteningNote } from '../storage/tighten-modes';
+import { textColumn } from './text-column';
 
 /** The process's stderr, one line: where a command without its CliIO at hand reports. */
 const processStderr = (line: string) => {
@@ -15,6 +16,7 @@ const processStderr = (line: string) => {
 export function openCliDataDir(flag: string | undefined, stderr: (line: string) => void = processStderr): string {
   const dataDir = resolveDataDir(flag);
   const note = tighteningNote(dataDir, tightenDataFolder(dataDir));
-  if (note) stderr(`ecg: ${note}`);
+  // The note names the folder and the files it tightened, whoever named them.
+  if (note) stderr(`ecg: ${textColumn(note)}`);
   return dataDir;
 }
