@@ -81,7 +81,7 @@ signature by a key you know says who produced a model; compare its fingerprint.`
     if (action === 'keygen') {
       if (!values.signer) throw new EinthovenError('E_VALIDATION', '--signer NAME is required (who the key speaks for, e.g. "Cardiology, St Elsewhere")');
       const { file, signer, fingerprint } = await keygenOnSite(values['data-dir'], values.signer, io.stderr);
-      io.stdout(`created ${file} for ${textColumn(signer)}, fingerprint ${fingerprint}`);
+      io.stdout(`created ${textColumn(file)} for ${textColumn(signer)}, fingerprint ${fingerprint}`);
       return 0;
     }
     if (targets.length === 0) throw new EinthovenError('E_VALIDATION', `no package given (see ecg package --help)`);

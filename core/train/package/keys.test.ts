@@ -145,3 +145,13 @@ describe('an audit anchor exported by an account that cannot read the signing ke
     expect(JSON.parse(readFileSync(anchor, 'utf8'))).not.toHaveProperty('signature');
   });
 });
+
+describe('ecg package keygen text output', () => {
+  // The key's file lies in the --data-dir given: printed raw, an escape in it recoloured the terminal and an override reordered the line.
+  it('writes an escape sequence and an override in the key file path visibly', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'signing-keygen-')), 'data\x1b[31m\u202e');
+    const out: string[] = [];
+    expect(await packageCommand.run(['keygen', '--signer', 'Cardiology, Test Hospital', '--data-dir', dataDir], { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    expect(out).toEqual([expect.stringMatching(/^created \S*data\\u001b\[31m\\u202e\S* for Cardiology, Test Hospital, fingerprint [0-9a-f]{16}$/)]);
+  });
+});
