@@ -134,6 +134,16 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     const warned = phases.findIndex((m) => /^warning: .*: every one of the 2 test records .*; fine-tuning all the same, as asked$/.test(m));
     expect(warned).toBeGreaterThan(-1);
     expect(warned).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
-    expect(r.manifest.provenance.test?.notLockedTest).toMatch(/^not a locked test: every one of the 2 test records is among the training and validation records of /);
+    const why = r.manifest.provenance.test?.notLockedTest;
+    expect(why).toMatch(/^not a locked test: every one of the 2 test records is among the training and validation records of /);
+    // Said once as its figures come, in the progress (the app's notices) and ecg finetune's closing figures: not again as their overlap with the base's records ("2 of the 2 test records are among …").
+    const evaluating = phases.slice(phases.findIndex((m) => m.startsWith('locked test: ')));
+    expect(evaluating.filter((m) => / test record/.test(m) && m.startsWith('warning: '))).toEqual([`warning: ${why}`]);
+    const lines = closingLines(r.manifest);
+    expect(lines.filter((l) => / test record/.test(l) && /warning/i.test(l))).toEqual([`  warning: ${why}`]);
+    expect(r.manifest.provenance.comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+    // What the validation overlap says is another fact, said still.
+    expect(evaluating.filter((m) => m.startsWith('warning: 6 of the 6 validation records are among '))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('  WARNING: validation overlap: 6 of the 6 validation records are among '))).toHaveLength(1);
   }, 300_000);
 });

@@ -213,19 +213,31 @@ export function heldOutAllSeenNote(baseName: string, heldOut: number): string {
 }
 
 /**
+ * The records the closing figures are scored on, those the base saw left out (`seenByBase`), and why
+ * the figures are no locked test. `allSeen`: scored whole because the base saw every one, which
+ * `notLockedTest` then says, so their overlap with the base's records is not said again.
+ */
+interface ClosingRecords {
+  readonly scored: string[];
+  readonly seenByBase?: SeenByBase;
+  readonly notLockedTest?: string;
+  readonly allSeen?: true;
+}
+
+/**
  * What the closing figures are scored on, and whether they are a locked test: the decoded test
  * records less those the base saw; where it saw every one, all of them, said to be no locked test
  * (leaving all out would leave no figure); where whether it saw them cannot be checked, all of
  * them, said so too. A cross-validation fold's held-out rows by the same rule (heldOutRecords).
  */
-function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked, decoded: readonly string[]): { scored: string[]; seenByBase?: SeenByBase; notLockedTest?: string } {
+function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked, decoded: readonly string[]): ClosingRecords {
   if (dataset.cvFold) return heldOutRecords(base, checked, decoded);
   const unknown = unknownBaseNote(base);
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
   const scored = decoded.filter((id) => !ids.has(id));
   if (scored.length === 0) {
     const all = `not a locked test: ${everyOneOf(decoded.length, 'test record')} is among the training and validation records of ${base.manifest.name} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on ${wordFor(decoded.length, 'it', 'them')}, are optimistic: evaluate the model on records neither it nor its bases trained on`;
-    return { scored: [...decoded], notLockedTest: all };
+    return { scored: [...decoded], notLockedTest: all, allSeen: true };
   }
   return { scored, ...(summary ? { seenByBase: summary } : {}), ...(unknown ? { notLockedTest: unknown } : {}) };
 }
@@ -236,10 +248,10 @@ function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked,
  * figures too (seenByBaseAmong); where it saw every one, all of them, said to be optimistic. Its
  * figures are never a locked test, so a base that keeps no filter is said only in the overlap note.
  */
-function heldOutRecords(base: LoadedPackage, checked: Checked, decoded: readonly string[]): { scored: string[]; seenByBase?: SeenByBase; notLockedTest?: string } {
+function heldOutRecords(base: LoadedPackage, checked: Checked, decoded: readonly string[]): ClosingRecords {
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length, true);
   const scored = decoded.filter((id) => !ids.has(id));
-  if (scored.length === 0) return { scored: [...decoded], notLockedTest: heldOutAllSeenNote(base.manifest.name, decoded.length) };
+  if (scored.length === 0) return { scored: [...decoded], notLockedTest: heldOutAllSeenNote(base.manifest.name, decoded.length), allSeen: true };
   return { scored, ...(summary ? { seenByBase: summary } : {}) };
 }
 
@@ -295,9 +307,8 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
     const overlap = overlapOf(base, dataset, checked, scoredIds);
-    // A fold whose every held-out record the base saw was just warned of (heldOutRecords): its overlap says the same again.
-    const heldOutAllSeen = dataset.cvFold !== undefined && closing.notLockedTest !== undefined;
-    if (overlap.inBaseTraining && !heldOutAllSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
+    // Test (or a fold's held-out) records the base saw every one of were just warned of (closingRecords): their overlap says the same again.
+    if (overlap.inBaseTraining && !closing.allSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
     const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
