@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withNotice } from '../../contract/training-notices';
 import { loadPtbxl } from '../../data/ptbxl';
 import { readManifest } from '../../train/service/models';
 import type { FinetuneCvResult } from '../../train/jobs/finetune-cv-job';
@@ -96,10 +97,12 @@ describe('ecg finetune --cv and the records its base trained on', () => {
     // Each fold's six held-out records the starter saw: scored whole, with a warning, and its overlap said the same again, in the progress and the report.
     const allSeen = `every one of the 6 held-out records is among the training and validation records of ${starterName} (the base this model's weights started from) or its bases; these figures, on them, are optimistic (leaving them out would leave none)`;
     expect(cv.folds.map((f) => f.seenByBase)).toEqual([1, 2, 3].map(() => ({ count: 6, ids: expect.any(Array), leftOut: false, note: allSeen })));
-    expect(progress.filter((m) => /held-out record/.test(m))).toEqual([
-      ...[1, 2, 3].map(() => `[evaluating] warning: ${allSeen}`),
-      `[evaluating] warning: ${cv.seenByBase?.note}`,
-    ]);
+    // Each fold's warning names its fold, as the report does: the app's notices, which keep each text once, list all three.
+    const foldWarnings = [1, 2, 3].map((f) => `warning: cross-validation fold ${f}: ${allSeen}`);
+    expect(progress.filter((m) => /held-out record/.test(m))).toEqual([...foldWarnings.map((w) => `[evaluating] ${w}`), `[evaluating] warning: ${cv.seenByBase?.note}`]);
+    const notices = progress.map((m) => m.replace(/^\[\w+\] /, '')).reduce<readonly string[]>(withNotice, []);
+    expect(notices.filter((n) => /held-out record/.test(n))).toEqual([...foldWarnings, `warning: ${cv.seenByBase?.note}`]);
+    expect(notices.filter((n) => / validation records are among /.test(n))).toEqual([1, 2, 3].map((f) => expect.stringMatching(new RegExp(`^warning: cross-validation fold ${f}: 6 of the 6 validation records are among `))));
     // "fold 1's … and fold 2's … and fold 3's …" before.
     expect(cv.seenByBase?.note).toBe(`fold 1's 6 held-out records, fold 2's 6 held-out records and fold 3's 6 held-out records, every one seen by ${starterName} or its bases, are scored all the same (leaving them out would leave the fold none), so the estimate is optimistic`);
     const lines = cvLines(cv);

@@ -167,7 +167,8 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // The folds' packages are this job's scratch (the engine's cv/<name>/): one left by a cancelled
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords, decoded }, context));
+    const foldContext = namingFold(context, fold);
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords, decoded }, foldContext));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;
@@ -192,7 +193,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       const seen = await seenByBaseAmong(base, indexed, decoded, scope.items.map((i) => i.id), context.signal, folderRecords);
       seenByBase = foldSeenByBase(baseManifest.name, seen, scope.items.length);
       const leftOut = new Set(seenByBase?.leftOut ? seen : []);
-      const scored = await scoreItems(loaded, scope.items.filter((i) => !leftOut.has(i.id)), { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, context);
+      const scored = await scoreItems(loaded, scope.items.filter((i) => !leftOut.has(i.id)), { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, foldContext);
       predictions.push({
         fold,
         ids: scored.kept.map((i) => i.id),
@@ -216,6 +217,18 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
   const result: FinetuneCvResult = { ...pooled, k: options.folds, ...plan, copiesKept, dataset, classes, folds, seenByBase, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return options.finalOut ? { ...result, decoded } : result;
+}
+
+/**
+ * A fold's progress, its notes and warnings naming the fold ("warning: cross-validation fold 2: …"),
+ * as the report numbers them: the app's notices keep each text once, so folds that warned alike
+ * showed as one warning of no fold.
+ */
+function namingFold(context: JobContext, fold: number): JobContext {
+  const { onProgress } = context;
+  if (!onProgress) return context;
+  const named = (message: string) => message.replace(/^(note|warning): /, `$1: cross-validation fold ${fold}: `);
+  return { ...context, onProgress: (e) => onProgress(e.kind === 'phase' ? { ...e, message: named(e.message) } : e) };
 }
 
 /** A fold's held-out records its base saw (`seen`, of `heldOut`): left out, or, where that would leave none, scored and said to be optimistic. */
