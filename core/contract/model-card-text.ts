@@ -1,6 +1,6 @@
 import type { ModelDetail } from './clinic-schemas';
 import type { Evaluated, ModelSummary } from './training-schemas';
-import { counted, isAre } from './counted';
+import { counted, isAre, listed } from './counted';
 
 /**
  * How a model's card words its training data and its figures, in the app's Models card and in
@@ -31,7 +31,7 @@ const splitWords = { train: 'training', val: 'validation', test: 'test' } as con
 function checkedText(duplicates: Duplicates): string {
   if (!duplicates.method) return '';
   const splits = (duplicates.splits ?? []).map((s) => splitWords[s]);
-  const rows = splits.length > 1 ? `${splits.slice(0, -1).join(', ')} and ${splits.at(-1) ?? ''}` : (splits[0] ?? 'its');
+  const rows = splits.length > 0 ? listed(splits) : 'its';
   return ` (checked ${rows} rows for ${checkMethodWords[duplicates.method]})`;
 }
 

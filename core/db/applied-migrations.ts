@@ -3,6 +3,7 @@ import type { Db } from './database';
 import { migrations } from './migrations/index';
 import type { Migration } from './migrations/types';
 import type { RowFinding } from './audit-rows';
+import { listed } from '../contract/counted';
 
 /**
  * Which migrations a database has had, as `ecg audit --verify` may believe it. The record of them
@@ -65,7 +66,7 @@ function evidenceOf(db: Db, migration: Migration): string[] {
   const present = presentParts(db, footprint);
   const parts = footprint.objects.length + footprint.columns.length;
   if (present.length === 1) evidence.push(`its ${present[0] ?? ''} is in the database`);
-  else if (present.length > 1) evidence.push(`${present.length} of its ${parts} schema objects are in the database (${listed(present)})`);
+  else if (present.length > 1) evidence.push(`${present.length} of its ${parts} schema objects are in the database (${fewListed(present)})`);
   if ((db.pragma('user_version', { simple: true }) as number) === migration.version) evidence.push(`user_version says ${migration.version}`);
   for (const trail of trailEvidence.filter((t) => t.version === migration.version)) {
     const entry = db.prepare(`SELECT min(id) FROM audit_log WHERE ${trail.where}`).pluck().get() as number | null;
@@ -75,9 +76,8 @@ function evidenceOf(db: Db, migration: Migration): string[] {
 }
 
 /** "trigger a, trigger b, index c and 3 more": a few named, so the line stays readable. */
-function listed(parts: readonly string[]): string {
-  if (parts.length > 3) return `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more`;
-  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}`;
+function fewListed(parts: readonly string[]): string {
+  return parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : listed(parts);
 }
 
 /** What one migration adds to the schema: objects (tables, indexes, triggers, views) and columns of tables that were there before it. */

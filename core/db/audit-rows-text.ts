@@ -1,15 +1,12 @@
 import type { AuditVerification } from './audit-chain';
 import type { RowCheck, RowFinding } from './audit-rows';
-import { counted, wordFor } from '../contract/counted';
+import { counted, listed, wordFor } from '../contract/counted';
 
 /** A finding as one line: the table, the row and record, then what differs. */
 export function describeFinding(f: RowFinding): string {
   const row = f.id === null ? f.table : f.table === 'records' || f.table === 'record_signals' ? `${f.table} record ${f.id}` : `${f.table} ${f.id} (record ${f.recordId ?? '?'})`;
   return `${row}: ${f.what}`;
 }
-
-/** "a, b and c". */
-const joined = (parts: readonly string[]): string => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1) ?? ''}` : (parts[0] ?? ''));
 
 /** Each compared table in words: one row, many, what its entries name in clear, and what only a digest or a guard covers. */
 const tables = {
@@ -42,8 +39,8 @@ function pendingGuards(rows: RowCheck): string {
   if (rows.pendingGuards.length === 0) return '';
   const versions = [...new Set(rows.pendingGuards.map((g) => g.version))];
   const of = (statement: 'UPDATE' | 'DELETE') => rows.pendingGuards.filter((g) => g.refuses === statement).map((g) => g.table);
-  const statements = (['UPDATE', 'DELETE'] as const).filter((st) => of(st).length > 0).map((st) => `${st} of ${joined(of(st))}`);
-  return `; not yet guarded, as this database predates ${wordFor(versions.length, 'migration')} ${joined(versions.map(String))} (the app adds the guards when it next opens the folder): ${statements.join('; ')}`;
+  const statements = (['UPDATE', 'DELETE'] as const).filter((st) => of(st).length > 0).map((st) => `${st} of ${listed(of(st))}`);
+  return `; not yet guarded, as this database predates ${wordFor(versions.length, 'migration')} ${listed(versions.map(String))} (the app adds the guards when it next opens the folder): ${statements.join('; ')}`;
 }
 
 /** Every reason a whole verification failed, one line each: the chain's first broken entry, then each row or guard that does not match. */

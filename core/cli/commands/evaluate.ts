@@ -15,6 +15,7 @@ import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
 import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
 import { textColumn } from '../text-column';
+import { listed } from '../../contract/counted';
 
 /** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */
 async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName, stderr: CliIO['stderr']): Promise<void> {
@@ -81,10 +82,9 @@ const keepingFlags = ['attach', 'record', 'sign', 'replace-test'] as const;
 function compareRefusal(values: Partial<Record<(typeof keepingFlags)[number], boolean>>): EinthovenError | undefined {
   const given = keepingFlags.filter((flag) => values[flag] === true).map((flag) => `--${flag}`);
   if (given.length === 0) return undefined;
-  const listed = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
   return new EinthovenError(
     'E_VALIDATION',
-    `--compare compares two models on the same records and keeps neither's evaluation: ${listed} (which keep one model's locked-test evaluation, in its package or on this site's data) would do nothing with it. Run them without --compare: ecg evaluate --model M --split test ${given.join(' ')}`,
+    `--compare compares two models on the same records and keeps neither's evaluation: ${listed(given)} (which keep one model's locked-test evaluation, in its package or on this site's data) would do nothing with it. Run them without --compare: ecg evaluate --model M --split test ${given.join(' ')}`,
   );
 }
 
