@@ -75,6 +75,10 @@ describe('browser mode: fine-tuning a base that trained on every test record', (
     expect(await page.getByTestId('finetune-phase').textContent()).not.toMatch(/fine-tuning all the same/);
     // Its figures are shown as no locked test.
     expect(await result.getByTestId('finetune-not-locked').textContent()).toMatch(/^Not a locked test: every one of the 2 test records is among the training and validation records of /);
+    // Nor is the comparison with the base, on the same records, said to be on a locked test.
+    const comparison = (await result.getByTestId('finetune-comparison').textContent()) ?? '';
+    expect(comparison).toContain('Both models on the same test records, not a locked test; each at its own operating point.');
+    expect(comparison).not.toMatch(/locked test records/);
 
     // The next job, on the same base and data (its name proposed anew): refused again, the box unticked.
     expect(await box.isChecked()).toBe(false);

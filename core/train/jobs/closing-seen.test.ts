@@ -142,6 +142,9 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     const lines = closingLines(r.manifest);
     expect(lines.filter((l) => / test record/.test(l) && /warning/i.test(l))).toEqual([`  warning: ${why}`]);
     expect(r.manifest.provenance.comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+    // The comparison with the base, on the same records, does not call them a locked test either.
+    expect(lines.filter((l) => /locked test records/.test(l))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}base .* on the same records: Both models on the same test records, not a locked test; each at its own operating point\./));
     // What the validation overlap says is another fact, said still.
     expect(evaluating.filter((m) => m.startsWith('warning: 6 of the 6 validation records are among '))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('  WARNING: validation overlap: 6 of the 6 validation records are among '))).toHaveLength(1);
