@@ -79,6 +79,10 @@ describe('browser mode: fine-tuning a base that trained on every test record', (
     const comparison = (await result.getByTestId('finetune-comparison').textContent()) ?? '';
     expect(comparison).toContain('Both models on the same test records, not a locked test; each at its own operating point.');
     expect(comparison).not.toMatch(/locked test records/);
+    // Said once: the base saw every record, and so the comparison is optimistic too, under the heading; not again as their overlap with its training data.
+    expect(await result.getByTestId('finetune-not-locked').textContent()).toMatch(/, and so is the comparison with the base: /);
+    expect(await result.getByTestId('comparison-overlap').count()).toBe(0);
+    expect(comparison).not.toMatch(/2 of the 2 test records/);
 
     // The next job, on the same base and data (its name proposed anew): refused again, the box unticked.
     expect(await box.isChecked()).toBe(false);

@@ -12,17 +12,9 @@ import { cvLines } from './cv-print';
 import { resolveModel } from './model-path';
 import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 import { textColumn } from '../text-column';
+import { overlapSaidByNotLockedTest } from '../../contract/closing-overlap';
 
 const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
-
-/**
- * Whether the test overlap with the base's records says again what the not-a-locked-test warning
- * said: every record the figures are on was among the base's (the closing evaluation leaves out
- * those it saw, so that happens only where it saw every one and they were scored all the same).
- */
-function overlapSaidAbove(test: { readonly n: number; readonly notLockedTest?: string | undefined }, overlap: { readonly inBaseTraining: number | null }): boolean {
-  return test.notLockedTest !== undefined && test.n > 0 && overlap.inBaseTraining === test.n;
-}
 
 /** The locked-test figures and the base comparison of a fine-tuned package, as text. */
 export function closingLines(manifest: ModelManifest): string[] {
@@ -47,7 +39,8 @@ export function closingLines(manifest: ModelManifest): string[] {
   for (const c of comparison.classes) {
     lines.push(`    ${textColumn(c.name).padEnd(8)} AUC fine-tuned ${fixed(c.aucFinetuned)}  base ${fixed(c.aucBase)}  difference ${fixed(c.diff)} [${fixed(c.ci95[0])}, ${fixed(c.ci95[1])}] ${c.method === 'DeLong' ? `DeLong p ${fixed(c.p)}` : `(${c.method})`}`);
   }
-  if (!overlapSaidAbove(test, comparison.overlap)) lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${textColumn(comparison.overlap.note)}`);
+  // Where the base saw every record the figures are on, the not-a-locked-test warning above said so.
+  if (!overlapSaidByNotLockedTest(test.notLockedTest, test.n, comparison.overlap.inBaseTraining)) lines.push(`  ${comparison.overlap.inBaseTraining ? 'WARNING: ' : ''}overlap: ${textColumn(comparison.overlap.note)}`);
   const val = comparison.overlap.validation;
   if (val) lines.push(`  ${val.inBaseTraining ? 'WARNING: ' : ''}validation overlap: ${textColumn(val.note)}`);
   return lines;

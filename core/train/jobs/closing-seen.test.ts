@@ -136,6 +136,8 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     expect(warned).toBeLessThan(phases.findIndex((m) => m.startsWith('head fine-tuning of')));
     const why = r.manifest.provenance.test?.notLockedTest;
     expect(why).toMatch(/^not a locked test: every one of the 2 test records is among the training and validation records of /);
+    // The overlap said no more, so the one sentence says what it said: the comparison is optimistic too.
+    expect(why).toMatch(/; these figures, on them, are optimistic, and so is the comparison with the base: evaluate the model on records neither it nor its bases trained on$/);
     // Said once as its figures come, in the progress (the app's notices) and ecg finetune's closing figures: not again as their overlap with the base's records ("2 of the 2 test records are among …").
     const evaluating = phases.slice(phases.findIndex((m) => m.startsWith('locked test: ')));
     expect(evaluating.filter((m) => / test record/.test(m) && m.startsWith('warning: '))).toEqual([`warning: ${why}`]);

@@ -236,7 +236,7 @@ function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked,
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
   const scored = decoded.filter((id) => !ids.has(id));
   if (scored.length === 0) {
-    const all = `not a locked test: ${everyOneOf(decoded.length, 'test record')} is among the training and validation records of ${base.manifest.name} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on ${wordFor(decoded.length, 'it', 'them')}, are optimistic: evaluate the model on records neither it nor its bases trained on`;
+    const all = `not a locked test: ${everyOneOf(decoded.length, 'test record')} is among the training and validation records of ${base.manifest.name} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on ${wordFor(decoded.length, 'it', 'them')}, are optimistic, and so is the comparison with the base: evaluate the model on records neither it nor its bases trained on`;
     return { scored: [...decoded], notLockedTest: all, allSeen: true };
   }
   return { scored, ...(summary ? { seenByBase: summary } : {}), ...(unknown ? { notLockedTest: unknown } : {}) };
