@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { recordContentHash } from '../engine/record-hash';
 import { recordProfile } from '../engine/record-profile';
 import { fixturePath } from '../test/shared-data';
 import { summariseFolds } from './cv';
-import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn, stampConcurrency, stampsInFlight } from './rate-copy-search';
+import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn, recordsUnder, stampConcurrency, stampsInFlight } from './rate-copy-search';
 import { buildRecordFilter } from './record-filter';
 import { trainingOverlap } from './training-overlap';
 
@@ -87,6 +88,35 @@ describe("a base model's training overlap, across sampling rates", () => {
     // Both other records read with their files: the 100 Hz copy found among them.
     expect(copies).toMatchObject({ searched: 2, skipped: null });
     expect([...copies.copies.values()]).toEqual([[(await hashed(lr)).hash]]);
+  });
+
+  it("groups each directory's files by header as filtering its names did: every name starting with the header's stem and a dot, in listing order", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-folder-records-'));
+    const tree: Record<string, string[]> = {
+      records500: ['00001_hr.hea', '00001_hr.dat', '00001_hr_extra.dat', '00001_lr.hea', '00001_lr.dat', '00001_lr.dat.bak', '00002_hr.hea', '00003.HEA', '00003.dat', '00003.v2.hea', '00003.v2.dat', 'notes.txt'],
+      records100: ['00001_lr.hea', '00001_lr.dat', '00001_lrx.dat'],
+    };
+    for (const [dir, names] of Object.entries(tree)) {
+      mkdirSync(path.join(root, dir));
+      for (const name of names) writeFileSync(path.join(root, dir, name), '');
+    }
+    const [hi, lo] = [path.join(root, 'records500'), path.join(root, 'records100')];
+    // Expected by hand; a look-alike (00001_hr_extra, 00001_lrx) is no file of its record, and a dotted name is a file of each stem it begins with.
+    const expected: Record<string, string[]> = {
+      [path.join(hi, '00001_hr.hea')]: ['00001_hr.hea', '00001_hr.dat'].map((n) => path.join(hi, n)),
+      [path.join(hi, '00001_lr.hea')]: ['00001_lr.hea', '00001_lr.dat', '00001_lr.dat.bak'].map((n) => path.join(hi, n)),
+      [path.join(hi, '00002_hr.hea')]: [path.join(hi, '00002_hr.hea')],
+      [path.join(hi, '00003.HEA')]: ['00003.HEA', '00003.dat', '00003.v2.hea', '00003.v2.dat'].map((n) => path.join(hi, n)),
+      [path.join(hi, '00003.v2.hea')]: ['00003.v2.hea', '00003.v2.dat'].map((n) => path.join(hi, n)),
+      [path.join(lo, '00001_lr.hea')]: ['00001_lr.hea', '00001_lr.dat'].map((n) => path.join(lo, n)),
+    };
+    const found = await recordsUnder(root);
+    const sorted = (files: readonly string[]) => [...files].sort();
+    expect(Object.fromEntries(found.map((r) => [r.header, sorted(r.files)]))).toEqual(Object.fromEntries(Object.entries(expected).map(([h, f]) => [h, sorted(f)])));
+    // The order is the listing's (which the file system decides): headers as the folder is listed, each record's files as its directory is.
+    const listed = (await readdir(root, { recursive: true, withFileTypes: true })).map((e) => path.join(e.parentPath, e.name));
+    expect(found.map((r) => r.header)).toEqual(listed.filter((f) => f in expected));
+    for (const r of found) expect(r.files).toEqual(listed.filter((f) => expected[r.header]?.includes(f)));
   });
 
   it("looks at the files of many records at once, never more than stampConcurrency, where it looked at one record's after another", async () => {

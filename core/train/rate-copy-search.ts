@@ -45,22 +45,39 @@ interface FolderEntry {
  * The folder's WFDB records with their files, from one listing of the folder: each header's
  * directory was listed again for its files, a thousand times per directory of PTB-XL's pool
  * (0.5–1 s a search, as much as a search whose records were all read before took in all).
+ * Exported for its tests.
  */
-async function recordsUnder(root: string): Promise<FolderEntry[]> {
+export async function recordsUnder(root: string): Promise<FolderEntry[]> {
   folderListings.count++;
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  const names = new Map<string, string[]>();
+  const byStem = new Map<string, Map<string, string[]>>();
   for (const e of entries) {
     const dir = path.join(e.parentPath);
-    const inDir = names.get(dir);
-    if (inDir) inDir.push(e.name);
-    else names.set(dir, [e.name]);
+    const inDir = byStem.get(dir) ?? new Map<string, string[]>();
+    byStem.set(dir, inDir);
+    addUnderStems(inDir, e.name);
   }
   return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.hea')).map((e) => {
     const dir = path.join(e.parentPath);
     const stem = e.name.replace(/\.hea$/i, '');
-    return { header: path.join(dir, e.name), files: (names.get(dir) ?? []).filter((n) => n.startsWith(`${stem}.`)).map((n) => path.join(dir, n)) };
+    return { header: path.join(dir, e.name), files: (byStem.get(dir)?.get(stem) ?? []).map((n) => path.join(dir, n)) };
   });
+}
+
+/**
+ * Files `name` under every stem it belongs to: each part of it before a dot ("a.b.dat" is a file
+ * of "a" and of "a.b", as `name.startsWith(stem + '.')` said). Filtering the directory's names for
+ * each header instead made 830,000 comparisons a search of PTB-XL's pool (456 headers among 912
+ * names, in each of two directories),
+ * 47–190 ms of a 100 ms search whose records were read before.
+ */
+function addUnderStems(inDir: Map<string, string[]>, name: string): void {
+  for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+    const stem = name.slice(0, dot);
+    const files = inDir.get(stem);
+    if (files) files.push(name);
+    else inDir.set(stem, [name]);
+  }
 }
 
 /** What a search keeps of one folder record: its exact hash and rate-free profile. */
