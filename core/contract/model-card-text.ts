@@ -17,7 +17,7 @@ export function cvFoldText(fold: NonNullable<ModelSummary['cvFold']>, hasLockedT
     ? `Its figures on fold ${fold.fold}'s ${counted(fold.heldOut.n, 'held-out row')} are below: cross-validation figures, made in the same selection loop as the other folds on the same data, not a locked test.`
     : `Its held-out fold was scored by the cross-validation report (cv.json), not kept here.`;
   const locked = hasLockedTest ? '' : ' It has no locked-test evaluation of its own.';
-    return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${counted(fold.k - 2, 'fold')}, chosen and calibrated on the next. ${figures}${locked}`;
+  return `Cross-validation fold ${fold.fold} of ${fold.k}${dealt}: trained on ${counted(fold.k - 2, 'fold')}, chosen and calibrated on the next. ${figures}${locked}`;
 }
 
 type Duplicates = NonNullable<ModelDetail['provenance']['duplicates']>;

@@ -458,7 +458,6 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
 
 const noneHeld: HeldSamples = { beats: [], holdMs: 0, leads: 0 };
 
-/** The caveat for complexes the recorder cut (held-samples.ts), undefined when there are none. */
 /** Why the QRS amplitudes cannot be the recorded millivolts (a limb lead, or the 12 leads together, beyond physiology), or undefined. */
 function implausibleAmplitude(morphology: ReadonlyMap<string, LeadQrs> | undefined): string | undefined {
   const leads = [...(morphology ?? [])];
@@ -478,6 +477,7 @@ const largestOf = (leads: readonly (readonly [string, LeadQrs])[]): string => {
   return `${name} ${q.peakToPeakMv.toFixed(1)} mV`;
 };
 
+/** The caveat for complexes the recorder cut (held-samples.ts), undefined when there are none. */
 function heldText(held: HeldSamples, beats: number, leftOut: number): string | undefined {
   if (held.beats.length === 0) return undefined;
   const cut = `every lead held still for ~${held.holdMs} ms and then jumped at ${held.beats.length} of ${beats} QRS complexes (the recorder's blanking, not the heart): their peaks and shape are not as recorded`;
