@@ -17,6 +17,7 @@ import { exportPytorch } from './export-pytorch';
 import { importPytorch } from './import-pytorch';
 import { decodeNpy, encodeNpy } from './npy';
 import { pytorchFiles } from './pytorch-dir';
+import { handMadePytorchTraining } from '../test/pytorch-training';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const classes = ['NORM', 'MI', 'STTC', 'CD', 'HYP'];
@@ -189,15 +190,7 @@ describe.runIf(torchAvailable)('PyTorch round trip: export → twin → import p
       const rows = want.length / classes.length;
       await writeFile(path.join(result, pytorchFiles.valLabels), encodeNpy(Float32Array.from({ length: rows * classes.length }, (_, k) => (k % 3 === 0 ? 1 : 0)), [rows, classes.length]));
       const exported = JSON.parse(readFileSync(path.join(dirOf(i), 'export', pytorchFiles.config), 'utf8')) as Record<string, unknown>;
-      const training = {
-        config: { calibrate: false, thresholds: 'fixed' },
-        dataset: { name: 'unit', sha256: 'c'.repeat(64), records: { train: 1, val: rows, test: 0 }, split: 'unit' },
-        epochs: { run: 1, best: 1, planned: 1 },
-        seed: 1,
-        backend: 'pytorch (test)',
-        secondsPerEpoch: 0,
-        selection: 'none',
-      };
+      const training = handMadePytorchTraining(rows);
       await writeFile(path.join(result, pytorchFiles.config), JSON.stringify({ ...exported, operatingPoint: undefined, training }));
       await importPytorch(result, path.join(dirOf(i), 'imported'));
       const imported = await loadPackage(path.join(dirOf(i), 'imported'));

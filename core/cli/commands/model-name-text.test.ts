@@ -10,6 +10,7 @@ import { runCli } from '../run';
 import { capture } from '../../test/cli-io';
 import { fixturePath } from '../../test/shared-data';
 import { bundledModelsDir } from './model-path';
+import { handMadePytorchTraining } from '../../test/pytorch-training';
 
 const samples = path.resolve(import.meta.dirname, '../../../resources/samples/ptbxl');
 /** A model name as anyone able to write a package may choose it: a clear-screen escape and a line of its own. */
@@ -91,15 +92,7 @@ describe("a model's name in the CLI's text output", () => {
     const matrix = (value: (k: number) => number) => encodeNpy(Float32Array.from({ length: rows * config.classes.length }, (_, k) => value(k)), [rows, config.classes.length]);
     writeFileSync(path.join(result, pytorchFiles.valLogits), matrix((k) => ((k * 7) % 5) - 2));
     writeFileSync(path.join(result, pytorchFiles.valLabels), matrix((k) => (k % 3 === 0 ? 1 : 0)));
-    const training = {
-      config: { calibrate: false, thresholds: 'fixed' },
-      dataset: { name: 'unit', sha256: 'c'.repeat(64), records: { train: 1, val: rows, test: 0 }, split: 'unit' },
-      epochs: { run: 1, best: 1, planned: 1 },
-      seed: 1,
-      backend: 'pytorch (test)',
-      secondsPerEpoch: 0,
-      selection: 'none',
-    };
+    const training = handMadePytorchTraining(rows);
     writeFileSync(path.join(result, pytorchFiles.config), JSON.stringify({ ...config, operatingPoint: undefined, training }));
     const outputs = {
       export: exportLines,
