@@ -28,8 +28,9 @@ function classComparison(name: string, y: number[], finetuned: number[], base: n
 /**
  * Compares a fine-tuned model with its base on the same test records. `base` holds the base's
  * probabilities for the fine-tuned classes it also outputs (null columns where it has none).
- * `lockedTest`: whether those records are a locked test; where they are not (the base saw every
- * one, or whether it did cannot be checked), the note must not call them one.
+ * `records`: what those records are, as the note names them ("locked test records" only where
+ * they are one; a cross-validation fold's held-out records, or test records the base saw every one
+ * of, or whose overlap with it cannot be checked, are not).
  */
 export function compareWithBase(
   classes: readonly string[],
@@ -37,7 +38,7 @@ export function compareWithBase(
   base: { readonly id: string; readonly name: string; readonly probs: (number | null)[][]; readonly thresholds: (number | null)[] },
   overlap: BaseComparison['overlap'],
   seed: number,
-  lockedTest: boolean,
+  records: string,
 ): { comparison: BaseComparison; baseScored: { metrics: ScoredMetrics; ci: Record<string, Interval> } | null } {
   const column = (m: readonly (readonly (number | null)[])[], j: number) => m.map((r) => r[j] as number | null);
   const comparable = classes.every((_, j) => base.thresholds[j] !== null);
@@ -48,7 +49,7 @@ export function compareWithBase(
   const baseScored = comparable ? scoreWithCi(finetuned.labels, base.probs as number[][], classes, base.thresholds as number[], seed) : null;
   const missing = classes.filter((_, j) => base.thresholds[j] === null);
   const note = comparable
-    ? `Both models on the same ${lockedTest ? 'locked test records' : 'test records, not a locked test'}; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).`
+    ? `Both models on the same ${records}; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).`
     : `The base model has no output for ${missing.join(', ')}: only the fine-tuned model's figures can be shown for ${wordFor(missing.length, 'it', 'them')}.`;
   return {
     comparison: { base: { id: base.id, name: base.name }, n: finetuned.labels.length, baseMetrics: baseScored && { metrics: baseScored.metrics as unknown as Record<string, unknown>, ci: baseScored.ci }, classes: rows, overlap, note },

@@ -39,9 +39,9 @@ async function siteOfStarterRecords(dir: string): Promise<string> {
   return labels;
 }
 
-/** `ecg finetune --cv 3 --json` (one epoch of the head): its report, and its progress (none with `quiet`). */
-const crossValidateWithProgress = async (base: string, labels: string, out: string, quiet = true) => {
-  const args = ['--cv', '3', '--base', base, '--data', ptbxl, '--labels', labels, '--out', out, '--mode', 'head', '--epochs', '1', '--batch', '4', '--min-examples', '1,1', '--feature-crops', '1', '--backend', 'cpu', '--workers', '1', ...(quiet ? ['--quiet'] : []), '--json'];
+/** `ecg finetune --cv 3 --json` (one epoch of the head), with `extra` arguments: its report, and its progress (none with `quiet`). */
+const crossValidateWithProgress = async (base: string, labels: string, out: string, quiet = true, extra: readonly string[] = []) => {
+  const args = [...extra, '--cv', '3', '--base', base, '--data', ptbxl, '--labels', labels, '--out', out, '--mode', 'head', '--epochs', '1', '--batch', '4', '--min-examples', '1,1', '--feature-crops', '1', '--backend', 'cpu', '--workers', '1', ...(quiet ? ['--quiet'] : []), '--json'];
   const r = await runCli(finetuneCommand, args);
   return { cv: JSON.parse(r.stdout[0] as string) as FinetuneCvResult, progress: r.stderr };
 };
@@ -109,5 +109,16 @@ describe('ecg finetune --cv and the records its base trained on', () => {
     expect(lines.filter((l) => /held-out/.test(l))).toEqual([`  WARNING: ${cv.seenByBase?.note}`, ...[1, 2, 3].map((f) => `  fold ${f}: WARNING: ${allSeen}`)]);
     // What the validation overlap says is another fact, said still.
     expect(lines.filter((l) => / WARNING: validation overlap: 6 of the 6 validation records /.test(l))).toHaveLength(3);
+  }, 300_000);
+
+  it("compares each fold's model with its base on the fold's held-out records, never calling them a locked test", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cv-compared-'));
+    // Named NORM, a class the starter outputs: each fold's package keeps a comparison with it.
+    const { cv } = await crossValidateWithProgress(starterDir, await siteWithStarterRecordsInFolds(dir), path.join(dir, 'cv'), true, ['--class', 'NORM']);
+    for (const f of cv.folds) {
+      const fold = (await readManifest(f.out)).provenance.cvFold;
+      // The folds were made, and each fine-tuning chosen, in one loop on the same data: "the same locked test records" before.
+      expect(fold?.comparison?.note).toMatch(new RegExp(`^Both models on the same held-out records of cross-validation fold ${fold?.fold}, not a locked test; `));
+    }
   }, 300_000);
 });

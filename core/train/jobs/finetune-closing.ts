@@ -310,10 +310,21 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     // Test (or a fold's held-out) records the base saw every one of were just warned of (closingRecords): their overlap says the same again.
     if (overlap.inBaseTraining && !closing.allSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
-    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, closing.notLockedTest === undefined);
+    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, comparedRecords(dataset, closing));
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
     const test = { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - decoded.length, outOfScope: outOfScopeSummary(outOfScope) };
     return { test: { ...test, ...(closing.seenByBase ? { seenByBase: closing.seenByBase } : {}), ...(closing.notLockedTest ? { notLockedTest: closing.notLockedTest } : {}) }, comparison };
   };
+}
+
+/**
+ * What the records a fine-tuning and its base are compared on are, in the comparison's note: a
+ * cross-validation fold's held-out records were never a locked test (the folds were made and the
+ * fine-tuning chosen in one loop on the same data), nor are test records its base saw every one
+ * of, or whose overlap with it cannot be checked (`notLockedTest`).
+ */
+function comparedRecords(dataset: Pick<Dataset, 'cvFold'>, closing: Pick<ClosingRecords, 'notLockedTest'>): string {
+  if (dataset.cvFold) return `held-out records of cross-validation fold ${dataset.cvFold.fold}, not a locked test`;
+  return closing.notLockedTest === undefined ? 'locked test records' : 'test records, not a locked test';
 }
