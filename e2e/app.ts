@@ -163,6 +163,21 @@ export async function allowFolders(scope: Page | Locator): Promise<void> {
 }
 
 /**
+ * The fine-tuning form's base, name and data, from the navigation: the base model chosen, the
+ * data folder and labels CSV filled in, and the folders the form then names allowed (the engine
+ * reads only folders the user allowed). startHeadFinetune fills in the rest.
+ */
+export async function fillFinetuneData(page: Page, data: { readonly base: string; readonly name: string; readonly folder: string; readonly labels: string }): Promise<void> {
+  await page.getByTestId('nav-finetune').click();
+  await page.getByTestId('finetune-base').selectOption(data.base);
+  await page.getByTestId('finetune-name').fill(data.name);
+  await page.getByTestId('finetune-data').fill(data.folder);
+  await page.getByTestId('finetune-labels').fill(data.labels);
+  await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
+  await allowFolders(page);
+}
+
+/**
  * The rest of the fine-tuning form, once its base, name and data are filled in: the positive class,
  * the minimum training and validation examples where given, head mode and the epochs; then the
  * dataset check, and the start once the check finds the dataset ready.

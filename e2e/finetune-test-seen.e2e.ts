@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allowTestSeenByBaseInApp } from '../core/contract/training-schemas';
 import { loadPtbxl } from '../core/data/ptbxl';
 import { ptbxlFixtureWithFoldsSwapped } from '../core/test/swapped-folds';
-import { allowFolders, appForSuite, repoRoot, startHeadFinetune } from './app';
+import { appForSuite, fillFinetuneData, repoRoot, startHeadFinetune } from './app';
 
 /**
  * A fine-tuning in the app whose every locked test record the bundled starter trained on: the real
@@ -49,13 +49,7 @@ describe('browser mode: fine-tuning a base that trained on every test record', (
   }
 
   it('is refused naming the box, goes ahead once it is ticked with its warning kept in view, and the next job must be asked for again', async () => {
-    await page.getByTestId('nav-finetune').click();
-    await page.getByTestId('finetune-base').selectOption(starter);
-    await page.getByTestId('finetune-name').fill('norm seen by base');
-    await page.getByTestId('finetune-data').fill(root);
-    await page.getByTestId('finetune-labels').fill(labels);
-    await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
-    await allowFolders(page);
+    await fillFinetuneData(page, { base: starter, name: 'norm seen by base', folder: root, labels });
     await startHeadFinetune(page, { positiveClass: 'NORM', minExamples: { train: 1, val: 1 }, epochs: 1 });
     await expectRefused();
 

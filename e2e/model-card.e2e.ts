@@ -10,7 +10,7 @@ import { operatingPointJob } from '../core/train/jobs/operating-point-job';
 import { attachTestReport, readFolderManifest } from '../core/train/package/io';
 import type { ModelManifest } from '../core/train/package/manifest';
 import { starterCopy, trainedOn } from '../core/test/legacy-starter';
-import { allowFolders, artifactPath, launchApp, repoRoot, startHeadFinetune, type RunningApp } from './app';
+import { artifactPath, fillFinetuneData, launchApp, repoRoot, startHeadFinetune, type RunningApp } from './app';
 
 /**
  * A fine-tuned package's card in the browser-mode app, with what its locked-test figures leave
@@ -164,14 +164,8 @@ describe("browser mode: a fine-tuned model's card", () => {
   });
 
   it("says what the locked test and validation of a fine-tuning in the app left out: on its result, and once on its card", async () => {
-    await page.getByTestId('nav-finetune').click();
     const starter = (JSON.parse(readFileSync(path.join(base, 'manifest.json'), 'utf8')) as { id: string }).id;
-    await page.getByTestId('finetune-base').selectOption(starter);
-    await page.getByTestId('finetune-name').fill('norm in the app');
-    await page.getByTestId('finetune-data').fill(root);
-    await page.getByTestId('finetune-labels').fill(labels);
-    await expect.poll(() => page.getByTestId('folder-need').count()).toBeGreaterThan(0);
-    await allowFolders(page);
+    await fillFinetuneData(page, { base: starter, name: 'norm in the app', folder: root, labels });
     await startHeadFinetune(page, { positiveClass: 'NORM', minExamples: { train: 1, val: 1 }, epochs: 2 });
     const result = page.locator('[data-testid="finetune-result"][data-status="succeeded"]');
     await result.waitFor({ timeout: 90_000 });
