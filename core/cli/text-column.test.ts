@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capture } from '../test/cli-io';
 import { runCli } from './run';
-import { textColumn } from './text-column';
+import { jsonLine, textColumn } from './text-column';
 
 describe('textColumn', () => {
   // Doubled, C:\Users\x\ecg.dat was shown as C:\\Users\\x\\ecg.dat, which an operator copied and could not open.
@@ -52,5 +52,60 @@ describe('a Windows path in the text output', () => {
     const lines = [...io.out, ...io.err];
     expect(lines.some((line) => line.includes('C:\\Users\\x\\ecg.dat'))).toBe(true);
     expect(lines.some((line) => line.includes('\\\\'))).toBe(false);
+  });
+});
+
+// Every character textColumn escapes that JSON.stringify leaves raw: DEL, C1, the line and paragraph separators, the bidirectional formatting characters.
+const rawInJson = ['\x7f', ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(0x80 + c)), '\u2028', '\u2029', '\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+// eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+describe('jsonLine', () => {
+  it('writes DEL, C1, U+2028/9 and the bidirectional characters as \\uXXXX, and parses back to exactly the value', () => {
+    const name = `Dr.${rawInJson.join('')} מטופל \\ "q" \t\x1b[31m`;
+    const value = { name, [name]: [name, 1.5, null, true], nested: { classes: [`MI${'\u202e'}`] } };
+    const line = jsonLine(value);
+    expect(line).not.toMatch(unprintable);
+    expect(JSON.parse(line)).toEqual(value);
+    expect(Object.keys(JSON.parse(line) as object)).toEqual(Object.keys(value));
+    expect(jsonLine('a\u009b31m\u202eb')).toBe('"a\\u009b31m\\u202eb"');
+  });
+
+  it('writes NaN and ±∞ as null, as JSON.stringify does', () => {
+    expect(jsonLine({ f1: Number.NaN, bounds: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], n: 3 })).toBe('{"f1":null,"bounds":[null,null],"n":3}');
+  });
+});
+
+// A source file's name with an 8-bit CSI and a right-to-left override: --json printed both raw, so the
+// operator's terminal read the CSI as an escape sequence and showed the line reordered.
+describe('a file name with a C1 CSI and a right-to-left override in --json output', () => {
+  it.skipIf(process.platform === 'win32')('is written escaped by ecg import, list, record and audit, and parses back to the exact name', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-json-name-'));
+    const file = path.join(root, 'raw\u009b31m\u202etad.csv');
+    writeFileSync(file, '-20,-25,-5\n-30,-34,-4\n-10,-12,-2\n');
+    const dataDir = path.join(root, 'data');
+    const run = async (args: string[]): Promise<string> => {
+      const io = capture();
+      expect(await runCli([...args, '--json', '--data-dir', dataDir], io)).toBe(0);
+      expect(io.out).toHaveLength(1);
+      expect(io.out[0]).not.toMatch(unprintable);
+      expect(io.out[0]).toContain('raw\\u009b31m\\u202etad.csv');
+      return io.out[0] ?? '';
+    };
+    expect(JSON.parse(await run(['import', file, '--fs', '250', '--units', 'uV', '--leads', 'I,II,III']))).toMatchObject({ files: [file], status: 'imported' });
+    expect(JSON.parse(await run(['list']))).toMatchObject({ total: 1, items: [{ sourcePath: file }] });
+    expect(JSON.parse(await run(['record', '1']))).toMatchObject({ record: { sourcePath: file } });
+    expect(JSON.parse(await run(['audit']))).toMatchObject({ action: 'record.imported', details: { files: [file] } });
+  });
+});
+
+// JSON.stringify handed to io.stdout or io.stderr leaves DEL, C1 and the bidirectional overrides raw: a command's JSON goes through jsonLine.
+describe('the CLI commands', () => {
+  it('print no JSON.stringify directly', () => {
+    const folder = path.join(import.meta.dirname, 'commands');
+    const printed = readdirSync(folder)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .flatMap((f) => readFileSync(path.join(folder, f), 'utf8').split('\n').filter((line) => /io\.std(out|err)\(.*JSON\.stringify/.test(line)).map((line) => `${f}: ${line.trim()}`));
+    expect(printed).toEqual([]);
   });
 });

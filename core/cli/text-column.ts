@@ -1,3 +1,9 @@
+/** Every character a line of output must not hold raw (C0, DEL, C1, U+2028/9, the bidirectional formatting characters). */
+// eslint-disable-next-line no-control-regex -- the control characters are what is escaped
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+const uEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /**
  * A column of a command's text output, its tabs, line breaks and other control characters (C0,
  * DEL, C1, the Unicode line and paragraph separators) written as \t, \n, \r and \uXXXX, so each
@@ -19,6 +25,20 @@
  */
 export function textColumn(text: string): string {
   const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-  // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(unprintable, (c) => named[c] ?? uEscape(c));
+}
+
+/**
+ * One value as a line of --json output: JSON, with NaN and ±∞ written as null (as JSON.stringify
+ * writes them too), and DEL, C1, U+2028/9 and the bidirectional formatting characters written as
+ * \uXXXX. JSON.stringify escapes only C0, so a file's, a reader's or a class's name holding an
+ * 8-bit CSI (U+009B) drove the terminal of an operator running `ecg list --json`, and one holding
+ * U+202E reordered the line it showed, as textColumn says of the text output.
+ *
+ * Replacing them is always safe: outside its strings JSON.stringify writes only ASCII (brackets,
+ * commas, colons, digits, true, false, null), so each of these characters is inside a string, where
+ * \uXXXX is the same character. The line parses to exactly the value it was made from.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)).replace(unprintable, uEscape);
 }

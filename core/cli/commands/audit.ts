@@ -12,7 +12,7 @@ import { isoTimeFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 const maxLimit = 100_000;
 
@@ -23,7 +23,7 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
   for (const e of entries) {
     // The details column too: JSON leaves DEL, C1, the line separators and the bidirectional overrides raw.
     const text = () => [String(e.id), e.at, e.actor, e.osAccount ?? '-', e.reader ?? '-', e.action, e.subject ?? '-', JSON.stringify(e.details)].map(textColumn).join('\t');
-    io.stdout(json ? JSON.stringify(e) : text());
+    io.stdout(json ? jsonLine(e) : text());
     count++;
     lastId = e.id;
   }
@@ -31,7 +31,7 @@ function printEntries(entries: Iterable<AuditEntry>, json: boolean, io: CliIO): 
 }
 
 function printVerification(v: AuditVerification, json: boolean, io: CliIO): void {
-  if (json) return io.stdout(JSON.stringify(v));
+  if (json) return io.stdout(jsonLine(v));
   // A reason or finding quotes what a row or entry holds (a source file's name, a reader's, an action), whoever wrote it there.
   if (v.problem) io.stdout(`FAILED at entry ${v.problem.id}: ${textColumn(v.problem.reason)} (${counted(v.entries, 'entry', 'entries')} read)`);
   const findings = v.rows?.findings ?? [];

@@ -6,6 +6,7 @@ import { onnxSettingName } from '../../ml/onnx/setting';
 import { workersReport } from '../../parallel/worker-count';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
+import { jsonLine } from '../text-column';
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
@@ -71,7 +72,7 @@ Options:
     const workers = workersReport();
     const inference = await inferenceEngineReport();
     const trainingKernels = report.active === 'wasm' && ortKernelsUnavailable() === undefined ? 'onnxruntime' : 'tfjs';
-    if (values.json) io.stdout(JSON.stringify({ ...report, workers, inference, trainingKernels }));
+    if (values.json) io.stdout(jsonLine({ ...report, workers, inference, trainingKernels }));
     else {
       printText(report, (line) => io.stdout(line));
       io.stdout(`workers: ${workers.default} by default (${workers.cores} cores, one kept for the app; a training loop at most one per ${workers.minRowsPerTrainingWorker} rows of its batch), up to ${workers.max} with --workers N; garbage collection: ${workers.gc}`);

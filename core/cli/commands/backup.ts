@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { reapplyRemovals, recordedRemovals, type ReappliedRemovals, type RecordedRemoval } from './reapply-removals';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 import { openCliDataDir } from '../data-folder';
 
 function describe(manifest: BackupManifest): string {
@@ -16,7 +16,7 @@ function describe(manifest: BackupManifest): string {
 }
 
 function print(io: CliIO, json: boolean, value: object, text: string[]): void {
-  if (json) io.stdout(JSON.stringify(value));
+  if (json) io.stdout(jsonLine(value));
   // Each line names folders the user gave and what a backup's manifest or check found, any character in them.
   else for (const line of text) io.stdout(textColumn(line));
 }

@@ -9,8 +9,8 @@ import { readingsTaskWords, ReadingsTaskSchema, type ReadingsDataset, type Readi
 import type { Engine } from '../../engine/engine';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
-import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag } from './train-flags';
-import { textColumn } from '../text-column';
+import { datasetFlags, datasetSpecFrom, datasetUsage, interruptSignal, normalisationFrom, numberFlag } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 
 export const datasetCommand: CliCommand = {
   name: 'dataset',

@@ -5,8 +5,8 @@ import { ensembleJob } from '../../train/ensemble/ensemble-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
-import { textColumn } from '../text-column';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, numberFlag, progressPrinter } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (v: number, ci: Interval | undefined) => `${f3(v)}${ci && Number.isFinite(ci.low) ? ` [${f3(ci.low)}, ${f3(ci.high)}]` : ''}`;

@@ -13,8 +13,8 @@ import { withOutOfScope } from '../../contract/training-schemas';
 import { outOfScopeSummary } from '../../train/evaluation-scope';
 import { cliEngine } from './models-promote';
 import { resolveModel } from './model-path';
-import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter } from './train-flags';
-import { textColumn } from '../text-column';
+import { workersFrom, backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, numberFlag, progressPrinter } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 import { listed } from '../../contract/counted';
 
 /** Refuses (E_FORBIDDEN, audited) what the site policy does not give this account (core/engine/site-policy.ts). */

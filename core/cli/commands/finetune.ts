@@ -10,8 +10,8 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cvLines } from './cv-print';
 import { resolveModel } from './model-path';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
-import { textColumn } from '../text-column';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 import { overlapSaidByNotLockedTest } from '../../contract/closing-overlap';
 
 const fixed = (v: unknown, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');

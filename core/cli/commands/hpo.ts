@@ -3,10 +3,10 @@ import { EinthovenError } from '../../errors';
 import { architectureNames } from '../../ml/models/registry';
 import { hpoJob } from '../../train/jobs/hpo-job';
 import { resultsTable } from '../../train/hpo/study';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
 
 export const hpoCommand: CliCommand = {
   name: 'hpo',
@@ -70,9 +70,9 @@ Output (--json): {"study":{…,"trials":[{"number","params","state","value","int
     if (values.json) io.stdout(jsonLine(result));
     else {
       // Rebuilt with each cell escaped: result.table (--json) holds the study's names as they are. The
-      // best trial's parameters are JSON, which leaves DEL, C1 and the bidirectional overrides raw.
+      // best trial's parameters as jsonLine writes them: JSON.stringify leaves DEL, C1 and the bidirectional overrides raw.
       for (const line of resultsTable(result.study, textColumn).split('\n')) io.stdout(line);
-      io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${textColumn(JSON.stringify(result.best.params))}` : 'no completed trial yet');
+      io.stdout(result.best ? `best: trial ${result.best.number}, validation macro-F1 ${result.best.value?.toFixed(4)}, ${jsonLine(result.best.params)}` : 'no completed trial yet');
       if (result.cancelled) io.stdout('interrupted: rerun the same command to resume the study');
     }
     return 0;

@@ -7,7 +7,7 @@ import type { CliCommand } from '../command';
 import type { ImportFileReport } from '../../contract/schemas';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { openCliDataDir } from '../data-folder';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -46,7 +46,7 @@ Options:
     const engine = new Engine({ dataDir: openCliDataDir(values['data-dir'], io.stderr), shell: 'cli' });
     try {
       const print = (report: ImportFileReport) => {
-        if (values.json) io.stdout(JSON.stringify(report));
+        if (values.json) io.stdout(jsonLine(report));
         else io.stdout(`${report.status}\t${report.recordId ?? '-'}\t${report.files.map(textColumn).join(' ')}${report.reason ? `\t${textColumn(report.reason)}` : ''}`);
       };
       const { reports } = await importSources(engine.records, engine.audit, sources, { actor: 'cli', csv, onProgress: (_d, _t, _m, file) => file && print(file) });

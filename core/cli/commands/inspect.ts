@@ -5,7 +5,7 @@ import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from
 import { filesSha256 } from '../../formats/hash';
 import { loadEachForDecoding } from '../../formats/load';
 import type { SourceFile } from '../../formats/record';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 const csvFlags = {
   fs: { type: 'string' },
@@ -70,7 +70,7 @@ export const inspectCommand: CliCommand = {
     const csv = csvOptionsFromFlags(values);
     const print = (outcome: DecodeOutcome, byName: Map<string, SourceFile>) => {
       const line = summary(outcome, byName);
-      if (values.json) io.stdout(JSON.stringify(line));
+      if (values.json) io.stdout(jsonLine(line));
       // A file that cannot be read is an error: stderr, so stdout holds only what was read (JSON keeps both on stdout, one object a line).
       // The file's name, its lead names and its warnings are written through textColumn: the lead names
       // are whatever the file's header holds (an EDF label, a WFDB signal description, an XML element).

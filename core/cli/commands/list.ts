@@ -10,7 +10,7 @@ import type { CliCommand } from '../command';
 import { probabilityText } from './predict';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -93,7 +93,7 @@ Options:
       if (!request.ok) throw new EinthovenError(request.error.code, request.error.message);
       const page = engine.records.list(request.value);
       if (values.json) {
-        io.stdout(JSON.stringify(page));
+        io.stdout(jsonLine(page));
         return 0;
       }
       io.stdout(`${page.total} record(s)`);

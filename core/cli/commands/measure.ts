@@ -10,7 +10,7 @@ import type { EcgRecord } from '../../formats/record';
 import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 const round = (v: number | null, digits = 0): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
@@ -122,7 +122,7 @@ export const measureCommand: CliCommand = {
     const failure = (file: string, error: ErrorInfo) => {
       allRead = false;
       // Errors on stderr in text mode, so stdout holds only measurements; --json keeps one object a line on stdout.
-      if (values.json) io.stdout(JSON.stringify({ file, error }));
+      if (values.json) io.stdout(jsonLine({ file, error }));
       else io.stderr(`${textColumn(file)}: ${error.code}: ${textColumn(error.message)}`);
     };
     for (const { file, error } of unreadable) failure(file, error);
@@ -130,7 +130,7 @@ export const measureCommand: CliCommand = {
     await forEachFileResult(groupFiles(sources), { csv }, { kind: 'measure' }, workers, (result) => {
       if (!result.ok) return failure(result.file, result.error);
       const line = result.value as Record<string, unknown>;
-      io.stdout(values.json ? JSON.stringify(line) : text(line));
+      io.stdout(values.json ? jsonLine(line) : text(line));
     }, () => Promise.reject(new Error('measure needs no model')));
     return allRead ? 0 : 1;
   },

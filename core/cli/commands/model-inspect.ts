@@ -7,7 +7,7 @@ import { EinthovenError } from '../../errors';
 import { readManifest } from '../../train/service/models';
 import type { CliIO } from '../command';
 import { resolveModel } from './model-path';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 type Evaluated = ModelDetail['validationDetail'];
 
@@ -78,7 +78,7 @@ export async function runInspect(positionals: readonly string[], json: boolean |
   if (!model || rest.length > 0) throw new EinthovenError('E_VALIDATION', 'inspect needs one MODEL (see ecg model --help)');
   const location = await resolveModel(model);
   const detail = modelDetail({ manifest: await readManifest(location), location, bundled: false });
-  if (json) io.stdout(JSON.stringify(detail));
+  if (json) io.stdout(jsonLine(detail));
   else for (const line of modelCardLines(detail)) io.stdout(line);
   return 0;
 }

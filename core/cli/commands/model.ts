@@ -5,10 +5,10 @@ import { importPytorch } from '../../interop/import-pytorch';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 import { runInspect } from './model-inspect';
 import { resolveModel } from './model-path';
-import { backendChoices, backendFrom, jsonLine } from './train-flags';
+import { backendChoices, backendFrom } from './train-flags';
 
 const usage = `Usage: ecg model inspect MODEL [--json]
        ecg model export-pytorch MODEL DIR [--json]

@@ -8,7 +8,7 @@ import type { CliIO } from '../command';
 import { readManifest } from '../../train/service/models';
 import { bundledModelsDir, resolveModel } from './model-path';
 import { openCliDataDir } from '../data-folder';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 export const promoteUsage = `Usage: ecg models promote MODEL --by NAME --yes [--data-dir DIR] [--json]
 
@@ -62,7 +62,7 @@ export async function runPromote(args: string[], io: CliIO): Promise<number> {
     if (!values.by?.trim()) throw new EinthovenError('E_VALIDATION', '--by NAME is required: who promotes the model is kept in the audit log');
     const promoted = await engine.handle('models:promote', { modelId: candidate.id, promotedBy: values.by, confirmed: true });
     if (!promoted.ok) throw new EinthovenError(promoted.error.code, promoted.error.message);
-    io.stdout(values.json ? JSON.stringify(promoted.value) : `promoted: ${textColumn(candidate.id)} is the default for predictions (previous: ${textColumn((promoted.value as { previousDefaultId: string | null }).previousDefaultId ?? 'none')})`);
+    io.stdout(values.json ? jsonLine(promoted.value) : `promoted: ${textColumn(candidate.id)} is the default for predictions (previous: ${textColumn((promoted.value as { previousDefaultId: string | null }).previousDefaultId ?? 'none')})`);
     return 0;
   } finally {
     await engine.close();

@@ -5,6 +5,7 @@ import { choiceFlag, parseCommandArgs, wholeNumberFlag } from '../args';
 import type { CliCommand } from '../command';
 import { promoteUsage, runPromote } from './models-promote';
 import { backendChoices } from './train-flags';
+import { jsonLine } from '../text-column';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
@@ -45,7 +46,7 @@ Options:
       }
     });
     if (values.json) {
-      io.stdout(JSON.stringify(rows.map(({ name, params, inputLength, fs }) => ({ name, params, inputLength, fs }))));
+      io.stdout(jsonLine(rows.map(({ name, params, inputLength, fs }) => ({ name, params, inputLength, fs }))));
       return 0;
     }
     const width = Math.max(...rows.map((r) => r.name.length));

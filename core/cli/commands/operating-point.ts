@@ -9,9 +9,9 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
 import { runOnSite } from './site-job';
-import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, numberFlag, progressPrinter, workersFrom } from './train-flags';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, numberFlag, progressPrinter, workersFrom } from './train-flags';
 import { openCliDataDir } from '../data-folder';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const withCi = (r: RateWithInterval) => `${f3(r.value)} [${f3(r.low)}, ${f3(r.high)}]`;

@@ -11,7 +11,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { bundledModelsDir, resolveModel } from './model-path';
 import { openCliDataDir } from '../data-folder';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 function fingerprintOfPem(pem: string): string {
   return keyFingerprint(createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64'));
@@ -104,12 +104,12 @@ signature by a key you know says who produced a model; compare its fingerprint.`
         disposeModel(loaded);
         const signed = signerOf(loaded.manifest);
         const members = isEnsemble(loaded) ? loaded.members.map((m) => m.manifest.id) : undefined;
-        if (values.json) io.stdout(JSON.stringify({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null, ...(members ? { members } : {}) }));
+        if (values.json) io.stdout(jsonLine({ package: location, ok: true, id: loaded.manifest.id, signedBy: signed ?? null, ...(members ? { members } : {}) }));
         else io.stdout(`${textColumn(location)}: OK ${textColumn(loaded.manifest.id)}${members ? ` (ensemble; members ${members.map(textColumn).join(', ')} verified)` : ''}${signed ? `, signed by ${textColumn(signed.signer)} (key ${signed.keyFingerprint})` : ', not signed'}`);
       } catch (error) {
         failed++;
         const message = error instanceof Error ? error.message : String(error);
-        io.stdout(values.json ? JSON.stringify({ package: location, ok: false, error: message }) : `${textColumn(location)}: FAILED ${textColumn(message)}`);
+        io.stdout(values.json ? jsonLine({ package: location, ok: false, error: message }) : `${textColumn(location)}: FAILED ${textColumn(message)}`);
       }
     }
     return failed > 0 ? 1 : 0;

@@ -4,8 +4,8 @@ import { fuseJob } from '../../train/pe/fuse-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, jsonLine, progressPrinter } from './train-flags';
-import { textColumn } from '../text-column';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, progressPrinter } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 
 export const peFuseCommand: CliCommand = {
   name: 'pe-fuse',

@@ -12,8 +12,8 @@ import type { CliCommand } from '../command';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { resolveModel } from './model-path';
 import { fusionModelOf, fusionPartLines, peItemsFrom, splitFusionPrediction } from './predict-fusion';
-import { backendChoices, backendFrom, jsonLine, workersFrom } from './train-flags';
-import { textColumn } from '../text-column';
+import { backendChoices, backendFrom, workersFrom } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 
 /** A probability in words: never "100.0 %" or "0.0 %" (a model is never certain). */
 export function probabilityText(p: number): string {

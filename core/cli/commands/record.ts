@@ -15,7 +15,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { openCliDataDir } from '../data-folder';
 import { counted } from '../../contract/counted';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 /** One correction as `ecg record --json` prints it (field names are documented in the usage). */
 interface CorrectionEntry {
@@ -78,7 +78,7 @@ Options:
     try {
       refuseOlderSchema(previousVersion, file);
       const history = readHistory(db, id);
-      if (values.json) io.stdout(JSON.stringify(history));
+      if (values.json) io.stdout(jsonLine(history));
       else printHistory(history, io);
       return 0;
     } catch (error) {

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { cliEngine } from './models-promote';
 import { recordId } from './record';
-import { textColumn } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 /** The line that says which tracing is meant, before anything is removed. */
 function recordLine(record: RecordDetail): string {
@@ -62,7 +62,7 @@ all of a patient's tracings): each is printed, then, with --yes, removed and aud
       }
       for (const record of records) {
         const removed = await answer<RecordRemoved>(engine.handle('records:remove', { id: record.id, contentHash: record.contentHash, reason }));
-        if (values.json) io.stdout(JSON.stringify(removed));
+        if (values.json) io.stdout(jsonLine(removed));
         else removedLines(removed, io);
       }
       return 0;

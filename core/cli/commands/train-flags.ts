@@ -249,8 +249,3 @@ export function interruptSignal(io: CliIO): AbortSignal {
   });
   return controller.signal;
 }
-
-/** JSON with NaN/∞ written as null. */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-}

@@ -8,8 +8,8 @@ import { selectedOnTest } from '../../train/package/manifest';
 import { cvLines } from './cv-print';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, jsonLine, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
-import { textColumn } from '../text-column';
+import { workersFrom, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, memoryFlags, memoryUsage, interruptSignal, normalisationFrom, numberFlag, progressPrinter, trainConfigFrom, trainFlags, trainUsage } from './train-flags';
+import { jsonLine, textColumn } from '../text-column';
 
 export const trainCommand: CliCommand = {
   name: 'train',
