@@ -80,6 +80,26 @@ describe("a base model's training overlap, across sampling rates", () => {
     expect(third).toEqual({ found: first.found, decoded: 1 });
   });
 
+  it("decodes a record once where two searches sharing the folder's reads ask for it at once, whatever the order their steps take", async () => {
+    const { root, hr, lr } = dataFolder();
+    const held = await hashed(hr);
+    // The order that decoded a record twice, forced: the second asks while the first is decoding (no await between them).
+    const folder = new FolderRecords();
+    const entry = (await recordsUnder(root)).find((r) => r.header === lr[0]) as Awaited<ReturnType<typeof recordsUnder>>[number];
+    const before = folderRecordsDecoded.count;
+    const [a, b] = await Promise.all([folder.read(entry, 'stamp'), folder.read(entry, 'stamp')]);
+    expect(folderRecordsDecoded.count - before).toBe(1);
+    expect(a).toEqual(await hashed(lr));
+    expect(b).toBe(a);
+    // Whole searches started together: the folder's two other records decoded once between them, each finding what a search of its own finds.
+    const shared = new FolderRecords();
+    const decodedBefore = folderRecordsDecoded.count;
+    const searches = await Promise.all([0, 1].map(() => rateCopiesIn(root, new Set(hr), [held], undefined, shared)));
+    expect(folderRecordsDecoded.count - decodedBefore).toBe(2);
+    const alone = await rateCopiesIn(root, new Set(hr), [held]);
+    expect(searches).toEqual([alone, alone]);
+  });
+
   it("lists the folder once a search, where it listed each record's directory again for the record's files", async () => {
     const { root, hr, lr } = dataFolder();
     const before = folderListings.count;

@@ -148,25 +148,33 @@ const cancelled = () => new EinthovenError('E_CANCELLED', 'cancelled while looki
  * a folder at that limit.
  */
 export class FolderRecords {
-  readonly #read = new Map<string, { readonly stamp: string; readonly record: FolderRecord | undefined }>();
+  /** Each record's reading under its stamp, kept from the moment it starts: a search that asks while it is decoding waits for it. */
+  readonly #read = new Map<string, { readonly stamp: string; readonly record: Promise<FolderRecord | undefined> }>();
 
   /**
    * The record of `entry` (undefined: it does not decode), decoded only if its files changed since
    * it was last read: `stamp` is how they are now (stampOf), looked at before, many records at once.
    * A file written between its stamp and its decoding is kept under the older stamp, so the next
-   * search reads it again: never a stale record given as current.
+   * search reads it again: never a stale record given as current. The reading is kept before it
+   * is awaited: kept only once decoded, two searches of one job asking for the same record at once
+   * (the second looking while the first was decoding) each decoded it, and how many times a record
+   * was decoded hung on how their steps interleaved.
    */
-  async read(entry: FolderEntry, stamp: string): Promise<FolderRecord | undefined> {
-    const { header, files } = entry;
-    const key = path.resolve(header);
+  read(entry: FolderEntry, stamp: string): Promise<FolderRecord | undefined> {
+    const key = path.resolve(entry.header);
     const known = this.#read.get(key);
     if (known?.stamp === stamp) return known.record;
     folderRecordsDecoded.count++;
-    const decoded = await decodeRecordFiles(files).catch(() => undefined);
-    const record = decoded ? { hash: recordContentHash(decoded), profile: recordProfile(decoded) } : undefined;
+    const record = folderRecordOf(entry.files);
     this.#read.set(key, { stamp, record });
     return record;
   }
+}
+
+/** A folder record's exact hash and profile from its files (undefined: they do not decode; never rejects). */
+async function folderRecordOf(files: readonly string[]): Promise<FolderRecord | undefined> {
+  const decoded = await decodeRecordFiles(files).catch(() => undefined);
+  return decoded ? { hash: recordContentHash(decoded), profile: recordProfile(decoded) } : undefined;
 }
 
 /**
