@@ -37,6 +37,18 @@ describe('per-lead quality checks', () => {
     }
   });
 
+  it('finds a drifted mains line at every 0.05 Hz step it searches, with its amplitude', () => {
+    // Every step's amplitude is its own (the search runs four frequencies per pass over the lead).
+    for (const mains of [50, 60]) {
+      for (let step = -10; step <= 10; step++) {
+        const hz = Math.round((mains + step * 0.05) * 100) / 100;
+        const metrics = assessLead(addMains([samples[1]!], record.fs, hz, 0.1)[0], record.fs, beats).metrics;
+        expect(metrics?.mainsHz, `${hz} Hz`).toBe(hz);
+        expect(metrics?.mainsMv, `${hz} Hz`).toBeCloseTo(0.1, 2);
+      }
+    }
+  });
+
   it('does not mistake pacemaker spikes or an inverted lead for a problem', () => {
     expect(issuesPerLead(perturb('pacingSpikes', samples, record.fs, beats)).flat()).toEqual([]);
     expect(issuesPerLead(perturb('inverted', samples, record.fs, beats)).flat()).toEqual([]);

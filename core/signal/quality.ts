@@ -101,20 +101,45 @@ function clippedFraction(x: Float64Array, minRun: number): number {
   return clipped / x.length;
 }
 
-/** Amplitude of the sinusoid at `hz` (least squares over the whole lead = 2·|DFT|/N, Goertzel). */
-function lineAmplitude(x: Float64Array, hz: number, fs: number): number {
-  const w = (2 * Math.PI * hz) / fs;
-  const coeff = 2 * Math.cos(w);
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const s0 = (x[i] as number) + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
+/**
+ * Amplitudes of the sinusoids at each of `hz` (least squares over the whole lead = 2·|DFT|/N,
+ * Goertzel), in the order given. Four recurrences run side by side in one pass over the samples:
+ * one recurrence waits on its own previous step every sample, and a mains search takes 43 of them
+ * per mains frequency, about two fifths of a 500 Hz lead's quality (docs/benchmarks.md,
+ * "predict-gates"). Each recurrence does exactly the arithmetic it did alone, so every amplitude is
+ * the very figure one pass per frequency gave.
+ */
+function lineAmplitudes(x: Float64Array, hz: readonly number[], fs: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < hz.length; k += 4) {
+    // A short last group repeats its last frequency; the repeats are not returned.
+    const w = [0, 1, 2, 3].map((j) => (2 * Math.PI * (hz[Math.min(k + j, hz.length - 1)] as number)) / fs);
+    const [c0, c1, c2, c3] = w.map((v) => 2 * Math.cos(v)) as [number, number, number, number];
+    let a1 = 0, a2 = 0, b1 = 0, b2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i] as number;
+      const a0 = v + c0 * a1 - a2;
+      const b0 = v + c1 * b1 - b2;
+      const d0 = v + c2 * d1 - d2;
+      const e0 = v + c3 * e1 - e2;
+      a2 = a1;
+      a1 = a0;
+      b2 = b1;
+      b1 = b0;
+      d2 = d1;
+      d1 = d0;
+      e2 = e1;
+      e1 = e0;
+    }
+    const states = [[a1, a2], [b1, b2], [d1, d2], [e1, e2]] as const;
+    for (let j = 0; j < 4 && k + j < hz.length; j++) {
+      const [s1, s2] = states[j] as readonly [number, number];
+      const re = s1 - s2 * Math.cos(w[j] as number);
+      const im = s2 * Math.sin(w[j] as number);
+      out.push((2 * Math.hypot(re, im)) / x.length);
+    }
   }
-  const re = s1 - s2 * Math.cos(w);
-  const im = s2 * Math.sin(w);
-  return (2 * Math.hypot(re, im)) / x.length;
+  return out;
 }
 
 /**
@@ -125,15 +150,18 @@ function mainsLine(x: Float64Array, fs: number): { amplitude: number; hz: number
   let best = { amplitude: 0, hz: null as number | null, ratio: 0 };
   for (const mains of [50, 60]) {
     if (mains + 6 >= fs / 2) continue;
+    const line: number[] = [];
+    for (let f = mains - 0.5; f <= mains + 0.5 + 1e-9; f += 0.05) line.push(f);
+    const around: number[] = [];
+    for (let d = 2; d <= 6; d += 0.37) around.push(mains - d, mains + d);
+    const amplitudes = lineAmplitudes(x, [...line, ...around], fs);
     let peak = 0;
     let peakHz = mains;
-    for (let f = mains - 0.5; f <= mains + 0.5 + 1e-9; f += 0.05) {
-      const a = lineAmplitude(x, f, fs);
+    line.forEach((f, k) => {
+      const a = amplitudes[k] as number;
       if (a > peak) [peak, peakHz] = [a, f];
-    }
-    const floor: number[] = [];
-    for (let d = 2; d <= 6; d += 0.37) floor.push(lineAmplitude(x, mains - d, fs), lineAmplitude(x, mains + d, fs));
-    const ratio = peak / (quantile(floor, 0.5) || 1e-12);
+    });
+    const ratio = peak / (quantile(amplitudes.slice(line.length), 0.5) || 1e-12);
     if (peak > best.amplitude) best = { amplitude: peak, hz: Math.round(peakHz * 100) / 100, ratio };
   }
   return best;
