@@ -172,11 +172,12 @@ function mainsLine(x: Float64Array, fs: number): { amplitude: number; hz: number
  * windows, QRS complexes (which legitimately hold high frequencies) are left out, and each
  * window's robust RMS (from the median magnitude) is taken; the median over windows is
  * returned. Pacing spikes and short bursts move neither median, so the flag means noise over
- * most of the tracing.
+ * most of the tracing. `despiked` is the lead with its spikes bridged (despike), so that the
+ * filters do not ring on them.
  */
-function highFrequencyNoise(x: Float64Array, fs: number, beats: readonly number[]): number {
-  if (fs < 100 || x.length < 64) return 0;
-  let y = despike(x, fs);
+function highFrequencyNoise(despiked: Float64Array, fs: number, beats: readonly number[]): number {
+  if (fs < 100 || despiked.length < 64) return 0;
+  let y = despiked;
   for (const mains of [50, 60]) if (mains < 0.45 * fs) y = sosfiltfilt(iirnotch(mains, 30, fs), y);
   y = sosfiltfilt(butter(4, Math.min(30, 0.4 * fs), 'highpass', fs), y);
   const mask = new Uint8Array(y.length);
@@ -242,14 +243,17 @@ export function leadQualityMetrics(lead: ArrayLike<number>, fs: number, beats: r
   if (x.length < Math.max(32, fs) || invalidFraction >= qualityThresholds.invalidFraction) return missingMetrics(invalidFraction);
   const detrended = sosfiltfilt(butter(2, 0.5, 'highpass', fs), x);
   const baseline = sosfiltfilt(butter(2, 0.7, 'lowpass', fs), x);
-  // Pacing spikes (≤ 2 ms) are periodic and broadband: removed before looking for a mains line.
-  const mains = mainsLine(despike(x, fs), fs);
+  // Pacing spikes (≤ 2 ms) are periodic and broadband: removed before looking for a mains line and
+  // before the noise filters (which would ring on them). One copy serves both: finding the spikes
+  // (a running median and a quantile over the whole lead) was done twice per lead.
+  const despiked = despike(x, fs);
+  const mains = mainsLine(despiked, fs);
   return {
     invalidFraction,
     rangeMv: interiorRange(detrended, fs, 0.005),
     clippedFraction: clippedFraction(x, Math.max(3, Math.round(0.008 * fs))),
     wanderMv: interiorRange(baseline, fs, 0),
-    hfNoiseMv: highFrequencyNoise(x, fs, beats),
+    hfNoiseMv: highFrequencyNoise(despiked, fs, beats),
     mainsMv: mains.ratio >= qualityThresholds.mainsLineRatio ? mains.amplitude : 0,
     mainsHz: mains.ratio >= qualityThresholds.mainsLineRatio ? mains.hz : null,
   };
