@@ -115,23 +115,34 @@ interface Checked {
  * sampling rates (the base keeps exact hashes only: PTB-XL's 500 Hz files of the 100 Hz ECGs the
  * starter trained on were "none"), where the base keeps a training-record filter to check them by.
  */
-async function checkedRecords(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<Checked> {
+async function checkedRecords(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, test: { store: SignalStore; ids: readonly string[] }, val: { store: SignalStore; ids: readonly string[] }, signal: AbortSignal | undefined, folder: FolderRecords | undefined, searched?: RateCopySearch): Promise<Checked> {
   const testRecords = searchedRecords(test.store, test.ids);
   const valRecords = searchedRecords(val.store, val.ids);
+  if (!trainingRecordsOf(base.manifest).own) return { test: testRecords, val: valRecords, copies: undefined };
+  if (searched) return { test: testRecords, val: valRecords, copies: searched };
   const listed = new Set(dataset.items.flatMap((i) => i.files.map((f) => path.resolve(f))));
-  const copies = trainingRecordsOf(base.manifest).own ? await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal, folder) : undefined;
+  const copies = await rateCopiesIn(dataset.root, listed, [...testRecords, ...valRecords], signal, folder);
   return { test: testRecords, val: valRecords, copies };
 }
 
+/** Which records the base or its bases saw, and the search of the data folder that found their copies at other rates (undefined where none was made). */
+export interface SeenByBaseSearch {
+  readonly seen: ReadonlySet<string>;
+  readonly copies: RateCopySearch | undefined;
+}
+
 /**
- * The records among `ids` (a cross-validation fold's held-out rows, in `store`) that the base or
- * its bases trained or validated on, exactly or as a copy at another sampling rate in the data
- * folder: the same search and rule as the fold's closing evaluation (closingRecords), so the
- * cross-validation job leaves out of its pooled figures the records the fold's package left out.
+ * The records among `ids` (in `store`) that the base or its bases trained or validated on, exactly
+ * or as a copy at another sampling rate in the data folder, by the same search and rule as a
+ * closing evaluation (closingRecords). A cross-validation asks it once, of every record taking
+ * part (`dataset`: a fold's, which lists those records in every fold): each fold's held-out
+ * records are among them, and a record's copies do not depend on which others are searched with
+ * it (sameRecordingPairs compares pairs), so the folds' closing evaluations are given `copies`
+ * (their search) and the job leaves out of its pooled figures the records each fold's package left out.
  */
-export async function seenByBaseAmong(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, store: SignalStore, ids: readonly string[], signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<string[]> {
+export async function seenByBaseAmong(base: Pick<LoadedPackage, 'manifest'>, dataset: Dataset, store: SignalStore, ids: readonly string[], signal: AbortSignal | undefined, folder: FolderRecords | undefined): Promise<SeenByBaseSearch> {
   const checked = await checkedRecords(base, dataset, { store, ids }, { store, ids: [] }, signal, folder);
-  return [...seenIdsOf(base, checked)];
+  return { seen: new Set(seenIdsOf(base, checked)), copies: checked.copies };
 }
 
 /** Why a cross-validation estimate may include records its base saw (it keeps no filter, or a base of it keeps none), or null where every one could be checked. */
@@ -278,9 +289,11 @@ async function baseScores(base: LoadedPackage, store: SignalStore, ids: readonly
  * the figures are a locked test on records the model never saw; where whether it had cannot be
  * checked, or it had seen every one, the figures say they are no locked test. Nothing here feeds
  * back into the model. `judged`: the job's verdicts, among them the test rows' from before training (assertTestRowsInScope);
- * `folder`: the data folder's records the job's searches for copies read before (a cross-validation's earlier folds).
+ * `folder`: the data folder's records the job's searches for copies read before; `copies`: the
+ * search a cross-validation made once for every record taking part (seenByBaseAmong), which a
+ * fold's closing evaluation reads rather than searching the folder again.
  */
-export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords; folder?: FolderRecords }) {
+export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersModel; prepared: PreparedData; config: TrainConfig; evaluation: EvalOptions; context: JobContext; judged?: JudgedRecords; folder?: FolderRecords; copies?: RateCopySearch }) {
   return async (calibrated: Calibrated, tuned: ClosingModel): Promise<Pick<Provenance, 'test' | 'comparison'>> => {
     const { base, model, prepared, config, context } = args;
     const { dataset } = prepared;
@@ -294,7 +307,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     // A cross-validation fold's store holds its test rows too (the job decoded every record once): read from it.
     const store = decodedView(prepared.store, items, pipeline) ?? (await SignalStore.build(items, { pipeline, ...(context.signal ? { signal: context.signal } : {}) }));
     const decoded = items.filter((i) => store.has(i.id));
-    const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal, args.folder);
+    const checked = await checkedRecords(base, dataset, { store, ids: decoded.map((i) => i.id) }, { store: prepared.store, ids: prepared.val.ids }, context.signal, args.folder, args.copies);
     const closing = closingRecords(base, dataset, checked, decoded.map((i) => i.id));
     if (closing.seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `note: ${closing.seenByBase.note}` });
     if (closing.notLockedTest) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${closing.notLockedTest}` });

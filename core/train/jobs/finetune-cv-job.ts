@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseComparison } from '../../contract/evaluation-schemas';
 import { EinthovenError } from '../../errors';
-import { crossValidationPlan, summariseFolds, type CopyGroups, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
+import { crossValidationPlan, foldDataset, summariseFolds, type CopyGroups, type CvPlan, type CvSummary, type FoldPredictions } from '../cv';
 import { duplicateGroups } from '../duplicates';
 import { readManifest } from '../service/models';
 import { jsonSafe } from '../finalize';
@@ -14,6 +14,7 @@ import { unlessCancelledEarly } from './package-trained';
 import { hashedRows, indexDataset } from './prepare';
 import { loadStore } from '../setup';
 import type { SignalStore } from '../../data/store';
+import type { Dataset } from '../../data/types';
 import { resolveWorkers } from '../../parallel/worker-count';
 import { scoreItems } from './score-items';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
@@ -117,7 +118,7 @@ export interface FinetuneCvResult extends CvSummary {
  * (none, none within the intended input, or every one seen by the base) is refused: its test rows
  * are decoded with the others (that fine-tuning reads them from here).
  */
-async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest }> {
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest; listing: Dataset }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
@@ -135,7 +136,8 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
   await heldOutInScope(plan, dataset.items, intendedInputOf(manifest), manifest.preprocessing, context.signal, judged);
   // Shared once, so that the folds' views hand their workers one buffer rather than each packing a copy of it.
   if (resolveWorkers(options.workers) > 1) decoded.share();
-  return { copies, copiesKept: plan.copiesKept ?? null, decoded, manifest };
+  // Any fold's dataset: every fold lists the same records (those taking part), only their splits differ.
+  return { copies, copiesKept: plan.copiesKept ?? null, decoded, manifest, listing: foldDataset(dataset, plan, 1) };
 }
 
 /**
@@ -147,12 +149,15 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
-  const { copies, copiesKept, decoded, manifest: baseManifest } = await checkBeforeFolds(options, context, judged);
+  const { copies, copiesKept, decoded, manifest: baseManifest, listing } = await checkBeforeFolds(options, context, judged);
   // Only once the checks pass: a job refused before its folds writes nothing.
   await mkdir(options.workDir, { recursive: true });
   const base = { manifest: baseManifest };
-  // Every fold's closing evaluation searches the same data folder for copies at other rates: its records are decoded once, by the first.
+  // Searches of the data folder for copies at other rates read its records once for the request (the fine-tuning that follows searches it too).
   const folderRecords = options.folderRecords ?? new FolderRecords();
+  // Which records taking part the base saw depends on the base and the records alone, not the fold: found once, with one search of the
+  // data folder, which every fold's closing evaluation reads (each searched the folder, and the job again after it for the fold's held-out records).
+  const seenByBase = await seenByBaseAmong(base, listing, decoded, listing.items.map((i) => i.id), context.signal, folderRecords);
   const predictions: FoldPredictions[] = [];
   const folds: FinetuneFoldOutcome[] = [];
   let plan: Pick<CvPlan, 'source' | 'excluded'> = { source: '', excluded: null };
@@ -168,14 +173,14 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // or failed run of the same name is cleared, since finetuneJob writes only into an empty folder.
     await rm(out, { recursive: true, force: true });
     const foldContext = namingFold(context, fold);
-    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords, decoded }, foldContext));
+    const r = await unlessCancelledEarly(finetuneJob({ ...finetune, dataset: foldSpec, out, name: `${options.name ?? 'finetune'}-cv-fold-${fold}`, judged, folderRecords, decoded, ...(seenByBase.copies ? { rateCopies: seenByBase.copies } : {}) }, foldContext));
     if (r === undefined || r.cancelled) {
       cancelled = true;
       break;
     }
     const loaded = await loadPackage(out);
     let outOfScope: OutOfScopeSummary;
-    let seenByBase: FoldSeenByBase | undefined;
+    let foldSeen: FoldSeenByBase | undefined;
     try {
       const indexed = await indexDataset(foldSpec, loaded.manifest.preprocessing, false);
       if (fold === 1) {
@@ -190,9 +195,9 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       const scope = await inScopeItems(loaded.manifest.name, [intendedInputOf(loaded.manifest)], splitItems(indexed, 'test'), context.signal, judged);
       outOfScope = outOfScopeSummary(scope.outOfScope);
       // The held-out records the base saw are in no figure, as the fold's closing evaluation left them out: the estimate would be optimistic on them.
-      const seen = await seenByBaseAmong(base, indexed, decoded, scope.items.map((i) => i.id), context.signal, folderRecords);
-      seenByBase = foldSeenByBase(baseManifest.name, seen, scope.items.length);
-      const leftOut = new Set(seenByBase?.leftOut ? seen : []);
+      const seen = scope.items.filter((i) => seenByBase.seen.has(i.id)).map((i) => i.id);
+      foldSeen = foldSeenByBase(baseManifest.name, seen, scope.items.length);
+      const leftOut = new Set(foldSeen?.leftOut ? seen : []);
       const scored = await scoreItems(loaded, scope.items.filter((i) => !leftOut.has(i.id)), { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, foldContext);
       predictions.push({
         fold,
@@ -208,13 +213,13 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
     // A fold's closing comparison is kept under its cvFold (as its held-out rows'), not as a locked test's.
     const overlap = (r.manifest.provenance.cvFold?.comparison ?? r.manifest.provenance.comparison)?.overlap;
     const validationOutOfScope = r.manifest.provenance.validation.outOfScope;
-    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(validationOutOfScope ? { validationOutOfScope } : {}), ...(overlap ? { overlap } : {}), ...(seenByBase ? { seenByBase } : {}) });
+    folds.push({ fold, out, modelId: r.manifest.id, bestEpoch: r.bestEpoch, epochs: r.epochs, outOfScope, ...(validationOutOfScope ? { validationOutOfScope } : {}), ...(overlap ? { overlap } : {}), ...(foldSeen ? { seenByBase: foldSeen } : {}) });
   }
   if (predictions.length === 0) throw new EinthovenError('E_CANCELLED', 'cross-validation was cancelled before its first fold finished');
   const pooled = summariseFolds(predictions, classes);
-  const seenByBase = cvSeenByBase(base, folds, predictions.reduce((n, p) => n + p.ids.length, 0));
-  if (seenByBase) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${seenByBase.optimistic ? 'warning' : 'note'}: ${seenByBase.note}` });
-  const result: FinetuneCvResult = { ...pooled, k: options.folds, ...plan, copiesKept, dataset, classes, folds, seenByBase, cancelled, out: options.workDir };
+  const cvSeen = cvSeenByBase(base, folds, predictions.reduce((n, p) => n + p.ids.length, 0));
+  if (cvSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `${cvSeen.optimistic ? 'warning' : 'note'}: ${cvSeen.note}` });
+  const result: FinetuneCvResult = { ...pooled, k: options.folds, ...plan, copiesKept, dataset, classes, folds, seenByBase: cvSeen, cancelled, out: options.workDir };
   await writeFile(path.join(options.workDir, 'cv.json'), `${JSON.stringify(jsonSafe({ ...result, predictions }), null, 1)}\n`);
   return options.finalOut ? { ...result, decoded } : result;
 }

@@ -9,7 +9,7 @@ import { loadPtbxl } from '../../data/ptbxl';
 import { fixturePath } from '../../test/shared-data';
 import { crossValidationPlan } from '../cv';
 import { readFolderManifest } from '../package/io';
-import { folderRecordsDecoded } from '../rate-copy-search';
+import { folderListings, folderRecordsDecoded } from '../rate-copy-search';
 import { finetuneCvJob } from './finetune-cv-job';
 import { finetuneJob } from './finetune-job';
 
@@ -42,9 +42,9 @@ async function ranOnce() {
   // A fold's dataset lists only the rows taking part: the rest of the folder (the locked test rows, the 500 Hz files) is searched.
   const listed = new Set(ds.items.filter((i) => folds.has(i.id)).flatMap((i) => i.files.map((f) => path.resolve(f))));
   const searched = headersUnder(spec.root).filter((h) => !listed.has(path.resolve(h)));
-  const [folder, records] = [folderRecordsDecoded.count, recordDecodings.count];
+  const [folder, records, listings] = [folderRecordsDecoded.count, recordDecodings.count, folderListings.count];
   const cv = await finetuneCvJob({ base: starter, dataset: spec, mode: 'head', folds: 3, workDir: path.join(dir, 'cv'), train: tiny, featureCrops: 1, backend: 'cpu', workers: 1 });
-  const decoded = { folder: folderRecordsDecoded.count - folder, records: recordDecodings.count - records };
+  const decoded = { folder: folderRecordsDecoded.count - folder, records: recordDecodings.count - records, searches: folderListings.count - listings };
   // Fold 3 on its own, as a fine-tuning of its rows: it decodes its rows and searches the folder afresh.
   const alone = await finetuneJob({ base: starter, dataset: { ...spec, cvFold: { k: 3, fold: 3, copies: [] } }, mode: 'head', out: path.join(dir, 'fold-3-alone'), name: 'finetune-cv-fold-3', train: tiny, featureCrops: 1, backend: 'cpu', workers: 1 });
   return { cv, alone, decoded, participants: folds.size, searched: searched.length };
@@ -61,6 +61,10 @@ describe('finetune --cv reads its records and its data folder once', () => {
     expect(run.cv.copiesKept).toBeNull();
     expect(run.searched).toBeGreaterThan(0);
     expect(run.decoded.folder).toBe(run.searched);
+  });
+
+  it('searches the folder once for the whole job, where each fold searched it twice (its closing evaluation, then the job for the records its base saw)', () => {
+    expect(run.decoded.searches).toBe(1);
   });
 
   it('decodes each record taking part once for the folds, where each fold decoded its rows again, several times', () => {

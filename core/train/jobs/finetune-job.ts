@@ -29,7 +29,7 @@ import { hashRows, sameSplitCopies, sameSplitWarning, type HashedRow } from '../
 import { requireNewOutput } from '../../storage/new-output';
 import { JudgedRecords } from '../judged-records';
 import { baseTrainingRecordsFrom } from '../base-records';
-import type { FolderRecords } from '../rate-copy-search';
+import type { FolderRecords, RateCopySearch } from '../rate-copy-search';
 import type { SignalStore } from '../../data/store';
 import { itemsOf, type Dataset } from '../../data/types';
 import { keptSeconds, readScope } from '../evaluation-scope';
@@ -96,6 +96,13 @@ export interface FinetuneJobOptions {
   readonly judged?: JudgedRecords;
   /** The data folder's records read by the searches for copies at other rates of the job it is part of (a cross-validation's earlier folds), given again where unchanged. */
   readonly folderRecords?: FolderRecords;
+  /**
+   * The search of the data folder for copies at other rates that the cross-validation it is a fold
+   * of made once, of every record taking part (its held-out and validation rows among them): its
+   * closing evaluation reads it rather than searching again. Only for a fold's dataset, which
+   * lists the records that search left out of the folder's.
+   */
+  readonly rateCopies?: RateCopySearch;
   /**
    * The records the job it is part of decoded once (a cross-validation's participating records,
    * under the base's stages before the crop): its training, validation and test rows are read from
@@ -298,7 +305,7 @@ export async function finetuneJob(options: FinetuneJobOptions, context: JobConte
       intendedInput: intendedInputOf(base.manifest),
       // A cancelled run keeps its best model without a test evaluation (it says so); a finished one always gets it,
       // unless it chose its epoch on those very rows (--paper-exact): then there is no locked test to evaluate.
-      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context, judged, ...(options.folderRecords ? { folder: options.folderRecords } : {}) }) }),
+      ...(result.cancelled || config.paperExact ? {} : { closing: closingEvaluation({ base, model, prepared, config, evaluation, context, judged, ...(options.folderRecords ? { folder: options.folderRecords } : {}), ...(options.rateCopies ? { copies: options.rateCopies } : {}) }) }),
     });
     const secondsTotal = (performance.now() - started) / 1000;
     return { out: options.out, mode, manifest, bestEpoch: result.bestEpoch, epochs: result.history.length, cancelled: result.cancelled, secondsTotal, featureSeconds };
