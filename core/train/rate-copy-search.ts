@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeRecordFiles } from '../data/records';
+import type { SignalStore } from '../data/store';
 import { recordContentHash } from '../engine/record-hash';
 import { recordProfile, type RecordProfile } from '../engine/record-profile';
 import { EinthovenError } from '../errors';
@@ -150,6 +151,23 @@ const cancelled = () => new EinthovenError('E_CANCELLED', 'cancelled while looki
 export class FolderRecords {
   /** Each record's reading under its stamp, kept from the moment it starts: a search that asks while it is decoding waits for it. */
   readonly #read = new Map<string, { readonly stamp: string; readonly record: Promise<FolderRecord | undefined> }>();
+  /** Records the request decoded into its store, by header: given as the request read them, whatever their stamp. */
+  readonly #decoded = new Map<string, FolderRecord>();
+
+  /**
+   * The hash and profile of each of `items` that `store` decoded (store.ts computes them from the
+   * decoded record as `read` does), given to later searches rather than decoded again: the app's
+   * cross-validation decodes the locked test rows into its store for the fine-tuning after it, and
+   * its folds' search decoded them again, as records their datasets do not list. The request's
+   * figures read those records as the store holds them, so its searches do too.
+   */
+  adopt(store: SignalStore, items: readonly { readonly id: string; readonly files: readonly string[] }[]): void {
+    for (const item of items) {
+      const hash = store.contentHash(item.id);
+      const header = item.files.find((f) => f.toLowerCase().endsWith('.hea'));
+      if (hash !== undefined && header !== undefined) this.#decoded.set(path.resolve(header), { hash, profile: store.profile(item.id) });
+    }
+  }
 
   /**
    * The record of `entry` (undefined: it does not decode), decoded only if its files changed since
@@ -162,6 +180,8 @@ export class FolderRecords {
    */
   read(entry: FolderEntry, stamp: string): Promise<FolderRecord | undefined> {
     const key = path.resolve(entry.header);
+    const adopted = this.#decoded.get(key);
+    if (adopted) return Promise.resolve(adopted);
     const known = this.#read.get(key);
     if (known?.stamp === stamp) return known.record;
     folderRecordsDecoded.count++;

@@ -14,7 +14,7 @@ import { unlessCancelledEarly } from './package-trained';
 import { hashedRows, indexDataset } from './prepare';
 import { loadStore } from '../setup';
 import type { SignalStore } from '../../data/store';
-import type { Dataset } from '../../data/types';
+import type { Dataset, DatasetItem } from '../../data/types';
 import { resolveWorkers } from '../../parallel/worker-count';
 import { scoreItems } from './score-items';
 import { inScopeItems, outOfScopeSummary } from '../evaluation-scope';
@@ -118,7 +118,7 @@ export interface FinetuneCvResult extends CvSummary {
  * (none, none within the intended input, or every one seen by the base) is refused: its test rows
  * are decoded with the others (that fine-tuning reads them from here).
  */
-async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest; listing: Dataset }> {
+async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext, judged: JudgedRecords): Promise<{ copies: CopyGroups; copiesKept: string | null; decoded: SignalStore; manifest: ModelManifest; listing: Dataset; testRows: DatasetItem[] }> {
   const manifest = await readManifest(options.base);
   const dataset = await indexDataset(options.dataset, manifest.preprocessing, false);
   const participating = crossValidationPlan(dataset, options.folds, options.foldSeed).folds;
@@ -137,7 +137,7 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
   // Shared once, so that the folds' views hand their workers one buffer rather than each packing a copy of it.
   if (resolveWorkers(options.workers) > 1) decoded.share();
   // Any fold's dataset: every fold lists the same records (those taking part), only their splits differ.
-  return { copies, copiesKept: plan.copiesKept ?? null, decoded, manifest, listing: foldDataset(dataset, plan, 1) };
+  return { copies, copiesKept: plan.copiesKept ?? null, decoded, manifest, listing: foldDataset(dataset, plan, 1), testRows: test };
 }
 
 /**
@@ -149,12 +149,14 @@ async function checkBeforeFolds(options: FinetuneCvOptions, context: JobContext,
 export async function finetuneCvJob(options: FinetuneCvOptions, context: JobContext = {}): Promise<FinetuneCvResult> {
   // Each record is judged against the intended input before the folds, then as a fold's validation and held-out rows, and in the fold's scoring: once.
   const judged = options.judged ?? new JudgedRecords();
-  const { copies, copiesKept, decoded, manifest: baseManifest, listing } = await checkBeforeFolds(options, context, judged);
+  const { copies, copiesKept, decoded, manifest: baseManifest, listing, testRows } = await checkBeforeFolds(options, context, judged);
   // Only once the checks pass: a job refused before its folds writes nothing.
   await mkdir(options.workDir, { recursive: true });
   const base = { manifest: baseManifest };
   // Searches of the data folder for copies at other rates read its records once for the request (the fine-tuning that follows searches it too).
   const folderRecords = options.folderRecords ?? new FolderRecords();
+  // The locked test rows decoded for the fine-tuning that follows are records the folds' datasets do not list: the search reads them from the store.
+  folderRecords.adopt(decoded, testRows);
   // Which records taking part the base saw depends on the base and the records alone, not the fold: found once, with one search of the
   // data folder, which every fold's closing evaluation reads (each searched the folder, and the job again after it for the fold's held-out records).
   const seenByBase = await seenByBaseAmong(base, listing, decoded, listing.items.map((i) => i.id), context.signal, folderRecords);
