@@ -37,6 +37,16 @@ describe('npm run ecg reads relative paths from the folder npm was called from',
     expect(process.cwd()).toBe(before);
   });
 
+  it("escapes that folder's name (and node's message naming it) where it holds an escape sequence or a line break", () => {
+    const io = capture();
+    const gone = path.join(mkdtempSync(path.join(os.tmpdir(), 'npm-caller-')), 'gone\u001b[2J\nforged');
+    expect(enterNpmCallerFolder('ecg', { npm_lifecycle_event: 'ecg', INIT_CWD: gone }, io)).toBe(false);
+    const said = io.err.join('\n');
+    expect(said).toContain('gone\\u001b[2J\\nforged, the folder npm was called from');
+    expect(said).not.toContain('\u001b');
+    expect(said).not.toContain('\nforged');
+  });
+
   // Also the case of '../resources/…' from a subfolder of the repository, where npm's start in the
   // repository's root made it 'no such file or folder': one npm run of the CLI (seconds of CPU each)
   // for both, a path above the folder npm was called from.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CliIO } from './command';
+import { textColumn } from './text-column';
 
 /** The package.json scripts that take paths on their command line: `ecg` (the CLI) and `bench`. */
 export type NpmScript = 'ecg' | 'bench';
@@ -32,7 +33,8 @@ export function enterNpmCallerFolder(script: NpmScript, env: NodeJS.ProcessEnv =
     process.chdir(folder);
     return true;
   } catch (error) {
-    io.stderr(`${script}: cannot work in ${folder}, the folder npm was called from: ${(error as Error).message}`);
+    // The folder (and node's message, which names it again) is any name a folder can have: escaped as every error line is.
+    io.stderr(`${script}: cannot work in ${textColumn(folder)}, the folder npm was called from: ${textColumn((error as Error).message)}`);
     return false;
   }
 }

@@ -3,6 +3,7 @@ import type { TrainingResult } from '../../contract/training-schemas';
 import type { Engine } from '../../engine/engine';
 import type { JobKind, StartedRequest } from '../../engine/training-audit';
 import { databaseError, toErrorInfo } from '../../errors';
+import { textColumn } from '../text-column';
 import { cliEngine } from './models-promote';
 
 /** A training-side job the CLI runs into the site's data folder: which folder, which channel's role, what was asked. */
@@ -19,8 +20,11 @@ export interface SiteJob {
 const interruptExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
 type InterruptSignal = keyof typeof interruptExitCodes;
 
-/** Writes the job's end as interrupted by `signal`, from a fresh open of the data folder; never throws. */
-function recordInterrupted(site: SiteJob, jobId: string, signal: InterruptSignal): void {
+/**
+ * Writes the job's end as interrupted by `signal`, from a fresh open of the data folder; never throws.
+ * Exported for its test, which cannot send a signal to the test process itself.
+ */
+export function recordInterrupted(site: SiteJob, jobId: string, signal: InterruptSignal): void {
   try {
     const engine = cliEngine(site.dataDir);
     try {
@@ -31,8 +35,9 @@ function recordInterrupted(site: SiteJob, jobId: string, signal: InterruptSignal
     }
     site.say(`interrupted (${signal}): the ${site.kind} job's end is recorded as interrupted in the audit trail (job:${jobId})`);
   } catch (error) {
-    // Left noted as running: the next open of the data folder writes the end instead.
-    site.say(`interrupted (${signal}): its end could not be recorded now (${toErrorInfo(error).message}); the next open of the data folder records it`);
+    // Left noted as running: the next open of the data folder writes the end instead. The message names
+    // the data folder's path, whoever named it, so it is escaped as every command's error line is.
+    site.say(`interrupted (${signal}): its end could not be recorded now (${textColumn(toErrorInfo(error).message)}); the next open of the data folder records it`);
   }
 }
 
