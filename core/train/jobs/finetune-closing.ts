@@ -218,9 +218,23 @@ export function heldOutSeenNote(baseName: string, ids: readonly string[], heldOu
   return `the figures cover only the held-out records ${baseName} (the base this model's weights started from) and its bases never trained or validated on; ${ids.length} of ${heldOut} left out, as figures on records the model saw are optimistic (${firstIds(ids)})`;
 }
 
+/**
+ * Records the base saw every one of, scored all the same (leaving them out would leave no figure):
+ * which they are, and that the figures on them are optimistic, and so is the comparison with the
+ * base made on them (the base's figures are on records it learned). Said alike of a locked test's
+ * records and a cross-validation fold's held-out ones, both of which keep such a comparison.
+ */
+function allSeenByBase(baseName: string, n: number, what: 'test record' | 'held-out record'): { seen: string; optimistic: string } {
+  return {
+    seen: `${everyOneOf(n, what)} is among the training and validation records of ${baseName} (the base this model's weights started from) or its bases`,
+    optimistic: `these figures, on ${wordFor(n, 'it', 'them')}, are optimistic, and so is the comparison with the base`,
+  };
+}
+
 /** A cross-validation fold whose every held-out record its base saw: scored all the same (leaving them out would leave no figure), said to be optimistic. */
 export function heldOutAllSeenNote(baseName: string, heldOut: number): string {
-  return `${everyOneOf(heldOut, 'held-out record')} is among the training and validation records of ${baseName} (the base this model's weights started from) or its bases; these figures, on ${wordFor(heldOut, 'it', 'them')}, are optimistic (leaving them out would leave none)`;
+  const { seen, optimistic } = allSeenByBase(baseName, heldOut, 'held-out record');
+  return `${seen}; ${optimistic} (leaving them out would leave none)`;
 }
 
 /**
@@ -247,7 +261,8 @@ function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked,
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
   const scored = decoded.filter((id) => !ids.has(id));
   if (scored.length === 0) {
-    const all = `not a locked test: ${everyOneOf(decoded.length, 'test record')} is among the training and validation records of ${base.manifest.name} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on ${wordFor(decoded.length, 'it', 'them')}, are optimistic, and so is the comparison with the base: evaluate the model on records neither it nor its bases trained on`;
+    const { seen, optimistic } = allSeenByBase(base.manifest.name, decoded.length, 'test record');
+    const all = `not a locked test: ${seen}, and a locked test holds no record the model saw; ${optimistic}: evaluate the model on records neither it nor its bases trained on`;
     return { scored: [...decoded], notLockedTest: all, allSeen: true };
   }
   return { scored, ...(summary ? { seenByBase: summary } : {}), ...(unknown ? { notLockedTest: unknown } : {}) };
