@@ -1,5 +1,5 @@
 import { EinthovenError } from '../errors';
-import { canonicalLeadName, deriveMissingLimbLeads, sortLeads } from './leads';
+import { canonicalLeadName, deriveMissingLimbLeads, sortLeads, unrecognisedBesideDerived } from './leads';
 import { checkFinite, checkFs, checkSignalSize } from './limits';
 import { canonicalLeads, type DeviceMeasurements, type EcgRecord, type Lead, type MillivoltSamples, type PatientInfo, type RepresentativeBeat, type SourceInfo } from './record';
 
@@ -96,6 +96,8 @@ export function buildRecord(parts: RecordParts): EcgRecord {
   }
   const derived = deriveMissingLimbLeads(stored);
   warnings.push(...derived.warnings);
+  const unrecognised = unrecognisedBesideDerived(derived.leads);
+  if (unrecognised) warnings.push(unrecognised);
   const leads = sortLeads(derived.leads);
   const names = new Set(leads.map((l) => l.name));
   const beat = parts.representativeBeat ? buildBeat(parts.fileName, parts.representativeBeat, warnings) : undefined;

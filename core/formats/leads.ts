@@ -1,4 +1,5 @@
 import { asMillivolts, canonicalLeads, type CanonicalLead, type Lead, type MillivoltSamples } from './record';
+import { listed } from '../contract/counted';
 
 const byLowerName = new Map<string, CanonicalLead>(canonicalLeads.map((name) => [name.toLowerCase(), name]));
 const derivableLimbLeads = ['III', 'aVR', 'aVL', 'aVF'] as const;
@@ -54,6 +55,24 @@ export function deriveMissingLimbLeads(leads: readonly Lead[]): { leads: Lead[];
     warnings.push(`${name} derived from I and II`);
   }
   return { leads: result, warnings };
+}
+
+/**
+ * Where limb leads were computed from I and II while the file also holds voltage leads under
+ * names that are none of the 12 standard leads ("III (renamed)", "III-x"): which were computed and
+ * which were not recognised, else undefined. Such a label is not taken for the lead it seems to
+ * name: "II (rhythm)", "V4R" and SCP's "-aVR" are other leads than II, V4 and aVR, and a
+ * duplicated label is renamed "III (2)". Unsaid, the record read as thirteen leads, a computed III
+ * beside what may be the recorded one. A file with extra leads and nothing computed is not noted:
+ * its standard leads are all its own.
+ */
+export function unrecognisedBesideDerived(leads: readonly Lead[]): string | undefined {
+  const derived = leads.filter((l) => l.derived).map((l) => l.name);
+  const unknown = leads.filter((l) => !l.derived && l.units === undefined && !isCanonicalLead(l.name)).map((l) => l.name);
+  if (derived.length === 0 || unknown.length === 0) return undefined;
+  const them = unknown.length === 1 ? `lead ${unknown[0]} is` : `leads ${listed(unknown)} are`;
+  const which = derived.length === 1 ? 'which is' : 'which are';
+  return `the file's ${them} not recognised as any of the 12 standard leads: kept under the file's name, not taken for ${listed(derived)}, ${which} computed from I and II (not recorded)`;
 }
 
 /** Canonical leads first in I…V6 order, then the others in file order. */

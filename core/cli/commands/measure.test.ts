@@ -1,6 +1,6 @@
 // `ecg measure` end to end on real files: the committed HL7 aECG example (CC0, core/test/fixtures/signal/aecg-example.json)
 // written as WFDB, plus an all-zero record and a file that is not an ECG.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import { asMillivolts, type EcgRecord } from '../../formats/record';
 import { writeWfdb16 } from '../../formats/wfdb/write';
 import { loadAecgFixture } from '../../signal/annotated-fixture';
 import { fixturePath, sharedData, sharedDataPath } from '../../test/shared-data';
+import { runCli } from '../../test/cli-io';
+import { inspectCommand } from './inspect';
 import { measureCommand } from './measure';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecg-measure-'));
@@ -142,6 +144,30 @@ describe('ecg measure --json', () => {
     expect(out.reasons['axisDeg.p']).toBe(out.reasons.prMs);
     const text = await run([flutter]);
     expect(text.lines.join('\n')).toMatch(/PR n\/a,[^]*frontal axis: P n\/a,/);
+  });
+
+  // PTB-XL 00191 (committed CC BY fixture), its header's lead III renamed: III was computed from I and II
+  // and measured beside the file's own lead, thirteen leads with nothing said.
+  it.each(['III (renamed)', 'III-x'])('says that a header lead named %s was not recognised and that the III beside it was computed', async (label) => {
+    const from = fixturePath('signal', 'ptbxl-1avb', '00191_hr');
+    const folder = mkdtempSync(path.join(dir, 'renamed-'));
+    copyFileSync(`${from}.dat`, path.join(folder, '00191_hr.dat'));
+    const header = readFileSync(`${from}.hea`, 'utf8');
+    expect(header).toMatch(/ 0 III\n/);
+    writeFileSync(path.join(folder, '00191_hr.hea'), header.replace(/ 0 III\n/, ` 0 ${label}\n`));
+    const file = path.join(folder, '00191_hr.hea');
+    const note = `the file's lead ${label} is not recognised as any of the 12 standard leads: kept under the file's name, not taken for III, which is computed from I and II (not recorded)`;
+    const out = JSON.parse((await run([file, '--json'])).lines[0] as string) as { quality: Record<string, unknown>; caveats: Record<string, string> };
+    expect(Object.keys(out.quality)).toEqual(expect.arrayContaining(['III', label]));
+    expect(out.caveats.leadsUnrecognised).toBe(note);
+    expect((await run([file])).lines.join('\n')).toContain(`  caution: ${note}`);
+    // ecg inspect (and the viewer's record header, which lists the record's warnings) says the same.
+    const inspected = JSON.parse((await runCli(inspectCommand, [file, '--json'])).stdout[0] as string) as { leads: string[]; warnings: string[] };
+    expect(inspected.leads).toEqual([...['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], label]);
+    expect(inspected.warnings).toEqual(['III derived from I and II', note]);
+    // The fixture as recorded: its twelve leads, nothing computed, nothing to say.
+    const recorded = JSON.parse((await run([`${from}.hea`, '--json'])).lines[0] as string) as { caveats: Record<string, string> };
+    expect(recorded.caveats.leadsUnrecognised).toBeUndefined();
   });
 
   it('rejects a call without files', async () => {
