@@ -151,4 +151,30 @@ describe("a fine-tuning's closing test and the records its base trained on", () 
     expect(evaluating.filter((m) => m.startsWith('warning: 6 of the 6 validation records are among '))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('  WARNING: validation overlap: 6 of the 6 validation records are among '))).toHaveLength(1);
   }, 300_000);
+
+  it('says nothing of a comparison with the base where the base has no output for the class, as a new head on a superclass base', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-closing-all-seen-new-class-'));
+    // The swapped fixture (its test split fold 1's two records, which the starter trained on) as a 0/1 labels CSV: its one class, "positive", is none of the starter's.
+    const root = ptbxlFixtureWithFoldsSwapped(path.join(dir, 'swapped'));
+    const ds = await loadPtbxl(root, { fs: 100 });
+    const norm = ds.classes.indexOf('NORM');
+    const labels = path.join(dir, 'new-class.csv');
+    writeFileSync(labels, `file,label,split\n${ds.items.map((i) => `${path.relative(root, i.files[0] as string)},${i.labels[norm]},${i.split}`).join('\n')}\n`);
+    const phases: string[] = [];
+    const options = { base: starterDir, dataset: { kind: 'csv' as const, root, labels }, mode: 'head' as const, out: path.join(dir, 'tuned'), train, featureCrops: 1, backend: 'cpu' as const, workers: 1, allowTestSeenByBase: true };
+    const r = await finetuneJob(options, { onProgress: (e) => (e.kind === 'phase' ? phases.push(e.message) : undefined) });
+    const { test, comparison } = r.manifest.provenance;
+    // The comparison beside the figures holds only the fine-tuned model's: there is no figure of the base to be optimistic.
+    expect(comparison).toMatchObject({ n: 2, baseMetrics: null, classes: [{ name: 'positive', aucBase: null, method: 'the base model has no output for this class' }] });
+    expect(comparison?.note).toBe("The base model has no output for positive: only the fine-tuned model's figures can be shown for it.");
+    // "…, and so is the comparison with the base" before, of a comparison with none of the base's figures.
+    const why = `not a locked test: every one of the 2 test records is among the training and validation records of ${starterName} (the base this model's weights started from) or its bases, and a locked test holds no record the model saw; these figures, on them, are optimistic: evaluate the model on records neither it nor its bases trained on`;
+    expect(test?.notLockedTest).toBe(why);
+    expect(phases).toContain(`warning: ${why}`);
+    expect(closingLines(r.manifest)).toContain(`  warning: ${why}`);
+    // The comparison's own overlap note says the same of it.
+    expect(comparison?.overlap).toMatchObject({ checked: 2, inBaseTraining: 2 });
+    expect(comparison?.overlap.note).not.toMatch(/comparison/);
+    expect(comparison?.overlap.note).toMatch(/: its figures on them are optimistic$/);
+  }, 300_000);
 });

@@ -10,11 +10,11 @@ import { probabilities } from '../calibration';
 import type { TrainConfig } from '../config';
 import { compareWithBase, type BaseComparison } from '../comparison';
 import type { LoadedPackage } from '../package/io';
-import type { Provenance } from '../package/manifest';
+import type { ModelManifest, Provenance } from '../package/manifest';
 import { recordLogits, type EvalOptions } from '../predict';
 import type { JobContext } from '../progress';
 import { figuresOptimistic, seenHashes, trainingOverlap } from '../training-overlap';
-import { counted, everyOneOf, someOf, wordFor } from '../../contract/counted';
+import { counted, everyOneOf, listed, someOf, wordFor } from '../../contract/counted';
 import type { SeenByBase } from '../../contract/training-schemas';
 import { trainingRecordsOf } from '../base-records';
 import { patientIdsOf, type Calibrated } from '../finalize';
@@ -164,7 +164,7 @@ function overlapOf(base: LoadedPackage, dataset: Dataset, checked: Checked, scor
   // A cross-validation fold's test rows are its held-out fold, named so.
   const what = dataset.cvFold ? 'held-out record' : 'test record';
   const testHashes = checked.test.filter((r) => scoredTest.has(r.id)).map((r) => r.hash);
-  const onTest = trainingOverlap(name, records, testHashes, (seen) => `${figuresOptimistic(seen)}, and so is the comparison`, what, checked.copies);
+  const onTest = trainingOverlap(name, records, testHashes, (seen) => `${figuresOptimistic(seen)}${comparisonAlsoOptimistic(base.manifest, dataset.classes)}`, what, checked.copies);
   const onVal = trainingOverlap(name, records, checked.val.map((r) => r.hash), 'the epoch, temperature and thresholds were chosen on records the base had learned, so they and the validation figures are optimistic', 'validation record', checked.copies);
   return { checked: onTest.checked, inBaseTraining: onTest.inTraining, note: onTest.note, validation: { checked: onVal.checked, inBaseTraining: onVal.inTraining, note: onVal.note } };
 }
@@ -219,21 +219,34 @@ export function heldOutSeenNote(baseName: string, ids: readonly string[], heldOu
 }
 
 /**
+ * That the comparison with the base made on records the base saw is optimistic too, said only of
+ * what that comparison holds of the base: its figures for the fine-tuned classes it also outputs
+ * (by name, as baseScores reads them). Where it outputs none of them (a new head, as PE on a
+ * superclass base), the comparison shows only the fine-tuned model's figures, so nothing is said of
+ * it; where some, it names them. Empty, or ", and so is …" to follow what is optimistic.
+ */
+export function comparisonAlsoOptimistic(base: Pick<ModelManifest, 'classes'>, classes: readonly string[]): string {
+  const compared = classes.filter((c) => base.classes.includes(c));
+  if (compared.length === 0) return '';
+  return `, and so is the comparison with the base${compared.length === classes.length ? '' : ` on ${listed(compared)}`}`;
+}
+
+/**
  * Records the base saw every one of, scored all the same (leaving them out would leave no figure):
  * which they are, and that the figures on them are optimistic, and so is the comparison with the
- * base made on them (the base's figures are on records it learned). Said alike of a locked test's
- * records and a cross-validation fold's held-out ones, both of which keep such a comparison.
+ * base made on them where it holds the base's figures (comparisonAlsoOptimistic). Said alike of a
+ * locked test's records and a cross-validation fold's held-out ones, both of which keep such a comparison.
  */
-function allSeenByBase(baseName: string, n: number, what: 'test record' | 'held-out record'): { seen: string; optimistic: string } {
+function allSeenByBase(base: Pick<ModelManifest, 'name' | 'classes'>, classes: readonly string[], n: number, what: 'test record' | 'held-out record'): { seen: string; optimistic: string } {
   return {
-    seen: `${everyOneOf(n, what)} is among the training and validation records of ${baseName} (the base this model's weights started from) or its bases`,
-    optimistic: `these figures, on ${wordFor(n, 'it', 'them')}, are optimistic, and so is the comparison with the base`,
+    seen: `${everyOneOf(n, what)} is among the training and validation records of ${base.name} (the base this model's weights started from) or its bases`,
+    optimistic: `these figures, on ${wordFor(n, 'it', 'them')}, are optimistic${comparisonAlsoOptimistic(base, classes)}`,
   };
 }
 
-/** A cross-validation fold whose every held-out record its base saw: scored all the same (leaving them out would leave no figure), said to be optimistic. */
-export function heldOutAllSeenNote(baseName: string, heldOut: number): string {
-  const { seen, optimistic } = allSeenByBase(baseName, heldOut, 'held-out record');
+/** A cross-validation fold whose every held-out record its base saw: scored all the same (leaving them out would leave no figure), said to be optimistic. `classes`: the fold's fine-tuned classes. */
+export function heldOutAllSeenNote(base: Pick<ModelManifest, 'name' | 'classes'>, classes: readonly string[], heldOut: number): string {
+  const { seen, optimistic } = allSeenByBase(base, classes, heldOut, 'held-out record');
   return `${seen}; ${optimistic} (leaving them out would leave none)`;
 }
 
@@ -256,12 +269,12 @@ interface ClosingRecords {
  * them, said so too. A cross-validation fold's held-out rows by the same rule (heldOutRecords).
  */
 function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked, decoded: readonly string[]): ClosingRecords {
-  if (dataset.cvFold) return heldOutRecords(base, checked, decoded);
+  if (dataset.cvFold) return heldOutRecords(base, dataset.classes, checked, decoded);
   const unknown = unknownBaseNote(base);
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length);
   const scored = decoded.filter((id) => !ids.has(id));
   if (scored.length === 0) {
-    const { seen, optimistic } = allSeenByBase(base.manifest.name, decoded.length, 'test record');
+    const { seen, optimistic } = allSeenByBase(base.manifest, dataset.classes, decoded.length, 'test record');
     const all = `not a locked test: ${seen}, and a locked test holds no record the model saw; ${optimistic}: evaluate the model on records neither it nor its bases trained on`;
     return { scored: [...decoded], notLockedTest: all, allSeen: true };
   }
@@ -274,10 +287,10 @@ function closingRecords(base: LoadedPackage, dataset: Dataset, checked: Checked,
  * figures too (seenByBaseAmong); where it saw every one, all of them, said to be optimistic. Its
  * figures are never a locked test, so a base that keeps no filter is said only in the overlap note.
  */
-function heldOutRecords(base: LoadedPackage, checked: Checked, decoded: readonly string[]): ClosingRecords {
+function heldOutRecords(base: LoadedPackage, classes: readonly string[], checked: Checked, decoded: readonly string[]): ClosingRecords {
   const { ids, summary } = seenByBaseOf(base, checked, decoded.length, true);
   const scored = decoded.filter((id) => !ids.has(id));
-  if (scored.length === 0) return { scored: [...decoded], notLockedTest: heldOutAllSeenNote(base.manifest.name, decoded.length), allSeen: true };
+  if (scored.length === 0) return { scored: [...decoded], notLockedTest: heldOutAllSeenNote(base.manifest, classes, decoded.length), allSeen: true };
   return { scored, ...(summary ? { seenByBase: summary } : {}) };
 }
 

@@ -198,7 +198,7 @@ export async function finetuneCvJob(options: FinetuneCvOptions, context: JobCont
       outOfScope = outOfScopeSummary(scope.outOfScope);
       // The held-out records the base saw are in no figure, as the fold's closing evaluation left them out: the estimate would be optimistic on them.
       const seen = scope.items.filter((i) => seenByBase.seen.has(i.id)).map((i) => i.id);
-      foldSeen = foldSeenByBase(baseManifest.name, seen, scope.items.length);
+      foldSeen = foldSeenByBase(baseManifest, classes, seen, scope.items.length);
       const leftOut = new Set(foldSeen?.leftOut ? seen : []);
       const scored = await scoreItems(loaded, scope.items.filter((i) => !leftOut.has(i.id)), { decoded, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) }, foldContext);
       predictions.push({
@@ -238,11 +238,11 @@ function namingFold(context: JobContext, fold: number): JobContext {
   return { ...context, onProgress: (e) => onProgress(e.kind === 'phase' ? { ...e, message: named(e.message) } : e) };
 }
 
-/** A fold's held-out records its base saw (`seen`, of `heldOut`): left out, or, where that would leave none, scored and said to be optimistic. */
-function foldSeenByBase(baseName: string, seen: readonly string[], heldOut: number): FoldSeenByBase | undefined {
+/** A fold's held-out records its base saw (`seen`, of `heldOut`): left out, or, where that would leave none, scored and said to be optimistic (as its fine-tuned `classes`' comparison with the base is, where it holds the base's figures). */
+function foldSeenByBase(base: Pick<ModelManifest, 'name' | 'classes'>, classes: readonly string[], seen: readonly string[], heldOut: number): FoldSeenByBase | undefined {
   if (seen.length === 0) return undefined;
   const all = seen.length === heldOut;
-  return { count: seen.length, ids: seen.slice(0, 3), leftOut: !all, note: all ? heldOutAllSeenNote(baseName, heldOut) : heldOutSeenNote(baseName, seen, heldOut) };
+  return { count: seen.length, ids: seen.slice(0, 3), leftOut: !all, note: all ? heldOutAllSeenNote(base, classes, heldOut) : heldOutSeenNote(base.name, seen, heldOut) };
 }
 
 /**
