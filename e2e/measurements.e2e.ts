@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -20,6 +20,20 @@ import { artifactPath, cli, launchApp, type RunningApp } from './app';
  * ventricular or aberrant, adopted as those words).
  */
 
+/**
+ * PTB-XL 00191 (committed CC BY fixture) copied with its header's lead III named "III (renamed)":
+ * III is computed from I and II beside the file's lead, kept under its own name. Its two files.
+ */
+function renamedIii(folder: string): string[] {
+  const from = path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-1avb', '00191_hr');
+  mkdirSync(folder, { recursive: true });
+  const header = readFileSync(`${from}.hea`, 'utf8');
+  if (!/ 0 III\n/.test(header)) throw new Error(`${from}.hea names no lead III`);
+  writeFileSync(path.join(folder, '00191_hr.hea'), header.replace(/ 0 III\n/, ' 0 III (renamed)\n'));
+  copyFileSync(`${from}.dat`, path.join(folder, '00191_hr.dat'));
+  return ['hea', 'dat'].map((ext) => path.join(folder, `00191_hr.${ext}`));
+}
+
 /** Opens the record whose row shows `name`, or (`by: 'path'`) whose source path ends with it. */
 async function open(page: Page, name: string, by: 'text' | 'path' = 'text'): Promise<void> {
   const row = by === 'text' ? page.getByTestId('record-row').filter({ hasText: name }) : page.locator(`[data-testid="record-row"][title$="${name}"]`);
@@ -35,12 +49,14 @@ describe('browser mode: measurements beside the device, cautions and computed st
   let app: RunningApp;
   let page: Page;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-measure-'));
+  const files = mkdtempSync(path.join(os.tmpdir(), 'einthoven-e2e-measure-files-'));
 
   beforeAll(async () => {
     await cli(
       'import',
       '--data-dir',
       dataDir,
+      ...renamedIii(path.join(files, 'renamed')),
       ...['hea', 'dat'].map((ext) => path.join('core', 'test', 'fixtures', 'signal', 'ptbxl-paced', `00143_hr.${ext}`)),
       path.join('core', 'test', 'fixtures', 'formats', 'philips', '129DYPRG.XML'),
       ...['hea', 'dat'].map((ext) => path.join('resources', 'samples', 'ptbxl', `00102_hr.${ext}`)),
@@ -122,6 +138,16 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await page.getByTestId('median-beats-toggle').locator('summary').click();
     await page.getByTestId('median-beat').first().waitFor();
     expect(await page.getByTestId('median-paced-left-out').count()).toBe(0);
+  });
+
+  it('a computed III beside a header lead not recognised ("III (renamed)") is said beside the intervals and axes, as ecg measure says it', async () => {
+    const [hea] = renamedIii(path.join(files, 'measured'));
+    const measured = JSON.parse(await cli('measure', hea as string, '--json')) as { caveats: { leadsUnrecognised?: string } };
+    const note = "the file's lead III (renamed) is not recognised as any of the 12 standard leads: kept under the file's name, not taken for III, which is computed from I and II (not recorded)";
+    expect(measured.caveats.leadsUnrecognised).toBe(note);
+    await open(page, `renamed${path.sep}00191_hr.hea`, 'path');
+    // Only the record header's warnings said it, away from the figures.
+    expect(await page.getByTestId('measurement-cautions').locator('li').allTextContents()).toContain(`Leads: ${note}`);
   });
 
   it('complexes the recorder cut are said, in the cautions, the statements and the median beat’s caption', async () => {

@@ -5,6 +5,7 @@ import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
+import { leadsCaveat } from '../formats/leads';
 import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
 
@@ -43,7 +44,8 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
       leadsMissingOnly: quality.verdict === 'unusable' && quality.unusableBecause.every((cause) => cause === 'leadsLost'),
     },
     pacing: { assessed: pacing.assessed, paced: pacing.paced, spikes: pacing.spikeTimesSec.length, pacedBeatFraction: pacing.pacedBeatFraction, reason: pacing.reason },
-    caveats: { ...caveats },
+    // Which limb leads were computed beside a lead of the file's own naming, worded once (as `ecg measure` says it): the figures beside it were measured on the computed one.
+    caveats: { ...caveats, ...leadsCaveat(record.leads) },
     statements: statements.map((st) => ({ ...st, evidence: st.evidence.map((e) => ({ ...e })) })),
     device: record.deviceMeasurements ? compareWithDevice(m, record.deviceMeasurements) : null,
     correction: stored && correction ? correctionView(stored, correction, program ?? m) : null,

@@ -57,6 +57,9 @@ export function deriveMissingLimbLeads(leads: readonly Lead[]): { leads: Lead[];
   return { leads: result, warnings };
 }
 
+/** What says whether a lead was recorded, and what: a record's lead, or a stored record's (the app's LeadInfo). */
+type LeadLabel = Pick<Lead, 'name' | 'derived' | 'units'>;
+
 /**
  * Where limb leads were computed from I and II while the file also holds voltage leads under
  * names that are none of the 12 standard leads ("III (renamed)", "III-x"): which were computed and
@@ -66,13 +69,24 @@ export function deriveMissingLimbLeads(leads: readonly Lead[]): { leads: Lead[];
  * beside what may be the recorded one. A file with extra leads and nothing computed is not noted:
  * its standard leads are all its own.
  */
-export function unrecognisedBesideDerived(leads: readonly Lead[]): string | undefined {
+export function unrecognisedBesideDerived(leads: readonly LeadLabel[]): string | undefined {
   const derived = leads.filter((l) => l.derived).map((l) => l.name);
   const unknown = leads.filter((l) => !l.derived && l.units === undefined && !isCanonicalLead(l.name)).map((l) => l.name);
   if (derived.length === 0 || unknown.length === 0) return undefined;
   const them = unknown.length === 1 ? `lead ${unknown[0]} is` : `leads ${listed(unknown)} are`;
   const which = derived.length === 1 ? 'which is' : 'which are';
   return `the file's ${them} not recognised as any of the 12 standard leads: kept under the file's name, not taken for ${listed(derived)}, ${which} computed from I and II (not recorded)`;
+}
+
+/**
+ * The same as a caveat on the record's measurements (caveats.leadsUnrecognised), which `ecg measure`
+ * says as a caution and the app's measurements panel lists: the intervals and axes were measured on
+ * the computed lead, not on the file's. Its warnings, where ecg inspect and the record header say it,
+ * are not beside the figures.
+ */
+export function leadsCaveat(leads: readonly LeadLabel[]): { leadsUnrecognised?: string } {
+  const note = unrecognisedBesideDerived(leads);
+  return note ? { leadsUnrecognised: note } : {};
 }
 
 /** Canonical leads first in I…V6 order, then the others in file order. */

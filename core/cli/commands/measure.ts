@@ -7,19 +7,13 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import { workersFrom } from './train-flags';
 import { loadEachForDecoding } from '../../formats/load';
 import type { EcgRecord } from '../../formats/record';
-import { unrecognisedBesideDerived } from '../../formats/leads';
+import { leadsCaveat } from '../../formats/leads';
 import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { jsonLine, textColumn } from '../text-column';
 
 const round = (v: number | null, digits = 0): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
-
-/** Said on the record's measurement too (its warnings are not printed here): a computed III beside a header lead not recognised. */
-function leadsCaveat(record: EcgRecord): { leadsUnrecognised?: string } {
-  const note = unrecognisedBesideDerived(record.leads);
-  return note ? { leadsUnrecognised: note } : {};
-}
 
 /** The `ecg measure --json` line for one record (issue 4 fixes the field names). */
 export function measurementJson(file: string, record: EcgRecord, analysis: EcgAnalysis): Record<string, unknown> {
@@ -52,8 +46,8 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
       leadsWithSpikes: analysis.pacing.leadsWithSpikes,
       reason: analysis.pacing.reason,
     },
-    // Its quality lists every lead measured: where a computed III stands beside a lead of the file's own naming, which is which.
-    caveats: { ...analysis.caveats, ...leadsCaveat(record) },
+    // Its quality lists every lead measured: where a computed III stands beside a lead of the file's own naming, which is which (its warnings are not printed here).
+    caveats: { ...analysis.caveats, ...leadsCaveat(record.leads) },
     statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}), ...(s.partialCode ? { partialCode: true } : {}), ...(s.unconfirmable ? { unconfirmable: s.unconfirmable } : {}) })),
   };
 }
