@@ -1,10 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
 import { EinthovenError } from '../errors';
-import { readTable } from './csv';
+import { parseTable, readTableText } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
 import { readPeScores } from './pe-columns';
@@ -92,9 +91,11 @@ function delimiterOf(headerLine: string, file: string): Delimiter {
 }
 
 async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[]; delimiter: Delimiter }> {
-  const firstLine = (await readFile(file, 'utf8')).split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = delimiterOf(firstLine, file);
-  const table = await readTable(file, delimiter);
+  // One read, through the table's own checks: the header line was read before them, so a pipe named as
+  // labels (size 0 to stat) was waited on without end and a device was read whole before any limit.
+  const text = await readTableText(file);
+  const delimiter = delimiterOf(text.split(/\r?\n/, 1)[0] ?? '', file);
+  const table = parseTable(text, file, delimiter);
   const rows = table.map((r, i): Row => {
     const where = `${path.basename(file)} row ${i + 2}`;
     const name = (r.file ?? r.filename ?? '').trim();
