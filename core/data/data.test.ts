@@ -170,6 +170,13 @@ describe('hospital folder', () => {
     await writeFile(path.join(dir, 'train.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,1\n');
     await writeFile(path.join(dir, 'test.csv'), 'file,label\necgs/00002_lr.hea,1\n');
     await expect(loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') })).rejects.toThrow(/test\.csv row 2: ecgs\/00002_lr\.hea is already listed in train\.csv row 3/);
+    // The same record by other names: its header's stem, '.' and '..' steps, in the test CSV.
+    for (const [other, where] of [['ecgs/00001_lr', 'twice.csv row 3'], ['./ecgs/00001_lr.hea', 'twice.csv row 3'], ['ecgs/../ecgs/00001_lr.hea', 'twice.csv row 3']] as const) {
+      await writeFile(path.join(dir, 'twice.csv'), `file,label\necgs/00001_lr.hea,0\n${other},1\n`);
+      await expect(loadHospital(dir, { labels: path.join(dir, 'twice.csv') }), other).rejects.toThrow(`${where}: ${other} is the record ecgs/00001_lr.hea already listed in twice.csv row 2, by another name; one row per record, several labels joined with '|'`);
+    }
+    await writeFile(path.join(dir, 'test.csv'), 'file,label\n./ecgs/00002_lr.hea,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') })).rejects.toThrow(/test\.csv row 2: \.\/ecgs\/00002_lr\.hea is the record ecgs\/00002_lr\.hea already listed in train\.csv row 3, by another name/);
     await writeFile(path.join(dir, 'header-only.csv'), 'file,label\n');
     await expect(loadHospital(dir, { labels: path.join(dir, 'header-only.csv') })).rejects.toThrow(/header-only\.csv has no rows/);
   });

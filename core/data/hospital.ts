@@ -185,6 +185,20 @@ function refuseRepeatedFiles(rows: readonly Row[]): void {
   }
 }
 
+/**
+ * Refuses a row whose files (resolved: absolute, '..' and '.' gone, a header's stem and its name
+ * alike) are those of an earlier row spelt otherwise: refuseRepeatedFiles compares the names as
+ * written, so 'a.hea', './a.hea', 'a' and 'x/../a.hea' each became an item of their own, the record
+ * counted twice with two label sets, or in training and in the locked test. `seen`: each record's
+ * first row, by its files.
+ */
+function refuseSameRecord(seen: Map<string, Row>, row: Row, files: readonly string[]): void {
+  const key = files.join('\0');
+  const earlier = seen.get(key);
+  if (earlier) throw new EinthovenError('E_VALIDATION', `${row.where}: ${row.file} is the record ${earlier.file} already listed in ${earlier.where}, by another name; one row per record, several labels joined with '|'`);
+  seen.set(key, row);
+}
+
 /** True when every label is 0 or 1: a single-output (binary) task. */
 function isBinary(rows: readonly Row[]): boolean {
   return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
@@ -217,12 +231,14 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const merged = new Map<string, DatasetItem>();
   const dropped: { id: string; reason: string }[] = [];
   const listed = new Map<string, string[]>();
+  const rowOfRecord = new Map<string, Row>();
   for (const row of rows) {
     const files = resolveFiles(root, row.file, listed);
     if (!files) {
       dropped.push({ id: row.file, reason: 'file not found' });
       continue;
     }
+    refuseSameRecord(rowOfRecord, row, files);
     const labels = binary ? [Number(row.labels[0])] : classes.map((c) => (row.labels.includes(c) ? 1 : 0));
     merged.set(row.file, {
       id: row.file,
