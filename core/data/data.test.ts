@@ -238,6 +238,24 @@ describe('hospital folder', () => {
     await expect(loadHospital(dir, { labels: path.join(dir, 'none.csv') })).rejects.toThrow(/no class to learn/);
   });
 
+  it("refuses a 0/1 label column with a yes/no value written otherwise ('1.0', 'yes'), which made classes named '0' and '1.0'", async () => {
+    const dir = await hospitalFolder();
+    for (const [second, third] of [['1.0', '0'], ['yes', 'no'], ['1', 'FALSE']] as const) {
+      const odd = second === '1' ? third : second;
+      const row = second === '1' ? 4 : 3;
+      await writeFile(path.join(dir, 'labels.csv'), `file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,${second}\necgs/00003_lr.hea,${third}\n`);
+      await expect(loadHospital(dir, { labels: path.join(dir, 'labels.csv') }), odd).rejects.toMatchObject({
+        code: 'E_FORMAT',
+        message: `labels.csv row ${row}: label '${odd}' is a yes/no label not written 0 or 1; a one-output label column takes exactly 0 or 1 (write 1 for '1.0' or 'yes', 0 for '0.0' or 'no')`,
+      });
+    }
+    // A class name anywhere makes a multi-class file, whose classes may be named anything.
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,NORM\n');
+    expect((await loadHospital(dir, { labels: path.join(dir, 'labels.csv') })).classes).toEqual(['0', 'NORM']);
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,1\n');
+    expect((await loadHospital(dir, { labels: path.join(dir, 'labels.csv') })).classes).toEqual(['positive']);
+  });
+
   it('refuses files outside the data folder', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label\n../../etc/passwd,1\n');

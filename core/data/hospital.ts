@@ -204,6 +204,23 @@ function isBinary(rows: readonly Row[]): boolean {
   return rows.every((r) => r.labels.length === 1 && (r.labels[0] === '0' || r.labels[0] === '1'));
 }
 
+/** A label that says yes or no without being 0 or 1 as written: '1.0', '0.0', '01', 'yes', 'False', 'n'. */
+const yesNoLike = /^(?:\+?0*1(?:\.0*)?|[+-]?(?:0+(?:\.0*)?|\.0+)|yes|no|y|n|true|false)$/i;
+
+/**
+ * Refuses a label column of yes/no values not all written 0 or 1 ('1.0' from a spreadsheet's
+ * number format, 'yes'): read as class names they made a two-class task whose classes were '0' and
+ * '1.0', a record labelled '0' a positive of class '0', so a model was trained or evaluated on a
+ * task nobody meant. Not guessed either way (README: unreadable values are refused, never guessed):
+ * the first row not written 0 or 1 is named. A file with one ordinary class name anywhere is a
+ * multi-class file, untouched.
+ */
+function refuseYesNoSpelling(rows: readonly Row[]): void {
+  if (!rows.every((r) => r.labels.length === 1 && yesNoLike.test(r.labels[0] ?? ''))) return;
+  const odd = rows.find((r) => r.labels[0] !== '0' && r.labels[0] !== '1');
+  if (odd) throw new EinthovenError('E_FORMAT', `${odd.where}: label '${odd.labels[0] ?? ''}' is a yes/no label not written 0 or 1; a one-output label column takes exactly 0 or 1 (write 1 for '1.0' or 'yes', 0 for '0.0' or 'no')`);
+}
+
 /** Classes of a multi-class CSV: every label that occurs (a class with no example is never one). */
 function classesOf(rows: readonly Row[]): string[] {
   const classes = [...new Set(rows.flatMap((r) => r.labels))].sort();
@@ -223,6 +240,7 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const rows = [...main.rows, ...test];
   refuseRepeatedFiles(rows);
   if (rows.length === 0) throw new EinthovenError('E_VALIDATION', `${path.basename(options.labels)} has no rows: one row per record, file and label`);
+  refuseYesNoSpelling(rows);
   const binary = isBinary(rows);
   // A 0/1 file separated by ';' is taken for the PE-HSM layout (filename;label), whose class is PE.
   const classes = binary ? [options.positiveClass ?? (main.delimiter === ';' ? 'PE' : 'positive')] : classesOf(rows);
