@@ -88,6 +88,14 @@ describe.runIf(process.platform !== 'win32')('tightenDataFolder: what an earlier
 
   it('changes nothing where there is no data folder yet, or on Windows', () => {
     expect(tightenDataFolder(path.join(tmp(), 'new'))).toEqual({ changed: [], failed: [] });
+    // A folder that holds no database is no data folder, whatever --data-dir named (a home or a shared folder): its modes are its owner's.
+    const notData = tmp();
+    chmodSync(notData, 0o755);
+    mkdirSync(path.join(notData, 'logs'), { mode: 0o755 });
+    chmodSync(path.join(notData, 'logs'), 0o755);
+    writeFileSync(path.join(notData, 'logs', 'web.log'), 'x', { mode: 0o644 });
+    expect(tightenDataFolder(notData)).toEqual({ changed: [], failed: [] });
+    expect([modeOf(notData), modeOf(path.join(notData, 'logs')), modeOf(path.join(notData, 'logs', 'web.log'))]).toEqual([0o755, 0o755, 0o644]);
     const dataDir = earlierVersionFolder();
     expect(tightenDataFolder(dataDir, 'win32')).toEqual({ changed: [], failed: [] });
     expect(modeOf(dataDir)).toBe(0o755);

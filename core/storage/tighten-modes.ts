@@ -40,7 +40,7 @@ const subfolders = ['exports', 'logs', 'keys'];
 export function tightenDataFolder(dataDir: string, platform: string = process.platform): Tightening {
   const changed: ModeChange[] = [];
   const failed: ModeFailure[] = [];
-  if (platform === 'win32' || !existsSync(dataDir) || !statSync(dataDir).isDirectory() || groupShared(dataDir)) return { changed, failed };
+  if (platform === 'win32' || !existsSync(dataDir) || !statSync(dataDir).isDirectory() || groupShared(dataDir) || !holdsDatabase(dataDir)) return { changed, failed };
   const tighten = (target: string, allowed: number) => tightenOne(target, allowed, changed, failed);
   tighten(dataDir, privateFolderMode);
   for (const name of databaseFiles) tightenDatabaseFile(path.join(dataDir, name), changed, failed);
@@ -69,6 +69,24 @@ function tightenDatabaseFile(file: string, changed: ModeChange[], failed: ModeFa
   }
   if (stat.isFile()) tightenOne(file, privateFileMode, changed, failed);
   else if (!stat.isSymbolicLink()) failed.push({ path: file, error: 'not a regular file (a folder, device, pipe or socket) where the database belongs; left as it is' });
+}
+
+/**
+ * Whether an earlier version used `dataDir` as a data folder: it made the database there on first
+ * opening it. A folder without one is not a data folder (yet), whatever --data-dir named: `ecg audit
+ * --data-dir ~` took the home folder to 0700 before saying there was no database there, and `ecg
+ * backup --restore` did so to the non-empty folder it then refused. What this version makes there
+ * later it makes owner-only itself (private-files.ts).
+ */
+function holdsDatabase(dataDir: string): boolean {
+  return databaseFiles.some((name) => {
+    try {
+      lstatSync(path.join(dataDir, name));
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function groupShared(dataDir: string): boolean {
