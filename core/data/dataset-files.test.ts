@@ -1,8 +1,11 @@
-import { closeSync, constants, mkdtempSync, openSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { limits } from '../formats/limits';
+import { fixturePath } from '../test/shared-data';
+import { loadCinc } from './cinc';
 import { readTable } from './csv';
 import { loadHospital } from './hospital';
 import { readSourceFiles } from './records';
@@ -36,7 +39,35 @@ describe("a dataset's files (labels table, record files) that are no regular fil
       releaseReader(file);
     }
   });
+
+  it.skipIf(process.platform === 'win32')("a CinC folder's header that is a pipe is refused unread, not left out without a word", async () => {
+    const dir = cincFolder();
+    expect((await loadCinc(dir)).items.map((i) => i.id)).toEqual(['HR06000']);
+    const file = path.join(dir, 'x.hea');
+    execFileSync('mkfifo', [file]);
+    try {
+      await expect(loadCinc(dir)).rejects.toMatchObject({ code: 'E_VALIDATION', message: `${file}: not a regular file (a folder, device, pipe or socket); nothing was read from it` });
+    } finally {
+      releaseReader(file);
+    }
+  });
+
+  it("a CinC folder's header over the WFDB header limit is refused unread, not read whole", async () => {
+    const dir = cincFolder();
+    const file = path.join(dir, 'big.hea');
+    // Sparse: a file of that size on disk costs nothing, and the old code read it whole all the same.
+    writeFileSync(file, '');
+    truncateSync(file, limits.maxWfdbHeaderBytes + 1);
+    await expect(loadCinc(dir)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: `${file}: ${limits.maxWfdbHeaderBytes + 1} bytes is too large for a WFDB header (at most ${limits.maxWfdbHeaderBytes}); nothing was read from it` });
+  });
 });
+
+/** A CinC folder of one real record: the committed CinC 2020 record HR06000 (.hea with its # Dx: line, .mat). */
+function cincFolder(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cinc-files-'));
+  for (const name of ['HR06000.hea', 'HR06000.mat']) copyFileSync(fixturePath('formats', 'wfdb', name), path.join(dir, name));
+  return dir;
+}
 
 /** Opens `pipe` to write and closes it, so a reader left waiting on it (the code under test before the fix) sees its end; none waiting is fine. */
 function releaseReader(pipe: string): void {

@@ -4,6 +4,7 @@ import { importLimits } from '../contract/schemas';
 import { EinthovenError } from '../errors';
 import { detectFormat } from '../formats/detect';
 import { groupFiles, type FileGroup } from '../formats/group';
+import { limits } from '../formats/limits';
 import type { SourceFile } from '../formats/record';
 import { decodeLatin1 } from '../formats/text';
 import { parseWfdbHeader } from '../formats/wfdb/header';
@@ -33,8 +34,7 @@ export type PlannedItem =
 const ignoredNames = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 /** Bytes enough to recognise any format by content (detectFormat reads at most 4 KiB). */
 const sniffBytes = 4096;
-/** A WFDB header is text of a few KB; a multi-segment master at most some hundred KB. */
-const maxHeaderBytes = 1024 * 1024;
+const maxHeaderBytes = limits.maxWfdbHeaderBytes;
 /**
  * Extensions only ECG files use: an unrecognised file with one of them is an unreadable ECG,
  * not a stray note. (.xml and .csv are also spreadsheets and metadata — PTB-XL's

@@ -22,6 +22,8 @@ export const limits = {
   /** One XML text node (a base64 or digit run of one lead is ~10–400 KB) or CSV line (~100 B). */
   maxTextRun: 4 * 1024 * 1024,
   maxCsvLineBytes: 1024 * 1024,
+  /** A WFDB header is text of a few KB; a multi-segment master at most some hundred KB. */
+  maxWfdbHeaderBytes: 1024 * 1024,
   /** Decompressed bytes of all zlib/XLI streams of one file together (not per stream). */
   maxInflatedBytes: 32 * 1024 * 1024,
 } as const;
