@@ -148,6 +148,8 @@ describe('browser mode: measurements beside the device, cautions and computed st
     await open(page, `renamed${path.sep}00191_hr.hea`, 'path');
     // Only the record header's warnings said it, away from the figures.
     expect(await page.getByTestId('measurement-cautions').locator('li').allTextContents()).toContain(`Leads: ${note}`);
+    // The printed report said nothing of it: its cautions were a list of its own, without the leads'.
+    expect(await page.getByTestId('print-measurements').textContent()).toContain(` · Caution: Leads: ${note}`);
   });
 
   it('complexes the recorder cut are said, in the cautions, the statements and the median beat’s caption', async () => {
@@ -201,7 +203,7 @@ describe('browser mode: measurements beside the device, cautions and computed st
     writeFileSync(artifactPath('measurements-flutter-print.pdf'), pdf);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
     const printed = execFileSync('pdftotext', [artifactPath('measurements-flutter-print.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-    expect(printed).toMatch(/Signal quality: \w+.* · Caution: every lead spans the same [\d.]+ mV peak to peak .*not interpretable.*Computed statements/);
+    expect(printed).toMatch(/Signal quality: \w+.* · Caution: Amplitudes not as recorded: every lead spans the same [\d.]+ mV peak to peak .*not interpretable.*Computed statements/);
     expect(printed).toMatch(/\[1\] regular atrial waves at \d+\/min/);
   });
 });

@@ -45,20 +45,22 @@ describe('printed summary lines', () => {
   });
 
   it('says what the engine withholds or cautions about, and its computed statements, when it gives them', () => {
-    const paced: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [statement('SR', 'Sinus rhythm'), statement('PACE', 'Paced rhythm')] };
-    expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: paced rhythm$/);
+    const pacing = { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1, reason: 'pacemaker spikes before 12 of 12 QRS complexes' };
+    const paced: RecordMeasurements = { ...measured, pacing, caveats: { qtcNotInterpretable: 'paced rhythm' }, statements: [statement('SR', 'Sinus rhythm'), statement('PACE', 'Paced rhythm')] };
+    // The QTc's caution is said beside the QTc, not once more among the cautions.
+    expect(measurementsLine(paced, 'fridericia', 'M')).toMatch(/QTc 466 ms \(Fridericia; not interpretable: paced rhythm\).* · Caution: Paced: pacemaker spikes before 12 of 12 QRS complexes$/);
     expect(measurementsLine({ ...measured, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).toBe('Signal quality: good. Intervals and axes withheld: signal quality unusable.');
     expect(computedStatementsPrint(paced)).toEqual({ statements: 'Computed statements (rule-based, to be confirmed by a physician): Sinus rhythm; Paced rhythm.', cautions: null });
     expect(computedStatementsPrint(measured)).toBeNull();
     // LUDB 1.0.1: every lead rescaled to 1 mV; the engine gives no axes and says why.
     const rescaled: RecordMeasurements = { ...measured, axisDeg: { p: null, qrs: null, t: null }, caveats: { amplitudeNormalised: 'every lead spans the same 1.00 mV peak to peak (12 leads)', stNotInterpretable: 'amplitudes rescaled lead by lead' } };
     // The ST caution's reason is the rescaling the caution before it states: printed once (it was printed twice).
-    expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: every lead spans the same 1\.00 mV peak to peak \(12 leads\)$/);
+    expect(measurementsLine(rescaled, 'fridericia', 'M')).toMatch(/Axes P\/QRS\/T — \/ — \/ — · .* · Caution: Amplitudes not as recorded: every lead spans the same 1\.00 mV peak to peak \(12 leads\)$/);
     const doubtful: RecordMeasurements = { ...measured, caveats: { amplitudeImplausible: 'QRS amplitude 40.0 mV in lead II is far beyond physiology', stNotInterpretable: 'amplitude scaling in doubt' } };
     expect(measurementsLine(doubtful, 'fridericia', 'M')).toMatch(/ · Caution: QRS amplitude 40\.0 mV in lead II is far beyond physiology$/);
-    // A paced rhythm's ST caution names the rhythm: it replaces the bare "paced rhythm", it does not follow it.
-    const pacedSt: RecordMeasurements = { ...measured, pacing: { ...measured.pacing, paced: true, spikes: 12, pacedBeatFraction: 1 }, caveats: { stNotInterpretable: 'paced rhythm: ST and T changes follow the paced QRS' } };
-    expect(measurementsLine(pacedSt, 'fridericia', 'M')).toMatch(/good · Caution: paced rhythm: ST and T changes follow the paced QRS$/);
+    // A paced rhythm's ST caution is printed after the pacing's, in the panel's words.
+    const pacedSt: RecordMeasurements = { ...measured, pacing, caveats: { stNotInterpretable: 'paced rhythm: ST and T changes follow the paced QRS' } };
+    expect(measurementsLine(pacedSt, 'fridericia', 'M')).toMatch(/good · Caution: Paced: pacemaker spikes before 12 of 12 QRS complexes · Caution: ST\/T not interpretable: paced rhythm: ST and T changes follow the paced QRS$/);
     // A value not measured is a dash, without the unit a reader would take for a value's (AF: no PR).
     expect(measurementsLine({ ...measured, prMs: null }, 'fridericia', 'M')).toMatch(/ · PR — · QRS 88 ms · /);
     // PTB-XL's 100 Hz files: spikes cannot be in the samples, so the page says a paced rhythm was not looked for.
@@ -68,10 +70,13 @@ describe('printed summary lines', () => {
     expect(measurementsLine({ ...lowRate, caveats: { intervalsWithheld: 'signal quality unusable' } }, 'fridericia', 'M')).not.toMatch(/Pacing/);
     // LUDB 99: QRS peaks the recorder cut.
     const cut: RecordMeasurements = { ...measured, caveats: { samplesHeld: 'every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes' } };
-    expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
+    expect(measurementsLine(cut, 'fridericia', 'M')).toMatch(/ · Caution: Complexes cut by the recorder: every lead held still for ~16 ms and then jumped at 7 of 14 QRS complexes$/);
     // MIMIC 3000003_0003: intervals measured on a clipped II and a wandering V, the only leads.
     const flagged: RecordMeasurements = { ...measured, caveats: { intervalsFromFlaggedLeads: 'every lead measured is flagged by signal quality (II clipped at the amplifier range; V baseline wander)' } };
-    expect(measurementsLine(flagged, 'fridericia', 'M')).toMatch(/ · Caution: intervals in doubt: every lead measured is flagged by signal quality \(II clipped at the amplifier range; V baseline wander\)$/);
+    // PTB-XL 00191 with its III renamed: III computed from I and II beside the file's "III (renamed)", as the panel says.
+    const leads = "the file's lead III (renamed) is not recognised as any of the 12 standard leads: kept under the file's name, not taken for III, which is computed from I and II (not recorded)";
+    expect(measurementsLine({ ...measured, caveats: { leadsUnrecognised: leads } }, 'fridericia', 'M')).toMatch(/Signal quality: good · Caution: Leads: the file's lead III \(renamed\) is not recognised .* which is computed from I and II \(not recorded\)$/);
+    expect(measurementsLine(flagged, 'fridericia', 'M')).toMatch(/ · Caution: Intervals in doubt: every lead measured is flagged by signal quality \(II clipped at the amplifier range; V baseline wander\)$/);
   });
 
   it('prints each computed statement with the caution the screen shows under it, a shared one once (LUDB 52: flutter waves beside a P wave)', () => {

@@ -11,8 +11,8 @@ import { isPulmonaryEmbolismModel, operatingPointLabel, peDecisionText, percent,
 import { className, type ScpNames } from '../names/classes';
 import { peEcgEvidence } from '../pe/pe-evidence';
 import { peItemsText, peScoreSummary } from '../pe/pe-items-text';
-import { correctionSummary, programAxisDetail, programDetail, programQtcDetail, unappliedCorrection } from './fiducial-edit';
-import { pacingUnassessed } from './pacing-caution';
+import { correctionSummary, programAxisDetail, programDetail, programQtcDetail } from './fiducial-edit';
+import { cautionTexts, measurementCautions, type MeasurementCautionKind } from './measurement-cautions';
 import { qtcFlag, type Sex } from './qtc-limits';
 import { dateTimeText } from '../dates';
 
@@ -27,18 +27,34 @@ const withUnit = (v: number | null, unit: string) => (v === null ? '—' : `${Ma
 const deg = (v: number | null) => (v === null ? '—' : `${Math.round(v)}°`);
 
 /**
- * The measurements' cautions on paper, each said once. The engine's ST caution has one of three
- * reasons: a paced rhythm, which it then names (so it replaces the bare "paced rhythm"), or
- * doubtful or rescaled amplitudes, which the caution printed for them already says ("…so voltage
- * and ST levels are not interpretable"); printed beside it, LUDB's page said it twice.
+ * Whether the printed line prints a caution of the measurements panel's, or says it another way.
+ * Every kind is decided here, so a caution the panel is given reaches the page unless this says
+ * where the page already has it (the page kept a list of its own, and went without the leads').
  */
-function measurementCautions(m: RecordMeasurements): string[] {
-  const scaling = [m.caveats.amplitudeImplausible, m.caveats.amplitudeNormalised].filter((c) => c !== undefined);
-  const st = scaling.length === 0 ? m.caveats.stNotInterpretable : undefined;
-  const pacing = m.pacing.paced ? (st ?? 'paced rhythm') : st;
-  const held = m.caveats.samplesHeld ? `complexes cut by the recorder: ${m.caveats.samplesHeld}` : undefined;
-  const flagged = m.caveats.intervalsFromFlaggedLeads ? `intervals in doubt: ${m.caveats.intervalsFromFlaggedLeads}` : undefined;
-  return [pacing, pacingUnassessed(m), ...scaling, held, flagged].filter((c) => c !== undefined);
+const printedKinds: Readonly<Record<MeasurementCautionKind, boolean>> = {
+  intervalsWithheld: false, // the line is then the withholding alone
+  amplitudeImplausible: true,
+  amplitudeNormalised: true,
+  leadsUnrecognised: true,
+  samplesHeld: true,
+  intervalsFromFlaggedLeads: true,
+  paced: true,
+  pacingUnassessed: true,
+  qtcNotInterpretable: false, // beside the QTc figure, "not interpretable: …"
+  stNotInterpretable: true,
+  prFromBeats: false, // the PR figure's "(beat by beat min–max ms, varies)"
+  correctionUnapplied: true,
+};
+
+/**
+ * The measurements' cautions on paper, in the panel's words, each said once. The engine's ST
+ * caution of doubtful or rescaled amplitudes is left out where the amplitudes' own caution is
+ * printed: its reason is that caution, and LUDB's page said it twice.
+ */
+function measurementCautionsPrinted(m: RecordMeasurements): string[] {
+  const cautions = measurementCautions(m).filter((c) => printedKinds[c.kind]);
+  const scaled = cautions.some((c) => c.kind === 'amplitudeImplausible' || c.kind === 'amplitudeNormalised');
+  return cautionTexts(cautions.filter((c) => !(scaled && c.kind === 'stNotInterpretable')));
 }
 
 /** The axes the reader's boundaries moved, with the program's: "(corrected; program P 40°, T 61°)". */
@@ -66,14 +82,13 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     : m.caveats.qtcNotInterpretable
       ? `${ms(qtc.ms)} ms (${qtcName}; not interpretable: ${m.caveats.qtcNotInterpretable})`
       : `${ms(qtc.ms)} ms (${qtcName}${qtc.ms === null ? '' : `; ${qtcFlag(qtc.ms, sex, m.caveats.qtcWideQrs).text}`}${qtc.ms === null || !programQtcDetail(m, qtc.formula) ? '' : `; ${programQtcDetail(m, qtc.formula)}`})`;
-  const cautions = measurementCautions(m);
+  const cautions = measurementCautionsPrinted(m);
   // A corrected interval carries the program's figure: the page says whose boundaries it came from.
   const program = (field: 'prMs' | 'qrsMs' | 'qtMs') => {
     const detail = programDetail(m, field);
     return detail ? ` (${detail})` : '';
   };
   const corrected = correctionSummary(m);
-  const unapplied = unappliedCorrection(m);
   return [
     `HR ${withUnit(m.heartRateBpm, 'bpm')}`,
     `RR ${withUnit(m.rrMs.mean, 'ms')}`,
@@ -85,7 +100,6 @@ export function measurementsLine(measured: RecordMeasurements, qtcFormula: strin
     quality,
     ...(corrected ? [corrected] : []),
     ...cautions.map((c) => `Caution: ${c}`),
-    ...(unapplied ? [`Caution: ${unapplied}`] : []),
   ].join(' · ');
 }
 
