@@ -181,6 +181,23 @@ describe('hospital folder', () => {
     await expect(loadHospital(dir, { labels: path.join(dir, 'header-only.csv') })).rejects.toThrow(/header-only\.csv has no rows/);
   });
 
+  it("refuses a header naming its columns in other capitals ('File,Label', 'Split'), saying so: it was refused at row 2 for no file name, or the column passed over", async () => {
+    const dir = await hospitalFolder();
+    const load = async (text: string) => {
+      await writeFile(path.join(dir, 'labels.csv'), text);
+      return loadHospital(dir, { labels: path.join(dir, 'labels.csv'), fractions: { val: 0, test: 0 } });
+    };
+    await expect(load('File,Label\necgs/00001_lr.hea,1\necgs/00002_lr.hea,0\n')).rejects.toMatchObject({
+      code: 'E_FORMAT',
+      message: "labels.csv: the header has 'File', 'Label': column names are lower case ('file', 'label'), so they would be read as no column; rename them",
+    });
+    // A split column in capitals was passed over: the records were split at random, not as the file said.
+    await expect(load('file,label,Split\necgs/00001_lr.hea,1,test\necgs/00002_lr.hea,0,train\n')).rejects.toThrow(/^labels\.csv: the header has 'Split': column names are lower case \('split'\), so it would be read as no column; rename it$/);
+    // Columns the file is not read by, and one beside its lower-case name, are left as they are.
+    const ds = await load('file,label,Ward,Label\necgs/00001_lr.hea,1,A,x\necgs/00002_lr.hea,0,B,y\n');
+    expect(ds.items.map((i) => [i.id, i.labels])).toEqual([['ecgs/00001_lr.hea', [1]], ['ecgs/00002_lr.hea', [0]]]);
+  });
+
   it('refuses a labels CSV none of whose files is under the folder, the one file of a one-row CSV in the singular', async () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'missing.csv'), 'file,label\necgs/missing.hea,1\necgs/gone.hea,0\n');

@@ -6,7 +6,7 @@ import { EinthovenError } from '../errors';
 import { parseTable, readTableText } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
-import { readPeScores } from './pe-columns';
+import { peItemColumns, peSourceColumn, peTotalColumns, readPeScores } from './pe-columns';
 import { splitNames, type Dataset, type DatasetItem, type Demographics, type PeRecordScores, type Split } from './types';
 
 export interface HospitalOptions {
@@ -90,12 +90,29 @@ function delimiterOf(headerLine: string, file: string): Delimiter {
   return first?.[0] ?? ',';
 }
 
+/** Every column the labels file is read by, each name in lower case. */
+const knownColumns: readonly string[] = ['file', 'filename', 'label', 'labels', 'patient_id', 'split', 'sex', 'age', ...Object.values(peItemColumns), ...Object.values(peTotalColumns), peSourceColumn];
+
+/**
+ * Refuses a header naming a column the file is read by in other capitals ('File', 'Label',
+ * 'Split'): read as no column, 'File,Label' was refused at row 2 for "no file name", and a 'Split'
+ * or 'Sex' column was passed over without a word. Not matched case-insensitively: 'File' and 'FILE'
+ * side by side would leave which one is meant to a guess.
+ */
+function refuseOtherCase(columns: readonly string[], file: string): void {
+  const odd = columns.filter((c) => c !== c.toLowerCase() && knownColumns.includes(c.toLowerCase()) && !columns.includes(c.toLowerCase()));
+  if (odd.length === 0) return;
+  const names = (list: readonly string[]) => list.map((c) => `'${c}'`).join(', ');
+  throw new EinthovenError('E_FORMAT', `${path.basename(file)}: the header has ${names(odd)}: column names are lower case (${names(odd.map((c) => c.toLowerCase()))}), so ${odd.length === 1 ? 'it' : 'they'} would be read as no column; rename ${odd.length === 1 ? 'it' : 'them'}`);
+}
+
 async function readRows(file: string, forcedSplit?: Split): Promise<{ rows: Row[]; delimiter: Delimiter }> {
   // One read, through the table's own checks: the header line was read before them, so a pipe named as
   // labels (size 0 to stat) was waited on without end and a device was read whole before any limit.
   const text = await readTableText(file);
   const delimiter = delimiterOf(text.split(/\r?\n/, 1)[0] ?? '', file);
   const table = parseTable(text, file, delimiter);
+  refuseOtherCase(Object.keys(table[0] ?? {}), file);
   const rows = table.map((r, i): Row => {
     const where = `${path.basename(file)} row ${i + 2}`;
     const name = (r.file ?? r.filename ?? '').trim();
