@@ -211,7 +211,8 @@ describe('fullyAbsolute: one folder wherever a process starts', () => {
 describe("the test suite's default data folder", () => {
   it("is a fresh temporary folder, never the account's own (where `npm test` on a workstation in use wrote into its database)", () => {
     const folder = resolveDataDir();
-    expect(folder.startsWith(path.join(os.tmpdir(), 'einthoven-test-data-home-'))).toBe(true);
+    // The run's temporary folder (scripts/test-tmp.ts), removed when the run ends.
+    expect(folder).toBe(path.join(os.tmpdir(), 'data-home', 'einthoven'));
     expect(folder.startsWith(path.join(os.homedir(), '.local'))).toBe(false);
   });
 });

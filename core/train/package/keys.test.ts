@@ -107,7 +107,9 @@ function asAnotherAccount(dataDir: string, writable: readonly string[], command:
   // As IT shares a data folder with the readers' group (2770): everything but the key open to the other account.
   for (const dir of [dataDir, path.dirname(signingKeyPath(dataDir)), ...writable]) chmodSync(dir, 0o777);
   if (existsSync(databasePath(dataDir))) chmodSync(databasePath(dataDir), 0o666);
-  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...command], { cwd: repoRoot, env: { ...process.env, HOME: writable[0] }, encoding: 'utf8' });
+  // Its temp folder (tsx's cache) one it may write: the test run's (scripts/test-tmp.ts) lets other accounts only pass through.
+  const own = writable[0];
+  return spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...command], { cwd: repoRoot, env: { ...process.env, HOME: own, TMPDIR: own }, encoding: 'utf8' });
 }
 
 describe('an account that cannot read the signing key (a shared data folder, the key its creator\'s)', () => {
