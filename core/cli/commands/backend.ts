@@ -6,7 +6,7 @@ import { onnxSettingName } from '../../ml/onnx/setting';
 import { workersReport } from '../../parallel/worker-count';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
-import { jsonLine } from '../text-column';
+import { jsonLine, textColumn } from '../text-column';
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
@@ -21,7 +21,14 @@ export function adapterLine(a: GpuAdapterReport): string {
   );
 }
 
-function printText(report: BackendReport, out: (line: string) => void): void {
+/**
+ * The report as text lines. Each line goes through textColumn whole: the adapter's description,
+ * vendor and architecture, Dawn's messages and a backend's load error are the driver's or a native
+ * library's words, and one holding a line break or an escape sequence forged a line of this output
+ * or drove the operator's terminal, as any other command's names would.
+ */
+export function printText(report: BackendReport, write: (line: string) => void): void {
+  const out = (line: string) => write(textColumn(line));
   const how = report.forced ? ` (forced by ${report.forced.by === 'option' ? '--backend' : backendSettingName})` : '';
   out(`active: ${report.active}${how}`);
   if (report.adapter) out(`  GPU adapter: ${adapterLine(report.adapter)}`);
