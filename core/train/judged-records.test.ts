@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRecordFiles } from '../data/records';
+import { decodeRecordFiles, recordDecodings } from '../data/records';
 import type { DatasetItem } from '../data/types';
 import { recordSeconds } from '../formats/record';
 import { cropWfdbRecord } from '../test/cropped-records';
@@ -78,6 +78,23 @@ describe("a job's kept scope verdicts (JudgedRecords)", () => {
     const ensemble = await counted([starter, allowed, for500Hz], some, judged);
     expect(ensemble.judgedNow).toBe(some.length);
     expect(ensemble.verdicts).toEqual(await judgedAfresh([starter, allowed, for500Hz], some));
+  });
+
+  it('judge an unchanged record once whatever order its files are listed in', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-judged-order-'));
+    const source = path.join(fixturePath('train', 'ptbxl'), 'records100', '00000', '00001_lr');
+    const hea = path.join(dir, '00001_lr.hea');
+    copyFileSync(`${source}.hea`, hea);
+    copyFileSync(`${source}.dat`, path.join(dir, '00001_lr.dat'));
+    const listed = itemOf(hea, 'a');
+    // The same record from another listing of its folder (the file system promises no order): its signal file first.
+    const relisted = { ...listed, files: [...listed.files].reverse() };
+    const judged = new JudgedRecords();
+    const before = recordDecodings.count;
+    const first = await counted([starter], [listed], judged);
+    const again = await counted([starter], [relisted], judged);
+    expect([first.judgedNow, again.judgedNow, recordDecodings.count - before]).toEqual([1, 0, 1]);
+    expect(again.verdicts.map((v) => v.reasons)).toEqual(first.verdicts.map((v) => v.reasons));
   });
 
   it("judge again a record whose file was written again, or whose row states another age; keep one that does not decode as one", async () => {

@@ -52,12 +52,14 @@ function intendedKey(intended: IntendedInput): string {
 
 /**
  * The item's files as they are now (path, size, modification time) and the age its row states:
- * all a verdict reads of the item, so a file written again in the job is read again.
+ * all a verdict reads of the item, so a file written again in the job is read again. The files by
+ * path, not in the order the item lists them (a folder's listing order, which the file system
+ * need not keep from one listing to the next): the same unchanged record listed otherwise was
+ * decoded and judged again. Only the key: the decoder is handed item.files as they are.
  */
 async function recordKey(item: DatasetItem): Promise<string> {
   const files = await Promise.all(
-    item.files.map(async (file) => {
-      const where = path.resolve(file);
+    item.files.map((file) => path.resolve(file)).sort().map(async (where) => {
       const s = await stat(where).catch(() => undefined);
       return s ? [where, s.size, s.mtimeMs] : [where, null];
     }),

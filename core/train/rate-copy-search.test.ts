@@ -9,7 +9,7 @@ import { recordContentHash } from '../engine/record-hash';
 import { recordProfile } from '../engine/record-profile';
 import { fixturePath } from '../test/shared-data';
 import { summariseFolds } from './cv';
-import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn, recordsUnder, stampConcurrency, stampsInFlight } from './rate-copy-search';
+import { FolderRecords, folderListings, folderRecordsDecoded, rateCopiesIn, recordsUnder, stampConcurrency, stampOf, stampsInFlight } from './rate-copy-search';
 import { buildRecordFilter } from './record-filter';
 import { trainingOverlap } from './training-overlap';
 
@@ -98,6 +98,21 @@ describe("a base model's training overlap, across sampling rates", () => {
     expect(folderRecordsDecoded.count - decodedBefore).toBe(2);
     const alone = await rateCopiesIn(root, new Set(hr), [held]);
     expect(searches).toEqual([alone, alone]);
+  });
+
+  it('decodes an unchanged record once whatever order a listing gives its files in', async () => {
+    const { root, lr } = dataFolder();
+    const entry = (await recordsUnder(root)).find((r) => r.header === lr[0]) as Awaited<ReturnType<typeof recordsUnder>>[number];
+    // The file system promises no order: a later listing may give the record's signal file before its header.
+    const [listed, relisted] = [{ ...entry, files: [...lr] }, { ...entry, files: [...lr].reverse() }];
+    expect(await stampOf(relisted.files)).toBe(await stampOf(listed.files));
+    const folder = new FolderRecords();
+    const before = folderRecordsDecoded.count;
+    const first = await folder.read(listed, await stampOf(listed.files));
+    const again = await folder.read(relisted, await stampOf(relisted.files));
+    expect(folderRecordsDecoded.count - before).toBe(1);
+    expect(again).toBe(first);
+    expect(first).toEqual(await hashed(lr));
   });
 
   it("lists the folder once a search, where it listed each record's directory again for the record's files", async () => {

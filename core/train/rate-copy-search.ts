@@ -104,11 +104,16 @@ export const stampConcurrency = 16;
 /** How many records' files this process's searches are looking at now, and the most at once: what the tests read to show the looks overlap, within stampConcurrency. */
 export const stampsInFlight = { now: 0, peak: 0 };
 
-/** A record's files as they are now (path, size, modification time): a file written again is read again. */
-async function stampOf(files: readonly string[]): Promise<string> {
+/**
+ * A record's files as they are now (path, size, modification time): a file written again is read
+ * again. By path, not in the order the folder's listing gave them (which the file system decides
+ * and need not keep from one listing to the next): in listing order an unchanged record listed
+ * otherwise had another stamp and was decoded again. Exported for its tests.
+ */
+export async function stampOf(files: readonly string[]): Promise<string> {
   stampsInFlight.peak = Math.max(stampsInFlight.peak, ++stampsInFlight.now);
   try {
-    const stamps = await Promise.all(files.map(async (file) => {
+    const stamps = await Promise.all([...files].sort().map(async (file) => {
       const s = await stat(file).catch(() => undefined);
       return s ? [file, s.size, s.mtimeMs] : [file, null];
     }));
