@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { EinthovenError } from '../errors';
 import { limits } from '../formats/limits';
@@ -56,14 +57,71 @@ export function parseDxLine(header: string): string[] {
   return line.replace(/^#\s*Dx\s*:/i, '').split(',').map((c) => c.trim()).filter((c) => c !== '');
 }
 
-async function listHeaders(root: string, depth = 0): Promise<string[]> {
-  if (depth > 4) return [];
-  const entries = await readdir(root, { withFileTypes: true });
-  const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => listHeaders(path.join(root, e.name), depth + 1)));
-  // A pipe, device or socket named *.hea is listed, for readHeader to refuse in words: left out here,
-  // its record went missing from the dataset without a word. (Links stay unfollowed, as before.)
-  const named = entries.filter((e) => e.name.endsWith('.hea') && !e.isDirectory() && !e.isSymbolicLink());
-  return [...named.map((e) => path.join(root, e.name)), ...nested.flat()];
+/** How many folders below the root headers are looked for in (CinC 2021's training/<source>/<group>/ needs two). */
+const maxHeaderDepth = 4;
+
+/** A folder's headers; its links named *.hea whose target is not there (each with where it points); and headers reached again through a link (each with the path it was listed under). */
+interface HeaderListing {
+  readonly headers: string[];
+  readonly dangling: { readonly file: string; readonly target: string }[];
+  readonly again: { readonly file: string; readonly listedAs: string }[];
+}
+
+/** What one entry of a folder is to the listing, links followed: a folder, a header (with its real path), a link to nothing named *.hea, or neither. */
+type EntryKind = { kind: 'dir' } | { kind: 'header'; real: string } | { kind: 'dangling'; target: string } | { kind: 'other' };
+
+async function entryKind(dir: string, realDir: string, e: Dirent): Promise<EntryKind> {
+  const isHeader = e.name.endsWith('.hea');
+  if (!e.isSymbolicLink()) {
+    if (e.isDirectory()) return { kind: 'dir' };
+    // A pipe, device or socket named *.hea is listed, for readHeader to refuse in words: left out here, its record went missing without a word.
+    return isHeader ? { kind: 'header', real: path.join(realDir, e.name) } : { kind: 'other' };
+  }
+  const file = path.join(dir, e.name);
+  const info = await stat(file).catch(() => undefined);
+  if (!info) return isHeader ? { kind: 'dangling', target: await readlink(file).catch(() => '?') } : { kind: 'other' };
+  if (info.isDirectory()) return { kind: 'dir' };
+  return isHeader ? { kind: 'header', real: await realpath(file) } : { kind: 'other' };
+}
+
+/**
+ * The folder's *.hea files, at most maxHeaderDepth folders down, links followed: a CinC folder
+ * assembled from links (a hospital linking its subset of a large download) loaded no records, or
+ * silently fewer, when links were passed over. A linked header goes through readHeader's checks as
+ * any other; a folder reached twice (a loop, or a second link to it) is read once, and a header
+ * reached twice is listed once (and the other path said), so one recording never becomes two
+ * records (one in training, one in the test split). Folders are walked one after another in name order, so which of two paths
+ * names such a record does not hang on timing.
+ */
+async function listHeaders(root: string): Promise<HeaderListing> {
+  const listing: HeaderListing = { headers: [], dangling: [], again: [] };
+  const seenDirs = new Set<string>();
+  /** Each header listed, by its real path: the path it was listed under. */
+  const seenHeaders = new Map<string, string>();
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > maxHeaderDepth) return;
+    const realDir = await realpath(dir);
+    if (seenDirs.has(realDir)) return;
+    seenDirs.add(realDir);
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const kinds = await Promise.all(entries.map((e) => entryKind(dir, realDir, e)));
+    for (const [k, e] of entries.entries()) {
+      const entry = kinds[k] as EntryKind;
+      const file = path.join(dir, e.name);
+      if (entry.kind === 'dir') await walk(file, depth + 1);
+      else if (entry.kind === 'dangling') listing.dangling.push({ file, target: entry.target });
+      else if (entry.kind === 'header') {
+        const listedAs = seenHeaders.get(entry.real);
+        if (listedAs !== undefined) listing.again.push({ file, listedAs });
+        else {
+          seenHeaders.set(entry.real, file);
+          listing.headers.push(file);
+        }
+      }
+    }
+  };
+  await walk(root, 0);
+  return listing;
 }
 
 /**
@@ -94,11 +152,17 @@ export interface CincOptions {
 export async function loadCinc(root: string, options: CincOptions = {}): Promise<Dataset> {
   const mapping = options.mapping ?? cpscSnomedMapping;
   const classes = options.mapping ? [...new Set(mapping.values())] : [...cpscClasses];
-  const headers = (await listHeaders(root)).sort();
+  const listing = await listHeaders(root);
+  const headers = listing.headers.sort();
   const records: { id: string; files: string[]; labels: number[] }[] = [];
-  const dropped: { id: string; reason: string }[] = [];
+  const idOf = (file: string) => path.relative(root, file).replace(/\.hea$/, '');
+  // A header linked to a file that is not there, or reached again through a link: left out, saying so, as a record without a mapped code is.
+  const dropped = [
+    ...listing.dangling.map(({ file, target }) => ({ id: idOf(file), reason: `its header is a link to ${target}, which is not there` })),
+    ...listing.again.map(({ file, listedAs }) => ({ id: idOf(file), reason: `the same header as ${idOf(listedAs)}, reached again through a link` })),
+  ];
   for (const file of headers) {
-    const id = path.relative(root, file).replace(/\.hea$/, '');
+    const id = idOf(file);
     const names = new Set(parseDxLine(await readHeader(file)).flatMap((code) => mapping.get(code) ?? []));
     if (names.size === 0 && !options.keepUnlabeled) {
       dropped.push({ id, reason: 'no mapped Dx code' });

@@ -1,4 +1,4 @@
-import { closeSync, constants, copyFileSync, mkdtempSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, mkdirSync, mkdtempSync, openSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { fixturePath } from '../test/shared-data';
 import { loadCinc } from './cinc';
 import { readTable } from './csv';
 import { loadHospital } from './hospital';
-import { readSourceFiles } from './records';
+import { decodeRecordFiles, readSourceFiles } from './records';
 import { withPipe } from '../test/named-pipe';
 
 /** A path `name` in a folder of its own, for a pipe the old code read. */
@@ -59,6 +59,40 @@ describe("a dataset's files (labels table, record files) that are no regular fil
     writeFileSync(file, '');
     truncateSync(file, limits.maxWfdbHeaderBytes + 1);
     await expect(loadCinc(dir)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: `${file}: ${limits.maxWfdbHeaderBytes + 1} bytes is too large for a WFDB header (at most ${limits.maxWfdbHeaderBytes}); nothing was read from it` });
+  });
+});
+
+describe('a CinC folder assembled from symbolic links', () => {
+  it.skipIf(process.platform === 'win32')('loads linked records and linked folders, each folder and record once through a loop, and names a link to nothing', async () => {
+    // As a hospital links its subset of a large download: the download elsewhere, the dataset folder only links.
+    const [download, other] = [cincFolder(), cincFolder()];
+    const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-cinc-links-'));
+    for (const name of ['HR06000.hea', 'HR06000.mat']) symlinkSync(path.join(download, name), path.join(root, name));
+    symlinkSync(other, path.join(root, 'linked'));
+    // A loop back to the dataset folder, and a second link to the download's header: neither makes a record twice.
+    symlinkSync(root, path.join(other, 'loop'));
+    mkdirSync(path.join(root, 'again'));
+    symlinkSync(path.join(download, 'HR06000.hea'), path.join(root, 'again', 'HR06000.hea'));
+    symlinkSync(path.join(download, 'gone.hea'), path.join(root, 'gone.hea'));
+    const dataset = await loadCinc(root);
+    expect(dataset.items.map((i) => i.id)).toEqual(['HR06000', path.join('linked', 'HR06000')]);
+    expect(dataset.dropped).toEqual([
+      { id: 'gone', reason: `its header is a link to ${path.join(download, 'gone.hea')}, which is not there` },
+      { id: path.join('again', 'HR06000'), reason: 'the same header as HR06000, reached again through a link' },
+    ]);
+    // Each record's files (links too) decode as the copied record does.
+    const expected = await decodeRecordFiles(['HR06000.hea', 'HR06000.mat'].map((n) => fixturePath('formats', 'wfdb', n)));
+    for (const item of dataset.items) expect((await decodeRecordFiles(item.files)).leads).toEqual(expected.leads);
+  });
+
+  it.skipIf(process.platform === 'win32')("a linked header goes through the header's checks: one over the limit is refused unread", async () => {
+    const dir = cincFolder();
+    const big = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-cinc-big-')), 'big.hea');
+    writeFileSync(big, '');
+    truncateSync(big, limits.maxWfdbHeaderBytes + 1);
+    const link = path.join(dir, 'big.hea');
+    symlinkSync(big, link);
+    await expect(loadCinc(dir)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: `${link}: ${limits.maxWfdbHeaderBytes + 1} bytes is too large for a WFDB header (at most ${limits.maxWfdbHeaderBytes}); nothing was read from it` });
   });
 });
 
