@@ -29,8 +29,8 @@ export function textColumn(text: string): string {
 }
 
 /**
- * One value as a line of --json output: JSON, with NaN and ±∞ written as null (as JSON.stringify
- * writes them too), and DEL, C1, U+2028/9 and the bidirectional formatting characters written as
+ * One value as a line of --json output: JSON (NaN and ±∞ written as null, as JSON.stringify
+ * writes them), with DEL, C1, U+2028/9 and the bidirectional formatting characters written as
  * \uXXXX. JSON.stringify escapes only C0, so a file's, a reader's or a class's name holding an
  * 8-bit CSI (U+009B) drove the terminal of an operator running `ecg list --json`, and one holding
  * U+202E reordered the line it showed, as textColumn says of the text output.
@@ -40,5 +40,5 @@ export function textColumn(text: string): string {
  * \uXXXX is the same character. The line parses to exactly the value it was made from.
  */
 export function jsonLine(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)).replace(unprintable, uEscape);
+  return JSON.stringify(value).replace(unprintable, uEscape);
 }
