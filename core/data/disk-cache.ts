@@ -5,13 +5,18 @@ import path from 'node:path';
 import type { LeadSignal } from '../signal/pipeline';
 import type { PipelineConfig } from '../signal/pipeline-config';
 
-/** A key that changes when a file (path, size, mtime) or the pre-crop pipeline changes. */
+/**
+ * A key that changes when a file (path, size, mtime) or the pre-crop pipeline changes. The files
+ * are taken sorted by resolved path, not in the order given: that order often comes from a
+ * folder's listing, which the file system need not keep from one listing to the next, and an
+ * unchanged record listed otherwise missed the cache and was decoded again. The same files count.
+ */
 export async function cacheKey(files: readonly string[], config: PipelineConfig): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(config));
-  for (const file of files) {
+  for (const file of files.map((f) => path.resolve(f)).sort()) {
     const info = await stat(file);
-    hash.update(`${path.resolve(file)}\0${info.size}\0${info.mtimeMs}\0`);
+    hash.update(`${file}\0${info.size}\0${info.mtimeMs}\0`);
   }
   return hash.digest('hex');
 }
