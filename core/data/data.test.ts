@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,6 +179,25 @@ describe('hospital folder', () => {
     await expect(loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') })).rejects.toThrow(/test\.csv row 2: \.\/ecgs\/00002_lr\.hea is the record ecgs\/00002_lr\.hea already listed in train\.csv row 3, by another name/);
     await writeFile(path.join(dir, 'header-only.csv'), 'file,label\n');
     await expect(loadHospital(dir, { labels: path.join(dir, 'header-only.csv') })).rejects.toThrow(/header-only\.csv has no rows/);
+  });
+
+  // A case-insensitive disk ('ECGS/00001_LR.hea' for ecgs/00001_lr.hea) cannot be made on Linux;
+  // the check compares the file's device and inode, which two spellings of one file share by construction.
+  it.skipIf(process.platform === 'win32')('refuses one record reached through a symbolic link (a linked folder or a linked header), in one CSV or in the labels and the locked test', async () => {
+    const dir = await hospitalFolder();
+    await symlink(path.join(dir, 'ecgs'), path.join(dir, 'linked'));
+    await symlink(path.join(dir, 'ecgs', '00001_lr.hea'), path.join(dir, 'ecgs', 'alias.hea'));
+    for (const other of ['linked/00001_lr.hea', 'linked/00001_lr', 'ecgs/alias.hea']) {
+      await writeFile(path.join(dir, 'twice.csv'), `file,label\necgs/00001_lr.hea,0\n${other},1\n`);
+      await expect(loadHospital(dir, { labels: path.join(dir, 'twice.csv') }), other).rejects.toThrow(`twice.csv row 3: ${other} is the record ecgs/00001_lr.hea already listed in twice.csv row 2, by another name; one row per record, several labels joined with '|'`);
+    }
+    await writeFile(path.join(dir, 'train.csv'), 'file,label\necgs/00001_lr.hea,0\necgs/00002_lr.hea,1\n');
+    await writeFile(path.join(dir, 'test.csv'), 'file,label\nlinked/00002_lr.hea,1\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') })).rejects.toThrow(/test\.csv row 2: linked\/00002_lr\.hea is the record ecgs\/00002_lr\.hea already listed in train\.csv row 3, by another name/);
+    // Other records through the same link are records of their own.
+    await writeFile(path.join(dir, 'test.csv'), 'file,label\nlinked/00003_lr.hea,1\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') });
+    expect(ds.items.map((i) => [i.id, i.split === 'test'])).toEqual([['ecgs/00001_lr.hea', false], ['ecgs/00002_lr.hea', false], ['linked/00003_lr.hea', true]]);
   });
 
   it("refuses a header naming its columns in other capitals ('File,Label', 'Split'), saying so: it was refused at row 2 for no file name, or the column passed over", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
@@ -154,17 +154,21 @@ function listingOf(listed: Map<string, string[]>, dir: string): string[] {
   return names;
 }
 
-/** The files of one listed record: a WFDB header brings its same-named signal files; `.xml` falls back to a WFDB copy (PE-HSM). `listed`: the index's directory listings. */
-function resolveFiles(root: string, name: string, listed: Map<string, string[]>): string[] | undefined {
+/**
+ * The files of one listed record: a WFDB header brings its same-named signal files; `.xml` falls
+ * back to a WFDB copy (PE-HSM). `record`: the file that is the record (its header, else its one
+ * file), what two rows of one record share. `listed`: the index's directory listings.
+ */
+function resolveFiles(root: string, name: string, listed: Map<string, string[]>): { files: string[]; record: string } | undefined {
   const full = path.resolve(root, name);
   if (!full.startsWith(path.resolve(root) + path.sep)) throw new EinthovenError('E_FORBIDDEN', `${name}: a labelled file must lie inside the data folder`);
   const stem = full.replace(/\.(hea|xml)$/i, '');
   if (existsSync(`${stem}.hea`) && (full.endsWith('.hea') || !existsSync(full))) {
     const dir = path.dirname(stem);
     const base = path.basename(stem);
-    return listingOf(listed, dir).filter((f) => f.startsWith(`${base}.`)).map((f) => path.join(dir, f));
+    return { files: listingOf(listed, dir).filter((f) => f.startsWith(`${base}.`)).map((f) => path.join(dir, f)), record: `${stem}.hea` };
   }
-  return existsSync(full) ? [full] : undefined;
+  return existsSync(full) ? { files: [full], record: full } : undefined;
 }
 
 /**
@@ -203,14 +207,27 @@ function refuseRepeatedFiles(rows: readonly Row[]): void {
 }
 
 /**
- * Refuses a row whose files (resolved: absolute, '..' and '.' gone, a header's stem and its name
- * alike) are those of an earlier row spelt otherwise: refuseRepeatedFiles compares the names as
- * written, so 'a.hea', './a.hea', 'a' and 'x/../a.hea' each became an item of their own, the record
- * counted twice with two label sets, or in training and in the locked test. `seen`: each record's
- * first row, by its files.
+ * The file itself, not the path that reached it: its device and inode (as bigints, which a 64-bit
+ * inode number fits whole). Two paths through a symbolic link (a linked folder or file), or on a
+ * case-insensitive disk two spellings differing only in letter case, are one file with one
+ * identity, where their resolved path strings differ. The case-insensitive disk cannot be tested
+ * on Linux; identity covers it by construction. A file gone since it was listed keeps its path.
  */
-function refuseSameRecord(seen: Map<string, Row>, row: Row, files: readonly string[]): void {
-  const key = files.join('\0');
+function fileIdentity(file: string): string {
+  const s = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.dev}:${s.ino}` : `path:${file}`;
+}
+
+/**
+ * Refuses a row whose record (its header, else its one file: resolved, so absolute, '..' and '.'
+ * gone, a header's stem and its name alike) is the file of an earlier row spelt otherwise. By file
+ * identity, not by path: refuseRepeatedFiles compares the names as written and the resolved path
+ * strings differ too for 'link/a.hea' through a linked folder, a linked 'b.hea' to a.hea or 'A.hea'
+ * on a case-insensitive disk, so each became an item of its own, the record counted twice with two
+ * label sets, or in training and in the locked test. `seen`: each record's first row, by identity.
+ */
+function refuseSameRecord(seen: Map<string, Row>, row: Row, record: string): void {
+  const key = fileIdentity(record);
   const earlier = seen.get(key);
   if (earlier) throw new EinthovenError('E_VALIDATION', `${row.where}: ${row.file} is the record ${earlier.file} already listed in ${earlier.where}, by another name; one row per record, several labels joined with '|'`);
   seen.set(key, row);
@@ -268,12 +285,13 @@ export async function loadHospital(root: string, options: HospitalOptions): Prom
   const listed = new Map<string, string[]>();
   const rowOfRecord = new Map<string, Row>();
   for (const row of rows) {
-    const files = resolveFiles(root, row.file, listed);
-    if (!files) {
+    const resolved = resolveFiles(root, row.file, listed);
+    if (!resolved) {
       dropped.push({ id: row.file, reason: 'file not found' });
       continue;
     }
-    refuseSameRecord(rowOfRecord, row, files);
+    const { files, record } = resolved;
+    refuseSameRecord(rowOfRecord, row, record);
     const labels = binary ? [Number(row.labels[0])] : classes.map((c) => (row.labels.includes(c) ? 1 : 0));
     merged.set(row.file, {
       id: row.file,
