@@ -51,11 +51,27 @@ describe('the measurements’ cautions, one list for the panel and the printed p
     expect(measurementCautions({ ...cautioned, caveats: { intervalsWithheld: 'signal quality unusable' }, pacing: { ...cautioned.pacing, paced: false } })).toEqual([{ kind: 'intervalsWithheld', text: 'signal quality unusable' }]);
   });
 
-  it('prints every caution of the panel but those the printed line says beside its figure (QTc, beat-by-beat PR) or through the amplitudes’ (ST)', () => {
+  it('prints every caution of the panel but those the printed line says beside its figure (QTc) or through the amplitudes’ (ST)', () => {
     const line = measurementsLine(cautioned, 'fridericia', 'M');
     const printed = line.split(' · ').filter((part) => part.startsWith('Caution: ')).map((part) => part.slice('Caution: '.length));
-    const elsewhere = new Set(['qtcNotInterpretable', 'prFromBeats', 'stNotInterpretable']);
+    const elsewhere = new Set(['qtcNotInterpretable', 'stNotInterpretable']);
     expect(printed).toEqual(measurementCautions(cautioned).filter((c) => !elsewhere.has(c.kind)).map((c) => c.text));
     expect(line).toMatch(/QTc 426 ms \(Fridericia; not interpretable: paced rhythm: ventricular pacing/);
+  });
+
+  it('prints the beat-by-beat PR caution in the panel’s words, its reason with it, beside the PR figure’s range', () => {
+    // The engine's words (measure.ts prFromBeatsText, the median beat's reason from delineate.ts).
+    const prFromBeats = 'PR measured beat by beat (no distinct P wave before the QRS on the median beat): median 328 ms over 5 of 5 beats, range 310–384 ms; the PR varies from beat to beat';
+    const beatByBeat: RecordMeasurements = {
+      ...cautioned,
+      prMs: 328,
+      prBeats: { medianMs: 328, minMs: 310, maxMs: 384, measured: 5, of: 5, perBeatMs: [324, 356, 328, 384, 310], varies: true },
+      pacing: { ...cautioned.pacing, paced: false },
+      caveats: { prFromBeats },
+    };
+    expect(cautionTexts(measurementCautions(beatByBeat))).toEqual([prFromBeats]);
+    const line = measurementsLine(beatByBeat, 'fridericia', 'M');
+    expect(line).toContain(' · PR 328 ms (beat by beat 310–384 ms, varies) · ');
+    expect(line.endsWith(` · Caution: ${prFromBeats}`)).toBe(true);
   });
 });

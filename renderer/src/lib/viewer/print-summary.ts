@@ -42,7 +42,10 @@ const printedKinds: Readonly<Record<MeasurementCautionKind, boolean>> = {
   pacingUnassessed: true,
   qtcNotInterpretable: false, // beside the QTc figure, "not interpretable: …"
   stNotInterpretable: true,
-  prFromBeats: false, // the PR figure's "(beat by beat min–max ms, varies)"
+  // Printed as well as the PR figure's "(beat by beat min–max ms, varies)", as the panel shows both:
+  // the figure left out why PR was measured beat by beat (no P wave on the median beat, and why)
+  // and over how many beats, which the panel says and the signed page went without.
+  prFromBeats: true,
   correctionUnapplied: true,
 };
 
