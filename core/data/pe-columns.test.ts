@@ -43,6 +43,14 @@ describe('hospital labels CSV: PE score items and totals', () => {
     expect(c?.peScores).toBeUndefined();
   });
 
+  it("takes a site's PEGeD decisions on Wells 2–4 with a D-dimer of 500–999 as the study made them: PE excluded (low C-PTP)", async () => {
+    // Wells 2.5 (previous VTE, haemoptysis) is Wells' own "moderate" but PEGeD's low C-PTP (Wells ≤ 4): D-dimer 700 < 1000 excludes PE.
+    const { dir, labels } = await folder(`${header}\necgs/00001_lr.hea,0,60,80,700,no,no,no,yes,yes,no,no,no,,excluded,ED PEGeD protocol\n`);
+    const [item] = (await loadHospital(dir, { labels })).items;
+    expect(item?.peScores?.values.wells).toEqual({ value: 2.5, provenance: 'items' });
+    expect(item?.peScores?.values.peged).toEqual({ value: 0, provenance: 'items' });
+  });
+
   it('refuses unreadable values and totals that contradict their items, naming the row and column', async () => {
     const cases: [string, RegExp][] = [
       ['ecgs/00001_lr.hea,1,70,110,650,maybe,no,no,no,no,no,no,no,,,', /row 2: dvt_signs 'maybe' is not yes\/no/],

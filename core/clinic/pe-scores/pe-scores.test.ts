@@ -92,12 +92,20 @@ describe('PEGeD (Kearon 2019)', () => {
   it('excludes PE with low C-PTP and D-dimer < 1000, or moderate C-PTP and D-dimer < 500; high C-PTP always images', () => {
     expect(peged({ ...none, previousVte: true, dDimerNgMlFeu: 999 }).imagingIndicated).toBe(false); // Wells 1.5: low
     expect(peged({ ...none, previousVte: true, dDimerNgMlFeu: 1000 }).imagingIndicated).toBe(true);
-    expect(peged({ ...none, haemoptysis: true, activeCancer: true, dDimerNgMlFeu: 499 }).imagingIndicated).toBe(false); // Wells 2: moderate
-    expect(peged({ ...none, haemoptysis: true, activeCancer: true, dDimerNgMlFeu: 500 }).imagingIndicated).toBe(true);
     expect(peged({ ...none, dvtSigns: true, peMostLikely: true, dDimerNgMlFeu: 499 }).imagingIndicated).toBe(false); // Wells 6: still moderate
+    expect(peged({ ...none, dvtSigns: true, peMostLikely: true, dDimerNgMlFeu: 500 }).imagingIndicated).toBe(true);
     const high = peged({ ...none, dvtSigns: true, peMostLikely: true, activeCancer: true }); // Wells 7, no D-dimer needed
     expect(high).toMatchObject({ imagingIndicated: true, missing: [], summary: 'PEGeD: imaging indicated (high C-PTP (Wells 7))' });
     expect(peged({ ...none, previousVte: true }).missing).toEqual(['dDimerNgMlFeu']);
+  });
+
+  it("bounds C-PTP by the study's Wells cut-offs (low 0–4.0, moderate 4.5–6.0, high > 6.0), not Wells' own three levels", () => {
+    // Wells 2–4 is Wells' "moderate" but PEGeD's low C-PTP: a D-dimer of 500–999 excludes PE.
+    expect(peged({ ...none, haemoptysis: true, activeCancer: true, dDimerNgMlFeu: 700 })).toMatchObject({ imagingIndicated: false, summary: 'PEGeD: PE excluded without imaging (low C-PTP (Wells 2), D-dimer 700 < 1000 ng/mL)' });
+    expect(peged({ ...none, dvtSigns: true, activeCancer: true, dDimerNgMlFeu: 999 }).imagingIndicated).toBe(false); // Wells 4: low
+    expect(peged({ ...none, dvtSigns: true, heartRateBpm: 101, dDimerNgMlFeu: 499 }).summary).toBe('PEGeD: PE excluded without imaging (moderate C-PTP (Wells 4.5), D-dimer 499 < 500 ng/mL)');
+    expect(peged({ ...none, dvtSigns: true, heartRateBpm: 101, dDimerNgMlFeu: 700 }).imagingIndicated).toBe(true); // Wells 4.5: moderate
+    expect(peged({ ...none, dvtSigns: true, peMostLikely: true, haemoptysis: true, dDimerNgMlFeu: 200 }).imagingIndicated).toBe(true); // Wells 7: high
   });
 });
 

@@ -1,6 +1,6 @@
 import { missingItems, type PeItemId, type PeItems } from './items';
 import type { PeScoreId, ScoreResult } from './points';
-import { wells, wellsThreeLevel } from './wells';
+import { wells } from './wells';
 import { counted } from '../../contract/counted';
 
 /**
@@ -15,11 +15,19 @@ export const yearsSource = 'van der Hulle T et al., Lancet 2017;390:289-97';
 /**
  * PEGeD. Source: Kearon C, de Wit K, Parpia S, et al. Diagnosis of pulmonary embolism with
  * D-dimer adjusted to clinical probability. N Engl J Med 2019;381:2125-34. Clinical pre-test
- * probability (C-PTP) by the Wells score: low < 2, moderate 2–6, high > 6. PE is excluded
- * without imaging with low C-PTP and D-dimer < 1000 ng/mL, or moderate C-PTP and D-dimer
- * < 500 ng/mL; high C-PTP (or a D-dimer at or above the threshold) goes to imaging.
+ * probability (C-PTP) by the Wells score with the study's own bounds: low 0–4.0, moderate
+ * 4.5–6.0, high > 6.0 — not Wells' three levels (< 2, 2–6, > 6): PEGeD's low C-PTP is Wells'
+ * "PE unlikely" (87 % of its patients), which is what lets it exclude PE below 1000 ng/mL. PE is
+ * excluded without imaging with low C-PTP and D-dimer < 1000 ng/mL, or moderate C-PTP and
+ * D-dimer < 500 ng/mL; high C-PTP (or a D-dimer at or above the threshold) goes to imaging.
  */
 export const pegedSource = 'Kearon C et al., N Engl J Med 2019;381:2125-34';
+
+/** PEGeD's clinical pre-test probability from the Wells total: low ≤ 4, moderate 4.5–6, high > 6. */
+export function pegedPretestProbability(wellsTotal: number): 'low' | 'moderate' | 'high' {
+  if (wellsTotal <= 4) return 'low';
+  return wellsTotal <= 6 ? 'moderate' : 'high';
+}
 
 /**
  * Age-adjusted D-dimer cut-off. Source: Righini M, Van Es J, Den Exter PL, et al. Age-adjusted
@@ -52,7 +60,7 @@ export function years(items: PeItems): ScoreResult {
 export function peged(items: PeItems): ScoreResult {
   const score = wells(items);
   if (score.total === null) return incomplete('peged', 'PEGeD', pegedSource, [...score.missing, ...missingItems(items, [dDimer])]);
-  const cptp = wellsThreeLevel(score.total).name;
+  const cptp = pegedPretestProbability(score.total);
   if (cptp === 'high') return decided('peged', 'PEGeD', pegedSource, true, `high C-PTP (Wells ${score.total})`);
   if (items.dDimerNgMlFeu === undefined) return incomplete('peged', 'PEGeD', pegedSource, [dDimer]);
   const threshold = cptp === 'low' ? 1000 : 500;

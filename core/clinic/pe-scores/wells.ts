@@ -31,7 +31,7 @@ export const wellsDefinition: PointsDefinition = {
   categorise: (total) => [wellsThreeLevel(total), category(total > 4 ? 'PE likely' : 'PE unlikely', 'two-level')],
 };
 
-/** Wells' three levels, the clinical pre-test probability PEGeD uses. */
+/** Wells' three levels (Wells 2000). PEGeD bounds its C-PTP otherwise: see pegedPretestProbability in rules.ts. */
 export function wellsThreeLevel(total: number) {
   if (total < 2) return category('low', 'three-level', 0.013, prevalenceSource);
   if (total <= 6) return category('moderate', 'three-level', 0.162, prevalenceSource);
