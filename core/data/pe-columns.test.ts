@@ -72,6 +72,25 @@ describe('hospital labels CSV: PE score items and totals', () => {
     }
   });
 
+  it('refuses a total or decision that the items a row does give rule out, whatever its items not assessed are, and takes one they allow', async () => {
+    const partial = 'file,label,d_dimer_ng_ml_feu,dvt_signs,pe_most_likely,haemoptysis,wells_total,years_imaging';
+    const refusals: [string, RegExp][] = [
+      // DVT signs and PE most likely are 6 Wells points on their own: a total of 2 was taken as given.
+      ['ecgs/00001_lr.hea,1,,yes,yes,,2,', /row 2: wells_total 2 disagrees with the row's items: they give 6–12\.5 whatever heart_rate, immobilisation_or_surgery_4w, previous_vte, haemoptysis and active_cancer \(not assessed\) are; correct the total or the items/],
+      // One YEARS item and a D-dimer of 800 image whatever the other two are: "excluded" was taken as given.
+      ['ecgs/00001_lr.hea,1,800,yes,,,,excluded', /row 2: years_imaging excluded disagrees with the row's items: they give imaging whatever haemoptysis and pe_most_likely \(not assessed\) are/],
+      ['ecgs/00001_lr.hea,1,400,,,,,imaging', /row 2: years_imaging imaging disagrees with the row's items: they give excluded whatever dvt_signs, haemoptysis and pe_most_likely \(not assessed\) are/],
+    ];
+    for (const [row, message] of refusals) {
+      const { dir, labels } = await folder(`${partial}\n${row}\n`);
+      await expect(loadHospital(dir, { labels }), row).rejects.toThrow(message);
+    }
+    // A site that counted its items not assessed as absent: Wells 3 and "imaging" are what the items allow.
+    const { dir, labels } = await folder(`${partial}\necgs/00001_lr.hea,1,800,yes,,no,3,imaging\n`);
+    const [item] = (await loadHospital(dir, { labels })).items;
+    expect(item?.peScores?.values).toEqual({ wells: { value: 3, provenance: 'total' }, years: { value: 1, provenance: 'total' } });
+  });
+
   it('reads a D-dimer of 20–100 ng/mL FEU only from a row that confirms its unit, and refuses it, naming the mix-up, from one that does not', async () => {
     const confirmed = `${header},d_dimer_ng_ml_feu_confirmed\n`;
     const { dir, labels } = await folder(`${confirmed}ecgs/00001_lr.hea,1,70,110,60,no,no,no,no,no,no,no,no,,,ED form,yes\necgs/00002_lr.hea,0,45,,650,,,,,,,,,,,,\n`);

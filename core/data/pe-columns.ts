@@ -1,7 +1,9 @@
 import { computePeScores } from '../clinic/pe-scores/index';
-import { peNumberRanges, type PeBooleanItem, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
+import { peNumberRanges, type PeBooleanItem, type PeItemId, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
 import { scoreValue } from '../clinic/pe-scores/cut-offs';
+import { possibleScoreRange } from '../clinic/pe-scores/completions';
 import type { PeScoreId } from '../clinic/pe-scores/points';
+import { isAre, listed } from '../contract/counted';
 import { EinthovenError } from '../errors';
 import { cellNumber, type NumberReading } from './csv-number';
 import { dDimerCells, dDimerConfirmColumn, readDdimer } from './pe-ddimer-columns';
@@ -98,6 +100,30 @@ function hasPeColumns(row: Record<string, string>): boolean {
   return [...Object.values(peItemColumns), ...totalColumnNames, dDimerConfirmColumn].some((c) => cell(row, c) !== '') || dDimerCells(row, totalColumnNames).length > 0;
 }
 
+/** The column an item not assessed is read from, as a message names it. */
+function itemColumn(id: PeItemId): string {
+  if (id === 'ageYears') return 'age';
+  if (id === 'dDimerNgMlFeu') return 'the D-dimer';
+  return peItemColumns[id];
+}
+
+/**
+ * Refuses a total or decision that no filling of the row's items not assessed could give: beside
+ * some of its items, a total is used only where the items could still come to it. Unchecked, a
+ * Wells total of 2 on a row with DVT signs and PE most likely (at least 6) went into the
+ * comparison as given.
+ */
+function checkAgainstIncompleteItems(id: PeScoreId, given: number, text: string, column: string, items: PeItems, where: string): void {
+  const range = possibleScoreRange(id, items);
+  if (!range || (given >= range.min - 1e-9 && given <= range.max + 1e-9)) return;
+  const missing = computePeScores(items).find((r) => r.score === id)?.missing ?? [];
+  const could = column.endsWith('_imaging') ? (range.max === 1 ? 'imaging' : 'excluded') : range.min === range.max ? `${range.min}` : `${range.min}–${range.max}`;
+  throw new EinthovenError(
+    'E_VALIDATION',
+    `${where}: ${column} ${text} disagrees with the row's items: they give ${could} whatever ${listed(missing.map(itemColumn))} (not assessed) ${isAre(missing.length)}; correct the total or the items`,
+  );
+}
+
 /**
  * The PE score items and values of one CSV row; undefined when the row has none. `ageYears`
  * is the row's `age` column (already read for demographics), uncapped. `reading`: whether the
@@ -115,6 +141,7 @@ export function readPeScores(row: Record<string, string>, where: string, ageYear
     if (given !== null && fromItems !== null && Math.abs(given - fromItems) > 1e-9) {
       throw new EinthovenError('E_VALIDATION', `${where}: ${column} ${text} disagrees with ${fromItems} computed from the row's items; correct the total or the items`);
     }
+    if (given !== null && fromItems === null) checkAgainstIncompleteItems(id, given, text, column, items, where);
     if (fromItems !== null) values[id] = { value: fromItems, provenance: 'items' };
     else if (given !== null) values[id] = { value: given, provenance: 'total' };
   }
