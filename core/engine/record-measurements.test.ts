@@ -9,7 +9,8 @@ import { RecordStore } from '../db/records';
 import { decodeFiles } from '../formats/index';
 import type { EcgRecord } from '../formats/record';
 import { loadFilesForDecoding } from '../formats/load';
-import { fixturePath } from '../test/shared-data';
+import { analyseEcg } from '../signal/measure';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { DecodePool } from './decode-pool';
 import { MeasurementCache, measureRecord } from './record-measurements';
 
@@ -71,6 +72,25 @@ describe('measureRecord', () => {
     expect(m.caveats.intervalsWithheld).toBeUndefined();
     expect(m.heartRateBpm).toBeGreaterThan(60);
     expect(RecordMeasurementsSchema.parse(m).quality.leadsMissingOnly).toBe(true);
+  });
+});
+
+describe.runIf(sharedData)('measureRecord on a monitor record with a non-ECG channel', () => {
+  // PhysioNet/CinC 2015 a103l: II, V and PLETH (a plethysmogram in NU). The viewer's figures came from all three.
+  it('measures II and V, not the plethysmogram, as ecg measure does', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding(['a103l.hea', 'a103l.mat'].map((f) => sharedDataPath('ecg', 'wfdb-formats', f))));
+    if (!outcome?.ok) throw new Error('a103l did not decode');
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(outcome.record, 'hash-a103l', 'a103l.hea')) as RecordDetail;
+    db.close();
+    expect(detail.leads.find((l) => l.name === 'PLETH')).toMatchObject({ units: 'NU' });
+    const m = measureRecord(detail);
+    expect(m.quality.leads.map((l) => l.lead)).not.toContain('PLETH');
+    const alone = analyseEcg(outcome.record.leads.filter((l) => l.units === undefined), outcome.record.fs, { sex: outcome.record.patient.sex });
+    expect(m.beats).toEqual(alone.measurements.beats);
+    expect({ pr: m.prMs, qrs: m.qrsMs, qt: m.qtMs }).toEqual({ pr: alone.measurements.prMs, qrs: alone.measurements.qrsMs, qt: alone.measurements.qtMs });
+    expect(m.statements.map((st) => st.text)).toEqual(alone.statements.map((st) => st.text));
   });
 });
 

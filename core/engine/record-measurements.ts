@@ -5,7 +5,7 @@ import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
-import { leadsCaveat } from '../formats/leads';
+import { leadsCaveat, voltageLeads } from '../formats/leads';
 import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
 
@@ -18,8 +18,8 @@ import { issueText } from '../signal/record-quality';
  * program's own figures ride along for comparison.
  */
 export function measureRecord(record: RecordDetail, stored?: StoredCorrection): RecordMeasurements {
-  // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros.
-  const leads = record.leads.map((lead, i) => ({ name: lead.name, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) }));
+  // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros. A channel in units of its own (PLETH, ABP) is not measured.
+  const leads = voltageLeads(record.leads.map((lead, i) => ({ name: lead.name, units: lead.units, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) })));
   const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries, beatEdits: stored?.beats });
   // The program's own figures, beside the reader's: its whole analysis, so each is what the screen showed before the correction.
   const program = stored && correction?.applied ? analyseEcg(leads, record.fs, { sex: record.patient.sex }).measurements : undefined;

@@ -89,6 +89,16 @@ export function leadsCaveat(leads: readonly LeadLabel[]): { leadsUnrecognised?: 
   return note ? { leadsUnrecognised: note } : {};
 }
 
+/**
+ * The record's ECG leads: its voltage channels, in the order given. A channel the file stores in
+ * units of its own (a plethysmogram in NU, an arterial pressure in mmHg beside II and V in a
+ * bedside-monitor record) is no ECG lead: measured with the leads, its pulse wave entered the beat
+ * detection, the median beat's wave boundaries, the ectopy count and the quality summary.
+ */
+export function voltageLeads<L extends Pick<Lead, 'units'>>(leads: readonly L[]): L[] {
+  return leads.filter((l) => l.units === undefined);
+}
+
 /** Canonical leads first in I…V6 order, then the others in file order. */
 export function sortLeads(leads: readonly Lead[]): Lead[] {
   const rank = (name: string) => {

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../errors';
 import { decodeFileGroup, type DecodeOptions, type DecodeOutcome, type FileGroup } from '../formats/index';
 import { measurementJson } from '../cli/commands/measure';
+import { voltageLeads } from '../formats/leads';
 import { analyseEcg } from '../signal/measure';
 import type { LoadedModel } from '../train/ensemble/package';
 import { predictModel } from '../train/ensemble/score';
@@ -20,7 +21,7 @@ export async function runFileTask(group: FileGroup, options: DecodeOptions, task
   const file = outcome.files[0] ?? '?';
   if (!outcome.ok) return { file, ok: false, error: outcome.error };
   if (task.kind === 'predict') return { file, ok: true, value: await predictModel(await packageAt(task.model), outcome.record) };
-  return { file, ok: true, value: measurementJson(file, outcome.record, analyseEcg(outcome.record.leads, outcome.record.fs, { sex: outcome.record.patient.sex })) };
+  return { file, ok: true, value: measurementJson(file, outcome.record, analyseEcg(voltageLeads(outcome.record.leads), outcome.record.fs, { sex: outcome.record.patient.sex })) };
 }
 
 /**

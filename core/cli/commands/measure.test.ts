@@ -11,7 +11,10 @@ import { loadAecgFixture } from '../../signal/annotated-fixture';
 import { fixturePath, sharedData, sharedDataPath } from '../../test/shared-data';
 import { runCli } from '../../test/cli-io';
 import { inspectCommand } from './inspect';
-import { measureCommand } from './measure';
+import { measureCommand, measurementJson } from './measure';
+import { decodeFiles } from '../../formats/index';
+import { loadFilesForDecoding } from '../../formats/load';
+import { analyseEcg } from '../../signal/measure';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecg-measure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,6 +171,24 @@ describe('ecg measure --json', () => {
     // The fixture as recorded: its twelve leads, nothing computed, nothing to say.
     const recorded = JSON.parse((await run([`${from}.hea`, '--json'])).lines[0] as string) as { caveats: Record<string, string> };
     expect(recorded.caveats.leadsUnrecognised).toBeUndefined();
+  });
+
+  // PhysioNet/CinC 2015 a103l: II, V and a plethysmogram (PLETH, in NU) from a bedside monitor. The pulse wave was
+  // measured as an ECG lead: it moved PR and QRS, counted 9 ventricular premature complexes where II and V hold 4,
+  // and stood in the quality summary and the flagged-leads caution as a lead measured.
+  it.runIf(sharedData)('measures only the voltage leads, not a plethysmogram stored beside them', async () => {
+    const file = sharedDataPath('ecg', 'wfdb-formats', 'a103l.hea');
+    const out = JSON.parse((await run([file, '--json'])).lines[0] as string) as { file: string; quality: Record<string, unknown>; caveats: Record<string, string> };
+    expect(Object.keys(out.quality)).not.toContain('PLETH');
+    expect(Object.keys(out.quality)).toEqual(expect.arrayContaining(['II', 'V']));
+    expect(JSON.stringify(out.caveats)).not.toContain('PLETH');
+    // The same as measuring the record's two ECG leads alone.
+    const [outcome] = decodeFiles(loadFilesForDecoding([file, sharedDataPath('ecg', 'wfdb-formats', 'a103l.mat')]));
+    if (!outcome?.ok) throw new Error('a103l did not decode');
+    const ecgOnly = outcome.record.leads.filter((l) => l.name !== 'PLETH');
+    expect(ecgOnly.map((l) => l.name)).toEqual(['II', 'V']);
+    const alone = measurementJson(out.file, outcome.record, analyseEcg(ecgOnly, outcome.record.fs, { sex: outcome.record.patient.sex }));
+    expect(out).toEqual(alone);
   });
 
   it('rejects a call without files', async () => {
