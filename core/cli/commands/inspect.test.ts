@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/shared-data';
 import { convertCommand } from './convert';
-import { inspectCommand } from './inspect';
+import { inspectCommand, leadsText } from './inspect';
 import { capture } from '../../test/cli-io';
 
 const fixture = (...parts: string[]) => path.relative(process.cwd(), fixturePath('formats', ...parts));
@@ -48,6 +48,20 @@ describe('ecg inspect --json', () => {
     expect(io.err).toEqual([expect.stringMatching(/^\S+: E_VALIDATION: .* is a folder where a file is expected$/)]);
   });
 
+  // A header naming its leads "ECG 1" … (wfdb-python's test01_00s) printed "leads ECG 1 ECG 2 …": eight names for four
+  // leads; and a monitor's plethysmogram (a103l's PLETH, in NU) was listed as one more lead.
+  it('counts the leads, separates and quotes names holding a space, and lists a non-ECG channel apart', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'inspect-names-'));
+    const header = readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.hea'), 'latin1').replace(/ V5\n/, ' ECG 5\n').replace(/ V6\n/, ' ECG 6\n');
+    writeFileSync(path.join(folder, '00143_lr.hea'), header, 'latin1');
+    writeFileSync(path.join(folder, '00143_lr.dat'), readFileSync(fixturePath('formats', 'ptbxl', '00143_lr.dat')));
+    const io = capture();
+    expect(await inspectCommand.run([path.join(folder, '00143_lr.hea')], io)).toBe(0);
+    expect(io.out).toEqual([expect.stringMatching(/, 12 leads: I, II, III, aVR, aVL, aVF, V1, V2, V3, V4, "ECG 5", "ECG 6"$/)]);
+    expect(leadsText([{ name: 'II' }, { name: 'V' }, { name: 'PLETH', units: 'NU' }])).toBe('2 leads: II, V; 1 other channel (not ECG): PLETH in NU');
+    expect(leadsText([{ name: 'sig 0, fmt 8' }])).toBe('1 lead: "sig 0, fmt 8"');
+  });
+
   // A lead's name is whatever the file's header says (here a WFDB signal description), a file's name whatever its maker chose.
   it('writes an escape sequence in a lead name, a file name and an error visibly in text mode; --json keeps them as read', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'inspect-\x1b[2J-'));
@@ -57,7 +71,7 @@ describe('ecg inspect --json', () => {
     const missing = path.join(folder, 'gone\x1b[32m.hea');
     const io = capture();
     expect(await inspectCommand.run([path.join(folder, '00143_lr.hea'), missing], io)).toBe(1);
-    expect(io.out).toEqual([expect.stringMatching(/inspect-\\u001b\[2J-.*\/00143_lr\.hea: wfdb, .* leads I II III aVR aVL aVF V1 V2 V3 V4 V5 V6\\u001b\[31m red$/)]);
+    expect(io.out).toEqual([expect.stringMatching(/inspect-\\u001b\[2J-.*\/00143_lr\.hea: wfdb, .* 12 leads: I, II, III, aVR, aVL, aVF, V1, V2, V3, V4, V5, "V6\\u001b\[31m red"$/)]);
     expect(io.err).toEqual([expect.stringMatching(/gone\\u001b\[32m\.hea: E_NOT_FOUND: /)]);
     // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
     expect([...io.out, ...io.err].filter((line) => /[\u0000-\u001f]/.test(line))).toEqual([]);

@@ -4,7 +4,7 @@ import { EinthovenError } from '../../errors';
 import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
 import { filesSha256 } from '../../formats/hash';
 import { loadEachForDecoding } from '../../formats/load';
-import type { SourceFile } from '../../formats/record';
+import type { Lead, SourceFile } from '../../formats/record';
 import { jsonLine, textColumn } from '../text-column';
 
 const csvFlags = {
@@ -32,6 +32,24 @@ export function csvOptionsFromFlags(values: { fs?: string; units?: string; leads
 }
 
 export const csvFlagOptions = csvFlags;
+
+/**
+ * The text line's leads: counted, comma-separated, a name holding a space, a comma or a quote
+ * quoted, and a channel in units of its own (a plethysmogram in NU) listed apart. Joined with
+ * spaces they ran together where a header names its leads "ECG 1" … "ECG 4" ("leads ECG 1 ECG 2
+ * ECG 3 ECG 4", eight for four) or "sig 0, fmt 8", and a plethysmogram read as one more ECG lead.
+ */
+export function leadsText(leads: readonly Pick<Lead, 'name' | 'units'>[]): string {
+  const name = (l: Pick<Lead, 'name' | 'units'>) => {
+    const shown = textColumn(l.name);
+    return /[\s,"]/.test(shown) ? `"${shown.replace(/"/g, '\\"')}"` : shown;
+  };
+  const ecg = leads.filter((l) => l.units === undefined);
+  const other = leads.filter((l) => l.units !== undefined);
+  const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const others = other.length ? `; ${counted(other.length, 'other channel', 'other channels')} (not ECG): ${other.map((l) => `${name(l)} in ${textColumn(l.units ?? '')}`).join(', ')}` : '';
+  return `${counted(ecg.length, 'lead', 'leads')}${ecg.length ? `: ${ecg.map(name).join(', ')}` : ''}${others}`;
+}
 
 function summary(outcome: DecodeOutcome, files: Map<string, SourceFile>): Record<string, unknown> {
   const file = outcome.files[0];
@@ -75,7 +93,7 @@ export const inspectCommand: CliCommand = {
       // The file's name, its lead names and its warnings are written through textColumn: the lead names
       // are whatever the file's header holds (an EDF label, a WFDB signal description, an XML element).
       else if (!outcome.ok) io.stderr(`${textColumn(String(line.file))}: ${outcome.error.code}: ${textColumn(outcome.error.message)}`);
-      else io.stdout(`${textColumn(String(line.file))}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), leads ${(line.leads as string[]).map(textColumn).join(' ')}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.map(textColumn).join('; ')}` : ''}`);
+      else io.stdout(`${textColumn(String(line.file))}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), ${leadsText(outcome.record.leads)}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.map(textColumn).join('; ')}` : ''}`);
     };
     // Each path is read on its own (a missing one is reported and the others still inspected);
     // then the readable files are grouped together, so a .hea and its .dat given apart pair up.
