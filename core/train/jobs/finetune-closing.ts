@@ -344,14 +344,15 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     const ids = kept.map((i) => i.id);
     const labels = kept.map((i) => [...i.labels]);
     const probs = probabilities(await recordLogits(model, store, ids, args.evaluation), calibrated.operatingPoint.temperature);
-    const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, patientIdsOf(kept, ids), { paperExact: config.paperExact });
+    const patients = patientIdsOf(kept, ids);
+    const scored = scoreWithCi(labels, probs, dataset.classes, calibrated.operatingPoint.thresholds, config.seed, patients, { paperExact: config.paperExact });
     const samePipeline = JSON.stringify(base.manifest.preprocessing) === JSON.stringify(pipeline);
     const baseStore = samePipeline ? store : await SignalStore.build(kept, { pipeline: base.manifest.preprocessing });
     const overlap = overlapOf(base, dataset, checked, scoredIds);
     // Test (or a fold's held-out) records the base saw every one of were just warned of (closingRecords): their overlap says the same again.
     if (overlap.inBaseTraining && !closing.allSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
-    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, comparedRecords(dataset, closing));
+    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, comparedRecords(dataset, closing), patients);
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
     const test = { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - decoded.length, outOfScope: outOfScopeSummary(outOfScope) };
