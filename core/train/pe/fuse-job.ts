@@ -39,11 +39,21 @@ export const fusionNotice =
   'A logistic regression on the ECG model’s logit plus clinical score items, fitted on the training rows and calibrated on validation; ' +
   'the ECG logit on its own training rows is optimistic, so the fused weights lean on it — judge the model by its locked-test figures only. Research use only.';
 
-interface Rows {
+export interface Rows {
   readonly x: number[][];
   readonly ecg: number[];
   readonly y: number[];
+  /** Each row's patient id, where the dataset gives one. */
+  readonly patients: (string | undefined)[];
   readonly skipped: number;
+}
+
+/**
+ * The rows' patient ids when every row has one, for a bootstrap that draws patients: a patient's
+ * ECGs are not independent, and counted as such they narrow the interval (patientIdsOf's rule).
+ */
+export function rowGroups(rows: Pick<Rows, 'patients'>): string[] | undefined {
+  return rows.patients.every((p): p is string => p !== undefined) ? rows.patients : undefined;
 }
 
 /** Rows of one split that have every item feature, with the ECG model's calibrated probability. */
@@ -51,6 +61,7 @@ function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number
   const x: number[][] = [];
   const ecg: number[] = [];
   const y: number[] = [];
+  const patients: (string | undefined)[] = [];
   let skipped = 0;
   for (const item of items) {
     const p = probs.get(item.id);
@@ -62,15 +73,17 @@ function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number
     x.push(f.values);
     ecg.push(p);
     y.push(item.labels[0] as number);
+    patients.push(item.patientId);
   }
-  return { x, ecg, y, skipped };
+  return { x, ecg, y, patients, skipped };
 }
 
 /**
  * A fitted fusion's temperature (calibrationTemperature: none, with the note, where validation
- * separates the classes perfectly), threshold and validation AUC with its bootstrap interval.
+ * separates the classes perfectly), threshold and validation AUC with its bootstrap interval,
+ * drawn by patient when `groups` gives each row's patient id (as every other evaluation's).
  */
-export function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number): FusionBlock['fused'] {
+export function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number, groups?: readonly string[]): FusionBlock['fused'] {
   const logits = x.map((row) => [logisticLogit(model, row)]);
   const labels = y.map((v) => [v]);
   const { temperature, note } = calibrationTemperature(labels, logits);
@@ -78,7 +91,7 @@ export function calibrate(model: LogisticModel, x: readonly number[][], y: reado
   const threshold = operatingThresholds(labels, probs, method)[0] as number;
   const scores = probs.map((r) => r[0] as number);
   const auc = rocAuc(y, scores);
-  const boot = drawResamples(resamplePlan(y.map((v) => [v])), 1000, seed)
+  const boot = drawResamples(resamplePlan(y.map((v) => [v]), groups), 1000, seed)
     .map((idx) => rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => scores[i] as number)))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
@@ -87,11 +100,12 @@ export function calibrate(model: LogisticModel, x: readonly number[][], y: reado
 
 /**
  * The fusion's own validation figures, in the shape of any package's (metrics and bootstrap CIs
- * at its threshold): a fusion package once listed its ECG network's here, under its own name.
+ * at its threshold, by patient where every row has one): a fusion package once listed its ECG
+ * network's here, under its own name.
  */
-function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: readonly string[]): ModelManifest['provenance']['validation'] {
+export function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: readonly string[]): ModelManifest['provenance']['validation'] {
   const probs = rows.x.map((r, i) => [1 / (1 + Math.exp(-logisticLogit(fused.model, [logitOf(rows.ecg[i] as number), ...r]) / fused.temperature))]);
-  const { metrics, ci } = scoreWithCi(rows.y.map((v) => [v]), probs, classes, [fused.threshold], 20);
+  const { metrics, ci } = scoreWithCi(rows.y.map((v) => [v]), probs, classes, [fused.threshold], 20, rowGroups(rows));
   return { n: rows.y.length, metrics: metrics as unknown as Record<string, unknown>, ci };
 }
 
@@ -134,8 +148,8 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
       version: 1,
       baseModel: { id: manifest.id, name: manifest.name, weightsSha256: manifest.weightsSha256 },
       items: features,
-      fused: calibrate(fusedModel, valRows.x.map((r, i) => [logitOf(valRows.ecg[i] as number), ...r]), valRows.y, method, 20),
-      pretest: calibrate(pretestModel, valRows.x, valRows.y, method, 20),
+      fused: calibrate(fusedModel, valRows.x.map((r, i) => [logitOf(valRows.ecg[i] as number), ...r]), valRows.y, method, 20, rowGroups(valRows)),
+      pretest: calibrate(pretestModel, valRows.x, valRows.y, method, 20, rowGroups(valRows)),
       rows: { train: trainRows.y.length, val: valRows.y.length, trainSkipped: trainRows.skipped, valSkipped: valRows.skipped },
       notice: fusionNotice,
     });
