@@ -18,11 +18,22 @@ describe('fine-tuned model beside its base', () => {
     const seed = 7;
     const finetuned = scoreWithCi(labels, probs, classes, thresholds, seed, patients);
     // A base that scores every record as the fine-tuned model does: the same figures, so the same intervals.
-    const { baseScored } = compareWithBase(classes, { labels, probs }, { id: 'base@1', name: 'base', probs, thresholds }, overlap, seed, 'locked test records', patients);
+    const { baseScored } = compareWithBase(classes, { labels, probs }, { id: 'base@1', name: 'base', probs, thresholds }, overlap, seed, 'locked test records', { patients });
     expect(baseScored?.metrics.aucMacro).toBe(finetuned.metrics.aucMacro);
     expect(baseScored?.ci).toEqual(finetuned.ci);
     // Drawn by record instead, the intervals would be narrower than the patients allow.
     const byRecord = scoreWithCi(labels, probs, classes, thresholds, seed);
     expect(baseScored?.ci.aucMacro).not.toEqual(byRecord.ci.aucMacro);
+  });
+
+  it('scores the base’s headline F1 of a one-output task as the fine-tuned model’s, the paper’s mean of both classes under paperExact', () => {
+    // At 0.5: TP 2, FN 1, FP 1, TN 4: the positive class's F1 is 4/6, the mean of both classes' 0.7333.
+    const y = [[1], [1], [1], [0], [0], [0], [0], [0]];
+    const p = [[0.9], [0.7], [0.2], [0.6], [0.1], [0.3], [0.05], [0.4]];
+    const finetuned = scoreWithCi(y, p, ['PE'], [0.5], 3, undefined, { paperExact: true });
+    const { baseScored } = compareWithBase(['PE'], { labels: y, probs: p }, { id: 'base@1', name: 'base', probs: p, thresholds: [0.5] }, { ...overlap, checked: 8 }, 3, 'locked test records', { paperExact: true });
+    expect(finetuned.metrics.f1Macro).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
+    expect(baseScored?.metrics.f1Macro).toBe(finetuned.metrics.f1Macro);
+    expect(baseScored?.ci.f1Macro).toEqual(finetuned.ci.f1Macro);
   });
 });

@@ -30,9 +30,10 @@ function classComparison(name: string, y: number[], finetuned: number[], base: n
  * probabilities for the fine-tuned classes it also outputs (null columns where it has none).
  * `records`: what those records are, as the note names them ("locked test records" only where
  * they are one; a cross-validation fold's held-out records, or test records the base saw every one
- * of, or whose overlap with it cannot be checked, are not). `patients`: one id per record, as the
- * fine-tuned model's own figures were bootstrapped with, so the base's intervals beside them come
- * from the same patient-grouped resamples (the same seed and plan draw the same index sets).
+ * of, or whose overlap with it cannot be checked, are not). `scoring`: how the fine-tuned model's
+ * own figures were scored, so the base's beside them are scored alike: `patients` (one id per
+ * record) gives the same patient-grouped resamples (the same seed and plan draw the same index
+ * sets), `paperExact` the same headline F1 of a one-output task (the mean of both classes' F1).
  */
 export function compareWithBase(
   classes: readonly string[],
@@ -41,7 +42,7 @@ export function compareWithBase(
   overlap: BaseComparison['overlap'],
   seed: number,
   records: string,
-  patients?: readonly string[],
+  scoring: { readonly patients?: readonly string[] | undefined; readonly paperExact?: boolean | undefined } = {},
 ): { comparison: BaseComparison; baseScored: { metrics: ScoredMetrics; ci: Record<string, Interval> } | null } {
   const column = (m: readonly (readonly (number | null)[])[], j: number) => m.map((r) => r[j] as number | null);
   const comparable = classes.every((_, j) => base.thresholds[j] !== null);
@@ -49,7 +50,7 @@ export function compareWithBase(
     const b = column(base.probs, j);
     return classComparison(name, column(finetuned.labels, j) as number[], column(finetuned.probs, j) as number[], b.every((v) => v !== null) ? (b as number[]) : null);
   });
-  const baseScored = comparable ? scoreWithCi(finetuned.labels, base.probs as number[][], classes, base.thresholds as number[], seed, patients) : null;
+  const baseScored = comparable ? scoreWithCi(finetuned.labels, base.probs as number[][], classes, base.thresholds as number[], seed, scoring.patients, { paperExact: scoring.paperExact }) : null;
   const missing = classes.filter((_, j) => base.thresholds[j] === null);
   const note = comparable
     ? `Both models on the same ${records}; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).`

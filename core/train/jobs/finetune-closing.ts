@@ -352,7 +352,7 @@ export function closingEvaluation(args: { base: LoadedPackage; model: tf.LayersM
     // Test (or a fold's held-out) records the base saw every one of were just warned of (closingRecords): their overlap says the same again.
     if (overlap.inBaseTraining && !closing.allSeen) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.note}` });
     if (overlap.validation?.inBaseTraining) context.onProgress?.({ kind: 'phase', phase: 'evaluating', message: `warning: ${overlap.validation.note}` });
-    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, comparedRecords(dataset, closing), patients);
+    const { comparison } = compareWithBase(dataset.classes, { labels, probs }, await baseScores(base, baseStore, ids, dataset.classes), overlap, config.seed, comparedRecords(dataset, closing), { patients, paperExact: config.paperExact });
     const calibration = calibrationByClass(probs, labels, dataset.classes);
     // Records that did not decode are in no figure: counted, so the evaluation recorded from these figures says so.
     const test = { n: kept.length, metrics: scored.metrics as unknown as Record<string, unknown>, ci: scored.ci, calibration, unreadable: items.length - decoded.length, outOfScope: outOfScopeSummary(outOfScope) };
