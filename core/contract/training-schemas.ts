@@ -141,6 +141,11 @@ export function isNeverFlagged(threshold: number | null | undefined): boolean {
   return threshold !== null && threshold !== undefined && threshold >= neverFlaggedThreshold;
 }
 
+/** What a class's threshold is called: "threshold 0.386", or the never-flagged one said as such, not "threshold 1.000". */
+export function thresholdText(threshold: number): string {
+  return isNeverFlagged(threshold) ? 'no threshold (no discrimination on validation: never flagged)' : `threshold ${threshold.toFixed(3)}`;
+}
+
 const methodWords: Record<string, string> = {
   f1: 'F1-optimal thresholds tuned on validation',
   youden: "Youden's J thresholds tuned on validation",

@@ -1,4 +1,4 @@
-import { isNeverFlagged, operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, temperatureText, thresholdText } from '../../contract/training-schemas';
 import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
@@ -71,10 +71,10 @@ export function evaluationLines(report: EvaluationReport): string[] {
 function fusionLines(f: FusionEvaluation): string[] {
   const unscored = f.unscored.count > 0 ? `; ${f.unscored.count} evaluated records could not be fused and are left out (first: ${f.unscored.firstReason ?? '—'})` : '';
   const e = f.ecgOnly;
-  const threshold = e.operatingPoint.thresholds.map((t) => t.toFixed(3)).join(', ');
+  const threshold = e.operatingPoint.thresholds.map(thresholdText).join(', ');
   return [
     `  fused probability at the fusion's own operating point, on the records with every score item${unscored}`,
-    `  ECG network alone (base model ${textColumn(f.baseModel.name)}, ${textColumn(f.baseModel.id)}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (threshold ${threshold}, ${textColumn(temperatureText(e.operatingPoint))})`,
+    `  ECG network alone (base model ${textColumn(f.baseModel.name)}, ${textColumn(f.baseModel.id)}; not the fusion's figures, n = ${e.n}): aucMacro ${f3(e.metrics.aucMacro)}${interval(e.ci.aucMacro)}  f1Macro ${f3(e.metrics.f1Macro)}${interval(e.ci.f1Macro)} at its ${operatingPointMethodText(e.operatingPoint)} (${threshold}, ${textColumn(temperatureText(e.operatingPoint))})`,
   ];
 }
 

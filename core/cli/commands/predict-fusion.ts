@@ -1,5 +1,5 @@
 import { PeItemsSchema, type PeItems } from '../../contract/pe-schemas';
-import { isNeverFlagged, operatingPointMethodText, temperatureText } from '../../contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, temperatureText, thresholdText } from '../../contract/training-schemas';
 import { EinthovenError } from '../../errors';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
@@ -62,7 +62,7 @@ export function splitFusionPrediction(prediction: Prediction, fusion: FusionMode
  * tuning method read as a threshold the tuning chose.
  */
 function shownText(label: string, p: ShownProbability, probabilityText: (p: number) => string): string {
-  const rule = isNeverFlagged(p.threshold) ? 'no threshold (no discrimination on validation: never flagged)' : `${operatingPointMethodText(p)}, threshold ${p.threshold.toFixed(3)}`;
+  const rule = isNeverFlagged(p.threshold) ? thresholdText(p.threshold) : `${operatingPointMethodText(p)}, ${thresholdText(p.threshold)}`;
   return `  ${label}: ${probabilityText(p.probability)}${p.decision ? '*' : ''}   (${textColumn(p.modelId)}, ${rule}, ${textColumn(temperatureText(p, 'T'))})`;
 }
 

@@ -1,5 +1,6 @@
 import { atCutOff, peCutOffs } from '../../clinic/pe-scores/cut-offs';
 import { peScoreIds, type PeScoreId } from '../../clinic/pe-scores/points';
+import { thresholdText } from '../../contract/training-schemas';
 import type { PeRecordScores } from '../../data/types';
 import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
@@ -139,7 +140,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
   const y = records.map((r) => r.label);
   const p = records.map((r) => r.probability);
   const curves: ComparedCurve[] = [
-    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(`threshold ${options.threshold.toFixed(3)}`, y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed, records.map((r) => r.patient)),
+    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(thresholdText(options.threshold), y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed, records.map((r) => r.patient)),
   ];
   const absent: PeScoreId[] = [];
   for (const id of peScoreIds) {
@@ -164,7 +165,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const fs = fused.map((r) => r.f);
     const threshold = options.fusionThreshold;
     const versus = vsModel(ys, fs, fused.map((r) => r.p));
-    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(`threshold ${threshold.toFixed(3)}`, ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed, fused.map((r) => r.patient)));
+    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed, fused.map((r) => r.patient)));
   }
   return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };
 }

@@ -103,6 +103,14 @@ describe('PE fusion numerics against scipy', () => {
     // Where the site says the items came from, most records first: a synthetic source is never silent.
     expect(c.scoreSources).toEqual([{ source: 'ward form', records: 3 }, { source: 'synthetic', records: 2 }]);
   });
+
+  it("names a never-flagged operating point as such, not 'threshold 1.000'", () => {
+    // A PE head whose validation showed no discrimination gets threshold 1 (never flagged): its
+    // point on the Fig. 3 plot and in evaluate's lines read as a threshold the tuning chose.
+    const records = [0, 1, 0, 1].map((label, i) => ({ label: label as 0 | 1, probability: [0.2, 0.9, 0.4, 0.3][i] as number, fused: [0.1, 0.8, 0.3, 0.6][i] as number }));
+    const c = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 1, fusionName: 'fused', fusionThreshold: 0.5 });
+    expect(c.curves.map((curve) => curve.operatingPoints.map((o) => o.label))).toEqual([['no threshold (no discrimination on validation: never flagged)'], ['threshold 0.500']]);
+  });
 });
 
 /**
