@@ -29,12 +29,34 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * What IT can act on, for the write errors a data folder, a backup or a restore meets: a full
+ * disk, a used-up quota (network home folders), a file-size limit (ulimit -f, FAT's 4 GB).
+ */
+const writeFailureInWords: ReadonlyMap<string, string> = new Map([
+  ['ENOSPC', 'the disk is full'],
+  ['EDQUOT', "the account's disk quota is used up"],
+  ['EFBIG', "the file would pass the largest file this process may write (the file system's or the account's file-size limit)"],
+  ['EACCES', 'the folder is read-only or not writable'],
+  ['EPERM', 'the folder is read-only or not writable'],
+  ['EROFS', 'the folder is read-only or not writable'],
+]);
+
 /** Turns an fs error into the project's E_IO naming the file (disk full said in words). */
 export function ioError(file: string, error: unknown, doing = 'write'): EinthovenError {
   if (error instanceof EinthovenError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'the folder is read-only or not writable' : error instanceof Error ? error.message : String(error);
+  const why = (code === undefined ? undefined : writeFailureInWords.get(code)) ?? (error instanceof Error ? error.message : String(error));
   return new EinthovenError('E_IO', `cannot ${doing} ${file}: ${why}`, { cause: error });
+}
+
+/**
+ * ioError naming the file that was being written: a failed copyFile names its source as `path`
+ * and its destination, where the disk filled, as `dest`; `fallback` where Node names neither.
+ */
+export function writeError(error: unknown, fallback: string): EinthovenError {
+  const { dest, path: file } = (error ?? {}) as { dest?: unknown; path?: unknown };
+  return ioError(typeof dest === 'string' ? dest : typeof file === 'string' ? file : fallback, error);
 }
 
 /** Writes `data` to a temporary file and fsyncs it (the caller renames it into place); `mode` set before the first byte. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -312,6 +312,20 @@ describe('backing up, checking and restoring a data folder', () => {
     await expect(auditBackup(dest, true, fullTrail)).rejects.toThrow(/was removed: .*the disk is full/);
     expect(readdirSync(dest)).toEqual([]);
   }, 30_000);
+
+  it.runIf(process.platform !== 'win32')('removes a backup that fills the disk while copying the exports, leaving no unaudited copy of the database, and says so in words', async () => {
+    const dataDir = await dataFolder();
+    // An export larger than the file-size limit the command runs under (ulimit -f, in KiB): the database's
+    // copy fits, the export's fails as a full disk or quota fails a copy (EFBIG here, ENOSPC there), for real.
+    writeFileSync(path.join(dataDir, 'exports', 'large-export.csv'), 'x'.repeat(4 * 1024 * 1024));
+    expect(statSync(databasePath(dataDir)).size).toBeLessThan(2048 * 1024);
+    const dest = path.join(path.dirname(dataDir), 'backup-full-disk');
+    const run = spawnSync('bash', ['-c', 'ulimit -f 2048 && exec "$0" "$@"', process.execPath, 'core/cli/npm-entry.mjs', 'backup', '--to', dest, '--data-dir', dataDir], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.stderr).toMatch(/E_IO: the backup in .*backup-full-disk failed and was removed: cannot write .*backup-full-disk\/exports\/large-export\.csv: the file would pass the largest file this process may write/);
+    expect(run.status).not.toBe(0);
+    expect(existsSync(dest)).toBe(false);
+    expect(lastAudit(databasePath(dataDir)).last?.action).not.toBe('data.backup');
+  }, 60_000);
 
   it('keeps a backup of a read-only data folder, saying it is not audited there', async () => {
     const dataDir = await dataFolder();

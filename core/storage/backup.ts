@@ -8,7 +8,7 @@ import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
-import { fsyncDir, ioError, temporaryName, writeFileAtomic } from './atomic';
+import { fsyncDir, ioError, temporaryName, writeError, writeFileAtomic } from './atomic';
 import { copyEntry, emptyFolder, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { makeFilePrivate, privateFileMode } from './private-files';
 import { realOfNearestExisting } from './real-path';
@@ -77,7 +77,20 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
   if (isInside(path.resolve(dataDir), path.resolve(dest)) || isInside(realOfNearestExisting(dataDir), realOfNearestExisting(dest))) {
     throw new EinthovenError('E_VALIDATION', `${dest} is inside the data folder it would back up: a backup there is lost with it (and would copy itself); choose a folder elsewhere, ideally another disk`);
   }
+  const destExisted = existsSync(dest);
   await emptyFolder(dest, 'the backup folder');
+  try {
+    return await fillBackup(dataDir, dest, source);
+  } catch (error) {
+    // A full disk or quota while the models or exports were copied left the database's copy (every
+    // record, unaudited) in the backup folder without a manifest: a copy of patient data is never
+    // left behind by a backup that failed (auditBackup removes one it cannot record, likewise).
+    throw await discardedBackup(dest, destExisted, error);
+  }
+}
+
+/** Copies the database, the models and the exports into the empty folder `dest`, checks them, and writes the manifest last. */
+async function fillBackup(dataDir: string, dest: string, source: string): Promise<BackupManifest> {
   const copy = path.join(dest, databaseName);
   const partial = temporaryName(copy, 'partial');
   const { db } = openDatabase(source, undefined, { readonly: true });
@@ -154,9 +167,31 @@ export async function auditBackup(dest: string, destExisted: boolean, append: ()
   }
 }
 
+function sqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
 function readOnlyDatabase(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code.startsWith('SQLITE_READONLY');
+}
+
+/**
+ * Removes what a failed writeBackup wrote, and says so in the error: a file-system error in words
+ * naming the file it was writing (copyFile's destination, not its source), typed E_IO, rather than
+ * E_INTERNAL in libuv's; an Einthoven error keeps its code.
+ */
+async function discardedBackup(dest: string, destExisted: boolean, error: unknown): Promise<EinthovenError> {
+  // SQLite's errors (checking the copy) in its typed words; a file-system error naming the file written.
+  const typed = toErrorInfo(sqliteError(error) ? error : writeError(error, dest));
+  let what = 'was removed';
+  try {
+    await discardBackup(dest, destExisted);
+  } catch (removal) {
+    what = `could not be removed (${toErrorInfo(removal).message}): remove it by hand, it holds patient data`;
+  }
+  return new EinthovenError(typed.code, `the backup in ${dest} failed and ${what}: ${typed.message}`, { cause: error });
 }
 
 /** Removes what writeBackup wrote: the folder it made, or the contents of the empty one it was given. */
