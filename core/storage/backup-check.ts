@@ -4,7 +4,7 @@ import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
-import { fsyncDir, temporaryName } from './atomic';
+import { fsyncDir, temporaryName, writeError } from './atomic';
 import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
@@ -127,7 +127,15 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   const staging = temporaryName(dataDir, 'restoring');
   await rm(staging, { recursive: true, force: true });
   makePrivateFolder(staging);
-  for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path, fileMode);
+  try {
+    for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path, fileMode);
+  } catch (error) {
+    // A disk that filled mid-copy left the staging folder (a partial copy of the database: patient
+    // data) beside the data folder under a hidden name that no later restore reuses or removes.
+    await rm(staging, { recursive: true, force: true });
+    const typed = writeError(error, staging);
+    throw new EinthovenError(typed.code, `nothing was restored into ${dataDir}, its partial copy removed: ${typed.message}`, { cause: error });
+  }
   if (existsSync(dataDir)) await rm(dataDir, { recursive: true });
   await mkdir(path.dirname(dataDir), { recursive: true });
   await rename(staging, dataDir);

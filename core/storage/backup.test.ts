@@ -327,6 +327,20 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(lastAudit(databasePath(dataDir)).last?.action).not.toBe('data.backup');
   }, 60_000);
 
+  it.runIf(process.platform !== 'win32')('a restore that fills the disk leaves no partial copy of the database beside the data folder, and says so in words', async () => {
+    const dataDir = await dataFolder();
+    writeFileSync(path.join(dataDir, 'exports', 'large-export.csv'), 'x'.repeat(4 * 1024 * 1024));
+    const dest = path.join(path.dirname(dataDir), 'backup-for-full-disk');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
+    // Restored under a file-size limit (ulimit -f, in KiB) the database's copy fits and the export's does not: EFBIG, as ENOSPC on a full disk.
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'restore-full-disk-'));
+    const target = path.join(parent, 'data');
+    const run = spawnSync('bash', ['-c', 'ulimit -f 2048 && exec "$0" "$@"', process.execPath, 'core/cli/npm-entry.mjs', 'backup', '--restore', dest, '--data-dir', target], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.stderr).toMatch(/E_IO: nothing was restored into .*data, its partial copy removed: cannot write .*exports\/large-export\.csv: the file would pass the largest file this process may write/);
+    expect(run.status).not.toBe(0);
+    expect(readdirSync(parent)).toEqual([]);
+  }, 60_000);
+
   it('keeps a backup of a read-only data folder, saying it is not audited there', async () => {
     const dataDir = await dataFolder();
     const dest = path.join(path.dirname(dataDir), 'backup-read-only');
