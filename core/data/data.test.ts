@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { packChannelsLast } from './batches';
 import { parseDxLine } from './cinc';
 import { stratifiedFolds } from './folds';
-import { itemsOf, loadCinc, loadCpsc, loadHospital, loadPtbxl, readSnomedMapping, SignalStore } from './index';
+import { decodeRecordFiles, itemsOf, loadCinc, loadCpsc, loadHospital, loadPtbxl, readSnomedMapping, SignalStore } from './index';
 import { leftOutText } from './types';
 import { parseScpCodes } from './scp-codes';
 
@@ -198,6 +198,23 @@ describe('hospital folder', () => {
     await writeFile(path.join(dir, 'test.csv'), 'file,label\nlinked/00003_lr.hea,1\n');
     const ds = await loadHospital(dir, { labels: path.join(dir, 'train.csv'), testLabels: path.join(dir, 'test.csv') });
     expect(ds.items.map((i) => [i.id, i.split === 'test'])).toEqual([['ecgs/00001_lr.hea', false], ['ecgs/00002_lr.hea', false], ['linked/00003_lr.hea', true]]);
+  });
+
+  it("gives the row of 'a.hea' its own record, not 'a.filtered' beside it whose names share its prefix (sorted first, it was the one decoded)", async () => {
+    const dir = await hospitalFolder();
+    // Another real record saved beside 00001_lr as its filtered copy, its header naming its own files.
+    const other = path.join(ptbxlRoot, 'records100', '00000', '00002_lr');
+    await writeFile(path.join(dir, 'ecgs', '00001_lr.filtered.hea'), (await readFile(`${other}.hea`, 'latin1')).replaceAll('00002_lr', '00001_lr.filtered'), 'latin1');
+    await copyFile(`${other}.dat`, path.join(dir, 'ecgs', '00001_lr.filtered.dat'));
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00001_lr.hea,1\necgs/00001_lr.filtered.hea,0\n');
+    const ds = await loadHospital(dir, { labels: path.join(dir, 'labels.csv'), fractions: { val: 0, test: 0 } });
+    const filesOf = (id: string) => ds.items.find((i) => i.id === id)?.files.map((f) => path.basename(f)).sort();
+    expect(filesOf('ecgs/00001_lr.hea')).toEqual(['00001_lr.dat', '00001_lr.hea']);
+    expect(filesOf('ecgs/00001_lr.filtered.hea')).toEqual(['00001_lr.filtered.dat', '00001_lr.filtered.hea']);
+    const own = await decodeRecordFiles([path.join(dir, 'ecgs', '00001_lr.hea'), path.join(dir, 'ecgs', '00001_lr.dat')]);
+    const first = ds.items.find((i) => i.id === 'ecgs/00001_lr.hea');
+    const decoded = await decodeRecordFiles(first?.files ?? []);
+    expect(decoded.leads[0]?.samples).toEqual(own.leads[0]?.samples);
   });
 
   it("refuses a header naming its columns in other capitals ('File,Label', 'Split'), saying so: it was refused at row 2 for no file name, or the column passed over", async () => {

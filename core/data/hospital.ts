@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
 import { EinthovenError } from '../errors';
+import { headerNamedFiles } from '../formats/group';
+import { limits } from '../formats/limits';
 import { parseTable, readTableText } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
@@ -155,7 +157,33 @@ function listingOf(listed: Map<string, string[]>, dir: string): string[] {
 }
 
 /**
- * The files of one listed record: a WFDB header brings its same-named signal files; `.xml` falls
+ * The names a header refers to that lie beside it, and for a multi-segment master those of its
+ * segment headers (one level deep, as the decoder reads them). A header that is no regular file
+ * within the WFDB header limit refers to none: the decoder reports it.
+ */
+function namedBeside(dir: string, header: string, present: ReadonlySet<string>, depth = 0): string[] {
+  const file = path.join(dir, header);
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size > limits.maxWfdbHeaderBytes) return [];
+  const named = headerNamedFiles({ name: header, bytes: new Uint8Array(readFileSync(file)) }).filter((n) => present.has(n) && n !== header);
+  if (depth > 0) return named;
+  return named.flatMap((n) => (n.toLowerCase().endsWith('.hea') ? [n, ...namedBeside(dir, n, present, 1)] : [n]));
+}
+
+/**
+ * A WFDB record's files among its folder's names: its header, its same-stem files with one
+ * extension ("a.dat", "a.atr") and the files the header names. Not every name starting "a.":
+ * "a.b.hea" and "a.b.dat" are another record (a hospital's "12345.v2" beside "12345"), which
+ * sorts before "a.hea" and was the one decoded for the row of "a.hea".
+ */
+function wfdbRecordFiles(dir: string, base: string, names: readonly string[]): string[] {
+  const present = new Set(names);
+  const sameStem = names.filter((n) => n.startsWith(`${base}.`) && !n.slice(base.length + 1).includes('.'));
+  return [...new Set([...sameStem, ...namedBeside(dir, `${base}.hea`, present)])];
+}
+
+/**
+ * The files of one listed record: a WFDB header brings its own files (wfdbRecordFiles); `.xml` falls
  * back to a WFDB copy (PE-HSM). `record`: the file that is the record (its header, else its one
  * file), what two rows of one record share. `listed`: the index's directory listings.
  */
@@ -166,7 +194,7 @@ function resolveFiles(root: string, name: string, listed: Map<string, string[]>)
   if (existsSync(`${stem}.hea`) && (full.endsWith('.hea') || !existsSync(full))) {
     const dir = path.dirname(stem);
     const base = path.basename(stem);
-    return { files: listingOf(listed, dir).filter((f) => f.startsWith(`${base}.`)).map((f) => path.join(dir, f)), record: `${stem}.hea` };
+    return { files: wfdbRecordFiles(dir, base, listingOf(listed, dir)).map((f) => path.join(dir, f)), record: `${stem}.hea` };
   }
   return existsSync(full) ? { files: [full], record: full } : undefined;
 }
