@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,20 @@ describe("a base model's training overlap, across sampling rates", () => {
     const overlap = trainingOverlap('starter', filter, [held.hash], undefined, 'test record', copies);
     expect(overlap).toMatchObject({ checked: 1, inTraining: 1 });
     expect(overlap.note).toBe(`the 1 test record is among starter's training and validation records (as a copy at another sampling rate in ${root}): its figures on it are optimistic`);
+  });
+
+  it("finds the 100 Hz copy 'a' of a held-out record beside another record 'a.filtered', where it searched 'a' as 'a.filtered' and missed the copy", async () => {
+    const { root, hr, other } = dataFolder();
+    // The other real ECG saved beside 00001_lr as its filtered copy, its header naming its own files.
+    const [otherHeader, otherSignal] = other as [string, string];
+    const filtered = path.join(root, 'records100', '00001_lr.filtered');
+    writeFileSync(`${filtered}.hea`, readFileSync(otherHeader, 'latin1').replaceAll('00038_lr', '00001_lr.filtered'), 'latin1');
+    renameSync(otherSignal, `${filtered}.dat`);
+    rmSync(otherHeader);
+    const held = await hashed(hr);
+    const copies = await rateCopiesIn(root, new Set(hr), [held]);
+    expect(copies).toMatchObject({ searched: 2, skipped: null });
+    expect(copies.copies.get(held.hash)).toHaveLength(1);
   });
 
   it('says how far "none" was checked: exact content, and copies among the folder\'s other records', async () => {
@@ -125,7 +139,7 @@ describe("a base model's training overlap, across sampling rates", () => {
     expect([...copies.copies.values()]).toEqual([[(await hashed(lr)).hash]]);
   });
 
-  it("groups each directory's files by header as filtering its names did: every name starting with the header's stem and a dot, in listing order", async () => {
+  it("groups each directory's files by header: the header's stem with one extension, in listing order; 'a.b.*' is the record 'a.b', no file of 'a'", async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'einthoven-folder-records-'));
     const tree: Record<string, string[]> = {
       records500: ['00001_hr.hea', '00001_hr.dat', '00001_hr_extra.dat', '00001_lr.hea', '00001_lr.dat', '00001_lr.dat.bak', '00002_hr.hea', '00003.HEA', '00003.dat', '00003.v2.hea', '00003.v2.dat', 'notes.txt'],
@@ -136,12 +150,12 @@ describe("a base model's training overlap, across sampling rates", () => {
       for (const name of names) writeFileSync(path.join(root, dir, name), '');
     }
     const [hi, lo] = [path.join(root, 'records500'), path.join(root, 'records100')];
-    // Expected by hand; a look-alike (00001_hr_extra, 00001_lrx) is no file of its record, and a dotted name is a file of each stem it begins with.
+    // Expected by hand; a look-alike (00001_hr_extra, 00001_lrx, 00001_lr.dat.bak) is no file of its record, nor is another record whose name begins with its stem (00003.v2).
     const expected: Record<string, string[]> = {
       [path.join(hi, '00001_hr.hea')]: ['00001_hr.hea', '00001_hr.dat'].map((n) => path.join(hi, n)),
-      [path.join(hi, '00001_lr.hea')]: ['00001_lr.hea', '00001_lr.dat', '00001_lr.dat.bak'].map((n) => path.join(hi, n)),
+      [path.join(hi, '00001_lr.hea')]: ['00001_lr.hea', '00001_lr.dat'].map((n) => path.join(hi, n)),
       [path.join(hi, '00002_hr.hea')]: [path.join(hi, '00002_hr.hea')],
-      [path.join(hi, '00003.HEA')]: ['00003.HEA', '00003.dat', '00003.v2.hea', '00003.v2.dat'].map((n) => path.join(hi, n)),
+      [path.join(hi, '00003.HEA')]: ['00003.HEA', '00003.dat'].map((n) => path.join(hi, n)),
       [path.join(hi, '00003.v2.hea')]: ['00003.v2.hea', '00003.v2.dat'].map((n) => path.join(hi, n)),
       [path.join(lo, '00001_lr.hea')]: ['00001_lr.hea', '00001_lr.dat'].map((n) => path.join(lo, n)),
     };

@@ -36,7 +36,7 @@ export const maxSearchedRecords = 5000;
  */
 export const folderListings = { count: 0 };
 
-/** A WFDB record of the folder: its header and its files (the header and every entry beside it with the same name: its signal files). */
+/** A WFDB record of the folder: its header and its files (the header and every entry beside it with the same stem and one extension: its signal files). */
 interface FolderEntry {
   readonly header: string;
   readonly files: readonly string[];
@@ -56,7 +56,7 @@ export async function recordsUnder(root: string): Promise<FolderEntry[]> {
     const dir = path.join(e.parentPath);
     const inDir = byStem.get(dir) ?? new Map<string, string[]>();
     byStem.set(dir, inDir);
-    addUnderStems(inDir, e.name);
+    addUnderStem(inDir, e.name);
   }
   return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.hea')).map((e) => {
     const dir = path.join(e.parentPath);
@@ -66,19 +66,21 @@ export async function recordsUnder(root: string): Promise<FolderEntry[]> {
 }
 
 /**
- * Files `name` under every stem it belongs to: each part of it before a dot ("a.b.dat" is a file
- * of "a" and of "a.b", as `name.startsWith(stem + '.')` said). Filtering the directory's names for
- * each header instead made 830,000 comparisons a search of PTB-XL's pool (456 headers among 912
- * names, in each of two directories),
- * 47–190 ms of a 100 ms search whose records were read before.
+ * Files `name` under its stem, the name without its last extension ("a.dat" and "a.atr" are files
+ * of "a"; "a.b.dat" is a file of "a.b" only). Filed under every stem it began with, as
+ * `name.startsWith(stem + '.')` said, a record "a.b" beside "a" (a hospital's "12345.v2" beside
+ * "12345") was among the files of "a", and decoding those gave whichever record came first: "a.b"
+ * sorts before "a.hea", so "a" was searched as "a.b" and a copy of it was missed. One map entry per
+ * name, where filtering the directory's names for each header made 830,000 comparisons a search of
+ * PTB-XL's pool (47–190 ms of a 100 ms search whose records were read before).
  */
-function addUnderStems(inDir: Map<string, string[]>, name: string): void {
-  for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
-    const stem = name.slice(0, dot);
-    const files = inDir.get(stem);
-    if (files) files.push(name);
-    else inDir.set(stem, [name]);
-  }
+function addUnderStem(inDir: Map<string, string[]>, name: string): void {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return;
+  const stem = name.slice(0, dot);
+  const files = inDir.get(stem);
+  if (files) files.push(name);
+  else inDir.set(stem, [name]);
 }
 
 /** What a search keeps of one folder record: its exact hash and rate-free profile. */
