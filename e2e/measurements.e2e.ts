@@ -118,6 +118,10 @@ describe('browser mode: measurements beside the device, cautions and computed st
     expect(await row('qrsMs').getAttribute('data-beyond')).toBe('true');
     expect(await row('prMs').getAttribute('data-beyond')).toBe('false');
     expect(await row('qrsMs').textContent()).toMatch(/135/);
+    // Its meanqtc (393) names no formula: labelled so, not as Bazett, and compared with ours under each.
+    expect(await row('qtcMs').textContent()).toMatch(/QTc \(formula not stated\) \(ms\).*393/);
+    expect(await row('qtcMs').getAttribute('data-beyond')).toBe('false');
+    expect(await page.getByTestId('device-qtc-note').textContent()).toMatch(/does not say which formula the device's QTc uses; within ±30 ms of our .*Bazett/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-device.png') });
   });
 

@@ -83,6 +83,10 @@ export const DeviceComparisonSchema = DeviceMeasurementsSchema.extend({
       difference: z.number().nullable(),
       tolerance: z.number(),
       beyondTolerance: z.boolean(),
+      /** The QTc row: the formula our figure is under (the one the file names, or else ours nearest the device's). */
+      oursFormula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']).optional(),
+      /** The QTc row: how the device's QTc was compared, in words (which formula, and which of ours it agrees with when the file names none). */
+      note: z.string().optional(),
     }),
   ),
 });

@@ -71,6 +71,8 @@ export const DeviceMeasurementsSchema = z.object({
     qrsAxisDeg: z.number().optional(),
     tAxisDeg: z.number().optional(),
   }),
+  /** The formula of values.qtcMs, only where the file names it. */
+  qtcFormula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']).optional(),
 });
 
 export const RecordDetailSchema = RecordSummarySchema.extend({

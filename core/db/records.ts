@@ -1,5 +1,6 @@
 import type { RecordDetail, RecordSummary } from '../contract/schemas';
 import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
+import { qtcFormulas } from '../signal/qtc';
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { RemovedWithRecord } from '../contract/viewer-schemas';
 import type { Db } from './database';
@@ -149,7 +150,7 @@ export class RecordStore {
       });
       const id = Number(info.lastInsertRowid);
       this.#insertSignal.run(id, encodeSignals(record.leads.map((l) => l.samples), record.nSamples));
-      if (record.deviceMeasurements) this.#insertDevice.run(id, record.deviceMeasurements.source.slice(0, 200), JSON.stringify(record.deviceMeasurements.values));
+      if (record.deviceMeasurements) this.#insertDevice.run(id, record.deviceMeasurements.source.slice(0, 200), deviceMeasurementsJson(record.deviceMeasurements));
       return id;
     })();
   }
@@ -248,14 +249,20 @@ export class RecordStore {
     };
   }
 
-  /** The device's stored measurements, only the known fields and only numbers. */
+  /** The device's stored measurements, only the known fields and only numbers; the QTc's formula only where the file named one (rows stored before it was kept have none). */
   #deviceMeasurements(id: number): { deviceMeasurements?: DeviceMeasurements } {
     const row = this.#device.get(id) as { source: string; measurements: string } | undefined;
     if (!row) return {};
     const parsed = JSON.parse(row.measurements) as Record<string, unknown>;
     const values = Object.fromEntries(deviceMeasurementFields.flatMap((f) => (typeof parsed[f] === 'number' ? [[f, parsed[f]]] : [])));
-    return { deviceMeasurements: { source: row.source, values } };
+    const formula = qtcFormulas.find((f) => f === parsed['qtcFormula']);
+    return { deviceMeasurements: { source: row.source, values, ...(formula ? { qtcFormula: formula } : {}) } };
   }
+}
+
+/** The values with the QTc's named formula beside them, in the one JSON column (a string key the number filter above skips). */
+function deviceMeasurementsJson(device: DeviceMeasurements): string {
+  return JSON.stringify({ ...device.values, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}) });
 }
 
 function toSummary(row: RecordRow): RecordSummary {

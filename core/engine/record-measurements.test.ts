@@ -94,6 +94,29 @@ describe.runIf(sharedData)('measureRecord on a monitor record with a non-ECG cha
   });
 });
 
+describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
+  const shared = (...parts: string[]) => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([sharedDataPath('ecg', ...parts)]));
+    if (!outcome?.ok) throw new Error(`${parts.join('/')} did not decode`);
+    return outcome.record;
+  };
+  const qtcRow = (record: EcgRecord) => {
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(record, `hash-${record.source.format}`, 'corpus')) as RecordDetail;
+    db.close();
+    return measureRecord(detail).device?.rows.find((r) => r.field === 'qtcMs');
+  };
+
+  // The HL7 example's QTc 443 (QT 420, ≈ 72 bpm) is near Hodges or Fridericia, not Bazett (≈ 460); its code says only "QTc".
+  it('labels the HL7 aECG example’s QTc as of no stated formula, and names the Philips 1.04 qtcb as Bazett', () => {
+    const aecg = qtcRow(shared('aecg', 'Example_aECG.xml'));
+    expect(aecg).toMatchObject({ label: 'QTc (formula not stated)', device: 443, beyondTolerance: false });
+    expect(aecg?.oursFormula).not.toBe('bazett');
+    expect(qtcRow(shared('philips-xml', '2020-5-18_15-48-11.xml'))).toMatchObject({ label: 'QTc (Bazett)', device: 412, oursFormula: 'bazett' });
+  });
+});
+
 describe('measureRecord beside the device', () => {
   // The committed Philips example (core/test/fixtures/formats/philips): the cart states PR 151,
   // QRS 135 (mean QRS duration; its own QRS fiducials span 96 ms), QT 476, axes 66/−21/59.
@@ -110,6 +133,48 @@ describe('measureRecord beside the device', () => {
     expect(m.statements.length).toBeGreaterThan(0);
     expect(m.caveats).toEqual({});
     expect(m.pacing.paced).toBe(false);
+  });
+
+  // 129DYPRG's meanqtc (Philips 1.03) names no formula: the cart's 393 ms was labelled and compared as Bazett.
+  it('labels a device QTc whose formula the file does not name so, and compares it with ours under every formula', () => {
+    const { decoded, detail } = storedFixture('formats', 'philips', '129DYPRG.XML');
+    expect(decoded.deviceMeasurements?.values.qtcMs).toBe(393);
+    expect(decoded.deviceMeasurements?.qtcFormula).toBeUndefined();
+    const ours = measureRecord(detail).qtc;
+    const at = (f: string) => ours.find((q) => q.formula === f)?.ms as number;
+    // Ours at 41 bpm: Bazett ≈ 390, Fridericia ≈ 416, Framingham ≈ 400, Hodges ≈ 440 ms; the formulas spread 50 ms apart.
+    expect(at('hodges') - at('bazett')).toBeGreaterThan(40);
+    const qtc = (qtcMs: number, qtcFormula?: 'bazett' | 'hodges') => {
+      const device = { source: 'Philips', values: { qtcMs }, ...(qtcFormula ? { qtcFormula } : {}) };
+      const m = RecordMeasurementsSchema.parse(measureRecord({ ...detail, deviceMeasurements: device }));
+      return m.device?.rows.find((r) => r.field === 'qtcMs');
+    };
+    // The file's own 393: near our Bazett, labelled as not stated.
+    expect(qtc(393)).toMatchObject({ label: 'QTc (formula not stated)', oursFormula: 'bazett', ours: at('bazett'), beyondTolerance: false });
+    expect(qtc(393)?.note).toMatch(/does not say which formula/);
+    // A cart set to Hodges (440): 50 ms above our Bazett, a formula mismatch, not a disagreement.
+    const hodgesCart = qtc(Math.round(at('hodges')));
+    expect(hodgesCart).toMatchObject({ label: 'QTc (formula not stated)', oursFormula: 'hodges', ours: at('hodges'), beyondTolerance: false });
+    expect(hodgesCart?.note).toMatch(/within ±30 ms of our Fridericia and Hodges QTcs \(shown: Hodges, the nearest\)/);
+    // Beyond tolerance of ours under every formula: flagged.
+    expect(qtc(Math.round(at('hodges')) + 60)).toMatchObject({ beyondTolerance: true });
+    expect(qtc(Math.round(at('hodges')) + 60)?.note).toMatch(/beyond ±30 ms of ours under every formula/);
+    // Named by the file: compared under that formula alone, and labelled with it.
+    expect(qtc(Math.round(at('hodges')), 'bazett')).toMatchObject({ label: 'QTc (Bazett)', oursFormula: 'bazett', ours: at('bazett'), beyondTolerance: true });
+    expect(qtc(Math.round(at('hodges')), 'hodges')).toMatchObject({ label: 'QTc (Hodges)', oursFormula: 'hodges', beyondTolerance: false });
+  });
+
+  it('keeps the QTc formula a file names through import and the database', () => {
+    const { decoded } = storedFixture('formats', 'philips', '129DYPRG.XML');
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const named = { ...decoded, deviceMeasurements: { source: 'Philips PageWriter TC', values: { qtMs: 399, qtcMs: 412 }, qtcFormula: 'bazett' as const } };
+    const detail = store.get(store.insert(named, 'hash-named-qtc', 'named.xml')) as RecordDetail;
+    const unnamed = store.get(store.insert(decoded, 'hash-unnamed-qtc', 'unnamed.xml')) as RecordDetail;
+    db.close();
+    expect(detail.deviceMeasurements).toEqual({ source: 'Philips PageWriter TC', values: { qtMs: 399, qtcMs: 412 }, qtcFormula: 'bazett' });
+    expect(unnamed.deviceMeasurements?.qtcFormula).toBeUndefined();
+    expect(measureRecord(detail).device?.rows.find((r) => r.field === 'qtcMs')?.label).toBe('QTc (Bazett)');
   });
 
   it('carries a PR measured beat by beat across the contract (PTB-XL 00191), and still parses measurements made before it', () => {

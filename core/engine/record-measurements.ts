@@ -1,12 +1,13 @@
 import type { CorrectionView, DeviceComparison, StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
+import { listed } from '../contract/counted';
 import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
 import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
 import { leadsCaveat, voltageLeads } from '../formats/leads';
-import { qtcFormulas, qtcFormulaText } from '../signal/qtc';
+import { qtcFormulas, qtcFormulaText, type QtcFormula } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
 
 /**
@@ -77,27 +78,35 @@ export const deviceTolerance: Record<Field, { label: string; unit: string; toler
   prMs: { label: 'PR', unit: 'ms', tolerance: 20 },
   qrsMs: { label: 'QRS', unit: 'ms', tolerance: 20 },
   qtMs: { label: 'QT', unit: 'ms', tolerance: 30 },
-  qtcMs: { label: 'QTc (Bazett)', unit: 'ms', tolerance: 30 },
+  qtcMs: { label: 'QTc', unit: 'ms', tolerance: 30 },
   pAxisDeg: { label: 'P axis', unit: '°', tolerance: 20 },
   qrsAxisDeg: { label: 'QRS axis', unit: '°', tolerance: 20 },
   tAxisDeg: { label: 'T axis', unit: '°', tolerance: 20 },
 };
 
-/** Ours beside the device's, for the fields the device stated. Device QTc is compared with our Bazett QTc (the carts' default). */
+type DeviceRow = DeviceComparison['rows'][number];
+
+/**
+ * Ours beside the device's, for the fields the device stated. The device's QTc is compared
+ * with ours under the formula the file names; where it names none (most files: MUSE's
+ * QTCorrected, aECG's MDC_ECG_TIME_PD_QTc, DICOM's "QTc Interval", Philips 1.03's meanqtc)
+ * the carts' site-configured formula is unknown, so it is labelled so and held against ours
+ * under every formula (qtcRow).
+ */
 export function compareWithDevice(m: EcgMeasurements, device: NonNullable<RecordDetail['deviceMeasurements']>): DeviceComparison {
-  const ours: Record<Field, number | null> = {
+  const ours: Record<Exclude<Field, 'qtcMs'>, number | null> = {
     heartRateBpm: m.heartRateBpm,
     prMs: m.prMs,
     qrsMs: m.qrsMs,
     qtMs: m.qtMs,
-    qtcMs: m.qtcMs.bazett,
     pAxisDeg: m.axisDeg.p,
     qrsAxisDeg: m.axisDeg.qrs,
     tAxisDeg: m.axisDeg.t,
   };
-  const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field) => {
+  const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field): DeviceRow[] => {
     const theirs = device.values[field];
     if (theirs === undefined) return [];
+    if (field === 'qtcMs') return [qtcRow(m.qtcMs, theirs, device.qtcFormula)];
     const mine = ours[field];
     const raw = mine === null ? null : mine - theirs;
     // Angles wrap: −170° and +170° are 20° apart.
@@ -105,7 +114,38 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
     const { label, unit, tolerance } = deviceTolerance[field];
     return [{ field, label, unit, ours: mine, device: theirs, difference, tolerance, beyondTolerance: difference !== null && Math.abs(difference) > tolerance }];
   });
-  return { source: device.source, values: { ...device.values }, rows };
+  return { source: device.source, values: { ...device.values }, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), rows };
+}
+
+const formulaName = (f: QtcFormula) => (qtcFormulaText[f].split(/[ :]/)[0] as string);
+
+
+/**
+ * The device's QTc beside ours. A named formula: ours under it, as any other field. None
+ * named: ours under the formula nearest the device's figure, flagged only when every one of
+ * ours is beyond tolerance (then the programs disagree whatever formula the cart used), and
+ * the note says which of ours it agrees with, so a formula mismatch is not shown as a disagreement.
+ */
+function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number, stated: QtcFormula | undefined): DeviceRow {
+  const { unit, tolerance } = deviceTolerance.qtcMs;
+  const base = { field: 'qtcMs' as const, unit, device: theirs, tolerance };
+  if (stated) {
+    const mine = oursByFormula[stated];
+    const difference = mine === null ? null : mine - theirs;
+    const label = `QTc (${formulaName(stated)})`;
+    const note = `The file names the device's QTc formula (${formulaName(stated)}); compared with our ${formulaName(stated)} QTc.`;
+    return { ...base, label, ours: mine, difference, beyondTolerance: difference !== null && Math.abs(difference) > tolerance, oursFormula: stated, note };
+  }
+  const label = 'QTc (formula not stated)';
+  const measured = qtcFormulas.flatMap((f) => (oursByFormula[f] === null ? [] : [{ f, difference: (oursByFormula[f] as number) - theirs }]));
+  const nearest = measured.reduce<(typeof measured)[number] | undefined>((best, one) => (best === undefined || Math.abs(one.difference) < Math.abs(best.difference) ? one : best), undefined);
+  if (!nearest) return { ...base, label, ours: null, difference: null, beyondTolerance: false, note: "The file does not say which formula the device's QTc uses, and we have no QTc to compare it with." };
+  const agrees = measured.filter((one) => Math.abs(one.difference) <= tolerance).map((one) => one.f);
+  const note =
+    agrees.length > 0
+      ? `The file does not say which formula the device's QTc uses; within ±${tolerance} ms of our ${listed(agrees.map(formulaName))} QTc${agrees.length === 1 ? '' : 's'} (shown: ${formulaName(nearest.f)}, the nearest).`
+      : `The file does not say which formula the device's QTc uses; beyond ±${tolerance} ms of ours under every formula (shown: ${formulaName(nearest.f)}, the nearest).`;
+  return { ...base, label, ours: oursByFormula[nearest.f], difference: nearest.difference, beyondTolerance: agrees.length === 0, oursFormula: nearest.f, note };
 }
 
 function medianBeatView(beat: MedianBeat, leads: readonly string[], f: Fiducials | undefined, leftOut: { paced: number; held: number }): MedianBeatView {

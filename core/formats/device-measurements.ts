@@ -1,4 +1,5 @@
 import type { DataSet } from 'dicom-parser';
+import type { QtcFormula } from '../signal/qtc';
 import type { DeviceMeasurementField, DeviceMeasurements } from './record';
 import { attr, child, children, text, type XmlNode, type XmlValue } from './xml/parse';
 
@@ -18,18 +19,30 @@ const ranges: Record<DeviceMeasurementField, [number, number]> = {
   tAxisDeg: [-360, 360],
 };
 
-function collect(source: string, entries: [DeviceMeasurementField, string | number | undefined][]): DeviceMeasurements | undefined {
+/** A value as the file holds it; a QTc's third element is the formula the file names for it (none where it says only "QTc"). */
+type Entry = [DeviceMeasurementField, string | number | undefined, QtcFormula?];
+
+/** The first usable value of each field, in the order given; the QTc keeps the formula its own entry named. */
+function collect(source: string, entries: Entry[]): DeviceMeasurements | undefined {
   const values: Partial<Record<DeviceMeasurementField, number>> = {};
-  for (const [field, raw] of entries) {
+  let qtcFormula: QtcFormula | undefined;
+  for (const [field, raw, formula] of entries) {
     if (raw === undefined || values[field] !== undefined) continue;
     const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
     const [lo, hi] = ranges[field];
-    if (String(raw).trim() !== '' && Number.isFinite(v) && v >= lo && v <= hi) values[field] = v;
+    if (String(raw).trim() === '' || !Number.isFinite(v) || v < lo || v > hi) continue;
+    values[field] = v;
+    if (field === 'qtcMs') qtcFormula = formula;
   }
-  return Object.keys(values).length > 0 ? { source, values } : undefined;
+  if (Object.keys(values).length === 0) return undefined;
+  return { source, values, ...(qtcFormula ? { qtcFormula } : {}) };
 }
 
-/** GE MUSE XML: <RestingECGMeasurements> (12SL). */
+/**
+ * GE MUSE XML: <RestingECGMeasurements> (12SL). QTCorrected is the cart's QTc under the formula
+ * its site configured (Bazett, Hodges, Fridericia or Framingham), which the file does not say;
+ * QTcFrederica, when present, names its formula and stands in only where QTCorrected is absent.
+ */
 export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const m = child(root, 'RestingECGMeasurements');
   if (!m) return undefined;
@@ -40,6 +53,7 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
     ['qrsMs', text(m, 'QRSDuration')],
     ['qtMs', text(m, 'QTInterval')],
     ['qtcMs', text(m, 'QTCorrected')],
+    ['qtcMs', text(m, 'QTcFrederica'), 'fridericia'],
     ['pAxisDeg', text(m, 'PAxis')],
     ['qrsAxisDeg', text(m, 'RAxis')],
     ['tAxisDeg', text(m, 'TAxis')],
@@ -48,19 +62,23 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
 
 /**
  * Philips Sierra XML: <globalmeasurements> of the interpretation (1.04: heartrate, print,
- * qrsdur, qtint, qtcb; 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc).
+ * qrsdur, qtint, qtcb (Bazett), qtcf (Fridericia); 1.03: meanventrate, meanprint, meanqrsdur,
+ * meanqtint, meanqtc, whose formula the file does not name).
  */
 export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const global = findFirst(root, 'globalmeasurements', 6);
   if (!global) return undefined;
   const first = (...tags: string[]) => tags.map((tag) => text(global, tag)).find((v) => v !== undefined);
+  const one = (tag: string) => text(global, tag);
   const device = text(findFirst(root, 'machine', 4)) ?? attr(findFirst(root, 'machine', 4), 'machineid');
   return collect(`Philips${device ? ` ${device}` : ' PageWriter'}`, [
     ['heartRateBpm', first('heartrate', 'meanventrate')],
     ['prMs', first('print', 'meanprint')],
     ['qrsMs', first('qrsdur', 'meanqrsdur')],
     ['qtMs', first('qtint', 'meanqtint')],
-    ['qtcMs', first('qtcb', 'meanqtc')],
+    ['qtcMs', one('qtcb'), 'bazett'],
+    ['qtcMs', one('qtcf'), 'fridericia'],
+    ['qtcMs', one('meanqtc')],
     ['pAxisDeg', first('pfrontaxis')],
     ['qrsAxisDeg', first('qrsfrontaxis')],
     ['tAxisDeg', first('tfrontaxis')],
@@ -87,28 +105,32 @@ function findFirst(node: XmlValue | undefined, name: string, depth: number): Xml
   return undefined;
 }
 
-const aecgCodes: Record<string, DeviceMeasurementField> = {
-  MDC_ECG_HEART_RATE: 'heartRateBpm',
-  MDC_ECG_TIME_PD_PR: 'prMs',
-  MDC_ECG_TIME_PD_QRS: 'qrsMs',
-  MDC_ECG_TIME_PD_QT: 'qtMs',
-  MDC_ECG_TIME_PD_QTc: 'qtcMs',
-  MDC_ECG_ANGLE_P_FRONT: 'pAxisDeg',
-  MDC_ECG_ANGLE_QRS_FRONT: 'qrsAxisDeg',
-  MDC_ECG_ANGLE_T_FRONT: 'tAxisDeg',
+/** MDC_ECG_TIME_PD_QTc says only "corrected QT"; the B/F/H codes name the formula. */
+const aecgCodes: Record<string, [DeviceMeasurementField, QtcFormula?]> = {
+  MDC_ECG_HEART_RATE: ['heartRateBpm'],
+  MDC_ECG_TIME_PD_PR: ['prMs'],
+  MDC_ECG_TIME_PD_QRS: ['qrsMs'],
+  MDC_ECG_TIME_PD_QT: ['qtMs'],
+  MDC_ECG_TIME_PD_QTc: ['qtcMs'],
+  MDC_ECG_TIME_PD_QTcB: ['qtcMs', 'bazett'],
+  MDC_ECG_TIME_PD_QTcF: ['qtcMs', 'fridericia'],
+  MDC_ECG_TIME_PD_QTcH: ['qtcMs', 'hodges'],
+  MDC_ECG_ANGLE_P_FRONT: ['pAxisDeg'],
+  MDC_ECG_ANGLE_QRS_FRONT: ['qrsAxisDeg'],
+  MDC_ECG_ANGLE_T_FRONT: ['tAxisDeg'],
 };
 
 /** HL7 aECG: the first annotation of each MDC_ECG_TIME_PD_… / MDC_ECG_ANGLE_… code (value in ms or degrees) in the series' annotation sets. */
 export function aecgMeasurements(series: readonly XmlNode[]): DeviceMeasurements | undefined {
-  const found: [DeviceMeasurementField, string | undefined][] = [];
+  const found: Entry[] = [];
   const visit = (node: XmlValue, depth: number) => {
     if (depth > 12 || typeof node === 'string') return;
     if (Array.isArray(node)) {
       for (const item of node) visit(item, depth);
       return;
     }
-    const field = aecgCodes[attr(child(node, 'code'), 'code') ?? ''];
-    if (field) found.push([field, attr(child(node, 'value'), 'value')]);
+    const code = aecgCodes[attr(child(node, 'code'), 'code') ?? ''];
+    if (code) found.push([code[0], attr(child(node, 'value'), 'value'), code[1]]);
     for (const [key, value] of Object.entries(node)) if (!key.startsWith('@_') && key !== '#text') visit(value, depth + 1);
   };
   for (const one of series) for (const subjectOf of children(one, 'subjectOf')) visit(subjectOf, 0);
@@ -127,7 +149,7 @@ export function dicomMeasurements(set: DataSet): DeviceMeasurements | undefined 
     'T Axis': 'tAxisDeg',
     'Ventricular Heart Rate': 'heartRateBpm',
   };
-  const found: [DeviceMeasurementField, string | number | undefined][] = [];
+  const found: Entry[] = [];
   for (const item of set.elements['x0040b020']?.items ?? []) {
     const d = item.dataSet;
     const meaning = d?.elements['x0040a043']?.items?.[0]?.dataSet?.string('x00080104');

@@ -1,3 +1,5 @@
+import type { QtcFormula } from '../signal/qtc';
+
 /**
  * The one record type every reader produces. Values are physical (mV); ADC counts never
  * leave a reader (see AdcSignal). Missing samples are NaN; a missing lead is absent from
@@ -64,6 +66,12 @@ export interface DeviceMeasurements {
   /** The program that measured, in the file's terms (e.g. "GE MUSE 12SL", "Philips PageWriter"). */
   readonly source: string;
   readonly values: Partial<Record<DeviceMeasurementField, number>>;
+  /**
+   * The formula of `values.qtcMs`, only where the file names it (Philips' qtcb, MUSE's
+   * QTcFrederica, aECG's MDC_ECG_TIME_PD_QTcB); absent where the file says only "QTc",
+   * because carts are configured per site and the number alone does not tell.
+   */
+  readonly qtcFormula?: QtcFormula;
 }
 
 export interface EcgRecord {
