@@ -6,7 +6,7 @@ import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, temporaryName, writeError } from './atomic';
 import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
-import { copyEntry, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
+import { copyEntry, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
 import { realOfNearestExisting } from './real-path';
 
@@ -129,6 +129,10 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   makePrivateFolder(staging);
   try {
     for (const entry of [check.manifest.database, ...check.manifest.files]) await copyEntry(dir, staging, entry.path, fileMode);
+    // Every file is flushed as it is copied (copyEntry); the folders' entries too before the rename
+    // makes them the data folder, as writeFileAtomic does for one file: after a power cut the
+    // restored folder is whole, or still the staging folder.
+    fsyncFolders(staging);
   } catch (error) {
     // A disk that filled mid-copy left the staging folder (a partial copy of the database: patient
     // data) beside the data folder under a hidden name that no later restore reuses or removes.

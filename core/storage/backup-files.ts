@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AuditLog } from '../db/audit';
 import type { AuditVerification } from '../db/audit-chain';
 import { openDatabase } from '../db/database';
 import { EinthovenError } from '../errors';
+import { copyFileSynced, fsyncDir } from './atomic';
 import { makePrivateFolder, privateFolderMode } from './private-files';
 
 /** The files a backup lists, the database first: relative path with forward slashes, size, SHA-256. */
@@ -51,12 +52,24 @@ export async function emptyFolder(dir: string, what: string): Promise<void> {
   makePrivateFolder(dir);
 }
 
-/** Copies one file of a backup or restore, its folders owner-only and the file set to `mode` (copyFile gives it the source's). */
+/**
+ * Copies one file of a backup or restore, its folders owner-only and the file set to `mode` (copyFile
+ * gives it the source's). The copy is flushed to the disk before it is hashed: a restore renames its
+ * folder into place as the data folder once every file is copied, and an unflushed file could come
+ * back from a power cut short or empty under a name that says it is there (fsyncFolders flushes the
+ * names).
+ */
 export async function copyEntry(fromRoot: string, toRoot: string, relative: string, mode: number): Promise<FileEntry> {
   const target = path.join(toRoot, ...relative.split('/'));
   await mkdir(path.dirname(target), { recursive: true, mode: privateFolderMode });
-  await copyFile(path.join(fromRoot, ...relative.split('/')), target);
+  await copyFileSynced(path.join(fromRoot, ...relative.split('/')), target);
   await chmod(target, mode);
   // The hash is of the copy as written: what the manifest promises is what lies in the backup.
   return { path: relative, bytes: statSync(target).size, sha256: await sha256(target) };
+}
+
+/** Flushes `root` and every folder under it (the names of the files and folders copied into them), the deepest first. */
+export function fsyncFolders(root: string): void {
+  for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) fsyncFolders(path.join(root, entry.name));
+  fsyncDir(root);
 }
