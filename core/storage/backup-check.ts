@@ -5,7 +5,7 @@ import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, temporaryName, writeError } from './atomic';
-import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, type BackupManifest } from './backup';
+import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, unfinishedBackup, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
 import { realOfNearestExisting } from './real-path';
@@ -64,6 +64,10 @@ async function fileProblem(dir: string, entry: FileEntry): Promise<string | null
 
 /** Checks a backup folder: every file against the manifest, the database by SQLite and its audit trail by its hash chain. Reads only. */
 export async function checkBackup(dir: string): Promise<BackupCheck> {
+  // A backup stopped before its manifest: a failed check that says what the folder is (and a restore
+  // refuses it so), not 'no manifest … not an Einthoven backup, or one that did not finish'.
+  const unfinished = unfinishedBackup(dir);
+  if (unfinished) return { ok: false, problems: [unfinished], manifest: null };
   const manifest = readManifest(dir);
   const problems: string[] = [];
   for (const entry of [manifest.database, ...manifest.files]) {

@@ -341,6 +341,26 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(readdirSync(parent)).toEqual([]);
   }, 60_000);
 
+  it.runIf(process.platform !== 'win32')('calls a backup killed mid-copy an unfinished backup: --check fails it in those words, a restore and a new backup into it refuse it, writing nothing', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-killed');
+    // What `ecg backup --to` killed (kill -9) while copying the exports leaves, as reproduced with a
+    // real kill: the database's copy, written first, and no manifest, written last. Made here
+    // without the kill, whose timing depends on how fast the disk copies.
+    mkdirSync(dest);
+    cpSync(databasePath(dataDir), path.join(dest, 'einthoven.sqlite'));
+    const unfinished = `${dest} is an unfinished backup: it holds a copy of the database (einthoven.sqlite: every patient record) but no ${manifestName}, which a backup writes last, so the backup was stopped before it finished (killed, a crash or a power cut) and cannot be checked or restored; once no backup is running into it, remove the folder (it holds patient data) and back up again`;
+    const checked = capture();
+    expect(await backupCommand.run(['--check', dest], checked)).toBe(1);
+    expect(checked.out).toEqual([`FAILED: ${dest}`, `  ${unfinished}`]);
+    const target = path.join(path.dirname(dataDir), 'restored-from-killed');
+    await expect(restoreBackup(dest, target, 'cli')).rejects.toThrow(`the backup in ${dest} fails its check, nothing was restored: ${unfinished}`);
+    expect(existsSync(target)).toBe(false);
+    const before = readdirSync(dest).sort();
+    await expect(backupCommand.run(['--to', dest, '--data-dir', dataDir], capture())).rejects.toThrow(expect.objectContaining({ code: 'E_CONFLICT', message: `${unfinished}; nothing is written over it` }));
+    expect(readdirSync(dest).sort()).toEqual(before);
+  }, 60_000);
+
   it('keeps a backup of a read-only data folder, saying it is not audited there', async () => {
     const dataDir = await dataFolder();
     const dest = path.join(path.dirname(dataDir), 'backup-read-only');

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -58,6 +58,20 @@ export const ManifestSchema = z
 export type BackupManifest = z.infer<typeof ManifestSchema>;
 
 
+/**
+ * What a folder left by a backup that never finished is, or null for any other folder: a copy of
+ * the database (einthoven.sqlite, or VACUUM INTO's `.einthoven.sqlite.partial-…`) and no manifest,
+ * which writeBackup writes last. A backup killed, crashed or cut by a power failure cleans up
+ * nothing (writeBackup removes what it wrote only when it can still run), so the folder holds every
+ * record, unaudited; said as such, it is not taken for a folder of someone's own files.
+ */
+export function unfinishedBackup(dir: string): string | null {
+  if (!existsSync(dir) || !statSync(dir).isDirectory() || existsSync(path.join(dir, manifestName))) return null;
+  const copies = readdirSync(dir).filter((name) => name === databaseName || name.startsWith(`.${databaseName}.partial-`));
+  if (copies.length === 0) return null;
+  return `${dir} is an unfinished backup: it holds a copy of the database (${copies.join(', ')}: every patient record) but no ${manifestName}, which a backup writes last, so the backup was stopped before it finished (killed, a crash or a power cut) and cannot be checked or restored; once no backup is running into it, remove the folder (it holds patient data) and back up again`;
+}
+
 /** Whether `target` is `folder` or inside it, by the text of the two paths. */
 export function isInside(folder: string, target: string): boolean {
   const relative = path.relative(folder, target);
@@ -77,6 +91,9 @@ export async function writeBackup(dataDir: string, dest: string): Promise<Backup
   if (isInside(path.resolve(dataDir), path.resolve(dest)) || isInside(realOfNearestExisting(dataDir), realOfNearestExisting(dest))) {
     throw new EinthovenError('E_VALIDATION', `${dest} is inside the data folder it would back up: a backup there is lost with it (and would copy itself); choose a folder elsewhere, ideally another disk`);
   }
+  // Refused as any folder with files is (emptyFolder), but in words IT can act on: it is patient data to remove, not someone's files.
+  const unfinished = unfinishedBackup(dest);
+  if (unfinished) throw new EinthovenError('E_CONFLICT', `${unfinished}; nothing is written over it`);
   const destExisted = existsSync(dest);
   await emptyFolder(dest, 'the backup folder');
   try {
