@@ -155,8 +155,8 @@ export async function recoverFolder(dir: string): Promise<boolean> {
   return true;
 }
 
-/** Whether the process that made a temporary name (`….<tag>-<pid>-<hex>`) still runs. */
-function ownerAlive(name: string): boolean {
+/** Whether the process that made a temporary name (`….<tag>-<pid>-<hex>`) still runs (one of another account's counts as running). */
+export function ownerAlive(name: string): boolean {
   const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;

@@ -1,10 +1,10 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
-import { fsyncDir, temporaryName, writeError } from './atomic';
+import { fsyncDir, ioError, ownerAlive, temporaryName, writeError } from './atomic';
 import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, unfinishedBackup, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
@@ -115,11 +115,34 @@ function refuseRestoreInsideBackup(dir: string, dataDir: string): void {
 }
 
 /**
+ * Removes the staging folders (`.<data>.restoring-<pid>-<hex>`, beside `dataDir`) of earlier restores
+ * into it whose process is gone, and returns their paths. A restore stopped by kill -9 or a power cut
+ * cleans up nothing and leaves its partial copy, the database first (patient data), under a hidden
+ * name nothing else reuses; the next restore into the same folder is where it is found. One whose
+ * process still runs is another restore at work, and is left alone.
+ */
+async function removeStaleRestores(dataDir: string): Promise<string[]> {
+  const parent = path.dirname(dataDir);
+  const prefix = `.${path.basename(dataDir)}.restoring-`;
+  const names = existsSync(parent) ? readdirSync(parent).filter((name) => name.startsWith(prefix) && !ownerAlive(name)) : [];
+  const removed: string[] = [];
+  for (const name of names) {
+    const stale = path.join(parent, name);
+    // Not removable: stopped before anything is copied, rather than restoring beside a copy of patient data said nowhere.
+    await rm(stale, { recursive: true, force: true }).catch((error: unknown) => {
+      throw new EinthovenError('E_IO', `nothing was restored into ${dataDir}: ${ioError(stale, error, 'remove').message} (the partial copy, patient data, an earlier restore into it left when it was stopped): remove it by hand`, { cause: error });
+    });
+    removed.push(stale);
+  }
+  return removed;
+}
+
+/**
  * Restores a checked backup into `dataDir`, which must hold no database: a restore never writes
  * over what is stored (move the current data folder aside first). Files are copied to a folder
  * beside the target and renamed into place, so an interrupted restore leaves no half data folder.
  */
-export async function restoreBackup(dir: string, dataDir: string, actor: string): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
+export async function restoreBackup(dir: string, dataDir: string, actor: string): Promise<{ manifest: BackupManifest; notAudited: string | null; staleRestoresRemoved: string[] }> {
   refuseRestoreInsideBackup(dir, dataDir);
   const check = await checkBackup(dir);
   if (!check.ok || !check.manifest) throw new EinthovenError('E_CONFLICT', `the backup in ${dir} fails its check, nothing was restored: ${check.problems.join('; ')}`);
@@ -128,6 +151,7 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   // An empty folder IT made (a shared one, its group writing) keeps its mode; a new one is owner-only.
   const folderMode = existsSync(dataDir) ? statSync(dataDir).mode & 0o7777 : undefined;
   const fileMode = existsSync(dataDir) ? fileModeIn(dataDir) : privateFileMode;
+  const staleRestoresRemoved = await removeStaleRestores(dataDir);
   const staging = temporaryName(dataDir, 'restoring');
   await rm(staging, { recursive: true, force: true });
   makePrivateFolder(staging);
@@ -150,6 +174,6 @@ export async function restoreBackup(dir: string, dataDir: string, actor: string)
   if (folderMode !== undefined) await chmod(dataDir, folderMode);
   fsyncDir(path.dirname(dataDir));
   // The restored trail goes on from the backup's head and says where it came from; what was done after the backup is not in it.
-  const notAudited = tryAudit(auditThroughFile(databasePath(dataDir), actor), 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head } });
-  return { manifest: check.manifest, notAudited };
+  const notAudited = tryAudit(auditThroughFile(databasePath(dataDir), actor), 'data.restored', { from: dir, backupCreatedAt: check.manifest.createdAt, source: check.manifest.source, auditHead: { id: check.manifest.database.audit.lastId, hash: check.manifest.database.audit.head }, ...(staleRestoresRemoved.length > 0 ? { staleRestoresRemoved } : {}) });
+  return { manifest: check.manifest, notAudited, staleRestoresRemoved };
 }

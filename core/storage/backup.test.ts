@@ -361,6 +361,37 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(readdirSync(dest).sort()).toEqual(before);
   }, 60_000);
 
+  it.runIf(process.platform !== 'win32')('a later restore removes the partial copy a restore killed mid-copy left beside the data folder, says so and audits it, and leaves a running restore\'s alone', async () => {
+    const dataDir = await dataFolder();
+    const dest = path.join(path.dirname(dataDir), 'backup-for-killed-restore');
+    await createBackup(dataDir, dest, cliAudit(dataDir));
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'restore-killed-'));
+    const target = path.join(parent, 'data');
+    // What `ecg backup --restore` killed (kill -9) while copying leaves, as reproduced with a real
+    // kill: its staging folder beside the target, named with its process id, holding the database's
+    // copy. Made here without the kill (whose timing depends on how fast the disk copies), with the
+    // id of a process that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = `.data.restoring-${gone}-89abcdef`;
+    mkdirSync(path.join(parent, stale));
+    cpSync(databasePath(dataDir), path.join(parent, stale, 'einthoven.sqlite'));
+    // Another restore into the same folder at work now, in a process that runs: its staging folder is not stale.
+    const running = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const live = `.data.restoring-${running.pid ?? 0}-0123abcd`;
+    mkdirSync(path.join(parent, live));
+    writeFileSync(path.join(parent, live, 'einthoven.sqlite'), 'being copied');
+    const restored = capture();
+    try {
+      expect(await backupCommand.run(['--restore', dest, '--data-dir', target], restored)).toBe(0);
+    } finally {
+      running.kill();
+    }
+    const removed = path.join(parent, stale);
+    expect(restored.out).toContain(`removed ${removed}: the partial copy an earlier restore into this folder left when it was stopped (its process is gone; recorded in data.restored)`);
+    expect(readdirSync(parent).sort()).toEqual([live, 'data']);
+    expect(lastAudit(databasePath(target)).last).toMatchObject({ action: 'data.restored', details: { from: dest, staleRestoresRemoved: [removed] } });
+  }, 60_000);
+
   it('keeps a backup of a read-only data folder, saying it is not audited there', async () => {
     const dataDir = await dataFolder();
     const dest = path.join(path.dirname(dataDir), 'backup-read-only');

@@ -57,7 +57,9 @@ export const backupCommand: CliCommand = {
 --restore DIR checks the backup, then copies it into the data folder, which must hold no
               database: a restore never writes over stored records (move the current folder aside,
               or name a new one with --data-dir), nor lie inside the backup. The restored trail
-              records the restore.
+              records the restore. A partial copy an earlier restore into the same folder left
+              beside it when it was stopped (.NAME.restoring-PID-…, its process gone) is removed,
+              said and recorded.
               A record removed after the backup was made comes back with it: with
               --reapply-removals-from FOLDER, every record FOLDER's trail says was removed
               (ecg remove, or Remove… in the app) and that the backup still holds, same id and
@@ -99,10 +101,11 @@ export const backupCommand: CliCommand = {
     const removalsFrom = values['reapply-removals-from'];
     // Read first: a folder that cannot be read stops the restore before anything is copied.
     const removals = removalsFrom === undefined ? null : recordedRemovals(removalsFrom);
-    const { manifest, notAudited } = await restoreBackup(from, dataDir, 'cli');
+    const { manifest, notAudited, staleRestoresRemoved } = await restoreBackup(from, dataDir, 'cli');
     const reapplied = removals === null ? null : await reapplyInto(dataDir, removals);
-    print(io, json, { ok: true, from, to: dataDir, audited: notAudited === null, notAudited, manifest, ...(reapplied ? { reapplied } : {}) }, [
+    print(io, json, { ok: true, from, to: dataDir, audited: notAudited === null, notAudited, staleRestoresRemoved, manifest, ...(reapplied ? { reapplied } : {}) }, [
       `restored ${from} into ${dataDir}: ${describe(manifest)}`,
+      ...staleRestoresRemoved.map((stale) => `removed ${stale}: the partial copy an earlier restore into this folder left when it was stopped (its process is gone; recorded in data.restored)`),
       notAudited === null ? 'the restore is audited in the restored trail (data.restored)' : `the restore is not audited: ${notAudited}`,
       reapplied === null
         ? 'a record removed after this backup was made is back with it: --reapply-removals-from FOLDER (the old data folder, or a later backup) removes such records again'
