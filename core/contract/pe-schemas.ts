@@ -151,6 +151,8 @@ export const PeProbabilitiesSchema = z.object({
 });
 export type PeProbabilities = z.infer<typeof PeProbabilitiesSchema>;
 
+/** How a DeLong test was computed: over patients (clustered, Obuchowski 1997) or records taken as independent; absent from comparisons stored before it was said (record-level). */
+const delongUnit = z.enum(['patient', 'record']);
 const RateSchema = z.object({ value: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), k: z.number().int(), n: z.number().int() });
 
 /** The paper's Fig. 3 on a site's data (core/train/pe/comparison.ts): the ECG model, each score and the fusion model on one split. */
@@ -169,7 +171,7 @@ export const PeComparisonSchema = z.object({
       aucCi: z.object({ low: z.number().nullable(), high: z.number().nullable() }),
       roc: z.object({ fpr: z.array(z.number().nullable()), tpr: z.array(z.number().nullable()) }),
       operatingPoints: z.array(z.object({ label: z.string(), sensitivity: RateSchema, specificity: RateSchema, ppv: RateSchema, npv: RateSchema, fpr: z.number().nullable(), tpr: z.number().nullable() })),
-      vsModel: z.object({ aucA: z.number().nullable(), aucB: z.number().nullable(), diff: z.number().nullable(), se: z.number().nullable(), z: z.number().nullable(), p: z.number().nullable(), ci95: z.tuple([z.number().nullable(), z.number().nullable()]), n: z.number().int() }).optional(),
+      vsModel: z.object({ aucA: z.number().nullable(), aucB: z.number().nullable(), diff: z.number().nullable(), se: z.number().nullable(), z: z.number().nullable(), p: z.number().nullable(), ci95: z.tuple([z.number().nullable(), z.number().nullable()]), n: z.number().int(), unit: delongUnit.optional() }).optional(),
       provenance: z.object({ items: z.number().int(), total: z.number().int() }).optional(),
     }),
   ),

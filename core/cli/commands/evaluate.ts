@@ -6,6 +6,7 @@ import type { EvalOptions } from '../../train/predict';
 import { attachTestReport } from '../../train/package/io';
 import { attachedJson, attachedLines, attachOptions, planAttach, type AttachPlan } from './evaluate-attach';
 import type { PeComparison, RateWithCi } from '../../train/pe/comparison';
+import { delongMethodText } from '../../ml/metrics/paired';
 import { parseCommandArgs } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { comparisonLines, evaluationLines, subgroupLines } from './evaluate-print';
@@ -59,12 +60,16 @@ async function recordOnSite(dataDir: string | undefined, modelId: string, report
 const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.high)}] (${r.k}/${r.n})`;
 
-/** The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model, each operating point's rates. */
-function printPeComparison(c: PeComparison, out: (line: string) => void): void {
+/**
+ * The Fig. 3 comparison as text: each curve's AUC with its CI and DeLong test against the model
+ * (saying whether it was clustered by patient or took records as independent), each operating
+ * point's rates.
+ */
+export function printPeComparison(c: PeComparison, out: (line: string) => void): void {
   out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records), rates Wilson`);
   for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${textColumn(s.source)}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
-    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], DeLong p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n})` : '';
+    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n}; ${delongMethodText(curve.vsModel.unit)})` : '';
     const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
     out(`  ${textColumn(curve.name)} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
     for (const op of curve.operatingPoints) out(`    ${textColumn(op.label)}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);
@@ -177,7 +182,9 @@ A one-output (PE) model on a labels CSV that carries clinical score items or tot
 "Hospital labels CSV") is also compared with each score on the same records — the paper's
 Fig. 3: AUC with CI for the model, each score (and the fusion model of a pe-fuse package), each
 score's sensitivity, specificity, PPV and NPV at its standard cut-offs, and DeLong's paired test
-of each AUC against the model's. Run it on the locked test split once, after all choices are made.
+of each AUC against the model's: clustered by patient (Obuchowski 1997) where every record names
+its patient, several ECGs of one patient not being independent; otherwise records are taken as
+independent, and the line says which. Run it on the locked test split once, after all choices are made.
 
 ${datasetUsage}
 
@@ -186,7 +193,7 @@ Output (--json): {"n","classes","metrics":{"accuracy","subsetAccuracy","f1Macro"
 "evaluation","failed","outOfScope":{"count","byReason","example","note"},"notLockedTest",
 "calibration":{class:{"n","positives","brier","ece","eceIfCalibrated":{"mean","p95"},"bins":[{"lo","hi","n","meanPredicted","observed"}]}},
 "trainingOverlap":{"checked","inTraining","note"[,"members":[{"name","checked","inTraining","note"}]]}[,"fusion":{"baseModel","unscored":{"count","firstReason"},"ecgOnly":{"n","operatingPoint","metrics","ci"}}][,"subgroups":[{"name","n","metrics":{…,"perClass","averaging"},"ci"}]][,"peComparison":{"n","positives","split",
-"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel","provenance"}],"absent",
+"curves":[{"id","name","kind","n","auc","aucCi","roc","operatingPoints","vsModel":{…,"unit":"patient"|"record"},"provenance"}],"absent",
 "scoreSources":[{"source","records"}]}]}.
 accuracy is per-label (Hamming); gmean is Eq. 2 per class, macro;
 gmeanPaper is the paper code's √(macro recall × micro specificity). One-output tasks add "f1Positive"

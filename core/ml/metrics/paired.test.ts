@@ -35,7 +35,17 @@ interface Compare {
   macro: Record<'aucMacro' | 'f1Macro' | 'mapMacro', Bootstrap>;
 }
 
-const fixture = JSON.parse(readFileSync(fixturePath('metrics', 'paired.json'), 'utf8')) as { cases: Case[]; compare: Compare };
+interface Clustered {
+  name: string;
+  yTrue: number[];
+  scoreA: number[];
+  scoreB: number[];
+  groups: string[];
+  clustered: Case['delong'];
+  delong: Case['delong'];
+}
+
+const fixture = JSON.parse(readFileSync(fixturePath('metrics', 'paired.json'), 'utf8')) as { cases: Case[]; compare: Compare; clustered: Clustered[] };
 const close = (a: number, b: number, digits = 10) => expect(a).toBeCloseTo(b, digits);
 
 const sensitivity = (y: readonly number[], s: readonly number[]): number => {
@@ -52,15 +62,51 @@ function checkBootstrap(got: Bootstrap, want: Bootstrap): void {
 
 describe.each(fixture.cases)('paired comparison vs numpy: $name', (c) => {
   it("gives DeLong's difference, standard error, p-value and interval", () => {
-    const got = delongPaired(c.yTrue, c.scoreA, c.scoreB);
-    for (const key of ['aucA', 'aucB', 'diff', 'se', 'z', 'p'] as const) close(got[key], c.delong[key]);
-    close(got.ci95[0], c.delong.ci95[0]);
-    close(got.ci95[1], c.delong.ci95[1]);
+    checkDelong(delongPaired(c.yTrue, c.scoreA, c.scoreB), c.delong);
   });
 
   it('gives the paired bootstrap interval and p-value over the same resamples', () => {
     checkBootstrap(pairedFromIndices(c.yTrue, c.scoreA, c.scoreB, rocAuc, c.indices), c.bootstrapAuc);
     checkBootstrap(pairedFromIndices(c.yTrue, c.scoreA, c.scoreB, sensitivity, c.indices), c.bootstrapSensitivity);
+  });
+});
+
+function checkDelong(got: ReturnType<typeof delongPaired>, want: Case['delong']): void {
+  for (const key of ['aucA', 'aucB', 'diff', 'se', 'z', 'p'] as const) close(got[key], want[key]);
+  close(got.ci95[0], want.ci95[0]);
+  close(got.ci95[1], want.ci95[1]);
+}
+
+describe.each(fixture.clustered)('DeLong clustered by patient (Obuchowski 1997) vs numpy: $name', (c) => {
+  it("gives Obuchowski's difference, standard error, p-value and interval over patients", () => {
+    const got = delongPaired(c.yTrue, c.scoreA, c.scoreB, c.groups);
+    checkDelong(got, c.clustered);
+    expect(got.unit).toBe('patient');
+    // Without patient ids the same records are taken as independent: DeLong's own figures.
+    const independent = delongPaired(c.yTrue, c.scoreA, c.scoreB);
+    checkDelong(independent, c.delong);
+    expect(independent.unit).toBe('record');
+  });
+});
+
+describe('DeLong clustered by patient', () => {
+  const one = fixture.clustered.find((k) => k.name === 'one ECG per patient') as Clustered;
+  const several = fixture.clustered.find((k) => k.name === '2-4 ECGs per patient') as Clustered;
+
+  it("is DeLong's test when every patient has one record", () => {
+    checkDelong(delongPaired(one.yTrue, one.scoreA, one.scoreB, one.groups), one.delong);
+  });
+
+  it('widens the interval where patients have several correlated ECGs', () => {
+    const clustered = delongPaired(several.yTrue, several.scoreA, several.scoreB, several.groups);
+    const independent = delongPaired(several.yTrue, several.scoreA, several.scoreB);
+    expect(clustered.se).toBeGreaterThan(independent.se * 1.1);
+    expect(clustered.p).toBeGreaterThan(independent.p);
+  });
+
+  it('needs one id per record, and positives and negatives from two patients each', () => {
+    expect(() => delongPaired([1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2], [0.7, 0.8, 0.3, 0.2], ['a', 'b', 'c'])).toThrow(/one patient id per record/);
+    expect(() => delongPaired([1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2], [0.7, 0.8, 0.3, 0.2], ['a', 'a', 'b', 'c'])).toThrow(/at least 2 patients/);
   });
 });
 

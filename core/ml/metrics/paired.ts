@@ -7,7 +7,11 @@ import { drawResamples, resamplePlan } from './resample';
  * Checked against a numpy/scipy reference (scripts/fixtures/metrics_paired.py).
  */
 
-/** DeLong's test of two correlated ROC AUCs (DeLong, DeLong & Clarke-Pearson 1988). */
+/**
+ * DeLong's test of two correlated ROC AUCs (DeLong, DeLong & Clarke-Pearson 1988); with patient
+ * ids, its clustered extension (Obuchowski 1997), whose variance is DeLong's when every patient
+ * has one record.
+ */
 export interface DelongResult {
   readonly aucA: number;
   readonly aucB: number;
@@ -20,6 +24,13 @@ export interface DelongResult {
   readonly p: number;
   /** Normal 95 % interval of the difference. */
   readonly ci95: [number, number];
+  /** 'patient': the variance over patients (clustered); 'record': records taken as independent. */
+  readonly unit: 'patient' | 'record';
+}
+
+/** How the DeLong test was computed, in words, for a printed line or a figure's note. */
+export function delongMethodText(unit: DelongResult['unit']): string {
+  return unit === 'patient' ? 'DeLong, clustered by patient (Obuchowski 1997)' : 'DeLong (records taken as independent)';
 }
 
 /** A paired bootstrap of a metric's difference, metric(A) − metric(B). */
@@ -90,15 +101,6 @@ function placements(pos: readonly number[], neg: readonly number[]): { v10: Floa
 
 const mean = (v: Float64Array) => v.reduce((a, b) => a + b, 0) / v.length;
 
-/** Unbiased covariance of two equally long samples. */
-function covariance(a: Float64Array, b: Float64Array): number {
-  const ma = mean(a);
-  const mb = mean(b);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += ((a[i] as number) - ma) * ((b[i] as number) - mb);
-  return s / (a.length - 1);
-}
-
 /** Complementary error function: W. J. Cody's rational approximations below 4, a continued fraction above. */
 function erfc(x: number): number {
   const ax = Math.abs(x);
@@ -128,16 +130,83 @@ export function twoSidedNormalP(z: number): number {
   return erfc(Math.abs(z) / Math.SQRT2);
 }
 
+/** Per cluster: its positives' summed V10 and negatives' summed V01 (per score), and their counts. */
+interface ClusterSums {
+  readonly x: Float64Array[];
+  readonly y: Float64Array[];
+  readonly m: Float64Array;
+  readonly n: Float64Array;
+}
+
+function clusterSums(positiveCluster: readonly number[], negativeCluster: readonly number[], clusters: number, scores: readonly { v10: Float64Array; v01: Float64Array }[]): ClusterSums {
+  const sums = { x: scores.map(() => new Float64Array(clusters)), y: scores.map(() => new Float64Array(clusters)), m: new Float64Array(clusters), n: new Float64Array(clusters) };
+  positiveCluster.forEach((c, i) => {
+    sums.m[c] = (sums.m[c] as number) + 1;
+    scores.forEach((s, r) => ((sums.x[r] as Float64Array)[c] = ((sums.x[r] as Float64Array)[c] as number) + (s.v10[i] as number)));
+  });
+  negativeCluster.forEach((c, j) => {
+    sums.n[c] = (sums.n[c] as number) + 1;
+    scores.forEach((s, r) => ((sums.y[r] as Float64Array)[c] = ((sums.y[r] as Float64Array)[c] as number) + (s.v01[j] as number)));
+  });
+  return sums;
+}
+
 /**
- * DeLong's paired test of aucA − aucB on the same records. Needs at least two positives and two
- * negatives (the variance is undefined otherwise). Records are taken as independent: with several
- * ECGs per patient use `pairedBootstrapDiff` with patient groups instead.
+ * Variance of θA − θB by Obuchowski's structural components over clusters (Biometrics 1997;
+ * 53:567-578): with dX_i = (X^A_i − m_i θA) − (X^B_i − m_i θB) and dY_i alike,
+ * I10/((I10−1)M²)·ΣdX² + I01/((I01−1)N²)·ΣdY² + 2·I/((I−1)MN)·ΣdX·dY, the paper's
+ * var(A) + var(B) − 2cov(A, B) gathered into one sum. With one record per cluster the cross term
+ * vanishes and I10 = M, I01 = N: DeLong's variance.
  */
-export function delongPaired(yTrue: ArrayLike<number>, scoreA: ArrayLike<number>, scoreB: ArrayLike<number>): DelongResult {
+function clusteredDiffVariance(sums: ClusterSums, aucs: readonly [number, number], counts: { readonly withPositive: number; readonly withNegative: number }): number {
+  const [xa, xb] = sums.x as [Float64Array, Float64Array];
+  const [ya, yb] = sums.y as [Float64Array, Float64Array];
+  const clusters = sums.m.length;
+  const M = sums.m.reduce((a, b) => a + b, 0);
+  const N = sums.n.reduce((a, b) => a + b, 0);
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < clusters; i++) {
+    const m = sums.m[i] as number;
+    const n = sums.n[i] as number;
+    const dx = (xa[i] as number) - m * aucs[0] - ((xb[i] as number) - m * aucs[1]);
+    const dy = (ya[i] as number) - n * aucs[0] - ((yb[i] as number) - n * aucs[1]);
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  const { withPositive: i10, withNegative: i01 } = counts;
+  return (i10 / ((i10 - 1) * M * M)) * sxx + (i01 / ((i01 - 1) * N * N)) * syy + ((2 * clusters) / ((clusters - 1) * M * N)) * sxy;
+}
+
+/** Dense cluster indices (0…I−1) of the records, each record its own cluster without ids. */
+function clusterIndices(n: number, clusters: ArrayLike<string> | undefined): { index: number[]; count: number } {
+  if (!clusters) return { index: Array.from({ length: n }, (_, i) => i), count: n };
+  if (clusters.length !== n) throw new EinthovenError('E_VALIDATION', `paired comparison needs one patient id per record: ${n} records, ${clusters.length} ids`);
+  const ids = new Map<string, number>();
+  const index = Array.from({ length: n }, (_, i) => {
+    const id = clusters[i] as string;
+    if (!ids.has(id)) ids.set(id, ids.size);
+    return ids.get(id) as number;
+  });
+  return { index, count: ids.size };
+}
+
+/**
+ * DeLong's paired test of aucA − aucB on the same records. Without `patients` records are taken
+ * as independent (unit 'record'). With one patient id per record, the variance is computed over
+ * patients (Obuchowski 1997, unit 'patient'): several ECGs of one patient are correlated, and
+ * treating them as independent makes the interval too narrow and the p-value too small. Needs at
+ * least two positives and two negatives, from at least two patients each (the variance is
+ * undefined otherwise).
+ */
+export function delongPaired(yTrue: ArrayLike<number>, scoreA: ArrayLike<number>, scoreB: ArrayLike<number>, patients?: ArrayLike<string>): DelongResult {
   const n = checkInputs(yTrue, scoreA, scoreB);
-  const pick = (s: ArrayLike<number>, label: number) => {
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) if (yTrue[i] === label) out.push(s[i] as number);
+  const clusters = clusterIndices(n, patients);
+  const pick = <T>(s: ArrayLike<T>, label: number) => {
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) if (yTrue[i] === label) out.push(s[i] as T);
     return out;
   };
   const posCount = pick(scoreA, 1).length;
@@ -145,18 +214,22 @@ export function delongPaired(yTrue: ArrayLike<number>, scoreA: ArrayLike<number>
   if (posCount < 2 || negCount < 2) {
     throw new EinthovenError('E_VALIDATION', `DeLong's test needs at least 2 positives and 2 negatives, got ${posCount} and ${negCount}`);
   }
+  const positiveCluster = pick(clusters.index, 1);
+  const negativeCluster = pick(clusters.index, 0);
+  const counts = { withPositive: new Set(positiveCluster).size, withNegative: new Set(negativeCluster).size };
+  if (counts.withPositive < 2 || counts.withNegative < 2) {
+    throw new EinthovenError('E_VALIDATION', `DeLong's test clustered by patient needs positives and negatives from at least 2 patients each, got ${counts.withPositive} and ${counts.withNegative}`);
+  }
   const a = placements(pick(scoreA, 1), pick(scoreA, 0));
   const b = placements(pick(scoreB, 1), pick(scoreB, 0));
   const aucA = mean(a.v10);
   const aucB = mean(b.v10);
   const diff = aucA - aucB;
-  const varDiff =
-    (covariance(a.v10, a.v10) + covariance(b.v10, b.v10) - 2 * covariance(a.v10, b.v10)) / posCount +
-    (covariance(a.v01, a.v01) + covariance(b.v01, b.v01) - 2 * covariance(a.v01, b.v01)) / negCount;
+  const varDiff = clusteredDiffVariance(clusterSums(positiveCluster, negativeCluster, clusters.count, [a, b]), [aucA, aucB], counts);
   const se = Math.sqrt(Math.max(varDiff, 0));
   // Identical rankings: no difference and no spread; report that as "no evidence", not 0/0.
   const z = se === 0 ? (diff === 0 ? 0 : Math.sign(diff) * Number.POSITIVE_INFINITY) : diff / se;
-  return { aucA, aucB, diff, se, z, p: twoSidedNormalP(z), ci95: [diff - Z975 * se, diff + Z975 * se] };
+  return { aucA, aucB, diff, se, z, p: twoSidedNormalP(z), ci95: [diff - Z975 * se, diff + Z975 * se], unit: patients ? 'patient' : 'record' };
 }
 
 /**

@@ -15,7 +15,7 @@ export { wilson, type RateWithCi };
  * The paper's Fig. 3 comparison on a site's data: the ECG model's ROC beside each clinical
  * score's ROC and standard operating points, on the same records of one split (the locked test
  * split when it is the final evaluation), with DeLong's paired test of each AUC against the
- * model's. A score is compared on the records where it has a value; the model on all of them.
+ * model's (clustered by patient, Obuchowski 1997, where every record names its patient). A score is compared on the records where it has a value; the model on all of them.
  */
 
 /** Sensitivity, specificity, PPV and NPV at one operating point, with the point on the ROC plane. */
@@ -42,7 +42,10 @@ export interface ComparedCurve {
   readonly aucCi: { readonly low: number; readonly high: number };
   readonly roc: { readonly fpr: number[]; readonly tpr: number[] };
   readonly operatingPoints: OperatingPointReport[];
-  /** DeLong's paired test against the ECG model on this curve's records (absent for the model itself). */
+  /**
+   * DeLong's paired test against the ECG model on this curve's records (absent for the model
+   * itself); `unit` says whether it was clustered by patient or took records as independent.
+   */
   readonly vsModel?: DelongResult & { readonly n: number };
   /** Scores: how many values were computed from items, how many were given as totals. */
   readonly provenance?: { readonly items: number; readonly total: number };
@@ -105,7 +108,7 @@ function operatingPoint(label: string, y: readonly number[], decisions: readonly
  */
 function aucInterval(y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): { low: number; high: number } {
   const values: number[] = [];
-  const groups = patients.every((p): p is string => p !== undefined) ? patients : undefined;
+  const groups = knownPatients(patients);
   for (const idx of drawResamples(resamplePlan(y.map((v) => [v]), groups), 1000, seed)) {
     const v = rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => s[i] as number));
     if (Number.isFinite(v)) values.push(v);
@@ -126,9 +129,18 @@ function curve(base: Omit<ComparedCurve, 'n' | 'positives' | 'auc' | 'aucCi' | '
   return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: aucInterval(y, s, seed, patients), roc: drawableRoc(y, s) };
 }
 
-function vsModel(y: readonly number[], s: readonly number[], model: readonly number[]): ComparedCurve['vsModel'] {
+/** Patient ids when every record names one (else undefined: records are then taken as independent). */
+function knownPatients(patients: readonly (string | undefined)[]): readonly string[] | undefined {
+  return patients.every((p): p is string => p !== undefined) ? patients : undefined;
+}
+
+/**
+ * DeLong's test against the model, over patients where every record names one: a hospital's
+ * follow-up ECGs of one patient are not independent, and taking them as such narrows the interval.
+ */
+function vsModel(y: readonly number[], s: readonly number[], model: readonly number[], patients: readonly (string | undefined)[]): ComparedCurve['vsModel'] {
   if (new Set(y).size < 2) return undefined;
-  return { ...delongPaired(y, s, model), n: y.length };
+  return { ...delongPaired(y, s, model, knownPatients(patients)), n: y.length };
 }
 
 /**
@@ -156,7 +168,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const ss = rows.map((r) => r.s);
     const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0))));
     const provenance = { items: rows.filter((r) => r.provenance === 'items').length, total: rows.filter((r) => r.provenance === 'total').length };
-    const versus = vsModel(ys, ss, rows.map((r) => r.p));
+    const versus = vsModel(ys, ss, rows.map((r) => r.p), rows.map((r) => r.patient));
     curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...(versus ? { vsModel: versus } : {}) }, ys, ss, seed, rows.map((r) => r.patient)));
   }
   const fused = records.flatMap((r) => (r.fused === undefined ? [] : [{ y: r.label, f: r.fused, p: r.probability, patient: r.patient }]));
@@ -164,7 +176,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const ys = fused.map((r) => r.y);
     const fs = fused.map((r) => r.f);
     const threshold = options.fusionThreshold;
-    const versus = vsModel(ys, fs, fused.map((r) => r.p));
+    const versus = vsModel(ys, fs, fused.map((r) => r.p), fused.map((r) => r.patient));
     curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed, fused.map((r) => r.patient)));
   }
   return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };

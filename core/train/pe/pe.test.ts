@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dDimerFloorNgMlFeu } from '../../clinic/pe-scores/items';
 import type { CliCommand } from '../../cli/command';
-import { evaluateCommand } from '../../cli/commands/evaluate';
+import { evaluateCommand, printPeComparison } from '../../cli/commands/evaluate';
 import { finetuneCommand } from '../../cli/commands/finetune';
 import { modelCommand } from '../../cli/commands/model';
 import { peFuseCommand } from '../../cli/commands/pe-fuse';
@@ -25,6 +25,7 @@ import { fixturePath } from '../../test/shared-data';
 import { finetuneJob } from '../jobs/finetune-job';
 import { loadPackage } from '../package/archive';
 import { comparePe, wilson } from './comparison';
+import { delongPaired } from '../../ml/metrics/paired';
 import type { EvaluationReport } from '../jobs/evaluate-job';
 import { temperatureRange } from '../calibration';
 import { calibrate, fuseJob } from './fuse-job';
@@ -102,6 +103,33 @@ describe('PE fusion numerics against scipy', () => {
     expect(wellsCurve?.vsModel?.n).toBe(6);
     // Where the site says the items came from, most records first: a synthetic source is never silent.
     expect(c.scoreSources).toEqual([{ source: 'ward form', records: 3 }, { source: 'synthetic', records: 2 }]);
+  });
+
+  it('tests each score against the model over patients where every record names one, and says which test it used', () => {
+    // Eight patients with three ECGs each: a patient's ECGs share its outcome, its Wells score
+    // and most of the model's output, so they are not three independent records.
+    const records = Array.from({ length: 24 }, (_, i) => {
+      const patient = Math.floor(i / 3);
+      const label = ([1, 0, 1, 0, 0, 1, 0, 0][patient] as number) as 0 | 1;
+      return { label, probability: ([0.7, 0.3, 0.4, 0.5, 0.2, 0.8, 0.6, 0.1][patient] as number) + (i % 3) * 0.01, scores: { items: {}, values: { wells: { value: [5, 1, 3, 4, 0, 6, 2, 1][patient] as number, provenance: 'total' as const } } }, patient: `p${patient}` };
+    });
+    const lines = (c: ReturnType<typeof comparePe>) => {
+      const out: string[] = [];
+      printPeComparison(c, (line) => out.push(line));
+      return out.find((l) => l.includes('Wells (score')) ?? '';
+    };
+    const y = records.map((r) => r.label);
+    const wells = records.map((r) => r.scores.values.wells.value);
+    const model = records.map((r) => r.probability);
+    const clustered = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 }).curves[1]?.vsModel;
+    expect(clustered).toMatchObject({ unit: 'patient', se: delongPaired(y, wells, model, records.map((r) => r.patient)).se });
+    // Taken as independent, 24 records of 8 patients would give a narrower interval than the data hold.
+    expect(clustered?.se).toBeGreaterThan(delongPaired(y, wells, model).se);
+    expect(lines(comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 }))).toMatch(/vs ECG model ΔAUC .*, p \S+ \(n = 24; DeLong, clustered by patient \(Obuchowski 1997\)\)$/);
+    // One record without its patient: the test falls back to records, and says so.
+    const unnamed = records.map((r, i) => (i === 0 ? { label: r.label, probability: r.probability, scores: r.scores } : r));
+    expect(comparePe(unnamed, { split: 'test', modelName: 'ecg', threshold: 0.5 }).curves[1]?.vsModel?.unit).toBe('record');
+    expect(lines(comparePe(unnamed, { split: 'test', modelName: 'ecg', threshold: 0.5 }))).toMatch(/\(n = 24; DeLong \(records taken as independent\)\)$/);
   });
 
   it("names a never-flagged operating point as such, not 'threshold 1.000'", () => {

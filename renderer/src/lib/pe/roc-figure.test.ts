@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeComparisonInfo } from '../../../../core/contract/pe-schemas';
-import { drawCurves, figure, scoreSourceCaption, toPlot } from './roc-figure';
+import { delongNote, drawCurves, figure, scoreSourceCaption, toPlot } from './roc-figure';
 
 const rate = (value: number) => ({ value, low: value, high: value, k: 1, n: 1 });
 
@@ -21,7 +21,12 @@ describe('Fig. 3-style ROC plot geometry', () => {
     const [model, wells] = drawCurves(comparison);
     expect(model?.points).toBe('56.0,380.0 236.0,20.0 416.0,20.0');
     expect(model?.legend).toBe('ECG: AUC 0.75 (0.50–1.00), n = 4');
-    expect(wells?.legend).toBe('Wells: AUC 0.50 (no interval), n = 4, DeLong p 0.012');
+    // Stored without a unit (before the test said which): records taken as independent.
+    expect(wells?.legend).toBe('Wells: AUC 0.50 (no interval), n = 4, DeLong p 0.012 (records independent)');
+    expect(delongNote(comparison)).toMatch(/records taken as independent\.$/);
+    const byPatient: PeComparisonInfo = { ...comparison, curves: comparison.curves.map((c) => (c.vsModel ? { ...c, vsModel: { ...c.vsModel, unit: 'patient' as const } } : c)) };
+    expect(drawCurves(byPatient)[1]?.legend).toBe('Wells: AUC 0.50 (no interval), n = 4, DeLong p 0.012 (by patient)');
+    expect(delongNote(byPatient)).toMatch(/clustered by patient \(Obuchowski 1997\)\.$/);
     expect(wells?.markers).toEqual([{ x: 56 + 0.25 * 360, y: 20 + 0.5 * 360, label: 'Wells > 4' }]);
     // No pe_scores_source given (or an evaluation stored before it was kept): no second caption line.
     expect(scoreSourceCaption(comparison)).toBeNull();

@@ -13,6 +13,18 @@ export function scoreSourceCaption(comparison: PeComparisonInfo): string | null 
   return `score items: ${sources.map((s) => `${s.source} (${s.records} of ${comparison.n} records)`).join('; ')}`;
 }
 
+/**
+ * The figure's note on its p-values: DeLong's paired test against the ECG model, clustered by
+ * patient (Obuchowski 1997) where every record named its patient, else taking records as
+ * independent (and so, with several ECGs per patient, too small). A comparison stored before the
+ * test said which was record-level.
+ */
+export function delongNote(comparison: PeComparisonInfo): string {
+  const units = new Set(comparison.curves.flatMap((c) => (c.vsModel ? [c.vsModel.unit ?? 'record'] : [])));
+  const how = units.size > 1 ? 'clustered by patient (Obuchowski 1997) where every record names its patient, else records taken as independent' : units.has('patient') ? 'clustered by patient (Obuchowski 1997)' : 'records taken as independent';
+  return `p: DeLong's paired test against the ECG model on the records both have, ${how}.`;
+}
+
 /** Colour per curve kind and order (colour-blind-safe Okabe–Ito palette). */
 const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
@@ -43,7 +55,7 @@ export function drawCurves(comparison: PeComparisonInfo): DrawnCurve[] {
       .map(([f, t]) => toPlot(f, t))
       .map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`)
       .join(' ');
-    const versus = c.vsModel && c.vsModel.p !== null ? `, DeLong p ${c.vsModel.p < 0.001 ? '< 0.001' : c.vsModel.p.toFixed(3)}` : '';
+    const versus = c.vsModel && c.vsModel.p !== null ? `, DeLong p ${c.vsModel.p < 0.001 ? '< 0.001' : c.vsModel.p.toFixed(3)} (${c.vsModel.unit === 'patient' ? 'by patient' : 'records independent'})` : '';
     const markers = c.operatingPoints.filter((o) => o.fpr !== null && o.tpr !== null).map((o) => ({ ...toPlot(o.fpr as number, o.tpr as number), label: o.label }));
     return { id: c.id, name: c.name, kind: c.kind, colour: palette[k % palette.length] as string, points, legend: `${c.name}: AUC ${fixed(c.auc)} (${c.aucCi.low === null || c.aucCi.high === null ? 'no interval' : `${fixed(c.aucCi.low)}–${fixed(c.aucCi.high)}`}), n = ${c.n}${versus}`, markers };
   });
