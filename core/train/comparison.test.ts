@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithBase } from './comparison';
+import { delongPaired } from '../ml/metrics/paired';
 import { scoreWithCi } from './scores';
 
 // 12 patients with 3 ECGs each (as PTB-XL and a hospital's follow-ups have): a patient's records
@@ -35,5 +36,22 @@ describe('fine-tuned model beside its base', () => {
     expect(finetuned.metrics.f1Macro).toBeCloseTo((4 / 6 + 0.8) / 2, 12);
     expect(baseScored?.metrics.f1Macro).toBe(finetuned.metrics.f1Macro);
     expect(baseScored?.ci.f1Macro).toEqual(finetuned.ci.f1Macro);
+  });
+
+  const seed = 5;
+  it("tests each class's AUC difference over patients where they are known, and says so", () => {
+    // The base ranks patients differently (a shift shared by each patient's three ECGs).
+    const baseProbs = rows.map((r, i) => r.probs.map((v) => v + 0.3 * (((Math.floor(i / 3) * 5) % 7) / 7)));
+    const base = { id: 'base@1', name: 'base', probs: baseProbs, thresholds };
+    const byPatient = compareWithBase(classes, { labels, probs }, base, overlap, seed, 'locked test records', { patients }).comparison;
+    const byRecord = compareWithBase(classes, { labels, probs }, base, overlap, seed, 'locked test records').comparison;
+    const y = labels.map((l) => l[0] as number);
+    const clustered = delongPaired(y, probs.map((p) => p[0] as number), baseProbs.map((p) => p[0] as number), patients);
+    expect(byPatient.classes[0]).toMatchObject({ method: 'DeLong', p: clustered.p, ci95: clustered.ci95 });
+    expect(byPatient.note).toMatch(/by DeLong, clustered by patient \(Obuchowski 1997\)\.$/);
+    // 36 records of 12 patients, taken as independent: a narrower interval than the patients give.
+    const width = (c: typeof byPatient) => (c.classes[0]?.ci95[1] as number) - (c.classes[0]?.ci95[0] as number);
+    expect(width(byPatient)).toBeGreaterThan(width(byRecord));
+    expect(byRecord.note).toMatch(/by DeLong \(records taken as independent\)\.$/);
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { BaseComparison, ClassComparisonSchema } from '../contract/evaluation-schemas';
-import { delongPaired } from '../ml/metrics/paired';
+import { delongMethodText, delongPaired } from '../ml/metrics/paired';
 import { rocAuc, type Interval } from '../ml/metrics/index';
 import { scoreWithCi, type ScoredMetrics } from './scores';
 import { wordFor } from '../contract/counted';
@@ -12,7 +12,17 @@ export interface ScoredSet {
   readonly probs: number[][];
 }
 
-function classComparison(name: string, y: number[], finetuned: number[], base: number[] | null): z.infer<typeof ClassComparisonSchema> {
+/** How many patients the positives and the negatives come from (the clustered test needs two of each). */
+function patientsPerOutcome(y: readonly number[], patients: readonly string[]): { positives: number; negatives: number } {
+  const of = (label: number) => new Set(patients.filter((_, i) => y[i] === label)).size;
+  return { positives: of(1), negatives: of(0) };
+}
+
+/**
+ * One class's AUC difference with DeLong's paired test: over patients when `patients` names each
+ * record's (Obuchowski 1997; a patient's several ECGs are not independent), else over records.
+ */
+function classComparison(name: string, y: number[], finetuned: number[], base: number[] | null, patients: readonly string[] | undefined): z.infer<typeof ClassComparisonSchema> {
   const positives = y.filter((v) => v === 1).length;
   const aucFinetuned = positives > 0 && positives < y.length ? rocAuc(y, finetuned) : null;
   if (!base) return { name, positives, aucFinetuned, aucBase: null, diff: null, ci95: [null, null], p: null, method: 'the base model has no output for this class' };
@@ -20,7 +30,11 @@ function classComparison(name: string, y: number[], finetuned: number[], base: n
   if (positives < 2 || y.length - positives < 2) {
     return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: ${positives} positive and ${y.length - positives} negative test records (DeLong needs 2 of each)` };
   }
-  const d = delongPaired(y, finetuned, base);
+  const from = patients && patientsPerOutcome(y, patients);
+  if (from && (from.positives < 2 || from.negatives < 2)) {
+    return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: positives from ${from.positives} and negatives from ${from.negatives} patients (DeLong clustered by patient needs 2 of each)` };
+  }
+  const d = delongPaired(y, finetuned, base, patients);
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return { name, positives, aucFinetuned: d.aucA, aucBase: d.aucB, diff: d.diff, ci95: [finite(d.ci95[0]), finite(d.ci95[1])], p: finite(d.p), method: 'DeLong' };
 }
@@ -33,7 +47,7 @@ function classComparison(name: string, y: number[], finetuned: number[], base: n
  * of, or whose overlap with it cannot be checked, are not). `scoring`: how the fine-tuned model's
  * own figures were scored, so the base's beside them are scored alike: `patients` (one id per
  * record) gives the same patient-grouped resamples (the same seed and plan draw the same index
- * sets), `paperExact` the same headline F1 of a one-output task (the mean of both classes' F1).
+ * sets) and DeLong's test clustered by patient (Obuchowski 1997), `paperExact` the same headline F1 of a one-output task (the mean of both classes' F1).
  */
 export function compareWithBase(
   classes: readonly string[],
@@ -48,12 +62,12 @@ export function compareWithBase(
   const comparable = classes.every((_, j) => base.thresholds[j] !== null);
   const rows = classes.map((name, j) => {
     const b = column(base.probs, j);
-    return classComparison(name, column(finetuned.labels, j) as number[], column(finetuned.probs, j) as number[], b.every((v) => v !== null) ? (b as number[]) : null);
+    return classComparison(name, column(finetuned.labels, j) as number[], column(finetuned.probs, j) as number[], b.every((v) => v !== null) ? (b as number[]) : null, scoring.patients);
   });
   const baseScored = comparable ? scoreWithCi(finetuned.labels, base.probs as number[][], classes, base.thresholds as number[], seed, scoring.patients, { paperExact: scoring.paperExact }) : null;
   const missing = classes.filter((_, j) => base.thresholds[j] === null);
   const note = comparable
-    ? `Both models on the same ${records}; each at its own operating point. AUC differences with DeLong 95 % intervals (records taken as independent).`
+    ? `Both models on the same ${records}; each at its own operating point. AUC differences with 95 % intervals by ${delongMethodText(scoring.patients ? 'patient' : 'record')}.`
     : `The base model has no output for ${missing.join(', ')}: only the fine-tuned model's figures can be shown for ${wordFor(missing.length, 'it', 'them')}.`;
   return {
     comparison: { base: { id: base.id, name: base.name }, n: finetuned.labels.length, baseMetrics: baseScored && { metrics: baseScored.metrics as unknown as Record<string, unknown>, ci: baseScored.ci }, classes: rows, overlap, note },

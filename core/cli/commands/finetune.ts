@@ -94,7 +94,8 @@ intended input, is refused before training) within the model's intended input, a
 scores them (the others counted by reason and said in a note; the manifest keeps the count in
 provenance.test.outOfScope), with the base model on the same records beside it: per class both
 AUCs and DeLong's 95 % interval of the
-difference. Test records the base model (or a base of it) had trained or validated on (its
+difference (clustered by patient, Obuchowski 1997, where the labels CSV names each record's
+patient; otherwise records taken as independent, and the note says which). Test records the base model (or a base of it) had trained or validated on (its
 package's training-record filter, a copy at another sampling rate in the data folder included) are
 left out, counted and named in a note, so the figures are a locked test on records the model never
 saw; where it had seen every one, or whether it had cannot be checked (a base that keeps no
