@@ -3,7 +3,7 @@ import type { Interval, MetricsReport } from '../../ml/metrics/index';
 import { classAucKey } from '../../ml/metrics/report';
 import type { ComparisonReport } from '../../train/jobs/compare-job';
 import type { EvaluationReport, FusionEvaluation } from '../../train/jobs/evaluate-job';
-import type { PairedBootstrapResult } from '../../ml/metrics/paired';
+import { delongMethodText, type PairedBootstrapResult } from '../../ml/metrics/paired';
 import type { SubgroupReport } from '../../train/subgroups';
 import { textColumn } from '../text-column';
 
@@ -87,14 +87,14 @@ export function comparisonLines(r: ComparisonReport): string[] {
     `A = ${textColumn(r.modelA.name)}, B = ${textColumn(r.modelB.name)} on ${textColumn(r.dataset)} (${r.split}, n = ${r.n} records both could read${r.leftOut > 0 ? `, ${r.leftOut} read by only one left out` : ''}).`,
     // Only records within both models' intended input are compared; what each left out is said.
     ...(['a', 'b'] as const).flatMap((k) => (r.outOfScope[k].count > 0 ? [`  ${k.toUpperCase()}: ${textColumn(r.outOfScope[k].note)}`] : [])),
-    `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); DeLong for per-class AUC.`,
+    `Differences A − B with 95 % CIs and two-sided p-values: paired bootstrap (${r.bootstrap.resamples} stratified resamples of ${unit}, seed ${r.bootstrap.seed}); ${delongMethodText(r.bootstrap.unit)} for per-class AUC.`,
   ];
   for (const m of r.macro) {
     const left = m.leftOut.length > 0 ? `; left out: ${m.leftOut.map(textColumn).join(', ')}` : '';
     lines.push(`  ${m.metric.padEnd(9)} A ${f3(m.a)}  B ${f3(m.b)}  A − B ${paired(m)}  (over ${m.over} of ${r.classes.length} classes${left})`);
   }
   for (const k of r.perClass) {
-    const delong = k.delong ? `DeLong ${signed(k.delong.diff)} [${f3(k.delong.ci95[0])}, ${f3(k.delong.ci95[1])}], ${pValue(k.delong.p)}` : 'DeLong — (fewer than 2 positives or negatives)';
+    const delong = k.delong ? `DeLong ${signed(k.delong.diff)} [${f3(k.delong.ci95[0])}, ${f3(k.delong.ci95[1])}], ${pValue(k.delong.p)}` : `DeLong — (fewer than 2 positives or negatives${r.bootstrap.unit === 'patient' ? ', or from fewer than 2 patients' : ''})`;
     lines.push(`  ${textColumn(k.name).padEnd(8)} AUC A ${f3(k.aucA)} B ${f3(k.aucB)}: ${delong}; bootstrap ${paired(k.auc)}`);
     lines.push(`  ${''.padEnd(8)} F1  A ${f3(k.f1A)} B ${f3(k.f1B)} (each at its own thresholds): ${paired(k.f1)}  positives ${k.positives}`);
   }

@@ -118,7 +118,8 @@ how many classes it averages over and which it leaves out; every class gets an A
                        (0.5 reproduces the paper's rule, for comparison with its tables)
   --compare B          compare with model B on the same records: per class and macro, the
                        differences A − B (AUC, F1 at each model's own thresholds, MAP) with
-                       paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC;
+                       paired-bootstrap 95 % CIs and p-values, and DeLong's test per class AUC
+                       (clustered by patient, Obuchowski 1997, where records name patients);
                        it keeps nothing, so --attach, --record, --sign and --replace-test are
                        refused with it
   --resamples N        bootstrap resamples of --compare (default 1000)

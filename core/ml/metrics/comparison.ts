@@ -8,7 +8,8 @@ import { drawResamples, resamplePlan } from './resample';
 
 /**
  * Model A against model B on the same records: per class and macro, paired differences A − B
- * with 95 % intervals and two-sided p-values. AUC differences also get DeLong's test.
+ * with 95 % intervals and two-sided p-values. AUC differences also get DeLong's test, clustered
+ * by patient (Obuchowski 1997) when patient ids are given, as the bootstrap then resamples patients.
  * Checked against numpy (scripts/fixtures/metrics_paired.py).
  */
 
@@ -18,7 +19,10 @@ export interface ClassComparison {
   readonly positives: number;
   readonly aucA: number;
   readonly aucB: number;
-  /** DeLong's test of the AUC difference; null with fewer than 2 positives or 2 negatives. */
+  /**
+   * DeLong's test of the AUC difference (over patients when `groups` names them); null with fewer
+   * than 2 positives or 2 negatives, or, by patient, with them from fewer than 2 patients each.
+   */
   readonly delong: DelongResult | null;
   readonly auc: PairedBootstrapResult;
   readonly f1A: number;
@@ -72,6 +76,12 @@ function macroStatistic(metric: ComparedMacro, defined: readonly number[], thres
   return (t, s) => finiteMean(defined.map((j) => perClass(column(t, j), column(s, j))));
 }
 
+/** Whether DeLong's test is defined: 2 positives and 2 negatives, from 2 patients each when patients are named. */
+function testable(y: readonly number[], groups: readonly string[] | undefined): boolean {
+  const units = (label: number) => (groups ? new Set(groups.filter((_, i) => y[i] === label)).size : y.filter((v) => v === label).length);
+  return units(1) >= 2 && units(0) >= 2;
+}
+
 /** The comparison over given resamples (lists of record indices); `compareModels` draws them. */
 export function compareFromIndices(yTrue: Matrix, probsA: Matrix, probsB: Matrix, options: CompareOptions, indexSets: readonly ArrayLike<number>[]): Omit<ModelComparison, 'bootstrap'> {
   const { n, c } = checkPair(yTrue, probsA);
@@ -97,7 +107,7 @@ export function compareFromIndices(yTrue: Matrix, probsA: Matrix, probsB: Matrix
       positives,
       aucA: rocAuc(y, a),
       aucB: rocAuc(y, b),
-      delong: positives >= 2 && n - positives >= 2 ? delongPaired(y, a, b) : null,
+      delong: testable(y, options.groups) ? delongPaired(y, a, b, options.groups) : null,
       auc: paired((yy, ss) => rocAuc(yy, ss)),
       f1A: f1At(y, a, thresholdA),
       f1B: f1At(y, b, thresholdB),

@@ -183,6 +183,17 @@ describe('two models compared per class and macro vs numpy', () => {
     expect(got.macro.map((m) => m.over)).toEqual([3, 3, 3]);
   });
 
+  it("tests each class's AUC difference over patients when patient ids are given", () => {
+    const groups = c.yTrue.map((_, k) => `p${Math.floor(k / 2)}`); // two ECGs per patient
+    const got = compareModels(c.yTrue, c.probsA, c.probsB, { ...options, resamples: 20, seed: 9, groups });
+    expect(got.bootstrap.unit).toBe('patient');
+    got.perClass.forEach((k, j) => {
+      const column = (m: number[][]) => m.map((r) => r[j] as number);
+      expect(k.delong).toEqual(delongPaired(column(c.yTrue), column(c.probsA), column(c.probsB), groups));
+      expect(k.delong?.unit).toBe('patient');
+    });
+  });
+
   it('draws stratified resamples itself, reproducibly, and says so', () => {
     const a = compareModels(c.yTrue, c.probsA, c.probsB, { ...options, resamples: 100, seed: 9 });
     expect(a.bootstrap).toEqual({ resamples: 100, seed: 9, unit: 'record', stratified: true });
