@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f1Macro } from '../ml/metrics/index';
+import { f1Macro, newcombeAuc } from '../ml/metrics/index';
 import { scoreWithCi } from './scores';
 
 // A one-output task (PE-like): 8 records, 3 positive.
@@ -31,7 +31,8 @@ describe('evaluation scores', () => {
         expect(ci?.high).toBeGreaterThanOrEqual((value as number) - 1e-12);
       }
     }
-    expect(multi.ci['B.auc']).toEqual({ low: 1, high: 1 });
+    // B ranks its 4 positives above its 4 negatives: no bootstrap width, Newcombe's interval.
+    expect(multi.ci['B.auc']).toEqual(newcombeAuc(1, 4, 4));
   });
 
   it("never shows a rate as certain: 52 of 52 negatives specific is 93.1–100 %, not the bootstrap's 100–100 %", () => {
@@ -46,5 +47,27 @@ describe('evaluation scores', () => {
     // 3 of 4: at least Wilson's 30.1–95.4 %.
     expect(ci['HYP.sensitivity']?.low).toBeLessThanOrEqual(0.3006);
     expect(ci['HYP.sensitivity']?.high).toBeGreaterThanOrEqual(0.9543);
+  });
+
+  it("never shows an AUC as certain: 4 positives ranked perfectly are AUC 1 with Newcombe's interval, not the bootstrap's 1–1", () => {
+    // The starter's HYP on its locked test: 4 positives, 50 negatives, every positive ranked first.
+    const y = [...Array(4).fill([1, 0]), ...Array(50).fill([0, 1])].map((r, i) => (i % 3 === 0 ? [r[0], 1 - (r[1] as number)] : r)) as number[][];
+    const p = y.map((r, i) => [r[0] === 1 ? 0.9 - i / 100 : 0.05 + i / 1000, i % 2 ? 0.7 : 0.3]);
+    const { metrics, ci } = scoreWithCi(y, p, ['HYP', 'NORM'], [0.5, 0.5], 7);
+    expect(metrics.perClass['HYP']?.auc).toBe(1);
+    const newcombe = newcombeAuc(1, 4, 50);
+    expect(newcombe.low).toBeCloseTo(0.7576535586089896, 10);
+    expect(ci['auc:HYP']).toEqual(newcombe);
+    expect(ci['HYP.auc']).toEqual(newcombe);
+    // The macro over two classes keeps its bootstrap, which has width here.
+    expect(ci['aucMacro']?.low).toBeLessThan(ci['aucMacro']?.high as number);
+  });
+
+  it("gives a one-class task's macro AUC its class's widened interval", () => {
+    const y = [...Array(4).fill([1]), ...Array(20).fill([0])] as number[][];
+    const p = y.map((r, i) => [r[0] === 1 ? 0.9 : i / 100]);
+    const { ci } = scoreWithCi(y, p, ['PE'], [0.5], 7);
+    expect(ci['aucMacro']).toEqual(newcombeAuc(1, 4, 20));
+    expect(ci['auc:PE']).toEqual(newcombeAuc(1, 4, 20));
   });
 });

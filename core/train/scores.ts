@@ -1,4 +1,4 @@
-import { bootstrapIntervals, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { aucCounts, aucInterval, bootstrapIntervals, classAucKey, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
 import { rateCounts } from '../ml/metrics/stored-rates';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
@@ -37,6 +37,27 @@ function widenedRateIntervals(report: MetricsReport, n: number, ci: Record<strin
   return widened;
 }
 
+/**
+ * Each class's AUC interval (`auc:<class>` and `<class>.auc`) widened to at least Newcombe's on its
+ * positives and negatives, counted as patients where the bootstrap draws patients (aucInterval and
+ * aucCounts say why). A macro AUC over one class is that class's AUC and gets its interval; over
+ * several it keeps the bootstrap: the classes' analytic intervals do not combine into the mean's
+ * without their covariance, which the resamples already carry.
+ */
+function widenedAucIntervals(report: MetricsReport, classes: readonly string[], labels: Matrix, patients: readonly string[] | undefined, ci: Record<string, Interval>): Record<string, Interval> {
+  const widened: Record<string, Interval> = {};
+  // By the classes' order, the labels' columns': an object's integer-like keys (SNOMED codes) would sort first.
+  const names = classes;
+  names.forEach((name, j) => {
+    const { positives, negatives } = aucCounts(column(labels, j), patients);
+    const auc = report.perClass[name]?.auc ?? Number.NaN;
+    for (const key of [classAucKey(name), `${name}.auc`]) widened[key] = aucInterval(ci[key], auc, positives, negatives);
+    const covered = names.filter((other) => !report.averaging.aucMacro.leftOut.includes(other));
+    if (covered.length === 1 && covered[0] === name) widened['aucMacro'] = aucInterval(ci['aucMacro'], report.aucMacro, positives, negatives);
+  });
+  return widened;
+}
+
 function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Matrix, s: Matrix) => number> {
   const decide = (s: Matrix) => s.map((row) => row.map((p, j) => (p > (thresholds[j] as number) ? 1 : 0)));
   return { f1Positive: (t, s) => f1Macro(t, decide(s), false), f1TwoClassMean: (t, s) => f1Macro(t, decide(s), true) };
@@ -46,7 +67,8 @@ function binaryStatistics(thresholds: readonly number[]): Record<string, (t: Mat
  * Metrics of probabilities at an operating point, with seeded bootstrap 95 % CIs for the
  * headline figures (each class's AUC as `auc:<class>` too) and for every class's sensitivity,
  * specificity, PPV, NPV, F1 and AUC (`<class>.<figure>`); the four rates' intervals are widened
- * to at least Wilson's score interval on their counts. `patients` (one id per row, when the
+ * to at least Wilson's score interval on their counts, each class's AUC (and a one-class macro
+ * AUC) to at least Newcombe's score-type interval. `patients` (one id per row, when the
  * dataset has them) makes the bootstrap resample patients rather than records; both sets of
  * intervals use the same stratified resamples.
  */
@@ -68,7 +90,7 @@ export function scoreWithCi(
     ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
     ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
   };
-  const ci = { ...bootstrapped, ...widenedRateIntervals(metrics, labels.length, bootstrapped) };
+  const ci = { ...bootstrapped, ...widenedRateIntervals(metrics, labels.length, bootstrapped), ...widenedAucIntervals(metrics, classes, labels, patients, bootstrapped) };
   if (!binary) return { metrics, ci };
   const f1Positive = (extra.f1Positive as (t: Matrix, s: Matrix) => number)(labels, probs);
   const f1TwoClassMean = (extra.f1TwoClassMean as (t: Matrix, s: Matrix) => number)(labels, probs);

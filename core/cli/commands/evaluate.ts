@@ -66,7 +66,7 @@ const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.h
  * point's rates.
  */
 export function printPeComparison(c: PeComparison, out: (line: string) => void): void {
-  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records), rates Wilson`);
+  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records) widened to cover Newcombe's, rates Wilson`);
   for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${textColumn(s.source)}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n}; ${delongMethodText(curve.vsModel.unit)})` : '';
@@ -104,8 +104,11 @@ per-class thresholds) on one split (default: test) and prints the metrics with b
 confidence intervals (1000 resamples, seeded; stratified so every class keeps positives and
 negatives in every resample; by patient where the dataset has patient ids); a class's
 sensitivity, specificity, PPV and NPV (PPV and NPV in --json) get the wider of that and Wilson's
-score interval on its counts, as a bootstrap has no width at 0 or 100 %. Every macro figure says
-how many classes it averages over and which it leaves out; every class gets an AUC interval.
+score interval on its counts, as a bootstrap has no width at 0 or 100 %; a class's AUC gets the
+wider of that and Newcombe's score-type interval on its positives and negatives (Stat Med 2006,
+method 5), as a bootstrap has no width at AUC 1 or 0 (a one-class macro AUC alike; a macro over
+several classes keeps the bootstrap's). Every macro figure says how many classes it averages over
+and which it leaves out; every class gets an AUC interval.
 
   --model M            a package folder or .ecgmodel file, a bundled model name (starter), or
                        an installed model's id or name (bundled, or in the data folder's models/)

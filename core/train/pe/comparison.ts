@@ -2,6 +2,7 @@ import { atCutOff, peCutOffs } from '../../clinic/pe-scores/cut-offs';
 import { peScoreIds, type PeScoreId } from '../../clinic/pe-scores/points';
 import { thresholdText } from '../../contract/training-schemas';
 import type { PeRecordScores } from '../../data/types';
+import { aucCounts, aucInterval } from '../../ml/metrics/auc-interval';
 import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { classRates, confusion } from '../../ml/metrics/confusion';
@@ -104,9 +105,11 @@ function operatingPoint(label: string, y: readonly number[], decisions: readonly
  * Percentile bootstrap interval of the AUC: 1000 seeded resamples, stratified by outcome, of
  * patients where every record names one (core/ml/metrics/resample.ts) — the very resamples of
  * the evaluation's headline intervals (core/train/scores.ts), so the model's AUC gets one
- * interval, not two that differ by resampling scheme.
+ * interval, not two that differ by resampling scheme; widened, as there, to cover Newcombe's
+ * score-type interval on the curve's positives and negatives (aucInterval in
+ * core/ml/metrics/auc-interval.ts), which a bootstrap lacks at AUC 1 or 0.
  */
-function aucInterval(y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): { low: number; high: number } {
+function curveAucInterval(y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): { low: number; high: number } {
   const values: number[] = [];
   const groups = knownPatients(patients);
   for (const idx of drawResamples(resamplePlan(y.map((v) => [v]), groups), 1000, seed)) {
@@ -114,7 +117,8 @@ function aucInterval(y: readonly number[], s: readonly number[], seed: number, p
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);
-  return { low: percentile(values, 2.5), high: percentile(values, 97.5) };
+  const { positives, negatives } = aucCounts(y, groups);
+  return aucInterval({ low: percentile(values, 2.5), high: percentile(values, 97.5) }, rocAuc(y, s), positives, negatives);
 }
 
 /** The ROC curve, thinned to at most `maxCurvePoints` points (its first and last kept) for drawing. */
@@ -126,7 +130,7 @@ function drawableRoc(y: readonly number[], s: readonly number[]): { fpr: number[
 }
 
 function curve(base: Omit<ComparedCurve, 'n' | 'positives' | 'auc' | 'aucCi' | 'roc'>, y: readonly number[], s: readonly number[], seed: number, patients: readonly (string | undefined)[]): ComparedCurve {
-  return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: aucInterval(y, s, seed, patients), roc: drawableRoc(y, s) };
+  return { ...base, n: y.length, positives: y.filter((v) => v === 1).length, auc: rocAuc(y, s), aucCi: curveAucInterval(y, s, seed, patients), roc: drawableRoc(y, s) };
 }
 
 /** Patient ids when every record names one (else undefined: records are then taken as independent). */
