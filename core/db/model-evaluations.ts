@@ -1,7 +1,7 @@
 import type { BaseComparison, CalibrationByClass, SiteEvaluation } from '../contract/evaluation-schemas';
 import { EinthovenError } from '../errors';
 import type { Db } from './database';
-import { withRateIntervals } from '../ml/metrics/stored-rates';
+import { withWidenedIntervals } from '../ml/metrics/stored-rates';
 
 /** An evaluation to record: a model's locked-test figures on this site's data. */
 export interface NewEvaluation {
@@ -42,8 +42,8 @@ const columns = 'id, model_id, source, dataset_name, dataset_root, labels, n, me
 function fromRow(row: EvaluationRow): SiteEvaluation {
   const metrics = JSON.parse(row.metrics) as Record<string, unknown>;
   const comparison = row.comparison === null ? null : (JSON.parse(row.comparison) as BaseComparison);
-  // Rows written before rate intervals were widened to Wilson's are shown widened (withRateIntervals).
-  const baseMetrics = comparison?.baseMetrics ? withRateIntervals({ n: comparison.n, ...comparison.baseMetrics }) : null;
+  // Rows written before rate and AUC intervals were widened (Wilson's, Newcombe's) are shown widened (withWidenedIntervals).
+  const baseMetrics = comparison?.baseMetrics ? withWidenedIntervals({ n: comparison.n, ...comparison.baseMetrics }) : null;
   return {
     id: row.id,
     modelId: row.model_id,
@@ -51,7 +51,7 @@ function fromRow(row: EvaluationRow): SiteEvaluation {
     dataset: { name: row.dataset_name, root: row.dataset_root, labels: row.labels },
     n: row.n,
     metrics,
-    ci: withRateIntervals({ n: row.n, metrics, ci: JSON.parse(row.ci) as SiteEvaluation['ci'] }).ci,
+    ci: withWidenedIntervals({ n: row.n, metrics, ci: JSON.parse(row.ci) as SiteEvaluation['ci'] }).ci,
     comparison: comparison && baseMetrics ? { ...comparison, baseMetrics: { metrics: baseMetrics.metrics, ci: baseMetrics.ci } } : comparison,
     calibration: row.calibration === null ? null : (JSON.parse(row.calibration) as CalibrationByClass),
     unreadable: row.unreadable,

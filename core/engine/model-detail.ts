@@ -7,7 +7,7 @@ import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
 import { intendedInputOf, selectedOnTest, type ModelManifest } from '../train/package/manifest';
 import { summaryOf, testSummary } from '../train/service/models';
-import { withRateIntervals } from '../ml/metrics/stored-rates';
+import { withWidenedIntervals } from '../ml/metrics/stored-rates';
 
 /** Groups of duplicate rows the card lists by their row ids (all are counted). */
 const shownDuplicateGroups = 3;
@@ -28,7 +28,7 @@ function numberOrNull(value: unknown): number | null {
  * card says so beside the figures (absent in older packages, so nothing is said there).
  */
 function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['validationDetail'] {
-  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withRateIntervals(m).ci, ...(m.outOfScope ? { outOfScope: m.outOfScope } : {}) };
+  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withWidenedIntervals(m).ci, ...(m.outOfScope ? { outOfScope: m.outOfScope } : {}) };
 }
 
 function withoutTraining(base: NonNullable<ModelManifest['provenance']['base']>): NonNullable<ModelDetail['provenance']['base']> {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { newcombeAuc } from './auc-interval';
 import { wilson } from './proportion';
-import { withRateIntervals, type StoredFigures } from './stored-rates';
+import { withWidenedIntervals, type StoredFigures } from './stored-rates';
 
 // The shipped starter's locked-test figures as its sealed manifest stores them (54 records; HYP: 4 positives, 50 negatives).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,23 +31,45 @@ const older: StoredFigures = {
 
 describe('stored rate intervals, widened where they are read', () => {
   it("shows an older package's 50-of-50 HYP specificity as Wilson's 92.9–100 %, not the stored 100–100 %", () => {
-    const widened = withRateIntervals(older);
+    const widened = withWidenedIntervals(older);
     expect(widened.ci['HYP.specificity']?.low).toBeCloseTo(wilson(50, 50).low, 12);
     expect(widened.ci['HYP.specificity']?.low).toBeCloseTo(0.929, 3);
     expect(widened.ci['HYP.specificity']?.high).toBe(1);
     expect(widened.ci['HYP.sensitivity']?.low).toBeCloseTo(wilson(4, 4).low, 12);
     // 1 of 6 MI found: stored 0–50 %, Wilson's upper bound 56 %.
     expect(widened.ci['MI.sensitivity']).toEqual({ low: 0, high: wilson(1, 6).high });
-    // Nothing else changes: not the rates, not the AUC's interval, not the stored object.
+    // Nothing else changes: not the rates, not a wider stored interval, not the stored object.
     expect(widened.metrics).toBe(older.metrics);
-    expect(widened.ci['HYP.auc']).toEqual(older.ci['HYP.auc']);
+    expect(widened.ci['MI.specificity']).toEqual(older.ci['MI.specificity']);
     expect(older.ci['HYP.specificity']).toEqual({ low: 1, high: 1 });
   });
 
-  it('leaves the remade starter as it is: its package stores Wilson-widened rate intervals already', () => {
+  it("leaves the remade starter's rate intervals as they are: its package stores them Wilson-widened already", () => {
     expect(test.ci['HYP.specificity']?.low).toBeCloseTo(wilson(50, 50).low, 12);
     expect(test.ci['MI.sensitivity']).toEqual({ low: 0, high: wilson(1, 6).high });
-    expect(withRateIntervals(test).ci).toEqual(test.ci);
+    const widened = withWidenedIntervals(test).ci;
+    for (const key of Object.keys(test.ci).filter((k) => /\.(sensitivity|specificity|ppv|npv)$/.test(k))) expect(widened[key], key).toEqual(test.ci[key]);
+  });
+
+  it("shows the starter's stored HYP AUC, 4 positives ranked perfectly, as Newcombe's 0.758–1, not the stored bootstrap's 1–1", () => {
+    // Stored by the percentile bootstrap alone, in the sealed manifest, which is never rewritten.
+    expect(test.ci['auc:HYP']).toEqual({ low: 1, high: 1 });
+    const widened = withWidenedIntervals(test).ci;
+    expect(widened['auc:HYP']).toEqual(newcombeAuc(1, 4, 50));
+    expect(widened['HYP.auc']).toEqual(newcombeAuc(1, 4, 50));
+    expect(widened['auc:HYP']?.low).toBeCloseTo(0.7576535586089896, 10);
+    // Every class's interval covers both; the five-class macro keeps its bootstrap.
+    const nor = newcombeAuc(0.848529411764706, 34, 20);
+    expect(widened['auc:NORM']).toEqual({ low: Math.min(nor.low, test.ci['auc:NORM']?.low as number), high: Math.max(nor.high, test.ci['auc:NORM']?.high as number) });
+    expect(widened['aucMacro']).toEqual(test.ci['aucMacro']);
+    expect(withWidenedIntervals({ ...test, ci: widened }).ci).toEqual(widened);
+  });
+
+  it("widens a one-class task's stored macro AUC as its class's, and keeps a missing AUC's null bounds", () => {
+    const pe: StoredFigures = { n: 24, metrics: { aucMacro: 1, perClass: { PE: { support: 4, auc: 1 } } }, ci: { aucMacro: { low: 1, high: 1 }, 'auc:PE': { low: 1, high: 1 } } };
+    expect(withWidenedIntervals(pe).ci['aucMacro']).toEqual(newcombeAuc(1, 4, 20));
+    const none: StoredFigures = { n: 5, metrics: { perClass: { A: { support: 0, auc: null } } }, ci: { 'auc:A': { low: null, high: null } } };
+    expect(withWidenedIntervals(none).ci['auc:A']).toEqual({ low: null, high: null });
   });
 
   it('recovers the counts exactly from the stored rates (PPV and NPV agree) and widens only once', () => {
@@ -57,14 +80,14 @@ describe('stored rate intervals, widened where they are read', () => {
       expect(tp / (tp + (test.n - r.support - tn)), name).toBeCloseTo(r.ppv, 12);
       expect(tn / (tn + r.support - tp), name).toBeCloseTo(r.npv, 12);
     }
-    const once = withRateIntervals(test);
-    expect(withRateIntervals(once).ci).toEqual(once.ci);
+    const once = withWidenedIntervals(test);
+    expect(withWidenedIntervals(once).ci).toEqual(once.ci);
   });
 
   it('leaves figures without per-class support as they are, and keeps null bounds null', () => {
     const bare = { n: 10, metrics: { aucMacro: 0.8 }, ci: { aucMacro: { low: 0.7, high: 0.9 } } };
-    expect(withRateIntervals(bare)).toEqual(bare);
-    const none = withRateIntervals<StoredFigures>({ n: 5, metrics: { perClass: { A: { support: 0, sensitivity: null, specificity: 1 } } }, ci: { 'A.sensitivity': { low: null, high: null } } });
+    expect(withWidenedIntervals(bare)).toEqual(bare);
+    const none = withWidenedIntervals<StoredFigures>({ n: 5, metrics: { perClass: { A: { support: 0, sensitivity: null, specificity: 1 } } }, ci: { 'A.sensitivity': { low: null, high: null } } });
     expect(none.ci['A.sensitivity']).toEqual({ low: null, high: null });
     expect(none.ci['A.specificity']?.low).toBeCloseTo(wilson(5, 5).low, 12);
   });

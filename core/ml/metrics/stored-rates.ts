@@ -1,3 +1,4 @@
+import { aucInterval } from './auc-interval';
 import { rateInterval } from './proportion';
 
 type Bound = number | null;
@@ -30,24 +31,45 @@ export function rateCounts(figure: Readonly<Record<string, unknown>>, n: number)
   return { sensitivity: [tp, positives], specificity: [tn, negatives], ppv: [tp, tp + negatives - tn], npv: [tn, tn + positives - tp] };
 }
 
+/** One stored interval widened by `widen`, given it as numbers (NaN for a missing bound) and stored back (null). */
+function widenStored(was: StoredInterval | undefined, widen: (bootstrap: { low: number; high: number } | undefined) => { low: number; high: number }): StoredInterval {
+  const widened = widen(was ? { low: asNumber(was.low), high: asNumber(was.high) } : undefined);
+  return { low: stored(widened.low), high: stored(widened.high) };
+}
+
+/**
+ * Each class's AUC interval (`auc:<class>`, `<class>.auc`) widened to at least Newcombe's on its
+ * positives and negatives (aucInterval says why), and a one-class macro AUC to its class's, as
+ * scoreWithCi now reports them. Stored figures keep no patient ids, so the counts are records':
+ * an interval stored since, on patients (fewer, so wider), is left as it is.
+ */
+function widenAucs(ci: Record<string, StoredInterval>, perClass: Readonly<Record<string, unknown>>, n: number): void {
+  const classes = Object.entries(perClass).filter((entry): entry is [string, Readonly<Record<string, unknown>>] => isObject(entry[1]));
+  for (const [name, figure] of classes) {
+    const positives = rate(figure['support']);
+    const auc = rate(figure['auc']);
+    if (positives === null || positives > n || auc === null) continue;
+    for (const key of [`auc:${name}`, `${name}.auc`]) ci[key] = widenStored(ci[key], (b) => aucInterval(b, auc, positives, n - positives));
+    if (classes.length === 1) ci['aucMacro'] = widenStored(ci['aucMacro'], (b) => aucInterval(b, auc, positives, n - positives));
+  }
+}
+
 /**
  * Stored figures with each class's sensitivity, specificity, PPV and NPV interval widened to at
- * least Wilson's on its counts, as scoreWithCi now reports them (rateInterval says why). Packages
- * and site evaluations made before kept the percentile bootstrap alone, which shows 52 of 52 as
- * "100–100 %"; their seals cover the stored bytes, so the interval is widened where it is read,
- * never written back. A class without a support keeps what it has.
+ * least Wilson's on its counts, and each class's AUC interval to at least Newcombe's (widenAucs),
+ * as scoreWithCi now reports them (rateInterval says why). Packages and site evaluations made
+ * before kept the percentile bootstrap alone, which shows 52 of 52 as "100–100 %" and 4 positives
+ * ranked perfectly as AUC "1.000 [1.000, 1.000]"; their seals cover the stored bytes, so the
+ * interval is widened where it is read, never written back. A class without a support keeps what it has.
  */
-export function withRateIntervals<T extends StoredFigures>(figures: T): T {
+export function withWidenedIntervals<T extends StoredFigures>(figures: T): T {
   const ci: Record<string, StoredInterval> = { ...figures.ci };
   const perClass = figures.metrics.perClass;
   if (!isObject(perClass)) return figures;
   for (const [name, figure] of Object.entries(perClass)) {
     const counts = isObject(figure) ? rateCounts(figure, figures.n) : undefined;
-    for (const [key, [k, n]] of Object.entries(counts ?? {})) {
-      const was = figures.ci[`${name}.${key}`];
-      const widened = rateInterval(was ? { low: asNumber(was.low), high: asNumber(was.high) } : undefined, k, n);
-      ci[`${name}.${key}`] = { low: stored(widened.low), high: stored(widened.high) };
-    }
+    for (const [key, [k, n]] of Object.entries(counts ?? {})) ci[`${name}.${key}`] = widenStored(figures.ci[`${name}.${key}`], (b) => rateInterval(b, k, n));
   }
+  widenAucs(ci, perClass, figures.n);
   return { ...figures, ci };
 }

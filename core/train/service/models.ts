@@ -9,7 +9,7 @@ import { disposeModel, isEnsemble, loadModel, type LoadedModel } from '../ensemb
 import { packageExtension, readPackage } from '../package/archive';
 import { packageFiles, parseManifest, readManifestFile, type LoadedPackage } from '../package/io';
 import { cvFoldOf, lockedTestOf, operatingPointByClass, type ModelManifest } from '../package/manifest';
-import { withRateIntervals } from '../../ml/metrics/stored-rates';
+import { withWidenedIntervals } from '../../ml/metrics/stored-rates';
 import { fusedOperatingPoint } from '../pe/fusion';
 
 interface Entry {
@@ -51,7 +51,7 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
  * intended input and those that could not be read.
  */
 export function testSummary(test: NonNullable<ModelManifest['provenance']['test']>): NonNullable<ModelSummary['test']> {
-  const widened = withRateIntervals(test);
+  const widened = withWidenedIntervals(test);
   const { calibration, outOfScope, unreadable, seenByBase } = test;
   const leftOut = { ...(outOfScope ? { outOfScope } : {}), ...(unreadable === undefined ? {} : { unreadable }), ...(seenByBase ? { seenByBase } : {}) };
   return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(calibration ? { calibration } : {}), ...leftOut };
