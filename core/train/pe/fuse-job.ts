@@ -2,6 +2,7 @@ import type { DatasetSpec } from '../../data/load';
 import type { DatasetItem } from '../../data/types';
 import { EinthovenError } from '../../errors';
 import type { BackendName } from '../../ml/backend/init';
+import { aucCounts, aucInterval } from '../../ml/metrics/auc-interval';
 import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { rocAuc } from '../../ml/metrics/ranking';
@@ -81,7 +82,8 @@ function rowsOf(items: readonly DatasetItem[], probs: ReadonlyMap<string, number
 /**
  * A fitted fusion's temperature (calibrationTemperature: none, with the note, where validation
  * separates the classes perfectly), threshold and validation AUC with its bootstrap interval,
- * drawn by patient when `groups` gives each row's patient id (as every other evaluation's).
+ * drawn by patient when `groups` gives each row's patient id (as every other evaluation's) and
+ * widened to cover Newcombe's on its positive and negative patients.
  */
 export function calibrate(model: LogisticModel, x: readonly number[][], y: readonly number[], method: ThresholdMethod, seed: number, groups?: readonly string[]): FusionBlock['fused'] {
   const logits = x.map((row) => [logisticLogit(model, row)]);
@@ -95,7 +97,11 @@ export function calibrate(model: LogisticModel, x: readonly number[][], y: reado
     .map((idx) => rocAuc(Array.from(idx, (i) => y[i] as number), Array.from(idx, (i) => scores[i] as number)))
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
-  return { model, temperature, ...(note ? { calibrationNote: note } : {}), threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: boot.length ? percentile(boot, 2.5) : null, high: boot.length ? percentile(boot, 97.5) : null } };
+  // Widened to cover Newcombe's, as every evaluation's AUC (aucInterval): a validation set the fusion separates perfectly bootstraps to 1–1.
+  const { positives, negatives } = aucCounts(y, groups);
+  const ci = aucInterval(boot.length ? { low: percentile(boot, 2.5), high: percentile(boot, 97.5) } : undefined, auc, positives, negatives);
+  const bound = (v: number) => (Number.isFinite(v) ? v : null);
+  return { model, temperature, ...(note ? { calibrationNote: note } : {}), threshold, method, validation: { n: y.length, auc: Number.isFinite(auc) ? auc : null, low: bound(ci.low), high: bound(ci.high) } };
 }
 
 /**

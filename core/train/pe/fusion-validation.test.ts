@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newcombeAuc } from '../../ml/metrics/auc-interval';
 import { calibrate, fusedValidation, type Rows } from './fuse-job';
 import { logitOf } from './fusion';
 import { fitLogistic } from './logistic';
@@ -25,5 +26,15 @@ describe('a PE fusion’s validation figures', () => {
     const figuresThrice = fusedValidation(thrice, rowsOf(three), ['PE']);
     expect(figuresThrice.ci['PE.auc']).toEqual(figuresOnce.ci['PE.auc']);
     expect(figuresThrice.ci.aucMacro).toEqual(figuresOnce.ci.aucMacro);
+  });
+
+  it("gives a validation set the fusion separates perfectly Newcombe's AUC interval, not the bootstrap's 1–1", () => {
+    // 4 positive patients scored above every one of 20 negatives, each with two ECGs.
+    const rows = Array.from({ length: 24 }, (_, p) => ({ patient: `patient-${p}`, x: [p < 4 ? 3 + p / 10 : p / 100], y: p < 4 ? 1 : 0 })).flatMap((r) => [r, r]);
+    const model = { mean: [0], std: [1], weights: [2], intercept: -1 };
+    const fused = calibrate(model, rows.map((r) => r.x), rows.map((r) => r.y), 'youden', 20, rows.map((r) => r.patient));
+    expect(fused.validation.auc).toBe(1);
+    const newcombe = newcombeAuc(1, 4, 20);
+    expect(fused.validation).toMatchObject({ low: newcombe.low, high: 1 });
   });
 });
