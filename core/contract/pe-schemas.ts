@@ -172,6 +172,7 @@ export const PeComparisonSchema = z.object({
       roc: z.object({ fpr: z.array(z.number().nullable()), tpr: z.array(z.number().nullable()) }),
       operatingPoints: z.array(z.object({ label: z.string(), sensitivity: RateSchema, specificity: RateSchema, ppv: RateSchema, npv: RateSchema, fpr: z.number().nullable(), tpr: z.number().nullable() })),
       vsModel: z.object({ aucA: z.number().nullable(), aucB: z.number().nullable(), diff: z.number().nullable(), se: z.number().nullable(), z: z.number().nullable(), p: z.number().nullable(), ci95: z.tuple([z.number().nullable(), z.number().nullable()]), n: z.number().int(), unit: delongUnit.optional() }).optional(),
+      vsModelUntested: z.string().optional(),
       provenance: z.object({ items: z.number().int(), total: z.number().int() }).optional(),
     }),
   ),

@@ -69,7 +69,7 @@ export function printPeComparison(c: PeComparison, out: (line: string) => void):
   out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records) widened to cover Newcombe's, rates Wilson`);
   for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${textColumn(s.source)}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
-    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n}; ${delongMethodText(curve.vsModel.unit)})` : '';
+    const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n}; ${delongMethodText(curve.vsModel.unit)})` : curve.vsModelUntested ? `; vs ECG model not tested: ${textColumn(curve.vsModelUntested)}` : '';
     const provenance = curve.provenance ? `, ${curve.provenance.items} from items, ${curve.provenance.total} from totals` : '';
     out(`  ${textColumn(curve.name)} (${curve.kind}, n = ${curve.n}${provenance}): AUC ${fixed(curve.auc)} [${fixed(curve.aucCi.low)}, ${fixed(curve.aucCi.high)}]${versus}`);
     for (const op of curve.operatingPoints) out(`    ${textColumn(op.label)}: sens ${rate(op.sensitivity)}  spec ${rate(op.specificity)}  PPV ${rate(op.ppv)}  NPV ${rate(op.npv)}`);

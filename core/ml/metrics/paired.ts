@@ -194,6 +194,29 @@ function clusterIndices(n: number, clusters: ArrayLike<string> | undefined): { i
 }
 
 /**
+ * Why DeLong's test has no variance to work with on these labels, or undefined when it has: it
+ * needs at least two positives and two negatives, and with patient ids (clustered), positives and
+ * negatives from at least two patients each. A caller with a curve to show beside others asks
+ * first, where a thrown error would stop every other figure with it.
+ */
+export function delongUntestable(yTrue: ArrayLike<number>, patients?: ArrayLike<string>): string | undefined {
+  const withPositive = new Set<string>();
+  const withNegative = new Set<string>();
+  let positives = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const positive = yTrue[i] === 1;
+    if (positive) positives++;
+    if (patients) (positive ? withPositive : withNegative).add(patients[i] as string);
+  }
+  const negatives = yTrue.length - positives;
+  if (positives < 2 || negatives < 2) return `DeLong's test needs at least 2 positives and 2 negatives, got ${positives} and ${negatives}`;
+  if (patients && (withPositive.size < 2 || withNegative.size < 2)) {
+    return `DeLong's test clustered by patient needs positives and negatives from at least 2 patients each, got ${withPositive.size} and ${withNegative.size}`;
+  }
+  return undefined;
+}
+
+/**
  * DeLong's paired test of aucA − aucB on the same records. Without `patients` records are taken
  * as independent (unit 'record'). With one patient id per record, the variance is computed over
  * patients (Obuchowski 1997, unit 'patient'): several ECGs of one patient are correlated, and
@@ -209,17 +232,11 @@ export function delongPaired(yTrue: ArrayLike<number>, scoreA: ArrayLike<number>
     for (let i = 0; i < n; i++) if (yTrue[i] === label) out.push(s[i] as T);
     return out;
   };
-  const posCount = pick(scoreA, 1).length;
-  const negCount = n - posCount;
-  if (posCount < 2 || negCount < 2) {
-    throw new EinthovenError('E_VALIDATION', `DeLong's test needs at least 2 positives and 2 negatives, got ${posCount} and ${negCount}`);
-  }
+  const untestable = delongUntestable(yTrue, patients);
+  if (untestable) throw new EinthovenError('E_VALIDATION', untestable);
   const positiveCluster = pick(clusters.index, 1);
   const negativeCluster = pick(clusters.index, 0);
   const counts = { withPositive: new Set(positiveCluster).size, withNegative: new Set(negativeCluster).size };
-  if (counts.withPositive < 2 || counts.withNegative < 2) {
-    throw new EinthovenError('E_VALIDATION', `DeLong's test clustered by patient needs positives and negatives from at least 2 patients each, got ${counts.withPositive} and ${counts.withNegative}`);
-  }
   const a = placements(pick(scoreA, 1), pick(scoreA, 0));
   const b = placements(pick(scoreB, 1), pick(scoreB, 0));
   const aucA = mean(a.v10);

@@ -6,7 +6,7 @@ import { aucCounts, aucInterval } from '../../ml/metrics/auc-interval';
 import { percentile } from '../../ml/metrics/bootstrap';
 import { drawResamples, resamplePlan } from '../../ml/metrics/resample';
 import { classRates, confusion } from '../../ml/metrics/confusion';
-import { delongPaired, type DelongResult } from '../../ml/metrics/paired';
+import { delongPaired, delongUntestable, type DelongResult } from '../../ml/metrics/paired';
 import { wilson, type RateWithCi } from '../../ml/metrics/proportion';
 import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
 
@@ -48,6 +48,8 @@ export interface ComparedCurve {
    * itself); `unit` says whether it was clustered by patient or took records as independent.
    */
   readonly vsModel?: DelongResult & { readonly n: number };
+  /** Why no DeLong test against the model was computed on this curve's records (too few PE, or non-PE, or patients with either). */
+  readonly vsModelUntested?: string;
   /** Scores: how many values were computed from items, how many were given as totals. */
   readonly provenance?: { readonly items: number; readonly total: number };
 }
@@ -142,9 +144,14 @@ function knownPatients(patients: readonly (string | undefined)[]): readonly stri
  * DeLong's test against the model, over patients where every record names one: a hospital's
  * follow-up ECGs of one patient are not independent, and taking them as such narrows the interval.
  */
-function vsModel(y: readonly number[], s: readonly number[], model: readonly number[], patients: readonly (string | undefined)[]): ComparedCurve['vsModel'] {
-  if (new Set(y).size < 2) return undefined;
-  return { ...delongPaired(y, s, model, knownPatients(patients)), n: y.length };
+function vsModel(y: readonly number[], s: readonly number[], model: readonly number[], patients: readonly (string | undefined)[]): Pick<ComparedCurve, 'vsModel' | 'vsModelUntested'> {
+  if (new Set(y).size < 2) return {};
+  const known = knownPatients(patients);
+  // A score recorded on a handful of records (one PE among them) has no variance to test with:
+  // said on its curve, where delongPaired's refusal stopped the whole evaluation, every figure with it.
+  const untestable = delongUntestable(y, known);
+  if (untestable) return { vsModelUntested: untestable };
+  return { vsModel: { ...delongPaired(y, s, model, known), n: y.length } };
 }
 
 /**
@@ -173,7 +180,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0))));
     const provenance = { items: rows.filter((r) => r.provenance === 'items').length, total: rows.filter((r) => r.provenance === 'total').length };
     const versus = vsModel(ys, ss, rows.map((r) => r.p), rows.map((r) => r.patient));
-    curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...(versus ? { vsModel: versus } : {}) }, ys, ss, seed, rows.map((r) => r.patient)));
+    curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...versus }, ys, ss, seed, rows.map((r) => r.patient)));
   }
   const fused = records.flatMap((r) => (r.fused === undefined ? [] : [{ y: r.label, f: r.fused, p: r.probability, patient: r.patient }]));
   if (options.fusionName && options.fusionThreshold !== undefined && fused.length > 0) {
@@ -181,7 +188,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const fs = fused.map((r) => r.f);
     const threshold = options.fusionThreshold;
     const versus = vsModel(ys, fs, fused.map((r) => r.p), fused.map((r) => r.patient));
-    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...(versus ? { vsModel: versus } : {}) }, ys, fs, seed, fused.map((r) => r.patient)));
+    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...versus }, ys, fs, seed, fused.map((r) => r.patient)));
   }
   return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };
 }

@@ -132,6 +132,23 @@ describe('PE fusion numerics against scipy', () => {
     expect(lines(comparePe(unnamed, { split: 'test', modelName: 'ecg', threshold: 0.5 }))).toMatch(/\(n = 24; DeLong \(records taken as independent\)\)$/);
   });
 
+  it('says why a score recorded on too few PE records is not tested against the model, and still compares every other curve', () => {
+    // Wells given on four records, one of them PE: DeLong has no variance there. Its refusal
+    // stopped the whole comparison, and with it `ecg evaluate`'s every figure.
+    const records = [0, 1, 0, 1, 0, 1, 0, 0].map((label, i) => ({
+      label: label as 0 | 1,
+      probability: [0.1, 0.8, 0.3, 0.6, 0.2, 0.4, 0.7, 0.05][i] as number,
+      scores: { items: {}, values: i >= 4 ? { wells: { value: i, provenance: 'items' as const } } : {} },
+    }));
+    const c = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 });
+    const wellsCurve = c.curves.find((curve) => curve.id === 'wells');
+    expect(wellsCurve).toMatchObject({ n: 4, positives: 1, vsModelUntested: "DeLong's test needs at least 2 positives and 2 negatives, got 1 and 3" });
+    expect(wellsCurve?.vsModel).toBeUndefined();
+    const out: string[] = [];
+    printPeComparison(c, (line) => out.push(line));
+    expect(out.find((line) => line.includes('Wells (score'))).toMatch(/; vs ECG model not tested: DeLong's test needs at least 2 positives and 2 negatives, got 1 and 3$/);
+  });
+
   it("names a never-flagged operating point as such, not 'threshold 1.000'", () => {
     // A PE head whose validation showed no discrimination gets threshold 1 (never flagged): its
     // point on the Fig. 3 plot and in evaluate's lines read as a threshold the tuning chose.
