@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { BaseComparison, ClassComparisonSchema } from '../contract/evaluation-schemas';
-import { delongMethodText, delongPaired } from '../ml/metrics/paired';
+import { delongMethodText, delongPaired, delongUntestable } from '../ml/metrics/paired';
 import { rocAuc, type Interval } from '../ml/metrics/index';
 import { scoreWithCi, type ScoredMetrics } from './scores';
 import { wordFor } from '../contract/counted';
@@ -10,12 +10,6 @@ export { BaseComparisonSchema as baseComparisonSchema, type BaseComparison } fro
 export interface ScoredSet {
   readonly labels: number[][];
   readonly probs: number[][];
-}
-
-/** How many patients the positives and the negatives come from (the clustered test needs two of each). */
-function patientsPerOutcome(y: readonly number[], patients: readonly string[]): { positives: number; negatives: number } {
-  const of = (label: number) => new Set(patients.filter((_, i) => y[i] === label)).size;
-  return { positives: of(1), negatives: of(0) };
 }
 
 /**
@@ -30,10 +24,9 @@ function classComparison(name: string, y: number[], finetuned: number[], base: n
   if (positives < 2 || y.length - positives < 2) {
     return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: ${positives} positive and ${y.length - positives} negative test records (DeLong needs 2 of each)` };
   }
-  const from = patients && patientsPerOutcome(y, patients);
-  if (from && (from.positives < 2 || from.negatives < 2)) {
-    return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: positives from ${from.positives} and negatives from ${from.negatives} patients (DeLong clustered by patient needs 2 of each)` };
-  }
+  // Left: positives or negatives from fewer than 2 patients, which the clustered test needs.
+  const untestable = delongUntestable(y, patients);
+  if (untestable) return { name, positives, aucFinetuned, aucBase, diff: null, ci95: [null, null], p: null, method: `not tested: ${untestable}` };
   const d = delongPaired(y, finetuned, base, patients);
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return { name, positives, aucFinetuned: d.aucA, aucBase: d.aucB, diff: d.diff, ci95: [finite(d.ci95[0]), finite(d.ci95[1])], p: finite(d.p), method: 'DeLong' };

@@ -2,7 +2,7 @@ import { EinthovenError } from '../../errors';
 import { f1Macro } from './classification';
 import { classRates, confusion } from './confusion';
 import { binarize, checkPair, column, finiteMean, type Matrix } from './matrix';
-import { delongPaired, pairedOverResamples, type DelongResult, type PairedBootstrapResult } from './paired';
+import { delongPaired, delongUntestable, pairedOverResamples, type DelongResult, type PairedBootstrapResult } from './paired';
 import { averagePrecision, rocAuc } from './ranking';
 import { drawResamples, resamplePlan } from './resample';
 
@@ -76,12 +76,6 @@ function macroStatistic(metric: ComparedMacro, defined: readonly number[], thres
   return (t, s) => finiteMean(defined.map((j) => perClass(column(t, j), column(s, j))));
 }
 
-/** Whether DeLong's test is defined: 2 positives and 2 negatives, from 2 patients each when patients are named. */
-function testable(y: readonly number[], groups: readonly string[] | undefined): boolean {
-  const units = (label: number) => (groups ? new Set(groups.filter((_, i) => y[i] === label)).size : y.filter((v) => v === label).length);
-  return units(1) >= 2 && units(0) >= 2;
-}
-
 /** The comparison over given resamples (lists of record indices); `compareModels` draws them. */
 export function compareFromIndices(yTrue: Matrix, probsA: Matrix, probsB: Matrix, options: CompareOptions, indexSets: readonly ArrayLike<number>[]): Omit<ModelComparison, 'bootstrap'> {
   const { n, c } = checkPair(yTrue, probsA);
@@ -107,7 +101,7 @@ export function compareFromIndices(yTrue: Matrix, probsA: Matrix, probsB: Matrix
       positives,
       aucA: rocAuc(y, a),
       aucB: rocAuc(y, b),
-      delong: testable(y, options.groups) ? delongPaired(y, a, b, options.groups) : null,
+      delong: delongUntestable(y, options.groups) === undefined ? delongPaired(y, a, b, options.groups) : null,
       auc: paired((yy, ss) => rocAuc(yy, ss)),
       f1A: f1At(y, a, thresholdA),
       f1B: f1At(y, b, thresholdB),
