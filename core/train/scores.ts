@@ -46,13 +46,12 @@ function widenedRateIntervals(report: MetricsReport, n: number, ci: Record<strin
  */
 function widenedAucIntervals(report: MetricsReport, classes: readonly string[], labels: Matrix, patients: readonly string[] | undefined, ci: Record<string, Interval>): Record<string, Interval> {
   const widened: Record<string, Interval> = {};
+  const covered = classes.filter((name) => !report.averaging.aucMacro.leftOut.includes(name));
   // By the classes' order, the labels' columns': an object's integer-like keys (SNOMED codes) would sort first.
-  const names = classes;
-  names.forEach((name, j) => {
+  classes.forEach((name, j) => {
     const { positives, negatives } = aucCounts(column(labels, j), patients);
     const auc = report.perClass[name]?.auc ?? Number.NaN;
     for (const key of [classAucKey(name), `${name}.auc`]) widened[key] = aucInterval(ci[key], auc, positives, negatives);
-    const covered = names.filter((other) => !report.averaging.aucMacro.leftOut.includes(other));
     if (covered.length === 1 && covered[0] === name) widened['aucMacro'] = aucInterval(ci['aucMacro'], report.aucMacro, positives, negatives);
   });
   return widened;
