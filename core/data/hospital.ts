@@ -1,10 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
 import { EinthovenError } from '../errors';
-import { headerNamedFiles } from '../formats/group';
-import { limits } from '../formats/limits';
+import { wfdbNamedFiles } from '../formats/load';
 import { parseTable, readTableText } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
@@ -157,20 +156,6 @@ function listingOf(listed: Map<string, string[]>, dir: string): string[] {
 }
 
 /**
- * The names a header refers to that lie beside it, and for a multi-segment master those of its
- * segment headers (one level deep, as the decoder reads them). A header that is no regular file
- * within the WFDB header limit refers to none: the decoder reports it.
- */
-function namedBeside(dir: string, header: string, present: ReadonlySet<string>, depth = 0): string[] {
-  const file = path.join(dir, header);
-  const info = statSync(file, { throwIfNoEntry: false });
-  if (!info?.isFile() || info.size > limits.maxWfdbHeaderBytes) return [];
-  const named = headerNamedFiles({ name: header, bytes: new Uint8Array(readFileSync(file)) }).filter((n) => present.has(n) && n !== header);
-  if (depth > 0) return named;
-  return named.flatMap((n) => (n.toLowerCase().endsWith('.hea') ? [n, ...namedBeside(dir, n, present, 1)] : [n]));
-}
-
-/**
  * A WFDB record's files among its folder's names: its header, its same-stem files with one
  * extension ("a.dat", "a.atr") and the files the header names. Not every name starting "a.":
  * "a.b.hea" and "a.b.dat" are another record (a hospital's "12345.v2" beside "12345"), which
@@ -178,8 +163,9 @@ function namedBeside(dir: string, header: string, present: ReadonlySet<string>, 
  */
 function wfdbRecordFiles(dir: string, base: string, names: readonly string[]): string[] {
   const present = new Set(names);
-  const sameStem = names.filter((n) => n.startsWith(`${base}.`) && !n.slice(base.length + 1).includes('.'));
-  return [...new Set([...sameStem, ...namedBeside(dir, `${base}.hea`, present)])];
+  const sameStem = names.filter((n) => n.startsWith(`${base}.`) && !n.slice(base.length + 1).includes('.')).map((n) => path.join(dir, n));
+  // The folder's names from the index's listing, not read again for every row.
+  return [...new Set([...sameStem, ...wfdbNamedFiles(path.join(dir, `${base}.hea`), () => present)])];
 }
 
 /**
@@ -194,7 +180,7 @@ function resolveFiles(root: string, name: string, listed: Map<string, string[]>)
   if (existsSync(`${stem}.hea`) && (full.endsWith('.hea') || !existsSync(full))) {
     const dir = path.dirname(stem);
     const base = path.basename(stem);
-    return { files: wfdbRecordFiles(dir, base, listingOf(listed, dir)).map((f) => path.join(dir, f)), record: `${stem}.hea` };
+    return { files: wfdbRecordFiles(dir, base, listingOf(listed, dir)), record: `${stem}.hea` };
   }
   return existsSync(full) ? { files: [full], record: full } : undefined;
 }

@@ -31,18 +31,6 @@ function signalNamesOf(header: SourceFile, parsed: WfdbHeader): string[] {
 }
 
 /**
- * The names of the files a header refers to beside it, by its text alone: its signal files (with
- * the LUDB stem fallback), or for a multi-segment master its segment headers. None when it does
- * not parse (its decode says why). What a folder index hands the decoder with a header, where
- * every name sharing the header's prefix also took in another record's files ("a.b.hea" for "a").
- */
-export function headerNamedFiles(header: SourceFile): string[] {
-  const parsed = parseHeader(header);
-  if (!parsed) return [];
-  return parsed.segments ? segmentHeaderNames(parsed) : signalNamesOf(header, parsed);
-}
-
-/**
  * The files one header needs, by the names it uses for them: its signal files, or for a
  * multi-segment master, its segment headers and their signal files (one level deep).
  */

@@ -25,8 +25,13 @@ function readSource(filePath: string, name: string): SourceFile {
   return { name, bytes: new Uint8Array(readFileSync(filePath)) };
 }
 
+/** The names in a folder: read from the disk, or from a listing a caller asking for many records in one folder keeps. */
+export type FolderNames = (dir: string) => ReadonlySet<string>;
+
+const namesOnDisk: FolderNames = (dir) => new Set(readdirSync(dir));
+
 /** Signal files a WFDB header names, found beside it (with the LUDB stem fallback); for a multi-segment master, its segment headers and theirs. */
-function wfdbSiblings(filePath: string, header: SourceFile, depth = 0): string[] {
+function wfdbSiblings(filePath: string, header: SourceFile, namesIn: FolderNames = namesOnDisk, depth = 0): string[] {
   try {
     const parsed = parseWfdbHeader(header.name, decodeLatin1(header.bytes));
     const dir = path.dirname(filePath);
@@ -34,14 +39,25 @@ function wfdbSiblings(filePath: string, header: SourceFile, depth = 0): string[]
     const names = parsed.segments
       ? segmentHeaderNames(parsed)
       : parsed.signals.flatMap((s) => [s.fileName, stem + s.fileName.slice(parsed.recordName.length)]);
-    const present = new Set(readdirSync(dir));
+    const present = namesIn(dir);
     const found = [...new Set(names)].filter((n) => present.has(n) && !n.includes('/')).map((n) => path.join(dir, n));
     if (!parsed.segments || depth > 0) return found;
     // Read as every file is, its size checked first: a segment header is a file like any other.
-    return found.flatMap((segment) => [segment, ...wfdbSiblings(segment, readSource(segment, segment), 1)]);
+    return found.flatMap((segment) => [segment, ...wfdbSiblings(segment, readSource(segment, segment), namesIn, 1)]);
   } catch {
     return [];
   }
+}
+
+/**
+ * The files a WFDB header on disk names beside it (wfdbSiblings), as paths: none where the header
+ * is no regular file within the WFDB header limit, or does not parse (its decode says why).
+ * `namesIn`: the folder's names, where the caller keeps a listing (a labels CSV's rows).
+ */
+export function wfdbNamedFiles(headerPath: string, namesIn?: FolderNames): string[] {
+  const info = statSync(headerPath, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size > limits.maxWfdbHeaderBytes) return [];
+  return wfdbSiblings(headerPath, readSource(headerPath, headerPath), namesIn);
 }
 
 /**
