@@ -6,6 +6,7 @@ import { filesSha256 } from '../../formats/hash';
 import { loadEachForDecoding } from '../../formats/load';
 import type { Lead, SourceFile } from '../../formats/record';
 import { jsonLine, textColumn } from '../text-column';
+import { counted } from '../../contract/counted';
 
 const csvFlags = {
   fs: { type: 'string' },
@@ -46,9 +47,8 @@ export function leadsText(leads: readonly Pick<Lead, 'name' | 'units'>[]): strin
   };
   const ecg = leads.filter((l) => l.units === undefined);
   const other = leads.filter((l) => l.units !== undefined);
-  const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  const others = other.length ? `; ${counted(other.length, 'other channel', 'other channels')} (not ECG): ${other.map((l) => `${name(l)} in ${textColumn(l.units ?? '')}`).join(', ')}` : '';
-  return `${counted(ecg.length, 'lead', 'leads')}${ecg.length ? `: ${ecg.map(name).join(', ')}` : ''}${others}`;
+  const others = other.length ? `; ${counted(other.length, 'other channel')} (not ECG): ${other.map((l) => `${name(l)} in ${textColumn(l.units ?? '')}`).join(', ')}` : '';
+  return `${counted(ecg.length, 'lead')}${ecg.length ? `: ${ecg.map(name).join(', ')}` : ''}${others}`;
 }
 
 function summary(outcome: DecodeOutcome, files: Map<string, SourceFile>): Record<string, unknown> {
