@@ -1,13 +1,13 @@
 import type { CorrectionView, DeviceComparison, StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
-import { listed } from '../contract/counted';
+import { listed, wordFor } from '../contract/counted';
 import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
 import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
 import { leadsCaveat, voltageLeads } from '../formats/leads';
-import { qtcFormulas, qtcFormulaText, type QtcFormula } from '../signal/qtc';
+import { qtcFormulaName, qtcFormulas, qtcFormulaText, type QtcFormula } from '../signal/qtc';
 import { issueText } from '../signal/record-quality';
 
 /**
@@ -117,8 +117,6 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
   return { source: device.source, values: { ...device.values }, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), rows };
 }
 
-const formulaName = (f: QtcFormula) => (qtcFormulaText[f].split(/[ :]/)[0] as string);
-
 
 /**
  * The device's QTc beside ours. A named formula: ours under it, as any other field. None
@@ -132,8 +130,8 @@ function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number
   if (stated) {
     const mine = oursByFormula[stated];
     const difference = mine === null ? null : mine - theirs;
-    const label = `QTc (${formulaName(stated)})`;
-    const note = `The file names the device's QTc formula (${formulaName(stated)}); compared with our ${formulaName(stated)} QTc.`;
+    const label = `QTc (${qtcFormulaName[stated]})`;
+    const note = `The file names the device's QTc formula (${qtcFormulaName[stated]}); compared with our ${qtcFormulaName[stated]} QTc.`;
     return { ...base, label, ours: mine, difference, beyondTolerance: difference !== null && Math.abs(difference) > tolerance, oursFormula: stated, note };
   }
   const label = 'QTc (formula not stated)';
@@ -143,8 +141,8 @@ function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number
   const agrees = measured.filter((one) => Math.abs(one.difference) <= tolerance).map((one) => one.f);
   const note =
     agrees.length > 0
-      ? `The file does not say which formula the device's QTc uses; within ±${tolerance} ms of our ${listed(agrees.map(formulaName))} QTc${agrees.length === 1 ? '' : 's'} (shown: ${formulaName(nearest.f)}, the nearest).`
-      : `The file does not say which formula the device's QTc uses; beyond ±${tolerance} ms of ours under every formula (shown: ${formulaName(nearest.f)}, the nearest).`;
+      ? `The file does not say which formula the device's QTc uses; within ±${tolerance} ms of our ${listed(agrees.map((f) => qtcFormulaName[f]))} ${wordFor(agrees.length, 'QTc')} (shown: ${qtcFormulaName[nearest.f]}, the nearest).`
+      : `The file does not say which formula the device's QTc uses; beyond ±${tolerance} ms of ours under every formula (shown: ${qtcFormulaName[nearest.f]}, the nearest).`;
   return { ...base, label, ours: oursByFormula[nearest.f], difference: nearest.difference, beyondTolerance: agrees.length === 0, oursFormula: nearest.f, note };
 }
 

@@ -6,6 +6,9 @@
 export const qtcFormulas = ['bazett', 'fridericia', 'framingham', 'hodges'] as const;
 export type QtcFormula = (typeof qtcFormulas)[number];
 
+/** Each formula's name, as a label says it ("QTc (Fridericia)"). */
+export const qtcFormulaName: Record<QtcFormula, string> = { bazett: 'Bazett', fridericia: 'Fridericia', framingham: 'Framingham', hodges: 'Hodges' };
+
 /** Display names and the formula as printed next to the value (QT and RR in seconds, HR in bpm). */
 export const qtcFormulaText: Record<QtcFormula, string> = {
   bazett: 'Bazett: QT / √RR',

@@ -7,7 +7,8 @@ import { qtcLimitsMs } from '../contract/qtc-limits';
 import type { LeadQrs } from './morphology';
 import type { PacingResult } from './pacing';
 import { normalisedRmssdWithout, prematurity, type AtrialActivity, type HalfCycleAtrialWaves, type RhythmFeatures } from './rhythm';
-import { wordFor } from '../contract/counted';
+import { listed, wordFor } from '../contract/counted';
+import { qtcFormulaName } from './qtc';
 
 /**
  * Rule-based interpretive statements from the measurements, as a cart's program states them
@@ -847,7 +848,7 @@ function formulaDisagreement(input: StatementInput, crosses: (qtcMs: number) => 
   const against = others.filter((f) => !crosses(c[f] as number));
   if (against.length === 0) return undefined;
   const rate = input.heartRateBpm === null ? '' : ` at ${round(input.heartRateBpm)} bpm`;
-  const names = against.map((f) => (f === 'fridericia' ? 'Fridericia' : 'Hodges')).join(' and ');
+  const names = listed(against.map((f) => qtcFormulaName[f]));
   const text = `the correction formulas disagree${rate} (${names} ${wordFor(against.length, 'does', 'do')} not cross this limit): judge the QT itself`;
   return { text, unanimous: against.length === others.length };
 }
