@@ -41,7 +41,10 @@ export const MeasurementCaveatsSchema = z.object({
   samplesHeld: z.string().optional(),
   /** Every lead the intervals were measured on is flagged by signal quality (core/signal/measure.ts): the interval statements are qualified by it. */
   intervalsFromFlaggedLeads: z.string().optional(),
-  /** Limb leads computed from I and II beside a file's voltage lead of a name none of the 12 ("III (renamed)"): which is which (core/formats/leads.ts leadsCaveat), as `ecg measure` says it. */
+  /**
+   * Limb leads computed from I and II beside a file's voltage lead of a name none of the 12 ("III (renamed)"): which is which (core/formats/leads.ts leadsCaveat), as `ecg measure` says it;
+   * or none of the leads measured is one of the 12 ("ECG 1" … "ECG 4", core/signal/measure.ts): the interval statements are qualified by it.
+   */
   leadsUnrecognised: z.string().optional(),
 });
 

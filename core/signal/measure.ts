@@ -18,6 +18,8 @@ import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatur
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
+import { isCanonicalLead } from '../formats/leads';
+import { listed, noneOf } from '../contract/counted';
 
 /**
  * Global ECG measurements, as on a cardiograph's report. Intervals come from one median
@@ -61,6 +63,8 @@ export interface MeasurementCaveats {
   readonly samplesHeld?: string;
   /** Every lead the intervals were measured on is flagged by signal quality (not so badly that they are withheld): which, and why. */
   readonly intervalsFromFlaggedLeads?: string;
+  /** None of the leads measured is one of the 12 standard leads (unrecognisedLeadsText): which, and what that leaves of the intervals. */
+  readonly leadsUnrecognised?: string;
 }
 
 export interface EcgAnalysis {
@@ -396,7 +400,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     }
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = withWideQrs(caveatsOf(quality, usable.length, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
+  const caveats = withWideQrs(caveatsOf(quality, medianLeads, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
   if (caveats.intervalsWithheld) {
     waves = unmeasured(caveats.intervalsWithheld);
     if (correction) correction = { applied: beatsChanged, notApplied: caveats.intervalsWithheld, automatic: { prMs: null, qrsMs: null, qtMs: null }, ...beatsEdited };
@@ -434,6 +438,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     beats: beats.length,
     intervalsWithheld: caveats.intervalsWithheld,
     intervalsFromFlaggedLeads: caveats.intervalsFromFlaggedLeads,
+    leadsUnrecognised: caveats.leadsUnrecognised,
     amplitudeImplausible: caveats.amplitudeImplausible,
     amplitudeNormalised: caveats.amplitudeNormalised,
     sex: options.sex,
@@ -512,10 +517,24 @@ function flaggedLeadsText(quality: RecordQuality): string | undefined {
   return `every lead measured is flagged by signal quality (${leads}): the intervals are measured on flagged leads, check them on the tracing`;
 }
 
+/**
+ * Where none of the leads measured is one of the 12 standard leads (wfdb-python's test01_00s
+ * names its four "ECG 1" … "ECG 4"): which they are. Rate and rhythm read the same on any lead,
+ * but PR, QRS and QT are global intervals taken across the standard leads, and their limits were
+ * set on them; said without a word, "Prolonged QTc" on leads of unknown placement read as a
+ * 12-lead tracing's beside a verdict of 12 of 12 leads missing. The interval statements carry it
+ * as their qualifier, as they do flagged leads'.
+ */
+function unrecognisedLeadsText(usableLeads: readonly string[]): string | undefined {
+  if (usableLeads.length === 0 || usableLeads.some((name) => isCanonicalLead(name))) return undefined;
+  const none = noneOf(usableLeads.length, 'lead', ['is', `one of the 12 standard leads (${listed(usableLeads)})`]);
+  return `${none}: the intervals are measured on leads of unknown placement, not on the standard leads their limits were set on`;
+}
+
 /** What may be read from the measurements (intervals withheld: withheldIntervals). */
 function caveatsOf(
   quality: RecordQuality,
-  usableLeads: number,
+  usableLeads: readonly string[],
   morphology: ReadonlyMap<string, LeadQrs> | undefined,
   pacing: PacingResult,
   prBeats: BeatPr | null,
@@ -523,8 +542,9 @@ function caveatsOf(
   normalised: (LeadNormalisation & { axesRestored: boolean }) | undefined,
   samplesHeld: string | undefined,
 ): MeasurementCaveats {
-  const intervalsWithheld = withheldIntervals(quality, usableLeads);
+  const intervalsWithheld = withheldIntervals(quality, usableLeads.length);
   const intervalsFromFlaggedLeads = intervalsWithheld ? undefined : flaggedLeadsText(quality);
+  const leadsUnrecognised = intervalsWithheld ? undefined : unrecognisedLeadsText(usableLeads);
   const amplitudeImplausible = implausibleAmplitude(morphology);
   const pacedRhythm = pacing.paced && pacing.pacedBeatFraction >= statementThresholds.pacedRhythmFraction;
   const qtcNotInterpretable = pacedRhythm ? 'paced rhythm: ventricular pacing lengthens QT, so QTc limits do not apply' : amplitudeImplausible ? 'amplitude scaling in doubt' : undefined;
@@ -545,6 +565,7 @@ function caveatsOf(
     ...(prBeats && !intervalsWithheld ? { prFromBeats: prFromBeatsText(prBeats, noMedianP) } : {}),
     ...(samplesHeld && !intervalsWithheld ? { samplesHeld } : {}),
     ...(intervalsFromFlaggedLeads ? { intervalsFromFlaggedLeads } : {}),
+    ...(leadsUnrecognised ? { leadsUnrecognised } : {}),
   };
 }
 

@@ -118,6 +118,8 @@ export interface StatementInput {
   readonly intervalsWithheld?: string | undefined;
   /** Why the intervals are in doubt though measured (every lead they come from flagged by signal quality): the interval statements carry it. */
   readonly intervalsFromFlaggedLeads?: string | undefined;
+  /** Why the intervals' limits may not hold though measured (none of the leads measured is one of the 12 standard leads): the interval statements carry it. */
+  readonly leadsUnrecognised?: string | undefined;
   /** Why amplitudes must not be interpreted (implausible scaling), when that is so. */
   readonly amplitudeImplausible?: string | undefined;
   /** Why amplitudes are not the recorded ones (every lead rescaled to one range), when that is so. */
@@ -225,8 +227,8 @@ export function interpretiveStatements(input: StatementInput): EcgStatement[] {
   if (!ventricularPaced && !af) out.push(...sinusOrUndetermined(input));
   out.push(...(af ? differentComplexesInAf(input) : prematureBeats(input)));
   const unseen = pacingUnseen(input);
-  // PR, QRS and QT measured on leads all flagged by signal quality: their statements say so.
-  const flagged = (statement: EcgStatement) => withQualifier(statement, input.intervalsFromFlaggedLeads);
+  // PR, QRS and QT measured on leads all flagged by signal quality, or on none of the standard leads: their statements say so.
+  const flagged = (statement: EcgStatement) => withQualifier(withQualifier(statement, input.intervalsFromFlaggedLeads), input.leadsUnrecognised);
   if (!ventricularPaced) out.push(...conduction(input, Boolean(af)).map(unseen).map(flagged));
   // A ventricular-paced QRS takes its axis from the pacing site (right-ventricular apical pacing
   // points it superiorly, to the left): a deviation then says nothing about the fascicles.

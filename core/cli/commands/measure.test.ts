@@ -191,6 +191,30 @@ describe('ecg measure --json', () => {
     expect(out).toEqual(alone);
   });
 
+  // wfdb-python's test01_00s names its four leads "ECG 1" … "ECG 4": its verdict read "12 of 12 leads missing", yet
+  // "Prolonged QTc" stood unqualified beside it, as if measured on a 12-lead tracing's standard leads.
+  it.runIf(sharedData)('qualifies the interval statements of a record none of whose leads is a standard lead', async () => {
+    const out = JSON.parse((await run([sharedDataPath('ecg', 'wfdb-formats', 'test01_00s.hea'), '--json'])).lines[0] as string) as { verdict: string; caveats: Record<string, string>; statements: { code: string; category: string; qualifier?: string }[] };
+    const unrecognised = 'none of the 4 leads is one of the 12 standard leads (ECG 1, ECG 2, ECG 3 and ECG 4): the intervals are measured on leads of unknown placement, not on the standard leads their limits were set on';
+    expect(out.verdict).toBe('unusable');
+    expect(out.caveats.leadsUnrecognised).toBe(unrecognised);
+    expect(out.statements.find((s) => s.code === 'LNGQT')?.qualifier).toBe(unrecognised);
+    // Rate and rhythm read the same on any lead.
+    expect(out.statements.find((s) => s.category === 'rhythm')?.qualifier).toBeUndefined();
+  });
+
+  it('says so where none of the leads is a standard lead, and not where one is', () => {
+    const renamed = aecg.leads.map((l, i) => ({ name: `ECG ${i + 1}`, samples: l.samples }));
+    const unnamed = analyseEcg(renamed, aecg.fs);
+    expect(unnamed.caveats.leadsUnrecognised).toMatch(/^none of the 12 leads is one of the 12 standard leads \(ECG 1, ECG 2, .* and ECG 12\)/);
+    const interval = unnamed.statements.filter((s) => s.category === 'conduction' || s.category === 'repolarisation');
+    expect(interval.length).toBeGreaterThan(0);
+    for (const s of interval) expect(s.qualifier).toContain(unnamed.caveats.leadsUnrecognised);
+    const oneStandard = analyseEcg(renamed.map((l, i) => (i === 1 ? { ...l, name: 'II' } : l)), aecg.fs);
+    expect(oneStandard.caveats.leadsUnrecognised).toBeUndefined();
+    expect(analyseEcg([{ name: 'ECG', samples: aecg.leads[1]!.samples }], aecg.fs).caveats.leadsUnrecognised).toMatch(/^the 1 lead is not one of the 12 standard leads \(ECG\)/);
+  });
+
   it('rejects a call without files', async () => {
     await expect(run(['--json'])).rejects.toThrow(/no FILE given/);
   });
