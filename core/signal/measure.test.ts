@@ -106,6 +106,36 @@ describe('analyseEcg: T end and PR where they used to fail (issue 14)', () => {
   });
 });
 
+// 1.5 s missing in every lead of a sinus rhythm at 64 bpm was one RR of 2.4 s: the rate fell, the
+// RR SD tripled, and PTB-XL 00131 (68 bpm) read "Sinus arrhythmia" at 54 bpm.
+describe('analyseEcg across a stretch missing in every lead', () => {
+  const outcome = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'ptbxl', '00001_hr.hea'), fixturePath('formats', 'ptbxl', '00001_hr.dat')]))[0];
+  if (!outcome?.ok) throw new Error('00001_hr did not decode');
+  const record = outcome.record;
+  const gapped = (inLeads: (k: number) => boolean) =>
+    record.leads.map((l, k) => {
+      const samples = Float32Array.from(l.samples);
+      if (inLeads(k)) samples.fill(Number.NaN, 4 * record.fs, 5.5 * record.fs);
+      return { name: l.name, samples };
+    });
+  const whole = analyseEcg(record.leads, record.fs);
+
+  it('leaves the RR across the gap out of the rate, the RR statistics and the rhythm statements', () => {
+    const a = analyseEcg(gapped(() => true), record.fs);
+    expect(a.rhythm.acrossGap).toHaveLength(1);
+    expect(a.measurements.heartRateBpm as number).toBeCloseTo(whole.measurements.heartRateBpm as number, 0);
+    expect(a.measurements.rrMs.sd as number).toBeLessThan(1.5 * (whole.measurements.rrMs.sd as number));
+    expect(a.rhythm.rrRange as number).toBeLessThan(0.16);
+    expect(a.statements.map((s) => s.code)).toEqual(whole.statements.map((s) => s.code));
+  });
+
+  it('keeps the RR where the gap is in some leads only: the beats are found in the others', () => {
+    const a = analyseEcg(gapped((k) => k < 6), record.fs);
+    expect(a.rhythm.acrossGap).toEqual([]);
+    expect(a.measurements.beats).toHaveLength(whole.measurements.beats.length);
+  });
+});
+
 describe('analyseEcg on unmeasurable input', () => {
   const leads = (samples: Float32Array) => ['I', 'II', 'V1'].map((name) => ({ name, samples }));
   it.each([

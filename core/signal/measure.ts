@@ -14,7 +14,7 @@ import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { issueText, type NamedLead, type RecordQuality } from './record-quality';
 import { RecordReadings } from './record-readings';
-import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, type RhythmFeatures } from './rhythm';
+import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, rrAcrossGaps, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
 import { mean, sampleStd } from './stats';
@@ -133,14 +133,16 @@ const twelveLeads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V
 /** Values outside these ranges (ms) are delineation failures, not physiology: they are withheld. */
 export const plausibleIntervalsMs = { prMs: [60, 450], qrsMs: [40, 250], qtMs: [200, 700] } as const;
 
-function rrStatistics(beats: readonly number[], fs: number, reasons: Record<string, string>): { mean: number | null; sd: number | null } {
-  const rr = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
+/** RR mean and SD over the RR intervals recorded: one across a stretch missing in every lead (`acrossGap`, rhythm.ts `rrAcrossGaps`) is the gap's. */
+function rrStatistics(beats: readonly number[], fs: number, reasons: Record<string, string>, acrossGap: ReadonlySet<number>): { mean: number | null; sd: number | null } {
+  const rr = beats.slice(1).flatMap((b, k) => (acrossGap.has(k) ? [] : [((b - (beats[k] as number)) * 1000) / fs]));
+  const gaps = acrossGap.size > 0 ? ' (besides RR intervals across a stretch missing in every lead)' : '';
   if (rr.length === 0) {
-    reasons['rrMs.mean'] = reasons.heartRateBpm = 'fewer than two beats detected';
-    reasons['rrMs.sd'] = 'fewer than three beats detected';
+    reasons['rrMs.mean'] = reasons.heartRateBpm = `fewer than two beats detected${gaps}`;
+    reasons['rrMs.sd'] = `fewer than three beats detected${gaps}`;
     return { mean: null, sd: null };
   }
-  if (rr.length < 2) reasons['rrMs.sd'] = 'fewer than three beats detected';
+  if (rr.length < 2) reasons['rrMs.sd'] = `fewer than three beats detected${gaps}`;
   return { mean: mean(rr), sd: rr.length >= 2 ? sampleStd(rr) : null };
 }
 
@@ -364,7 +366,8 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const normalised = leadByLeadNormalisation(leads, quality);
   const reasons: Record<string, string> = {};
   const proportions = normalised ? limbProportions(usable.map((l, k) => ({ name: l.name, samples: clean[k] as Float64Array }))) : undefined;
-  const rrMs = rrStatistics(beats, fs, reasons);
+  const acrossGap = rrAcrossGaps(leads, beats);
+  const rrMs = rrStatistics(beats, fs, reasons, acrossGap);
   const beatsLeftOut = { paced: (beat?.leftOut ?? []).filter((b) => pacedOut.has(b)).length, held: (beat?.leftOut ?? []).filter((b) => heldOut.has(b)).length };
   const medianLeads = usable.map((l) => l.name);
   let waves: ReturnType<typeof unmeasured>;
@@ -413,7 +416,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   const qtcReason = waves.qtMs === null ? 'QT not measured' : rr.mean === null ? 'RR not measured' : 'mean RR outside 200–3000 ms';
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
   const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats, reasons };
-  const rhythm = rhythmFeatures(clean, beats, fs, beat, pacing.paced);
+  const rhythm = rhythmFeatures(clean, beats, fs, beat, pacing.paced, acrossGap);
   const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
   // The reader placed the P wave (or marked it absent): no search of the beats overrules that.
   const readerPlacedP = correction?.applied === true && (options.boundaries?.pOnset !== undefined || readerSeesNoP);

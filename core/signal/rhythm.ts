@@ -32,6 +32,35 @@ export interface RhythmFeatures {
    * a supraventricular premature complex.
    */
   readonly cutByEdge: number[];
+  /**
+   * RR intervals (indices into `rrMs`) across a stretch where every lead is missing (`rrAcrossGaps`):
+   * the length of the gap, not of a cycle. Left out of every statistic here, as the RR after a
+   * premature beat is.
+   */
+  readonly acrossGap: number[];
+}
+
+/**
+ * The RR intervals (index i: beat i to beat i + 1) with a sample between their beats at which
+ * every lead is missing (NaN: WFDB's invalid sample, a recorder's dropout). What lies between is
+ * not recorded, so the interval is the gap's, not the heart's: counted as one RR, 1.5 s missing
+ * from PTB-XL 00131's sinus rhythm at 68 bpm read "Sinus arrhythmia" at 54 bpm. The rhythm strip
+ * leaves such an RR unlabelled by the same rule (renderer rr-intervals.ts). A gap in some leads
+ * only is not one: the beats are found in the others.
+ */
+export function rrAcrossGaps(leads: readonly { readonly samples: ArrayLike<number> }[], beats: readonly number[]): Set<number> {
+  const across = new Set<number>();
+  if (leads.length === 0) return across;
+  const missingAt = (i: number) => leads.every((l) => !Number.isFinite(l.samples[i] as number));
+  for (let k = 0; k + 1 < beats.length; k++) {
+    for (let i = (beats[k] as number) + 1; i < (beats[k + 1] as number); i++) {
+      if (missingAt(i)) {
+        across.add(k);
+        break;
+      }
+    }
+  }
+  return across;
 }
 
 /**
@@ -77,10 +106,18 @@ export function prematureBeats(rrMs: readonly number[], medianRr: number, qrsDif
  * unlike the median beat's may be a paced one whose stimulus is too small to see (LUDB 8, 90),
  * so there the shape neither shortens the prematurity asked nor counts outside premature beats.
  */
-export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, template: MedianBeat | undefined, paced = false): RhythmFeatures {
+export function rhythmFeatures(
+  cleanLeads: readonly Float64Array[],
+  beats: readonly number[],
+  fs: number,
+  template: MedianBeat | undefined,
+  paced = false,
+  acrossGap: ReadonlySet<number> = new Set(),
+): RhythmFeatures {
   const rrMs = beats.slice(1).map((b, k) => ((b - (beats[k] as number)) * 1000) / fs);
-  if (rrMs.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [], differentQrs: [], cutByEdge: [] };
-  const med = median(rrMs);
+  const recorded = rrMs.filter((_, i) => !acrossGap.has(i));
+  if (recorded.length === 0) return { rrMs, medianRrMs: null, normalisedRmssd: null, normalisedRmssdAll: null, rrRange: null, premature: [], prematureVentricular: [], differentQrs: [], cutByEdge: [], acrossGap: [...acrossGap] };
+  const med = median(recorded);
   const shapeOf = new Map<number, boolean>();
   const qrsDiffers = (k: number): boolean => {
     if (!template) return false;
@@ -90,7 +127,7 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
   const cutByEdge = beats.flatMap((b, k) => (qrsWindowFits(cleanLeads, b, fs) ? [] : [k]));
   const premature = prematureBeats(rrMs, med, paced ? undefined : qrsDiffers).filter((k) => !cutByEdge.includes(k));
   // RR intervals that touch an ectopic beat, or a QRS the record cuts, are not the underlying rhythm's.
-  const touched = new Set([...premature, ...cutByEdge].flatMap((k) => [k - 1, k]));
+  const touched = new Set([...[...premature, ...cutByEdge].flatMap((k) => [k - 1, k]), ...acrossGap]);
   const clean = rrMs.filter((_, i) => !touched.has(i));
   const mean = clean.reduce((a, b) => a + b, 0) / Math.max(1, clean.length);
   let ss = 0;
@@ -106,12 +143,13 @@ export function rhythmFeatures(cleanLeads: readonly Float64Array[], beats: reado
     rrMs,
     medianRrMs: med,
     normalisedRmssd: pairs > 0 ? Math.sqrt(ss / pairs) / mean : null,
-    normalisedRmssdAll: rmssdAll(rrMs),
+    normalisedRmssdAll: rmssdAll(rrMs, acrossGap),
     rrRange: clean.length >= 2 ? (Math.max(...clean) - Math.min(...clean)) / mean : null,
     premature,
     prematureVentricular,
     differentQrs,
     cutByEdge,
+    acrossGap: [...acrossGap],
   };
 }
 
@@ -165,11 +203,16 @@ function correlationWithTemplate(leads: readonly Float64Array[], at: number, tem
   return ab / Math.sqrt(Math.max(1e-12, aa * bb));
 }
 
-function rmssdAll(rr: readonly number[]): number | null {
-  if (rr.length < 2) return null;
+function rmssdAll(rr: readonly number[], acrossGap: ReadonlySet<number>): number | null {
+  const recorded = rr.filter((_, i) => !acrossGap.has(i));
   let ss = 0;
-  for (let i = 1; i < rr.length; i++) ss += ((rr[i] as number) - (rr[i - 1] as number)) ** 2;
-  return Math.sqrt(ss / (rr.length - 1)) / (rr.reduce((a, b) => a + b, 0) / rr.length);
+  let pairs = 0;
+  for (let i = 1; i < rr.length; i++) {
+    if (acrossGap.has(i) || acrossGap.has(i - 1)) continue;
+    ss += ((rr[i] as number) - (rr[i - 1] as number)) ** 2;
+    pairs++;
+  }
+  return pairs === 0 ? null : Math.sqrt(ss / pairs) / (recorded.reduce((a, b) => a + b, 0) / recorded.length);
 }
 
 /** Regular atrial activity left after the QRST complexes are cancelled: flutter waves. */
@@ -259,19 +302,20 @@ function periodicityOf(x: Float64Array, fs: number): Omit<AtrialActivity, 'lead'
  * outside `skipped` (paced beats): a demand pacemaker fires after a pause, so the RR before a
  * paced beat is the pacemaker's escape interval, and the one after it the intrinsic rhythm's
  * restart: neither says whether the intrinsic rhythm is irregular. Null with fewer than four
- * such pairs (the five RR intervals the AF rule needs from six beats).
+ * such pairs (the five RR intervals the AF rule needs from six beats). An RR in `acrossGap` (indices
+ * into `rrMs`) spans a stretch missing in every lead: it and the pairs it is in are left out alone.
  */
-export function normalisedRmssdWithout(rrMs: readonly number[], skipped: ReadonlySet<number>): number | null {
+export function normalisedRmssdWithout(rrMs: readonly number[], skipped: ReadonlySet<number>, acrossGap: ReadonlySet<number> = new Set()): number | null {
   let ss = 0;
   let pairs = 0;
   let sum = 0;
   let count = 0;
   rrMs.forEach((rr, i) => {
-    if (skipped.has(i) || skipped.has(i + 1)) return;
+    if (skipped.has(i) || skipped.has(i + 1) || acrossGap.has(i)) return;
     sum += rr;
     count++;
     const previous = rrMs[i - 1];
-    if (previous === undefined || skipped.has(i - 1)) return;
+    if (previous === undefined || skipped.has(i - 1) || acrossGap.has(i - 1)) return;
     ss += (rr - previous) ** 2;
     pairs++;
   });

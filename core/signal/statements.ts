@@ -491,7 +491,7 @@ function atrialRhythmQualifier(input: StatementInput, twoToOne: boolean, flutter
 function rrIrregularity(input: StatementInput): { value: number; unpacedOnly: boolean } | null {
   const paced = input.pacing.paced ? input.pacing.pacedBeats : [];
   if (paced.length === 0) return input.rhythm.normalisedRmssdAll === null ? null : { value: input.rhythm.normalisedRmssdAll, unpacedOnly: false };
-  const value = normalisedRmssdWithout(input.rhythm.rrMs, new Set(paced));
+  const value = normalisedRmssdWithout(input.rhythm.rrMs, new Set(paced), new Set(input.rhythm.acrossGap));
   return value === null ? null : { value, unpacedOnly: true };
 }
 
@@ -516,7 +516,7 @@ function atrialRhythmNamed(twoToOne: boolean, flutterWaves: boolean): Pick<EcgSt
  */
 function irregularityBeyondPrematureBeats(input: StatementInput): number | null {
   const paced = input.pacing.paced ? input.pacing.pacedBeats : [];
-  return normalisedRmssdWithout(input.rhythm.rrMs, new Set([...input.rhythm.premature, ...paced, ...input.rhythm.cutByEdge]));
+  return normalisedRmssdWithout(input.rhythm.rrMs, new Set([...input.rhythm.premature, ...paced, ...input.rhythm.cutByEdge]), new Set(input.rhythm.acrossGap));
 }
 
 /** The leads where the median beat repeats half an RR later (2:1 flutter), when enough do at a rate 2:1 flutter can have. */

@@ -3,7 +3,7 @@ import type { PacingResult } from '../signal/pacing';
 import type { RhythmFeatures } from '../signal/rhythm';
 
 /** Building blocks of the statement rules' tests: a regular rhythm at 75 bpm, no pacing, and one lead's QRS shape. */
-export const regularRhythm: RhythmFeatures = { rrMs: Array(11).fill(800), medianRrMs: 800, normalisedRmssd: 0.01, normalisedRmssdAll: 0.01, rrRange: 0.02, premature: [], prematureVentricular: [], differentQrs: [], cutByEdge: [] };
+export const regularRhythm: RhythmFeatures = { rrMs: Array(11).fill(800), medianRrMs: 800, normalisedRmssd: 0.01, normalisedRmssdAll: 0.01, rrRange: 0.02, premature: [], prematureVentricular: [], differentQrs: [], cutByEdge: [], acrossGap: [] };
 
 export const notPaced: PacingResult = { paced: false, spikeTimesSec: [], spikesPerBeat: 0, leadsWithSpikes: 0, reason: 'none', assessed: true, pacedBeatFraction: 0, spikeLeads: [], pacedBeats: [] };
 
