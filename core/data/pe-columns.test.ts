@@ -78,17 +78,19 @@ describe('hospital labels CSV: PE score items and totals', () => {
       // DVT signs and PE most likely are 6 Wells points on their own: a total of 2 was taken as given.
       ['ecgs/00001_lr.hea,1,,yes,yes,,2,', /row 2: wells_total 2 disagrees with the row's items: they give 6–12\.5 whatever heart_rate, immobilisation_or_surgery_4w, previous_vte, haemoptysis and active_cancer \(not assessed\) are; correct the total or the items/],
       // One YEARS item and a D-dimer of 800 image whatever the other two are: "excluded" was taken as given.
-      ['ecgs/00001_lr.hea,1,800,yes,,,,excluded', /row 2: years_imaging excluded disagrees with the row's items: they give imaging whatever haemoptysis and pe_most_likely \(not assessed\) are/],
-      ['ecgs/00001_lr.hea,1,400,,,,,imaging', /row 2: years_imaging imaging disagrees with the row's items: they give excluded whatever dvt_signs, haemoptysis and pe_most_likely \(not assessed\) are/],
+      // Settled by the items given, the decision is computed and the recorded one compared with it, its reason named.
+      ['ecgs/00001_lr.hea,1,800,yes,,,,excluded', /row 2: years_imaging excluded disagrees with the row's items: YEARS: imaging indicated \(1–3 YEARS items, haemoptysis and PE the most likely diagnosis not assessed, D-dimer 800 ≥ 500 ng\/mL\); correct the total or the items/],
+      ['ecgs/00001_lr.hea,1,400,,,,,imaging', /row 2: years_imaging imaging disagrees with the row's items: YEARS: PE excluded without imaging \(0–3 YEARS items, clinical signs of DVT, haemoptysis and PE the most likely diagnosis not assessed, D-dimer 400 < 500 ng\/mL\)/],
     ];
     for (const [row, message] of refusals) {
       const { dir, labels } = await folder(`${partial}\n${row}\n`);
       await expect(loadHospital(dir, { labels }), row).rejects.toThrow(message);
     }
-    // A site that counted its items not assessed as absent: Wells 3 and "imaging" are what the items allow.
+    // A site that counted its items not assessed as absent: Wells 3 is what the items allow; YEARS'
+    // imaging is settled by DVT signs and 800 ≥ 500 whatever PE most likely is, so computed.
     const { dir, labels } = await folder(`${partial}\necgs/00001_lr.hea,1,800,yes,,no,3,imaging\n`);
     const [item] = (await loadHospital(dir, { labels })).items;
-    expect(item?.peScores?.values).toEqual({ wells: { value: 3, provenance: 'total' }, years: { value: 1, provenance: 'total' } });
+    expect(item?.peScores?.values).toEqual({ wells: { value: 3, provenance: 'total' }, years: { value: 1, provenance: 'items' } });
   });
 
   it('reads a D-dimer of 20–100 ng/mL FEU only from a row that confirms its unit, and refuses it, naming the mix-up, from one that does not', async () => {

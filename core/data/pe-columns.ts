@@ -132,14 +132,17 @@ function checkAgainstIncompleteItems(id: PeScoreId, given: number, text: string,
 export function readPeScores(row: Record<string, string>, where: string, ageYears: number | undefined, reading: NumberReading = { decimalComma: false }): PeRecordScores | undefined {
   if (!hasPeColumns(row)) return undefined;
   const items: PeItems = { ...readItems(row, where, reading), ...(ageYears === undefined ? {} : { ageYears }) };
-  const computed = new Map(computePeScores(items).map((r) => [r.score, scoreValue(r)]));
+  const results = new Map(computePeScores(items).map((r) => [r.score, r]));
+  const computed = new Map([...results].map(([id, r]) => [id, scoreValue(r)]));
   const values: Partial<Record<PeScoreId, PeScoreValue>> = {};
   for (const [id, column] of Object.entries(peTotalColumns) as [PeScoreId, string][]) {
     const fromItems = computed.get(id) ?? null;
     const text = cell(row, column);
     const given = text ? readTotal(id, text, column, where, reading) : null;
     if (given !== null && fromItems !== null && Math.abs(given - fromItems) > 1e-9) {
-      throw new EinthovenError('E_VALIDATION', `${where}: ${column} ${text} disagrees with ${fromItems} computed from the row's items; correct the total or the items`);
+      // A decision names its reason: it may be settled by some items with others not assessed.
+      const computedText = column.endsWith('_imaging') ? `the row's items: ${results.get(id)?.summary ?? ''}` : `${fromItems} computed from the row's items`;
+      throw new EinthovenError('E_VALIDATION', `${where}: ${column} ${text} disagrees with ${computedText}; correct the total or the items`);
     }
     if (given !== null && fromItems === null) checkAgainstIncompleteItems(id, given, text, column, items, where);
     if (fromItems !== null) values[id] = { value: fromItems, provenance: 'items' };

@@ -78,7 +78,9 @@ describe('PE pre-test scores on a record', () => {
     expect(await engine.handle('pe:assess', { recordId, items: { dDimerNgMlFeu: 0.9 }, assessor: 'Dr. G', supersedes: current })).toMatchObject(refused('below 20 ng/mL FEU is not plausible; 0.9 mg/L FEU is 900 ng/mL'));
     expect((await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0]?.id).toBe(current);
     const { scores } = await value<{ scores: PeScoreResultInfo[] }>('pe:preview', { items: { dDimerNgMlFeu: 20, dDimerUnitConfirmed: true } });
-    expect(byScore(scores).years?.missing).toEqual(expect.arrayContaining(['dvtSigns']));
+    expect(byScore(scores).wells?.missing).toEqual(expect.arrayContaining(['dvtSigns']));
+    // Below 500 YEARS excludes whatever its three items are, so the confirmed 20 settles it alone.
+    expect(byScore(scores).years).toMatchObject({ imagingIndicated: false, missing: [] });
   });
 
   it('refuses a D-dimer of 20–100 ng/mL FEU (24 mg/L FEU typed as ng/mL would exclude PE) unless its unit is confirmed, and stores the confirmation', async () => {

@@ -122,6 +122,42 @@ describe('age-adjusted D-dimer (Righini 2014, ADJUST-PE)', () => {
   });
 });
 
+describe('decision rules with items not assessed', () => {
+  // Only DVT signs, PE most likely and cancer assessed: Wells 7 whatever the other four are.
+  const highSoFar: PeItems = { dvtSigns: true, peMostLikely: true, activeCancer: true };
+
+  it('gives the decision the items given already settle, naming what was not assessed and why it does not matter', () => {
+    expect(peged(highSoFar)).toMatchObject({
+      imagingIndicated: true,
+      summary: 'PEGeD: imaging indicated (high C-PTP (Wells 7–12.5, heart rate, immobilisation ≥ 3 days or surgery within the previous 4 weeks, previous DVT or PE and haemoptysis not assessed))',
+    });
+    expect(ageAdjustedDdimer(highSoFar)).toMatchObject({ imagingIndicated: true, missing: [] });
+    // A D-dimer of 1000 images whatever the C-PTP; below 500 it excludes where Wells cannot pass 6.
+    expect(peged({ previousVte: true, dDimerNgMlFeu: 1200 })).toMatchObject({ imagingIndicated: true, summary: expect.stringMatching(/^PEGeD: imaging indicated \(low to high C-PTP \(Wells 1\.5–12\.5, .* not assessed\), D-dimer 1200 ≥ 1000 ng\/mL\)$/) });
+    expect(peged({ ...none, peMostLikely: true, heartRateBpm: undefined, dDimerNgMlFeu: 450 } as PeItems)).toMatchObject({
+      imagingIndicated: false,
+      summary: 'PEGeD: PE excluded without imaging (low to moderate C-PTP (Wells 3–4.5, heart rate not assessed), D-dimer 450 < 500 ng/mL)',
+    });
+    // With Wells unknown but ≤ 4 possible, the age-adjusted cut-off is at least 500: 450 excludes whatever the age.
+    const unlikely = { ...none, dDimerNgMlFeu: 450 } as PeItems;
+    delete unlikely.ageYears;
+    expect(ageAdjustedDdimer(unlikely).summary).toBe('Age-adjusted D-dimer: PE excluded without imaging (PE unlikely (Wells 0), D-dimer 450 < 500 ng/mL (age not assessed: the cut-off is at least 500 ng/mL))');
+    expect(ageAdjustedDdimer({ ...unlikely, dDimerNgMlFeu: 1300 }).imagingIndicated).toBe(true); // ≥ 130 × 10
+    expect(years({ dvtSigns: true, dDimerNgMlFeu: 800 })).toMatchObject({ imagingIndicated: true, summary: 'YEARS: imaging indicated (1–3 YEARS items, haemoptysis and PE the most likely diagnosis not assessed, D-dimer 800 ≥ 500 ng/mL)' });
+    expect(years({ dDimerNgMlFeu: 1000 }).imagingIndicated).toBe(true);
+  });
+
+  it('stays incomplete where the items not assessed could still change the decision', () => {
+    expect(peged({ previousVte: true, dDimerNgMlFeu: 700 })).toMatchObject({ imagingIndicated: null, missing: ['dvtSigns', 'peMostLikely', 'heartRateBpm', 'immobilisationOrSurgery4w', 'haemoptysis', 'activeCancer'] });
+    expect(peged({ ...none, peMostLikely: true, heartRateBpm: undefined, dDimerNgMlFeu: 700 } as PeItems).imagingIndicated).toBeNull(); // Wells 3 or 4.5
+    expect(peged({ dvtSigns: true }).missing).toContain('dDimerNgMlFeu');
+    const unlikely = { ...none, dDimerNgMlFeu: 700 } as PeItems;
+    delete unlikely.ageYears;
+    expect(ageAdjustedDdimer(unlikely)).toMatchObject({ imagingIndicated: null, missing: ['ageYears'] });
+    expect(years({ dDimerNgMlFeu: 700 }).imagingIndicated).toBeNull();
+  });
+});
+
 describe('all scores and their cut-offs', () => {
   it('computes every score in display order and turns each into a ROC value and decisions', () => {
     const items: PeItems = { ...none, dvtSigns: true, heartRateBpm: 110, ageYears: 70, dDimerNgMlFeu: 650 };

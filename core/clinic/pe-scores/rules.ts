@@ -1,7 +1,7 @@
-import { missingItems, type PeItemId, type PeItems } from './items';
+import { missingItems, peItemLabels, peNumberRanges, type PeItemId, type PeItems } from './items';
 import type { PeScoreId, ScoreResult } from './points';
-import { wells } from './wells';
-import { counted } from '../../contract/counted';
+import { wells, wellsBounds } from './wells';
+import { counted, listed } from '../../contract/counted';
 
 /**
  * YEARS. Source: van der Hulle T, Cheung WY, Kooij S, et al. Simplified diagnostic management
@@ -48,24 +48,67 @@ function decided(score: PeScoreId, name: string, source: string, imagingIndicate
   return { score, name, source, missing: [], total: null, points: [], categories: [], imagingIndicated, summary: `${name}: ${imagingIndicated ? 'imaging indicated' : 'PE excluded without imaging'} (${why})` };
 }
 
-export function years(items: PeItems): ScoreResult {
-  const missing = missingItems(items, ['dvtSigns', 'haemoptysis', 'peMostLikely', dDimer]);
-  if (missing.length > 0) return incomplete('years', 'YEARS', yearsSource, missing);
-  const present = [items.dvtSigns, items.haemoptysis, items.peMostLikely].filter(Boolean).length;
-  const threshold = present === 0 ? 1000 : 500;
-  const value = items.dDimerNgMlFeu as number;
-  return decided('years', 'YEARS', yearsSource, value >= threshold, `${counted(present, 'YEARS item')}, D-dimer ${value} ${value >= threshold ? '≥' : '<'} ${threshold} ng/mL`);
+/** Items not assessed in words, as a settled decision names them: "heart rate and haemoptysis not assessed". */
+function notAssessed(missing: readonly PeItemId[]): string {
+  const name = (id: PeItemId) => peItemLabels[id].split(' (')[0] as string;
+  // Lower-case within the sentence, but not an initialism ("PE the most likely diagnosis", "D-dimer").
+  return `${listed(missing.map((id) => name(id).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())))} not assessed`;
 }
 
+/** Wells as a decision's reason gives it: its total, or the range its items allow and what was not assessed. */
+function wellsText(items: PeItems): string {
+  const score = wells(items);
+  if (score.total !== null) return `Wells ${score.total}`;
+  const { min, max } = wellsBounds(items);
+  return `Wells ${min}–${max}, ${notAssessed(score.missing)}`;
+}
+
+/** Two ends in words: "low" where both are, "low to moderate" otherwise. */
+function span(low: string, high: string): string {
+  return low === high ? low : `${low} to ${high}`;
+}
+
+const compare = (value: number, threshold: number) => `${value} ${value >= threshold ? '≥' : '<'} ${threshold} ng/mL`;
+
+/**
+ * YEARS. Its decision is monotone in the number of items present (one lowers the D-dimer
+ * threshold from 1000 to 500), so it is settled, items not assessed or not, when the fewest and
+ * the most items the row allows decide alike: a D-dimer of 1000 or more images and one below 500
+ * excludes whatever the items, one of 500–999 images once one item is present.
+ */
+export function years(items: PeItems): ScoreResult {
+  const yearsItems = ['dvtSigns', 'haemoptysis', 'peMostLikely'] as const;
+  const missing = missingItems(items, [...yearsItems, dDimer]);
+  const value = items.dDimerNgMlFeu;
+  if (value === undefined) return incomplete('years', 'YEARS', yearsSource, missing);
+  const fewest = yearsItems.filter((id) => items[id] === true).length;
+  const most = fewest + missing.length;
+  const threshold = (present: number) => (present === 0 ? 1000 : 500);
+  const imaging = value >= threshold(fewest);
+  if (imaging !== value >= threshold(most)) return incomplete('years', 'YEARS', yearsSource, missing);
+  // Imaging holds from the fewest items (the higher threshold), exclusion up to the most (the lower).
+  const present = missing.length === 0 ? counted(fewest, 'YEARS item') : `${fewest}–${most} YEARS items, ${notAssessed(missing)}`;
+  return decided('years', 'YEARS', yearsSource, imaging, `${present}, D-dimer ${compare(value, threshold(imaging ? fewest : most))}`);
+}
+
+/**
+ * PEGeD. Its decision is monotone in Wells (a higher C-PTP lowers the D-dimer threshold, and a
+ * high one images), so it is settled with Wells items not assessed where the lowest and highest
+ * Wells they allow decide alike: high C-PTP from the items given images without a D-dimer; a
+ * D-dimer of 1000 or more images, and one below 500 excludes where Wells cannot exceed 6.
+ */
 export function peged(items: PeItems): ScoreResult {
   const score = wells(items);
-  if (score.total === null) return incomplete('peged', 'PEGeD', pegedSource, [...score.missing, ...missingItems(items, [dDimer])]);
-  const cptp = pegedPretestProbability(score.total);
-  if (cptp === 'high') return decided('peged', 'PEGeD', pegedSource, true, `high C-PTP (Wells ${score.total})`);
-  if (items.dDimerNgMlFeu === undefined) return incomplete('peged', 'PEGeD', pegedSource, [dDimer]);
-  const threshold = cptp === 'low' ? 1000 : 500;
+  const { min, max } = wellsBounds(items);
+  const lowest = pegedPretestProbability(min);
+  const highest = pegedPretestProbability(max);
+  if (lowest === 'high') return decided('peged', 'PEGeD', pegedSource, true, `high C-PTP (${wellsText(items)})`);
   const value = items.dDimerNgMlFeu;
-  return decided('peged', 'PEGeD', pegedSource, value >= threshold, `${cptp} C-PTP (Wells ${score.total}), D-dimer ${value} ${value >= threshold ? '≥' : '<'} ${threshold} ng/mL`);
+  if (value === undefined) return incomplete('peged', 'PEGeD', pegedSource, [...score.missing, dDimer]);
+  const threshold = (cptp: 'low' | 'moderate' | 'high') => (cptp === 'low' ? 1000 : cptp === 'moderate' ? 500 : 0);
+  const imaging = value >= threshold(lowest);
+  if (imaging !== value >= threshold(highest)) return incomplete('peged', 'PEGeD', pegedSource, score.missing);
+  return decided('peged', 'PEGeD', pegedSource, imaging, `${span(lowest, highest)} C-PTP (${wellsText(items)}), D-dimer ${compare(value, threshold(imaging ? lowest : highest))}`);
 }
 
 /** The age-adjusted cut-off in ng/mL FEU: age × 10 above 50 years, else 500. */
@@ -73,17 +116,28 @@ export function ageAdjustedCutoff(ageYears: number): number {
   return ageYears > 50 ? ageYears * 10 : 500;
 }
 
+/**
+ * The age-adjusted rule is monotone in Wells (PE likely images) and in age (an older patient's
+ * higher cut-off excludes more), so with items not assessed it is settled where the highest
+ * Wells with the lowest cut-off and the lowest Wells with the highest cut-off decide alike: PE
+ * likely from the items given images without age or D-dimer; a D-dimer below 500 excludes
+ * whatever the age where Wells cannot exceed 4.
+ */
 export function ageAdjustedDdimer(items: PeItems): ScoreResult {
   const name = 'Age-adjusted D-dimer';
   const score = wells(items);
+  const { min, max } = wellsBounds(items);
   const missing = [...score.missing, ...missingItems(items, ['ageYears', dDimer])];
-  if (score.total === null || missing.length > 0) {
-    // PE likely goes to imaging whatever the D-dimer: age and D-dimer are then not needed.
-    if (score.total !== null && score.total > 4) return decided('ageAdjustedDdimer', name, ageAdjustedSource, true, `PE likely (Wells ${score.total})`);
-    return incomplete('ageAdjustedDdimer', name, ageAdjustedSource, missing);
-  }
-  if (score.total > 4) return decided('ageAdjustedDdimer', name, ageAdjustedSource, true, `PE likely (Wells ${score.total})`);
-  const cutoff = ageAdjustedCutoff(items.ageYears as number);
-  const value = items.dDimerNgMlFeu as number;
-  return decided('ageAdjustedDdimer', name, ageAdjustedSource, value >= cutoff, `PE unlikely (Wells ${score.total}), D-dimer ${value} ${value >= cutoff ? '≥' : '<'} ${cutoff} ng/mL (age ${items.ageYears})`);
+  // PE likely goes to imaging whatever the D-dimer: age and D-dimer are then not needed.
+  if (min > 4) return decided('ageAdjustedDdimer', name, ageAdjustedSource, true, `PE likely (${wellsText(items)})`);
+  const value = items.dDimerNgMlFeu;
+  if (value === undefined) return incomplete('ageAdjustedDdimer', name, ageAdjustedSource, missing);
+  const ages = items.ageYears === undefined ? peNumberRanges.ageYears : { min: items.ageYears, max: items.ageYears };
+  const imaging = value >= ageAdjustedCutoff(ages.max);
+  if (imaging !== (max > 4 || value >= ageAdjustedCutoff(ages.min))) return incomplete('ageAdjustedDdimer', name, ageAdjustedSource, missing.filter((id) => id !== dDimer));
+  // Imaging with Wells ≤ 4 possible holds at the highest cut-off, exclusion at the lowest.
+  const cutoff = ageAdjustedCutoff(imaging ? ages.max : ages.min);
+  const age = items.ageYears === undefined ? `age not assessed: the cut-off is ${imaging ? 'at most' : 'at least'} ${cutoff} ng/mL` : `age ${items.ageYears}`;
+  const likely = max <= 4 ? 'PE unlikely' : 'PE unlikely or likely';
+  return decided('ageAdjustedDdimer', name, ageAdjustedSource, imaging, `${likely} (${wellsText(items)}), D-dimer ${compare(value, cutoff)} (${age})`);
 }

@@ -41,3 +41,14 @@ export function wellsThreeLevel(total: number) {
 export function wells(items: PeItems): ScoreResult {
   return computePoints(wellsDefinition, items);
 }
+
+/**
+ * The lowest and highest Wells total the items given allow: every item not assessed absent (a
+ * heart rate not above 100), then every one present. Each item only adds points, so every
+ * filling lies between the two, and a rule monotone in Wells decided at both ends is decided.
+ */
+export function wellsBounds(items: PeItems): { readonly min: number; readonly max: number } {
+  const missing = wells(items).missing;
+  const fill = (present: boolean): PeItems => Object.fromEntries(missing.map((id) => [id, id === 'heartRateBpm' ? (present ? 101 : 100) : present]));
+  return { min: wells({ ...items, ...fill(false) }).total as number, max: wells({ ...items, ...fill(true) }).total as number };
+}
