@@ -59,6 +59,10 @@ describe('hospital labels CSV: PE score items and totals', () => {
       // A lab's mg/L FEU (= µg/mL FEU) put in the ng/mL column: 1000 times too small, it would have excluded PE.
       ['ecgs/00001_lr.hea,1,70,110,0.65,,,,,,,,,,,', /row 2: d_dimer_ng_ml_feu '0\.65' is below 20 ng\/mL FEU, which is not plausible; 0\.65 mg\/L FEU is 650 ng\/mL: give it in d_dimer_mg_l_feu/],
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,14,,', /wells_total '14' is not a wells total \(0–12.5\)/],
+      // Wells adds 3, 3, 1.5, 1.5, 1.5, 1 and 1: 2.3 (a typo of 2.5 or 3), 0.5 and 12 are no sum of them.
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,2.3,,', /row 2: wells_total '2\.3' is not a total the score's items can give: Wells adds its items' points \(3, 3, 1\.5, 1\.5, 1\.5, 1 and 1\), so a total is one of 0, 1, 1\.5, 2, 2\.5, .*, 11\.5, 12\.5$/],
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,0.5,,', /row 2: wells_total '0\.5' is not a total the score's items can give/],
+      ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,12,,', /row 2: wells_total '12' is not a total the score's items can give/],
       ['ecgs/00001_lr.hea,1,70,110,650,yes,no,no,no,no,no,no,no,6,,', /wells_total 6 disagrees with 4.5 computed from the row's items/],
       ['ecgs/00001_lr.hea,1,70,,,,,,,,,,,,perhaps,', /peged_imaging 'perhaps' is not yes\/no/],
       // A comma inside a quoted cell of a comma-separated file: decimal or thousands is not known.

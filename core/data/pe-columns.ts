@@ -1,7 +1,7 @@
 import { computePeScores } from '../clinic/pe-scores/index';
 import { peNumberRanges, type PeBooleanItem, type PeItemId, type PeItems, type PeNumberItem } from '../clinic/pe-scores/items';
 import { scoreValue } from '../clinic/pe-scores/cut-offs';
-import { possibleScoreRange } from '../clinic/pe-scores/completions';
+import { isPointsScore, possibleScoreRange, reachableTotals, type PointsScoreId } from '../clinic/pe-scores/completions';
 import type { PeScoreId } from '../clinic/pe-scores/points';
 import { isAre, listed } from '../contract/counted';
 import { EinthovenError } from '../errors';
@@ -80,6 +80,13 @@ function readItems(row: Record<string, string>, where: string, reading: NumberRe
   return items;
 }
 
+/** Why a points score's totals are what they are, as a refusal of another says it. */
+const totalsWhy: Readonly<Record<PointsScoreId, string>> = {
+  wells: "Wells adds its items' points (3, 3, 1.5, 1.5, 1.5, 1 and 1)",
+  revisedGeneva: 'the revised Geneva score adds whole points',
+  simplifiedGeneva: 'the simplified revised Geneva score adds whole points',
+};
+
 function readTotal(id: PeScoreId, text: string, column: string, where: string, reading: NumberReading): number {
   if (column.endsWith('_imaging')) {
     const decision = decisions[text.toLowerCase()];
@@ -89,6 +96,10 @@ function readTotal(id: PeScoreId, text: string, column: string, where: string, r
   const max = id === 'wells' ? 12.5 : id === 'revisedGeneva' ? 22 : 9;
   const v = cellNumber(text, column, where, reading, `a ${id} total (0–${max})`);
   if (!Number.isFinite(v) || v < 0 || v > max) throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a ${id} total (0–${max})`);
+  const reachable = isPointsScore(id) ? reachableTotals(id) : [];
+  if (isPointsScore(id) && !reachable.includes(v)) {
+    throw new EinthovenError('E_FORMAT', `${where}: ${column} '${text}' is not a total the score's items can give: ${totalsWhy[id]}, so a total is one of ${reachable.join(', ')}`);
+  }
   return v;
 }
 

@@ -43,3 +43,21 @@ export function possibleScoreRange(id: PeScoreId, items: PeItems): { readonly mi
   });
   return { min: Math.min(...values), max: Math.max(...values) };
 }
+
+export type PointsScoreId = Extract<PeScoreId, 'wells' | 'revisedGeneva' | 'simplifiedGeneva'>;
+
+/** The scores that give a total of points, where the others (YEARS, PEGeD, age-adjusted) give a decision. */
+export function isPointsScore(id: PeScoreId): id is PointsScoreId {
+  return id === 'wells' || id === 'revisedGeneva' || id === 'simplifiedGeneva';
+}
+
+/**
+ * Every total a points score's items can give (Wells: sums of 3, 3, 1.5, 1.5, 1.5, 1 and 1, so
+ * half points but never 0.5 or 12; Geneva: whole points), smallest first. A total recorded
+ * without its items must be one of them: 2.3 or 0.5 for Wells is a typing or transcription error
+ * that would otherwise go into the score's ROC curve as given.
+ */
+export function reachableTotals(id: PointsScoreId): readonly number[] {
+  const totals = fillings({}, compute[id]({}).missing).map((filled) => compute[id](filled).total as number);
+  return [...new Set(totals)].sort((a, b) => a - b);
+}
