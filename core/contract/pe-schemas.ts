@@ -95,6 +95,12 @@ export const PeScoreResultSchema = z.object({
   categories: z.array(z.object({ name: z.string(), scheme: z.enum(['three-level', 'two-level']), reportedPrevalence: z.number().nullable(), prevalenceSource: z.string().nullable() })),
   imagingIndicated: z.boolean().nullable(),
   summary: z.string(),
+  /**
+   * A stored entry's score whose outcome under the current rules differs from the one stored when
+   * it was entered (PEGeD's C-PTP before ceb2286; a decision then left incomplete): what was
+   * stored, kept beside the recomputed outcome shown. Absent where they agree, and in a preview.
+   */
+  entered: z.object({ outcome: z.union([z.number(), z.string(), z.null()]), summary: z.string() }).optional(),
 });
 export type PeScoreResultInfo = z.infer<typeof PeScoreResultSchema>;
 
@@ -102,7 +108,7 @@ export const PeAssessmentSchema = z.object({
   id: z.number().int().positive(),
   recordId: RecordId,
   items: StoredPeItemsSchema,
-  /** The scores as computed from the items when they were entered. */
+  /** The scores from the stored items under the current rules; one that differs from what was stored when entered says so and keeps it (`entered`). */
   scores: z.array(PeScoreResultSchema),
   assessor: z.string(),
   note: z.string(),

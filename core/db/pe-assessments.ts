@@ -1,6 +1,7 @@
+import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ScoreResult } from '../clinic/pe-scores/points';
-import type { HeartRateSource, PeAssessment } from '../contract/pe-schemas';
+import type { HeartRateSource, PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
 import type { Db } from './database';
 
 export interface NewPeAssessment {
@@ -33,12 +34,37 @@ export function scoresInEntry(scores: readonly Pick<ScoreResult, 'score' | 'tota
   return Object.fromEntries(scores.map((s) => [s.score, s.total ?? (s.imagingIndicated === null ? null : s.imagingIndicated ? 'imaging' : 'excluded')]));
 }
 
+/**
+ * An entry's scores as they are shown: recomputed from its stored items, so a decision made under
+ * a rule since corrected (PEGeD's C-PTP from Wells' three levels, before ceb2286) is not shown as
+ * if current. Where the outcome differs from the one stored, the summary says it was recomputed
+ * and what was entered, and `entered` keeps the stored one; the stored row is never rewritten
+ * (the audit trail compares the row as stored, audit-rows.ts). Where they agree the stored score
+ * is shown as it was.
+ */
+export function scoresAsShown(items: PeItems, stored: readonly PeScoreResultInfo[]): PeScoreResultInfo[] {
+  const now = computePeScores(items);
+  const storedOutcomes = scoresInEntry(stored);
+  const nowOutcomes = scoresInEntry(now);
+  return now.map((score) => {
+    const was = stored.find((s) => s.score === score.score);
+    if (was && storedOutcomes[score.score] === nowOutcomes[score.score]) return was;
+    const enteredSummary = was?.summary ?? `${score.name}: not computed when entered`;
+    return {
+      ...score,
+      summary: `${score.summary} [recomputed from the entry's items under the current rule; entered as ${enteredSummary.replace(`${score.name}: `, '')}]`,
+      entered: { outcome: storedOutcomes[score.score] ?? null, summary: enteredSummary },
+    };
+  });
+}
+
 function fromRow(row: Row): PeAssessment {
+  const items = JSON.parse(row.items) as PeAssessment['items'];
   return {
     id: row.id,
     recordId: row.record_id,
-    items: JSON.parse(row.items) as PeAssessment['items'],
-    scores: JSON.parse(row.scores) as PeAssessment['scores'],
+    items,
+    scores: scoresAsShown(items, JSON.parse(row.scores) as PeAssessment['scores']),
     assessor: row.assessor,
     note: row.note,
     supersedes: row.supersedes,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
-import { computePeScores } from '../clinic/pe-scores/index';
+import { computePeScores, type PeItems } from '../clinic/pe-scores/index';
 import { PeAssessmentStore } from '../db/pe-assessments';
 import { Engine } from './engine';
 import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
@@ -121,5 +121,24 @@ describe('PE pre-test scores on a record', () => {
       const listed = await value<{ items: PeAssessment[] }>('pe:list', { recordId });
       expect(listed.items[0]).toEqual(old);
     }
+  });
+
+  it('shows an entry stored under PEGeD\'s earlier C-PTP recomputed from its items, saying so and what was entered, and keeps the stored row as it was', async () => {
+    // Wells 2.5 and a D-dimer of 700: before ceb2286 C-PTP came from Wells' three levels (2–6
+    // moderate), so PEGeD stored "imaging"; the study's bounds make it low C-PTP, PE excluded.
+    const items: PeItems = { dvtSigns: false, peMostLikely: false, heartRateBpm: 80, immobilisationOrSurgery4w: false, previousVte: true, haemoptysis: true, activeCancer: false, dDimerNgMlFeu: 700 };
+    const stored = computePeScores(items).map((s) =>
+      s.score === 'peged' ? { ...s, imagingIndicated: true, summary: 'PEGeD: imaging indicated (moderate C-PTP (Wells 2.5), D-dimer 700 ≥ 500 ng/mL)' } : s,
+    );
+    const entry = new PeAssessmentStore(engine.db).insert({ recordId, items, scores: stored, assessor: 'Dr. Before', note: '', supersedes: null, heartRateSource: null });
+    const shown = (await value<{ items: PeAssessment[] }>('pe:list', { recordId })).items[0];
+    expect(byScore(shown?.scores ?? []).peged).toMatchObject({
+      imagingIndicated: false,
+      summary: "PEGeD: PE excluded without imaging (low C-PTP (Wells 2.5), D-dimer 700 < 1000 ng/mL) [recomputed from the entry's items under the current rule; entered as imaging indicated (moderate C-PTP (Wells 2.5), D-dimer 700 ≥ 500 ng/mL)]",
+      entered: { outcome: 'imaging' },
+    });
+    expect(byScore(shown?.scores ?? []).wells).toEqual(stored.find((s) => s.score === 'wells'));
+    const row = engine.db.prepare('SELECT scores FROM pe_assessments WHERE id = ?').get(entry.id) as { scores: string };
+    expect(JSON.parse(row.scores)).toEqual(stored);
   });
 });
