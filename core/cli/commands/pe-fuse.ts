@@ -4,13 +4,13 @@ import { fuseJob } from '../../train/pe/fuse-job';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
 import { resolveModel } from './model-path';
-import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, progressPrinter } from './train-flags';
+import { backendChoices, backendFrom, datasetFlags, datasetSpecFrom, datasetUsage, numberFlag, progressPrinter } from './train-flags';
 import { jsonLine, textColumn } from '../text-column';
 
 export const peFuseCommand: CliCommand = {
   name: 'pe-fuse',
   summary: 'Fit a PE fusion model: the ECG model’s logit plus clinical score items (logistic regression)',
-  usage: `Usage: ecg pe-fuse --model M --data DIR --labels CSV --out DIR [--with-d-dimer] [--name TEXT] [--json]
+  usage: `Usage: ecg pe-fuse --model M --data DIR --labels CSV --out DIR [--with-d-dimer] [--name TEXT] [--seed N] [--json]
 
 Fits two logistic regressions on the training rows of a PE dataset whose labels CSV carries the
 clinical score items (README, "Hospital labels CSV"): the fusion model (the ECG model's logit plus
@@ -29,19 +29,22 @@ manifest), versioned and registered like any other.
                        d_dimer_mg_l_feu or d_dimer_ug_ml_feu; one of 20–100 in d_dimer_ng_ml_feu
                        needs d_dimer_ng_ml_feu_confirmed yes, as it may be mg/L FEU given as ng/mL)
   --name TEXT          model name (default: the ECG model's name + '-fusion')
+  --seed N             bootstrap seed of the validation AUC intervals (default 20), recorded in the
+                       package's fusion block and printed with them
   --backend B          ${backendChoices}
   --json               the manifest as one JSON object on stdout
 
 ${datasetUsage}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'with-d-dimer': { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...datasetFlags, model: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'with-d-dimer': { type: 'boolean' }, seed: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
     if (positionals.length > 0) throw new EinthovenError('E_VALIDATION', `unexpected argument '${positionals[0]}'`);
     if (!values.model) throw new EinthovenError('E_VALIDATION', '--model M is required');
     if (!values.out) throw new EinthovenError('E_VALIDATION', '--out DIR is required');
     if (!values.labels) throw new EinthovenError('E_VALIDATION', '--labels CSV is required (the score items are columns of it)');
     const backend = backendFrom(values.backend);
+    const seed = numberFlag(values.seed, '--seed', { integer: true, min: 0 });
     const manifest = await fuseJob(
-      { model: await resolveModel(values.model), dataset: datasetSpecFrom({ ...values, dataset: 'csv' }), out: path.resolve(values.out), withDDimer: values['with-d-dimer'] === true, ...(values.name ? { name: values.name } : {}), ...(backend ? { backend } : {}) },
+      { model: await resolveModel(values.model), dataset: datasetSpecFrom({ ...values, dataset: 'csv' }), out: path.resolve(values.out), withDDimer: values['with-d-dimer'] === true, ...(values.name ? { name: values.name } : {}), ...(seed === undefined ? {} : { seed }), ...(backend ? { backend } : {}) },
       { onProgress: progressPrinter(io, values.quiet || values.json) },
     );
     if (values.json) {
@@ -51,7 +54,7 @@ ${datasetUsage}`,
     const f = manifest.fusion;
     const auc = (v: { auc: number | null; low: number | null; high: number | null }) => `${v.auc?.toFixed(3) ?? '–'} [${v.low?.toFixed(3) ?? '–'}, ${v.high?.toFixed(3) ?? '–'}]`;
     io.stdout(`${textColumn(manifest.id)} written to ${textColumn(values.out)}: fused on ${f?.rows.train} training rows (${f?.rows.trainSkipped} lacked an item), calibrated on ${f?.rows.val}`);
-    if (f) io.stdout(`  validation AUC: fusion ${auc(f.fused.validation)}, score items only ${auc(f.pretest.validation)} — evaluate on the locked test split with ecg evaluate --split test`);
+    if (f) io.stdout(`  validation AUC: fusion ${auc(f.fused.validation)}, score items only ${auc(f.pretest.validation)} (95 % intervals, bootstrap seed ${f.seed ?? 20}) — evaluate on the locked test split with ecg evaluate --split test`);
     return 0;
   },
 };

@@ -32,6 +32,8 @@ export interface FuseJobOptions {
   /** Also use log10 D-dimer (then every row needs a D-dimer). */
   readonly withDDimer?: boolean;
   readonly thresholds?: ThresholdMethod;
+  /** Bootstrap seed of the validation intervals (default 20, as every other command's), recorded in the fusion block. */
+  readonly seed?: number;
   readonly backend?: BackendName;
   readonly cacheDir?: string;
 }
@@ -109,9 +111,9 @@ export function calibrate(model: LogisticModel, x: readonly number[][], y: reado
  * at its threshold, by patient where every row has one): a fusion package once listed its ECG
  * network's here, under its own name.
  */
-export function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: readonly string[]): ModelManifest['provenance']['validation'] {
+export function fusedValidation(fused: FusionBlock['fused'], rows: Rows, classes: readonly string[], seed: number): ModelManifest['provenance']['validation'] {
   const probs = rows.x.map((r, i) => [1 / (1 + Math.exp(-logisticLogit(fused.model, [logitOf(rows.ecg[i] as number), ...r]) / fused.temperature))]);
-  const { metrics, ci } = scoreWithCi(rows.y.map((v) => [v]), probs, classes, [fused.threshold], 20, rowGroups(rows));
+  const { metrics, ci } = scoreWithCi(rows.y.map((v) => [v]), probs, classes, [fused.threshold], seed, rowGroups(rows));
   return { n: rows.y.length, metrics: metrics as unknown as Record<string, unknown>, ci };
 }
 
@@ -148,14 +150,16 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
       throw new EinthovenError('E_VALIDATION', `too few rows with every score item (${features.join(', ')}): ${trainRows.y.length} training, ${valRows.y.length} validation`);
     }
     const method = options.thresholds ?? 'youden';
+    const seed = options.seed ?? 20;
     const fusedModel = fitLogistic(trainRows.x.map((r, i) => [logitOf(trainRows.ecg[i] as number), ...r]), trainRows.y);
     const pretestModel = fitLogistic(trainRows.x, trainRows.y);
     const fusion: FusionBlock = fusionSchema.parse({
       version: 1,
       baseModel: { id: manifest.id, name: manifest.name, weightsSha256: manifest.weightsSha256 },
       items: features,
-      fused: calibrate(fusedModel, valRows.x.map((r, i) => [logitOf(valRows.ecg[i] as number), ...r]), valRows.y, method, 20, rowGroups(valRows)),
-      pretest: calibrate(pretestModel, valRows.x, valRows.y, method, 20, rowGroups(valRows)),
+      fused: calibrate(fusedModel, valRows.x.map((r, i) => [logitOf(valRows.ecg[i] as number), ...r]), valRows.y, method, seed, rowGroups(valRows)),
+      pretest: calibrate(pretestModel, valRows.x, valRows.y, method, seed, rowGroups(valRows)),
+      seed,
       rows: { train: trainRows.y.length, val: valRows.y.length, trainSkipped: trainRows.skipped, valSkipped: valRows.skipped },
       notice: fusionNotice,
     });
@@ -174,7 +178,7 @@ export async function fuseJob(options: FuseJobOptions, context: JobContext = {})
         provenance: {
           ...manifest.provenance,
           dataset: { name: dataset.name, sha256: fusionDatasetSha256(dataset.items), records: { train: train.length, val: val.length, test: dataset.items.length - train.length - val.length }, split: `${dataset.name}: fusion fitted on train, calibrated on validation, test never read` },
-          validation: fusedValidation(fusion.fused, valRows, manifest.classes),
+          validation: fusedValidation(fusion.fused, valRows, manifest.classes, seed),
           // The fitting rows' own check; the base's training data and its duplicates stay the base's, labelled so.
           duplicates: duplicatesProvenance(copies, ['train', 'val']),
           base: { id: manifest.id, name: manifest.name, mode: 'fusion', inference: manifest.inference, training: { dataset: manifest.provenance.dataset, ...(manifest.provenance.duplicates ? { duplicates: manifest.provenance.duplicates } : {}) } },

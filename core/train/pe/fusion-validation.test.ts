@@ -22,8 +22,8 @@ describe('a PE fusion’s validation figures', () => {
     expect(once.validation.auc).toBeLessThan(1);
     // Drawn by patient, tripling every patient's rows draws the same patients: the same AUC interval.
     expect(thrice.validation).toMatchObject({ n: 72, auc: once.validation.auc, low: once.validation.low, high: once.validation.high });
-    const figuresOnce = fusedValidation(once, rowsOf(one), ['PE']);
-    const figuresThrice = fusedValidation(thrice, rowsOf(three), ['PE']);
+    const figuresOnce = fusedValidation(once, rowsOf(one), ['PE'], 20);
+    const figuresThrice = fusedValidation(thrice, rowsOf(three), ['PE'], 20);
     expect(figuresThrice.ci['PE.auc']).toEqual(figuresOnce.ci['PE.auc']);
     expect(figuresThrice.ci.aucMacro).toEqual(figuresOnce.ci.aucMacro);
   });

@@ -46,6 +46,12 @@ export const fusionSchema = z.object({
   items: z.array(z.enum(fusionItemFeatures)).min(1),
   fused: calibratedSchema,
   pretest: calibratedSchema,
+  /**
+   * The seed of the bootstrap behind both validation AUC intervals and the package's validation
+   * figures (`ecg pe-fuse --seed`): they are reproducible only with it. Absent in packages fused
+   * before it was recorded, whose seed was always 20.
+   */
+  seed: z.number().int().min(0).optional(),
   /** Rows used: records of the split that had every item the model needs. */
   rows: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative(), trainSkipped: z.number().int().nonnegative(), valSkipped: z.number().int().nonnegative() }),
   /** Why this exists and what it is not: shown with every fused probability. */

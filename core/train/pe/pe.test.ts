@@ -280,6 +280,17 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(fusedOperatingPoint(uncalibrated)).toEqual({ method: block.fused.method, thresholds: [block.fused.threshold], temperature: 1, calibrationNote: note });
   });
 
+  it('takes the bootstrap seed of its validation intervals as --seed, records it in the fusion block and prints it with them', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'einthoven-pe-seed-')), 'fused');
+    const printed = await cli(peFuseCommand, ['--model', model, '--data', root, '--labels', labels, '--out', out, '--seed', '7']);
+    const fusionOf = async (dir: string) => (JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { fusion?: { seed?: number } }).fusion;
+    const block = await fusionOf(out);
+    expect(block?.seed).toBe(7);
+    expect(printed.find((l) => l.startsWith('  validation AUC: '))).toMatch(/ \(95 % intervals, bootstrap seed 7\) — evaluate on the locked test split/);
+    // The default is the seed every other command's bootstrap starts from, and is recorded too.
+    expect((await fusionOf(fusion))?.seed).toBe(20);
+  });
+
   it("keeps the rows it was fitted on and their duplicate check as its own, and its base's training data and duplicates as the base's, on its card and in ecg model inspect", async () => {
     const loaded = await loadPackage(fusion);
     loaded.model.dispose();
