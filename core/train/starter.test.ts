@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecordFiles } from '../data/records';
 import { initBackend } from '../ml/backend/init';
-import { fixturePath } from '../test/shared-data';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
+import { evaluateJob } from './jobs/evaluate-job';
+import { testSummary } from './service/models';
 import { loadPackage } from './package/archive';
 import type { LoadedPackage } from './package/io';
 import { predictRecord } from './predictor';
@@ -49,4 +51,19 @@ describe('the bundled starter model', () => {
     }
     onWasm.model.dispose();
   });
+});
+
+describe.runIf(sharedData)("the bundled starter's card against ecg evaluate on its locked test (shared corpus)", () => {
+  it('shows every AUC interval as evaluate computes it, on patients: HYP 0.757–1, not 0.758–1 on records', async () => {
+    // Its card reads the figures stored in the manifest (widened where read); evaluate recomputes them,
+    // counting Newcombe's positives and negatives as patients (46 negative patients behind 50 records).
+    const report = await evaluateJob({ model: starter, dataset: { kind: 'ptbxl', root: sharedDataPath('ptbxl-pool') }, split: 'test', backend: 'cpu' });
+    const stored = (await loadPackage(starter)).manifest.provenance.test;
+    if (!stored) throw new Error('the starter keeps no locked test');
+    const card = testSummary(stored).ci;
+    const aucKeys = Object.keys(report.ci).filter((k) => k === 'aucMacro' || k.startsWith('auc:') || k.endsWith('.auc'));
+    expect(aucKeys.length).toBe(11);
+    for (const key of aucKeys) expect(card[key], key).toEqual(report.ci[key]);
+    expect(card['auc:HYP']?.low?.toFixed(3)).toBe('0.757');
+  }, 240_000);
 });

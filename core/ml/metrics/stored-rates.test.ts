@@ -6,7 +6,7 @@ import { newcombeAuc } from './auc-interval';
 import { wilson } from './proportion';
 import { withWidenedIntervals, type StoredFigures } from './stored-rates';
 
-// The shipped starter's locked-test figures as its sealed manifest stores them (54 records; HYP: 4 positives, 50 negatives).
+// The shipped starter's locked-test figures as its sealed manifest stores them (54 records; HYP: 4 positives, 50 negatives, from 46 patients).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter', 'manifest.json'), 'utf8')) as { provenance: { test: StoredFigures } };
 const test = manifest.provenance.test;
@@ -26,6 +26,10 @@ const older: StoredFigures = {
     'HYP.ppv': bootstrapOnly(1, 1),
     'HYP.npv': bootstrapOnly(1, 1),
     'MI.sensitivity': bootstrapOnly(0, 0.5),
+    // The AUC intervals the starter stored before its remake (the bootstrap's, by patient): HYP 1–1.
+    'auc:HYP': bootstrapOnly(1, 1),
+    'HYP.auc': bootstrapOnly(1, 1),
+    'auc:NORM': bootstrapOnly(0.7384597523219815, 0.9445498398505917),
   },
 };
 
@@ -51,18 +55,24 @@ describe('stored rate intervals, widened where they are read', () => {
     for (const key of Object.keys(test.ci).filter((k) => /\.(sensitivity|specificity|ppv|npv)$/.test(k))) expect(widened[key], key).toEqual(test.ci[key]);
   });
 
-  it("shows the starter's stored HYP AUC, 4 positives ranked perfectly, as Newcombe's 0.758–1, not the stored bootstrap's 1–1", () => {
-    // Stored by the percentile bootstrap alone, in the sealed manifest, which is never rewritten.
-    expect(test.ci['auc:HYP']).toEqual({ low: 1, high: 1 });
-    const widened = withWidenedIntervals(test).ci;
+  it("shows an older package's stored HYP AUC, 4 positives ranked perfectly, as Newcombe's 0.758–1 on records, not the stored bootstrap's 1–1", () => {
+    // Stored by the percentile bootstrap alone, in a sealed manifest, which is never rewritten.
+    const widened = withWidenedIntervals(older).ci;
     expect(widened['auc:HYP']).toEqual(newcombeAuc(1, 4, 50));
     expect(widened['HYP.auc']).toEqual(newcombeAuc(1, 4, 50));
     expect(widened['auc:HYP']?.low).toBeCloseTo(0.7576535586089896, 10);
     // Every class's interval covers both; the five-class macro keeps its bootstrap.
     const nor = newcombeAuc(0.848529411764706, 34, 20);
-    expect(widened['auc:NORM']).toEqual({ low: Math.min(nor.low, test.ci['auc:NORM']?.low as number), high: Math.max(nor.high, test.ci['auc:NORM']?.high as number) });
-    expect(widened['aucMacro']).toEqual(test.ci['aucMacro']);
-    expect(withWidenedIntervals({ ...test, ci: widened }).ci).toEqual(widened);
+    expect(widened['auc:NORM']).toEqual({ low: Math.min(nor.low, older.ci['auc:NORM']?.low as number), high: Math.max(nor.high, older.ci['auc:NORM']?.high as number) });
+    expect(widened['aucMacro']).toEqual(older.ci['aucMacro']);
+    expect(withWidenedIntervals({ ...older, ci: widened }).ci).toEqual(widened);
+  });
+
+  it("leaves the remade starter's AUC intervals as stored: counted on patients (46 negative patients behind HYP's 50), they are wider than on records", () => {
+    expect(test.ci['auc:HYP']).toEqual(newcombeAuc(1, 4, 46));
+    expect(test.ci['auc:HYP']?.low).toBeCloseTo(0.7566025468449762, 12);
+    const widened = withWidenedIntervals(test).ci;
+    for (const key of Object.keys(test.ci).filter((k) => k.startsWith('auc') || k.endsWith('.auc'))) expect(widened[key], key).toEqual(test.ci[key]);
   });
 
   it("widens a one-class task's stored macro AUC as its class's, and keeps a missing AUC's null bounds", () => {
