@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -313,6 +313,26 @@ describe('hospital folder', () => {
     const dir = await hospitalFolder();
     await writeFile(path.join(dir, 'labels.csv'), 'file,label\n../../etc/passwd,1\n');
     await expect(loadHospital(dir, { labels: path.join(dir, 'labels.csv') })).rejects.toThrow(/inside the data folder/);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a labelled file reached through a symbolic link leading out of the data folder, the file or a folder above it', async () => {
+    const dir = await hospitalFolder();
+    const outside = await hospitalFolder();
+    await symlink(path.join(outside, 'ecgs', '00001_lr.hea'), path.join(dir, 'ecgs', 'out.hea'));
+    await symlink(path.join(outside, 'ecgs'), path.join(dir, 'elsewhere'));
+    const realOutside = await realpath(outside);
+    for (const [row, target] of [['ecgs/out.hea', 'ecgs/00001_lr.hea'], ['elsewhere/00002_lr.hea', 'ecgs/00002_lr.hea'], ['elsewhere/00002_lr', 'ecgs/00002_lr.hea']] as const) {
+      await writeFile(path.join(dir, 'labels.csv'), `file,label\necgs/00003_lr.hea,0\n${row},1\n`);
+      await expect(loadHospital(dir, { labels: path.join(dir, 'labels.csv') }), row).rejects.toMatchObject({
+        code: 'E_FORBIDDEN',
+        message: expect.stringContaining(`${row}: a labelled file must lie inside the data folder, and ${path.join(dir, row.endsWith('.hea') ? row : `${row}.hea`)} is reached through a symbolic link leading to ${path.join(realOutside, target)}, outside ${await realpath(dir)}; nothing was read from it`),
+      });
+    }
+    // A header's signal file linked out of the folder, the header itself inside.
+    await rm(path.join(dir, 'ecgs', '00003_lr.dat'));
+    await symlink(path.join(outside, 'ecgs', '00003_lr.dat'), path.join(dir, 'ecgs', '00003_lr.dat'));
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\necgs/00003_lr.hea,0\n');
+    await expect(loadHospital(dir, { labels: path.join(dir, 'labels.csv') })).rejects.toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringContaining(`leading to ${path.join(realOutside, 'ecgs', '00003_lr.dat')}`) });
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
@@ -180,9 +180,33 @@ function resolveFiles(root: string, name: string, listed: Map<string, string[]>)
   if (existsSync(`${stem}.hea`) && (full.endsWith('.hea') || !existsSync(full))) {
     const dir = path.dirname(stem);
     const base = path.basename(stem);
-    return { files: wfdbRecordFiles(dir, base, listingOf(listed, dir)), record: `${stem}.hea` };
+    // The header is read for the files it names: checked before that read, its files after.
+    refuseLinkedOut(root, name, `${stem}.hea`);
+    const files = wfdbRecordFiles(dir, base, listingOf(listed, dir));
+    for (const file of files) refuseLinkedOut(root, name, file);
+    return { files, record: `${stem}.hea` };
   }
-  return existsSync(full) ? { files: [full], record: full } : undefined;
+  if (!existsSync(full)) return undefined;
+  refuseLinkedOut(root, name, full);
+  return { files: [full], record: full };
+}
+
+/**
+ * Refuses a labelled file whose real path lies outside the data folder's: a symbolic link in the
+ * folder (the file, or a folder above it) leading out of it passed the check on the path's text,
+ * and the engine read a file the user never allowed it (the app confines the data folder to an
+ * allowed folder by its real path, core/engine/folder-access.ts; a link inside must not lead past
+ * that). A link that stays inside the folder is fine. Named with where it leads, never its content.
+ */
+function refuseLinkedOut(root: string, name: string, file: string): void {
+  const realRoot = realpathSync.native(path.resolve(root));
+  const real = realpathSync.native(file);
+  const relative = path.relative(realRoot, real);
+  if (relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return;
+  throw new EinthovenError(
+    'E_FORBIDDEN',
+    `${name}: a labelled file must lie inside the data folder, and ${file} is reached through a symbolic link leading to ${real}, outside ${realRoot}; nothing was read from it: copy the file into the data folder, or use the folder it lies in as the data folder`,
+  );
 }
 
 /**
