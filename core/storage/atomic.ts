@@ -89,7 +89,12 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, m
 /** Copies a file durably (the copy is fsynced before the caller relies on it). */
 export async function copyFileSynced(from: string, to: string): Promise<void> {
   await copyFile(from, to);
-  const handle = await open(to, 'r+');
+  await syncFile(to);
+}
+
+/** Flushes a file another writer wrote (copyFile, SQLite's VACUUM INTO) from the page cache to the disk. */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
   try {
     await handle.sync();
   } finally {

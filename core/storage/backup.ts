@@ -8,8 +8,8 @@ import { openDatabase } from '../db/database';
 import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
-import { fsyncDir, ioError, temporaryName, writeError, writeFileAtomic } from './atomic';
-import { copyEntry, emptyFolder, filesUnder, inspectDatabase, sha256, type FileEntry } from './backup-files';
+import { fsyncDir, ioError, syncFile, temporaryName, writeError, writeFileAtomic } from './atomic';
+import { copyEntry, emptyFolder, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { makeFilePrivate, privateFileMode } from './private-files';
 import { realOfNearestExisting } from './real-path';
 
@@ -122,6 +122,10 @@ async function fillBackup(dataDir: string, dest: string, source: string): Promis
   } finally {
     db.close();
   }
+  // VACUUM INTO does not promise its output is on the disk when it returns: flushed before it is
+  // renamed, hashed and named in the manifest, or a power cut could leave a manifest naming a file
+  // whose bytes never reached the disk (a failure here is discarded and named as any other).
+  await syncFile(partial);
   await rename(partial, copy);
   const inspected = inspectDatabase(copy);
   if (inspected.integrity !== 'ok') throw new EinthovenError('E_IO', `the database copy in ${dest} fails SQLite's integrity check (${inspected.integrity}); the backup is not usable`);
@@ -144,6 +148,9 @@ async function fillBackup(dataDir: string, dest: string, source: string): Promis
     files,
     leftOut: [...leftOut],
   };
+  // The manifest says the backup is whole: the names of the copy, the models/ and exports/ folders
+  // and the files in them reach the disk first (their bytes already did, copyEntry and syncFile).
+  fsyncFolders(dest);
   await writeFileAtomic(path.join(dest, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   makeFilePrivate(path.join(dest, manifestName), privateFileMode);
   fsyncDir(dest);
