@@ -113,6 +113,39 @@ describe('migrations that land out of order', () => {
     openDatabase(file, later).db.close(); // nothing runs twice
   });
 
+  it('refuses a database another app version migrated past this one while this one waited for the lock (two versions opening one folder at once)', async () => {
+    const file = tempDbFile();
+    const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER) STRICT;' };
+    const two: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE b (x INTEGER) STRICT;' };
+    openDatabase(file, [one]).db.close();
+    // The newer version, a real process: it holds the write lock while it applies 2 and its own 3,
+    // and commits once this process has read the file (version 1) and is waiting for that lock.
+    const newer = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.exec('BEGIN EXCLUSIVE');
+      db.exec('CREATE TABLE b (x INTEGER) STRICT; CREATE TABLE c (x INTEGER) STRICT;');
+      const now = new Date().toISOString();
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (2, 'two', ?), (3, 'three', ?)").run(now, now);
+      db.pragma('user_version = 3');
+      process.stdout.write('locked\\n');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 1500);
+    `;
+    const child = spawn(process.execPath, ['--input-type=commonjs', '-e', newer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+      child.on('error', reject);
+      child.on('close', () => reject(new Error('the newer version exited before taking the lock')));
+    });
+    // This version knows 1 and 2: it read version 1 and had 2 to apply; under the lock the file is at 3.
+    expect(() => openDatabase(file, [one, two])).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringMatching(/has schema version 3, newer than this app \(2\); refusing to open it$/) }));
+    expect(await exited).toBe(0);
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(3);
+    raw.close();
+  }, 30_000);
+
   it('two processes opening one new data folder at the same moment both open it (WAL switch retried, not failed)', async () => {
     // Both read the new file and both ask for the lock the WAL switch needs: SQLite refused one
     // at once, busy timeout or not (22 of 40 synchronised races failed with SQLITE_BUSY).

@@ -157,8 +157,13 @@ function openReadOnly(file: string, list: readonly Migration[]): OpenedDatabase 
     db = openInMemoryCopy(file, error);
   }
   const version = userVersion(db);
-  checkNotNewer(db, version, list, file);
-  checkKnownMigrations(db, list, file);
+  try {
+    checkNotNewer(version, list, file);
+    checkKnownMigrations(db, list, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return { db, previousVersion: version, readonly: true };
 }
 
@@ -188,10 +193,9 @@ function userVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function checkNotNewer(db: Db, version: number, list: readonly Migration[], file: string): void {
+function checkNotNewer(version: number, list: readonly Migration[], file: string): void {
   const latest = list.at(-1)?.version ?? 0;
   if (version <= latest) return;
-  db.close();
   throw new EinthovenError('E_IO', `database ${file} has schema version ${version}, newer than this app (${latest}); refusing to open it`);
 }
 
@@ -206,7 +210,6 @@ function checkKnownMigrations(db: Db, list: readonly Migration[], file: string):
   const known = new Set(list.map((m) => m.version));
   const unknown = (db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[]).filter((m) => !known.has(m.version));
   if (unknown.length === 0) return;
-  db.close();
   const named = unknown.map((m) => `${m.version} (${m.name})`).join(', ');
   throw new EinthovenError('E_IO', `database ${file} holds ${wordFor(unknown.length, 'migration')} ${named} that this app does not know: another version of Einthoven changed it; open it with that version (or a newer one), refusing to open it here`);
 }
@@ -240,7 +243,7 @@ function refuseEditedMigrationRecord(db: Db, list: readonly Migration[], file: s
  */
 function applyMigrations(db: Db, list: readonly Migration[], file: string): number {
   const before = userVersion(db);
-  checkNotNewer(db, before, list, file);
+  checkNotNewer(before, list, file);
   checkKnownMigrations(db, list, file);
   const pending = () => {
     const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
@@ -252,8 +255,12 @@ function applyMigrations(db: Db, list: readonly Migration[], file: string): numb
   if (before > 0) refuseEditedMigrationRecord(db, list, file);
   return db
     .transaction(() => {
-      const todo = pending();
       const version = userVersion(db);
+      // Again under the lock: another app version may have migrated the file since the checks
+      // above (two versions opening one data folder at once), and this one must not run on it.
+      checkNotNewer(version, list, file);
+      checkKnownMigrations(db, list, file);
+      const todo = pending();
       db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
       const record = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
       const now = new Date().toISOString();
