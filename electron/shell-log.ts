@@ -1,6 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileModeIn, makeDataSubfolder } from '../core/storage/private-files';
+import { staleRestoresNote } from '../core/storage/stale-restores';
 import { tightenDataFolder, tighteningNote } from '../core/storage/tighten-modes';
 
 /**
@@ -40,6 +41,8 @@ export function openShellLog(dataDir: string, version: string): (line: string) =
   const log = shellLog(dataDir, version);
   const note = tighteningNote(dataDir, tightenDataFolder(dataDir));
   if (note) log(note);
+  const stale = staleRestoresNote(dataDir);
+  if (stale) log(stale);
   return log;
 }
 

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +60,33 @@ describe.runIf(process.platform !== 'win32')('the CLI opening a data folder tigh
     expect(io.err[0]).toContain('exports/x\\u001b[31m\\u202e.json 0644 → 0600');
     // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
     expect(io.err.filter((line) => /[\u0000-\u001f\u202a-\u202e]/.test(line))).toEqual([]);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('the CLI opening a data folder names what a stopped restore left beside it', () => {
+  it('says where the partial copy lies while it stays, and leaves it and a running restore’s folder alone', async () => {
+    const dataDir = await looseDataFolder();
+    const parent = path.dirname(dataDir);
+    // What `ecg backup --restore` killed mid-copy leaves (backup.test.ts reproduces it with a real
+    // kill): its staging folder beside the target, named with the id of a process that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = path.join(parent, `.data.restoring-${gone}-89abcdef`);
+    mkdirSync(stale);
+    copyFileSync(path.join(dataDir, 'einthoven.sqlite'), path.join(stale, 'einthoven.sqlite'));
+    const running = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const live = path.join(parent, `.data.restoring-${running.pid ?? 0}-0123abcd`);
+    mkdirSync(live);
+    try {
+      for (let start = 0; start < 2; start++) {
+        const io = capture();
+        expect(await runCli(['list', '--data-dir', dataDir], io)).toBe(0);
+        expect(io.err.filter((line) => line.includes('.restoring-'))).toEqual([
+          `ecg: ${stale}: the partial copy (patient data, the database first) that a restore into ${dataDir} left when it was stopped (its process is gone); remove it, or restore into ${dataDir} again, which removes it and records that`,
+        ]);
+      }
+      expect(existsSync(stale) && existsSync(live)).toBe(true);
+    } finally {
+      running.kill();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { resolveDataDir } from '../engine/data-dir';
+import { staleRestoresNote } from '../storage/stale-restores';
 import { tightenDataFolder, tighteningNote } from '../storage/tighten-modes';
 import { textColumn } from './text-column';
 
@@ -18,5 +19,7 @@ export function openCliDataDir(flag: string | undefined, stderr: (line: string) 
   const note = tighteningNote(dataDir, tightenDataFolder(dataDir));
   // The note names the folder and the files it tightened, whoever named them.
   if (note) stderr(`ecg: ${textColumn(note)}`);
+  const stale = staleRestoresNote(dataDir);
+  if (stale) stderr(`ecg: ${textColumn(stale)}`);
   return dataDir;
 }

@@ -1,14 +1,15 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
-import { fsyncDir, ioError, ownerAlive, temporaryName, writeError } from './atomic';
+import { fsyncDir, ioError, temporaryName, writeError } from './atomic';
 import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, unfinishedBackup, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
 import { realOfNearestExisting } from './real-path';
+import { staleRestores } from './stale-restores';
 
 // Checking a backup folder against its manifest, and restoring one into a new data folder.
 
@@ -122,12 +123,8 @@ function refuseRestoreInsideBackup(dir: string, dataDir: string): void {
  * process still runs is another restore at work, and is left alone.
  */
 async function removeStaleRestores(dataDir: string): Promise<string[]> {
-  const parent = path.dirname(dataDir);
-  const prefix = `.${path.basename(dataDir)}.restoring-`;
-  const names = existsSync(parent) ? readdirSync(parent).filter((name) => name.startsWith(prefix) && !ownerAlive(name)) : [];
   const removed: string[] = [];
-  for (const name of names) {
-    const stale = path.join(parent, name);
+  for (const stale of staleRestores(dataDir)) {
     // Not removable: stopped before anything is copied, rather than restoring beside a copy of patient data said nowhere.
     await rm(stale, { recursive: true, force: true }).catch((error: unknown) => {
       throw new EinthovenError('E_IO', `nothing was restored into ${dataDir}: ${ioError(stale, error, 'remove').message} (the partial copy, patient data, an earlier restore into it left when it was stopped): remove it by hand`, { cause: error });
