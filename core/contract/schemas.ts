@@ -73,6 +73,8 @@ export const DeviceMeasurementsSchema = z.object({
   }),
   /** The formula of values.qtcMs, only where the file names it. */
   qtcFormula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']).optional(),
+  /** Further QTcs, each under a formula the file names, with the file's name for it. */
+  otherQtcs: z.array(z.object({ ms: z.number(), formula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']), name: z.string() })).optional(),
 });
 
 export const RecordDetailSchema = RecordSummarySchema.extend({

@@ -1,5 +1,5 @@
 import type { RecordDetail, RecordSummary } from '../contract/schemas';
-import { deviceMeasurementFields, type DeviceMeasurements, type EcgRecord } from '../formats/record';
+import { deviceMeasurementFields, type DeviceMeasurements, type DeviceQtc, type EcgRecord } from '../formats/record';
 import { qtcFormulas } from '../signal/qtc';
 import type { WorklistFilter, WorklistSort } from '../contract/worklist-schemas';
 import type { RemovedWithRecord } from '../contract/viewer-schemas';
@@ -256,13 +256,25 @@ export class RecordStore {
     const parsed = JSON.parse(row.measurements) as Record<string, unknown>;
     const values = Object.fromEntries(deviceMeasurementFields.flatMap((f) => (typeof parsed[f] === 'number' ? [[f, parsed[f]]] : [])));
     const formula = qtcFormulas.find((f) => f === parsed['qtcFormula']);
-    return { deviceMeasurements: { source: row.source, values, ...(formula ? { qtcFormula: formula } : {}) } };
+    const otherQtcs = storedOtherQtcs(parsed['otherQtcs']);
+    return { deviceMeasurements: { source: row.source, values, ...(formula ? { qtcFormula: formula } : {}), ...(otherQtcs.length > 0 ? { otherQtcs } : {}) } };
   }
 }
 
-/** The values with the QTc's named formula beside them, in the one JSON column (a string key the number filter above skips). */
+/** The values with the QTc's named formula and the further named QTcs beside them, in the one JSON column (keys the number filter above skips). */
 function deviceMeasurementsJson(device: DeviceMeasurements): string {
-  return JSON.stringify({ ...device.values, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}) });
+  return JSON.stringify({ ...device.values, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), ...(device.otherQtcs ? { otherQtcs: device.otherQtcs } : {}) });
+}
+
+/** The further named QTcs as stored: only entries with a number, a known formula and a name (rows stored before they were kept have none). */
+function storedOtherQtcs(stored: unknown): DeviceQtc[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((one: unknown): DeviceQtc[] => {
+    if (typeof one !== 'object' || one === null) return [];
+    const { ms, formula, name } = one as Record<string, unknown>;
+    const known = qtcFormulas.find((f) => f === formula);
+    return typeof ms === 'number' && known && typeof name === 'string' ? [{ ms, formula: known, name }] : [];
+  });
 }
 
 function toSummary(row: RecordRow): RecordSummary {

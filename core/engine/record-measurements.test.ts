@@ -115,6 +115,26 @@ describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
     expect(aecg?.oursFormula).not.toBe('bazett');
     expect(qtcRow(shared('philips-xml', '2020-5-18_15-48-11.xml'))).toMatchObject({ label: 'QTc (Bazett)', device: 412, oursFormula: 'bazett' });
   });
+
+  const qtcRows = (record: EcgRecord) => {
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(record, `hash-${record.source.format}`, 'corpus')) as RecordDetail;
+    db.close();
+    return (measureRecord(detail).device?.rows ?? []).filter((r) => r.field === 'qtcMs').map((r) => ({ label: r.label, device: r.device }));
+  };
+
+  // muse-sinus.xml carries QTCorrected 491 and QTcFrederica 460; the Philips 1.04 file qtcb 412 and qtcf 408 (its qtco elements are empty).
+  it('shows every QTc the file names through the store: MUSE QTCorrected and QTcFrederica, Philips qtcb and qtcf', () => {
+    expect(qtcRows(shared('muse-xml', 'muse-sinus.xml'))).toEqual([
+      { label: 'QTc (formula not stated)', device: 491 },
+      { label: 'QTc (Fridericia)', device: 460 },
+    ]);
+    expect(qtcRows(shared('philips-xml', '2020-5-18_15-48-11.xml'))).toEqual([
+      { label: 'QTc (Bazett)', device: 412 },
+      { label: 'QTc (Fridericia)', device: 408 },
+    ]);
+  });
 });
 
 describe('measureRecord beside the device', () => {

@@ -106,7 +106,7 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
   const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field): DeviceRow[] => {
     const theirs = device.values[field];
     if (theirs === undefined) return [];
-    if (field === 'qtcMs') return [qtcRow(m.qtcMs, theirs, device.qtcFormula)];
+    if (field === 'qtcMs') return [qtcRow(m.qtcMs, theirs, device.qtcFormula), ...(device.otherQtcs ?? []).map((q) => qtcRow(m.qtcMs, q.ms, q.formula, q.name))];
     const mine = ours[field];
     const raw = mine === null ? null : mine - theirs;
     // Angles wrap: −170° and +170° are 20° apart.
@@ -114,7 +114,8 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
     const { label, unit, tolerance } = deviceTolerance[field];
     return [{ field, label, unit, ours: mine, device: theirs, difference, tolerance, beyondTolerance: difference !== null && Math.abs(difference) > tolerance }];
   });
-  return { source: device.source, values: { ...device.values }, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), rows };
+  const others = device.otherQtcs ? { otherQtcs: device.otherQtcs.map((q) => ({ ...q })) } : {};
+  return { source: device.source, values: { ...device.values }, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), ...others, rows };
 }
 
 
@@ -124,14 +125,15 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
  * ours is beyond tolerance (then the programs disagree whatever formula the cart used), and
  * the note says which of ours it agrees with, so a formula mismatch is not shown as a disagreement.
  */
-function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number, stated: QtcFormula | undefined): DeviceRow {
+function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number, stated: QtcFormula | undefined, fileName?: string): DeviceRow {
   const { unit, tolerance } = deviceTolerance.qtcMs;
   const base = { field: 'qtcMs' as const, unit, device: theirs, tolerance };
   if (stated) {
     const mine = oursByFormula[stated];
     const difference = mine === null ? null : mine - theirs;
     const label = `QTc (${qtcFormulaName[stated]})`;
-    const note = `The file names the device's QTc formula (${qtcFormulaName[stated]}); compared with our ${qtcFormulaName[stated]} QTc.`;
+    const named = fileName ? ` as ${fileName}` : '';
+    const note = `The file names the device's QTc formula (${qtcFormulaName[stated]}${named}); compared with our ${qtcFormulaName[stated]} QTc.`;
     return { ...base, label, ours: mine, difference, beyondTolerance: difference !== null && Math.abs(difference) > tolerance, oursFormula: stated, note };
   }
   const label = 'QTc (formula not stated)';

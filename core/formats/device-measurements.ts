@@ -1,6 +1,6 @@
 import type { DataSet } from 'dicom-parser';
-import type { QtcFormula } from '../signal/qtc';
-import type { DeviceMeasurementField, DeviceMeasurements } from './record';
+import { qtcFormulas, type QtcFormula } from '../signal/qtc';
+import type { DeviceMeasurementField, DeviceMeasurements, DeviceQtc } from './record';
 import { attr, child, children, text, type XmlNode, type XmlValue } from './xml/parse';
 
 /**
@@ -19,29 +19,44 @@ const ranges: Record<DeviceMeasurementField, [number, number]> = {
   tAxisDeg: [-360, 360],
 };
 
-/** A value as the file holds it; a QTc's third element is the formula the file names for it (none where it says only "QTc"). */
-type Entry = [DeviceMeasurementField, string | number | undefined, QtcFormula?];
+/** A value as the file holds it; a QTc's third element is the formula the file names for it (none where it says only "QTc"), its fourth the file's name for it. */
+type Entry = [DeviceMeasurementField, string | number | undefined, QtcFormula?, string?];
 
-/** The first usable value of each field, in the order given; the QTc keeps the formula its own entry named. */
+/** The number an entry holds, or undefined where absent, not a number or outside the field's broad range. */
+function usable(field: DeviceMeasurementField, raw: string | number | undefined): number | undefined {
+  if (raw === undefined || String(raw).trim() === '') return undefined;
+  const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  const [lo, hi] = ranges[field];
+  return Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
+}
+
+/**
+ * The first usable value of each field, in the order given; the QTc keeps the formula its own
+ * entry named. A later QTc under a formula the file names, and not yet given, is kept beside it
+ * (otherQtcs): a cart printing QTc and QTcF gives two figures, both the reader's to compare.
+ */
 function collect(source: string, entries: Entry[]): DeviceMeasurements | undefined {
   const values: Partial<Record<DeviceMeasurementField, number>> = {};
   let qtcFormula: QtcFormula | undefined;
-  for (const [field, raw, formula] of entries) {
-    if (raw === undefined || values[field] !== undefined) continue;
-    const v = typeof raw === 'number' ? raw : Number(String(raw).trim());
-    const [lo, hi] = ranges[field];
-    if (String(raw).trim() === '' || !Number.isFinite(v) || v < lo || v > hi) continue;
-    values[field] = v;
-    if (field === 'qtcMs') qtcFormula = formula;
+  const otherQtcs: DeviceQtc[] = [];
+  for (const [field, raw, formula, name] of entries) {
+    const v = usable(field, raw);
+    if (v === undefined) continue;
+    if (values[field] === undefined) {
+      values[field] = v;
+      if (field === 'qtcMs') qtcFormula = formula;
+    } else if (field === 'qtcMs' && formula && formula !== qtcFormula && !otherQtcs.some((q) => q.formula === formula)) {
+      otherQtcs.push({ ms: v, formula, name: name ?? formula });
+    }
   }
   if (Object.keys(values).length === 0) return undefined;
-  return { source, values, ...(qtcFormula ? { qtcFormula } : {}) };
+  return { source, values, ...(qtcFormula ? { qtcFormula } : {}), ...(otherQtcs.length > 0 ? { otherQtcs } : {}) };
 }
 
 /**
  * GE MUSE XML: <RestingECGMeasurements> (12SL). QTCorrected is the cart's QTc under the formula
  * its site configured (Bazett, Hodges, Fridericia or Framingham), which the file does not say;
- * QTcFrederica, when present, names its formula and stands in only where QTCorrected is absent.
+ * QTcFrederica names its formula and is kept beside it (or stands in where QTCorrected is absent).
  */
 export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const m = child(root, 'RestingECGMeasurements');
@@ -53,7 +68,7 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
     ['qrsMs', text(m, 'QRSDuration')],
     ['qtMs', text(m, 'QTInterval')],
     ['qtcMs', text(m, 'QTCorrected')],
-    ['qtcMs', text(m, 'QTcFrederica'), 'fridericia'],
+    ['qtcMs', text(m, 'QTcFrederica'), 'fridericia', 'QTcFrederica'],
     ['pAxisDeg', text(m, 'PAxis')],
     ['qrsAxisDeg', text(m, 'RAxis')],
     ['tAxisDeg', text(m, 'TAxis')],
@@ -62,8 +77,9 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
 
 /**
  * Philips Sierra XML: <globalmeasurements> of the interpretation (1.04: heartrate, print,
- * qrsdur, qtint, qtcb (Bazett), qtcf (Fridericia); 1.03: meanventrate, meanprint, meanqrsdur,
- * meanqtint, meanqtc, whose formula the file does not name).
+ * qrsdur, qtint, qtcb (Bazett), qtcf (Fridericia), and qtco elements, each naming its formula
+ * in methodname (Framingham, Hodges) and holding a value only where the cart computed it;
+ * 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc, whose formula the file does not name).
  */
 export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const global = findFirst(root, 'globalmeasurements', 6);
@@ -76,13 +92,24 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
     ['prMs', first('print', 'meanprint')],
     ['qrsMs', first('qrsdur', 'meanqrsdur')],
     ['qtMs', first('qtint', 'meanqtint')],
-    ['qtcMs', one('qtcb'), 'bazett'],
-    ['qtcMs', one('qtcf'), 'fridericia'],
+    ['qtcMs', one('qtcb'), 'bazett', 'qtcb'],
+    ['qtcMs', one('qtcf'), 'fridericia', 'qtcf'],
+    ...philipsQtco(global),
     ['qtcMs', one('meanqtc')],
     ['pAxisDeg', first('pfrontaxis')],
     ['qrsAxisDeg', first('qrsfrontaxis')],
     ['tAxisDeg', first('tfrontaxis')],
   ]);
+}
+
+/** Philips 1.04's qtco elements: the formula in methodname, the file's label (QTcFm, QTcH) as its name; one with no value or an unknown method is left out. */
+function philipsQtco(global: XmlNode): Entry[] {
+  return children(global, 'qtco').flatMap((one): Entry[] => {
+    const method = attr(one, 'methodname')?.trim().toLowerCase();
+    const formula = qtcFormulas.find((f) => f === method);
+    if (!formula) return [];
+    return [['qtcMs', text(one), formula, `qtco ${attr(one, 'label') ?? method}`]];
+  });
 }
 
 /** Depth-limited search for the first element of a name. */
@@ -130,7 +157,8 @@ export function aecgMeasurements(series: readonly XmlNode[]): DeviceMeasurements
       return;
     }
     const code = aecgCodes[attr(child(node, 'code'), 'code') ?? ''];
-    if (code) found.push([code[0], attr(child(node, 'value'), 'value'), code[1]]);
+    const name = attr(child(node, 'code'), 'code');
+    if (code) found.push([code[0], attr(child(node, 'value'), 'value'), code[1], name]);
     for (const [key, value] of Object.entries(node)) if (!key.startsWith('@_') && key !== '#text') visit(value, depth + 1);
   };
   for (const one of series) for (const subjectOf of children(one, 'subjectOf')) visit(subjectOf, 0);

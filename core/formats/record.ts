@@ -72,6 +72,19 @@ export interface DeviceMeasurements {
    * because carts are configured per site and the number alone does not tell.
    */
   readonly qtcFormula?: QtcFormula;
+  /**
+   * Further QTcs the file gives, each under a formula it names (MUSE's QTcFrederica beside
+   * QTCorrected, Philips' qtcf beside qtcb, a qtco's methodname): a cart may print several,
+   * and each is a figure a reader may look up, so none is dropped for being second.
+   */
+  readonly otherQtcs?: DeviceQtc[];
+}
+
+/** A QTc the file gives under a formula it names, with the file's own name for it (e.g. "QTcFrederica", "qtcf"). */
+export interface DeviceQtc {
+  readonly ms: number;
+  readonly formula: QtcFormula;
+  readonly name: string;
 }
 
 export interface EcgRecord {
