@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aecgMeasurements, museMeasurements, philipsMeasurements } from './device-measurements';
+import { sharedData, sharedDataPath } from '../test/shared-data';
+import { ByteReader } from './binary';
+import { aecgMeasurements, museMeasurements, philipsMeasurements, scpMeasurements } from './device-measurements';
+import { decodeFiles } from './index';
+import { loadFilesForDecoding } from './load';
 import { child, parseXml, type XmlNode } from './xml/parse';
 
 /** The element a reader hands over, from XML as the formats write it. */
@@ -55,5 +59,53 @@ describe("the device QTc's formula, only where the file names it", () => {
     expect(aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_QTcB', 460))])).toMatchObject({ values: { qtcMs: 460 }, qtcFormula: 'bazett' });
     expect(aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_QTcF', 446))])).toMatchObject({ values: { qtcMs: 446 }, qtcFormula: 'fridericia' });
     expect(aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_QTcH', 441))])).toMatchObject({ values: { qtcMs: 441 }, qtcFormula: 'hodges' });
+  });
+});
+
+/** An SCP-ECG section 7 body (after its header): reference beat 0's set, then spikes, QRS types and the rates and QTc. */
+function section7(beat: number[], extra: { spikes?: number; rate: number; qtc: number; formula: number }): ByteReader {
+  const spikes = extra.spikes ?? 0;
+  const bytes = new Uint8Array(6 + 16 + spikes * 10 + 2 + 9);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, 1);
+  view.setUint8(1, spikes);
+  view.setUint16(2, 29999, true);
+  view.setUint16(4, 29999, true);
+  beat.forEach((v, k) => view.setInt16(6 + 2 * k, v, true));
+  const after = 6 + 16 + spikes * 10 + 2;
+  view.setUint16(after, extra.rate, true);
+  view.setUint16(after + 2, 29999, true);
+  view.setUint16(after + 4, extra.qtc, true);
+  view.setUint8(after + 6, extra.formula);
+  return new ByteReader('test.scp', bytes, 'SCP-ECG section 7');
+}
+
+describe('SCP-ECG section 7 global measurements', () => {
+  it("reads reference beat 0's intervals and axes, the rate and the QTc, its formula only where the byte names one", () => {
+    // P on 286, P off 388, QRS on 434, QRS off 554, T off 854 ms; axes 44, −61, 86 (Example.scp's reference beat).
+    const beat = [286, 388, 434, 554, 854, 44, -61, 86];
+    expect(scpMeasurements(section7(beat, { rate: 72, qtc: 443, formula: 0 }), 'ELI250')).toEqual({
+      source: 'SCP-ECG global measurements (ELI250)',
+      values: { heartRateBpm: 72, prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86 , qtcMs: 443 },
+    });
+    expect(scpMeasurements(section7(beat, { rate: 72, qtc: 460, formula: 1, spikes: 2 }), undefined)).toMatchObject({ values: { qtcMs: 460 }, qtcFormula: 'bazett' });
+    expect(scpMeasurements(section7(beat, { rate: 72, qtc: 441, formula: 2 }), undefined)?.qtcFormula).toBe('hodges');
+    expect(scpMeasurements(section7(beat, { rate: 72, qtc: 441, formula: 128 }), undefined)?.qtcFormula).toBeUndefined();
+  });
+
+  it('leaves out what the program marks not measured (29999, 19999) or undefined (axis 999)', () => {
+    const m = scpMeasurements(section7([19999, 19999, 434, 554, 29999, 999, -61, 999], { rate: 29999, qtc: 29999, formula: 0 }), undefined);
+    expect(m?.values).toEqual({ qrsMs: 120, qrsAxisDeg: -61 });
+  });
+});
+
+describe.runIf(sharedData)('SCP-ECG section 7 on the shared corpus', () => {
+  // Example.scp (C# ECG Toolkit) holds reference beat 0's P 286–388, QRS 434–554, T end 854 ms, axes 44/−61/86,
+  // ventricular rate 0 (not a rate), QTc 443 with formula 0 (unspecified): the HL7 aECG example's QT 420 and QTc 443.
+  it("reads Example.scp's global measurements as the file holds them", () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([sharedDataPath('ecg', 'contec-scp-edf-csv', 'Example.scp')]));
+    if (!outcome?.ok) throw new Error('Example.scp did not decode');
+    expect(outcome.record.deviceMeasurements?.values).toEqual({ prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86, qtcMs: 443 });
+    expect(outcome.record.deviceMeasurements?.qtcFormula).toBeUndefined();
   });
 });

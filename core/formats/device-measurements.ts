@@ -1,4 +1,5 @@
 import type { DataSet } from 'dicom-parser';
+import type { ByteReader } from './binary';
 import { qtcFormulas, type QtcFormula } from '../signal/qtc';
 import type { DeviceMeasurementField, DeviceMeasurements, DeviceQtc } from './record';
 import { attr, child, children, text, type XmlNode, type XmlValue } from './xml/parse';
@@ -191,4 +192,55 @@ export function dicomMeasurements(set: DataSet): DeviceMeasurements | undefined 
   const manufacturer = set.string('x00080070');
   const model = set.string('x00081090');
   return collect(`DICOM${manufacturer || model ? ` (${[manufacturer, model].filter(Boolean).join(' ')})` : ''}`, found);
+}
+
+/** SCP-ECG's markers for a value not measured (29999), rejected (29998) or of a wave not present (19999), and an undefined axis (999). */
+const scpNotMeasured = new Set([29999, 29998, 19999]);
+const scpUndefinedAxis = 999;
+
+/** Section 7's heart-rate correction formula byte: 1 Bazett, 2 Hodges; 0 (unspecified), manufacturer codes and 255 name none. */
+const scpQtcFormula: Record<number, QtcFormula> = { 1: 'bazett', 2: 'hodges' };
+
+/**
+ * SCP-ECG section 7 (global measurements, EN 1064 §5.9): the first QRS measurement set is
+ * reference beat 0's P onset/offset, QRS onset/offset and T offset (ms from the beat's start)
+ * and its P, QRS and T axes; PR, QRS and QT are the spans between them. After the sets, the
+ * pacemaker spikes (4 + 6 bytes each) and the QRS types (2-byte count, 1 byte each) come the
+ * ventricular rate, atrial rate, QTc and the QTc's formula. A section cut short gives what it holds.
+ */
+export function scpMeasurements(body: ByteReader | undefined, device: string | undefined): DeviceMeasurements | undefined {
+  if (!body || body.length < 6 + 16) return undefined;
+  const sets = body.u8(0, 'section 7 QRS measurement count');
+  const spikes = body.u8(1, 'section 7 pacemaker spike count');
+  if (sets === 0) return undefined;
+  const time = (at: number) => {
+    const v = body.u16(6 + at, 'section 7 reference beat 0');
+    return scpNotMeasured.has(v) ? undefined : v;
+  };
+  const axis = (at: number) => {
+    const v = body.i16(6 + at, 'section 7 reference beat 0');
+    return v === scpUndefinedAxis || scpNotMeasured.has(v) ? undefined : v;
+  };
+  const span = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
+  const [pOn, , qrsOn, qrsOff, tOff] = [0, 2, 4, 6, 8].map(time);
+  const entries: Entry[] = [
+    ['prMs', span(pOn, qrsOn)],
+    ['qrsMs', span(qrsOn, qrsOff)],
+    ['qtMs', span(qrsOn, tOff)],
+    ['pAxisDeg', axis(10)],
+    ['qrsAxisDeg', axis(12)],
+    ['tAxisDeg', axis(14)],
+  ];
+  const qrsTypes = 6 + sets * 16 + spikes * 10;
+  if (body.length >= qrsTypes + 2) {
+    const extra = qrsTypes + 2 + body.u16(qrsTypes, 'section 7 QRS type count');
+    if (body.length >= extra + 7) {
+      const rate = body.u16(extra, 'section 7 ventricular rate');
+      const qtc = body.u16(extra + 4, 'section 7 QTc');
+      const named = scpQtcFormula[body.u8(extra + 6, 'section 7 QTc formula')];
+      entries.unshift(['heartRateBpm', scpNotMeasured.has(rate) ? undefined : rate]);
+      entries.push(['qtcMs', scpNotMeasured.has(qtc) ? undefined : qtc, named]);
+    }
+  }
+  return collect(`SCP-ECG global measurements${device ? ` (${device})` : ''}`, entries);
 }

@@ -103,7 +103,7 @@ export interface EcgRecord {
   readonly annotations?: readonly Annotation[];
   /** The device's representative beat (MUSE median, Philips repbeats, aECG, DICOM, SCP section 5), when stored. */
   readonly representativeBeat?: RepresentativeBeat;
-  /** The device's own global measurements (MUSE, Philips, DICOM, HL7 aECG), when stored. */
+  /** The device's own global measurements (MUSE, Philips, DICOM, HL7 aECG, SCP-ECG section 7), when stored. */
   readonly deviceMeasurements?: DeviceMeasurements;
 }
 

@@ -6,6 +6,7 @@ import { parseHuffmanTables, type HuffmanTable } from './huffman';
 import { scpLeadName } from './leads';
 import { parseDemographics, parseStatements } from './metadata';
 import { readScpSections, type ScpSection } from './sections';
+import { scpMeasurements } from '../device-measurements';
 import { addReferenceBeats, decodeReferenceBeat } from './reference-beat';
 import { decodeEncodedSignals } from './signals';
 
@@ -103,5 +104,6 @@ export function readScp(file: SourceFile): EcgRecord {
     warnings,
     ...(demographics.startTime ? { startTime: demographics.startTime } : {}),
     ...(representativeBeat ? { representativeBeat } : {}),
+    deviceMeasurements: scpMeasurements(sections.get(7)?.body, demographics.device),
   });
 }
