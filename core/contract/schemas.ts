@@ -70,6 +70,9 @@ export const DeviceMeasurementsSchema = z.object({
     pAxisDeg: z.number().optional(),
     qrsAxisDeg: z.number().optional(),
     tAxisDeg: z.number().optional(),
+    rrMs: z.number().optional(),
+    atrialRateBpm: z.number().optional(),
+    pDurationMs: z.number().optional(),
   }),
   /** The formula of values.qtcMs, only where the file names it. */
   qtcFormula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']).optional(),

@@ -135,6 +135,18 @@ describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
       { label: 'QTc (Fridericia)', device: 408 },
     ]);
   });
+
+  it('shows the Philips 1.04 file’s RR, atrial rate and P duration under their names beside ours', () => {
+    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
+    const store = new RecordStore(db);
+    const detail = store.get(store.insert(shared('philips-xml', '2020-5-18_15-48-11.xml'), 'hash-philips-rr', 'corpus')) as RecordDetail;
+    db.close();
+    const m = measureRecord(detail);
+    const row = (field: string) => m.device?.rows.find((r) => r.field === field);
+    expect(row('rrMs')).toMatchObject({ label: 'RR (mean)', device: 938, ours: m.rrMs.mean });
+    expect(row('atrialRateBpm')).toMatchObject({ label: 'Atrial rate', device: 64, ours: null, beyondTolerance: false });
+    expect(row('pDurationMs')).toMatchObject({ label: 'P duration', device: 104, ours: null, beyondTolerance: false });
+  });
 });
 
 describe('measureRecord beside the device', () => {

@@ -82,6 +82,10 @@ export const deviceTolerance: Record<Field, { label: string; unit: string; toler
   pAxisDeg: { label: 'P axis', unit: '°', tolerance: 20 },
   qrsAxisDeg: { label: 'QRS axis', unit: '°', tolerance: 20 },
   tAxisDeg: { label: 'T axis', unit: '°', tolerance: 20 },
+  // A mean RR 50 ms apart is the heart rate's 5 bpm near 75 bpm.
+  rrMs: { label: 'RR (mean)', unit: 'ms', tolerance: 50 },
+  atrialRateBpm: { label: 'Atrial rate', unit: 'bpm', tolerance: 5 },
+  pDurationMs: { label: 'P duration', unit: 'ms', tolerance: 20 },
 };
 
 type DeviceRow = DeviceComparison['rows'][number];
@@ -102,6 +106,10 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
     pAxisDeg: m.axisDeg.p,
     qrsAxisDeg: m.axisDeg.qrs,
     tAxisDeg: m.axisDeg.t,
+    rrMs: m.rrMs.mean,
+    // We measure neither: the device's figure is shown under its name, with nothing to hold it against.
+    atrialRateBpm: null,
+    pDurationMs: null,
   };
   const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field): DeviceRow[] => {
     const theirs = device.values[field];

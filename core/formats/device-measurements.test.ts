@@ -86,7 +86,7 @@ describe('SCP-ECG section 7 global measurements', () => {
     const beat = [286, 388, 434, 554, 854, 44, -61, 86];
     expect(scpMeasurements(section7(beat, { rate: 72, qtc: 443, formula: 0 }), 'ELI250')).toEqual({
       source: 'SCP-ECG global measurements (ELI250)',
-      values: { heartRateBpm: 72, prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86 , qtcMs: 443 },
+      values: { heartRateBpm: 72, pDurationMs: 102, prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86, qtcMs: 443 },
     });
     expect(scpMeasurements(section7(beat, { rate: 72, qtc: 460, formula: 1, spikes: 2 }), undefined)).toMatchObject({ values: { qtcMs: 460 }, qtcFormula: 'bazett' });
     expect(scpMeasurements(section7(beat, { rate: 72, qtc: 441, formula: 2 }), undefined)?.qtcFormula).toBe('hodges');
@@ -105,7 +105,23 @@ describe.runIf(sharedData)('SCP-ECG section 7 on the shared corpus', () => {
   it("reads Example.scp's global measurements as the file holds them", () => {
     const [outcome] = decodeFiles(loadFilesForDecoding([sharedDataPath('ecg', 'contec-scp-edf-csv', 'Example.scp')]));
     if (!outcome?.ok) throw new Error('Example.scp did not decode');
-    expect(outcome.record.deviceMeasurements?.values).toEqual({ prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86, qtcMs: 443 });
+    expect(outcome.record.deviceMeasurements?.values).toEqual({ pDurationMs: 102, prMs: 148, qrsMs: 120, qtMs: 420, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86, qtcMs: 443 });
     expect(outcome.record.deviceMeasurements?.qtcFormula).toBeUndefined();
+  });
+});
+
+describe('the intervals a file carries besides PR, QRS and QT', () => {
+  // The shared corpus's Philips 1.04 file: rrint 938, pdur 104, atrialrate 64; muse-sinus.xml: AtrialRate 90.
+  it('reads Philips rrint, pdur and atrialrate, MUSE AtrialRate, and SCP section 7 average RR and atrial rate', () => {
+    const v104 = philipsMeasurements(element('<restingecgdata><globalmeasurements><heartrate>64</heartrate><rrint editedflag="False">938</rrint><atrialrate>64</atrialrate><pdur>104</pdur></globalmeasurements></restingecgdata>', 'restingecgdata'));
+    expect(v104?.values).toEqual({ heartRateBpm: 64, rrMs: 938, atrialRateBpm: 64, pDurationMs: 104 });
+    const v103 = philipsMeasurements(element('<restingecgdata><globalmeasurements><atrialrate>41</atrialrate><meanventrate>41</meanventrate></globalmeasurements></restingecgdata>', 'restingecgdata'));
+    expect(v103?.values).toEqual({ heartRateBpm: 41, atrialRateBpm: 41 });
+    const muse = museMeasurements(element('<RestingECG><RestingECGMeasurements><VentricularRate>90</VentricularRate><AtrialRate>90</AtrialRate></RestingECGMeasurements></RestingECG>', 'RestingECG'));
+    expect(muse?.values).toEqual({ heartRateBpm: 90, atrialRateBpm: 90 });
+    const body = section7([286, 388, 434, 554, 854, 44, -61, 86], { rate: 72, qtc: 443, formula: 0 });
+    new DataView(body.bytes.buffer).setUint16(2, 833, true);
+    new DataView(body.bytes.buffer).setUint16(6 + 16 + 2 + 2, 70, true);
+    expect(scpMeasurements(body, undefined)?.values).toMatchObject({ rrMs: 833, atrialRateBpm: 70, pDurationMs: 102 });
   });
 });

@@ -18,6 +18,9 @@ const ranges: Record<DeviceMeasurementField, [number, number]> = {
   pAxisDeg: [-360, 360],
   qrsAxisDeg: [-360, 360],
   tAxisDeg: [-360, 360],
+  rrMs: [150, 6000],
+  atrialRateBpm: [10, 600],
+  pDurationMs: [20, 400],
 };
 
 /** A value as the file holds it; a QTc's third element is the formula the file names for it (none where it says only "QTc"), its fourth the file's name for it. */
@@ -73,6 +76,7 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
     ['pAxisDeg', text(m, 'PAxis')],
     ['qrsAxisDeg', text(m, 'RAxis')],
     ['tAxisDeg', text(m, 'TAxis')],
+    ['atrialRateBpm', text(m, 'AtrialRate')],
   ]);
 }
 
@@ -100,6 +104,9 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
     ['pAxisDeg', first('pfrontaxis')],
     ['qrsAxisDeg', first('qrsfrontaxis')],
     ['tAxisDeg', first('tfrontaxis')],
+    ['rrMs', one('rrint')],
+    ['atrialRateBpm', one('atrialrate')],
+    ['pDurationMs', one('pdur')],
   ]);
 }
 
@@ -222,8 +229,11 @@ export function scpMeasurements(body: ByteReader | undefined, device: string | u
     return v === scpUndefinedAxis || scpNotMeasured.has(v) ? undefined : v;
   };
   const span = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
-  const [pOn, , qrsOn, qrsOff, tOff] = [0, 2, 4, 6, 8].map(time);
+  const [pOn, pOff, qrsOn, qrsOff, tOff] = [0, 2, 4, 6, 8].map(time);
+  const averageRr = body.u16(2, 'section 7 average RR');
   const entries: Entry[] = [
+    ['rrMs', scpNotMeasured.has(averageRr) ? undefined : averageRr],
+    ['pDurationMs', span(pOn, pOff)],
     ['prMs', span(pOn, qrsOn)],
     ['qrsMs', span(qrsOn, qrsOff)],
     ['qtMs', span(qrsOn, tOff)],
@@ -238,7 +248,9 @@ export function scpMeasurements(body: ByteReader | undefined, device: string | u
       const rate = body.u16(extra, 'section 7 ventricular rate');
       const qtc = body.u16(extra + 4, 'section 7 QTc');
       const named = scpQtcFormula[body.u8(extra + 6, 'section 7 QTc formula')];
+      const atrial = body.u16(extra + 2, 'section 7 atrial rate');
       entries.unshift(['heartRateBpm', scpNotMeasured.has(rate) ? undefined : rate]);
+      entries.push(['atrialRateBpm', scpNotMeasured.has(atrial) ? undefined : atrial]);
       entries.push(['qtcMs', scpNotMeasured.has(qtc) ? undefined : qtc, named]);
     }
   }
