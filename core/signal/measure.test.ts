@@ -129,9 +129,17 @@ describe('analyseEcg across a stretch missing in every lead', () => {
     expect(a.statements.map((s) => s.code)).toEqual(whole.statements.map((s) => s.code));
   });
 
+  it('says in the quality summary how long and where the record is missing in every lead', () => {
+    expect(whole.quality.verdict).toBe('good');
+    const a = analyseEcg(gapped(() => true), record.fs);
+    expect(a.quality.verdict).toBe('degraded');
+    expect(a.quality.reasons).toEqual(['1.50 s missing in every lead (4.00–5.50 s)']);
+  });
+
   it('keeps the RR where the gap is in some leads only: the beats are found in the others', () => {
     const a = analyseEcg(gapped((k) => k < 6), record.fs);
     expect(a.rhythm.acrossGap).toEqual([]);
+    expect(a.quality.reasons.join('; ')).not.toMatch(/every lead/);
     expect(a.measurements.beats).toHaveLength(whole.measurements.beats.length);
   });
 });

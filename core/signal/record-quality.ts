@@ -1,12 +1,14 @@
 import { canonicalLeads } from '../formats/record';
+import { counted } from '../contract/counted';
 import { heldSamples, type HeldSamples } from './held-samples';
+import { missingInEveryLead, type MissingStretch } from './missing-stretches';
 import { assessLead, type LeadQuality, type QualityIssue } from './quality';
 
 /**
  * Record-level verdict that predictions use to abstain:
  * - `good`: every expected lead passed every check;
- * - `degraded`: readable, but some leads have issues, or the recorder cut some QRS complexes
- *   (predictions are shown with the issues);
+ * - `degraded`: readable, but some leads have issues, the recorder cut some QRS complexes, or
+ *   a stretch is missing in every lead (predictions are shown with the issues);
  * - `unusable`: predictions must abstain (no beats found, too short, or too many leads lost).
  */
 export const qualityVerdicts = ['good', 'degraded', 'unusable'] as const;
@@ -92,8 +94,28 @@ export function assessRecord(
   const held = heldSamples(present, fs, detection.beats);
   const cut = held.beats.length > 0 ? { heldComplexes: held } : {};
   if (held.beats.length > 0) issues.push(`${held.beats.length} of ${detection.beats.length} QRS complexes cut by the recorder (every lead held, then jumped)`);
+  // Every lead "passes" around a stretch where none recorded anything, yet that much of the
+  // tracing is not there to read (a pause, a premature beat could lie in it): said, with where.
+  const gaps = missingInEveryLead(leads);
+  if (gaps.length > 0) issues.push(missingText(gaps, fs));
   return issues.length > 0 ? { leads: quality, verdict: 'degraded', reasons: issues, unusableBecause: [], ...cut } : { leads: quality, verdict: 'good', reasons, unusableBecause: [] };
 }
+
+/** Stretches listed by where they are; more than this are counted. */
+const listedStretches = 3;
+
+/** "1.50 s missing in every lead (4.00–5.50 s)"; several: "2.30 s missing in every lead, in 2 stretches (1.00–1.50 s, 4.00–5.50 s)". */
+export function missingText(gaps: readonly MissingStretch[], fs: number): string {
+  const total = gaps.reduce((sum, g) => sum + g.to - g.from, 0) / fs;
+  const at = (g: MissingStretch) => `${(g.from / fs).toFixed(2)}–${(g.to / fs).toFixed(2)} s`;
+  const where = gaps.slice(0, listedStretches).map(at);
+  if (gaps.length > listedStretches) where.push(`${gaps.length - listedStretches} more`);
+  const how = gaps.length > 1 ? `, in ${counted(gaps.length, 'stretch', 'stretches')}` : '';
+  return `${seconds(total)} missing in every lead${how} (${where.join(', ')})`;
+}
+
+/** A duration at a precision that shows a few samples as well as seconds: "1.50 s", "4 ms". */
+const seconds = (s: number): string => (s < 0.1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`);
 
 /**
  * Each quality issue in the one wording a reader sees for it: the lead's badge, the record's

@@ -1,4 +1,5 @@
 import type { MedianBeat } from './median-beat';
+import { missingInEveryLead } from './missing-stretches';
 import { centredProductSums, median, pearson } from './stats';
 
 /** Beat-to-beat figures of a record, for the rhythm statements. */
@@ -49,16 +50,11 @@ export interface RhythmFeatures {
  * only is not one: the beats are found in the others.
  */
 export function rrAcrossGaps(leads: readonly { readonly samples: ArrayLike<number> }[], beats: readonly number[]): Set<number> {
+  const gaps = missingInEveryLead(leads);
   const across = new Set<number>();
-  if (leads.length === 0) return across;
-  const missingAt = (i: number) => leads.every((l) => !Number.isFinite(l.samples[i] as number));
   for (let k = 0; k + 1 < beats.length; k++) {
-    for (let i = (beats[k] as number) + 1; i < (beats[k + 1] as number); i++) {
-      if (missingAt(i)) {
-        across.add(k);
-        break;
-      }
-    }
+    // A sample strictly between the two beats is missing: the stretch starts before the later beat and ends after the earlier one.
+    if (gaps.some((g) => g.from < (beats[k + 1] as number) && g.to > (beats[k] as number) + 1)) across.add(k);
   }
   return across;
 }

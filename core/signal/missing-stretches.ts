@@ -1,0 +1,27 @@
+/** Samples [from, to) at which every lead is missing. */
+export interface MissingStretch {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The stretches at which every lead is missing (NaN or infinite: WFDB's invalid sample, a
+ * recorder's dropout, a gap between segments): nothing of the heart was recorded there. A gap in
+ * some leads only is not one, the others having recorded it. Read by the record's quality (which
+ * says how long and where) and by the rhythm (an RR across one is the gap's, not a cycle).
+ */
+export function missingInEveryLead(leads: readonly { readonly samples: ArrayLike<number> }[]): MissingStretch[] {
+  if (leads.length === 0) return [];
+  const n = Math.max(...leads.map((l) => l.samples.length));
+  const stretches: MissingStretch[] = [];
+  let from = -1;
+  for (let i = 0; i <= n; i++) {
+    const missing = i < n && leads.every((l) => !Number.isFinite(l.samples[i] as number));
+    if (missing && from < 0) from = i;
+    else if (!missing && from >= 0) {
+      stretches.push({ from, to: i });
+      from = -1;
+    }
+  }
+  return stretches;
+}
