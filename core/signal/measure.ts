@@ -428,6 +428,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     qtcLinearMs: qtcMs.framingham,
     qtcCheckMs: { fridericia: qtcMs.fridericia, hodges: qtcMs.hodges },
     qrsAxisDeg: waves.axisDeg.qrs,
+    pAxisDeg: waves.axisDeg.p,
     pWave,
     ...(readerPlacedP ? {} : unboundedPSearch(pWave, clean, beats, beat)),
     medianPBeatByBeat: readerPlacedP ? undefined : medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat),

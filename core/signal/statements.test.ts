@@ -49,6 +49,20 @@ describe('interpretiveStatements: each rule at its threshold', () => {
     expect(undetermined?.evidence.find((e) => e.name === 'ventricular rate')?.value).toBe(75);
   });
 
+  it('a P wave before each QRS with its axis outside −30° to +120° (negative in II, or in I well past +90°): the sinus statement says an ectopic origin is possible', () => {
+    const qualifier = (over: Partial<StatementInput>) => interpretiveStatements(input(over))[0]?.qualifier;
+    expect(qualifier({ pAxisDeg: 60 })).toBeUndefined();
+    expect(qualifier({ pAxisDeg: -30 })).toBeUndefined();
+    expect(qualifier({ pAxisDeg: 120 })).toBeUndefined();
+    expect(qualifier({ pAxisDeg: 120.3 })).toBeUndefined();
+    expect(codes({ pAxisDeg: -51, heartRateBpm: 104, prMs: 106 })).toEqual(['STACH']);
+    expect(qualifier({ pAxisDeg: -51, heartRateBpm: 104, prMs: 106 })).toMatch(/^P axis -51° is outside -30° to \+120° \(P negative in II\): an ectopic atrial or junctional rhythm rather than sinus is possible/);
+    expect(qualifier({ pAxisDeg: 121, heartRateBpm: 45 })).toMatch(/^P axis 121° .*\(P negative in I\): an ectopic atrial rhythm rather than sinus/);
+    // P waves found beat by beat only have no axis: nothing is said.
+    const beatByBeat = { medianMs: 160, minMs: 156, maxMs: 164, measured: 10, of: 12, perBeatMs: [], varies: false };
+    expect(qualifier({ pWave: false, repeatingP: beatByBeat, pAxisDeg: null })).toBeUndefined();
+  });
+
   /** RR of atrial fibrillation: irregular throughout (normalised RMSSD ≈ 0.3). */
   const afRr = [620, 910, 700, 1040, 580, 830, 760, 990, 640, 880, 720];
 
@@ -544,6 +558,13 @@ describe('analyseEcg: caveats and statements on real records', () => {
     const codes = a.statements.map((s) => s.code);
     expect(codes).toContain('LNGQT');
     expect(codes).not.toContain('SQT');
+  });
+
+  it.runIf(sharedData)('Georgia E07503 (P axis −51°, PR 106 ms): "Sinus tachycardia" says the P wave may be ectopic', () => {
+    const r = read(sharedDataPath('ecg', 'cinc2021', 'E07503.hea'));
+    const rhythm = analyseEcg(r.leads, r.fs).statements.filter((s) => s.category === 'rhythm');
+    expect(rhythm.map((s) => s.code)).toEqual(['STACH']);
+    expect(rhythm[0]?.qualifier).toMatch(/^P axis -51° is outside -30° to \+120° \(P negative in II\): an ectopic atrial or junctional rhythm/);
   });
 
   it.runIf(sharedData)('Ningbo JS20010 (labelled PAC and sinus tachycardia, called AF): the sinus P waves before some beats are named and ask for a check', () => {

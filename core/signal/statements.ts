@@ -90,6 +90,8 @@ export interface StatementInput {
   /** The same QT by two other corrections, to see whether the statement depends on the formula at this rate. */
   readonly qtcCheckMs?: { readonly fridericia: number | null; readonly hodges: number | null } | undefined;
   readonly qrsAxisDeg: number | null;
+  /** Frontal P axis of the median beat's P wave, degrees; null or absent where none was measured. */
+  readonly pAxisDeg?: number | null | undefined;
   /** Whether a P wave was found before the QRS on the median beat, or beat by beat. */
   readonly pWave: boolean;
   /**
@@ -149,6 +151,17 @@ export const statementThresholds = {
   tachycardiaBpm: 100,
   /** Sinus arrhythmia: longest minus shortest RR over the mean RR (≈ 120 ms at 75 bpm). */
   sinusArrhythmiaRange: 0.16,
+  /**
+   * Frontal P axes, degrees, within which a P wave before each QRS may be the sinus node's. A sinus
+   * P wave is upright in I and II, its axis 0° to +75° (Zimmerman, ECG Core Curriculum 2023, "Sinus
+   * Rhythms"; [AHA-II] lists ectopic atrial and junctional rhythms apart from sinus rhythm). Below
+   * −30° the P wave is negative in II, the lead in which a sinus P wave is largest, so that limit is
+   * where II changes sign: an atrium activated from below (low atrial or junctional focus). Above
+   * +90° the P wave turns negative in I, where even a sinus P wave is small in a vertical heart, so
+   * the upper limit stands 30° beyond it, well outside the 6.5° (at most 12°) by which our P axis
+   * differs from the carts' ("measure", docs/benchmarks.md).
+   */
+  sinusPAxisDeg: [-30, 120],
   /** AF: RR irregularity (normalised RMSSD over every RR). */
   afNormalisedRmssd: 0.1,
   /** Flutter waves: periodicity of the QRST-cancelled residual at 230–375 a minute (see rhythm.ts). */
@@ -535,8 +548,28 @@ function twoToOneFlutter(h: HalfCycleAtrialWaves | undefined): { leads: string[]
  * before delineate.ts bounded the T peak at 0.7 RR).
  */
 function sinusRhythm(input: StatementInput): EcgStatement[] {
-  const checks = [unconfirmedMedianP(input), flutterWavesBesideP(input)].filter((q): q is string => q !== undefined);
+  const checks = [nonSinusPAxis(input), unconfirmedMedianP(input), flutterWavesBesideP(input)].filter((q): q is string => q !== undefined);
   return sinusStatements(input).map((s) => withQualifier(s, checks.length > 0 ? checks.join('; ') : undefined));
+}
+
+/**
+ * A P wave before each QRS whose frontal axis lies outside `sinusPAxisDeg` may not be the sinus
+ * node's: negative in II (Georgia E07503, P axis −51° at a PR of 106 ms, was read "Sinus
+ * tachycardia" without a word) it comes from low in the atria or the junction; negative in I
+ * beyond +120° from the left atrium. Said as the sinus statement's qualifier, not as another
+ * rhythm: named so, it took the sinus statement from 9 of the PTB-XL pool's records its
+ * cardiologists labelled sinus (8 SR, 1 SBRAD; "measure", docs/benchmarks.md), whose small P
+ * waves give an axis that far out, against one record not so labelled. Only a median beat's P wave
+ * has an axis: one found beat by beat (`repeatingP`) has none, and nothing is said.
+ */
+function nonSinusPAxis(input: StatementInput): string | undefined {
+  if (!input.pWave || input.pAxisDeg === null || input.pAxisDeg === undefined) return undefined;
+  // Compared as shown: an axis of 120.3° printed "120°" must not be called outside +120°.
+  const axis = round(input.pAxisDeg);
+  const [low, high] = t.sinusPAxisDeg;
+  if (axis >= low && axis <= high) return undefined;
+  const negativeIn = axis < low ? 'II' : 'I';
+  return `P axis ${axis}° is outside ${low}° to +${high}° (P negative in ${negativeIn}): an ectopic atrial${negativeIn === 'II' ? ' or junctional' : ''} rhythm rather than sinus is possible; confirm the P wave's origin on the tracing (normal P axis 0° to +75°: Zimmerman, ECG Core Curriculum, McGraw Hill 2023, "Sinus Rhythms")`;
 }
 
 /**
