@@ -104,6 +104,15 @@ export const PeScoreResultSchema = z.object({
 });
 export type PeScoreResultInfo = z.infer<typeof PeScoreResultSchema>;
 
+/**
+ * What a recomputed score says of itself (`entered` set): the one wording the stored entry's
+ * summary ends with and the panel shows beside a points total, whose summary it does not show.
+ */
+export function recomputedNote(score: Pick<PeScoreResultInfo, 'name' | 'entered'>): string | null {
+  if (!score.entered) return null;
+  return `recomputed from the entry's items under the current rule; entered as ${score.entered.summary.replace(`${score.name}: `, '')}`;
+}
+
 export const PeAssessmentSchema = z.object({
   id: z.number().int().positive(),
   recordId: RecordId,

@@ -1,7 +1,7 @@
 import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ScoreResult } from '../clinic/pe-scores/points';
-import type { HeartRateSource, PeAssessment, PeScoreResultInfo } from '../contract/pe-schemas';
+import { recomputedNote, type HeartRateSource, type PeAssessment, type PeScoreResultInfo } from '../contract/pe-schemas';
 import type { Db } from './database';
 
 export interface NewPeAssessment {
@@ -49,12 +49,8 @@ export function scoresAsShown(items: PeItems, stored: readonly PeScoreResultInfo
   return now.map((score) => {
     const was = stored.find((s) => s.score === score.score);
     if (was && storedOutcomes[score.score] === nowOutcomes[score.score]) return was;
-    const enteredSummary = was?.summary ?? `${score.name}: not computed when entered`;
-    return {
-      ...score,
-      summary: `${score.summary} [recomputed from the entry's items under the current rule; entered as ${enteredSummary.replace(`${score.name}: `, '')}]`,
-      entered: { outcome: storedOutcomes[score.score] ?? null, summary: enteredSummary },
-    };
+    const entered = { outcome: storedOutcomes[score.score] ?? null, summary: was?.summary ?? `${score.name}: not computed when entered` };
+    return { ...score, summary: `${score.summary} [${recomputedNote({ name: score.name, entered }) ?? ''}]`, entered };
   });
 }
 

@@ -1,4 +1,4 @@
-import { dDimerDoubt, dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, type DdimerDoubt, type HeartRateSource, type PeItems, type PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
+import { dDimerDoubt, dDimerNeedsUnitConfirmation, ngMlFeuFrom, peBooleanItems, peItemLabels, peNumberRanges, recomputedNote, type DdimerDoubt, type HeartRateSource, type PeItems, type PeScoreResultInfo } from '../../../../core/contract/pe-schemas';
 
 /**
  * A PE score entry's items in one compact line, for paper and the panel: with only the totals,
@@ -101,4 +101,14 @@ export function dDimerDecisionCaveat(score: Pick<PeScoreResultInfo, 'score' | 'i
 export function peScoreSummary(score: PeScoreResultInfo, items: PeItems): string {
   const caveat = dDimerDecisionCaveat(score, items);
   return caveat ? `${score.summary} [${caveat}]` : score.summary;
+}
+
+/**
+ * The note a stored entry's recomputed score carries, where the panel's list does not show its
+ * summary: beside a points total or the items still missing. A decision's summary, shown as it
+ * is, ends with the note already.
+ */
+export function scoreListRecomputedNote(score: Pick<PeScoreResultInfo, 'name' | 'entered' | 'missing' | 'total'>): string | null {
+  const summaryShown = score.missing.length === 0 && score.total === null;
+  return summaryShown ? null : recomputedNote(score);
 }
