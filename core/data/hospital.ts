@@ -4,6 +4,7 @@ import { peNumberRanges } from '../clinic/pe-scores/items';
 import { noneOf } from '../contract/counted';
 import { EinthovenError } from '../errors';
 import { wfdbNamedFiles } from '../formats/load';
+import { isInside } from '../storage/real-path';
 import { parseTable, readTableText } from './csv';
 import { cellNumber, type NumberReading } from './csv-number';
 import { patientSplit } from './folds';
@@ -201,8 +202,7 @@ function resolveFiles(root: string, name: string, listed: Map<string, string[]>)
 function refuseLinkedOut(root: string, name: string, file: string): void {
   const realRoot = realpathSync.native(path.resolve(root));
   const real = realpathSync.native(file);
-  const relative = path.relative(realRoot, real);
-  if (relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)) return;
+  if (isInside(realRoot, real)) return;
   throw new EinthovenError(
     'E_FORBIDDEN',
     `${name}: a labelled file must lie inside the data folder, and ${file} is reached through a symbolic link leading to ${real}, outside ${realRoot}; nothing was read from it: copy the file into the data folder, or use the folder it lies in as the data folder`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,18 @@ describe('dataset paths are confined to the folders the user allowed (issue 15, 
     expect(await inspect(engine, { kind: 'csv', root: allowed, labels: path.join(allowed, '..', 'ecg-other', 'private.csv') })).toMatchObject(forbidden);
     symlinkSync(other, path.join(allowed, 'link-out'));
     expect(await inspect(engine, { kind: 'csv', root: path.join(allowed, 'link-out'), labels: path.join(allowed, 'labels.csv') })).toMatchObject(forbidden);
+  });
+
+  it('reads a folder of an allowed folder whose name begins with "..", and still refuses .. itself', async () => {
+    // '..site' is inside: its relative path begins with the characters '..', not the segment '..'.
+    const engine = openEngine();
+    const { allowed, other } = siteFolders();
+    const dotted = path.join(allowed, '..site');
+    mkdirSync(dotted);
+    writeFileSync(path.join(dotted, 'labels.csv'), 'file,label\n');
+    engine.folders.allow(allowed);
+    expect(engine.folders.confinePath(path.join(dotted, 'labels.csv'))).toBe(path.join(realpathSync(dotted), 'labels.csv'));
+    expect(() => engine.folders.confinePath(path.join(allowed, '..', path.basename(other), 'private.csv'))).toThrow(expect.objectContaining({ code: 'E_FORBIDDEN' }));
   });
 
   it('allows only existing folders below a disk root, keeps them across restarts, audits allow and forget', async () => {

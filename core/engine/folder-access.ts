@@ -4,7 +4,7 @@ import { maxAllowedFolders, type AllowedFolder } from '../contract/folder-schema
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import { EinthovenError } from '../errors';
-import { realOfNearestExisting } from '../storage/real-path';
+import { isInside, realOfNearestExisting } from '../storage/real-path';
 
 /** app_state key of the allowed folders (a JSON array of AllowedFolder). */
 const allowedKey = 'folders.allowed';
@@ -12,11 +12,6 @@ const allowedKey = 'folders.allowed';
 /** The dataset fields that name paths on the engine's computer. */
 const pathFields = ['root', 'labels', 'testLabels', 'mapping'] as const;
 type PathFields = Partial<Record<(typeof pathFields)[number], string | undefined>>;
-
-function inside(folder: string, target: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
 
 /**
  * The folders the user allowed the engine to read datasets from, kept in the database and
@@ -83,7 +78,7 @@ export class FolderAccess {
   confinePath(given: string): string {
     const folders = this.list().map((f) => f.path);
     const real = realOfNearestExisting(given);
-    if (!folders.some((f) => inside(f, path.resolve(given)) && inside(f, real))) {
+    if (!folders.some((f) => isInside(f, path.resolve(given)) && isInside(f, real))) {
       throw new EinthovenError('E_FORBIDDEN', `${given} is not inside a folder you allowed Einthoven to read: allow the folder first`);
     }
     return real;

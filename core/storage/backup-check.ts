@@ -5,10 +5,10 @@ import { databasePath } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, temporaryName, writeError } from './atomic';
-import { auditThroughFile, isInside, manifestName, ManifestSchema, tryAudit, unfinishedBackup, type BackupManifest } from './backup';
+import { auditThroughFile, manifestName, ManifestSchema, tryAudit, unfinishedBackup, type BackupManifest } from './backup';
 import { copyEntry, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { fileModeIn, makePrivateFolder, privateFileMode } from './private-files';
-import { realOfNearestExisting } from './real-path';
+import { isInside, realOfNearestExisting } from './real-path';
 import { staleRestores } from './stale-restores';
 
 // Checking a backup folder against its manifest, and restoring one into a new data folder.

@@ -219,6 +219,21 @@ describe('backing up, checking and restoring a data folder', () => {
     expect(await checkBackup(dest)).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('refuses a backup into a folder of the data folder whose name begins with "..", and a restore into one of the backup', async () => {
+    // '..backups' inside the data folder: its relative path begins with the characters '..', and
+    // the check took it for one outside, letting the backup into the folder it copies.
+    const dataDir = await dataFolder();
+    const dest = path.join(dataDir, '..backups');
+    await expect(createBackup(dataDir, dest, cliAudit(dataDir))).rejects.toThrow(expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringContaining(`${dest} is inside the data folder it would back up`) }));
+    expect(existsSync(dest)).toBe(false);
+    const backup = path.join(path.dirname(dataDir), 'backup');
+    await createBackup(dataDir, backup, cliAudit(dataDir));
+    const target = path.join(backup, '..restored');
+    await expect(restoreBackup(backup, target, 'cli')).rejects.toThrow(expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringContaining(`${target} is inside the backup ${backup} it would restore`) }));
+    expect(existsSync(target)).toBe(false);
+    expect(await checkBackup(backup)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('refuses a folder that is not empty, an unfinished backup and a data folder with no database, writing nothing', async () => {
     const dataDir = await dataFolder();
     const busy = path.join(path.dirname(dataDir), 'busy');

@@ -11,7 +11,7 @@ import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, syncFile, temporaryName, writeError, writeFileAtomic } from './atomic';
 import { copyEntry, emptyFolder, filesUnder, fsyncFolders, inspectDatabase, sha256, type FileEntry } from './backup-files';
 import { makeFilePrivate, privateFileMode } from './private-files';
-import { realOfNearestExisting } from './real-path';
+import { isInside, realOfNearestExisting } from './real-path';
 
 /**
  * Backing up a data folder while the app may be running (checking and restoring one:
@@ -70,12 +70,6 @@ export function unfinishedBackup(dir: string): string | null {
   const copies = readdirSync(dir).filter((name) => name === databaseName || name.startsWith(`.${databaseName}.partial-`));
   if (copies.length === 0) return null;
   return `${dir} is an unfinished backup: it holds a copy of the database (${copies.join(', ')}: every patient record) but no ${manifestName}, which a backup writes last, so the backup was stopped before it finished (killed, a crash or a power cut) and cannot be checked or restored; once no backup is running into it, remove the folder (it holds patient data) and back up again`;
-}
-
-/** Whether `target` is `folder` or inside it, by the text of the two paths. */
-export function isInside(folder: string, target: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /**
