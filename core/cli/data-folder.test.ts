@@ -90,3 +90,33 @@ describe.runIf(process.platform !== 'win32')('the CLI opening a data folder name
     }
   });
 });
+
+describe.runIf(process.platform !== 'win32')('a data folder path longer than SQLite opens', () => {
+  /** A folder under `base` whose path is exactly `bytes` long, in folders of at most 100 characters. */
+  function folderOfLength(base: string, bytes: number): string {
+    let folder = base;
+    while (folder.length < bytes) folder = path.join(folder, 'f'.repeat(Math.min(100, bytes - folder.length - 1)));
+    return folder;
+  }
+
+  it('is refused before anything is made, naming its length and the limit, and one at the limit imports', async () => {
+    // SQLite (Linux, macOS) opens at most 512 bytes, the new database's temporary journal included: SQLITE_CANTOPEN beyond,
+    // which was said as a folder missing or not writable, after every folder of the path was made.
+    const base = mkdtempSync(path.join(os.tmpdir(), 'einthoven-long-'));
+    const csv = path.join(base, 'raw.csv');
+    writeFileSync(csv, '-20,-25,-5\n-30,-34,-4\n-10,-12,-2\n');
+    const args = ['--fs', '250', '--units', 'uV', '--leads', 'I,II,III'];
+    const room = 512 - '/.einthoven.sqlite.new-4194304-00000000-journal'.length;
+    const tooLong = folderOfLength(path.join(base, 'long'), room + 1);
+    const refused = capture();
+    expect(await runCli(['import', csv, '--data-dir', tooLong, ...args], refused)).toBe(2);
+    expect(refused.err.join('')).toContain(`E_VALIDATION: the data folder ${tooLong} is too long a path for its database: SQLite opens a file whose path is at most 512 bytes, and the longest it opens there (.einthoven.sqlite.new-4194304-00000000-journal) is 513; choose a folder whose path is at most ${room} bytes`);
+    expect(existsSync(path.join(base, 'long'))).toBe(false);
+    const atLimit = folderOfLength(path.join(base, 'fits'), room);
+    const imported = capture();
+    expect(await runCli(["import", csv, "--data-dir", atLimit, ...args], imported), imported.err.join("")).toBe(0);
+    const listed = capture();
+    expect(await runCli(['list', '--data-dir', atLimit], listed)).toBe(0);
+    expect(listed.out.join('')).toContain('1 record(s)');
+  });
+});

@@ -21,6 +21,36 @@ import { policyFileLocation, readPolicyFile } from './site-policy';
  * private database and audit trail of their own, without a word.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  return refuseTooLongForSqlite(chooseDataDir(flag, env, platform), platform);
+}
+
+/** SQLite's longest path on Linux and macOS (SQLITE_MAX_PATHNAME), in bytes, the journal's name included. */
+const sqliteMaxPath = 512;
+/**
+ * The longest name SQLite opens in the data folder: the journal of the new database's temporary file
+ * (createDatabaseFile, core/db/database.ts: temporaryName's `.NAME.new-PID-HEX`), with Linux's longest pid.
+ */
+const longestSqliteName = '.einthoven.sqlite.new-4194304-00000000-journal';
+
+/**
+ * A data folder whose database path (with its `-journal` name) is longer than SQLite opens on Linux
+ * and macOS: the import made every folder of the path and SQLite then refused it as
+ * SQLITE_CANTOPEN, said as a folder missing or not writable, which it was not. Refused before
+ * anything is made, naming the length and the limit. Windows' SQLite takes longer paths.
+ */
+function refuseTooLongForSqlite(folder: string, platform: string): string {
+  if (platform === 'win32') return folder;
+  const bytes = Buffer.byteLength(path.join(folder, longestSqliteName));
+  if (bytes <= sqliteMaxPath) return folder;
+  const room = sqliteMaxPath - (bytes - Buffer.byteLength(folder));
+  throw new EinthovenError(
+    'E_VALIDATION',
+    `the data folder ${folder} is too long a path for its database: SQLite opens a file whose path is at most ${sqliteMaxPath} bytes, and the longest it opens there (${longestSqliteName}) is ${bytes}; ` +
+      `choose a folder whose path is at most ${room} bytes (non-ASCII letters count 2 to 4 bytes each); nothing was made`,
+  );
+}
+
+function chooseDataDir(flag: string | undefined, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   // Given but empty (`--data-dir ""`, an unset shell variable): an error, not the default folder,
   // which would take an import meant for a test folder into the clinic's records.
   if (flag !== undefined && flag.trim() === '') throw new EinthovenError('E_VALIDATION', '--data-dir is empty: name the data folder, or leave the flag out for the default');
