@@ -94,6 +94,9 @@ export function fileSystemErrorInfo(error: Error): ErrorInfo | undefined {
     case 'EACCES':
     case 'EPERM':
       return { code: 'E_IO', message: `no permission to read or write ${path}` };
+    case 'ENAMETOOLONG':
+      // One name past the file system's limit (255 bytes on most), or the whole path past the system's: IT's to shorten, not our bug.
+      return { code: 'E_VALIDATION', message: `${path} is too long a path: a name in it (255 bytes at most on most file systems; non-ASCII letters count 2 to 4) or the whole path is longer than this system allows; choose a shorter one` };
     default:
       return undefined;
   }

@@ -119,4 +119,14 @@ describe.runIf(process.platform !== 'win32')('a data folder path longer than SQL
     expect(await runCli(['list', '--data-dir', atLimit], listed)).toBe(0);
     expect(listed.out.join('')).toContain('1 record(s)');
   });
+
+  it('one whose folder name is longer than the file system allows is refused as too long, typed, not E_INTERNAL', async () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'einthoven-long-name-'));
+    const csv = path.join(base, 'raw.csv');
+    writeFileSync(csv, '-20,-25,-5\n-30,-34,-4\n-10,-12,-2\n');
+    const folder = path.join(base, 'n'.repeat(300));
+    const io = capture();
+    expect(await runCli(['import', csv, '--data-dir', folder, '--fs', '250', '--units', 'uV', '--leads', 'I,II,III'], io)).toBe(2);
+    expect(io.err.join('')).toContain(`E_VALIDATION: ${folder} is too long a path: a name in it (255 bytes at most on most file systems`);
+  });
 });
