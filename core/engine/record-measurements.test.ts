@@ -109,11 +109,10 @@ describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
   };
 
   // The HL7 example's QTc 443 (QT 420, ≈ 72 bpm) is near Hodges or Fridericia, not Bazett (≈ 460); its code says only "QTc".
-  it('labels the HL7 aECG example’s QTc as of no stated formula, and names the Philips 1.04 qtcb as Bazett', () => {
+  it('labels the HL7 aECG example’s QTc as of no stated formula', () => {
     const aecg = qtcRow(shared('aecg', 'Example_aECG.xml'));
     expect(aecg).toMatchObject({ label: 'QTc (formula not stated)', device: 443, beyondTolerance: false });
     expect(aecg?.oursFormula).not.toBe('bazett');
-    expect(qtcRow(shared('philips-xml', '2020-5-18_15-48-11.xml'))).toMatchObject({ label: 'QTc (Bazett)', device: 412, oursFormula: 'bazett' });
   });
 
   const qtcRows = (record: EcgRecord) => {
@@ -124,24 +123,31 @@ describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
     return (measureRecord(detail).device?.rows ?? []).filter((r) => r.field === 'qtcMs').map((r) => ({ label: r.label, device: r.device }));
   };
 
-  // muse-sinus.xml carries QTCorrected 491 and QTcFrederica 460; the Philips 1.04 file qtcb 412 and qtcf 408 (its qtco elements are empty).
-  it('shows every QTc the file names through the store: MUSE QTCorrected and QTcFrederica, Philips qtcb and qtcf', () => {
+  // muse-sinus.xml carries QTCorrected 491 and QTcFrederica 460.
+  it('shows every QTc the file names through the store: MUSE QTCorrected and QTcFrederica', () => {
     expect(qtcRows(shared('muse-xml', 'muse-sinus.xml'))).toEqual([
       { label: 'QTc (formula not stated)', device: 491 },
       { label: 'QTc (Fridericia)', device: 460 },
     ]);
-    expect(qtcRows(shared('philips-xml', '2020-5-18_15-48-11.xml'))).toEqual([
+  });
+});
+
+// The committed Philips 1.04.01 example (core/test/fixtures/formats/philips, MIT): its global measurements
+// carry qtcb 412, qtcf 408 (its qtco elements are empty), rrint 938, pdur 104 and atrialrate 64.
+describe('the Philips 1.04 file’s device measurements through the store', () => {
+  const stored = () => measureRecord(storedFixture('formats', 'philips', '2020-5-18_15-48-11.xml').detail);
+
+  it('names qtcb as Bazett and shows qtcf beside it as Fridericia', () => {
+    const qtcs = stored().device?.rows.filter((r) => r.field === 'qtcMs');
+    expect(qtcs?.map((r) => ({ label: r.label, device: r.device }))).toEqual([
       { label: 'QTc (Bazett)', device: 412 },
       { label: 'QTc (Fridericia)', device: 408 },
     ]);
+    expect(qtcs?.[0]).toMatchObject({ oursFormula: 'bazett' });
   });
 
-  it('shows the Philips 1.04 file’s RR, atrial rate and P duration under their names beside ours', () => {
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    const detail = store.get(store.insert(shared('philips-xml', '2020-5-18_15-48-11.xml'), 'hash-philips-rr', 'corpus')) as RecordDetail;
-    db.close();
-    const m = measureRecord(detail);
+  it('shows the RR, atrial rate and P duration under their names beside ours', () => {
+    const m = stored();
     const row = (field: string) => m.device?.rows.find((r) => r.field === field);
     expect(row('rrMs')).toMatchObject({ label: 'RR (mean)', device: 938, ours: m.rrMs.mean });
     expect(row('atrialRateBpm')).toMatchObject({ label: 'Atrial rate', device: 64, ours: null, beyondTolerance: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedData, sharedDataPath } from '../test/shared-data';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { ByteReader } from './binary';
 import { aecgMeasurements, museMeasurements, philipsMeasurements, scpMeasurements } from './device-measurements';
 import { decodeFiles } from './index';
@@ -123,5 +123,16 @@ describe('the intervals a file carries besides PR, QRS and QT', () => {
     new DataView(body.bytes.buffer).setUint16(2, 833, true);
     new DataView(body.bytes.buffer).setUint16(6 + 16 + 2 + 2, 70, true);
     expect(scpMeasurements(body, undefined)?.values).toMatchObject({ rrMs: 833, atrialRateBpm: 70, pDurationMs: 102 });
+  });
+});
+
+describe('the committed Philips 1.04.01 file', () => {
+  // core/test/fixtures/formats/philips/2020-5-18_15-48-11.xml (sierra-ecg-tools, MIT), UTF-16LE: what the elements above were copied from.
+  it('reads its qtcb and qtcf, rrint, pdur and atrialrate as the file holds them', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '2020-5-18_15-48-11.xml')]));
+    if (!outcome?.ok) throw new Error('2020-5-18_15-48-11.xml did not decode');
+    const device = outcome.record.deviceMeasurements;
+    expect(device).toMatchObject({ values: { qtcMs: 412, rrMs: 938, pDurationMs: 104, atrialRateBpm: 64 }, qtcFormula: 'bazett' });
+    expect(device?.otherQtcs).toEqual([{ ms: 408, formula: 'fridericia', name: 'qtcf' }]);
   });
 });
