@@ -19,7 +19,7 @@ describe('ecg inspect --json', () => {
     expect(code).toBe(1);
     const lines = io.out.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
-    expect(Object.keys(lines[0]!)).toEqual(['file', 'format', 'fs', 'nSamples', 'durationS', 'leads', 'units', 'sha256', 'warnings', 'statements', 'patient']);
+    expect(Object.keys(lines[0]!)).toEqual(['file', 'format', 'fs', 'nSamples', 'durationS', 'leads', 'units', 'sha256', 'startTime', 'deviceMeasurements', 'warnings', 'statements', 'patient']);
     expect(lines[0]).toMatchObject({ format: 'philips-xml', fs: 500, nSamples: 5500, durationS: 11, units: 'mV', patient: { sex: 'M', ageYears: 50 } });
     expect(lines[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(lines[1]).toMatchObject({ format: 'dicom', leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] });
@@ -78,6 +78,24 @@ describe('ecg inspect --json', () => {
     const json = capture();
     await inspectCommand.run([path.join(folder, '00143_lr.hea'), '--json'], json);
     expect((JSON.parse(json.out[0]!) as { leads: string[] }).leads.at(-1)).toBe('V6\x1b[31m red');
+  });
+
+  // A user checking a file saw neither when it was recorded nor what the cart measured; both are in the files
+  // (Philips <dataacquisition date time> / <reportinfo>, <globalmeasurements>), a PTB-XL header holds neither.
+  it('prints the recording start as the file states it and the device’s measurements by name and unit, or says there is no start', async () => {
+    const io = capture();
+    const files = [fixture('philips', '2020-5-18_15-48-11.xml'), fixture('philips', '129DYPRG.XML'), fixture('ptbxl', '00143_lr.hea')];
+    expect(await inspectCommand.run(files, io)).toBe(0);
+    expect(io.out[0]).toMatch(
+      /: philips-xml, 500 Hz, 5500 samples \(11\.00 s\), recorded 2020-05-18T15:48:11, 12 leads: I, .*, V6; device measurements \(Philips PageWriter TC\): Heart rate 64 bpm, PR 164 ms, QRS 102 ms, QT 399 ms, QTc \(Bazett\) 412 ms, QTc \(Fridericia\) 408 ms, P axis 27°, QRS axis 22°, T axis 80°, RR \(mean\) 938 ms, Atrial rate 64 bpm, P duration 104 ms$/,
+    );
+    expect(io.out[1]).toMatch(/ recorded 2011-12-01T07:27:34, .*; device measurements \(Philips HeartstartMRx\): .*QTc \(formula not stated\) 393 ms, .*QRS axis -21°/);
+    expect(io.out[2]).toMatch(/ \(10\.00 s\), recording start not stated, 12 leads: I, II, III, aVR, aVL, aVF, V1, V2, V3, V4, V5, V6$/);
+    const json = capture();
+    await inspectCommand.run([...files, '--json'], json);
+    const [v104, , ptbxl] = json.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(v104).toMatchObject({ startTime: '2020-05-18T15:48:11', deviceMeasurements: { values: { qtcMs: 412, rrMs: 938 }, qtcFormula: 'bazett', otherQtcs: [{ ms: 408, formula: 'fridericia', name: 'qtcf' }] } });
+    expect(ptbxl).toMatchObject({ startTime: null, deviceMeasurements: null });
   });
 
   it('needs --fs/--units/--leads for a bare CSV and reads it with them', async () => {

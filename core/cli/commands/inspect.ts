@@ -4,9 +4,11 @@ import { EinthovenError } from '../../errors';
 import { decodeFileGroup, groupFiles, type CsvOptions, type DecodeOutcome } from '../../formats/index';
 import { filesSha256 } from '../../formats/hash';
 import { loadEachForDecoding } from '../../formats/load';
-import type { Lead, SourceFile } from '../../formats/record';
+import type { DeviceMeasurementField, DeviceMeasurements, EcgRecord, Lead, SourceFile } from '../../formats/record';
 import { jsonLine, textColumn } from '../text-column';
 import { counted } from '../../contract/counted';
+import { deviceTolerance } from '../../engine/record-measurements';
+import { qtcFormulaName, type QtcFormula } from '../../signal/qtc';
 
 const csvFlags = {
   fs: { type: 'string' },
@@ -51,6 +53,29 @@ export function leadsText(leads: readonly Pick<Lead, 'name' | 'units'>[]): strin
   return `${counted(ecg.length, 'lead')}${ecg.length ? `: ${ecg.map(name).join(', ')}` : ''}${others}`;
 }
 
+/** "recorded …" as the reader read the file's own date and time (local, no zone added), or that the file gives none. */
+export function recordedText(startTime: string | undefined): string {
+  return startTime === undefined ? 'recording start not stated' : `recorded ${textColumn(startTime)}`;
+}
+
+/**
+ * The device's own measurements under the names and units the viewer's panel gives them, in its
+ * order, each QTc under the formula the file names (or said to name none), e.g. "device
+ * measurements (Philips PageWriter): Heart rate 64 bpm, QTc (Bazett) 412 ms, QTc (Fridericia) 408 ms".
+ */
+export function deviceText(device: DeviceMeasurements): string {
+  const qtc = (ms: number, formula: QtcFormula | undefined) => `QTc (${formula ? qtcFormulaName[formula] : 'formula not stated'}) ${ms} ms`;
+  const parts = (Object.keys(deviceTolerance) as DeviceMeasurementField[]).flatMap((field) => {
+    const value = device.values[field];
+    if (value === undefined) return [];
+    if (field === 'qtcMs') return [qtc(value, device.qtcFormula), ...(device.otherQtcs ?? []).map((q) => qtc(q.ms, q.formula))];
+    const { label, unit } = deviceTolerance[field];
+    return [`${label} ${value}${unit === '°' ? unit : ` ${unit}`}`];
+  });
+  // The source names the cart as the file does (a DICOM manufacturer, an SCP device): the file's text.
+  return `device measurements (${textColumn(device.source)}): ${parts.join(', ')}`;
+}
+
 function summary(outcome: DecodeOutcome, files: Map<string, SourceFile>): Record<string, unknown> {
   const file = outcome.files[0];
   if (!outcome.ok) return { file, error: outcome.error };
@@ -64,10 +89,21 @@ function summary(outcome: DecodeOutcome, files: Map<string, SourceFile>): Record
     leads: record.leads.map((l) => l.name),
     units: 'mV',
     sha256: filesSha256(outcome.files.map((name) => files.get(name)!)),
+    // Null where the file states no start, or carries no measurements of its own.
+    startTime: record.startTime ?? null,
+    deviceMeasurements: record.deviceMeasurements ?? null,
     warnings: record.warnings,
     statements: record.statements,
     patient: record.patient,
   };
+}
+
+/** One record's text line: what it is, when it was recorded, its leads, the device's measurements and the warnings. */
+function textLine(file: string, record: EcgRecord): string {
+  const duration = (record.nSamples / record.fs).toFixed(2);
+  const device = record.deviceMeasurements ? `; ${deviceText(record.deviceMeasurements)}` : '';
+  const warnings = record.warnings.length ? `; warnings: ${record.warnings.map(textColumn).join('; ')}` : '';
+  return `${textColumn(file)}: ${record.source.format}, ${record.fs} Hz, ${record.nSamples} samples (${duration} s), ${recordedText(record.startTime)}, ${leadsText(record.leads)}${device}${warnings}`;
 }
 
 export const inspectCommand: CliCommand = {
@@ -78,7 +114,10 @@ export const inspectCommand: CliCommand = {
     '',
     'Reads each file (a WFDB .hea brings its signal files from the same folder) and prints one',
     'line per record. With --json, one JSON object per line:',
-    '  {"file","format","fs","nSamples","durationS","leads","units","sha256","warnings","statements","patient"}',
+    '  {"file","format","fs","nSamples","durationS","leads","units","sha256","startTime","deviceMeasurements",',
+    '   "warnings","statements","patient"}',
+    '(startTime: the recording start as the file states it, local time; null where it states none;',
+    'deviceMeasurements: what the recording device measured, null where the file holds none)',
     'or {"file","error":{"code","message"}} for a file that cannot be read (exit code 1).',
     '--fs, --units and --leads answer what a CSV file cannot tell by itself.',
   ].join('\n'),
@@ -93,7 +132,7 @@ export const inspectCommand: CliCommand = {
       // The file's name, its lead names and its warnings are written through textColumn: the lead names
       // are whatever the file's header holds (an EDF label, a WFDB signal description, an XML element).
       else if (!outcome.ok) io.stderr(`${textColumn(String(line.file))}: ${outcome.error.code}: ${textColumn(outcome.error.message)}`);
-      else io.stdout(`${textColumn(String(line.file))}: ${line.format}, ${line.fs} Hz, ${line.nSamples} samples (${(line.durationS as number).toFixed(2)} s), ${leadsText(outcome.record.leads)}${outcome.record.warnings.length ? `; warnings: ${outcome.record.warnings.map(textColumn).join('; ')}` : ''}`);
+      else io.stdout(textLine(String(line.file), outcome.record));
     };
     // Each path is read on its own (a missing one is reported and the others still inspected);
     // then the readable files are grouped together, so a .hea and its .dat given apart pair up.
