@@ -1,4 +1,4 @@
-import { aucCounts, aucInterval, bootstrapIntervals, classAucKey, classRates, column, confusion, drawResamples, f1Macro, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { aucCounts, aucInterval, bootstrapIntervals, classAucKey, classRates, column, confusion, drawResamples, f1Macro, macroAucInterval, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
 import { rateCounts } from '../ml/metrics/stored-rates';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
@@ -41,8 +41,8 @@ function widenedRateIntervals(report: MetricsReport, n: number, ci: Record<strin
  * Each class's AUC interval (`auc:<class>` and `<class>.auc`) widened to at least Newcombe's on its
  * positives and negatives, counted as patients where the bootstrap draws patients (aucInterval and
  * aucCounts say why). A macro AUC over one class is that class's AUC and gets its interval; over
- * several it keeps the bootstrap: the classes' analytic intervals do not combine into the mean's
- * without their covariance, which the resamples already carry.
+ * several it keeps the bootstrap's, which carries the classes' covariance, widened by the variance
+ * the classes' own bootstraps lacked (macroAucInterval).
  */
 function widenedAucIntervals(report: MetricsReport, classes: readonly string[], labels: Matrix, patients: readonly string[] | undefined, ci: Record<string, Interval>): Record<string, Interval> {
   const widened: Record<string, Interval> = {};
@@ -54,6 +54,10 @@ function widenedAucIntervals(report: MetricsReport, classes: readonly string[], 
     for (const key of [classAucKey(name), `${name}.auc`]) widened[key] = aucInterval(ci[key], auc, positives, negatives);
     if (covered.length === 1 && covered[0] === name) widened['aucMacro'] = aucInterval(ci['aucMacro'], report.aucMacro, positives, negatives);
   });
+  if (covered.length > 1) {
+    const behind = covered.map((name) => ({ auc: report.perClass[name]?.auc ?? Number.NaN, bootstrap: ci[classAucKey(name)], widened: widened[classAucKey(name)] as Interval }));
+    widened['aucMacro'] = macroAucInterval(ci['aucMacro'], report.aucMacro, behind);
+  }
   return widened;
 }
 

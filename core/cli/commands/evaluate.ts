@@ -107,8 +107,9 @@ sensitivity, specificity, PPV and NPV (PPV and NPV in --json) get the wider of t
 score interval on its counts, as a bootstrap has no width at 0 or 100 %; a class's AUC gets the
 wider of that and Newcombe's score-type interval on its positives and negatives (Stat Med 2006,
 method 5), as a bootstrap has no width at AUC 1 or 0 (a one-class macro AUC alike; a macro over
-several classes keeps the bootstrap's). Every macro figure says how many classes it averages over
-and which it leaves out; every class gets an AUC interval.
+several classes keeps the bootstrap's, widened by the variance its classes' bootstraps lacked).
+Every macro figure says how many classes it averages over and which it leaves out; every class
+gets an AUC interval.
 
   --model M            a package folder or .ecgmodel file, a bundled model name (starter), or
                        an installed model's id or name (bundled, or in the data folder's models/)

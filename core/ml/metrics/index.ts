@@ -16,7 +16,7 @@ export {
 } from './ranking';
 export { bootstrapIntervals, percentile, type BootstrapOptions, type Interval } from './bootstrap';
 export { rateInterval, wilson, type RateWithCi } from './proportion';
-export { aucCounts, aucInterval, newcombeAuc } from './auc-interval';
+export { aucCounts, aucInterval, macroAucInterval, newcombeAuc, type ClassAucIntervals } from './auc-interval';
 export { classAucKey, metricsIntervals, metricsReport, type Averaging, type ClassReport, type MacroCoverage, type MetricsReport, type ReportOptions } from './report';
 export { delongPaired, pairedBootstrapDiff, pairedFromIndices, type DelongResult, type PairedBootstrapResult, type PairedMetric } from './paired';
 export { drawResamples, resamplePlan, type ResamplePlan } from './resample';

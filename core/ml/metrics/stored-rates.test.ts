@@ -61,10 +61,14 @@ describe('stored rate intervals, widened where they are read', () => {
     expect(widened['auc:HYP']).toEqual(newcombeAuc(1, 4, 50));
     expect(widened['HYP.auc']).toEqual(newcombeAuc(1, 4, 50));
     expect(widened['auc:HYP']?.low).toBeCloseTo(0.7576535586089896, 10);
-    // Every class's interval covers both; the five-class macro keeps its bootstrap.
+    // Every class's interval covers both.
     const nor = newcombeAuc(0.848529411764706, 34, 20);
     expect(widened['auc:NORM']).toEqual({ low: Math.min(nor.low, older.ci['auc:NORM']?.low as number), high: Math.max(nor.high, older.ci['auc:NORM']?.high as number) });
-    expect(widened['aucMacro']).toEqual(older.ci['aucMacro']);
+    // The five-class macro's bootstrap, 0.798–0.920, widened by the variance HYP's and NORM's stored
+    // bootstraps lack, over 5²: a numpy reference of the rule gives 0.780 (its upper bound had all it needs).
+    expect(older.ci['aucMacro']?.low).toBeCloseTo(0.7976491392059418, 12);
+    expect(widened['aucMacro']?.low).toBeCloseTo(0.7803238541092438, 12);
+    expect(widened['aucMacro']?.high).toBe(older.ci['aucMacro']?.high);
     expect(withWidenedIntervals({ ...older, ci: widened }).ci).toEqual(widened);
   });
 

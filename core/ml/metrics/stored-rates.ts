@@ -1,4 +1,4 @@
-import { aucInterval } from './auc-interval';
+import { aucInterval, macroAucInterval, type ClassAucIntervals } from './auc-interval';
 import { rateInterval } from './proportion';
 
 type Bound = number | null;
@@ -39,19 +39,32 @@ function widenStored(was: StoredInterval | undefined, widen: (bootstrap: { low: 
 
 /**
  * Each class's AUC interval (`auc:<class>`, `<class>.auc`) widened to at least Newcombe's on its
- * positives and negatives (aucInterval says why), and a one-class macro AUC to its class's, as
- * scoreWithCi now reports them. Stored figures keep no patient ids, so the counts are records':
- * an interval stored since, on patients (fewer, so wider), is left as it is.
+ * positives and negatives (aucInterval says why), a one-class macro AUC to its class's, and a
+ * macro over several by the variance its classes' stored bootstraps lacked (macroAucInterval),
+ * as scoreWithCi now reports them. Stored figures keep no patient ids, so the counts are records':
+ * an interval stored since, on patients (fewer, so wider), is left as it is. Figures stored
+ * between the classes' widening and the macro's keep widened classes beside a bootstrap macro,
+ * and cannot tell it from one whose classes needed nothing: their macro is left as stored.
  */
-function widenAucs(ci: Record<string, StoredInterval>, perClass: Readonly<Record<string, unknown>>, n: number): void {
+function widenAucs(ci: Record<string, StoredInterval>, perClass: Readonly<Record<string, unknown>>, n: number, macro: number | null): void {
   const classes = Object.entries(perClass).filter((entry): entry is [string, Readonly<Record<string, unknown>>] => isObject(entry[1]));
+  const behind: ClassAucIntervals[] = [];
   for (const [name, figure] of classes) {
     const positives = rate(figure['support']);
     const auc = rate(figure['auc']);
-    if (positives === null || positives > n || auc === null) continue;
+    if (auc === null) continue;
+    const bootstrap = ci[`auc:${name}`] ?? ci[`${name}.auc`];
+    const asNumbers = bootstrap && { low: asNumber(bootstrap.low), high: asNumber(bootstrap.high) };
+    if (positives === null || positives > n) {
+      // Counted in the macro's K, with nothing to add: its counts are unknown.
+      behind.push({ auc, bootstrap: asNumbers, widened: asNumbers ?? { low: Number.NaN, high: Number.NaN } });
+      continue;
+    }
     for (const key of [`auc:${name}`, `${name}.auc`]) ci[key] = widenStored(ci[key], (b) => aucInterval(b, auc, positives, n - positives));
+    behind.push({ auc, bootstrap: asNumbers, widened: aucInterval(asNumbers, auc, positives, n - positives) });
     if (classes.length === 1) ci['aucMacro'] = widenStored(ci['aucMacro'], (b) => aucInterval(b, auc, positives, n - positives));
   }
+  if (classes.length > 1 && macro !== null && ci['aucMacro']) ci['aucMacro'] = widenStored(ci['aucMacro'], (b) => macroAucInterval(b, macro, behind));
 }
 
 /**
@@ -70,6 +83,6 @@ export function withWidenedIntervals<T extends StoredFigures>(figures: T): T {
     const counts = isObject(figure) ? rateCounts(figure, figures.n) : undefined;
     for (const [key, [k, n]] of Object.entries(counts ?? {})) ci[`${name}.${key}`] = widenStored(figures.ci[`${name}.${key}`], (b) => rateInterval(b, k, n));
   }
-  widenAucs(ci, perClass, figures.n);
+  widenAucs(ci, perClass, figures.n, rate(figures.metrics['aucMacro']));
   return { ...figures, ci };
 }
