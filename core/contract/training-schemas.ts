@@ -169,7 +169,7 @@ export function operatingPointMethodText(point: { readonly method: string; reado
  * `rateInterval`): not the bootstrap's alone, which has no width at 0 or 100 % (4 of 4 found gave
  * [1, 1]; shown widened to Wilson's [0.51, 1]), so every header over such intervals says so.
  */
-export const rateIntervalWords = "each the wider of the bootstrap interval and Wilson's score interval on its counts";
+export const rateIntervalWords = "each the wider of the bootstrap interval and Wilson's score interval on its counts (of patients where records name them)";
 
 /**
  * "temperature 20.00 (temperature at its upper bound (20): …)": the temperature, and why it was

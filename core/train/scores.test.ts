@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f1Macro, newcombeAuc } from '../ml/metrics/index';
+import { f1Macro, newcombeAuc, wilson } from '../ml/metrics/index';
 import { scoreWithCi } from './scores';
 
 // A one-output task (PE-like): 8 records, 3 positive.
@@ -47,6 +47,19 @@ describe('evaluation scores', () => {
     // 3 of 4: at least Wilson's 30.1–95.4 %.
     expect(ci['HYP.sensitivity']?.low).toBeLessThanOrEqual(0.3006);
     expect(ci['HYP.sensitivity']?.high).toBeGreaterThanOrEqual(0.9543);
+  });
+
+  it("counts a rate's Wilson interval in patients where records name them: 52 of 52 specific from 26 patients is 87.1–100 %, not 93.1", () => {
+    // As above, but the 52 negatives are two ECGs each of 26 patients, whom the bootstrap draws whole.
+    const y = [...Array(4).fill([1]), ...Array(52).fill([0])] as number[][];
+    const p = [[0.9], [0.8], [0.7], [0.1], ...Array(52).fill([0.05])] as number[][];
+    const patients = y.map((_, i) => (i < 4 ? `pos${i}` : `neg${Math.floor((i - 4) / 2)}`));
+    const { ci } = scoreWithCi(y, p, ['HYP'], [0.5], 7, patients);
+    expect(ci['HYP.specificity']?.low).toBeCloseTo(wilson(26, 26).low, 12);
+    expect(ci['HYP.specificity']?.low).toBeCloseTo(0.871, 3);
+    // NPV: 52 of 53 records not flagged are negative, from 27 patients: Wilson's on 52/53 × 27 of 27.
+    expect(ci['HYP.npv']?.low).toBeLessThanOrEqual(wilson((52 / 53) * 27, 27).low + 1e-12);
+    expect(wilson((52 / 53) * 27, 27).low).toBeLessThan(wilson(52, 53).low);
   });
 
   it("never shows an AUC as certain: 4 positives ranked perfectly are AUC 1 with Newcombe's interval, not the bootstrap's 1–1", () => {

@@ -1,4 +1,4 @@
-import { aucCounts, aucInterval, bootstrapIntervals, classAucKey, classRates, column, confusion, drawResamples, f1Macro, macroAucInterval, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
+import { aucCounts, aucInterval, bootstrapIntervals, classAucKey, classRates, column, confusion, drawResamples, f1Macro, macroAucInterval, metricsIntervals, metricsReport, rateInterval, resamplePlan, rocAuc, type ClassReport, type Interval, type Matrix, type MetricsReport } from '../ml/metrics/index';
 import { rateCounts } from '../ml/metrics/stored-rates';
 
 /** Bootstrap resamples for reported CIs (seeded, so a report is reproducible). */
@@ -25,15 +25,51 @@ function perClassStatistics(classes: readonly string[], thresholds: readonly num
   return stats;
 }
 
+/** Distinct patients among the rows `keep` picks. */
+function patientsAmong(rows: number, keep: (i: number) => boolean, patients: readonly string[]): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < rows; i++) if (keep(i)) seen.add(patients[i] as string);
+  return seen.size;
+}
+
+/**
+ * One class's rate counts on patients: each rate's denominator (positives, negatives, flagged,
+ * not flagged) as the distinct patients among its records, as aucCounts counts the AUC's, and its
+ * successes as the rate of records times that, so the interval keeps the rate shown and is as
+ * wide as the patients behind it allow: a patient's repeat ECGs, which the bootstrap draws
+ * together, are not more trials.
+ */
+function patientRateCounts(figure: ClassReport, y: readonly number[], flagged: readonly boolean[], patients: readonly string[]): Record<string, [number, number]> {
+  const rows = y.length;
+  const of = (value: number, keep: (i: number) => boolean): [number, number] => {
+    const total = patientsAmong(rows, keep, patients);
+    return [Number.isFinite(value) ? value * total : 0, total];
+  };
+  return {
+    sensitivity: of(figure.sensitivity, (i) => y[i] === 1),
+    specificity: of(figure.specificity, (i) => y[i] === 0),
+    ppv: of(figure.ppv, (i) => flagged[i] === true),
+    npv: of(figure.npv, (i) => flagged[i] === false),
+  };
+}
+
 /**
  * Each class's sensitivity, specificity, PPV and NPV interval widened to at least Wilson's on its
- * counts (rateInterval says why), the counts read from the report's own rates as stored figures are.
+ * counts (rateInterval says why): patients where every record names one, as the bootstrap then
+ * draws patients and the AUC's interval counts them (patientRateCounts); otherwise records, read
+ * from the report's own rates as stored figures are.
  */
-function widenedRateIntervals(report: MetricsReport, n: number, ci: Record<string, Interval>): Record<string, Interval> {
+function widenedRateIntervals(report: MetricsReport, scored: { readonly classes: readonly string[]; readonly labels: Matrix; readonly probs: Matrix; readonly thresholds: readonly number[] }, patients: readonly string[] | undefined, ci: Record<string, Interval>): Record<string, Interval> {
   const widened: Record<string, Interval> = {};
-  for (const [name, figure] of Object.entries(report.perClass)) {
-    for (const [key, [k, total]] of Object.entries(rateCounts({ ...figure }, n) ?? {})) widened[`${name}.${key}`] = rateInterval(ci[`${name}.${key}`], k, total);
-  }
+  // By the classes' order, the columns': an object's integer-like keys (SNOMED codes) would sort first.
+  scored.classes.forEach((name, j) => {
+    const figure = report.perClass[name];
+    if (!figure) return;
+    const y = column(scored.labels, j);
+    const flagged = column(scored.probs, j).map((p) => p > (scored.thresholds[j] as number));
+    const counts = patients ? patientRateCounts(figure, y, flagged, patients) : rateCounts({ ...figure }, scored.labels.length);
+    for (const [key, [k, total]] of Object.entries(counts ?? {})) widened[`${name}.${key}`] = rateInterval(ci[`${name}.${key}`], k, total);
+  });
   return widened;
 }
 
@@ -93,7 +129,7 @@ export function scoreWithCi(
     ...metricsIntervals(labels, probs, { ...report, bootstrap: { resamples: bootstrapResamples, seed, ...(patients ? { groups: patients } : {}) } }),
     ...bootstrapIntervals(labels, probs, { ...perClassStatistics(classes, thresholds), ...extra }, indices),
   };
-  const ci = { ...bootstrapped, ...widenedRateIntervals(metrics, labels.length, bootstrapped), ...widenedAucIntervals(metrics, classes, labels, patients, bootstrapped) };
+  const ci = { ...bootstrapped, ...widenedRateIntervals(metrics, { classes, labels, probs, thresholds }, patients, bootstrapped), ...widenedAucIntervals(metrics, classes, labels, patients, bootstrapped) };
   if (!binary) return { metrics, ci };
   const f1Positive = (extra.f1Positive as (t: Matrix, s: Matrix) => number)(labels, probs);
   const f1TwoClassMean = (extra.f1TwoClassMean as (t: Matrix, s: Matrix) => number)(labels, probs);

@@ -102,7 +102,8 @@ export const evaluateCommand: CliCommand = {
 Runs the package's own preprocessing, inference mode and operating point (temperature and
 per-class thresholds) on one split (default: test) and prints the metrics with bootstrap 95 %
 confidence intervals (1000 resamples, seeded; stratified so every class keeps positives and
-negatives in every resample; by patient where the dataset has patient ids); a class's
+negatives in every resample; by patient where the dataset has patient ids, and then both
+analytic intervals below count patients, not records); a class's
 sensitivity, specificity, PPV and NPV (PPV and NPV in --json) get the wider of that and Wilson's
 score interval on its counts, as a bootstrap has no width at 0 or 100 %; a class's AUC gets the
 wider of that and Newcombe's score-type interval on its positives and negatives (Stat Med 2006,

@@ -155,7 +155,7 @@ describe('ecg operating-point (a real tiny model, a hospital labels CSV over the
     expect(text).toMatch(/\n {2}warning: 12 of the 12 validation records are among tiny's training and validation records: the temperature and thresholds were chosen on records it had learned, so they and the validation figures are optimistic\n/);
     expect(text).not.toMatch(/not locked-test|not a locked test/);
     // The rate intervals are widened to Wilson's (core/ml/metrics/proportion.ts): the header says so, not 'bootstrap CIs'.
-    expect(text).toContain("95 % CIs, each the wider of the bootstrap interval and Wilson's score interval on its counts");
+    expect(text).toContain("95 % CIs, each the wider of the bootstrap interval and Wilson's score interval on its counts (of patients where records name them)");
     expect(text).not.toMatch(/bootstrap CIs/);
   });
 
