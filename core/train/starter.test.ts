@@ -54,7 +54,7 @@ describe('the bundled starter model', () => {
 });
 
 describe.runIf(sharedData)("the bundled starter's card against ecg evaluate on its locked test (shared corpus)", () => {
-  it('shows every AUC interval as evaluate computes it, on patients: HYP 0.757–1, not 0.758–1 on records', async () => {
+  it('shows every AUC and rate interval as evaluate computes it, on patients: HYP 0.757–1, not 0.758–1 on records', async () => {
     // Its card reads the figures stored in the manifest (widened where read); evaluate recomputes them,
     // counting Newcombe's positives and negatives as patients (46 negative patients behind 50 records).
     const report = await evaluateJob({ model: starter, dataset: { kind: 'ptbxl', root: sharedDataPath('ptbxl-pool') }, split: 'test', backend: 'cpu' });
@@ -65,5 +65,9 @@ describe.runIf(sharedData)("the bundled starter's card against ecg evaluate on i
     expect(aucKeys.length).toBe(11);
     for (const key of aucKeys) expect(card[key], key).toEqual(report.ci[key]);
     expect(card['auc:HYP']?.low?.toFixed(3)).toBe('0.757');
+    // Each class's sensitivity, specificity, PPV and NPV: Wilson's counted on patients there too (c403cb1).
+    const rateKeys = Object.keys(report.ci).filter((k) => /\.(sensitivity|specificity|ppv|npv)$/.test(k));
+    expect(rateKeys.length).toBe(20);
+    for (const key of rateKeys) expect(card[key], key).toEqual(report.ci[key]);
   }, 240_000);
 });
