@@ -53,7 +53,9 @@ describe('ecg measure --json', () => {
     const { code, lines } = await run([good, '--json']);
     expect(code).toBe(0);
     const out = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'prBeats', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons', 'paced', 'pacing', 'caveats', 'statements']);
+    expect(Object.keys(out)).toEqual(['file', 'heartRateBpm', 'rrMs', 'prMs', 'prBeats', 'qrsMs', 'qtMs', 'qtcMs', 'axisDeg', 'beats', 'quality', 'verdict', 'fs', 'reasons', 'paced', 'pacing', 'caveats', 'statements', 'device']);
+    // Written as WFDB: no device's figures travel with it.
+    expect(out.device).toBeNull();
     expect(out.paced).toBe(false);
     // The median beat shows the P wave: PR is not measured beat by beat.
     expect(out.prBeats).toBeNull();
@@ -213,6 +215,29 @@ describe('ecg measure --json', () => {
     const oneStandard = analyseEcg(renamed.map((l, i) => (i === 1 ? { ...l, name: 'II' } : l)), aecg.fs);
     expect(oneStandard.caveats.leadsUnrecognised).toBeUndefined();
     expect(analyseEcg([{ name: 'ECG', samples: aecg.leads[1]!.samples }], aecg.fs).caveats.leadsUnrecognised).toMatch(/^the 1 lead is not one of the 12 standard leads \(ECG\)/);
+  });
+
+  // The committed Philips example (core/test/fixtures/formats/philips, Sierra XML 1.03): the cart
+  // states PR 151, QRS 135 (its mean QRS duration; ours ~98), QT 476, QTc 393 without a formula.
+  it('prints the device’s figures beside ours, per interval, the difference beyond tolerance flagged as the app’s panel does', async () => {
+    const philips = fixturePath('formats', 'philips', '129DYPRG.XML');
+    const json = await run([philips, '--json']);
+    const out = JSON.parse(json.lines[0] as string) as { prMs: number; qrsMs: number; device: { source: string; rows: { field: string; label: string; ours: number | null; device: number; difference: number | null; beyondTolerance: boolean; note?: string }[] } };
+    const row = (field: string) => out.device.rows.find((r) => r.field === field);
+    expect(out.device.source).toMatch(/Philips/);
+    expect(out.device.rows.map((r) => r.field)).toEqual(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'atrialRateBpm']);
+    // The panel's rows (record-measurements.ts compareWithDevice), ours as printed above them.
+    expect(row('prMs')).toMatchObject({ ours: out.prMs, device: 151, difference: out.prMs - 151, beyondTolerance: false });
+    expect(row('qrsMs')).toMatchObject({ ours: out.qrsMs, device: 135, difference: out.qrsMs - 135, beyondTolerance: true });
+    expect(row('qtcMs')).toMatchObject({ label: 'QTc (formula not stated)', device: 393, note: expect.stringMatching(/does not say which formula/) });
+    const { lines } = await run([philips]);
+    const device = (lines[0] as string).split('\n').filter((l) => l.startsWith('  device'));
+    expect(device[0]).toMatch(/^ {2}device \(Philips[^)]*\), ours \/ device: Heart rate [\d.]+ \/ 41 bpm \([-+]?[\d.]+\), PR \d+ \/ 151 ms \([-+]?\d+\), /);
+    expect(device[0]).toContain(`QRS ${out.qrsMs} / 135 ms (${out.qrsMs - 135}, beyond ±20)`);
+    expect(device[0]).toMatch(/QRS axis -?\d+° \/ -21° \([-+]?\d+\)/);
+    // The cart's atrial rate, which we do not measure: its figure alone, nothing compared.
+    expect(device[0]).toMatch(/, Atrial rate n\/a \/ 41 bpm$/);
+    expect(device[1]).toMatch(/^ {2}device QTc: The file does not say which formula/);
   });
 
   it('rejects a call without files', async () => {

@@ -12,8 +12,22 @@ import type { EcgAnalysis } from '../../signal/measure';
 import { qtcFormulas } from '../../signal/qtc';
 import { csvFlagOptions, csvOptionsFromFlags } from './inspect';
 import { jsonLine, textColumn } from '../text-column';
+import { compareWithDevice } from '../../engine/record-measurements';
+import type { DeviceComparison } from '../../contract/measurement-schemas';
 
 const round = (v: number | null, digits = 0): number | null => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+/**
+ * The device's figures beside ours, as the app's device panel compares them (compareWithDevice:
+ * the same rows, tolerances and QTc formula matching), ours and the difference rounded as the
+ * line's own fields are, so a row's `ours` is the figure printed above it.
+ */
+function deviceJson(record: EcgRecord, analysis: EcgAnalysis): DeviceComparison | null {
+  if (!record.deviceMeasurements) return null;
+  const comparison = compareWithDevice(analysis.measurements, record.deviceMeasurements);
+  const digits = (field: string) => (field === 'heartRateBpm' ? 1 : 0);
+  return { ...comparison, rows: comparison.rows.map((r) => ({ ...r, ours: round(r.ours, digits(r.field)), difference: round(r.difference, digits(r.field)) })) };
+}
 
 /** The `ecg measure --json` line for one record (issue 4 fixes the field names). */
 export function measurementJson(file: string, record: EcgRecord, analysis: EcgAnalysis): Record<string, unknown> {
@@ -49,6 +63,7 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
     // Its quality lists every lead measured: where a computed III stands beside a lead of the file's own naming, which is which (its warnings are not printed here).
     caveats: { ...analysis.caveats, ...leadsCaveat(record.leads) },
     statements: analysis.statements.map((s) => ({ code: s.code, text: s.text, category: s.category, criterion: s.criterion, source: s.source, evidence: s.evidence, ...(s.qualifier ? { qualifier: s.qualifier } : {}), ...(s.borderline ? { borderline: true } : {}), ...(s.partialCode ? { partialCode: true } : {}), ...(s.unconfirmable ? { unconfirmable: s.unconfirmable } : {}) })),
+    device: deviceJson(record, analysis),
   };
 }
 
@@ -56,6 +71,20 @@ export function measurementJson(file: string, record: EcgRecord, analysis: EcgAn
 function beatRange(prBeats: unknown): string {
   const b = prBeats as { minMs: number; maxMs: number; varies: boolean } | null;
   return b ? ` (beat by beat ${b.minMs}–${b.maxMs} ms${b.varies ? ', varies' : ''})` : '';
+}
+
+/**
+ * "  device (Philips …), ours / device: PR 148 / 151 ms (−3), QRS 96 / 135 ms (−39, beyond ±20), …"
+ * with the QTc row's note (which formula it was compared under) after it: what the app's device
+ * panel shows, for a reader holding the cart's printout.
+ */
+function deviceLines(device: DeviceComparison | null): string[] {
+  if (!device) return [];
+  const value = (v: number | null, unit: string) => (v === null ? 'n/a' : `${v}${unit === '°' ? '°' : ''}`);
+  const difference = (r: DeviceComparison['rows'][number]) => (r.difference === null ? '' : ` (${r.difference > 0 ? '+' : ''}${r.difference}${r.beyondTolerance ? `, beyond ±${r.tolerance}` : ''})`);
+  const rows = device.rows.map((r) => `${r.label} ${value(r.ours, r.unit)} / ${value(r.device, r.unit)}${r.unit === '°' ? '' : ` ${r.unit}`}${difference(r)}`);
+  const qtcNote = device.rows.find((r) => r.field === 'qtcMs')?.note;
+  return [`  device (${device.source}), ours / device: ${rows.join(', ')}`, ...(qtcNote ? [`  device QTc: ${qtcNote}`] : [])];
 }
 
 function text(line: Record<string, unknown>): string {
@@ -70,6 +99,7 @@ function text(line: Record<string, unknown>): string {
     `  frontal axis: P ${show(axis.p, '°')}, QRS ${show(axis.qrs, '°')}, T ${show(axis.t, '°')}; ${(line.beats as number[]).length} beats`,
     `  quality: ${String(line.verdict)}${reasons.verdict ? ` (${reasons.verdict})` : ''}`,
     `  pacing: ${(line.pacing as { reason: string }).reason}`,
+    ...deviceLines(line.device as DeviceComparison | null),
     ...[...new Set(Object.values(line.caveats as Record<string, string>))].map((c) => `  caution: ${c}`),
     ...(line.statements as { text: string; qualifier?: string; unconfirmable?: string }[]).map((s) => `  statement: ${s.text}${s.qualifier ? ` (${s.qualifier})` : ''}${s.unconfirmable ? ` [unconfirmable, not for adoption: ${s.unconfirmable}]` : ''}`),
     ...Object.entries(reasons)
@@ -98,7 +128,11 @@ export const measureCommand: CliCommand = {
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
     '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?,"intervalsFromFlaggedLeads"?,"leadsUnrecognised"?},',
-    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?,"unconfirmable"?}]}',
+    '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?,"unconfirmable"?}],',
+    '   "device":null|{"source","values","qtcFormula"?,"rows":[{"field","label","unit","ours","device","difference","tolerance","beyondTolerance","oursFormula"?,"note"?}]}}',
+    'Where the file stores the recording device\'s own measurements (aECG, MUSE, Philips, DICOM), "device" holds',
+    'them beside ours, as the app\'s device panel does; a difference beyond its tolerance (PR, QRS 20 ms, QT, QTc 30 ms,',
+    'axes 20°, rate 5 bpm) has "beyondTolerance":true, and the text output says "beyond ±N" after it.',
     'Statements are rule-based (sinus rhythm/brady/tachy/arrhythmia, atrial fibrillation or flutter suspected, rhythm',
     'undetermined when no P wave is found and neither is suspected, first-degree',
     'AV block, bundle branch and left anterior fascicular blocks, axis deviation, low voltage, QTc, pacing, premature beats), each with',
