@@ -74,7 +74,7 @@ export const PacingSummarySchema = z.object({
   reason: z.string(),
 });
 
-/** Ours against the device's, field by field; `beyondTolerance` when the difference exceeds `toleranceMs` (or degrees, bpm). */
+/** Ours against the device's, field by field; `beyondTolerance` when the difference, in the whole units shown, exceeds `tolerance` (ms, degrees or bpm). */
 export const DeviceComparisonSchema = DeviceMeasurementsSchema.extend({
   rows: z.array(
     z.object({

@@ -173,6 +173,16 @@ describe('measureRecord beside the device', () => {
     expect(m.pacing.paced).toBe(false);
   });
 
+  // The panel and `ecg measure` show the difference in whole units: 20.4 ms reads "+20", and was flagged beyond ±20.
+  it('judges a difference beyond tolerance as it is shown, rounded to a whole unit', () => {
+    const { detail } = storedFixture('formats', 'philips', '129DYPRG.XML');
+    const prRow = (prMs: number) => RecordMeasurementsSchema.parse(measureRecord({ ...detail, deviceMeasurements: { source: 'Philips', values: { prMs } } })).device?.rows.find((r) => r.field === 'prMs');
+    const ours = prRow(150)?.ours as number;
+    expect(prRow(ours - 20.4)).toMatchObject({ tolerance: 20, beyondTolerance: false });
+    expect(prRow(ours - 20.6)).toMatchObject({ beyondTolerance: true });
+    expect(prRow(ours + 20.4)).toMatchObject({ beyondTolerance: false });
+  });
+
   // 129DYPRG's meanqtc (Philips 1.03) names no formula: the cart's 393 ms was labelled and compared as Bazett.
   it('labels a device QTc whose formula the file does not name so, and compares it with ours under every formula', () => {
     const { decoded, detail } = storedFixture('formats', 'philips', '129DYPRG.XML');

@@ -120,12 +120,19 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
     // Angles wrap: −170° and +170° are 20° apart.
     const difference = raw === null ? null : field.endsWith('AxisDeg') ? ((((raw % 360) + 540) % 360) - 180) : raw;
     const { label, unit, tolerance } = deviceTolerance[field];
-    return [{ field, label, unit, ours: mine, device: theirs, difference, tolerance, beyondTolerance: difference !== null && Math.abs(difference) > tolerance }];
+    return [{ field, label, unit, ours: mine, device: theirs, difference, tolerance, beyondTolerance: beyond(difference, tolerance) }];
   });
   const others = device.otherQtcs ? { otherQtcs: device.otherQtcs.map((q) => ({ ...q })) } : {};
   return { source: device.source, values: { ...device.values }, ...(device.qtcFormula ? { qtcFormula: device.qtcFormula } : {}), ...others, rows };
 }
 
+/**
+ * Whether a difference is beyond tolerance, judged on the whole number the panel and `ecg measure`
+ * show: 20.4 ms read "+20 (beyond ±20)", a flag the figure beside it contradicts.
+ */
+function beyond(difference: number | null, tolerance: number): boolean {
+  return difference !== null && Math.abs(Math.round(difference)) > tolerance;
+}
 
 /**
  * The device's QTc beside ours. A named formula: ours under it, as any other field. None
@@ -142,13 +149,13 @@ function qtcRow(oursByFormula: Record<QtcFormula, number | null>, theirs: number
     const label = `QTc (${qtcFormulaName[stated]})`;
     const named = fileName ? ` as ${fileName}` : '';
     const note = `The file names the device's QTc formula (${qtcFormulaName[stated]}${named}); compared with our ${qtcFormulaName[stated]} QTc.`;
-    return { ...base, label, ours: mine, difference, beyondTolerance: difference !== null && Math.abs(difference) > tolerance, oursFormula: stated, note };
+    return { ...base, label, ours: mine, difference, beyondTolerance: beyond(difference, tolerance), oursFormula: stated, note };
   }
   const label = 'QTc (formula not stated)';
   const measured = qtcFormulas.flatMap((f) => (oursByFormula[f] === null ? [] : [{ f, difference: (oursByFormula[f] as number) - theirs }]));
   const nearest = measured.reduce<(typeof measured)[number] | undefined>((best, one) => (best === undefined || Math.abs(one.difference) < Math.abs(best.difference) ? one : best), undefined);
   if (!nearest) return { ...base, label, ours: null, difference: null, beyondTolerance: false, note: "The file does not say which formula the device's QTc uses, and we have no QTc to compare it with." };
-  const agrees = measured.filter((one) => Math.abs(one.difference) <= tolerance).map((one) => one.f);
+  const agrees = measured.filter((one) => !beyond(one.difference, tolerance)).map((one) => one.f);
   const note =
     agrees.length > 0
       ? `The file does not say which formula the device's QTc uses; within ±${tolerance} ms of our ${listed(agrees.map((f) => qtcFormulaName[f]))} ${wordFor(agrees.length, 'QTc')} (shown: ${qtcFormulaName[nearest.f]}, the nearest).`
