@@ -130,3 +130,38 @@ describe.runIf(process.platform !== 'win32')('a data folder path longer than SQL
     expect(io.err.join('')).toContain(`E_VALIDATION: ${folder} is too long a path: a name in it (255 bytes at most on most file systems`);
   });
 });
+
+/**
+ * A data folder this account may read and not write (an archive mounted read-only, an auditor's read access): as
+ * root, the command runs as nobody (root writes anywhere); as anyone else, the folder is made read-only for them.
+ */
+const asReader = process.getuid?.() === 0 ? (spawnSync('setpriv', ['--version']).status === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined) : [];
+const repoRoot = path.resolve(__dirname, '../..');
+
+describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data folder this account may read and not write', () => {
+  function ecg(dataDir: string, ...args: string[]) {
+    const [command = process.execPath, ...rest] = [...(asReader ?? []), process.execPath, '--import', 'tsx', 'core/cli/main.ts', ...args, '--data-dir', dataDir];
+    // A home and temporary folder of the reader's own (tsx keeps its cache there).
+    const own = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reader-'));
+    chmodSync(own, 0o777);
+    return spawnSync(command, rest, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, HOME: own, TMPDIR: own, EINTHOVEN_READER: 'auditor' }, timeout: 60_000 });
+  }
+
+  it('lists its records, and an import is refused naming the database and why', async () => {
+    const dataDir = await looseDataFolder();
+    // The folder's parent is mkdtemp's (0700): the reader must reach the folder, and the database stays in WAL mode without its -shm.
+    chmodSync(path.dirname(dataDir), 0o755);
+    chmodSync(path.join(dataDir, 'exports', 'record-1.json'), 0o444);
+    chmodSync(path.join(dataDir, 'exports'), 0o555);
+    chmodSync(path.join(dataDir, 'einthoven.sqlite'), 0o444);
+    chmodSync(dataDir, 0o555);
+    expect(existsSync(path.join(dataDir, 'einthoven.sqlite-shm'))).toBe(false);
+    const list = ecg(dataDir, 'list');
+    expect(list.stdout).toMatch(/^1 record\(s\)\n1\tcsv\t250 Hz\t6 leads\t/);
+    expect(list.status).toBe(0);
+    const file = path.join(dataDir, 'einthoven.sqlite');
+    const imported = ecg(dataDir, 'import', path.join(path.dirname(dataDir), 'raw.csv'), '--fs', '250', '--units', 'uV', '--leads', 'I,II,III');
+    expect(imported.stderr).toContain(`ecg import: E_IO: ${file} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);
+    expect(imported.status).toBe(1);
+  });
+});

@@ -25,15 +25,25 @@ export interface OpenOptions {
   readonly readonly?: boolean;
 }
 
-/** Whether the database can be written where it lies (folder and file writable, not a read-only mount). */
-function writable(file: string): boolean {
-  try {
-    accessSync(path.dirname(file), constants.W_OK);
-    if (existsSync(file)) accessSync(file, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+/**
+ * Why the database cannot be written where it lies, in words naming the file or folder; undefined
+ * when it can (folder and file writable for this account, not on a read-only mount).
+ */
+export function notWritableBecause(file: string): string | undefined {
+  const folder = path.dirname(file);
+  for (const [target, what] of [
+    [folder, `its folder ${folder}`],
+    [file, `the file`],
+  ] as const) {
+    if (target === file && !existsSync(file)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      // EROFS: a read-only mount (archive, DVD) whatever the modes say; else this account lacks the permission.
+      return (error as NodeJS.ErrnoException).code === 'EROFS' ? `${what} is on a read-only file system` : `${what} is not writable for this account`;
+    }
   }
+  return undefined;
 }
 
 /**
@@ -46,7 +56,7 @@ export function openDatabase(file: string, list: readonly Migration[] = migratio
   try {
     if (file === ':memory:') return openWritable(file, list);
     refuseEmptyDatabase(file);
-    if (options.readonly || (existsSync(file) && !writable(file))) return openReadOnly(file, list);
+    if (options.readonly || (existsSync(file) && notWritableBecause(file) !== undefined)) return openReadOnly(file, list);
     if (!existsSync(file)) createDatabaseFile(file);
     return openWritable(file, list);
   } catch (error) {

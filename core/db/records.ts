@@ -78,16 +78,19 @@ export class RecordStore {
   readonly #insertRecord;
   readonly #insertSignal;
   readonly #insertDevice;
+  readonly #file: string | undefined;
   readonly #device;
   readonly #flaggedPrediction;
 
   /** The database file (SQLite's name for it), which a storage error names. */
   get databaseFile(): string {
-    return this.#db.name;
+    return this.#file ?? this.#db.name;
   }
 
-  constructor(db: Db) {
+  /** `file`: the database's path where db.name does not say it (a read-only copy read into memory is ':memory:'). */
+  constructor(db: Db, file?: string) {
     this.#db = db;
+    this.#file = file;
     this.#byHash = db.prepare('SELECT id FROM records WHERE content_hash = ?');
     this.#exists = db.prepare('SELECT 1 FROM records WHERE id = ?');
     this.#byId = db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id = ?`);

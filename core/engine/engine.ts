@@ -24,11 +24,11 @@ import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backu
 import { writeBackupOffThread } from '../storage/backup-thread';
 import { fileModeIn, makeDataSubfolder } from '../storage/private-files';
 import { signingKeyOfThisAccount } from '../train/package/keys';
-import { openDatabase, type Db } from '../db/database';
+import { notWritableBecause, openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
 import { recordChangingChannels } from '../contract/worklist-schemas';
-import { EinthovenError, toErrorInfo, withoutFileContent } from '../errors';
+import { databaseError, EinthovenError, toErrorInfo, withoutFileContent, type ErrorInfo } from '../errors';
 import { planReadingsDataset, writeReadingsDataset } from './readings-dataset';
 import { policyFileLocation, SiteAccess } from './site-policy';
 import { databasePath } from './data-dir';
@@ -92,6 +92,8 @@ const screenScaleKey = 'display.screenScale';
  */
 export class Engine {
   readonly db: Db;
+  /** The database file (db.name is ':memory:' where read-only media left only a copy in memory to read). */
+  readonly databaseFile: string;
   readonly records: RecordStore;
   readonly audit: AuditLog;
   readonly jobs: JobRunner;
@@ -126,11 +128,16 @@ export class Engine {
   #pool: DecodePool | undefined;
   /** Commits by another process (the CLI into this data folder), said to every window as records:changed. */
   readonly #externalChanges: ExternalChanges;
+  /** Why the database was opened read-only (a read-only folder or mount); undefined when it can be written. */
+  readonly #notWritable: string | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
-    this.db = openDatabase(databasePath(options.dataDir)).db;
-    this.records = new RecordStore(this.db);
+    this.databaseFile = databasePath(options.dataDir);
+    const opened = openDatabase(this.databaseFile);
+    this.db = opened.db;
+    this.#notWritable = opened.readonly ? (notWritableBecause(this.databaseFile) ?? 'it was opened read-only') : undefined;
+    this.records = new RecordStore(this.db, this.databaseFile);
     this.#state = new AppState(this.db);
     const osAccount = currentOsAccount();
     // A change IT makes to the policy while the app is open applies at the next request, and is audited when it does.
@@ -168,12 +175,13 @@ export class Engine {
     this.#handlers = this.#createHandlers();
     this.#externalChanges = new ExternalChanges(this.db, () => this.#emit('records:changed', { by: 'another-process' }));
     this.#cliJobs = new RunningCliJobs({ db: this.db, state: this.#state, audit: this.audit });
-    // A CLI job whose process was killed before it wrote its end gets one now, whoever opens the folder next.
+    // A CLI job whose process was killed before it wrote its end gets one now, whoever opens the folder next
+    // for writing: a read-only folder (an archive, an auditor's access) is read as it is, the end left to that open.
     try {
-      this.#cliJobs.endAbandoned();
+      if (!opened.readonly) this.#cliJobs.endAbandoned();
     } catch (error) {
       this.db.close();
-      throw error;
+      throw databaseError(this.databaseFile, error);
     }
   }
 
@@ -245,9 +253,28 @@ export class Engine {
       return ok(value);
     } catch (error) {
       // A SQLite error (locked, read-only, damaged) names this engine's database file.
-      const info = toErrorInfo(error, this.db.name);
+      const info = this.#writeRefused(error) ?? toErrorInfo(error, this.databaseFile);
       return fail(info.code, pathChannels.has(channel) ? withoutFileContent(info.message) : info.message, info.reason);
     }
+  }
+
+  /**
+   * A write refused by a database opened read-only, in words naming the file and why it cannot be
+   * written; SQLite says SQLITE_READONLY in place and SQLITE_CANTOPEN in a copy read into memory.
+   */
+  #writeRefused(error: unknown): ErrorInfo | undefined {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (this.#notWritable === undefined || typeof code !== 'string' || !/^SQLITE_(READONLY|CANTOPEN)/.test(code)) return undefined;
+    return { code: 'E_IO', message: this.#notWritableMessage(this.#notWritable) };
+  }
+
+  #notWritableMessage(because: string): string {
+    return `${this.databaseFile} cannot be written: ${because}; reading works (ecg list, ecg record, ecg audit), changes do not`;
+  }
+
+  /** Refuses, before any work, a command that writes (an import) where the database was opened read-only. */
+  refuseIfReadOnly(): void {
+    if (this.#notWritable !== undefined) throw new EinthovenError('E_IO', this.#notWritableMessage(this.#notWritable));
   }
 
   /**

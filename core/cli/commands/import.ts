@@ -45,6 +45,8 @@ Options:
     const csv = csvOptionsFromFlags(values);
     const engine = new Engine({ dataDir: openCliDataDir(values['data-dir'], io.stderr), shell: 'cli' });
     try {
+      // Nothing is decoded for a database that cannot take it (a read-only folder): said once, naming the file and why.
+      engine.refuseIfReadOnly();
       const print = (report: ImportFileReport) => {
         if (values.json) io.stdout(jsonLine(report));
         else io.stdout(`${report.status}\t${report.recordId ?? '-'}\t${report.files.map(textColumn).join(' ')}${report.reason ? `\t${textColumn(report.reason)}` : ''}`);
