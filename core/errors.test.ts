@@ -81,7 +81,7 @@ describe('toErrorInfo of a SQLite error', () => {
     const holder = db('busy.sqlite');
     holder.exec('CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)');
     try {
-      expect(infoOf(() => db('busy.sqlite', { timeout: 0 }).exec('BEGIN IMMEDIATE'))).toEqual({ code: 'E_CONFLICT', message: expect.stringMatching(/is in use: another Einthoven .* or a backup .*; retry when it has finished$/) });
+      expect(infoOf(() => db('busy.sqlite', { timeout: 0 }).exec('BEGIN IMMEDIATE'))).toEqual({ code: 'E_CONFLICT', message: expect.stringMatching(/is in use: another Einthoven .*, a backup, or another program with the file open .*; retry when it has finished$/) });
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

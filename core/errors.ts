@@ -120,7 +120,7 @@ export function sqliteErrorInfo(error: Error, file = 'the Einthoven database'): 
       return { code: 'E_IO', message: `${file} is damaged (SQLite: ${error.message}): the file was truncated or corrupted; ${restoreAdvice}` };
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return { code: 'E_CONFLICT', message: `${file} is in use: another Einthoven (the app, an ecg command) or a backup held its write lock longer than this one waited; retry when it has finished` };
+      return { code: 'E_CONFLICT', message: `${file} is in use: another Einthoven (the app, an ecg command), a backup, or another program with the file open (a sqlite3 shell, a sync client) held its lock longer than this one waited; retry when it has finished` };
     case 'SQLITE_READONLY':
       return { code: 'E_IO', message: `${file} cannot be written: its folder is read-only (read-only media, or no write permission for this account); reading works, changes do not` };
     case 'SQLITE_FULL':

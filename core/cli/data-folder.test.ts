@@ -165,3 +165,41 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     expect(imported.status).toBe(1);
   });
 });
+
+/** Another process (a real one) holding the database's lock as `sql` takes it, until it is killed. */
+async function lockHolder(file: string, sql: string) {
+  const script = `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(file)}); db.exec(${JSON.stringify(sql)}); console.log('held'); setInterval(() => {}, 1000);`;
+  const holder = spawn(process.execPath, ['-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', () => resolve());
+    holder.on('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+  });
+  return holder;
+}
+
+describe('a data folder whose database another process holds', () => {
+  it('lists its records while another process writes (its write lock held), not waiting for it', async () => {
+    const dataDir = await looseDataFolder();
+    const holder = await lockHolder(path.join(dataDir, 'einthoven.sqlite'), 'BEGIN IMMEDIATE');
+    try {
+      const io = capture();
+      expect(await runCli(['list', '--data-dir', dataDir], io)).toBe(0);
+      expect(io.out[0]).toBe('1 record(s)');
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('where it locks out reading too, is refused as in use, naming the file and who may hold it', async () => {
+    const dataDir = await looseDataFolder();
+    const file = path.join(dataDir, 'einthoven.sqlite');
+    const holder = await lockHolder(file, 'PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE');
+    try {
+      const io = capture();
+      expect(await runCli(['list', '--data-dir', dataDir], io)).toBe(1);
+      expect(io.err.at(-1)).toBe(`ecg list: E_CONFLICT: ${file} is in use: another Einthoven (the app, an ecg command), a backup, or another program with the file open (a sqlite3 shell, a sync client) held its lock longer than this one waited; retry when it has finished`);
+    } finally {
+      holder.kill();
+    }
+  });
+});

@@ -90,9 +90,12 @@ export class RunningCliJobs {
 
   /** Ends, as interrupted, every job of this machine whose process is gone; returns their ids. */
   endAbandoned(): string[] {
+    // Looked for first without the write lock: with nothing to end (nearly every open) none is taken, so an
+    // ecg list or record does not wait for another process's write (an import, a restore) and fail as in use.
+    if (this.#gone().length === 0) return [];
     return this.#db.transaction(() => {
-      const host = os.hostname();
-      const gone = this.#jobs().filter((j) => j.host === host && !this.#isAlive(j.pid));
+      // Again under the lock: another process may have ended them meanwhile.
+      const gone = this.#gone();
       for (const job of gone) {
         this.#audit.append('system', `${job.kind}.finished`, `job:${job.jobId}`, { status: 'interrupted', foundAt: 'next open', pid: job.pid, startedAt: job.startedAt });
       }
@@ -100,6 +103,12 @@ export class RunningCliJobs {
       if (ended.size > 0) this.#change((jobs) => jobs.filter((j) => !ended.has(j.jobId)));
       return [...ended];
     }).immediate();
+  }
+
+  /** Jobs of this machine whose process is gone. */
+  #gone(): RunningJob[] {
+    const host = os.hostname();
+    return this.#jobs().filter((j) => j.host === host && !this.#isAlive(j.pid));
   }
 
   #jobs(): RunningJob[] {
