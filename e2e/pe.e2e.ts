@@ -179,6 +179,29 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect(await page.getByTestId('print-summary').getAttribute('data-density')).not.toBe('normal');
   });
 
+  it("shows and prints no PE probability, only why, for a patient the score entry puts outside the ECG model's intended use", async () => {
+    // The model read 00008 (its file gives no age it refused); the entry, corrected, gives the patient as 12 years old.
+    await openRecord(page, '00008_hr');
+    await runPrediction(page, ecgModelId);
+    await page.getByTestId('pe-enter').click();
+    await page.getByTestId('pe-item-ageYears').fill('12');
+    await page.getByTestId('pe-assessor').fill('Dr. E2E');
+    await page.getByTestId('pe-save').click();
+    await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toMatch(/age 12/);
+    const why = `outside ${ecgModel}'s intended use by the PE score entry's age (patient aged 12 years; the model is for 18 years and older): no ECG, pre-test or fused probability`;
+    await expect.poll(() => page.getByTestId('pe-ecg').textContent(), { timeout: 30_000 }).toContain(why);
+    expect(await page.getByTestId('pe-ecg').getAttribute('data-probability')).toBeNull();
+    for (const row of ['pe-pretest', 'pe-fused']) {
+      expect(await page.getByTestId(row).getAttribute('data-probability')).toBeNull();
+      expect(await page.getByTestId(row).textContent()).toContain(`no probability from ${fusionModel}: ${why}`);
+    }
+    expect(await page.getByTestId('pe-panel').textContent()).toMatch(/Research use only/);
+    // On paper: the AI line names the model and its operating point and says why it gives no number; the PE line, why the fusion gives none.
+    await expect.poll(() => page.getByTestId('print-prediction').textContent()).toMatch(new RegExp(`^AI output, research use only, not a diagnosis — ${ecgModel}.*: no probability — outside ${ecgModel}'s intended use`));
+    expect(await page.getByTestId('print-prediction').textContent()).not.toMatch(/\d %/);
+    expect(await page.getByTestId('print-pe-probabilities').textContent()).toBe(`PE probabilities beside the ECG's (${fusionModel}, research use only): no score-based pre-test or fused probability: ${why}.`);
+  });
+
   it('draws the Fig. 3-style comparison of the fusion package on the locked test split, exportable as SVG and PNG', async () => {
     await page.getByTestId('nav-models').click();
     const row = page.getByTestId('model-row').filter({ hasText: fusionModel });

@@ -163,6 +163,13 @@ export const PeProbabilitiesSchema = z.object({
   /** Why no fused (or site pre-test) probability: no fusion model for this ECG model, the items it still needs, or a D-dimer it reads that the entry flags (dDimerDoubt). */
   fusionUnavailable: z.string().nullable(),
   notice: z.string().nullable(),
+  /**
+   * Why the patient, as the current score entry gives their age, is outside the ECG model's
+   * intended use (its package's age range), which the model, reading only the age its file states,
+   * did not see when it predicted. The ECG probability is then shown and printed as no number,
+   * and no pre-test or fused one is given. Absent: inside it, or no age entered.
+   */
+  outsideIntendedUse: z.string().optional(),
 });
 export type PeProbabilities = z.infer<typeof PeProbabilitiesSchema>;
 

@@ -20,7 +20,8 @@ import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engin
 
 /**
  * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
- * (stored before its unit had to be confirmed, or before the floor and the ceiling): real engine,
+ * (stored before its unit had to be confirmed, or before the floor and the ceiling), or whose age
+ * lies outside the ECG model's intended use: real engine,
  * real SQLite, a real one-output network predicting a real record, and real sealed fusion packages
  * of it. The fusion blocks' coefficients are written here rather than fitted (fitting needs a
  * fine-tuned PE network and labelled items, which pe.test.ts builds over minutes): what is tested
@@ -154,5 +155,23 @@ describe('the PE panel on a score entry whose D-dimer is not to be relied on', (
       expect(shown).toMatchObject({ assessmentId: entry.id, fusionUnavailable: null, fused: { modelName: 'fusion-with-ddimer' } });
       expect(engine.audit.recent(1)[0]).toMatchObject({ action: 'pe.fused', details: { assessment: entry.id, fused: shown.fused?.probability } });
     }
+  });
+});
+
+describe('the PE panel for a patient the score entry puts outside the ECG model\'s intended use', () => {
+  it("gives no ECG, pre-test or fused probability for an entry aged 12 (the model is for adults, and the file states no age), says why, and audits no pe.fused", async () => {
+    // The network's package states no intended input: a package of this pipeline is for 18 years and older.
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 12 });
+    const before = fusedAudits();
+    const why = "outside pe-ecg's intended use by the PE score entry's age (patient aged 12 years; the model is for 18 years and older): no ECG, pre-test or fused probability";
+    expect(await probabilities()).toMatchObject({ outsideIntendedUse: why, fusionUnavailable: why, fusionModel: { name: 'fusion-with-ddimer' }, pretest: null, fused: null });
+    expect(fusedAudits()).toBe(before);
+  });
+
+  it('fuses the entry again once it gives an adult age', async () => {
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
+    const shown = await probabilities();
+    expect(shown.outsideIntendedUse).toBeUndefined();
+    expect(shown).toMatchObject({ fusionUnavailable: null, fused: { modelName: 'fusion-with-ddimer' } });
   });
 });

@@ -5,6 +5,8 @@ import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate'
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
+import { intendedInputOf } from '../train/package/manifest';
+import { ageOutsideReason } from '../train/scope';
 import type { ModelDirectory } from '../train/service/models';
 import { doubtedDdimerReason, fusedProbabilities, type FusionModel } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
@@ -68,6 +70,8 @@ export class PeDesk {
     const assessment = this.entries.current(recordId) ?? null;
     const none = { recordId, predictionId, ecg, assessmentId: assessment?.id ?? null, fusionModel: null, pretest: null, fused: null };
     const fusion = await this.#fusionFor(prediction.model.weightsSha256);
+    const outside = assessment ? await this.#outsideIntendedUse(prediction.model, assessment.items.ageYears) : null;
+    if (outside) return { ...none, fusionModel: fusion ? { id: fusion.id, name: fusion.name } : null, fusionUnavailable: outside, notice: fusion?.block.notice ?? null, outsideIntendedUse: outside };
     if (!fusion) return { ...none, fusionUnavailable: `no fusion model is installed for ${prediction.model.name} (ecg pe-fuse builds one)`, notice: null };
     const base = { ...none, fusionModel: { id: fusion.id, name: fusion.name } };
     if (!assessment) return { ...base, fusionUnavailable: 'no PE score items entered for this record', notice: fusion.block.notice };
@@ -79,6 +83,21 @@ export class PeDesk {
     const result = { ...base, pretest: outcome.pretest, fused: outcome.fused, fusionUnavailable: null, notice: fusion.block.notice };
     this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest.probability, fused: outcome.fused.probability });
     return result;
+  }
+
+  /**
+   * Why the age the score entry gives lies outside the ECG model's intended use, or null. The model
+   * checked only the age its file stated when it predicted; a file that states none let a child's
+   * ECG through, and its probability, and the fused one, would be
+   * shown as if the model were for them. The range is the ECG package's, or, where it is no longer
+   * installed, that of a package on the same weights (a fusion package keeps its base's).
+   */
+  async #outsideIntendedUse(model: { readonly id: string; readonly name: string; readonly weightsSha256: string }, ageYears: number | undefined): Promise<string | null> {
+    if (ageYears === undefined) return null;
+    const entries = (await this.#models.list()).entries;
+    const manifest = (entries.find((e) => e.manifest.id === model.id) ?? entries.find((e) => e.manifest.weightsSha256 === model.weightsSha256))?.manifest;
+    const reason = manifest ? ageOutsideReason(ageYears, intendedInputOf(manifest).ageYears) : null;
+    return reason ? `outside ${model.name}'s intended use by the PE score entry's age (${reason}): no ECG, pre-test or fused probability` : null;
   }
 
   async #fusionFor(weightsSha256: string): Promise<FusionModel | undefined> {

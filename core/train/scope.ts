@@ -160,6 +160,17 @@ export function checkScope(input: ScopeInput, intended: IntendedInput, readings?
   return { reasons: reasons.map((r) => r.text), notes };
 }
 
+/**
+ * Why a patient of `age` years is outside a package's age range ("patient aged 12 years; the model
+ * is for 18 years and older"); null inside it, or with no age. Shared by the record check and the
+ * PE panel, which also has the age a clinician entered with the score items.
+ */
+export function ageOutsideReason(age: number | undefined, range: IntendedInput['ageYears']): string | null {
+  const { min, max } = range;
+  if (age === undefined || !Number.isFinite(age) || !((min !== null && age < min) || (max !== null && age > max))) return null;
+  return `patient aged ${age} years; the model is for ${min !== null && max !== null ? `${min}–${max} years` : min !== null ? `${min} years and older` : `up to ${max} years`}`;
+}
+
 /** checkScope, each reason with its kind. */
 export function scopeFindings(input: ScopeInput, intended: IntendedInput, readings?: RecordReadings): ScopeFindings {
   const reasons: { kind: ScopeReasonKind; text: string }[] = [];
@@ -175,11 +186,8 @@ export function scopeFindings(input: ScopeInput, intended: IntendedInput, readin
   if (missing.length > 0) out('leads', `missing ${wordFor(missing.length, 'lead')} ${missing.join(', ')}: the model needs ${intended.requiredLeads.length === 12 ? 'all 12 leads' : intended.requiredLeads.join(', ')}`);
   const short = durationFinding(recordSeconds(input), intended);
   if (short) reasons.push(short);
-  const age = input.patient?.ageYears;
-  const { min, max } = intended.ageYears;
-  if (age !== undefined && Number.isFinite(age) && ((min !== null && age < min) || (max !== null && age > max))) {
-    out('age', `patient aged ${age} years; the model is for ${min !== null && max !== null ? `${min}–${max} years` : min !== null ? `${min} years and older` : `up to ${max} years`}`);
-  }
+  const age = ageOutsideReason(input.patient?.ageYears, intended.ageYears);
+  if (age) out('age', age);
   if (intended.pacing === 'excluded') {
     const present = input.leads.filter((l) => ecgChannel.test(l.name.trim()) && hasSignal(l.samples));
     const samples = present.map((l) => l.samples);

@@ -240,6 +240,11 @@ describe('printed summary lines', () => {
     const pe = { ...p, classes: ['PE'], probabilities: { PE: 0.62 }, decisions: { PE: true }, operatingPoint: { method: 'youden', temperature: 1, thresholds: { PE: 0.4 } } };
     expect(predictionLine(pe)).toMatch(/flagged Pulmonary embolism \(PE\) 62\.0 % \(threshold 40\.0 %\)\.$/);
     expect(predictionCaveat(pe)).toMatch(/^Pulmonary embolism: the ECG alone is weak evidence .* neither confirms nor excludes PE/);
+    // The PE panel withheld the number (the score entry's age is outside the model's intended use): no figure on paper either.
+    const why = "outside m's intended use by the PE score entry's age (patient aged 12 years; the model is for 18 years and older): no ECG, pre-test or fused probability";
+    const withheld = predictionLine(pe, undefined, null, why);
+    expect(withheld).toMatch(new RegExp(`^AI output, research use only, not a diagnosis — m@abc \\(demonstration model\\), Youden.*: no probability — ${why.replace(/[()]/g, '\\$&')}\\.$`));
+    expect(withheld).not.toMatch(/62\.0 %|flagged/);
   });
 
   it('prints a flag the locked test never backed apart from the flags it did, with why', () => {

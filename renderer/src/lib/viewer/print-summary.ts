@@ -188,9 +188,12 @@ export function peProbabilitiesLine(shown: PeProbabilities | null): string | nul
  * (a bare "5.5 %" flagged beside "6.6 %" not flagged reads as nonsense), grouped by outcome as the
  * screen's table shows them. `lockedTest`: the model's locked-test figures, when it is installed;
  * a flag its locked test never backed is printed apart (locked-test-support.ts says which).
+ * `withheld`: why the PE panel gives this prediction no number (PeProbabilities.outsideIntendedUse).
  */
-export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?: Evaluated | null): string {
+export function predictionLine(p: StoredPrediction, scp?: ScpNames, lockedTest?: Evaluated | null, withheld?: string): string {
   const source = `AI output, research use only, not a diagnosis — ${predictionModelText(p)}, ${operatingPointLabel(p.operatingPoint)}, ${dateTimeText(p.createdAt)}`;
+  // The PE panel found the patient outside the model's intended use (pe-desk.ts): the page prints no number either.
+  if (withheld) return `${source}: no probability — ${withheld}.`;
   if (p.abstained || !p.probabilities || !p.decisions) return `${source}: abstained — ${p.reason ?? 'no reason given'}.`;
   const { probabilities, decisions } = p;
   const threshold = (c: string) => p.operatingPoint.thresholds[c];
