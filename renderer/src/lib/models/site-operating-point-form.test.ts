@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMinExamples } from '../../../../core/contract/training-schemas';
-import { defaultMinVal, isMinValOverride, minValOf, minValRequest, overlapWarnings, overrideSentence } from './site-operating-point-form';
+import { defaultMinExamples, rateIntervalWords } from '../../../../core/contract/training-schemas';
+import { defaultMinVal, isMinValOverride, minValOf, minValRequest, overlapWarnings, overrideSentence, testFiguresCaption } from './site-operating-point-form';
 
 describe("the site operating point form's minimum validation examples per class", () => {
   it("starts at the engine's own default, which the request leaves to the engine", () => {
@@ -39,5 +39,15 @@ describe("a site operating point's result on records its base model trained on",
     // A model that keeps no record of its training records: unknown, not a warning (as an evaluation says it).
     expect(overlapWarnings({ trainingOverlap: { validation: { ...none, inTraining: null }, test: none }, notLockedTest: null })).toEqual({ validation: null, test: null });
     expect(overlapWarnings({ trainingOverlap: { validation, test: { ...none, inTraining: 4 } }, notLockedTest: notLocked })).toEqual({ validation: `1${validation.note.slice(1)}.`, test: `N${notLocked.slice(1)}.` });
+  });
+});
+
+describe("the caption over a site operating point's test figures", () => {
+  const result = { evaluatedOn: { name: 'site-a' }, test: { n: 120 } };
+  it('says the intervals are widened to at least Wilson\'s, as ecg operating-point does, not the bootstrap\'s alone', () => {
+    const caption = testFiguresCaption(result, false);
+    expect(caption).toBe(`Locked test records of site-a (n = 120), read once after every choice: sensitivity and specificity with 95 % intervals, ${rateIntervalWords},`);
+    expect(caption).not.toContain('95 % bootstrap');
+    expect(testFiguresCaption(result, true)).toMatch(/^Test records \(not a locked test, see above\) of site-a/);
   });
 });

@@ -1,4 +1,4 @@
-import { defaultMinExamples, type OperatingPointResult } from '../../../../core/contract/training-schemas';
+import { defaultMinExamples, rateIntervalWords, type OperatingPointResult } from '../../../../core/contract/training-schemas';
 import { wholeNumberOf } from '../forms/whole-number';
 
 /** The engine's own default, as the field shows it: fewer validation positives or negatives of a class than this is refused. */
@@ -37,4 +37,14 @@ const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(
 export function overlapWarnings(result: Pick<OperatingPointResult, 'trainingOverlap' | 'notLockedTest'>): { validation: string | null; test: string | null } {
   const { validation } = result.trainingOverlap;
   return { validation: validation.inTraining ? sentence(validation.note) : null, test: result.notLockedTest ? sentence(result.notLockedTest) : null };
+}
+
+/**
+ * The caption over the result's test figures. Their sensitivity and specificity intervals are not
+ * the bootstrap's alone but widened to at least Wilson's (rateIntervalWords, as `ecg operating-point`
+ * prints over the same figures), so the caption names the rule rather than "bootstrap".
+ */
+export function testFiguresCaption(result: { readonly evaluatedOn: { readonly name: string }; readonly test: { readonly n: number } }, notLockedTest: boolean): string {
+  const records = notLockedTest ? 'Test records (not a locked test, see above)' : 'Locked test records';
+  return `${records} of ${result.evaluatedOn.name} (n = ${result.test.n}), read once after every choice: sensitivity and specificity with 95 % intervals, ${rateIntervalWords},`;
 }
