@@ -25,8 +25,8 @@ function perClassStatistics(classes: readonly string[], thresholds: readonly num
   return stats;
 }
 
-/** Distinct patients among the rows `keep` picks. */
-function patientsAmong(rows: number, keep: (i: number) => boolean, patients: readonly string[]): number {
+/** Distinct patients among the rows `keep` picks (also the PE comparison's rate counts, pe/comparison.ts). */
+export function patientsAmong(rows: number, keep: (i: number) => boolean, patients: readonly string[]): number {
   const seen = new Set<string>();
   for (let i = 0; i < rows; i++) if (keep(i)) seen.add(patients[i] as string);
   return seen.size;

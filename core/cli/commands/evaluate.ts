@@ -66,7 +66,7 @@ const rate = (r: RateWithCi) => `${fixed(r.value)} [${fixed(r.low)}, ${fixed(r.h
  * point's rates.
  */
 export function printPeComparison(c: PeComparison, out: (line: string) => void): void {
-  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records) widened to cover Newcombe's, rates Wilson`);
+  out(`  PE: ECG model vs clinical scores on the ${c.split} split (n = ${c.n}, ${c.positives} PE); 95 % CIs: AUC bootstrap (the headline's resamples, restricted to each curve's records) widened to cover Newcombe's, rates Wilson (on patients where records name them)`);
   for (const s of c.scoreSources) out(`  score items' source (pe_scores_source): ${textColumn(s.source)}, ${s.records} of ${c.n} records`);
   for (const curve of c.curves) {
     const versus = curve.vsModel ? `; vs ECG model ΔAUC ${fixed(curve.vsModel.diff)} [${fixed(curve.vsModel.ci95[0])}, ${fixed(curve.vsModel.ci95[1])}], p ${curve.vsModel.p.toPrecision(2)} (n = ${curve.vsModel.n}; ${delongMethodText(curve.vsModel.unit)})` : curve.vsModelUntested ? `; vs ECG model not tested: ${textColumn(curve.vsModelUntested)}` : '';

@@ -9,6 +9,7 @@ import { classRates, confusion } from '../../ml/metrics/confusion';
 import { delongPaired, delongUntestable, type DelongResult } from '../../ml/metrics/paired';
 import { wilson, type RateWithCi } from '../../ml/metrics/proportion';
 import { rocAuc, rocCurve } from '../../ml/metrics/ranking';
+import { patientsAmong } from '../scores';
 
 export { wilson, type RateWithCi };
 
@@ -89,15 +90,31 @@ export interface ComparedRecord {
 const maxCurvePoints = 400;
 const scoreNames: Readonly<Record<PeScoreId, string>> = { wells: 'Wells', revisedGeneva: 'Revised Geneva', simplifiedGeneva: 'Simplified Geneva', years: 'YEARS', peged: 'PEGeD', ageAdjustedDdimer: 'Age-adjusted D-dimer' };
 
-function operatingPoint(label: string, y: readonly number[], decisions: readonly number[]): OperatingPointReport {
+/**
+ * k of n records with Wilson's interval counted on patients where every record names one, as
+ * ecg evaluate counts a class's rates (scores.ts, patientRateCounts): the denominator is the
+ * distinct patients among the rows `keep` picks and the successes the rate times that, so the
+ * interval keeps the rate shown and a patient's repeat ECGs are not more trials. k and n stay the
+ * record counts shown beside it.
+ */
+function rateOnPatients(k: number, n: number, keep: (i: number) => boolean, patients: readonly string[] | undefined): RateWithCi {
+  const records = wilson(k, n);
+  if (!patients || n === 0) return records;
+  const total = patientsAmong(patients.length, keep, patients);
+  const onPatients = wilson((k / n) * total, total);
+  return { ...records, low: onPatients.low, high: onPatients.high };
+}
+
+function operatingPoint(label: string, y: readonly number[], decisions: readonly number[], patients: readonly (string | undefined)[]): OperatingPointReport {
   const c = confusion(y, decisions);
   const rates = classRates(c);
+  const known = knownPatients(patients);
   return {
     label,
-    sensitivity: wilson(c.tp, c.tp + c.fn),
-    specificity: wilson(c.tn, c.tn + c.fp),
-    ppv: wilson(c.tp, c.tp + c.fp),
-    npv: wilson(c.tn, c.tn + c.fn),
+    sensitivity: rateOnPatients(c.tp, c.tp + c.fn, (i) => y[i] === 1, known),
+    specificity: rateOnPatients(c.tn, c.tn + c.fp, (i) => y[i] === 0, known),
+    ppv: rateOnPatients(c.tp, c.tp + c.fp, (i) => decisions[i] === 1, known),
+    npv: rateOnPatients(c.tn, c.tn + c.fn, (i) => decisions[i] === 0, known),
     fpr: 1 - rates.specificity,
     tpr: rates.sensitivity,
   };
@@ -163,7 +180,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
   const y = records.map((r) => r.label);
   const p = records.map((r) => r.probability);
   const curves: ComparedCurve[] = [
-    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(thresholdText(options.threshold), y, p.map((v) => (v > options.threshold ? 1 : 0)))] }, y, p, seed, records.map((r) => r.patient)),
+    curve({ id: 'model', name: options.modelName, kind: 'model', operatingPoints: [operatingPoint(thresholdText(options.threshold), y, p.map((v) => (v > options.threshold ? 1 : 0)), records.map((r) => r.patient))] }, y, p, seed, records.map((r) => r.patient)),
   ];
   const absent: PeScoreId[] = [];
   for (const id of peScoreIds) {
@@ -177,7 +194,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     }
     const ys = rows.map((r) => r.y);
     const ss = rows.map((r) => r.s);
-    const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0))));
+    const operatingPoints = peCutOffs.filter((c) => c.score === id).map((c) => operatingPoint(c.label, ys, ss.map((v) => (atCutOff(c, v) ? 1 : 0)), rows.map((r) => r.patient)));
     const provenance = { items: rows.filter((r) => r.provenance === 'items').length, total: rows.filter((r) => r.provenance === 'total').length };
     const versus = vsModel(ys, ss, rows.map((r) => r.p), rows.map((r) => r.patient));
     curves.push(curve({ id, name: scoreNames[id], kind: 'score', operatingPoints, provenance, ...versus }, ys, ss, seed, rows.map((r) => r.patient)));
@@ -188,7 +205,7 @@ export function comparePe(records: readonly ComparedRecord[], options: { readonl
     const fs = fused.map((r) => r.f);
     const threshold = options.fusionThreshold;
     const versus = vsModel(ys, fs, fused.map((r) => r.p), fused.map((r) => r.patient));
-    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)))], ...versus }, ys, fs, seed, fused.map((r) => r.patient)));
+    curves.push(curve({ id: 'fusion', name: options.fusionName, kind: 'fusion', operatingPoints: [operatingPoint(thresholdText(threshold), ys, fs.map((v) => (v > threshold ? 1 : 0)), fused.map((r) => r.patient))], ...versus }, ys, fs, seed, fused.map((r) => r.patient)));
   }
   return { n: records.length, positives: y.filter((v) => v === 1).length, split: options.split, curves, absent, scoreSources: scoreSourcesOf(records) };
 }

@@ -105,6 +105,24 @@ describe('PE fusion numerics against scipy', () => {
     expect(c.scoreSources).toEqual([{ source: 'ward form', records: 3 }, { source: 'synthetic', records: 2 }]);
   });
 
+  it("counts an operating point's Wilson interval in patients where every record names one, showing k/n in records", () => {
+    // Six patients with three ECGs each: two with PE (all flagged), four without (none flagged).
+    const records = Array.from({ length: 18 }, (_, i) => {
+      const patient = Math.floor(i / 3);
+      const label = (patient < 2 ? 1 : 0) as 0 | 1;
+      return { label, probability: label === 1 ? 0.9 : 0.1, patient: `p${patient}` };
+    });
+    const [op] = comparePe(records, { split: 'test', modelName: 'ecg', threshold: 0.5 }).curves[0]?.operatingPoints ?? [];
+    // 12 of 12 negative records specific, from 4 patients: Wilson's 4 of 4, not 12 of 12.
+    expect(op?.specificity).toEqual({ value: 1, k: 12, n: 12, low: wilson(4, 4).low, high: 1 });
+    expect(op?.sensitivity).toEqual({ value: 1, k: 6, n: 6, low: wilson(2, 2).low, high: 1 });
+    expect(op?.npv).toMatchObject({ k: 12, n: 12, low: wilson(4, 4).low });
+    // One record without its patient: the records' counts stand.
+    const unnamed = records.map((r, i) => (i === 0 ? { label: r.label, probability: r.probability } : r));
+    const [fallback] = comparePe(unnamed, { split: 'test', modelName: 'ecg', threshold: 0.5 }).curves[0]?.operatingPoints ?? [];
+    expect(fallback?.specificity).toEqual(wilson(12, 12));
+  });
+
   it('tests each score against the model over patients where every record names one, and says which test it used', () => {
     // Eight patients with three ECGs each: a patient's ECGs share its outcome, its Wells score
     // and most of the model's output, so they are not three independent records.
