@@ -85,8 +85,8 @@ column, else a seeded patient-level split; PTB-XL: fold 9), by the goal:
 Decisions are p > threshold. A class whose validation scores show no discrimination is never
 flagged; a class with fewer validation positives or negatives than the minimum is refused.
 Then the locked test rows are read once, to report: per class sensitivity and specificity with
-95 % CIs (each the wider of the bootstrap interval and Wilson's score interval on its counts, as a
-bootstrap has no width at 0 or 100 %) at the new operating point and at the base package's own,
+95 % CIs (each the wider of the bootstrap interval and Wilson's score interval on its counts, of
+patients where records name them, as a bootstrap has no width at 0 or 100 %) at the new operating point and at the base package's own,
 on the same records. Validation and test records the base model trained or validated on (its
 training-record filter, by exact content or by a copy at another sampling rate in the dataset's
 folder, as ecg evaluate counts them) are counted: thresholds
