@@ -84,7 +84,10 @@ describe("browser mode: a fine-tuned model's card", () => {
     await page.locator(`[data-testid="model-row"][data-model-id="${manifest.id}"]`).click();
     const detail = page.locator(`[data-testid="model-detail"][data-model-id="${manifest.id}"]`);
     const test = detail.locator('[data-testid="model-metrics"][data-split="test"]');
-    expect(await test.locator('h4').textContent()).toMatch(/^Locked test split — read once, after every choice was made \(4 records\)/);
+    const header = await test.locator('h4').textContent();
+    expect(header).toMatch(/^Locked test split — read once, after every choice was made \(4 records\)/);
+    // What its intervals are, as ecg evaluate's help says: not the bootstrap's alone, and Wilson's on patients where records name them.
+    expect(header).toContain("a class's AUC the wider of that and Newcombe's on its positives and negatives, its sensitivity, specificity, PPV and NPV each the wider of the bootstrap interval and Wilson's score interval on its counts (of patients where records name them)");
     // In the words of an evaluation's result (and of ecg evaluate's note), then the unreadable record as a site evaluation says it.
     expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([
       "The figures cover only the records within norm hospital's intended input; 1 of 6 left out, as the model gives no prediction on it (1 with the patient's age outside the model's range)",

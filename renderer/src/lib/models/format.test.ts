@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { abstentionDetail, decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricWithInterval, modelInputText, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
+import { rateIntervalWords } from '../../../../core/contract/training-schemas';
+import { abstentionDetail, decisionText, duration, inferenceDiffers, isPulmonaryEmbolismModel, metricsIntervalWords, metricWithInterval, modelInputText, operatingPointLabel, peAbsentText, peDecisionText, percent, predictionModelText, predictionOutcomeText, probabilityText, rateWithInterval, thresholdText } from './format';
 
 describe('how model outputs are worded', () => {
   it('says how the record reached the model: resampling and which part was scored', () => {
@@ -105,6 +106,13 @@ describe('how model outputs are worded', () => {
   it('never shows a probability as 100.0 % or 0.0 %', () => {
     expect([0.9996, 0.999, 0.5, 0.001, 0.0004, 1, 0].map(probabilityText)).toEqual(['> 99.9 %', '99.9 %', '50.0 %', '0.1 %', '< 0.1 %', '> 99.9 %', '< 0.1 %']);
     expect(probabilityText(Number.NaN)).toBe('—');
+  });
+
+  it("says over a model's figures that rates are Wilson's on patients and AUCs Newcombe's, as ecg evaluate's help does, not bootstrap alone", () => {
+    expect(metricsIntervalWords).toBe(
+      `95 % intervals: bootstrap (a macro AUC's widened by the variance its classes' bootstraps lacked); a class's AUC the wider of that and Newcombe's on its positives and negatives, its sensitivity, specificity, PPV and NPV ${rateIntervalWords}; figures stored before patients were counted, on records`,
+    );
+    expect(rateIntervalWords).toContain('(of patients where records name them)');
   });
 
   it('formats probabilities, metrics with intervals and durations, with a dash where undefined', () => {

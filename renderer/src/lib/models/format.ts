@@ -3,7 +3,7 @@
  * on (which operating point, what a PE output may claim) is unit-tested.
  */
 import type { PeProbabilities } from '../../../../core/contract/pe-schemas';
-import { isNeverFlagged, operatingPointMethodText, type Evaluated, type ModelSummary } from '../../../../core/contract/training-schemas';
+import { isNeverFlagged, operatingPointMethodText, rateIntervalWords, type Evaluated, type ModelSummary } from '../../../../core/contract/training-schemas';
 import { classOutcome, unvalidatedFlagText, unvalidatedReason, type ClassOutcome } from './locked-test-support';
 
 /** Headline metrics in the order the models view lists them, with their on-screen names. */
@@ -44,6 +44,15 @@ function thresholdsLabel(point: OperatingPointShown): string {
   if (never === thresholds.length) return 'no thresholds: no class discriminated on validation, none is ever flagged';
   return `${method}; ${never} of ${thresholds.length} classes never flagged (no discrimination on validation)`;
 }
+
+/**
+ * What the intervals over a model's figures (MetricsTable) are, in the words `ecg evaluate`'s help
+ * and `ecg operating-point` use (rateIntervalWords): the bootstrap alone has no width at 0 or 100 %
+ * or at AUC 1, so no header may call them bootstrap intervals without saying they are widened.
+ * Stored figures keep no patient ids: those stored before patients were counted are widened
+ * where read on records, so the header says that too.
+ */
+export const metricsIntervalWords = `95 % intervals: bootstrap (a macro AUC's widened by the variance its classes' bootstraps lacked); a class's AUC the wider of that and Newcombe's on its positives and negatives, its sensitivity, specificity, PPV and NPV ${rateIntervalWords}; figures stored before patients were counted, on records`;
 
 /** A probability or rate as a percentage with one decimal; "—" where undefined (e.g. no positives). */
 export function percent(value: number | null | undefined): string {
