@@ -14,6 +14,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // expect.poll gives up after 1 s by default. The states the tests poll for (a display filter's
+    // tracing, a signed reading, the worklist read again, an export's summary) come after a round trip
+    // to the engine, which on a loaded machine (CI, other test runs) takes longer than that: a poll
+    // waits as long as Playwright waits for an element (30 s) before the state counts as never coming.
+    expect: { poll: { timeout: 30_000 } },
     env: tmpEnv(tmpRoot),
     globalSetup: [runTmpTeardown],
   },
