@@ -298,4 +298,43 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     await expect.poll(() => page.getByTestId('pe-current-items').textContent()).toContain('heart rate 96/min');
     expect(newestEntry(dataDir, id)).toMatchObject({ items: { heartRateBpm: 96 }, source: 'entered' });
   });
+
+  it("shows a stored Wells total its items no longer give recomputed, what was entered beside it, and leaves the stored row as it was", async () => {
+    const row = page.getByTestId('record-row').filter({ hasText: '00131_hr' });
+    const id = Number(await row.getAttribute('data-record-id'));
+    // As an older version stored an entry: its items, and a Wells total 1.5 points above what they give now (the row written straight to the database).
+    const db = new Database(path.join(dataDir, 'einthoven.sqlite'));
+    let stored: { id: number; scores: string };
+    let wells: { total: number; summary: string };
+    try {
+      const newest = db.prepare('SELECT id, items, scores FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(id) as { id: number; items: string; scores: string };
+      const scores = JSON.parse(newest.scores) as { score: string; total: number | null; summary: string }[];
+      const now = scores.find((s) => s.score === 'wells');
+      const total = now?.total;
+      if (now === undefined || total === null || total === undefined) throw new Error('the newest entry has no Wells total');
+      wells = { total, summary: now.summary.replace(/^Wells [\d.]+:/, `Wells ${total + 1.5}:`) };
+      const older = scores.map((s) => (s.score === 'wells' ? { ...s, total: total + 1.5, summary: wells.summary } : s));
+      const inserted = db.prepare("INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source) VALUES (?, ?, ?, 'Dr. Older', '', ?, ?, 'entered')")
+        .run(id, newest.items, JSON.stringify(older), newest.id, new Date().toISOString());
+      stored = { id: Number(inserted.lastInsertRowid), scores: JSON.stringify(older) };
+    } finally {
+      db.close();
+    }
+    await page.reload();
+    await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
+    await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('pe-current').textContent()).toMatch(/Dr\. Older/);
+    // The total its items give, with the one entered named beside it; before, the stored total stood as if computed now.
+    const shown = page.getByTestId('pe-current-scores').locator('[data-score="wells"]');
+    expect(await shown.getAttribute('data-total')).toBe(String(wells.total));
+    expect(await shown.getByTestId('pe-score-result').textContent()).toContain(`${wells.total} points`);
+    expect(await shown.getByTestId('pe-score-recomputed').textContent()).toBe(`[recomputed from the entry's items under the current rule; entered as ${wells.summary}]`);
+    // Shown, never rewritten: the row keeps the total it was stored with.
+    const after = new Database(path.join(dataDir, 'einthoven.sqlite'), { readonly: true });
+    try {
+      expect((after.prepare('SELECT scores FROM pe_assessments WHERE id = ?').get(stored.id) as { scores: string }).scores).toBe(stored.scores);
+    } finally {
+      after.close();
+    }
+  });
 });
