@@ -196,6 +196,11 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
       expect(await page.getByTestId(row).textContent()).toContain(`no probability from ${fusionModel}: ${why}`);
     }
     expect(await page.getByTestId('pe-panel').textContent()).toMatch(/Research use only/);
+    // The predictions panel, which lists every model's outputs for the record, takes the same decision: no number there either.
+    await expect.poll(() => page.getByTestId('prediction-withheld').textContent(), { timeout: 30_000 }).toContain(why);
+    expect(await page.getByTestId('prediction-class').count()).toBe(0);
+    expect(await page.getByTestId('prediction-result').textContent()).not.toMatch(/\d %/);
+    expect(await page.getByTestId('prediction-history-outcome').first().textContent()).toBe(`no probability: ${why}`);
     // On paper: the AI line names the model and its operating point and says why it gives no number; the PE line, why the fusion gives none.
     await expect.poll(() => page.getByTestId('print-prediction').textContent()).toMatch(new RegExp(`^AI output, research use only, not a diagnosis — ${ecgModel}.*: no probability — outside ${ecgModel}'s intended use`));
     expect(await page.getByTestId('print-prediction').textContent()).not.toMatch(/\d %/);

@@ -17,6 +17,12 @@ export const StoredPredictionSchema = PredictionSchema.extend({
   classes: z.array(z.string()),
   engineVersion: z.string(),
   createdAt: z.string(),
+  /**
+   * Why this PE prediction's probability is not shown: the record's current PE score entry gives an
+   * age outside the model's intended use (PeDesk.asShown, the decision PeProbabilities.outsideIntendedUse
+   * carries). Never stored; absent when inside it, or no age is entered.
+   */
+  outsideIntendedUse: z.string().optional(),
 });
 export type StoredPrediction = z.infer<typeof StoredPredictionSchema>;
 

@@ -488,9 +488,10 @@ export class Engine {
       'train:hpo': (request) => this.#startConfined('hpo', request, (r) => this.training.startHpo(r)),
       'train:operating-point': (request) => this.#startConfined('operating-point', request, (r) => this.training.startOperatingPoint(r)),
       'train:active': () => ({ jobs: this.training.activeJobs() }),
-      'predictions:list': (request) => {
+      'predictions:list': async (request) => {
         this.#existingRecord(request.recordId);
-        return { items: this.ledger.history(request.recordId, request.limit) };
+        // Shown as the PE panel shows them: no number for a patient the score entry puts outside a PE model's intended use.
+        return { items: await this.pe.asShown(request.recordId, this.ledger.history(request.recordId, request.limit)) };
       },
       'models:get': async (request) => {
         const detail = modelDetail(await this.training.models.find(request.modelId));

@@ -168,6 +168,15 @@ describe('the PE panel for a patient the score entry puts outside the ECG model\
     expect(fusedAudits()).toBe(before);
   });
 
+  it('withholds the same probability on the predictions panel, whose history says why in its place', async () => {
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 12 });
+    const listed = async () => (await value<{ items: StoredPrediction[] }>('predictions:list', { recordId })).items.find((p) => p.id === prediction.id);
+    expect((await listed())?.outsideIntendedUse).toBe((await probabilities()).outsideIntendedUse);
+    expect((await listed())?.outsideIntendedUse).toMatch(/^outside pe-ecg's intended use by the PE score entry's age \(patient aged 12 years/);
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
+    expect((await listed())?.outsideIntendedUse).toBeUndefined();
+  });
+
   it('fuses the entry again once it gives an adult age', async () => {
     storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
     const shown = await probabilities();

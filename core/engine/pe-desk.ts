@@ -1,6 +1,7 @@
 import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ParsedRequestOf } from '../contract/channels';
+import type { StoredPrediction } from '../contract/clinic-schemas';
 import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
@@ -22,6 +23,12 @@ const lastAssessorKey = 'pe.lastAssessor';
 /** Only the items that were assessed: `undefined` keys (not assessed) are not stored. */
 function assessedItems(items: PeItems): PeItems {
   return Object.fromEntries(Object.entries(items).filter(([, v]) => v !== undefined)) as PeItems;
+}
+
+/** A one-output prediction with a probability: the kind the PE panel shows beside the scores. */
+function isPeProbability(p: StoredPrediction): boolean {
+  const cls = p.classes[0];
+  return p.classes.length === 1 && cls !== undefined && typeof p.probabilities?.[cls] === 'number';
 }
 
 /**
@@ -63,7 +70,7 @@ export class PeDesk {
     if (prediction?.recordId !== recordId) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a prediction of record ${recordId}`);
     const cls = prediction.classes[0];
     const probability = cls === undefined ? undefined : prediction.probabilities?.[cls];
-    if (prediction.classes.length !== 1 || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
+    if (!isPeProbability(prediction) || cls === undefined || probability === undefined || probability === null) throw new EinthovenError('E_VALIDATION', `prediction ${predictionId} is not a one-output (PE) prediction with a probability`);
     const op = prediction.operatingPoint;
     const threshold = op.thresholds[cls] ?? 0.5;
     const ecg = { probability, modelId: prediction.model.id, modelName: prediction.model.name, threshold, method: op.method, ...(op.target === undefined ? {} : { target: op.target }), temperature: op.temperature, ...(op.calibrationNote ? { calibrationNote: op.calibrationNote } : {}), decision: probability > threshold };
@@ -83,6 +90,22 @@ export class PeDesk {
     const result = { ...base, pretest: outcome.pretest, fused: outcome.fused, fusionUnavailable: null, notice: fusion.block.notice };
     this.#audit.append('user', 'pe.fused', `record:${recordId}`, { prediction: predictionId, assessment: assessment.id, model: fusion.id, pretest: outcome.pretest.probability, fused: outcome.fused.probability });
     return result;
+  }
+
+  /**
+   * A record's stored predictions as every screen shows them: a one-output (PE) prediction with a
+   * probability, whose model's age range the current score entry's age lies outside, carries why
+   * (`outsideIntendedUse`), the very decision probabilities() takes for the PE panel and the
+   * printed page, so the predictions panel does not show the number those withhold.
+   */
+  async asShown(recordId: number, predictions: readonly StoredPrediction[]): Promise<StoredPrediction[]> {
+    const ageYears = this.entries.current(recordId)?.items.ageYears;
+    return await Promise.all(
+      predictions.map(async (p) => {
+        const outside = ageYears !== undefined && isPeProbability(p) ? await this.#outsideIntendedUse(p.model, ageYears) : null;
+        return outside ? { ...p, outsideIntendedUse: outside } : p;
+      }),
+    );
   }
 
   /**

@@ -160,11 +160,13 @@ export function predictionModelText(p: { readonly model: { readonly id: string; 
  * producing model's locked-test figures, when it is still installed.
  */
 export function predictionOutcomeText(
-  p: { readonly abstained: boolean; readonly classes: readonly string[]; readonly decisions: Readonly<Record<string, boolean>> | null; readonly operatingPoint: { readonly thresholds: Readonly<Record<string, number>> } },
+  p: { readonly abstained: boolean; readonly classes: readonly string[]; readonly decisions: Readonly<Record<string, boolean>> | null; readonly operatingPoint: { readonly thresholds: Readonly<Record<string, number>> }; readonly outsideIntendedUse?: string },
   name: (className: string) => string,
   lockedTest?: Evaluated | null,
 ): string {
   if (p.abstained) return 'abstained';
+  // No decision either where the probability is withheld (the PE score entry's age): the row says why, as the result does.
+  if (p.outsideIntendedUse) return `no probability: ${p.outsideIntendedUse}`;
   const outcomes = p.classes.map((c) => [c, classOutcome(p, c, lockedTest)] as const);
   const of = (wanted: ClassOutcome) => outcomes.filter(([, o]) => o === wanted).map(([c]) => c);
   const [flagged, doubtful, undecided] = [of('flagged'), of('unvalidated'), of('none')];

@@ -36,6 +36,12 @@ export class RecordPredictions {
     await this.#reload(recordId, ticket);
   }
 
+  /** Reads the open record's history again in place (its PE score entry changed, which decides what a PE prediction may show). */
+  async refresh(): Promise<void> {
+    if (this.recordId === null || this.running) return;
+    await this.#reload(this.recordId, this.#ticket);
+  }
+
   async run(modelId: string): Promise<void> {
     const recordId = this.recordId;
     if (recordId === null || this.running) return;
