@@ -121,6 +121,9 @@ describe('browser mode: measurements beside the device, cautions and computed st
     // Its meanqtc (393) names no formula: labelled so, not as Bazett, and compared with ours under each.
     expect(await row('qtcMs').textContent()).toMatch(/QTc \(formula not stated\) \(ms\).*393/);
     expect(await row('qtcMs').getAttribute('data-beyond')).toBe('false');
+    // meanprseg and qtintdispersion: the cart's figures under their names, none of ours beside them.
+    expect(await row('prSegmentMs').textContent()).toMatch(/^PR segment \(ms\)—66$/);
+    expect(await row('qtDispersionMs').textContent()).toMatch(/^QT dispersion \(ms\)—27$/);
     expect(await page.getByTestId('device-qtc-note').textContent()).toMatch(/does not say which formula the device's QTc uses; within ±30 ms of our .*Bazett/);
     await page.getByTestId('measurements').screenshot({ path: artifactPath('measurements-device.png') });
   });

@@ -78,7 +78,7 @@ export const PacingSummarySchema = z.object({
 export const DeviceComparisonSchema = DeviceMeasurementsSchema.extend({
   rows: z.array(
     z.object({
-      field: z.enum(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'rrMs', 'atrialRateBpm', 'pDurationMs']),
+      field: z.enum(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'rrMs', 'atrialRateBpm', 'pDurationMs', 'prSegmentMs', 'qtDispersionMs']),
       label: z.string(),
       unit: z.string(),
       ours: z.number().nullable(),

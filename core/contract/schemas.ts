@@ -73,6 +73,8 @@ export const DeviceMeasurementsSchema = z.object({
     rrMs: z.number().optional(),
     atrialRateBpm: z.number().optional(),
     pDurationMs: z.number().optional(),
+    prSegmentMs: z.number().optional(),
+    qtDispersionMs: z.number().optional(),
   }),
   /** The formula of values.qtcMs, only where the file names it. */
   qtcFormula: z.enum(['bazett', 'fridericia', 'framingham', 'hodges']).optional(),

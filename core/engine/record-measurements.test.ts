@@ -173,6 +173,14 @@ describe('measureRecord beside the device', () => {
     expect(m.pacing.paced).toBe(false);
   });
 
+  // 129DYPRG's <globalmeasurements> carries meanprseg 66 and qtintdispersion 27, figures we do not measure.
+  it('shows the cart’s PR segment and QT dispersion under their names, through the store, with nothing of ours to flag', () => {
+    const m = RecordMeasurementsSchema.parse(measureRecord(storedFixture('formats', 'philips', '129DYPRG.XML').detail));
+    const row = (field: string) => m.device?.rows.find((r) => r.field === field);
+    expect(row('prSegmentMs')).toMatchObject({ label: 'PR segment', unit: 'ms', device: 66, ours: null, difference: null, beyondTolerance: false });
+    expect(row('qtDispersionMs')).toMatchObject({ label: 'QT dispersion', unit: 'ms', device: 27, ours: null, difference: null, beyondTolerance: false });
+  });
+
   // The panel and `ecg measure` show the difference in whole units: 20.4 ms reads "+20", and was flagged beyond ±20.
   it('judges a difference beyond tolerance as it is shown, rounded to a whole unit', () => {
     const { detail } = storedFixture('formats', 'philips', '129DYPRG.XML');

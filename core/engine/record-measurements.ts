@@ -86,6 +86,8 @@ export const deviceTolerance: Record<Field, { label: string; unit: string; toler
   rrMs: { label: 'RR (mean)', unit: 'ms', tolerance: 50 },
   atrialRateBpm: { label: 'Atrial rate', unit: 'bpm', tolerance: 5 },
   pDurationMs: { label: 'P duration', unit: 'ms', tolerance: 20 },
+  prSegmentMs: { label: 'PR segment', unit: 'ms', tolerance: 20 },
+  qtDispersionMs: { label: 'QT dispersion', unit: 'ms', tolerance: 30 },
 };
 
 type DeviceRow = DeviceComparison['rows'][number];
@@ -107,9 +109,11 @@ export function compareWithDevice(m: EcgMeasurements, device: NonNullable<Record
     qrsAxisDeg: m.axisDeg.qrs,
     tAxisDeg: m.axisDeg.t,
     rrMs: m.rrMs.mean,
-    // We measure neither: the device's figure is shown under its name, with nothing to hold it against.
+    // We measure none of these: the device's figure is shown under its name, with nothing to hold it against.
     atrialRateBpm: null,
     pDurationMs: null,
+    prSegmentMs: null,
+    qtDispersionMs: null,
   };
   const rows = (Object.keys(deviceTolerance) as Field[]).flatMap((field): DeviceRow[] => {
     const theirs = device.values[field];

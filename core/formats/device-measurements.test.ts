@@ -126,6 +126,21 @@ describe('the intervals a file carries besides PR, QRS and QT', () => {
   });
 });
 
+describe('the committed Philips 1.03 file', () => {
+  // core/test/fixtures/formats/philips/129DYPRG.XML (sierra-ecg-tools, MIT): <globalmeasurements> holds
+  // meanprseg 66 and qtintdispersion 27; its <groupmeasurement> has a meanprseg of 68 for one beat group, not the record's.
+  it('reads the PR segment and QT dispersion from the global measurements', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '129DYPRG.XML')]));
+    if (!outcome?.ok) throw new Error('129DYPRG.XML did not decode');
+    expect(outcome.record.deviceMeasurements?.values).toMatchObject({ prMs: 151, prSegmentMs: 66, qtDispersionMs: 27 });
+  });
+
+  it('keeps a PR segment of 0 (a delta wave) and leaves out a figure the file cannot hold', () => {
+    const v = philipsMeasurements(element('<restingecgdata><globalmeasurements><meanprseg>0</meanprseg><qtintdispersion>-5</qtintdispersion></globalmeasurements></restingecgdata>', 'restingecgdata'));
+    expect(v?.values).toEqual({ prSegmentMs: 0 });
+  });
+});
+
 describe('the committed Philips 1.04.01 file', () => {
   // core/test/fixtures/formats/philips/2020-5-18_15-48-11.xml (sierra-ecg-tools, MIT), UTF-16LE: what the elements above were copied from.
   it('reads its qtcb and qtcf, rrint, pdur and atrialrate as the file holds them', () => {

@@ -21,6 +21,10 @@ const ranges: Record<DeviceMeasurementField, [number, number]> = {
   rrMs: [150, 6000],
   atrialRateBpm: [10, 600],
   pDurationMs: [20, 400],
+  // P offset to QRS onset: 0 where a delta wave or junctional beat leaves no segment.
+  prSegmentMs: [0, 600],
+  // The longest QT minus the shortest across leads; 0 where every lead agrees.
+  qtDispersionMs: [0, 500],
 };
 
 /** A value as the file holds it; a QTc's third element is the formula the file names for it (none where it says only "QTc"), its fourth the file's name for it. */
@@ -84,7 +88,8 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
  * Philips Sierra XML: <globalmeasurements> of the interpretation (1.04: heartrate, print,
  * qrsdur, qtint, qtcb (Bazett), qtcf (Fridericia), and qtco elements, each naming its formula
  * in methodname (Framingham, Hodges) and holding a value only where the cart computed it;
- * 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc, whose formula the file does not name).
+ * 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc, whose formula the file does not name,
+ * and meanprseg (the PR segment) and qtintdispersion (QT dispersion across leads)).
  */
 export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const global = findFirst(root, 'globalmeasurements', 6);
@@ -107,6 +112,9 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
     ['rrMs', one('rrint')],
     ['atrialRateBpm', one('atrialrate')],
     ['pDurationMs', one('pdur')],
+    // 1.03 only: 1.04 keeps these in <internalmeasurements>, not its reported <globalmeasurements>.
+    ['prSegmentMs', one('meanprseg')],
+    ['qtDispersionMs', one('qtintdispersion')],
   ]);
 }
 

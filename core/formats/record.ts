@@ -59,7 +59,7 @@ export interface RepresentativeBeat {
 }
 
 /** Global measurements the recording device stored with the ECG (ms, degrees, bpm). */
-export const deviceMeasurementFields = ['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'rrMs', 'atrialRateBpm', 'pDurationMs'] as const;
+export const deviceMeasurementFields = ['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'rrMs', 'atrialRateBpm', 'pDurationMs', 'prSegmentMs', 'qtDispersionMs'] as const;
 export type DeviceMeasurementField = (typeof deviceMeasurementFields)[number];
 
 export interface DeviceMeasurements {

@@ -225,7 +225,7 @@ describe('ecg measure --json', () => {
     const out = JSON.parse(json.lines[0] as string) as { prMs: number; qrsMs: number; device: { source: string; rows: { field: string; label: string; ours: number | null; device: number; difference: number | null; beyondTolerance: boolean; note?: string }[] } };
     const row = (field: string) => out.device.rows.find((r) => r.field === field);
     expect(out.device.source).toMatch(/Philips/);
-    expect(out.device.rows.map((r) => r.field)).toEqual(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'atrialRateBpm']);
+    expect(out.device.rows.map((r) => r.field)).toEqual(['heartRateBpm', 'prMs', 'qrsMs', 'qtMs', 'qtcMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'atrialRateBpm', 'prSegmentMs', 'qtDispersionMs']);
     // The panel's rows (record-measurements.ts compareWithDevice), ours as printed above them.
     expect(row('prMs')).toMatchObject({ ours: out.prMs, device: 151, difference: out.prMs - 151, beyondTolerance: false });
     expect(row('qrsMs')).toMatchObject({ ours: out.qrsMs, device: 135, difference: out.qrsMs - 135, beyondTolerance: true });
@@ -235,8 +235,8 @@ describe('ecg measure --json', () => {
     expect(device[0]).toMatch(/^ {2}device \(Philips[^)]*\), ours \/ device: Heart rate [\d.]+ \/ 41 bpm \([-+]?[\d.]+\), PR \d+ \/ 151 ms \([-+]?\d+\), /);
     expect(device[0]).toContain(`QRS ${out.qrsMs} / 135 ms (${out.qrsMs - 135}, beyond ±20)`);
     expect(device[0]).toMatch(/QRS axis -?\d+° \/ -21° \([-+]?\d+\)/);
-    // The cart's atrial rate, which we do not measure: its figure alone, nothing compared.
-    expect(device[0]).toMatch(/, Atrial rate n\/a \/ 41 bpm$/);
+    // The cart's atrial rate, PR segment and QT dispersion, which we do not measure: its figures alone, nothing compared.
+    expect(device[0]).toMatch(/, Atrial rate n\/a \/ 41 bpm, PR segment n\/a \/ 66 ms, QT dispersion n\/a \/ 27 ms$/);
     expect(device[1]).toMatch(/^ {2}device QTc: The file does not say which formula/);
   });
 
