@@ -30,6 +30,33 @@ describe('HL7 aECG reader', () => {
     });
   }
 
+  // The real HL7 example (Example_aECG.xml, CC0, a byte-for-byte copy; core/test/fixtures/formats/aecg/ATTRIBUTION.md),
+  // held against what scripts/fixtures/signal_aecg.py, a separate reader in Python, took from the same bytes
+  // (core/test/fixtures/signal/aecg-example.json: each lead's digits as int16 at 2.5 µV).
+  it('Example_aECG.xml, the HL7 example: every lead’s 5000 samples, the cart’s measurements, subject, statement and start as the file holds them', () => {
+    const rec = record(decodeFiles(fixtureFiles('aecg', 'Example_aECG.xml'))[0]);
+    const reference = JSON.parse(readFileSync(fixturePath('signal', 'aecg-example.json'), 'utf8')) as { fs: number; unitUv: number; leads: Record<string, string> };
+    expect(rec.source.format).toBe('hl7-aecg');
+    expect([rec.fs, rec.nSamples]).toEqual([reference.fs, 5000]);
+    expect(rec.leads.map((l) => l.name)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    // All twelve are recorded series in this file: none is derived.
+    expect(rec.leads.filter((l) => l.derived)).toEqual([]);
+    for (const [name, b64] of Object.entries(reference.leads)) {
+      const bytes = Buffer.from(b64, 'base64');
+      const digits = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const samples = rec.leads.find((l) => l.name === name)!.samples;
+      expect(samples.length, name).toBe(digits.length);
+      const worst = digits.reduce((w, d, i) => Math.max(w, Math.abs(samples[i]! - (d * reference.unitUv) / 1000)), 0);
+      expect(worst, name).toBeLessThan(1e-6);
+    }
+    expect(rec.representativeBeat?.leads.length).toBe(12);
+    expect(rec.deviceMeasurements?.values).toEqual({ prMs: 148, qrsMs: 120, qtMs: 420, qtcMs: 443, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86 });
+    expect(rec.deviceMeasurements?.qtcFormula).toBeUndefined();
+    expect(rec.patient).toEqual({ id: 'SBJ-123', name: 'Clark', sex: 'M', birthDate: '1953-05-08' });
+    expect(rec.statements).toEqual(['Sinus Rhythm']);
+    expect(rec.startTime).toBe('2002-11-22T09:10:00');
+  });
+
   it('rejects a non-numeric digit and a series without a time increment, naming the lead', () => {
     const [file] = fixtureFiles('aecg', 'pretty.xml');
     const text = new TextDecoder().decode(file!.bytes);
