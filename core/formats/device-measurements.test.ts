@@ -60,6 +60,12 @@ describe("the device QTc's formula, only where the file names it", () => {
     expect(aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_QTcF', 446))])).toMatchObject({ values: { qtcMs: 446 }, qtcFormula: 'fridericia' });
     expect(aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_QTcH', 441))])).toMatchObject({ values: { qtcMs: 441 }, qtcFormula: 'hodges' });
   });
+
+  // The HL7 example's global annotations begin with MDC_ECG_TIME_PD_P 102 ms, as Example.scp (the same ECG) gives its P duration.
+  it('HL7 aECG: MDC_ECG_TIME_PD_P is the P duration, not taken for the PR', () => {
+    const v = aecgMeasurements([aecgSeries(annotation('MDC_ECG_TIME_PD_P', 102) + annotation('MDC_ECG_TIME_PD_PR', 148))]);
+    expect(v?.values).toEqual({ pDurationMs: 102, prMs: 148 });
+  });
 });
 
 /** An SCP-ECG section 7 body (after its header): reference beat 0's set, then spikes, QRS types and the rates and QTc. */

@@ -151,6 +151,7 @@ function findFirst(node: XmlValue | undefined, name: string, depth: number): Xml
 /** MDC_ECG_TIME_PD_QTc says only "corrected QT"; the B/F/H codes name the formula. */
 const aecgCodes: Record<string, [DeviceMeasurementField, QtcFormula?]> = {
   MDC_ECG_HEART_RATE: ['heartRateBpm'],
+  MDC_ECG_TIME_PD_P: ['pDurationMs'],
   MDC_ECG_TIME_PD_PR: ['prMs'],
   MDC_ECG_TIME_PD_QRS: ['qrsMs'],
   MDC_ECG_TIME_PD_QT: ['qtMs'],

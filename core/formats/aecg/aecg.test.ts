@@ -50,7 +50,7 @@ describe('HL7 aECG reader', () => {
       expect(worst, name).toBeLessThan(1e-6);
     }
     expect(rec.representativeBeat?.leads.length).toBe(12);
-    expect(rec.deviceMeasurements?.values).toEqual({ prMs: 148, qrsMs: 120, qtMs: 420, qtcMs: 443, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86 });
+    expect(rec.deviceMeasurements?.values).toEqual({ pDurationMs: 102, prMs: 148, qrsMs: 120, qtMs: 420, qtcMs: 443, pAxisDeg: 44, qrsAxisDeg: -61, tAxisDeg: 86 });
     expect(rec.deviceMeasurements?.qtcFormula).toBeUndefined();
     expect(rec.patient).toEqual({ id: 'SBJ-123', name: 'Clark', sex: 'M', birthDate: '1953-05-08' });
     expect(rec.statements).toEqual(['Sinus Rhythm']);
