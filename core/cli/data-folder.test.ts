@@ -131,6 +131,25 @@ describe.runIf(process.platform !== 'win32')('a data folder path longer than SQL
   });
 });
 
+describe('a data folder given as a regular file', () => {
+  // ecg import says so (mkdir's EEXIST); the reading commands looked for FILE/einthoven.sqlite and said no database was there.
+  it.each([
+    ['list', (_dir: string) => ['list']],
+    ['audit', (_dir: string) => ['audit']],
+    ['record', (_dir: string) => ['record', '1']],
+    ['backup', (dir: string) => ['backup', '--to', path.join(dir, 'backup')]],
+  ])('ecg %s says the file stands where a folder is expected, as ecg import does, for it or a folder under it', async (name, command) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'einthoven-file-folder-'));
+    const file = path.join(dir, 'data');
+    writeFileSync(file, 'not a folder');
+    for (const dataDir of [file, path.join(file, 'below')]) {
+      const io = capture();
+      expect(await runCli([...command(dir), '--data-dir', dataDir], io)).toBe(2);
+      expect(io.err).toEqual([`ecg ${name}: E_VALIDATION: ${file} is a file where a folder is expected`]);
+    }
+  });
+});
+
 /**
  * A data folder this account may read and not write (an archive mounted read-only, an auditor's read access): as
  * root, the command runs as nobody (root writes anywhere); as anyone else, the folder is made read-only for them.

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { refuseEmptyDatabase } from '../db/database-file';
@@ -183,8 +183,35 @@ export function databasePath(dataDir: string): string {
  * it, nor take a 0-byte file (a lost database) for a new one.
  */
 export function existingDatabase(dataDir: string): string {
+  refuseFileForFolder(dataDir);
   const file = databasePath(dataDir);
   if (!existsSync(file)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${file}`);
   refuseEmptyDatabase(file);
   return file;
+}
+
+/**
+ * A regular file where the data folder (or a folder above it) is named: a reading command said
+ * 'no Einthoven database at FILE/einthoven.sqlite', a folder inside a file, where `ecg import`
+ * says what is true. The file is named, in the import's words (errors.ts, mkdir's EEXIST).
+ */
+export function refuseFileForFolder(dataDir: string): void {
+  for (let folder = dataDir; ; folder = path.dirname(folder)) {
+    const stat = existingStat(folder);
+    if (stat) {
+      if (!stat.isDirectory()) throw new EinthovenError('E_VALIDATION', `${folder} is a file where a folder is expected`);
+      return;
+    }
+    if (path.dirname(folder) === folder) return;
+  }
+}
+
+/** What stands at `file`; undefined where nothing does, or a file above it stands for a folder (ENOTDIR: looked for higher up). */
+function existingStat(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }

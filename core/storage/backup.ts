@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { BackupSummary } from '../contract/backup-schemas';
 import { AuditLog } from '../db/audit';
 import { openDatabase } from '../db/database';
-import { databasePath } from '../engine/data-dir';
+import { databasePath, refuseFileForFolder } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
 import { fsyncDir, ioError, syncFile, temporaryName, writeError, writeFileAtomic } from './atomic';
@@ -78,6 +78,7 @@ export function unfinishedBackup(dir: string): string | null {
  * `createBackup` does, or the engine, which runs this on a thread of its own (backup-thread.ts).
  */
 export async function writeBackup(dataDir: string, dest: string): Promise<BackupManifest> {
+  refuseFileForFolder(dataDir);
   const source = databasePath(dataDir);
   if (!existsSync(source)) throw new EinthovenError('E_NOT_FOUND', `no Einthoven database at ${source}`);
   // On the text and on the real paths: a link to the data folder's exports/ passed the text alone, and
