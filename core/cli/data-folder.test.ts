@@ -158,15 +158,18 @@ const asReader = process.getuid?.() === 0 ? (spawnSync('setpriv', ['--version'])
 const repoRoot = path.resolve(__dirname, '../..');
 
 describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data folder this account may read and not write', () => {
-  function ecg(dataDir: string, ...args: string[]) {
+  function ecg(dataDir: string, ...given: (string | NodeJS.ProcessEnv)[]) {
+    const args = given.filter((arg): arg is string => typeof arg === 'string');
+    const extraEnv = given.find((arg): arg is NodeJS.ProcessEnv => typeof arg !== 'string');
     const [command = process.execPath, ...rest] = [...(asReader ?? []), process.execPath, '--import', 'tsx', 'core/cli/main.ts', ...args, '--data-dir', dataDir];
     // A home and temporary folder of the reader's own (tsx keeps its cache there).
     const own = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reader-'));
     chmodSync(own, 0o777);
-    return spawnSync(command, rest, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, HOME: own, TMPDIR: own, EINTHOVEN_READER: 'auditor' }, timeout: 60_000 });
+    return spawnSync(command, rest, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, HOME: own, TMPDIR: own, EINTHOVEN_READER: 'auditor', ...extraEnv }, timeout: 60_000 });
   }
 
-  it('lists its records, and an import is refused naming the database and why', async () => {
+  /** A data folder of one record that the reader may read and not write. */
+  async function readOnlyDataFolder(): Promise<string> {
     const dataDir = await looseDataFolder();
     // The folder's parent is mkdtemp's (0700): the reader must reach the folder, and the database stays in WAL mode without its -shm.
     chmodSync(path.dirname(dataDir), 0o755);
@@ -175,6 +178,11 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     chmodSync(path.join(dataDir, 'einthoven.sqlite'), 0o444);
     chmodSync(dataDir, 0o555);
     expect(existsSync(path.join(dataDir, 'einthoven.sqlite-shm'))).toBe(false);
+    return dataDir;
+  }
+
+  it('lists its records, and an import is refused naming the database and why', async () => {
+    const dataDir = await readOnlyDataFolder();
     const list = ecg(dataDir, 'list');
     expect(list.stdout).toMatch(/^1 record\(s\)\n1\tcsv\t250 Hz\t6 leads\t/);
     expect(list.status).toBe(0);
@@ -182,6 +190,17 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     const imported = ecg(dataDir, 'import', path.join(path.dirname(dataDir), 'raw.csv'), '--fs', '250', '--units', 'uV', '--leads', 'I,II,III');
     expect(imported.stderr).toContain(`ecg import: E_IO: ${file} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);
     expect(imported.status).toBe(1);
+  });
+
+  it('a command the site policy refuses names the database file, not the copy in memory it was read through', async () => {
+    const dataDir = await readOnlyDataFolder();
+    const policy = path.join(path.dirname(dataDir), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ admins: ['CLINIC\\someone-else'] }));
+    chmodSync(policy, 0o644);
+    const keygen = ecg(dataDir, 'package', 'keygen', '--signer', 'Archive', { EINTHOVEN_POLICY_FILE: policy });
+    expect(keygen.stderr).not.toContain(':memory:');
+    expect(keygen.stderr).toContain(`ecg package: E_IO: ${path.join(dataDir, 'einthoven.sqlite')} cannot be written`);
+    expect(keygen.status).toBe(1);
   });
 });
 

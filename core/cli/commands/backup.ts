@@ -27,7 +27,7 @@ async function reapplyInto(dataDir: string, removals: readonly RecordedRemoval[]
   try {
     return await reapplyRemovals(engine, removals);
   } catch (error) {
-    throw databaseError(engine.db.name, error);
+    throw databaseError(engine.databaseFile, error);
   } finally {
     await engine.close();
   }

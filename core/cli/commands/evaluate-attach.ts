@@ -79,7 +79,7 @@ async function keptUnder(id: string, dataDir: string, stderr: CliIO['stderr']): 
       ...(previousDefaultId === id ? ['its place as the previous default, which a rollback promotes'] : []),
     ];
   } catch (error) {
-    throw databaseError(engine.db.name, error);
+    throw databaseError(engine.databaseFile, error);
   } finally {
     await engine.close();
   }

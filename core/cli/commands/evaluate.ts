@@ -24,7 +24,7 @@ async function authorizeOnSite(dataDir: string | undefined, channel: ChannelName
   try {
     engine.authorize(channel);
   } catch (error) {
-    throw databaseError(engine.db.name, error);
+    throw databaseError(engine.databaseFile, error);
   } finally {
     await engine.close();
   }
@@ -51,7 +51,7 @@ async function recordOnSite(dataDir: string | undefined, modelId: string, report
     });
   } catch (error) {
     // Outside the engine's dispatch: a SQLite error names the database file, not "the Einthoven database".
-    throw databaseError(engine.db.name, error);
+    throw databaseError(engine.databaseFile, error);
   } finally {
     await engine.close();
   }

@@ -30,7 +30,7 @@ async function keygenOnSite(dataDir: string | undefined, signerName: string, std
     try {
       engine.authorizeCommand('package keygen', 'admin', "creating the installation's signing key");
     } catch (error) {
-      throw databaseError(engine.db.name, error);
+      throw databaseError(engine.databaseFile, error);
     }
     const key = await createSigningKey(folder, signerName);
     const fingerprint = fingerprintOfPem(key.privateKeyPem);
@@ -39,7 +39,7 @@ async function keygenOnSite(dataDir: string | undefined, signerName: string, std
     } catch (error) {
       // A key whose creation cannot be recorded is not kept: it would sign as the hospital unaudited.
       rmSync(file, { force: true });
-      throw databaseError(engine.db.name, error);
+      throw databaseError(engine.databaseFile, error);
     }
     return { file, signer: key.name, fingerprint };
   } finally {

@@ -92,7 +92,7 @@ async function withEngine<T>(dataDir: string, use: (engine: Engine) => T | Promi
     return await use(engine);
   } catch (error) {
     // Outside the engine's dispatch: a SQLite error names the database file, not "the Einthoven database".
-    throw databaseError(engine.db.name, error);
+    throw databaseError(engine.databaseFile, error);
   } finally {
     await engine.close();
   }
