@@ -192,14 +192,15 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     expect(imported.status).toBe(1);
   });
 
-  it('a command the site policy refuses names the database file, not the copy in memory it was read through', async () => {
+  it('a command the site policy refuses is refused by the policy (not audited, saying why), and names the database file, not the copy in memory it was read through', async () => {
     const dataDir = await readOnlyDataFolder();
     const policy = path.join(path.dirname(dataDir), 'policy.json');
     writeFileSync(policy, JSON.stringify({ admins: ['CLINIC\\someone-else'] }));
     chmodSync(policy, 0o644);
     const keygen = ecg(dataDir, 'package', 'keygen', '--signer', 'Archive', { EINTHOVEN_POLICY_FILE: policy });
     expect(keygen.stderr).not.toContain(':memory:');
-    expect(keygen.stderr).toContain(`ecg package: E_IO: ${path.join(dataDir, 'einthoven.sqlite')} cannot be written`);
+    expect(keygen.stderr).toMatch(/ecg package: E_FORBIDDEN: creating the installation's signing key needs the admin role: the site policy .* does not give account/);
+    expect(keygen.stderr).toContain(`(not audited: ${path.join(dataDir, 'einthoven.sqlite')} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);
     expect(keygen.status).toBe(1);
   });
 });

@@ -297,6 +297,9 @@ export class Engine {
     try {
       check();
     } catch (error) {
+      // A database read-only for this account (an archive, an auditor's read access) cannot keep the
+      // refusal: the write failed instead, and the user saw a write error where the policy refused them.
+      if (this.#notWritable !== undefined) throw unauditedRefusal(error, this.#notWritableMessage(this.#notWritable));
       const { policy } = this.access.info;
       this.audit.append('user', 'access.refused', null, { ...attempt, roles: this.access.info.roles, policy: policy.file, policyState: policy.state });
       throw error;
@@ -564,4 +567,10 @@ export class Engine {
       },
     };
   }
+}
+
+/** The policy's refusal as it is, saying that the trail could not record it and why. */
+function unauditedRefusal(error: unknown, notWritable: string): unknown {
+  if (!(error instanceof EinthovenError)) return error;
+  return new EinthovenError(error.code, `${error.message} (not audited: ${notWritable})`, { cause: error, reason: error.reason });
 }
