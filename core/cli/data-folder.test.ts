@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,7 +161,12 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
   function ecg(dataDir: string, ...given: (string | NodeJS.ProcessEnv)[]) {
     const args = given.filter((arg): arg is string => typeof arg === 'string');
     const extraEnv = given.find((arg): arg is NodeJS.ProcessEnv => typeof arg !== 'string');
-    const [command = process.execPath, ...rest] = [...(asReader ?? []), process.execPath, '--import', 'tsx', 'core/cli/main.ts', ...args, '--data-dir', dataDir];
+    return node(['--import', 'tsx', 'core/cli/main.ts', ...args, '--data-dir', dataDir], extraEnv);
+  }
+
+  /** Node with `args`, as the reader. */
+  function node(args: string[], extraEnv?: NodeJS.ProcessEnv) {
+    const [command = process.execPath, ...rest] = [...(asReader ?? []), process.execPath, ...args];
     // A home and temporary folder of the reader's own (tsx keeps its cache there).
     const own = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reader-'));
     chmodSync(own, 0o777);
@@ -190,6 +195,23 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     const imported = ecg(dataDir, 'import', path.join(path.dirname(dataDir), 'raw.csv'), '--fs', '250', '--units', 'uV', '--leads', 'I,II,III');
     expect(imported.stderr).toContain(`ecg import: E_IO: ${file} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);
     expect(imported.status).toBe(1);
+  });
+
+  it("the app's import channel is refused up front with the words ecg import gives, starting no job", async () => {
+    const dataDir = await readOnlyDataFolder();
+    const csv = readFileSync(path.join(path.dirname(dataDir), 'raw.csv'));
+    // The engine as the app's main process holds it, run as the reader: records:import with the file's bytes, as the renderer sends them.
+    const script = `import { Engine } from './core/engine/engine';
+      const engine = new Engine({ dataDir: ${JSON.stringify(dataDir)}, shell: 'electron' });
+      const result = await engine.handle('records:import', { files: [{ name: 'raw.csv', bytes: new Uint8Array(${JSON.stringify([...csv])}) }], csv: { fs: 250, units: 'uV', leads: ['I', 'II', 'III'] } });
+      console.log(JSON.stringify({ result, jobs: engine.jobs.active().length }));
+      await engine.close();`;
+    const run = node(['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      result: { ok: false, error: { code: 'E_IO', message: `${path.join(dataDir, 'einthoven.sqlite')} cannot be written: its folder ${dataDir} is not writable for this account; reading works (ecg list, ecg record, ecg audit), changes do not` } },
+      jobs: 0,
+    });
   });
 
   it('a command the site policy refuses is refused by the policy (not audited, saying why), and names the database file, not the copy in memory it was read through', async () => {

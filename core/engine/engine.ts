@@ -442,6 +442,8 @@ export class Engine {
         return detail;
       },
       'records:import': (request) => {
+        // Refused here, as ecg import refuses, rather than in a job that decodes every file first and fails each one's write.
+        this.refuseIfReadOnly();
         const jobId = this.jobs.start('import', (context) =>
           importSources(this.records, this.audit, uploadedSources(request.files), {
             actor: 'user',
