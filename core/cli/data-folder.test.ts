@@ -214,6 +214,20 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     });
   });
 
+  it('backs up into a folder of the reader\'s own, keeps the backup (checked), and says it could not be audited', async () => {
+    const dataDir = await readOnlyDataFolder();
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'einthoven-archive-backup-'));
+    chmodSync(dest, 0o777);
+    const backup = ecg(dataDir, 'backup', '--to', path.join(dest, 'backup'));
+    expect(backup.stderr).not.toContain('ecg backup:');
+    expect(backup.stdout).toMatch(/^backed up .* 1 records, 1 model and export files/);
+    expect(backup.stdout).toContain('NOT audited in the data folder');
+    expect(backup.status).toBe(1);
+    const check = ecg(dataDir, 'backup', '--check', path.join(dest, 'backup'));
+    expect(check.stdout).toMatch(/^OK: .* 1 records, 1 model and export files/);
+    expect(check.status).toBe(0);
+  });
+
   it('a command the site policy refuses is refused by the policy (not audited, saying why), and names the database file, not the copy in memory it was read through', async () => {
     const dataDir = await readOnlyDataFolder();
     const policy = path.join(path.dirname(dataDir), 'policy.json');

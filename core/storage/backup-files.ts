@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AuditLog } from '../db/audit';
 import type { AuditVerification } from '../db/audit-chain';
 import { openDatabase } from '../db/database';
 import { EinthovenError } from '../errors';
-import { copyFileSynced, fsyncDir } from './atomic';
+import { fsyncDir, syncFile } from './atomic';
 import { makePrivateFolder, privateFolderMode } from './private-files';
 
 /** The files a backup lists, the database first: relative path with forward slashes, size, SHA-256. */
@@ -62,8 +62,10 @@ export async function emptyFolder(dir: string, what: string): Promise<void> {
 export async function copyEntry(fromRoot: string, toRoot: string, relative: string, mode: number): Promise<FileEntry> {
   const target = path.join(toRoot, ...relative.split('/'));
   await mkdir(path.dirname(target), { recursive: true, mode: privateFolderMode });
-  await copyFileSynced(path.join(fromRoot, ...relative.split('/')), target);
+  // copyFile keeps the source's mode: an archive's 0444 export made the copy unwritable, and flushing it (opened r+) failed.
+  await copyFile(path.join(fromRoot, ...relative.split('/')), target);
   await chmod(target, mode);
+  await syncFile(target);
   // The hash is of the copy as written: what the manifest promises is what lies in the backup.
   return { path: relative, bytes: statSync(target).size, sha256: await sha256(target) };
 }
