@@ -14,6 +14,7 @@ import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { issueText, type NamedLead, type RecordQuality } from './record-quality';
 import { RecordReadings } from './record-readings';
+import { missingInEveryLead } from './missing-stretches';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, rrAcrossGaps, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
@@ -333,7 +334,7 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
   const held = quality.heldComplexes ?? noneHeld;
   const pacedOut = pacedToLeaveOut(pacing, beats);
   const heldOut = new Set(held.beats.map((i) => beats[i] as number));
-  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut])) : undefined;
+  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut]), missingInEveryLead(leads)) : undefined;
   return { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianBeat } from './median-beat';
+import { medianBeat, typicalBeats } from './median-beat';
 
 const fs = 500;
 const rr = 400;
@@ -33,5 +33,28 @@ describe('medianBeat', () => {
     const { lead, beats } = record(paced);
     const beat = medianBeat([lead], beats, fs, new Set([...paced].map((k) => beats[k]!)));
     expect(beat?.beatsUsed).toBe(medianBeat([lead], beats, fs)?.beatsUsed);
+  });
+});
+
+// 1.5 s missing in every lead of PTB-XL 00330 (atrial fibrillation) was one RR of 2.8 s: the beats
+// either side of it were atypical, 3 of 9 beats were averaged (7 of 11 intact), one of them with
+// zeros where the gap was, and the median beat showed a P wave.
+describe('the median beat across a stretch missing in every lead', () => {
+  it('does not count an RR across the gap as a cycle: the beats either side stay typical', () => {
+    const beats = [0, 400, 800, 1200, 2000, 2400, 2800, 3200];
+    expect(typicalBeats(beats)).toEqual([400, 800, 2400, 2800, 3200]);
+    expect(typicalBeats(beats, new Set([3]))).toEqual([400, 800, 1200, 2000, 2400, 2800, 3200]);
+  });
+
+  it('averages no beat whose window reaches into the gap', () => {
+    const { lead, beats } = record(new Set());
+    // 40 ms missing between the beats at 1100 and 1500 (windows 260 samples before R, 340 after): both reach into it.
+    const gap = { from: 1400, to: 1420 };
+    lead.fill(0, gap.from, gap.to);
+    const whole = medianBeat([lead], beats, fs);
+    const beat = medianBeat([lead], beats, fs, new Set(), [gap]);
+    expect(whole?.beatsUsed).toBe(9);
+    expect(beat?.beatsUsed).toBe(7);
+    expect(beat?.rr).toBe(rr);
   });
 });

@@ -1,5 +1,6 @@
 import { butter } from './butter';
 import { sosfiltfilt } from './sosfilt';
+import { type MissingStretch, overlapsGap, rrIndicesAcross } from './missing-stretches';
 import { finiteOrZero, median } from './stats';
 
 /** Representative beat per lead: the sample-wise median over aligned beats. */
@@ -29,13 +30,20 @@ export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float6
 /**
  * Beats whose RR before and after are both typical (±20 % of the median), so neither an
  * ectopic beat nor an early next beat inside the window (which would pass for a late T wave)
- * blurs the median. The last beat, with no RR after it, needs only the one before.
+ * blurs the median. The last beat, with no RR after it, needs only the one before; likewise an
+ * RR in `acrossGap` (indices into the RRs: it spans a stretch missing in every lead, rhythm.ts
+ * `rrAcrossGaps`) is the gap's length, not a cycle's, so it neither counts in the median RR nor
+ * makes the beats either side atypical. Counted as an RR, 1.5 s missing (4–5.5 s) from PTB-XL
+ * 00330's atrial fibrillation left 3 of 9 beats typical, against 7 of 11 intact, one of them
+ * averaged with the gap's zeros, and the median of those three showed a P wave at a PR of 222 ms.
  */
-export function typicalBeats(beats: readonly number[]): number[] {
+export function typicalBeats(beats: readonly number[], acrossGap: ReadonlySet<number> = new Set()): number[] {
   if (beats.length < 5) return [...beats];
   const rr = beats.slice(1).map((b, k) => b - (beats[k] as number));
-  const m = median(rr);
-  const typical = (k: number) => k < 0 || k >= rr.length || Math.abs((rr[k] as number) - m) <= 0.2 * m;
+  const recorded = rr.filter((_, k) => !acrossGap.has(k));
+  if (recorded.length === 0) return [...beats];
+  const m = median(recorded);
+  const typical = (k: number) => k < 0 || k >= rr.length || acrossGap.has(k) || Math.abs((rr[k] as number) - m) <= 0.2 * m;
   const kept = beats.filter((_, k) => k > 0 && typical(k - 1) && typical(k));
   return kept.length >= 3 ? kept : [...beats];
 }
@@ -44,15 +52,20 @@ export function typicalBeats(beats: readonly number[]): number[] {
  * Median beat from cleaned leads around the detected beats. The window is 0.6 s (at most
  * 0.65 RR) before R, enough for the P wave of a first-degree AV block (PR up to ~450 ms),
  * and up to 0.7 s after, enough for the T wave at ordinary rates. Beats in `leaveOut` (by
- * sample position) are not averaged while at least three others are left.
+ * sample position) are not averaged while at least three others are left. `missing`: stretches
+ * missing in every lead (missing-stretches.ts): no RR across one is a cycle (`typicalBeats`), and
+ * no beat whose window reaches into one is averaged, its samples there being the zeros the
+ * cleaning put in place of what was not recorded (and the filters' ringing at its edges).
  */
-export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, leaveOut: ReadonlySet<number> = new Set()): MedianBeat | undefined {
+export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, leaveOut: ReadonlySet<number> = new Set(), missing: readonly MissingStretch[] = []): MedianBeat | undefined {
   const n = cleanLeads[0]?.length ?? 0;
   if (beats.length === 0 || n === 0) return undefined;
-  const rr = beats.length > 1 ? median(beats.slice(1).map((b, k) => b - (beats[k] as number))) : 0.8 * fs;
+  const acrossGap = rrIndicesAcross(missing, beats);
+  const recordedRr = beats.slice(1).flatMap((b, k) => (acrossGap.has(k) ? [] : [b - (beats[k] as number)]));
+  const rr = recordedRr.length > 0 ? median(recordedRr) : 0.8 * fs;
   const pre = Math.round(Math.min(0.6 * fs, 0.65 * rr));
   const post = Math.round(Math.min(0.7 * fs, Math.max(0.35 * fs, 0.85 * rr)));
-  const inside = typicalBeats(beats).filter((b) => b - pre >= 0 && b + post <= n);
+  const inside = typicalBeats(beats, acrossGap).filter((b) => b - pre >= 0 && b + post <= n && !overlapsGap(missing, b - pre, b + post));
   // Beats left out (paced ones under intermittent pacing, held complexes) only while three others remain.
   const kept = inside.filter((b) => !leaveOut.has(b));
   const usable = kept.length >= 3 ? kept : inside;

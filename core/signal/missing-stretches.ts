@@ -25,3 +25,21 @@ export function missingInEveryLead(leads: readonly { readonly samples: ArrayLike
   }
   return stretches;
 }
+
+/**
+ * The RR intervals (index k: beat k to beat k + 1) with a sample strictly between their beats in
+ * one of `gaps`: the stretch starts before the later beat and ends after the earlier one. Such an
+ * interval is the gap's length, not a cycle's.
+ */
+export function rrIndicesAcross(gaps: readonly MissingStretch[], beats: readonly number[]): Set<number> {
+  const across = new Set<number>();
+  for (let k = 0; k + 1 < beats.length; k++) {
+    if (gaps.some((g) => g.from < (beats[k + 1] as number) && g.to > (beats[k] as number) + 1)) across.add(k);
+  }
+  return across;
+}
+
+/** Whether any sample of [from, to) lies in one of `gaps`. */
+export function overlapsGap(gaps: readonly MissingStretch[], from: number, to: number): boolean {
+  return gaps.some((g) => g.from < to && g.to > from);
+}

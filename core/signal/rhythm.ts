@@ -1,5 +1,5 @@
 import type { MedianBeat } from './median-beat';
-import { missingInEveryLead } from './missing-stretches';
+import { missingInEveryLead, rrIndicesAcross } from './missing-stretches';
 import { centredProductSums, median, pearson } from './stats';
 
 /** Beat-to-beat figures of a record, for the rhythm statements. */
@@ -50,13 +50,7 @@ export interface RhythmFeatures {
  * only is not one: the beats are found in the others.
  */
 export function rrAcrossGaps(leads: readonly { readonly samples: ArrayLike<number> }[], beats: readonly number[]): Set<number> {
-  const gaps = missingInEveryLead(leads);
-  const across = new Set<number>();
-  for (let k = 0; k + 1 < beats.length; k++) {
-    // A sample strictly between the two beats is missing: the stretch starts before the later beat and ends after the earlier one.
-    if (gaps.some((g) => g.from < (beats[k + 1] as number) && g.to > (beats[k] as number) + 1)) across.add(k);
-  }
-  return across;
+  return rrIndicesAcross(missingInEveryLead(leads), beats);
 }
 
 /**
