@@ -144,6 +144,31 @@ describe('analyseEcg across a stretch missing in every lead', () => {
   });
 });
 
+// PTB-XL 00330 (atrial fibrillation) with 1.5 s missing in every lead (6–7.5 s) read "Sinus
+// arrhythmia" from a "P wave" 492 ms before the median beat's QRS. No committed fixture is AF of
+// this kind, so it runs where the shared corpus is.
+describe.runIf(sharedData)('analyseEcg of atrial fibrillation with a stretch missing in every lead (PTB-XL 00330)', () => {
+  const read = () => {
+    const hea = sharedDataPath('ptbxl-pool', 'records500', '00000', '00330_hr.hea');
+    const outcome = decodeFiles(loadFilesForDecoding([hea, hea.replace(/\.hea$/, '.dat')]))[0];
+    if (!outcome?.ok) throw new Error('00330_hr did not decode');
+    return outcome.record;
+  };
+  it.each([[6, 7.5], [0, 1.5]])('blanked %s–%s s, it still reads atrial fibrillation, no sinus rhythm and no PR', (from, to) => {
+    const record = read();
+    const rhythmOf = (a: ReturnType<typeof analyseEcg>) => a.statements.filter((s) => s.category === 'rhythm' || s.code === '1AVB').map((s) => s.code);
+    expect(rhythmOf(analyseEcg(record.leads, record.fs))).toEqual(['AFIB']);
+    const gapped = record.leads.map((l) => {
+      const samples = Float32Array.from(l.samples);
+      samples.fill(Number.NaN, from * record.fs, to * record.fs);
+      return { name: l.name, samples };
+    });
+    const a = analyseEcg(gapped, record.fs);
+    expect(rhythmOf(a)).toEqual(['AFIB']);
+    expect(a.measurements.prMs).toBeNull();
+  });
+});
+
 describe('analyseEcg on unmeasurable input', () => {
   const leads = (samples: Float32Array) => ['I', 'II', 'V1'].map((name) => ({ name, samples }));
   it.each([

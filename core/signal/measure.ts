@@ -271,6 +271,21 @@ function medianPCheck(pOnMedian: boolean, rhythm: RhythmFeatures, clean: readonl
 }
 
 /**
+ * Whether the median beat's P wave is one for the rhythm statements: not where its onset lies
+ * outside the plausible PR before the QRS, whose PR is withheld as implausible (nothing there is
+ * a P wave conducting to it). PTB-XL 00330 (atrial fibrillation) with 6–7.5 s missing in every
+ * lead had a "P wave" 492 ms before the QRS of its median beat, no PR reported, and read "Sinus
+ * arrhythmia"; intact it reads AF.
+ */
+function medianPWave(f: Fiducials, fs: number): boolean {
+  if (f.pOnset === undefined) return false;
+  if (f.qrsOnset === undefined) return true;
+  const prMs = ((f.qrsOnset - f.pOnset) * 1000) / fs;
+  const [lo, hi] = plausibleIntervalsMs.prMs;
+  return prMs >= lo && prMs <= hi;
+}
+
+/**
  * Under intermittent pacing (spikes before some beats, under half) the median beat is made of
  * the unpaced beats: averaged with paced complexes it is neither, and the conduction, axis and
  * QT statements made from it (only a paced *rhythm* suppresses them) would describe a blend
@@ -418,9 +433,10 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
   for (const [k, v] of Object.entries(qtcMs)) if (v === null) reasons[`qtcMs.${k}`] = qtcReason;
   const measurements: EcgMeasurements = { heartRateBpm, rrMs: rr, prMs: waves.prMs, prBeats: waves.prBeats, qrsMs: waves.qrsMs, qtMs: waves.qtMs, qtcMs, axisDeg: waves.axisDeg, beats, reasons };
   const rhythm = rhythmFeatures(clean, beats, fs, beat, pacing.paced, acrossGap);
-  const pWave = fiducials?.pOnset !== undefined || waves.prBeats !== null;
   // The reader placed the P wave (or marked it absent): no search of the beats overrules that.
   const readerPlacedP = correction?.applied === true && (options.boundaries?.pOnset !== undefined || readerSeesNoP);
+  const medianPBeatByBeat = readerPlacedP ? undefined : medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat);
+  const pWave = (fiducials !== undefined && (readerPlacedP ? fiducials.pOnset !== undefined : medianPWave(fiducials, fs))) || waves.prBeats !== null;
   const statements = interpretiveStatements({
     heartRateBpm,
     prMs: waves.prMs,
@@ -432,7 +448,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     pAxisDeg: waves.axisDeg.p,
     pWave,
     ...(readerPlacedP ? {} : unboundedPSearch(pWave, clean, beats, beat)),
-    medianPBeatByBeat: readerPlacedP ? undefined : medianPCheck(fiducials?.pOnset !== undefined, rhythm, clean, beats, beat),
+    medianPBeatByBeat,
     morphology,
     rhythm,
     atrial: atrialActivity(clean, medianLeads, beats, fs, beat),
