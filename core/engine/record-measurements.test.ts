@@ -94,26 +94,22 @@ describe.runIf(sharedData)('measureRecord on a monitor record with a non-ECG cha
   });
 });
 
+// The committed HL7 aECG example (core/test/fixtures/formats/aecg, CC0), stored and measured.
+describe('the device QTc of the HL7 aECG example through the store', () => {
+  // The HL7 example's QTc 443 (QT 420, ≈ 72 bpm) is near Hodges or Fridericia, not Bazett (≈ 460); its code says only "QTc".
+  it('labels the HL7 aECG example’s QTc as of no stated formula', () => {
+    const aecg = measureRecord(storedFixture('formats', 'aecg', 'Example_aECG.xml').detail).device?.rows.find((r) => r.field === 'qtcMs');
+    expect(aecg).toMatchObject({ label: 'QTc (formula not stated)', device: 443, beyondTolerance: false });
+    expect(aecg?.oursFormula).not.toBe('bazett');
+  });
+});
+
 describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
   const shared = (...parts: string[]) => {
     const [outcome] = decodeFiles(loadFilesForDecoding([sharedDataPath('ecg', ...parts)]));
     if (!outcome?.ok) throw new Error(`${parts.join('/')} did not decode`);
     return outcome.record;
   };
-  const qtcRow = (record: EcgRecord) => {
-    const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
-    const store = new RecordStore(db);
-    const detail = store.get(store.insert(record, `hash-${record.source.format}`, 'corpus')) as RecordDetail;
-    db.close();
-    return measureRecord(detail).device?.rows.find((r) => r.field === 'qtcMs');
-  };
-
-  // The HL7 example's QTc 443 (QT 420, ≈ 72 bpm) is near Hodges or Fridericia, not Bazett (≈ 460); its code says only "QTc".
-  it('labels the HL7 aECG example’s QTc as of no stated formula', () => {
-    const aecg = qtcRow(shared('aecg', 'Example_aECG.xml'));
-    expect(aecg).toMatchObject({ label: 'QTc (formula not stated)', device: 443, beyondTolerance: false });
-    expect(aecg?.oursFormula).not.toBe('bazett');
-  });
 
   const qtcRows = (record: EcgRecord) => {
     const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));

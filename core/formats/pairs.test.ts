@@ -1,16 +1,22 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedData, sharedDataPath } from '../test/shared-data';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { decodeFiles, type DecodeOptions } from './index';
 import type { EcgRecord } from './record';
 
-/** Cross-format pairs of ../shared/data/ecg: the same ECG in two or three formats (runs when ../shared exists). */
-function read(options: DecodeOptions, ...paths: string[]): EcgRecord {
-  const files = paths.map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(sharedDataPath('ecg', p))) }));
-  const outcome = decodeFiles(files, options)[0];
+/**
+ * Cross-format pairs: the same ECG in two or three formats. Files of ../shared/data/ecg are named
+ * by `corpus` (those tests run when ../shared exists), committed fixtures by `fixturePath`.
+ */
+function read(options: DecodeOptions, ...files: string[]): EcgRecord {
+  const sources = files.map((f) => ({ name: path.basename(f), bytes: new Uint8Array(readFileSync(f)) }));
+  const outcome = decodeFiles(sources, options)[0];
   if (!outcome?.ok) throw new Error(JSON.stringify(outcome));
   return outcome.record;
 }
+
+const corpus = (file: string) => sharedDataPath('ecg', file);
 
 const lead = (record: EcgRecord, name: string) => record.leads.find((l) => l.name === name)!.samples;
 
@@ -31,10 +37,10 @@ function maxDifference(a: Float32Array, b: Float32Array, scaleA: number, scaleB:
 const canonical = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
 const limb = canonical.slice(0, 6);
 
-describe.runIf(sharedData)('cross-format pairs agree sample by sample within one quantisation step', () => {
-  it('GE MUSE XML vs its WFDB copy (all 12 leads, XML limb leads derived)', () => {
-    const xml = read({}, 'muse-xml/muse-sinus.xml');
-    const wfdb = read({}, 'muse-xml/muse-sinus.hea', 'muse-xml/muse-sinus.dat');
+describe('cross-format pairs agree sample by sample within one quantisation step', () => {
+  it.runIf(sharedData)('GE MUSE XML vs its WFDB copy (all 12 leads, XML limb leads derived)', () => {
+    const xml = read({}, corpus('muse-xml/muse-sinus.xml'));
+    const wfdb = read({}, corpus('muse-xml/muse-sinus.hea'), corpus('muse-xml/muse-sinus.dat'));
     expect(wfdb.nSamples).toBe(xml.nSamples);
     // The WFDB copy (written by the EGM R package) stores the MUSE values rounded to whole µV but
     // declares gain 200/mV, so its physical values are 5× too large: compare at its ADC level
@@ -46,11 +52,11 @@ describe.runIf(sharedData)('cross-format pairs agree sample by sample within one
     }
   });
 
-  it('Contec ECG90A: SCP-ECG vs CSV vs EDF (limb leads; V1–V6 missing in all three)', () => {
+  it.runIf(sharedData)('Contec ECG90A: SCP-ECG vs CSV vs EDF (limb leads; V1–V6 missing in all three)', () => {
     const csvOptions = { csv: { fs: 800, units: 5, leads: canonical } };
-    const scp = read({}, 'contec-scp-edf-csv/0000050.ECG.scp');
-    const csv = read(csvOptions, 'contec-scp-edf-csv/0000050.ECG.csv');
-    const edf = read({}, 'contec-scp-edf-csv/0000050.ECG.edf');
+    const scp = read({}, corpus('contec-scp-edf-csv/0000050.ECG.scp'));
+    const csv = read(csvOptions, corpus('contec-scp-edf-csv/0000050.ECG.csv'));
+    const edf = read({}, corpus('contec-scp-edf-csv/0000050.ECG.edf'));
     expect([scp.nSamples, csv.nSamples, edf.nSamples]).toEqual([37855, 37855, 37855]);
     expect([scp.fs, csv.fs, edf.fs]).toEqual([800, 800, 800]);
     for (const name of limb) {
@@ -74,9 +80,10 @@ describe.runIf(sharedData)('cross-format pairs agree sample by sample within one
     expect(scp.warnings.some((w) => w.includes('32767 of the declared samples'))).toBe(true);
   });
 
-  it('HL7 aECG example vs the SCP-ECG Example.scp made from it (ECG Toolkit), 2.5 µV steps', () => {
-    const aecg = read({}, 'aecg/Example_aECG.xml');
-    const scp = read({}, 'contec-scp-edf-csv/Example.scp');
+  // The aECG is the committed fixture (CC0); Example.scp stays in ../shared (it came through the GPL-3 ecg-contec).
+  it.runIf(sharedData)('HL7 aECG example vs the SCP-ECG Example.scp made from it (ECG Toolkit), 2.5 µV steps', () => {
+    const aecg = read({}, fixturePath('formats', 'aecg', 'Example_aECG.xml'));
+    const scp = read({}, corpus('contec-scp-edf-csv/Example.scp'));
     expect(scp.nSamples).toBe(aecg.nSamples);
     for (const name of canonical) {
       const { max, compared } = maxDifference(lead(aecg, name), lead(scp, name), 1, 1);
@@ -85,9 +92,9 @@ describe.runIf(sharedData)('cross-format pairs agree sample by sample within one
     }
   });
 
-  it('Philips 129DYPRG.XML vs repbeats_example.xml (same ECG, second file adds median beats)', () => {
-    const a = read({}, 'philips-xml/129DYPRG.XML');
-    const b = read({}, 'philips-xml/repbeats_example.xml');
+  it.runIf(sharedData)('Philips 129DYPRG.XML vs repbeats_example.xml (same ECG, second file adds median beats)', () => {
+    const a = read({}, corpus('philips-xml/129DYPRG.XML'));
+    const b = read({}, corpus('philips-xml/repbeats_example.xml'));
     for (const name of canonical) expect(maxDifference(lead(a, name), lead(b, name), 1, 1).max, name).toBe(0);
     expect(b.representativeBeat?.leads.map((l) => l.name)).toEqual(canonical);
   });
