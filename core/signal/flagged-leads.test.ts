@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
-import { sharedData, sharedDataPath } from '../test/shared-data';
+import { fixturePath } from '../test/shared-data';
 import { analyseEcg } from './measure';
 import type { NamedLead } from './record-quality';
 import { createRng } from './rng';
@@ -50,8 +50,9 @@ function withWander(x: Float64Array, peakToPeakMv: number, hz: number, fs: numbe
 }
 
 describe('intervals measured on flagged leads', () => {
-  it.runIf(sharedData)('are said to be so on a strip whose only leads are a clipped II and a wandering V (MIMIC 3000003_0003, 125 Hz)', () => {
-    const a = analysed(sharedDataPath('ecg', 'wfdb-formats'), '3000003_0003');
+  // The MIMIC-II strip is committed (core/test/fixtures/formats/wfdb, ODC-By via wfdb-python, MIT).
+  it('are said to be so on a strip whose only leads are a clipped II and a wandering V (MIMIC 3000003_0003, 125 Hz)', () => {
+    const a = analysed(fixturePath('formats', 'wfdb'), '3000003_0003');
     // Measured, not withheld: the strip is not noisy enough for that.
     expect(a.caveats.intervalsWithheld).toBeUndefined();
     expect(a.measurements.qtMs).not.toBeNull();
@@ -59,7 +60,7 @@ describe('intervals measured on flagged leads', () => {
     for (const s of a.statements.filter((x) => x.category === 'conduction' || x.category === 'repolarisation')) expect(s.qualifier).toContain(a.caveats.intervalsFromFlaggedLeads);
   });
 
-  // Runs on a fresh clone (the MIMIC strip above needs ../shared). The record is a real one, the
+  // Leads made to fail every check, rather than found so. The record is a real one, the
   // bundled PTB-XL 00001_hr (every lead clean), modified so that no lead passes and none is bad
   // enough to withhold the intervals: three of its leads are kept, II clipped at a rail through
   // its R waves, V5 given seeded broadband noise, and V2 a 0.3 Hz baseline sway.

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../formats/index';
-import { sharedData, sharedDataPath } from '../test/shared-data';
+import { fixturePath, sharedData, sharedDataPath } from '../test/shared-data';
 import { loadAecgFixture } from './annotated-fixture';
 import { matchBeats } from './beat-match';
 import { perturb, perturbations } from './perturb';
@@ -102,9 +102,10 @@ describe('detectQrs on a real annotated recording (HL7 aECG example)', () => {
   });
 });
 
-describe.runIf(sharedData)('detectQrs on a two-lead 125 Hz strip in WFDB format 80 (shared corpus)', () => {
+// The MIMIC-II strip is committed (core/test/fixtures/formats/wfdb, ODC-By via wfdb-python, MIT).
+describe('detectQrs on a two-lead 125 Hz strip in WFDB format 80', () => {
   it('finds the regular rhythm of lead II, not 5 beats at 38 bpm', () => {
-    const dir = sharedDataPath('ecg', 'wfdb-formats');
+    const dir = fixturePath('formats', 'wfdb');
     const files = ['hea', 'dat'].map((ext) => ({ name: `3000003_0003.${ext}`, bytes: readFileSync(`${dir}/3000003_0003.${ext}`) }));
     const outcome = decodeFiles(files)[0];
     if (!outcome?.ok) throw new Error('3000003_0003 did not decode');
