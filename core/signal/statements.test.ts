@@ -560,22 +560,23 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(codes).not.toContain('SQT');
   });
 
-  it.runIf(sharedData)('Georgia E07503 (P axis −51°, PR 106 ms): "Sinus tachycardia" says the P wave may be ectopic', () => {
-    const r = read(sharedDataPath('ecg', 'cinc2021', 'E07503.hea'));
+  // CinC 2021 records (CC BY 4.0), committed under core/test/fixtures/signal/cinc2021.
+  it('Georgia E07503 (P axis −51°, PR 106 ms): "Sinus tachycardia" says the P wave may be ectopic', () => {
+    const r = read(fixturePath('signal', 'cinc2021', 'E07503.hea'));
     const rhythm = analyseEcg(r.leads, r.fs).statements.filter((s) => s.category === 'rhythm');
     expect(rhythm.map((s) => s.code)).toEqual(['STACH']);
     expect(rhythm[0]?.qualifier).toMatch(/^P axis -51° is outside -30° to \+120° \(P negative in II\): an ectopic atrial or junctional rhythm/);
   });
 
-  it.runIf(sharedData)('Ningbo JS20010 (labelled PAC and sinus tachycardia, called AF): the sinus P waves before some beats are named and ask for a check', () => {
-    const r = read(sharedDataPath('ecg', 'cinc2021', 'JS20010.hea'));
+  it('Ningbo JS20010 (labelled PAC and sinus tachycardia, called AF): the sinus P waves before some beats are named and ask for a check', () => {
+    const r = read(fixturePath('signal', 'cinc2021', 'JS20010.hea'));
     const af = analyseEcg(r.leads, r.fs).statements.find((s) => s.code === 'AFIB');
     expect(af?.evidence.find((e) => e.name === 'P wave')?.value).toMatch(/one shape before only 9 of \d+ beats/);
     expect(af?.qualifier).toMatch(/sinus beats between frequent premature atrial complexes/);
   });
 
-  it.runIf(sharedData)('Ningbo JS20005 (labelled PAC, PVC, sinus tachycardia and RVH): read as labelled, not AF, since its beats are aligned on the QRS before averaging', () => {
-    const r = read(sharedDataPath('ecg', 'cinc2021', 'JS20005.hea'));
+  it('Ningbo JS20005 (labelled PAC, PVC, sinus tachycardia and RVH): read as labelled, not AF, since its beats are aligned on the QRS before averaging', () => {
+    const r = read(fixturePath('signal', 'cinc2021', 'JS20005.hea'));
     const statements = analyseEcg(r.leads, r.fs).statements;
     // Its QRS axis, −139°, is the right superior axis its labelled right ventricular hypertrophy can give (no axis is labelled).
     expect(statements.map((s) => s.code)).toEqual(['STACH', 'PVC', 'PAC', 'RSAD']);
@@ -583,8 +584,8 @@ describe('analyseEcg: caveats and statements on real records', () => {
     expect(statements[0]?.qualifier).toMatch(/before only 5 of 17 beats: exclude atrial fibrillation or flutter/);
   });
 
-  it.runIf(sharedData)('Ningbo JS20010 (128 bpm, no P wave on the median beat): no T end on the search bound 100 ms before the next QRS, no "Prolonged QTc"', () => {
-    const r = read(sharedDataPath('ecg', 'cinc2021', 'JS20010.hea'));
+  it('Ningbo JS20010 (128 bpm, no P wave on the median beat): no T end on the search bound 100 ms before the next QRS, no "Prolonged QTc"', () => {
+    const r = read(fixturePath('signal', 'cinc2021', 'JS20010.hea'));
     const a = analyseEcg(r.leads, r.fs);
     const beat = a.medianBeat;
     const f = a.fiducials;
