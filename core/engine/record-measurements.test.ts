@@ -75,10 +75,11 @@ describe('measureRecord', () => {
   });
 });
 
-describe.runIf(sharedData)('measureRecord on a monitor record with a non-ECG channel', () => {
-  // PhysioNet/CinC 2015 a103l: II, V and PLETH (a plethysmogram in NU). The viewer's figures came from all three.
+describe('measureRecord on a monitor record with a non-ECG channel', () => {
+  // PhysioNet/CinC 2015 a103l (committed under core/test/fixtures/signal/wfdb-python, ODC-By): II, V and PLETH
+  // (a plethysmogram in NU). The viewer's figures came from all three.
   it('measures II and V, not the plethysmogram, as ecg measure does', () => {
-    const [outcome] = decodeFiles(loadFilesForDecoding(['a103l.hea', 'a103l.mat'].map((f) => sharedDataPath('ecg', 'wfdb-formats', f))));
+    const [outcome] = decodeFiles(loadFilesForDecoding(['a103l.hea', 'a103l.mat'].map((f) => fixturePath('signal', 'wfdb-python', f))));
     if (!outcome?.ok) throw new Error('a103l did not decode');
     const { db } = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-measure-')), 'db.sqlite'));
     const store = new RecordStore(db);

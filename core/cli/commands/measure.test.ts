@@ -178,14 +178,15 @@ describe('ecg measure --json', () => {
   // PhysioNet/CinC 2015 a103l: II, V and a plethysmogram (PLETH, in NU) from a bedside monitor. The pulse wave was
   // measured as an ECG lead: it moved PR and QRS, counted 9 ventricular premature complexes where II and V hold 4,
   // and stood in the quality summary and the flagged-leads caution as a lead measured.
-  it.runIf(sharedData)('measures only the voltage leads, not a plethysmogram stored beside them', async () => {
-    const file = sharedDataPath('ecg', 'wfdb-formats', 'a103l.hea');
+  // Committed under core/test/fixtures/signal/wfdb-python (ODC-By).
+  it('measures only the voltage leads, not a plethysmogram stored beside them', async () => {
+    const file = fixturePath('signal', 'wfdb-python', 'a103l.hea');
     const out = JSON.parse((await run([file, '--json'])).lines[0] as string) as { file: string; quality: Record<string, unknown>; caveats: Record<string, string> };
     expect(Object.keys(out.quality)).not.toContain('PLETH');
     expect(Object.keys(out.quality)).toEqual(expect.arrayContaining(['II', 'V']));
     expect(JSON.stringify(out.caveats)).not.toContain('PLETH');
     // The same as measuring the record's two ECG leads alone.
-    const [outcome] = decodeFiles(loadFilesForDecoding([file, sharedDataPath('ecg', 'wfdb-formats', 'a103l.mat')]));
+    const [outcome] = decodeFiles(loadFilesForDecoding([file, fixturePath('signal', 'wfdb-python', 'a103l.mat')]));
     if (!outcome?.ok) throw new Error('a103l did not decode');
     const ecgOnly = outcome.record.leads.filter((l) => l.name !== 'PLETH');
     expect(ecgOnly.map((l) => l.name)).toEqual(['II', 'V']);
@@ -195,8 +196,9 @@ describe('ecg measure --json', () => {
 
   // wfdb-python's test01_00s names its four leads "ECG 1" … "ECG 4": its verdict read "12 of 12 leads missing", yet
   // "Prolonged QTc" stood unqualified beside it, as if measured on a 12-lead tracing's standard leads.
-  it.runIf(sharedData)('qualifies the interval statements of a record none of whose leads is a standard lead', async () => {
-    const out = JSON.parse((await run([sharedDataPath('ecg', 'wfdb-formats', 'test01_00s.hea'), '--json'])).lines[0] as string) as { verdict: string; caveats: Record<string, string>; statements: { code: string; category: string; qualifier?: string }[] };
+  // Committed under core/test/fixtures/signal/wfdb-python (MIT).
+  it('qualifies the interval statements of a record none of whose leads is a standard lead', async () => {
+    const out = JSON.parse((await run([fixturePath('signal', 'wfdb-python', 'test01_00s.hea'), '--json'])).lines[0] as string) as { verdict: string; caveats: Record<string, string>; statements: { code: string; category: string; qualifier?: string }[] };
     const unrecognised = 'none of the 4 leads is one of the 12 standard leads (ECG 1, ECG 2, ECG 3 and ECG 4): the intervals are measured on leads of unknown placement, not on the standard leads their limits were set on';
     expect(out.verdict).toBe('unusable');
     expect(out.caveats.leadsUnrecognised).toBe(unrecognised);
