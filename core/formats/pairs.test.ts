@@ -92,9 +92,10 @@ describe('cross-format pairs agree sample by sample within one quantisation step
     }
   });
 
-  it.runIf(sharedData)('Philips 129DYPRG.XML vs repbeats_example.xml (same ECG, second file adds median beats)', () => {
-    const a = read({}, corpus('philips-xml/129DYPRG.XML'));
-    const b = read({}, corpus('philips-xml/repbeats_example.xml'));
+  // Both committed (core/test/fixtures/formats/philips, MIT).
+  it('Philips 129DYPRG.XML vs repbeats_example.xml (same ECG, second file adds median beats)', () => {
+    const a = read({}, fixturePath('formats', 'philips', '129DYPRG.XML'));
+    const b = read({}, fixturePath('formats', 'philips', 'repbeats_example.xml'));
     for (const name of canonical) expect(maxDifference(lead(a, name), lead(b, name), 1, 1).max, name).toBe(0);
     expect(b.representativeBeat?.leads.map((l) => l.name)).toEqual(canonical);
   });
