@@ -227,9 +227,14 @@ describe.runIf(sharedData)('analyseEcg against the shared corpus references', ()
     expect(a.quality.verdict).toBe('unusable');
     expect(Object.values(a.quality.leads).every((q) => q.issues.includes('flat'))).toBe(true);
   });
+});
 
+// CinC 2021 JS20004 (CC BY 4.0), committed under core/test/fixtures/signal/cinc2021.
+describe('analyseEcg on a record with all-zero chest leads', () => {
   it('CinC JS20004: its three all-zero chest leads are flagged flat and measurement still works', () => {
-    const r = load('ecg', 'cinc2021', 'JS20004.hea');
+    const outcome = decodeFiles(loadFilesForDecoding([fixturePath('signal', 'cinc2021', 'JS20004.hea')]))[0];
+    if (!outcome?.ok) throw new Error('JS20004 did not decode');
+    const r = outcome.record;
     const a = analyseEcg(r.leads, r.fs);
     const flat = Object.entries(a.quality.leads).filter(([, q]) => q.issues.includes('flat')).map(([lead]) => lead);
     expect(flat).toEqual(['V2', 'V4', 'V6']);
