@@ -7,6 +7,10 @@
  * and writes OUT/run.json, OUT/labels.csv and the package.
  *
  *   nice -n 10 npx tsx scripts/train/cpsc-demo.ts [OUT] [--epochs N] [--backend wasm]
+ *   npx tsx scripts/train/cpsc-demo.ts [OUT] --labels-only
+ *
+ * --labels-only writes OUT/labels.csv and stops, training nothing: the CSV is all `ecg evaluate`
+ * needs to re-run the shipped package's locked-test evaluation (docs/results.md).
  *
  * Mapping (documented in docs/results.md, "CPSC-class demonstration model"):
  * - PTB-XL statement → CPSC class: NORM → SNR, AFIB → AF, 1AVB → IAVB, CLBBB → LBBB,
@@ -103,7 +107,7 @@ function assignSplits(rows: Row[]): void {
 
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { epochs: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { epochs: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, 'labels-only': { type: 'boolean', default: false } } });
 const out = path.resolve(positionals[0] ?? path.join('.tmp', 'train', 'runs', 'cpsc-demo'));
 const backend = backendNameSchema.parse(values.backend);
 const root = sharedDataPath();
@@ -113,6 +117,11 @@ const rows = [...(await ptbxlRows(path.join(root, 'ptbxl-pool'))), ...extra];
 await mkdir(out, { recursive: true });
 const labelsCsv = path.join(out, 'labels.csv');
 await writeFile(labelsCsv, `file,label,patient_id,split\n${rows.map((r) => [r.file, r.labels.length > 0 ? r.labels.join('|') : '-', r.patient, r.split ?? ''].map(csvField).join(',')).join('\n')}\n`);
+if (values['labels-only']) {
+  // A reader re-running the evaluation needs the split and labels, not a second training run.
+  console.log(labelsCsv);
+  process.exit(0);
+}
 
 const train: TrainConfigInput = {
   epochs: values.epochs ? Number(values.epochs) : 40,
