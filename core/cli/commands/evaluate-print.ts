@@ -36,11 +36,20 @@ function memberOverlapLines(overlap: EvaluationReport['trainingOverlap']): strin
   return 'members' in overlap ? overlap.members.map((m) => `    ${textColumn(m.note)}`) : [];
 }
 
+/**
+ * What the header says of a model its manifest marks as a demonstration (the bundled starters):
+ * the figures under it are read as a model's performance, so they must not leave out what the
+ * manifest and card say, that it is a demonstration and for research use only.
+ */
+export function demonstrationWords(model: { readonly demonstration: boolean }): string {
+  return model.demonstration ? ', a demonstration model, Research use only' : '';
+}
+
 /** The human-readable `ecg evaluate` report: headline figures with CIs and coverage, then per class. */
 export function evaluationLines(report: EvaluationReport): string[] {
   const m = report.metrics;
   const what = report.fusion ? ' (fused ECG + score items)' : '';
-  const lines = [`${textColumn(report.model.name)}${what} on ${textColumn(report.dataset)} (${report.split}, n = ${report.n}, ${report.evaluation.mode}):`];
+  const lines = [`${textColumn(report.model.name)}${what} on ${textColumn(report.dataset)} (${report.split}, n = ${report.n}, ${report.evaluation.mode})${demonstrationWords(report.model)}:`];
   // Before any figure: they describe only the records the model is for.
   if (report.outOfScope.count > 0) lines.push(`  note: ${textColumn(report.outOfScope.note)}; e.g. ${textColumn(report.outOfScope.example?.id ?? '')}: ${textColumn(report.outOfScope.example?.reasons.join('; ') ?? '')}`);
   // Off the test split, or on one holding records the model saw in training (its note then says how many and which): not a locked test.

@@ -374,7 +374,9 @@ describe('ecg pe-fuse and ecg evaluate on a PE dataset whose labels CSV carries 
     expect(curve('model')?.aucCi).toEqual(report.fusion?.ecgOnly.ci.aucMacro);
     expect(report.notLockedTest).toBeNull();
     const text = (await cli(evaluateCommand, ['--model', fusion, '--data', root, '--labels', labels])).join('\n');
-    expect(text).toMatch(/^pe-ecg-synthetic-fusion \(fused ECG \+ score items\) on .* \(test, n = 6, \w+\):/);
+    // A synthetic-label fusion is a demonstration model, and its header says so.
+    expect(loaded.manifest.demonstration).toBe(true);
+    expect(text).toMatch(/^pe-ecg-synthetic-fusion \(fused ECG \+ score items\) on .* \(test, n = 6, \w+\), a demonstration model, Research use only:/);
     expect(text).toMatch(new RegExp(`ECG network alone \\(base model pe-ecg-synthetic, ${block.baseModel.id}; not the fusion's figures, n = 6\\)`));
     expect(text).toContain(`threshold ${block.fused.threshold.toFixed(3)}`);
     expect(text).not.toMatch(/warning: not locked-test/);
