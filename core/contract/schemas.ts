@@ -51,9 +51,19 @@ export const RecordSummarySchema = z.object({
    * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
    * the operating point that flagged it (or, under the uncertainty sort, that it sits above or below), so a ranked list
    * says what it ranks by. Absent where that model has no usable prediction on the record.
+   * `outsideIntendedUse`: why the probability is not to be shown (the record's current PE score entry gives an age outside
+   * the PE model's intended use; PeDesk.listedAsShown, the PE panel's decision). Never stored.
    */
   flaggedBy: z
-    .object({ modelName: z.string(), className: z.string(), probability: z.number(), threshold: z.number(), method: z.string(), target: z.number().optional() })
+    .object({
+      modelName: z.string(),
+      className: z.string(),
+      probability: z.number(),
+      threshold: z.number(),
+      method: z.string(),
+      target: z.number().optional(),
+      outsideIntendedUse: z.string().optional(),
+    })
     .optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;

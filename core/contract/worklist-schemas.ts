@@ -100,9 +100,10 @@ export type WorklistFacets = z.infer<typeof WorklistFacetsSchema>;
 
 /**
  * The requests after which a worklist row may read differently: a reading signed, beats corrected, a note
- * added or taken back, a prediction stored (the "flagged by" filter), a record removed, an import ended.
+ * added or taken back, a prediction stored (the "flagged by" filter), a PE score entry saved (whose age decides
+ * whether a PE model's probability is shown under that filter), a record removed, an import ended.
  */
-export const recordChangingChannels = ['overreads:confirm', 'records:correct-fiducials', 'notes:add', 'notes:retract', 'models:predict', 'records:remove', 'records:import'] as const;
+export const recordChangingChannels = ['overreads:confirm', 'records:correct-fiducials', 'notes:add', 'notes:retract', 'models:predict', 'pe:assess', 'records:remove', 'records:import'] as const;
 
 /**
  * Said to every window after one of those requests: a second window (browser mode opens as many tabs as the

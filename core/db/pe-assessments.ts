@@ -75,8 +75,10 @@ export class PeAssessmentStore {
   readonly #byId;
   readonly #forRecord;
   readonly #current;
+  readonly #db: Db;
 
   constructor(db: Db) {
+    this.#db = db;
     this.#insert = db.prepare(`INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source)
       VALUES (@recordId, @items, @scores, @assessor, @note, @supersedes, @enteredAt, @heartRateSource)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM pe_assessments WHERE id = ?`);
@@ -97,5 +99,20 @@ export class PeAssessmentStore {
   current(recordId: number): PeAssessment | undefined {
     const row = this.#current.get(recordId) as Row | undefined;
     return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * The age each record's current entry gives, for a page of records in one query (a worklist page
+   * must not read entry by entry); records with no entry, or whose current one gives no age, are absent.
+   */
+  currentAges(recordIds: readonly number[]): Map<number, number> {
+    if (recordIds.length === 0) return new Map();
+    const rows = this.#db
+      .prepare(
+        `SELECT record_id AS recordId, json_extract(items, '$.ageYears') AS age FROM pe_assessments
+         WHERE id IN (SELECT max(id) FROM pe_assessments WHERE record_id IN (${recordIds.map(() => '?').join(',')}) GROUP BY record_id)`,
+      )
+      .all(...recordIds) as { recordId: number; age: unknown }[];
+    return new Map(rows.flatMap((r) => (typeof r.age === 'number' ? [[r.recordId, r.age] as const] : [])));
   }
 }

@@ -70,6 +70,7 @@ export class PredictionStore {
   readonly #insert;
   readonly #byId;
   readonly #forRecord;
+  readonly #newestOfModel;
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO predictions (record_id, model_id, model_name, model_weights_sha256, demonstration,
@@ -79,6 +80,7 @@ export class PredictionStore {
         @calibrationNote, @probabilities, @decisions, @abstained, @reason, @verdict, @qualityReasons, @engineVersion, @actor, @outOfScope, @createdAt)`);
     this.#byId = db.prepare(`SELECT ${columns} FROM predictions WHERE id = ?`);
     this.#forRecord = db.prepare(`SELECT ${columns} FROM predictions WHERE record_id = ? ORDER BY id DESC LIMIT ?`);
+    this.#newestOfModel = db.prepare(`SELECT ${columns} FROM predictions WHERE model_id = ? ORDER BY id DESC LIMIT 1`);
   }
 
   insert(p: NewPrediction): StoredPrediction {
@@ -112,6 +114,12 @@ export class PredictionStore {
 
   get(id: number): StoredPrediction | undefined {
     const row = this.#byId.get(id) as PredictionRow | undefined;
+    return row && fromRow(row);
+  }
+
+  /** The newest prediction of a model on any record (what the model was: its name, weights and outputs); undefined if it predicted none. */
+  newestOfModel(modelId: string): StoredPrediction | undefined {
+    const row = this.#newestOfModel.get(modelId) as PredictionRow | undefined;
     return row && fromRow(row);
   }
 

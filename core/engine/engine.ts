@@ -217,6 +217,14 @@ export class Engine {
     return report.reports.filter((r) => r.status === 'imported').length;
   }
 
+  /**
+   * A worklist page as the app and ecg list show it: under a "flagged by" filter, a PE model's probability carries why it
+   * is withheld where the record's PE score entry puts the patient outside the model's intended use (PeDesk.listedAsShown).
+   */
+  async listRecords(request: ParsedRequestOf<'records:list'>): Promise<ResponseOf<'records:list'>> {
+    return await this.pe.listedAsShown(this.records.list(request), request.flagged);
+  }
+
   /** Starts a decoding worker now (the app calls it at start: the first import then shows progress at once). */
   warmImport(): void {
     this.#decodePool().warm();
@@ -431,7 +439,7 @@ export class Engine {
         recordCount: this.records.count(),
         access: this.access.info,
       }),
-      'records:list': (request) => this.records.list(request),
+      'records:list': (request) => this.listRecords(request),
       'records:ids': (request) => ({ ids: this.records.ids(request) }),
       'records:facets': () => worklistFacets(this.db),
       'records:get': (request) => {

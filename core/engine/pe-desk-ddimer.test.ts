@@ -6,6 +6,7 @@ import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { StoredPrediction } from '../contract/clinic-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
+import type { RecordSummary } from '../contract/schemas';
 import { PeAssessmentStore } from '../db/pe-assessments';
 import { buildModel } from '../ml/models/registry';
 import { pipelineConfigSchema } from '../signal/pipeline-config';
@@ -175,6 +176,18 @@ describe('the PE panel for a patient the score entry puts outside the ECG model\
     expect((await listed())?.outsideIntendedUse).toMatch(/^outside pe-ecg's intended use by the PE score entry's age \(patient aged 12 years/);
     storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
     expect((await listed())?.outsideIntendedUse).toBeUndefined();
+  });
+
+  it('withholds it on the worklist under a "flagged by" filter too, taking the same decision for the page in one read', async () => {
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 12 });
+    // The uncertainty queue lists the record whichever side of the threshold the untrained network's probability falls.
+    const request = { flagged: { modelId: prediction.model.id, className: 'PE' }, sort: 'uncertainty' };
+    const row = async () => (await value<{ items: RecordSummary[] }>('records:list', request)).items.find((r) => r.id === recordId)?.flaggedBy;
+    expect(await row()).toMatchObject({ className: 'PE', modelName: 'pe-ecg', outsideIntendedUse: (await probabilities()).outsideIntendedUse });
+    expect((await row())?.outsideIntendedUse).toMatch(/^outside pe-ecg's intended use by the PE score entry's age \(patient aged 12 years/);
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
+    expect(await row()).toMatchObject({ className: 'PE', probability: prediction.probabilities?.PE });
+    expect((await row())?.outsideIntendedUse).toBeUndefined();
   });
 
   it('fuses the entry again once it gives an adult age', async () => {

@@ -2,12 +2,13 @@ import { computePeScores } from '../clinic/pe-scores/index';
 import type { PeItems } from '../clinic/pe-scores/items';
 import type { ParsedRequestOf } from '../contract/channels';
 import type { StoredPrediction } from '../contract/clinic-schemas';
+import type { RecordSummary } from '../contract/schemas';
 import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
 import { intendedInputOf } from '../train/package/manifest';
-import { ageOutsideReason } from '../train/scope';
+import { ageOutsideReason, type IntendedInput } from '../train/scope';
 import type { ModelDirectory } from '../train/service/models';
 import { doubtedDdimerReason, fusedProbabilities, type FusionModel } from '../train/pe/fusion';
 import type { AppState } from '../db/app-state';
@@ -25,10 +26,24 @@ function assessedItems(items: PeItems): PeItems {
   return Object.fromEntries(Object.entries(items).filter(([, v]) => v !== undefined)) as PeItems;
 }
 
+/** A one-output model's prediction: the kind of model the PE panel shows beside the scores. */
+function isOneOutput(p: Pick<StoredPrediction, 'classes'>): boolean {
+  return p.classes.length === 1 && p.classes[0] !== undefined;
+}
+
 /** A one-output prediction with a probability: the kind the PE panel shows beside the scores. */
 function isPeProbability(p: StoredPrediction): boolean {
   const cls = p.classes[0];
-  return p.classes.length === 1 && cls !== undefined && typeof p.probabilities?.[cls] === 'number';
+  return isOneOutput(p) && cls !== undefined && typeof p.probabilities?.[cls] === 'number';
+}
+
+type PeModel = { readonly id: string; readonly name: string; readonly weightsSha256: string };
+type AgeRange = IntendedInput['ageYears'];
+
+/** Why a PE model's probability is withheld for a patient of `ageYears` (its package's range `range`), or null inside it. */
+function withheldBecause(model: PeModel, ageYears: number, range: AgeRange): string | null {
+  const reason = ageOutsideReason(ageYears, range);
+  return reason ? `outside ${model.name}'s intended use by the PE score entry's age (${reason}): no ECG, pre-test or fused probability` : null;
 }
 
 /**
@@ -115,12 +130,40 @@ export class PeDesk {
    * shown as if the model were for them. The range is the ECG package's, or, where it is no longer
    * installed, that of a package on the same weights (a fusion package keeps its base's).
    */
-  async #outsideIntendedUse(model: { readonly id: string; readonly name: string; readonly weightsSha256: string }, ageYears: number | undefined): Promise<string | null> {
+  async #outsideIntendedUse(model: PeModel, ageYears: number | undefined): Promise<string | null> {
     if (ageYears === undefined) return null;
+    const range = await this.#intendedAges(model);
+    return range ? withheldBecause(model, ageYears, range) : null;
+  }
+
+  /** The ECG package's age range, or that of a package on the same weights where it is gone; null where neither is installed. */
+  async #intendedAges(model: PeModel): Promise<AgeRange | null> {
     const entries = (await this.#models.list()).entries;
     const manifest = (entries.find((e) => e.manifest.id === model.id) ?? entries.find((e) => e.manifest.weightsSha256 === model.weightsSha256))?.manifest;
-    const reason = manifest ? ageOutsideReason(ageYears, intendedInputOf(manifest).ageYears) : null;
-    return reason ? `outside ${model.name}'s intended use by the PE score entry's age (${reason}): no ECG, pre-test or fused probability` : null;
+    return manifest ? intendedInputOf(manifest).ageYears : null;
+  }
+
+  /**
+   * A worklist page under a "flagged by" filter as every screen shows it: where the filter's model is
+   * a one-output (PE) model and a record's current score entry gives an age outside its intended use,
+   * the record's flaggedBy carries why (`outsideIntendedUse`, #outsideIntendedUse's words), so the list
+   * does not show the probability the PE panel, the predictions panel and the page withhold. Read once
+   * per page: the model and its package's range once, every listed record's current age in one query.
+   */
+  async listedAsShown<T extends { readonly items: readonly RecordSummary[] }>(page: T, flagged: { readonly modelId: string } | undefined): Promise<T> {
+    const ids = page.items.flatMap((r) => (r.flaggedBy ? [r.id] : []));
+    const newest = flagged && ids.length > 0 ? this.#predictions.newestOfModel(flagged.modelId) : undefined;
+    if (!newest || !isOneOutput(newest)) return page;
+    const ages = this.entries.currentAges(ids);
+    if (ages.size === 0) return page;
+    const range = await this.#intendedAges(newest.model);
+    if (!range) return page;
+    const items = page.items.map((r) => {
+      const age = ages.get(r.id);
+      const outside = r.flaggedBy && age !== undefined ? withheldBecause(newest.model, age, range) : null;
+      return outside && r.flaggedBy ? { ...r, flaggedBy: { ...r.flaggedBy, outsideIntendedUse: outside } } : r;
+    });
+    return { ...page, items };
   }
 
   async #fusionFor(weightsSha256: string): Promise<FusionModel | undefined> {

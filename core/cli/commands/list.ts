@@ -91,7 +91,7 @@ Options:
         ...paging,
       });
       if (!request.ok) throw new EinthovenError(request.error.code, request.error.message);
-      const page = engine.records.list(request.value);
+      const page = await engine.listRecords(request.value);
       if (values.json) {
         io.stdout(jsonLine(page));
         return 0;
@@ -151,6 +151,8 @@ function yesNoOption(name: string, value: string | undefined): boolean | undefin
 function flaggedColumn(r: RecordSummary, sort: WorklistSort): string {
   const f = r.flaggedBy;
   if (!f) return '';
+  // The PE panel, the predictions panel and the page give no number for this patient: nor does the list.
+  if (f.outsideIntendedUse) return `${textColumn(f.className)}: no probability (${textColumn(f.outsideIntendedUse)})\t`;
   const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${thresholdRuleShort(f)} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
   return `${textColumn(f.className)} ${probabilityText(f.probability)} (${textColumn(f.modelName)}, ${threshold})\t`;
 }

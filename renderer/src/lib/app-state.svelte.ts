@@ -58,9 +58,9 @@ export class AppState {
       // The record on screen removed elsewhere leaves this screen too, saying so (its removal here says what went itself).
       const removedHere = event.recordId !== undefined && this.#removing.has(event.recordId);
       if (event.by === 'records:remove' && event.recordId !== undefined && event.recordId === this.selected?.id && !removedHere) void this.removed(event.recordId, removedElsewhereText(event.recordId));
-      // A stored prediction changes a row only under a "flagged by" filter (its probability, its rank): else a batch
-      // over a thousand records would read the list a thousand times in every window.
-      else if (event.by !== 'models:predict' || this.filters.flagged !== undefined) this.#refreshOnce();
+      // A stored prediction, or a PE score entry (whose age may withhold a PE probability), changes a row only under a
+      // "flagged by" filter (its probability, its rank): else a batch over a thousand records would read the list a thousand times in every window.
+      else if ((event.by !== 'models:predict' && event.by !== 'pe:assess') || this.filters.flagged !== undefined) this.#refreshOnce();
     });
   }
 
