@@ -46,6 +46,8 @@ export const MeasurementCaveatsSchema = z.object({
    * or none of the leads measured is one of the 12 ("ECG 1" … "ECG 4", core/signal/measure.ts): the interval statements are qualified by it.
    */
   leadsUnrecognised: z.string().optional(),
+  /** Leads missing for stretches of their own at most beats (a lead-off electrode): left out of the median beat and its measures (core/signal/measure.ts). */
+  leadsLeftOut: z.string().optional(),
 });
 
 /**

@@ -144,6 +144,45 @@ describe('analyseEcg across a stretch missing in every lead', () => {
   });
 });
 
+// A lead-off electrode: V1–V3 missing for short stretches (0.3 s at five of the nine beats
+// averaged, 15 % of each lead, under the fifth that makes a lead missing). Averaged in, the zeros
+// there made V1–V3's median QRS 0.02–0.04 mV against 0.76–1.73 mV, read low voltage.
+describe('analyseEcg with a stretch missing in some leads only (PTB-XL 00001, V1–V3)', () => {
+  const outcome = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'ptbxl', '00001_hr.hea'), fixturePath('formats', 'ptbxl', '00001_hr.dat')]))[0];
+  if (!outcome?.ok) throw new Error('00001_hr did not decode');
+  const record = outcome.record;
+  const whole = analyseEcg(record.leads, record.fs);
+  const precordial = ['V1', 'V2', 'V3'];
+  /** V1–V3 missing for `halfS` either side of beats 1 … `count` (the first is not averaged: its window starts before the record). */
+  const leadOff = (count: number, halfS: number) =>
+    record.leads.map((l) => {
+      const samples = Float32Array.from(l.samples);
+      if (precordial.includes(l.name)) for (const b of whole.measurements.beats.slice(1, 1 + count)) samples.fill(Number.NaN, b - halfS * record.fs, b + halfS * record.fs);
+      return { name: l.name, samples };
+    });
+  const qrsMv = (a: ReturnType<typeof analyseEcg>, lead: string) => a.morphology?.get(lead)?.peakToPeakMv;
+
+  it('averages into each of those leads only the beats recorded in full in it, the other leads keeping all', () => {
+    expect(whole.medianBeat?.beatsUsed).toBe(9);
+    const a = analyseEcg(leadOff(5, 0.15), record.fs);
+    expect(a.medianLeads).toEqual(whole.medianLeads);
+    expect(a.medianBeat?.beatsUsed).toBe(9);
+    expect(a.medianBeat?.leadBeatsUsed).toEqual(a.medianLeads.map((n) => (precordial.includes(n) ? 4 : 9)));
+    for (const lead of precordial) expect(qrsMv(a, lead) as number).toBeCloseTo(qrsMv(whole, lead) as number, 1);
+    expect(a.statements.map((s) => s.code)).toEqual(whole.statements.map((s) => s.code));
+    expect(a.caveats.leadsLeftOut).toBeUndefined();
+  });
+
+  it('leaves a lead with too few beats recorded in full out of the median beat and says so, as for a missing lead', () => {
+    const a = analyseEcg(leadOff(8, 0.1), record.fs);
+    expect(a.medianLeads).toEqual(whole.medianLeads.filter((n) => !precordial.includes(n)));
+    expect(a.medianBeat?.leads).toHaveLength(9);
+    for (const lead of precordial) expect(a.morphology?.has(lead)).toBe(false);
+    expect(a.caveats.leadsLeftOut).toBe('V1, V2 and V3 missing for stretches at most beats (1, 1 and 1 of 9 recorded in full): left out of the median beat and its measures');
+    expect(a.statements.map((s) => s.code)).toEqual(whole.statements.map((s) => s.code));
+  });
+});
+
 // PTB-XL 00330 (atrial fibrillation) with 1.5 s missing in every lead (6–7.5 s) read "Sinus
 // arrhythmia" from a "P wave" 492 ms before the median beat's QRS. No committed fixture is AF of
 // this kind, so it runs where the shared corpus is.

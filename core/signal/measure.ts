@@ -1,7 +1,7 @@
 import { frontalAxis, limbLeads } from './axis';
 import { beatByBeatPr, repeatingPWaves, type BeatPr } from './beat-pr';
 import { delineate, type Fiducials } from './delineate';
-import { cleanForMeasurement, medianBeat, type MedianBeat } from './median-beat';
+import { cleanForMeasurement, leadsFromTooFewBeats, medianBeat, type MedianBeat } from './median-beat';
 import { qrsMorphology, type LeadQrs } from './morphology';
 import type { HeldSamples } from './held-samples';
 import { withUnseenSpikeBeats } from './paced-shape';
@@ -14,7 +14,7 @@ import type { BeatDetection } from './qrs';
 import { qtcAll, type QtcFormula } from './qtc';
 import { issueText, type NamedLead, type RecordQuality } from './record-quality';
 import { RecordReadings } from './record-readings';
-import { missingInEveryLead } from './missing-stretches';
+import { missingInEveryLead, missingInLead } from './missing-stretches';
 import { atrialActivity, halfCycleAtrialWaves, rhythmFeatures, rrAcrossGaps, type RhythmFeatures } from './rhythm';
 import { leadByLeadNormalisation, leadNormalisationText, limbProportions, type LeadNormalisation } from './lead-normalisation';
 import { interpretiveStatements, statementThresholds, wideQrsLengthensQt, type EcgStatement, type StatementInput } from './statements';
@@ -66,6 +66,8 @@ export interface MeasurementCaveats {
   readonly intervalsFromFlaggedLeads?: string;
   /** None of the leads measured is one of the 12 standard leads (unrecognisedLeadsText): which, and what that leaves of the intervals. */
   readonly leadsUnrecognised?: string;
+  /** Leads missing for stretches of their own at most beats (a lead-off electrode): left out of the median beat and its measures, as a missing lead. */
+  readonly leadsLeftOut?: string;
 }
 
 export interface EcgAnalysis {
@@ -315,6 +317,8 @@ interface MedianBeatStage {
   readonly pacedOut: ReadonlySet<number>;
   readonly heldOut: ReadonlySet<number>;
   readonly beat: MedianBeat | undefined;
+  /** Leads left out of the median beat for too few beats recorded in full in them, if any. */
+  readonly shortLeads: ShortLeads | undefined;
 }
 
 function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: BeatEdits | undefined, readings: RecordReadings = new RecordReadings()): MedianBeatStage {
@@ -349,8 +353,45 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
   const held = quality.heldComplexes ?? noneHeld;
   const pacedOut = pacedToLeaveOut(pacing, beats);
   const heldOut = new Set(held.beats.map((i) => beats[i] as number));
-  const beat = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut]), missingInEveryLead(leads)) : undefined;
-  return { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat };
+  const built = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut]), missingInEveryLead(leads), usable.map((l) => missingInLead(l.samples))) : undefined;
+  const measured = withoutShortLeads(usable, clean, built);
+  return { detection, beatEdit, quality, ...measured, beats, pacing, held, pacedOut, heldOut };
+}
+
+/**
+ * The leads whose median beat averaged too few beats (median-beat.ts `leadsFromTooFewBeats`: each
+ * missing for stretches of its own, a lead-off electrode) taken out of the usable leads, their
+ * cleaned samples and the median beat, as a missing lead is; `shortLeads` says which and from how
+ * many. A median of one or two beats (or of none, zeros) would give the lead's amplitudes, ST and
+ * boundaries from what is not a typical beat.
+ */
+function withoutShortLeads(
+  usable: readonly NamedLead[],
+  clean: Float64Array[],
+  built: MedianBeat | undefined,
+): { usable: readonly NamedLead[]; clean: Float64Array[]; beat: MedianBeat | undefined; shortLeads: ShortLeads | undefined } {
+  const short = built ? leadsFromTooFewBeats(built) : [];
+  if (!built || short.length === 0) return { usable, clean, beat: built, shortLeads: undefined };
+  const keep = <T>(xs: readonly T[]): T[] => xs.filter((_, k) => !short.includes(k));
+  const shortLeads = { names: short.map((k) => (usable[k] as NamedLead).name), beats: short.map((k) => built.leadBeatsUsed?.[k] ?? 0), of: built.beatsUsed };
+  const leadBeatsUsed = built.leadBeatsUsed ? keep(built.leadBeatsUsed) : [];
+  const uneven = leadBeatsUsed.some((n) => n < built.beatsUsed);
+  const { leadBeatsUsed: _all, ...rest } = built;
+  const beat = short.length === usable.length ? undefined : { ...rest, leads: keep(built.leads), ...(uneven ? { leadBeatsUsed } : {}) };
+  return { usable: keep(usable), clean: keep(clean), beat, shortLeads };
+}
+
+/** Leads left out of the median beat's measures for being averaged from too few beats (`withoutShortLeads`). */
+interface ShortLeads {
+  readonly names: readonly string[];
+  /** Beats each averaged, against the `of` of the others. */
+  readonly beats: readonly number[];
+  readonly of: number;
+}
+
+/** "V1, V2 and V3 missing for stretches at most beats (1, 1 and 2 of 9 recorded in full): left out of the median beat and its measures". */
+function shortLeadsText(s: ShortLeads): string {
+  return `${listed([...s.names])} missing for stretches at most beats (${listed(s.beats.map(String))} of ${s.of} recorded in full): left out of the median beat and its measures`;
 }
 
 /**
@@ -375,7 +416,7 @@ export function measuredQrsMs(leads: readonly NamedLead[], fs: number, readings?
  * with a reason.
  */
 export function analyseEcg(leads: readonly NamedLead[], fs: number, options: AnalysisOptions = {}): EcgAnalysis {
-  const { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat } = medianBeatStage(leads, fs, options.beatEdits);
+  const { detection, beatEdit, quality, usable, clean, beats, pacing, held, pacedOut, heldOut, beat, shortLeads } = medianBeatStage(leads, fs, options.beatEdits);
   const corrections = options.boundaries !== undefined || options.beatEdits !== undefined;
   const beatsEdited = beatEdit ? { beats: { added: beatEdit.added, removed: beatEdit.removed, unmatched: beatEdit.unmatched } } : {};
   const beatsChanged = (beatEdit?.added ?? 0) + (beatEdit?.removed ?? 0) > 0;
@@ -419,7 +460,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     }
   }
   const morphology = beat && fiducials ? qrsMorphology(beat, medianLeads, fiducials) : undefined;
-  const caveats = withWideQrs(caveatsOf(quality, medianLeads, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs);
+  const caveats = withLeadsLeftOut(withWideQrs(caveatsOf(quality, medianLeads, morphology, pacing, waves.prBeats, fiducials?.reasons.p, normalised && { ...normalised, axesRestored: proportions !== undefined }, heldText(held, beats.length, beatsLeftOut.held)), waves.qrsMs), shortLeads);
   if (caveats.intervalsWithheld) {
     waves = unmeasured(caveats.intervalsWithheld);
     if (correction) correction = { applied: beatsChanged, notApplied: caveats.intervalsWithheld, automatic: { prMs: null, qrsMs: null, qtMs: null }, ...beatsEdited };
@@ -600,6 +641,11 @@ function withQtcStatement(caveats: MeasurementCaveats, statements: readonly EcgS
   if (!notInterpretable || caveats.qtcNotInterpretable) return caveats;
   const { qtcWideQrs: _notApplicable, ...rest } = caveats;
   return { ...rest, qtcNotInterpretable: notInterpretable.criterion };
+}
+
+/** The caveat naming the leads left out of the median beat for too few beats recorded in full in them. */
+function withLeadsLeftOut(caveats: MeasurementCaveats, short: ShortLeads | undefined): MeasurementCaveats {
+  return short ? { ...caveats, leadsLeftOut: shortLeadsText(short) } : caveats;
 }
 
 /** The wide-QRS caveat on the QTc, where the QTc may be read at all. */

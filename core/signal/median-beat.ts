@@ -15,7 +15,19 @@ export interface MedianBeat {
   readonly leftOut?: readonly number[];
   /** Median RR interval in samples (bounds the search for the T end before the next P wave). */
   readonly rr: number;
+  /**
+   * Per lead (same order), the beats averaged into it, where a lead missing for a stretch of its
+   * own averaged fewer than `beatsUsed`; absent when every lead averaged them all.
+   */
+  readonly leadBeatsUsed?: readonly number[];
 }
+
+/**
+ * A lead's median beat from fewer beats than this (while the other leads had as many) is not
+ * taken as the lead's: one or two beats are no median, and the lead is left out of the measures
+ * as a missing one is (measure.ts).
+ */
+export const minLeadBeats = 3;
 
 /** Zero-phase 0.5–40 Hz: removes wander and most mains/EMG without shifting wave boundaries. */
 export function cleanForMeasurement(lead: ArrayLike<number>, fs: number): Float64Array {
@@ -56,8 +68,20 @@ export function typicalBeats(beats: readonly number[], acrossGap: ReadonlySet<nu
  * missing in every lead (missing-stretches.ts): no RR across one is a cycle (`typicalBeats`), and
  * no beat whose window reaches into one is averaged, its samples there being the zeros the
  * cleaning put in place of what was not recorded (and the filters' ringing at its edges).
+ * `missingByLead`: per lead (same order as `cleanLeads`), the stretches missing in it alone
+ * (missing-stretches.ts `missingInLead`); a beat whose window reaches into one is left out of that
+ * lead's median, the other leads keeping it. Averaged in, the zeros there took V1–V3 of PTB-XL
+ * 00001 from a QRS of 0.76–1.73 mV to 0.02–0.04 mV (read low voltage) with 0.3 s missing at
+ * five of its nine beats in those leads only.
  */
-export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly number[], fs: number, leaveOut: ReadonlySet<number> = new Set(), missing: readonly MissingStretch[] = []): MedianBeat | undefined {
+export function medianBeat(
+  cleanLeads: readonly Float64Array[],
+  beats: readonly number[],
+  fs: number,
+  leaveOut: ReadonlySet<number> = new Set(),
+  missing: readonly MissingStretch[] = [],
+  missingByLead: readonly (readonly MissingStretch[])[] = [],
+): MedianBeat | undefined {
   const n = cleanLeads[0]?.length ?? 0;
   if (beats.length === 0 || n === 0) return undefined;
   const acrossGap = rrIndicesAcross(missing, beats);
@@ -70,8 +94,24 @@ export function medianBeat(cleanLeads: readonly Float64Array[], beats: readonly 
   const kept = inside.filter((b) => !leaveOut.has(b));
   const usable = kept.length >= 3 ? kept : inside;
   if (usable.length === 0) return undefined;
-  const leads = sampleWiseMedian(cleanLeads, usable, pre, post);
-  return { leads, pre, fs, beatsUsed: usable.length, leftOut: usable === kept ? inside.filter((b) => leaveOut.has(b)) : [], rr };
+  const byLead = cleanLeads.map((_, k) => usable.filter((b) => !overlapsGap(missingByLead[k] ?? [], b - pre, b + post)));
+  const leads = cleanLeads.map((lead, k) => leadMedian(lead, byLead[k] as number[], pre, post));
+  const leadBeatsUsed = byLead.some((b) => b.length < usable.length) ? { leadBeatsUsed: byLead.map((b) => b.length) } : {};
+  return { leads, pre, fs, beatsUsed: usable.length, leftOut: usable === kept ? inside.filter((b) => leaveOut.has(b)) : [], rr, ...leadBeatsUsed };
+}
+
+/** One lead's sample-wise median over `beats`; zeros where none is left (the lead is then not measured, `minLeadBeats`). */
+function leadMedian(lead: Float64Array, beats: readonly number[], pre: number, post: number): Float64Array {
+  return beats.length > 0 ? (sampleWiseMedian([lead], beats, pre, post)[0] as Float64Array) : new Float64Array(pre + post);
+}
+
+/**
+ * Indices of the leads whose median beat averaged fewer than `minLeadBeats` beats while the whole
+ * beat had more, each missing for a stretch of its own at the others.
+ */
+export function leadsFromTooFewBeats(beat: MedianBeat): number[] {
+  const floor = Math.min(minLeadBeats, beat.beatsUsed);
+  return (beat.leadBeatsUsed ?? []).flatMap((n, k) => (n < floor ? [k] : []));
 }
 
 /** Per lead, the sample-wise median of the windows [b − before, b + after) around the beats (all inside the record). */

@@ -27,6 +27,15 @@ export function missingInEveryLead(leads: readonly { readonly samples: ArrayLike
 }
 
 /**
+ * The stretches at which one lead is missing (NaN or infinite): a lead-off electrode, a lead's
+ * dropout. The cleaning puts zeros there (median-beat.ts `cleanForMeasurement`), which are not the
+ * heart's: no beat whose window reaches into one is averaged into that lead's median beat.
+ */
+export function missingInLead(samples: ArrayLike<number>): MissingStretch[] {
+  return missingInEveryLead([{ samples }]);
+}
+
+/**
  * The RR intervals (index k: beat k to beat k + 1) with a sample strictly between their beats in
  * one of `gaps`: the stretch starts before the later beat and ends after the earlier one. Such an
  * interval is the gap's length, not a cycle's.

@@ -127,7 +127,7 @@ export const measureCommand: CliCommand = {
     '   "beats":[sample indices at the record\'s fs],"quality":{"<lead>":{"ok","issues":[…]}},',
     '   "verdict":"good|degraded|unusable","fs","reasons":{"<field>":"why it is null", "verdict":"…"},',
     '   "paced","pacing":{"assessed","spikes","spikeTimesSec","spikesPerBeat","pacedBeatFraction","leadsWithSpikes","reason"},',
-    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?,"intervalsFromFlaggedLeads"?,"leadsUnrecognised"?},',
+    '   "caveats":{"intervalsWithheld"?,"amplitudeImplausible"?,"amplitudeNormalised"?,"qtcNotInterpretable"?,"qtcWideQrs"?,"stNotInterpretable"?,"prFromBeats"?,"samplesHeld"?,"intervalsFromFlaggedLeads"?,"leadsUnrecognised"?,"leadsLeftOut"?},',
     '   "statements":[{"code","text","category","criterion","source","evidence":[{"name","value","unit"?}],"qualifier"?,"borderline"?,"partialCode"?,"unconfirmable"?}],',
     '   "device":null|{"source","values","qtcFormula"?,"rows":[{"field","label","unit","ours","device","difference","tolerance","beyondTolerance","oursFormula"?,"note"?}]}}',
     'Where the file stores the recording device\'s own measurements (aECG, MUSE, Philips, DICOM), "device" holds',

@@ -8,6 +8,7 @@ export type MeasurementCautionKind =
   | 'amplitudeImplausible'
   | 'amplitudeNormalised'
   | 'leadsUnrecognised'
+  | 'leadsLeftOut'
   | 'samplesHeld'
   | 'intervalsFromFlaggedLeads'
   | 'paced'
@@ -36,6 +37,7 @@ export function measurementCautions(m: RecordMeasurements): MeasurementCaution[]
     ['amplitudeImplausible', c.amplitudeImplausible],
     ['amplitudeNormalised', c.amplitudeNormalised && `Amplitudes not as recorded: ${c.amplitudeNormalised}`],
     ['leadsUnrecognised', c.leadsUnrecognised && `Leads: ${c.leadsUnrecognised}`],
+    ['leadsLeftOut', c.leadsLeftOut && `Leads: ${c.leadsLeftOut}`],
     ['samplesHeld', c.samplesHeld && `Complexes cut by the recorder: ${c.samplesHeld}`],
     ['intervalsFromFlaggedLeads', c.intervalsFromFlaggedLeads && `Intervals in doubt: ${c.intervalsFromFlaggedLeads}`],
     ['paced', m.pacing.paced ? `Paced: ${m.pacing.reason}` : undefined],

@@ -36,6 +36,7 @@ const printedKinds: Readonly<Record<MeasurementCautionKind, boolean>> = {
   amplitudeImplausible: true,
   amplitudeNormalised: true,
   leadsUnrecognised: true,
+  leadsLeftOut: true,
   samplesHeld: true,
   intervalsFromFlaggedLeads: true,
   paced: true,
