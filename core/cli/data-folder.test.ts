@@ -191,6 +191,13 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     const list = ecg(dataDir, 'list');
     expect(list.stdout).toMatch(/^1 record\(s\)\n1\tcsv\t250 Hz\t6 leads\t/);
     expect(list.status).toBe(0);
+    if (asReader?.length) {
+      // Root's folder, open to every account (the reader reads it so): no chmod is tried, and what is open is said once, with its owner.
+      expect(list.stderr).toBe(
+        `ecg: 4 permissions in the data folder ${dataDir} are open to other accounts and owned by root (uid 0), not this account, which may not change them ` +
+          '(ask the owner or IT: chmod go-rwx on each, unless other accounts are meant to read them): . 0555, einthoven.sqlite 0444, exports 0555, exports/record-1.json 0444\n',
+      );
+    }
     const file = path.join(dataDir, 'einthoven.sqlite');
     const imported = ecg(dataDir, 'import', path.join(path.dirname(dataDir), 'raw.csv'), '--fs', '250', '--units', 'uV', '--leads', 'I,II,III');
     expect(imported.stderr).toContain(`ecg import: E_IO: ${file} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);

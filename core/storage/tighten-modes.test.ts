@@ -49,7 +49,7 @@ describe.runIf(process.platform !== 'win32')('tightenDataFolder: what an earlier
     );
     // Opened again: nothing left to change, nothing to say.
     const again = tightenDataFolder(dataDir);
-    expect(again).toEqual({ changed: [], failed: [] });
+    expect(again).toEqual({ changed: [], failed: [], foreign: [] });
     expect(tighteningNote(dataDir, again)).toBeUndefined();
   });
 
@@ -81,23 +81,23 @@ describe.runIf(process.platform !== 'win32')('tightenDataFolder: what an earlier
 
   it("leaves a data folder IT shares with the readers' group (group-writable, the site policy's dataDir) as IT set it", () => {
     const dataDir = earlierVersionFolder(0o2770);
-    expect(tightenDataFolder(dataDir)).toEqual({ changed: [], failed: [] });
+    expect(tightenDataFolder(dataDir)).toEqual({ changed: [], failed: [], foreign: [] });
     expect(modeOf(path.join(dataDir, 'exports'))).toBe(0o755);
     expect(modeOf(path.join(dataDir, 'einthoven.sqlite'))).toBe(0o644);
   });
 
   it('changes nothing where there is no data folder yet, or on Windows', () => {
-    expect(tightenDataFolder(path.join(tmp(), 'new'))).toEqual({ changed: [], failed: [] });
+    expect(tightenDataFolder(path.join(tmp(), 'new'))).toEqual({ changed: [], failed: [], foreign: [] });
     // A folder that holds no database is no data folder, whatever --data-dir named (a home or a shared folder): its modes are its owner's.
     const notData = tmp();
     chmodSync(notData, 0o755);
     mkdirSync(path.join(notData, 'logs'), { mode: 0o755 });
     chmodSync(path.join(notData, 'logs'), 0o755);
     writeFileSync(path.join(notData, 'logs', 'web.log'), 'x', { mode: 0o644 });
-    expect(tightenDataFolder(notData)).toEqual({ changed: [], failed: [] });
+    expect(tightenDataFolder(notData)).toEqual({ changed: [], failed: [], foreign: [] });
     expect([modeOf(notData), modeOf(path.join(notData, 'logs')), modeOf(path.join(notData, 'logs', 'web.log'))]).toEqual([0o755, 0o755, 0o644]);
     const dataDir = earlierVersionFolder();
-    expect(tightenDataFolder(dataDir, 'win32')).toEqual({ changed: [], failed: [] });
+    expect(tightenDataFolder(dataDir, 'win32')).toEqual({ changed: [], failed: [], foreign: [] });
     expect(modeOf(dataDir)).toBe(0o755);
   });
 
@@ -119,7 +119,38 @@ describe.runIf(process.platform !== 'win32')('tightenDataFolder: what an earlier
 
   it('names what it could not change, where IT must: the log line for a refused chmod', () => {
     const dataDir = '/srv/einthoven';
-    const note = tighteningNote(dataDir, { changed: [], failed: [{ path: '/srv/einthoven/exports', error: "EPERM: operation not permitted, chmod '/srv/einthoven/exports'" }] });
+    const note = tighteningNote(dataDir, { changed: [], failed: [{ path: '/srv/einthoven/exports', error: "EPERM: operation not permitted, chmod '/srv/einthoven/exports'" }], foreign: [] });
     expect(note).toBe("could not tighten 1 permission in the data folder /srv/einthoven (ask IT: chmod go-rwx on each): exports (EPERM: operation not permitted, chmod '/srv/einthoven/exports')");
+  });
+
+  it("tries no chmod on what another account owns: names what is open to others with its owner, once, and says nothing where it is closed", () => {
+    const dataDir = earlierVersionFolder();
+    const owner = process.getuid?.() ?? 0;
+    // As an account that owns none of it (an auditor reading root's archive): the uid is this process's, the files another's.
+    const tightening = tightenDataFolder(dataDir, process.platform, owner + 1);
+    expect(tightening.changed).toEqual([]);
+    expect(tightening.failed).toEqual([]);
+    expect(tightening.foreign.map((f) => [path.relative(dataDir, f.path) || '.', f.mode])).toEqual([
+      ['.', 0o755],
+      ['einthoven.sqlite', 0o644],
+      ['einthoven.sqlite-wal', 0o644],
+      ['exports', 0o755],
+      ['exports/record-17.json', 0o644],
+      ['logs', 0o755],
+      ['logs/einthoven.log', 0o644],
+      ['keys', 0o755],
+      ['keys/signing-key.json', 0o644],
+    ]);
+    expect(modeOf(path.join(dataDir, 'einthoven.sqlite'))).toBe(0o644);
+    const ownerName = tightening.foreign[0]?.owner;
+    expect(ownerName).toMatch(new RegExp(`uid ${owner}\\)?$`));
+    expect(tighteningNote(dataDir, tightening)).toBe(
+      `9 permissions in the data folder ${dataDir} are open to other accounts and owned by ${ownerName}, not this account, which may not change them ` +
+        '(ask the owner or IT: chmod go-rwx on each, unless other accounts are meant to read them): ' +
+        '. 0755, einthoven.sqlite 0644, einthoven.sqlite-wal 0644, exports 0755, exports/record-17.json 0644, logs 0755, logs/einthoven.log 0644, keys 0755 and 1 more',
+    );
+    // Closed to others already (the owner's 0700 and 0600): nothing to say.
+    tightenDataFolder(dataDir);
+    expect(tightenDataFolder(dataDir, process.platform, owner + 1)).toEqual({ changed: [], failed: [], foreign: [] });
   });
 });
