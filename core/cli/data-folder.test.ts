@@ -228,7 +228,8 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     const backup = ecg(dataDir, 'backup', '--to', path.join(dest, 'backup'));
     expect(backup.stderr).not.toContain('ecg backup:');
     expect(backup.stdout).toMatch(/^backed up .* 1 records, 1 model and export files/);
-    expect(backup.stdout).toContain('NOT audited in the data folder');
+    // Named as the other refusals on a read-only folder name it: the database file, and why.
+    expect(backup.stdout).toContain(`NOT audited in the data folder: ${path.join(dataDir, 'einthoven.sqlite')} cannot be written: its folder ${dataDir} is not writable for this account; reading works`);
     expect(backup.status).toBe(1);
     const check = ecg(dataDir, 'backup', '--check', path.join(dest, 'backup'));
     expect(check.stdout).toMatch(/^OK: .* 1 records, 1 model and export files/);

@@ -47,6 +47,14 @@ export function notWritableBecause(file: string): string | undefined {
 }
 
 /**
+ * The refusal of a write to `file`, opened read-only: the file, why (notWritableBecause's words)
+ * and what still works. One wording for the engine's refusals and the backup's "not audited".
+ */
+export function notWritableMessage(file: string, because: string = notWritableBecause(file) ?? 'it was opened read-only'): string {
+  return `${file} cannot be written: ${because}; reading works (ecg list, ecg record, ecg audit), changes do not`;
+}
+
+/**
  * Opens (creating if needed) the database file, sets pragmas and applies pending migrations.
  * A database on read-only media (or opened with readonly) is opened read-only: it can be read
  * and its audit trail verified, never migrated or switched to WAL. SQLite's errors (not a

@@ -24,7 +24,7 @@ import { auditBackup, backupAuditDetails, backupSummary } from '../storage/backu
 import { writeBackupOffThread } from '../storage/backup-thread';
 import { fileModeIn, makeDataSubfolder } from '../storage/private-files';
 import { signingKeyOfThisAccount } from '../train/package/keys';
-import { notWritableBecause, openDatabase, type Db } from '../db/database';
+import { notWritableBecause, notWritableMessage, openDatabase, type Db } from '../db/database';
 import { RecordStore } from '../db/records';
 import { worklistFacets } from '../db/worklist';
 import { recordChangingChannels } from '../contract/worklist-schemas';
@@ -277,7 +277,7 @@ export class Engine {
   }
 
   #notWritableMessage(because: string): string {
-    return `${this.databaseFile} cannot be written: ${because}; reading works (ecg list, ecg record, ecg audit), changes do not`;
+    return notWritableMessage(this.databaseFile, because);
   }
 
   /** Refuses, before any work, a command that writes (an import) where the database was opened read-only. */
@@ -567,7 +567,7 @@ export class Engine {
         const destExisted = existsSync(to);
         const manifest = await writeBackupOffThread(this.#options.dataDir, to);
         // Not audited, not kept (but on read-only media): auditBackup says why.
-        const notAudited = await auditBackup(to, destExisted, () => this.audit.append('user', 'data.backup', null, backupAuditDetails(to, manifest)));
+        const notAudited = await auditBackup(to, destExisted, this.databaseFile, () => this.audit.append('user', 'data.backup', null, backupAuditDetails(to, manifest)));
         return backupSummary(to, manifest, notAudited);
       },
       'records:printed': ({ id, ...settings }) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { BackupSummary } from '../contract/backup-schemas';
 import { AuditLog } from '../db/audit';
-import { openDatabase } from '../db/database';
+import { notWritableMessage, openDatabase } from '../db/database';
 import { databasePath, refuseFileForFolder } from '../engine/data-dir';
 import { verificationProblems } from '../db/audit-rows-text';
 import { EinthovenError, toErrorInfo } from '../errors';
@@ -162,7 +162,7 @@ export function backupAuditDetails(dest: string, manifest: BackupManifest): Reco
 export async function createBackup(dataDir: string, dest: string, audit: AuditAppend): Promise<{ manifest: BackupManifest; notAudited: string | null }> {
   const destExisted = existsSync(dest);
   const manifest = await writeBackup(dataDir, dest);
-  const notAudited = await auditBackup(dest, destExisted, () => audit('data.backup', backupAuditDetails(dest, manifest)));
+  const notAudited = await auditBackup(dest, destExisted, databasePath(dataDir), () => audit('data.backup', backupAuditDetails(dest, manifest)));
   return { manifest, notAudited };
 }
 
@@ -172,15 +172,17 @@ export async function createBackup(dataDir: string, dest: string, audit: AuditAp
  * timeout, a full disk), the backup is removed and the error thrown. The one exception is a data
  * folder on read-only media (an archive): its trail can record nothing, the media can be copied
  * by anyone who can read them, and the backup is what moves them to writable storage; it is kept,
- * and why it is not audited returned, for the caller to say (the CLI exits 1). docs/security.md.
+ * and why it is not audited returned, naming `databaseFile` (the trail's), for the caller to say
+ * (the CLI exits 1). docs/security.md.
  */
-export async function auditBackup(dest: string, destExisted: boolean, append: () => void): Promise<string | null> {
+export async function auditBackup(dest: string, destExisted: boolean, databaseFile: string, append: () => void): Promise<string | null> {
   try {
     append();
     return null;
   } catch (error) {
-    const info = toErrorInfo(error);
-    if (readOnlyDatabase(error)) return info.message;
+    // Named as the engine's refusals name it: the database file, and why it cannot be written.
+    if (readOnlyDatabase(error)) return notWritableMessage(databaseFile);
+    const info = toErrorInfo(error, databaseFile);
     await discardBackup(dest, destExisted);
     throw new EinthovenError(info.code, `the backup in ${dest} was removed: it could not be recorded in the data folder's audit trail (${info.message}), and a copy of patient data is never left unaudited; retry the backup`, { cause: error });
   }
