@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { typedEntry } from './statement-entry';
+
+/** Two codes of PTB-XL's statement library (core/clinic/statement-library.ts), enough for these cases. */
+const library = new Map([
+  ['AFIB', 'atrial fibrillation'],
+  ['1AVB', 'first degree AV block'],
+]);
+const codeOf = (entry: string): string | undefined => {
+  const code = entry.trim().split(' — ')[0] ?? '';
+  return library.has(code) ? code : [...library].find(([, text]) => text === entry.trim().toLowerCase())?.[0];
+};
+
+describe('what a typed statement becomes', () => {
+  it('waits while the library is loading: "AFIB" is neither code nor free text yet', () => {
+    expect(typedEntry('AFIB', 'loading', codeOf)).toEqual({ kind: 'wait' });
+    expect(typedEntry('my own words', 'loading', codeOf)).toEqual({ kind: 'wait' });
+  });
+
+  it('is refused while the library cannot be read, never stored as free text', () => {
+    expect(typedEntry('AFIB', 'failed', codeOf)).toEqual({ kind: 'refused' });
+  });
+
+  it('with the library here, is the code it names, else the words as typed', () => {
+    expect(typedEntry(' AFIB ', 'ready', codeOf)).toEqual({ kind: 'code', code: 'AFIB' });
+    expect(typedEntry('Atrial fibrillation', 'ready', codeOf)).toEqual({ kind: 'code', code: 'AFIB' });
+    expect(typedEntry(' irregular baseline ', 'ready', codeOf)).toEqual({ kind: 'text', text: 'irregular baseline' });
+  });
+});
