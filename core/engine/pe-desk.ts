@@ -7,7 +7,7 @@ import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate'
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
-import { intendedInputOf } from '../train/package/manifest';
+import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
 import { ageOutsideReason, type IntendedInput } from '../train/scope';
 import type { ModelDirectory } from '../train/service/models';
 import { doubtedDdimerReason, fusedProbabilities, type FusionModel } from '../train/pe/fusion';
@@ -44,6 +44,12 @@ type AgeRange = IntendedInput['ageYears'];
 function withheldBecause(model: PeModel, ageYears: number, range: AgeRange): string | null {
   const reason = ageOutsideReason(ageYears, range);
   return reason ? `outside ${model.name}'s intended use by the PE score entry's age (${reason}): no ECG, pre-test or fused probability` : null;
+}
+
+/** The ECG package's age range among the installed ones, or that of a package on the same weights where it is gone; null where neither is installed. */
+function intendedAgesAmong(installed: readonly { readonly manifest: ModelManifest }[], model: PeModel): AgeRange | null {
+  const manifest = (installed.find((e) => e.manifest.id === model.id) ?? installed.find((e) => e.manifest.weightsSha256 === model.weightsSha256))?.manifest;
+  return manifest ? intendedInputOf(manifest).ageYears : null;
 }
 
 /**
@@ -115,12 +121,14 @@ export class PeDesk {
    */
   async asShown(recordId: number, predictions: readonly StoredPrediction[]): Promise<StoredPrediction[]> {
     const ageYears = this.entries.current(recordId)?.items.ageYears;
-    return await Promise.all(
-      predictions.map(async (p) => {
-        const outside = ageYears !== undefined && isPeProbability(p) ? await this.#outsideIntendedUse(p.model, ageYears) : null;
-        return outside ? { ...p, outsideIntendedUse: outside } : p;
-      }),
-    );
+    if (ageYears === undefined || !predictions.some(isPeProbability)) return [...predictions];
+    // The installed packages read once for the whole history, not once per prediction.
+    const installed = (await this.#models.list()).entries;
+    return predictions.map((p) => {
+      const range = isPeProbability(p) ? intendedAgesAmong(installed, p.model) : null;
+      const outside = range ? withheldBecause(p.model, ageYears, range) : null;
+      return outside ? { ...p, outsideIntendedUse: outside } : p;
+    });
   }
 
   /**
@@ -138,9 +146,7 @@ export class PeDesk {
 
   /** The ECG package's age range, or that of a package on the same weights where it is gone; null where neither is installed. */
   async #intendedAges(model: PeModel): Promise<AgeRange | null> {
-    const entries = (await this.#models.list()).entries;
-    const manifest = (entries.find((e) => e.manifest.id === model.id) ?? entries.find((e) => e.manifest.weightsSha256 === model.weightsSha256))?.manifest;
-    return manifest ? intendedInputOf(manifest).ageYears : null;
+    return intendedAgesAmong((await this.#models.list()).entries, model);
   }
 
   /**
