@@ -158,8 +158,19 @@ function tightenOne(target: string, allowed: number, uid: number | undefined, fo
   return kind;
 }
 
-/** `name (uid N)` from the passwd file, for IT to know whom to ask; `uid N` where it names none (a container, a directory service). */
+/**
+ * `name (uid N)` from the passwd file, for IT to know whom to ask; `uid N` where it names none (a
+ * container, a directory service). Remembered by uid: an archive of thousands of exports has one
+ * owner, and its passwd file need not be read once per file.
+ */
+const owners = new Map<number, string>();
 function ownerOf(uid: number): string {
+  const known = owners.get(uid) ?? ownerFromPasswd(uid);
+  owners.set(uid, known);
+  return known;
+}
+
+function ownerFromPasswd(uid: number): string {
   try {
     const entry = readFileSync('/etc/passwd', 'utf8')
       .split('\n')
