@@ -41,6 +41,34 @@ function newestEntry(dataDir: string, recordId: number): { items: Record<string,
   }
 }
 
+/** A stored entry row as an older version wrote it: items and scores as JSON. */
+interface StoredEntryRow {
+  readonly id: number;
+  readonly items: string;
+  readonly scores: string;
+}
+
+/** The record's newest PE entry row, as stored. */
+function newestRow(db: Database.Database, recordId: number): StoredEntryRow {
+  return db.prepare('SELECT id, items, scores FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(recordId) as StoredEntryRow;
+}
+
+/**
+ * Writes an entry straight into the database, superseding `newest`, as an older version stored it
+ * (no app path writes what it no longer computes); returns its row id.
+ */
+function insertAsOlderVersion(db: Database.Database, recordId: number, newest: StoredEntryRow, entry: { items: string; scores: string; assessor: string; heartRateSource: string }): number {
+  const insert = db.prepare("INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source) VALUES (?, ?, ?, ?, '', ?, ?, ?)");
+  return Number(insert.run(recordId, entry.items, entry.scores, entry.assessor, newest.id, new Date().toISOString(), entry.heartRateSource).lastInsertRowid);
+}
+
+/** Opens 00131 again after its entries were written behind the app's back, once its PE panel is ready. */
+async function reopenPePanel(page: Page, recordId: number): Promise<void> {
+  await page.reload();
+  await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
+  await page.locator(`[data-testid="pe-panel"][data-record-id="${recordId}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+}
+
 const preview = (page: Page, score: string) => page.locator(`[data-testid="pe-preview"] [data-score="${score}"]`).textContent();
 
 describe('browser mode: PE items from the record, D-dimer units, items on paper', () => {
@@ -184,18 +212,15 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     // As an entry made before the confirmation was asked: 24 ng/mL FEU without it, its scores as then computed.
     const db = new Database(path.join(dataDir, 'einthoven.sqlite'));
     try {
-      const newest = db.prepare('SELECT id, items, scores FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(id) as { id: number; items: string; scores: string };
+      const newest = newestRow(db, id);
       const items: Record<string, unknown> = { ...(JSON.parse(newest.items) as Record<string, unknown>), dDimerNgMlFeu: 24 };
       delete items['dDimerUnitConfirmed'];
       const scores = (JSON.parse(newest.scores) as { summary: string }[]).map((s) => ({ ...s, summary: s.summary.replace(/D-dimer 60 /, 'D-dimer 24 ') }));
-      db.prepare("INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source) VALUES (?, ?, ?, 'Dr. Before', '', ?, ?, 'ecg')")
-        .run(id, JSON.stringify(items), JSON.stringify(scores), newest.id, new Date().toISOString());
+      insertAsOlderVersion(db, id, newest, { items: JSON.stringify(items), scores: JSON.stringify(scores), assessor: 'Dr. Before', heartRateSource: 'ecg' });
     } finally {
       db.close();
     }
-    await page.reload();
-    await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
-    await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+    await reopenPePanel(page, id);
     await expect.poll(() => page.getByTestId('pe-current').textContent()).toMatch(/Dr\. Before/);
     expect(await page.getByTestId('pe-current-items').textContent()).toMatch(/D-dimer 24 ng\/mL FEU \(unit not confirmed: possibly 24 mg\/L FEU typed as ng\/mL/);
     // Before, "PE excluded without imaging" stood unqualified beside YEARS, PEGeD and the age-adjusted rule.
@@ -307,22 +332,18 @@ describe('browser mode: PE items from the record, D-dimer units, items on paper'
     let stored: { id: number; scores: string };
     let wells: { total: number; summary: string };
     try {
-      const newest = db.prepare('SELECT id, items, scores FROM pe_assessments WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(id) as { id: number; items: string; scores: string };
+      const newest = newestRow(db, id);
       const scores = JSON.parse(newest.scores) as { score: string; total: number | null; summary: string }[];
       const now = scores.find((s) => s.score === 'wells');
       const total = now?.total;
       if (now === undefined || total === null || total === undefined) throw new Error('the newest entry has no Wells total');
       wells = { total, summary: now.summary.replace(/^Wells [\d.]+:/, `Wells ${total + 1.5}:`) };
       const older = scores.map((s) => (s.score === 'wells' ? { ...s, total: total + 1.5, summary: wells.summary } : s));
-      const inserted = db.prepare("INSERT INTO pe_assessments (record_id, items, scores, assessor, note, supersedes, entered_at, heart_rate_source) VALUES (?, ?, ?, 'Dr. Older', '', ?, ?, 'entered')")
-        .run(id, newest.items, JSON.stringify(older), newest.id, new Date().toISOString());
-      stored = { id: Number(inserted.lastInsertRowid), scores: JSON.stringify(older) };
+      stored = { id: insertAsOlderVersion(db, id, newest, { items: newest.items, scores: JSON.stringify(older), assessor: 'Dr. Older', heartRateSource: 'entered' }), scores: JSON.stringify(older) };
     } finally {
       db.close();
     }
-    await page.reload();
-    await page.getByTestId('record-row').filter({ hasText: '00131_hr' }).click();
-    await page.locator(`[data-testid="pe-panel"][data-record-id="${id}"][data-state="ready"]`).waitFor({ timeout: 60_000 });
+    await reopenPePanel(page, id);
     await expect.poll(() => page.getByTestId('pe-current').textContent()).toMatch(/Dr\. Older/);
     // The total its items give, with the one entered named beside it; before, the stored total stood as if computed now.
     const shown = page.getByTestId('pe-current-scores').locator('[data-score="wells"]');

@@ -20,6 +20,13 @@ async function openFirstRow(page: Page): Promise<void> {
   await page.locator(`[data-testid="overread"][data-record-id="${id}"][data-state="ready"]`).waitFor();
 }
 
+/** Loads the window again (its library asked for anew) and opens the first record's reading. */
+async function reloadAndOpenFirstRow(page: Page): Promise<void> {
+  await page.reload();
+  await page.getByTestId('record-row').first().waitFor();
+  await openFirstRow(page);
+}
+
 async function enterStatement(page: Page, text: string): Promise<void> {
   await page.getByTestId('overread-statement-input').fill(text);
   await page.getByTestId('overread-statement-input').press('Enter');
@@ -45,9 +52,7 @@ describe('browser mode: a statement typed before the statement library is here',
 
   it('AFIB entered while the library is still loading is added coded once it arrives, never as free text', async () => {
     const release = await holdLibrary(page);
-    await page.reload();
-    await page.getByTestId('record-row').first().waitFor();
-    await openFirstRow(page);
+    await reloadAndOpenFirstRow(page);
 
     await enterStatement(page, 'AFIB');
     // Either the form says it waits for the library, or (the fault) the entry went in at once as free text.
@@ -88,9 +93,7 @@ describe('browser mode: a statement typed before the statement library is here',
 
   it('a library that cannot be read is said so, the typed AFIB stays in the input, and reading it again codes it', async () => {
     await page.route(libraryChannel, (route: Route) => route.fulfill({ status: 500, contentType: 'text/plain', body: 'engine unavailable' }));
-    await page.reload();
-    await page.getByTestId('record-row').first().waitFor();
-    await openFirstRow(page);
+    await reloadAndOpenFirstRow(page);
 
     await enterStatement(page, 'AFIB');
     await page.locator('[data-testid="overread-library-error"], [data-testid="overread-chosen"] li').first().waitFor();
