@@ -65,6 +65,9 @@ describe('browser mode: PE pre-test scores, PE panel and the comparison figure',
     expect(await page.getByTestId('pe-none').textContent()).toMatch(/No PE score items entered/);
     // The fusion package is not offered for a record's prediction, which the engine refuses (its number needs score items).
     await page.locator('[data-testid="predictions"][data-state="ready"]').waitFor();
+    // The panel is ready once the record's predictions are read; the models offered come with the installed models'
+    // list, which the app reads at start beside the worklist and may answer after the record opened: read once it has.
+    await page.getByTestId('model-select').locator(`option[value="${ecgModelId}"]`).waitFor({ state: 'attached' });
     const offered = await page.getByTestId('model-select').locator('option').allTextContents();
     expect([offered.some((o) => o.startsWith(`${ecgModel} `)), offered.filter((o) => o.includes(fusionModel))]).toEqual([true, []]);
     await runPrediction(page, ecgModelId);
