@@ -30,9 +30,26 @@ export { statementLibrary };
 export function resolveStatements(codes: readonly string[], freeText: readonly string[]): ReadStatement[] {
   const unknown = codes.filter((c) => !byCode.has(c));
   if (unknown.length > 0) throw new EinthovenError('E_VALIDATION', `unknown statement code(s): ${unknown.join(', ')}`);
+  const texts = [...new Set(freeText.map((t) => t.trim()).filter((t) => t.length > 0))];
+  refuseCodesAsText(texts);
   const coded = [...new Set(codes)].map((code) => ({ code, text: byCode.get(code)?.text ?? code }));
-  const typed = [...new Set(freeText.map((t) => t.trim()).filter((t) => t.length > 0))].map((text) => ({ code: null, text }));
+  const typed = texts.map((text) => ({ code: null, text }));
   const statements = [...coded, ...typed];
   if (statements.length === 0) throw new EinthovenError('E_VALIDATION', 'an interpretation needs at least one statement');
   return statements;
+}
+
+/**
+ * Free text that is a library code ("AFIB") would be stored and audited as the reader's own words
+ * (text:AFIB), a coded reading silently uncoded: agreement counts and statistics would miss it.
+ * It is refused, naming the code, rather than coded here: the request says which statements are
+ * coded (its own field), and the stored reading and its audit entry say what the client sent.
+ * The match is the picker's (statement-library.svelte.ts codeOf): the exact code, so a reader's
+ * lower-case "afib" typed as words is not refused where the form would not have coded it.
+ */
+function refuseCodesAsText(texts: readonly string[]): void {
+  const codesAsText = texts.filter((t) => byCode.has(t));
+  if (codesAsText.length === 0) return;
+  const quoted = codesAsText.map((t) => `“${t}”`).join(', ');
+  throw new EinthovenError('E_VALIDATION', `free-text statement(s) ${quoted} are library code(s) ${codesAsText.join(', ')}: send them as codes, not as free text`);
 }

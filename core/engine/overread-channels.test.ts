@@ -99,6 +99,8 @@ describe('overreads: a cardiologist confirms, amends and the worklist follows', 
       [{ recordId: second, reader: 'Dr. A' }, 'E_VALIDATION', /at least one statement/],
       [{ recordId: second, codes: ['SR'], reader: '   ' }, 'E_VALIDATION', /reader must be named/],
       [{ recordId: second, codes: ['SR', 'NOPE'], reader: 'Dr. A' }, 'E_VALIDATION', /unknown statement code\(s\): NOPE/],
+      // A library code sent as the reader's own words would be stored and audited uncoded (text:AFIB): refused, naming the code.
+      [{ recordId: second, freeText: [' AFIB ', 'irregular baseline'], reader: 'Dr. A' }, 'E_VALIDATION', /free-text statement\(s\) “AFIB” .*library code\(s\) AFIB.*send them as codes/],
       [{ recordId: second, codes: ['SR'], reader: 'Dr. A', predictionId: foreign.id, agreement: 'agree' }, 'E_VALIDATION', new RegExp(`prediction ${foreign.id} is not a prediction of record ${second}`)],
       [{ recordId: second, codes: ['SR'], reader: 'Dr. A', agreement: 'agree' }, 'E_VALIDATION', /needs the prediction/],
       [{ recordId: second, codes: ['SR'], reader: 'Dr. A', supersedes: 1 }, 'E_VALIDATION', /no reading to amend/],

@@ -3,6 +3,7 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
 import { draftEntryFor, type AdoptedStatement } from './adoption-entry';
+import { amendmentEntries } from './statement-entry';
 import { readingDrafts, type ReadingDraft, type ReadingDrafts } from './reading-drafts';
 
 export type Agreement = NonNullable<Overread['agreement']>;
@@ -132,8 +133,7 @@ export class RecordReading {
   startAmending(): void {
     const current = this.current;
     if (!current) return;
-    const codes = current.statements.flatMap((s) => (s.code ? [s.code] : []));
-    const freeText = current.statements.flatMap((s) => (s.code ? [] : [s.text]));
+    const { codes, freeText } = amendmentEntries(current.statements, (text) => this.library.items.some((s) => s.code === text));
     Object.assign(this, { amending: true, error: null, draft: { ...emptyDraft(this.#lastReader), codes, freeText, note: current.note } });
   }
 

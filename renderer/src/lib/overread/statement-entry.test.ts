@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typedEntry } from './statement-entry';
+import { amendmentEntries, typedEntry } from './statement-entry';
 
 /** Two codes of PTB-XL's statement library (core/clinic/statement-library.ts), enough for these cases. */
 const library = new Map([
@@ -25,5 +25,16 @@ describe('what a typed statement becomes', () => {
     expect(typedEntry(' AFIB ', 'ready', codeOf)).toEqual({ kind: 'code', code: 'AFIB' });
     expect(typedEntry('Atrial fibrillation', 'ready', codeOf)).toEqual({ kind: 'code', code: 'AFIB' });
     expect(typedEntry(' irregular baseline ', 'ready', codeOf)).toEqual({ kind: 'text', text: 'irregular baseline' });
+  });
+});
+
+describe('what an amendment starts from', () => {
+  it('the current reading\'s statements, a library code stored as free text going back in coded', () => {
+    const statements = [
+      { code: '1AVB', text: 'first degree AV block' },
+      { code: null, text: 'AFIB' },
+      { code: null, text: 'irregular baseline' },
+    ];
+    expect(amendmentEntries(statements, (t) => library.has(t))).toEqual({ codes: ['1AVB', 'AFIB'], freeText: ['irregular baseline'] });
   });
 });

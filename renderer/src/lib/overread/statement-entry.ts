@@ -20,3 +20,17 @@ export function typedEntry(entry: string, status: LibraryStatus, codeOf: (entry:
   const code = codeOf(entry);
   return code ? { kind: 'code', code } : { kind: 'text', text: entry.trim() };
 }
+
+/**
+ * The draft an amendment starts from: the current reading's statements, coded ones by code. A
+ * reading stored before typed codes were coded may hold "AFIB" as free text; the engine now
+ * refuses a library code sent as free text, so it goes back in coded (what the reader meant).
+ */
+export function amendmentEntries(
+  statements: readonly { readonly code: string | null; readonly text: string }[],
+  isCode: (text: string) => boolean,
+): { codes: string[]; freeText: string[] } {
+  const codes = statements.flatMap((s) => (s.code ? [s.code] : isCode(s.text) ? [s.text] : []));
+  const freeText = statements.flatMap((s) => (s.code || isCode(s.text) ? [] : [s.text]));
+  return { codes: [...new Set(codes)], freeText };
+}
