@@ -108,4 +108,29 @@ describe('browser mode: a statement typed before the statement library is here',
     await page.locator('[data-testid="overread-chosen"] li[data-code="AFIB"]').waitFor();
     expect(await chosenCodes(page)).toEqual(['AFIB']);
   });
+
+  it('Sign waits while a typed statement waits for the library, naming it, and the signed amendment holds it coded', async () => {
+    // The last test left AFIB in the first record's draft: signed here, so that the record has a reading to amend.
+    await page.getByTestId('overread-reader').fill('Dr. Waits');
+    await page.getByTestId('overread-sign').click();
+    const current = page.locator('[data-testid="overread-current"] [data-testid="overread-statements"] li');
+    await current.first().waitFor();
+
+    const release = await holdLibrary(page);
+    await reloadAndOpenFirstRow(page);
+    // Amending starts from the signed AFIB, the reader's name filled in: Sign would be enabled at once.
+    await page.getByTestId('overread-amend').click();
+    await enterStatement(page, 'LVH');
+    await page.getByTestId('overread-library-loading').waitFor();
+    const sign = page.getByTestId('overread-sign');
+    expect(await sign.isDisabled()).toBe(true);
+    expect(await page.getByTestId('overread-blocked').textContent()).toMatch(/To sign: wait for the statement library: “LVH” is not in the reading yet/);
+
+    release();
+    await page.locator('[data-testid="overread-chosen"] li[data-code="LVH"]').waitFor();
+    await page.unroute(libraryChannel);
+    await sign.click();
+    await page.locator('[data-testid="overread-current"] [data-testid="overread-statements"] li[data-code="LVH"]').waitFor();
+    expect(await current.evaluateAll((items) => items.map((li) => li.getAttribute('data-code')))).toEqual(['AFIB', 'LVH']);
+  });
 });

@@ -3,7 +3,8 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
 import { draftEntryFor, type AdoptedStatement } from './adoption-entry';
-import { amendmentEntries } from './statement-entry';
+import { amendmentEntries, libraryHold } from './statement-entry';
+import { statementAdoption } from './statement-adoption.svelte';
 import { readingDrafts, type ReadingDraft, type ReadingDrafts } from './reading-drafts';
 
 export type Agreement = NonNullable<Overread['agreement']>;
@@ -33,6 +34,8 @@ export class RecordReading {
   restored = $state(false);
   /** A kept draft set aside because the record's reading changed meanwhile, in words; null when none. */
   setAside = $state<string | null>(null);
+  /** The statement typed into the form that waits for the library to arrive (StatementPicker); null when none. */
+  waitingEntry = $state<string | null>(null);
   readonly #drafts: ReadingDrafts;
   /** The open record's name in the list of unsigned drafts ("00001_lr.hea, ID 15709"). */
   #label = '';
@@ -56,9 +59,17 @@ export class RecordReading {
 
   /** Why Sign is disabled, in words; null when it may be signed. */
   get blockedReason(): string | null {
+    // First: an empty draft whose only statement waits for the library is not to be told "add one".
+    const held = libraryHold(this.library.status, this.waitingEntry, this.#adoptedNotTaken());
+    if (held) return held;
     if (this.draft.codes.length + this.draft.freeText.length === 0) return 'add at least one statement';
     if (!this.draft.reader.trim()) return 'type the reader’s name';
     return null;
+  }
+
+  /** Computed statements adopted into this record that wait (for the library) to join its draft. */
+  #adoptedNotTaken(): string[] {
+    return statementAdoption.pending.filter((r) => r.recordId === this.recordId).map((r) => r.text);
   }
 
   /** Opens a record's readings; `label` names it in the list of unsigned drafts. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amendmentEntries, typedEntry } from './statement-entry';
+import { amendmentEntries, libraryHold, typedEntry } from './statement-entry';
 
 /** Two codes of PTB-XL's statement library (core/clinic/statement-library.ts), enough for these cases. */
 const library = new Map([
@@ -36,5 +36,18 @@ describe('what an amendment starts from', () => {
       { code: null, text: 'irregular baseline' },
     ];
     expect(amendmentEntries(statements, (t) => library.has(t))).toEqual({ codes: ['1AVB', 'AFIB'], freeText: ['irregular baseline'] });
+  });
+});
+
+describe('why Sign waits for the statement library', () => {
+  it('names the typed entry and the adopted statements that are not in the draft yet', () => {
+    expect(libraryHold('loading', 'LVH', [])).toBe('wait for the statement library: “LVH” is not in the reading yet');
+    expect(libraryHold('loading', 'LVH', ['first degree AV block'])).toBe('wait for the statement library: “LVH”, “first degree AV block” are not in the reading yet');
+    expect(libraryHold('failed', null, ['first degree AV block'])).toBe('the statement library could not be read (read it again): “first degree AV block” is not in the reading yet');
+  });
+
+  it('holds nothing back when nothing waits', () => {
+    expect(libraryHold('loading', null, [])).toBeNull();
+    expect(libraryHold('ready', null, [])).toBeNull();
   });
 });

@@ -34,3 +34,17 @@ export function amendmentEntries(
   const freeText = statements.flatMap((s) => (s.code || isCode(s.text) ? [] : [s.text]));
   return { codes: [...new Set(codes)], freeText };
 }
+
+/**
+ * Why Sign waits for the statement library, in words; null when nothing does. A statement typed
+ * (or adopted) before the library arrived is not in the draft yet: signing then stored the reading
+ * without it, and what the reader entered was not in what they signed. `typed` is the entry
+ * waiting in the picker, `adopted` the wording of computed statements adopted into this record
+ * and not taken into its draft yet.
+ */
+export function libraryHold(status: LibraryStatus, typed: string | null, adopted: readonly string[]): string | null {
+  const held = [...(typed === null ? [] : [typed]), ...adopted];
+  if (held.length === 0) return null;
+  const named = `${held.map((h) => `“${h}”`).join(', ')} ${held.length === 1 ? 'is' : 'are'} not in the reading yet`;
+  return status === 'failed' ? `the statement library could not be read (read it again): ${named}` : `wait for the statement library: ${named}`;
+}
