@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -36,7 +36,12 @@ describe('browser mode: the audit head is shown and can be anchored', () => {
     expect(text).toContain(hash.slice(0, 12));
     await app.page.getByTestId('audit-export-anchor').click();
     await expect.poll(() => app.page.getByTestId('audit-export-anchor').getAttribute('title'), { timeout: 20_000 }).toMatch(/Anchor written to .*audit-anchor-.*\.json/);
-    expect(readdirSync(path.join(dataDir, 'exports')).filter((f) => f.startsWith('audit-anchor-'))).toHaveLength(1);
+    const anchors = readdirSync(path.join(dataDir, 'exports')).filter((f) => f.startsWith('audit-anchor-'));
+    expect(anchors).toHaveLength(1);
+    // The button's title is set before the header reloads: wait for the header to show the export's own
+    // entry, so that the next test starts from the head after the anchor, not from the one before it.
+    const anchored = (JSON.parse(readFileSync(path.join(dataDir, 'exports', anchors[0] ?? ''), 'utf8')) as { lastId: number }).lastId;
+    await expect.poll(async () => Number(/audit #(\d+)/.exec((await headAsShown(head)).text)?.[1] ?? 0), { timeout: 20_000 }).toBeGreaterThan(anchored);
   });
 
   it('follows the trail: an import moves the head shown, without reopening anything', async () => {
