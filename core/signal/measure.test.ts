@@ -183,6 +183,30 @@ describe('analyseEcg with a stretch missing in some leads only (PTB-XL 00001, V1
   });
 });
 
+// PTB-XL 00143 (100 Hz) with leads of its own missing at some beats, the rest recorded: the zeros
+// the cleaning puts there timed the beats with the leads recorded. With I and II missing for 0.3 s
+// at five beats, beat 1 was re-timed 40 ms late (110 → 114), its RR 890 and 820 ms either side on a
+// regular rhythm of 850.
+describe('analyseEcg with leads missing at some beats only (PTB-XL 00143, 100 Hz)', () => {
+  const outcome = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'ptbxl', '00143_lr.hea'), fixturePath('formats', 'ptbxl', '00143_lr.dat')]))[0];
+  if (!outcome?.ok) throw new Error('00143_lr did not decode');
+  const record = outcome.record;
+  const whole = analyseEcg(record.leads, record.fs);
+  /** `names` missing for `halfS` either side of beats 1 … `count`. */
+  const missingAt = (names: readonly string[], count: number, halfS: number) =>
+    record.leads.map((l) => {
+      const samples = Float32Array.from(l.samples);
+      if (names.includes(l.name)) for (const b of whole.measurements.beats.slice(1, 1 + count)) samples.fill(Number.NaN, Math.round(b - halfS * record.fs), Math.round(b + halfS * record.fs));
+      return { name: l.name, samples };
+    });
+
+  it('times each beat on the leads recorded at it', () => {
+    const a = analyseEcg(missingAt(['I', 'II'], 5, 0.15), record.fs);
+    expect(a.measurements.beats).toEqual(whole.measurements.beats);
+    expect(a.measurements.rrMs.sd).toBeCloseTo(whole.measurements.rrMs.sd as number, 6);
+  });
+});
+
 // PTB-XL 00330 (atrial fibrillation) with 1.5 s missing in every lead (6–7.5 s) read "Sinus
 // arrhythmia" from a "P wave" 492 ms before the median beat's QRS. No committed fixture is AF of
 // this kind, so it runs where the shared corpus is.

@@ -335,9 +335,11 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
+  // Each lead's own missing stretches: the zeros the cleaning put there neither time a beat nor are averaged.
+  const missingByLead = usable.map((l) => missingInLead(l.samples));
   // Re-timed on the QRS itself (beat-alignment.ts): RR, the median beat and every beat-by-beat
   // measure below use these, so they agree with each other to the sample.
-  const beats = alignBeats(clean, detection.beats, fs);
+  const beats = alignBeats(clean, detection.beats, fs, missingByLead);
   const pacing = withUnseenSpikeBeats(
     detectPacing(
       usable.map((l) => (l.samples instanceof Float32Array ? l.samples : Float32Array.from(l.samples))),
@@ -353,7 +355,7 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
   const held = quality.heldComplexes ?? noneHeld;
   const pacedOut = pacedToLeaveOut(pacing, beats);
   const heldOut = new Set(held.beats.map((i) => beats[i] as number));
-  const built = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut]), missingInEveryLead(leads), usable.map((l) => missingInLead(l.samples))) : undefined;
+  const built = beats.length > 0 && usable.length > 0 ? medianBeat(clean, beats, fs, new Set([...pacedOut, ...heldOut]), missingInEveryLead(leads), missingByLead) : undefined;
   const measured = withoutShortLeads(usable, clean, built);
   return { detection, beatEdit, quality, ...measured, beats, pacing, held, pacedOut, heldOut };
 }
