@@ -77,8 +77,14 @@ export const LeadQualityReportSchema = z.object({
   ok: z.boolean(),
   /** Issue ids (missing, flat, clipped, baselineWander, highFrequencyNoise, mainsInterference). */
   issues: z.array(z.string()),
-  /** The same issues in words, for badges and tooltips. */
+  /** The same issues in words, for badges and tooltips (with `leftOut` last where it is set). */
   descriptions: z.array(z.string()),
+  /**
+   * Why the lead was left out of the median beat and its measures (missing for stretches of its
+   * own at most beats, core/signal/measure.ts `leadsLeftOut`); `ok` is then false. Absent otherwise,
+   * and in measurements made before it was said.
+   */
+  leftOut: z.string().optional(),
 });
 export type LeadQualityReport = z.infer<typeof LeadQualityReportSchema>;
 

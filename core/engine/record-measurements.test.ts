@@ -75,6 +75,32 @@ describe('measureRecord', () => {
   });
 });
 
+// A lead-off electrode: V1–V3 of PTB-XL 00001 missing for 0.2 s at eight of its nine averaged beats
+// (under the fifth of the lead that makes it missing). The analysis leaves them out of the median
+// beat (caveat leadsLeftOut), yet their rows in the quality table read "signal quality OK".
+describe('measureRecord with leads left out of the median beat (PTB-XL 00001, V1–V3 missing at most beats)', () => {
+  const { decoded, detail } = storedFixture('formats', 'ptbxl', '00001_hr.hea');
+  const beats = analyseEcg(decoded.leads, decoded.fs).measurements.beats.slice(1, 9);
+  const precordial = ['V1', 'V2', 'V3'];
+  const signals = detail.signals.map((samples, i) => {
+    const copy = Float32Array.from(samples);
+    if (precordial.includes(detail.leads[i]?.name ?? '')) for (const b of beats) copy.fill(Number.NaN, b - 0.1 * detail.fs, b + 0.1 * detail.fs);
+    return copy;
+  });
+  const m = measureRecord({ ...detail, signals });
+
+  it('flags each left-out lead in the quality table, saying why, the others as they were', () => {
+    for (const lead of precordial) {
+      const row = m.quality.leads.find((l) => l.lead === lead);
+      const why = 'left out of the median beat: missing for stretches at most beats (1 of 9 recorded in full)';
+      expect(row).toEqual({ lead, ok: false, issues: [], descriptions: [why], leftOut: why });
+    }
+    expect(m.quality.leads.filter((l) => !precordial.includes(l.lead)).every((l) => l.ok && l.leftOut === undefined)).toBe(true);
+    expect(m.caveats.leadsLeftOut).toContain('V1, V2 and V3');
+    expect(RecordMeasurementsSchema.parse(m).quality.leads.find((l) => l.lead === 'V2')?.leftOut).toContain('left out of the median beat');
+  });
+});
+
 describe('measureRecord on a monitor record with a non-ECG channel', () => {
   // PhysioNet/CinC 2015 a103l (committed under core/test/fixtures/signal/wfdb-python, ODC-By): II, V and PLETH
   // (a plethysmogram in NU). The viewer's figures came from all three.

@@ -1,8 +1,9 @@
 import type { CorrectionView, DeviceComparison, StoredCorrection } from '../contract/measurement-schemas';
 import type { RecordDetail } from '../contract/schemas';
 import { listed, wordFor } from '../contract/counted';
-import type { MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
-import type { CorrectionApplied, EcgMeasurements } from '../signal/measure';
+import type { LeadQualityReport, MedianBeatView, RecordMeasurements } from '../contract/viewer-schemas';
+import type { CorrectionApplied, EcgMeasurements, ShortLeads } from '../signal/measure';
+import type { LeadQuality } from '../signal/quality';
 import type { Fiducials } from '../signal/delineate';
 import type { MedianBeat } from '../signal/median-beat';
 import { analyseEcg } from '../signal/measure';
@@ -21,7 +22,7 @@ import { issueText } from '../signal/record-quality';
 export function measureRecord(record: RecordDetail, stored?: StoredCorrection): RecordMeasurements {
   // A lead the file lacks is all-NaN: quality reports it missing instead of measuring zeros. A channel in units of its own (PLETH, ABP) is not measured.
   const leads = voltageLeads(record.leads.map((lead, i) => ({ name: lead.name, units: lead.units, samples: record.signals[i] ?? new Float32Array(record.nSamples).fill(Number.NaN) })));
-  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries, beatEdits: stored?.beats });
+  const { measurements: m, quality, medianBeat, medianLeads, fiducials, pacing, beatsLeftOut, leadsLeftOut, caveats, statements, correction } = analyseEcg(leads, record.fs, { sex: record.patient.sex, boundaries: stored?.boundaries, beatEdits: stored?.beats });
   // The program's own figures, beside the reader's: its whole analysis, so each is what the screen showed before the correction.
   const program = stored && correction?.applied ? analyseEcg(leads, record.fs, { sex: record.patient.sex }).measurements : undefined;
   return {
@@ -41,7 +42,7 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
     quality: {
       verdict: quality.verdict,
       reasons: [...quality.reasons],
-      leads: Object.entries(quality.leads).map(([lead, q]) => ({ lead, ok: q.ok, issues: [...q.issues], descriptions: q.issues.map((issue) => issueText[issue]) })),
+      leads: Object.entries(quality.leads).map(([lead, q]) => qualityRow(lead, q, leadsLeftOut)),
       leadsMissingOnly: quality.verdict === 'unusable' && quality.unusableBecause.every((cause) => cause === 'leadsLost'),
     },
     pacing: { assessed: pacing.assessed, paced: pacing.paced, spikes: pacing.spikeTimesSec.length, pacedBeatFraction: pacing.pacedBeatFraction, reason: pacing.reason },
@@ -51,6 +52,20 @@ export function measureRecord(record: RecordDetail, stored?: StoredCorrection): 
     device: record.deviceMeasurements ? compareWithDevice(m, record.deviceMeasurements) : null,
     correction: stored && correction ? correctionView(stored, correction, program ?? m) : null,
   };
+}
+
+/**
+ * A lead's row in the viewer's quality table. A lead left out of the median beat for too few beats
+ * recorded in full in it passes every signal check (its missing stretches are under the fifth that
+ * makes a lead missing), yet none of its figures is measured: its row said "signal quality OK"
+ * while only the cautions said it was left out. It is flagged with why.
+ */
+export function qualityRow(lead: string, q: LeadQuality, leftOut: ShortLeads | undefined): LeadQualityReport {
+  const descriptions = q.issues.map((issue) => issueText[issue]);
+  const k = leftOut?.names.indexOf(lead) ?? -1;
+  if (!leftOut || k < 0) return { lead, ok: q.ok, issues: [...q.issues], descriptions };
+  const why = `left out of the median beat: missing for stretches at most beats (${leftOut.beats[k] ?? 0} of ${leftOut.of} recorded in full)`;
+  return { lead, ok: false, issues: [...q.issues], descriptions: [...descriptions, why], leftOut: why };
 }
 
 function correctionView(stored: StoredCorrection, c: CorrectionApplied, m: EcgMeasurements): CorrectionView {

@@ -80,6 +80,11 @@ export interface EcgAnalysis {
   readonly pacing: PacingResult;
   /** Typical beats the median beat left out: paced ones (intermittent pacing) and those the recorder cut (`quality.heldComplexes`). */
   readonly beatsLeftOut: { readonly paced: number; readonly held: number };
+  /**
+   * Leads left out of the median beat and its measures for too few beats recorded in full in them
+   * (missing for stretches of their own: the caveat `leadsLeftOut`); absent when none was.
+   */
+  readonly leadsLeftOut?: ShortLeads;
   readonly rhythm: RhythmFeatures;
   /** QRS shape per lead on the median beat (absent without QRS boundaries). */
   readonly morphology?: ReadonlyMap<string, LeadQrs>;
@@ -384,7 +389,7 @@ function withoutShortLeads(
 }
 
 /** Leads left out of the median beat's measures for being averaged from too few beats (`withoutShortLeads`). */
-interface ShortLeads {
+export interface ShortLeads {
   readonly names: readonly string[];
   /** Beats each averaged, against the `of` of the others. */
   readonly beats: readonly number[];
@@ -517,6 +522,7 @@ export function analyseEcg(leads: readonly NamedLead[], fs: number, options: Ana
     ...(fiducials ? { fiducials } : {}),
     pacing,
     beatsLeftOut,
+    ...(shortLeads ? { leadsLeftOut: shortLeads } : {}),
     rhythm,
     ...(morphology ? { morphology } : {}),
     caveats: withQtcStatement(read.caveats, statements),

@@ -33,6 +33,17 @@ describe('qualityMeaning', () => {
     expect(qualityMeaning(flat)).toEqual({ badge: 'Signal quality: degraded', tone: 'degraded', meaning: 'readable, with issues (leads with one are flagged in their cells) · 1 of 12 recorded leads flagged' });
   });
 
+  it('names the leads left out of the median beat on a record whose signal checks all passed (core/engine/record-measurements.test.ts, PTB-XL 00001)', () => {
+    const why = 'left out of the median beat: missing for stretches at most beats (1 of 9 recorded in full)';
+    const leftOut = (lead: string) => ({ lead, ok: false, issues: [], descriptions: [why], leftOut: why });
+    const lacksV1toV3: Quality = { verdict: 'good', reasons: [], leads: standard.map((l) => (['V1', 'V2', 'V3'].includes(l) ? leftOut(l) : clean(l))), leadsMissingOnly: false };
+    expect(qualityMeaning(lacksV1toV3)).toEqual({
+      badge: 'Signal quality: good',
+      tone: 'good',
+      meaning: 'every lead passed the signal checks; V1, V2 and V3 left out of the median beat (why in their cells) · 3 of 12 recorded leads flagged',
+    });
+  });
+
   it('says every lead passed on a clean record, and names a record unusable only for want of leads so', () => {
     expect(qualityMeaning({ verdict: 'good', reasons: [], leads: standard.map(clean) })).toEqual({ badge: 'Signal quality: good', tone: 'good', meaning: 'every lead passed every check' });
     const twoLeads: Quality = { verdict: 'unusable', reasons: ['10 of 12 leads missing or flat (III, …)'], leads: [clean('I'), clean('II')], leadsMissingOnly: true };

@@ -1,3 +1,4 @@
+import { listed } from '../../../../core/contract/counted';
 import type { RecordMeasurements } from '../../../../core/contract/viewer-schemas';
 
 type Quality = RecordMeasurements['quality'];
@@ -25,6 +26,13 @@ const meaningOf = {
  */
 const degradedNoLeadFlagged = 'readable, with issues listed under Why; no recorded lead is flagged';
 
+/**
+ * A lead missing for short stretches at most beats passes every signal check (the record stays
+ * good) but is left out of the median beat (core/engine/record-measurements.ts `qualityRow`):
+ * "every lead passed every check" beside its flagged cell read as a contradiction.
+ */
+const goodWithLeadsLeftOut = (leads: readonly string[]): string => `every lead passed the signal checks; ${listed(leads)} left out of the median beat (why in ${leads.length > 1 ? 'their cells' : 'its cell'})`;
+
 /** The quality panel's badge and meaning line for a record's signal quality. */
 export function qualityMeaning(quality: Quality): QualityMeaning {
   // Leads the record lacks are in the reasons ("10 of 12 leads missing"), not counted as flagged.
@@ -35,7 +43,8 @@ export function qualityMeaning(quality: Quality): QualityMeaning {
   if (quality.verdict === 'unusable' && quality.leadsMissingOnly === true) {
     return { badge: 'Leads missing', tone: 'leads-missing', meaning: withFlagged('too few of the 12 leads for the AI model, which abstains; the measurements use the leads present', flagged, recorded.length) };
   }
-  const meaning = quality.verdict === 'degraded' && flagged === 0 ? degradedNoLeadFlagged : meaningOf[quality.verdict];
+  const leftOut = recorded.filter((l) => l.leftOut !== undefined).map((l) => l.lead);
+  const meaning = quality.verdict === 'degraded' && flagged === 0 ? degradedNoLeadFlagged : quality.verdict === 'good' && leftOut.length > 0 ? goodWithLeadsLeftOut(leftOut) : meaningOf[quality.verdict];
   return { badge: `Signal quality: ${quality.verdict}`, tone: quality.verdict, meaning: withFlagged(meaning, flagged, recorded.length) };
 }
 
