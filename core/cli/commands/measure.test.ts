@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { asMillivolts, type EcgRecord } from '../../formats/record';
 import { writeWfdb16 } from '../../formats/wfdb/write';
 import { loadAecgFixture } from '../../signal/annotated-fixture';
-import { fixturePath, sharedData, sharedDataPath } from '../../test/shared-data';
+import { fixturePath } from '../../test/shared-data';
 import { runCli } from '../../test/cli-io';
 import { inspectCommand } from './inspect';
 import { measureCommand, measurementJson } from './measure';
@@ -127,9 +127,9 @@ describe('ecg measure --json', () => {
     expect(lines[0]).toMatch(/quality: good/);
   });
 
-  // PTB-XL 00150 (../shared pool, CC BY 4.0): PR 202 ms, inside the 10 ms a program's PR may err by.
-  it.runIf(sharedData)('marks a statement whose value lies within the measurement tolerance of its limit as borderline', async () => {
-    const { lines } = await run([sharedDataPath('ptbxl-pool', 'records500', '00000', '00150_hr.hea'), '--json']);
+  // PTB-XL 00150 (committed CC BY fixture, signal/ptbxl-borderline-pr): PR 202 ms, inside the 10 ms a program's PR may err by.
+  it('marks a statement whose value lies within the measurement tolerance of its limit as borderline', async () => {
+    const { lines } = await run([fixturePath('signal', 'ptbxl-borderline-pr', '00150_hr.hea'), '--json']);
     const out = JSON.parse(lines[0] as string) as { prMs: number; statements: { code: string; text: string; borderline?: boolean; qualifier?: string }[] };
     const avb = out.statements.find((s) => s.code === '1AVB');
     expect(out.prMs).toBeGreaterThan(200);
