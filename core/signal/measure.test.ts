@@ -1,5 +1,6 @@
 // Reference values: the HL7 aECG example's own cart measurements (core/test/fixtures/signal/aecg-example.json,
-// made by scripts/fixtures/signal_aecg.py); LUDB and GE MUSE references run when ../shared is present.
+// made by scripts/fixtures/signal_aecg.py). Committed records run always (MIT-BIH 100, PTB-XL 00001 and 00102,
+// CinC JS20004); the GE MUSE examples and PTB-XL 00330 run only when ../shared is present. No LUDB record is read here.
 // Accuracy over every annotated record: `npx tsx scripts/bench/signal-eval.ts` (docs/benchmarks.md).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
