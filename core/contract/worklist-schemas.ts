@@ -81,7 +81,9 @@ export const worklistOrderShape = {
    * of the records a model flags; needs that filter); uncertainty: the distance |p − threshold| of that class in that
    * prediction, ascending = most uncertain first (the records a reader labels to teach the model most before a fine-tuning
    * dataset is built from signed readings). It lists every record the other filters select, flagged or not; those
-   * without a usable prediction (none, abstained, or a class the model never flags) come last either way.
+   * without a usable prediction (none, abstained, or a class the model never flags) come last either way. Under either,
+   * a record whose PE score entry withholds a PE model's probability (an age outside its intended use) comes after
+   * those shown, by id, not by the number withheld.
    */
   sort: z.enum(worklistSorts).default('imported'),
   order: z.enum(['asc', 'desc']).default('desc'),

@@ -115,4 +115,13 @@ export class PeAssessmentStore {
       .all(...recordIds) as { recordId: number; age: unknown }[];
     return new Map(rows.flatMap((r) => (typeof r.age === 'number' ? [[r.recordId, r.age] as const] : [])));
   }
+
+  /** Every age that some record's current entry gives, each once (few: whole years, mostly), for a decision taken age by age. */
+  distinctCurrentAges(): number[] {
+    const ages = this.#db
+      .prepare(`SELECT DISTINCT json_extract(items, '$.ageYears') FROM pe_assessments WHERE id IN (SELECT max(id) FROM pe_assessments GROUP BY record_id)`)
+      .pluck()
+      .all() as unknown[];
+    return ages.filter((age): age is number => typeof age === 'number');
+  }
 }

@@ -6,7 +6,7 @@ import type { RemovedWithRecord } from '../contract/viewer-schemas';
 import type { Db } from './database';
 import { demonstrationRecordSql } from './demonstration-records';
 import { storedIdentityHmac } from './row-digests';
-import { classJsonPath, correctionInForce, notesInForce, worklistOrder, worklistWhere } from './worklist';
+import { classJsonPath, correctionInForce, notesInForce, withheldAgesParam, worklistOrder, worklistWhere } from './worklist';
 
 interface RecordRow {
   id: number;
@@ -188,16 +188,16 @@ export class RecordStore {
    * are read whole: with 10,000 records this keeps every query well under the 100 ms the
    * worklist allows (`npm run bench -- worklist`).
    */
-  list(query: ListQuery): { total: number; items: RecordSummary[] } {
+  list(query: ListQuery, withheldAges: readonly number[] = []): { total: number; items: RecordSummary[] } {
     const sort = query.sort ?? 'imported';
     const { where, params, readsReading } = worklistWhere(query, sort);
     const from = (reading: boolean) => (reading ? withReading : 'records r');
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${from(readsReading)} ${where}`).get(params) as { n: number }).n;
-    const order = worklistOrder(sort, query.order ?? 'desc', query);
+    const order = worklistOrder(sort, query.order ?? 'desc', query, withheldAges);
     const ids = this.#db
       .prepare(`SELECT r.id FROM ${from(readsReading || sort === 'status')} ${where} ${order} LIMIT @limit OFFSET @offset`)
       .pluck()
-      .all({ ...params, limit: query.limit, offset: query.offset }) as number[];
+      .all({ ...params, ...withheldAgesParam(withheldAges), limit: query.limit, offset: query.offset }) as number[];
     if (ids.length === 0) return { total, items: [] };
     const rows = this.#db.prepare(`SELECT ${summaryColumns} FROM ${withReading} WHERE r.id IN (${ids.map(() => '?').join(',')})`).all(...ids) as RecordRow[];
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -219,12 +219,18 @@ export class RecordStore {
     return { flaggedBy: { modelName: row.modelName, className: flagged.className, probability: row.probability, threshold: row.threshold, method: row.method, ...target } };
   }
 
-  /** Every id the filter selects, in list order (a batch covers the whole filtered set). */
-  ids(query: WorklistFilter & { sort?: WorklistSort | undefined; order?: 'asc' | 'desc' | undefined }): number[] {
+  /**
+   * Every id the filter selects, in list order (a batch covers the whole filtered set); `withheldAges` as for list,
+   * so that the viewer's next and previous follow the list as shown.
+   */
+  ids(query: WorklistFilter & { sort?: WorklistSort | undefined; order?: 'asc' | 'desc' | undefined }, withheldAges: readonly number[] = []): number[] {
     const sort = query.sort ?? 'imported';
     const { where, params, readsReading } = worklistWhere(query, sort);
-    const order = worklistOrder(sort, query.order ?? 'desc', query);
-    return this.#db.prepare(`SELECT r.id FROM ${readsReading || sort === 'status' ? withReading : 'records r'} ${where} ${order}`).pluck().all(params) as number[];
+    const order = worklistOrder(sort, query.order ?? 'desc', query, withheldAges);
+    return this.#db
+      .prepare(`SELECT r.id FROM ${readsReading || sort === 'status' ? withReading : 'records r'} ${where} ${order}`)
+      .pluck()
+      .all({ ...params, ...withheldAgesParam(withheldAges) }) as number[];
   }
 
   count(): number {

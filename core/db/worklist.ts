@@ -30,6 +30,28 @@ const thresholdDistance = `(SELECT CASE WHEN json_extract(p.op_thresholds, @flag
   FROM predictions p WHERE p.record_id = r.id AND p.model_id = @flagModel ORDER BY p.id DESC LIMIT 1)`;
 
 /**
+ * 1 where the record's current PE score entry (its newest) gives one of @withheldAges, the ages for which
+ * the flagged model's probability is withheld as outside its intended use (PeDesk.withheldAges), else 0.
+ */
+const withheldByAge = `(CASE WHEN (SELECT json_extract(a.items, '$.ageYears') FROM pe_assessments a WHERE a.record_id = r.id ORDER BY a.id DESC LIMIT 1)
+  IN (SELECT value FROM json_each(@withheldAges)) THEN 1 ELSE 0 END)`;
+
+/**
+ * Binds @withheldAges for worklistOrder; passed whatever the sort (a parameter the statement does not name is ignored).
+ */
+export const withheldAgesParam = (ages: readonly number[]): { withheldAges: string } => ({ withheldAges: JSON.stringify(ages) });
+
+/**
+ * A model-output sort's key where records are withheld: they come after every record shown, in either
+ * direction, and among themselves by id alone, so that a record's place does not give away the number
+ * its row does not show (ranked by it, a withheld record's neighbours would bracket it).
+ */
+function rankedUnlessWithheld(key: string, dir: string, nulls: string, withheldAges: readonly number[]): string {
+  if (withheldAges.length === 0) return `ORDER BY ${key} ${dir}${nulls}, r.id ${dir}`;
+  return `ORDER BY ${withheldByAge}, CASE WHEN ${withheldByAge} = 1 THEN NULL ELSE ${key} END ${dir}${nulls}, r.id ${dir}`;
+}
+
+/**
  * The record's current fiducial correction `c` (its newest row) when it changes something: a row
  * with no boundaries and no beat edits is a correction taken back ("the program's beats and
  * boundaries"), which leaves the measurements as the program made them.
@@ -104,19 +126,21 @@ export function worklistWhere(filter: WorklistFilter, sort: WorklistSort = 'impo
 /**
  * ORDER BY for a sort; ties always fall back on the id, so pages never overlap or skip a record.
  * `probability` and `uncertainty` rank by the flagged filter's class and model (its parameters come
- * from worklistWhere); ascending uncertainty is the most uncertain first.
+ * from worklistWhere); ascending uncertainty is the most uncertain first. `withheldAges`: the current PE score
+ * entry ages for which the flagged model's probability is withheld (bound by withheldAgesParam); those records
+ * are not ranked by it.
  */
-export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc', filter: WorklistFilter = {}): string {
+export function worklistOrder(sort: WorklistSort, order: 'asc' | 'desc', filter: WorklistFilter = {}, withheldAges: readonly number[] = []): string {
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   if (modelOutputSorts.includes(sort) && filter.flagged === undefined) {
     throw new EinthovenError('E_VALIDATION', `sorting by ${sort} needs the "flagged by" filter: which model, and which of its classes`);
   }
   switch (sort) {
     case 'probability':
-      return `ORDER BY json_extract(${latestPrediction('probabilities')}, @flagPath) ${dir}, r.id ${dir}`;
+      return rankedUnlessWithheld(`json_extract(${latestPrediction('probabilities')}, @flagPath)`, dir, '', withheldAges);
     case 'uncertainty':
       // Records with nothing to be uncertain about come last in either direction.
-      return `ORDER BY ${thresholdDistance} ${dir} NULLS LAST, r.id ${dir}`;
+      return rankedUnlessWithheld(thresholdDistance, dir, ' NULLS LAST', withheldAges);
     case 'recorded':
       // Records without a date come last either way.
       return `ORDER BY r.recorded_at IS NULL, r.recorded_at ${dir}, r.id ${dir}`;

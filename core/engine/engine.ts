@@ -219,10 +219,11 @@ export class Engine {
 
   /**
    * A worklist page as the app and ecg list show it: under a "flagged by" filter, a PE model's probability carries why it
-   * is withheld where the record's PE score entry puts the patient outside the model's intended use (PeDesk.listedAsShown).
+   * is withheld where the record's PE score entry puts the patient outside the model's intended use, and a sort by that
+   * output lists such a record after those shown rather than by the number it withholds (PeDesk.listedAsShown).
    */
   async listRecords(request: ParsedRequestOf<'records:list'>): Promise<ResponseOf<'records:list'>> {
-    return await this.pe.listedAsShown(this.records.list(request), request.flagged);
+    return await this.pe.listedAsShown(request, (withheldAges) => this.records.list(request, withheldAges));
   }
 
   /** Starts a decoding worker now (the app calls it at start: the first import then shows progress at once). */
@@ -440,7 +441,7 @@ export class Engine {
         access: this.access.info,
       }),
       'records:list': (request) => this.listRecords(request),
-      'records:ids': (request) => ({ ids: this.records.ids(request) }),
+      'records:ids': async (request) => ({ ids: await this.pe.idsAsListed(request, (withheldAges) => this.records.ids(request, withheldAges)) }),
       'records:facets': () => worklistFacets(this.db),
       'records:get': (request) => {
         const detail = this.records.get(request.id);

@@ -8,6 +8,7 @@ import type { StoredPrediction } from '../contract/clinic-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { RecordSummary } from '../contract/schemas';
 import { PeAssessmentStore } from '../db/pe-assessments';
+import { PredictionStore } from '../db/predictions';
 import { buildModel } from '../ml/models/registry';
 import { pipelineConfigSchema } from '../signal/pipeline-config';
 import { jsonSafe } from '../train/finalize';
@@ -195,5 +196,42 @@ describe('the PE panel for a patient the score entry puts outside the ECG model\
     const shown = await probabilities();
     expect(shown.outsideIntendedUse).toBeUndefined();
     expect(shown).toMatchObject({ fusionUnavailable: null, fused: { modelName: 'fusion-with-ddimer' } });
+  });
+});
+
+describe('the worklist sorted by the PE model\'s output, with a record whose PE score entry withholds its probability', () => {
+  it('does not rank that record by the probability it hides: it comes after the records shown, in either direction', async () => {
+    const [shownHigh, withheld, shownLow] = [
+      await importedRecordId(engine, { files: fixtureRecordFiles('00002_lr') }),
+      await importedRecordId(engine, { files: fixtureRecordFiles('00003_lr') }),
+      await importedRecordId(engine, { files: fixtureRecordFiles('00008_lr') }),
+    ] as [number, number, number];
+    const ours = [shownHigh, withheld, shownLow];
+    // The model's predictions of them as stored, at probabilities that would put the withheld record between the two others.
+    const store = new PredictionStore(engine.db);
+    const { recordId: _recordId, id: _id, createdAt: _createdAt, researchUseOnly: _rou, ...asPredicted } = prediction;
+    for (const [id, p] of [[shownHigh, 0.9], [withheld, 0.7], [shownLow, 0.6]] as const) store.insert({ ...asPredicted, recordId: id, probabilities: { PE: p }, decisions: { PE: true }, actor: 'test' });
+    const entries = new PeAssessmentStore(engine.db);
+    for (const [id, ageYears] of [[shownHigh, 40], [withheld, 12]] as const) {
+      const items = { ...clinical, ageYears };
+      entries.insert({ recordId: id, items, scores: computePeScores(items), assessor: 'Dr. Rank', note: '', supersedes: null, heartRateSource: null });
+    }
+    const flagged = { modelId: prediction.model.id, className: 'PE' };
+    const listed = async (sort: string, order: string) =>
+      (await value<{ items: RecordSummary[] }>('records:list', { flagged, sort, order })).items.filter((r) => ours.includes(r.id));
+    const batch = async (sort: string, order: string) => (await value<{ ids: number[] }>('records:ids', { flagged, sort, order })).ids.filter((id) => ours.includes(id));
+    const byProbability = await listed('probability', 'desc');
+    expect(byProbability.map((r) => r.id)).toEqual([shownHigh, shownLow, withheld]);
+    expect(byProbability[2]?.flaggedBy?.outsideIntendedUse).toMatch(/patient aged 12 years/);
+    expect((await listed('probability', 'asc')).map((r) => r.id)).toEqual([shownLow, shownHigh, withheld]);
+    // |p − 0.5|: 0.4, 0.2, 0.1: ranked by it, the withheld record would sit between them here too.
+    expect((await listed('uncertainty', 'asc')).map((r) => r.id)).toEqual([shownLow, shownHigh, withheld]);
+    expect((await listed('uncertainty', 'desc')).map((r) => r.id)).toEqual([shownHigh, shownLow, withheld]);
+    // A batch, and the viewer's next and previous, follow the list as shown.
+    expect(await batch('probability', 'desc')).toEqual([shownHigh, shownLow, withheld]);
+    // An adult age given later ranks it by its probability again.
+    const items = { ...clinical, ageYears: 40 };
+    entries.insert({ recordId: withheld, items, scores: computePeScores(items), assessor: 'Dr. Rank', note: '', supersedes: entries.current(withheld)?.id ?? null, heartRateSource: null });
+    expect((await listed('probability', 'desc')).map((r) => r.id)).toEqual([shownHigh, withheld, shownLow]);
   });
 });

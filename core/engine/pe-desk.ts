@@ -3,6 +3,7 @@ import type { PeItems } from '../clinic/pe-scores/items';
 import type { ParsedRequestOf } from '../contract/channels';
 import type { StoredPrediction } from '../contract/clinic-schemas';
 import type { RecordSummary } from '../contract/schemas';
+import { modelOutputSorts, type WorklistSort } from '../contract/worklist-schemas';
 import { ecgHeartRate, noEcgHeartRateBecause } from '../contract/ecg-heart-rate';
 import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
@@ -39,6 +40,8 @@ function isPeProbability(p: StoredPrediction): boolean {
 
 type PeModel = { readonly id: string; readonly name: string; readonly weightsSha256: string };
 type AgeRange = IntendedInput['ageYears'];
+/** What of a worklist request decides whether a PE probability is withheld from a row and from its rank. */
+type WorklistRanking = { readonly flagged?: { readonly modelId: string } | undefined; readonly sort?: WorklistSort | undefined };
 
 /** Why a PE model's probability is withheld for a patient of `ageYears` (its package's range `range`), or null inside it. */
 function withheldBecause(model: PeModel, ageYears: number, range: AgeRange): string | null {
@@ -153,23 +156,51 @@ export class PeDesk {
    * A worklist page under a "flagged by" filter as every screen shows it: where the filter's model is
    * a one-output (PE) model and a record's current score entry gives an age outside its intended use,
    * the record's flaggedBy carries why (`outsideIntendedUse`, #outsideIntendedUse's words), so the list
-   * does not show the probability the PE panel, the predictions panel and the page withhold. Read once
-   * per page: the model and its package's range once, every listed record's current age in one query.
+   * does not show the probability the PE panel, the predictions panel and the page withhold; nor, under
+   * a sort by that model's output, is the record ranked by it (`read` is given the ages to withhold,
+   * RecordStore.list's withheldAges). Read once per page: the model and its package's range once, every
+   * listed record's current age in one query.
    */
-  async listedAsShown<T extends { readonly items: readonly RecordSummary[] }>(page: T, flagged: { readonly modelId: string } | undefined): Promise<T> {
+  async listedAsShown<T extends { readonly items: readonly RecordSummary[] }>(request: WorklistRanking, read: (withheldAges: readonly number[]) => T): Promise<T> {
+    const flagged = this.#flaggedPeModel(request.flagged);
+    if (!flagged) return read([]);
+    const page = read(await this.#withheldAges(request, flagged));
     const ids = page.items.flatMap((r) => (r.flaggedBy ? [r.id] : []));
-    const newest = flagged && ids.length > 0 ? this.#predictions.newestOfModel(flagged.modelId) : undefined;
-    if (!newest || !isOneOutput(newest)) return page;
     const ages = this.entries.currentAges(ids);
     if (ages.size === 0) return page;
-    const range = await this.#intendedAges(newest.model);
+    const range = await flagged.range();
     if (!range) return page;
     const items = page.items.map((r) => {
       const age = ages.get(r.id);
-      const outside = r.flaggedBy && age !== undefined ? withheldBecause(newest.model, age, range) : null;
+      const outside = r.flaggedBy && age !== undefined ? withheldBecause(flagged.model, age, range) : null;
       return outside && r.flaggedBy ? { ...r, flaggedBy: { ...r.flaggedBy, outsideIntendedUse: outside } } : r;
     });
     return { ...page, items };
+  }
+
+  /** Every id the filter selects in the order listedAsShown lists them (records:ids: batches, the viewer's next and previous). */
+  async idsAsListed(request: WorklistRanking, read: (withheldAges: readonly number[]) => number[]): Promise<number[]> {
+    const flagged = this.#flaggedPeModel(request.flagged);
+    return read(flagged ? await this.#withheldAges(request, flagged) : []);
+  }
+
+  /** The filter's model where it is a one-output (PE) model, with its package's age range read at most once (on first asking). */
+  #flaggedPeModel(flagged: WorklistRanking['flagged']): { readonly model: PeModel; readonly range: () => Promise<AgeRange | null> } | null {
+    const newest = flagged ? this.#predictions.newestOfModel(flagged.modelId) : undefined;
+    if (!newest || !isOneOutput(newest)) return null;
+    let range: Promise<AgeRange | null> | undefined;
+    return { model: newest.model, range: () => (range ??= this.#intendedAges(newest.model)) };
+  }
+
+  /**
+   * Under a sort by the model's output, the current entries' ages for which its probability is withheld (the same
+   * decision, withheldBecause, age by age): those records are not ranked by the number their rows do not show.
+   */
+  async #withheldAges(request: WorklistRanking, flagged: { readonly model: PeModel; readonly range: () => Promise<AgeRange | null> }): Promise<number[]> {
+    if (!modelOutputSorts.includes(request.sort ?? 'imported')) return [];
+    const ages = this.entries.distinctCurrentAges();
+    const range = ages.length > 0 ? await flagged.range() : null;
+    return range ? ages.filter((age) => withheldBecause(flagged.model, age, range) !== null) : [];
   }
 
   async #fusionFor(weightsSha256: string): Promise<FusionModel | undefined> {
