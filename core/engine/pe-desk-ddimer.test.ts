@@ -19,6 +19,8 @@ import { logitOf, type FusionBlock, type FusionItemFeature } from '../train/pe/f
 import { ensureBackend } from '../train/setup';
 import { Engine } from './engine';
 import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
+import { fixturePath } from '../test/shared-data';
+import { predictCommand } from '../cli/commands/predict';
 
 /**
  * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
@@ -233,5 +235,31 @@ describe('the worklist sorted by the PE model\'s output, with a record whose PE 
     const items = { ...clinical, ageYears: 40 };
     entries.insert({ recordId: withheld, items, scores: computePeScores(items), assessor: 'Dr. Rank', note: '', supersedes: entries.current(withheld)?.id ?? null, heartRateSource: null });
     expect((await listed('probability', 'desc')).map((r) => r.id)).toEqual([shownHigh, withheld, shownLow]);
+  });
+});
+
+describe('ecg predict with a fusion package, given score items that put the patient outside the ECG model\'s intended use', () => {
+  const file = fixturePath('train', 'ptbxl', 'records100', '00000', '00001_lr.hea');
+  const predicted = async (items: PeItems, json: boolean): Promise<string[]> => {
+    const out: string[] = [];
+    const args = ['--model', path.join(dataDir, 'models', 'fusion-with-ddimer'), file, '--pe-items', JSON.stringify(items), ...(json ? ['--json'] : [])];
+    expect(await predictCommand.run(args, { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    return out;
+  };
+
+  it('prints no ECG, pre-test or fused probability, and the PE panel\'s reason in their place', async () => {
+    const items = { ...clinical, dDimerNgMlFeu: 900, ageYears: 12 };
+    storeLegacyEntry(items);
+    const panel = (await probabilities()).outsideIntendedUse;
+    expect(panel).toMatch(/^outside pe-ecg's intended use by the PE score entry's age \(patient aged 12 years/);
+    expect((await predicted(items, false)).map((l) => l.endsWith(`00001_lr.hea: no probability (${panel}; ${prediction.model.id}, research use only)`))).toEqual([true]);
+    const [line] = await predicted(items, true);
+    expect(JSON.parse(line ?? '')).toMatchObject({ probabilities: null, decisions: null, outsideIntendedUse: panel, fusion: { fused: null, pretest: null, unavailable: panel } });
+    // An adult's items: the ECG part and the fused probability, as before.
+    const [adult] = await predicted({ ...items, ageYears: 40 }, true);
+    const shown = JSON.parse(adult ?? '') as { probabilities: { PE: number } | null; outsideIntendedUse?: string; fusion: { fused: object | null } };
+    expect(shown.probabilities?.PE).toBeCloseTo(prediction.probabilities?.PE ?? NaN, 5);
+    expect(shown.outsideIntendedUse).toBeUndefined();
+    expect(shown.fusion.fused).not.toBeNull();
   });
 });

@@ -9,9 +9,9 @@ import type { RecordMeasurements } from '../contract/viewer-schemas';
 import type { PeAssessment, PeProbabilities } from '../contract/pe-schemas';
 import type { PredictionStore } from '../db/predictions';
 import { intendedInputOf, type ModelManifest } from '../train/package/manifest';
-import { ageOutsideReason, type IntendedInput } from '../train/scope';
 import type { ModelDirectory } from '../train/service/models';
 import { doubtedDdimerReason, fusedProbabilities, type FusionModel } from '../train/pe/fusion';
+import { withheldBecause, type AgeRange } from '../train/pe/intended-age';
 import type { AppState } from '../db/app-state';
 import type { AuditLog } from '../db/audit';
 import type { Db } from '../db/database';
@@ -39,15 +39,8 @@ function isPeProbability(p: StoredPrediction): boolean {
 }
 
 type PeModel = { readonly id: string; readonly name: string; readonly weightsSha256: string };
-type AgeRange = IntendedInput['ageYears'];
 /** What of a worklist request decides whether a PE probability is withheld from a row and from its rank. */
 type WorklistRanking = { readonly flagged?: { readonly modelId: string } | undefined; readonly sort?: WorklistSort | undefined };
-
-/** Why a PE model's probability is withheld for a patient of `ageYears` (its package's range `range`), or null inside it. */
-function withheldBecause(model: PeModel, ageYears: number, range: AgeRange): string | null {
-  const reason = ageOutsideReason(ageYears, range);
-  return reason ? `outside ${model.name}'s intended use by the PE score entry's age (${reason}): no ECG, pre-test or fused probability` : null;
-}
 
 /** The ECG package's age range among the installed ones, or that of a package on the same weights where it is gone; null where neither is installed. */
 function intendedAgesAmong(installed: readonly { readonly manifest: ModelManifest }[], model: PeModel): AgeRange | null {

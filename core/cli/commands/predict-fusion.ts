@@ -3,6 +3,7 @@ import { isNeverFlagged, operatingPointMethodText, temperatureText, thresholdTex
 import { EinthovenError } from '../../errors';
 import type { ModelManifest } from '../../train/package/manifest';
 import { fusedProbabilities, type FusionModel, type ShownProbability } from '../../train/pe/fusion';
+import { withheldBecause, type AgeRange } from '../../train/pe/intended-age';
 import type { Prediction } from '../../train/predictor';
 import { textColumn } from '../text-column';
 
@@ -43,13 +44,25 @@ export function peItemsFrom(text: string | undefined): PeItems | undefined {
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as PeItems;
 }
 
-/** Splits a fusion package's prediction into the ECG part (under its base's id) and the fusion's part. */
-export function splitFusionPrediction(prediction: Prediction, fusion: FusionModel, items: PeItems | undefined): { readonly ecg: Prediction; readonly fusion: FusionPart } {
+/**
+ * Splits a fusion package's prediction into the ECG part (under its base's id) and the fusion's part. Where the
+ * items give an age outside the ECG model's intended ages (`intendedAges`, the package's: a fusion keeps its base's),
+ * neither part has a number and `outsideIntendedUse` says why, in the app's words (withheldBecause): the file
+ * states no age, so the model let the ECG through, and its probability would read as if the model were for them.
+ */
+export function splitFusionPrediction(
+  prediction: Prediction,
+  fusion: FusionModel,
+  items: PeItems | undefined,
+  intendedAges: AgeRange,
+): { readonly ecg: Prediction; readonly fusion: FusionPart; readonly outsideIntendedUse?: string } {
   const base = fusion.block.baseModel;
   const ecg: Prediction = { ...prediction, model: { ...prediction.model, id: base.id, name: base.name } };
   const part = (fields: Pick<FusionPart, 'fused' | 'pretest' | 'unavailable'>): FusionPart => ({ model: { id: fusion.id, name: fusion.name }, ...fields, notice: fusion.block.notice });
   const probability = Object.values(prediction.probabilities ?? {})[0];
   if (prediction.abstained || probability === undefined) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: 'the ECG model abstained: no ECG probability to fuse' }) };
+  const outside = items?.ageYears === undefined ? null : withheldBecause(ecg.model, items.ageYears, intendedAges);
+  if (outside) return { ecg: { ...ecg, probabilities: null, decisions: null }, fusion: part({ fused: null, pretest: null, unavailable: outside }), outsideIntendedUse: outside };
   if (!items) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: itemsNeededText }) };
   const outcome = fusedProbabilities(fusion, probability, items);
   if (!outcome.ok) return { ecg, fusion: part({ fused: null, pretest: null, unavailable: outcome.reason }) };

@@ -6,6 +6,7 @@ import { resolveWorkers } from '../../parallel/worker-count';
 import type { Prediction } from '../../train/predictor';
 import { loadEachForDecoding } from '../../formats/load';
 import { disposeModel, loadModel } from '../../train/ensemble/package';
+import { intendedInputOf } from '../../train/package/manifest';
 import { ensureBackend } from '../../train/setup';
 import { parseCommandArgs } from '../args';
 import type { CliCommand } from '../command';
@@ -73,7 +74,9 @@ no discrimination has threshold 1 and is never flagged ("no threshold" in the te
 A PE fusion package (ecg pe-fuse) prints its ECG network's part under that network's own id
 (its base model's, with the base's threshold and temperature), and the fused probability, at the
 fusion's own operating point, only from the patient's clinical score items (--pe-items), as the
-app's PE panel does; without them it says that no fused number can be given.
+app's PE panel does; without them it says that no fused number can be given. Items whose ageYears
+lies outside the model's intended ages give no ECG, pre-test or fused probability: the reason is
+printed in their place ("outsideIntendedUse" in --json), as the app withholds them.
 Research use only: not a medical device.
 
   --model M     a package folder or .ecgmodel file, a bundled model's folder name (starter,
@@ -123,11 +126,14 @@ Research use only: not a medical device.
           return;
         }
         const raw = result.value as Prediction;
-        const split = fusion ? splitFusionPrediction(raw, fusion, items) : undefined;
+        const split = fusion ? splitFusionPrediction(raw, fusion, items, intendedInputOf(loaded.manifest).ageYears) : undefined;
         const prediction = split?.ecg ?? raw;
         const { probabilities, decisions, abstained, reason, ...about } = prediction;
-        if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about, ...(split ? { fusion: split.fusion } : {}) }));
+        const withheld = split?.outsideIntendedUse;
+        if (values.json) io.stdout(jsonLine({ file, probabilities, decisions, abstained, reason, ...about, ...(withheld ? { outsideIntendedUse: withheld } : {}), ...(split ? { fusion: split.fusion } : {}) }));
         else if (prediction.abstained) io.stdout(`${textColumn(file)}: abstained: ${textColumn(prediction.reason ?? '')}`);
+        // As the app's PE panel and ecg list --flagged say it: no number, the reason in its place.
+        else if (withheld) io.stdout(`${textColumn(file)}: no probability (${textColumn(withheld)}; ${textColumn(prediction.model.id)}, research use only)`);
         else {
           io.stdout(`${textColumn(file)}: ${split && fusion ? `ECG part (${textColumn(prediction.model.name)}, the network of ${textColumn(fusion.name)}): ` : ''}${predictionText(prediction)}`);
           if (split) fusionPartLines(split.fusion, probabilityText).forEach((line) => io.stdout(line));
