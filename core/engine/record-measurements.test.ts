@@ -156,7 +156,8 @@ describe.runIf(sharedData)('the device QTc on the shared corpus', () => {
 });
 
 // The committed Philips 1.04.01 example (core/test/fixtures/formats/philips, MIT): its global measurements
-// carry qtcb 412, qtcf 408 (its qtco elements are empty), rrint 938, pdur 104 and atrialrate 64.
+// carry qtcb 412, qtcf 408 (its qtco elements are empty), rrint 938, pdur 104 and atrialrate 64; its
+// internal cross-lead measurements meanprseg 60 and qtintdispersion 67, which 1.04 no longer reports there.
 describe('the Philips 1.04 file’s device measurements through the store', () => {
   const stored = () => measureRecord(storedFixture('formats', 'philips', '2020-5-18_15-48-11.xml').detail);
 
@@ -175,6 +176,13 @@ describe('the Philips 1.04 file’s device measurements through the store', () =
     expect(row('rrMs')).toMatchObject({ label: 'RR (mean)', device: 938, ours: m.rrMs.mean });
     expect(row('atrialRateBpm')).toMatchObject({ label: 'Atrial rate', device: 64, ours: null, beyondTolerance: false });
     expect(row('pDurationMs')).toMatchObject({ label: 'P duration', device: 104, ours: null, beyondTolerance: false });
+  });
+
+  it('shows the cart’s PR segment and QT dispersion under their names as for a 1.03 file, with nothing of ours to flag', () => {
+    const m = RecordMeasurementsSchema.parse(stored());
+    const row = (field: string) => m.device?.rows.find((r) => r.field === field);
+    expect(row('prSegmentMs')).toMatchObject({ label: 'PR segment', unit: 'ms', device: 60, ours: null, difference: null, beyondTolerance: false });
+    expect(row('qtDispersionMs')).toMatchObject({ label: 'QT dispersion', unit: 'ms', device: 67, ours: null, difference: null, beyondTolerance: false });
   });
 });
 

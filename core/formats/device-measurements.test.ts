@@ -156,4 +156,21 @@ describe('the committed Philips 1.04.01 file', () => {
     expect(device).toMatchObject({ values: { qtcMs: 412, rrMs: 938, pDurationMs: 104, atrialRateBpm: 64 }, qtcFormula: 'bazett' });
     expect(device?.otherQtcs).toEqual([{ ms: 408, formula: 'fridericia', name: 'qtcf' }]);
   });
+
+  // 1.04 dropped meanprseg and qtintdispersion from the reported <globalmeasurements>; the file keeps them
+  // in <internalmeasurements><crossleadmeasurements> (meanprseg 60 = print 164 − pdur 104; qtintdispersion 67),
+  // in ms as the schema states for every interval. Its <groupmeasurement> holds a meanprseg of 64 for one beat group, not the record's.
+  it('reads the PR segment and QT dispersion from the cross-lead internal measurements', () => {
+    const [outcome] = decodeFiles(loadFilesForDecoding([fixturePath('formats', 'philips', '2020-5-18_15-48-11.xml')]));
+    if (!outcome?.ok) throw new Error('2020-5-18_15-48-11.xml did not decode');
+    expect(outcome.record.deviceMeasurements?.values).toMatchObject({ prMs: 164, pDurationMs: 104, prSegmentMs: 60, qtDispersionMs: 67 });
+  });
+
+  it('takes a figure the reported globals hold before the internal one, and leaves out one neither holds', () => {
+    const internal = (inner: string) => `<internalmeasurements><crossleadmeasurements>${inner}</crossleadmeasurements><groupmeasurements><groupmeasurement><meanprseg>64</meanprseg><qtintdispersion>40</qtintdispersion></groupmeasurement></groupmeasurements></internalmeasurements>`;
+    const both = philipsMeasurements(element(`<restingecgdata>${internal('<meanprseg>60</meanprseg><qtintdispersion>67</qtintdispersion>')}<interpretations><interpretation><globalmeasurements><meanprseg>58</meanprseg></globalmeasurements></interpretation></interpretations></restingecgdata>`, 'restingecgdata'));
+    expect(both?.values).toEqual({ prSegmentMs: 58, qtDispersionMs: 67 });
+    const groupOnly = philipsMeasurements(element(`<restingecgdata>${internal('<meanprseg></meanprseg>')}<interpretations><interpretation><globalmeasurements><print>164</print></globalmeasurements></interpretation></interpretations></restingecgdata>`, 'restingecgdata'));
+    expect(groupOnly?.values).toEqual({ prMs: 164 });
+  });
 });

@@ -89,13 +89,17 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
  * qrsdur, qtint, qtcb (Bazett), qtcf (Fridericia), and qtco elements, each naming its formula
  * in methodname (Framingham, Hodges) and holding a value only where the cart computed it;
  * 1.03: meanventrate, meanprint, meanqrsdur, meanqtint, meanqtc, whose formula the file does not name,
- * and meanprseg (the PR segment) and qtintdispersion (QT dispersion across leads)).
+ * and meanprseg (the PR segment) and qtintdispersion (QT dispersion across leads)). 1.04 reports
+ * neither of the last two there; it keeps them in <internalmeasurements><crossleadmeasurements>,
+ * the algorithm's own record-wide figures, read only where the reported globals lack them.
  */
 export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const global = findFirst(root, 'globalmeasurements', 6);
   if (!global) return undefined;
   const first = (...tags: string[]) => tags.map((tag) => text(global, tag)).find((v) => v !== undefined);
   const one = (tag: string) => text(global, tag);
+  // By its path, not a search: <groupmeasurement> below it holds a meanprseg per beat group, not the record's.
+  const crossLead = child(child(root, 'internalmeasurements'), 'crossleadmeasurements');
   const device = text(findFirst(root, 'machine', 4)) ?? attr(findFirst(root, 'machine', 4), 'machineid');
   return collect(`Philips${device ? ` ${device}` : ' PageWriter'}`, [
     ['heartRateBpm', first('heartrate', 'meanventrate')],
@@ -112,9 +116,12 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
     ['rrMs', one('rrint')],
     ['atrialRateBpm', one('atrialrate')],
     ['pDurationMs', one('pdur')],
-    // 1.03 only: 1.04 keeps these in <internalmeasurements>, not its reported <globalmeasurements>.
+    // The reported figure first (1.03); else 1.04's internal one, in ms like every interval the schema
+    // states, so it goes in unchanged. The schema has reported globals supersede internal ones.
     ['prSegmentMs', one('meanprseg')],
+    ['prSegmentMs', text(crossLead, 'meanprseg')],
     ['qtDispersionMs', one('qtintdispersion')],
+    ['qtDispersionMs', text(crossLead, 'qtintdispersion')],
   ]);
 }
 

@@ -87,7 +87,7 @@ describe('ecg inspect --json', () => {
     const files = [fixture('philips', '2020-5-18_15-48-11.xml'), fixture('philips', '129DYPRG.XML'), fixture('ptbxl', '00143_lr.hea')];
     expect(await inspectCommand.run(files, io)).toBe(0);
     expect(io.out[0]).toMatch(
-      /: philips-xml, 500 Hz, 5500 samples \(11\.00 s\), recorded 2020-05-18T15:48:11, 12 leads: I, .*, V6; device measurements \(Philips PageWriter TC\): Heart rate 64 bpm, PR 164 ms, QRS 102 ms, QT 399 ms, QTc \(Bazett\) 412 ms, QTc \(Fridericia\) 408 ms, P axis 27°, QRS axis 22°, T axis 80°, RR \(mean\) 938 ms, Atrial rate 64 bpm, P duration 104 ms$/,
+      /: philips-xml, 500 Hz, 5500 samples \(11\.00 s\), recorded 2020-05-18T15:48:11, 12 leads: I, .*, V6; device measurements \(Philips PageWriter TC\): Heart rate 64 bpm, PR 164 ms, QRS 102 ms, QT 399 ms, QTc \(Bazett\) 412 ms, QTc \(Fridericia\) 408 ms, P axis 27°, QRS axis 22°, T axis 80°, RR \(mean\) 938 ms, Atrial rate 64 bpm, P duration 104 ms, PR segment 60 ms, QT dispersion 67 ms$/,
     );
     expect(io.out[1]).toMatch(/ recorded 2011-12-01T07:27:34, .*; device measurements \(Philips HeartstartMRx\): .*QTc \(formula not stated\) 393 ms, .*QRS axis -21°, .*Atrial rate 41 bpm, PR segment 66 ms, QT dispersion 27 ms$/);
     expect(io.out[2]).toMatch(/ \(10\.00 s\), recording start not stated, 12 leads: I, II, III, aVR, aVL, aVF, V1, V2, V3, V4, V5, V6$/);
