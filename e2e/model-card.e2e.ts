@@ -166,6 +166,21 @@ describe("browser mode: a fine-tuned model's card", () => {
     await validation.screenshot({ path: artifactPath('model-card-validation-left-out.png') });
   });
 
+  it("says under the bundled CPSC-class demonstration model's validation figures that an earlier bootstrap made their intervals, and nothing of it under its locked test, re-read by today's", async () => {
+    const cpsc = (JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'models', 'starter-cpsc', 'manifest.json'), 'utf8')) as { id: string }).id;
+    await page.getByTestId('nav-models').click();
+    await page.locator(`[data-testid="model-row"][data-model-id="${cpsc}"]`).click();
+    const detail = page.locator(`[data-testid="model-detail"][data-model-id="${cpsc}"]`);
+    const test = detail.locator('[data-testid="model-metrics"][data-split="test"]');
+    await test.waitFor();
+    await detail.getByTestId('model-validation').locator('summary').click();
+    const validation = detail.locator('[data-testid="model-metrics"][data-split="validation"]');
+    // Its validation intervals are its 2026-12-03 training's; its test's were re-read on 2026-12-07 (ecg evaluate --attach --replace-test).
+    expect(await validation.getByTestId('model-metrics-left-out').allTextContents()).toEqual([expect.stringMatching(/^These intervals are from the earlier bootstrap, which drew records unstratified .* and not by patient; today's keeps every class's positives and negatives in each resample/)]);
+    expect(await test.getByTestId('model-metrics-left-out').allTextContents()).toEqual([]);
+    await validation.screenshot({ path: artifactPath('model-card-earlier-bootstrap.png') });
+  });
+
   it("says what the locked test and validation of a fine-tuning in the app left out: on its result, and once on its card", async () => {
     const starter = (JSON.parse(readFileSync(path.join(base, 'manifest.json'), 'utf8')) as { id: string }).id;
     await fillFinetuneData(page, { base: starter, name: 'norm in the app', folder: root, labels });

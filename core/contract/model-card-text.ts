@@ -162,14 +162,26 @@ export function unreadableText(count: number | null | undefined, rows: string): 
 }
 
 /**
+ * Which bootstrap made figures' intervals, where it was not today's (Evaluated `bootstrap`): two
+ * blocks of one card may come from different ones (a locked test re-read by --attach
+ * --replace-test beside the validation kept from training), and an interval's width depends on
+ * it. Null for today's.
+ */
+export function bootstrapText(evaluated: Pick<Evaluated, 'bootstrap'>): string | null {
+  if (evaluated.bootstrap !== 'unstratified') return null;
+  return "these intervals are from the earlier bootstrap, which drew records unstratified (a class's few positives could be missing from a resample) and not by patient; today's keeps every class's positives and negatives in each resample and draws by patient where ids exist";
+}
+
+/**
  * What a package's own figures (its locked test, a fold's held-out rows, its validation) leave
  * out, in the words of the evaluation that made them: the records outside its intended input, a
- * fine-tuning's test records its base had trained on, then those that could not be read. Nothing of a count the package did not keep. The card and
+ * fine-tuning's test records its base had trained on, then those that could not be read. Nothing of a count the package did not keep.
+ * Then which earlier bootstrap made their intervals, where one did. The card and
  * `ecg model inspect` both say these beside the figures.
  */
-export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase'>, rows: 'test' | 'held-out' | 'validation'): string[] {
+export function leftOutNotes(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase' | 'bootstrap'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   const o = evaluated.outOfScope;
-  return [o && o.count > 0 ? o.note : null, evaluated.seenByBase?.note ?? null, unreadableText(evaluated.unreadable, rows)].filter((note) => note !== null);
+  return [o && o.count > 0 ? o.note : null, evaluated.seenByBase?.note ?? null, unreadableText(evaluated.unreadable, rows), bootstrapText(evaluated)].filter((note) => note !== null);
 }
 
 /** What a package's validation figures are: a --paper-exact package's are its test split's, where it chose the epoch. */

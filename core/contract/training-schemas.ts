@@ -126,6 +126,13 @@ export const EvaluatedSchema = z.object({
   outOfScope: OutOfScopeSchema.nullish(),
   /** A fine-tuning's closing figures: the test records its base had trained or validated on, in no figure; absent where none were. */
   seenByBase: SeenByBaseSchema.nullish(),
+  /**
+   * Which bootstrap made the intervals, where it was not today's (stratified, every class keeping
+   * its positives and negatives, drawn by patient where ids exist): 'unstratified' for figures
+   * stored before resamples were stratified (core/train/service/models.ts `bootstrapOf`). Absent
+   * for today's.
+   */
+  bootstrap: z.enum(['unstratified']).optional(),
 });
 export type Evaluated = z.infer<typeof EvaluatedSchema>;
 

@@ -6,7 +6,7 @@ import { describeAugmentation } from '../train/augmentation';
 import { defaultMinExamples } from '../train/learnability';
 import { signerOf } from '../train/package/io';
 import { intendedInputOf, selectedOnTest, type ModelManifest } from '../train/package/manifest';
-import { summaryOf, testSummary } from '../train/service/models';
+import { bootstrapOf, summaryOf, testSummary } from '../train/service/models';
 import { withWidenedIntervals } from '../ml/metrics/stored-rates';
 
 /** Groups of duplicate rows the card lists by their row ids (all are counted). */
@@ -25,10 +25,11 @@ function numberOrNull(value: unknown): number | null {
 /**
  * The validation figures, with the records left out of them as outside the model's intended input
  * where the package counted them: its epoch and operating point were chosen on the others, and the
- * card says so beside the figures (absent in older packages, so nothing is said there).
+ * card says so beside the figures (absent in older packages, so nothing is said there); and, where
+ * an earlier bootstrap made its intervals, which one (no attach rewrites validation figures).
  */
 function evaluated(m: ModelManifest['provenance']['validation']): ModelDetail['validationDetail'] {
-  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withWidenedIntervals(m).ci, ...(m.outOfScope ? { outOfScope: m.outOfScope } : {}) };
+  return { n: m.n, metrics: m.metrics as ModelSummary['validation'], ci: withWidenedIntervals(m).ci, ...(m.outOfScope ? { outOfScope: m.outOfScope } : {}), ...bootstrapOf(m.metrics) };
 }
 
 function withoutTraining(base: NonNullable<ModelManifest['provenance']['base']>): NonNullable<ModelDetail['provenance']['base']> {

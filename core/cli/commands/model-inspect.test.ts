@@ -65,3 +65,21 @@ describe('ecg model inspect: the duplicate check a package recorded', () => {
     expect(withDuplicates({ recordings: 0, rows: 0, groups: [] }).error?.issues[0]?.message).toBe('a duplicates record without its method must list the copies found');
   });
 });
+
+describe('ecg model inspect: which bootstrap made the intervals of each block of figures', () => {
+  const earlier = /^ {2}note: these intervals are from the earlier bootstrap, which drew records unstratified .* and not by patient; today's keeps every class's positives and negatives in each resample/;
+
+  it("says under the CPSC-class demonstration model's validation, kept from its 2026-12-03 training, that an earlier bootstrap made its intervals, and nothing of the kind under its locked test, re-read with today's", async () => {
+    const lines = await inspect('starter-cpsc');
+    const test = lines.findIndex((l) => l.startsWith('  locked test (63 records): '));
+    const validation = lines.findIndex((l) => l.startsWith('  validation (chose the epoch and thresholds; optimistic; 79 records): '));
+    expect([test > 0, validation > test]).toEqual([true, true]);
+    // The test's own notes run up to the next block; none of them names an earlier bootstrap.
+    expect(lines.slice(test + 1, validation).filter((l) => earlier.test(l))).toEqual([]);
+    expect(lines.slice(validation + 1).filter((l) => earlier.test(l))).toHaveLength(1);
+  });
+
+  it('says nothing of an earlier bootstrap for the starter, whose figures were all made by today\'s', async () => {
+    expect((await inspect('starter')).filter((l) => earlier.test(l))).toEqual([]);
+  });
+});

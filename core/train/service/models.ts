@@ -45,6 +45,19 @@ function inputOf(manifest: ModelManifest): ModelSummary['input'] {
 }
 
 /**
+ * Which bootstrap made stored figures' intervals, where it was not today's. The commit that
+ * stratified the bootstrap (c9ee6c6: every class keeps its positives and negatives in each
+ * resample, drawn by patient where ids exist) also began writing `metrics.averaging`, which every
+ * figure scored since carries (scoreWithCi): figures without it were stored by the earlier,
+ * unstratified bootstrap, whatever the package's date (a training started before that commit
+ * stored them after it). Known from the figures alone, so a test re-read later
+ * (--attach --replace-test) and the validation kept from training are told apart on one card.
+ */
+export function bootstrapOf(metrics: Readonly<Record<string, unknown>>): Pick<NonNullable<ModelSummary['test']>, 'bootstrap'> {
+  return metrics['averaging'] === undefined ? { bootstrap: 'unstratified' } : {};
+}
+
+/**
  * The package's own closing figures (its locked test, or a fold's held-out rows), with each
  * class's calibration when the package kept it. The records they leave out travel with them,
  * where the package counted them, for the card to say beside `n`: those outside the model's
@@ -54,7 +67,7 @@ export function testSummary(test: NonNullable<ModelManifest['provenance']['test'
   const widened = withWidenedIntervals(test);
   const { calibration, outOfScope, unreadable, seenByBase } = test;
   const leftOut = { ...(outOfScope ? { outOfScope } : {}), ...(unreadable === undefined ? {} : { unreadable }), ...(seenByBase ? { seenByBase } : {}) };
-  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(calibration ? { calibration } : {}), ...leftOut };
+  return { n: test.n, metrics: test.metrics as ModelSummary['validation'], ci: widened.ci, ...(calibration ? { calibration } : {}), ...leftOut, ...bootstrapOf(test.metrics) };
 }
 
 /**

@@ -38,8 +38,8 @@ export function outOfScopeText(result: { readonly outOfScope?: OutOfScopeSummary
   return o.note.charAt(0).toUpperCase() + o.note.slice(1);
 }
 
-/** What a package's own figures leave out (leftOutNotes, as `ecg model inspect` says it), each a sentence beside them on its card. */
-export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase'>, rows: 'test' | 'held-out' | 'validation'): string[] {
+/** What a package's own figures leave out, and which earlier bootstrap made their intervals where one did (leftOutNotes, as `ecg model inspect` says it), each a sentence beside them on its card. */
+export function leftOutLines(evaluated: Pick<Evaluated, 'outOfScope' | 'unreadable' | 'seenByBase' | 'bootstrap'>, rows: 'test' | 'held-out' | 'validation'): string[] {
   return leftOutNotes(evaluated, rows).map((note) => note.charAt(0).toUpperCase() + note.slice(1));
 }
 
