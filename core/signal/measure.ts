@@ -327,9 +327,13 @@ interface MedianBeatStage {
 }
 
 function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: BeatEdits | undefined, readings: RecordReadings = new RecordReadings()): MedianBeatStage {
+  // Each lead's own missing stretches: the zeros the cleaning puts there neither make, time nor
+  // are averaged into a beat (qrs.ts, beat-alignment.ts, median-beat.ts).
+  const missingOf = new Map(leads.map((l) => [l, missingInLead(l.samples)] as const));
   const detected = readings.detect(
     leads.map((l) => l.samples),
     fs,
+    leads.map((l) => missingOf.get(l) ?? []),
   );
   const beatEdit = beatEdits && hasBeatEdits(beatEdits) ? applyBeatEdits(detected, beatEdits, leads.map((l) => l.samples), fs) : undefined;
   // Quality, the median beat and every measure below use the reader's beats where there are edits.
@@ -340,8 +344,7 @@ function medianBeatStage(leads: readonly NamedLead[], fs: number, beatEdits: Bea
     return q !== undefined && !q.issues.includes('missing') && !q.issues.includes('flat');
   });
   const clean = usable.map((l) => cleanForMeasurement(l.samples, fs));
-  // Each lead's own missing stretches: the zeros the cleaning put there neither time a beat nor are averaged.
-  const missingByLead = usable.map((l) => missingInLead(l.samples));
+  const missingByLead = usable.map((l) => missingOf.get(l) ?? missingInLead(l.samples));
   // Re-timed on the QRS itself (beat-alignment.ts): RR, the median beat and every beat-by-beat
   // measure below use these, so they agree with each other to the sample.
   const beats = alignBeats(clean, detection.beats, fs, missingByLead);

@@ -52,3 +52,23 @@ export function rrIndicesAcross(gaps: readonly MissingStretch[], beats: readonly
 export function overlapsGap(gaps: readonly MissingStretch[], from: number, to: number): boolean {
   return gaps.some((g) => g.from < to && g.to > from);
 }
+
+/** The stretches missing in every one of `byLead` (each lead's own, `missingInLead`): where they all overlap. */
+export function missingInAll(byLead: readonly (readonly MissingStretch[])[]): MissingStretch[] {
+  const [first, ...rest] = byLead;
+  if (!first) return [];
+  return rest.reduce<MissingStretch[]>((common, gaps) => common.flatMap((c) => gaps.flatMap((g) => overlap(c, g))), [...first]);
+}
+
+/** The samples two stretches share, as a list of none or one. */
+function overlap(a: MissingStretch, b: MissingStretch): MissingStretch[] {
+  return a.from < b.to && b.from < a.to ? [{ from: Math.max(a.from, b.from), to: Math.min(a.to, b.to) }] : [];
+}
+
+/** The parts of `gaps` outside every one of `remove`. */
+export function withoutStretches(gaps: readonly MissingStretch[], remove: readonly MissingStretch[]): MissingStretch[] {
+  return remove.reduce<MissingStretch[]>(
+    (left, r) => left.flatMap((g) => [...(g.from < r.from ? [{ from: g.from, to: Math.min(g.to, r.from) }] : []), ...(g.to > r.to ? [{ from: Math.max(g.from, r.to), to: g.to }] : [])]),
+    [...gaps],
+  );
+}

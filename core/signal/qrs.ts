@@ -1,4 +1,5 @@
 import { butter } from './butter';
+import { type MissingStretch, missingInAll, missingInLead, withoutStretches } from './missing-stretches';
 import { sosfiltfilt } from './sosfilt';
 import { finiteOrZero, medianFilter, movingAverage, quantile } from './stats';
 
@@ -32,17 +33,64 @@ export function usableLead(lead: ArrayLike<number>): boolean {
 /**
  * Per-lead QRS energy, scaled so each lead counts equally and capped so one noisy lead
  * cannot dominate: spike-removing median filter (≈10 ms, pacing spikes), 5–20 Hz zero-phase
- * band-pass (wander and T waves out), squared central difference.
+ * band-pass (wander and T waves out), squared central difference. `leftOut`: samples that are
+ * not the heart's (the lead's own missing stretches and the filter's ringing at their edges,
+ * `leftOutOfLead`), at 0 and out of the scale.
  */
-function leadEnergy(lead: ArrayLike<number>, fs: number): Float64Array {
+function leadEnergy(lead: ArrayLike<number>, fs: number, leftOut: Uint8Array | undefined): Float64Array {
   const x = finiteOrZero(lead);
   const spikeWindow = Math.max(3, (Math.round(0.012 * fs) >> 1) * 2 + 1);
   const bp = sosfiltfilt(butter(2, [5, Math.min(20, 0.45 * fs)], 'bandpass', fs), medianFilter(x, spikeWindow));
   const e = new Float64Array(bp.length);
   for (let i = 1; i + 1 < bp.length; i++) e[i] = ((bp[i + 1] as number) - (bp[i - 1] as number)) ** 2;
-  const scale = quantile(e, 0.98) || 1;
+  if (leftOut) for (let i = 0; i < e.length; i++) if (leftOut[i]) e[i] = 0;
+  const scale = quantile(leftOut ? e.filter((_, i) => !leftOut[i]) : e, 0.98) || 1;
   for (let i = 0; i < e.length; i++) e[i] = Math.min(4, (e[i] as number) / scale);
   return e;
+}
+
+/**
+ * The band-pass's answer to a step (the edge of a stretch of zeros) stays above 5 % of its peak
+ * for about 140 ms either side at any rate (5–20 Hz, order 2, forward and back): so far beside a
+ * lead's own gap its energy is the step's, not the heart's.
+ */
+const ringingS = 0.15;
+
+/**
+ * Samples of each used lead whose energy is left out of the detection (undefined: none): its own
+ * missing stretches and `ringingS` either side. A stretch missing in every used lead is not one
+ * lead's, and is left as it was: the energy around it is that of all leads' zeros, which the
+ * rhythm and the median beat already know as a gap (missing-stretches.ts `missingInEveryLead`).
+ */
+function leftOutOfLeads(missing: readonly (readonly MissingStretch[])[], n: number, fs: number): (Uint8Array | undefined)[] {
+  const inAll = missingInAll(missing);
+  const margin = Math.round(ringingS * fs);
+  return missing.map((gaps) => {
+    const own = withoutStretches(gaps, inAll);
+    if (own.length === 0) return undefined;
+    const out = new Uint8Array(n);
+    for (const g of own) out.fill(1, Math.max(0, g.from - margin), Math.min(n, g.to + margin));
+    return out;
+  });
+}
+
+/**
+ * The used leads' energies summed, each sample scaled up by the share of leads left out there
+ * (`leftOutOfLeads`), so that a beat where some leads are missing stands as high as the others.
+ */
+function combinedEnergy(leads: readonly ArrayLike<number>[], fs: number, leftOut: readonly (Uint8Array | undefined)[], n: number): Float64Array {
+  const combined = new Float64Array(n);
+  const present = new Float64Array(n).fill(leads.length);
+  leads.forEach((lead, j) => {
+    const out = leftOut[j];
+    const e = leadEnergy(lead, fs, out);
+    for (let k = 0; k < n; k++) combined[k] = (combined[k] as number) + (e[k] as number);
+    if (out) for (let k = 0; k < n; k++) present[k] = (present[k] as number) - (out[k] as number);
+  });
+  if (leftOut.some((o) => o !== undefined)) {
+    for (let k = 0; k < n; k++) if ((present[k] as number) > 0) combined[k] = ((combined[k] as number) * leads.length) / (present[k] as number);
+  }
+  return combined;
 }
 
 /** Indices that are the maximum of their ±radius neighbourhood (first one on plateaus). */
@@ -91,19 +139,23 @@ function selectBeats(candidates: number[], height: Float64Array, fs: number): nu
 /**
  * Multi-lead QRS detection. `leads` are mV at `fs` Hz (NaN = missing). Robust to baseline
  * wander, noise, pacing spikes, low amplitude and inverted leads (energy is sign-free and
- * scaled per lead). Never throws on bad signal: returns no beats and a reason.
+ * scaled per lead). Never throws on bad signal: returns no beats and a reason. `missingByLead`:
+ * each lead's missing stretches (`missingInLead`, index as `leads`) where the caller has them.
  */
-export function detectQrs(leads: readonly ArrayLike<number>[], fs: number): BeatDetection {
+export function detectQrs(leads: readonly ArrayLike<number>[], fs: number, missingByLead?: readonly (readonly MissingStretch[])[]): BeatDetection {
   if (!(fs >= 50) || !Number.isFinite(fs)) return { beats: [], leadsUsed: [], reason: `sampling rate ${fs} Hz is too low for QRS detection (need ≥ 50 Hz)` };
   const n = leads[0]?.length ?? 0;
   if (n < minDurationS * fs) return { beats: [], leadsUsed: [], reason: `record too short (${(n / fs).toFixed(2)} s < ${minDurationS} s)` };
   const leadsUsed = leads.flatMap((lead, i) => (lead.length === n && usableLead(lead) ? [i] : []));
   if (leadsUsed.length === 0) return { beats: [], leadsUsed, reason: 'no usable lead: all are flat, missing or mostly invalid' };
-  const combined = new Float64Array(n);
-  for (const i of leadsUsed) {
-    const e = leadEnergy(leads[i] as ArrayLike<number>, fs);
-    for (let k = 0; k < n; k++) combined[k] = (combined[k] as number) + (e[k] as number);
-  }
+  // Each lead's own missing stretches (NaN, zeros here): its zeros and their edges are no QRS.
+  const missing = leadsUsed.map((i) => missingByLead?.[i] ?? missingInLead(leads[i] as ArrayLike<number>));
+  const combined = combinedEnergy(
+    leadsUsed.map((i) => leads[i] as ArrayLike<number>),
+    fs,
+    leftOutOfLeads(missing, n, fs),
+    n,
+  );
   const integrated = movingAverage(combined, Math.round(0.1 * fs) | 1);
   const candidates = localMaxima(integrated, Math.round(refractoryS * fs));
   const still = stillRuns(leadsUsed.map((i) => leads[i] as ArrayLike<number>), fs);

@@ -1,3 +1,4 @@
+import type { MissingStretch } from './missing-stretches';
 import { detectQrs, type BeatDetection } from './qrs';
 import { assessRecord, type NamedLead, type RecordQuality } from './record-quality';
 
@@ -19,11 +20,11 @@ export class RecordReadings {
   /** How many readings were given again instead of computed (what the bench and the tests look at). */
   readonly reused = { detections: 0, qualities: 0 };
 
-  /** detectQrs(leads, fs). */
-  detect(leads: readonly ArrayLike<number>[], fs: number): BeatDetection {
+  /** detectQrs(leads, fs, missingByLead): the stretches are the leads' own, so the same leads give the same detection. */
+  detect(leads: readonly ArrayLike<number>[], fs: number, missingByLead?: readonly (readonly MissingStretch[])[]): BeatDetection {
     const kept = this.detectionOf(leads, fs);
     if (kept) return kept;
-    const detection = detectQrs(leads, fs);
+    const detection = detectQrs(leads, fs, missingByLead);
     this.detections.push({ fs, leads: [...leads], detection });
     return detection;
   }
