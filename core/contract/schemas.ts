@@ -22,6 +22,15 @@ export const PatientSchema = z.object({
 /** `units`: present only on a channel that is not an ECG voltage (mmHg, NU…): the viewer draws it apart, in these units. */
 export const LeadInfoSchema = z.object({ name: z.string(), derived: z.boolean(), units: z.string().optional() });
 
+/** Under a "flagged by" filter, the model and the operating point that flagged the record (RecordSummary.flaggedBy). */
+const flaggedOperatingPoint = {
+  modelName: z.string(),
+  className: z.string(),
+  threshold: z.number(),
+  method: z.string(),
+  target: z.number().optional(),
+};
+
 export const RecordSummarySchema = z.object({
   id: RecordId,
   contentHash: z.string(),
@@ -51,19 +60,15 @@ export const RecordSummarySchema = z.object({
    * Listed under a "flagged by" filter: the class's probability in that model's newest prediction, with the model and
    * the operating point that flagged it (or, under the uncertainty sort, that it sits above or below), so a ranked list
    * says what it ranks by. Absent where that model has no usable prediction on the record.
-   * `outsideIntendedUse`: why the probability is not to be shown (the record's current PE score entry gives an age outside
-   * the PE model's intended use; PeDesk.listedAsShown, the PE panel's decision). Never stored.
+   * `outsideIntendedUse`: why the probability is not shown (the record's current PE score entry gives an age outside
+   * the PE model's intended use; PeDesk.listedAsShown, the PE panel's decision), and `probability` is then null: the
+   * engine never sends the number, so no screen or export (ecg list --json) can show it by mistake. Never stored.
    */
   flaggedBy: z
-    .object({
-      modelName: z.string(),
-      className: z.string(),
-      probability: z.number(),
-      threshold: z.number(),
-      method: z.string(),
-      target: z.number().optional(),
-      outsideIntendedUse: z.string().optional(),
-    })
+    .union([
+      z.object({ ...flaggedOperatingPoint, probability: z.number(), outsideIntendedUse: z.undefined().optional() }),
+      z.object({ ...flaggedOperatingPoint, probability: z.null(), outsideIntendedUse: z.string() }),
+    ])
     .optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;

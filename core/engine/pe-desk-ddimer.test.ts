@@ -21,6 +21,7 @@ import { Engine } from './engine';
 import { engineValue, fixtureRecordFiles, importedRecordId } from '../test/engine-value';
 import { fixturePath } from '../test/shared-data';
 import { predictCommand } from '../cli/commands/predict';
+import { listCommand } from '../cli/commands/list';
 
 /**
  * The PE panel's fused and pre-test probabilities on a score entry whose D-dimer the app flags
@@ -191,6 +192,24 @@ describe('the PE panel for a patient the score entry puts outside the ECG model\
     storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
     expect(await row()).toMatchObject({ className: 'PE', probability: prediction.probabilities?.PE });
     expect((await row())?.outsideIntendedUse).toBeUndefined();
+  });
+
+  it('gives the worklist and ecg list --json no probability for that row, only why, as ecg predict --json does', async () => {
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 12 });
+    const request = { flagged: { modelId: prediction.model.id, className: 'PE' }, sort: 'uncertainty' };
+    const why = (await probabilities()).outsideIntendedUse;
+    // What the renderer receives over IPC: no number any screen could show by mistake.
+    const app = (await value<{ items: RecordSummary[] }>('records:list', request)).items.find((r) => r.id === recordId)?.flaggedBy;
+    expect(app).toMatchObject({ probability: null, outsideIntendedUse: why });
+    const out: string[] = [];
+    const args = ['--data-dir', dataDir, '--flagged', `${prediction.model.id}:PE`, '--sort', 'uncertainty', '--json'];
+    expect(await listCommand.run(args, { stdout: (t) => out.push(t), stderr: () => undefined })).toBe(0);
+    const listed = (JSON.parse(out[0] ?? '') as { items: RecordSummary[] }).items.find((r) => r.id === recordId)?.flaggedBy;
+    expect(listed).toMatchObject({ className: 'PE', modelName: 'pe-ecg', probability: null, outsideIntendedUse: why });
+    // An adult age: the number again.
+    storeLegacyEntry({ ...clinical, dDimerNgMlFeu: 900, ageYears: 40 });
+    const shown = (await value<{ items: RecordSummary[] }>('records:list', request)).items.find((r) => r.id === recordId)?.flaggedBy;
+    expect(shown?.probability).toBe(prediction.probabilities?.PE);
   });
 
   it('fuses the entry again once it gives an adult age', async () => {

@@ -148,7 +148,7 @@ export class PeDesk {
   /**
    * A worklist page under a "flagged by" filter as every screen shows it: where the filter's model is
    * a one-output (PE) model and a record's current score entry gives an age outside its intended use,
-   * the record's flaggedBy carries why (`outsideIntendedUse`, #outsideIntendedUse's words), so the list
+   * the record's flaggedBy carries why (`outsideIntendedUse`, #outsideIntendedUse's words) and no probability (null), so the list
    * does not show the probability the PE panel, the predictions panel and the page withhold; nor, under
    * a sort by that model's output, is the record ranked by it (`read` is given the ages to withhold,
    * RecordStore.list's withheldAges). Read once per page: the model and its package's range once, every
@@ -166,7 +166,8 @@ export class PeDesk {
     const items = page.items.map((r) => {
       const age = ages.get(r.id);
       const outside = r.flaggedBy && age !== undefined ? withheldBecause(flagged.model, age, range) : null;
-      return outside && r.flaggedBy ? { ...r, flaggedBy: { ...r.flaggedBy, outsideIntendedUse: outside } } : r;
+      // The number itself is not sent: what no screen shows, none can show by mistake.
+      return outside && r.flaggedBy ? { ...r, flaggedBy: { ...r.flaggedBy, probability: null, outsideIntendedUse: outside } } : r;
     });
     return { ...page, items };
   }

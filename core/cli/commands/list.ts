@@ -26,8 +26,10 @@ bundled samples the app imports on a first start without a site policy are marke
 item has id, contentHash, sourcePath, format, fs, nSamples, leads, patient, recordedAt, importedAt
 confirmed ({reader, at} of the current reading, or null while unconfirmed), corrected ({reader, at}
 of the correction of beats or wave boundaries the measurements use, or null) and notes (how many
-notes the tracing carries, those taken back not counted). The filters are the worklist's (the
-app's record list asks the engine the same question).
+notes the tracing carries, those taken back not counted); under --flagged, flaggedBy gives the class's
+probability with its model and operating point, or, where the record's PE score entry gives an age outside
+the PE model's intended use, probability null and outsideIntendedUse saying why (as ecg predict --json).
+The filters are the worklist's (the app's record list asks the engine the same question).
 
 Options:
   --json           JSON instead of a table
@@ -152,7 +154,7 @@ function flaggedColumn(r: RecordSummary, sort: WorklistSort): string {
   const f = r.flaggedBy;
   if (!f) return '';
   // The PE panel, the predictions panel and the page give no number for this patient: nor does the list.
-  if (f.outsideIntendedUse) return `${textColumn(f.className)}: no probability (${textColumn(f.outsideIntendedUse)})\t`;
+  if (f.probability === null) return `${textColumn(f.className)}: no probability (${textColumn(f.outsideIntendedUse)})\t`;
   const threshold = isNeverFlagged(f.threshold) ? 'no threshold (never flagged)' : `${thresholdRuleShort(f)} threshold ${probabilityText(f.threshold)}${sort === 'uncertainty' ? `; ${thresholdDistanceText(f.probability, f.threshold)}` : ''}`;
   return `${textColumn(f.className)} ${probabilityText(f.probability)} (${textColumn(f.modelName)}, ${threshold})\t`;
 }
