@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -185,6 +186,52 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     expect(existsSync(path.join(dataDir, 'einthoven.sqlite-shm'))).toBe(false);
     return dataDir;
   }
+
+  /**
+   * readOnlyDataFolder's, copied while another connection held the database open: the second record's import is
+   * still in the -wal (a folder copied to a disc while the app ran, or left by a crash), the -shm not copied.
+   */
+  async function readOnlyDataFolderWithWal(): Promise<string> {
+    const source = await looseDataFolder();
+    const file = path.join(source, 'einthoven.sqlite');
+    const holder = new Database(file); // not the last connection when the import closes: no checkpoint, the -wal stays
+    holder.prepare('SELECT count(*) FROM sqlite_master').get();
+    try {
+      const csv = path.join(path.dirname(source), 'second.csv');
+      writeFileSync(csv, '-40,-45,-5\n-50,-54,-4\n');
+      expect(await runCli(['import', csv, '--data-dir', source, '--fs', '250', '--units', 'uV', '--leads', 'I,II,III'], capture())).toBe(0);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+      const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'einthoven-copied-disc-')), 'data');
+      cpSync(source, dataDir, { recursive: true, filter: (from) => !from.endsWith('-shm') });
+      chmodSync(path.dirname(dataDir), 0o755);
+      for (const name of readdirSync(dataDir, { recursive: true, encoding: 'utf8' })) chmodSync(path.join(dataDir, name), statSync(path.join(dataDir, name)).isDirectory() ? 0o555 : 0o444);
+      chmodSync(dataDir, 0o555);
+      expect(existsSync(path.join(dataDir, 'einthoven.sqlite-wal'))).toBe(true);
+      expect(existsSync(path.join(dataDir, 'einthoven.sqlite-shm'))).toBe(false);
+      return dataDir;
+    } finally {
+      holder.close();
+    }
+  }
+
+  it('one copied with transactions still in its -wal lists, backs up and verifies them all, not only what the main file holds', async () => {
+    const dataDir = await readOnlyDataFolderWithWal();
+    const temporary = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reader-tmp-'));
+    chmodSync(temporary, 0o777);
+    const list = ecg(dataDir, 'list', { TMPDIR: temporary });
+    expect(list.stdout).toMatch(/^2 record\(s\)\n/);
+    expect(list.status).toBe(0);
+    const verify = ecg(dataDir, 'audit', '--verify');
+    expect(verify.status).toBe(0);
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'einthoven-archive-wal-backup-'));
+    chmodSync(dest, 0o777);
+    const backup = ecg(dataDir, 'backup', '--to', path.join(dest, 'backup'));
+    expect(backup.stdout).toMatch(/^backed up .* 2 records/);
+    const check = ecg(dataDir, 'backup', '--check', path.join(dest, 'backup'));
+    expect(check.stdout).toMatch(/^OK: .* 2 records/);
+    // The copy it was read through is gone: nothing of the patients' data is left in the reader's temporary folder (tsx keeps its cache there).
+    expect(readdirSync(temporary).filter((name) => !name.startsWith('tsx'))).toEqual([]);
+  });
 
   it('lists its records, and an import is refused naming the database and why', async () => {
     const dataDir = await readOnlyDataFolder();

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, copyFileSync, existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { databaseError, EinthovenError } from '../errors';
 import { refuseEmptyDatabase } from './database-file';
@@ -197,14 +198,65 @@ function notADatabase(error: unknown): boolean {
  */
 function openInMemoryCopy(file: string, cause: unknown): Db {
   try {
-    if (statSync(file).size > maxInMemoryBytes) throw new Error('too large to read into memory; copy the data folder to writable storage');
-    const bytes = readFileSync(file);
+    const bytes = existsSync(`${file}-wal`) ? withWalReplayed(file) : readWhole(file, statSync(file).size);
     if (bytes.length >= 20 && bytes[18] === 2) bytes.fill(1, 18, 20);
     return new Database(bytes, { readonly: true });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new EinthovenError('E_IO', `cannot open ${file} read-only (${cause instanceof Error ? cause.message : String(cause)}; ${why})`, { cause: error });
   }
+}
+
+function readWhole(file: string, size: number): Buffer {
+  if (size > maxInMemoryBytes) throw new Error('too large to read into memory; copy the data folder to writable storage');
+  return readFileSync(file);
+}
+
+/**
+ * The database's bytes with the transactions still in its -wal: the main file alone (what was
+ * read before) left out every transaction not yet checkpointed, where the folder was copied to a
+ * disc while the app ran or after a crash, and they were silently missing from what was listed,
+ * verified and backed up. Only SQLite knows which frames of a -wal are committed and valid, so
+ * both files are copied into a private temporary folder, opened there (SQLite replays the -wal,
+ * making its -shm beside it) and serialised; the folder is removed at once.
+ */
+function withWalReplayed(file: string): Buffer {
+  readWhole(file, statSync(file).size + statSync(`${file}-wal`).size); // refused before anything is copied
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'einthoven-wal-replay-')); // 0700: only this account reads the copy
+  try {
+    const copy = path.join(folder, 'einthoven.sqlite');
+    copyStable(file, copy);
+    const db = new Database(copy, { fileMustExist: true });
+    try {
+      return db.serialize();
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copies `file` and its -wal to `copy`, writable for this account only; again where either
+ * changed while being copied (a process still writing the original), as two files copied apart
+ * can disagree, and refused after a few tries.
+ */
+function copyStable(file: string, copy: string): void {
+  const stamp = () => [file, `${file}-wal`].map((f) => (existsSync(f) ? `${statSync(f).size}:${statSync(f).mtimeMs}` : '-')).join(' ');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = stamp();
+    for (const [from, to] of [
+      [file, copy],
+      [`${file}-wal`, `${copy}-wal`],
+    ]) {
+      rmSync(to, { force: true });
+      if (existsSync(from)) copyFileSync(from, to);
+      if (existsSync(to)) chmodSync(to, 0o600); // the copy keeps the disc's 0444, and SQLite must write to replay the -wal
+    }
+    if (stamp() === before) return;
+  }
+  throw new Error(`${file} or its -wal kept changing while being copied; a process is still writing it`);
 }
 
 function userVersion(db: Db): number {
