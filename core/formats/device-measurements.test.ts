@@ -174,3 +174,30 @@ describe('the committed Philips 1.04.01 file', () => {
     expect(groupOnly?.values).toEqual({ prMs: 164 });
   });
 });
+
+describe('a Philips 1.04 file whose figures were edited on the cart', () => {
+  // The committed 1.04.01 file's elements (2020-5-18_15-48-11.xml), with editedflag set as the 1.04.01 schema has it:
+  // on each reported global, with uneditedvalue holding the program's figure, and on <globalmeasurements>, "True"
+  // if ANY global measurement has been edited. Here a reviewer moved the PR from 164 to 180 ms.
+  const file = (sectionFlag: string, prFlag: string, prValue: number) =>
+    `<restingecgdata><internalmeasurements><crossleadmeasurements><meanprseg>60</meanprseg><qtintdispersion>67</qtintdispersion></crossleadmeasurements></internalmeasurements>` +
+    `<machine machineid="1">PageWriter TC70</machine>` +
+    `<interpretations><interpretation><globalmeasurements editedflag="${sectionFlag}"><heartrate editedflag="False">64</heartrate><pdur editedflag="False">104</pdur>` +
+    `<print editedflag="${prFlag}"${prFlag === 'True' ? ' uneditedvalue="164"' : ''}>${prValue}</print><qtint editedflag="False">399</qtint></globalmeasurements></interpretation></interpretations></restingecgdata>`;
+
+  it('says which figures a person edited, and shows no internal PR segment or QT dispersion beside them', () => {
+    const edited = philipsMeasurements(element(file('True', 'True', 180), 'restingecgdata'));
+    expect(edited?.values).toEqual({ heartRateBpm: 64, prMs: 180, qtMs: 399, pDurationMs: 104 });
+    expect(edited?.source).toBe('Philips PageWriter TC70 (PR edited on the cart)');
+    // The section flag alone (no element says which): the whole set is said to hold an edit.
+    const sectionOnly = philipsMeasurements(element(file('True', 'False', 180), 'restingecgdata'));
+    expect(sectionOnly?.values.prSegmentMs).toBeUndefined();
+    expect(sectionOnly?.source).toBe('Philips PageWriter TC70 (figures edited on the cart)');
+  });
+
+  it('reads the file as before where nothing was edited', () => {
+    const unedited = philipsMeasurements(element(file('False', 'False', 164), 'restingecgdata'));
+    expect(unedited?.values).toEqual({ heartRateBpm: 64, prMs: 164, qtMs: 399, pDurationMs: 104, prSegmentMs: 60, qtDispersionMs: 67 });
+    expect(unedited?.source).toBe('Philips PageWriter TC70');
+  });
+});

@@ -92,6 +92,9 @@ export function museMeasurements(root: XmlNode): DeviceMeasurements | undefined 
  * and meanprseg (the PR segment) and qtintdispersion (QT dispersion across leads)). 1.04 reports
  * neither of the last two there; it keeps them in <internalmeasurements><crossleadmeasurements>,
  * the algorithm's own record-wide figures, read only where the reported globals lack them.
+ * 1.04 marks a global a reviewer changed on the cart (editedflag "True" on the element, and on
+ * <globalmeasurements> if any was): the source then says which, since that figure is a person's,
+ * not the program's, and the internal figures are not used beside the edited ones.
  */
 export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefined {
   const global = findFirst(root, 'globalmeasurements', 6);
@@ -101,7 +104,11 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
   // By its path, not a search: <groupmeasurement> below it holds a meanprseg per beat group, not the record's.
   const crossLead = child(child(root, 'internalmeasurements'), 'crossleadmeasurements');
   const device = text(findFirst(root, 'machine', 4)) ?? attr(findFirst(root, 'machine', 4), 'machineid');
-  return collect(`Philips${device ? ` ${device}` : ' PageWriter'}`, [
+  const edited = philipsEdited(global);
+  // The internal figures are the program's own, from before any edit: an internal PR segment beside a PR a
+  // reviewer moved would not add up to it, so once anything was edited none of them stands in.
+  const internal = (tag: string) => (edited ? undefined : text(crossLead, tag));
+  return collect(`Philips${device ? ` ${device}` : ' PageWriter'}${edited ? ` (${edited} edited on the cart)` : ''}`, [
     ['heartRateBpm', first('heartrate', 'meanventrate')],
     ['prMs', first('print', 'meanprint')],
     ['qrsMs', first('qrsdur', 'meanqrsdur')],
@@ -119,10 +126,33 @@ export function philipsMeasurements(root: XmlNode): DeviceMeasurements | undefin
     // The reported figure first (1.03); else 1.04's internal one, in ms like every interval the schema
     // states, so it goes in unchanged. The schema has reported globals supersede internal ones.
     ['prSegmentMs', one('meanprseg')],
-    ['prSegmentMs', text(crossLead, 'meanprseg')],
+    ['prSegmentMs', internal('meanprseg')],
     ['qtDispersionMs', one('qtintdispersion')],
-    ['qtDispersionMs', text(crossLead, 'qtintdispersion')],
+    ['qtDispersionMs', internal('qtintdispersion')],
   ]);
+}
+
+/** The reported globals a reader knows by name, as their edits are said. */
+const philipsEditedNames: Record<string, string> = {
+  heartrate: 'heart rate', rrint: 'RR', atrialrate: 'atrial rate', pdur: 'P duration', print: 'PR', qonset: 'QRS onset', qrsdur: 'QRS',
+  tonset: 'T onset', qtint: 'QT', qtcb: 'QTcB', qtcf: 'QTcF', qtco: 'QTc', pfrontaxis: 'P axis', qrsfrontaxis: 'QRS axis', tfrontaxis: 'T axis',
+};
+
+/**
+ * What 1.04's editedflag says was edited: the figures named (a tag the list above lacks, such as an
+ * initial-40-ms axis, under its own name), else "figures" where only <globalmeasurements> carries the
+ * flag; undefined where nothing was. 1.03 carries no such flag on the globals read here.
+ */
+function philipsEdited(global: XmlNode): string | undefined {
+  const isTrue = (node: XmlValue | undefined) => attr(node, 'editedflag')?.trim().toLowerCase() === 'true';
+  const names = Object.entries(global).flatMap(([tag, value]) => {
+    if (tag.startsWith('@_') || tag === '#text') return [];
+    const nodes = Array.isArray(value) ? value : [value];
+    return nodes.some(isTrue) ? [philipsEditedNames[tag] ?? tag] : [];
+  });
+  const unique = [...new Set(names)];
+  if (unique.length > 0) return unique.join(', ');
+  return isTrue(global) ? 'figures' : undefined;
 }
 
 /** Philips 1.04's qtco elements: the formula in methodname, the file's label (QTcFm, QTcH) as its name; one with no value or an unknown method is left out. */
