@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -231,6 +231,36 @@ describe.runIf(process.platform !== 'win32' && asReader !== undefined)('a data f
     expect(check.stdout).toMatch(/^OK: .* 2 records/);
     // The copy it was read through is gone: nothing of the patients' data is left in the reader's temporary folder (tsx keeps its cache there).
     expect(readdirSync(temporary).filter((name) => !name.startsWith('tsx'))).toEqual([]);
+  });
+
+  it('removes the copy a reader stopped mid-replay left in its temporary folder, and keeps a running one\'s and another account\'s', async () => {
+    const dataDir = await readOnlyDataFolderWithWal();
+    const temporary = mkdtempSync(path.join(os.tmpdir(), 'einthoven-reader-tmp-'));
+    chmodSync(temporary, 0o777);
+    const reader = process.getuid?.() === 0 ? 65534 : process.getuid?.();
+    /** What a reader with process id `pid` leaves when stopped mid-replay: its private folder holding the database and its -wal. */
+    const leftBy = (pid: number, owner: number | undefined, hex = '89abcdef') => {
+      const folder = path.join(temporary, `einthoven-wal-replay-${pid}-${hex}`);
+      mkdirSync(folder, { mode: 0o700 });
+      for (const name of ['einthoven.sqlite', 'einthoven.sqlite-wal']) copyFileSync(path.join(dataDir, name), path.join(folder, name));
+      if (owner !== undefined) for (const name of ['', 'einthoven.sqlite', 'einthoven.sqlite-wal']) chownSync(path.join(folder, name), owner, owner);
+      return folder;
+    };
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = leftBy(gone, reader);
+    const running = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const live = leftBy(running.pid ?? 0, reader);
+      // As root the reader is nobody: a stopped process's folder of root's (another account's) is not the reader's to remove.
+      const others = process.getuid?.() === 0 ? leftBy(gone, 0, '0123abcd') : undefined;
+      const list = ecg(dataDir, 'list', { TMPDIR: temporary });
+      expect(list.stdout).toMatch(/^2 record\(s\)\n/);
+      expect(existsSync(stale)).toBe(false);
+      expect(readdirSync(live).sort()).toEqual(['einthoven.sqlite', 'einthoven.sqlite-wal']);
+      if (others !== undefined) expect(readdirSync(others).sort()).toEqual(['einthoven.sqlite', 'einthoven.sqlite-wal']);
+    } finally {
+      running.kill();
+    }
   });
 
   it('lists its records, and an import is refused naming the database and why', async () => {

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, linkSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { databaseError, EinthovenError } from '../errors';
 import { refuseEmptyDatabase } from './database-file';
@@ -10,6 +9,7 @@ import { appliedMigrations } from './applied-migrations';
 import { migrations } from './migrations/index';
 import type { Migration } from './migrations/types';
 import { wordFor } from '../contract/counted';
+import { makeWalReplayFolder, removeStaleWalReplayFolders } from './wal-replay-folders';
 
 export type Db = Database.Database;
 
@@ -64,6 +64,9 @@ export function notWritableMessage(file: string, because: string = notWritableBe
 export function openDatabase(file: string, list: readonly Migration[] = migrations, options: OpenOptions = {}): OpenedDatabase {
   try {
     if (file === ':memory:') return openWritable(file, list);
+    // Here, where every opener (the app's engine, each CLI command, backups) passes: a replay's copy
+    // left by a stopped process is removed at the next start, not only at the next read-only open.
+    removeStaleWalReplayFolders();
     refuseEmptyDatabase(file);
     if (options.readonly || (existsSync(file) && notWritableBecause(file) !== undefined)) return openReadOnly(file, list);
     if (!existsSync(file)) createDatabaseFile(file);
@@ -218,11 +221,12 @@ function readWhole(file: string, size: number): Buffer {
  * disc while the app ran or after a crash, and they were silently missing from what was listed,
  * verified and backed up. Only SQLite knows which frames of a -wal are committed and valid, so
  * both files are copied into a private temporary folder, opened there (SQLite replays the -wal,
- * making its -shm beside it) and serialised; the folder is removed at once.
+ * making its -shm beside it) and serialised; the folder is removed at once, or, where this process
+ * is stopped first, by the next open (wal-replay-folders.ts).
  */
 function withWalReplayed(file: string): Buffer {
   readWhole(file, statSync(file).size + statSync(`${file}-wal`).size); // refused before anything is copied
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'einthoven-wal-replay-')); // 0700: only this account reads the copy
+  const folder = makeWalReplayFolder(); // 0700: only this account reads the copy
   try {
     const copy = path.join(folder, 'einthoven.sqlite');
     copyStable(file, copy);
