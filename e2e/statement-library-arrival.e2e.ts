@@ -13,8 +13,9 @@ import { appForSuite } from './app';
 
 const libraryChannel = (url: URL) => decodeURIComponent(url.pathname).endsWith('/api/invoke/statements:library');
 
-async function openFirstRow(page: Page): Promise<void> {
-  const row = page.getByTestId('record-row').first();
+/** Opens the list's `nth` record (the first by default) and waits for its reading. */
+async function openRow(page: Page, nth = 0): Promise<void> {
+  const row = page.getByTestId('record-row').nth(nth);
   const id = (await row.getAttribute('data-record-id')) ?? '';
   await row.click();
   await page.locator(`[data-testid="overread"][data-record-id="${id}"][data-state="ready"]`).waitFor();
@@ -24,7 +25,7 @@ async function openFirstRow(page: Page): Promise<void> {
 async function reloadAndOpenFirstRow(page: Page): Promise<void> {
   await page.reload();
   await page.getByTestId('record-row').first().waitFor();
-  await openFirstRow(page);
+  await openRow(page);
 }
 
 async function enterStatement(page: Page, text: string): Promise<void> {
@@ -132,5 +133,38 @@ describe('browser mode: a statement typed before the statement library is here',
     await sign.click();
     await page.locator('[data-testid="overread-current"] [data-testid="overread-statements"] li[data-code="LVH"]').waitFor();
     expect(await current.evaluateAll((items) => items.map((li) => li.getAttribute('data-code')))).toEqual(['AFIB', 'LVH']);
+  });
+
+  it('a statement waiting for the library stays with the record it was typed into: the next record’s form is free, and it goes in coded on coming back', async () => {
+    const release = await holdLibrary(page);
+    await page.reload();
+    await page.getByTestId('record-row').nth(2).waitFor();
+    await openRow(page, 1);
+    await enterStatement(page, 'LVH');
+    await page.getByTestId('overread-library-loading').waitFor();
+
+    await openRow(page, 2);
+    const input = page.getByTestId('overread-statement-input');
+    // This record's own form: nothing typed into it waits, so neither its input nor its Sign is held.
+    expect(await page.getByTestId('overread-library-loading').count()).toBe(0);
+    expect(await input.inputValue()).toBe('');
+    expect(await input.getAttribute('readonly')).toBeNull();
+    expect(await page.getByTestId('overread-blocked').textContent()).toBe('To sign: add at least one statement');
+
+    release();
+    // Once the library is here a statement typed now is coded, and the one typed into the other record is not in this draft.
+    await enterStatement(page, 'AFIB');
+    await page.locator('[data-testid="overread-chosen"] li[data-code="AFIB"]').waitFor();
+    await page.unroute(libraryChannel);
+    expect(await chosenCodes(page)).toEqual(['AFIB']);
+    await chosen(page).getByRole('button').click();
+    await chosen(page).waitFor({ state: 'detached' });
+
+    await openRow(page, 1);
+    await page.locator('[data-testid="overread-chosen"] li[data-code="LVH"]').waitFor();
+    expect(await chosenCodes(page)).toEqual(['LVH']);
+    expect(await input.inputValue()).toBe('');
+    await chosen(page).getByRole('button').click();
+    await chosen(page).waitFor({ state: 'detached' });
   });
 });

@@ -3,7 +3,7 @@ import type { EinthovenBridge } from '../../../../core/contract/bridge';
 import type { Overread } from '../../../../core/contract/overread-schemas';
 import type { StatementLibrary } from './statement-library.svelte';
 import { draftEntryFor, type AdoptedStatement } from './adoption-entry';
-import { amendmentEntries, libraryHold } from './statement-entry';
+import { amendmentEntries, libraryHold, typedEntry } from './statement-entry';
 import { statementAdoption } from './statement-adoption.svelte';
 import { readingDrafts, type ReadingDraft, type ReadingDrafts } from './reading-drafts';
 
@@ -34,8 +34,12 @@ export class RecordReading {
   restored = $state(false);
   /** A kept draft set aside because the record's reading changed meanwhile, in words; null when none. */
   setAside = $state<string | null>(null);
-  /** The statement typed into the form that waits for the library to arrive (StatementPicker); null when none. */
-  waitingEntry = $state<string | null>(null);
+  /**
+   * Statements typed into a record's form before the library arrived, each with the record it was
+   * typed into: the form is one for every record, and a single entry shared by all of them held
+   * the next record's input and Sign too, and never reached the record it was typed into.
+   */
+  #held = $state.raw<readonly { readonly recordId: number; readonly text: string }[]>([]);
   readonly #drafts: ReadingDrafts;
   /** The open record's name in the list of unsigned drafts ("00001_lr.hea, ID 15709"). */
   #label = '';
@@ -70,6 +74,38 @@ export class RecordReading {
   /** Computed statements adopted into this record that wait (for the library) to join its draft. */
   #adoptedNotTaken(): string[] {
     return statementAdoption.pending.filter((r) => r.recordId === this.recordId).map((r) => r.text);
+  }
+
+  /** The open record's statement that waits for the library to arrive (StatementPicker); null when none. */
+  get waitingEntry(): string | null {
+    return this.#held.find((h) => h.recordId === this.recordId)?.text ?? null;
+  }
+
+  /** Holds a statement typed into the open record's form until the library arrives (one at a time: the input is read-only meanwhile). */
+  holdTyped(text: string): void {
+    if (this.recordId !== null && this.waitingEntry === null) this.#held = [...this.#held, { recordId: this.recordId, text }];
+  }
+
+  /** Gives the open record's held statement back (to its input), as it cannot be read while the library cannot; null when none. */
+  releaseTyped(): string | null {
+    const text = this.waitingEntry;
+    this.#held = this.#held.filter((h) => h.recordId !== this.recordId);
+    return text;
+  }
+
+  /**
+   * Takes the open record's held statement into its draft once the library is here, coded when it
+   * is a library entry. Run in an effect: a record left meanwhile takes its own when opened again.
+   */
+  takeHeld(): void {
+    const text = this.waitingEntry;
+    const entry = text === null || !this.loaded ? null : typedEntry(text, this.library.status, (e) => this.library.codeOf(e));
+    if (entry === null || (entry.kind !== 'code' && entry.kind !== 'text')) return;
+    this.releaseTyped();
+    if (!this.editing) this.startAmending();
+    const draft = this.draft;
+    if (entry.kind === 'code' && !draft.codes.includes(entry.code)) this.draft = { ...draft, codes: [...draft.codes, entry.code] };
+    else if (entry.kind === 'text' && !draft.freeText.includes(entry.text)) this.draft = { ...draft, freeText: [...draft.freeText, entry.text] };
   }
 
   /** Opens a record's readings; `label` names it in the list of unsigned drafts. */
@@ -160,6 +196,8 @@ export class RecordReading {
 
   cancelAmending(): void {
     if (this.recordId !== null) this.#drafts.forget(this.recordId);
+    // A statement typed into the amendment goes with it.
+    this.releaseTyped();
     Object.assign(this, { amending: false, error: null, restored: false, draft: emptyDraft(this.#lastReader) });
   }
 
